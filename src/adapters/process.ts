@@ -1,0 +1,69 @@
+import { execa } from 'execa';
+import { CzarError } from '../domain/errors.js';
+
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Written to the child's stdin (load-buffer reads the task from here). */
+  readonly input?: string | Uint8Array;
+  /** The complete environment of the child (nothing is inherited implicitly). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Resolve with the exit code instead of throwing when the command fails. */
+  readonly allowFailure?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+/**
+ * Runs one external program with an argument array: never a shell, so nothing in an argument is interpreted.
+ * A missing program becomes a CzarError that says which one and how to get it.
+ */
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  try {
+    const result = await execa(file, args, {
+      cwd: options.cwd,
+      input: options.input,
+      env: options.env,
+      extendEnv: options.env === undefined,
+      reject: false,
+      stripFinalNewline: false,
+      timeout: options.timeoutMs,
+      encoding: 'utf8',
+    });
+    if (result.failed && result.exitCode === undefined) {
+      const cause = result.cause;
+      if (isErrno(cause) && cause.code === 'ENOENT') {
+        throw new CzarError('command_missing', `"${file}" was not found on PATH; install it or fix PATH, then run the command again.`, { cause });
+      }
+      throw new CzarError('command_failed', `"${file} ${args.join(' ')}" could not run: ${result.shortMessage}.`, { cause });
+    }
+    const exitCode = result.exitCode ?? 1;
+    if (exitCode !== 0 && options.allowFailure !== true) {
+      const reason = result.stderr.trim().split('\n')[0] ?? '';
+      throw new CzarError('command_failed', `"${file} ${args.join(' ')}" exited with ${exitCode}${reason === '' ? '' : `: ${reason}`}.`, {
+        details: [result.stderr.trim()].filter((line) => line !== ''),
+      });
+    }
+    return { stdout: result.stdout, stderr: result.stderr, exitCode };
+  } catch (error) {
+    if (error instanceof CzarError) throw error;
+    throw new CzarError('command_failed', `"${file}" could not run: ${String(error)}.`, { cause: error });
+  }
+}
+
+function isErrno(value: unknown): value is NodeJS.ErrnoException {
+  return value instanceof Error && 'code' in value;
+}
+
+/** The environment without tmux's own variables, so a child tmux client never talks to the caller's server. */
+export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && key !== 'TMUX' && key !== 'TMUX_PANE') env[key] = value;
+  }
+  return { ...env, ...extra };
+}

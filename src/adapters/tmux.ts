@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { cleanEnv, run, type RunResult } from './process.js';
+
+/** A field separator that cannot occur in tmux format output we ask for (tmux keeps it verbatim). */
+const SEP = '\u241e';
+/** Printed between batched captures; must not start with `-` or tmux parses it as a flag. */
+const CAPTURE_DELIMITER = '@@czar-capture-end@@';
+
+export interface PaneInfo {
+  readonly session: string;
+  readonly paneId: string;
+  readonly pid: number;
+  readonly dead: boolean;
+  readonly deadStatus: number | undefined;
+  readonly deadSignal: number | undefined;
+  readonly currentCommand: string;
+  readonly inMode: boolean;
+  readonly inputOff: boolean;
+  readonly title: string;
+  /** Epoch seconds of the window's last output (tmux 3.3a has no per-pane activity). */
+  readonly activity: number;
+  readonly piped: boolean;
+  readonly width: number;
+  readonly height: number;
+}
+
+const PANE_FIELDS = [
+  'session_name',
+  'pane_id',
+  'pane_pid',
+  'pane_dead',
+  'pane_dead_status',
+  'pane_dead_signal',
+  'pane_current_command',
+  'pane_in_mode',
+  'pane_input_off',
+  'pane_title',
+  'window_activity',
+  'pane_pipe',
+  'pane_width',
+  'pane_height',
+] as const;
+
+export interface NewSessionOptions {
+  readonly name: string;
+  readonly cwd: string;
+  readonly argv: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+let bufferSeq = 0;
+
+/**
+ * One private tmux server (`tmux -L <socket>`). Every command carries the socket, so czar never touches the
+ * user's default server; panes are addressed by `%id` once known and sessions by `=name` (exact match).
+ */
+export class Tmux {
+  constructor(readonly socket: string) {}
+
+  /** Runs `tmux -L <socket> ...args`. */
+  async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
+    return this.chain([args], options);
+  }
+
+  /**
+   * Runs several tmux commands in one invocation, in order, in one server event-loop turn. Arguments are escaped,
+   * so a value ending in `;` stays a value instead of splitting the command.
+   */
+  async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
+    const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
+    return run('tmux', ['-L', this.socket, ...args], { ...options, env: cleanEnv() });
+  }
+
+  async serverRunning(): Promise<boolean> {
+    const result = await this.cmd(['list-sessions', '-F', '#{session_name}'], { allowFailure: true });
+    return result.exitCode === 0;
+  }
+
+  async sessionExists(name: string): Promise<boolean> {
+    const result = await this.cmd(['has-session', '-t', exactSession(name)], { allowFailure: true });
+    return result.exitCode === 0;
+  }
+
+  async listSessions(): Promise<string[]> {
+    const result = await this.cmd(['list-sessions', '-F', '#{session_name}'], { allowFailure: true });
+    return result.exitCode === 0 ? lines(result.stdout) : [];
+  }
+
+  /**
+   * Creates a detached session running `argv` directly (tmux execs argv when it has more than one word; a lone
+   * word would go through `sh -c`, so it is prefixed with `env --`). `remain-on-exit` is set in the same invocation:
+   * the server handles the child's exit only after this client's commands ran, so an agent that dies at once still
+   * leaves its pane and exit status behind.
+   */
+  async newSession(options: NewSessionOptions): Promise<string> {
+    const result = await this.chain([
+      [
+        'new-session', '-d', '-P', '-F', '#{pane_id}',
+        '-s', options.name, '-c', options.cwd,
+        '-x', String(options.width ?? 200), '-y', String(options.height ?? 50),
+        ...envFlags(options.env), '--', ...directArgv(options.argv),
+      ],
+      ['set-option', '-g', 'remain-on-exit', 'on'],
+      ['set-option', '-g', 'history-limit', '20000'],
+    ]);
+    return result.stdout.trim();
+  }
+
+  /** Starts the same argv again in a dead (or live, with kill) pane: the restart path for crashed agents. */
+  async respawnPane(paneId: string, cwd: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
+    await this.cmd(['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)]);
+  }
+
+  async paneIdOf(session: string): Promise<string | undefined> {
+    const result = await this.cmd(['display-message', '-p', '-t', `${exactSession(session)}:`, '#{pane_id}'], { allowFailure: true });
+    const id = result.stdout.trim();
+    return result.exitCode === 0 && id.startsWith('%') ? id : undefined;
+  }
+
+  /** Every pane on the server in one call (one process per tick, not one per pane). */
+  async listPanes(): Promise<PaneInfo[]> {
+    const format = PANE_FIELDS.map((field) => `#{${field}}`).join(SEP);
+    const result = await this.cmd(['list-panes', '-a', '-F', format], { allowFailure: true });
+    if (result.exitCode !== 0) return [];
+    return lines(result.stdout).map(parsePane);
+  }
+
+  /** The visible screen of a pane, wrapped lines joined. */
+  async capture(paneId: string, options: { history?: number } = {}): Promise<string> {
+    const args = ['capture-pane', '-p', '-J', '-t', paneId];
+    if (options.history !== undefined) args.push('-S', String(-options.history));
+    const result = await this.cmd(args, { allowFailure: true });
+    return result.exitCode === 0 ? result.stdout : '';
+  }
+
+  /** Several screens in one tmux invocation. */
+  async captureMany(paneIds: readonly string[]): Promise<Map<string, string>> {
+    const screens = new Map<string, string>();
+    if (paneIds.length === 0) return screens;
+    const commands = paneIds.flatMap((id) => [
+      ['capture-pane', '-p', '-J', '-t', id],
+      ['display-message', '-p', CAPTURE_DELIMITER],
+    ]);
+    const result = await this.chain(commands, { allowFailure: true });
+    const parts = result.stdout.split(`${CAPTURE_DELIMITER}\n`);
+    paneIds.forEach((id, index) => screens.set(id, parts[index] ?? ''));
+    return screens;
+  }
+
+  /**
+   * Pastes text through a uniquely named buffer: load-buffer reads stdin (no argv or quoting limits), and
+   * paste-buffer -p brackets it when the app asked for bracketed paste, -r keeps LF as LF, -d frees the buffer.
+   */
+  async paste(paneId: string, text: string): Promise<void> {
+    const buffer = `czar-${process.pid}-${++bufferSeq}-${randomBytes(3).toString('hex')}`;
+    await this.cmd(['load-buffer', '-b', buffer, '-'], { input: text });
+    await this.cmd(['paste-buffer', '-p', '-r', '-d', '-b', buffer, '-t', paneId]);
+  }
+
+  /** Sends tmux key names (`Enter`, `Down`, `y`), not text. */
+  async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.cmd(['send-keys', '-t', paneId, ...keys]);
+  }
+
+  /** Leaves copy mode: in copy mode keys go to tmux, and pastes arrive unbracketed. */
+  async cancelMode(paneId: string): Promise<void> {
+    await this.cmd(['send-keys', '-t', paneId, '-X', 'cancel'], { allowFailure: true });
+  }
+
+  /**
+   * Streams the pane's output into a log file. pipe-pane only takes a shell command, so the path is single-quoted
+   * here; `-o` makes it idempotent across czar restarts.
+   */
+  async pipePane(paneId: string, logFile: string): Promise<void> {
+    await this.cmd(['pipe-pane', '-o', '-t', paneId, `exec cat >> ${shellQuote(logFile)}`]);
+  }
+
+  async setOption(target: string, option: string, value: string): Promise<void> {
+    await this.cmd(['set-option', '-t', target, option, value]);
+  }
+
+  async killSession(name: string): Promise<void> {
+    await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
+  }
+
+  async killServer(): Promise<void> {
+    await this.cmd(['kill-server'], { allowFailure: true });
+  }
+
+  /**
+   * Hands the terminal to tmux until the person detaches. Inside a client of this same server it switches that
+   * client instead (nesting a client of the same server in itself is refused by tmux).
+   */
+  async attach(session: string, options: { insideThisServer: boolean }): Promise<number> {
+    const args = options.insideThisServer
+      ? ['-L', this.socket, 'switch-client', '-t', exactSession(session)]
+      : ['-L', this.socket, 'attach-session', '-t', exactSession(session)];
+    const env = options.insideThisServer ? { ...process.env } : cleanEnv();
+    const child = await execa('tmux', args, { stdio: 'inherit', env, extendEnv: false, reject: false });
+    return child.exitCode ?? 1;
+  }
+
+  static async version(): Promise<string> {
+    const result = await run('tmux', ['-V']);
+    return result.stdout.trim();
+  }
+}
+
+/** `=name` makes tmux match the session name exactly, not as a prefix or pattern. */
+export function exactSession(name: string): string {
+  return `=${name}`;
+}
+
+/** tmux execs an argv of two or more words directly; one word would be run by `sh -c`. */
+function directArgv(argv: readonly string[]): string[] {
+  return argv.length === 1 ? ['env', '--', ...argv] : [...argv];
+}
+
+function envFlags(env: Readonly<Record<string, string>> = {}): string[] {
+  return Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+}
+
+/** tmux reads an argument ending in `;` as a command separator; `\;` keeps a literal one. */
+function escapeArg(arg: string): string {
+  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+function parsePane(line: string): PaneInfo {
+  const f = line.split(SEP);
+  const at = (index: number): string => f[index] ?? '';
+  const optionalNumber = (index: number): number | undefined => (at(index) === '' ? undefined : Number(at(index)));
+  return {
+    session: at(0),
+    paneId: at(1),
+    pid: Number(at(2)),
+    dead: at(3) === '1',
+    deadStatus: optionalNumber(4),
+    deadSignal: optionalNumber(5),
+    currentCommand: at(6),
+    inMode: at(7) === '1',
+    inputOff: at(8) === '1',
+    title: at(9),
+    activity: Number(at(10)),
+    piped: at(11) === '1',
+    width: Number(at(12)),
+    height: Number(at(13)),
+  };
+}
+
+/** Parses `tmux 3.3a` into [3, 3]; `next-3.4` and `master` count as new. */
+export function parseTmuxVersion(text: string): [number, number] | undefined {
+  const match = /(\d+)\.(\d+)/.exec(text);
+  if (match === null) return /master|next/.test(text) ? [99, 0] : undefined;
+  return [Number(match[1]), Number(match[2])];
+}

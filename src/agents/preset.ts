@@ -1,0 +1,64 @@
+import type { AgentCommand, PresetName } from '../domain/types.js';
+
+/** A first-run or in-flight dialog an agent may show, and the keys that answer it on purpose. */
+export interface Dialog {
+  /** Short id for events, e.g. `claude-trust`. */
+  readonly id: string;
+  /** Tested against the captured screen. */
+  readonly match: RegExp;
+  /** tmux key names sent to answer it, e.g. ['Enter'] after checking the highlighted choice is the right one. */
+  readonly keys: readonly string[];
+  /** Why this answer, for the event log. */
+  readonly why: string;
+}
+
+/** A screen that means the agent cannot work at all (signed out, missing key); delivery stops and says so. */
+export interface FatalScreen {
+  readonly match: RegExp;
+  /** One sentence for the person: what is wrong and how to fix it. */
+  readonly message: string;
+}
+
+/** Files an agent needs outside the worktree (hook settings) and the extra arguments that point at them. */
+export interface AgentSetup {
+  readonly files: readonly { readonly path: string; readonly content: string }[];
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface SetupContext {
+  readonly worker: string;
+  /** Folder under the state dir reserved for this worker's agent files. */
+  readonly settingsDir: string;
+  /** argv that runs `czar` itself (node + bin), for hook commands. */
+  readonly czarCommand: readonly string[];
+  readonly worktree: string;
+}
+
+/**
+ * How czar drives one kind of agent TUI. Screens are plain text from `capture-pane -p -J`.
+ */
+export interface AgentPreset {
+  readonly name: PresetName;
+  /** Default command line; a config entry may override command, args and env. */
+  readonly defaults: Omit<AgentCommand, 'name' | 'preset'>;
+  /** The input box is drawn and bracketed paste is on: safe to paste. */
+  isReady(screen: string): boolean;
+  /** A turn is running (spinner, "esc to interrupt"): a submitted task took. */
+  isBusy(screen: string): boolean;
+  /** A question for the person is on screen (permission prompt, y/n). */
+  isWaiting(screen: string): boolean;
+  readonly dialogs: readonly Dialog[];
+  readonly fatal: readonly FatalScreen[];
+  /**
+   * Minimum quiet time between the end of a paste and Enter. Claude Code 2.1 drops an Enter that arrives within
+   * about 2 s of a bracketed paste; simpler TUIs need only enough to not share a read() with the paste end.
+   */
+  readonly submitDelayMs: number;
+  /** How long to wait for readiness after start before giving up. */
+  readonly readyTimeoutMs: number;
+  /** Whether the agent reports its own state through czar hooks (so pane heuristics are only a fallback). */
+  readonly reportsItself: boolean;
+  /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */
+  setup(context: SetupContext): AgentSetup;
+}

@@ -1,0 +1,197 @@
+/**
+ * The resolved configuration and the fleet's observable state. These types are the contract between the config
+ * pipeline, the launcher, the supervisor and the dashboard; the written (YAML) form lives in `config/schema.ts`.
+ */
+
+/** A command line for an agent: never passed through a shell. */
+export interface AgentCommand {
+  /** Name of the agent as written in the config (`claude`, `mybot`, ...). */
+  readonly name: string;
+  /** Built-in preset whose behaviour (readiness, dialogs, hooks) applies; `shell` for unknown programs. */
+  readonly preset: PresetName;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'aider', 'shell', 'sim'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface WorkerSpec {
+  /** `[a-z0-9][a-z0-9_-]*`, unique; names the tmux session. */
+  readonly name: string;
+  /** Full task text (read from `task_file` when that was given). */
+  readonly task: string;
+  /** First non-empty line of the task, without Markdown heading marks, for tables. */
+  readonly title: string;
+  /** Where the task came from, for error messages: `czar.yaml:12` or `tasks/gateway.md`. */
+  readonly taskSource: string;
+  readonly branch: string;
+  readonly agent: AgentCommand;
+  readonly role: string | undefined;
+  /** Role text from `prompts/roles/<role>.md`, put before the task. */
+  readonly roleText: string | undefined;
+  /** Glob patterns of paths this task may touch; empty means anywhere. */
+  readonly scope: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute path of this worker's git worktree. */
+  readonly worktree: string;
+}
+
+export interface BonusTask {
+  /** Stable id used in events and the queue: the written `name` or `bonus-<n>`. */
+  readonly id: string;
+  readonly task: string;
+  readonly title: string;
+  readonly scope: readonly string[];
+  readonly role: string | undefined;
+  readonly roleText: string | undefined;
+  /** Which worker's output this builds on, if any (named in the message that hands it out). */
+  readonly buildsOn: string | undefined;
+}
+
+export interface AutoAnswer {
+  /** Regular expression source tested against the pane's screen. */
+  readonly match: string;
+  /** tmux key names sent when it matches (e.g. `["y", "Enter"]`). */
+  readonly send: readonly string[];
+}
+
+export interface Policy {
+  readonly launchConcurrency: number;
+  readonly launchStaggerMs: number;
+  readonly idleAfterMs: number;
+  readonly stuckAfterMs: number;
+  readonly maxActive: number;
+  readonly restart: { readonly max: number; readonly backoffMs: number };
+  readonly bonus: 'auto' | 'off';
+  readonly autoAnswer: readonly AutoAnswer[];
+  /** Time in a stalled state before each rung of the ladder: nudge, re-brief, restart, alert a human. */
+  readonly escalateAfterMs: number;
+}
+
+export interface NotifyCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+export interface Config {
+  /** Absolute path of the config file. */
+  readonly file: string;
+  readonly project: string;
+  /** Absolute path of the git repository's top level. */
+  readonly repo: string;
+  /** Base branch; resolved to the repo's current branch when the file does not say. */
+  readonly base: string;
+  /** Absolute folder that holds the worker worktrees. */
+  readonly worktrees: string;
+  /** Absolute state dir (`.czar/` beside the config). */
+  readonly stateDir: string;
+  /** Private tmux server name: `czar-<project>`. */
+  readonly tmuxSocket: string;
+  readonly defaultAgent: string;
+  readonly agents: Readonly<Record<string, AgentCommand>>;
+  readonly workers: readonly WorkerSpec[];
+  readonly policy: Policy;
+  readonly bonus: readonly BonusTask[];
+  readonly notify: NotifyCommand | undefined;
+}
+
+/** What a worker said about itself through `czar report`. */
+export const REPORTED_STATES = ['working', 'idle', 'waiting', 'done', 'blocked'] as const;
+export type ReportedState = (typeof REPORTED_STATES)[number];
+
+/** What the czar concludes about a worker from reports, panes and git. */
+export const WORKER_STATES = [
+  'queued',
+  'starting',
+  'working',
+  'idle',
+  'waiting',
+  'blocked',
+  'stuck',
+  'crashed',
+  'done',
+  'stopped',
+] as const;
+export type WorkerState = (typeof WORKER_STATES)[number];
+
+export const ALERT_KINDS = [
+  'off_scope',
+  'overlap',
+  'waiting_input',
+  'crashed',
+  'stuck',
+  'conflict',
+  'no_evidence',
+  'bad_report',
+  'delivery_failed',
+  'idle_unfinished',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export interface Alert {
+  readonly kind: AlertKind;
+  readonly message: string;
+  readonly since: string;
+  /** Files involved (off-scope paths, overlapping paths). */
+  readonly files?: readonly string[];
+  /** Other worker involved (overlap, conflict). */
+  readonly peer?: string;
+}
+
+export interface GitActivity {
+  /** Commits on the branch that are not on base (`base..branch`). */
+  readonly commitsAhead: number;
+  /** Files the branch changed since it forked (`base...branch`). */
+  readonly filesChanged: readonly string[];
+  readonly lastCommit: { readonly sha: string; readonly subject: string; readonly at: string } | undefined;
+  /** Uncommitted paths in the worktree. */
+  readonly dirty: readonly string[];
+}
+
+export interface WorkerStatus {
+  readonly name: string;
+  readonly state: WorkerState;
+  readonly since: string;
+  readonly branch: string;
+  readonly title: string;
+  readonly agent: string;
+  readonly progress: number | undefined;
+  readonly note: string | undefined;
+  readonly git: GitActivity;
+  /** Last non-empty line of the pane, ANSI stripped. */
+  readonly lastOutput: string | undefined;
+  readonly lastOutputAt: string | undefined;
+  readonly restarts: number;
+  readonly alerts: readonly Alert[];
+  readonly paused: boolean;
+  readonly paneId: string | undefined;
+  /** Ids of the tasks this worker was given (its own first, then bonus tasks). */
+  readonly tasks: readonly string[];
+  readonly resultFile: string | undefined;
+}
+
+export interface FleetStatus {
+  readonly project: string;
+  readonly base: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly paused: boolean;
+  /** True while the supervisor process is alive. */
+  readonly supervisor: { readonly pid: number; readonly heartbeatAt: string } | undefined;
+  readonly workers: readonly WorkerStatus[];
+  /** Bonus tasks not yet handed out, in order. */
+  readonly queue: readonly { readonly id: string; readonly title: string }[];
+  readonly sprintOver: boolean;
+}
+
+/** One line of `.czar/events.jsonl`: every transition and every action, with its reason. */
+export interface FleetEvent {
+  readonly at: string;
+  readonly kind: string;
+  readonly worker?: string;
+  readonly message: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
