@@ -1,0 +1,90 @@
+import { appendFile, chmod, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { WorkerReport } from '../domain/report.js';
+import { reportFile, type StatePaths } from '../domain/paths.js';
+import type { FleetEvent } from '../domain/types.js';
+
+/** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
+export async function ensureStateDir(paths: StatePaths): Promise<void> {
+  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  await chmod(paths.root, 0o700);
+  for (const dir of [paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings]) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+}
+
+/** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
+export async function writeAtomic(file: string, content: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(temp, content, { mode: 0o600 });
+  await rename(temp, file);
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export async function readJson<T>(file: string): Promise<T | undefined> {
+  const text = await readText(file);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A worker's own report: the only file a worker writes. */
+export async function writeReport(paths: StatePaths, report: WorkerReport): Promise<void> {
+  await mkdir(paths.reports, { recursive: true, mode: 0o700 });
+  await writeAtomic(reportFile(paths, report.worker), `${JSON.stringify(report)}\n`);
+}
+
+/**
+ * Appends one event line. O_APPEND writes of one line land whole and in order, so the CLI and the czar can both
+ * append without a lost or torn line.
+ */
+export async function appendEvent(paths: StatePaths, event: FleetEvent): Promise<void> {
+  await appendFile(paths.events, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+}
+
+/** Events after byte `offset`, and the new offset; a torn last line is left for the next read. */
+export async function readEventsFrom(paths: StatePaths, offset: number): Promise<{ events: FleetEvent[]; offset: number }> {
+  let handle;
+  try {
+    handle = await open(paths.events, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], offset: 0 };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size < offset) offset = 0;
+    const buffer = Buffer.alloc(size - offset);
+    await handle.read(buffer, 0, buffer.length, offset);
+    const text = buffer.toString('utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    const events: FleetEvent[] = [];
+    for (const line of text.slice(0, end).split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        events.push(JSON.parse(line) as FleetEvent);
+      } catch {
+        // A line that is not JSON was not written by czar; skip it rather than stop reading the log.
+      }
+    }
+    return { events, offset: offset + Buffer.byteLength(text.slice(0, end)) };
+  } finally {
+    await handle.close();
+  }
+}

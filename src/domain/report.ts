@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { REPORTED_STATES } from './types.js';
+
+/** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
+export const MAX_REPORT_BYTES = 64 * 1024;
+
+/** What `czar report` (or an agent hook) writes into `.czar/reports/<worker>.json`. */
+export const WorkerReportSchema = z.strictObject({
+  worker: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  state: z.enum(REPORTED_STATES),
+  progress: z.number().min(0).max(100).optional(),
+  note: z.string().max(2000).optional(),
+  resultFile: z.string().max(4096).optional(),
+  at: z.iso.datetime(),
+  /** `cli` for `czar report`, `hook:<Event>` for agent hooks, `sim` for the simulated agent. */
+  source: z.string().max(100),
+  /** Monotonic per writer, so a late write of an older report never wins. */
+  seq: z.number().int().nonnegative(),
+  sessionId: z.string().max(200).optional(),
+  transcriptPath: z.string().max(4096).optional(),
+});
+export type WorkerReport = z.infer<typeof WorkerReportSchema>;
+
+export type ParsedReport = { ok: true; report: WorkerReport } | { ok: false; reason: string };
+
+/** Parses a report file's text; never throws: a bad report is a fact about the worker, not a czar failure. */
+export function parseReport(text: string, expectedWorker: string): ParsedReport {
+  if (Buffer.byteLength(text) > MAX_REPORT_BYTES) return { ok: false, reason: `report is larger than ${MAX_REPORT_BYTES} bytes` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'report is not valid JSON (truncated or garbled)' };
+  }
+  const parsed = WorkerReportSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: `report field "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'unknown problem'}` };
+  }
+  if (parsed.data.worker !== expectedWorker) {
+    return { ok: false, reason: `report names worker "${parsed.data.worker}" but sits in the file of "${expectedWorker}"` };
+  }
+  return { ok: true, report: parsed.data };
+}
