@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** czar's own install folder (two levels above this module, in src/ under tsx and in dist/ after the build). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** argv that runs czar itself, for hook commands and the supervisor session: absolute, no PATH lookup. */
+export function czarCommand(): string[] {
+  return [process.execPath, path.join(PACKAGE_ROOT, 'bin', 'czar')];
+}
+
+/** The folder holding the `czar` executable, put first on each worker's PATH so `czar report` just works. */
+export const CZAR_BIN_DIR = path.join(PACKAGE_ROOT, 'bin');
+
+/** Reads one of czar's prompt templates (`prompts/<name>`). */
+export async function readPromptTemplate(name: string): Promise<string> {
+  return readFile(path.join(PACKAGE_ROOT, 'prompts', name), 'utf8');
+}
