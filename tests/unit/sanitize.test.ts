@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { neutraliseControls } from '../../src/domain/sanitize.js';
+
+describe('neutraliseControls', () => {
+  it('turns CRLF and lone CR into LF', () => {
+    expect(neutraliseControls('a\r\nb\rc\n')).toBe('a\nb\nc\n');
+  });
+
+  it('keeps TAB and LF', () => {
+    expect(neutraliseControls('a\tb\nc')).toBe('a\tb\nc');
+  });
+
+  it('pictures ESC so an embedded paste end cannot close the bracket', () => {
+    const out = neutraliseControls('x\x1b[201~\nrm -rf /');
+    expect(out).toBe('x\u241b[201~\nrm -rf /');
+    expect(out).not.toContain('\x1b');
+  });
+
+  it('pictures every other C0 control and DEL', () => {
+    expect(neutraliseControls('\x00\x03\x07\x08\x0b\x0c\x1f\x7f')).toBe('\u2400\u2403\u2407\u2408\u240b\u240c\u241f\u2421');
+  });
+
+  it('writes C1 controls as a pictured ESC and their 7-bit form', () => {
+    expect(neutraliseControls('a\u009b31mb\u0085')).toBe('a\u241b[31mb\u241bE');
+  });
+
+  it('leaves no control byte except TAB and LF over the whole 0x00-0x9f range', () => {
+    const all = Array.from({ length: 0xa0 }, (_, code) => String.fromCharCode(code)).join('');
+    const out = neutraliseControls(all);
+    // eslint-disable-next-line no-control-regex
+    expect(out.replace(/[\t\n]/g, '')).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  });
+
+  it('passes shell metacharacters, quotes and any UTF-8 unchanged', () => {
+    const text = `echo "$(touch /tmp/x)" 'q' \`id\` ; | & > < \\ #{pane} %s 漢字 👩‍👩‍👧 🇫🇷 e\u0301 \u00a0\u00ff`;
+    expect(neutraliseControls(text)).toBe(text);
+  });
+
+  it('handles 5 MB without change when there is nothing to neutralise', () => {
+    const big = 'line of text with $(x) and `y`\n'.repeat(170_000);
+    expect(big.length).toBeGreaterThan(5_000_000);
+    expect(neutraliseControls(big)).toBe(big);
+  });
+});
