@@ -1,0 +1,142 @@
+/**
+ * The dashboard's root: reads the store through `useSyncExternalStore`, sizes the screen from the terminal,
+ * and picks what the body and footer show for the current mode. Components below it only take props.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useStdout } from 'ink';
+import { ClockContext, frozenClock, type Clock } from './clock.js';
+import { Confirm } from './confirm.js';
+import { Detail } from './detail.js';
+import { EventFeed } from './event-feed.js';
+import { planScreen, truncate } from './format.js';
+import { Header } from './header.js';
+import { Help, keyHints } from './help.js';
+import type { DashboardActions, DashboardStore } from './ports.js';
+import { PROMPT_HINT, PromptInput } from './prompt-input.js';
+import {
+  initialUiState,
+  selectedIndex,
+  useDashboardInput,
+  type UiState,
+  type YieldingEffect,
+} from './use-dashboard-state.js';
+import { WorkerTable } from './worker-table.js';
+
+export interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export interface DashboardProps {
+  readonly store: DashboardStore;
+  readonly actions: DashboardActions;
+  /** Drives relative times; `frozenClock` (the default) leaves them to the snapshot's `now`. */
+  readonly clock?: Clock;
+  /** Fixed size instead of following the terminal (tests, the snapshot script). */
+  readonly size?: TerminalSize;
+  /** Selection and status to start from (kept across the remounts around attach). */
+  readonly initial?: UiState;
+  /** Called instead of the action for attach/openLog; `runDashboard` uses it to hand over the terminal. */
+  readonly onYield?: (effect: YieldingEffect, state: UiState) => void;
+  /** Called on `q`; defaults to exiting the ink app. */
+  readonly onQuit?: () => void;
+}
+
+/** The terminal's size, following resize events. */
+export function useTerminalSize(fixed: TerminalSize | undefined): TerminalSize {
+  const { stdout } = useStdout();
+  const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return fixed ?? size;
+}
+
+export function Dashboard(props: DashboardProps) {
+  return (
+    <ClockContext.Provider value={props.clock ?? frozenClock}>
+      <Screen {...props} />
+    </ClockContext.Provider>
+  );
+}
+
+function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardProps) {
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const { columns, rows } = useTerminalSize(size);
+  const { exit } = useApp();
+  const { status } = snapshot;
+  const view = { workers: status.workers, fleetPaused: status.paused };
+  const ui = useDashboardInput({
+    initial: initial ?? initialUiState,
+    view,
+    actions,
+    onQuit: onQuit ?? (() => exit()),
+    onYield,
+  });
+  const index = selectedIndex(ui, view);
+  const worker = status.workers[index];
+  const plan = planScreen(columns, rows, status.workers.length);
+  const workerEvents = worker === undefined ? [] : snapshot.events.filter((event) => event.worker === worker.name);
+  const detail = (
+    <Detail
+      worker={worker}
+      tail={worker === undefined ? [] : (snapshot.paneTails[worker.name] ?? [])}
+      events={workerEvents}
+      width={plan.detailWidth}
+      height={plan.detailRows}
+    />
+  );
+  const feed = <EventFeed events={snapshot.events} width={plan.feedWidth} height={plan.feedRows} />;
+  const bodyRows = plan.sideBySide ? plan.detailRows : plan.detailRows + plan.feedRows;
+  return (
+    <Box flexDirection="column" width={columns} height={plan.height} overflow="hidden">
+      <Header status={status} now={snapshot.now} width={columns} />
+      <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} />
+      <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows} overflow="hidden">
+        {ui.mode.kind === 'help' ? (
+          <Box flexDirection="column" width={columns}>
+            <Help height={bodyRows} />
+          </Box>
+        ) : (
+          <>
+            <Box flexDirection="column" width={plan.detailWidth} height={plan.detailRows} overflow="hidden">
+              {detail}
+            </Box>
+            <Box flexDirection="column" width={plan.feedWidth} height={plan.feedRows} marginLeft={plan.sideBySide ? 1 : 0} overflow="hidden">
+              {feed}
+            </Box>
+          </>
+        )}
+      </Box>
+      <Footer ui={ui} width={columns} />
+    </Box>
+  );
+}
+
+function Footer({ ui, width }: { readonly ui: UiState; readonly width: number }) {
+  const status = ui.status;
+  const tone = status?.tone === 'error' ? 'red' : status?.tone === 'pending' ? 'yellow' : 'green';
+  return (
+    <>
+      {ui.mode.kind === 'prompt' ? (
+        <Text dimColor wrap="truncate-end">{truncate(PROMPT_HINT, width)}</Text>
+      ) : (
+        <Text color={tone} wrap="truncate-end">
+          {truncate(status === undefined ? '' : `${status.tone === 'error' ? '✗ ' : ''}${status.text}`, width)}
+        </Text>
+      )}
+      {ui.mode.kind === 'prompt' ? (
+        <PromptInput worker={ui.mode.worker} text={ui.mode.text} width={width} />
+      ) : ui.mode.kind === 'confirm' ? (
+        <Confirm question={ui.mode.question} />
+      ) : (
+        <Text dimColor wrap="truncate-end">{truncate(keyHints(width), width)}</Text>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,224 @@
+/**
+ * Pure text helpers for the dashboard: durations, truncation, state badges, alert tags, and how columns and
+ * rows are shared out for a terminal size. No React here, so all of it is unit-tested directly.
+ */
+import type { AlertKind, WorkerState, WorkerStatus } from '../domain/types.js';
+
+/** Colour names ink understands; the symbol and label carry the meaning without colour. */
+export type Tone = 'green' | 'yellow' | 'magenta' | 'cyan' | 'red' | 'blue' | 'gray';
+
+export interface StateBadge {
+  readonly symbol: string;
+  readonly label: string;
+  readonly color: Tone;
+}
+
+const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
+  queued: { symbol: '…', label: 'queued', color: 'gray' },
+  starting: { symbol: '◌', label: 'starting', color: 'blue' },
+  working: { symbol: '●', label: 'working', color: 'green' },
+  idle: { symbol: '○', label: 'idle', color: 'yellow' },
+  waiting: { symbol: '?', label: 'waiting', color: 'magenta' },
+  blocked: { symbol: '■', label: 'blocked', color: 'yellow' },
+  stuck: { symbol: '!', label: 'stuck', color: 'red' },
+  crashed: { symbol: '✗', label: 'crashed', color: 'red' },
+  done: { symbol: '✓', label: 'done', color: 'cyan' },
+  stopped: { symbol: '-', label: 'stopped', color: 'gray' },
+};
+
+export function stateBadge(state: WorkerState): StateBadge {
+  return BADGES[state];
+}
+
+/** `● working`: readable without colour. */
+export function stateText(state: WorkerState): string {
+  const badge = BADGES[state];
+  return `${badge.symbol} ${badge.label}`;
+}
+
+const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
+  off_scope: 'off-scope',
+  overlap: 'overlap',
+  waiting_input: 'input?',
+  crashed: 'crashed',
+  stuck: 'stuck',
+  conflict: 'conflict',
+  no_evidence: 'no-proof',
+  bad_report: 'bad-report',
+  delivery_failed: 'undelivered',
+  idle_unfinished: 'unfinished',
+};
+
+/** Short tags for a worker's alerts, each kind once, in the order raised. */
+export function alertTags(alerts: WorkerStatus['alerts']): string {
+  return [...new Set(alerts.map((alert) => ALERT_TAGS[alert.kind]))].join(' ');
+}
+
+/** Compact duration that never exceeds 5 characters: `42s`, `3m05s`, `12m`, `1h23m`, `13h`, `2d03h`, `12d`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return `${minutes}m${pad2(seconds % 60)}s`;
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 10) return `${hours}h${pad2(minutes % 60)}m`;
+  if (hours < 24) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  return days < 10 ? `${days}d${pad2(hours % 24)}h` : `${days}d`;
+}
+
+/** Time from an ISO timestamp to `now`, or `-` when there is none (or it does not parse). */
+export function since(iso: string | undefined, now: number): string {
+  if (iso === undefined) return '-';
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? '-' : formatDuration(now - at);
+}
+
+/** `HH:MM:SS` in local time, for the event feed. */
+export function clockTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '--:--:--';
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/**
+ * Cuts `text` to `width` columns with a trailing `…`. Counts code points, not grapheme widths: worker names,
+ * branches and our symbols are single-width, and ink's own truncation backs this up for wide characters.
+ */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const oneLine = text.replace(/[\r\n\t]+/g, ' ');
+  const chars = Array.from(oneLine);
+  if (chars.length <= width) return oneLine;
+  return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Pads (or truncates) to exactly `width` columns. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = truncate(text, width);
+  const gap = ' '.repeat(Math.max(0, width - Array.from(cut).length));
+  return align === 'left' ? cut + gap : gap + cut;
+}
+
+export type ColumnId =
+  | 'name'
+  | 'state'
+  | 'branch'
+  | 'title'
+  | 'progress'
+  | 'ahead'
+  | 'files'
+  | 'quiet'
+  | 'restarts'
+  | 'alerts';
+
+export interface Column {
+  readonly id: ColumnId;
+  readonly header: string;
+  readonly width: number;
+  readonly align: 'left' | 'right';
+}
+
+interface ColumnSpec extends Column {
+  /** Columns with higher numbers go first when the terminal is narrow; 0 is never dropped. */
+  readonly dropOrder: number;
+}
+
+/** Width of the selection marker in front of every row. */
+export const MARKER_WIDTH = 2;
+const TITLE_COMFORT = 24;
+const TITLE_MIN = 8;
+
+/** The table's columns for a terminal width: drops low-priority ones until the task title has room. */
+export function layoutColumns(width: number, workers: readonly WorkerStatus[]): Column[] {
+  const longest = (values: readonly string[], min: number, max: number) =>
+    Math.min(max, Math.max(min, ...values.map((value) => Array.from(value).length)));
+  const alertsMax = width < 100 ? 12 : 30;
+  const specs: ColumnSpec[] = [
+    { id: 'name', header: 'WORKER', width: longest(workers.map((w) => w.name), 6, 16), align: 'left', dropOrder: 0 },
+    { id: 'state', header: 'STATE', width: 10, align: 'left', dropOrder: 0 },
+    { id: 'branch', header: 'BRANCH', width: longest(workers.map((w) => w.branch), 6, 28), align: 'left', dropOrder: 9 },
+    { id: 'title', header: 'TASK', width: 0, align: 'left', dropOrder: 0 },
+    { id: 'progress', header: 'PROG', width: 4, align: 'right', dropOrder: 5 },
+    { id: 'ahead', header: 'AHEAD', width: 5, align: 'right', dropOrder: 6 },
+    { id: 'files', header: 'FILES', width: 5, align: 'right', dropOrder: 8 },
+    { id: 'quiet', header: 'QUIET', width: 5, align: 'right', dropOrder: 4 },
+    { id: 'restarts', header: 'RST', width: 3, align: 'right', dropOrder: 7 },
+    { id: 'alerts', header: 'ALERTS', width: longest(workers.map((w) => alertTags(w.alerts)), 6, alertsMax), align: 'left', dropOrder: 3 },
+  ];
+  // Each column after the first is preceded by one space.
+  const used = (list: readonly ColumnSpec[]) =>
+    MARKER_WIDTH + list.reduce((sum, column) => sum + column.width, 0) + list.length - 1;
+  let kept = specs;
+  while (width - used(kept) < TITLE_COMFORT) {
+    const victim = kept.reduce((worst, column) => (column.dropOrder > worst.dropOrder ? column : worst));
+    if (victim.dropOrder === 0) break;
+    kept = kept.filter((column) => column !== victim);
+  }
+  const titleWidth = Math.max(TITLE_MIN, width - used(kept));
+  return kept.map(({ dropOrder: _dropOrder, ...column }) =>
+    column.id === 'title' ? { ...column, width: titleWidth } : column,
+  );
+}
+
+/** The text of every cell of a worker's row (before fitting to column widths). */
+export function rowCells(worker: WorkerStatus, now: number): Record<ColumnId, string> {
+  return {
+    name: worker.name,
+    state: stateText(worker.state),
+    branch: worker.branch,
+    title: worker.paused ? `(paused) ${worker.title}` : worker.title,
+    progress: worker.progress === undefined ? '-' : `${Math.round(worker.progress * 100)}%`,
+    ahead: `+${worker.git.commitsAhead}`,
+    files: String(worker.git.filesChanged.length),
+    quiet: since(worker.lastOutputAt, now),
+    restarts: String(worker.restarts),
+    alerts: alertTags(worker.alerts),
+  };
+}
+
+/** First row of a window of `visible` rows that keeps `selected` in view, scrolling as little as possible. */
+export function windowStart(count: number, selected: number, visible: number, previousStart = 0): number {
+  if (visible <= 0 || count <= visible) return 0;
+  const clamped = Math.min(Math.max(previousStart, 0), count - visible);
+  if (selected < clamped) return selected;
+  if (selected >= clamped + visible) return selected - visible + 1;
+  return clamped;
+}
+
+/** How many lines each part of the screen gets. */
+export interface ScreenPlan {
+  /** Lines drawn in total: one less than the terminal, so ink never switches to clear-and-redraw. */
+  readonly height: number;
+  readonly tableRows: number;
+  /** Detail and feed share `bodyRows` side by side when `sideBySide`, else stacked. */
+  readonly sideBySide: boolean;
+  readonly detailRows: number;
+  readonly feedRows: number;
+  readonly detailWidth: number;
+  readonly feedWidth: number;
+}
+
+export const HEADER_ROWS = 2;
+export const FOOTER_ROWS = 2;
+const BODY_MIN = 8;
+
+export function planScreen(columns: number, rows: number, workerCount: number): ScreenPlan {
+  const height = Math.max(HEADER_ROWS + FOOTER_ROWS + 4, rows - 1);
+  const free = height - HEADER_ROWS - FOOTER_ROWS;
+  // The table header line plus at least one worker row; the rest of the table may scroll.
+  const tableRows = Math.max(1, Math.min(workerCount, free - 1 - BODY_MIN));
+  const body = Math.max(0, free - 1 - tableRows);
+  const sideBySide = columns >= 120;
+  if (sideBySide) {
+    const detailWidth = Math.floor(columns * 0.6);
+    return { height, tableRows, sideBySide, detailRows: body, feedRows: body, detailWidth, feedWidth: columns - detailWidth - 1 };
+  }
+  const detailRows = Math.ceil(body * 0.6);
+  return { height, tableRows, sideBySide, detailRows, feedRows: body - detailRows, detailWidth: columns, feedWidth: columns };
+}

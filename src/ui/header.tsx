@@ -1,0 +1,55 @@
+/** The top two lines: what this fleet is, whether the czar is alive, and how many workers are in each state. */
+import { Text } from 'ink';
+import { WORKER_STATES, type FleetStatus } from '../domain/types.js';
+import { Since } from './clock.js';
+import { stateBadge } from './format.js';
+
+export interface HeaderProps {
+  readonly status: FleetStatus;
+  readonly now: number;
+  readonly width: number;
+}
+
+export function Header({ status, now, width }: HeaderProps) {
+  const counts = WORKER_STATES.map((state) => ({
+    state,
+    count: status.workers.filter((worker) => worker.state === state).length,
+  })).filter(({ count }) => count > 0);
+  return (
+    <>
+      <Text wrap="truncate-end">
+        <Text bold>czar</Text>
+        <Text> {status.project}</Text>
+        <Text dimColor> · base </Text>
+        <Text>{status.base}</Text>
+        <Text dimColor> · up </Text>
+        <Since at={status.startedAt} base={now} />
+        <Text dimColor> · supervisor </Text>
+        {status.supervisor === undefined ? (
+          <Text color="red" bold>✗ down</Text>
+        ) : (
+          <Text color="green">● alive</Text>
+        )}
+        <Text dimColor> · autonomy </Text>
+        {status.paused ? <Text color="yellow" bold>■ paused</Text> : <Text color="green">on</Text>}
+        {status.sprintOver ? <Text color="cyan"> · sprint over</Text> : null}
+      </Text>
+      <Text wrap="truncate-end">
+        {counts.length === 0 ? <Text dimColor>no workers</Text> : null}
+        {counts.map(({ state, count }, index) => {
+          const badge = stateBadge(state);
+          return (
+            <Text key={state}>
+              {index > 0 ? '  ' : ''}
+              <Text color={badge.color}>{badge.symbol}</Text> {count}
+              {/* Narrow terminals keep only the symbols; the table below spells each one out. */}
+              {width < 100 ? '' : ` ${badge.label}`}
+            </Text>
+          );
+        })}
+        <Text dimColor> · queue </Text>
+        <Text>{status.queue.length}</Text>
+      </Text>
+    </>
+  );
+}

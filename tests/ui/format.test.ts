@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { WORKER_STATES } from '../../src/domain/types.js';
+import {
+  alertTags,
+  fit,
+  formatDuration,
+  layoutColumns,
+  MARKER_WIDTH,
+  planScreen,
+  rowCells,
+  since,
+  stateText,
+  truncate,
+  windowStart,
+} from '../../src/ui/format.js';
+import { FIXTURE_NOW, fixtureWorkers } from '../fixtures/fleet-status.js';
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [42_000, '42s'],
+    [185_000, '3m05s'],
+    [12 * 60_000 + 30_000, '12m'],
+    [83 * 60_000, '1h23m'],
+    [13 * 3_600_000 + 60_000, '13h'],
+    [51 * 3_600_000, '2d03h'],
+    [12 * 86_400_000, '12d'],
+    [-5_000, '0s'],
+  ])('%i ms -> %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('never needs more than 5 columns', () => {
+    for (let ms = 0; ms < 200 * 86_400_000; ms = ms * 1.07 + 997) expect(formatDuration(ms).length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('since', () => {
+  it('measures from an ISO time and shows - for none or garbage', () => {
+    expect(since(new Date(FIXTURE_NOW - 95_000).toISOString(), FIXTURE_NOW)).toBe('1m35s');
+    expect(since(undefined, FIXTURE_NOW)).toBe('-');
+    expect(since('not a date', FIXTURE_NOW)).toBe('-');
+  });
+});
+
+describe('truncate and fit', () => {
+  it('cuts with an ellipsis and keeps short text', () => {
+    expect(truncate('Rate-limit the gateway', 10)).toBe('Rate-limi…');
+    expect(truncate('short', 10)).toBe('short');
+    expect(truncate('abc', 1)).toBe('…');
+    expect(truncate('abc', 0)).toBe('');
+  });
+  it('never lets a newline through (rows truncate, never wrap)', () => {
+    expect(truncate('one\ntwo', 20)).toBe('one two');
+  });
+  it('pads to the exact width on either side', () => {
+    expect(fit('ab', 4)).toBe('ab  ');
+    expect(fit('ab', 4, 'right')).toBe('  ab');
+    expect(fit('abcdef', 4)).toBe('abc…');
+  });
+});
+
+describe('state text and alert tags', () => {
+  it('gives every state a distinct symbol with its name', () => {
+    const texts = WORKER_STATES.map(stateText);
+    expect(texts).toContain('● working');
+    expect(texts).toContain('! stuck');
+    expect(new Set(texts.map((text) => text.split(' ')[0])).size).toBe(WORKER_STATES.length);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(10);
+  });
+  it('shows each alert kind once', () => {
+    const webhooks = fixtureWorkers.find((worker) => worker.name === 'webhooks');
+    expect(alertTags(webhooks?.alerts ?? [])).toBe('stuck off-scope overlap');
+  });
+});
+
+describe('layoutColumns', () => {
+  const total = (width: number) => {
+    const columns = layoutColumns(width, fixtureWorkers);
+    return MARKER_WIDTH + columns.reduce((sum, column) => sum + column.width, 0) + columns.length - 1;
+  };
+
+  it('fills the width exactly from 60 to 200 columns', () => {
+    for (let width = 60; width <= 200; width += 1) expect(total(width)).toBe(width);
+  });
+
+  it('drops branch and files first at 80 columns but keeps name, state, task and alerts', () => {
+    const ids = layoutColumns(80, fixtureWorkers).map((column) => column.id);
+    expect(ids).not.toContain('branch');
+    expect(ids).not.toContain('files');
+    expect(ids).toEqual(expect.arrayContaining(['name', 'state', 'title', 'alerts', 'quiet']));
+  });
+
+  it('shows every column at 160', () => {
+    expect(layoutColumns(160, fixtureWorkers)).toHaveLength(10);
+  });
+});
+
+describe('rowCells', () => {
+  it('spells out progress, commits ahead, files and paused', () => {
+    const i18n = fixtureWorkers.find((worker) => worker.name === 'i18n');
+    if (i18n === undefined) throw new Error('fixture lost i18n');
+    const cells = rowCells(i18n, FIXTURE_NOW);
+    expect(cells).toMatchObject({ state: '■ blocked', progress: '10%', ahead: '+0', files: '0', quiet: '12m' });
+    expect(cells.title).toMatch(/^\(paused\) /);
+  });
+});
+
+describe('windowStart', () => {
+  it('keeps the selection in view and scrolls as little as possible', () => {
+    expect(windowStart(5, 4, 10)).toBe(0);
+    expect(windowStart(20, 0, 5)).toBe(0);
+    expect(windowStart(20, 7, 5, 0)).toBe(3);
+    expect(windowStart(20, 5, 5, 3)).toBe(3);
+    expect(windowStart(20, 2, 5, 3)).toBe(2);
+    expect(windowStart(20, 19, 5, 0)).toBe(15);
+  });
+});
+
+describe('planScreen', () => {
+  it('stacks detail and feed at 80x24 and never uses more than rows - 1 lines', () => {
+    const plan = planScreen(80, 24, 8);
+    expect(plan.sideBySide).toBe(false);
+    expect(plan.height).toBe(23);
+    expect(2 + 1 + plan.tableRows + plan.detailRows + plan.feedRows + 2).toBe(23);
+    expect(plan.feedRows).toBeGreaterThanOrEqual(3);
+  });
+
+  it('caps the table so detail and feed keep room when there are many workers', () => {
+    const plan = planScreen(80, 24, 40);
+    expect(plan.tableRows).toBeLessThan(40);
+    expect(plan.detailRows + plan.feedRows).toBeGreaterThanOrEqual(8);
+  });
+
+  it('puts detail and feed side by side on wide terminals', () => {
+    const plan = planScreen(160, 48, 8);
+    expect(plan.sideBySide).toBe(true);
+    expect(plan.detailWidth + 1 + plan.feedWidth).toBe(160);
+  });
+});
