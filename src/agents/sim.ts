@@ -1,0 +1,33 @@
+import type { AgentPreset } from './preset.js';
+import { PRESET_DEFAULTS } from './defaults.js';
+
+// Screen markers of czar's simulated agent (src/sim/screen.ts); tests/integration/sim-agent.test.ts checks these
+// patterns against the real program's screens.
+const INPUT_LINE = /^│ › /m;
+const INPUT_BOTTOM = /^╰─+╯/m;
+const TRUST = /Do you trust the files in this folder\?/;
+const BUSY = /esc to interrupt/;
+const QUESTION = /\(y\/n\)/;
+
+/** The simulated agent: behaves like Claude Code's TUI closely enough to exercise every delivery path. */
+export const simPreset: AgentPreset = {
+  name: 'sim',
+  defaults: PRESET_DEFAULTS.sim,
+  isReady: (screen) => INPUT_LINE.test(screen) && INPUT_BOTTOM.test(screen) && !TRUST.test(screen) && !QUESTION.test(screen),
+  isBusy: (screen) => BUSY.test(screen),
+  isWaiting: (screen) => QUESTION.test(screen),
+  dialogs: [
+    {
+      id: 'sim-trust',
+      match: TRUST,
+      // The highlight starts on "2. No, exit": Enter would quit, so the digit picks "Yes" explicitly.
+      keys: ['1'],
+      why: 'the worker runs in a worktree czar created for it; "1" selects "1. Yes, proceed" whatever is highlighted',
+    },
+  ],
+  fatal: [],
+  submitDelayMs: 60,
+  readyTimeoutMs: 15_000,
+  reportsItself: true,
+  setup: () => ({ files: [], args: [], env: {} }),
+};

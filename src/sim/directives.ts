@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { REPORTED_STATES, type ReportedState } from '../domain/types.js';
+
+/** One `@sim` line of a task: what the simulated agent does, in order. */
+export type Directive =
+  | { readonly kind: 'work'; readonly seconds: number; readonly label: string }
+  | { readonly kind: 'write'; readonly path: string; readonly text: string }
+  | { readonly kind: 'append'; readonly path: string; readonly text: string }
+  | { readonly kind: 'commit'; readonly message: string }
+  | { readonly kind: 'report'; readonly state: ReportedState; readonly progress: number | undefined; readonly note: string | undefined }
+  | { readonly kind: 'result'; readonly text: string }
+  | { readonly kind: 'ask'; readonly question: string }
+  | { readonly kind: 'quiet' }
+  | { readonly kind: 'crash'; readonly code: number }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'done'; readonly note: string | undefined };
+
+export interface ParsedDirectives {
+  readonly directives: readonly Directive[];
+  /** One sentence per `@sim` line that could not be understood (the agent prints them and skips the line). */
+  readonly problems: readonly string[];
+}
+
+const PREFIX = '@sim ';
+
+/** Finds the `@sim` lines in a task; every other line is prose the agent "reads" and ignores. */
+export function parseDirectives(text: string): ParsedDirectives {
+  const directives: Directive[] = [];
+  const problems: string[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '').trimStart();
+    if (!line.startsWith(PREFIX)) return;
+    const parsed = parseLine(line.slice(PREFIX.length).trim());
+    if (typeof parsed === 'string') problems.push(`line ${index + 1}: ${parsed}`);
+    else directives.push(parsed);
+  });
+  return { directives, problems };
+}
+
+/** Whether the text has any `@sim` line at all (without one, the agent does a default piece of work). */
+export function hasDirectives(text: string): boolean {
+  return text.split('\n').some((line) => line.trimStart().startsWith(PREFIX));
+}
+
+/** What the agent does with a task that has no `@sim` line: a short, honest piece of work, committed. */
+export function defaultDirectives(worker: string, task: string): Directive[] {
+  const firstLine = task.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '(empty task)';
+  const summary = [
+    `# ${worker}`,
+    '',
+    'Simulated work for the task that starts with:',
+    '',
+    `> ${firstLine.slice(0, 200)}`,
+    '',
+    `Task length: ${task.length} characters, ${task.split('\n').length} lines.`,
+    '',
+  ].join('\n');
+  return [
+    { kind: 'work', seconds: 3, label: 'the task' },
+    { kind: 'write', path: `sim/${worker}.md`, text: summary },
+    { kind: 'commit', message: `${worker}: simulated work` },
+    { kind: 'done', note: 'default simulated task finished' },
+  ];
+}
+
+function parseLine(body: string): Directive | string {
+  const [verb = '', ...words] = body.split(/\s+/);
+  const rest = words.join(' ');
+  switch (verb) {
+    case 'work': {
+      const seconds = Number(words[0]);
+      if (words[0] === undefined || !Number.isFinite(seconds) || seconds < 0) return `"@sim work" needs a number of seconds >= 0, got "${words[0] ?? ''}"; write e.g. "@sim work 5 refactoring".`;
+      return { kind: 'work', seconds, label: words.slice(1).join(' ') };
+    }
+    case 'write':
+    case 'append': {
+      const file = words[0];
+      if (file === undefined) return `"@sim ${verb}" needs a path and text; write e.g. "@sim ${verb} notes.md hello\\nworld".`;
+      const problem = pathProblem(file);
+      if (problem !== undefined) return `"@sim ${verb} ${file}": ${problem}`;
+      // Text is everything after the path's first following space, so inner spacing survives.
+      const text = /^\S+\s+\S+\s?(.*)$/s.exec(body)?.[1] ?? '';
+      return { kind: verb, path: file, text: unescape(text) };
+    }
+    case 'commit':
+      return rest === '' ? `"@sim commit" needs a message; write e.g. "@sim commit add parser".` : { kind: 'commit', message: rest };
+    case 'report':
+      return parseReport(words);
+    case 'result':
+      return rest === '' ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".` : { kind: 'result', text: unescape(rest) };
+    case 'ask':
+      return rest === '' ? `"@sim ask" needs a question; write e.g. "@sim ask delete the old tests?".` : { kind: 'ask', question: rest };
+    case 'quiet':
+      return { kind: 'quiet' };
+    case 'hang':
+      return { kind: 'hang' };
+    case 'done':
+      return { kind: 'done', note: rest === '' ? undefined : rest };
+    case 'crash': {
+      const code = words[0] === undefined ? 1 : Number(words[0]);
+      if (!Number.isInteger(code) || code < 0 || code > 255) return `"@sim crash" takes an exit code 0-255, got "${words[0] ?? ''}".`;
+      return { kind: 'crash', code };
+    }
+    default:
+      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, report, result, ask, quiet, crash, hang, done.`;
+  }
+}
+
+function parseReport(words: readonly string[]): Directive | string {
+  const [state, ...rest] = words;
+  if (!REPORTED_STATES.includes(state as ReportedState)) {
+    return `"@sim report" needs a state (${REPORTED_STATES.join(', ')}), got "${state ?? ''}".`;
+  }
+  const progress = rest[0] !== undefined && /^\d+(\.\d+)?%?$/.test(rest[0]) ? Number(rest[0].replace('%', '')) : undefined;
+  if (progress !== undefined && progress > 100) return `"@sim report" progress must be 0-100, got "${rest[0] ?? ''}".`;
+  const noteWords = progress === undefined ? rest : rest.slice(1);
+  return { kind: 'report', state: state as ReportedState, progress, note: noteWords.length === 0 ? undefined : noteWords.join(' ') };
+}
+
+/** Paths stay inside the worktree: relative, and no `..` step out of it. */
+function pathProblem(file: string): string | undefined {
+  if (path.isAbsolute(file)) return 'the path must be relative to the worktree.';
+  if (path.normalize(file).split(path.sep).includes('..')) return 'the path must stay inside the worktree (no "..").';
+  return undefined;
+}
+
+/** `\n` in directive text is a newline and `\t` a tab, so one line can write a multi-line file. */
+function unescape(text: string): string {
+  return text.replace(/\\([nt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+}

@@ -1,0 +1,105 @@
+import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import path from 'node:path';
+import { git } from '../adapters/git.js';
+import type { Directive } from './directives.js';
+import type { SimReporter } from './report.js';
+import { renderNote, renderStep } from './screen.js';
+import { stepCount, workSteps } from './work.js';
+
+/** What a directive may touch: the worktree, the reporter, the transcript and the spinner verb. */
+export interface TurnContext {
+  readonly cwd: string;
+  readonly worker: string;
+  readonly speed: number;
+  /** Aborted when the agent exits: every wait ends with it. */
+  readonly signal: AbortSignal;
+  readonly width: number;
+  readonly reporter: SimReporter | undefined;
+  print(lines: readonly string[]): void;
+  setVerb(verb: string): void;
+}
+
+/** Directives the agent loop handles itself, because they change its mode or end the process. */
+type LoopDirective = Extract<Directive, { kind: 'ask' | 'hang' | 'crash' }>;
+
+/** Runs one directive; 'stop' ends the turn (the agent goes back to its input box). */
+export async function runDirective(directive: Exclude<Directive, LoopDirective>, context: TurnContext): Promise<'next' | 'stop'> {
+  const { print, width } = context;
+  switch (directive.kind) {
+    case 'work':
+      await work(directive.seconds, directive.label, context);
+      return 'next';
+    case 'write':
+    case 'append': {
+      const file = path.resolve(context.cwd, directive.path);
+      await mkdir(path.dirname(file), { recursive: true });
+      if (directive.kind === 'write') await writeFile(file, directive.text);
+      else await appendFile(file, directive.text);
+      const lines = directive.text.split('\n').length;
+      print(renderStep(`${directive.kind === 'write' ? 'Write' : 'Update'}(${directive.path})`, `${directive.kind === 'write' ? 'Wrote' : 'Appended'} ${lines} line${lines === 1 ? '' : 's'} to ${directive.path}`, width));
+      return 'next';
+    }
+    case 'commit':
+      print(renderStep(`Bash(git commit -m "${directive.message}")`, await commit(context.cwd, directive.message), width));
+      return 'next';
+    case 'report':
+      await context.reporter?.report(directive.state, { progress: directive.progress, note: directive.note });
+      print([renderNote(`reported ${directive.state}${directive.progress === undefined ? '' : ` ${directive.progress}%`}${directive.note === undefined ? '' : `: ${directive.note}`}`, width)]);
+      return 'next';
+    case 'result': {
+      const file = await context.reporter?.writeResult(directive.text);
+      print(renderStep(`Write(${file ?? 'result'})`, file === undefined ? 'Not saved: CZAR_STATE_DIR or CZAR_WORKER is unset' : 'Wrote the result summary', width));
+      return 'next';
+    }
+    case 'quiet':
+      print(['⏺ I made good progress; I will stop here for now.']);
+      return 'stop';
+    case 'done':
+      await context.reporter?.report('done', { progress: 100, note: directive.note });
+      print([`⏺ Done.${directive.note === undefined ? '' : ` ${directive.note}`}`]);
+      return 'stop';
+  }
+}
+
+/** Believable progress for `seconds` (times --speed): steps spread evenly, each printed when it finishes. */
+async function work(seconds: number, label: string, context: TurnContext): Promise<void> {
+  const count = stepCount(seconds);
+  const steps = workSteps(label, await sampleFiles(context.cwd), count, context.worker);
+  const stepMs = (seconds * 1000 * context.speed) / count;
+  for (const step of steps) {
+    context.setVerb(step.verb);
+    await delay(stepMs, undefined, { signal: context.signal });
+    context.print(renderStep(step.title, step.outcome, context.width));
+  }
+}
+
+/** `git add -A` and commit as czar-sim; returns the line a terminal would show (or why nothing was committed). */
+async function commit(cwd: string, message: string): Promise<string> {
+  const identity = ['-c', 'user.name=czar-sim', '-c', 'user.email=sim@czar.invalid', '-c', 'commit.gpgsign=false'];
+  await git(cwd, [...identity, 'add', '-A']);
+  const result = await git(cwd, [...identity, 'commit', '--quiet', '-m', message], { allowFailure: true });
+  if (result.exitCode !== 0) {
+    const reason = `${result.stdout}\n${result.stderr}`.split('\n').map((line) => line.trim()).find((line) => line !== '');
+    return `Nothing committed: ${reason ?? `git exited with ${result.exitCode}`}`;
+  }
+  const head = await git(cwd, ['log', '-1', '--format=%h %s'], { allowFailure: true });
+  return `[${head.stdout.trim()}]`;
+}
+
+/** A few real file names from the worktree (shallow, bounded), so the progress output names files that exist. */
+async function sampleFiles(cwd: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string, depth: number): Promise<void> {
+    const entries = await readdir(path.join(cwd, dir), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (found.length >= 40) return;
+      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isFile()) found.push(relative);
+      else if (entry.isDirectory() && depth < 3) await walk(relative, depth + 1);
+    }
+  }
+  await walk('', 0);
+  return found;
+}
