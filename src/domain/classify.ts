@@ -1,0 +1,96 @@
+import { epoch, type ReportObservation, type WorkerModel } from './fleet.js';
+import type { Policy, WorkerState } from './types.js';
+
+/** A state and the sentence that explains it, for events and the dashboard. */
+export interface Classification {
+  readonly state: WorkerState;
+  readonly reason: string;
+}
+
+/**
+ * Running `czar report` prints to the pane itself, and the agent usually says a line after it; output this soon
+ * after an `idle` or `waiting` report is the report's own echo, not new work.
+ */
+export const REPORT_ECHO_MS = 10_000;
+
+/**
+ * What the czar concludes about a worker from its report, its pane and its branch. The first matching row wins:
+ *
+ * | #  | facts                                                                  | state    |
+ * |----|------------------------------------------------------------------------|----------|
+ * | 1  | the person stopped it                                                  | stopped  |
+ * | 2  | never launched                                                         | queued   |
+ * | 3  | pane dead, report says done and the agent exited 0                     | done     |
+ * | 4  | pane dead otherwise                                                    | crashed  |
+ * | 5  | a question is on screen (preset `isWaiting`)                           | waiting  |
+ * | 6  | first task not confirmed delivered                                     | starting |
+ * | 7  | report says done                                                       | done     |
+ * | 8  | report says blocked                                                    | blocked  |
+ * | 9  | report says waiting and no output since (beyond its echo)              | waiting  |
+ * | 10 | claims work (report working or screen busy), activity within stuck_after | working |
+ * | 11 | claims work, no output, commit or report for stuck_after               | stuck    |
+ * | 12 | quiet for idle_after, or reported idle with no output since            | idle     |
+ * | 13 | otherwise (recent output)                                              | working  |
+ *
+ * Only reports written after the current task was pasted count: a `done` about the previous task must not end
+ * the next one. Every paste of a task also restarts the quiet clocks.
+ */
+export function classify(worker: WorkerModel, now: number, policy: Policy): WorkerState {
+  return classifyWithReason(worker, now, policy).state;
+}
+
+export function classifyWithReason(worker: WorkerModel, now: number, policy: Policy): Classification {
+  const { memory, pane, git } = worker;
+  if (memory.stopped) return { state: 'stopped', reason: 'stopped by the person' };
+  if (worker.launchedAt === undefined) return { state: 'queued', reason: 'not launched yet' };
+
+  const report = freshReport(worker);
+  if (pane !== undefined && !pane.alive) {
+    const status = pane.deadStatus === undefined ? 'an unknown status' : `status ${pane.deadStatus}`;
+    if (report?.state === 'done' && pane.deadStatus === 0) return { state: 'done', reason: 'reported done and the agent exited cleanly' };
+    return { state: 'crashed', reason: `the agent exited with ${status}` };
+  }
+  if (pane?.screenWaiting === true) return { state: 'waiting', reason: 'a question for the person is on screen' };
+  if (worker.deliveredAt === undefined) return { state: 'starting', reason: 'task not delivered yet' };
+  if (report?.state === 'done') return { state: 'done', reason: withNote('reported done', report) };
+  if (report?.state === 'blocked') return { state: 'blocked', reason: withNote('reported blocked', report) };
+
+  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, memory.briefedAt ?? 0);
+  const outputSinceReport = report !== undefined && lastOutput > report.at + REPORT_ECHO_MS;
+  if (report?.state === 'waiting' && !outputSinceReport) return { state: 'waiting', reason: withNote('reported waiting for the person', report) };
+
+  const lastReport = report?.at ?? 0;
+  if (report?.state === 'working' || pane?.screenBusy === true) {
+    const lastActivity = Math.max(lastOutput, lastReport, epoch(git.lastCommit?.at) ?? 0);
+    const quiet = now - lastActivity;
+    if (quiet >= policy.stuckAfterMs) {
+      return { state: 'stuck', reason: `says working, but no output, commit or report for ${duration(quiet)}` };
+    }
+    return { state: 'working', reason: report?.state === 'working' ? 'reported working with recent activity' : 'busy on screen' };
+  }
+  const quiet = now - Math.max(lastOutput, lastReport);
+  if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
+  if (report?.state === 'idle' && !outputSinceReport) return { state: 'idle', reason: 'reported idle with no done report' };
+  return { state: 'working', reason: 'recent output' };
+}
+
+/** The report, unless it predates the current task (then it speaks about earlier work). */
+export function freshReport(worker: WorkerModel): ReportObservation | undefined {
+  const { report } = worker;
+  if (report === undefined) return undefined;
+  const briefedAt = worker.memory.briefedAt;
+  return briefedAt !== undefined && report.at < briefedAt ? undefined : report;
+}
+
+/** `95 s`, `20 min`, `2 h 5 min`: durations for people. */
+export function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function withNote(text: string, report: ReportObservation): string {
+  return report.note === undefined ? text : `${text}: ${report.note}`;
+}

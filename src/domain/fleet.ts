@@ -1,0 +1,177 @@
+import type { Alert, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+
+/**
+ * The model the supervisor keeps between ticks: what it observed (reports, panes, git) and what the czar
+ * remembers (state, ladder, restarts, alerts, tasks given). The shell fills the observations; `decide()` reads
+ * everything and returns the memory it updated. All times are epoch milliseconds.
+ */
+
+/** The latest valid report of a worker, as far as the czar is concerned. */
+export interface ReportObservation {
+  readonly state: ReportedState;
+  /** When the worker wrote it (the report's `at`). */
+  readonly at: number;
+  readonly progress: number | undefined;
+  readonly note: string | undefined;
+  readonly resultFile: string | undefined;
+}
+
+/** What the shell saw of the worker's tmux pane on its last look. */
+export interface PaneObservation {
+  /** The agent process still runs (`pane_dead` is 0). */
+  readonly alive: boolean;
+  /** Exit status of the agent once the pane is dead (remain-on-exit), else undefined. */
+  readonly deadStatus: number | undefined;
+  /** Last time the pane's content changed. */
+  readonly lastOutputAt: number | undefined;
+  /** The preset's `isWaiting` held on the last capture: a question for the person is on screen. */
+  readonly screenWaiting: boolean;
+  /** The preset's `isBusy` held on the last capture: a turn is running. */
+  readonly screenBusy: boolean;
+  /** The last capture (ANSI stripped), tested against `auto_answer` rules when the screen is waiting. */
+  readonly screen: string;
+}
+
+/** A task handed to a worker: its own from the config, or a bonus task. */
+export interface GivenTask {
+  /** The worker's name for its own task, the bonus id otherwise. */
+  readonly id: string;
+  readonly title: string;
+  /** Full task text, pasted whole. */
+  readonly text: string;
+  readonly scope: readonly string[];
+  readonly roleText: string | undefined;
+  readonly buildsOn: string | undefined;
+  readonly at: number;
+  /** The branch's `commitsAhead` when the task was handed out: a `done` needs commits beyond this. */
+  readonly commitsAtStart: number;
+}
+
+/** Escalation ladder rungs, in order; `none` means no rung was taken in this stall. */
+export const LADDER_RUNGS = ['none', 'nudge', 'rebrief', 'restart', 'human'] as const;
+export type LadderRung = (typeof LADDER_RUNGS)[number];
+
+/** Everything the czar remembers about one worker; rebuilt from `status.json` when the supervisor restarts. */
+export interface WorkerMemory {
+  readonly state: WorkerState;
+  readonly stateSince: number;
+  /** Highest ladder rung taken in the current stall and when; reset by evidence of progress. */
+  readonly ladder: { readonly rung: LadderRung; readonly at: number };
+  /** Restarts so far (crash restarts and ladder restarts share the `restart.max` budget). */
+  readonly restarts: number;
+  readonly lastRestartAt: number | undefined;
+  /** Restarts are used up and the person was told; no more restarts for this worker. */
+  readonly gaveUp: boolean;
+  readonly alerts: readonly Alert[];
+  /** Tasks handed out, own task first; the last one is the current task. */
+  readonly tasks: readonly GivenTask[];
+  /** Last time the current task was pasted (launch, delivery, bonus, restart): older reports are stale. */
+  readonly briefedAt: number | undefined;
+  /** First time the worker finished a task with evidence: its dependents may start. */
+  readonly completedAt: number | undefined;
+  /** Dependencies this worker was already told about (by name). */
+  readonly toldAbout: readonly string[];
+  /** Off-scope files a realign message was already sent for. */
+  readonly realigned: readonly string[];
+  /** The waiting screen an auto-answer was sent for and when, so one prompt is answered once. */
+  readonly answered: { readonly screen: string; readonly at: number } | undefined;
+  /** Notification episodes already sent (`waiting`, `done`, `blocked`, `stalled`, `crashed`). */
+  readonly notified: readonly string[];
+  readonly paused: boolean;
+  /** The person stopped this worker (`czar stop`): no actions, not counted as active. */
+  readonly stopped: boolean;
+}
+
+/** One worker: its spec, the latest observations and the czar's memory. */
+export interface WorkerModel {
+  readonly spec: WorkerSpec;
+  /** Latest valid report; reports older than the current task are ignored by `classify`. */
+  readonly report: ReportObservation | undefined;
+  /** Undefined before the first look at a launched worker's pane. */
+  readonly pane: PaneObservation | undefined;
+  readonly git: GitActivity;
+  /** When the czar decided to launch it (set by `decide`; the shell may keep the real time). */
+  readonly launchedAt: number | undefined;
+  /** When the shell confirmed the first task paste took (a turn started). */
+  readonly deliveredAt: number | undefined;
+  readonly memory: WorkerMemory;
+}
+
+export interface FleetModel {
+  /** In config order: queued workers launch in this order. */
+  readonly workers: readonly WorkerModel[];
+  /** Bonus tasks not yet handed out, in order. */
+  readonly queue: readonly BonusTask[];
+  readonly paused: boolean;
+  readonly policy: Policy;
+  readonly base: string;
+}
+
+/** What a finished worker delivered, told to its dependents. */
+export interface DeliverySummary {
+  readonly worker: string;
+  readonly branch: string;
+  readonly commitsAhead: number;
+  readonly lastCommit: { readonly sha: string; readonly subject: string } | undefined;
+  readonly files: readonly string[];
+  readonly note: string | undefined;
+  readonly resultFile: string | undefined;
+}
+
+export const EMPTY_GIT: GitActivity = { commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty: [] };
+
+/** Memory of a worker the czar has not touched yet. */
+export function initialMemory(now: number): WorkerMemory {
+  return {
+    state: 'queued',
+    stateSince: now,
+    ladder: { rung: 'none', at: now },
+    restarts: 0,
+    lastRestartAt: undefined,
+    gaveUp: false,
+    alerts: [],
+    tasks: [],
+    briefedAt: undefined,
+    completedAt: undefined,
+    toldAbout: [],
+    realigned: [],
+    answered: undefined,
+    notified: [],
+    paused: false,
+    stopped: false,
+  };
+}
+
+/** A fresh model for a configured worker: nothing observed, nothing remembered. */
+export function initialWorker(spec: WorkerSpec, now: number): WorkerModel {
+  return { spec, report: undefined, pane: undefined, git: EMPTY_GIT, launchedAt: undefined, deliveredAt: undefined, memory: initialMemory(now) };
+}
+
+/** The worker's own task as a given task. */
+export function ownTask(spec: WorkerSpec, now: number): GivenTask {
+  return { id: spec.name, title: spec.title, text: spec.task, scope: spec.scope, roleText: spec.roleText, buildsOn: undefined, at: now, commitsAtStart: 0 };
+}
+
+/** The task the worker is on now, if it was given one. */
+export function currentTask(worker: WorkerModel): GivenTask | undefined {
+  return worker.memory.tasks.at(-1);
+}
+
+/** Everything the worker may touch: the union of its tasks' scopes; any unscoped task opens the whole repo. */
+export function effectiveScope(worker: WorkerModel): readonly string[] {
+  const tasks = worker.memory.tasks.length > 0 ? worker.memory.tasks : [ownTask(worker.spec, 0)];
+  if (tasks.some((task) => task.scope.length === 0)) return [];
+  return [...new Set(tasks.flatMap((task) => task.scope))];
+}
+
+/** Files the branch touches: committed since it forked, plus uncommitted ones. */
+export function touchedFiles(git: GitActivity): readonly string[] {
+  return [...new Set([...git.filesChanged, ...git.dirty])].sort();
+}
+
+/** Parses an ISO time into epoch ms, or undefined when absent or garbled. */
+export function epoch(iso: string | undefined): number | undefined {
+  if (iso === undefined) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}

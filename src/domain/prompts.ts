@@ -1,0 +1,181 @@
+import { CzarError } from './errors.js';
+import type { DeliverySummary, GivenTask } from './fleet.js';
+import type { StallSituation } from './policy.js';
+import type { BonusTask } from './types.js';
+
+/**
+ * Rendering of everything czar pastes into a worker. Templates are plain Markdown in `prompts/` with
+ * `{{placeholders}}`; the shell reads them and passes the texts in, so this module stays pure. A task text is
+ * never run through a template: it is appended whole, byte for byte, at the very end of what is pasted.
+ */
+
+/** The template texts, keyed like `TEMPLATE_FILES`. */
+export interface PromptTemplates {
+  readonly preamble: string;
+  readonly nudge: string;
+  readonly rebrief: string;
+  readonly realign: string;
+  readonly bonus: string;
+  readonly dependencyReady: string;
+}
+
+/** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
+export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
+  preamble: 'preamble.md',
+  nudge: 'nudge.md',
+  rebrief: 'rebrief.md',
+  realign: 'realign.md',
+  bonus: 'bonus.md',
+  dependencyReady: 'dependency-ready.md',
+};
+
+/** One line in the preamble's list of the other workers. */
+export interface PeerLine {
+  readonly name: string;
+  readonly branch: string;
+  readonly title: string;
+  readonly scope: readonly string[];
+}
+
+/** Where the worker sits: shared by every message. */
+export interface WorkerPlace {
+  readonly project: string;
+  readonly worker: string;
+  readonly branch: string;
+  readonly base: string;
+  readonly worktree: string;
+}
+
+export interface PromptParts extends WorkerPlace {
+  readonly templates: PromptTemplates;
+  readonly scope: readonly string[];
+  readonly peers: readonly PeerLine[];
+  readonly roleText: string | undefined;
+  /** What finished dependencies delivered, said before the task. */
+  readonly dependencies: readonly DeliverySummary[];
+  /** The full task text; ends the prompt unchanged. */
+  readonly task: string;
+}
+
+const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g;
+
+/**
+ * Fills `{{name}}` placeholders in one pass (values are never scanned again, so a `{{x}}` inside a value stays
+ * as written). A placeholder without a value is a broken template and throws.
+ */
+export function fill(template: string, values: Readonly<Record<string, string>>, templateName: keyof PromptTemplates): string {
+  return template.replace(PLACEHOLDER, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined) {
+      const known = Object.keys(values).map((name) => `{{${name}}}`).join(', ');
+      throw new CzarError(
+        'prompt_template',
+        `prompts/${TEMPLATE_FILES[templateName]} uses {{${key}}}, which czar does not fill there; use one of ${known} or remove it.`,
+      );
+    }
+    return value;
+  });
+}
+
+/** The first paste into a new worker: preamble, role, what its dependencies delivered, then the task, whole. */
+export function renderPrompt(parts: PromptParts): string {
+  const preamble = fill(parts.templates.preamble, { ...placeValues(parts), scope: bullets(parts.scope, 'anywhere in the repository'), peers: peerList(parts.peers) }, 'preamble');
+  const sections = [preamble, parts.roleText ?? '', ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary))];
+  return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
+}
+
+/** The nudge for a stalled worker; the sentence says which kind of stall. */
+export function renderNudge(templates: PromptTemplates, place: WorkerPlace, situation: StallSituation, detail: string): string {
+  return tidy(fill(templates.nudge, { ...placeValues(place), situation: situationText(situation, place, detail) }, 'nudge'));
+}
+
+/** The current task pasted again, whole, after a short reminder. */
+export function renderRebrief(templates: PromptTemplates, place: WorkerPlace, task: GivenTask): string {
+  return `${head([fill(templates.rebrief, placeValues(place), 'rebrief')])}\n\n${task.text}`;
+}
+
+/** Names the off-scope files and restates the scope. */
+export function renderRealign(templates: PromptTemplates, place: WorkerPlace, files: readonly string[], scope: readonly string[]): string {
+  return tidy(fill(templates.realign, { ...placeValues(place), files: bullets(files, '(none)'), scope: bullets(scope, 'anywhere in the repository') }, 'realign'));
+}
+
+/** A bonus task: what it builds on, its scope and role, then the task text, whole. */
+export function renderBonus(templates: PromptTemplates, place: WorkerPlace, task: BonusTask, buildsOn: DeliverySummary | undefined): string {
+  const values = {
+    ...placeValues(place),
+    id: task.id,
+    title: task.title,
+    buildsOn: buildsOnLine(task, buildsOn, place.worker),
+    scope: bullets(task.scope, 'anywhere in the repository'),
+    role: task.roleText === undefined ? '' : `\n${task.roleText.trim()}\n`,
+  };
+  return `${head([fill(templates.bonus, values, 'bonus')])}\n\n${task.task}`;
+}
+
+/** Tells a dependent what a finished dependency delivered. */
+export function renderDependencyReady(templates: PromptTemplates, place: WorkerPlace, summary: DeliverySummary): string {
+  const last = summary.lastCommit;
+  return tidy(
+    fill(
+      templates.dependencyReady,
+      {
+        ...placeValues(place),
+        dependency: summary.worker,
+        branch: summary.branch,
+        commits: String(summary.commitsAhead),
+        lastCommit: last === undefined ? '(none)' : `${last.sha.slice(0, 12)} ${last.subject}`,
+        files: bullets(summary.files, '(none)'),
+        note: summary.note ?? '(none)',
+        resultFile: summary.resultFile ?? '(none)',
+      },
+      'dependencyReady',
+    ),
+  );
+}
+
+function placeValues(place: WorkerPlace): Record<string, string> {
+  return { project: place.project, worker: place.worker, branch: place.branch, base: place.base, worktree: place.worktree };
+}
+
+function situationText(situation: StallSituation, place: WorkerPlace, detail: string): string {
+  switch (situation) {
+    case 'idle':
+      return `you stopped, but your task is not reported done (${detail}).`;
+    case 'stuck':
+      return `you said you are working, but nothing has changed for a while (${detail}). If a command hangs, stop it.`;
+    case 'no_evidence':
+      return `you reported done, but your branch \`${place.branch}\` has no new commits ahead of \`${place.base}\`. Commit your work first.`;
+  }
+}
+
+function buildsOnLine(task: BonusTask, summary: DeliverySummary | undefined, worker: string): string {
+  if (task.buildsOn === undefined) return '';
+  if (task.buildsOn === worker) return '\nIt builds on your own previous work on this branch.\n';
+  if (summary === undefined) return `\nIt builds on the work of ${task.buildsOn}.\n`;
+  const last = summary.lastCommit === undefined ? '' : `, last commit ${summary.lastCommit.sha.slice(0, 12)} ${summary.lastCommit.subject}`;
+  return `\nIt builds on the work of ${task.buildsOn}: branch \`${summary.branch}\`${last}.\n`;
+}
+
+function bullets(items: readonly string[], empty: string): string {
+  return items.length === 0 ? `  - ${empty}` : items.map((item) => `  - \`${item}\``).join('\n');
+}
+
+function peerList(peers: readonly PeerLine[]): string {
+  if (peers.length === 0) return 'You are the only worker.';
+  return peers
+    .map((peer) => `- ${peer.name} on \`${peer.branch}\`: ${peer.title} (scope: ${peer.scope.length === 0 ? 'anywhere' : peer.scope.join(', ')})`)
+    .join('\n');
+}
+
+/** Joins the non-empty sections of a message head with one blank line between them. */
+function head(sections: readonly string[]): string {
+  return sections
+    .map(tidy)
+    .filter((section) => section.length > 0)
+    .join('\n\n');
+}
+
+/** Trims the ends and collapses runs of blank lines that empty placeholders leave behind. */
+function tidy(text: string): string {
+  return text.replace(/\n{3,}/g, '\n\n').trim();
+}
