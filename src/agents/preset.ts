@@ -6,7 +6,10 @@ export interface Dialog {
   readonly id: string;
   /** Tested against the captured screen. */
   readonly match: RegExp;
-  /** tmux key names sent to answer it, e.g. ['Enter'] after checking the highlighted choice is the right one. */
+  /**
+   * tmux key names sent to answer it. Prefer a key that names the choice (`1` picks option 1 whatever is
+   * highlighted) over Enter on a default; an Enter only where `match` already proves what it confirms.
+   */
   readonly keys: readonly string[];
   /** Why this answer, for the event log. */
   readonly why: string;
@@ -44,6 +47,16 @@ export interface AgentPreset {
   readonly defaults: Omit<AgentCommand, 'name' | 'preset'>;
   /** The input box is drawn and bracketed paste is on: safe to paste. */
   isReady(screen: string): boolean;
+  /**
+   * How long `isReady` must hold on an unchanged screen before pasting: a TUI may draw its prompt a moment before
+   * it enables bracketed paste, and a generic program has no prompt to recognise at all. Absent means 0.
+   */
+  readonly settleMs?: number;
+  /**
+   * What the input box holds now (`''` when empty), or undefined when this preset cannot tell. Delivery uses it to
+   * see whether a paste landed and whether Enter took it away. Absent means the same as always undefined.
+   */
+  inputText?(screen: string): string | undefined;
   /** A turn is running (spinner, "esc to interrupt"): a submitted task took. */
   isBusy(screen: string): boolean;
   /** A question for the person is on screen (permission prompt, y/n). */

@@ -1,0 +1,94 @@
+import type { AgentPreset, Dialog, SetupContext } from './preset.js';
+import { PRESET_DEFAULTS } from './defaults.js';
+import { hookTable } from './hook-settings.js';
+import { isRule, lastIndex, screenLines } from './screen.js';
+
+/**
+ * Gemini CLI (measured with 0.61.0). The input box is a ` > ` line under the last rule, with the placeholder
+ * "Type your message or @path/to/file" when empty, followed by the "workspace (/directory)" footer; a running
+ * turn shows a braille spinner with "(esc to cancel, Ns)".
+ */
+const dialogs: readonly Dialog[] = [
+  {
+    id: 'gemini-trust',
+    match: /Do you trust the files in this folder\?[\s\S]*1\. Trust folder/,
+    keys: ['1'],
+    why: 'czar created this worktree for the worker; "1" picks "Trust folder" (this folder only, not its parent) explicitly',
+  },
+  {
+    id: 'gemini-auth-api-key',
+    match: /2\. Use Gemini API Key[\s\S]*Existing API key detected \(GEMINI_API_KEY\)/,
+    keys: ['2'],
+    why: 'the worker was started with GEMINI_API_KEY, so "2" picks "Use Gemini API Key"',
+  },
+  {
+    id: 'gemini-api-key-entry',
+    // The field is prefilled from GEMINI_API_KEY; Enter submits exactly that key.
+    match: /Enter Gemini API Key[\s\S]*Existing API key detected \(GEMINI_API_KEY\)/,
+    keys: ['Enter'],
+    why: 'the key field is prefilled from the worker\'s GEMINI_API_KEY, so Enter confirms that key',
+  },
+];
+
+const PLACEHOLDER = /^Type your message/;
+
+export function geminiInputText(screen: string): string | undefined {
+  const lines = screenLines(screen);
+  const rule = lastIndex(lines, isRule);
+  if (rule < 0) return undefined;
+  const start = lines.findIndex((line, index) => index > rule && /^\s*>\s/.test(line));
+  if (start < 0) return undefined;
+  const body: string[] = [];
+  for (let index = start; index < lines.length; index += 1) {
+    const line = lines[index] ?? '';
+    if (index > start && (line.trim() === '' || /^\s*workspace \(/.test(line))) break;
+    body.push(index === start ? line.replace(/^\s*>\s?/, '') : line.replace(/^ {3}/, ''));
+  }
+  const text = body.join('\n').trim();
+  return PLACEHOLDER.test(text) ? '' : text;
+}
+
+const HOOK_EVENTS = [
+  { event: 'SessionStart' },
+  { event: 'BeforeAgent' },
+  { event: 'AfterAgent' },
+  { event: 'Notification' },
+  { event: 'SessionEnd' },
+];
+
+export const geminiPreset: AgentPreset = {
+  name: 'gemini',
+  defaults: PRESET_DEFAULTS.gemini,
+  isReady: (screen) => geminiInputText(screen) !== undefined && !dialogs.some((dialog) => dialog.match.test(screen)),
+  settleMs: 300,
+  inputText: geminiInputText,
+  isBusy: (screen) => /\(esc to cancel, \d+s\)/.test(screen),
+  isWaiting: (screen) => /Allow execution|Apply this change\?|Waiting for user confirmation/.test(screen),
+  dialogs,
+  fatal: [
+    {
+      match: /Sign in with Google[\s\S]*Use Gemini API Key/,
+      message: 'Gemini CLI is not signed in and has no GEMINI_API_KEY; run "gemini" once in a normal terminal to sign in (or set GEMINI_API_KEY for the agent), then start the worker again.',
+    },
+  ],
+  submitDelayMs: 500,
+  // Trusting a folder restarts Gemini CLI, and the auth screens follow: allow for both.
+  readyTimeoutMs: 60_000,
+  reportsItself: true,
+  /**
+   * Gemini CLI reads a system settings file from GEMINI_CLI_SYSTEM_SETTINGS_PATH (0.61: "System settings act as
+   * overrides"), so hooks need no file in the worktree or in ~/.gemini. Two costs, both measured: it replaces the
+   * machine's own system settings file for this worker, and Gemini skips the file with a warning when any parent
+   * folder is writable by group or others (e.g. under /tmp), so the state dir must live in a private folder.
+   */
+  setup(context: SetupContext) {
+    const path = `${context.settingsDir}/gemini-settings.json`;
+    // Gemini hook timeouts are in milliseconds; notifications off keeps "Executing Hook" out of the screen.
+    const settings = { hooksConfig: { enabled: true, notifications: false }, hooks: hookTable(HOOK_EVENTS, context.czarCommand, 10_000) };
+    return {
+      files: [{ path, content: `${JSON.stringify(settings, null, 2)}\n` }],
+      args: [],
+      env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: path, CZAR_WORKER: context.worker },
+    };
+  },
+};

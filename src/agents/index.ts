@@ -1,0 +1,22 @@
+import type { PresetName } from '../domain/types.js';
+import type { AgentPreset } from './preset.js';
+import { aiderPreset } from './aider.js';
+import { claudePreset } from './claude.js';
+import { codexPreset } from './codex.js';
+import { geminiPreset } from './gemini.js';
+import { shellPreset } from './shell.js';
+import { simPreset } from './sim.js';
+
+/** Every built-in preset by name. */
+export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
+  claude: claudePreset,
+  codex: codexPreset,
+  gemini: geminiPreset,
+  aider: aiderPreset,
+  shell: shellPreset,
+  sim: simPreset,
+};
+
+export function presetFor(name: PresetName): AgentPreset {
+  return PRESETS[name];
+}

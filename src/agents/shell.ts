@@ -1,0 +1,23 @@
+import type { AgentPreset } from './preset.js';
+import { PRESET_DEFAULTS } from './defaults.js';
+
+/**
+ * Any terminal program czar knows nothing about. With no prompt to recognise, "ready" means the program has drawn
+ * something and then kept still: the screen is non-empty and unchanged for `settleMs` (500 ms, long enough for a
+ * shell or REPL to finish its banner, short enough not to matter). Submission is confirmed by the screen changing
+ * after Enter, since there is no input box to read and no busy marker.
+ */
+export const shellPreset: AgentPreset = {
+  name: 'shell',
+  defaults: PRESET_DEFAULTS.shell,
+  isReady: (screen) => screen.trim() !== '',
+  settleMs: 500,
+  isBusy: () => false,
+  isWaiting: () => false,
+  dialogs: [],
+  fatal: [],
+  submitDelayMs: 200,
+  readyTimeoutMs: 15_000,
+  reportsItself: false,
+  setup: () => ({ files: [], args: [], env: {} }),
+};

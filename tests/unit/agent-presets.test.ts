@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PRESETS, presetFor } from '../../src/agents/index.js';
+import type { AgentPreset } from '../../src/agents/preset.js';
+import { hookShellCommand } from '../../src/agents/hook-settings.js';
+import { PRESET_NAMES } from '../../src/domain/types.js';
+
+// Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0 and Codex 0.169.0.
+const screen = (name: string): string => readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
+const dialogIds = (preset: AgentPreset, text: string): string[] => preset.dialogs.filter((d) => d.match.test(text)).map((d) => d.id);
+const fatal = (preset: AgentPreset, text: string): string | undefined => preset.fatal.find((f) => f.match.test(text))?.message;
+
+const context = { worker: 'w1', settingsDir: '/state/agents/w1', czarCommand: ['/usr/bin/node', '/opt/czar dir/bin/czar'], worktree: '/wt/w1' };
+
+describe('registry', () => {
+  it('has a preset for every preset name, each named for its key, with the shared defaults', () => {
+    for (const name of PRESET_NAMES) {
+      expect(presetFor(name).name).toBe(name);
+      expect(PRESETS[name].defaults.command).not.toBe('');
+    }
+  });
+});
+
+describe('claude preset against real screens', () => {
+  const claude = presetFor('claude');
+
+  it('answers the workspace trust dialog with "1", never Enter, and is not ready behind it', () => {
+    const trust = screen('claude-trust');
+    expect(dialogIds(claude, trust)).toEqual(['claude-trust']);
+    expect(claude.dialogs[0]?.keys).toEqual(['1']);
+    expect(claude.isReady(trust)).toBe(false);
+  });
+
+  it('answers "Do you want to use this API key?" with "1" because the default is No', () => {
+    const key = screen('claude-api-key');
+    expect(dialogIds(claude, key)).toEqual(['claude-api-key']);
+    expect(claude.isReady(key)).toBe(false);
+    expect(claude.dialogs.find((d) => d.id === 'claude-api-key')?.keys).toEqual(['1']);
+  });
+
+  it('is ready with an empty input box and not busy', () => {
+    const ready = screen('claude-ready');
+    expect(claude.isReady(ready)).toBe(true);
+    expect(claude.inputText?.(ready)).toBe('');
+    expect(claude.isBusy(ready)).toBe(false);
+    expect(claude.isWaiting(ready)).toBe(false);
+    expect(dialogIds(claude, ready)).toEqual([]);
+  });
+
+  it('reads a short paste and a long "[Pasted text]" placeholder in the input box', () => {
+    expect(claude.inputText?.(screen('claude-pasted-short'))).toBe('Line one of the task\nsecond line\nthird line end');
+    expect(claude.inputText?.(screen('claude-pasted-long'))).toMatch(/\[Pasted text #2 \+200 lines\]$/);
+  });
+
+  it('sees a submitted turn as busy with the input box empty again', () => {
+    for (const name of ['claude-busy', 'claude-busy-retrying', 'claude-busy-long']) {
+      const busy = screen(name);
+      expect(claude.isBusy(busy), name).toBe(true);
+      expect(claude.inputText?.(busy), name).toBe('');
+    }
+  });
+
+  it('has no fatal screen among the normal ones and waits ≥ 2.2 s before Enter', () => {
+    for (const name of ['claude-trust', 'claude-ready', 'claude-busy', 'claude-api-key']) expect(fatal(claude, screen(name))).toBeUndefined();
+    expect(claude.submitDelayMs).toBeGreaterThanOrEqual(2200);
+  });
+
+  it('writes hook settings outside the worktree and points --settings at them', () => {
+    const setup = claude.setup(context);
+    const file = setup.files[0];
+    expect(file?.path).toBe('/state/agents/w1/claude-settings.json');
+    expect(setup.args).toEqual(['--settings', '/state/agents/w1/claude-settings.json']);
+    const hooks = (JSON.parse(file?.content ?? '{}') as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> }).hooks;
+    expect(Object.keys(hooks).sort()).toEqual(['Notification', 'PermissionRequest', 'SessionEnd', 'SessionStart', 'Stop', 'StopFailure', 'UserPromptSubmit']);
+    expect(hooks.Stop?.[0]?.hooks[0]?.command).toBe("/usr/bin/node '/opt/czar dir/bin/czar' report --hook Stop");
+    expect(hooks.Notification?.[0]?.matcher).toBe('permission_prompt|elicitation_dialog');
+  });
+});
+
+describe('gemini preset against real screens', () => {
+  const gemini = presetFor('gemini');
+
+  it('answers the folder trust dialog with "1" (this folder, not its parent)', () => {
+    const trust = screen('gemini-trust');
+    expect(dialogIds(gemini, trust)).toEqual(['gemini-trust']);
+    expect(gemini.isReady(trust)).toBe(false);
+  });
+
+  it('picks "Use Gemini API Key" with "2" and then confirms the prefilled key', () => {
+    expect(dialogIds(gemini, screen('gemini-auth'))).toEqual(['gemini-auth-api-key']);
+    expect(dialogIds(gemini, screen('gemini-api-key-entry'))).toEqual(['gemini-api-key-entry']);
+    expect(gemini.isReady(screen('gemini-auth'))).toBe(false);
+  });
+
+  it('is ready with the placeholder, reads a paste, and sees a turn as busy', () => {
+    expect(gemini.isReady(screen('gemini-ready'))).toBe(true);
+    expect(gemini.inputText?.(screen('gemini-ready'))).toBe('');
+    expect(gemini.isBusy(screen('gemini-ready'))).toBe(false);
+    expect(gemini.inputText?.(screen('gemini-pasted-short'))).toBe('Line one of the task\nsecond line\nthird line end');
+    for (const name of ['gemini-busy', 'gemini-busy-hook']) {
+      expect(gemini.isBusy(screen(name)), name).toBe(true);
+      expect(gemini.inputText?.(screen(name)), name).toBe('');
+    }
+  });
+
+  it('treats the sign-in chooser as fatal only when there is no API key to use', () => {
+    expect(fatal(gemini, screen('gemini-auth'))).toBeDefined();
+    // Dialogs are checked first, so with GEMINI_API_KEY present the chooser is answered, not fatal.
+    expect(dialogIds(gemini, screen('gemini-auth'))).not.toEqual([]);
+    expect(fatal(gemini, screen('gemini-ready'))).toBeUndefined();
+  });
+
+  it('gives hooks through a system settings file named by GEMINI_CLI_SYSTEM_SETTINGS_PATH', () => {
+    const setup = gemini.setup(context);
+    expect(setup.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH).toBe('/state/agents/w1/gemini-settings.json');
+    const settings = JSON.parse(setup.files[0]?.content ?? '{}') as { hooks: Record<string, unknown> };
+    expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(['BeforeAgent', 'AfterAgent', 'Notification']));
+  });
+});
+
+describe('codex preset against real screens', () => {
+  const codex = presetFor('codex');
+
+  it('sees the sign-in screen as fatal with a one-sentence fix', () => {
+    const signin = screen('codex-signin');
+    expect(fatal(codex, signin)).toMatch(/codex login/);
+    expect(codex.isReady(signin)).toBe(false);
+  });
+
+  it('adds notify as a -c override, with the event JSON left for Codex to append', () => {
+    const setup = codex.setup(context);
+    expect(setup.args[0]).toBe('-c');
+    expect(setup.args[1]).toBe('notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]');
+    expect(setup.files).toEqual([]);
+  });
+});
+
+describe('aider and shell presets', () => {
+  it('aider is ready at its prompt and waiting at a (Y)es/(N)o question', () => {
+    const aider = presetFor('aider');
+    expect(aider.isReady('Aider v0.80\nModel: x\n\n> \n\n')).toBe(true);
+    expect(aider.isReady('Aider v0.80\nloading...\n')).toBe(false);
+    expect(aider.isWaiting('Add file to the chat? (Y)es/(N)o/(D)on\'t ask again [Yes]:')).toBe(true);
+  });
+
+  it('shell is ready once anything is drawn, after a settle time, and cannot read its input', () => {
+    const shell = presetFor('shell');
+    expect(shell.isReady('\n\n')).toBe(false);
+    expect(shell.isReady('$ ')).toBe(true);
+    expect(shell.settleMs).toBe(500);
+    expect(shell.inputText).toBeUndefined();
+    expect(shell.reportsItself).toBe(false);
+  });
+});
+
+describe('hookShellCommand', () => {
+  it('quotes words with spaces or quotes and keeps plain words bare', () => {
+    expect(hookShellCommand(['node', "/a b/it's"], 'Stop')).toBe(`node '/a b/it'\\''s' report --hook Stop`);
+  });
+});

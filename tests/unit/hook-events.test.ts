@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { stateForHook } from '../../src/agents/hook-events.js';
+
+describe('stateForHook', () => {
+  it('maps prompt submission to working (Claude, Gemini)', () => {
+    expect(stateForHook('UserPromptSubmit', { prompt: 'x' })).toEqual({ state: 'working' });
+    expect(stateForHook('BeforeAgent', {})).toEqual({ state: 'working' });
+  });
+
+  it('maps turn ends and session start to idle (Claude, Gemini, Codex notify)', () => {
+    expect(stateForHook('Stop', { stop_hook_active: false })).toEqual({ state: 'idle' });
+    expect(stateForHook('AfterAgent', {})).toEqual({ state: 'idle' });
+    expect(stateForHook('SessionStart', { source: 'startup' })).toEqual({ state: 'idle' });
+    expect(stateForHook('agent-turn-complete', { type: 'agent-turn-complete', 'turn-id': '1' })).toEqual({ state: 'idle' });
+  });
+
+  it('ignores a Codex notify payload of another type', () => {
+    expect(stateForHook('agent-turn-complete', { type: 'something-new' })).toBeUndefined();
+  });
+
+  it('maps permission notifications and requests to waiting with a note', () => {
+    expect(stateForHook('Notification', { notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }))
+      .toEqual({ state: 'waiting', note: 'permission prompt: Claude needs your permission to use Bash' });
+    expect(stateForHook('Notification', { notification_type: 'elicitation_dialog' })?.state).toBe('waiting');
+    expect(stateForHook('Notification', { notification_type: 'ToolPermission' })?.state).toBe('waiting');
+    expect(stateForHook('PermissionRequest', { tool_name: 'Bash' })).toEqual({ state: 'waiting', note: 'permission requested: Bash' });
+  });
+
+  it('ignores other notifications (idle_prompt, auth_success) so they do not flip the state', () => {
+    expect(stateForHook('Notification', { notification_type: 'idle_prompt' })).toBeUndefined();
+    expect(stateForHook('Notification', {})).toBeUndefined();
+  });
+
+  it('maps StopFailure to idle with the error as a note', () => {
+    expect(stateForHook('StopFailure', { error: 'Unable to connect to API (ConnectionRefused)' }))
+      .toEqual({ state: 'idle', note: 'turn failed: Unable to connect to API (ConnectionRefused)' });
+    expect(stateForHook('StopFailure', {})).toEqual({ state: 'idle', note: 'turn failed' });
+  });
+
+  it('caps long notes and survives odd payloads', () => {
+    const note = stateForHook('StopFailure', { error: 'x'.repeat(5000) })?.note ?? '';
+    expect(note.length).toBeLessThanOrEqual(300);
+    expect(stateForHook('Stop', null)).toEqual({ state: 'idle' });
+    expect(stateForHook('Notification', 'not json')).toBeUndefined();
+  });
+
+  it('says nothing for SessionEnd and unknown events', () => {
+    expect(stateForHook('SessionEnd', { reason: 'other' })).toBeUndefined();
+    expect(stateForHook('PreToolUse', {})).toBeUndefined();
+  });
+});
