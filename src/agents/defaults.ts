@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import type { PresetName } from '../domain/types.js';
+
+/** The command line a built-in preset runs when the config does not override it. */
+export interface PresetDefaults {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+// Two levels up from this module is the package root both from src/agents (tsx, vitest) and dist/agents (build).
+const simAgent = fileURLToPath(new URL('../../bin/czar-sim-agent.js', import.meta.url));
+
+/** Default command lines of the built-in presets; data only (the presets' behaviour lives beside it). */
+export const PRESET_DEFAULTS: Readonly<Record<PresetName, PresetDefaults>> = {
+  claude: { command: 'claude', args: [], env: {} },
+  codex: { command: 'codex', args: [], env: {} },
+  gemini: { command: 'gemini', args: [], env: {} },
+  aider: { command: 'aider', args: [], env: {} },
+  shell: { command: 'bash', args: [], env: {} },
+  // The simulated agent runs under the same node as czar, so it works without anything on PATH.
+  sim: { command: process.execPath, args: [simAgent], env: {} },
+};

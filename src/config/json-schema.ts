@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { configSchema } from './schema.js';
+
+/**
+ * JSON Schema of the written `czar.yaml`, for editors (yaml-language-server) and other tools. Generated from the
+ * same zod schema that validates the file; `config/czar.schema.json` is its committed copy (`npm run schemas`).
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' });
+  return {
+    ...generated,
+    title: 'czar.yaml',
+    description: 'Configuration of a czar fleet: the project, its git repository, the workers and their tasks, agents, policy and bonus tasks.',
+  };
+}

@@ -1,0 +1,151 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { branchExists, currentBranch, isValidBranchName, topLevel } from '../adapters/git.js';
+import { CzarError } from '../domain/errors.js';
+import type { Config } from '../domain/types.js';
+import { configError, formatProblems, problemAt, type Problem } from './errors.js';
+import { normalise } from './normalise.js';
+import type { WrittenConfig } from './schema.js';
+import type { SourceMap } from './source-map.js';
+import { checkConfigText } from './validate.js';
+
+/** The file `czar` looks for in the current folder and its parents. */
+export const CONFIG_FILE_NAME = 'czar.yaml';
+
+/** czar's own role prompts; two levels up is the package root from src/config (tsx) and dist/config (build). */
+export const BUILTIN_ROLES_DIR = fileURLToPath(new URL('../../prompts/roles/', import.meta.url));
+
+export interface LoadOptions {
+  /** Where czar's own `prompts/roles/` live (tests point it elsewhere). */
+  readonly builtinRolesDir?: string;
+}
+
+/** The config file to use: an explicit `-c` path, else `czar.yaml` in `cwd` or the nearest parent that has one. */
+export function findConfig(cwd: string, explicit?: string): string {
+  if (explicit !== undefined && explicit !== '') {
+    const file = path.resolve(cwd, explicit);
+    if (!existsSync(file)) throw missingConfig(file);
+    return file;
+  }
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, CONFIG_FILE_NAME);
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new CzarError('config_missing', `No ${CONFIG_FILE_NAME} in ${path.resolve(cwd)} or any folder above it; run "czar init" to create one, or pass -c <file>.`, { exitCode: 2 });
+}
+
+function missingConfig(file: string): CzarError {
+  return new CzarError('config_missing', `No config file at ${file}; run "czar init" to create one, or pass -c <file>.`, { exitCode: 2 });
+}
+
+/** How the config file is named in messages: relative to the current folder when it is below it. */
+function displayName(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw error;
+  });
+}
+
+/** Every task and role entry that may name a file, with its key path. */
+function entries(written: WrittenConfig): { path: (string | number)[]; taskFile: string | undefined; role: string | undefined }[] {
+  return [
+    ...written.workers.map((worker, index) => ({ path: ['workers', index], taskFile: worker.task_file, role: worker.role })),
+    ...(written.bonus ?? []).map((bonus, index) => ({ path: ['bonus', index], taskFile: bonus.task_file, role: bonus.role })),
+  ];
+}
+
+/** Reads task files and role prompts; each one missing is a problem at the key that named it. */
+async function readReferencedFiles(written: WrittenConfig, configFile: string, builtinRolesDir: string, problems: Problem[]) {
+  const configDir = path.dirname(configFile);
+  const configName = path.basename(configFile);
+  const taskFiles = new Map<string, string>();
+  const roles = new Map<string, string>();
+  const missingRoles = new Set<string>();
+  for (const entry of entries(written)) {
+    if (entry.taskFile !== undefined && !taskFiles.has(entry.taskFile)) {
+      const file = path.resolve(configDir, entry.taskFile);
+      const text = await readText(file);
+      if (text === undefined) problems.push(problemAt([...entry.path, 'task_file'], `"${entry.taskFile}" was not found at ${file}; create it or fix the path, which is relative to the folder of ${configName}.`));
+      else taskFiles.set(entry.taskFile, text);
+    }
+    if (entry.role !== undefined && !roles.has(entry.role)) {
+      const places = [path.join(configDir, 'prompts', 'roles', `${entry.role}.md`), path.join(builtinRolesDir, `${entry.role}.md`)];
+      const text = missingRoles.has(entry.role) ? undefined : ((await readText(places[0] ?? '')) ?? (await readText(places[1] ?? '')));
+      if (text === undefined) {
+        missingRoles.add(entry.role);
+        problems.push(problemAt([...entry.path, 'role'], `"${entry.role}" has no role prompt; looked for ${places.join(' and ')}; create one of them or remove role:.`));
+      } else {
+        roles.set(entry.role, text);
+      }
+    }
+  }
+  return { taskFiles, roles };
+}
+
+/** Asks git about the repository and branches the config names; each problem is placed at the key concerned. */
+async function gitFacts(written: WrittenConfig, configFile: string, problems: Problem[]) {
+  const configDir = path.dirname(configFile);
+  const configName = path.basename(configFile);
+  const repoDir = path.resolve(configDir, written.repo ?? '.');
+  const repoPath = written.repo === undefined ? [] : ['repo'];
+  const repoNamed = written.repo === undefined ? `the folder of ${configName} (${repoDir})` : `${repoDir}`;
+  if (!existsSync(repoDir) || !statSync(repoDir).isDirectory()) {
+    problems.push(problemAt(repoPath, `points at ${repoNamed}, which is not a folder; fix the path, which is relative to the folder of ${configName}.`));
+    return undefined;
+  }
+  const repoTop = await topLevel(repoDir);
+  if (repoTop === undefined) {
+    const tail = `is not inside a git repository; run "git init" there or set repo: to a git checkout.`;
+    problems.push(written.repo === undefined ? { path: [], message: `${repoNamed} ${tail}` } : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`));
+    return undefined;
+  }
+  const branch = await currentBranch(repoTop);
+  const writtenBranches = written.workers.flatMap((worker, index) => (worker.branch === undefined ? [] : [{ path: ['workers', index, 'branch'], name: worker.branch }]));
+  const base = written.base === undefined ? undefined : { path: ['base'], name: written.base };
+  const checks = await Promise.all([...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({ entry, valid: await isValidBranchName(repoTop, entry.name) })));
+  for (const { entry, valid } of checks) {
+    if (!valid) problems.push(problemAt(entry.path, `"${entry.name}" is not a valid git branch name; pick a name git accepts (no spaces, "..", "~", "^", ":" or trailing "/"), e.g. feat/gateway.`));
+  }
+  if (base !== undefined && checks.find((check) => check.entry === base)?.valid === true && !(await branchExists(repoTop, base.name))) {
+    problems.push(problemAt(['base'], `"${base.name}" is not a branch in ${repoTop}; create it or set base: to an existing branch.`));
+  }
+  if (base === undefined && branch === undefined) {
+    problems.push({ path: [], message: `${repoTop} is on a detached HEAD and there is no base:; add e.g. base: main to name the branch workers start from.` });
+  }
+  return { repoTop, currentBranch: branch };
+}
+
+/**
+ * Reads, checks and resolves a config file: syntax, schema and rules first (all problems at once), then the files
+ * and git facts it refers to (again all at once), then `normalise`. Throws one `CzarError('config_invalid')`
+ * whose details list every problem as `czar.yaml:line:col: sentence`.
+ */
+export async function loadConfig(file: string, options: LoadOptions = {}): Promise<Config> {
+  const absolute = path.resolve(file);
+  const text = await readText(absolute);
+  if (text === undefined) throw missingConfig(absolute);
+  const label = displayName(absolute);
+  const checked = checkConfigText(text, label);
+  if (!checked.ok) throw configError(checked.problems);
+  const { written, map } = checked;
+
+  const problems: Problem[] = [];
+  const [files, facts] = await Promise.all([
+    readReferencedFiles(written, absolute, options.builtinRolesDir ?? BUILTIN_ROLES_DIR, problems),
+    gitFacts(written, absolute, problems),
+  ]);
+  if (problems.length > 0 || facts === undefined) throw configError(formatProblems(problems, map, label));
+  return normalise(written, { file: absolute, ...facts, ...files, lineOf: lineOf(map) });
+}
+
+function lineOf(map: SourceMap) {
+  return (at: readonly PropertyKey[]): number => map.keyAt(at).line;
+}

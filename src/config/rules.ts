@@ -1,0 +1,241 @@
+import { PRESET_NAMES, type PresetName } from '../domain/types.js';
+import { parseDuration } from './duration.js';
+import { problemAt, suggest, type Problem } from './errors.js';
+import { POLICY_DEFAULTS, workerBranch } from './normalise.js';
+import type { WrittenConfig } from './schema.js';
+
+/**
+ * Cross-field rules on a config that passed the schema. Each rule is named (so a test or a future `czar doctor`
+ * can point at it) and returns every problem it finds, not just the first.
+ */
+export interface Rule {
+  readonly name: string;
+  check(config: WrittenConfig): Problem[];
+}
+
+/** The supervisor's own tmux session. */
+export const RESERVED_WORKER_NAME = 'czar';
+
+const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
+
+function orChoices(word: string, choices: readonly string[]): string {
+  const hint = suggest(word, choices);
+  if (hint !== undefined) return `did you mean "${hint}"?`;
+  return choices.length === 0 ? 'there are none to choose from.' : `use one of ${choices.map((choice) => `"${choice}"`).join(', ')}.`;
+}
+
+/** Index of the first worker with each name (later duplicates are reported, not used). */
+function firstIndexByName(config: WrittenConfig): Map<string, number> {
+  const first = new Map<string, number>();
+  config.workers.forEach((worker, index) => {
+    if (!first.has(worker.name)) first.set(worker.name, index);
+  });
+  return first;
+}
+
+const uniqueWorkerNames: Rule = {
+  name: 'unique-worker-names',
+  check: (config) => {
+    const first = firstIndexByName(config);
+    return config.workers.flatMap((worker, index) => {
+      const earlier = first.get(worker.name);
+      return earlier !== undefined && earlier !== index
+        ? [problemAt(['workers', index, 'name'], `"${worker.name}" is already used by workers[${earlier}]; give each worker its own name.`)]
+        : [];
+    });
+  },
+};
+
+const reservedWorkerName: Rule = {
+  name: 'reserved-worker-name',
+  check: (config) =>
+    config.workers.flatMap((worker, index) =>
+      worker.name === RESERVED_WORKER_NAME
+        ? [problemAt(['workers', index, 'name'], `"${RESERVED_WORKER_NAME}" is reserved for the supervisor's own session; pick another name.`)]
+        : [],
+    ),
+};
+
+const uniqueBranches: Rule = {
+  name: 'unique-branches',
+  check: (config) => {
+    const names = firstIndexByName(config);
+    const first = new Map<string, number>();
+    const problems: Problem[] = [];
+    config.workers.forEach((worker, index) => {
+      // Two workers with the same name already get a problem of their own.
+      if (names.get(worker.name) !== index) return;
+      const branch = workerBranch(worker);
+      const earlier = first.get(branch);
+      if (earlier === undefined) {
+        first.set(branch, index);
+        return;
+      }
+      problems.push(
+        worker.branch !== undefined
+          ? problemAt(['workers', index, 'branch'], `"${branch}" is already used by workers[${earlier}]; give each worker its own branch.`)
+          : problemAt(['workers', index], `would use branch "${branch}", which workers[${earlier}] already uses; set a different branch: for one of them.`),
+      );
+    });
+    return problems;
+  },
+};
+
+const knownDependencies: Rule = {
+  name: 'known-dependencies',
+  check: (config) => {
+    const names = [...firstIndexByName(config).keys()];
+    return config.workers.flatMap((worker, index) =>
+      (worker.depends_on ?? []).flatMap((dependency, position) => {
+        const path = ['workers', index, 'depends_on', position];
+        if (dependency === worker.name) return [problemAt(path, `"${dependency}" is the worker itself; a worker cannot wait for itself, so remove it.`)];
+        if (names.includes(dependency)) return [];
+        return [problemAt(path, `"${dependency}" is not a worker name; ${orChoices(dependency, names.filter((name) => name !== worker.name))}`)];
+      }),
+    );
+  },
+};
+
+const noDependencyCycles: Rule = {
+  name: 'no-dependency-cycles',
+  check: (config) => {
+    const index = firstIndexByName(config);
+    // Only the first worker of a name counts; duplicates are reported by their own rule.
+    const edges = new Map(
+      config.workers
+        .filter((worker, position) => index.get(worker.name) === position)
+        .map((worker) => [worker.name, (worker.depends_on ?? []).filter((name) => name !== worker.name && index.has(name))]),
+    );
+    const done = new Set<string>();
+    const reported = new Set<string>();
+    const problems: Problem[] = [];
+    const visit = (name: string, stack: string[]): void => {
+      if (done.has(name)) return;
+      const open = stack.indexOf(name);
+      if (open >= 0) {
+        const cycle = stack.slice(open);
+        const key = [...cycle].sort().join(' ');
+        if (!reported.has(key)) {
+          reported.add(key);
+          const start = cycle.reduce((best, member) => ((index.get(member) ?? 0) < (index.get(best) ?? 0) ? member : best));
+          const rotated = [...cycle.slice(cycle.indexOf(start)), ...cycle.slice(0, cycle.indexOf(start)), start];
+          problems.push(
+            problemAt(['workers', index.get(start) ?? 0, 'depends_on'], `forms a dependency cycle ${rotated.join(' -> ')}; remove one of these dependencies so the workers can start.`),
+          );
+        }
+        return;
+      }
+      for (const next of edges.get(name) ?? []) visit(next, [...stack, name]);
+      done.add(name);
+    };
+    for (const name of edges.keys()) visit(name, []);
+    return problems;
+  },
+};
+
+const knownAgents: Rule = {
+  name: 'known-agents',
+  check: (config) => {
+    const available = [...new Set([...PRESET_NAMES, ...Object.keys(config.agents ?? {})])];
+    const unknown = (agent: string | undefined): boolean => agent !== undefined && !available.includes(agent);
+    const tail = (agent: string) => `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`;
+    const problems: Problem[] = [];
+    if (unknown(config.agent)) problems.push(problemAt(['agent'], tail(config.agent ?? '')));
+    config.workers.forEach((worker, index) => {
+      if (unknown(worker.agent)) problems.push(problemAt(['workers', index, 'agent'], tail(worker.agent ?? '')));
+    });
+    return problems;
+  },
+};
+
+const agentDefinitions: Rule = {
+  name: 'agent-definitions',
+  check: (config) =>
+    Object.entries(config.agents ?? {}).flatMap(([name, agent]) => {
+      if (isPreset(name)) {
+        return agent.preset !== undefined && agent.preset !== name
+          ? [problemAt(['agents', name, 'preset'], `cannot change the behaviour of the built-in agent "${name}"; remove preset: or give this agent a new name.`)]
+          : [];
+      }
+      return agent.command === undefined
+        ? [problemAt(['agents', name], `is missing required key "command"; a new agent needs the program to run, e.g. command: ./bin/${name}.`)]
+        : [];
+    }),
+};
+
+const buildsOnWorker: Rule = {
+  name: 'builds-on-worker',
+  check: (config) => {
+    const names = [...firstIndexByName(config).keys()];
+    return (config.bonus ?? []).flatMap((bonus, index) =>
+      bonus.builds_on !== undefined && !names.includes(bonus.builds_on)
+        ? [problemAt(['bonus', index, 'builds_on'], `"${bonus.builds_on}" is not a worker name; ${orChoices(bonus.builds_on, names)}`)]
+        : [],
+    );
+  },
+};
+
+const uniqueBonusNames: Rule = {
+  name: 'unique-bonus-names',
+  check: (config) => {
+    const first = new Map<string, number>();
+    const problems: Problem[] = [];
+    (config.bonus ?? []).forEach((bonus, index) => {
+      const id = bonus.name ?? `bonus-${index + 1}`;
+      const earlier = first.get(id);
+      if (earlier === undefined) first.set(id, index);
+      else problems.push(problemAt(['bonus', index, ...(bonus.name === undefined ? [] : ['name'])], `"${id}" is already used by bonus[${earlier}]; give each bonus task its own name.`));
+    });
+    return problems;
+  },
+};
+
+const autoAnswerRegexes: Rule = {
+  name: 'auto-answer-regexes',
+  check: (config) => {
+    const answers = config.policy?.auto_answer;
+    if (answers === undefined || answers === 'off') return [];
+    return answers.flatMap((answer, index) => {
+      try {
+        new RegExp(answer.match);
+        return [];
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
+        return [problemAt(['policy', 'auto_answer', index, 'match'], `${JSON.stringify(answer.match)} is not a valid regular expression (${reason}); fix it or escape special characters with a backslash.`)];
+      }
+    });
+  },
+};
+
+const stuckAfterIdle: Rule = {
+  name: 'stuck-after-idle',
+  check: (config) => {
+    const policy = config.policy;
+    if (policy?.stuck_after === undefined && policy?.idle_after === undefined) return [];
+    const idle = policy.idle_after === undefined ? POLICY_DEFAULTS.idleAfterMs : parseDuration(policy.idle_after);
+    const stuck = policy.stuck_after === undefined ? POLICY_DEFAULTS.stuckAfterMs : parseDuration(policy.stuck_after);
+    if (idle === undefined || stuck === undefined || stuck > idle) return [];
+    const key = policy.stuck_after === undefined ? 'idle_after' : 'stuck_after';
+    return [problemAt(['policy', key], `makes stuck_after (${stuck / 1000}s) no longer than idle_after (${idle / 1000}s); a worker must be idle before it can be stuck, so make stuck_after longer.`)];
+  },
+};
+
+/** Every rule, in the order their problems read best. */
+export const RULES: readonly Rule[] = [
+  uniqueWorkerNames,
+  reservedWorkerName,
+  uniqueBranches,
+  knownDependencies,
+  noDependencyCycles,
+  knownAgents,
+  agentDefinitions,
+  buildsOnWorker,
+  uniqueBonusNames,
+  autoAnswerRegexes,
+  stuckAfterIdle,
+];
+
+/** All problems every rule finds. */
+export function checkRules(config: WrittenConfig, rules: readonly Rule[] = RULES): Problem[] {
+  return rules.flatMap((rule) => rule.check(config));
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { PRESET_NAMES } from '../domain/types.js';
+import { DURATION_PATTERN } from './duration.js';
+
+/**
+ * The WRITTEN form of `czar.yaml`: exactly what a person types, validated strictly (`z.strictObject`, so a typo in
+ * a key is an error rather than a silently ignored setting). `normalise.ts` turns it into the resolved `Config`.
+ * Messages given here are the tail of a sentence; `errors.ts` puts `file:line:col: <key path>` in front.
+ */
+
+/** Worker, agent and bonus names: they become tmux session names and branch suffixes. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const quoted = (value: unknown): string => JSON.stringify(value);
+
+const name = (what: string) =>
+  z.string().regex(NAME_PATTERN, {
+    error: (issue) => `${quoted(issue.input)} is not a valid ${what}; use lowercase letters, digits, "-" or "_", starting with a letter or digit.`,
+  });
+
+const duration = z
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(DURATION_PATTERN, {
+      error: (issue) => `${quoted(issue.input)} is not a duration; write e.g. 500ms, 90s, 20m, 1h30m or a number of seconds.`,
+    }),
+  ])
+  .meta({ description: 'A duration such as 500ms, 90s, 20m, 1h or 1h30m, or a number of seconds.' });
+
+const env = z
+  .record(z.string().regex(ENV_NAME_PATTERN, { error: (issue) => `${quoted(issue.input)} is not a valid environment variable name; use letters, digits and "_", not starting with a digit.` }), z.string())
+  .meta({ description: 'Extra environment variables (values are strings: quote numbers).' });
+
+const globs = z.array(z.string().min(1)).meta({ description: 'Glob patterns of the paths this task may touch.' });
+
+/** One task written inline (`task`) or in a file (`task_file`); exactly one of the two. */
+const exactlyOneTask = {
+  check: (entry: unknown): boolean => {
+    if (typeof entry !== 'object' || entry === null) return true;
+    const record = entry as Record<string, unknown>;
+    return (record.task === undefined) !== (record.task_file === undefined);
+  },
+  // What editors see: the same rule in JSON Schema terms.
+  jsonSchema: { oneOf: [{ required: ['task'] }, { required: ['task_file'] }] },
+  // Runs even when other keys of the entry are wrong, so every problem is reported in one go.
+  params: {
+    when: () => true,
+    error: (issue: { input: unknown }) => {
+      const record = (issue.input ?? {}) as Record<string, unknown>;
+      return record.task === undefined
+        ? 'needs a task; add task: with the text or task_file: with a path such as tasks/gateway.md.'
+        : 'has both task and task_file; keep only one of them.';
+    },
+  },
+};
+
+export const agentSchema = z
+  .strictObject({
+    command: z.string().min(1).optional().meta({ description: 'Program to run (a path with "/" is relative to czar.yaml); required for a new agent name.' }),
+    args: z.array(z.string()).optional(),
+    env: env.optional(),
+    preset: z.enum(PRESET_NAMES).optional().meta({ description: 'Whose behaviour applies to a new agent name (default shell).' }),
+  })
+  .meta({ description: 'An agent command line; a built-in name overrides only the fields it sets.' });
+
+export const workerSchema = z
+  .strictObject({
+    name: name('name').meta({ description: 'Unique worker name: the tmux session and default branch czar/<name>.' }),
+    task: z.string().min(1).optional().meta({ description: 'The full task text pasted into the agent.' }),
+    task_file: z.string().min(1).optional().meta({ description: 'File with the task text, relative to czar.yaml.' }),
+    branch: z.string().min(1).optional().meta({ description: 'Branch for this worker (default czar/<name>).' }),
+    agent: z.string().min(1).optional().meta({ description: 'Agent preset or agents: entry (default: the top-level agent).' }),
+    role: name('role name').optional().meta({ description: 'prompts/roles/<role>.md is put before the task.' }),
+    scope: globs.optional(),
+    depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done before this one launches.' }),
+    env: env.optional(),
+  })
+  .refine(exactlyOneTask.check, exactlyOneTask.params)
+  .meta(exactlyOneTask.jsonSchema);
+
+export const bonusSchema = z
+  .strictObject({
+    name: name('bonus name').optional().meta({ description: 'Optional id (default bonus-<n>, 1-based).' }),
+    task: z.string().min(1).optional(),
+    task_file: z.string().min(1).optional(),
+    scope: globs.optional(),
+    role: name('role name').optional(),
+    builds_on: z.string().optional().meta({ description: 'The worker whose output this task builds on.' }),
+  })
+  .refine(exactlyOneTask.check, exactlyOneTask.params)
+  .meta(exactlyOneTask.jsonSchema);
+
+export const autoAnswerSchema = z.strictObject({
+  match: z.string().min(1).meta({ description: 'Regular expression tested against the pane screen.' }),
+  send: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).meta({ description: 'tmux key names to send, e.g. [y, Enter].' }),
+});
+
+export const policySchema = z
+  .strictObject({
+    launch_concurrency: z.number().int().min(1).max(64).optional().meta({ description: 'Workers launched at once (default 4).' }),
+    launch_stagger: duration.optional(),
+    idle_after: duration.optional().meta({ description: 'Quiet and not working for this long means idle (default 90s).' }),
+    stuck_after: duration.optional().meta({ description: 'Default 20m.' }),
+    max_active: z.number().int().min(1).max(256).optional().meta({ description: 'Concurrency cap; the rest wait in the queue (default 6).' }),
+    restart: z.strictObject({ max: z.number().int().min(0).max(100).optional(), backoff: duration.optional() }).optional(),
+    bonus: z.enum(['auto', 'off']).optional().meta({ description: 'Hand bonus tasks to idle workers (default auto).' }),
+    auto_answer: z.union([z.literal('off'), z.array(autoAnswerSchema)]).optional().meta({ description: 'off, or prompts answered automatically.' }),
+    escalate_after: duration.optional().meta({ description: 'Time in a stalled state before each escalation rung (default 5m).' }),
+  })
+  .meta({ description: 'Supervision policy.' });
+
+export const notifySchema = z
+  .strictObject({ command: z.string().min(1), args: z.array(z.string()).optional() })
+  .meta({ description: 'Command that receives each alert as JSON on stdin.' });
+
+export const configSchema = z.strictObject({
+  project: name('project name').meta({ description: 'Project name; the private tmux server is czar-<project>.' }),
+  repo: z.string().min(1).optional().meta({ description: 'Git repository, relative to this file (default: this folder).' }),
+  base: z.string().min(1).optional().meta({ description: "Base branch (default: the repo's current branch)." }),
+  worktrees: z.string().min(1).optional().meta({ description: 'Folder for worker worktrees (default <repo>/../<repo name>-workers).' }),
+  agent: z.string().min(1).optional().meta({ description: 'Default agent (default claude).' }),
+  agents: z.record(name('agent name'), agentSchema).optional().meta({ description: 'Agent presets to override or add.' }),
+  workers: z.array(workerSchema).meta({ description: 'One entry per worker: a tmux session on its own branch and worktree.' }),
+  policy: policySchema.optional(),
+  bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
+  notify: notifySchema.optional(),
+});
+
+/** `czar.yaml` as written, after schema validation. */
+export type WrittenConfig = z.infer<typeof configSchema>;
+export type WrittenWorker = z.infer<typeof workerSchema>;
+export type WrittenBonus = z.infer<typeof bonusSchema>;
+export type WrittenAgent = z.infer<typeof agentSchema>;

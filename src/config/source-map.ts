@@ -1,0 +1,79 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+/** A key path into the config as zod reports it: `['workers', 1, 'name']`. */
+export type ConfigPath = readonly PropertyKey[];
+
+/** 1-based line and column in the config text. */
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A YAML syntax error, already placed. */
+export interface SyntaxProblem {
+  readonly position: Position;
+  readonly message: string;
+}
+
+/**
+ * Maps key paths back to where they are written, so every problem can say `czar.yaml:12:5`. Paths that do not
+ * exist (a missing key) fall back to the nearest written ancestor, which is where the key should be added.
+ */
+export class SourceMap {
+  readonly #doc: Document;
+  readonly #lines: LineCounter;
+
+  constructor(doc: Document, lines: LineCounter) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+
+  /** Where the value at `path` starts. */
+  valueAt(path: ConfigPath): Position {
+    return this.#position(this.#walk(path).value);
+  }
+
+  /** Where the key of the last path segment is written (for unknown or misplaced keys); the value for list items. */
+  keyAt(path: ConfigPath): Position {
+    const found = this.#walk(path);
+    return this.#position(found.complete ? (found.key ?? found.value) : found.value);
+  }
+
+  #position(node: Node | null | undefined): Position {
+    const offset = node?.range?.[0];
+    return offset === undefined ? { line: 1, col: 1 } : this.#lines.linePos(offset);
+  }
+
+  /** The deepest node along `path`, the key node of its last step, and whether the whole path was found. */
+  #walk(path: ConfigPath): { value: Node | null | undefined; key: Node | undefined; complete: boolean } {
+    let value = this.#doc.contents as Node | null;
+    let key: Node | undefined;
+    for (const segment of path) {
+      if (isMap(value)) {
+        const pair = value.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
+        if (pair === undefined) return { value, key: undefined, complete: false };
+        key = isScalar(pair.key) ? pair.key : undefined;
+        // A key with no value (`task:`) has a null value node; point at the key then.
+        value = (pair.value as Node | null) ?? key ?? value;
+      } else if (isSeq(value) && typeof segment === 'number' && value.items[segment] !== undefined) {
+        key = undefined;
+        value = value.items[segment] as Node;
+      } else {
+        return { value, key: undefined, complete: false };
+      }
+    }
+    return { value, key, complete: true };
+  }
+}
+
+/** Parses YAML text keeping positions; syntax errors come back placed, never thrown. */
+export function parseYaml(text: string): { value: unknown; map: SourceMap; syntaxErrors: SyntaxProblem[] } {
+  const lines = new LineCounter();
+  // prettyErrors off: a one-line message (we add the position ourselves) instead of a code frame.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const syntaxErrors = doc.errors.map((error) => ({
+    position: lines.linePos(error.pos[0]),
+    message: error.message.replace(/\s+/g, ' ').trim(),
+  }));
+  return { value: syntaxErrors.length > 0 ? undefined : doc.toJS(), map: new SourceMap(doc, lines), syntaxErrors };
+}

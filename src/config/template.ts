@@ -1,0 +1,67 @@
+/**
+ * The commented `czar.yaml` that `czar init` writes: every key is shown, the optional ones commented out with
+ * their defaults, so the file doubles as the reference.
+ */
+export function initTemplate(project: string): string {
+  return `# czar fleet config. Reference: config/czar.example.yaml; JSON Schema: config/czar.schema.json.
+# Durations: 500ms, 90s, 20m, 1h, 1h30m or a number of seconds.
+
+# Names the private tmux server (czar-${project}); lowercase letters, digits, "-" and "_".
+project: ${project}
+
+# Git repository, relative to this file (default: this file's folder).
+# repo: .
+
+# Branch the workers start from (default: the repo's current branch).
+# base: main
+
+# Where worker worktrees go (default: beside the repo, <repo>/../<repo name>-workers).
+# worktrees: ../${project}-workers
+
+# Default agent: claude, codex, gemini, aider, shell, sim, or a name under agents: (default: claude).
+# agent: claude
+
+# Override a built-in agent's command line, or add your own program (preset says whose behaviour applies;
+# default shell). A command with a "/" is relative to this file.
+# agents:
+#   claude: { args: [--model, sonnet] }
+#   mybot: { command: ./bin/mybot, args: [--fast], env: { FOO: "1" }, preset: shell }
+
+# One entry per worker: a tmux session on its own branch (czar/<name>) in its own worktree.
+# The task text is pasted into the agent in full.
+workers:
+  - name: first-task
+    task: |
+      Describe the first task here: what to build, where, and how to know it is done.
+    # task_file: tasks/first-task.md  # instead of task: (relative to this file)
+    # branch: czar/first-task
+    # agent: codex
+    # role: implementer               # prompts/roles/implementer.md is put before the task
+    # scope: [src/first/**]           # paths this task may touch
+    # depends_on: [other-worker]      # launch only when these are done
+    # env: { KEY: value }
+
+# policy:
+#   launch_concurrency: 4     # workers launched at once (1..64)
+#   launch_stagger: 0s        # pause between launches
+#   idle_after: 90s           # quiet and not working for this long -> idle
+#   stuck_after: 20m
+#   max_active: 6             # concurrency cap; the rest wait in the queue
+#   restart: { max: 3, backoff: 30s }
+#   bonus: auto               # auto | off: hand bonus tasks to idle workers
+#   auto_answer: off          # or a list: - { match: "Do you want to proceed\\\\?", send: [Enter] }
+#   escalate_after: 5m        # time stalled before each rung: nudge, re-brief, restart, alert
+
+# Tasks handed to idle workers, in order.
+# bonus:
+#   - name: audit-tests       # default bonus-<n>
+#     task: |
+#       Add tests for ...
+#     scope: [tests/**]
+#     role: tester
+#     builds_on: first-task   # the worker whose output this builds on
+
+# Command that gets each alert as JSON on stdin.
+# notify: { command: notify-send-wrapper, args: [] }
+`;
+}

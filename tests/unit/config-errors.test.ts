@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfigText } from '../../src/config/validate.js';
+import { editDistance, suggest } from '../../src/config/errors.js';
+
+/** The placed problem lines for a config text (the test fails if the text is valid). */
+function problems(text: string): readonly string[] {
+  const checked = checkConfigText(text, 'czar.yaml');
+  if (checked.ok) throw new Error('expected the config to be invalid');
+  return checked.problems;
+}
+
+const head = 'project: sark\nworkers:\n';
+
+// One test per kind of mistake, each asserting the exact file:line:col and key path a person would see.
+describe('config mistakes', () => {
+  it('unknown key, with a suggestion', () => {
+    expect(problems('project: sark\nworker: []\n')).toEqual(['czar.yaml:2:1: unknown key "worker"; did you mean "workers"?']);
+  });
+
+  it('unknown nested key, with a suggestion and no duplicate "missing" problem', () => {
+    expect(problems(`${head}  - nmae: api\n    task: x\n`)).toEqual(['czar.yaml:3:5: unknown key "nmae" in workers[0]; did you mean "name"?']);
+  });
+
+  it('unknown key with nothing close lists the allowed keys', () => {
+    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(/^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after\.$/);
+  });
+
+  it('bad name', () => {
+    expect(problems(`${head}  - name: api\n    task: x\n  - name: Gateway\n    task: y\n`)).toEqual([
+      'czar.yaml:5:11: workers[1].name "Gateway" is not a valid name; use lowercase letters, digits, "-" or "_", starting with a letter or digit.',
+    ]);
+  });
+
+  it('duplicate name', () => {
+    expect(problems(`${head}  - name: api\n    task: x\n  - name: api\n    task: y\n`)).toEqual([
+      'czar.yaml:5:11: workers[1].name "api" is already used by workers[0]; give each worker its own name.',
+    ]);
+  });
+
+  it('duplicate branch', () => {
+    expect(problems(`${head}  - { name: a, task: x, branch: feat/x }\n  - { name: b, task: y, branch: feat/x }\n`)).toEqual([
+      'czar.yaml:4:33: workers[1].branch "feat/x" is already used by workers[0]; give each worker its own branch.',
+    ]);
+  });
+
+  it('reserved name', () => {
+    expect(problems(`${head}  - name: czar\n    task: x\n`)).toEqual([
+      'czar.yaml:3:11: workers[0].name "czar" is reserved for the supervisor\'s own session; pick another name.',
+    ]);
+  });
+
+  it('missing task', () => {
+    expect(problems(`${head}  - name: api\n    branch: b\n`)).toEqual([
+      'czar.yaml:3:5: workers[0] needs a task; add task: with the text or task_file: with a path such as tasks/gateway.md.',
+    ]);
+  });
+
+  it('both task and task_file', () => {
+    expect(problems(`${head}  - name: api\n    task: x\nbonus:\n  - task: y\n    task_file: t.md\n`)).toEqual([
+      'czar.yaml:6:5: bonus[0] has both task and task_file; keep only one of them.',
+    ]);
+  });
+
+  it('missing required key, with an example value', () => {
+    expect(problems('workers:\n  - task: x\n')).toEqual([
+      'czar.yaml:1:1: missing required key "project"; add it, e.g. project: sark.',
+      'czar.yaml:2:5: workers[0] is missing required key "name"; add it, e.g. name: gateway.',
+    ]);
+  });
+
+  it('wrong type says what was expected and what was found', () => {
+    expect(problems(`${head}  - name: api\n    task: x\n    scope: src/**\n    env: { PORT: 8080 }\n`)).toEqual([
+      'czar.yaml:5:12: workers[0].scope should be a list, found the string "src/**".',
+      'czar.yaml:6:18: workers[0].env.PORT should be a string, found the number 8080; quote it: "8080".',
+    ]);
+  });
+
+  it('unknown agent', () => {
+    expect(problems(`${head}  - name: api\n    task: x\n    agent: cladue\n`)).toEqual([
+      'czar.yaml:5:12: workers[0].agent "cladue" is not a built-in agent or an agents: entry; did you mean "claude"?',
+    ]);
+  });
+
+  it('new agent without a command', () => {
+    expect(problems(`${head}  - name: api\n    task: x\nagents:\n  bot: { args: [-v] }\n`)).toEqual([
+      'czar.yaml:6:8: agents.bot is missing required key "command"; a new agent needs the program to run, e.g. command: ./bin/bot.',
+    ]);
+  });
+
+  it('dependency cycle', () => {
+    const text = `${head}  - { name: a, task: x, depends_on: [c] }\n  - { name: b, task: y, depends_on: [a] }\n  - { name: c, task: z, depends_on: [b] }\n`;
+    expect(problems(text)).toEqual([
+      'czar.yaml:3:37: workers[0].depends_on forms a dependency cycle a -> c -> b -> a; remove one of these dependencies so the workers can start.',
+    ]);
+  });
+
+  it('self dependency', () => {
+    expect(problems(`${head}  - { name: a, task: x, depends_on: [a] }\n`)).toEqual([
+      'czar.yaml:3:38: workers[0].depends_on[0] "a" is the worker itself; a worker cannot wait for itself, so remove it.',
+    ]);
+  });
+
+  it('unknown dependency', () => {
+    expect(problems(`${head}  - { name: models, task: x }\n  - { name: api, task: y, depends_on: [modles] }\n`)).toEqual([
+      'czar.yaml:4:40: workers[1].depends_on[0] "modles" is not a worker name; did you mean "models"?',
+    ]);
+  });
+
+  it('builds_on that is not a worker', () => {
+    expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y, builds_on: web }\n`)).toEqual([
+      'czar.yaml:5:27: bonus[0].builds_on "web" is not a worker name; use one of "api".',
+    ]);
+  });
+
+  it('duplicate bonus name', () => {
+    expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y }\n  - { name: bonus-1, task: z }\n`)).toEqual([
+      'czar.yaml:6:13: bonus[1].name "bonus-1" is already used by bonus[0]; give each bonus task its own name.',
+    ]);
+  });
+
+  it('bad duration', () => {
+    expect(problems(`${head}  - { name: api, task: x }\npolicy:\n  idle_after: 5 minutes\n`)).toEqual([
+      'czar.yaml:5:15: policy.idle_after "5 minutes" is not a duration; write e.g. 500ms, 90s, 20m, 1h30m or a number of seconds.',
+    ]);
+  });
+
+  it('stuck_after not longer than idle_after', () => {
+    expect(problems(`${head}  - { name: api, task: x }\npolicy: { idle_after: 10m, stuck_after: 5m }\n`)).toEqual([
+      'czar.yaml:4:41: policy.stuck_after makes stuck_after (300s) no longer than idle_after (600s); a worker must be idle before it can be stuck, so make stuck_after longer.',
+    ]);
+  });
+
+  it('bad regex', () => {
+    expect(problems(`${head}  - { name: api, task: x }\npolicy:\n  auto_answer:\n    - { match: "(y/n", send: y }\n`)).toEqual([
+      'czar.yaml:6:16: policy.auto_answer[0].match "(y/n" is not a valid regular expression (/(y/n/: Unterminated group); fix it or escape special characters with a backslash.',
+    ]);
+  });
+
+  it('bad entry inside auto_answer points at the entry, not the whole union', () => {
+    expect(problems(`${head}  - { name: api, task: x }\npolicy:\n  auto_answer:\n    - { match: x, send: 5 }\n`)).toEqual([
+      'czar.yaml:6:25: policy.auto_answer[0].send should be a tmux key name or a list of them, e.g. [y, Enter], found the number 5.',
+    ]);
+  });
+
+  it('YAML syntax error', () => {
+    expect(problems(`${head}  - name: api\n   task: x\n`)).toEqual([
+      'czar.yaml:4:1: YAML syntax error: Sequence item without - indicator; fix the indentation or quoting there.',
+    ]);
+  });
+
+  it('duplicate YAML key is a syntax error at the second key', () => {
+    expect(problems(`project: a\nproject: b\nworkers: []\n`)[0]).toMatch(/^czar\.yaml:2:1: YAML syntax error: Map keys must be unique/);
+  });
+
+  it('empty file', () => {
+    expect(problems('')).toEqual(['czar.yaml:1:1: the config must be a mapping of keys such as project: and workers:, found nothing.']);
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const text = `project: Sark\nworkers:\n  - { name: a, task: x, agent: nope }\n  - { name: a, task: y }\npolicy: { max_active: 0 }\n`;
+    // Schema problems first: the rules only run on a schema-valid file.
+    expect(problems(text)).toEqual([
+      'czar.yaml:1:10: project "Sark" is not a valid project name; use lowercase letters, digits, "-" or "_", starting with a letter or digit.',
+      'czar.yaml:5:23: policy.max_active should be at least 1, found the number 0.',
+    ]);
+    expect(problems(text.replace('Sark', 'sark').replace('0 }', '1 }'))).toHaveLength(2);
+  });
+});
+
+describe('suggest', () => {
+  it('counts a swap of two letters as one edit', () => expect(editDistance('nmae', 'name')).toBe(1));
+  it('offers a prefix match', () => expect(suggest('depends', ['name', 'depends_on'])).toBe('depends_on'));
+  it('offers nothing for unrelated words', () => expect(suggest('zzz', ['name', 'task'])).toBeUndefined());
+});
