@@ -91,8 +91,11 @@ export function decide(fleet: FleetModel, now: number): Decision {
   active = launchQueued(ctx, drafts, byName, active);
   const queue = handOutBonus(ctx, drafts, active);
   for (const draft of drafts) notifyDone(ctx, draft);
+  // Restarts and new tasks change what the facts mean (older reports go stale): settle on that now, so a second
+  // call with the same facts finds nothing to do.
+  for (const draft of drafts) transition(ctx, draft);
 
-  const workers = drafts.map((draft) => ({ ...draft.worker, launchedAt: draft.launchedAt, memory: draft.memory }));
+  const workers = drafts.map(model);
   return { actions, fleet: { ...fleet, workers, queue } };
 }
 
@@ -107,13 +110,18 @@ function name(draft: Draft): string {
   return draft.worker.spec.name;
 }
 
+/** The worker as it stands now: the observations with the memory this pass has updated so far. */
+function model(draft: Draft): WorkerModel {
+  return { ...draft.worker, launchedAt: draft.launchedAt, memory: draft.memory };
+}
+
 function paused(ctx: Context, draft: Draft): boolean {
   return ctx.fleet.paused || draft.memory.paused;
 }
 
 /** Classifies the worker, logs a change of state and ends the alerts and episodes that belonged to the old one. */
 function transition(ctx: Context, draft: Draft): void {
-  const { state, reason } = classifyWithReason(draft.worker, ctx.now, ctx.fleet.policy);
+  const { state, reason } = classifyWithReason(model(draft), ctx.now, ctx.fleet.policy);
   const memory = draft.memory;
   draft.why = reason;
   if (state !== memory.state) {
@@ -136,12 +144,12 @@ function transition(ctx: Context, draft: Draft): void {
 
 /** Evidence that the worker moved since the last rung: a commit, a new task, or an answer it owes nobody else. */
 function madeProgress(draft: Draft): boolean {
-  const { memory, git } = draft.worker;
+  const { memory, git } = model(draft);
   const since = memory.ladder.at;
   if ((epoch(git.lastCommit?.at) ?? 0) > since) return true;
   if ((memory.briefedAt ?? 0) > since) return true;
   const state = draft.memory.state;
-  return state === 'waiting' || state === 'blocked' || (state === 'done' && hasEvidence(draft.worker));
+  return state === 'waiting' || state === 'blocked' || (state === 'done' && hasEvidence(model(draft)));
 }
 
 function hasEvidence(worker: WorkerModel): boolean {
@@ -150,7 +158,7 @@ function hasEvidence(worker: WorkerModel): boolean {
 
 function isStalled(draft: Draft): boolean {
   const state = draft.memory.state;
-  return state === 'idle' || state === 'stuck' || (state === 'done' && !hasEvidence(draft.worker));
+  return state === 'idle' || state === 'stuck' || (state === 'done' && !hasEvidence(model(draft)));
 }
 
 /** The per-state part of the policy. */
@@ -168,7 +176,7 @@ function act(ctx: Context, draft: Draft): void {
       notifyOnce(ctx, draft, 'blocked', `${name(draft)} is blocked: ${draft.worker.report?.note ?? 'no note given'}`, draft.why);
       return;
     case 'done':
-      if (hasEvidence(draft.worker)) {
+      if (hasEvidence(model(draft))) {
         clearAlert(ctx, draft, 'no_evidence', undefined, `${draft.worker.git.commitsAhead} commit(s) ahead of ${ctx.fleet.base}`);
         draft.memory.completedAt ??= ctx.now;
       } else {
@@ -194,7 +202,7 @@ function act(ctx: Context, draft: Draft): void {
 
 /** A report of `working` from a worker whose agent is gone is a claim without evidence. */
 function claimsWithoutProcess(ctx: Context, draft: Draft): void {
-  const claims = draft.memory.state === 'crashed' && freshReport(draft.worker)?.state === 'working';
+  const claims = draft.memory.state === 'crashed' && freshReport(model(draft))?.state === 'working';
   if (claims) raiseAlert(ctx, draft, 'no_evidence', 'reports working but its agent process has exited', { reason: draft.why });
   else if (draft.memory.state !== 'done') clearAlert(ctx, draft, 'no_evidence', undefined, 'the claim no longer contradicts the evidence');
 }
@@ -221,7 +229,7 @@ function crashed(ctx: Context, draft: Draft): void {
 
 function restart(ctx: Context, draft: Draft, cause: 'crashed' | 'stalled', reason: string): void {
   const memory = draft.memory;
-  const task = currentTask(draft.worker) ?? ownTask(draft.worker.spec, ctx.now);
+  const task = currentTask(model(draft)) ?? ownTask(draft.worker.spec, ctx.now);
   memory.restarts += 1;
   memory.lastRestartAt = ctx.now;
   memory.briefedAt = ctx.now;
@@ -230,7 +238,8 @@ function restart(ctx: Context, draft: Draft, cause: 'crashed' | 'stalled', reaso
 
 function waiting(ctx: Context, draft: Draft): void {
   const memory = draft.memory;
-  const screen = draft.worker.pane?.screenWaiting === true ? draft.worker.pane.screen : undefined;
+  const pane = draft.worker.pane;
+  const screen = pane?.screenWaiting === true ? pane.screen : undefined;
   const rule = screen === undefined ? undefined : ctx.fleet.policy.autoAnswer.find((candidate) => new RegExp(candidate.match, 'm').test(screen));
   if (rule !== undefined && screen !== undefined && !paused(ctx, draft)) {
     if (memory.answered?.screen !== screen) {
@@ -241,7 +250,7 @@ function waiting(ctx: Context, draft: Draft): void {
     // The same prompt is still there after our answer: the answer did not take, so ask the person.
     if (ctx.now - memory.answered.at < ANSWER_GRACE_MS) return;
   }
-  const note = freshReport(draft.worker)?.state === 'waiting' ? draft.worker.report?.note : undefined;
+  const note = freshReport(model(draft))?.state === 'waiting' ? draft.worker.report?.note : undefined;
   const message = note === undefined ? 'needs your input: a question is waiting on screen' : `needs your input: ${note}`;
   raiseAlert(ctx, draft, 'waiting_input', message, { reason: draft.why });
   notifyOnce(ctx, draft, 'waiting', `${name(draft)} ${message}`, draft.why);
@@ -270,7 +279,7 @@ function ladder(ctx: Context, draft: Draft, situation: StallSituation): void {
   }
   // Paused workers get alerts only, and messages never go to a pane that cannot take them.
   if (paused(ctx, draft) || !MESSAGEABLE.has(memory.state) || draft.worker.pane?.alive !== true) return;
-  const task = currentTask(draft.worker) ?? ownTask(draft.worker.spec, ctx.now);
+  const task = currentTask(model(draft)) ?? ownTask(draft.worker.spec, ctx.now);
   if (next === 'nudge') ctx.actions.push({ kind: 'nudge', worker: name(draft), situation, reason: since });
   else if (next === 'rebrief') ctx.actions.push({ kind: 'rebrief', worker: name(draft), task, reason: since });
   else restart(ctx, draft, 'stalled', since);
@@ -281,7 +290,7 @@ function ladder(ctx: Context, draft: Draft, situation: StallSituation): void {
 function checkScope(ctx: Context, draft: Draft): void {
   const memory = draft.memory;
   if (draft.launchedAt === undefined || memory.state === 'stopped') return;
-  const scope = effectiveScope(draft.worker);
+  const scope = effectiveScope(model(draft));
   const outside = touchedFiles(draft.worker.git).filter((file) => !inScope(scope, file));
   if (outside.length === 0) {
     clearAlert(ctx, draft, 'off_scope', undefined, 'all changed files are inside the scope');
@@ -340,7 +349,7 @@ function tellDependents(ctx: Context, draft: Draft, drafts: readonly Draft[]): v
     kind: 'tell_dependents',
     worker: name(draft),
     dependents: dependents.map(name),
-    summary: summarise(draft.worker),
+    summary: summarise(model(draft)),
     reason: `${name(draft)} finished with ${draft.worker.git.commitsAhead} commit(s)`,
   });
 }
@@ -364,7 +373,7 @@ export function summarise(worker: WorkerModel): DeliverySummary {
 function launchQueued(ctx: Context, drafts: readonly Draft[], byName: ReadonlyMap<string, Draft>, active: number): number {
   const ready = (draft: Draft): boolean => draft.worker.spec.dependsOn.every((dep) => byName.get(dep)?.memory.completedAt !== undefined);
   const dependencies = (draft: Draft): DeliverySummary[] =>
-    draft.worker.spec.dependsOn.map((dep) => summarise((byName.get(dep) as Draft).worker));
+    draft.worker.spec.dependsOn.map((dep) => summarise(model(byName.get(dep) as Draft)));
   const depsReason = (draft: Draft): string =>
     draft.worker.spec.dependsOn.length === 0 ? '' : `; dependencies done: ${draft.worker.spec.dependsOn.join(', ')}`;
   let slots = active;
@@ -405,7 +414,7 @@ function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): r
   const queue = [...ctx.fleet.queue];
   if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused) return queue;
   const free = drafts.filter(
-    (draft) => draft.memory.state === 'done' && hasEvidence(draft.worker) && !draft.memory.paused && draft.worker.pane?.alive === true,
+    (draft) => draft.memory.state === 'done' && hasEvidence(model(draft)) && !draft.memory.paused && draft.worker.pane?.alive === true,
   );
   let slots = active;
   for (const task of [...queue]) {
@@ -426,7 +435,7 @@ function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): r
       at: ctx.now,
       commitsAtStart: taker.worker.git.commitsAhead,
     };
-    const reason = `finished ${currentTask(taker.worker)?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
+    const reason = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
     ctx.actions.push({ kind: 'bonus', worker: name(taker), task, reason });
     ctx.actions.push({ kind: 'event', worker: name(taker), event: 'state', message: `done -> working (bonus ${task.id})`, reason });
     giveTask(ctx, taker, given);
@@ -439,7 +448,7 @@ function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): r
 
 /** A worker that finished and got nothing new is worth one notification. */
 function notifyDone(ctx: Context, draft: Draft): void {
-  if (draft.memory.state !== 'done' || !hasEvidence(draft.worker)) return;
+  if (draft.memory.state !== 'done' || !hasEvidence(model(draft))) return;
   const note = draft.worker.report?.note;
   notifyOnce(ctx, draft, 'done', `${name(draft)} is done${note === undefined ? '' : `: ${note}`}`, draft.why);
 }

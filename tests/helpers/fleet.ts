@@ -1,0 +1,94 @@
+import { initialWorker, type FleetModel, type PaneObservation, type WorkerModel } from '../../src/domain/fleet.js';
+import { decide, type Action } from '../../src/domain/policy.js';
+import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/types.js';
+
+/** Builders for pure policy tests: a fleet in memory, and the bits of the shell the scenarios need. */
+
+export const T0 = Date.parse('2025-01-01T10:00:00.000Z');
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+
+export function policy(overrides: Partial<Policy> = {}): Policy {
+  return {
+    launchConcurrency: 2,
+    launchStaggerMs: 0,
+    idleAfterMs: 90 * SECOND,
+    stuckAfterMs: 20 * MINUTE,
+    maxActive: 6,
+    restart: { max: 3, backoffMs: 30 * SECOND },
+    bonus: 'auto',
+    autoAnswer: [],
+    escalateAfterMs: 5 * MINUTE,
+    ...overrides,
+  };
+}
+
+export function spec(name: string, overrides: Partial<WorkerSpec> = {}): WorkerSpec {
+  const task = overrides.task ?? `# Build ${name}\n\nDo the ${name} thing.\n`;
+  return {
+    name,
+    task,
+    title: `Build ${name}`,
+    taskSource: `czar.yaml:${name.length}`,
+    branch: `czar/${name}`,
+    agent: { name: 'sim', preset: 'sim', command: 'czar-sim-agent', args: [], env: {} },
+    role: undefined,
+    roleText: undefined,
+    scope: [],
+    dependsOn: [],
+    env: {},
+    worktree: `/tmp/wt/${name}`,
+    ...overrides,
+  };
+}
+
+export function bonusTask(id: string, overrides: Partial<BonusTask> = {}): BonusTask {
+  return { id, task: `# Bonus ${id}\n\nExtra work ${id}.\n`, title: `Bonus ${id}`, scope: [], role: undefined, roleText: undefined, buildsOn: undefined, ...overrides };
+}
+
+export function fleet(specs: readonly WorkerSpec[], overrides: Partial<FleetModel> = {}): FleetModel {
+  return { workers: specs.map((s) => initialWorker(s, T0)), queue: [], paused: false, policy: policy(), base: 'main', ...overrides };
+}
+
+export function alivePane(at: number, overrides: Partial<PaneObservation> = {}): PaneObservation {
+  return { alive: true, deadStatus: undefined, lastOutputAt: at, screenWaiting: false, screenBusy: false, screen: '> ', ...overrides };
+}
+
+/** Replaces one worker's observations (what the shell would write after a look). */
+export function observe(model: FleetModel, name: string, patch: (worker: WorkerModel) => Partial<WorkerModel>): FleetModel {
+  return { ...model, workers: model.workers.map((worker) => (worker.spec.name === name ? { ...worker, ...patch(worker) } : worker)) };
+}
+
+/** What the shell does after a launch, deliver or restart: a live pane with a delivered task. */
+export function applyShell(model: FleetModel, actions: readonly Action[], now: number): FleetModel {
+  let next = model;
+  for (const action of actions) {
+    if (action.kind === 'launch' || action.kind === 'restart' || action.kind === 'deliver_task') {
+      next = observe(next, action.worker, (worker) => ({ pane: alivePane(now), deliveredAt: worker.deliveredAt ?? now }));
+    }
+  }
+  return next;
+}
+
+/**
+ * Runs decide and applies the shell's side of launches and restarts. `decided` is the fleet as decide returned
+ * it, before the shell added new facts: deciding on it again at the same time must yield nothing.
+ */
+export function tick(model: FleetModel, now: number): { actions: readonly Action[]; fleet: FleetModel; decided: FleetModel } {
+  const decision = decide(model, now);
+  return { actions: decision.actions, fleet: applyShell(decision.fleet, decision.actions, now), decided: decision.fleet };
+}
+
+export function kinds(actions: readonly Action[], ...ignore: Action['kind'][]): string[] {
+  return actions.filter((action) => !ignore.includes(action.kind)).map((action) => `${action.kind}:${action.worker}`);
+}
+
+export function worker(model: FleetModel, name: string): WorkerModel {
+  const found = model.workers.find((w) => w.spec.name === name);
+  if (found === undefined) throw new Error(`no worker ${name} in the test fleet`);
+  return found;
+}
+
+export function commits(n: number, at: number, files: readonly string[] = [`src/${n}.ts`]): WorkerModel['git'] {
+  return { commitsAhead: n, filesChanged: files, lastCommit: n === 0 ? undefined : { sha: 'a'.repeat(40), subject: `commit ${n}`, at: new Date(at).toISOString() }, dirty: [] };
+}

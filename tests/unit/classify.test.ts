@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { classify, classifyWithReason, REPORT_ECHO_MS } from '../../src/domain/classify.js';
+import { initialWorker, ownTask, type ReportObservation, type WorkerModel } from '../../src/domain/fleet.js';
+import type { ReportedState } from '../../src/domain/types.js';
+import { alivePane, commits, MINUTE, policy, SECOND, spec, T0 } from '../helpers/fleet.js';
+
+const P = policy();
+const NOW = T0 + 60 * MINUTE;
+
+/** A worker launched and briefed at T0, delivered at T0, with the given observations. */
+function running(patch: Partial<WorkerModel> = {}): WorkerModel {
+  const base = initialWorker(spec('api'), T0);
+  return {
+    ...base,
+    launchedAt: T0,
+    deliveredAt: T0,
+    pane: alivePane(NOW - 5 * SECOND),
+    memory: { ...base.memory, state: 'working', tasks: [ownTask(base.spec, T0)], briefedAt: T0 },
+    ...patch,
+  };
+}
+
+function report(state: ReportedState, at: number, note?: string): ReportObservation {
+  return { state, at, progress: undefined, note, resultFile: undefined };
+}
+
+describe('classify decision table', () => {
+  it('1: stopped wins over everything', () => {
+    const w = running({ memory: { ...running().memory, stopped: true }, report: report('done', NOW) });
+    expect(classify(w, NOW, P)).toBe('stopped');
+  });
+
+  it('2: never launched is queued', () => {
+    expect(classify(initialWorker(spec('api'), T0), NOW, P)).toBe('queued');
+  });
+
+  it('3: dead pane after a done report and exit 0 is done', () => {
+    const w = running({ pane: alivePane(NOW, { alive: false, deadStatus: 0 }), report: report('done', NOW - MINUTE) });
+    expect(classify(w, NOW, P)).toBe('done');
+  });
+
+  it('4: dead pane otherwise is crashed, with the exit status in the reason', () => {
+    const w = running({ pane: alivePane(NOW, { alive: false, deadStatus: 1 }), report: report('done', NOW - MINUTE) });
+    expect(classifyWithReason(w, NOW, P)).toEqual({ state: 'crashed', reason: 'the agent exited with status 1' });
+    const exitedCleanlyWhileWorking = running({ pane: alivePane(NOW, { alive: false, deadStatus: 0 }), report: report('working', NOW - MINUTE) });
+    expect(classify(exitedCleanlyWhileWorking, NOW, P)).toBe('crashed');
+  });
+
+  it('5: a question on screen is waiting, even with a working report', () => {
+    const w = running({ pane: alivePane(NOW, { screenWaiting: true }), report: report('working', NOW - MINUTE) });
+    expect(classify(w, NOW, P)).toBe('waiting');
+  });
+
+  it('6: launched but not delivered is starting', () => {
+    expect(classify(running({ deliveredAt: undefined, pane: alivePane(T0) }), NOW, P)).toBe('starting');
+  });
+
+  it('7 and 8: done and blocked reports', () => {
+    expect(classify(running({ report: report('done', NOW - 30 * MINUTE) }), NOW, P)).toBe('done');
+    expect(classifyWithReason(running({ report: report('blocked', NOW - MINUTE, 'need a DB password') }), NOW, P)).toEqual({
+      state: 'blocked',
+      reason: 'reported blocked: need a DB password',
+    });
+  });
+
+  it('ignores a report written before the current task was pasted', () => {
+    const w = running({ report: report('done', T0 - SECOND), pane: alivePane(NOW - 5 * SECOND) });
+    expect(classify(w, NOW, P)).toBe('working');
+  });
+
+  it('9: a waiting report holds until output follows beyond its echo', () => {
+    const at = NOW - 5 * MINUTE;
+    expect(classify(running({ report: report('waiting', at), pane: alivePane(at + REPORT_ECHO_MS - SECOND) }), NOW, P)).toBe('waiting');
+    expect(classify(running({ report: report('waiting', at), pane: alivePane(NOW - SECOND) }), NOW, P)).toBe('working');
+  });
+
+  it('10: says working with recent commits but no output is still working', () => {
+    const w = running({ report: report('working', T0), pane: alivePane(T0), git: commits(2, NOW - 10 * MINUTE) });
+    expect(classify(w, NOW, P)).toBe('working');
+  });
+
+  it('11: says working with no output, commit or report for stuck_after is stuck', () => {
+    const quietSince = NOW - P.stuckAfterMs;
+    const w = running({ report: report('working', quietSince), pane: alivePane(quietSince), git: commits(1, quietSince - MINUTE) });
+    expect(classifyWithReason(w, NOW, P)).toEqual({ state: 'stuck', reason: 'says working, but no output, commit or report for 20 min' });
+    expect(classify({ ...w, pane: alivePane(quietSince + SECOND) }, NOW, P)).toBe('working');
+  });
+
+  it('11: a busy screen counts as a claim of work', () => {
+    const quietSince = NOW - P.stuckAfterMs;
+    expect(classify(running({ pane: alivePane(quietSince, { screenBusy: true }) }), NOW, P)).toBe('stuck');
+  });
+
+  it('12: quiet for idle_after without a working claim is idle', () => {
+    const w = running({ pane: alivePane(NOW - P.idleAfterMs - 5 * SECOND) });
+    expect(classifyWithReason(w, NOW, P)).toEqual({ state: 'idle', reason: 'idle 95 s with no done report' });
+    expect(classify(running({ pane: alivePane(NOW - P.idleAfterMs + SECOND) }), NOW, P)).toBe('working');
+  });
+
+  it('12: an idle report with no output since is idle at once', () => {
+    expect(classify(running({ report: report('idle', NOW - 20 * SECOND), pane: alivePane(NOW - 15 * SECOND) }), NOW, P)).toBe('idle');
+  });
+
+  it('13: recent output is working', () => {
+    expect(classify(running(), NOW, P)).toBe('working');
+  });
+
+  it('a fresh paste restarts the quiet clock', () => {
+    const w = running({ pane: alivePane(T0), memory: { ...running().memory, briefedAt: NOW - 10 * SECOND } });
+    expect(classify(w, NOW, P)).toBe('working');
+  });
+});
