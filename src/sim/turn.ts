@@ -1,7 +1,6 @@
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
-import { git } from '../adapters/git.js';
 import type { Directive } from './directives.js';
 import type { SimReporter } from './report.js';
 import { renderNote, renderStep } from './screen.js';
@@ -76,6 +75,8 @@ async function work(seconds: number, label: string, context: TurnContext): Promi
 
 /** `git add -A` and commit as czar-sim; returns the line a terminal would show (or why nothing was committed). */
 async function commit(cwd: string, message: string): Promise<string> {
+  // Loaded on first commit: execa costs ~200 ms of startup, and a fleet of sims should reach its input box fast.
+  const { git } = await import('../adapters/git.js');
   const identity = ['-c', 'user.name=czar-sim', '-c', 'user.email=sim@czar.invalid', '-c', 'commit.gpgsign=false'];
   await git(cwd, [...identity, 'add', '-A']);
   const result = await git(cwd, [...identity, 'commit', '--quiet', '-m', message], { allowFailure: true });
