@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CzarError } from '../../src/domain/errors.js';
+import type { DeliverySummary, GivenTask } from '../../src/domain/fleet.js';
+import {
+  fill,
+  renderBonus,
+  renderDependencyReady,
+  renderNudge,
+  renderPrompt,
+  renderRealign,
+  renderRebrief,
+  TEMPLATE_FILES,
+  type PromptParts,
+  type PromptTemplates,
+  type WorkerPlace,
+} from '../../src/domain/prompts.js';
+import { bonusTask } from '../helpers/fleet.js';
+
+const promptsDir = path.resolve(import.meta.dirname, '../../prompts');
+const templates = Object.fromEntries(
+  Object.entries(TEMPLATE_FILES).map(([key, file]) => [key, readFileSync(path.join(promptsDir, file), 'utf8')]),
+) as unknown as PromptTemplates;
+const implementer = readFileSync(path.join(promptsDir, 'roles/implementer.md'), 'utf8');
+
+/** A task that a careless renderer would damage: placeholders, CRLF, trailing spaces, no final newline, emoji. */
+const NASTY_TASK = '# Gateway {{worker}}\r\n\r\nUse `$1` and $& and {{ project }} literally.  \n\n\tIndented\u00a0line ✓ 🚀\n\n\n   trailing';
+
+const place: WorkerPlace = { project: 'shop', worker: 'api', branch: 'czar/api', base: 'main', worktree: '/work/shop-wt/api' };
+
+const summary: DeliverySummary = {
+  worker: 'db',
+  branch: 'czar/db',
+  commitsAhead: 3,
+  lastCommit: { sha: '0123456789abcdef0123456789abcdef01234567', subject: 'Add schema' },
+  files: ['db/schema.sql'],
+  note: 'schema migrated',
+  resultFile: '.czar/results/db.md',
+};
+
+function parts(overrides: Partial<PromptParts> = {}): PromptParts {
+  return {
+    ...place,
+    templates,
+    scope: ['src/api/**'],
+    peers: [{ name: 'ui', branch: 'czar/ui', title: 'Build the UI', scope: ['src/ui/**'] }],
+    roleText: implementer,
+    dependencies: [],
+    task: NASTY_TASK,
+    ...overrides,
+  };
+}
+
+/** The text before the task must have every placeholder filled. */
+function expectFilled(text: string): void {
+  expect(text).not.toMatch(/\{\{/);
+}
+
+describe('renderPrompt', () => {
+  it('ends with the task text, whole and byte for byte', () => {
+    const prompt = renderPrompt(parts());
+    expect(prompt.endsWith(NASTY_TASK)).toBe(true);
+    expect(Buffer.from(prompt).subarray(-Buffer.byteLength(NASTY_TASK)).equals(Buffer.from(NASTY_TASK))).toBe(true);
+    expectFilled(prompt.slice(0, -NASTY_TASK.length));
+  });
+
+  it('says who the worker is, where, its scope, how to report, and who the peers are', () => {
+    const head = renderPrompt(parts()).slice(0, -NASTY_TASK.length);
+    expect(head).toContain('You are worker api in project shop');
+    expect(head).toContain('`czar/api`');
+    expect(head).toContain('/work/shop-wt/api');
+    expect(head).toContain('`src/api/**`');
+    expect(head).toContain('czar report --state <working|idle|waiting|done|blocked> [--progress N] [--note TEXT] [--result-file F]');
+    expect(head).toContain('czar peers');
+    expect(head).toContain('- ui on `czar/ui`: Build the UI (scope: src/ui/**)');
+    expect(head).toContain('Your role: implementer');
+    expect(head.indexOf('Your role')).toBeGreaterThan(head.indexOf('The other workers'));
+  });
+
+  it('puts what finished dependencies delivered before the task', () => {
+    const prompt = renderPrompt(parts({ dependencies: [summary], roleText: undefined, peers: [], scope: [] }));
+    expect(prompt).toContain('your dependency db is done');
+    expect(prompt).toContain('0123456789ab Add schema');
+    expect(prompt).toContain('You are the only worker.');
+    expect(prompt).toContain('anywhere in the repository');
+    expect(prompt.endsWith(NASTY_TASK)).toBe(true);
+  });
+});
+
+describe('messages', () => {
+  it('re-brief pastes the current task whole at the end', () => {
+    const task: GivenTask = { id: 'api', title: 't', text: NASTY_TASK, scope: [], roleText: undefined, buildsOn: undefined, at: 0, commitsAtStart: 0 };
+    const text = renderRebrief(templates, place, task);
+    expect(text.endsWith(`\n\n${NASTY_TASK}`)).toBe(true);
+    expectFilled(text.slice(0, -NASTY_TASK.length));
+    expect(text).toContain('git log main..HEAD');
+  });
+
+  it('bonus names the task, what it builds on and its scope, then the task whole', () => {
+    const task = bonusTask('docs', { task: NASTY_TASK, title: 'Write docs', scope: ['docs/**'], buildsOn: 'db', roleText: '## Your role: writer' });
+    const text = renderBonus(templates, place, task, summary);
+    expect(text.endsWith(NASTY_TASK)).toBe(true);
+    const head = text.slice(0, -NASTY_TASK.length);
+    expectFilled(head);
+    expect(head).toContain('(docs: Write docs)');
+    expect(head).toContain('It builds on the work of db: branch `czar/db`, last commit 0123456789ab Add schema.');
+    expect(head).toContain('`docs/**`');
+    expect(head).toContain('## Your role: writer');
+    expect(renderBonus(templates, place, bonusTask('x', { buildsOn: 'api' }), undefined)).toContain('builds on your own previous work');
+  });
+
+  it('nudge says which kind of stall it is and how to report', () => {
+    const idle = renderNudge(templates, place, 'idle', 'idle 95 s with no done report');
+    expect(idle).toContain('your task is not reported done (idle 95 s with no done report)');
+    expect(idle).toContain('czar report --state done');
+    expect(renderNudge(templates, place, 'no_evidence', '')).toContain('no new commits ahead of `main`');
+    expectFilled(renderNudge(templates, place, 'stuck', '20 min'));
+  });
+
+  it('realign names the off-scope files and restates the scope', () => {
+    const text = renderRealign(templates, place, ['src/ui/app.tsx', 'README.md'], ['src/api/**']);
+    expect(text).toContain('  - `src/ui/app.tsx`\n  - `README.md`');
+    expect(text).toContain('Your scope is:\n  - `src/api/**`');
+    expectFilled(text);
+  });
+
+  it('dependency-ready gives branch, commits, files and note', () => {
+    const text = renderDependencyReady(templates, place, summary);
+    expect(text).toContain('`czar/db` (3 commit(s) ahead of `main`)');
+    expect(text).toContain('- `db/schema.sql`');
+    expect(text).toContain('Its note: schema migrated');
+    expectFilled(text);
+  });
+});
+
+describe('fill', () => {
+  it('does not rescan values, so placeholders inside them stay as written', () => {
+    expect(fill('a {{x}} b', { x: '{{x}} $& $1' }, 'nudge')).toBe('a {{x}} $& $1 b');
+  });
+
+  it('throws one sentence naming the template and the unknown placeholder', () => {
+    const attempt = (): string => fill('Hi {{wroker}}', { worker: 'api' }, 'nudge');
+    expect(attempt).toThrow(CzarError);
+    expect(attempt).toThrow('prompts/nudge.md uses {{wroker}}, which czar does not fill there; use one of {{worker}} or remove it.');
+  });
+});
