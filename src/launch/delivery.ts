@@ -1,0 +1,277 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Tmux } from '../adapters/tmux.js';
+import type { AgentPreset, Dialog } from '../agents/preset.js';
+import { CzarError } from '../domain/errors.js';
+import { neutraliseControls } from '../domain/sanitize.js';
+
+/**
+ * Verified delivery of a task into an agent's TUI: wait until its input box is ready (answering first-run dialogs
+ * on purpose), paste through a bracketed paste, check the paste landed, wait the preset's quiet time, press Enter,
+ * and check the submission took, retrying Enter with backoff. The text is pasted at most once while it may still
+ * sit in the input box, so a retry can never submit it twice.
+ */
+
+export interface DeliveryOptions {
+  /** Worker name, for events and error messages. */
+  readonly worker: string;
+  readonly onEvent?: (kind: string, message: string) => void;
+  /** True once the agent itself reported the prompt (a UserPromptSubmit hook), which proves the submission. */
+  readonly submittedBySelfReport?: () => Promise<boolean>;
+  /** Multiplies every wait (slow machines, CI). */
+  readonly timeoutScale?: number;
+}
+
+export interface DeliveryResult {
+  /** Enter presses it took to submit (1 when the first one took). */
+  readonly attempts: number;
+  /** Ids of the dialogs answered on the way, in order. */
+  readonly dialogsAnswered: string[];
+}
+
+const POLL_MS = 100;
+/** How often the pane's liveness and mode are re-read while waiting (one list-panes call each time). */
+const PANE_CHECK_MS = 500;
+/** A dialog that is still on screen this long after its answer gets answered again, at most MAX_DIALOG_ANSWERS times. */
+const DIALOG_RECHECK_MS = 2_000;
+const MAX_DIALOG_ANSWERS = 3;
+/** A paste shows in the input box within this time, or it did not land. */
+const PASTE_LAND_MS = 5_000;
+const MAX_PASTES = 2;
+/** Enter is retried with a doubling wait: 1.5 s, 3 s, 6 s, 12 s. */
+const FIRST_SUBMIT_WAIT_MS = 1_500;
+const MAX_ENTERS = 4;
+
+/** Delivers a worker's task at launch: first-run dialogs (trust, API key) are answered as they appear. */
+export async function deliverPrompt(tmux: Tmux, paneId: string, text: string, preset: AgentPreset, options: DeliveryOptions): Promise<DeliveryResult> {
+  return deliver(new Delivery(tmux, paneId, preset, options), text, true);
+}
+
+/** Sends a follow-up message (nudge, bonus task) along the same verified path; dialogs are not answered here. */
+export async function sendMessage(tmux: Tmux, paneId: string, text: string, preset: AgentPreset, options: DeliveryOptions): Promise<DeliveryResult> {
+  return deliver(new Delivery(tmux, paneId, preset, options), text, false);
+}
+
+// ---- pure helpers ----------------------------------------------------------------------------------------------
+
+/** What a screen means before pasting. */
+export type ReadyStep =
+  | { readonly kind: 'fatal'; readonly message: string }
+  | { readonly kind: 'dialog'; readonly dialog: Dialog }
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'wait' };
+
+/**
+ * Dialogs come first (Gemini's auth chooser is a dialog when a key is set and fatal otherwise), then fatal screens,
+ * then readiness. Without `answerDialogs` a dialog is just something to wait out.
+ */
+export function readyStep(preset: AgentPreset, screen: string, answerDialogs: boolean): ReadyStep {
+  const dialog = preset.dialogs.find((candidate) => candidate.match.test(screen));
+  if (dialog !== undefined) return answerDialogs ? { kind: 'dialog', dialog } : { kind: 'wait' };
+  const fatal = preset.fatal.find((candidate) => candidate.match.test(screen));
+  if (fatal !== undefined) return { kind: 'fatal', message: fatal.message };
+  return preset.isReady(screen) ? { kind: 'ready' } : { kind: 'wait' };
+}
+
+/** Short pieces of the pasted text that a TUI shows when the paste is in its input box. */
+export interface PasteMarkers {
+  readonly head: string;
+  readonly tail: string;
+}
+
+const MARKER_CHARS = 24;
+
+export function pasteMarkers(text: string): PasteMarkers {
+  const lines = text.split('\n').map(squash).filter((line) => line !== '');
+  return { head: (lines[0] ?? '').slice(0, MARKER_CHARS), tail: (lines.at(-1) ?? '').slice(-MARKER_CHARS) };
+}
+
+/** Claude Code shows a long paste as `[Pasted text #N +M lines]`, Gemini CLI as `[Pasted Text: N lines]`. */
+export function showsPaste(text: string, markers: PasteMarkers): boolean {
+  if (/\[Pasted text/i.test(text)) return true;
+  const flat = text.split('\n').map(squash).join(' ');
+  return (markers.head !== '' && flat.includes(markers.head)) || (markers.tail !== '' && flat.includes(markers.tail));
+}
+
+/** Did the paste land? Read the input box where the preset can; otherwise the screen must change and show it. */
+export function pasteLanded(preset: AgentPreset, screen: string, before: string, markers: PasteMarkers): boolean {
+  const input = preset.inputText?.(screen);
+  if (input !== undefined) return showsPaste(input, markers);
+  return screen !== before && showsPaste(screen, markers);
+}
+
+export type SubmitStep = 'submitted' | 'in-input' | 'unknown';
+
+/**
+ * After Enter: the text still in the input box means Enter was dropped (checked first, since an agent may be busy
+ * with an earlier turn); a busy or waiting screen, or the text gone from the input box, means it took. A preset
+ * that cannot read its input box falls back to "the screen changed since just before Enter".
+ */
+export function submitStep(preset: AgentPreset, screen: string, beforeEnter: string, markers: PasteMarkers): SubmitStep {
+  const input = preset.inputText?.(screen);
+  if (input !== undefined && showsPaste(input, markers)) return 'in-input';
+  if (preset.isBusy(screen) || preset.isWaiting(screen) || input !== undefined) return 'submitted';
+  return screen !== beforeEnter ? 'submitted' : 'unknown';
+}
+
+function squash(line: string): string {
+  return line.replace(/\s+/g, ' ').trim();
+}
+
+// ---- the imperative shell --------------------------------------------------------------------------------------
+
+class Delivery {
+  readonly scale: number;
+
+  constructor(
+    readonly tmux: Tmux,
+    readonly paneId: string,
+    readonly preset: AgentPreset,
+    readonly options: DeliveryOptions,
+  ) {
+    this.scale = options.timeoutScale ?? 1;
+  }
+
+  emit(kind: string, message: string): void {
+    this.options.onEvent?.(kind, message);
+  }
+
+  fail(what: string, cause?: unknown): CzarError {
+    const attach = `tmux -L ${this.tmux.socket} attach -t ${this.paneId}`;
+    return new CzarError('delivery_failed', `Worker "${this.options.worker}" ${what}; look at its pane with "${attach}" and fix that, then start the worker again.`, {
+      cause,
+    });
+  }
+
+  capture(): Promise<string> {
+    return this.tmux.capture(this.paneId);
+  }
+
+  /** Throws when the pane is gone, dead or has input off; leaves copy mode (keys and pastes would go to tmux). */
+  async checkPane(): Promise<void> {
+    const pane = (await this.tmux.listPanes()).find((candidate) => candidate.paneId === this.paneId);
+    if (pane === undefined) throw this.fail(`has no tmux pane ${this.paneId} any more, so its task was not delivered`);
+    if (pane.dead) {
+      const how = pane.deadSignal !== undefined ? `was killed by signal ${pane.deadSignal}` : pane.deadStatus !== undefined ? `exited with status ${pane.deadStatus}` : 'exited';
+      throw this.fail(`has an agent that ${how} before its task was delivered`);
+    }
+    if (pane.inputOff) throw this.fail(`has keyboard input switched off in its pane (select-pane -d), so nothing can be typed`);
+    if (pane.inMode) {
+      this.emit('copy_mode', `pane ${this.paneId} was in copy mode; left it before typing`);
+      await this.tmux.cancelMode(this.paneId);
+    }
+  }
+}
+
+async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promise<DeliveryResult> {
+  const dialogsAnswered = await waitUntilReady(d, answerDialogs);
+  const safe = neutraliseControls(text);
+  const markers = pasteMarkers(safe);
+  for (let paste = 1; paste <= MAX_PASTES; paste += 1) {
+    await d.checkPane();
+    const before = await d.capture();
+    await d.tmux.paste(d.paneId, safe);
+    const pastedAt = Date.now();
+    d.emit('pasted', `pasted ${Buffer.byteLength(safe)} bytes into ${d.paneId}`);
+    const landed = await pollScreen(d, PASTE_LAND_MS, (screen) => pasteLanded(d.preset, screen, before, markers));
+    if (landed === undefined) {
+      // Paste again only when the input box is provably empty: never risk two copies of the task.
+      const input = d.preset.inputText?.(await d.capture());
+      if (input === '' && paste < MAX_PASTES) {
+        d.emit('paste_retry', 'the paste did not show in the input box, which is empty; pasting again');
+        await waitUntilReady(d, answerDialogs);
+        continue;
+      }
+      throw d.fail(`did not show its pasted task in the ${d.preset.name} input box within ${seconds(PASTE_LAND_MS * d.scale)}`);
+    }
+    const quiet = pastedAt + d.preset.submitDelayMs - Date.now();
+    if (quiet > 0) await sleep(quiet);
+    const attempts = await submit(d, markers);
+    return { attempts, dialogsAnswered };
+  }
+  throw d.fail(`did not take its pasted task after ${MAX_PASTES} pastes`);
+}
+
+/** Polls until the preset's input box is ready and the screen kept still for `settleMs`; answers dialogs on the way. */
+async function waitUntilReady(d: Delivery, answerDialogs: boolean): Promise<string[]> {
+  const answered: string[] = [];
+  const lastAnswer = new Map<string, number>();
+  const deadline = Date.now() + d.preset.readyTimeoutMs * d.scale;
+  const settleMs = (d.preset.settleMs ?? 0) * d.scale;
+  let lastPaneCheck = 0;
+  let previous: string | undefined;
+  let stableSince = Date.now();
+  for (;;) {
+    if (Date.now() - lastPaneCheck >= PANE_CHECK_MS) {
+      await d.checkPane();
+      lastPaneCheck = Date.now();
+    }
+    const screen = await d.capture();
+    if (screen !== previous) stableSince = Date.now();
+    previous = screen;
+    const step = readyStep(d.preset, screen, answerDialogs);
+    switch (step.kind) {
+      case 'fatal':
+        throw new CzarError('delivery_failed', `Worker "${d.options.worker}" cannot start: ${step.message}`);
+      case 'dialog': {
+        const { id, keys, why } = step.dialog;
+        const count = answered.filter((seen) => seen === id).length;
+        if (Date.now() - (lastAnswer.get(id) ?? 0) >= DIALOG_RECHECK_MS * d.scale) {
+          if (count >= MAX_DIALOG_ANSWERS) throw d.fail(`kept showing the "${id}" dialog after ${count} answers`);
+          await d.tmux.sendKeys(d.paneId, keys);
+          answered.push(id);
+          lastAnswer.set(id, Date.now());
+          d.emit('dialog', `answered ${id} with ${keys.join(' ')}: ${why}`);
+        }
+        break;
+      }
+      case 'ready':
+        if (Date.now() - stableSince >= settleMs) return answered;
+        break;
+      case 'wait':
+        break;
+    }
+    if (Date.now() > deadline) {
+      const last = screen.split('\n').map((line) => line.trim()).filter((line) => line !== '').at(-1) ?? '(empty screen)';
+      throw d.fail(`never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** Presses Enter until the submission shows, never into a dialog; returns the number of presses. */
+async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
+  for (let attempt = 1; attempt <= MAX_ENTERS; attempt += 1) {
+    await d.checkPane();
+    const beforeEnter = await d.capture();
+    const dialog = d.preset.dialogs.find((candidate) => candidate.match.test(beforeEnter));
+    if (dialog !== undefined) throw d.fail(`showed the "${dialog.id}" dialog over its pasted task, and Enter would answer it blindly`);
+    await d.tmux.sendKeys(d.paneId, ['Enter']);
+    const window = FIRST_SUBMIT_WAIT_MS * 2 ** (attempt - 1);
+    let last = 'unknown' as SubmitStep;
+    const took = await pollScreen(d, window, async (screen) => {
+      last = submitStep(d.preset, screen, beforeEnter, markers);
+      return last === 'submitted' || ((await d.options.submittedBySelfReport?.()) ?? false);
+    });
+    if (took !== undefined) {
+      d.emit('submitted', attempt === 1 ? 'task submitted' : `task submitted after ${attempt} Enter presses`);
+      return attempt;
+    }
+    d.emit('enter_retry', `Enter ${attempt} did not take (${last === 'in-input' ? 'the task is still in the input box' : 'no sign of a submission'}); pressing it again`);
+  }
+  throw d.fail(`did not submit its pasted task after ${MAX_ENTERS} Enter presses`);
+}
+
+/** Captures every POLL_MS until `accept` holds (returns that screen) or the scaled budget runs out (undefined). */
+async function pollScreen(d: Delivery, budgetMs: number, accept: (screen: string) => boolean | Promise<boolean>): Promise<string | undefined> {
+  const deadline = Date.now() + budgetMs * d.scale;
+  for (;;) {
+    const screen = await d.capture();
+    if (await accept(screen)) return screen;
+    if (Date.now() > deadline) return undefined;
+    await sleep(POLL_MS);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
