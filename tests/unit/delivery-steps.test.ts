@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { presetFor } from '../../src/agents/index.js';
+import { pasteLanded, pasteMarkers, readyStep, showsPaste, submitStep } from '../../src/launch/delivery.js';
+
+const screen = (name: string): string => readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
+const claude = presetFor('claude');
+const gemini = presetFor('gemini');
+const codex = presetFor('codex');
+const shell = presetFor('shell');
+const task = 'Line one of the task\nsecond line\nthird line end';
+
+describe('readyStep', () => {
+  it('answers dialogs at launch but only waits them out for follow-up messages', () => {
+    expect(readyStep(claude, screen('claude-trust'), true)).toMatchObject({ kind: 'dialog', dialog: { id: 'claude-trust' } });
+    expect(readyStep(claude, screen('claude-trust'), false)).toEqual({ kind: 'wait' });
+  });
+
+  it('reports fatal screens, ready input boxes, and otherwise waits', () => {
+    expect(readyStep(codex, screen('codex-signin'), true)).toMatchObject({ kind: 'fatal', message: expect.stringMatching(/codex login/) });
+    expect(readyStep(claude, screen('claude-ready'), true)).toEqual({ kind: 'ready' });
+    expect(readyStep(gemini, screen('gemini-ready'), true)).toEqual({ kind: 'ready' });
+    expect(readyStep(claude, '\n\n', true)).toEqual({ kind: 'wait' });
+  });
+
+  it('prefers a dialog over a fatal screen that shares its text (Gemini auth with a key)', () => {
+    expect(readyStep(gemini, screen('gemini-auth'), true)).toMatchObject({ kind: 'dialog', dialog: { id: 'gemini-auth-api-key' } });
+  });
+});
+
+describe('paste markers', () => {
+  it('takes the start of the first and the end of the last non-blank line, whitespace squashed', () => {
+    expect(pasteMarkers('\n  Fix   the\tparser now please, thanks\n\nand commit it all\n')).toEqual({ head: 'Fix the parser now pleas', tail: 'and commit it all' });
+  });
+
+  it('finds a placeholder or either marker', () => {
+    const markers = pasteMarkers(task);
+    expect(showsPaste('third line end', markers)).toBe(true);
+    expect(showsPaste('foo [Pasted text #1 +200 lines]', markers)).toBe(true);
+    expect(showsPaste('', markers)).toBe(false);
+  });
+});
+
+describe('pasteLanded', () => {
+  const markers = pasteMarkers(task);
+
+  it('reads the input box on real Claude and Gemini screens', () => {
+    expect(pasteLanded(claude, screen('claude-pasted-short'), screen('claude-ready'), markers)).toBe(true);
+    expect(pasteLanded(claude, screen('claude-ready'), screen('claude-ready'), markers)).toBe(false);
+    expect(pasteLanded(gemini, screen('gemini-pasted-short'), screen('gemini-ready'), markers)).toBe(true);
+    // The same text in the history above the box is not a paste in the box.
+    expect(pasteLanded(gemini, screen('gemini-busy'), screen('gemini-ready'), markers)).toBe(false);
+  });
+
+  it('needs a changed screen that shows the text when the input box cannot be read', () => {
+    expect(pasteLanded(shell, '$ third line end', '$ ', markers)).toBe(true);
+    expect(pasteLanded(shell, '$ third line end', '$ third line end', markers)).toBe(false);
+  });
+});
+
+describe('submitStep', () => {
+  const markers = pasteMarkers(task);
+
+  it('sees the text still in the input box as a dropped Enter', () => {
+    expect(submitStep(claude, screen('claude-pasted-short'), screen('claude-pasted-short'), markers)).toBe('in-input');
+    expect(submitStep(gemini, screen('gemini-pasted-short'), screen('gemini-pasted-short'), markers)).toBe('in-input');
+  });
+
+  it('sees a busy screen with the box empty as submitted', () => {
+    expect(submitStep(claude, screen('claude-busy'), screen('claude-pasted-short'), markers)).toBe('submitted');
+    expect(submitStep(gemini, screen('gemini-busy'), screen('gemini-pasted-short'), markers)).toBe('submitted');
+  });
+
+  it('falls back to "the screen changed" for presets that cannot read their input', () => {
+    expect(submitStep(shell, '$ x\nout\n$ ', '$ x', markers)).toBe('submitted');
+    expect(submitStep(shell, '$ x', '$ x', markers)).toBe('unknown');
+  });
+});
