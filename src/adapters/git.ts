@@ -112,8 +112,9 @@ export async function hasUncommittedChanges(worktree: string): Promise<boolean> 
 }
 
 export async function dirtyPaths(worktree: string): Promise<string[]> {
-  const result = await git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { allowFailure: true });
-  if (result.exitCode !== 0) return [];
+  // A worker not launched yet has no worktree: nothing is dirty there.
+  const result = await git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { allowFailure: true }).catch(() => undefined);
+  if (result === undefined || result.exitCode !== 0) return [];
   const paths: string[] = [];
   const records = result.stdout.split('\0');
   for (let i = 0; i < records.length; i++) {

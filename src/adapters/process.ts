@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { CzarError } from '../domain/errors.js';
 
@@ -36,6 +37,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     });
     if (result.failed && result.exitCode === undefined) {
       const cause = result.cause;
+      if (isErrno(cause) && cause.code === 'ENOENT' && options.cwd !== undefined && !existsSync(options.cwd)) {
+        throw new CzarError('cwd_missing', `The folder ${options.cwd} does not exist, so "${file}" cannot run there; create it or fix the path that names it.`, { cause });
+      }
       if (isErrno(cause) && cause.code === 'ENOENT') {
         throw new CzarError('command_missing', `"${file}" was not found on PATH; install it or fix PATH, then run the command again.`, { cause });
       }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { execa } from 'execa';
+import { runInteractive } from './terminal.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 
 /** A field separator that cannot occur in tmux format output we ask for (tmux keeps it verbatim). */
@@ -199,9 +199,8 @@ export class Tmux {
     const args = options.insideThisServer
       ? ['-L', this.socket, 'switch-client', '-t', exactSession(session)]
       : ['-L', this.socket, 'attach-session', '-t', exactSession(session)];
-    const env = options.insideThisServer ? { ...process.env } : cleanEnv();
-    const child = await execa('tmux', args, { stdio: 'inherit', env, extendEnv: false, reject: false });
-    return child.exitCode ?? 1;
+    const env = options.insideThisServer ? cleanEnv({ TMUX: process.env.TMUX ?? '' }) : cleanEnv();
+    return (await runInteractive('tmux', args, env)) ?? 1;
   }
 
   static async version(): Promise<string> {

@@ -146,7 +146,7 @@ export interface GitActivity {
   readonly commitsAhead: number;
   /** Files the branch changed since it forked (`base...branch`). */
   readonly filesChanged: readonly string[];
-  readonly lastCommit: { readonly sha: string; readonly subject: string; readonly at: string } | undefined;
+  readonly lastCommit?: { readonly sha: string; readonly subject: string; readonly at: string } | undefined;
   /** Uncommitted paths in the worktree. */
   readonly dirty: readonly string[];
 }
@@ -158,19 +158,19 @@ export interface WorkerStatus {
   readonly branch: string;
   readonly title: string;
   readonly agent: string;
-  readonly progress: number | undefined;
-  readonly note: string | undefined;
+  readonly progress?: number | undefined;
+  readonly note?: string | undefined;
   readonly git: GitActivity;
   /** Last non-empty line of the pane, ANSI stripped. */
-  readonly lastOutput: string | undefined;
-  readonly lastOutputAt: string | undefined;
+  readonly lastOutput?: string | undefined;
+  readonly lastOutputAt?: string | undefined;
   readonly restarts: number;
   readonly alerts: readonly Alert[];
   readonly paused: boolean;
-  readonly paneId: string | undefined;
+  readonly paneId?: string | undefined;
   /** Ids of the tasks this worker was given (its own first, then bonus tasks). */
   readonly tasks: readonly string[];
-  readonly resultFile: string | undefined;
+  readonly resultFile?: string | undefined;
 }
 
 export interface FleetStatus {
@@ -180,7 +180,7 @@ export interface FleetStatus {
   readonly updatedAt: string;
   readonly paused: boolean;
   /** True while the supervisor process is alive. */
-  readonly supervisor: { readonly pid: number; readonly heartbeatAt: string } | undefined;
+  readonly supervisor?: { readonly pid: number; readonly heartbeatAt: string } | undefined;
   readonly workers: readonly WorkerStatus[];
   /** Bonus tasks not yet handed out, in order. */
   readonly queue: readonly { readonly id: string; readonly title: string }[];

@@ -1,0 +1,30 @@
+import { runInteractive } from '../adapters/terminal.js';
+import { CzarError } from '../domain/errors.js';
+import { logFile } from '../domain/paths.js';
+import type { Fleet } from '../launch/fleet.js';
+import { askCzar } from '../launch/requests.js';
+
+/**
+ * The actions a person takes, shared by the command line and the dashboard so both do exactly the same thing.
+ * Everything that changes a worker goes through the running czar's request queue.
+ */
+export async function requestOrThrow(fleet: Fleet, body: Parameters<typeof askCzar>[1]): Promise<string> {
+  const result = await askCzar(fleet.paths, body);
+  if (!result.ok) throw new CzarError('request_refused', result.message);
+  return result.message;
+}
+
+/** Attaches to a session; inside a client of this same tmux server, switches that client instead of nesting. */
+export async function attachTo(fleet: Fleet, session: string): Promise<number> {
+  const insideThisServer = (process.env.TMUX ?? '').split(',')[0]?.endsWith(`/${fleet.config.tmuxSocket}`) ?? false;
+  return fleet.tmux.attach(session, { insideThisServer });
+}
+
+/** Opens a worker's pane log in the pager (`$PAGER`, default `less -R`), handing it the terminal. */
+export async function openLog(fleet: Fleet, worker: string): Promise<void> {
+  const [pager = 'less', ...pagerArgs] = (process.env.PAGER ?? 'less -R +G').split(' ').filter((word) => word !== '');
+  const exitCode = await runInteractive(pager, [...pagerArgs, logFile(fleet.paths, worker)]);
+  if (exitCode === undefined) {
+    throw new CzarError('pager_missing', `The pager "${pager}" could not start; set PAGER to a pager that is installed (e.g. PAGER=more).`);
+  }
+}

@@ -1,0 +1,19 @@
+import { CzarError } from '../../domain/errors.js';
+import { CONFIG_OPTION, parse, type Command } from '../command.js';
+import { fleetFrom, requireWorker } from '../context.js';
+import { attachTo } from '../actions.js';
+
+export const attachCommand: Command = {
+  name: 'attach',
+  summary: 'attach your terminal to a worker\'s tmux pane (detach with Ctrl-b d)',
+  usage: 'czar attach <worker> [-c czar.yaml]',
+  async run(args) {
+    const { values, positionals } = parse(this, args, CONFIG_OPTION);
+    const fleet = await fleetFrom(values.config);
+    const name = positionals[0] === 'czar' ? 'czar' : requireWorker(fleet, positionals[0], 'attach');
+    if (!(await fleet.tmux.sessionExists(name))) {
+      throw new CzarError('no_session', `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"; start the fleet with "czar up".`);
+    }
+    return attachTo(fleet, name);
+  },
+};

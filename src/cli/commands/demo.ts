@@ -1,0 +1,61 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { git } from '../../adapters/git.js';
+import { readJson } from '../../adapters/state-files.js';
+import { loadConfig } from '../../config/load.js';
+import { DEMO_FILES, demoConfig } from '../../demo/scenario.js';
+import { CzarError } from '../../domain/errors.js';
+import type { FleetStatus } from '../../domain/types.js';
+import { openFleet } from '../../launch/fleet.js';
+import { parse, type Command } from '../command.js';
+import { formatEvent, out } from '../output.js';
+import { followUntilSprintOver, showDashboard } from '../watch.js';
+import { launch } from './up.js';
+
+/** Minutes the demo may take before it counts as failed (it needs about one). */
+const DEMO_TIMEOUT_MS = 4 * 60_000;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'run a one-minute sprint of simulated agents on a throwaway repository',
+  usage: 'czar demo [--dir DIR]',
+  async run(args) {
+    const { values } = parse(this, args, { dir: { type: 'string' } }, false);
+    const root = values.dir === undefined ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : path.resolve(values.dir);
+    const configFile = await createDemo(root);
+    const interactive = process.stdout.isTTY && process.stdin.isTTY;
+    const fleet = openFleet(await loadConfig(configFile), interactive ? undefined : (event) => out(formatEvent(event)));
+    out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks`);
+    await launch(fleet, { fetch: false, dryRun: false });
+    if (interactive) {
+      await showDashboard(fleet);
+      out(`the demo fleet keeps running; stop it with: czar down -c ${configFile}`);
+      return 0;
+    }
+    const over = await followUntilSprintOver(fleet, { printFrom: 'end', timeoutMs: DEMO_TIMEOUT_MS });
+    const status = await readJson<FleetStatus>(fleet.paths.status);
+    await fleet.tmux.killServer();
+    for (const worker of status?.workers ?? []) out(`  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`);
+    if (!over) throw new CzarError('demo_timeout', `The demo sprint did not finish within ${DEMO_TIMEOUT_MS / 60_000} minutes; see "czar log -c ${configFile}".`);
+    out(`sprint over; the demo repository stays in ${root}`);
+    return 0;
+  },
+};
+
+/** A fresh shop repository with one commit, and the demo's czar.yaml beside it. */
+async function createDemo(root: string): Promise<string> {
+  const repo = path.join(root, 'shop');
+  await mkdir(repo, { recursive: true });
+  for (const [name, text] of Object.entries(DEMO_FILES)) {
+    await mkdir(path.dirname(path.join(repo, name)), { recursive: true });
+    await writeFile(path.join(repo, name), text);
+  }
+  const identity = ['-c', 'user.name=czar demo', '-c', 'user.email=demo@czar.invalid', '-c', 'commit.gpgsign=false'];
+  await git(repo, ['init', '--quiet', '--initial-branch=main']);
+  await git(repo, ['add', '-A']);
+  await git(repo, [...identity, 'commit', '--quiet', '-m', 'Initial shop']);
+  const configFile = path.join(root, 'czar.yaml');
+  await writeFile(configFile, demoConfig());
+  return configFile;
+}

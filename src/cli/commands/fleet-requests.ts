@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { CzarError } from '../../domain/errors.js';
+import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
+import { fleetFrom, requireWorker } from '../context.js';
+import { requestOrThrow } from '../actions.js';
+import { out } from '../output.js';
+
+/** Commands that ask the running czar to act; the dashboard's keys call the same requests. */
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'paste a message into a worker, with verified delivery',
+  usage: 'czar send <worker> <text...> | --file F [-c czar.yaml]',
+  async run(args) {
+    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, file: { type: 'string', short: 'f' } });
+    const fleet = await fleetFrom(values.config);
+    const worker = requireWorker(fleet, positionals[0], 'send');
+    const words = positionals.slice(1);
+    if (values.file !== undefined && words.length > 0) throw usageError(this, 'give the message as text or with --file, not both');
+    const text = values.file !== undefined ? await readMessageFile(values.file) : words.join(' ');
+    if (text.trim() === '') throw usageError(this, 'the message is empty');
+    out(await requestOrThrow(fleet, { kind: 'send', worker, text }));
+    return 0;
+  },
+};
+
+async function readMessageFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new CzarError('usage', `--file ${file} cannot be read; check the path.`, { exitCode: 2 });
+  }
+}
+
+function workerRequest(name: 'bonus' | 'restart', summary: string): Command {
+  return {
+    name,
+    summary,
+    usage: `czar ${name} <worker> [-c czar.yaml]`,
+    async run(args) {
+      const { values, positionals } = parse(this, args, CONFIG_OPTION);
+      const fleet = await fleetFrom(values.config);
+      out(await requestOrThrow(fleet, { kind: name, worker: requireWorker(fleet, positionals[0], name) }));
+      return 0;
+    },
+  };
+}
+
+function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
+  return {
+    name,
+    summary,
+    usage: `czar ${name} [worker] [-c czar.yaml]`,
+    async run(args) {
+      const { values, positionals } = parse(this, args, CONFIG_OPTION);
+      const fleet = await fleetFrom(values.config);
+      const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], name);
+      out(await requestOrThrow(fleet, worker === undefined ? { kind: name } : { kind: name, worker }));
+      return 0;
+    },
+  };
+}
+
+export const bonusCommand = workerRequest('bonus', 'give a worker the next bonus task now');
+export const restartCommand = workerRequest('restart', 'restart a worker\'s agent in its worktree and send its task again');
+export const pauseCommand = autonomyRequest('pause', 'pause the czar\'s actions for one worker, or for all');
+export const resumeCommand = autonomyRequest('resume', 'resume the czar\'s actions for one worker, or for all');

@@ -1,0 +1,23 @@
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { initTemplate } from '../../config/template.js';
+import { CzarError } from '../../domain/errors.js';
+import { parse, type Command } from '../command.js';
+import { out } from '../output.js';
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'write a commented czar.yaml in the current folder',
+  usage: 'czar init [--project NAME] [--force]',
+  async run(args) {
+    const { values } = parse(this, args, { project: { type: 'string' }, force: { type: 'boolean' } }, false);
+    const file = path.resolve('czar.yaml');
+    if (values.force !== true && (await access(file).then(() => true, () => false))) {
+      throw new CzarError('exists', `${file} already exists; edit it, or run "czar init --force" to overwrite it.`);
+    }
+    const project = values.project ?? (path.basename(process.cwd()).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'project');
+    await writeFile(file, initTemplate(project));
+    out(`wrote ${file}; add your workers, then run "czar doctor" and "czar up"`);
+    return 0;
+  },
+};

@@ -1,0 +1,36 @@
+import { readJson } from '../../adapters/state-files.js';
+import { CzarError } from '../../domain/errors.js';
+import type { FleetStatus } from '../../domain/types.js';
+import { CONFIG_OPTION, parse, type Command } from '../command.js';
+import { fleetFrom } from '../context.js';
+import { out } from '../output.js';
+
+/**
+ * What the other workers are doing and which files they are changing: the preamble asks every worker to run this
+ * before starting something new, which is how duplicated work is avoided up front.
+ */
+export const peersCommand: Command = {
+  name: 'peers',
+  summary: 'show what the other workers are doing and which files they change (run by workers)',
+  usage: 'czar peers [worker] [-c czar.yaml] [--json]',
+  async run(args) {
+    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } });
+    const fleet = await fleetFrom(values.config);
+    const me = positionals[0] ?? process.env.CZAR_WORKER;
+    const status = await readJson<FleetStatus>(fleet.paths.status);
+    if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; the czar writes it once the fleet is up ("czar up").`);
+    const others = status.workers.filter((worker) => worker.name !== me);
+    if (values.json === true) {
+      out(JSON.stringify(others.map((worker) => ({ name: worker.name, state: worker.state, branch: worker.branch, title: worker.title, files: [...worker.git.filesChanged, ...worker.git.dirty], note: worker.note })), null, 2));
+      return 0;
+    }
+    const myFiles = new Set(status.workers.find((worker) => worker.name === me)?.git.filesChanged ?? []);
+    for (const worker of others) {
+      out(`${worker.name} (${worker.state}, branch ${worker.branch}): ${worker.title}${worker.note === undefined ? '' : ` — ${worker.note}`}`);
+      const files = [...new Set([...worker.git.filesChanged, ...worker.git.dirty])];
+      if (files.length > 0) out(`  changing: ${files.slice(0, 20).map((file) => (myFiles.has(file) ? `${file} (you too!)` : file)).join(', ')}${files.length > 20 ? `, +${files.length - 20} more` : ''}`);
+    }
+    if (status.queue.length > 0) out(`queued bonus tasks: ${status.queue.map((task) => task.title).join('; ')}`);
+    return 0;
+  },
+};

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeReport, readJson } from '../../adapters/state-files.js';
+import { stateForHook } from '../../agents/hook-events.js';
+import { CzarError } from '../../domain/errors.js';
+import { reportFile, statePaths } from '../../domain/paths.js';
+import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
+import type { WorkerReport } from '../../domain/report.js';
+import { parse, type Command } from '../command.js';
+
+const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F]';
+
+/**
+ * How a worker tells the czar its state: an atomic write of its own report file. Also the target of agent hooks
+ * (`--hook <Event>` with the event JSON on stdin or as the last argument); a hook must never fail the agent's turn,
+ * so in hook mode every problem is swallowed and the exit status is 0.
+ */
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'report this worker\'s state to the czar (run by workers and agent hooks)',
+  usage,
+  async run(args) {
+    const { values, positionals } = parse(this, args, {
+      state: { type: 'string' },
+      progress: { type: 'string' },
+      note: { type: 'string' },
+      'result-file': { type: 'string' },
+      hook: { type: 'string' },
+    });
+    const worker = process.env.CZAR_WORKER;
+    const stateDir = process.env.CZAR_STATE_DIR;
+    if (values.hook !== undefined) {
+      if (worker === undefined || stateDir === undefined) return 0;
+      try {
+        const payload = await hookPayload(positionals);
+        const mapped = stateForHook(values.hook, payload);
+        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload });
+      } catch {
+        // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
+      }
+      return 0;
+    }
+    if (worker === undefined || stateDir === undefined) {
+      throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
+    }
+    const state = values.state;
+    if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
+      throw new CzarError('usage', `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`, { exitCode: 2 });
+    }
+    const progress = values.progress === undefined ? undefined : Number(values.progress);
+    if (progress !== undefined && !(Number.isFinite(progress) && progress >= 0 && progress <= 100)) {
+      throw new CzarError('usage', `--progress "${values.progress}" is not a number from 0 to 100; give the percentage done, e.g. --progress 40.`, { exitCode: 2 });
+    }
+    let resultFile: string | undefined;
+    if (values['result-file'] !== undefined) {
+      resultFile = path.resolve(values['result-file']);
+      const text = await readFile(resultFile).catch(() => undefined);
+      if (text === undefined) throw new CzarError('usage', `--result-file ${resultFile} cannot be read; write the file first, then report.`, { exitCode: 2 });
+    }
+    await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, source: 'cli' });
+    return 0;
+  },
+};
+
+async function write(
+  stateDir: string,
+  worker: string,
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; source: string; payload?: unknown },
+): Promise<void> {
+  const paths = statePaths(stateDir);
+  const previous = await readJson<WorkerReport>(reportFile(paths, worker));
+  const payload = typeof fields.payload === 'object' && fields.payload !== null ? (fields.payload as Record<string, unknown>) : {};
+  const report: WorkerReport = {
+    worker,
+    state: fields.state,
+    at: new Date().toISOString(),
+    source: fields.source,
+    seq: (previous?.seq ?? 0) + 1,
+    ...(fields.progress === undefined ? {} : { progress: fields.progress }),
+    ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
+    ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
+    ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
+    ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
+  };
+  await writeReport(paths, report);
+}
+
+/** Claude Code and Gemini pass the event on stdin; Codex `notify` appends it as the last argument. */
+async function hookPayload(positionals: string[]): Promise<unknown> {
+  const last = positionals.at(-1);
+  const text = last !== undefined ? last : process.stdin.isTTY ? '' : await readStdin();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

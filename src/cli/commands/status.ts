@@ -1,0 +1,39 @@
+import { readJson } from '../../adapters/state-files.js';
+import { CzarError } from '../../domain/errors.js';
+import type { FleetStatus, WorkerStatus } from '../../domain/types.js';
+import { CONFIG_OPTION, parse, type Command } from '../command.js';
+import { fleetFrom } from '../context.js';
+import { out } from '../output.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'print the fleet\'s state (the same object as .czar/status.json with --json)',
+  usage: 'czar status [-c czar.yaml] [--json]',
+  async run(args) {
+    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, false);
+    const fleet = await fleetFrom(values.config);
+    const status = await readJson<FleetStatus>(fleet.paths.status);
+    if (status === undefined) {
+      throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
+    }
+    if (values.json === true) {
+      out(JSON.stringify(status, null, 2));
+      return 0;
+    }
+    for (const line of statusLines(status)) out(line);
+    return 0;
+  },
+};
+
+export function statusLines(status: FleetStatus): string[] {
+  const czar = status.supervisor === undefined ? 'czar not running' : `czar pid ${status.supervisor.pid}`;
+  const lines = [`${status.project} · base ${status.base} · ${czar}${status.paused ? ' · autonomy paused' : ''} · queue ${status.queue.length}${status.sprintOver ? ' · sprint over' : ''}`];
+  for (const worker of status.workers) lines.push(workerLine(worker));
+  return lines;
+}
+
+function workerLine(worker: WorkerStatus): string {
+  const progress = worker.progress === undefined ? '' : ` ${worker.progress}%`;
+  const alerts = worker.alerts.length === 0 ? '' : `  [${worker.alerts.map((alert) => alert.kind).join(', ')}]`;
+  return `  ${worker.name.padEnd(14)} ${worker.state.padEnd(9)}${progress.padEnd(5)} ${worker.branch.padEnd(22)} +${worker.git.commitsAhead} commits, ${worker.git.filesChanged.length} files  ${worker.title}${alerts}`;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import * as git from '../../adapters/git.js';
+import { czarCommand } from '../../adapters/package-files.js';
+import { CzarError } from '../../domain/errors.js';
+import type { FleetEvent } from '../../domain/types.js';
+import type { Fleet } from '../../launch/fleet.js';
+import { gatherFacts, launchWave, prepareStateDir } from '../../launch/launcher.js';
+import { describePlan, planLaunch } from '../../launch/plan.js';
+import { initialPrompt } from '../../launch/prompts.js';
+import { CONFIG_OPTION, parse, type Command } from '../command.js';
+import { fleetFrom } from '../context.js';
+import { followUntilSprintOver, showDashboard } from '../watch.js';
+import { err, formatEvent, out } from '../output.js';
+
+/** The supervisor runs inside the fleet's own tmux server, so it outlives the terminal that ran `czar up`. */
+export const CZAR_SESSION = 'czar';
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'launch the fleet (or adopt it when it is running) and start the czar',
+  usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run]',
+  async run(args) {
+    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, false);
+    const interactive = process.stdout.isTTY && values.detach !== true;
+    const echo = interactive ? undefined : (event: FleetEvent) => out(formatEvent(event));
+    const fleet = await fleetFrom(values.config, echo);
+    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true });
+    if (values['dry-run'] === true || values.detach === true) return code;
+    if (interactive) await showDashboard(fleet);
+    else await followUntilSprintOver(fleet, { printFrom: 'end' });
+    return code;
+  },
+};
+
+/** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
+export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean }): Promise<number> {
+  const { config } = fleet;
+  let facts = await gatherFacts(fleet);
+  let plan = planLaunch(config, facts);
+  if (options.dryRun) {
+    for (const line of describePlan(config, plan)) out(line);
+    return plan.problems.length === 0 ? 0 : 1;
+  }
+  if (plan.problems.length > 0) {
+    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
+  }
+  await prepareStateDir(fleet);
+  const behind = await git.behindUpstream(config.repo, config.base);
+  if (behind !== undefined && behind > 0) {
+    if (options.fetch) {
+      await git.fetchBase(config.repo, config.base);
+      await fleet.log.emit('base_updated', `fast-forwarded ${config.base} by ${behind} commit(s) from its upstream`);
+      facts = await gatherFacts(fleet);
+      plan = planLaunch(config, facts);
+    } else {
+      err(`czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`);
+    }
+  }
+  if (await git.hasUncommittedChanges(config.repo)) {
+    out(`note: uncommitted changes in ${config.repo} are not part of the launch; workers start from ${config.base} at ${(await git.revParse(config.repo, config.base))?.slice(0, 8) ?? '?'}.`);
+  }
+  const now = plan.workers.filter((step) => step.wave === 'now');
+  for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
+    await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
+  }
+  const wave = await launchWave(fleet, now, (worker) => initialPrompt(fleet.config, worker));
+  await startCzar(fleet);
+  for (const failure of wave.failed) {
+    err(`czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);
+  }
+  return wave.failed.length === 0 ? 0 : 1;
+}
+
+/** Starts the supervisor session unless one is running (a second czar on the same fleet would double every action). */
+export async function startCzar(fleet: Fleet): Promise<void> {
+  if (await fleet.tmux.sessionExists(CZAR_SESSION)) return;
+  await fleet.tmux.newSession({
+    name: CZAR_SESSION,
+    cwd: path.dirname(fleet.config.file),
+    argv: [...czarCommand(), 'supervise', '-c', fleet.config.file],
+    env: { CZAR_CONFIG: fleet.config.file },
+  });
+  await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
+}

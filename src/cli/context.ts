@@ -1,0 +1,22 @@
+import { findConfig, loadConfig } from '../config/load.js';
+import { openFleet, type Fleet } from '../launch/fleet.js';
+import type { FleetEvent } from '../domain/types.js';
+import { CzarError } from '../domain/errors.js';
+
+/** Loads the config named by `-c` (or found from the current folder) and opens its fleet. */
+export async function fleetFrom(configOption: string | undefined, echo?: (event: FleetEvent) => void): Promise<Fleet> {
+  const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
+  return openFleet(await loadConfig(file), echo);
+}
+
+/** A worker named on the command line, checked against the config so a typo says which names exist. */
+export function requireWorker(fleet: Fleet, name: string | undefined, commandName: string): string {
+  const names = fleet.config.workers.map((worker) => worker.name);
+  if (name === undefined) {
+    throw new CzarError('usage', `"czar ${commandName}" needs a worker name; the workers in ${fleet.config.file} are: ${names.join(', ')}.`, { exitCode: 2 });
+  }
+  if (!names.includes(name)) {
+    throw new CzarError('unknown_worker', `There is no worker "${name}" in ${fleet.config.file}; the workers are: ${names.join(', ')}.`, { exitCode: 2 });
+  }
+  return name;
+}

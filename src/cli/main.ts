@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../adapters/package-files.js';
+import type { Command } from './command.js';
+import { err, out, printError } from './output.js';
+
+/**
+ * Commands load on demand: `czar report` runs from agent hooks on every turn and should not pay for ink, the
+ * config parser or the supervisor.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => (await import('./commands/init.js')).initCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
+  up: async () => (await import('./commands/up.js')).upCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
+  attach: async () => (await import('./commands/attach.js')).attachCommand,
+  send: async () => (await import('./commands/fleet-requests.js')).sendCommand,
+  bonus: async () => (await import('./commands/fleet-requests.js')).bonusCommand,
+  restart: async () => (await import('./commands/fleet-requests.js')).restartCommand,
+  pause: async () => (await import('./commands/fleet-requests.js')).pauseCommand,
+  resume: async () => (await import('./commands/fleet-requests.js')).resumeCommand,
+  log: async () => (await import('./commands/log.js')).logCommand,
+  peers: async () => (await import('./commands/peers.js')).peersCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  down: async () => (await import('./commands/down.js')).downCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  supervise: async () => (await import('./commands/supervise.js')).superviseCommand,
+  schemas: async () => (await import('./commands/schemas.js')).schemasCommand,
+};
+
+/** Runs one czar command line and returns the exit status; the only place errors are turned into output. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    out(await helpText());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    out(version());
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
+    const close = Object.keys(COMMANDS).find((candidate) => candidate.startsWith(name.slice(0, 2)));
+    err(`czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`} Run "czar help" for the list.`);
+    return 2;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(`usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    return printError(error);
+  }
+}
+
+async function helpText(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const lines = commands.filter((command) => command.name !== 'supervise').map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return [`czar ${version()}: run a fleet of AI coding agents in tmux and supervise them`, '', 'usage: czar <command> [options]', '', ...lines, '', 'Each command takes --help.'].join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,47 @@
+import { readEventsFrom, readJson } from '../adapters/state-files.js';
+import { watchPaths } from '../adapters/watcher.js';
+import type { FleetStatus } from '../domain/types.js';
+import type { Fleet } from '../launch/fleet.js';
+import { formatEvent, out } from './output.js';
+
+/**
+ * Prints the czar's events as they happen until the sprint is over (every task done and the queue empty), for
+ * `up` without a terminal and for the demo in CI. Driven by file events; a 2 s re-check covers a missed one.
+ */
+export async function followUntilSprintOver(fleet: Fleet, options: { printFrom: 'start' | 'end'; timeoutMs?: number }): Promise<boolean> {
+  let offset = options.printFrom === 'end' ? (await readEventsFrom(fleet.paths, 0)).offset : 0;
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+  return new Promise<boolean>((resolve) => {
+    let busy = false;
+    let finished = false;
+    const finish = (value: boolean): void => {
+      if (finished) return;
+      finished = true;
+      clearInterval(timer);
+      void watch.close().then(() => resolve(value));
+    };
+    const pump = async (): Promise<void> => {
+      if (busy || finished) return;
+      busy = true;
+      try {
+        const next = await readEventsFrom(fleet.paths, offset);
+        offset = next.offset;
+        for (const event of next.events) out(formatEvent(event));
+        const status = await readJson<FleetStatus>(fleet.paths.status);
+        if (status?.sprintOver === true) finish(true);
+        else if (Date.now() > deadline) finish(false);
+      } finally {
+        busy = false;
+      }
+    };
+    const watch = watchPaths([fleet.paths.root], () => void pump(), { depth: 0 });
+    const timer = setInterval(() => void pump(), 2000);
+    void pump();
+  });
+}
+
+/** Loaded on demand: ink and React cost start-up time that `czar report`, run by hooks, should not pay. */
+export async function showDashboard(fleet: Fleet): Promise<void> {
+  const { runDashboardFor } = await import('./dashboard-wiring.js');
+  await runDashboardFor(fleet);
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Things a person asks the running czar to do, from the CLI or the dashboard. */
+export const CzarRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ id: z.string(), kind: z.literal('send'), worker: z.string(), text: z.string() }),
+  z.strictObject({ id: z.string(), kind: z.literal('bonus'), worker: z.string() }),
+  z.strictObject({ id: z.string(), kind: z.literal('restart'), worker: z.string() }),
+  z.strictObject({ id: z.string(), kind: z.literal('pause'), worker: z.string().optional() }),
+  z.strictObject({ id: z.string(), kind: z.literal('resume'), worker: z.string().optional() }),
+  z.strictObject({ id: z.string(), kind: z.literal('stop') }),
+]);
+export type CzarRequest = z.infer<typeof CzarRequestSchema>;
+
+/** Distributes Omit over the union so each request kind keeps its own fields. */
+export type CzarRequestBody = CzarRequest extends infer R ? (R extends CzarRequest ? Omit<R, 'id'> : never) : never;
+
+export interface CzarRequestResult {
+  readonly id: string;
+  readonly ok: boolean;
+  /** One sentence: what was done, or why not. */
+  readonly message: string;
+}

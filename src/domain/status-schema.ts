@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ALERT_KINDS, WORKER_STATES, type FleetStatus } from './types.js';
+
+/**
+ * The status file is an interface other programs read: this zod schema describes it, generates
+ * `status/status.schema.json`, and is checked at compile time against the `FleetStatus` type the code uses.
+ */
+const isoTime = z.string().describe('ISO 8601 time');
+
+export const AlertSchema = z.strictObject({
+  kind: z.enum(ALERT_KINDS),
+  message: z.string(),
+  since: isoTime,
+  files: z.array(z.string()).optional(),
+  peer: z.string().optional(),
+});
+
+export const GitActivitySchema = z.strictObject({
+  commitsAhead: z.number().int().describe('commits on the branch and not on base (base..branch)'),
+  filesChanged: z.array(z.string()).describe('files the branch changed since it forked from base (base...branch)'),
+  lastCommit: z.strictObject({ sha: z.string(), subject: z.string(), at: isoTime }).optional(),
+  dirty: z.array(z.string()).describe('uncommitted paths in the worktree'),
+});
+
+export const WorkerStatusSchema = z.strictObject({
+  name: z.string(),
+  state: z.enum(WORKER_STATES),
+  since: isoTime,
+  branch: z.string(),
+  title: z.string(),
+  agent: z.string(),
+  progress: z.number().min(0).max(100).optional(),
+  note: z.string().optional(),
+  git: GitActivitySchema,
+  lastOutput: z.string().optional(),
+  lastOutputAt: isoTime.optional(),
+  restarts: z.number().int(),
+  alerts: z.array(AlertSchema),
+  paused: z.boolean(),
+  paneId: z.string().optional(),
+  tasks: z.array(z.string()),
+  resultFile: z.string().optional(),
+});
+
+export const FleetStatusSchema = z.strictObject({
+  project: z.string(),
+  base: z.string(),
+  startedAt: isoTime,
+  updatedAt: isoTime,
+  paused: z.boolean(),
+  supervisor: z.strictObject({ pid: z.number().int(), heartbeatAt: isoTime }).optional(),
+  workers: z.array(WorkerStatusSchema),
+  queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
+  sprintOver: z.boolean(),
+});
+
+type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Fails to compile when the schema and the FleetStatus type drift apart.
+const schemaMatchesType: Exact<z.infer<typeof FleetStatusSchema>, Mutable<FleetStatus>> = true;
+void schemaMatchesType;
+
+export function statusJsonSchema(): object {
+  return { ...z.toJSONSchema(FleetStatusSchema, { unrepresentable: 'any' }), title: 'czar fleet status (.czar/status.json)' };
+}

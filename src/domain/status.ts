@@ -1,0 +1,65 @@
+import { freshReport } from './classify.js';
+import { currentTask, type FleetModel, type WorkerModel } from './fleet.js';
+import type { FleetStatus, WorkerStatus } from './types.js';
+
+/** What the shell knows beyond the model, per worker: the pane id and the last line of output. */
+export interface StatusExtras {
+  readonly paneId?: string;
+  readonly lastOutput?: string;
+}
+
+/**
+ * The sprint is over when no worker can make more progress by itself: each one is done with evidence, stopped, or
+ * crashed for good, and no queued worker or (with bonus on) queued task is left.
+ */
+export function sprintOver(fleet: FleetModel): boolean {
+  const settled = fleet.workers.every((worker) => {
+    const { state, gaveUp } = worker.memory;
+    return state === 'stopped' || (state === 'crashed' && gaveUp) || (state === 'done' && worker.git.commitsAhead > (currentTask(worker)?.commitsAtStart ?? 0));
+  });
+  return settled && (fleet.policy.bonus === 'off' || fleet.queue.length === 0);
+}
+
+/** The fleet file (`.czar/status.json`) for this model: what people, the dashboard and workers read. */
+export function fleetStatus(
+  fleet: FleetModel,
+  meta: { project: string; startedAt: string; now: number; supervisor?: { pid: number; heartbeatAt: string } },
+  extras: ReadonlyMap<string, StatusExtras>,
+): FleetStatus {
+  return {
+    project: meta.project,
+    base: fleet.base,
+    startedAt: meta.startedAt,
+    updatedAt: new Date(meta.now).toISOString(),
+    paused: fleet.paused,
+    ...(meta.supervisor === undefined ? {} : { supervisor: meta.supervisor }),
+    workers: fleet.workers.map((worker) => workerStatus(worker, extras.get(worker.spec.name) ?? {})),
+    queue: fleet.queue.map((task) => ({ id: task.id, title: task.title })),
+    sprintOver: sprintOver(fleet),
+  };
+}
+
+function workerStatus(worker: WorkerModel, extras: StatusExtras): WorkerStatus {
+  const { spec, memory, pane } = worker;
+  const report = freshReport(worker);
+  const task = currentTask(worker);
+  return {
+    name: spec.name,
+    state: memory.state,
+    since: new Date(memory.stateSince).toISOString(),
+    branch: spec.branch,
+    title: task?.title ?? spec.title,
+    agent: spec.agent.name,
+    ...(report?.progress === undefined ? {} : { progress: report.progress }),
+    ...(report?.note === undefined ? {} : { note: report.note }),
+    git: worker.git,
+    ...(extras.lastOutput === undefined ? {} : { lastOutput: extras.lastOutput }),
+    ...(pane?.lastOutputAt === undefined ? {} : { lastOutputAt: new Date(pane.lastOutputAt).toISOString() }),
+    restarts: memory.restarts,
+    alerts: memory.alerts,
+    paused: memory.paused,
+    ...(extras.paneId === undefined ? {} : { paneId: extras.paneId }),
+    tasks: memory.tasks.map((given) => given.id),
+    ...(worker.report?.resultFile === undefined ? {} : { resultFile: worker.report.resultFile }),
+  };
+}

@@ -1,0 +1,61 @@
+import { Tmux } from '../adapters/tmux.js';
+import { appendEvent } from '../adapters/state-files.js';
+import { statePaths, type StatePaths } from '../domain/paths.js';
+import type { Config, FleetEvent } from '../domain/types.js';
+
+/** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */
+export interface Fleet {
+  readonly config: Config;
+  readonly paths: StatePaths;
+  readonly tmux: Tmux;
+  readonly log: EventLog;
+}
+
+/** Appends events to `.czar/events.jsonl` and optionally echoes them (progress lines of `up`). */
+export class EventLog {
+  constructor(
+    private readonly paths: StatePaths,
+    private readonly echo?: (event: FleetEvent) => void,
+  ) {}
+
+  async emit(kind: string, message: string, worker?: string, data?: Record<string, unknown>): Promise<FleetEvent> {
+    const event: FleetEvent = { at: new Date().toISOString(), kind, message, ...(worker === undefined ? {} : { worker }), ...(data === undefined ? {} : { data }) };
+    await appendEvent(this.paths, event);
+    this.echo?.(event);
+    return event;
+  }
+}
+
+export function openFleet(config: Config, echo?: (event: FleetEvent) => void): Fleet {
+  const paths = statePaths(config.stateDir);
+  return { config, paths, tmux: new Tmux(config.tmuxSocket), log: new EventLog(paths, echo) };
+}
+
+/** Runs `task` over items with at most `limit` at once, starting each at least `staggerMs` after the previous. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  staggerMs: number,
+  task: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  let lastStart = 0;
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const index = next++;
+      const item = items[index];
+      if (index >= items.length || item === undefined) return;
+      const wait = lastStart + staggerMs - Date.now();
+      lastStart = Math.max(Date.now(), lastStart + staggerMs);
+      if (staggerMs > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        results[index] = { status: 'fulfilled', value: await task(item) };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
+}

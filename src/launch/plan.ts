@@ -1,0 +1,112 @@
+import type { Config, WorkerSpec } from '../domain/types.js';
+
+/** What `up` knows about the world before it acts (gathered by the shell, so planning stays pure). */
+export interface LaunchFacts {
+  readonly worktrees: readonly { readonly path: string; readonly branch: string | undefined }[];
+  readonly branches: ReadonlySet<string>;
+  readonly sessions: ReadonlySet<string>;
+  /** Paths (worker worktree folders) that exist on disk. */
+  readonly existingPaths: ReadonlySet<string>;
+  readonly records: ReadonlyMap<string, { readonly deliveredAt?: string; readonly deliveryStartedAt?: string }>;
+  readonly baseExists: boolean;
+}
+
+export type WorktreeStep = 'reuse' | 'create-branch' | 'checkout-branch';
+export type SessionStep = 'create' | 'adopt';
+/** `unknown`: a delivery started before czar died and was never confirmed; pasting again could double the task. */
+export type DeliveryStep = 'deliver' | 'skip' | 'unknown';
+
+export interface WorkerPlan {
+  readonly worker: WorkerSpec;
+  readonly worktree: WorktreeStep;
+  readonly session: SessionStep;
+  readonly delivery: DeliveryStep;
+  /** `now`: launched by `up`; `queued`: waits for dependencies or a free slot (the supervisor starts it). */
+  readonly wave: 'now' | 'queued';
+  readonly queuedBecause: string | undefined;
+}
+
+export interface LaunchPlan {
+  readonly workers: readonly WorkerPlan[];
+  /** Everything that stops the launch, each one sentence; nothing is created when this is non-empty. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Decides, for every worker, how its worktree, session and task delivery are brought about, and finds every
+ * problem up front so that a bad launch makes nothing half. Running it again on a running fleet adopts what exists.
+ */
+export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
+  const problems: string[] = [];
+  if (!facts.baseExists) {
+    problems.push(`Base branch "${config.base}" does not exist in ${config.repo}; create it or set "base:" in ${config.file}.`);
+  }
+  const slots = { free: config.policy.maxActive };
+  const plans: WorkerPlan[] = [];
+  for (const worker of config.workers) {
+    const worktree = worktreeStep(worker, facts, problems);
+    const adopted = facts.sessions.has(worker.name);
+    const record = facts.records.get(worker.name);
+    const delivery: DeliveryStep = record?.deliveredAt !== undefined ? 'skip' : record?.deliveryStartedAt !== undefined && adopted ? 'unknown' : 'deliver';
+    let queuedBecause: string | undefined;
+    if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
+    else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
+    if (queuedBecause === undefined) slots.free--;
+    plans.push({
+      worker,
+      worktree: worktree ?? 'reuse',
+      session: adopted ? 'adopt' : 'create',
+      delivery,
+      wave: queuedBecause === undefined ? 'now' : 'queued',
+      queuedBecause,
+    });
+  }
+  return { workers: plans, problems };
+}
+
+function worktreeStep(worker: WorkerSpec, facts: LaunchFacts, problems: string[]): WorktreeStep | undefined {
+  const here = facts.worktrees.find((entry) => samePath(entry.path, worker.worktree));
+  const elsewhere = facts.worktrees.find((entry) => entry.branch === worker.branch && !samePath(entry.path, worker.worktree));
+  if (elsewhere !== undefined) {
+    problems.push(
+      `Branch "${worker.branch}" of worker "${worker.name}" is already checked out at ${elsewhere.path}; ` +
+        `switch that checkout to another branch or give the worker another "branch:".`,
+    );
+    return undefined;
+  }
+  if (here !== undefined) {
+    if (here.branch === worker.branch) return 'reuse';
+    problems.push(
+      `The worktree ${worker.worktree} of worker "${worker.name}" is on ${here.branch === undefined ? 'a detached HEAD' : `branch "${here.branch}"`}, ` +
+        `not "${worker.branch}"; check out "${worker.branch}" there or remove that worktree with "git worktree remove".`,
+    );
+    return undefined;
+  }
+  if (facts.existingPaths.has(worker.worktree)) {
+    problems.push(
+      `The path ${worker.worktree} for worker "${worker.name}" already exists and is not a worktree of this repo; ` +
+        `move it away or set "worktrees:" to another folder.`,
+    );
+    return undefined;
+  }
+  return facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch';
+}
+
+function samePath(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/** The plan as lines a person reads (`czar up --dry-run`). */
+export function describePlan(config: Config, plan: LaunchPlan): string[] {
+  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`];
+  for (const step of plan.workers) {
+    const { worker } = step;
+    const worktree = { reuse: 'reuse worktree', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': 'existing branch' }[step.worktree];
+    const session = step.session === 'adopt' ? 'adopt running session' : `start ${[worker.agent.command, ...worker.agent.args].join(' ')}`;
+    const delivery = { deliver: 'paste task', skip: 'task already delivered', unknown: 'delivery unconfirmed: not re-sent' }[step.delivery];
+    const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
+    lines.push(`  ${worker.name}: ${worker.branch} (${worktree}) · ${session} · ${delivery}${wave}`);
+  }
+  for (const problem of plan.problems) lines.push(`  problem: ${problem}`);
+  return lines;
+}

@@ -1,0 +1,64 @@
+import { readPromptTemplate } from '../adapters/package-files.js';
+import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
+import type { Action } from '../domain/policy.js';
+import {
+  renderBonus,
+  renderDependencyReady,
+  renderNudge,
+  renderPrompt,
+  renderRealign,
+  renderRebrief,
+  TEMPLATE_FILES,
+  type PromptTemplates,
+  type WorkerPlace,
+} from '../domain/prompts.js';
+import type { Config, WorkerSpec } from '../domain/types.js';
+
+let templates: Promise<PromptTemplates> | undefined;
+
+/** czar's message templates (`prompts/*.md`), read once per process. */
+function loadTemplates(): Promise<PromptTemplates> {
+  templates ??= (async () => {
+    const entries = await Promise.all(Object.entries(TEMPLATE_FILES).map(async ([key, file]) => [key, await readPromptTemplate(file)] as const));
+    return Object.fromEntries(entries) as unknown as PromptTemplates;
+  })();
+  return templates;
+}
+
+function placeOf(config: Config, spec: WorkerSpec): WorkerPlace {
+  return { project: config.project, worker: spec.name, branch: spec.branch, base: config.base, worktree: spec.worktree };
+}
+
+/** The first paste: preamble (who, where, how to report, who else is working), role, dependencies, the whole task. */
+export async function initialPrompt(config: Config, spec: WorkerSpec, dependencies: readonly DeliverySummary[] = []): Promise<string> {
+  return renderPrompt({
+    ...placeOf(config, spec),
+    templates: await loadTemplates(),
+    scope: spec.scope,
+    peers: config.workers.filter((other) => other.name !== spec.name).map((other) => ({ name: other.name, branch: other.branch, title: other.title, scope: other.scope })),
+    roleText: spec.roleText,
+    dependencies,
+    task: spec.task,
+  });
+}
+
+/** A task pasted again (re-brief, or after a restart), whole. */
+export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
+  return renderRebrief(await loadTemplates(), placeOf(config, spec), task);
+}
+
+/** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */
+export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' }>): Promise<string> {
+  const loaded = await loadTemplates();
+  const place = placeOf(config, spec);
+  switch (action.kind) {
+    case 'nudge':
+      return renderNudge(loaded, place, action.situation, action.reason);
+    case 'realign':
+      return renderRealign(loaded, place, action.files, action.scope);
+    case 'bonus':
+      return renderBonus(loaded, place, action.task, undefined);
+    case 'tell_dependents':
+      return renderDependencyReady(loaded, place, action.summary);
+  }
+}

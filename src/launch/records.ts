@@ -1,0 +1,41 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { launchRecordFile, type StatePaths } from '../domain/paths.js';
+
+/**
+ * What czar did to bring a worker up: enough to adopt the session after a restart and never deliver a task twice.
+ * Written by whoever launches (`up` or the czar), one file per worker.
+ */
+export interface LaunchRecord {
+  readonly worker: string;
+  readonly paneId: string;
+  readonly branch: string;
+  readonly worktree: string;
+  readonly agent: string;
+  readonly launchedAt: string;
+  /** Set just before the paste, so a crash between paste and confirmation is visible as "unknown". */
+  readonly deliveryStartedAt?: string;
+  readonly deliveredAt?: string;
+  /** Ids of the tasks handed to this worker, in order: its own, then bonus tasks. */
+  readonly tasks: readonly string[];
+}
+
+export async function readRecord(paths: StatePaths, worker: string): Promise<LaunchRecord | undefined> {
+  return readJson<LaunchRecord>(launchRecordFile(paths, worker));
+}
+
+export async function writeRecord(paths: StatePaths, record: LaunchRecord): Promise<void> {
+  await writeJsonAtomic(launchRecordFile(paths, record.worker), record);
+}
+
+export async function readAllRecords(paths: StatePaths): Promise<Map<string, LaunchRecord>> {
+  const records = new Map<string, LaunchRecord>();
+  const files = await readdir(paths.workers).catch(() => [] as string[]);
+  for (const file of files) {
+    if (!file.endsWith('.json')) continue;
+    const record = await readJson<LaunchRecord>(path.join(paths.workers, file));
+    if (record !== undefined) records.set(record.worker, record);
+  }
+  return records;
+}

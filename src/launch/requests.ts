@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { CzarError } from '../domain/errors.js';
+import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/requests.js';
+import type { StatePaths } from '../domain/paths.js';
+
+/** The running czar's pid, or undefined when no czar process is alive for this state dir. */
+export async function liveCzarPid(paths: StatePaths): Promise<number | undefined> {
+  const lock = await readJson<{ pid: number }>(paths.supervisorLock);
+  if (lock === undefined || !Number.isInteger(lock.pid)) return undefined;
+  try {
+    process.kill(lock.pid, 0);
+    return lock.pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? lock.pid : undefined;
+  }
+}
+
+/**
+ * Hands a request to the running czar through `.czar/requests/` and waits for its answer, so every action goes
+ * through the czar's own per-worker queue (no paste races with a nudge in flight).
+ */
+export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutMs = 60_000): Promise<CzarRequestResult> {
+  if ((await liveCzarPid(paths)) === undefined) {
+    throw new CzarError('czar_not_running', `The czar is not running for ${paths.root}; start it with "czar up" (it adopts a running fleet).`);
+  }
+  const id = `${Date.now()}-${randomBytes(4).toString('hex')}`;
+  const resultFile = path.join(paths.requests, `${id}.result.json`);
+  await writeJsonAtomic(path.join(paths.requests, `${id}.json`), { id, ...body } satisfies CzarRequest);
+  // A short poll, not a watcher: a watcher that is not ready yet could miss an answer that comes back at once.
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const result = await readJson<CzarRequestResult>(resultFile);
+    if (result !== undefined) {
+      await rm(resultFile, { force: true });
+      return result;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new CzarError('czar_timeout', `The czar did not answer request "${body.kind}" within ${Math.round(timeoutMs / 1000)} s; see "czar log" for what it is doing.`);
+}
+
+/** Pending request files, oldest first (ids start with a timestamp). */
+export async function pendingRequests(paths: StatePaths): Promise<string[]> {
+  const files = await readdir(paths.requests).catch(() => [] as string[]);
+  return files.filter((file) => file.endsWith('.json') && !file.endsWith('.result.json')).sort().map((file) => path.join(paths.requests, file));
+}
+
+export async function answerRequest(paths: StatePaths, result: CzarRequestResult): Promise<void> {
+  await writeJsonAtomic(path.join(paths.requests, `${result.id}.result.json`), result);
+}

@@ -1,0 +1,172 @@
+import { run } from '../adapters/process.js';
+import type { GivenTask } from '../domain/fleet.js';
+import type { Action } from '../domain/policy.js';
+import type { WorkerSpec } from '../domain/types.js';
+import type { Fleet } from '../launch/fleet.js';
+import { agentLaunchSpec, deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
+import { planLaunch } from '../launch/plan.js';
+import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
+import { readRecord } from '../launch/records.js';
+import { CzarError } from '../domain/errors.js';
+
+/** What the executor tells the loop after an effect, so the model learns what really happened. */
+export interface EffectHooks {
+  delivered(worker: string, at: number): void;
+  launched(worker: string, paneId: string): void;
+  failed(worker: string, kind: 'delivery_failed', message: string): void;
+  settled(): void;
+}
+
+/**
+ * Carries out the policy's actions. Each worker has its own queue, so two pastes never interleave in one pane,
+ * while different workers proceed in parallel; an action never blocks the reconcile loop.
+ */
+export class Executor {
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly hooks: EffectHooks,
+  ) {}
+
+  /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */
+  enqueue<T>(worker: string, effect: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(worker) ?? Promise.resolve();
+    const next = previous.then(effect);
+    const settled = next.then(() => undefined, () => undefined);
+    this.queues.set(worker, settled);
+    void settled.then(() => {
+      if (this.queues.get(worker) === settled) this.queues.delete(worker);
+      this.hooks.settled();
+    });
+    return next;
+  }
+
+  /** True while an effect is queued or running for the worker (the loop holds new pastes until it is free). */
+  busy(worker: string): boolean {
+    return this.queues.has(worker);
+  }
+
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  apply(action: Action): void {
+    const spec = this.spec(action.worker);
+    const log = (kind: string, message: string, data?: Record<string, unknown>): Promise<unknown> => this.fleet.log.emit(kind, message, action.worker, data);
+    switch (action.kind) {
+      case 'event':
+        void log(action.event, `${action.message}: ${action.reason}`);
+        return;
+      case 'alert':
+        void log('alert', `${action.alert.kind}: ${action.alert.message}`, { alert: action.alert.kind, ...(action.alert.files === undefined ? {} : { files: action.alert.files }) });
+        return;
+      case 'clear_alert':
+        void log('alert_cleared', `${action.alertKind}${action.peer === undefined ? '' : ` (${action.peer})`}: ${action.reason}`);
+        return;
+      case 'notify':
+        void log('notify', action.summary, { episode: action.episode });
+        void this.notify(action);
+        return;
+      case 'answer':
+        void log('auto_answer', `sent ${action.keys.join(' ')}: ${action.reason}`);
+        this.track(spec, async () => this.fleet.tmux.sendKeys(await this.paneOf(spec), action.keys));
+        return;
+      case 'launch':
+        void log('launch', `launching: ${action.reason}`);
+        this.track(spec, async () => {
+          const facts = await gatherFacts(this.fleet);
+          const plan = planLaunch(this.fleet.config, facts);
+          const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
+          const problem = plan.problems.find((text) => text.includes(`"${spec.name}"`));
+          if (step === undefined || problem !== undefined) throw new CzarError('launch_failed', problem ?? `worker ${spec.name} is not in the plan`);
+          const record = await startWorker(this.fleet, { ...step, wave: 'now', queuedBecause: undefined });
+          this.hooks.launched(spec.name, record.paneId);
+          await this.deliverTask(spec, record.paneId, await initialPrompt(this.fleet.config, spec, action.dependencies), action.task.id);
+        });
+        return;
+      case 'deliver_task':
+        void log('deliver_task', action.reason);
+        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await initialPrompt(this.fleet.config, spec, action.dependencies), action.task.id));
+        return;
+      case 'bonus':
+        void log('bonus', `gave bonus task "${action.task.title}" (${action.task.id}): ${action.reason}`, { task: action.task.id });
+        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await actionMessage(this.fleet.config, spec, action), action.task.id));
+        return;
+      case 'rebrief':
+        void log('rebrief', `pasted the task again: ${action.reason}`);
+        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await this.briefFor(spec, action.task), action.task.id));
+        return;
+      case 'restart':
+        void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, { attempt: action.attempt });
+        this.track(spec, async () => this.restart(spec, action.task));
+        return;
+      case 'nudge':
+      case 'realign':
+        void log(action.kind, action.reason);
+        this.track(spec, async () => this.send(spec, await actionMessage(this.fleet.config, spec, action)));
+        return;
+      case 'tell_dependents':
+        for (const dependent of action.dependents) {
+          const target = this.spec(dependent);
+          void this.fleet.log.emit('tell_dependent', `told ${dependent} that ${action.worker} is done: ${action.reason}`, action.worker);
+          this.track(target, async () => this.send(target, await actionMessage(this.fleet.config, target, action)));
+        }
+        return;
+    }
+  }
+
+  /** Respawns the agent in the same worktree (uncommitted work stays) and pastes its current task again. */
+  async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
+    const paneId = await this.paneOf(spec);
+    const { argv, env } = await agentLaunchSpec(this.fleet, spec);
+    await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+    await this.deliverTask(spec, paneId, await this.briefFor(spec, task), task.id);
+  }
+
+  async send(spec: WorkerSpec, text: string): Promise<void> {
+    await sendToWorker(this.fleet, spec, await this.paneOf(spec), text);
+  }
+
+  private async briefFor(spec: WorkerSpec, task: GivenTask): Promise<string> {
+    return task.id === spec.name ? initialPrompt(this.fleet.config, spec, []) : taskMessage(this.fleet.config, spec, task);
+  }
+
+  private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
+    await deliverToWorker(this.fleet, spec, paneId, text, taskId);
+    this.hooks.delivered(spec.name, Date.now());
+  }
+
+  private track(spec: WorkerSpec, effect: () => Promise<void>): void {
+    void this.enqueue(spec.name, effect).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.hooks.failed(spec.name, 'delivery_failed', message);
+      void this.fleet.log.emit('action_failed', message, spec.name);
+    });
+  }
+
+  private async paneOf(spec: WorkerSpec): Promise<string> {
+    const record = await readRecord(this.fleet.paths, spec.name);
+    const paneId = record?.paneId ?? (await this.fleet.tmux.paneIdOf(spec.name));
+    if (paneId === undefined) throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
+    return paneId;
+  }
+
+  private spec(name: string): WorkerSpec {
+    const spec = this.fleet.config.workers.find((worker) => worker.name === name);
+    if (spec === undefined) throw new Error(`unknown worker ${name}`);
+    return spec;
+  }
+
+  /** Runs the configured `notify:` command with the alert as JSON on stdin; its failure is an event, not a crash. */
+  private async notify(action: Extract<Action, { kind: 'notify' }>): Promise<void> {
+    const notify = this.fleet.config.notify;
+    if (notify === undefined) return;
+    const payload = { project: this.fleet.config.project, worker: action.worker, episode: action.episode, summary: action.summary, reason: action.reason, at: new Date().toISOString() };
+    try {
+      await run(notify.command, notify.args, { input: JSON.stringify(payload), timeoutMs: 30_000 });
+    } catch (error) {
+      await this.fleet.log.emit('notify_failed', `notify command failed: ${error instanceof Error ? error.message : String(error)}`, action.worker);
+    }
+  }
+}

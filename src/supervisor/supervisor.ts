@@ -1,0 +1,417 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import type { PaneInfo } from '../adapters/tmux.js';
+import type { Watch } from '../adapters/watcher.js';
+import { presetFor } from '../agents/index.js';
+import { CzarError } from '../domain/errors.js';
+import { currentTask, initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
+import { decide } from '../domain/policy.js';
+import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
+import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
+import type { Alert, AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
+import type { Fleet } from '../launch/fleet.js';
+import { readAllRecords } from '../launch/records.js';
+import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
+import { Executor } from './executor.js';
+import { gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
+import { watchFleet, type Trigger } from './triggers.js';
+
+/** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
+interface SavedState {
+  readonly startedAt: string;
+  readonly paused: boolean;
+  readonly queue: readonly string[];
+  readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
+}
+
+/** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
+const PANE_SWEEP_MS = 5_000;
+/** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
+const SCREEN_LOOK_MS = 1_000;
+/** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
+const CLOCK_MS = 1_000;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * The czar: reconciles what should be (config, policy) with what is (tmux, git, reports) whenever something
+ * changes, and acts. Event-driven: file watchers trigger passes; a cheap clock handles time-based rules.
+ */
+export class Supervisor {
+  private model!: FleetModel;
+  private startedAt = new Date().toISOString();
+  private readonly reportSeq = new Map<string, number>();
+  private readonly extras = new Map<string, { paneId?: string; lastOutput?: string }>();
+  private readonly lastOutputAt = new Map<string, number>();
+  private readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true, requests: true };
+  private lastSweep = 0;
+  private lastScreenLook = 0;
+  private lastHeartbeat = 0;
+  private lastStatusText = '';
+  private lastSavedText = '';
+  private sprintAnnounced = false;
+  private watches: Watch[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private passRunning = false;
+  private passAgain = false;
+  private stopping = false;
+  private readonly executor: Executor;
+  private readonly signalsDir: string;
+  private readonly savedFile: string;
+  private stopped!: () => void;
+  /** Resolves when the czar stops (a `stop` request or `stop()`). */
+  readonly done = new Promise<void>((resolve) => (this.stopped = resolve));
+
+  constructor(private readonly fleet: Fleet) {
+    this.signalsDir = path.join(fleet.paths.root, 'signals');
+    this.savedFile = path.join(fleet.paths.root, 'czar-state.json');
+    this.executor = new Executor(fleet, {
+      delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
+      launched: (worker, paneId) => {
+        this.extras.set(worker, { ...this.extras.get(worker), paneId });
+        this.dirty.panes = true;
+      },
+      failed: (worker, kind, message) => this.raise(worker, kind, message),
+      settled: () => this.schedule(),
+    });
+  }
+
+  async start(): Promise<void> {
+    const other = await liveCzarPid(this.fleet.paths);
+    if (other !== undefined && other !== process.pid) {
+      throw new CzarError('czar_running', `A czar (pid ${other}) already supervises ${this.fleet.paths.root}; watch it with "czar dashboard" instead of starting another.`);
+    }
+    await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
+    await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
+    await this.restore();
+    await this.armPaneDiedHook();
+    this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
+    this.timer = setInterval(() => this.schedule(), CLOCK_MS);
+    await this.fleet.log.emit('czar_up', `supervising ${this.model.workers.length} worker(s), ${this.model.queue.length} bonus task(s) queued`);
+    await this.pass();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await Promise.all(this.watches.map((watch) => watch.close()));
+    await this.writeStatus(false);
+    await rm(this.fleet.paths.supervisorLock, { force: true });
+    this.stopped();
+  }
+
+  /** Builds the model from the config, then lays the saved memory and launch records over it. */
+  private async restore(): Promise<void> {
+    const now = Date.now();
+    const { config } = this.fleet;
+    const saved = await readJson<SavedState>(this.savedFile);
+    const records = await readAllRecords(this.fleet.paths);
+    if (saved !== undefined) this.startedAt = saved.startedAt;
+    const workers = await Promise.all(config.workers.map(async (spec): Promise<WorkerModel> => {
+      const fresh = initialWorker(spec, now);
+      const remembered = saved?.workers[spec.name];
+      const record = records.get(spec.name);
+      this.extras.set(spec.name, record === undefined ? {} : { paneId: record.paneId });
+      const mtime = await logMtime(this.fleet.paths, spec.name);
+      if (mtime !== undefined) this.lastOutputAt.set(spec.name, mtime);
+      this.dirty.reports.add(spec.name);
+      this.dirty.git.add(spec.name);
+      if (remembered !== undefined) {
+        return { ...fresh, memory: remembered.memory, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
+      }
+      if (record === undefined) return fresh;
+      // Launched by `czar up` before this czar existed: its own task is already in the pane.
+      const launchedAt = Date.parse(record.launchedAt);
+      const deliveredAt = deliveredFrom(record);
+      const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, deliveredAt ?? launchedAt)], briefedAt: deliveredAt ?? launchedAt };
+      return { ...fresh, memory, launchedAt, deliveredAt };
+    }));
+    const queueIds = saved?.queue;
+    const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
+    this.model = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base };
+  }
+
+  /**
+   * tmux runs the pane-died hook in a shell, so the signal path must be quoted for it; a path with characters that
+   * cannot be quoted safely there falls back to the periodic pane sweep alone.
+   */
+  private async armPaneDiedHook(): Promise<void> {
+    if (!/^[A-Za-z0-9._/ +@,=-]+$/.test(this.signalsDir)) return;
+    const touch = path.join(this.signalsDir, 'pane-died');
+    await this.fleet.tmux.cmd(['set-hook', '-g', 'pane-died', `run-shell -b "touch '${touch}'"`], { allowFailure: true });
+  }
+
+  private onTrigger(trigger: Trigger): void {
+    if ((trigger.kind === 'report' || trigger.kind === 'output') && !this.model.workers.some((worker) => worker.spec.name === trigger.worker)) {
+      if (trigger.kind === 'report') void this.fleet.log.emit('bad_report', `ignored report file "${trigger.worker}.json": there is no worker "${trigger.worker}" in this fleet`);
+      return;
+    }
+    switch (trigger.kind) {
+      case 'report':
+        // A report is judged against the branch (done needs commits), so look at git in the same pass: the ref
+        // event of the commit just before the report may not have arrived yet.
+        this.dirty.reports.add(trigger.worker);
+        this.dirty.git.add(trigger.worker);
+        break;
+      case 'output': {
+        this.lastOutputAt.set(trigger.worker, Date.now());
+        this.dirty.screens.add(trigger.worker);
+        // Output from a busy worker changes nothing the policy reads until the next clock tick.
+        const state = this.model.workers.find((worker) => worker.spec.name === trigger.worker)?.memory.state;
+        if (state === 'working') return;
+        break;
+      }
+      case 'git':
+        for (const name of trigger.workers === 'all' ? this.model.workers.map((worker) => worker.spec.name) : trigger.workers) this.dirty.git.add(name);
+        break;
+      case 'pane':
+        this.dirty.panes = true;
+        break;
+      case 'request':
+        this.dirty.requests = true;
+        break;
+    }
+    this.schedule();
+  }
+
+  /** Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. */
+  private schedule(): void {
+    if (this.stopping) return;
+    if (this.passRunning) {
+      this.passAgain = true;
+      return;
+    }
+    void this.pass();
+  }
+
+  private async pass(): Promise<void> {
+    this.passRunning = true;
+    try {
+      do {
+        this.passAgain = false;
+        await this.observe();
+        if (this.dirty.requests) {
+          this.dirty.requests = false;
+          await this.handleRequests();
+        }
+        const decision = decide(this.model, Date.now());
+        this.model = decision.fleet;
+        for (const action of decision.actions) this.executor.apply(action);
+        await this.persist();
+        await this.writeStatus(true);
+      } while (this.passAgain && !this.stopping);
+    } catch (error) {
+      await this.fleet.log.emit('czar_error', `reconcile pass failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.passRunning = false;
+    }
+  }
+
+  /** Refreshes only what triggers marked: reports, git, the pane sweep and the screens of panes with new output. */
+  private async observe(): Promise<void> {
+    const now = Date.now();
+    for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
+    const gitNames = this.takeAll(this.dirty.git);
+    const activities = await Promise.all(gitNames.map(async (name) => [name, await gitActivity(this.fleet, this.spec(name))] as const));
+    for (const [name, git] of activities) this.update(name, (model) => ({ ...model, git: sameGit(model.git, git) ? model.git : git }));
+
+    const sweep = this.dirty.panes || now - this.lastSweep >= PANE_SWEEP_MS;
+    const look = this.dirty.screens.size > 0 && now - this.lastScreenLook >= SCREEN_LOOK_MS;
+    if (!sweep && !look) return;
+    const panes = new Map((await this.fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
+    this.dirty.panes = false;
+    this.lastSweep = now;
+    // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
+    const wanted = new Set(look ? this.takeAll(this.dirty.screens) : []);
+    for (const worker of this.model.workers) {
+      const name = worker.spec.name;
+      if (worker.pane === undefined || ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)) wanted.add(name);
+    }
+    const targets = [...wanted].flatMap((name) => {
+      const pane = panes.get(name);
+      return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as const];
+    });
+    if (look) this.lastScreenLook = now;
+    const screens = await this.fleet.tmux.captureMany(targets.map(([, id]) => id));
+    for (const worker of this.model.workers) {
+      const name = worker.spec.name;
+      const info = panes.get(name);
+      if (info === undefined) continue;
+      const paneId = targets.find(([target]) => target === name)?.[1];
+      const screen = paneId === undefined ? undefined : screens.get(paneId);
+      this.observePane(worker, info, screen);
+    }
+  }
+
+  private observePane(worker: WorkerModel, info: PaneInfo, screen: string | undefined): void {
+    const name = worker.spec.name;
+    const preset = presetFor(worker.spec.agent.preset);
+    const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
+    const extras = this.extras.get(name) ?? {};
+    const last = screen === undefined ? extras.lastOutput : lastLine(screen);
+    this.extras.set(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
+    if (!samePane(worker.pane, pane)) this.update(name, (model) => ({ ...model, pane }));
+  }
+
+  private async observeReport(name: string): Promise<void> {
+    const reading = await readWorkerReport(this.fleet.paths, name);
+    if (reading.kind === 'absent') return;
+    if (reading.kind === 'rejected') {
+      await this.fleet.log.emit('bad_report', `rejected report: ${reading.reason}`, name);
+      this.raise(name, 'bad_report', `its report was rejected: ${reading.reason}`);
+      return;
+    }
+    if (reading.seq < (this.reportSeq.get(name) ?? 0)) return;
+    this.reportSeq.set(name, reading.seq);
+    this.clear(name, 'bad_report');
+    const report: ReportObservation = reading.report;
+    const previous = this.model.workers.find((worker) => worker.spec.name === name)?.report;
+    if (previous?.at !== report.at || previous.state !== report.state) {
+      await this.fleet.log.emit('report', `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`, name);
+    }
+    this.update(name, (model) => ({ ...model, report }));
+  }
+
+  private async handleRequests(): Promise<void> {
+    for (const file of await pendingRequests(this.fleet.paths)) {
+      const raw = await readJson<unknown>(file);
+      await rm(file, { force: true });
+      const parsed = CzarRequestSchema.safeParse(raw);
+      if (!parsed.success) {
+        await this.fleet.log.emit('bad_request', `ignored malformed request ${path.basename(file)}`);
+        continue;
+      }
+      const result = await this.handleRequest(parsed.data).catch((error: unknown): CzarRequestResult => ({ id: parsed.data.id, ok: false, message: error instanceof Error ? error.message : String(error) }));
+      await answerRequest(this.fleet.paths, result);
+    }
+  }
+
+  /** A person's request, from `czar send/bonus/restart/pause/resume` or the dashboard's keys. */
+  private async handleRequest(request: CzarRequest): Promise<CzarRequestResult> {
+    const reply = (ok: boolean, message: string): CzarRequestResult => ({ id: request.id, ok, message });
+    switch (request.kind) {
+      case 'stop':
+        void this.stop();
+        return reply(true, 'the czar is stopping; the workers keep running');
+      case 'pause':
+      case 'resume': {
+        const paused = request.kind === 'pause';
+        if (request.worker === undefined) this.model = { ...this.model, paused };
+        else this.update(this.known(request.worker), (model) => ({ ...model, memory: { ...model.memory, paused } }));
+        const who = request.worker ?? 'all workers';
+        await this.fleet.log.emit(request.kind, `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`, request.worker);
+        return reply(true, `autonomy ${paused ? 'paused' : 'resumed'} for ${who}`);
+      }
+      case 'send': {
+        const spec = this.spec(this.known(request.worker));
+        await this.fleet.log.emit('send', `message from the person (${Buffer.byteLength(request.text)} bytes)`, spec.name);
+        await this.executor.enqueue(spec.name, () => this.executor.send(spec, request.text));
+        return reply(true, `delivered the message to ${spec.name}`);
+      }
+      case 'restart': {
+        const name = this.known(request.worker);
+        const worker = this.worker(name);
+        const task = currentTask(worker) ?? ownTask(worker.spec, Date.now());
+        await this.fleet.log.emit('restart', 'restart asked by the person', name);
+        this.update(name, (model) => ({ ...model, memory: { ...model.memory, briefedAt: Date.now(), ladder: { rung: 'none', at: Date.now() } } }));
+        await this.executor.enqueue(name, () => this.executor.restart(worker.spec, task));
+        return reply(true, `restarted ${name} and sent its task again`);
+      }
+      case 'bonus':
+        return this.bonusNow(this.known(request.worker), reply);
+    }
+  }
+
+  /** `b` in the dashboard: the next bonus task, to this worker, now, whatever its state. */
+  private async bonusNow(name: string, reply: (ok: boolean, message: string) => CzarRequestResult): Promise<CzarRequestResult> {
+    const task = this.model.queue[0];
+    if (task === undefined) return reply(false, 'The bonus queue is empty; add tasks under "bonus:" in the config.');
+    const worker = this.worker(name);
+    const now = Date.now();
+    const given = { id: task.id, title: task.title, text: task.task, scope: task.scope, roleText: task.roleText, buildsOn: task.buildsOn, at: now, commitsAtStart: worker.git.commitsAhead };
+    this.model = { ...this.model, queue: this.model.queue.slice(1) };
+    this.update(name, (model) => ({ ...model, memory: { ...model.memory, tasks: [...model.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } } }));
+    await this.fleet.log.emit('bonus', `gave bonus task "${task.title}" (${task.id}) on the person's request`, name, { task: task.id });
+    this.executor.apply({ kind: 'bonus', worker: name, task, reason: 'asked by the person' });
+    return reply(true, `gave "${task.title}" to ${name}`);
+  }
+
+  private async persist(): Promise<void> {
+    const saved: SavedState = {
+      startedAt: this.startedAt,
+      paused: this.model.paused,
+      queue: this.model.queue.map((task) => task.id),
+      workers: Object.fromEntries(this.model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
+    };
+    const text = JSON.stringify(saved);
+    if (text === this.lastSavedText) return;
+    this.lastSavedText = text;
+    await writeJsonAtomic(this.savedFile, saved);
+  }
+
+  /** Writes status.json when anything a reader sees changed (the heartbeat alone only every HEARTBEAT_MS). */
+  private async writeStatus(alive: boolean): Promise<void> {
+    const now = Date.now();
+    const extras = this.extras as ReadonlyMap<string, StatusExtras>;
+    if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
+    const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
+    const status = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras);
+    const comparable = JSON.stringify({ ...status, updatedAt: '' });
+    if (comparable === this.lastStatusText) return;
+    this.lastStatusText = comparable;
+    await writeJsonAtomic(this.fleet.paths.status, status);
+    if (status.sprintOver && !this.sprintAnnounced) {
+      this.sprintAnnounced = true;
+      await this.fleet.log.emit('sprint_over', `sprint over: ${this.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
+    } else if (!sprintOver(this.model)) this.sprintAnnounced = false;
+  }
+
+  private raise(name: string, kind: AlertKind, message: string): void {
+    const alert: Alert = { kind, message, since: new Date().toISOString() };
+    this.update(name, (model) => ({ ...model, memory: { ...model.memory, alerts: [...model.memory.alerts.filter((other) => other.kind !== kind), alert] } }));
+    this.schedule();
+  }
+
+  private clear(name: string, kind: AlertKind): void {
+    this.update(name, (model) => (model.memory.alerts.some((alert) => alert.kind === kind) ? { ...model, memory: { ...model.memory, alerts: model.memory.alerts.filter((alert) => alert.kind !== kind) } } : model));
+  }
+
+  private update(name: string, change: (model: WorkerModel) => WorkerModel): void {
+    this.model = { ...this.model, workers: this.model.workers.map((worker) => (worker.spec.name === name ? change(worker) : worker)) };
+  }
+
+  private worker(name: string): WorkerModel {
+    const worker = this.model.workers.find((candidate) => candidate.spec.name === name);
+    if (worker === undefined) throw new CzarError('unknown_worker', `There is no worker "${name}" in ${this.fleet.config.file}.`);
+    return worker;
+  }
+
+  private known(name: string): string {
+    return this.worker(name).spec.name;
+  }
+
+  private spec(name: string): WorkerSpec {
+    return this.worker(name).spec;
+  }
+
+  private takeAll(set: Set<string>): string[] {
+    const items = [...set];
+    set.clear();
+    return items;
+  }
+}
+
+function deliveredFrom(record: { deliveredAt?: string; deliveryStartedAt?: string } | undefined): number | undefined {
+  // An unconfirmed delivery counts as delivered so the ladder can follow up, rather than "starting" forever.
+  const at = record?.deliveredAt ?? record?.deliveryStartedAt;
+  return at === undefined ? undefined : Date.parse(at);
+}
+
+function sameGit(a: GitActivity, b: GitActivity): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function samePane(a: PaneObservation | undefined, b: PaneObservation): boolean {
+  return a !== undefined && a.alive === b.alive && a.deadStatus === b.deadStatus && a.lastOutputAt === b.lastOutputAt && a.screenWaiting === b.screenWaiting && a.screenBusy === b.screenBusy && a.screen === b.screen;
+}

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { commonDir } from '../adapters/git.js';
+import { watchPaths, type Watch } from '../adapters/watcher.js';
+import type { Fleet } from '../launch/fleet.js';
+
+/** Why a reconcile pass should look again; each names what to refresh, so a pass does only the work it needs. */
+export type Trigger =
+  | { readonly kind: 'report'; readonly worker: string }
+  | { readonly kind: 'output'; readonly worker: string }
+  | { readonly kind: 'git'; readonly workers: readonly string[] | 'all' }
+  | { readonly kind: 'pane' }
+  | { readonly kind: 'request' };
+
+/**
+ * Turns file-system events into triggers: reports, requests, pane logs, the pane-died signal, and git refs and
+ * worktree indexes. These only say *where* to look; the pass re-reads the truth, so a missed or doubled event costs
+ * latency, never correctness.
+ */
+export async function watchFleet(fleet: Fleet, signalsDir: string, onTrigger: (trigger: Trigger) => void): Promise<Watch[]> {
+  const { paths, config } = fleet;
+  const stem = (file: string): string => path.basename(file).replace(/\.(json|log)$/, '');
+  const gitDir = await commonDir(config.repo);
+  const refsDir = path.join(gitDir, 'refs', 'heads');
+  const worktreeIds = await worktreeIdMap(fleet);
+  const byBranch = (branch: string): readonly string[] | 'all' =>
+    branch === config.base ? 'all' : config.workers.filter((worker) => worker.branch === branch).map((worker) => worker.name);
+
+  return [
+    watchPaths([paths.reports], (file) => {
+      if (file.endsWith('.json')) onTrigger({ kind: 'report', worker: stem(file) });
+    }, { depth: 0 }),
+    watchPaths([paths.requests], (file) => {
+      if (file.endsWith('.json') && !file.endsWith('.result.json')) onTrigger({ kind: 'request' });
+    }, { depth: 0 }),
+    watchPaths([paths.logs], (file) => {
+      if (file.endsWith('.log')) onTrigger({ kind: 'output', worker: stem(file) });
+    }, { depth: 0 }),
+    watchPaths([signalsDir], () => onTrigger({ kind: 'pane' }), { depth: 0 }),
+    watchPaths([refsDir, path.join(gitDir, 'packed-refs')], (file) => {
+      if (file.endsWith('.lock')) return;
+      const branch = path.relative(refsDir, file).split(path.sep).join('/');
+      onTrigger({ kind: 'git', workers: branch.startsWith('..') ? 'all' : byBranch(branch) });
+    }, { depth: 8 }),
+    watchPaths([path.join(gitDir, 'worktrees')], (file) => {
+      const base = path.basename(file);
+      if (base !== 'index' && base !== 'HEAD') return;
+      const worker = worktreeIds.get(path.basename(path.dirname(file)));
+      onTrigger({ kind: 'git', workers: worker === undefined ? 'all' : [worker] });
+    }, { depth: 1 }),
+  ];
+}
+
+/** `.git/worktrees/<id>` → worker, read from each worktree's `.git` file (`gitdir: …/worktrees/<id>`). */
+async function worktreeIdMap(fleet: Fleet): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const worker of fleet.config.workers) {
+    const text = await readFile(path.join(worker.worktree, '.git'), 'utf8').catch(() => '');
+    const match = /^gitdir:\s*(.+)$/m.exec(text);
+    if (match?.[1] !== undefined) ids.set(path.basename(match[1].trim()), worker.name);
+  }
+  return ids;
+}
