@@ -18,6 +18,7 @@ import {
   renderBusyLine,
   renderError,
   renderInputBox,
+  renderNote,
   renderTrustDialog,
 } from './screen.js';
 import { writeCapture } from './capture.js';
@@ -62,6 +63,8 @@ class SimAgent {
   private lastPasteEnd = -Infinity;
   private ctrlCAt = -Infinity;
   private answer: ((yes: boolean) => void) | undefined;
+  /** Aborted by Esc: ends the running turn, as "esc to interrupt" promises. */
+  private turnAbort = new AbortController();
   private askQuestion = '';
   private turns: Promise<void> = Promise.resolve();
   private captures: Promise<void> = Promise.resolve();
@@ -151,6 +154,10 @@ class SimAgent {
   }
 
   private handleAsk(event: InputEvent): void {
+    if (event.type === 'escape') {
+      this.mode = 'input';
+      return this.turnAbort.abort();
+    }
     if (event.type !== 'text') return;
     const key = event.bytes.toString('latin1', 0, 1).toLowerCase();
     if (key !== 'y' && key !== 'n') return;
@@ -180,9 +187,11 @@ class SimAgent {
       case 'ctrl-d':
         if (isEmpty(this.composer)) this.exit(0);
         break;
+      case 'escape':
+        if (this.busy !== undefined) this.turnAbort.abort();
+        break;
       case 'paste-start':
       case 'ctrl-c':
-      case 'escape':
       case 'up':
       case 'down':
       case 'left':
@@ -218,6 +227,8 @@ class SimAgent {
     this.queued--;
     if (this.mode === 'exited' || this.mode === 'hung') return;
     this.busy = { verb: 'Thinking', since: Date.now() };
+    this.turnAbort = new AbortController();
+    const signal = AbortSignal.any([this.lifetime.signal, this.turnAbort.signal]);
     this.screen.print([`> ${echo}`, '']);
     this.redraw();
     await this.report('working', undefined, 'task received');
@@ -225,18 +236,23 @@ class SimAgent {
     const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text), problems: [] };
     for (const problem of parsed.problems) this.screen.print([renderError(`Ignored ${problem}`, this.screen.width)]);
     for (const directive of parsed.directives) {
-      if (this.lifetime.signal.aborted) return;
-      const next = await this.perform(directive);
+      if (signal.aborted) break;
+      const next = await this.perform(directive, signal);
       if (next === 'stop') break;
+    }
+    if (this.lifetime.signal.aborted) return;
+    if (this.turnAbort.signal.aborted) {
+      this.screen.print([renderNote('⎿  Interrupted by user', this.screen.width)]);
+      await this.reporter?.report('idle', { note: 'interrupted by user' }).catch((error: unknown) => this.warn(error));
     }
     this.busy = undefined;
     if (this.mode === 'input') this.screen.print(['']);
     this.redraw();
   }
 
-  private async perform(directive: Directive): Promise<'next' | 'stop'> {
+  private async perform(directive: Directive, signal: AbortSignal): Promise<'next' | 'stop'> {
     try {
-      if (directive.kind === 'ask') return await this.ask(directive.question);
+      if (directive.kind === 'ask') return await this.ask(directive.question, signal);
       if (directive.kind === 'hang') return await this.hang();
       if (directive.kind === 'crash') {
         this.screen.setLive([]);
@@ -244,20 +260,20 @@ class SimAgent {
         this.exit(directive.code);
         return 'stop';
       }
-      return await runDirective(directive, this.turnContext());
+      return await runDirective(directive, this.turnContext(signal));
     } catch (error) {
-      if (this.lifetime.signal.aborted) return 'stop';
+      if (signal.aborted) return 'stop';
       this.warn(error);
       return 'next';
     }
   }
 
-  private turnContext(): TurnContext {
+  private turnContext(signal: AbortSignal): TurnContext {
     return {
       cwd: this.cwd,
       worker: this.worker,
       speed: this.options.speed,
-      signal: this.lifetime.signal,
+      signal,
       width: this.screen.width,
       reporter: this.reporter,
       print: (lines) => this.screen.print(lines),
@@ -268,12 +284,17 @@ class SimAgent {
     };
   }
 
-  private async ask(question: string): Promise<'next'> {
+  private async ask(question: string, signal: AbortSignal): Promise<'next' | 'stop'> {
     this.mode = 'ask';
     this.askQuestion = question;
     this.redraw();
     await this.report('waiting', undefined, question);
-    const yes = await new Promise<boolean>((resolve) => (this.answer = resolve));
+    const yes = await new Promise<boolean | undefined>((resolve) => {
+      this.answer = resolve;
+      signal.addEventListener('abort', () => resolve(undefined), { once: true });
+    });
+    this.answer = undefined;
+    if (yes === undefined) return 'stop';
     this.screen.print(renderAsk(question, this.screen.width).slice(0, 1).concat([`  ⎿  ${yes ? 'Yes' : 'No'}`]));
     await this.report('working', undefined, `answered ${yes ? 'yes' : 'no'}`);
     return 'next';

@@ -93,7 +93,10 @@ export function renderInputBox(text: string, hint: string, width: number): strin
 /** The busy line above the input box; `esc to interrupt` is what presets look for. */
 export function renderBusyLine(frame: number, verb: string, seconds: number, width: number): string {
   const glyph = SPINNER[frame % SPINNER.length] ?? '·';
-  const text = fit(`${verb}… (${seconds}s · esc to interrupt)`, width - 2);
+  // Claude Code shows a token counter that keeps climbing; ~40 tokens a second looks about right.
+  const tokens = seconds * 40 + (frame % 7);
+  const count = tokens >= 1000 ? `${(tokens / 1000).toFixed(1)}k` : String(tokens);
+  const text = fit(`${verb}… (${seconds}s · ↑ ${count} tokens · esc to interrupt)`, width - 2);
   return `${ORANGE}${glyph}${RESET} ${text}`;
 }
 

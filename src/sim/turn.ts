@@ -66,6 +66,7 @@ async function work(seconds: number, label: string, context: TurnContext): Promi
   const count = stepCount(seconds);
   const steps = workSteps(label, await sampleFiles(context.cwd), count, context.worker);
   const stepMs = (seconds * 1000 * context.speed) / count;
+  if (label.trim() !== '') context.print([`⏺ I'll work on ${label.trim()}.`]);
   for (const step of steps) {
     context.setVerb(step.verb);
     await delay(stepMs, undefined, { signal: context.signal });

@@ -95,6 +95,19 @@ describe('czar-sim-agent in tmux', () => {
     await waitFor(async () => (await sim.report())?.state === 'done', { what: 'the done report' });
   });
 
+  it('stops a turn on Esc, reports idle and skips the rest of the task', async () => {
+    const sim = await startSim();
+    await sim.tmux.paste(sim.paneId, 'Long one.\n@sim work 60 migration\n@sim done');
+    await sim.tmux.sendKeys(sim.paneId, ['Enter']);
+    await waitFor(async () => simPreset.isBusy(await sim.screen()), { what: 'the busy line' });
+    await sim.tmux.sendKeys(sim.paneId, ['Escape']);
+    await waitFor(async () => (await sim.report())?.state === 'idle', { what: 'the idle report' });
+    const screen = await sim.screen();
+    expect(screen).toContain('Interrupted by user');
+    expect(simPreset.isBusy(screen)).toBe(false);
+    expect(simPreset.isReady(screen)).toBe(true);
+  });
+
   it('leaves a dead pane with the exit status of "@sim crash 3"', async () => {
     const sim = await startSim();
     await sim.tmux.paste(sim.paneId, 'Crash, please.\n@sim crash 3');
