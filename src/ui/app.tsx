@@ -94,20 +94,20 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
   const feed = <EventFeed events={snapshot.events} width={plan.feedWidth} height={plan.feedRows} />;
   const bodyRows = plan.sideBySide ? plan.detailRows : plan.detailRows + plan.feedRows;
   return (
-    <Box flexDirection="column" width={columns} height={plan.height} overflow="hidden">
+    <Box flexDirection="column" width={columns} height={plan.height}>
       <Header status={status} now={snapshot.now} width={columns} />
       <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} />
-      <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows} overflow="hidden">
+      <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows}>
         {ui.mode.kind === 'help' ? (
           <Box flexDirection="column" width={columns}>
             <Help height={bodyRows} />
           </Box>
         ) : (
           <>
-            <Box flexDirection="column" width={plan.detailWidth} height={plan.detailRows} overflow="hidden">
+            <Box flexDirection="column" width={plan.detailWidth} height={plan.detailRows}>
               {detail}
             </Box>
-            <Box flexDirection="column" width={plan.feedWidth} height={plan.feedRows} marginLeft={plan.sideBySide ? 1 : 0} overflow="hidden">
+            <Box flexDirection="column" width={plan.feedWidth} height={plan.feedRows} marginLeft={plan.sideBySide ? 1 : 0}>
               {feed}
             </Box>
           </>

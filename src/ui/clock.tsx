@@ -1,7 +1,7 @@
 /**
  * Relative times ("quiet 42s", "up 1h23m") move every second while the rest of the screen only changes with
- * the store. A shared 1 Hz clock re-renders only the `<Since>` leaves that subscribe to it, so an idle
- * dashboard does one small render a second instead of redrawing the whole tree.
+ * the store. A shared 1 Hz clock reaches only the `<Since>` leaves, and a leaf re-renders only when its text
+ * changes (durations move in 5 s and 1 min steps), so an idle dashboard draws a frame every few seconds.
  */
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { Text } from 'ink';
@@ -46,13 +46,6 @@ export const frozenClock: Clock = { now: () => 0, subscribe: () => () => undefin
 
 export const ClockContext = createContext<Clock>(frozenClock);
 
-/** The later of the snapshot time and the clock: a fresh snapshot and a tick both move relative times on. */
-export function useNow(snapshotNow: number): number {
-  const clock = useContext(ClockContext);
-  const ticked = useSyncExternalStore(clock.subscribe, clock.now);
-  return Math.max(snapshotNow, ticked);
-}
-
 export interface SinceProps {
   readonly at: string | undefined;
   /** The snapshot's `now`. */
@@ -63,8 +56,11 @@ export interface SinceProps {
   readonly dimColor?: boolean;
 }
 
-/** Time since `at`, redrawn on each clock tick without touching its parent. */
+/** Time since `at`, redrawn when a clock tick changes its text, without touching its parent. */
 export function Since({ at, base, width, align = 'left', dimColor = false }: SinceProps) {
-  const text = since(at, useNow(base));
+  const clock = useContext(ClockContext);
+  // The snapshot is the text itself, so a tick that leaves it unchanged renders nothing. The later of the
+  // snapshot's time and the clock wins: both a fresh snapshot and a tick move relative times on.
+  const text = useSyncExternalStore(clock.subscribe, () => since(at, Math.max(base, clock.now())));
   return <Text dimColor={dimColor}>{width === undefined ? text : fit(text, width, align)}</Text>;
 }

@@ -54,12 +54,16 @@ export function alertTags(alerts: WorkerStatus['alerts']): string {
   return [...new Set(alerts.map((alert) => ALERT_TAGS[alert.kind]))].join(' ');
 }
 
-/** Compact duration that never exceeds 5 characters: `42s`, `3m05s`, `12m`, `1h23m`, `13h`, `2d03h`, `12d`. */
+/**
+ * Compact duration, at most 5 characters: `now`, `35s`, `12m`, `1h23m`, `13h`, `2d03h`, `12d`. Seconds move in
+ * 5 s steps and minutes drop their seconds: finer steps tell a person nothing and would redraw the screen
+ * every second.
+ */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 5) return 'now';
+  if (seconds < 60) return `${seconds - (seconds % 5)}s`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return `${minutes}m${pad2(seconds % 60)}s`;
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
   if (hours < 10) return `${hours}h${pad2(minutes % 60)}m`;

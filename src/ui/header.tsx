@@ -35,6 +35,9 @@ export function Header({ status, now, width }: HeaderProps) {
         {status.sprintOver ? <Text color="cyan"> · sprint over</Text> : null}
       </Text>
       <Text wrap="truncate-end">
+        <Text dimColor>queue </Text>
+        <Text>{status.queue.length}</Text>
+        <Text dimColor> · </Text>
         {counts.length === 0 ? <Text dimColor>no workers</Text> : null}
         {counts.map(({ state, count }, index) => {
           const badge = stateBadge(state);
@@ -47,8 +50,6 @@ export function Header({ status, now, width }: HeaderProps) {
             </Text>
           );
         })}
-        <Text dimColor> · queue </Text>
-        <Text>{status.queue.length}</Text>
       </Text>
     </>
   );

@@ -1,0 +1,85 @@
+/**
+ * The dashboard's imperative shell: mounts ink, and around attach and openLog unmounts it so tmux or the pager
+ * owns the terminal (raw mode off, cursor back, our frames gone), then mounts again with the same selection.
+ */
+import { render } from 'ink';
+import { Dashboard } from './app.js';
+import { tickingClock, type Clock } from './clock.js';
+import type { DashboardActions, DashboardStore } from './ports.js';
+import { errorText, initialUiState, runEffect, type UiState, type YieldingEffect } from './use-dashboard-state.js';
+
+export interface DashboardOptions {
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  /** Drives relative times; defaults to a 1 Hz clock. */
+  readonly clock?: Clock;
+  /** Draw on the terminal's alternate screen so quitting restores what was there; defaults to stdout.isTTY. */
+  readonly alternateScreen?: boolean;
+}
+
+type Outcome = { readonly kind: 'quit' } | { readonly kind: 'yield'; readonly effect: YieldingEffect; readonly state: UiState };
+
+// xterm private mode 1049: switch to the alternate screen (saving the cursor), then clear it and home the cursor.
+const ENTER_ALTERNATE = '\u001b[?1049h\u001b[2J\u001b[H';
+const LEAVE_ALTERNATE = '\u001b[?1049l';
+
+/** Shows the dashboard until the person quits (`q` or Ctrl+C); the fleet keeps running either way. */
+export async function runDashboard(
+  store: DashboardStore,
+  actions: DashboardActions,
+  options: DashboardOptions = {},
+): Promise<void> {
+  const stdout = options.stdout ?? process.stdout;
+  const alternate = options.alternateScreen ?? Boolean(stdout.isTTY);
+  const clock = options.clock ?? tickingClock();
+  let ui = initialUiState;
+  for (;;) {
+    if (alternate) stdout.write(ENTER_ALTERNATE);
+    let outcome: Outcome;
+    try {
+      outcome = await mountOnce(store, actions, clock, ui, { ...options, stdout });
+    } finally {
+      if (alternate) stdout.write(LEAVE_ALTERNATE);
+    }
+    if (outcome.kind === 'quit') return;
+    ui = outcome.state;
+    try {
+      await runEffect(actions, outcome.effect);
+    } catch (error) {
+      ui = { ...ui, status: { tone: 'error', text: errorText(error) } };
+    }
+  }
+}
+
+function mountOnce(
+  store: DashboardStore,
+  actions: DashboardActions,
+  clock: Clock,
+  initial: UiState,
+  streams: DashboardOptions & { readonly stdout: NodeJS.WriteStream },
+): Promise<Outcome> {
+  let outcome: Outcome = { kind: 'quit' };
+  const instance = render(
+    <Dashboard
+      store={store}
+      actions={actions}
+      clock={clock}
+      initial={initial}
+      onYield={(effect, state) => {
+        outcome = { kind: 'yield', effect, state };
+        instance.unmount();
+      }}
+      onQuit={() => instance.unmount()}
+    />,
+    {
+      stdout: streams.stdout,
+      ...(streams.stdin === undefined ? {} : { stdin: streams.stdin }),
+      ...(streams.stderr === undefined ? {} : { stderr: streams.stderr }),
+      exitOnCtrlC: true,
+      // Redraw only the lines that changed: with 1 Hz relative times, most frames touch a few cells.
+      incrementalRendering: true,
+    },
+  );
+  return instance.waitUntilExit().then(() => outcome);
+}

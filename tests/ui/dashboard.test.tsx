@@ -1,0 +1,265 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { Dashboard, type TerminalSize } from '../../src/ui/app.js';
+import type { DashboardActions } from '../../src/ui/ports.js';
+import { fixtureSnapshot, fixtureStatus, fixtureWorkers, memoryStore, type MemoryStore } from '../fixtures/fleet-status.js';
+import { lines, recordingActions, settle } from './fakes.js';
+
+afterEach(() => cleanup());
+
+const DOWN = '\u001b[B';
+const UP = '\u001b[A';
+const ESC = '\u001b';
+
+function mount(options: { store?: MemoryStore; actions?: Partial<DashboardActions>; size?: TerminalSize } = {}) {
+  const store = options.store ?? memoryStore();
+  const recorded = recordingActions(options.actions);
+  const app = render(<Dashboard store={store} actions={recorded.actions} size={options.size ?? { columns: 100, rows: 30 }} />);
+  const press = async (data: string) => {
+    app.stdin.write(data);
+    await settle();
+  };
+  const screen = () => lines(app.lastFrame());
+  const selectedRow = () => screen().find((line) => line.startsWith('›'));
+  return { ...app, store, calls: recorded.calls, press, screen, selectedRow };
+}
+
+describe('worker table', () => {
+  it('shows every worker with its state symbol and name', () => {
+    const { screen } = mount();
+    const text = screen().join('\n');
+    for (const [name, state] of [
+      ['gateway', '● working'],
+      ['audit', '○ idle'],
+      ['billing', '? waiting'],
+      ['search', '✓ done'],
+      ['exports', '✗ crashed'],
+      ['webhooks', '! stuck'],
+      ['i18n', '■ blocked'],
+      ['docs', '… queued'],
+    ] as const) {
+      expect(text).toMatch(new RegExp(`${name}\\s+${state.replace('?', '\\?')}`));
+    }
+  });
+
+  it('shows the header: project, base, supervisor, autonomy and queue', () => {
+    const header = mount().screen().slice(0, 2).join('\n');
+    expect(header).toContain('shop-api');
+    expect(header).toContain('base main');
+    expect(header).toContain('up 1h23m');
+    expect(header).toContain('supervisor ● alive');
+    expect(header).toContain('autonomy on');
+    expect(header).toContain('queue 2');
+  });
+
+  it('re-renders on a store change without any timer', async () => {
+    const { store, screen } = mount();
+    expect(screen().join('\n')).not.toContain('supervisor ✗ down');
+    const gateway = { ...fixtureWorkers[0]!, state: 'crashed' as const };
+    store.set(
+      fixtureSnapshot({
+        status: { ...fixtureStatus, supervisor: undefined, paused: true, workers: [gateway, ...fixtureWorkers.slice(1)] },
+      }),
+    );
+    await settle();
+    const text = screen().join('\n');
+    expect(text).toContain('supervisor ✗ down');
+    expect(text).toContain('autonomy ■ paused');
+    expect(text).toMatch(/gateway\s+✗ crashed/);
+  });
+
+  it('unsubscribes from the store on unmount', () => {
+    const app = mount();
+    expect(app.store.listeners()).toBe(1);
+    app.unmount();
+    expect(app.store.listeners()).toBe(0);
+  });
+});
+
+describe('selection', () => {
+  it('moves with j/k and the arrow keys and stops at the ends', async () => {
+    const { press, selectedRow } = mount();
+    expect(selectedRow()).toMatch(/gateway/);
+    await press('j');
+    expect(selectedRow()).toMatch(/audit/);
+    await press(DOWN);
+    expect(selectedRow()).toMatch(/billing/);
+    await press('k');
+    await press(UP);
+    await press(UP);
+    expect(selectedRow()).toMatch(/gateway/);
+  });
+
+  it('keeps the selected worker when the list reorders', async () => {
+    const { press, store, selectedRow } = mount();
+    await press('j');
+    store.set(fixtureSnapshot({ status: { ...fixtureStatus, workers: [...fixtureWorkers].reverse() } }));
+    await settle();
+    expect(selectedRow()).toMatch(/audit/);
+  });
+});
+
+describe('keys that act', () => {
+  it('Enter and a attach to the selected worker', async () => {
+    const { press, calls } = mount();
+    await press('\r');
+    await press('j');
+    await press('a');
+    expect(calls).toEqual([
+      ['attach', 'gateway'],
+      ['attach', 'audit'],
+    ]);
+  });
+
+  it('s opens a one-line input; typing and Enter sends it', async () => {
+    const { press, calls, screen } = mount();
+    await press('s');
+    await press('rebase on main');
+    await press('\u007f');
+    await press('n');
+    expect(screen().join('\n')).toContain('send to gateway › rebase on main');
+    await press('\r');
+    expect(calls).toEqual([['send', 'gateway', 'rebase on main']]);
+    expect(screen().join('\n')).toContain('Sent to gateway: rebase on main');
+  });
+
+  it('Esc cancels the input without sending, and q inside it is just text', async () => {
+    const { press, calls, screen } = mount();
+    await press('s');
+    await press('q');
+    expect(screen().join('\n')).toContain('send to gateway › q');
+    await press(ESC);
+    expect(calls).toEqual([]);
+    expect(screen().join('\n')).toContain('Message not sent.');
+  });
+
+  it('b on an idle worker gives a bonus task at once; on a working one it asks first', async () => {
+    const { press, calls, screen } = mount();
+    await press('j'); // audit is idle
+    await press('b');
+    expect(calls).toEqual([['bonus', 'audit']]);
+    await press('k'); // gateway is working
+    await press('b');
+    expect(screen().join('\n')).toContain('gateway is working; give it the next bonus task anyway? (y/n)');
+    expect(calls).toHaveLength(1);
+    await press('y');
+    expect(calls).toEqual([
+      ['bonus', 'audit'],
+      ['bonus', 'gateway'],
+    ]);
+  });
+
+  it('r restarts only after y, and n cancels', async () => {
+    const { press, calls, screen } = mount();
+    await press('r');
+    expect(screen().join('\n')).toContain("Restart gateway's agent?");
+    await press('n');
+    expect(calls).toEqual([]);
+    expect(screen().join('\n')).toContain('Cancelled.');
+    await press('r');
+    await press('y');
+    expect(calls).toEqual([['restart', 'gateway']]);
+    expect(screen().join('\n')).toContain('Restarted gateway.');
+  });
+
+  it('p pauses a running worker and resumes a paused one; P toggles the fleet', async () => {
+    const { press, calls } = mount();
+    await press('p');
+    for (let step = 0; step < 6; step += 1) await press('j'); // i18n is paused
+    await press('p');
+    await press('P');
+    expect(calls).toEqual([
+      ['pause', 'gateway'],
+      ['resume', 'i18n'],
+      ['pause', undefined],
+    ]);
+  });
+
+  it('l opens the log of the selected worker', async () => {
+    const { press, calls } = mount();
+    await press('j');
+    await press('l');
+    expect(calls).toEqual([['openLog', 'audit']]);
+  });
+
+  it('shows an action error as one line in the status line', async () => {
+    const { press, screen } = mount({
+      actions: { restart: () => Promise.reject(new Error('tmux session czar-gateway is gone; run czar up to adopt it.\nstack')) },
+    });
+    await press('r');
+    await press('y');
+    const text = screen().join('\n');
+    expect(text).toContain('✗ tmux session czar-gateway is gone; run czar up to adopt it.');
+    expect(text).not.toContain('stack');
+  });
+
+  it('? shows the help overlay and any key closes it', async () => {
+    const { press, screen } = mount();
+    await press('?');
+    expect(screen().join('\n')).toContain('pause or resume autonomy for the whole fleet');
+    await press('x');
+    expect(screen().join('\n')).not.toContain('pause or resume autonomy for the whole fleet');
+  });
+
+  it('q quits the dashboard without calling any action', async () => {
+    const store = memoryStore();
+    const { press, calls } = mount({ store });
+    await press('q');
+    expect(calls).toEqual([]);
+    // Quitting unmounts the app, which lets go of the store.
+    expect(store.listeners()).toBe(0);
+  });
+});
+
+describe('layout', () => {
+  it('fits 80x24: no line wider than 80 columns, at most 24 rows', () => {
+    const screen = mount({ size: { columns: 80, rows: 24 } }).screen();
+    expect(screen.length).toBeLessThanOrEqual(24);
+    for (const line of screen) expect(Array.from(line).length).toBeLessThanOrEqual(80);
+    expect(screen.join('\n')).toContain('czar activity');
+  });
+
+  it('uses the room of 160x48 for branch and files columns', () => {
+    const screen = mount({ size: { columns: 160, rows: 48 } }).screen();
+    expect(screen.length).toBeLessThanOrEqual(48);
+    expect(screen.join('\n')).toMatch(/BRANCH.*FILES/);
+    for (const line of screen) expect(Array.from(line).length).toBeLessThanOrEqual(160);
+  });
+
+  it('follows a terminal resize', async () => {
+    const store = memoryStore();
+    const app = render(<Dashboard store={store} actions={recordingActions().actions} />);
+    expect(lines(app.lastFrame()).join('\n')).not.toContain('BRANCH');
+    Object.defineProperty(app.stdout, 'columns', { value: 160, configurable: true });
+    Object.defineProperty(app.stdout, 'rows', { value: 48, configurable: true });
+    app.stdout.emit('resize');
+    await settle();
+    expect(lines(app.lastFrame()).join('\n')).toContain('BRANCH');
+  });
+});
+
+describe('detail pane', () => {
+  it("shows the selected worker's pane tail, note and result file", async () => {
+    const { press, screen } = mount({ size: { columns: 100, rows: 40 } });
+    let text = screen().join('\n');
+    expect(text).toContain('▸ gateway');
+    expect(text).toContain('note: token bucket done; wiring Redis store next');
+    expect(text).toContain('│ ✻ Thinking… (esc to interrupt)');
+    for (let step = 0; step < 3; step += 1) await press('j');
+    text = screen().join('\n');
+    expect(text).toContain('▸ search');
+    expect(text).toContain('result: .czar/results/search.md');
+    expect(text).toContain('│ Done. Report written to .czar/results/search.md');
+  });
+
+  it('updates the pane tail live', async () => {
+    const { store, screen } = mount();
+    store.set(fixtureSnapshot({ paneTails: { gateway: ['⏺ All 12 limiter tests pass.'] } }));
+    await settle();
+    expect(screen().join('\n')).toContain('│ ⏺ All 12 limiter tests pass.');
+  });
+
+  it("shows the czar's latest actions in the feed", () => {
+    expect(mount().screen().join('\n')).toContain("gave bonus task 'Add audit tests' to audit: idle 95 s");
+  });
+});
