@@ -13,7 +13,7 @@ export function err(line: string): void {
 export function printError(error: unknown): number {
   if (isCzarError(error)) {
     err(`czar: ${error.message}`);
-    for (const detail of error.details) err(`  ${detail}`);
+    for (const detail of error.details.filter((line) => line !== error.message)) err(`  ${detail}`);
     if (process.env.CZAR_DEBUG === '1' && error.cause !== undefined) err(String((error.cause as Error).stack ?? error.cause));
     return error.exitCode;
   }

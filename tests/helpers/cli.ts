@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { onTestFinished } from 'vitest';
+import { Tmux } from '../../src/adapters/tmux.js';
+
+export const CZAR_BIN = path.resolve(import.meta.dirname, '../../bin/czar');
+
+/** Runs the built `czar` as a person would (needs `npm run build`), never through a shell. */
+export async function czar(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'TMUX' && key !== 'TMUX_PANE') env[key] = value;
+  const result = await execa(process.execPath, [CZAR_BIN, ...args], { cwd: options.cwd, env: { ...env, ...options.env }, extendEnv: false, reject: false, stdin: 'ignore' });
+  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
+}
+
+/** A project name unique to this test, so its private tmux server (`czar-<project>`) is unique too. */
+export function uniqueProject(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * Writes czar.yaml into `dir` and registers the cleanup of the fleet's private tmux server (and with it the czar
+ * session and every worker) when the test ends.
+ */
+export async function writeFleetConfig(dir: string, project: string, body: string): Promise<string> {
+  const file = path.join(dir, 'czar.yaml');
+  await writeFile(file, `project: ${project}\n${body}`);
+  onTestFinished(async () => {
+    const tmux = new Tmux(`czar-${project}`);
+    await tmux.killServer().catch(() => undefined);
+    await rm(`/tmp/tmux-${process.getuid?.() ?? 0}/czar-${project}`, { force: true }).catch(() => undefined);
+  });
+  return file;
+}
