@@ -4,6 +4,7 @@ import { PRESET_DEFAULTS } from './defaults.js';
 // Screen markers of czar's simulated agent (src/sim/screen.ts); tests/integration/sim-agent.test.ts checks these
 // patterns against the real program's screens.
 const INPUT_LINE = /^│ › /m;
+const INPUT_TEXT = /^│ › (.*?)\s*│\s*$/;
 const INPUT_BOTTOM = /^╰─+╯/m;
 const TRUST = /Do you trust the files in this folder\?/;
 const BUSY = /esc to interrupt/;
@@ -14,6 +15,7 @@ export const simPreset: AgentPreset = {
   name: 'sim',
   defaults: PRESET_DEFAULTS.sim,
   isReady: (screen) => INPUT_LINE.test(screen) && INPUT_BOTTOM.test(screen) && !TRUST.test(screen) && !QUESTION.test(screen),
+  inputText: simInputText,
   isBusy: (screen) => BUSY.test(screen),
   isWaiting: (screen) => QUESTION.test(screen),
   dialogs: [
@@ -31,3 +33,9 @@ export const simPreset: AgentPreset = {
   reportsItself: true,
   setup: () => ({ files: [], args: [], env: {} }),
 };
+
+/** The text in the sim's input box (long input shows its tail), or undefined when no input box is drawn. */
+function simInputText(screen: string): string | undefined {
+  const line = screen.split('\n').findLast((candidate) => INPUT_TEXT.test(candidate));
+  return line === undefined ? undefined : (INPUT_TEXT.exec(line)?.[1] ?? '');
+}

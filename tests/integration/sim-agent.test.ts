@@ -56,7 +56,7 @@ describe('czar-sim-agent in tmux', () => {
       '',
     ].join('\n');
     await sim.tmux.paste(sim.paneId, task);
-    await waitFor(async () => /\[Pasted text #1 \+7 lines\]/.test(await sim.screen()), { what: 'the paste placeholder' });
+    await waitFor(async () => simPreset.inputText?.(await sim.screen()) === '[Pasted text #1 +7 lines]', { what: 'the paste placeholder' });
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
 
     const bytes = await waitFor(() => sim.captured(), { what: 'the capture file' });
@@ -71,7 +71,7 @@ describe('czar-sim-agent in tmux', () => {
     expect(await gitIn(sim.repo, ['log', '-1', '--format=%an|%s', '--name-only'])).toBe('czar-sim|sim: add result\n\nout/result.txt');
     await waitFor(async () => {
       const screen = await sim.screen();
-      return simPreset.isReady(screen) && !simPreset.isBusy(screen);
+      return simPreset.isReady(screen) && !simPreset.isBusy(screen) && simPreset.inputText?.(screen) === '';
     }, { what: 'the input box again' });
   });
 
@@ -123,7 +123,7 @@ describe('czar-sim-agent in tmux', () => {
     const pastedAt = Date.now();
     await sim.tmux.sendKeys(sim.paneId, ['Enter', 'x']);
     // The typed "x" lands after the Enter, so seeing it in the box proves the Enter was read and dropped.
-    await waitFor(async () => /\[Pasted text #1 \+2 lines\]x/.test(await sim.screen()), { what: 'the paste and x still in the input box' });
+    await waitFor(async () => simPreset.inputText?.(await sim.screen()) === '[Pasted text #1 +2 lines]x', { what: 'the paste and x still in the input box' });
     expect(await sim.captured()).toBeUndefined();
     // Retry Enter the way czar does until the agent takes it.
     let enters = 0;
