@@ -211,6 +211,8 @@ function crashed(ctx: Context, draft: Draft): void {
   const memory = draft.memory;
   const { max, backoffMs } = ctx.fleet.policy.restart;
   if (memory.gaveUp) return;
+  // Crashed since before the last restart: that restart has not taken effect yet, so this is the old crash.
+  if (memory.lastRestartAt !== undefined && memory.stateSince <= memory.lastRestartAt) return;
   if (memory.restarts >= max) {
     memory.gaveUp = true;
     const message = `${draft.why}; gave up after ${memory.restarts} restart(s)`;

@@ -67,6 +67,8 @@ class SimAgent {
   private turnAbort = new AbortController();
   private askQuestion = '';
   private turns: Promise<void> = Promise.resolve();
+  /** Messages taken so far: the first is the task, later ones are follow-ups (nudges, realigns, notes). */
+  private turnsTaken = 0;
   private captures: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -233,17 +235,24 @@ class SimAgent {
     this.redraw();
     await this.report('working', undefined, 'task received');
     const text = bytes.toString('utf8');
-    const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text), problems: [] };
+    const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text, this.turnsTaken > 0), problems: [] };
+    this.turnsTaken++;
     for (const problem of parsed.problems) this.screen.print([renderError(`Ignored ${problem}`, this.screen.width)]);
+    let reportedDone = false;
     for (const directive of parsed.directives) {
       if (signal.aborted) break;
       const next = await this.perform(directive, signal);
+      reportedDone ||= directive.kind === 'done';
       if (next === 'stop') break;
     }
     if (this.lifetime.signal.aborted) return;
     if (this.turnAbort.signal.aborted) {
       this.screen.print([renderNote('⎿  Interrupted by user', this.screen.width)]);
       await this.reporter?.report('idle', { note: 'interrupted by user' }).catch((error: unknown) => this.warn(error));
+    } else if (!reportedDone && this.queued === 0) {
+      // A turn that ends without "done" reports idle, as a real agent's Stop hook does; otherwise its "working"
+      // report would outlive the turn and hide the stall until stuck_after.
+      await this.reporter?.report('idle', { note: 'turn ended' }).catch((error: unknown) => this.warn(error));
     }
     this.busy = undefined;
     if (this.mode === 'input') this.screen.print(['']);

@@ -13,6 +13,8 @@ import { CzarError } from '../domain/errors.js';
 export interface EffectHooks {
   delivered(worker: string, at: number): void;
   launched(worker: string, paneId: string): void;
+  /** The agent was started again in its pane: the dead pane the model last saw is history. */
+  respawned(worker: string, at: number): void;
   failed(worker: string, kind: 'delivery_failed', message: string): void;
   settled(): void;
 }
@@ -121,6 +123,7 @@ export class Executor {
     const paneId = await this.paneOf(spec);
     const { argv, env } = await agentLaunchSpec(this.fleet, spec);
     await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+    this.hooks.respawned(spec.name, Date.now());
     await this.deliverTask(spec, paneId, await this.briefFor(spec, task), task.id);
   }
 

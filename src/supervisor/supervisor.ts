@@ -71,6 +71,14 @@ export class Supervisor {
         this.extras.set(worker, { ...this.extras.get(worker), paneId });
         this.dirty.panes = true;
       },
+      respawned: (worker, at) => {
+        // Until the next look, the pane is the fresh agent, not the corpse the restart was for; without this a
+        // pass in between would count the old crash again.
+        this.lastOutputAt.set(worker, at);
+        this.update(worker, (model) => ({ ...model, pane: { alive: true, deadStatus: undefined, lastOutputAt: at, screenWaiting: false, screenBusy: false, screen: '' } }));
+        this.dirty.panes = true;
+        this.schedule();
+      },
       failed: (worker, kind, message) => this.raise(worker, kind, message),
       settled: () => this.schedule(),
     });
@@ -124,7 +132,9 @@ export class Supervisor {
       // Launched by `czar up` before this czar existed: its own task is already in the pane.
       const launchedAt = Date.parse(record.launchedAt);
       const deliveredAt = deliveredFrom(record);
-      const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, deliveredAt ?? launchedAt)], briefedAt: deliveredAt ?? launchedAt };
+      // Briefed when the paste started: the agent may report on the task before czar confirmed the delivery.
+      const briefedAt = record.deliveryStartedAt === undefined ? (deliveredAt ?? launchedAt) : Date.parse(record.deliveryStartedAt);
+      const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, briefedAt)], briefedAt };
       return { ...fresh, memory, launchedAt, deliveredAt };
     }));
     const queueIds = saved?.queue;

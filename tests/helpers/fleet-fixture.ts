@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { stringify } from 'yaml';
+import { readJson } from '../../src/adapters/state-files.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { FleetEvent, FleetStatus, WorkerStatus } from '../../src/domain/types.js';
+import { openFleet, type Fleet } from '../../src/launch/fleet.js';
+import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launcher.js';
+import { planLaunch } from '../../src/launch/plan.js';
+import { initialPrompt } from '../../src/launch/prompts.js';
+import { Supervisor } from '../../src/supervisor/supervisor.js';
+import { tempRepo } from './git-repo.js';
+import { waitFor } from './wait.js';
+
+/** The package root, for `bin/czar` and the built sim. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One worker of a test fleet, in the written (czar.yaml) form. */
+export interface FixtureWorker {
+  readonly name: string;
+  readonly task: string;
+  readonly scope?: readonly string[];
+  readonly depends_on?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface FixtureOptions {
+  readonly workers: readonly FixtureWorker[];
+  readonly bonus?: readonly { name?: string; task: string; scope?: readonly string[]; builds_on?: string }[];
+  /** Written policy keys, laid over short test defaults (idle 3 s, escalate 4 s, restart max 2 backoff 1 s). */
+  readonly policy?: Readonly<Record<string, unknown>>;
+  readonly notify?: { command: string; args?: readonly string[] };
+  /** Files in the repo's first commit besides README.md. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+export interface FleetFixture {
+  readonly root: string;
+  readonly repo: string;
+  readonly configFile: string;
+  readonly fleet: Fleet;
+  /** Where the sims save every message they got (`<worker>-<n>.txt`). */
+  readonly captureDir: string;
+  /** Launches the workers `czar up` would start now (the first wave), without starting a czar. */
+  launchWave(): Promise<void>;
+  /** Starts an in-process czar, stopped when the test ends. */
+  supervise(): Promise<Supervisor>;
+  events(): Promise<FleetEvent[]>;
+  status(): Promise<FleetStatus | undefined>;
+  /** The first event of `kind` (for `worker`) matching `match`, waiting for it. */
+  waitForEvent(kind: string, worker?: string, options?: { match?: (event: FleetEvent) => boolean; timeoutMs?: number }): Promise<FleetEvent>;
+  waitForStatus(predicate: (status: FleetStatus) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<FleetStatus>;
+  /** Messages the sim of `worker` received, in order. */
+  captures(worker: string): Promise<string[]>;
+}
+
+/** A worker's entry in a status, or a test failure naming it. */
+export function workerIn(status: FleetStatus, name: string): WorkerStatus {
+  const found = status.workers.find((worker) => worker.name === name);
+  if (found === undefined) throw new Error(`no worker ${name} in status.json`);
+  return found;
+}
+
+/**
+ * A fleet of simulated agents in a throwaway repo: czar.yaml beside the repo, a tmux server unique to the test
+ * (the project name is random, and the socket is `czar-<project>`), killed with the czar when the test ends.
+ */
+export async function fleetFixture(options: FixtureOptions): Promise<FleetFixture> {
+  if (!existsSync(path.join(PACKAGE_ROOT, 'dist', 'sim', 'agent.js'))) throw new Error('dist/ is missing; run "npm run build" first.');
+  const { root, repo } = await tempRepo(options.files);
+  const captureDir = path.join(root, 'captures');
+  const configFile = path.join(root, 'czar.yaml');
+  const written = {
+    project: `t${randomBytes(5).toString('hex')}`,
+    repo: 'repo',
+    base: 'main',
+    worktrees: 'workers',
+    agent: 'sim',
+    agents: { sim: { env: { CZAR_SIM_CAPTURE_DIR: captureDir } } },
+    policy: { launch_concurrency: 6, idle_after: '3s', escalate_after: '4s', restart: { max: 2, backoff: '1s' }, ...options.policy },
+    workers: options.workers,
+    ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
+  };
+  await writeFile(configFile, stringify(written));
+  const fleet = openFleet(await loadConfig(configFile));
+  const supervisors: Supervisor[] = [];
+  onTestFinished(async (context) => {
+    // A failed scenario is read from its event log: print it so the failure explains itself.
+    if (context.task.result?.state === 'fail') {
+      const text = await readFile(fleet.paths.events, 'utf8').catch(() => '(no events)');
+      console.error(`events of ${fleet.config.project}:\n${text}`);
+    }
+    await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
+    await fleet.tmux.killServer();
+    const uid = process.getuid?.() ?? 0;
+    await rm(`${process.env.TMUX_TMPDIR ?? '/tmp'}/tmux-${uid}/${fleet.config.tmuxSocket}`, { force: true }).catch(() => undefined);
+  });
+
+  const events = async (): Promise<FleetEvent[]> => {
+    const text = await readFile(fleet.paths.events, 'utf8').catch(() => '');
+    return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as FleetEvent);
+  };
+  const status = (): Promise<FleetStatus | undefined> => readJson<FleetStatus>(fleet.paths.status);
+
+  return {
+    root,
+    repo,
+    configFile,
+    fleet,
+    captureDir,
+    async launchWave() {
+      const plan = planLaunch(fleet.config, await gatherFacts(fleet));
+      if (plan.problems.length > 0) throw new Error(plan.problems.join('\n'));
+      await prepareStateDir(fleet);
+      const wave = await launchWave(fleet, plan.workers.filter((step) => step.wave === 'now'), (worker) => initialPrompt(fleet.config, worker));
+      if (wave.failed.length > 0) throw new Error(`launch failed: ${wave.failed.map((failure) => `${failure.worker}: ${String(failure.error)}`).join('; ')}`);
+    },
+    async supervise() {
+      const supervisor = new Supervisor(fleet);
+      supervisors.push(supervisor);
+      await supervisor.start();
+      return supervisor;
+    },
+    events,
+    status,
+    waitForEvent(kind, worker, { match, timeoutMs = 30_000 } = {}) {
+      return waitFor(async () => (await events()).find((event) => event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true)), {
+        timeoutMs,
+        intervalMs: 100,
+        what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
+      });
+    },
+    waitForStatus(predicate, { timeoutMs = 30_000, what = 'status' } = {}) {
+      return waitFor(async () => {
+        const current = await status();
+        return current !== undefined && predicate(current) ? current : undefined;
+      }, { timeoutMs, intervalMs: 100, what });
+    },
+    async captures(worker) {
+      const files = await readdir(captureDir).catch(() => [] as string[]);
+      const numbered = files.flatMap((file) => {
+        const match = new RegExp(`^${worker}-(\\d+)\\.txt$`).exec(file);
+        return match?.[1] === undefined ? [] : [[Number(match[1]), file] as const];
+      });
+      numbered.sort((a, b) => a[0] - b[0]);
+      return Promise.all(numbered.map(([, file]) => readFile(path.join(captureDir, file), 'utf8')));
+    },
+  };
+}

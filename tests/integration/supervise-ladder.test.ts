@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
+
+describe('czar supervision: crashes and stalls', () => {
+  it('restarts a crashed worker with backoff, gives up after restart.max, and nudges a quiet one', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'crasher', task: '# Crash at once\n@sim crash 3' },
+        { name: 'sleeper', task: '# Start, then go quiet\n@sim work 1 reading\n@sim quiet' },
+      ],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+
+    const first = await fx.waitForEvent('restart', 'crasher');
+    expect(first.data).toMatchObject({ attempt: 1 });
+    expect(first.message).toMatch(/crashed.*status 3/);
+    const nudge = await fx.waitForEvent('nudge', 'sleeper');
+    expect(nudge.message).toMatch(/idle/);
+    await fx.waitForEvent('gave_up', 'crasher');
+    const status = await fx.waitForStatus((s) => workerIn(s, 'crasher').restarts === 2 && workerIn(s, 'crasher').alerts.some((a) => a.kind === 'crashed' && /gave up/.test(a.message)));
+    expect(workerIn(status, 'crasher').state).toBe('crashed');
+
+    const events = await fx.events();
+    const crasher = events.filter((e) => e.worker === 'crasher').map((e) => e.kind);
+    // Each restart pasted the task again into a live pane before the next crash.
+    const restarts = crasher.flatMap((kind, i) => (kind === 'restart' ? [i] : []));
+    expect(restarts).toHaveLength(2);
+    for (const at of restarts) expect(crasher.slice(at).includes('pasted')).toBe(true);
+    // The nudge reached the sleeper's agent.
+    await fx.waitForEvent('message_delivered', 'sleeper');
+    const got = await fx.captures('sleeper');
+    expect(got.at(-1)).toMatch(/Worker sleeper: .*idle/);
+  });
+});
