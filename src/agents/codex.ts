@@ -8,9 +8,11 @@ import { PRESET_DEFAULTS } from './defaults.js';
 export const codexPreset: AgentPreset = {
   name: 'codex',
   defaults: PRESET_DEFAULTS.codex,
-  // The composer prompt is `›` (U+203A); the sign-in menu uses a plain `>`.
-  isReady: (screen) => /^\s*›\s/m.test(screen) && !/Sign in with ChatGPT/.test(screen),
-  settleMs: 300,
+  // The composer prompt is `›` (U+203A); the sign-in menu uses a plain `>`. Measured: for about a second at start
+  // Codex draws its big braille logo over a demo composer ("› Ask Codex to do anything") and then replaces it with
+  // the sign-in screen, so the logo means "not yet" and the screen must hold still longer than that.
+  isReady: (screen) => /^\s*›\s/m.test(screen) && !/⣿⣿⣿/.test(screen) && !/Sign in with ChatGPT/.test(screen),
+  settleMs: 1_500,
   isBusy: (screen) => /esc to interrupt/i.test(screen),
   isWaiting: (screen) => /Allow command\?|Would you like to (?:run|make) |Yes, proceed|\(y\/n\)/i.test(screen),
   dialogs: [

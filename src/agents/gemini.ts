@@ -11,7 +11,8 @@ import { isRule, lastIndex, screenLines } from './screen.js';
 const dialogs: readonly Dialog[] = [
   {
     id: 'gemini-trust',
-    match: /Do you trust the files in this folder\?[\s\S]*1\. Trust folder/,
+    // After the answer the dialog stays drawn under "Gemini CLI is restarting to apply the trust changes...".
+    match: /Do you trust the files in this folder\?(?![\s\S]*is restarting)[\s\S]*1\. Trust folder/,
     keys: ['1'],
     why: 'czar created this worktree for the worker; "1" picks "Trust folder" (this folder only, not its parent) explicitly',
   },
@@ -23,8 +24,9 @@ const dialogs: readonly Dialog[] = [
   },
   {
     id: 'gemini-api-key-entry',
-    // The field is prefilled from GEMINI_API_KEY; Enter submits exactly that key.
-    match: /Enter Gemini API Key[\s\S]*Existing API key detected \(GEMINI_API_KEY\)/,
+    // Reached only through the choice above; the field is prefilled from GEMINI_API_KEY (the hint line under it
+    // is drawn only some of the time), so Enter is sent only when the field shows a value.
+    match: /Enter Gemini API Key[\s\S]*\n│ │ +\S[^\n]*│ │/,
     keys: ['Enter'],
     why: 'the key field is prefilled from the worker\'s GEMINI_API_KEY, so Enter confirms that key',
   },

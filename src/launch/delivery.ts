@@ -34,6 +34,13 @@ const PANE_CHECK_MS = 500;
 /** A dialog that is still on screen this long after its answer gets answered again, at most MAX_DIALOG_ANSWERS times. */
 const DIALOG_RECHECK_MS = 2_000;
 const MAX_DIALOG_ANSWERS = 3;
+/**
+ * A dialog is answered only once its screen held still this long. Measured: Gemini CLI 0.61 answered "trust" in
+ * its first moments restarts without hooks and keeps saying the folder is untrusted; answered a second later it works.
+ */
+const DIALOG_SETTLE_MS = 1_000;
+/** A fatal screen must hold this long: Gemini CLI flashes its sign-in chooser while switching to the API key. */
+const FATAL_CONFIRM_MS = 1_500;
 /** A paste shows in the input box within this time, or it did not land. */
 const PASTE_LAND_MS = 5_000;
 const MAX_PASTES = 2;
@@ -200,6 +207,7 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean): Promise<stri
   let lastPaneCheck = 0;
   let previous: string | undefined;
   let stableSince = Date.now();
+  let fatalSince: number | undefined;
   for (;;) {
     if (Date.now() - lastPaneCheck >= PANE_CHECK_MS) {
       await d.checkPane();
@@ -209,13 +217,18 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean): Promise<stri
     if (screen !== previous) stableSince = Date.now();
     previous = screen;
     const step = readyStep(d.preset, screen, answerDialogs);
+    fatalSince = step.kind === 'fatal' ? (fatalSince ?? Date.now()) : undefined;
     switch (step.kind) {
       case 'fatal':
-        throw new CzarError('delivery_failed', `Worker "${d.options.worker}" cannot start: ${step.message}`);
+        if (Date.now() - fatalSince! >= FATAL_CONFIRM_MS * d.scale) {
+          throw new CzarError('delivery_failed', `Worker "${d.options.worker}" cannot start: ${step.message}`);
+        }
+        break;
       case 'dialog': {
         const { id, keys, why } = step.dialog;
         const count = answered.filter((seen) => seen === id).length;
-        if (Date.now() - (lastAnswer.get(id) ?? 0) >= DIALOG_RECHECK_MS * d.scale) {
+        const settled = Date.now() - stableSince >= DIALOG_SETTLE_MS * d.scale;
+        if (settled && Date.now() - (lastAnswer.get(id) ?? 0) >= DIALOG_RECHECK_MS * d.scale) {
           if (count >= MAX_DIALOG_ANSWERS) throw d.fail(`kept showing the "${id}" dialog after ${count} answers`);
           await d.tmux.sendKeys(d.paneId, keys);
           answered.push(id);

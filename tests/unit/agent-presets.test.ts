@@ -127,6 +127,13 @@ describe('codex preset against real screens', () => {
     expect(codex.isReady(signin)).toBe(false);
   });
 
+  it('is not ready on the start-up splash, whose demo composer looks like a prompt', () => {
+    const splash = screen('codex-splash');
+    expect(splash).toMatch(/› Ask Codex to do anything/);
+    expect(codex.isReady(splash)).toBe(false);
+    expect(codex.isReady('  >_ OpenAI Codex (v0.169.0)\n\n› Ask Codex to do anything\n  ? for shortcuts\n')).toBe(true);
+  });
+
   it('adds notify as a -c override, with the event JSON left for Codex to append', () => {
     const setup = codex.setup(context);
     expect(setup.args[0]).toBe('-c');
