@@ -8,7 +8,7 @@ import { ClockContext, frozenClock, type Clock } from './clock.js';
 import { Confirm } from './confirm.js';
 import { Detail } from './detail.js';
 import { EventFeed } from './event-feed.js';
-import { planScreen, truncate } from './format.js';
+import { FOOTER_ROWS, HEADER_ROWS, planScreen, truncate } from './format.js';
 import { Header } from './header.js';
 import { Help, keyHints } from './help.js';
 import type { DashboardActions, DashboardStore } from './ports.js';
@@ -96,23 +96,24 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
   return (
     <Box flexDirection="column" width={columns} height={plan.height}>
       <Header status={status} now={snapshot.now} width={columns} />
-      <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} />
-      <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows}>
-        {ui.mode.kind === 'help' ? (
-          <Box flexDirection="column" width={columns}>
-            <Help height={bodyRows} />
-          </Box>
-        ) : (
-          <>
+      {ui.mode.kind === 'help' ? (
+        // The overlay takes the table's room too: every key must fit on 80x24.
+        <Box flexDirection="column" height={plan.height - HEADER_ROWS - FOOTER_ROWS}>
+          <Help height={plan.height - HEADER_ROWS - FOOTER_ROWS} />
+        </Box>
+      ) : (
+        <>
+          <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} />
+          <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows}>
             <Box flexDirection="column" width={plan.detailWidth} height={plan.detailRows}>
               {detail}
             </Box>
             <Box flexDirection="column" width={plan.feedWidth} height={plan.feedRows} marginLeft={plan.sideBySide ? 1 : 0}>
               {feed}
             </Box>
-          </>
-        )}
-      </Box>
+          </Box>
+        </>
+      )}
       <Footer ui={ui} width={columns} />
     </Box>
   );

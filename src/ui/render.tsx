@@ -16,6 +16,8 @@ export interface DashboardOptions {
   readonly clock?: Clock;
   /** Draw on the terminal's alternate screen so quitting restores what was there; defaults to stdout.isTTY. */
   readonly alternateScreen?: boolean;
+  /** Route stray console output above the dashboard instead of through it (default true). */
+  readonly patchConsole?: boolean;
 }
 
 type Outcome = { readonly kind: 'quit' } | { readonly kind: 'yield'; readonly effect: YieldingEffect; readonly state: UiState };
@@ -77,6 +79,7 @@ function mountOnce(
       ...(streams.stdin === undefined ? {} : { stdin: streams.stdin }),
       ...(streams.stderr === undefined ? {} : { stderr: streams.stderr }),
       exitOnCtrlC: true,
+      patchConsole: streams.patchConsole ?? true,
       // Redraw only the lines that changed: with 1 Hz relative times, most frames touch a few cells.
       incrementalRendering: true,
     },

@@ -219,6 +219,26 @@ describe('layout', () => {
     expect(screen.join('\n')).toContain('czar activity');
   });
 
+  it('keeps help, prompt and confirmation inside 80x24 too', async () => {
+    const { press, screen } = mount({ size: { columns: 80, rows: 24 } });
+    const fits = () => {
+      expect(screen().length).toBeLessThanOrEqual(24);
+      for (const line of screen()) expect(Array.from(line).length).toBeLessThanOrEqual(80);
+    };
+    await press('?');
+    expect(screen().join('\n')).toContain('quit the dashboard');
+    fits();
+    await press('x');
+    await press('r');
+    expect(screen().join('\n')).toContain('(y/n)');
+    fits();
+    await press('n');
+    await press('s');
+    await press('x'.repeat(200));
+    expect(screen().join('\n')).toContain('send to gateway › …xxx');
+    fits();
+  });
+
   it('uses the room of 160x48 for branch and files columns', () => {
     const screen = mount({ size: { columns: 160, rows: 48 } }).screen();
     expect(screen.length).toBeLessThanOrEqual(48);
