@@ -13,13 +13,8 @@ import { Header } from './header.js';
 import { Help, keyHints } from './help.js';
 import type { DashboardActions, DashboardStore } from './ports.js';
 import { PROMPT_HINT, PromptInput } from './prompt-input.js';
-import {
-  initialUiState,
-  selectedIndex,
-  useDashboardInput,
-  type UiState,
-  type YieldingEffect,
-} from './use-dashboard-state.js';
+import type { YieldingEffect } from './effects.js';
+import { initialUiState, selectedIndex, useDashboardInput, type UiState } from './use-dashboard-state.js';
 import { WorkerTable } from './worker-table.js';
 
 export interface TerminalSize {

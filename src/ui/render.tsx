@@ -6,7 +6,8 @@ import { render } from 'ink';
 import { Dashboard } from './app.js';
 import { tickingClock, type Clock } from './clock.js';
 import type { DashboardActions, DashboardStore } from './ports.js';
-import { errorText, initialUiState, runEffect, type UiState, type YieldingEffect } from './use-dashboard-state.js';
+import { errorText, runEffect, type YieldingEffect } from './effects.js';
+import { initialUiState, type UiState } from './use-dashboard-state.js';
 
 export interface DashboardOptions {
   readonly stdin?: NodeJS.ReadStream;

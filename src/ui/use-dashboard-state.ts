@@ -6,21 +6,8 @@
 import { useCallback, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import type { WorkerState } from '../domain/types.js';
+import { describeEffect, errorText, runEffect, type Effect, type YieldingEffect } from './effects.js';
 import type { DashboardActions } from './ports.js';
-
-/** Something the person asked for; `attach` and `openLog` need the terminal. */
-export type Effect =
-  | YieldingEffect
-  | { readonly kind: 'bonus' | 'restart'; readonly worker: string }
-  | { readonly kind: 'send'; readonly worker: string; readonly text: string }
-  | { readonly kind: 'pause' | 'resume'; readonly worker: string | undefined }
-  | { readonly kind: 'quit' };
-
-/** Effects that hand the terminal to another program until they finish. */
-export interface YieldingEffect {
-  readonly kind: 'attach' | 'openLog';
-  readonly worker: string;
-}
 
 export type Mode =
   | { readonly kind: 'browse' }
@@ -145,53 +132,6 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
 
 function confirm(state: UiState, question: string, effect: Effect): KeyResult {
   return { state: { ...state, mode: { kind: 'confirm', question, effect } } };
-}
-
-/** Present-tense and past-tense text for the status line. */
-export function describeEffect(effect: Exclude<Effect, { kind: 'quit' }>): { doing: string; done: string } {
-  const target = effect.worker ?? 'the fleet';
-  switch (effect.kind) {
-    case 'attach':
-      return { doing: `Attaching to ${target}…`, done: `Back from ${target}.` };
-    case 'openLog':
-      return { doing: `Opening ${target}'s log…`, done: `Closed ${target}'s log.` };
-    case 'send':
-      return { doing: `Sending to ${target}…`, done: `Sent to ${target}: ${effect.text}` };
-    case 'bonus':
-      return { doing: `Giving ${target} a bonus task…`, done: `Gave ${target} the next bonus task.` };
-    case 'restart':
-      return { doing: `Restarting ${target}…`, done: `Restarted ${target}.` };
-    case 'pause':
-      return { doing: `Pausing autonomy for ${target}…`, done: `Paused autonomy for ${target}.` };
-    case 'resume':
-      return { doing: `Resuming autonomy for ${target}…`, done: `Resumed autonomy for ${target}.` };
-  }
-}
-
-/** Calls the action an effect names. */
-export function runEffect(actions: DashboardActions, effect: Exclude<Effect, { kind: 'quit' }>): Promise<void> {
-  switch (effect.kind) {
-    case 'attach':
-      return actions.attach(effect.worker);
-    case 'openLog':
-      return actions.openLog(effect.worker);
-    case 'send':
-      return actions.send(effect.worker, effect.text);
-    case 'bonus':
-      return actions.bonus(effect.worker);
-    case 'restart':
-      return actions.restart(effect.worker);
-    case 'pause':
-      return actions.pause(effect.worker);
-    case 'resume':
-      return actions.resume(effect.worker);
-  }
-}
-
-/** First line of an error's message: the status line has room for one sentence. */
-export function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }
 
 export interface DashboardInputOptions {

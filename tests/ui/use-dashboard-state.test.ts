@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeEffect,
-  errorText,
-  initialUiState,
-  interpretKey,
-  type KeyView,
-  type UiState,
-} from '../../src/ui/use-dashboard-state.js';
+import { describeEffect, errorText } from '../../src/ui/effects.js';
+import { initialUiState, interpretKey, type KeyView, type UiState } from '../../src/ui/use-dashboard-state.js';
 
 const view: KeyView = {
   workers: [
