@@ -14,7 +14,7 @@ import type { Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
 import { Executor } from './executor.js';
-import { gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
+import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { watchFleet, type Trigger } from './triggers.js';
 
 /** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
@@ -273,10 +273,20 @@ export class Supervisor {
       return;
     }
     if (reading.seq < (this.reportSeq.get(name) ?? 0)) return;
-    this.reportSeq.set(name, reading.seq);
-    this.clear(name, 'bad_report');
-    const report: ReportObservation = reading.report;
     const previous = this.model.workers.find((worker) => worker.spec.name === name)?.report;
+    if (reading.seq === this.reportSeq.get(name) && previous !== undefined) return;
+    this.reportSeq.set(name, reading.seq);
+    let report: ReportObservation = reading.report;
+    const result = report.resultFile === undefined ? undefined : await copyResultFile(this.fleet.paths, this.spec(name), report.resultFile);
+    if (result?.kind === 'rejected') {
+      // The report's state still counts; only the file is refused, so no dependent is pointed at it.
+      await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
+      this.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
+      report = { ...report, resultFile: undefined };
+    } else {
+      this.clear(name, 'bad_report');
+      if (result !== undefined) report = { ...report, resultFile: result.copy };
+    }
     if (previous?.at !== report.at || previous.state !== report.state) {
       await this.fleet.log.emit('report', `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`, name);
     }
