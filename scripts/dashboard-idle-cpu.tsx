@@ -23,7 +23,6 @@ const app = render(<Dashboard store={store} actions={actions} clock={tickingCloc
   stdout: terminal.asStream(),
   stdin: new FakeKeyboard().asStream(),
   patchConsole: false,
-  incrementalRendering: true,
   onRender: () => {
     frames += 1;
   },

@@ -123,7 +123,8 @@ function Footer({ ui, width }: { readonly ui: UiState; readonly width: number })
         <Text dimColor wrap="truncate-end">{truncate(PROMPT_HINT, width)}</Text>
       ) : (
         <Text color={tone} wrap="truncate-end">
-          {truncate(status === undefined ? '' : `${status.tone === 'error' ? '✗ ' : ''}${status.text}`, width)}
+          {/* A space, not '': an empty Text has no height and the footer would jump up a line. */}
+          {status === undefined ? ' ' : truncate(`${status.tone === 'error' ? '✗ ' : ''}${status.text}`, width)}
         </Text>
       )}
       {ui.mode.kind === 'prompt' ? (

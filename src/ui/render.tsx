@@ -24,7 +24,8 @@ export interface DashboardOptions {
 type Outcome = { readonly kind: 'quit' } | { readonly kind: 'yield'; readonly effect: YieldingEffect; readonly state: UiState };
 
 // xterm private mode 1049: switch to the alternate screen (saving the cursor), then clear it and home the cursor.
-const ENTER_ALTERNATE = '\u001b[?1049h\u001b[2J\u001b[H';
+const CLEAR_SCREEN = '\u001b[2J\u001b[H';
+const ENTER_ALTERNATE = `\u001b[?1049h${CLEAR_SCREEN}`;
 const LEAVE_ALTERNATE = '\u001b[?1049l';
 
 /** Shows the dashboard until the person quits (`q` or Ctrl+C); the fleet keeps running either way. */
@@ -41,7 +42,7 @@ export async function runDashboard(
     if (alternate) stdout.write(ENTER_ALTERNATE);
     let outcome: Outcome;
     try {
-      outcome = await mountOnce(store, actions, clock, ui, { ...options, stdout });
+      outcome = await mountOnce(store, actions, clock, ui, { ...options, stdout, alternate });
     } finally {
       if (alternate) stdout.write(LEAVE_ALTERNATE);
     }
@@ -60,9 +61,17 @@ function mountOnce(
   actions: DashboardActions,
   clock: Clock,
   initial: UiState,
-  streams: DashboardOptions & { readonly stdout: NodeJS.WriteStream },
+  streams: DashboardOptions & { readonly stdout: NodeJS.WriteStream; readonly alternate: boolean },
 ): Promise<Outcome> {
   let outcome: Outcome = { kind: 'quit' };
+  // On a full screen, a resize leaves the old frame where the terminal put it, and ink only erases what it
+  // thinks it drew. Clear the screen and make ink forget its frame before its own resize handler (registered
+  // after this one) draws the next one from the top.
+  const onResize = () => {
+    streams.stdout.write(CLEAR_SCREEN);
+    instance.clear();
+  };
+  if (streams.alternate) streams.stdout.on('resize', onResize);
   const instance = render(
     <Dashboard
       store={store}
@@ -81,9 +90,9 @@ function mountOnce(
       ...(streams.stderr === undefined ? {} : { stderr: streams.stderr }),
       exitOnCtrlC: true,
       patchConsole: streams.patchConsole ?? true,
-      // Redraw only the lines that changed: with 1 Hz relative times, most frames touch a few cells.
-      incrementalRendering: true,
+      // Whole-frame redraws (inside synchronized-output marks where the terminal has them), not ink's
+      // incremental mode: measured in tmux 3.3a, incremental redraws left a stale line after a resize.
     },
   );
-  return instance.waitUntilExit().then(() => outcome);
+  return instance.waitUntilExit().finally(() => streams.stdout.off('resize', onResize)).then(() => outcome);
 }

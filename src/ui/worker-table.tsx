@@ -20,11 +20,14 @@ export function WorkerTable({ workers, selected, now, width, rows }: WorkerTable
   const start = useRef(0);
   start.current = windowStart(workers.length, selected, rows, start.current);
   const visible = workers.slice(start.current, start.current + rows);
-  const more = workers.length - visible.length;
+  // One character says there are rows above, below or both; the selected row is always in view.
+  const above = start.current > 0;
+  const below = start.current + visible.length < workers.length;
+  const scrollMark = above && below ? '↕' : above ? '↑' : below ? '↓' : '';
   return (
     <>
       <Text wrap="truncate-end" bold dimColor>
-        {fit(more > 0 ? `${start.current + 1}-${start.current + visible.length}/${workers.length}` : '', MARKER_WIDTH)}
+        {fit(scrollMark, MARKER_WIDTH)}
         {columns.map((column) => fit(column.header, column.width, column.align)).join(' ')}
       </Text>
       {workers.length === 0 ? <Text dimColor>  No workers in this fleet yet.</Text> : null}

@@ -239,6 +239,17 @@ describe('layout', () => {
     fits();
   });
 
+  it('scrolls a long fleet so the selected worker stays in view', async () => {
+    const many = Array.from({ length: 30 }, (_, index) => ({ ...fixtureWorkers[0]!, name: `w${String(index).padStart(2, '0')}` }));
+    const store = memoryStore(fixtureSnapshot({ status: { ...fixtureStatus, workers: many } }));
+    const { press, screen, selectedRow } = mount({ store, size: { columns: 80, rows: 24 } });
+    expect(screen()[2]).toMatch(/^↓ WORKER/);
+    for (let step = 0; step < 20; step += 1) await press('j');
+    expect(selectedRow()).toMatch(/^› w20 /);
+    expect(screen()[2]).toMatch(/^↕ WORKER/);
+    expect(screen().length).toBeLessThanOrEqual(24);
+  });
+
   it('uses the room of 160x48 for branch and files columns', () => {
     const screen = mount({ size: { columns: 160, rows: 48 } }).screen();
     expect(screen.length).toBeLessThanOrEqual(48);
