@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
@@ -12,7 +12,9 @@ export async function liveCzarPid(paths: StatePaths): Promise<number | undefined
   if (lock === undefined || !Number.isInteger(lock.pid)) return undefined;
   try {
     process.kill(lock.pid, 0);
-    return lock.pid;
+    // A killed czar lingers as a zombie until its parent (the tmux server) reaps it: that is not a live czar.
+    const stat = await readFile(`/proc/${lock.pid}/stat`, 'utf8').catch(() => '');
+    return /^\d+ \(.*\) Z/s.test(stat) ? undefined : lock.pid;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM' ? lock.pid : undefined;
   }

@@ -33,7 +33,8 @@ export interface FixtureOptions {
   readonly bonus?: readonly { name?: string; task: string; scope?: readonly string[]; builds_on?: string }[];
   /** Written policy keys, laid over short test defaults (idle 3 s, escalate 4 s, restart max 2 backoff 1 s). */
   readonly policy?: Readonly<Record<string, unknown>>;
-  readonly notify?: { command: string; args?: readonly string[] };
+  /** The `notify:` entry, given the fixture's root folder (where a test can put its script). */
+  readonly notify?: (root: string) => { command: string; args?: readonly string[] };
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
 }
@@ -84,7 +85,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     policy: { launch_concurrency: 6, idle_after: '3s', escalate_after: '4s', restart: { max: 2, backoff: '1s' }, ...options.policy },
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
-    ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
   };
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));

@@ -73,12 +73,13 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
 
 /** Starts the supervisor session unless one is running (a second czar on the same fleet would double every action). */
 export async function startCzar(fleet: Fleet): Promise<void> {
-  if (await fleet.tmux.sessionExists(CZAR_SESSION)) return;
-  await fleet.tmux.newSession({
-    name: CZAR_SESSION,
-    cwd: path.dirname(fleet.config.file),
-    argv: [...czarCommand(), 'supervise', '-c', fleet.config.file],
-    env: { CZAR_CONFIG: fleet.config.file },
-  });
+  const cwd = path.dirname(fleet.config.file);
+  const argv = [...czarCommand(), 'supervise', '-c', fleet.config.file];
+  const env = { CZAR_CONFIG: fleet.config.file };
+  const pane = (await fleet.tmux.listPanes()).find((info) => info.session === CZAR_SESSION);
+  if (pane !== undefined && !pane.dead) return;
+  // remain-on-exit keeps a dead czar's session: start the czar again in it rather than leave the fleet unsupervised.
+  if (pane !== undefined) await fleet.tmux.respawnPane(pane.paneId, cwd, argv, env);
+  else await fleet.tmux.newSession({ name: CZAR_SESSION, cwd, argv, env });
   await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
 }

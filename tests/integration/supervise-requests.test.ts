@@ -1,0 +1,59 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { askCzar } from '../../src/launch/requests.js';
+import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe('czar supervision: the person in the loop', () => {
+  it('czar pause stops nudges for a worker (alerts only) and resume brings them back', async () => {
+    const fx = await fleetFixture({ workers: [{ name: 'q', task: '# Stop early\n@sim work 2 reading\n@sim quiet' }] });
+    await fx.launchWave();
+    await fx.supervise();
+    expect(await askCzar(fx.fleet.paths, { kind: 'pause', worker: 'q' })).toMatchObject({ ok: true });
+    await fx.waitForEvent('pause', 'q');
+
+    // Idle while paused: the alert is raised, but the nudge that comes with it on an unpaused worker does not.
+    await fx.waitForEvent('alert', 'q', { match: (event) => event.data?.alert === 'idle_unfinished' });
+    const status = await fx.waitForStatus((s) => workerIn(s, 'q').state === 'idle');
+    expect(workerIn(status, 'q').paused).toBe(true);
+    expect((await fx.events()).filter((event) => ['nudge', 'rebrief', 'restart'].includes(event.kind))).toEqual([]);
+
+    expect(await askCzar(fx.fleet.paths, { kind: 'resume', worker: 'q' })).toMatchObject({ ok: true });
+    const nudge = await fx.waitForEvent('nudge', 'q');
+    const resume = await fx.waitForEvent('resume', 'q');
+    expect(Date.parse(nudge.at)).toBeGreaterThanOrEqual(Date.parse(resume.at));
+    await fx.waitForEvent('message_delivered', 'q');
+    expect((await fx.captures('q')).at(-1)).toMatch(/^Worker q: /);
+  });
+
+  it('runs the notify command once per episode with the alert as JSON on stdin', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' },
+        { name: 'boom', task: '# Crash\n@sim crash 4' },
+      ],
+      policy: { restart: { max: 0, backoff: '1s' } },
+      notify: (root) => ({ command: './notify.sh', args: [path.join(root, 'notified.jsonl')] }),
+    });
+    const script = path.join(fx.root, 'notify.sh');
+    const sink = path.join(fx.root, 'notified.jsonl');
+    await writeFile(script, '#!/bin/sh\ncat >> "$1"\necho >> "$1"\n');
+    await chmod(script, 0o755);
+    await fx.launchWave();
+    await fx.supervise();
+
+    await fx.waitForEvent('sprint_over');
+    const lines = await waitFor(async () => {
+      const text = await readFile(sink, 'utf8').catch(() => '');
+      const parsed = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+      return parsed.length >= 2 ? parsed : undefined;
+    }, { what: 'two notifications' });
+    expect(lines.map((line) => `${String(line.worker)}:${String(line.episode)}`).sort()).toEqual(['boom:crashed', 'fin:done']);
+    expect(lines.find((line) => line.worker === 'fin')).toMatchObject({ project: fx.fleet.config.project, summary: 'fin is done: finished' });
+    expect(lines.find((line) => line.worker === 'boom')?.summary, JSON.stringify(lines)).toMatch(/boom crashed for good: the agent exited with (status 4|an unknown status)/);
+    // Passes after the episode began (sprint_over came later) sent nothing more.
+    expect((await fx.events()).filter((event) => event.kind === 'notify')).toHaveLength(2);
+    expect((await readFile(sink, 'utf8')).split('\n').filter((line) => line !== '')).toHaveLength(2);
+  });
+});
