@@ -49,15 +49,26 @@ export interface NewSessionOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly width?: number;
   readonly height?: number;
+  /** Pipe the pane's output into this file from its first byte (pipe-pane in the same invocation). */
+  readonly logFile?: string;
 }
 
 let bufferSeq = 0;
+/**
+ * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
+ * one process per window instead of twenty (process spawns, not tmux work, dominate the cost here).
+ */
+const CAPTURE_BATCH_MS = 15;
 
 /**
  * One private tmux server (`tmux -L <socket>`). Every command carries the socket, so czar never touches the
  * user's default server; panes are addressed by `%id` once known and sessions by `=name` (exact match).
  */
 export class Tmux {
+  private pendingCaptures = new Map<string, ((screen: string) => void)[]>();
+  private captureTimer: NodeJS.Timeout | undefined;
+  private panesInFlight: Promise<PaneInfo[]> | undefined;
+
   constructor(readonly socket: string) {}
 
   /** Runs `tmux -L <socket> ...args`. */
@@ -105,6 +116,8 @@ export class Tmux {
       ],
       ['set-option', '-g', 'remain-on-exit', 'on'],
       ['set-option', '-g', 'history-limit', '20000'],
+      // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
+      ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
     ]);
     return result.stdout.trim();
   }
@@ -120,20 +133,38 @@ export class Tmux {
     return result.exitCode === 0 && id.startsWith('%') ? id : undefined;
   }
 
-  /** Every pane on the server in one call (one process per tick, not one per pane). */
-  async listPanes(): Promise<PaneInfo[]> {
-    const format = PANE_FIELDS.map((field) => `#{${field}}`).join(SEP);
-    const result = await this.cmd(['list-panes', '-a', '-F', format], { allowFailure: true });
-    if (result.exitCode !== 0) return [];
-    return lines(result.stdout).map(parsePane);
+  /** Every pane on the server in one call; callers asking while a call is in flight share its answer. */
+  listPanes(): Promise<PaneInfo[]> {
+    this.panesInFlight ??= (async () => {
+      try {
+        const format = PANE_FIELDS.map((field) => `#{${field}}`).join(SEP);
+        const result = await this.cmd(['list-panes', '-a', '-F', format], { allowFailure: true });
+        return result.exitCode === 0 ? lines(result.stdout).map(parsePane) : [];
+      } finally {
+        this.panesInFlight = undefined;
+      }
+    })();
+    return this.panesInFlight;
   }
 
-  /** The visible screen of a pane, wrapped lines joined. */
+  /** The visible screen of a pane, wrapped lines joined; reads close in time are batched into one invocation. */
   async capture(paneId: string, options: { history?: number } = {}): Promise<string> {
-    const args = ['capture-pane', '-p', '-J', '-t', paneId];
-    if (options.history !== undefined) args.push('-S', String(-options.history));
-    const result = await this.cmd(args, { allowFailure: true });
-    return result.exitCode === 0 ? result.stdout : '';
+    if (options.history !== undefined) {
+      const result = await this.cmd(['capture-pane', '-p', '-J', '-t', paneId, '-S', String(-options.history)], { allowFailure: true });
+      return result.exitCode === 0 ? result.stdout : '';
+    }
+    return new Promise((resolve) => {
+      this.pendingCaptures.set(paneId, [...(this.pendingCaptures.get(paneId) ?? []), resolve]);
+      this.captureTimer ??= setTimeout(() => void this.flushCaptures(), CAPTURE_BATCH_MS);
+    });
+  }
+
+  private async flushCaptures(): Promise<void> {
+    const pending = this.pendingCaptures;
+    this.pendingCaptures = new Map();
+    this.captureTimer = undefined;
+    const screens = await this.captureMany([...pending.keys()]).catch(() => new Map<string, string>());
+    for (const [paneId, waiters] of pending) for (const resolve of waiters) resolve(screens.get(paneId) ?? '');
   }
 
   /** Several screens in one tmux invocation. */
@@ -145,8 +176,16 @@ export class Tmux {
       ['display-message', '-p', CAPTURE_DELIMITER],
     ]);
     const result = await this.chain(commands, { allowFailure: true });
+    // tmux stops a chain at the first failing command (a pane that is gone): the panes before it were read, that one
+    // reads as empty, and the rest are read again.
     const parts = result.stdout.split(`${CAPTURE_DELIMITER}\n`);
-    paneIds.forEach((id, index) => screens.set(id, parts[index] ?? ''));
+    const read = result.exitCode === 0 ? paneIds.length : parts.length - 1;
+    paneIds.slice(0, read).forEach((id, index) => screens.set(id, parts[index] ?? ''));
+    const gone = paneIds[read];
+    if (gone !== undefined) {
+      screens.set(gone, '');
+      for (const [id, screen] of await this.captureMany(paneIds.slice(read + 1))) screens.set(id, screen);
+    }
     return screens;
   }
 
@@ -176,7 +215,7 @@ export class Tmux {
    * here; `-o` makes it idempotent across czar restarts.
    */
   async pipePane(paneId: string, logFile: string): Promise<void> {
-    await this.cmd(['pipe-pane', '-o', '-t', paneId, `exec cat >> ${shellQuote(logFile)}`]);
+    await this.cmd(pipeCommand(paneId, logFile));
   }
 
   async setOption(target: string, option: string, value: string): Promise<void> {
@@ -226,6 +265,10 @@ function envFlags(env: Readonly<Record<string, string>> = {}): string[] {
 /** tmux reads an argument ending in `;` as a command separator; `\;` keeps a literal one. */
 function escapeArg(arg: string): string {
   return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
+}
+
+function pipeCommand(paneId: string | undefined, logFile: string): string[] {
+  return ['pipe-pane', '-o', ...(paneId === undefined ? [] : ['-t', paneId]), `exec cat >> ${shellQuote(logFile)}`];
 }
 
 function shellQuote(value: string): string {

@@ -80,10 +80,11 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   let paneId = await tmux.paneIdOf(worker.name);
   if (paneId === undefined) {
     const { argv, env } = await agentLaunchSpec(fleet, worker);
-    paneId = await tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env });
+    paneId = await tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
+  } else {
+    await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
   }
-  await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
   const record: LaunchRecord = {
     worker: worker.name,
     paneId,

@@ -43,7 +43,10 @@ export function hasDirectives(text: string): boolean {
 }
 
 /** What the agent does with a task that has no `@sim` line: a short, honest piece of work, committed. */
-export function defaultDirectives(worker: string, task: string): Directive[] {
+export function defaultDirectives(worker: string, task: string, followUp = false): Directive[] {
+  // A follow-up with no directive (a nudge, a realign note) is answered the way an agent usually does: it wraps up
+  // and says it is done, without new files that might fall outside its scope.
+  if (followUp) return [{ kind: 'work', seconds: 2, label: 'the follow-up' }, { kind: 'done', note: 'wrapped up after the reminder' }];
   const firstLine = task.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '(empty task)';
   const summary = [
     `# ${worker}`,

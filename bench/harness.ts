@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const CZAR = path.join(ROOT, 'bin', 'czar');
+export const SIM = path.join(ROOT, 'bin', 'czar-sim-agent.js');
+
+/** A throwaway git repo on main with one commit, inside a fresh temp folder. */
+export function benchRepo(prefix: string): { root: string; repo: string; cleanup: () => void } {
+  const root = mkdtempSync(path.join(tmpdir(), `czar-bench-${prefix}-`));
+  const repo = path.join(root, 'repo');
+  mkdirSync(repo);
+  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', ...args], { cwd: repo, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  writeFileSync(path.join(repo, 'README.md'), '# bench\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'initial');
+  return { root, repo, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function killServer(socket: string): void {
+  try {
+    execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+  } catch {
+    // Already gone.
+  }
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(0)} ms`;
+}
+
+/** One printed result line: name, value, target and whether it is met. */
+export function row(name: string, value: string, target: string, met: boolean): string {
+  return `${met ? 'ok  ' : 'MISS'} ${name.padEnd(46)} ${value.padStart(14)}   target ${target}`;
+}

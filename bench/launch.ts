@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CZAR, ROOT, SIM, benchRepo, killServer, median, ms, row } from './harness.js';
+
+const WORKERS = 20;
+const RUNS = 3;
+const TASK = 'Add the feature described here.\n@sim work 2\n@sim quiet\n';
+
+/** `czar up --detach` for 20 simulated workers: from the command to every task submitted. */
+function czarLaunch(run: number): number {
+  const { root, cleanup } = benchRepo(`czar${run}`);
+  const project = `benchl${process.pid}${run}`;
+  const workers = Array.from({ length: WORKERS }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(TASK)}\n`).join('');
+  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${WORKERS} }\nworkers:\n${workers}`);
+  try {
+    const start = performance.now();
+    execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: 'ignore' });
+    return performance.now() - start;
+  } finally {
+    killServer(`czar-${project}`);
+    cleanup();
+  }
+}
+
+/** The same git and tmux calls from a plain shell script, one worker after another. */
+function scriptLaunch(run: number): number {
+  const { root, repo, cleanup } = benchRepo(`script${run}`);
+  const socket = `benchs${process.pid}${run}`;
+  const taskFile = path.join(root, 'task.md');
+  writeFileSync(taskFile, TASK);
+  try {
+    const start = performance.now();
+    execFileSync('bash', [path.join(ROOT, 'bench', 'baseline-launch.sh'), repo, path.join(root, 'workers'), socket, String(WORKERS), taskFile, process.execPath, SIM], { stdio: 'ignore' });
+    return performance.now() - start;
+  } finally {
+    killServer(socket);
+    cleanup();
+  }
+}
+
+export function benchLaunch(): string[] {
+  const czar: number[] = [];
+  const script: number[] = [];
+  // Alternate the two so that machine noise hits both alike.
+  for (let run = 0; run < RUNS; run++) {
+    script.push(scriptLaunch(run));
+    czar.push(czarLaunch(run));
+  }
+  const czarMs = median(czar);
+  const scriptMs = median(script);
+  const ratio = czarMs / scriptMs;
+  return [
+    `launch: ${WORKERS} simulated workers, median of ${RUNS} runs each (czar: ${czar.map(ms).join(', ')}; script: ${script.map(ms).join(', ')})`,
+    row('plain script, sequential (baseline)', ms(scriptMs), 'n/a', true),
+    row('czar up --detach, all tasks submitted', ms(czarMs), '< 4000 ms', czarMs < 4000),
+    row('ratio czar / script', `${ratio.toFixed(2)}x`, '<= 0.80x', ratio <= 0.8),
+  ];
+}
