@@ -167,7 +167,7 @@ export class Executor {
     if (notify === undefined) return;
     const payload = { project: this.fleet.config.project, worker: action.worker, episode: action.episode, summary: action.summary, reason: action.reason, at: new Date().toISOString() };
     try {
-      await run(notify.command, notify.args, { input: JSON.stringify(payload), timeoutMs: 30_000 });
+      await run(notify.command, notify.args, { input: `${JSON.stringify(payload)}\n`, timeoutMs: 30_000 });
     } catch (error) {
       await this.fleet.log.emit('notify_failed', `notify command failed: ${error instanceof Error ? error.message : String(error)}`, action.worker);
     }

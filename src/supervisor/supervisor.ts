@@ -1,10 +1,12 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { branchTips } from '../adapters/git.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import type { Watch } from '../adapters/watcher.js';
 import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
+import { reportFile } from '../domain/paths.js';
 import { currentTask, initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
@@ -32,6 +34,8 @@ const SCREEN_LOOK_MS = 1_000;
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
 const CLOCK_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
+const SAFETY_NET_MS = 3_000;
+const DEAD_STATUS_GRACE_MS = 2_000;
 
 /**
  * The czar: reconciles what should be (config, policy) with what is (tmux, git, reports) whenever something
@@ -45,6 +49,10 @@ export class Supervisor {
   private readonly lastOutputAt = new Map<string, number>();
   private readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true, requests: true };
   private lastSweep = 0;
+  private lastSafetyNet = 0;
+  private readonly deadWithoutStatus = new Map<string, number>();
+  /** What the safety net saw last time: report mtimes and base:branch tips per worker. */
+  private readonly seen = { reports: new Map<string, number | undefined>(), tips: new Map<string, string>() };
   private lastScreenLook = 0;
   private lastHeartbeat = 0;
   private lastStatusText = '';
@@ -221,6 +229,7 @@ export class Supervisor {
   /** Refreshes only what triggers marked: reports, git, the pane sweep and the screens of panes with new output. */
   private async observe(): Promise<void> {
     const now = Date.now();
+    if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
     const gitNames = this.takeAll(this.dirty.git);
     const activities = await Promise.all(gitNames.map(async (name) => [name, await gitActivity(this.fleet, this.spec(name))] as const));
@@ -254,8 +263,39 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Watchers can drop an event (a burst of renames, a loaded machine): every SAFETY_NET_MS, report files whose
+   * mtime moved and branches whose tip moved are looked at again, so a missed event costs seconds, never a stall.
+   */
+  private async safetyNet(now: number): Promise<void> {
+    this.lastSafetyNet = now;
+    const tips = await branchTips(this.fleet.config.repo).catch(() => new Map<string, string>());
+    const baseTip = tips.get(this.fleet.config.base);
+    for (const worker of this.model.workers) {
+      const name = worker.spec.name;
+      const mtime = await stat(reportFile(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
+      if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
+      this.seen.reports.set(name, mtime);
+      const tip = `${baseTip ?? ''}:${tips.get(worker.spec.branch) ?? ''}`;
+      if (tip !== this.seen.tips.get(name)) this.dirty.git.add(name);
+      this.seen.tips.set(name, tip);
+    }
+  }
+
   private observePane(worker: WorkerModel, info: PaneInfo, screen: string | undefined): void {
     const name = worker.spec.name;
+    // tmux 3.3a reports a pane dead when its pty closes and fills in the exit status a moment later: until then a
+    // clean exit would look like a crash, so wait (briefly) for the status before believing the death.
+    if (info.dead && info.deadStatus === undefined && info.deadSignal === undefined) {
+      const since = this.deadWithoutStatus.get(name) ?? Date.now();
+      this.deadWithoutStatus.set(name, since);
+      if (Date.now() - since < DEAD_STATUS_GRACE_MS) {
+        this.dirty.panes = true;
+        return;
+      }
+    } else {
+      this.deadWithoutStatus.delete(name);
+    }
     const preset = presetFor(worker.spec.agent.preset);
     const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
     const extras = this.extras.get(name) ?? {};

@@ -1,3 +1,4 @@
+import type { PaneInfo } from '../../src/adapters/tmux.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,6 +36,19 @@ async function startSim(args: readonly string[] = []) {
   const pane = async () => (await tmux.listPanes()).find((info) => info.paneId === paneId);
   await waitFor(async () => simPreset.isReady(await screen()) || (await pane())?.dead === true || simPreset.dialogs[0]?.match.test(await screen()), { what: 'the sim to start' });
   return { tmux, paneId, repo, stateDir, screen, captured, report, pane };
+}
+
+/**
+ * Waits for the pane to die. tmux 3.3a loses the exit status of about half of the quickly exiting panes here
+ * (measured: 3 of 6), so the status is checked when tmux has it and the sim's last words are checked always.
+ */
+async function exited(sim: { pane(): Promise<PaneInfo | undefined>; screen(): Promise<string> }, code: number, lastWords: RegExp): Promise<void> {
+  const pane = await waitFor(async () => {
+    const info = await sim.pane();
+    return info?.dead === true ? info : undefined;
+  }, { what: 'the pane to die' });
+  expect([code, undefined]).toContain(pane.deadStatus);
+  expect(await sim.screen()).toMatch(lastWords);
 }
 
 describe('czar-sim-agent in tmux', () => {
@@ -112,8 +126,7 @@ describe('czar-sim-agent in tmux', () => {
     const sim = await startSim();
     await sim.tmux.paste(sim.paneId, 'Crash, please.\n@sim crash 3');
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
-    const pane = await waitFor(async () => ((await sim.pane())?.dead === true ? sim.pane() : undefined), { what: 'the pane to die' });
-    expect(pane?.deadStatus).toBe(3);
+    await exited(sim, 3, /simulated crash \(exit 3\)/);
   });
 
   it('with --enter-guard-ms drops an Enter right after a paste and takes one sent later', async () => {
@@ -151,7 +164,6 @@ describe('czar-sim-agent in tmux', () => {
   it('exits 1 when the trust dialog is confirmed with a blind Enter', async () => {
     const sim = await startSim(['--trust-dialog']);
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
-    const pane = await waitFor(async () => ((await sim.pane())?.dead === true ? sim.pane() : undefined), { what: 'the pane to die' });
-    expect(pane?.deadStatus).toBe(1);
+    await exited(sim, 1, /Folder not trusted; exiting\./);
   });
 });

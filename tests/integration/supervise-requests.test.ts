@@ -38,7 +38,7 @@ describe('czar supervision: the person in the loop', () => {
     });
     const script = path.join(fx.root, 'notify.sh');
     const sink = path.join(fx.root, 'notified.jsonl');
-    await writeFile(script, '#!/bin/sh\ncat >> "$1"\necho >> "$1"\n');
+    await writeFile(script, '#!/bin/sh\ncat >> "$1"\n');
     await chmod(script, 0o755);
     await fx.launchWave();
     await fx.supervise();
