@@ -158,6 +158,7 @@ export interface WorkerStatus {
   readonly branch: string;
   readonly title: string;
   readonly agent: string;
+  /** Percent done (0-100) from the worker's last report. */
   readonly progress?: number | undefined;
   readonly note?: string | undefined;
   readonly git: GitActivity;

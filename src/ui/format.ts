@@ -177,7 +177,7 @@ export function rowCells(worker: WorkerStatus, now: number): Record<ColumnId, st
     state: stateText(worker.state),
     branch: worker.branch,
     title: worker.paused ? `(paused) ${worker.title}` : worker.title,
-    progress: worker.progress === undefined ? '-' : `${Math.round(worker.progress * 100)}%`,
+    progress: worker.progress === undefined ? '-' : `${Math.round(worker.progress)}%`,
     ahead: `+${worker.git.commitsAhead}`,
     files: String(worker.git.filesChanged.length),
     quiet: since(worker.lastOutputAt, now),
