@@ -49,9 +49,27 @@ export async function runDashboard(
     if (outcome.kind === 'quit') return;
     ui = outcome.state;
     try {
-      await runEffect(actions, outcome.effect);
+      await yieldingStdin(options.stdin ?? process.stdin, () => runEffect(actions, outcome.effect));
     } catch (error) {
       ui = { ...ui, status: { tone: 'error', text: errorText(error) } };
+    }
+  }
+}
+
+/**
+ * Runs `program` with our hands off stdin. Unmounting ink leaves stdin's handle reading, so we would race the
+ * program for every byte typed and for the terminal's answers to its queries (measured with tmux attach: tmux's
+ * `ESC P >|tmux 3.3a` reply reached the remounted dashboard as the key `P`, pausing the fleet, and a `Ctrl-b d`
+ * meant for tmux was lost). Pausing stops the read; whatever was read before the pause belonged to the program,
+ * so it is dropped rather than replayed as keys.
+ */
+async function yieldingStdin(stdin: NodeJS.ReadStream, program: () => Promise<void>): Promise<void> {
+  stdin.pause();
+  try {
+    await program();
+  } finally {
+    while (stdin.read() !== null) {
+      // Stale input: read only to drop it.
     }
   }
 }
