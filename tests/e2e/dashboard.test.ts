@@ -47,7 +47,6 @@ function fleetYaml(): string {
 interface Fleet {
   readonly root: string;
   readonly config: string;
-  readonly project: string;
   readonly tmux: Tmux;
 }
 
@@ -57,7 +56,7 @@ async function launchFleet(): Promise<Fleet> {
   const config = await writeFleetConfig(root, project, fleetYaml());
   const up = await czar(['up', '--detach', '-c', config], { cwd: root });
   expect(up.exitCode, up.stderr).toBe(0);
-  return { root, config, project, tmux: new Tmux(`czar-${project}`) };
+  return { root, config, tmux: new Tmux(`czar-${project}`) };
 }
 
 /** The argv of a dashboard as a person starts it outside tmux (no TMUX, a common terminal type). */
@@ -107,8 +106,7 @@ function rowOf(screen: string, worker: string): string {
 describe('czar dashboard in a real terminal', () => {
   test('shows every worker with its state, follows a report, and b hands out the bonus task', async () => {
     const fleet = await launchFleet();
-    const term = privateTmux();
-    const pane = await term.newSession({ name: 'person', cwd: fleet.root, argv: dashboardArgv(fleet.config), width: WIDTH, height: HEIGHT });
+    const { term, pane } = await personTerminal(fleet.root, dashboardArgv(fleet.config));
 
     // Both report working and then stay put: alpha in a long turn, beta hung (no more reports of its own).
     await screenShows(term, pane, (screen) => /working .* 40%/.test(rowOf(screen, 'alpha')) && /working .* 10%/.test(rowOf(screen, 'beta')), 'alpha at 40% and beta at 10%, both working');
@@ -116,6 +114,12 @@ describe('czar dashboard in a real terminal', () => {
     const report = await czar(['report', '--state', 'done', '--note', 'beta shipped'], { cwd: fleet.root, env: { CZAR_WORKER: 'beta', CZAR_STATE_DIR: path.join(fleet.root, '.czar') } });
     expect(report.exitCode, report.stderr).toBe(0);
     await screenShows(term, pane, (screen) => /\bdone\b/.test(rowOf(screen, 'beta')), 'beta done on the dashboard', 5_000);
+
+    // A working worker gets the bonus only after a yes; no keeps the queue as it was.
+    await term.sendKeys(pane, ['b']);
+    await screenShows(term, pane, (screen) => screen.includes('alpha is working; give it the next bonus task anyway? (y/n)'), 'the question for alpha');
+    await term.sendKeys(pane, ['n']);
+    await screenShows(term, pane, (screen) => !screen.includes('(y/n)') && /queue 1/.test(screen), 'the question gone, the queue kept');
 
     // Select beta (the second row) and ask for the bonus; a done worker gets it without a question.
     await term.sendKeys(pane, ['j']);
