@@ -113,7 +113,11 @@ export function fleetActions(fleet: Fleet): DashboardActions {
   };
   return {
     attach: async (worker) => {
-      await attachTo(fleet, worker);
+      // tmux's own complaint went to the screen the dashboard is about to draw over; say it on the status line.
+      const exitCode = await attachTo(fleet, worker);
+      if (exitCode !== 0) {
+        throw new CzarError('attach_failed', `tmux could not attach to ${worker} on server "${fleet.config.tmuxSocket}" (exit ${exitCode}); check its session with "czar status".`);
+      }
     },
     send: (worker, text) => ask({ kind: 'send', worker, text }),
     bonus: (worker) => ask({ kind: 'bonus', worker }),

@@ -24,6 +24,7 @@ function fleetYaml(): string {
     '  bonus: off',
     '  idle_after: 10m',
     '  stuck_after: 20m',
+    '  restart: { max: 0 }',
     'workers:',
     '  - name: alpha',
     '    task: |',
@@ -173,5 +174,10 @@ describe('czar dashboard in a real terminal', () => {
     expect(last).toContain('Back from alpha.');
     expect(last).toContain('autonomy on');
     expect(await readFile(path.join(fleet.root, '.czar', 'events.jsonl'), 'utf8')).not.toMatch(/autonomy paused/);
+
+    // A worker whose session is gone (and is not restarted): the attach fails and the dashboard says so.
+    await fleet.tmux.killSession('beta');
+    await term.sendKeys(pane, ['a']);
+    await screenShows(term, pane, (screen) => screen.includes('⏎ attach') && /could not attach to beta/.test(screen), 'the failed attach on the status line');
   }, 60_000);
 });
