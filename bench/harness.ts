@@ -17,7 +17,8 @@ export function benchRepo(prefix: string): { root: string; repo: string; cleanup
   writeFileSync(path.join(repo, 'README.md'), '# bench\n');
   git('add', '-A');
   git('commit', '-q', '-m', 'initial');
-  return { root, repo, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  // The czar may still write its last status while its tmux server goes down: retry the removal.
+  return { root, repo, cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 export function killServer(socket: string): void {

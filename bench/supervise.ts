@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeReport } from '../src/adapters/state-files.js';
 import { statePaths } from '../src/domain/paths.js';
 import type { FleetEvent, FleetStatus } from '../src/domain/types.js';
-import { CZAR, benchRepo, killServer, median, ms, percentile, row } from './harness.js';
+import { CZAR, SIM, benchRepo, killServer, median, ms, percentile, row } from './harness.js';
 
 interface Fleet {
   readonly root: string;
@@ -16,12 +16,21 @@ interface Fleet {
 
 /** Launches `count` simulated workers with `czar up --detach`; the czar then runs in the fleet's tmux server. */
 function launchFleet(name: string, count: number, policy: string, task: string, bonus: string[] = []): Fleet {
+  // Agents that do not report (like Aider or a shell) leave the pane and git as the only signals, so nothing but
+  // the bench's own reports and the czar's clock moves a worker's state.
+  const sim = `agents:\n  sim: { args: [${JSON.stringify(SIM)}, --no-report] }\n`;
   const { root, cleanup } = benchRepo(name);
   const project = `bs${name}${process.pid}`;
   const workers = Array.from({ length: count }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(task)}\n`).join('');
   const bonusYaml = bonus.length === 0 ? '' : `bonus:\n${bonus.map((text, i) => `  - name: b${i + 1}\n    task: ${JSON.stringify(text)}\n`).join('')}`;
-  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${count}, ${policy} }\nworkers:\n${workers}${bonusYaml}`);
-  execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: 'ignore' });
+  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${count}, ${policy} }\n${sim}workers:\n${workers}${bonusYaml}`);
+  try {
+    execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    killServer(`czar-${project}`);
+    cleanup();
+    throw new Error(`bench: czar up for ${count} workers failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+  }
   return {
     root,
     project,
@@ -73,10 +82,17 @@ function statusShows(fleet: Fleet, worker: string, note: string): Promise<number
   });
 }
 
-let seq = 1_000_000;
+/** Writes a report the way `czar report` does (sequence number one past the last) and returns when it started. */
 async function report(fleet: Fleet, worker: string, state: 'working' | 'done', note: string): Promise<number> {
   const start = performance.now();
-  await writeReport(statePaths(fleet.stateDir), { worker, state, note, at: new Date().toISOString(), source: 'bench', seq: seq++ });
+  const file = path.join(fleet.stateDir, 'reports', `${worker}.json`);
+  let seq = 0;
+  try {
+    seq = (JSON.parse(readFileSync(file, 'utf8')) as { seq: number }).seq;
+  } catch {
+    seq = 0;
+  }
+  await writeReport(statePaths(fleet.stateDir), { worker, state, note, at: new Date().toISOString(), source: 'bench', seq: seq + 1 });
   return start;
 }
 
@@ -140,8 +156,9 @@ async function settled(fleet: Fleet, count: number): Promise<void> {
   await until(() => (readStatus(fleet)?.workers.filter((worker) => worker.state !== 'starting').length === count ? true : undefined), 120_000, 'all workers past starting');
 }
 
-export async function benchSupervise(): Promise<string[]> {
-  const lines: string[] = [];
+/** Runs the supervision benchmarks, printing each figure as soon as it is measured. */
+export async function benchSupervise(print: (line: string) => void): Promise<void> {
+  const lines = { push: (...items: string[]) => items.forEach((item) => print(item)) };
   const quietTask = 'Wait here.\n@sim quiet\n';
 
   // 20 quiet workers: report latency, CPU while nothing happens, memory.
@@ -181,8 +198,7 @@ export async function benchSupervise(): Promise<string[]> {
       .map((event) => {
         const worker = event.worker as string;
         const at = Date.parse(event.at);
-        const lastReport = Math.max(0, ...all.filter((other) => other.worker === worker && other.kind === 'report' && Date.parse(other.at) < at).map((other) => Date.parse(other.at)));
-        return at - Math.max(sampler.lastBefore(worker, at), lastReport) - 3000;
+        return at - sampler.lastBefore(worker, at) - 3000;
       });
     // Done -> bonus: report done (the branch has a commit), time until the bonus task is confirmed submitted.
     const bonusDelays: number[] = [];
@@ -220,7 +236,6 @@ export async function benchSupervise(): Promise<string[]> {
   } finally {
     hundred.stop();
   }
-  return lines;
 }
 
 /** Watches the pane logs from outside the czar: when each worker's output last changed, at 50 ms resolution. */

@@ -82,7 +82,7 @@ class SimAgent {
     private readonly cwd: string,
   ) {
     this.screen = new Screen(stdout);
-    this.reporter = reporterFromEnv(env);
+    this.reporter = options.noReport ? undefined : reporterFromEnv(env);
     this.worker = env.CZAR_WORKER !== undefined && env.CZAR_WORKER !== '' ? env.CZAR_WORKER : 'sim';
   }
 

@@ -11,6 +11,8 @@ export interface SimOptions {
   readonly enterGuardMs: number;
   /** Multiplies every directive duration (0.1 = ten times faster). */
   readonly speed: number;
+  /** Never report through czar, like an agent without hooks (Aider, a shell): only the pane and git show its state. */
+  readonly noReport: boolean;
 }
 
 export function parseSimOptions(argv: readonly string[]): SimOptions {
@@ -23,18 +25,20 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
         'trust-dialog': { type: 'boolean' },
         'enter-guard-ms': { type: 'string' },
         speed: { type: 'string' },
+        'no-report': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new CzarError('sim_usage', `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F.`, { exitCode: 2 });
+    throw new CzarError('sim_usage', `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F, --no-report.`, { exitCode: 2 });
   }
   return {
     startupMs: number('--startup-ms', values['startup-ms'], 0),
     trustDialog: values['trust-dialog'] === true,
     enterGuardMs: number('--enter-guard-ms', values['enter-guard-ms'], 0),
     speed: number('--speed', values.speed, 1),
+    noReport: values['no-report'] === true,
   };
 }
 

@@ -118,11 +118,20 @@ export class Executor {
     }
   }
 
-  /** Respawns the agent in the same worktree (uncommitted work stays) and pastes its current task again. */
+  /**
+   * Respawns the agent in the same worktree (uncommitted work stays) and pastes its current task again; a session
+   * that is gone altogether is created anew on the same worktree.
+   */
   async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
-    const paneId = await this.paneOf(spec);
-    const { argv, env } = await agentLaunchSpec(this.fleet, spec);
-    await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+    let paneId: string;
+    if (await this.fleet.tmux.sessionExists(spec.name)) {
+      paneId = await this.paneOf(spec);
+      const { argv, env } = await agentLaunchSpec(this.fleet, spec);
+      await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+    } else {
+      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined })).paneId;
+      this.hooks.launched(spec.name, paneId);
+    }
     this.hooks.respawned(spec.name, Date.now());
     await this.deliverTask(spec, paneId, await this.briefFor(spec, task), task.id);
   }

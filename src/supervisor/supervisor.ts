@@ -256,7 +256,10 @@ export class Supervisor {
     for (const worker of this.model.workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
-      if (info === undefined) continue;
+      if (info === undefined) {
+        this.observeMissingSession(worker);
+        continue;
+      }
       const paneId = targets.find(([target]) => target === name)?.[1];
       const screen = paneId === undefined ? undefined : screens.get(paneId);
       this.observePane(worker, info, screen);
@@ -280,6 +283,18 @@ export class Supervisor {
       if (tip !== this.seen.tips.get(name)) this.dirty.git.add(name);
       this.seen.tips.set(name, tip);
     }
+  }
+
+  /**
+   * A launched worker whose session is gone (killed by hand, or tmux lost it) has no agent any more: it counts as a
+   * dead pane, so the crash policy brings it back. A launch still in progress is not a loss.
+   */
+  private observeMissingSession(worker: WorkerModel): void {
+    const name = worker.spec.name;
+    if (worker.launchedAt === undefined || this.executor.busy(name) || this.extras.get(name)?.paneId === undefined) return;
+    if (worker.pane !== undefined && !worker.pane.alive) return;
+    const pane: PaneObservation = { alive: false, deadStatus: undefined, lastOutputAt: this.lastOutputAt.get(name), screenWaiting: false, screenBusy: false, screen: worker.pane?.screen ?? '' };
+    this.update(name, (model) => ({ ...model, pane }));
   }
 
   private observePane(worker: WorkerModel, info: PaneInfo, screen: string | undefined): void {

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fleetStatus } from '../../src/domain/status.js';
+import { FleetStatusSchema, statusJsonSchema } from '../../src/domain/status-schema.js';
+import { fixtureStatus as sampleStatus } from '../fixtures/fleet-status.js';
+import { policy } from '../helpers/fleet.js';
+
+describe('the status file interface', () => {
+  it('status/status.schema.json is the generated schema', () => {
+    const committed: unknown = JSON.parse(readFileSync(new URL('../../status/status.schema.json', import.meta.url), 'utf8'));
+    expect(committed, 'status/status.schema.json is out of date; run "npm run schemas" and commit it').toEqual(statusJsonSchema());
+  });
+
+  it('accepts the dashboard fixture fleet and rejects an unknown state', () => {
+    expect(FleetStatusSchema.safeParse(sampleStatus).success).toBe(true);
+    const broken = { ...sampleStatus, workers: [{ ...sampleStatus.workers[0], state: 'sleeping' }] };
+    expect(FleetStatusSchema.safeParse(broken).success).toBe(false);
+  });
+
+  it('what the czar writes for an empty fleet matches the schema once serialised', () => {
+    const status = fleetStatus(
+      { workers: [], queue: [], paused: false, base: 'main', policy: policy() },
+      { project: 'p', startedAt: new Date(0).toISOString(), now: 1000 },
+      new Map(),
+    );
+    expect(FleetStatusSchema.safeParse(JSON.parse(JSON.stringify(status))).success).toBe(true);
+    expect(status.sprintOver).toBe(true);
+  });
+});
