@@ -21,8 +21,17 @@ export function benchRepo(prefix: string): { root: string; repo: string; cleanup
   return { root, repo, cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
+/** Stops a bench fleet: every pane's process group first (so nothing keeps writing into the folder), then tmux. */
 export function killServer(socket: string): void {
   try {
+    const pids = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' }).split('\n').filter((pid) => pid !== '');
+    for (const pid of pids) {
+      try {
+        process.kill(-Number(pid), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
     execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
   } catch {
     // Already gone.

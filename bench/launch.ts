@@ -12,7 +12,7 @@ function czarLaunch(run: number): number {
   const { root, cleanup } = benchRepo(`czar${run}`);
   const project = `benchl${process.pid}${run}`;
   const workers = Array.from({ length: WORKERS }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(TASK)}\n`).join('');
-  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${WORKERS} }\nworkers:\n${workers}`);
+  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: ${WORKERS}, max_active: ${WORKERS} }\nworkers:\n${workers}`);
   try {
     const start = performance.now();
     execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: 'ignore' });

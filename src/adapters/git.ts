@@ -76,15 +76,28 @@ export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
   return entries;
 }
 
-/** Adds a worktree on `branch`, creating the branch from `base` only when it does not exist yet (never reset). */
+/**
+ * Adds a worktree on `branch`, creating the branch from `base` only when it does not exist yet (never reset).
+ * git 2.39 reads every other worktree's admin folder while adding one, and fails (exit 128, "failed to read
+ * .git/worktrees/<other>/commondir") when another add is half-way: measured 7 failures in 60 parallel adds here.
+ * Such a failure leaves nothing behind, so it is retried after a short random pause.
+ */
 export async function addWorktree(repo: string, worktreePath: string, branch: string, base: string): Promise<'created' | 'reused-branch'> {
   await mkdir(path.dirname(worktreePath), { recursive: true });
-  if (await branchExists(repo, branch)) {
-    await git(repo, ['worktree', 'add', worktreePath, branch]);
-    return 'reused-branch';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (await branchExists(repo, branch)) {
+        await git(repo, ['worktree', 'add', worktreePath, branch]);
+        return 'reused-branch';
+      }
+      await git(repo, ['worktree', 'add', '-b', branch, worktreePath, base]);
+      return 'created';
+    } catch (error) {
+      const racing = error instanceof CzarError && error.details.some((line) => /failed to read .*worktrees\//.test(line));
+      if (!racing || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+    }
   }
-  await git(repo, ['worktree', 'add', '-b', branch, worktreePath, base]);
-  return 'created';
 }
 
 /** Commits on `base` that its upstream has and it lacks; undefined when base has no upstream. */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
+import { killFleetServer } from './tmux.js';
 
 export const CZAR_BIN = path.resolve(import.meta.dirname, '../../bin/czar');
 
@@ -27,10 +28,6 @@ export function uniqueProject(): string {
 export async function writeFleetConfig(dir: string, project: string, body: string): Promise<string> {
   const file = path.join(dir, 'czar.yaml');
   await writeFile(file, `project: ${project}\n${body}`);
-  onTestFinished(async () => {
-    const tmux = new Tmux(`czar-${project}`);
-    await tmux.killServer().catch(() => undefined);
-    await rm(`/tmp/tmux-${process.getuid?.() ?? 0}/czar-${project}`, { force: true }).catch(() => undefined);
-  });
+  onTestFinished(() => killFleetServer(new Tmux(`czar-${project}`)));
   return file;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { initialPrompt } from '../../src/launch/prompts.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import { tempRepo } from './git-repo.js';
 import { waitFor } from './wait.js';
+import { killFleetServer } from './tmux.js';
 
 /** The package root, for `bin/czar` and the built sim. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -97,9 +98,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
       console.error(`events of ${fleet.config.project}:\n${text}`);
     }
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
-    await fleet.tmux.killServer();
-    const uid = process.getuid?.() ?? 0;
-    await rm(`${process.env.TMUX_TMPDIR ?? '/tmp'}/tmux-${uid}/${fleet.config.tmuxSocket}`, { force: true }).catch(() => undefined);
+    await killFleetServer(fleet.tmux);
   });
 
   const events = async (): Promise<FleetEvent[]> => {
