@@ -250,11 +250,13 @@ class OutputSampler {
 
   private sample(): void {
     for (const file of readdirSync(this.logs)) {
-      const size = statSync(path.join(this.logs, file)).size;
-      if (size !== this.sizes.get(file)) {
-        this.sizes.set(file, size);
+      const info = statSync(path.join(this.logs, file));
+      if (info.size !== this.sizes.get(file)) {
+        // The first look dates the output by the file's mtime: it may have stopped before the sampler started.
+        const at = this.sizes.has(file) ? Date.now() : info.mtimeMs;
+        this.sizes.set(file, info.size);
         const worker = file.replace(/\.log$/, '');
-        this.changes.set(worker, [...(this.changes.get(worker) ?? []), Date.now()]);
+        this.changes.set(worker, [...(this.changes.get(worker) ?? []), at]);
       }
     }
   }

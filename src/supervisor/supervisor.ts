@@ -12,7 +12,7 @@ import { decide } from '../domain/policy.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
 import type { Alert, AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
-import type { Fleet } from '../launch/fleet.js';
+import { mapBounded, type Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
 import { Executor } from './executor.js';
@@ -36,6 +36,7 @@ const CLOCK_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
 const SAFETY_NET_MS = 3_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
+const GIT_CONCURRENCY = 4;
 
 /**
  * The czar: reconciles what should be (config, policy) with what is (tmux, git, reports) whenever something
@@ -232,8 +233,14 @@ export class Supervisor {
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
     const gitNames = this.takeAll(this.dirty.git);
-    const activities = await Promise.all(gitNames.map(async (name) => [name, await gitActivity(this.fleet, this.spec(name))] as const));
-    for (const [name, git] of activities) this.update(name, (model) => ({ ...model, git: sameGit(model.git, git) ? model.git : git }));
+    // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
+    // for a hundred workers at once cost more memory and CPU than the latency they save.
+    const activities = await mapBounded(gitNames, GIT_CONCURRENCY, 0, async (name) => [name, await gitActivity(this.fleet, this.spec(name))] as const);
+    for (const result of activities) {
+      if (result.status !== 'fulfilled') continue;
+      const [name, git] = result.value;
+      this.update(name, (model) => ({ ...model, git: sameGit(model.git, git) ? model.git : git }));
+    }
 
     const sweep = this.dirty.panes || now - this.lastSweep >= PANE_SWEEP_MS;
     const look = this.dirty.screens.size > 0 && now - this.lastScreenLook >= SCREEN_LOOK_MS;
