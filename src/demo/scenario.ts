@@ -1,6 +1,6 @@
 /**
  * The built-in demo: a small shop repository and a sprint of simulated agents that shows what czar does on its
- * own in about a minute: parallel launch, a dependency released, an idle worker nudged back to work, a worker
+ * own in under a minute: parallel launch, a dependency released, an idle worker nudged back to work, a worker
  * told it strayed out of scope, finished workers handed bonus tasks, and the sprint ending by itself.
  */
 export const DEMO_FILES: Readonly<Record<string, string>> = {
@@ -33,11 +33,11 @@ workers:
       # Add product search to the catalog
       Implement search by name and price range in src/catalog/search.ts, with tests.
       @sim report working 10 reading the catalog module
-      @sim work 5 exploring src/catalog
+      @sim work 12 exploring src/catalog
       @sim write src/catalog/search.ts export const search = (q: string) => q.trim().toLowerCase();\\n
       @sim commit Add catalog search
       @sim report working 60 search done, writing tests
-      @sim work 4 writing tests
+      @sim work 10 writing tests
       @sim write tests/catalog/search.test.ts // search tests\\n
       @sim commit Test catalog search
       @sim result Search by name is in; price ranges are left for later.
@@ -48,7 +48,7 @@ workers:
       # Cart totals with discounts
       Compute cart totals in src/cart/totals.ts, with percentage and fixed discounts.
       @sim report working 5 starting on totals
-      @sim work 5 computing totals
+      @sim work 12 computing totals
       @sim write src/cart/totals.ts export const total = (lines: number[]) => lines.reduce((a, b) => a + b, 0);\\n
       @sim commit Add cart totals
       @sim quiet
@@ -59,7 +59,7 @@ workers:
       # Checkout flow on top of cart totals
       Build src/checkout/index.ts using the cart totals from the cart worker.
       @sim report working 10 reading the cart totals
-      @sim work 5 wiring checkout
+      @sim work 12 wiring checkout
       @sim write src/checkout/index.ts export { total } from '../cart/totals.js';\\n
       @sim commit Add checkout flow
       @sim done checkout uses cart totals
@@ -69,11 +69,11 @@ workers:
       # Document the shop API
       Write docs/api.md describing the catalog and cart modules.
       @sim report working 10 outlining the docs
-      @sim work 4 writing docs/api.md
+      @sim work 10 writing docs/api.md
       @sim write docs/api.md # Shop API\\n\\nCatalog and cart.\\n
       @sim append README.md \\nSee docs/api.md.\\n
       @sim commit Document the API
-      @sim work 4 polishing
+      @sim work 10 polishing
       @sim done api docs written
 bonus:
   - name: audit-tests
@@ -83,7 +83,7 @@ bonus:
       # Add audit tests for catalog search
       Cover edge cases of search: empty query, unicode names.
       @sim report working 20 reading search
-      @sim work 4 writing edge-case tests
+      @sim work 10 writing edge-case tests
       @sim write tests/catalog/audit.test.ts // audit tests\\n
       @sim commit Audit tests for search
       @sim done edge cases covered
@@ -91,7 +91,7 @@ bonus:
     scope: [docs/**]
     task: |
       # Write the changelog for this sprint
-      @sim work 3 collecting commits
+      @sim work 8 collecting commits
       @sim write docs/CHANGELOG.md # Changelog\\n
       @sim commit Add changelog
       @sim done changelog written

@@ -18,7 +18,7 @@ const DEMO_TIMEOUT_MS = 4 * 60_000;
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run a one-minute sprint of simulated agents on a throwaway repository',
+  summary: 'run a half-minute sprint of simulated agents on a throwaway repository',
   usage: 'czar demo [--dir DIR]',
   async run(args) {
     const { values } = parse(this, args, { dir: { type: 'string' } }, false);
