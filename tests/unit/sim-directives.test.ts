@@ -70,7 +70,9 @@ describe('sim options and work steps', () => {
       trustDialog: true,
       enterGuardMs: 1000,
       speed: 0.1,
+      noReport: false,
     });
+    expect(parseSimOptions(['--no-report']).noReport).toBe(true);
     expect(() => parseSimOptions(['--speed', 'fast'])).toThrow(/--speed must be a number >= 0, got "fast"/);
     expect(() => parseSimOptions(['--bogus'])).toThrow(/known options/);
   });
