@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 
@@ -226,8 +228,15 @@ export class Tmux {
     await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
   }
 
+  /** Stops the server and removes its socket file, which tmux 3.3a leaves behind after kill-server. */
   async killServer(): Promise<void> {
     await this.cmd(['kill-server'], { allowFailure: true });
+    await rm(this.socketPath(), { force: true }).catch(() => undefined);
+  }
+
+  /** Where tmux puts this server's socket (`$TMUX_TMPDIR/tmux-<uid>/<name>`). */
+  socketPath(): string {
+    return path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
@@ -9,7 +8,7 @@ export function uniqueSocket(prefix = 'czar-test'): string {
 }
 
 /**
- * Stops a private tmux server and what ran in it: each pane is its own process group, which is killed first, so
+ * Stops a private tmux server (and removes its socket) and what ran in it: each pane is its own process group, which is killed first, so
  * agents that ignore the hang-up (Gemini CLI and Codex helpers do) do not outlive the test.
  */
 export async function killFleetServer(tmux: Tmux): Promise<void> {
@@ -21,8 +20,6 @@ export async function killFleetServer(tmux: Tmux): Promise<void> {
     }
   }
   await tmux.killServer().catch(() => undefined);
-  const uid = process.getuid?.() ?? 0;
-  await rm(`${process.env.TMUX_TMPDIR ?? '/tmp'}/tmux-${uid}/${tmux.socket}`, { force: true }).catch(() => undefined);
 }
 
 /**
