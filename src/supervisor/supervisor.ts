@@ -7,8 +7,9 @@ import type { Watch } from '../adapters/watcher.js';
 import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
 import { reportFile } from '../domain/paths.js';
-import { currentTask, initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
+import { initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy.js';
+import { bonusByPerson, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
 import type { Alert, AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
@@ -379,8 +380,7 @@ export class Supervisor {
       case 'pause':
       case 'resume': {
         const paused = request.kind === 'pause';
-        if (request.worker === undefined) this.model = { ...this.model, paused };
-        else this.update(this.known(request.worker), (model) => ({ ...model, memory: { ...model.memory, paused } }));
+        this.model = setAutonomy(this.model, request.worker === undefined ? undefined : this.known(request.worker), paused);
         const who = request.worker ?? 'all workers';
         await this.fleet.log.emit(request.kind, `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`, request.worker);
         return reply(true, `autonomy ${paused ? 'paused' : 'resumed'} for ${who}`);
@@ -393,30 +393,22 @@ export class Supervisor {
       }
       case 'restart': {
         const name = this.known(request.worker);
-        const worker = this.worker(name);
-        const task = currentTask(worker) ?? ownTask(worker.spec, Date.now());
+        const decision = restartByPerson(this.model, name, Date.now());
+        if (decision === undefined) return reply(false, `There is no worker "${name}".`);
+        this.model = decision.fleet;
         await this.fleet.log.emit('restart', 'restart asked by the person', name);
-        this.update(name, (model) => ({ ...model, memory: { ...model.memory, briefedAt: Date.now(), ladder: { rung: 'none', at: Date.now() } } }));
-        await this.executor.enqueue(name, () => this.executor.restart(worker.spec, task));
+        await this.executor.enqueue(name, () => this.executor.restart(this.spec(name), decision.task));
         return reply(true, `restarted ${name} and sent its task again`);
       }
-      case 'bonus':
-        return this.bonusNow(this.known(request.worker), reply);
+      case 'bonus': {
+        const name = this.known(request.worker);
+        const decision = bonusByPerson(this.model, name, Date.now());
+        if (decision === undefined) return reply(false, 'The bonus queue is empty; add tasks under "bonus:" in the config.');
+        this.model = decision.fleet;
+        this.executor.apply({ kind: 'bonus', worker: name, task: decision.task, reason: 'asked by the person' });
+        return reply(true, `gave "${decision.task.title}" to ${name}`);
+      }
     }
-  }
-
-  /** `b` in the dashboard: the next bonus task, to this worker, now, whatever its state. */
-  private async bonusNow(name: string, reply: (ok: boolean, message: string) => CzarRequestResult): Promise<CzarRequestResult> {
-    const task = this.model.queue[0];
-    if (task === undefined) return reply(false, 'The bonus queue is empty; add tasks under "bonus:" in the config.');
-    const worker = this.worker(name);
-    const now = Date.now();
-    const given = { id: task.id, title: task.title, text: task.task, scope: task.scope, roleText: task.roleText, buildsOn: task.buildsOn, at: now, commitsAtStart: worker.git.commitsAhead };
-    this.model = { ...this.model, queue: this.model.queue.slice(1) };
-    this.update(name, (model) => ({ ...model, memory: { ...model.memory, tasks: [...model.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } } }));
-    await this.fleet.log.emit('bonus', `gave bonus task "${task.title}" (${task.id}) on the person's request`, name, { task: task.id });
-    this.executor.apply({ kind: 'bonus', worker: name, task, reason: 'asked by the person' });
-    return reply(true, `gave "${task.title}" to ${name}`);
   }
 
   private async persist(): Promise<void> {

@@ -1,0 +1,39 @@
+import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
+import type { BonusTask } from './types.js';
+
+/**
+ * What a person's requests (`czar pause/resume/restart/bonus`, the dashboard's keys) change in the czar's memory.
+ * Pure, like the policy: the supervisor applies the effects (pastes, restarts) these decisions call for.
+ */
+
+function withWorker(fleet: FleetModel, name: string, change: (worker: WorkerModel) => WorkerModel): FleetModel {
+  return { ...fleet, workers: fleet.workers.map((worker) => (worker.spec.name === name ? change(worker) : worker)) };
+}
+
+/** Pauses or resumes autonomy for one worker, or for the whole fleet when `worker` is undefined. */
+export function setAutonomy(fleet: FleetModel, worker: string | undefined, paused: boolean): FleetModel {
+  if (worker === undefined) return { ...fleet, paused };
+  return withWorker(fleet, worker, (model) => ({ ...model, memory: { ...model.memory, paused } }));
+}
+
+/** A restart the person asked for: the current task is pasted again, and the escalation ladder starts over. */
+export function restartByPerson(fleet: FleetModel, worker: string, now: number): { fleet: FleetModel; task: GivenTask } | undefined {
+  const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
+  if (model === undefined) return undefined;
+  const task = currentTask(model) ?? ownTask(model.spec, now);
+  const next = withWorker(fleet, worker, (current) => ({ ...current, memory: { ...current.memory, briefedAt: now, ladder: { rung: 'none', at: now } } }));
+  return { fleet: next, task };
+}
+
+/** The next bonus task, given to this worker now whatever its state; undefined when the queue is empty. */
+export function bonusByPerson(fleet: FleetModel, worker: string, now: number): { fleet: FleetModel; task: BonusTask } | undefined {
+  const task = fleet.queue[0];
+  const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
+  if (task === undefined || model === undefined) return undefined;
+  const given: GivenTask = { id: task.id, title: task.title, text: task.task, scope: task.scope, roleText: task.roleText, buildsOn: task.buildsOn, at: now, commitsAtStart: model.git.commitsAhead };
+  const next = withWorker({ ...fleet, queue: fleet.queue.slice(1) }, worker, (current) => ({
+    ...current,
+    memory: { ...current.memory, tasks: [...current.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } },
+  }));
+  return { fleet: next, task };
+}
