@@ -6,12 +6,15 @@ import type { FleetEvent, FleetStatus } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';
 import { runDashboard } from '../ui/render.js';
+import { liveCzarPid } from '../launch/requests.js';
 import { attachTo, openLog, requestOrThrow } from './actions.js';
 
 const EVENTS_KEPT = 200;
 const TAIL_LINES = 20;
 /** Pane tails refresh at most this often while output flows (one batched capture for all changed panes). */
 const TAIL_REFRESH_MS = 250;
+/** How often the dashboard checks that the czar process is still alive (a killed czar cannot say so itself). */
+const CZAR_CHECK_MS = 5_000;
 
 /**
  * The dashboard's view of a fleet on disk: status.json, the event log and live pane tails, refreshed by file
@@ -23,6 +26,8 @@ export class FleetDiskStore implements DashboardStore {
   private eventsOffset = 0;
   private watches: Watch[] = [];
   private tailTimer: NodeJS.Timeout | undefined;
+  private czarTimer: NodeJS.Timeout | undefined;
+  private czarAlive = true;
   private readonly tailsWanted = new Set<string>();
 
   constructor(
@@ -55,6 +60,8 @@ export class FleetDiskStore implements DashboardStore {
     this.set({ events: initial.events.slice(-EVENTS_KEPT) });
     for (const worker of this.snapshot.status.workers) this.tailsWanted.add(worker.name);
     await this.refreshTails();
+    await this.checkCzar();
+    this.czarTimer = setInterval(() => void this.checkCzar(), CZAR_CHECK_MS);
     this.watches = [
       watchPaths([paths.root], (file) => {
         if (file === paths.status) void this.refreshStatus();
@@ -69,6 +76,7 @@ export class FleetDiskStore implements DashboardStore {
 
   async close(): Promise<void> {
     if (this.tailTimer !== undefined) clearTimeout(this.tailTimer);
+    if (this.czarTimer !== undefined) clearInterval(this.czarTimer);
     await Promise.all(this.watches.map((watch) => watch.close()));
   }
 
@@ -79,7 +87,22 @@ export class FleetDiskStore implements DashboardStore {
 
   private async refreshStatus(): Promise<void> {
     const status = await readJson<FleetStatus>(this.fleet.paths.status);
-    if (status !== undefined) this.set({ status });
+    if (status !== undefined) this.set({ status: this.withLiveness(status) });
+  }
+
+  /** A czar killed without warning leaves `supervisor` in status.json: the header must not call it alive. */
+  private async checkCzar(): Promise<void> {
+    const alive = (await liveCzarPid(this.fleet.paths)) !== undefined;
+    if (alive === this.czarAlive) return;
+    this.czarAlive = alive;
+    if (alive) await this.refreshStatus();
+    else this.set({ status: this.withLiveness(this.snapshot.status) });
+  }
+
+  private withLiveness(status: FleetStatus): FleetStatus {
+    if (this.czarAlive || status.supervisor === undefined) return status;
+    const { supervisor: _dead, ...rest } = status;
+    return rest;
   }
 
   private async refreshEvents(): Promise<void> {

@@ -1,5 +1,6 @@
 import { readJson } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
+import { liveCzarPid } from '../../launch/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
@@ -12,10 +13,13 @@ export const statusCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, false);
     const fleet = await fleetFrom(values.config);
-    const status = await readJson<FleetStatus>(fleet.paths.status);
-    if (status === undefined) {
+    const written = await readJson<FleetStatus>(fleet.paths.status);
+    if (written === undefined) {
       throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
     }
+    // A czar killed without warning cannot clear its own entry: only a live process counts as running.
+    const { supervisor, ...rest } = written;
+    const status: FleetStatus = supervisor !== undefined && (await liveCzarPid(fleet.paths)) !== undefined ? { ...rest, supervisor } : rest;
     if (values.json === true) {
       out(JSON.stringify(status, null, 2));
       return 0;
