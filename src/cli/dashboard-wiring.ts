@@ -7,6 +7,7 @@ import type { Fleet } from '../launch/fleet.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';
 import { runDashboard } from '../ui/render.js';
 import { liveCzarPid } from '../launch/requests.js';
+import { CZAR_SESSION } from '../domain/paths.js';
 import { attachTo, openLog, requestOrThrow } from './actions.js';
 
 const EVENTS_KEPT = 200;
@@ -39,8 +40,7 @@ export class FleetDiskStore implements DashboardStore {
   }
 
   static async open(fleet: Fleet, onNotify?: (event: FleetEvent) => void): Promise<FleetDiskStore> {
-    const status = await readJson<FleetStatus>(fleet.paths.status);
-    if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up".`);
+    const status = await firstStatus(fleet);
     const store = new FleetDiskStore(fleet, status, onNotify);
     await store.start();
     return store;
@@ -126,6 +126,25 @@ export class FleetDiskStore implements DashboardStore {
       tails[worker.name] = lines.slice(-TAIL_LINES);
     }
     this.set({ paneTails: tails });
+  }
+}
+
+/** How long a dashboard opened right after `czar up` waits for the czar, still starting, to write its first status. */
+const FIRST_STATUS_MS = 20_000;
+
+/**
+ * The status file to start from. Right after `czar up` the czar may still be starting: while its tmux session
+ * exists, wait for the first status rather than fail.
+ */
+async function firstStatus(fleet: Fleet): Promise<FleetStatus> {
+  const deadline = Date.now() + FIRST_STATUS_MS;
+  for (;;) {
+    const status = await readJson<FleetStatus>(fleet.paths.status);
+    if (status !== undefined) return status;
+    if (Date.now() > deadline || !(await fleet.tmux.sessionExists(CZAR_SESSION))) {
+      throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (or look at the czar with "czar attach czar").`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

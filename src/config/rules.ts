@@ -3,6 +3,7 @@ import { parseDuration } from './duration.js';
 import { problemAt, suggest, type Problem } from './errors.js';
 import { POLICY_DEFAULTS, workerBranch } from './normalise.js';
 import type { WrittenConfig } from './schema.js';
+import { CZAR_SESSION } from '../domain/paths.js';
 
 /**
  * Cross-field rules on a config that passed the schema. Each rule is named (so a test or a future `czar doctor`
@@ -14,7 +15,7 @@ export interface Rule {
 }
 
 /** The supervisor's own tmux session. */
-export const RESERVED_WORKER_NAME = 'czar';
+export const RESERVED_WORKER_NAME = CZAR_SESSION;
 
 const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
 

@@ -1,5 +1,8 @@
 import path from 'node:path';
 
+/** The tmux session the czar itself runs in, on the fleet's server; no worker may take this name. */
+export const CZAR_SESSION = 'czar';
+
 /**
  * Where everything lives under the state dir (`.czar/` beside the config). One place, so the supervisor, the CLI,
  * the hooks and the dashboard agree.

@@ -1,4 +1,5 @@
 import { CzarError } from '../../domain/errors.js';
+import { CZAR_SESSION } from '../../domain/paths.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { attachTo } from '../actions.js';
@@ -10,7 +11,7 @@ export const attachCommand: Command = {
   async run(args) {
     const { values, positionals } = parse(this, args, CONFIG_OPTION);
     const fleet = await fleetFrom(values.config);
-    const name = positionals[0] === 'czar' ? 'czar' : requireWorker(fleet, positionals[0], 'attach');
+    const name = positionals[0] === CZAR_SESSION ? CZAR_SESSION : requireWorker(fleet, positionals[0], 'attach');
     if (!(await fleet.tmux.sessionExists(name))) {
       throw new CzarError('no_session', `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"; start the fleet with "czar up".`);
     }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as git from '../../adapters/git.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
+import { CZAR_SESSION } from '../../domain/paths.js';
 import type { FleetEvent } from '../../domain/types.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { gatherFacts, launchWave, prepareStateDir } from '../../launch/launcher.js';
@@ -12,8 +13,6 @@ import { fleetFrom } from '../context.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
 import { err, formatEvent, out } from '../output.js';
 
-/** The supervisor runs inside the fleet's own tmux server, so it outlives the terminal that ran `czar up`. */
-export const CZAR_SESSION = 'czar';
 
 export const upCommand: Command = {
   name: 'up',
