@@ -22,7 +22,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           pool: 'forks',
-          maxWorkers: 2,
+          // One file at a time: real agents and timing-sensitive tmux tests should not share 2 cores.
+          maxWorkers: 1,
           testTimeout: 90_000 * scale,
           hookTimeout: 60_000 * scale,
         },

@@ -97,7 +97,7 @@ export class Executor {
         return;
       case 'rebrief':
         void log('rebrief', `pasted the task again: ${action.reason}`);
-        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await this.briefFor(spec, action.task), action.task.id));
+        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await taskMessage(this.fleet.config, spec, action.task), action.task.id));
         return;
       case 'restart':
         void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, { attempt: action.attempt });
@@ -140,6 +140,7 @@ export class Executor {
     await sendToWorker(this.fleet, spec, await this.paneOf(spec), text);
   }
 
+  /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
   private async briefFor(spec: WorkerSpec, task: GivenTask): Promise<string> {
     return task.id === spec.name ? initialPrompt(this.fleet.config, spec, []) : taskMessage(this.fleet.config, spec, task);
   }

@@ -97,6 +97,34 @@ describe('czar up', () => {
     expect((await new Tmux(`czar-${project}`).listSessions()).sort()).toEqual(['czar', 'one', 'two']);
   });
 
+  test('up on a running fleet only adopts; after the config changes it restarts the czar and launches what is new', async () => {
+    const { root } = await tempRepo();
+    const captures = path.join(root, 'captures');
+    const project = uniqueProject();
+    const file = await writeFleetConfig(root, project, `repo: repo\nagent: sim\nworkers:\n${workersYaml(['one'], captures)}`);
+    const first = await czar(['up', '--detach'], { cwd: root });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const lock = path.join(root, '.czar', 'supervisor.pid');
+    const firstCzar = await waitFor(async () => (existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined), { what: 'the czar to start' });
+
+    const again = await czar(['up', '--detach'], { cwd: root });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`the fleet is up: the czar (pid ${firstCzar}) supervises it`);
+
+    await writeFile(file, `${await readFile(file, 'utf8')}${workersYaml(['two'], captures)}`);
+    const changed = await czar(['up', '--detach'], { cwd: root });
+    expect(changed.exitCode, changed.stderr).toBe(0);
+    expect(await captured(captures)).toEqual(['one-1.txt', 'two-1.txt']);
+    const secondCzar = await waitFor(async () => {
+      const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
+      return pid !== undefined && pid !== firstCzar ? pid : undefined;
+    }, { what: 'a new czar' });
+    expect(secondCzar).not.toBe(firstCzar);
+    const kinds = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string });
+    expect(kinds.filter((event) => event.kind === 'czar_reload')).toHaveLength(1);
+    expect(kinds.filter((event) => event.kind === 'task_delivered').map((event) => event.worker)).toEqual(['one', 'two']);
+  });
+
   test('down stops every session and keeps branches, worktrees and uncommitted work; purge refuses to lose work', async () => {
     const { root, repo } = await tempRepo();
     const captures = path.join(root, 'captures');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 
 describe('czar supervision: crashes and stalls', () => {
@@ -29,7 +30,12 @@ describe('czar supervision: crashes and stalls', () => {
     for (const at of restarts) expect(crasher.slice(at).includes('pasted')).toBe(true);
     // The nudge reached the sleeper's agent.
     await fx.waitForEvent('message_delivered', 'sleeper');
-    const got = await fx.captures('sleeper');
-    expect(got.at(-1)).toMatch(/Worker sleeper: .*idle/);
+    // The agent confirms a turn (its report) a moment before its capture file of that turn lands.
+    const got = await waitFor(async () => {
+      const captures = await fx.captures('sleeper');
+      return captures.length >= 2 ? captures : undefined;
+    }, { what: 'the nudge in the sleeper capture' });
+    // The first paste is the task, the second the nudge (later rungs may follow while the crasher backs off).
+    expect(got[1]).toMatch(/Worker sleeper: .*idle/);
   });
 });

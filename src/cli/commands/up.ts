@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../../adapters/git.js';
 import { czarCommand } from '../../adapters/package-files.js';
@@ -8,6 +9,7 @@ import type { Fleet } from '../../launch/fleet.js';
 import { gatherFacts, launchWave, prepareStateDir } from '../../launch/launcher.js';
 import { describePlan, planLaunch } from '../../launch/plan.js';
 import { initialPrompt } from '../../launch/prompts.js';
+import { askCzar, liveCzarPid } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
@@ -43,6 +45,7 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
+  if (!(await makeWayForLaunch(fleet))) return 0;
   await prepareStateDir(fleet);
   const behind = await git.behindUpstream(config.repo, config.base);
   if (behind !== undefined && behind > 0) {
@@ -68,6 +71,29 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
     err(`czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);
   }
   return wave.failed.length === 0 ? 0 : 1;
+}
+
+/**
+ * A running czar owns its fleet: `up` with the same config only adopts (launching beside it could paste a task
+ * twice). When the config changed since that czar started, it is stopped first, and `up` launches what is new and
+ * starts a czar that knows the new config. Returns false when there is nothing for `up` to do.
+ */
+async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
+  const pid = await liveCzarPid(fleet.paths);
+  if (pid === undefined) return true;
+  const [configAt, czarAt] = await Promise.all([stat(fleet.config.file), stat(fleet.paths.supervisorLock)].map((info) => info.then((found) => found.mtimeMs, () => 0)));
+  if ((configAt ?? 0) <= (czarAt ?? 0)) {
+    out(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
+    return false;
+  }
+  await fleet.log.emit('czar_reload', `${fleet.config.file} changed since the czar started; restarting the czar with it`);
+  await askCzar(fleet.paths, { kind: 'stop' });
+  const deadline = Date.now() + 15_000;
+  while ((await liveCzarPid(fleet.paths)) !== undefined) {
+    if (Date.now() > deadline) throw new CzarError('czar_stuck', `The czar (pid ${pid}) did not stop within 15 s; stop it with "czar attach czar" and Ctrl-C, then run "czar up" again.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
 }
 
 /** Starts the supervisor session unless one is running (a second czar on the same fleet would double every action). */
