@@ -63,11 +63,17 @@ function isErrno(value: unknown): value is NodeJS.ErrnoException {
   return value instanceof Error && 'code' in value;
 }
 
-/** The environment without tmux's own variables, so a child tmux client never talks to the caller's server. */
+/**
+ * The environment for the programs czar drives. Without tmux's own variables, so a child tmux client never talks to
+ * the caller's server; and without CI markers (CI, CONTINUOUS_INTEGRATION, CI_*), which a tmux server would pass on
+ * to every agent and which switch TUIs such as Gemini CLI and ink apps to non-interactive output.
+ */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && key !== 'TMUX' && key !== 'TMUX_PANE') env[key] = value;
+    if (value !== undefined && !DROPPED_ENV.test(key)) env[key] = value;
   }
   return { ...env, ...extra };
 }
+
+const DROPPED_ENV = /^(TMUX|TMUX_PANE|CI|CONTINUOUS_INTEGRATION|CI_.*)$/;

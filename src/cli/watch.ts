@@ -42,6 +42,9 @@ export async function followUntilSprintOver(fleet: Fleet, options: { printFrom: 
 
 /** Loaded on demand: ink and React cost start-up time that `czar report`, run by hooks, should not pay. */
 export async function showDashboard(fleet: Fleet): Promise<void> {
+  // ink draws only its last frame when it believes it runs in CI (it reads CI when it loads); a dashboard on a
+  // terminal is for a person, so a CI variable inherited from the shell must not blank it.
+  if (process.stdout.isTTY) process.env.CI = 'false';
   const { runDashboardFor } = await import('./dashboard-wiring.js');
   await runDashboardFor(fleet);
 }
