@@ -14,6 +14,8 @@ export interface ReportObservation {
   readonly progress: number | undefined;
   readonly note: string | undefined;
   readonly resultFile: string | undefined;
+  /** The task id the worker says it is on, when it says (`czar report --task`). */
+  readonly task?: string | undefined;
 }
 
 /** What the shell saw of the worker's tmux pane on its last look. */

@@ -85,6 +85,7 @@ export function decide(fleet: FleetModel, now: number): Decision {
   for (const draft of drafts) transition(ctx, draft);
   for (const draft of drafts) act(ctx, draft);
   for (const draft of drafts) checkScope(ctx, draft);
+  for (const draft of drafts) checkTask(ctx, draft);
   checkOverlap(ctx, drafts);
   for (const draft of drafts) tellDependents(ctx, draft, drafts);
   let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
@@ -286,6 +287,24 @@ function ladder(ctx: Context, draft: Draft, situation: StallSituation): void {
   else if (next === 'rebrief') ctx.actions.push({ kind: 'rebrief', worker: name(draft), task, reason: since });
   else restart(ctx, draft, 'stalled', since);
   memory.ladder = { rung: next, at: ctx.now };
+}
+
+/**
+ * Confused about its task: the worker's own report names a task other than the one czar gave it (a bonus task it
+ * never switched to, or work it invented). One alert, and the task pasted again once, while the mismatch lasts.
+ */
+function checkTask(ctx: Context, draft: Draft): void {
+  const report = freshReport(draft.worker);
+  const task = currentTask(draft.worker);
+  if (report?.task === undefined || task === undefined || report.task === task.id) {
+    clearAlert(ctx, draft, 'off_task', undefined, 'reports on the task it was given');
+    return;
+  }
+  if (findAlert(draft.memory, 'off_task', undefined) !== undefined) return;
+  const reason = `reports working on "${report.task}", but its task is "${task.id}" (${task.title})`;
+  raiseAlert(ctx, draft, 'off_task', reason, { reason });
+  if (paused(ctx, draft) || !MESSAGEABLE.has(draft.memory.state) || draft.worker.pane?.alive !== true) return;
+  ctx.actions.push({ kind: 'rebrief', worker: name(draft), task, reason });
 }
 
 /** Files outside the worker's scope: alert on each new set, and paste one realign message per new file. */

@@ -79,7 +79,7 @@ export function fill(template: string, values: Readonly<Record<string, string>>,
 
 /** The first paste into a new worker: preamble, role, what its dependencies delivered, then the task, whole. */
 export function renderPrompt(parts: PromptParts): string {
-  const preamble = fill(parts.templates.preamble, { ...placeValues(parts), scope: bullets(parts.scope, 'anywhere in the repository'), peers: peerList(parts.peers) }, 'preamble');
+  const preamble = fill(parts.templates.preamble, { ...placeValues(parts), taskId: parts.worker, scope: bullets(parts.scope, 'anywhere in the repository'), peers: peerList(parts.peers) }, 'preamble');
   const sections = [preamble, parts.roleText ?? '', ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary))];
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }

@@ -11,6 +11,8 @@ export const WorkerReportSchema = z.strictObject({
   progress: z.number().min(0).max(100).optional(),
   note: z.string().max(2000).optional(),
   resultFile: z.string().max(4096).optional(),
+  /** The id of the task the worker says it is on (`--task`): checked against the task czar gave it. */
+  task: z.string().max(200).optional(),
   at: z.iso.datetime(),
   /** `cli` for `czar report`, `hook:<Event>` for agent hooks, `sim` for the simulated agent. */
   source: z.string().max(100),

@@ -119,6 +119,7 @@ export type WorkerState = (typeof WORKER_STATES)[number];
 
 export const ALERT_KINDS = [
   'off_scope',
+  'off_task',
   'overlap',
   'waiting_input',
   'crashed',

@@ -38,6 +38,7 @@ export function stateText(state: WorkerState): string {
 
 const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   off_scope: 'off-scope',
+  off_task: 'off-task',
   overlap: 'overlap',
   waiting_input: 'input?',
   crashed: 'crashed',

@@ -331,3 +331,32 @@ describe('decide: dependencies and waves', () => {
     expect(only(step.actions, 'launch').map((action) => action.worker)).toEqual(['d', 'e']);
   });
 });
+
+describe('decide: confused about its task', () => {
+  it('alerts off_task and pastes the task again once when the worker reports another task, and clears when it agrees', () => {
+    let model = launched(fleet([spec('a')]));
+    const now = T0 + 2 * MINUTE;
+    model = observe(model, 'a', () => ({ report: { ...report('working', now - 10 * SECOND, 'refactoring the billing module'), task: 'billing' }, pane: alivePane(now - SECOND) }));
+
+    const { actions, decided } = tick(model, now);
+
+    expect(only(actions, 'alert').map((action) => [action.alert.kind, action.alert.message])).toEqual([['off_task', 'reports working on "billing", but its task is "a" (Build a)']]);
+    expect(only(actions, 'rebrief').map((action) => action.task.id)).toEqual(['a']);
+    expectSettled(decided, now);
+
+    const agreed = observe(decided, 'a', () => ({ report: { ...report('working', now + 5 * SECOND), task: 'a' } }));
+    const later = tick(agreed, now + 6 * SECOND);
+    expect(only(later.actions, 'clear_alert').map((action) => action.alertKind)).toEqual(['off_task']);
+    expect(only(later.actions, 'rebrief')).toEqual([]);
+  });
+
+  it('says nothing when the worker does not name a task, and nothing to a paused worker beyond the alert', () => {
+    const quiet = observe(launched(fleet([spec('a')])), 'a', () => ({ report: report('working', T0 + 50 * SECOND), pane: alivePane(T0 + 55 * SECOND) }));
+    expect(tick(quiet, T0 + MINUTE).actions.filter((action) => action.kind === 'alert' || action.kind === 'rebrief')).toEqual([]);
+
+    const paused = observe(launched(fleet([spec('a')])), 'a', (worker) => ({ memory: { ...worker.memory, paused: true }, report: { ...report('working', T0 + 50 * SECOND), task: 'other' }, pane: alivePane(T0 + 55 * SECOND) }));
+    const { actions } = tick(paused, T0 + MINUTE);
+    expect(only(actions, 'alert').map((action) => action.alert.kind)).toEqual(['off_task']);
+    expect(only(actions, 'rebrief')).toEqual([]);
+  });
+});

@@ -71,7 +71,7 @@ describe('renderPrompt', () => {
     expect(head).toContain('`czar/api`');
     expect(head).toContain('/work/shop-wt/api');
     expect(head).toContain('`src/api/**`');
-    expect(head).toContain('czar report --state <working|idle|waiting|done|blocked> [--progress N] [--note TEXT] [--result-file F]');
+    expect(head).toContain('czar report --task api --state <working|idle|waiting|done|blocked> [--progress N] [--note TEXT] [--result-file F]');
     expect(head).toContain('czar peers');
     expect(head).toContain('- ui on `czar/ui`: Build the UI (scope: src/ui/**)');
     expect(head).toContain('Your role: implementer');

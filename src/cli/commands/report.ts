@@ -8,7 +8,7 @@ import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
 import type { WorkerReport } from '../../domain/report.js';
 import { parse, type Command } from '../command.js';
 
-const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F]';
+const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
 
 /**
  * How a worker tells the czar its state: an atomic write of its own report file. Also the target of agent hooks
@@ -25,6 +25,7 @@ export const reportCommand: Command = {
       progress: { type: 'string' },
       note: { type: 'string' },
       'result-file': { type: 'string' },
+      task: { type: 'string' },
       hook: { type: 'string' },
     });
     const worker = process.env.CZAR_WORKER;
@@ -57,7 +58,7 @@ export const reportCommand: Command = {
       const text = await readFile(resultFile).catch(() => undefined);
       if (text === undefined) throw new CzarError('usage', `--result-file ${resultFile} cannot be read; write the file first, then report.`, { exitCode: 2 });
     }
-    await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, source: 'cli' });
+    await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, task: values.task, source: 'cli' });
     return 0;
   },
 };
@@ -65,7 +66,7 @@ export const reportCommand: Command = {
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; source: string; payload?: unknown },
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
@@ -79,6 +80,7 @@ async function write(
     ...(fields.progress === undefined ? {} : { progress: fields.progress }),
     ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
+    ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
   };
