@@ -82,11 +82,12 @@ export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
  * .git/worktrees/<other>/commondir") when another add is half-way: measured 7 failures in 60 parallel adds here.
  * Such a failure leaves nothing behind, so it is retried after a short random pause.
  */
-export async function addWorktree(repo: string, worktreePath: string, branch: string, base: string): Promise<'created' | 'reused-branch'> {
+export async function addWorktree(repo: string, worktreePath: string, branch: string, base: string, knownToExist?: boolean): Promise<'created' | 'reused-branch'> {
   await mkdir(path.dirname(worktreePath), { recursive: true });
   for (let attempt = 1; ; attempt++) {
     try {
-      if (await branchExists(repo, branch)) {
+      // The caller may know already (the launch plan looked): one git process fewer per worker at launch.
+      if (attempt === 1 && knownToExist !== undefined ? knownToExist : await branchExists(repo, branch)) {
         await git(repo, ['worktree', 'add', worktreePath, branch]);
         return 'reused-branch';
       }

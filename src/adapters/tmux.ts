@@ -197,8 +197,7 @@ export class Tmux {
    */
   async paste(paneId: string, text: string): Promise<void> {
     const buffer = `czar-${process.pid}-${++bufferSeq}-${randomBytes(3).toString('hex')}`;
-    await this.cmd(['load-buffer', '-b', buffer, '-'], { input: text });
-    await this.cmd(['paste-buffer', '-p', '-r', '-d', '-b', buffer, '-t', paneId]);
+    await this.chain([['load-buffer', '-b', buffer, '-'], ['paste-buffer', '-p', '-r', '-d', '-b', buffer, '-t', paneId]], { input: text });
   }
 
   /** Sends tmux key names (`Enter`, `Down`, `y`), not text. */

@@ -73,11 +73,12 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   const { worker } = step;
   const { config, tmux } = fleet;
   if (step.worktree !== 'reuse') {
-    await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base);
+    await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${step.worktree === 'create-branch' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
   }
   const previous = await readRecord(fleet.paths, worker.name);
-  let paneId = await tmux.paneIdOf(worker.name);
+  // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
+  let paneId = step.session === 'adopt' ? await tmux.paneIdOf(worker.name) : undefined;
   if (paneId === undefined) {
     const { argv, env } = await agentLaunchSpec(fleet, worker);
     paneId = await tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });

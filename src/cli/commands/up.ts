@@ -96,7 +96,7 @@ async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
   return true;
 }
 
-/** Starts the supervisor session unless one is running (a second czar on the same fleet would double every action). */
+/** Starts the czar unless one is running (a second czar on the same fleet would double every action). */
 export async function startCzar(fleet: Fleet): Promise<void> {
   const cwd = path.dirname(fleet.config.file);
   // The czar is long-lived and allocates little: a small young generation and V8's size-over-speed mode keep it at
@@ -104,9 +104,10 @@ export async function startCzar(fleet: Fleet): Promise<void> {
   const [node = process.execPath, ...rest] = czarCommand();
   const argv = [node, '--max-semi-space-size=1', '--optimize-for-size', ...rest, 'supervise', '-c', fleet.config.file];
   const env = { CZAR_CONFIG: fleet.config.file };
+  if ((await liveCzarPid(fleet.paths)) !== undefined) return;
+  // remain-on-exit keeps a dead czar's session, and a czar that just stopped may still be exiting in it: start the
+  // czar again in that pane (respawn kills what is left) rather than leave the fleet unsupervised.
   const pane = (await fleet.tmux.listPanes()).find((info) => info.session === CZAR_SESSION);
-  if (pane !== undefined && !pane.dead) return;
-  // remain-on-exit keeps a dead czar's session: start the czar again in it rather than leave the fleet unsupervised.
   if (pane !== undefined) await fleet.tmux.respawnPane(pane.paneId, cwd, argv, env);
   else await fleet.tmux.newSession({ name: CZAR_SESSION, cwd, argv, env });
   await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
