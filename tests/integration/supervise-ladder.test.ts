@@ -15,7 +15,8 @@ describe('czar supervision: crashes and stalls', () => {
 
     const first = await fx.waitForEvent('restart', 'crasher');
     expect(first.data).toMatchObject({ attempt: 1 });
-    expect(first.message).toMatch(/crashed.*status 3/);
+    // tmux 3.3a loses about half of the exit statuses of quickly exiting panes (see sim-agent.test.ts).
+    expect(first.message).toMatch(/crashed.*the agent exited with (status 3|an unknown status)/);
     const nudge = await fx.waitForEvent('nudge', 'sleeper');
     expect(nudge.message).toMatch(/idle/);
     await fx.waitForEvent('gave_up', 'crasher');
