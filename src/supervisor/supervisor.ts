@@ -35,7 +35,7 @@ const SCREEN_LOOK_MS = 1_000;
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
 const CLOCK_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
-const SAFETY_NET_MS = 3_000;
+const SAFETY_NET_MS = 5_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
 const GIT_CONCURRENCY = 4;
 
@@ -232,6 +232,7 @@ export class Supervisor {
   private async observe(): Promise<void> {
     const now = Date.now();
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
+    this.observeOutputTimes();
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
     const gitNames = this.takeAll(this.dirty.git);
     // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
@@ -290,6 +291,19 @@ export class Supervisor {
       const tip = `${baseTip ?? ''}:${tips.get(worker.spec.branch) ?? ''}`;
       if (tip !== this.seen.tips.get(name)) this.dirty.git.add(name);
       this.seen.tips.set(name, tip);
+    }
+  }
+
+  /**
+   * Output times come from log events as they happen; carrying them into the model on every pass, not only when a
+   * screen is looked at, keeps the idle clock exact to the pass (a quiet worker is nudged idle_after after its output).
+   */
+  private observeOutputTimes(): void {
+    for (const worker of this.model.workers) {
+      const at = this.lastOutputAt.get(worker.spec.name);
+      const pane = worker.pane;
+      if (pane === undefined || at === undefined || (pane.lastOutputAt ?? 0) >= at) continue;
+      this.update(worker.spec.name, (model) => ({ ...model, pane: { ...pane, lastOutputAt: at } }));
     }
   }
 
