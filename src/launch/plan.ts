@@ -24,6 +24,8 @@ export interface WorkerPlan {
   /** `now`: launched by `up`; `queued`: waits for dependencies or a free slot (the supervisor starts it). */
   readonly wave: 'now' | 'queued';
   readonly queuedBecause: string | undefined;
+  /** Why this worker cannot be launched as things are (also listed in the plan's `problems`). */
+  readonly problem?: string;
 }
 
 export interface LaunchPlan {
@@ -44,7 +46,8 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
   const slots = { free: config.policy.maxActive };
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
-    const worktree = worktreeStep(worker, facts, problems);
+    const worktree = worktreeStep(worker, facts);
+    if ('problem' in worktree) problems.push(worktree.problem);
     const adopted = facts.sessions.has(worker.name);
     const record = facts.records.get(worker.name);
     const delivery: DeliveryStep = record?.deliveredAt !== undefined ? 'skip' : record?.deliveryStartedAt !== undefined && adopted ? 'unknown' : 'deliver';
@@ -54,42 +57,43 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
     if (queuedBecause === undefined) slots.free--;
     plans.push({
       worker,
-      worktree: worktree ?? 'reuse',
+      worktree: 'step' in worktree ? worktree.step : 'reuse',
       session: adopted ? 'adopt' : 'create',
       delivery,
       wave: queuedBecause === undefined ? 'now' : 'queued',
       queuedBecause,
+      ...('problem' in worktree ? { problem: worktree.problem } : {}),
     });
   }
   return { workers: plans, problems };
 }
 
-function worktreeStep(worker: WorkerSpec, facts: LaunchFacts, problems: string[]): WorktreeStep | undefined {
+function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {
   const here = facts.worktrees.find((entry) => samePath(entry.path, worker.worktree));
   const elsewhere = facts.worktrees.find((entry) => entry.branch === worker.branch && !samePath(entry.path, worker.worktree));
   if (elsewhere !== undefined) {
-    problems.push(
-      `Branch "${worker.branch}" of worker "${worker.name}" is already checked out at ${elsewhere.path}; ` +
+    return {
+      problem:
+        `Branch "${worker.branch}" of worker "${worker.name}" is already checked out at ${elsewhere.path}; ` +
         `switch that checkout to another branch or give the worker another "branch:".`,
-    );
-    return undefined;
+    };
   }
   if (here !== undefined) {
-    if (here.branch === worker.branch) return 'reuse';
-    problems.push(
-      `The worktree ${worker.worktree} of worker "${worker.name}" is on ${here.branch === undefined ? 'a detached HEAD' : `branch "${here.branch}"`}, ` +
+    if (here.branch === worker.branch) return { step: 'reuse' };
+    return {
+      problem:
+        `The worktree ${worker.worktree} of worker "${worker.name}" is on ${here.branch === undefined ? 'a detached HEAD' : `branch "${here.branch}"`}, ` +
         `not "${worker.branch}"; check out "${worker.branch}" there or remove that worktree with "git worktree remove".`,
-    );
-    return undefined;
+    };
   }
   if (facts.existingPaths.has(worker.worktree)) {
-    problems.push(
-      `The path ${worker.worktree} for worker "${worker.name}" already exists and is not a worktree of this repo; ` +
+    return {
+      problem:
+        `The path ${worker.worktree} for worker "${worker.name}" already exists and is not a worktree of this repo; ` +
         `move it away or set "worktrees:" to another folder.`,
-    );
-    return undefined;
+    };
   }
-  return facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch';
+  return { step: facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch' };
 }
 
 function samePath(a: string, b: string): boolean {

@@ -80,8 +80,7 @@ export class Executor {
           const facts = await gatherFacts(this.fleet);
           const plan = planLaunch(this.fleet.config, facts);
           const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
-          const problem = plan.problems.find((text) => text.includes(`"${spec.name}"`));
-          if (step === undefined || problem !== undefined) throw new CzarError('launch_failed', problem ?? `worker ${spec.name} is not in the plan`);
+          if (step === undefined || step.problem !== undefined) throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
           const record = await startWorker(this.fleet, { ...step, wave: 'now', queuedBecause: undefined });
           this.hooks.launched(spec.name, record.paneId);
           await this.deliverTask(spec, record.paneId, await initialPrompt(this.fleet.config, spec, action.dependencies), action.task.id);

@@ -69,6 +69,8 @@ describe('the launch plan', () => {
       'The worktree /tmp/wt/wrong of worker "wrong" is on branch "feature/x", not "czar/wrong"; check out "czar/wrong" there or remove that worktree with "git worktree remove".',
       'The path /tmp/wt/blocked for worker "blocked" already exists and is not a worktree of this repo; move it away or set "worktrees:" to another folder.',
     ]);
+    // Each worker's own problem stays with its step, so the czar launching one worker later sees only its own.
+    expect(plan.workers.map((step) => step.problem)).toEqual(plan.problems.slice(1));
   });
 
   it('prints as lines a person can read (czar up --dry-run)', () => {
