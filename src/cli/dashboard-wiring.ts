@@ -8,6 +8,7 @@ import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/
 import { runDashboard } from '../ui/render.js';
 import { liveCzarPid } from '../launch/requests.js';
 import { CZAR_SESSION } from '../domain/paths.js';
+import { withCzarLiveness } from '../domain/status.js';
 import { attachTo, openLog, requestOrThrow } from './actions.js';
 
 const EVENTS_KEPT = 200;
@@ -87,7 +88,7 @@ export class FleetDiskStore implements DashboardStore {
 
   private async refreshStatus(): Promise<void> {
     const status = await readJson<FleetStatus>(this.fleet.paths.status);
-    if (status !== undefined) this.set({ status: this.withLiveness(status) });
+    if (status !== undefined) this.set({ status: withCzarLiveness(status, this.czarAlive) });
   }
 
   /** A czar killed without warning leaves `supervisor` in status.json: the header must not call it alive. */
@@ -96,13 +97,7 @@ export class FleetDiskStore implements DashboardStore {
     if (alive === this.czarAlive) return;
     this.czarAlive = alive;
     if (alive) await this.refreshStatus();
-    else this.set({ status: this.withLiveness(this.snapshot.status) });
-  }
-
-  private withLiveness(status: FleetStatus): FleetStatus {
-    if (this.czarAlive || status.supervisor === undefined) return status;
-    const { supervisor: _dead, ...rest } = status;
-    return rest;
+    else this.set({ status: withCzarLiveness(this.snapshot.status, this.czarAlive) });
   }
 
   private async refreshEvents(): Promise<void> {

@@ -20,6 +20,16 @@ export function sprintOver(fleet: FleetModel): boolean {
   return settled && (fleet.policy.bonus === 'off' || fleet.queue.length === 0);
 }
 
+/**
+ * The status as a reader should see it: a czar killed without warning cannot clear its own `supervisor` entry, so
+ * only a live czar process keeps it.
+ */
+export function withCzarLiveness(status: FleetStatus, czarAlive: boolean): FleetStatus {
+  if (czarAlive || status.supervisor === undefined) return status;
+  const { supervisor: _dead, ...rest } = status;
+  return rest;
+}
+
 /** The fleet file (`.czar/status.json`) for this model: what people, the dashboard and workers read. */
 export function fleetStatus(
   fleet: FleetModel,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fleetStatus } from '../../src/domain/status.js';
+import { fleetStatus, withCzarLiveness } from '../../src/domain/status.js';
 import { FleetStatusSchema, statusJsonSchema } from '../../src/domain/status-schema.js';
 import { fixtureStatus as sampleStatus } from '../fixtures/fleet-status.js';
 import { policy } from '../helpers/fleet.js';
@@ -25,5 +25,12 @@ describe('the status file interface', () => {
     );
     expect(FleetStatusSchema.safeParse(JSON.parse(JSON.stringify(status))).success).toBe(true);
     expect(status.sprintOver).toBe(true);
+  });
+
+  it('drops the supervisor entry of a czar that is no longer alive, and keeps a live one', () => {
+    const written = { ...sampleStatus, supervisor: { pid: 4242, heartbeatAt: sampleStatus.updatedAt } };
+    expect(withCzarLiveness(written, true).supervisor).toEqual({ pid: 4242, heartbeatAt: sampleStatus.updatedAt });
+    expect(withCzarLiveness(written, false).supervisor).toBeUndefined();
+    expect(withCzarLiveness(written, false).workers).toBe(written.workers);
   });
 });

@@ -1,5 +1,6 @@
 import { readJson } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
+import { withCzarLiveness } from '../../domain/status.js';
 import { liveCzarPid } from '../../launch/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
@@ -17,9 +18,7 @@ export const statusCommand: Command = {
     if (written === undefined) {
       throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
     }
-    // A czar killed without warning cannot clear its own entry: only a live process counts as running.
-    const { supervisor, ...rest } = written;
-    const status: FleetStatus = supervisor !== undefined && (await liveCzarPid(fleet.paths)) !== undefined ? { ...rest, supervisor } : rest;
+    const status = withCzarLiveness(written, (await liveCzarPid(fleet.paths)) !== undefined);
     if (values.json === true) {
       out(JSON.stringify(status, null, 2));
       return 0;
