@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CZAR_SESSION } from '../domain/paths.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 
@@ -227,8 +228,19 @@ export class Tmux {
     await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
   }
 
-  /** Stops the server and removes its socket file, which tmux 3.3a leaves behind after kill-server. */
+  /**
+   * Stops the server, what runs in it, and removes its socket file (tmux 3.3a leaves it behind). Each agent pane is
+   * its own process group and is killed first: agents that ignore tmux's hang-up (Gemini CLI and Codex helpers did)
+   * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
+   */
   async killServer(): Promise<void> {
+    for (const pane of await this.listPanes()) {
+      try {
+        if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
     await this.cmd(['kill-server'], { allowFailure: true });
     await rm(this.socketPath(), { force: true }).catch(() => undefined);
   }

@@ -3,16 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
+import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { killFleetServer } from './tmux.js';
 
 export const CZAR_BIN = path.resolve(import.meta.dirname, '../../bin/czar');
 
 /** Runs the built `czar` as a person would (needs `npm run build`), never through a shell. */
 export async function czar(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'TMUX' && key !== 'TMUX_PANE') env[key] = value;
-  const result = await execa(process.execPath, [CZAR_BIN, ...args], { cwd: options.cwd, env: { ...env, ...options.env }, extendEnv: false, reject: false, stdin: 'ignore' });
+  const result = await execa(process.execPath, [CZAR_BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), extendEnv: false, reject: false, stdin: 'ignore' });
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
 }
 
@@ -28,6 +26,6 @@ export function uniqueProject(): string {
 export async function writeFleetConfig(dir: string, project: string, body: string): Promise<string> {
   const file = path.join(dir, 'czar.yaml');
   await writeFile(file, `project: ${project}\n${body}`);
-  onTestFinished(() => killFleetServer(new Tmux(`czar-${project}`)));
+  onTestFinished(() => new Tmux(`czar-${project}`).killServer());
   return file;
 }

@@ -15,7 +15,6 @@ import { initialPrompt } from '../../src/launch/prompts.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import { tempRepo } from './git-repo.js';
 import { waitFor } from './wait.js';
-import { killFleetServer } from './tmux.js';
 
 /** The package root, for `bin/czar` and the built sim. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,7 +97,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
       console.error(`events of ${fleet.config.project}:\n${text}`);
     }
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
-    await killFleetServer(fleet.tmux);
+    await fleet.tmux.killServer();
   });
 
   const events = async (): Promise<FleetEvent[]> => {
