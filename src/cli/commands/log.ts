@@ -1,7 +1,7 @@
 import { readEventsFrom } from '../../adapters/state-files.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
-import { formatEvent, out } from '../output.js';
+import { formatEvent, json, out } from '../output.js';
 
 export const logCommand: Command = {
   name: 'log',
@@ -14,7 +14,7 @@ export const logCommand: Command = {
     const { events } = await readEventsFrom(fleet.paths, 0);
     const mine = events.filter((event) => worker === undefined || event.worker === worker);
     const limit = values.lines === undefined ? mine.length : Math.max(0, Number(values.lines) || 0);
-    for (const event of mine.slice(-limit)) out(values.json === true ? JSON.stringify(event) : formatEvent(event));
+    for (const event of mine.slice(-limit)) out(values.json === true ? json(event) : formatEvent(event));
     return 0;
   },
 };

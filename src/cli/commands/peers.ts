@@ -3,7 +3,7 @@ import { CzarError } from '../../domain/errors.js';
 import type { FleetStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { out } from '../output.js';
+import { json, out } from '../output.js';
 
 /**
  * What the other workers are doing and which files they are changing: the preamble asks every worker to run this
@@ -21,7 +21,7 @@ export const peersCommand: Command = {
     if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; the czar writes it once the fleet is up ("czar up").`);
     const others = status.workers.filter((worker) => worker.name !== me);
     if (values.json === true) {
-      out(JSON.stringify(others.map((worker) => ({ name: worker.name, state: worker.state, branch: worker.branch, title: worker.title, files: [...worker.git.filesChanged, ...worker.git.dirty], note: worker.note })), null, 2));
+      out(json(others.map((worker) => ({ name: worker.name, state: worker.state, branch: worker.branch, title: worker.title, files: [...worker.git.filesChanged, ...worker.git.dirty], note: worker.note })), 2));
       return 0;
     }
     const myFiles = new Set(status.workers.find((worker) => worker.name === me)?.git.filesChanged ?? []);

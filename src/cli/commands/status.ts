@@ -5,7 +5,7 @@ import { liveCzarPid } from '../../launch/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { out } from '../output.js';
+import { json, out } from '../output.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -20,7 +20,7 @@ export const statusCommand: Command = {
     }
     const status = withCzarLiveness(written, (await liveCzarPid(fleet.paths)) !== undefined);
     if (values.json === true) {
-      out(JSON.stringify(status, null, 2));
+      out(json(status, 2));
       return 0;
     }
     for (const line of statusLines(status)) out(line);
