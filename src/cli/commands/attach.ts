@@ -9,7 +9,7 @@ export const attachCommand: Command = {
   summary: 'attach your terminal to a worker\'s tmux pane (detach with Ctrl-b d)',
   usage: 'czar attach <worker> [-c czar.yaml]',
   async run(args) {
-    const { values, positionals } = parse(this, args, CONFIG_OPTION);
+    const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
     const fleet = await fleetFrom(values.config);
     const name = positionals[0] === CZAR_SESSION ? CZAR_SESSION : requireWorker(fleet, positionals[0], 'attach');
     if (!(await fleet.tmux.sessionExists(name))) {

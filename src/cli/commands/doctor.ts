@@ -17,7 +17,7 @@ export const doctorCommand: Command = {
   summary: 'check tmux (>= 3.2), git (>= 2.38), node, the config and each agent\'s command',
   usage: 'czar doctor [-c czar.yaml]',
   async run(args) {
-    const { values } = parse(this, args, CONFIG_OPTION, false);
+    const { values } = parse(this, args, CONFIG_OPTION, 0);
     const checks: Check[] = [await checkTmux(), await checkGit(), checkNode()];
     try {
       const fleet = await fleetFrom(values.config);

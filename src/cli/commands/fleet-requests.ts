@@ -37,7 +37,7 @@ function workerRequest(name: 'bonus' | 'restart', summary: string): Command {
     summary,
     usage: `czar ${name} <worker> [-c czar.yaml]`,
     async run(args) {
-      const { values, positionals } = parse(this, args, CONFIG_OPTION);
+      const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
       const fleet = await fleetFrom(values.config);
       out(await requestOrThrow(fleet, { kind: name, worker: requireWorker(fleet, positionals[0], name) }));
       return 0;
@@ -51,7 +51,7 @@ function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
     summary,
     usage: `czar ${name} [worker] [-c czar.yaml]`,
     async run(args) {
-      const { values, positionals } = parse(this, args, CONFIG_OPTION);
+      const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
       const fleet = await fleetFrom(values.config);
       const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], name);
       out(await requestOrThrow(fleet, worker === undefined ? { kind: name } : { kind: name, worker }));

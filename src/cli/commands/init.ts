@@ -10,7 +10,7 @@ export const initCommand: Command = {
   summary: 'write a commented czar.yaml in the current folder',
   usage: 'czar init [--project NAME] [--force]',
   async run(args) {
-    const { values } = parse(this, args, { project: { type: 'string' }, force: { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { project: { type: 'string' }, force: { type: 'boolean' } }, 0);
     const file = path.resolve('czar.yaml');
     if (values.force !== true && (await access(file).then(() => true, () => false))) {
       throw new CzarError('exists', `${file} already exists; edit it, or run "czar init --force" to overwrite it.`);

@@ -6,7 +6,7 @@ import { CzarError } from '../../domain/errors.js';
 import { reportFile, statePaths } from '../../domain/paths.js';
 import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
 import type { WorkerReport } from '../../domain/report.js';
-import { parse, type Command } from '../command.js';
+import { parse, usageError, type Command } from '../command.js';
 
 const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
 
@@ -41,6 +41,8 @@ export const reportCommand: Command = {
       }
       return 0;
     }
+    // Only a hook takes an argument (Codex passes its event as the last one); anything else is a mistake to name.
+    if (positionals[0] !== undefined) throw usageError(this, `${JSON.stringify(positionals[0])} is one argument too many for "czar report" (a note goes in --note)`);
     if (worker === undefined || stateDir === undefined) {
       throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
     }

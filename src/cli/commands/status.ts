@@ -12,7 +12,7 @@ export const statusCommand: Command = {
   summary: 'print the fleet\'s state (the same object as .czar/status.json with --json)',
   usage: 'czar status [-c czar.yaml] [--json]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
     const written = await readJson<FleetStatus>(fleet.paths.status);
     if (written === undefined) {
