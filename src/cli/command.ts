@@ -36,17 +36,14 @@ function argumentProblem(command: Pick<Command, 'name'>, error: unknown, options
   const message = error instanceof Error ? error.message : String(error);
   const named = /'([^']*)'/.exec(message)?.[1] ?? message;
   const flag = named.replace(/ <value>$/, '');
-  switch ((error as { code?: string }).code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-      const known = Object.entries(options).flatMap(([long, option]) => [`--${long}`, ...(option.short === undefined ? [] : [`-${option.short}`])]);
-      const hint = suggest(named, known);
-      return `${JSON.stringify(named)} is not an option of "czar ${command.name}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`;
-    }
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`;
-    default:
-      return message.split('\n')[0]?.replace(/\.$/, '') ?? message;
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const known = Object.entries(options).flatMap(([long, option]) => [`--${long}`, ...(option.short === undefined ? [] : [`-${option.short}`])]);
+    const hint = suggest(named, known);
+    return `${JSON.stringify(named)} is not an option of "czar ${command.name}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`;
   }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`;
+  return message.split('\n')[0]?.replace(/\.$/, '') ?? message;
 }
 
 /** A count given as an option (`-n 20`): a whole number of 1 or more, or undefined when the option is absent. */
