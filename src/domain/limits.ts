@@ -1,0 +1,5 @@
+/**
+ * The most czar pastes as one task or `czar send --file` message. A bracketed paste of this size takes an agent's
+ * TUI seconds to take in (a 200 KB task is tested end to end); beyond it the detail belongs in files the worker reads.
+ */
+export const MAX_TASK_BYTES = 1024 * 1024;
