@@ -3,3 +3,6 @@
  * TUI seconds to take in (a 200 KB task is tested end to end); beyond it the detail belongs in files the worker reads.
  */
 export const MAX_TASK_BYTES = 1024 * 1024;
+
+/** Largest result file the czar copies: a summary for people and dependents, not an artefact store. */
+export const MAX_RESULT_BYTES = 256 * 1024;

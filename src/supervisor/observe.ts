@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { readText, writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
+import { MAX_RESULT_BYTES } from '../domain/limits.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
@@ -35,9 +36,6 @@ export async function readWorkerReport(paths: StatePaths, worker: string): Promi
     report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task },
   };
 }
-
-/** Largest result file the czar copies: a summary for people and dependents, not an artefact store. */
-export const MAX_RESULT_BYTES = 256 * 1024;
 
 /** A result file as the czar sees it: copied into the state dir, or rejected with a reason. */
 export type ResultReading = { readonly kind: 'copied'; readonly copy: string } | { readonly kind: 'rejected'; readonly reason: string };

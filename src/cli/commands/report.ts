@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeReport, readJson } from '../../adapters/state-files.js';
+import { readTextFile } from '../../adapters/text-file.js';
+import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
 import { reportFile, statePaths } from '../../domain/paths.js';
@@ -57,8 +58,9 @@ export const reportCommand: Command = {
     let resultFile: string | undefined;
     if (values['result-file'] !== undefined) {
       resultFile = path.resolve(values['result-file']);
-      const text = await readFile(resultFile).catch(() => undefined);
-      if (text === undefined) throw new CzarError('usage', `--result-file ${resultFile} cannot be read; write the file first, then report.`, { exitCode: 2 });
+      // The czar reads the file with the same check; refusing here is how the worker learns it would be dropped.
+      const reading = await readTextFile(resultFile, MAX_RESULT_BYTES);
+      if (!reading.ok) throw new CzarError('usage', `--result-file ${resultFile} ${reading.reason}; the czar would drop it, so fix the file and report again.`, { exitCode: 2 });
     }
     await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, task: values.task, source: 'cli' });
     return 0;
