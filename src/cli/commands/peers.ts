@@ -1,6 +1,5 @@
-import { readJson } from '../../adapters/state-files.js';
+import { readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
-import type { FleetStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { json, out } from '../output.js';
@@ -17,7 +16,7 @@ export const peersCommand: Command = {
     const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 1);
     const fleet = await fleetFrom(values.config);
     const me = positionals[0] ?? process.env.CZAR_WORKER;
-    const status = await readJson<FleetStatus>(fleet.paths.status);
+    const status = await readStatusFile(fleet.paths);
     if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; the czar writes it once the fleet is up ("czar up").`);
     const others = status.workers.filter((worker) => worker.name !== me);
     if (values.json === true) {

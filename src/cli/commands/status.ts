@@ -1,4 +1,4 @@
-import { readJson } from '../../adapters/state-files.js';
+import { readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { withCzarLiveness } from '../../domain/status.js';
 import { liveCzarPid } from '../../launch/requests.js';
@@ -14,7 +14,7 @@ export const statusCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
-    const written = await readJson<FleetStatus>(fleet.paths.status);
+    const written = await readStatusFile(fleet.paths);
     if (written === undefined) {
       throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
     }
