@@ -1,7 +1,7 @@
 import { appendFile, chmod, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { WorkerReport } from '../domain/report.js';
+import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
 import { reportFile, type StatePaths } from '../domain/paths.js';
 import type { FleetEvent } from '../domain/types.js';
 
@@ -44,10 +44,18 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** A worker's own report: the only file a worker writes. */
-export async function writeReport(paths: StatePaths, report: WorkerReport): Promise<void> {
+/**
+ * A worker's own report: the only file a worker writes. A turn end (`turnEnd`) is merged with the report on file, so
+ * it cannot undo a done (see `mergeReport`).
+ */
+export async function writeReport(paths: StatePaths, report: WorkerReport, options: { turnEnd?: boolean } = {}): Promise<void> {
   await mkdir(paths.reports, { recursive: true, mode: 0o700 });
-  await writeAtomic(reportFile(paths, report.worker), `${JSON.stringify(report)}\n`);
+  const file = reportFile(paths, report.worker);
+  const turnEnd = options.turnEnd === true;
+  const previousText = turnEnd ? await readText(file).catch(() => undefined) : undefined;
+  const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
+  const kept = mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd });
+  await writeAtomic(file, `${JSON.stringify(kept)}\n`);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { ReportedState } from '../domain/types.js';
 export interface HookState {
   readonly state: ReportedState;
   readonly note?: string;
+  /** The event marks the end of a turn: it must not undo a done the turn reported (see `mergeReport`). */
+  readonly turnEnd?: true;
 }
 
 /** Notification types that mean the agent is blocked on the person (Claude Code, Gemini CLI). */
@@ -20,11 +22,12 @@ export function stateForHook(event: string, payload: unknown): HookState | undef
       return { state: 'working' };
     case 'Stop':
     case 'AfterAgent':
+      return { state: 'idle', turnEnd: true };
     case 'SessionStart':
       return { state: 'idle' };
     case 'agent-turn-complete':
       // Codex notify names the event inside the payload too; anything else it might send later is not a turn end.
-      return field(payload, 'type') === undefined || field(payload, 'type') === 'agent-turn-complete' ? { state: 'idle' } : undefined;
+      return field(payload, 'type') === undefined || field(payload, 'type') === 'agent-turn-complete' ? { state: 'idle', turnEnd: true } : undefined;
     case 'PermissionRequest':
       return { state: 'waiting', note: noteOf('permission requested', field(payload, 'tool_name')) };
     case 'Notification': {
@@ -33,7 +36,7 @@ export function stateForHook(event: string, payload: unknown): HookState | undef
       return { state: 'waiting', note: noteOf(kind.replaceAll('_', ' '), field(payload, 'message')) };
     }
     case 'StopFailure':
-      return { state: 'idle', note: noteOf('turn failed', field(payload, 'error') ?? field(payload, 'error_type') ?? field(payload, 'message')) };
+      return { state: 'idle', turnEnd: true, note: noteOf('turn failed', field(payload, 'error') ?? field(payload, 'error_type') ?? field(payload, 'message')) };
     // The session is over; pane liveness (tmux) decides between stopped and crashed, not this event.
     case 'SessionEnd':
       return undefined;

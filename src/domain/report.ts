@@ -44,3 +44,14 @@ export function parseReport(text: string, expectedWorker: string): ParsedReport 
   }
   return { ok: true, report: parsed.data };
 }
+
+/**
+ * The report to keep when `next` arrives with `previous` on file. The end of a turn is what done looks like (Claude
+ * Code's Stop hook fires about 0.2 s after the `czar report --state done` its turn ran), so a turn end leaves a done
+ * standing, with its time and note, and only records who wrote last. The worker's own report of another state, or
+ * the prompt hook of a new task, replaces it; a done from before a new task is already stale by its time.
+ */
+export function mergeReport(previous: WorkerReport | undefined, next: WorkerReport, options: { turnEnd: boolean }): WorkerReport {
+  if (!options.turnEnd || previous?.state !== 'done' || previous.worker !== next.worker) return next;
+  return { ...previous, source: next.source, seq: next.seq };
+}

@@ -238,21 +238,19 @@ class SimAgent {
     const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text, this.turnsTaken > 0), problems: [] };
     this.turnsTaken++;
     for (const problem of parsed.problems) this.screen.print([renderError(`Ignored ${problem}`, this.screen.width)]);
-    let reportedDone = false;
     for (const directive of parsed.directives) {
       if (signal.aborted) break;
       const next = await this.perform(directive, signal);
-      reportedDone ||= directive.kind === 'done';
       if (next === 'stop') break;
     }
     if (this.lifetime.signal.aborted) return;
     if (this.turnAbort.signal.aborted) {
       this.screen.print([renderNote('⎿  Interrupted by user', this.screen.width)]);
       await this.reporter?.report('idle', { note: 'interrupted by user' }).catch((error: unknown) => this.warn(error));
-    } else if (!reportedDone && this.queued === 0) {
-      // A turn that ends without "done" reports idle, as a real agent's Stop hook does; otherwise its "working"
-      // report would outlive the turn and hide the stall until stuck_after.
-      await this.reporter?.report('idle', { note: 'turn ended' }).catch((error: unknown) => this.warn(error));
+    } else {
+      // Every turn ends with an idle report, even right after "done": Claude Code's Stop hook fires about 0.2 s
+      // after the done report its turn ran, and czar must read that as what done looks like.
+      await this.reporter?.report('idle', { note: 'turn ended', turnEnd: true }).catch((error: unknown) => this.warn(error));
     }
     this.busy = undefined;
     if (this.mode === 'input') this.screen.print(['']);

@@ -7,7 +7,8 @@ import type { ReportedState } from '../domain/types.js';
 
 /** How the simulated agent tells czar what it is doing: the same report files a real agent's hooks write. */
 export interface SimReporter {
-  report(state: ReportedState, details?: { progress?: number | undefined; note?: string | undefined }): Promise<void>;
+  /** `turnEnd` marks the report a real agent's turn-end hook (Claude Code Stop, Gemini AfterAgent) would write. */
+  report(state: ReportedState, details?: { progress?: number | undefined; note?: string | undefined; turnEnd?: boolean }): Promise<void>;
   /** Writes `results/<worker>.md` and names it in the next report; returns the file's path. */
   writeResult(text: string): Promise<string>;
 }
@@ -37,10 +38,10 @@ function createReporter(paths: StatePaths, worker: string): SimReporter {
         ...(details.note === undefined ? {} : { note: details.note.slice(0, 2000) }),
         ...(resultFile === undefined ? {} : { resultFile }),
         at: new Date().toISOString(),
-        source: 'sim',
+        source: details.turnEnd === true ? 'sim:turn-end' : 'sim',
         seq,
       };
-      await writeReport(paths, report);
+      await writeReport(paths, report, { turnEnd: details.turnEnd === true });
     },
     async writeResult(text) {
       const file = path.join(paths.results, `${worker}.md`);

@@ -35,7 +35,7 @@ export const reportCommand: Command = {
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
-        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload });
+        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true });
       } catch {
         // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
       }
@@ -66,7 +66,7 @@ export const reportCommand: Command = {
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown },
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
@@ -84,7 +84,7 @@ async function write(
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
   };
-  await writeReport(paths, report);
+  await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }
 
 /** Claude Code and Gemini pass the event on stdin; Codex `notify` appends it as the last argument. */
