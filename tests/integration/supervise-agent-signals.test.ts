@@ -28,4 +28,23 @@ describe('czar supervision: what the real agents signal', () => {
     expect(events.filter((event) => event.kind === 'state').map((event) => event.message)).not.toContain('done -> idle');
     expect(events.map((event) => event.kind)).not.toContain('nudge');
   });
+
+  it('alerts the person at once, naming the failure and the agent\'s words, when every model call is refused (HTTP 400)', async () => {
+    const fx = await fleetFixture({
+      workers: [{ name: 'refused', task: '# Refused\n@sim api-error 400 prompt is too long' }],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+
+    const status = await fx.waitForStatus((s) => workerIn(s, 'refused').state === 'api_error', { what: 'refused in api_error' });
+    const alert = workerIn(status, 'refused').alerts.find((a) => a.kind === 'api_error');
+    expect(alert?.message).toMatch(/invalid request/);
+    expect(alert?.message).toContain('API Error: 400 prompt is too long');
+    await fx.waitForEvent('notify', 'refused', { match: (event) => /invalid request/.test(event.message) });
+    // Past idle_after and escalate_after (3 s and 4 s in the fixture): still no nudge, re-brief or restart.
+    const later = Date.now() + 8_000;
+    await fx.waitForStatus((s) => Date.parse(s.updatedAt) > later, { timeoutMs: 40_000, what: 'a status written 8 s later' });
+    const kinds = (await fx.events()).filter((event) => event.worker === 'refused').map((event) => event.kind);
+    expect(kinds.filter((kind) => ['nudge', 'rebrief', 'restart'].includes(kind))).toEqual([]);
+  });
 });
