@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REPORTED_STATES } from './types.js';
+import { API_FAILURE_KINDS, REPORTED_STATES } from './types.js';
 
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
@@ -18,6 +18,8 @@ export const WorkerReportSchema = z.strictObject({
   source: z.string().max(100),
   /** Monotonic per writer, so a late write of an older report never wins. */
   seq: z.number().int().nonnegative(),
+  /** The turn ended because the agent's model calls failed (its failure hook said so). */
+  failure: z.strictObject({ kind: z.enum(API_FAILURE_KINDS), detail: z.string().max(500) }).optional(),
   sessionId: z.string().max(200).optional(),
   transcriptPath: z.string().max(4096).optional(),
 });

@@ -255,7 +255,7 @@ class SimAgent {
       // A failed turn ends as Claude Code's does: its StopFailure hook, read by the same table czar's hooks use.
       const failed = stateForHook('StopFailure', this.turnFailure);
       this.turnFailure = undefined;
-      if (failed !== undefined) await this.reporter?.report(failed.state, { note: failed.note, turnEnd: true }).catch((error: unknown) => this.warn(error));
+      if (failed !== undefined) await this.reporter?.report(failed.state, { note: failed.note, turnEnd: true, failure: failed.failure }).catch((error: unknown) => this.warn(error));
     } else {
       // Every turn ends with an idle report, even right after "done": Claude Code's Stop hook fires about 0.2 s
       // after the done report its turn ran, and czar must read that as what done looks like.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { readText, writeAtomic } from '../adapters/state-files.js';
 import type { PaneInfo } from '../adapters/tmux.js';
+import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
 import { logFile, reportFile, type StatePaths } from '../domain/paths.js';
@@ -32,7 +33,7 @@ export async function readWorkerReport(paths: StatePaths, worker: string): Promi
   return {
     kind: 'valid',
     seq: report.seq,
-    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task },
+    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure },
   };
 }
 
@@ -103,6 +104,7 @@ export function paneObservation(info: PaneInfo, screen: string | undefined, pres
     screenWaiting: text !== '' && preset.isWaiting(text),
     screenBusy: text !== '' && preset.isBusy(text),
     screen: text,
+    apiFailure: text === '' ? undefined : apiFailureOnScreen(preset.name, text),
   };
 }
 

@@ -47,4 +47,25 @@ describe('czar supervision: what the real agents signal', () => {
     const kinds = (await fx.events()).filter((event) => event.worker === 'refused').map((event) => event.kind);
     expect(kinds.filter((kind) => ['nudge', 'rebrief', 'restart'].includes(kind))).toEqual([]);
   });
+
+  it('waits out a rate limit with backoff, then sends one "continue" message that reaches the agent', async () => {
+    const fx = await fleetFixture({ workers: [{ name: 'limited', task: '# Limited\n@sim api-error 429 slow down' }] });
+    await fx.launchWave();
+    await fx.supervise();
+
+    const status = await fx.waitForStatus((s) => workerIn(s, 'limited').state === 'api_error', { what: 'limited in api_error' });
+    expect(workerIn(status, 'limited').alerts.find((a) => a.kind === 'api_error')?.message).toMatch(/rate limit.*Request rejected \(429\) · slow down/);
+    const nudge = await fx.waitForEvent('nudge', 'limited');
+    expect(nudge.message).toMatch(/rate limit/);
+    await fx.waitForEvent('message_delivered', 'limited');
+    const got = await waitFor(async () => {
+      const captures = await fx.captures('limited');
+      return captures.length >= 2 ? captures : undefined;
+    }, { what: 'the continue message in the sim capture' });
+    expect(got[1]).toMatch(/continue with your task/);
+    // The continue took: the agent works again, and no second continue, re-brief or notification followed.
+    const kinds = (await fx.events()).filter((event) => event.worker === 'limited').map((event) => event.kind);
+    expect(kinds.filter((kind) => kind === 'nudge')).toHaveLength(1);
+    expect(kinds).not.toContain('rebrief');
+  });
 });

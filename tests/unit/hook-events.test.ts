@@ -31,10 +31,14 @@ describe('stateForHook', () => {
     expect(stateForHook('Notification', {})).toBeUndefined();
   });
 
-  it('maps StopFailure to idle with the error as a note', () => {
-    expect(stateForHook('StopFailure', { error: 'Unable to connect to API (ConnectionRefused)' }))
-      .toEqual({ state: 'idle', turnEnd: true, note: 'turn failed: Unable to connect to API (ConnectionRefused)' });
-    expect(stateForHook('StopFailure', {})).toEqual({ state: 'idle', turnEnd: true, note: 'turn failed' });
+  it('maps StopFailure to an idle turn end carrying the failure, with the agent\'s message as the note', () => {
+    expect(stateForHook('StopFailure', { error: 'rate_limit', last_assistant_message: 'API Error: Request rejected (429) · slow down' })).toEqual({
+      state: 'idle',
+      turnEnd: true,
+      note: 'turn failed: API Error: Request rejected (429) · slow down',
+      failure: { kind: 'rate_limit', detail: 'API Error: Request rejected (429) · slow down' },
+    });
+    expect(stateForHook('StopFailure', {})).toEqual({ state: 'idle', turnEnd: true, note: 'turn failed', failure: { kind: 'unknown', detail: '' } });
   });
 
   it('caps long notes and survives odd payloads', () => {

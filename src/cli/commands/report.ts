@@ -4,7 +4,7 @@ import { writeReport, readJson } from '../../adapters/state-files.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
 import { reportFile, statePaths } from '../../domain/paths.js';
-import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
+import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/types.js';
 import type { WorkerReport } from '../../domain/report.js';
 import { parse, type Command } from '../command.js';
 
@@ -35,7 +35,7 @@ export const reportCommand: Command = {
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
-        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true });
+        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true, failure: mapped.failure });
       } catch {
         // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
       }
@@ -66,7 +66,7 @@ export const reportCommand: Command = {
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean },
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean; failure?: ApiFailure | undefined },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
@@ -81,6 +81,7 @@ async function write(
     ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
+    ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
   };
