@@ -53,6 +53,22 @@ export async function isValidBranchName(cwd: string, name: string): Promise<bool
   return ok(cwd, ['check-ref-format', '--branch', name]);
 }
 
+/** What a folder is to git: its work tree's top level, the repository's shared `.git`, and the branch checked out. */
+export interface WorktreeIdentity {
+  readonly top: string;
+  readonly commonDir: string;
+  /** Short branch name, undefined when detached. */
+  readonly branch: string | undefined;
+}
+
+/** One git call answers all three; undefined when `dir` is missing or not inside a git work tree. */
+export async function worktreeIdentity(dir: string): Promise<WorktreeIdentity | undefined> {
+  const result = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], { allowFailure: true }).catch(() => undefined);
+  if (result === undefined || result.exitCode !== 0) return undefined;
+  const [top = '', common = '', head = ''] = result.stdout.trim().split('\n');
+  return { top, commonDir: path.resolve(dir, common), branch: head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : undefined };
+}
+
 export interface WorktreeEntry {
   readonly path: string;
   readonly head: string | undefined;
@@ -99,6 +115,16 @@ export async function addWorktree(repo: string, worktreePath: string, branch: st
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
     }
   }
+}
+
+/**
+ * Makes a worktree folder again where git still has it registered but the folder was deleted by hand. `-f` is what
+ * git 2.39 asks for here ("a missing but already registered worktree"); it also lets the branch be checked out,
+ * since the only checkout of it is that missing folder (the launch plan has made sure of both).
+ */
+export async function restoreWorktree(repo: string, worktreePath: string, branch: string): Promise<void> {
+  await mkdir(path.dirname(worktreePath), { recursive: true });
+  await git(repo, ['worktree', 'add', '-f', worktreePath, branch]);
 }
 
 /** Commits on `base` that its upstream has and it lacks; undefined when base has no upstream. */

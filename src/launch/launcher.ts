@@ -1,9 +1,9 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
-import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
+import { startAgentPane } from './agent-pane.js';
 import { logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/types.js';
@@ -43,28 +43,6 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
   if (!relative.startsWith('..') && !path.isAbsolute(relative)) await git.excludePattern(fleet.config.repo, `/${relative.split(path.sep).join('/')}/`);
 }
 
-/** The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks). */
-export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
-  const preset = presetFor(worker.agent.preset);
-  const settingsDir = path.join(fleet.paths.agentSettings, worker.name);
-  const setup = preset.setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
-  for (const file of setup.files) {
-    await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
-    await writeFile(file.path, file.content, { mode: 0o600 });
-  }
-  const env: Record<string, string> = {
-    ...worker.agent.env,
-    ...setup.env,
-    ...worker.env,
-    CZAR_PROJECT: fleet.config.project,
-    CZAR_WORKER: worker.name,
-    CZAR_STATE_DIR: fleet.paths.root,
-    CZAR_CONFIG: fleet.config.file,
-    PATH: `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
-  };
-  return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
-}
-
 /**
  * Brings one worker's worktree and tmux session into being (or adopts them) and records it. Never resets a branch
  * or touches a worktree's files: an existing branch is checked out as it is.
@@ -72,7 +50,10 @@ export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise
 export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
   const { worker } = step;
   const { config, tmux } = fleet;
-  if (step.worktree !== 'reuse') {
+  if (step.worktree === 'recreate') {
+    await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
+    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`, worker.name);
+  } else if (step.worktree !== 'reuse') {
     await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${step.worktree === 'create-branch' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
   }
@@ -80,8 +61,7 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'adopt' ? await tmux.paneIdOf(worker.name) : undefined;
   if (paneId === undefined) {
-    const { argv, env } = await agentLaunchSpec(fleet, worker);
-    paneId = await tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
+    paneId = await startAgentPane(fleet, worker);
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));

@@ -11,7 +11,8 @@ export interface LaunchFacts {
   readonly baseExists: boolean;
 }
 
-export type WorktreeStep = 'reuse' | 'create-branch' | 'checkout-branch';
+/** `recreate`: git still lists the worktree on the worker's branch, but its folder was deleted by hand. */
+export type WorktreeStep = 'reuse' | 'recreate' | 'create-branch' | 'checkout-branch';
 export type SessionStep = 'create' | 'adopt';
 /** `unknown`: a delivery started before czar died and was never confirmed; pasting again could double the task. */
 export type DeliveryStep = 'deliver' | 'skip' | 'unknown';
@@ -79,7 +80,7 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
     };
   }
   if (here !== undefined) {
-    if (here.branch === worker.branch) return { step: 'reuse' };
+    if (here.branch === worker.branch) return { step: facts.existingPaths.has(worker.worktree) ? 'reuse' : 'recreate' };
     return {
       problem:
         `The worktree ${worker.worktree} of worker "${worker.name}" is on ${here.branch === undefined ? 'a detached HEAD' : `branch "${here.branch}"`}, ` +
@@ -105,7 +106,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
   const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`];
   for (const step of plan.workers) {
     const { worker } = step;
-    const worktree = { reuse: 'reuse worktree', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': 'existing branch' }[step.worktree];
+    const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': 'existing branch' }[step.worktree];
     const session = step.session === 'adopt' ? 'adopt running session' : `start ${[worker.agent.command, ...worker.agent.args].join(' ')}`;
     const delivery = { deliver: 'paste task', skip: 'task already delivered', unknown: 'delivery unconfirmed: not re-sent' }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;

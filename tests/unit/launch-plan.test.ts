@@ -44,6 +44,7 @@ describe('the launch plan', () => {
         worktrees: [{ path: '/tmp/wt/a', branch: 'czar/a' }, { path: '/tmp/wt/b/', branch: 'czar/b' }],
         branches: new Set(['main', 'czar/a', 'czar/b', 'czar/c']),
         sessions: new Set(['a', 'b']),
+        existingPaths: new Set(['/tmp/wt/a', '/tmp/wt/b']),
         records: new Map([['a', { deliveredAt: 'x' }], ['b', { deliveryStartedAt: 'y' }]]),
       }),
     );
@@ -52,6 +53,12 @@ describe('the launch plan', () => {
       ['reuse', 'adopt', 'unknown'],
       ['checkout-branch', 'create', 'deliver'],
     ]);
+  });
+
+  it('makes a worktree again when git still lists it but its folder was deleted, never "reuse" a missing folder', () => {
+    const plan = planLaunch(config([spec('gone')]), facts({ worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }], branches: new Set(['main', 'czar/gone']) }));
+    expect(plan.problems).toEqual([]);
+    expect(plan.workers.map((step) => step.worktree)).toEqual(['recreate']);
   });
 
   it('finds every problem before anything is made, each naming the worker and the fix', () => {
