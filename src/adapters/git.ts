@@ -188,6 +188,21 @@ export async function activity(repo: string, base: string, branch: string, workt
   };
 }
 
+/** Commits on `branch` that `base` does not have: what deleting the branch would lose unless it is merged. */
+export async function commitsNotIn(repo: string, base: string, branch: string): Promise<number> {
+  return Number(await out(repo, ['rev-list', '--count', `${base}..${branch}`]));
+}
+
+/** Removes a worktree's folder and its registration; `force` also drops its uncommitted changes. */
+export async function removeWorktree(repo: string, worktreePath: string, force: boolean): Promise<void> {
+  await git(repo, ['worktree', 'remove', ...(force ? ['--force'] : []), worktreePath]);
+}
+
+/** Deletes a branch whatever it holds: callers judge "merged" themselves, against base, not against HEAD. */
+export async function deleteBranch(repo: string, branch: string): Promise<void> {
+  await git(repo, ['branch', '-D', branch]);
+}
+
 /** Tip commit of every local branch, in one call: the cheap way to see which branches moved. */
 export async function branchTips(repo: string): Promise<Map<string, string>> {
   const text = await out(repo, ['for-each-ref', 'refs/heads', '--format=%(refname:short)%09%(objectname)']);

@@ -242,7 +242,9 @@ export class Tmux {
     await this.cmd(['set-option', '-t', target, option, value]);
   }
 
+  /** Stops one session, its agent's process group first (see killServer). */
   async killSession(name: string): Promise<void> {
+    killProcessGroups((await this.listPanes()).filter((pane) => pane.session === name));
     await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
   }
 
@@ -252,13 +254,7 @@ export class Tmux {
    * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
-    for (const pane of await this.listPanes()) {
-      try {
-        if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    killProcessGroups(await this.listPanes());
     await this.cmd(['kill-server'], { allowFailure: true });
     await rm(this.socketPath(), { force: true }).catch(() => undefined);
   }
@@ -283,6 +279,17 @@ export class Tmux {
   static async version(): Promise<string> {
     const result = await run('tmux', ['-V']);
     return result.stdout.trim();
+  }
+}
+
+/** Kills each live agent pane's process group; the czar's own pane is left to tmux's hang-up. */
+function killProcessGroups(panes: readonly PaneInfo[]): void {
+  for (const pane of panes) {
+    try {
+      if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 }
 

@@ -25,6 +25,8 @@ export interface StatePaths {
   /** Generated per-worker agent settings (Claude Code hooks and the like), outside the worktree. */
   readonly agentSettings: string;
   readonly supervisorLock: string;
+  /** What czar made (branches, worktrees), one JSON line each: all that `down --purge` may remove. */
+  readonly created: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -39,6 +41,7 @@ export function statePaths(root: string): StatePaths {
     requests: path.join(root, 'requests'),
     agentSettings: path.join(root, 'agents'),
     supervisorLock: path.join(root, 'supervisor.pid'),
+    created: path.join(root, 'created.jsonl'),
   };
 }
 
@@ -52,4 +55,9 @@ export function logFile(paths: StatePaths, worker: string): string {
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {
   return path.join(paths.workers, `${worker}.json`);
+}
+
+/** Whether two absolute paths name the same folder, ignoring trailing slashes (git prints none, configs may). */
+export function samePath(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }

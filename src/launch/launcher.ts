@@ -4,7 +4,8 @@ import * as git from '../adapters/git.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
-import { logFile, reportFile } from '../domain/paths.js';
+import { readOwnership, recordMade } from './ownership.js';
+import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
@@ -15,12 +16,13 @@ import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './re
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const { config } = fleet;
-  const [worktrees, tips, sessions, records, baseSha] = await Promise.all([
+  const [worktrees, tips, sessions, records, baseSha, ownership] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
     fleet.tmux.listSessions(),
     readAllRecords(fleet.paths),
     git.revParse(config.repo, config.base),
+    readOwnership(fleet.paths),
   ]);
   const existingPaths = new Set<string>();
   await Promise.all(config.workers.map(async (worker) => {
@@ -33,7 +35,25 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     existingPaths,
     records,
     baseExists: baseSha !== undefined,
+    madeBranches: new Set(ownership.branches.keys()),
   };
+}
+
+/**
+ * Stops the sessions of workers no longer in the config: no czar would supervise them. Their worktrees and branches
+ * stay (czar recorded them, so `down --purge` still finds them). Returns one line per session stopped.
+ */
+export async function stopDroppedWorkers(fleet: Fleet): Promise<string[]> {
+  const names = new Set([CZAR_SESSION, ...fleet.config.workers.map((worker) => worker.name)]);
+  const lines: string[] = [];
+  for (const session of await fleet.tmux.listSessions()) {
+    if (names.has(session)) continue;
+    await fleet.tmux.killSession(session);
+    const line = `stopped session "${session}": worker "${session}" is no longer in ${fleet.config.file}; its worktree and branch are kept ("czar down --purge" removes them)`;
+    await fleet.log.emit('session_stopped', line, session);
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** The state dir (0700) and its exclusion from git, so neither the repo nor any worktree ever shows it as a change. */
@@ -50,12 +70,16 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
   const { worker } = step;
   const { config, tmux } = fleet;
+  const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
   if (step.worktree === 'recreate') {
     await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
+    await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`, worker.name);
   } else if (step.worktree !== 'reuse') {
-    await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
-    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${step.worktree === 'create-branch' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
+    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
+    if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
+    await recordMade(fleet.paths, 'worktree', made);
+    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
   }
   const previous = await readRecord(fleet.paths, worker.name);
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.

@@ -1,3 +1,4 @@
+import { samePath } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/types.js';
 
 /** What `up` knows about the world before it acts (gathered by the shell, so planning stays pure). */
@@ -9,6 +10,8 @@ export interface LaunchFacts {
   readonly existingPaths: ReadonlySet<string>;
   readonly records: ReadonlyMap<string, { readonly deliveredAt?: string; readonly deliveryStartedAt?: string }>;
   readonly baseExists: boolean;
+  /** Branches czar created at an earlier launch (recorded): only these does `down --purge` delete. */
+  readonly madeBranches: ReadonlySet<string>;
 }
 
 /** `recreate`: git still lists the worktree on the worker's branch, but its folder was deleted by hand. */
@@ -25,6 +28,8 @@ export interface WorkerPlan {
   /** `now`: launched by `up`; `queued`: waits for dependencies or a free slot (the supervisor starts it). */
   readonly wave: 'now' | 'queued';
   readonly queuedBecause: string | undefined;
+  /** The worker works on a branch that existed before czar: `down --purge` never deletes it. */
+  readonly givenBranch: boolean;
   /** Why this worker cannot be launched as things are (also listed in the plan's `problems`). */
   readonly problem?: string;
 }
@@ -63,6 +68,7 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
       delivery,
       wave: queuedBecause === undefined ? 'now' : 'queued',
       queuedBecause,
+      givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
       ...('problem' in worktree ? { problem: worktree.problem } : {}),
     });
   }
@@ -97,16 +103,14 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
   return { step: facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch' };
 }
 
-function samePath(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-}
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
   const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`];
   for (const step of plan.workers) {
     const { worker } = step;
-    const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': 'existing branch' }[step.worktree];
+    const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
+    const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
     const session = step.session === 'adopt' ? 'adopt running session' : `start ${[worker.agent.command, ...worker.agent.args].join(' ')}`;
     const delivery = { deliver: 'paste task', skip: 'task already delivered', unknown: 'delivery unconfirmed: not re-sent' }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;

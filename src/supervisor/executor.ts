@@ -127,7 +127,7 @@ export class Executor {
     if (await this.fleet.tmux.sessionExists(spec.name)) {
       paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
     } else {
-      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined })).paneId;
+      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
       this.hooks.launched(spec.name, paneId);
     }
     this.hooks.respawned(spec.name, Date.now());

@@ -22,7 +22,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
 }
 
 function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
-  return { worktrees: [{ path: '/p/repo', branch: 'main' }], branches: new Set(['main']), sessions: new Set(), existingPaths: new Set(), records: new Map(), baseExists: true, ...overrides };
+  return { worktrees: [{ path: '/p/repo', branch: 'main' }], branches: new Set(['main']), sessions: new Set(), existingPaths: new Set(), records: new Map(), baseExists: true, madeBranches: new Set(), ...overrides };
 }
 
 describe('the launch plan', () => {

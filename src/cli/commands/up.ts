@@ -6,10 +6,10 @@ import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
 import type { FleetEvent } from '../../domain/types.js';
 import type { Fleet } from '../../launch/fleet.js';
-import { gatherFacts, launchWave, prepareStateDir } from '../../launch/launcher.js';
+import { gatherFacts, launchWave, prepareStateDir, stopDroppedWorkers } from '../../launch/launcher.js';
 import { describePlan, planLaunch } from '../../launch/plan.js';
 import { initialPrompt } from '../../launch/prompts.js';
-import { askCzar, liveCzarPid } from '../../launch/requests.js';
+import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
@@ -61,6 +61,7 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   if (await git.hasUncommittedChanges(config.repo)) {
     out(`note: uncommitted changes in ${config.repo} are not part of the launch; workers start from ${config.base} at ${(await git.revParse(config.repo, config.base))?.slice(0, 8) ?? '?'}.`);
   }
+  for (const line of await stopDroppedWorkers(fleet)) out(line);
   const now = plan.workers.filter((step) => step.wave === 'now');
   for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
     await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
@@ -110,5 +111,7 @@ export async function startCzar(fleet: Fleet): Promise<void> {
   const pane = (await fleet.tmux.listPanes()).find((info) => info.session === CZAR_SESSION);
   if (pane !== undefined) await fleet.tmux.respawnPane(pane.paneId, cwd, argv, env);
   else await fleet.tmux.newSession({ name: CZAR_SESSION, cwd, argv, env });
+  // Returning earlier would let "czar send" right after "up --detach" find no czar.
+  await waitForCzar(fleet.paths, async () => (await fleet.tmux.listPanes()).some((info) => info.session === CZAR_SESSION && info.dead));
   await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
 }
