@@ -25,6 +25,8 @@ export interface StatePaths {
   /** Generated per-worker agent settings (Claude Code hooks and the like), outside the worktree. */
   readonly agentSettings: string;
   readonly supervisorLock: string;
+  /** Held by one `czar up` at a time for this state dir. */
+  readonly upLock: string;
   /** What czar made (branches, worktrees), one JSON line each: all that `down --purge` may remove. */
   readonly created: string;
 }
@@ -41,6 +43,7 @@ export function statePaths(root: string): StatePaths {
     requests: path.join(root, 'requests'),
     agentSettings: path.join(root, 'agents'),
     supervisorLock: path.join(root, 'supervisor.pid'),
+    upLock: path.join(root, 'up.lock'),
     created: path.join(root, 'created.jsonl'),
   };
 }

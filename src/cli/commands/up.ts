@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../../adapters/git.js';
+import { acquireLock } from '../../adapters/lock-file.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
@@ -36,8 +37,7 @@ export const upCommand: Command = {
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
 export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean }): Promise<number> {
   const { config } = fleet;
-  let facts = await gatherFacts(fleet);
-  let plan = planLaunch(config, facts);
+  const plan = planLaunch(config, await gatherFacts(fleet));
   if (options.dryRun) {
     for (const line of describePlan(config, plan)) out(line);
     return plan.problems.length === 0 ? 0 : 1;
@@ -45,8 +45,28 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
-  if (!(await makeWayForLaunch(fleet))) return 0;
   await prepareStateDir(fleet);
+  // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
+  const release = await acquireLock(fleet.paths.upLock, {
+    timeoutMs: 120_000,
+    what: 'Another "czar up"',
+    onWait: (holder) => out(`waiting for another "czar up" (pid ${holder.pid}, since ${holder.since}) to finish`),
+  });
+  try {
+    return await launchLocked(fleet, options);
+  } finally {
+    await release();
+  }
+}
+
+async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<number> {
+  const { config } = fleet;
+  if (!(await makeWayForLaunch(fleet))) return 0;
+  let facts = await gatherFacts(fleet);
+  let plan = planLaunch(config, facts);
+  if (plan.problems.length > 0) {
+    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
+  }
   const behind = await git.behindUpstream(config.repo, config.base);
   if (behind !== undefined && behind > 0) {
     if (options.fetch) {
