@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CzarError } from '../../domain/errors.js';
 import { purgeFleet } from '../../launch/purge.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
@@ -17,8 +18,9 @@ export const downCommand: Command = {
     if (values.force === true && values.purge !== true) throw usageError(this, '--force only goes with --purge');
     const fleet = await fleetFrom(values.config);
     const sessions = await fleet.tmux.listSessions();
-    await fleet.log.emit('fleet_down', `stopping ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
     await fleet.tmux.killServer();
+    // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
+    if (existsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
     out(`stopped ${sessions.length} session(s) on tmux server "${fleet.config.tmuxSocket}"`);
     if (values.purge !== true) {
       out('branches and worktrees are kept; "czar down --purge" removes them');
