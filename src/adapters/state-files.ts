@@ -1,8 +1,8 @@
-import { appendFile, chmod, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { WorkerReport } from '../domain/report.js';
-import { reportFile, type StatePaths } from '../domain/paths.js';
+import { reportFile, sprintState, type StatePaths } from '../domain/paths.js';
 import type { FleetEvent } from '../domain/types.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
@@ -12,6 +12,15 @@ export async function ensureStateDir(paths: StatePaths): Promise<void> {
   for (const dir of [paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }
+}
+
+/**
+ * Removes what czar wrote in the state dir, and the dir when nothing else is left in it: the next `up` starts a new
+ * sprint, with no "sprint over", old reports or titles. Files a person put there stay.
+ */
+export async function clearSprintState(paths: StatePaths): Promise<void> {
+  for (const entry of sprintState(paths)) await rm(entry, { recursive: true, force: true });
+  await rmdir(paths.root).catch(() => undefined);
 }
 
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */

@@ -73,8 +73,8 @@ export class Supervisor {
   readonly done = new Promise<void>((resolve) => (this.stopped = resolve));
 
   constructor(private readonly fleet: Fleet) {
-    this.signalsDir = path.join(fleet.paths.root, 'signals');
-    this.savedFile = path.join(fleet.paths.root, 'czar-state.json');
+    this.signalsDir = fleet.paths.signals;
+    this.savedFile = fleet.paths.czarState;
     this.executor = new Executor(fleet, {
       delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
       launched: (worker, paneId) => {
