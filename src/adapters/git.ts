@@ -188,6 +188,12 @@ export async function activity(repo: string, base: string, branch: string, workt
   };
 }
 
+/** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */
+export async function commitSubjects(repo: string, base: string, branch: string, limit: number): Promise<string[]> {
+  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${base}..${branch}`, '--'], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.split('\n').filter((line) => line !== '') : [];
+}
+
 /** Commits on `branch` that `base` does not have: what deleting the branch would lose unless it is merged. */
 export async function commitsNotIn(repo: string, base: string, branch: string): Promise<number> {
   return Number(await out(repo, ['rev-list', '--count', `${base}..${branch}`]));

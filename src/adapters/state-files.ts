@@ -59,6 +59,11 @@ export async function writeReport(paths: StatePaths, report: WorkerReport): Prom
   await writeAtomic(reportFile(paths, report.worker), `${JSON.stringify(report)}\n`);
 }
 
+/** Drops a worker's report: it spoke for an agent process that is gone. */
+export async function removeReport(paths: StatePaths, worker: string): Promise<void> {
+  await rm(reportFile(paths, worker), { force: true });
+}
+
 /**
  * Appends one event line. O_APPEND writes of one line land whole and in order, so the CLI and the czar can both
  * append without a lost or torn line.

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
-import { ensureStateDir, readJson } from '../adapters/state-files.js';
+import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
 import { readOwnership, recordMade } from './ownership.js';
@@ -25,8 +25,11 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     readOwnership(fleet.paths),
   ]);
   const existingPaths = new Set<string>();
+  const reports = new Map<string, { state: string; at: string }>();
   await Promise.all(config.workers.map(async (worker) => {
     if (await access(worker.worktree).then(() => true, () => false)) existingPaths.add(worker.worktree);
+    const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
+    if (typeof report?.state === 'string' && typeof report.at === 'string') reports.set(worker.name, { state: report.state, at: report.at });
   }));
   return {
     worktrees,
@@ -34,6 +37,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     sessions: new Set(sessions),
     existingPaths,
     records,
+    reports,
     baseExists: baseSha !== undefined,
     madeBranches: new Set(ownership.branches.keys()),
   };
@@ -86,6 +90,8 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   let paneId = step.session === 'adopt' ? await tmux.paneIdOf(worker.name) : undefined;
   if (paneId === undefined) {
     paneId = await startAgentPane(fleet, worker);
+    // What the previous agent reported is not about this one: status must not say "working" from it.
+    if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
@@ -159,10 +165,7 @@ export async function launchWave(
   const { policy } = fleet.config;
   const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
     const record = await startWorker(fleet, step);
-    if (step.delivery === 'deliver') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker), step.worker.name);
-    else if (step.delivery === 'unknown') {
-      await fleet.log.emit('delivery_unknown', `a delivery started at ${record.deliveryStartedAt ?? '?'} was never confirmed; not pasting again (use "czar send ${step.worker.name}" if the task is missing)`, step.worker.name);
-    }
+    if (step.delivery !== 'skip') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker), step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];

@@ -1,6 +1,12 @@
 import { samePath } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/types.js';
 
+/** The delivery times of a worker's launch record. */
+export interface DeliveryRecord {
+  readonly deliveredAt?: string;
+  readonly deliveryStartedAt?: string;
+}
+
 /** What `up` knows about the world before it acts (gathered by the shell, so planning stays pure). */
 export interface LaunchFacts {
   readonly worktrees: readonly { readonly path: string; readonly branch: string | undefined }[];
@@ -8,7 +14,9 @@ export interface LaunchFacts {
   readonly sessions: ReadonlySet<string>;
   /** Paths (worker worktree folders) that exist on disk. */
   readonly existingPaths: ReadonlySet<string>;
-  readonly records: ReadonlyMap<string, { readonly deliveredAt?: string; readonly deliveryStartedAt?: string }>;
+  readonly records: ReadonlyMap<string, DeliveryRecord>;
+  /** Each worker's last report (state and time), as its agent wrote it. */
+  readonly reports: ReadonlyMap<string, { readonly state: string; readonly at: string }>;
   readonly baseExists: boolean;
   /** Branches czar created at an earlier launch (recorded): only these does `down --purge` delete. */
   readonly madeBranches: ReadonlySet<string>;
@@ -17,8 +25,12 @@ export interface LaunchFacts {
 /** `recreate`: git still lists the worktree on the worker's branch, but its folder was deleted by hand. */
 export type WorktreeStep = 'reuse' | 'recreate' | 'create-branch' | 'checkout-branch';
 export type SessionStep = 'create' | 'adopt';
-/** `unknown`: a delivery started before czar died and was never confirmed; pasting again could double the task. */
-export type DeliveryStep = 'deliver' | 'skip' | 'unknown';
+/**
+ * `redeliver`: a delivery into the running agent started (then `up` was stopped) and the agent never reported
+ * since, so the task did not arrive. `resume`: an earlier agent had the task, but this is a new agent process that
+ * knows nothing of it; it gets the task again with the commits so far.
+ */
+export type DeliveryStep = 'deliver' | 'skip' | 'redeliver' | 'resume';
 
 export interface WorkerPlan {
   readonly worker: WorkerSpec;
@@ -55,8 +67,7 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
     const worktree = worktreeStep(worker, facts);
     if ('problem' in worktree) problems.push(worktree.problem);
     const adopted = facts.sessions.has(worker.name);
-    const record = facts.records.get(worker.name);
-    const delivery: DeliveryStep = record?.deliveredAt !== undefined ? 'skip' : record?.deliveryStartedAt !== undefined && adopted ? 'unknown' : 'deliver';
+    const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name));
     let queuedBecause: string | undefined;
     if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
     else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
@@ -73,6 +84,16 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
     });
   }
   return { workers: plans, problems };
+}
+
+function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, report: { readonly state: string; readonly at: string } | undefined): DeliveryStep {
+  const startedAt = record?.deliveryStartedAt ?? record?.deliveredAt;
+  if (startedAt === undefined) return 'deliver';
+  // A new agent process knows nothing of the task: only a worker that finished needs none.
+  if (!adopted) return report?.state === 'done' ? 'skip' : 'resume';
+  if (record?.deliveredAt !== undefined) return 'skip';
+  // The agent's own report since the paste started shows the task arrived (one second of clock slack).
+  return report !== undefined && Date.parse(report.at) >= Date.parse(startedAt) - 1000 ? 'skip' : 'redeliver';
 }
 
 function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {
@@ -112,7 +133,12 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
     const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
     const session = step.session === 'adopt' ? 'adopt running session' : `start ${[worker.agent.command, ...worker.agent.args].join(' ')}`;
-    const delivery = { deliver: 'paste task', skip: 'task already delivered', unknown: 'delivery unconfirmed: not re-sent' }[step.delivery];
+    const delivery = {
+      deliver: 'paste task',
+      skip: 'task already delivered',
+      redeliver: 'delivery never confirmed: task pasted again',
+      resume: 'new agent: task pasted again with the commits so far',
+    }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
     lines.push(`  ${worker.name}: ${worker.branch} (${worktree}) · ${session} · ${delivery}${wave}`);
   }
