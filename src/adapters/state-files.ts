@@ -55,7 +55,10 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
 
 /** A worker's own report: the only file a worker writes. */
 export async function writeReport(paths: StatePaths, report: WorkerReport): Promise<void> {
-  await mkdir(paths.reports, { recursive: true, mode: 0o700 });
+  // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
+  await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
   await writeAtomic(reportFile(paths, report.worker), `${JSON.stringify(report)}\n`);
 }
 
