@@ -8,6 +8,9 @@ import { logFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/types.js';
 import type { Fleet } from './fleet.js';
 
+/** Agents find `czar` first on their PATH (for `czar report` and hooks), then the person's PATH. */
+export const AGENT_PATH = `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`;
+
 /**
  * The one place an agent's process is started, in a new session or again in its pane. tmux falls back to the
  * server's folder when `-c` names a folder that is gone, which put agents in the person's main checkout; so the
@@ -63,7 +66,7 @@ async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv
     CZAR_WORKER: worker.name,
     CZAR_STATE_DIR: fleet.paths.root,
     CZAR_CONFIG: fleet.config.file,
-    PATH: `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
+    PATH: AGENT_PATH,
   };
   return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
 }

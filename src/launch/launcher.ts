@@ -1,6 +1,8 @@
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
+import { AGENT_PATH } from './agent-pane.js';
+import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
@@ -16,13 +18,16 @@ import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './re
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const { config } = fleet;
-  const [worktrees, tips, sessions, records, baseSha, ownership] = await Promise.all([
+  const commands = [...new Set(config.workers.map((worker) => worker.agent.command))];
+  const [worktrees, tips, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
-    fleet.tmux.listSessions(),
+    fleet.tmux.listPanes(),
     readAllRecords(fleet.paths),
     git.revParse(config.repo, config.base),
     readOwnership(fleet.paths),
+    Promise.all(commands.map(async (command) => ((await which(command, path.dirname(config.file), AGENT_PATH)) === undefined ? [] : [command]))),
+    stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
   ]);
   const existingPaths = new Set<string>();
   const reports = new Map<string, { state: string; at: string }>();
@@ -34,7 +39,11 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   return {
     worktrees,
     branches: new Set(tips.keys()),
-    sessions: new Set(sessions),
+    sessions: new Set(panes.map((pane) => pane.session)),
+    deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),
+    executableCommands: new Set(executable.flat()),
+    socketPath: fleet.tmux.socketPath(),
+    worktreesKind,
     existingPaths,
     records,
     reports,
@@ -87,8 +96,14 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   }
   const previous = await readRecord(fleet.paths, worker.name);
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
-  let paneId = step.session === 'adopt' ? await tmux.paneIdOf(worker.name) : undefined;
-  if (paneId === undefined) {
+  let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
+  if (paneId !== undefined && step.session === 'respawn') {
+    // A pane kept after its agent exited (remain-on-exit): start the agent in it again rather than pipe a dead pane.
+    await startAgentPane(fleet, worker, { paneId });
+    if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
+    await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
+    await fleet.log.emit('session_started', `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): its agent had exited`, worker.name);
+  } else if (paneId === undefined) {
     paneId = await startAgentPane(fleet, worker);
     // What the previous agent reported is not about this one: status must not say "working" from it.
     if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);

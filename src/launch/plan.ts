@@ -12,6 +12,14 @@ export interface LaunchFacts {
   readonly worktrees: readonly { readonly path: string; readonly branch: string | undefined }[];
   readonly branches: ReadonlySet<string>;
   readonly sessions: ReadonlySet<string>;
+  /** Sessions whose agent has exited (remain-on-exit keeps the pane). */
+  readonly deadSessions: ReadonlySet<string>;
+  /** Agent commands that resolve to an executable file (on the agents' PATH for bare names). */
+  readonly executableCommands: ReadonlySet<string>;
+  /** The fleet's tmux socket path: a Unix socket path has a hard length limit. */
+  readonly socketPath: string;
+  /** What `worktrees:` names on disk. */
+  readonly worktreesKind: 'folder' | 'missing' | 'other';
   /** Paths (worker worktree folders) that exist on disk. */
   readonly existingPaths: ReadonlySet<string>;
   readonly records: ReadonlyMap<string, DeliveryRecord>;
@@ -24,7 +32,8 @@ export interface LaunchFacts {
 
 /** `recreate`: git still lists the worktree on the worker's branch, but its folder was deleted by hand. */
 export type WorktreeStep = 'reuse' | 'recreate' | 'create-branch' | 'checkout-branch';
-export type SessionStep = 'create' | 'adopt';
+/** `respawn`: the session is there but its agent exited; the agent is started again in that pane. */
+export type SessionStep = 'create' | 'adopt' | 'respawn';
 /**
  * `redeliver`: a delivery into the running agent started (then `up` was stopped) and the agent never reported
  * since, so the task did not arrive. `resume`: an earlier agent had the task, but this is a new agent process that
@@ -61,12 +70,20 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
   if (!facts.baseExists) {
     problems.push(`Base branch "${config.base}" does not exist in ${config.repo}; create it or set "base:" in ${config.file}.`);
   }
+  const socketBytes = Buffer.byteLength(facts.socketPath);
+  if (socketBytes > MAX_SOCKET_PATH_BYTES) {
+    problems.push(`The project name "${config.project}" makes the tmux socket path ${facts.socketPath} ${socketBytes} bytes long, over the ${MAX_SOCKET_PATH_BYTES} a Unix socket path may have; set a shorter "project:" in ${config.file}.`);
+  }
+  if (facts.worktreesKind === 'other') {
+    problems.push(`worktrees: names ${config.worktrees}, which is a file, not a folder; point "worktrees:" in ${config.file} at a folder (czar makes it when it is missing).`);
+  }
   const slots = { free: config.policy.maxActive };
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
     const worktree = worktreeStep(worker, facts);
-    if ('problem' in worktree) problems.push(worktree.problem);
-    const adopted = facts.sessions.has(worker.name);
+    const workerProblems = ['problem' in worktree ? worktree.problem : undefined, branchCollision(worker, config, facts), commandProblem(worker, facts)].filter((problem) => problem !== undefined);
+    problems.push(...workerProblems);
+    const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name);
     const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name));
     let queuedBecause: string | undefined;
     if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
@@ -75,15 +92,37 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
     plans.push({
       worker,
       worktree: 'step' in worktree ? worktree.step : 'reuse',
-      session: adopted ? 'adopt' : 'create',
+      session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
       delivery,
       wave: queuedBecause === undefined ? 'now' : 'queued',
       queuedBecause,
       givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
-      ...('problem' in worktree ? { problem: worktree.problem } : {}),
+      ...(workerProblems[0] === undefined ? {} : { problem: workerProblems[0] }),
     });
   }
   return { workers: plans, problems };
+}
+
+/** sun_path is 108 bytes on Linux, one of them the terminating NUL. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+/**
+ * git stores a branch as a file under refs/heads, so `feat` and `feat/x` cannot both exist: found here, not as a
+ * failed `git worktree add` half-way through a launch.
+ */
+function branchCollision(worker: WorkerSpec, config: Config, facts: LaunchFacts): string | undefined {
+  const others = [
+    ...config.workers.filter((other) => other !== worker).map((other) => ({ branch: other.branch, owner: `worker "${other.name}"` })),
+    ...[...facts.branches].filter((branch) => !config.workers.some((other) => other.branch === branch)).map((branch) => ({ branch, owner: 'already in the repo' })),
+  ];
+  const clash = others.find((other) => other.branch.startsWith(`${worker.branch}/`) || worker.branch.startsWith(`${other.branch}/`));
+  if (clash === undefined) return undefined;
+  return `Branch "${worker.branch}" of worker "${worker.name}" cannot exist beside branch "${clash.branch}" (${clash.owner}), since git keeps one as a folder of the other; give one of them another "branch:" in ${config.file}.`;
+}
+
+function commandProblem(worker: WorkerSpec, facts: LaunchFacts): string | undefined {
+  if (facts.executableCommands.has(worker.agent.command)) return undefined;
+  return `The command "${worker.agent.command}" of agent "${worker.agent.name}" (worker "${worker.name}") is not an executable file${worker.agent.command.includes('/') ? '' : ' on PATH'}; install it, make it executable, or fix "command:" under agents: in the config.`;
 }
 
 function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, report: { readonly state: string; readonly at: string } | undefined): DeliveryStep {
@@ -132,7 +171,8 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
     const { worker } = step;
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
     const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
-    const session = step.session === 'adopt' ? 'adopt running session' : `start ${[worker.agent.command, ...worker.agent.args].join(' ')}`;
+    const command = [worker.agent.command, ...worker.agent.args].join(' ');
+    const session = { adopt: 'adopt running session', create: `start ${command}`, respawn: `start ${command} again in its pane (the agent had exited)` }[step.session];
     const delivery = {
       deliver: 'paste task',
       skip: 'task already delivered',

@@ -22,7 +22,21 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
 }
 
 function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
-  return { worktrees: [{ path: '/p/repo', branch: 'main' }], branches: new Set(['main']), sessions: new Set(), existingPaths: new Set(), records: new Map(), reports: new Map(), baseExists: true, madeBranches: new Set(), ...overrides };
+  return {
+    worktrees: [{ path: '/p/repo', branch: 'main' }],
+    branches: new Set(['main']),
+    sessions: new Set(),
+    deadSessions: new Set(),
+    executableCommands: new Set(['czar-sim-agent']),
+    socketPath: '/tmp/tmux-0/czar-p',
+    worktreesKind: 'missing',
+    existingPaths: new Set(),
+    records: new Map(),
+    reports: new Map(),
+    baseExists: true,
+    madeBranches: new Set(),
+    ...overrides,
+  };
 }
 
 describe('the launch plan', () => {
