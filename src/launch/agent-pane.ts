@@ -20,7 +20,7 @@ export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { 
   await verifyOwnWorktree(fleet, worker);
   const { argv, env } = await agentLaunchSpec(fleet, worker);
   if (pane !== undefined) {
-    await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env);
+    await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env, logFile(fleet.paths, worker.name));
     return pane.paneId;
   }
   return fleet.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
