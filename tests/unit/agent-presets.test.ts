@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS, presetFor } from '../../src/agents/index.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
 import { hookShellCommand } from '../../src/agents/hook-settings.js';
+import { pasteMarkers, showsPaste } from '../../src/launch/delivery.js';
 import { PRESET_NAMES } from '../../src/domain/types.js';
 
 // Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0 and Codex 0.169.0.
@@ -178,8 +179,17 @@ describe('codex preset against real screens', () => {
     expect(dialogIds(codex, ready)).toEqual([]);
   });
 
-  it('sees a running turn as busy', () => {
+  it('sees a running turn as busy, with the composer below the earlier prompts empty again', () => {
     expect(codex.isBusy(screen('codex-busy'))).toBe(true);
+    expect(codex.inputText?.(screen('codex-busy'))).toBe('');
+    expect(codex.inputText?.(screen('codex-api-error'))).toBe('');
+  });
+
+  it('reads its composer: empty at the placeholder, and a long paste as the placeholder delivery recognises', () => {
+    expect(codex.inputText?.(screen('codex-ready'))).toBe('');
+    const pasted = codex.inputText?.(screen('codex-pasted-long'));
+    expect(pasted).toBe('[Pasted Content 1964 chars]');
+    expect(showsPaste(pasted ?? '', pasteMarkers('a task\nof many lines'))).toBe(true);
   });
 
   it('is ready again after an API error, with the error left on screen', () => {
