@@ -50,8 +50,9 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     await fx.up();
 
     // A permission prompt for a tool it may not use: waiting, with an alert for the person.
-    const asking = await fx.waitForStatus((s) => workerIn(s, 'asker').state === 'waiting' && workerIn(s, 'asker').alerts.some((alert) => alert.kind === 'waiting_input'), { timeoutMs: 90_000, what: 'asker waiting at its permission prompt' });
-    expect(workerIn(asking, 'asker').alerts.find((alert) => alert.kind === 'waiting_input')?.message).toMatch(/permission requested: Write/);
+    await fx.waitForStatus((s) => workerIn(s, 'asker').state === 'waiting' && workerIn(s, 'asker').alerts.some((alert) => alert.kind === 'waiting_input'), { timeoutMs: 90_000, what: 'asker waiting at its permission prompt' });
+    // Its PermissionRequest hook named the tool.
+    await fx.waitForEvent('report', 'asker', { match: (event) => event.message.includes('permission requested: Write') });
 
     // The agent process killed mid-turn: restarted, and its task sent again.
     await fx.waitForEvent('task_delivered', 'victim', { timeoutMs: 60_000 });
@@ -69,8 +70,9 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     expect(sentToModel(endpoint, 'command not found')).toBe(false);
 
     // The turn that ran for 25 s without a word from the model was never stuck: its hooks said it was working.
-    await waitFor(() => sentToModel(endpoint, 'Thought it through') || endpoint.usage.length > 0, { what: 'any answer' });
-    await fx.waitForEvent('report', 'sleeper', { match: (event) => /idle/.test(event.message), timeoutMs: 60_000 });
+    const turnOver = await fx.waitForEvent('state', 'sleeper', { match: (event) => event.message.startsWith('working -> idle'), timeoutMs: 60_000 });
+    const submitted = await fx.waitForEvent('submitted', 'sleeper');
+    expect(Date.parse(turnOver.at) - Date.parse(submitted.at)).toBeGreaterThan(20_000);
     expect(of(await fx.events(), 'sleeper', 'state').map((event) => event.message).filter((message) => /stuck/.test(message))).toEqual([]);
 
     // The turn that ended with work left was nudged, and the nudge reached the model.
@@ -81,5 +83,37 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     const final = await fx.events();
     for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(final, 'greeter', kind), kind).toEqual([]);
     expect(workerIn((await fx.status())!, 'greeter').state).toBe('done');
+  }, 300_000 * scale);
+
+  it('an API refusal is an alert with the error and no nudges; a rate limit is waited out, then the work goes on', async () => {
+    const endpoint = await startModelEndpoint();
+    const fx = await realFleet({
+      agent: 'claude',
+      endpoint,
+      policy: { idle_after: '4s', escalate_after: '20s' },
+      workers: [
+        { name: 'refused', task: task('Anything at all.', 'FAIL: 400 messages.0.content: scripted invalid request') },
+        {
+          name: 'limited',
+          task: task(
+            'Write the file and commit it.',
+            'FAIL-TIMES: 1 429 Number of requests has exceeded your rate limit',
+            'RUN: echo later > later.txt && git add later.txt && git commit -qm "add later"',
+            'RUN: czar report --task limited --state done --note "later committed"',
+            'SAY: Finished.',
+          ),
+        },
+      ],
+    });
+    await fx.up();
+    const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted invalid request')), { timeoutMs: 90_000, what: 'an alert naming the refusal' });
+    expect(workerIn(refused, 'refused').state).not.toBe('done');
+
+    const done = await fx.waitForStatus((s) => workerIn(s, 'limited').state === 'done', { timeoutMs: 120_000, what: 'limited done after the rate limit' });
+    expect(await fx.commits('limited')).toEqual(['add later']);
+    expect(workerIn(done, 'limited').restarts).toBe(0);
+    const events = await fx.events();
+    for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(events, 'refused', kind), `refused ${kind}`).toEqual([]);
+    for (const kind of ['rebrief', 'restart']) expect(of(events, 'limited', kind), `limited ${kind}`).toEqual([]);
   }, 300_000 * scale);
 });
