@@ -46,7 +46,8 @@ describe('startModelEndpoint', () => {
     expect(claude.status).toBe(429);
     expect(JSON.parse(claude.text)).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } });
     // A bare "continue" carries on with the task before it: the second main call behaves.
-    const again = await post(`${endpoint.url}/v1/messages`, { tools: [{}], messages: [{ role: 'user', content: [{ type: 'text', text: 'FAIL-TIMES: 1 429 slow down\nSAY: fine' }, { type: 'text', text: 'continue' }] }] });
+    // Measured: Claude Code resends the failed prompt with a trailing newline, in one message with the next.
+    const again = await post(`${endpoint.url}/v1/messages`, { tools: [{}], messages: [{ role: 'user', content: [{ type: 'text', text: 'FAIL-TIMES: 1 429 slow down\nSAY: fine\n' }, { type: 'text', text: 'continue' }] }] });
     expect(again.status).toBe(200);
     expect(again.text).toContain('"text":"fine"');
     const codex = await post(`${endpoint.url}/v1/responses`, { tools: [{}], input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'FAIL: 400 no such model' }] }] });
