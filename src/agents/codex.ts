@@ -60,6 +60,8 @@ export const codexPreset: AgentPreset = {
   setup(context: SetupContext) {
     // `-c key=value` takes TOML; a JSON array of strings is valid TOML. Codex appends the event JSON as the last argument.
     const notify = JSON.stringify([...context.czarCommand, 'report', '--hook', 'agent-turn-complete']);
-    return { files: [], args: ['-c', `notify=${notify}`], env: { CZAR_WORKER: context.worker } };
+    // Measured with 0.169: its shell tool runs `bash -lc`, and a login shell's /etc/profile sets PATH from scratch,
+    // dropping the czar folder the pane's PATH carries; a non-login shell keeps it, so `czar report` works.
+    return { files: [], args: ['-c', `notify=${notify}`, '-c', 'allow_login_shell=false'], env: { CZAR_WORKER: context.worker } };
   },
 };

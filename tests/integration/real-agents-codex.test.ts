@@ -11,7 +11,7 @@ const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 const task = (...lines: string[]): string => lines.join('\n');
 
 describe.skipIf(missing !== '')(`real Codex under czar${missing}`, () => {
-  it('commits real work, reports done from its shell and gets the bonus task; an API refusal is an alert with its error', async () => {
+  it('commits real work, reports done from its shell and gets the bonus task', async () => {
     const endpoint = await startModelEndpoint();
     const fx = await realFleet({
       agent: 'codex',
@@ -27,7 +27,6 @@ describe.skipIf(missing !== '')(`real Codex under czar${missing}`, () => {
             'SAY: Finished.',
           ),
         },
-        { name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: the request names no such model') },
       ],
       bonus: [
         {
@@ -41,10 +40,20 @@ describe.skipIf(missing !== '')(`real Codex under czar${missing}`, () => {
     expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
     expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
     expect(endpoint.requests.some((request) => JSON.stringify(request.body).includes('command not found'))).toBe(false);
+  }, 240_000 * scale);
 
+  it('an API refusal is an alert with its error, and no nudges', async () => {
+    const endpoint = await startModelEndpoint();
+    const fx = await realFleet({
+      agent: 'codex',
+      endpoint,
+      policy: { idle_after: '4s', escalate_after: '20s' },
+      workers: [{ name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: the request names no such model') }],
+    });
+    await fx.up();
     const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted refusal')), { timeoutMs: 60_000, what: 'an alert naming the refusal' });
     expect(workerIn(refused, 'refused').state).not.toBe('done');
     const nudged = (await fx.events()).filter((event) => event.worker === 'refused' && ['nudge', 'rebrief', 'restart'].includes(event.kind));
     expect(nudged).toEqual([]);
-  }, 240_000 * scale);
+  }, 180_000 * scale);
 });

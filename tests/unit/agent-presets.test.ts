@@ -199,14 +199,21 @@ describe('codex preset against real screens', () => {
     expect(codex.isBusy(failed)).toBe(false);
   });
 
+  it('runs shell commands in a non-login shell, so /etc/profile cannot drop czar from their PATH', () => {
+    // Measured with 0.169: exec_command runs `bash -lc`, and Debian's /etc/profile sets PATH from scratch, so
+    // "czar report" in the agent's shell ended in "command not found".
+    const args = codex.setup(context).args;
+    expect(args.join(' ')).toContain('-c allow_login_shell=false');
+  });
+
   it('starts with --no-daemon, so no app-server daemon outlives the worker', () => {
     expect(codex.defaults.args).toContain('--no-daemon');
   });
 
   it('adds notify as a -c override, with the event JSON left for Codex to append', () => {
     const setup = codex.setup(context);
-    expect(setup.args[0]).toBe('-c');
-    expect(setup.args[1]).toBe('notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]');
+    const notify = setup.args.indexOf('notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]');
+    expect(setup.args[notify - 1]).toBe('-c');
     expect(setup.files).toEqual([]);
   });
 });
