@@ -5,7 +5,7 @@ import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
 import { reportFile, statePaths } from '../../domain/paths.js';
-import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
+import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/types.js';
 import type { WorkerReport } from '../../domain/report.js';
 import { parse, usageError, type Command } from '../command.js';
 
@@ -36,7 +36,7 @@ export const reportCommand: Command = {
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
-        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload });
+        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true, failure: mapped.failure });
       } catch {
         // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
       }
@@ -70,7 +70,7 @@ export const reportCommand: Command = {
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown },
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean; failure?: ApiFailure | undefined },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
@@ -85,10 +85,11 @@ async function write(
     ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
+    ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
   };
-  await writeReport(paths, report);
+  await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }
 
 /** Claude Code and Gemini pass the event on stdin; Codex `notify` appends it as the last argument. */
