@@ -95,7 +95,7 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     });
     await fx.up();
     const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted invalid request')), { timeoutMs: 60_000, what: 'an alert naming the refusal' });
-    expect(workerIn(refused, 'refused').state).not.toBe('done');
+    expect(workerIn(refused, 'refused').state).toBe('api_error');
     for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(await fx.events(), 'refused', kind), kind).toEqual([]);
   }, 180_000 * scale);
 
@@ -119,6 +119,8 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
       ],
     });
     await fx.up();
+    // czar saw the rate limit for what it is, waited (restart.backoff), then sent one "continue".
+    await fx.waitForEvent('alert', 'limited', { match: (event) => event.message.includes('rate limit') && event.message.includes('Number of requests has exceeded'), timeoutMs: 60_000 });
     const done = await fx.waitForStatus((s) => workerIn(s, 'limited').state === 'done', { timeoutMs: 120_000, what: 'limited done after the rate limit' });
     expect(await fx.commits('limited')).toEqual(['add later']);
     expect(workerIn(done, 'limited').restarts).toBe(0);

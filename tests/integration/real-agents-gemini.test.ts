@@ -52,7 +52,7 @@ describe.skipIf(missing !== '')(`real Gemini CLI under czar${missing}`, () => {
     });
     await fx.up();
     const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted refusal')), { timeoutMs: 60_000, what: 'an alert naming the refusal' });
-    expect(workerIn(refused, 'refused').state).not.toBe('done');
+    expect(workerIn(refused, 'refused').state).toBe('api_error');
     const nudged = (await fx.events()).filter((event) => event.worker === 'refused' && ['nudge', 'rebrief', 'restart'].includes(event.kind));
     expect(nudged).toEqual([]);
   }, 180_000 * scale);
