@@ -56,4 +56,24 @@ describe.skipIf(missing !== '')(`real Codex under czar${missing}`, () => {
     const nudged = (await fx.events()).filter((event) => event.worker === 'refused' && ['nudge', 'rebrief', 'restart'].includes(event.kind));
     expect(nudged).toEqual([]);
   }, 180_000 * scale);
+
+  it('a turn that outlasts idle_after is not nudged, and ends done', async () => {
+    const endpoint = await startModelEndpoint();
+    const fx = await realFleet({
+      agent: 'codex',
+      endpoint,
+      policy: { idle_after: '4s', escalate_after: '20s' },
+      workers: [
+        {
+          name: 'thinker',
+          task: task('Think, then commit.', 'SLEEP: 15', 'RUN: echo thought > thought.txt && git add thought.txt && git commit -qm "add thought"', 'RUN: czar report --task thinker --state done --note "thought committed"', 'SAY: Finished.'),
+        },
+      ],
+    });
+    await fx.up();
+    await fx.waitForStatus((s) => workerIn(s, 'thinker').state === 'done', { timeoutMs: 90_000, what: 'thinker done' });
+    expect(await fx.commits('thinker')).toEqual(['add thought']);
+    const stalls = (await fx.events()).filter((event) => event.worker === 'thinker' && ['nudge', 'rebrief', 'restart'].includes(event.kind));
+    expect(stalls).toEqual([]);
+  }, 180_000 * scale);
 });
