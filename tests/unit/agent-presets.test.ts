@@ -119,7 +119,7 @@ describe('gemini preset against real screens', () => {
   });
 
   it('is ready again after an API error, with the error left on screen', () => {
-    const failed = screen('gemini-api-error');
+    const failed = screen('gemini-api-error-400');
     expect(failed).toMatch(/API Error: .*INVALID_ARGUMENT/);
     expect(gemini.isReady(failed)).toBe(true);
     expect(gemini.isBusy(failed)).toBe(false);
@@ -182,7 +182,7 @@ describe('codex preset against real screens', () => {
   it('sees a running turn as busy, with the composer below the earlier prompts empty again', () => {
     expect(codex.isBusy(screen('codex-busy'))).toBe(true);
     expect(codex.inputText?.(screen('codex-busy'))).toBe('');
-    expect(codex.inputText?.(screen('codex-api-error'))).toBe('');
+    expect(codex.inputText?.(screen('codex-api-error-400'))).toBe('');
   });
 
   it('reads its composer: empty at the placeholder, and a long paste as the placeholder delivery recognises', () => {
@@ -193,7 +193,7 @@ describe('codex preset against real screens', () => {
   });
 
   it('is ready again after an API error, with the error left on screen', () => {
-    const failed = screen('codex-api-error');
+    const failed = screen('codex-api-error-400');
     expect(failed).toMatch(/invalid_request_error/);
     expect(codex.isReady(failed)).toBe(true);
     expect(codex.isBusy(failed)).toBe(false);
