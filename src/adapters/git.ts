@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { CzarError } from '../domain/errors.js';
 import type { GitActivity } from '../domain/types.js';
@@ -99,6 +99,26 @@ export async function addWorktree(repo: string, worktreePath: string, branch: st
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
     }
   }
+}
+
+/**
+ * Puts a detached checkout czar owns at `sha`: created on first use, then reused (so installed dependencies and
+ * build caches in ignored files survive), reset hard and cleaned of untracked files that the last run left.
+ */
+export async function detachedCheckout(repo: string, dir: string, sha: string): Promise<void> {
+  // The state dir often sits inside the repository: a folder there is "inside a work tree" without being one, and
+  // a forced checkout there would hit the person's own checkout. Only a top level that is the folder itself counts.
+  const top = await topLevel(dir);
+  const own = top !== undefined && (await realpath(top)) === (await realpath(dir));
+  if (!own) {
+    await mkdir(path.dirname(dir), { recursive: true });
+    // A folder left by a removed worktree would make `worktree add` refuse: prune the stale entry first.
+    await git(repo, ['worktree', 'prune']);
+    await git(repo, ['worktree', 'add', '--detach', '--force', dir, sha]);
+    return;
+  }
+  await git(dir, ['checkout', '--detach', '--force', '--quiet', sha]);
+  await git(dir, ['clean', '-ffdq']);
 }
 
 /** Commits on `base` that its upstream has and it lacks; undefined when base has no upstream. */

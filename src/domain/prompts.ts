@@ -2,6 +2,7 @@ import { CzarError } from './errors.js';
 import type { DeliverySummary, GivenTask } from './fleet.js';
 import type { StallSituation } from './policy.js';
 import type { BonusTask } from './types.js';
+import type { CheckFailure } from './verification.js';
 
 /**
  * Rendering of everything czar pastes into a worker. Templates are plain Markdown in `prompts/` with
@@ -17,6 +18,7 @@ export interface PromptTemplates {
   readonly realign: string;
   readonly bonus: string;
   readonly dependencyReady: string;
+  readonly fixup: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -27,6 +29,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   realign: 'realign.md',
   bonus: 'bonus.md',
   dependencyReady: 'dependency-ready.md',
+  fixup: 'fixup.md',
 };
 
 /** One line in the preamble's list of the other workers. */
@@ -131,6 +134,14 @@ export function renderDependencyReady(templates: PromptTemplates, place: WorkerP
       'dependencyReady',
     ),
   );
+}
+
+/** Which check failed on which commit, the command and the bounded tail of its output (already control-safe). */
+export function renderFixup(templates: PromptTemplates, place: WorkerPlace, sha: string, failure: CheckFailure): string {
+  const outcome = failure.timedOut ? 'ran past its timeout and was stopped' : `failed (exit status ${failure.exitCode ?? 'none: killed by a signal'})`;
+  const tail = failure.tail === '' ? '    (no output)' : failure.tail.split('\n').map((line) => `    ${line}`).join('\n');
+  const values = { ...placeValues(place), check: failure.name, outcome, sha: sha.slice(0, 12), run: failure.run, logFile: failure.logFile, tail };
+  return tidy(fill(templates.fixup, values, 'fixup'));
 }
 
 function placeValues(place: WorkerPlace): Record<string, string> {

@@ -128,6 +128,7 @@ export const WORKER_STATES = [
   'stuck',
   'crashed',
   'done',
+  'verified',
   'stopped',
 ] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
@@ -144,6 +145,7 @@ export const ALERT_KINDS = [
   'bad_report',
   'delivery_failed',
   'idle_unfinished',
+  'checks_failed',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

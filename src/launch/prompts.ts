@@ -4,6 +4,7 @@ import type { Action } from '../domain/policy.js';
 import {
   renderBonus,
   renderDependencyReady,
+  renderFixup,
   renderNudge,
   renderPrompt,
   renderRealign,
@@ -48,7 +49,7 @@ export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenT
 }
 
 /** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */
-export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' }>): Promise<string> {
+export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' }>): Promise<string> {
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);
   switch (action.kind) {
@@ -60,5 +61,7 @@ export async function actionMessage(config: Config, spec: WorkerSpec, action: Ex
       return renderBonus(loaded, place, action.task, undefined);
     case 'tell_dependents':
       return renderDependencyReady(loaded, place, action.summary);
+    case 'fixup':
+      return renderFixup(loaded, place, action.sha, action.failure);
   }
 }

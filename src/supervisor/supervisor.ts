@@ -91,6 +91,10 @@ export class Supervisor {
       },
       failed: (worker, kind, message) => this.raise(worker, kind, message),
       settled: () => this.schedule(),
+      checked: (worker, checkRun) => {
+        this.update(worker, (model) => ({ ...model, checkRun }));
+        this.schedule();
+      },
     });
   }
 
@@ -113,6 +117,7 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    this.executor.checks.stop();
     await Promise.all(this.watches.map((watch) => watch.close()));
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
@@ -136,7 +141,8 @@ export class Supervisor {
       this.dirty.reports.add(spec.name);
       this.dirty.git.add(spec.name);
       if (remembered !== undefined) {
-        return { ...fresh, memory: remembered.memory, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
+        // Check runs die with the czar that started them: ask again for any tip still unjudged.
+        return { ...fresh, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
       }
       if (record === undefined) return fresh;
       // Launched by `czar up` before this czar existed: its own task is already in the pane.
