@@ -188,11 +188,22 @@ export async function branchTips(repo: string): Promise<Map<string, string>> {
   return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split('\t') as [string, string]));
 }
 
-/** Paths that would conflict when merging two branches, without touching any worktree (git >= 2.38). */
+/**
+ * Paths that would conflict when merging two commits, without touching any worktree or the index (git >= 2.38).
+ * `-z` keeps odd file names unquoted; exit 1 means conflicts, 0 a clean merge, anything else (no merge base, a
+ * missing commit) is no prediction rather than an error.
+ */
 export async function predictConflicts(repo: string, left: string, right: string): Promise<string[]> {
-  const result = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', left, right], { allowFailure: true });
+  const result = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', left, right], { allowFailure: true });
   if (result.exitCode !== 1) return [];
-  return result.stdout.split('\n').slice(1).filter((line) => line !== '');
+  // The first field is the merged tree; the conflicted paths follow, each once per conflicting stage group.
+  return [...new Set(result.stdout.split('\0').slice(1).filter((file) => file !== ''))];
+}
+
+/** Files changed on `to` since it forked from `from` (`from...to`): what base changed under a branch, say. */
+export async function changedSinceFork(repo: string, from: string, to: string): Promise<string[]> {
+  const result = await git(repo, ['diff', '--name-only', '-z', `${from}...${to}`], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.split('\0').filter((file) => file !== '') : [];
 }
 
 /** The shared `.git` folder of a repository (where refs and `info/exclude` live for every worktree). */

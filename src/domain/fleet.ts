@@ -1,4 +1,5 @@
 import type { Alert, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+import type { PredictedConflict } from './conflicts.js';
 import type { CheckRunObservation } from './verification.js';
 
 /**
@@ -87,6 +88,8 @@ export interface WorkerMemory {
   readonly checksAsked?: string | undefined;
   /** `<sha>@<report time>` of the done claim a fix-up was sent for: one fix-up per claim. */
   readonly fixedUp?: string | undefined;
+  /** Counterparts (worker names, or the base branch) this worker was told it conflicts with, while it lasts. */
+  readonly conflictsTold?: readonly string[] | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -114,6 +117,8 @@ export interface FleetModel {
   readonly paused: boolean;
   readonly policy: Policy;
   readonly base: string;
+  /** The conflict source's latest predictions (undefined before its first look). */
+  readonly conflicts?: readonly PredictedConflict[] | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

@@ -15,6 +15,7 @@ import {
 } from './fleet.js';
 import { inScope } from './glob.js';
 import type { Alert, AlertKind, BonusTask, WorkerState } from './types.js';
+import { judgeConflicts } from './conflicts.js';
 import { checksFailedOnTip, finishedForGood, judgeChecks, type CheckFailure } from './verification.js';
 
 /**
@@ -43,7 +44,9 @@ export type Action =
   /** Run the worker's checks on this commit of its branch (the check source answers with an observation). */
   | { readonly kind: 'run_checks'; readonly worker: string; readonly sha: string; readonly reason: string }
   /** Tell the worker which check failed on its done commit, with the tail of its output. */
-  | { readonly kind: 'fixup'; readonly worker: string; readonly sha: string; readonly failure: CheckFailure; readonly reason: string };
+  | { readonly kind: 'fixup'; readonly worker: string; readonly sha: string; readonly failure: CheckFailure; readonly reason: string }
+  /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
+  | { readonly kind: 'warn_conflict'; readonly worker: string; readonly peer: string | undefined; readonly peerBranch: string; readonly files: readonly string[]; readonly reason: string };
 
 export type ActionKind = Action['kind'];
 
@@ -98,6 +101,11 @@ export function decide(fleet: FleetModel, now: number): Decision {
   for (const draft of drafts) checkScope(ctx, draft);
   for (const draft of drafts) checkTask(ctx, draft);
   checkOverlap(ctx, drafts);
+  for (const draft of drafts) {
+    const conflicts = judgeConflicts(model(draft), fleet, now, !paused(ctx, draft) && MESSAGEABLE.has(draft.memory.state) && draft.worker.pane?.alive === true);
+    Object.assign(draft.memory, conflicts.memory);
+    actions.push(...conflicts.actions);
+  }
   for (const draft of drafts) tellDependents(ctx, draft, drafts);
   let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
   active = launchQueued(ctx, drafts, byName, active);

@@ -19,6 +19,7 @@ export interface PromptTemplates {
   readonly bonus: string;
   readonly dependencyReady: string;
   readonly fixup: string;
+  readonly conflict: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -30,6 +31,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   bonus: 'bonus.md',
   dependencyReady: 'dependency-ready.md',
   fixup: 'fixup.md',
+  conflict: 'conflict.md',
 };
 
 /** One line in the preamble's list of the other workers. */
@@ -142,6 +144,15 @@ export function renderFixup(templates: PromptTemplates, place: WorkerPlace, sha:
   const tail = failure.tail === '' ? '    (no output)' : failure.tail.split('\n').map((line) => `    ${line}`).join('\n');
   const values = { ...placeValues(place), check: failure.name, outcome, sha: sha.slice(0, 12), run: failure.run, logFile: failure.logFile, tail };
   return tidy(fill(templates.fixup, values, 'fixup'));
+}
+
+/** A predicted conflict: the files, who owns the other side, and what to do about it. */
+export function renderConflict(templates: PromptTemplates, place: WorkerPlace, peer: string | undefined, peerBranch: string, files: readonly string[]): string {
+  const owner = peer === undefined ? `the base branch \`${peerBranch}\` (it moved since you started)` : `${peer}'s branch \`${peerBranch}\` (worker ${peer} owns that side)`;
+  const advice = peer === undefined
+    ? `Merge \`${peerBranch}\` into your branch now (\`git merge ${peerBranch}\`), resolve these files keeping both sides' intent, and commit.`
+    : `Keep your changes to these files to what your task needs, and do not rewrite ${peer}'s lines there; run \`czar peers\` to see its task. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`;
+  return tidy(fill(templates.conflict, { ...placeValues(place), owner, files: bullets(files, '(none)'), advice }, 'conflict'));
 }
 
 function placeValues(place: WorkerPlace): Record<string, string> {

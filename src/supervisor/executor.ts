@@ -116,6 +116,7 @@ export class Executor {
       case 'nudge':
       case 'realign':
       case 'fixup':
+      case 'warn_conflict':
         void log(action.kind, action.reason);
         this.track(spec, async () => this.send(spec, await actionMessage(this.fleet.config, spec, action)));
         return;
