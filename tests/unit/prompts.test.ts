@@ -148,7 +148,7 @@ describe('fill', () => {
 
   it('conflict warning names the files and who owns the other side, or advises merging base', () => {
     const peer = renderConflict(templates, place, 'web', 'czar/web', ['src/x.ts']);
-    expect(peer).toMatch(/^Worker api: git predicts that merging your branch `czar\/api` with web's branch `czar\/web` \(worker web owns that side\) will conflict in:\n  - `src\/x\.ts`/);
+    expect(peer).toMatch(/^Worker api: git predicts that merging your branch `czar\/api` with web's branch `czar\/web` \(worker web owns that side\) will conflict in:\n {2}- `src\/x\.ts`/);
     expect(renderConflict(templates, place, undefined, 'main', ['README.md'])).toContain('Merge `main` into your branch now');
   });
 
