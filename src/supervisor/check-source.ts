@@ -20,12 +20,24 @@ interface Pending {
 export class CheckSource {
   private readonly pending: Pending[] = [];
   private readonly running = new Map<string, { sha: string; controller: AbortController }>();
+  private readonly latest = new Map<string, CheckRunObservation>();
   private stopped = false;
 
+  /** `changed` only wakes the loop: the loop reads `results()` while it observes, so no result lands mid-pass. */
   constructor(
     private readonly fleet: Fleet,
-    private readonly observe: (worker: string, observation: CheckRunObservation) => void,
+    private readonly changed: () => void,
   ) {}
+
+  /** The latest word on each worker's checks. */
+  results(): ReadonlyMap<string, CheckRunObservation> {
+    return this.latest;
+  }
+
+  private observe(worker: string, observation: CheckRunObservation): void {
+    this.latest.set(worker, observation);
+    this.changed();
+  }
 
   request(spec: WorkerSpec, sha: string): void {
     if (this.stopped) return;

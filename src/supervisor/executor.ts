@@ -9,7 +9,6 @@ import { planLaunch } from '../launch/plan.js';
 import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
 import { readRecord } from '../launch/records.js';
 import { CzarError } from '../domain/errors.js';
-import type { CheckRunObservation } from '../domain/verification.js';
 import { CheckSource } from './check-source.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
@@ -20,8 +19,8 @@ export interface EffectHooks {
   respawned(worker: string, at: number): void;
   failed(worker: string, kind: 'delivery_failed', message: string): void;
   settled(): void;
-  /** The check source's word on a worker's commit (running, passed, failed). */
-  checked(worker: string, observation: CheckRunObservation): void;
+  /** The check source has news (read through `checks.results()` when the loop observes). */
+  checked(): void;
 }
 
 /**
@@ -36,7 +35,7 @@ export class Executor {
     private readonly fleet: Fleet,
     private readonly hooks: EffectHooks,
   ) {
-    this.checks = new CheckSource(fleet, (worker, observation) => hooks.checked(worker, observation));
+    this.checks = new CheckSource(fleet, () => hooks.checked());
   }
 
   /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */

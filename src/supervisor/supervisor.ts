@@ -96,10 +96,7 @@ export class Supervisor {
       },
       failed: (worker, kind, message) => this.raise(worker, kind, message),
       settled: () => this.schedule(),
-      checked: (worker, checkRun) => {
-        this.update(worker, (model) => ({ ...model, checkRun }));
-        this.schedule();
-      },
+      checked: () => this.schedule(),
     });
   }
 
@@ -249,6 +246,7 @@ export class Supervisor {
     const now = Date.now();
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     this.observeOutputTimes();
+    for (const [name, checkRun] of this.executor.checks.results()) this.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) this.gitMoved = true;

@@ -59,4 +59,27 @@ describe('czar supervision: done means verified', () => {
     expect(workerIn(status, 'fixer')).toMatchObject({ tasks: ['fixer', 'extra'], alerts: [], git: { commitsAhead: 3 } });
     expect(status.sprintOver).toBe(true);
   });
+
+  it('runs at most check_concurrency checks at once across the fleet, and a worker\'s own check replaces the fleet\'s', async () => {
+    // Each run appends "start <worker>" and "end <worker>" to one file at the fixture's root (three folders up
+    // from .czar/checkouts/<worker>), so overlapping runs would interleave.
+    const slow = 'echo "start $CZAR_WORKER" >> ../../../order.log; sleep 1; echo "end $CZAR_WORKER" >> ../../../order.log';
+    const done = (name: string) => `# ${name}\n@sim write ${name}.txt done\n@sim commit ${name}\n@sim done ${name} in`;
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'one', task: done('one') },
+        { name: 'two', task: done('two') },
+        { name: 'three', task: done('three'), checks: [{ name: 'slow', run: 'echo own check > own.txt' }] },
+      ],
+      checks: [{ name: 'slow', run: slow, timeout: '30s' }],
+      policy: { check_concurrency: 1, idle_after: '1m', escalate_after: '1m' },
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'verified'), { timeoutMs: 60_000, what: 'all three verified' });
+    const order = (await readFile(path.join(fx.root, 'order.log'), 'utf8')).trim().split('\n');
+    expect(order.map((line) => line.split(' ')[0])).toEqual(['start', 'end', 'start', 'end']);
+    expect(order.filter((line) => line.startsWith('start')).map((line) => line.split(' ')[1]).sort()).toEqual(['one', 'two']);
+    expect(existsSync(path.join(fx.fleet.paths.root, 'checkouts', 'three', 'own.txt'))).toBe(true);
+  });
 });
