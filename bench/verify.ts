@@ -91,6 +91,7 @@ function alertsOnBoth(fleet: Fleet, kind: AlertKind, a: string, b: string): Prom
 function commitIn(fleet: Fleet, worker: string, file: string, text: string): void {
   const worktree = path.join(fleet.root, 'repo-workers', worker);
   writeFileSync(path.join(worktree, file), text);
+  execFileSync('git', ['add', '--', file], { cwd: worktree, stdio: 'ignore' });
   execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', 'commit', '-q', '--no-verify', '-m', `${worker} edits ${file}`, '--', file], { cwd: worktree, stdio: 'ignore' });
 }
 
