@@ -29,6 +29,14 @@ export interface StatePaths {
   /** Detached worktrees czar owns, one per worker, where its checks run (reused from commit to commit). */
   readonly checkouts: string;
   readonly supervisorLock: string;
+  /** The czar's memory and queue across its restarts. */
+  readonly czarState: string;
+  /** Touched by tmux hooks (pane-died) to wake the czar. */
+  readonly signals: string;
+  /** Held by one `czar up` at a time for this state dir. */
+  readonly upLock: string;
+  /** What czar made (branches, worktrees), one JSON line each: all that `down --purge` may remove. */
+  readonly created: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -45,7 +53,16 @@ export function statePaths(root: string): StatePaths {
     checks: path.join(root, 'checks'),
     checkouts: path.join(root, 'checkouts'),
     supervisorLock: path.join(root, 'supervisor.pid'),
+    czarState: path.join(root, 'czar-state.json'),
+    signals: path.join(root, 'signals'),
+    upLock: path.join(root, 'up.lock'),
+    created: path.join(root, 'created.jsonl'),
   };
+}
+
+/** Everything in the state dir that czar writes and a finished sprint leaves behind (not the lock of a running up). */
+export function sprintState(paths: StatePaths): string[] {
+  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings, paths.supervisorLock, paths.created, paths.czarState, paths.signals];
 }
 
 export function reportFile(paths: StatePaths, worker: string): string {
@@ -62,4 +79,9 @@ export function checkLogFile(paths: StatePaths, worker: string, sha: string): st
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {
   return path.join(paths.workers, `${worker}.json`);
+}
+
+/** Whether two absolute paths name the same folder, ignoring trailing slashes (git prints none, configs may). */
+export function samePath(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }

@@ -25,6 +25,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   done: { symbol: '✓', label: 'done', color: 'cyan' },
   verified: { symbol: '✔', label: 'verified', color: 'green' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
+  api_error: { symbol: '↯', label: 'api fail', color: 'red' },
 };
 
 export function stateBadge(state: WorkerState): StateBadge {
@@ -50,6 +51,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   delivery_failed: 'undelivered',
   idle_unfinished: 'unfinished',
   checks_failed: 'checks-failed',
+  api_error: 'api-error',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */
