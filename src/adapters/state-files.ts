@@ -1,7 +1,7 @@
 import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { WorkerReport } from '../domain/report.js';
+import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
 import { reportFile, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import { FleetStatusSchema } from '../domain/status-schema.js';
@@ -85,13 +85,21 @@ function isFleetEvent(value: unknown): value is FleetEvent {
   return typeof event.at === 'string' && typeof event.kind === 'string' && typeof event.message === 'string' && (event.worker === undefined || typeof event.worker === 'string');
 }
 
-/** A worker's own report: the only file a worker writes. */
-export async function writeReport(paths: StatePaths, report: WorkerReport): Promise<void> {
+/**
+ * A worker's own report: the only file a worker writes. A turn end (`turnEnd`) is merged with the report on file, so
+ * it cannot undo a done (see `mergeReport`).
+ */
+export async function writeReport(paths: StatePaths, report: WorkerReport, options: { turnEnd?: boolean } = {}): Promise<void> {
   // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
   await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
-  await writeAtomic(reportFile(paths, report.worker), `${JSON.stringify(report)}\n`);
+  const file = reportFile(paths, report.worker);
+  const turnEnd = options.turnEnd === true;
+  const previousText = turnEnd ? await readText(file).catch(() => undefined) : undefined;
+  const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
+  const kept = mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd });
+  await writeAtomic(file, `${JSON.stringify(kept)}\n`);
 }
 
 /** Drops a worker's report: it spoke for an agent process that is gone. */

@@ -6,7 +6,7 @@ import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
 import { launchRecordFile, reportFile, statePaths } from '../../domain/paths.js';
-import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
+import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/types.js';
 import { WORKER_NAME, type WorkerReport } from '../../domain/report.js';
 import { parse, usageError, type Command } from '../command.js';
 
@@ -37,7 +37,7 @@ export const reportCommand: Command = {
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
-        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload });
+        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true, failure: mapped.failure });
       } catch {
         // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
       }
@@ -88,7 +88,7 @@ async function refuseTarget(worker: string, stateDir: string): Promise<string | 
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown },
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean; failure?: ApiFailure | undefined },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
@@ -103,10 +103,11 @@ async function write(
     ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
+    ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
   };
-  await writeReport(paths, report);
+  await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }
 
 /** Claude Code and Gemini pass the event on stdin; Codex `notify` appends it as the last argument. */
