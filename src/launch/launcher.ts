@@ -1,9 +1,9 @@
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
+import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { AGENT_PATH } from './agent-pane.js';
 import { which } from '../adapters/which.js';
-import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
