@@ -242,9 +242,12 @@ export class Tmux {
 
   /**
    * Streams the pane's output into a log file. pipe-pane only takes a shell command, so the path is single-quoted
-   * here; `-o` makes it idempotent across czar restarts.
+   * here. tmux 3.3a's `-o` toggles: on a pane that is already piped it closes the pipe, which stopped the log of
+   * every adopted pane (and with it the bracketed-paste probe); so a piped pane is left as it is.
    */
   async pipePane(paneId: string, logFile: string): Promise<void> {
+    const piped = await this.cmd(['display-message', '-p', '-t', paneId, '#{pane_pipe}'], { allowFailure: true });
+    if (piped.stdout.trim() === '1') return;
     await this.cmd(pipeCommand(paneId, logFile));
   }
 
