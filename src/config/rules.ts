@@ -224,6 +224,26 @@ const stuckAfterIdle: Rule = {
   },
 };
 
+function duplicateChecks(list: readonly { name: string }[] | undefined, at: readonly PropertyKey[]): Problem[] {
+  const first = new Map<string, number>();
+  return (list ?? []).flatMap((check, index) => {
+    const earlier = first.get(check.name);
+    if (earlier === undefined) {
+      first.set(check.name, index);
+      return [];
+    }
+    return [problemAt([...at, index, 'name'], `"${check.name}" is already used by ${pathString([...at, earlier])}; give each check its own name (a worker's check replaces the fleet's of the same name).`)];
+  });
+}
+
+const uniqueCheckNames: Rule = {
+  name: 'unique-check-names',
+  check: (config) => [
+    ...duplicateChecks(config.checks, ['checks']),
+    ...config.workers.flatMap((worker, index) => duplicateChecks(worker.checks, ['workers', index, 'checks'])),
+  ],
+};
+
 const nonBlankTasks: Rule = {
   name: 'non-blank-tasks',
   check: (config) =>
@@ -258,26 +278,6 @@ const honourableScopes: Rule = {
   },
 };
 
-function duplicateChecks(list: readonly { name: string }[] | undefined, at: readonly PropertyKey[]): Problem[] {
-  const first = new Map<string, number>();
-  return (list ?? []).flatMap((check, index) => {
-    const earlier = first.get(check.name);
-    if (earlier === undefined) {
-      first.set(check.name, index);
-      return [];
-    }
-    return [problemAt([...at, index, 'name'], `"${check.name}" is already used by ${pathString([...at, earlier])}; give each check its own name (a worker's check replaces the fleet's of the same name).`)];
-  });
-}
-
-const uniqueCheckNames: Rule = {
-  name: 'unique-check-names',
-  check: (config) => [
-    ...duplicateChecks(config.checks, ['checks']),
-    ...config.workers.flatMap((worker, index) => duplicateChecks(worker.checks, ['workers', index, 'checks'])),
-  ],
-};
-
 /** Every rule, in the order their problems read best. */
 export const RULES: readonly Rule[] = [
   someWorkers,
@@ -292,9 +292,9 @@ export const RULES: readonly Rule[] = [
   uniqueBonusNames,
   autoAnswerRegexes,
   stuckAfterIdle,
+  uniqueCheckNames,
   honourableScopes,
   nonBlankTasks,
-  uniqueCheckNames,
 ];
 
 /** All problems every rule finds. */

@@ -111,7 +111,7 @@ describe('gemini preset against real screens', () => {
 
   it('is ready in YOLO mode, where 0.61 draws the input line with "*" instead of ">" (issue 7 defect 7)', () => {
     const yolo = screen('gemini-ready-yolo');
-    expect(yolo).toMatch(/^ \*   Type your message/m);
+    expect(yolo).toMatch(/^ \* {3}Type your message/m);
     expect(gemini.isReady(yolo)).toBe(true);
     expect(gemini.inputText?.(yolo)).toBe('');
     expect(gemini.isBusy(yolo)).toBe(false);
