@@ -35,7 +35,8 @@ export function uncommittedNote(input: {
   const kept = named('reuse');
   // In plan order: workers on new branches as one group, each existing branch by name, kept worktrees as one group.
   const parts = input.steps.flatMap((step) => {
-    if (step.worktree === 'checkout-branch') return [`${step.worker} starts from ${step.branch} at ${at(step.branch)}`];
+    // A recreated worktree (its folder was deleted by hand) is checked out again on the branch it had.
+    if (step.worktree === 'checkout-branch' || step.worktree === 'recreate') return [`${step.worker} starts from ${step.branch} at ${at(step.branch)}`];
     if (step.worker === fresh[0]) return [`${list.format(fresh)} ${fresh.length === 1 ? 'starts' : 'start'} from ${input.base} at ${at(input.base)}`];
     if (step.worker === kept[0]) return [`${list.format(kept)} ${kept.length === 1 ? 'keeps its worktree' : 'keep their worktrees'}`];
     return [];

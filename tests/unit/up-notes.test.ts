@@ -21,6 +21,9 @@ describe('uncommittedNote', () => {
   });
 
   it('names the branch and commit a worker given an existing branch really starts from', () => {
+    expect(uncommittedNote({ ...base, dirty: ['src/a.ts'], steps: [{ worker: 'api', branch: 'feat/x', worktree: 'recreate' }] })).toBe(
+      'note: uncommitted changes in /r are not part of the launch; api starts from feat/x at ffffffff.',
+    );
     expect(uncommittedNote({ ...base, dirty: ['src/a.ts'], steps: [{ worker: 'api', branch: 'main', worktree: 'checkout-branch' }, { worker: 'web', branch: 'czar/web', worktree: 'create-branch' }, { worker: 'old', branch: 'feat/x', worktree: 'reuse' }] })).toBe(
       'note: uncommitted changes in /r are not part of the launch; api starts from main at aaaaaaaa, web starts from dev at dddddddd, and old keeps its worktree.',
     );
