@@ -10,9 +10,6 @@ describe('czar report --result-file is checked as the czar checks it', () => {
     const worktree = await tempDir();
     const state = await launchedStateDir(await tempDir(), 'api', worktree);
     const env = { CZAR_WORKER: 'api', CZAR_STATE_DIR: state };
-    // What czar up leaves for a launched worker: report refuses a state dir without it.
-    await mkdir(path.join(state, 'workers'));
-    await writeFile(path.join(state, 'workers', 'api.json'), '{}\n');
     await writeFile(path.join(worktree, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]));
     await writeFile(path.join(worktree, 'big.md'), 'x'.repeat(256 * 1024 + 1));
     await mkdir(path.join(worktree, 'folder'));
