@@ -22,8 +22,6 @@ export interface StatePaths {
   readonly workers: string;
   /** Requests from the CLI or dashboard to the running czar (bonus now, pause, restart). */
   readonly requests: string;
-  /** Generated per-worker agent settings (Claude Code hooks and the like), outside the worktree. */
-  readonly agentSettings: string;
   readonly supervisorLock: string;
 }
 
@@ -37,7 +35,6 @@ export function statePaths(root: string): StatePaths {
     logs: path.join(root, 'logs'),
     workers: path.join(root, 'workers'),
     requests: path.join(root, 'requests'),
-    agentSettings: path.join(root, 'agents'),
     supervisorLock: path.join(root, 'supervisor.pid'),
   };
 }

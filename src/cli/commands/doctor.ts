@@ -2,6 +2,7 @@ import { gitVersion } from '../../adapters/git.js';
 import { parseTmuxVersion, Tmux } from '../../adapters/tmux.js';
 import { which } from '../../adapters/which.js';
 import { isCzarError } from '../../domain/errors.js';
+import { agentSettingsProblem } from '../../launch/launcher.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
@@ -30,6 +31,9 @@ export const doctorCommand: Command = {
             ? { ok: false, line: `agent "${agent.name}": command "${agent.command}" not found on PATH; install it or set agents.${agent.name}.command in ${fleet.config.file}` }
             : { ok: true, line: `agent "${agent.name}": ${found}` },
         );
+        const worker = fleet.config.workers.find((candidate) => candidate.agent.name === agent.name);
+        const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
+        if (problem !== undefined) checks.push({ ok: false, line: `agent "${agent.name}": ${problem}` });
       }
     } catch (error) {
       if (!isCzarError(error)) throw error;
