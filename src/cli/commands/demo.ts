@@ -23,7 +23,7 @@ export const demoCommand: Command = {
   summary: 'run a half-minute sprint of simulated agents on a throwaway repository',
   usage: 'czar demo [--dir DIR]',
   async run(args) {
-    const { values } = parse(this, args, { dir: { type: 'string' } }, false);
+    const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
     const created = values.dir === undefined;
     const root = created ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : path.resolve(values.dir as string);
     // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
