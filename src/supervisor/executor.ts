@@ -1,5 +1,7 @@
+import { notePaneRespawned } from '../adapters/pane-log.js';
 import { run } from '../adapters/process.js';
 import type { GivenTask } from '../domain/fleet.js';
+import { logFile } from '../domain/paths.js';
 import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy.js';
 import type { WorkerSpec } from '../domain/types.js';
@@ -128,6 +130,7 @@ export class Executor {
       paneId = await this.paneOf(spec);
       const { argv, env } = await agentLaunchSpec(this.fleet, spec);
       await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+      await notePaneRespawned(logFile(this.fleet.paths, spec.name));
     } else {
       paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined })).paneId;
       this.hooks.launched(spec.name, paneId);
