@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -9,15 +9,25 @@ import path from 'node:path';
  * sit in a shared folder. The folders czar makes there are 0700.
  */
 export async function privateAgentDir(project: string, stateDir: string, worker: string): Promise<string> {
-  const cache = process.env.XDG_CACHE_HOME !== undefined && process.env.XDG_CACHE_HOME !== '' ? process.env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
-  // The state dir's hash tells apart two projects of the same name.
-  const fleet = `${project}-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
-  const levels = [path.join(cache, 'czar'), path.join(cache, 'czar', 'agents'), path.join(cache, 'czar', 'agents', fleet), path.join(cache, 'czar', 'agents', fleet, worker)];
+  const fleet = fleetAgentDir(project, stateDir);
+  const agents = path.dirname(fleet);
+  const levels = [path.dirname(agents), agents, fleet, path.join(fleet, worker)];
   for (const dir of levels) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await chmod(dir, 0o700);
   }
   return levels.at(-1) as string;
+}
+
+/** Removes a fleet's agent files (`czar down --purge`): czar made that folder and everything in it. */
+export async function removePrivateAgentFiles(project: string, stateDir: string): Promise<void> {
+  await rm(fleetAgentDir(project, stateDir), { recursive: true, force: true });
+}
+
+/** `<cache>/czar/agents/<project>-<hash of the state dir>`: the hash tells apart two projects of the same name. */
+function fleetAgentDir(project: string, stateDir: string): string {
+  const cache = process.env.XDG_CACHE_HOME !== undefined && process.env.XDG_CACHE_HOME !== '' ? process.env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
+  return path.join(cache, 'czar', 'agents', `${project}-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`);
 }
 
 /** The owner and mode of `file` (or, while it does not exist, of the owner it will get) and of each folder above it. */

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openFleet } from '../../src/launch/fleet.js';
-import { agentLaunchSpec, prepareStateDir } from '../../src/launch/launcher.js';
+import { agentLaunchSpec } from '../../src/launch/agent-pane.js';
+import { prepareStateDir } from '../../src/launch/launcher.js';
 import { czar } from '../helpers/cli.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 
