@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJson } from '../../src/adapters/state-files.js';
+import { ensureStateDir, readJson } from '../../src/adapters/state-files.js';
 import { CZAR_BIN_DIR } from '../../src/adapters/package-files.js';
 import { reportFile, statePaths } from '../../src/domain/paths.js';
+import { writeRecord } from '../../src/launch/records.js';
 import type { WorkerReport } from '../../src/domain/report.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
@@ -50,6 +51,9 @@ describe('a worker pane\'s PATH', () => {
     const tmux = privateTmux();
     const dir = await tempDir();
     const stateDir = path.join(dir, '.czar');
+    // A state dir with this worker's launch record: czar report writes only for a worker of a real fleet.
+    await ensureStateDir(statePaths(stateDir));
+    await writeRecord(statePaths(stateDir), { worker: 'worker', paneId: '%0', branch: 'czar/worker', worktree: dir, agent: 'shell', launchedAt: new Date().toISOString(), tasks: [] });
     await tmux.newSession({
       name: 'worker',
       cwd: dir,
