@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureStateDir, readJson } from '../../src/adapters/state-files.js';
+import { readJson } from '../../src/adapters/state-files.js';
 import { CZAR_BIN_DIR } from '../../src/adapters/package-files.js';
 import { reportFile, statePaths } from '../../src/domain/paths.js';
-import { writeRecord } from '../../src/launch/records.js';
 import type { WorkerReport } from '../../src/domain/report.js';
+import { launchedStateDir } from '../helpers/state-dir.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
@@ -50,10 +50,7 @@ describe('a worker pane\'s PATH', () => {
   it('lets a program in the pane run `czar report` by its bare name', async () => {
     const tmux = privateTmux();
     const dir = await tempDir();
-    const stateDir = path.join(dir, '.czar');
-    // A state dir with this worker's launch record: czar report writes only for a worker of a real fleet.
-    await ensureStateDir(statePaths(stateDir));
-    await writeRecord(statePaths(stateDir), { worker: 'worker', paneId: '%0', branch: 'czar/worker', worktree: dir, agent: 'shell', launchedAt: new Date().toISOString(), tasks: [] });
+    const stateDir = await launchedStateDir(dir, 'worker');
     await tmux.newSession({
       name: 'worker',
       cwd: dir,
