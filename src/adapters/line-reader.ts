@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** Longest record line taken: a longer one (a huge tool result in a transcript) is skipped and counted. */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -35,7 +35,11 @@ export class IncrementalLineReader {
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
-  async read(onLine: (line: string) => void): Promise<LineReadResult> {
+  /** Emits each new complete line; `onRestart` runs before the first line of a file that started over. */
+  async read(onLine: (line: string) => void, onRestart: () => void = () => undefined): Promise<LineReadResult> {
+    // The common case, a file that did not change, costs one stat and no open.
+    const quick = await stat(this.file).catch(() => undefined);
+    if (quick !== undefined && `${quick.dev}:${quick.ino}` === this.identity && quick.size === this.offset) return { restarted: false, missing: false, oversized: 0, bytesRead: 0 };
     let handle;
     try {
       // O_NONBLOCK: a FIFO planted where a transcript should be must not stall the caller.
@@ -49,6 +53,7 @@ export class IncrementalLineReader {
       const identity = `${info.dev}:${info.ino}`;
       const restarted = this.identity !== undefined && (identity !== this.identity || info.size < this.offset);
       if (restarted || this.identity === undefined) this.reset(identity);
+      if (restarted) onRestart();
       let oversized = 0;
       let bytesRead = 0;
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
