@@ -1,4 +1,6 @@
+import type { PriceTable } from './prices.js';
 import type { Alert, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+import type { WorkerUsage } from './usage.js';
 
 /**
  * The model the supervisor keeps between ticks: what it observed (reports, panes, git) and what the czar
@@ -16,6 +18,8 @@ export interface ReportObservation {
   readonly resultFile: string | undefined;
   /** The task id the worker says it is on, when it says (`czar report --task`). */
   readonly task?: string | undefined;
+  /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
+  readonly transcriptPath?: string | undefined;
 }
 
 /** What the shell saw of the worker's tmux pane on its last look. */
@@ -82,6 +86,12 @@ export interface WorkerMemory {
   readonly paused: boolean;
   /** The person stopped this worker (`czar stop`): no actions, not counted as active. */
   readonly stopped: boolean;
+  /** Its budget ran out (and when, and why): it is sent nothing until the budget is raised or the person resumes it. */
+  readonly overBudget?: { readonly at: number; readonly reason: string } | undefined;
+  /** Budget warnings (80%) already given, by limit (`usd`, `tokens`), since the last resume. */
+  readonly budgetWarned?: readonly string[] | undefined;
+  /** What it had spent when the person last resumed it over budget: its budget counts from there. */
+  readonly budgetOffset?: { readonly usd: number; readonly tokens: number } | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -97,6 +107,8 @@ export interface WorkerModel {
   /** When the shell confirmed the first task paste took (a turn started). */
   readonly deliveredAt: number | undefined;
   readonly memory: WorkerMemory;
+  /** Usage from the agent's own records; undefined when it keeps none czar can read (unknown, never zero). */
+  readonly usage?: WorkerUsage | undefined;
 }
 
 export interface FleetModel {
@@ -107,6 +119,10 @@ export interface FleetModel {
   readonly paused: boolean;
   readonly policy: Policy;
   readonly base: string;
+  /** Prices for usage (the shipped table with the config's `prices:` over it); absent means the shipped table. */
+  readonly prices?: PriceTable | undefined;
+  /** Fleet budget warnings already given (`usd`, `tokens`, `held`). */
+  readonly budgetWarned?: readonly string[] | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

@@ -1,3 +1,4 @@
+import type { PriceTable } from './prices.js';
 /**
  * The resolved configuration and the fleet's observable state. These types are the contract between the config
  * pipeline, the launcher, the supervisor and the dashboard; the written (YAML) form lives in `config/schema.ts`.
@@ -69,6 +70,18 @@ export interface Policy {
   readonly autoAnswer: readonly AutoAnswer[];
   /** Time in a stalled state before each rung of the ladder: nudge, re-brief, restart, alert a human. */
   readonly escalateAfterMs: number;
+  readonly budget: Budget;
+}
+
+/** Spending limits; an undefined limit is no limit. Tokens count cached ones too (what the provider processed). */
+export interface BudgetLimits {
+  readonly usd: number | undefined;
+  readonly tokens: number | undefined;
+}
+
+export interface Budget {
+  readonly worker: BudgetLimits;
+  readonly fleet: BudgetLimits;
 }
 
 export interface NotifyCommand {
@@ -96,6 +109,8 @@ export interface Config {
   readonly policy: Policy;
   readonly bonus: readonly BonusTask[];
   readonly notify: NotifyCommand | undefined;
+  /** The config's `prices:` (US dollars per million tokens), laid over the shipped table when pricing. */
+  readonly prices: PriceTable;
 }
 
 /** What a worker said about itself through `czar report`. */
@@ -114,6 +129,7 @@ export const WORKER_STATES = [
   'crashed',
   'done',
   'stopped',
+  'over_budget',
 ] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
@@ -129,6 +145,7 @@ export const ALERT_KINDS = [
   'bad_report',
   'delivery_failed',
   'idle_unfinished',
+  'budget',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

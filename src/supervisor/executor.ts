@@ -1,4 +1,5 @@
 import { run } from '../adapters/process.js';
+import { presetFor } from '../agents/index.js';
 import type { GivenTask } from '../domain/fleet.js';
 import type { Action } from '../domain/policy.js';
 import type { WorkerSpec } from '../domain/types.js';
@@ -74,6 +75,13 @@ export class Executor {
         void log('auto_answer', `sent ${action.keys.join(' ')}: ${action.reason}`);
         this.track(spec, async () => this.fleet.tmux.sendKeys(await this.paneOf(spec), action.keys));
         return;
+      case 'interrupt': {
+        const keys = presetFor(spec.agent.preset).interruptKeys;
+        void log('interrupt', `sent ${keys.join(' ')}: ${action.reason}`);
+        // Not queued behind a paste in progress: spending must stop now, and a key cannot garble a paste's text.
+        void this.paneOf(spec).then((pane) => this.fleet.tmux.sendKeys(pane, keys)).catch((error: unknown) => this.fleet.log.emit('action_failed', `interrupt failed: ${error instanceof Error ? error.message : String(error)}`, spec.name));
+        return;
+      }
       case 'launch':
         void log('launch', `launching: ${action.reason}`);
         this.track(spec, async () => {

@@ -24,6 +24,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   crashed: { symbol: '✗', label: 'crashed', color: 'red' },
   done: { symbol: '✓', label: 'done', color: 'cyan' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
+  over_budget: { symbol: '$', label: 'over budget', color: 'red' },
 };
 
 export function stateBadge(state: WorkerState): StateBadge {
@@ -48,6 +49,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   bad_report: 'bad-report',
   delivery_failed: 'undelivered',
   idle_unfinished: 'unfinished',
+  budget: 'budget',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

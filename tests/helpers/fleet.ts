@@ -19,6 +19,7 @@ export function policy(overrides: Partial<Policy> = {}): Policy {
     bonus: 'auto',
     autoAnswer: [],
     escalateAfterMs: 5 * MINUTE,
+    budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
     ...overrides,
   };
 }
