@@ -190,6 +190,42 @@ export interface WorkerStatus {
   /** Ids of the tasks this worker was given (its own first, then bonus tasks). */
   readonly tasks: readonly string[];
   readonly resultFile?: string | undefined;
+  /** From the agent's own records; absent when its agent keeps none (tokens unknown, never zero). */
+  readonly usage?: WorkerUsageStatus | undefined;
+}
+
+/** A worker's usage in status.json. Token counts include cached ones; `usd` covers only priced models. */
+export interface WorkerUsageStatus {
+  readonly tokens: number;
+  readonly input: number;
+  readonly output: number;
+  readonly cacheWrite: number;
+  readonly cacheRead: number;
+  readonly usd: number;
+  /** Models with no price: their cost is unknown, so `usd` is a lower bound. */
+  readonly unpricedModels: readonly string[];
+  readonly models: readonly string[];
+  readonly tasks: readonly { readonly task: string; readonly tokens: number; readonly usd: number; readonly unpricedModels: readonly string[] }[];
+  readonly files: number;
+  readonly skippedLines: number;
+  readonly lastAt?: string | undefined;
+}
+
+export interface FleetUsageStatus {
+  readonly tokens: number;
+  readonly usd: number;
+  readonly unpricedModels: readonly string[];
+  /** Dollars per hour since the sprint started. */
+  readonly usdPerHour: number;
+  /** Launched workers whose agents keep no records czar can read. */
+  readonly unknownWorkers: readonly string[];
+  /** The limits in force (`policy.budget`); a limit not set is left out. */
+  readonly budget: { readonly worker: StatusLimits; readonly fleet: StatusLimits };
+}
+
+export interface StatusLimits {
+  readonly usd?: number | undefined;
+  readonly tokens?: number | undefined;
 }
 
 export interface FleetStatus {
@@ -204,6 +240,7 @@ export interface FleetStatus {
   /** Bonus tasks not yet handed out, in order. */
   readonly queue: readonly { readonly id: string; readonly title: string }[];
   readonly sprintOver: boolean;
+  readonly usage?: FleetUsageStatus | undefined;
 }
 
 /** One line of `.czar/events.jsonl`: every transition and every action, with its reason. */

@@ -9,6 +9,8 @@ import { CzarError } from '../domain/errors.js';
 import { reportFile } from '../domain/paths.js';
 import { initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy.js';
+import { resumeBudget } from '../domain/budget.js';
+import { withOverrides } from '../domain/prices.js';
 import { bonusByPerson, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
@@ -19,6 +21,7 @@ import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.
 import { Executor } from './executor.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { watchFleet, type Trigger } from './triggers.js';
+import { UsageSource, usageSubjects } from './usage-source.js';
 
 /** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
 interface SavedState {
@@ -26,6 +29,7 @@ interface SavedState {
   readonly paused: boolean;
   readonly queue: readonly string[];
   readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
+  readonly budgetWarned?: readonly string[] | undefined;
 }
 
 /** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
@@ -66,6 +70,7 @@ export class Supervisor {
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
+  private readonly usage = new UsageSource();
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -149,7 +154,7 @@ export class Supervisor {
     }));
     const queueIds = saved?.queue;
     const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
-    this.model = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base };
+    this.model = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base, prices: withOverrides(config.prices), budgetWarned: saved?.budgetWarned };
   }
 
   /**
@@ -234,6 +239,7 @@ export class Supervisor {
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     this.observeOutputTimes();
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
+    for (const [name, usage] of await this.usage.poll(usageSubjects(this.model.workers, process.env), now)) this.update(name, (model) => ({ ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
     // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
     // for a hundred workers at once cost more memory and CPU than the latency they save.
@@ -395,6 +401,7 @@ export class Supervisor {
       case 'resume': {
         const paused = request.kind === 'pause';
         this.model = setAutonomy(this.model, request.worker === undefined ? undefined : this.known(request.worker), paused);
+        if (!paused && request.worker !== undefined) this.model = resumeBudget(this.model, request.worker);
         const who = request.worker ?? 'all workers';
         await this.fleet.log.emit(request.kind, `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`, request.worker);
         return reply(true, `autonomy ${paused ? 'paused' : 'resumed'} for ${who}`);
@@ -431,6 +438,7 @@ export class Supervisor {
       paused: this.model.paused,
       queue: this.model.queue.map((task) => task.id),
       workers: Object.fromEntries(this.model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
+      budgetWarned: this.model.budgetWarned,
     };
     const text = JSON.stringify(saved);
     if (text === this.lastSavedText) return;

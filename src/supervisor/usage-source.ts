@@ -1,6 +1,7 @@
 import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
-import type { AgentRecords, RecordPlaces } from '../agents/usage-records.js';
+import { agentRecords, type AgentRecords, type RecordPlaces } from '../agents/usage-records.js';
+import type { WorkerModel } from '../domain/fleet.js';
 import { UsageTally } from '../domain/usage-tally.js';
 import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
 
@@ -124,4 +125,20 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
     skippedLines: parts.reduce((sum, part) => sum + part.skippedLines, 0),
     lastAt: times.length === 0 ? undefined : Math.max(...times),
   };
+}
+
+/** What the usage source needs to know of each launched worker: where its agent keeps records, and its tasks. */
+export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Record<string, string | undefined>>): UsageSubject[] {
+  return workers
+    .filter((worker) => worker.launchedAt !== undefined)
+    .map((worker) => ({
+      name: worker.spec.name,
+      records: agentRecords(worker.spec.agent.preset, {
+        worktree: worker.spec.worktree,
+        // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
+        env: { ...env, ...worker.spec.agent.env, ...worker.spec.env },
+        transcripts: worker.report?.transcriptPath === undefined ? [] : [worker.report.transcriptPath],
+      }),
+      tasks: worker.memory.tasks.map((task) => ({ id: task.id, at: task.at })),
+    }));
 }

@@ -24,7 +24,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   crashed: { symbol: '✗', label: 'crashed', color: 'red' },
   done: { symbol: '✓', label: 'done', color: 'cyan' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
-  over_budget: { symbol: '$', label: 'over budget', color: 'red' },
+  over_budget: { symbol: '$', label: 'budget', color: 'red' },
 };
 
 export function stateBadge(state: WorkerState): StateBadge {
