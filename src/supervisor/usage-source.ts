@@ -5,8 +5,12 @@ import type { WorkerModel } from '../domain/fleet.js';
 import { UsageTally } from '../domain/usage-tally.js';
 import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
 
-/** How often a worker's record folders are listed again for new files (new sessions, subagents, rollouts). */
-const DISCOVER_MS = 5_000;
+/**
+ * How often a worker's record folders are listed again for new files (new sessions, subagents, rollouts). A budget
+ * may be crossed by the first line of a new file, so this bounds how late an interrupt can be; a listing is one
+ * readdir per folder.
+ */
+const DISCOVER_MS = 1_000;
 
 /** What the source needs to know about a worker on each poll. */
 export interface UsageSubject {
