@@ -70,7 +70,7 @@ export class Supervisor {
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
-  private readonly usage = new UsageSource();
+  private readonly usage = new UsageSource(() => this.schedule());
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -118,7 +118,7 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
-    await Promise.all(this.watches.map((watch) => watch.close()));
+    await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.close()]);
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
     this.stopped();

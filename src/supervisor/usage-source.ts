@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { IncrementalLineReader } from '../adapters/line-reader.js';
+import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
 import { agentRecords, type AgentRecords, type RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerModel } from '../domain/fleet.js';
@@ -74,10 +76,21 @@ class RecordFile {
  */
 export class UsageSource {
   private readonly files = new Map<string, Map<string, RecordFile>>();
+  /** One watch per folder holding record files: an appended line triggers a pass at once, not on the next tick. */
+  private readonly watches = new Map<string, Watch>();
+  private readonly rediscover = new Set<string>();
   private readonly discoveredAt = new Map<string, number>();
   private readonly codexCwds = new Map<string, string | undefined>();
   private readonly placesSeen = new Map<string, string>();
   private readonly reported = new Set<string>();
+
+  /** `onActivity` is called when a watched record folder changes: the caller should poll soon. */
+  constructor(private readonly onActivity: () => void = () => undefined) {}
+
+  async close(): Promise<void> {
+    await Promise.all([...this.watches.values()].map((watch) => watch.close()));
+    this.watches.clear();
+  }
 
   /** Polls every subject; returns the usage of those whose usage changed. */
   async poll(subjects: readonly UsageSubject[], now: number): Promise<Map<string, WorkerUsage>> {
@@ -87,11 +100,14 @@ export class UsageSource {
       const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
       this.files.set(subject.name, files);
       const placesKey = JSON.stringify(subject.records.places);
-      if (now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= DISCOVER_MS || this.placesSeen.get(subject.name) !== placesKey) {
+      const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= DISCOVER_MS;
+      if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== placesKey) {
         this.discoveredAt.set(subject.name, now);
         this.placesSeen.set(subject.name, placesKey);
         for (const file of await this.find(subject.records.places, now)) {
-          if (!files.has(file)) files.set(file, new RecordFile(file, subject.records));
+          if (files.has(file)) continue;
+          files.set(file, new RecordFile(file, subject.records));
+          this.watch(path.dirname(file), subject.name);
         }
       }
       let any = false;
@@ -102,6 +118,15 @@ export class UsageSource {
       }
     }
     return changed;
+  }
+
+  private watch(dir: string, worker: string): void {
+    if (this.watches.has(dir)) return;
+    // A new file in the folder (a subagent, a new session) is looked for at once too.
+    this.watches.set(dir, watchPaths([dir], () => {
+      this.rediscover.add(worker);
+      this.onActivity();
+    }, { depth: 2 }));
   }
 
   private async find(places: RecordPlaces, now: number): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { appendFile, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { IncrementalLineReader } from '../../src/adapters/line-reader.js';
 import { agentRecords, claudeProjectDir } from '../../src/agents/usage-records.js';
 import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage.js';
@@ -24,6 +24,13 @@ async function claudeSubject(tasks: UsageSubject['tasks'] = [{ id: 'w1', at: FIR
   return { subject: { name: 'w1', records, tasks }, dir };
 }
 
+/** A source whose folder watches close when the test ends. */
+function newSource(): UsageSource {
+  const source = new UsageSource();
+  onTestFinished(() => source.close());
+  return source;
+}
+
 const total = (usage: WorkerUsage | undefined): number => byModel(usage?.tasks ?? []).reduce((sum, entry) => sum + tokenTotal(entry), 0);
 
 describe('usage source over real record files', () => {
@@ -36,7 +43,7 @@ describe('usage source over real record files', () => {
     await copyFile(path.join(fixtures, 'claude/session.jsonl'), path.join(dir, 'session.jsonl'));
     await mkdir(path.join(dir, 'session/subagents'), { recursive: true });
     await copyFile(path.join(fixtures, 'claude/session/subagents/agent-af90670e3dd2ced28.jsonl'), path.join(dir, 'session/subagents/agent-af90670e3dd2ced28.jsonl'));
-    const usage = (await new UsageSource().poll([subject], Date.now())).get('w1');
+    const usage = (await newSource().poll([subject], Date.now())).get('w1');
     expect(usage?.files).toBe(2);
     const perTask = Object.fromEntries((usage?.tasks ?? []).map((task) => [task.task, byModel([task])[0]]));
     expect(perTask.w1).toMatchObject({ input: 1006 + 1007, output: 56 + 57, cacheWrite: 206 + 207, cacheRead: 306 + 307 });
@@ -46,7 +53,7 @@ describe('usage source over real record files', () => {
   it('reads only what was appended, waits for an unfinished line and skips malformed ones', async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 's.jsonl');
-    const source = new UsageSource();
+    const source = newSource();
     await writeFile(file, claudeLine('m1', { input: 10, output: 1 }, '2026-11-22T18:03:00Z'));
     expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(11);
     // A half-written line is not counted until its newline arrives; garbage that claims usage is counted as skipped.
@@ -63,7 +70,7 @@ describe('usage source over real record files', () => {
   it('starts over on a file that was replaced or truncated, without keeping the old counts', async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 's.jsonl');
-    const source = new UsageSource();
+    const source = newSource();
     await writeFile(file, claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:03:00Z') + claudeLine('m2', { input: 20, output: 0 }, '2026-11-22T18:03:01Z'));
     expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(30);
     // Replaced by rename: another inode, even though it is larger.
@@ -93,7 +100,7 @@ describe('usage source over real record files', () => {
       await appendFile(file, text);
       written += text.length;
     }
-    const source = new UsageSource();
+    const source = newSource();
     const baseline = process.memoryUsage().heapUsed;
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
@@ -128,7 +135,7 @@ describe('usage source over real record files', () => {
       { name: 'gm', records: agentRecords('gemini', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
       { name: 'sh', records: agentRecords('shell', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
     ];
-    const usage = await new UsageSource().poll(subjects, now);
+    const usage = await newSource().poll(subjects, now);
     expect(usage.get('cx')?.files).toBe(1);
     expect(byModel(usage.get('cx')?.tasks ?? [])).toEqual([{ model: 'fake-model', input: 3800, output: 159, cacheWrite: 0, cacheRead: 219 }]);
     expect(byModel(usage.get('gm')?.tasks ?? [])).toEqual([{ model: 'gemini-2.5-pro', input: 5200, output: 197, cacheWrite: 0, cacheRead: 823 }]);
