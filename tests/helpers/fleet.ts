@@ -19,6 +19,7 @@ export function policy(overrides: Partial<Policy> = {}): Policy {
     bonus: 'auto',
     autoAnswer: [],
     escalateAfterMs: 5 * MINUTE,
+    checkConcurrency: 1,
     budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
     ...overrides,
   };
@@ -39,6 +40,7 @@ export function spec(name: string, overrides: Partial<WorkerSpec> = {}): WorkerS
     dependsOn: [],
     env: {},
     worktree: `/tmp/wt/${name}`,
+    checks: [],
     ...overrides,
   };
 }

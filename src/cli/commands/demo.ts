@@ -21,7 +21,7 @@ export const demoCommand: Command = {
   summary: 'run a half-minute sprint of simulated agents on a throwaway repository',
   usage: 'czar demo [--dir DIR]',
   async run(args) {
-    const { values } = parse(this, args, { dir: { type: 'string' } }, false);
+    const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
     const root = values.dir === undefined ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : path.resolve(values.dir);
     const configFile = await createDemo(root);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;

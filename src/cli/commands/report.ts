@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeReport, readJson } from '../../adapters/state-files.js';
+import { readTextFile } from '../../adapters/text-file.js';
+import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
 import { reportFile, statePaths } from '../../domain/paths.js';
 import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
 import type { WorkerReport } from '../../domain/report.js';
-import { parse, type Command } from '../command.js';
+import { parse, usageError, type Command } from '../command.js';
 
 const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
 
@@ -41,6 +42,8 @@ export const reportCommand: Command = {
       }
       return 0;
     }
+    // Only a hook takes an argument (Codex passes its event as the last one); anything else is a mistake to name.
+    if (positionals[0] !== undefined) throw usageError(this, `${JSON.stringify(positionals[0])} is one argument too many for "czar report" (a note goes in --note)`);
     if (worker === undefined || stateDir === undefined) {
       throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
     }
@@ -55,8 +58,9 @@ export const reportCommand: Command = {
     let resultFile: string | undefined;
     if (values['result-file'] !== undefined) {
       resultFile = path.resolve(values['result-file']);
-      const text = await readFile(resultFile).catch(() => undefined);
-      if (text === undefined) throw new CzarError('usage', `--result-file ${resultFile} cannot be read; write the file first, then report.`, { exitCode: 2 });
+      // The czar reads the file with the same check; refusing here is how the worker learns it would be dropped.
+      const reading = await readTextFile(resultFile, MAX_RESULT_BYTES);
+      if (!reading.ok) throw new CzarError('usage', `--result-file ${resultFile} ${reading.reason}; the czar would drop it, so fix the file and report again.`, { exitCode: 2 });
     }
     await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, task: values.task, source: 'cli' });
     return 0;

@@ -13,7 +13,7 @@ export const statsCommand: Command = {
   summary: 'print the sprint\'s metrics: per task time to done, nudges, restarts, tokens and cost; per sprint pace, cost and autonomy',
   usage: 'czar stats [-c czar.yaml] [--json]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
     const status = await readJson<FleetStatus>(fleet.paths.status);
     if (status === undefined) {
