@@ -51,6 +51,11 @@ export interface GivenTask {
   readonly at: number;
   /** The branch's `commitsAhead` when the task was handed out: a `done` needs commits beyond this. */
   readonly commitsAtStart: number;
+  /**
+   * When the agent took the task (its paste confirmed). A bonus task is handed out while the agent may still end
+   * its last turn: usage recorded before this belongs to the task before.
+   */
+  readonly deliveredAt?: number | undefined;
 }
 
 /** Escalation ladder rungs, in order; `none` means no rung was taken in this stall. */

@@ -133,3 +133,10 @@ export function jsonObject(line: string): Record<string, unknown> | undefined {
 export function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
+
+/** Marks the current task as taken by the agent at `at` (the first confirmed paste of it). */
+export function taskDelivered<M extends { readonly tasks: readonly { readonly id: string; readonly deliveredAt?: number | undefined }[] }>(memory: M, taskId: string, at: number): M {
+  const current = memory.tasks.at(-1);
+  if (current?.id !== taskId || current.deliveredAt !== undefined) return memory;
+  return { ...memory, tasks: [...memory.tasks.slice(0, -1), { ...current, deliveredAt: at }] };
+}

@@ -13,7 +13,7 @@ import { CzarError } from '../domain/errors.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
-  delivered(worker: string, at: number): void;
+  delivered(worker: string, at: number, taskId: string): void;
   launched(worker: string, paneId: string): void;
   /** The agent was started again in its pane: the dead pane the model last saw is history. */
   respawned(worker: string, at: number): void;
@@ -155,7 +155,7 @@ export class Executor {
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
     await deliverToWorker(this.fleet, spec, paneId, text, taskId);
-    this.hooks.delivered(spec.name, Date.now());
+    this.hooks.delivered(spec.name, Date.now(), taskId);
   }
 
   private track(spec: WorkerSpec, effect: () => Promise<void>): void {

@@ -11,6 +11,7 @@ import { initialWorker, ownTask, type FleetModel, type PaneObservation, type Rep
 import { decide } from '../domain/policy.js';
 import { resumeBudget } from '../domain/budget.js';
 import { withOverrides } from '../domain/prices.js';
+import { taskDelivered } from '../domain/usage.js';
 import { bonusByPerson, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
@@ -81,7 +82,7 @@ export class Supervisor {
     this.signalsDir = path.join(fleet.paths.root, 'signals');
     this.savedFile = path.join(fleet.paths.root, 'czar-state.json');
     this.executor = new Executor(fleet, {
-      delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
+      delivered: (worker, at, taskId) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, at) })),
       launched: (worker, paneId) => {
         this.extras.set(worker, { ...this.extras.get(worker), paneId });
         this.dirty.panes = true;

@@ -168,6 +168,8 @@ export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Rec
         env: { ...env, ...worker.spec.agent.env, ...worker.spec.env },
         transcripts: worker.report?.transcriptPath === undefined ? [] : [worker.report.transcriptPath],
       }),
-      tasks: worker.memory.tasks.map((task) => ({ id: task.id, at: task.at })),
+      // A later task starts when the agent took it (until then its lines are the last turns of the task before);
+      // the first one when it was given, so no line is ever left out.
+      tasks: worker.memory.tasks.flatMap((task, index) => (index === 0 ? [{ id: task.id, at: task.at }] : task.deliveredAt === undefined ? [] : [{ id: task.id, at: task.deliveredAt }])),
     }));
 }
