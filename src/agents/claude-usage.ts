@@ -1,4 +1,4 @@
-import { count, field, jsonObject, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
 
 /**
  * Claude Code transcript lines (measured with 2.1.197): each assistant line carries `message.usage` with
@@ -17,13 +17,13 @@ export function claudeUsageParser(): UsageParser {
     const message = record.message;
     const usage = field(message, 'usage');
     const model = field(message, 'model');
-    if (typeof usage !== 'object' || usage === null || typeof model !== 'string' || model === '<synthetic>') return 'none';
+    if (typeof usage !== 'object' || usage === null || model === '<synthetic>') return 'none';
     const messageId = field(message, 'id');
     const requestId = record.requestId;
     return {
       kind: 'call',
       id: typeof messageId === 'string' ? `${messageId}:${typeof requestId === 'string' ? requestId : ''}` : undefined,
-      model,
+      model: modelName(model),
       tokens: {
         input: count(field(usage, 'input_tokens')),
         output: count(field(usage, 'output_tokens')),

@@ -1,4 +1,4 @@
-import { count, field, jsonObject, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
 
 /**
  * Codex CLI rollout lines (measured with 0.169.0): `event_msg` lines of type `token_count` carry
@@ -15,8 +15,7 @@ export function codexUsageParser(): UsageParser {
     if (record === undefined) return 'malformed';
     const payload = record.payload;
     if (record.type === 'turn_context' || record.type === 'session_meta') {
-      const named = field(payload, 'model');
-      if (typeof named === 'string' && named !== '') model = named;
+      model = modelName(field(payload, 'model'), model);
       return 'none';
     }
     if (record.type !== 'event_msg' || field(payload, 'type') !== 'token_count') return 'none';

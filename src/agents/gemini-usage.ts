@@ -1,4 +1,4 @@
-import { count, field, jsonObject, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
 
 /**
  * Gemini CLI session lines (measured with 0.61.0): model messages (`type: "gemini"`) carry `tokens` {input, output,
@@ -16,7 +16,7 @@ export function geminiUsageParser(): UsageParser {
     return {
       kind: 'call',
       id: typeof record.id === 'string' ? record.id : undefined,
-      model: typeof record.model === 'string' && record.model !== '' ? record.model : 'unknown',
+      model: modelName(record.model),
       tokens: {
         input: Math.max(0, count(field(tokens, 'input')) - cached) + count(field(tokens, 'tool')),
         output: count(field(tokens, 'output')) + count(field(tokens, 'thoughts')),

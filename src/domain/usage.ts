@@ -1,3 +1,5 @@
+import { visible } from './sanitize.js';
+
 /**
  * Token usage as the agents record it themselves (Claude Code transcripts, Codex rollouts, Gemini CLI sessions),
  * never estimated from screen text. Pure: the parsers beside each preset turn a record line into a `UsageLine`;
@@ -106,6 +108,14 @@ export function taskAt(tasks: readonly { readonly id: string; readonly at: numbe
   let found: string | undefined;
   for (const task of tasks) if (task.at <= at) found = task.id;
   return found;
+}
+
+/** Longest model name kept: names come from untrusted records and end up in status.json and on screen. */
+export const MAX_MODEL_NAME = 100;
+
+/** A model name from a record, bounded and with control characters made visible; `fallback` when absent. */
+export function modelName(value: unknown, fallback = 'unknown'): string {
+  return typeof value === 'string' && value !== '' ? visible(value.slice(0, MAX_MODEL_NAME)) : fallback;
 }
 
 /** A non-negative integer field of an untrusted record, or 0. */

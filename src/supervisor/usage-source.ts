@@ -166,10 +166,15 @@ export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Rec
         worktree: worker.spec.worktree,
         // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
         env: { ...env, ...worker.spec.agent.env, ...worker.spec.env },
-        transcripts: worker.report?.transcriptPath === undefined ? [] : [worker.report.transcriptPath],
+        // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
+        transcripts: isTranscriptPath(worker.report?.transcriptPath) ? [worker.report.transcriptPath] : [],
       }),
       // A later task starts when the agent took it (until then its lines are the last turns of the task before);
       // the first one when it was given, so no line is ever left out.
       tasks: worker.memory.tasks.flatMap((task, index) => (index === 0 ? [{ id: task.id, at: task.at }] : task.deliveredAt === undefined ? [] : [{ id: task.id, at: task.deliveredAt }])),
     }));
+}
+
+function isTranscriptPath(file: string | undefined): file is string {
+  return file !== undefined && path.isAbsolute(file) && file.endsWith('.jsonl');
 }

@@ -73,3 +73,18 @@ describe('Gemini CLI session usage', () => {
     expect(usage[0]?.model).toBe('gemini-2.5-pro');
   });
 });
+
+describe('untrusted record fields', () => {
+  it('shows a model name with control characters made visible and bounded', () => {
+    const evil = `\u001b]0;pwned\u0007${'m'.repeat(500)}`;
+    const claude = claudeUsageParser()(JSON.stringify({ type: 'assistant', message: { id: 'x', model: evil, usage: { input_tokens: 1 } } }));
+    const gemini = geminiUsageParser()(JSON.stringify({ type: 'gemini', id: 'y', model: evil, tokens: { input: 1 } }));
+    const codex = codexUsageParser();
+    codex(JSON.stringify({ type: 'turn_context', payload: { model: evil } }));
+    const total = codex(JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 1 } } } }));
+    for (const parsed of [claude, gemini, total]) {
+      expect(parsed !== 'none' && parsed !== 'malformed' && parsed.model).toMatch(/^␛\]0;pwned␇m+$/);
+      expect(parsed !== 'none' && parsed !== 'malformed' && parsed.model.length).toBeLessThanOrEqual(100);
+    }
+  });
+});
