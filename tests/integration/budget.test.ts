@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeProjectDir } from '../../src/agents/usage-records.js';
+import { czar } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
@@ -67,5 +68,13 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
     expect(await fx.captures('spender')).toHaveLength(1);
     const sentToSpender = (await fx.events()).filter((event) => event.worker === 'spender' && ['nudge', 'rebrief', 'restart', 'realign', 'bonus'].includes(event.kind));
     expect(sentToSpender).toEqual([]);
+
+    // czar stats reads the same figures back from status.json and the event log.
+    const stats = await czar(['stats', '--json'], { cwd: fx.root });
+    expect(stats.exitCode).toBe(0);
+    const metrics = JSON.parse(stats.stdout) as { tokens: number; czarActions: number; tasks: { task: string; tokens: number; nudges: number }[] };
+    expect(metrics.tokens).toBe(1_052_000 + 1010);
+    expect(metrics.tasks.find((task) => task.task === 'spender')).toMatchObject({ tokens: 1_052_000, nudges: 0 });
+    expect(metrics.tasks.find((task) => task.task === 'quiet')?.nudges).toBeGreaterThanOrEqual(1);
   });
 });
