@@ -5,6 +5,7 @@ import { readText, writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../domain/limits.js';
 import type { PaneInfo } from '../adapters/tmux.js';
+import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
 import { logFile, reportFile, type StatePaths } from '../domain/paths.js';
@@ -33,7 +34,7 @@ export async function readWorkerReport(paths: StatePaths, worker: string): Promi
   return {
     kind: 'valid',
     seq: report.seq,
-    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, transcriptPath: report.transcriptPath },
+    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath },
   };
 }
 
@@ -74,6 +75,7 @@ export function paneObservation(info: PaneInfo, screen: string | undefined, pres
     screenWaiting: text !== '' && preset.isWaiting(text),
     screenBusy: text !== '' && preset.isBusy(text),
     screen: text,
+    apiFailure: text === '' ? undefined : apiFailureOnScreen(preset.name, text),
   };
 }
 

@@ -25,6 +25,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   crashed: { symbol: '✗', label: 'crashed', color: 'red' },
   done: { symbol: '✓', label: 'done', color: 'cyan' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
+  api_error: { symbol: '↯', label: 'api fail', color: 'red' },
   over_budget: { symbol: '$', label: 'budget', color: 'red' },
 };
 
@@ -50,6 +51,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   bad_report: 'bad-report',
   delivery_failed: 'undelivered',
   idle_unfinished: 'unfinished',
+  api_error: 'api-error',
   budget: 'budget',
 };
 
