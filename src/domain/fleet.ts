@@ -1,5 +1,7 @@
 import type { PriceTable } from './prices.js';
 import type { Alert, ApiFailure, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+import type { PredictedConflict } from './conflicts.js';
+import type { CheckRunObservation } from './verification.js';
 import type { WorkerUsage } from './usage.js';
 
 /**
@@ -97,6 +99,12 @@ export interface WorkerMemory {
   readonly apiRetries: { readonly count: number; readonly at: number };
   /** The person stopped this worker (`czar stop`): no actions, not counted as active. */
   readonly stopped: boolean;
+  /** The branch tip the czar asked the check source to judge (optional: memory saved before checks existed). */
+  readonly checksAsked?: string | undefined;
+  /** `<sha>@<report time>` of the done claim a fix-up was sent for: one fix-up per claim. */
+  readonly fixedUp?: string | undefined;
+  /** Counterparts (worker names, or the base branch) this worker was told it conflicts with, while it lasts. */
+  readonly conflictsTold?: readonly string[] | undefined;
   /** Its budget ran out (and when, and why): it is sent nothing until the budget is raised or the person resumes it. */
   readonly overBudget?: { readonly at: number; readonly reason: string } | undefined;
   /** Budget warnings (80%) already given, by limit (`usd`, `tokens`), since the last resume. */
@@ -117,6 +125,8 @@ export interface WorkerModel {
   readonly launchedAt: number | undefined;
   /** When the shell confirmed the first task paste took (a turn started). */
   readonly deliveredAt: number | undefined;
+  /** The check source's latest word on this branch; undefined before the first run. */
+  readonly checkRun?: CheckRunObservation | undefined;
   readonly memory: WorkerMemory;
   /** Usage from the agent's own records; undefined when it keeps none czar can read (unknown, never zero). */
   readonly usage?: WorkerUsage | undefined;
@@ -130,6 +140,8 @@ export interface FleetModel {
   readonly paused: boolean;
   readonly policy: Policy;
   readonly base: string;
+  /** The conflict source's latest predictions (undefined before its first look). */
+  readonly conflicts?: readonly PredictedConflict[] | undefined;
   /** Prices for usage (the shipped table with the config's `prices:` over it); absent means the shipped table. */
   readonly prices?: PriceTable | undefined;
   /** Fleet budget warnings already given (`usd`, `tokens`, `held`). */
@@ -185,6 +197,11 @@ export function ownTask(spec: WorkerSpec, now: number): GivenTask {
 /** The task the worker is on now, if it was given one. */
 export function currentTask(worker: WorkerModel): GivenTask | undefined {
   return worker.memory.tasks.at(-1);
+}
+
+/** Commits beyond those the branch had when the current task was handed out: a done claim needs some. */
+export function hasEvidence(worker: WorkerModel): boolean {
+  return worker.git.commitsAhead > (currentTask(worker)?.commitsAtStart ?? 0);
 }
 
 /** Everything the worker may touch: the union of its tasks' scopes; any unscoped task opens the whole repo. */

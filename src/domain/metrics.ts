@@ -25,10 +25,7 @@ export interface TaskMetrics {
   readonly startedAt: string;
   /** Milliseconds from the task's delivery to the worker's first `done` on it; undefined while not done. */
   readonly toDoneMs: number | undefined;
-  /**
-   * Milliseconds to the first `verified` state (checks passed), where a fleet has checks; undefined otherwise. Read
-   * from the state events by name, so it fills in once the verify work adds that state.
-   */
+  /** Milliseconds to the first `verified` state (every check passed), where the fleet has checks. */
   readonly toVerifiedMs: number | undefined;
   readonly nudges: number;
   readonly restarts: number;
@@ -78,8 +75,9 @@ function taskWindows(events: readonly FleetEvent[], now: number): Window[] {
   });
 }
 
-function firstState(events: readonly FleetEvent[], window: Window, state: string): number | undefined {
-  const hit = events.find((event) => event.kind === 'state' && event.worker === window.worker && event.message.endsWith(`-> ${state}`) && inside(event, window));
+/** Time from the window's start to the first transition into one of `states`. */
+function firstState(events: readonly FleetEvent[], window: Window, ...states: string[]): number | undefined {
+  const hit = events.find((event) => event.kind === 'state' && event.worker === window.worker && states.some((state) => event.message.endsWith(`-> ${state}`)) && inside(event, window));
   return hit === undefined ? undefined : Date.parse(hit.at) - window.from;
 }
 
@@ -97,7 +95,8 @@ export function sprintMetrics(status: FleetStatus, events: readonly FleetEvent[]
       task: window.task,
       worker: window.worker,
       startedAt: new Date(window.from).toISOString(),
-      toDoneMs: firstState(events, window, 'done'),
+      // Checks that pass before the czar's next look take a worker straight to verified: that is done too.
+      toDoneMs: firstState(events, window, 'done', 'verified'),
       toVerifiedMs: firstState(events, window, 'verified'),
       nudges: mine.filter((event) => event.kind === 'nudge').length,
       restarts: mine.filter((event) => event.kind === 'restart').length,

@@ -157,6 +157,7 @@ export const WORKER_STATES = [
   'stuck',
   'crashed',
   'done',
+  'verified',
   'stopped',
   'api_error',
   'over_budget',
@@ -175,6 +176,7 @@ export const ALERT_KINDS = [
   'bad_report',
   'delivery_failed',
   'idle_unfinished',
+  'checks_failed',
   'api_error',
   'budget',
 ] as const;

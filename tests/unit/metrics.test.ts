@@ -33,7 +33,7 @@ describe('sprint metrics', () => {
     event(32, 'task_delivered', 'a', 'delivered', { taskId: 'bonus-1' }),
     event(40, 'restart', 'a', 'restart asked by the person'),
     event(41, 'task_delivered', 'a', 'delivered again', { taskId: 'bonus-1' }),
-    event(62, 'state', 'a', 'working -> done'),
+    event(62, 'state', 'a', 'working -> verified'),
     event(1, 'task_delivered', 'sh', 'delivered', { taskId: 'sh' }),
   ];
   const metrics = sprintMetrics(status, events, T0 + 120 * 60_000);
@@ -43,7 +43,8 @@ describe('sprint metrics', () => {
     expect(own).toMatchObject({ task: 'a', toDoneMs: 29 * 60_000, nudges: 1, restarts: 0, personActions: 1, tokens: 1000, usd: 2 });
     // The restart delivered the same task again: still one task, timed from its first delivery.
     expect(bonus).toMatchObject({ task: 'bonus-1', toDoneMs: 30 * 60_000, restarts: 1, personActions: 1, tokens: 500, usd: 1 });
-    expect(bonus?.toVerifiedMs).toBeUndefined();
+    expect(bonus?.toVerifiedMs).toBe(30 * 60_000);
+    expect(own?.toVerifiedMs).toBeUndefined();
     expect(shell).toMatchObject({ task: 'sh', toDoneMs: undefined, tokens: undefined, usd: undefined });
   });
 
