@@ -19,6 +19,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     checks: [],
     bonus: [],
     notify: undefined,
+    prices: {},
   };
 }
 
