@@ -21,6 +21,9 @@ export const POLICY_DEFAULTS: Policy = {
 
 export const DEFAULT_AGENT = 'claude';
 
+export const DEFAULT_INTEGRATION_BRANCH = 'czar/integration';
+const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60_000;
+
 /**
  * What `normalise` needs from outside the written config, gathered by `load.ts` so normalising stays pure.
  */
@@ -166,5 +169,11 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     policy: resolvePolicy(written.policy),
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
+    integration: {
+      branch: written.integration?.branch ?? DEFAULT_INTEGRATION_BRANCH,
+      checks: (written.integration?.checks ?? []).map((check) => ({ name: check.name, run: check.run, timeoutMs: ms(check.timeout, DEFAULT_CHECK_TIMEOUT_MS) })),
+      advanceBase: written.integration?.advance_base ?? false,
+    },
+    pr: { remote: written.pr?.remote ?? 'origin', when: written.pr?.when ?? 'off', draft: written.pr?.draft ?? true },
   };
 }

@@ -221,6 +221,18 @@ const stuckAfterIdle: Rule = {
   },
 };
 
+const integrationBranchOwn: Rule = {
+  name: 'integration-branch-own',
+  check: (config) => {
+    const branch = config.integration?.branch;
+    if (branch === undefined) return [];
+    const at = ['integration', 'branch'];
+    if (branch === config.base) return [problemAt(at, `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`)];
+    const owner = config.workers.find((worker) => workerBranch(worker) === branch);
+    return owner === undefined ? [] : [problemAt(at, `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`)];
+  },
+};
+
 /** Every rule, in the order their problems read best. */
 export const RULES: readonly Rule[] = [
   uniqueWorkerNames,
@@ -234,6 +246,7 @@ export const RULES: readonly Rule[] = [
   uniqueBonusNames,
   autoAnswerRegexes,
   stuckAfterIdle,
+  integrationBranchOwn,
 ];
 
 /** All problems every rule finds. */

@@ -114,6 +114,30 @@ export const notifySchema = z
   .strictObject({ command: z.string().min(1), args: z.array(z.string()).optional() })
   .meta({ description: 'Command that receives each alert as JSON on stdin.' });
 
+export const checkSchema = z
+  .strictObject({
+    name: name('check name').meta({ description: 'Short name shown in results, e.g. test.' }),
+    run: z.string().min(1).meta({ description: "Command run with the user's shell, as package.json scripts are." }),
+    timeout: duration.optional().meta({ description: 'Longest the command may run (default 10m).' }),
+  })
+  .meta({ description: 'A named check command.' });
+
+export const integrationSchema = z
+  .strictObject({
+    branch: z.string().min(1).optional().meta({ description: 'Branch czar merges finished work into (default czar/integration).' }),
+    checks: z.array(checkSchema).optional().meta({ description: 'Checks run on the integration branch after each merge.' }),
+    advance_base: z.boolean().optional().meta({ description: 'Fast-forward base to a green integration tip (default false).' }),
+  })
+  .meta({ description: 'The always-green integration branch.' });
+
+export const prSchema = z
+  .strictObject({
+    remote: z.string().min(1).optional().meta({ description: 'Remote branches are pushed to (default origin).' }),
+    when: z.enum(['verified', 'integrated', 'off']).optional().meta({ description: 'When a pull request is opened per branch (default off).' }),
+    draft: z.boolean().optional().meta({ description: 'Open pull requests as drafts (default true).' }),
+  })
+  .meta({ description: 'Pull requests through gh.' });
+
 export const configSchema = z.strictObject({
   project: name('project name').meta({ description: 'Project name; the private tmux server is czar-<project>.' }),
   repo: z.string().min(1).optional().meta({ description: 'Git repository, relative to this file (default: this folder).' }),
@@ -125,6 +149,8 @@ export const configSchema = z.strictObject({
   policy: policySchema.optional(),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
+  integration: integrationSchema.optional(),
+  pr: prSchema.optional(),
 });
 
 /** `czar.yaml` as written, after schema validation. */

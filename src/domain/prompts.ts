@@ -1,5 +1,6 @@
 import { CzarError } from './errors.js';
 import type { DeliverySummary, GivenTask } from './fleet.js';
+import { fixupValues, type FixupFacts } from './integration.js';
 import type { StallSituation } from './policy.js';
 import type { BonusTask } from './types.js';
 
@@ -17,6 +18,7 @@ export interface PromptTemplates {
   readonly realign: string;
   readonly bonus: string;
   readonly dependencyReady: string;
+  readonly fixup: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -27,6 +29,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   realign: 'realign.md',
   bonus: 'bonus.md',
   dependencyReady: 'dependency-ready.md',
+  fixup: 'fixup.md',
 };
 
 /** One line in the preamble's list of the other workers. */
@@ -131,6 +134,11 @@ export function renderDependencyReady(templates: PromptTemplates, place: WorkerP
       'dependencyReady',
     ),
   );
+}
+
+/** The fix-up task after an integration failure: the whole text a worker needs (files or check output named). */
+export function renderFixup(templates: PromptTemplates, facts: FixupFacts): string {
+  return tidy(fill(templates.fixup, fixupValues(facts), 'fixup'));
 }
 
 function placeValues(place: WorkerPlace): Record<string, string> {

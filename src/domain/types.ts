@@ -76,6 +76,30 @@ export interface NotifyCommand {
   readonly args: readonly string[];
 }
 
+/** A named check command, run with the user's shell (the one place czar expects one). */
+export interface CheckCommand {
+  readonly name: string;
+  readonly run: string;
+  readonly timeoutMs: number;
+}
+
+/** The integration branch: finished branches merged into it one at a time, kept green by its checks. */
+export interface IntegrationSettings {
+  readonly branch: string;
+  readonly checks: readonly CheckCommand[];
+  /** Fast-forward base to a green integration tip (compare-and-swap; never when base moved meanwhile). */
+  readonly advanceBase: boolean;
+}
+
+export const PR_WHEN = ['verified', 'integrated', 'off'] as const;
+export type PrWhen = (typeof PR_WHEN)[number];
+
+export interface PrSettings {
+  readonly remote: string;
+  readonly when: PrWhen;
+  readonly draft: boolean;
+}
+
 export interface Config {
   /** Absolute path of the config file. */
   readonly file: string;
@@ -96,6 +120,8 @@ export interface Config {
   readonly policy: Policy;
   readonly bonus: readonly BonusTask[];
   readonly notify: NotifyCommand | undefined;
+  readonly integration: IntegrationSettings;
+  readonly pr: PrSettings;
 }
 
 /** What a worker said about itself through `czar report`. */

@@ -1,9 +1,11 @@
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
+import type { FixupFacts } from '../domain/integration.js';
 import type { Action } from '../domain/policy.js';
 import {
   renderBonus,
   renderDependencyReady,
+  renderFixup,
   renderNudge,
   renderPrompt,
   renderRealign,
@@ -45,6 +47,11 @@ export async function initialPrompt(config: Config, spec: WorkerSpec, dependenci
 /** A task pasted again (re-brief, or after a restart), whole. */
 export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
   return renderRebrief(await loadTemplates(), placeOf(config, spec), task);
+}
+
+/** The fix-up task after an integration failure. */
+export async function fixupMessage(facts: FixupFacts): Promise<string> {
+  return renderFixup(await loadTemplates(), facts);
 }
 
 /** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */

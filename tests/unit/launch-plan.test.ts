@@ -18,6 +18,8 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     policy: policy({ maxActive }),
     bonus: [],
     notify: undefined,
+    integration: { branch: 'czar/integration', checks: [], advanceBase: false },
+    pr: { remote: 'origin', when: 'off', draft: true },
   };
 }
 
