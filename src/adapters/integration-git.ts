@@ -10,10 +10,27 @@ import { cleanEnv } from './process.js';
  * undone. Nothing here touches a worker's branch or worktree; base moves only by compare-and-swap.
  */
 
+/**
+ * simple-git 3.36 refuses to run when the environment names an editor, pager, askpass, ssh command or config path.
+ * Here that environment is the person's own (their EDITOR, their GIT_SSH_COMMAND for a push), and czar's arguments
+ * are fixed, so these are allowed; options that arguments could smuggle in (-c hooks, --upload-pack) stay blocked.
+ */
+const PERSON_ENV = {
+  allowUnsafeEditor: true,
+  allowUnsafePager: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeDiffExternal: true,
+} as const;
+
 function gitAt(dir: string): SimpleGit {
-  // GIT_OPTIONAL_LOCKS=0 as everywhere: czar's reads never take index.lock from under a worker. No editor and no
-  // terminal prompt: a merge message is always given, and a push that wants a password fails instead of hanging.
-  return simpleGit({ baseDir: dir, errors: failOnAnyExit }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true', LC_ALL: 'C' }));
+  // GIT_OPTIONAL_LOCKS=0 as everywhere: czar's reads never take index.lock from under a worker. No merge editor and
+  // no terminal prompt: a merge message is always given, and a push that wants a password fails instead of hanging.
+  return simpleGit({ baseDir: dir, errors: failOnAnyExit, unsafe: PERSON_ENV }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_MERGE_AUTOEDIT: 'no', LC_ALL: 'C' }));
 }
 
 /**

@@ -17,6 +17,8 @@ import { mapBounded, type Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
 import { Executor } from './executor.js';
+import { IntegrationSource } from './integration-source.js';
+import { runIntegrationChecks } from '../integration/checks.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { watchFleet, type Trigger } from './triggers.js';
 
@@ -66,6 +68,7 @@ export class Supervisor {
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
+  private readonly integration: IntegrationSource;
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -92,6 +95,8 @@ export class Supervisor {
       failed: (worker, kind, message) => this.raise(worker, kind, message),
       settled: () => this.schedule(),
     });
+    const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
+    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, runIntegrationChecks);
   }
 
   async start(): Promise<void> {
@@ -102,6 +107,7 @@ export class Supervisor {
     await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
     await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
     await this.restore();
+    await this.integration.start();
     await this.armPaneDiedHook();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
     this.timer = setInterval(() => this.schedule(), CLOCK_MS);
@@ -114,6 +120,7 @@ export class Supervisor {
     this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     await Promise.all(this.watches.map((watch) => watch.close()));
+    await this.integration.idle();
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
     this.stopped();
@@ -218,6 +225,7 @@ export class Supervisor {
         const decision = decide(this.model, Date.now());
         this.model = decision.fleet;
         for (const action of decision.actions) this.executor.apply(action);
+        await this.integration.afterDecide(Date.now());
         await this.persist();
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);

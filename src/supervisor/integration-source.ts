@@ -1,0 +1,101 @@
+import type { FleetModel } from '../domain/fleet.js';
+import {
+  candidatesOf,
+  failureSummary,
+  fixupsOwed,
+  fixupTaskId,
+  giveFixup,
+  planIntegration,
+  type IntegrationRecord,
+} from '../domain/integration.js';
+import { readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
+import type { Fleet } from '../launch/fleet.js';
+import { fixupMessage } from '../launch/prompts.js';
+import type { Executor } from './executor.js';
+
+/** What the integration source needs from the loop that owns the model. */
+export interface IntegrationHooks {
+  model(): FleetModel;
+  change(change: (model: FleetModel) => FleetModel): void;
+  /** Ask for another pass: a run finished, so there are new facts. */
+  schedule(): void;
+}
+
+/**
+ * The integration branch as a source of the reconcile loop: after each pass it starts a run when a finished branch
+ * can go in (one run at a time; the runner's lock serialises with `czar integrate`), and turns recorded failures into
+ * fix-up tasks through the pure domain. The record on disk is the truth; this class keeps only the latest copy.
+ */
+export class IntegrationSource {
+  private record: IntegrationRecord | undefined;
+  private running: Promise<void> | undefined;
+  /** The merges the last run was started for: the same set is not tried again until something changes. */
+  private lastAttempt = '';
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly executor: Executor,
+    private readonly hooks: IntegrationHooks,
+    private readonly runChecks: RunChecks,
+  ) {}
+
+  async start(): Promise<void> {
+    this.record = await readIntegrationRecord(this.fleet);
+  }
+
+  /** The latest record (for status and the handoff). */
+  current(): IntegrationRecord | undefined {
+    return this.record;
+  }
+
+  /** Waits for a run in progress (stop, handoff). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** Called once per pass, after `decide()`. */
+  async afterDecide(now: number): Promise<void> {
+    await this.giveFixups(now);
+    this.maybeRun();
+  }
+
+  private maybeRun(): void {
+    if (this.running !== undefined) return;
+    const model = this.hooks.model();
+    const record = this.record;
+    const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
+    const candidates = candidatesOf(model, mergedTips);
+    const merges = record === undefined
+      ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
+      : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
+    const attempt = merges.join(' ');
+    if (merges.length === 0 || attempt === this.lastAttempt) return;
+    this.lastAttempt = attempt;
+    this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
+      .then((result) => {
+        this.record = result.record;
+      })
+      .catch(async (error: unknown) => {
+        await this.fleet.log.emit('integration_error', `integration run failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.hooks.schedule();
+      });
+  }
+
+  /** Each failure owes its worker one fix-up task, pasted whole, once the worker can take a message. */
+  private async giveFixups(now: number): Promise<void> {
+    if (this.record === undefined) return;
+    const { config } = this.fleet;
+    for (const { worker, entry } of fixupsOwed(this.hooks.model(), this.record)) {
+      const name = worker.spec.name;
+      if (worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
+      const text = await fixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
+      const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
+      this.hooks.change((model) => giveFixup(model, name, task, now));
+      await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });
+      this.executor.deliverGiven(worker.spec, text, task.id);
+    }
+  }
+}

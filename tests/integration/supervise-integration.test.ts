@@ -1,0 +1,70 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { IntegrationRecord } from '../../src/domain/integration.js';
+import { integrationPaths } from '../../src/integration/runner.js';
+import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { gitIn } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
+
+async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+  return gitIn(repo, ['merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false);
+}
+
+describe('czar supervision: the integration branch', () => {
+  it('merges three branches in dependency order, undoes the one that conflicts, gives its worker the fix-up, and merges it after the fix', async () => {
+    const fx = await fleetFixture({
+      files: { 'shared.txt': 'original\n' },
+      workers: [
+        { name: 'a', task: '# Step a\n@sim write shared.txt from a\\n\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in' },
+        { name: 'b', depends_on: ['a'], task: '# Step b\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in' },
+        // c starts from base after a is done, so its change to shared.txt conflicts with a's in the integration branch.
+        { name: 'c', depends_on: ['a'], task: '# Step c\n@sim write shared.txt from c\\n\n@sim commit c: change shared\n@sim done c in' },
+      ],
+    });
+    // czar's merge commits need an identity; a person's repo has one, a temp repo gets it here.
+    await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
+    await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
+    const baseBefore = await gitIn(fx.repo, ['rev-parse', 'main']);
+    const { worktree: integrationWorktree, record: recordFile } = integrationPaths(fx.fleet);
+    await fx.launchWave();
+    await fx.supervise();
+
+    // c's merge is undone and c is told, with the file named, what to do.
+    const undone = await fx.waitForEvent('integration_undone', 'c', { timeoutMs: 60_000 });
+    expect(undone.message).toContain('shared.txt');
+    const fixup = await waitFor(async () => (await fx.captures('c')).find((text) => text.includes('could not go into the integration branch')), { timeoutMs: 30_000, what: "c's fix-up" });
+    expect(fixup).toContain('git merge czar/integration');
+    expect(fixup).toContain('`shared.txt`');
+    const record = JSON.parse(await readFile(recordFile, 'utf8')) as IntegrationRecord;
+    const failedTip = record.failed.find((entry) => entry.worker === 'c')?.tip;
+    expect(failedTip).toMatch(/^[0-9a-f]{40}$/);
+
+    // The integration branch stayed green: back at its previous tip, clean, without c's commit, with a's content.
+    expect(await isAncestor(fx.repo, failedTip ?? '', 'czar/integration')).toBe(false);
+    expect(await gitIn(integrationWorktree, ['status', '--porcelain'])).toBe('');
+    expect(await gitIn(fx.repo, ['show', 'czar/integration:shared.txt'])).toBe('from a');
+
+    // The worker does its fix-up: merges the integration branch into its own, resolves the file, commits.
+    const cWorktree = path.join(fx.root, 'workers', 'c');
+    await gitIn(cWorktree, ['merge', 'czar/integration']).catch(() => undefined);
+    await writeFile(path.join(cWorktree, 'shared.txt'), 'from a\nfrom c\n');
+    await gitIn(cWorktree, ['add', 'shared.txt']);
+    await gitIn(cWorktree, ['commit', '--no-edit', '--quiet']);
+
+    await fx.waitForEvent('integrated', 'c', { timeoutMs: 60_000 });
+    const events = await fx.events();
+    const integrated = events.filter((event) => event.kind === 'integrated').map((event) => event.worker);
+    expect(integrated.slice().sort()).toEqual(['a', 'b', 'c']);
+    // Dependency order: a before the two that depend on it.
+    expect(integrated.indexOf('a')).toBe(0);
+    for (const worker of ['a', 'b', 'c']) expect(await isAncestor(fx.repo, `czar/${worker}`, 'czar/integration')).toBe(true);
+    expect(await gitIn(fx.repo, ['show', 'czar/integration:shared.txt'])).toBe('from a\nfrom c');
+    // Each piece went in as a merge commit of its own (--no-ff), and base never moved (advance_base is off).
+    const merges = (await gitIn(fx.repo, ['log', '--merges', '--format=%s', 'main..czar/integration'])).split('\n');
+    expect(merges.filter((subject) => subject.startsWith('czar: integrate'))).toHaveLength(3);
+    expect(await gitIn(fx.repo, ['rev-parse', 'main'])).toBe(baseBefore);
+    // The worker's branch was never rewritten: its failed tip is still in its history.
+    expect(await isAncestor(fx.repo, failedTip ?? '', 'czar/c')).toBe(true);
+  });
+});
