@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
-import { PRESET_NAMES, type AgentCommand, type BonusTask, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
+import { PRESET_NAMES, type AgentCommand, type BonusTask, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
-import type { WrittenAgent, WrittenBonus, WrittenConfig, WrittenWorker } from './schema.js';
+import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenWorker } from './schema.js';
 
 /** Policy values used when `policy:` leaves them out. */
 export const POLICY_DEFAULTS: Policy = {
@@ -17,12 +17,15 @@ export const POLICY_DEFAULTS: Policy = {
   bonus: 'auto',
   autoAnswer: [],
   escalateAfterMs: 5 * 60_000,
+  checkConcurrency: 1,
 };
+
+/** A check's timeout when it gives none. */
+export const CHECK_TIMEOUT_DEFAULT_MS = 10 * 60_000;
 
 export const DEFAULT_AGENT = 'claude';
 
 export const DEFAULT_INTEGRATION_BRANCH = 'czar/integration';
-const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * What `normalise` needs from outside the written config, gathered by `load.ts` so normalising stays pure.
@@ -94,7 +97,20 @@ export function resolvePolicy(written: WrittenConfig['policy']): Policy {
     bonus: policy.bonus ?? POLICY_DEFAULTS.bonus,
     autoAnswer: answers.map((answer) => ({ match: answer.match, send: typeof answer.send === 'string' ? [answer.send] : answer.send })),
     escalateAfterMs: ms(policy.escalate_after, POLICY_DEFAULTS.escalateAfterMs),
+    checkConcurrency: policy.check_concurrency ?? POLICY_DEFAULTS.checkConcurrency,
   };
+}
+
+function resolveCheck(check: WrittenCheck): CheckSpec {
+  return { name: check.name, run: check.run, timeoutMs: ms(check.timeout, CHECK_TIMEOUT_DEFAULT_MS) };
+}
+
+/** The fleet's checks in order, each replaced in place by the worker's check of the same name; the worker's new ones after. */
+export function resolveChecks(fleet: readonly WrittenCheck[] | undefined, own: readonly WrittenCheck[] | undefined): CheckSpec[] {
+  const mine = new Map((own ?? []).map((check) => [check.name, check]));
+  const inherited = (fleet ?? []).map((check) => mine.get(check.name) ?? check);
+  const added = (own ?? []).filter((check) => !(fleet ?? []).some((shared) => shared.name === check.name));
+  return [...inherited, ...added].map(resolveCheck);
 }
 
 /** The written config plus the facts `load.ts` gathered, resolved into a `Config` with no optional left to guess. */
@@ -140,6 +156,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     dependsOn: worker.depends_on ?? [],
     env: worker.env ?? {},
     worktree: path.join(worktrees, worker.name),
+    checks: resolveChecks(written.checks, worker.checks),
   }));
 
   const bonus: BonusTask[] = (written.bonus ?? []).map((entry, index) => {
@@ -167,11 +184,12 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     agents,
     workers,
     policy: resolvePolicy(written.policy),
+    checks: (written.checks ?? []).map(resolveCheck),
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
     integration: {
       branch: written.integration?.branch ?? DEFAULT_INTEGRATION_BRANCH,
-      checks: (written.integration?.checks ?? []).map((check) => ({ name: check.name, run: check.run, timeoutMs: ms(check.timeout, DEFAULT_CHECK_TIMEOUT_MS) })),
+      checks: (written.integration?.checks ?? written.checks ?? []).map(resolveCheck),
       advanceBase: written.integration?.advance_base ?? false,
     },
     pr: { remote: written.pr?.remote ?? 'origin', when: written.pr?.when ?? 'off', draft: written.pr?.draft ?? true },

@@ -1,6 +1,6 @@
 import { PRESET_NAMES, type PresetName } from '../domain/types.js';
 import { parseDuration } from './duration.js';
-import { problemAt, suggest, type Problem } from './errors.js';
+import { pathString, problemAt, suggest, type Problem } from './errors.js';
 import { POLICY_DEFAULTS, workerBranch } from './normalise.js';
 import type { WrittenConfig } from './schema.js';
 import { CZAR_SESSION } from '../domain/paths.js';
@@ -233,6 +233,27 @@ const integrationBranchOwn: Rule = {
   },
 };
 
+function duplicateChecks(list: readonly { name: string }[] | undefined, at: readonly PropertyKey[]): Problem[] {
+  const first = new Map<string, number>();
+  return (list ?? []).flatMap((check, index) => {
+    const earlier = first.get(check.name);
+    if (earlier === undefined) {
+      first.set(check.name, index);
+      return [];
+    }
+    return [problemAt([...at, index, 'name'], `"${check.name}" is already used by ${pathString([...at, earlier])}; give each check its own name (a worker's check replaces the fleet's of the same name).`)];
+  });
+}
+
+const uniqueCheckNames: Rule = {
+  name: 'unique-check-names',
+  check: (config) => [
+    ...duplicateChecks(config.checks, ['checks']),
+    ...config.workers.flatMap((worker, index) => duplicateChecks(worker.checks, ['workers', index, 'checks'])),
+    ...duplicateChecks(config.integration?.checks, ['integration', 'checks']),
+  ],
+};
+
 /** Every rule, in the order their problems read best. */
 export const RULES: readonly Rule[] = [
   uniqueWorkerNames,
@@ -246,6 +267,7 @@ export const RULES: readonly Rule[] = [
   uniqueBonusNames,
   autoAnswerRegexes,
   stuckAfterIdle,
+  uniqueCheckNames,
   integrationBranchOwn,
 ];
 

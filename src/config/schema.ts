@@ -64,6 +64,16 @@ export const agentSchema = z
   })
   .meta({ description: 'An agent command line; a built-in name overrides only the fields it sets.' });
 
+export const checkSchema = z
+  .strictObject({
+    name: name('check name').meta({ description: 'Unique name; a worker check of the same name replaces this one.' }),
+    run: z.string().min(1).meta({ description: 'Command line run with your shell in a checkout of the branch tip, e.g. npm test.' }),
+    timeout: duration.optional().meta({ description: 'The whole process group is killed after this long (default 10m).' }),
+  })
+  .meta({ description: 'A check a branch must pass before its worker counts as verified.' });
+
+const checks = z.array(checkSchema);
+
 export const workerSchema = z
   .strictObject({
     name: name('name').meta({ description: 'Unique worker name: the tmux session and default branch czar/<name>.' }),
@@ -75,6 +85,7 @@ export const workerSchema = z
     scope: globs.optional(),
     depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done before this one launches.' }),
     env: env.optional(),
+    checks: checks.optional().meta({ description: "This worker's checks: replace the fleet's by name or add to them." }),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);
@@ -107,6 +118,7 @@ export const policySchema = z
     bonus: z.enum(['auto', 'off']).optional().meta({ description: 'Hand bonus tasks to idle workers (default auto).' }),
     auto_answer: z.union([z.literal('off'), z.array(autoAnswerSchema)]).optional().meta({ description: 'off, or prompts answered automatically.' }),
     escalate_after: duration.optional().meta({ description: 'Time in a stalled state before each escalation rung (default 5m).' }),
+    check_concurrency: z.number().int().min(1).max(64).optional().meta({ description: 'Check runs at once across the fleet (default 1).' }),
   })
   .meta({ description: 'Supervision policy.' });
 
@@ -114,18 +126,10 @@ export const notifySchema = z
   .strictObject({ command: z.string().min(1), args: z.array(z.string()).optional() })
   .meta({ description: 'Command that receives each alert as JSON on stdin.' });
 
-export const checkSchema = z
-  .strictObject({
-    name: name('check name').meta({ description: 'Short name shown in results, e.g. test.' }),
-    run: z.string().min(1).meta({ description: "Command run with the user's shell, as package.json scripts are." }),
-    timeout: duration.optional().meta({ description: 'Longest the command may run (default 10m).' }),
-  })
-  .meta({ description: 'A named check command.' });
-
 export const integrationSchema = z
   .strictObject({
     branch: z.string().min(1).optional().meta({ description: 'Branch czar merges finished work into (default czar/integration).' }),
-    checks: z.array(checkSchema).optional().meta({ description: 'Checks run on the integration branch after each merge.' }),
+    checks: checks.optional().meta({ description: "Checks run on the integration branch after each merge (default: the fleet's checks)." }),
     advance_base: z.boolean().optional().meta({ description: 'Fast-forward base to a green integration tip (default false).' }),
   })
   .meta({ description: 'The always-green integration branch.' });
@@ -147,6 +151,7 @@ export const configSchema = z.strictObject({
   agents: z.record(name('agent name'), agentSchema).optional().meta({ description: 'Agent presets to override or add.' }),
   workers: z.array(workerSchema).meta({ description: 'One entry per worker: a tmux session on its own branch and worktree.' }),
   policy: policySchema.optional(),
+  checks: checks.optional().meta({ description: 'Checks every branch must pass when its worker reports done, before it counts as verified.' }),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
   integration: integrationSchema.optional(),
@@ -158,3 +163,4 @@ export type WrittenConfig = z.infer<typeof configSchema>;
 export type WrittenWorker = z.infer<typeof workerSchema>;
 export type WrittenBonus = z.infer<typeof bonusSchema>;
 export type WrittenAgent = z.infer<typeof agentSchema>;
+export type WrittenCheck = z.infer<typeof checkSchema>;

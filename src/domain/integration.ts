@@ -226,16 +226,7 @@ export function fixupValues(facts: FixupFacts): Record<string, string> {
   const problem =
     facts.failure.kind === 'conflict'
       ? `Merging your branch into \`${facts.integrationBranch}\` conflicts in these files:\n${facts.failure.files.map((file) => `  - \`${file}\``).join('\n')}`
-      : `After merging your branch into \`${facts.integrationBranch}\`, the check "${facts.failure.check}" (\`${facts.failure.run}\`) ${facts.failure.timedOut ? 'timed out' : `failed with exit code ${facts.failure.exitCode ?? '?'}`}. The end of its output:\n\n\`\`\`\n${boundedTail(facts.failure.tail)}\n\`\`\``;
+      : `After merging your branch into \`${facts.integrationBranch}\`, the check "${facts.failure.check}" (\`${facts.failure.run}\`) ${facts.failure.timedOut ? 'timed out' : `failed with exit code ${facts.failure.exitCode ?? '?'}`}. The end of its output:\n\n\`\`\`\n${neutraliseControls(facts.failure.tail)}\n\`\`\``;
   const checks = facts.checks.length === 0 ? '  - (no integration checks are configured; build and run the tests you have)' : facts.checks.map((check) => `  - ${check.name}: \`${check.run}\``).join('\n');
   return { worker: facts.worker, branch: facts.branch, integrationBranch: facts.integrationBranch, problem, checks };
-}
-
-/** Check output is untrusted: at most the last TAIL_LINES lines and TAIL_CHARS characters, controls made visible. */
-const TAIL_LINES = 40;
-const TAIL_CHARS = 4000;
-
-export function boundedTail(text: string): string {
-  const lines = neutraliseControls(text).trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
-  return lines.length > TAIL_CHARS ? `…${lines.slice(-TAIL_CHARS)}` : lines;
 }

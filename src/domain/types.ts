@@ -17,6 +17,15 @@ export interface AgentCommand {
 export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'aider', 'shell', 'sim'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+/** A named command that judges a branch: run with the user's shell in a checkout czar owns. */
+export interface CheckSpec {
+  /** `[a-z0-9][a-z0-9_-]*`, unique in its list; a worker's check of the same name replaces the fleet's. */
+  readonly name: string;
+  /** A shell command line, as in package.json scripts. */
+  readonly run: string;
+  readonly timeoutMs: number;
+}
+
 export interface WorkerSpec {
   /** `[a-z0-9][a-z0-9_-]*`, unique; names the tmux session. */
   readonly name: string;
@@ -37,6 +46,8 @@ export interface WorkerSpec {
   readonly env: Readonly<Record<string, string>>;
   /** Absolute path of this worker's git worktree. */
   readonly worktree: string;
+  /** The fleet's checks with this worker's own ones replacing (by name) or added: what "done" must pass. */
+  readonly checks: readonly CheckSpec[];
 }
 
 export interface BonusTask {
@@ -69,6 +80,8 @@ export interface Policy {
   readonly autoAnswer: readonly AutoAnswer[];
   /** Time in a stalled state before each rung of the ladder: nudge, re-brief, restart, alert a human. */
   readonly escalateAfterMs: number;
+  /** Check runs at once across the fleet. */
+  readonly checkConcurrency: number;
 }
 
 export interface NotifyCommand {
@@ -76,17 +89,10 @@ export interface NotifyCommand {
   readonly args: readonly string[];
 }
 
-/** A named check command, run with the user's shell (the one place czar expects one). */
-export interface CheckCommand {
-  readonly name: string;
-  readonly run: string;
-  readonly timeoutMs: number;
-}
-
 /** The integration branch: finished branches merged into it one at a time, kept green by its checks. */
 export interface IntegrationSettings {
   readonly branch: string;
-  readonly checks: readonly CheckCommand[];
+  readonly checks: readonly CheckSpec[];
   /** Fast-forward base to a green integration tip (compare-and-swap; never when base moved meanwhile). */
   readonly advanceBase: boolean;
 }
@@ -118,6 +124,8 @@ export interface Config {
   readonly agents: Readonly<Record<string, AgentCommand>>;
   readonly workers: readonly WorkerSpec[];
   readonly policy: Policy;
+  /** The fleet's checks as written at the top level (each worker's resolved list is in its spec). */
+  readonly checks: readonly CheckSpec[];
   readonly bonus: readonly BonusTask[];
   readonly notify: NotifyCommand | undefined;
   readonly integration: IntegrationSettings;

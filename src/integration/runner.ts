@@ -16,7 +16,7 @@ import {
   type IntegrationRecord,
   type PlanStep,
 } from '../domain/integration.js';
-import type { CheckCommand } from '../domain/types.js';
+import type { CheckSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 
 /** One check's outcome, as the integration branch needs it. */
@@ -30,7 +30,7 @@ export interface CheckOutcome {
 }
 
 /** Runs the integration checks in a checkout, in order, stopping at the first failure. */
-export type RunChecks = (checks: readonly CheckCommand[], cwd: string, logDir: string) => Promise<CheckOutcome[]>;
+export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string) => Promise<CheckOutcome[]>;
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
 export function integrationPaths(fleet: Fleet): { dir: string; worktree: string; record: string; lock: string; logs: string } {

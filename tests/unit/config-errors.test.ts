@@ -22,7 +22,7 @@ describe('config mistakes', () => {
   });
 
   it('unknown key with nothing close lists the allowed keys', () => {
-    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(/^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after\.$/);
+    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(/^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after, check_concurrency\.$/);
   });
 
   it('bad name', () => {
@@ -116,6 +116,18 @@ describe('config mistakes', () => {
     expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y }\n  - { name: bonus-1, task: z }\n`)).toEqual([
       'czar.yaml:6:13: bonus[1].name "bonus-1" is already used by bonus[0]; give each bonus task its own name.',
     ]);
+  });
+
+  it('duplicate check name, in the fleet list and in a worker list', () => {
+    const text = `${head}  - name: api\n    task: x\n    checks:\n      - { name: test, run: a }\n      - { name: test, run: b }\nchecks:\n  - { name: lint, run: c }\n  - { name: lint, run: d }\n`;
+    expect(problems(text)).toEqual([
+      'czar.yaml:7:17: workers[0].checks[1].name "test" is already used by workers[0].checks[0]; give each check its own name (a worker\'s check replaces the fleet\'s of the same name).',
+      'czar.yaml:10:13: checks[1].name "lint" is already used by checks[0]; give each check its own name (a worker\'s check replaces the fleet\'s of the same name).',
+    ]);
+  });
+
+  it('check without a command', () => {
+    expect(problems(`${head}  - name: api\n    task: x\nchecks:\n  - { name: test }\n`)[0]).toMatch(/^czar\.yaml:6:5: checks\[0\] is missing required key "run"/);
   });
 
   it('bad duration', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  boundedTail,
   candidatesOf,
   emptyRecord,
   fixupsOwed,
@@ -15,7 +14,13 @@ import {
   type IntegrationCandidate,
 } from '../../src/domain/integration.js';
 import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
+
+const promptsDir = path.resolve(import.meta.dirname, '../../prompts');
+const templates = Object.fromEntries(Object.entries(TEMPLATE_FILES).map(([key, file]) => [key, readFileSync(path.join(promptsDir, file), 'utf8')])) as unknown as PromptTemplates;
 
 const NOW = '2025-01-01T10:00:00.000Z';
 
@@ -105,11 +110,17 @@ describe('integration readiness and fix-ups', () => {
     expect(fixupsOwed(moved, record)).toEqual([]);
   });
 
-  it('bounds check output and makes control characters visible', () => {
-    const long = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n');
-    expect(boundedTail(long).split('\n')).toHaveLength(40);
-    expect(boundedTail(long).split('\n').at(-1)).toBe('line 99');
-    expect(boundedTail('bad \x1b[31mred\x1b[0m')).toBe('bad \u241b[31mred\u241b[0m');
-    expect(boundedTail('x'.repeat(10_000)).length).toBeLessThanOrEqual(4001);
+  it('names the conflicting files, the command to run and the checks in the fix-up text', () => {
+    const text = renderFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'conflict', files: ['shared.txt', 'src/x.ts'] }, checks: [{ name: 'test', run: 'npm test' }] });
+    expect(text).toContain('git merge czar/integration');
+    expect(text).toContain('  - `shared.txt`\n  - `src/x.ts`');
+    expect(text).toContain('  - test: `npm test`');
+    expect(text).not.toContain('{{');
+  });
+
+  it('quotes a failed check with its output, control characters made visible', () => {
+    const text = renderFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'check', check: 'test', run: 'npm test', exitCode: 1, timedOut: false, tail: 'FAIL \x1b[31mred' }, checks: [] });
+    expect(text).toContain('the check "test" (`npm test`) failed with exit code 1');
+    expect(text).toContain('FAIL \u241b[31mred');
   });
 });

@@ -16,6 +16,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     agents: {},
     workers,
     policy: policy({ maxActive }),
+    checks: [],
     bonus: [],
     notify: undefined,
     integration: { branch: 'czar/integration', checks: [], advanceBase: false },
