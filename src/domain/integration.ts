@@ -1,5 +1,6 @@
 import { currentTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
 import { neutraliseControls } from './sanitize.js';
+import type { FleetStatus, WorkerSpec } from './types.js';
 
 /**
  * The integration branch's decisions, pure: which finished branch is merged next (dependency order), what is left
@@ -94,6 +95,28 @@ export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>)
       notReadyBecause: worker.memory.state === 'done' ? 'done without new commits' : `still ${worker.memory.state}`,
       tip,
       merged: tip !== undefined && mergedTips.has(tip),
+    };
+  });
+}
+
+/**
+ * The candidates as `czar integrate` sees them from outside the czar, in the status file: done, commits ahead, and no
+ * `no_evidence` alert (the policy raises it on every done without new commits), the same facts as `readyToIntegrate`.
+ */
+export function candidatesFromStatus(workers: readonly WorkerSpec[], status: FleetStatus | undefined): IntegrationCandidate[] {
+  return workers.map((spec) => {
+    const worker = status?.workers.find((candidate) => candidate.name === spec.name);
+    const tip = worker !== undefined && worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
+    const ready = worker !== undefined && worker.state === 'done' && tip !== undefined && !worker.alerts.some((alert) => alert.kind === 'no_evidence');
+    return {
+      worker: spec.name,
+      branch: spec.branch,
+      title: worker?.title ?? spec.title,
+      dependsOn: spec.dependsOn,
+      ready,
+      notReadyBecause: worker === undefined ? 'not started' : worker.state === 'done' ? 'done without new commits' : `still ${worker.state}`,
+      tip,
+      merged: false,
     };
   });
 }

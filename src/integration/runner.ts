@@ -60,6 +60,7 @@ export interface RunResult {
 
 /** What `czar integrate --dry-run` prints: the plan and, per merge, the files git predicts would conflict. */
 export interface DryRun {
+  /** The integration branch's tip, undefined before its first run (merges are then predicted against base). */
   readonly tip: string | undefined;
   readonly steps: readonly (PlanStep & { readonly predictedConflicts?: readonly string[] })[];
 }
@@ -77,10 +78,11 @@ export async function mergedTips(repo: string, branch: string, tips: readonly (s
 export async function dryRun(fleet: Fleet, candidates: readonly IntegrationCandidate[]): Promise<DryRun> {
   const { config } = fleet;
   const record = (await readIntegrationRecord(fleet)) ?? emptyRecord(config.integration.branch, config.base, new Date().toISOString());
-  const tip = (await revParse(config.repo, `refs/heads/${config.integration.branch}`)) ?? (await revParse(config.repo, config.base));
+  const tip = await revParse(config.repo, `refs/heads/${config.integration.branch}`);
+  const onto = tip ?? (await revParse(config.repo, config.base));
   const steps = [];
-  for (const step of planIntegration(candidates, record)) {
-    steps.push(step.kind === 'merge' && tip !== undefined ? { ...step, predictedConflicts: await predictConflicts(config.repo, tip, step.tip) } : step);
+  for (const step of planIntegration(await candidatesWithTips(fleet, candidates), record)) {
+    steps.push(step.kind === 'merge' && onto !== undefined ? { ...step, predictedConflicts: await predictConflicts(config.repo, onto, step.tip) } : step);
   }
   return { tip, steps };
 }

@@ -13,6 +13,8 @@ import type { Fleet } from '../launch/fleet.js';
 import { fixupMessage } from '../launch/prompts.js';
 import type { Executor } from './executor.js';
 
+const RECORD_READ_MS = 5_000;
+
 /** What the integration source needs from the loop that owns the model. */
 export interface IntegrationHooks {
   model(): FleetModel;
@@ -31,6 +33,7 @@ export class IntegrationSource {
   private running: Promise<void> | undefined;
   /** The merges the last run was started for: the same set is not tried again until something changes. */
   private lastAttempt = '';
+  private lastRead = 0;
 
   constructor(
     private readonly fleet: Fleet,
@@ -55,6 +58,11 @@ export class IntegrationSource {
 
   /** Called once per pass, after `decide()`. */
   async afterDecide(now: number): Promise<void> {
+    // `czar integrate` by hand writes the same record: read it again now and then, so its failures get fix-ups too.
+    if (this.running === undefined && now - this.lastRead >= RECORD_READ_MS) {
+      this.lastRead = now;
+      this.record = await readIntegrationRecord(this.fleet);
+    }
     await this.giveFixups(now);
     this.maybeRun();
   }

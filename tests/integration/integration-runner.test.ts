@@ -1,10 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceBase } from '../../src/adapters/integration-git.js';
 import type { IntegrationCandidate, IntegrationRecord } from '../../src/domain/integration.js';
 import { runIntegrationChecks } from '../../src/integration/checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
+import { writeJsonAtomic } from '../../src/adapters/state-files.js';
+import type { FleetStatus, WorkerStatus } from '../../src/domain/types.js';
+import { czar } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 
@@ -85,5 +88,39 @@ describe('integration runner (real git, real checks)', () => {
     const outcome = await advanceBase(fx.repo, 'main', yTip, await gitIn(fx.repo, ['rev-parse', 'czar/y']));
     expect(outcome).toEqual({ kind: 'moved', now: moved });
     expect(await gitIn(fx.repo, ['rev-parse', 'main'])).toBe(moved);
+  });
+
+  it('czar integrate --dry-run prints the plan with predicted conflicts and changes nothing; czar integrate does it', async () => {
+    const fx = await setup();
+    const xTip = await branchWith(fx.repo, 'czar/x', 'README.md', 'x version\n');
+    await gitIn(fx.repo, ['commit', '--quiet', '--allow-empty', '-m', 'base moves']);
+    const yTip = await branchWith(fx.repo, 'czar/y', 'README.md', 'y version\n');
+    const worker = (name: string, tip: string): WorkerStatus => ({
+      name, state: 'done', since: '2025-01-01T10:00:00.000Z', branch: `czar/${name}`, title: name, agent: 'sim',
+      git: { commitsAhead: 1, filesChanged: ['README.md'], lastCommit: { sha: tip, subject: 'x', at: '2025-01-01T10:00:00.000Z' }, dirty: [] },
+      restarts: 0, alerts: [], paused: false, tasks: [name],
+    });
+    const status: FleetStatus = { project: fx.fleet.config.project, base: 'main', startedAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z', paused: false, workers: [worker('x', xTip), worker('y', yTip)], queue: [], sprintOver: true };
+    await mkdir(fx.fleet.paths.root, { recursive: true });
+    await writeJsonAtomic(fx.fleet.paths.status, status);
+
+    const dry = await czar(['integrate', '--dry-run', '-c', fx.configFile], { cwd: fx.root });
+    expect(dry.stderr).toBe('');
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toMatch(/czar\/integration does not exist yet \(base main\)/);
+    expect(dry.stdout).toMatch(/x\s+czar\/x\s+merge [0-9a-f]{10}, merges cleanly/);
+    expect(dry.stdout).toMatch(/y\s+czar\/y\s+merge [0-9a-f]{10}, merges cleanly/);
+    expect(dry.stdout).toContain('after each merge: no-broken (echo checking; test ! -f broken.txt)');
+    expect(await gitIn(fx.repo, ['branch', '--list', 'czar/integration'])).toBe('');
+
+    const real = await czar(['integrate', '-c', fx.configFile], { cwd: fx.root });
+    expect(real.stdout).toMatch(/merged x \([0-9a-f]{10}\); checks green/);
+    expect(real.stdout).toContain('undid y: conflicts with the integration branch in README.md');
+    expect(real.stdout).toContain('no czar is running to hand out the fix-ups');
+    expect(real.exitCode).toBe(1);
+    // Now the plan knows x is in and y waits for its fix-up.
+    const after = await czar(['integrate', '--dry-run', '-c', fx.configFile], { cwd: fx.root });
+    expect(after.stdout).toMatch(/x\s+czar\/x\s+already integrated/);
+    expect(after.stdout).toMatch(/y\s+czar\/y\s+left out: conflicts with the integration branch in README.md; waiting for y's fix-up/);
   });
 });
