@@ -149,6 +149,7 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
     }
 
     if (config.integration.advanceBase) await advance(fleet, paths, record, events);
+    for (const event of events) if (event.kind === 'base_advanced') record = { ...record, advancedBase: { from: event.from, to: event.to, at: now() } };
     await save();
     return { record, events, plan: planIntegration(await candidatesWithTips(fleet, await candidatesNow()), record) };
   });
@@ -160,7 +161,7 @@ function checkFailure(outcomes: readonly CheckOutcome[]): IntegrationFailure | u
 }
 
 /** The candidates with `merged` answered by git against the integration branch as it is now. */
-async function candidatesWithTips(fleet: Fleet, candidates: readonly IntegrationCandidate[]): Promise<IntegrationCandidate[]> {
+export async function candidatesWithTips(fleet: Fleet, candidates: readonly IntegrationCandidate[]): Promise<IntegrationCandidate[]> {
   const merged = await mergedTips(fleet.config.repo, fleet.config.integration.branch, candidates.map((candidate) => candidate.tip));
   return candidates.map((candidate) => ({ ...candidate, merged: candidate.tip !== undefined && merged.has(candidate.tip) }));
 }

@@ -2,7 +2,8 @@ import { readJson } from '../../adapters/state-files.js';
 import { candidatesFromStatus, failureSummary, type PlanStep } from '../../domain/integration.js';
 import type { FleetStatus } from '../../domain/types.js';
 import { runIntegrationChecks } from '../../integration/checks.js';
-import { dryRun, runIntegration, type RunEvent } from '../../integration/runner.js';
+import { openDuePullRequests, readPullRequests } from '../../integration/pull-requests.js';
+import { candidatesWithTips, dryRun, runIntegration, type RunEvent } from '../../integration/runner.js';
 import { liveCzarPid } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
@@ -27,6 +28,10 @@ export const integrateCommand: Command = {
       return 0;
     }
     const result = await runIntegration(fleet, candidates, runIntegrationChecks);
+    const status = await readJson<FleetStatus>(fleet.paths.status);
+    const results = new Map((status?.workers ?? []).flatMap((worker) => (worker.resultFile === undefined ? [] : [[worker.name, worker.resultFile] as const])));
+    await openDuePullRequests(fleet, await candidatesWithTips(fleet, await candidates()), results);
+    for (const [branch, pr] of Object.entries((await readPullRequests(fleet)).branches)) out(`pull request for ${branch}: ${pr.url} (${pr.state})`);
     for (const event of result.events) out(eventLine(event));
     if (result.events.length === 0) out('nothing new to integrate');
     out(`${config.integration.branch} at ${result.record.tip?.slice(0, 10) ?? '(none)'}:`);
