@@ -1,3 +1,4 @@
+import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
 import { parseTmuxVersion, Tmux } from '../../adapters/tmux.js';
 import { which } from '../../adapters/which.js';
@@ -31,6 +32,7 @@ export const doctorCommand: Command = {
             : { ok: true, line: `agent "${agent.name}": ${found}` },
         );
       }
+      if (fleet.config.pr.when !== 'off') checks.push(await checkGh(fleet.config.repo, fleet.config.file));
     } catch (error) {
       if (!isCzarError(error)) throw error;
       checks.push({ ok: false, line: error.message });
@@ -40,6 +42,14 @@ export const doctorCommand: Command = {
     return checks.every((check) => check.ok) ? 0 : 1;
   },
 };
+
+/** pr: needs gh on PATH and logged in; czar never logs in for the person. */
+async function checkGh(repo: string, configFile: string): Promise<Check> {
+  const found = await which('gh', repo);
+  if (found === undefined) return { ok: false, line: `gh (GitHub CLI) not found on PATH, and pr.when in ${configFile} needs it; install it (https://cli.github.com) or set pr: { when: off }` };
+  if (!(await ghLoggedIn())) return { ok: false, line: 'gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again' };
+  return { ok: true, line: `gh ${found}: logged in` };
+}
 
 async function checkTmux(): Promise<Check> {
   try {
