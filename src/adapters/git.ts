@@ -34,6 +34,12 @@ export async function topLevel(dir: string): Promise<string | undefined> {
   return result !== undefined && result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
+/** Whether `dir` is (inside) a bare repository: git, but no working tree to put worktrees beside. */
+export async function isBareRepository(dir: string): Promise<boolean> {
+  const result = await git(dir, ['rev-parse', '--is-bare-repository'], { allowFailure: true }).catch(() => undefined);
+  return result?.exitCode === 0 && result.stdout.trim() === 'true';
+}
+
 export async function currentBranch(repo: string): Promise<string | undefined> {
   const result = await git(repo, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;

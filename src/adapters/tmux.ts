@@ -81,11 +81,14 @@ export class Tmux {
 
   /**
    * Runs several tmux commands in one invocation, in order, in one server event-loop turn. Arguments are escaped,
-   * so a value ending in `;` stays a value instead of splitting the command.
+   * so a value ending in `;` stays a value instead of splitting the command. tmux 3.3a (`spawn.c`) gives a new or
+   * respawned pane the PATH of the client that ran the command, over `-e PATH=`, on a new or a running server: so
+   * `clientPath` runs the client itself with the pane's PATH.
    */
-  async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
+  async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean; clientPath?: string } = {}): Promise<RunResult> {
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
-    return run('tmux', ['-L', this.socket, ...args], { ...options, env: cleanEnv() });
+    const { clientPath, ...rest } = options;
+    return run('tmux', ['-L', this.socket, ...args], { ...rest, env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }) });
   }
 
   async serverRunning(): Promise<boolean> {
@@ -121,13 +124,13 @@ export class Tmux {
       ['set-option', '-g', 'history-limit', '20000'],
       // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
       ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
-    ]);
+    ], { clientPath: options.env?.PATH });
     return result.stdout.trim();
   }
 
   /** Starts the same argv again in a dead (or live, with kill) pane: the restart path for crashed agents. */
   async respawnPane(paneId: string, cwd: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
-    await this.cmd(['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)]);
+    await this.chain([['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)]], { clientPath: env.PATH });
   }
 
   async paneIdOf(session: string): Promise<string | undefined> {

@@ -153,6 +153,8 @@ function situationText(situation: StallSituation, place: WorkerPlace, detail: st
       return `you said you are working, but nothing has changed for a while (${detail}). If a command hangs, stop it.`;
     case 'no_evidence':
       return `you reported done, but your branch \`${place.branch}\` has no new commits ahead of \`${place.base}\`. Commit your work first.`;
+    case 'api_error':
+      return `your last turn ended on a failed model call (${detail}). The wait is over: continue with your task where you left off.`;
   }
 }
 

@@ -136,6 +136,20 @@ export interface Config {
 export const REPORTED_STATES = ['working', 'idle', 'waiting', 'done', 'blocked'] as const;
 export type ReportedState = (typeof REPORTED_STATES)[number];
 
+/**
+ * Why an agent's model calls failed, from its failure hook or its screen. Rate limit, overloaded and server error
+ * pass on their own; the others need the person (a key, a bill, a request the API refuses).
+ */
+export const API_FAILURE_KINDS = ['invalid_request', 'auth', 'billing', 'rate_limit', 'overloaded', 'server_error', 'unknown'] as const;
+export type ApiFailureKind = (typeof API_FAILURE_KINDS)[number];
+
+/** A failed model call as the agent reported or showed it. */
+export interface ApiFailure {
+  readonly kind: ApiFailureKind;
+  /** The agent's own error text, one line, bounded; untrusted (shown with controls made visible). */
+  readonly detail: string;
+}
+
 /** What the czar concludes about a worker from reports, panes and git. */
 export const WORKER_STATES = [
   'queued',
@@ -148,6 +162,7 @@ export const WORKER_STATES = [
   'crashed',
   'done',
   'stopped',
+  'api_error',
 ] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
@@ -163,6 +178,7 @@ export const ALERT_KINDS = [
   'bad_report',
   'delivery_failed',
   'idle_unfinished',
+  'api_error',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

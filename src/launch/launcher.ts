@@ -2,6 +2,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
+import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { logFile, reportFile } from '../domain/paths.js';
@@ -115,6 +116,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
+    bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
   const record: LaunchRecord = { ...before, deliveryStartedAt: startedAt.toISOString(), deliveredAt: new Date().toISOString(), tasks: [...before.tasks, taskId] };
   await writeRecord(fleet.paths, record);
@@ -129,6 +131,7 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
+    bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
   await fleet.log.emit('message_delivered', `message delivered (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`, worker.name);
 }

@@ -1,5 +1,6 @@
 import { run } from '../adapters/process.js';
 import type { GivenTask } from '../domain/fleet.js';
+import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy.js';
 import type { WorkerSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
@@ -179,7 +180,7 @@ export class Executor {
   private async notify(action: Extract<Action, { kind: 'notify' }>): Promise<void> {
     const notify = this.fleet.config.notify;
     if (notify === undefined) return;
-    const payload = { project: this.fleet.config.project, worker: action.worker, episode: action.episode, summary: action.summary, reason: action.reason, at: new Date().toISOString() };
+    const payload = notifyPayload(this.fleet.config.project, action, new Date().toISOString());
     try {
       await run(notify.command, notify.args, { input: `${JSON.stringify(payload)}\n`, timeoutMs: 30_000 });
     } catch (error) {

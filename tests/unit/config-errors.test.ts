@@ -168,6 +168,47 @@ describe('config mistakes', () => {
     expect(problems('')).toEqual(['czar.yaml:1:1: the config must be a mapping of keys such as project: and workers:, found nothing.']);
   });
 
+  it('no workers', () => {
+    expect(problems('project: sark\nworkers: []\n')).toEqual([
+      'czar.yaml:2:10: workers is empty; add at least one worker, e.g. workers: [{ name: gateway, task: "Implement the gateway" }].',
+    ]);
+  });
+
+  it('an inline task larger than czar pastes', () => {
+    expect(problems(`${head}  - name: api\n    task: ${'x'.repeat(1024 * 1024 + 1)}\n`)).toEqual([
+      'czar.yaml:4:11: workers[0].task is larger than 1 MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.',
+    ]);
+  });
+
+  it('scope patterns czar cannot honour, each with its reason', () => {
+    const scope = (pattern: string) => problems(`${head}  - { name: api, task: x, scope: ['${pattern}'] }\n`);
+    expect(scope('!src/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "!src/**" is a negation, which scopes do not support; list the paths the worker may touch instead.']);
+    expect(scope('/etc/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "/etc/**" is an absolute path; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('../x/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "../x/**" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('src/../../x')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/../../x" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('src/[')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/[" uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.']);
+    expect(scope('src/{a,b')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/{a,b" has a "{" without its "}"; close it, e.g. src/{api,web}/**.']);
+    expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y, scope: [/abs] }\n`)).toEqual([
+      'czar.yaml:5:24: bonus[0].scope[0] "/abs" is an absolute path; scopes are relative to the repository root, e.g. src/**.',
+    ]);
+  });
+
+  it('scope patterns czar honours pass', () => {
+    expect(checkConfigText(`${head}  - { name: api, task: x, scope: ['src/**', './docs/', 'a/{b,c}/*.ts', 'x..y/**'] }\n`, 'czar.yaml').ok).toBe(true);
+  });
+
+  it('unknown dependency of the only worker says there is no other worker', () => {
+    expect(problems(`${head}  - { name: api, task: x, depends_on: [web] }\n`)).toEqual([
+      'czar.yaml:3:40: workers[0].depends_on[0] "web" is not a worker name, and api is the only worker; add a worker named "web" or remove the dependency.',
+    ]);
+  });
+
+  it('a second YAML document', () => {
+    expect(problems(`${head}  - { name: api, task: x }\n---\nproject: other\n`)).toEqual([
+      'czar.yaml:4:1: a second YAML document starts here; czar.yaml holds one, so remove this "---" line and what follows or merge it into the first.',
+    ]);
+  });
+
   it('reports every problem at once, in file order', () => {
     const text = `project: Sark\nworkers:\n  - { name: a, task: x, agent: nope }\n  - { name: a, task: y }\npolicy: { max_active: 0 }\n`;
     // Schema problems first: the rules only run on a schema-valid file.

@@ -15,7 +15,7 @@ export const downCommand: Command = {
   summary: 'stop every session (the czar too); keep branches and worktrees unless --purge',
   usage: 'czar down [-c czar.yaml] [--purge [--force]]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, purge: { type: 'boolean' }, force: { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, purge: { type: 'boolean' }, force: { type: 'boolean' } }, 0);
     if (values.force === true && values.purge !== true) throw usageError(this, '--force only goes with --purge');
     const fleet = await fleetFrom(values.config);
     const sessions = await fleet.tmux.listSessions();

@@ -9,7 +9,7 @@ export const handoffCommand: Command = {
   summary: 'write .czar/HANDOFF.md (what each worker delivered, the integration branch, what is left for you) and print its path',
   usage: 'czar handoff [-c czar.yaml]',
   async run(args) {
-    const { values } = parse(this, args, CONFIG_OPTION, false);
+    const { values } = parse(this, args, CONFIG_OPTION, 0);
     out(await writeHandoff(await fleetFrom(values.config)));
     return 0;
   },

@@ -15,7 +15,7 @@ export const integrateCommand: Command = {
   summary: 'merge finished branches into the integration branch now and run its checks (--dry-run: only say what it would do)',
   usage: 'czar integrate [-c czar.yaml] [--dry-run]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, 'dry-run': { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, 'dry-run': { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
     const { config } = fleet;
     const candidates = async () => candidatesFromStatus(config.workers, await readJson<FleetStatus>(fleet.paths.status));

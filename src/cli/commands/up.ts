@@ -21,7 +21,7 @@ export const upCommand: Command = {
   summary: 'launch the fleet (or adopt it when it is running) and start the czar',
   usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, 0);
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => out(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
