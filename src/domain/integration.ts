@@ -1,6 +1,6 @@
 import { currentTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
 import { neutraliseControls } from './sanitize.js';
-import type { FleetStatus, WorkerSpec } from './types.js';
+import type { FleetStatus, IntegrationStatus, WorkerSpec } from './types.js';
 
 /**
  * The integration branch's decisions, pure: which finished branch is merged next (dependency order), what is left
@@ -252,4 +252,18 @@ export function fixupValues(facts: FixupFacts): Record<string, string> {
       : `After merging your branch into \`${facts.integrationBranch}\`, the check "${facts.failure.check}" (\`${facts.failure.run}\`) ${facts.failure.timedOut ? 'timed out' : `failed with exit code ${facts.failure.exitCode ?? '?'}`}. The end of its output:\n\n\`\`\`\n${neutraliseControls(facts.failure.tail)}\n\`\`\``;
   const checks = facts.checks.length === 0 ? '  - (no integration checks are configured; build and run the tests you have)' : facts.checks.map((check) => `  - ${check.name}: \`${check.run}\``).join('\n');
   return { worker: facts.worker, branch: facts.branch, integrationBranch: facts.integrationBranch, problem, checks };
+}
+
+/** The integration branch for status.json: what it holds, what is left out and why, conflicts, pull requests. */
+export function integrationStatus(record: IntegrationRecord, candidates: readonly IntegrationCandidate[], pullRequests: Readonly<Record<string, { url: string; state: string }>>): IntegrationStatus {
+  const plan = planIntegration(candidates, record);
+  const merged = new Set(plan.flatMap((step) => (step.kind === 'merged' ? [step.worker] : [])));
+  return {
+    branch: record.branch,
+    ...(record.tip === undefined ? {} : { tip: record.tip }),
+    holds: [...merged],
+    leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : [])),
+    conflicts: record.failed.flatMap((entry) => (entry.failure.kind === 'conflict' && !merged.has(entry.worker) ? [{ worker: entry.worker, files: entry.failure.files }] : [])),
+    pullRequests: Object.entries(pullRequests).map(([branch, pr]) => ({ branch, url: pr.url, state: pr.state })),
+  };
 }

@@ -42,6 +42,15 @@ export const WorkerStatusSchema = z.strictObject({
   resultFile: z.string().optional(),
 });
 
+export const IntegrationStatusSchema = z.strictObject({
+  branch: z.string(),
+  tip: z.string().optional(),
+  holds: z.array(z.string()).describe('workers whose branch is in the integration branch'),
+  leftOut: z.array(z.strictObject({ worker: z.string(), reason: z.string() })),
+  conflicts: z.array(z.strictObject({ worker: z.string(), files: z.array(z.string()) })),
+  pullRequests: z.array(z.strictObject({ branch: z.string(), url: z.string(), state: z.string() })),
+});
+
 export const FleetStatusSchema = z.strictObject({
   project: z.string(),
   base: z.string(),
@@ -52,6 +61,7 @@ export const FleetStatusSchema = z.strictObject({
   workers: z.array(WorkerStatusSchema),
   queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   sprintOver: z.boolean(),
+  integration: IntegrationStatusSchema.optional(),
 });
 
 type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;

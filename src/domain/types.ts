@@ -225,6 +225,18 @@ export interface WorkerStatus {
   readonly resultFile?: string | undefined;
 }
 
+/** The integration branch as status.json shows it. */
+export interface IntegrationStatus {
+  readonly branch: string;
+  readonly tip?: string | undefined;
+  /** Workers whose branch is in the integration branch. */
+  readonly holds: readonly string[];
+  readonly leftOut: readonly { readonly worker: string; readonly reason: string }[];
+  readonly conflicts: readonly { readonly worker: string; readonly files: readonly string[] }[];
+  /** Pull requests czar opened, per branch, with their last known state (OPEN, CLOSED, MERGED). */
+  readonly pullRequests: readonly { readonly branch: string; readonly url: string; readonly state: string }[];
+}
+
 export interface FleetStatus {
   readonly project: string;
   readonly base: string;
@@ -237,6 +249,8 @@ export interface FleetStatus {
   /** Bonus tasks not yet handed out, in order. */
   readonly queue: readonly { readonly id: string; readonly title: string }[];
   readonly sprintOver: boolean;
+  /** Present once the czar has an integration record. */
+  readonly integration?: IntegrationStatus | undefined;
 }
 
 /** One line of `.czar/events.jsonl`: every transition and every action, with its reason. */

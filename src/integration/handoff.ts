@@ -47,7 +47,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
     ];
     return {
       name: spec.name,
-      task: worker?.title ?? spec.title,
+      task: spec.title,
       state: worker?.state ?? 'queued',
       verified: candidate?.ready === true || candidate?.merged === true,
       branch: spec.branch,

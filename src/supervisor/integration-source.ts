@@ -5,10 +5,14 @@ import {
   fixupsOwed,
   fixupTaskId,
   giveFixup,
+  integrationStatus,
   planIntegration,
   type IntegrationRecord,
 } from '../domain/integration.js';
-import { readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
+import type { IntegrationStatus } from '../domain/types.js';
+import { writeHandoff } from '../integration/handoff.js';
+import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
+import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
 import type { Fleet } from '../launch/fleet.js';
 import { fixupMessage } from '../launch/prompts.js';
 import type { Executor } from './executor.js';
@@ -34,6 +38,7 @@ export class IntegrationSource {
   /** The merges the last run was started for: the same set is not tried again until something changes. */
   private lastAttempt = '';
   private lastRead = 0;
+  private pullRequests: PullRequestRecord = { branches: {} };
 
   constructor(
     private readonly fleet: Fleet,
@@ -44,6 +49,29 @@ export class IntegrationSource {
 
   async start(): Promise<void> {
     this.record = await readIntegrationRecord(this.fleet);
+    this.pullRequests = await readPullRequests(this.fleet);
+  }
+
+  /** The integration part of status.json, once there is a record. */
+  status(): { integration?: IntegrationStatus } {
+    if (this.record === undefined) return {};
+    const mergedTips = new Set(this.record.merged.map((entry) => entry.tip));
+    return { integration: integrationStatus(this.record, candidatesOf(this.hooks.model(), mergedTips), this.pullRequests.branches) };
+  }
+
+  /**
+   * The sprint is over: once the last run is done, HANDOFF.md is written and, when pull requests are on, the one
+   * pull request for the integration branch is opened. Returns the handoff's path.
+   */
+  async sprintOver(): Promise<string> {
+    await this.idle();
+    const file = await writeHandoff(this.fleet);
+    await this.fleet.log.emit('handoff', `wrote ${file}`);
+    if (this.fleet.config.pr.when !== 'off' && (this.record?.merged.length ?? 0) > 0) {
+      await openIntegrationPullRequest(this.fleet, file);
+      this.pullRequests = await readPullRequests(this.fleet);
+    }
+    return file;
   }
 
   /** The latest record (for status and the handoff). */
@@ -80,8 +108,9 @@ export class IntegrationSource {
     if (merges.length === 0 || attempt === this.lastAttempt) return;
     this.lastAttempt = attempt;
     this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
-      .then((result) => {
+      .then(async (result) => {
         this.record = result.record;
+        await this.openPullRequests();
       })
       .catch(async (error: unknown) => {
         await this.fleet.log.emit('integration_error', `integration run failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -90,6 +119,15 @@ export class IntegrationSource {
         this.running = undefined;
         this.hooks.schedule();
       });
+  }
+
+  /** Pull requests `pr.when` calls for, after a run (the result files come from the workers' reports). */
+  private async openPullRequests(): Promise<void> {
+    if (this.fleet.config.pr.when === 'off') return;
+    const model = this.hooks.model();
+    const results = new Map(model.workers.flatMap((worker) => (worker.report?.resultFile === undefined ? [] : [[worker.spec.name, worker.report.resultFile] as const])));
+    await openDuePullRequests(this.fleet, await candidatesWithTips(this.fleet, candidatesOf(model, new Set())), results);
+    this.pullRequests = await readPullRequests(this.fleet);
   }
 
   /** Each failure owes its worker one fix-up task, pasted whole, once the worker can take a message. */

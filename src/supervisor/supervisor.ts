@@ -452,7 +452,7 @@ export class Supervisor {
     const extras = this.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const status = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras);
+    const status = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status() };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
     this.lastStatusText = comparable;
@@ -460,6 +460,7 @@ export class Supervisor {
     if (status.sprintOver && !this.sprintAnnounced) {
       this.sprintAnnounced = true;
       await this.fleet.log.emit('sprint_over', `sprint over: ${this.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
+      void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
     } else if (!sprintOver(this.model)) this.sprintAnnounced = false;
   }
 

@@ -66,5 +66,17 @@ describe('czar supervision: the integration branch', () => {
     expect(await gitIn(fx.repo, ['rev-parse', 'main'])).toBe(baseBefore);
     // The worker's branch was never rewritten: its failed tip is still in its history.
     expect(await isAncestor(fx.repo, failedTip ?? '', 'czar/c')).toBe(true);
+
+    // status.json says what the integration branch holds; at the sprint's end the czar writes the handoff.
+    const status = await fx.waitForStatus((s) => s.sprintOver && (s.integration?.holds.length ?? 0) === 3, { timeoutMs: 30_000, what: 'sprint over with a, b and c integrated' });
+    expect(status.integration).toMatchObject({ branch: 'czar/integration', leftOut: [], conflicts: [] });
+    const handoffFile = path.join(fx.fleet.paths.root, 'HANDOFF.md');
+    const handoff = await waitFor(async () => {
+      const text = await readFile(handoffFile, 'utf8').catch(() => '');
+      return text.includes('- holds: a, b, c') ? text : undefined;
+    }, { timeoutMs: 30_000, what: 'HANDOFF.md with a, b and c integrated' });
+    expect(handoff).toContain('### c: Step c');
+    expect(handoff).toContain('- outstanding conflicts: none');
+    expect(handoff).toMatch(/The czar acted \d+ time\(s\) on its own; you acted 0 time\(s\): 100% autonomous\./);
   });
 });
