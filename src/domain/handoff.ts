@@ -30,32 +30,32 @@ export interface WorkerHandoff {
   readonly files: readonly FileLines[];
   /** One line per check outcome known for this branch (the integration checks today). */
   readonly checks: readonly string[];
-  readonly resultFile: string | undefined;
+  readonly resultFile?: string | undefined;
   readonly alerts: readonly Alert[];
   readonly nudges: number;
   readonly restarts: number;
-  readonly timeToDoneMs: number | undefined;
-  readonly timeToVerifiedMs: number | undefined;
+  readonly timeToDoneMs?: number | undefined;
+  readonly timeToVerifiedMs?: number | undefined;
   readonly integrated: boolean;
-  readonly pr: PullRequestFacts | undefined;
+  readonly pr?: PullRequestFacts | undefined;
 }
 
 export interface IntegrationHandoff {
   readonly branch: string;
-  readonly tip: string | undefined;
+  readonly tip?: string | undefined;
   readonly holds: readonly string[];
   readonly leftOut: readonly { readonly worker: string; readonly reason: string }[];
   readonly conflicts: readonly { readonly worker: string; readonly files: readonly string[] }[];
-  readonly baseConflict: readonly string[] | undefined;
+  readonly baseConflict?: readonly string[] | undefined;
   readonly baseAdvanced: boolean;
-  readonly pr: PullRequestFacts | undefined;
+  readonly pr?: PullRequestFacts | undefined;
 }
 
 export interface Autonomy {
   readonly person: number;
   readonly czar: number;
   /** czar / (czar + person), 0-100; undefined when nobody acted. */
-  readonly percent: number | undefined;
+  readonly percent?: number | undefined;
 }
 
 export interface HandoffFacts {

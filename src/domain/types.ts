@@ -1,3 +1,5 @@
+import type { HandoffFacts } from './handoff.js';
+
 /**
  * The resolved configuration and the fleet's observable state. These types are the contract between the config
  * pipeline, the launcher, the supervisor and the dashboard; the written (YAML) form lives in `config/schema.ts`.
@@ -251,6 +253,8 @@ export interface FleetStatus {
   readonly sprintOver: boolean;
   /** Present once the czar has an integration record. */
   readonly integration?: IntegrationStatus | undefined;
+  /** The facts of HANDOFF.md, once the sprint was over. */
+  readonly handoff?: HandoffFacts | undefined;
 }
 
 /** One line of `.czar/events.jsonl`: every transition and every action, with its reason. */

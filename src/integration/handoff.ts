@@ -86,9 +86,10 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
   };
 }
 
-/** Writes `.czar/HANDOFF.md` and returns its path. */
-export async function writeHandoff(fleet: Fleet): Promise<string> {
+/** Writes `.czar/HANDOFF.md`; returns its path and the facts it says. */
+export async function writeHandoff(fleet: Fleet): Promise<{ file: string; facts: HandoffFacts }> {
   const file = handoffFile(fleet);
-  await writeAtomic(file, renderHandoff(await gatherHandoff(fleet)));
-  return file;
+  const facts = await gatherHandoff(fleet);
+  await writeAtomic(file, renderHandoff(facts));
+  return { file, facts };
 }

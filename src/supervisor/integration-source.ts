@@ -9,6 +9,7 @@ import {
   planIntegration,
   type IntegrationRecord,
 } from '../domain/integration.js';
+import type { HandoffFacts } from '../domain/handoff.js';
 import type { IntegrationStatus } from '../domain/types.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
@@ -39,6 +40,7 @@ export class IntegrationSource {
   private lastAttempt = '';
   private lastRead = 0;
   private pullRequests: PullRequestRecord = { branches: {} };
+  private handoff: HandoffFacts | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -53,10 +55,11 @@ export class IntegrationSource {
   }
 
   /** The integration part of status.json, once there is a record. */
-  status(): { integration?: IntegrationStatus } {
-    if (this.record === undefined) return {};
+  status(): { integration?: IntegrationStatus; handoff?: HandoffFacts } {
+    const handoff = this.handoff === undefined ? {} : { handoff: this.handoff };
+    if (this.record === undefined) return handoff;
     const mergedTips = new Set(this.record.merged.map((entry) => entry.tip));
-    return { integration: integrationStatus(this.record, candidatesOf(this.hooks.model(), mergedTips), this.pullRequests.branches) };
+    return { integration: integrationStatus(this.record, candidatesOf(this.hooks.model(), mergedTips), this.pullRequests.branches), ...handoff };
   }
 
   /**
@@ -65,12 +68,14 @@ export class IntegrationSource {
    */
   async sprintOver(): Promise<string> {
     await this.idle();
-    const file = await writeHandoff(this.fleet);
+    const { file, facts } = await writeHandoff(this.fleet);
+    this.handoff = facts;
     await this.fleet.log.emit('handoff', `wrote ${file}`);
     if (this.fleet.config.pr.when !== 'off' && (this.record?.merged.length ?? 0) > 0) {
       await openIntegrationPullRequest(this.fleet, file);
       this.pullRequests = await readPullRequests(this.fleet);
     }
+    this.hooks.schedule();
     return file;
   }
 

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IntegrationRecord } from '../../src/domain/integration.js';
+import { FleetStatusSchema } from '../../src/domain/status-schema.js';
 import { integrationPaths } from '../../src/integration/runner.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
@@ -78,5 +79,10 @@ describe('czar supervision: the integration branch', () => {
     expect(handoff).toContain('### c: Step c');
     expect(handoff).toContain('- outstanding conflicts: none');
     expect(handoff).toMatch(/The czar acted \d+ time\(s\) on its own; you acted 0 time\(s\): 100% autonomous\./);
+    // czar status --json carries the same facts, in a status file that still matches its published schema.
+    const withHandoff = await fx.waitForStatus((s) => s.handoff?.integration.holds.length === 3, { timeoutMs: 30_000, what: 'the handoff facts in status.json' });
+    expect(FleetStatusSchema.safeParse(withHandoff).error).toBeUndefined();
+    expect(withHandoff.handoff?.workers.map((entry) => [entry.name, entry.integrated, entry.commits.length > 0])).toEqual([['a', true, true], ['b', true, true], ['c', true, true]]);
+    expect(withHandoff.handoff?.autonomy).toMatchObject({ person: 0, percent: 100 });
   });
 });

@@ -10,7 +10,7 @@ export const handoffCommand: Command = {
   usage: 'czar handoff [-c czar.yaml]',
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
-    out(await writeHandoff(await fleetFrom(values.config)));
+    out((await writeHandoff(await fleetFrom(values.config))).file);
     return 0;
   },
 };
