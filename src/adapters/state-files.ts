@@ -1,8 +1,8 @@
-import { appendFile, chmod, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
-import { reportFile, type StatePaths } from '../domain/paths.js';
+import { reportFile, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import { FleetStatusSchema } from '../domain/status-schema.js';
 import type { FleetEvent, FleetStatus } from '../domain/types.js';
@@ -14,6 +14,15 @@ export async function ensureStateDir(paths: StatePaths): Promise<void> {
   for (const dir of [paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }
+}
+
+/**
+ * Removes what czar wrote in the state dir, and the dir when nothing else is left in it: the next `up` starts a new
+ * sprint, with no "sprint over", old reports or titles. Files a person put there stay.
+ */
+export async function clearSprintState(paths: StatePaths): Promise<void> {
+  for (const entry of sprintState(paths)) await rm(entry, { recursive: true, force: true });
+  await rmdir(paths.root).catch(() => undefined);
 }
 
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
@@ -81,13 +90,21 @@ function isFleetEvent(value: unknown): value is FleetEvent {
  * it cannot undo a done (see `mergeReport`).
  */
 export async function writeReport(paths: StatePaths, report: WorkerReport, options: { turnEnd?: boolean } = {}): Promise<void> {
-  await mkdir(paths.reports, { recursive: true, mode: 0o700 });
+  // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
+  await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
   const file = reportFile(paths, report.worker);
   const turnEnd = options.turnEnd === true;
   const previousText = turnEnd ? await readText(file).catch(() => undefined) : undefined;
   const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
   const kept = mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd });
   await writeAtomic(file, `${JSON.stringify(kept)}\n`);
+}
+
+/** Drops a worker's report: it spoke for an agent process that is gone. */
+export async function removeReport(paths: StatePaths, worker: string): Promise<void> {
+  await rm(reportFile(paths, worker), { force: true });
 }
 
 /**

@@ -56,6 +56,9 @@ export interface NewSessionOptions {
   readonly logFile?: string;
 }
 
+/** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
+const OWNER_VARIABLE = 'CZAR_STATE_DIR';
+
 let bufferSeq = 0;
 /**
  * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
@@ -72,7 +75,14 @@ export class Tmux {
   private captureTimer: NodeJS.Timeout | undefined;
   private panesInFlight: Promise<PaneInfo[]> | undefined;
 
-  constructor(readonly socket: string) {}
+  /**
+   * `owner`: the state dir this server serves. It is written into the server's global environment when the server
+   * is made, so another fleet that happens to get the same socket name can tell the server is not its own.
+   */
+  constructor(
+    readonly socket: string,
+    private readonly owner?: string,
+  ) {}
 
   /** Runs `tmux -L <socket> ...args`. */
   async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
@@ -94,6 +104,13 @@ export class Tmux {
   async serverRunning(): Promise<boolean> {
     const result = await this.cmd(['list-sessions', '-F', '#{session_name}'], { allowFailure: true });
     return result.exitCode === 0;
+  }
+
+  /** The state dir the running server was made for; undefined when no server runs or it never said. */
+  async ownerOfServer(): Promise<string | undefined> {
+    const result = await this.cmd(['show-environment', '-g', OWNER_VARIABLE], { allowFailure: true });
+    const line = result.stdout.trim();
+    return result.exitCode === 0 && line.startsWith(`${OWNER_VARIABLE}=`) ? line.slice(OWNER_VARIABLE.length + 1) : undefined;
   }
 
   async sessionExists(name: string): Promise<boolean> {
@@ -121,6 +138,7 @@ export class Tmux {
         ...envFlags(options.env), '--', ...directArgv(options.argv),
       ],
       ['set-option', '-g', 'remain-on-exit', 'on'],
+      ...(this.owner === undefined ? [] : [['set-environment', '-g', OWNER_VARIABLE, this.owner]]),
       ['set-option', '-g', 'history-limit', '20000'],
       // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
       ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
@@ -227,7 +245,9 @@ export class Tmux {
     await this.cmd(['set-option', '-t', target, option, value]);
   }
 
+  /** Stops one session, its agent's process group first (see killServer). */
   async killSession(name: string): Promise<void> {
+    killProcessGroups((await this.listPanes()).filter((pane) => pane.session === name));
     await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
   }
 
@@ -237,13 +257,7 @@ export class Tmux {
    * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
-    for (const pane of await this.listPanes()) {
-      try {
-        if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    killProcessGroups(await this.listPanes());
     await this.cmd(['kill-server'], { allowFailure: true });
     await rm(this.socketPath(), { force: true }).catch(() => undefined);
   }
@@ -268,6 +282,17 @@ export class Tmux {
   static async version(): Promise<string> {
     const result = await run('tmux', ['-V']);
     return result.stdout.trim();
+  }
+}
+
+/** Kills each live agent pane's process group; the czar's own pane is left to tmux's hang-up. */
+function killProcessGroups(panes: readonly PaneInfo[]): void {
+  for (const pane of panes) {
+    try {
+      if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 }
 

@@ -18,6 +18,7 @@ export interface PromptTemplates {
   readonly realign: string;
   readonly bonus: string;
   readonly dependencyReady: string;
+  readonly resume: string;
   readonly fixup: string;
 }
 
@@ -29,6 +30,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   realign: 'realign.md',
   bonus: 'bonus.md',
   dependencyReady: 'dependency-ready.md',
+  resume: 'resume.md',
   fixup: 'fixup.md',
 };
 
@@ -56,6 +58,8 @@ export interface PromptParts extends WorkerPlace {
   readonly roleText: string | undefined;
   /** What finished dependencies delivered, said before the task. */
   readonly dependencies: readonly DeliverySummary[];
+  /** Commits already on the branch (`sha subject`, newest first): a new agent picks the task up from there. */
+  readonly commitsSoFar?: readonly string[];
   /** The full task text; ends the prompt unchanged. */
   readonly task: string;
 }
@@ -84,6 +88,8 @@ export function fill(template: string, values: Readonly<Record<string, string>>,
 export function renderPrompt(parts: PromptParts): string {
   const preamble = fill(parts.templates.preamble, { ...placeValues(parts), taskId: parts.worker, scope: bullets(parts.scope, 'anywhere in the repository'), peers: peerList(parts.peers) }, 'preamble');
   const sections = [preamble, parts.roleText ?? '', ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary))];
+  const commits = parts.commitsSoFar ?? [];
+  if (commits.length > 0) sections.push(tidy(fill(parts.templates.resume, { ...placeValues(parts), commits: bullets(commits, '(none)') }, 'resume')));
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }
 

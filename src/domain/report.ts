@@ -4,9 +4,12 @@ import { API_FAILURE_KINDS, REPORTED_STATES } from './types.js';
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
 
+/** A worker's name: it names files in the state dir and a tmux session, so nothing else gets through. */
+export const WORKER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
 /** What `czar report` (or an agent hook) writes into `.czar/reports/<worker>.json`. */
 export const WorkerReportSchema = z.strictObject({
-  worker: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  worker: z.string().regex(WORKER_NAME),
   state: z.enum(REPORTED_STATES),
   progress: z.number().min(0).max(100).optional(),
   note: z.string().max(2000).optional(),

@@ -4,7 +4,8 @@ import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy.js';
 import type { WorkerSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
-import { agentLaunchSpec, deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
+import { startAgentPane } from '../launch/agent-pane.js';
+import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
 import { planLaunch } from '../launch/plan.js';
 import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
 import { readRecord } from '../launch/records.js';
@@ -125,11 +126,9 @@ export class Executor {
   async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
     let paneId: string;
     if (await this.fleet.tmux.sessionExists(spec.name)) {
-      paneId = await this.paneOf(spec);
-      const { argv, env } = await agentLaunchSpec(this.fleet, spec);
-      await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+      paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
     } else {
-      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined })).paneId;
+      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
       this.hooks.launched(spec.name, paneId);
     }
     this.hooks.respawned(spec.name, Date.now());

@@ -1,12 +1,13 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeReport, readJson } from '../../adapters/state-files.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
-import { reportFile, statePaths } from '../../domain/paths.js';
+import { launchRecordFile, reportFile, statePaths } from '../../domain/paths.js';
 import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/types.js';
-import type { WorkerReport } from '../../domain/report.js';
+import { WORKER_NAME, type WorkerReport } from '../../domain/report.js';
 import { parse, usageError, type Command } from '../command.js';
 
 const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
@@ -32,7 +33,7 @@ export const reportCommand: Command = {
     const worker = process.env.CZAR_WORKER;
     const stateDir = process.env.CZAR_STATE_DIR;
     if (values.hook !== undefined) {
-      if (worker === undefined || stateDir === undefined) return 0;
+      if (worker === undefined || stateDir === undefined || (await refuseTarget(worker, stateDir)) !== undefined) return 0;
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
@@ -47,6 +48,8 @@ export const reportCommand: Command = {
     if (worker === undefined || stateDir === undefined) {
       throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
     }
+    const refusal = await refuseTarget(worker, stateDir);
+    if (refusal !== undefined) throw new CzarError('not_a_worker', refusal, { exitCode: 2 });
     const state = values.state;
     if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
       throw new CzarError('usage', `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`, { exitCode: 2 });
@@ -66,6 +69,21 @@ export const reportCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Why the environment does not name a worker of a real fleet, or undefined when it does. The variables come from
+ * the pane's environment, which anything in it can change: a name is only ever a file name, the state dir must
+ * already exist (never created here), and the worker must have been launched there.
+ */
+async function refuseTarget(worker: string, stateDir: string): Promise<string | undefined> {
+  const fix = 'run "czar report" inside the worker\'s own tmux session, where czar sets it';
+  if (!WORKER_NAME.test(worker)) return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
+  if (!path.isAbsolute(stateDir)) return `CZAR_STATE_DIR "${stateDir}" is not an absolute path; ${fix}.`;
+  const paths = statePaths(stateDir);
+  if (!(await isDirectory(paths.workers))) return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
+  if ((await readJson(launchRecordFile(paths, worker))) === undefined) return `CZAR_WORKER "${worker}" is not a worker of the fleet in ${stateDir}; ${fix}.`;
+  return undefined;
+}
 
 async function write(
   stateDir: string,
@@ -108,4 +126,8 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then((info) => info.isDirectory(), () => false);
 }
