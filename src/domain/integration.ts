@@ -229,7 +229,9 @@ export function giveFixup(fleet: FleetModel, worker: string, task: Pick<GivenTas
     ...fleet,
     workers: fleet.workers.map((model) => {
       if (model.spec.name !== worker) return model;
-      const given: GivenTask = { ...task, scope: currentTask(model)?.scope ?? model.spec.scope, roleText: undefined, buildsOn: undefined, at: now, commitsAtStart: model.git.commitsAhead };
+      // Unscoped: merging the integration branch brings the other workers' files onto this branch, and the scope
+      // check would otherwise tell the worker to take them out again.
+      const given: GivenTask = { ...task, scope: [], roleText: undefined, buildsOn: undefined, at: now, commitsAtStart: model.git.commitsAhead };
       return { ...model, memory: { ...model.memory, tasks: [...model.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } } };
     }),
   };

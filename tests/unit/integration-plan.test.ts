@@ -14,6 +14,7 @@ import {
   type IntegrationCandidate,
 } from '../../src/domain/integration.js';
 import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
+import { decide } from '../../src/domain/policy.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
@@ -108,6 +109,16 @@ describe('integration readiness and fix-ups', () => {
 
     const moved = observe(model, 'a', (current) => ({ git: { ...current.git, lastCommit: { sha: '9'.repeat(40), subject: 'fixed', at: NOW } } }));
     expect(fixupsOwed(moved, record)).toEqual([]);
+  });
+
+  it('a scoped worker that merged the integration branch for its fix-up is not told to take the others\' files out', () => {
+    let model = doneFleet(['a']);
+    model = { ...model, workers: model.workers.map((entry) => ({ ...entry, spec: { ...entry.spec, scope: ['src/a/**'] }, memory: { ...entry.memory, tasks: entry.memory.tasks.map((task) => ({ ...task, scope: ['src/a/**'] })) } })) };
+    const given = giveFixup(model, 'a', { id: 'fixup-1', title: 'Fix-up', text: 'merge it' }, T0 + 1000);
+    // The merge of the integration branch brings the other workers' files onto a's branch.
+    const merged = observe(given, 'a', (current) => ({ launchedAt: T0, git: { ...current.git, commitsAhead: 3, filesChanged: ['src/a/x.ts', 'src/b/y.ts'] } }));
+    const actions = decide(merged, T0 + 2000).actions;
+    expect(actions.filter((action) => action.kind === 'realign' || (action.kind === 'alert' && action.alert.kind === 'off_scope'))).toEqual([]);
   });
 
   it('names the conflicting files, the command to run and the checks in the fix-up text', () => {
