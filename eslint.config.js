@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 // Import boundaries keep the folder tree honest: only adapters start processes or watch files, only ui/ renders,
 // and the domain stays pure.
-const ioLibraries = ['execa', 'chokidar', 'node:child_process', 'child_process'];
+const ioLibraries = ['execa', 'simple-git', 'chokidar', 'node:child_process', 'child_process'];
 const uiLibraries = ['ink', 'react', 'ink-testing-library'];
 const boundaries = (folders) =>
   Object.entries(folders).map(([folder, rule]) => ({
@@ -43,7 +43,7 @@ export default tseslint.config(
     'src/agents': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch'] },
     'src/adapters': { paths: uiLibraries, folders: ['cli', 'ui', 'supervisor', 'launch', 'integration'] },
     'src/launch': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'integration'] },
-    'src/integration': { paths: [...ioLibraries, ...uiLibraries, 'simple-git'], folders: ['cli', 'ui', 'supervisor'] },
+    'src/integration': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor'] },
     'src/supervisor': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },
     'src/sim': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },
     'src/ui': { paths: ioLibraries, folders: ['cli', 'adapters'] },

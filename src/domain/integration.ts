@@ -1,5 +1,6 @@
-import { currentTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
+import { type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
 import { neutraliseControls } from './sanitize.js';
+import { finishedForGood } from './verification.js';
 import type { FleetStatus, IntegrationStatus, WorkerSpec } from './types.js';
 
 /**
@@ -75,11 +76,11 @@ export type PlanStep =
   | { readonly kind: 'left_out'; readonly worker: string; readonly branch: string; readonly reason: string };
 
 /**
- * Whether a worker's branch may go into the integration branch. Today: reported done with commits beyond those it had
- * when its current task began (the policy's "done with evidence"). The one place to switch to `verified`.
+ * Whether a worker's branch may go into the integration branch: finished for good, i.e. `verified` where checks are
+ * configured, else done with commits beyond those it had when its current task began.
  */
 export function readyToIntegrate(worker: WorkerModel): boolean {
-  return worker.memory.state === 'done' && worker.git.commitsAhead > (currentTask(worker)?.commitsAtStart ?? 0);
+  return finishedForGood(worker);
 }
 
 /** The candidates of a fleet model, given which tips the integration branch already holds. */
@@ -92,7 +93,7 @@ export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>)
       title: worker.spec.title,
       dependsOn: worker.spec.dependsOn,
       ready: readyToIntegrate(worker),
-      notReadyBecause: worker.memory.state === 'done' ? 'done without new commits' : `still ${worker.memory.state}`,
+      notReadyBecause: worker.memory.state === 'done' ? (worker.spec.checks.length > 0 ? 'done, checks not passed yet' : 'done without new commits') : `still ${worker.memory.state}`,
       tip,
       merged: tip !== undefined && mergedTips.has(tip),
     };
@@ -100,21 +101,22 @@ export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>)
 }
 
 /**
- * The candidates as `czar integrate` sees them from outside the czar, in the status file: done, commits ahead, and no
- * `no_evidence` alert (the policy raises it on every done without new commits), the same facts as `readyToIntegrate`.
+ * The candidates as `czar integrate` sees them from outside the czar, in the status file, by the same rule as
+ * `readyToIntegrate`: verified where checks are configured; else done, commits ahead and no `no_evidence` alert.
  */
 export function candidatesFromStatus(workers: readonly WorkerSpec[], status: FleetStatus | undefined): IntegrationCandidate[] {
   return workers.map((spec) => {
     const worker = status?.workers.find((candidate) => candidate.name === spec.name);
     const tip = worker !== undefined && worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
-    const ready = worker !== undefined && worker.state === 'done' && tip !== undefined && !worker.alerts.some((alert) => alert.kind === 'no_evidence');
+    const doneWithEvidence = worker !== undefined && worker.state === 'done' && tip !== undefined && !worker.alerts.some((alert) => alert.kind === 'no_evidence');
+    const ready = spec.checks.length > 0 ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence;
     return {
       worker: spec.name,
       branch: spec.branch,
       title: worker?.title ?? spec.title,
       dependsOn: spec.dependsOn,
       ready,
-      notReadyBecause: worker === undefined ? 'not started' : worker.state === 'done' ? 'done without new commits' : `still ${worker.state}`,
+      notReadyBecause: worker === undefined ? 'not started' : worker.state === 'done' ? (spec.checks.length > 0 ? 'done, checks not passed yet' : 'done without new commits') : `still ${worker.state}`,
       tip,
       merged: false,
     };

@@ -6,7 +6,9 @@ import type { Action } from '../domain/policy.js';
 import {
   renderBonus,
   renderDependencyReady,
+  renderConflict,
   renderFixup,
+  renderIntegrationFixup,
   renderNudge,
   renderPrompt,
   renderRealign,
@@ -58,12 +60,12 @@ export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenT
 }
 
 /** The fix-up task after an integration failure. */
-export async function fixupMessage(facts: FixupFacts): Promise<string> {
-  return renderFixup(await loadTemplates(), facts);
+export async function integrationFixupMessage(facts: FixupFacts): Promise<string> {
+  return renderIntegrationFixup(await loadTemplates(), facts);
 }
 
 /** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */
-export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' }>): Promise<string> {
+export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' }>): Promise<string> {
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);
   switch (action.kind) {
@@ -75,5 +77,9 @@ export async function actionMessage(config: Config, spec: WorkerSpec, action: Ex
       return renderBonus(loaded, place, action.task, undefined);
     case 'tell_dependents':
       return renderDependencyReady(loaded, place, action.summary);
+    case 'fixup':
+      return renderFixup(loaded, place, action.sha, action.failure);
+    case 'warn_conflict':
+      return renderConflict(loaded, place, action.peer, action.peerBranch, action.files);
   }
 }

@@ -15,7 +15,7 @@ import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
 import type { Fleet } from '../launch/fleet.js';
-import { fixupMessage } from '../launch/prompts.js';
+import { integrationFixupMessage } from '../launch/prompts.js';
 import type { Executor } from './executor.js';
 
 const RECORD_READ_MS = 5_000;
@@ -142,7 +142,7 @@ export class IntegrationSource {
     for (const { worker, entry } of fixupsOwed(this.hooks.model(), this.record)) {
       const name = worker.spec.name;
       if (worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
-      const text = await fixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
+      const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
       const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
       this.hooks.change((model) => giveFixup(model, name, task, now));
       await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });

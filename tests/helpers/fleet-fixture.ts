@@ -26,6 +26,14 @@ export interface FixtureWorker {
   readonly scope?: readonly string[];
   readonly depends_on?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  readonly checks?: readonly FixtureCheck[];
+}
+
+/** A `checks:` entry in the written form. */
+export interface FixtureCheck {
+  readonly name: string;
+  readonly run: string;
+  readonly timeout?: string;
 }
 
 export interface FixtureOptions {
@@ -38,6 +46,8 @@ export interface FixtureOptions {
   /** The written `integration:` and `pr:` entries. */
   readonly integration?: Readonly<Record<string, unknown>>;
   readonly pr?: Readonly<Record<string, unknown>>;
+  /** The fleet's `checks:`. */
+  readonly checks?: readonly FixtureCheck[];
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
 }
@@ -116,6 +126,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     policy: { launch_concurrency: 6, idle_after: '3s', escalate_after: '4s', restart: { max: 2, backoff: '1s' }, ...options.policy },
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
+    ...(options.checks === undefined ? {} : { checks: options.checks }),
     ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
     ...(options.integration === undefined ? {} : { integration: options.integration }),
     ...(options.pr === undefined ? {} : { pr: options.pr }),

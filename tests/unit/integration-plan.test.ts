@@ -17,7 +17,7 @@ import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
 import { decide } from '../../src/domain/policy.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
+import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');
@@ -122,7 +122,7 @@ describe('integration readiness and fix-ups', () => {
   });
 
   it('names the conflicting files, the command to run and the checks in the fix-up text', () => {
-    const text = renderFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'conflict', files: ['shared.txt', 'src/x.ts'] }, checks: [{ name: 'test', run: 'npm test' }] });
+    const text = renderIntegrationFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'conflict', files: ['shared.txt', 'src/x.ts'] }, checks: [{ name: 'test', run: 'npm test' }] });
     expect(text).toContain('git merge czar/integration');
     expect(text).toContain('  - `shared.txt`\n  - `src/x.ts`');
     expect(text).toContain('  - test: `npm test`');
@@ -130,7 +130,7 @@ describe('integration readiness and fix-ups', () => {
   });
 
   it('quotes a failed check with its output, control characters made visible', () => {
-    const text = renderFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'check', check: 'test', run: 'npm test', exitCode: 1, timedOut: false, tail: 'FAIL \x1b[31mred' }, checks: [] });
+    const text = renderIntegrationFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'check', check: 'test', run: 'npm test', exitCode: 1, timedOut: false, tail: 'FAIL \x1b[31mred' }, checks: [] });
     expect(text).toContain('the check "test" (`npm test`) failed with exit code 1');
     expect(text).toContain('FAIL \u241b[31mred');
   });
