@@ -265,10 +265,6 @@ export async function fetchBase(repo: string, base: string): Promise<void> {
   }
 }
 
-/** Whether the main checkout has uncommitted changes (they do not block a launch; workers start from base). */
-export async function hasUncommittedChanges(worktree: string): Promise<boolean> {
-  return (await dirtyPaths(worktree)).length > 0;
-}
 
 export async function dirtyPaths(worktree: string): Promise<string[]> {
   // A worker not launched yet has no worktree: nothing is dirty there.

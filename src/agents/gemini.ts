@@ -83,7 +83,7 @@ export const geminiPreset: AgentPreset = {
    * Gemini CLI reads a system settings file from GEMINI_CLI_SYSTEM_SETTINGS_PATH (0.61: "System settings act as
    * overrides"), so hooks need no file in the worktree or in ~/.gemini. Two costs, both measured: it replaces the
    * machine's own system settings file for this worker, and Gemini skips the file with a warning when any parent
-   * folder is writable by group or others (e.g. under /tmp), so the state dir must live in a private folder.
+   * folder is writable by group or others (e.g. under /tmp) or not owned by root, so the launcher checks the path.
    */
   setup(context: SetupContext) {
     const path = `${context.settingsDir}/gemini-settings.json`;
@@ -93,6 +93,7 @@ export const geminiPreset: AgentPreset = {
       files: [{ path, content: `${JSON.stringify(settings, null, 2)}\n` }],
       args: [],
       env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: path, CZAR_WORKER: context.worker },
+      rootOwnedFiles: [path],
     };
   },
 };
