@@ -13,8 +13,13 @@ async function isAncestor(repo: string, ancestor: string, descendant: string): P
 }
 
 describe('czar supervision: the integration branch', () => {
-  it('merges three branches in dependency order, undoes the one that conflicts, gives its worker the fix-up, and merges it after the fix', async () => {
+  // Without checks a branch goes in when done with commits; with checks, only once it is verified.
+  it.each([
+    ['done with commits', undefined],
+    ['verified by checks', [{ name: 'readme', run: 'test -f README.md' }]],
+  ] as const)('merges three branches in dependency order, undoes the one that conflicts, gives its worker the fix-up, and merges it after the fix (%s)', async (_how, checks) => {
     const fx = await fleetFixture({
+      ...(checks === undefined ? {} : { checks }),
       files: { 'shared.txt': 'original\n' },
       workers: [
         { name: 'a', task: '# Step a\n@sim write shared.txt from a\\n\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in' },
@@ -57,6 +62,14 @@ describe('czar supervision: the integration branch', () => {
     const events = await fx.events();
     const integrated = events.filter((event) => event.kind === 'integrated').map((event) => event.worker);
     expect(integrated.slice().sort()).toEqual(['a', 'b', 'c']);
+    // With checks, each branch went in only after its worker was verified.
+    if (checks !== undefined) {
+      for (const name of ['a', 'b', 'c']) {
+        const verifiedAt = events.findIndex((event) => event.worker === name && event.kind === 'state' && event.message.includes('-> verified'));
+        expect(verifiedAt, `${name} verified`).toBeGreaterThanOrEqual(0);
+        expect(events.findIndex((event) => event.worker === name && event.kind === 'integrated')).toBeGreaterThan(verifiedAt);
+      }
+    }
     // Dependency order: a before the two that depend on it.
     expect(integrated.indexOf('a')).toBe(0);
     for (const worker of ['a', 'b', 'c']) expect(await isAncestor(fx.repo, `czar/${worker}`, 'czar/integration')).toBe(true);
