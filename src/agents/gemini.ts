@@ -78,6 +78,8 @@ export const geminiPreset: AgentPreset = {
   submitDelayMs: 500,
   // Trusting a folder restarts Gemini CLI, and the auth screens follow: allow for both.
   readyTimeoutMs: 60_000,
+  // "esc to cancel" on its busy line.
+  interruptKeys: ['Escape'],
   reportsItself: true,
   /**
    * Gemini CLI reads a system settings file from GEMINI_CLI_SYSTEM_SETTINGS_PATH (0.61: "System settings act as

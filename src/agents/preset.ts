@@ -72,6 +72,8 @@ export interface AgentPreset {
   readonly submitDelayMs: number;
   /** How long to wait for readiness after start before giving up. */
   readonly readyTimeoutMs: number;
+  /** tmux key names that stop a running turn and keep the agent (Escape in Claude Code, Codex and Gemini CLI). */
+  readonly interruptKeys: readonly string[];
   /** Whether the agent reports its own state through czar hooks (so pane heuristics are only a fallback). */
   readonly reportsItself: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */

@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { WORKER_STATES, type FleetStatus } from '../domain/types.js';
 import { Since } from './clock.js';
-import { stateBadge } from './format.js';
+import { fleetCostText, stateBadge } from './format.js';
 
 export interface HeaderProps {
   readonly status: FleetStatus;
@@ -21,6 +21,7 @@ export function Header({ status, now, width }: HeaderProps) {
     state,
     count: status.workers.filter((worker) => worker.state === state).length,
   })).filter(({ count }) => count > 0);
+  const cost = fleetCostText(status.usage);
   return (
     <>
       <Text wrap="truncate-end">
@@ -41,6 +42,7 @@ export function Header({ status, now, width }: HeaderProps) {
         {status.sprintOver ? <Text color="cyan"> · sprint over</Text> : null}
         {status.integration === undefined ? null : <Text dimColor> · integrated </Text>}
         {status.integration === undefined ? null : <Text>{`${status.integration.holds.length}/${status.workers.length}${integrationPr(status)}`}</Text>}
+        {cost === undefined ? null : <Text> · {cost}</Text>}
       </Text>
       <Text wrap="truncate-end">
         <Text dimColor>queue </Text>

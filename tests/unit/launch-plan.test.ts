@@ -21,6 +21,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     notify: undefined,
     integration: { branch: 'czar/integration', checks: [], advanceBase: false },
     pr: { remote: 'origin', when: 'off', draft: true },
+    prices: {},
   };
 }
 
