@@ -51,7 +51,7 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
     checks.push(await commandCheck(`agent "${agent.name}"`, agent.command, config.repo, `agents.${agent.name}.command in ${config.file}`));
     const worker = config.workers.find((candidate) => candidate.agent.name === agent.name);
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
-    if (problem !== undefined) checks.push({ ok: false, line: `agent "${agent.name}": ${problem}` });
+    if (problem !== undefined) checks.push({ ok: !problem.blocking, line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}` });
   }
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
   const plan = planLaunch(config, await gatherFacts(fleet));
