@@ -27,6 +27,8 @@ export const CHECK_TIMEOUT_DEFAULT_MS = 10 * 60_000;
 
 export const DEFAULT_AGENT = 'claude';
 
+export const DEFAULT_INTEGRATION_BRANCH = 'czar/integration';
+
 /**
  * What `normalise` needs from outside the written config, gathered by `load.ts` so normalising stays pure.
  */
@@ -205,6 +207,12 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     checks: (written.checks ?? []).map(resolveCheck),
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
+    integration: {
+      branch: written.integration?.branch ?? DEFAULT_INTEGRATION_BRANCH,
+      checks: (written.integration?.checks ?? written.checks ?? []).map(resolveCheck),
+      advanceBase: written.integration?.advance_base ?? false,
+    },
+    pr: { remote: written.pr?.remote ?? 'origin', when: written.pr?.when ?? 'off', draft: written.pr?.draft ?? true },
     prices: resolvePrices(written.prices),
   };
 }

@@ -153,6 +153,22 @@ export const notifySchema = z
   .strictObject({ command: z.string().min(1), args: z.array(z.string()).optional() })
   .meta({ description: 'Command that receives each alert as JSON on stdin.' });
 
+export const integrationSchema = z
+  .strictObject({
+    branch: z.string().min(1).optional().meta({ description: 'Branch czar merges finished work into (default czar/integration).' }),
+    checks: checks.optional().meta({ description: "Checks run on the integration branch after each merge (default: the fleet's checks)." }),
+    advance_base: z.boolean().optional().meta({ description: 'Fast-forward base to a green integration tip (default false).' }),
+  })
+  .meta({ description: 'The always-green integration branch.' });
+
+export const prSchema = z
+  .strictObject({
+    remote: z.string().min(1).optional().meta({ description: 'Remote branches are pushed to (default origin).' }),
+    when: z.enum(['verified', 'integrated', 'off']).optional().meta({ description: 'When a pull request is opened per branch (default off).' }),
+    draft: z.boolean().optional().meta({ description: 'Open pull requests as drafts (default true).' }),
+  })
+  .meta({ description: 'Pull requests through gh.' });
+
 export const configSchema = z.strictObject({
   project: name('project name').meta({ description: 'Project name; the private tmux server is czar-<project>.' }),
   repo: z.string().min(1).optional().meta({ description: 'Git repository, relative to this file (default: this folder).' }),
@@ -165,6 +181,8 @@ export const configSchema = z.strictObject({
   checks: checks.optional().meta({ description: 'Checks every branch must pass when its worker reports done, before it counts as verified.' }),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
+  integration: integrationSchema.optional(),
+  pr: prSchema.optional(),
   prices: z.record(z.string().min(1), priceSchema).optional().meta({ description: 'Model prices that override or extend the shipped table (a name matches itself and its dated versions).' }),
 });
 

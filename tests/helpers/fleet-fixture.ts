@@ -43,6 +43,9 @@ export interface FixtureOptions {
   readonly policy?: Readonly<Record<string, unknown>>;
   /** The `notify:` entry, given the fixture's root folder (where a test can put its script). */
   readonly notify?: (root: string) => { command: string; args?: readonly string[] };
+  /** The written `integration:` and `pr:` entries. */
+  readonly integration?: Readonly<Record<string, unknown>>;
+  readonly pr?: Readonly<Record<string, unknown>>;
   /** The fleet's `checks:`. */
   readonly checks?: readonly FixtureCheck[];
   /** Files in the repo's first commit besides README.md. */
@@ -125,6 +128,8 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
     ...(options.checks === undefined ? {} : { checks: options.checks }),
     ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
+    ...(options.integration === undefined ? {} : { integration: options.integration }),
+    ...(options.pr === undefined ? {} : { pr: options.pr }),
   };
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));

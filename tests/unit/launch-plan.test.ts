@@ -19,6 +19,8 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     checks: [],
     bonus: [],
     notify: undefined,
+    integration: { branch: 'czar/integration', checks: [], advanceBase: false },
+    pr: { remote: 'origin', when: 'off', draft: true },
     prices: {},
   };
 }

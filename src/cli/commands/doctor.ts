@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
 import { parseTmuxVersion, Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
@@ -56,6 +57,7 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   const plan = planLaunch(config, await gatherFacts(fleet));
   if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch` });
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
+  if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
 }
 
@@ -69,6 +71,14 @@ async function commandCheck(label: string, command: string, cwd: string, setting
     not_executable: `${found.path} is not executable; run chmod +x ${found.path}, or set ${setting}.`,
   }[found.problem];
   return { ok: false, line: `${label}: ${problem}` };
+}
+
+/** pr: needs gh on PATH and logged in; czar never logs in for the person. */
+async function checkGh(repo: string, configFile: string): Promise<Check> {
+  const found = await lookUpCommand('gh', repo);
+  if (!found.ok) return { ok: false, line: `gh (GitHub CLI) not found on PATH, and pr.when in ${configFile} needs it; install it (https://cli.github.com) or set pr: { when: off }` };
+  if (!(await ghLoggedIn())) return { ok: false, line: 'gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again' };
+  return { ok: true, line: `gh ${found.path}: logged in` };
 }
 
 async function checkTmux(): Promise<Check> {
