@@ -1,5 +1,5 @@
 import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
-import type { Action } from './policy.js';
+import type { Action } from './policy/actions.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './types.js';
 import { byModel, tokenTotal } from './usage.js';

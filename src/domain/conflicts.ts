@@ -1,5 +1,5 @@
 import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
-import type { Action } from './policy.js';
+import type { Action } from './policy/actions.js';
 import type { Alert } from './types.js';
 
 /**

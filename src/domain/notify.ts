@@ -1,4 +1,4 @@
-import type { Action } from './policy.js';
+import type { Action } from './policy/actions.js';
 import { visible } from './sanitize.js';
 
 /**

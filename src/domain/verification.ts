@@ -1,5 +1,5 @@
 import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from './fleet.js';
-import type { Action } from './policy.js';
+import type { Action } from './policy/actions.js';
 import type { Alert } from './types.js';
 
 /**

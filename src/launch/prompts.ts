@@ -2,7 +2,7 @@ import { commitSubjects } from '../adapters/git.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
 import type { FixupFacts } from '../domain/integration.js';
-import type { Action } from '../domain/policy.js';
+import type { Action } from '../domain/policy/actions.js';
 import {
   renderBonus,
   renderDependencyReady,

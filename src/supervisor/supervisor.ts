@@ -8,7 +8,7 @@ import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
 import { reportFile } from '../domain/paths.js';
 import { initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
-import { decide } from '../domain/policy.js';
+import { decide } from '../domain/policy/decide.js';
 import { resumeBudget } from '../domain/budget.js';
 import { withOverrides } from '../domain/prices.js';
 import { taskDelivered } from '../domain/usage.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatUsd, resumeBudget } from '../../src/domain/budget.js';
 import type { FleetModel, ReportObservation } from '../../src/domain/fleet.js';
-import { decide, type Action } from '../../src/domain/policy.js';
+import { decide } from '../../src/domain/policy/decide.js';
+import type { Action } from '../../src/domain/policy/actions.js';
 import type { WorkerUsage } from '../../src/domain/usage.js';
 import { alivePane, bonusTask, commits, fleet, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 

@@ -14,7 +14,7 @@ import {
   type IntegrationCandidate,
 } from '../../src/domain/integration.js';
 import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
-import { decide } from '../../src/domain/policy.js';
+import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyWithReason } from '../../src/domain/classify.js';
 import type { FleetModel, ReportObservation } from '../../src/domain/fleet.js';
-import { decide } from '../../src/domain/policy.js';
+import { decide } from '../../src/domain/policy/decide.js';
 import type { ApiFailure } from '../../src/domain/types.js';
 import { alivePane, fleet, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 

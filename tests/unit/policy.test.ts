@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel, ReportObservation } from '../../src/domain/fleet.js';
-import { decide, type Action } from '../../src/domain/policy.js';
+import { decide } from '../../src/domain/policy/decide.js';
+import type { Action } from '../../src/domain/policy/actions.js';
 import type { ReportedState } from '../../src/domain/types.js';
 import { alivePane, bonusTask, commits, fleet, kinds, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 

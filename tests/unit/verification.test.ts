@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domain/fleet.js';
-import { decide, type Action } from '../../src/domain/policy.js';
+import { decide } from '../../src/domain/policy/decide.js';
+import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/types.js';
 import type { CheckRunObservation } from '../../src/domain/verification.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';

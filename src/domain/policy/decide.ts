@@ -1,0 +1,48 @@
+import { checkBudgets } from '../budget.js';
+import { judgeConflicts } from '../conflicts.js';
+import type { FleetModel } from '../fleet.js';
+import { judgeChecks } from '../verification.js';
+import type { Decision } from './actions.js';
+import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
+import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
+import { checkOverlap, checkScope, checkTask } from './scope.js';
+import { act, transition } from './states.js';
+
+/**
+ * One pass of the czar's judgement: classify every worker, then walk the policy (crash restarts, answers, the
+ * escalation ladder, evidence checks, scope and overlap, dependencies, launches under `max_active`, bonus tasks).
+ * Pure: the returned fleet holds the updated memory, so calling again with no new facts yields no new actions.
+ */
+export function decide(observed: FleetModel, now: number): Decision {
+  const { fleet, actions } = checkBudgets(observed, now);
+  const drafts = fleet.workers.map((worker): Draft => ({ worker, memory: { ...worker.memory }, launchedAt: worker.launchedAt, why: '' }));
+  const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
+  const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
+
+  for (const draft of drafts) transition(ctx, draft);
+  for (const draft of drafts) act(ctx, draft);
+  for (const draft of drafts) {
+    const checks = judgeChecks(model(draft), now, !paused(ctx, draft) && draft.worker.pane?.alive === true);
+    Object.assign(draft.memory, checks.memory);
+    actions.push(...checks.actions);
+  }
+  for (const draft of drafts) checkScope(ctx, draft);
+  for (const draft of drafts) checkTask(ctx, draft);
+  checkOverlap(ctx, drafts);
+  for (const draft of drafts) {
+    const conflicts = judgeConflicts(model(draft), fleet, now, !paused(ctx, draft) && MESSAGEABLE.has(draft.memory.state) && draft.worker.pane?.alive === true);
+    Object.assign(draft.memory, conflicts.memory);
+    actions.push(...conflicts.actions);
+  }
+  for (const draft of drafts) tellDependents(ctx, draft, drafts);
+  let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
+  active = launchQueued(ctx, drafts, byName, active);
+  const queue = handOutBonus(ctx, drafts, active);
+  for (const draft of drafts) notifyDone(ctx, draft);
+  // Restarts and new tasks change what the facts mean (older reports go stale): settle on that now, so a second
+  // call with the same facts finds nothing to do.
+  for (const draft of drafts) transition(ctx, draft);
+
+  const workers = drafts.map(model);
+  return { actions, fleet: { ...fleet, workers, queue } };
+}

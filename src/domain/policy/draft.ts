@@ -1,0 +1,84 @@
+import type { FleetModel, WorkerMemory, WorkerModel } from '../fleet.js';
+import type { Alert, AlertKind, WorkerState } from '../types.js';
+import type { Action, NotifyEpisode } from './actions.js';
+
+/**
+ * The working copy of one worker during a `decide()` pass, and the small moves every rule shares: naming, pausing,
+ * raising and clearing alerts, notifying once per episode.
+ */
+
+/** States that hold a slot under `max_active`; a crashed worker holds one until the czar gives up on it. */
+export const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed', 'api_error']);
+
+/** States in which pasting a message cannot land in a question, a dead pane or an unfinished delivery. */
+export const MESSAGEABLE: ReadonlySet<WorkerState> = new Set(['working', 'idle', 'stuck', 'done', 'verified', 'blocked']);
+
+/** Alerts that describe a state: they end when the worker leaves it. */
+export const STATE_ALERTS: Partial<Record<AlertKind, WorkerState>> = { waiting_input: 'waiting', crashed: 'crashed', stuck: 'stuck', idle_unfinished: 'idle', api_error: 'api_error' };
+
+export type Memory = { -readonly [K in keyof WorkerMemory]: WorkerMemory[K] };
+
+export interface Draft {
+  readonly worker: WorkerModel;
+  readonly memory: Memory;
+  launchedAt: number | undefined;
+  /** Why the state is what it is, for events and alerts. */
+  why: string;
+}
+
+export interface Context {
+  readonly fleet: FleetModel;
+  readonly now: number;
+  readonly iso: string;
+  readonly actions: Action[];
+}
+
+export function name(draft: Draft): string {
+  return draft.worker.spec.name;
+}
+
+/** The worker as it stands now: the observations with the memory this pass has updated so far. */
+export function model(draft: Draft): WorkerModel {
+  return { ...draft.worker, launchedAt: draft.launchedAt, memory: draft.memory };
+}
+
+export function paused(ctx: Context, draft: Draft): boolean {
+  return ctx.fleet.paused || draft.memory.paused;
+}
+
+export function notifyOnce(ctx: Context, draft: Draft, episode: NotifyEpisode, summary: string, reason: string): void {
+  if (draft.memory.notified.includes(episode)) return;
+  draft.memory.notified = [...draft.memory.notified, episode];
+  ctx.actions.push({ kind: 'notify', worker: name(draft), episode, summary, reason });
+}
+
+export function findAlert(memory: Memory, kind: AlertKind, peer: string | undefined): Alert | undefined {
+  return memory.alerts.find((alert) => alert.kind === kind && alert.peer === peer);
+}
+
+/** Raises an alert unless one of that kind (and peer) is already up. */
+export function raiseAlert(ctx: Context, draft: Draft, kind: AlertKind, message: string, options: { reason: string; files?: readonly string[]; peer?: string }): void {
+  if (findAlert(draft.memory, kind, options.peer) !== undefined) return;
+  replaceAlert(ctx, draft, kind, message, options.reason, options);
+}
+
+/** Raises an alert, replacing one of the same kind (and peer): for news worth saying again. */
+export function replaceAlert(ctx: Context, draft: Draft, kind: AlertKind, message: string, reason: string, extra: { files?: readonly string[]; peer?: string } = {}): void {
+  const old = findAlert(draft.memory, kind, extra.peer);
+  const alert: Alert = {
+    kind,
+    message,
+    since: old?.since ?? ctx.iso,
+    ...(extra.files === undefined ? {} : { files: extra.files }),
+    ...(extra.peer === undefined ? {} : { peer: extra.peer }),
+  };
+  draft.memory.alerts = [...draft.memory.alerts.filter((other) => other !== old), alert];
+  ctx.actions.push({ kind: 'alert', worker: name(draft), alert, reason });
+}
+
+export function clearAlert(ctx: Context, draft: Draft, kind: AlertKind, peer: string | undefined, reason: string): void {
+  const old = findAlert(draft.memory, kind, peer);
+  if (old === undefined) return;
+  draft.memory.alerts = draft.memory.alerts.filter((other) => other !== old);
+  ctx.actions.push({ kind: 'clear_alert', worker: name(draft), alertKind: kind, ...(peer === undefined ? {} : { peer }), reason });
+}

@@ -1,0 +1,130 @@
+import { freshReport } from '../classify.js';
+import { fleetBudgetSpent } from '../budget.js';
+import { currentTask, ownTask, type DeliverySummary, type GivenTask, type WorkerModel } from '../fleet.js';
+import type { BonusTask } from '../types.js';
+import { finishedForGood } from '../verification.js';
+import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';
+
+/** Who gets work next: dependents told, queued workers launched under `max_active`, bonus tasks handed out. */
+
+/** When a worker's work is in, tell each running dependent once (queued ones get it with their task). */
+export function tellDependents(ctx: Context, draft: Draft, drafts: readonly Draft[]): void {
+  if (draft.memory.completedAt === undefined) return;
+  const dependents = drafts.filter(
+    (other) =>
+      other.worker.spec.dependsOn.includes(name(draft)) &&
+      !other.memory.toldAbout.includes(name(draft)) &&
+      other.memory.tasks.length > 0 &&
+      MESSAGEABLE.has(other.memory.state) &&
+      !paused(ctx, other),
+  );
+  if (dependents.length === 0) return;
+  for (const other of dependents) other.memory.toldAbout = [...other.memory.toldAbout, name(draft)];
+  ctx.actions.push({
+    kind: 'tell_dependents',
+    worker: name(draft),
+    dependents: dependents.map(name),
+    summary: summarise(model(draft)),
+    reason: `${name(draft)} finished with ${draft.worker.git.commitsAhead} commit(s)`,
+  });
+}
+
+/** What a finished worker delivered, for its dependents. */
+export function summarise(worker: WorkerModel): DeliverySummary {
+  const report = freshReport(worker) ?? worker.report;
+  const last = worker.git.lastCommit;
+  return {
+    worker: worker.spec.name,
+    branch: worker.spec.branch,
+    commitsAhead: worker.git.commitsAhead,
+    lastCommit: last === undefined ? undefined : { sha: last.sha, subject: last.subject },
+    files: worker.git.filesChanged,
+    note: report?.note,
+    resultFile: report?.resultFile,
+  };
+}
+
+/** Launches queued workers in config order while slots are free, and delivers tasks whose dependencies just finished. */
+export function launchQueued(ctx: Context, drafts: readonly Draft[], byName: ReadonlyMap<string, Draft>, active: number): number {
+  const ready = (draft: Draft): boolean => draft.worker.spec.dependsOn.every((dep) => byName.get(dep)?.memory.completedAt !== undefined);
+  const dependencies = (draft: Draft): DeliverySummary[] =>
+    draft.worker.spec.dependsOn.map((dep) => summarise(model(byName.get(dep) as Draft)));
+  const depsReason = (draft: Draft): string =>
+    draft.worker.spec.dependsOn.length === 0 ? '' : `; dependencies done: ${draft.worker.spec.dependsOn.join(', ')}`;
+  let slots = active;
+  for (const draft of drafts) {
+    const memory = draft.memory;
+    if (paused(ctx, draft) || memory.stopped || !ready(draft)) continue;
+    if (memory.state === 'queued') {
+      if (slots >= ctx.fleet.policy.maxActive) continue;
+      const task = ownTask(draft.worker.spec, ctx.now);
+      ctx.actions.push({ kind: 'launch', worker: name(draft), task, dependencies: dependencies(draft), reason: `slot ${slots + 1} of ${ctx.fleet.policy.maxActive} free${depsReason(draft)}` });
+      giveTask(ctx, draft, task);
+      draft.launchedAt = ctx.now;
+      memory.state = 'starting';
+      memory.stateSince = ctx.now;
+      slots += 1;
+    } else if (memory.tasks.length === 0 && memory.state === 'starting' && draft.worker.pane?.alive === true) {
+      const task = ownTask(draft.worker.spec, ctx.now);
+      ctx.actions.push({ kind: 'deliver_task', worker: name(draft), task, dependencies: dependencies(draft), reason: `launched early${depsReason(draft) || '; no dependencies'}` });
+      giveTask(ctx, draft, task);
+    }
+  }
+  return slots;
+}
+
+function giveTask(ctx: Context, draft: Draft, task: GivenTask): void {
+  const memory = draft.memory;
+  memory.tasks = [...memory.tasks, task];
+  memory.briefedAt = ctx.now;
+  memory.toldAbout = [...new Set([...memory.toldAbout, ...draft.worker.spec.dependsOn])];
+  memory.ladder = { rung: 'none', at: ctx.now };
+}
+
+/**
+ * Hands bonus tasks to workers that finished with evidence, while slots are free. A task that builds on a worker
+ * waits until that worker finished, and goes to that worker when it is free (it knows the code best).
+ */
+export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): readonly BonusTask[] {
+  const queue = [...ctx.fleet.queue];
+  if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused || fleetBudgetSpent(ctx.fleet)) return queue;
+  const free = drafts.filter(
+    (draft) => finishedForGood(model(draft)) && !draft.memory.paused && draft.worker.pane?.alive === true,
+  );
+  let slots = active;
+  for (const task of [...queue]) {
+    if (free.length === 0 || slots >= ctx.fleet.policy.maxActive) break;
+    const base = task.buildsOn === undefined ? undefined : drafts.find((draft) => name(draft) === task.buildsOn);
+    if (base !== undefined && base.memory.completedAt === undefined) continue;
+    const taker = free.find((draft) => draft === base) ?? free[0];
+    if (taker === undefined) break;
+    free.splice(free.indexOf(taker), 1);
+    queue.splice(queue.indexOf(task), 1);
+    const given: GivenTask = {
+      id: task.id,
+      title: task.title,
+      text: task.task,
+      scope: task.scope,
+      roleText: task.roleText,
+      buildsOn: task.buildsOn,
+      at: ctx.now,
+      commitsAtStart: taker.worker.git.commitsAhead,
+    };
+    const reason = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
+    ctx.actions.push({ kind: 'bonus', worker: name(taker), task, reason });
+    ctx.actions.push({ kind: 'event', worker: name(taker), event: 'state', message: `${taker.memory.state} -> working (bonus ${task.id})`, reason });
+    giveTask(ctx, taker, given);
+    taker.memory.state = 'working';
+    taker.memory.stateSince = ctx.now;
+    slots += 1;
+  }
+  return queue;
+}
+
+/** A worker that finished and got nothing new is worth one notification. */
+export function notifyDone(ctx: Context, draft: Draft): void {
+  if (!finishedForGood(model(draft))) return;
+  const note = draft.worker.report?.note;
+  const state = draft.memory.state === 'verified' ? 'verified' : 'done';
+  notifyOnce(ctx, draft, state, `${name(draft)} is ${state}${note === undefined ? '' : `: ${note}`}`, draft.why);
+}

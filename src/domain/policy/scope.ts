@@ -1,0 +1,70 @@
+import { currentTask, effectiveScope, touchedFiles } from '../fleet.js';
+import { freshReport } from '../classify.js';
+import { inScope } from '../glob.js';
+import { clearAlert, findAlert, MESSAGEABLE, model, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
+
+/** Confusion checks: a worker on another task, outside its scope, or changing the same files as a peer. */
+
+/**
+ * Confused about its task: the worker's own report names a task other than the one czar gave it (a bonus task it
+ * never switched to, or work it invented). One alert, and the task pasted again once, while the mismatch lasts.
+ */
+export function checkTask(ctx: Context, draft: Draft): void {
+  const report = freshReport(draft.worker);
+  const task = currentTask(draft.worker);
+  if (report?.task === undefined || task === undefined || report.task === task.id) {
+    clearAlert(ctx, draft, 'off_task', undefined, 'reports on the task it was given');
+    return;
+  }
+  if (findAlert(draft.memory, 'off_task', undefined) !== undefined) return;
+  const reason = `reports working on "${report.task}", but its task is "${task.id}" (${task.title})`;
+  raiseAlert(ctx, draft, 'off_task', reason, { reason });
+  if (paused(ctx, draft) || !MESSAGEABLE.has(draft.memory.state) || draft.worker.pane?.alive !== true) return;
+  ctx.actions.push({ kind: 'rebrief', worker: name(draft), task, reason });
+}
+
+/** Files outside the worker's scope: alert on each new set, and paste one realign message per new file. */
+export function checkScope(ctx: Context, draft: Draft): void {
+  const memory = draft.memory;
+  if (draft.launchedAt === undefined || memory.state === 'stopped') return;
+  const scope = effectiveScope(model(draft));
+  const outside = touchedFiles(draft.worker.git).filter((file) => !inScope(scope, file));
+  if (outside.length === 0) {
+    clearAlert(ctx, draft, 'off_scope', undefined, 'all changed files are inside the scope');
+    return;
+  }
+  const existing = findAlert(memory, 'off_scope', undefined);
+  const reason = `changes ${outside.length} file(s) outside its scope (${scope.join(', ')})`;
+  if (existing === undefined || outside.some((file) => !(existing.files ?? []).includes(file))) {
+    replaceAlert(ctx, draft, 'off_scope', `${reason}: ${outside.join(', ')}`, reason, { files: outside });
+  }
+  const unsent = outside.filter((file) => !memory.realigned.includes(file));
+  if (unsent.length === 0 || paused(ctx, draft) || !MESSAGEABLE.has(memory.state) || draft.worker.pane?.alive !== true) return;
+  ctx.actions.push({ kind: 'realign', worker: name(draft), files: outside, scope, reason });
+  memory.realigned = [...new Set([...memory.realigned, ...outside])];
+}
+
+/** Pairs of live branches changing the same files; a dependency pair shares files by design and is skipped. */
+export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
+  const live = drafts.filter((draft) => draft.launchedAt !== undefined && draft.memory.state !== 'stopped');
+  for (const [i, a] of live.entries()) {
+    for (const b of live.slice(i + 1)) {
+      if (a.worker.spec.dependsOn.includes(name(b)) || b.worker.spec.dependsOn.includes(name(a))) continue;
+      const theirs = new Set(touchedFiles(b.worker.git));
+      const shared = touchedFiles(a.worker.git).filter((file) => theirs.has(file));
+      overlapAlert(ctx, a, name(b), shared);
+      overlapAlert(ctx, b, name(a), shared);
+    }
+  }
+}
+
+function overlapAlert(ctx: Context, draft: Draft, peer: string, shared: readonly string[]): void {
+  const existing = findAlert(draft.memory, 'overlap', peer);
+  if (shared.length === 0) {
+    if (existing !== undefined) clearAlert(ctx, draft, 'overlap', peer, `no longer shares files with ${peer}`);
+    return;
+  }
+  if (existing !== undefined && shared.every((file) => (existing.files ?? []).includes(file))) return;
+  const message = `changes the same ${shared.length} file(s) as ${peer}: ${shared.join(', ')}`;
+  replaceAlert(ctx, draft, 'overlap', message, `both branches touch ${shared.join(', ')}`, { files: shared, peer });
+}
