@@ -1,0 +1,240 @@
+import { stat } from 'node:fs/promises';
+import { branchTips } from '../adapters/git.js';
+import type { PaneInfo } from '../adapters/tmux.js';
+import { presetFor } from '../agents/index.js';
+import type { CheckRunObservation } from '../domain/verification.js';
+import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
+import { reportFile } from '../domain/paths.js';
+import type { AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
+import { mapBounded, type Fleet } from '../launch/fleet.js';
+import type { LaunchRecord } from '../launch/records.js';
+import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
+import { UsageSource, usageSubjects } from './usage-source.js';
+
+/** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
+const PANE_SWEEP_MS = 5_000;
+/** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
+const SCREEN_LOOK_MS = 1_000;
+const SAFETY_NET_MS = 5_000;
+const DEAD_STATUS_GRACE_MS = 2_000;
+const GIT_CONCURRENCY = 4;
+
+/** What the observer needs of the czar: its model, and how to change it. */
+export interface ObserverPort {
+  model(): FleetModel;
+  update(name: string, change: (model: WorkerModel) => WorkerModel): void;
+  raise(name: string, kind: AlertKind, message: string): void;
+  clear(name: string, kind: AlertKind): void;
+  spec(name: string): WorkerSpec;
+  /** A launch or restart of this worker is in flight: a missing session is not a loss yet. */
+  busy(name: string): boolean;
+  checkResults(): ReadonlyMap<string, CheckRunObservation>;
+}
+
+/**
+ * The czar's eyes: turns triggers (report files, pane output, git refs, dead panes) into observations in the model,
+ * refreshing only what was marked dirty, plus a safety net for events the watchers dropped.
+ */
+export class Observer {
+  /** What the next `observe()` must look at again; triggers mark it. */
+  readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true, requests: true };
+  /** Per worker: its pane id and last screen line, for status.json. */
+  readonly extras = new Map<string, { paneId?: string; lastOutput?: string }>();
+  /** Per worker: when its pane last wrote output (from pane log events). */
+  readonly lastOutputAt = new Map<string, number>();
+  readonly usage: UsageSource;
+  private readonly reportSeq = new Map<string, number>();
+  private lastSweep = 0;
+  private lastSafetyNet = 0;
+  private lastScreenLook = 0;
+  private readonly deadWithoutStatus = new Map<string, number>();
+  /** What the safety net saw last time: report mtimes and base:branch tips per worker. */
+  private readonly seen = { reports: new Map<string, number | undefined>(), tips: new Map<string, string>() };
+  /** A pass refreshed some branch since `takeGitMoved()`: conflict predictions are looked at again. */
+  private gitMoved = false;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly port: ObserverPort,
+    onUsage: () => void,
+  ) {
+    this.usage = new UsageSource(onUsage);
+  }
+
+  /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
+  async adopt(records: ReadonlyMap<string, LaunchRecord>): Promise<void> {
+    for (const spec of this.fleet.config.workers) {
+      const record = records.get(spec.name);
+      this.extras.set(spec.name, record === undefined ? {} : { paneId: record.paneId });
+      const mtime = await logMtime(this.fleet.paths, spec.name);
+      if (mtime !== undefined) this.lastOutputAt.set(spec.name, mtime);
+      this.dirty.reports.add(spec.name);
+      this.dirty.git.add(spec.name);
+    }
+  }
+
+  takeGitMoved(): boolean {
+    const moved = this.gitMoved;
+    this.gitMoved = false;
+    return moved;
+  }
+
+  /** Refreshes only what triggers marked: reports, git, the pane sweep and the screens of panes with new output. */
+  async observe(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
+    this.observeOutputTimes();
+    for (const [name, checkRun] of this.port.checkResults()) this.port.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
+    for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
+    for (const [name, usage] of await this.usage.poll(usageSubjects(this.port.model().workers, process.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
+    const gitNames = this.takeAll(this.dirty.git);
+    if (gitNames.length > 0) this.gitMoved = true;
+    // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
+    // for a hundred workers at once cost more memory and CPU than the latency they save.
+    const activities = await mapBounded(gitNames, GIT_CONCURRENCY, 0, async (name) => [name, await gitActivity(this.fleet, this.port.spec(name))] as const);
+    for (const result of activities) {
+      if (result.status !== 'fulfilled') continue;
+      const [name, git] = result.value;
+      this.port.update(name, (model) => ({ ...model, git: sameGit(model.git, git) ? model.git : git }));
+    }
+
+    const sweep = this.dirty.panes || now - this.lastSweep >= PANE_SWEEP_MS;
+    const look = this.dirty.screens.size > 0 && now - this.lastScreenLook >= SCREEN_LOOK_MS;
+    if (!sweep && !look) return;
+    const panes = new Map((await this.fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
+    this.dirty.panes = false;
+    this.lastSweep = now;
+    // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
+    const wanted = new Set(look ? this.takeAll(this.dirty.screens) : []);
+    for (const worker of this.port.model().workers) {
+      const name = worker.spec.name;
+      if (worker.pane === undefined || ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)) wanted.add(name);
+    }
+    const targets = [...wanted].flatMap((name) => {
+      const pane = panes.get(name);
+      return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as const];
+    });
+    if (look) this.lastScreenLook = now;
+    const screens = await this.fleet.tmux.captureMany(targets.map(([, id]) => id));
+    for (const worker of this.port.model().workers) {
+      const name = worker.spec.name;
+      const info = panes.get(name);
+      if (info === undefined) {
+        this.observeMissingSession(worker);
+        continue;
+      }
+      const paneId = targets.find(([target]) => target === name)?.[1];
+      const screen = paneId === undefined ? undefined : screens.get(paneId);
+      this.observePane(worker, info, screen);
+    }
+  }
+
+  /**
+   * Watchers can drop an event (a burst of renames, a loaded machine): every SAFETY_NET_MS, report files whose
+   * mtime moved and branches whose tip moved are looked at again, so a missed event costs seconds, never a stall.
+   */
+  private async safetyNet(now: number): Promise<void> {
+    this.lastSafetyNet = now;
+    const tips = await branchTips(this.fleet.config.repo).catch(() => new Map<string, string>());
+    const baseTip = tips.get(this.fleet.config.base);
+    for (const worker of this.port.model().workers) {
+      const name = worker.spec.name;
+      const mtime = await stat(reportFile(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
+      if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
+      this.seen.reports.set(name, mtime);
+      const tip = `${baseTip ?? ''}:${tips.get(worker.spec.branch) ?? ''}`;
+      if (tip !== this.seen.tips.get(name)) this.dirty.git.add(name);
+      this.seen.tips.set(name, tip);
+    }
+  }
+
+  /**
+   * Output times come from log events as they happen; carrying them into the model on every pass, not only when a
+   * screen is looked at, keeps the idle clock exact to the pass (a quiet worker is nudged idle_after after its output).
+   */
+  private observeOutputTimes(): void {
+    for (const worker of this.port.model().workers) {
+      const at = this.lastOutputAt.get(worker.spec.name);
+      const pane = worker.pane;
+      if (pane === undefined || at === undefined || (pane.lastOutputAt ?? 0) >= at) continue;
+      this.port.update(worker.spec.name, (model) => ({ ...model, pane: { ...pane, lastOutputAt: at } }));
+    }
+  }
+
+  /**
+   * A launched worker whose session is gone (killed by hand, or tmux lost it) has no agent any more: it counts as a
+   * dead pane, so the crash policy brings it back. A launch still in progress is not a loss.
+   */
+  private observeMissingSession(worker: WorkerModel): void {
+    const name = worker.spec.name;
+    if (worker.launchedAt === undefined || this.port.busy(name) || this.extras.get(name)?.paneId === undefined) return;
+    if (worker.pane !== undefined && !worker.pane.alive) return;
+    const pane: PaneObservation = { alive: false, deadStatus: undefined, lastOutputAt: this.lastOutputAt.get(name), screenWaiting: false, screenBusy: false, screen: worker.pane?.screen ?? '' };
+    this.port.update(name, (model) => ({ ...model, pane }));
+  }
+
+  private observePane(worker: WorkerModel, info: PaneInfo, screen: string | undefined): void {
+    const name = worker.spec.name;
+    // tmux 3.3a reports a pane dead when its pty closes and fills in the exit status a moment later: until then a
+    // clean exit would look like a crash, so wait (briefly) for the status before believing the death.
+    if (info.dead && info.deadStatus === undefined && info.deadSignal === undefined) {
+      const since = this.deadWithoutStatus.get(name) ?? Date.now();
+      this.deadWithoutStatus.set(name, since);
+      if (Date.now() - since < DEAD_STATUS_GRACE_MS) {
+        this.dirty.panes = true;
+        return;
+      }
+    } else {
+      this.deadWithoutStatus.delete(name);
+    }
+    const preset = presetFor(worker.spec.agent.preset);
+    const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
+    const extras = this.extras.get(name) ?? {};
+    const last = screen === undefined ? extras.lastOutput : lastLine(screen);
+    this.extras.set(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
+    if (!samePane(worker.pane, pane)) this.port.update(name, (model) => ({ ...model, pane }));
+  }
+
+  private async observeReport(name: string): Promise<void> {
+    const reading = await readWorkerReport(this.fleet.paths, name);
+    if (reading.kind === 'absent') return;
+    if (reading.kind === 'rejected') {
+      await this.fleet.log.emit('bad_report', `rejected report: ${reading.reason}`, name);
+      this.port.raise(name, 'bad_report', `its report was rejected: ${reading.reason}`);
+      return;
+    }
+    if (reading.seq < (this.reportSeq.get(name) ?? 0)) return;
+    const previous = this.port.model().workers.find((worker) => worker.spec.name === name)?.report;
+    if (reading.seq === this.reportSeq.get(name) && previous !== undefined) return;
+    this.reportSeq.set(name, reading.seq);
+    let report: ReportObservation = reading.report;
+    const result = report.resultFile === undefined ? undefined : await copyResultFile(this.fleet.paths, this.port.spec(name), report.resultFile);
+    if (result?.kind === 'rejected') {
+      // The report's state still counts; only the file is refused, so no dependent is pointed at it.
+      await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
+      this.port.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
+      report = { ...report, resultFile: undefined };
+    } else {
+      this.port.clear(name, 'bad_report');
+      if (result !== undefined) report = { ...report, resultFile: result.copy };
+    }
+    if (previous?.at !== report.at || previous.state !== report.state) {
+      await this.fleet.log.emit('report', `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`, name);
+    }
+    this.port.update(name, (model) => ({ ...model, report }));
+  }
+
+  private takeAll(set: Set<string>): string[] {
+    const items = [...set];
+    set.clear();
+    return items;
+  }
+}
+
+function sameGit(a: GitActivity, b: GitActivity): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function samePane(a: PaneObservation | undefined, b: PaneObservation): boolean {
+  return a !== undefined && a.alive === b.alive && a.deadStatus === b.deadStatus && a.lastOutputAt === b.lastOutputAt && a.screenWaiting === b.screenWaiting && a.screenBusy === b.screenBusy && a.screen === b.screen;
+}
