@@ -22,7 +22,9 @@ export class EventLog {
 
   async emit(kind: string, message: string, worker?: string, data?: Record<string, unknown>): Promise<FleetEvent> {
     const event: FleetEvent = { at: new Date().toISOString(), kind, message, ...(worker === undefined ? {} : { worker }), ...(data === undefined ? {} : { data }) };
-    await appendEvent(this.paths, event);
+    // An event line that cannot be written (the state dir deleted by hand, a full disk) must not take the czar or a
+    // delivery down mid-action: the action is the point, its log line is its record. The echo still shows it.
+    await appendEvent(this.paths, event).catch(() => undefined);
     this.echo?.(event);
     return event;
   }

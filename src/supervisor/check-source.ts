@@ -21,6 +21,9 @@ export class CheckSource {
   private readonly pending: Pending[] = [];
   private readonly running = new Map<string, { sha: string; controller: AbortController }>();
   private readonly latest = new Map<string, CheckRunObservation>();
+  /** Slots lent to runs outside the workers' (the integration's checks), and who waits for one. */
+  private borrowed = 0;
+  private readonly waiting: (() => void)[] = [];
   private stopped = false;
 
   /** `changed` only wakes the loop: the loop reads `results()` while it observes, so no result lands mid-pass. */
@@ -50,16 +53,53 @@ export class CheckSource {
     this.pump();
   }
 
-  /** Aborts every run (their process groups are killed) and takes no more. */
+  /**
+   * Runs `fn` in one of the fleet's `check_concurrency` slots, ahead of the workers' queued runs: the integration's
+   * checks share the limit with the workers', or a sprint's end would run more checks at once than the person allowed.
+   */
+  async withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.waiting.length === 0 && this.busySlots() < this.limit()) this.borrowed += 1;
+    // The slot is taken for the waiter before it wakes (see `release`), so no worker run can slip in between.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      this.borrowed -= 1;
+      this.release();
+    }
+  }
+
+  /** Aborts every run (their process groups are killed) and takes no more; waiting borrowers go on. */
   stop(): void {
     this.stopped = true;
     this.pending.length = 0;
     for (const run of this.running.values()) run.controller.abort();
+    for (const wake of this.waiting.splice(0)) {
+      this.borrowed += 1;
+      wake();
+    }
+  }
+
+  private limit(): number {
+    return this.fleet.config.policy.checkConcurrency;
+  }
+
+  private busySlots(): number {
+    return this.running.size + this.borrowed;
+  }
+
+  /** A slot came free: a waiting borrower first, then the workers' queue. */
+  private release(): void {
+    while (this.waiting.length > 0 && this.busySlots() < this.limit()) {
+      this.borrowed += 1;
+      this.waiting.shift()?.();
+    }
+    this.pump();
   }
 
   private pump(): void {
     // A worker's next run waits for its aborted one to finish: they share one checkout.
-    while (this.running.size < this.fleet.config.policy.checkConcurrency) {
+    while (this.waiting.length === 0 && this.busySlots() < this.limit()) {
       const next = this.pending.findIndex((item) => !this.running.has(item.spec.name));
       if (next < 0) return;
       const [item] = this.pending.splice(next, 1);
@@ -68,7 +108,7 @@ export class CheckSource {
       this.running.set(item.spec.name, { sha: item.sha, controller });
       void this.runAll(item, controller.signal).finally(() => {
         this.running.delete(item.spec.name);
-        this.pump();
+        this.release();
       });
     }
   }

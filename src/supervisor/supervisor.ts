@@ -16,6 +16,7 @@ import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
 import { IntegrationSource } from './integration-source.js';
 import { runIntegrationChecks } from '../integration/checks.js';
+import type { RunChecks } from '../integration/runner.js';
 import { Observer } from './observer.js';
 import { handlePersonRequests } from './person-requests.js';
 import { watchFleet, type Trigger } from './triggers.js';
@@ -91,7 +92,8 @@ export class Supervisor {
       checked: () => this.schedule(),
     });
     const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
-    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, runIntegrationChecks);
+    const integrationChecks: RunChecks = (checks, cwd, logDir) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir));
+    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, integrationChecks);
   }
 
   async start(): Promise<void> {
