@@ -26,6 +26,10 @@ export interface StatePaths {
   readonly checks: string;
   /** Detached worktrees czar owns, one per worker, where its checks run (reused from commit to commit). */
   readonly checkouts: string;
+  /** czar's integration worktree, record, lock and check logs. */
+  readonly integration: string;
+  /** The sprint's handoff report. */
+  readonly handoff: string;
   readonly supervisorLock: string;
   /** The czar's memory and queue across its restarts. */
   readonly czarState: string;
@@ -49,6 +53,8 @@ export function statePaths(root: string): StatePaths {
     requests: path.join(root, 'requests'),
     checks: path.join(root, 'checks'),
     checkouts: path.join(root, 'checkouts'),
+    integration: path.join(root, 'integration'),
+    handoff: path.join(root, 'HANDOFF.md'),
     supervisorLock: path.join(root, 'supervisor.pid'),
     czarState: path.join(root, 'czar-state.json'),
     signals: path.join(root, 'signals'),
@@ -59,7 +65,13 @@ export function statePaths(root: string): StatePaths {
 
 /** Everything in the state dir that czar writes and a finished sprint leaves behind (not the lock of a running up). */
 export function sprintState(paths: StatePaths): string[] {
-  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.supervisorLock, paths.created, paths.czarState, paths.signals];
+  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.supervisorLock, paths.created, paths.czarState, paths.signals, paths.checks, paths.checkouts, paths.integration, paths.handoff];
+}
+
+/** Where czar keeps its integration worktree, record, lock and check logs. */
+export function integrationFiles(paths: StatePaths): { dir: string; worktree: string; record: string; lock: string; logs: string } {
+  const dir = paths.integration;
+  return { dir, worktree: path.join(dir, 'worktree'), record: path.join(dir, 'integration.json'), lock: path.join(dir, 'lock'), logs: path.join(dir, 'checks') };
 }
 
 export function reportFile(paths: StatePaths, worker: string): string {

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { commitSubjects, fileChanges } from '../adapters/integration-git.js';
 import { readJson, writeAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
@@ -12,7 +11,7 @@ import { candidatesWithTips, readIntegrationRecord } from './runner.js';
 
 /** `.czar/HANDOFF.md`. */
 export function handoffFile(fleet: Fleet): string {
-  return path.join(fleet.paths.root, 'HANDOFF.md');
+  return fleet.paths.handoff;
 }
 
 async function readEvents(file: string): Promise<FleetEvent[]> {

@@ -13,7 +13,7 @@ export interface PullRequestRecord {
 }
 
 function recordFile(fleet: Fleet): string {
-  return path.join(fleet.paths.root, 'integration', 'pull-requests.json');
+  return path.join(fleet.paths.integration, 'pull-requests.json');
 }
 
 export async function readPullRequests(fleet: Fleet): Promise<PullRequestRecord> {

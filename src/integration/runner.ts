@@ -4,6 +4,7 @@ import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { branchExists, predictConflicts, revParse } from '../adapters/git.js';
 import { advanceBase, ensureIntegrationWorktree, isAncestor, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
 import { CzarError } from '../domain/errors.js';
+import { integrationFiles } from '../domain/paths.js';
 import {
   emptyRecord,
   failureSummary,
@@ -33,9 +34,8 @@ export interface CheckOutcome {
 export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string) => Promise<CheckOutcome[]>;
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
-export function integrationPaths(fleet: Fleet): { dir: string; worktree: string; record: string; lock: string; logs: string } {
-  const dir = path.join(fleet.paths.root, 'integration');
-  return { dir, worktree: path.join(dir, 'worktree'), record: path.join(dir, 'integration.json'), lock: path.join(dir, 'lock'), logs: path.join(dir, 'checks') };
+export function integrationPaths(fleet: Fleet): ReturnType<typeof integrationFiles> {
+  return integrationFiles(fleet.paths);
 }
 
 export async function readIntegrationRecord(fleet: Fleet): Promise<IntegrationRecord | undefined> {

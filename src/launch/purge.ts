@@ -1,7 +1,9 @@
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import * as git from '../adapters/git.js';
+import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
-import { launchRecordFile, samePath } from '../domain/paths.js';
+import { integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
 import type { Fleet } from './fleet.js';
 import { readOwnership, recordRemoved, type Made } from './ownership.js';
 
@@ -73,5 +75,37 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     await rm(launchRecordFile(paths, name), { force: true });
     if (removed.length > 0) purged.push(`purged ${name}: removed ${removed.join(' and ')}`);
   }
+  await purgeIntegrationBranch(fleet, force, { purged, refused });
+  if (refused.length === 0) await removeScratchWorktrees(fleet);
   return { purged, kept, refused };
+}
+
+/**
+ * The integration branch czar made (its record names it) goes like a worker's branch: judged against base first, so
+ * a merged result base lacks is kept unless `force`; without it, the next sprint would find a branch it cannot use.
+ */
+async function purgeIntegrationBranch(fleet: Fleet, force: boolean, outcome: { purged: string[]; refused: string[] }): Promise<void> {
+  const { config } = fleet;
+  const files = integrationFiles(fleet.paths);
+  const record = await readJson<{ branch?: string }>(files.record);
+  const branch = record?.branch;
+  if (branch === undefined || branch === config.base || !(await git.branchExists(config.repo, branch))) return;
+  const ahead = force ? 0 : await git.commitsNotIn(config.repo, config.base, branch);
+  if (ahead > 0) {
+    outcome.refused.push(`integration: branch ${branch} has ${ahead} commit(s) not in base "${config.base}"`);
+    return;
+  }
+  await git.removeWorktree(config.repo, files.worktree, true).catch(() => undefined);
+  await git.deleteBranch(config.repo, branch);
+  outcome.purged.push(`purged the integration branch ${branch}`);
+}
+
+/**
+ * czar's own checkouts under the state dir (where checks and the integration run) hold nothing of anyone's: they go
+ * with a complete purge, through git so the repository forgets them too.
+ */
+async function removeScratchWorktrees(fleet: Fleet): Promise<void> {
+  const inside = (dir: string): boolean => dir.startsWith(`${fleet.paths.root}${path.sep}`);
+  const registered = await git.listWorktrees(fleet.config.repo);
+  for (const entry of registered.filter((candidate) => inside(candidate.path))) await git.removeWorktree(fleet.config.repo, entry.path, true);
 }

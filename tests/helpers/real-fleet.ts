@@ -85,7 +85,8 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
     // (measured: Claude Code's UserPromptSubmit) runs `czar report`, which writes its report up to a second later
     // and creates the folders again.
     for (let attempt = 0; attempt < 5 && existsSync(privateParent); attempt += 1) {
-      await rm(privateParent, { recursive: true, force: true });
+      // A report written while rm walks the folder fails it with ENOTEMPTY: rm retries those itself.
+      await rm(privateParent, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       await new Promise((resolve) => setTimeout(resolve, 1500));
     }
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
-import { tempRepo } from '../helpers/git-repo.js';
+import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
@@ -39,6 +39,10 @@ describe('czar down --purge', () => {
     const purge = await czar(['down', '--purge', '--force'], { cwd: root });
     expect(purge.exitCode, purge.stderr).toBe(0);
     expect(await readdir(state)).toEqual(['mine.txt']);
+    // czar's integration branch and its scratch worktrees went too: the next sprint can make them again.
+    const repo = path.join(root, 'repo');
+    expect((await gitIn(repo, ['branch', '--list', 'czar/integration'])).trim()).toBe('');
+    expect(await gitIn(repo, ['worktree', 'list', '--porcelain'])).not.toContain(state);
 
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     const events = (await readFile(path.join(state, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
