@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
+import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/hosts.js';
 import { PRESET_NAMES, type AgentCommand, type BonusTask, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
-import type { WrittenAgent, WrittenBonus, WrittenConfig, WrittenWorker } from './schema.js';
+import type { WrittenAgent, WrittenBonus, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';
 
 /** Policy values used when `policy:` leaves them out. */
 export const POLICY_DEFAULTS: Policy = {
@@ -20,6 +21,8 @@ export const POLICY_DEFAULTS: Policy = {
 };
 
 export const DEFAULT_AGENT = 'claude';
+/** The git remote a host clones when its entry names none. */
+export const DEFAULT_REMOTE = 'origin';
 
 /**
  * What `normalise` needs from outside the written config, gathered by `load.ts` so normalising stays pure.
@@ -69,6 +72,22 @@ export function resolveAgents(written: Readonly<Record<string, WrittenAgent>> | 
     agents[name] = { name, preset, command, args: entry.args ?? base.args, env: entry.env ?? base.env };
   }
   return agents;
+}
+
+/** Hosts with the ssh target split, `ssh_config` made absolute and the remote defaulted. */
+export function resolveHosts(written: readonly WrittenHost[] | undefined, configDir: string): HostSpec[] {
+  return (written ?? []).map((host) => {
+    const target = parseSshTarget(host.ssh);
+    if (target === undefined) throw new CzarError('config_invalid', `hosts entry "${host.name}" has ssh "${host.ssh}", which passed the schema but cannot be read; this is a bug in czar.`);
+    return {
+      name: host.name,
+      ...target,
+      worktrees: host.worktrees,
+      maxWorkers: host.max_workers,
+      sshConfig: host.ssh_config === undefined ? undefined : path.resolve(configDir, host.ssh_config),
+      remote: host.remote ?? DEFAULT_REMOTE,
+    };
+  });
 }
 
 function ms(value: string | number | undefined, fallback: number): number {
@@ -126,6 +145,11 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     return agent;
   };
 
+  const hosts = resolveHosts(written.hosts, configDir);
+  const worktreeOf = (worker: WrittenWorker): string => {
+    const host = hosts.find((candidate) => candidate.name === worker.host);
+    return host === undefined ? path.join(worktrees, worker.name) : hostWorktreePath(host, written.project, worker.name);
+  };
   const workers: WorkerSpec[] = written.workers.map((worker, index) => ({
     name: worker.name,
     ...task(worker, ['workers', index]),
@@ -136,7 +160,8 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     scope: worker.scope ?? [],
     dependsOn: worker.depends_on ?? [],
     env: worker.env ?? {},
-    worktree: path.join(worktrees, worker.name),
+    worktree: worktreeOf(worker),
+    ...(worker.host === undefined ? {} : { host: worker.host }),
   }));
 
   const bonus: BonusTask[] = (written.bonus ?? []).map((entry, index) => {
@@ -166,5 +191,6 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     policy: resolvePolicy(written.policy),
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
+    hosts,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSshTarget } from '../domain/hosts.js';
 import { PRESET_NAMES } from '../domain/types.js';
 import { DURATION_PATTERN } from './duration.js';
 
@@ -75,6 +76,7 @@ export const workerSchema = z
     scope: globs.optional(),
     depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done before this one launches.' }),
     env: env.optional(),
+    host: name('host name').optional().meta({ description: 'The hosts: entry this worker runs on (default: this machine).' }),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);
@@ -114,6 +116,21 @@ export const notifySchema = z
   .strictObject({ command: z.string().min(1), args: z.array(z.string()).optional() })
   .meta({ description: 'Command that receives each alert as JSON on stdin.' });
 
+export const hostSchema = z
+  .strictObject({
+    name: name('host name').meta({ description: 'Name that workers[].host uses.' }),
+    ssh: z.string().refine((text) => parseSshTarget(text) !== undefined, {
+      error: (issue) => `${quoted(issue.input)} is not an ssh destination; write user@host, user@host:port or a Host alias from your ssh config.`,
+    }).meta({ description: 'user@host[:port] or a Host alias from the ssh config.' }),
+    worktrees: z.string().regex(/^\//, {
+      error: (issue) => `${quoted(issue.input)} is not an absolute path; write the folder on the host in full, e.g. /srv/czar.`,
+    }).meta({ description: "Absolute folder on the host for czar's clone and the workers' worktrees." }),
+    max_workers: z.number().int().min(1).max(256).meta({ description: 'At most this many workers on the host.' }),
+    ssh_config: z.string().min(1).optional().meta({ description: 'ssh config file passed as ssh -F, relative to czar.yaml.' }),
+    remote: z.string().min(1).optional().meta({ description: 'The git remote the host clones and pushes to (default origin).' }),
+  })
+  .meta({ description: 'A machine reached over SSH that runs some of the workers.' });
+
 export const configSchema = z.strictObject({
   project: name('project name').meta({ description: 'Project name; the private tmux server is czar-<project>.' }),
   repo: z.string().min(1).optional().meta({ description: 'Git repository, relative to this file (default: this folder).' }),
@@ -125,6 +142,7 @@ export const configSchema = z.strictObject({
   policy: policySchema.optional(),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
+  hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
 });
 
 /** `czar.yaml` as written, after schema validation. */
@@ -132,3 +150,4 @@ export type WrittenConfig = z.infer<typeof configSchema>;
 export type WrittenWorker = z.infer<typeof workerSchema>;
 export type WrittenBonus = z.infer<typeof bonusSchema>;
 export type WrittenAgent = z.infer<typeof agentSchema>;
+export type WrittenHost = z.infer<typeof hostSchema>;

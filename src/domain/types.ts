@@ -1,3 +1,5 @@
+import type { HostSpec } from './hosts.js';
+
 /**
  * The resolved configuration and the fleet's observable state. These types are the contract between the config
  * pipeline, the launcher, the supervisor and the dashboard; the written (YAML) form lives in `config/schema.ts`.
@@ -35,8 +37,10 @@ export interface WorkerSpec {
   readonly scope: readonly string[];
   readonly dependsOn: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Absolute path of this worker's git worktree. */
+  /** Absolute path of this worker's git worktree (on its host when it has one). */
   readonly worktree: string;
+  /** The `hosts:` entry this worker runs on; absent or undefined means this machine. */
+  readonly host?: string | undefined;
 }
 
 export interface BonusTask {
@@ -96,6 +100,8 @@ export interface Config {
   readonly policy: Policy;
   readonly bonus: readonly BonusTask[];
   readonly notify: NotifyCommand | undefined;
+  /** SSH hosts that run some of the workers (empty: all local). */
+  readonly hosts: readonly HostSpec[];
 }
 
 /** What a worker said about itself through `czar report`. */

@@ -18,6 +18,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     policy: policy({ maxActive }),
     bonus: [],
     notify: undefined,
+    hosts: [],
   };
 }
 
