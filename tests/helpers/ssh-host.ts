@@ -12,8 +12,8 @@ import { tempDir } from './git-repo.js';
  * host's tmux sockets, clone and home are invisible from outside (and ours from inside). Needs root, iproute2,
  * util-linux (unshare, nsenter) and Debian's openssh-server; `sshHostsUnavailable()` says why not when they are missing.
  *
- * Everything is torn down when the test ends, pass or fail: sshd and the namespace holder by pid, then the namespace
- * (which takes its end of the veth pair, and so the pair, with it).
+ * Everything is torn down when the test ends, pass or fail: sshd and the namespace holder by pid, every process still
+ * in the namespace by pid, then the namespace (which takes its end of the veth pair, and so the pair, with it).
  */
 
 const SSHD = '/usr/sbin/sshd';
@@ -64,8 +64,11 @@ export class SshHosts {
     return new SshHosts(dir, sshConfig, clientKey);
   }
 
-  /** Starts one host and waits until its sshd answers. */
-  async add(): Promise<SshHost> {
+  /**
+   * Starts one host and waits until its sshd answers. `share` lists local folders the host sees at the same path
+   * (a shared git remote, as a git server would be), the only ones of this machine's /tmp it sees.
+   */
+  async add(options: { share?: readonly string[] } = {}): Promise<SshHost> {
     const id = randomBytes(3).toString('hex');
     const alias = `czh-${id}`;
     const netns = alias;
@@ -88,13 +91,19 @@ export class SshHosts {
     // Registered before anything starts, so a failure half-way still tears down what did start.
     const started: { holder?: ResultPromise; sshd?: ResultPromise } = {};
     onTestFinished(async () => {
-      // Each step on its own: a failed one must not keep the rest from cleaning up.
-      for (const child of [started.sshd, started.holder]) {
-        if (child?.pid !== undefined) {
-          child.kill('SIGKILL');
-          await child.catch(() => undefined);
+      // Each step on its own: a failed one must not keep the rest from cleaning up. sshd's session children and
+      // what they started (tmux servers, agents) outlive sshd and hold its stderr pipe: every process in the
+      // namespace is ended first, which also lets the namespace go.
+      const left = await execa('ip', ['netns', 'pids', netns], { reject: false });
+      const pids = [...left.stdout.split('\n').map(Number).filter((pid) => pid > 1), ...[started.sshd?.pid, started.holder?.pid].filter((pid) => pid !== undefined)];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
         }
       }
+      await Promise.all([started.sshd, started.holder].map((child) => child?.catch(() => undefined)));
       await execa('ip', ['netns', 'del', netns], { reject: false });
       await execa('ip', ['link', 'del', outsideLink], { reject: false });
     });
@@ -115,7 +124,16 @@ export class SshHosts {
     await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'czar-run', '/run']));
     await run(inside(['mkdir', '-p', '-m', '0755', '/run/sshd', HOST_KEYS_DIR]));
     await run(inside(['mount', '--bind', hostDir, HOST_KEYS_DIR]));
+    const shared = (options.share ?? []).map((dir, index) => ({ dir, staged: `/run/czar-share-${index}` }));
+    for (const { dir, staged } of shared) {
+      await run(inside(['mkdir', staged]));
+      await run(inside(['mount', '--bind', dir, staged]));
+    }
     await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=1777', 'czar-tmp', '/tmp']));
+    for (const { dir, staged } of shared) {
+      await run(inside(['mkdir', '-p', dir]));
+      await run(inside(['mount', '--bind', staged, dir]));
+    }
     await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'czar-home', '/root']));
     const [enter, ...sshdArgs] = inside([SSHD, '-D', '-e', '-f', `${HOST_KEYS_DIR}/sshd_config`]);
     const sshd = execa(enter ?? 'nsenter', sshdArgs, { reject: false });

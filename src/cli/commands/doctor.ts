@@ -1,15 +1,13 @@
 import { gitVersion } from '../../adapters/git.js';
-import { parseTmuxVersion, Tmux } from '../../adapters/tmux.js';
+import { Tmux } from '../../adapters/tmux.js';
 import { which } from '../../adapters/which.js';
 import { isCzarError } from '../../domain/errors.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
+import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
+import { checkHosts } from './doctor-hosts.js';
 
-interface Check {
-  readonly ok: boolean;
-  readonly line: string;
-}
 
 /** Checks what a launch needs, prints one line per check with the fix for each failure, exits 1 if any failed. */
 export const doctorCommand: Command = {
@@ -23,6 +21,7 @@ export const doctorCommand: Command = {
       const fleet = await fleetFrom(values.config);
       checks.push({ ok: true, line: `config ${fleet.config.file}: ${fleet.config.workers.length} worker(s), base "${fleet.config.base}"` });
       const agents = new Map(fleet.config.workers.map((worker) => [worker.agent.name, worker.agent]));
+      checks.push(...(await checkHosts(fleet.config)));
       for (const agent of agents.values()) {
         const found = await which(agent.command, fleet.config.repo);
         checks.push(
@@ -43,10 +42,7 @@ export const doctorCommand: Command = {
 
 async function checkTmux(): Promise<Check> {
   try {
-    const text = await Tmux.version();
-    const version = parseTmuxVersion(text);
-    const ok = version !== undefined && (version[0] > 3 || (version[0] === 3 && version[1] >= 2));
-    return { ok, line: ok ? text : `${text} is too old; czar needs tmux 3.2 or newer (apt-get install tmux, or build a newer one)` };
+    return judgeTmux(await Tmux.version());
   } catch {
     return { ok: false, line: 'tmux is not installed; install it (apt-get install tmux, brew install tmux)' };
   }
@@ -54,10 +50,7 @@ async function checkTmux(): Promise<Check> {
 
 async function checkGit(): Promise<Check> {
   try {
-    const text = await gitVersion();
-    const match = /(\d+)\.(\d+)/.exec(text);
-    const ok = match !== null && (Number(match[1]) > 2 || (Number(match[1]) === 2 && Number(match[2]) >= 38));
-    return { ok, line: ok ? text : `${text} is too old; czar needs git 2.38 or newer (for merge-tree --write-tree)` };
+    return judgeGit(await gitVersion());
   } catch {
     return { ok: false, line: 'git is not installed; install it (apt-get install git)' };
   }
