@@ -56,6 +56,12 @@ export interface NewSessionOptions {
   readonly logFile?: string;
 }
 
+/**
+ * Runs tmux with these arguments somewhere else (on an SSH host); the default runs the local tmux. The one seam that
+ * lets delivery, presets and the supervisor drive a host's tmux exactly as they drive this machine's.
+ */
+export type TmuxRunner = (args: readonly string[], options: { input?: string; allowFailure?: boolean }) => Promise<RunResult>;
+
 let bufferSeq = 0;
 /**
  * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
@@ -72,7 +78,11 @@ export class Tmux {
   private captureTimer: NodeJS.Timeout | undefined;
   private panesInFlight: Promise<PaneInfo[]> | undefined;
 
-  constructor(readonly socket: string) {}
+  /** `remote` runs every command on a host; undefined means this machine's tmux. */
+  constructor(
+    readonly socket: string,
+    private readonly remote?: TmuxRunner,
+  ) {}
 
   /** Runs `tmux -L <socket> ...args`. */
   async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
@@ -85,6 +95,7 @@ export class Tmux {
    */
   async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
+    if (this.remote !== undefined) return this.remote(['-L', this.socket, ...args], options);
     return run('tmux', ['-L', this.socket, ...args], { ...options, env: cleanEnv() });
   }
 
@@ -234,7 +245,8 @@ export class Tmux {
    * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
-    for (const pane of await this.listPanes()) {
+    // Pane pids of a host's server are that host's: signalling them here would hit unrelated local processes.
+    for (const pane of this.remote === undefined ? await this.listPanes() : []) {
       try {
         if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
       } catch {
@@ -242,7 +254,7 @@ export class Tmux {
       }
     }
     await this.cmd(['kill-server'], { allowFailure: true });
-    await rm(this.socketPath(), { force: true }).catch(() => undefined);
+    if (this.remote === undefined) await rm(this.socketPath(), { force: true }).catch(() => undefined);
   }
 
   /** Where tmux puts this server's socket (`$TMUX_TMPDIR/tmux-<uid>/<name>`). */

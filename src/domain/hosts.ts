@@ -48,6 +48,11 @@ export function hostWorktreePath(host: Pick<HostSpec, 'worktrees'>, project: str
   return path.posix.join(hostProjectDir(host, project), 'workers', worker);
 }
 
+/** The fleet's state dir on a host: its workers' reports, pane logs and agent settings, which `czar watch` streams. */
+export function hostStateDir(host: Pick<HostSpec, 'worktrees'>, project: string): string {
+  return path.posix.join(hostProjectDir(host, project), 'state');
+}
+
 /**
  * A unix socket path holds at most 104 bytes on macOS (108 on Linux), and ssh adds a 17-character suffix while it
  * creates the control socket; a state dir deep in a home folder would pass that. Past this length the socket goes to

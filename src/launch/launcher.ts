@@ -9,6 +9,7 @@ import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded, type Fleet } from './fleet.js';
+import { startOnHost, tmuxFor } from './hosts.js';
 import type { LaunchFacts, WorkerPlan } from './plan.js';
 import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './records.js';
 
@@ -72,11 +73,11 @@ export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise
 export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
   const { worker } = step;
   const { config, tmux } = fleet;
+  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host));
   if (step.worktree !== 'reuse') {
     await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${step.worktree === 'create-branch' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
   }
-  const previous = await readRecord(fleet.paths, worker.name);
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'adopt' ? await tmux.paneIdOf(worker.name) : undefined;
   if (paneId === undefined) {
@@ -86,6 +87,12 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
   }
+  return recordLaunch(fleet, worker, paneId);
+}
+
+/** Writes a worker's launch record for its (new or adopted) pane, keeping what earlier launches recorded. */
+async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): Promise<LaunchRecord> {
+  const previous = await readRecord(fleet.paths, worker.name);
   const record: LaunchRecord = {
     worker: worker.name,
     paneId,
@@ -111,7 +118,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
   const startedAt = new Date();
   await writeRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
   const preset = presetFor(worker.agent.preset);
-  const result = await deliverPrompt(fleet.tmux, paneId, text, preset, {
+  const result = await deliverPrompt(tmuxFor(fleet, worker), paneId, text, preset, {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
@@ -125,7 +132,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
 /** A follow-up message (nudge, realign, a person's text) through the same verified paste; no task record. */
 export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string): Promise<void> {
   const startedAt = new Date();
-  const result = await sendMessage(fleet.tmux, paneId, text, presetFor(worker.agent.preset), {
+  const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetFor(worker.agent.preset), {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),

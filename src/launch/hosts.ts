@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { addHostWorktree, remoteUrl, syncHostClone, writeHostFile } from '../adapters/host-git.js';
+import { SshConnection } from '../adapters/ssh.js';
+import { Tmux } from '../adapters/tmux.js';
+import { presetFor } from '../agents/index.js';
+import { CzarError } from '../domain/errors.js';
+import { hostClonePath, hostStateDir, type HostSpec } from '../domain/hosts.js';
+import { logFile, statePaths } from '../domain/paths.js';
+import type { Config, WorkerSpec } from '../domain/types.js';
+import type { Fleet } from './fleet.js';
+import type { WorkerPlan } from './plan.js';
+
+/** One host as czar drives it: its multiplexed connection and its tmux server (`czar-<project>` there). */
+export interface HostLink {
+  readonly spec: HostSpec;
+  readonly ssh: SshConnection;
+  readonly tmux: Tmux;
+}
+
+/**
+ * The fleet's hosts, each connection made once and shared by every worker on it. A host's clone is fetched before
+ * each launch; launches on one host at the same moment share one fetch.
+ */
+export class HostLinks {
+  private readonly links = new Map<string, HostLink>();
+  private readonly syncing = new Map<string, Promise<void>>();
+
+  constructor(private readonly config: Config) {}
+
+  link(name: string): HostLink {
+    const existing = this.links.get(name);
+    if (existing !== undefined) return existing;
+    const spec = this.config.hosts.find((host) => host.name === name);
+    if (spec === undefined) throw new CzarError('unknown_host', `Host "${name}" is not in the hosts: of ${this.config.file}; add it there.`);
+    const ssh = SshConnection.forHost(spec, this.config.stateDir);
+    // -u: an ssh session often has no UTF-8 locale, and tmux then prints the field separator it is asked for as "_".
+    const tmux = new Tmux(this.config.tmuxSocket, (args, options) => ssh.run(['tmux', '-u', ...args], options));
+    const link = { spec, ssh, tmux };
+    this.links.set(name, link);
+    return link;
+  }
+
+  /** Clones the shared remote on the host the first time and fetches it otherwise. */
+  sync(name: string): Promise<void> {
+    const running = this.syncing.get(name);
+    if (running !== undefined) return running;
+    const link = this.link(name);
+    const work = (async () => {
+      const url = await remoteUrl(this.config.repo, link.spec.remote);
+      if (url === undefined) throw new CzarError('no_remote', `The repo ${this.config.repo} has no remote "${link.spec.remote}" for host "${name}" to clone; add it with "git remote add ${link.spec.remote} <url>" or set remote: on the host in ${this.config.file}.`);
+      await syncHostClone(link.ssh, url, hostClonePath(link.spec, this.config.project));
+    })().finally(() => this.syncing.delete(name));
+    this.syncing.set(name, work);
+    return work;
+  }
+
+  /** Closes every master this process opened (the workers keep running on their hosts). */
+  async close(): Promise<void> {
+    await Promise.all([...this.links.values()].map((link) => link.ssh.close()));
+  }
+}
+
+/** The tmux server a worker runs on: this machine's, or its host's through ssh. */
+export function tmuxFor(fleet: Fleet, worker: WorkerSpec): Tmux {
+  return worker.host === undefined ? fleet.tmux : fleet.hosts.link(worker.host).tmux;
+}
+
+/**
+ * Brings a worker's worktree and tmux session into being on its host, or adopts them, and returns its pane. The
+ * same steps as on this machine, with the host's clone, state dir and tmux server; the agent finds `czar` on the
+ * host's PATH (the same version, which `czar doctor` checks).
+ */
+export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string): Promise<string> {
+  const { worker } = step;
+  const { config } = fleet;
+  const link = fleet.hosts.link(host);
+  await fleet.hosts.sync(host);
+  const made = await addHostWorktree(link.ssh, hostClonePath(link.spec, config.project), worker.worktree, worker.branch, config.base);
+  if (made !== 'reused') {
+    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on host "${host}" on ${worker.branch}${made === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
+  }
+  const paths = statePaths(hostStateDir(link.spec, config.project));
+  const log = logFile(paths, worker.name);
+  const adopted = await link.tmux.paneIdOf(worker.name);
+  if (adopted !== undefined) {
+    await link.tmux.pipePane(adopted, log);
+    return adopted;
+  }
+  await link.ssh.run(['mkdir', '-p', '-m', '0700', '--', paths.root, paths.reports, paths.logs]);
+  const preset = presetFor(worker.agent.preset);
+  const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(paths.agentSettings, worker.name), czarCommand: ['czar'], worktree: worker.worktree });
+  for (const file of setup.files) await writeHostFile(link.ssh, file.path, file.content);
+  const env: Record<string, string> = {
+    ...worker.agent.env,
+    ...setup.env,
+    ...worker.env,
+    CZAR_PROJECT: config.project,
+    CZAR_WORKER: worker.name,
+    CZAR_STATE_DIR: paths.root,
+  };
+  const paneId = await link.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env, logFile: log });
+  await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`, worker.name);
+  return paneId;
+}
