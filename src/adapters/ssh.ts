@@ -120,7 +120,8 @@ export class SshConnection {
 
   /** argv for an interactive command on the host with a terminal (`czar attach`), through the same master. */
   interactiveArgv(argv: readonly string[]): string[] {
-    return ['ssh', ...this.sshArgs(['-t', '-o', 'ControlMaster=no']), remoteCommandLine(argv)];
+    // LogLevel=ERROR: "Shared connection to ... closed." would be left on the person's screen after every detach.
+    return ['ssh', ...this.sshArgs(['-t', '-o', 'ControlMaster=no', '-o', 'LogLevel=ERROR']), remoteCommandLine(argv)];
   }
 }
 

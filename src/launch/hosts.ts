@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { addHostWorktree, remoteUrl, syncHostClone, writeHostFile } from '../adapters/host-git.js';
 import { SshConnection } from '../adapters/ssh.js';
-import { Tmux } from '../adapters/tmux.js';
+import { cleanEnv } from '../adapters/process.js';
+import { runInteractive } from '../adapters/terminal.js';
+import { exactSession, Tmux } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
 import { hostClonePath, hostStateDir, type HostSpec } from '../domain/hosts.js';
@@ -52,6 +54,17 @@ export class HostLinks {
     })().finally(() => this.syncing.delete(name));
     this.syncing.set(name, work);
     return work;
+  }
+
+  /**
+   * Hands the terminal to the host's tmux session of a worker (`ssh -t <host> tmux -L czar-<project> attach -t
+   * =<worker>`) until the person detaches; returns ssh's exit code.
+   */
+  async attach(name: string, session: string): Promise<number> {
+    const link = this.link(name);
+    await link.ssh.connect();
+    const [file = 'ssh', ...args] = link.ssh.interactiveArgv(['tmux', '-u', '-L', this.config.tmuxSocket, 'attach-session', '-t', exactSession(session)]);
+    return (await runInteractive(file, args, cleanEnv())) ?? 1;
   }
 
   /** Closes every master this process opened (the workers keep running on their hosts). */
