@@ -67,3 +67,16 @@ export async function writeHostFile(ssh: SshConnection, file: string, content: s
   // `cat` is the one portable way to write stdin to a path; the path is a positional parameter, not spliced in.
   await ssh.run(['sh', '-c', 'umask 077 && cat > "$1"', 'czar-write', file], { input: content });
 }
+
+/** Pushes a worker's branch from its worktree on the host to the shared remote (the clone's origin). */
+export async function pushFromHost(ssh: SshConnection, worktree: string, branch: string): Promise<void> {
+  await hostGit(ssh, ['-C', worktree, 'push', '--quiet', 'origin', `refs/heads/${branch}:refs/heads/${branch}`]);
+}
+
+/**
+ * Brings a branch from the shared remote into the local repo, fast-forward only: a local branch of that name that
+ * went another way is never overwritten (git refuses, and the caller says so).
+ */
+export async function fetchBranch(repo: string, remote: string, branch: string): Promise<void> {
+  await git(repo, ['fetch', '--quiet', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+}

@@ -118,6 +118,48 @@ export class SshConnection {
     await run('ssh', [...this.sshArgs(['-O', 'exit'])], { allowFailure: true, env: cleanEnv() });
   }
 
+  /**
+   * Runs a long-lived command on the host and hands each stdout line to `onLine` (a line over `maxLine` characters
+   * arrives as its first `maxLine` characters, which no JSON reader accepts). stdin stays open and unused: the remote
+   * command sees it end when the connection goes, and stops. `done` resolves with ssh's exit code and last message.
+   */
+  stream(argv: readonly string[], onLine: (line: string) => void, maxLine: number): { done: Promise<{ exitCode: number; message: string }>; stop(): void } {
+    const child = execa('ssh', [...this.sshArgs(['-o', 'ControlMaster=no']), remoteCommandLine(argv)], {
+      env: cleanEnv(),
+      stdin: 'pipe',
+      buffer: false,
+      reject: false,
+      encoding: 'utf8',
+    });
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        onLine(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+        newline = pending.indexOf('\n');
+      }
+      if (pending.length > maxLine) pending = pending.slice(0, maxLine);
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4096);
+    });
+    const done = child.then((result) => {
+      const message = stderr.trim().split('\n').at(-1) ?? '';
+      return { exitCode: result.exitCode ?? 1, message };
+    });
+    return {
+      done,
+      stop: () => {
+        child.kill('SIGTERM');
+      },
+    };
+  }
+
   /** argv for an interactive command on the host with a terminal (`czar attach`), through the same master. */
   interactiveArgv(argv: readonly string[]): string[] {
     // LogLevel=ERROR: "Shared connection to ... closed." would be left on the person's screen after every detach.

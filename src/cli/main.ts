@@ -25,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   supervise: async () => (await import('./commands/supervise.js')).superviseCommand,
   schemas: async () => (await import('./commands/schemas.js')).schemasCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
 };
 
 /** Runs one czar command line and returns the exit status; the only place errors are turned into output. */

@@ -18,6 +18,8 @@ import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
 import { Executor } from './executor.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
+import { captureScreens, fleetPanes } from './host-panes.js';
+import { HostStreams } from './host-streams.js';
 import { watchFleet, type Trigger } from './triggers.js';
 
 /** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
@@ -66,6 +68,7 @@ export class Supervisor {
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
+  private readonly hostStreams: HostStreams;
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -75,6 +78,7 @@ export class Supervisor {
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = path.join(fleet.paths.root, 'signals');
     this.savedFile = path.join(fleet.paths.root, 'czar-state.json');
+    this.hostStreams = new HostStreams(fleet);
     this.executor = new Executor(fleet, {
       delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
       launched: (worker, paneId) => {
@@ -104,6 +108,7 @@ export class Supervisor {
     await this.restore();
     await this.armPaneDiedHook();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
+    this.hostStreams.start();
     this.timer = setInterval(() => this.schedule(), CLOCK_MS);
     await this.fleet.log.emit('czar_up', `supervising ${this.model.workers.length} worker(s), ${this.model.queue.length} bonus task(s) queued`);
     await this.pass();
@@ -114,6 +119,7 @@ export class Supervisor {
     this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     await Promise.all(this.watches.map((watch) => watch.close()));
+    await this.hostStreams.stop();
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
     this.stopped();
@@ -247,7 +253,7 @@ export class Supervisor {
     const sweep = this.dirty.panes || now - this.lastSweep >= PANE_SWEEP_MS;
     const look = this.dirty.screens.size > 0 && now - this.lastScreenLook >= SCREEN_LOOK_MS;
     if (!sweep && !look) return;
-    const panes = new Map((await this.fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
+    const { panes, unknown: unknownHosts } = await fleetPanes(this.fleet, this.hostStreams.unreachable);
     this.dirty.panes = false;
     this.lastSweep = now;
     // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
@@ -261,16 +267,16 @@ export class Supervisor {
       return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as const];
     });
     if (look) this.lastScreenLook = now;
-    const screens = await this.fleet.tmux.captureMany(targets.map(([, id]) => id));
+    const screens = await captureScreens(this.fleet, targets);
     for (const worker of this.model.workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
       if (info === undefined) {
-        this.observeMissingSession(worker);
+        // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
+        if (worker.spec.host === undefined || !unknownHosts.has(worker.spec.host)) this.observeMissingSession(worker);
         continue;
       }
-      const paneId = targets.find(([target]) => target === name)?.[1];
-      const screen = paneId === undefined ? undefined : screens.get(paneId);
+      const screen = screens.get(name);
       this.observePane(worker, info, screen);
     }
   }
