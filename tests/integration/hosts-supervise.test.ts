@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CZAR_BIN } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { SshHosts, sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
@@ -36,5 +39,48 @@ describe.skipIf(unavailable !== undefined)(`supervising workers on ssh hosts${un
     expect(got[1]).toMatch(/Here is your next task \(extra: Bonus BONUS-REMOTE\)/);
     const status = await fixture.waitForStatus((s) => workerIn(s, 'r1').state === 'done' && workerIn(s, 'r1').tasks.length === 2, { what: 'r1 done with its bonus task' });
     expect(workerIn(status, 'r1').restarts).toBe(0);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('keeps the worker running, says the host is unreachable, and adopts it again with nothing lost or doubled', async () => {
+    const origin = await tempDir('czar-origin-');
+    const hosts = await SshHosts.create();
+    const host = await hosts.add({ share: [origin] });
+    const fixture = await fleetFixture({
+      origin,
+      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+      workers: [{ name: 'r1', task: '# Long remote work\n@sim report working 10 started\n@sim work 600 the long part', host: 'far' }],
+      policy: { idle_after: '10m', stuck_after: '20m', escalate_after: '10m' },
+    });
+    await fixture.launchWave();
+    await fixture.supervise();
+    await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 10, { what: 'r1 at 10%' });
+    const panePid = (await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'display-message', '-p', '-t', '=r1:', '#{pane_pid}'])).stdout.trim();
+
+    await host.setLink(false);
+    await fixture.waitForEvent('host_unreachable', undefined, { timeoutMs: 30_000 });
+    // While cut off, the worker goes on and reports: that report must arrive once the link is back.
+    const stateDir = `/tmp/czar-hosts/${fixture.fleet.config.project}/state`;
+    const report = await host.exec(['env', 'CZAR_WORKER=r1', `CZAR_STATE_DIR=${stateDir}`, process.execPath, CZAR_BIN, 'report', '--task', 'r1', '--state', 'working', '--progress', '70', '--note', 'during the outage']);
+    expect(report.exitCode).toBe(0);
+    await host.setLink(true);
+
+    await fixture.waitForEvent('host_reachable', undefined, { timeoutMs: 40_000 });
+    const status = await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 70, { what: 'the report made during the outage' });
+    expect(workerIn(status, 'r1').note).toBe('during the outage');
+    expect(workerIn(status, 'r1').restarts).toBe(0);
+    // The same agent process, given its task once.
+    expect((await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'display-message', '-p', '-t', '=r1:', '#{pane_pid}'])).stdout.trim()).toBe(panePid);
+    expect(await hostCaptures(host, fixture.captureDir, 'r1')).toHaveLength(1);
+    expect((await fixture.events()).filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
+    // The local copy of the pane log is the host's log from where watching began: no byte lost or doubled.
+    const hostLog = (await host.exec(['cat', `${stateDir}/logs/r1.log`])).stdout;
+    const localLog = await waitFor(async () => {
+      const text = await readFile(path.join(fixture.fleet.paths.logs, 'r1.log'), 'utf8').catch(() => '');
+      return text !== '' && hostLog.endsWith(text) && text;
+    }, { what: 'the local pane log to catch up' });
+    expect(hostLog.endsWith(localLog)).toBe(true);
+    expect(localLog.length).toBeGreaterThan(0);
   });
 });
