@@ -34,6 +34,12 @@ export async function topLevel(dir: string): Promise<string | undefined> {
   return result !== undefined && result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
+/** Whether `dir` is (inside) a bare repository: git, but no working tree to put worktrees beside. */
+export async function isBareRepository(dir: string): Promise<boolean> {
+  const result = await git(dir, ['rev-parse', '--is-bare-repository'], { allowFailure: true }).catch(() => undefined);
+  return result?.exitCode === 0 && result.stdout.trim() === 'true';
+}
+
 export async function currentBranch(repo: string): Promise<string | undefined> {
   const result = await git(repo, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
@@ -51,6 +57,22 @@ export async function revParse(repo: string, ref: string): Promise<string | unde
 /** Whether git accepts `name` as a branch name (`git check-ref-format --branch`). */
 export async function isValidBranchName(cwd: string, name: string): Promise<boolean> {
   return ok(cwd, ['check-ref-format', '--branch', name]);
+}
+
+/** What a folder is to git: its work tree's top level, the repository's shared `.git`, and the branch checked out. */
+export interface WorktreeIdentity {
+  readonly top: string;
+  readonly commonDir: string;
+  /** Short branch name, undefined when detached. */
+  readonly branch: string | undefined;
+}
+
+/** One git call answers all three; undefined when `dir` is missing or not inside a git work tree. */
+export async function worktreeIdentity(dir: string): Promise<WorktreeIdentity | undefined> {
+  const result = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], { allowFailure: true }).catch(() => undefined);
+  if (result === undefined || result.exitCode !== 0) return undefined;
+  const [top = '', common = '', head = ''] = result.stdout.trim().split('\n');
+  return { top, commonDir: path.resolve(dir, common), branch: head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : undefined };
 }
 
 export interface WorktreeEntry {
@@ -99,6 +121,16 @@ export async function addWorktree(repo: string, worktreePath: string, branch: st
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
     }
   }
+}
+
+/**
+ * Makes a worktree folder again where git still has it registered but the folder was deleted by hand. `-f` is what
+ * git 2.39 asks for here ("a missing but already registered worktree"); it also lets the branch be checked out,
+ * since the only checkout of it is that missing folder (the launch plan has made sure of both).
+ */
+export async function restoreWorktree(repo: string, worktreePath: string, branch: string): Promise<void> {
+  await mkdir(path.dirname(worktreePath), { recursive: true });
+  await git(repo, ['worktree', 'add', '-f', worktreePath, branch]);
 }
 
 /** Commits on `base` that its upstream has and it lacks; undefined when base has no upstream. */
@@ -160,6 +192,27 @@ export async function activity(repo: string, base: string, branch: string, workt
     lastCommit: sha !== undefined && sha !== '' && subject !== undefined && at !== undefined ? { sha, subject, at } : undefined,
     dirty,
   };
+}
+
+/** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */
+export async function commitSubjects(repo: string, base: string, branch: string, limit: number): Promise<string[]> {
+  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${base}..${branch}`, '--'], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.split('\n').filter((line) => line !== '') : [];
+}
+
+/** Commits on `branch` that `base` does not have: what deleting the branch would lose unless it is merged. */
+export async function commitsNotIn(repo: string, base: string, branch: string): Promise<number> {
+  return Number(await out(repo, ['rev-list', '--count', `${base}..${branch}`]));
+}
+
+/** Removes a worktree's folder and its registration; `force` also drops its uncommitted changes. */
+export async function removeWorktree(repo: string, worktreePath: string, force: boolean): Promise<void> {
+  await git(repo, ['worktree', 'remove', ...(force ? ['--force'] : []), worktreePath]);
+}
+
+/** Deletes a branch whatever it holds: callers judge "merged" themselves, against base, not against HEAD. */
+export async function deleteBranch(repo: string, branch: string): Promise<void> {
+  await git(repo, ['branch', '-D', branch]);
 }
 
 /** Tip commit of every local branch, in one call: the cheap way to see which branches moved. */

@@ -1,9 +1,11 @@
-import { appendFile, chmod, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { WorkerReport } from '../domain/report.js';
-import { reportFile, type StatePaths } from '../domain/paths.js';
-import type { FleetEvent } from '../domain/types.js';
+import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
+import { reportFile, sprintState, type StatePaths } from '../domain/paths.js';
+import { CzarError } from '../domain/errors.js';
+import { FleetStatusSchema } from '../domain/status-schema.js';
+import type { FleetEvent, FleetStatus } from '../domain/types.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
 export async function ensureStateDir(paths: StatePaths): Promise<void> {
@@ -12,6 +14,15 @@ export async function ensureStateDir(paths: StatePaths): Promise<void> {
   for (const dir of [paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }
+}
+
+/**
+ * Removes what czar wrote in the state dir, and the dir when nothing else is left in it: the next `up` starts a new
+ * sprint, with no "sprint over", old reports or titles. Files a person put there stay.
+ */
+export async function clearSprintState(paths: StatePaths): Promise<void> {
+  for (const entry of sprintState(paths)) await rm(entry, { recursive: true, force: true });
+  await rmdir(paths.root).catch(() => undefined);
 }
 
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
@@ -44,10 +55,56 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** A worker's own report: the only file a worker writes. */
-export async function writeReport(paths: StatePaths, report: WorkerReport): Promise<void> {
-  await mkdir(paths.reports, { recursive: true, mode: 0o700 });
-  await writeAtomic(reportFile(paths, report.worker), `${JSON.stringify(report)}\n`);
+/**
+ * The fleet's status.json for commands that show it: undefined when there is none yet; a CzarError naming the file
+ * when it is not JSON or not a fleet status (czar writes it whole with a rename, so that means something else wrote
+ * it, and guessing at its fields would crash or mislead).
+ */
+export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | undefined> {
+  const text = await readText(paths.status);
+  if (text === undefined) return undefined;
+  const fix = 'czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds (or "czar up" starts one).';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CzarError('status_unreadable', `${paths.status} is not complete JSON (${(error as Error).message}); ${fix}`);
+  }
+  const parsed = FleetStatusSchema.safeParse(value);
+  if (parsed.success) return value as FleetStatus;
+  const issue = parsed.error.issues[0];
+  const where = (issue?.path ?? []).map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('').replace(/^\./, '');
+  const what = (issue?.message ?? 'unexpected content').replace(/^Invalid input: /, '');
+  throw new CzarError('status_unreadable', `${paths.status} is not a fleet status czar can read (${where === '' ? what : `${where}: ${what}`}); ${fix}`);
+}
+
+/** The fields every reader of an event relies on; a line without them was not written by czar. */
+function isFleetEvent(value: unknown): value is FleetEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Record<string, unknown>;
+  return typeof event.at === 'string' && typeof event.kind === 'string' && typeof event.message === 'string' && (event.worker === undefined || typeof event.worker === 'string');
+}
+
+/**
+ * A worker's own report: the only file a worker writes. A turn end (`turnEnd`) is merged with the report on file, so
+ * it cannot undo a done (see `mergeReport`).
+ */
+export async function writeReport(paths: StatePaths, report: WorkerReport, options: { turnEnd?: boolean } = {}): Promise<void> {
+  // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
+  await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  const file = reportFile(paths, report.worker);
+  const turnEnd = options.turnEnd === true;
+  const previousText = turnEnd ? await readText(file).catch(() => undefined) : undefined;
+  const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
+  const kept = mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd });
+  await writeAtomic(file, `${JSON.stringify(kept)}\n`);
+}
+
+/** Drops a worker's report: it spoke for an agent process that is gone. */
+export async function removeReport(paths: StatePaths, worker: string): Promise<void> {
+  await rm(reportFile(paths, worker), { force: true });
 }
 
 /**
@@ -78,9 +135,10 @@ export async function readEventsFrom(paths: StatePaths, offset: number): Promise
     for (const line of text.slice(0, end).split('\n')) {
       if (line.trim() === '') continue;
       try {
-        events.push(JSON.parse(line) as FleetEvent);
+        const value: unknown = JSON.parse(line);
+        if (isFleetEvent(value)) events.push(value);
       } catch {
-        // A line that is not JSON was not written by czar; skip it rather than stop reading the log.
+        // A line that is not JSON (or not an event) was not written by czar; skip it rather than stop reading the log.
       }
     }
     return { events, offset: offset + Buffer.byteLength(text.slice(0, end)) };

@@ -56,6 +56,9 @@ export interface NewSessionOptions {
   readonly logFile?: string;
 }
 
+/** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
+const OWNER_VARIABLE = 'CZAR_STATE_DIR';
+
 /**
  * Runs tmux with these arguments somewhere else (on an SSH host); the default runs the local tmux. The one seam that
  * lets delivery, presets and the supervisor drive a host's tmux exactly as they drive this machine's.
@@ -78,9 +81,14 @@ export class Tmux {
   private captureTimer: NodeJS.Timeout | undefined;
   private panesInFlight: Promise<PaneInfo[]> | undefined;
 
-  /** `remote` runs every command on a host; undefined means this machine's tmux. */
+  /**
+   * `owner`: the state dir this server serves. It is written into the server's global environment when the server
+   * is made, so another fleet that happens to get the same socket name can tell the server is not its own.
+   * `remote` runs every command on a host; undefined means this machine's tmux.
+   */
   constructor(
     readonly socket: string,
+    private readonly owner?: string,
     private readonly remote?: TmuxRunner,
   ) {}
 
@@ -91,17 +99,28 @@ export class Tmux {
 
   /**
    * Runs several tmux commands in one invocation, in order, in one server event-loop turn. Arguments are escaped,
-   * so a value ending in `;` stays a value instead of splitting the command.
+   * so a value ending in `;` stays a value instead of splitting the command. tmux 3.3a (`spawn.c`) gives a new or
+   * respawned pane the PATH of the client that ran the command, over `-e PATH=`, on a new or a running server: so
+   * `clientPath` runs the client itself with the pane's PATH.
    */
-  async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
+  async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean; clientPath?: string } = {}): Promise<RunResult> {
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
-    if (this.remote !== undefined) return this.remote(['-L', this.socket, ...args], options);
-    return run('tmux', ['-L', this.socket, ...args], { ...options, env: cleanEnv() });
+    const { clientPath, ...rest } = options;
+    // On a host the client is the ssh session's, whose PATH is the host's own.
+    if (this.remote !== undefined) return this.remote(['-L', this.socket, ...args], rest);
+    return run('tmux', ['-L', this.socket, ...args], { ...rest, env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }) });
   }
 
   async serverRunning(): Promise<boolean> {
     const result = await this.cmd(['list-sessions', '-F', '#{session_name}'], { allowFailure: true });
     return result.exitCode === 0;
+  }
+
+  /** The state dir the running server was made for; undefined when no server runs or it never said. */
+  async ownerOfServer(): Promise<string | undefined> {
+    const result = await this.cmd(['show-environment', '-g', OWNER_VARIABLE], { allowFailure: true });
+    const line = result.stdout.trim();
+    return result.exitCode === 0 && line.startsWith(`${OWNER_VARIABLE}=`) ? line.slice(OWNER_VARIABLE.length + 1) : undefined;
   }
 
   async sessionExists(name: string): Promise<boolean> {
@@ -129,16 +148,17 @@ export class Tmux {
         ...envFlags(options.env), '--', ...directArgv(options.argv),
       ],
       ['set-option', '-g', 'remain-on-exit', 'on'],
+      ...(this.owner === undefined ? [] : [['set-environment', '-g', OWNER_VARIABLE, this.owner]]),
       ['set-option', '-g', 'history-limit', '20000'],
       // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
       ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
-    ]);
+    ], { clientPath: options.env?.PATH });
     return result.stdout.trim();
   }
 
   /** Starts the same argv again in a dead (or live, with kill) pane: the restart path for crashed agents. */
   async respawnPane(paneId: string, cwd: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
-    await this.cmd(['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)]);
+    await this.chain([['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)]], { clientPath: env.PATH });
   }
 
   async paneIdOf(session: string): Promise<string | undefined> {
@@ -235,7 +255,9 @@ export class Tmux {
     await this.cmd(['set-option', '-t', target, option, value]);
   }
 
+  /** Stops one session, its agent's process group first (see killServer). */
   async killSession(name: string): Promise<void> {
+    killProcessGroups(await this.localPanes((pane) => pane.session === name));
     await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
   }
 
@@ -245,16 +267,14 @@ export class Tmux {
    * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
-    // Pane pids of a host's server are that host's: signalling them here would hit unrelated local processes.
-    for (const pane of this.remote === undefined ? await this.listPanes() : []) {
-      try {
-        if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    killProcessGroups(await this.localPanes(() => true));
     await this.cmd(['kill-server'], { allowFailure: true });
     if (this.remote === undefined) await rm(this.socketPath(), { force: true }).catch(() => undefined);
+  }
+
+  /** Panes whose pids are this machine's: a host's pids are not, and signalling them here would hit other processes. */
+  private async localPanes(keep: (pane: PaneInfo) => boolean): Promise<PaneInfo[]> {
+    return this.remote === undefined ? (await this.listPanes()).filter(keep) : [];
   }
 
   /** Where tmux puts this server's socket (`$TMUX_TMPDIR/tmux-<uid>/<name>`). */
@@ -277,6 +297,17 @@ export class Tmux {
   static async version(): Promise<string> {
     const result = await run('tmux', ['-V']);
     return result.stdout.trim();
+  }
+}
+
+/** Kills each live agent pane's process group; the czar's own pane is left to tmux's hang-up. */
+function killProcessGroups(panes: readonly PaneInfo[]): void {
+  for (const pane of panes) {
+    try {
+      if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 }
 

@@ -2,31 +2,35 @@ import type { AgentPreset, SetupContext } from './preset.js';
 import { PRESET_DEFAULTS } from './defaults.js';
 
 /**
- * Codex CLI (measured with 0.169.0 only up to its sign-in screen: offline it stops there even with a saved key, so
- * the ready, busy and trust patterns below come from its documented TUI, not from a captured screen).
+ * Codex CLI (measured with 0.169.0, offline with a custom model provider, which skips the ChatGPT sign-in screen).
+ * The composer is a `›` (U+203A) line, "Ask Codex to do anything" when empty, over a footer naming the model and
+ * the folder ("fake-model default · /path"); a running turn shows "Working (4s • esc to interrupt)". The big
+ * braille logo stays above the composer until the first prompt.
  */
 export const codexPreset: AgentPreset = {
   name: 'codex',
   defaults: PRESET_DEFAULTS.codex,
-  // The composer prompt is `›` (U+203A); the sign-in menu uses a plain `>`. Measured: for about a second at start
-  // Codex draws its big braille logo over a demo composer ("› Ask Codex to do anything") and then replaces it with
-  // the sign-in screen, so the logo means "not yet" and the screen must hold still longer than that.
-  isReady: (screen) => /^\s*›\s/m.test(screen) && !/⣿⣿⣿/.test(screen) && !/Sign in with ChatGPT/.test(screen),
+  // Measured: for about a second at start Codex draws its logo over a demo composer with no model footer, then
+  // replaces it with the trust dialog or the sign-in screen; only the real composer has the footer.
+  isReady: (screen) => /^\s*›\s/m.test(screen) && /^ {2}\S.* · \//m.test(screen) && !/Sign in with ChatGPT|Trust this folder\?/.test(screen),
   settleMs: 1_500,
   isBusy: (screen) => /esc to interrupt/i.test(screen),
   isWaiting: (screen) => /Allow command\?|Would you like to (?:run|make) |Yes, proceed|\(y\/n\)/i.test(screen),
   dialogs: [
     {
       id: 'codex-trust',
-      match: /(?:Do you trust the contents of this directory|allow Codex to work in this folder)[\s\S]*1\. Yes/i,
-      keys: ['1'],
-      why: 'czar created this worktree for the worker; "1" picks "Yes" explicitly',
+      // 0.169 in a folder it has not seen: "Folder access ... Trust this folder? ... › 1. Trust and continue".
+      // Measured: "1" alone leaves it up, so the match requires option 1 highlighted and Enter confirms it.
+      match: /Trust this folder\?[\s\S]*^›\s*1\. Trust and continue/m,
+      keys: ['Enter'],
+      why: 'czar created this worktree for the worker, and the highlighted option is "1. Trust and continue"',
     },
   ],
   fatal: [
     {
+      // With a model provider configured this screen never comes up; it means no provider and no login.
       match: /Sign in with ChatGPT|Sign in with Device Code/,
-      message: 'Codex is showing its sign-in screen; run "codex login" in a normal terminal first, then start the worker again.',
+      message: 'Codex is showing its sign-in screen; run "codex login" in a normal terminal first (or configure a model provider in its config.toml), then start the worker again.',
     },
   ],
   // openai/codex#28167: an Enter in the same read as the paste end wedges the composer.

@@ -14,7 +14,8 @@ const simAgent = fileURLToPath(new URL('../../bin/czar-sim-agent.js', import.met
 /** Default command lines of the built-in presets; data only (the presets' behaviour lives beside it). */
 export const PRESET_DEFAULTS: Readonly<Record<PresetName, PresetDefaults>> = {
   claude: { command: 'claude', args: [], env: {} },
-  codex: { command: 'codex', args: [], env: {} },
+  // Measured with 0.169: without --no-daemon the TUI leaves an app-server daemon running after it exits.
+  codex: { command: 'codex', args: ['--no-daemon'], env: {} },
   gemini: { command: 'gemini', args: [], env: {} },
   aider: { command: 'aider', args: [], env: {} },
   shell: { command: 'bash', args: [], env: {} },

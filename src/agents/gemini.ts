@@ -4,7 +4,7 @@ import { hookTable } from './hook-settings.js';
 import { isRule, lastIndex, screenLines } from './screen.js';
 
 /**
- * Gemini CLI (measured with 0.61.0). The input box is a ` > ` line under the last rule, with the placeholder
+ * Gemini CLI (measured with 0.61.0). The input box is a ` > ` line (` * ` in YOLO mode) under the last rule, with the placeholder
  * "Type your message or @path/to/file" when empty, followed by the "workspace (/directory)" footer; a running
  * turn shows a braille spinner with "(esc to cancel, Ns)".
  */
@@ -33,18 +33,20 @@ const dialogs: readonly Dialog[] = [
 ];
 
 const PLACEHOLDER = /^Type your message/;
+/** The first line of the input box: `>` normally, `*` in YOLO mode (measured with 0.61 `--yolo`). */
+const INPUT_LINE = /^\s*[>*]\s/;
 
 export function geminiInputText(screen: string): string | undefined {
   const lines = screenLines(screen);
   const rule = lastIndex(lines, isRule);
   if (rule < 0) return undefined;
-  const start = lines.findIndex((line, index) => index > rule && /^\s*>\s/.test(line));
+  const start = lines.findIndex((line, index) => index > rule && INPUT_LINE.test(line));
   if (start < 0) return undefined;
   const body: string[] = [];
   for (let index = start; index < lines.length; index += 1) {
     const line = lines[index] ?? '';
     if (index > start && (line.trim() === '' || /^\s*workspace \(/.test(line))) break;
-    body.push(index === start ? line.replace(/^\s*>\s?/, '') : line.replace(/^ {3}/, ''));
+    body.push(index === start ? line.replace(/^\s*[>*]\s?/, '') : line.replace(/^ {3}/, ''));
   }
   const text = body.join('\n').trim();
   return PLACEHOLDER.test(text) ? '' : text;

@@ -1,57 +1,77 @@
-import type { ReportedState } from '../domain/types.js';
+import type { ApiFailure, PresetName, ReportedState } from '../domain/types.js';
+import { failureDetail, kindOfText } from './api-errors.js';
+import { CLAUDE_SIGNALS } from './claude-signals.js';
+import { CODEX_SIGNALS } from './codex-signals.js';
+import { GEMINI_SIGNALS } from './gemini-signals.js';
+import type { HookRow, SignalTable } from './signals.js';
+import { SIM_SIGNALS } from './sim-signals.js';
+
+/** Every preset's signal table; a program czar knows nothing about has none. */
+export const SIGNALS: Readonly<Record<PresetName, SignalTable>> = {
+  claude: CLAUDE_SIGNALS,
+  codex: CODEX_SIGNALS,
+  gemini: GEMINI_SIGNALS,
+  sim: SIM_SIGNALS,
+  aider: { preset: 'aider', hooks: [], apiErrorScreens: [] },
+  shell: { preset: 'shell', hooks: [], apiErrorScreens: [] },
+};
 
 /** What one agent hook event says about the worker; undefined when it says nothing worth recording. */
 export interface HookState {
   readonly state: ReportedState;
   readonly note?: string;
+  /** The event marks the end of a turn: it must not undo a done the turn reported (see `mergeReport`). */
+  readonly turnEnd?: true;
+  /** The turn ended because the model calls failed. */
+  readonly failure?: ApiFailure;
 }
 
-/** Notification types that mean the agent is blocked on the person (Claude Code, Gemini CLI). */
-const WAITING_NOTIFICATIONS = new Set(['permission_prompt', 'elicitation_dialog', 'ToolPermission']);
+/** Hook event names do not clash between agents (Notification rows differ by type), so one lookup serves all. */
+const ALL_ROWS: readonly HookRow[] = Object.values(SIGNALS).flatMap((table) => table.hooks);
 
 /**
  * Maps a hook event (Claude Code and Gemini CLI pass the event JSON on stdin; Codex `notify` passes it as the last
- * argument) to a reported state. Pure: the `czar report --hook` command does the reading and writing.
+ * argument) to a reported state through the presets' signal tables. Pure: `czar report --hook` reads and writes.
  */
 export function stateForHook(event: string, payload: unknown): HookState | undefined {
-  switch (event) {
-    case 'UserPromptSubmit':
-    case 'BeforeAgent':
-      return { state: 'working' };
-    case 'Stop':
-    case 'AfterAgent':
-    case 'SessionStart':
-      return { state: 'idle' };
-    case 'agent-turn-complete':
-      // Codex notify names the event inside the payload too; anything else it might send later is not a turn end.
-      return field(payload, 'type') === undefined || field(payload, 'type') === 'agent-turn-complete' ? { state: 'idle' } : undefined;
-    case 'PermissionRequest':
-      return { state: 'waiting', note: noteOf('permission requested', field(payload, 'tool_name')) };
-    case 'Notification': {
-      const kind = field(payload, 'notification_type');
-      if (kind === undefined || !WAITING_NOTIFICATIONS.has(kind)) return undefined;
-      return { state: 'waiting', note: noteOf(kind.replaceAll('_', ' '), field(payload, 'message')) };
-    }
-    case 'StopFailure':
-      return { state: 'idle', note: noteOf('turn failed', field(payload, 'error') ?? field(payload, 'error_type') ?? field(payload, 'message')) };
-    // The session is over; pane liveness (tmux) decides between stopped and crashed, not this event.
-    case 'SessionEnd':
-      return undefined;
-    default:
-      return undefined;
-  }
+  const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  const row = ALL_ROWS.find((candidate) => candidate.event === event && (candidate.match === undefined || candidate.match.values.includes(field(fields, candidate.match.field))));
+  if (row?.state === undefined) return undefined;
+  return {
+    state: row.state,
+    ...(row.note === undefined ? {} : { note: noteOf(row.note, fields) }),
+    ...(row.turnEnd === undefined ? {} : { turnEnd: true }),
+    ...(row.failure === undefined ? {} : { failure: row.failure(fields) }),
+  };
 }
 
-function field(payload: unknown, key: string): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const value = (payload as Record<string, unknown>)[key];
+function field(payload: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = payload[key];
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return undefined;
 }
 
 /** Notes go into a report capped at 2000 characters; keep them to one short line. */
-function noteOf(prefix: string, detail: string | undefined): string {
-  const text = detail === undefined || detail.trim() === '' ? prefix : `${prefix}: ${detail.trim().replace(/\s+/g, ' ')}`;
+function noteOf(spec: NonNullable<HookRow['note']>, payload: Readonly<Record<string, unknown>>): string {
+  const prefix = (spec.prefixField === undefined ? undefined : field(payload, spec.prefixField)?.replaceAll('_', ' ')) ?? spec.prefix;
+  const detail = spec.fields.map((key) => field(payload, key)).find((value) => value !== undefined && value.trim() !== '');
+  const text = detail === undefined ? prefix : `${prefix}: ${detail.trim().replace(/\s+/g, ' ')}`;
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
+
+/** The API failure the last lines of a screen show, by the preset's error screens; undefined when none shows. */
+export function apiFailureOnScreen(preset: PresetName, screen: string): ApiFailure | undefined {
+  const tail = screen.split('\n').filter((line) => line.trim() !== '').slice(-SCREEN_TAIL_LINES).join('\n');
+  for (const row of SIGNALS[preset].apiErrorScreens) {
+    const line = row.match.exec(tail)?.[1];
+    if (line !== undefined) return { kind: kindOfText(line) ?? 'unknown', detail: failureDetail(line) };
+  }
+  return undefined;
+}
+
+/**
+ * An error line counts only near the input box: once the agent works again its output pushes the line up, and an
+ * old failure in the scrollback must not mark a working agent failed.
+ */
+const SCREEN_TAIL_LINES = 12;

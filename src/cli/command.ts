@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { suggest } from '../config/errors.js';
 import { CzarError } from '../domain/errors.js';
 
 /** One subcommand: `run` returns the exit status; only cli/ prints and decides exit codes. */
@@ -15,16 +16,41 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const CONFIG_OPTION = { config: { type: 'string', short: 'c' } } as const satisfies Options;
 
 /**
- * Parses a subcommand's arguments; an unknown flag or a missing value becomes one sentence that names the flag and
- * points at the usage line.
+ * Parses a subcommand's arguments: an unknown flag, a missing or unwanted value, or more than `maxPositionals`
+ * arguments becomes one sentence that names what was wrong and points at the usage line.
  */
-export function parse<const O extends Options>(command: Pick<Command, 'name' | 'usage'>, args: string[], options: O, allowPositionals = true) {
+export function parse<const O extends Options>(command: Pick<Command, 'name' | 'usage'>, args: string[], options: O, maxPositionals = Infinity) {
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0]?.replace(/\.$/, '') : String(error);
-    throw new CzarError('usage', `${reason} for "czar ${command.name}"; usage: ${command.usage}.`, { exitCode: 2 });
+    throw usageError(command, argumentProblem(command, error, options));
   }
+  const extra = parsed.positionals[maxPositionals];
+  if (extra !== undefined) throw usageError(command, `${JSON.stringify(extra)} is one argument too many for "czar ${command.name}"`);
+  return parsed;
+}
+
+/** node's parseArgs messages run to two sentences; this keeps what they name (in quotes) and says it in one. */
+function argumentProblem(command: Pick<Command, 'name'>, error: unknown, options: Options): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const named = /'([^']*)'/.exec(message)?.[1] ?? message;
+  const flag = named.replace(/ <value>$/, '');
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const known = Object.entries(options).flatMap(([long, option]) => [`--${long}`, ...(option.short === undefined ? [] : [`-${option.short}`])]);
+    const hint = suggest(named, known);
+    return `${JSON.stringify(named)} is not an option of "czar ${command.name}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`;
+  return message.split('\n')[0]?.replace(/\.$/, '') ?? message;
+}
+
+/** A count given as an option (`-n 20`): a whole number of 1 or more, or undefined when the option is absent. */
+export function wholeNumberOption(command: Pick<Command, 'name' | 'usage'>, flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value)) throw usageError(command, `${flag} ${JSON.stringify(value)} is not a whole number of 1 or more; give e.g. ${flag} 20`);
+  return Number(value);
 }
 
 export function usageError(command: Pick<Command, 'name' | 'usage'>, problem: string): CzarError {

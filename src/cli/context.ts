@@ -1,12 +1,14 @@
 import { findConfig, loadConfig } from '../config/load.js';
-import { openFleet, type Fleet } from '../launch/fleet.js';
+import { openFleet, verifyServerOwner, type Fleet } from '../launch/fleet.js';
 import type { FleetEvent } from '../domain/types.js';
 import { CzarError } from '../domain/errors.js';
 
-/** Loads the config named by `-c` (or found from the current folder) and opens its fleet. */
+/** Loads the config named by `-c` (or found from the current folder) and opens its fleet, if its tmux server is its own. */
 export async function fleetFrom(configOption: string | undefined, echo?: (event: FleetEvent) => void): Promise<Fleet> {
   const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
-  return openFleet(await loadConfig(file), echo);
+  const fleet = openFleet(await loadConfig(file), echo);
+  await verifyServerOwner(fleet);
+  return fleet;
 }
 
 /** A worker named on the command line, checked against the config so a typo says which names exist. */

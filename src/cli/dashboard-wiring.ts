@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readEventsFrom, readJson } from '../adapters/state-files.js';
+import { readEventsFrom, readJson, readStatusFile } from '../adapters/state-files.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
 import type { FleetEvent, FleetStatus } from '../domain/types.js';
@@ -134,7 +134,7 @@ const FIRST_STATUS_MS = 20_000;
 async function firstStatus(fleet: Fleet): Promise<FleetStatus> {
   const deadline = Date.now() + FIRST_STATUS_MS;
   for (;;) {
-    const status = await readJson<FleetStatus>(fleet.paths.status);
+    const status = await readStatusFile(fleet.paths);
     if (status !== undefined) return status;
     if (Date.now() > deadline || !(await fleet.tmux.sessionExists(CZAR_SESSION))) {
       throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (or look at the czar with "czar attach czar").`);

@@ -1,12 +1,27 @@
 import { isCzarError } from '../domain/errors.js';
+import { visibleLines } from '../domain/sanitize.js';
 import type { FleetEvent } from '../domain/types.js';
 
+/*
+ * out and err are where text leaves czar for a person's terminal: much of it quotes what workers wrote (notes,
+ * titles, result paths, pane lines), so every control character but LF and TAB is shown as a symbol here, once,
+ * rather than at each place that builds a line.
+ */
+
 export function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${visibleLines(line)}\n`);
 }
 
 export function err(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${visibleLines(line)}\n`);
+}
+
+/**
+ * JSON for a terminal or a pipe: JSON.stringify escapes C0 controls but leaves DEL and C1 raw (0x9b is a one-byte
+ * CSI to some terminals), so those are escaped too; parsing gives back the exact text.
+ */
+export function json(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\x7f-\x9f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The one place errors are printed: a CzarError as its sentence (and details); anything else as a czar bug. */

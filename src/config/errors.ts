@@ -198,7 +198,12 @@ export function formatProblems(problems: readonly Problem[], map: SourceMap, lab
 }
 
 export function formatSyntaxErrors(errors: readonly SyntaxProblem[], label: string): string[] {
-  return errors.map((error) => `${label}:${error.position.line}:${error.position.col}: YAML syntax error: ${error.message.replace(/\.$/, '')}; fix the indentation or quoting there.`);
+  return errors.map((error) => {
+    const where = `${label}:${error.position.line}:${error.position.col}`;
+    // yaml's own words here point at its API (parseAllDocuments), not at the file.
+    if (error.code === 'MULTIPLE_DOCS') return `${where}: a second YAML document starts here; ${label} holds one, so remove this "---" line and what follows or merge it into the first.`;
+    return `${where}: YAML syntax error: ${error.message.replace(/\.$/, '')}; fix the indentation or quoting there.`;
+  });
 }
 
 /** One error for a whole config: the first problem is the message, every problem is in `details`. */

@@ -1,9 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { branchExists, currentBranch, isValidBranchName, topLevel } from '../adapters/git.js';
+import { branchExists, currentBranch, isBareRepository, isValidBranchName, revParse, topLevel } from '../adapters/git.js';
+import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
 import { CzarError } from '../domain/errors.js';
+import { MAX_TASK_BYTES } from '../domain/limits.js';
 import type { Config } from '../domain/types.js';
 import { configError, formatProblems, problemAt, type Problem } from './errors.js';
 import { normalise } from './normalise.js';
@@ -62,6 +64,25 @@ function entries(written: WrittenConfig): { path: (string | number)[]; taskFile:
   ];
 }
 
+/** What is wrong with a task file, as the rest of a sentence that starts with its key path; undefined when nothing. */
+function taskFileProblem(reading: TextFileReading, written: string, file: string, configName: string): string | undefined {
+  const named = `"${written}" (${file})`;
+  if (reading.ok) return reading.text.trim() === '' ? `${named} is empty; write the task in it.` : undefined;
+  switch (reading.problem) {
+    case 'missing':
+      return `"${written}" was not found at ${file}; create it or fix the path, which is relative to the folder of ${configName}.`;
+    case 'folder':
+      return `${named} ${reading.reason}; name the task's file, e.g. ${written.replace(/\/+$/, '')}/task.md.`;
+    case 'too_big':
+      return `${named} ${reading.reason}, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.`;
+    case 'not_text':
+      return `${named} ${reading.reason}; a task is pasted into the agent as text, so save it as UTF-8 text.`;
+    case 'not_file':
+    case 'unreadable':
+      return `${named} ${reading.reason}; make it a readable text file, or fix the path, which is relative to the folder of ${configName}.`;
+  }
+}
+
 /** Reads task files and role prompts; each one missing is a problem at the key that named it. */
 async function readReferencedFiles(written: WrittenConfig, configFile: string, builtinRolesDir: string, problems: Problem[]) {
   const configDir = path.dirname(configFile);
@@ -72,9 +93,10 @@ async function readReferencedFiles(written: WrittenConfig, configFile: string, b
   for (const entry of entries(written)) {
     if (entry.taskFile !== undefined && !taskFiles.has(entry.taskFile)) {
       const file = path.resolve(configDir, entry.taskFile);
-      const text = await readText(file);
-      if (text === undefined) problems.push(problemAt([...entry.path, 'task_file'], `"${entry.taskFile}" was not found at ${file}; create it or fix the path, which is relative to the folder of ${configName}.`));
-      else taskFiles.set(entry.taskFile, text);
+      const reading = await readTextFile(file, MAX_TASK_BYTES);
+      const problem = taskFileProblem(reading, entry.taskFile, file, configName);
+      if (problem !== undefined) problems.push(problemAt([...entry.path, 'task_file'], problem));
+      else if (reading.ok) taskFiles.set(entry.taskFile, reading.text);
     }
     if (entry.role !== undefined && !roles.has(entry.role)) {
       const places = [path.join(configDir, 'prompts', 'roles', `${entry.role}.md`), path.join(builtinRolesDir, `${entry.role}.md`)];
@@ -102,6 +124,11 @@ async function gitFacts(written: WrittenConfig, configFile: string, problems: Pr
     return undefined;
   }
   const repoTop = await topLevel(repoDir);
+  if (repoTop === undefined && (await isBareRepository(repoDir))) {
+    const tail = `is a bare repository with no working tree; clone it (git clone ${written.repo ?? repoDir} app) and point repo: at the clone.`;
+    problems.push(written.repo === undefined ? { path: [], message: `${repoNamed} ${tail}` } : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`));
+    return undefined;
+  }
   if (repoTop === undefined) {
     const tail = `is not inside a git repository; run "git init" there or set repo: to a git checkout.`;
     problems.push(written.repo === undefined ? { path: [], message: `${repoNamed} ${tail}` } : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`));
@@ -120,7 +147,26 @@ async function gitFacts(written: WrittenConfig, configFile: string, problems: Pr
   if (base === undefined && branch === undefined) {
     problems.push({ path: [], message: `${repoTop} is on a detached HEAD and there is no base:; add e.g. base: main to name the branch workers start from.` });
   }
+  if (base === undefined && branch !== undefined && (await revParse(repoTop, 'HEAD')) === undefined) {
+    problems.push({ path: [], message: `${repoTop} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".` });
+  }
+  const worktreesProblem = worktreesInsideRepo(written, configDir, repoTop);
+  if (worktreesProblem !== undefined) problems.push(worktreesProblem);
   return { repoTop, currentBranch: branch };
+}
+
+/**
+ * `worktrees:` inside the repository would make every worktree an untracked embedded repository in the main
+ * checkout (git status shows them; `git add -A` there would add them as gitlinks).
+ */
+function worktreesInsideRepo(written: WrittenConfig, configDir: string, repoTop: string): Problem | undefined {
+  if (written.worktrees === undefined) return undefined;
+  // git reports the top level with symlinks resolved; resolve the config's folder the same way before comparing.
+  const worktrees = path.resolve(realpathSync(configDir), written.worktrees);
+  const relative = path.relative(repoTop, worktrees);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const beside = path.relative(configDir, path.join(path.dirname(repoTop), `${path.basename(repoTop)}-workers`));
+  return problemAt(['worktrees'], `${worktrees} is inside the repository ${repoTop}, whose main checkout would then list each worktree as an embedded repository; put it beside the repository, e.g. worktrees: ${beside}.`);
 }
 
 /**
@@ -130,6 +176,9 @@ async function gitFacts(written: WrittenConfig, configFile: string, problems: Pr
  */
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<Config> {
   const absolute = path.resolve(file);
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) {
+    throw new CzarError('config_missing', `${absolute} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`, { exitCode: 2 });
+  }
   const text = await readText(absolute);
   if (text === undefined) throw missingConfig(absolute);
   const label = displayName(absolute);

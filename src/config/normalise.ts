@@ -2,10 +2,10 @@ import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/hosts.js';
-import { PRESET_NAMES, type AgentCommand, type BonusTask, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
+import { PRESET_NAMES, type AgentCommand, type BonusTask, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
-import type { WrittenAgent, WrittenBonus, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';
+import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';
 
 /** Policy values used when `policy:` leaves them out. */
 export const POLICY_DEFAULTS: Policy = {
@@ -18,7 +18,11 @@ export const POLICY_DEFAULTS: Policy = {
   bonus: 'auto',
   autoAnswer: [],
   escalateAfterMs: 5 * 60_000,
+  checkConcurrency: 1,
 };
+
+/** A check's timeout when it gives none. */
+export const CHECK_TIMEOUT_DEFAULT_MS = 10 * 60_000;
 
 export const DEFAULT_AGENT = 'claude';
 /** The git remote a host clones when its entry names none. */
@@ -110,7 +114,20 @@ export function resolvePolicy(written: WrittenConfig['policy']): Policy {
     bonus: policy.bonus ?? POLICY_DEFAULTS.bonus,
     autoAnswer: answers.map((answer) => ({ match: answer.match, send: typeof answer.send === 'string' ? [answer.send] : answer.send })),
     escalateAfterMs: ms(policy.escalate_after, POLICY_DEFAULTS.escalateAfterMs),
+    checkConcurrency: policy.check_concurrency ?? POLICY_DEFAULTS.checkConcurrency,
   };
+}
+
+function resolveCheck(check: WrittenCheck): CheckSpec {
+  return { name: check.name, run: check.run, timeoutMs: ms(check.timeout, CHECK_TIMEOUT_DEFAULT_MS) };
+}
+
+/** The fleet's checks in order, each replaced in place by the worker's check of the same name; the worker's new ones after. */
+export function resolveChecks(fleet: readonly WrittenCheck[] | undefined, own: readonly WrittenCheck[] | undefined): CheckSpec[] {
+  const mine = new Map((own ?? []).map((check) => [check.name, check]));
+  const inherited = (fleet ?? []).map((check) => mine.get(check.name) ?? check);
+  const added = (own ?? []).filter((check) => !(fleet ?? []).some((shared) => shared.name === check.name));
+  return [...inherited, ...added].map(resolveCheck);
 }
 
 /** The written config plus the facts `load.ts` gathered, resolved into a `Config` with no optional left to guess. */
@@ -161,6 +178,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     dependsOn: worker.depends_on ?? [],
     env: worker.env ?? {},
     worktree: worktreeOf(worker),
+    checks: resolveChecks(written.checks, worker.checks),
     ...(worker.host === undefined ? {} : { host: worker.host }),
   }));
 
@@ -189,6 +207,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     agents,
     workers,
     policy: resolvePolicy(written.policy),
+    checks: (written.checks ?? []).map(resolveCheck),
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
     hosts,

@@ -1,9 +1,11 @@
 import { PRESET_NAMES, type PresetName } from '../domain/types.js';
 import { parseDuration } from './duration.js';
-import { problemAt, suggest, type Problem } from './errors.js';
+import { pathString, problemAt, suggest, type Problem } from './errors.js';
 import { POLICY_DEFAULTS, workerBranch } from './normalise.js';
 import type { WrittenConfig } from './schema.js';
 import { CZAR_SESSION } from '../domain/paths.js';
+import { scopePatternProblem } from '../domain/glob.js';
+import { MAX_TASK_BYTES } from '../domain/limits.js';
 
 /**
  * Cross-field rules on a config that passed the schema. Each rule is named (so a test or a future `czar doctor`
@@ -91,6 +93,7 @@ const knownDependencies: Rule = {
         const path = ['workers', index, 'depends_on', position];
         if (dependency === worker.name) return [problemAt(path, `"${dependency}" is the worker itself; a worker cannot wait for itself, so remove it.`)];
         if (names.includes(dependency)) return [];
+        if (names.length === 1) return [problemAt(path, `"${dependency}" is not a worker name, and ${worker.name} is the only worker; add a worker named "${dependency}" or remove the dependency.`)];
         return [problemAt(path, `"${dependency}" is not a worker name; ${orChoices(dependency, names.filter((name) => name !== worker.name))}`)];
       }),
     );
@@ -221,6 +224,60 @@ const stuckAfterIdle: Rule = {
   },
 };
 
+function duplicateChecks(list: readonly { name: string }[] | undefined, at: readonly PropertyKey[]): Problem[] {
+  const first = new Map<string, number>();
+  return (list ?? []).flatMap((check, index) => {
+    const earlier = first.get(check.name);
+    if (earlier === undefined) {
+      first.set(check.name, index);
+      return [];
+    }
+    return [problemAt([...at, index, 'name'], `"${check.name}" is already used by ${pathString([...at, earlier])}; give each check its own name (a worker's check replaces the fleet's of the same name).`)];
+  });
+}
+
+const uniqueCheckNames: Rule = {
+  name: 'unique-check-names',
+  check: (config) => [
+    ...duplicateChecks(config.checks, ['checks']),
+    ...config.workers.flatMap((worker, index) => duplicateChecks(worker.checks, ['workers', index, 'checks'])),
+  ],
+};
+
+const nonBlankTasks: Rule = {
+  name: 'non-blank-tasks',
+  check: (config) =>
+    [...config.workers.map((entry, index) => ({ entry, at: ['workers', index] })), ...(config.bonus ?? []).map((entry, index) => ({ entry, at: ['bonus', index] }))].flatMap(({ entry, at }) => {
+      if (entry.task === undefined) return [];
+      if (entry.task.trim() === '') return [problemAt([...at, 'task'], `is blank; write the task, or use task_file: with a path such as tasks/${'name' in entry && entry.name !== undefined ? entry.name : 'task'}.md.`)];
+      if (Buffer.byteLength(entry.task) > MAX_TASK_BYTES) return [problemAt([...at, 'task'], `is larger than ${MAX_TASK_BYTES / (1024 * 1024)} MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.`)];
+      return [];
+    }),
+};
+
+const someWorkers: Rule = {
+  name: 'some-workers',
+  // A czar with no workers would supervise nothing and never call the sprint over.
+  check: (config) =>
+    config.workers.length === 0 ? [problemAt(['workers'], 'is empty; add at least one worker, e.g. workers: [{ name: gateway, task: "Implement the gateway" }].')] : [],
+};
+
+const honourableScopes: Rule = {
+  name: 'honourable-scopes',
+  check: (config) => {
+    const entries = [
+      ...config.workers.map((worker, index) => ({ at: ['workers', index], scope: worker.scope })),
+      ...(config.bonus ?? []).map((bonus, index) => ({ at: ['bonus', index], scope: bonus.scope })),
+    ];
+    return entries.flatMap(({ at, scope }) =>
+      (scope ?? []).flatMap((pattern, position) => {
+        const problem = scopePatternProblem(pattern);
+        return problem === undefined ? [] : [problemAt([...at, 'scope', position], `${JSON.stringify(pattern)} ${problem}`)];
+      }),
+    );
+  },
+};
+
 const uniqueHostNames: Rule = {
   name: 'unique-host-names',
   check: (config) => {
@@ -258,6 +315,7 @@ const hostCapacity: Rule = {
 
 /** Every rule, in the order their problems read best. */
 export const RULES: readonly Rule[] = [
+  someWorkers,
   uniqueWorkerNames,
   reservedWorkerName,
   uniqueBranches,
@@ -272,6 +330,9 @@ export const RULES: readonly Rule[] = [
   uniqueHostNames,
   knownHosts,
   hostCapacity,
+  uniqueCheckNames,
+  honourableScopes,
+  nonBlankTasks,
 ];
 
 /** All problems every rule finds. */

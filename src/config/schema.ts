@@ -65,6 +65,16 @@ export const agentSchema = z
   })
   .meta({ description: 'An agent command line; a built-in name overrides only the fields it sets.' });
 
+export const checkSchema = z
+  .strictObject({
+    name: name('check name').meta({ description: 'Unique name; a worker check of the same name replaces this one.' }),
+    run: z.string().min(1).meta({ description: 'Command line run with your shell in a checkout of the branch tip, e.g. npm test.' }),
+    timeout: duration.optional().meta({ description: 'The whole process group is killed after this long (default 10m).' }),
+  })
+  .meta({ description: 'A check a branch must pass before its worker counts as verified.' });
+
+const checks = z.array(checkSchema);
+
 export const workerSchema = z
   .strictObject({
     name: name('name').meta({ description: 'Unique worker name: the tmux session and default branch czar/<name>.' }),
@@ -77,6 +87,7 @@ export const workerSchema = z
     depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done before this one launches.' }),
     env: env.optional(),
     host: name('host name').optional().meta({ description: 'The hosts: entry this worker runs on (default: this machine).' }),
+    checks: checks.optional().meta({ description: "This worker's checks: replace the fleet's by name or add to them." }),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);
@@ -109,6 +120,7 @@ export const policySchema = z
     bonus: z.enum(['auto', 'off']).optional().meta({ description: 'Hand bonus tasks to idle workers (default auto).' }),
     auto_answer: z.union([z.literal('off'), z.array(autoAnswerSchema)]).optional().meta({ description: 'off, or prompts answered automatically.' }),
     escalate_after: duration.optional().meta({ description: 'Time in a stalled state before each escalation rung (default 5m).' }),
+    check_concurrency: z.number().int().min(1).max(64).optional().meta({ description: 'Check runs at once across the fleet (default 1).' }),
   })
   .meta({ description: 'Supervision policy.' });
 
@@ -140,6 +152,7 @@ export const configSchema = z.strictObject({
   agents: z.record(name('agent name'), agentSchema).optional().meta({ description: 'Agent presets to override or add.' }),
   workers: z.array(workerSchema).meta({ description: 'One entry per worker: a tmux session on its own branch and worktree.' }),
   policy: policySchema.optional(),
+  checks: checks.optional().meta({ description: 'Checks every branch must pass when its worker reports done, before it counts as verified.' }),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
   hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
@@ -151,3 +164,4 @@ export type WrittenWorker = z.infer<typeof workerSchema>;
 export type WrittenBonus = z.infer<typeof bonusSchema>;
 export type WrittenAgent = z.infer<typeof agentSchema>;
 export type WrittenHost = z.infer<typeof hostSchema>;
+export type WrittenCheck = z.infer<typeof checkSchema>;

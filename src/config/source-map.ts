@@ -13,6 +13,8 @@ export interface Position {
 export interface SyntaxProblem {
   readonly position: Position;
   readonly message: string;
+  /** The yaml library's error code, e.g. MULTIPLE_DOCS. */
+  readonly code?: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export function parseYaml(text: string): { value: unknown; map: SourceMap; synta
   const syntaxErrors = doc.errors.map((error) => ({
     position: lines.linePos(error.pos[0]),
     message: error.message.replace(/\s+/g, ' ').trim(),
+    code: error.code,
   }));
   return { value: syntaxErrors.length > 0 ? undefined : doc.toJS(), map: new SourceMap(doc, lines), syntaxErrors };
 }

@@ -40,6 +40,14 @@ workers:
     # scope: [src/first/**]           # paths this task may touch
     # depends_on: [other-worker]      # launch only when these are done
     # env: { KEY: value }
+    # checks:                         # replace the fleet's checks by name, or add
+    #   - { name: test, run: npm test -- tests/first }
+
+# Checks a branch must pass when its worker reports done, run with your shell in a checkout czar owns.
+# A worker is verified only when all pass; a failing one sends the worker back with the output's tail.
+# checks:
+#   - { name: test, run: npm test, timeout: 10m }
+#   - { name: lint, run: npm run lint }
 
 # policy:
 #   launch_concurrency: 4     # workers launched at once (1..64)
@@ -51,6 +59,7 @@ workers:
 #   bonus: auto               # auto | off: hand bonus tasks to idle workers
 #   auto_answer: off          # or a list: - { match: "Do you want to proceed\\\\?", send: [Enter] }
 #   escalate_after: 5m        # time stalled before each rung: nudge, re-brief, restart, alert
+#   check_concurrency: 1      # check runs at once across the fleet
 
 # Tasks handed to idle workers, in order.
 # bonus:

@@ -11,9 +11,9 @@ export const DEMO_FILES: Readonly<Record<string, string>> = {
   'tests/.keep': '',
 };
 
-export function demoConfig(): string {
+export function demoConfig(project: string): string {
   return `# czar demo: simulated agents (czar-sim-agent) on a throwaway repository.
-project: demo
+project: ${project}
 repo: shop
 base: main
 worktrees: workers

@@ -1,5 +1,6 @@
 import { epoch, type ReportObservation, type WorkerModel } from './fleet.js';
-import type { Policy, WorkerState } from './types.js';
+import { failureLabel } from './api-failure.js';
+import type { ApiFailure, Policy, WorkerState } from './types.js';
 
 /** A state and the sentence that explains it, for events and the dashboard. */
 export interface Classification {
@@ -26,11 +27,12 @@ export const REPORT_ECHO_MS = 10_000;
  * | 6  | first task not confirmed delivered                                     | starting |
  * | 7  | report says done                                                       | done     |
  * | 8  | report says blocked                                                    | blocked  |
- * | 9  | report says waiting and no output since (beyond its echo)              | waiting  |
- * | 10 | claims work (report working or screen busy), activity within stuck_after | working |
- * | 11 | claims work, no output, commit or report for stuck_after               | stuck    |
- * | 12 | quiet for idle_after, or reported idle with no output since            | idle     |
- * | 13 | otherwise (recent output)                                              | working  |
+ * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
+ * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
+ * | 11 | claims work (report working or screen busy), activity within stuck_after | working |
+ * | 12 | claims work, no output, commit or report for stuck_after               | stuck    |
+ * | 13 | quiet for idle_after, or reported idle with no output since            | idle     |
+ * | 14 | otherwise (recent output)                                              | working  |
  *
  * Only reports written after the current task was pasted count: a `done` about the previous task must not end
  * the next one. Every paste of a task also restarts the quiet clocks.
@@ -57,6 +59,8 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
 
   const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, memory.briefedAt ?? 0);
   const outputSinceReport = report !== undefined && lastOutput > report.at + REPORT_ECHO_MS;
+  const failure = currentApiFailure(worker);
+  if (failure !== undefined) return { state: 'api_error', reason: `the model API failed (${failureLabel(failure.kind)}): ${failure.detail}` };
   if (report?.state === 'waiting' && !outputSinceReport) return { state: 'waiting', reason: withNote('reported waiting for the person', report) };
 
   const lastReport = report?.at ?? 0;
@@ -72,6 +76,19 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
   if (report?.state === 'idle' && !outputSinceReport) return { state: 'idle', reason: 'reported idle with no done report' };
   return { state: 'working', reason: 'recent output' };
+}
+
+/**
+ * The failure that ended the agent's last turn: its failure hook's, while nothing came after it; else an API error
+ * line at the bottom of a still screen, unless the agent says it works again (a "continue" took).
+ */
+export function currentApiFailure(worker: WorkerModel): ApiFailure | undefined {
+  const report = freshReport(worker);
+  const pane = worker.pane;
+  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt ?? 0, worker.memory.briefedAt ?? 0);
+  if (report?.failure !== undefined && report.state !== 'done' && lastOutput <= report.at + REPORT_ECHO_MS) return report.failure;
+  if (pane?.apiFailure !== undefined && !pane.screenBusy && report?.state !== 'working') return pane.apiFailure;
+  return undefined;
 }
 
 /** The report, unless it predates the current task (then it speaks about earlier work). */

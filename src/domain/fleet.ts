@@ -1,4 +1,4 @@
-import type { Alert, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+import type { Alert, ApiFailure, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
 
 /**
  * The model the supervisor keeps between ticks: what it observed (reports, panes, git) and what the czar
@@ -16,6 +16,8 @@ export interface ReportObservation {
   readonly resultFile: string | undefined;
   /** The task id the worker says it is on, when it says (`czar report --task`). */
   readonly task?: string | undefined;
+  /** The agent's turn ended on failed model calls (its failure hook). */
+  readonly failure?: ApiFailure | undefined;
 }
 
 /** What the shell saw of the worker's tmux pane on its last look. */
@@ -32,6 +34,8 @@ export interface PaneObservation {
   readonly screenBusy: boolean;
   /** The last capture (ANSI stripped), tested against `auto_answer` rules when the screen is waiting. */
   readonly screen: string;
+  /** An API error line of the agent's is near the bottom of the screen (for agents whose hooks do not say so). */
+  readonly apiFailure?: ApiFailure | undefined;
 }
 
 /** A task handed to a worker: its own from the config, or a bonus task. */
@@ -80,6 +84,8 @@ export interface WorkerMemory {
   /** Notification episodes already sent (`waiting`, `done`, `blocked`, `stalled`, `crashed`). */
   readonly notified: readonly string[];
   readonly paused: boolean;
+  /** "continue" messages sent after passing API failures, and when the last went; reset by new progress. */
+  readonly apiRetries: { readonly count: number; readonly at: number };
   /** The person stopped this worker (`czar stop`): no actions, not counted as active. */
   readonly stopped: boolean;
 }
@@ -140,6 +146,7 @@ export function initialMemory(now: number): WorkerMemory {
     answered: undefined,
     notified: [],
     paused: false,
+    apiRetries: { count: 0, at: now },
     stopped: false,
   };
 }

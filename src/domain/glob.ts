@@ -7,6 +7,37 @@
 
 const compiled = new Map<string, RegExp>();
 
+/**
+ * Why czar cannot honour a scope pattern as written (the tail of a sentence that starts with the pattern), or
+ * undefined when it can. The matcher would take these literally, so a worker's scope would silently mean
+ * something else: a negation would match a folder named `!src`, `/etc/**` would match `etc/` in the repository.
+ */
+export function scopePatternProblem(pattern: string): string | undefined {
+  const relative = 'scopes are relative to the repository root, e.g. src/**.';
+  if (pattern.startsWith('!')) return 'is a negation, which scopes do not support; list the paths the worker may touch instead.';
+  if (pattern.startsWith('/') || pattern.startsWith('~') || /^[A-Za-z]:[\\/]/.test(pattern)) return `is an absolute path; ${relative}`;
+  if (escapesRoot(pattern)) return `points outside the repository; ${relative}`;
+  if (/[[\]]/.test(pattern)) return 'uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.';
+  let depth = 0;
+  for (const char of pattern) {
+    if (char === '{') depth += 1;
+    else if (char === '}' && --depth < 0) return 'has a "}" without its "{"; remove it or open it, e.g. src/{api,web}/**.';
+  }
+  if (depth > 0) return 'has a "{" without its "}"; close it, e.g. src/{api,web}/**.';
+  return undefined;
+}
+
+/** True when `..` segments climb above the repository root. */
+function escapesRoot(pattern: string): boolean {
+  let depth = 0;
+  for (const segment of pattern.split(/[\\/]/)) {
+    if (segment === '..') depth -= 1;
+    else if (segment !== '' && segment !== '.') depth += 1;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
 /** Compiles a scope pattern to an anchored regular expression (cached: scopes are checked every tick). */
 export function globToRegExp(pattern: string): RegExp {
   let cached = compiled.get(pattern);

@@ -25,6 +25,14 @@ export interface StatePaths {
   /** Generated per-worker agent settings (Claude Code hooks and the like), outside the worktree. */
   readonly agentSettings: string;
   readonly supervisorLock: string;
+  /** The czar's memory and queue across its restarts. */
+  readonly czarState: string;
+  /** Touched by tmux hooks (pane-died) to wake the czar. */
+  readonly signals: string;
+  /** Held by one `czar up` at a time for this state dir. */
+  readonly upLock: string;
+  /** What czar made (branches, worktrees), one JSON line each: all that `down --purge` may remove. */
+  readonly created: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -39,7 +47,16 @@ export function statePaths(root: string): StatePaths {
     requests: path.join(root, 'requests'),
     agentSettings: path.join(root, 'agents'),
     supervisorLock: path.join(root, 'supervisor.pid'),
+    czarState: path.join(root, 'czar-state.json'),
+    signals: path.join(root, 'signals'),
+    upLock: path.join(root, 'up.lock'),
+    created: path.join(root, 'created.jsonl'),
   };
+}
+
+/** Everything in the state dir that czar writes and a finished sprint leaves behind (not the lock of a running up). */
+export function sprintState(paths: StatePaths): string[] {
+  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings, paths.supervisorLock, paths.created, paths.czarState, paths.signals];
 }
 
 export function reportFile(paths: StatePaths, worker: string): string {
@@ -52,4 +69,9 @@ export function logFile(paths: StatePaths, worker: string): string {
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {
   return path.join(paths.workers, `${worker}.json`);
+}
+
+/** Whether two absolute paths name the same folder, ignoring trailing slashes (git prints none, configs may). */
+export function samePath(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }

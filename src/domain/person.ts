@@ -37,3 +37,16 @@ export function bonusByPerson(fleet: FleetModel, worker: string, now: number): {
   }));
   return { fleet: next, task };
 }
+
+/**
+ * Why a person's restart, send or bonus cannot reach this worker yet, or undefined when it can: a worker the czar
+ * has not launched (it waits for dependencies or a free slot), or launched early and not yet given its task, has
+ * no agent at work to act on. The czar starts it by itself; acting now would start an agent out of turn.
+ */
+export function notStartedYet(fleet: FleetModel, worker: string, command: string): string | undefined {
+  const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
+  if (model === undefined || model.memory.tasks.length > 0) return undefined;
+  const waitsFor = model.spec.dependsOn.filter((dep) => fleet.workers.find((other) => other.spec.name === dep)?.memory.completedAt === undefined);
+  const why = waitsFor.length > 0 ? `it waits for ${waitsFor.join(', ')} to finish` : `it waits for one of the ${fleet.policy.maxActive} slots of max_active`;
+  return `Worker "${worker}" has not started yet: ${why}, and the czar starts it then, so "czar ${command}" has nothing to act on now.`;
+}

@@ -1,4 +1,5 @@
-import { classifyWithReason, duration, freshReport } from './classify.js';
+import { apiFailureStep } from './api-failure.js';
+import { classifyWithReason, currentApiFailure, duration, freshReport } from './classify.js';
 import {
   currentTask,
   effectiveScope,
@@ -42,9 +43,9 @@ export type Action =
 export type ActionKind = Action['kind'];
 
 /** Why a worker is on the escalation ladder. */
-export type StallSituation = 'idle' | 'stuck' | 'no_evidence';
+export type StallSituation = 'idle' | 'stuck' | 'no_evidence' | 'api_error';
 
-export const NOTIFY_EPISODES = ['waiting', 'done', 'blocked', 'stalled', 'crashed'] as const;
+export const NOTIFY_EPISODES = ['waiting', 'done', 'blocked', 'stalled', 'crashed', 'api_error'] as const;
 export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];
 
 export interface Decision {
@@ -53,11 +54,11 @@ export interface Decision {
 }
 
 /** States that hold a slot under `max_active`; a crashed worker holds one until the czar gives up on it. */
-const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed']);
+const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed', 'api_error']);
 /** States in which pasting a message cannot land in a question, a dead pane or an unfinished delivery. */
 const MESSAGEABLE: ReadonlySet<WorkerState> = new Set(['working', 'idle', 'stuck', 'done', 'blocked']);
 /** Alerts that describe a state: they end when the worker leaves it. */
-const STATE_ALERTS: Partial<Record<AlertKind, WorkerState>> = { waiting_input: 'waiting', crashed: 'crashed', stuck: 'stuck', idle_unfinished: 'idle' };
+const STATE_ALERTS: Partial<Record<AlertKind, WorkerState>> = { waiting_input: 'waiting', crashed: 'crashed', stuck: 'stuck', idle_unfinished: 'idle', api_error: 'api_error' };
 /** How long an auto-answered prompt may stay on screen before the person is asked instead. */
 export const ANSWER_GRACE_MS = 10_000;
 
@@ -193,6 +194,9 @@ function act(ctx: Context, draft: Draft): void {
       raiseAlert(ctx, draft, 'stuck', draft.why, { reason: draft.why });
       ladder(ctx, draft, 'stuck');
       return;
+    case 'api_error':
+      apiFailed(ctx, draft);
+      return;
     case 'queued':
     case 'starting':
     case 'working':
@@ -237,6 +241,21 @@ function restart(ctx: Context, draft: Draft, cause: 'crashed' | 'stalled', reaso
   memory.lastRestartAt = ctx.now;
   memory.briefedAt = ctx.now;
   ctx.actions.push({ kind: 'restart', worker: name(draft), attempt: memory.restarts, cause, task, reason });
+}
+
+/** Failed model calls: the step (tell the person, wait, one "continue") comes from `apiFailureStep`. */
+function apiFailed(ctx: Context, draft: Draft): void {
+  const worker = model(draft);
+  const failure = currentApiFailure(worker);
+  if (failure === undefined) return;
+  const memory = draft.memory;
+  const progressAt = Math.max(epoch(worker.git.lastCommit?.at) ?? 0, memory.briefedAt ?? 0);
+  const step = apiFailureStep(failure, { failedAt: memory.stateSince, retries: memory.apiRetries, progressAt, now: ctx.now, backoffMs: ctx.fleet.policy.restart.backoffMs });
+  if (findAlert(memory, 'api_error', undefined)?.message !== step.alert) replaceAlert(ctx, draft, 'api_error', step.alert, draft.why);
+  if (step.kind === 'tell_person') notifyOnce(ctx, draft, 'api_error', `${name(draft)}: ${step.alert}`, draft.why);
+  if (step.kind !== 'continue' || paused(ctx, draft) || draft.worker.pane?.alive !== true) return;
+  ctx.actions.push({ kind: 'nudge', worker: name(draft), situation: 'api_error', reason: step.alert });
+  memory.apiRetries = step.retries;
 }
 
 function waiting(ctx: Context, draft: Draft): void {

@@ -17,6 +17,7 @@ export interface PromptTemplates {
   readonly realign: string;
   readonly bonus: string;
   readonly dependencyReady: string;
+  readonly resume: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -27,6 +28,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   realign: 'realign.md',
   bonus: 'bonus.md',
   dependencyReady: 'dependency-ready.md',
+  resume: 'resume.md',
 };
 
 /** One line in the preamble's list of the other workers. */
@@ -53,6 +55,8 @@ export interface PromptParts extends WorkerPlace {
   readonly roleText: string | undefined;
   /** What finished dependencies delivered, said before the task. */
   readonly dependencies: readonly DeliverySummary[];
+  /** Commits already on the branch (`sha subject`, newest first): a new agent picks the task up from there. */
+  readonly commitsSoFar?: readonly string[];
   /** The full task text; ends the prompt unchanged. */
   readonly task: string;
 }
@@ -81,6 +85,8 @@ export function fill(template: string, values: Readonly<Record<string, string>>,
 export function renderPrompt(parts: PromptParts): string {
   const preamble = fill(parts.templates.preamble, { ...placeValues(parts), taskId: parts.worker, scope: bullets(parts.scope, 'anywhere in the repository'), peers: peerList(parts.peers) }, 'preamble');
   const sections = [preamble, parts.roleText ?? '', ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary))];
+  const commits = parts.commitsSoFar ?? [];
+  if (commits.length > 0) sections.push(tidy(fill(parts.templates.resume, { ...placeValues(parts), commits: bullets(commits, '(none)') }, 'resume')));
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }
 
@@ -145,6 +151,8 @@ function situationText(situation: StallSituation, place: WorkerPlace, detail: st
       return `you said you are working, but nothing has changed for a while (${detail}). If a command hangs, stop it.`;
     case 'no_evidence':
       return `you reported done, but your branch \`${place.branch}\` has no new commits ahead of \`${place.base}\`. Commit your work first.`;
+    case 'api_error':
+      return `your last turn ended on a failed model call (${detail}). The wait is over: continue with your task where you left off.`;
   }
 }
 

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { REPORTED_STATES } from './types.js';
+import { API_FAILURE_KINDS, REPORTED_STATES } from './types.js';
 
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
 
+/** A worker's name: it names files in the state dir and a tmux session, so nothing else gets through. */
+export const WORKER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
 /** What `czar report` (or an agent hook) writes into `.czar/reports/<worker>.json`. */
 export const WorkerReportSchema = z.strictObject({
-  worker: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  worker: z.string().regex(WORKER_NAME),
   state: z.enum(REPORTED_STATES),
   progress: z.number().min(0).max(100).optional(),
   note: z.string().max(2000).optional(),
@@ -18,6 +21,8 @@ export const WorkerReportSchema = z.strictObject({
   source: z.string().max(100),
   /** Monotonic per writer, so a late write of an older report never wins. */
   seq: z.number().int().nonnegative(),
+  /** The turn ended because the agent's model calls failed (its failure hook said so). */
+  failure: z.strictObject({ kind: z.enum(API_FAILURE_KINDS), detail: z.string().max(500) }).optional(),
   sessionId: z.string().max(200).optional(),
   transcriptPath: z.string().max(4096).optional(),
 });
@@ -43,4 +48,15 @@ export function parseReport(text: string, expectedWorker: string): ParsedReport 
     return { ok: false, reason: `report names worker "${parsed.data.worker}" but sits in the file of "${expectedWorker}"` };
   }
   return { ok: true, report: parsed.data };
+}
+
+/**
+ * The report to keep when `next` arrives with `previous` on file. The end of a turn is what done looks like (Claude
+ * Code's Stop hook fires about 0.2 s after the `czar report --state done` its turn ran), so a turn end leaves a done
+ * standing, with its time and note, and only records who wrote last. The worker's own report of another state, or
+ * the prompt hook of a new task, replaces it; a done from before a new task is already stale by its time.
+ */
+export function mergeReport(previous: WorkerReport | undefined, next: WorkerReport, options: { turnEnd: boolean }): WorkerReport {
+  if (!options.turnEnd || previous?.state !== 'done' || previous.worker !== next.worker) return next;
+  return { ...previous, source: next.source, seq: next.seq };
 }

@@ -23,3 +23,39 @@ function picture(char: string): string {
   if (code === 0x7f) return '\u2421';
   return ESC_PICTURE + String.fromCharCode(code - 0x40);
 }
+
+// Every C0 control (TAB and LF included), DEL and C1.
+// eslint-disable-next-line no-control-regex
+const ALL_CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+
+/**
+ * Makes worker-written text (notes, titles, result paths, pane lines, messages quoting them) safe to show a person:
+ * every control character becomes a visible symbol, so the text cannot move the cursor, set the window title (OSC),
+ * ring the bell or overwrite a line with CR. LF and TAB are pictured too, so one field stays on one line.
+ */
+export function visible(text: string): string {
+  return text.replace(ALL_CONTROLS, picture);
+}
+
+/** `visible` for text czar prints as whole lines: LF and TAB keep their meaning, every other control is pictured. */
+export function visibleLines(text: string): string {
+  return text.split('\n').map((line) => line.split('\t').map(visible).join('\t')).join('\n');
+}
+
+/**
+ * `visible` applied to every string inside a value (objects, arrays), returning the same object where nothing
+ * changed, so a store snapshot keeps its identity when it holds no control characters.
+ */
+export function visibleStrings<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (Array.isArray(value)) {
+    const mapped = value.map((item: unknown) => visibleStrings(item));
+    return (mapped.every((item, index) => item === value[index]) ? value : mapped) as T;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([key, item]) => [key, visibleStrings(item)] as const);
+    const changed = entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]);
+    return (changed ? Object.fromEntries(entries) : value) as T;
+  }
+  return value;
+}

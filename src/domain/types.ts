@@ -19,6 +19,15 @@ export interface AgentCommand {
 export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'aider', 'shell', 'sim'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+/** A named command that judges a branch: run with the user's shell in a checkout czar owns. */
+export interface CheckSpec {
+  /** `[a-z0-9][a-z0-9_-]*`, unique in its list; a worker's check of the same name replaces the fleet's. */
+  readonly name: string;
+  /** A shell command line, as in package.json scripts. */
+  readonly run: string;
+  readonly timeoutMs: number;
+}
+
 export interface WorkerSpec {
   /** `[a-z0-9][a-z0-9_-]*`, unique; names the tmux session. */
   readonly name: string;
@@ -41,6 +50,8 @@ export interface WorkerSpec {
   readonly worktree: string;
   /** The `hosts:` entry this worker runs on; absent or undefined means this machine. */
   readonly host?: string | undefined;
+  /** The fleet's checks with this worker's own ones replacing (by name) or added: what "done" must pass. */
+  readonly checks: readonly CheckSpec[];
 }
 
 export interface BonusTask {
@@ -73,6 +84,8 @@ export interface Policy {
   readonly autoAnswer: readonly AutoAnswer[];
   /** Time in a stalled state before each rung of the ladder: nudge, re-brief, restart, alert a human. */
   readonly escalateAfterMs: number;
+  /** Check runs at once across the fleet. */
+  readonly checkConcurrency: number;
 }
 
 export interface NotifyCommand {
@@ -98,6 +111,8 @@ export interface Config {
   readonly agents: Readonly<Record<string, AgentCommand>>;
   readonly workers: readonly WorkerSpec[];
   readonly policy: Policy;
+  /** The fleet's checks as written at the top level (each worker's resolved list is in its spec). */
+  readonly checks: readonly CheckSpec[];
   readonly bonus: readonly BonusTask[];
   readonly notify: NotifyCommand | undefined;
   /** SSH hosts that run some of the workers (empty: all local). */
@@ -107,6 +122,20 @@ export interface Config {
 /** What a worker said about itself through `czar report`. */
 export const REPORTED_STATES = ['working', 'idle', 'waiting', 'done', 'blocked'] as const;
 export type ReportedState = (typeof REPORTED_STATES)[number];
+
+/**
+ * Why an agent's model calls failed, from its failure hook or its screen. Rate limit, overloaded and server error
+ * pass on their own; the others need the person (a key, a bill, a request the API refuses).
+ */
+export const API_FAILURE_KINDS = ['invalid_request', 'auth', 'billing', 'rate_limit', 'overloaded', 'server_error', 'unknown'] as const;
+export type ApiFailureKind = (typeof API_FAILURE_KINDS)[number];
+
+/** A failed model call as the agent reported or showed it. */
+export interface ApiFailure {
+  readonly kind: ApiFailureKind;
+  /** The agent's own error text, one line, bounded; untrusted (shown with controls made visible). */
+  readonly detail: string;
+}
 
 /** What the czar concludes about a worker from reports, panes and git. */
 export const WORKER_STATES = [
@@ -120,6 +149,7 @@ export const WORKER_STATES = [
   'crashed',
   'done',
   'stopped',
+  'api_error',
 ] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
@@ -135,6 +165,7 @@ export const ALERT_KINDS = [
   'bad_report',
   'delivery_failed',
   'idle_unfinished',
+  'api_error',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

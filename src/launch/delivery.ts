@@ -19,6 +19,11 @@ export interface DeliveryOptions {
   readonly submittedBySelfReport?: () => Promise<boolean>;
   /** Multiplies every wait (slow machines, CI). */
   readonly timeoutScale?: number;
+  /**
+   * Whether the pane's program has bracketed paste on (read from the pane's output log); undefined when it cannot
+   * tell. A text of several lines is pasted only once this says true: unbracketed, every newline is a submission.
+   */
+  readonly bracketedPaste?: () => Promise<boolean | undefined>;
 }
 
 export interface DeliveryResult {
@@ -170,8 +175,9 @@ class Delivery {
 }
 
 async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promise<DeliveryResult> {
-  const dialogsAnswered = await waitUntilReady(d, answerDialogs);
   const safe = neutraliseControls(text);
+  const lines = safe.split('\n').length;
+  const dialogsAnswered = await waitUntilReady(d, answerDialogs, lines);
   const markers = pasteMarkers(safe);
   for (let paste = 1; paste <= MAX_PASTES; paste += 1) {
     await d.checkPane();
@@ -185,7 +191,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
       const input = d.preset.inputText?.(await d.capture());
       if (input === '' && paste < MAX_PASTES) {
         d.emit('paste_retry', 'the paste did not show in the input box, which is empty; pasting again');
-        await waitUntilReady(d, answerDialogs);
+        await waitUntilReady(d, answerDialogs, lines);
         continue;
       }
       throw d.fail(`did not show its pasted task in the ${d.preset.name} input box within ${seconds(PASTE_LAND_MS * d.scale)}`);
@@ -198,8 +204,11 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
   throw d.fail(`did not take its pasted task after ${MAX_PASTES} pastes`);
 }
 
-/** Polls until the preset's input box is ready and the screen kept still for `settleMs`; answers dialogs on the way. */
-async function waitUntilReady(d: Delivery, answerDialogs: boolean): Promise<string[]> {
+/**
+ * Polls until the preset's input box is ready and the screen kept still for `settleMs`, and, for a text of several
+ * `lines`, until the program turned bracketed paste on; answers dialogs on the way.
+ */
+async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number): Promise<string[]> {
   const answered: string[] = [];
   const lastAnswer = new Map<string, number>();
   const deadline = Date.now() + d.preset.readyTimeoutMs * d.scale;
@@ -208,6 +217,7 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean): Promise<stri
   let previous: string | undefined;
   let stableSince = Date.now();
   let fatalSince: number | undefined;
+  let readyWithoutBracketedPaste = false;
   for (;;) {
     if (Date.now() - lastPaneCheck >= PANE_CHECK_MS) {
       await d.checkPane();
@@ -238,12 +248,19 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean): Promise<stri
         break;
       }
       case 'ready':
-        if (Date.now() - stableSince >= settleMs) return answered;
+        if (Date.now() - stableSince < settleMs) break;
+        if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false) return answered;
+        readyWithoutBracketedPaste = true;
         break;
       case 'wait':
         break;
     }
     if (Date.now() > deadline) {
+      if (readyWithoutBracketedPaste) {
+        throw d.fail(
+          `never turned on bracketed paste (ESC [?2004h) within ${seconds(d.preset.readyTimeoutMs * d.scale)}, so its ${lines}-line message would arrive as separate submissions and czar did not paste it; give this program one-line tasks, or use an agent that supports bracketed paste`,
+        );
+      }
       const last = screen.split('\n').map((line) => line.trim()).filter((line) => line !== '').at(-1) ?? '(empty screen)';
       throw d.fail(`never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`);
     }

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Tmux } from '../adapters/tmux.js';
+import { CzarError } from '../domain/errors.js';
 import { appendEvent } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { Config, FleetEvent } from '../domain/types.js';
@@ -31,7 +33,20 @@ export class EventLog {
 
 export function openFleet(config: Config, echo?: (event: FleetEvent) => void): Fleet {
   const paths = statePaths(config.stateDir);
-  return { config, paths, tmux: new Tmux(config.tmuxSocket), log: new EventLog(paths, echo), hosts: new HostLinks(config) };
+  return { config, paths, tmux: new Tmux(config.tmuxSocket, paths.root), log: new EventLog(paths, echo), hosts: new HostLinks(config) };
+}
+
+/**
+ * Refuses a tmux server made for another state dir: two clones with the same `project:` get the same socket name,
+ * and using the other's server would paste into its agents, replace its czar or stop its fleet.
+ */
+export async function verifyServerOwner(fleet: Fleet): Promise<void> {
+  const owner = await fleet.tmux.ownerOfServer();
+  if (owner === undefined || owner === fleet.paths.root) return;
+  throw new CzarError(
+    'server_taken',
+    `The tmux server "${fleet.config.tmuxSocket}" runs the fleet of ${path.dirname(owner)} (state dir ${owner}), not this one, so czar leaves it alone; set another "project:" in ${fleet.config.file}.`,
+  );
 }
 
 /** Runs `task` over items with at most `limit` at once, starting each at least `staggerMs` after the previous. */

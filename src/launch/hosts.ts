@@ -36,7 +36,7 @@ export class HostLinks {
     if (spec === undefined) throw new CzarError('unknown_host', `Host "${name}" is not in the hosts: of ${this.config.file}; add it there.`);
     const ssh = SshConnection.forHost(spec, this.config.stateDir);
     // -u: an ssh session often has no UTF-8 locale, and tmux then prints the field separator it is asked for as "_".
-    const tmux = new Tmux(this.config.tmuxSocket, (args, options) => ssh.run(['tmux', '-u', ...args], options));
+    const tmux = new Tmux(this.config.tmuxSocket, hostStateDir(spec, this.config.project), (args, options) => ssh.run(['tmux', '-u', ...args], options));
     const link = { spec, ssh, tmux };
     this.links.set(name, link);
     return link;

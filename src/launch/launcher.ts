@@ -1,10 +1,14 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
-import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
-import { ensureStateDir, readJson } from '../adapters/state-files.js';
+import { bracketedPasteProbe } from '../adapters/pane-log.js';
+import { AGENT_PATH } from './agent-pane.js';
+import { which } from '../adapters/which.js';
+import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
-import { logFile, reportFile } from '../domain/paths.js';
+import { startAgentPane } from './agent-pane.js';
+import { readOwnership, recordMade } from './ownership.js';
+import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
@@ -16,25 +20,55 @@ import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './re
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const { config } = fleet;
-  const [worktrees, tips, sessions, records, baseSha] = await Promise.all([
+  const commands = [...new Set(config.workers.map((worker) => worker.agent.command))];
+  const [worktrees, tips, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
-    fleet.tmux.listSessions(),
+    fleet.tmux.listPanes(),
     readAllRecords(fleet.paths),
     git.revParse(config.repo, config.base),
+    readOwnership(fleet.paths),
+    Promise.all(commands.map(async (command) => ((await which(command, path.dirname(config.file), AGENT_PATH)) === undefined ? [] : [command]))),
+    stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
   ]);
   const existingPaths = new Set<string>();
+  const reports = new Map<string, { state: string; at: string }>();
   await Promise.all(config.workers.map(async (worker) => {
     if (await access(worker.worktree).then(() => true, () => false)) existingPaths.add(worker.worktree);
+    const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
+    if (typeof report?.state === 'string' && typeof report.at === 'string') reports.set(worker.name, { state: report.state, at: report.at });
   }));
   return {
     worktrees,
     branches: new Set(tips.keys()),
-    sessions: new Set(sessions),
+    sessions: new Set(panes.map((pane) => pane.session)),
+    deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),
+    executableCommands: new Set(executable.flat()),
+    socketPath: fleet.tmux.socketPath(),
+    worktreesKind,
     existingPaths,
     records,
+    reports,
     baseExists: baseSha !== undefined,
+    madeBranches: new Set(ownership.branches.keys()),
   };
+}
+
+/**
+ * Stops the sessions of workers no longer in the config: no czar would supervise them. Their worktrees and branches
+ * stay (czar recorded them, so `down --purge` still finds them). Returns one line per session stopped.
+ */
+export async function stopDroppedWorkers(fleet: Fleet): Promise<string[]> {
+  const names = new Set([CZAR_SESSION, ...fleet.config.workers.map((worker) => worker.name)]);
+  const lines: string[] = [];
+  for (const session of await fleet.tmux.listSessions()) {
+    if (names.has(session)) continue;
+    await fleet.tmux.killSession(session);
+    const line = `stopped session "${session}": worker "${session}" is no longer in ${fleet.config.file}; its worktree and branch are kept ("czar down --purge" removes them)`;
+    await fleet.log.emit('session_stopped', line, session);
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** The state dir (0700) and its exclusion from git, so neither the repo nor any worktree ever shows it as a change. */
@@ -42,28 +76,6 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
   await ensureStateDir(fleet.paths);
   const relative = path.relative(fleet.config.repo, fleet.paths.root);
   if (!relative.startsWith('..') && !path.isAbsolute(relative)) await git.excludePattern(fleet.config.repo, `/${relative.split(path.sep).join('/')}/`);
-}
-
-/** The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks). */
-export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
-  const preset = presetFor(worker.agent.preset);
-  const settingsDir = path.join(fleet.paths.agentSettings, worker.name);
-  const setup = preset.setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
-  for (const file of setup.files) {
-    await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
-    await writeFile(file.path, file.content, { mode: 0o600 });
-  }
-  const env: Record<string, string> = {
-    ...worker.agent.env,
-    ...setup.env,
-    ...worker.env,
-    CZAR_PROJECT: fleet.config.project,
-    CZAR_WORKER: worker.name,
-    CZAR_STATE_DIR: fleet.paths.root,
-    CZAR_CONFIG: fleet.config.file,
-    PATH: `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
-  };
-  return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
 }
 
 /**
@@ -74,15 +86,29 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   const { worker } = step;
   const { config, tmux } = fleet;
   if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host));
-  if (step.worktree !== 'reuse') {
-    await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
-    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${step.worktree === 'create-branch' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
+  const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
+  if (step.worktree === 'recreate') {
+    await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
+    await recordMade(fleet.paths, 'worktree', made);
+    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`, worker.name);
+  } else if (step.worktree !== 'reuse') {
+    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
+    if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
+    await recordMade(fleet.paths, 'worktree', made);
+    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
   }
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
-  let paneId = step.session === 'adopt' ? await tmux.paneIdOf(worker.name) : undefined;
-  if (paneId === undefined) {
-    const { argv, env } = await agentLaunchSpec(fleet, worker);
-    paneId = await tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
+  let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
+  if (paneId !== undefined && step.session === 'respawn') {
+    // A pane kept after its agent exited (remain-on-exit): start the agent in it again rather than pipe a dead pane.
+    await startAgentPane(fleet, worker, { paneId });
+    if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
+    await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
+    await fleet.log.emit('session_started', `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): its agent had exited`, worker.name);
+  } else if (paneId === undefined) {
+    paneId = await startAgentPane(fleet, worker);
+    // What the previous agent reported is not about this one: status must not say "working" from it.
+    if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
@@ -122,6 +148,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
+    bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
   const record: LaunchRecord = { ...before, deliveryStartedAt: startedAt.toISOString(), deliveredAt: new Date().toISOString(), tasks: [...before.tasks, taskId] };
   await writeRecord(fleet.paths, record);
@@ -136,6 +163,7 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
+    bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
   await fleet.log.emit('message_delivered', `message delivered (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`, worker.name);
 }
@@ -162,10 +190,7 @@ export async function launchWave(
   const { policy } = fleet.config;
   const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
     const record = await startWorker(fleet, step);
-    if (step.delivery === 'deliver') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker), step.worker.name);
-    else if (step.delivery === 'unknown') {
-      await fleet.log.emit('delivery_unknown', `a delivery started at ${record.deliveryStartedAt ?? '?'} was never confirmed; not pasting again (use "czar send ${step.worker.name}" if the task is missing)`, step.worker.name);
-    }
+    if (step.delivery !== 'skip') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker), step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];

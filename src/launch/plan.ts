@@ -1,20 +1,45 @@
+import { samePath } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/types.js';
+
+/** The delivery times of a worker's launch record. */
+export interface DeliveryRecord {
+  readonly deliveredAt?: string;
+  readonly deliveryStartedAt?: string;
+}
 
 /** What `up` knows about the world before it acts (gathered by the shell, so planning stays pure). */
 export interface LaunchFacts {
   readonly worktrees: readonly { readonly path: string; readonly branch: string | undefined }[];
   readonly branches: ReadonlySet<string>;
   readonly sessions: ReadonlySet<string>;
+  /** Sessions whose agent has exited (remain-on-exit keeps the pane). */
+  readonly deadSessions: ReadonlySet<string>;
+  /** Agent commands that resolve to an executable file (on the agents' PATH for bare names). */
+  readonly executableCommands: ReadonlySet<string>;
+  /** The fleet's tmux socket path: a Unix socket path has a hard length limit. */
+  readonly socketPath: string;
+  /** What `worktrees:` names on disk. */
+  readonly worktreesKind: 'folder' | 'missing' | 'other';
   /** Paths (worker worktree folders) that exist on disk. */
   readonly existingPaths: ReadonlySet<string>;
-  readonly records: ReadonlyMap<string, { readonly deliveredAt?: string; readonly deliveryStartedAt?: string }>;
+  readonly records: ReadonlyMap<string, DeliveryRecord>;
+  /** Each worker's last report (state and time), as its agent wrote it. */
+  readonly reports: ReadonlyMap<string, { readonly state: string; readonly at: string }>;
   readonly baseExists: boolean;
+  /** Branches czar created at an earlier launch (recorded): only these does `down --purge` delete. */
+  readonly madeBranches: ReadonlySet<string>;
 }
 
-export type WorktreeStep = 'reuse' | 'create-branch' | 'checkout-branch';
-export type SessionStep = 'create' | 'adopt';
-/** `unknown`: a delivery started before czar died and was never confirmed; pasting again could double the task. */
-export type DeliveryStep = 'deliver' | 'skip' | 'unknown';
+/** `recreate`: git still lists the worktree on the worker's branch, but its folder was deleted by hand. */
+export type WorktreeStep = 'reuse' | 'recreate' | 'create-branch' | 'checkout-branch';
+/** `respawn`: the session is there but its agent exited; the agent is started again in that pane. */
+export type SessionStep = 'create' | 'adopt' | 'respawn';
+/**
+ * `redeliver`: a delivery into the running agent started (then `up` was stopped) and the agent never reported
+ * since, so the task did not arrive. `resume`: an earlier agent had the task, but this is a new agent process that
+ * knows nothing of it; it gets the task again with the commits so far.
+ */
+export type DeliveryStep = 'deliver' | 'skip' | 'redeliver' | 'resume';
 
 export interface WorkerPlan {
   readonly worker: WorkerSpec;
@@ -24,6 +49,8 @@ export interface WorkerPlan {
   /** `now`: launched by `up`; `queued`: waits for dependencies or a free slot (the supervisor starts it). */
   readonly wave: 'now' | 'queued';
   readonly queuedBecause: string | undefined;
+  /** The worker works on a branch that existed before czar: `down --purge` never deletes it. */
+  readonly givenBranch: boolean;
   /** Why this worker cannot be launched as things are (also listed in the plan's `problems`). */
   readonly problem?: string;
 }
@@ -43,14 +70,21 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
   if (!facts.baseExists) {
     problems.push(`Base branch "${config.base}" does not exist in ${config.repo}; create it or set "base:" in ${config.file}.`);
   }
+  const socketBytes = Buffer.byteLength(facts.socketPath);
+  if (socketBytes > MAX_SOCKET_PATH_BYTES) {
+    problems.push(`The project name "${config.project}" makes the tmux socket path ${facts.socketPath} ${socketBytes} bytes long, over the ${MAX_SOCKET_PATH_BYTES} a Unix socket path may have; set a shorter "project:" in ${config.file}.`);
+  }
+  if (facts.worktreesKind === 'other') {
+    problems.push(`worktrees: names ${config.worktrees}, which is a file, not a folder; point "worktrees:" in ${config.file} at a folder (czar makes it when it is missing).`);
+  }
   const slots = { free: config.policy.maxActive };
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
     const worktree = worktreeStep(worker, facts);
-    if ('problem' in worktree) problems.push(worktree.problem);
-    const adopted = facts.sessions.has(worker.name);
-    const record = facts.records.get(worker.name);
-    const delivery: DeliveryStep = record?.deliveredAt !== undefined ? 'skip' : record?.deliveryStartedAt !== undefined && adopted ? 'unknown' : 'deliver';
+    const workerProblems = ['problem' in worktree ? worktree.problem : undefined, branchCollision(worker, config, facts), commandProblem(worker, facts)].filter((problem) => problem !== undefined);
+    problems.push(...workerProblems);
+    const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name);
+    const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name));
     let queuedBecause: string | undefined;
     if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
     else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
@@ -58,14 +92,47 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
     plans.push({
       worker,
       worktree: 'step' in worktree ? worktree.step : 'reuse',
-      session: adopted ? 'adopt' : 'create',
+      session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
       delivery,
       wave: queuedBecause === undefined ? 'now' : 'queued',
       queuedBecause,
-      ...('problem' in worktree ? { problem: worktree.problem } : {}),
+      givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
+      ...(workerProblems[0] === undefined ? {} : { problem: workerProblems[0] }),
     });
   }
   return { workers: plans, problems };
+}
+
+/** sun_path is 108 bytes on Linux, one of them the terminating NUL. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+/**
+ * git stores a branch as a file under refs/heads, so `feat` and `feat/x` cannot both exist: found here, not as a
+ * failed `git worktree add` half-way through a launch.
+ */
+function branchCollision(worker: WorkerSpec, config: Config, facts: LaunchFacts): string | undefined {
+  const others = [
+    ...config.workers.filter((other) => other !== worker).map((other) => ({ branch: other.branch, owner: `worker "${other.name}"` })),
+    ...[...facts.branches].filter((branch) => !config.workers.some((other) => other.branch === branch)).map((branch) => ({ branch, owner: 'already in the repo' })),
+  ];
+  const clash = others.find((other) => other.branch.startsWith(`${worker.branch}/`) || worker.branch.startsWith(`${other.branch}/`));
+  if (clash === undefined) return undefined;
+  return `Branch "${worker.branch}" of worker "${worker.name}" cannot exist beside branch "${clash.branch}" (${clash.owner}), since git keeps one as a folder of the other; give one of them another "branch:" in ${config.file}.`;
+}
+
+function commandProblem(worker: WorkerSpec, facts: LaunchFacts): string | undefined {
+  if (facts.executableCommands.has(worker.agent.command)) return undefined;
+  return `The command "${worker.agent.command}" of agent "${worker.agent.name}" (worker "${worker.name}") is not an executable file${worker.agent.command.includes('/') ? '' : ' on PATH'}; install it, make it executable, or fix "command:" under agents: in the config.`;
+}
+
+function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, report: { readonly state: string; readonly at: string } | undefined): DeliveryStep {
+  const startedAt = record?.deliveryStartedAt ?? record?.deliveredAt;
+  if (startedAt === undefined) return 'deliver';
+  // A new agent process knows nothing of the task: only a worker that finished needs none.
+  if (!adopted) return report?.state === 'done' ? 'skip' : 'resume';
+  if (record?.deliveredAt !== undefined) return 'skip';
+  // The agent's own report since the paste started shows the task arrived (one second of clock slack).
+  return report !== undefined && Date.parse(report.at) >= Date.parse(startedAt) - 1000 ? 'skip' : 'redeliver';
 }
 
 function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {
@@ -79,7 +146,7 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
     };
   }
   if (here !== undefined) {
-    if (here.branch === worker.branch) return { step: 'reuse' };
+    if (here.branch === worker.branch) return { step: facts.existingPaths.has(worker.worktree) ? 'reuse' : 'recreate' };
     return {
       problem:
         `The worktree ${worker.worktree} of worker "${worker.name}" is on ${here.branch === undefined ? 'a detached HEAD' : `branch "${here.branch}"`}, ` +
@@ -96,18 +163,22 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
   return { step: facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch' };
 }
 
-function samePath(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-}
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
   const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`];
   for (const step of plan.workers) {
     const { worker } = step;
-    const worktree = { reuse: 'reuse worktree', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': 'existing branch' }[step.worktree];
-    const session = step.session === 'adopt' ? 'adopt running session' : `start ${[worker.agent.command, ...worker.agent.args].join(' ')}`;
-    const delivery = { deliver: 'paste task', skip: 'task already delivered', unknown: 'delivery unconfirmed: not re-sent' }[step.delivery];
+    const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
+    const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
+    const command = [worker.agent.command, ...worker.agent.args].join(' ');
+    const session = { adopt: 'adopt running session', create: `start ${command}`, respawn: `start ${command} again in its pane (the agent had exited)` }[step.session];
+    const delivery = {
+      deliver: 'paste task',
+      skip: 'task already delivered',
+      redeliver: 'delivery never confirmed: task pasted again',
+      resume: 'new agent: task pasted again with the commits so far',
+    }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
     lines.push(`  ${worker.name}: ${worker.branch} (${worktree}) · ${session} · ${delivery}${wave}`);
   }

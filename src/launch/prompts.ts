@@ -1,3 +1,4 @@
+import { commitSubjects } from '../adapters/git.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
 import type { Action } from '../domain/policy.js';
@@ -29,9 +30,16 @@ function placeOf(config: Config, spec: WorkerSpec): WorkerPlace {
   return { project: config.project, worker: spec.name, branch: spec.branch, base: config.base, worktree: spec.worktree };
 }
 
-/** The first paste: preamble (who, where, how to report, who else is working), role, dependencies, the whole task. */
+/** How many of the branch's commits a resumed task lists (the agent can run git log for the rest). */
+const RESUME_COMMITS = 20;
+
+/**
+ * The first paste: preamble (who, where, how to report, who else is working), role, dependencies, the commits
+ * already on the branch when an earlier agent worked there, the whole task.
+ */
 export async function initialPrompt(config: Config, spec: WorkerSpec, dependencies: readonly DeliverySummary[] = []): Promise<string> {
   return renderPrompt({
+    commitsSoFar: await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS),
     ...placeOf(config, spec),
     templates: await loadTemplates(),
     scope: spec.scope,

@@ -21,6 +21,26 @@ export async function liveCzarPid(paths: StatePaths): Promise<number | undefined
 }
 
 /**
+ * Waits until a czar runs for this state dir and has finished its first pass (its status names its pid): from then
+ * on its watchers are armed and a request is answered. `paneDied` tells a czar that exited from one still starting.
+ */
+export async function waitForCzar(paths: StatePaths, paneDied: () => Promise<boolean>, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pid = await liveCzarPid(paths);
+    const status = await readJson<{ supervisor?: { pid?: unknown } }>(paths.status);
+    if (pid !== undefined && status?.supervisor?.pid === pid) return pid;
+    if (await paneDied()) {
+      throw new CzarError('czar_exited', `The czar exited as it started; read why with "czar attach czar", fix it, then run "czar up" again.`);
+    }
+    if (Date.now() > deadline) {
+      throw new CzarError('czar_not_started', `The czar did not start within ${Math.round(timeoutMs / 1000)} s; read why with "czar attach czar", then run "czar up" again.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Hands a request to the running czar through `.czar/requests/` and waits for its answer, so every action goes
  * through the czar's own per-worker queue (no paste races with a nudge in flight).
  */

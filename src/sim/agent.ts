@@ -4,6 +4,8 @@ import { addPaste, backspace, composedBytes, displayText, emptyComposer, isEmpty
 import { defaultDirectives, hasDirectives, parseDirectives, type Directive } from './directives.js';
 import { createInputParser, type InputEvent } from './input.js';
 import { parseSimOptions, type SimOptions } from './options.js';
+import { stateForHook } from '../agents/hook-events.js';
+import { claudeApiError } from './api-error.js';
 import { reporterFromEnv, type SimReporter } from './report.js';
 import { runDirective, type TurnContext } from './turn.js';
 import {
@@ -65,6 +67,8 @@ class SimAgent {
   private answer: ((yes: boolean) => void) | undefined;
   /** Aborted by Esc: ends the running turn, as "esc to interrupt" promises. */
   private turnAbort = new AbortController();
+  /** The StopFailure payload of the current turn, when its model calls failed (`@sim api-error`). */
+  private turnFailure: { error: string; last_assistant_message: string } | undefined;
   private askQuestion = '';
   private turns: Promise<void> = Promise.resolve();
   /** Messages taken so far: the first is the task, later ones are follow-ups (nudges, realigns, notes). */
@@ -238,21 +242,24 @@ class SimAgent {
     const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text, this.turnsTaken > 0), problems: [] };
     this.turnsTaken++;
     for (const problem of parsed.problems) this.screen.print([renderError(`Ignored ${problem}`, this.screen.width)]);
-    let reportedDone = false;
     for (const directive of parsed.directives) {
       if (signal.aborted) break;
       const next = await this.perform(directive, signal);
-      reportedDone ||= directive.kind === 'done';
       if (next === 'stop') break;
     }
     if (this.lifetime.signal.aborted) return;
     if (this.turnAbort.signal.aborted) {
       this.screen.print([renderNote('⎿  Interrupted by user', this.screen.width)]);
       await this.reporter?.report('idle', { note: 'interrupted by user' }).catch((error: unknown) => this.warn(error));
-    } else if (!reportedDone && this.queued === 0) {
-      // A turn that ends without "done" reports idle, as a real agent's Stop hook does; otherwise its "working"
-      // report would outlive the turn and hide the stall until stuck_after.
-      await this.reporter?.report('idle', { note: 'turn ended' }).catch((error: unknown) => this.warn(error));
+    } else if (this.turnFailure !== undefined) {
+      // A failed turn ends as Claude Code's does: its StopFailure hook, read by the same table czar's hooks use.
+      const failed = stateForHook('StopFailure', this.turnFailure);
+      this.turnFailure = undefined;
+      if (failed !== undefined) await this.reporter?.report(failed.state, { note: failed.note, turnEnd: true, failure: failed.failure }).catch((error: unknown) => this.warn(error));
+    } else {
+      // Every turn ends with an idle report, even right after "done": Claude Code's Stop hook fires about 0.2 s
+      // after the done report its turn ran, and czar must read that as what done looks like.
+      await this.reporter?.report('idle', { note: 'turn ended', turnEnd: true }).catch((error: unknown) => this.warn(error));
     }
     this.busy = undefined;
     if (this.mode === 'input') this.screen.print(['']);
@@ -263,6 +270,12 @@ class SimAgent {
     try {
       if (directive.kind === 'ask') return await this.ask(directive.question, signal);
       if (directive.kind === 'hang') return await this.hang();
+      if (directive.kind === 'api-error') {
+        const failure = claudeApiError(directive.status, directive.message);
+        this.screen.print([renderError(failure.line, this.screen.width)]);
+        this.turnFailure = failure.payload;
+        return 'stop';
+      }
       if (directive.kind === 'crash') {
         this.screen.setLive([]);
         this.screen.print([renderError(`Error: simulated crash (exit ${directive.code})`, this.screen.width)]);

@@ -13,6 +13,8 @@ export type Directive =
   | { readonly kind: 'quiet' }
   | { readonly kind: 'crash'; readonly code: number }
   | { readonly kind: 'hang' }
+  /** Every model call of the turn fails with this HTTP status: the turn ends as the real CLI ends it. */
+  | { readonly kind: 'api-error'; readonly status: number; readonly message: string }
   | { readonly kind: 'done'; readonly note: string | undefined };
 
 export interface ParsedDirectives {
@@ -99,13 +101,18 @@ function parseLine(body: string): Directive | string {
       return { kind: 'hang' };
     case 'done':
       return { kind: 'done', note: rest === '' ? undefined : rest };
+    case 'api-error': {
+      const status = Number(words[0]);
+      if (!Number.isInteger(status) || status < 400 || status > 599) return `"@sim api-error" takes an HTTP status 400-599, got "${words[0] ?? ''}"; write e.g. "@sim api-error 429".`;
+      return { kind: 'api-error', status, message: words.slice(1).join(' ') || `simulated failure ${status}` };
+    }
     case 'crash': {
       const code = words[0] === undefined ? 1 : Number(words[0]);
       if (!Number.isInteger(code) || code < 0 || code > 255) return `"@sim crash" takes an exit code 0-255, got "${words[0] ?? ''}".`;
       return { kind: 'crash', code };
     }
     default:
-      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, report, result, ask, quiet, crash, hang, done.`;
+      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, report, result, ask, quiet, crash, hang, api-error, done.`;
   }
 }
 

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { writeAtomic, writeReport } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
-import type { ReportedState } from '../domain/types.js';
+import type { ApiFailure, ReportedState } from '../domain/types.js';
 
 /** How the simulated agent tells czar what it is doing: the same report files a real agent's hooks write. */
 export interface SimReporter {
-  report(state: ReportedState, details?: { progress?: number | undefined; note?: string | undefined }): Promise<void>;
+  /** `turnEnd` marks the report a real agent's turn-end hook (Claude Code Stop, Gemini AfterAgent) would write. */
+  report(state: ReportedState, details?: { progress?: number | undefined; note?: string | undefined; turnEnd?: boolean; failure?: ApiFailure | undefined }): Promise<void>;
   /** Writes `results/<worker>.md` and names it in the next report; returns the file's path. */
   writeResult(text: string): Promise<string>;
 }
@@ -36,11 +37,12 @@ function createReporter(paths: StatePaths, worker: string): SimReporter {
         ...(details.progress === undefined ? {} : { progress: details.progress }),
         ...(details.note === undefined ? {} : { note: details.note.slice(0, 2000) }),
         ...(resultFile === undefined ? {} : { resultFile }),
+        ...(details.failure === undefined ? {} : { failure: details.failure }),
         at: new Date().toISOString(),
-        source: 'sim',
+        source: details.turnEnd === true ? 'sim:turn-end' : 'sim',
         seq,
       };
-      await writeReport(paths, report);
+      await writeReport(paths, report, { turnEnd: details.turnEnd === true });
     },
     async writeResult(text) {
       const file = path.join(paths.results, `${worker}.md`);

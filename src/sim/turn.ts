@@ -20,7 +20,7 @@ export interface TurnContext {
 }
 
 /** Directives the agent loop handles itself, because they change its mode or end the process. */
-type LoopDirective = Extract<Directive, { kind: 'ask' | 'hang' | 'crash' }>;
+type LoopDirective = Extract<Directive, { kind: 'ask' | 'hang' | 'crash' | 'api-error' }>;
 
 /** Runs one directive; 'stop' ends the turn (the agent goes back to its input box). */
 export async function runDirective(directive: Exclude<Directive, LoopDirective>, context: TurnContext): Promise<'next' | 'stop'> {

@@ -1,10 +1,12 @@
 import { run } from '../adapters/process.js';
 import type { GivenTask } from '../domain/fleet.js';
+import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy.js';
 import type { WorkerSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
+import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../launch/hosts.js';
-import { agentLaunchSpec, deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
+import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
 import { planLaunch } from '../launch/plan.js';
 import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
 import { readRecord } from '../launch/records.js';
@@ -127,11 +129,9 @@ export class Executor {
     // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
     if (spec.host !== undefined) await tmuxFor(this.fleet, spec).killSession(spec.name);
     if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
-      paneId = await this.paneOf(spec);
-      const { argv, env } = await agentLaunchSpec(this.fleet, spec);
-      await this.fleet.tmux.respawnPane(paneId, spec.worktree, argv, env);
+      paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
     } else {
-      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined })).paneId;
+      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
       this.hooks.launched(spec.name, paneId);
     }
     this.hooks.respawned(spec.name, Date.now());
@@ -177,7 +177,7 @@ export class Executor {
   private async notify(action: Extract<Action, { kind: 'notify' }>): Promise<void> {
     const notify = this.fleet.config.notify;
     if (notify === undefined) return;
-    const payload = { project: this.fleet.config.project, worker: action.worker, episode: action.episode, summary: action.summary, reason: action.reason, at: new Date().toISOString() };
+    const payload = notifyPayload(this.fleet.config.project, action, new Date().toISOString());
     try {
       await run(notify.command, notify.args, { input: `${JSON.stringify(payload)}\n`, timeoutMs: 30_000 });
     } catch (error) {

@@ -1,9 +1,11 @@
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { readText, writeAtomic } from '../adapters/state-files.js';
+import { readTextFile } from '../adapters/text-file.js';
+import { MAX_RESULT_BYTES } from '../domain/limits.js';
 import type { PaneInfo } from '../adapters/tmux.js';
+import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
 import { logFile, reportFile, type StatePaths } from '../domain/paths.js';
@@ -32,12 +34,9 @@ export async function readWorkerReport(paths: StatePaths, worker: string): Promi
   return {
     kind: 'valid',
     seq: report.seq,
-    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task },
+    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure },
   };
 }
-
-/** Largest result file the czar copies: a summary for people and dependents, not an artefact store. */
-export const MAX_RESULT_BYTES = 256 * 1024;
 
 /** A result file as the czar sees it: copied into the state dir, or rejected with a reason. */
 export type ResultReading = { readonly kind: 'copied'; readonly copy: string } | { readonly kind: 'rejected'; readonly reason: string };
@@ -49,42 +48,15 @@ export type ResultReading = { readonly kind: 'copied'; readonly copy: string } |
  */
 export async function copyResultFile(paths: StatePaths, worker: WorkerSpec, file: string): Promise<ResultReading> {
   const source = path.resolve(worker.worktree, file);
-  let bytes: Buffer;
-  try {
-    // O_NONBLOCK: a FIFO named as a result file must not stall the reconcile loop.
-    const handle = await open(source, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) return { kind: 'rejected', reason: `result file ${file} is not a regular file` };
-      if (info.size > MAX_RESULT_BYTES) return { kind: 'rejected', reason: `result file ${file} is larger than ${MAX_RESULT_BYTES / 1024} KB` };
-      const buffer = Buffer.alloc(MAX_RESULT_BYTES + 1);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      if (bytesRead > MAX_RESULT_BYTES) return { kind: 'rejected', reason: `result file ${file} is larger than ${MAX_RESULT_BYTES / 1024} KB` };
-      bytes = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return { kind: 'rejected', reason: `result file ${file} cannot be read: ${(error as Error).message}` };
-  }
-  if (!isText(bytes)) return { kind: 'rejected', reason: `result file ${file} is not UTF-8 text (NUL bytes or invalid UTF-8)` };
+  const reading = await readTextFile(source, MAX_RESULT_BYTES);
+  if (!reading.ok) return { kind: 'rejected', reason: `result file ${file} ${reading.reason}` };
   const copy = path.join(paths.results, `${worker.name}.md`);
   try {
-    if (path.resolve(copy) !== source) await writeAtomic(copy, bytes.toString('utf8'));
+    if (path.resolve(copy) !== source) await writeAtomic(copy, reading.text);
   } catch (error) {
     return { kind: 'rejected', reason: `result file ${file} could not be copied to ${copy}: ${(error as Error).message}` };
   }
   return { kind: 'copied', copy };
-}
-
-function isText(bytes: Buffer): boolean {
-  if (bytes.includes(0)) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Screen text minus trailing blank lines, and its last non-empty line (the status file's "last output"). */
@@ -103,6 +75,7 @@ export function paneObservation(info: PaneInfo, screen: string | undefined, pres
     screenWaiting: text !== '' && preset.isWaiting(text),
     screenBusy: text !== '' && preset.isBusy(text),
     screen: text,
+    apiFailure: text === '' ? undefined : apiFailureOnScreen(preset.name, text),
   };
 }
 

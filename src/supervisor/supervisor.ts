@@ -9,7 +9,7 @@ import { CzarError } from '../domain/errors.js';
 import { reportFile } from '../domain/paths.js';
 import { initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy.js';
-import { bonusByPerson, restartByPerson, setAutonomy } from '../domain/person.js';
+import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
 import type { Alert, AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
@@ -76,8 +76,8 @@ export class Supervisor {
   readonly done = new Promise<void>((resolve) => (this.stopped = resolve));
 
   constructor(private readonly fleet: Fleet) {
-    this.signalsDir = path.join(fleet.paths.root, 'signals');
-    this.savedFile = path.join(fleet.paths.root, 'czar-state.json');
+    this.signalsDir = fleet.paths.signals;
+    this.savedFile = fleet.paths.czarState;
     this.hostStreams = new HostStreams(fleet);
     this.executor = new Executor(fleet, {
       delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
@@ -393,6 +393,8 @@ export class Supervisor {
   /** A person's request, from `czar send/bonus/restart/pause/resume` or the dashboard's keys. */
   private async handleRequest(request: CzarRequest): Promise<CzarRequestResult> {
     const reply = (ok: boolean, message: string): CzarRequestResult => ({ id: request.id, ok, message });
+    const notStarted = request.kind === 'send' || request.kind === 'restart' || request.kind === 'bonus' ? notStartedYet(this.model, this.known(request.worker), request.kind) : undefined;
+    if (notStarted !== undefined) return reply(false, notStarted);
     switch (request.kind) {
       case 'stop':
         void this.stop();

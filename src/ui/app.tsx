@@ -2,8 +2,9 @@
  * The dashboard's root: reads the store through `useSyncExternalStore`, sizes the screen from the terminal,
  * and picks what the body and footer show for the current mode. Components below it only take props.
  */
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useStdout } from 'ink';
+import { visibleStrings } from '../domain/sanitize.js';
 import { ClockContext, frozenClock, type Clock } from './clock.js';
 import { Confirm } from './confirm.js';
 import { Detail } from './detail.js';
@@ -61,7 +62,10 @@ export function Dashboard(props: DashboardProps) {
 }
 
 function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardProps) {
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const stored = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  // The one place worker-written text (notes, titles, pane lines, events quoting them) enters the screen: every
+  // control character is shown as a symbol, so nothing a worker wrote can drive the terminal.
+  const snapshot = useMemo(() => visibleStrings(stored), [stored]);
   const { columns, rows } = useTerminalSize(size);
   const { exit } = useApp();
   const { status } = snapshot;

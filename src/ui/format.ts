@@ -24,6 +24,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   crashed: { symbol: '✗', label: 'crashed', color: 'red' },
   done: { symbol: '✓', label: 'done', color: 'cyan' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
+  api_error: { symbol: '↯', label: 'api fail', color: 'red' },
 };
 
 export function stateBadge(state: WorkerState): StateBadge {
@@ -48,6 +49,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   bad_report: 'bad-report',
   delivery_failed: 'undelivered',
   idle_unfinished: 'unfinished',
+  api_error: 'api-error',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

@@ -65,6 +65,34 @@ export interface FleetFixture {
   captures(worker: string): Promise<string[]>;
 }
 
+/** Reading a fleet's event log and status file, and waiting on them (shared by the sim and real-agent fleets). */
+export type FleetProbes = Pick<FleetFixture, 'events' | 'status' | 'waitForEvent' | 'waitForStatus'>;
+
+export function fleetProbes(fleet: Fleet): FleetProbes {
+  const events = async (): Promise<FleetEvent[]> => {
+    const text = await readFile(fleet.paths.events, 'utf8').catch(() => '');
+    return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as FleetEvent);
+  };
+  const status = (): Promise<FleetStatus | undefined> => readJson<FleetStatus>(fleet.paths.status);
+  return {
+    events,
+    status,
+    waitForEvent(kind, worker, { match, timeoutMs = 30_000 } = {}) {
+      return waitFor(async () => (await events()).find((event) => event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true)), {
+        timeoutMs,
+        intervalMs: 100,
+        what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
+      });
+    },
+    waitForStatus(predicate, { timeoutMs = 30_000, what = 'status' } = {}) {
+      return waitFor(async () => {
+        const current = await status();
+        return current !== undefined && predicate(current) ? current : undefined;
+      }, { timeoutMs, intervalMs: 100, what });
+    },
+  };
+}
+
 /** A worker's entry in a status, or a test failure naming it. */
 export function workerIn(status: FleetStatus, name: string): WorkerStatus {
   const found = status.workers.find((worker) => worker.name === name);
@@ -113,11 +141,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     await fleet.hosts.close();
   });
 
-  const events = async (): Promise<FleetEvent[]> => {
-    const text = await readFile(fleet.paths.events, 'utf8').catch(() => '');
-    return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as FleetEvent);
-  };
-  const status = (): Promise<FleetStatus | undefined> => readJson<FleetStatus>(fleet.paths.status);
+  const { events, status, waitForEvent, waitForStatus } = fleetProbes(fleet);
 
   return {
     root,
@@ -140,19 +164,8 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     },
     events,
     status,
-    waitForEvent(kind, worker, { match, timeoutMs = 30_000 } = {}) {
-      return waitFor(async () => (await events()).find((event) => event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true)), {
-        timeoutMs,
-        intervalMs: 100,
-        what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
-      });
-    },
-    waitForStatus(predicate, { timeoutMs = 30_000, what = 'status' } = {}) {
-      return waitFor(async () => {
-        const current = await status();
-        return current !== undefined && predicate(current) ? current : undefined;
-      }, { timeoutMs, intervalMs: 100, what });
-    },
+    waitForEvent,
+    waitForStatus,
     async captures(worker) {
       const files = await readdir(captureDir).catch(() => [] as string[]);
       const numbered = files.flatMap((file) => {

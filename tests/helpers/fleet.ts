@@ -19,6 +19,7 @@ export function policy(overrides: Partial<Policy> = {}): Policy {
     bonus: 'auto',
     autoAnswer: [],
     escalateAfterMs: 5 * MINUTE,
+    checkConcurrency: 1,
     ...overrides,
   };
 }
@@ -38,6 +39,7 @@ export function spec(name: string, overrides: Partial<WorkerSpec> = {}): WorkerS
     dependsOn: [],
     env: {},
     worktree: `/tmp/wt/${name}`,
+    checks: [],
     ...overrides,
   };
 }

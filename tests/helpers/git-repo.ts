@@ -17,9 +17,9 @@ export function hermeticGitEnv(home: string): Record<string, string> {
   };
 }
 
-/** A temporary folder removed when the test ends. */
-export async function tempDir(prefix = 'czar-'): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+/** A temporary folder (under `parent`, default the system temp dir) removed when the test ends. */
+export async function tempDir(prefix = 'czar-', parent = tmpdir()): Promise<string> {
+  const dir = await mkdtemp(path.join(parent, prefix));
   onTestFinished(async () => {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   });
@@ -43,8 +43,8 @@ export async function gitIn(cwd: string, args: readonly string[]): Promise<strin
  * A throwaway git repo on `main` with one commit (README.md plus any files given), inside a temp dir that also has
  * room for worktrees beside it: returns { root, repo }.
  */
-export async function tempRepo(files: Record<string, string> = {}): Promise<{ root: string; repo: string }> {
-  const root = await tempDir('czar-repo-');
+export async function tempRepo(files: Record<string, string> = {}, parent?: string): Promise<{ root: string; repo: string }> {
+  const root = await tempDir('czar-repo-', parent);
   const repo = path.join(root, 'repo');
   await mkdir(repo, { recursive: true });
   await gitIn(repo, ['init', '--quiet', '--initial-branch=main']);

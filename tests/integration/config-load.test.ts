@@ -22,6 +22,9 @@ async function loadError(file: string, options?: Parameters<typeof loadConfig>[1
 
 const workers = 'workers:\n  - name: api\n    task: build it\n';
 
+/** A placed problem as written in the test: the config file's folder left out of its label. */
+const unplaced = (line: string): string => line.replace(/^\/\S*\/czar\.yaml:/, 'czar.yaml:');
+
 describe('loadConfig', () => {
   it('resolves a config in a real repo: top level, current branch, files and roles', async () => {
     const { root, repo, file } = await repoWith(`project: demo\n${workers}  - name: web\n    task_file: tasks/web.md\n    role: tester\n`, {
@@ -95,6 +98,63 @@ describe('loadConfig', () => {
       '4:29 workers[0].task_file',
       '4:44 workers[0].role',
     ]);
+  });
+
+  it('task files that are not text to paste are refused, each with its reason', async () => {
+    const { repo, file } = await repoWith(
+      `project: demo\nworkers:\n${['bin', 'latin1', 'empty', 'blank', 'folder', 'big'].map((name) => `  - { name: ${name}, task_file: tasks/${name} }\n`).join('')}`,
+    );
+    await mkdir(path.join(repo, 'tasks'));
+    await writeFile(path.join(repo, 'tasks/bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
+    await writeFile(path.join(repo, 'tasks/latin1'), Buffer.from('caf\xe9 au lait', 'latin1'));
+    await writeFile(path.join(repo, 'tasks/empty'), '');
+    await writeFile(path.join(repo, 'tasks/blank'), '  \n\t\n');
+    await mkdir(path.join(repo, 'tasks/folder'));
+    await writeFile(path.join(repo, 'tasks/big'), 'x'.repeat(1024 * 1024 + 1));
+    const at = (name: string) => path.join(repo, 'tasks', name);
+    expect((await loadError(file)).details.map(unplaced)).toEqual([
+      `czar.yaml:3:29: workers[0].task_file "tasks/bin" (${at('bin')}) is not UTF-8 text (NUL bytes or invalid UTF-8); a task is pasted into the agent as text, so save it as UTF-8 text.`,
+      `czar.yaml:4:32: workers[1].task_file "tasks/latin1" (${at('latin1')}) is not UTF-8 text (NUL bytes or invalid UTF-8); a task is pasted into the agent as text, so save it as UTF-8 text.`,
+      `czar.yaml:5:31: workers[2].task_file "tasks/empty" (${at('empty')}) is empty; write the task in it.`,
+      `czar.yaml:6:31: workers[3].task_file "tasks/blank" (${at('blank')}) is empty; write the task in it.`,
+      `czar.yaml:7:32: workers[4].task_file "tasks/folder" (${at('folder')}) is a folder, not a file; name the task's file, e.g. tasks/folder/task.md.`,
+      `czar.yaml:8:29: workers[5].task_file "tasks/big" (${at('big')}) is larger than 1 MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.`,
+    ]);
+  });
+
+  it('a blank inline task is refused as an empty one is', async () => {
+    const { file } = await repoWith(`project: demo\nworkers:\n  - { name: api, task: "  \\n " }\n`);
+    expect(unplaced((await loadError(file)).message)).toBe('czar.yaml:3:24: workers[0].task is blank; write the task, or use task_file: with a path such as tasks/api.md.');
+  });
+
+  it('worktrees inside the repository are refused: the main checkout would see them as embedded repositories', async () => {
+    const { repo, file } = await repoWith(`project: demo\nworktrees: .worktrees\n${workers}`);
+    expect(unplaced((await loadError(file)).message)).toBe(
+      `czar.yaml:2:12: worktrees ${path.join(repo, '.worktrees')} is inside the repository ${repo}, whose main checkout would then list each worktree as an embedded repository; put it beside the repository, e.g. worktrees: ../repo-workers.`,
+    );
+  });
+
+  it('a bare repository and a repository with no commits say what they are', async () => {
+    const root = await tempDir();
+    await gitIn(root, ['init', '--quiet', '--bare', 'bare.git']);
+    await writeFile(path.join(root, 'czar.yaml'), `project: demo\nrepo: bare.git\n${workers}`);
+    expect(unplaced((await loadError(path.join(root, 'czar.yaml'))).message)).toBe(
+      `czar.yaml:2:7: repo points at ${path.join(root, 'bare.git')}, which is a bare repository with no working tree; clone it (git clone bare.git app) and point repo: at the clone.`,
+    );
+    const fresh = path.join(root, 'fresh');
+    await mkdir(fresh);
+    await gitIn(fresh, ['init', '--quiet', '--initial-branch=main']);
+    await writeFile(path.join(fresh, 'czar.yaml'), `project: demo\n${workers}`);
+    expect(unplaced((await loadError(path.join(fresh, 'czar.yaml'))).message)).toBe(
+      `czar.yaml:1:1: ${fresh} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".`,
+    );
+  });
+
+  it('a config path that is a folder says so', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'czar.yaml'));
+    const error = await loadError(path.join(dir, 'czar.yaml'));
+    expect(error.message).toBe(`${path.join(dir, 'czar.yaml')} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`);
   });
 
   it('a missing config file names the path and czar init', async () => {

@@ -179,7 +179,7 @@ describe('czar up', () => {
     const captures = path.join(root, 'captures');
     const project = uniqueProject();
     const broken = `  - name: broken\n    agent: nothere\n    task: x\n`;
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nagents:\n  nothere: { command: /nonexistent/agent-binary, args: [--x] }\nworkers:\n${workersYaml(['fine'], captures)}${broken}`);
+    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nagents:\n  nothere: { command: /bin/false, args: [--x] }\nworkers:\n${workersYaml(['fine'], captures)}${broken}`);
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toMatch(/worker "broken" did not start: .*broken/);

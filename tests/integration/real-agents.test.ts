@@ -154,7 +154,7 @@ describe.skipIf(missing('codex') !== '')(`real Codex CLI${missing('codex')}`, ()
       height: 40,
     });
     await expect(deliverPrompt(tmux, paneId, TASK, preset, { worker: 'real-codex', timeoutScale: scale })).rejects.toThrow(
-      'Worker "real-codex" cannot start: Codex is showing its sign-in screen; run "codex login" in a normal terminal first, then start the worker again.',
+      'Worker "real-codex" cannot start: Codex is showing its sign-in screen; run "codex login" in a normal terminal first (or configure a model provider in its config.toml), then start the worker again.',
     );
   }, 60_000 * scale);
 });

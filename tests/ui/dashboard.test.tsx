@@ -295,3 +295,34 @@ describe('detail pane', () => {
     expect(mount().screen().join('\n')).toContain("gave bonus task 'Add audit tests' to audit: idle 95 s");
   });
 });
+
+describe('worker-written text', () => {
+  // ESC (a screen clear), BEL, an OSC window title, CR, NUL and a one-byte C1 CSI.
+  const hostile = 'x\u001b[2Jy\u0007\u001b]0;pwned\u0007\rz\u0000\u009b31m';
+  const shown = 'x␛[2Jy␇␛]0;pwned␇␍z␀␛[31m';
+
+  it('reaches the screen with its control characters shown as symbols: note, title, result file, pane, alert, event', () => {
+    const [gateway, ...rest] = fixtureWorkers;
+    const worker = {
+      ...gateway!,
+      title: `T ${hostile}`,
+      note: `N ${hostile}`,
+      resultFile: `R ${hostile}`,
+      alerts: [{ kind: 'bad_report' as const, message: `A ${hostile}`, since: fixtureStatus.updatedAt }],
+    };
+    const store = memoryStore(
+      fixtureSnapshot({
+        status: { ...fixtureStatus, workers: [worker, ...rest] },
+        paneTails: { gateway: [`P ${hostile}`] },
+        events: [{ at: fixtureStatus.updatedAt, kind: 'report', worker: 'gateway', message: `E ${hostile}` }],
+      }),
+    );
+    const { lastFrame, screen } = mount({ store, size: { columns: 200, rows: 40 } });
+    const frame = lastFrame() ?? '';
+    // ink's own colour codes are ESC [ ... m; none of the worker's sequences may survive.
+    for (const raw of ['\u001b[2J', '\u001b]0;', '\u0007', '\r', '\u0000', '\u009b']) expect(frame).not.toContain(raw);
+    const text = screen().join('\n');
+    for (const label of ['T', 'N', 'R', 'P', 'A', 'E']) expect(text, label).toContain(`${label} ${shown}`.slice(0, 12));
+    expect(text).toContain(`note: N ${shown}`);
+  });
+});

@@ -60,6 +60,12 @@ describe('claude preset against real screens', () => {
     }
   });
 
+  it('sees the permission prompt for a tool it may not use (Write) as waiting, not ready', () => {
+    const prompt = screen('claude-permission-write');
+    expect(claude.isWaiting(prompt)).toBe(true);
+    expect(claude.isReady(prompt)).toBe(false);
+  });
+
   it('has no fatal screen among the normal ones and waits ≥ 2.2 s before Enter', () => {
     for (const name of ['claude-trust', 'claude-ready', 'claude-busy', 'claude-api-key']) expect(fatal(claude, screen(name))).toBeUndefined();
     expect(claude.submitDelayMs).toBeGreaterThanOrEqual(2200);
@@ -103,6 +109,21 @@ describe('gemini preset against real screens', () => {
     }
   });
 
+  it('is ready in YOLO mode, where 0.61 draws the input line with "*" instead of ">" (issue 7 defect 7)', () => {
+    const yolo = screen('gemini-ready-yolo');
+    expect(yolo).toMatch(/^ \* {3}Type your message/m);
+    expect(gemini.isReady(yolo)).toBe(true);
+    expect(gemini.inputText?.(yolo)).toBe('');
+    expect(gemini.isBusy(yolo)).toBe(false);
+  });
+
+  it('is ready again after an API error, with the error left on screen', () => {
+    const failed = screen('gemini-api-error');
+    expect(failed).toMatch(/API Error: .*INVALID_ARGUMENT/);
+    expect(gemini.isReady(failed)).toBe(true);
+    expect(gemini.isBusy(failed)).toBe(false);
+  });
+
   it('treats the sign-in chooser as fatal only when there is no API key to use', () => {
     expect(fatal(gemini, screen('gemini-auth'))).toBeDefined();
     // Dialogs are checked first, so with GEMINI_API_KEY present the chooser is answered, not fatal.
@@ -128,10 +149,48 @@ describe('codex preset against real screens', () => {
   });
 
   it('is not ready on the start-up splash, whose demo composer looks like a prompt', () => {
-    const splash = screen('codex-splash');
-    expect(splash).toMatch(/› Ask Codex to do anything/);
-    expect(codex.isReady(splash)).toBe(false);
-    expect(codex.isReady('  >_ OpenAI Codex (v0.169.0)\n\n› Ask Codex to do anything\n  ? for shortcuts\n')).toBe(true);
+    for (const name of ['codex-splash', 'codex-splash-provider']) {
+      const splash = screen(name);
+      expect(splash, name).toMatch(/› Ask Codex to do anything/);
+      expect(codex.isReady(splash), name).toBe(false);
+    }
+  });
+
+  it('answers the folder trust dialog of 0.169 on purpose and is not ready behind it (issue 7 defect 6)', () => {
+    const trust = screen('codex-trust');
+    expect(dialogIds(codex, trust)).toEqual(['codex-trust']);
+    // Measured: "1" alone leaves the dialog up; Enter confirms the highlighted "› 1. Trust and continue".
+    expect(codex.dialogs.find((d) => d.id === 'codex-trust')?.keys).toEqual(['Enter']);
+    expect(codex.isReady(trust)).toBe(false);
+    expect(fatal(codex, trust)).toBeUndefined();
+  });
+
+  it('does not take a trust dialog with another option highlighted for one it may confirm with Enter', () => {
+    const otherHighlighted = screen('codex-trust').replace('› 1. Trust and continue', '  1. Trust and continue').replace('  2. Back to Agent', '› 2. Back to Agent');
+    expect(dialogIds(codex, otherHighlighted)).toEqual([]);
+  });
+
+  it('is ready at its composer once a model provider is configured (the logo stays until the first prompt)', () => {
+    const ready = screen('codex-ready');
+    expect(ready).toMatch(/⣿⣿⣿/);
+    expect(codex.isReady(ready)).toBe(true);
+    expect(codex.isBusy(ready)).toBe(false);
+    expect(dialogIds(codex, ready)).toEqual([]);
+  });
+
+  it('sees a running turn as busy', () => {
+    expect(codex.isBusy(screen('codex-busy'))).toBe(true);
+  });
+
+  it('is ready again after an API error, with the error left on screen', () => {
+    const failed = screen('codex-api-error');
+    expect(failed).toMatch(/invalid_request_error/);
+    expect(codex.isReady(failed)).toBe(true);
+    expect(codex.isBusy(failed)).toBe(false);
+  });
+
+  it('starts with --no-daemon, so no app-server daemon outlives the worker', () => {
+    expect(codex.defaults.args).toContain('--no-daemon');
   });
 
   it('adds notify as a -c override, with the event JSON left for Codex to append', () => {

@@ -22,7 +22,7 @@ describe('config mistakes', () => {
   });
 
   it('unknown key with nothing close lists the allowed keys', () => {
-    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(/^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after\.$/);
+    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(/^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after, check_concurrency\.$/);
   });
 
   it('bad name', () => {
@@ -118,6 +118,18 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('duplicate check name, in the fleet list and in a worker list', () => {
+    const text = `${head}  - name: api\n    task: x\n    checks:\n      - { name: test, run: a }\n      - { name: test, run: b }\nchecks:\n  - { name: lint, run: c }\n  - { name: lint, run: d }\n`;
+    expect(problems(text)).toEqual([
+      'czar.yaml:7:17: workers[0].checks[1].name "test" is already used by workers[0].checks[0]; give each check its own name (a worker\'s check replaces the fleet\'s of the same name).',
+      'czar.yaml:10:13: checks[1].name "lint" is already used by checks[0]; give each check its own name (a worker\'s check replaces the fleet\'s of the same name).',
+    ]);
+  });
+
+  it('check without a command', () => {
+    expect(problems(`${head}  - name: api\n    task: x\nchecks:\n  - { name: test }\n`)[0]).toMatch(/^czar\.yaml:6:5: checks\[0\] is missing required key "run"/);
+  });
+
   it('bad duration', () => {
     expect(problems(`${head}  - { name: api, task: x }\npolicy:\n  idle_after: 5 minutes\n`)).toEqual([
       'czar.yaml:5:15: policy.idle_after "5 minutes" is not a duration; write e.g. 500ms, 90s, 20m, 1h30m or a number of seconds.',
@@ -154,6 +166,47 @@ describe('config mistakes', () => {
 
   it('empty file', () => {
     expect(problems('')).toEqual(['czar.yaml:1:1: the config must be a mapping of keys such as project: and workers:, found nothing.']);
+  });
+
+  it('no workers', () => {
+    expect(problems('project: sark\nworkers: []\n')).toEqual([
+      'czar.yaml:2:10: workers is empty; add at least one worker, e.g. workers: [{ name: gateway, task: "Implement the gateway" }].',
+    ]);
+  });
+
+  it('an inline task larger than czar pastes', () => {
+    expect(problems(`${head}  - name: api\n    task: ${'x'.repeat(1024 * 1024 + 1)}\n`)).toEqual([
+      'czar.yaml:4:11: workers[0].task is larger than 1 MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.',
+    ]);
+  });
+
+  it('scope patterns czar cannot honour, each with its reason', () => {
+    const scope = (pattern: string) => problems(`${head}  - { name: api, task: x, scope: ['${pattern}'] }\n`);
+    expect(scope('!src/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "!src/**" is a negation, which scopes do not support; list the paths the worker may touch instead.']);
+    expect(scope('/etc/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "/etc/**" is an absolute path; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('../x/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "../x/**" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('src/../../x')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/../../x" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('src/[')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/[" uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.']);
+    expect(scope('src/{a,b')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/{a,b" has a "{" without its "}"; close it, e.g. src/{api,web}/**.']);
+    expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y, scope: [/abs] }\n`)).toEqual([
+      'czar.yaml:5:24: bonus[0].scope[0] "/abs" is an absolute path; scopes are relative to the repository root, e.g. src/**.',
+    ]);
+  });
+
+  it('scope patterns czar honours pass', () => {
+    expect(checkConfigText(`${head}  - { name: api, task: x, scope: ['src/**', './docs/', 'a/{b,c}/*.ts', 'x..y/**'] }\n`, 'czar.yaml').ok).toBe(true);
+  });
+
+  it('unknown dependency of the only worker says there is no other worker', () => {
+    expect(problems(`${head}  - { name: api, task: x, depends_on: [web] }\n`)).toEqual([
+      'czar.yaml:3:40: workers[0].depends_on[0] "web" is not a worker name, and api is the only worker; add a worker named "web" or remove the dependency.',
+    ]);
+  });
+
+  it('a second YAML document', () => {
+    expect(problems(`${head}  - { name: api, task: x }\n---\nproject: other\n`)).toEqual([
+      'czar.yaml:4:1: a second YAML document starts here; czar.yaml holds one, so remove this "---" line and what follows or merge it into the first.',
+    ]);
   });
 
   it('reports every problem at once, in file order', () => {

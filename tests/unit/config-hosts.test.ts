@@ -53,7 +53,7 @@ describe('hosts in the config', () => {
   });
 
   it('refuses two hosts with one name', () => {
-    const two = 'hosts:\n  - { name: h, ssh: h1, worktrees: /w, max_workers: 1 }\n  - { name: h, ssh: h2, worktrees: /w, max_workers: 1 }\nworkers: []\n';
+    const two = 'hosts:\n  - { name: h, ssh: h1, worktrees: /w, max_workers: 1 }\n  - { name: h, ssh: h2, worktrees: /w, max_workers: 1 }\nworkers:\n  - { name: a, task: x }\n';
     expect(problems(`project: p\n${two}`)).toEqual(['czar.yaml:4:13: hosts[1].name "h" is already used by hosts[0]; give each host its own name.']);
   });
 });

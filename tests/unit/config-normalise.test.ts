@@ -74,7 +74,7 @@ describe('normalise', () => {
 
   it('keeps a built-in preset behaviour when its command is overridden, and defaults new agents to shell', () => {
     const config = load(`${one}agents:\n  codex: { command: /opt/codex }\n  bot: { command: bot }\n`);
-    expect(config.agents.codex).toEqual({ name: 'codex', preset: 'codex', command: '/opt/codex', args: [], env: {} });
+    expect(config.agents.codex).toEqual({ name: 'codex', preset: 'codex', command: '/opt/codex', args: ['--no-daemon'], env: {} });
     expect(config.agents.bot?.preset).toBe('shell');
     expect(config.workers[0]?.agent.name).toBe('claude');
   });

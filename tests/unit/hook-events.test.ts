@@ -7,11 +7,11 @@ describe('stateForHook', () => {
     expect(stateForHook('BeforeAgent', {})).toEqual({ state: 'working' });
   });
 
-  it('maps turn ends and session start to idle (Claude, Gemini, Codex notify)', () => {
-    expect(stateForHook('Stop', { stop_hook_active: false })).toEqual({ state: 'idle' });
-    expect(stateForHook('AfterAgent', {})).toEqual({ state: 'idle' });
+  it('maps turn ends and session start to idle (Claude, Gemini, Codex notify); only turn ends are marked so', () => {
+    expect(stateForHook('Stop', { stop_hook_active: false })).toEqual({ state: 'idle', turnEnd: true });
+    expect(stateForHook('AfterAgent', {})).toEqual({ state: 'idle', turnEnd: true });
     expect(stateForHook('SessionStart', { source: 'startup' })).toEqual({ state: 'idle' });
-    expect(stateForHook('agent-turn-complete', { type: 'agent-turn-complete', 'turn-id': '1' })).toEqual({ state: 'idle' });
+    expect(stateForHook('agent-turn-complete', { type: 'agent-turn-complete', 'turn-id': '1' })).toEqual({ state: 'idle', turnEnd: true });
   });
 
   it('ignores a Codex notify payload of another type', () => {
@@ -31,16 +31,20 @@ describe('stateForHook', () => {
     expect(stateForHook('Notification', {})).toBeUndefined();
   });
 
-  it('maps StopFailure to idle with the error as a note', () => {
-    expect(stateForHook('StopFailure', { error: 'Unable to connect to API (ConnectionRefused)' }))
-      .toEqual({ state: 'idle', note: 'turn failed: Unable to connect to API (ConnectionRefused)' });
-    expect(stateForHook('StopFailure', {})).toEqual({ state: 'idle', note: 'turn failed' });
+  it('maps StopFailure to an idle turn end carrying the failure, with the agent\'s message as the note', () => {
+    expect(stateForHook('StopFailure', { error: 'rate_limit', last_assistant_message: 'API Error: Request rejected (429) · slow down' })).toEqual({
+      state: 'idle',
+      turnEnd: true,
+      note: 'turn failed: API Error: Request rejected (429) · slow down',
+      failure: { kind: 'rate_limit', detail: 'API Error: Request rejected (429) · slow down' },
+    });
+    expect(stateForHook('StopFailure', {})).toEqual({ state: 'idle', turnEnd: true, note: 'turn failed', failure: { kind: 'unknown', detail: '' } });
   });
 
   it('caps long notes and survives odd payloads', () => {
     const note = stateForHook('StopFailure', { error: 'x'.repeat(5000) })?.note ?? '';
     expect(note.length).toBeLessThanOrEqual(300);
-    expect(stateForHook('Stop', null)).toEqual({ state: 'idle' });
+    expect(stateForHook('Stop', null)).toEqual({ state: 'idle', turnEnd: true });
     expect(stateForHook('Notification', 'not json')).toBeUndefined();
   });
 

@@ -16,6 +16,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     agents: {},
     workers,
     policy: policy({ maxActive }),
+    checks: [],
     bonus: [],
     notify: undefined,
     hosts: [],
@@ -23,7 +24,21 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
 }
 
 function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
-  return { worktrees: [{ path: '/p/repo', branch: 'main' }], branches: new Set(['main']), sessions: new Set(), existingPaths: new Set(), records: new Map(), baseExists: true, ...overrides };
+  return {
+    worktrees: [{ path: '/p/repo', branch: 'main' }],
+    branches: new Set(['main']),
+    sessions: new Set(),
+    deadSessions: new Set(),
+    executableCommands: new Set(['czar-sim-agent']),
+    socketPath: '/tmp/tmux-0/czar-p',
+    worktreesKind: 'missing',
+    existingPaths: new Set(),
+    records: new Map(),
+    reports: new Map(),
+    baseExists: true,
+    madeBranches: new Set(),
+    ...overrides,
+  };
 }
 
 describe('the launch plan', () => {
@@ -38,21 +53,46 @@ describe('the launch plan', () => {
     ]);
   });
 
-  it('adopts what runs: no second delivery, and an unconfirmed delivery is not pasted again', () => {
+  it('adopts what runs: no second delivery into an agent that has its task, and every agent without it gets it', () => {
+    const started = '2026-01-01T10:00:00.000Z';
+    const later = '2026-01-01T10:00:05.000Z';
+    const names = ['delivered', 'reported', 'interrupted', 'fresh', 'finished', 'never'];
     const plan = planLaunch(
-      config([spec('a'), spec('b'), spec('c')]),
+      config(names.map((name) => spec(name))),
       facts({
-        worktrees: [{ path: '/tmp/wt/a', branch: 'czar/a' }, { path: '/tmp/wt/b/', branch: 'czar/b' }],
-        branches: new Set(['main', 'czar/a', 'czar/b', 'czar/c']),
-        sessions: new Set(['a', 'b']),
-        records: new Map([['a', { deliveredAt: 'x' }], ['b', { deliveryStartedAt: 'y' }]]),
+        worktrees: names.map((name) => ({ path: `/tmp/wt/${name}`, branch: `czar/${name}` })),
+        branches: new Set(['main', ...names.map((name) => `czar/${name}`)]),
+        existingPaths: new Set(names.map((name) => `/tmp/wt/${name}`)),
+        sessions: new Set(['delivered', 'reported', 'interrupted']),
+        records: new Map([
+          ['delivered', { deliveryStartedAt: started, deliveredAt: later }],
+          ['reported', { deliveryStartedAt: started }],
+          ['interrupted', { deliveryStartedAt: started }],
+          ['fresh', { deliveryStartedAt: started, deliveredAt: later }],
+          ['finished', { deliveryStartedAt: started, deliveredAt: later }],
+        ]),
+        reports: new Map([
+          ['reported', { state: 'working', at: later }],
+          ['interrupted', { state: 'working', at: '2026-01-01T09:00:00.000Z' }],
+          ['fresh', { state: 'working', at: later }],
+          ['finished', { state: 'done', at: later }],
+        ]),
       }),
     );
-    expect(plan.workers.map((step) => [step.worktree, step.session, step.delivery])).toEqual([
-      ['reuse', 'adopt', 'skip'],
-      ['reuse', 'adopt', 'unknown'],
-      ['checkout-branch', 'create', 'deliver'],
+    expect(plan.workers.map((step) => [step.worker.name, step.session, step.delivery])).toEqual([
+      ['delivered', 'adopt', 'skip'],
+      ['reported', 'adopt', 'skip'],
+      ['interrupted', 'adopt', 'redeliver'],
+      ['fresh', 'create', 'resume'],
+      ['finished', 'create', 'skip'],
+      ['never', 'create', 'deliver'],
     ]);
+  });
+
+  it('makes a worktree again when git still lists it but its folder was deleted, never "reuse" a missing folder', () => {
+    const plan = planLaunch(config([spec('gone')]), facts({ worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }], branches: new Set(['main', 'czar/gone']) }));
+    expect(plan.problems).toEqual([]);
+    expect(plan.workers.map((step) => step.worktree)).toEqual(['recreate']);
   });
 
   it('finds every problem before anything is made, each naming the worker and the fix', () => {

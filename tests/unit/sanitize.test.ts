@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutraliseControls } from '../../src/domain/sanitize.js';
+import { neutraliseControls, visible, visibleLines, visibleStrings } from '../../src/domain/sanitize.js';
 
 describe('neutraliseControls', () => {
   it('turns CRLF and lone CR into LF', () => {
@@ -40,5 +40,46 @@ describe('neutraliseControls', () => {
     const big = 'line of text with $(x) and `y`\n'.repeat(170_000);
     expect(big.length).toBeGreaterThan(5_000_000);
     expect(neutraliseControls(big)).toBe(big);
+  });
+});
+
+describe('visible', () => {
+  const hostile = 'a\u001b[2Jb\u0007c\u001b]0;pwned\u0007d\re\u0000f\u009b31m';
+
+  it('pictures ESC, BEL, an OSC title sequence, CR, NUL and C1 so a terminal acts on none of them', () => {
+    expect(visible(hostile)).toBe('a\u241b[2Jb\u2407c\u241b]0;pwned\u2407d\u240de\u2400f\u241b[31m');
+  });
+
+  it('pictures LF and TAB too: one field stays on one line', () => {
+    expect(visible('one\ntwo\tthree')).toBe('one\u240atwo\u2409three');
+  });
+
+  it('leaves no control character over the whole 0x00-0x9f range', () => {
+    const all = Array.from({ length: 0xa0 }, (_, code) => String.fromCharCode(code)).join('');
+    // eslint-disable-next-line no-control-regex
+    expect(visible(all)).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  });
+
+  it('passes ordinary text and any UTF-8 unchanged', () => {
+    const text = `note: "$(x)" 漢字 👩‍👩‍👧 e\u0301 100%`;
+    expect(visible(text)).toBe(text);
+  });
+});
+
+describe('visibleLines', () => {
+  it('keeps LF and TAB between lines and pictures every other control', () => {
+    expect(visibleLines('a\tb\nc\u001b]0;t\u0007\r\nd')).toBe('a\tb\nc\u241b]0;t\u2407\u240d\nd');
+  });
+});
+
+describe('visibleStrings', () => {
+  it('applies visible to every string in a nested value, keys and other types untouched', () => {
+    const value = { note: 'x\u001by', n: 3, flag: true, none: undefined, list: ['\u0007', { deep: '\r' }] };
+    expect(visibleStrings(value)).toEqual({ note: 'x\u241by', n: 3, flag: true, none: undefined, list: ['\u2407', { deep: '\u240d' }] });
+  });
+
+  it('returns the same object when nothing needed a change, so React sees no new snapshot', () => {
+    const value = { a: 'plain', b: ['text'], c: { d: 1 } };
+    expect(visibleStrings(value)).toBe(value);
   });
 });

@@ -10,9 +10,13 @@ export const attachCommand: Command = {
   summary: 'attach your terminal to a worker\'s tmux pane (detach with Ctrl-b d)',
   usage: 'czar attach <worker> [-c czar.yaml]',
   async run(args) {
-    const { values, positionals } = parse(this, args, CONFIG_OPTION);
+    const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
     const fleet = await fleetFrom(values.config);
     const name = positionals[0] === CZAR_SESSION ? CZAR_SESSION : requireWorker(fleet, positionals[0], 'attach');
+    // tmux would say only "open terminal failed: not a terminal".
+    if (process.stdin.isTTY !== true) {
+      throw new CzarError('no_terminal', `"czar attach ${name}" needs a terminal, and its input is not one; run it from an interactive shell, or follow the worker with "czar log ${name}" and "czar status".`, { exitCode: 2 });
+    }
     const spec = fleet.config.workers.find((worker) => worker.name === name);
     if (!(await (spec === undefined ? fleet.tmux : tmuxFor(fleet, spec)).sessionExists(name))) {
       const where = spec?.host === undefined ? '' : ` on host "${spec.host}"`;

@@ -8,7 +8,7 @@ export const dashboardCommand: Command = {
   summary: 'open the live dashboard on a running fleet (closing it never stops the czar)',
   usage: 'czar dashboard [-c czar.yaml]',
   async run(args) {
-    const { values } = parse(this, args, CONFIG_OPTION, false);
+    const { values } = parse(this, args, CONFIG_OPTION, 0);
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new CzarError('no_terminal', 'The dashboard needs a terminal; use "czar status" or "czar log" from scripts.');
     }

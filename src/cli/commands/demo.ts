@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { git } from '../../adapters/git.js';
@@ -10,6 +11,7 @@ import type { FleetStatus } from '../../domain/types.js';
 import { openFleet } from '../../launch/fleet.js';
 import { parse, type Command } from '../command.js';
 import { formatEvent, out } from '../output.js';
+import { onTerminalGone, waitForExit } from '../hang-up.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
 import { launch } from './up.js';
 
@@ -21,19 +23,31 @@ export const demoCommand: Command = {
   summary: 'run a half-minute sprint of simulated agents on a throwaway repository',
   usage: 'czar demo [--dir DIR]',
   async run(args) {
-    const { values } = parse(this, args, { dir: { type: 'string' } }, false);
-    const root = values.dir === undefined ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : path.resolve(values.dir);
-    const configFile = await createDemo(root);
+    const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
+    const created = values.dir === undefined;
+    const root = created ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : path.resolve(values.dir as string);
+    // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
+    const configFile = await createDemo(root, `demo-${randomBytes(4).toString('hex')}`);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;
     const fleet = openFleet(await loadConfig(configFile), interactive ? undefined : (event) => out(formatEvent(event)));
+    // The demo's terminal closing ends the demo: its agents, its czar, and the throwaway repository it made.
+    const forgetTerminal = onTerminalGone(async () => {
+      const pids = (await fleet.tmux.listPanes()).map((pane) => pane.pid);
+      await fleet.tmux.killServer();
+      // The czar writes its last status on its hang-up; let it finish before its folder goes.
+      await waitForExit(pids, 5_000);
+      if (created) await rm(root, { recursive: true, force: true });
+    });
     out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks`);
     await launch(fleet, { fetch: false, dryRun: false });
     if (interactive) {
       await showDashboard(fleet);
+      forgetTerminal();
       out(`the demo fleet keeps running; stop it with: czar down -c ${configFile}`);
       return 0;
     }
     const over = await followUntilSprintOver(fleet, { printFrom: 'end', timeoutMs: DEMO_TIMEOUT_MS });
+    forgetTerminal();
     const status = await readJson<FleetStatus>(fleet.paths.status);
     await fleet.tmux.killServer();
     for (const worker of status?.workers ?? []) out(`  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`);
@@ -44,7 +58,7 @@ export const demoCommand: Command = {
 };
 
 /** A fresh shop repository with one commit, and the demo's czar.yaml beside it. */
-async function createDemo(root: string): Promise<string> {
+async function createDemo(root: string, project: string): Promise<string> {
   const repo = path.join(root, 'shop');
   await mkdir(repo, { recursive: true });
   for (const [name, text] of Object.entries(DEMO_FILES)) {
@@ -56,6 +70,6 @@ async function createDemo(root: string): Promise<string> {
   await git(repo, ['add', '-A']);
   await git(repo, [...identity, 'commit', '--quiet', '-m', 'Initial shop']);
   const configFile = path.join(root, 'czar.yaml');
-  await writeFile(configFile, demoConfig());
+  await writeFile(configFile, demoConfig(project));
   return configFile;
 }

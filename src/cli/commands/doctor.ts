@@ -1,7 +1,11 @@
+import path from 'node:path';
 import { gitVersion } from '../../adapters/git.js';
 import { Tmux } from '../../adapters/tmux.js';
-import { which } from '../../adapters/which.js';
+import { lookUpCommand } from '../../adapters/which.js';
 import { isCzarError } from '../../domain/errors.js';
+import type { Fleet } from '../../launch/fleet.js';
+import { gatherFacts } from '../../launch/launcher.js';
+import { planLaunch } from '../../launch/plan.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
@@ -9,36 +13,58 @@ import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 import { checkHosts } from './doctor-hosts.js';
 
 
-/** Checks what a launch needs, prints one line per check with the fix for each failure, exits 1 if any failed. */
+/**
+ * Checks what a launch needs, prints one line per check with the fix for each failure. Exits as `czar up` would:
+ * 2 for a config error, 1 for any other failure; the launch plan is the one `up --dry-run` shows.
+ */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'check tmux (>= 3.2), git (>= 2.38), node, the config and each agent\'s command',
+  summary: 'check tmux (>= 3.2), git (>= 2.38), node, the config, each agent\'s command, notify: and the launch plan',
   usage: 'czar doctor [-c czar.yaml]',
   async run(args) {
-    const { values } = parse(this, args, CONFIG_OPTION, false);
+    const { values } = parse(this, args, CONFIG_OPTION, 0);
     const checks: Check[] = [await checkTmux(), await checkGit(), checkNode()];
+    let exitCode = 0;
     try {
-      const fleet = await fleetFrom(values.config);
-      checks.push({ ok: true, line: `config ${fleet.config.file}: ${fleet.config.workers.length} worker(s), base "${fleet.config.base}"` });
-      const agents = new Map(fleet.config.workers.map((worker) => [worker.agent.name, worker.agent]));
-      checks.push(...(await checkHosts(fleet.config)));
-      for (const agent of agents.values()) {
-        const found = await which(agent.command, fleet.config.repo);
-        checks.push(
-          found === undefined
-            ? { ok: false, line: `agent "${agent.name}": command "${agent.command}" not found on PATH; install it or set agents.${agent.name}.command in ${fleet.config.file}` }
-            : { ok: true, line: `agent "${agent.name}": ${found}` },
-        );
-      }
+      checks.push(...(await fleetChecks(await fleetFrom(values.config))));
     } catch (error) {
       if (!isCzarError(error)) throw error;
-      checks.push({ ok: false, line: error.message });
-      for (const detail of error.details) checks.push({ ok: false, line: `  ${detail}` });
+      exitCode = error.exitCode;
+      // A config error's message is its first detail: print each problem once.
+      for (const line of error.details.length === 0 ? [error.message] : error.details) checks.push({ ok: false, line });
     }
     for (const check of checks) out(`${check.ok ? '✓' : '✗'} ${check.line}`);
+    if (exitCode !== 0) return exitCode;
     return checks.every((check) => check.ok) ? 0 : 1;
   },
 };
+
+async function fleetChecks(fleet: Fleet): Promise<Check[]> {
+  const { config } = fleet;
+  const checks: Check[] = [{ ok: true, line: `config ${config.file}: ${config.workers.length} worker(s), base "${config.base}"` }];
+  const agents = new Map(config.workers.map((worker) => [worker.agent.name, worker.agent]));
+  for (const agent of agents.values()) {
+    checks.push(await commandCheck(`agent "${agent.name}"`, agent.command, config.repo, `agents.${agent.name}.command in ${config.file}`));
+  }
+  checks.push(...(await checkHosts(config)));
+  if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
+  const plan = planLaunch(config, await gatherFacts(fleet));
+  if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch` });
+  for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
+  return checks;
+}
+
+async function commandCheck(label: string, command: string, cwd: string, setting: string): Promise<Check> {
+  const found = await lookUpCommand(command, cwd);
+  if (found.ok) return { ok: true, line: `${label}: ${found.path}` };
+  const problem = {
+    not_on_path: `command "${command}" is not on PATH; install it, or set ${setting}.`,
+    missing: `${found.path} does not exist; create it, or fix ${setting}.`,
+    folder: `${found.path} is a folder, not a program; fix ${setting}.`,
+    not_executable: `${found.path} is not executable; run chmod +x ${found.path}, or set ${setting}.`,
+  }[found.problem];
+  return { ok: false, line: `${label}: ${problem}` };
+}
 
 async function checkTmux(): Promise<Check> {
   try {

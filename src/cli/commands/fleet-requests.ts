@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readTextFile, type TextFileProblem } from '../../adapters/text-file.js';
 import { CzarError } from '../../domain/errors.js';
+import { MAX_TASK_BYTES } from '../../domain/limits.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { requestOrThrow } from '../actions.js';
@@ -23,12 +24,20 @@ export const sendCommand: Command = {
   },
 };
 
+/** A message file is pasted like a task, so it is held to a task's checks: UTF-8 text up to MAX_TASK_BYTES. */
 async function readMessageFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    throw new CzarError('usage', `--file ${file} cannot be read; check the path.`, { exitCode: 2 });
-  }
+  const reading = await readTextFile(file, MAX_TASK_BYTES);
+  if (reading.ok) return reading.text;
+  const fixes: Record<TextFileProblem, string> = {
+    missing: 'check the path',
+    folder: "name the message's file",
+    not_file: 'give a regular text file',
+    unreadable: 'check its permissions',
+    too_big: 'the most czar pastes at once; shorten it, or write the detail to a file the worker can read',
+    not_text: 'save the message as UTF-8 text',
+  };
+  const joiner = reading.problem === 'too_big' ? ', ' : '; ';
+  throw new CzarError('usage', `--file ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`, { exitCode: 2 });
 }
 
 function workerRequest(name: 'bonus' | 'restart', summary: string): Command {
@@ -37,7 +46,7 @@ function workerRequest(name: 'bonus' | 'restart', summary: string): Command {
     summary,
     usage: `czar ${name} <worker> [-c czar.yaml]`,
     async run(args) {
-      const { values, positionals } = parse(this, args, CONFIG_OPTION);
+      const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
       const fleet = await fleetFrom(values.config);
       out(await requestOrThrow(fleet, { kind: name, worker: requireWorker(fleet, positionals[0], name) }));
       return 0;
@@ -51,7 +60,7 @@ function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
     summary,
     usage: `czar ${name} [worker] [-c czar.yaml]`,
     async run(args) {
-      const { values, positionals } = parse(this, args, CONFIG_OPTION);
+      const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
       const fleet = await fleetFrom(values.config);
       const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], name);
       out(await requestOrThrow(fleet, worker === undefined ? { kind: name } : { kind: name, worker }));

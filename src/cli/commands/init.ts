@@ -1,4 +1,4 @@
-import { access, writeFile } from 'node:fs/promises';
+import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initTemplate } from '../../config/template.js';
 import { CzarError } from '../../domain/errors.js';
@@ -10,8 +10,11 @@ export const initCommand: Command = {
   summary: 'write a commented czar.yaml in the current folder',
   usage: 'czar init [--project NAME] [--force]',
   async run(args) {
-    const { values } = parse(this, args, { project: { type: 'string' }, force: { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { project: { type: 'string' }, force: { type: 'boolean' } }, 0);
     const file = path.resolve('czar.yaml');
+    if (await stat(file).then((info) => info.isDirectory(), () => false)) {
+      throw new CzarError('exists', `${file} is a folder, so czar init cannot write its config there; move the folder away, then run "czar init" again.`);
+    }
     if (values.force !== true && (await access(file).then(() => true, () => false))) {
       throw new CzarError('exists', `${file} already exists; edit it, or run "czar init --force" to overwrite it.`);
     }

@@ -1,20 +1,20 @@
 import { readEventsFrom } from '../../adapters/state-files.js';
-import { CONFIG_OPTION, parse, type Command } from '../command.js';
+import { CONFIG_OPTION, parse, wholeNumberOption, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
-import { formatEvent, out } from '../output.js';
+import { formatEvent, json, out } from '../output.js';
 
 export const logCommand: Command = {
   name: 'log',
   summary: 'show the czar\'s events (transitions and actions, with reasons), for the fleet or one worker',
   usage: 'czar log [worker] [-c czar.yaml] [--json] [-n N]',
   async run(args) {
-    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' }, lines: { type: 'string', short: 'n' } });
+    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' }, lines: { type: 'string', short: 'n' } }, 1);
+    const limit = wholeNumberOption(this, '-n', values.lines);
     const fleet = await fleetFrom(values.config);
     const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], 'log');
     const { events } = await readEventsFrom(fleet.paths, 0);
     const mine = events.filter((event) => worker === undefined || event.worker === worker);
-    const limit = values.lines === undefined ? mine.length : Math.max(0, Number(values.lines) || 0);
-    for (const event of mine.slice(-limit)) out(values.json === true ? JSON.stringify(event) : formatEvent(event));
+    for (const event of mine.slice(-(limit ?? mine.length))) out(values.json === true ? json(event) : formatEvent(event));
     return 0;
   },
 };

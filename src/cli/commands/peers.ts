@@ -1,9 +1,8 @@
-import { readJson } from '../../adapters/state-files.js';
+import { readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
-import type { FleetStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { out } from '../output.js';
+import { json, out } from '../output.js';
 
 /**
  * What the other workers are doing and which files they are changing: the preamble asks every worker to run this
@@ -14,14 +13,14 @@ export const peersCommand: Command = {
   summary: 'show what the other workers are doing and which files they change (run by workers)',
   usage: 'czar peers [worker] [-c czar.yaml] [--json]',
   async run(args) {
-    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } });
+    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 1);
     const fleet = await fleetFrom(values.config);
     const me = positionals[0] ?? process.env.CZAR_WORKER;
-    const status = await readJson<FleetStatus>(fleet.paths.status);
+    const status = await readStatusFile(fleet.paths);
     if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; the czar writes it once the fleet is up ("czar up").`);
     const others = status.workers.filter((worker) => worker.name !== me);
     if (values.json === true) {
-      out(JSON.stringify(others.map((worker) => ({ name: worker.name, state: worker.state, branch: worker.branch, title: worker.title, files: [...worker.git.filesChanged, ...worker.git.dirty], note: worker.note })), null, 2));
+      out(json(others.map((worker) => ({ name: worker.name, state: worker.state, branch: worker.branch, title: worker.title, files: [...worker.git.filesChanged, ...worker.git.dirty], note: worker.note })), 2));
       return 0;
     }
     const myFiles = new Set(status.workers.find((worker) => worker.name === me)?.git.filesChanged ?? []);

@@ -1,12 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeReport, readJson } from '../../adapters/state-files.js';
+import { readTextFile } from '../../adapters/text-file.js';
+import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
-import { reportFile, statePaths } from '../../domain/paths.js';
-import { REPORTED_STATES, type ReportedState } from '../../domain/types.js';
-import type { WorkerReport } from '../../domain/report.js';
-import { parse, type Command } from '../command.js';
+import { launchRecordFile, reportFile, statePaths } from '../../domain/paths.js';
+import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/types.js';
+import { WORKER_NAME, type WorkerReport } from '../../domain/report.js';
+import { parse, usageError, type Command } from '../command.js';
 
 const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
 
@@ -31,19 +33,23 @@ export const reportCommand: Command = {
     const worker = process.env.CZAR_WORKER;
     const stateDir = process.env.CZAR_STATE_DIR;
     if (values.hook !== undefined) {
-      if (worker === undefined || stateDir === undefined) return 0;
+      if (worker === undefined || stateDir === undefined || (await refuseTarget(worker, stateDir)) !== undefined) return 0;
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
-        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload });
+        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true, failure: mapped.failure });
       } catch {
         // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
       }
       return 0;
     }
+    // Only a hook takes an argument (Codex passes its event as the last one); anything else is a mistake to name.
+    if (positionals[0] !== undefined) throw usageError(this, `${JSON.stringify(positionals[0])} is one argument too many for "czar report" (a note goes in --note)`);
     if (worker === undefined || stateDir === undefined) {
       throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
     }
+    const refusal = await refuseTarget(worker, stateDir);
+    if (refusal !== undefined) throw new CzarError('not_a_worker', refusal, { exitCode: 2 });
     const state = values.state;
     if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
       throw new CzarError('usage', `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`, { exitCode: 2 });
@@ -55,18 +61,34 @@ export const reportCommand: Command = {
     let resultFile: string | undefined;
     if (values['result-file'] !== undefined) {
       resultFile = path.resolve(values['result-file']);
-      const text = await readFile(resultFile).catch(() => undefined);
-      if (text === undefined) throw new CzarError('usage', `--result-file ${resultFile} cannot be read; write the file first, then report.`, { exitCode: 2 });
+      // The czar reads the file with the same check; refusing here is how the worker learns it would be dropped.
+      const reading = await readTextFile(resultFile, MAX_RESULT_BYTES);
+      if (!reading.ok) throw new CzarError('usage', `--result-file ${resultFile} ${reading.reason}; the czar would drop it, so fix the file and report again.`, { exitCode: 2 });
     }
     await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, task: values.task, source: 'cli' });
     return 0;
   },
 };
 
+/**
+ * Why the environment does not name a worker of a real fleet, or undefined when it does. The variables come from
+ * the pane's environment, which anything in it can change: a name is only ever a file name, the state dir must
+ * already exist (never created here), and the worker must have been launched there.
+ */
+async function refuseTarget(worker: string, stateDir: string): Promise<string | undefined> {
+  const fix = 'run "czar report" inside the worker\'s own tmux session, where czar sets it';
+  if (!WORKER_NAME.test(worker)) return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
+  if (!path.isAbsolute(stateDir)) return `CZAR_STATE_DIR "${stateDir}" is not an absolute path; ${fix}.`;
+  const paths = statePaths(stateDir);
+  if (!(await isDirectory(paths.workers))) return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
+  if ((await readJson(launchRecordFile(paths, worker))) === undefined) return `CZAR_WORKER "${worker}" is not a worker of the fleet in ${stateDir}; ${fix}.`;
+  return undefined;
+}
+
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown },
+  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean; failure?: ApiFailure | undefined },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
@@ -81,10 +103,11 @@ async function write(
     ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
+    ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
   };
-  await writeReport(paths, report);
+  await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }
 
 /** Claude Code and Gemini pass the event on stdin; Codex `notify` appends it as the last argument. */
@@ -103,4 +126,8 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then((info) => info.isDirectory(), () => false);
 }

@@ -12,7 +12,7 @@ export const schemasCommand: Command = {
   summary: 'write config/czar.schema.json and status/status.schema.json from the zod types',
   usage: 'czar schemas',
   async run(args) {
-    parse(this, args, {}, false);
+    parse(this, args, {}, 0);
     for (const [file, schema] of [
       [path.join(PACKAGE_ROOT, 'config', 'czar.schema.json'), configJsonSchema()],
       [path.join(PACKAGE_ROOT, 'status', 'status.schema.json'), statusJsonSchema()],

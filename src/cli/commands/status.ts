@@ -1,26 +1,26 @@
-import { readJson } from '../../adapters/state-files.js';
+import { readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { withCzarLiveness } from '../../domain/status.js';
 import { liveCzarPid } from '../../launch/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { out } from '../output.js';
+import { json, out } from '../output.js';
 
 export const statusCommand: Command = {
   name: 'status',
   summary: 'print the fleet\'s state (the same object as .czar/status.json with --json)',
   usage: 'czar status [-c czar.yaml] [--json]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
-    const written = await readJson<FleetStatus>(fleet.paths.status);
+    const written = await readStatusFile(fleet.paths);
     if (written === undefined) {
       throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
     }
     const status = withCzarLiveness(written, (await liveCzarPid(fleet.paths)) !== undefined);
     if (values.json === true) {
-      out(JSON.stringify(status, null, 2));
+      out(json(status, 2));
       return 0;
     }
     for (const line of statusLines(status)) out(line);

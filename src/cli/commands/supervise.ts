@@ -8,7 +8,7 @@ export const superviseCommand: Command = {
   summary: 'run the czar in the foreground (czar up starts it in the tmux session "czar")',
   usage: 'czar supervise [-c czar.yaml]',
   async run(args) {
-    const { values } = parse(this, args, CONFIG_OPTION, false);
+    const { values } = parse(this, args, CONFIG_OPTION, 0);
     const fleet = await fleetFrom(values.config, (event) => out(formatEvent(event)));
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);

@@ -1,15 +1,16 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../../adapters/git.js';
+import { acquireLock } from '../../adapters/lock-file.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
 import type { FleetEvent } from '../../domain/types.js';
 import type { Fleet } from '../../launch/fleet.js';
-import { gatherFacts, launchWave, prepareStateDir } from '../../launch/launcher.js';
+import { gatherFacts, launchWave, prepareStateDir, stopDroppedWorkers } from '../../launch/launcher.js';
 import { describePlan, planLaunch } from '../../launch/plan.js';
 import { initialPrompt } from '../../launch/prompts.js';
-import { askCzar, liveCzarPid } from '../../launch/requests.js';
+import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
@@ -21,7 +22,7 @@ export const upCommand: Command = {
   summary: 'launch the fleet (or adopt it when it is running) and start the czar',
   usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, false);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, 0);
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => out(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
@@ -36,8 +37,7 @@ export const upCommand: Command = {
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
 export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean }): Promise<number> {
   const { config } = fleet;
-  let facts = await gatherFacts(fleet);
-  let plan = planLaunch(config, facts);
+  const plan = planLaunch(config, await gatherFacts(fleet));
   if (options.dryRun) {
     for (const line of describePlan(config, plan)) out(line);
     return plan.problems.length === 0 ? 0 : 1;
@@ -45,8 +45,28 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
-  if (!(await makeWayForLaunch(fleet))) return 0;
   await prepareStateDir(fleet);
+  // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
+  const release = await acquireLock(fleet.paths.upLock, {
+    timeoutMs: 120_000,
+    what: 'Another "czar up"',
+    onWait: (holder) => out(`waiting for another "czar up" (pid ${holder.pid}, since ${holder.since}) to finish`),
+  });
+  try {
+    return await launchLocked(fleet, options);
+  } finally {
+    await release();
+  }
+}
+
+async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<number> {
+  const { config } = fleet;
+  if (!(await makeWayForLaunch(fleet))) return 0;
+  let facts = await gatherFacts(fleet);
+  let plan = planLaunch(config, facts);
+  if (plan.problems.length > 0) {
+    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
+  }
   const behind = await git.behindUpstream(config.repo, config.base);
   if (behind !== undefined && behind > 0) {
     if (options.fetch) {
@@ -61,6 +81,7 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   if (await git.hasUncommittedChanges(config.repo)) {
     out(`note: uncommitted changes in ${config.repo} are not part of the launch; workers start from ${config.base} at ${(await git.revParse(config.repo, config.base))?.slice(0, 8) ?? '?'}.`);
   }
+  for (const line of await stopDroppedWorkers(fleet)) out(line);
   const now = plan.workers.filter((step) => step.wave === 'now');
   for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
     await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
@@ -110,5 +131,7 @@ export async function startCzar(fleet: Fleet): Promise<void> {
   const pane = (await fleet.tmux.listPanes()).find((info) => info.session === CZAR_SESSION);
   if (pane !== undefined) await fleet.tmux.respawnPane(pane.paneId, cwd, argv, env);
   else await fleet.tmux.newSession({ name: CZAR_SESSION, cwd, argv, env });
+  // Returning earlier would let "czar send" right after "up --detach" find no czar.
+  await waitForCzar(fleet.paths, async () => (await fleet.tmux.listPanes()).some((info) => info.session === CZAR_SESSION && info.dead));
   await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
 }

@@ -1,0 +1,35 @@
+import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Runs `cleanup` once when the terminal goes away (SIGHUP) or the process is told to stop (SIGTERM, SIGINT), then
+ * exits with 128 + the signal's number, as a shell reports it. Returns the function that takes the handlers off.
+ */
+export function onTerminalGone(cleanup: () => Promise<void>): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    void cleanup()
+      .catch(() => undefined)
+      .finally(() => process.exit(128 + (constants.signals[signal] ?? 1)));
+  };
+  for (const signal of SIGNALS) process.once(signal, handler);
+  return () => {
+    for (const signal of SIGNALS) process.off(signal, handler);
+  };
+}
+
+/** Waits until none of `pids` runs any more, for at most `timeoutMs`. */
+export async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning) && Date.now() < deadline) await sleep(50);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The most czar pastes as one task or `czar send --file` message. A bracketed paste of this size takes an agent's
+ * TUI seconds to take in (a 200 KB task is tested end to end); beyond it the detail belongs in files the worker reads.
+ */
+export const MAX_TASK_BYTES = 1024 * 1024;
+
+/** Largest result file the czar copies: a summary for people and dependents, not an artefact store. */
+export const MAX_RESULT_BYTES = 256 * 1024;

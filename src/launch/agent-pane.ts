@@ -1,0 +1,72 @@
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as git from '../adapters/git.js';
+import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
+import { presetFor } from '../agents/index.js';
+import { CzarError } from '../domain/errors.js';
+import { logFile } from '../domain/paths.js';
+import type { WorkerSpec } from '../domain/types.js';
+import type { Fleet } from './fleet.js';
+
+/** Agents find `czar` first on their PATH (for `czar report` and hooks), then the person's PATH. */
+export const AGENT_PATH = `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`;
+
+/**
+ * The one place an agent's process is started, in a new session or again in its pane. tmux falls back to the
+ * server's folder when `-c` names a folder that is gone, which put agents in the person's main checkout; so the
+ * worktree is checked first: it exists, it is its own work tree of this repository, and it is on the worker's branch.
+ */
+export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { readonly paneId: string }): Promise<string> {
+  await verifyOwnWorktree(fleet, worker);
+  const { argv, env } = await agentLaunchSpec(fleet, worker);
+  if (pane !== undefined) {
+    await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env);
+    return pane.paneId;
+  }
+  return fleet.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
+}
+
+/** Throws a sentence saying what is wrong with the worker's worktree and how to set it right. */
+export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promise<void> {
+  const { config } = fleet;
+  const where = `worker "${worker.name}" was not started`;
+  const identity = await git.worktreeIdentity(worker.worktree);
+  if (identity === undefined) {
+    throw new CzarError('worktree_missing', `The worktree ${worker.worktree} is missing or not a git worktree, so ${where}; run "czar up" to make it again.`);
+  }
+  const [top, own, commonDir, repoCommon] = await Promise.all([
+    realpath(identity.top).catch(() => identity.top),
+    realpath(worker.worktree).catch(() => worker.worktree),
+    realpath(identity.commonDir).catch(() => identity.commonDir),
+    git.commonDir(config.repo).then((dir) => realpath(dir).catch(() => dir)),
+  ]);
+  if (top !== own || commonDir !== repoCommon) {
+    throw new CzarError('worktree_foreign', `${worker.worktree} is not a worktree of ${config.repo} (git sees ${identity.top}), so ${where}; move that folder away and run "czar up" to make the worktree.`);
+  }
+  if (identity.branch !== worker.branch) {
+    const on = identity.branch === undefined ? 'a detached HEAD' : `branch "${identity.branch}"`;
+    throw new CzarError('worktree_wrong_branch', `The worktree ${worker.worktree} is on ${on}, not "${worker.branch}", so ${where}; check out "${worker.branch}" there and run "czar up" again.`);
+  }
+}
+
+/** The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks). */
+async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
+  const preset = presetFor(worker.agent.preset);
+  const settingsDir = path.join(fleet.paths.agentSettings, worker.name);
+  const setup = preset.setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
+  for (const file of setup.files) {
+    await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
+    await writeFile(file.path, file.content, { mode: 0o600 });
+  }
+  const env: Record<string, string> = {
+    ...worker.agent.env,
+    ...setup.env,
+    ...worker.env,
+    CZAR_PROJECT: fleet.config.project,
+    CZAR_WORKER: worker.name,
+    CZAR_STATE_DIR: fleet.paths.root,
+    CZAR_CONFIG: fleet.config.file,
+    PATH: AGENT_PATH,
+  };
+  return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
+}

@@ -1,0 +1,88 @@
+/**
+ * End to end with real tmux, git and sim agents: `czar down --purge` removes only what czar created, as recorded at
+ * launch, judges "merged" against base before anything is removed, and does not forget workers dropped from the config.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Tmux } from '../../src/adapters/tmux.js';
+import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { gitIn, tempRepo } from '../helpers/git-repo.js';
+
+const POLICY = 'policy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\n';
+const worker = (name: string, extra = '') => `  - name: ${name}\n${extra}    task: "Work.\\n@sim work 600 long"\n`;
+
+async function branches(repo: string): Promise<string> {
+  return gitIn(repo, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']);
+}
+
+describe('czar down --purge', () => {
+  test('never deletes a branch czar did not create (not base, not a branch given to a worker), even with --force', async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['switch', '--quiet', '-c', 'feature']);
+    await gitIn(repo, ['commit', '--quiet', '--allow-empty', '-m', 'only on feature']);
+    await gitIn(repo, ['switch', '--quiet', '-c', 'dev']);
+    await gitIn(repo, ['branch', '--quiet', '-f', 'feature', 'HEAD']);
+    await gitIn(repo, ['reset', '--quiet', '--hard', 'main']);
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('given', '    branch: feature\n')}${worker('onbase', '    branch: main\n')}${worker('fresh')}`);
+
+    const dry = await czar(['up', '--dry-run'], { cwd: root });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/given: feature \(existing branch, not made by czar: --purge keeps it\)/);
+    expect(dry.stdout).toMatch(/onbase: main \(existing branch, not made by czar: --purge keeps it\)/);
+    expect(dry.stdout).toMatch(/fresh: czar\/fresh \(new branch from main\)/);
+
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const before = await branches(repo);
+    const purge = await czar(['down', '--purge', '--force'], { cwd: root });
+    expect(purge.exitCode, purge.stderr).toBe(0);
+    expect(purge.stdout).toContain('kept branch feature of given: czar did not create it');
+    expect(purge.stdout).toContain('kept branch main of onbase: czar did not create it');
+    const after = await branches(repo);
+    expect(after).toBe(before.split('\n').filter((line) => !line.startsWith('czar/fresh ')).join('\n'));
+    expect(await gitIn(repo, ['log', '--format=%s', 'feature'])).toBe('only on feature\ninitial');
+    for (const name of ['given', 'onbase', 'fresh']) expect(existsSync(path.join(root, 'repo-workers', name))).toBe(false);
+  });
+
+  test('judges merged against base before removing anything, and keeps the worktree of work it will not drop', async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['switch', '--quiet', '-c', 'dev']);
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('merged')}${worker('unmerged')}`);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    for (const name of ['merged', 'unmerged']) await gitIn(path.join(root, 'repo-workers', name), ['commit', '--quiet', '--allow-empty', '-m', `${name} work`]);
+    // Merged into base (main), which is not the branch checked out in the main checkout (dev).
+    await gitIn(repo, ['branch', '--quiet', '-f', 'main', 'czar/merged']);
+
+    const purge = await czar(['down', '--purge'], { cwd: root });
+    expect(purge.exitCode).toBe(1);
+    expect(purge.stdout).toContain('purged merged: removed worktree');
+    expect(purge.stderr).toContain('unmerged: branch czar/unmerged has 1 commit(s) not in base "main"');
+    expect(await gitIn(repo, ['branch', '--list', 'czar/merged'])).toBe('');
+    expect(await gitIn(repo, ['log', '--format=%s', 'czar/unmerged'])).toBe('unmerged work\ninitial');
+    expect(existsSync(path.join(root, 'repo-workers', 'unmerged'))).toBe(true);
+  });
+
+  test('remembers workers removed from the config, and does not report a worker that never had a branch', async () => {
+    const { root, repo } = await tempRepo();
+    const project = uniqueProject();
+    const file = await writeFleetConfig(root, project, `repo: repo\nagent: sim\n${POLICY}workers:\n${worker('stays')}${worker('dropped')}${worker('later', '    depends_on: [stays]\n')}`);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(worker('dropped'), ''));
+    // Nothing would supervise its agent any more: up stops it and keeps its work for purge.
+    const again = await czar(['up', '--detach'], { cwd: root });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('stopped session "dropped": worker "dropped" is no longer in');
+    expect((await new Tmux(`czar-${project}`).listSessions()).sort()).toEqual(['czar', 'stays']);
+    expect(existsSync(path.join(root, 'repo-workers', 'dropped'))).toBe(true);
+
+    const purge = await czar(['down', '--purge', '--force'], { cwd: root });
+    expect(purge.exitCode, purge.stderr).toBe(0);
+    expect(purge.stdout).toContain('purged dropped: removed worktree');
+    expect(purge.stdout).not.toMatch(/purged later/);
+    expect(await gitIn(repo, ['branch', '--list', 'czar/*'])).toBe('');
+    expect(existsSync(path.join(root, 'repo-workers', 'dropped'))).toBe(false);
+  });
+});

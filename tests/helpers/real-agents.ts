@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelEndpoint } from './model-endpoint.js';
+import { tempDir } from './git-repo.js';
+
+/**
+ * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
+ *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex
+ * and found through CZAR_REAL_AGENTS_DIR. Each is started with a throwaway HOME and pointed at a scripted model
+ * endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those measured in
+ * docs of the field notes (real-agents-offline.md).
+ */
+export type RealAgent = 'claude' | 'codex' | 'gemini';
+
+export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
+
+export function realAgentBin(name: RealAgent): string {
+  return path.join(REAL_AGENTS_DIR, 'node_modules', '.bin', name);
+}
+
+/** '' when the CLI is installed, else a one-line skip reason for the test title. */
+export function realAgentsMissing(name: RealAgent): string {
+  return existsSync(realAgentBin(name)) ? '' : ` (skipped: ${realAgentBin(name)} not found; set CZAR_REAL_AGENTS_DIR)`;
+}
+
+/** A command line for one real agent, in the shape of a czar.yaml `agents:` entry. */
+export interface RealAgentCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** The throwaway HOME (Claude's transcripts, Gemini's chats live under it; Codex's CODEX_HOME too). */
+  readonly home: string;
+}
+
+export interface RealAgentOptions {
+  /** Allow the shell tool without a prompt (default true); false brings up the agent's real permission prompt. */
+  readonly allowShell?: boolean;
+}
+
+const CLAUDE_KEY = 'sk-ant-api03-czar-test-dummy-key-0123456789abcdefghij';
+
+/** Claude Code: onboarding done, the dummy key approved, Bash allowed; the folder-trust dialog is left to czar. */
+export async function claudeAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-claude-home-');
+  await writeFile(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [CLAUDE_KEY.slice(-20)], rejected: [] } }));
+  await mkdir(path.join(home, '.claude'), { recursive: true });
+  const permissions = options.allowShell === false ? {} : { permissions: { allow: ['Bash'] } };
+  await writeFile(path.join(home, '.claude', 'settings.json'), JSON.stringify(permissions));
+  return {
+    command: realAgentBin('claude'),
+    args: [],
+    env: {
+      HOME: home,
+      ANTHROPIC_BASE_URL: endpoint.url,
+      ANTHROPIC_API_KEY: CLAUDE_KEY,
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      // A refused call ends the turn at once (its StopFailure hook fires) instead of Claude's own minutes of retries.
+      CLAUDE_CODE_MAX_RETRIES: '0',
+    },
+    home,
+  };
+}
+
+/**
+ * Codex: a custom model provider (so no ChatGPT sign-in screen) on the Responses API, no approvals, no sandbox,
+ * no retries. The folder-trust dialog is left to czar.
+ */
+export async function codexAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-codex-home-');
+  const codexHome = path.join(home, '.codex');
+  await mkdir(codexHome, { recursive: true });
+  const config = [
+    'model = "fake-model"',
+    'model_provider = "fake"',
+    'approval_policy = "never"',
+    'sandbox_mode = "danger-full-access"',
+    '[model_providers.fake]',
+    'name = "Fake"',
+    `base_url = "${endpoint.url}/v1"`,
+    'wire_api = "responses"',
+    'env_key = "FAKE_API_KEY"',
+    'request_max_retries = 0',
+    'stream_max_retries = 0',
+    '',
+  ].join('\n');
+  await writeFile(path.join(codexHome, 'config.toml'), config);
+  return { command: realAgentBin('codex'), args: [], env: { HOME: home, CODEX_HOME: codexHome, FAKE_API_KEY: 'czar-test-dummy-key' }, home };
+}
+
+/** Gemini CLI: API-key auth selected, folder trust off (so `--yolo` applies), no telemetry or update checks. */
+export async function geminiAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-gemini-home-');
+  await mkdir(path.join(home, '.gemini'), { recursive: true });
+  const settings = {
+    security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
+    privacy: { usageStatisticsEnabled: false },
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+  };
+  await writeFile(path.join(home, '.gemini', 'settings.json'), JSON.stringify(settings));
+  return {
+    command: realAgentBin('gemini'),
+    args: options.allowShell === false ? [] : ['--yolo'],
+    env: { HOME: home, GOOGLE_GEMINI_BASE_URL: endpoint.url, GEMINI_API_KEY: 'czar-test-dummy-gemini-key' },
+    home,
+  };
+}
+
+export const REAL_AGENT_BUILDERS: Readonly<Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>> = {
+  claude: claudeAgent,
+  codex: codexAgent,
+  gemini: geminiAgent,
+};

@@ -1,0 +1,103 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config/load.js';
+import { openFleet, type Fleet } from '../../src/launch/fleet.js';
+import { czar, uniqueProject } from './cli.js';
+import { fleetProbes, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
+import { gitIn, hermeticGitEnv, tempDir, tempRepo } from './git-repo.js';
+import type { ModelEndpoint } from './model-endpoint.js';
+import { REAL_AGENT_BUILDERS, type RealAgent, type RealAgentCommand, type RealAgentOptions } from './real-agents.js';
+
+export interface RealFleetOptions {
+  readonly agent: RealAgent;
+  readonly endpoint: ModelEndpoint;
+  readonly workers: readonly FixtureWorker[];
+  readonly bonus?: readonly { name?: string; task: string }[];
+  /** Written policy keys, laid over short test defaults. */
+  readonly policy?: Readonly<Record<string, unknown>>;
+  readonly agentOptions?: RealAgentOptions;
+}
+
+export interface RealFleet extends FleetProbes {
+  readonly root: string;
+  readonly repo: string;
+  readonly configFile: string;
+  readonly fleet: Fleet;
+  readonly agent: RealAgentCommand;
+  /** `czar up --detach` in the project folder, as a person runs it; fails the test with czar's own words. */
+  up(): Promise<void>;
+  /** `czar <args>` from the project folder. */
+  czar(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  /** The commit subjects on a worker's branch that are not on main. */
+  commits(worker: string): Promise<string[]>;
+}
+
+/**
+ * A fleet of one kind of real agent, driven by czar's normal path: a czar.yaml whose `agents:` entry points at the
+ * real binary with the builder's env and args, started with `czar up --detach`, supervised by the czar in the
+ * fleet's private tmux server (killed when the test ends, with every agent in it).
+ */
+export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
+  // Gemini CLI skips a settings file below a group- or world-writable folder such as /tmp (issue 7 defect 8), and
+  // czar keeps the hook settings in the state dir beside czar.yaml: so the project lives in a private folder.
+  const privateParent = await tempDir('.czar-real-', homedir());
+  const { root, repo } = await tempRepo({}, privateParent);
+  const agent = await REAL_AGENT_BUILDERS[options.agent](options.endpoint, options.agentOptions);
+  const project = uniqueProject();
+  const configFile = path.join(root, 'czar.yaml');
+  const written = {
+    project,
+    repo: 'repo',
+    base: 'main',
+    worktrees: 'workers',
+    agent: options.agent,
+    agents: {
+      [options.agent]: {
+        command: agent.command,
+        // An entry's args replace the preset's defaults: leave them to the preset unless the builder has some.
+        ...(agent.args.length === 0 ? {} : { args: agent.args }),
+        // The agent's shell commits in its worktree: a fixed identity, no user or system git config.
+        env: { ...hermeticGitEnv(agent.home), ...agent.env },
+      },
+    },
+    policy: { launch_concurrency: 4, idle_after: '4s', escalate_after: '6s', restart: { max: 2, backoff: '1s' }, ...options.policy },
+    workers: options.workers,
+    ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
+  };
+  await writeFile(configFile, stringify(written));
+  const fleet = openFleet(await loadConfig(configFile));
+  onTestFinished(async (context) => {
+    // A failed scenario is read from its event log and the agents' last screens: print them.
+    if (context.task.result?.state === 'fail') {
+      const text = await readFile(fleet.paths.events, 'utf8').catch(() => '(no events)');
+      console.error(`events of ${project}:\n${text}`);
+      for (const worker of options.workers) {
+        const pane = await fleet.tmux.paneIdOf(worker.name).catch(() => undefined);
+        if (pane !== undefined) console.error(`screen of ${worker.name}:\n${await fleet.tmux.capture(pane).catch(() => '')}`);
+      }
+    }
+    await fleet.tmux.killServer();
+  });
+  const run = (args: readonly string[]): ReturnType<typeof czar> => czar(args, { cwd: root });
+  return {
+    root,
+    repo,
+    configFile,
+    fleet,
+    agent,
+    ...fleetProbes(fleet),
+    czar: run,
+    async up() {
+      const result = await run(['up', '--detach']);
+      if (result.exitCode !== 0) throw new Error(`czar up --detach failed (${result.exitCode}):\n${result.stderr}${result.stdout}`);
+    },
+    async commits(worker) {
+      const branch = fleet.config.workers.find((spec) => spec.name === worker)?.branch ?? `czar/${worker}`;
+      const log = await gitIn(repo, ['log', '--format=%s', `main..${branch}`]);
+      return log.split('\n').filter((line) => line !== '');
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { boundTail, runCheck, TAIL_BYTES, TAIL_LINES } from '../../src/adapters/checks.js';
+import { tempDir } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** A killed process whose parent is gone stays a zombie until init reaps it: that counts as dead. */
+async function alive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat !== undefined && !/^\d+ \(.*\) Z/.test(stat);
+}
+
+async function setup(): Promise<{ cwd: string; logFile: string }> {
+  const cwd = await tempDir('czar-check-');
+  return { cwd, logFile: path.join(cwd, 'logs', 'w1', 'abc123.log') };
+}
+
+describe('runCheck', () => {
+  it('runs a command line through the shell and reports a pass with its output', async () => {
+    const { cwd, logFile } = await setup();
+    const result = await runCheck({ name: 'greet', run: 'echo "hello $WHO" && pwd', cwd, timeoutMs: 10_000, logFile, env: { WHO: 'czar' } });
+    expect(result).toMatchObject({ name: 'greet', ok: true, exitCode: 0, timedOut: false, logFile });
+    expect(result.tail).toBe(`hello czar\n${cwd}`);
+    expect(await readFile(logFile, 'utf8')).toBe(`$ greet: echo "hello $WHO" && pwd\nhello czar\n${cwd}\n`);
+  });
+
+  it('reports a failing exit code and only this check\'s last lines when checks share a log', async () => {
+    const { cwd, logFile } = await setup();
+    await runCheck({ name: 'first', run: 'echo from-the-first-check', cwd, timeoutMs: 10_000, logFile });
+    const result = await runCheck({ name: 'count', run: 'for i in $(seq 1 100); do echo line $i; done; echo oops >&2; exit 3', cwd, timeoutMs: 10_000, logFile });
+    expect(result).toMatchObject({ ok: false, exitCode: 3, timedOut: false });
+    const lines = result.tail.split('\n');
+    expect(lines).toHaveLength(TAIL_LINES);
+    expect(lines.at(-1)).toBe('oops');
+    expect(lines[0]).toBe('line 62');
+    expect(result.tail).not.toContain('from-the-first-check');
+  });
+
+  it('kills the whole process group on timeout, background children included', async () => {
+    const { cwd, logFile } = await setup();
+    const pidFile = path.join(cwd, 'child.pid');
+    const result = await runCheck({ name: 'hang', run: `sleep 60 & echo $! > ${pidFile}; echo started; sleep 60`, cwd, timeoutMs: 300, logFile });
+    expect(result).toMatchObject({ ok: false, exitCode: undefined, timedOut: true });
+    expect(result.tail).toContain('started');
+    expect(result.tail).toContain('after its timeout');
+    const child = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(child).toBeGreaterThan(0);
+    await waitFor(async () => !(await alive(child)), { what: `background child ${child} to be killed` });
+  });
+
+  it('stops when its signal aborts', async () => {
+    const { cwd, logFile } = await setup();
+    const controller = new AbortController();
+    const running = runCheck({ name: 'long', run: 'echo go; sleep 60', cwd, timeoutMs: 60_000, logFile, signal: controller.signal });
+    await waitFor(async () => (await readFile(logFile, 'utf8').catch(() => '')).includes('go'), { what: 'the check to start' });
+    controller.abort();
+    const result = await running;
+    expect(result).toMatchObject({ ok: false, exitCode: undefined, timedOut: false });
+  });
+
+  it('makes control characters in the output visible', async () => {
+    const { cwd, logFile } = await setup();
+    const result = await runCheck({ name: 'ansi', run: String.raw`printf '\033[31mred\033[0m\n\033]0;title\007'`, cwd, timeoutMs: 10_000, logFile });
+    expect(result.ok).toBe(true);
+    expect(result.tail).toBe('\u241b[31mred\u241b[0m\n\u241b]0;title\u2407');
+  });
+
+  it('fails with a readable reason when its folder is missing', async () => {
+    const { cwd, logFile } = await setup();
+    const result = await runCheck({ name: 'nowhere', run: 'true', cwd: path.join(cwd, 'missing'), timeoutMs: 10_000, logFile });
+    expect(result).toMatchObject({ ok: false, exitCode: undefined, timedOut: false });
+    expect(result.tail).toContain(`could not start`);
+    expect(result.tail).toContain(path.join(cwd, 'missing'));
+  });
+});
+
+describe('boundTail', () => {
+  it('keeps the last drawing of a line redrawn with CR', () => {
+    expect(boundTail('progress 10%\rprogress 100%\ndone\n')).toBe('progress 100%\ndone');
+  });
+
+  it('bounds the bytes of very long lines', () => {
+    const tail = boundTail(`${'x'.repeat(10_000)}\nend`);
+    expect(Buffer.byteLength(tail)).toBeLessThanOrEqual(TAIL_BYTES + 3);
+    expect(tail.startsWith('…')).toBe(true);
+    expect(tail.endsWith('\nend')).toBe(true);
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, test } from 'vitest';
+import { czar } from '../helpers/cli.js';
+import { tempDir } from '../helpers/git-repo.js';
+
+describe('bad arguments are refused with one sentence and exit 2', () => {
+  test.each([
+    [['log', '-n', 'abc'], '-n "abc" is not a whole number of 1 or more'],
+    [['log', '-n', '0'], '-n "0" is not a whole number of 1 or more'],
+    [['log', '-n=-2'], '-n "=-2" is not a whole number of 1 or more'],
+    [['pause', 'a', 'b'], '"b" is one argument too many for "czar pause"'],
+    [['resume', 'a', 'b'], '"b" is one argument too many for "czar resume"'],
+    [['restart', 'a', 'b'], '"b" is one argument too many for "czar restart"'],
+    [['log', 'a', 'b'], '"b" is one argument too many for "czar log"'],
+    [['status', 'extra'], '"extra" is one argument too many for "czar status"'],
+    [['report', '--state', 'done', 'all', 'good'], '"all" is one argument too many for "czar report"'],
+    [['status', '--jsno'], '"--jsno" is not an option of "czar status" (did you mean "--json"?)'],
+  ])('czar %j', async (args, sentence) => {
+    const cwd = await tempDir();
+    const result = await czar(args, { cwd, env: { CZAR_WORKER: 'w', CZAR_STATE_DIR: cwd } });
+    expect(result.stderr).toMatch(new RegExp(`^czar: ${sentence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*; usage: czar [^\\n]*\\.$`));
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+});

@@ -1,0 +1,61 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
+
+const failed = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('✗'));
+
+describe('czar doctor', () => {
+  test('a config error is printed once and exits 2, as czar up does', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkres: []\n');
+    const doctor = await czar(['doctor'], { cwd: root });
+    const up = await czar(['up', '--dry-run'], { cwd: root });
+    expect(up.exitCode).toBe(2);
+    expect(doctor.exitCode).toBe(2);
+    const first = up.stderr.split('\n')[0]?.replace(/^czar: /, '');
+    expect(first).toMatch(/unknown key "workres"; did you mean "workers"\?/);
+    expect(doctor.stdout.split(first ?? '').length - 1).toBe(1);
+  });
+
+  test('a repository with no commits fails, as it does for czar up', async () => {
+    const dir = await tempDir();
+    await gitIn(dir, ['init', '--quiet', '--initial-branch=main']);
+    await writeFleetConfig(dir, uniqueProject(), 'agent: sim\nworkers:\n  - { name: api, task: Build it. }\n');
+    const doctor = await czar(['doctor'], { cwd: dir });
+    expect(failed(doctor.stdout)).toEqual([`✗ czar.yaml:1:1: ${dir} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".`]);
+    expect(doctor.exitCode).toBe(2);
+  });
+
+  test('runs the launch plan checks czar up --dry-run runs, and checks notify: and agent paths', async () => {
+    const { root, repo } = await tempRepo();
+    await writeFile(path.join(root, 'agent.sh'), '#!/bin/sh\n');
+    await mkdir(path.join(root, 'hooks'));
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it., branch: main }\nnotify: { command: ./hooks/notify.sh }\n',
+    );
+    const up = await czar(['up', '--dry-run'], { cwd: root });
+    const planProblem = up.stdout.split('\n').find((line) => line.startsWith('  problem: '))?.replace('  problem: ', '');
+    expect(planProblem).toBe(`Branch "main" of worker "api" is already checked out at ${repo}; switch that checkout to another branch or give the worker another "branch:".`);
+
+    const doctor = await czar(['doctor'], { cwd: root });
+    expect(failed(doctor.stdout)).toEqual([
+      `✗ agent "mine": ${path.join(root, 'agent.sh')} is not executable; run chmod +x ${path.join(root, 'agent.sh')}, or set agents.mine.command in ${path.join(root, 'czar.yaml')}.`,
+      `✗ notify: ${path.join(root, 'hooks', 'notify.sh')} does not exist; create it, or fix notify.command in ${path.join(root, 'czar.yaml')}.`,
+      `✗ launch plan: ${planProblem ?? ''}`,
+    ]);
+    expect(doctor.exitCode).toBe(1);
+
+    await chmod(path.join(root, 'agent.sh'), 0o755);
+    await writeFile(path.join(root, 'hooks', 'notify.sh'), '#!/bin/sh\ncat\n', { mode: 0o755 });
+    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it. }\nnotify: { command: ./hooks/notify.sh }\n');
+    const healthy = await czar(['doctor'], { cwd: root });
+    expect(failed(healthy.stdout)).toEqual([]);
+    expect(healthy.stdout).toContain(`✓ notify: ${path.join(root, 'hooks', 'notify.sh')}`);
+    expect(healthy.stdout).toContain('✓ launch plan: 1 worker(s) ready to launch');
+    expect(healthy.exitCode).toBe(0);
+  });
+});

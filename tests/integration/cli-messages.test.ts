@@ -1,0 +1,25 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { tempDir, tempRepo } from '../helpers/git-repo.js';
+
+describe('one clear sentence instead of an internal error or a misleading one', () => {
+  test('czar attach without a terminal', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build it. }\n');
+    const result = await czar(['attach', 'gateway'], { cwd: root });
+    expect(result.stderr).toBe('czar: "czar attach gateway" needs a terminal, and its input is not one; run it from an interactive shell, or follow the worker with "czar log gateway" and "czar status".');
+    expect(result.exitCode).toBe(2);
+  });
+
+  test('czar init, with and without --force, when czar.yaml is a folder', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'czar.yaml'));
+    for (const args of [['init'], ['init', '--force']]) {
+      const result = await czar(args, { cwd: dir });
+      expect(result.stderr).toBe(`czar: ${path.join(dir, 'czar.yaml')} is a folder, so czar init cannot write its config there; move the folder away, then run "czar init" again.`);
+      expect(result.exitCode).toBe(1);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { cleanEnv } from '../../src/adapters/process.js';
+import { Tmux } from '../../src/adapters/tmux.js';
+import { CZAR_BIN } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** Starts `czar demo` as a terminal would run it (no terminal here: it follows the events), and finds its fleet. */
+async function startDemo(): Promise<{ child: ReturnType<typeof execa>; root: string; tmux: Tmux }> {
+  const child = execa(process.execPath, [CZAR_BIN, 'demo'], { env: cleanEnv(), extendEnv: false, stdin: 'ignore', reject: false, buffer: false });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const root = await waitFor(() => /czar demo in (\S+):/.exec(output)?.[1], { timeoutMs: 30_000, what: 'the demo\'s first line' });
+  const project = /^project: (\S+)$/m.exec(readFileSync(path.join(root, 'czar.yaml'), 'utf8'))?.[1] ?? '';
+  const tmux = new Tmux(`czar-${project}`);
+  onTestFinished(async () => {
+    child.kill('SIGKILL');
+    await tmux.killServer();
+    await rm(root, { recursive: true, force: true });
+  });
+  return { child, root, tmux };
+}
+
+describe('czar demo', () => {
+  it('takes its fleet and its throwaway repository down when its terminal closes (SIGHUP)', async () => {
+    const { child, root, tmux } = await startDemo();
+    // The czar and the workers are up: four agents and the czar, each in its own pane.
+    const panes = await waitFor(async () => {
+      const live = (await tmux.listPanes()).filter((pane) => !pane.dead);
+      return live.length >= 4 ? live : undefined;
+    }, { timeoutMs: 60_000, what: 'the demo fleet running' });
+
+    child.kill('SIGHUP');
+    await child;
+    expect(await tmux.serverRunning()).toBe(false);
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => panes.every((pane) => !alive(pane.pid)), { what: 'every demo process gone' });
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it('gives two demos at once two tmux servers', async () => {
+    const [first, second] = await Promise.all([startDemo(), startDemo()]);
+    expect(first.tmux.socket).not.toBe(second.tmux.socket);
+    first.child.kill('SIGHUP');
+    second.child.kill('SIGHUP');
+    await Promise.all([first.child, second.child]);
+  });
+});

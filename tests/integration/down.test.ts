@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Tmux } from '../../src/adapters/tmux.js';
+import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { tempRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
+
+const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
+
+describe('czar down', () => {
+  test('with .czar/ deleted it still stops the whole fleet, and keeps the work', async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, FLEET);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    await rm(path.join(root, '.czar'), { recursive: true, force: true });
+
+    const down = await czar(['down'], { cwd: root });
+    expect(down.stderr).toBe('');
+    expect(down.exitCode).toBe(0);
+    expect(down.stdout).toContain('stopped 2 session(s)');
+    expect(await new Tmux(`czar-${project}`).serverRunning()).toBe(false);
+    expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
+  });
+});
+
+describe('czar down --purge', () => {
+  test('a complete purge removes the state czar keeps, so the next up starts a clean sprint', async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, 'repo: repo\nagent: sim\npolicy: { bonus: off, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim write one.txt one\\n@sim commit one work\\n@sim done"\n');
+    const state = path.join(root, '.czar');
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"sprint_over"'), { timeoutMs: 30_000, what: 'the sprint to end' });
+    await writeFile(path.join(state, 'mine.txt'), 'a file czar did not write\n');
+
+    const purge = await czar(['down', '--purge', '--force'], { cwd: root });
+    expect(purge.exitCode, purge.stderr).toBe(0);
+    expect(await readdir(state)).toEqual(['mine.txt']);
+
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const events = (await readFile(path.join(state, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
+    expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
+    // The log starts with this sprint: nothing of the last one (its end, its stop) is read as this sprint's.
+    expect(events.some((event) => event.kind === 'fleet_down')).toBe(false);
+    const over = events.findIndex((event) => event.kind === 'sprint_over');
+    expect(over === -1 || over > events.findIndex((event) => event.kind === 'task_delivered')).toBe(true);
+  });
+});

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { tempRepo } from '../helpers/git-repo.js';
+
+const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
+
+describe('launch races', () => {
+  test('up --detach returns only when the czar answers requests', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), FLEET);
+    const up = await czar(['up', '--detach'], { cwd: root });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const pause = await czar(['pause', 'one'], { cwd: root });
+    expect(pause.stderr).toBe('');
+    expect(pause.stdout).toBe('autonomy paused for one');
+    expect(pause.exitCode).toBe(0);
+  });
+
+  test('two ups at once: one launches, the other waits for it and then adopts, and neither fails', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), FLEET);
+    const [first, second] = await Promise.all([czar(['up', '--detach'], { cwd: root }), czar(['up', '--detach'], { cwd: root })]);
+    expect([first.exitCode, second.exitCode], `${first.stderr}\n${second.stderr}`).toEqual([0, 0]);
+    const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
+    expect(events.filter((event) => event.kind === 'session_started')).toHaveLength(1);
+    expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
+    expect(`${first.stdout}\n${second.stdout}`).toMatch(/the fleet is up: the czar \(pid \d+\) supervises it/);
+  });
+});

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { czar } from '../helpers/cli.js';
+import { tempDir } from '../helpers/git-repo.js';
+
+/** A state dir as `czar up` leaves it for one launched worker. */
+async function stateDir(root: string, worker: string): Promise<string> {
+  const dir = path.join(root, '.czar');
+  await mkdir(path.join(dir, 'workers'), { recursive: true });
+  await mkdir(path.join(dir, 'reports'), { recursive: true });
+  await writeFile(path.join(dir, 'workers', `${worker}.json`), JSON.stringify({ worker, paneId: '%1', branch: `czar/${worker}`, worktree: root, agent: 'sim', launchedAt: new Date().toISOString(), tasks: [] }));
+  return dir;
+}
+
+describe('czar report trusts nothing in its environment', () => {
+  test('a worker name with path tricks, an unknown worker, and a relative or missing state dir are refused, and nothing is written', async () => {
+    const root = await tempDir();
+    const state = await stateDir(root, 'api');
+    const report = (env: Record<string, string>) => czar(['report', '--state', 'working'], { cwd: root, env });
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ CZAR_WORKER: '../../src/evil', CZAR_STATE_DIR: state }, /^czar: CZAR_WORKER "\.\.\/\.\.\/src\/evil" is not a worker name/],
+      [{ CZAR_WORKER: 'ghost', CZAR_STATE_DIR: state }, /^czar: CZAR_WORKER "ghost" is not a worker of the fleet in /],
+      [{ CZAR_WORKER: 'api', CZAR_STATE_DIR: 'rel/.czar' }, /^czar: CZAR_STATE_DIR "rel\/\.czar" is not an absolute path/],
+      [{ CZAR_WORKER: 'api', CZAR_STATE_DIR: path.join(root, 'missing') }, /^czar: CZAR_STATE_DIR ".*missing" is not a czar state dir/],
+    ];
+    for (const [env, message] of cases) {
+      const result = await report(env);
+      expect(result.exitCode, JSON.stringify(env)).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(path.join(root, 'src'))).toBe(false);
+    expect(existsSync(path.join(root, 'rel'))).toBe(false);
+    expect(existsSync(path.join(root, 'missing'))).toBe(false);
+    expect(existsSync(path.join(state, 'reports', 'ghost.json'))).toBe(false);
+
+    const ok = await report({ CZAR_WORKER: 'api', CZAR_STATE_DIR: state });
+    expect(ok.stderr).toBe('');
+    expect(ok.exitCode).toBe(0);
+    expect(existsSync(path.join(state, 'reports', 'api.json'))).toBe(true);
+  });
+});
