@@ -3,11 +3,11 @@ import { addHostWorktree, remoteUrl, syncHostClone, writeHostFile } from '../ada
 import { SshConnection } from '../adapters/ssh.js';
 import { cleanEnv } from '../adapters/process.js';
 import { runInteractive } from '../adapters/terminal.js';
-import { exactSession, Tmux } from '../adapters/tmux.js';
+import { exactSession, Tmux, type PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
 import { hostClonePath, hostStateDir, type HostSpec } from '../domain/hosts.js';
-import { logFile, statePaths } from '../domain/paths.js';
+import { launchRecordFile, logFile, statePaths } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/types.js';
 import type { Fleet } from './fleet.js';
 import type { WorkerPlan } from './plan.js';
@@ -99,7 +99,10 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
     await link.tmux.pipePane(adopted, log);
     return adopted;
   }
-  await link.ssh.run(['mkdir', '-p', '-m', '0700', '--', paths.root, paths.reports, paths.logs]);
+  await link.ssh.run(['mkdir', '-p', '-m', '0700', '--', paths.root, paths.reports, paths.logs, paths.workers]);
+  // czar report on the host accepts only a worker launched in that state dir: this record says so there.
+  const record = { worker: worker.name, branch: worker.branch, worktree: worker.worktree, agent: worker.agent.name, launchedAt: new Date().toISOString() };
+  await writeHostFile(link.ssh, launchRecordFile(paths, worker.name), `${JSON.stringify(record)}\n`);
   const preset = presetFor(worker.agent.preset);
   const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(paths.agentSettings, worker.name), czarCommand: ['czar'], worktree: worker.worktree });
   for (const file of setup.files) await writeHostFile(link.ssh, file.path, file.content);
@@ -114,4 +117,29 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
   const paneId = await link.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env, logFile: log });
   await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`, worker.name);
   return paneId;
+}
+
+/**
+ * Every worker's pane by session name, from this machine's tmux and each host's (through its master). A host that
+ * cannot be asked is listed in `unknown`: its workers' panes are not known, which is not the same as gone.
+ */
+export async function fleetPanes(fleet: Fleet, unreachable: ReadonlySet<string>): Promise<{ panes: Map<string, PaneInfo>; unknown: Set<string> }> {
+  const panes = new Map((await fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
+  for (const worker of fleet.config.workers) if (worker.host !== undefined) panes.delete(worker.name);
+  const unknown = new Set<string>();
+  const hosts = [...new Set(fleet.config.workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])))];
+  await Promise.all(hosts.map(async (host) => {
+    if (unreachable.has(host)) {
+      unknown.add(host);
+      return;
+    }
+    try {
+      const own = new Set(fleet.config.workers.filter((worker) => worker.host === host).map((worker) => worker.name));
+      // Only the host's own workers count: a session there cannot stand in for a worker of this machine or another host.
+      for (const pane of await fleet.hosts.link(host).tmux.listPanes()) if (own.has(pane.session)) panes.set(pane.session, pane);
+    } catch {
+      unknown.add(host);
+    }
+  }));
+  return { panes, unknown };
 }

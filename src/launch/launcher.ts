@@ -13,7 +13,7 @@ import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded, type Fleet } from './fleet.js';
-import { startOnHost, tmuxFor } from './hosts.js';
+import { fleetPanes, startOnHost, tmuxFor } from './hosts.js';
 import type { LaunchFacts, WorkerPlan } from './plan.js';
 import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './records.js';
 
@@ -24,7 +24,8 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const [worktrees, tips, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
-    fleet.tmux.listPanes(),
+    // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
+    fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]),
     readAllRecords(fleet.paths),
     git.revParse(config.repo, config.base),
     readOwnership(fleet.paths),

@@ -35,13 +35,27 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
   });
   await write({ kind: 'hello', version });
   while (running) {
+    const changed: { worker: string; file: string }[] = [];
     for (const file of await jsonFiles(paths.reports, '.json')) {
       const worker = path.basename(file, '.json');
       const info = await stat(file).catch(() => undefined);
       const key = info === undefined ? '' : `${info.mtimeMs}:${info.size}`;
       if (info === undefined || seenReports.get(worker) === key) continue;
       seenReports.set(worker, key);
-      if (info.size > MAX_REPORT_TEXT) continue;
+      if (info.size <= MAX_REPORT_TEXT) changed.push({ worker, file });
+    }
+    // Tips first when a report changed: "done" must not arrive before the commits that back it.
+    if (sources.clone !== undefined && (changed.length > 0 || Date.now() - lastTipLook >= TIP_POLL_MS)) {
+      lastTipLook = Date.now();
+      const tips = await branchTips(sources.clone).catch(() => new Map<string, string>());
+      for (const [worker, branch] of sources.branches) {
+        const sha = tips.get(branch);
+        if (sha === undefined || seenTips.get(worker) === sha) continue;
+        seenTips.set(worker, sha);
+        await write({ kind: 'tip', worker, sha });
+      }
+    }
+    for (const { worker, file } of changed) {
       const text = await readRange(file, 0, MAX_REPORT_TEXT);
       if (text !== undefined) await write({ kind: 'report', worker, text: text.toString('utf8') });
     }
@@ -58,16 +72,6 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
       if (bytes === undefined || bytes.length === 0) continue;
       await write({ kind: 'output', worker, offset, data: bytes.toString('base64') });
       offsets.set(worker, offset + bytes.length);
-    }
-    if (sources.clone !== undefined && Date.now() - lastTipLook >= TIP_POLL_MS) {
-      lastTipLook = Date.now();
-      const tips = await branchTips(sources.clone).catch(() => new Map<string, string>());
-      for (const [worker, branch] of sources.branches) {
-        const sha = tips.get(branch);
-        if (sha === undefined || seenTips.get(worker) === sha) continue;
-        seenTips.set(worker, sha);
-        await write({ kind: 'tip', worker, sha });
-      }
     }
     await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), stopped]);
   }

@@ -18,7 +18,8 @@ import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
 import { Executor } from './executor.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
-import { captureScreens, fleetPanes } from './host-panes.js';
+import { fleetPanes } from '../launch/hosts.js';
+import { captureScreens } from './host-panes.js';
 import { HostStreams } from './host-streams.js';
 import { watchFleet, type Trigger } from './triggers.js';
 

@@ -37,16 +37,18 @@ describe.skipIf(unavailable !== undefined)(`workers on ssh hosts${unavailable ==
         ...names.local.map((name) => ({ name, task: task(name) })),
       ],
     });
+    // What each agent must get, rendered before launch (a prompt rendered after the sims commit would differ).
+    const prompts = new Map(await Promise.all(fixture.fleet.config.workers.map(async (worker) => [worker.name, await initialPrompt(fixture.fleet.config, worker)] as const)));
+    const prompt = (name: string): string => prompts.get(name) ?? fail(name);
     await fixture.launchWave();
 
-    const prompt = async (name: string) => initialPrompt(fixture.fleet.config, fixture.fleet.config.workers.find((worker) => worker.name === name) ?? fail(name));
     for (const [host, workers] of [[one, names.one], [two, names.two]] as const) {
       for (const name of workers) {
         const got = await waitFor(async () => {
           const captured = await hostCaptures(host, fixture.captureDir, name);
           return captured.length > 0 && captured;
         }, { what: `the task of ${name} to reach its agent` });
-        expect(got).toEqual([await prompt(name)]);
+        expect(got).toEqual([prompt(name)]);
       }
       // Each host runs its own workers and nobody else's, in tmux there.
       const sessions = (await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'list-sessions', '-F', '#{session_name}'])).stdout.split('\n').sort();
@@ -57,7 +59,7 @@ describe.skipIf(unavailable !== undefined)(`workers on ssh hosts${unavailable ==
         const captured = await fixture.captures(name);
         return captured.length > 0 && captured;
       }, { what: `the task of ${name} to reach its agent` });
-      expect(got).toEqual([await prompt(name)]);
+      expect(got).toEqual([prompt(name)]);
     }
     expect((await fixture.fleet.tmux.listSessions()).sort()).toEqual(names.local);
 
