@@ -155,6 +155,11 @@ export class SshConnection {
     return {
       done,
       stop: () => {
+        // Through a master the remote end writes into these pipes itself (ssh hands the master its descriptors), so
+        // killing the client alone would leave them open: close ours, and end stdin so the remote command stops.
+        child.stdin.end();
+        child.stdout.destroy();
+        child.stderr.destroy();
         child.kill('SIGTERM');
       },
     };

@@ -66,9 +66,10 @@ export class SshHosts {
 
   /**
    * Starts one host and waits until its sshd answers. `share` lists local folders the host sees at the same path
-   * (a shared git remote, as a git server would be), the only ones of this machine's /tmp it sees.
+   * (a shared git remote, as a git server would be), the only ones of this machine's /tmp it sees; `pathFirst` is a
+   * folder put before this checkout's bin/ on the host's PATH (another czar there).
    */
-  async add(options: { share?: readonly string[] } = {}): Promise<SshHost> {
+  async add(options: { share?: readonly string[]; pathFirst?: string } = {}): Promise<SshHost> {
     const id = randomBytes(3).toString('hex');
     const alias = `czh-${id}`;
     const netns = alias;
@@ -86,7 +87,7 @@ export class SshHosts {
     const hostKey = path.join(hostDir, 'host_ed25519_key');
     await keygen(hostKey);
     await writeFile(path.join(hostDir, 'authorized_keys'), await readFile(`${this.clientKey}.pub`, 'utf8'));
-    await writeFile(path.join(hostDir, 'sshd_config'), sshdConfig());
+    await writeFile(path.join(hostDir, 'sshd_config'), sshdConfig(options.pathFirst));
 
     // Registered before anything starts, so a failure half-way still tears down what did start.
     const started: { holder?: ResultPromise; sshd?: ResultPromise } = {};
@@ -203,9 +204,9 @@ async function waitForSshd(sshConfig: string, alias: string, sshd: ResultPromise
 }
 
 /** Key-only root login (the namespace's root is the test's own user); czar's checkout and node are on PATH. */
-function sshdConfig(): string {
+function sshdConfig(pathFirst: string | undefined): string {
   const czarBin = path.resolve(import.meta.dirname, '../../bin');
-  const pathValue = [czarBin, path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'].join(':');
+  const pathValue = [...(pathFirst === undefined ? [] : [pathFirst]), czarBin, path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'].join(':');
   return [
     'Port 22',
     'ListenAddress 0.0.0.0',

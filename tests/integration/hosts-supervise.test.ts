@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { czarVersion } from '../../src/adapters/package-files.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
@@ -82,5 +83,25 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
     }, { what: 'the local pane log to catch up' });
     expect(hostLog.endsWith(localLog)).toBe(true);
     expect(localLog.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)(`a host with another czar version${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('is refused with the command that fixes it', async () => {
+    const origin = await tempDir('czar-origin-');
+    // A czar of another version on the host: it says hello with its version, as every czar watch does first.
+    const otherCzar = await tempDir('czar-other-');
+    await writeFile(path.join(otherCzar, 'czar'), `#!/bin/sh\necho '{"kind":"hello","version":"0.0.1-old"}'\nexec sleep 600\n`, { mode: 0o755 });
+    const hosts = await SshHosts.create();
+    const host = await hosts.add({ share: [origin, otherCzar], pathFirst: otherCzar });
+    const fixture = await fleetFixture({
+      origin,
+      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+      workers: [{ name: 'r1', task: '# Remote\n@sim work 600 the long part', host: 'far' }],
+    });
+    await fixture.launchWave();
+    await fixture.supervise();
+    const refused = await fixture.waitForEvent('host_refused');
+    expect(refused.message).toBe(`host "far" runs czar 0.0.1-old but this is czar ${czarVersion()}; run "ssh ${host.alias} npm install -g czar@${czarVersion()}" and start the czar again`);
   });
 });
