@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 // Import boundaries keep the folder tree honest: only adapters start processes or watch files, only ui/ renders,
 // and the domain stays pure.
-const ioLibraries = ['execa', 'chokidar', 'node:child_process', 'child_process'];
+const ioLibraries = ['execa', 'simple-git', 'chokidar', 'node:child_process', 'child_process'];
 const uiLibraries = ['ink', 'react', 'ink-testing-library'];
 const boundaries = (folders) =>
   Object.entries(folders).map(([folder, rule]) => ({

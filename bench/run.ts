@@ -1,7 +1,9 @@
 import { benchLaunch } from './launch.js';
 import { benchSupervise } from './supervise.js';
+import { benchVerify } from './verify.js';
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 const only = process.argv[2];
 if (only === undefined || only === 'launch') console.log(`${benchLaunch().join('\n')}\n`);
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
+if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));

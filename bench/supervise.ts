@@ -7,7 +7,7 @@ import { statePaths } from '../src/domain/paths.js';
 import type { FleetEvent, FleetStatus } from '../src/domain/types.js';
 import { CZAR, SIM, benchRepo, killServer, median, ms, percentile, row } from './harness.js';
 
-interface Fleet {
+export interface Fleet {
   readonly root: string;
   readonly project: string;
   readonly stateDir: string;
@@ -15,7 +15,7 @@ interface Fleet {
 }
 
 /** Launches `count` simulated workers with `czar up --detach`; the czar then runs in the fleet's tmux server. */
-function launchFleet(name: string, count: number, policy: string, task: string, bonus: string[] = []): Fleet {
+export function launchFleet(name: string, count: number, policy: string, task: string, bonus: string[] = []): Fleet {
   // Agents that do not report (like Aider or a shell) leave the pane and git as the only signals, so nothing but
   // the bench's own reports and the czar's clock moves a worker's state.
   const sim = `agents:\n  sim: { args: [${JSON.stringify(SIM)}, --no-report] }\n`;
@@ -42,7 +42,7 @@ function launchFleet(name: string, count: number, policy: string, task: string, 
   };
 }
 
-function readStatus(fleet: Fleet): FleetStatus | undefined {
+export function readStatus(fleet: Fleet): FleetStatus | undefined {
   try {
     return JSON.parse(readFileSync(path.join(fleet.stateDir, 'status.json'), 'utf8')) as FleetStatus;
   } catch {
@@ -54,7 +54,7 @@ function events(fleet: Fleet): FleetEvent[] {
   return readFileSync(path.join(fleet.stateDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as FleetEvent);
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -137,7 +137,7 @@ async function pollingBaseline(samples: number): Promise<number[]> {
 }
 
 /** CPU time (user + system, including reaped children) of a process, in seconds, from /proc. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
   return ticks / 100;
@@ -148,11 +148,11 @@ function peakRssMb(pid: number): number {
   return Number(match?.[1] ?? 0) / 1024;
 }
 
-function czarPid(fleet: Fleet): number {
+export function czarPid(fleet: Fleet): number {
   return (JSON.parse(readFileSync(path.join(fleet.stateDir, 'supervisor.pid'), 'utf8')) as { pid: number }).pid;
 }
 
-async function settled(fleet: Fleet, count: number): Promise<void> {
+export async function settled(fleet: Fleet, count: number): Promise<void> {
   await until(() => (readStatus(fleet)?.workers.filter((worker) => worker.state !== 'starting').length === count ? true : undefined), 120_000, 'all workers past starting');
 }
 

@@ -1,19 +1,102 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { GitError, simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
 import type { GitActivity } from '../domain/types.js';
-import { cleanEnv, run, type RunResult } from './process.js';
+import { cleanEnv, type RunResult } from './process.js';
 
 /**
- * Every git call czar makes: `--no-optional-locks` (and GIT_OPTIONAL_LOCKS=0) so that watching a worktree never
- * takes `index.lock` from under a worker's own commit or rebase.
+ * A git exit other than 0, carried through simple-git so callers that ask for it get the code, not an exception.
+ * It is a GitError because simple-git passes those through as they are and wraps anything else in a new one.
  */
-export async function git(cwd: string, args: readonly string[], options: { allowFailure?: boolean; input?: string } = {}): Promise<RunResult> {
-  return run('git', ['--no-optional-locks', ...args], {
-    cwd,
-    env: cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }),
-    ...options,
-  });
+class GitExit extends GitError {
+  constructor(
+    readonly exitCode: number,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(undefined, stderr.trim().split('\n')[0] ?? '');
+  }
+}
+
+const clients = new Map<string, SimpleGit>();
+
+/**
+ * The simple-git client for one folder, made once. Every call runs `git --no-optional-locks` (and
+ * GIT_OPTIONAL_LOCKS=0) so that watching a worktree never takes `index.lock` from under a worker's own commit or
+ * rebase. simple-git refuses some environment variables (EDITOR, PAGER, GIT_SSH_COMMAND, GIT_CONFIG_GLOBAL...)
+ * because they could run programs; here they are the person's own environment, which git has always read, so they
+ * are allowed. Any non-zero exit is an error (simple-git alone lets some through when stderr is empty).
+ */
+function client(cwd: string): SimpleGit {
+  let found = clients.get(cwd);
+  if (found !== undefined) return found;
+  if (!existsSync(cwd)) {
+    throw new CzarError('cwd_missing', `The folder ${cwd} does not exist, so git cannot run there; create it or fix the path that names it.`);
+  }
+  found = simpleGit({
+    baseDir: cwd,
+    binary: ['git', '--no-optional-locks'],
+    // Paths with non-ASCII characters come back as written, not as quoted octal escapes.
+    config: ['core.quotePath=false'],
+    maxConcurrentProcesses: 8,
+    trimmed: false,
+    unsafe: {
+      allowUnsafeEditor: true,
+      allowUnsafePager: true,
+      allowUnsafeAskPass: true,
+      allowUnsafeConfigPaths: true,
+      allowUnsafeConfigEnvCount: true,
+      allowUnsafeSshCommand: true,
+      allowUnsafeGitProxy: true,
+      allowUnsafeTemplateDir: true,
+      allowUnsafeDiffExternal: true,
+    },
+    errors: (error, result) => {
+      if (result.exitCode === 0) return error;
+      return new GitExit(result.exitCode, Buffer.concat(result.stdOut).toString('utf8'), Buffer.concat(result.stdErr).toString('utf8'));
+    },
+  }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }));
+  clients.set(cwd, found);
+  return found;
+}
+
+/** Turns what simple-git threw into czar's error: which command, the exit and git's own first line. */
+function czarError(args: readonly string[], error: unknown): CzarError {
+  if (error instanceof CzarError) return error;
+  const command = `git ${args.join(' ')}`;
+  const exit = exitOf(error);
+  if (exit !== undefined) {
+    const reason = exit.message;
+    return new CzarError('command_failed', `"${command}" exited with ${exit.exitCode}${reason === '' ? '' : `: ${reason}`}.`, {
+      details: [exit.stderr.trim()].filter((line) => line !== ''),
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (/ENOENT/.test(message)) return new CzarError('command_missing', '"git" was not found on PATH; install it or fix PATH, then run the command again.', { cause: error });
+  return new CzarError('command_failed', `"${command}" could not run: ${message}.`, { cause: error });
+}
+
+/** The git exit behind what simple-git threw, if git ran at all. */
+function exitOf(error: unknown): GitExit | undefined {
+  return error instanceof GitExit ? error : undefined;
+}
+
+/**
+ * One git command with an argument array, for the verbs simple-git has no parser for (worktree, merge-tree,
+ * for-each-ref...). With `allowFailure`, a non-zero exit comes back as `exitCode` instead of an error.
+ */
+export async function git(cwd: string, args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<RunResult> {
+  try {
+    const stdout = await client(cwd).raw([...args]);
+    return { stdout, stderr: '', exitCode: 0 };
+  } catch (error) {
+    const exit = exitOf(error);
+    if (exit !== undefined && options.allowFailure === true) return { stdout: exit.stdout, stderr: exit.stderr, exitCode: exit.exitCode };
+    throw czarError(args, error);
+  }
 }
 
 async function ok(cwd: string, args: readonly string[]): Promise<boolean> {
@@ -25,7 +108,7 @@ async function out(cwd: string, args: readonly string[]): Promise<string> {
 }
 
 export async function gitVersion(): Promise<string> {
-  return (await run('git', ['--version'])).stdout.trim();
+  return out(process.cwd(), ['--version']);
 }
 
 /** The repository's top level for a folder, or undefined when the folder is not in a git work tree. */
@@ -124,6 +207,26 @@ export async function addWorktree(repo: string, worktreePath: string, branch: st
 }
 
 /**
+ * Puts a detached checkout czar owns at `sha`: created on first use, then reused (so installed dependencies and
+ * build caches in ignored files survive), reset hard and cleaned of untracked files that the last run left.
+ */
+export async function detachedCheckout(repo: string, dir: string, sha: string): Promise<void> {
+  // The state dir often sits inside the repository: a folder there is "inside a work tree" without being one, and
+  // a forced checkout there would hit the person's own checkout. Only a top level that is the folder itself counts.
+  const top = await topLevel(dir);
+  const own = top !== undefined && (await realpath(top)) === (await realpath(dir));
+  if (!own) {
+    await mkdir(path.dirname(dir), { recursive: true });
+    // A folder left by a removed worktree would make `worktree add` refuse: prune the stale entry first.
+    await git(repo, ['worktree', 'prune']);
+    await git(repo, ['worktree', 'add', '--detach', '--force', dir, sha]);
+    return;
+  }
+  await git(dir, ['checkout', '--detach', '--force', '--quiet', sha]);
+  await git(dir, ['clean', '-ffdq']);
+}
+
+/**
  * Makes a worktree folder again where git still has it registered but the folder was deleted by hand. `-f` is what
  * git 2.39 asks for here ("a missing but already registered worktree"); it also lets the branch be checked out,
  * since the only checkout of it is that missing folder (the launch plan has made sure of both).
@@ -146,50 +249,68 @@ export async function fetchBase(repo: string, base: string): Promise<void> {
     throw new CzarError('no_upstream', `--fetch was given but base branch "${base}" has no upstream; set one with "git branch --set-upstream-to" or drop --fetch.`);
   }
   const remote = upstream.split('/')[0] ?? 'origin';
-  await git(repo, ['fetch', remote]);
+  await client(repo).fetch(remote).catch((error: unknown) => {
+    throw czarError(['fetch', remote], error);
+  });
   const checkedOut = await currentBranch(repo);
-  if (checkedOut === base) await git(repo, ['merge', '--ff-only', `${base}@{upstream}`]);
-  else await git(repo, ['fetch', '.', `${upstream}:${base}`]);
+  if (checkedOut !== base) {
+    await git(repo, ['fetch', '.', `${upstream}:${base}`]);
+    return;
+  }
+  const merged = await client(repo).merge(['--ff-only', `${base}@{upstream}`]).catch((error: unknown) => {
+    throw new CzarError('fetch_failed', `Fast-forwarding "${base}" to ${upstream} failed (${exitOf(error)?.message ?? String(error)}); the local base has commits of its own, so merge or rebase it by hand and run the command again.`, { cause: error });
+  });
+  if (merged.failed) {
+    throw new CzarError('fetch_failed', `Fast-forwarding "${base}" to ${upstream} left conflicts in ${merged.conflicts.map((conflict) => conflict.file ?? '?').join(', ')}; resolve them in ${repo} and run the command again.`);
+  }
 }
 
-/** Whether the main checkout has uncommitted changes (they do not block a launch; workers start from base). */
-export async function hasUncommittedChanges(worktree: string): Promise<boolean> {
-  return (await dirtyPaths(worktree)).length > 0;
-}
 
 export async function dirtyPaths(worktree: string): Promise<string[]> {
   // A worker not launched yet has no worktree: nothing is dirty there.
-  const result = await git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { allowFailure: true }).catch(() => undefined);
-  if (result === undefined || result.exitCode !== 0) return [];
-  const paths: string[] = [];
-  const records = result.stdout.split('\0');
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i] ?? '';
-    if (record.length < 4) continue;
-    paths.push(record.slice(3));
-    // A rename or copy record is followed by its source path.
-    if (record[0] === 'R' || record[0] === 'C') i++;
-  }
-  return paths;
+  if (!existsSync(worktree)) return [];
+  const status = await client(worktree).status(['--untracked-files=all']).catch(() => undefined);
+  // A rename lists its new path (`from` holds the old one), as `git status` shows it.
+  return status === undefined ? [] : status.files.map((file) => file.path);
+}
+
+/** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
+export interface FileStat {
+  readonly file: string;
+  readonly insertions: number;
+  readonly deletions: number;
+  readonly binary: boolean;
+}
+
+/**
+ * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would
+ * compare the tips and also list every file base changed since the fork, which is how a dashboard once showed the
+ * wrong files), with their line counts. `--no-renames`: a move lists both paths, so scope and overlap see both.
+ */
+export async function diffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
+  const args = ['--numstat', '--no-renames', `${base}...${branch}`];
+  const summary = await client(repo).diffSummary(args).catch((error: unknown) => {
+    throw czarError(['diff', ...args], error);
+  });
+  return summary.files.map((file) => (file.binary ? { file: file.file, insertions: 0, deletions: 0, binary: true } : { file: file.file, insertions: file.insertions, deletions: file.deletions, binary: false }));
 }
 
 /**
  * What a branch has done relative to base. Commits ahead use `base..branch` (commits reachable from the branch
- * and not from base). Files use `base...branch`, i.e. the diff from the merge base: two dots would compare the tips
- * and also list every file base changed since the fork, which is how a dashboard once showed the wrong files.
+ * and not from base); files come from `diffStat`. A branch not created yet has done nothing.
  */
 export async function activity(repo: string, base: string, branch: string, worktree: string | undefined): Promise<GitActivity> {
   const [ahead, files, last, dirty] = await Promise.all([
     git(repo, ['rev-list', '--count', `${base}..${branch}`], { allowFailure: true }),
-    git(repo, ['diff', '--name-only', '-z', `${base}...${branch}`], { allowFailure: true }),
-    git(repo, ['log', '-1', '--format=%H%x1f%s%x1f%cI', `${base}..${branch}`], { allowFailure: true }),
+    diffStat(repo, base, branch).catch(() => []),
+    client(repo).log({ from: base, to: branch, maxCount: 1, format: { sha: '%H', subject: '%s', at: '%cI' } }).catch(() => undefined),
     worktree === undefined ? Promise.resolve([]) : dirtyPaths(worktree),
   ]);
-  const [sha, subject, at] = last.stdout.trim().split('\x1f');
+  const latest = last?.latest ?? undefined;
   return {
     commitsAhead: ahead.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
-    filesChanged: files.exitCode === 0 ? files.stdout.split('\0').filter((file) => file !== '') : [],
-    lastCommit: sha !== undefined && sha !== '' && subject !== undefined && at !== undefined ? { sha, subject, at } : undefined,
+    filesChanged: files.map((file) => file.file),
+    lastCommit: latest === undefined ? undefined : { sha: latest.sha, subject: latest.subject, at: latest.at },
     dirty,
   };
 }
@@ -221,11 +342,22 @@ export async function branchTips(repo: string): Promise<Map<string, string>> {
   return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split('\t') as [string, string]));
 }
 
-/** Paths that would conflict when merging two branches, without touching any worktree (git >= 2.38). */
+/**
+ * Paths that would conflict when merging two commits, without touching any worktree or the index (git >= 2.38).
+ * `-z` keeps odd file names unquoted; exit 1 means conflicts, 0 a clean merge, anything else (no merge base, a
+ * missing commit) is no prediction rather than an error.
+ */
 export async function predictConflicts(repo: string, left: string, right: string): Promise<string[]> {
-  const result = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', left, right], { allowFailure: true });
+  const result = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', left, right], { allowFailure: true });
   if (result.exitCode !== 1) return [];
-  return result.stdout.split('\n').slice(1).filter((line) => line !== '');
+  // The first field is the merged tree; the conflicted paths follow, each once per conflicting stage group.
+  return [...new Set(result.stdout.split('\0').slice(1).filter((file) => file !== ''))];
+}
+
+/** Files changed on `to` since it forked from `from` (`from...to`): what base changed under a branch, say. */
+export async function changedSinceFork(repo: string, from: string, to: string): Promise<string[]> {
+  const result = await git(repo, ['diff', '--name-only', '-z', `${from}...${to}`], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.split('\0').filter((file) => file !== '') : [];
 }
 
 /** The shared `.git` folder of a repository (where refs and `info/exclude` live for every worktree). */

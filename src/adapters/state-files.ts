@@ -61,7 +61,9 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
  * it, and guessing at its fields would crash or mislead).
  */
 export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | undefined> {
-  const text = await readText(paths.status);
+  const text = await readText(paths.status).catch((error: unknown) => {
+    throw stateFileError(paths, paths.status, error);
+  });
   if (text === undefined) return undefined;
   const fix = 'czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds (or "czar up" starts one).';
   let value: unknown;
@@ -76,6 +78,12 @@ export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | u
   const where = (issue?.path ?? []).map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('').replace(/^\./, '');
   const what = (issue?.message ?? 'unexpected content').replace(/^Invalid input: /, '');
   throw new CzarError('status_unreadable', `${paths.status} is not a fleet status czar can read (${where === '' ? what : `${where}: ${what}`}); ${fix}`);
+}
+
+/** A state file the CLI cannot open because something else is in the way (a folder, `.czar` as a file). */
+function stateFileError(paths: StatePaths, file: string, error: unknown): CzarError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new CzarError('state_unreadable', `${file} cannot be read (${code}); czar keeps its state in ${paths.root} as plain files, so move aside what is in the way and run "czar up" again.`, { cause: error });
 }
 
 /** The fields every reader of an event relies on; a line without them was not written by czar. */
@@ -122,13 +130,16 @@ export async function readEventsFrom(paths: StatePaths, offset: number): Promise
     handle = await open(paths.events, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], offset: 0 };
-    throw error;
+    throw stateFileError(paths, paths.events, error);
   }
   try {
     const { size } = await handle.stat();
     if (size < offset) offset = 0;
     const buffer = Buffer.alloc(size - offset);
-    await handle.read(buffer, 0, buffer.length, offset);
+    // A folder opens fine on Linux and fails only here.
+    await handle.read(buffer, 0, buffer.length, offset).catch((error: unknown) => {
+      throw stateFileError(paths, paths.events, error);
+    });
     const text = buffer.toString('utf8');
     const end = text.lastIndexOf('\n') + 1;
     const events: FleetEvent[] = [];

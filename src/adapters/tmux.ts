@@ -156,9 +156,16 @@ export class Tmux {
     return result.stdout.trim();
   }
 
-  /** Starts the same argv again in a dead (or live, with kill) pane: the restart path for crashed agents. */
-  async respawnPane(paneId: string, cwd: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
-    await this.chain([['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)]], { clientPath: env.PATH });
+  /**
+   * Starts the same argv again in a dead (or live, with kill) pane: the restart path for crashed agents. tmux 3.3a
+   * drops a pane's pipe when its program exits before the pipe opened and refuses pipe-pane on a dead pane, so the
+   * log pipe is (re)opened in the same invocation, right after the respawn: from the new program's first byte.
+   */
+  async respawnPane(paneId: string, cwd: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}, logFile?: string): Promise<void> {
+    await this.chain([
+      ['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)],
+      ...(logFile === undefined ? [] : [pipeCommand(paneId, logFile)]),
+    ], { clientPath: env.PATH });
   }
 
   async paneIdOf(session: string): Promise<string | undefined> {
@@ -245,9 +252,12 @@ export class Tmux {
 
   /**
    * Streams the pane's output into a log file. pipe-pane only takes a shell command, so the path is single-quoted
-   * here; `-o` makes it idempotent across czar restarts.
+   * here. tmux 3.3a's `-o` toggles: on a pane that is already piped it closes the pipe, which stopped the log of
+   * every adopted pane (and with it the bracketed-paste probe); so a piped pane is left as it is.
    */
   async pipePane(paneId: string, logFile: string): Promise<void> {
+    const piped = await this.cmd(['display-message', '-p', '-t', paneId, '#{pane_pipe}'], { allowFailure: true });
+    if (piped.stdout.trim() === '1') return;
     await this.cmd(pipeCommand(paneId, logFile));
   }
 
@@ -330,8 +340,12 @@ function escapeArg(arg: string): string {
   return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
 }
 
+/**
+ * Opens the pane's log pipe, replacing one that is open. Not `-o`: tmux 3.3a's `-o` toggles, closing an open pipe
+ * and opening nothing, so adopting a running pane with it switched its log off.
+ */
 function pipeCommand(paneId: string | undefined, logFile: string): string[] {
-  return ['pipe-pane', '-o', ...(paneId === undefined ? [] : ['-t', paneId]), `exec cat >> ${shellQuote(logFile)}`];
+  return ['pipe-pane', ...(paneId === undefined ? [] : ['-t', paneId]), `exec cat >> ${shellQuote(logFile)}`];
 }
 
 function shellQuote(value: string): string {

@@ -1,5 +1,23 @@
 import type { AgentPreset, SetupContext } from './preset.js';
 import { PRESET_DEFAULTS } from './defaults.js';
+import { lastIndex, screenLines } from './screen.js';
+
+/** The footer under the composer names the model and the folder: "fake-model default · /path". */
+const FOOTER = /^ {2}\S.* · \//;
+const PLACEHOLDER = /^Ask Codex to do anything$/;
+
+/**
+ * The text in the composer: the last `›` line above the footer and its two-space-indented continuation lines
+ * (earlier prompts stay on screen above it, also marked `›`). A long paste shows as `[Pasted Content N chars]`.
+ */
+export function codexInputText(screen: string): string | undefined {
+  const lines = screenLines(screen);
+  const footer = lastIndex(lines, (line) => FOOTER.test(line));
+  const start = lastIndex(lines, (line) => /^›(?:\s|$)/.test(line), footer);
+  if (footer < 0 || start < 0) return undefined;
+  const text = lines.slice(start, footer).map((line, index) => (index === 0 ? line.replace(/^›\s?/, '') : line.replace(/^ {2}/, ''))).join('\n').trim();
+  return PLACEHOLDER.test(text) ? '' : text;
+}
 
 /**
  * Codex CLI (measured with 0.169.0, offline with a custom model provider, which skips the ChatGPT sign-in screen).
@@ -12,8 +30,9 @@ export const codexPreset: AgentPreset = {
   defaults: PRESET_DEFAULTS.codex,
   // Measured: for about a second at start Codex draws its logo over a demo composer with no model footer, then
   // replaces it with the trust dialog or the sign-in screen; only the real composer has the footer.
-  isReady: (screen) => /^\s*›\s/m.test(screen) && /^ {2}\S.* · \//m.test(screen) && !/Sign in with ChatGPT|Trust this folder\?/.test(screen),
+  isReady: (screen) => codexInputText(screen) !== undefined && !/Sign in with ChatGPT|Trust this folder\?/.test(screen),
   settleMs: 1_500,
+  inputText: codexInputText,
   isBusy: (screen) => /esc to interrupt/i.test(screen),
   isWaiting: (screen) => /Allow command\?|Would you like to (?:run|make) |Yes, proceed|\(y\/n\)/i.test(screen),
   dialogs: [
@@ -41,6 +60,8 @@ export const codexPreset: AgentPreset = {
   setup(context: SetupContext) {
     // `-c key=value` takes TOML; a JSON array of strings is valid TOML. Codex appends the event JSON as the last argument.
     const notify = JSON.stringify([...context.czarCommand, 'report', '--hook', 'agent-turn-complete']);
-    return { files: [], args: ['-c', `notify=${notify}`], env: { CZAR_WORKER: context.worker } };
+    // Measured with 0.169: its shell tool runs `bash -lc`, and a login shell's /etc/profile sets PATH from scratch,
+    // dropping the czar folder the pane's PATH carries; a non-login shell keeps it, so `czar report` works.
+    return { files: [], args: ['-c', `notify=${notify}`, '-c', 'allow_login_shell=false'], env: { CZAR_WORKER: context.worker } };
   },
 };

@@ -83,6 +83,21 @@ function taskFileProblem(reading: TextFileReading, written: string, file: string
   }
 }
 
+/** The first role prompt that exists, read as a task is (it is pasted before the task); undefined when none exists. */
+async function readRole(places: readonly string[]): Promise<{ file: string; reading: TextFileReading } | undefined> {
+  for (const file of places) {
+    const reading = await readTextFile(file, MAX_TASK_BYTES);
+    if (reading.ok || reading.problem !== 'missing') return { file, reading };
+  }
+  return undefined;
+}
+
+function roleProblem(role: string, places: readonly string[], found: { file: string; reading: TextFileReading } | undefined): string {
+  if (found === undefined || found.reading.ok) return `"${role}" has no role prompt; looked for ${places.join(' and ')}; create one of them or remove role:.`;
+  const fix = found.reading.problem === 'folder' ? "put the role's text in that file" : found.reading.problem === 'not_text' ? 'save it as UTF-8 text' : found.reading.problem === 'too_big' ? 'shorten it' : 'make it a readable text file';
+  return `"${role}" has a role prompt ${found.file} that ${found.reading.reason}; ${fix}.`;
+}
+
 /** Reads task files and role prompts; each one missing is a problem at the key that named it. */
 async function readReferencedFiles(written: WrittenConfig, configFile: string, builtinRolesDir: string, problems: Problem[]) {
   const configDir = path.dirname(configFile);
@@ -100,12 +115,12 @@ async function readReferencedFiles(written: WrittenConfig, configFile: string, b
     }
     if (entry.role !== undefined && !roles.has(entry.role)) {
       const places = [path.join(configDir, 'prompts', 'roles', `${entry.role}.md`), path.join(builtinRolesDir, `${entry.role}.md`)];
-      const text = missingRoles.has(entry.role) ? undefined : ((await readText(places[0] ?? '')) ?? (await readText(places[1] ?? '')));
-      if (text === undefined) {
-        missingRoles.add(entry.role);
-        problems.push(problemAt([...entry.path, 'role'], `"${entry.role}" has no role prompt; looked for ${places.join(' and ')}; create one of them or remove role:.`));
+      const found = missingRoles.has(entry.role) ? undefined : await readRole(places);
+      if (found?.reading.ok === true) {
+        roles.set(entry.role, found.reading.text);
       } else {
-        roles.set(entry.role, text);
+        missingRoles.add(entry.role);
+        problems.push(problemAt([...entry.path, 'role'], roleProblem(entry.role, places, found)));
       }
     }
   }

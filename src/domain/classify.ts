@@ -1,6 +1,7 @@
 import { epoch, type ReportObservation, type WorkerModel } from './fleet.js';
 import { failureLabel } from './api-failure.js';
 import type { ApiFailure, Policy, WorkerState } from './types.js';
+import { checksPassedOnTip } from './verification.js';
 
 /** A state and the sentence that explains it, for events and the dashboard. */
 export interface Classification {
@@ -21,11 +22,11 @@ export const REPORT_ECHO_MS = 10_000;
  * |----|------------------------------------------------------------------------|----------|
  * | 1  | the person stopped it                                                  | stopped  |
  * | 2  | never launched                                                         | queued   |
- * | 3  | pane dead, report says done and the agent exited 0                     | done     |
+ * | 3  | pane dead, report says done and the agent exited 0                     | done (verified) |
  * | 4  | pane dead otherwise                                                    | crashed  |
  * | 5  | a question is on screen (preset `isWaiting`)                           | waiting  |
  * | 6  | first task not confirmed delivered                                     | starting |
- * | 7  | report says done                                                       | done     |
+ * | 7  | report says done (and every check passed on the branch tip)            | done (verified) |
  * | 8  | report says blocked                                                    | blocked  |
  * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
  * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
@@ -49,12 +50,12 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   const report = freshReport(worker);
   if (pane !== undefined && !pane.alive) {
     const status = pane.deadStatus === undefined ? 'an unknown status' : `status ${pane.deadStatus}`;
-    if (report?.state === 'done' && pane.deadStatus === 0) return { state: 'done', reason: 'reported done and the agent exited cleanly' };
+    if (report?.state === 'done' && pane.deadStatus === 0) return doneOrVerified(worker, 'reported done and the agent exited cleanly');
     return { state: 'crashed', reason: `the agent exited with ${status}` };
   }
   if (pane?.screenWaiting === true) return { state: 'waiting', reason: 'a question for the person is on screen' };
   if (worker.deliveredAt === undefined) return { state: 'starting', reason: 'task not delivered yet' };
-  if (report?.state === 'done') return { state: 'done', reason: withNote('reported done', report) };
+  if (report?.state === 'done') return doneOrVerified(worker, withNote('reported done', report));
   if (report?.state === 'blocked') return { state: 'blocked', reason: withNote('reported blocked', report) };
 
   const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, memory.briefedAt ?? 0);
@@ -76,6 +77,10 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
   if (report?.state === 'idle' && !outputSinceReport) return { state: 'idle', reason: 'reported idle with no done report' };
   return { state: 'working', reason: 'recent output' };
+}
+
+function doneOrVerified(worker: WorkerModel, reason: string): Classification {
+  return checksPassedOnTip(worker) ? { state: 'verified', reason: `${reason}; every check passed on ${worker.git.lastCommit?.sha.slice(0, 12) ?? ''}` } : { state: 'done', reason };
 }
 
 /**

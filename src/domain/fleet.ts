@@ -1,4 +1,6 @@
 import type { Alert, ApiFailure, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+import type { PredictedConflict } from './conflicts.js';
+import type { CheckRunObservation } from './verification.js';
 
 /**
  * The model the supervisor keeps between ticks: what it observed (reports, panes, git) and what the czar
@@ -88,6 +90,12 @@ export interface WorkerMemory {
   readonly apiRetries: { readonly count: number; readonly at: number };
   /** The person stopped this worker (`czar stop`): no actions, not counted as active. */
   readonly stopped: boolean;
+  /** The branch tip the czar asked the check source to judge (optional: memory saved before checks existed). */
+  readonly checksAsked?: string | undefined;
+  /** `<sha>@<report time>` of the done claim a fix-up was sent for: one fix-up per claim. */
+  readonly fixedUp?: string | undefined;
+  /** Counterparts (worker names, or the base branch) this worker was told it conflicts with, while it lasts. */
+  readonly conflictsTold?: readonly string[] | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -102,6 +110,8 @@ export interface WorkerModel {
   readonly launchedAt: number | undefined;
   /** When the shell confirmed the first task paste took (a turn started). */
   readonly deliveredAt: number | undefined;
+  /** The check source's latest word on this branch; undefined before the first run. */
+  readonly checkRun?: CheckRunObservation | undefined;
   readonly memory: WorkerMemory;
 }
 
@@ -113,6 +123,8 @@ export interface FleetModel {
   readonly paused: boolean;
   readonly policy: Policy;
   readonly base: string;
+  /** The conflict source's latest predictions (undefined before its first look). */
+  readonly conflicts?: readonly PredictedConflict[] | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */
@@ -164,6 +176,11 @@ export function ownTask(spec: WorkerSpec, now: number): GivenTask {
 /** The task the worker is on now, if it was given one. */
 export function currentTask(worker: WorkerModel): GivenTask | undefined {
   return worker.memory.tasks.at(-1);
+}
+
+/** Commits beyond those the branch had when the current task was handed out: a done claim needs some. */
+export function hasEvidence(worker: WorkerModel): boolean {
+  return worker.git.commitsAhead > (currentTask(worker)?.commitsAtStart ?? 0);
 }
 
 /** Everything the worker may touch: the union of its tasks' scopes; any unscoped task opens the whole repo. */

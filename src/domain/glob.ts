@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /**
  * A small glob matcher for worker scopes. Patterns are anchored at the repository root and use `/` separators:
  * `**` any number of path segments (zero included), `*` any run of characters within one segment, `?` one
@@ -17,6 +19,7 @@ export function scopePatternProblem(pattern: string): string | undefined {
   if (pattern.startsWith('!')) return 'is a negation, which scopes do not support; list the paths the worker may touch instead.';
   if (pattern.startsWith('/') || pattern.startsWith('~') || /^[A-Za-z]:[\\/]/.test(pattern)) return `is an absolute path; ${relative}`;
   if (escapesRoot(pattern)) return `points outside the repository; ${relative}`;
+  if (pattern.split(/[\\/]/).includes('..')) return `has a ".." segment, which a scope would match literally; write the path from the repository root: ${path.posix.normalize(pattern.replace(/\\/g, '/'))}.`;
   if (/[[\]]/.test(pattern)) return 'uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.';
   let depth = 0;
   for (const char of pattern) {

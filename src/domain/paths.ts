@@ -24,6 +24,10 @@ export interface StatePaths {
   readonly requests: string;
   /** Generated per-worker agent settings (Claude Code hooks and the like), outside the worktree. */
   readonly agentSettings: string;
+  /** Check output, `<worker>/<sha>.log`. */
+  readonly checks: string;
+  /** Detached worktrees czar owns, one per worker, where its checks run (reused from commit to commit). */
+  readonly checkouts: string;
   readonly supervisorLock: string;
   /** The czar's memory and queue across its restarts. */
   readonly czarState: string;
@@ -46,6 +50,8 @@ export function statePaths(root: string): StatePaths {
     workers: path.join(root, 'workers'),
     requests: path.join(root, 'requests'),
     agentSettings: path.join(root, 'agents'),
+    checks: path.join(root, 'checks'),
+    checkouts: path.join(root, 'checkouts'),
     supervisorLock: path.join(root, 'supervisor.pid'),
     czarState: path.join(root, 'czar-state.json'),
     signals: path.join(root, 'signals'),
@@ -65,6 +71,10 @@ export function reportFile(paths: StatePaths, worker: string): string {
 
 export function logFile(paths: StatePaths, worker: string): string {
   return path.join(paths.logs, `${worker}.log`);
+}
+
+export function checkLogFile(paths: StatePaths, worker: string, sha: string): string {
+  return path.join(paths.checks, worker, `${sha}.log`);
 }
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {

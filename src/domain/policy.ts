@@ -4,6 +4,7 @@ import {
   currentTask,
   effectiveScope,
   epoch,
+  hasEvidence,
   ownTask,
   touchedFiles,
   type DeliverySummary,
@@ -15,6 +16,8 @@ import {
 } from './fleet.js';
 import { inScope } from './glob.js';
 import type { Alert, AlertKind, BonusTask, WorkerState } from './types.js';
+import { judgeConflicts } from './conflicts.js';
+import { checksFailedOnTip, finishedForGood, judgeChecks, type CheckFailure } from './verification.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -38,14 +41,20 @@ export type Action =
   /** Tell the person, once per episode (needs input, done, blocked, stalled past the ladder, crashed for good). */
   | { readonly kind: 'notify'; readonly worker: string; readonly episode: NotifyEpisode; readonly summary: string; readonly reason: string }
   | { readonly kind: 'event'; readonly worker: string; readonly event: string; readonly message: string; readonly reason: string }
-  | { readonly kind: 'tell_dependents'; readonly worker: string; readonly dependents: readonly string[]; readonly summary: DeliverySummary; readonly reason: string };
+  | { readonly kind: 'tell_dependents'; readonly worker: string; readonly dependents: readonly string[]; readonly summary: DeliverySummary; readonly reason: string }
+  /** Run the worker's checks on this commit of its branch (the check source answers with an observation). */
+  | { readonly kind: 'run_checks'; readonly worker: string; readonly sha: string; readonly reason: string }
+  /** Tell the worker which check failed on its done commit, with the tail of its output. */
+  | { readonly kind: 'fixup'; readonly worker: string; readonly sha: string; readonly failure: CheckFailure; readonly reason: string }
+  /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
+  | { readonly kind: 'warn_conflict'; readonly worker: string; readonly peer: string | undefined; readonly peerBranch: string; readonly files: readonly string[]; readonly reason: string };
 
 export type ActionKind = Action['kind'];
 
 /** Why a worker is on the escalation ladder. */
 export type StallSituation = 'idle' | 'stuck' | 'no_evidence' | 'api_error';
 
-export const NOTIFY_EPISODES = ['waiting', 'done', 'blocked', 'stalled', 'crashed', 'api_error'] as const;
+export const NOTIFY_EPISODES = ['waiting', 'done', 'verified', 'blocked', 'stalled', 'crashed', 'api_error'] as const;
 export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];
 
 export interface Decision {
@@ -56,7 +65,7 @@ export interface Decision {
 /** States that hold a slot under `max_active`; a crashed worker holds one until the czar gives up on it. */
 const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed', 'api_error']);
 /** States in which pasting a message cannot land in a question, a dead pane or an unfinished delivery. */
-const MESSAGEABLE: ReadonlySet<WorkerState> = new Set(['working', 'idle', 'stuck', 'done', 'blocked']);
+const MESSAGEABLE: ReadonlySet<WorkerState> = new Set(['working', 'idle', 'stuck', 'done', 'verified', 'blocked']);
 /** Alerts that describe a state: they end when the worker leaves it. */
 const STATE_ALERTS: Partial<Record<AlertKind, WorkerState>> = { waiting_input: 'waiting', crashed: 'crashed', stuck: 'stuck', idle_unfinished: 'idle', api_error: 'api_error' };
 /** How long an auto-answered prompt may stay on screen before the person is asked instead. */
@@ -85,9 +94,19 @@ export function decide(fleet: FleetModel, now: number): Decision {
 
   for (const draft of drafts) transition(ctx, draft);
   for (const draft of drafts) act(ctx, draft);
+  for (const draft of drafts) {
+    const checks = judgeChecks(model(draft), now, !paused(ctx, draft) && draft.worker.pane?.alive === true);
+    Object.assign(draft.memory, checks.memory);
+    actions.push(...checks.actions);
+  }
   for (const draft of drafts) checkScope(ctx, draft);
   for (const draft of drafts) checkTask(ctx, draft);
   checkOverlap(ctx, drafts);
+  for (const draft of drafts) {
+    const conflicts = judgeConflicts(model(draft), fleet, now, !paused(ctx, draft) && MESSAGEABLE.has(draft.memory.state) && draft.worker.pane?.alive === true);
+    Object.assign(draft.memory, conflicts.memory);
+    actions.push(...conflicts.actions);
+  }
   for (const draft of drafts) tellDependents(ctx, draft, drafts);
   let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
   active = launchQueued(ctx, drafts, byName, active);
@@ -151,11 +170,7 @@ function madeProgress(draft: Draft): boolean {
   if ((epoch(git.lastCommit?.at) ?? 0) > since) return true;
   if ((memory.briefedAt ?? 0) > since) return true;
   const state = draft.memory.state;
-  return state === 'waiting' || state === 'blocked' || (state === 'done' && hasEvidence(model(draft)));
-}
-
-function hasEvidence(worker: WorkerModel): boolean {
-  return worker.git.commitsAhead > (currentTask(worker)?.commitsAtStart ?? 0);
+  return state === 'waiting' || state === 'blocked' || (state === 'done' && hasEvidence(model(draft)) && !checksFailedOnTip(model(draft)));
 }
 
 function isStalled(draft: Draft): boolean {
@@ -185,6 +200,9 @@ function act(ctx: Context, draft: Draft): void {
         raiseAlert(ctx, draft, 'no_evidence', `reported done but has no new commits ahead of ${ctx.fleet.base}`, { reason: 'done needs commits on the branch' });
         ladder(ctx, draft, 'no_evidence');
       }
+      return;
+    case 'verified':
+      draft.memory.completedAt ??= ctx.now;
       return;
     case 'idle':
       raiseAlert(ctx, draft, 'idle_unfinished', `${draft.why}: the agent ended its turn with work left`, { reason: draft.why });
@@ -454,7 +472,7 @@ function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): r
   const queue = [...ctx.fleet.queue];
   if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused) return queue;
   const free = drafts.filter(
-    (draft) => draft.memory.state === 'done' && hasEvidence(model(draft)) && !draft.memory.paused && draft.worker.pane?.alive === true,
+    (draft) => finishedForGood(model(draft)) && !draft.memory.paused && draft.worker.pane?.alive === true,
   );
   let slots = active;
   for (const task of [...queue]) {
@@ -477,7 +495,7 @@ function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): r
     };
     const reason = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
     ctx.actions.push({ kind: 'bonus', worker: name(taker), task, reason });
-    ctx.actions.push({ kind: 'event', worker: name(taker), event: 'state', message: `done -> working (bonus ${task.id})`, reason });
+    ctx.actions.push({ kind: 'event', worker: name(taker), event: 'state', message: `${taker.memory.state} -> working (bonus ${task.id})`, reason });
     giveTask(ctx, taker, given);
     taker.memory.state = 'working';
     taker.memory.stateSince = ctx.now;
@@ -488,9 +506,10 @@ function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): r
 
 /** A worker that finished and got nothing new is worth one notification. */
 function notifyDone(ctx: Context, draft: Draft): void {
-  if (draft.memory.state !== 'done' || !hasEvidence(model(draft))) return;
+  if (!finishedForGood(model(draft))) return;
   const note = draft.worker.report?.note;
-  notifyOnce(ctx, draft, 'done', `${name(draft)} is done${note === undefined ? '' : `: ${note}`}`, draft.why);
+  const state = draft.memory.state === 'verified' ? 'verified' : 'done';
+  notifyOnce(ctx, draft, state, `${name(draft)} is ${state}${note === undefined ? '' : `: ${note}`}`, draft.why);
 }
 
 function notifyOnce(ctx: Context, draft: Draft, episode: NotifyEpisode, summary: string, reason: string): void {

@@ -2,6 +2,7 @@ import { CzarError } from './errors.js';
 import type { DeliverySummary, GivenTask } from './fleet.js';
 import type { StallSituation } from './policy.js';
 import type { BonusTask } from './types.js';
+import type { CheckFailure } from './verification.js';
 
 /**
  * Rendering of everything czar pastes into a worker. Templates are plain Markdown in `prompts/` with
@@ -17,6 +18,8 @@ export interface PromptTemplates {
   readonly realign: string;
   readonly bonus: string;
   readonly dependencyReady: string;
+  readonly fixup: string;
+  readonly conflict: string;
   readonly resume: string;
 }
 
@@ -28,6 +31,8 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   realign: 'realign.md',
   bonus: 'bonus.md',
   dependencyReady: 'dependency-ready.md',
+  fixup: 'fixup.md',
+  conflict: 'conflict.md',
   resume: 'resume.md',
 };
 
@@ -137,6 +142,23 @@ export function renderDependencyReady(templates: PromptTemplates, place: WorkerP
       'dependencyReady',
     ),
   );
+}
+
+/** Which check failed on which commit, the command and the bounded tail of its output (already control-safe). */
+export function renderFixup(templates: PromptTemplates, place: WorkerPlace, sha: string, failure: CheckFailure): string {
+  const outcome = failure.timedOut ? 'ran past its timeout and was stopped' : `failed (exit status ${failure.exitCode ?? 'none: killed by a signal'})`;
+  const tail = failure.tail === '' ? '    (no output)' : failure.tail.split('\n').map((line) => `    ${line}`).join('\n');
+  const values = { ...placeValues(place), check: failure.name, outcome, sha: sha.slice(0, 12), run: failure.run, logFile: failure.logFile, tail };
+  return tidy(fill(templates.fixup, values, 'fixup'));
+}
+
+/** A predicted conflict: the files, who owns the other side, and what to do about it. */
+export function renderConflict(templates: PromptTemplates, place: WorkerPlace, peer: string | undefined, peerBranch: string, files: readonly string[]): string {
+  const owner = peer === undefined ? `the base branch \`${peerBranch}\` (it moved since you started)` : `${peer}'s branch \`${peerBranch}\` (worker ${peer} owns that side)`;
+  const advice = peer === undefined
+    ? `Merge \`${peerBranch}\` into your branch now (\`git merge ${peerBranch}\`), resolve these files keeping both sides' intent, and commit.`
+    : `Keep your changes to these files to what your task needs, and do not rewrite ${peer}'s lines there; run \`czar peers\` to see its task. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`;
+  return tidy(fill(templates.conflict, { ...placeValues(place), owner, files: bullets(files, '(none)'), advice }, 'conflict'));
 }
 
 function placeValues(place: WorkerPlace): Record<string, string> {

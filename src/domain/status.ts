@@ -1,6 +1,7 @@
 import { freshReport } from './classify.js';
 import { currentTask, type FleetModel, type WorkerModel } from './fleet.js';
 import type { FleetStatus, WorkerStatus } from './types.js';
+import { finishedForGood } from './verification.js';
 
 /** What the shell knows beyond the model, per worker: the pane id and the last line of output. */
 export interface StatusExtras {
@@ -9,13 +10,14 @@ export interface StatusExtras {
 }
 
 /**
- * The sprint is over when no worker can make more progress by itself: each one is done with evidence, stopped, or
+ * The sprint is over when no worker can make more progress by itself: each one is done with evidence (verified where
+ * checks are configured), stopped, or
  * crashed for good, and no queued worker or (with bonus on) queued task is left.
  */
 export function sprintOver(fleet: FleetModel): boolean {
   const settled = fleet.workers.every((worker) => {
     const { state, gaveUp } = worker.memory;
-    return state === 'stopped' || (state === 'crashed' && gaveUp) || (state === 'done' && worker.git.commitsAhead > (currentTask(worker)?.commitsAtStart ?? 0));
+    return state === 'stopped' || (state === 'crashed' && gaveUp) || finishedForGood(worker);
   });
   return settled && (fleet.policy.bonus === 'off' || fleet.queue.length === 0);
 }

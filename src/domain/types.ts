@@ -148,6 +148,7 @@ export const WORKER_STATES = [
   'stuck',
   'crashed',
   'done',
+  'verified',
   'stopped',
   'api_error',
 ] as const;
@@ -165,6 +166,7 @@ export const ALERT_KINDS = [
   'bad_report',
   'delivery_failed',
   'idle_unfinished',
+  'checks_failed',
   'api_error',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

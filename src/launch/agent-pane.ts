@@ -20,10 +20,24 @@ export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { 
   await verifyOwnWorktree(fleet, worker);
   const { argv, env } = await agentLaunchSpec(fleet, worker);
   if (pane !== undefined) {
-    await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env);
+    await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env, logFile(fleet.paths, worker.name));
     return pane.paneId;
   }
   return fleet.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
+}
+
+const commonDirs = new Map<string, Promise<string>>();
+
+/** The repository's shared `.git`, asked once per process: it is the same for every worker of a launch. */
+function repoCommonDir(repo: string): Promise<string> {
+  let dir = commonDirs.get(repo);
+  if (dir === undefined) {
+    dir = git.commonDir(repo).then((found) => realpath(found).catch(() => found));
+    commonDirs.set(repo, dir);
+    // A failed look is not remembered: the next start asks git again.
+    dir.catch(() => commonDirs.delete(repo));
+  }
+  return dir;
 }
 
 /** Throws a sentence saying what is wrong with the worker's worktree and how to set it right. */
@@ -38,7 +52,7 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
     realpath(identity.top).catch(() => identity.top),
     realpath(worker.worktree).catch(() => worker.worktree),
     realpath(identity.commonDir).catch(() => identity.commonDir),
-    git.commonDir(config.repo).then((dir) => realpath(dir).catch(() => dir)),
+    repoCommonDir(config.repo),
   ]);
   if (top !== own || commonDir !== repoCommon) {
     throw new CzarError('worktree_foreign', `${worker.worktree} is not a worktree of ${config.repo} (git sees ${identity.top}), so ${where}; move that folder away and run "czar up" to make the worktree.`);

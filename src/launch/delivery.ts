@@ -97,9 +97,12 @@ export function pasteMarkers(text: string): PasteMarkers {
   return { head: (lines[0] ?? '').slice(0, MARKER_CHARS), tail: (lines.at(-1) ?? '').slice(-MARKER_CHARS) };
 }
 
-/** Claude Code shows a long paste as `[Pasted text #N +M lines]`, Gemini CLI as `[Pasted Text: N lines]`. */
+/**
+ * Claude Code shows a long paste as `[Pasted text #N +M lines]`, Gemini CLI as `[Pasted Text: N lines]`, Codex
+ * 0.169 as `[Pasted Content N chars]`.
+ */
 export function showsPaste(text: string, markers: PasteMarkers): boolean {
-  if (/\[Pasted text/i.test(text)) return true;
+  if (/\[Pasted (?:text|content)/i.test(text)) return true;
   const flat = text.split('\n').map(squash).join(' ');
   return (markers.head !== '' && flat.includes(markers.head)) || (markers.tail !== '' && flat.includes(markers.tail));
 }

@@ -16,6 +16,7 @@ import { mapBounded, type Fleet } from './fleet.js';
 import { fleetPanes, startOnHost, tmuxFor } from './hosts.js';
 import type { LaunchFacts, WorkerPlan } from './plan.js';
 import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './records.js';
+import { taskDigest } from './up-notes.js';
 
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
@@ -151,7 +152,8 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
-  const record: LaunchRecord = { ...before, deliveryStartedAt: startedAt.toISOString(), deliveredAt: new Date().toISOString(), tasks: [...before.tasks, taskId] };
+  const ownTask = taskId === worker.name ? { taskDigest: taskDigest(worker.task) } : {};
+  const record: LaunchRecord = { ...before, deliveryStartedAt: startedAt.toISOString(), deliveredAt: new Date().toISOString(), tasks: [...before.tasks, taskId], ...ownTask };
   await writeRecord(fleet.paths, record);
   await fleet.log.emit('task_delivered', `delivered task "${taskId}" (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`, worker.name, { taskId, bytes: Buffer.byteLength(text), attempts: result.attempts });
   return record;

@@ -131,8 +131,10 @@ function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, repo
   // A new agent process knows nothing of the task: only a worker that finished needs none.
   if (!adopted) return report?.state === 'done' ? 'skip' : 'resume';
   if (record?.deliveredAt !== undefined) return 'skip';
-  // The agent's own report since the paste started shows the task arrived (one second of clock slack).
-  return report !== undefined && Date.parse(report.at) >= Date.parse(startedAt) - 1000 ? 'skip' : 'redeliver';
+  // The agent's own report since the paste started shows the task arrived (one second of clock slack); idle does
+  // not, since agents report idle as they start (Claude Code's and Gemini CLI's SessionStart hooks).
+  const arrived = report !== undefined && report.state !== 'idle' && Date.parse(report.at) >= Date.parse(startedAt) - 1000;
+  return arrived ? 'skip' : 'redeliver';
 }
 
 function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {

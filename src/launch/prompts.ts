@@ -5,6 +5,8 @@ import type { Action } from '../domain/policy.js';
 import {
   renderBonus,
   renderDependencyReady,
+  renderConflict,
+  renderFixup,
   renderNudge,
   renderPrompt,
   renderRealign,
@@ -56,7 +58,7 @@ export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenT
 }
 
 /** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */
-export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' }>): Promise<string> {
+export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' }>): Promise<string> {
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);
   switch (action.kind) {
@@ -68,5 +70,9 @@ export async function actionMessage(config: Config, spec: WorkerSpec, action: Ex
       return renderBonus(loaded, place, action.task, undefined);
     case 'tell_dependents':
       return renderDependencyReady(loaded, place, action.summary);
+    case 'fixup':
+      return renderFixup(loaded, place, action.sha, action.failure);
+    case 'warn_conflict':
+      return renderConflict(loaded, place, action.peer, action.peerBranch, action.files);
   }
 }

@@ -19,6 +19,8 @@ export interface LaunchRecord {
   readonly deliveredAt?: string;
   /** Ids of the tasks handed to this worker, in order: its own, then bonus tasks. */
   readonly tasks: readonly string[];
+  /** `taskDigest` of the worker's own task as delivered, so `up` can tell when the config's task changed since. */
+  readonly taskDigest?: string;
 }
 
 export async function readRecord(paths: StatePaths, worker: string): Promise<LaunchRecord | undefined> {

@@ -11,6 +11,7 @@ import { planLaunch } from '../launch/plan.js';
 import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
 import { readRecord } from '../launch/records.js';
 import { CzarError } from '../domain/errors.js';
+import { CheckSource } from './check-source.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
@@ -20,6 +21,8 @@ export interface EffectHooks {
   respawned(worker: string, at: number): void;
   failed(worker: string, kind: 'delivery_failed', message: string): void;
   settled(): void;
+  /** The check source has news (read through `checks.results()` when the loop observes). */
+  checked(): void;
 }
 
 /**
@@ -28,11 +31,14 @@ export interface EffectHooks {
  */
 export class Executor {
   private readonly queues = new Map<string, Promise<void>>();
+  readonly checks: CheckSource;
 
   constructor(
     private readonly fleet: Fleet,
     private readonly hooks: EffectHooks,
-  ) {}
+  ) {
+    this.checks = new CheckSource(fleet, () => hooks.checked());
+  }
 
   /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */
   enqueue<T>(worker: string, effect: () => Promise<T>): Promise<T> {
@@ -105,8 +111,14 @@ export class Executor {
         void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, { attempt: action.attempt });
         this.track(spec, async () => this.restart(spec, action.task));
         return;
+      case 'run_checks':
+        void log('run_checks', action.reason, { sha: action.sha });
+        this.checks.request(spec, action.sha);
+        return;
       case 'nudge':
       case 'realign':
+      case 'fixup':
+      case 'warn_conflict':
         void log(action.kind, action.reason);
         this.track(spec, async () => this.send(spec, await actionMessage(this.fleet.config, spec, action)));
         return;

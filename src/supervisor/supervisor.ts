@@ -16,6 +16,7 @@ import type { Alert, AlertKind, GitActivity, WorkerSpec } from '../domain/types.
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
+import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { fleetPanes } from '../launch/hosts.js';
@@ -70,6 +71,9 @@ export class Supervisor {
   private stopping = false;
   private readonly executor: Executor;
   private readonly hostStreams: HostStreams;
+  private readonly conflicts: ConflictSource;
+  /** A pass refreshed some branch: conflict predictions are looked at again. */
+  private gitMoved = false;
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -80,6 +84,7 @@ export class Supervisor {
     this.signalsDir = fleet.paths.signals;
     this.savedFile = fleet.paths.czarState;
     this.hostStreams = new HostStreams(fleet);
+    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.executor = new Executor(fleet, {
       delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
       launched: (worker, paneId) => {
@@ -96,6 +101,7 @@ export class Supervisor {
       },
       failed: (worker, kind, message) => this.raise(worker, kind, message),
       settled: () => this.schedule(),
+      checked: () => this.schedule(),
     });
   }
 
@@ -119,6 +125,7 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    this.executor.checks.stop();
     await Promise.all(this.watches.map((watch) => watch.close()));
     await this.hostStreams.stop();
     await this.writeStatus(false);
@@ -143,7 +150,8 @@ export class Supervisor {
       this.dirty.reports.add(spec.name);
       this.dirty.git.add(spec.name);
       if (remembered !== undefined) {
-        return { ...fresh, memory: remembered.memory, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
+        // Check runs die with the czar that started them: ask again for any tip still unjudged.
+        return { ...fresh, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
       }
       if (record === undefined) return fresh;
       // Launched by `czar up` before this czar existed: its own task is already in the pane.
@@ -218,6 +226,11 @@ export class Supervisor {
       do {
         this.passAgain = false;
         await this.observe();
+        if (this.gitMoved) {
+          this.gitMoved = false;
+          // A failed look keeps the last predictions: the next moved branch looks again.
+          this.model = { ...this.model, conflicts: await this.conflicts.predict(this.model.workers).catch(() => this.model.conflicts) };
+        }
         if (this.dirty.requests) {
           this.dirty.requests = false;
           await this.handleRequests();
@@ -240,8 +253,10 @@ export class Supervisor {
     const now = Date.now();
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     this.observeOutputTimes();
+    for (const [name, checkRun] of this.executor.checks.results()) this.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
     const gitNames = this.takeAll(this.dirty.git);
+    if (gitNames.length > 0) this.gitMoved = true;
     // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
     // for a hundred workers at once cost more memory and CPU than the latency they save.
     const activities = await mapBounded(gitNames, GIT_CONCURRENCY, 0, async (name) => [name, await gitActivity(this.fleet, this.spec(name))] as const);

@@ -1,4 +1,5 @@
 /** What a key asks for, as data: the reducer returns these, the input hook and `runDashboard` carry them out. */
+import { visible } from '../domain/sanitize.js';
 import type { DashboardActions } from './ports.js';
 
 /** Something the person asked for; `attach` and `openLog` need the terminal. */
@@ -59,6 +60,7 @@ export function runEffect(actions: DashboardActions, effect: Exclude<Effect, { k
 /** First line of an error's message: the status line has room for one sentence. */
 export function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+  // Besides the store's snapshot, the only outside text on screen: it may quote a worker or tmux.
+  return visible(message.split('\n')[0] ?? message);
 }
 

@@ -23,6 +23,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   stuck: { symbol: '!', label: 'stuck', color: 'red' },
   crashed: { symbol: '✗', label: 'crashed', color: 'red' },
   done: { symbol: '✓', label: 'done', color: 'cyan' },
+  verified: { symbol: '✔', label: 'verified', color: 'green' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
   api_error: { symbol: '↯', label: 'api fail', color: 'red' },
 };
@@ -49,6 +50,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   bad_report: 'bad-report',
   delivery_failed: 'undelivered',
   idle_unfinished: 'unfinished',
+  checks_failed: 'checks-failed',
   api_error: 'api-error',
 };
 

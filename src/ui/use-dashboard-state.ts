@@ -59,7 +59,7 @@ export function selectedIndex(state: UiState, view: KeyView): number {
   return index < 0 ? 0 : index;
 }
 
-const BONUS_WITHOUT_ASKING: readonly WorkerState[] = ['done', 'idle'];
+const BONUS_WITHOUT_ASKING: readonly WorkerState[] = ['done', 'verified', 'idle'];
 
 export function interpretKey(state: UiState, input: string, key: KeyPress, view: KeyView): KeyResult {
   const browse: Mode = { kind: 'browse' };

@@ -28,6 +28,14 @@ export interface FixtureWorker {
   readonly env?: Readonly<Record<string, string>>;
   /** A `hosts:` entry name: the worker runs on that ssh host. */
   readonly host?: string;
+  readonly checks?: readonly FixtureCheck[];
+}
+
+/** A `checks:` entry in the written form. */
+export interface FixtureCheck {
+  readonly name: string;
+  readonly run: string;
+  readonly timeout?: string;
 }
 
 export interface FixtureOptions {
@@ -37,6 +45,8 @@ export interface FixtureOptions {
   readonly policy?: Readonly<Record<string, unknown>>;
   /** The `notify:` entry, given the fixture's root folder (where a test can put its script). */
   readonly notify?: (root: string) => { command: string; args?: readonly string[] };
+  /** The fleet's `checks:`. */
+  readonly checks?: readonly FixtureCheck[];
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
   /** A folder for a bare clone of the repo, added as its remote `origin` (what ssh hosts clone and push to). */
@@ -119,6 +129,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     policy: { launch_concurrency: 6, idle_after: '3s', escalate_after: '4s', restart: { max: 2, backoff: '1s' }, ...options.policy },
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
+    ...(options.checks === undefined ? {} : { checks: options.checks }),
     ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
     ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
   };

@@ -227,7 +227,8 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
     const kind: RequestKind = turn.hasTools ? 'main' : 'side';
     // Rewrite the route's kind now that the body says whether it is a side request.
     requests[index] = { ...requests[index]!, kind };
-    const key = `${cli}\u0000${turn.prompt}`;
+    // Claude Code resends a failed turn's prompt with a trailing newline, merged with the next one.
+    const key = `${cli}\u0000${turn.prompt.trim()}`;
     const calls = kind === 'main' ? (mainCalls.get(key) ?? 0) + 1 : 0;
     if (kind === 'main') mainCalls.set(key, calls);
     if (script.fail !== undefined && (kind === 'main' ? calls <= script.fail.times : script.fail.times === Number.POSITIVE_INFINITY)) {

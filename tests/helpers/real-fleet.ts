@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
@@ -7,7 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { openFleet, type Fleet } from '../../src/launch/fleet.js';
 import { czar, uniqueProject } from './cli.js';
 import { fleetProbes, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
-import { gitIn, hermeticGitEnv, tempDir, tempRepo } from './git-repo.js';
+import { gitIn, hermeticGitEnv, tempRepo } from './git-repo.js';
 import type { ModelEndpoint } from './model-endpoint.js';
 import { REAL_AGENT_BUILDERS, type RealAgent, type RealAgentCommand, type RealAgentOptions } from './real-agents.js';
 
@@ -43,7 +44,7 @@ export interface RealFleet extends FleetProbes {
 export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
   // Gemini CLI skips a settings file below a group- or world-writable folder such as /tmp (issue 7 defect 8), and
   // czar keeps the hook settings in the state dir beside czar.yaml: so the project lives in a private folder.
-  const privateParent = await tempDir('.czar-real-', homedir());
+  const privateParent = await mkdtemp(path.join(homedir(), '.czar-real-'));
   const { root, repo } = await tempRepo({}, privateParent);
   const agent = await REAL_AGENT_BUILDERS[options.agent](options.endpoint, options.agentOptions);
   const project = uniqueProject();
@@ -80,6 +81,13 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
       }
     }
     await fleet.tmux.killServer();
+    // Removed only after the agents are gone, and again if it comes back: a hook started just before the kill
+    // (measured: Claude Code's UserPromptSubmit) runs `czar report`, which writes its report up to a second later
+    // and creates the folders again.
+    for (let attempt = 0; attempt < 5 && existsSync(privateParent); attempt += 1) {
+      await rm(privateParent, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
   });
   const run = (args: readonly string[]): ReturnType<typeof czar> => czar(args, { cwd: root });
   return {

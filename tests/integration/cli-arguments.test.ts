@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { czar } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git-repo.js';
@@ -14,11 +16,13 @@ describe('bad arguments are refused with one sentence and exit 2', () => {
     [['status', 'extra'], '"extra" is one argument too many for "czar status"'],
     [['report', '--state', 'done', 'all', 'good'], '"all" is one argument too many for "czar report"'],
     [['status', '--jsno'], '"--jsno" is not an option of "czar status" (did you mean "--json"?)'],
+    [['init', '--project', 'Bad Name'], '--project "Bad Name" is not a valid project name; use lowercase letters, digits, "-" or "_", starting with a letter or digit'],
   ])('czar %j', async (args, sentence) => {
     const cwd = await tempDir();
     const result = await czar(args, { cwd, env: { CZAR_WORKER: 'w', CZAR_STATE_DIR: cwd } });
     expect(result.stderr).toMatch(new RegExp(`^czar: ${sentence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*; usage: czar [^\\n]*\\.$`));
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');
+    expect(existsSync(path.join(cwd, 'czar.yaml'))).toBe(false);
   });
 });

@@ -38,14 +38,14 @@ describe('czar doctor', () => {
       'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it., branch: main }\nnotify: { command: ./hooks/notify.sh }\n',
     );
     const up = await czar(['up', '--dry-run'], { cwd: root });
-    const planProblem = up.stdout.split('\n').find((line) => line.startsWith('  problem: '))?.replace('  problem: ', '');
-    expect(planProblem).toBe(`Branch "main" of worker "api" is already checked out at ${repo}; switch that checkout to another branch or give the worker another "branch:".`);
+    const planProblems = up.stdout.split('\n').filter((line) => line.startsWith('  problem: ')).map((line) => line.replace('  problem: ', ''));
+    expect(planProblems).toContain(`Branch "main" of worker "api" is already checked out at ${repo}; switch that checkout to another branch or give the worker another "branch:".`);
 
     const doctor = await czar(['doctor'], { cwd: root });
     expect(failed(doctor.stdout)).toEqual([
       `✗ agent "mine": ${path.join(root, 'agent.sh')} is not executable; run chmod +x ${path.join(root, 'agent.sh')}, or set agents.mine.command in ${path.join(root, 'czar.yaml')}.`,
       `✗ notify: ${path.join(root, 'hooks', 'notify.sh')} does not exist; create it, or fix notify.command in ${path.join(root, 'czar.yaml')}.`,
-      `✗ launch plan: ${planProblem ?? ''}`,
+      ...planProblems.map((problem) => `✗ launch plan: ${problem}`),
     ]);
     expect(doctor.exitCode).toBe(1);
 

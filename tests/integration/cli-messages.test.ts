@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
@@ -21,5 +21,22 @@ describe('one clear sentence instead of an internal error or a misleading one', 
       expect(result.stderr).toBe(`czar: ${path.join(dir, 'czar.yaml')} is a folder, so czar init cannot write its config there; move the folder away, then run "czar init" again.`);
       expect(result.exitCode).toBe(1);
     }
+  });
+});
+
+describe('czar demo --dir', () => {
+  test('refuses a file and a folder that holds anything, so the demo can overwrite nothing', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'notes.txt');
+    await writeFile(file, 'mine\n');
+    const onFile = await czar(['demo', '--dir', file], { cwd: dir });
+    expect(onFile.stderr).toBe(`czar: --dir ${file} is not a folder; give a new or empty folder for the demo.`);
+    expect(onFile.exitCode).toBe(2);
+
+    await writeFile(path.join(dir, 'czar.yaml'), 'project: mine\n');
+    const onFull = await czar(['demo', '--dir', dir], { cwd: dir });
+    expect(onFull.stderr).toBe(`czar: --dir ${dir} is not empty; give a new or empty folder, so the demo cannot overwrite anything there.`);
+    expect(onFull.exitCode).toBe(2);
+    expect(await readFile(path.join(dir, 'czar.yaml'), 'utf8')).toBe('project: mine\n');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { fixtureStatus } from '../fixtures/fleet-status.js';
@@ -42,5 +42,28 @@ describe('state files czar cannot read are named in one sentence, not taken for 
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split('\n')).toEqual([`14:29:00 ${'czar'.padEnd(12)} ${'launched'.padEnd(16)} launched 1 worker`]);
+  });
+});
+
+describe('a state dir that is not what czar made is named, not an internal error', () => {
+  test('status.json that is a folder, and .czar that is a file', async () => {
+    const root = await fleetWithState({});
+    await mkdir(path.join(root, '.czar', 'status.json'));
+    const folder = await czar(['status'], { cwd: root });
+    expect(folder.stderr).toBe(`czar: ${path.join(root, '.czar', 'status.json')} cannot be read (EISDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`);
+    expect(folder.exitCode).toBe(1);
+    await mkdir(path.join(root, '.czar', 'events.jsonl'));
+    const events = await czar(['log'], { cwd: root });
+    expect(events.stderr).toBe(`czar: ${path.join(root, '.czar', 'events.jsonl')} cannot be read (EISDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`);
+    expect(events.exitCode).toBe(1);
+
+    await rm(path.join(root, '.czar'), { recursive: true });
+    await writeFile(path.join(root, '.czar'), 'not a folder\n');
+    for (const command of ['status', 'log']) {
+      const file = path.join(root, '.czar', command === 'status' ? 'status.json' : 'events.jsonl');
+      const result = await czar([command], { cwd: root });
+      expect(result.stderr).toBe(`czar: ${file} cannot be read (ENOTDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`);
+      expect(result.exitCode).toBe(1);
+    }
   });
 });

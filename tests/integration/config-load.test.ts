@@ -122,6 +122,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('a role prompt that is not text, or a folder, is refused with its reason rather than pasted or taken for missing', async () => {
+    const { repo, file } = await repoWith(`project: demo\n${workers}    role: bin\n  - { name: web, task: y, role: dir }\n`);
+    await mkdir(path.join(repo, 'prompts/roles/dir.md'), { recursive: true });
+    await writeFile(path.join(repo, 'prompts/roles/bin.md'), Buffer.from([0x00, 0xff]));
+    expect((await loadError(file, { builtinRolesDir: await tempDir() })).details.map(unplaced)).toEqual([
+      `czar.yaml:5:11: workers[0].role "bin" has a role prompt ${path.join(repo, 'prompts/roles/bin.md')} that is not UTF-8 text (NUL bytes or invalid UTF-8); save it as UTF-8 text.`,
+      `czar.yaml:6:33: workers[1].role "dir" has a role prompt ${path.join(repo, 'prompts/roles/dir.md')} that is a folder, not a file; put the role's text in that file.`,
+    ]);
+  });
+
   it('a blank inline task is refused as an empty one is', async () => {
     const { file } = await repoWith(`project: demo\nworkers:\n  - { name: api, task: "  \\n " }\n`);
     expect(unplaced((await loadError(file)).message)).toBe('czar.yaml:3:24: workers[0].task is blank; write the task, or use task_file: with a path such as tasks/api.md.');

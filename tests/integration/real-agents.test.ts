@@ -7,16 +7,15 @@ import { presetFor } from '../../src/agents/index.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
 import { deliverPrompt } from '../../src/launch/delivery.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
+import { realAgentBin, realAgentsMissing } from '../helpers/real-agents.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
-// The real agent CLIs, installed into a throwaway prefix (never globally):
-//   npm install --prefix /tmp/real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex
-// Each runs offline with a dummy key and a throwaway HOME in a private tmux server; nothing reaches an API.
-const agentsDir = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/real-agents';
-const bin = (name: string): string => path.join(agentsDir, 'node_modules', '.bin', name);
+// Delivery only: each real CLI in a private tmux server with a throwaway HOME and a dummy key; nothing reaches an
+// API (the supervision scenarios with a scripted model are in real-agents-<agent>.test.ts).
+const bin = realAgentBin;
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
-const missing = (name: string): string => (existsSync(bin(name)) ? '' : ` (skipped: ${bin(name)} not found; set CZAR_REAL_AGENTS_DIR)`);
+const missing = realAgentsMissing;
 
 const TASK = [
   'This is a czar delivery test; reply with the single word OK.',

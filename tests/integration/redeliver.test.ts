@@ -45,7 +45,7 @@ describe('a task reaches every new agent of an unfinished worker', () => {
   test('after Ctrl-C during delivery, the next up delivers the task with the same verification', async () => {
     const { root } = await tempRepo();
     const captures = path.join(root, 'captures');
-    await writeFleetConfig(root, uniqueProject(), `repo: repo\nagent: sim\nagents:\n  sim: { args: ["${SIM_AGENT}", --startup-ms, "4000"] }\n${POLICY}workers:\n  - name: one\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Build one.\\n@sim work 600 long"\n`);
+    await writeFleetConfig(root, uniqueProject(), `repo: repo\nagent: sim\nagents:\n  sim: { args: ["${SIM_AGENT}", --startup-ms, "10000"] }\n${POLICY}workers:\n  - name: one\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Build one.\\n@sim work 600 long"\n`);
     const first = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], { cwd: root, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     const record = path.join(root, '.czar', 'workers', 'one.json');
     await waitFor(async () => (await readFile(record, 'utf8').catch(() => '')).includes('deliveryStartedAt'), { what: 'the delivery to start' });

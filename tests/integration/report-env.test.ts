@@ -1,23 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { czar } from '../helpers/cli.js';
+import { launchedStateDir } from '../helpers/state-dir.js';
 import { tempDir } from '../helpers/git-repo.js';
-
-/** A state dir as `czar up` leaves it for one launched worker. */
-async function stateDir(root: string, worker: string): Promise<string> {
-  const dir = path.join(root, '.czar');
-  await mkdir(path.join(dir, 'workers'), { recursive: true });
-  await mkdir(path.join(dir, 'reports'), { recursive: true });
-  await writeFile(path.join(dir, 'workers', `${worker}.json`), JSON.stringify({ worker, paneId: '%1', branch: `czar/${worker}`, worktree: root, agent: 'sim', launchedAt: new Date().toISOString(), tasks: [] }));
-  return dir;
-}
 
 describe('czar report trusts nothing in its environment', () => {
   test('a worker name with path tricks, an unknown worker, and a relative or missing state dir are refused, and nothing is written', async () => {
     const root = await tempDir();
-    const state = await stateDir(root, 'api');
+    const state = await launchedStateDir(root, 'api');
     const report = (env: Record<string, string>) => czar(['report', '--state', 'working'], { cwd: root, env });
     const cases: [Record<string, string>, RegExp][] = [
       [{ CZAR_WORKER: '../../src/evil', CZAR_STATE_DIR: state }, /^czar: CZAR_WORKER "\.\.\/\.\.\/src\/evil" is not a worker name/],

@@ -5,6 +5,7 @@ import { readJson } from '../../src/adapters/state-files.js';
 import { CZAR_BIN_DIR } from '../../src/adapters/package-files.js';
 import { reportFile, statePaths } from '../../src/domain/paths.js';
 import type { WorkerReport } from '../../src/domain/report.js';
+import { launchedStateDir } from '../helpers/state-dir.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
@@ -43,7 +44,7 @@ describe('a worker pane\'s PATH', () => {
   it('lets a program in the pane run `czar report` by its bare name', async () => {
     const tmux = privateTmux();
     const dir = await tempDir();
-    const stateDir = path.join(dir, '.czar');
+    const stateDir = await launchedStateDir(dir, 'worker');
     await tmux.newSession({
       name: 'worker',
       cwd: dir,

@@ -325,4 +325,12 @@ describe('worker-written text', () => {
     for (const label of ['T', 'N', 'R', 'P', 'A', 'E']) expect(text, label).toContain(`${label} ${shown}`.slice(0, 12));
     expect(text).toContain(`note: N ${shown}`);
   });
+
+  it('an error from an action, which may quote a worker, reaches the status line with its control characters shown', async () => {
+    const { press, lastFrame, screen } = mount({ actions: { bonus: () => Promise.reject(new Error(`refused: ${hostile}`)) } });
+    await press('j'); // audit is idle: b acts at once
+    await press('b');
+    for (const raw of ['\u001b[2J', '\u001b]0;', '\u0007', '\r', '\u0000', '\u009b']) expect(lastFrame() ?? '').not.toContain(raw);
+    expect(screen().join('\n')).toContain(`✗ refused: ${shown}`);
+  });
 });

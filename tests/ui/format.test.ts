@@ -66,12 +66,15 @@ describe('state text and alert tags', () => {
     const texts = WORKER_STATES.map(stateText);
     expect(texts).toContain('● working');
     expect(texts).toContain('! stuck');
+    expect(texts).toContain('✔ verified');
     expect(new Set(texts.map((text) => text.split(' ')[0])).size).toBe(WORKER_STATES.length);
     for (const text of texts) expect(text.length).toBeLessThanOrEqual(10);
   });
   it('shows each alert kind once', () => {
     const webhooks = fixtureWorkers.find((worker) => worker.name === 'webhooks');
     expect(alertTags(webhooks?.alerts ?? [])).toBe('stuck off-scope overlap');
+    const since = '2025-01-01T10:00:00.000Z';
+    expect(alertTags([{ kind: 'conflict', message: 'm', since, peer: 'b' }, { kind: 'conflict', message: 'm', since, peer: 'main' }, { kind: 'checks_failed', message: 'm', since }])).toBe('conflict checks-failed');
   });
 });
 

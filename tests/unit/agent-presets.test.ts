@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS, presetFor } from '../../src/agents/index.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
 import { hookShellCommand } from '../../src/agents/hook-settings.js';
+import { pasteMarkers, showsPaste } from '../../src/launch/delivery.js';
 import { PRESET_NAMES } from '../../src/domain/types.js';
 
 // Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0 and Codex 0.169.0.
@@ -118,7 +119,7 @@ describe('gemini preset against real screens', () => {
   });
 
   it('is ready again after an API error, with the error left on screen', () => {
-    const failed = screen('gemini-api-error');
+    const failed = screen('gemini-api-error-400');
     expect(failed).toMatch(/API Error: .*INVALID_ARGUMENT/);
     expect(gemini.isReady(failed)).toBe(true);
     expect(gemini.isBusy(failed)).toBe(false);
@@ -178,15 +179,31 @@ describe('codex preset against real screens', () => {
     expect(dialogIds(codex, ready)).toEqual([]);
   });
 
-  it('sees a running turn as busy', () => {
+  it('sees a running turn as busy, with the composer below the earlier prompts empty again', () => {
     expect(codex.isBusy(screen('codex-busy'))).toBe(true);
+    expect(codex.inputText?.(screen('codex-busy'))).toBe('');
+    expect(codex.inputText?.(screen('codex-api-error-400'))).toBe('');
+  });
+
+  it('reads its composer: empty at the placeholder, and a long paste as the placeholder delivery recognises', () => {
+    expect(codex.inputText?.(screen('codex-ready'))).toBe('');
+    const pasted = codex.inputText?.(screen('codex-pasted-long'));
+    expect(pasted).toBe('[Pasted Content 1964 chars]');
+    expect(showsPaste(pasted ?? '', pasteMarkers('a task\nof many lines'))).toBe(true);
   });
 
   it('is ready again after an API error, with the error left on screen', () => {
-    const failed = screen('codex-api-error');
+    const failed = screen('codex-api-error-400');
     expect(failed).toMatch(/invalid_request_error/);
     expect(codex.isReady(failed)).toBe(true);
     expect(codex.isBusy(failed)).toBe(false);
+  });
+
+  it('runs shell commands in a non-login shell, so /etc/profile cannot drop czar from their PATH', () => {
+    // Measured with 0.169: exec_command runs `bash -lc`, and Debian's /etc/profile sets PATH from scratch, so
+    // "czar report" in the agent's shell ended in "command not found".
+    const args = codex.setup(context).args;
+    expect(args.join(' ')).toContain('-c allow_login_shell=false');
   });
 
   it('starts with --no-daemon, so no app-server daemon outlives the worker', () => {
@@ -195,8 +212,8 @@ describe('codex preset against real screens', () => {
 
   it('adds notify as a -c override, with the event JSON left for Codex to append', () => {
     const setup = codex.setup(context);
-    expect(setup.args[0]).toBe('-c');
-    expect(setup.args[1]).toBe('notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]');
+    const notify = setup.args.indexOf('notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]');
+    expect(setup.args[notify - 1]).toBe('-c');
     expect(setup.files).toEqual([]);
   });
 });

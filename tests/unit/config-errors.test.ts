@@ -186,6 +186,7 @@ describe('config mistakes', () => {
     expect(scope('/etc/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "/etc/**" is an absolute path; scopes are relative to the repository root, e.g. src/**.']);
     expect(scope('../x/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "../x/**" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
     expect(scope('src/../../x')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/../../x" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
+    expect(scope('src/../docs/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/../docs/**" has a ".." segment, which a scope would match literally; write the path from the repository root: docs/**.']);
     expect(scope('src/[')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/[" uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.']);
     expect(scope('src/{a,b')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/{a,b" has a "{" without its "}"; close it, e.g. src/{api,web}/**.']);
     expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y, scope: [/abs] }\n`)).toEqual([

@@ -56,24 +56,27 @@ describe('the launch plan', () => {
   it('adopts what runs: no second delivery into an agent that has its task, and every agent without it gets it', () => {
     const started = '2026-01-01T10:00:00.000Z';
     const later = '2026-01-01T10:00:05.000Z';
-    const names = ['delivered', 'reported', 'interrupted', 'fresh', 'finished', 'never'];
+    const names = ['delivered', 'reported', 'interrupted', 'started', 'fresh', 'finished', 'never'];
     const plan = planLaunch(
       config(names.map((name) => spec(name))),
       facts({
         worktrees: names.map((name) => ({ path: `/tmp/wt/${name}`, branch: `czar/${name}` })),
         branches: new Set(['main', ...names.map((name) => `czar/${name}`)]),
         existingPaths: new Set(names.map((name) => `/tmp/wt/${name}`)),
-        sessions: new Set(['delivered', 'reported', 'interrupted']),
+        sessions: new Set(['delivered', 'reported', 'interrupted', 'started']),
         records: new Map([
           ['delivered', { deliveryStartedAt: started, deliveredAt: later }],
           ['reported', { deliveryStartedAt: started }],
           ['interrupted', { deliveryStartedAt: started }],
+          ['started', { deliveryStartedAt: started }],
           ['fresh', { deliveryStartedAt: started, deliveredAt: later }],
           ['finished', { deliveryStartedAt: started, deliveredAt: later }],
         ]),
         reports: new Map([
           ['reported', { state: 'working', at: later }],
           ['interrupted', { state: 'working', at: '2026-01-01T09:00:00.000Z' }],
+          // An agent reports idle as it starts: that is no sign the task arrived.
+          ['started', { state: 'idle', at: later }],
           ['fresh', { state: 'working', at: later }],
           ['finished', { state: 'done', at: later }],
         ]),
@@ -83,6 +86,7 @@ describe('the launch plan', () => {
       ['delivered', 'adopt', 'skip'],
       ['reported', 'adopt', 'skip'],
       ['interrupted', 'adopt', 'redeliver'],
+      ['started', 'adopt', 'redeliver'],
       ['fresh', 'create', 'resume'],
       ['finished', 'create', 'skip'],
       ['never', 'create', 'deliver'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bonusByPerson, restartByPerson, setAutonomy } from '../../src/domain/person.js';
-import { bonusTask, fleet, spec, T0 } from '../helpers/fleet.js';
+import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../../src/domain/person.js';
+import { bonusTask, fleet, observe, spec, T0 } from '../helpers/fleet.js';
+import { ownTask } from '../../src/domain/fleet.js';
 
 describe("a person's requests", () => {
   const base = fleet([spec('a'), spec('b')], { queue: [bonusTask('b1'), bonusTask('b2')] });
@@ -33,5 +34,13 @@ describe("a person's requests", () => {
     const worker = decision?.fleet.workers.find((candidate) => candidate.spec.name === 'a');
     expect(worker?.memory.ladder).toEqual({ rung: 'none', at: T0 + 5000 });
     expect(restartByPerson(base, 'nobody', T0)).toBeUndefined();
+  });
+
+  it('refuses to act on a worker the czar has not started yet, saying what it waits for', () => {
+    const model = fleet([spec('a'), spec('b', { dependsOn: ['a'] }), spec('c')], { policy: { ...base.policy, maxActive: 1 } });
+    expect(notStartedYet(model, 'b', 'restart')).toBe('Worker "b" has not started yet: it waits for a to finish, and the czar starts it then, so "czar restart" has nothing to act on now.');
+    expect(notStartedYet(model, 'c', 'send')).toMatch(/^Worker "c" has not started yet: it waits for one of the 1 slots of max_active/);
+    const started = observe(model, 'a', (worker) => ({ launchedAt: T0, memory: { ...worker.memory, state: 'working', tasks: [ownTask(worker.spec, T0)] } }));
+    expect(notStartedYet(started, 'a', 'bonus')).toBeUndefined();
   });
 });

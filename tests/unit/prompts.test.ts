@@ -6,6 +6,8 @@ import type { DeliverySummary, GivenTask } from '../../src/domain/fleet.js';
 import {
   fill,
   renderBonus,
+  renderConflict,
+  renderFixup,
   renderDependencyReady,
   renderNudge,
   renderPrompt,
@@ -135,6 +137,21 @@ describe('messages', () => {
 });
 
 describe('fill', () => {
+  it('fix-up names the check, the commit, the command, the log and the output tail, indented', () => {
+    const text = renderFixup(templates, place, 'c'.repeat(40), { name: 'test', run: 'npm test', exitCode: 2, timedOut: false, tail: 'FAIL a.test.ts\n{{worker}} stays', logFile: '/s/.czar/checks/api/c.log' });
+    expect(text).toContain('Check "test" failed (exit status 2) on commit cccccccccccc.');
+    expect(text).toContain('Command: `npm test`');
+    expect(text).toContain('/s/.czar/checks/api/c.log');
+    expect(text).toContain('    FAIL a.test.ts\n    {{worker}} stays');
+    expect(renderFixup(templates, place, 'c'.repeat(40), { name: 'slow', run: 'sleep 9', exitCode: undefined, timedOut: true, tail: '', logFile: 'l' })).toContain('Check "slow" ran past its timeout and was stopped');
+  });
+
+  it('conflict warning names the files and who owns the other side, or advises merging base', () => {
+    const peer = renderConflict(templates, place, 'web', 'czar/web', ['src/x.ts']);
+    expect(peer).toMatch(/^Worker api: git predicts that merging your branch `czar\/api` with web's branch `czar\/web` \(worker web owns that side\) will conflict in:\n {2}- `src\/x\.ts`/);
+    expect(renderConflict(templates, place, undefined, 'main', ['README.md'])).toContain('Merge `main` into your branch now');
+  });
+
   it('does not rescan values, so placeholders inside them stay as written', () => {
     expect(fill('a {{x}} b', { x: '{{x}} $& $1' }, 'nudge')).toBe('a {{x}} $& $1 b');
   });

@@ -78,6 +78,14 @@ describe('visibleStrings', () => {
     expect(visibleStrings(value)).toEqual({ note: 'x\u241by', n: 3, flag: true, none: undefined, list: ['\u2407', { deep: '\u240d' }] });
   });
 
+  it('gives back the same result for an object it has seen, so a snapshot part that did not change is not walked again', () => {
+    const status = { workers: [{ note: 'a\u0007' }] };
+    const first = visibleStrings({ status, tails: ['x'] });
+    const second = visibleStrings({ status, tails: ['y'] });
+    expect(second.status).toBe(first.status);
+    expect(second.status.workers[0]?.note).toBe('a\u2407');
+  });
+
   it('returns the same object when nothing needed a change, so React sees no new snapshot', () => {
     const value = { a: 'plain', b: ['text'], c: { d: 1 } };
     expect(visibleStrings(value)).toBe(value);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { git } from '../../adapters/git.js';
@@ -25,7 +25,7 @@ export const demoCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
     const created = values.dir === undefined;
-    const root = created ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : path.resolve(values.dir as string);
+    const root = created ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : await emptyFolder(path.resolve(values.dir as string));
     // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
     const configFile = await createDemo(root, `demo-${randomBytes(4).toString('hex')}`);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;
@@ -56,6 +56,16 @@ export const demoCommand: Command = {
     return 0;
   },
 };
+
+/** The demo writes czar.yaml and a repository: only into a folder that is new or empty, so it overwrites nothing. */
+async function emptyFolder(dir: string): Promise<string> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`, { exitCode: 2 });
+  if (info !== undefined && (await readdir(dir)).length > 0) {
+    throw new CzarError('usage', `--dir ${dir} is not empty; give a new or empty folder, so the demo cannot overwrite anything there.`, { exitCode: 2 });
+  }
+  return dir;
+}
 
 /** A fresh shop repository with one commit, and the demo's czar.yaml beside it. */
 async function createDemo(root: string, project: string): Promise<string> {

@@ -1,8 +1,9 @@
 import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { NAME_PATTERN } from '../../config/schema.js';
 import { initTemplate } from '../../config/template.js';
 import { CzarError } from '../../domain/errors.js';
-import { parse, type Command } from '../command.js';
+import { parse, usageError, type Command } from '../command.js';
 import { out } from '../output.js';
 
 export const initCommand: Command = {
@@ -11,6 +12,10 @@ export const initCommand: Command = {
   usage: 'czar init [--project NAME] [--force]',
   async run(args) {
     const { values } = parse(this, args, { project: { type: 'string' }, force: { type: 'boolean' } }, 0);
+    // The name the config's schema would refuse on the first "czar up": refuse it now, before writing anything.
+    if (values.project !== undefined && !NAME_PATTERN.test(values.project)) {
+      throw usageError(this, `--project ${JSON.stringify(values.project)} is not a valid project name; use lowercase letters, digits, "-" or "_", starting with a letter or digit`);
+    }
     const file = path.resolve('czar.yaml');
     if (await stat(file).then((info) => info.isDirectory(), () => false)) {
       throw new CzarError('exists', `${file} is a folder, so czar init cannot write its config there; move the folder away, then run "czar init" again.`);

@@ -8,7 +8,9 @@ import { CZAR_SESSION } from '../../domain/paths.js';
 import type { FleetEvent } from '../../domain/types.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { gatherFacts, launchWave, prepareStateDir, stopDroppedWorkers } from '../../launch/launcher.js';
-import { describePlan, planLaunch } from '../../launch/plan.js';
+import { describePlan, planLaunch, type LaunchPlan } from '../../launch/plan.js';
+import { readAllRecords } from '../../launch/records.js';
+import { editedTaskNotes, uncommittedNote } from '../../launch/up-notes.js';
 import { initialPrompt } from '../../launch/prompts.js';
 import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
@@ -67,6 +69,7 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
+  for (const note of await editedTasks(fleet, plan)) out(note);
   const behind = await git.behindUpstream(config.repo, config.base);
   if (behind !== undefined && behind > 0) {
     if (options.fetch) {
@@ -78,9 +81,16 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<
       err(`czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`);
     }
   }
-  if (await git.hasUncommittedChanges(config.repo)) {
-    out(`note: uncommitted changes in ${config.repo} are not part of the launch; workers start from ${config.base} at ${(await git.revParse(config.repo, config.base))?.slice(0, 8) ?? '?'}.`);
-  }
+  const configPath = path.relative(config.repo, config.file);
+  const uncommitted = uncommittedNote({
+    repo: config.repo,
+    base: config.base,
+    tips: await git.branchTips(config.repo),
+    dirty: await git.dirtyPaths(config.repo),
+    configPath: configPath.startsWith('..') || path.isAbsolute(configPath) ? undefined : configPath,
+    steps: plan.workers.map((step) => ({ worker: step.worker.name, branch: step.worker.branch, worktree: step.worktree })),
+  });
+  if (uncommitted !== undefined) out(uncommitted);
   for (const line of await stopDroppedWorkers(fleet)) out(line);
   const now = plan.workers.filter((step) => step.wave === 'now');
   for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
@@ -92,6 +102,20 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<
     err(`czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);
   }
   return wave.failed.length === 0 ? 0 : 1;
+}
+
+/** Notes for adopted workers whose task in the config changed after it was delivered (`up` never pastes twice). */
+async function editedTasks(fleet: Fleet, plan: LaunchPlan): Promise<string[]> {
+  const records = await readAllRecords(fleet.paths);
+  return editedTaskNotes({
+    configFile: path.basename(fleet.config.file),
+    workers: plan.workers.map((step) => ({
+      name: step.worker.name,
+      task: step.worker.task,
+      delivered: step.delivery === 'skip',
+      deliveredDigest: records.get(step.worker.name)?.taskDigest,
+    })),
+  });
 }
 
 /**

@@ -1,0 +1,74 @@
+import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
+import type { Action } from './policy.js';
+import type { Alert } from './types.js';
+
+/**
+ * Conflicts predicted while the workers work: the conflict source runs `git merge-tree` on branch tips whose
+ * changed files overlap (and on each branch against base), and this module turns its predictions into a `conflict`
+ * alert on both sides, naming the files, and one message per worker and counterpart saying who owns the other
+ * side. An alert clears when its prediction does. Pure.
+ */
+
+/** One predicted conflict: merging `worker`'s tip with `peer`'s (or with base's, when `peer` is undefined). */
+export interface PredictedConflict {
+  readonly worker: string;
+  /** The other worker; undefined means the base branch. */
+  readonly peer: string | undefined;
+  readonly files: readonly string[];
+}
+
+/** The other side of each predicted conflict that involves `name`. */
+export function conflictsOf(name: string, conflicts: readonly PredictedConflict[]): { readonly peer: string | undefined; readonly files: readonly string[] }[] {
+  return conflicts.flatMap((conflict) => {
+    if (conflict.worker === name) return [{ peer: conflict.peer, files: conflict.files }];
+    if (conflict.peer === name) return [{ peer: conflict.worker, files: conflict.files }];
+    return [];
+  });
+}
+
+export interface ConflictsDecision {
+  readonly actions: readonly Action[];
+  readonly memory: Partial<WorkerMemory>;
+}
+
+/** Alerts and one message per counterpart for `worker`'s predicted conflicts; `canMessage` gates the message only. */
+export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: number, canMessage: boolean): ConflictsDecision {
+  const name = worker.spec.name;
+  const predicted = conflictsOf(name, fleet.conflicts ?? []).map((conflict) => ({ ...conflict, key: conflict.peer ?? fleet.base }));
+  const actions: Action[] = [];
+  let alerts = worker.memory.alerts;
+  let told = worker.memory.conflictsTold ?? [];
+  for (const alert of alerts) {
+    if (alert.kind !== 'conflict' || predicted.some((conflict) => conflict.key === alert.peer)) continue;
+    alerts = alerts.filter((other) => other !== alert);
+    actions.push({ kind: 'clear_alert', worker: name, alertKind: 'conflict', ...(alert.peer === undefined ? {} : { peer: alert.peer }), reason: `merging with ${alert.peer ?? 'the other side'} no longer conflicts` });
+  }
+  // Told about a counterpart whose conflict is gone: a new conflict with it later is news again.
+  told = told.filter((key) => predicted.some((conflict) => conflict.key === key));
+  for (const conflict of predicted) {
+    const side = conflict.peer === undefined ? `the base branch ${fleet.base}` : `${conflict.peer} (branch ${branchOf(fleet, conflict.peer)})`;
+    const message = `merging with ${side} would conflict in ${conflict.files.length} file(s): ${conflict.files.join(', ')}`;
+    const shown = alerts.find((alert) => alert.kind === 'conflict' && alert.peer === conflict.key);
+    if (shown?.message !== message) {
+      const alert: Alert = { kind: 'conflict', message, since: shown?.since ?? new Date(now).toISOString(), files: conflict.files, peer: conflict.key };
+      alerts = [...alerts.filter((other) => other !== shown), alert];
+      actions.push({ kind: 'alert', worker: name, alert, reason: 'git merge-tree predicts a conflict between the branch tips' });
+    }
+    if (told.includes(conflict.key) || !canMessage) continue;
+    told = [...told, conflict.key];
+    actions.push({
+      kind: 'warn_conflict',
+      worker: name,
+      peer: conflict.peer,
+      peerBranch: conflict.peer === undefined ? fleet.base : branchOf(fleet, conflict.peer),
+      files: conflict.files,
+      reason: message,
+    });
+  }
+  const changed = alerts !== worker.memory.alerts || told.length !== (worker.memory.conflictsTold ?? []).length;
+  return { actions, memory: changed ? { alerts, conflictsTold: told } : {} };
+}
+
+function branchOf(fleet: FleetModel, worker: string): string {
+  return fleet.workers.find((candidate) => candidate.spec.name === worker)?.spec.branch ?? worker;
+}

@@ -1,0 +1,66 @@
+import { branchTips, changedSinceFork, predictConflicts } from '../adapters/git.js';
+import type { PredictedConflict } from '../domain/conflicts.js';
+import type { WorkerModel } from '../domain/fleet.js';
+
+/**
+ * The source of conflict predictions. Asked after a pass saw a branch move, it reads every tip in one call and
+ * runs `git merge-tree` only where a conflict is possible: two active branches whose changed files overlap, and a
+ * branch against base when base changed the same files since the branch forked. Results are cached by the pair of
+ * tips, so a branch that did not move costs nothing on the next look.
+ */
+export class ConflictSource {
+  /** `<tip>:<tip>` -> conflicting files (empty: merges cleanly). */
+  private pairs = new Map<string, readonly string[]>();
+  /** `<branch tip>:<base tip>` -> files base changed since the branch forked. */
+  private baseSide = new Map<string, readonly string[]>();
+  private lastSignature = '';
+  private last: readonly PredictedConflict[] = [];
+
+  constructor(
+    private readonly repo: string,
+    private readonly base: string,
+  ) {}
+
+  async predict(workers: readonly WorkerModel[]): Promise<readonly PredictedConflict[]> {
+    const tips = await branchTips(this.repo);
+    const baseTip = tips.get(this.base);
+    const active = workers.flatMap((worker) => {
+      const tip = tips.get(worker.spec.branch);
+      const live = worker.launchedAt !== undefined && !worker.memory.stopped && worker.git.commitsAhead > 0;
+      return live && tip !== undefined ? [{ name: worker.spec.name, tip, files: new Set(worker.git.filesChanged) }] : [];
+    });
+    const signature = JSON.stringify([baseTip, active.map((branch) => [branch.name, branch.tip, [...branch.files]])]);
+    if (signature === this.lastSignature) return this.last;
+
+    const pairs = new Map<string, readonly string[]>();
+    const baseSide = new Map<string, readonly string[]>();
+    const conflicts: PredictedConflict[] = [];
+    const merge = async (left: string, right: string): Promise<readonly string[]> => {
+      const key = `${left}:${right}`;
+      const files = this.pairs.get(key) ?? (await predictConflicts(this.repo, left, right));
+      pairs.set(key, files);
+      return files;
+    };
+    for (const [index, branch] of active.entries()) {
+      for (const other of active.slice(index + 1)) {
+        // No file changed on both sides: git cannot conflict, so no merge-tree.
+        if (![...other.files].some((file) => branch.files.has(file))) continue;
+        const files = await merge(branch.tip, other.tip);
+        if (files.length > 0) conflicts.push({ worker: branch.name, peer: other.name, files });
+      }
+      if (baseTip === undefined) continue;
+      const key = `${branch.tip}:${baseTip}`;
+      const moved = this.baseSide.get(key) ?? (await changedSinceFork(this.repo, branch.tip, baseTip));
+      baseSide.set(key, moved);
+      if (!moved.some((file) => branch.files.has(file))) continue;
+      const files = await merge(branch.tip, baseTip);
+      if (files.length > 0) conflicts.push({ worker: branch.name, peer: undefined, files });
+    }
+    // Only the pairs of the current tips are kept: the caches never outgrow the fleet.
+    this.pairs = pairs;
+    this.baseSide = baseSide;
+    this.lastSignature = signature;
+    this.last = conflicts;
+    return conflicts;
+  }
+}

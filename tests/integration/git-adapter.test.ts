@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { activity, branchTips, changedSinceFork, detachedCheckout, diffStat, dirtyPaths, git, predictConflicts, revParse } from '../../src/adapters/git.js';
+import { CzarError } from '../../src/domain/errors.js';
+import { gitIn, tempRepo } from '../helpers/git-repo.js';
+
+/** A repo on main plus a worktree on `czar/w` one commit ahead: a rename, an edit and an odd file name. */
+async function branchRepo(): Promise<{ root: string; repo: string; worktree: string }> {
+  const { root, repo } = await tempRepo({ 'src/old.ts': 'export const a = 1;\n', 'lib.ts': 'one\ntwo\nthree\n' });
+  const worktree = path.join(root, 'workers', 'w');
+  await gitIn(repo, ['worktree', 'add', '-q', '-b', 'czar/w', worktree, 'main']);
+  await rename(path.join(worktree, 'src/old.ts'), path.join(worktree, 'src/new.ts'));
+  await writeFile(path.join(worktree, 'lib.ts'), 'one\nTWO\nthree\nfour\n');
+  await writeFile(path.join(worktree, 'naïve name.txt'), 'x\n');
+  await gitIn(worktree, ['add', '-A']);
+  await gitIn(worktree, ['commit', '-q', '-m', 'work on w']);
+  return { root, repo, worktree };
+}
+
+describe('git adapter (simple-git)', () => {
+  it('reads a branch: commits ahead, files with line counts (both sides of a move), last commit and dirty paths', async () => {
+    const { repo, worktree } = await branchRepo();
+    await writeFile(path.join(worktree, 'lib.ts'), 'changed again\n');
+    await writeFile(path.join(worktree, 'untracked dir file.md'), 'new\n');
+    const seen = await activity(repo, 'main', 'czar/w', worktree);
+    expect(seen.commitsAhead).toBe(1);
+    expect([...seen.filesChanged].sort()).toEqual(['lib.ts', 'naïve name.txt', 'src/new.ts', 'src/old.ts']);
+    expect(seen.lastCommit).toMatchObject({ sha: await revParse(repo, 'czar/w'), subject: 'work on w' });
+    expect(Number.isNaN(Date.parse(seen.lastCommit?.at ?? ''))).toBe(false);
+    expect([...seen.dirty].sort()).toEqual(['lib.ts', 'untracked dir file.md']);
+    expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === 'lib.ts')).toEqual({ file: 'lib.ts', insertions: 2, deletions: 1, binary: false });
+  });
+
+  it('a branch that does not exist has done nothing, and a missing worktree has nothing dirty', async () => {
+    const { repo, root } = await tempRepo();
+    expect(await activity(repo, 'main', 'czar/none', path.join(root, 'nowhere'))).toEqual({ commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty: [] });
+    expect(await dirtyPaths(path.join(root, 'nowhere'))).toEqual([]);
+  });
+
+  it('returns exit codes when asked, and otherwise throws one sentence naming the command', async () => {
+    const { repo } = await tempRepo();
+    expect((await git(repo, ['show-ref', '--verify', '--quiet', 'refs/heads/nope'], { allowFailure: true })).exitCode).toBe(1);
+    const error = await git(repo, ['rev-parse', '--verify', 'nope^{commit}']).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CzarError);
+    expect((error as CzarError).message).toMatch(/^"git rev-parse --verify nope\^\{commit\}" exited with 128: fatal: /);
+    const missing = await git(path.join(repo, 'gone'), ['status']).catch((caught: unknown) => caught);
+    expect((missing as CzarError).code).toBe('cwd_missing');
+  });
+
+  it('predicts conflicts between tips, with odd names, and what base changed since a fork', async () => {
+    const { repo, worktree } = await branchRepo();
+    await gitIn(repo, ['checkout', '-q', '-b', 'czar/v']);
+    await writeFile(path.join(repo, 'lib.ts'), 'one\n2\nthree\n');
+    await writeFile(path.join(repo, 'naïve name.txt'), 'y\n');
+    await gitIn(repo, ['commit', '-q', '-am', 'v edits']);
+    await gitIn(repo, ['add', '-A']);
+    await gitIn(repo, ['commit', '-q', '-m', 'v adds the odd file']);
+    await gitIn(repo, ['checkout', '-q', 'main']);
+    expect((await predictConflicts(repo, 'czar/w', 'czar/v')).sort()).toEqual(['lib.ts', 'naïve name.txt']);
+    expect(await predictConflicts(repo, 'czar/w', 'main')).toEqual([]);
+    expect((await changedSinceFork(repo, 'czar/w', 'czar/v')).sort()).toEqual(['lib.ts', 'naïve name.txt']);
+    expect((await branchTips(repo)).get('czar/w')).toBe(await revParse(worktree, 'HEAD'));
+  });
+
+  it('keeps a detached checkout of its own, reused and cleaned, and never takes over a folder inside the repository', async () => {
+    const { repo, root } = await branchRepo();
+    const dir = path.join(root, 'state', 'checkouts', 'w');
+    const first = (await revParse(repo, 'main')) ?? '';
+    const second = (await revParse(repo, 'czar/w')) ?? '';
+    await detachedCheckout(repo, dir, first);
+    expect(existsSync(path.join(dir, 'src/old.ts'))).toBe(true);
+    await writeFile(path.join(dir, 'left-by-a-check.txt'), 'x');
+    await detachedCheckout(repo, dir, second);
+    expect(await revParse(dir, 'HEAD')).toBe(second);
+    expect(existsSync(path.join(dir, 'src/new.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'left-by-a-check.txt'))).toBe(false);
+    // A state dir inside the repo: the folder is "inside a work tree" but is not one; the person's checkout stays.
+    const inside = path.join(repo, '.czar', 'checkouts', 'w');
+    await mkdir(inside, { recursive: true });
+    await writeFile(path.join(repo, 'README.md'), 'uncommitted edit\n');
+    await detachedCheckout(repo, inside, second);
+    expect(await readFile(path.join(repo, 'README.md'), 'utf8')).toBe('uncommitted edit\n');
+    expect(await revParse(inside, 'HEAD')).toBe(second);
+    expect((await gitIn(repo, ['symbolic-ref', '--short', 'HEAD'])).trim()).toBe('main');
+  });
+});

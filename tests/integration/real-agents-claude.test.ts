@@ -1,0 +1,131 @@
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { FleetEvent } from '../../src/domain/types.js';
+import { workerIn } from '../helpers/fleet-fixture.js';
+import { startModelEndpoint, type ModelEndpoint } from '../helpers/model-endpoint.js';
+import { realAgentsMissing } from '../helpers/real-agents.js';
+import { realFleet } from '../helpers/real-fleet.js';
+import { waitFor } from '../helpers/wait.js';
+
+// Real Claude Code 2.1, supervised by czar through `czar up --detach`, its model played by a scripted endpoint:
+// every RUN line is a Bash tool call that really runs in the worker's worktree (see tests/helpers/model-endpoint.ts).
+const missing = realAgentsMissing('claude');
+const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
+const task = (...lines: string[]): string => lines.join('\n');
+const of = (events: readonly FleetEvent[], worker: string, kind: string): FleetEvent[] => events.filter((event) => event.worker === worker && event.kind === kind);
+/** Whether a request to the model carried `text` (a tool result, a nudge) back from the agent. */
+const sentToModel = (endpoint: ModelEndpoint, text: string): boolean => endpoint.requests.some((request) => JSON.stringify(request.body).includes(text));
+
+describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
+  it('works, reports and reads peers from its own Bash, gets a bonus and stays done; a turn with work left is nudged; a killed agent is restarted with its task; a permission prompt is waiting', async () => {
+    const endpoint = await startModelEndpoint();
+    const fx = await realFleet({
+      agent: 'claude',
+      endpoint,
+      // stuck_after is short so that a silent minute-long turn would be caught if hooks were not believed.
+      policy: { stuck_after: '5s', idle_after: '4s', escalate_after: '20s' },
+      workers: [
+        {
+          name: 'greeter',
+          task: task(
+            'Write the greeting and commit it.',
+            'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
+            'RUN: czar report --task greeter --state done --note "hello committed"',
+            'SAY: Finished.',
+          ),
+        },
+        { name: 'quitter', task: task('Write the report.', 'SAY: I will stop here for now.') },
+        { name: 'sleeper', task: task('Think for a long time, then answer.', 'SLEEP: 25', 'SAY: Thought it through.') },
+        { name: 'victim', task: task('A long job.', 'SLEEP: 40', 'SAY: Long job over.') },
+        { name: 'asker', task: task('Write notes with the Write tool.', 'TOOL: Write {"file_path": "notes.txt", "content": "notes"}', 'SAY: Notes written.') },
+      ],
+      bonus: [
+        {
+          name: 'farewell',
+          // By now the czar has written the fleet status that `czar peers` reads.
+          task: task('Write the farewell and commit it.', 'RUN: czar peers', 'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"', 'RUN: czar report --task farewell --state done --note "bye committed"', 'SAY: Finished too.'),
+        },
+      ],
+    });
+    await fx.up();
+
+    // A permission prompt for a tool it may not use: waiting, with an alert for the person.
+    await fx.waitForStatus((s) => workerIn(s, 'asker').state === 'waiting' && workerIn(s, 'asker').alerts.some((alert) => alert.kind === 'waiting_input'), { timeoutMs: 90_000, what: 'asker waiting at its permission prompt' });
+    // Its PermissionRequest hook named the tool.
+    await fx.waitForEvent('report', 'asker', { match: (event) => event.message.includes('permission requested: Write') });
+
+    // The agent process killed mid-turn: restarted, and its task sent again.
+    await fx.waitForEvent('task_delivered', 'victim', { timeoutMs: 60_000 });
+    const pane = await waitFor(() => fx.fleet.tmux.paneIdOf('victim'), { what: 'the victim pane' });
+    const pid = (await fx.fleet.tmux.cmd(['display-message', '-p', '-t', pane, '#{pane_pid}'])).stdout.trim();
+    await execa('kill', ['-KILL', pid]);
+    await fx.waitForEvent('restart', 'victim', { timeoutMs: 30_000 });
+    await waitFor(async () => of(await fx.events(), 'victim', 'task_delivered').length >= 2, { timeoutMs: 60_000, what: 'the task delivered again to victim' });
+
+    // Work, reports and peers from inside Claude's Bash tool; done; the bonus; still done after the turn's Stop hook.
+    const done = await fx.waitForStatus((s) => workerIn(s, 'greeter').tasks.length === 2 && workerIn(s, 'greeter').state === 'done', { timeoutMs: 90_000, what: 'greeter done with its bonus task' });
+    expect(workerIn(done, 'greeter').tasks).toEqual(['greeter', 'farewell']);
+    expect(await fx.commits('greeter')).toEqual(['add bye', 'add hello']);
+    expect(sentToModel(endpoint, 'quitter (')).toBe(true); // `czar peers` printed the other workers into the tool result
+    expect(sentToModel(endpoint, 'command not found')).toBe(false);
+
+    // The turn that ran for 25 s without a word from the model was never stuck: its hooks said it was working.
+    const turnOver = await fx.waitForEvent('state', 'sleeper', { match: (event) => event.message.startsWith('working -> idle'), timeoutMs: 60_000 });
+    const submitted = await fx.waitForEvent('submitted', 'sleeper');
+    expect(Date.parse(turnOver.at) - Date.parse(submitted.at)).toBeGreaterThan(20_000);
+    expect(of(await fx.events(), 'sleeper', 'state').map((event) => event.message).filter((message) => /stuck/.test(message))).toEqual([]);
+
+    // The turn that ended with work left was nudged, and the nudge reached the model.
+    await fx.waitForEvent('nudge', 'quitter', { timeoutMs: 30_000 });
+    await waitFor(() => sentToModel(endpoint, 'Worker quitter:'), { timeoutMs: 30_000, what: 'the nudge at the model' });
+
+    // greeter stayed done through its last turn end: no nudge, re-brief or restart.
+    const final = await fx.events();
+    for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(final, 'greeter', kind), kind).toEqual([]);
+    expect(workerIn((await fx.status())!, 'greeter').state).toBe('done');
+  }, 300_000 * scale);
+
+  it('an API refusal is an alert with the error, and no nudges', async () => {
+    const endpoint = await startModelEndpoint();
+    const fx = await realFleet({
+      agent: 'claude',
+      endpoint,
+      policy: { idle_after: '4s', escalate_after: '20s' },
+      workers: [{ name: 'refused', task: task('Anything at all.', 'FAIL: 400 messages.0.content: scripted invalid request') }],
+    });
+    await fx.up();
+    const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted invalid request')), { timeoutMs: 60_000, what: 'an alert naming the refusal' });
+    expect(workerIn(refused, 'refused').state).toBe('api_error');
+    for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(await fx.events(), 'refused', kind), kind).toEqual([]);
+  }, 180_000 * scale);
+
+  it('a rate limit is waited out, then the work goes on', async () => {
+    const endpoint = await startModelEndpoint();
+    const fx = await realFleet({
+      agent: 'claude',
+      endpoint,
+      policy: { idle_after: '4s', escalate_after: '20s' },
+      workers: [
+        {
+          name: 'limited',
+          task: task(
+            'Write the file and commit it.',
+            'FAIL-TIMES: 1 429 Number of requests has exceeded your rate limit',
+            'RUN: echo later > later.txt && git add later.txt && git commit -qm "add later"',
+            'RUN: czar report --task limited --state done --note "later committed"',
+            'SAY: Finished.',
+          ),
+        },
+      ],
+    });
+    await fx.up();
+    // czar saw the rate limit for what it is, waited (restart.backoff), then sent one "continue".
+    await fx.waitForEvent('alert', 'limited', { match: (event) => event.message.includes('rate limit') && event.message.includes('Number of requests has exceeded'), timeoutMs: 60_000 });
+    const done = await fx.waitForStatus((s) => workerIn(s, 'limited').state === 'done', { timeoutMs: 120_000, what: 'limited done after the rate limit' });
+    expect(await fx.commits('limited')).toEqual(['add later']);
+    expect(workerIn(done, 'limited').restarts).toBe(0);
+    // The first call was refused, the one after czar's message went through.
+    expect(endpoint.usage.filter((entry) => entry.kind === 'main').length).toBeGreaterThanOrEqual(3);
+    for (const kind of ['rebrief', 'restart']) expect(of(await fx.events(), 'limited', kind), kind).toEqual([]);
+  }, 240_000 * scale);
+});

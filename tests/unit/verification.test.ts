@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domain/fleet.js';
+import { decide, type Action } from '../../src/domain/policy.js';
+import type { CheckSpec } from '../../src/domain/types.js';
+import type { CheckRunObservation } from '../../src/domain/verification.js';
+import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
+
+const CHECKS: readonly CheckSpec[] = [
+  { name: 'test', run: 'npm test', timeoutMs: 60_000 },
+  { name: 'lint', run: 'npm run lint', timeoutMs: 60_000 },
+];
+const SHA1 = '1'.repeat(40);
+const SHA2 = '2'.repeat(40);
+
+function done(at: number): ReportObservation {
+  return { state: 'done', at, progress: undefined, note: 'finished', resultFile: undefined };
+}
+
+function branch(sha: string, commitsAhead: number, at: number): WorkerModel['git'] {
+  return { commitsAhead, filesChanged: ['src/a.ts'], lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() }, dirty: [] };
+}
+
+function failed(sha: string): CheckRunObservation {
+  return { sha, status: 'failed', at: T0, failure: { name: 'test', run: 'npm test', exitCode: 1, timedOut: false, tail: 'FAIL src/a.test.ts\nexpected 2, got 3', logFile: `/s/.czar/checks/a/${sha}.log` } };
+}
+
+function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
+  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
+}
+
+/** Worker a (with checks) launched and delivered at T0, then done on SHA1 a minute before `now`; b keeps working. */
+function claimedDone(now: number, queue = [bonusTask('extra')]): FleetModel {
+  let model = tick(fleet([spec('a', { checks: CHECKS }), spec('b')], { queue }), T0).fleet;
+  model = observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+  return observe(model, 'b', () => ({ pane: alivePane(now - SECOND) }));
+}
+
+describe('decide: done means verified', () => {
+  const now = T0 + 10 * MINUTE;
+
+  it('asks for the checks on the done tip once, and holds the bonus task until they pass', () => {
+    const first = tick(claimedDone(now), now);
+    expect(only(first.actions, 'run_checks')).toEqual([{ kind: 'run_checks', worker: 'a', sha: SHA1, reason: expect.stringContaining('test, lint must pass') as string }]);
+    expect(only(first.actions, 'bonus')).toEqual([]);
+    expect(worker(first.fleet, 'a').memory.state).toBe('done');
+    expect(decide(first.decided, now).actions).toEqual([]);
+  });
+
+  it('a pass on the tip makes the worker verified, and only then free for a bonus task', () => {
+    let model = tick(claimedDone(now), now).fleet;
+    model = observe(model, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } }));
+    const next = tick(model, now + SECOND);
+    expect(only(next.actions, 'event').map((event) => event.message)).toContain('done -> verified');
+    expect(only(next.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+    expect(worker(next.fleet, 'a').memory.state).toBe('working');
+  });
+
+  it('a pass on an older commit does not count: the tip is checked again', () => {
+    let model = tick(claimedDone(now), now).fleet;
+    model = observe(model, 'a', () => ({ checkRun: { sha: SHA2, status: 'passed', at: now } }));
+    const next = tick(model, now + SECOND);
+    expect(worker(next.fleet, 'a').memory.state).toBe('done');
+    expect(only(next.actions, 'bonus')).toEqual([]);
+  });
+
+  it('a failure sends one fix-up naming the check, its command and output, and the worker goes back to working', () => {
+    let model = tick(claimedDone(now), now).fleet;
+    model = observe(model, 'a', () => ({ checkRun: failed(SHA1) }));
+    const next = tick(model, now + SECOND);
+    const [fixup] = only(next.actions, 'fixup');
+    expect(fixup?.failure).toMatchObject({ name: 'test', run: 'npm test', exitCode: 1, tail: expect.stringContaining('expected 2, got 3') as string });
+    expect(fixup?.sha).toBe(SHA1);
+    expect(only(next.actions, 'alert').map((action) => action.alert)).toEqual([expect.objectContaining({ kind: 'checks_failed', message: `check "test" (npm test) exited with 1 on ${SHA1.slice(0, 12)}` })]);
+    const a = worker(next.fleet, 'a');
+    expect(a.memory.state).toBe('working');
+    expect(a.memory.ladder.rung).toBe('nudge');
+    expect(only(next.actions, 'bonus')).toEqual([]);
+    expect(decide(next.decided, now + SECOND).actions).toEqual([]);
+  });
+
+  it('a new commit after the fix-up runs the checks again, and their pass clears the alert', () => {
+    let model = tick(claimedDone(now), now).fleet;
+    model = tick(observe(model, 'a', () => ({ checkRun: failed(SHA1) })), now + SECOND).fleet;
+    const later = now + 5 * MINUTE;
+    model = observe(model, 'a', () => ({ report: done(later - SECOND), git: branch(SHA2, 2, later - 2 * SECOND), pane: alivePane(later - SECOND) }));
+    const again = tick(model, later);
+    expect(only(again.actions, 'run_checks').map((action) => action.sha)).toEqual([SHA2]);
+    const passed = tick(observe(again.fleet, 'a', () => ({ checkRun: { sha: SHA2, status: 'passed', at: later } })), later + SECOND);
+    expect(only(passed.actions, 'clear_alert').map((action) => action.alertKind)).toContain('checks_failed');
+    expect(only(passed.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+  });
+
+  it('the ladder counts fix-ups: done claimed again on the same failing commit climbs it, then the person is told', () => {
+    let model = tick(claimedDone(now, []), now).fleet;
+    model = observe(model, 'a', () => ({ checkRun: failed(SHA1) }));
+    const rungs: string[] = [];
+    const notified: string[] = [];
+    let at = now;
+    for (let claim = 0; claim < 5; claim++) {
+      at += MINUTE;
+      const step = tick(observe(model, 'a', () => ({ report: done(at - SECOND) })), at);
+      rungs.push(...only(step.actions, 'fixup').map(() => worker(step.fleet, 'a').memory.ladder.rung));
+      notified.push(...only(step.actions, 'notify').map((action) => `${action.episode}: ${action.summary}`));
+      model = step.fleet;
+    }
+    expect(rungs).toEqual(['nudge', 'rebrief', 'restart']);
+    expect(notified).toEqual([expect.stringMatching(/^stalled: a keeps reporting done while check "test"/)]);
+  });
+
+  it('a paused worker gets the alert but no fix-up', () => {
+    let model = tick(claimedDone(now), now).fleet;
+    model = observe(model, 'a', (w) => ({ checkRun: failed(SHA1), memory: { ...w.memory, paused: true } }));
+    const next = tick(model, now + SECOND);
+    expect(only(next.actions, 'fixup')).toEqual([]);
+    expect(only(next.actions, 'alert').map((action) => action.alert.kind)).toEqual(['checks_failed']);
+  });
+
+  it('without checks, done with commits is enough for a bonus task (as before)', () => {
+    let model = tick(fleet([spec('a')], { queue: [bonusTask('extra')] }), T0).fleet;
+    model = observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+    const next = tick(model, now);
+    expect(only(next.actions, 'run_checks')).toEqual([]);
+    expect(only(next.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+  });
+});
