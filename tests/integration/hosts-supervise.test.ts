@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
+import type { FleetStatus } from '../../src/domain/types.js';
+import { gitIn, tempDir } from '../helpers/git-repo.js';
 import { SshHosts, sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -103,5 +104,35 @@ describe.skipIf(unavailable !== undefined)(`a host with another czar version${un
     await fixture.supervise();
     const refused = await fixture.waitForEvent('host_refused');
     expect(refused.message).toBe(`host "far" runs czar 0.0.1-old but this is czar ${czarVersion()}; run "ssh ${host.alias} npm install -g czar@${czarVersion()}" and start the czar again`);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)(`conflicts across machines${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
+  it('predicts a conflict between a local branch and a branch committed on a host', async () => {
+    const origin = await tempDir('czar-origin-');
+    const hosts = await SshHosts.create();
+    const host = await hosts.add({ share: [origin] });
+    const busy = '# Keep busy\n@sim work 120 on the feature';
+    const fixture = await fleetFixture({
+      origin,
+      files: { 'shared.txt': 'one\ntwo\nthree\n' },
+      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+      workers: [{ name: 'here', task: busy }, { name: 'there', task: busy, host: 'far' }],
+      policy: { idle_after: '5m', stuck_after: '10m', escalate_after: '5m' },
+    });
+    await fixture.launchWave();
+    await fixture.supervise();
+    const [here, there] = fixture.fleet.config.workers.map((worker) => worker.worktree);
+    if (here === undefined || there === undefined) throw new Error('two worktrees expected');
+    await writeFile(path.join(here, 'shared.txt'), 'one\nTWO from here\nthree\n');
+    await gitIn(here, ['commit', '-q', '-am', 'here edits line two']);
+    const onHost = ['git', '-C', there, '-c', 'user.name=Host Worker', '-c', 'user.email=host@czar.invalid'];
+    expect((await host.exec(['sh', '-c', 'printf "one\\nTWO from there\\nthree\\n" > "$1"', 'sh', `${there}/shared.txt`])).exitCode).toBe(0);
+    expect((await host.exec([...onHost, 'commit', '-q', '-am', 'there edits line two'])).exitCode).toBe(0);
+
+    const conflictOf = (status: FleetStatus, worker: string) => workerIn(status, worker).alerts.find((alert) => alert.kind === 'conflict');
+    const flagged = await fixture.waitForStatus((s) => conflictOf(s, 'here') !== undefined && conflictOf(s, 'there') !== undefined, { what: 'conflict alerts on both machines', timeoutMs: 20_000 });
+    expect(conflictOf(flagged, 'here')).toMatchObject({ peer: 'there', files: ['shared.txt'] });
+    expect(conflictOf(flagged, 'there')).toMatchObject({ peer: 'here', files: ['shared.txt'] });
   });
 });
