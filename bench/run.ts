@@ -1,3 +1,4 @@
+import { benchCost } from './cost.js';
 import { benchLaunch } from './launch.js';
 import { benchSupervise } from './supervise.js';
 import { benchVerify } from './verify.js';
@@ -7,3 +8,4 @@ const only = process.argv[2];
 if (only === undefined || only === 'launch') console.log(`${benchLaunch().join('\n')}\n`);
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
+if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
 import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/terminal-modes.js';
 
 /**
@@ -39,3 +39,13 @@ export function bracketedPasteProbe(logFile: string): () => Promise<boolean | un
     }
   };
 }
+
+/**
+ * Records in a pane's log that its program was started again (respawn-pane keeps the log's pipe): the new program
+ * starts with bracketed paste off, whatever mode the old one died in, so the probe must not read the old mode.
+ */
+export async function notePaneRespawned(logFile: string): Promise<void> {
+  await appendFile(logFile, BRACKETED_PASTE_RESET, { mode: 0o600 });
+}
+
+const BRACKETED_PASTE_RESET = '\x1b[?2004l';

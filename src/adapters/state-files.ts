@@ -11,7 +11,7 @@ import type { FleetEvent, FleetStatus } from '../domain/types.js';
 export async function ensureStateDir(paths: StatePaths): Promise<void> {
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
   await chmod(paths.root, 0o700);
-  for (const dir of [paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings]) {
+  for (const dir of [paths.reports, paths.results, paths.logs, paths.workers, paths.requests]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CzarError } from '../domain/errors.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run, type RunResult } from './process.js';
@@ -80,6 +81,8 @@ export class Tmux {
   private pendingCaptures = new Map<string, ((screen: string) => void)[]>();
   private captureTimer: NodeJS.Timeout | undefined;
   private panesInFlight: Promise<PaneInfo[]> | undefined;
+  /** Set by `close()`: no command may run, so a launch still in flight cannot bring the server back. */
+  private closed = false;
 
   /**
    * `owner`: the state dir this server serves. It is written into the server's global environment when the server
@@ -104,6 +107,7 @@ export class Tmux {
    * `clientPath` runs the client itself with the pane's PATH.
    */
   async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean; clientPath?: string } = {}): Promise<RunResult> {
+    if (this.closed) throw new CzarError('tmux_closed', `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`);
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
     const { clientPath, ...rest } = options;
     // On a host the client is the ssh session's, whose PATH is the host's own.
@@ -285,6 +289,15 @@ export class Tmux {
   /** Panes whose pids are this machine's: a host's pids are not, and signalling them here would hit other processes. */
   private async localPanes(keep: (pane: PaneInfo) => boolean): Promise<PaneInfo[]> {
     return this.remote === undefined ? (await this.listPanes()).filter(keep) : [];
+  }
+
+  /**
+   * Kills the server and refuses every later command of this adapter: for a process that is going away while its
+   * own launch may still be running (a demo whose terminal closed), which would otherwise start the server again.
+   */
+  async close(): Promise<void> {
+    await this.killServer();
+    this.closed = true;
   }
 
   /** Where tmux puts this server's socket (`$TMUX_TMPDIR/tmux-<uid>/<name>`). */

@@ -17,6 +17,8 @@ export const aiderPreset: AgentPreset = {
   fatal: [],
   submitDelayMs: 300,
   readyTimeoutMs: 60_000,
+  // Aider stops a reply on Ctrl-C and keeps running (a second Ctrl-C soon after would exit).
+  interruptKeys: ['C-c'],
   reportsItself: false,
   setup: () => ({ files: [], args: [], env: {} }),
 };

@@ -28,7 +28,9 @@ export const CLAUDE_SIGNALS: SignalTable = {
     { event: 'PermissionRequest', state: 'waiting', note: { prefix: 'permission requested', fields: ['tool_name'] } },
     { event: 'SessionEnd', state: undefined },
   ],
-  apiErrorScreens: [{ id: 'claude-api-error', match: /^\s*[●⏺]\s+((?:Please run \/login · )?API Error:.*)$/m }],
+  // Its StopFailure hook says every failure, so its error line (`● API Error: 400 ...`) is not read: an old one left
+  // on screen after a later good turn must not mark the worker failed.
+  apiErrorScreens: [],
 };
 
 function text(value: unknown): string | undefined {

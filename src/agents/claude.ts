@@ -70,6 +70,8 @@ export const claudePreset: AgentPreset = {
   // Measured: Claude Code 2.1 drops an Enter that arrives within about 2 s of a bracketed paste.
   submitDelayMs: 2200,
   readyTimeoutMs: 60_000,
+  // "esc to interrupt" on its busy line; a second Escape would open the rewind menu, so only one.
+  interruptKeys: ['Escape'],
   reportsItself: true,
   setup(context: SetupContext) {
     const path = `${context.settingsDir}/claude-settings.json`;

@@ -56,6 +56,8 @@ export const codexPreset: AgentPreset = {
   submitDelayMs: 500,
   readyTimeoutMs: 30_000,
   // `notify` only reports turn ends, not prompt submission or approval waits, so the pane stays the main signal.
+  // "esc to interrupt" on its busy line.
+  interruptKeys: ['Escape'],
   reportsItself: false,
   setup(context: SetupContext) {
     // `-c key=value` takes TOML; a JSON array of strings is valid TOML. Codex appends the event JSON as the last argument.

@@ -78,12 +78,14 @@ export const geminiPreset: AgentPreset = {
   submitDelayMs: 500,
   // Trusting a folder restarts Gemini CLI, and the auth screens follow: allow for both.
   readyTimeoutMs: 60_000,
+  // "esc to cancel" on its busy line.
+  interruptKeys: ['Escape'],
   reportsItself: true,
   /**
    * Gemini CLI reads a system settings file from GEMINI_CLI_SYSTEM_SETTINGS_PATH (0.61: "System settings act as
    * overrides"), so hooks need no file in the worktree or in ~/.gemini. Two costs, both measured: it replaces the
    * machine's own system settings file for this worker, and Gemini skips the file with a warning when any parent
-   * folder is writable by group or others (e.g. under /tmp), so the state dir must live in a private folder.
+   * folder is writable by group or others (e.g. under /tmp) or not owned by root, so the launcher checks the path.
    */
   setup(context: SetupContext) {
     const path = `${context.settingsDir}/gemini-settings.json`;
@@ -93,6 +95,7 @@ export const geminiPreset: AgentPreset = {
       files: [{ path, content: `${JSON.stringify(settings, null, 2)}\n` }],
       args: [],
       env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: path, CZAR_WORKER: context.worker },
+      rootOwnedFiles: [path],
     };
   },
 };

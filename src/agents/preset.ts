@@ -27,11 +27,13 @@ export interface AgentSetup {
   readonly files: readonly { readonly path: string; readonly content: string }[];
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Files the agent reads only when they and every folder above them are owned by root and closed to others. */
+  readonly rootOwnedFiles?: readonly string[];
 }
 
 export interface SetupContext {
   readonly worker: string;
-  /** Folder under the state dir reserved for this worker's agent files. */
+  /** Folder reserved for this worker's agent files, private (0700) all the way from the user's cache dir. */
   readonly settingsDir: string;
   /** argv that runs `czar` itself (node + bin), for hook commands. */
   readonly czarCommand: readonly string[];
@@ -70,6 +72,8 @@ export interface AgentPreset {
   readonly submitDelayMs: number;
   /** How long to wait for readiness after start before giving up. */
   readonly readyTimeoutMs: number;
+  /** tmux key names that stop a running turn and keep the agent (Escape in Claude Code, Codex and Gemini CLI). */
+  readonly interruptKeys: readonly string[];
   /** Whether the agent reports its own state through czar hooks (so pane heuristics are only a fallback). */
   readonly reportsItself: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */

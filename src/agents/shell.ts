@@ -18,6 +18,8 @@ export const shellPreset: AgentPreset = {
   fatal: [],
   submitDelayMs: 200,
   readyTimeoutMs: 15_000,
+  // A generic terminal program: Ctrl-C stops the foreground job; a shell survives it.
+  interruptKeys: ['C-c'],
   reportsItself: false,
   setup: () => ({ files: [], args: [], env: {} }),
 };

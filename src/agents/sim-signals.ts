@@ -1,8 +1,7 @@
-import { CLAUDE_SIGNALS } from './claude-signals.js';
 import type { SignalTable } from './signals.js';
 
 /**
- * The simulated agent writes its reports itself, as Claude Code's hooks would (a failed turn goes through Claude's
- * StopFailure row), and prints API errors the way Claude does.
+ * The simulated agent writes its reports itself, as Claude Code's hooks would: a failed turn goes through Claude's
+ * StopFailure row, so, as for Claude, its error line is not read.
  */
-export const SIM_SIGNALS: SignalTable = { preset: 'sim', hooks: [], apiErrorScreens: CLAUDE_SIGNALS.apiErrorScreens };
+export const SIM_SIGNALS: SignalTable = { preset: 'sim', hooks: [], apiErrorScreens: [] };

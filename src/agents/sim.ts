@@ -30,6 +30,7 @@ export const simPreset: AgentPreset = {
   fatal: [],
   submitDelayMs: 60,
   readyTimeoutMs: 15_000,
+  interruptKeys: ['Escape'],
   reportsItself: true,
   setup: () => ({ files: [], args: [], env: {} }),
 };

@@ -11,6 +11,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
   up: async () => (await import('./commands/up.js')).upCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  stats: async () => (await import('./commands/stats.js')).statsCommand,
   dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
   attach: async () => (await import('./commands/attach.js')).attachCommand,
   send: async () => (await import('./commands/fleet-requests.js')).sendCommand,

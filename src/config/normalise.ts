@@ -2,7 +2,8 @@ import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/hosts.js';
-import { PRESET_NAMES, type AgentCommand, type BonusTask, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
+import type { PriceTable } from '../domain/prices.js';
+import { PRESET_NAMES, type AgentCommand, type BonusTask, type BudgetLimits, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
 import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';
@@ -19,6 +20,7 @@ export const POLICY_DEFAULTS: Policy = {
   autoAnswer: [],
   escalateAfterMs: 5 * 60_000,
   checkConcurrency: 1,
+  budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
 };
 
 /** A check's timeout when it gives none. */
@@ -115,6 +117,7 @@ export function resolvePolicy(written: WrittenConfig['policy']): Policy {
     autoAnswer: answers.map((answer) => ({ match: answer.match, send: typeof answer.send === 'string' ? [answer.send] : answer.send })),
     escalateAfterMs: ms(policy.escalate_after, POLICY_DEFAULTS.escalateAfterMs),
     checkConcurrency: policy.check_concurrency ?? POLICY_DEFAULTS.checkConcurrency,
+    budget: { worker: resolveLimits(policy.budget?.worker), fleet: resolveLimits(policy.budget?.fleet) },
   };
 }
 
@@ -128,6 +131,23 @@ export function resolveChecks(fleet: readonly WrittenCheck[] | undefined, own: r
   const inherited = (fleet ?? []).map((check) => mine.get(check.name) ?? check);
   const added = (own ?? []).filter((check) => !(fleet ?? []).some((shared) => shared.name === check.name));
   return [...inherited, ...added].map(resolveCheck);
+}
+
+function resolveLimits(written: { usd?: number | undefined; tokens?: number | string | undefined } | undefined): BudgetLimits {
+  return { usd: written?.usd, tokens: written?.tokens === undefined ? undefined : tokenCount(written.tokens) };
+}
+
+/** `5M` is 5,000,000 tokens and `500k` 500,000; the schema already checked the form. */
+export function tokenCount(written: number | string): number {
+  if (typeof written === 'number') return written;
+  const unit = written.at(-1)?.toLowerCase();
+  const scale = unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1;
+  return Math.round(Number(scale === 1 ? written : written.slice(0, -1)) * scale);
+}
+
+/** The config's `prices:` in the domain's form (cache prices default to 0). */
+export function resolvePrices(written: WrittenConfig['prices']): PriceTable {
+  return Object.fromEntries(Object.entries(written ?? {}).map(([model, price]) => [model, { input: price.input, output: price.output, cacheWrite: price.cache_write ?? 0, cacheRead: price.cache_read ?? 0 }]));
 }
 
 /** The written config plus the facts `load.ts` gathered, resolved into a `Config` with no optional left to guess. */
@@ -211,5 +231,6 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
     hosts,
+    prices: resolvePrices(written.prices),
   };
 }

@@ -109,6 +109,32 @@ export const autoAnswerSchema = z.strictObject({
   send: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).meta({ description: 'tmux key names to send, e.g. [y, Enter].' }),
 });
 
+const tokenCount = z
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(?:\.\d+)?[kKmM]?$/, { error: (issue) => `${quoted(issue.input)} is not a token count; write e.g. 500k, 5M or 2000000.` }),
+  ])
+  .meta({ description: 'A number of tokens such as 500k, 5M or 2000000 (cached tokens count too).' });
+
+const limits = z
+  .strictObject({
+    usd: z.number().positive().optional().meta({ description: 'US dollars, priced with the price table.' }),
+    tokens: tokenCount.optional(),
+  })
+  .meta({ description: 'Spending limits: an alert at 80%, at 100% the work stops until you raise it or resume.' });
+
+export const budgetSchema = z
+  .strictObject({
+    worker: limits.optional().meta({ description: 'Per worker: at 100% its turn is interrupted and it is marked over_budget.' }),
+    fleet: limits.optional().meta({ description: 'For the whole fleet: at 100% bonus tasks are held.' }),
+  })
+  .meta({ description: 'Budgets read from the agents\' own usage records.' });
+
+const perMillion = z.number().nonnegative();
+export const priceSchema = z
+  .strictObject({ input: perMillion, output: perMillion, cache_write: perMillion.optional(), cache_read: perMillion.optional() })
+  .meta({ description: 'US dollars per million tokens; cache prices default to 0.' });
+
 export const policySchema = z
   .strictObject({
     launch_concurrency: z.number().int().min(1).max(64).optional().meta({ description: 'Workers launched at once (default 4).' }),
@@ -121,6 +147,7 @@ export const policySchema = z
     auto_answer: z.union([z.literal('off'), z.array(autoAnswerSchema)]).optional().meta({ description: 'off, or prompts answered automatically.' }),
     escalate_after: duration.optional().meta({ description: 'Time in a stalled state before each escalation rung (default 5m).' }),
     check_concurrency: z.number().int().min(1).max(64).optional().meta({ description: 'Check runs at once across the fleet (default 1).' }),
+    budget: budgetSchema.optional(),
   })
   .meta({ description: 'Supervision policy.' });
 
@@ -156,6 +183,7 @@ export const configSchema = z.strictObject({
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
   hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
+  prices: z.record(z.string().min(1), priceSchema).optional().meta({ description: 'Model prices that override or extend the shipped table (a name matches itself and its dated versions).' }),
 });
 
 /** `czar.yaml` as written, after schema validation. */

@@ -60,6 +60,9 @@ workers:
 #   auto_answer: off          # or a list: - { match: "Do you want to proceed\\\\?", send: [Enter] }
 #   escalate_after: 5m        # time stalled before each rung: nudge, re-brief, restart, alert
 #   check_concurrency: 1      # check runs at once across the fleet
+#   budget:                   # from the agents' own usage records; 80% alerts, 100% interrupts and holds
+#     worker: { usd: 10, tokens: 5M }
+#     fleet: { usd: 50 }
 
 # Tasks handed to idle workers, in order.
 # bonus:
@@ -72,5 +75,9 @@ workers:
 
 # Command that gets each alert as JSON on stdin.
 # notify: { command: notify-send-wrapper, args: [] }
+
+# Model prices in US dollars per million tokens, over the table czar ships (a name matches its dated versions).
+# prices:
+#   my-model: { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 }
 `;
 }

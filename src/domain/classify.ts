@@ -22,6 +22,7 @@ export const REPORT_ECHO_MS = 10_000;
  * |----|------------------------------------------------------------------------|----------|
  * | 1  | the person stopped it                                                  | stopped  |
  * | 2  | never launched                                                         | queued   |
+ * | 2b | its budget ran out (until raised or resumed)                           | over_budget |
  * | 3  | pane dead, report says done and the agent exited 0                     | done (verified) |
  * | 4  | pane dead otherwise                                                    | crashed  |
  * | 5  | a question is on screen (preset `isWaiting`)                           | waiting  |
@@ -46,6 +47,7 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   const { memory, pane, git } = worker;
   if (memory.stopped) return { state: 'stopped', reason: 'stopped by the person' };
   if (worker.launchedAt === undefined) return { state: 'queued', reason: 'not launched yet' };
+  if (memory.overBudget !== undefined) return { state: 'over_budget', reason: memory.overBudget.reason };
 
   const report = freshReport(worker);
   if (pane !== undefined && !pane.alive) {

@@ -1,6 +1,8 @@
+import type { PriceTable } from './prices.js';
 import type { Alert, ApiFailure, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
 import type { PredictedConflict } from './conflicts.js';
 import type { CheckRunObservation } from './verification.js';
+import type { WorkerUsage } from './usage.js';
 
 /**
  * The model the supervisor keeps between ticks: what it observed (reports, panes, git) and what the czar
@@ -20,6 +22,8 @@ export interface ReportObservation {
   readonly task?: string | undefined;
   /** The agent's turn ended on failed model calls (its failure hook). */
   readonly failure?: ApiFailure | undefined;
+  /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
+  readonly transcriptPath?: string | undefined;
 }
 
 /** What the shell saw of the worker's tmux pane on its last look. */
@@ -53,6 +57,11 @@ export interface GivenTask {
   readonly at: number;
   /** The branch's `commitsAhead` when the task was handed out: a `done` needs commits beyond this. */
   readonly commitsAtStart: number;
+  /**
+   * When the agent took the task (its paste confirmed). A bonus task is handed out while the agent may still end
+   * its last turn: usage recorded before this belongs to the task before.
+   */
+  readonly deliveredAt?: number | undefined;
 }
 
 /** Escalation ladder rungs, in order; `none` means no rung was taken in this stall. */
@@ -96,6 +105,12 @@ export interface WorkerMemory {
   readonly fixedUp?: string | undefined;
   /** Counterparts (worker names, or the base branch) this worker was told it conflicts with, while it lasts. */
   readonly conflictsTold?: readonly string[] | undefined;
+  /** Its budget ran out (and when, and why): it is sent nothing until the budget is raised or the person resumes it. */
+  readonly overBudget?: { readonly at: number; readonly reason: string } | undefined;
+  /** Budget warnings (80%) already given, by limit (`usd`, `tokens`), since the last resume. */
+  readonly budgetWarned?: readonly string[] | undefined;
+  /** What it had spent when the person last resumed it over budget: its budget counts from there. */
+  readonly budgetOffset?: { readonly usd: number; readonly tokens: number } | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -113,6 +128,8 @@ export interface WorkerModel {
   /** The check source's latest word on this branch; undefined before the first run. */
   readonly checkRun?: CheckRunObservation | undefined;
   readonly memory: WorkerMemory;
+  /** Usage from the agent's own records; undefined when it keeps none czar can read (unknown, never zero). */
+  readonly usage?: WorkerUsage | undefined;
 }
 
 export interface FleetModel {
@@ -125,6 +142,10 @@ export interface FleetModel {
   readonly base: string;
   /** The conflict source's latest predictions (undefined before its first look). */
   readonly conflicts?: readonly PredictedConflict[] | undefined;
+  /** Prices for usage (the shipped table with the config's `prices:` over it); absent means the shipped table. */
+  readonly prices?: PriceTable | undefined;
+  /** Fleet budget warnings already given (`usd`, `tokens`, `held`). */
+  readonly budgetWarned?: readonly string[] | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

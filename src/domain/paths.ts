@@ -22,8 +22,6 @@ export interface StatePaths {
   readonly workers: string;
   /** Requests from the CLI or dashboard to the running czar (bonus now, pause, restart). */
   readonly requests: string;
-  /** Generated per-worker agent settings (Claude Code hooks and the like), outside the worktree. */
-  readonly agentSettings: string;
   /** Check output, `<worker>/<sha>.log`. */
   readonly checks: string;
   /** Detached worktrees czar owns, one per worker, where its checks run (reused from commit to commit). */
@@ -49,7 +47,6 @@ export function statePaths(root: string): StatePaths {
     logs: path.join(root, 'logs'),
     workers: path.join(root, 'workers'),
     requests: path.join(root, 'requests'),
-    agentSettings: path.join(root, 'agents'),
     checks: path.join(root, 'checks'),
     checkouts: path.join(root, 'checkouts'),
     supervisorLock: path.join(root, 'supervisor.pid'),
@@ -62,7 +59,7 @@ export function statePaths(root: string): StatePaths {
 
 /** Everything in the state dir that czar writes and a finished sprint leaves behind (not the lock of a running up). */
 export function sprintState(paths: StatePaths): string[] {
-  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.agentSettings, paths.supervisorLock, paths.created, paths.czarState, paths.signals];
+  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.supervisorLock, paths.created, paths.czarState, paths.signals];
 }
 
 export function reportFile(paths: StatePaths, worker: string): string {

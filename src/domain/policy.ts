@@ -14,6 +14,7 @@ import {
   type WorkerMemory,
   type WorkerModel,
 } from './fleet.js';
+import { checkBudgets, fleetBudgetSpent } from './budget.js';
 import { inScope } from './glob.js';
 import type { Alert, AlertKind, BonusTask, WorkerState } from './types.js';
 import { judgeConflicts } from './conflicts.js';
@@ -35,6 +36,8 @@ export type Action =
   /** Respawn the agent in the same worktree and paste the current task again. */
   | { readonly kind: 'restart'; readonly worker: string; readonly attempt: number; readonly cause: 'crashed' | 'stalled'; readonly task: GivenTask; readonly reason: string }
   | { readonly kind: 'answer'; readonly worker: string; readonly keys: readonly string[]; readonly rule: string; readonly reason: string }
+  /** Stop the running turn with the agent's own interrupt key; the agent keeps running and its work stays. */
+  | { readonly kind: 'interrupt'; readonly worker: string; readonly reason: string }
   | { readonly kind: 'realign'; readonly worker: string; readonly files: readonly string[]; readonly scope: readonly string[]; readonly reason: string }
   | { readonly kind: 'alert'; readonly worker: string; readonly alert: Alert; readonly reason: string }
   | { readonly kind: 'clear_alert'; readonly worker: string; readonly alertKind: AlertKind; readonly peer?: string; readonly reason: string }
@@ -54,7 +57,7 @@ export type ActionKind = Action['kind'];
 /** Why a worker is on the escalation ladder. */
 export type StallSituation = 'idle' | 'stuck' | 'no_evidence' | 'api_error';
 
-export const NOTIFY_EPISODES = ['waiting', 'done', 'verified', 'blocked', 'stalled', 'crashed', 'api_error'] as const;
+export const NOTIFY_EPISODES = ['waiting', 'done', 'verified', 'blocked', 'stalled', 'crashed', 'api_error', 'over_budget'] as const;
 export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];
 
 export interface Decision {
@@ -86,8 +89,8 @@ interface Draft {
  * escalation ladder, evidence checks, scope and overlap, dependencies, launches under `max_active`, bonus tasks).
  * Pure: the returned fleet holds the updated memory, so calling again with no new facts yields no new actions.
  */
-export function decide(fleet: FleetModel, now: number): Decision {
-  const actions: Action[] = [];
+export function decide(observed: FleetModel, now: number): Decision {
+  const { fleet, actions } = checkBudgets(observed, now);
   const drafts = fleet.workers.map((worker): Draft => ({ worker, memory: { ...worker.memory }, launchedAt: worker.launchedAt, why: '' }));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
   const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
@@ -219,6 +222,7 @@ function act(ctx: Context, draft: Draft): void {
     case 'starting':
     case 'working':
     case 'stopped':
+    case 'over_budget':
       return;
   }
 }
@@ -470,7 +474,7 @@ function giveTask(ctx: Context, draft: Draft, task: GivenTask): void {
  */
 function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): readonly BonusTask[] {
   const queue = [...ctx.fleet.queue];
-  if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused) return queue;
+  if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused || fleetBudgetSpent(ctx.fleet)) return queue;
   const free = drafts.filter(
     (draft) => finishedForGood(model(draft)) && !draft.memory.paused && draft.worker.pane?.alive === true,
   );

@@ -22,6 +22,37 @@ export const GitActivitySchema = z.strictObject({
   dirty: z.array(z.string()).describe('uncommitted paths in the worktree'),
 });
 
+const tokens = z.number().int().nonnegative();
+const unpriced = z.array(z.string()).describe('models with no price: their cost is unknown, so usd is a lower bound');
+
+export const WorkerUsageSchema = z
+  .strictObject({
+    tokens: tokens.describe('every token the provider processed, cached ones included'),
+    input: tokens.describe('prompt tokens not read from or written to a cache'),
+    output: tokens,
+    cacheWrite: tokens,
+    cacheRead: tokens,
+    usd: z.number().nonnegative().describe('US dollars for the priced models'),
+    unpricedModels: unpriced,
+    models: z.array(z.string()),
+    tasks: z.array(z.strictObject({ task: z.string(), tokens, usd: z.number().nonnegative(), unpricedModels: unpriced })).describe('usage per task, by when each record line was written'),
+    files: z.number().int().describe('record files read (transcripts, subagent transcripts, rollouts)'),
+    skippedLines: z.number().int().describe('malformed or oversized record lines skipped'),
+    lastAt: isoTime.optional(),
+  })
+  .describe("from the agent's own records; absent when its agent keeps none (tokens unknown, never zero)");
+
+const limits = z.strictObject({ usd: z.number().optional(), tokens: z.number().optional() });
+
+export const FleetUsageSchema = z.strictObject({
+  tokens,
+  usd: z.number().nonnegative(),
+  unpricedModels: unpriced,
+  usdPerHour: z.number().nonnegative().describe('burn rate: dollars per hour since the sprint started'),
+  unknownWorkers: z.array(z.string()).describe('launched workers whose agents keep no records czar can read'),
+  budget: z.strictObject({ worker: limits, fleet: limits }),
+});
+
 export const WorkerStatusSchema = z.strictObject({
   name: z.string(),
   state: z.enum(WORKER_STATES),
@@ -40,6 +71,7 @@ export const WorkerStatusSchema = z.strictObject({
   paneId: z.string().optional(),
   tasks: z.array(z.string()),
   resultFile: z.string().optional(),
+  usage: WorkerUsageSchema.optional(),
 });
 
 export const FleetStatusSchema = z.strictObject({
@@ -52,6 +84,7 @@ export const FleetStatusSchema = z.strictObject({
   workers: z.array(WorkerStatusSchema),
   queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   sprintOver: z.boolean(),
+  usage: FleetUsageSchema.optional(),
 });
 
 type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;

@@ -2,6 +2,7 @@ import { freshReport } from './classify.js';
 import { currentTask, type FleetModel, type WorkerModel } from './fleet.js';
 import type { FleetStatus, WorkerStatus } from './types.js';
 import { finishedForGood } from './verification.js';
+import { fleetUsageStatus, workerUsageStatus } from './usage-status.js';
 
 /** What the shell knows beyond the model, per worker: the pane id and the last line of output. */
 export interface StatusExtras {
@@ -45,14 +46,16 @@ export function fleetStatus(
     updatedAt: new Date(meta.now).toISOString(),
     paused: fleet.paused,
     ...(meta.supervisor === undefined ? {} : { supervisor: meta.supervisor }),
-    workers: fleet.workers.map((worker) => workerStatus(worker, extras.get(worker.spec.name) ?? {})),
+    workers: fleet.workers.map((worker) => workerStatus(worker, extras.get(worker.spec.name) ?? {}, fleet)),
     queue: fleet.queue.map((task) => ({ id: task.id, title: task.title })),
     sprintOver: sprintOver(fleet),
+    usage: fleetUsageStatus(fleet, Date.parse(meta.startedAt), meta.now),
   };
 }
 
-function workerStatus(worker: WorkerModel, extras: StatusExtras): WorkerStatus {
+function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetModel): WorkerStatus {
   const { spec, memory, pane } = worker;
+  const usage = workerUsageStatus(worker, fleet);
   const report = freshReport(worker);
   const task = currentTask(worker);
   return {
@@ -73,5 +76,6 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras): WorkerStatus {
     ...(extras.paneId === undefined ? {} : { paneId: extras.paneId }),
     tasks: memory.tasks.map((given) => given.id),
     ...(worker.report?.resultFile === undefined ? {} : { resultFile: worker.report.resultFile }),
+    ...(usage === undefined ? {} : { usage }),
   };
 }

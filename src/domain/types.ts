@@ -1,4 +1,5 @@
 import type { HostSpec } from './hosts.js';
+import type { PriceTable } from './prices.js';
 
 /**
  * The resolved configuration and the fleet's observable state. These types are the contract between the config
@@ -86,6 +87,18 @@ export interface Policy {
   readonly escalateAfterMs: number;
   /** Check runs at once across the fleet. */
   readonly checkConcurrency: number;
+  readonly budget: Budget;
+}
+
+/** Spending limits; an undefined limit is no limit. Tokens count cached ones too (what the provider processed). */
+export interface BudgetLimits {
+  readonly usd: number | undefined;
+  readonly tokens: number | undefined;
+}
+
+export interface Budget {
+  readonly worker: BudgetLimits;
+  readonly fleet: BudgetLimits;
 }
 
 export interface NotifyCommand {
@@ -117,6 +130,8 @@ export interface Config {
   readonly notify: NotifyCommand | undefined;
   /** SSH hosts that run some of the workers (empty: all local). */
   readonly hosts: readonly HostSpec[];
+  /** The config's `prices:` (US dollars per million tokens), laid over the shipped table when pricing. */
+  readonly prices: PriceTable;
 }
 
 /** What a worker said about itself through `czar report`. */
@@ -151,6 +166,7 @@ export const WORKER_STATES = [
   'verified',
   'stopped',
   'api_error',
+  'over_budget',
 ] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
@@ -168,6 +184,7 @@ export const ALERT_KINDS = [
   'idle_unfinished',
   'checks_failed',
   'api_error',
+  'budget',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -212,6 +229,42 @@ export interface WorkerStatus {
   /** Ids of the tasks this worker was given (its own first, then bonus tasks). */
   readonly tasks: readonly string[];
   readonly resultFile?: string | undefined;
+  /** From the agent's own records; absent when its agent keeps none (tokens unknown, never zero). */
+  readonly usage?: WorkerUsageStatus | undefined;
+}
+
+/** A worker's usage in status.json. Token counts include cached ones; `usd` covers only priced models. */
+export interface WorkerUsageStatus {
+  readonly tokens: number;
+  readonly input: number;
+  readonly output: number;
+  readonly cacheWrite: number;
+  readonly cacheRead: number;
+  readonly usd: number;
+  /** Models with no price: their cost is unknown, so `usd` is a lower bound. */
+  readonly unpricedModels: readonly string[];
+  readonly models: readonly string[];
+  readonly tasks: readonly { readonly task: string; readonly tokens: number; readonly usd: number; readonly unpricedModels: readonly string[] }[];
+  readonly files: number;
+  readonly skippedLines: number;
+  readonly lastAt?: string | undefined;
+}
+
+export interface FleetUsageStatus {
+  readonly tokens: number;
+  readonly usd: number;
+  readonly unpricedModels: readonly string[];
+  /** Dollars per hour since the sprint started. */
+  readonly usdPerHour: number;
+  /** Launched workers whose agents keep no records czar can read. */
+  readonly unknownWorkers: readonly string[];
+  /** The limits in force (`policy.budget`); a limit not set is left out. */
+  readonly budget: { readonly worker: StatusLimits; readonly fleet: StatusLimits };
+}
+
+export interface StatusLimits {
+  readonly usd?: number | undefined;
+  readonly tokens?: number | undefined;
 }
 
 export interface FleetStatus {
@@ -226,6 +279,7 @@ export interface FleetStatus {
   /** Bonus tasks not yet handed out, in order. */
   readonly queue: readonly { readonly id: string; readonly title: string }[];
   readonly sprintOver: boolean;
+  readonly usage?: FleetUsageStatus | undefined;
 }
 
 /** One line of `.czar/events.jsonl`: every transition and every action, with its reason. */

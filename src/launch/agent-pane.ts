@@ -2,7 +2,11 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
+import { notePaneRespawned } from '../adapters/pane-log.js';
+import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
+import { geminiSkipFix, geminiSkipReason } from '../agents/gemini-settings.js';
 import { presetFor } from '../agents/index.js';
+import type { AgentSetup } from '../agents/preset.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/types.js';
@@ -20,6 +24,8 @@ export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { 
   await verifyOwnWorktree(fleet, worker);
   const { argv, env } = await agentLaunchSpec(fleet, worker);
   if (pane !== undefined) {
+    // Marked before the respawn: whatever the log says after this is the new program's.
+    await notePaneRespawned(logFile(fleet.paths, worker.name));
     await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env, logFile(fleet.paths, worker.name));
     return pane.paneId;
   }
@@ -63,11 +69,14 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
   }
 }
 
-/** The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks). */
-async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
-  const preset = presetFor(worker.agent.preset);
-  const settingsDir = path.join(fleet.paths.agentSettings, worker.name);
-  const setup = preset.setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
+/**
+ * The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks); refuses
+ * an agent that would skip them without a word.
+ */
+export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
+  const setup = await agentSetup(fleet, worker);
+  const problem = await settingsProblem(worker, setup);
+  if (problem !== undefined) throw new CzarError('agent_settings_skipped', problem);
   for (const file of setup.files) {
     await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
     await writeFile(file.path, file.content, { mode: 0o600 });
@@ -83,4 +92,28 @@ async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv
     PATH: AGENT_PATH,
   };
   return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
+}
+
+/** A worker's agent setup, with its files in the worker's private folder (not yet written). */
+async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup> {
+  const settingsDir = await privateAgentDir(fleet.config.project, fleet.paths.root, worker.name);
+  return presetFor(worker.agent.preset).setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
+}
+
+/**
+ * Why the agent would skip czar's hook settings without a word (Gemini CLI's folder check), as one sentence with
+ * the fix; undefined when it reads them. `czar up` refuses on it and `czar doctor` shows it.
+ */
+export async function agentSettingsProblem(fleet: Fleet, worker: WorkerSpec): Promise<string | undefined> {
+  return settingsProblem(worker, await agentSetup(fleet, worker));
+}
+
+async function settingsProblem(worker: WorkerSpec, setup: AgentSetup): Promise<string | undefined> {
+  for (const file of setup.rootOwnedFiles ?? []) {
+    const skip = geminiSkipReason(await ownershipChain(file));
+    if (skip !== undefined) {
+      return `Gemini CLI would skip its hook settings ${file} for worker "${worker.name}" because ${skip.path} ${skip.reason}, and czar would not see its turns; ${geminiSkipFix(skip)}.`;
+    }
+  }
+  return undefined;
 }

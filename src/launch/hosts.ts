@@ -6,7 +6,7 @@ import { runInteractive } from '../adapters/terminal.js';
 import { exactSession, Tmux, type PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
-import { hostClonePath, hostStateDir, type HostSpec } from '../domain/hosts.js';
+import { hostClonePath, hostProjectDir, hostStateDir, type HostSpec } from '../domain/hosts.js';
 import { launchRecordFile, logFile, statePaths } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/types.js';
 import type { Fleet } from './fleet.js';
@@ -104,7 +104,7 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
   const record = { worker: worker.name, branch: worker.branch, worktree: worker.worktree, agent: worker.agent.name, launchedAt: new Date().toISOString() };
   await writeHostFile(link.ssh, launchRecordFile(paths, worker.name), `${JSON.stringify(record)}\n`);
   const preset = presetFor(worker.agent.preset);
-  const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(paths.agentSettings, worker.name), czarCommand: ['czar'], worktree: worker.worktree });
+  const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name), czarCommand: ['czar'], worktree: worker.worktree });
   for (const file of setup.files) await writeHostFile(link.ssh, file.path, file.content);
   const env: Record<string, string> = {
     ...worker.agent.env,

@@ -9,6 +9,8 @@ export type Directive =
   | { readonly kind: 'commit'; readonly message: string }
   | { readonly kind: 'report'; readonly state: ReportedState; readonly progress: number | undefined; readonly note: string | undefined }
   | { readonly kind: 'result'; readonly text: string }
+  /** Record a model call in a Claude-shaped transcript, so czar's usage tracking can be tested without a model. */
+  | { readonly kind: 'usage'; readonly input: number; readonly output: number; readonly model: string }
   | { readonly kind: 'ask'; readonly question: string }
   | { readonly kind: 'quiet' }
   | { readonly kind: 'crash'; readonly code: number }
@@ -93,6 +95,11 @@ function parseLine(body: string): Directive | string {
       return parseReport(words);
     case 'result':
       return rest === '' ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".` : { kind: 'result', text: unescape(rest) };
+    case 'usage': {
+      const [input, output] = [Number(words[0]), Number(words[1])];
+      if (!Number.isInteger(input) || !Number.isInteger(output) || input < 0 || output < 0) return `"@sim usage" needs input and output token counts, got "${rest}"; write e.g. "@sim usage 1200 300 claude-sonnet-4-5".`;
+      return { kind: 'usage', input, output, model: words[2] ?? 'claude-sonnet-4-5' };
+    }
     case 'ask':
       return rest === '' ? `"@sim ask" needs a question; write e.g. "@sim ask delete the old tests?".` : { kind: 'ask', question: rest };
     case 'quiet':
@@ -112,7 +119,7 @@ function parseLine(body: string): Directive | string {
       return { kind: 'crash', code };
     }
     default:
-      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, report, result, ask, quiet, crash, hang, api-error, done.`;
+      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, report, result, usage, ask, quiet, crash, hang, api-error, done.`;
   }
 }
 

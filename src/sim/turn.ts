@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
+import { claudeProjectDir } from '../agents/usage-records.js';
 import type { Directive } from './directives.js';
 import type { SimReporter } from './report.js';
 import { renderNote, renderStep } from './screen.js';
@@ -49,6 +51,11 @@ export async function runDirective(directive: Exclude<Directive, LoopDirective>,
     case 'result': {
       const file = await context.reporter?.writeResult(directive.text);
       print(renderStep(`Write(${file ?? 'result'})`, file === undefined ? 'Not saved: CZAR_STATE_DIR or CZAR_WORKER is unset' : 'Wrote the result summary', width));
+      return 'next';
+    }
+    case 'usage': {
+      await recordUsage(context.cwd, directive);
+      print(renderStep('Thinking', `${directive.input} tokens in, ${directive.output} out (${directive.model})`, width));
       return 'next';
     }
     case 'quiet':
@@ -104,4 +111,22 @@ async function sampleFiles(cwd: string): Promise<string[]> {
   }
   await walk('', 0);
   return found;
+}
+
+const SESSION = randomUUID();
+let messages = 0;
+
+/**
+ * Appends a model call to a transcript where Claude Code keeps its own (`<config dir>/projects/<cwd>/<session>.jsonl`),
+ * written the way Claude Code writes a message with two content blocks: two lines with the same message id.
+ */
+async function recordUsage(cwd: string, directive: Extract<Directive, { kind: 'usage' }>): Promise<void> {
+  const configDir = process.env.CLAUDE_CONFIG_DIR ?? path.join(process.env.HOME ?? '', '.claude');
+  const dir = claudeProjectDir(configDir, cwd);
+  await mkdir(dir, { recursive: true });
+  messages += 1;
+  const usage = { input_tokens: directive.input, output_tokens: directive.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const line = (block: string): string =>
+    JSON.stringify({ type: 'assistant', sessionId: SESSION, requestId: `req_sim_${messages}`, timestamp: new Date().toISOString(), message: { id: `msg_sim_${SESSION}_${messages}`, model: directive.model, content: [{ type: block }], usage } });
+  await appendFile(path.join(dir, `${SESSION}.jsonl`), `${line('text')}\n${line('tool_use')}\n`);
 }

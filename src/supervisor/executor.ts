@@ -1,4 +1,5 @@
 import { run } from '../adapters/process.js';
+import { presetFor } from '../agents/index.js';
 import type { GivenTask } from '../domain/fleet.js';
 import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy.js';
@@ -15,7 +16,7 @@ import { CheckSource } from './check-source.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
-  delivered(worker: string, at: number): void;
+  delivered(worker: string, at: number, taskId: string): void;
   launched(worker: string, paneId: string): void;
   /** The agent was started again in its pane: the dead pane the model last saw is history. */
   respawned(worker: string, at: number): void;
@@ -83,6 +84,13 @@ export class Executor {
         void log('auto_answer', `sent ${action.keys.join(' ')}: ${action.reason}`);
         this.track(spec, async () => tmuxFor(this.fleet, spec).sendKeys(await this.paneOf(spec), action.keys));
         return;
+      case 'interrupt': {
+        const keys = presetFor(spec.agent.preset).interruptKeys;
+        void log('interrupt', `sent ${keys.join(' ')}: ${action.reason}`);
+        // Not queued behind a paste in progress: spending must stop now, and a key cannot garble a paste's text.
+        void this.paneOf(spec).then((pane) => this.fleet.tmux.sendKeys(pane, keys)).catch((error: unknown) => this.fleet.log.emit('action_failed', `interrupt failed: ${error instanceof Error ? error.message : String(error)}`, spec.name));
+        return;
+      }
       case 'launch':
         void log('launch', `launching: ${action.reason}`);
         this.track(spec, async () => {
@@ -161,7 +169,7 @@ export class Executor {
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
     await deliverToWorker(this.fleet, spec, paneId, text, taskId);
-    this.hooks.delivered(spec.name, Date.now());
+    this.hooks.delivered(spec.name, Date.now(), taskId);
   }
 
   private track(spec: WorkerSpec, effect: () => Promise<void>): void {

@@ -9,6 +9,9 @@ import { CzarError } from '../domain/errors.js';
 import { reportFile } from '../domain/paths.js';
 import { initialWorker, ownTask, type FleetModel, type PaneObservation, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy.js';
+import { resumeBudget } from '../domain/budget.js';
+import { withOverrides } from '../domain/prices.js';
+import { taskDelivered } from '../domain/usage.js';
 import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
@@ -23,6 +26,7 @@ import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
 import { HostStreams } from './host-streams.js';
 import { watchFleet, type Trigger } from './triggers.js';
+import { UsageSource, usageSubjects } from './usage-source.js';
 
 /** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
 interface SavedState {
@@ -30,6 +34,7 @@ interface SavedState {
   readonly paused: boolean;
   readonly queue: readonly string[];
   readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
+  readonly budgetWarned?: readonly string[] | undefined;
 }
 
 /** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
@@ -74,6 +79,7 @@ export class Supervisor {
   private readonly conflicts: ConflictSource;
   /** A pass refreshed some branch: conflict predictions are looked at again. */
   private gitMoved = false;
+  private readonly usage = new UsageSource(() => this.schedule());
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -86,7 +92,7 @@ export class Supervisor {
     this.hostStreams = new HostStreams(fleet);
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.executor = new Executor(fleet, {
-      delivered: (worker, at) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at })),
+      delivered: (worker, at, taskId) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, at) })),
       launched: (worker, paneId) => {
         this.extras.set(worker, { ...this.extras.get(worker), paneId });
         this.dirty.panes = true;
@@ -126,7 +132,7 @@ export class Supervisor {
     this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.executor.checks.stop();
-    await Promise.all(this.watches.map((watch) => watch.close()));
+    await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.close()]);
     await this.hostStreams.stop();
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
@@ -164,7 +170,7 @@ export class Supervisor {
     }));
     const queueIds = saved?.queue;
     const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
-    this.model = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base };
+    this.model = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base, prices: withOverrides(config.prices), budgetWarned: saved?.budgetWarned };
   }
 
   /**
@@ -255,6 +261,7 @@ export class Supervisor {
     this.observeOutputTimes();
     for (const [name, checkRun] of this.executor.checks.results()) this.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
+    for (const [name, usage] of await this.usage.poll(usageSubjects(this.model.workers, process.env), now)) this.update(name, (model) => ({ ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) this.gitMoved = true;
     // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
@@ -419,6 +426,7 @@ export class Supervisor {
       case 'resume': {
         const paused = request.kind === 'pause';
         this.model = setAutonomy(this.model, request.worker === undefined ? undefined : this.known(request.worker), paused);
+        if (!paused && request.worker !== undefined) this.model = resumeBudget(this.model, request.worker);
         const who = request.worker ?? 'all workers';
         await this.fleet.log.emit(request.kind, `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`, request.worker);
         return reply(true, `autonomy ${paused ? 'paused' : 'resumed'} for ${who}`);
@@ -455,6 +463,7 @@ export class Supervisor {
       paused: this.model.paused,
       queue: this.model.queue.map((task) => task.id),
       workers: Object.fromEntries(this.model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
+      budgetWarned: this.model.budgetWarned,
     };
     const text = JSON.stringify(saved);
     if (text === this.lastSavedText) return;

@@ -1,7 +1,7 @@
 /** The selected worker up close: its live pane tail, alerts, note, result file and its own recent events. */
 import { Text } from 'ink';
 import type { FleetEvent, WorkerStatus } from '../domain/types.js';
-import { clockTime, stateText, truncate } from './format.js';
+import { clockTime, stateText, truncate, usageLine } from './format.js';
 
 export interface DetailProps {
   readonly worker: WorkerStatus | undefined;
@@ -33,6 +33,7 @@ export function detailLines({ worker, tail, events, width, height }: DetailProps
   const fixed: Line[] = [{ text: title, tone: 'title' }];
   for (const alert of worker.alerts.slice(0, 2)) fixed.push({ text: `! ${alert.message}`, tone: 'alert' });
   fixed.push({ text: `note: ${worker.note ?? '-'}` });
+  fixed.push({ text: usageLine(worker.usage) });
   if (worker.resultFile !== undefined) fixed.push({ text: `result: ${worker.resultFile}` });
   const room = Math.max(0, height - fixed.length);
   // Events get a quarter of what is left (at least one when there are any); the live pane gets the rest.

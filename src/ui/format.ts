@@ -2,7 +2,8 @@
  * Pure text helpers for the dashboard: durations, truncation, state badges, alert tags, and how columns and
  * rows are shared out for a terminal size. No React here, so all of it is unit-tested directly.
  */
-import type { AlertKind, WorkerState, WorkerStatus } from '../domain/types.js';
+import { formatTokens, formatUsd } from '../domain/budget.js';
+import type { AlertKind, FleetStatus, WorkerState, WorkerStatus } from '../domain/types.js';
 
 /** Colour names ink understands; the symbol and label carry the meaning without colour. */
 export type Tone = 'green' | 'yellow' | 'magenta' | 'cyan' | 'red' | 'blue' | 'gray';
@@ -26,6 +27,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   verified: { symbol: '✔', label: 'verified', color: 'green' },
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
   api_error: { symbol: '↯', label: 'api fail', color: 'red' },
+  over_budget: { symbol: '$', label: 'budget', color: 'red' },
 };
 
 export function stateBadge(state: WorkerState): StateBadge {
@@ -52,6 +54,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   idle_unfinished: 'unfinished',
   checks_failed: 'checks-failed',
   api_error: 'api-error',
+  budget: 'budget',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */
@@ -124,6 +127,7 @@ export type ColumnId =
   | 'files'
   | 'quiet'
   | 'restarts'
+  | 'cost'
   | 'alerts';
 
 export interface Column {
@@ -158,6 +162,7 @@ export function layoutColumns(width: number, workers: readonly WorkerStatus[]): 
     { id: 'files', header: 'FILES', width: 5, align: 'right', dropOrder: 8 },
     { id: 'quiet', header: 'QUIET', width: 5, align: 'right', dropOrder: 4 },
     { id: 'restarts', header: 'RST', width: 3, align: 'right', dropOrder: 7 },
+    { id: 'cost', header: 'COST', width: 7, align: 'right', dropOrder: 2 },
     { id: 'alerts', header: 'ALERTS', width: longest(workers.map((w) => alertTags(w.alerts)), 6, alertsMax), align: 'left', dropOrder: 3 },
   ];
   // Each column after the first is preceded by one space.
@@ -187,8 +192,35 @@ export function rowCells(worker: WorkerStatus, now: number): Record<ColumnId, st
     files: String(worker.git.filesChanged.length),
     quiet: since(worker.lastOutputAt, now),
     restarts: String(worker.restarts),
+    cost: costCell(worker.usage),
     alerts: alertTags(worker.alerts),
   };
+}
+
+/** `$1.23`; tokens with a `t` when no model of it has a price; `?` when its agent keeps no records (not zero). */
+export function costCell(usage: WorkerStatus['usage']): string {
+  if (usage === undefined) return '?';
+  if (usage.unpricedModels.length > 0 && usage.usd === 0 && usage.tokens > 0) return `${formatTokens(usage.tokens)}t`;
+  return formatUsd({ usd: usage.usd, unpriced: usage.unpricedModels });
+}
+
+/** The selected worker's usage, one line: tokens by kind, cost, and cost per task when it had more than one. */
+export function usageLine(usage: WorkerStatus['usage']): string {
+  if (usage === undefined) return 'usage: unknown (its agent keeps no records czar can read)';
+  const parts = [
+    `usage: ${formatTokens(usage.tokens)} tokens (in ${formatTokens(usage.input)}, out ${formatTokens(usage.output)}, cache ${formatTokens(usage.cacheRead)} read, ${formatTokens(usage.cacheWrite)} written)`,
+    formatUsd({ usd: usage.usd, unpriced: usage.unpricedModels }),
+  ];
+  if (usage.tasks.length > 1) parts.push(usage.tasks.map((task) => `${task.task} ${formatUsd({ usd: task.usd, unpriced: task.unpricedModels })}`).join(', '));
+  if (usage.skippedLines > 0) parts.push(`${usage.skippedLines} bad record line(s) skipped`);
+  return parts.join(' · ');
+}
+
+/** The fleet's spend for the header: total and burn rate; `+?` when some workers' usage is unknown. */
+export function fleetCostText(usage: FleetStatus['usage']): string | undefined {
+  if (usage === undefined) return undefined;
+  const unknown = usage.unknownWorkers.length > 0 ? '+?' : '';
+  return `cost ${formatUsd({ usd: usage.usd, unpriced: usage.unpricedModels })}${unknown} · ${formatUsd({ usd: usage.usdPerHour, unpriced: usage.unpricedModels })}/h`;
 }
 
 /** First row of a window of `visible` rows that keeps `selected` in view, scrolling as little as possible. */

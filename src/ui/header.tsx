@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { WORKER_STATES, type FleetStatus } from '../domain/types.js';
 import { Since } from './clock.js';
-import { stateBadge } from './format.js';
+import { fleetCostText, stateBadge } from './format.js';
 
 export interface HeaderProps {
   readonly status: FleetStatus;
@@ -15,6 +15,7 @@ export function Header({ status, now, width }: HeaderProps) {
     state,
     count: status.workers.filter((worker) => worker.state === state).length,
   })).filter(({ count }) => count > 0);
+  const cost = fleetCostText(status.usage);
   return (
     <>
       <Text wrap="truncate-end">
@@ -33,6 +34,7 @@ export function Header({ status, now, width }: HeaderProps) {
         <Text dimColor> · autonomy </Text>
         {status.paused ? <Text color="yellow" bold>■ paused</Text> : <Text color="green">on</Text>}
         {status.sprintOver ? <Text color="cyan"> · sprint over</Text> : null}
+        {cost === undefined ? null : <Text> · {cost}</Text>}
       </Text>
       <Text wrap="truncate-end">
         <Text dimColor>queue </Text>

@@ -20,6 +20,7 @@ export function policy(overrides: Partial<Policy> = {}): Policy {
     autoAnswer: [],
     escalateAfterMs: 5 * MINUTE,
     checkConcurrency: 1,
+    budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
     ...overrides,
   };
 }

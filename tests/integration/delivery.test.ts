@@ -31,6 +31,7 @@ function recorderPreset(submitDelayMs: number): AgentPreset {
     fatal: [],
     submitDelayMs,
     readyTimeoutMs: 10_000,
+    interruptKeys: ['C-c'],
     reportsItself: false,
     setup: () => ({ files: [], args: [], env: {} }),
   };

@@ -79,7 +79,8 @@ describe('czar-sim-agent in tmux', () => {
     expect((await waitFor(sim.report, { what: 'a report' })).state).toBe('working');
 
     const done = await waitFor(async () => ((await sim.report())?.state === 'done' ? sim.report() : undefined), { what: 'the done report' });
-    expect(done).toMatchObject({ worker: 'w1', state: 'done', source: 'sim', note: 'finished', resultFile: path.join(sim.stateDir, 'results', 'w1.md') });
+    // The turn end that follows (as a Stop hook) leaves the done standing and only names itself as the writer.
+    expect(done).toMatchObject({ worker: 'w1', state: 'done', source: expect.stringMatching(/^sim(:turn-end)?$/), note: 'finished', resultFile: path.join(sim.stateDir, 'results', 'w1.md') });
     expect(await readFile(path.join(sim.stateDir, 'results', 'w1.md'), 'utf8')).toBe('parser done; docs left\n');
     expect(await readFile(path.join(sim.repo, 'out', 'result.txt'), 'utf8')).toBe('hello\nworld');
     expect(await gitIn(sim.repo, ['log', '-1', '--format=%an|%s', '--name-only'])).toBe('czar-sim|sim: add result\n\nout/result.txt');

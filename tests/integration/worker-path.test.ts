@@ -16,8 +16,14 @@ async function pathOf(pid: number): Promise<string | undefined> {
   return environ.split('\0').find((entry) => entry.startsWith('PATH='))?.slice('PATH='.length);
 }
 
+/** The pane's process once it runs its program: between tmux's fork and exec, /proc shows the server's environment. */
 async function panePid(tmux: ReturnType<typeof privateTmux>, paneId: string): Promise<number> {
-  return waitFor(async () => (await tmux.listPanes()).find((pane) => pane.paneId === paneId && !pane.dead)?.pid, { what: `pane ${paneId}` });
+  return waitFor(async () => {
+    const pid = (await tmux.listPanes()).find((pane) => pane.paneId === paneId && !pane.dead)?.pid;
+    if (pid === undefined) return undefined;
+    const program = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')[0];
+    return program === 'sleep' ? pid : undefined;
+  }, { what: `pane ${paneId} running its program` });
 }
 
 describe('a worker pane\'s PATH', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_STATES } from '../../src/domain/types.js';
+import { WORKER_STATES, type WorkerStatus } from '../../src/domain/types.js';
 import {
   alertTags,
+  costCell,
+  fleetCostText,
+  usageLine,
   fit,
   formatDuration,
   layoutColumns,
@@ -96,7 +99,7 @@ describe('layoutColumns', () => {
   });
 
   it('shows every column at 160', () => {
-    expect(layoutColumns(160, fixtureWorkers)).toHaveLength(10);
+    expect(layoutColumns(160, fixtureWorkers)).toHaveLength(11);
   });
 });
 
@@ -140,5 +143,31 @@ describe('planScreen', () => {
     const plan = planScreen(160, 48, 8);
     expect(plan.sideBySide).toBe(true);
     expect(plan.detailWidth + 1 + plan.feedWidth).toBe(160);
+  });
+});
+
+describe('cost', () => {
+  const usage = (over: Partial<NonNullable<WorkerStatus['usage']>> = {}): NonNullable<WorkerStatus['usage']> => ({
+    tokens: 1_052_000, input: 1_050_000, output: 2000, cacheWrite: 0, cacheRead: 0, usd: 3.18, unpricedModels: [], models: ['claude-sonnet-4-5'],
+    tasks: [{ task: 'a', tokens: 1_000_000, usd: 3, unpricedModels: [] }, { task: 'bonus-1', tokens: 52_000, usd: 0.18, unpricedModels: [] }],
+    files: 2, skippedLines: 0, ...over,
+  });
+
+  it('shows dollars, tokens when no model has a price, and ? when the agent keeps no records', () => {
+    expect(costCell(usage())).toBe('$3.18');
+    expect(costCell(usage({ usd: 0, unpricedModels: ['fake-model'] }))).toBe('1.1Mt');
+    expect(costCell(usage({ usd: 0.0042 }))).toBe('$0.0042');
+    expect(costCell(undefined)).toBe('?');
+  });
+
+  it('spells out the selected worker\'s usage with its cost per task', () => {
+    expect(usageLine(usage({ skippedLines: 2 }))).toBe('usage: 1.1M tokens (in 1.1M, out 2.0k, cache 0 read, 0 written) · $3.18 · a $3.00, bonus-1 $0.18 · 2 bad record line(s) skipped');
+    expect(usageLine(undefined)).toContain('unknown');
+  });
+
+  it('totals the fleet with its burn rate, and says when some usage is unknown', () => {
+    const fleet = { tokens: 10, usd: 12.5, unpricedModels: [], usdPerHour: 6.25, unknownWorkers: ['sh'], budget: { worker: {}, fleet: {} } };
+    expect(fleetCostText(fleet)).toBe('cost $12.50+? · $6.25/h');
+    expect(fleetCostText(undefined)).toBeUndefined();
   });
 });

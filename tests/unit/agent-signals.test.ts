@@ -31,19 +31,21 @@ describe('the signal rows the real agents produce', () => {
     });
   });
 
-  it('finds each CLI\'s API error line on its screen, and none on its ready or busy screens', () => {
+  it('finds the API error line of the CLIs whose hooks do not report failures, and none on their ready or busy screens', () => {
     expect(apiFailureOnScreen('codex', screen('codex-api-error-400'))?.kind).toBe('invalid_request');
-    expect(apiFailureOnScreen('claude', screen('claude-api-error-401'))?.kind).toBe('auth');
-    expect(apiFailureOnScreen('claude', screen('claude-api-error-429'))?.kind).toBe('rate_limit');
-    expect(apiFailureOnScreen('claude', screen('claude-api-error-529'))?.kind).toBe('overloaded');
-    for (const [preset, name] of [['claude', 'claude-ready'], ['claude', 'claude-busy-retrying'], ['gemini', 'gemini-ready'], ['gemini', 'gemini-busy'], ['codex', 'codex-splash']] as const) {
+    for (const [preset, name] of [['gemini', 'gemini-ready'], ['gemini', 'gemini-busy'], ['codex', 'codex-splash']] as const) {
       expect(apiFailureOnScreen(preset, screen(name)), name).toBeUndefined();
     }
   });
 
+  it('reads Claude Code\'s failures from its StopFailure hook only, not from an error line that may be old', () => {
+    for (const status of [400, 401, 429, 529]) expect(apiFailureOnScreen('claude', screen(`claude-api-error-${status}`))).toBeUndefined();
+  });
+
   it('ignores an error line that the agent\'s later output pushed up the screen', () => {
-    const later = Array.from({ length: 15 }, (_, i) => `⏺ step ${i}`).join('\n');
-    expect(apiFailureOnScreen('claude', `● API Error: 400 old failure\n${later}\n❯ \n`)).toBeUndefined();
+    const later = Array.from({ length: 15 }, (_, i) => `✦ step ${i}`).join('\n');
+    expect(apiFailureOnScreen('gemini', `✕ [API Error: {"error":{"code":400}}]\n${later}\n >   Type your message\n`)).toBeUndefined();
+    expect(apiFailureOnScreen('gemini', `✕ [API Error: {"error":{"code":400}}]\n >   Type your message\n`)?.kind).toBe('invalid_request');
   });
 
   it('maps the turn events of each agent, and Codex notify by its payload type', () => {

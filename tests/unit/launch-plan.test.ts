@@ -20,6 +20,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     bonus: [],
     notify: undefined,
     hosts: [],
+    prices: {},
   };
 }
 

@@ -33,7 +33,7 @@ export const demoCommand: Command = {
     // The demo's terminal closing ends the demo: its agents, its czar, and the throwaway repository it made.
     const forgetTerminal = onTerminalGone(async () => {
       const pids = (await fleet.tmux.listPanes()).map((pane) => pane.pid);
-      await fleet.tmux.killServer();
+      await fleet.tmux.close();
       // The czar writes its last status on its hang-up; let it finish before its folder goes.
       await waitForExit(pids, 5_000);
       if (created) await rm(root, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { Fleet } from '../../launch/fleet.js';
+import { agentSettingsProblem } from '../../launch/agent-pane.js';
 import { gatherFacts } from '../../launch/launcher.js';
 import { planLaunch } from '../../launch/plan.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
@@ -45,6 +46,9 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   const agents = new Map(config.workers.map((worker) => [worker.agent.name, worker.agent]));
   for (const agent of agents.values()) {
     checks.push(await commandCheck(`agent "${agent.name}"`, agent.command, config.repo, `agents.${agent.name}.command in ${config.file}`));
+    const worker = config.workers.find((candidate) => candidate.agent.name === agent.name);
+    const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
+    if (problem !== undefined) checks.push({ ok: false, line: `agent "${agent.name}": ${problem}` });
   }
   checks.push(...(await checkHosts(config)));
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { removePrivateAgentFiles } from '../../adapters/private-files.js';
 import { clearSprintState } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { purgeFleet } from '../../launch/purge.js';
@@ -31,6 +32,7 @@ export const downCommand: Command = {
     for (const line of [...outcome.purged, ...outcome.kept]) out(line);
     if (outcome.refused.length === 0) {
       await clearSprintState(fleet.paths);
+      await removePrivateAgentFiles(fleet.config.project, fleet.paths.root);
       out(`cleared the sprint's state in ${fleet.paths.root}; the next "czar up" starts a new sprint`);
     } else {
       throw new CzarError('purge_refused', `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`, { details: outcome.refused });

@@ -105,7 +105,8 @@ async function write(
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
     ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
-    ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : {}),
+    // Kept from the last hook when this report has none (`czar report` by hand): the czar reads usage from it.
+    ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : typeof previous?.transcriptPath === 'string' ? { transcriptPath: previous.transcriptPath } : {}),
   };
   await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }

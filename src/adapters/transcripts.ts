@@ -1,0 +1,92 @@
+import { constants } from 'node:fs';
+import { open, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Largest first line read to learn which folder a Codex rollout belongs to (measured: about 22 KB). */
+const META_LINE_BYTES = 256 * 1024;
+/** Days of Codex rollout folders looked at, back from today: a sprint longer than this is not expected. */
+const CODEX_DAYS = 14;
+
+async function entries(dir: string): Promise<import('node:fs').Dirent[]> {
+  return readdir(dir, { withFileTypes: true }).catch(() => []);
+}
+
+/**
+ * Claude Code session transcripts in `dirs` and their subagents' transcripts (measured with 2.1.197:
+ * `<dir>/<session>.jsonl` and `<dir>/<session>/subagents/agent-<id>.jsonl`; newer versions nest workflows deeper).
+ */
+export async function claudeTranscriptFiles(dirs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const dir of dirs) {
+    for (const entry of await entries(dir)) {
+      if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
+      files.push(path.join(dir, entry.name));
+      files.push(...(await jsonlBelow(path.join(dir, entry.name.slice(0, -'.jsonl'.length), 'subagents'), 3)));
+    }
+  }
+  return [...new Set(files)];
+}
+
+async function jsonlBelow(dir: string, depth: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await entries(dir)) {
+    const full = path.join(dir, entry.name);
+    if (entry.isFile() && entry.name.endsWith('.jsonl')) found.push(full);
+    else if (entry.isDirectory() && depth > 0) found.push(...(await jsonlBelow(full, depth - 1)));
+  }
+  return found;
+}
+
+/**
+ * Codex rollouts of one working directory, from the last CODEX_DAYS date folders. `known` caches each file's
+ * directory (read once from its `session_meta` first line), so a rollout is opened for this only once.
+ */
+export async function codexRolloutFiles(sessionsDir: string, cwd: string, now: number, known: Map<string, string | undefined>): Promise<string[]> {
+  const files: string[] = [];
+  for (let day = 0; day < CODEX_DAYS; day += 1) {
+    const date = new Date(now - day * 86_400_000);
+    const dir = path.join(sessionsDir, String(date.getFullYear()), String(date.getMonth() + 1).padStart(2, '0'), String(date.getDate()).padStart(2, '0'));
+    for (const entry of await entries(dir)) {
+      if (!entry.isFile() || !entry.name.startsWith('rollout-') || !entry.name.endsWith('.jsonl')) continue;
+      const file = path.join(dir, entry.name);
+      if (!known.has(file)) known.set(file, await rolloutCwd(file));
+      if (known.get(file) === cwd) files.push(file);
+    }
+  }
+  return files;
+}
+
+async function rolloutCwd(file: string): Promise<string | undefined> {
+  try {
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const buffer = Buffer.alloc(META_LINE_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
+      if (end < 0) return undefined;
+      const meta = JSON.parse(buffer.subarray(0, end).toString('utf8')) as { type?: unknown; payload?: { cwd?: unknown } };
+      return meta.type === 'session_meta' && typeof meta.payload?.cwd === 'string' ? meta.payload.cwd : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gemini CLI session files of one working directory (measured with 0.61.0): `projects.json` maps the directory to
+ * a short name, and the sessions are `tmp/<short name>/chats/session-*.jsonl`.
+ */
+export async function geminiSessionFiles(geminiDir: string, cwd: string): Promise<string[]> {
+  let short: unknown;
+  try {
+    const projects = JSON.parse(await readFile(path.join(geminiDir, 'projects.json'), 'utf8')) as { projects?: Record<string, unknown> };
+    short = projects.projects?.[cwd];
+  } catch {
+    return [];
+  }
+  if (typeof short !== 'string' || short === '' || short.includes('/') || short.startsWith('.')) return [];
+  const chats = path.join(geminiDir, 'tmp', short, 'chats');
+  return (await entries(chats)).filter((entry) => entry.isFile() && entry.name.startsWith('session-') && entry.name.endsWith('.jsonl')).map((entry) => path.join(chats, entry.name));
+}

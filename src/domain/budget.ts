@@ -1,0 +1,135 @@
+import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
+import type { Action } from './policy.js';
+import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
+import type { BudgetLimits } from './types.js';
+import { byModel, tokenTotal } from './usage.js';
+
+/** Share of a limit at which the person is warned. */
+export const WARN_AT = 0.8;
+
+/** What a worker or the fleet spent: dollars for priced models, and models whose price is unknown. */
+export interface Spend {
+  readonly usd: number;
+  readonly tokens: number;
+  readonly unpriced: readonly string[];
+}
+
+export const NO_SPEND: Spend = { usd: 0, tokens: 0, unpriced: [] };
+
+/** A worker's spend from its agent's records; undefined when its agent keeps none (unknown, never zero). */
+export function workerSpend(worker: WorkerModel, prices: PriceTable = DEFAULT_PRICES): Spend | undefined {
+  if (worker.usage === undefined) return undefined;
+  const cost = costOfTasks(worker.usage.tasks, prices);
+  return { usd: cost.usd, tokens: byModel(worker.usage.tasks).reduce((sum, entry) => sum + tokenTotal(entry), 0), unpriced: cost.unpriced };
+}
+
+export function addSpend(a: Spend, b: Spend): Spend {
+  return { usd: a.usd + b.usd, tokens: a.tokens + b.tokens, unpriced: [...new Set([...a.unpriced, ...b.unpriced])] };
+}
+
+export function fleetSpend(fleet: FleetModel): Spend {
+  return fleet.workers.reduce((sum, worker) => addSpend(sum, workerSpend(worker, fleet.prices) ?? NO_SPEND), NO_SPEND);
+}
+
+/** `$12.34`, or `$0.0042` for small sums; the price of unknown models is said to be unknown, not left out silently. */
+export function formatUsd(spend: Pick<Spend, 'usd' | 'unpriced'>): string {
+  if (spend.unpriced.length > 0 && spend.usd === 0) return 'cost unknown';
+  const usd = spend.usd >= 1 || spend.usd === 0 ? spend.usd.toFixed(2) : spend.usd.toPrecision(2);
+  return spend.unpriced.length > 0 ? `$${usd}+?` : `$${usd}`;
+}
+
+/** `812`, `45.2k`, `5.0M`. */
+export function formatTokens(tokens: number): string {
+  if (tokens < 1000) return String(tokens);
+  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(1)}k`;
+  return `${(tokens / 1_000_000).toFixed(1)}M`;
+}
+
+type LimitKind = 'usd' | 'tokens';
+
+/** Each limit set, with how much of it is spent (1 = all of it). */
+function shares(spend: Spend, limits: BudgetLimits): { kind: LimitKind; share: number; text: string }[] {
+  const found: { kind: LimitKind; share: number; text: string }[] = [];
+  if (limits.usd !== undefined) found.push({ kind: 'usd', share: spend.usd / limits.usd, text: `${formatUsd(spend)} of $${limits.usd}` });
+  if (limits.tokens !== undefined) found.push({ kind: 'tokens', share: spend.tokens / limits.tokens, text: `${formatTokens(spend.tokens)} of ${formatTokens(limits.tokens)} tokens` });
+  return found;
+}
+
+function sinceResume(spend: Spend, memory: WorkerMemory): Spend {
+  const offset = memory.budgetOffset;
+  return offset === undefined ? spend : { ...spend, usd: spend.usd - offset.usd, tokens: spend.tokens - offset.tokens };
+}
+
+/**
+ * The budget part of the policy, run first in each pass: warns at 80% of a limit; at 100% interrupts the worker's
+ * turn (its agent's own interrupt key; the agent and its work stay) and marks it over budget, which `classify`
+ * turns into the `over_budget` state that receives nothing more; lifts the mark when the limit was raised. Pure,
+ * and settled: a second call with the same facts yields no actions.
+ */
+export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetModel; actions: Action[] } {
+  const actions: Action[] = [];
+  const limits = fleet.policy.budget.worker;
+  const workers = fleet.workers.map((worker): WorkerModel => {
+    const spend = workerSpend(worker, fleet.prices);
+    if (spend === undefined || worker.launchedAt === undefined || worker.memory.stopped) return worker;
+    const memory = { ...worker.memory };
+    const name = worker.spec.name;
+    const found = shares(sinceResume(spend, memory), limits);
+    const over = found.find((limit) => limit.share >= 1);
+    if (over !== undefined && memory.overBudget === undefined) {
+      const reason = `spent ${over.text}: its budget`;
+      memory.overBudget = { at: now, reason: `over budget: ${over.text}` };
+      if (worker.pane?.alive === true) actions.push({ kind: 'interrupt', worker: name, reason });
+      actions.push({ kind: 'alert', worker: name, alert: { kind: 'budget', message: `over budget (${over.text}); its turn was interrupted and it gets nothing more until you raise the budget or run "czar resume ${name}"`, since: new Date(now).toISOString() }, reason });
+      actions.push({ kind: 'notify', worker: name, episode: 'over_budget', summary: `${name} is over budget: ${over.text}; raise policy.budget and run "czar up", or "czar resume ${name}"`, reason });
+      memory.notified = [...memory.notified, 'over_budget'];
+    } else if (over === undefined && memory.overBudget !== undefined) {
+      memory.overBudget = undefined;
+      actions.push({ kind: 'event', worker: name, event: 'budget_raised', message: 'back under budget', reason: found.map((limit) => limit.text).join(', ') || 'no worker budget set' });
+    }
+    for (const limit of found) {
+      const warned = memory.budgetWarned ?? [];
+      if (limit.share < WARN_AT || limit.share >= 1 || warned.includes(limit.kind)) continue;
+      memory.budgetWarned = [...warned, limit.kind];
+      actions.push({ kind: 'alert', worker: name, alert: { kind: 'budget', message: `has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`, since: new Date(now).toISOString() }, reason: `${limit.text} is past ${WARN_AT * 100}%` });
+    }
+    return { ...worker, memory };
+  });
+  const next = { ...fleet, workers };
+  return { fleet: checkFleetBudget(next, actions), actions };
+}
+
+/** Warnings for the fleet budget, once each, attributed to the worker that spent last (actions name a worker). */
+function checkFleetBudget(fleet: FleetModel, actions: Action[]): FleetModel {
+  const found = shares(fleetSpend(fleet), fleet.policy.budget.fleet);
+  const spender = [...fleet.workers].sort((a, b) => (b.usage?.lastAt ?? 0) - (a.usage?.lastAt ?? 0))[0];
+  if (spender === undefined) return fleet;
+  let warned = fleet.budgetWarned ?? [];
+  for (const limit of found) {
+    const key = limit.share >= 1 ? `${limit.kind}-spent` : limit.kind;
+    if (limit.share < WARN_AT || warned.includes(key)) continue;
+    warned = [...warned, key];
+    const spent = limit.share >= 1;
+    const message = spent ? `the fleet budget is spent (${limit.text}): bonus tasks are held` : `the fleet has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`;
+    actions.push({ kind: 'event', worker: spender.spec.name, event: spent ? 'fleet_budget_spent' : 'fleet_budget_warning', message, reason: `${spender.spec.name} spent last` });
+    if (spent) actions.push({ kind: 'notify', worker: spender.spec.name, episode: 'over_budget', summary: `${message}; raise policy.budget.fleet and run "czar up"`, reason: message });
+  }
+  return warned === fleet.budgetWarned ? fleet : { ...fleet, budgetWarned: warned };
+}
+
+/** The fleet budget is spent: no more bonus tasks are handed out. */
+export function fleetBudgetSpent(fleet: FleetModel): boolean {
+  return shares(fleetSpend(fleet), fleet.policy.budget.fleet).some((limit) => limit.share >= 1);
+}
+
+/** The person resumed a worker (`czar resume`): an over-budget worker gets a fresh budget of the same size from here. */
+export function resumeBudget(fleet: FleetModel, worker: string): FleetModel {
+  return {
+    ...fleet,
+    workers: fleet.workers.map((model) => {
+      if (model.spec.name !== worker || model.memory.overBudget === undefined) return model;
+      const spend = workerSpend(model, fleet.prices) ?? NO_SPEND;
+      return { ...model, memory: { ...model.memory, overBudget: undefined, budgetWarned: [], budgetOffset: { usd: spend.usd, tokens: spend.tokens } } };
+    }),
+  };
+}

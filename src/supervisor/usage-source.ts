@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { IncrementalLineReader } from '../adapters/line-reader.js';
+import { watchPaths, type Watch } from '../adapters/watcher.js';
+import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
+import { agentRecords, type AgentRecords, type RecordPlaces } from '../agents/usage-records.js';
+import type { WorkerModel } from '../domain/fleet.js';
+import { UsageTally } from '../domain/usage-tally.js';
+import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
+
+/**
+ * How often a worker's record folders are listed again for new files (new sessions, subagents, rollouts). A budget
+ * may be crossed by the first line of a new file, so this bounds how late an interrupt can be; a listing is one
+ * readdir per folder.
+ */
+const DISCOVER_MS = 1_000;
+
+/** What the source needs to know about a worker on each poll. */
+export interface UsageSubject {
+  readonly name: string;
+  /** Undefined for agents that keep no records: their usage stays unknown. */
+  readonly records: AgentRecords | undefined;
+  /** The tasks handed out, in order, with when: a line belongs to the task current when it was written. */
+  readonly tasks: readonly { readonly id: string; readonly at: number }[];
+}
+
+/** One record file followed from its last offset, with what it contributed so far. */
+class RecordFile {
+  private reader: IncrementalLineReader;
+  private parse: UsageParser;
+  private tally = new UsageTally();
+  usage: WorkerUsage = { ...EMPTY_USAGE, files: 1 };
+
+  constructor(
+    readonly file: string,
+    private readonly records: AgentRecords,
+  ) {
+    this.reader = new IncrementalLineReader(file);
+    this.parse = records.format();
+  }
+
+  /** Reads what was appended; true when the file's usage changed. */
+  async poll(subject: UsageSubject, now: number): Promise<boolean> {
+    const before = this.usage;
+    let usage = before;
+    let skipped = 0;
+    const result = await this.reader.read(
+      (line) => {
+        const parsed = this.parse(line);
+        if (parsed === 'none') return;
+        if (parsed === 'malformed') {
+          skipped += 1;
+          return;
+        }
+        const tokens = this.tally.add(parsed);
+        const at = parsed.at ?? now;
+        const task = taskAt(subject.tasks, at);
+        if (task !== undefined) usage = addUsage(usage, task, parsed.model, tokens, at);
+      },
+      () => {
+        // Shrunk or replaced: what the old file said no longer stands; count the new one from its start.
+        this.tally = new UsageTally();
+        this.parse = this.records.format();
+        usage = { ...EMPTY_USAGE, files: 1 };
+      },
+    );
+    if (skipped === 0 && result.oversized === 0 && usage === before) return false;
+    this.usage = { ...usage, skippedLines: usage.skippedLines + skipped + result.oversized };
+    return true;
+  }
+}
+
+/**
+ * The usage source: follows each worker's agent records (finding new files every DISCOVER_MS) and says whose usage
+ * changed. Every byte of a record file is read once; a czar restart reads them again from the start, which
+ * rebuilds the same totals (lines are attributed by their own timestamps).
+ */
+export class UsageSource {
+  private readonly files = new Map<string, Map<string, RecordFile>>();
+  /** One watch per folder holding record files: an appended line triggers a pass at once, not on the next tick. */
+  private readonly watches = new Map<string, Watch>();
+  private readonly rediscover = new Set<string>();
+  private readonly discoveredAt = new Map<string, number>();
+  private readonly codexCwds = new Map<string, string | undefined>();
+  private readonly placesSeen = new Map<string, string>();
+  private readonly reported = new Set<string>();
+
+  /** `onActivity` is called when a watched record folder changes: the caller should poll soon. */
+  constructor(private readonly onActivity: () => void = () => undefined) {}
+
+  async close(): Promise<void> {
+    await Promise.all([...this.watches.values()].map((watch) => watch.close()));
+    this.watches.clear();
+  }
+
+  /** Polls every subject; returns the usage of those whose usage changed. */
+  async poll(subjects: readonly UsageSubject[], now: number): Promise<Map<string, WorkerUsage>> {
+    const changed = new Map<string, WorkerUsage>();
+    for (const subject of subjects) {
+      if (subject.records === undefined) continue;
+      const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
+      this.files.set(subject.name, files);
+      const placesKey = JSON.stringify(subject.records.places);
+      const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= DISCOVER_MS;
+      if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== placesKey) {
+        this.discoveredAt.set(subject.name, now);
+        this.placesSeen.set(subject.name, placesKey);
+        for (const file of await this.find(subject.records.places, now)) {
+          if (files.has(file)) continue;
+          files.set(file, new RecordFile(file, subject.records));
+          this.watch(path.dirname(file), subject.name);
+        }
+      }
+      let any = false;
+      for (const record of files.values()) if (await record.poll(subject, now)) any = true;
+      if (any || (files.size > 0 && !this.reported.has(subject.name))) {
+        this.reported.add(subject.name);
+        changed.set(subject.name, merge([...files.values()].map((record) => record.usage)));
+      }
+    }
+    return changed;
+  }
+
+  private watch(dir: string, worker: string): void {
+    if (this.watches.has(dir)) return;
+    // A new file in the folder (a subagent, a new session) is looked for at once too.
+    this.watches.set(dir, watchPaths([dir], () => {
+      this.rediscover.add(worker);
+      this.onActivity();
+    }, { depth: 2 }));
+  }
+
+  private async find(places: RecordPlaces, now: number): Promise<string[]> {
+    switch (places.kind) {
+      case 'claude':
+        return claudeTranscriptFiles(places.dirs);
+      case 'codex':
+        return codexRolloutFiles(places.sessionsDir, places.cwd, now, this.codexCwds);
+      case 'gemini':
+        return geminiSessionFiles(places.geminiDir, places.cwd);
+    }
+  }
+}
+
+/** One worker's usage from the usage of each of its record files. */
+export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
+  const tasks = [...new Set(parts.flatMap((part) => part.tasks.map((task) => task.task)))].map((task) => ({
+    task,
+    models: byModel(parts.flatMap((part) => part.tasks.filter((entry) => entry.task === task))),
+  }));
+  const times = parts.flatMap((part) => (part.lastAt === undefined ? [] : [part.lastAt]));
+  return {
+    tasks,
+    files: parts.length,
+    skippedLines: parts.reduce((sum, part) => sum + part.skippedLines, 0),
+    lastAt: times.length === 0 ? undefined : Math.max(...times),
+  };
+}
+
+/** What the usage source needs to know of each launched worker: where its agent keeps records, and its tasks. */
+export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Record<string, string | undefined>>): UsageSubject[] {
+  return workers
+    .filter((worker) => worker.launchedAt !== undefined)
+    .map((worker) => ({
+      name: worker.spec.name,
+      records: agentRecords(worker.spec.agent.preset, {
+        worktree: worker.spec.worktree,
+        // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
+        env: { ...env, ...worker.spec.agent.env, ...worker.spec.env },
+        // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
+        transcripts: isTranscriptPath(worker.report?.transcriptPath) ? [worker.report.transcriptPath] : [],
+      }),
+      // A later task starts when the agent took it (until then its lines are the last turns of the task before);
+      // the first one when it was given, so no line is ever left out.
+      tasks: worker.memory.tasks.flatMap((task, index) => (index === 0 ? [{ id: task.id, at: task.at }] : task.deliveredAt === undefined ? [] : [{ id: task.id, at: task.deliveredAt }])),
+    }));
+}
+
+function isTranscriptPath(file: string | undefined): file is string {
+  return file !== undefined && path.isAbsolute(file) && file.endsWith('.jsonl');
+}

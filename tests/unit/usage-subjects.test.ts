@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { taskDelivered } from '../../src/domain/usage.js';
+import { usageSubjects } from '../../src/supervisor/usage-source.js';
+import { bonusTask, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
+
+describe('usage subjects', () => {
+  const given = (): ReturnType<typeof fleet> => {
+    const launched = tick(fleet([spec('a'), spec('sh', { agent: { name: 'sh', preset: 'shell', command: 'bash', args: [], env: {} } })]), T0).fleet;
+    const bonus = bonusTask('extra');
+    // The czar gave the bonus at T0 + 10 min; the agent took it a minute later, after ending its last turn.
+    return observe(launched, 'a', (model) => ({
+      memory: { ...model.memory, tasks: [...model.memory.tasks, { id: bonus.id, title: bonus.title, text: bonus.task, scope: [], roleText: undefined, buildsOn: undefined, at: T0 + 10 * MINUTE, commitsAtStart: 0 }] },
+    }));
+  };
+
+  it('starts a later task when the agent took it, and leaves it out until then', () => {
+    const before = usageSubjects(given().workers, { HOME: '/home/dev' });
+    expect(before.find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }]);
+    const taken = observe(given(), 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 11 * MINUTE) }));
+    expect(usageSubjects(taken.workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 11 * MINUTE }]);
+    // A second confirmation (a restart delivering it again) does not move the start.
+    expect(worker(observe(taken, 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 20 * MINUTE) })), 'a').memory.tasks.at(-1)?.deliveredAt).toBe(T0 + 11 * MINUTE);
+  });
+
+  it('looks where the agent keeps records, with the worker env over the czar env, and nowhere for a shell', () => {
+    const subjects = usageSubjects(given().workers, { HOME: '/home/dev' });
+    const places = subjects.find((subject) => subject.name === 'a')?.records?.places;
+    expect(places).toEqual({ kind: 'claude', dirs: ['/home/dev/.claude/projects/-tmp-wt-a'] });
+    expect(subjects.find((subject) => subject.name === 'sh')?.records).toBeUndefined();
+  });
+});
