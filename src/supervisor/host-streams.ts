@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { czarVersion } from '../adapters/package-files.js';
 import { writeAtomic } from '../adapters/state-files.js';
 import { fetchBranch, pushFromHost } from '../adapters/host-git.js';
@@ -12,7 +12,7 @@ import type { Fleet } from '../launch/fleet.js';
  * The source for workers on ssh hosts: one `czar watch --stream` per host over its master, whose report and output
  * lines become the local state dir's report files and pane logs. The file watchers and the reconcile pass then treat
  * them exactly as local ones, so `decide()` cannot tell a host's worker from a local one. A dropped stream is
- * started again with backoff and resumes each log at the byte it reached, so no output is lost or doubled; reports
+ * started again with backoff and resumes each log at the byte the local copy reached, so no output is lost or doubled; reports
  * are whole files, sent again on reconnect, and a stale one is refused by its seq like any other.
  */
 export class HostStreams {
@@ -48,12 +48,17 @@ export class HostStreams {
       let reason: string;
       try {
         await link.ssh.connect();
+        // The local copy holds the host's log from its first byte (delivery reads terminal modes from it), so a
+        // czar started again resumes where the copy ends.
+        for (const worker of workers) {
+          if (!this.offsets.has(worker)) this.offsets.set(worker, (await stat(logFile(this.fleet.paths, worker)).catch(() => undefined))?.size ?? 0);
+        }
         const offsets = new Map([...this.offsets].filter(([worker]) => workers.has(worker)));
         const watch = ['czar', 'watch', '--stream', '--state-dir', stateDir, '--clone', hostClonePath(link.spec, this.fleet.config.project), ...branchArgs(branches), ...offsetArgs(offsets)];
         const stream = link.ssh.stream(watch, (line) => {
           const parsed = parseStreamLine(line);
           if (!parsed.ok) {
-            void this.fleet.log.emit('host_stream_dropped', `dropped ${parsed.reason} from host "${host}"`);
+            void this.say('host_stream_dropped', `dropped ${parsed.reason} from host "${host}"`);
             return;
           }
           const value = parsed.value;
@@ -63,7 +68,7 @@ export class HostStreams {
               stream.stop();
             } else {
               attempt = 1;
-              if (this.unreachable.delete(host)) void this.fleet.log.emit('host_reachable', `host "${host}" is reachable again; its workers are adopted as they are`);
+              if (this.unreachable.delete(host)) void this.say('host_reachable', `host "${host}" is reachable again; its workers are adopted as they are`);
             }
             return;
           }
@@ -78,12 +83,12 @@ export class HostStreams {
       }
       if (this.stopped) return;
       if (refused !== undefined) {
-        await this.fleet.log.emit('host_refused', refused);
+        await this.say('host_refused', refused);
         return;
       }
       if (!this.unreachable.has(host)) {
         this.unreachable.add(host);
-        await this.fleet.log.emit('host_unreachable', `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`);
+        await this.say('host_unreachable', `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`);
       }
       await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)));
     }
@@ -102,8 +107,13 @@ export class HostStreams {
       await pushFromHost(link.ssh, spec.worktree, spec.branch);
       await fetchBranch(this.fleet.config.repo, link.spec.remote, spec.branch);
     } catch (error) {
-      await this.fleet.log.emit('host_push_failed', `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}`, worker);
+      await this.say('host_push_failed', `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}`, worker);
     }
+  }
+
+  /** An event of this source; one that cannot be written (the czar is going away) is not an error of the stream. */
+  private async say(kind: string, message: string, worker?: string): Promise<void> {
+    await this.fleet.log.emit(kind, message, worker).catch(() => undefined);
   }
 
   /** Lines are applied one at a time, in order, so a log grows exactly as it did on the host. */
@@ -111,7 +121,7 @@ export class HostStreams {
 
   private async apply(host: string, workers: ReadonlySet<string>, line: Exclude<StreamLine, { kind: 'hello' }>): Promise<void> {
     if (!workers.has(line.worker)) {
-      await this.fleet.log.emit('host_stream_dropped', `host "${host}" sent a ${line.kind} for "${line.worker}", which is not one of its workers; ignored`);
+      await this.say('host_stream_dropped', `host "${host}" sent a ${line.kind} for "${line.worker}", which is not one of its workers; ignored`);
       return;
     }
     const { paths } = this.fleet;
