@@ -19,9 +19,17 @@ export function geminiSkipReason(chain: readonly PathOwnership[]): { readonly pa
   return undefined;
 }
 
+/**
+ * Whether the person can fix what `geminiSkipReason` found (a folder open to others), so `czar up` refuses until they
+ * do; folders not owned by root cannot be fixed short of running as root, so the worker runs without hooks.
+ */
+export function geminiSkipIsFixable(skip: { readonly reason: string }): boolean {
+  return skip.reason.startsWith('is writable');
+}
+
 /** The fix for a reason from `geminiSkipReason`, as one clause. */
 export function geminiSkipFix(skip: { readonly path: string; readonly reason: string }): string {
-  return skip.reason.startsWith('is writable')
+  return geminiSkipIsFixable(skip)
     ? `run "chmod go-w ${skip.path}", or set XDG_CACHE_HOME to a folder only you can write (czar keeps the file under it)`
-    : 'Gemini CLI reads hook settings only from folders owned by root, so run czar as root, or give this worker another agent';
+    : 'Gemini CLI reads hook settings only from folders owned by root, so run czar as root for hooks, or give this worker another agent';
 }

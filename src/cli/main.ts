@@ -20,6 +20,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   pause: async () => (await import('./commands/fleet-requests.js')).pauseCommand,
   resume: async () => (await import('./commands/fleet-requests.js')).resumeCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
+  integrate: async () => (await import('./commands/integrate.js')).integrateCommand,
+  handoff: async () => (await import('./commands/handoff.js')).handoffCommand,
   peers: async () => (await import('./commands/peers.js')).peersCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
   down: async () => (await import('./commands/down.js')).downCommand,

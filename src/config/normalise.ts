@@ -30,6 +30,8 @@ export const DEFAULT_AGENT = 'claude';
 /** The git remote a host clones when its entry names none. */
 export const DEFAULT_REMOTE = 'origin';
 
+export const DEFAULT_INTEGRATION_BRANCH = 'czar/integration';
+
 /**
  * What `normalise` needs from outside the written config, gathered by `load.ts` so normalising stays pure.
  */
@@ -231,6 +233,12 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
     hosts,
+    integration: {
+      branch: written.integration?.branch ?? DEFAULT_INTEGRATION_BRANCH,
+      checks: (written.integration?.checks ?? written.checks ?? []).map(resolveCheck),
+      advanceBase: written.integration?.advance_base ?? false,
+    },
+    pr: { remote: written.pr?.remote ?? 'origin', when: written.pr?.when ?? 'off', draft: written.pr?.draft ?? true },
     prices: resolvePrices(written.prices),
   };
 }

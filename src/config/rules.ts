@@ -224,6 +224,18 @@ const stuckAfterIdle: Rule = {
   },
 };
 
+const integrationBranchOwn: Rule = {
+  name: 'integration-branch-own',
+  check: (config) => {
+    const branch = config.integration?.branch;
+    if (branch === undefined) return [];
+    const at = ['integration', 'branch'];
+    if (branch === config.base) return [problemAt(at, `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`)];
+    const owner = config.workers.find((worker) => workerBranch(worker) === branch);
+    return owner === undefined ? [] : [problemAt(at, `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`)];
+  },
+};
+
 function duplicateChecks(list: readonly { name: string }[] | undefined, at: readonly PropertyKey[]): Problem[] {
   const first = new Map<string, number>();
   return (list ?? []).flatMap((check, index) => {
@@ -241,6 +253,7 @@ const uniqueCheckNames: Rule = {
   check: (config) => [
     ...duplicateChecks(config.checks, ['checks']),
     ...config.workers.flatMap((worker, index) => duplicateChecks(worker.checks, ['workers', index, 'checks'])),
+    ...duplicateChecks(config.integration?.checks, ['integration', 'checks']),
   ],
 };
 
@@ -333,6 +346,7 @@ export const RULES: readonly Rule[] = [
   uniqueCheckNames,
   honourableScopes,
   nonBlankTasks,
+  integrationBranchOwn,
 ];
 
 /** All problems every rule finds. */

@@ -169,6 +169,21 @@ export const hostSchema = z
     remote: z.string().min(1).optional().meta({ description: 'The git remote the host clones and pushes to (default origin).' }),
   })
   .meta({ description: 'A machine reached over SSH that runs some of the workers.' });
+export const integrationSchema = z
+  .strictObject({
+    branch: z.string().min(1).optional().meta({ description: 'Branch czar merges finished work into (default czar/integration).' }),
+    checks: checks.optional().meta({ description: "Checks run on the integration branch after each merge (default: the fleet's checks)." }),
+    advance_base: z.boolean().optional().meta({ description: 'Fast-forward base to a green integration tip (default false).' }),
+  })
+  .meta({ description: 'The always-green integration branch.' });
+
+export const prSchema = z
+  .strictObject({
+    remote: z.string().min(1).optional().meta({ description: 'Remote branches are pushed to (default origin).' }),
+    when: z.enum(['verified', 'integrated', 'off']).optional().meta({ description: 'When a pull request is opened per branch (default off).' }),
+    draft: z.boolean().optional().meta({ description: 'Open pull requests as drafts (default true).' }),
+  })
+  .meta({ description: 'Pull requests through gh.' });
 
 export const configSchema = z.strictObject({
   project: name('project name').meta({ description: 'Project name; the private tmux server is czar-<project>.' }),
@@ -183,6 +198,8 @@ export const configSchema = z.strictObject({
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
   hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
+  integration: integrationSchema.optional(),
+  pr: prSchema.optional(),
   prices: z.record(z.string().min(1), priceSchema).optional().meta({ description: 'Model prices that override or extend the shipped table (a name matches itself and its dated versions).' }),
 });
 

@@ -76,6 +76,17 @@ workers:
 # Command that gets each alert as JSON on stdin.
 # notify: { command: notify-send-wrapper, args: [] }
 
+# czar merges each finished branch into a branch of its own (--no-ff, dependency order) and runs these checks on
+# the result; a conflict or failure undoes that merge and sends the worker a fix-up. advance_base fast-forwards
+# base to a green integration tip (never when base moved meanwhile).
+# integration:
+#   branch: czar/integration
+#   checks: [{ name: test, run: npm test }]   # default: the fleet's checks
+#   advance_base: false
+
+# Pull requests through gh: after a branch is verified or integrated, or off.
+# pr: { remote: origin, when: off, draft: true }
+
 # Model prices in US dollars per million tokens, over the table czar ships (a name matches its dated versions).
 # prices:
 #   my-model: { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 }

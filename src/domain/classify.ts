@@ -3,6 +3,9 @@ import { failureLabel } from './api-failure.js';
 import type { ApiFailure, Policy, WorkerState } from './types.js';
 import { checksPassedOnTip } from './verification.js';
 
+/** How long a reported turn end waits for the screen before it counts as idle. */
+export const TURN_END_SETTLE_MS = 3_000;
+
 /** A state and the sentence that explains it, for events and the dashboard. */
 export interface Classification {
   readonly state: WorkerState;
@@ -77,7 +80,12 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   }
   const quiet = now - Math.max(lastOutput, lastReport);
   if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
-  if (report?.state === 'idle' && !outputSinceReport) return { state: 'idle', reason: 'reported idle with no done report' };
+  if (report?.state === 'idle' && !outputSinceReport) {
+    // A turn end can reach czar before the agent draws why the turn ended (Gemini CLI's API error line, measured):
+    // the screen gets a moment to say so before a failed turn is taken for a lazy one.
+    if (now - report.at < TURN_END_SETTLE_MS) return { state: 'working', reason: 'its turn just ended; waiting a moment for the screen to say why' };
+    return { state: 'idle', reason: 'reported idle with no done report' };
+  }
   return { state: 'working', reason: 'recent output' };
 }
 

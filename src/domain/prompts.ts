@@ -1,5 +1,6 @@
 import { CzarError } from './errors.js';
 import type { DeliverySummary, GivenTask } from './fleet.js';
+import { fixupValues, type FixupFacts } from './integration.js';
 import type { StallSituation } from './policy.js';
 import type { BonusTask } from './types.js';
 import type { CheckFailure } from './verification.js';
@@ -21,6 +22,7 @@ export interface PromptTemplates {
   readonly fixup: string;
   readonly conflict: string;
   readonly resume: string;
+  readonly integrationFixup: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -34,6 +36,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   fixup: 'fixup.md',
   conflict: 'conflict.md',
   resume: 'resume.md',
+  integrationFixup: 'integration-fixup.md',
 };
 
 /** One line in the preamble's list of the other workers. */
@@ -143,6 +146,12 @@ export function renderDependencyReady(templates: PromptTemplates, place: WorkerP
     ),
   );
 }
+
+/** The fix-up task after an integration failure: the whole text a worker needs (files or check output named). */
+export function renderIntegrationFixup(templates: PromptTemplates, facts: FixupFacts): string {
+  return tidy(fill(templates.integrationFixup, fixupValues(facts), 'integrationFixup'));
+}
+
 
 /** Which check failed on which commit, the command and the bounded tail of its output (already control-safe). */
 export function renderFixup(templates: PromptTemplates, place: WorkerPlace, sha: string, failure: CheckFailure): string {

@@ -74,6 +74,56 @@ export const WorkerStatusSchema = z.strictObject({
   usage: WorkerUsageSchema.optional(),
 });
 
+export const IntegrationStatusSchema = z.strictObject({
+  branch: z.string(),
+  tip: z.string().optional(),
+  holds: z.array(z.string()).describe('workers whose branch is in the integration branch'),
+  leftOut: z.array(z.strictObject({ worker: z.string(), reason: z.string() })),
+  conflicts: z.array(z.strictObject({ worker: z.string(), files: z.array(z.string()) })),
+  pullRequests: z.array(z.strictObject({ branch: z.string(), url: z.string(), state: z.string() })),
+});
+
+const PullRequestSchema = z.strictObject({ url: z.string(), state: z.string() });
+
+export const HandoffSchema = z.strictObject({
+  project: z.string(),
+  base: z.string(),
+  startedAt: isoTime,
+  writtenAt: isoTime,
+  sprintOver: z.boolean(),
+  workers: z.array(
+    z.strictObject({
+      name: z.string(),
+      task: z.string(),
+      state: z.enum(WORKER_STATES),
+      verified: z.boolean(),
+      branch: z.string(),
+      commits: z.array(z.strictObject({ sha: z.string(), subject: z.string() })),
+      files: z.array(z.strictObject({ file: z.string(), insertions: z.number().int(), deletions: z.number().int(), binary: z.boolean() })),
+      checks: z.array(z.string()),
+      resultFile: z.string().optional(),
+      alerts: z.array(AlertSchema),
+      nudges: z.number().int(),
+      restarts: z.number().int(),
+      timeToDoneMs: z.number().optional(),
+      timeToVerifiedMs: z.number().optional(),
+      integrated: z.boolean(),
+      pr: PullRequestSchema.optional(),
+    }),
+  ),
+  integration: z.strictObject({
+    branch: z.string(),
+    tip: z.string().optional(),
+    holds: z.array(z.string()),
+    leftOut: z.array(z.strictObject({ worker: z.string(), reason: z.string() })),
+    conflicts: z.array(z.strictObject({ worker: z.string(), files: z.array(z.string()) })),
+    baseConflict: z.array(z.string()).optional(),
+    baseAdvanced: z.boolean(),
+    pr: PullRequestSchema.optional(),
+  }),
+  autonomy: z.strictObject({ person: z.number().int(), czar: z.number().int(), percent: z.number().optional() }),
+}).describe('the facts of .czar/HANDOFF.md, written when the sprint is over');
+
 export const FleetStatusSchema = z.strictObject({
   project: z.string(),
   base: z.string(),
@@ -84,6 +134,8 @@ export const FleetStatusSchema = z.strictObject({
   workers: z.array(WorkerStatusSchema),
   queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   sprintOver: z.boolean(),
+  integration: IntegrationStatusSchema.optional(),
+  handoff: HandoffSchema.optional(),
   usage: FleetUsageSchema.optional(),
 });
 

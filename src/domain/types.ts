@@ -1,4 +1,5 @@
 import type { HostSpec } from './hosts.js';
+import type { HandoffFacts } from './handoff.js';
 import type { PriceTable } from './prices.js';
 
 /**
@@ -106,6 +107,23 @@ export interface NotifyCommand {
   readonly args: readonly string[];
 }
 
+/** The integration branch: finished branches merged into it one at a time, kept green by its checks. */
+export interface IntegrationSettings {
+  readonly branch: string;
+  readonly checks: readonly CheckSpec[];
+  /** Fast-forward base to a green integration tip (compare-and-swap; never when base moved meanwhile). */
+  readonly advanceBase: boolean;
+}
+
+export const PR_WHEN = ['verified', 'integrated', 'off'] as const;
+export type PrWhen = (typeof PR_WHEN)[number];
+
+export interface PrSettings {
+  readonly remote: string;
+  readonly when: PrWhen;
+  readonly draft: boolean;
+}
+
 export interface Config {
   /** Absolute path of the config file. */
   readonly file: string;
@@ -130,6 +148,8 @@ export interface Config {
   readonly notify: NotifyCommand | undefined;
   /** SSH hosts that run some of the workers (empty: all local). */
   readonly hosts: readonly HostSpec[];
+  readonly integration: IntegrationSettings;
+  readonly pr: PrSettings;
   /** The config's `prices:` (US dollars per million tokens), laid over the shipped table when pricing. */
   readonly prices: PriceTable;
 }
@@ -267,6 +287,18 @@ export interface StatusLimits {
   readonly tokens?: number | undefined;
 }
 
+/** The integration branch as status.json shows it. */
+export interface IntegrationStatus {
+  readonly branch: string;
+  readonly tip?: string | undefined;
+  /** Workers whose branch is in the integration branch. */
+  readonly holds: readonly string[];
+  readonly leftOut: readonly { readonly worker: string; readonly reason: string }[];
+  readonly conflicts: readonly { readonly worker: string; readonly files: readonly string[] }[];
+  /** Pull requests czar opened, per branch, with their last known state (OPEN, CLOSED, MERGED). */
+  readonly pullRequests: readonly { readonly branch: string; readonly url: string; readonly state: string }[];
+}
+
 export interface FleetStatus {
   readonly project: string;
   readonly base: string;
@@ -279,6 +311,10 @@ export interface FleetStatus {
   /** Bonus tasks not yet handed out, in order. */
   readonly queue: readonly { readonly id: string; readonly title: string }[];
   readonly sprintOver: boolean;
+  /** Present once the czar has an integration record. */
+  readonly integration?: IntegrationStatus | undefined;
+  /** The facts of HANDOFF.md, once the sprint was over. */
+  readonly handoff?: HandoffFacts | undefined;
   readonly usage?: FleetUsageStatus | undefined;
 }
 

@@ -4,7 +4,7 @@ import * as git from '../adapters/git.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
-import { geminiSkipFix, geminiSkipReason } from '../agents/gemini-settings.js';
+import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini-settings.js';
 import { presetFor } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
 import { CzarError } from '../domain/errors.js';
@@ -76,7 +76,8 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
 export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
   const setup = await agentSetup(fleet, worker);
   const problem = await settingsProblem(worker, setup);
-  if (problem !== undefined) throw new CzarError('agent_settings_skipped', problem);
+  if (problem?.blocking === true) throw new CzarError('agent_settings_skipped', problem.message);
+  if (problem !== undefined) await fleet.log.emit('agent_settings_skipped', problem.message, worker.name);
   for (const file of setup.files) {
     await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
     await writeFile(file.path, file.content, { mode: 0o600 });
@@ -100,19 +101,29 @@ async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup>
   return presetFor(worker.agent.preset).setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
 }
 
-/**
- * Why the agent would skip czar's hook settings without a word (Gemini CLI's folder check), as one sentence with
- * the fix; undefined when it reads them. `czar up` refuses on it and `czar doctor` shows it.
- */
-export async function agentSettingsProblem(fleet: Fleet, worker: WorkerSpec): Promise<string | undefined> {
+/** Why an agent would skip czar's hook settings, as one sentence with the fix, and whether `czar up` refuses on it. */
+export interface SettingsProblem {
+  readonly message: string;
+  /**
+   * A folder others can write is the person's to fix, so `up` refuses until it is. Folders not owned by root are
+   * not (Gemini reads hooks only from root's): `up` goes on, says so, and czar reads that worker from its screen
+   * and its own `czar report` calls.
+   */
+  readonly blocking: boolean;
+}
+
+/** Why the agent would skip czar's hook settings without a word (Gemini CLI's folder check); `czar doctor` shows it. */
+export async function agentSettingsProblem(fleet: Fleet, worker: WorkerSpec): Promise<SettingsProblem | undefined> {
   return settingsProblem(worker, await agentSetup(fleet, worker));
 }
 
-async function settingsProblem(worker: WorkerSpec, setup: AgentSetup): Promise<string | undefined> {
+async function settingsProblem(worker: WorkerSpec, setup: AgentSetup): Promise<SettingsProblem | undefined> {
   for (const file of setup.rootOwnedFiles ?? []) {
     const skip = geminiSkipReason(await ownershipChain(file));
     if (skip !== undefined) {
-      return `Gemini CLI would skip its hook settings ${file} for worker "${worker.name}" because ${skip.path} ${skip.reason}, and czar would not see its turns; ${geminiSkipFix(skip)}.`;
+      const blocking = geminiSkipIsFixable(skip);
+      const consequence = blocking ? 'czar would not see its turns' : 'czar follows that worker by its screen and its own czar report calls only';
+      return { blocking, message: `Gemini CLI would skip its hook settings ${file} for worker "${worker.name}" because ${skip.path} ${skip.reason}, so ${consequence}; ${geminiSkipFix(skip)}.` };
     }
   }
   return undefined;

@@ -1,12 +1,14 @@
 import { commitSubjects } from '../adapters/git.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
+import type { FixupFacts } from '../domain/integration.js';
 import type { Action } from '../domain/policy.js';
 import {
   renderBonus,
   renderDependencyReady,
   renderConflict,
   renderFixup,
+  renderIntegrationFixup,
   renderNudge,
   renderPrompt,
   renderRealign,
@@ -55,6 +57,11 @@ export async function initialPrompt(config: Config, spec: WorkerSpec, dependenci
 /** A task pasted again (re-brief, or after a restart), whole. */
 export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
   return renderRebrief(await loadTemplates(), placeOf(config, spec), task);
+}
+
+/** The fix-up task after an integration failure. */
+export async function integrationFixupMessage(facts: FixupFacts): Promise<string> {
+  return renderIntegrationFixup(await loadTemplates(), facts);
 }
 
 /** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */

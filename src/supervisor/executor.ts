@@ -167,6 +167,11 @@ export class Executor {
     return task.id === spec.name ? initialPrompt(this.fleet.config, spec, []) : taskMessage(this.fleet.config, spec, task);
   }
 
+  /** Pastes a task the czar gave outside `decide()` (an integration fix-up); a failure raises delivery_failed. */
+  deliverGiven(spec: WorkerSpec, text: string, taskId: string): void {
+    this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), text, taskId));
+  }
+
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
     await deliverToWorker(this.fleet, spec, paneId, text, taskId);
     this.hooks.delivered(spec.name, Date.now(), taskId);

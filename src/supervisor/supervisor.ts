@@ -21,6 +21,8 @@ import { readAllRecords } from '../launch/records.js';
 import { answerRequest, liveCzarPid, pendingRequests } from '../launch/requests.js';
 import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
+import { IntegrationSource } from './integration-source.js';
+import { runIntegrationChecks } from '../integration/checks.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
@@ -76,6 +78,7 @@ export class Supervisor {
   private stopping = false;
   private readonly executor: Executor;
   private readonly hostStreams: HostStreams;
+  private readonly integration: IntegrationSource;
   private readonly conflicts: ConflictSource;
   /** A pass refreshed some branch: conflict predictions are looked at again. */
   private gitMoved = false;
@@ -109,6 +112,8 @@ export class Supervisor {
       settled: () => this.schedule(),
       checked: () => this.schedule(),
     });
+    const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
+    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, runIntegrationChecks);
   }
 
   async start(): Promise<void> {
@@ -119,6 +124,7 @@ export class Supervisor {
     await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
     await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
     await this.restore();
+    await this.integration.start();
     await this.armPaneDiedHook();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
     this.hostStreams.start();
@@ -134,6 +140,7 @@ export class Supervisor {
     this.executor.checks.stop();
     await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.close()]);
     await this.hostStreams.stop();
+    await this.integration.idle();
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
     this.stopped();
@@ -244,6 +251,7 @@ export class Supervisor {
         const decision = decide(this.model, Date.now());
         this.model = decision.fleet;
         for (const action of decision.actions) this.executor.apply(action);
+        await this.integration.afterDecide(Date.now());
         await this.persist();
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);
@@ -477,7 +485,7 @@ export class Supervisor {
     const extras = this.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const status = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras);
+    const status = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status() };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
     this.lastStatusText = comparable;
@@ -485,6 +493,7 @@ export class Supervisor {
     if (status.sprintOver && !this.sprintAnnounced) {
       this.sprintAnnounced = true;
       await this.fleet.log.emit('sprint_over', `sprint over: ${this.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
+      void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
     } else if (!sprintOver(this.model)) this.sprintAnnounced = false;
   }
 

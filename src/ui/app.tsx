@@ -88,6 +88,7 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
       events={workerEvents}
       width={plan.detailWidth}
       height={plan.detailRows}
+      pullRequest={status.integration?.pullRequests.find((pr) => pr.branch === worker?.branch)}
     />
   );
   const feed = <EventFeed events={snapshot.events} width={plan.feedWidth} height={plan.feedRows} />;

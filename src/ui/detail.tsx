@@ -11,6 +11,8 @@ export interface DetailProps {
   readonly events: readonly FleetEvent[];
   readonly width: number;
   readonly height: number;
+  /** The pull request czar opened for this worker's branch, if any. */
+  readonly pullRequest?: { readonly url: string; readonly state: string } | undefined;
 }
 
 interface Line {
@@ -19,7 +21,7 @@ interface Line {
 }
 
 /** Lines of the detail pane, at most `height`, each at most `width` columns. Pure, so it is tested directly. */
-export function detailLines({ worker, tail, events, width, height }: DetailProps): Line[] {
+export function detailLines({ worker, tail, events, width, height, pullRequest }: DetailProps): Line[] {
   if (height <= 0) return [];
   if (worker === undefined) return [{ text: 'No worker selected.', tone: 'dim' }];
   const title = [
@@ -35,6 +37,7 @@ export function detailLines({ worker, tail, events, width, height }: DetailProps
   fixed.push({ text: `note: ${worker.note ?? '-'}` });
   fixed.push({ text: usageLine(worker.usage) });
   if (worker.resultFile !== undefined) fixed.push({ text: `result: ${worker.resultFile}` });
+  if (pullRequest !== undefined) fixed.push({ text: `PR: ${pullRequest.url} (${pullRequest.state.toLowerCase()})` });
   const room = Math.max(0, height - fixed.length);
   // Events get a quarter of what is left (at least one when there are any); the live pane gets the rest.
   const eventCount = Math.min(events.length, room >= 3 ? Math.max(1, Math.floor(room / 4)) : 0);

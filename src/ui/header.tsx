@@ -10,6 +10,12 @@ export interface HeaderProps {
   readonly width: number;
 }
 
+/** The integration branch's pull request, when czar opened one: its state in a word. */
+function integrationPr(status: FleetStatus): string {
+  const pr = status.integration?.pullRequests.find((candidate) => candidate.branch === status.integration?.branch);
+  return pr === undefined ? '' : ` · PR ${pr.state.toLowerCase()}`;
+}
+
 export function Header({ status, now, width }: HeaderProps) {
   const counts = WORKER_STATES.map((state) => ({
     state,
@@ -34,6 +40,8 @@ export function Header({ status, now, width }: HeaderProps) {
         <Text dimColor> · autonomy </Text>
         {status.paused ? <Text color="yellow" bold>■ paused</Text> : <Text color="green">on</Text>}
         {status.sprintOver ? <Text color="cyan"> · sprint over</Text> : null}
+        {status.integration === undefined ? null : <Text dimColor> · integrated </Text>}
+        {status.integration === undefined ? null : <Text>{`${status.integration.holds.length}/${status.workers.length}${integrationPr(status)}`}</Text>}
         {cost === undefined ? null : <Text> · {cost}</Text>}
       </Text>
       <Text wrap="truncate-end">

@@ -45,6 +45,9 @@ export interface FixtureOptions {
   readonly policy?: Readonly<Record<string, unknown>>;
   /** The `notify:` entry, given the fixture's root folder (where a test can put its script). */
   readonly notify?: (root: string) => { command: string; args?: readonly string[] };
+  /** The written `integration:` and `pr:` entries. */
+  readonly integration?: Readonly<Record<string, unknown>>;
+  readonly pr?: Readonly<Record<string, unknown>>;
   /** The fleet's `checks:`. */
   readonly checks?: readonly FixtureCheck[];
   /** Files in the repo's first commit besides README.md. */
@@ -132,6 +135,8 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     ...(options.checks === undefined ? {} : { checks: options.checks }),
     ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
     ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
+    ...(options.integration === undefined ? {} : { integration: options.integration }),
+    ...(options.pr === undefined ? {} : { pr: options.pr }),
   };
   if (options.origin !== undefined) {
     const bare = path.join(options.origin, 'origin.git');

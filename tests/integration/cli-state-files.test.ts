@@ -67,3 +67,14 @@ describe('a state dir that is not what czar made is named, not an internal error
     }
   });
 });
+
+describe('czar peers before the czar wrote its first status', () => {
+  test('names the other workers from the config, so a worker that asks first thing learns who does what', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build the gateway. }\n  - { name: models, task: Write the models. }\n');
+    const result = await czar(['peers'], { cwd: root, env: { CZAR_WORKER: 'gateway' } });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(['models (starting, branch czar/models): Write the models.']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, classifyWithReason, REPORT_ECHO_MS } from '../../src/domain/classify.js';
+import { classify, classifyWithReason, REPORT_ECHO_MS, TURN_END_SETTLE_MS } from '../../src/domain/classify.js';
 import { initialWorker, ownTask, type ReportObservation, type WorkerModel } from '../../src/domain/fleet.js';
 import type { ReportedState } from '../../src/domain/types.js';
 import { alivePane, commits, MINUTE, policy, SECOND, spec, T0 } from '../helpers/fleet.js';
@@ -108,5 +108,22 @@ describe('classify decision table', () => {
   it('a fresh paste restarts the quiet clock', () => {
     const w = running({ pane: alivePane(T0), memory: { ...running().memory, briefedAt: NOW - 10 * SECOND } });
     expect(classify(w, NOW, P)).toBe('working');
+  });
+});
+
+describe('a reported turn end', () => {
+  // Measured with Gemini CLI 0.61: its AfterAgent hook arrives before it draws the API error that ended the turn.
+  const ended = NOW - 500;
+  const quietSince = (at: number): WorkerModel => running({ pane: alivePane(at - REPORT_ECHO_MS), report: report('idle', at) });
+
+  it('is not idle until the screen had a moment to say why the turn ended', () => {
+    expect(classify(quietSince(ended), NOW, P)).toBe('working');
+    expect(classify(quietSince(ended), ended + TURN_END_SETTLE_MS, P)).toBe('idle');
+  });
+
+  it('is an API failure when the screen shows one within that moment, never a nudge-worthy idle', () => {
+    const failed = quietSince(ended);
+    const withError = { ...failed, pane: { ...failed.pane!, apiFailure: { kind: 'invalid_request' as const, detail: 'API key not valid' } } };
+    expect(classify(withError, NOW, P)).toBe('api_error');
   });
 });

@@ -20,6 +20,8 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     bonus: [],
     notify: undefined,
     hosts: [],
+    integration: { branch: 'czar/integration', checks: [], advanceBase: false },
+    pr: { remote: 'origin', when: 'off', draft: true },
     prices: {},
   };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
 import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
@@ -48,13 +49,14 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
     checks.push(await commandCheck(`agent "${agent.name}"`, agent.command, config.repo, `agents.${agent.name}.command in ${config.file}`));
     const worker = config.workers.find((candidate) => candidate.agent.name === agent.name);
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
-    if (problem !== undefined) checks.push({ ok: false, line: `agent "${agent.name}": ${problem}` });
+    if (problem !== undefined) checks.push({ ok: !problem.blocking, line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}` });
   }
   checks.push(...(await checkHosts(config)));
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
   const plan = planLaunch(config, await gatherFacts(fleet));
   if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch` });
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
+  if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
 }
 
@@ -68,6 +70,14 @@ async function commandCheck(label: string, command: string, cwd: string, setting
     not_executable: `${found.path} is not executable; run chmod +x ${found.path}, or set ${setting}.`,
   }[found.problem];
   return { ok: false, line: `${label}: ${problem}` };
+}
+
+/** pr: needs gh on PATH and logged in; czar never logs in for the person. */
+async function checkGh(repo: string, configFile: string): Promise<Check> {
+  const found = await lookUpCommand('gh', repo);
+  if (!found.ok) return { ok: false, line: `gh (GitHub CLI) not found on PATH, and pr.when in ${configFile} needs it; install it (https://cli.github.com) or set pr: { when: off }` };
+  if (!(await ghLoggedIn())) return { ok: false, line: 'gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again' };
+  return { ok: true, line: `gh ${found.path}: logged in` };
 }
 
 async function checkTmux(): Promise<Check> {

@@ -1,5 +1,4 @@
 import { readStatusFile } from '../../adapters/state-files.js';
-import { CzarError } from '../../domain/errors.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { json, out } from '../output.js';
@@ -17,7 +16,13 @@ export const peersCommand: Command = {
     const fleet = await fleetFrom(values.config);
     const me = positionals[0] ?? process.env.CZAR_WORKER;
     const status = await readStatusFile(fleet.paths);
-    if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; the czar writes it once the fleet is up ("czar up").`);
+    if (status === undefined) {
+      // Workers run this first thing, often before the czar's first status: the config already says who does what.
+      const others = fleet.config.workers.filter((worker) => worker.name !== me);
+      if (values.json === true) out(json(others.map((worker) => ({ name: worker.name, state: 'starting', branch: worker.branch, title: worker.title, files: [] })), 2));
+      else for (const worker of others) out(`${worker.name} (starting, branch ${worker.branch}): ${worker.title}`);
+      return 0;
+    }
     const others = status.workers.filter((worker) => worker.name !== me);
     if (values.json === true) {
       out(json(others.map((worker) => ({ name: worker.name, state: worker.state, branch: worker.branch, title: worker.title, files: [...worker.git.filesChanged, ...worker.git.dirty], note: worker.note })), 2));

@@ -32,6 +32,11 @@ export function statusLines(status: FleetStatus): string[] {
   const czar = status.supervisor === undefined ? 'czar not running' : `czar pid ${status.supervisor.pid}`;
   const lines = [`${status.project} · base ${status.base} · ${czar}${status.paused ? ' · autonomy paused' : ''} · queue ${status.queue.length}${status.sprintOver ? ' · sprint over' : ''}`];
   for (const worker of status.workers) lines.push(workerLine(worker));
+  const integration = status.integration;
+  if (integration !== undefined) {
+    lines.push(`${integration.branch}: holds ${integration.holds.length === 0 ? 'nothing yet' : integration.holds.join(', ')}${integration.conflicts.length === 0 ? '' : ` · conflicts: ${integration.conflicts.map((conflict) => `${conflict.worker} (${conflict.files.join(', ')})`).join('; ')}`}`);
+    for (const pr of integration.pullRequests) lines.push(`  PR ${pr.branch}: ${pr.url} (${pr.state.toLowerCase()})`);
+  }
   return lines;
 }
 

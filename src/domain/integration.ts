@@ -1,0 +1,273 @@
+import { type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
+import { neutraliseControls } from './sanitize.js';
+import { finishedForGood } from './verification.js';
+import type { FleetStatus, IntegrationStatus, WorkerSpec } from './types.js';
+
+/**
+ * The integration branch's decisions, pure: which finished branch is merged next (dependency order), what is left
+ * out and why, and which worker owes a fix-up. The shell (src/integration) merges, runs the checks and records the
+ * outcome in `.czar/integration.json`; the supervisor feeds that record back here.
+ */
+
+/** A worker as the integration queue sees it. */
+export interface IntegrationCandidate {
+  readonly worker: string;
+  readonly branch: string;
+  readonly title: string;
+  readonly dependsOn: readonly string[];
+  /** Finished and proven: its branch may be merged. */
+  readonly ready: boolean;
+  /** Why not ready, for the list of what is left out (e.g. "working"). */
+  readonly notReadyBecause: string;
+  /** The branch tip to merge; undefined when the branch has no commits of its own. */
+  readonly tip: string | undefined;
+  /** The tip is already in the integration branch (`merge-base --is-ancestor`). */
+  readonly merged: boolean;
+}
+
+/** Why a merge was undone: git could not merge it, or a check failed on the result. */
+export type IntegrationFailure =
+  | { readonly kind: 'conflict'; readonly files: readonly string[] }
+  | { readonly kind: 'check'; readonly check: string; readonly run: string; readonly exitCode: number | undefined; readonly timedOut: boolean; readonly tail: string };
+
+export interface MergedEntry {
+  readonly worker: string;
+  readonly branch: string;
+  readonly tip: string;
+  readonly mergeCommit: string;
+  readonly at: string;
+}
+
+export interface FailedEntry {
+  readonly worker: string;
+  readonly branch: string;
+  /** The branch tip that failed: it is not tried again until the branch moves. */
+  readonly tip: string;
+  /** The integration tip it was tried on (and reset back to). */
+  readonly onto: string;
+  readonly failure: IntegrationFailure;
+  readonly at: string;
+}
+
+/** `.czar/integration.json`: what czar did to its own branch; git holds the rest. */
+export interface IntegrationRecord {
+  readonly branch: string;
+  /** czar created the branch (it never merges into a branch it did not create). */
+  readonly createdFrom: string;
+  readonly tip: string | undefined;
+  readonly merged: readonly MergedEntry[];
+  /** The latest failure per worker; cleared when that worker's branch is merged. */
+  readonly failed: readonly FailedEntry[];
+  /** Base could not be merged into the integration branch: a person must look. */
+  readonly baseConflict?: { readonly base: string; readonly files: readonly string[]; readonly at: string } | undefined;
+  /** The last time base was fast-forwarded to a green integration tip. */
+  readonly advancedBase?: { readonly from: string; readonly to: string; readonly at: string } | undefined;
+  readonly updatedAt: string;
+}
+
+export function emptyRecord(branch: string, base: string, now: string): IntegrationRecord {
+  return { branch, createdFrom: base, tip: undefined, merged: [], failed: [], updatedAt: now };
+}
+
+/** One line of the plan: merge it now, or leave it out for a reason. */
+export type PlanStep =
+  | { readonly kind: 'merge'; readonly worker: string; readonly branch: string; readonly tip: string }
+  | { readonly kind: 'merged'; readonly worker: string; readonly branch: string }
+  | { readonly kind: 'left_out'; readonly worker: string; readonly branch: string; readonly reason: string };
+
+/**
+ * Whether a worker's branch may go into the integration branch: finished for good, i.e. `verified` where checks are
+ * configured, else done with commits beyond those it had when its current task began.
+ */
+export function readyToIntegrate(worker: WorkerModel): boolean {
+  return finishedForGood(worker);
+}
+
+/** The candidates of a fleet model, given which tips the integration branch already holds. */
+export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>): IntegrationCandidate[] {
+  return fleet.workers.map((worker) => {
+    const tip = worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
+    return {
+      worker: worker.spec.name,
+      branch: worker.spec.branch,
+      title: worker.spec.title,
+      dependsOn: worker.spec.dependsOn,
+      ready: readyToIntegrate(worker),
+      notReadyBecause: worker.memory.state === 'done' ? (worker.spec.checks.length > 0 ? 'done, checks not passed yet' : 'done without new commits') : `still ${worker.memory.state}`,
+      tip,
+      merged: tip !== undefined && mergedTips.has(tip),
+    };
+  });
+}
+
+/**
+ * The candidates as `czar integrate` sees them from outside the czar, in the status file, by the same rule as
+ * `readyToIntegrate`: verified where checks are configured; else done, commits ahead and no `no_evidence` alert.
+ */
+export function candidatesFromStatus(workers: readonly WorkerSpec[], status: FleetStatus | undefined): IntegrationCandidate[] {
+  return workers.map((spec) => {
+    const worker = status?.workers.find((candidate) => candidate.name === spec.name);
+    const tip = worker !== undefined && worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
+    const doneWithEvidence = worker !== undefined && worker.state === 'done' && tip !== undefined && !worker.alerts.some((alert) => alert.kind === 'no_evidence');
+    const ready = spec.checks.length > 0 ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence;
+    return {
+      worker: spec.name,
+      branch: spec.branch,
+      title: worker?.title ?? spec.title,
+      dependsOn: spec.dependsOn,
+      ready,
+      notReadyBecause: worker === undefined ? 'not started' : worker.state === 'done' ? (spec.checks.length > 0 ? 'done, checks not passed yet' : 'done without new commits') : `still ${worker.state}`,
+      tip,
+      merged: false,
+    };
+  });
+}
+
+/** Candidates in dependency order: each after the workers it depends on, config order otherwise. */
+export function dependencyOrder(candidates: readonly IntegrationCandidate[]): IntegrationCandidate[] {
+  const byName = new Map(candidates.map((candidate) => [candidate.worker, candidate]));
+  const ordered: IntegrationCandidate[] = [];
+  const seen = new Set<string>();
+  const visit = (candidate: IntegrationCandidate): void => {
+    if (seen.has(candidate.worker)) return;
+    seen.add(candidate.worker);
+    for (const dependency of candidate.dependsOn) {
+      const found = byName.get(dependency);
+      if (found !== undefined) visit(found);
+    }
+    ordered.push(candidate);
+  };
+  for (const candidate of candidates) visit(candidate);
+  return ordered;
+}
+
+/**
+ * The whole plan, in dependency order. A branch waits while a dependency is not in the integration branch (or
+ * merged earlier in this plan), and a branch whose current tip already failed waits for its fix-up (a new tip).
+ */
+export function planIntegration(candidates: readonly IntegrationCandidate[], record: IntegrationRecord): PlanStep[] {
+  const inBranch = new Set(candidates.filter((candidate) => candidate.merged).map((candidate) => candidate.worker));
+  const steps: PlanStep[] = [];
+  for (const candidate of dependencyOrder(candidates)) {
+    const { worker, branch } = candidate;
+    if (candidate.merged) {
+      steps.push({ kind: 'merged', worker, branch });
+      continue;
+    }
+    const leftOut = (reason: string): void => void steps.push({ kind: 'left_out', worker, branch, reason });
+    if (!candidate.ready || candidate.tip === undefined) {
+      leftOut(`not finished: ${candidate.notReadyBecause}`);
+      continue;
+    }
+    const failed = record.failed.find((entry) => entry.worker === worker && entry.tip === candidate.tip);
+    if (failed !== undefined) {
+      leftOut(`${failureSummary(failed.failure)}; waiting for ${worker}'s fix-up`);
+      continue;
+    }
+    const waiting = candidate.dependsOn.filter((dependency) => !inBranch.has(dependency));
+    if (waiting.length > 0) {
+      leftOut(`waits for ${waiting.join(', ')} to be integrated first`);
+      continue;
+    }
+    steps.push({ kind: 'merge', worker, branch, tip: candidate.tip });
+    inBranch.add(worker);
+  }
+  return steps;
+}
+
+/** The next merge to try, if any (the runner re-plans after each outcome). */
+export function nextMerge(candidates: readonly IntegrationCandidate[], record: IntegrationRecord): Extract<PlanStep, { kind: 'merge' }> | undefined {
+  return planIntegration(candidates, record).find((step): step is Extract<PlanStep, { kind: 'merge' }> => step.kind === 'merge');
+}
+
+/** One sentence for a failure, as the handoff and events say it. */
+export function failureSummary(failure: IntegrationFailure): string {
+  if (failure.kind === 'conflict') return `conflicts with the integration branch in ${failure.files.join(', ')}`;
+  const how = failure.timedOut ? 'timed out' : `exited with ${failure.exitCode ?? 'no code'}`;
+  return `check "${failure.check}" (${failure.run}) ${how} on the merged result`;
+}
+
+/** The record after a merge that stayed. */
+export function recordMerged(record: IntegrationRecord, entry: MergedEntry): IntegrationRecord {
+  return {
+    ...record,
+    tip: entry.mergeCommit,
+    merged: [...record.merged.filter((other) => other.worker !== entry.worker || other.tip !== entry.tip), entry],
+    failed: record.failed.filter((other) => other.worker !== entry.worker),
+    updatedAt: entry.at,
+  };
+}
+
+/** The record after a merge that was undone. */
+export function recordFailed(record: IntegrationRecord, entry: FailedEntry): IntegrationRecord {
+  return { ...record, failed: [...record.failed.filter((other) => other.worker !== entry.worker), entry], updatedAt: entry.at };
+}
+
+/** The id of the fix-up task for one failed tip: given once per tip. */
+export function fixupTaskId(entry: FailedEntry): string {
+  return `fixup-${entry.tip.slice(0, 10)}`;
+}
+
+/**
+ * Failures that still owe their worker a fix-up: the failed tip is still the branch tip and the worker was not given
+ * this fix-up yet. Workers that were stopped by the person are left alone.
+ */
+export function fixupsOwed(fleet: FleetModel, record: IntegrationRecord): { worker: WorkerModel; entry: FailedEntry }[] {
+  return record.failed.flatMap((entry) => {
+    const worker = fleet.workers.find((candidate) => candidate.spec.name === entry.worker);
+    if (worker === undefined || worker.memory.stopped) return [];
+    if (worker.git.lastCommit?.sha !== entry.tip) return [];
+    if (worker.memory.tasks.some((task) => task.id === fixupTaskId(entry))) return [];
+    return [{ worker, entry }];
+  });
+}
+
+/**
+ * Hands the fix-up to the worker as its current task: older reports go stale, and its next `done` needs a new commit
+ * (the merge of the integration branch into its own).
+ */
+export function giveFixup(fleet: FleetModel, worker: string, task: Pick<GivenTask, 'id' | 'title' | 'text'>, now: number): FleetModel {
+  return {
+    ...fleet,
+    workers: fleet.workers.map((model) => {
+      if (model.spec.name !== worker) return model;
+      // Unscoped: merging the integration branch brings the other workers' files onto this branch, and the scope
+      // check would otherwise tell the worker to take them out again.
+      const given: GivenTask = { ...task, scope: [], roleText: undefined, buildsOn: undefined, at: now, commitsAtStart: model.git.commitsAhead };
+      return { ...model, memory: { ...model.memory, tasks: [...model.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } } };
+    }),
+  };
+}
+
+/** What the fix-up message needs to say. */
+export interface FixupFacts {
+  readonly worker: string;
+  readonly branch: string;
+  readonly integrationBranch: string;
+  readonly failure: IntegrationFailure;
+  readonly checks: readonly { readonly name: string; readonly run: string }[];
+}
+
+/** Placeholder values for `prompts/fixup.md`. */
+export function fixupValues(facts: FixupFacts): Record<string, string> {
+  const problem =
+    facts.failure.kind === 'conflict'
+      ? `Merging your branch into \`${facts.integrationBranch}\` conflicts in these files:\n${facts.failure.files.map((file) => `  - \`${file}\``).join('\n')}`
+      : `After merging your branch into \`${facts.integrationBranch}\`, the check "${facts.failure.check}" (\`${facts.failure.run}\`) ${facts.failure.timedOut ? 'timed out' : `failed with exit code ${facts.failure.exitCode ?? '?'}`}. The end of its output:\n\n\`\`\`\n${neutraliseControls(facts.failure.tail)}\n\`\`\``;
+  const checks = facts.checks.length === 0 ? '  - (no integration checks are configured; build and run the tests you have)' : facts.checks.map((check) => `  - ${check.name}: \`${check.run}\``).join('\n');
+  return { worker: facts.worker, branch: facts.branch, integrationBranch: facts.integrationBranch, problem, checks };
+}
+
+/** The integration branch for status.json: what it holds, what is left out and why, conflicts, pull requests. */
+export function integrationStatus(record: IntegrationRecord, candidates: readonly IntegrationCandidate[], pullRequests: Readonly<Record<string, { url: string; state: string }>>): IntegrationStatus {
+  const plan = planIntegration(candidates, record);
+  const merged = new Set(plan.flatMap((step) => (step.kind === 'merged' ? [step.worker] : [])));
+  return {
+    branch: record.branch,
+    ...(record.tip === undefined ? {} : { tip: record.tip }),
+    holds: [...merged],
+    leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : [])),
+    conflicts: record.failed.flatMap((entry) => (entry.failure.kind === 'conflict' && !merged.has(entry.worker) ? [{ worker: entry.worker, files: entry.failure.files }] : [])),
+    pullRequests: Object.entries(pullRequests).map(([branch, pr]) => ({ branch, url: pr.url, state: pr.state })),
+  };
+}

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { commitSubjects, fileChanges } from '../adapters/integration-git.js';
+import { readJson, writeAtomic } from '../adapters/state-files.js';
+import { CzarError } from '../domain/errors.js';
+import { autonomy, countEvents, renderHandoff, timeTo, type HandoffFacts, type WorkerHandoff } from '../domain/handoff.js';
+import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } from '../domain/integration.js';
+import type { FleetEvent, FleetStatus } from '../domain/types.js';
+import type { Fleet } from '../launch/fleet.js';
+import { readPullRequests } from './pull-requests.js';
+import { candidatesWithTips, readIntegrationRecord } from './runner.js';
+
+/** `.czar/HANDOFF.md`. */
+export function handoffFile(fleet: Fleet): string {
+  return path.join(fleet.paths.root, 'HANDOFF.md');
+}
+
+async function readEvents(file: string): Promise<FleetEvent[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line === '' ? [] : [JSON.parse(line) as FleetEvent];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Everything the handoff says, from status.json, the event log, git and the integration record. */
+export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<HandoffFacts> {
+  const { config } = fleet;
+  const status = await readJson<FleetStatus>(fleet.paths.status);
+  if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet, so there is nothing to hand off; start the fleet with "czar up".`);
+  const events = await readEvents(fleet.paths.events);
+  const record = (await readIntegrationRecord(fleet)) ?? emptyRecord(config.integration.branch, config.base, new Date(now).toISOString());
+  const candidates = await candidatesWithTips(fleet, candidatesFromStatus(config.workers, status));
+  const plan = planIntegration(candidates, record);
+  const prs = await readPullRequests(fleet);
+
+  const workers: WorkerHandoff[] = await Promise.all(config.workers.map(async (spec): Promise<WorkerHandoff> => {
+    const worker = status.workers.find((candidate) => candidate.name === spec.name);
+    const candidate = candidates.find((entry) => entry.worker === spec.name);
+    const failed = record.failed.find((entry) => entry.worker === spec.name);
+    const checks = [
+      ...(candidate?.merged === true ? [`integration checks green on ${config.integration.branch}`] : []),
+      ...(failed !== undefined && candidate?.merged !== true ? [`integration: ${failureSummary(failed.failure)}`] : []),
+    ];
+    return {
+      name: spec.name,
+      task: spec.title,
+      state: worker?.state ?? 'queued',
+      verified: candidate?.ready === true || candidate?.merged === true,
+      branch: spec.branch,
+      commits: await commitSubjects(config.repo, config.base, spec.branch),
+      files: await fileChanges(config.repo, config.base, spec.branch),
+      checks,
+      resultFile: worker?.resultFile,
+      alerts: worker?.alerts ?? [],
+      nudges: countEvents(events, spec.name, 'nudge'),
+      restarts: worker?.restarts ?? 0,
+      timeToDoneMs: timeTo(events, spec.name, (event) => event.kind === 'state' && event.message.includes('-> done')),
+      timeToVerifiedMs: timeTo(events, spec.name, (event) => event.kind === 'integrated'),
+      integrated: candidate?.merged === true,
+      pr: prs.branches[spec.branch],
+    };
+  }));
+
+  return {
+    project: config.project,
+    base: config.base,
+    startedAt: status.startedAt,
+    writtenAt: new Date(now).toISOString(),
+    sprintOver: status.sprintOver,
+    workers,
+    integration: {
+      branch: config.integration.branch,
+      tip: record.tip,
+      holds: plan.flatMap((step) => (step.kind === 'merged' ? [step.worker] : [])),
+      leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : step.kind === 'merge' ? [{ worker: step.worker, reason: 'finished; not merged yet (run "czar integrate")' }] : [])),
+      conflicts: record.failed.flatMap((entry) => (entry.failure.kind === 'conflict' && !candidates.some((c) => c.worker === entry.worker && c.merged) ? [{ worker: entry.worker, files: entry.failure.files }] : [])),
+      baseConflict: record.baseConflict?.files,
+      baseAdvanced: record.advancedBase !== undefined && record.advancedBase.to === record.tip,
+      pr: prs.branches[config.integration.branch],
+    },
+    autonomy: autonomy(events),
+  };
+}
+
+/** Writes `.czar/HANDOFF.md`; returns its path and the facts it says. */
+export async function writeHandoff(fleet: Fleet): Promise<{ file: string; facts: HandoffFacts }> {
+  const file = handoffFile(fleet);
+  const facts = await gatherHandoff(fleet);
+  await writeAtomic(file, renderHandoff(facts));
+  return { file, facts };
+}

@@ -1,0 +1,152 @@
+import type { FleetModel } from '../domain/fleet.js';
+import {
+  candidatesOf,
+  failureSummary,
+  fixupsOwed,
+  fixupTaskId,
+  giveFixup,
+  integrationStatus,
+  planIntegration,
+  type IntegrationRecord,
+} from '../domain/integration.js';
+import type { HandoffFacts } from '../domain/handoff.js';
+import type { IntegrationStatus } from '../domain/types.js';
+import { writeHandoff } from '../integration/handoff.js';
+import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
+import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
+import type { Fleet } from '../launch/fleet.js';
+import { integrationFixupMessage } from '../launch/prompts.js';
+import type { Executor } from './executor.js';
+
+const RECORD_READ_MS = 5_000;
+
+/** What the integration source needs from the loop that owns the model. */
+export interface IntegrationHooks {
+  model(): FleetModel;
+  change(change: (model: FleetModel) => FleetModel): void;
+  /** Ask for another pass: a run finished, so there are new facts. */
+  schedule(): void;
+}
+
+/**
+ * The integration branch as a source of the reconcile loop: after each pass it starts a run when a finished branch
+ * can go in (one run at a time; the runner's lock serialises with `czar integrate`), and turns recorded failures into
+ * fix-up tasks through the pure domain. The record on disk is the truth; this class keeps only the latest copy.
+ */
+export class IntegrationSource {
+  private record: IntegrationRecord | undefined;
+  private running: Promise<void> | undefined;
+  /** The merges the last run was started for: the same set is not tried again until something changes. */
+  private lastAttempt = '';
+  private lastRead = 0;
+  private pullRequests: PullRequestRecord = { branches: {} };
+  private handoff: HandoffFacts | undefined;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly executor: Executor,
+    private readonly hooks: IntegrationHooks,
+    private readonly runChecks: RunChecks,
+  ) {}
+
+  async start(): Promise<void> {
+    this.record = await readIntegrationRecord(this.fleet);
+    this.pullRequests = await readPullRequests(this.fleet);
+  }
+
+  /** The integration part of status.json, once there is a record. */
+  status(): { integration?: IntegrationStatus; handoff?: HandoffFacts } {
+    const handoff = this.handoff === undefined ? {} : { handoff: this.handoff };
+    if (this.record === undefined) return handoff;
+    const mergedTips = new Set(this.record.merged.map((entry) => entry.tip));
+    return { integration: integrationStatus(this.record, candidatesOf(this.hooks.model(), mergedTips), this.pullRequests.branches), ...handoff };
+  }
+
+  /**
+   * The sprint is over: once the last run is done, HANDOFF.md is written and, when pull requests are on, the one
+   * pull request for the integration branch is opened. Returns the handoff's path.
+   */
+  async sprintOver(): Promise<string> {
+    await this.idle();
+    const { file, facts } = await writeHandoff(this.fleet);
+    this.handoff = facts;
+    await this.fleet.log.emit('handoff', `wrote ${file}`);
+    if (this.fleet.config.pr.when !== 'off' && (this.record?.merged.length ?? 0) > 0) {
+      await openIntegrationPullRequest(this.fleet, file);
+      this.pullRequests = await readPullRequests(this.fleet);
+    }
+    this.hooks.schedule();
+    return file;
+  }
+
+  /** The latest record (for status and the handoff). */
+  current(): IntegrationRecord | undefined {
+    return this.record;
+  }
+
+  /** Waits for a run in progress (stop, handoff). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** Called once per pass, after `decide()`. */
+  async afterDecide(now: number): Promise<void> {
+    // `czar integrate` by hand writes the same record: read it again now and then, so its failures get fix-ups too.
+    if (this.running === undefined && now - this.lastRead >= RECORD_READ_MS) {
+      this.lastRead = now;
+      this.record = await readIntegrationRecord(this.fleet);
+    }
+    await this.giveFixups(now);
+    this.maybeRun();
+  }
+
+  private maybeRun(): void {
+    if (this.running !== undefined) return;
+    const model = this.hooks.model();
+    const record = this.record;
+    const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
+    const candidates = candidatesOf(model, mergedTips);
+    const merges = record === undefined
+      ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
+      : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
+    const attempt = merges.join(' ');
+    if (merges.length === 0 || attempt === this.lastAttempt) return;
+    this.lastAttempt = attempt;
+    this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
+      .then(async (result) => {
+        this.record = result.record;
+        await this.openPullRequests();
+      })
+      .catch(async (error: unknown) => {
+        await this.fleet.log.emit('integration_error', `integration run failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.hooks.schedule();
+      });
+  }
+
+  /** Pull requests `pr.when` calls for, after a run (the result files come from the workers' reports). */
+  private async openPullRequests(): Promise<void> {
+    if (this.fleet.config.pr.when === 'off') return;
+    const model = this.hooks.model();
+    const results = new Map(model.workers.flatMap((worker) => (worker.report?.resultFile === undefined ? [] : [[worker.spec.name, worker.report.resultFile] as const])));
+    await openDuePullRequests(this.fleet, await candidatesWithTips(this.fleet, candidatesOf(model, new Set())), results);
+    this.pullRequests = await readPullRequests(this.fleet);
+  }
+
+  /** Each failure owes its worker one fix-up task, pasted whole, once the worker can take a message. */
+  private async giveFixups(now: number): Promise<void> {
+    if (this.record === undefined) return;
+    const { config } = this.fleet;
+    for (const { worker, entry } of fixupsOwed(this.hooks.model(), this.record)) {
+      const name = worker.spec.name;
+      if (worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
+      const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
+      const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
+      this.hooks.change((model) => giveFixup(model, name, task, now));
+      await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });
+      this.executor.deliverGiven(worker.spec, text, task.id);
+    }
+  }
+}

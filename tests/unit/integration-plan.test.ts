@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  candidatesOf,
+  emptyRecord,
+  fixupsOwed,
+  fixupTaskId,
+  giveFixup,
+  nextMerge,
+  planIntegration,
+  readyToIntegrate,
+  recordFailed,
+  recordMerged,
+  type FailedEntry,
+  type IntegrationCandidate,
+} from '../../src/domain/integration.js';
+import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
+import { decide } from '../../src/domain/policy.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
+import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
+
+const promptsDir = path.resolve(import.meta.dirname, '../../prompts');
+const templates = Object.fromEntries(Object.entries(TEMPLATE_FILES).map(([key, file]) => [key, readFileSync(path.join(promptsDir, file), 'utf8')])) as unknown as PromptTemplates;
+
+const NOW = '2025-01-01T10:00:00.000Z';
+
+function candidate(name: string, overrides: Partial<IntegrationCandidate> = {}): IntegrationCandidate {
+  return { worker: name, branch: `czar/${name}`, title: `Build ${name}`, dependsOn: [], ready: true, notReadyBecause: '', tip: `${name}`.padEnd(40, '0'), merged: false, ...overrides };
+}
+
+function failed(name: string, tip: string): FailedEntry {
+  return { worker: name, branch: `czar/${name}`, tip, onto: 'f'.repeat(40), failure: { kind: 'conflict', files: ['shared.txt'] }, at: NOW };
+}
+
+/** A fleet model where each named worker reported done with one commit whose sha is given. */
+function doneFleet(names: readonly string[], shaOf: (name: string) => string = (name) => name.padEnd(40, '0')): FleetModel {
+  let model = fleet(names.map((name) => spec(name)));
+  for (const name of names) {
+    model = observe(model, name, (current) => ({
+      git: { ...commits(1, T0), lastCommit: { sha: shaOf(name), subject: 'work', at: new Date(T0).toISOString() } },
+      pane: alivePane(T0),
+      memory: { ...current.memory, state: 'done', tasks: [{ id: name, title: name, text: name, scope: [], roleText: undefined, buildsOn: undefined, at: T0, commitsAtStart: 0 }] },
+    }));
+  }
+  return model;
+}
+
+describe('integration plan', () => {
+  it('merges in dependency order, whatever the config order', () => {
+    const steps = planIntegration([candidate('c', { dependsOn: ['b'] }), candidate('b', { dependsOn: ['a'] }), candidate('a')], emptyRecord('czar/integration', 'main', NOW));
+    expect(steps.map((step) => `${step.kind}:${step.worker}`)).toEqual(['merge:a', 'merge:b', 'merge:c']);
+  });
+
+  it('holds a dependent back while its dependency is not finished, and says why', () => {
+    const steps = planIntegration([candidate('a', { ready: false, notReadyBecause: 'still working' }), candidate('b', { dependsOn: ['a'] })], emptyRecord('czar/integration', 'main', NOW));
+    expect(steps).toEqual([
+      { kind: 'left_out', worker: 'a', branch: 'czar/a', reason: 'not finished: still working' },
+      { kind: 'left_out', worker: 'b', branch: 'czar/b', reason: 'waits for a to be integrated first' },
+    ]);
+  });
+
+  it('does not try a failed tip again until the branch moves, and keeps its dependents waiting', () => {
+    const a = candidate('a');
+    const record = recordFailed(emptyRecord('czar/integration', 'main', NOW), failed('a', a.tip ?? ''));
+    const steps = planIntegration([a, candidate('b', { dependsOn: ['a'] }), candidate('c')], record);
+    expect(steps.map((step) => (step.kind === 'left_out' ? `${step.worker}: ${step.reason}` : `${step.kind}:${step.worker}`))).toEqual([
+      "a: conflicts with the integration branch in shared.txt; waiting for a's fix-up",
+      'b: waits for a to be integrated first',
+      'merge:c',
+    ]);
+    expect(nextMerge([{ ...a, tip: '1'.repeat(40) }], record)?.tip).toBe('1'.repeat(40));
+  });
+
+  it('treats a branch already in the integration branch as merged, which releases its dependents', () => {
+    const steps = planIntegration([candidate('a', { merged: true }), candidate('b', { dependsOn: ['a'] })], emptyRecord('czar/integration', 'main', NOW));
+    expect(steps.map((step) => `${step.kind}:${step.worker}`)).toEqual(['merged:a', 'merge:b']);
+  });
+
+  it('a merge clears that worker\'s failure and moves the recorded tip', () => {
+    const record = recordMerged(recordFailed(emptyRecord('czar/integration', 'main', NOW), failed('a', 'a'.repeat(40))), { worker: 'a', branch: 'czar/a', tip: 'b'.repeat(40), mergeCommit: 'c'.repeat(40), at: NOW });
+    expect(record.failed).toEqual([]);
+    expect(record.tip).toBe('c'.repeat(40));
+  });
+});
+
+describe('integration readiness and fix-ups', () => {
+  it('is ready when done with commits beyond those of its current task, not before', () => {
+    const model = doneFleet(['a']);
+    expect(readyToIntegrate(worker(model, 'a'))).toBe(true);
+    const noEvidence = observe(model, 'a', (current) => ({ memory: { ...current.memory, tasks: [{ ...(currentTask(current) ?? { id: 'a', title: 'a', text: 'a', scope: [], roleText: undefined, buildsOn: undefined, at: T0 }), commitsAtStart: 1 }] } }));
+    expect(readyToIntegrate(worker(noEvidence, 'a'))).toBe(false);
+    const working = observe(model, 'a', (current) => ({ memory: { ...current.memory, state: 'working' } }));
+    expect(candidatesOf(working, new Set())[0]).toMatchObject({ ready: false, notReadyBecause: 'still working' });
+  });
+
+  it('owes a fix-up once per failed tip, and none after the fix-up was given or the branch moved', () => {
+    const model = doneFleet(['a', 'b']);
+    const tip = worker(model, 'a').git.lastCommit?.sha ?? '';
+    const record = recordFailed(emptyRecord('czar/integration', 'main', NOW), failed('a', tip));
+    expect(fixupsOwed(model, record).map((owed) => owed.worker.spec.name)).toEqual(['a']);
+
+    const given = giveFixup(model, 'a', { id: fixupTaskId(failed('a', tip)), title: 'Fix-up', text: 'merge it' }, T0 + 1000);
+    expect(fixupsOwed(given, record)).toEqual([]);
+    const task = currentTask(worker(given, 'a'));
+    // The next done needs a new commit: the merge of the integration branch.
+    expect(task).toMatchObject({ id: `fixup-${tip.slice(0, 10)}`, text: 'merge it', commitsAtStart: 1 });
+    expect(readyToIntegrate(worker(given, 'a'))).toBe(false);
+
+    const moved = observe(model, 'a', (current) => ({ git: { ...current.git, lastCommit: { sha: '9'.repeat(40), subject: 'fixed', at: NOW } } }));
+    expect(fixupsOwed(moved, record)).toEqual([]);
+  });
+
+  it('a scoped worker that merged the integration branch for its fix-up is not told to take the others\' files out', () => {
+    let model = doneFleet(['a']);
+    model = { ...model, workers: model.workers.map((entry) => ({ ...entry, spec: { ...entry.spec, scope: ['src/a/**'] }, memory: { ...entry.memory, tasks: entry.memory.tasks.map((task) => ({ ...task, scope: ['src/a/**'] })) } })) };
+    const given = giveFixup(model, 'a', { id: 'fixup-1', title: 'Fix-up', text: 'merge it' }, T0 + 1000);
+    // The merge of the integration branch brings the other workers' files onto a's branch.
+    const merged = observe(given, 'a', (current) => ({ launchedAt: T0, git: { ...current.git, commitsAhead: 3, filesChanged: ['src/a/x.ts', 'src/b/y.ts'] } }));
+    const actions = decide(merged, T0 + 2000).actions;
+    expect(actions.filter((action) => action.kind === 'realign' || (action.kind === 'alert' && action.alert.kind === 'off_scope'))).toEqual([]);
+  });
+
+  it('names the conflicting files, the command to run and the checks in the fix-up text', () => {
+    const text = renderIntegrationFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'conflict', files: ['shared.txt', 'src/x.ts'] }, checks: [{ name: 'test', run: 'npm test' }] });
+    expect(text).toContain('git merge czar/integration');
+    expect(text).toContain('  - `shared.txt`\n  - `src/x.ts`');
+    expect(text).toContain('  - test: `npm test`');
+    expect(text).not.toContain('{{');
+  });
+
+  it('quotes a failed check with its output, control characters made visible', () => {
+    const text = renderIntegrationFixup(templates, { worker: 'c', branch: 'czar/c', integrationBranch: 'czar/integration', failure: { kind: 'check', check: 'test', run: 'npm test', exitCode: 1, timedOut: false, tail: 'FAIL \x1b[31mred' }, checks: [] });
+    expect(text).toContain('the check "test" (`npm test`) failed with exit code 1');
+    expect(text).toContain('FAIL \u241b[31mred');
+  });
+});
