@@ -36,7 +36,7 @@ describe.skipIf(unavailable !== undefined)(`czar attach on ssh hosts${unavailabl
     expect(await clients()).toEqual(['r1']);
 
     await term.sendKeys(pane, ['C-b', 'd']);
-    const ended = await waitFor(async () => (await term.listPanes()).find((info) => info.paneId === pane && info.dead), { what: 'czar attach to return after the detach' });
+    const ended = await waitFor(async () => (await term.listPanes()).find((info) => info.paneId === pane && info.dead && info.deadStatus !== undefined), { what: 'czar attach to return after the detach' });
     expect(ended.deadStatus).toBe(0);
     const after = await term.capture(pane);
     expect(after).not.toContain('the long part on the host');
