@@ -11,6 +11,7 @@ const SSH_FAILED = 255;
 /** A lost link is noticed after about this long (ServerAliveInterval x ServerAliveCountMax). */
 const ALIVE_INTERVAL_S = 2;
 const ALIVE_COUNT = 3;
+const CONNECT_TIMEOUT_S = 10;
 /** An idle master with no czar using it goes away after this long. */
 const PERSIST_S = 600;
 
@@ -49,6 +50,8 @@ export class SshConnection {
       '-o', 'BatchMode=yes',
       '-o', `ServerAliveInterval=${ALIVE_INTERVAL_S}`,
       '-o', `ServerAliveCountMax=${ALIVE_COUNT}`,
+      // Without a master (it died with the link) a command connects on its own: bound that, or it waits minutes.
+      '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
       ...(host.port === undefined ? [] : ['-p', String(host.port)]),
       ...extra,
       '--', host.destination,
@@ -91,7 +94,7 @@ export class SshConnection {
     if (await this.isOpen()) return;
     await mkdir(path.dirname(this.controlPath), { recursive: true, mode: 0o700 });
     const logFile = `${this.controlPath}.log`;
-    const master = execa('ssh', [...this.sshArgs(['-M', '-N', '-f', '-o', `ControlPersist=${PERSIST_S}`, '-o', 'ConnectTimeout=10', '-E', logFile])], {
+    const master = execa('ssh', [...this.sshArgs(['-M', '-N', '-f', '-o', `ControlPersist=${PERSIST_S}`, '-E', logFile])], {
       env: cleanEnv(),
       stdin: 'ignore',
       stdout: 'ignore',

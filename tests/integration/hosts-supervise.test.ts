@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
@@ -29,7 +29,9 @@ describe.skipIf(unavailable !== undefined)(`supervising workers on ssh hosts${un
       bonus: [{ name: 'extra', task: '# Bonus BONUS-REMOTE\n@sim done bonus in' }],
     });
     await fixture.launchWave();
-    await fixture.supervise();
+    const czar = await fixture.supervise();
+    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
+    onTestFinished(() => czar.stop());
 
     const bonus = await fixture.waitForEvent('bonus', 'r1');
     expect(bonus.data).toMatchObject({ task: 'extra' });
@@ -56,7 +58,9 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
       policy: { idle_after: '10m', stuck_after: '20m', escalate_after: '10m' },
     });
     await fixture.launchWave();
-    await fixture.supervise();
+    const czar = await fixture.supervise();
+    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
+    onTestFinished(() => czar.stop());
     await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 10, { what: 'r1 at 10%' });
     const panePid = (await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'display-message', '-p', '-t', '=r1:', '#{pane_pid}'])).stdout.trim();
 
@@ -100,7 +104,9 @@ describe.skipIf(unavailable !== undefined)(`a host with another czar version${un
       workers: [{ name: 'r1', task: '# Remote\n@sim work 600 the long part', host: 'far' }],
     });
     await fixture.launchWave();
-    await fixture.supervise();
+    const czar = await fixture.supervise();
+    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
+    onTestFinished(() => czar.stop());
     const refused = await fixture.waitForEvent('host_refused');
     expect(refused.message).toBe(`host "far" runs czar 0.0.1-old but this is czar ${czarVersion()}; run "ssh ${host.alias} npm install -g czar@${czarVersion()}" and start the czar again`);
   });
@@ -120,7 +126,9 @@ describe.skipIf(unavailable !== undefined)(`conflicts across machines${unavailab
       policy: { idle_after: '5m', stuck_after: '10m', escalate_after: '5m' },
     });
     await fixture.launchWave();
-    await fixture.supervise();
+    const czar = await fixture.supervise();
+    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
+    onTestFinished(() => czar.stop());
     const [here, there] = fixture.fleet.config.workers.map((worker) => worker.worktree);
     if (here === undefined || there === undefined) throw new Error('two worktrees expected');
     await writeFile(path.join(here, 'shared.txt'), 'one\nTWO from here\nthree\n');
