@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -16,4 +17,9 @@ export const CZAR_BIN_DIR = path.join(PACKAGE_ROOT, 'bin');
 /** Reads one of czar's prompt templates (`prompts/<name>`). */
 export async function readPromptTemplate(name: string): Promise<string> {
   return readFile(path.join(PACKAGE_ROOT, 'prompts', name), 'utf8');
+}
+
+/** The version of this czar (package.json), which every host must run too. */
+export function czarVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }

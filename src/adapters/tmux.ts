@@ -60,6 +60,12 @@ export interface NewSessionOptions {
 /** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
 
+/**
+ * Runs tmux with these arguments somewhere else (on an SSH host); the default runs the local tmux. The one seam that
+ * lets delivery, presets and the supervisor drive a host's tmux exactly as they drive this machine's.
+ */
+export type TmuxRunner = (args: readonly string[], options: { input?: string; allowFailure?: boolean }) => Promise<RunResult>;
+
 let bufferSeq = 0;
 /**
  * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
@@ -81,10 +87,12 @@ export class Tmux {
   /**
    * `owner`: the state dir this server serves. It is written into the server's global environment when the server
    * is made, so another fleet that happens to get the same socket name can tell the server is not its own.
+   * `remote` runs every command on a host; undefined means this machine's tmux.
    */
   constructor(
     readonly socket: string,
     private readonly owner?: string,
+    private readonly remote?: TmuxRunner,
   ) {}
 
   /** Runs `tmux -L <socket> ...args`. */
@@ -102,6 +110,8 @@ export class Tmux {
     if (this.closed) throw new CzarError('tmux_closed', `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`);
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
     const { clientPath, ...rest } = options;
+    // On a host the client is the ssh session's, whose PATH is the host's own.
+    if (this.remote !== undefined) return this.remote(['-L', this.socket, ...args], rest);
     return run('tmux', ['-L', this.socket, ...args], { ...rest, env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }) });
   }
 
@@ -261,7 +271,7 @@ export class Tmux {
 
   /** Stops one session, its agent's process group first (see killServer). */
   async killSession(name: string): Promise<void> {
-    killProcessGroups((await this.listPanes()).filter((pane) => pane.session === name));
+    killProcessGroups(await this.localPanes((pane) => pane.session === name));
     await this.cmd(['kill-session', '-t', exactSession(name)], { allowFailure: true });
   }
 
@@ -271,9 +281,14 @@ export class Tmux {
    * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
-    killProcessGroups(await this.listPanes());
+    killProcessGroups(await this.localPanes(() => true));
     await this.cmd(['kill-server'], { allowFailure: true });
-    await rm(this.socketPath(), { force: true }).catch(() => undefined);
+    if (this.remote === undefined) await rm(this.socketPath(), { force: true }).catch(() => undefined);
+  }
+
+  /** Panes whose pids are this machine's: a host's pids are not, and signalling them here would hit other processes. */
+  private async localPanes(keep: (pane: PaneInfo) => boolean): Promise<PaneInfo[]> {
+    return this.remote === undefined ? (await this.listPanes()).filter(keep) : [];
   }
 
   /**

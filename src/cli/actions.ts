@@ -16,6 +16,8 @@ export async function requestOrThrow(fleet: Fleet, body: Parameters<typeof askCz
 
 /** Attaches to a session; inside a client of this same tmux server, switches that client instead of nesting. */
 export async function attachTo(fleet: Fleet, session: string): Promise<number> {
+  const host = fleet.config.workers.find((worker) => worker.name === session)?.host;
+  if (host !== undefined) return fleet.hosts.attach(host, session);
   const insideThisServer = (process.env.TMUX ?? '').split(',')[0]?.endsWith(`/${fleet.config.tmuxSocket}`) ?? false;
   return fleet.tmux.attach(session, { insideThisServer });
 }

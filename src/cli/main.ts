@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PACKAGE_ROOT } from '../adapters/package-files.js';
+import { czarVersion as version } from '../adapters/package-files.js';
 import type { Command } from './command.js';
 import { err, out, printError } from './output.js';
 
@@ -30,6 +28,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   supervise: async () => (await import('./commands/supervise.js')).superviseCommand,
   schemas: async () => (await import('./commands/schemas.js')).schemasCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
 };
 
 /** Runs one czar command line and returns the exit status; the only place errors are turned into output. */
@@ -68,7 +67,3 @@ async function helpText(): Promise<string> {
   return [`czar ${version()}: run a fleet of AI coding agents in tmux and supervise them`, '', 'usage: czar <command> [options]', '', ...lines, '', 'Each command takes --help.'].join('\n');
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}

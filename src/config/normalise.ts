@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
+import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/hosts.js';
 import type { PriceTable } from '../domain/prices.js';
 import { PRESET_NAMES, type AgentCommand, type BonusTask, type BudgetLimits, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
-import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenWorker } from './schema.js';
+import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';
 
 /** Policy values used when `policy:` leaves them out. */
 export const POLICY_DEFAULTS: Policy = {
@@ -26,6 +27,8 @@ export const POLICY_DEFAULTS: Policy = {
 export const CHECK_TIMEOUT_DEFAULT_MS = 10 * 60_000;
 
 export const DEFAULT_AGENT = 'claude';
+/** The git remote a host clones when its entry names none. */
+export const DEFAULT_REMOTE = 'origin';
 
 export const DEFAULT_INTEGRATION_BRANCH = 'czar/integration';
 
@@ -77,6 +80,22 @@ export function resolveAgents(written: Readonly<Record<string, WrittenAgent>> | 
     agents[name] = { name, preset, command, args: entry.args ?? base.args, env: entry.env ?? base.env };
   }
   return agents;
+}
+
+/** Hosts with the ssh target split, `ssh_config` made absolute and the remote defaulted. */
+export function resolveHosts(written: readonly WrittenHost[] | undefined, configDir: string): HostSpec[] {
+  return (written ?? []).map((host) => {
+    const target = parseSshTarget(host.ssh);
+    if (target === undefined) throw new CzarError('config_invalid', `hosts entry "${host.name}" has ssh "${host.ssh}", which passed the schema but cannot be read; this is a bug in czar.`);
+    return {
+      name: host.name,
+      ...target,
+      worktrees: host.worktrees,
+      maxWorkers: host.max_workers,
+      sshConfig: host.ssh_config === undefined ? undefined : path.resolve(configDir, host.ssh_config),
+      remote: host.remote ?? DEFAULT_REMOTE,
+    };
+  });
 }
 
 function ms(value: string | number | undefined, fallback: number): number {
@@ -165,6 +184,11 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     return agent;
   };
 
+  const hosts = resolveHosts(written.hosts, configDir);
+  const worktreeOf = (worker: WrittenWorker): string => {
+    const host = hosts.find((candidate) => candidate.name === worker.host);
+    return host === undefined ? path.join(worktrees, worker.name) : hostWorktreePath(host, written.project, worker.name);
+  };
   const workers: WorkerSpec[] = written.workers.map((worker, index) => ({
     name: worker.name,
     ...task(worker, ['workers', index]),
@@ -175,8 +199,9 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     scope: worker.scope ?? [],
     dependsOn: worker.depends_on ?? [],
     env: worker.env ?? {},
-    worktree: path.join(worktrees, worker.name),
+    worktree: worktreeOf(worker),
     checks: resolveChecks(written.checks, worker.checks),
+    ...(worker.host === undefined ? {} : { host: worker.host }),
   }));
 
   const bonus: BonusTask[] = (written.bonus ?? []).map((entry, index) => {
@@ -207,6 +232,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     checks: (written.checks ?? []).map(resolveCheck),
     bonus,
     notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
+    hosts,
     integration: {
       branch: written.integration?.branch ?? DEFAULT_INTEGRATION_BRANCH,
       checks: (written.integration?.checks ?? written.checks ?? []).map(resolveCheck),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSshTarget } from '../domain/hosts.js';
 import { PRESET_NAMES } from '../domain/types.js';
 import { DURATION_PATTERN } from './duration.js';
 
@@ -85,6 +86,7 @@ export const workerSchema = z
     scope: globs.optional(),
     depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done before this one launches.' }),
     env: env.optional(),
+    host: name('host name').optional().meta({ description: 'The hosts: entry this worker runs on (default: this machine).' }),
     checks: checks.optional().meta({ description: "This worker's checks: replace the fleet's by name or add to them." }),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
@@ -153,6 +155,20 @@ export const notifySchema = z
   .strictObject({ command: z.string().min(1), args: z.array(z.string()).optional() })
   .meta({ description: 'Command that receives each alert as JSON on stdin.' });
 
+export const hostSchema = z
+  .strictObject({
+    name: name('host name').meta({ description: 'Name that workers[].host uses.' }),
+    ssh: z.string().refine((text) => parseSshTarget(text) !== undefined, {
+      error: (issue) => `${quoted(issue.input)} is not an ssh destination; write user@host, user@host:port or a Host alias from your ssh config.`,
+    }).meta({ description: 'user@host[:port] or a Host alias from the ssh config.' }),
+    worktrees: z.string().regex(/^\//, {
+      error: (issue) => `${quoted(issue.input)} is not an absolute path; write the folder on the host in full, e.g. /srv/czar.`,
+    }).meta({ description: "Absolute folder on the host for czar's clone and the workers' worktrees." }),
+    max_workers: z.number().int().min(1).max(256).meta({ description: 'At most this many workers on the host.' }),
+    ssh_config: z.string().min(1).optional().meta({ description: 'ssh config file passed as ssh -F, relative to czar.yaml.' }),
+    remote: z.string().min(1).optional().meta({ description: 'The git remote the host clones and pushes to (default origin).' }),
+  })
+  .meta({ description: 'A machine reached over SSH that runs some of the workers.' });
 export const integrationSchema = z
   .strictObject({
     branch: z.string().min(1).optional().meta({ description: 'Branch czar merges finished work into (default czar/integration).' }),
@@ -181,6 +197,7 @@ export const configSchema = z.strictObject({
   checks: checks.optional().meta({ description: 'Checks every branch must pass when its worker reports done, before it counts as verified.' }),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
+  hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
   integration: integrationSchema.optional(),
   pr: prSchema.optional(),
   prices: z.record(z.string().min(1), priceSchema).optional().meta({ description: 'Model prices that override or extend the shipped table (a name matches itself and its dated versions).' }),
@@ -191,4 +208,5 @@ export type WrittenConfig = z.infer<typeof configSchema>;
 export type WrittenWorker = z.infer<typeof workerSchema>;
 export type WrittenBonus = z.infer<typeof bonusSchema>;
 export type WrittenAgent = z.infer<typeof agentSchema>;
+export type WrittenHost = z.infer<typeof hostSchema>;
 export type WrittenCheck = z.infer<typeof checkSchema>;

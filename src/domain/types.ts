@@ -1,3 +1,4 @@
+import type { HostSpec } from './hosts.js';
 import type { HandoffFacts } from './handoff.js';
 import type { PriceTable } from './prices.js';
 
@@ -47,8 +48,10 @@ export interface WorkerSpec {
   readonly scope: readonly string[];
   readonly dependsOn: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Absolute path of this worker's git worktree. */
+  /** Absolute path of this worker's git worktree (on its host when it has one). */
   readonly worktree: string;
+  /** The `hosts:` entry this worker runs on; absent or undefined means this machine. */
+  readonly host?: string | undefined;
   /** The fleet's checks with this worker's own ones replacing (by name) or added: what "done" must pass. */
   readonly checks: readonly CheckSpec[];
 }
@@ -143,6 +146,8 @@ export interface Config {
   readonly checks: readonly CheckSpec[];
   readonly bonus: readonly BonusTask[];
   readonly notify: NotifyCommand | undefined;
+  /** SSH hosts that run some of the workers (empty: all local). */
+  readonly hosts: readonly HostSpec[];
   readonly integration: IntegrationSettings;
   readonly pr: PrSettings;
   /** The config's `prices:` (US dollars per million tokens), laid over the shipped table when pricing. */

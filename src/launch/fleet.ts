@@ -4,6 +4,7 @@ import { CzarError } from '../domain/errors.js';
 import { appendEvent } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { Config, FleetEvent } from '../domain/types.js';
+import { HostLinks } from './hosts.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */
 export interface Fleet {
@@ -11,6 +12,8 @@ export interface Fleet {
   readonly paths: StatePaths;
   readonly tmux: Tmux;
   readonly log: EventLog;
+  /** SSH hosts running some of the workers (issue 11). */
+  readonly hosts: HostLinks;
 }
 
 /** Appends events to `.czar/events.jsonl` and optionally echoes them (progress lines of `up`). */
@@ -32,7 +35,7 @@ export class EventLog {
 
 export function openFleet(config: Config, echo?: (event: FleetEvent) => void): Fleet {
   const paths = statePaths(config.stateDir);
-  return { config, paths, tmux: new Tmux(config.tmuxSocket, paths.root), log: new EventLog(paths, echo) };
+  return { config, paths, tmux: new Tmux(config.tmuxSocket, paths.root), log: new EventLog(paths, echo), hosts: new HostLinks(config) };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded, type Fleet } from './fleet.js';
+import { fleetPanes, startOnHost, tmuxFor } from './hosts.js';
 import type { LaunchFacts, WorkerPlan } from './plan.js';
 import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './records.js';
 import { taskDigest } from './up-notes.js';
@@ -24,7 +25,8 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const [worktrees, tips, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
-    fleet.tmux.listPanes(),
+    // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
+    fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]),
     readAllRecords(fleet.paths),
     git.revParse(config.repo, config.base),
     readOwnership(fleet.paths),
@@ -85,6 +87,7 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
   const { worker } = step;
   const { config, tmux } = fleet;
+  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host));
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
   if (step.worktree === 'recreate') {
     await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
@@ -96,7 +99,6 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
   }
-  const previous = await readRecord(fleet.paths, worker.name);
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
   if (paneId !== undefined && step.session === 'respawn') {
@@ -113,6 +115,12 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
   }
+  return recordLaunch(fleet, worker, paneId);
+}
+
+/** Writes a worker's launch record for its (new or adopted) pane, keeping what earlier launches recorded. */
+async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): Promise<LaunchRecord> {
+  const previous = await readRecord(fleet.paths, worker.name);
   const record: LaunchRecord = {
     worker: worker.name,
     paneId,
@@ -138,7 +146,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
   const startedAt = new Date();
   await writeRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
   const preset = presetFor(worker.agent.preset);
-  const result = await deliverPrompt(fleet.tmux, paneId, text, preset, {
+  const result = await deliverPrompt(tmuxFor(fleet, worker), paneId, text, preset, {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
@@ -154,7 +162,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
 /** A follow-up message (nudge, realign, a person's text) through the same verified paste; no task record. */
 export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string): Promise<void> {
   const startedAt = new Date();
-  const result = await sendMessage(fleet.tmux, paneId, text, presetFor(worker.agent.preset), {
+  const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetFor(worker.agent.preset), {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),

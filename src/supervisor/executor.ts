@@ -6,6 +6,7 @@ import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { startAgentPane } from '../launch/agent-pane.js';
+import { tmuxFor } from '../launch/hosts.js';
 import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
 import { planLaunch } from '../launch/plan.js';
 import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
@@ -81,7 +82,7 @@ export class Executor {
         return;
       case 'answer':
         void log('auto_answer', `sent ${action.keys.join(' ')}: ${action.reason}`);
-        this.track(spec, async () => this.fleet.tmux.sendKeys(await this.paneOf(spec), action.keys));
+        this.track(spec, async () => tmuxFor(this.fleet, spec).sendKeys(await this.paneOf(spec), action.keys));
         return;
       case 'interrupt': {
         const keys = presetFor(spec.agent.preset).interruptKeys;
@@ -145,7 +146,9 @@ export class Executor {
    */
   async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
     let paneId: string;
-    if (await this.fleet.tmux.sessionExists(spec.name)) {
+    // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
+    if (spec.host !== undefined) await tmuxFor(this.fleet, spec).killSession(spec.name);
+    if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
       paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
     } else {
       paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
@@ -184,7 +187,7 @@ export class Executor {
 
   private async paneOf(spec: WorkerSpec): Promise<string> {
     const record = await readRecord(this.fleet.paths, spec.name);
-    const paneId = record?.paneId ?? (await this.fleet.tmux.paneIdOf(spec.name));
+    const paneId = record?.paneId ?? (await tmuxFor(this.fleet, spec).paneIdOf(spec.name));
     if (paneId === undefined) throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
     return paneId;
   }

@@ -7,6 +7,8 @@ import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from
 import { reportFile } from '../domain/paths.js';
 import type { AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
+import { fleetPanes } from '../launch/hosts.js';
+import { captureScreens } from './host-panes.js';
 import type { LaunchRecord } from '../launch/records.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { UsageSource, usageSubjects } from './usage-source.js';
@@ -29,6 +31,8 @@ export interface ObserverPort {
   /** A launch or restart of this worker is in flight: a missing session is not a loss yet. */
   busy(name: string): boolean;
   checkResults(): ReadonlyMap<string, CheckRunObservation>;
+  /** Hosts whose stream is down: their workers are not asked about, and not taken for gone. */
+  unreachableHosts(): ReadonlySet<string>;
 }
 
 /**
@@ -101,7 +105,7 @@ export class Observer {
     const sweep = this.dirty.panes || now - this.lastSweep >= PANE_SWEEP_MS;
     const look = this.dirty.screens.size > 0 && now - this.lastScreenLook >= SCREEN_LOOK_MS;
     if (!sweep && !look) return;
-    const panes = new Map((await this.fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
+    const { panes, unknown: unknownHosts } = await fleetPanes(this.fleet, this.port.unreachableHosts());
     this.dirty.panes = false;
     this.lastSweep = now;
     // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
@@ -115,17 +119,16 @@ export class Observer {
       return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as const];
     });
     if (look) this.lastScreenLook = now;
-    const screens = await this.fleet.tmux.captureMany(targets.map(([, id]) => id));
+    const screens = await captureScreens(this.fleet, targets);
     for (const worker of this.port.model().workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
       if (info === undefined) {
-        this.observeMissingSession(worker);
+        // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
+        if (worker.spec.host === undefined || !unknownHosts.has(worker.spec.host)) this.observeMissingSession(worker);
         continue;
       }
-      const paneId = targets.find(([target]) => target === name)?.[1];
-      const screen = paneId === undefined ? undefined : screens.get(paneId);
-      this.observePane(worker, info, screen);
+      this.observePane(worker, info, screens.get(name));
     }
   }
 

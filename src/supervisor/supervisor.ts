@@ -19,6 +19,7 @@ import { runIntegrationChecks } from '../integration/checks.js';
 import type { RunChecks } from '../integration/runner.js';
 import { Observer } from './observer.js';
 import { handlePersonRequests } from './person-requests.js';
+import { HostStreams } from './host-streams.js';
 import { watchFleet, type Trigger } from './triggers.js';
 
 /** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
@@ -52,6 +53,7 @@ export class Supervisor {
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
+  private readonly hostStreams: HostStreams;
   private readonly integration: IntegrationSource;
   private readonly conflicts: ConflictSource;
   private readonly signalsDir: string;
@@ -63,6 +65,7 @@ export class Supervisor {
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
     this.savedFile = fleet.paths.czarState;
+    this.hostStreams = new HostStreams(fleet);
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.observer = new Observer(fleet, {
       model: () => this.model,
@@ -72,6 +75,7 @@ export class Supervisor {
       spec: (name) => this.spec(name),
       busy: (name) => this.executor.busy(name),
       checkResults: () => this.executor.checks.results(),
+      unreachableHosts: () => this.hostStreams.unreachable,
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
       delivered: (worker, at, taskId) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, at) })),
@@ -107,6 +111,7 @@ export class Supervisor {
     await this.integration.start();
     await this.armPaneDiedHook();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
+    this.hostStreams.start();
     this.timer = setInterval(() => this.schedule(), CLOCK_MS);
     await this.fleet.log.emit('czar_up', `supervising ${this.model.workers.length} worker(s), ${this.model.queue.length} bonus task(s) queued`);
     await this.pass();
@@ -118,6 +123,7 @@ export class Supervisor {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.executor.checks.stop();
     await Promise.all([...this.watches.map((watch) => watch.close()), this.observer.usage.close()]);
+    await this.hostStreams.stop();
     await this.integration.idle();
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });

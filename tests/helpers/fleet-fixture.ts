@@ -13,7 +13,7 @@ import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launc
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
-import { tempRepo } from './git-repo.js';
+import { gitIn, tempRepo } from './git-repo.js';
 import { waitFor } from './wait.js';
 
 /** The package root, for `bin/czar` and the built sim. */
@@ -26,6 +26,8 @@ export interface FixtureWorker {
   readonly scope?: readonly string[];
   readonly depends_on?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** A `hosts:` entry name: the worker runs on that ssh host. */
+  readonly host?: string;
   readonly checks?: readonly FixtureCheck[];
 }
 
@@ -50,6 +52,10 @@ export interface FixtureOptions {
   readonly checks?: readonly FixtureCheck[];
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
+  /** A folder for a bare clone of the repo, added as its remote `origin` (what ssh hosts clone and push to). */
+  readonly origin?: string;
+  /** `hosts:` entries in the written form. */
+  readonly hosts?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface FleetFixture {
@@ -128,9 +134,15 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
     ...(options.checks === undefined ? {} : { checks: options.checks }),
     ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
+    ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
     ...(options.integration === undefined ? {} : { integration: options.integration }),
     ...(options.pr === undefined ? {} : { pr: options.pr }),
   };
+  if (options.origin !== undefined) {
+    const bare = path.join(options.origin, 'origin.git');
+    await gitIn(options.origin, ['clone', '--quiet', '--bare', repo, bare]);
+    await gitIn(repo, ['remote', 'add', 'origin', bare]);
+  }
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));
   const supervisors: Supervisor[] = [];
@@ -142,6 +154,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     }
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
     await fleet.tmux.killServer();
+    await fleet.hosts.close();
   });
 
   const { events, status, waitForEvent, waitForStatus } = fleetProbes(fleet);

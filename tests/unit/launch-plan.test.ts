@@ -19,6 +19,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     checks: [],
     bonus: [],
     notify: undefined,
+    hosts: [],
     integration: { branch: 'czar/integration', checks: [], advanceBase: false },
     pr: { remote: 'origin', when: 'off', draft: true },
     prices: {},

@@ -3,6 +3,7 @@ import { CZAR_SESSION } from '../../domain/paths.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { attachTo } from '../actions.js';
+import { tmuxFor } from '../../launch/hosts.js';
 
 export const attachCommand: Command = {
   name: 'attach',
@@ -16,8 +17,10 @@ export const attachCommand: Command = {
     if (process.stdin.isTTY !== true) {
       throw new CzarError('no_terminal', `"czar attach ${name}" needs a terminal, and its input is not one; run it from an interactive shell, or follow the worker with "czar log ${name}" and "czar status".`, { exitCode: 2 });
     }
-    if (!(await fleet.tmux.sessionExists(name))) {
-      throw new CzarError('no_session', `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"; start the fleet with "czar up".`);
+    const spec = fleet.config.workers.find((worker) => worker.name === name);
+    if (!(await (spec === undefined ? fleet.tmux : tmuxFor(fleet, spec)).sessionExists(name))) {
+      const where = spec?.host === undefined ? '' : ` on host "${spec.host}"`;
+      throw new CzarError('no_session', `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"${where}; start the fleet with "czar up".`);
     }
     return attachTo(fleet, name);
   },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
-import { parseTmuxVersion, Tmux } from '../../adapters/tmux.js';
+import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { Fleet } from '../../launch/fleet.js';
@@ -11,11 +11,9 @@ import { planLaunch } from '../../launch/plan.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
+import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
+import { checkHosts } from './doctor-hosts.js';
 
-interface Check {
-  readonly ok: boolean;
-  readonly line: string;
-}
 
 /**
  * Checks what a launch needs, prints one line per check with the fix for each failure. Exits as `czar up` would:
@@ -53,6 +51,7 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
     if (problem !== undefined) checks.push({ ok: !problem.blocking, line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}` });
   }
+  checks.push(...(await checkHosts(config)));
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
   const plan = planLaunch(config, await gatherFacts(fleet));
   if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch` });
@@ -83,10 +82,7 @@ async function checkGh(repo: string, configFile: string): Promise<Check> {
 
 async function checkTmux(): Promise<Check> {
   try {
-    const text = await Tmux.version();
-    const version = parseTmuxVersion(text);
-    const ok = version !== undefined && (version[0] > 3 || (version[0] === 3 && version[1] >= 2));
-    return { ok, line: ok ? text : `${text} is too old; czar needs tmux 3.2 or newer (apt-get install tmux, or build a newer one)` };
+    return judgeTmux(await Tmux.version());
   } catch {
     return { ok: false, line: 'tmux is not installed; install it (apt-get install tmux, brew install tmux)' };
   }
@@ -94,10 +90,7 @@ async function checkTmux(): Promise<Check> {
 
 async function checkGit(): Promise<Check> {
   try {
-    const text = await gitVersion();
-    const match = /(\d+)\.(\d+)/.exec(text);
-    const ok = match !== null && (Number(match[1]) > 2 || (Number(match[1]) === 2 && Number(match[2]) >= 38));
-    return { ok, line: ok ? text : `${text} is too old; czar needs git 2.38 or newer (for merge-tree --write-tree)` };
+    return judgeGit(await gitVersion());
   } catch {
     return { ok: false, line: 'git is not installed; install it (apt-get install git)' };
   }

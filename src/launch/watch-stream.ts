@@ -1,0 +1,98 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { branchTips } from '../adapters/git.js';
+import { MAX_OUTPUT_CHUNK, MAX_REPORT_TEXT, type StreamLine } from '../domain/host-stream.js';
+import { statePaths } from '../domain/paths.js';
+
+/** How often the state dir is looked at: a report reaches the local czar within about this long plus the link. */
+const POLL_MS = 50;
+/** Branch tips cost a git process each look: once a second is enough for commits. */
+const TIP_POLL_MS = 1_000;
+
+/**
+ * The host side of `czar watch --stream`: prints a hello, then every report file as it changes and every pane log's
+ * new bytes from the given offsets (or from its end when none is given), until `stopped` resolves. Polling a few
+ * small files is cheaper here than a watcher per host and cannot miss a rename.
+ */
+export interface StreamSources {
+  readonly stateDir: string;
+  /** Where each worker's pane log resumes. */
+  readonly offsets: Map<string, number>;
+  /** The host's clone and each worker's branch in it, whose tips are watched. */
+  readonly clone: string | undefined;
+  readonly branches: ReadonlyMap<string, string>;
+}
+
+export async function streamStateDir(sources: StreamSources, write: (line: StreamLine) => Promise<void>, stopped: Promise<void>, version: string): Promise<void> {
+  const { offsets } = sources;
+  const paths = statePaths(sources.stateDir);
+  const seenTips = new Map<string, string>();
+  let lastTipLook = 0;
+  const seenReports = new Map<string, string>();
+  let running = true;
+  void stopped.then(() => {
+    running = false;
+  });
+  await write({ kind: 'hello', version });
+  while (running) {
+    const changed: { worker: string; file: string }[] = [];
+    for (const file of await jsonFiles(paths.reports, '.json')) {
+      const worker = path.basename(file, '.json');
+      const info = await stat(file).catch(() => undefined);
+      const key = info === undefined ? '' : `${info.mtimeMs}:${info.size}`;
+      if (info === undefined || seenReports.get(worker) === key) continue;
+      seenReports.set(worker, key);
+      if (info.size <= MAX_REPORT_TEXT) changed.push({ worker, file });
+    }
+    // Tips first when a report changed: "done" must not arrive before the commits that back it.
+    if (sources.clone !== undefined && (changed.length > 0 || Date.now() - lastTipLook >= TIP_POLL_MS)) {
+      lastTipLook = Date.now();
+      const tips = await branchTips(sources.clone).catch(() => new Map<string, string>());
+      for (const [worker, branch] of sources.branches) {
+        const sha = tips.get(branch);
+        if (sha === undefined || seenTips.get(worker) === sha) continue;
+        seenTips.set(worker, sha);
+        await write({ kind: 'tip', worker, sha });
+      }
+    }
+    for (const { worker, file } of changed) {
+      const text = await readRange(file, 0, MAX_REPORT_TEXT);
+      if (text !== undefined) await write({ kind: 'report', worker, text: text.toString('utf8') });
+    }
+    for (const file of await jsonFiles(paths.logs, '.log')) {
+      const worker = path.basename(file, '.log');
+      const size = (await stat(file).catch(() => undefined))?.size;
+      if (size === undefined) continue;
+      let offset = offsets.get(worker) ?? size;
+      // A log that shrank was started again: follow it from its start.
+      if (size < offset) offset = 0;
+      offsets.set(worker, offset);
+      if (size === offset) continue;
+      const bytes = await readRange(file, offset, Math.min(size - offset, MAX_OUTPUT_CHUNK));
+      if (bytes === undefined || bytes.length === 0) continue;
+      await write({ kind: 'output', worker, offset, data: bytes.toString('base64') });
+      offsets.set(worker, offset + bytes.length);
+    }
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), stopped]);
+  }
+}
+
+async function jsonFiles(dir: string, extension: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith(extension) && /^[a-z0-9][a-z0-9_-]*\./.test(name)).map((name) => path.join(dir, name));
+}
+
+async function readRange(file: string, offset: number, length: number): Promise<Buffer | undefined> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}

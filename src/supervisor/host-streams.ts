@@ -1,0 +1,145 @@
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { czarVersion } from '../adapters/package-files.js';
+import { writeAtomic } from '../adapters/state-files.js';
+import { fetchBranch, pushFromHost } from '../adapters/host-git.js';
+import { hostClonePath, hostStateDir } from '../domain/hosts.js';
+import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';
+import { logFile, reportFile } from '../domain/paths.js';
+import { neutraliseControls } from '../domain/sanitize.js';
+import type { Fleet } from '../launch/fleet.js';
+
+/**
+ * The source for workers on ssh hosts: one `czar watch --stream` per host over its master, whose report and output
+ * lines become the local state dir's report files and pane logs. The file watchers and the reconcile pass then treat
+ * them exactly as local ones, so `decide()` cannot tell a host's worker from a local one. A dropped stream is
+ * started again with backoff and resumes each log at the byte the local copy reached, so no output is lost or doubled; reports
+ * are whole files, sent again on reconnect, and a stale one is refused by its seq like any other.
+ */
+export class HostStreams {
+  private stopped = false;
+  private readonly running: { stop(): void }[] = [];
+  private readonly loops: Promise<void>[] = [];
+  /** Hosts whose link is down right now: their workers' panes are unknown, not gone. */
+  readonly unreachable = new Set<string>();
+  /** Per worker, the byte of its host's pane log the local copy has reached. */
+  private readonly offsets = new Map<string, number>();
+
+  constructor(private readonly fleet: Fleet) {}
+
+  start(): void {
+    const hosts = new Set(this.fleet.config.workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])));
+    for (const host of hosts) this.loops.push(this.follow(host));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const stream of this.running) stream.stop();
+    await Promise.all(this.loops);
+  }
+
+  private async follow(host: string): Promise<void> {
+    const specs = this.fleet.config.workers.filter((worker) => worker.host === host);
+    const workers = new Set(specs.map((worker) => worker.name));
+    const branches = new Map(specs.map((worker) => [worker.name, worker.branch]));
+    const link = this.fleet.hosts.link(host);
+    const stateDir = hostStateDir(link.spec, this.fleet.config.project);
+    for (let attempt = 1; !this.stopped; attempt++) {
+      let refused: string | undefined;
+      let reason: string;
+      try {
+        await link.ssh.connect();
+        // The local copy holds the host's log from its first byte (delivery reads terminal modes from it), so a
+        // czar started again resumes where the copy ends.
+        for (const worker of workers) {
+          if (!this.offsets.has(worker)) this.offsets.set(worker, (await stat(logFile(this.fleet.paths, worker)).catch(() => undefined))?.size ?? 0);
+        }
+        const offsets = new Map([...this.offsets].filter(([worker]) => workers.has(worker)));
+        const watch = ['czar', 'watch', '--stream', '--state-dir', stateDir, '--clone', hostClonePath(link.spec, this.fleet.config.project), ...branchArgs(branches), ...offsetArgs(offsets)];
+        const stream = link.ssh.stream(watch, (line) => {
+          const parsed = parseStreamLine(line);
+          if (!parsed.ok) {
+            void this.say('host_stream_dropped', `dropped ${parsed.reason} from host "${host}"`);
+            return;
+          }
+          const value = parsed.value;
+          if (value.kind === 'hello') {
+            if (value.version !== czarVersion()) {
+              refused = `host "${host}" runs czar ${neutraliseControls(value.version)} but this is czar ${czarVersion()}; run "ssh ${link.spec.destination} npm install -g czar@${czarVersion()}" and start the czar again`;
+              stream.stop();
+            } else {
+              attempt = 1;
+              if (this.unreachable.delete(host)) void this.say('host_reachable', `host "${host}" is reachable again; its workers are adopted as they are`);
+            }
+            return;
+          }
+          this.queue = this.queue.then(() => this.apply(host, workers, value)).catch(() => undefined);
+        }, MAX_STREAM_LINE);
+        this.running.push(stream);
+        const ended = await stream.done;
+        this.running.splice(this.running.indexOf(stream), 1);
+        reason = ended.message === '' ? `the stream ended with ${ended.exitCode}` : ended.message;
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      if (this.stopped) return;
+      if (refused !== undefined) {
+        await this.say('host_refused', refused);
+        return;
+      }
+      if (!this.unreachable.has(host)) {
+        this.unreachable.add(host);
+        await this.say('host_unreachable', `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)));
+    }
+  }
+
+  /**
+   * A commit on a host reaches the shared remote (czar pushes the worker's branch from its worktree there) and this
+   * repo (fetched fast-forward only into the worker's branch, so the git watchers, conflict prediction and the
+   * dashboard see it as they see a local worker's). A branch that moved another way here is left alone and said.
+   */
+  private async publishTip(host: string, worker: string): Promise<void> {
+    const spec = this.fleet.config.workers.find((candidate) => candidate.name === worker);
+    if (spec === undefined) return;
+    try {
+      const link = this.fleet.hosts.link(host);
+      await pushFromHost(link.ssh, spec.worktree, spec.branch);
+      await fetchBranch(this.fleet.config.repo, link.spec.remote, spec.branch);
+    } catch (error) {
+      await this.say('host_push_failed', `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}`, worker);
+    }
+  }
+
+  /** An event of this source; one that cannot be written (the czar is going away) is not an error of the stream. */
+  private async say(kind: string, message: string, worker?: string): Promise<void> {
+    await this.fleet.log.emit(kind, message, worker).catch(() => undefined);
+  }
+
+  /** Lines are applied one at a time, in order, so a log grows exactly as it did on the host. */
+  private queue: Promise<void> = Promise.resolve();
+
+  private async apply(host: string, workers: ReadonlySet<string>, line: Exclude<StreamLine, { kind: 'hello' }>): Promise<void> {
+    if (!workers.has(line.worker)) {
+      await this.say('host_stream_dropped', `host "${host}" sent a ${line.kind} for "${line.worker}", which is not one of its workers; ignored`);
+      return;
+    }
+    const { paths } = this.fleet;
+    if (line.kind === 'tip') {
+      await this.publishTip(host, line.worker);
+      return;
+    }
+    if (line.kind === 'report') {
+      await mkdir(paths.reports, { recursive: true });
+      await writeAtomic(reportFile(paths, line.worker), line.text);
+      return;
+    }
+    const expected = this.offsets.get(line.worker) ?? line.offset;
+    // A chunk the local copy already has (sent again after a reconnect) is skipped, never appended twice.
+    if (line.offset < expected) return;
+    const bytes = Buffer.from(line.data, 'base64');
+    await mkdir(paths.logs, { recursive: true });
+    await appendFile(logFile(paths, line.worker), bytes);
+    this.offsets.set(line.worker, line.offset + bytes.length);
+  }
+}
