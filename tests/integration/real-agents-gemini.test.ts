@@ -42,10 +42,9 @@ describe.skipIf(missing !== '')(`real Gemini CLI under czar${missing}`, () => {
     expect(endpoint.requests.some((request) => JSON.stringify(request.body).includes('command not found'))).toBe(false);
   }, 240_000 * scale);
 
-  // Skipped (issue 7 defect 3, outside these files): it passed once and failed once here. Gemini's AfterAgent hook
-  // (a plain turn end: the error is only on its screen) can reach czar before the screen's "✕ [API Error: ...]"
-  // line, and czar then nudges a worker whose model refuses every call. Unskip once that race is fixed.
-  it.skip('an API refusal is an alert with its error, and no nudges (skipped: czar may nudge before it reads the API error off the screen)', async () => {
+  // Gemini's AfterAgent hook (a plain turn end: the error is only on its screen) can reach czar before the screen's
+  // "✕ [API Error: ...]" line: a reported turn end waits a moment for the screen, so no nudge goes out meanwhile.
+  it('an API refusal is an alert with its error, and no nudges', async () => {
     const endpoint = await startModelEndpoint();
     const fx = await realFleet({
       agent: 'gemini',

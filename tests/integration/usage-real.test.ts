@@ -21,7 +21,7 @@ const apiTokens = (cli: RealAgent, entry: RecordedUsage): { input: number; total
 describe.each(['claude', 'codex', 'gemini'] as const)('usage of a real %s against a scripted endpoint', (cli) => {
   // Measured 2026-11-22 on main: czar's delivery into Codex 0.169 offline times out ("did not show its pasted task
   // in the codex input box"), so the Codex case waits for that fix; its record parsing is tested on real lines.
-  const why = cli === 'codex' ? ' (skipped: czar cannot deliver a task to Codex offline yet)' : missing(cli);
+  const why = missing(cli);
   it.skipIf(why !== '')(`czar's totals per worker and per task equal the endpoint's sums exactly, each repeated record once${why}`, async () => {
     const endpoint = await startModelEndpoint();
     // The agent's shell may not have czar on PATH (tmux gives a new session the PATH of its client): name it whole.
