@@ -1,4 +1,5 @@
 import { unlinkSync } from 'node:fs';
+import { processAlive } from './process.js';
 import { open, readFile, rm } from 'node:fs/promises';
 import { CzarError } from '../domain/errors.js';
 
@@ -37,11 +38,11 @@ export async function acquireLock(file: string, options: { timeoutMs: number; on
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await readHolder(file);
-    if (holder === undefined || !alive(holder.pid)) {
+    if (holder === undefined || !processAlive(holder.pid)) {
       // Half-written by a holder that was just starting, or left by a killed one: look again before clearing it.
       await new Promise((resolve) => setTimeout(resolve, 100));
       const again = await readHolder(file);
-      if (again === undefined || !alive(again.pid)) await rm(file, { force: true });
+      if (again === undefined || !processAlive(again.pid)) await rm(file, { force: true });
       continue;
     }
     if (!told) {
@@ -61,14 +62,5 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
     return typeof value.pid === 'number' && typeof value.since === 'string' ? { pid: value.pid, since: value.since } : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

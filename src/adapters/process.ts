@@ -89,3 +89,13 @@ function baseEnv(): Record<string, string> {
 }
 
 const DROPPED_ENV = /^(TMUX|TMUX_PANE|CI|CONTINUOUS_INTEGRATION|CI_.*)$/;
+
+/** Whether a process with this pid runs (one owned by another user counts: signalling it is refused, not absent). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { processAlive } from '../adapters/process.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
@@ -22,14 +23,5 @@ export function onTerminalGone(cleanup: () => Promise<void>): () => void {
 /** Waits until none of `pids` runs any more, for at most `timeoutMs`. */
 export async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isRunning) && Date.now() < deadline) await sleep(50);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  while (pids.some(processAlive) && Date.now() < deadline) await sleep(50);
 }

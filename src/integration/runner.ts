@@ -1,4 +1,5 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { processAlive } from '../adapters/process.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { branchExists, predictConflicts, revParse } from '../adapters/git.js';
@@ -255,20 +256,11 @@ async function takeLock(lock: string): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
       // This process's own runs are queued by the chain above, so a lock naming this pid is left from a crash.
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
         throw new CzarError('integration_locked', `Another czar process (pid ${holder}) is integrating right now (lock ${lock}); wait for it to finish and run "czar integrate" again.`);
       }
       await rm(lock, { force: true });
     }
   }
   throw new CzarError('integration_locked', `Could not take the integration lock ${lock}; remove it if no czar is running and try again.`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

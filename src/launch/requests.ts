@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { processAlive } from '../adapters/process.js';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
@@ -10,14 +11,10 @@ import type { StatePaths } from '../domain/paths.js';
 export async function liveCzarPid(paths: StatePaths): Promise<number | undefined> {
   const lock = await readJson<{ pid: number }>(paths.supervisorLock);
   if (lock === undefined || !Number.isInteger(lock.pid)) return undefined;
-  try {
-    process.kill(lock.pid, 0);
-    // A killed czar lingers as a zombie until its parent (the tmux server) reaps it: that is not a live czar.
-    const stat = await readFile(`/proc/${lock.pid}/stat`, 'utf8').catch(() => '');
-    return /^\d+ \(.*\) Z/s.test(stat) ? undefined : lock.pid;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? lock.pid : undefined;
-  }
+  if (!processAlive(lock.pid)) return undefined;
+  // A killed czar lingers as a zombie until its parent (the tmux server) reaps it: that is not a live czar.
+  const stat = await readFile(`/proc/${lock.pid}/stat`, 'utf8').catch(() => '');
+  return /^\d+ \(.*\) Z/s.test(stat) ? undefined : lock.pid;
 }
 
 /**
