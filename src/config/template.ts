@@ -90,5 +90,10 @@ workers:
 # Model prices in US dollars per million tokens, over the table czar ships (a name matches its dated versions).
 # prices:
 #   my-model: { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 }
+
+# Machines that run some workers over ssh (tmux, git and this czar version there; a clone of the shared remote).
+# A worker picks one with host: gpu1. Host keys must already be known (ssh-keyscan, or connect once by hand).
+# hosts:
+#   - { name: gpu1, ssh: user@gpu1.example:22, worktrees: /srv/czar, max_workers: 8 }
 `;
 }
