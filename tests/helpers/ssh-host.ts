@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { PACKAGE_ROOT } from '../../src/adapters/package-files.js';
 import { onTestFinished } from 'vitest';
 import { tempDir } from './git-repo.js';
 
@@ -125,17 +126,18 @@ export class SshHosts {
     await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'czar-run', '/run']));
     await run(inside(['mkdir', '-p', '-m', '0755', '/run/sshd', HOST_KEYS_DIR]));
     await run(inside(['mount', '--bind', hostDir, HOST_KEYS_DIR]));
-    const shared = (options.share ?? []).map((dir, index) => ({ dir, staged: `/run/czar-share-${index}` }));
+    // This checkout is czar on the host too: CI may clone it under /tmp or /root, which the host gets fresh.
+    const shared = [...new Set([PACKAGE_ROOT.replace(/\/+$/, ''), ...(options.share ?? [])])].map((dir, index) => ({ dir, staged: `/run/czar-share-${index}` }));
     for (const { dir, staged } of shared) {
       await run(inside(['mkdir', staged]));
       await run(inside(['mount', '--bind', dir, staged]));
     }
     await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=1777', 'czar-tmp', '/tmp']));
+    await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'czar-home', '/root']));
     for (const { dir, staged } of shared) {
       await run(inside(['mkdir', '-p', dir]));
       await run(inside(['mount', '--bind', staged, dir]));
     }
-    await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'czar-home', '/root']));
     const [enter, ...sshdArgs] = inside([SSHD, '-D', '-e', '-f', `${HOST_KEYS_DIR}/sshd_config`]);
     const sshd = execa(enter ?? 'nsenter', sshdArgs, { reject: false });
     started.sshd = sshd;
