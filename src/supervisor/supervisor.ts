@@ -221,7 +221,9 @@ export class Supervisor {
         await this.observer.observe();
         if (this.observer.takeGitMoved()) {
           // A failed look keeps the last predictions: the next moved branch looks again.
-          this.model = { ...this.model, conflicts: await this.conflicts.predict(this.model.workers).catch(() => this.model.conflicts) };
+          // Awaited before the model is read again: a delivery confirmed meanwhile must not be overwritten.
+          const conflicts = await this.conflicts.predict(this.model.workers).catch(() => this.model.conflicts);
+          this.model = { ...this.model, conflicts };
         }
         if (this.observer.dirty.requests) {
           this.observer.dirty.requests = false;
