@@ -34,6 +34,8 @@ describe('czar down --purge', () => {
     const state = path.join(root, '.czar');
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"sprint_over"'), { timeoutMs: 30_000, what: 'the sprint to end' });
+    // The czar merges the finished branch into its integration branch right after: the purge comes after that.
+    await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"integrated"'), { timeoutMs: 30_000, what: 'the branch to be integrated' });
     await writeFile(path.join(state, 'mine.txt'), 'a file czar did not write\n');
 
     const purge = await czar(['down', '--purge', '--force'], { cwd: root });
