@@ -123,18 +123,22 @@ export async function appendEvent(paths: StatePaths, event: FleetEvent): Promise
   await appendFile(paths.events, `${JSON.stringify(event)}\n`, { mode: 0o600 });
 }
 
-/** Events after byte `offset`, and the new offset; a torn last line is left for the next read. */
-export async function readEventsFrom(paths: StatePaths, offset: number): Promise<{ events: FleetEvent[]; offset: number }> {
+/**
+ * Events after byte `offset`, and the new offset; a torn last line is left for the next read. A log shorter than
+ * `offset` was replaced: it is read from the start, and `restarted` says so.
+ */
+export async function readEventsFrom(paths: StatePaths, offset: number): Promise<{ events: FleetEvent[]; offset: number; restarted: boolean }> {
   let handle;
   try {
     handle = await open(paths.events, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], offset: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], offset: 0, restarted: offset > 0 };
     throw stateFileError(paths, paths.events, error);
   }
   try {
     const { size } = await handle.stat();
-    if (size < offset) offset = 0;
+    const restarted = size < offset;
+    if (restarted) offset = 0;
     const buffer = Buffer.alloc(size - offset);
     // A folder opens fine on Linux and fails only here.
     await handle.read(buffer, 0, buffer.length, offset).catch((error: unknown) => {
@@ -152,7 +156,7 @@ export async function readEventsFrom(paths: StatePaths, offset: number): Promise
         // A line that is not JSON (or not an event) was not written by czar; skip it rather than stop reading the log.
       }
     }
-    return { events, offset: offset + Buffer.byteLength(text.slice(0, end)) };
+    return { events, offset: offset + Buffer.byteLength(text.slice(0, end)), restarted };
   } finally {
     await handle.close();
   }

@@ -1,5 +1,7 @@
+import type { SprintMetrics } from './metrics.js';
+import { autonomyPercent, sprintSummary, TASK_COLUMNS, taskCells } from './metrics-text.js';
 import { neutraliseControls } from './sanitize.js';
-import type { Alert, FleetEvent, WorkerState } from './types.js';
+import type { Alert, WorkerState } from './types.js';
 
 /**
  * The sprint's handoff: what each worker delivered, what the integration branch holds and what it leaves out, what
@@ -32,10 +34,7 @@ export interface WorkerHandoff {
   readonly checks: readonly string[];
   readonly resultFile?: string | undefined;
   readonly alerts: readonly Alert[];
-  readonly nudges: number;
   readonly restarts: number;
-  readonly timeToDoneMs?: number | undefined;
-  readonly timeToVerifiedMs?: number | undefined;
   readonly integrated: boolean;
   readonly pr?: PullRequestFacts | undefined;
 }
@@ -51,13 +50,6 @@ export interface IntegrationHandoff {
   readonly pr?: PullRequestFacts | undefined;
 }
 
-export interface Autonomy {
-  readonly person: number;
-  readonly czar: number;
-  /** czar / (czar + person), 0-100; undefined when nobody acted. */
-  readonly percent?: number | undefined;
-}
-
 export interface HandoffFacts {
   readonly project: string;
   readonly base: string;
@@ -66,49 +58,12 @@ export interface HandoffFacts {
   readonly sprintOver: boolean;
   readonly workers: readonly WorkerHandoff[];
   readonly integration: IntegrationHandoff;
-  readonly autonomy: Autonomy;
-}
-
-/** Events that are the czar acting on its own. */
-const CZAR_ACTIONS = new Set(['launch', 'deliver_task', 'nudge', 'rebrief', 'realign', 'auto_answer', 'tell_dependent', 'fixup', 'integrated', 'integration_undone', 'base_advanced', 'pr_opened', 'restart', 'bonus']);
-/** Events that are the person acting (requests from the CLI or the dashboard). */
-const PERSON_ACTIONS = new Set(['send', 'pause', 'resume']);
-
-/** Whether an event is the person's action, the czar's, or neither (observations, reports, bookkeeping). */
-export function actor(event: FleetEvent): 'person' | 'czar' | undefined {
-  if (PERSON_ACTIONS.has(event.kind)) return 'person';
-  // A restart or bonus the person asked for is logged by the same code path as the czar's own.
-  if ((event.kind === 'restart' || event.kind === 'bonus') && event.message.includes('asked by the person')) return 'person';
-  return CZAR_ACTIONS.has(event.kind) ? 'czar' : undefined;
-}
-
-/** The sprint's autonomy figure from its event log. */
-export function autonomy(events: readonly FleetEvent[]): Autonomy {
-  let person = 0;
-  let czar = 0;
-  for (const event of events) {
-    const who = actor(event);
-    if (who === 'person') person++;
-    else if (who === 'czar') czar++;
-  }
-  return { person, czar, percent: person + czar === 0 ? undefined : Math.round((czar / (person + czar)) * 1000) / 10 };
-}
-
-/** How long from a worker's launch to its first event matching `reached`, from the event log. */
-export function timeTo(events: readonly FleetEvent[], worker: string, reached: (event: FleetEvent) => boolean): number | undefined {
-  const launch = events.find((event) => event.worker === worker && (event.kind === 'launch' || event.kind === 'session_started'));
-  const at = events.find((event) => event.worker === worker && reached(event));
-  if (launch === undefined || at === undefined) return undefined;
-  const ms = Date.parse(at.at) - Date.parse(launch.at);
-  return Number.isNaN(ms) || ms < 0 ? undefined : ms;
-}
-
-export function countEvents(events: readonly FleetEvent[], worker: string, kind: string): number {
-  return events.filter((event) => event.worker === worker && event.kind === kind).length;
+  /** Per task and per sprint, as `czar stats` computes them (the autonomy figure included). */
+  readonly metrics: SprintMetrics;
 }
 
 /** What only the person can do now, one line each. */
-export function leftForPerson(facts: Omit<HandoffFacts, 'autonomy'>): string[] {
+export function leftForPerson(facts: Omit<HandoffFacts, 'metrics'>): string[] {
   const lines: string[] = [];
   for (const worker of facts.workers) {
     if (!worker.verified) lines.push(`${worker.name} is ${worker.state}, not finished: look at it with "czar attach ${worker.name}"`);
@@ -123,14 +78,6 @@ export function leftForPerson(facts: Omit<HandoffFacts, 'autonomy'>): string[] {
 }
 
 const safe = (text: string): string => neutraliseControls(text).replace(/\n/g, ' ');
-
-function duration(ms: number | undefined): string {
-  if (ms === undefined) return '-';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes}m ${seconds % 60}s` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
-}
 
 /** HANDOFF.md. Worker-written text (subjects, alerts, paths) is shown with control characters made visible. */
 export function renderHandoff(facts: HandoffFacts): string {
@@ -153,8 +100,7 @@ export function renderHandoff(facts: HandoffFacts): string {
     lines.push(`- checks: ${worker.checks.length === 0 ? 'none run' : worker.checks.map(safe).join('; ')}`);
     lines.push(`- result file: ${worker.resultFile === undefined ? 'none' : `\`${safe(worker.resultFile)}\``}`);
     lines.push(`- alerts: ${worker.alerts.length === 0 ? 'none' : worker.alerts.map((alert) => `${alert.kind}: ${safe(alert.message)}`).join('; ')}`);
-    lines.push(`- nudges: ${worker.nudges} · restarts: ${worker.restarts}`);
-    lines.push(`- time to done: ${duration(worker.timeToDoneMs)} · time to verified: ${duration(worker.timeToVerifiedMs)}`);
+    lines.push(`- restarts: ${worker.restarts}`);
     if (worker.pr !== undefined) lines.push(`- pull request: ${worker.pr.url} (${worker.pr.state})`);
     lines.push('');
   }
@@ -175,8 +121,26 @@ export function renderHandoff(facts: HandoffFacts): string {
   const left = leftForPerson(facts);
   lines.push(...(left.length === 0 ? ['Nothing: every piece is finished and in base.'] : left.map((line) => `- ${safe(line)}`)), '');
 
-  lines.push('## Autonomy', '');
-  const { person, czar, percent } = facts.autonomy;
-  lines.push(`The czar acted ${czar} time(s) on its own; you acted ${person} time(s)${percent === undefined ? '.' : `: ${percent}% autonomous.`}`, '');
+  lines.push(...metricsSection(facts.metrics));
   return lines.join('\n');
+}
+
+/** The sprint's pace and cost, a table of its tasks (bonus tasks included), and the autonomy figure. */
+function metricsSection(metrics: SprintMetrics): string[] {
+  const row = (cells: readonly string[]): string => `| ${cells.map((cell) => safe(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
+  const { czarActions, personActions, autonomy } = metrics;
+  return [
+    '## Metrics',
+    '',
+    ...sprintSummary(metrics).map((line) => `${line}  `),
+    '',
+    row(TASK_COLUMNS),
+    row(TASK_COLUMNS.map(() => '---')),
+    ...metrics.tasks.map((task) => row(taskCells(task))),
+    '',
+    '## Autonomy',
+    '',
+    `The czar acted ${czarActions} time(s) on its own; you acted ${personActions} time(s)${autonomy === undefined ? '.' : `: ${autonomyPercent(autonomy)}% autonomous.`}`,
+    '',
+  ];
 }

@@ -2,11 +2,13 @@ import type { FleetEvent, FleetStatus } from './types.js';
 
 /**
  * Sprint metrics from what czar already writes: the event log (transitions and actions, with reasons) and the
- * status file (usage per task). Pure, so `czar stats`, the dashboard and tests share one reading.
+ * status file (usage per task). Pure, so `czar stats`, status.json, HANDOFF.md and tests share one reading. The
+ * log is folded into an `EventTally` that grows event by event, so the czar folds only what was appended since its
+ * last look instead of reading the whole log again on every status write.
  */
 
-/** Actions the czar takes by itself. */
-const CZAR_ACTIONS = new Set(['launch', 'deliver_task', 'bonus', 'nudge', 'rebrief', 'restart', 'realign', 'auto_answer', 'tell_dependent', 'interrupt']);
+/** Actions the czar takes by itself (the integration branch's included). */
+const CZAR_ACTIONS = new Set(['launch', 'deliver_task', 'bonus', 'nudge', 'rebrief', 'restart', 'realign', 'auto_answer', 'tell_dependent', 'interrupt', 'fixup', 'integrated', 'integration_undone', 'base_advanced', 'pr_opened']);
 /** Requests only a person makes (the dashboard's keys go through the same requests). */
 const PERSON_KINDS = new Set(['send', 'pause', 'resume']);
 
@@ -24,15 +26,15 @@ export interface TaskMetrics {
   readonly worker: string;
   readonly startedAt: string;
   /** Milliseconds from the task's delivery to the worker's first `done` on it; undefined while not done. */
-  readonly toDoneMs: number | undefined;
+  readonly toDoneMs?: number | undefined;
   /** Milliseconds to the first `verified` state (every check passed), where the fleet has checks. */
-  readonly toVerifiedMs: number | undefined;
+  readonly toVerifiedMs?: number | undefined;
   readonly nudges: number;
   readonly restarts: number;
   readonly personActions: number;
   /** Undefined when the worker's agent keeps no usage records. */
-  readonly tokens: number | undefined;
-  readonly usd: number | undefined;
+  readonly tokens?: number | undefined;
+  readonly usd?: number | undefined;
   readonly unpricedModels: readonly string[];
 }
 
@@ -40,67 +42,94 @@ export interface SprintMetrics {
   readonly hours: number;
   readonly tasksDone: number;
   readonly tasksPerHour: number;
-  readonly usd: number | undefined;
-  readonly usdPerDoneTask: number | undefined;
-  readonly usdPerHour: number | undefined;
-  readonly tokens: number | undefined;
+  readonly usd?: number | undefined;
+  readonly usdPerDoneTask?: number | undefined;
+  readonly usdPerHour?: number | undefined;
+  readonly tokens?: number | undefined;
   readonly czarActions: number;
   readonly personActions: number;
   /** Share of actions the czar took by itself: czar / (czar + person); undefined before any action. */
-  readonly autonomy: number | undefined;
+  readonly autonomy?: number | undefined;
   readonly tasks: readonly TaskMetrics[];
 }
 
-interface Window {
+/** One task's facts from the log: its window on its worker opens at its delivery and closes at the next task's. */
+interface TaskTally {
   readonly task: string;
   readonly worker: string;
   readonly from: number;
-  readonly to: number;
+  readonly toDoneMs?: number | undefined;
+  readonly toVerifiedMs?: number | undefined;
+  readonly nudges: number;
+  readonly restarts: number;
+  readonly personActions: number;
 }
 
-/** Each task's time window on its worker: from its delivery to the next task's delivery (or now). */
-function taskWindows(events: readonly FleetEvent[], now: number): Window[] {
-  const starts: { task: string; worker: string; at: number }[] = [];
+/** What the event log says so far, in log order. */
+export interface EventTally {
+  readonly events: number;
+  readonly czarActions: number;
+  readonly personActions: number;
+  readonly tasks: readonly TaskTally[];
+}
+
+export const EMPTY_TALLY: EventTally = { events: 0, czarActions: 0, personActions: 0, tasks: [] };
+
+/** The tally after `events`, appended to the log after the ones `tally` has seen. */
+export function tallyEvents(tally: EventTally, events: readonly FleetEvent[]): EventTally {
+  let { czarActions, personActions } = tally;
+  const tasks = [...tally.tasks];
   for (const event of events) {
-    if (event.kind !== 'task_delivered' || event.worker === undefined) continue;
-    const task = typeof event.data?.taskId === 'string' ? event.data.taskId : event.worker;
-    // A restart delivers the same task again: its window started at the first delivery.
-    const last = starts.filter((start) => start.worker === event.worker).at(-1);
-    if (last?.task === task) continue;
-    starts.push({ task, worker: event.worker, at: Date.parse(event.at) });
+    const person = isPersonAction(event);
+    if (person) personActions++;
+    else if (CZAR_ACTIONS.has(event.kind)) czarActions++;
+    if (event.worker === undefined) continue;
+    const at = Date.parse(event.at);
+    const index = tasks.findLastIndex((task) => task.worker === event.worker);
+    const open = tasks[index];
+    if (event.kind === 'task_delivered') {
+      const task = typeof event.data?.taskId === 'string' ? event.data.taskId : event.worker;
+      // A restart delivers the same task again: its window started at the first delivery.
+      if (open?.task !== task) tasks.push({ task, worker: event.worker, from: at, nudges: 0, restarts: 0, personActions: 0 });
+      continue;
+    }
+    if (open === undefined || at < open.from) continue;
+    tasks[index] = countInto(open, event, at, person);
   }
-  return starts.map((start) => {
-    const next = starts.find((other) => other.worker === start.worker && other.at > start.at);
-    return { task: start.task, worker: start.worker, from: start.at, to: next?.at ?? now };
-  });
+  return { events: tally.events + events.length, czarActions, personActions, tasks };
 }
 
-/** Time from the window's start to the first transition into one of `states`. */
-function firstState(events: readonly FleetEvent[], window: Window, ...states: string[]): number | undefined {
-  const hit = events.find((event) => event.kind === 'state' && event.worker === window.worker && states.some((state) => event.message.endsWith(`-> ${state}`)) && inside(event, window));
-  return hit === undefined ? undefined : Date.parse(hit.at) - window.from;
+function countInto(task: TaskTally, event: FleetEvent, at: number, person: boolean): TaskTally {
+  // The log says `working -> done: <reason>`: the state is the word after the first arrow.
+  const to = event.kind === 'state' ? /-> (\w+)/.exec(event.message)?.[1] : undefined;
+  const reached = (state: string): boolean => to === state;
+  // Checks that pass before the czar's next look take a worker straight to verified: that is done too.
+  const done = task.toDoneMs === undefined && (reached('done') || reached('verified'));
+  const verified = task.toVerifiedMs === undefined && reached('verified');
+  return {
+    ...task,
+    ...(done ? { toDoneMs: at - task.from } : {}),
+    ...(verified ? { toVerifiedMs: at - task.from } : {}),
+    nudges: task.nudges + (event.kind === 'nudge' ? 1 : 0),
+    restarts: task.restarts + (event.kind === 'restart' ? 1 : 0),
+    personActions: task.personActions + (person ? 1 : 0),
+  };
 }
 
-function inside(event: FleetEvent, window: Window): boolean {
-  const at = Date.parse(event.at);
-  return at >= window.from && at < window.to;
-}
-
-export function sprintMetrics(status: FleetStatus, events: readonly FleetEvent[], now: number): SprintMetrics {
-  const tasks = taskWindows(events, now).map((window): TaskMetrics => {
-    const mine = events.filter((event) => event.worker === window.worker && inside(event, window));
-    const usage = status.workers.find((worker) => worker.name === window.worker)?.usage;
-    const taskUsage = usage?.tasks.find((entry) => entry.task === window.task);
+/** The metrics as of `now`, from the log's tally and the status file's usage. */
+export function sprintMetrics(status: FleetStatus, tally: EventTally, now: number): SprintMetrics {
+  const tasks = tally.tasks.map((task): TaskMetrics => {
+    const usage = status.workers.find((worker) => worker.name === task.worker)?.usage;
+    const taskUsage = usage?.tasks.find((entry) => entry.task === task.task);
     return {
-      task: window.task,
-      worker: window.worker,
-      startedAt: new Date(window.from).toISOString(),
-      // Checks that pass before the czar's next look take a worker straight to verified: that is done too.
-      toDoneMs: firstState(events, window, 'done', 'verified'),
-      toVerifiedMs: firstState(events, window, 'verified'),
-      nudges: mine.filter((event) => event.kind === 'nudge').length,
-      restarts: mine.filter((event) => event.kind === 'restart').length,
-      personActions: mine.filter(isPersonAction).length,
+      task: task.task,
+      worker: task.worker,
+      startedAt: new Date(task.from).toISOString(),
+      toDoneMs: task.toDoneMs,
+      toVerifiedMs: task.toVerifiedMs,
+      nudges: task.nudges,
+      restarts: task.restarts,
+      personActions: task.personActions,
       tokens: usage === undefined ? undefined : (taskUsage?.tokens ?? 0),
       usd: usage === undefined ? undefined : (taskUsage?.usd ?? 0),
       unpricedModels: taskUsage?.unpricedModels ?? [],
@@ -108,8 +137,7 @@ export function sprintMetrics(status: FleetStatus, events: readonly FleetEvent[]
   });
   const hours = Math.max(now - Date.parse(status.startedAt), 60_000) / 3_600_000;
   const tasksDone = tasks.filter((task) => task.toDoneMs !== undefined).length;
-  const czarActions = events.filter(isCzarAction).length;
-  const personActions = events.filter(isPersonAction).length;
+  const { czarActions, personActions } = tally;
   const usd = status.usage?.usd;
   return {
     hours,
@@ -117,7 +145,7 @@ export function sprintMetrics(status: FleetStatus, events: readonly FleetEvent[]
     tasksPerHour: tasksDone / hours,
     usd,
     usdPerDoneTask: usd === undefined || tasksDone === 0 ? undefined : usd / tasksDone,
-    usdPerHour: status.usage?.usdPerHour,
+    usdPerHour: usd === undefined ? undefined : usd / hours,
     tokens: status.usage?.tokens,
     czarActions,
     personActions,

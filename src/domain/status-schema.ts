@@ -42,6 +42,38 @@ export const WorkerUsageSchema = z
   })
   .describe("from the agent's own records; absent when its agent keeps none (tokens unknown, never zero)");
 
+const ms = z.number().nonnegative();
+
+export const TaskMetricsSchema = z.strictObject({
+  task: z.string(),
+  worker: z.string(),
+  startedAt: isoTime.describe("the task's first delivery to its worker"),
+  toDoneMs: ms.optional().describe('milliseconds from delivery to the first done (or verified); absent while not done'),
+  toVerifiedMs: ms.optional().describe('milliseconds from delivery to the first verified (every check passed); absent without checks'),
+  nudges: z.number().int(),
+  restarts: z.number().int(),
+  personActions: z.number().int().describe("the person's requests and the actions they asked for while the task ran"),
+  tokens: tokens.optional().describe("absent when the worker's agent keeps no records (unknown, never zero)"),
+  usd: z.number().nonnegative().optional(),
+  unpricedModels: unpriced,
+});
+
+export const SprintMetricsSchema = z
+  .strictObject({
+    hours: z.number().nonnegative().describe('hours since the sprint started (at least one minute)'),
+    tasksDone: z.number().int(),
+    tasksPerHour: z.number().nonnegative(),
+    usd: z.number().nonnegative().optional(),
+    usdPerDoneTask: z.number().nonnegative().optional(),
+    usdPerHour: z.number().nonnegative().optional().describe('burn rate: dollars per hour since the sprint started'),
+    tokens: tokens.optional(),
+    czarActions: z.number().int().describe('actions the czar took by itself (launches, deliveries, nudges, restarts, merges...)'),
+    personActions: z.number().int().describe("the person's requests (send, pause, resume) and the actions they asked for"),
+    autonomy: z.number().min(0).max(1).optional().describe('czarActions / (czarActions + personActions); absent before any action'),
+    tasks: z.array(TaskMetricsSchema).describe('every task delivered, bonus tasks included, in delivery order'),
+  })
+  .describe('what `czar stats --json` prints; in status.json the rates are as of the heartbeat, so a quiet fleet does not rewrite the file every second');
+
 const limits = z.strictObject({ usd: z.number().optional(), tokens: z.number().optional() });
 
 export const FleetUsageSchema = z.strictObject({
@@ -103,10 +135,7 @@ export const HandoffSchema = z.strictObject({
       checks: z.array(z.string()),
       resultFile: z.string().optional(),
       alerts: z.array(AlertSchema),
-      nudges: z.number().int(),
       restarts: z.number().int(),
-      timeToDoneMs: z.number().optional(),
-      timeToVerifiedMs: z.number().optional(),
       integrated: z.boolean(),
       pr: PullRequestSchema.optional(),
     }),
@@ -121,7 +150,7 @@ export const HandoffSchema = z.strictObject({
     baseAdvanced: z.boolean(),
     pr: PullRequestSchema.optional(),
   }),
-  autonomy: z.strictObject({ person: z.number().int(), czar: z.number().int(), percent: z.number().optional() }),
+  metrics: SprintMetricsSchema,
 }).describe('the facts of .czar/HANDOFF.md, written when the sprint is over');
 
 export const FleetStatusSchema = z.strictObject({
@@ -137,6 +166,7 @@ export const FleetStatusSchema = z.strictObject({
   integration: IntegrationStatusSchema.optional(),
   handoff: HandoffSchema.optional(),
   usage: FleetUsageSchema.optional(),
+  metrics: SprintMetricsSchema.optional(),
 });
 
 type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;

@@ -1,5 +1,6 @@
 import type { HostSpec } from './hosts.js';
 import type { HandoffFacts } from './handoff.js';
+import type { SprintMetrics } from './metrics.js';
 import type { PriceTable } from './prices.js';
 
 /**
@@ -316,6 +317,8 @@ export interface FleetStatus {
   /** The facts of HANDOFF.md, once the sprint was over. */
   readonly handoff?: HandoffFacts | undefined;
   readonly usage?: FleetUsageStatus | undefined;
+  /** Per-task and per-sprint metrics (what `czar stats` prints), written by the czar. */
+  readonly metrics?: SprintMetrics | undefined;
 }
 
 /** One line of `.czar/events.jsonl`: every transition and every action, with its reason. */

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { commitSubjects, fileChanges } from '../adapters/integration-git.js';
-import { readJson, writeAtomic } from '../adapters/state-files.js';
+import { readEventsFrom, readJson, writeAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
-import { autonomy, countEvents, renderHandoff, timeTo, type HandoffFacts, type WorkerHandoff } from '../domain/handoff.js';
+import { renderHandoff, type HandoffFacts, type WorkerHandoff } from '../domain/handoff.js';
 import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } from '../domain/integration.js';
-import type { FleetEvent, FleetStatus } from '../domain/types.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';
+import type { FleetStatus } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { readPullRequests } from './pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord } from './runner.js';
@@ -14,23 +14,12 @@ export function handoffFile(fleet: Fleet): string {
   return fleet.paths.handoff;
 }
 
-async function readEvents(file: string): Promise<FleetEvent[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line === '' ? [] : [JSON.parse(line) as FleetEvent];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /** Everything the handoff says, from status.json, the event log, git and the integration record. */
 export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<HandoffFacts> {
   const { config } = fleet;
   const status = await readJson<FleetStatus>(fleet.paths.status);
   if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet, so there is nothing to hand off; start the fleet with "czar up".`);
-  const events = await readEvents(fleet.paths.events);
+  const { events } = await readEventsFrom(fleet.paths, 0);
   const record = (await readIntegrationRecord(fleet)) ?? emptyRecord(config.integration.branch, config.base, new Date(now).toISOString());
   const candidates = await candidatesWithTips(fleet, candidatesFromStatus(config.workers, status));
   const plan = planIntegration(candidates, record);
@@ -55,10 +44,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       checks,
       resultFile: worker?.resultFile,
       alerts: worker?.alerts ?? [],
-      nudges: countEvents(events, spec.name, 'nudge'),
       restarts: worker?.restarts ?? 0,
-      timeToDoneMs: timeTo(events, spec.name, (event) => event.kind === 'state' && event.message.includes('-> done')),
-      timeToVerifiedMs: timeTo(events, spec.name, (event) => event.kind === 'integrated'),
       integrated: candidate?.merged === true,
       pr: prs.branches[spec.branch],
     };
@@ -81,7 +67,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       baseAdvanced: record.advancedBase !== undefined && record.advancedBase.to === record.tip,
       pr: prs.branches[config.integration.branch],
     },
-    autonomy: autonomy(events),
+    metrics: sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), now),
   };
 }
 

@@ -18,6 +18,9 @@ export interface Fleet {
 
 /** Appends events to `.czar/events.jsonl` and optionally echoes them (progress lines of `up`). */
 export class EventLog {
+  /** Events this process has appended: a reader of the log in the same process knows when to look again. */
+  emitted = 0;
+
   constructor(
     private readonly paths: StatePaths,
     private readonly echo?: (event: FleetEvent) => void,
@@ -28,6 +31,7 @@ export class EventLog {
     // An event line that cannot be written (the state dir deleted by hand, a full disk) must not take the czar or a
     // delivery down mid-action: the action is the point, its log line is its record. The echo still shows it.
     await appendEvent(this.paths, event).catch(() => undefined);
+    this.emitted++;
     this.echo?.(event);
     return event;
   }

@@ -16,7 +16,8 @@ import { CheckSource } from './check-source.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
-  delivered(worker: string, at: number, taskId: string): void;
+  /** `startedAt`: when the paste began, the earliest the agent could act on the task (and write its usage). */
+  delivered(worker: string, at: number, taskId: string, startedAt: number): void;
   launched(worker: string, paneId: string): void;
   /** The agent was started again in its pane: the dead pane the model last saw is history. */
   respawned(worker: string, at: number): void;
@@ -173,8 +174,8 @@ export class Executor {
   }
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
-    await deliverToWorker(this.fleet, spec, paneId, text, taskId);
-    this.hooks.delivered(spec.name, Date.now(), taskId);
+    const record = await deliverToWorker(this.fleet, spec, paneId, text, taskId);
+    this.hooks.delivered(spec.name, Date.now(), taskId, Date.parse(record.deliveryStartedAt ?? '') || Date.now());
   }
 
   private track(spec: WorkerSpec, effect: () => Promise<void>): void {

@@ -15,6 +15,7 @@ import { liveCzarPid } from '../launch/requests.js';
 import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
 import { IntegrationSource } from './integration-source.js';
+import { MetricsSource } from './metrics-source.js';
 import { runIntegrationChecks } from '../integration/checks.js';
 import type { RunChecks } from '../integration/runner.js';
 import { Observer } from './observer.js';
@@ -56,6 +57,7 @@ export class Supervisor {
   private readonly hostStreams: HostStreams;
   private readonly integration: IntegrationSource;
   private readonly conflicts: ConflictSource;
+  private readonly metrics: MetricsSource;
   private readonly signalsDir: string;
   private readonly savedFile: string;
   private stopped!: () => void;
@@ -67,6 +69,7 @@ export class Supervisor {
     this.savedFile = fleet.paths.czarState;
     this.hostStreams = new HostStreams(fleet);
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
+    this.metrics = new MetricsSource(fleet);
     this.observer = new Observer(fleet, {
       model: () => this.model,
       update: (name, change) => this.update(name, change),
@@ -78,7 +81,8 @@ export class Supervisor {
       unreachableHosts: () => this.hostStreams.unreachable,
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
-      delivered: (worker, at, taskId) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, at) })),
+      // The agent may write usage for the task before the paste is confirmed: the task is its from the paste's start.
+      delivered: (worker, at, taskId, startedAt) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, startedAt) })),
       launched: (worker, paneId) => {
         this.observer.extras.set(worker, { ...this.observer.extras.get(worker), paneId });
         this.observer.dirty.panes = true;
@@ -263,7 +267,9 @@ export class Supervisor {
     const extras = this.observer.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const status = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status() };
+    const beat = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
+    const facts = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status() };
+    const status = { ...facts, metrics: await this.metrics.metrics(facts, beat) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
     this.lastStatusText = comparable;

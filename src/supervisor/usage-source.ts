@@ -169,9 +169,10 @@ export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Rec
         // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
         transcripts: isTranscriptPath(worker.report?.transcriptPath) ? [worker.report.transcriptPath] : [],
       }),
-      // A later task starts when the agent took it (until then its lines are the last turns of the task before);
-      // the first one when it was given, so no line is ever left out.
-      tasks: worker.memory.tasks.flatMap((task, index) => (index === 0 ? [{ id: task.id, at: task.at }] : task.deliveredAt === undefined ? [] : [{ id: task.id, at: task.deliveredAt }])),
+      // A later task starts when its paste began; while that paste is unconfirmed, when it was given: a line is
+      // attributed when it is read, and the agent may answer before czar sees the submission. The first task
+      // starts when it was given, so no line is ever left out.
+      tasks: worker.memory.tasks.map((task, index) => ({ id: task.id, at: index === 0 ? task.at : (task.deliveredAt ?? task.at) })),
     }));
 }
 

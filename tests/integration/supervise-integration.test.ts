@@ -96,6 +96,6 @@ describe('czar supervision: the integration branch', () => {
     const withHandoff = await fx.waitForStatus((s) => s.handoff?.integration.holds.length === 3, { timeoutMs: 30_000, what: 'the handoff facts in status.json' });
     expect(FleetStatusSchema.safeParse(withHandoff).error).toBeUndefined();
     expect(withHandoff.handoff?.workers.map((entry) => [entry.name, entry.integrated, entry.commits.length > 0])).toEqual([['a', true, true], ['b', true, true], ['c', true, true]]);
-    expect(withHandoff.handoff?.autonomy).toMatchObject({ person: 0, percent: 100 });
+    expect(withHandoff.handoff?.metrics).toMatchObject({ personActions: 0, autonomy: 1 });
   });
 });

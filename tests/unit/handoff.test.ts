@@ -1,9 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { autonomy, renderHandoff, timeTo, type HandoffFacts, type WorkerHandoff } from '../../src/domain/handoff.js';
-import type { FleetEvent } from '../../src/domain/types.js';
+import { renderHandoff, type HandoffFacts, type WorkerHandoff } from '../../src/domain/handoff.js';
+import type { SprintMetrics, TaskMetrics } from '../../src/domain/metrics.js';
 
 const at = (second: number): string => new Date(Date.UTC(2025, 0, 1, 10, 0, second)).toISOString();
-const event = (second: number, kind: string, worker?: string, message = ''): FleetEvent => ({ at: at(second), kind, message, ...(worker === undefined ? {} : { worker }) });
+
+function task(name: string, overrides: Partial<TaskMetrics> = {}): TaskMetrics {
+  return { task: name, worker: name, startedAt: at(0), toDoneMs: 95_000, toVerifiedMs: 130_000, nudges: 0, restarts: 0, personActions: 0, tokens: 45_200, usd: 0.42, unpricedModels: [], ...overrides };
+}
+
+const METRICS: SprintMetrics = {
+  hours: 2,
+  tasksDone: 2,
+  tasksPerHour: 1,
+  usd: 3,
+  usdPerDoneTask: 1.5,
+  usdPerHour: 1.5,
+  tokens: 90_400,
+  czarActions: 9,
+  personActions: 1,
+  autonomy: 0.9,
+  tasks: [
+    task('api'),
+    task('ui', { toDoneMs: undefined, toVerifiedMs: undefined, nudges: 2, restarts: 1, personActions: 1, tokens: undefined, usd: undefined }),
+    task('bonus|1', { worker: 'api', toVerifiedMs: undefined, tokens: 812, usd: 0, unpricedModels: ['mystery-1'] }),
+  ],
+};
 
 function worker(name: string, overrides: Partial<WorkerHandoff> = {}): WorkerHandoff {
   return {
@@ -17,10 +38,7 @@ function worker(name: string, overrides: Partial<WorkerHandoff> = {}): WorkerHan
     checks: ['integration checks green'],
     resultFile: `/p/.czar/results/${name}.md`,
     alerts: [],
-    nudges: 0,
     restarts: 0,
-    timeToDoneMs: 95_000,
-    timeToVerifiedMs: 130_000,
     integrated: true,
     pr: undefined,
     ...overrides,
@@ -34,15 +52,15 @@ function facts(overrides: Partial<HandoffFacts> = {}): HandoffFacts {
     startedAt: at(0),
     writtenAt: at(300),
     sprintOver: true,
-    workers: [worker('api'), worker('ui', { state: 'working', verified: false, integrated: false, commits: [], files: [], checks: [], resultFile: undefined, nudges: 2, restarts: 1, timeToDoneMs: undefined, timeToVerifiedMs: undefined, alerts: [{ kind: 'stuck', message: 'no output for 20m', since: at(200) }] })],
+    workers: [worker('api'), worker('ui', { state: 'working', verified: false, integrated: false, commits: [], files: [], checks: [], resultFile: undefined, restarts: 1, alerts: [{ kind: 'stuck', message: 'no output for 20m', since: at(200) }] })],
     integration: { branch: 'czar/integration', tip: 'c'.repeat(40), holds: ['api'], leftOut: [{ worker: 'ui', reason: 'not finished: still working' }], conflicts: [], baseConflict: undefined, baseAdvanced: false, pr: undefined },
-    autonomy: { person: 1, czar: 9, percent: 90 },
+    metrics: METRICS,
     ...overrides,
   };
 }
 
 describe('handoff', () => {
-  it('lists each worker with its state, branch, commits, files with +/- lines, checks, result, alerts, nudges, restarts and times', () => {
+  it('lists each worker with its state, branch, commits, files with +/- lines, checks, result, alerts and restarts', () => {
     const lines = renderHandoff(facts()).split('\n');
     expect(lines).toContain('### api: Build api');
     expect(lines).toContain('- state: done (finished with evidence), integrated into `czar/integration`');
@@ -52,11 +70,9 @@ describe('handoff', () => {
     expect(lines).toContain('  - `src/api.ts` +12 -3');
     expect(lines).toContain('- checks: integration checks green');
     expect(lines).toContain('- result file: `/p/.czar/results/api.md`');
-    expect(lines).toContain('- time to done: 1m 35s · time to verified: 2m 10s');
     expect(lines).toContain('- state: working (not finished)');
     expect(lines).toContain('- alerts: stuck: no output for 20m');
-    expect(lines).toContain('- nudges: 2 · restarts: 1');
-    expect(lines).toContain('- time to done: - · time to verified: -');
+    expect(lines).toContain('- restarts: 1');
   });
 
   it('says what the integration branch holds, what it leaves out and why, and what is left for the person', () => {
@@ -77,19 +93,24 @@ describe('handoff', () => {
     expect(text).not.toContain('\x1b');
   });
 
-  it('counts the person\'s actions against the czar\'s own from the event log', () => {
-    const events = [
-      event(1, 'launch', 'api', 'launching: slot free'),
-      event(2, 'nudge', 'api'),
-      event(3, 'send', 'api', 'message from the person (12 bytes)'),
-      event(4, 'restart', 'api', 'restart asked by the person'),
-      event(5, 'restart', 'api', 'restart 1 (crashed): pane died'),
-      event(6, 'report', 'api', 'reported done'),
-      event(7, 'integrated', 'api'),
-    ];
-    expect(autonomy(events)).toEqual({ person: 2, czar: 4, percent: 66.7 });
-    expect(autonomy([])).toEqual({ person: 0, czar: 0, percent: undefined });
-    expect(timeTo(events, 'api', (e) => e.kind === 'integrated')).toBe(6000);
-    expect(timeTo(events, 'ui', (e) => e.kind === 'integrated')).toBeUndefined();
+  it('gives the sprint\'s pace, cost and autonomy, and a table of every task with its times, ladder steps, tokens and cost', () => {
+    const lines = renderHandoff(facts()).split('\n');
+    const start = lines.indexOf('## Metrics');
+    expect(start).toBeGreaterThan(0);
+    expect(lines[start + 2]).toBe('sprint 2 h 0 min · 2 task(s) done, 1.0/h · autonomy 90% (czar 9, person 1)  ');
+    expect(lines[start + 3]).toBe('cost $3.00 · 90.4k tokens · burn $1.50/h · per done task $1.50  ');
+    expect(lines[start + 5]).toBe('| task | worker | done in | verified | nudges | restarts | person | tokens | cost |');
+    expect(lines[start + 6]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    expect(lines[start + 7]).toBe('| api | api | 95 s | 2 min | 0 | 0 | 0 | 45.2k | $0.42 |');
+    // An agent without records: unknown, never zero.
+    expect(lines[start + 8]).toBe('| ui | ui | - | - | 2 | 1 | 1 | unknown | unknown |');
+    // A pipe in a task name would split the row: it is escaped; an unpriced model is "cost unknown", not $0.
+    expect(lines[start + 9]).toBe('| bonus\\|1 | api | 95 s | - | 0 | 0 | 0 | 812 | cost unknown |');
+  });
+
+  it('says when nobody acted yet instead of a percentage', () => {
+    const text = renderHandoff(facts({ metrics: { ...METRICS, czarActions: 0, personActions: 0, autonomy: undefined } }));
+    expect(text).toContain('The czar acted 0 time(s) on its own; you acted 0 time(s).');
+    expect(text).toContain('autonomy no actions yet');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sprintMetrics } from '../../src/domain/metrics.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/metrics.js';
 import type { FleetEvent, FleetStatus, WorkerStatus } from '../../src/domain/types.js';
 import { statsLines } from '../../src/cli/commands/stats.js';
 
@@ -28,15 +28,15 @@ describe('sprint metrics', () => {
     event(1, 'task_delivered', 'a', 'delivered', { taskId: 'a' }),
     event(20, 'nudge', 'a', 'idle 95 s'),
     event(25, 'send', 'a', 'message from the person (20 bytes)'),
-    event(30, 'state', 'a', 'working -> done'),
+    event(30, 'state', 'a', 'working -> done: reported done with 1 commit'),
     event(31, 'bonus', 'a', 'gave bonus task "x" (bonus-1): finished a'),
     event(32, 'task_delivered', 'a', 'delivered', { taskId: 'bonus-1' }),
     event(40, 'restart', 'a', 'restart asked by the person'),
     event(41, 'task_delivered', 'a', 'delivered again', { taskId: 'bonus-1' }),
-    event(62, 'state', 'a', 'working -> verified'),
+    event(62, 'state', 'a', 'working -> verified: every check passed'),
     event(1, 'task_delivered', 'sh', 'delivered', { taskId: 'sh' }),
   ];
-  const metrics = sprintMetrics(status, events, T0 + 120 * 60_000);
+  const metrics = sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), T0 + 120 * 60_000);
 
   it('gives each task its own time to done, ladder steps, person actions and cost', () => {
     const [own, bonus, shell] = metrics.tasks;
@@ -61,4 +61,23 @@ describe('sprint metrics', () => {
     expect(lines[1]).toContain('cost $3.00');
     expect(lines.find((line) => line.includes(' sh '))).toContain('unknown');
   });
+
+  it('folds the log in any slices to the same tally, as the czar does line by line', () => {
+    const whole = tallyEvents(EMPTY_TALLY, events);
+    const bySlices = [events.slice(0, 3), events.slice(3, 4), [], events.slice(4, 9), events.slice(9)].reduce(tallyEvents, EMPTY_TALLY);
+    expect(bySlices).toEqual(whole);
+    expect(whole.events).toBe(events.length);
+  });
+
+  it('counts the integration branch\'s merges and an interrupt as the czar\'s, and any action a person asked for as theirs', () => {
+    const tally = tallyEvents(EMPTY_TALLY, [
+      event(1, 'integrated', 'a', 'merged czar/a into czar/integration'),
+      event(2, 'interrupt', 'a', 'over budget: pressed Escape'),
+      event(3, 'pause', 'a', 'autonomy paused for a by the person'),
+      event(4, 'bonus', 'a', 'gave bonus task "x": asked by the person'),
+      event(5, 'report', 'a', 'reported done'),
+    ]);
+    expect([tally.czarActions, tally.personActions]).toEqual([2, 2]);
+  });
 });
+

@@ -13,9 +13,9 @@ describe('usage subjects', () => {
     }));
   };
 
-  it('starts a later task when the agent took it, and leaves it out until then', () => {
+  it('starts a later task when its paste began, and when it was given until then (lines are attributed as they are read)', () => {
     const before = usageSubjects(given().workers, { HOME: '/home/dev' });
-    expect(before.find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }]);
+    expect(before.find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 10 * MINUTE }]);
     const taken = observe(given(), 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 11 * MINUTE) }));
     expect(usageSubjects(taken.workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 11 * MINUTE }]);
     // A second confirmation (a restart delivering it again) does not move the start.
