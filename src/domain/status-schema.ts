@@ -80,7 +80,7 @@ export const FleetUsageSchema = z.strictObject({
   tokens,
   usd: z.number().nonnegative(),
   unpricedModels: unpriced,
-  usdPerHour: z.number().nonnegative().describe('burn rate: dollars per hour since the sprint started'),
+  usdPerHour: z.number().nonnegative().describe('burn rate: dollars per hour since the sprint started, as of the last heartbeat'),
   unknownWorkers: z.array(z.string()).describe('launched workers whose agents keep no records czar can read'),
   budget: z.strictObject({ worker: limits, fleet: limits }),
 });

@@ -36,7 +36,7 @@ export function withCzarLiveness(status: FleetStatus, czarAlive: boolean): Fleet
 /** The fleet file (`.czar/status.json`) for this model: what people, the dashboard and workers read. */
 export function fleetStatus(
   fleet: FleetModel,
-  meta: { project: string; startedAt: string; now: number; supervisor?: { pid: number; heartbeatAt: string } },
+  meta: { project: string; startedAt: string; now: number; ratesAt?: number; supervisor?: { pid: number; heartbeatAt: string } },
   extras: ReadonlyMap<string, StatusExtras>,
 ): FleetStatus {
   return {
@@ -49,7 +49,8 @@ export function fleetStatus(
     workers: fleet.workers.map((worker) => workerStatus(worker, extras.get(worker.spec.name) ?? {}, fleet)),
     queue: fleet.queue.map((task) => ({ id: task.id, title: task.title })),
     sprintOver: sprintOver(fleet),
-    usage: fleetUsageStatus(fleet, Date.parse(meta.startedAt), meta.now),
+    // Rates as of the heartbeat (`ratesAt`): a rate that moved with every pass would rewrite the file every second.
+    usage: fleetUsageStatus(fleet, Date.parse(meta.startedAt), meta.ratesAt ?? meta.now),
   };
 }
 

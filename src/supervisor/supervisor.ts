@@ -267,9 +267,9 @@ export class Supervisor {
     const extras = this.observer.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const beat = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
-    const facts = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status() };
-    const status = { ...facts, metrics: await this.metrics.metrics(facts, beat) };
+    const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
+    const facts = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, extras), ...this.integration.status() };
+    const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
     this.lastStatusText = comparable;
