@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('budgets with a real czar and simulated agents writing Claude-shaped transcripts', () => {
-  it('interrupts a turn within 2 s of the transcript line that crossed the budget, keeps the agent and its work, and sends it nothing more', async () => {
+  it('interrupts a turn within 2 s of the transcript line that crossed the budget, keeps the agent and its work, and sends it nothing more until czar resume', async () => {
     const claudeDir = await tempDir('czar-claude-');
     const fx = await fleetFixture({
       workers: [
@@ -76,5 +76,11 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
     expect(metrics.tokens).toBe(1_052_000 + 1010);
     expect(metrics.tasks.find((task) => task.task === 'spender')).toMatchObject({ tokens: 1_052_000, nudges: 0 });
     expect(metrics.tasks.find((task) => task.task === 'quiet')?.nudges).toBeGreaterThanOrEqual(1);
+
+    // The person resumes it: a fresh budget from here, and the czar looks after it again (it is quiet: a nudge).
+    const resumed = await czar(['resume', 'spender'], { cwd: fx.root });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    await fx.waitForStatus((s) => workerIn(s, 'spender').state !== 'over_budget', { what: 'spender back from over_budget after czar resume' });
+    await fx.waitForEvent('nudge', 'spender', { timeoutMs: 30_000 });
   });
 });
