@@ -50,6 +50,13 @@ async function startRealCli(agent: RealAgent, options: { repo: string; settingsD
 const hookEvents = async (log: string): Promise<string[]> =>
   existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter((line) => line.startsWith('== ')).map((line) => line.split(' ').at(-1) ?? '') : [];
 
+/** The session's start hook fired, its prompt hook `submitEvent` exactly once, and that hook was handed the whole task. */
+async function expectHooksSawTaskOnce(log: string, fired: readonly string[], submitEvent: string): Promise<void> {
+  expect(fired).toContain('SessionStart');
+  expect(fired.filter((event) => event === submitEvent)).toHaveLength(1);
+  expect(await readFile(log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+}
+
 describe.skipIf(missing('claude') !== '')(`real Claude Code${missing('claude')}`, () => {
   it('answers the workspace trust dialog on purpose and submits a multi-line task exactly once', async () => {
     const { repo } = await tempRepo();
@@ -92,10 +99,7 @@ describe.skipIf(missing('claude') !== '')(`real Claude Code${missing('claude')}`
     expect(prompts).toHaveLength(1);
     expect(prompts[0]).toContain(JSON.stringify(TASK).slice(1, -1));
 
-    const fired = await hookEvents(hooks.log);
-    expect(fired).toContain('SessionStart');
-    expect(fired.filter((event) => event === 'UserPromptSubmit')).toHaveLength(1);
-    expect(await readFile(hooks.log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+    await expectHooksSawTaskOnce(hooks.log, await hookEvents(hooks.log), 'UserPromptSubmit');
   }, 60_000 * scale);
 });
 
@@ -120,9 +124,7 @@ describe.skipIf(missing('gemini') !== '')(`real Gemini CLI${missing('gemini')}`,
       const seen = await hookEvents(hooks.log);
       return seen.includes('BeforeAgent') ? seen : undefined;
     }, { timeoutMs: 10_000, what: 'the BeforeAgent hook' });
-    expect(fired).toContain('SessionStart');
-    expect(fired.filter((event) => event === 'BeforeAgent')).toHaveLength(1);
-    expect(await readFile(hooks.log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+    await expectHooksSawTaskOnce(hooks.log, fired, 'BeforeAgent');
   }, 60_000 * scale);
 });
 
