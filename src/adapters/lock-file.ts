@@ -87,8 +87,9 @@ function heldByLiveProcess(file: string, holder: LockHolder | undefined): holder
 
 async function readHolder(file: string): Promise<LockHolder | undefined> {
   try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as Partial<LockHolder>;
-    return typeof value.pid === 'number' && typeof value.since === 'string' ? { pid: value.pid, since: value.since } : undefined;
+    const { pid, since } = JSON.parse(await readFile(file, 'utf8')) as Partial<LockHolder>;
+    // Only a real pid: kill(0) and kill(-1) reach a whole group, so such a lock would look held forever.
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && typeof since === 'string' ? { pid, since } : undefined;
   } catch {
     return undefined;
   }

@@ -54,6 +54,17 @@ describe('acquireLock', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  // kill(0, 0) and kill(-1, 0) succeed (they signal a group), so such a pid would look alive forever.
+  test('takes over a lock whose pid is not a process id', async () => {
+    const file = path.join(await tempDir(), 'up.lock');
+    for (const pid of [0, -1, 1.5]) {
+      await lockedBy(file, pid);
+      const release = await acquireLock(file, { timeoutMs: 300, what: 'Another "czar up"' });
+      await release();
+    }
+    expect(existsSync(file)).toBe(false);
+  });
+
   test('with no time to wait, refuses a live holder with the caller\'s own error, and leaves its lock alone', async () => {
     const file = path.join(await tempDir(), 'any.lock');
     const holder = liveProcess();
