@@ -30,9 +30,10 @@ export type LockOptions = {
 const heldHere = new Set<string>();
 
 /**
- * Takes an exclusive lock file (created with O_EXCL, holding pid and time). While another live process holds it,
- * waits, telling `onWait` once who that is; a lock whose process is gone is taken over. The lock is also dropped
- * when this process exits (Ctrl-C), so only a killed holder leaves a stale file, which the next taker clears.
+ * Takes an exclusive lock file (created with O_EXCL, holding pid and time). While another live process (or this one,
+ * through an earlier call) holds it, waits up to `timeoutMs`, telling `onWait` once who that is; a lock whose process
+ * is gone is taken over. The lock is also dropped when this process exits (Ctrl-C), so only a killed holder leaves a
+ * stale file, which the next taker clears. Both `czar up` and the integration run take their locks here.
  */
 export async function acquireLock(file: string, options: LockOptions): Promise<() => Promise<void>> {
   const deadline = Date.now() + options.timeoutMs;
