@@ -140,15 +140,20 @@ async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): P
  * Pastes a message into a worker with verified delivery and records it. The record is written before the paste
  * starts, so a czar killed mid-delivery is never followed by a second paste of the same task.
  */
-export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string, taskId: string): Promise<LaunchRecord> {
+export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string, taskId: string): Promise<{ record: LaunchRecord; pastedAt: number }> {
   const before = await readRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
   const startedAt = new Date();
   await writeRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
   const preset = presetFor(worker.agent.preset);
+  // The first paste: the agent's last turn had ended (delivery waits for it), and it may act on the task from here.
+  let pastedAt: number | undefined;
   const result = await deliverPrompt(tmuxFor(fleet, worker), paneId, text, preset, {
     worker: worker.name,
-    onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
+    onEvent: (kind, message) => {
+      if (kind === 'pasted') pastedAt ??= Date.now();
+      void fleet.log.emit(kind, message, worker.name);
+    },
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
@@ -156,7 +161,7 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
   const record: LaunchRecord = { ...before, deliveryStartedAt: startedAt.toISOString(), deliveredAt: new Date().toISOString(), tasks: [...before.tasks, taskId], ...ownTask };
   await writeRecord(fleet.paths, record);
   await fleet.log.emit('task_delivered', `delivered task "${taskId}" (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`, worker.name, { taskId, bytes: Buffer.byteLength(text), attempts: result.attempts });
-  return record;
+  return { record, pastedAt: pastedAt ?? startedAt.getTime() };
 }
 
 /** A follow-up message (nudge, realign, a person's text) through the same verified paste; no task record. */

@@ -16,8 +16,8 @@ import { CheckSource } from './check-source.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
-  /** `startedAt`: when the paste began, the earliest the agent could act on the task (and write its usage). */
-  delivered(worker: string, at: number, taskId: string, startedAt: number): void;
+  /** `pastedAt`: the task's first paste, the earliest the agent could act on it (and write its usage). */
+  delivered(worker: string, at: number, taskId: string, pastedAt: number): void;
   launched(worker: string, paneId: string): void;
   /** The agent was started again in its pane: the dead pane the model last saw is history. */
   respawned(worker: string, at: number): void;
@@ -174,8 +174,8 @@ export class Executor {
   }
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
-    const record = await deliverToWorker(this.fleet, spec, paneId, text, taskId);
-    this.hooks.delivered(spec.name, Date.now(), taskId, Date.parse(record.deliveryStartedAt ?? '') || Date.now());
+    const { pastedAt } = await deliverToWorker(this.fleet, spec, paneId, text, taskId);
+    this.hooks.delivered(spec.name, Date.now(), taskId, pastedAt);
   }
 
   private track(spec: WorkerSpec, effect: () => Promise<void>): void {

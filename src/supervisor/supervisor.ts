@@ -81,8 +81,8 @@ export class Supervisor {
       unreachableHosts: () => this.hostStreams.unreachable,
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
-      // The agent may write usage for the task before the paste is confirmed: the task is its from the paste's start.
-      delivered: (worker, at, taskId, startedAt) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, startedAt) })),
+      // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
+      delivered: (worker, at, taskId, pastedAt) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, pastedAt) })),
       launched: (worker, paneId) => {
         this.observer.extras.set(worker, { ...this.observer.extras.get(worker), paneId });
         this.observer.dirty.panes = true;

@@ -13,6 +13,11 @@ import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUs
  * readdir per folder.
  */
 const DISCOVER_MS = 1_000;
+/**
+ * A line is given its task when it is read. While a task's paste is unconfirmed, a new line may be the last turn of
+ * the task before or the first of the new one: the worker's records wait (this long at most) for the paste's time.
+ */
+const PENDING_HOLD_MS = 30_000;
 
 /** What the source needs to know about a worker on each poll. */
 export interface UsageSubject {
@@ -21,6 +26,8 @@ export interface UsageSubject {
   readonly records: AgentRecords | undefined;
   /** The tasks handed out, in order, with when: a line belongs to the task current when it was written. */
   readonly tasks: readonly { readonly id: string; readonly at: number }[];
+  /** When the last task was given, while its paste is unconfirmed. */
+  readonly pendingSince?: number | undefined;
 }
 
 /** One record file followed from its last offset, with what it contributed so far. */
@@ -97,6 +104,7 @@ export class UsageSource {
     const changed = new Map<string, WorkerUsage>();
     for (const subject of subjects) {
       if (subject.records === undefined) continue;
+      if (subject.pendingSince !== undefined && now - subject.pendingSince < PENDING_HOLD_MS) continue;
       const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
       this.files.set(subject.name, files);
       const placesKey = JSON.stringify(subject.records.places);
@@ -169,11 +177,16 @@ export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Rec
         // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
         transcripts: isTranscriptPath(worker.report?.transcriptPath) ? [worker.report.transcriptPath] : [],
       }),
-      // A later task starts when its paste began; while that paste is unconfirmed, when it was given: a line is
-      // attributed when it is read, and the agent may answer before czar sees the submission. The first task
-      // starts when it was given, so no line is ever left out.
+      // A later task starts at its first paste (until then its lines are the last turns of the task before); one
+      // whose paste is never confirmed, when it was given. The first starts when it was given: no line is left out.
       tasks: worker.memory.tasks.map((task, index) => ({ id: task.id, at: index === 0 ? task.at : (task.deliveredAt ?? task.at) })),
+      ...pending(worker),
     }));
+}
+
+function pending(worker: WorkerModel): Pick<UsageSubject, 'pendingSince'> {
+  const last = worker.memory.tasks.at(-1);
+  return worker.memory.tasks.length > 1 && last !== undefined && last.deliveredAt === undefined ? { pendingSince: last.at } : {};
 }
 
 function isTranscriptPath(file: string | undefined): file is string {

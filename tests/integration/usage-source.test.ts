@@ -82,6 +82,23 @@ describe('usage source over real record files', () => {
     expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(5);
   });
 
+  it('holds a worker\'s new lines while its next task\'s paste is unconfirmed, then gives each line its own task', async () => {
+    const givenAt = Date.parse('2026-11-22T18:04:00Z');
+    const pastedAt = Date.parse('2026-11-22T18:04:05Z');
+    const { subject, dir } = await claudeSubject([{ id: 'w1', at: FIRST_LINE_AT }, { id: 'bonus-1', at: givenAt }]);
+    const file = path.join(dir, 's.jsonl');
+    const source = newSource();
+    // The last turn of w1 ends after the bonus was given; the agent answers the bonus before czar confirms its paste.
+    await writeFile(file, claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:04:02Z') + claudeLine('m2', { input: 200, output: 0 }, '2026-11-22T18:04:06Z'));
+    expect((await source.poll([{ ...subject, pendingSince: givenAt }], givenAt + 7_000)).size).toBe(0);
+    const confirmed = { ...subject, tasks: [{ id: 'w1', at: FIRST_LINE_AT }, { id: 'bonus-1', at: pastedAt }] };
+    const usage = (await source.poll([confirmed], givenAt + 8_000)).get('w1');
+    expect(usage?.tasks.map((task) => [task.task, byModel([task])[0]?.input])).toEqual([['w1', 10], ['bonus-1', 200]]);
+    // A paste never confirmed holds the lines only so long: then they go by when the task was given.
+    await appendFile(file, claudeLine('m3', { input: 3000, output: 0 }, '2026-11-22T18:05:00Z'));
+    expect(total((await source.poll([{ ...confirmed, pendingSince: givenAt + 60_000 }], givenAt + 90_000)).get('w1'))).toBe(3210);
+  });
+
   it('gets a 100 MB transcript with a 10 MB line right, reading it once with bounded memory', async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 'big.jsonl');

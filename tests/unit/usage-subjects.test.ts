@@ -13,11 +13,14 @@ describe('usage subjects', () => {
     }));
   };
 
-  it('starts a later task when its paste began, and when it was given until then (lines are attributed as they are read)', () => {
-    const before = usageSubjects(given().workers, { HOME: '/home/dev' });
-    expect(before.find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 10 * MINUTE }]);
+  it('starts a later task at its paste, and says it is pending until then (when it was given, if never confirmed)', () => {
+    const before = usageSubjects(given().workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a');
+    expect(before?.pendingSince).toBe(T0 + 10 * MINUTE);
+    expect(before?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 10 * MINUTE }]);
     const taken = observe(given(), 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 11 * MINUTE) }));
-    expect(usageSubjects(taken.workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a')?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 11 * MINUTE }]);
+    const after = usageSubjects(taken.workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a');
+    expect(after?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 11 * MINUTE }]);
+    expect(after?.pendingSince).toBeUndefined();
     // A second confirmation (a restart delivering it again) does not move the start.
     expect(worker(observe(taken, 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 20 * MINUTE) })), 'a').memory.tasks.at(-1)?.deliveredAt).toBe(T0 + 11 * MINUTE);
   });
