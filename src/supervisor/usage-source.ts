@@ -8,11 +8,16 @@ import { UsageTally } from '../domain/usage-tally.js';
 import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
 
 /**
- * How often a worker's record folders are listed again for new files (new sessions, subagents, rollouts). A budget
- * may be crossed by the first line of a new file, so this bounds how late an interrupt can be; a listing is one
- * readdir per folder.
+ * How often the record folders of a worker with no record file yet are listed for one. A budget may be crossed by
+ * the first line of a new file, so this bounds how late an interrupt can be; a listing is one readdir per folder.
  */
 const DISCOVER_MS = 1_000;
+/**
+ * Once a worker's records are found their folders are watched, and a new file there (a session, a subagent) wakes
+ * the source at once: listing them again is only a sweep for a missed event or a new folder (Codex's next day).
+ * Listing twenty workers' folders every second was most of what cost tracking cost a quiet fleet.
+ */
+const SWEEP_MS = 10_000;
 /**
  * A line is given its task when it is read. While a task's paste is unconfirmed, a new line may be the last turn of
  * the task before or the first of the new one: the worker's records wait (this long at most) for the paste's time.
@@ -85,6 +90,8 @@ export class UsageSource {
   private readonly files = new Map<string, Map<string, RecordFile>>();
   /** One watch per folder holding record files: an appended line triggers a pass at once, not on the next tick. */
   private readonly watches = new Map<string, Watch>();
+  /** The workers whose records are in each watched folder (Codex keeps every worker's rollouts of a day in one). */
+  private readonly watchers = new Map<string, Set<string>>();
   private readonly rediscover = new Set<string>();
   private readonly discoveredAt = new Map<string, number>();
   private readonly codexCwds = new Map<string, string | undefined>();
@@ -108,7 +115,7 @@ export class UsageSource {
       const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
       this.files.set(subject.name, files);
       const placesKey = JSON.stringify(subject.records.places);
-      const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= DISCOVER_MS;
+      const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= (files.size === 0 ? DISCOVER_MS : SWEEP_MS);
       if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== placesKey) {
         this.discoveredAt.set(subject.name, now);
         this.placesSeen.set(subject.name, placesKey);
@@ -129,10 +136,12 @@ export class UsageSource {
   }
 
   private watch(dir: string, worker: string): void {
+    const workers = this.watchers.get(dir) ?? new Set<string>();
+    this.watchers.set(dir, workers.add(worker));
     if (this.watches.has(dir)) return;
     // A new file in the folder (a subagent, a new session) is looked for at once too.
     this.watches.set(dir, watchPaths([dir], () => {
-      this.rediscover.add(worker);
+      for (const name of workers) this.rediscover.add(name);
       this.onActivity();
     }, { depth: 2 }));
   }

@@ -6,6 +6,7 @@ import { agentRecords, claudeProjectDir } from '../../src/agents/usage-records.j
 import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage.js';
 import { UsageSource, type UsageSubject } from '../../src/supervisor/usage-source.js';
 import { tempDir } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 const fixtures = new URL('../fixtures/usage/', import.meta.url).pathname;
 const FIRST_LINE_AT = Date.parse('2026-11-22T18:02:00.000Z');
@@ -97,6 +98,22 @@ describe('usage source over real record files', () => {
     // A paste never confirmed holds the lines only so long: then they go by when the task was given.
     await appendFile(file, claudeLine('m3', { input: 3000, output: 0 }, '2026-11-22T18:05:00Z'));
     expect(total((await source.poll([{ ...confirmed, pendingSince: givenAt + 60_000 }], givenAt + 90_000)).get('w1'))).toBe(3210);
+  });
+
+  it('finds a new record file at once, by its folder\'s watch, for every worker whose records are in that folder', async () => {
+    const { subject, dir } = await claudeSubject();
+    const other = { ...subject, name: 'w2' };
+    let woken = 0;
+    const source = new UsageSource(() => (woken += 1));
+    onTestFinished(() => source.close());
+    const start = Date.now();
+    await writeFile(path.join(dir, 'one.jsonl'), claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:03:00Z'));
+    expect([...(await source.poll([subject, other], start)).values()].map((usage) => usage.files)).toEqual([1, 1]);
+    // A new session: the listing sweep is not due for seconds, the folder's watch tells both workers now.
+    await writeFile(path.join(dir, 'two.jsonl'), claudeLine('m2', { input: 20, output: 0 }, '2026-11-22T18:03:01Z'));
+    await waitFor(() => woken > 0, { what: 'the watch of the record folder to fire' });
+    const next = await source.poll([subject, other], start + 100);
+    expect([next.get('w1')?.files, next.get('w2')?.files]).toEqual([2, 2]);
   });
 
   it('gets a 100 MB transcript with a 10 MB line right, reading it once with bounded memory', async () => {
