@@ -47,6 +47,11 @@ export class Observer {
   /** Per worker: when its pane last wrote output (from pane log events). */
   readonly lastOutputAt = new Map<string, number>();
   readonly usage: UsageSource;
+  /**
+   * The czar's environment, copied once: the panes got it when the tmux server started, and spreading the live
+   * process.env (each key a call into the runtime) for every worker on every pass was the usage source's top cost.
+   */
+  private readonly env = { ...process.env };
   private readonly reportSeq = new Map<string, number>();
   private lastSweep = 0;
   private lastSafetyNet = 0;
@@ -90,7 +95,7 @@ export class Observer {
     this.observeOutputTimes();
     for (const [name, checkRun] of this.port.checkResults()) this.port.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
-    for (const [name, usage] of await this.usage.poll(usageSubjects(this.port.model().workers, process.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
+    for (const [name, usage] of await this.usage.poll(usageSubjects(this.port.model().workers, this.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) this.gitMoved = true;
     // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
