@@ -64,8 +64,19 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
     await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 10, { what: 'r1 at 10%' });
     const panePid = (await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'display-message', '-p', '-t', '=r1:', '#{pane_pid}'])).stdout.trim();
 
+    const reachable = await fixture.waitForStatus((s) => s.hosts?.[0]?.state === 'reachable', { what: 'host far reachable in status.json' });
+    expect(reachable.hosts).toEqual([{ name: 'far', state: 'reachable', since: expect.any(String) as string, workers: ['r1'] }]);
+    expect(workerIn(reachable, 'r1').host).toBe('far');
+
     await host.setLink(false);
+    const cutAt = Date.now();
     await fixture.waitForEvent('host_unreachable', undefined, { timeoutMs: 30_000 });
+    // status.json says so too, with since when and why, and which workers are out of sight.
+    const cut = await fixture.waitForStatus((s) => s.hosts?.[0]?.state === 'unreachable', { what: 'host far unreachable in status.json' });
+    const [far] = cut.hosts ?? [];
+    expect(far).toMatchObject({ name: 'far', state: 'unreachable', workers: ['r1'] });
+    expect(Date.parse(far?.since ?? '')).toBeGreaterThanOrEqual(cutAt - 1_000);
+    expect(far?.reason).toMatch(/\S/);
     // While cut off, the worker goes on and reports: that report must arrive once the link is back.
     const stateDir = `/tmp/czar-hosts/${fixture.fleet.config.project}/state`;
     const report = await host.exec(['env', 'CZAR_WORKER=r1', `CZAR_STATE_DIR=${stateDir}`, process.execPath, CZAR_BIN, 'report', '--task', 'r1', '--state', 'working', '--progress', '70', '--note', 'during the outage']);
@@ -73,6 +84,8 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
     await host.setLink(true);
 
     await fixture.waitForEvent('host_reachable', undefined, { timeoutMs: 40_000 });
+    const back = await fixture.waitForStatus((s) => s.hosts?.[0]?.state === 'reachable', { what: 'host far reachable again in status.json' });
+    expect(back.hosts?.[0]?.reason).toBeUndefined();
     const status = await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 70, { what: 'the report made during the outage' });
     expect(workerIn(status, 'r1').note).toBe('during the outage');
     expect(workerIn(status, 'r1').restarts).toBe(0);
@@ -81,12 +94,13 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
     expect(await hostCaptures(host, fixture.captureDir, 'r1')).toHaveLength(1);
     expect((await fixture.events()).filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
     // The local copy of the pane log is the host's log from its first byte: no byte lost or doubled.
-    const hostLog = (await host.exec(['cat', `${stateDir}/logs/r1.log`])).stdout;
-    const localLog = await waitFor(async () => {
+    // The host's log is read again on each look: the agent's screen keeps writing to it while the copy catches up.
+    const logs = await waitFor(async () => {
+      const hostLog = (await host.exec(['cat', `${stateDir}/logs/r1.log`])).stdout;
       const text = await readFile(path.join(fixture.fleet.paths.logs, 'r1.log'), 'utf8').catch(() => '');
-      return text !== '' && hostLog.startsWith(text) && text.length >= hostLog.length - 4096 && text;
+      return text !== '' && hostLog.startsWith(text) && text.length >= hostLog.length - 4096 && { hostLog, text };
     }, { what: 'the local pane log to catch up' });
-    expect(hostLog.startsWith(localLog)).toBe(true);
+    expect(logs.hostLog.startsWith(logs.text)).toBe(true);
   });
 });
 

@@ -1,0 +1,27 @@
+import { visible } from './sanitize.js';
+import type { HostLinkState, HostStatus, WorkerSpec } from './types.js';
+
+/** Longest reason kept: ssh's last line or czar's refusal, never a screenful. */
+export const MAX_HOST_REASON = 300;
+
+/** What the czar knows of its link to one host: the state, since when (epoch ms) and why. */
+export interface HostLink {
+  readonly state: HostLinkState;
+  readonly since: number;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * The `hosts` of status.json: every host that runs some of the fleet's workers, in the order of their first worker, with its link as
+ * the czar last saw it ("connecting" before its stream said hello). The reason comes from ssh and the host, so it is
+ * bounded and its control characters made visible.
+ */
+export function hostStatuses(workers: readonly Pick<WorkerSpec, 'name' | 'host'>[], links: ReadonlyMap<string, HostLink>, startedAt: number): HostStatus[] {
+  const onHost = new Map<string, string[]>();
+  for (const worker of workers) if (worker.host !== undefined) onHost.set(worker.host, [...(onHost.get(worker.host) ?? []), worker.name]);
+  return [...onHost].map(([name, names]) => {
+    const link = links.get(name) ?? { state: 'connecting', since: startedAt };
+    const reason = link.reason === undefined || link.state === 'reachable' || link.state === 'connecting' ? undefined : visible(link.reason).slice(0, MAX_HOST_REASON);
+    return { name, state: link.state, since: new Date(link.since).toISOString(), ...(reason === undefined ? {} : { reason }), workers: names };
+  });
+}
