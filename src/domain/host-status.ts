@@ -1,5 +1,7 @@
+import type { StreamLine } from './host-stream.js';
 import { visible } from './sanitize.js';
 import type { HostLinkState, HostStatus, WorkerSpec } from './types.js';
+import { modelName, type WorkerUsage } from './usage.js';
 
 /** Longest reason kept: ssh's last line or czar's refusal, never a screenful. */
 export const MAX_HOST_REASON = 300;
@@ -24,4 +26,10 @@ export function hostStatuses(workers: readonly Pick<WorkerSpec, 'name' | 'host'>
     const reason = link.reason === undefined || link.state === 'reachable' || link.state === 'connecting' ? undefined : visible(link.reason).slice(0, MAX_HOST_REASON);
     return { name, state: link.state, since: new Date(link.since).toISOString(), ...(reason === undefined ? {} : { reason }), workers: names };
   });
+}
+
+/** A worker's usage from its host's usage line, counted under `task`; model names are the host's words, made visible. */
+export function hostUsage(line: Extract<StreamLine, { kind: 'usage' }>, task: string): WorkerUsage {
+  const models = line.models.map(({ model, ...tokens }) => ({ model: modelName(model), ...tokens }));
+  return { tasks: models.length === 0 ? [] : [{ task, models }], files: line.files, skippedLines: line.skippedLines, lastAt: line.lastAt };
 }

@@ -3,7 +3,8 @@ import { czarVersion } from '../adapters/package-files.js';
 import { writeAtomic } from '../adapters/state-files.js';
 import { fetchBranch, pushFromHost } from '../adapters/host-git.js';
 import { hostClonePath, hostStateDir } from '../domain/hosts.js';
-import { hostStatuses, type HostLink } from '../domain/host-status.js';
+import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
+import type { WorkerUsage } from '../domain/usage.js';
 import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';
 import { logFile, reportFile } from '../domain/paths.js';
 import { neutraliseControls } from '../domain/sanitize.js';
@@ -24,6 +25,11 @@ export class HostStreams {
   readonly unreachable = new Set<string>();
   /** Per worker, the byte of its host's pane log the local copy has reached. */
   private readonly offsets = new Map<string, number>();
+  /**
+   * Per worker on a host, its usage as the host's watch last sent it (whole, so a stream started again replaces
+   * it). The observer puts it on the model, as the local usage source does for this machine's workers.
+   */
+  readonly usage = new Map<string, WorkerUsage>();
   /** Each host's link as status.json shows it. */
   private readonly links = new Map<string, HostLink>();
   private readonly startedAt = Date.now();
@@ -152,6 +158,12 @@ export class HostStreams {
     const { paths } = this.fleet;
     if (line.kind === 'tip') {
       await this.publishTip(host, line.worker);
+      return;
+    }
+    if (line.kind === 'usage') {
+      // Counted under the worker's own task (its id is the worker's name): the host cannot tell its tasks apart.
+      this.usage.set(line.worker, hostUsage(line, line.worker));
+      this.changed();
       return;
     }
     if (line.kind === 'report') {

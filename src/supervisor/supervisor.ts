@@ -76,6 +76,7 @@ export class Supervisor {
       busy: (name) => this.executor.busy(name),
       checkResults: () => this.executor.checks.results(),
       unreachableHosts: () => this.hostStreams.unreachable,
+      hostUsage: () => this.hostStreams.usage,
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
       delivered: (worker, at, taskId) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, at) })),
