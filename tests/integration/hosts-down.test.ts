@@ -4,9 +4,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { SshConnection } from '../../src/adapters/ssh.js';
 import { czar } from '../helpers/cli.js';
-import { fleetFixture } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
-import { SshHosts, sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
+import { hostFleet } from '../helpers/host-fleet.js';
+import { sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
 import { waitFor } from '../helpers/wait.js';
 
 const unavailable = await sshHostsUnavailable();
@@ -20,17 +19,13 @@ async function hostProcesses(host: SshHost): Promise<string[]> {
 
 describe.skipIf(unavailable !== undefined)(`czar down with workers on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it("stops each host's tmux server, watch and connection, and names a host it cannot reach", async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const [near, cut] = await Promise.all([hosts.add({ share: [origin] }), hosts.add({ share: [origin] })]);
-    const entry = (name: string, host: SshHost) => ({ name, ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig });
     const busy = (name: string) => `# Long work of ${name}\n@sim work 600 the long part`;
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [entry('near', near), entry('cut', cut)],
+    const { fixture, machine } = await hostFleet({
+      hosts: [{ name: 'near' }, { name: 'cut' }],
       workers: [{ name: 'n1', task: busy('n1'), host: 'near' }, { name: 'c1', task: busy('c1'), host: 'cut' }, { name: 'l1', task: busy('l1') }],
       policy: { idle_after: '10m', stuck_after: '20m', escalate_after: '10m' },
     });
+    const [near, cut] = [machine('near'), machine('cut')];
     const up = await czar(['up', '--detach', '-c', fixture.configFile], { cwd: fixture.root });
     expect(up.exitCode, up.stderr).toBe(0);
     const socket = fixture.fleet.config.tmuxSocket;

@@ -1,22 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
-import { SshHosts, sshHostsUnavailable } from '../helpers/ssh-host.js';
+import { describe, expect, it } from 'vitest';
+import { workerIn } from '../helpers/fleet-fixture.js';
+import { hostFleet } from '../helpers/host-fleet.js';
+import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 
 const unavailable = await sshHostsUnavailable();
 
 describe.skipIf(unavailable !== undefined)(`usage of workers on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it("counts the records the agent keeps on its host, read there and streamed, in the local status.json", async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const host = await hosts.add({ share: [origin] });
     // On the host's private /tmp: this machine cannot read these records, only the czar watching on the host can.
     const claudeDir = `/tmp/czar-claude-${randomBytes(4).toString('hex')}`;
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+    const { fixture, supervise } = await hostFleet({
+      hosts: [{ name: 'far' }],
       workers: [{
         name: 'r1',
         task: '# Spend on the host\n@sim usage 1200 300 claude-sonnet-4-5\n@sim usage 800 100 claude-opus-4-1\n@sim work 600 the long part',
@@ -26,9 +22,7 @@ describe.skipIf(unavailable !== undefined)(`usage of workers on ssh hosts${unava
       policy: { idle_after: '10m', stuck_after: '20m', escalate_after: '10m' },
     });
     await fixture.launchWave();
-    const czar = await fixture.supervise();
-    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
-    onTestFinished(() => czar.stop());
+    await supervise();
 
     const status = await fixture.waitForStatus((s) => (workerIn(s, 'r1').usage?.tokens ?? 0) >= 2400, { what: "r1's usage from its host" });
     expect(existsSync(claudeDir)).toBe(false);
