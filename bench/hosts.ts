@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SshHosts, sshHostsUnavailable, type SshHost } from '../tests/helpers/ssh-host.js';
 import { CZAR, SIM, benchRepo, median, ms, percentile, row } from './harness.js';
-import { statusShows, type Fleet } from './supervise.js';
+import { readStatus, statusShows, until, type Fleet } from './supervise.js';
 
 const WORKERS = 20;
 const SAMPLES = 30;
@@ -78,6 +78,11 @@ export async function benchHosts(print: (line: string) => void): Promise<void> {
     print(row(`launch ${WORKERS} workers over 2 ssh hosts (czar up)`, ms(remote.upMs), '-', true));
     print(row('  ratio hosts / here', `${(remote.upMs / local.upMs).toFixed(2)}x`, '-', true));
 
+    // Steady state: both hosts streaming and every agent busy (the first reports after launch meet a settling fleet).
+    await until(() => {
+      const status = readStatus(remote.fleet);
+      return status?.hosts?.every((host) => host.state === 'reachable') === true && status.workers.every((worker) => worker.state === 'working') ? true : undefined;
+    }, 60_000, 'the fleet on hosts to settle');
     const latencies = await remoteReportLatency(remote.fleet, hosts, remote.stateDirOnHost);
     const p95 = percentile(latencies, 95);
     print(row(`host report -> local status.json p50 (${SAMPLES})`, ms(median(latencies)), '-', true));
