@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES, type FleetStatus } from './types.js';
+import { HOST_LINK_STATES } from './host-status.js';
+import { ALERT_KINDS, WORKER_STATES, type FleetStatus } from './types.js';
 
 /**
  * The status file is an interface other programs read: this zod schema describes it, generates

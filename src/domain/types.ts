@@ -1,3 +1,4 @@
+import type { HostStatus } from './host-status.js';
 import type { HostSpec } from './hosts.js';
 import type { HandoffFacts } from './handoff.js';
 import type { PriceTable } from './prices.js';
@@ -253,22 +254,6 @@ export interface WorkerStatus {
   readonly usage?: WorkerUsageStatus | undefined;
   /** The ssh host (a `hosts:` name) it runs on; absent for this machine. */
   readonly host?: string | undefined;
-}
-
-/** How the czar's link to a host stands: before its first stream line, streaming, cut off, or refused (czar version). */
-export const HOST_LINK_STATES = ['connecting', 'reachable', 'unreachable', 'refused'] as const;
-export type HostLinkState = (typeof HOST_LINK_STATES)[number];
-
-/** One ssh host of the fleet in status.json. */
-export interface HostStatus {
-  readonly name: string;
-  readonly state: HostLinkState;
-  /** When it entered this state. */
-  readonly since: string;
-  /** Why it is unreachable or refused (ssh's words, control characters made visible). */
-  readonly reason?: string | undefined;
-  /** The fleet's workers on it: out of sight (not gone) while it is unreachable. */
-  readonly workers: readonly string[];
 }
 
 /** A worker's usage in status.json. Token counts include cached ones; `usd` covers only priced models. */
