@@ -77,5 +77,6 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     tasks: memory.tasks.map((given) => given.id),
     ...(worker.report?.resultFile === undefined ? {} : { resultFile: worker.report.resultFile }),
     ...(usage === undefined ? {} : { usage }),
+    ...(spec.host === undefined ? {} : { host: spec.host }),
   };
 }

@@ -65,7 +65,7 @@ export class Supervisor {
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
     this.savedFile = fleet.paths.czarState;
-    this.hostStreams = new HostStreams(fleet);
+    this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.observer = new Observer(fleet, {
       model: () => this.model,
@@ -76,6 +76,7 @@ export class Supervisor {
       busy: (name) => this.executor.busy(name),
       checkResults: () => this.executor.checks.results(),
       unreachableHosts: () => this.hostStreams.unreachable,
+      hostUsage: () => this.hostStreams.usage,
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
       delivered: (worker, at, taskId) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, at) })),
@@ -263,7 +264,7 @@ export class Supervisor {
     const extras = this.observer.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const status = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status() };
+    const status = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status(), ...this.hostStreams.status() };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
     this.lastStatusText = comparable;
