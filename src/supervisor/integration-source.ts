@@ -100,17 +100,32 @@ export class IntegrationSource {
     this.maybeRun();
   }
 
-  private maybeRun(): void {
-    if (this.running !== undefined) return;
-    const model = this.hooks.model();
+  /**
+   * Nothing left that the integration branch does by itself: no run going, no merge to try, no fix-up owed. Until
+   * then the sprint is not over, since a merge may still fail and give a worker more work.
+   */
+  settled(): boolean {
+    if (this.running !== undefined) return false;
+    if (this.record !== undefined && fixupsOwed(this.hooks.model(), this.record).length > 0) return false;
+    return this.nextAttempt() === undefined;
+  }
+
+  /** The merges a run would try now, unless the same set was tried already (it failed; something must change). */
+  private nextAttempt(): string | undefined {
     const record = this.record;
     const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
-    const candidates = candidatesOf(model, mergedTips);
+    const candidates = candidatesOf(this.hooks.model(), mergedTips);
     const merges = record === undefined
       ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
       : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
     const attempt = merges.join(' ');
-    if (merges.length === 0 || attempt === this.lastAttempt) return;
+    return merges.length === 0 || attempt === this.lastAttempt ? undefined : attempt;
+  }
+
+  private maybeRun(): void {
+    if (this.running !== undefined) return;
+    const attempt = this.nextAttempt();
+    if (attempt === undefined) return;
     this.lastAttempt = attempt;
     this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
       .then(async (result) => {
