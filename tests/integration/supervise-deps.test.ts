@@ -42,4 +42,25 @@ describe('czar supervision: dependencies', () => {
     expect(briefC).toContain('b: add b');
     expect(briefC).not.toContain('a: add a');
   });
+
+  it('with checks, starts the dependent only once its dependency is verified, not when it reports done', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'a', task: '# Step a\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in' },
+        { name: 'b', depends_on: ['a'], task: '# Step b\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in' },
+      ],
+      // Slow enough that a dependent released on done would start while the check still runs.
+      checks: [{ name: 'slow', run: 'sleep 1; test -f README.md', timeout: '30s' }],
+      policy: { idle_after: '1m', escalate_after: '1m' },
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'verified'), { timeoutMs: 60_000, what: 'a and b verified' });
+    const events = await fx.events();
+    const verifiedA = events.findIndex((event) => event.worker === 'a' && event.kind === 'state' && event.message.includes('-> verified'));
+    const launchB = events.findIndex((event) => event.worker === 'b' && event.kind === 'launch');
+    expect(verifiedA).toBeGreaterThan(events.findIndex((event) => event.worker === 'a' && event.kind === 'checks_passed'));
+    expect(launchB).toBeGreaterThan(verifiedA);
+    expect(events[launchB]?.message).toContain('dependencies done: a');
+  });
 });

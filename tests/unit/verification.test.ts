@@ -142,3 +142,27 @@ describe('sprintOver with checks', () => {
     expect(sprintOver(fixup)).toBe(false);
   });
 });
+
+describe('decide: dependents with checks', () => {
+  const now = T0 + 10 * MINUTE;
+  /** a and its dependent b; a reported done on SHA1 a minute before `now`. */
+  function dependencyDone(checks: readonly CheckSpec[]): FleetModel {
+    const model = tick(fleet([spec('a', { checks }), spec('b', { dependsOn: ['a'], checks })]), T0).fleet;
+    return observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+  }
+
+  it('start only once their dependency is verified, not when it reports done', () => {
+    const claimed = tick(dependencyDone(CHECKS), now);
+    expect(only(claimed.actions, 'launch')).toEqual([]);
+    expect(worker(claimed.fleet, 'b').memory.state).toBe('queued');
+    const running = tick(observe(claimed.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'running', at: now } })), now + SECOND);
+    expect(only(running.actions, 'launch')).toEqual([]);
+    const verified = tick(observe(running.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })), now + 2 * SECOND);
+    expect(worker(verified.fleet, 'a').memory.state).toBe('verified');
+    expect(only(verified.actions, 'launch').map((action) => [action.worker, action.reason])).toEqual([['b', expect.stringContaining('dependencies done: a') as string]]);
+  });
+
+  it('start when their dependency reports done with commits, in a fleet without checks (as before)', () => {
+    expect(only(tick(dependencyDone([]), now).actions, 'launch').map((action) => action.worker)).toEqual(['b']);
+  });
+});
