@@ -152,14 +152,15 @@ export class IntegrationSource {
 
   /** Each failure owes its worker one fix-up task, pasted whole, once the worker can take a message. */
   private async giveFixups(now: number): Promise<void> {
-    if (this.record === undefined) return;
+    const record = this.record;
+    if (record === undefined) return;
     const { config } = this.fleet;
-    for (const { worker, entry } of fixupsOwed(this.hooks.model(), this.record)) {
+    for (const { worker, entry } of fixupsOwed(this.hooks.model(), record)) {
       const name = worker.spec.name;
       if (worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
       const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
       const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
-      this.hooks.change((model) => giveFixup(model, name, task, now));
+      this.hooks.change((model) => giveFixup(model, name, task, now, record));
       await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });
       this.executor.deliverGiven(worker.spec, text, task.id);
     }

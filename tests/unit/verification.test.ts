@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domain/fleet.js';
-import { giveFixup } from '../../src/domain/integration.js';
+import { emptyRecord, giveFixup } from '../../src/domain/integration.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { sprintOver } from '../../src/domain/status.js';
 import type { Action } from '../../src/domain/policy/actions.js';
@@ -137,7 +137,7 @@ describe('sprintOver with checks', () => {
     model = tick(observe(model, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })), now + SECOND).fleet;
     expect(worker(model, 'a').memory.state).toBe('verified');
     expect(sprintOver(model)).toBe(true);
-    const fixup = giveFixup(model, 'a', { id: 'fixup-1111111111', title: 'Fix-up: merge czar/integration', text: '`git merge czar/integration`' }, now + 2 * SECOND);
+    const fixup = giveFixup(model, 'a', { id: 'fixup-1111111111', title: 'Fix-up: merge czar/integration', text: '`git merge czar/integration`' }, now + 2 * SECOND, emptyRecord('czar/integration', 'main', new Date(now).toISOString()));
     expect(worker(fixup, 'a').memory.state).toBe('verified');
     expect(sprintOver(fixup)).toBe(false);
   });
