@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
-import type { FleetEvent, FleetStatus } from '../../src/domain/types.js';
+import type { FleetEvent } from '../../src/domain/types.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { gitIn } from '../helpers/git-repo.js';
 
@@ -85,14 +85,15 @@ describe('czar demo without a terminal (as CI runs it)', () => {
     expect(mergeFixupAt).toBeGreaterThan(undoneAt);
     expect(find(events, of(turnedAway, 'integrated'), mergeFixupAt)).toBeGreaterThan(mergeFixupAt);
     expect(await gitIn(repo, ['log', '-1', '--format=%s', `czar/${turnedAway}`])).toBe(`Merge branch 'czar/integration' into czar/${turnedAway}`);
+    // The others' files it merged in are not taken for straying out of its scope.
+    expect(find(events, of(turnedAway, 'realign'), mergeFixupAt)).toBe(-1);
 
     // The sprint ends once, with every worker verified and every branch in a green integration branch.
     expect(events.filter((event) => event.kind === 'sprint_over')).toHaveLength(1);
-    const status = JSON.parse(await readFile(path.join(state, 'status.json'), 'utf8')) as FleetStatus;
-    expect(status.sprintOver).toBe(true);
-    expect(Object.fromEntries(status.workers.map((worker) => [worker.name, worker.state]))).toEqual(Object.fromEntries(WORKERS.map((name) => [name, 'verified'])));
-    expect(status.integration).toMatchObject({ branch: 'czar/integration', leftOut: [], conflicts: [] });
-    expect(status.integration?.holds.slice().sort()).toEqual(WORKERS);
+    // What status.json said when the sprint was over, as the demo printed it (the file itself is written again when
+    // the demo takes its fleet down, and dead panes are no sprint state).
+    for (const worker of WORKERS) expect(result.stdout).toMatch(new RegExp(`^  ${worker} +verified `, 'm'));
+    expect(result.stdout).toContain(`  czar/integration holds ${['catalog', 'cart', 'checkout', 'docs'].join(', ')}\n`);
     for (const worker of WORKERS) await gitIn(repo, ['merge-base', '--is-ancestor', `czar/${worker}`, 'czar/integration']);
     // Both sides of the conflict are kept in the integrated result, and no marker is left.
     const api = await gitIn(repo, ['show', 'czar/integration:docs/api.md']);
