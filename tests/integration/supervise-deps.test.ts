@@ -12,8 +12,9 @@ describe('czar supervision: dependencies', () => {
     });
     await fx.launchWave();
     await fx.supervise();
-    const status = await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'done' && worker.git.commitsAhead === 1), { timeoutMs: 45_000, what: 'a, b and c done' });
-    expect(status.sprintOver).toBe(true);
+    // The sprint is over once the three are done and in the integration branch.
+    const status = await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'done' && worker.git.commitsAhead === 1) && s.sprintOver, { timeoutMs: 45_000, what: 'a, b and c done, and the sprint over' });
+    expect(status.integration?.holds.slice().sort()).toEqual(['a', 'b', 'c']);
     expect(workerIn(status, 'a').tasks).toEqual(['a']);
 
     const events = await fx.events();
