@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, watch, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { writeReport } from '../src/adapters/state-files.js';
 import { statePaths } from '../src/domain/paths.js';
 import type { FleetEvent, FleetStatus } from '../src/domain/types.js';
@@ -14,8 +15,11 @@ export interface Fleet {
   stop(): void;
 }
 
-/** Launches `count` simulated workers with `czar up --detach`; the czar then runs in the fleet's tmux server. */
-export function launchFleet(name: string, count: number, policy: string, task: string, bonus: string[] = []): Fleet {
+/**
+ * Launches `count` simulated workers with `czar up --detach`; the czar then runs in the fleet's tmux server.
+ * `whileLaunching` gets the state dir before `up` starts, so a sampler can watch the launch itself.
+ */
+export async function launchFleet(name: string, count: number, policy: string, task: string, bonus: string[] = [], whileLaunching?: (stateDir: string) => void): Promise<Fleet> {
   // Agents that do not report (like Aider or a shell) leave the pane and git as the only signals, so nothing but
   // the bench's own reports and the czar's clock moves a worker's state.
   const sim = `agents:\n  sim: { args: [${JSON.stringify(SIM)}, --no-report] }\n`;
@@ -24,12 +28,13 @@ export function launchFleet(name: string, count: number, policy: string, task: s
   const workers = Array.from({ length: count }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(task)}\n`).join('');
   const bonusYaml = bonus.length === 0 ? '' : `bonus:\n${bonus.map((text, i) => `  - name: b${i + 1}\n    task: ${JSON.stringify(text)}\n`).join('')}`;
   writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${count}, ${policy} }\n${sim}workers:\n${workers}${bonusYaml}`);
+  whileLaunching?.(path.join(root, '.czar'));
   try {
-    execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    await promisify(execFile)(process.execPath, [CZAR, 'up', '--detach'], { cwd: root });
   } catch (error) {
     killServer(`czar-${project}`);
     cleanup();
-    throw new Error(`bench: czar up for ${count} workers failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+    throw new Error(`bench: czar up for ${count} workers failed: ${String((error as { stderr?: string }).stderr ?? error)}`);
   }
   return {
     root,
@@ -162,7 +167,7 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
   const quietTask = 'Wait here.\n@sim quiet\n';
 
   // 20 quiet workers: report latency, CPU while nothing happens, memory.
-  const twenty = launchFleet('q20', 20, 'idle_after: 1h, stuck_after: 2h', quietTask);
+  const twenty = await launchFleet('q20', 20, 'idle_after: 1h, stuck_after: 2h', quietTask);
   try {
     await settled(twenty, 20);
     const pid = czarPid(twenty);
@@ -186,8 +191,9 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
 
   // 20 workers that finish or go quiet: done -> bonus submitted, quiet -> nudge.
   const workTask = 'Make a change.\n@sim write change.txt changed\n@sim commit change\n@sim quiet\n';
-  const active = launchFleet('a20', 20, 'idle_after: 3s, stuck_after: 1h, escalate_after: 1h', workTask, Array.from({ length: 10 }, () => 'Bonus.\n@sim quiet\n'));
-  const sampler = new OutputSampler(path.join(active.stateDir, 'logs'));
+  // The sampler watches from before the launch: a worker may go quiet, and be nudged, before `up` returns.
+  const sampler = new OutputSampler();
+  const active = await launchFleet('a20', 20, 'idle_after: 3s, stuck_after: 1h, escalate_after: 1h', workTask, Array.from({ length: 10 }, () => 'Bonus.\n@sim quiet\n'), (stateDir) => sampler.follow(path.join(stateDir, 'logs')));
   try {
     await settled(active, 20);
     // Quiet -> nudge: the sim stops after its commit; the czar nudges it idle_after later.
@@ -223,7 +229,7 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
   }
 
   // 100 workers: report latency at scale, memory.
-  const hundred = launchFleet('q100', 100, 'idle_after: 1h, stuck_after: 2h', quietTask);
+  const hundred = await launchFleet('q100', 100, 'idle_after: 1h, stuck_after: 2h', quietTask);
   try {
     await settled(hundred, 100);
     const pid = czarPid(hundred);
@@ -242,17 +248,20 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
 class OutputSampler {
   private readonly changes = new Map<string, number[]>();
   private readonly sizes = new Map<string, number>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer = setInterval(() => this.sample(), 50);
+  private logs: string | undefined;
 
-  constructor(private readonly logs: string) {
-    this.timer = setInterval(() => this.sample(), 50);
+  /** Starts following a fleet's pane logs; the folder appears once `up` has made the state dir. */
+  follow(logs: string): void {
+    this.logs = logs;
   }
 
   private sample(): void {
+    if (this.logs === undefined || !existsSync(this.logs)) return;
     for (const file of readdirSync(this.logs)) {
       const info = statSync(path.join(this.logs, file));
       if (info.size !== this.sizes.get(file)) {
-        // The first look dates the output by the file's mtime: it may have stopped before the sampler started.
+        // A new file's first output is dated by its mtime: it may have been written between two samples.
         const at = this.sizes.has(file) ? Date.now() : info.mtimeMs;
         this.sizes.set(file, info.size);
         const worker = file.replace(/\.log$/, '');
@@ -263,7 +272,9 @@ class OutputSampler {
 
   /** The last output change of `worker` strictly before `before`. */
   lastBefore(worker: string, before: number): number {
-    return Math.max(0, ...(this.changes.get(worker) ?? []).filter((at) => at < before));
+    const earlier = (this.changes.get(worker) ?? []).filter((at) => at < before);
+    if (earlier.length === 0) throw new Error(`bench: no output of ${worker} was seen before its nudge`);
+    return Math.max(...earlier);
   }
 
   stop(): void {

@@ -157,7 +157,7 @@ export async function benchVerify(print: (line: string) => void): Promise<void> 
     repo.cleanup();
   }
 
-  const quiet = launchFleet('v20', WORKERS, 'idle_after: 1h, stuck_after: 2h', 'Wait here.\n@sim quiet\n');
+  const quiet = await launchFleet('v20', WORKERS, 'idle_after: 1h, stuck_after: 2h', 'Wait here.\n@sim quiet\n');
   try {
     await settled(quiet, WORKERS);
     const pid = czarPid(quiet);

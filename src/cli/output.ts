@@ -1,5 +1,5 @@
 import { isCzarError } from '../domain/errors.js';
-import { visibleLines } from '../domain/sanitize.js';
+import { visible, visibleLines } from '../domain/sanitize.js';
 import type { FleetEvent } from '../domain/types.js';
 
 /*
@@ -10,6 +10,11 @@ import type { FleetEvent } from '../domain/types.js';
 
 export function out(line = ''): void {
   process.stdout.write(`${visibleLines(line)}\n`);
+}
+
+/** One record (a worker, a peer, an event) on exactly one line: an LF or TAB inside a field is shown too. */
+export function outRow(row: string): void {
+  process.stdout.write(`${visible(row)}\n`);
 }
 
 export function err(line: string): void {

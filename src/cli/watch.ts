@@ -2,7 +2,7 @@ import { readEventsFrom, readJson } from '../adapters/state-files.js';
 import { watchPaths } from '../adapters/watcher.js';
 import type { FleetStatus } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
-import { formatEvent, out } from './output.js';
+import { formatEvent, outRow } from './output.js';
 
 /**
  * Prints the czar's events as they happen until the sprint is over (every task done and the queue empty), for
@@ -27,7 +27,7 @@ export async function followUntilSprintOver(fleet: Fleet, options: { printFrom: 
       try {
         const next = await readEventsFrom(fleet.paths, offset);
         offset = next.offset;
-        for (const event of next.events) out(formatEvent(event));
+        for (const event of next.events) outRow(formatEvent(event));
         const status = await readJson<FleetStatus>(fleet.paths.status);
         if (status?.sprintOver === true && (options.untilHandoff !== true || status.handoff?.sprintOver === true)) finish(true);
         else if (Date.now() > deadline) finish(false);

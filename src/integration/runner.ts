@@ -1,5 +1,4 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { processAlive } from '../adapters/process.js';
+import { acquireLock } from '../adapters/lock-file.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { branchExists, predictConflicts, revParse } from '../adapters/git.js';
@@ -231,41 +230,23 @@ async function advance(fleet: Fleet, paths: ReturnType<typeof integrationPaths>,
 
 /**
  * Runs `work` holding the lock file: in this process the runs queue up; another process (the czar or a second
- * `czar integrate`) holding it makes this one fail with what to do. A lock whose process is gone is taken over.
+ * `czar integrate`) holding it makes this one fail at once with what to do. A lock whose process is gone is taken over.
  */
 const chains = new Map<string, Promise<unknown>>();
 
 async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
   const previous = chains.get(lock) ?? Promise.resolve();
   const next = previous.then(async () => {
-    await takeLock(lock);
+    const release = await acquireLock(lock, {
+      timeoutMs: 0,
+      heldError: (holder) => new CzarError('integration_locked', `Another czar process (pid ${holder.pid}) is integrating right now (lock ${lock}); wait for it to finish and run "czar integrate" again.`),
+    });
     try {
       return await work();
     } finally {
-      await rm(lock, { force: true });
+      await release();
     }
   });
   chains.set(lock, next.catch(() => undefined));
   return next;
-}
-
-async function takeLock(lock: string): Promise<void> {
-  await mkdir(path.dirname(lock), { recursive: true, mode: 0o700 });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lock, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-      // This process's own runs are queued by the chain above, so a lock naming this pid is left from a crash.
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
-        throw new CzarError('integration_locked', `Another czar process (pid ${holder}) is integrating right now (lock ${lock}); wait for it to finish and run "czar integrate" again.`);
-      }
-      await rm(lock, { force: true });
-    }
-  }
-  throw new CzarError('integration_locked', `Could not take the integration lock ${lock}; remove it if no czar is running and try again.`);
 }

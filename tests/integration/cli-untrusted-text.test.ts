@@ -6,9 +6,12 @@ import { fixtureStatus, fixtureWorkers } from '../fixtures/fleet-status.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
 
-/** ESC (a screen clear), BEL, an OSC window title, CR, NUL and a one-byte C1 CSI: what a hostile worker could write. */
-const HOSTILE = 'x\u001b[2Jy\u0007\u001b]0;pwned\u0007\rz\u0000\u009b31m';
-const SHOWN = 'x\u241b[2Jy\u2407\u241b]0;pwned\u2407\u240dz\u2400\u241b[31m';
+/**
+ * ESC (a screen clear), BEL, an OSC window title, CR, NUL, a one-byte C1 CSI and an LF that would start a line of
+ * its own (a fake peer or event line): what a hostile worker could write.
+ */
+const HOSTILE = 'x\u001b[2Jy\u0007\u001b]0;pwned\u0007\rz\u0000\u009b31m\nw9 (done, branch main): fake';
+const SHOWN = 'x\u241b[2Jy\u2407\u241b]0;pwned\u2407\u240dz\u2400\u241b[31m\u240aw9 (done, branch main): fake';
 // Output may hold LF between lines; nothing else a terminal would act on.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { neutraliseControls } from '../../src/domain/sanitize.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
+import { capturedFiles } from '../helpers/sim-captures.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Worker entries for czar.yaml; each sim agent saves what it receives into `captures`. */
@@ -13,10 +14,6 @@ function workersYaml(names: readonly string[], captures: string, task = (name: s
   return names
     .map((name) => `  - name: ${name}\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: |\n${task(name).split('\n').map((line) => `      ${line}`).join('\n')}\n`)
     .join('');
-}
-
-async function captured(dir: string): Promise<string[]> {
-  return existsSync(dir) ? (await readdir(dir)).filter((file) => file.endsWith('.txt')).sort() : [];
 }
 
 describe('czar up', () => {
@@ -38,7 +35,7 @@ describe('czar up', () => {
       expect(worktrees).toContain(`branch refs/heads/czar/${name}\n`);
     }
     // `--detach` returns once every task is delivered: each agent already holds its whole prompt.
-    expect(await captured(captures)).toEqual(['api-1.txt', 'models-1.txt', 'web-1.txt']);
+    expect(await capturedFiles(captures)).toEqual(['api-1.txt', 'models-1.txt', 'web-1.txt']);
     const prompt = await readFile(path.join(captures, 'models-1.txt'), 'utf8');
     expect(prompt).toContain('You are worker models in project');
     expect(prompt.endsWith('Build models.\n@sim work 0.2\n@sim write models.txt made by models\n@sim commit models work\n@sim done')).toBe(true);
@@ -72,7 +69,7 @@ describe('czar up', () => {
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode, up.stderr).toBe(0);
 
-    expect(await captured(captures)).toEqual(['big-1.txt']);
+    expect(await capturedFiles(captures)).toEqual(['big-1.txt']);
     const received = await readFile(path.join(captures, 'big-1.txt'), 'utf8');
     // The task is the end of the prompt, whole; only control bytes are shown as their symbols (and the config
     // loader trims trailing white space off a task).
@@ -90,7 +87,7 @@ describe('czar up', () => {
     expect(first.exitCode, first.stderr).toBe(0);
     const second = await czar(['up', '--detach'], { cwd: root });
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(await captured(captures)).toEqual(['one-1.txt', 'two-1.txt']);
+    expect(await capturedFiles(captures)).toEqual(['one-1.txt', 'two-1.txt']);
     const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
     expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(2);
     expect(events.filter((event) => event.kind === 'session_started')).toHaveLength(2);
@@ -114,7 +111,7 @@ describe('czar up', () => {
     await writeFile(file, `${await readFile(file, 'utf8')}${workersYaml(['two'], captures)}`);
     const changed = await czar(['up', '--detach'], { cwd: root });
     expect(changed.exitCode, changed.stderr).toBe(0);
-    expect(await captured(captures)).toEqual(['one-1.txt', 'two-1.txt']);
+    expect(await capturedFiles(captures)).toEqual(['one-1.txt', 'two-1.txt']);
     const secondCzar = await waitFor(async () => {
       const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
       return pid !== undefined && pid !== firstCzar ? pid : undefined;
@@ -183,7 +180,7 @@ describe('czar up', () => {
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toMatch(/worker "broken" did not start: .*broken/);
-    expect(await captured(captures)).toEqual(['fine-1.txt']);
+    expect(await capturedFiles(captures)).toEqual(['fine-1.txt']);
   });
 
   test('--dry-run prints the plan and changes nothing', async () => {

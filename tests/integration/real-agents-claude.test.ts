@@ -2,28 +2,23 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/domain/types.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
-import { startModelEndpoint, type ModelEndpoint } from '../helpers/model-endpoint.js';
-import { realAgentsMissing } from '../helpers/real-agents.js';
-import { realFleet } from '../helpers/real-fleet.js';
+import type { ModelEndpoint } from '../helpers/model-endpoint.js';
+import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
+import { interventions, itAlertsOnRefusal, task, upRealFleet } from '../helpers/real-scenarios.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Real Claude Code 2.1, supervised by czar through `czar up --detach`, its model played by a scripted endpoint:
 // every RUN line is a Bash tool call that really runs in the worker's worktree (see tests/helpers/model-endpoint.ts).
 const missing = realAgentsMissing('claude');
-const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
-const task = (...lines: string[]): string => lines.join('\n');
 const of = (events: readonly FleetEvent[], worker: string, kind: string): FleetEvent[] => events.filter((event) => event.worker === worker && event.kind === kind);
 /** Whether a request to the model carried `text` (a tool result, a nudge) back from the agent. */
 const sentToModel = (endpoint: ModelEndpoint, text: string): boolean => endpoint.requests.some((request) => JSON.stringify(request.body).includes(text));
 
 describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
   it('works, reports and reads peers from its own Bash, gets a bonus and stays done; a turn with work left is nudged; a killed agent is restarted with its task; a permission prompt is waiting', async () => {
-    const endpoint = await startModelEndpoint();
-    const fx = await realFleet({
-      agent: 'claude',
-      endpoint,
+    const { endpoint, fx } = await upRealFleet('claude', {
       // stuck_after is short so that a silent minute-long turn would be caught if hooks were not believed.
-      policy: { stuck_after: '5s', idle_after: '4s', escalate_after: '20s' },
+      policy: { stuck_after: '5s' },
       workers: [
         {
           name: 'greeter',
@@ -47,7 +42,6 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
         },
       ],
     });
-    await fx.up();
 
     // A permission prompt for a tool it may not use: waiting, with an alert for the person.
     await fx.waitForStatus((s) => workerIn(s, 'asker').state === 'waiting' && workerIn(s, 'asker').alerts.some((alert) => alert.kind === 'waiting_input'), { timeoutMs: 90_000, what: 'asker waiting at its permission prompt' });
@@ -80,31 +74,14 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     await waitFor(() => sentToModel(endpoint, 'Worker quitter:'), { timeoutMs: 30_000, what: 'the nudge at the model' });
 
     // greeter stayed done through its last turn end: no nudge, re-brief or restart.
-    const final = await fx.events();
-    for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(final, 'greeter', kind), kind).toEqual([]);
+    expect(interventions(await fx.events(), 'greeter')).toEqual([]);
     expect(workerIn((await fx.status())!, 'greeter').state).toBe('done');
-  }, 300_000 * scale);
+  }, 300_000 * REAL_AGENT_TIMEOUT_SCALE);
 
-  it('an API refusal is an alert with the error, and no nudges', async () => {
-    const endpoint = await startModelEndpoint();
-    const fx = await realFleet({
-      agent: 'claude',
-      endpoint,
-      policy: { idle_after: '4s', escalate_after: '20s' },
-      workers: [{ name: 'refused', task: task('Anything at all.', 'FAIL: 400 messages.0.content: scripted invalid request') }],
-    });
-    await fx.up();
-    const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted invalid request')), { timeoutMs: 60_000, what: 'an alert naming the refusal' });
-    expect(workerIn(refused, 'refused').state).toBe('api_error');
-    for (const kind of ['nudge', 'rebrief', 'restart']) expect(of(await fx.events(), 'refused', kind), kind).toEqual([]);
-  }, 180_000 * scale);
+  itAlertsOnRefusal('claude', 'messages.0.content: scripted invalid request', 'scripted invalid request');
 
   it('a rate limit is waited out, then the work goes on', async () => {
-    const endpoint = await startModelEndpoint();
-    const fx = await realFleet({
-      agent: 'claude',
-      endpoint,
-      policy: { idle_after: '4s', escalate_after: '20s' },
+    const { endpoint, fx } = await upRealFleet('claude', {
       workers: [
         {
           name: 'limited',
@@ -118,7 +95,6 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
         },
       ],
     });
-    await fx.up();
     // czar saw the rate limit for what it is, waited (restart.backoff), then sent one "continue".
     await fx.waitForEvent('alert', 'limited', { match: (event) => event.message.includes('rate limit') && event.message.includes('Number of requests has exceeded'), timeoutMs: 60_000 });
     const done = await fx.waitForStatus((s) => workerIn(s, 'limited').state === 'done', { timeoutMs: 120_000, what: 'limited done after the rate limit' });
@@ -127,5 +103,5 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     // The first call was refused, the one after czar's message went through.
     expect(endpoint.usage.filter((entry) => entry.kind === 'main').length).toBeGreaterThanOrEqual(3);
     for (const kind of ['rebrief', 'restart']) expect(of(await fx.events(), 'limited', kind), kind).toEqual([]);
-  }, 240_000 * scale);
+  }, 240_000 * REAL_AGENT_TIMEOUT_SCALE);
 });

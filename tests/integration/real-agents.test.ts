@@ -5,16 +5,15 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
+import type { Tmux } from '../../src/adapters/tmux.js';
 import { deliverPrompt } from '../../src/launch/delivery.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
-import { realAgentBin, realAgentsMissing } from '../helpers/real-agents.js';
+import { REAL_AGENT_TIMEOUT_SCALE as scale, realAgentBin, realAgentsMissing, type RealAgent } from '../helpers/real-agents.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Delivery only: each real CLI in a private tmux server with a throwaway HOME and a dummy key; nothing reaches an
 // API (the supervision scenarios with a scripted model are in real-agents-<agent>.test.ts).
-const bin = realAgentBin;
-const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 const missing = realAgentsMissing;
 
 const TASK = [
@@ -35,15 +34,28 @@ async function hookRecorder(dir: string): Promise<{ command: string[]; log: stri
   return { command: [script], log };
 }
 
-/** Writes the preset's setup files and returns its extra args and env, as the launcher will. */
-async function applySetup(preset: AgentPreset, settingsDir: string, czarCommand: string[], worktree: string): Promise<{ args: string[]; env: Record<string, string> }> {
-  const setup = preset.setup({ worker: `real-${preset.name}`, settingsDir, czarCommand, worktree });
+/**
+ * Starts the real CLI in the repo, in a pane of its own private tmux server, set up by its preset as the launcher
+ * does it (setup files written, extra args and env added), with `env` on top: its HOME and dummy key.
+ */
+async function startRealCli(agent: RealAgent, options: { repo: string; settingsDir: string; czarCommand: string[]; env: Record<string, string> }): Promise<{ preset: AgentPreset; tmux: Tmux; paneId: string }> {
+  const preset = presetFor(agent);
+  const setup = preset.setup({ worker: `real-${agent}`, settingsDir: options.settingsDir, czarCommand: options.czarCommand, worktree: options.repo });
   for (const file of setup.files) await writeFile(file.path, file.content);
-  return { args: [...setup.args], env: { ...setup.env } };
+  const tmux = privateTmux();
+  const paneId = await tmux.newSession({ name: agent, cwd: options.repo, argv: [realAgentBin(agent), ...setup.args], env: { ...setup.env, ...options.env }, width: 120, height: 40 });
+  return { preset, tmux, paneId };
 }
 
 const hookEvents = async (log: string): Promise<string[]> =>
   existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter((line) => line.startsWith('== ')).map((line) => line.split(' ').at(-1) ?? '') : [];
+
+/** The session's start hook fired, its prompt hook `submitEvent` exactly once, and that hook was handed the whole task. */
+async function expectHooksSawTaskOnce(log: string, fired: readonly string[], submitEvent: string): Promise<void> {
+  expect(fired).toContain('SessionStart');
+  expect(fired.filter((event) => event === submitEvent)).toHaveLength(1);
+  expect(await readFile(log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+}
 
 describe.skipIf(missing('claude') !== '')(`real Claude Code${missing('claude')}`, () => {
   it('answers the workspace trust dialog on purpose and submits a multi-line task exactly once', async () => {
@@ -54,16 +66,11 @@ describe.skipIf(missing('claude') !== '')(`real Claude Code${missing('claude')}`
     // Skips onboarding and pre-approves the dummy key (Claude stores the last 20 characters), but not the folder.
     await writeFile(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [key.slice(-20)] } }));
     const hooks = await hookRecorder(settingsDir);
-    const preset = presetFor('claude');
-    const { args, env } = await applySetup(preset, settingsDir, hooks.command, repo);
-    const tmux = privateTmux();
-    const paneId = await tmux.newSession({
-      name: 'claude',
-      cwd: repo,
-      argv: [bin('claude'), ...args],
-      env: { ...env, HOME: home, ANTHROPIC_API_KEY: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-      width: 120,
-      height: 40,
+    const { preset, tmux, paneId } = await startRealCli('claude', {
+      repo,
+      settingsDir,
+      czarCommand: hooks.command,
+      env: { HOME: home, ANTHROPIC_API_KEY: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
     });
     const events: string[] = [];
     const result = await deliverPrompt(tmux, paneId, TASK, preset, {
@@ -92,10 +99,7 @@ describe.skipIf(missing('claude') !== '')(`real Claude Code${missing('claude')}`
     expect(prompts).toHaveLength(1);
     expect(prompts[0]).toContain(JSON.stringify(TASK).slice(1, -1));
 
-    const fired = await hookEvents(hooks.log);
-    expect(fired).toContain('SessionStart');
-    expect(fired.filter((event) => event === 'UserPromptSubmit')).toHaveLength(1);
-    expect(await readFile(hooks.log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+    await expectHooksSawTaskOnce(hooks.log, await hookEvents(hooks.log), 'UserPromptSubmit');
   }, 60_000 * scale);
 });
 
@@ -109,17 +113,7 @@ describe.skipIf(missing('gemini') !== '')(`real Gemini CLI${missing('gemini')}`,
     onTestFinished(() => rm(settingsDir, { recursive: true, force: true }));
     await mkdir(settingsDir, { recursive: true, mode: 0o700 });
     const hooks = await hookRecorder(settingsDir);
-    const preset = presetFor('gemini');
-    const { args, env } = await applySetup(preset, settingsDir, hooks.command, repo);
-    const tmux = privateTmux();
-    const paneId = await tmux.newSession({
-      name: 'gemini',
-      cwd: repo,
-      argv: [bin('gemini'), ...args],
-      env: { ...env, HOME: home, GEMINI_API_KEY: 'czar-test-dummy-gemini-key' },
-      width: 120,
-      height: 40,
-    });
+    const { preset, tmux, paneId } = await startRealCli('gemini', { repo, settingsDir, czarCommand: hooks.command, env: { HOME: home, GEMINI_API_KEY: 'czar-test-dummy-gemini-key' } });
     const result = await deliverPrompt(tmux, paneId, TASK, preset, {
       worker: 'real-gemini',
       timeoutScale: scale,
@@ -130,9 +124,7 @@ describe.skipIf(missing('gemini') !== '')(`real Gemini CLI${missing('gemini')}`,
       const seen = await hookEvents(hooks.log);
       return seen.includes('BeforeAgent') ? seen : undefined;
     }, { timeoutMs: 10_000, what: 'the BeforeAgent hook' });
-    expect(fired).toContain('SessionStart');
-    expect(fired.filter((event) => event === 'BeforeAgent')).toHaveLength(1);
-    expect(await readFile(hooks.log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+    await expectHooksSawTaskOnce(hooks.log, fired, 'BeforeAgent');
   }, 60_000 * scale);
 });
 
@@ -141,17 +133,7 @@ describe.skipIf(missing('codex') !== '')(`real Codex CLI${missing('codex')}`, ()
     const { repo } = await tempRepo();
     const home = await tempDir('czar-home-');
     const settingsDir = await tempDir('czar-settings-');
-    const preset = presetFor('codex');
-    const { args, env } = await applySetup(preset, settingsDir, ['/bin/true'], repo);
-    const tmux = privateTmux();
-    const paneId = await tmux.newSession({
-      name: 'codex',
-      cwd: repo,
-      argv: [bin('codex'), ...args],
-      env: { ...env, HOME: home, OPENAI_API_KEY: 'sk-czar-test-dummy' },
-      width: 120,
-      height: 40,
-    });
+    const { preset, tmux, paneId } = await startRealCli('codex', { repo, settingsDir, czarCommand: ['/bin/true'], env: { HOME: home, OPENAI_API_KEY: 'sk-czar-test-dummy' } });
     await expect(deliverPrompt(tmux, paneId, TASK, preset, { worker: 'real-codex', timeoutScale: scale })).rejects.toThrow(
       'Worker "real-codex" cannot start: Codex is showing its sign-in screen; run "codex login" in a normal terminal first (or configure a model provider in its config.toml), then start the worker again.',
     );

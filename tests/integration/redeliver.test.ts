@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
@@ -7,14 +6,11 @@ import { cleanEnv } from '../../src/adapters/process.js';
 import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
+import { capturedFiles } from '../helpers/sim-captures.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SIM_AGENT = path.join(PACKAGE_ROOT, 'bin', 'czar-sim-agent.js');
 const POLICY = 'policy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\n';
-
-async function captured(dir: string): Promise<string[]> {
-  return existsSync(dir) ? (await readdir(dir)).filter((file) => file.endsWith('.txt')).sort() : [];
-}
 
 describe('a task reaches every new agent of an unfinished worker', () => {
   test('down then up hands the fresh agent its task again, with the commits so far, and the old reports no longer count', async () => {
@@ -34,7 +30,7 @@ describe('a task reaches every new agent of an unfinished worker', () => {
     expect(dry.stdout).toMatch(/one: .* · new agent: task pasted again with the commits so far/);
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode, up.stderr).toBe(0);
-    expect(await captured(captures)).toEqual(['one-1.txt', 'one-2.txt']);
+    expect(await capturedFiles(captures)).toEqual(['one-1.txt', 'one-2.txt']);
     const again = await readFile(path.join(captures, 'one-2.txt'), 'utf8');
     expect(again).toContain('one: first half');
     expect(again.endsWith('@sim work 600 the rest')).toBe(true);
@@ -51,11 +47,11 @@ describe('a task reaches every new agent of an unfinished worker', () => {
     await waitFor(async () => (await readFile(record, 'utf8').catch(() => '')).includes('deliveryStartedAt'), { what: 'the delivery to start' });
     first.kill('SIGINT');
     await first;
-    expect(await captured(captures)).toEqual([]);
+    expect(await capturedFiles(captures)).toEqual([]);
 
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode, up.stderr).toBe(0);
-    expect(await captured(captures)).toEqual(['one-1.txt']);
+    expect(await capturedFiles(captures)).toEqual(['one-1.txt']);
     expect(await readFile(path.join(captures, 'one-1.txt'), 'utf8')).toContain('Build one.');
   });
 });

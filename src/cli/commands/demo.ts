@@ -11,7 +11,7 @@ import type { FleetStatus } from '../../domain/types.js';
 import { handoffFile } from '../../integration/handoff.js';
 import { openFleet } from '../../launch/fleet.js';
 import { parse, type Command } from '../command.js';
-import { formatEvent, out } from '../output.js';
+import { formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
 import { launch } from './up.js';
@@ -30,7 +30,7 @@ export const demoCommand: Command = {
     // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
     const configFile = await createDemo(root, `demo-${randomBytes(4).toString('hex')}`);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;
-    const fleet = openFleet(await loadConfig(configFile), interactive ? undefined : (event) => out(formatEvent(event)));
+    const fleet = openFleet(await loadConfig(configFile), interactive ? undefined : (event) => outRow(formatEvent(event)));
     // The demo's terminal closing ends the demo: its agents, its czar, and the throwaway repository it made.
     const forgetTerminal = onTerminalGone(async () => {
       const pids = (await fleet.tmux.listPanes()).map((pane) => pane.pid);

@@ -1,7 +1,7 @@
 import { readEventsFrom } from '../../adapters/state-files.js';
 import { CONFIG_OPTION, parse, wholeNumberOption, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
-import { formatEvent, json, out } from '../output.js';
+import { formatEvent, json, out, outRow } from '../output.js';
 
 export const logCommand: Command = {
   name: 'log',
@@ -14,7 +14,10 @@ export const logCommand: Command = {
     const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], 'log');
     const { events } = await readEventsFrom(fleet.paths, 0);
     const mine = events.filter((event) => worker === undefined || event.worker === worker);
-    for (const event of mine.slice(-(limit ?? mine.length))) out(values.json === true ? json(event) : formatEvent(event));
+    for (const event of mine.slice(-(limit ?? mine.length))) {
+      if (values.json === true) out(json(event));
+      else outRow(formatEvent(event));
+    }
     return 0;
   },
 };

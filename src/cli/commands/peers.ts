@@ -1,7 +1,7 @@
 import { readStatusFile } from '../../adapters/state-files.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { json, out } from '../output.js';
+import { json, out, outRow } from '../output.js';
 
 /**
  * What the other workers are doing and which files they are changing: the preamble asks every worker to run this
@@ -20,7 +20,7 @@ export const peersCommand: Command = {
       // Workers run this first thing, often before the czar's first status: the config already says who does what.
       const others = fleet.config.workers.filter((worker) => worker.name !== me);
       if (values.json === true) out(json(others.map((worker) => ({ name: worker.name, state: 'starting', branch: worker.branch, title: worker.title, files: [] })), 2));
-      else for (const worker of others) out(`${worker.name} (starting, branch ${worker.branch}): ${worker.title}`);
+      else for (const worker of others) outRow(`${worker.name} (starting, branch ${worker.branch}): ${worker.title}`);
       return 0;
     }
     const others = status.workers.filter((worker) => worker.name !== me);
@@ -30,11 +30,11 @@ export const peersCommand: Command = {
     }
     const myFiles = new Set(status.workers.find((worker) => worker.name === me)?.git.filesChanged ?? []);
     for (const worker of others) {
-      out(`${worker.name} (${worker.state}, branch ${worker.branch}): ${worker.title}${worker.note === undefined ? '' : ` — ${worker.note}`}`);
+      outRow(`${worker.name} (${worker.state}, branch ${worker.branch}): ${worker.title}${worker.note === undefined ? '' : ` — ${worker.note}`}`);
       const files = [...new Set([...worker.git.filesChanged, ...worker.git.dirty])];
-      if (files.length > 0) out(`  changing: ${files.slice(0, 20).map((file) => (myFiles.has(file) ? `${file} (you too!)` : file)).join(', ')}${files.length > 20 ? `, +${files.length - 20} more` : ''}`);
+      if (files.length > 0) outRow(`  changing: ${files.slice(0, 20).map((file) => (myFiles.has(file) ? `${file} (you too!)` : file)).join(', ')}${files.length > 20 ? `, +${files.length - 20} more` : ''}`);
     }
-    if (status.queue.length > 0) out(`queued bonus tasks: ${status.queue.map((task) => task.title).join('; ')}`);
+    if (status.queue.length > 0) outRow(`queued bonus tasks: ${status.queue.map((task) => task.title).join('; ')}`);
     return 0;
   },
 };

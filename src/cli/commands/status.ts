@@ -5,7 +5,7 @@ import { liveCzarPid } from '../../launch/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { json, out } from '../output.js';
+import { json, out, outRow } from '../output.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -23,7 +23,7 @@ export const statusCommand: Command = {
       out(json(status, 2));
       return 0;
     }
-    for (const line of statusLines(status)) out(line);
+    for (const line of statusLines(status)) outRow(line);
     return 0;
   },
 };

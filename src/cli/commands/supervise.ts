@@ -1,6 +1,6 @@
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { formatEvent, out } from '../output.js';
+import { formatEvent, outRow } from '../output.js';
 
 /** The czar process itself; `czar up` runs it in the fleet's tmux session "czar". */
 export const superviseCommand: Command = {
@@ -9,7 +9,7 @@ export const superviseCommand: Command = {
   usage: 'czar supervise [-c czar.yaml]',
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
-    const fleet = await fleetFrom(values.config, (event) => out(formatEvent(event)));
+    const fleet = await fleetFrom(values.config, (event) => outRow(formatEvent(event)));
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
     const stop = (): void => void supervisor.stop();

@@ -16,7 +16,7 @@ import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
-import { err, formatEvent, out } from '../output.js';
+import { err, formatEvent, out, outRow } from '../output.js';
 
 
 export const upCommand: Command = {
@@ -26,7 +26,7 @@ export const upCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, 0);
     const interactive = process.stdout.isTTY && values.detach !== true;
-    const echo = interactive ? undefined : (event: FleetEvent) => out(formatEvent(event));
+    const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
     const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true });
     if (values['dry-run'] === true || values.detach === true) return code;
