@@ -77,7 +77,7 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     await rm(launchRecordFile(paths, name), { force: true });
     if (removed.length > 0) purged.push(`purged ${name}: removed ${removed.join(' and ')}`);
   }
-  await purgeIntegrationBranch(fleet, force, ownership.branches.get(config.integration.branch), { purged, refused });
+  await purgeIntegrationBranch(fleet, force, byWorker.get(INTEGRATION_OWNER)?.branch, { purged, refused });
   if (refused.length === 0) await removeScratchWorktrees(fleet);
   return { purged, kept, refused };
 }
@@ -91,8 +91,7 @@ async function purgeIntegrationBranch(fleet: Fleet, force: boolean, made: Made |
   const { config, paths } = fleet;
   const files = integrationFiles(paths);
   const record = await readJson<{ branch?: string }>(files.record);
-  const owned = made?.worker === INTEGRATION_OWNER ? made : undefined;
-  const branch = record?.branch ?? owned?.branch;
+  const branch = record?.branch ?? made?.branch;
   if (branch === undefined || branch === config.base) return;
   if (await git.branchExists(config.repo, branch)) {
     const ahead = force ? 0 : await git.commitsNotIn(config.repo, config.base, branch);
@@ -104,7 +103,7 @@ async function purgeIntegrationBranch(fleet: Fleet, force: boolean, made: Made |
     await git.deleteBranch(config.repo, branch);
     outcome.purged.push(`purged the integration branch ${branch}`);
   }
-  if (owned !== undefined && owned.branch === branch) await recordRemoved(paths, 'branch', owned);
+  if (made?.branch === branch) await recordRemoved(paths, 'branch', made);
 }
 
 /**
