@@ -7,7 +7,7 @@ import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type Worker
 import { decide } from '../domain/policy/decide.js';
 import { withOverrides } from '../domain/prices.js';
 import { taskDelivered } from '../domain/usage.js';
-import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
+import { fleetStatus, type StatusExtras } from '../domain/status.js';
 import type { Alert, AlertKind, WorkerSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
@@ -264,7 +264,8 @@ export class Supervisor {
     const extras = this.observer.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const status = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras), ...this.integration.status(), ...this.hostStreams.status() };
+    const fleetFacts = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ...supervisor }, extras);
+    const status = { ...fleetFacts, sprintOver: fleetFacts.sprintOver && this.integration.settled(), ...this.integration.status(), ...this.hostStreams.status() };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
     this.lastStatusText = comparable;
@@ -273,7 +274,7 @@ export class Supervisor {
       this.sprintAnnounced = true;
       await this.fleet.log.emit('sprint_over', `sprint over: ${this.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
       void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
-    } else if (!sprintOver(this.model)) this.sprintAnnounced = false;
+    } else if (!status.sprintOver) this.sprintAnnounced = false;
   }
 
   private raise(name: string, kind: AlertKind, message: string): void {
