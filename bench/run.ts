@@ -1,4 +1,5 @@
 import { benchCost } from './cost.js';
+import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
 import { benchSupervise } from './supervise.js';
 import { benchVerify } from './verify.js';
@@ -9,3 +10,4 @@ if (only === undefined || only === 'launch') console.log(`${benchLaunch().join('
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
+if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));

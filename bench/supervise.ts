@@ -70,7 +70,7 @@ export async function until<T>(probe: () => T | undefined, timeoutMs: number, wh
 }
 
 /** Resolves when status.json shows `note` on `worker`, watching the file (as the dashboard does), not polling it. */
-function statusShows(fleet: Fleet, worker: string, note: string): Promise<number> {
+export function statusShows(fleet: Fleet, worker: string, note: string): Promise<number> {
   return new Promise((resolve) => {
     const check = (): boolean => {
       const shown = readStatus(fleet)?.workers.find((entry) => entry.name === worker)?.note === note;

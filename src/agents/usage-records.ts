@@ -29,6 +29,14 @@ export interface RecordContext {
   readonly transcripts: readonly string[];
 }
 
+/** The environment variables `agentRecords` reads: what a host's launch record keeps so the host can find them. */
+export const RECORD_ENV_KEYS = ['HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME'] as const;
+
+/** Only the variables that say where records are (never an API key the worker's env: also holds). */
+export function recordsEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(RECORD_ENV_KEYS.flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
+}
+
 /** Claude Code names a project folder after the working directory, every character but letters and digits a `-`. */
 export function claudeProjectDir(configDir: string, worktree: string): string {
   return path.join(configDir, 'projects', worktree.replace(/[^A-Za-z0-9]/g, '-'));

@@ -84,7 +84,7 @@ export const workerSchema = z
     agent: z.string().min(1).optional().meta({ description: 'Agent preset or agents: entry (default: the top-level agent).' }),
     role: name('role name').optional().meta({ description: 'prompts/roles/<role>.md is put before the task.' }),
     scope: globs.optional(),
-    depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done before this one launches.' }),
+    depends_on: z.array(z.string()).optional().meta({ description: 'Workers that must be done (verified, when they have checks) before this one launches.' }),
     env: env.optional(),
     host: name('host name').optional().meta({ description: 'The hosts: entry this worker runs on (default: this machine).' }),
     checks: checks.optional().meta({ description: "This worker's checks: replace the fleet's by name or add to them." }),

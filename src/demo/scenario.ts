@@ -1,13 +1,16 @@
 /**
  * The built-in demo: a small shop repository and a sprint of simulated agents that shows what czar does on its
- * own in under a minute: parallel launch, a dependency released, an idle worker nudged back to work, a worker
- * told it strayed out of scope, finished workers handed bonus tasks, and the sprint ending by itself.
+ * own in about a minute: parallel launch, a dependency released, an idle worker nudged back to work, a worker told
+ * it strayed out of scope, a check that fails once and is fixed by its worker, a conflict predicted between two
+ * workers and resolved by one of them when the integration branch turns it away, finished workers handed bonus
+ * tasks, and the sprint ending by itself with every verified branch in a green integration branch and a handoff.
  */
 export const DEMO_FILES: Readonly<Record<string, string>> = {
   'README.md': '# shop\n\nA tiny shop used by the czar demo.\n',
   'src/catalog/index.ts': 'export interface Product { id: string; name: string; price: number }\n\nexport const products: Product[] = [];\n',
   'src/cart/index.ts': "import type { Product } from '../catalog/index.js';\n\nexport interface Line { product: Product; quantity: number }\n",
-  'docs/.keep': '',
+  // catalog and docs both add a line at its end: the demo's predicted conflict.
+  'docs/api.md': '# Shop API\n\n## Modules\n',
   'tests/.keep': '',
 };
 
@@ -18,6 +21,18 @@ repo: shop
 base: main
 worktrees: workers
 agent: sim
+# Every branch must pass these before its worker counts as verified (shell commands, run in czar's own checkout).
+checks:
+  - name: no-conflict-markers
+    run: "! grep -rnE '^(<<<<<<<|>>>>>>>)( |$)' --exclude-dir=.git ."
+    timeout: 30s
+# Each verified branch is merged here, in dependency order, and the integration checks run on the result.
+integration:
+  branch: czar/integration
+  checks:
+    - name: no-conflict-markers
+      run: "! grep -rnE '^(<<<<<<<|>>>>>>>)( |$)' --exclude-dir=.git ."
+      timeout: 30s
 policy:
   launch_concurrency: 4
   max_active: 3
@@ -28,13 +43,14 @@ policy:
   bonus: auto
 workers:
   - name: catalog
-    scope: [src/catalog/**, tests/catalog/**]
+    scope: [src/catalog/**, tests/catalog/**, docs/api.md]
     task: |
       # Add product search to the catalog
-      Implement search by name and price range in src/catalog/search.ts, with tests.
+      Implement search by name and price range in src/catalog/search.ts, with tests, and list it in docs/api.md.
       @sim report working 10 reading the catalog module
-      @sim work 12 exploring src/catalog
+      @sim work 8 exploring src/catalog
       @sim write src/catalog/search.ts export const search = (q: string) => q.trim().toLowerCase();\\n
+      @sim write docs/api.md # Shop API\\n\\n## Modules\\n- catalog: search(query) finds products by name\\n
       @sim commit Add catalog search
       @sim report working 60 search done, writing tests
       @sim work 10 writing tests
@@ -54,12 +70,22 @@ workers:
       @sim quiet
   - name: checkout
     depends_on: [cart]
-    scope: [src/checkout/**]
+    scope: [src/checkout/**, tests/checkout/**]
+    # Its own check, beside the fleet's: it fails on the first done claim, and its output tells the worker what is
+    # missing (the simulated agent acts on the @sim lines a failing check prints, as a real one reads the output).
+    checks:
+      - name: checkout-tests
+        timeout: 30s
+        run: |
+          if [ -f tests/checkout/index.test.ts ]; then echo "checkout has tests"; exit 0; fi
+          echo "tests/checkout/index.test.ts is missing: the checkout flow has no tests"
+          printf '%s\\n' '@sim work 3 writing the missing checkout tests' '@sim write tests/checkout/index.test.ts // checkout totals match the cart\\n' '@sim commit Test the checkout flow' '@sim done checkout tested'
+          exit 1
     task: |
       # Checkout flow on top of cart totals
       Build src/checkout/index.ts using the cart totals from the cart worker.
       @sim report working 10 reading the cart totals
-      @sim work 12 wiring checkout
+      @sim work 6 wiring checkout
       @sim write src/checkout/index.ts export { total } from '../cart/totals.js';\\n
       @sim commit Add checkout flow
       @sim done checkout uses cart totals
@@ -70,7 +96,7 @@ workers:
       Write docs/api.md describing the catalog and cart modules.
       @sim report working 10 outlining the docs
       @sim work 10 writing docs/api.md
-      @sim write docs/api.md # Shop API\\n\\nCatalog and cart.\\n
+      @sim write docs/api.md # Shop API\\n\\n## Modules\\n- catalog and cart: products, lines and totals\\n
       @sim append README.md \\nSee docs/api.md.\\n
       @sim commit Document the API
       @sim work 10 polishing

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MODEL_NAME } from './usage.js';
 
 /**
  * The lines `czar watch --stream` prints on a host and the local czar reads over ssh: one JSON object a line. The
@@ -14,6 +15,9 @@ export const MAX_OUTPUT_CHUNK = 32 * 1024;
 export const MAX_REPORT_TEXT = 64 * 1024;
 
 const workerName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).max(100);
+const tokens = z.number().int().nonnegative();
+/** Most models one worker's usage line names (an agent uses one or two, with subagents a few). */
+export const MAX_STREAM_MODELS = 50;
 
 export const streamLineSchema = z.discriminatedUnion('kind', [
   /** First line: which czar is watching, so a version difference is refused before anything is used. */
@@ -22,6 +26,18 @@ export const streamLineSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('report'), worker: workerName, text: z.string().max(MAX_REPORT_TEXT) }),
   /** The tip of a worker's branch in the host's clone moved (a commit there), so czar pushes it and fetches it. */
   z.strictObject({ kind: z.literal('tip'), worker: workerName, sha: z.string().regex(/^[0-9a-f]{40,64}$/) }),
+  /**
+   * A worker's usage so far from its agent's records on the host, whole each time (so a stream started again
+   * replaces it, never adds to it): tokens per model, record files read, lines skipped, newest line's time.
+   */
+  z.strictObject({
+    kind: z.literal('usage'),
+    worker: workerName,
+    models: z.array(z.strictObject({ model: z.string().max(MAX_MODEL_NAME), input: tokens, output: tokens, cacheWrite: tokens, cacheRead: tokens })).max(MAX_STREAM_MODELS),
+    files: z.number().int().nonnegative(),
+    skippedLines: z.number().int().nonnegative(),
+    lastAt: z.number().int().nonnegative().optional(),
+  }),
   /** New bytes of a worker's pane log (base64, so a chunk may end inside a character), starting at `offset`. */
   z.strictObject({ kind: z.literal('output'), worker: workerName, offset: z.number().int().nonnegative(), data: z.base64().max(Math.ceil(MAX_OUTPUT_CHUNK / 3) * 4) }),
 ]);

@@ -1,4 +1,4 @@
-import { type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
+import { effectiveScope, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
 import { neutraliseControls } from './sanitize.js';
 import { finishedForGood } from './verification.js';
 import type { FleetStatus, IntegrationStatus, WorkerSpec } from './types.js';
@@ -226,17 +226,28 @@ export function fixupsOwed(fleet: FleetModel, record: IntegrationRecord): { work
  * Hands the fix-up to the worker as its current task: older reports go stale, and its next `done` needs a new commit
  * (the merge of the integration branch into its own).
  */
-export function giveFixup(fleet: FleetModel, worker: string, task: Pick<GivenTask, 'id' | 'title' | 'text'>, now: number): FleetModel {
+export function giveFixup(fleet: FleetModel, worker: string, task: Pick<GivenTask, 'id' | 'title' | 'text'>, now: number, record: IntegrationRecord): FleetModel {
   return {
     ...fleet,
     workers: fleet.workers.map((model) => {
       if (model.spec.name !== worker) return model;
-      // Unscoped: merging the integration branch brings the other workers' files onto this branch, and the scope
-      // check would otherwise tell the worker to take them out again.
-      const given: GivenTask = { ...task, scope: [], roleText: undefined, buildsOn: undefined, at: now, commitsAtStart: model.git.commitsAhead };
+      const given: GivenTask = { ...task, scope: fixupScope(fleet, model, record), roleText: undefined, buildsOn: undefined, at: now, commitsAtStart: model.git.commitsAhead };
       return { ...model, memory: { ...model.memory, tasks: [...model.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } } };
     }),
   };
+}
+
+/**
+ * The fix-up keeps its owner's scope. Merging the integration branch brings the merged workers' files onto the
+ * owner's branch too: those are allowed, so the scope check never tells it to take someone else's work out again.
+ * An unscoped owner stays unscoped.
+ */
+function fixupScope(fleet: FleetModel, owner: WorkerModel, record: IntegrationRecord): readonly string[] {
+  const own = effectiveScope(owner);
+  if (own.length === 0) return [];
+  const merged = new Set(record.merged.map((entry) => entry.worker));
+  const broughtIn = fleet.workers.filter((other) => other !== owner && merged.has(other.spec.name)).flatMap((other) => other.git.filesChanged);
+  return [...new Set([...own, ...broughtIn])];
 }
 
 /** What the fix-up message needs to say. */

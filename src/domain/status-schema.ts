@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_LINK_STATES } from './host-status.js';
 import { ALERT_KINDS, WORKER_STATES, type FleetStatus } from './types.js';
 
 /**
@@ -104,7 +105,16 @@ export const WorkerStatusSchema = z.strictObject({
   tasks: z.array(z.string()),
   resultFile: z.string().optional(),
   usage: WorkerUsageSchema.optional(),
+  host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
 });
+
+export const HostStatusSchema = z.strictObject({
+  name: z.string().describe('the hosts: name'),
+  state: z.enum(HOST_LINK_STATES).describe("the czar's link: connecting (no stream line yet), reachable, unreachable (its workers keep running there, out of sight), refused (another czar version)"),
+  since: isoTime.describe('when it entered this state'),
+  reason: z.string().optional().describe('why it is unreachable or refused, in ssh\'s or czar\'s words'),
+  workers: z.array(z.string()).describe("the fleet's workers on this host"),
+}).describe('an ssh host running some of the workers, as the czar last saw it');
 
 export const IntegrationStatusSchema = z.strictObject({
   branch: z.string(),
@@ -166,6 +176,7 @@ export const FleetStatusSchema = z.strictObject({
   integration: IntegrationStatusSchema.optional(),
   handoff: HandoffSchema.optional(),
   usage: FleetUsageSchema.optional(),
+  hosts: z.array(HostStatusSchema).optional().describe('the ssh hosts that run workers; absent when every worker is local'),
   metrics: SprintMetricsSchema.optional(),
 });
 

@@ -1,5 +1,5 @@
 import { freshReport } from './classify.js';
-import { currentTask, type FleetModel, type WorkerModel } from './fleet.js';
+import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './fleet.js';
 import type { FleetStatus, WorkerStatus } from './types.js';
 import { finishedForGood } from './verification.js';
 import { fleetUsageStatus, workerUsageStatus } from './usage-status.js';
@@ -12,13 +12,13 @@ export interface StatusExtras {
 
 /**
  * The sprint is over when no worker can make more progress by itself: each one is done with evidence (verified where
- * checks are configured), stopped, or
- * crashed for good, and no queued worker or (with bonus on) queued task is left.
+ * checks are configured) for its current task, stopped, or crashed for good, and no queued worker or (with bonus on)
+ * queued task is left. A task handed out after the done claim (an integration fix-up) has no commits yet: more work.
  */
 export function sprintOver(fleet: FleetModel): boolean {
   const settled = fleet.workers.every((worker) => {
     const { state, gaveUp } = worker.memory;
-    return state === 'stopped' || (state === 'crashed' && gaveUp) || finishedForGood(worker);
+    return state === 'stopped' || (state === 'crashed' && gaveUp) || (finishedForGood(worker) && hasEvidence(worker));
   });
   return settled && (fleet.policy.bonus === 'off' || fleet.queue.length === 0);
 }
@@ -78,5 +78,6 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     tasks: memory.tasks.map((given) => given.id),
     ...(worker.report?.resultFile === undefined ? {} : { resultFile: worker.report.resultFile }),
     ...(usage === undefined ? {} : { usage }),
+    ...(spec.host === undefined ? {} : { host: spec.host }),
   };
 }

@@ -1,3 +1,4 @@
+import type { HostStatus } from './host-status.js';
 import type { HostSpec } from './hosts.js';
 import type { HandoffFacts } from './handoff.js';
 import type { SprintMetrics } from './metrics.js';
@@ -252,6 +253,8 @@ export interface WorkerStatus {
   readonly resultFile?: string | undefined;
   /** From the agent's own records; absent when its agent keeps none (tokens unknown, never zero). */
   readonly usage?: WorkerUsageStatus | undefined;
+  /** The ssh host (a `hosts:` name) it runs on; absent for this machine. */
+  readonly host?: string | undefined;
 }
 
 /** A worker's usage in status.json. Token counts include cached ones; `usd` covers only priced models. */
@@ -317,6 +320,8 @@ export interface FleetStatus {
   /** The facts of HANDOFF.md, once the sprint was over. */
   readonly handoff?: HandoffFacts | undefined;
   readonly usage?: FleetUsageStatus | undefined;
+  /** The fleet's ssh hosts that run workers; absent when every worker is local. */
+  readonly hosts?: readonly HostStatus[] | undefined;
   /** Per-task and per-sprint metrics (what `czar stats` prints), written by the czar. */
   readonly metrics?: SprintMetrics | undefined;
 }

@@ -19,6 +19,7 @@ import {
 } from '../domain/integration.js';
 import type { CheckSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
+import { INTEGRATION_OWNER, readOwnership, recordMade } from '../launch/ownership.js';
 
 /** One check's outcome, as the integration branch needs it. */
 export interface CheckOutcome {
@@ -103,10 +104,14 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
     const now = (): string => new Date().toISOString();
     const saved = await readIntegrationRecord(fleet);
     // czar merges only into a branch it created: an existing branch of that name that czar has no record of is
-    // someone's work.
-    if ((await branchExists(config.repo, branch)) && saved?.branch !== branch) {
+    // someone's work. The ownership line is written before the branch is made, so a run cut off in between leaves
+    // a branch czar still knows as its own (the next run uses it, `down --purge` removes it).
+    const recorded = (await readOwnership(fleet.paths)).branches.get(branch)?.worker === INTEGRATION_OWNER;
+    const exists = await branchExists(config.repo, branch);
+    if (exists && saved?.branch !== branch && !recorded) {
       throw new CzarError('integration_branch_taken', `Branch ${branch} already exists and czar did not create it; set integration.branch in ${config.file} to a new name (czar never merges into a branch it did not create).`);
     }
+    if (!exists && !recorded) await recordMade(fleet.paths, 'branch', { worker: INTEGRATION_OWNER, branch, worktree: paths.worktree });
     let record = saved?.branch === branch ? saved : emptyRecord(branch, config.base, now());
     await ensureIntegrationWorktree(config.repo, paths.worktree, branch, config.base);
     await resetIntegrationWorktree(paths.worktree);

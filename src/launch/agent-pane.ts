@@ -20,8 +20,8 @@ export const AGENT_PATH = `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ??
  * server's folder when `-c` names a folder that is gone, which put agents in the person's main checkout; so the
  * worktree is checked first: it exists, it is its own work tree of this repository, and it is on the worker's branch.
  */
-export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { readonly paneId: string }): Promise<string> {
-  await verifyOwnWorktree(fleet, worker);
+export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { readonly paneId: string }, options: { readonly worktreeJustMade?: boolean } = {}): Promise<string> {
+  if (options.worktreeJustMade !== true) await verifyOwnWorktree(fleet, worker);
   const { argv, env } = await agentLaunchSpec(fleet, worker);
   if (pane !== undefined) {
     // Marked before the respawn: whatever the log says after this is the new program's.

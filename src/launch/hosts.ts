@@ -5,12 +5,14 @@ import { cleanEnv } from '../adapters/process.js';
 import { runInteractive } from '../adapters/terminal.js';
 import { exactSession, Tmux, type PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
+import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
 import { hostClonePath, hostProjectDir, hostStateDir, type HostSpec } from '../domain/hosts.js';
 import { launchRecordFile, logFile, statePaths } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/types.js';
 import type { Fleet } from './fleet.js';
 import type { WorkerPlan } from './plan.js';
+import type { HostLaunchRecord } from './host-usage.js';
 
 /** One host as czar drives it: its multiplexed connection and its tmux server (`czar-<project>` there). */
 export interface HostLink {
@@ -100,9 +102,6 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
     return adopted;
   }
   await link.ssh.run(['mkdir', '-p', '-m', '0700', '--', paths.root, paths.reports, paths.logs, paths.workers]);
-  // czar report on the host accepts only a worker launched in that state dir: this record says so there.
-  const record = { worker: worker.name, branch: worker.branch, worktree: worker.worktree, agent: worker.agent.name, launchedAt: new Date().toISOString() };
-  await writeHostFile(link.ssh, launchRecordFile(paths, worker.name), `${JSON.stringify(record)}\n`);
   const preset = presetFor(worker.agent.preset);
   const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name), czarCommand: ['czar'], worktree: worker.worktree });
   for (const file of setup.files) await writeHostFile(link.ssh, file.path, file.content);
@@ -114,6 +113,10 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
     CZAR_WORKER: worker.name,
     CZAR_STATE_DIR: paths.root,
   };
+  // czar report on the host accepts only a worker launched in that state dir: this record says so there. Its
+  // preset and record variables tell the host's czar watch where the agent keeps its usage records.
+  const record: HostLaunchRecord = { worker: worker.name, branch: worker.branch, worktree: worker.worktree, agent: worker.agent.name, launchedAt: new Date().toISOString(), preset: worker.agent.preset, recordsEnv: recordsEnv(env) };
+  await writeHostFile(link.ssh, launchRecordFile(paths, worker.name), `${JSON.stringify(record)}\n`);
   const paneId = await link.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env, logFile: log });
   await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`, worker.name);
   return paneId;

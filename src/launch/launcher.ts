@@ -108,7 +108,8 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
     await fleet.log.emit('session_started', `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): its agent had exited`, worker.name);
   } else if (paneId === undefined) {
-    paneId = await startAgentPane(fleet, worker);
+    // A worktree git has just added is this repo's and on the worker's branch: asking git again costs a spawn each.
+    paneId = await startAgentPane(fleet, worker, undefined, { worktreeJustMade: step.worktree !== 'reuse' });
     // What the previous agent reported is not about this one: status must not say "working" from it.
     if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
@@ -193,12 +194,12 @@ export interface WaveResult {
 export async function launchWave(
   fleet: Fleet,
   steps: readonly WorkerPlan[],
-  promptFor: (worker: WorkerSpec) => Promise<string>,
+  promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
 ): Promise<WaveResult> {
   const { policy } = fleet.config;
   const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
     const record = await startWorker(fleet, step);
-    if (step.delivery !== 'skip') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker), step.worker.name);
+    if (step.delivery !== 'skip') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];

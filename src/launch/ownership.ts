@@ -10,6 +10,9 @@ type OwnershipLine =
   | { readonly made: 'branch' | 'worktree'; readonly worker: string; readonly branch: string; readonly worktree: string; readonly at: string }
   | { readonly removed: 'branch' | 'worktree'; readonly branch: string; readonly worktree: string; readonly at: string };
 
+/** Who the integration branch is recorded for: no worker can have this name (worker names hold no parentheses). */
+export const INTEGRATION_OWNER = '(integration)';
+
 export interface Made {
   readonly worker: string;
   readonly branch: string;

@@ -39,11 +39,12 @@ const RESUME_COMMITS = 20;
 
 /**
  * The first paste: preamble (who, where, how to report, who else is working), role, dependencies, the commits
- * already on the branch when an earlier agent worked there, the whole task.
+ * already on the branch when an earlier agent worked there, the whole task. A branch `up` has just cut from base
+ * has none, so git is not asked (one process spawn less per worker at launch).
  */
-export async function initialPrompt(config: Config, spec: WorkerSpec, dependencies: readonly DeliverySummary[] = []): Promise<string> {
+export async function initialPrompt(config: Config, spec: WorkerSpec, dependencies: readonly DeliverySummary[] = [], branchIsNew = false): Promise<string> {
   return renderPrompt({
-    commitsSoFar: await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS),
+    commitsSoFar: branchIsNew ? [] : await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS),
     ...placeOf(config, spec),
     templates: await loadTemplates(),
     scope: spec.scope,

@@ -5,7 +5,7 @@ import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
 import type { Fleet } from './fleet.js';
-import { readOwnership, recordRemoved, type Made } from './ownership.js';
+import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from './ownership.js';
 
 export interface PurgeOutcome {
   /** One line per worker something was removed for. */
@@ -39,6 +39,8 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
   const purged: string[] = [];
   const refused: string[] = [];
   for (const [name, { worktree, branch }] of byWorker) {
+    // The integration branch is purged last, after its worktree (it cannot be deleted while checked out).
+    if (name === INTEGRATION_OWNER) continue;
     const worktreeThere = worktree !== undefined && registered.some((entry) => samePath(entry.path, worktree.worktree));
     const branchThere = branch !== undefined && branch.branch !== config.base && (await git.branchExists(config.repo, branch.branch));
     if (!force) {
@@ -75,29 +77,33 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     await rm(launchRecordFile(paths, name), { force: true });
     if (removed.length > 0) purged.push(`purged ${name}: removed ${removed.join(' and ')}`);
   }
-  await purgeIntegrationBranch(fleet, force, { purged, refused });
+  await purgeIntegrationBranch(fleet, force, byWorker.get(INTEGRATION_OWNER)?.branch, { purged, refused });
   if (refused.length === 0) await removeScratchWorktrees(fleet);
   return { purged, kept, refused };
 }
 
 /**
- * The integration branch czar made (its record names it) goes like a worker's branch: judged against base first, so
- * a merged result base lacks is kept unless `force`; without it, the next sprint would find a branch it cannot use.
+ * The integration branch czar made (its record or its ownership line names it) goes like a worker's branch: judged
+ * against base first, so a merged result base lacks is kept unless `force`; without it, the next sprint would find a
+ * branch it cannot use.
  */
-async function purgeIntegrationBranch(fleet: Fleet, force: boolean, outcome: { purged: string[]; refused: string[] }): Promise<void> {
-  const { config } = fleet;
-  const files = integrationFiles(fleet.paths);
+async function purgeIntegrationBranch(fleet: Fleet, force: boolean, made: Made | undefined, outcome: { purged: string[]; refused: string[] }): Promise<void> {
+  const { config, paths } = fleet;
+  const files = integrationFiles(paths);
   const record = await readJson<{ branch?: string }>(files.record);
-  const branch = record?.branch;
-  if (branch === undefined || branch === config.base || !(await git.branchExists(config.repo, branch))) return;
-  const ahead = force ? 0 : await git.commitsNotIn(config.repo, config.base, branch);
-  if (ahead > 0) {
-    outcome.refused.push(`integration: branch ${branch} has ${ahead} commit(s) not in base "${config.base}"`);
-    return;
+  const branch = record?.branch ?? made?.branch;
+  if (branch === undefined || branch === config.base) return;
+  if (await git.branchExists(config.repo, branch)) {
+    const ahead = force ? 0 : await git.commitsNotIn(config.repo, config.base, branch);
+    if (ahead > 0) {
+      outcome.refused.push(`integration: branch ${branch} has ${ahead} commit(s) not in base "${config.base}"`);
+      return;
+    }
+    await git.removeWorktree(config.repo, files.worktree, true).catch(() => undefined);
+    await git.deleteBranch(config.repo, branch);
+    outcome.purged.push(`purged the integration branch ${branch}`);
   }
-  await git.removeWorktree(config.repo, files.worktree, true).catch(() => undefined);
-  await git.deleteBranch(config.repo, branch);
-  outcome.purged.push(`purged the integration branch ${branch}`);
+  if (made?.branch === branch) await recordRemoved(paths, 'branch', made);
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { branchTips } from '../adapters/git.js';
 import { MAX_OUTPUT_CHUNK, MAX_REPORT_TEXT, type StreamLine } from '../domain/host-stream.js';
 import { statePaths } from '../domain/paths.js';
+import { HostUsage } from './host-usage.js';
 
 /** How often the state dir is looked at: a report reaches the local czar within about this long plus the link. */
 const POLL_MS = 50;
@@ -34,46 +35,52 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
     running = false;
   });
   await write({ kind: 'hello', version });
-  while (running) {
-    const changed: { worker: string; file: string }[] = [];
-    for (const file of await jsonFiles(paths.reports, '.json')) {
-      const worker = path.basename(file, '.json');
-      const info = await stat(file).catch(() => undefined);
-      const key = info === undefined ? '' : `${info.mtimeMs}:${info.size}`;
-      if (info === undefined || seenReports.get(worker) === key) continue;
-      seenReports.set(worker, key);
-      if (info.size <= MAX_REPORT_TEXT) changed.push({ worker, file });
-    }
-    // Tips first when a report changed: "done" must not arrive before the commits that back it.
-    if (sources.clone !== undefined && (changed.length > 0 || Date.now() - lastTipLook >= TIP_POLL_MS)) {
-      lastTipLook = Date.now();
-      const tips = await branchTips(sources.clone).catch(() => new Map<string, string>());
-      for (const [worker, branch] of sources.branches) {
-        const sha = tips.get(branch);
-        if (sha === undefined || seenTips.get(worker) === sha) continue;
-        seenTips.set(worker, sha);
-        await write({ kind: 'tip', worker, sha });
+  const usage = new HostUsage(sources.stateDir, [...sources.branches.keys()]);
+  try {
+    while (running) {
+      const changed: { worker: string; file: string }[] = [];
+      for (const file of await jsonFiles(paths.reports, '.json')) {
+        const worker = path.basename(file, '.json');
+        const info = await stat(file).catch(() => undefined);
+        const key = info === undefined ? '' : `${info.mtimeMs}:${info.size}`;
+        if (info === undefined || seenReports.get(worker) === key) continue;
+        seenReports.set(worker, key);
+        if (info.size <= MAX_REPORT_TEXT) changed.push({ worker, file });
       }
+      // Tips first when a report changed: "done" must not arrive before the commits that back it.
+      if (sources.clone !== undefined && (changed.length > 0 || Date.now() - lastTipLook >= TIP_POLL_MS)) {
+        lastTipLook = Date.now();
+        const tips = await branchTips(sources.clone).catch(() => new Map<string, string>());
+        for (const [worker, branch] of sources.branches) {
+          const sha = tips.get(branch);
+          if (sha === undefined || seenTips.get(worker) === sha) continue;
+          seenTips.set(worker, sha);
+          await write({ kind: 'tip', worker, sha });
+        }
+      }
+      for (const { worker, file } of changed) {
+        const text = await readRange(file, 0, MAX_REPORT_TEXT);
+        if (text !== undefined) await write({ kind: 'report', worker, text: text.toString('utf8') });
+      }
+      for (const file of await jsonFiles(paths.logs, '.log')) {
+        const worker = path.basename(file, '.log');
+        const size = (await stat(file).catch(() => undefined))?.size;
+        if (size === undefined) continue;
+        let offset = offsets.get(worker) ?? size;
+        // A log that shrank was started again: follow it from its start.
+        if (size < offset) offset = 0;
+        offsets.set(worker, offset);
+        if (size === offset) continue;
+        const bytes = await readRange(file, offset, Math.min(size - offset, MAX_OUTPUT_CHUNK));
+        if (bytes === undefined || bytes.length === 0) continue;
+        await write({ kind: 'output', worker, offset, data: bytes.toString('base64') });
+        offsets.set(worker, offset + bytes.length);
+      }
+      for (const line of await usage.poll(Date.now())) await write(line);
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), stopped]);
     }
-    for (const { worker, file } of changed) {
-      const text = await readRange(file, 0, MAX_REPORT_TEXT);
-      if (text !== undefined) await write({ kind: 'report', worker, text: text.toString('utf8') });
-    }
-    for (const file of await jsonFiles(paths.logs, '.log')) {
-      const worker = path.basename(file, '.log');
-      const size = (await stat(file).catch(() => undefined))?.size;
-      if (size === undefined) continue;
-      let offset = offsets.get(worker) ?? size;
-      // A log that shrank was started again: follow it from its start.
-      if (size < offset) offset = 0;
-      offsets.set(worker, offset);
-      if (size === offset) continue;
-      const bytes = await readRange(file, offset, Math.min(size - offset, MAX_OUTPUT_CHUNK));
-      if (bytes === undefined || bytes.length === 0) continue;
-      await write({ kind: 'output', worker, offset, data: bytes.toString('base64') });
-      offsets.set(worker, offset + bytes.length);
-    }
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), stopped]);
+  } finally {
+    await usage.close();
   }
 }
 

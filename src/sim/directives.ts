@@ -7,6 +7,8 @@ export type Directive =
   | { readonly kind: 'write'; readonly path: string; readonly text: string }
   | { readonly kind: 'append'; readonly path: string; readonly text: string }
   | { readonly kind: 'commit'; readonly message: string }
+  /** `git merge <branch>`; conflicts are resolved keeping both sides, then committed. */
+  | { readonly kind: 'merge'; readonly branch: string }
   | { readonly kind: 'report'; readonly state: ReportedState; readonly progress: number | undefined; readonly note: string | undefined }
   | { readonly kind: 'result'; readonly text: string }
   /** Record a model call in a Claude-shaped transcript, so czar's usage tracking can be tested without a model. */
@@ -26,6 +28,8 @@ export interface ParsedDirectives {
 }
 
 const PREFIX = '@sim ';
+/** The command a message asks to run, quoted as code: `git merge <branch>`. */
+const MERGE_INSTRUCTION = /`git merge ([\w.][\w./-]*)`/;
 
 /** Finds the `@sim` lines in a task; every other line is prose the agent "reads" and ignores. */
 export function parseDirectives(text: string): ParsedDirectives {
@@ -48,6 +52,10 @@ export function hasDirectives(text: string): boolean {
 
 /** What the agent does with a task that has no `@sim` line: a short, honest piece of work, committed. */
 export function defaultDirectives(worker: string, task: string, followUp = false): Directive[] {
+  // A follow-up that asks for a merge (the czar's integration fix-up names the command) gets one, as an agent
+  // following the instructions would do it: merge, resolve keeping both sides, commit, report done.
+  const merge = followUp ? MERGE_INSTRUCTION.exec(task)?.[1] : undefined;
+  if (merge !== undefined) return [{ kind: 'work', seconds: 2, label: `merging ${merge}` }, { kind: 'merge', branch: merge }, { kind: 'done', note: `merged ${merge} and resolved its conflicts` }];
   // A follow-up with no directive (a nudge, a realign note) is answered the way an agent usually does: it wraps up
   // and says it is done, without new files that might fall outside its scope.
   if (followUp) return [{ kind: 'work', seconds: 2, label: 'the follow-up' }, { kind: 'done', note: 'wrapped up after the reminder' }];
@@ -91,6 +99,8 @@ function parseLine(body: string): Directive | string {
     }
     case 'commit':
       return rest === '' ? `"@sim commit" needs a message; write e.g. "@sim commit add parser".` : { kind: 'commit', message: rest };
+    case 'merge':
+      return words[0] === undefined || words.length > 1 || words[0].startsWith('-') ? `"@sim merge" needs one branch name, got "${rest}"; write e.g. "@sim merge czar/integration".` : { kind: 'merge', branch: words[0] };
     case 'report':
       return parseReport(words);
     case 'result':
@@ -119,7 +129,7 @@ function parseLine(body: string): Directive | string {
       return { kind: 'crash', code };
     }
     default:
-      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, report, result, usage, ask, quiet, crash, hang, api-error, done.`;
+      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, merge, report, result, usage, ask, quiet, crash, hang, api-error, done.`;
   }
 }
 

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { claudeProjectDir } from '../agents/usage-records.js';
 import type { Directive } from './directives.js';
+import { mergeKeepingBoth } from './merge.js';
 import type { SimReporter } from './report.js';
 import { renderNote, renderStep } from './screen.js';
 import { stepCount, workSteps } from './work.js';
@@ -43,6 +44,9 @@ export async function runDirective(directive: Exclude<Directive, LoopDirective>,
     }
     case 'commit':
       print(renderStep(`Bash(git commit -m "${directive.message}")`, await commit(context.cwd, directive.message), width));
+      return 'next';
+    case 'merge':
+      print(renderStep(`Bash(git merge ${directive.branch})`, await mergeKeepingBoth(context.cwd, directive.branch), width));
       return 'next';
     case 'report':
       await context.reporter?.report(directive.state, { progress: directive.progress, note: directive.note });

@@ -3,6 +3,8 @@ import { czarVersion } from '../adapters/package-files.js';
 import { writeAtomic } from '../adapters/state-files.js';
 import { fetchBranch, pushFromHost } from '../adapters/host-git.js';
 import { hostClonePath, hostStateDir } from '../domain/hosts.js';
+import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
+import type { WorkerUsage } from '../domain/usage.js';
 import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';
 import { logFile, reportFile } from '../domain/paths.js';
 import { neutraliseControls } from '../domain/sanitize.js';
@@ -23,8 +25,34 @@ export class HostStreams {
   readonly unreachable = new Set<string>();
   /** Per worker, the byte of its host's pane log the local copy has reached. */
   private readonly offsets = new Map<string, number>();
+  /**
+   * Per worker on a host, its usage as the host's watch last sent it (whole, so a stream started again replaces
+   * it). The observer puts it on the model, as the local usage source does for this machine's workers.
+   */
+  readonly usage = new Map<string, WorkerUsage>();
+  /** Each host's link as status.json shows it. */
+  private readonly links = new Map<string, HostLink>();
+  private readonly startedAt = Date.now();
 
-  constructor(private readonly fleet: Fleet) {}
+  /** `changed` is called when a host's link changes, so status.json says so without waiting for the clock. */
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly changed: () => void = () => undefined,
+  ) {}
+
+  /** The `hosts` field of status.json; empty when every worker is local. */
+  status(): { hosts?: ReturnType<typeof hostStatuses> } {
+    const hosts = hostStatuses(this.fleet.config.workers, this.links, this.startedAt);
+    return hosts.length === 0 ? {} : { hosts };
+  }
+
+  private setLink(host: string, state: HostLink['state'], reason?: string): void {
+    const now = this.links.get(host);
+    // An outage keeps the time it began through every failed reconnect.
+    if (now?.state === state && state !== 'refused') return;
+    this.links.set(host, { state, since: Date.now(), reason });
+    this.changed();
+  }
 
   start(): void {
     const hosts = new Set(this.fleet.config.workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])));
@@ -68,6 +96,7 @@ export class HostStreams {
               stream.stop();
             } else {
               attempt = 1;
+              this.setLink(host, 'reachable');
               if (this.unreachable.delete(host)) void this.say('host_reachable', `host "${host}" is reachable again; its workers are adopted as they are`);
             }
             return;
@@ -83,9 +112,11 @@ export class HostStreams {
       }
       if (this.stopped) return;
       if (refused !== undefined) {
+        this.setLink(host, 'refused', refused);
         await this.say('host_refused', refused);
         return;
       }
+      this.setLink(host, 'unreachable', reason);
       if (!this.unreachable.has(host)) {
         this.unreachable.add(host);
         await this.say('host_unreachable', `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`);
@@ -127,6 +158,12 @@ export class HostStreams {
     const { paths } = this.fleet;
     if (line.kind === 'tip') {
       await this.publishTip(host, line.worker);
+      return;
+    }
+    if (line.kind === 'usage') {
+      // Counted under the worker's own task (its id is the worker's name): the host cannot tell its tasks apart.
+      this.usage.set(line.worker, hostUsage(line, line.worker));
+      this.changed();
       return;
     }
     if (line.kind === 'report') {

@@ -100,17 +100,32 @@ export class IntegrationSource {
     this.maybeRun();
   }
 
-  private maybeRun(): void {
-    if (this.running !== undefined) return;
-    const model = this.hooks.model();
+  /**
+   * Nothing left that the integration branch does by itself: no run going, no merge to try, no fix-up owed. Until
+   * then the sprint is not over, since a merge may still fail and give a worker more work.
+   */
+  settled(): boolean {
+    if (this.running !== undefined) return false;
+    if (this.record !== undefined && fixupsOwed(this.hooks.model(), this.record).length > 0) return false;
+    return this.nextAttempt() === undefined;
+  }
+
+  /** The merges a run would try now, unless the same set was tried already (it failed; something must change). */
+  private nextAttempt(): string | undefined {
     const record = this.record;
     const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
-    const candidates = candidatesOf(model, mergedTips);
+    const candidates = candidatesOf(this.hooks.model(), mergedTips);
     const merges = record === undefined
       ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
       : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
     const attempt = merges.join(' ');
-    if (merges.length === 0 || attempt === this.lastAttempt) return;
+    return merges.length === 0 || attempt === this.lastAttempt ? undefined : attempt;
+  }
+
+  private maybeRun(): void {
+    if (this.running !== undefined) return;
+    const attempt = this.nextAttempt();
+    if (attempt === undefined) return;
     this.lastAttempt = attempt;
     this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
       .then(async (result) => {
@@ -137,14 +152,15 @@ export class IntegrationSource {
 
   /** Each failure owes its worker one fix-up task, pasted whole, once the worker can take a message. */
   private async giveFixups(now: number): Promise<void> {
-    if (this.record === undefined) return;
+    const record = this.record;
+    if (record === undefined) return;
     const { config } = this.fleet;
-    for (const { worker, entry } of fixupsOwed(this.hooks.model(), this.record)) {
+    for (const { worker, entry } of fixupsOwed(this.hooks.model(), record)) {
       const name = worker.spec.name;
       if (worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
       const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
       const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
-      this.hooks.change((model) => giveFixup(model, name, task, now));
+      this.hooks.change((model) => giveFixup(model, name, task, now, record));
       await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });
       this.executor.deliverGiven(worker.spec, text, task.id);
     }

@@ -6,6 +6,7 @@ import type { CheckRunObservation } from '../domain/verification.js';
 import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
 import { reportFile } from '../domain/paths.js';
 import type { AlertKind, GitActivity, WorkerSpec } from '../domain/types.js';
+import type { WorkerUsage } from '../domain/usage.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
@@ -33,6 +34,8 @@ export interface ObserverPort {
   checkResults(): ReadonlyMap<string, CheckRunObservation>;
   /** Hosts whose stream is down: their workers are not asked about, and not taken for gone. */
   unreachableHosts(): ReadonlySet<string>;
+  /** Usage of workers on hosts, as their hosts' watches last sent it. */
+  hostUsage(): ReadonlyMap<string, WorkerUsage>;
 }
 
 /**
@@ -95,7 +98,10 @@ export class Observer {
     this.observeOutputTimes();
     for (const [name, checkRun] of this.port.checkResults()) this.port.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
-    for (const [name, usage] of await this.usage.poll(usageSubjects(this.port.model().workers, this.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
+    // A host's workers keep their records there: their host's watch reads them (below), not this machine.
+    const local = this.port.model().workers.filter((worker) => worker.spec.host === undefined);
+    for (const [name, usage] of await this.usage.poll(usageSubjects(local, this.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
+    for (const [name, usage] of this.port.hostUsage()) this.port.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) this.gitMoved = true;
     // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each

@@ -7,7 +7,7 @@ import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type Worker
 import { decide } from '../domain/policy/decide.js';
 import { withOverrides } from '../domain/prices.js';
 import { taskDelivered } from '../domain/usage.js';
-import { fleetStatus, sprintOver, type StatusExtras } from '../domain/status.js';
+import { fleetStatus, type StatusExtras } from '../domain/status.js';
 import type { Alert, AlertKind, WorkerSpec } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
@@ -67,7 +67,7 @@ export class Supervisor {
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
     this.savedFile = fleet.paths.czarState;
-    this.hostStreams = new HostStreams(fleet);
+    this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.metrics = new MetricsSource(fleet);
     this.observer = new Observer(fleet, {
@@ -79,6 +79,7 @@ export class Supervisor {
       busy: (name) => this.executor.busy(name),
       checkResults: () => this.executor.checks.results(),
       unreachableHosts: () => this.hostStreams.unreachable,
+      hostUsage: () => this.hostStreams.usage,
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
       // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
@@ -268,7 +269,8 @@ export class Supervisor {
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
     const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
-    const facts = { ...fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, extras), ...this.integration.status() };
+    const fleetFacts = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, extras);
+    const facts = { ...fleetFacts, sprintOver: fleetFacts.sprintOver && this.integration.settled(), ...this.integration.status(), ...this.hostStreams.status() };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastStatusText) return;
@@ -278,7 +280,7 @@ export class Supervisor {
       this.sprintAnnounced = true;
       await this.fleet.log.emit('sprint_over', `sprint over: ${this.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
       void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
-    } else if (!sprintOver(this.model)) this.sprintAnnounced = false;
+    } else if (!status.sprintOver) this.sprintAnnounced = false;
   }
 
   private raise(name: string, kind: AlertKind, message: string): void {

@@ -103,7 +103,7 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
         </Box>
       ) : (
         <>
-          <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} />
+          <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} hosts={status.hosts} />
           <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows}>
             <Box flexDirection="column" width={plan.detailWidth} height={plan.detailRows}>
               {detail}

@@ -180,11 +180,11 @@ export function layoutColumns(width: number, workers: readonly WorkerStatus[]): 
   );
 }
 
-/** The text of every cell of a worker's row (before fitting to column widths). */
-export function rowCells(worker: WorkerStatus, now: number): Record<ColumnId, string> {
+/** The text of every cell of a worker's row (before fitting to column widths); `stateCell` stands in for its state. */
+export function rowCells(worker: WorkerStatus, now: number, stateCell?: string): Record<ColumnId, string> {
   return {
     name: worker.name,
-    state: stateText(worker.state),
+    state: stateCell ?? stateText(worker.state),
     branch: worker.branch,
     title: worker.paused ? `(paused) ${worker.title}` : worker.title,
     progress: worker.progress === undefined ? '-' : `${Math.round(worker.progress)}%`,

@@ -3,6 +3,7 @@ import { Text } from 'ink';
 import { WORKER_STATES, type FleetStatus } from '../domain/types.js';
 import { Since } from './clock.js';
 import { fleetCostText, stateBadge } from './format.js';
+import { hostsSummary } from './host-format.js';
 
 export interface HeaderProps {
   readonly status: FleetStatus;
@@ -22,6 +23,7 @@ export function Header({ status, now, width }: HeaderProps) {
     count: status.workers.filter((worker) => worker.state === state).length,
   })).filter(({ count }) => count > 0);
   const cost = fleetCostText(status.usage);
+  const hosts = status.hosts === undefined || status.hosts.length === 0 ? undefined : hostsSummary(status.hosts, now);
   return (
     <>
       <Text wrap="truncate-end">
@@ -45,6 +47,19 @@ export function Header({ status, now, width }: HeaderProps) {
         {cost === undefined ? null : <Text> · {cost}</Text>}
       </Text>
       <Text wrap="truncate-end">
+        {/* First on the line: a host out of sight matters more than the counts a narrow terminal cuts off. */}
+        {hosts === undefined ? null : (
+          <Text>
+            <Text dimColor>{hosts.count}</Text>
+            {hosts.others.map((host) => (
+              <Text key={host.name}>
+                <Text dimColor> · </Text>
+                {host.name} <Text color={host.badge.color}>{host.text}</Text>
+              </Text>
+            ))}
+            <Text dimColor> · </Text>
+          </Text>
+        )}
         <Text dimColor>queue </Text>
         <Text>{status.queue.length}</Text>
         <Text dimColor> · </Text>

@@ -1,9 +1,11 @@
 /** One row per worker, columns chosen for the width, scrolled so the selected row stays in view. */
 import { useRef } from 'react';
 import { Text } from 'ink';
+import type { HostStatus } from '../domain/host-status.js';
 import type { WorkerStatus } from '../domain/types.js';
 import { Since } from './clock.js';
 import { MARKER_WIDTH, fit, layoutColumns, rowCells, stateBadge, windowStart, type Column } from './format.js';
+import { hostsOutOfSight, OUT_OF_SIGHT, outOfSight } from './host-format.js';
 
 export interface WorkerTableProps {
   readonly workers: readonly WorkerStatus[];
@@ -12,9 +14,11 @@ export interface WorkerTableProps {
   readonly width: number;
   /** Worker rows that fit (the header line comes on top). */
   readonly rows: number;
+  readonly hosts?: readonly HostStatus[] | undefined;
 }
 
-export function WorkerTable({ workers, selected, now, width, rows }: WorkerTableProps) {
+export function WorkerTable({ workers, selected, now, width, rows, hosts }: WorkerTableProps) {
+  const unseen = hostsOutOfSight(hosts);
   const columns = layoutColumns(width, workers);
   // Scroll as little as possible: remember where the window was.
   const start = useRef(0);
@@ -32,7 +36,7 @@ export function WorkerTable({ workers, selected, now, width, rows }: WorkerTable
       </Text>
       {workers.length === 0 ? <Text dimColor>  No workers in this fleet yet.</Text> : null}
       {visible.map((worker, offset) => (
-        <Row key={worker.name} worker={worker} columns={columns} now={now} selected={start.current + offset === selected} />
+        <Row key={worker.name} worker={worker} columns={columns} now={now} selected={start.current + offset === selected} hostUnseen={outOfSight(worker, unseen)} />
       ))}
     </>
   );
@@ -43,11 +47,13 @@ interface RowProps {
   readonly columns: readonly Column[];
   readonly now: number;
   readonly selected: boolean;
+  /** Its host is cut off or refused: the row says so instead of a state czar cannot see now. */
+  readonly hostUnseen: boolean;
 }
 
-function Row({ worker, columns, now, selected }: RowProps) {
-  const cells = rowCells(worker, now);
-  const badge = stateBadge(worker.state);
+function Row({ worker, columns, now, selected, hostUnseen }: RowProps) {
+  const cells = rowCells(worker, now, hostUnseen ? OUT_OF_SIGHT : undefined);
+  const badge = hostUnseen ? { color: 'red' } : stateBadge(worker.state);
   return (
     <Text wrap="truncate-end" bold={selected}>
       <Text color="cyan">{fit(selected ? '›' : '', MARKER_WIDTH)}</Text>

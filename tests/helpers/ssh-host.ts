@@ -1,11 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { PACKAGE_ROOT } from '../../src/adapters/package-files.js';
 import { onTestFinished } from 'vitest';
-import { tempDir } from './git-repo.js';
 
 /**
  * Real SSH "hosts" on this machine, for tests: each is a network namespace joined to this one by a veth pair, with
@@ -47,22 +47,27 @@ export async function sshHostsUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+/** Registers a teardown: vitest's `onTestFinished` in tests, a list the bench runs at its end. */
+export type Defer = (teardown: () => Promise<void>) => void;
+
 /** One client key, known_hosts and ssh config shared by the hosts a test makes, so one `-F` file reaches all. */
 export class SshHosts {
   private constructor(
     readonly dir: string,
     readonly sshConfig: string,
     private readonly clientKey: string,
+    private readonly defer: Defer,
   ) {}
 
-  static async create(): Promise<SshHosts> {
-    const dir = await tempDir('czar-ssh-');
+  static async create(defer: Defer = (teardown) => onTestFinished(teardown)): Promise<SshHosts> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'czar-ssh-'));
+    defer(() => rm(dir, { recursive: true, force: true }).catch(() => undefined));
     const clientKey = path.join(dir, 'id_ed25519');
     await keygen(clientKey);
     const sshConfig = path.join(dir, 'ssh_config');
     await writeFile(sshConfig, '');
     await writeFile(path.join(dir, 'known_hosts'), '');
-    return new SshHosts(dir, sshConfig, clientKey);
+    return new SshHosts(dir, sshConfig, clientKey, defer);
   }
 
   /**
@@ -92,7 +97,7 @@ export class SshHosts {
 
     // Registered before anything starts, so a failure half-way still tears down what did start.
     const started: { holder?: ResultPromise; sshd?: ResultPromise } = {};
-    onTestFinished(async () => {
+    this.defer(async () => {
       // Each step on its own: a failed one must not keep the rest from cleaning up. sshd's session children and
       // what they started (tmux servers, agents) outlive sshd and hold its stderr pipe: every process in the
       // namespace is ended first, which also lets the namespace go.

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CZAR_BIN } from '../helpers/cli.js';
-import { fleetFixture } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
-import { SshHosts, sshHostsUnavailable } from '../helpers/ssh-host.js';
+import { hostFleet } from '../helpers/host-fleet.js';
+import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -10,14 +9,11 @@ const unavailable = await sshHostsUnavailable();
 
 describe.skipIf(unavailable !== undefined)(`czar attach on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('attaches the terminal to a worker on its host, and detaching comes back', async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const host = await hosts.add({ share: [origin] });
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+    const { fixture, machine } = await hostFleet({
+      hosts: [{ name: 'far' }],
       workers: [{ name: 'r1', task: 'Build r1.\n@sim work 600 the long part on the host', host: 'far' }],
     });
+    const host = machine('far');
     await fixture.launchWave();
     const socket = fixture.fleet.config.tmuxSocket;
     const clients = async () => (await host.exec(['tmux', '-L', socket, 'list-clients', '-F', '#{client_session}'])).stdout.split('\n').filter((line) => line !== '');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { gitIn, tempDir } from '../helpers/git-repo.js';
-import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { gitIn } from '../helpers/git-repo.js';
+import { hostCaptures, hostFleet } from '../helpers/host-fleet.js';
 import { waitFor } from '../helpers/wait.js';
-import { SshHosts, sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
+import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launcher.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
@@ -14,22 +14,11 @@ function task(name: string): string {
   return [`# Task for ${name}`, '', `Quote test: it's "$HOME" \`id\` ; rm -rf ~ \\ end.`, ...Array.from({ length: 40 }, (_, i) => `line ${i} of ${name}'s task`), `last line of ${name}`].join('\n');
 }
 
-async function hostCaptures(host: SshHost, dir: string, worker: string): Promise<string[]> {
-  const listed = await host.exec(['ls', dir]);
-  const files = listed.stdout.split('\n').filter((file) => new RegExp(`^${worker}-\\d+\\.txt$`).test(file)).sort();
-  return Promise.all(files.map(async (file) => (await host.exec(['cat', `${dir}/${file}`])).stdout));
-}
-
 describe.skipIf(unavailable !== undefined)(`workers on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('launches 2 hosts x 3 workers and 2 local workers from one config, each task delivered once and whole', async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const [one, two] = await Promise.all([hosts.add({ share: [origin] }), hosts.add({ share: [origin] })]);
-    const entry = (name: string, host: SshHost) => ({ name, ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 3, ssh_config: hosts.sshConfig });
     const names = { one: ['a1', 'a2', 'a3'], two: ['b1', 'b2', 'b3'], local: ['l1', 'l2'] };
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [entry('one', one), entry('two', two)],
+    const { fixture, machine } = await hostFleet({
+      hosts: [{ name: 'one', maxWorkers: 3 }, { name: 'two', maxWorkers: 3 }],
       policy: { max_active: 8, launch_concurrency: 8 },
       workers: [
         ...names.one.map((name) => ({ name, task: task(name), host: 'one' })),
@@ -40,6 +29,7 @@ describe.skipIf(unavailable !== undefined)(`workers on ssh hosts${unavailable ==
     // What each agent must get, rendered before launch (a prompt rendered after the sims commit would differ).
     const prompts = new Map(await Promise.all(fixture.fleet.config.workers.map(async (worker) => [worker.name, await initialPrompt(fixture.fleet.config, worker)] as const)));
     const prompt = (name: string): string => prompts.get(name) ?? fail(name);
+    const [one, two] = [machine('one'), machine('two')];
     await fixture.launchWave();
 
     for (const [host, workers] of [[one, names.one], [two, names.two]] as const) {
@@ -74,15 +64,9 @@ describe.skipIf(unavailable !== undefined)(`workers on ssh hosts${unavailable ==
   });
 
   it('fails the workers of an unreachable host with one clear error each and launches the rest', async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const up = await hosts.add({ share: [origin] });
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [
-        { name: 'up', ssh: up.alias, worktrees: '/tmp/czar-hosts', max_workers: 2, ssh_config: hosts.sshConfig },
-        { name: 'gone', ssh: `${up.alias}:9`, worktrees: '/tmp/czar-hosts', max_workers: 2, ssh_config: hosts.sshConfig },
-      ],
+    const { fixture } = await hostFleet({
+      // "gone" is the same machine on a port nobody listens on.
+      hosts: [{ name: 'up', maxWorkers: 2 }, { name: 'gone', maxWorkers: 2, sameMachineAs: 'up', port: 9 }],
       workers: [
         { name: 'r1', task: task('r1'), host: 'up' },
         { name: 'g1', task: task('g1'), host: 'gone' },

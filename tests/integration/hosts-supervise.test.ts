@@ -1,37 +1,27 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { CZAR_BIN } from '../helpers/cli.js';
-import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
+import { workerIn } from '../helpers/fleet-fixture.js';
 import type { FleetStatus } from '../../src/domain/types.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
-import { SshHosts, sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
+import { HOST_WORKTREES, hostCaptures, hostFleet } from '../helpers/host-fleet.js';
+import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { waitFor } from '../helpers/wait.js';
 
 const unavailable = await sshHostsUnavailable();
 
-async function hostCaptures(host: SshHost, dir: string, worker: string): Promise<string[]> {
-  const listed = await host.exec(['ls', dir]);
-  const files = listed.stdout.split('\n').filter((file) => new RegExp(`^${worker}-\\d+\\.txt$`).test(file)).sort();
-  return Promise.all(files.map(async (file) => (await host.exec(['cat', `${dir}/${file}`])).stdout));
-}
-
 describe.skipIf(unavailable !== undefined)(`supervising workers on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('a done worker on a host gets its bonus, through the same reconcile loop as a local one', async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const host = await hosts.add({ share: [origin] });
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+    const { fixture, machine, supervise } = await hostFleet({
+      hosts: [{ name: 'far' }],
       workers: [{ name: 'r1', task: '# Remote work\n@sim write src/r1.ts export const r1 = 1;\\n\n@sim commit r1: work\n@sim done remote work in', host: 'far' }],
       bonus: [{ name: 'extra', task: '# Bonus BONUS-REMOTE\n@sim done bonus in' }],
     });
+    const host = machine('far');
     await fixture.launchWave();
-    const czar = await fixture.supervise();
-    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
-    onTestFinished(() => czar.stop());
+    await supervise();
 
     const bonus = await fixture.waitForEvent('bonus', 'r1');
     expect(bonus.data).toMatchObject({ task: 'extra' });
@@ -43,36 +33,50 @@ describe.skipIf(unavailable !== undefined)(`supervising workers on ssh hosts${un
     expect(got[1]).toMatch(/Here is your next task \(extra: Bonus BONUS-REMOTE\)/);
     const status = await fixture.waitForStatus((s) => workerIn(s, 'r1').state === 'done' && workerIn(s, 'r1').tasks.length === 2, { what: 'r1 done with its bonus task' });
     expect(workerIn(status, 'r1').restarts).toBe(0);
+
+    // czar pushed the done worker's branch from the host to the shared remote and fetched it here.
+    const hostTip = (await host.exec(['git', '-C', fixture.fleet.config.workers[0]?.worktree ?? '', 'rev-parse', 'HEAD'])).stdout.trim();
+    expect(hostTip).toMatch(/^[0-9a-f]{40}$/);
+    expect((await gitIn(fixture.repo, ['ls-remote', 'origin', 'refs/heads/czar/r1'])).split('\t')[0]).toBe(hostTip);
+    expect((await gitIn(fixture.repo, ['rev-parse', 'czar/r1'])).trim()).toBe(hostTip);
   });
 });
 
 describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('keeps the worker running, says the host is unreachable, and adopts it again with nothing lost or doubled', async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const host = await hosts.add({ share: [origin] });
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+    const { fixture, machine, supervise } = await hostFleet({
+      hosts: [{ name: 'far' }],
       workers: [{ name: 'r1', task: '# Long remote work\n@sim report working 10 started\n@sim work 600 the long part', host: 'far' }],
       policy: { idle_after: '10m', stuck_after: '20m', escalate_after: '10m' },
     });
+    const host = machine('far');
     await fixture.launchWave();
-    const czar = await fixture.supervise();
-    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
-    onTestFinished(() => czar.stop());
+    await supervise();
     await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 10, { what: 'r1 at 10%' });
     const panePid = (await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'display-message', '-p', '-t', '=r1:', '#{pane_pid}'])).stdout.trim();
 
+    const reachable = await fixture.waitForStatus((s) => s.hosts?.[0]?.state === 'reachable', { what: 'host far reachable in status.json' });
+    expect(reachable.hosts).toEqual([{ name: 'far', state: 'reachable', since: expect.any(String) as string, workers: ['r1'] }]);
+    expect(workerIn(reachable, 'r1').host).toBe('far');
+
     await host.setLink(false);
+    const cutAt = Date.now();
     await fixture.waitForEvent('host_unreachable', undefined, { timeoutMs: 30_000 });
+    // status.json says so too, with since when and why, and which workers are out of sight.
+    const cut = await fixture.waitForStatus((s) => s.hosts?.[0]?.state === 'unreachable', { what: 'host far unreachable in status.json' });
+    const [far] = cut.hosts ?? [];
+    expect(far).toMatchObject({ name: 'far', state: 'unreachable', workers: ['r1'] });
+    expect(Date.parse(far?.since ?? '')).toBeGreaterThanOrEqual(cutAt - 1_000);
+    expect(far?.reason).toMatch(/\S/);
     // While cut off, the worker goes on and reports: that report must arrive once the link is back.
-    const stateDir = `/tmp/czar-hosts/${fixture.fleet.config.project}/state`;
+    const stateDir = `${HOST_WORKTREES}/${fixture.fleet.config.project}/state`;
     const report = await host.exec(['env', 'CZAR_WORKER=r1', `CZAR_STATE_DIR=${stateDir}`, process.execPath, CZAR_BIN, 'report', '--task', 'r1', '--state', 'working', '--progress', '70', '--note', 'during the outage']);
     expect(report.exitCode).toBe(0);
     await host.setLink(true);
 
     await fixture.waitForEvent('host_reachable', undefined, { timeoutMs: 40_000 });
+    const back = await fixture.waitForStatus((s) => s.hosts?.[0]?.state === 'reachable', { what: 'host far reachable again in status.json' });
+    expect(back.hosts?.[0]?.reason).toBeUndefined();
     const status = await fixture.waitForStatus((s) => workerIn(s, 'r1').progress === 70, { what: 'the report made during the outage' });
     expect(workerIn(status, 'r1').note).toBe('during the outage');
     expect(workerIn(status, 'r1').restarts).toBe(0);
@@ -81,32 +85,28 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
     expect(await hostCaptures(host, fixture.captureDir, 'r1')).toHaveLength(1);
     expect((await fixture.events()).filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
     // The local copy of the pane log is the host's log from its first byte: no byte lost or doubled.
-    const hostLog = (await host.exec(['cat', `${stateDir}/logs/r1.log`])).stdout;
-    const localLog = await waitFor(async () => {
+    // The host's log is read again on each look: the agent's screen keeps writing to it while the copy catches up.
+    const logs = await waitFor(async () => {
+      const hostLog = (await host.exec(['cat', `${stateDir}/logs/r1.log`])).stdout;
       const text = await readFile(path.join(fixture.fleet.paths.logs, 'r1.log'), 'utf8').catch(() => '');
-      return text !== '' && hostLog.startsWith(text) && text.length >= hostLog.length - 4096 && text;
+      return text !== '' && hostLog.startsWith(text) && text.length >= hostLog.length - 4096 && { hostLog, text };
     }, { what: 'the local pane log to catch up' });
-    expect(hostLog.startsWith(localLog)).toBe(true);
+    expect(logs.hostLog.startsWith(logs.text)).toBe(true);
   });
 });
 
 describe.skipIf(unavailable !== undefined)(`a host with another czar version${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('is refused with the command that fixes it', async () => {
-    const origin = await tempDir('czar-origin-');
     // A czar of another version on the host: it says hello with its version, as every czar watch does first.
     const otherCzar = await tempDir('czar-other-');
     await writeFile(path.join(otherCzar, 'czar'), `#!/bin/sh\necho '{"kind":"hello","version":"0.0.1-old"}'\nexec sleep 600\n`, { mode: 0o755 });
-    const hosts = await SshHosts.create();
-    const host = await hosts.add({ share: [origin, otherCzar], pathFirst: otherCzar });
-    const fixture = await fleetFixture({
-      origin,
-      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+    const { fixture, machine, supervise } = await hostFleet({
+      hosts: [{ name: 'far', share: [otherCzar], pathFirst: otherCzar }],
       workers: [{ name: 'r1', task: '# Remote\n@sim work 600 the long part', host: 'far' }],
     });
+    const host = machine('far');
     await fixture.launchWave();
-    const czar = await fixture.supervise();
-    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
-    onTestFinished(() => czar.stop());
+    await supervise();
     const refused = await fixture.waitForEvent('host_refused');
     expect(refused.message).toBe(`host "far" runs czar 0.0.1-old but this is czar ${czarVersion()}; run "ssh ${host.alias} npm install -g czar@${czarVersion()}" and start the czar again`);
   });
@@ -114,21 +114,16 @@ describe.skipIf(unavailable !== undefined)(`a host with another czar version${un
 
 describe.skipIf(unavailable !== undefined)(`conflicts across machines${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
   it('predicts a conflict between a local branch and a branch committed on a host', async () => {
-    const origin = await tempDir('czar-origin-');
-    const hosts = await SshHosts.create();
-    const host = await hosts.add({ share: [origin] });
     const busy = '# Keep busy\n@sim work 120 on the feature';
-    const fixture = await fleetFixture({
-      origin,
+    const { fixture, machine, supervise } = await hostFleet({
       files: { 'shared.txt': 'one\ntwo\nthree\n' },
-      hosts: [{ name: 'far', ssh: host.alias, worktrees: '/tmp/czar-hosts', max_workers: 1, ssh_config: hosts.sshConfig }],
+      hosts: [{ name: 'far' }],
       workers: [{ name: 'here', task: busy }, { name: 'there', task: busy, host: 'far' }],
       policy: { idle_after: '5m', stuck_after: '10m', escalate_after: '5m' },
     });
+    const host = machine('far');
     await fixture.launchWave();
-    const czar = await fixture.supervise();
-    // Stopped by the test itself as well, so no late event of this czar outlives the test's folders.
-    onTestFinished(() => czar.stop());
+    await supervise();
     const [here, there] = fixture.fleet.config.workers.map((worker) => worker.worktree);
     if (here === undefined || there === undefined) throw new Error('two worktrees expected');
     await writeFile(path.join(here, 'shared.txt'), 'one\nTWO from here\nthree\n');

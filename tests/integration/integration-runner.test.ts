@@ -1,10 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceBase } from '../../src/adapters/integration-git.js';
 import type { IntegrationCandidate, IntegrationRecord } from '../../src/domain/integration.js';
 import { runIntegrationChecks } from '../../src/integration/checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
+import { purgeFleet } from '../../src/launch/purge.js';
 import { writeJsonAtomic } from '../../src/adapters/state-files.js';
 import type { FleetStatus, WorkerStatus } from '../../src/domain/types.js';
 import { czar } from '../helpers/cli.js';
@@ -122,5 +123,34 @@ describe('integration runner (real git, real checks)', () => {
     const after = await czar(['integrate', '--dry-run', '-c', fx.configFile], { cwd: fx.root });
     expect(after.stdout).toMatch(/x\s+czar\/x\s+already integrated/);
     expect(after.stdout).toMatch(/y\s+czar\/y\s+left out: conflicts with the integration branch in README.md; waiting for y's fix-up/);
+  });
+
+  describe('a first run cut off after it made the integration branch (as by a czar killed there)', () => {
+    /** Something in the way of czar's integration worktree stops the run right after the branch is made. */
+    async function cutOffRun() {
+      const fx = await setup();
+      const xTip = await branchWith(fx.repo, 'czar/x', 'x.txt', 'x\n');
+      const { worktree } = integrationPaths(fx.fleet);
+      await mkdir(worktree, { recursive: true });
+      await writeFile(path.join(worktree, 'in-the-way.txt'), 'not czar\'s\n');
+      await expect(runIntegration(fx.fleet, async () => [candidate('x', xTip)], runIntegrationChecks)).rejects.toThrow(/integration worktree/);
+      expect(await gitIn(fx.repo, ['branch', '--list', '--format=%(refname:short)', 'czar/integration'])).toBe('czar/integration');
+      await rm(worktree, { recursive: true, force: true });
+      return { fx, xTip };
+    }
+
+    it('left the branch recorded as czar\'s, so the next run merges into it instead of calling it someone else\'s', async () => {
+      const { fx, xTip } = await cutOffRun();
+      expect(await readFile(fx.fleet.paths.created, 'utf8')).toContain('"branch":"czar/integration"');
+      const result = await runIntegration(fx.fleet, async () => [candidate('x', xTip)], runIntegrationChecks);
+      expect(result.events.map((event) => event.kind)).toEqual(['merged']);
+    });
+
+    it('left a branch that czar down --purge removes', async () => {
+      const { fx } = await cutOffRun();
+      const outcome = await purgeFleet(fx.fleet, false);
+      expect(outcome.refused).toEqual([]);
+      expect(await gitIn(fx.repo, ['branch', '--list', 'czar/integration'])).toBe('');
+    });
   });
 });

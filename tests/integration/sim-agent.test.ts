@@ -1,6 +1,6 @@
 import type { PaneInfo } from '../../src/adapters/tmux.js';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,32 @@ describe('czar-sim-agent in tmux', () => {
     await waitFor(async () => (await sim.report())?.state === 'done', { what: 'the done report' });
     expect(await readFile(path.join(sim.repo, 'sim', 'w1.md'), 'utf8')).toContain('Please tidy the README.');
     expect(await gitIn(sim.repo, ['log', '-1', '--format=%an'])).toBe('czar-sim');
+  });
+
+  it('does what an integration fix-up asks: merges the named branch, keeps both sides of a conflict, commits, reports done', async () => {
+    const sim = await startSim(['--speed', '0.1']);
+    await writeFile(path.join(sim.repo, 'list.txt'), 'items:\nend\n');
+    await gitIn(sim.repo, ['add', 'list.txt']);
+    await gitIn(sim.repo, ['commit', '--quiet', '-m', 'list']);
+    await gitIn(sim.repo, ['switch', '--quiet', '-c', 'czar/integration']);
+    await writeFile(path.join(sim.repo, 'list.txt'), 'items:\nsearch\nend\n');
+    await gitIn(sim.repo, ['commit', '--quiet', '-am', 'search']);
+    await gitIn(sim.repo, ['switch', '--quiet', 'main']);
+    await sim.tmux.paste(sim.paneId, '# Totals\n@sim write list.txt items:\\ntotals\\nend\\n\n@sim commit totals\n@sim done totals in');
+    await sim.tmux.sendKeys(sim.paneId, ['Enter']);
+    await waitFor(async () => (await sim.report())?.note === 'totals in', { what: 'the first done report' });
+    await waitFor(async () => {
+      const screen = await sim.screen();
+      return simPreset.isReady(screen) && !simPreset.isBusy(screen);
+    }, { what: 'the first turn over' });
+
+    await sim.tmux.paste(sim.paneId, 'Your work could not go into the integration branch yet.\n1. Merge it into your branch:\n   `git merge czar/integration`\n2. Resolve every conflict, keeping both sides.');
+    await sim.tmux.sendKeys(sim.paneId, ['Enter']);
+    await waitFor(async () => (await sim.report())?.note === 'merged czar/integration and resolved its conflicts', { what: 'the done report after the merge' });
+    expect(await readFile(path.join(sim.repo, 'list.txt'), 'utf8')).toBe('items:\ntotals\nsearch\nend\n');
+    expect(await gitIn(sim.repo, ['status', '--porcelain'])).toBe('');
+    expect(await gitIn(sim.repo, ['log', '-1', '--format=%an %P'])).toMatch(/^czar-sim [0-9a-f]{40} [0-9a-f]{40}$/);
+    await gitIn(sim.repo, ['merge-base', '--is-ancestor', 'czar/integration', 'HEAD']);
   });
 
   it('asks a y/n question, reports waiting, and goes on after "y"', async () => {

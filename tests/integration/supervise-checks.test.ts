@@ -54,10 +54,11 @@ describe('czar supervision: done means verified', () => {
     expect(bonusAt).toBeGreaterThan(verifiedAt);
     expect(order((event) => event.kind === 'bonus')).toBe(bonusAt);
 
-    // The bonus work is checked too, and the worker ends verified with both tasks and no alert left.
-    const status = await fx.waitForStatus((s) => workerIn(s, 'fixer').state === 'verified' && workerIn(s, 'fixer').tasks.length === 2, { what: 'fixer verified after its bonus task' });
+    // The bonus work is checked too, and the worker ends verified with both tasks and no alert left; the sprint is
+    // over once its branch is in the integration branch too.
+    const status = await fx.waitForStatus((s) => workerIn(s, 'fixer').state === 'verified' && workerIn(s, 'fixer').tasks.length === 2 && s.sprintOver, { what: 'fixer verified after its bonus task, and the sprint over' });
     expect(workerIn(status, 'fixer')).toMatchObject({ tasks: ['fixer', 'extra'], alerts: [], git: { commitsAhead: 3 } });
-    expect(status.sprintOver).toBe(true);
+    expect(status.integration?.holds).toEqual(['fixer']);
   });
 
   it('runs at most check_concurrency checks at once across the fleet, and a worker\'s own check replaces the fleet\'s', async () => {

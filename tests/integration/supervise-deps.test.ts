@@ -12,8 +12,9 @@ describe('czar supervision: dependencies', () => {
     });
     await fx.launchWave();
     await fx.supervise();
-    const status = await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'done' && worker.git.commitsAhead === 1), { timeoutMs: 45_000, what: 'a, b and c done' });
-    expect(status.sprintOver).toBe(true);
+    // The sprint is over once the three are done and in the integration branch.
+    const status = await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'done' && worker.git.commitsAhead === 1) && s.sprintOver, { timeoutMs: 45_000, what: 'a, b and c done, and the sprint over' });
+    expect(status.integration?.holds.slice().sort()).toEqual(['a', 'b', 'c']);
     expect(workerIn(status, 'a').tasks).toEqual(['a']);
 
     const events = await fx.events();
@@ -41,5 +42,26 @@ describe('czar supervision: dependencies', () => {
     const [briefC] = await fx.captures('c');
     expect(briefC).toContain('b: add b');
     expect(briefC).not.toContain('a: add a');
+  });
+
+  it('with checks, starts the dependent only once its dependency is verified, not when it reports done', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'a', task: '# Step a\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in' },
+        { name: 'b', depends_on: ['a'], task: '# Step b\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in' },
+      ],
+      // Slow enough that a dependent released on done would start while the check still runs.
+      checks: [{ name: 'slow', run: 'sleep 1; test -f README.md', timeout: '30s' }],
+      policy: { idle_after: '1m', escalate_after: '1m' },
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'verified'), { timeoutMs: 60_000, what: 'a and b verified' });
+    const events = await fx.events();
+    const verifiedA = events.findIndex((event) => event.worker === 'a' && event.kind === 'state' && event.message.includes('-> verified'));
+    const launchB = events.findIndex((event) => event.worker === 'b' && event.kind === 'launch');
+    expect(verifiedA).toBeGreaterThan(events.findIndex((event) => event.worker === 'a' && event.kind === 'checks_passed'));
+    expect(launchB).toBeGreaterThan(verifiedA);
+    expect(events[launchB]?.message).toContain('dependencies done: a');
   });
 });

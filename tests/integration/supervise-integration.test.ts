@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IntegrationRecord } from '../../src/domain/integration.js';
@@ -51,12 +51,8 @@ describe('czar supervision: the integration branch', () => {
     expect(await gitIn(integrationWorktree, ['status', '--porcelain'])).toBe('');
     expect(await gitIn(fx.repo, ['show', 'czar/integration:shared.txt'])).toBe('from a');
 
-    // The worker does its fix-up: merges the integration branch into its own, resolves the file, commits.
-    const cWorktree = path.join(fx.root, 'workers', 'c');
-    await gitIn(cWorktree, ['merge', 'czar/integration']).catch(() => undefined);
-    await writeFile(path.join(cWorktree, 'shared.txt'), 'from a\nfrom c\n');
-    await gitIn(cWorktree, ['add', 'shared.txt']);
-    await gitIn(cWorktree, ['commit', '--no-edit', '--quiet']);
+    // The simulated agent does its fix-up as the message asks: merges the integration branch into its own, keeps
+    // both sides of the conflict, commits and reports done.
 
     await fx.waitForEvent('integrated', 'c', { timeoutMs: 60_000 });
     const events = await fx.events();
@@ -73,7 +69,7 @@ describe('czar supervision: the integration branch', () => {
     // Dependency order: a before the two that depend on it.
     expect(integrated.indexOf('a')).toBe(0);
     for (const worker of ['a', 'b', 'c']) expect(await isAncestor(fx.repo, `czar/${worker}`, 'czar/integration')).toBe(true);
-    expect(await gitIn(fx.repo, ['show', 'czar/integration:shared.txt'])).toBe('from a\nfrom c');
+    expect(await gitIn(fx.repo, ['show', 'czar/integration:shared.txt'])).toBe('from c\nfrom a');
     // Each piece went in as a merge commit of its own (--no-ff), and base never moved (advance_base is off).
     const merges = (await gitIn(fx.repo, ['log', '--merges', '--format=%s', 'main..czar/integration'])).split('\n');
     expect(merges.filter((subject) => subject.startsWith('czar: integrate'))).toHaveLength(3);
@@ -92,6 +88,11 @@ describe('czar supervision: the integration branch', () => {
     expect(handoff).toContain('### c: Step c');
     expect(handoff).toContain('- outstanding conflicts: none');
     expect(handoff).toMatch(/The czar acted \d+ time\(s\) on its own; you acted 0 time\(s\): 100% autonomous\./);
+    // The sprint was over only once: after the last merge, not while c's conflict still owed it a fix-up.
+    const final = await fx.events();
+    const overAt = final.flatMap((event, index) => (event.kind === 'sprint_over' ? [index] : []));
+    expect(overAt).toHaveLength(1);
+    expect(overAt[0]).toBeGreaterThan(final.findLastIndex((event) => event.kind === 'integrated'));
     // czar status --json carries the same facts, in a status file that still matches its published schema.
     const withHandoff = await fx.waitForStatus((s) => s.handoff?.integration.holds.length === 3, { timeoutMs: 30_000, what: 'the handoff facts in status.json' });
     expect(FleetStatusSchema.safeParse(withHandoff).error).toBeUndefined();

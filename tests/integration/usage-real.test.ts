@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { startModelEndpoint, type RecordedUsage } from '../helpers/model-endpoint.js';
-import { realAgentBin, type RealAgent } from '../helpers/real-agents.js';
+import { realAgentsMissing as missing, type RealAgent } from '../helpers/real-agents.js';
 import { realFleet } from '../helpers/real-fleet.js';
 
-const missing = (name: RealAgent): string => (existsSync(realAgentBin(name)) ? '' : ` (skipped: ${realAgentBin(name)} not found; set CZAR_REAL_AGENTS_DIR)`);
 /**
  * What the endpoint's answers add up to in each API's own terms: Anthropic's input excludes the cache, so every
  * field adds; OpenAI's and Gemini's prompt counts include the cached tokens and have no cache write.
@@ -19,8 +17,6 @@ const apiTokens = (cli: RealAgent, entry: RecordedUsage): { input: number; total
 // Which of each CLI's calls land in its own records: Claude Code and Gemini CLI record the conversation's calls
 // only (titles, the router and other side calls are billed but not written there).
 describe.each(['claude', 'codex', 'gemini'] as const)('usage of a real %s against a scripted endpoint', (cli) => {
-  // Measured 2026-11-22 on main: czar's delivery into Codex 0.169 offline times out ("did not show its pasted task
-  // in the codex input box"), so the Codex case waits for that fix; its record parsing is tested on real lines.
   const why = missing(cli);
   it.skipIf(why !== '')(`czar's totals per worker and per task equal the endpoint's sums exactly, each repeated record once${why}`, async () => {
     const endpoint = await startModelEndpoint();

@@ -6,6 +6,17 @@ describe('host stream lines', () => {
     expect(parseStreamLine('{"kind":"hello","version":"0.1.0"}')).toEqual({ ok: true, value: { kind: 'hello', version: '0.1.0' } });
     expect(parseStreamLine('{"kind":"output","worker":"a1","offset":12,"data":"aGk="}')).toMatchObject({ ok: true });
     expect(parseStreamLine(`{"kind":"tip","worker":"a1","sha":"${'a'.repeat(40)}"}`)).toMatchObject({ ok: true });
+    const usage = { kind: 'usage', worker: 'a1', models: [{ model: 'claude-sonnet-4-5', input: 1200, output: 300, cacheWrite: 0, cacheRead: 7 }], files: 1, skippedLines: 0, lastAt: 1_700_000_000_000 };
+    expect(parseStreamLine(JSON.stringify(usage))).toEqual({ ok: true, value: usage });
+  });
+
+  it('drops usage a host could use to bend the totals: negative or fractional tokens, endless model lists', () => {
+    const usage = (models: unknown[]) => JSON.stringify({ kind: 'usage', worker: 'a1', models, files: 1, skippedLines: 0 });
+    const model = (tokens: number) => ({ model: 'm', input: tokens, output: 0, cacheWrite: 0, cacheRead: 0 });
+    expect(parseStreamLine(usage([model(-5)])).ok).toBe(false);
+    expect(parseStreamLine(usage([model(1.5)])).ok).toBe(false);
+    expect(parseStreamLine(usage(Array.from({ length: 51 }, () => model(1)))).ok).toBe(false);
+    expect(parseStreamLine(usage([{ ...model(1), model: 'x'.repeat(101) }])).ok).toBe(false);
   });
 
   it('drops what a host must not send: other shapes, worker names that are paths, huge lines, bad base64', () => {

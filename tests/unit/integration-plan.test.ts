@@ -100,7 +100,7 @@ describe('integration readiness and fix-ups', () => {
     const record = recordFailed(emptyRecord('czar/integration', 'main', NOW), failed('a', tip));
     expect(fixupsOwed(model, record).map((owed) => owed.worker.spec.name)).toEqual(['a']);
 
-    const given = giveFixup(model, 'a', { id: fixupTaskId(failed('a', tip)), title: 'Fix-up', text: 'merge it' }, T0 + 1000);
+    const given = giveFixup(model, 'a', { id: fixupTaskId(failed('a', tip)), title: 'Fix-up', text: 'merge it' }, T0 + 1000, record);
     expect(fixupsOwed(given, record)).toEqual([]);
     const task = currentTask(worker(given, 'a'));
     // The next done needs a new commit: the merge of the integration branch.
@@ -111,14 +111,28 @@ describe('integration readiness and fix-ups', () => {
     expect(fixupsOwed(moved, record)).toEqual([]);
   });
 
+  /** a (scoped to src/a) turned away by an integration branch that holds b, whose branch changed src/b/y.ts. */
+  function turnedAway() {
+    let model = doneFleet(['a', 'b']);
+    model = observe(model, 'a', (current) => ({ spec: { ...current.spec, scope: ['src/a/**'] }, memory: { ...current.memory, tasks: current.memory.tasks.map((task) => ({ ...task, scope: ['src/a/**'] })) } }));
+    model = observe(model, 'b', (current) => ({ git: { ...current.git, filesChanged: ['src/b/y.ts'] } }));
+    const record = recordMerged(emptyRecord('czar/integration', 'main', NOW), { worker: 'b', branch: 'czar/b', tip: 'b'.padEnd(40, '0'), mergeCommit: 'm'.repeat(40), at: NOW });
+    return giveFixup(model, 'a', { id: 'fixup-1', title: 'Fix-up', text: 'merge it' }, T0 + 1000, record);
+  }
+
   it('a scoped worker that merged the integration branch for its fix-up is not told to take the others\' files out', () => {
-    let model = doneFleet(['a']);
-    model = { ...model, workers: model.workers.map((entry) => ({ ...entry, spec: { ...entry.spec, scope: ['src/a/**'] }, memory: { ...entry.memory, tasks: entry.memory.tasks.map((task) => ({ ...task, scope: ['src/a/**'] })) } })) };
-    const given = giveFixup(model, 'a', { id: 'fixup-1', title: 'Fix-up', text: 'merge it' }, T0 + 1000);
     // The merge of the integration branch brings the other workers' files onto a's branch.
-    const merged = observe(given, 'a', (current) => ({ launchedAt: T0, git: { ...current.git, commitsAhead: 3, filesChanged: ['src/a/x.ts', 'src/b/y.ts'] } }));
+    const merged = observe(turnedAway(), 'a', (current) => ({ launchedAt: T0, git: { ...current.git, commitsAhead: 3, filesChanged: ['src/a/x.ts', 'src/b/y.ts'] } }));
     const actions = decide(merged, T0 + 2000).actions;
     expect(actions.filter((action) => action.kind === 'realign' || (action.kind === 'alert' && action.alert.kind === 'off_scope'))).toEqual([]);
+  });
+
+  it('gives the fix-up task its owner\'s scope (widened by the files the merge brings in), so a stray file is still flagged', () => {
+    const given = turnedAway();
+    expect(currentTask(worker(given, 'a'))?.scope).toEqual(['src/a/**', 'src/b/y.ts']);
+    const strayed = observe(given, 'a', (current) => ({ launchedAt: T0, git: { ...current.git, commitsAhead: 3, filesChanged: ['docs/stray.md', 'src/a/x.ts', 'src/b/y.ts'] } }));
+    const offScope = decide(strayed, T0 + 2000).actions.flatMap((action) => (action.kind === 'alert' && action.alert.kind === 'off_scope' ? [[action.worker, action.alert.files]] : []));
+    expect(offScope).toEqual([['a', ['docs/stray.md']]]);
   });
 
   it('names the conflicting files, the command to run and the checks in the fix-up text', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDirectives, hasDirectives, parseDirectives } from '../../src/sim/directives.js';
 import { parseSimOptions } from '../../src/sim/options.js';
+import { keepBothSides } from '../../src/sim/merge.js';
 import { stepCount, workSteps } from '../../src/sim/work.js';
 
 describe('sim directives', () => {
@@ -82,5 +83,30 @@ describe('sim options and work steps', () => {
     expect(steps).toHaveLength(6);
     expect(workSteps('parser', ['a.ts'], 6, 'w1')).toEqual(steps);
     expect(steps.at(-1)?.title).toMatch(/^Bash\(/);
+  });
+});
+
+describe('sim merges', () => {
+  it('reads "@sim merge <branch>" and names a bad one', () => {
+    expect(parseDirectives('@sim merge czar/integration').directives).toEqual([{ kind: 'merge', branch: 'czar/integration' }]);
+    const { problems } = parseDirectives('@sim merge\n@sim merge --abort\n@sim merge a b');
+    expect(problems).toHaveLength(3);
+    expect(problems[1]).toMatch(/^line 2: "@sim merge" needs one branch name, got "--abort"/);
+  });
+
+  it('follows a follow-up that asks for `git merge <branch>`, as the integration fix-up does', () => {
+    const fixup = 'Worker w1: your work could not go into the integration branch yet.\n1. In your worktree, merge the integration branch:\n   `git merge czar/integration`\n2. Resolve every conflict.';
+    expect(defaultDirectives('w1', fixup, true).map((directive) => directive.kind)).toEqual(['work', 'merge', 'done']);
+    expect(defaultDirectives('w1', fixup, true)[1]).toEqual({ kind: 'merge', branch: 'czar/integration' });
+    // Only a follow-up: a first task that mentions a merge is work of its own.
+    expect(defaultDirectives('w1', fixup, false).map((directive) => directive.kind)).not.toContain('merge');
+    expect(defaultDirectives('w1', 'Please run `git merge --abort` first', true).map((directive) => directive.kind)).toEqual(['work', 'done']);
+  });
+
+  it('resolves a conflict keeping both sides, without the markers or the common ancestor', () => {
+    const conflicted = ['head', '<<<<<<< HEAD', "  'totals',", '||||||| base', '  old,', '=======', "  'search',", '>>>>>>> czar/integration', 'tail', ''].join('\n');
+    expect(keepBothSides(conflicted)).toBe(['head', "  'totals',", "  'search',", 'tail', ''].join('\n'));
+    expect(keepBothSides('<<<<<<< HEAD\nours\n=======\ntheirs\n')).toBeUndefined();
+    expect(keepBothSides('no conflict here\n')).toBe('no conflict here\n');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domain/fleet.js';
+import { emptyRecord, giveFixup } from '../../src/domain/integration.js';
 import { decide } from '../../src/domain/policy/decide.js';
+import { sprintOver } from '../../src/domain/status.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/types.js';
 import type { CheckRunObservation } from '../../src/domain/verification.js';
@@ -122,5 +124,45 @@ describe('decide: done means verified', () => {
     const next = tick(model, now);
     expect(only(next.actions, 'run_checks')).toEqual([]);
     expect(only(next.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+  });
+});
+
+describe('sprintOver with checks', () => {
+  const now = T0 + 10 * MINUTE;
+
+  it('is not over while a verified worker holds a task handed out after its done claim (an integration fix-up)', () => {
+    let model = tick(fleet([spec('a', { checks: CHECKS })]), T0).fleet;
+    model = observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+    model = tick(model, now).fleet;
+    model = tick(observe(model, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })), now + SECOND).fleet;
+    expect(worker(model, 'a').memory.state).toBe('verified');
+    expect(sprintOver(model)).toBe(true);
+    const fixup = giveFixup(model, 'a', { id: 'fixup-1111111111', title: 'Fix-up: merge czar/integration', text: '`git merge czar/integration`' }, now + 2 * SECOND, emptyRecord('czar/integration', 'main', new Date(now).toISOString()));
+    expect(worker(fixup, 'a').memory.state).toBe('verified');
+    expect(sprintOver(fixup)).toBe(false);
+  });
+});
+
+describe('decide: dependents with checks', () => {
+  const now = T0 + 10 * MINUTE;
+  /** a and its dependent b; a reported done on SHA1 a minute before `now`. */
+  function dependencyDone(checks: readonly CheckSpec[]): FleetModel {
+    const model = tick(fleet([spec('a', { checks }), spec('b', { dependsOn: ['a'], checks })]), T0).fleet;
+    return observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+  }
+
+  it('start only once their dependency is verified, not when it reports done', () => {
+    const claimed = tick(dependencyDone(CHECKS), now);
+    expect(only(claimed.actions, 'launch')).toEqual([]);
+    expect(worker(claimed.fleet, 'b').memory.state).toBe('queued');
+    const running = tick(observe(claimed.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'running', at: now } })), now + SECOND);
+    expect(only(running.actions, 'launch')).toEqual([]);
+    const verified = tick(observe(running.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })), now + 2 * SECOND);
+    expect(worker(verified.fleet, 'a').memory.state).toBe('verified');
+    expect(only(verified.actions, 'launch').map((action) => [action.worker, action.reason])).toEqual([['b', expect.stringContaining('dependencies done: a') as string]]);
+  });
+
+  it('start when their dependency reports done with commits, in a fleet without checks (as before)', () => {
+    expect(only(tick(dependencyDone([]), now).actions, 'launch').map((action) => action.worker)).toEqual(['b']);
   });
 });

@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/load.js';
 import { DEMO_FILES, demoConfig } from '../../demo/scenario.js';
 import { CzarError } from '../../domain/errors.js';
 import type { FleetStatus } from '../../domain/types.js';
+import { handoffFile } from '../../integration/handoff.js';
 import { openFleet } from '../../launch/fleet.js';
 import { parse, type Command } from '../command.js';
 import { formatEvent, out, outRow } from '../output.js';
@@ -20,7 +21,7 @@ const DEMO_TIMEOUT_MS = 4 * 60_000;
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run a half-minute sprint of simulated agents on a throwaway repository',
+  summary: 'run a one-minute sprint of simulated agents on a throwaway repository',
   usage: 'czar demo [--dir DIR]',
   async run(args) {
     const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
@@ -38,7 +39,7 @@ export const demoCommand: Command = {
       await waitForExit(pids, 5_000);
       if (created) await rm(root, { recursive: true, force: true });
     });
-    out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks`);
+    out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks, checks and an integration branch`);
     await launch(fleet, { fetch: false, dryRun: false });
     if (interactive) {
       await showDashboard(fleet);
@@ -46,13 +47,16 @@ export const demoCommand: Command = {
       out(`the demo fleet keeps running; stop it with: czar down -c ${configFile}`);
       return 0;
     }
-    const over = await followUntilSprintOver(fleet, { printFrom: 'end', timeoutMs: DEMO_TIMEOUT_MS });
+    const over = await followUntilSprintOver(fleet, { printFrom: 'end', timeoutMs: DEMO_TIMEOUT_MS, untilHandoff: true });
     forgetTerminal();
     const status = await readJson<FleetStatus>(fleet.paths.status);
     await fleet.tmux.killServer();
     for (const worker of status?.workers ?? []) out(`  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`);
     if (!over) throw new CzarError('demo_timeout', `The demo sprint did not finish within ${DEMO_TIMEOUT_MS / 60_000} minutes; see "czar log -c ${configFile}".`);
+    const integration = status?.integration;
+    if (integration !== undefined) out(`  ${integration.branch} holds ${integration.holds.join(', ') || 'nothing'}${integration.leftOut.length === 0 ? '' : `; left out: ${integration.leftOut.map((entry) => entry.worker).join(', ')}`}`);
     out(`sprint over; the demo repository stays in ${root}`);
+    out(`handoff: ${handoffFile(fleet)}`);
     return 0;
   },
 };
@@ -77,6 +81,9 @@ async function createDemo(root: string, project: string): Promise<string> {
   }
   const identity = ['-c', 'user.name=czar demo', '-c', 'user.email=demo@czar.invalid', '-c', 'commit.gpgsign=false'];
   await git(repo, ['init', '--quiet', '--initial-branch=main']);
+  // The czar's merge commits into the integration branch need an identity, and a CI machine may have none.
+  await git(repo, ['config', 'user.name', 'czar demo']);
+  await git(repo, ['config', 'user.email', 'demo@czar.invalid']);
   await git(repo, ['add', '-A']);
   await git(repo, [...identity, 'commit', '--quiet', '-m', 'Initial shop']);
   const configFile = path.join(root, 'czar.yaml');

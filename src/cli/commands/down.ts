@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
 import { clearSprintState } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
+import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
@@ -24,6 +25,12 @@ export const downCommand: Command = {
     // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
     if (existsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
     out(`stopped ${sessions.length} session(s) on tmux server "${fleet.config.tmuxSocket}"`);
+    // After the local server: the czar in it is gone, so nothing starts a host's watch again.
+    const hosts = await stopHosts(fleet);
+    for (const host of hosts) if (host.stopped) out(`stopped ${host.sessions} session(s) on host "${host.host}"`);
+    // Purging with workers still running on a host would take their branches from under them: stop first.
+    const notStopped = hostsNotStoppedError(hosts);
+    if (notStopped !== undefined) throw notStopped;
     if (values.purge !== true) {
       out('branches and worktrees are kept; "czar down --purge" removes them');
       return 0;

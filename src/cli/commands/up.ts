@@ -96,7 +96,7 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<
   for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
     await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
   }
-  const wave = await launchWave(fleet, now, (worker) => initialPrompt(fleet.config, worker));
+  const wave = await launchWave(fleet, now, (worker, step) => initialPrompt(fleet.config, worker, [], step.worktree === 'create-branch'));
   await startCzar(fleet);
   for (const failure of wave.failed) {
     err(`czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);

@@ -1,6 +1,6 @@
 import { classifyWithReason, freshReport } from '../classify.js';
 import { epoch, hasEvidence } from '../fleet.js';
-import { checksFailedOnTip } from '../verification.js';
+import { checksFailedOnTip, finishedForGood } from '../verification.js';
 import { clearAlert, model, name, notifyOnce, raiseAlert, STATE_ALERTS, type Context, type Draft } from './draft.js';
 import { apiFailed, crashed, ladder, waiting } from './ladder.js';
 
@@ -61,7 +61,8 @@ export function act(ctx: Context, draft: Draft): void {
     case 'done':
       if (hasEvidence(model(draft))) {
         clearAlert(ctx, draft, 'no_evidence', undefined, `${draft.worker.git.commitsAhead} commit(s) ahead of ${ctx.fleet.base}`);
-        draft.memory.completedAt ??= ctx.now;
+        // With checks, dependents wait for `verified`: they would build on work that may still fail.
+        if (finishedForGood(model(draft))) draft.memory.completedAt ??= ctx.now;
       } else {
         raiseAlert(ctx, draft, 'no_evidence', `reported done but has no new commits ahead of ${ctx.fleet.base}`, { reason: 'done needs commits on the branch' });
         ladder(ctx, draft, 'no_evidence');
