@@ -90,12 +90,18 @@ export function fleetProbes(fleet: Fleet): FleetProbes {
   return {
     events,
     status,
-    waitForEvent(kind, worker, { match, timeoutMs = 30_000 } = {}) {
-      return waitFor(async () => (await events()).find((event) => event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true)), {
-        timeoutMs,
-        intervalMs: 100,
-        what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
-      });
+    async waitForEvent(kind, worker, { match, timeoutMs = 30_000 } = {}) {
+      try {
+        return await waitFor(async () => (await events()).find((event) => event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true)), {
+          timeoutMs,
+          intervalMs: 100,
+          what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
+        });
+      } catch (error) {
+        // The fleet's temp folder is gone after the test: what the czar did is the only clue to a timeout.
+        const tail = (await events()).slice(-25).map((event) => `  ${event.at.slice(11, 23)} ${event.worker ?? 'czar'} ${event.kind}: ${event.message.slice(0, 200)}`);
+        throw new Error(`${(error as Error).message}\nthe last events:\n${tail.join('\n')}`);
+      }
     },
     waitForStatus(predicate, { timeoutMs = 30_000, what = 'status' } = {}) {
       return waitFor(async () => {
