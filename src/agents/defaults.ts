@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { PresetName } from '../domain/types.js';
+import type { PresetName } from '../domain/config-types.js';
 
 /** The command line a built-in preset runs when the config does not override it. */
 export interface PresetDefaults {

@@ -1,4 +1,5 @@
-import type { ApiFailure, PresetName, ReportedState } from '../domain/types.js';
+import type { PresetName } from '../domain/config-types.js';
+import type { ApiFailure, ReportedState } from '../domain/types.js';
 import { failureDetail, kindOfText } from './api-errors.js';
 import { CLAUDE_SIGNALS } from './claude-signals.js';
 import { CODEX_SIGNALS } from './codex-signals.js';

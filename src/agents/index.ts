@@ -1,4 +1,4 @@
-import type { PresetName } from '../domain/types.js';
+import type { PresetName } from '../domain/config-types.js';
 import type { AgentPreset } from './preset.js';
 import { aiderPreset } from './aider.js';
 import { claudePreset } from './claude.js';

@@ -1,4 +1,4 @@
-import type { AgentCommand, PresetName } from '../domain/types.js';
+import type { AgentCommand, PresetName } from '../domain/config-types.js';
 
 /** A first-run or in-flight dialog an agent may show, and the keys that answer it on purpose. */
 export interface Dialog {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PresetName } from '../domain/types.js';
+import type { PresetName } from '../domain/config-types.js';
 import type { UsageFormat } from '../domain/usage.js';
 import { claudeUsageParser } from './claude-usage.js';
 import { codexUsageParser } from './codex-usage.js';

@@ -6,7 +6,7 @@ import { branchExists, currentBranch, isBareRepository, isValidBranchName, revPa
 import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
 import { CzarError } from '../domain/errors.js';
 import { MAX_TASK_BYTES } from '../domain/limits.js';
-import type { Config } from '../domain/types.js';
+import type { Config } from '../domain/config-types.js';
 import { configError, formatProblems, problemAt, type Problem } from './errors.js';
 import { normalise } from './normalise.js';
 import type { WrittenConfig } from './schema.js';

@@ -3,7 +3,7 @@ import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/hosts.js';
 import type { PriceTable } from '../domain/prices.js';
-import { PRESET_NAMES, type AgentCommand, type BonusTask, type BudgetLimits, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/types.js';
+import { PRESET_NAMES, type AgentCommand, type BonusTask, type BudgetLimits, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/config-types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
 import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';

@@ -1,4 +1,4 @@
-import { PRESET_NAMES, type PresetName } from '../domain/types.js';
+import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
 import { parseDuration } from './duration.js';
 import { pathString, problemAt, suggest, type Problem } from './errors.js';
 import { POLICY_DEFAULTS, workerBranch } from './normalise.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseSshTarget } from '../domain/hosts.js';
-import { PRESET_NAMES } from '../domain/types.js';
+import { PRESET_NAMES } from '../domain/config-types.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /**

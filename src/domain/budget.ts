@@ -1,7 +1,7 @@
 import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
-import type { BudgetLimits } from './types.js';
+import type { BudgetLimits } from './config-types.js';
 import { byModel, tokenTotal } from './usage.js';
 
 /** Share of a limit at which the person is warned. */

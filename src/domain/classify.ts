@@ -1,6 +1,7 @@
 import { epoch, type ReportObservation, type WorkerModel } from './fleet.js';
 import { failureLabel } from './api-failure.js';
-import type { ApiFailure, Policy, WorkerState } from './types.js';
+import type { Policy } from './config-types.js';
+import type { ApiFailure, WorkerState } from './types.js';
 import { checksPassedOnTip } from './verification.js';
 
 /** How long a reported turn end waits for the screen before it counts as idle. */

@@ -1,5 +1,6 @@
 import type { PriceTable } from './prices.js';
-import type { Alert, ApiFailure, BonusTask, GitActivity, Policy, ReportedState, WorkerSpec, WorkerState } from './types.js';
+import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
+import type { Alert, ApiFailure, GitActivity, ReportedState, WorkerState } from './types.js';
 import type { PredictedConflict } from './conflicts.js';
 import type { CheckRunObservation } from './verification.js';
 import type { WorkerUsage } from './usage.js';

@@ -1,6 +1,6 @@
 import type { StreamLine } from './host-stream.js';
 import { visible } from './sanitize.js';
-import type { WorkerSpec } from './types.js';
+import type { WorkerSpec } from './config-types.js';
 import { modelName, type WorkerUsage } from './usage.js';
 
 /** How the czar's link to a host stands: before its first stream line, streaming, cut off, or refused (czar version). */

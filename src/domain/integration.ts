@@ -1,7 +1,8 @@
 import { effectiveScope, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
 import { neutraliseControls } from './sanitize.js';
 import { finishedForGood } from './verification.js';
-import type { FleetStatus, IntegrationStatus, WorkerSpec } from './types.js';
+import type { WorkerSpec } from './config-types.js';
+import type { FleetStatus, IntegrationStatus } from './types.js';
 
 /**
  * The integration branch's decisions, pure: which finished branch is merged next (dependency order), what is left

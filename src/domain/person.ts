@@ -1,5 +1,5 @@
 import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
-import type { BonusTask } from './types.js';
+import type { BonusTask } from './config-types.js';
 
 /**
  * What a person's requests (`czar pause/resume/restart/bonus`, the dashboard's keys) change in the czar's memory.

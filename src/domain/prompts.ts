@@ -2,7 +2,7 @@ import { CzarError } from './errors.js';
 import type { DeliverySummary, GivenTask } from './fleet.js';
 import { fixupValues, type FixupFacts } from './integration.js';
 import type { StallSituation } from './policy/actions.js';
-import type { BonusTask } from './types.js';
+import type { BonusTask } from './config-types.js';
 import type { CheckFailure } from './verification.js';
 
 /**

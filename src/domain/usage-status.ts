@@ -1,7 +1,8 @@
 import { fleetSpend, workerSpend } from './budget.js';
 import type { FleetModel, WorkerModel } from './fleet.js';
 import { costOfTasks, DEFAULT_PRICES } from './prices.js';
-import type { BudgetLimits, FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './types.js';
+import type { BudgetLimits } from './config-types.js';
+import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './types.js';
 import { byModel, tokenTotal, ZERO_TOKENS, addTokens } from './usage.js';
 
 /** A worker's usage as status.json shows it; undefined when its agent keeps no records (unknown, never zero). */

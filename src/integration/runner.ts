@@ -17,7 +17,7 @@ import {
   type IntegrationRecord,
   type PlanStep,
 } from '../domain/integration.js';
-import type { CheckSpec } from '../domain/types.js';
+import type { CheckSpec } from '../domain/config-types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { INTEGRATION_OWNER, readOwnership, recordMade } from '../launch/ownership.js';
 

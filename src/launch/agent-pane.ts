@@ -9,7 +9,7 @@ import { presetFor } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
-import type { WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './fleet.js';
 
 /** Agents find `czar` first on their PATH (for `czar report` and hooks), then the person's PATH. */

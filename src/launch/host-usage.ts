@@ -4,7 +4,7 @@ import { agentRecords } from '../agents/usage-records.js';
 import type { StreamLine } from '../domain/host-stream.js';
 import { MAX_STREAM_MODELS } from '../domain/host-stream.js';
 import { launchRecordFile, statePaths } from '../domain/paths.js';
-import { PRESET_NAMES, type PresetName } from '../domain/types.js';
+import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
 import { byModel } from '../domain/usage.js';
 import { UsageSource, type UsageSubject } from '../supervisor/usage-source.js';
 

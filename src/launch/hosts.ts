@@ -9,7 +9,7 @@ import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
 import { hostClonePath, hostProjectDir, hostStateDir, type HostSpec } from '../domain/hosts.js';
 import { launchRecordFile, logFile, statePaths } from '../domain/paths.js';
-import type { Config, WorkerSpec } from '../domain/types.js';
+import type { Config, WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './fleet.js';
 import type { WorkerPlan } from './plan.js';
 import type { HostLaunchRecord } from './host-usage.js';

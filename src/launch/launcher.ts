@@ -10,7 +10,7 @@ import { startAgentPane } from './agent-pane.js';
 import { readOwnership, recordMade } from './ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
-import type { WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded, type Fleet } from './fleet.js';
 import { fleetPanes, startOnHost, tmuxFor } from './hosts.js';

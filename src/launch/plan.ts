@@ -1,5 +1,5 @@
 import { samePath } from '../domain/paths.js';
-import type { Config, WorkerSpec } from '../domain/types.js';
+import type { Config, WorkerSpec } from '../domain/config-types.js';
 
 /** The delivery times of a worker's launch record. */
 export interface DeliveryRecord {

@@ -17,7 +17,7 @@ import {
   type PromptTemplates,
   type WorkerPlace,
 } from '../domain/prompts.js';
-import type { Config, WorkerSpec } from '../domain/types.js';
+import type { Config, WorkerSpec } from '../domain/config-types.js';
 
 let templates: Promise<PromptTemplates> | undefined;
 

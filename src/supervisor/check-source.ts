@@ -2,7 +2,7 @@ import path from 'node:path';
 import { runCheck } from '../adapters/checks.js';
 import { detachedCheckout } from '../adapters/git.js';
 import { checkLogFile } from '../domain/paths.js';
-import type { WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import type { CheckRunObservation } from '../domain/verification.js';
 import type { Fleet } from '../launch/fleet.js';
 

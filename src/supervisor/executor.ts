@@ -3,7 +3,7 @@ import { presetFor } from '../agents/index.js';
 import type { GivenTask } from '../domain/fleet.js';
 import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy/actions.js';
-import type { WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../launch/hosts.js';

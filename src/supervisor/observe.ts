@@ -10,7 +10,8 @@ import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
 import { logFile, reportFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report.js';
-import type { GitActivity, WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import type { GitActivity } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 
 /** A report as the czar sees it: valid (and newer than the last one), rejected with a reason, or absent. */

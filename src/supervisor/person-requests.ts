@@ -5,7 +5,7 @@ import { resumeBudget } from '../domain/budget.js';
 import type { FleetModel } from '../domain/fleet.js';
 import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
-import type { WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { answerRequest, pendingRequests } from '../launch/requests.js';
 import type { Executor } from './executor.js';

@@ -1,16 +1,15 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { writeJsonAtomic } from '../adapters/state-files.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
-import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
+import type { FleetModel, WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy/decide.js';
-import { withOverrides } from '../domain/prices.js';
 import { taskDelivered } from '../domain/usage.js';
 import { fleetStatus, type StatusExtras } from '../domain/status.js';
-import type { Alert, AlertKind, WorkerSpec } from '../domain/types.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import type { Alert, AlertKind } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
-import { readAllRecords } from '../launch/records.js';
 import { liveCzarPid } from '../launch/requests.js';
 import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
@@ -21,16 +20,8 @@ import type { RunChecks } from '../integration/runner.js';
 import { Observer } from './observer.js';
 import { handlePersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
+import { restoreModel, SavedStateFile } from './saved-state.js';
 import { watchFleet, type Trigger } from './triggers.js';
-
-/** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
-interface SavedState {
-  readonly startedAt: string;
-  readonly paused: boolean;
-  readonly queue: readonly string[];
-  readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
-  readonly budgetWarned?: readonly string[] | undefined;
-}
 
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
 const CLOCK_MS = 1_000;
@@ -46,7 +37,6 @@ export class Supervisor {
   private readonly observer: Observer;
   private lastHeartbeat = 0;
   private lastStatusText = '';
-  private lastSavedText = '';
   private sprintAnnounced = false;
   private watches: Watch[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -59,14 +49,14 @@ export class Supervisor {
   private readonly conflicts: ConflictSource;
   private readonly metrics: MetricsSource;
   private readonly signalsDir: string;
-  private readonly savedFile: string;
+  private readonly saved: SavedStateFile;
   private stopped!: () => void;
   /** Resolves when the czar stops (a `stop` request or `stop()`). */
   readonly done = new Promise<void>((resolve) => (this.stopped = resolve));
 
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
-    this.savedFile = fleet.paths.czarState;
+    this.saved = new SavedStateFile(fleet.paths.czarState);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.metrics = new MetricsSource(fleet);
@@ -112,7 +102,9 @@ export class Supervisor {
     }
     await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
     await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
-    await this.restore();
+    const restored = await restoreModel(this.fleet, this.observer);
+    this.model = restored.model;
+    this.startedAt = restored.startedAt ?? this.startedAt;
     await this.integration.start();
     await this.armPaneDiedHook();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
@@ -133,36 +125,6 @@ export class Supervisor {
     await this.writeStatus(false);
     await rm(this.fleet.paths.supervisorLock, { force: true });
     this.stopped();
-  }
-
-  /** Builds the model from the config, then lays the saved memory and launch records over it. */
-  private async restore(): Promise<void> {
-    const now = Date.now();
-    const { config } = this.fleet;
-    const saved = await readJson<SavedState>(this.savedFile);
-    const records = await readAllRecords(this.fleet.paths);
-    if (saved !== undefined) this.startedAt = saved.startedAt;
-    await this.observer.adopt(records);
-    const workers = config.workers.map((spec): WorkerModel => {
-      const fresh = initialWorker(spec, now);
-      const remembered = saved?.workers[spec.name];
-      const record = records.get(spec.name);
-      if (remembered !== undefined) {
-        // Check runs die with the czar that started them: ask again for any tip still unjudged.
-        return { ...fresh, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
-      }
-      if (record === undefined) return fresh;
-      // Launched by `czar up` before this czar existed: its own task is already in the pane.
-      const launchedAt = Date.parse(record.launchedAt);
-      const deliveredAt = deliveredFrom(record);
-      // Briefed when the paste started: the agent may report on the task before czar confirmed the delivery.
-      const briefedAt = record.deliveryStartedAt === undefined ? (deliveredAt ?? launchedAt) : Date.parse(record.deliveryStartedAt);
-      const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, briefedAt)], briefedAt };
-      return { ...fresh, memory, launchedAt, deliveredAt };
-    });
-    const queueIds = saved?.queue;
-    const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
-    this.model = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base, prices: withOverrides(config.prices), budgetWarned: saved?.budgetWarned };
   }
 
   /**
@@ -238,7 +200,7 @@ export class Supervisor {
         this.model = decision.fleet;
         for (const action of decision.actions) this.executor.apply(action);
         await this.integration.afterDecide(Date.now());
-        await this.persist();
+        await this.saved.save(this.model, this.startedAt);
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);
     } catch (error) {
@@ -246,20 +208,6 @@ export class Supervisor {
     } finally {
       this.passRunning = false;
     }
-  }
-
-  private async persist(): Promise<void> {
-    const saved: SavedState = {
-      startedAt: this.startedAt,
-      paused: this.model.paused,
-      queue: this.model.queue.map((task) => task.id),
-      workers: Object.fromEntries(this.model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
-      budgetWarned: this.model.budgetWarned,
-    };
-    const text = JSON.stringify(saved);
-    if (text === this.lastSavedText) return;
-    this.lastSavedText = text;
-    await writeJsonAtomic(this.savedFile, saved);
   }
 
   /** Writes status.json when anything a reader sees changed (the heartbeat alone only every HEARTBEAT_MS). */
@@ -311,10 +259,4 @@ export class Supervisor {
     return this.worker(name).spec;
   }
 
-}
-
-function deliveredFrom(record: { deliveredAt?: string; deliveryStartedAt?: string } | undefined): number | undefined {
-  // An unconfirmed delivery counts as delivered so the ladder can follow up, rather than "starting" forever.
-  const at = record?.deliveredAt ?? record?.deliveryStartedAt;
-  return at === undefined ? undefined : Date.parse(at);
 }

@@ -1,7 +1,7 @@
 import { initialWorker, type FleetModel, type PaneObservation, type WorkerModel } from '../../src/domain/fleet.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/types.js';
+import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/config-types.js';
 
 /** Builders for pure policy tests: a fleet in memory, and the bits of the shell the scenarios need. */
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { claudeStopFailure, kindOfText } from '../../src/agents/api-errors.js';
 import { apiFailureOnScreen, SIGNALS, stateForHook } from '../../src/agents/hook-events.js';
-import { PRESET_NAMES } from '../../src/domain/types.js';
+import { PRESET_NAMES } from '../../src/domain/config-types.js';
 
 /** Payloads and screens recorded from the real CLIs (Claude Code 2.1.197, Gemini CLI 0.61, Codex 0.169). */
 const hook = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/hooks/${name}.json`, import.meta.url), 'utf8'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config, WorkerSpec } from '../../src/domain/types.js';
+import type { Config, WorkerSpec } from '../../src/domain/config-types.js';
 import { describePlan, planLaunch, type LaunchFacts } from '../../src/launch/plan.js';
 import { policy, spec } from '../helpers/fleet.js';
 

@@ -4,7 +4,7 @@ import { emptyRecord, giveFixup } from '../../src/domain/integration.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { sprintOver } from '../../src/domain/status.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { CheckSpec } from '../../src/domain/types.js';
+import type { CheckSpec } from '../../src/domain/config-types.js';
 import type { CheckRunObservation } from '../../src/domain/verification.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 

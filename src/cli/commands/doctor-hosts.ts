@@ -3,7 +3,7 @@ import { czarVersion } from '../../adapters/package-files.js';
 import { SshConnection } from '../../adapters/ssh.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { HostSpec } from '../../domain/hosts.js';
-import type { Config } from '../../domain/types.js';
+import type { Config } from '../../domain/config-types.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 
 /** A remote command that hangs (a host asking for something) must not hang doctor. */

@@ -1,5 +1,6 @@
 import type { DeliverySummary, FleetModel, GivenTask } from '../fleet.js';
-import type { Alert, AlertKind, BonusTask } from '../types.js';
+import type { BonusTask } from '../config-types.js';
+import type { Alert, AlertKind } from '../types.js';
 import type { CheckFailure } from '../verification.js';
 
 /**

@@ -1,7 +1,7 @@
 import { freshReport } from '../classify.js';
 import { fleetBudgetSpent } from '../budget.js';
 import { currentTask, ownTask, type DeliverySummary, type GivenTask, type WorkerModel } from '../fleet.js';
-import type { BonusTask } from '../types.js';
+import type { BonusTask } from '../config-types.js';
 import { finishedForGood } from '../verification.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';
 

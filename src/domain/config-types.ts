@@ -1,0 +1,154 @@
+import type { HostSpec } from './hosts.js';
+import type { PriceTable } from './prices.js';
+
+/**
+ * The resolved configuration: the contract between the config pipeline, the launcher, the supervisor and the
+ * dashboard. The written (YAML) form lives in `config/schema.ts`; what czar observes is in `types.ts`.
+ */
+
+/** A command line for an agent: never passed through a shell. */
+export interface AgentCommand {
+  /** Name of the agent as written in the config (`claude`, `mybot`, ...). */
+  readonly name: string;
+  /** Built-in preset whose behaviour (readiness, dialogs, hooks) applies; `shell` for unknown programs. */
+  readonly preset: PresetName;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'aider', 'shell', 'sim'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** A named command that judges a branch: run with the user's shell in a checkout czar owns. */
+export interface CheckSpec {
+  /** `[a-z0-9][a-z0-9_-]*`, unique in its list; a worker's check of the same name replaces the fleet's. */
+  readonly name: string;
+  /** A shell command line, as in package.json scripts. */
+  readonly run: string;
+  readonly timeoutMs: number;
+}
+
+export interface WorkerSpec {
+  /** `[a-z0-9][a-z0-9_-]*`, unique; names the tmux session. */
+  readonly name: string;
+  /** Full task text (read from `task_file` when that was given). */
+  readonly task: string;
+  /** First non-empty line of the task, without Markdown heading marks, for tables. */
+  readonly title: string;
+  /** Where the task came from, for error messages: `czar.yaml:12` or `tasks/gateway.md`. */
+  readonly taskSource: string;
+  readonly branch: string;
+  readonly agent: AgentCommand;
+  readonly role: string | undefined;
+  /** Role text from `prompts/roles/<role>.md`, put before the task. */
+  readonly roleText: string | undefined;
+  /** Glob patterns of paths this task may touch; empty means anywhere. */
+  readonly scope: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute path of this worker's git worktree (on its host when it has one). */
+  readonly worktree: string;
+  /** The `hosts:` entry this worker runs on; absent or undefined means this machine. */
+  readonly host?: string | undefined;
+  /** The fleet's checks with this worker's own ones replacing (by name) or added: what "done" must pass. */
+  readonly checks: readonly CheckSpec[];
+}
+
+export interface BonusTask {
+  /** Stable id used in events and the queue: the written `name` or `bonus-<n>`. */
+  readonly id: string;
+  readonly task: string;
+  readonly title: string;
+  readonly scope: readonly string[];
+  readonly role: string | undefined;
+  readonly roleText: string | undefined;
+  /** Which worker's output this builds on, if any (named in the message that hands it out). */
+  readonly buildsOn: string | undefined;
+}
+
+export interface AutoAnswer {
+  /** Regular expression source tested against the pane's screen. */
+  readonly match: string;
+  /** tmux key names sent when it matches (e.g. `["y", "Enter"]`). */
+  readonly send: readonly string[];
+}
+
+export interface Policy {
+  readonly launchConcurrency: number;
+  readonly launchStaggerMs: number;
+  readonly idleAfterMs: number;
+  readonly stuckAfterMs: number;
+  readonly maxActive: number;
+  readonly restart: { readonly max: number; readonly backoffMs: number };
+  readonly bonus: 'auto' | 'off';
+  readonly autoAnswer: readonly AutoAnswer[];
+  /** Time in a stalled state before each rung of the ladder: nudge, re-brief, restart, alert a human. */
+  readonly escalateAfterMs: number;
+  /** Check runs at once across the fleet. */
+  readonly checkConcurrency: number;
+  readonly budget: Budget;
+}
+
+/** Spending limits; an undefined limit is no limit. Tokens count cached ones too (what the provider processed). */
+export interface BudgetLimits {
+  readonly usd: number | undefined;
+  readonly tokens: number | undefined;
+}
+
+export interface Budget {
+  readonly worker: BudgetLimits;
+  readonly fleet: BudgetLimits;
+}
+
+export interface NotifyCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** The integration branch: finished branches merged into it one at a time, kept green by its checks. */
+export interface IntegrationSettings {
+  readonly branch: string;
+  readonly checks: readonly CheckSpec[];
+  /** Fast-forward base to a green integration tip (compare-and-swap; never when base moved meanwhile). */
+  readonly advanceBase: boolean;
+}
+
+export const PR_WHEN = ['verified', 'integrated', 'off'] as const;
+export type PrWhen = (typeof PR_WHEN)[number];
+
+export interface PrSettings {
+  readonly remote: string;
+  readonly when: PrWhen;
+  readonly draft: boolean;
+}
+
+export interface Config {
+  /** Absolute path of the config file. */
+  readonly file: string;
+  readonly project: string;
+  /** Absolute path of the git repository's top level. */
+  readonly repo: string;
+  /** Base branch; resolved to the repo's current branch when the file does not say. */
+  readonly base: string;
+  /** Absolute folder that holds the worker worktrees. */
+  readonly worktrees: string;
+  /** Absolute state dir (`.czar/` beside the config). */
+  readonly stateDir: string;
+  /** Private tmux server name: `czar-<project>`. */
+  readonly tmuxSocket: string;
+  readonly defaultAgent: string;
+  readonly agents: Readonly<Record<string, AgentCommand>>;
+  readonly workers: readonly WorkerSpec[];
+  readonly policy: Policy;
+  /** The fleet's checks as written at the top level (each worker's resolved list is in its spec). */
+  readonly checks: readonly CheckSpec[];
+  readonly bonus: readonly BonusTask[];
+  readonly notify: NotifyCommand | undefined;
+  /** SSH hosts that run some of the workers (empty: all local). */
+  readonly hosts: readonly HostSpec[];
+  readonly integration: IntegrationSettings;
+  readonly pr: PrSettings;
+  /** The config's `prices:` (US dollars per million tokens), laid over the shipped table when pricing. */
+  readonly prices: PriceTable;
+}

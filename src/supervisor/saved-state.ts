@@ -1,0 +1,75 @@
+import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
+import { withOverrides } from '../domain/prices.js';
+import type { Fleet } from '../launch/fleet.js';
+import { readAllRecords } from '../launch/records.js';
+import type { Observer } from './observer.js';
+
+/** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
+interface SavedState {
+  readonly startedAt: string;
+  readonly paused: boolean;
+  readonly queue: readonly string[];
+  readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
+  readonly budgetWarned?: readonly string[] | undefined;
+}
+
+/**
+ * Builds the model from the config, then lays the saved memory and launch records over it; `startedAt` is the
+ * sprint's start when an earlier czar saved one.
+ */
+export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ model: FleetModel; startedAt: string | undefined }> {
+  const now = Date.now();
+  const { config } = fleet;
+  const saved = await readJson<SavedState>(fleet.paths.czarState);
+  const records = await readAllRecords(fleet.paths);
+  await observer.adopt(records);
+  const workers = config.workers.map((spec): WorkerModel => {
+    const fresh = initialWorker(spec, now);
+    const remembered = saved?.workers[spec.name];
+    const record = records.get(spec.name);
+    if (remembered !== undefined) {
+      // Check runs die with the czar that started them: ask again for any tip still unjudged.
+      return { ...fresh, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
+    }
+    if (record === undefined) return fresh;
+    // Launched by `czar up` before this czar existed: its own task is already in the pane.
+    const launchedAt = Date.parse(record.launchedAt);
+    const deliveredAt = deliveredFrom(record);
+    // Briefed when the paste started: the agent may report on the task before czar confirmed the delivery.
+    const briefedAt = record.deliveryStartedAt === undefined ? (deliveredAt ?? launchedAt) : Date.parse(record.deliveryStartedAt);
+    const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, briefedAt)], briefedAt };
+    return { ...fresh, memory, launchedAt, deliveredAt };
+  });
+  const queueIds = saved?.queue;
+  const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
+  const model: FleetModel = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base, prices: withOverrides(config.prices), budgetWarned: saved?.budgetWarned };
+  return { model, startedAt: saved?.startedAt };
+}
+
+/** The czar's memory on disk, written only when it changed. */
+export class SavedStateFile {
+  private lastText = '';
+
+  constructor(private readonly file: string) {}
+
+  async save(model: FleetModel, startedAt: string): Promise<void> {
+    const saved: SavedState = {
+      startedAt,
+      paused: model.paused,
+      queue: model.queue.map((task) => task.id),
+      workers: Object.fromEntries(model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
+      budgetWarned: model.budgetWarned,
+    };
+    const text = JSON.stringify(saved);
+    if (text === this.lastText) return;
+    this.lastText = text;
+    await writeJsonAtomic(this.file, saved);
+  }
+}
+
+function deliveredFrom(record: { deliveredAt?: string; deliveryStartedAt?: string } | undefined): number | undefined {
+  // An unconfirmed delivery counts as delivered so the ladder can follow up, rather than "starting" forever.
+  const at = record?.deliveredAt ?? record?.deliveryStartedAt;
+  return at === undefined ? undefined : Date.parse(at);
+}
