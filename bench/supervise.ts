@@ -196,16 +196,20 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
   const active = await launchFleet('a20', 20, 'idle_after: 3s, stuck_after: 1h, escalate_after: 1h', workTask, Array.from({ length: 10 }, () => 'Bonus.\n@sim quiet\n'), (stateDir) => sampler.follow(path.join(stateDir, 'logs')));
   try {
     await settled(active, 20);
-    // Quiet -> nudge: the sim stops after its commit; the czar nudges it idle_after later.
-    await until(() => (events(active).filter((event) => event.kind === 'nudge').length >= 10 ? true : undefined), 60_000, 'nudges');
-    const all = events(active);
-    const nudgeDelays = all
-      .filter((event) => event.kind === 'nudge' && event.worker !== undefined)
-      .map((event) => {
-        const worker = event.worker as string;
-        const at = Date.parse(event.at);
-        return at - sampler.lastBefore(worker, at) - 3000;
-      });
+    // Quiet -> nudge: the sim stops after its commit; the czar nudges it idle_after later. Only quiet spells that
+    // began once the czar ran count: `up` starts the czar after the last delivery, so a worker that went quiet
+    // during the launch waits for the czar itself, not for its reaction.
+    const czarUpAt = Date.parse((await until(() => events(active).find((event) => event.kind === 'czar_up'), 60_000, 'the czar')).at);
+    const steadyNudges = (): number[] =>
+      events(active)
+        .filter((event) => event.kind === 'nudge' && event.worker !== undefined)
+        .map((event) => {
+          const at = Date.parse(event.at);
+          const quietSince = sampler.lastBefore(event.worker as string, at);
+          return quietSince >= czarUpAt ? at - quietSince - 3000 : undefined;
+        })
+        .filter((delay): delay is number => delay !== undefined);
+    const nudgeDelays = await until(() => (steadyNudges().length >= 10 ? steadyNudges() : undefined), 60_000, 'nudges');
     // Done -> bonus: report done (the branch has a commit), time until the bonus task is confirmed submitted.
     const bonusDelays: number[] = [];
     for (let i = 1; i <= 5; i++) {
