@@ -7,6 +7,7 @@ import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js
 import type { WorkerUsage } from '../domain/usage.js';
 import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';
 import { logFile, reportFile } from '../domain/paths.js';
+import { LineOrder } from './line-order.js';
 import { neutraliseControls } from '../domain/sanitize.js';
 import type { Fleet } from '../launch/fleet.js';
 
@@ -101,7 +102,7 @@ export class HostStreams {
             }
             return;
           }
-          this.queue = this.queue.then(() => this.apply(host, workers, value)).catch(() => undefined);
+          this.order.add(value.worker, value.kind === 'tip' ? 'tip' : 'other', () => this.apply(host, workers, value));
         }, MAX_STREAM_LINE);
         this.running.push(stream);
         const ended = await stream.done;
@@ -147,8 +148,8 @@ export class HostStreams {
     await this.fleet.log.emit(kind, message, worker).catch(() => undefined);
   }
 
-  /** Lines are applied one at a time, in order, so a log grows exactly as it did on the host. */
-  private queue: Promise<void> = Promise.resolve();
+  /** Each worker's lines in order (a log grows exactly as it did on the host); one worker's push never holds back another. */
+  private readonly order = new LineOrder();
 
   private async apply(host: string, workers: ReadonlySet<string>, line: Exclude<StreamLine, { kind: 'hello' }>): Promise<void> {
     if (!workers.has(line.worker)) {
