@@ -11,14 +11,11 @@ import type { WorkerUsage } from '../domain/usage.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
+import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
 import { UsageSource, usageSubjects } from './usage-source.js';
 
-/** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
-const PANE_SWEEP_MS = 5_000;
-/** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
-const SCREEN_LOOK_MS = 1_000;
 const SAFETY_NET_MS = 5_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
 const GIT_CONCURRENCY = 4;
@@ -98,7 +95,8 @@ export class Observer {
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     this.observeOutputTimes();
     for (const [name, checkRun] of this.port.checkResults()) this.port.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
-    for (const name of this.takeAll(this.dirty.reports)) await this.observeReport(name);
+    const reported = this.takeAll(this.dirty.reports);
+    for (const name of reported) await this.observeReport(name);
     // A host's workers keep their records there: their host's watch reads them (below), not this machine.
     const local = this.port.model().workers.filter((worker) => worker.spec.host === undefined);
     for (const [name, usage] of await this.usage.poll(usageSubjects(local, this.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
@@ -114,8 +112,7 @@ export class Observer {
       this.port.update(name, (model) => ({ ...model, git: sameGit(model.git, git) ? model.git : git }));
     }
 
-    const sweep = this.dirty.panes || now - this.lastSweep >= PANE_SWEEP_MS;
-    const look = this.dirty.screens.size > 0 && now - this.lastScreenLook >= SCREEN_LOOK_MS;
+    const { sweep, look } = paneLooks({ now, lastSweep: this.lastSweep, lastScreenLook: this.lastScreenLook, panesDirty: this.dirty.panes, screensDirty: this.dirty.screens.size > 0, reporting: reported.length > 0 });
     if (!sweep && !look) return;
     const { panes, unknown: unknownHosts } = await fleetPanes(this.fleet, this.port.unreachableHosts());
     this.dirty.panes = false;

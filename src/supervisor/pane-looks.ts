@@ -1,0 +1,32 @@
+/** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
+export const PANE_SWEEP_MS = 5_000;
+/** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
+export const SCREEN_LOOK_MS = 1_000;
+
+/** What a pass knows when it chooses its pane looks. */
+export interface LookFacts {
+  readonly now: number;
+  readonly lastSweep: number;
+  readonly lastScreenLook: number;
+  /** A pane died or was launched: tmux must be asked now. */
+  readonly panesDirty: boolean;
+  /** Some pane wrote output since its screen was looked at. */
+  readonly screensDirty: boolean;
+  /** This pass reads a fresh report. */
+  readonly reporting: boolean;
+}
+
+/**
+ * Which pane looks a pass makes: the sweep of every pane, and the screens of panes with new output. On a host each
+ * costs an ssh round trip (100-250 ms with busy panes), so a pass that shows a fresh report leaves the looks that only
+ * the clock asks for to the next pass (the clock runs one each second) and status.json shows the report without
+ * waiting on them; a look put off for a whole interval is made anyway, so a stream of reports cannot starve it.
+ */
+export function paneLooks(facts: LookFacts): { sweep: boolean; look: boolean } {
+  const since = (at: number, every: number): number => (facts.now - at) / every;
+  const due = (at: number, every: number): boolean => since(at, every) >= (facts.reporting ? 2 : 1);
+  return {
+    sweep: facts.panesDirty || due(facts.lastSweep, PANE_SWEEP_MS),
+    look: facts.screensDirty && due(facts.lastScreenLook, SCREEN_LOOK_MS),
+  };
+}
