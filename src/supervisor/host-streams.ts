@@ -1,7 +1,7 @@
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { czarVersion } from '../adapters/package-files.js';
 import { writeAtomic } from '../adapters/state-files.js';
-import { fetchBranch, pushFromHost } from '../adapters/host-git.js';
+import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
 import { hostClonePath, hostStateDir } from '../domain/hosts.js';
 import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
 import type { WorkerUsage } from '../domain/usage.js';
@@ -129,12 +129,14 @@ export class HostStreams {
   /**
    * A commit on a host reaches the shared remote (czar pushes the worker's branch from its worktree there) and this
    * repo (fetched fast-forward only into the worker's branch, so the git watchers, conflict prediction and the
-   * dashboard see it as they see a local worker's). A branch that moved another way here is left alone and said.
+   * dashboard see it as they see a local worker's). A tip whose commit is already here only moves the branch here. A
+   * branch that moved another way here is left alone and said.
    */
-  private async publishTip(host: string, worker: string): Promise<void> {
+  private async publishTip(host: string, worker: string, sha: string): Promise<void> {
     const spec = this.fleet.config.workers.find((candidate) => candidate.name === worker);
     if (spec === undefined) return;
     try {
+      if (await fastForwardHere(this.fleet.config.repo, spec.branch, sha)) return;
       const link = this.fleet.hosts.link(host);
       await pushFromHost(link.ssh, spec.worktree, spec.branch);
       await fetchBranch(this.fleet.config.repo, link.spec.remote, spec.branch);
@@ -158,7 +160,7 @@ export class HostStreams {
     }
     const { paths } = this.fleet;
     if (line.kind === 'tip') {
-      await this.publishTip(host, line.worker);
+      await this.publishTip(host, line.worker, line.sha);
       return;
     }
     if (line.kind === 'usage') {
