@@ -37,6 +37,11 @@ function upFleet(name: string, hosts: readonly SshHost[], shared: string, sshCon
   return { fleet: { root, project, stateDir: path.join(root, '.czar'), stop }, upMs, stateDirOnHost: `${HOST_WORKTREES}/${project}/state` };
 }
 
+/** How many worker branches the fleet's repo here has. */
+function localBranches(fleet: Fleet): number {
+  return execFileSync('git', ['-C', path.join(fleet.root, 'repo'), 'for-each-ref', '--format=%(refname)', 'refs/heads/czar/'], { encoding: 'utf8' }).split('\n').filter((line) => line !== '').length;
+}
+
 /** `czar report` run on the worker's host, then the time from the report's own timestamp to the local status.json showing it. */
 async function remoteReportLatency(fleet: Fleet, hosts: readonly SshHost[], stateDir: string): Promise<number[]> {
   const perHost = Math.ceil(WORKERS / hosts.length);
@@ -78,10 +83,11 @@ export async function benchHosts(print: (line: string) => void): Promise<void> {
     print(row(`launch ${WORKERS} workers over 2 ssh hosts (czar up)`, ms(remote.upMs), '-', true));
     print(row('  ratio hosts / here', `${(remote.upMs / local.upMs).toFixed(2)}x`, '-', true));
 
-    // Steady state: both hosts streaming and every agent busy (the first reports after launch meet a settling fleet).
+    // Steady state: both hosts streaming, every agent busy, and each worker's branch here (a stream's start sends every
+    // worker's tip, and the first reports after launch would meet the czar creating 20 branches and predicting conflicts).
     await until(() => {
       const status = readStatus(remote.fleet);
-      return status?.hosts?.every((host) => host.state === 'reachable') === true && status.workers.every((worker) => worker.state === 'working') ? true : undefined;
+      return status?.hosts?.every((host) => host.state === 'reachable') === true && status.workers.every((worker) => worker.state === 'working') && localBranches(remote.fleet) >= WORKERS ? true : undefined;
     }, 60_000, 'the fleet on hosts to settle');
     const latencies = await remoteReportLatency(remote.fleet, hosts, remote.stateDirOnHost);
     const p95 = percentile(latencies, 95);
