@@ -2,7 +2,7 @@ import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './config-types.js';
-import { byModel, tokenTotal } from './usage.js';
+import { byModel, tokenTotal, type WorkerUsage } from './usage.js';
 
 /** Share of a limit at which the person is warned. */
 export const WARN_AT = 0.8;
@@ -16,11 +16,20 @@ export interface Spend {
 
 export const NO_SPEND: Spend = { usd: 0, tokens: 0, unpriced: [] };
 
+// Spend per usage object and price table: the czar asks on every pass (status, budgets, metrics) while a usage
+// object only changes when its records grow, so it is priced once (this was a top cost of a quiet fleet's pass).
+const spendCache = new WeakMap<WorkerUsage, { readonly prices: PriceTable; readonly spend: Spend }>();
+
 /** A worker's spend from its agent's records; undefined when its agent keeps none (unknown, never zero). */
 export function workerSpend(worker: WorkerModel, prices: PriceTable = DEFAULT_PRICES): Spend | undefined {
-  if (worker.usage === undefined) return undefined;
-  const cost = costOfTasks(worker.usage.tasks, prices);
-  return { usd: cost.usd, tokens: byModel(worker.usage.tasks).reduce((sum, entry) => sum + tokenTotal(entry), 0), unpriced: cost.unpriced };
+  const usage = worker.usage;
+  if (usage === undefined) return undefined;
+  const cached = spendCache.get(usage);
+  if (cached?.prices === prices) return cached.spend;
+  const cost = costOfTasks(usage.tasks, prices);
+  const spend = { usd: cost.usd, tokens: byModel(usage.tasks).reduce((sum, entry) => sum + tokenTotal(entry), 0), unpriced: cost.unpriced };
+  spendCache.set(usage, { prices, spend });
+  return spend;
 }
 
 export function addSpend(a: Spend, b: Spend): Spend {

@@ -1,15 +1,27 @@
 import { fleetSpend, workerSpend } from './budget.js';
 import type { FleetModel, WorkerModel } from './fleet.js';
-import { costOfTasks, DEFAULT_PRICES } from './prices.js';
+import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './config-types.js';
 import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './types.js';
-import { byModel, tokenTotal, ZERO_TOKENS, addTokens } from './usage.js';
+import { byModel, tokenTotal, ZERO_TOKENS, addTokens, type WorkerUsage } from './usage.js';
+
+// As budget.ts's spend: one status per usage object and price table, not one per pass.
+const statusCache = new WeakMap<WorkerUsage, { readonly prices: PriceTable | undefined; readonly status: WorkerUsageStatus }>();
 
 /** A worker's usage as status.json shows it; undefined when its agent keeps no records (unknown, never zero). */
 export function workerUsageStatus(worker: WorkerModel, fleet: FleetModel): WorkerUsageStatus | undefined {
   const usage = worker.usage;
+  if (usage === undefined) return undefined;
+  const cached = statusCache.get(usage);
+  if (cached !== undefined && cached.prices === fleet.prices) return cached.status;
+  const status = usageStatus(worker, usage, fleet);
+  if (status !== undefined) statusCache.set(usage, { prices: fleet.prices, status });
+  return status;
+}
+
+function usageStatus(worker: WorkerModel, usage: WorkerUsage, fleet: FleetModel): WorkerUsageStatus | undefined {
   const spend = workerSpend(worker, fleet.prices);
-  if (usage === undefined || spend === undefined) return undefined;
+  if (spend === undefined) return undefined;
   const prices = fleet.prices ?? DEFAULT_PRICES;
   const tokens = byModel(usage.tasks).reduce((sum, entry) => addTokens(sum, entry), ZERO_TOKENS);
   return {
