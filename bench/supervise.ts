@@ -190,7 +190,8 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
   }
 
   // 20 workers that finish or go quiet: done -> bonus submitted, quiet -> nudge.
-  const workTask = 'Make a change.\n@sim write change.txt changed\n@sim commit change\n@sim quiet\n';
+  // Long enough that every worker goes quiet after the czar started (up starts it after the last delivery).
+  const workTask = 'Make a change.\n@sim work 12\n@sim write change.txt changed\n@sim commit change\n@sim quiet\n';
   // The sampler watches from before the launch: a worker may go quiet, and be nudged, before `up` returns.
   const sampler = new OutputSampler();
   const active = await launchFleet('a20', 20, 'idle_after: 3s, stuck_after: 1h, escalate_after: 1h', workTask, Array.from({ length: 10 }, () => 'Bonus.\n@sim quiet\n'), (stateDir) => sampler.follow(path.join(stateDir, 'logs')));

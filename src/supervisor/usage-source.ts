@@ -8,10 +8,14 @@ import { UsageTally } from '../domain/usage-tally.js';
 import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
 
 /**
- * How often the record folders of a worker with no record file yet are listed for one. A budget may be crossed by
- * the first line of a new file, so this bounds how late an interrupt can be; a listing is one readdir per folder.
+ * How often the record folders of a worker with no record file yet are listed for one, in the first minute of its
+ * task (EAGER_MS), when an agent writes its first record. A budget may be crossed by the first line of a new file, so
+ * this bounds how late an interrupt can be; a listing is one readdir per folder. After that minute a worker with no
+ * records (an agent that keeps none, or one held by a dialog) is listed at the sweep: twenty such workers listed
+ * every second cost a third of a quiet czar's CPU.
  */
 const DISCOVER_MS = 1_000;
+const EAGER_MS = 60_000;
 /**
  * Once a worker's records are found their folders are watched, and a new file there (a session, a subagent) wakes
  * the source at once: listing them again is only a sweep for a missed event or a new folder (Codex's next day).
@@ -115,7 +119,8 @@ export class UsageSource {
       const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
       this.files.set(subject.name, files);
       const placesKey = JSON.stringify(subject.records.places);
-      const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= (files.size === 0 ? DISCOVER_MS : SWEEP_MS);
+      const eager = files.size === 0 && now - (subject.tasks.at(-1)?.at ?? -Infinity) < EAGER_MS;
+      const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= (eager ? DISCOVER_MS : SWEEP_MS);
       if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== placesKey) {
         this.discoveredAt.set(subject.name, now);
         this.placesSeen.set(subject.name, placesKey);

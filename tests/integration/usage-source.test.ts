@@ -100,6 +100,23 @@ describe('usage source over real record files', () => {
     expect(total((await source.poll([{ ...confirmed, pendingSince: givenAt + 60_000 }], givenAt + 90_000)).get('w1'))).toBe(3210);
   });
 
+  it('looks for a first record file every second in the first minute of a task, then only at the sweep', async () => {
+    const now = Date.now();
+    const { subject: young, dir } = await claudeSubject([{ id: 'w1', at: now }]);
+    const source = newSource();
+    expect((await source.poll([young], now)).size).toBe(0);
+    await writeFile(path.join(dir, 'one.jsonl'), claudeLine('m1', { input: 10, output: 0 }, new Date(now + 500).toISOString()));
+    expect(total((await source.poll([young], now + 1_000)).get('w1'))).toBe(10);
+
+    // A task given two minutes ago whose agent wrote nothing yet (it keeps no records, or a dialog holds it).
+    const { subject: old, dir: oldDir } = await claudeSubject([{ id: 'w1', at: now - 120_000 }]);
+    const later = newSource();
+    expect((await later.poll([old], now)).size).toBe(0);
+    await writeFile(path.join(oldDir, 'one.jsonl'), claudeLine('m1', { input: 10, output: 0 }, new Date(now + 500).toISOString()));
+    expect((await later.poll([old], now + 1_000)).size).toBe(0);
+    expect(total((await later.poll([old], now + 10_000)).get('w1'))).toBe(10);
+  });
+
   it('finds a new record file at once, by its folder\'s watch, for every worker whose records are in that folder', async () => {
     const { subject, dir } = await claudeSubject();
     const other = { ...subject, name: 'w2' };
