@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -7,7 +7,12 @@ const META_LINE_BYTES = 256 * 1024;
 /** Days of Codex rollout folders looked at, back from today: a sprint longer than this is not expected. */
 const CODEX_DAYS = 14;
 
+/**
+ * A folder's entries; none when it is missing. Most folders looked at are missing (no session yet, no subagents), and
+ * a failed readdir builds an error with its stack each time: a cheap existence check first keeps that off every look.
+ */
 async function entries(dir: string): Promise<import('node:fs').Dirent[]> {
+  if (!existsSync(dir)) return [];
   return readdir(dir, { withFileTypes: true }).catch(() => []);
 }
 
