@@ -24,6 +24,11 @@ export interface HostSpec {
   readonly remote: string;
 }
 
+/** The hosts a fleet's workers run on, each once, in config order; this machine is not one. */
+export function usedHosts(workers: readonly { readonly host?: string | undefined }[]): string[] {
+  return [...new Set(workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])))];
+}
+
 /** The parts of `user@host:port` or an alias; undefined when it could be read as an ssh option or has spaces. */
 export function parseSshTarget(text: string): { destination: string; port: number | undefined } | undefined {
   const match = /^((?:[A-Za-z0-9._][A-Za-z0-9._-]*@)?[A-Za-z0-9._][A-Za-z0-9._-]*)(?::(\d{1,5}))?$/.exec(text);

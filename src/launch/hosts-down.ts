@@ -1,4 +1,5 @@
 import { CzarError } from '../domain/errors.js';
+import { usedHosts } from '../domain/hosts.js';
 import type { Fleet } from './fleet.js';
 
 /** What `czar down` did on one host. */
@@ -14,8 +15,7 @@ export type HostStopOutcome =
  */
 export async function stopHosts(fleet: Fleet): Promise<HostStopOutcome[]> {
   const { config } = fleet;
-  const used = [...new Set(config.workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])))];
-  return Promise.all(used.map(async (host): Promise<HostStopOutcome> => {
+  return Promise.all(usedHosts(config.workers).map(async (host): Promise<HostStopOutcome> => {
     const link = fleet.hosts.link(host);
     try {
       const sessions = await link.tmux.listSessions();

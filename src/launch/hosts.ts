@@ -7,7 +7,7 @@ import { exactSession, Tmux, type PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
-import { hostClonePath, hostProjectDir, hostStateDir, type HostSpec } from '../domain/hosts.js';
+import { hostClonePath, hostProjectDir, hostStateDir, usedHosts, type HostSpec } from '../domain/hosts.js';
 import { launchRecordFile, logFile, statePaths } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './fleet.js';
@@ -130,8 +130,7 @@ export async function fleetPanes(fleet: Fleet, unreachable: ReadonlySet<string>)
   const panes = new Map((await fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
   for (const worker of fleet.config.workers) if (worker.host !== undefined) panes.delete(worker.name);
   const unknown = new Set<string>();
-  const hosts = [...new Set(fleet.config.workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])))];
-  await Promise.all(hosts.map(async (host) => {
+  await Promise.all(usedHosts(fleet.config.workers).map(async (host) => {
     if (unreachable.has(host)) {
       unknown.add(host);
       return;

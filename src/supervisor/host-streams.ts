@@ -2,7 +2,7 @@ import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { czarVersion } from '../adapters/package-files.js';
 import { writeAtomic } from '../adapters/state-files.js';
 import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
-import { hostClonePath, hostStateDir } from '../domain/hosts.js';
+import { hostClonePath, hostStateDir, usedHosts } from '../domain/hosts.js';
 import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
 import type { WorkerUsage } from '../domain/usage.js';
 import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';
@@ -56,8 +56,7 @@ export class HostStreams {
   }
 
   start(): void {
-    const hosts = new Set(this.fleet.config.workers.flatMap((worker) => (worker.host === undefined ? [] : [worker.host])));
-    for (const host of hosts) this.loops.push(this.follow(host));
+    for (const host of usedHosts(this.fleet.config.workers)) this.loops.push(this.follow(host));
   }
 
   async stop(): Promise<void> {
