@@ -21,6 +21,11 @@ export interface Fleet {
 export class EventLog {
   /** Events this process has appended: a reader of the log in the same process knows when to look again. */
   emitted = 0;
+  /**
+   * The last append: each waits for the one before. The czar emits a pass's events without waiting for each, and
+   * concurrent appends land in any order (a launch logged before the state change that allowed it).
+   */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly paths: StatePaths,
@@ -31,7 +36,9 @@ export class EventLog {
     const event: FleetEvent = { at: new Date().toISOString(), kind, message, ...(worker === undefined ? {} : { worker }), ...(data === undefined ? {} : { data }) };
     // An event line that cannot be written (the state dir deleted by hand, a full disk) must not take the czar or a
     // delivery down mid-action: the action is the point, its log line is its record. The echo still shows it.
-    await appendEvent(this.paths, event).catch(() => undefined);
+    const append = this.tail.then(() => appendEvent(this.paths, event)).catch(() => undefined);
+    this.tail = append;
+    await append;
     this.emitted++;
     this.echo?.(event);
     return event;
