@@ -130,6 +130,9 @@ export class IntegrationSource {
     this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
       .then(async (result) => {
         this.record = result.record;
+        // The run reads the candidates again as it starts: a merge the attempt named but the run never tried (its
+        // worker was sent back to work in between) is not a failed set, and is tried once it is ready again.
+        if (!triedAll(attempt, result.record)) this.lastAttempt = '';
         await this.openPullRequests();
       })
       .catch(async (error: unknown) => {
@@ -165,4 +168,10 @@ export class IntegrationSource {
       this.executor.deliverGiven(worker.spec, text, task.id);
     }
   }
+}
+
+/** Every `worker@tip` of an attempt is in the record, merged or failed. */
+function triedAll(attempt: string, record: IntegrationRecord): boolean {
+  const tried = new Set([...record.merged, ...record.failed].map((entry) => `${entry.worker}@${entry.tip}`));
+  return attempt.split(' ').every((merge) => tried.has(merge));
 }
