@@ -7,6 +7,7 @@ import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from
 import { reportFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { AlertKind, GitActivity } from '../domain/types.js';
+import type { StatusExtras } from '../domain/status.js';
 import type { WorkerUsage } from '../domain/usage.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import { fleetPanes } from '../launch/hosts.js';
@@ -14,9 +15,9 @@ import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
 import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
-import { UsageSource, usageSubjects } from './usage-source.js';
+import { UsageSource, UsageSubjects } from './usage-source.js';
 
-const SAFETY_NET_MS = 5_000;
+const SAFETY_NET_MS = 10_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
 const GIT_CONCURRENCY = 4;
 
@@ -43,16 +44,15 @@ export interface ObserverPort {
 export class Observer {
   /** What the next `observe()` must look at again; triggers mark it. */
   readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true, requests: true };
-  /** Per worker: its pane id and last screen line, for status.json. */
-  readonly extras = new Map<string, { paneId?: string; lastOutput?: string }>();
+  /** Per worker: its pane id and last screen line, for status.json (set through `setExtras`). */
+  readonly extras = new Map<string, StatusExtras>();
+  /** Moves when `extras` changes: status.json is built again only when something it shows moved. */
+  extrasVersion = 0;
   /** Per worker: when its pane last wrote output (from pane log events). */
   readonly lastOutputAt = new Map<string, number>();
   readonly usage: UsageSource;
-  /**
-   * The czar's environment, copied once: the panes got it when the tmux server started, and spreading the live
-   * process.env (each key a call into the runtime) for every worker on every pass was the usage source's top cost.
-   */
-  private readonly env = { ...process.env };
+  /** The czar's environment, copied once: spreading the live process.env (each key a call into the runtime) was costly. */
+  private readonly usageSubjects = new UsageSubjects({ ...process.env });
   private readonly reportSeq = new Map<string, number>();
   private lastSweep = 0;
   private lastSafetyNet = 0;
@@ -75,12 +75,19 @@ export class Observer {
   async adopt(records: ReadonlyMap<string, LaunchRecord>): Promise<void> {
     for (const spec of this.fleet.config.workers) {
       const record = records.get(spec.name);
-      this.extras.set(spec.name, record === undefined ? {} : { paneId: record.paneId });
+      this.setExtras(spec.name, record === undefined ? {} : { paneId: record.paneId });
       const mtime = await logMtime(this.fleet.paths, spec.name);
       if (mtime !== undefined) this.lastOutputAt.set(spec.name, mtime);
       this.dirty.reports.add(spec.name);
       this.dirty.git.add(spec.name);
     }
+  }
+
+  setExtras(name: string, extras: StatusExtras): void {
+    const old = this.extras.get(name);
+    if (old !== undefined && old.paneId === extras.paneId && old.lastOutput === extras.lastOutput) return;
+    this.extras.set(name, extras);
+    this.extrasVersion += 1;
   }
 
   takeGitMoved(): boolean {
@@ -96,10 +103,16 @@ export class Observer {
     this.observeOutputTimes();
     for (const [name, checkRun] of this.port.checkResults()) this.port.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     const reported = this.takeAll(this.dirty.reports);
-    for (const name of reported) await this.observeReport(name);
+    for (const name of reported) {
+      await this.observeReport(name);
+      // A done report is judged against the branch (done needs commits), so git is looked at in the same pass: the
+      // ref event of the commit just before the report may not have arrived yet. Other reports do not wait for git
+      // (70-110 ms a look): their commits come with their own ref events.
+      if (this.port.model().workers.find((worker) => worker.spec.name === name)?.report?.state === 'done') this.dirty.git.add(name);
+    }
     // A host's workers keep their records there: their host's watch reads them (below), not this machine.
     const local = this.port.model().workers.filter((worker) => worker.spec.host === undefined);
-    for (const [name, usage] of await this.usage.poll(usageSubjects(local, this.env), now)) this.port.update(name, (model) => ({ ...model, usage }));
+    for (const [name, usage] of await this.usage.poll(this.usageSubjects.of(local), now)) this.port.update(name, (model) => ({ ...model, usage }));
     for (const [name, usage] of this.port.hostUsage()) this.port.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) this.gitMoved = true;
@@ -109,7 +122,7 @@ export class Observer {
     for (const result of activities) {
       if (result.status !== 'fulfilled') continue;
       const [name, git] = result.value;
-      this.port.update(name, (model) => ({ ...model, git: sameGit(model.git, git) ? model.git : git }));
+      this.port.update(name, (model) => (sameGit(model.git, git) ? model : { ...model, git }));
     }
 
     const { sweep, look } = paneLooks({ now, lastSweep: this.lastSweep, lastScreenLook: this.lastScreenLook, panesDirty: this.dirty.panes, screensDirty: this.dirty.screens.size > 0, reporting: reported.length > 0 });
@@ -203,7 +216,7 @@ export class Observer {
     const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
     const extras = this.extras.get(name) ?? {};
     const last = screen === undefined ? extras.lastOutput : lastLine(screen);
-    this.extras.set(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
+    this.setExtras(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
     if (!samePane(worker.pane, pane)) this.port.update(name, (model) => ({ ...model, pane }));
   }
 

@@ -88,7 +88,9 @@ class RecordFile {
 /**
  * The usage source: follows each worker's agent records (finding new files every DISCOVER_MS) and says whose usage
  * changed. Every byte of a record file is read once; a czar restart reads them again from the start, which
- * rebuilds the same totals (lines are attributed by their own timestamps).
+ * rebuilds the same totals (lines are attributed by their own timestamps). A file is read when its folder's watch
+ * names it, when it is new, and at the sweep (for an event the watch dropped): looking at twenty workers' files on
+ * every pass, a stat each, was most of what cost tracking cost a quiet fleet.
  */
 export class UsageSource {
   private readonly files = new Map<string, Map<string, RecordFile>>();
@@ -96,10 +98,12 @@ export class UsageSource {
   private readonly watches = new Map<string, Watch>();
   /** The workers whose records are in each watched folder (Codex keeps every worker's rollouts of a day in one). */
   private readonly watchers = new Map<string, Set<string>>();
+  /** From the watches: workers with a new file or folder to list, and workers with a record file that grew. */
   private readonly rediscover = new Set<string>();
+  private readonly appended = new Set<string>();
   private readonly discoveredAt = new Map<string, number>();
   private readonly codexCwds = new Map<string, string | undefined>();
-  private readonly placesSeen = new Map<string, string>();
+  private readonly placesSeen = new Map<string, RecordPlaces>();
   private readonly reported = new Set<string>();
 
   /** `onActivity` is called when a watched record folder changes: the caller should poll soon. */
@@ -115,21 +119,24 @@ export class UsageSource {
     const changed = new Map<string, WorkerUsage>();
     for (const subject of subjects) {
       if (subject.records === undefined) continue;
+      // Held lines wait in their file, and the watch's mark waits with them.
       if (subject.pendingSince !== undefined && now - subject.pendingSince < PENDING_HOLD_MS) continue;
       const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
       this.files.set(subject.name, files);
-      const placesKey = JSON.stringify(subject.records.places);
       const eager = files.size === 0 && now - (subject.tasks.at(-1)?.at ?? -Infinity) < EAGER_MS;
       const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= (eager ? DISCOVER_MS : SWEEP_MS);
-      if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== placesKey) {
+      let found = false;
+      if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== subject.records.places) {
         this.discoveredAt.set(subject.name, now);
-        this.placesSeen.set(subject.name, placesKey);
+        this.placesSeen.set(subject.name, subject.records.places);
         for (const file of await this.find(subject.records.places, now)) {
           if (files.has(file)) continue;
           files.set(file, new RecordFile(file, subject.records));
           this.watch(path.dirname(file), subject.name);
+          found = true;
         }
       }
+      if (!this.appended.delete(subject.name) && !found && !due) continue;
       let any = false;
       for (const record of files.values()) if (await record.poll(subject, now)) any = true;
       if (any || (files.size > 0 && !this.reported.has(subject.name))) {
@@ -144,11 +151,17 @@ export class UsageSource {
     const workers = this.watchers.get(dir) ?? new Set<string>();
     this.watchers.set(dir, workers.add(worker));
     if (this.watches.has(dir)) return;
-    // A new file in the folder (a subagent, a new session) is looked for at once too.
-    this.watches.set(dir, watchPaths([dir], () => {
-      for (const name of workers) this.rediscover.add(name);
+    const mark = (changed: string | undefined): void => {
+      for (const name of workers) {
+        // A known file grew; any other path is a new file (a subagent, a session) or folder to find.
+        const known = changed !== undefined && this.files.get(name)?.has(changed) === true;
+        if (!known) this.rediscover.add(name);
+        if (known || changed === undefined) this.appended.add(name);
+      }
       this.onActivity();
-    }, { depth: 2 }));
+    };
+    // Lines written between the first read and the watch being ready are read once it is.
+    this.watches.set(dir, watchPaths([dir], mark, { depth: 2, onReady: () => mark(undefined) }));
   }
 
   private async find(places: RecordPlaces, now: number): Promise<string[]> {
@@ -178,24 +191,45 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
   };
 }
 
-/** What the usage source needs to know of each launched worker: where its agent keeps records, and its tasks. */
-export function usageSubjects(workers: readonly WorkerModel[], env: Readonly<Record<string, string | undefined>>): UsageSubject[] {
-  return workers
-    .filter((worker) => worker.launchedAt !== undefined)
-    .map((worker) => ({
+/**
+ * What the usage source needs to know of each launched worker: where its agent keeps records, and its tasks. Asked
+ * on every pass; a worker's places are worked out again only when its transcript path changes, and its subject only
+ * when its tasks do (the environment is the czar's, copied once: the panes got it when the tmux server started).
+ */
+export class UsageSubjects {
+  private readonly known = new Map<string, { readonly transcript: string | undefined; readonly tasks: readonly unknown[]; readonly subject: UsageSubject }>();
+
+  constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}
+
+  of(workers: readonly WorkerModel[]): UsageSubject[] {
+    return workers.filter((worker) => worker.launchedAt !== undefined).map((worker) => this.subject(worker));
+  }
+
+  private subject(worker: WorkerModel): UsageSubject {
+    // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
+    const transcript = isTranscriptPath(worker.report?.transcriptPath) ? worker.report.transcriptPath : undefined;
+    const known = this.known.get(worker.spec.name);
+    if (known !== undefined && known.transcript === transcript && known.tasks === worker.memory.tasks) return known.subject;
+    const records =
+      known !== undefined && known.transcript === transcript
+        ? known.subject.records
+        : agentRecords(worker.spec.agent.preset, {
+            worktree: worker.spec.worktree,
+            // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
+            env: { ...this.env, ...worker.spec.agent.env, ...worker.spec.env },
+            transcripts: transcript === undefined ? [] : [transcript],
+          });
+    const subject: UsageSubject = {
       name: worker.spec.name,
-      records: agentRecords(worker.spec.agent.preset, {
-        worktree: worker.spec.worktree,
-        // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
-        env: { ...env, ...worker.spec.agent.env, ...worker.spec.env },
-        // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
-        transcripts: isTranscriptPath(worker.report?.transcriptPath) ? [worker.report.transcriptPath] : [],
-      }),
+      records,
       // A later task starts at its first paste (until then its lines are the last turns of the task before); one
       // whose paste is never confirmed, when it was given. The first starts when it was given: no line is left out.
       tasks: worker.memory.tasks.map((task, index) => ({ id: task.id, at: index === 0 ? task.at : (task.deliveredAt ?? task.at) })),
       ...pending(worker),
-    }));
+    };
+    this.known.set(worker.spec.name, { transcript, tasks: worker.memory.tasks, subject });
+    return subject;
+  }
 }
 
 function pending(worker: WorkerModel): Pick<UsageSubject, 'pendingSince'> {

@@ -55,32 +55,37 @@ describe('usage source over real record files', () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 's.jsonl');
     const source = newSource();
+    // Each poll a sweep later: these are about what a read finds, not about when the watch asks for one.
+    let now = Date.now();
+    const later = (): number => (now += 10_000);
     await writeFile(file, claudeLine('m1', { input: 10, output: 1 }, '2026-11-22T18:03:00Z'));
-    expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(11);
+    expect(total((await source.poll([subject], later())).get('w1'))).toBe(11);
     // A half-written line is not counted until its newline arrives; garbage that claims usage is counted as skipped.
     const next = claudeLine('m2', { input: 100, output: 5 }, '2026-11-22T18:03:01Z');
     await appendFile(file, `{"type":"assistant","message":{"usage":{"input_tokens":9\n${next.slice(0, 40)}`);
-    const partial = (await source.poll([subject], Date.now())).get('w1');
+    const partial = (await source.poll([subject], later())).get('w1');
     expect(total(partial)).toBe(11);
     expect(partial?.skippedLines).toBe(1);
     await appendFile(file, next.slice(40));
-    expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(116);
-    expect((await source.poll([subject], Date.now())).has('w1')).toBe(false);
+    expect(total((await source.poll([subject], later())).get('w1'))).toBe(116);
+    expect((await source.poll([subject], later())).has('w1')).toBe(false);
   });
 
   it('starts over on a file that was replaced or truncated, without keeping the old counts', async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 's.jsonl');
     const source = newSource();
+    let now = Date.now();
+    const later = (): number => (now += 10_000);
     await writeFile(file, claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:03:00Z') + claudeLine('m2', { input: 20, output: 0 }, '2026-11-22T18:03:01Z'));
-    expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(30);
+    expect(total((await source.poll([subject], later())).get('w1'))).toBe(30);
     // Replaced by rename: another inode, even though it is larger.
     await writeFile(`${file}.new`, claudeLine('m3', { input: 300, output: 0 }, '2026-11-22T18:03:02Z') + claudeLine('m4', { input: 400, output: 0 }, '2026-11-22T18:03:03Z'));
     await rename(`${file}.new`, file);
-    expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(700);
+    expect(total((await source.poll([subject], later())).get('w1'))).toBe(700);
     // Truncated in place: same inode, smaller.
     await writeFile(file, claudeLine('m5', { input: 5, output: 0 }, '2026-11-22T18:03:04Z'));
-    expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(5);
+    expect(total((await source.poll([subject], later())).get('w1'))).toBe(5);
   });
 
   it('holds a worker\'s new lines while its next task\'s paste is unconfirmed, then gives each line its own task', async () => {
@@ -133,6 +138,23 @@ describe('usage source over real record files', () => {
     expect([next.get('w1')?.files, next.get('w2')?.files]).toEqual([2, 2]);
   });
 
+  it('reads a record file when its folder\'s watch names it, without waiting for the sweep', async () => {
+    const { subject, dir } = await claudeSubject();
+    const file = path.join(dir, 'one.jsonl');
+    let woken = 0;
+    const source = new UsageSource(() => (woken += 1));
+    onTestFinished(() => source.close());
+    const start = Date.now();
+    await writeFile(file, claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:03:00Z'));
+    expect(total((await source.poll([subject], start)).get('w1'))).toBe(10);
+    await waitFor(() => woken > 0, { what: 'the watch of the record folder to be ready' });
+    expect((await source.poll([subject], start + 100)).size).toBe(0);
+    const seen = woken;
+    await appendFile(file, claudeLine('m2', { input: 20, output: 0 }, '2026-11-22T18:03:01Z'));
+    await waitFor(() => woken > seen, { what: 'the watch to see the appended line' });
+    expect(total((await source.poll([subject], start + 200)).get('w1'))).toBe(30);
+  });
+
   it('gets a 100 MB transcript with a 10 MB line right, reading it once with bounded memory', async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 'big.jsonl');
@@ -165,7 +187,7 @@ describe('usage source over real record files', () => {
     await appendFile(file, claudeLine('last', { input: 1, output: 1 }, '2026-11-22T18:05:00Z'));
     const reader = new IncrementalLineReader(file);
     expect((await reader.read(() => undefined)).bytesRead).toBeGreaterThan(100 * 1024 * 1024);
-    expect(total((await source.poll([subject], Date.now())).get('w1'))).toBe(expected + 2);
+    expect(total((await source.poll([subject], Date.now() + 10_000)).get('w1'))).toBe(expected + 2);
   }, 120_000);
 
   it('finds Codex rollouts and Gemini sessions of this worktree only', async () => {

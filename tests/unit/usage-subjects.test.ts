@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { taskDelivered } from '../../src/domain/usage.js';
-import { usageSubjects } from '../../src/supervisor/usage-source.js';
+import { UsageSubjects } from '../../src/supervisor/usage-source.js';
 import { bonusTask, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 describe('usage subjects', () => {
@@ -14,11 +14,11 @@ describe('usage subjects', () => {
   };
 
   it('starts a later task at its paste, and says it is pending until then (when it was given, if never confirmed)', () => {
-    const before = usageSubjects(given().workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a');
+    const before = new UsageSubjects({ HOME: '/home/dev' }).of(given().workers).find((subject) => subject.name === 'a');
     expect(before?.pendingSince).toBe(T0 + 10 * MINUTE);
     expect(before?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 10 * MINUTE }]);
     const taken = observe(given(), 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 11 * MINUTE) }));
-    const after = usageSubjects(taken.workers, { HOME: '/home/dev' }).find((subject) => subject.name === 'a');
+    const after = new UsageSubjects({ HOME: '/home/dev' }).of(taken.workers).find((subject) => subject.name === 'a');
     expect(after?.tasks).toEqual([{ id: 'a', at: T0 }, { id: 'extra', at: T0 + 11 * MINUTE }]);
     expect(after?.pendingSince).toBeUndefined();
     // A second confirmation (a restart delivering it again) does not move the start.
@@ -26,9 +26,23 @@ describe('usage subjects', () => {
   });
 
   it('looks where the agent keeps records, with the worker env over the czar env, and nowhere for a shell', () => {
-    const subjects = usageSubjects(given().workers, { HOME: '/home/dev' });
+    const subjects = new UsageSubjects({ HOME: '/home/dev' }).of(given().workers);
     const places = subjects.find((subject) => subject.name === 'a')?.records?.places;
     expect(places).toEqual({ kind: 'claude', dirs: ['/home/dev/.claude/projects/-tmp-wt-a'] });
     expect(subjects.find((subject) => subject.name === 'sh')?.records).toBeUndefined();
+  });
+
+  it('works a worker out again only when its tasks or its transcript path change', () => {
+    const subjects = new UsageSubjects({ HOME: '/home/dev' });
+    const fleetNow = given();
+    const first = subjects.of(fleetNow.workers).find((subject) => subject.name === 'a');
+    expect(subjects.of(fleetNow.workers).find((subject) => subject.name === 'a')).toBe(first);
+    const taken = observe(fleetNow, 'a', (model) => ({ memory: taskDelivered(model.memory, 'extra', T0 + 11 * MINUTE) }));
+    const confirmed = subjects.of(taken.workers).find((subject) => subject.name === 'a');
+    expect(confirmed?.pendingSince).toBeUndefined();
+    expect(confirmed?.records).toBe(first?.records);
+    const transcript = '/home/dev/elsewhere/session.jsonl';
+    const hooked = observe(taken, 'a', () => ({ report: { state: 'working', at: T0, progress: undefined, note: undefined, resultFile: undefined, task: undefined, failure: undefined, transcriptPath: transcript } }));
+    expect(subjects.of(hooked.workers).find((subject) => subject.name === 'a')?.records?.places).toEqual({ kind: 'claude', dirs: ['/home/dev/.claude/projects/-tmp-wt-a', '/home/dev/elsewhere'] });
   });
 });
