@@ -113,11 +113,11 @@ function checkFleetBudget(fleet: FleetModel, actions: Action[]): FleetModel {
   const found = shares(fleetSpend(fleet), fleet.policy.budget.fleet);
   const spender = [...fleet.workers].sort((a, b) => (b.usage?.lastAt ?? 0) - (a.usage?.lastAt ?? 0))[0];
   if (spender === undefined) return fleet;
-  let warned = fleet.budgetWarned ?? [];
+  let warned = fleet.budgetWarned;
   for (const limit of found) {
     const key = limit.share >= 1 ? `${limit.kind}-spent` : limit.kind;
-    if (limit.share < WARN_AT || warned.includes(key)) continue;
-    warned = [...warned, key];
+    if (limit.share < WARN_AT || (warned ?? []).includes(key)) continue;
+    warned = [...(warned ?? []), key];
     const spent = limit.share >= 1;
     const message = spent ? `the fleet budget is spent (${limit.text}): bonus tasks are held` : `the fleet has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`;
     actions.push({ kind: 'event', worker: spender.spec.name, event: spent ? 'fleet_budget_spent' : 'fleet_budget_warning', message, reason: `${spender.spec.name} spent last` });

@@ -212,9 +212,20 @@ export function effectiveScope(worker: WorkerModel): readonly string[] {
   return [...new Set(tasks.flatMap((task) => task.scope))];
 }
 
+/**
+ * The scope and overlap rules ask for every worker's files on every pass (each pair, for overlap), and a worker's git
+ * activity keeps its identity until the branch moves: sorting once per activity keeps a quiet pass cheap.
+ */
+const touched = new WeakMap<GitActivity, readonly string[]>();
+
 /** Files the branch touches: committed since it forked, plus uncommitted ones. */
 export function touchedFiles(git: GitActivity): readonly string[] {
-  return [...new Set([...git.filesChanged, ...git.dirty])].sort();
+  let files = touched.get(git);
+  if (files === undefined) {
+    files = [...new Set([...git.filesChanged, ...git.dirty])].sort();
+    touched.set(git, files);
+  }
+  return files;
 }
 
 /** Parses an ISO time into epoch ms, or undefined when absent or garbled. */

@@ -1,5 +1,8 @@
-/** How often tmux is asked about every pane even without a pane-died signal: the safety net, one spawn per tick. */
-export const PANE_SWEEP_MS = 5_000;
+/**
+ * How often tmux is asked about every pane without a signal from its hooks (pane-died, session-closed): the safety
+ * net, one spawn per sweep. At 5 s the sweep and the branch check were a third of a quiet czar's CPU.
+ */
+export const PANE_SWEEP_MS = 10_000;
 /** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
 export const SCREEN_LOOK_MS = 1_000;
 

@@ -50,10 +50,14 @@ export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ 
 /** The czar's memory on disk, written only when it changed. */
 export class SavedStateFile {
   private lastText = '';
+  private lastModel: FleetModel | undefined;
 
   constructor(private readonly file: string) {}
 
   async save(model: FleetModel, startedAt: string): Promise<void> {
+    // A pass that changed nothing hands back the same model: nothing to compare.
+    if (model === this.lastModel) return;
+    this.lastModel = model;
     const saved: SavedState = {
       startedAt,
       paused: model.paused,

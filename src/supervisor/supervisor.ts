@@ -37,6 +37,9 @@ export class Supervisor {
   private readonly observer: Observer;
   private lastHeartbeat = 0;
   private lastStatusText = '';
+  /** What status.json was last built from, and whether a source has news since: a quiet clock pass builds nothing. */
+  private statusInputs: readonly unknown[] = [];
+  private poked = true;
   private sprintAnnounced = false;
   private watches: Watch[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -75,7 +78,7 @@ export class Supervisor {
       // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
       delivered: (worker, at, taskId, pastedAt) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, pastedAt) })),
       launched: (worker, paneId) => {
-        this.observer.extras.set(worker, { ...this.observer.extras.get(worker), paneId });
+        this.observer.setExtras(worker, { ...this.observer.extras.get(worker), paneId });
         this.observer.dirty.panes = true;
       },
       respawned: (worker, at) => {
@@ -106,10 +109,10 @@ export class Supervisor {
     this.model = restored.model;
     this.startedAt = restored.startedAt ?? this.startedAt;
     await this.integration.start();
-    await this.armPaneDiedHook();
+    await this.armPaneHooks();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
     this.hostStreams.start();
-    this.timer = setInterval(() => this.schedule(), CLOCK_MS);
+    this.timer = setInterval(() => this.schedule('clock'), CLOCK_MS);
     await this.fleet.log.emit('czar_up', `supervising ${this.model.workers.length} worker(s), ${this.model.queue.length} bonus task(s) queued`);
     await this.pass();
   }
@@ -128,13 +131,16 @@ export class Supervisor {
   }
 
   /**
-   * tmux runs the pane-died hook in a shell, so the signal path must be quoted for it; a path with characters that
-   * cannot be quoted safely there falls back to the periodic pane sweep alone.
+   * tmux tells the czar when an agent exits (pane-died) or a session goes (session-closed, a kill by hand), so the
+   * pane sweep is only a safety net. tmux runs hooks in a shell, so the signal path must be quoted for it; a path
+   * with characters that cannot be quoted safely there falls back to the sweep alone.
    */
-  private async armPaneDiedHook(): Promise<void> {
+  private async armPaneHooks(): Promise<void> {
     if (!/^[A-Za-z0-9._/ +@,=-]+$/.test(this.signalsDir)) return;
-    const touch = path.join(this.signalsDir, 'pane-died');
-    await this.fleet.tmux.cmd(['set-hook', '-g', 'pane-died', `run-shell -b "touch '${touch}'"`], { allowFailure: true });
+    for (const hook of ['pane-died', 'session-closed']) {
+      const touch = path.join(this.signalsDir, hook);
+      await this.fleet.tmux.cmd(['set-hook', '-g', hook, `run-shell -b "touch '${touch}'"`], { allowFailure: true });
+    }
   }
 
   private onTrigger(trigger: Trigger): void {
@@ -144,10 +150,7 @@ export class Supervisor {
     }
     switch (trigger.kind) {
       case 'report':
-        // A report is judged against the branch (done needs commits), so look at git in the same pass: the ref
-        // event of the commit just before the report may not have arrived yet.
         this.observer.dirty.reports.add(trigger.worker);
-        this.observer.dirty.git.add(trigger.worker);
         break;
       case 'output': {
         this.observer.lastOutputAt.set(trigger.worker, Date.now());
@@ -171,8 +174,9 @@ export class Supervisor {
   }
 
   /** Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. */
-  private schedule(): void {
+  private schedule(reason?: 'clock'): void {
     if (this.stopping) return;
+    if (reason !== 'clock') this.poked = true;
     if (this.passRunning) {
       this.passAgain = true;
       return;
@@ -215,6 +219,11 @@ export class Supervisor {
     const now = Date.now();
     const extras = this.observer.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
+    // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
+    const inputs = [this.model, this.lastHeartbeat, this.fleet.log.emitted, this.observer.extrasVersion, this.integration.current()];
+    if (alive && !this.poked && inputs.every((input, index) => input === this.statusInputs[index])) return;
+    this.poked = false;
+    this.statusInputs = inputs;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
     const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
     const fleetFacts = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, extras);
@@ -241,8 +250,13 @@ export class Supervisor {
     this.update(name, (model) => (model.memory.alerts.some((alert) => alert.kind === kind) ? { ...model, memory: { ...model.memory, alerts: model.memory.alerts.filter((alert) => alert.kind !== kind) } } : model));
   }
 
+  /** Changes one worker; a change that returns the worker as it was keeps the model as it was. */
   private update(name: string, change: (model: WorkerModel) => WorkerModel): void {
-    this.model = { ...this.model, workers: this.model.workers.map((worker) => (worker.spec.name === name ? change(worker) : worker)) };
+    const index = this.model.workers.findIndex((worker) => worker.spec.name === name);
+    const before = this.model.workers[index];
+    if (before === undefined) return;
+    const after = change(before);
+    if (after !== before) this.model = { ...this.model, workers: this.model.workers.with(index, after) };
   }
 
   private worker(name: string): WorkerModel {

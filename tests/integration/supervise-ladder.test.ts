@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
@@ -38,5 +40,20 @@ describe('czar supervision: crashes and stalls', () => {
     }, { what: 'the nudge in the sleeper capture' });
     // The first paste is the task, the second the nudge (later rungs may follow while the crasher backs off).
     expect(got[1]).toMatch(/Worker sleeper: .*idle/);
+  });
+
+  it('brings back a worker whose session was killed by hand, told by tmux as the session closed', async () => {
+    // A bystander keeps the tmux server up (a real fleet has the czar's own session): a server left without sessions exits.
+    const quiet = '# Start, then go quiet\n@sim work 1 reading\n@sim quiet';
+    const fx = await fleetFixture({ workers: [{ name: 'victim', task: quiet }, { name: 'bystander', task: quiet }] });
+    await fx.launchWave();
+    await fx.supervise();
+    const before = await fx.waitForStatus((s) => workerIn(s, 'victim').paneId !== undefined && workerIn(s, 'victim').state === 'working', { what: 'the victim at work' });
+    await fx.fleet.tmux.cmd(['kill-session', '-t', workerIn(before, 'victim').paneId ?? '']);
+    // The hook's touch is what wakes the czar at once; without it only the periodic pane sweep would notice.
+    await waitFor(() => stat(path.join(fx.fleet.paths.signals, 'session-closed')).then(() => true, () => undefined), { what: "tmux's session-closed hook" });
+    await fx.waitForEvent('restart', 'victim');
+    const after = await fx.waitForStatus((s) => workerIn(s, 'victim').restarts === 1 && workerIn(s, 'victim').paneId !== workerIn(before, 'victim').paneId, { what: 'the victim in a new pane' });
+    expect(workerIn(after, 'victim').state).not.toBe('crashed');
   });
 });

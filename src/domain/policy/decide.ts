@@ -1,6 +1,6 @@
 import { checkBudgets } from '../budget.js';
 import { judgeConflicts } from '../conflicts.js';
-import type { FleetModel } from '../fleet.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from '../fleet.js';
 import { judgeChecks } from '../verification.js';
 import type { Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
@@ -43,6 +43,22 @@ export function decide(observed: FleetModel, now: number): Decision {
   // call with the same facts finds nothing to do.
   for (const draft of drafts) transition(ctx, draft);
 
-  const workers = drafts.map(model);
-  return { actions, fleet: { ...fleet, workers, queue } };
+  const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], model(draft)));
+  const same = workers.every((worker, index) => worker === observed.workers[index]) && sameItems(queue, observed.queue) && fleet.budgetWarned === observed.budgetWarned;
+  return { actions, fleet: same ? observed : { ...fleet, workers, queue } };
+}
+
+/**
+ * The worker as it was when this pass changed nothing of it. The czar passes every second, and a fleet that keeps
+ * its identity tells it there is nothing to save or write.
+ */
+function unchangedOr(before: WorkerModel | undefined, after: WorkerModel): WorkerModel {
+  if (before === undefined || before.launchedAt !== after.launchedAt) return after;
+  const keys = Object.keys(after.memory) as (keyof WorkerMemory)[];
+  const same = keys.length === Object.keys(before.memory).length && keys.every((key) => before.memory[key] === after.memory[key]);
+  return same ? before : after;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }

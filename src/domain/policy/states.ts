@@ -21,7 +21,8 @@ export function transition(ctx: Context, draft: Draft): void {
     if (owner !== undefined && owner !== state) clearAlert(ctx, draft, alert.kind, undefined, `no longer ${owner}`);
   }
   const stalled = isStalled(draft);
-  memory.notified = memory.notified.filter((episode) => (episode === 'stalled' ? stalled : episode === state || (episode === 'crashed' && memory.gaveUp)));
+  const notified = memory.notified.filter((episode) => (episode === 'stalled' ? stalled : episode === state || (episode === 'crashed' && memory.gaveUp)));
+  if (notified.length !== memory.notified.length) memory.notified = notified;
   if (state !== 'waiting') memory.answered = undefined;
   if (memory.ladder.rung !== 'none' && madeProgress(draft)) {
     ctx.actions.push({ kind: 'event', worker: name(draft), event: 'ladder_reset', message: `escalation ladder reset from ${memory.ladder.rung}`, reason: 'new commit, new task or a clear report since the last rung' });
