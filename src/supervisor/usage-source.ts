@@ -98,9 +98,8 @@ export class UsageSource {
   private readonly watches = new Map<string, Watch>();
   /** The workers whose records are in each watched folder (Codex keeps every worker's rollouts of a day in one). */
   private readonly watchers = new Map<string, Set<string>>();
-  /** From the watches: workers with a new file or folder to list, and workers with a record file that grew. */
-  private readonly rediscover = new Set<string>();
-  private readonly appended = new Set<string>();
+  /** From the watches: workers whose record folders changed, to list again and to read. */
+  private readonly stirred = new Set<string>();
   private readonly discoveredAt = new Map<string, number>();
   private readonly codexCwds = new Map<string, string | undefined>();
   private readonly placesSeen = new Map<string, RecordPlaces>();
@@ -125,8 +124,9 @@ export class UsageSource {
       this.files.set(subject.name, files);
       const eager = files.size === 0 && now - (subject.tasks.at(-1)?.at ?? -Infinity) < EAGER_MS;
       const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= (eager ? DISCOVER_MS : SWEEP_MS);
+      const stirred = this.stirred.delete(subject.name);
       let found = false;
-      if (due || this.rediscover.delete(subject.name) || this.placesSeen.get(subject.name) !== subject.records.places) {
+      if (due || stirred || this.placesSeen.get(subject.name) !== subject.records.places) {
         this.discoveredAt.set(subject.name, now);
         this.placesSeen.set(subject.name, subject.records.places);
         for (const file of await this.find(subject.records.places, now)) {
@@ -136,7 +136,7 @@ export class UsageSource {
           found = true;
         }
       }
-      if (!this.appended.delete(subject.name) && !found && !due) continue;
+      if (!stirred && !found && !due) continue;
       let any = false;
       for (const record of files.values()) if (await record.poll(subject, now)) any = true;
       if (any || (files.size > 0 && !this.reported.has(subject.name))) {
@@ -151,17 +151,13 @@ export class UsageSource {
     const workers = this.watchers.get(dir) ?? new Set<string>();
     this.watchers.set(dir, workers.add(worker));
     if (this.watches.has(dir)) return;
-    const mark = (changed: string | undefined): void => {
-      for (const name of workers) {
-        // A known file grew; any other path is a new file (a subagent, a session) or folder to find.
-        const known = changed !== undefined && this.files.get(name)?.has(changed) === true;
-        if (!known) this.rediscover.add(name);
-        if (known || changed === undefined) this.appended.add(name);
-      }
+    // Any change in the folder: a file grew, or a new one (a subagent, a session) is there to find. Marked when the
+    // watch is ready too, for lines written between the first read and then.
+    const mark = (): void => {
+      for (const name of workers) this.stirred.add(name);
       this.onActivity();
     };
-    // Lines written between the first read and the watch being ready are read once it is.
-    this.watches.set(dir, watchPaths([dir], mark, { depth: 2, onReady: () => mark(undefined) }));
+    this.watches.set(dir, watchPaths([dir], mark, { depth: 2, onReady: mark }));
   }
 
   private async find(places: RecordPlaces, now: number): Promise<string[]> {
