@@ -6,6 +6,13 @@ export const PANE_SWEEP_MS = 10_000;
 /** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
 export const SCREEN_LOOK_MS = 1_000;
 
+/**
+ * A look counts as due this much before its interval is up. The clock that asks for it ticks every second, a few
+ * milliseconds early or late: a tick 2 ms early put a screen look off by a whole second, and with it the idle clock
+ * of a worker whose last screen looked busy.
+ */
+const TICK_SLACK_MS = 100;
+
 /** What a pass knows when it chooses its pane looks. */
 export interface LookFacts {
   readonly now: number;
@@ -26,7 +33,7 @@ export interface LookFacts {
  * waiting on them; a look put off for a whole interval is made anyway, so a stream of reports cannot starve it.
  */
 export function paneLooks(facts: LookFacts): { sweep: boolean; look: boolean } {
-  const since = (at: number, every: number): number => (facts.now - at) / every;
+  const since = (at: number, every: number): number => (facts.now - at + TICK_SLACK_MS) / every;
   const due = (at: number, every: number): boolean => since(at, every) >= (facts.reporting ? 2 : 1);
   return {
     sweep: facts.panesDirty || due(facts.lastSweep, PANE_SWEEP_MS),

@@ -10,8 +10,12 @@ describe('the pane looks of a pass', () => {
     expect(paneLooks(due)).toEqual({ sweep: true, look: true });
   });
 
+  it('makes the looks on a clock tick that comes a few milliseconds early', () => {
+    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS + 5, lastScreenLook: now - SCREEN_LOOK_MS + 5 })).toEqual({ sweep: true, look: true });
+  });
+
   it('makes none before they are due', () => {
-    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS + 1, lastScreenLook: now - SCREEN_LOOK_MS + 1 })).toEqual({ sweep: false, look: false });
+    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS / 2, lastScreenLook: now - SCREEN_LOOK_MS / 2 })).toEqual({ sweep: false, look: false });
     expect(paneLooks({ ...due, screensDirty: false })).toEqual({ sweep: true, look: false });
   });
 
