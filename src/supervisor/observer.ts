@@ -58,8 +58,8 @@ export class Observer {
   private lastSafetyNet = 0;
   private lastScreenLook = 0;
   private readonly deadWithoutStatus = new Map<string, number>();
-  /** What the safety net saw last time: report mtimes and base:branch tips per worker. */
-  private readonly seen = { reports: new Map<string, number | undefined>(), tips: new Map<string, string>() };
+  /** What the safety net saw last time: report mtimes and branch tips per worker, and the base's tip. */
+  private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = { reports: new Map(), tips: new Map() };
   /** A pass refreshed some branch since `takeGitMoved()`: conflict predictions are looked at again. */
   private gitMoved = false;
 
@@ -161,14 +161,17 @@ export class Observer {
   private async safetyNet(now: number): Promise<void> {
     this.lastSafetyNet = now;
     const tips = await branchTips(this.fleet.config.repo).catch(() => new Map<string, string>());
-    const baseTip = tips.get(this.fleet.config.base);
+    const baseTip = tips.get(this.fleet.config.base) ?? '';
+    const baseMoved = baseTip !== this.seen.base;
+    this.seen.base = baseTip;
     for (const worker of this.port.model().workers) {
       const name = worker.spec.name;
       const mtime = await stat(reportFile(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
       if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
       this.seen.reports.set(name, mtime);
-      const tip = `${baseTip ?? ''}:${tips.get(worker.spec.branch) ?? ''}`;
-      if (tip !== this.seen.tips.get(name)) this.dirty.git.add(name);
+      const tip = tips.get(worker.spec.branch) ?? '';
+      // A commit whose ref event came through is in the model already: looking again cost four git processes.
+      if (baseMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha)) this.dirty.git.add(name);
       this.seen.tips.set(name, tip);
     }
   }
