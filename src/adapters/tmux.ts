@@ -80,7 +80,7 @@ const CAPTURE_BATCH_MS = 15;
 export class Tmux {
   private pendingCaptures = new Map<string, ((screen: string) => void)[]>();
   private captureTimer: NodeJS.Timeout | undefined;
-  private panesInFlight: Promise<PaneInfo[]> | undefined;
+  private panesInFlight: Promise<PaneInfo[] | undefined> | undefined;
   /** Set by `close()`: no command may run, so a launch still in flight cannot bring the server back. */
   private closed = false;
 
@@ -179,12 +179,17 @@ export class Tmux {
   }
 
   /** Every pane on the server in one call; callers asking while a call is in flight share its answer. */
-  listPanes(): Promise<PaneInfo[]> {
+  async listPanes(): Promise<PaneInfo[]> {
+    return (await this.panes()) ?? [];
+  }
+
+  /** Every pane on the server, or undefined when there is no server to ask (it was killed, or never started). */
+  panes(): Promise<PaneInfo[] | undefined> {
     this.panesInFlight ??= (async () => {
       try {
         const format = PANE_FIELDS.map((field) => `#{${field}}`).join(SEP);
         const result = await this.cmd(['list-panes', '-a', '-F', format], { allowFailure: true });
-        return result.exitCode === 0 ? lines(result.stdout).map(parsePane) : [];
+        return result.exitCode === 0 ? lines(result.stdout).map(parsePane) : undefined;
       } finally {
         this.panesInFlight = undefined;
       }

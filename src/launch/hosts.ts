@@ -124,10 +124,12 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
 
 /**
  * Every worker's pane by session name, from this machine's tmux and each host's (through its master). A host that
- * cannot be asked is listed in `unknown`: its workers' panes are not known, which is not the same as gone.
+ * cannot be asked is listed in `unknown`: its workers' panes are not known, which is not the same as gone. So is
+ * this machine's server when it is gone (`localGone`): the czar runs in it, so it is going down with it.
  */
-export async function fleetPanes(fleet: Fleet, unreachable: ReadonlySet<string>): Promise<{ panes: Map<string, PaneInfo>; unknown: Set<string> }> {
-  const panes = new Map((await fleet.tmux.listPanes()).map((pane) => [pane.session, pane]));
+export async function fleetPanes(fleet: Fleet, unreachable: ReadonlySet<string>): Promise<{ panes: Map<string, PaneInfo>; unknown: Set<string>; localGone: boolean }> {
+  const local = await fleet.tmux.panes();
+  const panes = new Map((local ?? []).map((pane) => [pane.session, pane]));
   for (const worker of fleet.config.workers) if (worker.host !== undefined) panes.delete(worker.name);
   const unknown = new Set<string>();
   await Promise.all(usedHosts(fleet.config.workers).map(async (host) => {
@@ -143,5 +145,5 @@ export async function fleetPanes(fleet: Fleet, unreachable: ReadonlySet<string>)
       unknown.add(host);
     }
   }));
-  return { panes, unknown };
+  return { panes, unknown, localGone: local === undefined };
 }

@@ -60,6 +60,7 @@ export class Observer {
   private readonly deadWithoutStatus = new Map<string, number>();
   /** What the safety net saw last time: report mtimes and branch tips per worker, and the base's tip. */
   private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = { reports: new Map(), tips: new Map() };
+  private serverGone = false;
   /** A pass refreshed some branch since `takeGitMoved()`: conflict predictions are looked at again. */
   private gitMoved = false;
 
@@ -127,7 +128,8 @@ export class Observer {
 
     const { sweep, look } = paneLooks({ now, lastSweep: this.lastSweep, lastScreenLook: this.lastScreenLook, panesDirty: this.dirty.panes, screensDirty: this.dirty.screens.size > 0, reporting: reported.length > 0 });
     if (!sweep && !look) return;
-    const { panes, unknown: unknownHosts } = await fleetPanes(this.fleet, this.port.unreachableHosts());
+    const { panes, unknown: unknownHosts, localGone } = await fleetPanes(this.fleet, this.port.unreachableHosts());
+    await this.noteServer(localGone);
     this.dirty.panes = false;
     this.lastSweep = now;
     // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
@@ -147,11 +149,20 @@ export class Observer {
       const info = panes.get(name);
       if (info === undefined) {
         // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
-        if (worker.spec.host === undefined || !unknownHosts.has(worker.spec.host)) this.observeMissingSession(worker);
+        if (worker.spec.host === undefined ? !localGone : !unknownHosts.has(worker.spec.host)) this.observeMissingSession(worker);
         continue;
       }
       this.observePane(worker, info, screens.get(name));
     }
+  }
+
+  /**
+   * This machine's tmux server gone means every session went with it, the czar's own too (`czar down`): the czar is
+   * going down, and its last word must not be that every worker crashed. Said once, until the server is back.
+   */
+  private async noteServer(gone: boolean): Promise<void> {
+    if (gone && !this.serverGone) await this.fleet.log.emit('tmux_gone', `the tmux server "${this.fleet.config.tmuxSocket}" is gone, and every session with it; its workers are not taken for crashed; run "czar up" to start the fleet again`);
+    this.serverGone = gone;
   }
 
   /**
