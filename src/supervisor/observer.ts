@@ -19,6 +19,7 @@ import { UsageSource, UsageSubjects } from './usage-source.js';
 
 const SAFETY_NET_MS = 10_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
+const SCREEN_SETTLE_MS = 250;
 const GIT_CONCURRENCY = 4;
 
 /** What the observer needs of the czar: its model, and how to change it. */
@@ -136,14 +137,19 @@ export class Observer {
     const wanted = new Set(look ? this.takeAll(this.dirty.screens) : []);
     for (const worker of this.port.model().workers) {
       const name = worker.spec.name;
-      if (worker.pane === undefined || ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)) wanted.add(name);
+      // A screen last seen busy is looked at again too: checks wait for it, and the idle clock reads it.
+      if (worker.pane === undefined || worker.pane.screenBusy || ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)) wanted.add(name);
     }
     const targets = [...wanted].flatMap((name) => {
       const pane = panes.get(name);
       return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as const];
     });
     if (look) this.lastScreenLook = now;
+    const capturedAt = Date.now();
     const screens = await captureScreens(this.fleet, targets);
+    // The watch of a pane log drops a write that comes a few milliseconds after the one it reported, so the end of
+    // a redraw may never be told: a screen read right after output is read once more at the next look.
+    for (const [name] of targets) if ((this.lastOutputAt.get(name) ?? 0) > capturedAt - SCREEN_SETTLE_MS) this.dirty.screens.add(name);
     for (const worker of this.port.model().workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
