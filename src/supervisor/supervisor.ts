@@ -6,7 +6,7 @@ import { CzarError } from '../domain/errors.js';
 import type { FleetModel, WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy/decide.js';
 import { taskDelivered } from '../domain/usage.js';
-import { fleetStatus, type StatusExtras } from '../domain/status.js';
+import { fleetStatus } from '../domain/status.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Alert, AlertKind } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
@@ -217,7 +217,6 @@ export class Supervisor {
   /** Writes status.json when anything a reader sees changed (the heartbeat alone only every HEARTBEAT_MS). */
   private async writeStatus(alive: boolean): Promise<void> {
     const now = Date.now();
-    const extras = this.observer.extras as ReadonlyMap<string, StatusExtras>;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
     const inputs = [this.model, this.lastHeartbeat, this.fleet.log.emitted, this.observer.extrasVersion, this.integration.current()];
@@ -226,7 +225,7 @@ export class Supervisor {
     this.statusInputs = inputs;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
     const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
-    const fleetFacts = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, extras);
+    const fleetFacts = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, this.observer.extras);
     const facts = { ...fleetFacts, sprintOver: fleetFacts.sprintOver && this.integration.settled(), ...this.integration.status(), ...this.hostStreams.status() };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });

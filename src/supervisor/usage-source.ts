@@ -3,7 +3,7 @@ import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
 import { agentRecords, type AgentRecords, type RecordPlaces } from '../agents/usage-records.js';
-import type { WorkerModel } from '../domain/fleet.js';
+import type { WorkerMemory, WorkerModel } from '../domain/fleet.js';
 import { UsageTally } from '../domain/usage-tally.js';
 import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
 
@@ -193,7 +193,7 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
  * when its tasks do (the environment is the czar's, copied once: the panes got it when the tmux server started).
  */
 export class UsageSubjects {
-  private readonly known = new Map<string, { readonly transcript: string | undefined; readonly tasks: readonly unknown[]; readonly subject: UsageSubject }>();
+  private readonly known = new Map<string, { readonly transcript: string | undefined; readonly tasks: WorkerMemory['tasks']; readonly subject: UsageSubject }>();
 
   constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}
 

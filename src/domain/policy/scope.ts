@@ -47,13 +47,13 @@ export function checkScope(ctx: Context, draft: Draft): void {
 /** Pairs of live branches changing the same files; a dependency pair shares files by design and is skipped. */
 export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
   const live = drafts.filter((draft) => draft.launchedAt !== undefined && draft.memory.state !== 'stopped');
-  const files = new Map(live.map((draft) => [draft, touchedFiles(draft.worker.git)]));
-  const sets = new Map(live.map((draft) => [draft, new Set(files.get(draft))]));
+  // Each branch's files as a set once per pass, not once per pair.
+  const sets = new Map(live.map((draft) => [draft, new Set(touchedFiles(draft.worker.git))]));
   for (const [i, a] of live.entries()) {
     for (const b of live.slice(i + 1)) {
       if (a.worker.spec.dependsOn.includes(name(b)) || b.worker.spec.dependsOn.includes(name(a))) continue;
-      const theirs = sets.get(b) ?? new Set<string>();
-      const shared = theirs.size === 0 ? [] : (files.get(a) ?? []).filter((file) => theirs.has(file));
+      const theirs = sets.get(b);
+      const shared = theirs === undefined || theirs.size === 0 ? [] : touchedFiles(a.worker.git).filter((file) => theirs.has(file));
       overlapAlert(ctx, a, name(b), shared);
       overlapAlert(ctx, b, name(a), shared);
     }
