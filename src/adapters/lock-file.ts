@@ -81,6 +81,12 @@ export async function acquireLock(file: string, options: LockOptions): Promise<(
   }
 }
 
+/** Who holds the lock now, when a live process does; undefined when it is free or left by one that is gone. */
+export async function liveLockHolder(file: string): Promise<LockHolder | undefined> {
+  const holder = await readHolder(file);
+  return heldByLiveProcess(file, holder) ? holder : undefined;
+}
+
 function heldByLiveProcess(file: string, holder: LockHolder | undefined): holder is LockHolder {
   if (holder === undefined) return false;
   return holder.pid === process.pid ? heldHere.has(file) : processAlive(holder.pid);

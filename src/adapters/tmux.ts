@@ -83,6 +83,8 @@ export class Tmux {
   private panesInFlight: Promise<PaneInfo[] | undefined> | undefined;
   /** Set by `close()`: no command may run, so a launch still in flight cannot bring the server back. */
   private closed = false;
+  /** Commands started and not yet answered, which `close()` waits for. */
+  private readonly inFlight = new Set<Promise<RunResult>>();
 
   /**
    * `owner`: the state dir this server serves. It is written into the server's global environment when the server
@@ -111,8 +113,13 @@ export class Tmux {
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
     const { clientPath, ...rest } = options;
     // On a host the client is the ssh session's, whose PATH is the host's own.
-    if (this.remote !== undefined) return this.remote(['-L', this.socket, ...args], rest);
-    return run('tmux', ['-L', this.socket, ...args], { ...rest, env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }) });
+    const running = this.remote !== undefined
+      ? this.remote(['-L', this.socket, ...args], rest)
+      : run('tmux', ['-L', this.socket, ...args], { ...rest, env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }) });
+    this.inFlight.add(running);
+    const settled = (): void => void this.inFlight.delete(running);
+    running.then(settled, settled);
+    return running;
   }
 
   async serverRunning(): Promise<boolean> {
@@ -301,8 +308,10 @@ export class Tmux {
    * own launch may still be running (a demo whose terminal closed), which would otherwise start the server again.
    */
   async close(): Promise<void> {
-    await this.killServer();
     this.closed = true;
+    // A new-session already on its way would start the server again after the kill: let it land, then kill.
+    await Promise.allSettled(this.inFlight);
+    await new Tmux(this.socket, this.owner, this.remote).killServer();
   }
 
   /** Where tmux puts this server's socket (`$TMUX_TMPDIR/tmux-<uid>/<name>`). */

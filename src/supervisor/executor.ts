@@ -8,9 +8,9 @@ import type { Fleet } from '../launch/fleet.js';
 import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../launch/hosts.js';
 import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
-import { planLaunch } from '../launch/plan.js';
+import { planLaunch, type WorkerPlan } from '../launch/plan.js';
 import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
-import { readRecord } from '../launch/records.js';
+import { readRecord, type LaunchRecord } from '../launch/records.js';
 import { CzarError } from '../domain/errors.js';
 import { CheckSource } from './check-source.js';
 
@@ -99,7 +99,7 @@ export class Executor {
           const plan = planLaunch(this.fleet.config, facts);
           const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
           if (step === undefined || step.problem !== undefined) throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
-          const record = await startWorker(this.fleet, { ...step, wave: 'now', queuedBecause: undefined });
+          const record = await this.startSession({ ...step, wave: 'now', queuedBecause: undefined });
           this.hooks.launched(spec.name, record.paneId);
           await this.deliverTask(spec, record.paneId, await initialPrompt(this.fleet.config, spec, action.dependencies), action.task.id);
         });
@@ -152,7 +152,7 @@ export class Executor {
     if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
       paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
     } else {
-      paneId = (await startWorker(this.fleet, { worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
+      paneId = (await this.startSession({ worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
       this.hooks.launched(spec.name, paneId);
     }
     this.hooks.respawned(spec.name, Date.now());
@@ -184,6 +184,17 @@ export class Executor {
       this.hooks.failed(spec.name, 'delivery_failed', message);
       void this.fleet.log.emit('action_failed', message, spec.name);
     });
+  }
+
+  /**
+   * Starts a worker's session, but never a local tmux server: the czar runs in that server, so one that is gone
+   * was taken down (czar down, a closed demo), and a new session would bring the fleet back behind the person's back.
+   */
+  private async startSession(step: WorkerPlan): Promise<LaunchRecord> {
+    if (step.worker.host === undefined && !(await this.fleet.tmux.serverRunning())) {
+      throw new CzarError('tmux_gone', `The tmux server "${this.fleet.config.tmuxSocket}" is gone, so worker "${step.worker.name}" was not started again; run "czar up" to start the fleet.`);
+    }
+    return startWorker(this.fleet, step);
   }
 
   private async paneOf(spec: WorkerSpec): Promise<string> {

@@ -1,8 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { acquireLock } from '../../src/adapters/lock-file.js';
+import { cleanEnv } from '../../src/adapters/process.js';
+import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
 
@@ -28,4 +32,25 @@ describe('launch races', () => {
     expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
     expect(`${first.stdout}\n${second.stdout}`).toMatch(/the fleet is up: the czar \(pid \d+\) supervises it/);
   });
+
+  test('an up that finds a half-made worktree while another up holds the lock waits for it instead of failing', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), FLEET);
+    // The other up, caught inside "git worktree add": its folder is there, git does not list it yet.
+    const release = await acquireLock(path.join(root, '.czar', 'up.lock'), { timeoutMs: 0, what: 'this test' });
+    const halfMade = path.join(root, 'repo-workers', 'one');
+    await mkdir(halfMade, { recursive: true });
+    const up = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], { cwd: root, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    let output = '';
+    up.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(() => output.includes('waiting for another "czar up"') || up.exitCode !== null, { timeoutMs: 30_000, what: 'up to wait or end' });
+    expect(output).toContain('waiting for another "czar up"');
+    await rmdir(halfMade);
+    await release();
+    const result = await up;
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toMatch(/worktree \S+ on czar\/one \(new, from/);
+  });
 });
+

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
+import { Executor } from '../../src/supervisor/executor.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 
 describe('czar supervision: the tmux server goes away', () => {
@@ -20,5 +21,18 @@ describe('czar supervision: the tmux server goes away', () => {
     expect(status?.sprintOver).toBe(true);
     expect(status?.workers.map((worker) => worker.state)).toEqual(['done', 'done']);
     expect((await fx.events()).filter((event) => event.kind === 'state' && event.message.includes('crashed'))).toEqual([]);
+  });
+
+  it('does not start the server again to restart a worker once it is gone: the fleet was taken down', async () => {
+    const fx = await fleetFixture({ workers: [{ name: 'a', task: '# Wait\n@sim idle' }] });
+    await fx.launchWave();
+    const [spec] = fx.fleet.config.workers;
+    if (spec === undefined) throw new Error('the fixture has no worker');
+    const executor = new Executor(fx.fleet, { delivered: () => undefined, launched: () => undefined, respawned: () => undefined, failed: () => undefined, settled: () => undefined, checked: () => undefined });
+    // A restart the czar decided just before "czar down" killed the server, carried out just after.
+    await fx.fleet.tmux.killServer();
+    const task = { id: 'a', title: 'Wait', text: '# Wait', scope: [], roleText: undefined, buildsOn: undefined, at: Date.now(), commitsAtStart: 0 };
+    await expect(executor.restart(spec, task)).rejects.toThrow(/tmux server "czar-\w+" is gone, so worker "a" was not started again; run "czar up"/);
+    expect(await fx.fleet.tmux.serverRunning()).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../../adapters/git.js';
-import { acquireLock } from '../../adapters/lock-file.js';
+import { acquireLock, liveLockHolder } from '../../adapters/lock-file.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
@@ -39,12 +39,15 @@ export const upCommand: Command = {
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
 export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean }): Promise<number> {
   const { config } = fleet;
+  const launchingBefore = await liveLockHolder(fleet.paths.upLock);
   const plan = planLaunch(config, await gatherFacts(fleet));
   if (options.dryRun) {
     for (const line of describePlan(config, plan)) out(line);
     return plan.problems.length === 0 ? 0 : 1;
   }
-  if (plan.problems.length > 0) {
+  // Problems seen while another up launches may be its half-made steps (a worktree folder git does not list yet):
+  // the plan made under the lock decides then. Otherwise bad input is refused before anything is written.
+  if (plan.problems.length > 0 && launchingBefore === undefined && (await liveLockHolder(fleet.paths.upLock)) === undefined) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
   await prepareStateDir(fleet);
