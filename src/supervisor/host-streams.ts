@@ -34,6 +34,9 @@ export class HostStreams {
   /** Each host's link as status.json shows it. */
   private readonly links = new Map<string, HostLink>();
   private readonly startedAt = Date.now();
+  /** Per worker, the tip its host sent last: a tip that did not get here is tried again until a newer one comes. */
+  private readonly latestTips = new Map<string, string>();
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   /** `changed` is called when a host's link changes, so status.json says so without waiting for the clock. */
   constructor(
@@ -61,6 +64,7 @@ export class HostStreams {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const retry of this.retries) clearTimeout(retry);
     for (const stream of this.running) stream.stop();
     await Promise.all(this.loops);
   }
@@ -131,7 +135,7 @@ export class HostStreams {
    * dashboard see it as they see a local worker's). A tip whose commit is already here only moves the branch here. A
    * branch that moved another way here is left alone and said.
    */
-  private async publishTip(host: string, worker: string, sha: string): Promise<void> {
+  private async publishTip(host: string, worker: string, sha: string, attempt = 1): Promise<void> {
     const spec = this.fleet.config.workers.find((candidate) => candidate.name === worker);
     if (spec === undefined) return;
     try {
@@ -140,7 +144,14 @@ export class HostStreams {
       await pushFromHost(link.ssh, spec.worktree, spec.branch);
       await fetchBranch(this.fleet.config.repo, link.spec.remote, spec.branch);
     } catch (error) {
-      await this.say('host_push_failed', `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}`, worker);
+      // The host sends a tip once: a failure that passes (a ref lock, or a "git worktree add" here whose placeholder
+      // HEAD makes a fetch fail) would leave the worker's commits unseen for good. Said once, tried until it lands.
+      if (attempt === 1) await this.say('host_push_failed', `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}; czar tries again`, worker);
+      const retry = setTimeout(() => {
+        this.retries.delete(retry);
+        if (!this.stopped && this.latestTips.get(worker) === sha) this.order.add(worker, 'tip', () => this.publishTip(host, worker, sha, attempt + 1));
+      }, reconnectDelayMs(attempt));
+      this.retries.add(retry);
     }
   }
 
@@ -159,6 +170,7 @@ export class HostStreams {
     }
     const { paths } = this.fleet;
     if (line.kind === 'tip') {
+      this.latestTips.set(line.worker, line.sha);
       await this.publishTip(host, line.worker, line.sha);
       return;
     }

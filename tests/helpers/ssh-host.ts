@@ -101,14 +101,22 @@ export class SshHosts {
       // Each step on its own: a failed one must not keep the rest from cleaning up. sshd's session children and
       // what they started (tmux servers, agents) outlive sshd and hold its stderr pipe: every process in the
       // namespace is ended first, which also lets the namespace go.
-      const left = await execa('ip', ['netns', 'pids', netns], { reject: false });
-      const pids = [...left.stdout.split('\n').map(Number).filter((pid) => pid > 1), ...[started.sshd?.pid, started.holder?.pid].filter((pid) => pid !== undefined)];
-      for (const pid of pids) {
+      // Again until none is left: a process the host's czar forked while the last round was being killed holds the
+      // pipe too (CI's teardown once waited on it until the hook timed out).
+      const kill = (pid: number): void => {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
           // Already gone.
         }
+      };
+      for (const pid of [started.sshd?.pid, started.holder?.pid]) if (pid !== undefined) kill(pid);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const left = (await execa('ip', ['netns', 'pids', netns], { reject: false })).stdout.split('\n').map(Number).filter((pid) => pid > 1);
+        if (left.length === 0 || Date.now() > deadline) break;
+        left.forEach(kill);
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
       await Promise.all([started.sshd, started.holder].map((child) => child?.catch(() => undefined)));
       await execa('ip', ['netns', 'del', netns], { reject: false });
