@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { activity } from '../src/adapters/git.js';
+import { activity } from '../src/adapters/branch-activity.js';
 import { cleanEnv, run } from '../src/adapters/process.js';
 import { mapBounded } from '../src/launch/fleet.js';
 import type { AlertKind, FleetStatus } from '../src/domain/types.js';

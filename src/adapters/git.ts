@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { GitError, simpleGit, type SimpleGit } from 'simple-git';
+import { GitError, simpleGit, type SimpleGit, type StatusResult } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
-import type { GitActivity } from '../domain/types.js';
 import { cleanEnv, type RunResult } from './process.js';
 
 /**
@@ -29,7 +28,7 @@ const clients = new Map<string, SimpleGit>();
  * because they could run programs; here they are the person's own environment, which git has always read, so they
  * are allowed. Any non-zero exit is an error (simple-git alone lets some through when stderr is empty).
  */
-function client(cwd: string): SimpleGit {
+export function client(cwd: string): SimpleGit {
   let found = clients.get(cwd);
   if (found !== undefined) return found;
   if (!existsSync(cwd)) {
@@ -63,7 +62,7 @@ function client(cwd: string): SimpleGit {
 }
 
 /** Turns what simple-git threw into czar's error: which command, the exit and git's own first line. */
-function czarError(args: readonly string[], error: unknown): CzarError {
+export function czarError(args: readonly string[], error: unknown): CzarError {
   if (error instanceof CzarError) return error;
   const command = `git ${args.join(' ')}`;
   const exit = exitOf(error);
@@ -266,59 +265,15 @@ export async function fetchBase(repo: string, base: string): Promise<void> {
 }
 
 
+/** `git status` of a worktree, each untracked file listed; undefined when there is none (a worker not launched yet). */
+export async function worktreeStatus(worktree: string): Promise<StatusResult | undefined> {
+  if (!existsSync(worktree)) return undefined;
+  return client(worktree).status(['--untracked-files=all']).catch(() => undefined);
+}
+
+/** Uncommitted files of a worktree; a rename lists its new path (`from` holds the old one), as `git status` shows it. */
 export async function dirtyPaths(worktree: string): Promise<string[]> {
-  // A worker not launched yet has no worktree: nothing is dirty there.
-  if (!existsSync(worktree)) return [];
-  const status = await client(worktree).status(['--untracked-files=all']).catch(() => undefined);
-  // A rename lists its new path (`from` holds the old one), as `git status` shows it.
-  return status === undefined ? [] : status.files.map((file) => file.path);
-}
-
-/** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
-export interface FileStat {
-  readonly file: string;
-  readonly insertions: number;
-  readonly deletions: number;
-  readonly binary: boolean;
-}
-
-/**
- * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would
- * compare the tips and also list every file base changed since the fork, which is how a dashboard once showed the
- * wrong files), with their line counts. `--no-renames`: a move lists both paths, so scope and overlap see both.
- */
-export async function diffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
-  const args = ['--numstat', '--no-renames', `${base}...${branch}`];
-  const summary = await client(repo).diffSummary(args).catch((error: unknown) => {
-    throw czarError(['diff', ...args], error);
-  });
-  return summary.files.map((file) => (file.binary ? { file: file.file, insertions: 0, deletions: 0, binary: true } : { file: file.file, insertions: file.insertions, deletions: file.deletions, binary: false }));
-}
-
-/**
- * What a branch has done relative to base. Commits ahead use `base..branch` (commits reachable from the branch
- * and not from base); files come from `diffStat`. A branch not created yet has done nothing.
- */
-export async function activity(repo: string, base: string, branch: string, worktree: string | undefined): Promise<GitActivity> {
-  const [ahead, files, last, dirty] = await Promise.all([
-    git(repo, ['rev-list', '--count', `${base}..${branch}`], { allowFailure: true }),
-    diffStat(repo, base, branch).catch(() => []),
-    client(repo).log({ from: base, to: branch, maxCount: 1, format: { sha: '%H', subject: '%s', at: '%cI' } }).catch(() => undefined),
-    worktree === undefined ? Promise.resolve([]) : dirtyPaths(worktree),
-  ]);
-  const latest = last?.latest ?? undefined;
-  return {
-    commitsAhead: ahead.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
-    filesChanged: files.map((file) => file.file),
-    lastCommit: latest === undefined ? undefined : { sha: latest.sha, subject: latest.subject, at: latest.at },
-    dirty,
-  };
-}
-
-/** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */
-export async function commitSubjects(repo: string, base: string, branch: string, limit: number): Promise<string[]> {
-  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${base}..${branch}`, '--'], { allowFailure: true });
-  return result.exitCode === 0 ? result.stdout.split('\n').filter((line) => line !== '') : [];
+  return (await worktreeStatus(worktree))?.files.map((file) => file.path) ?? [];
 }
 
 /** Commits on `branch` that `base` does not have: what deleting the branch would lose unless it is merged. */

@@ -18,7 +18,7 @@ export const AlertSchema = z.strictObject({
 
 export const GitActivitySchema = z.strictObject({
   commitsAhead: z.number().int().describe('commits on the branch and not on base (base..branch)'),
-  filesChanged: z.array(z.string()).describe('files the branch changed since it forked from base (base...branch)'),
+  filesChanged: z.array(z.string()).describe('files the branch changed since it forked from base (base...branch); once it merged another branch in (a fix-up), only those its own commits touched'),
   lastCommit: z.strictObject({ sha: z.string(), subject: z.string(), at: isoTime }).optional(),
   dirty: z.array(z.string()).describe('uncommitted paths in the worktree'),
 });

@@ -1,4 +1,4 @@
-import { commitSubjects } from '../adapters/git.js';
+import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
 import type { FixupFacts } from '../domain/integration.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as git from '../adapters/git.js';
+import { activity } from '../adapters/branch-activity.js';
 import { readText, writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../domain/limits.js';
@@ -87,5 +87,5 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
-  return git.activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined);
+  return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined);
 }

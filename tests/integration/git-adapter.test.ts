@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activity, branchTips, changedSinceFork, detachedCheckout, diffStat, dirtyPaths, git, predictConflicts, revParse } from '../../src/adapters/git.js';
+import { activity, diffStat } from '../../src/adapters/branch-activity.js';
+import { branchTips, changedSinceFork, detachedCheckout, dirtyPaths, git, predictConflicts, revParse } from '../../src/adapters/git.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
@@ -31,6 +32,27 @@ describe('git adapter (simple-git)', () => {
     expect(Number.isNaN(Date.parse(seen.lastCommit?.at ?? ''))).toBe(false);
     expect([...seen.dirty].sort()).toEqual(['lib.ts', 'untracked dir file.md']);
     expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === 'lib.ts')).toEqual({ file: 'lib.ts', insertions: 2, deletions: 1, binary: false });
+  });
+
+  it("after the worker merges the integration branch in (a fix-up), its files are still its own, not the others' it merged", async () => {
+    const { repo, worktree } = await branchRepo();
+    await gitIn(repo, ['checkout', '-q', '-b', 'czar/integration']);
+    await writeFile(path.join(repo, 'other.ts'), 'export const other = 1;\n');
+    await writeFile(path.join(repo, 'lib.ts'), 'one\nzwei\nthree\n');
+    await gitIn(repo, ['add', '-A']);
+    await gitIn(repo, ['commit', '-q', '-m', "another worker's work, integrated"]);
+    await gitIn(repo, ['checkout', '-q', 'main']);
+    await gitIn(worktree, ['merge', '-q', '--no-edit', 'czar/integration']).catch(() => undefined);
+    // Mid-merge, what the merge brought in is staged: only the conflict is the worker's to touch.
+    expect((await activity(repo, 'main', 'czar/w', worktree)).dirty).toEqual(['lib.ts']);
+    await writeFile(path.join(worktree, 'lib.ts'), 'one\nTWO\nzwei\nthree\nfour\n');
+    await gitIn(worktree, ['commit', '-q', '-am', 'merge the integration branch']);
+    await writeFile(path.join(worktree, 'fix.ts'), 'export const fix = 1;\n');
+    await gitIn(worktree, ['add', '-A']);
+    await gitIn(worktree, ['commit', '-q', '-m', 'fix after the merge']);
+    const seen = await activity(repo, 'main', 'czar/w', worktree);
+    expect([...seen.filesChanged].sort()).toEqual(['fix.ts', 'lib.ts', 'naïve name.txt', 'src/new.ts', 'src/old.ts']);
+    expect(seen.lastCommit).toMatchObject({ sha: await revParse(repo, 'czar/w'), subject: 'fix after the merge' });
   });
 
   it('a branch that does not exist has done nothing, and a missing worktree has nothing dirty', async () => {

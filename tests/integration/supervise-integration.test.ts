@@ -66,6 +66,8 @@ describe('czar supervision: the integration branch', () => {
         expect(events.findIndex((event) => event.worker === name && event.kind === 'integrated')).toBeGreaterThan(verifiedAt);
       }
     }
+    // c's fix-up merge brought a's and b's files into its branch: they are not c's work, so no overlap with b.
+    expect(events.filter((event) => event.kind === 'alert' && event.message.startsWith('overlap')).map((event) => `${event.worker ?? ''} ${event.message}`)).toEqual([]);
     // Dependency order: a before the two that depend on it.
     expect(integrated.indexOf('a')).toBe(0);
     for (const worker of ['a', 'b', 'c']) expect(await isAncestor(fx.repo, `czar/${worker}`, 'czar/integration')).toBe(true);

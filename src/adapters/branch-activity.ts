@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { GitActivity } from '../domain/types.js';
+import { client, czarError, git, worktreeStatus } from './git.js';
+
+/** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
+export interface FileStat {
+  readonly file: string;
+  readonly insertions: number;
+  readonly deletions: number;
+  readonly binary: boolean;
+}
+
+/**
+ * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would
+ * compare the tips and also list every file base changed since the fork, which is how a dashboard once showed the
+ * wrong files), with their line counts. `--no-renames`: a move lists both paths, so scope and overlap see both.
+ */
+export async function diffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
+  const args = ['--numstat', '--no-renames', `${base}...${branch}`];
+  const summary = await client(repo).diffSummary(args).catch((error: unknown) => {
+    throw czarError(['diff', ...args], error);
+  });
+  return summary.files.map((file) => (file.binary ? { file: file.file, insertions: 0, deletions: 0, binary: true } : { file: file.file, insertions: file.insertions, deletions: file.deletions, binary: false }));
+}
+
+/** The branch's own line of history: its tip, whether it merged anything in, and the files its own commits touched. */
+export interface OwnHistory {
+  readonly tip: { readonly sha: string; readonly subject: string; readonly at: string } | undefined;
+  readonly merges: boolean;
+  readonly ownFiles: ReadonlySet<string>;
+}
+
+const HEADER = '\x1e';
+
+/**
+ * Reads `git log --first-parent --diff-merges=off --name-only -z` with a `HEADER%H %cI %P\x1f%s` format: each commit
+ * is a header token, its files follow as tokens of their own (the first after a newline), and a merge lists none.
+ * The subject comes last, after the first \x1f, since an agent's subject may hold any byte but NUL.
+ */
+export function parseOwnHistory(stdout: string): OwnHistory {
+  let tip: OwnHistory['tip'];
+  let merges = false;
+  const ownFiles = new Set<string>();
+  for (const token of stdout.split('\0')) {
+    if (token.startsWith(HEADER)) {
+      const body = token.slice(HEADER.length);
+      const split = body.indexOf('\x1f');
+      const [sha = '', at = '', ...parents] = body.slice(0, split).split(' ');
+      if (parents.filter((parent) => parent !== '').length > 1) merges = true;
+      tip ??= { sha, subject: body.slice(split + 1), at };
+    } else {
+      const file = token.startsWith('\n') ? token.slice(1) : token;
+      if (file !== '') ownFiles.add(file);
+    }
+  }
+  return { tip, merges, ownFiles };
+}
+
+/**
+ * What a branch has done relative to base. Commits ahead use `base..branch` (commits reachable from the branch
+ * and not from base); files come from `diffStat`. A branch not created yet has done nothing. After a fix-up merge
+ * of the integration branch, the diff from the fork also holds every file the merge brought in: only files the
+ * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work.
+ */
+export async function activity(repo: string, base: string, branch: string, worktree: string | undefined): Promise<GitActivity> {
+  const [ahead, files, history, dirty] = await Promise.all([
+    git(repo, ['rev-list', '--count', `${base}..${branch}`], { allowFailure: true }),
+    diffStat(repo, base, branch).catch(() => []),
+    git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', '--format=%x1e%H %cI %P%x1f%s', `${base}..${branch}`, '--'], { allowFailure: true }),
+    worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree),
+  ]);
+  const own = history.exitCode === 0 ? parseOwnHistory(history.stdout) : { tip: undefined, merges: false, ownFiles: new Set<string>() };
+  return {
+    commitsAhead: ahead.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
+    filesChanged: files.map((file) => file.file).filter((file) => !own.merges || own.ownFiles.has(file)),
+    lastCommit: own.tip,
+    dirty,
+  };
+}
+
+/**
+ * The worktree's uncommitted files that are the worker's own. While a merge is under way (a fix-up merging the
+ * integration branch), what the merge brought in sits staged: only conflicts and files edited in the worktree count.
+ */
+async function ownDirtyPaths(worktree: string): Promise<string[]> {
+  const [status, merging] = await Promise.all([worktreeStatus(worktree), mergeUnderWay(worktree)]);
+  if (status === undefined) return [];
+  const own = merging ? status.files.filter((file) => file.working_dir !== ' ' || status.conflicted.includes(file.path)) : status.files;
+  return own.map((file) => file.path);
+}
+
+/** Whether a merge waits to be committed in the worktree (its MERGE_HEAD), read from the files, with no git process. */
+async function mergeUnderWay(worktree: string): Promise<boolean> {
+  const dotGit = path.join(worktree, '.git');
+  // A linked worktree's .git is a file naming its own git dir; a main checkout's is the folder itself.
+  const pointer = await readFile(dotGit, 'utf8').catch(() => undefined);
+  const gitDir = pointer === undefined ? dotGit : path.resolve(worktree, pointer.replace(/^gitdir:\s*/, '').trim());
+  return existsSync(path.join(gitDir, 'MERGE_HEAD'));
+}
+
+/** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */
+export async function commitSubjects(repo: string, base: string, branch: string, limit: number): Promise<string[]> {
+  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${base}..${branch}`, '--'], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.split('\n').filter((line) => line !== '') : [];
+}
