@@ -32,10 +32,12 @@ export interface OwnHistory {
   readonly ownFiles: ReadonlySet<string>;
 }
 
+/** Each commit's header in the log `parseOwnHistory` reads: it starts with HEADER (the format's `%x1e`). */
 const HEADER = '\x1e';
+const OWN_HISTORY_FORMAT = '--format=%x1e%H %cI %P%x1f%s';
 
 /**
- * Reads `git log --first-parent --diff-merges=off --name-only -z` with a `HEADER%H %cI %P\x1f%s` format: each commit
+ * Reads `git log --first-parent --diff-merges=off --name-only -z` in OWN_HISTORY_FORMAT: each commit
  * is a header token, its files follow as tokens of their own (the first after a newline), and a merge lists none.
  * The subject comes last, after the first \x1f, since an agent's subject may hold any byte but NUL.
  */
@@ -68,7 +70,7 @@ export async function activity(repo: string, base: string, branch: string, workt
   const [ahead, files, history, dirty] = await Promise.all([
     git(repo, ['rev-list', '--count', `${base}..${branch}`], { allowFailure: true }),
     diffStat(repo, base, branch).catch(() => []),
-    git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', '--format=%x1e%H %cI %P%x1f%s', `${base}..${branch}`, '--'], { allowFailure: true }),
+    git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', OWN_HISTORY_FORMAT, `${base}..${branch}`, '--'], { allowFailure: true }),
     worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree),
   ]);
   const own = history.exitCode === 0 ? parseOwnHistory(history.stdout) : { tip: undefined, merges: false, ownFiles: new Set<string>() };

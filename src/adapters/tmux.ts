@@ -309,7 +309,8 @@ export class Tmux {
    */
   async close(): Promise<void> {
     this.closed = true;
-    // A new-session already on its way would start the server again after the kill: let it land, then kill.
+    // A new-session already on its way would start the server again after the kill: let it land, then kill,
+    // through an adapter of its own, since this one now refuses every command.
     await Promise.allSettled(this.inFlight);
     await new Tmux(this.socket, this.owner, this.remote).killServer();
   }

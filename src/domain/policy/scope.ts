@@ -1,4 +1,4 @@
-import { currentTask, effectiveScope, touchedFiles } from '../fleet.js';
+import { currentTask, effectiveScope, touchedFiles, touchedFileSet } from '../fleet.js';
 import { freshReport } from '../classify.js';
 import { inScope } from '../glob.js';
 import { clearAlert, findAlert, MESSAGEABLE, model, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
@@ -47,13 +47,11 @@ export function checkScope(ctx: Context, draft: Draft): void {
 /** Pairs of live branches changing the same files; a dependency pair shares files by design and is skipped. */
 export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
   const live = drafts.filter((draft) => draft.launchedAt !== undefined && draft.memory.state !== 'stopped');
-  // Each branch's files as a set once per pass, not once per pair.
-  const sets = new Map(live.map((draft) => [draft, new Set(touchedFiles(draft.worker.git))]));
   for (const [i, a] of live.entries()) {
     for (const b of live.slice(i + 1)) {
       if (a.worker.spec.dependsOn.includes(name(b)) || b.worker.spec.dependsOn.includes(name(a))) continue;
-      const theirs = sets.get(b);
-      const shared = theirs === undefined || theirs.size === 0 ? [] : touchedFiles(a.worker.git).filter((file) => theirs.has(file));
+      const theirs = touchedFileSet(b.worker.git);
+      const shared = theirs.size === 0 ? [] : touchedFiles(a.worker.git).filter((file) => theirs.has(file));
       overlapAlert(ctx, a, name(b), shared);
       overlapAlert(ctx, b, name(a), shared);
     }
