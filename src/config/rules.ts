@@ -1,7 +1,7 @@
 import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
 import { parseDuration } from './duration.js';
 import { pathString, problemAt, suggest, type Problem } from './errors.js';
-import { POLICY_DEFAULTS, workerBranch } from './normalise.js';
+import { DEFAULT_INTEGRATION_BRANCH, POLICY_DEFAULTS, workerBranch } from './normalise.js';
 import type { WrittenConfig } from './schema.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { scopePatternProblem } from '../domain/glob.js';
@@ -227,12 +227,17 @@ const stuckAfterIdle: Rule = {
 const integrationBranchOwn: Rule = {
   name: 'integration-branch-own',
   check: (config) => {
-    const branch = config.integration?.branch;
-    if (branch === undefined) return [];
+    const written = config.integration?.branch;
+    const branch = written ?? DEFAULT_INTEGRATION_BRANCH;
     const at = ['integration', 'branch'];
-    if (branch === config.base) return [problemAt(at, `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`)];
-    const owner = config.workers.find((worker) => workerBranch(worker) === branch);
-    return owner === undefined ? [] : [problemAt(at, `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`)];
+    if (written !== undefined && branch === config.base) return [problemAt(at, `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`)];
+    const index = config.workers.findIndex((worker) => workerBranch(worker) === branch);
+    const owner = config.workers[index];
+    if (owner === undefined) return [];
+    if (written !== undefined) return [problemAt(at, `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`)];
+    // The default name: a worker named "integration", or one given that branch, would have czar merge into it.
+    const tail = `the integration branch czar merges finished work into; set a different branch: for the worker or another integration.branch.`;
+    return [owner.branch === undefined ? problemAt(['workers', index], `would use branch "${branch}", which is ${tail}`) : problemAt(['workers', index, 'branch'], `"${branch}" is ${tail}`)];
   },
 };
 

@@ -43,6 +43,15 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('a worker on the integration branch, the default one or one written', () => {
+    expect(problems(`${head}  - { name: integration, task: x }\n`)).toEqual([
+      'czar.yaml:3:5: workers[0] would use branch "czar/integration", which is the integration branch czar merges finished work into; set a different branch: for the worker or another integration.branch.',
+    ]);
+    expect(problems(`${head}  - { name: a, task: x, branch: ship }\nintegration: { branch: ship }\n`)).toEqual([
+      'czar.yaml:4:24: integration.branch "ship" is worker "a"\'s branch; czar never merges into a worker\'s branch, so name another, e.g. czar/integration.',
+    ]);
+  });
+
   it('reserved name', () => {
     expect(problems(`${head}  - name: czar\n    task: x\n`)).toEqual([
       'czar.yaml:3:11: workers[0].name "czar" is reserved for the supervisor\'s own session; pick another name.',
