@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitActivity } from '../domain/types.js';
-import { client, czarError, git, worktreeStatus } from './git.js';
+import { git, worktreeStatus } from './git.js';
 
 /** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
 export interface FileStat {
@@ -16,13 +16,17 @@ export interface FileStat {
  * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would
  * compare the tips and also list every file base changed since the fork, which is how a dashboard once showed the
  * wrong files), with their line counts. `--no-renames`: a move lists both paths, so scope and overlap see both.
+ * `-z`: a name with a control character comes as it is, not in git's quoted form (which scope would flag).
  */
 export async function diffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
-  const args = ['--numstat', '--no-renames', `${base}...${branch}`];
-  const summary = await client(repo).diffSummary(args).catch((error: unknown) => {
-    throw czarError(['diff', ...args], error);
+  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', `${base}...${branch}`, '--']);
+  // Each entry is "added<TAB>deleted<TAB>path" then NUL; a binary file counts "-" for both.
+  return stdout.split('\0').flatMap((entry): FileStat[] => {
+    const [added = '', deleted = '', ...rest] = entry.split('\t');
+    const file = rest.join('\t');
+    if (file === '') return [];
+    return added === '-' ? [{ file, insertions: 0, deletions: 0, binary: true }] : [{ file, insertions: Number(added), deletions: Number(deleted), binary: false }];
   });
-  return summary.files.map((file) => (file.binary ? { file: file.file, insertions: 0, deletions: 0, binary: true } : { file: file.file, insertions: file.insertions, deletions: file.deletions, binary: false }));
 }
 
 /** The branch's own line of history: its tip, whether it merged anything in, and the files its own commits touched. */

@@ -105,7 +105,7 @@ export async function mergeNoFf(worktree: string, ref: string, message: string):
   try {
     await git.merge(['--no-ff', '--no-edit', '-m', message, ref]);
   } catch (error) {
-    const unmerged = (await git.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => '')).split('\n').filter((file) => file !== '');
+    const unmerged = (await git.raw(['diff', '--name-only', '-z', '--diff-filter=U']).catch(() => '')).split('\0').filter((file) => file !== '');
     if ((await revParse(worktree, 'MERGE_HEAD')) === undefined && unmerged.length === 0) {
       const reason = error instanceof Error ? error.message.trim().split('\n')[0] : String(error);
       throw new CzarError('git_failed', `git could not merge ${ref} in ${worktree}: ${reason}.`, { cause: error });

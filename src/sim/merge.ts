@@ -37,7 +37,7 @@ export async function mergeKeepingBoth(cwd: string, branch: string): Promise<str
   const identity = ['-c', 'user.name=czar-sim', '-c', 'user.email=sim@czar.invalid', '-c', 'commit.gpgsign=false'];
   const merged = await git(cwd, [...identity, 'merge', '--no-edit', branch], { allowFailure: true });
   if (merged.exitCode === 0) return `Merged ${branch}`;
-  const conflicted = (await git(cwd, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((file) => file !== '');
+  const conflicted = (await git(cwd, ['diff', '--name-only', '-z', '--diff-filter=U'])).stdout.split('\0').filter((file) => file !== '');
   if (conflicted.length === 0) return `Not merged: ${firstLine(`${merged.stdout}\n${merged.stderr}`) ?? `git exited with ${merged.exitCode}`}`;
   for (const file of conflicted) {
     const resolved = keepBothSides(await readFile(path.join(cwd, file), 'utf8'));

@@ -34,6 +34,19 @@ describe('git adapter (simple-git)', () => {
     expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === 'lib.ts')).toEqual({ file: 'lib.ts', insertions: 2, deletions: 1, binary: false });
   });
 
+  it('reads file names with control characters as they are, not in git\'s quoted form', async () => {
+    const { repo, worktree } = await branchRepo();
+    const odd = ['src/tab\there.ts', 'src/esc\u001bname.ts', 'src/quote"d.ts'];
+    for (const file of odd) await writeFile(path.join(worktree, file), 'x\n');
+    await gitIn(worktree, ['add', '-A']);
+    await gitIn(worktree, ['commit', '-q', '-m', 'odd names']);
+    await writeFile(path.join(worktree, 'src/bell\u0007.ts'), 'y\n');
+    const seen = await activity(repo, 'main', 'czar/w', worktree);
+    expect([...seen.filesChanged].sort()).toEqual(['lib.ts', 'naïve name.txt', ...odd, 'src/new.ts', 'src/old.ts'].sort());
+    expect(seen.dirty).toEqual(['src/bell\u0007.ts']);
+    expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === odd[0])).toEqual({ file: odd[0], insertions: 1, deletions: 0, binary: false });
+  });
+
   it("after the worker merges the integration branch in (a fix-up), its files are still its own, not the others' it merged", async () => {
     const { repo, worktree } = await branchRepo();
     await gitIn(repo, ['checkout', '-q', '-b', 'czar/integration']);
