@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitActivity } from '../domain/types.js';
-import { git, worktreeStatus } from './git.js';
+import { git, headRef, worktreeStatus } from './git.js';
 
 /** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
 export interface FileStat {
@@ -19,7 +19,7 @@ export interface FileStat {
  * `-z`: a name with a control character comes as it is, not in git's quoted form (which scope would flag).
  */
 export async function diffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
-  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', `${base}...${branch}`, '--']);
+  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', `${headRef(base)}...${headRef(branch)}`, '--']);
   // Each entry is "added<TAB>deleted<TAB>path" then NUL; a binary file counts "-" for both.
   return stdout.split('\0').flatMap((entry): FileStat[] => {
     const [added = '', deleted = '', ...rest] = entry.split('\t');
@@ -71,10 +71,11 @@ export function parseOwnHistory(stdout: string): OwnHistory {
  * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work.
  */
 export async function activity(repo: string, base: string, branch: string, worktree: string | undefined): Promise<GitActivity> {
+  const range = `${headRef(base)}..${headRef(branch)}`;
   const [ahead, files, history, dirty] = await Promise.all([
-    git(repo, ['rev-list', '--count', `${base}..${branch}`], { allowFailure: true }),
+    git(repo, ['rev-list', '--count', range], { allowFailure: true }),
     diffStat(repo, base, branch).catch(() => []),
-    git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', OWN_HISTORY_FORMAT, `${base}..${branch}`, '--'], { allowFailure: true }),
+    git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', OWN_HISTORY_FORMAT, range, '--'], { allowFailure: true }),
     worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree),
   ]);
   const own = history.exitCode === 0 ? parseOwnHistory(history.stdout) : { tip: undefined, merges: false, ownFiles: new Set<string>() };
@@ -108,6 +109,6 @@ async function mergeUnderWay(worktree: string): Promise<boolean> {
 
 /** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */
 export async function commitSubjects(repo: string, base: string, branch: string, limit: number): Promise<string[]> {
-  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${base}..${branch}`, '--'], { allowFailure: true });
+  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${headRef(base)}..${headRef(branch)}`, '--'], { allowFailure: true });
   return result.exitCode === 0 ? result.stdout.split('\n').filter((line) => line !== '') : [];
 }

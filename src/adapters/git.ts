@@ -127,8 +127,16 @@ export async function currentBranch(repo: string): Promise<string | undefined> {
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
+/**
+ * A branch's full ref name. Every range, count and merge names branches this way: git reads a short name as a tag
+ * (or `refs/<name>`, or a remote) before the branch, so `main..v1` with a tag `v1` counts against the tag.
+ */
+export function headRef(branch: string): string {
+  return `refs/heads/${branch}`;
+}
+
 export async function branchExists(repo: string, branch: string): Promise<boolean> {
-  return ok(repo, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`]);
+  return ok(repo, ['show-ref', '--verify', '--quiet', headRef(branch)]);
 }
 
 export async function revParse(repo: string, ref: string): Promise<string | undefined> {
@@ -195,7 +203,7 @@ export async function addWorktree(repo: string, worktreePath: string, branch: st
         await git(repo, ['worktree', 'add', worktreePath, branch]);
         return 'reused-branch';
       }
-      await git(repo, ['worktree', 'add', '-b', branch, worktreePath, base]);
+      await git(repo, ['worktree', 'add', '-b', branch, worktreePath, headRef(base)]);
       return 'created';
     } catch (error) {
       const racing = error instanceof CzarError && error.details.some((line) => /failed to read .*worktrees\//.test(line));
@@ -237,7 +245,7 @@ export async function restoreWorktree(repo: string, worktreePath: string, branch
 
 /** Commits on `base` that its upstream has and it lacks; undefined when base has no upstream. */
 export async function behindUpstream(repo: string, base: string): Promise<number | undefined> {
-  const result = await git(repo, ['rev-list', '--count', `${base}..${base}@{upstream}`], { allowFailure: true });
+  const result = await git(repo, ['rev-list', '--count', `${headRef(base)}..${headRef(base)}@{upstream}`], { allowFailure: true });
   return result.exitCode === 0 ? Number(result.stdout.trim()) : undefined;
 }
 
@@ -278,7 +286,7 @@ export async function dirtyPaths(worktree: string): Promise<string[]> {
 
 /** Commits on `branch` that `base` does not have: what deleting the branch would lose unless it is merged. */
 export async function commitsNotIn(repo: string, base: string, branch: string): Promise<number> {
-  return Number(await out(repo, ['rev-list', '--count', `${base}..${branch}`]));
+  return Number(await out(repo, ['rev-list', '--count', `${headRef(base)}..${headRef(branch)}`]));
 }
 
 /** Removes a worktree's folder and its registration; `force` also drops its uncommitted changes. */
@@ -291,9 +299,16 @@ export async function deleteBranch(repo: string, branch: string): Promise<void> 
   await git(repo, ['branch', '-D', branch]);
 }
 
+/** Full names of every ref that is not a local branch (tags, remotes, notes...): what a branch name may clash with. */
+export async function otherRefs(repo: string): Promise<Set<string>> {
+  const text = await out(repo, ['for-each-ref', '--format=%(refname)']);
+  return new Set(text.split('\n').filter((ref) => ref !== '' && !ref.startsWith('refs/heads/')));
+}
+
 /** Tip commit of every local branch, in one call: the cheap way to see which branches moved. */
 export async function branchTips(repo: string): Promise<Map<string, string>> {
-  const text = await out(repo, ['for-each-ref', 'refs/heads', '--format=%(refname:short)%09%(objectname)']);
+  // lstrip, not short: git shortens a branch that a tag shares its name with to "heads/<name>".
+  const text = await out(repo, ['for-each-ref', 'refs/heads', '--format=%(refname:lstrip=2)%09%(objectname)']);
   return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split('\t') as [string, string]));
 }
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
-import { branchExists, dirtyPaths, listWorktrees, revParse } from './git.js';
+import { branchExists, dirtyPaths, headRef, listWorktrees, revParse } from './git.js';
 import { cleanEnv } from './process.js';
 
 /**
@@ -132,14 +132,14 @@ export async function advanceBase(repo: string, base: string, expected: string, 
   const checkout = (await listWorktrees(repo)).find((entry) => entry.branch === base);
   if (checkout === undefined) {
     try {
-      await gitAt(repo).raw(['update-ref', '-m', 'czar: advance base to a green integration tip', `refs/heads/${base}`, next, expected]);
+      await gitAt(repo).raw(['update-ref', '-m', 'czar: advance base to a green integration tip', headRef(base), next, expected]);
       return { kind: 'advanced' };
     } catch {
-      return { kind: 'moved', now: await revParse(repo, base) };
+      return { kind: 'moved', now: await revParse(repo, headRef(base)) };
     }
   }
   if ((await dirtyPaths(checkout.path)).length > 0) return { kind: 'checked_out_dirty', worktree: checkout.path };
-  const now = await revParse(repo, base);
+  const now = await revParse(repo, headRef(base));
   if (now !== expected) return { kind: 'moved', now };
   await step(`fast-forward ${base} in ${checkout.path}`, () => gitAt(checkout.path).raw(['merge', '--ff-only', '--quiet', next]));
   return { kind: 'advanced' };
@@ -150,29 +150,10 @@ export async function pushBranch(repo: string, remote: string, branch: string): 
   await step(`push ${branch} to ${remote}`, () => gitAt(repo).push(['-u', remote, `refs/heads/${branch}:refs/heads/${branch}`]));
 }
 
-export interface FileChange {
-  readonly file: string;
-  readonly insertions: number;
-  readonly deletions: number;
-  readonly binary: boolean;
-}
-
-/** Files a branch changed since it forked from base, with lines added and removed. */
-export async function fileChanges(repo: string, base: string, branch: string): Promise<FileChange[]> {
-  try {
-    const summary = await gitAt(repo).diffSummary([`${base}...${branch}`]);
-    return summary.files.map((file) =>
-      file.binary ? { file: file.file, insertions: 0, deletions: 0, binary: true } : { file: file.file, insertions: file.insertions, deletions: file.deletions, binary: false },
-    );
-  } catch {
-    return [];
-  }
-}
-
 /** Subjects of the commits on `branch` and not on `base`, oldest first. */
 export async function commitSubjects(repo: string, base: string, branch: string): Promise<{ sha: string; subject: string }[]> {
   try {
-    const log = await gitAt(repo).log({ from: base, to: branch, '--reverse': null });
+    const log = await gitAt(repo).log({ from: headRef(base), to: headRef(branch), '--reverse': null });
     return log.all.map((entry) => ({ sha: entry.hash, subject: entry.message }));
   } catch {
     return [];

@@ -1,4 +1,5 @@
-import { commitSubjects, fileChanges } from '../adapters/integration-git.js';
+import { diffStat } from '../adapters/branch-activity.js';
+import { commitSubjects } from '../adapters/integration-git.js';
 import { readEventsFrom, readJson, writeAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import { renderHandoff, type HandoffFacts, type WorkerHandoff } from '../domain/handoff.js';
@@ -40,7 +41,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       verified: candidate?.ready === true || candidate?.merged === true,
       branch: spec.branch,
       commits: await commitSubjects(config.repo, config.base, spec.branch),
-      files: await fileChanges(config.repo, config.base, spec.branch),
+      files: await diffStat(config.repo, config.base, spec.branch).catch(() => []),
       checks,
       resultFile: worker?.resultFile,
       alerts: worker?.alerts ?? [],

@@ -1,7 +1,7 @@
 import { acquireLock } from '../adapters/lock-file.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import { branchExists, predictConflicts, revParse } from '../adapters/git.js';
+import { branchExists, headRef, predictConflicts, revParse } from '../adapters/git.js';
 import { advanceBase, ensureIntegrationWorktree, isAncestor, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles } from '../domain/paths.js';
@@ -68,7 +68,7 @@ export interface DryRun {
 
 /** The tips (of the given candidates) the integration branch already holds. */
 export async function mergedTips(repo: string, branch: string, tips: readonly (string | undefined)[]): Promise<Set<string>> {
-  const head = await revParse(repo, `refs/heads/${branch}`);
+  const head = await revParse(repo, headRef(branch));
   const merged = new Set<string>();
   if (head === undefined) return merged;
   for (const tip of tips) if (tip !== undefined && (await isAncestor(repo, tip, head))) merged.add(tip);
@@ -79,8 +79,8 @@ export async function mergedTips(repo: string, branch: string, tips: readonly (s
 export async function dryRun(fleet: Fleet, candidates: readonly IntegrationCandidate[]): Promise<DryRun> {
   const { config } = fleet;
   const record = (await readIntegrationRecord(fleet)) ?? emptyRecord(config.integration.branch, config.base, new Date().toISOString());
-  const tip = await revParse(config.repo, `refs/heads/${config.integration.branch}`);
-  const onto = tip ?? (await revParse(config.repo, config.base));
+  const tip = await revParse(config.repo, headRef(config.integration.branch));
+  const onto = tip ?? (await revParse(config.repo, headRef(config.base)));
   const steps = [];
   for (const step of planIntegration(await candidatesWithTips(fleet, candidates), record)) {
     steps.push(step.kind === 'merge' && onto !== undefined ? { ...step, predictedConflicts: await predictConflicts(config.repo, onto, step.tip) } : step);
@@ -177,7 +177,7 @@ export async function candidatesWithTips(fleet: Fleet, candidates: readonly Inte
  */
 async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>, events: RunEvent[], runChecks: RunChecks): Promise<boolean> {
   const { config } = fleet;
-  const baseTip = await revParse(config.repo, config.base);
+  const baseTip = await revParse(config.repo, headRef(config.base));
   if (baseTip === undefined || (await isAncestor(paths.worktree, baseTip, 'HEAD'))) return true;
   const before = await revParse(paths.worktree, 'HEAD');
   const merge = await mergeNoFf(paths.worktree, baseTip, `czar: take ${config.base} into ${config.integration.branch}`);
@@ -205,7 +205,7 @@ async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>
 async function advance(fleet: Fleet, paths: ReturnType<typeof integrationPaths>, record: IntegrationRecord, events: RunEvent[]): Promise<void> {
   const { config } = fleet;
   const tip = await revParse(paths.worktree, 'HEAD');
-  const baseTip = await revParse(config.repo, config.base);
+  const baseTip = await revParse(config.repo, headRef(config.base));
   if (tip === undefined || baseTip === undefined || tip === baseTip || record.merged.length === 0) return;
   if (!(await isAncestor(config.repo, baseTip, tip))) {
     events.push({ kind: 'base_not_advanced', reason: `${config.base} moved since the integration branch took it` });

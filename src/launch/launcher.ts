@@ -22,13 +22,14 @@ import { taskDigest } from './up-notes.js';
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const { config } = fleet;
   const commands = [...new Set(config.workers.map((worker) => worker.agent.command))];
-  const [worktrees, tips, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
+  const [worktrees, tips, otherRefs, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
+    git.otherRefs(config.repo),
     // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
     fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]),
     readAllRecords(fleet.paths),
-    git.revParse(config.repo, config.base),
+    git.revParse(config.repo, git.headRef(config.base)),
     readOwnership(fleet.paths),
     Promise.all(commands.map(async (command) => ((await which(command, path.dirname(config.file), AGENT_PATH)) === undefined ? [] : [command]))),
     stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
@@ -43,6 +44,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   return {
     worktrees,
     branches: new Set(tips.keys()),
+    otherRefs,
     sessions: new Set(panes.map((pane) => pane.session)),
     deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),
     executableCommands: new Set(executable.flat()),

@@ -11,6 +11,8 @@ export interface DeliveryRecord {
 export interface LaunchFacts {
   readonly worktrees: readonly { readonly path: string; readonly branch: string | undefined }[];
   readonly branches: ReadonlySet<string>;
+  /** Full names of the refs that are not branches (tags, remotes): a branch of the same name would be misread. */
+  readonly otherRefs: ReadonlySet<string>;
   readonly sessions: ReadonlySet<string>;
   /** Sessions whose agent has exited (remain-on-exit keeps the pane). */
   readonly deadSessions: ReadonlySet<string>;
@@ -81,7 +83,7 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
     const worktree = worktreeStep(worker, facts);
-    const workerProblems = ['problem' in worktree ? worktree.problem : undefined, branchCollision(worker, config, facts), commandProblem(worker, facts)].filter((problem) => problem !== undefined);
+    const workerProblems = ['problem' in worktree ? worktree.problem : undefined, ambiguousBranch(worker, config, facts), branchCollision(worker, config, facts), commandProblem(worker, facts)].filter((problem) => problem !== undefined);
     problems.push(...workerProblems);
     const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name);
     const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name));
@@ -118,6 +120,21 @@ function branchCollision(worker: WorkerSpec, config: Config, facts: LaunchFacts)
   const clash = others.find((other) => other.branch.startsWith(`${worker.branch}/`) || worker.branch.startsWith(`${other.branch}/`));
   if (clash === undefined) return undefined;
   return `Branch "${worker.branch}" of worker "${worker.name}" cannot exist beside branch "${clash.branch}" (${clash.owner}), since git keeps one as a folder of the other; give one of them another "branch:" in ${config.file}.`;
+}
+
+/**
+ * git resolves a short name as `refs/<name>`, then a tag, then a branch, then a remote: a branch named like another
+ * ref is read as that ref by every command given the short name, and one starting with `refs/` becomes
+ * `refs/heads/refs/...`. czar names its branches in full, but a person's `git log v1` would not.
+ */
+function ambiguousBranch(worker: WorkerSpec, config: Config, facts: LaunchFacts): string | undefined {
+  const branch = worker.branch;
+  if (branch.startsWith('refs/')) {
+    return `Branch "${branch}" of worker "${worker.name}" starts with "refs/", so git would make refs/heads/${branch} and read the name as another ref; give the worker a "branch:" without the refs/ prefix in ${config.file}.`;
+  }
+  const clash = [`refs/${branch}`, `refs/tags/${branch}`, `refs/remotes/${branch}`, `refs/remotes/${branch}/HEAD`].find((ref) => facts.otherRefs.has(ref));
+  if (clash === undefined) return undefined;
+  return `Branch "${branch}" of worker "${worker.name}" has the name of ${clash}, so git would read "${branch}" as that ref, not the branch; give the worker another "branch:" in ${config.file}, or rename that ref.`;
 }
 
 function commandProblem(worker: WorkerSpec, facts: LaunchFacts): string | undefined {

@@ -25,7 +25,7 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
   const { config, paths } = fleet;
   const ownership = await readOwnership(paths);
   const registered = await git.listWorktrees(config.repo);
-  const baseExists = (await git.revParse(config.repo, config.base)) !== undefined;
+  const baseExists = (await git.revParse(config.repo, git.headRef(config.base))) !== undefined;
   const byWorker = new Map<string, { worktree?: Made; branch?: Made }>();
   for (const made of ownership.worktrees.values()) byWorker.set(made.worker, { ...byWorker.get(made.worker), worktree: made });
   for (const made of ownership.branches.values()) byWorker.set(made.worker, { ...byWorker.get(made.worker), branch: made });

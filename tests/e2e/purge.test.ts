@@ -65,6 +65,22 @@ describe('czar down --purge', () => {
     expect(existsSync(path.join(root, 'repo-workers', 'unmerged'))).toBe(true);
   });
 
+  test('counts a branch by its full name: a tag of the same name on base does not make its commits look merged', async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['switch', '--quiet', '-c', 'dev']);
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('tagged', '    branch: v1\n')}`);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    await gitIn(path.join(root, 'repo-workers', 'tagged'), ['commit', '--quiet', '--allow-empty', '-m', 'tagged work']);
+    // A tag made after the launch, on base: "main..v1" would name the tag and count nothing.
+    await gitIn(repo, ['tag', 'v1', 'main']);
+
+    const purge = await czar(['down', '--purge'], { cwd: root });
+    expect(purge.exitCode).toBe(1);
+    expect(purge.stderr).toContain('tagged: branch v1 has 1 commit(s) not in base "main"');
+    expect(await gitIn(repo, ['log', '--format=%s', 'refs/heads/v1'])).toBe('tagged work\ninitial');
+  });
+
   test('remembers workers removed from the config, and does not report a worker that never had a branch', async () => {
     const { root, repo } = await tempRepo();
     const project = uniqueProject();

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activity, diffStat } from '../../src/adapters/branch-activity.js';
-import { branchTips, changedSinceFork, detachedCheckout, dirtyPaths, git, predictConflicts, revParse } from '../../src/adapters/git.js';
+import { activity, commitSubjects, diffStat } from '../../src/adapters/branch-activity.js';
+import { branchTips, changedSinceFork, commitsNotIn, detachedCheckout, dirtyPaths, git, predictConflicts, revParse } from '../../src/adapters/git.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
@@ -45,6 +45,18 @@ describe('git adapter (simple-git)', () => {
     expect([...seen.filesChanged].sort()).toEqual(['lib.ts', 'naïve name.txt', ...odd, 'src/new.ts', 'src/old.ts'].sort());
     expect(seen.dirty).toEqual(['src/bell\u0007.ts']);
     expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === odd[0])).toEqual({ file: odd[0], insertions: 1, deletions: 0, binary: false });
+  });
+
+  it('reads a branch by its full name, not a tag of the same name', async () => {
+    const { repo } = await branchRepo();
+    await gitIn(repo, ['branch', 'v1', 'czar/w']);
+    await gitIn(repo, ['tag', 'v1', 'main']);
+    await gitIn(repo, ['tag', 'main', 'czar/w']);
+    const seen = await activity(repo, 'main', 'v1', undefined);
+    expect(seen.commitsAhead).toBe(1);
+    expect(seen.filesChanged.length).toBeGreaterThan(0);
+    expect(await commitsNotIn(repo, 'main', 'v1')).toBe(1);
+    expect(await commitSubjects(repo, 'main', 'v1', 5)).toHaveLength(1);
   });
 
   it("after the worker merges the integration branch in (a fix-up), its files are still its own, not the others' it merged", async () => {

@@ -30,6 +30,7 @@ function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
   return {
     worktrees: [{ path: '/p/repo', branch: 'main' }],
     branches: new Set(['main']),
+    otherRefs: new Set(),
     sessions: new Set(),
     deadSessions: new Set(),
     executableCommands: new Set(['czar-sim-agent']),
@@ -119,6 +120,18 @@ describe('the launch plan', () => {
     ]);
     // Each worker's own problem stays with its step, so the czar launching one worker later sees only its own.
     expect(plan.workers.map((step) => step.problem)).toEqual(plan.problems.slice(1));
+  });
+
+  it('refuses a branch name git would read as another ref: one under refs/, or one a tag or remote also has', () => {
+    const plan = planLaunch(
+      config([spec('full', { branch: 'refs/heads/main' }), spec('tagged', { branch: 'v1' }), spec('remote', { branch: 'origin' }), spec('plain', { branch: 'feat/x' })]),
+      facts({ otherRefs: new Set(['refs/tags/v1', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/tags/feat']) }),
+    );
+    expect(plan.problems).toEqual([
+      'Branch "refs/heads/main" of worker "full" starts with "refs/", so git would make refs/heads/refs/heads/main and read the name as another ref; give the worker a "branch:" without the refs/ prefix in /p/czar.yaml.',
+      'Branch "v1" of worker "tagged" has the name of refs/tags/v1, so git would read "v1" as that ref, not the branch; give the worker another "branch:" in /p/czar.yaml, or rename that ref.',
+      'Branch "origin" of worker "remote" has the name of refs/remotes/origin/HEAD, so git would read "origin" as that ref, not the branch; give the worker another "branch:" in /p/czar.yaml, or rename that ref.',
+    ]);
   });
 
   it('prints as lines a person can read (czar up --dry-run)', () => {
