@@ -27,6 +27,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 1  | the person stopped it                                                  | stopped  |
  * | 2  | never launched                                                         | queued   |
  * | 2b | its budget ran out (until raised or resumed)                           | over_budget |
+ * | 2c | its worktree folder is gone (moved or removed under it)                | worktree_missing |
  * | 3  | pane dead, report says done and the agent exited 0                     | done (verified) |
  * | 4  | pane dead otherwise                                                    | crashed  |
  * | 5  | a question is on screen (preset `isWaiting`)                           | waiting  |
@@ -52,6 +53,8 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (memory.stopped) return { state: 'stopped', reason: 'stopped by the person' };
   if (worker.launchedAt === undefined) return { state: 'queued', reason: 'not launched yet' };
   if (memory.overBudget !== undefined) return { state: 'over_budget', reason: memory.overBudget.reason };
+  const missing = worker.place?.worktreeMissing;
+  if (missing !== undefined) return { state: 'worktree_missing', reason: `its worktree ${missing.path} is gone${missing.movedTo === undefined ? '' : ` (git has the branch at ${missing.movedTo})`}` };
 
   const report = freshReport(worker);
   if (pane !== undefined && !pane.alive) {

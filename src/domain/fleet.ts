@@ -1,3 +1,4 @@
+import type { BranchPlace } from './branch-place.js';
 import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
 import type { Alert, ApiFailure, GitActivity, ReportedState, WorkerState } from './types.js';
@@ -110,6 +111,8 @@ export interface WorkerMemory {
   readonly overBudget?: { readonly at: number; readonly reason: string } | undefined;
   /** Budget warnings (80%) already given, by limit (`usd`, `tokens`), since the last resume. */
   readonly budgetWarned?: readonly string[] | undefined;
+  /** The branch tip it was told its branch had moved to from outside: told once per move. */
+  readonly movedTold?: string | undefined;
   /** What it had spent when the person last resumed it over budget: its budget counts from there. */
   readonly budgetOffset?: { readonly usd: number; readonly tokens: number } | undefined;
 }
@@ -131,6 +134,8 @@ export interface WorkerModel {
   readonly memory: WorkerMemory;
   /** Usage from the agent's own records; undefined when it keeps none czar can read (unknown, never zero). */
   readonly usage?: WorkerUsage | undefined;
+  /** Its branch and worktree as git has them now (local workers); undefined before the first look. */
+  readonly place?: BranchPlace | undefined;
 }
 
 export interface FleetModel {
@@ -147,6 +152,10 @@ export interface FleetModel {
   readonly prices?: PriceTable | undefined;
   /** Fleet budget warnings already given (`usd`, `tokens`, `held`). */
   readonly budgetWarned?: readonly string[] | undefined;
+  /** The base branch is gone (observed); while it is, branches cannot be counted and the ladder holds. */
+  readonly baseMissing?: boolean | undefined;
+  /** The czar said base is gone (and has not yet said it is back). */
+  readonly baseMissingTold?: boolean | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

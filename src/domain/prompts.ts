@@ -23,6 +23,7 @@ export interface PromptTemplates {
   readonly conflict: string;
   readonly resume: string;
   readonly integrationFixup: string;
+  readonly branchMoved: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -37,6 +38,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   conflict: 'conflict.md',
   resume: 'resume.md',
   integrationFixup: 'integration-fixup.md',
+  branchMoved: 'branch-moved.md',
 };
 
 /** One line in the preamble's list of the other workers. */
@@ -168,6 +170,18 @@ export function renderConflict(templates: PromptTemplates, place: WorkerPlace, p
     ? `Merge \`${peerBranch}\` into your branch now (\`git merge ${peerBranch}\`), resolve these files keeping both sides' intent, and commit.`
     : `Keep your changes to these files to what your task needs, and do not rewrite ${peer}'s lines there; run \`czar peers\` to see its task. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`;
   return tidy(fill(templates.conflict, { ...placeValues(place), owner, files: bullets(files, '(none)'), advice }, 'conflict'));
+}
+
+/**
+ * The branch moved under the worktree: its index is still at `from`. Forward (a commit added from outside), the
+ * worktree is put back at `from` softly and brought to `to` keeping its uncommitted work; otherwise (a reset) the
+ * worker's own commits are put back, and the person decides which history is right.
+ */
+export function renderBranchMoved(templates: PromptTemplates, place: WorkerPlace, from: string, to: string, forward: boolean): string {
+  const advice = forward
+    ? `Before you commit again, run in your worktree:\n\n    git reset --soft ${from} && git reset --keep ${to}\n\nThis keeps your uncommitted work and brings in the new commit. If \`git reset --keep\` refuses (your changes touch the same files), commit your work now and then run \`git merge ${to}\`.`
+    : `Your own commits are no longer on the branch. Do not commit; run \`git reset --soft ${from}\` in your worktree to put them back (your uncommitted work stays), then say so with \`czar report --state blocked --note "branch was reset outside my worktree"\` so the person can decide which history is right.`;
+  return tidy(fill(templates.branchMoved, { ...placeValues(place), from: from.slice(0, 12), to: to.slice(0, 12), advice }, 'branchMoved'));
 }
 
 function placeValues(place: WorkerPlace): Record<string, string> {

@@ -173,6 +173,7 @@ export const FleetStatusSchema = z.strictObject({
   workers: z.array(WorkerStatusSchema),
   queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   sprintOver: z.boolean(),
+  baseMissing: z.literal(true).optional().describe('the base branch is gone from the repository (renamed or deleted while the czar runs)'),
   integration: IntegrationStatusSchema.optional(),
   handoff: HandoffSchema.optional(),
   usage: FleetUsageSchema.optional(),

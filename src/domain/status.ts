@@ -49,6 +49,7 @@ export function fleetStatus(
     workers: fleet.workers.map((worker) => workerStatus(worker, extras.get(worker.spec.name) ?? {}, fleet)),
     queue: fleet.queue.map((task) => ({ id: task.id, title: task.title })),
     sprintOver: sprintOver(fleet),
+    ...(fleet.baseMissing === true ? { baseMissing: true as const } : {}),
     // Rates as of the heartbeat (`ratesAt`): a rate that moved with every pass would rewrite the file every second.
     usage: fleetUsageStatus(fleet, Date.parse(meta.startedAt), meta.ratesAt ?? meta.now),
   };

@@ -37,6 +37,7 @@ export const WORKER_STATES = [
   'stopped',
   'api_error',
   'over_budget',
+  'worktree_missing',
 ] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
@@ -55,6 +56,9 @@ export const ALERT_KINDS = [
   'checks_failed',
   'api_error',
   'budget',
+  'branch_moved_outside',
+  'branch_missing',
+  'worktree_missing',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -163,6 +167,8 @@ export interface FleetStatus {
   /** Bonus tasks not yet handed out, in order. */
   readonly queue: readonly { readonly id: string; readonly title: string }[];
   readonly sprintOver: boolean;
+  /** The base branch is gone from the repository (renamed or deleted while the czar runs). */
+  readonly baseMissing?: true | undefined;
   /** Present once the czar has an integration record. */
   readonly integration?: IntegrationStatus | undefined;
   /** The facts of HANDOFF.md, once the sprint was over. */

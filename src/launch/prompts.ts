@@ -7,6 +7,7 @@ import {
   renderBonus,
   renderDependencyReady,
   renderConflict,
+  renderBranchMoved,
   renderFixup,
   renderIntegrationFixup,
   renderNudge,
@@ -66,7 +67,7 @@ export async function integrationFixupMessage(facts: FixupFacts): Promise<string
 }
 
 /** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */
-export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' }>): Promise<string> {
+export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' | 'warn_moved' }>): Promise<string> {
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);
   switch (action.kind) {
@@ -82,5 +83,7 @@ export async function actionMessage(config: Config, spec: WorkerSpec, action: Ex
       return renderFixup(loaded, place, action.sha, action.failure);
     case 'warn_conflict':
       return renderConflict(loaded, place, action.peer, action.peerBranch, action.files);
+    case 'warn_moved':
+      return renderBranchMoved(loaded, place, action.from, action.to, action.forward);
   }
 }

@@ -65,6 +65,10 @@ export class Executor {
   }
 
   apply(action: Action): void {
+    if (action.kind === 'fleet_event') {
+      void this.fleet.log.emit(action.event, `${action.message}: ${action.reason}`);
+      return;
+    }
     const spec = this.spec(action.worker);
     const log = (kind: string, message: string, data?: Record<string, unknown>): Promise<unknown> => this.fleet.log.emit(kind, message, action.worker, data);
     switch (action.kind) {
@@ -128,6 +132,7 @@ export class Executor {
       case 'realign':
       case 'fixup':
       case 'warn_conflict':
+      case 'warn_moved':
         void log(action.kind, action.reason);
         this.track(spec, async () => this.send(spec, await actionMessage(this.fleet.config, spec, action)));
         return;

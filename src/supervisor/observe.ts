@@ -1,6 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { activity } from '../adapters/branch-activity.js';
+import { headRef, revParse } from '../adapters/git.js';
+import { branchPlace } from '../adapters/worktree-place.js';
+import type { BranchPlace } from '../domain/branch-place.js';
 import { readText, writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../domain/limits.js';
@@ -12,7 +15,8 @@ import { logFile, reportFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/types.js';
-import type { Fleet } from '../launch/fleet.js';
+import { mapBounded, type Fleet } from '../launch/fleet.js';
+import type { ObserverPort } from './observer.js';
 
 /** A report as the czar sees it: valid (and newer than the last one), rejected with a reason, or absent. */
 export type ReportReading =
@@ -88,4 +92,37 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
   return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined);
+}
+
+/** Where a local worker's branch and worktree stand; a host's worktree is not on this machine (undefined). */
+function gitPlace(fleet: Fleet, worker: WorkerSpec, lastTip: string | undefined): Promise<BranchPlace | undefined> {
+  return worker.host === undefined ? branchPlace(fleet.config.repo, worker.branch, worker.worktree, lastTip) : Promise.resolve(undefined);
+}
+
+// A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each for a
+// hundred workers at once cost more memory and CPU than the latency they save.
+const GIT_CONCURRENCY = 4;
+
+/**
+ * Each branch's commits and files, and where its branch and worktree stand. Without base nothing can be counted:
+ * the last counts stay (every branch at +0 would read as work lost) and the fleet is told base is gone.
+ */
+export async function observeGit(fleet: Fleet, port: Pick<ObserverPort, 'model' | 'update' | 'spec' | 'setBaseMissing'>, names: readonly string[]): Promise<void> {
+  const baseMissing = (await revParse(fleet.config.repo, headRef(fleet.config.base)).catch(() => undefined)) === undefined;
+  if (baseMissing !== (port.model().baseMissing === true)) port.setBaseMissing(baseMissing);
+  const workers = new Map(port.model().workers.map((worker) => [worker.spec.name, worker]));
+  const looks = await mapBounded(names, GIT_CONCURRENCY, 0, async (name) => {
+    const spec = port.spec(name);
+    const [git, place] = await Promise.all([baseMissing ? undefined : gitActivity(fleet, spec), gitPlace(fleet, spec, workers.get(name)?.git.lastCommit?.sha)]);
+    return [name, git, place] as const;
+  });
+  for (const result of looks) {
+    if (result.status !== 'fulfilled') continue;
+    const [name, git, place] = result.value;
+    port.update(name, (model) => {
+      const sameActivity = git === undefined || JSON.stringify(model.git) === JSON.stringify(git);
+      const samePlace = JSON.stringify(model.place) === JSON.stringify(place);
+      return sameActivity && samePlace ? model : { ...model, ...(sameActivity ? {} : { git }), place };
+    });
+  }
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { branchTips } from '../adapters/git.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
@@ -6,21 +8,20 @@ import type { CheckRunObservation } from '../domain/verification.js';
 import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
 import { reportFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { AlertKind, GitActivity } from '../domain/types.js';
+import type { AlertKind } from '../domain/types.js';
 import type { StatusExtras } from '../domain/status.js';
 import type { WorkerUsage } from '../domain/usage.js';
-import { mapBounded, type Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../launch/fleet.js';
 import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
-import { copyResultFile, gitActivity, lastLine, logMtime, paneObservation, readWorkerReport } from './observe.js';
+import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, readWorkerReport } from './observe.js';
 import { UsageSource, UsageSubjects } from './usage-source.js';
 
 const SAFETY_NET_MS = 10_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
 const SCREEN_SETTLE_MS = 250;
-const GIT_CONCURRENCY = 4;
 
 /** What the observer needs of the czar: its model, and how to change it. */
 export interface ObserverPort {
@@ -36,6 +37,8 @@ export interface ObserverPort {
   unreachableHosts(): ReadonlySet<string>;
   /** Usage of workers on hosts, as their hosts' watches last sent it. */
   hostUsage(): ReadonlyMap<string, WorkerUsage>;
+  /** The base branch went missing or came back. */
+  setBaseMissing(missing: boolean): void;
 }
 
 /**
@@ -117,14 +120,9 @@ export class Observer {
     for (const [name, usage] of await this.usage.poll(this.usageSubjects.of(local), now)) this.port.update(name, (model) => ({ ...model, usage }));
     for (const [name, usage] of this.port.hostUsage()) this.port.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
-    if (gitNames.length > 0) this.gitMoved = true;
-    // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each
-    // for a hundred workers at once cost more memory and CPU than the latency they save.
-    const activities = await mapBounded(gitNames, GIT_CONCURRENCY, 0, async (name) => [name, await gitActivity(this.fleet, this.port.spec(name))] as const);
-    for (const result of activities) {
-      if (result.status !== 'fulfilled') continue;
-      const [name, git] = result.value;
-      this.port.update(name, (model) => (sameGit(model.git, git) ? model : { ...model, git }));
+    if (gitNames.length > 0) {
+      this.gitMoved = true;
+      await observeGit(this.fleet, this.port, gitNames);
     }
 
     const { sweep, look } = paneLooks({ now, lastSweep: this.lastSweep, lastScreenLook: this.lastScreenLook, panesDirty: this.dirty.panes, screensDirty: this.dirty.screens.size > 0, reporting: reported.length > 0 });
@@ -187,8 +185,11 @@ export class Observer {
       if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
       this.seen.reports.set(name, mtime);
       const tip = tips.get(worker.spec.branch) ?? '';
+      // A worktree folder moved or removed by hand sends no git event: its presence is checked here.
+      const worktreeThere = worker.spec.host === undefined && existsSync(path.join(worker.spec.worktree, '.git'));
+      const placeMoved = worker.launchedAt !== undefined && worker.spec.host === undefined && worktreeThere === (worker.place?.worktreeMissing !== undefined);
       // A commit whose ref event came through is in the model already: looking again cost four git processes.
-      if (baseMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha)) this.dirty.git.add(name);
+      if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha)) this.dirty.git.add(name);
       this.seen.tips.set(name, tip);
     }
   }
@@ -274,10 +275,6 @@ export class Observer {
     set.clear();
     return items;
   }
-}
-
-function sameGit(a: GitActivity, b: GitActivity): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function samePane(a: PaneObservation | undefined, b: PaneObservation): boolean {

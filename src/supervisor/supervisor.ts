@@ -73,6 +73,7 @@ export class Supervisor {
       checkResults: () => this.executor.checks.results(),
       unreachableHosts: () => this.hostStreams.unreachable,
       hostUsage: () => this.hostStreams.usage,
+      setBaseMissing: (missing) => void (this.model = { ...this.model, baseMissing: missing }),
     }, () => this.schedule());
     this.executor = new Executor(fleet, {
       // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.

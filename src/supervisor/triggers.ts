@@ -44,7 +44,8 @@ export async function watchFleet(fleet: Fleet, signalsDir: string, onTrigger: (t
     }, { depth: 8 }),
     watchPaths([path.join(gitDir, 'worktrees')], (file) => {
       const base = path.basename(file);
-      if (base !== 'index' && base !== 'HEAD') return;
+      // gitdir: `git worktree move` rewrites it, `remove` deletes it; the worker's place changed either way.
+      if (base !== 'index' && base !== 'HEAD' && base !== 'gitdir') return;
       const worker = worktreeIds.get(path.basename(path.dirname(file)));
       onTrigger({ kind: 'git', workers: worker === undefined ? 'all' : [worker] });
     }, { depth: 1 }),

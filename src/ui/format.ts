@@ -28,6 +28,7 @@ const BADGES: Readonly<Record<WorkerState, StateBadge>> = {
   stopped: { symbol: '-', label: 'stopped', color: 'gray' },
   api_error: { symbol: '↯', label: 'api fail', color: 'red' },
   over_budget: { symbol: '$', label: 'budget', color: 'red' },
+  worktree_missing: { symbol: '⌀', label: 'no tree', color: 'red' },
 };
 
 export function stateBadge(state: WorkerState): StateBadge {
@@ -55,6 +56,9 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   checks_failed: 'checks-failed',
   api_error: 'api-error',
   budget: 'budget',
+  branch_moved_outside: 'moved-outside',
+  branch_missing: 'no-branch',
+  worktree_missing: 'no-worktree',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

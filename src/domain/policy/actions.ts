@@ -27,6 +27,10 @@ export type Action =
   /** Tell the person, once per episode (needs input, done, blocked, stalled past the ladder, crashed for good). */
   | { readonly kind: 'notify'; readonly worker: string; readonly episode: NotifyEpisode; readonly summary: string; readonly reason: string }
   | { readonly kind: 'event'; readonly worker: string; readonly event: string; readonly message: string; readonly reason: string }
+  /** An event about the whole fleet (its base branch gone or back), logged without a worker. */
+  | { readonly kind: 'fleet_event'; readonly worker?: undefined; readonly event: string; readonly message: string; readonly reason: string }
+  /** Tell the worker its branch moved under its worktree, and how to bring its index along before it commits. */
+  | { readonly kind: 'warn_moved'; readonly worker: string; readonly from: string; readonly to: string; readonly forward: boolean; readonly reason: string }
   | { readonly kind: 'tell_dependents'; readonly worker: string; readonly dependents: readonly string[]; readonly summary: DeliverySummary; readonly reason: string }
   /** Run the worker's checks on this commit of its branch (the check source answers with an observation). */
   | { readonly kind: 'run_checks'; readonly worker: string; readonly sha: string; readonly reason: string }

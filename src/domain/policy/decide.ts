@@ -5,6 +5,7 @@ import { judgeChecks } from '../verification.js';
 import type { Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
+import { checkBase, checkPlace } from './place.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { act, transition } from './states.js';
 
@@ -14,7 +15,9 @@ import { act, transition } from './states.js';
  * Pure: the returned fleet holds the updated memory, so calling again with no new facts yields no new actions.
  */
 export function decide(observed: FleetModel, now: number): Decision {
-  const { fleet, actions } = checkBudgets(observed, now);
+  const budgets = checkBudgets(observed, now);
+  const actions = budgets.actions;
+  const fleet = checkBase(budgets.fleet, actions);
   const drafts = fleet.workers.map((worker): Draft => ({ worker, memory: { ...worker.memory }, launchedAt: worker.launchedAt, why: '' }));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
   const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
@@ -26,6 +29,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     Object.assign(draft.memory, checks.memory);
     actions.push(...checks.actions);
   }
+  for (const draft of drafts) checkPlace(ctx, draft);
   for (const draft of drafts) checkScope(ctx, draft);
   for (const draft of drafts) checkTask(ctx, draft);
   checkOverlap(ctx, drafts);
@@ -44,7 +48,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) transition(ctx, draft);
 
   const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], model(draft)));
-  const same = workers.every((worker, index) => worker === observed.workers[index]) && sameItems(queue, observed.queue) && fleet.budgetWarned === observed.budgetWarned;
+  const same = workers.every((worker, index) => worker === observed.workers[index]) && sameItems(queue, observed.queue) && fleet.budgetWarned === observed.budgetWarned && fleet.baseMissingTold === observed.baseMissingTold;
   return { actions, fleet: same ? observed : { ...fleet, workers, queue } };
 }
 

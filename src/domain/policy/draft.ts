@@ -8,7 +8,7 @@ import type { Action, NotifyEpisode } from './actions.js';
  */
 
 /** States that hold a slot under `max_active`; a crashed worker holds one until the czar gives up on it. */
-export const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed', 'api_error']);
+export const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed', 'api_error', 'worktree_missing']);
 
 /** States in which pasting a message cannot land in a question, a dead pane or an unfinished delivery. */
 export const MESSAGEABLE: ReadonlySet<WorkerState> = new Set(['working', 'idle', 'stuck', 'done', 'verified', 'blocked']);

@@ -82,7 +82,8 @@ export function ladder(ctx: Context, draft: Draft, situation: StallSituation): v
   const memory = draft.memory;
   const policy = ctx.fleet.policy;
   let next = NEXT_RUNG[memory.ladder.rung];
-  if (next === undefined) return;
+  // Without base no branch can be counted: a stall may be nothing but that, so nothing is escalated meanwhile.
+  if (next === undefined || ctx.fleet.baseMissing === true) return;
   if (memory.ladder.rung !== 'none' && ctx.now - memory.ladder.at < policy.escalateAfterMs) return;
   if (next === 'restart' && (memory.restarts >= policy.restart.max || memory.gaveUp)) next = 'human';
   // An agent that exited (after a done report) cannot read a nudge: only the person can follow up.

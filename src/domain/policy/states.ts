@@ -64,7 +64,7 @@ export function act(ctx: Context, draft: Draft): void {
         clearAlert(ctx, draft, 'no_evidence', undefined, `${draft.worker.git.commitsAhead} commit(s) ahead of ${ctx.fleet.base}`);
         // With checks, dependents wait for `verified`: they would build on work that may still fail.
         if (finishedForGood(model(draft))) draft.memory.completedAt ??= ctx.now;
-      } else {
+      } else if (ctx.fleet.baseMissing !== true) {
         raiseAlert(ctx, draft, 'no_evidence', `reported done but has no new commits ahead of ${ctx.fleet.base}`, { reason: 'done needs commits on the branch' });
         ladder(ctx, draft, 'no_evidence');
       }
@@ -88,6 +88,7 @@ export function act(ctx: Context, draft: Draft): void {
     case 'working':
     case 'stopped':
     case 'over_budget':
+    case 'worktree_missing':
       return;
   }
 }
