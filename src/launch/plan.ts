@@ -157,6 +157,10 @@ function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, repo
 function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {
   const here = facts.worktrees.find((entry) => samePath(entry.path, worker.worktree));
   const elsewhere = facts.worktrees.find((entry) => entry.branch === worker.branch && !samePath(entry.path, worker.worktree));
+  // A worker czar launched whose folder is gone and whose branch is checked out elsewhere: its worktree was moved.
+  if (elsewhere !== undefined && here === undefined && facts.records.has(worker.name) && !facts.existingPaths.has(worker.worktree)) {
+    return { problem: `The worktree of worker "${worker.name}" is at ${elsewhere.path}, not at ${worker.worktree} (moved with "git worktree move"?); move it back with "git worktree move ${elsewhere.path} ${worker.worktree}", or give the worker another "branch:".` };
+  }
   if (elsewhere !== undefined) {
     return {
       problem:
@@ -189,7 +193,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
   for (const step of plan.workers) {
     const { worker } = step;
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
-    const worktree = { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
+    const worktree = step.problem !== undefined ? 'not launched: see the problem below' : { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
     const command = [worker.agent.command, ...worker.agent.args].join(' ');
     const session = { adopt: 'adopt running session', create: `start ${command}`, respawn: `start ${command} again in its pane (the agent had exited)` }[step.session];
     const delivery = {

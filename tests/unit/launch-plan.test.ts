@@ -134,6 +134,15 @@ describe('the launch plan', () => {
     ]);
   });
 
+  it('names the real fix for a worktree moved away with "git worktree move", and the dry run does not call it reused', () => {
+    const cfg = config([spec('a')]);
+    const plan = planLaunch(cfg, facts({ worktrees: [{ path: '/p/repo', branch: 'main' }, { path: '/elsewhere/a', branch: 'czar/a' }], branches: new Set(['main', 'czar/a']), records: new Map([['a', { deliveredAt: '2026-01-01T10:00:00.000Z' }]]) }));
+    expect(plan.problems).toEqual([
+      'The worktree of worker "a" is at /elsewhere/a, not at /tmp/wt/a (moved with "git worktree move"?); move it back with "git worktree move /elsewhere/a /tmp/wt/a", or give the worker another "branch:".',
+    ]);
+    expect(describePlan(cfg, plan)[1]).toBe('  a: czar/a (not launched: see the problem below) · start czar-sim-agent · new agent: task pasted again with the commits so far');
+  });
+
   it('prints as lines a person can read (czar up --dry-run)', () => {
     const cfg = config([spec('a'), spec('b', { dependsOn: ['a'] })]);
     expect(describePlan(cfg, planLaunch(cfg, facts()))).toEqual([
