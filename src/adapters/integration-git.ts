@@ -94,7 +94,8 @@ export async function resetIntegrationWorktree(worktree: string, to = 'HEAD'): P
   await step(`clean the integration worktree ${worktree}`, () => git.raw(['clean', '-fdq']));
 }
 
-export type MergeOutcome = { readonly ok: true; readonly commit: string } | { readonly ok: false; readonly conflicts: readonly string[] };
+/** `refused`: git would not merge at all (unrelated histories...), in its own words; nothing was changed. */
+export type MergeOutcome = { readonly ok: true; readonly commit: string } | { readonly ok: false; readonly conflicts: readonly string[]; readonly refused?: string };
 
 /**
  * `git merge --no-ff` of `ref` into the worktree's branch. A conflict is aborted at once (the worktree is back at its
@@ -107,8 +108,9 @@ export async function mergeNoFf(worktree: string, ref: string, message: string):
   } catch (error) {
     const unmerged = (await git.raw(['diff', '--name-only', '-z', '--diff-filter=U']).catch(() => '')).split('\0').filter((file) => file !== '');
     if ((await revParse(worktree, 'MERGE_HEAD')) === undefined && unmerged.length === 0) {
-      const reason = error instanceof Error ? error.message.trim().split('\n')[0] : String(error);
-      throw new CzarError('git_failed', `git could not merge ${ref} in ${worktree}: ${reason}.`, { cause: error });
+      // That branch's failure, not the run's: the next branch still goes in.
+      const reason = (error instanceof Error ? error.message.trim().split('\n')[0] ?? '' : String(error)).replace(/^fatal:\s*/, '');
+      return { ok: false, conflicts: [], refused: reason };
     }
     await git.raw(['merge', '--abort']);
     return { ok: false, conflicts: unmerged };

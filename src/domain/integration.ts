@@ -26,9 +26,10 @@ export interface IntegrationCandidate {
   readonly merged: boolean;
 }
 
-/** Why a merge was undone: git could not merge it, or a check failed on the result. */
+/** Why a merge was undone: it conflicted, git refused it (unrelated histories...), or a check failed on the result. */
 export type IntegrationFailure =
   | { readonly kind: 'conflict'; readonly files: readonly string[] }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'check'; readonly check: string; readonly run: string; readonly exitCode: number | undefined; readonly timedOut: boolean; readonly tail: string };
 
 export interface MergedEntry {
@@ -184,6 +185,7 @@ export function nextMerge(candidates: readonly IntegrationCandidate[], record: I
 /** One sentence for a failure, as the handoff and events say it. */
 export function failureSummary(failure: IntegrationFailure): string {
   if (failure.kind === 'conflict') return `conflicts with the integration branch in ${failure.files.join(', ')}`;
+  if (failure.kind === 'refused') return `git refused to merge it (${failure.reason})`;
   const how = failure.timedOut ? 'timed out' : `exited with ${failure.exitCode ?? 'no code'}`;
   return `check "${failure.check}" (${failure.run}) ${how} on the merged result`;
 }
@@ -265,7 +267,9 @@ export function fixupValues(facts: FixupFacts): Record<string, string> {
   const problem =
     facts.failure.kind === 'conflict'
       ? `Merging your branch into \`${facts.integrationBranch}\` conflicts in these files:\n${facts.failure.files.map((file) => `  - \`${file}\``).join('\n')}`
-      : `After merging your branch into \`${facts.integrationBranch}\`, the check "${facts.failure.check}" (\`${facts.failure.run}\`) ${facts.failure.timedOut ? 'timed out' : `failed with exit code ${facts.failure.exitCode ?? '?'}`}. The end of its output:\n\n\`\`\`\n${neutraliseControls(facts.failure.tail)}\n\`\`\``;
+      : facts.failure.kind === 'refused'
+        ? `git refused to merge your branch into \`${facts.integrationBranch}\`: ${neutraliseControls(facts.failure.reason)}. If it says unrelated histories, your branch lost its earlier history (it was deleted, and a commit began a new one): merge with \`git merge --allow-unrelated-histories ${facts.integrationBranch}\` in step 1.`
+        : `After merging your branch into \`${facts.integrationBranch}\`, the check "${facts.failure.check}" (\`${facts.failure.run}\`) ${facts.failure.timedOut ? 'timed out' : `failed with exit code ${facts.failure.exitCode ?? '?'}`}. The end of its output:\n\n\`\`\`\n${neutraliseControls(facts.failure.tail)}\n\`\`\``;
   const checks = facts.checks.length === 0 ? '  - (no integration checks are configured; build and run the tests you have)' : facts.checks.map((check) => `  - ${check.name}: \`${check.run}\``).join('\n');
   return { worker: facts.worker, branch: facts.branch, integrationBranch: facts.integrationBranch, problem, checks };
 }
@@ -278,7 +282,8 @@ export function integrationStatus(record: IntegrationRecord, candidates: readonl
     branch: record.branch,
     ...(record.tip === undefined ? {} : { tip: record.tip }),
     holds: [...merged],
-    leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : [])),
+    // Every worker is in holds or leftOut: one ready to merge waits for the next run (a run may have failed).
+    leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : step.kind === 'merge' ? [{ worker: step.worker, reason: 'ready: waits for the next integration run' }] : [])),
     conflicts: record.failed.flatMap((entry) => (entry.failure.kind === 'conflict' && !merged.has(entry.worker) ? [{ worker: entry.worker, files: entry.failure.files }] : [])),
     pullRequests: Object.entries(pullRequests).map(([branch, pr]) => ({ branch, url: pr.url, state: pr.state })),
   };

@@ -138,7 +138,7 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
       const merge = await mergeNoFf(paths.worktree, step.tip, `czar: integrate ${step.worker} (${step.branch})`);
       const failure: IntegrationFailure | undefined = merge.ok
         ? checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, step.worker)))
-        : { kind: 'conflict', files: merge.conflicts };
+        : merge.refused === undefined ? { kind: 'conflict', files: merge.conflicts } : { kind: 'refused', reason: merge.refused };
       if (!merge.ok || failure !== undefined) {
         const undone = failure ?? { kind: 'conflict', files: [] };
         await resetIntegrationWorktree(paths.worktree, before);

@@ -68,6 +68,26 @@ describe('integration runner (real git, real checks)', () => {
     expect(again.plan.find((step) => step.worker === 'x')).toMatchObject({ kind: 'left_out', reason: expect.stringContaining('check "no-broken"') });
   });
 
+  it('a branch git will not merge (a history of its own) is left out with git\'s reason, and the next branch still goes in', async () => {
+    const fx = await setup();
+    // A worker branch deleted and made again by its next commit: a root commit, unrelated to base.
+    await gitIn(fx.repo, ['checkout', '--quiet', '--orphan', 'czar/x']);
+    await gitIn(fx.repo, ['rm', '-rq', '--cached', '.']);
+    await writeFile(path.join(fx.repo, 'alone.txt'), 'alone\n');
+    await gitIn(fx.repo, ['add', 'alone.txt']);
+    await gitIn(fx.repo, ['commit', '--quiet', '-m', 'a root commit']);
+    const xTip = await gitIn(fx.repo, ['rev-parse', 'HEAD']);
+    await gitIn(fx.repo, ['checkout', '--quiet', '--force', 'main']);
+    await rm(path.join(fx.repo, 'alone.txt'), { force: true });
+    const yTip = await branchWith(fx.repo, 'czar/y', 'fine.txt', 'fine\n');
+
+    const result = await runIntegration(fx.fleet, async () => [candidate('x', xTip), candidate('y', yTip)], runIntegrationChecks);
+
+    expect(result.events.map((event) => `${event.kind}:${'worker' in event ? event.worker : ''}`)).toEqual(['undone:x', 'merged:y']);
+    expect(result.record.failed.find((entry) => entry.worker === 'x')?.failure).toMatchObject({ kind: 'refused', reason: expect.stringContaining('unrelated histories') });
+    expect(result.plan.find((step) => step.worker === 'x')).toMatchObject({ kind: 'left_out', reason: expect.stringContaining('unrelated histories') });
+  });
+
   it('refuses to merge into an existing branch czar did not create', async () => {
     const fx = await setup();
     await gitIn(fx.repo, ['branch', 'czar/integration', 'main']);

@@ -5,6 +5,7 @@ import {
   fixupsOwed,
   fixupTaskId,
   giveFixup,
+  integrationStatus,
   nextMerge,
   planIntegration,
   readyToIntegrate,
@@ -47,6 +48,17 @@ function doneFleet(names: readonly string[], shaOf: (name: string) => string = (
 }
 
 describe('integration plan', () => {
+  it('lists every worker in holds or leftOut with a reason, a branch waiting for the next run too', () => {
+    const record = recordFailed(emptyRecord('czar/integration', 'main', NOW), { ...failed('x', 'x'.padEnd(40, '0')), failure: { kind: 'refused', reason: 'refusing to merge unrelated histories' } });
+    const status = integrationStatus(record, [candidate('x'), candidate('y'), candidate('z', { merged: true }), candidate('w', { ready: false, notReadyBecause: 'still working' })], {});
+    expect(status.holds).toEqual(['z']);
+    expect(status.leftOut).toEqual([
+      { worker: 'x', reason: "git refused to merge it (refusing to merge unrelated histories); waiting for x's fix-up" },
+      { worker: 'y', reason: 'ready: waits for the next integration run' },
+      { worker: 'w', reason: 'not finished: still working' },
+    ]);
+  });
+
   it('merges in dependency order, whatever the config order', () => {
     const steps = planIntegration([candidate('c', { dependsOn: ['b'] }), candidate('b', { dependsOn: ['a'] }), candidate('a')], emptyRecord('czar/integration', 'main', NOW));
     expect(steps.map((step) => `${step.kind}:${step.worker}`)).toEqual(['merge:a', 'merge:b', 'merge:c']);
