@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
@@ -120,6 +120,31 @@ describe('czar up', () => {
     const kinds = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string });
     expect(kinds.filter((event) => event.kind === 'czar_reload')).toHaveLength(1);
     expect(kinds.filter((event) => event.kind === 'task_delivered').map((event) => event.worker)).toEqual(['one', 'two']);
+  });
+
+  test('up does not call the fleet up while the running czar supervises another base than the config names', async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['branch', 'trunk', 'main']);
+    const captures = path.join(root, 'captures');
+    const project = uniqueProject();
+    const file = await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\nworkers:\n${workersYaml(['one'], captures)}`);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const lock = path.join(root, '.czar', 'supervisor.pid');
+    const firstCzar = await waitFor(async () => (existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined), { what: 'the czar to start' });
+    const statusFile = path.join(root, '.czar', 'status.json');
+    await waitFor(async () => (existsSync(statusFile) ? (JSON.parse(await readFile(statusFile, 'utf8')) as { base: string }).base === 'main' : undefined), { what: 'status from the first czar' });
+
+    // The base renamed in the config, with a modification time that does not show it (a copy that kept its time).
+    await writeFile(file, (await readFile(file, 'utf8')).replace('base: main', 'base: trunk'));
+    await utimes(file, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    const again = await czar(['up', '--detach'], { cwd: root });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('the fleet is up');
+    await waitFor(async () => {
+      const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
+      const base = existsSync(statusFile) ? (JSON.parse(await readFile(statusFile, 'utf8')) as { base: string; supervisor?: { pid: number } }) : undefined;
+      return pid !== undefined && pid !== firstCzar && base?.base === 'trunk' && base.supervisor?.pid === pid ? pid : undefined;
+    }, { what: 'a czar on base trunk' });
   });
 
   test('down stops every session and keeps branches, worktrees and uncommitted work; purge refuses to lose work', async () => {

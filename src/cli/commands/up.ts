@@ -5,7 +5,8 @@ import { acquireLock, liveLockHolder } from '../../adapters/lock-file.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
-import type { FleetEvent } from '../../domain/types.js';
+import type { FleetEvent, FleetStatus } from '../../domain/types.js';
+import { readJson } from '../../adapters/state-files.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { gatherFacts, launchWave, prepareStateDir, stopDroppedWorkers } from '../../launch/launcher.js';
 import { describePlan, planLaunch, type LaunchPlan } from '../../launch/plan.js';
@@ -130,11 +131,15 @@ async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
   const pid = await liveCzarPid(fleet.paths);
   if (pid === undefined) return true;
   const [configAt, czarAt] = await Promise.all([stat(fleet.config.file), stat(fleet.paths.supervisorLock)].map((info) => info.then((found) => found.mtimeMs, () => 0)));
-  if ((configAt ?? 0) <= (czarAt ?? 0)) {
+  // A config whose time did not move (copied with its time kept) may still name another base than the czar's.
+  const czarBase = (await readJson<Pick<FleetStatus, 'base'>>(fleet.paths.status))?.base;
+  const otherBase = czarBase !== undefined && czarBase !== fleet.config.base;
+  if ((configAt ?? 0) <= (czarAt ?? 0) && !otherBase) {
     out(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
     return false;
   }
-  await fleet.log.emit('czar_reload', `${fleet.config.file} changed since the czar started; restarting the czar with it`);
+  const why = otherBase ? `the czar supervises base "${czarBase}" but ${fleet.config.file} names "${fleet.config.base}"` : `${fleet.config.file} changed since the czar started`;
+  await fleet.log.emit('czar_reload', `${why}; restarting the czar with it`);
   await askCzar(fleet.paths, { kind: 'stop' });
   const deadline = Date.now() + 15_000;
   while ((await liveCzarPid(fleet.paths)) !== undefined) {
