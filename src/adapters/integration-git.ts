@@ -68,7 +68,7 @@ export async function isAncestor(repo: string, ancestor: string, descendant: str
  */
 export async function ensureIntegrationWorktree(repo: string, worktree: string, branch: string, base: string): Promise<{ created: boolean }> {
   const created = !(await branchExists(repo, branch));
-  if (created) await step(`create branch ${branch} from ${base}`, () => gitAt(repo).raw(['branch', branch, base]));
+  if (created) await step(`create branch ${branch} from ${base}`, () => gitAt(repo).raw(['branch', branch, headRef(base)]));
   const entries = await listWorktrees(repo);
   const here = entries.find((entry) => path.resolve(entry.path) === path.resolve(worktree));
   const elsewhere = entries.find((entry) => entry.branch === branch && path.resolve(entry.path) !== path.resolve(worktree));
