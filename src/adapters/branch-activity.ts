@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitActivity } from '../domain/types.js';
-import { git, headRef, worktreeStatus } from './git.js';
+import { git, headRef, revParse, worktreeStatus } from './git.js';
 
 /** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
 export interface FileStat {
@@ -19,7 +19,11 @@ export interface FileStat {
  * `-z`: a name with a control character comes as it is, not in git's quoted form (which scope would flag).
  */
 export async function diffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
-  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', `${headRef(base)}...${headRef(branch)}`, '--']);
+  return numstat(repo, `${headRef(base)}...${headRef(branch)}`);
+}
+
+async function numstat(repo: string, range: string): Promise<FileStat[]> {
+  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', range, '--']);
   // Each entry is "added<TAB>deleted<TAB>path" then NUL; a binary file counts "-" for both.
   return stdout.split('\0').flatMap((entry): FileStat[] => {
     const [added = '', deleted = '', ...rest] = entry.split('\t');
@@ -71,12 +75,14 @@ export function parseOwnHistory(stdout: string): OwnHistory {
  * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work.
  */
 export async function activity(repo: string, base: string, branch: string, worktree: string | undefined): Promise<GitActivity> {
-  const range = `${headRef(base)}..${headRef(branch)}`;
-  const [ahead, files, history, dirty] = await Promise.all([
+  // Every question is asked of one tip: a commit landing between them (a fix-up's merge) would mix two states.
+  const [tip, dirty] = await Promise.all([revParse(repo, headRef(branch)), worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree)]);
+  if (tip === undefined) return { commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty };
+  const range = `${headRef(base)}..${tip}`;
+  const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range], { allowFailure: true }),
-    diffStat(repo, base, branch).catch(() => []),
+    numstat(repo, `${headRef(base)}...${tip}`).catch(() => []),
     git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', OWN_HISTORY_FORMAT, range, '--'], { allowFailure: true }),
-    worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree),
   ]);
   const own = history.exitCode === 0 ? parseOwnHistory(history.stdout) : { tip: undefined, merges: false, ownFiles: new Set<string>() };
   return {
@@ -92,8 +98,10 @@ export async function activity(repo: string, base: string, branch: string, workt
  * integration branch), what the merge brought in sits staged: only conflicts and files edited in the worktree count.
  */
 async function ownDirtyPaths(worktree: string): Promise<string[]> {
-  const [status, merging] = await Promise.all([worktreeStatus(worktree), mergeUnderWay(worktree)]);
+  const [status, mergingBefore] = await Promise.all([worktreeStatus(worktree), mergeUnderWay(worktree)]);
   if (status === undefined) return [];
+  // git merge writes the merged index before MERGE_HEAD: a status read between the two is asked about again.
+  const merging = mergingBefore || (await mergeUnderWay(worktree));
   const own = merging ? status.files.filter((file) => file.working_dir !== ' ' || status.conflicted.includes(file.path)) : status.files;
   return own.map((file) => file.path);
 }

@@ -54,7 +54,7 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (worker.launchedAt === undefined) return { state: 'queued', reason: 'not launched yet' };
   if (memory.overBudget !== undefined) return { state: 'over_budget', reason: memory.overBudget.reason };
   const missing = worker.place?.worktreeMissing;
-  if (missing !== undefined) return { state: 'worktree_missing', reason: `its worktree ${missing.path} is gone${missing.movedTo === undefined ? '' : ` (git has the branch at ${missing.movedTo})`}` };
+  if (missing !== undefined && worker.deliveredAt !== undefined) return { state: 'worktree_missing', reason: `its worktree ${missing.path} is gone${missing.movedTo === undefined ? '' : ` (git has the branch at ${missing.movedTo})`}` };
 
   const report = freshReport(worker);
   if (pane !== undefined && !pane.alive) {

@@ -60,6 +60,13 @@ describe('decide: git under a worker\'s feet', () => {
     expect(only(actions, 'restart')).toEqual([]);
   });
 
+  it('says nothing of a worker whose launch is under way: its branch and worktree are still being made', () => {
+    const launching = observe(fleet([spec('a')]), 'a', (current) => ({ launchedAt: T0, memory: { ...current.memory, state: 'starting' }, place: { branchMissing: { lastTip: undefined }, worktreeMissing: { path: '/tmp/wt/a', movedTo: undefined } } }));
+    const { fleet: next } = decide(launching, T0 + 1000);
+    expect(worker(next, 'a').memory.state).toBe('starting');
+    expect(worker(next, 'a').memory.alerts).toEqual([]);
+  });
+
   it('alerts a deleted branch with the tip to restore it from', () => {
     const { fleet: next } = decide(observe(running(), 'a', () => ({ place: { branchMissing: { lastTip: sha(7) } } })), now);
     expect(worker(next, 'a').memory.alerts.find((alert) => alert.kind === 'branch_missing')?.message).toContain(`git branch czar/a ${sha(7)}`);

@@ -8,7 +8,8 @@ const short = (sha: string | undefined): string => (sha === undefined || sha ===
 
 export function checkPlace(ctx: Context, draft: Draft): void {
   const place = draft.worker.place;
-  if (place === undefined || draft.launchedAt === undefined || draft.memory.state === 'stopped') return;
+  // Until its task is delivered a worker's branch and worktree may still be in the making.
+  if (place === undefined || draft.worker.deliveredAt === undefined || draft.memory.state === 'stopped') return;
   const { branch, worktree } = draft.worker.spec;
 
   const missing = place.worktreeMissing;
