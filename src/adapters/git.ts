@@ -144,6 +144,11 @@ export async function revParse(repo: string, ref: string): Promise<string | unde
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
+/** Whether commit `ancestor` is reachable from `descendant`. */
+export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+  return ok(repo, ['merge-base', '--is-ancestor', ancestor, descendant]);
+}
+
 /** Whether git accepts `name` as a branch name (`git check-ref-format --branch`). */
 export async function isValidBranchName(cwd: string, name: string): Promise<boolean> {
   return ok(cwd, ['check-ref-format', '--branch', name]);

@@ -52,16 +52,6 @@ async function step<T>(what: string, effect: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Whether commit `ancestor` is reachable from `descendant`. */
-export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
-  try {
-    await gitAt(repo).raw(['merge-base', '--is-ancestor', ancestor, descendant]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Makes sure czar's integration worktree exists on `branch`, creating the branch from `base` when it does not exist.
  * Returns whether the branch was created now. The caller decides whether an existing branch is czar's to use.

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { judgeHeadLog, parseHeadLog, type BranchPlace, type HeadLogMove } from '../domain/branch-place.js';
 import { samePath } from '../domain/paths.js';
-import { git, headRef, listWorktrees, revParse } from './git.js';
+import { headRef, isAncestor, listWorktrees, revParse } from './git.js';
 
 /** How much of a worktree's HEAD reflog is read: its end is what counts, and a log grows with every commit. */
 const HEAD_LOG_TAIL_BYTES = 64 * 1024;
@@ -26,7 +26,7 @@ export async function branchPlace(repo: string, branch: string, worktree: string
   if (tip === undefined || head.trim() !== `ref: ${headRef(branch)}`) return place;
   const moved = await headLogAgainstTip(repo, branch, path.join(gitDir, 'logs', 'HEAD'));
   if (moved === undefined) return place;
-  const forward = moved.to !== '' && (await git(repo, ['merge-base', '--is-ancestor', moved.from, moved.to], { allowFailure: true })).exitCode === 0;
+  const forward = moved.to !== '' && (await isAncestor(repo, moved.from, moved.to));
   place.movedOutside = { ...moved, forward };
   return place;
 }

@@ -1,8 +1,8 @@
 import { acquireLock } from '../adapters/lock-file.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import { branchExists, headRef, predictConflicts, revParse } from '../adapters/git.js';
-import { advanceBase, ensureIntegrationWorktree, isAncestor, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
+import { branchExists, headRef, isAncestor, predictConflicts, revParse } from '../adapters/git.js';
+import { advanceBase, ensureIntegrationWorktree, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles } from '../domain/paths.js';
 import {
