@@ -36,6 +36,29 @@ describe('czar supervision: git moved under a worker', () => {
     expect(workerIn(over, 'alpha').alerts.find((candidate) => candidate.kind === 'branch_moved_outside')?.message).toContain(outside.slice(0, 12));
   });
 
+  it('alerts a worker branch deleted outside czar, then the new history its next commit began, and leaves that branch out of the integration branch with git\'s reason', async () => {
+    const fx = await fleetFixture({
+      workers: [{ name: 'gamma', task: '# Gamma\n@sim write src/g.ts export const g = 1;\\n\n@sim commit g\n@sim work 8 long\n@sim write src/g2.ts export const h = 2;\\n\n@sim commit g2\n@sim done finished' }],
+    });
+    await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
+    await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForStatus((status) => workerIn(status, 'gamma').git.commitsAhead === 1, { what: 'the first commit of gamma' });
+    const tip = (await gitIn(fx.repo, ['rev-parse', 'refs/heads/czar/gamma'])).trim();
+    await gitIn(fx.repo, ['update-ref', '-d', 'refs/heads/czar/gamma']);
+
+    const gone = await fx.waitForEvent('alert', 'gamma', { match: alertOf('branch_missing'), timeoutMs: 8_000 });
+    expect(gone.message).toContain(`git branch czar/gamma ${tip}`);
+    await fx.waitForStatus((status) => workerIn(status, 'gamma').alerts.some((alert) => alert.kind === 'branch_moved_outside' && /began a new history/.test(alert.message)), { timeoutMs: 30_000, what: 'the new-history alert' });
+    // The merge is that worker's failure, recorded with git's reason, and gamma is always listed as left out.
+    const undone = await fx.waitForEvent('integration_undone', 'gamma', { timeoutMs: 30_000 });
+    expect(undone.message).toContain('unrelated histories');
+    const status = await fx.waitForStatus((current) => (current.integration?.leftOut ?? []).some((entry) => entry.worker === 'gamma'), { what: 'gamma in leftOut' });
+    expect(status.integration?.holds).toEqual([]);
+    expect(await fx.events()).not.toContainEqual(expect.objectContaining({ kind: 'integration_error' }));
+  });
+
   it('says a worktree moved away is missing, with its path and how to move it back, and does not call it working', async () => {
     const fx = await fleetFixture({ workers: [{ name: 'beta', task: '# Beta\n@sim work 60 long' }] });
     await fx.launchWave();
