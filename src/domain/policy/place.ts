@@ -58,7 +58,7 @@ export function checkBase(fleet: FleetModel, actions: Action[]): FleetModel {
   if (missing === (fleet.baseMissingTold === true)) return fleet;
   actions.push(
     missing
-      ? { kind: 'fleet_event', event: 'base_missing', message: `base ${fleet.base} is gone`, reason: `refs/heads/${fleet.base} does not exist (renamed or deleted); branches cannot be counted until it is back, so no worker is nudged, re-briefed or restarted meanwhile; restore it with "git branch -m <new name> ${fleet.base}", or set base: and run "czar down" then "czar up"` }
+      ? { kind: 'fleet_event', event: 'base_missing', message: `base ${fleet.base} is gone`, reason: `refs/heads/${fleet.base} does not exist (renamed or deleted); branches cannot be counted until it is back, so no worker is nudged, re-briefed or restarted meanwhile; restore it with "git branch -m <new name> ${fleet.base}", or set base: to the new name and run "czar up"` }
       : { kind: 'fleet_event', event: 'base_back', message: `base ${fleet.base} is back`, reason: `refs/heads/${fleet.base} exists again` },
   );
   return { ...fleet, baseMissingTold: missing };
