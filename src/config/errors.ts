@@ -83,6 +83,12 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   command: 'command: ./bin/mybot',
   match: 'match: "Do you want to proceed\\?"',
   send: 'send: [y, Enter]',
+  run: 'run: npm test',
+  ssh: 'ssh: dev@gpu1.example',
+  worktrees: 'worktrees: /srv/czar',
+  max_workers: 'max_workers: 4',
+  input: 'input: 3',
+  output: 'output: 15',
 };
 
 function valueAt(root: unknown, path: ConfigPath): unknown {
@@ -128,8 +134,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
         if (found === undefined && typeof last === 'string' && path.length > 0) {
           if (suggested.has(pathString(path))) break;
           const parent = path.slice(0, -1);
-          const example = EXAMPLES[last] ?? `${last}: ...`;
-          const tail = `missing required key "${last}"; add it, e.g. ${example}.`;
+          const example = EXAMPLES[last];
+          const tail = `missing required key "${last}"; add it${example === undefined ? '' : `, e.g. ${example}`}.`;
           problems.push(parent.length === 0 ? { path: parent, message: tail } : problemAt(parent, `is ${tail}`));
           break;
         }

@@ -26,3 +26,14 @@ describe('bad arguments are refused with one sentence and exit 2', () => {
     expect(existsSync(path.join(cwd, 'czar.yaml'))).toBe(false);
   });
 });
+
+describe('an unknown command', () => {
+  test('is one sentence, then the next step as its own sentence', async () => {
+    const cwd = await tempDir();
+    for (const [name, hint] of [['web', ''], ['stauts', '; did you mean "status"?']] as const) {
+      const result = await czar([name], { cwd });
+      expect(result.stderr).toBe(`czar: "${name}" is not a czar command${hint}. Run "czar help" for the list.`);
+      expect(result.exitCode).toBe(2);
+    }
+  });
+});
