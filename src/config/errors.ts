@@ -207,6 +207,7 @@ export function formatSyntaxErrors(errors: readonly SyntaxProblem[], label: stri
   return errors.map((error) => {
     const where = `${label}:${error.position.line}:${error.position.col}`;
     // yaml's own words here point at its API (parseAllDocuments), not at the file.
+    if (error.code === 'ALIAS_COUNT') return `${where}: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.`;
     if (error.code === 'MULTIPLE_DOCS') return `${where}: a second YAML document starts here; ${label} holds one, so remove this "---" line and what follows or merge it into the first.`;
     return `${where}: YAML syntax error: ${error.message.replace(/\.$/, '')}; fix the indentation or quoting there.`;
   });

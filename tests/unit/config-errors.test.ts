@@ -210,6 +210,17 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('a YAML alias bomb is a config problem, not a crash', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcd'[index] ?? ''}`).join(', ')}]`)];
+    expect(problems(`${head}  - { name: api, task: x }\n${rows.join('\n')}\n`)).toEqual([
+      'czar.yaml:1:1: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.',
+    ]);
+  });
+
+  it('an x- key other than at the top is still an unknown key', () => {
+    expect(problems(`${head}  - { name: api, task: x, x-note: y }\n`)).toEqual(['czar.yaml:3:27: unknown key "x-note" in workers[0]; allowed keys here are name, task, task_file, branch, agent, role, scope, depends_on, env, host, checks.']);
+  });
+
   it('reports every problem at once, in file order', () => {
     const text = `project: Sark\nworkers:\n  - { name: a, task: x, agent: nope }\n  - { name: a, task: y }\npolicy: { max_active: 0 }\n`;
     // Schema problems first: the rules only run on a schema-valid file.
@@ -225,4 +236,21 @@ describe('suggest', () => {
   it('counts a swap of two letters as one edit', () => expect(editDistance('nmae', 'name')).toBe(1));
   it('offers a prefix match', () => expect(suggest('depends', ['name', 'depends_on'])).toBe('depends_on'));
   it('offers nothing for unrelated words', () => expect(suggest('zzz', ['name', 'task'])).toBeUndefined());
+});
+
+describe('YAML anchors', () => {
+  it('merge keys share worker settings, and top-level x- keys hold the anchors', () => {
+    const checked = checkConfigText('project: sark\nx-common: &common\n  agent: sim\n  scope: [src/**]\nworkers:\n  - <<: *common\n    name: api\n    task: x\n  - { <<: *common, name: web, task: y, agent: claude }\n', 'czar.yaml');
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    expect(checked.written.workers.map((worker) => [worker.name, worker.agent, worker.scope])).toEqual([
+      ['api', 'sim', ['src/**']],
+      ['web', 'claude', ['src/**']],
+    ]);
+  });
+
+  it('a merged key that is wrong is placed at the worker that merges it', () => {
+    expect(problems('project: sark\nx-common: &common\n  agnet: sim\nworkers:\n  - <<: *common\n    name: api\n    task: x\n')).toEqual([
+      'czar.yaml:5:5: unknown key "agnet" in workers[0]; did you mean "agent"?',
+    ]);
+  });
 });
