@@ -56,6 +56,13 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return lower.length >= 4 ? candidates.find((candidate) => candidate.startsWith(lower)) : undefined;
 }
 
+/** The end of a sentence offering the right word: a close match, else the choices. */
+export function orChoices(word: string, choices: readonly string[]): string {
+  const hint = suggest(word, choices);
+  if (hint !== undefined) return `did you mean "${hint}"?`;
+  return choices.length === 0 ? 'there are none to choose from.' : `use one of ${choices.map((choice) => `"${choice}"`).join(', ')}.`;
+}
+
 /** How a value reads in a sentence: `the string "src/**"`, `a list`, `nothing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';

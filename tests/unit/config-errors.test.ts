@@ -136,6 +136,21 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('durations too short to supervise by, each named with the least it may be', () => {
+    const text = `${head}  - { name: api, task: x, checks: [{ name: t, run: 'true', timeout: 0 }] }\npolicy:\n  idle_after: 0s\n  escalate_after: 200ms\n  stuck_after: 1s\n  restart: { backoff: 0 }\n`;
+    expect(problems(text)).toEqual([
+      'czar.yaml:3:69: workers[0].checks[0].timeout 0 is shorter than 1s, the least czar accepts for it; write a longer one, e.g. timeout: 10m.',
+      'czar.yaml:5:15: policy.idle_after "0s" is shorter than 3s, the least czar accepts for it; write a longer one, e.g. idle_after: 90s.',
+      'czar.yaml:6:19: policy.escalate_after "200ms" is shorter than 3s, the least czar accepts for it; write a longer one, e.g. escalate_after: 5m.',
+      'czar.yaml:7:16: policy.stuck_after "1s" is shorter than 5s, the least czar accepts for it; write a longer one, e.g. stuck_after: 20m.',
+      'czar.yaml:8:23: policy.restart.backoff 0 is shorter than 1s, the least czar accepts for it; write a longer one, e.g. backoff: 30s.',
+    ]);
+  });
+
+  it('the shortest durations czar accepts pass, and launch_stagger may be 0', () => {
+    expect(checkConfigText(`${head}  - { name: api, task: x }\npolicy: { idle_after: 3s, escalate_after: 3, stuck_after: 5s, restart: { backoff: 1s }, launch_stagger: 0 }\n`, 'czar.yaml').ok).toBe(true);
+  });
+
   it('stuck_after not longer than idle_after', () => {
     expect(problems(`${head}  - { name: api, task: x }\npolicy: { idle_after: 10m, stuck_after: 5m }\n`)).toEqual([
       'czar.yaml:4:41: policy.stuck_after makes stuck_after (300s) no longer than idle_after (600s); a worker must be idle before it can be stuck, so make stuck_after longer.',
