@@ -1,6 +1,7 @@
 import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
 import { orChoices, pathString, problemAt, type Problem } from './errors.js';
 import { workerBranch } from './normalise.js';
+import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
 import { autoAnswerRegexes, durationMinimums, stuckAfterIdle } from './rules-policy.js';
 import type { WrittenConfig } from './schema.js';
@@ -271,6 +272,7 @@ export const RULES: readonly Rule[] = [
   autoAnswerRegexes,
   stuckAfterIdle,
   durationMinimums,
+  ownEnvKeys,
   uniqueHostNames,
   knownHosts,
   hostCapacity,

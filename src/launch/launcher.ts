@@ -2,11 +2,10 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
-import { AGENT_PATH } from './agent-pane.js';
 import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
-import { startAgentPane } from './agent-pane.js';
+import { agentPathOf, startAgentPane } from './agent-pane.js';
 import { readOwnership, recordMade } from './ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
@@ -21,8 +20,19 @@ import { taskDigest } from './up-notes.js';
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const { config } = fleet;
-  const commands = [...new Set(config.workers.map((worker) => worker.agent.command))];
-  const [worktrees, tips, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
+  // A bare command is looked up on the PATH its agent will run with, which the config may set per worker.
+  const lookups = new Map<string, Promise<boolean>>();
+  const runnable = (worker: WorkerSpec): Promise<boolean> => {
+    const searchPath = agentPathOf(worker);
+    const key = `${worker.agent.command}\0${searchPath}`;
+    let found = lookups.get(key);
+    if (found === undefined) {
+      found = which(worker.agent.command, path.dirname(config.file), searchPath).then((file) => file !== undefined);
+      lookups.set(key, found);
+    }
+    return found;
+  };
+  const [worktrees, tips, panes, records, baseSha, ownership, missing, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
     // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
@@ -30,7 +40,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     readAllRecords(fleet.paths),
     git.revParse(config.repo, config.base),
     readOwnership(fleet.paths),
-    Promise.all(commands.map(async (command) => ((await which(command, path.dirname(config.file), AGENT_PATH)) === undefined ? [] : [command]))),
+    Promise.all(config.workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
     stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
   ]);
   const existingPaths = new Set<string>();
@@ -45,7 +55,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     branches: new Set(tips.keys()),
     sessions: new Set(panes.map((pane) => pane.session)),
     deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),
-    executableCommands: new Set(executable.flat()),
+    commandMissing: new Set(missing.flat()),
     socketPath: fleet.tmux.socketPath(),
     worktreesKind,
     existingPaths,

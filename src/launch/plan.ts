@@ -1,3 +1,4 @@
+import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 
@@ -14,8 +15,8 @@ export interface LaunchFacts {
   readonly sessions: ReadonlySet<string>;
   /** Sessions whose agent has exited (remain-on-exit keeps the pane). */
   readonly deadSessions: ReadonlySet<string>;
-  /** Agent commands that resolve to an executable file (on the agents' PATH for bare names). */
-  readonly executableCommands: ReadonlySet<string>;
+  /** Workers whose agent command is not an executable file (looked up on that agent's PATH for a bare name). */
+  readonly commandMissing: ReadonlySet<string>;
   /** The fleet's tmux socket path: a Unix socket path has a hard length limit. */
   readonly socketPath: string;
   /** What `worktrees:` names on disk. */
@@ -121,7 +122,7 @@ function branchCollision(worker: WorkerSpec, config: Config, facts: LaunchFacts)
 }
 
 function commandProblem(worker: WorkerSpec, facts: LaunchFacts): string | undefined {
-  if (facts.executableCommands.has(worker.agent.command)) return undefined;
+  if (!facts.commandMissing.has(worker.name)) return undefined;
   return `The command "${worker.agent.command}" of agent "${worker.agent.name}" (worker "${worker.name}") is not an executable file${worker.agent.command.includes('/') ? '' : ' on PATH'}; install it, make it executable, or fix "command:" under agents: in the config.`;
 }
 
@@ -168,7 +169,7 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
-  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`];
+  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`, `  env: ${CZAR_ENV_NOTE}`];
   for (const step of plan.workers) {
     const { worker } = step;
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';

@@ -151,6 +151,13 @@ describe('config mistakes', () => {
     expect(checkConfigText(`${head}  - { name: api, task: x }\npolicy: { idle_after: 3s, escalate_after: 3, stuck_after: 5s, restart: { backoff: 1s }, launch_stagger: 0 }\n`, 'czar.yaml').ok).toBe(true);
   });
 
+  it('env keys czar sets itself are refused in a worker and in an agent', () => {
+    expect(problems(`${head}  - { name: api, task: x, env: { CZAR_WORKER: me, PATH: /opt/bin } }\nagents:\n  bot: { command: ./bot, env: { CZAR_STATE_DIR: /tmp } }\n`)).toEqual([
+      'czar.yaml:3:34: workers[0].env.CZAR_WORKER is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
+      'czar.yaml:5:33: agents.bot.env.CZAR_STATE_DIR is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
+    ]);
+  });
+
   it('stuck_after not longer than idle_after', () => {
     expect(problems(`${head}  - { name: api, task: x }\npolicy: { idle_after: 10m, stuck_after: 5m }\n`)).toEqual([
       'czar.yaml:4:41: policy.stuck_after makes stuck_after (300s) no longer than idle_after (600s); a worker must be idle before it can be stuck, so make stuck_after longer.',

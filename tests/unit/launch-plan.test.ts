@@ -32,7 +32,7 @@ function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
     branches: new Set(['main']),
     sessions: new Set(),
     deadSessions: new Set(),
-    executableCommands: new Set(['czar-sim-agent']),
+    commandMissing: new Set(),
     socketPath: '/tmp/tmux-0/czar-p',
     worktreesKind: 'missing',
     existingPaths: new Set(),
@@ -125,6 +125,7 @@ describe('the launch plan', () => {
     const cfg = config([spec('a'), spec('b', { dependsOn: ['a'] })]);
     expect(describePlan(cfg, planLaunch(cfg, facts()))).toEqual([
       'project p: tmux server "czar-p", base "main", worktrees in /tmp/wt',
+      '  env: czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR and CZAR_CONFIG for each agent, and puts its own bin folder first on PATH',
       '  a: czar/a (new branch from main) · start czar-sim-agent · paste task',
       '  b: czar/b (new branch from main) · start czar-sim-agent · paste task [queued: waits for a]',
     ]);

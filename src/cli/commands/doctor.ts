@@ -3,6 +3,7 @@ import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
 import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
+import { CZAR_ENV_NOTE } from '../../domain/agent-env.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { agentSettingsProblem } from '../../launch/agent-pane.js';
@@ -54,7 +55,7 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   checks.push(...(await checkHosts(config)));
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
   const plan = planLaunch(config, await gatherFacts(fleet));
-  if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch` });
+  if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch; ${CZAR_ENV_NOTE}` });
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
   if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
