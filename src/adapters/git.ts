@@ -15,8 +15,26 @@ class GitExit extends GitError {
     readonly stdout: string,
     readonly stderr: string,
   ) {
-    super(undefined, stderr.trim().split('\n')[0] ?? '');
+    super(undefined, gitFailureReason(stderr));
   }
+}
+
+/** What the system says when a write fails: kept in the reason, since git's own words often leave it out. */
+const SYSTEM_CAUSE = /No space left on device|Disk quota exceeded|File name too long|Read-only file system|Permission denied/;
+
+/**
+ * The line of git's stderr that says why it failed: the fatal line, else the first error, else the first line
+ * (git 2.39's "worktree add" starts with "Preparing worktree ..."). A system cause or a failed write found on
+ * another line is added, since on a full disk git ends with "Could not reset index file" and names no cause.
+ */
+export function gitFailureReason(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const main = (lines.findLast((line) => line.startsWith('fatal:')) ?? lines.find((line) => line.startsWith('error:')) ?? lines[0] ?? '').replace(/\.$/, '');
+  if (SYSTEM_CAUSE.test(main)) return main;
+  const cause = lines.find((line) => SYSTEM_CAUSE.test(line));
+  if (cause !== undefined) return `${main} (${cause})`;
+  const write = lines.find((line) => /unable to (write|create) file/.test(line));
+  return write === undefined ? main : `${main} (${write}: the disk or a quota is full, or the folder is not writable)`;
 }
 
 const clients = new Map<string, SimpleGit>();

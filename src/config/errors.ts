@@ -164,7 +164,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
         break;
       }
       case 'too_big':
-        problems.push(problemAt(path, `should be at most ${String(issue.maximum)}, found ${describeValue(found)}.`));
+        // A string's limit is a name's, whose message in schema.ts says why.
+        problems.push(problemAt(path, issue.origin === 'string' ? issue.message : `should be at most ${String(issue.maximum)}, found ${describeValue(found)}.`));
         break;
       case 'invalid_key': {
         const inner = issue.issues[0]?.message;

@@ -31,6 +31,13 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('a name too long for the files and branches made from it', () => {
+    const long = 'a'.repeat(65);
+    expect(problems(`${head}  - name: ${long}\n    task: x\n`)).toEqual([
+      `czar.yaml:3:11: workers[0].name "${'a'.repeat(40)}..." is 65 characters long; file, branch and tmux session names are made from it, so keep it to 64 or fewer.`,
+    ]);
+  });
+
   it('duplicate name', () => {
     expect(problems(`${head}  - name: api\n    task: x\n  - name: api\n    task: y\n`)).toEqual([
       'czar.yaml:5:11: workers[1].name "api" is already used by workers[0]; give each worker its own name.',
