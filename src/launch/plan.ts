@@ -169,7 +169,8 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
-  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`, `  env: ${CZAR_ENV_NOTE}`];
+  const local = config.workers.some((worker) => worker.host === undefined) ? `, worktrees in ${config.worktrees}` : '';
+  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}"${local}`, `  env: ${CZAR_ENV_NOTE}`];
   for (const step of plan.workers) {
     const { worker } = step;
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
@@ -183,7 +184,8 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
       resume: 'new agent: task pasted again with the commits so far',
     }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
-    lines.push(`  ${worker.name}: ${worker.branch} (${worktree}) · ${session} · ${delivery}${wave}`);
+    const where = worker.host === undefined ? '' : ` on host "${worker.host}" in ${worker.worktree}`;
+    lines.push(`  ${worker.name}: ${worker.branch} (${worktree})${where} · ${session} · ${delivery}${wave}`);
   }
   for (const problem of plan.problems) lines.push(`  problem: ${problem}`);
   return lines;

@@ -121,6 +121,14 @@ describe('the launch plan', () => {
     expect(plan.workers.map((step) => step.problem)).toEqual(plan.problems.slice(1));
   });
 
+  it("names a host worker's worktree on its host, and no local worktrees folder when no worker is local", () => {
+    const cfg = config([spec('g', { host: 'gpu1', worktree: '/srv/czar/p/workers/g' })]);
+    expect(describePlan(cfg, planLaunch(cfg, facts())).filter((line) => !line.startsWith('  env:'))).toEqual([
+      'project p: tmux server "czar-p", base "main"',
+      '  g: czar/g (new branch from main) on host "gpu1" in /srv/czar/p/workers/g · start czar-sim-agent · paste task',
+    ]);
+  });
+
   it('prints as lines a person can read (czar up --dry-run)', () => {
     const cfg = config([spec('a'), spec('b', { dependsOn: ['a'] })]);
     expect(describePlan(cfg, planLaunch(cfg, facts()))).toEqual([
