@@ -104,7 +104,11 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`, worker.name);
   } else if (step.worktree !== 'reuse') {
-    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
+    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch').catch(async (error: unknown) => {
+      // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
+      if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch))) await recordMade(fleet.paths, 'branch', made);
+      throw error;
+    });
     if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);

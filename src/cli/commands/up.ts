@@ -121,20 +121,29 @@ async function editedTasks(fleet: Fleet, plan: LaunchPlan): Promise<string[]> {
   });
 }
 
+/** Workers the plan would start now that have no session at all: an earlier launch of theirs did not finish. */
+function notStarted(plan: LaunchPlan): string[] {
+  return plan.workers.filter((step) => step.wave === 'now' && step.session === 'create').map((step) => step.worker.name);
+}
+
 /**
  * A running czar owns its fleet: `up` with the same config only adopts (launching beside it could paste a task
- * twice). When the config changed since that czar started, it is stopped first, and `up` launches what is new and
- * starts a czar that knows the new config. Returns false when there is nothing for `up` to do.
+ * twice). When the config changed since that czar started, or a worker it should run has no session (its launch
+ * failed half-way), it is stopped first, and `up` launches what is missing and starts a czar again. Returns false
+ * when there is nothing for `up` to do.
  */
 async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
   const pid = await liveCzarPid(fleet.paths);
   if (pid === undefined) return true;
   const [configAt, czarAt] = await Promise.all([stat(fleet.config.file), stat(fleet.paths.supervisorLock)].map((info) => info.then((found) => found.mtimeMs, () => 0)));
-  if ((configAt ?? 0) <= (czarAt ?? 0)) {
+  const changed = (configAt ?? 0) > (czarAt ?? 0);
+  const missing = changed ? [] : notStarted(planLaunch(fleet.config, await gatherFacts(fleet)));
+  if (!changed && missing.length === 0) {
     out(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
     return false;
   }
-  await fleet.log.emit('czar_reload', `${fleet.config.file} changed since the czar started; restarting the czar with it`);
+  const why = changed ? `${fleet.config.file} changed since the czar started; restarting the czar with it` : `worker(s) ${missing.join(', ')} have no session (a launch that did not finish); stopping the czar to launch them, then starting it again`;
+  await fleet.log.emit('czar_reload', why);
   await askCzar(fleet.paths, { kind: 'stop' });
   const deadline = Date.now() + 15_000;
   while ((await liveCzarPid(fleet.paths)) !== undefined) {
