@@ -97,7 +97,10 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
   const { worker } = step;
   const { config, tmux } = fleet;
-  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host));
+  // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
+  // supervises it as any other worker.
+  const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
+  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
   if (step.worktree === 'recreate') {
     await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
@@ -129,13 +132,17 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
+    if (step.delivery === 'unrecorded') {
+      await fleet.log.emit('adopted_unrecorded', `adopted the agent running in tmux session "${worker.name}" with no launch record (the state dir was lost?): its task is not pasted again; "czar up --redeliver" would paste it`, worker.name);
+    }
   }
-  return recordLaunch(fleet, worker, paneId);
+  return recordLaunch(fleet, worker, paneId, assumedDeliveredAt);
 }
 
 /** Writes a worker's launch record for its (new or adopted) pane, keeping what earlier launches recorded. */
-async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): Promise<LaunchRecord> {
+async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string, assumedDeliveredAt?: string): Promise<LaunchRecord> {
   const previous = await readRecord(fleet.paths, worker.name);
+  const deliveredAt = previous?.deliveredAt ?? assumedDeliveredAt;
   const record: LaunchRecord = {
     worker: worker.name,
     paneId,
@@ -145,7 +152,7 @@ async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): P
     launchedAt: previous?.launchedAt ?? new Date().toISOString(),
     tasks: previous?.tasks ?? [],
     ...(previous?.deliveryStartedAt === undefined ? {} : { deliveryStartedAt: previous.deliveryStartedAt }),
-    ...(previous?.deliveredAt === undefined ? {} : { deliveredAt: previous.deliveredAt }),
+    ...(deliveredAt === undefined ? {} : { deliveredAt }),
   };
   await writeRecord(fleet.paths, record);
   return record;
@@ -213,7 +220,7 @@ export async function launchWave(
   const { policy } = fleet.config;
   const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
     const record = await startWorker(fleet, step);
-    if (step.delivery !== 'skip') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
+    if (step.delivery !== 'skip' && step.delivery !== 'unrecorded') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];

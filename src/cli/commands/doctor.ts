@@ -52,6 +52,8 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
     if (problem !== undefined) checks.push({ ok: !problem.blocking, line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}` });
   }
+  const stateDirCheck = checkStateDir(fleet);
+  if (stateDirCheck !== undefined) checks.push(stateDirCheck);
   checks.push(...(await checkHosts(config)));
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
   const plan = planLaunch(config, await gatherFacts(fleet));
@@ -59,6 +61,16 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
   if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
+}
+
+/** `up` keeps the state dir out of git's view (info/exclude), which is just what `git clean -x` removes. */
+function checkStateDir(fleet: Fleet): Check | undefined {
+  const relative = path.relative(fleet.config.repo, fleet.paths.root);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return {
+    ok: true,
+    line: `state dir ${fleet.paths.root}: warning: "git clean -fdx" (or -X) in ${fleet.config.repo} deletes it with the fleet's launch records, as git ignores it; clean with "git clean -fd", which keeps ignored files. Should it be lost, "czar up" adopts the running agents and does not paste their tasks again.`,
+  };
 }
 
 async function commandCheck(label: string, command: string, cwd: string, setting: string): Promise<Check> {

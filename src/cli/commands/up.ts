@@ -22,13 +22,13 @@ import { err, formatEvent, out, outRow } from '../output.js';
 export const upCommand: Command = {
   name: 'up',
   summary: 'launch the fleet (or adopt it when it is running) and start the czar',
-  usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run]',
+  usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run] [--redeliver]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, 0);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, redeliver: { type: 'boolean' } }, 0);
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
-    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true });
+    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true });
     if (values['dry-run'] === true || values.detach === true) return code;
     if (interactive) await showDashboard(fleet);
     else await followUntilSprintOver(fleet, { printFrom: 'end' });
@@ -37,10 +37,10 @@ export const upCommand: Command = {
 };
 
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
-export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean }): Promise<number> {
+export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean; redeliver?: boolean }): Promise<number> {
   const { config } = fleet;
   const launchingBefore = await liveLockHolder(fleet.paths.upLock);
-  const plan = planLaunch(config, await gatherFacts(fleet));
+  const plan = planLaunch(config, await gatherFacts(fleet), options);
   if (options.dryRun) {
     for (const line of describePlan(config, plan)) out(line);
     return plan.problems.length === 0 ? 0 : 1;
@@ -64,11 +64,11 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   }
 }
 
-async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<number> {
+async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?: boolean }): Promise<number> {
   const { config } = fleet;
   if (!(await makeWayForLaunch(fleet))) return 0;
   let facts = await gatherFacts(fleet);
-  let plan = planLaunch(config, facts);
+  let plan = planLaunch(config, facts, options);
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
@@ -79,7 +79,7 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<
       await git.fetchBase(config.repo, config.base);
       await fleet.log.emit('base_updated', `fast-forwarded ${config.base} by ${behind} commit(s) from its upstream`);
       facts = await gatherFacts(fleet);
-      plan = planLaunch(config, facts);
+      plan = planLaunch(config, facts, options);
     } else {
       err(`czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`);
     }
