@@ -34,7 +34,9 @@ export function gitFailureReason(stderr: string): string {
   const cause = lines.find((line) => SYSTEM_CAUSE.test(line));
   if (cause !== undefined) return `${main} (${cause})`;
   const write = lines.find((line) => /unable to (write|create) file/.test(line));
-  return write === undefined ? main : `${main} (${write}: the disk or a quota is full, or the folder is not writable)`;
+  const hint = 'the disk or a quota is full, or the folder is not writable';
+  if (write === undefined) return main;
+  return write === main ? `${main} (${hint})` : `${main} (${write}: ${hint})`;
 }
 
 const clients = new Map<string, SimpleGit>();

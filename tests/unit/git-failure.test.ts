@@ -8,6 +8,10 @@ describe("the reason czar gives for a failed git command", () => {
     expect(gitFailureReason(stderr)).toBe("fatal: Could not reset index file to revision 'HEAD' (error: unable to write file f16.txt: the disk or a quota is full, or the folder is not writable)");
   });
 
+  it('names a failed write once when it is the only error', () => {
+    expect(gitFailureReason("Preparing worktree (new branch 'czar/x')\nerror: unable to write file a.txt\n")).toBe('error: unable to write file a.txt (the disk or a quota is full, or the folder is not writable)');
+  });
+
   it('keeps the cause the system gave', () => {
     const stderr = "Preparing worktree (new branch 'czar/x')\nerror: unable to write file a.txt\nfatal: could not create leading directories of '/mnt/x/.git': No space left on device\n";
     expect(gitFailureReason(stderr)).toBe("fatal: could not create leading directories of '/mnt/x/.git': No space left on device");
