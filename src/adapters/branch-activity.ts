@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitActivity } from '../domain/types.js';
-import { client, czarError, git, worktreeStatus } from './git.js';
+import { czarError } from './git-errors.js';
+import { client, git, worktreeStatus } from './git.js';
 
 /** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
 export interface FileStat {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gitFailureReason } from '../../src/adapters/git.js';
+import { gitFailureReason } from '../../src/adapters/git-errors.js';
 
 describe("the reason czar gives for a failed git command", () => {
   it('on a full disk, says what git could not do and the likely cause, not "Preparing worktree"', () => {
