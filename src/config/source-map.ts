@@ -68,6 +68,8 @@ export class SourceMap {
   }
 }
 
+const MAX_ALIAS_COUNT = 10_000;
+
 /** Parses YAML text keeping positions; syntax errors come back placed, never thrown. */
 export function parseYaml(text: string): { value: unknown; map: SourceMap; syntaxErrors: SyntaxProblem[] } {
   const lines = new LineCounter();
@@ -82,7 +84,8 @@ export function parseYaml(text: string): { value: unknown; map: SourceMap; synta
   const map = new SourceMap(doc, lines);
   if (syntaxErrors.length > 0) return { value: undefined, map, syntaxErrors };
   try {
-    return { value: doc.toJS(), map, syntaxErrors };
+    // yaml's default (100 alias uses) refuses a fleet of 100 workers that merge one anchor; this still stops a bomb.
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), map, syntaxErrors };
   } catch (error) {
     // yaml refuses to expand aliases past a limit (an alias bomb) with a ReferenceError; anything else is a bug.
     if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;

@@ -240,7 +240,7 @@ describe('config mistakes', () => {
   });
 
   it('a YAML alias bomb is a config problem, not a crash', () => {
-    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcd'[index] ?? ''}`).join(', ')}]`)];
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcde'[index] ?? ''}`).join(', ')}]`)];
     expect(problems(`${head}  - { name: api, task: x }\n${rows.join('\n')}\n`)).toEqual([
       'czar.yaml:1:1: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.',
     ]);
@@ -275,6 +275,12 @@ describe('YAML anchors', () => {
       ['api', 'sim', ['src/**']],
       ['web', 'claude', ['src/**']],
     ]);
+  });
+
+  it('a large fleet may merge one anchor into every worker; only an alias bomb is refused', () => {
+    const workers = Array.from({ length: 300 }, (_, index) => `  - { <<: *common, name: w${index}, task: x }`).join('\n');
+    const checked = checkConfigText(`project: sark\nx-common: &common\n  agent: sim\nworkers:\n${workers}\n`, 'czar.yaml');
+    expect(checked.ok ? checked.written.workers.length : checked.problems).toBe(300);
   });
 
   it('a merged key that is wrong is placed at the worker that merges it', () => {
