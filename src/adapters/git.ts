@@ -1,23 +1,10 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { GitError, simpleGit, type SimpleGit, type StatusResult } from 'simple-git';
+import { simpleGit, type SimpleGit, type StatusResult } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
+import { czarError, exitOf, GitExit } from './git-errors.js';
 import { cleanEnv, type RunResult } from './process.js';
-
-/**
- * A git exit other than 0, carried through simple-git so callers that ask for it get the code, not an exception.
- * It is a GitError because simple-git passes those through as they are and wraps anything else in a new one.
- */
-class GitExit extends GitError {
-  constructor(
-    readonly exitCode: number,
-    readonly stdout: string,
-    readonly stderr: string,
-  ) {
-    super(undefined, stderr.trim().split('\n')[0] ?? '');
-  }
-}
 
 const clients = new Map<string, SimpleGit>();
 
@@ -59,28 +46,6 @@ export function client(cwd: string): SimpleGit {
   }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }));
   clients.set(cwd, found);
   return found;
-}
-
-/** Turns what simple-git threw into czar's error: which command, the exit and git's own first line. */
-export function czarError(args: readonly string[], error: unknown): CzarError {
-  if (error instanceof CzarError) return error;
-  const command = `git ${args.join(' ')}`;
-  const exit = exitOf(error);
-  if (exit !== undefined) {
-    const reason = exit.message;
-    return new CzarError('command_failed', `"${command}" exited with ${exit.exitCode}${reason === '' ? '' : `: ${reason}`}.`, {
-      details: [exit.stderr.trim()].filter((line) => line !== ''),
-      cause: error,
-    });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (/ENOENT/.test(message)) return new CzarError('command_missing', '"git" was not found on PATH; install it or fix PATH, then run the command again.', { cause: error });
-  return new CzarError('command_failed', `"${command}" could not run: ${message}.`, { cause: error });
-}
-
-/** The git exit behind what simple-git threw, if git ran at all. */
-function exitOf(error: unknown): GitExit | undefined {
-  return error instanceof GitExit ? error : undefined;
 }
 
 /**

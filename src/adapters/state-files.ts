@@ -28,8 +28,14 @@ export async function clearSprintState(paths: StatePaths): Promise<void> {
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
 export async function writeAtomic(file: string, content: string): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(temp, content, { mode: 0o600 });
-  await rename(temp, file);
+  try {
+    await writeFile(temp, content, { mode: 0o600 });
+    await rename(temp, file);
+  } catch (error) {
+    // A full disk fails the write half-way: what was written of the temp file would stay behind on every retry.
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) {
     const close = Object.keys(COMMANDS).find((candidate) => candidate.startsWith(name.slice(0, 2)));
-    err(`czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`} Run "czar help" for the list.`);
+    err(`czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`}. Run "czar help" for the list.`);
     return 2;
   }
   const command = await load();

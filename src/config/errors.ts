@@ -56,6 +56,13 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return lower.length >= 4 ? candidates.find((candidate) => candidate.startsWith(lower)) : undefined;
 }
 
+/** The end of a sentence offering the right word: a close match, else the choices. */
+export function orChoices(word: string, choices: readonly string[]): string {
+  const hint = suggest(word, choices);
+  if (hint !== undefined) return `did you mean "${hint}"?`;
+  return choices.length === 0 ? 'there are none to choose from.' : `use one of ${choices.map((choice) => `"${choice}"`).join(', ')}.`;
+}
+
 /** How a value reads in a sentence: `the string "src/**"`, `a list`, `nothing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
@@ -83,6 +90,12 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   command: 'command: ./bin/mybot',
   match: 'match: "Do you want to proceed\\?"',
   send: 'send: [y, Enter]',
+  run: 'run: npm test',
+  ssh: 'ssh: dev@gpu1.example',
+  worktrees: 'worktrees: /srv/czar',
+  max_workers: 'max_workers: 4',
+  input: 'input: 3',
+  output: 'output: 15',
 };
 
 function valueAt(root: unknown, path: ConfigPath): unknown {
@@ -128,8 +141,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
         if (found === undefined && typeof last === 'string' && path.length > 0) {
           if (suggested.has(pathString(path))) break;
           const parent = path.slice(0, -1);
-          const example = EXAMPLES[last] ?? `${last}: ...`;
-          const tail = `missing required key "${last}"; add it, e.g. ${example}.`;
+          const example = EXAMPLES[last];
+          const tail = `missing required key "${last}"; add it${example === undefined ? '' : `, e.g. ${example}`}.`;
           problems.push(parent.length === 0 ? { path: parent, message: tail } : problemAt(parent, `is ${tail}`));
           break;
         }
@@ -151,7 +164,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
         break;
       }
       case 'too_big':
-        problems.push(problemAt(path, `should be at most ${String(issue.maximum)}, found ${describeValue(found)}.`));
+        // A string's limit is a name's, whose message in schema.ts says why.
+        problems.push(problemAt(path, issue.origin === 'string' ? issue.message : `should be at most ${String(issue.maximum)}, found ${describeValue(found)}.`));
         break;
       case 'invalid_key': {
         const inner = issue.issues[0]?.message;
@@ -201,6 +215,7 @@ export function formatSyntaxErrors(errors: readonly SyntaxProblem[], label: stri
   return errors.map((error) => {
     const where = `${label}:${error.position.line}:${error.position.col}`;
     // yaml's own words here point at its API (parseAllDocuments), not at the file.
+    if (error.code === 'ALIAS_COUNT') return `${where}: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.`;
     if (error.code === 'MULTIPLE_DOCS') return `${where}: a second YAML document starts here; ${label} holds one, so remove this "---" line and what follows or merge it into the first.`;
     return `${where}: YAML syntax error: ${error.message.replace(/\.$/, '')}; fix the indentation or quoting there.`;
   });

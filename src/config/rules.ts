@@ -1,7 +1,9 @@
 import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
-import { parseDuration } from './duration.js';
-import { pathString, problemAt, suggest, type Problem } from './errors.js';
-import { DEFAULT_INTEGRATION_BRANCH, POLICY_DEFAULTS, workerBranch } from './normalise.js';
+import { orChoices, pathString, problemAt, type Problem } from './errors.js';
+import { DEFAULT_INTEGRATION_BRANCH, workerBranch } from './normalise.js';
+import { ownEnvKeys } from './rules-env.js';
+import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
+import { autoAnswerRegexes, durationMinimums, stuckAfterIdle } from './rules-policy.js';
 import type { WrittenConfig } from './schema.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { scopePatternProblem } from '../domain/glob.js';
@@ -20,12 +22,6 @@ export interface Rule {
 export const RESERVED_WORKER_NAME = CZAR_SESSION;
 
 const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
-
-function orChoices(word: string, choices: readonly string[]): string {
-  const hint = suggest(word, choices);
-  if (hint !== undefined) return `did you mean "${hint}"?`;
-  return choices.length === 0 ? 'there are none to choose from.' : `use one of ${choices.map((choice) => `"${choice}"`).join(', ')}.`;
-}
 
 /** Index of the first worker with each name (later duplicates are reported, not used). */
 function firstIndexByName(config: WrittenConfig): Map<string, number> {
@@ -194,36 +190,6 @@ const uniqueBonusNames: Rule = {
   },
 };
 
-const autoAnswerRegexes: Rule = {
-  name: 'auto-answer-regexes',
-  check: (config) => {
-    const answers = config.policy?.auto_answer;
-    if (answers === undefined || answers === 'off') return [];
-    return answers.flatMap((answer, index) => {
-      try {
-        new RegExp(answer.match);
-        return [];
-      } catch (error) {
-        const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
-        return [problemAt(['policy', 'auto_answer', index, 'match'], `${JSON.stringify(answer.match)} is not a valid regular expression (${reason}); fix it or escape special characters with a backslash.`)];
-      }
-    });
-  },
-};
-
-const stuckAfterIdle: Rule = {
-  name: 'stuck-after-idle',
-  check: (config) => {
-    const policy = config.policy;
-    if (policy?.stuck_after === undefined && policy?.idle_after === undefined) return [];
-    const idle = policy.idle_after === undefined ? POLICY_DEFAULTS.idleAfterMs : parseDuration(policy.idle_after);
-    const stuck = policy.stuck_after === undefined ? POLICY_DEFAULTS.stuckAfterMs : parseDuration(policy.stuck_after);
-    if (idle === undefined || stuck === undefined || stuck > idle) return [];
-    const key = policy.stuck_after === undefined ? 'idle_after' : 'stuck_after';
-    return [problemAt(['policy', key], `makes stuck_after (${stuck / 1000}s) no longer than idle_after (${idle / 1000}s); a worker must be idle before it can be stuck, so make stuck_after longer.`)];
-  },
-};
-
 const integrationBranchOwn: Rule = {
   name: 'integration-branch-own',
   check: (config) => {
@@ -296,41 +262,6 @@ const honourableScopes: Rule = {
   },
 };
 
-const uniqueHostNames: Rule = {
-  name: 'unique-host-names',
-  check: (config) => {
-    const first = new Map<string, number>();
-    return (config.hosts ?? []).flatMap((host, index) => {
-      const earlier = first.get(host.name);
-      if (earlier === undefined) first.set(host.name, index);
-      return earlier === undefined ? [] : [problemAt(['hosts', index, 'name'], `"${host.name}" is already used by hosts[${earlier}]; give each host its own name.`)];
-    });
-  },
-};
-
-const knownHosts: Rule = {
-  name: 'known-hosts',
-  check: (config) => {
-    const names = (config.hosts ?? []).map((host) => host.name);
-    return config.workers.flatMap((worker, index) =>
-      worker.host === undefined || names.includes(worker.host)
-        ? []
-        : [problemAt(['workers', index, 'host'], `"${worker.host}" is not a hosts: entry; ${names.length === 0 ? 'add it under hosts: or remove host: to run the worker on this machine.' : orChoices(worker.host, names)}`)],
-    );
-  },
-};
-
-const hostCapacity: Rule = {
-  name: 'host-capacity',
-  check: (config) =>
-    (config.hosts ?? []).flatMap((host, index) => {
-      const count = config.workers.filter((worker) => worker.host === host.name).length;
-      return count > host.max_workers
-        ? [problemAt(['hosts', index, 'max_workers'], `is ${host.max_workers} but ${count} workers name host "${host.name}"; raise max_workers or move some workers to another host.`)]
-        : [];
-    }),
-};
-
 /** Every rule, in the order their problems read best. */
 export const RULES: readonly Rule[] = [
   someWorkers,
@@ -345,6 +276,8 @@ export const RULES: readonly Rule[] = [
   uniqueBonusNames,
   autoAnswerRegexes,
   stuckAfterIdle,
+  durationMinimums,
+  ownEnvKeys,
   uniqueHostNames,
   knownHosts,
   hostCapacity,

@@ -15,10 +15,23 @@ const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const quoted = (value: unknown): string => JSON.stringify(value);
 
+/**
+ * The longest name: file names made from it (`.<name>.json.<pid>.<random>.tmp`, `<name>-<sha>.log`) and the
+ * branch `czar/<name>.lock` must stay under the 255 bytes a file name may have, with room to spare.
+ */
+export const MAX_NAME_LENGTH = 64;
+
+const shown = (value: unknown): string => (typeof value === 'string' && value.length > 40 ? quoted(`${value.slice(0, 40)}...`) : quoted(value));
+
 const name = (what: string) =>
-  z.string().regex(NAME_PATTERN, {
-    error: (issue) => `${quoted(issue.input)} is not a valid ${what}; use lowercase letters, digits, "-" or "_", starting with a letter or digit.`,
-  });
+  z
+    .string()
+    .regex(NAME_PATTERN, {
+      error: (issue) => `${shown(issue.input)} is not a valid ${what}; use lowercase letters, digits, "-" or "_", starting with a letter or digit.`,
+    })
+    .max(MAX_NAME_LENGTH, {
+      error: (issue) => `${shown(issue.input)} is ${String((issue.input as string).length)} characters long; file, branch and tmux session names are made from it, so keep it to ${MAX_NAME_LENGTH} or fewer.`,
+    });
 
 const duration = z
   .union([

@@ -68,15 +68,27 @@ export class SourceMap {
   }
 }
 
+const MAX_ALIAS_COUNT = 10_000;
+
 /** Parses YAML text keeping positions; syntax errors come back placed, never thrown. */
 export function parseYaml(text: string): { value: unknown; map: SourceMap; syntaxErrors: SyntaxProblem[] } {
   const lines = new LineCounter();
-  // prettyErrors off: a one-line message (we add the position ourselves) instead of a code frame.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const syntaxErrors = doc.errors.map((error) => ({
+  // prettyErrors off: a one-line message (we add the position ourselves) instead of a code frame. merge: `<<: *common`
+  // is how people share settings between entries; YAML 1.2 left it out, and yaml reads it only when asked.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
+  const syntaxErrors: SyntaxProblem[] = doc.errors.map((error) => ({
     position: lines.linePos(error.pos[0]),
     message: error.message.replace(/\s+/g, ' ').trim(),
     code: error.code,
   }));
-  return { value: syntaxErrors.length > 0 ? undefined : doc.toJS(), map: new SourceMap(doc, lines), syntaxErrors };
+  const map = new SourceMap(doc, lines);
+  if (syntaxErrors.length > 0) return { value: undefined, map, syntaxErrors };
+  try {
+    // yaml's default (100 alias uses) refuses a fleet of 100 workers that merge one anchor; this still stops a bomb.
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), map, syntaxErrors };
+  } catch (error) {
+    // yaml refuses to expand aliases past a limit (an alias bomb) with a ReferenceError; anything else is a bug.
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    return { value: undefined, map, syntaxErrors: [{ position: { line: 1, col: 1 }, message: error.message, code: 'ALIAS_COUNT' }] };
+  }
 }

@@ -39,6 +39,14 @@ export function allowedKeys(path: ConfigPath, schema: z.core.$ZodType = configSc
   }
 }
 
+/** Top-level keys that start with `x-` hold YAML anchors for `<<: *name` merges (as in compose files); czar skips them. */
+export const ANCHOR_HOLDER = /^x-/;
+
+function withoutAnchorHolders(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !ANCHOR_HOLDER.test(key)));
+}
+
 /**
  * Parses and checks config text: YAML syntax, then the schema, then the cross-field rules (which need a
  * schema-valid config). Every problem at the failing stage comes back, each as `label:line:col: sentence`.
@@ -46,7 +54,7 @@ export function allowedKeys(path: ConfigPath, schema: z.core.$ZodType = configSc
 export function checkConfigText(text: string, label: string): CheckedText {
   const parsed = parseYaml(text);
   if (parsed.syntaxErrors.length > 0) return { ok: false, problems: formatSyntaxErrors(parsed.syntaxErrors, label) };
-  const result = configSchema.safeParse(parsed.value);
+  const result = configSchema.safeParse(withoutAnchorHolders(parsed.value));
   if (!result.success) {
     return { ok: false, problems: formatProblems(problemsFromIssues(result.error.issues, parsed.value, (path) => allowedKeys(path)), parsed.map, label) };
   }

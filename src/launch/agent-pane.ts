@@ -7,13 +7,16 @@ import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
 import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini-settings.js';
 import { presetFor } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
+import { agentPath } from '../domain/agent-env.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './fleet.js';
 
-/** Agents find `czar` first on their PATH (for `czar report` and hooks), then the person's PATH. */
-export const AGENT_PATH = `${CZAR_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`;
+/** The PATH a worker's agent runs with: czar's bin folder first, then the config's PATH or the person's. */
+export function agentPathOf(worker: WorkerSpec): string {
+  return agentPath(CZAR_BIN_DIR, { worker: worker.env, agent: worker.agent.env }, process.env.PATH);
+}
 
 /**
  * The one place an agent's process is started, in a new session or again in its pane. tmux falls back to the
@@ -90,7 +93,7 @@ export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise
     CZAR_WORKER: worker.name,
     CZAR_STATE_DIR: fleet.paths.root,
     CZAR_CONFIG: fleet.config.file,
-    PATH: AGENT_PATH,
+    PATH: agentPathOf(worker),
   };
   return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
 }

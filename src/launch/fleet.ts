@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { Tmux } from '../adapters/tmux.js';
 import { CzarError } from '../domain/errors.js';
@@ -57,6 +58,16 @@ export function openFleet(config: Config, echo?: (event: FleetEvent) => void): F
 export async function verifyServerOwner(fleet: Fleet): Promise<void> {
   const owner = await fleet.tmux.ownerOfServer();
   if (owner === undefined || owner === fleet.paths.root) return;
+  const { config } = fleet;
+  if (!(await access(owner).then(() => true, () => false))) {
+    // Its state dir is gone, most likely moved with the repo: this may be our own fleet, under its old path.
+    const repair = ['git', '-C', config.repo, 'worktree', 'repair', ...config.workers.filter((worker) => worker.host === undefined).map((worker) => worker.worktree)].join(' ');
+    throw new CzarError(
+      'server_orphaned',
+      `The tmux server "${config.tmuxSocket}" runs the fleet whose state dir ${owner} is gone (was ${path.dirname(owner)} moved here?); ` +
+        `move the folder back and run the command again, or stop that fleet with "tmux -L ${config.tmuxSocket} kill-server" and then reconnect the worktrees with "${repair}".`,
+    );
+  }
   throw new CzarError(
     'server_taken',
     `The tmux server "${fleet.config.tmuxSocket}" runs the fleet of ${path.dirname(owner)} (state dir ${owner}), not this one, so czar leaves it alone; set another "project:" in ${fleet.config.file}.`,

@@ -2,11 +2,10 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
-import { AGENT_PATH } from './agent-pane.js';
 import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
-import { startAgentPane } from './agent-pane.js';
+import { agentPathOf, startAgentPane } from './agent-pane.js';
 import { readOwnership, recordMade } from './ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
@@ -21,8 +20,19 @@ import { taskDigest } from './up-notes.js';
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
 export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   const { config } = fleet;
-  const commands = [...new Set(config.workers.map((worker) => worker.agent.command))];
-  const [worktrees, tips, otherRefs, panes, records, baseSha, ownership, executable, worktreesKind] = await Promise.all([
+  // A bare command is looked up on the PATH its agent will run with, which the config may set per worker.
+  const lookups = new Map<string, Promise<boolean>>();
+  const runnable = (worker: WorkerSpec): Promise<boolean> => {
+    const searchPath = agentPathOf(worker);
+    const key = `${worker.agent.command}\0${searchPath}`;
+    let found = lookups.get(key);
+    if (found === undefined) {
+      found = which(worker.agent.command, path.dirname(config.file), searchPath).then((file) => file !== undefined);
+      lookups.set(key, found);
+    }
+    return found;
+  };
+  const [worktrees, tips, otherRefs, panes, records, baseSha, ownership, missing, worktreesKind] = await Promise.all([
     git.listWorktrees(config.repo),
     git.branchTips(config.repo),
     git.otherRefs(config.repo),
@@ -31,7 +41,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     readAllRecords(fleet.paths),
     git.revParse(config.repo, git.headRef(config.base)),
     readOwnership(fleet.paths),
-    Promise.all(commands.map(async (command) => ((await which(command, path.dirname(config.file), AGENT_PATH)) === undefined ? [] : [command]))),
+    Promise.all(config.workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
     stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
   ]);
   const existingPaths = new Set<string>();
@@ -47,7 +57,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     otherRefs,
     sessions: new Set(panes.map((pane) => pane.session)),
     deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),
-    executableCommands: new Set(executable.flat()),
+    commandMissing: new Set(missing.flat()),
     socketPath: fleet.tmux.socketPath(),
     worktreesKind,
     existingPaths,
@@ -89,14 +99,21 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
   const { worker } = step;
   const { config, tmux } = fleet;
-  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host));
+  // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
+  // supervises it as any other worker.
+  const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
+  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
   if (step.worktree === 'recreate') {
     await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`, worker.name);
   } else if (step.worktree !== 'reuse') {
-    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch');
+    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch').catch(async (error: unknown) => {
+      // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
+      if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch))) await recordMade(fleet.paths, 'branch', made);
+      throw error;
+    });
     if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
@@ -117,13 +134,17 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
+    if (step.delivery === 'unrecorded') {
+      await fleet.log.emit('adopted_unrecorded', `adopted the agent running in tmux session "${worker.name}" with no launch record (the state dir was lost?): its task is not pasted again; "czar up --redeliver" would paste it`, worker.name);
+    }
   }
-  return recordLaunch(fleet, worker, paneId);
+  return recordLaunch(fleet, worker, paneId, assumedDeliveredAt);
 }
 
 /** Writes a worker's launch record for its (new or adopted) pane, keeping what earlier launches recorded. */
-async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): Promise<LaunchRecord> {
+async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string, assumedDeliveredAt?: string): Promise<LaunchRecord> {
   const previous = await readRecord(fleet.paths, worker.name);
+  const deliveredAt = previous?.deliveredAt ?? assumedDeliveredAt;
   const record: LaunchRecord = {
     worker: worker.name,
     paneId,
@@ -133,7 +154,7 @@ async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string): P
     launchedAt: previous?.launchedAt ?? new Date().toISOString(),
     tasks: previous?.tasks ?? [],
     ...(previous?.deliveryStartedAt === undefined ? {} : { deliveryStartedAt: previous.deliveryStartedAt }),
-    ...(previous?.deliveredAt === undefined ? {} : { deliveredAt: previous.deliveredAt }),
+    ...(deliveredAt === undefined ? {} : { deliveredAt }),
   };
   await writeRecord(fleet.paths, record);
   return record;
@@ -201,7 +222,7 @@ export async function launchWave(
   const { policy } = fleet.config;
   const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
     const record = await startWorker(fleet, step);
-    if (step.delivery !== 'skip') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
+    if (step.delivery !== 'skip' && step.delivery !== 'unrecorded') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];

@@ -1,3 +1,4 @@
+import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 
@@ -16,8 +17,8 @@ export interface LaunchFacts {
   readonly sessions: ReadonlySet<string>;
   /** Sessions whose agent has exited (remain-on-exit keeps the pane). */
   readonly deadSessions: ReadonlySet<string>;
-  /** Agent commands that resolve to an executable file (on the agents' PATH for bare names). */
-  readonly executableCommands: ReadonlySet<string>;
+  /** Workers whose agent command is not an executable file (looked up on that agent's PATH for a bare name). */
+  readonly commandMissing: ReadonlySet<string>;
   /** The fleet's tmux socket path: a Unix socket path has a hard length limit. */
   readonly socketPath: string;
   /** What `worktrees:` names on disk. */
@@ -39,9 +40,11 @@ export type SessionStep = 'create' | 'adopt' | 'respawn';
 /**
  * `redeliver`: a delivery into the running agent started (then `up` was stopped) and the agent never reported
  * since, so the task did not arrive. `resume`: an earlier agent had the task, but this is a new agent process that
- * knows nothing of it; it gets the task again with the commits so far.
+ * knows nothing of it; it gets the task again with the commits so far. `unrecorded`: an agent runs in the worker's
+ * session but no launch record says what it was given (the state dir was deleted, e.g. by `git clean -fdx`): it is
+ * adopted as it is, since pasting the whole task into a working agent again would restart its work.
  */
-export type DeliveryStep = 'deliver' | 'skip' | 'redeliver' | 'resume';
+export type DeliveryStep = 'deliver' | 'skip' | 'redeliver' | 'resume' | 'unrecorded';
 
 export interface WorkerPlan {
   readonly worker: WorkerSpec;
@@ -67,7 +70,7 @@ export interface LaunchPlan {
  * Decides, for every worker, how its worktree, session and task delivery are brought about, and finds every
  * problem up front so that a bad launch makes nothing half. Running it again on a running fleet adopts what exists.
  */
-export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
+export function planLaunch(config: Config, facts: LaunchFacts, options: { readonly redeliver?: boolean } = {}): LaunchPlan {
   const problems: string[] = [];
   if (!facts.baseExists) {
     problems.push(`Base branch "${config.base}" does not exist in ${config.repo}; create it or set "base:" in ${config.file}.`);
@@ -86,7 +89,7 @@ export function planLaunch(config: Config, facts: LaunchFacts): LaunchPlan {
     const workerProblems = ['problem' in worktree ? worktree.problem : undefined, ambiguousBranch(worker, config, facts), branchCollision(worker, config, facts), commandProblem(worker, facts)].filter((problem) => problem !== undefined);
     problems.push(...workerProblems);
     const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name);
-    const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name));
+    const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name), options.redeliver === true);
     let queuedBecause: string | undefined;
     if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
     else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
@@ -138,11 +141,12 @@ function ambiguousBranch(worker: WorkerSpec, config: Config, facts: LaunchFacts)
 }
 
 function commandProblem(worker: WorkerSpec, facts: LaunchFacts): string | undefined {
-  if (facts.executableCommands.has(worker.agent.command)) return undefined;
+  if (!facts.commandMissing.has(worker.name)) return undefined;
   return `The command "${worker.agent.command}" of agent "${worker.agent.name}" (worker "${worker.name}") is not an executable file${worker.agent.command.includes('/') ? '' : ' on PATH'}; install it, make it executable, or fix "command:" under agents: in the config.`;
 }
 
-function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, report: { readonly state: string; readonly at: string } | undefined): DeliveryStep {
+function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, report: { readonly state: string; readonly at: string } | undefined, redeliver: boolean): DeliveryStep {
+  if (adopted && record === undefined) return redeliver ? 'deliver' : 'unrecorded';
   const startedAt = record?.deliveryStartedAt ?? record?.deliveredAt;
   if (startedAt === undefined) return 'deliver';
   // A new agent process knows nothing of the task: only a worker that finished needs none.
@@ -189,7 +193,8 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
-  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}", worktrees in ${config.worktrees}`];
+  const local = config.workers.some((worker) => worker.host === undefined) ? `, worktrees in ${config.worktrees}` : '';
+  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}"${local}`, `  env: ${CZAR_ENV_NOTE}`];
   for (const step of plan.workers) {
     const { worker } = step;
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
@@ -201,9 +206,11 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
       skip: 'task already delivered',
       redeliver: 'delivery never confirmed: task pasted again',
       resume: 'new agent: task pasted again with the commits so far',
+      unrecorded: 'no launch record (the state dir was lost): task not pasted again; "czar up --redeliver" pastes it',
     }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
-    lines.push(`  ${worker.name}: ${worker.branch} (${worktree}) · ${session} · ${delivery}${wave}`);
+    const where = worker.host === undefined ? '' : ` on host "${worker.host}" in ${worker.worktree}`;
+    lines.push(`  ${worker.name}: ${worker.branch} (${worktree})${where} · ${session} · ${delivery}${wave}`);
   }
   for (const problem of plan.problems) lines.push(`  problem: ${problem}`);
   return lines;

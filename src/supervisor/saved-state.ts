@@ -1,4 +1,4 @@
-import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { readText, writeJsonAtomic } from '../adapters/state-files.js';
 import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { withOverrides } from '../domain/prices.js';
 import type { Fleet } from '../launch/fleet.js';
@@ -21,7 +21,7 @@ interface SavedState {
 export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ model: FleetModel; startedAt: string | undefined }> {
   const now = Date.now();
   const { config } = fleet;
-  const saved = await readJson<SavedState>(fleet.paths.czarState);
+  const saved = await readSavedState(fleet);
   const records = await readAllRecords(fleet.paths);
   await observer.adopt(records);
   const workers = config.workers.map((spec): WorkerModel => {
@@ -45,6 +45,36 @@ export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ 
   const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
   const model: FleetModel = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base, prices: withOverrides(config.prices), budgetWarned: saved?.budgetWarned };
   return { model, startedAt: saved?.startedAt };
+}
+
+/**
+ * The saved state, or undefined when there is none or it cannot be read: then the czar starts from the config and
+ * the records, and says so (a torn or foreign file is replaced at the first save).
+ */
+async function readSavedState(fleet: Fleet): Promise<SavedState | undefined> {
+  const file = fleet.paths.czarState;
+  const text = await readText(file);
+  if (text === undefined) return undefined;
+  const saved = parseSavedState(text);
+  if (saved === undefined) {
+    await fleet.log.emit('state_discarded', `${file} is not a saved czar state czar can read, so the czar starts from the config, the launch records and what tmux and git show; the memory of nudges, restarts and the bonus queue starts over.`);
+  }
+  return saved;
+}
+
+function parseSavedState(text: string): SavedState | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const isMapping = (field: unknown): boolean => typeof field === 'object' && field !== null && !Array.isArray(field);
+  const shaped = typeof record.startedAt === 'string' && typeof record.paused === 'boolean' && isMapping(record.workers) &&
+    Array.isArray(record.queue) && record.queue.every((id) => typeof id === 'string') && Object.values(record.workers as object).every(isMapping);
+  return shaped ? (value as SavedState) : undefined;
 }
 
 /** The czar's memory on disk, written only when it changed. */

@@ -55,7 +55,17 @@ describe('czar doctor', () => {
     const healthy = await czar(['doctor'], { cwd: root });
     expect(failed(healthy.stdout)).toEqual([]);
     expect(healthy.stdout).toContain(`✓ notify: ${path.join(root, 'hooks', 'notify.sh')}`);
-    expect(healthy.stdout).toContain('✓ launch plan: 1 worker(s) ready to launch');
+    expect(healthy.stdout).toContain('✓ launch plan: 1 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR and CZAR_CONFIG for each agent, and puts its own bin folder first on PATH');
     expect(healthy.exitCode).toBe(0);
+  });
+
+  test('warns that "git clean -fdx" deletes a state dir inside the repository, and says none for one outside', async () => {
+    const { root, repo } = await tempRepo();
+    await writeFleetConfig(repo, uniqueProject(), 'agent: sim\nworkers:\n  - { name: api, task: Build it. }\n');
+    const inside = await czar(['doctor'], { cwd: repo });
+    expect(inside.stdout).toContain(`✓ state dir ${path.join(repo, '.czar')}: warning: "git clean -fdx" (or -X) in ${repo} deletes it with the fleet's launch records, as git ignores it; clean with "git clean -fd", which keeps ignored files. Should it be lost, "czar up" adopts the running agents and does not paste their tasks again.`);
+    expect(inside.exitCode).toBe(0);
+    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - { name: api, task: Build it. }\n');
+    expect((await czar(['doctor'], { cwd: root })).stdout).not.toContain('git clean');
   });
 });

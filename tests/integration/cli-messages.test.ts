@@ -13,6 +13,15 @@ describe('one clear sentence instead of an internal error or a misleading one', 
     expect(result.exitCode).toBe(2);
   });
 
+  test('a YAML alias bomb in czar.yaml is a config error (exit 2), not an internal one', async () => {
+    const { root } = await tempRepo();
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcde'[index] ?? ''}`).join(', ')}]`)];
+    await writeFleetConfig(root, uniqueProject(), `repo: repo\nworkers:\n  - { name: gateway, task: Build it. }\n${rows.join('\n')}\n`);
+    const result = await czar(['up', '--dry-run'], { cwd: root });
+    expect(result.stderr).toMatch(/^czar: czar\.yaml:1:1: the YAML expands its aliases \(\*name\) too many times/);
+    expect(result.exitCode).toBe(2);
+  });
+
   test('czar init, with and without --force, when czar.yaml is a folder', async () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'czar.yaml'));

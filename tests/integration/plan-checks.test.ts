@@ -11,11 +11,11 @@ import { waitFor } from '../helpers/wait.js';
 const POLICY = 'policy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\n';
 
 /** Runs dry-run and up on a config that only git or the file system rejects: both name the problem, nothing is made. */
-async function refusedBeforeAnythingIsMade(root: string, project: string, expected: RegExp): Promise<void> {
-  const dry = await czar(['up', '--dry-run'], { cwd: root });
+async function refusedBeforeAnythingIsMade(root: string, project: string, expected: RegExp, env?: Record<string, string>): Promise<void> {
+  const dry = await czar(['up', '--dry-run'], { cwd: root, ...(env === undefined ? {} : { env }) });
   expect(dry.exitCode).toBe(1);
   expect(dry.stdout).toMatch(expected);
-  const up = await czar(['up', '--detach'], { cwd: root });
+  const up = await czar(['up', '--detach'], { cwd: root, ...(env === undefined ? {} : { env }) });
   expect(up.exitCode).toBe(1);
   expect(up.stderr).toMatch(expected);
   expect(up.stderr).not.toMatch(/internal error|exited with/);
@@ -48,9 +48,10 @@ describe('the plan finds what only git or the file system would reject, before a
 
   test('a project name too long for tmux\'s socket path, and worktrees: naming a file', async () => {
     const { root } = await tempRepo();
-    const project = `p${'x'.repeat(110)}`;
+    // The longest project name, under a long TMUX_TMPDIR.
+    const project = `p${'x'.repeat(63)}`;
     await writeFleetConfig(root, project, `repo: repo\nagent: sim\n${POLICY}workers:\n  - { name: a, task: x }\n`);
-    await refusedBeforeAnythingIsMade(root, project, /The project name "px+" makes the tmux socket path .* bytes long/);
+    await refusedBeforeAnythingIsMade(root, project, /The project name "px+" makes the tmux socket path .* bytes long/, { TMUX_TMPDIR: path.join(root, 'd'.repeat(40)) });
 
     const other = await tempRepo();
     await writeFile(path.join(other.root, 'afile'), 'not a folder\n');

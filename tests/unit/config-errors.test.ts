@@ -31,6 +31,13 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('a name too long for the files and branches made from it', () => {
+    const long = 'a'.repeat(65);
+    expect(problems(`${head}  - name: ${long}\n    task: x\n`)).toEqual([
+      `czar.yaml:3:11: workers[0].name "${'a'.repeat(40)}..." is 65 characters long; file, branch and tmux session names are made from it, so keep it to 64 or fewer.`,
+    ]);
+  });
+
   it('duplicate name', () => {
     expect(problems(`${head}  - name: api\n    task: x\n  - name: api\n    task: y\n`)).toEqual([
       'czar.yaml:5:11: workers[1].name "api" is already used by workers[0]; give each worker its own name.',
@@ -145,6 +152,28 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('durations too short to supervise by, each named with the least it may be', () => {
+    const text = `${head}  - { name: api, task: x, checks: [{ name: t, run: 'true', timeout: 0 }] }\npolicy:\n  idle_after: 0s\n  escalate_after: 200ms\n  stuck_after: 1s\n  restart: { backoff: 0 }\n`;
+    expect(problems(text)).toEqual([
+      'czar.yaml:3:69: workers[0].checks[0].timeout 0 is shorter than 1s, the least czar accepts for it; write a longer one, e.g. timeout: 10m.',
+      'czar.yaml:5:15: policy.idle_after "0s" is shorter than 3s, the least czar accepts for it; write a longer one, e.g. idle_after: 90s.',
+      'czar.yaml:6:19: policy.escalate_after "200ms" is shorter than 3s, the least czar accepts for it; write a longer one, e.g. escalate_after: 5m.',
+      'czar.yaml:7:16: policy.stuck_after "1s" is shorter than 5s, the least czar accepts for it; write a longer one, e.g. stuck_after: 20m.',
+      'czar.yaml:8:23: policy.restart.backoff 0 is shorter than 1s, the least czar accepts for it; write a longer one, e.g. backoff: 30s.',
+    ]);
+  });
+
+  it('the shortest durations czar accepts pass, and launch_stagger may be 0', () => {
+    expect(checkConfigText(`${head}  - { name: api, task: x }\npolicy: { idle_after: 3s, escalate_after: 3, stuck_after: 5s, restart: { backoff: 1s }, launch_stagger: 0 }\n`, 'czar.yaml').ok).toBe(true);
+  });
+
+  it('env keys czar sets itself are refused in a worker and in an agent', () => {
+    expect(problems(`${head}  - { name: api, task: x, env: { CZAR_WORKER: me, PATH: /opt/bin } }\nagents:\n  bot: { command: ./bot, env: { CZAR_STATE_DIR: /tmp } }\n`)).toEqual([
+      'czar.yaml:3:34: workers[0].env.CZAR_WORKER is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
+      'czar.yaml:5:33: agents.bot.env.CZAR_STATE_DIR is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
+    ]);
+  });
+
   it('stuck_after not longer than idle_after', () => {
     expect(problems(`${head}  - { name: api, task: x }\npolicy: { idle_after: 10m, stuck_after: 5m }\n`)).toEqual([
       'czar.yaml:4:41: policy.stuck_after makes stuck_after (300s) no longer than idle_after (600s); a worker must be idle before it can be stuck, so make stuck_after longer.',
@@ -219,6 +248,17 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('a YAML alias bomb is a config problem, not a crash', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcde'[index] ?? ''}`).join(', ')}]`)];
+    expect(problems(`${head}  - { name: api, task: x }\n${rows.join('\n')}\n`)).toEqual([
+      'czar.yaml:1:1: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.',
+    ]);
+  });
+
+  it('an x- key other than at the top is still an unknown key', () => {
+    expect(problems(`${head}  - { name: api, task: x, x-note: y }\n`)).toEqual(['czar.yaml:3:27: unknown key "x-note" in workers[0]; allowed keys here are name, task, task_file, branch, agent, role, scope, depends_on, env, host, checks.']);
+  });
+
   it('reports every problem at once, in file order', () => {
     const text = `project: Sark\nworkers:\n  - { name: a, task: x, agent: nope }\n  - { name: a, task: y }\npolicy: { max_active: 0 }\n`;
     // Schema problems first: the rules only run on a schema-valid file.
@@ -234,4 +274,27 @@ describe('suggest', () => {
   it('counts a swap of two letters as one edit', () => expect(editDistance('nmae', 'name')).toBe(1));
   it('offers a prefix match', () => expect(suggest('depends', ['name', 'depends_on'])).toBe('depends_on'));
   it('offers nothing for unrelated words', () => expect(suggest('zzz', ['name', 'task'])).toBeUndefined());
+});
+
+describe('YAML anchors', () => {
+  it('merge keys share worker settings, and top-level x- keys hold the anchors', () => {
+    const checked = checkConfigText('project: sark\nx-common: &common\n  agent: sim\n  scope: [src/**]\nworkers:\n  - <<: *common\n    name: api\n    task: x\n  - { <<: *common, name: web, task: y, agent: claude }\n', 'czar.yaml');
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    expect(checked.written.workers.map((worker) => [worker.name, worker.agent, worker.scope])).toEqual([
+      ['api', 'sim', ['src/**']],
+      ['web', 'claude', ['src/**']],
+    ]);
+  });
+
+  it('a large fleet may merge one anchor into every worker; only an alias bomb is refused', () => {
+    const workers = Array.from({ length: 300 }, (_, index) => `  - { <<: *common, name: w${index}, task: x }`).join('\n');
+    const checked = checkConfigText(`project: sark\nx-common: &common\n  agent: sim\nworkers:\n${workers}\n`, 'czar.yaml');
+    expect(checked.ok ? checked.written.workers.length : checked.problems).toBe(300);
+  });
+
+  it('a merged key that is wrong is placed at the worker that merges it', () => {
+    expect(problems('project: sark\nx-common: &common\n  agnet: sim\nworkers:\n  - <<: *common\n    name: api\n    task: x\n')).toEqual([
+      'czar.yaml:5:5: unknown key "agnet" in workers[0]; did you mean "agent"?',
+    ]);
+  });
 });

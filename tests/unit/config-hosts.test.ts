@@ -31,6 +31,14 @@ describe('hosts in the config', () => {
     ]);
   });
 
+  it('shows a real example for every key a host entry is missing', () => {
+    expect(problems('project: p\nhosts:\n  - { name: gpu1 }\nworkers:\n  - { name: a, task: x }\n')).toEqual([
+      'czar.yaml:3:5: hosts[0] is missing required key "ssh"; add it, e.g. ssh: dev@gpu1.example.',
+      'czar.yaml:3:5: hosts[0] is missing required key "worktrees"; add it, e.g. worktrees: /srv/czar.',
+      'czar.yaml:3:5: hosts[0] is missing required key "max_workers"; add it, e.g. max_workers: 4.',
+    ]);
+  });
+
   it('names an unknown host with a suggestion', () => {
     expect(problems(`project: p\n${hosts}workers:\n  - { name: a, task: x, host: gpu2 }\n`)).toEqual([
       'czar.yaml:5:31: workers[0].host "gpu2" is not a hosts: entry; did you mean "gpu1"?',

@@ -17,6 +17,11 @@ describe('shipped config files', () => {
     for (const key of ['project', 'workers', 'policy', 'bonus', 'agents']) expect(schema.properties[key]?.description).toBeTruthy();
   });
 
+  it('lets editors accept top-level x- keys, which hold YAML anchors', () => {
+    const schema = configJsonSchema() as { patternProperties?: Record<string, unknown> };
+    expect(Object.keys(schema.patternProperties ?? {})).toEqual(['^x-']);
+  });
+
   it.each(['czar.example.yaml', 'czar.minimal.yaml'])('config/%s is valid', (name) => {
     const checked = checkConfigText(readFileSync(new URL(`../../config/${name}`, import.meta.url), 'utf8'), name);
     expect(checked.ok ? [] : checked.problems).toEqual([]);

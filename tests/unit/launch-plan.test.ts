@@ -33,7 +33,7 @@ function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
     otherRefs: new Set(),
     sessions: new Set(),
     deadSessions: new Set(),
-    executableCommands: new Set(['czar-sim-agent']),
+    commandMissing: new Set(),
     socketPath: '/tmp/tmux-0/czar-p',
     worktreesKind: 'missing',
     existingPaths: new Set(),
@@ -143,10 +143,19 @@ describe('the launch plan', () => {
     expect(describePlan(cfg, plan)[1]).toBe('  a: czar/a (not launched: see the problem below) · start czar-sim-agent · new agent: task pasted again with the commits so far');
   });
 
+  it("names a host worker's worktree on its host, and no local worktrees folder when no worker is local", () => {
+    const cfg = config([spec('g', { host: 'gpu1', worktree: '/srv/czar/p/workers/g' })]);
+    expect(describePlan(cfg, planLaunch(cfg, facts())).filter((line) => !line.startsWith('  env:'))).toEqual([
+      'project p: tmux server "czar-p", base "main"',
+      '  g: czar/g (new branch from main) on host "gpu1" in /srv/czar/p/workers/g · start czar-sim-agent · paste task',
+    ]);
+  });
+
   it('prints as lines a person can read (czar up --dry-run)', () => {
     const cfg = config([spec('a'), spec('b', { dependsOn: ['a'] })]);
     expect(describePlan(cfg, planLaunch(cfg, facts()))).toEqual([
       'project p: tmux server "czar-p", base "main", worktrees in /tmp/wt',
+      '  env: czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR and CZAR_CONFIG for each agent, and puts its own bin folder first on PATH',
       '  a: czar/a (new branch from main) · start czar-sim-agent · paste task',
       '  b: czar/b (new branch from main) · start czar-sim-agent · paste task [queued: waits for a]',
     ]);

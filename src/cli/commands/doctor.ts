@@ -3,6 +3,7 @@ import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
 import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
+import { CZAR_ENV_NOTE } from '../../domain/agent-env.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { agentSettingsProblem } from '../../launch/agent-pane.js';
@@ -51,13 +52,25 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
     if (problem !== undefined) checks.push({ ok: !problem.blocking, line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}` });
   }
+  const stateDirCheck = checkStateDir(fleet);
+  if (stateDirCheck !== undefined) checks.push(stateDirCheck);
   checks.push(...(await checkHosts(config)));
   if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
   const plan = planLaunch(config, await gatherFacts(fleet));
-  if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch` });
+  if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch; ${CZAR_ENV_NOTE}` });
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
   if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
+}
+
+/** `up` keeps the state dir out of git's view (info/exclude), which is just what `git clean -x` removes. */
+function checkStateDir(fleet: Fleet): Check | undefined {
+  const relative = path.relative(fleet.config.repo, fleet.paths.root);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return {
+    ok: true,
+    line: `state dir ${fleet.paths.root}: warning: "git clean -fdx" (or -X) in ${fleet.config.repo} deletes it with the fleet's launch records, as git ignores it; clean with "git clean -fd", which keeps ignored files. Should it be lost, "czar up" adopts the running agents and does not paste their tasks again.`,
+  };
 }
 
 async function commandCheck(label: string, command: string, cwd: string, setting: string): Promise<Check> {

@@ -1,6 +1,6 @@
 import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NAME_PATTERN } from '../../config/schema.js';
+import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../config/schema.js';
 import { initTemplate } from '../../config/template.js';
 import { CzarError } from '../../domain/errors.js';
 import { parse, usageError, type Command } from '../command.js';
@@ -16,6 +16,9 @@ export const initCommand: Command = {
     if (values.project !== undefined && !NAME_PATTERN.test(values.project)) {
       throw usageError(this, `--project ${JSON.stringify(values.project)} is not a valid project name; use lowercase letters, digits, "-" or "_", starting with a letter or digit`);
     }
+    if (values.project !== undefined && values.project.length > MAX_NAME_LENGTH) {
+      throw usageError(this, `--project ${JSON.stringify(values.project)} is ${values.project.length} characters long; the tmux server, files and branches are named after it, so keep it to ${MAX_NAME_LENGTH} or fewer`);
+    }
     const file = path.resolve('czar.yaml');
     if (await stat(file).then((info) => info.isDirectory(), () => false)) {
       throw new CzarError('exists', `${file} is a folder, so czar init cannot write its config there; move the folder away, then run "czar init" again.`);
@@ -23,7 +26,7 @@ export const initCommand: Command = {
     if (values.force !== true && (await access(file).then(() => true, () => false))) {
       throw new CzarError('exists', `${file} already exists; edit it, or run "czar init --force" to overwrite it.`);
     }
-    const project = values.project ?? (path.basename(process.cwd()).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'project');
+    const project = values.project ?? (path.basename(process.cwd()).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, MAX_NAME_LENGTH) || 'project');
     await writeFile(file, initTemplate(project));
     out(`wrote ${file}; add your workers, then run "czar doctor" and "czar up"`);
     return 0;

@@ -23,13 +23,13 @@ import { err, formatEvent, out, outRow } from '../output.js';
 export const upCommand: Command = {
   name: 'up',
   summary: 'launch the fleet (or adopt it when it is running) and start the czar',
-  usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run]',
+  usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run] [--redeliver]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, 0);
+    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, redeliver: { type: 'boolean' } }, 0);
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
-    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true });
+    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true });
     if (values['dry-run'] === true || values.detach === true) return code;
     if (interactive) await showDashboard(fleet);
     else await followUntilSprintOver(fleet, { printFrom: 'end' });
@@ -38,10 +38,10 @@ export const upCommand: Command = {
 };
 
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
-export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean }): Promise<number> {
+export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean; redeliver?: boolean }): Promise<number> {
   const { config } = fleet;
   const launchingBefore = await liveLockHolder(fleet.paths.upLock);
-  const plan = planLaunch(config, await gatherFacts(fleet));
+  const plan = planLaunch(config, await gatherFacts(fleet), options);
   if (options.dryRun) {
     for (const line of describePlan(config, plan)) out(line);
     return plan.problems.length === 0 ? 0 : 1;
@@ -65,11 +65,11 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   }
 }
 
-async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<number> {
+async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?: boolean }): Promise<number> {
   const { config } = fleet;
   if (!(await makeWayForLaunch(fleet))) return 0;
   let facts = await gatherFacts(fleet);
-  let plan = planLaunch(config, facts);
+  let plan = planLaunch(config, facts, options);
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
   }
@@ -80,7 +80,7 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean }): Promise<
       await git.fetchBase(config.repo, config.base);
       await fleet.log.emit('base_updated', `fast-forwarded ${config.base} by ${behind} commit(s) from its upstream`);
       facts = await gatherFacts(fleet);
-      plan = planLaunch(config, facts);
+      plan = planLaunch(config, facts, options);
     } else {
       err(`czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`);
     }
@@ -122,10 +122,16 @@ async function editedTasks(fleet: Fleet, plan: LaunchPlan): Promise<string[]> {
   });
 }
 
+/** Workers the plan would start now that have no session at all: an earlier launch of theirs did not finish. */
+function notStarted(plan: LaunchPlan): string[] {
+  return plan.workers.filter((step) => step.wave === 'now' && step.session === 'create').map((step) => step.worker.name);
+}
+
 /**
  * A running czar owns its fleet: `up` with the same config only adopts (launching beside it could paste a task
- * twice). When the config changed since that czar started, it is stopped first, and `up` launches what is new and
- * starts a czar that knows the new config. Returns false when there is nothing for `up` to do.
+ * twice). When the config changed since that czar started, or a worker it should run has no session (its launch
+ * failed half-way), it is stopped first, and `up` launches what is missing and starts a czar again. Returns false
+ * when there is nothing for `up` to do.
  */
 async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
   const pid = await liveCzarPid(fleet.paths);
@@ -134,12 +140,18 @@ async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
   // A config whose time did not move (copied with its time kept) may still name another base than the czar's.
   const czarBase = (await readJson<Pick<FleetStatus, 'base'>>(fleet.paths.status))?.base;
   const otherBase = czarBase !== undefined && czarBase !== fleet.config.base;
-  if ((configAt ?? 0) <= (czarAt ?? 0) && !otherBase) {
+  const changed = (configAt ?? 0) > (czarAt ?? 0) || otherBase;
+  const missing = changed ? [] : notStarted(planLaunch(fleet.config, await gatherFacts(fleet)));
+  if (!changed && missing.length === 0) {
     out(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
     return false;
   }
-  const why = otherBase ? `the czar supervises base "${czarBase}" but ${fleet.config.file} names "${fleet.config.base}"` : `${fleet.config.file} changed since the czar started`;
-  await fleet.log.emit('czar_reload', `${why}; restarting the czar with it`);
+  const why = otherBase
+    ? `the czar supervises base "${czarBase}" but ${fleet.config.file} names "${fleet.config.base}"; restarting the czar with it`
+    : changed
+      ? `${fleet.config.file} changed since the czar started; restarting the czar with it`
+      : `worker(s) ${missing.join(', ')} have no session (a launch that did not finish); stopping the czar to launch them, then starting it again`;
+  await fleet.log.emit('czar_reload', why);
   await askCzar(fleet.paths, { kind: 'stop' });
   const deadline = Date.now() + 15_000;
   while ((await liveCzarPid(fleet.paths)) !== undefined) {
