@@ -86,6 +86,11 @@ export function checkLogFile(paths: StatePaths, worker: string, sha: string): st
   return path.join(paths.checks, worker, `${sha}.log`);
 }
 
+/** Each check's verdict per commit of one worker, kept so a restarted czar does not judge a commit again. */
+export function checkVerdictsFile(paths: StatePaths, worker: string): string {
+  return path.join(paths.checks, worker, 'verdicts.json');
+}
+
 export function launchRecordFile(paths: StatePaths, worker: string): string {
   return path.join(paths.workers, `${worker}.json`);
 }

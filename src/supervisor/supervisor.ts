@@ -108,6 +108,7 @@ export class Supervisor {
     const restored = await restoreModel(this.fleet, this.observer);
     this.model = restored.model;
     this.startedAt = restored.startedAt ?? this.startedAt;
+    await this.executor.checks.restore(this.model.workers.map((worker) => worker.spec));
     await this.integration.start();
     await this.armPaneHooks();
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
