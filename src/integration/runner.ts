@@ -1,3 +1,4 @@
+import { reapCheckRun } from '../adapters/check-processes.js';
 import { acquireLock } from '../adapters/lock-file.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
@@ -31,8 +32,8 @@ export interface CheckOutcome {
   readonly tail: string;
 }
 
-/** Runs the integration checks in a checkout, in order, stopping at the first failure. */
-export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string) => Promise<CheckOutcome[]>;
+/** Runs the integration checks in a checkout, in order, stopping at the first failure; the run is recorded in `runFile`. */
+export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string, runFile: string) => Promise<CheckOutcome[]>;
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
 export function integrationPaths(fleet: Fleet): ReturnType<typeof integrationFiles> {
@@ -113,6 +114,8 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
     }
     if (!exists && !recorded) await recordMade(fleet.paths, 'branch', { worker: INTEGRATION_OWNER, branch, worktree: paths.worktree });
     let record = saved?.branch === branch ? saved : emptyRecord(branch, config.base, now());
+    // A check a killed czar left running in the worktree goes before the worktree is reset under it.
+    await reapCheckRun(paths.checkRun);
     await ensureIntegrationWorktree(config.repo, paths.worktree, branch, config.base);
     await resetIntegrationWorktree(paths.worktree);
     const save = async (): Promise<void> => {
@@ -137,7 +140,7 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
       if (before === undefined) throw new CzarError('git_failed', `The integration worktree ${paths.worktree} has no HEAD; remove it and run "czar integrate" again.`);
       const merge = await mergeNoFf(paths.worktree, step.tip, `czar: integrate ${step.worker} (${step.branch})`);
       const failure: IntegrationFailure | undefined = merge.ok
-        ? checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, step.worker)))
+        ? checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, step.worker), paths.checkRun))
         : { kind: 'conflict', files: merge.conflicts };
       if (!merge.ok || failure !== undefined) {
         const undone = failure ?? { kind: 'conflict', files: [] };
@@ -186,7 +189,7 @@ async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>
     await fleet.log.emit('integration_base_conflict', `${config.base} moved and no longer merges into ${config.integration.branch} (${merge.conflicts.join(', ')}); a person must resolve this`);
     return false;
   }
-  const failed = checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, 'base')));
+  const failed = checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, 'base'), paths.checkRun));
   if (failed !== undefined && before !== undefined) {
     await resetIntegrationWorktree(paths.worktree, before);
     events.push({ kind: 'base_conflict', files: [] });

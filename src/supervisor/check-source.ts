@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { reapCheckRun } from '../adapters/check-processes.js';
 import { runCheck } from '../adapters/checks.js';
 import { detachedCheckout } from '../adapters/git.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import { checkLogFile, checkVerdictsFile } from '../domain/paths.js';
+import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckRunObservation, type CheckVerdict } from '../domain/verification.js';
 import type { Fleet } from '../launch/fleet.js';
@@ -38,9 +39,13 @@ export class CheckSource {
     private readonly changed: () => void,
   ) {}
 
-  /** Reads the verdicts an earlier czar kept; a worker's newest commit that every check judged is its latest word. */
+  /**
+   * Kills what a czar that died mid-check left running (its run is judged again here, in the same checkout), then
+   * reads the verdicts it kept: a worker's newest commit that every check judged is its latest word.
+   */
   async restore(specs: readonly WorkerSpec[]): Promise<void> {
     for (const spec of specs) {
+      await reapCheckRun(checkRunFile(this.fleet.paths, spec.name));
       const kept = await readJson<unknown>(checkVerdictsFile(this.fleet.paths, spec.name)).catch(() => undefined);
       if (!Array.isArray(kept)) continue;
       const verdicts = kept.filter(isVerdict);
@@ -143,9 +148,11 @@ export class CheckSource {
         await detachedCheckout(config.repo, checkout, sha);
         await log.emit('checks_started', `running ${toRun.map((check) => check.name).join(', ')} on ${sha.slice(0, 12)} in ${checkout}`, spec.name, { sha, logFile });
       }
-      for (const check of toRun) {
+      for (const [index, check] of toRun.entries()) {
         if (signal.aborted) return;
-        const result = await runCheck({ name: check.name, run: check.run, cwd: checkout, timeoutMs: check.timeoutMs, logFile, env: { CZAR_WORKER: spec.name, CZAR_SHA: sha }, signal });
+        const runFile = checkRunFile(paths, spec.name);
+        // A run of this commit again (after a restart or an abort) starts its log afresh.
+        const result = await runCheck({ name: check.name, run: check.run, cwd: checkout, timeoutMs: check.timeoutMs, logFile, fresh: index === 0, runFile, env: { CZAR_WORKER: spec.name, CZAR_SHA: sha }, signal });
         // A newer commit replaced this run: its verdict no longer speaks about the tip.
         if (signal.aborted) return;
         const failure = result.ok ? undefined : { name: result.name, run: result.run, exitCode: result.exitCode, timedOut: result.timedOut, tail: result.tail, logFile };

@@ -94,7 +94,7 @@ export class Supervisor {
       checked: () => this.schedule(),
     });
     const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
-    const integrationChecks: RunChecks = (checks, cwd, logDir) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir));
+    const integrationChecks: RunChecks = (checks, cwd, logDir, runFile) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile));
     this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, integrationChecks);
   }
 
