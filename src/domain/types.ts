@@ -55,6 +55,7 @@ export const ALERT_KINDS = [
   'checks_failed',
   'api_error',
   'budget',
+  'integration_failed',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -95,7 +95,8 @@ export class Supervisor {
     });
     const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
     const integrationChecks: RunChecks = (checks, cwd, logDir, runFile) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile));
-    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, integrationChecks);
+    const alert = (worker: string, message: string | undefined): void => (message === undefined ? this.clear(worker, 'integration_failed') : this.raise(worker, 'integration_failed', message));
+    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule(), alert }, integrationChecks);
   }
 
   async start(): Promise<void> {

@@ -55,6 +55,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   checks_failed: 'checks-failed',
   api_error: 'api-error',
   budget: 'budget',
+  integration_failed: 'unmerged',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { IntegrationCandidate } from '../../src/domain/integration.js';
 import { runIntegrationChecks } from '../../src/integration/checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
-import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
+import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -63,5 +63,34 @@ describe('integration runner: a czar killed mid-check', () => {
     expect((await gitIn(fx.repo, ['log', '--merges', '--format=%s', 'czar/integration'])).split('\n')).toEqual(['czar: integrate beta (czar/beta)', 'czar: integrate alpha (czar/alpha)']);
     const saved = JSON.parse(await readFile(paths.record, 'utf8')) as { pending?: unknown };
     expect(saved.pending).toBeUndefined();
+  });
+});
+
+describe('czar supervision: a transient integration failure', () => {
+  it('is retried with backoff and raises an alert while it lasts; the sprint is not over until the done worker is in', async () => {
+    const fx = await fleetFixture({
+      workers: [{ name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' }],
+      policy: { idle_after: '1m', escalate_after: '1m' },
+    });
+    await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
+    await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
+    // czar's integration worktree exists (an earlier run made it), and a git there holds its index lock.
+    await runIntegration(fx.fleet, async () => [], runIntegrationChecks);
+    const worktree = integrationPaths(fx.fleet).worktree;
+    const lock = path.join(await gitIn(worktree, ['rev-parse', '--absolute-git-dir']), 'index.lock');
+    await writeFile(lock, '');
+    await fx.launchWave();
+    await fx.supervise();
+
+    await fx.waitForEvent('integration_error', undefined, { match: (event) => /index\.lock/.test(event.message) });
+    const troubled = await fx.waitForStatus((s) => workerIn(s, 'fin').alerts.some((alert) => alert.kind === 'integration_failed'), { what: 'an integration_failed alert after retries' });
+    expect((await fx.events()).filter((event) => event.kind === 'integration_error').length).toBeGreaterThanOrEqual(3);
+    expect(workerIn(troubled, 'fin').alerts.find((alert) => alert.kind === 'integration_failed')?.message).toMatch(/czar\/integration.*index\.lock.*tries again/);
+    expect(troubled.sprintOver).toBe(false);
+
+    await rm(lock);
+    const over = await fx.waitForStatus((s) => s.sprintOver, { timeoutMs: 60_000, what: 'the retry to merge fin and the sprint to end' });
+    expect(over.integration?.holds).toEqual(['fin']);
+    expect(workerIn(over, 'fin').alerts).toEqual([]);
   });
 });
