@@ -8,13 +8,8 @@ import { reapCheckRun } from '../../src/adapters/check-processes.js';
 import { boundTail, runCheck, TAIL_BYTES, TAIL_LINES } from '../../src/adapters/checks.js';
 import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
+import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** A killed process whose parent is gone stays a zombie until init reaps it: that counts as dead. */
-async function alive(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && !/^\d+ \(.*\) Z/.test(stat);
-}
 
 async function setup(): Promise<{ cwd: string; logFile: string }> {
   const cwd = await tempDir('czar-check-');

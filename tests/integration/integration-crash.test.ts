@@ -3,26 +3,12 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { IntegrationCandidate } from '../../src/domain/integration.js';
 import { runIntegrationChecks } from '../../src/integration/checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
+import { branchWith, candidate } from '../helpers/integration.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** A branch off main with one commit writing `file`, as a finished worker would leave it. */
-async function branchWith(repo: string, branch: string, file: string): Promise<string> {
-  await gitIn(repo, ['checkout', '--quiet', '-b', branch, 'main']);
-  await writeFile(path.join(repo, file), `${file}\n`);
-  await gitIn(repo, ['add', file]);
-  await gitIn(repo, ['commit', '--quiet', '-m', `add ${file}`]);
-  await gitIn(repo, ['checkout', '--quiet', 'main']);
-  return gitIn(repo, ['rev-parse', branch]);
-}
-
-function candidate(worker: string, tip: string): IntegrationCandidate {
-  return { worker, branch: `czar/${worker}`, title: worker, dependsOn: [], ready: true, notReadyBecause: '', tip, merged: false };
-}
 
 describe('integration runner: a czar killed mid-check', () => {
   it('the merge it was checking is undone and judged again, so the branch holds only what the record says', async () => {
@@ -31,8 +17,8 @@ describe('integration runner: a czar killed mid-check', () => {
     const fx = await fleetFixture({ workers: [{ name: 'alpha', task: 'a' }, { name: 'beta', task: 'b' }], integration: { checks: [{ name: 'hang', run: check, timeout: '10m' }] } });
     await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
     await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
-    const alpha = await branchWith(fx.repo, 'czar/alpha', 'alpha.txt');
-    const beta = await branchWith(fx.repo, 'czar/beta', 'beta.txt');
+    const alpha = await branchWith(fx.repo, 'czar/alpha', 'alpha.txt', 'alpha\n');
+    const beta = await branchWith(fx.repo, 'czar/beta', 'beta.txt', 'beta\n');
     const candidates = [candidate('alpha', alpha), candidate('beta', beta)];
 
     // A czar of its own process runs the integration and is SIGKILLed while alpha's merge is being checked.

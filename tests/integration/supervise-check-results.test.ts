@@ -8,30 +8,31 @@ import { loadConfig } from '../../src/config/load.js';
 import { liveCzarPid } from '../../src/launch/requests.js';
 import { openFleet } from '../../src/launch/fleet.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
-import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
+import { fleetFixture, workerIn, type FleetFixture } from '../helpers/fleet-fixture.js';
+import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** A killed process whose parent is gone stays a zombie until init reaps it: that counts as dead. */
-async function alive(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && !/^\d+ \(.*\) Z/.test(stat);
-}
 
 /** A check that notes each run of itself, by worker, in a file at the fixture's root (three folders up). */
 const counted = (name: string): string => `echo "${name} $CZAR_WORKER" >> ../../../runs.log`;
 
+/** One worker verified by the check "one" under an in-process czar, and the runs of its checks so far. */
+async function verifiedFleet(): Promise<{ fx: FleetFixture; first: Supervisor; runs: () => Promise<string[]> }> {
+  const fx = await fleetFixture({
+    workers: [{ name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' }],
+    checks: [{ name: 'one', run: counted('one'), timeout: '30s' }],
+    integration: { checks: [] },
+    policy: { idle_after: '1m', escalate_after: '1m' },
+  });
+  const runs = async (): Promise<string[]> => (await readFile(path.join(fx.root, 'runs.log'), 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
+  await fx.launchWave();
+  const first = await fx.supervise();
+  await fx.waitForStatus((s) => workerIn(s, 'fin').state === 'verified' && s.sprintOver, { what: 'fin verified and the sprint over' });
+  return { fx, first, runs };
+}
+
 describe('czar supervision: check results outlive the czar', () => {
   it('a restarted czar keeps the verdicts at the same commit: no check runs again, no second "verified"', async () => {
-    const fx = await fleetFixture({
-      workers: [{ name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' }],
-      checks: [{ name: 'one', run: counted('one'), timeout: '30s' }],
-      integration: { checks: [] },
-      policy: { idle_after: '1m', escalate_after: '1m' },
-    });
-    const runs = async (): Promise<string[]> => (await readFile(path.join(fx.root, 'runs.log'), 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
-    await fx.launchWave();
-    const first = await fx.supervise();
-    await fx.waitForStatus((s) => workerIn(s, 'fin').state === 'verified' && s.sprintOver, { what: 'fin verified and the sprint over' });
+    const { fx, first, runs } = await verifiedFleet();
     expect(await runs()).toEqual(['one fin']);
     await first.stop();
     expect((await fx.status())?.supervisor).toBeUndefined();
@@ -46,16 +47,7 @@ describe('czar supervision: check results outlive the czar', () => {
   });
 
   it('an edit that adds a check runs only that check on the restart', async () => {
-    const fx = await fleetFixture({
-      workers: [{ name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' }],
-      checks: [{ name: 'one', run: counted('one'), timeout: '30s' }],
-      integration: { checks: [] },
-      policy: { idle_after: '1m', escalate_after: '1m' },
-    });
-    const runs = async (): Promise<string[]> => (await readFile(path.join(fx.root, 'runs.log'), 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
-    await fx.launchWave();
-    const first = await fx.supervise();
-    await fx.waitForStatus((s) => workerIn(s, 'fin').state === 'verified' && s.sprintOver, { what: 'fin verified and the sprint over' });
+    const { fx, first, runs } = await verifiedFleet();
     await first.stop();
 
     const written = parse(await readFile(fx.configFile, 'utf8')) as { checks: unknown[] };

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { fleetFixture, type FleetFixture } from '../helpers/fleet-fixture.js';
+import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** The czar as its own process (`czar supervise`), outside the fleet's tmux server: nothing there can signal it. */
@@ -64,6 +65,6 @@ describe('czar supervision: the czar ends when it should', () => {
     czar.kill('SIGTERM');
     const asked = Date.now();
     await endsWithin(czar, asked, 15_000, 'SIGTERM');
-    await waitFor(async () => !existsSync(`/proc/${check}`) || /^\d+ \(.*\) Z/.test(await readFile(`/proc/${check}/stat`, 'utf8').catch(() => '')), { what: 'the integration check to be killed' });
+    await waitFor(async () => !(await alive(check)), { what: 'the integration check to be killed' });
   });
 });
