@@ -1,7 +1,10 @@
-import { mkdir, open, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 import { neutraliseControls } from '../domain/sanitize.js';
+import { BoundedLog } from './check-log.js';
+import { killMarked, newRunMarker, recordRun, RUN_MARKER } from './check-processes.js';
 import { cleanEnv } from './process.js';
 
 /** One configured check run once: what a worker's branch is judged by. */
@@ -27,6 +30,10 @@ export interface RunCheckOptions {
   readonly timeoutMs: number;
   /** Output is appended here (several checks of one commit share a log), after a `$ name: command` header. */
   readonly logFile: string;
+  /** Start the log afresh instead of appending: the first check of a run. */
+  readonly fresh?: boolean;
+  /** Where the run is recorded while it runs (pid, group, marker, deadline), for `reapCheckRun` after a crash. */
+  readonly runFile?: string;
   /** Added to czar's own clean environment. */
   readonly env?: Readonly<Record<string, string>>;
   /** Aborting kills the check's whole process group, like a timeout. */
@@ -40,16 +47,21 @@ const TAIL_READ_BYTES = 64 * 1024;
 /** After SIGTERM the group gets this long to exit before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
+/** After the shell exits, its output pipe gets this long to close (a process that escaped every kill may hold it). */
+const DRAIN_MS = 2000;
+
 /**
  * Runs a user-written check command the way package.json scripts run: through the user's shell (`$SHELL -c`,
  * else `/bin/sh -c`), since the config holds a command line, not an argument array. The shell leads its own
  * process group (`detached`), so a timeout or abort kills everything it started (a test runner's workers too),
- * not only the shell. stdout and stderr go straight to the log file, so a chatty check costs czar no memory.
+ * not only the shell; daemons that left the group are found by the run's environment marker. Output streams
+ * through a bounded log (head and tail kept), so a chatty check costs czar neither memory nor the disk.
  */
 export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
   const started = Date.now();
   await mkdir(path.dirname(options.logFile), { recursive: true });
-  const log = await open(options.logFile, 'a');
+  const log = await open(options.logFile, options.fresh === true ? 'w' : 'a');
+  const marker = newRunMarker();
   let timedOut = false;
   let exitCode: number | undefined;
   let from = 0;
@@ -57,18 +69,22 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
     await log.write(`$ ${options.name}: ${options.run}\n`);
     from = (await log.stat()).size;
     const shell = process.env.SHELL !== undefined && process.env.SHELL !== '' ? process.env.SHELL : '/bin/sh';
-    // execa hands an integer straight to spawn as the parent's fd (no pipe through czar), though its types list only 3-9.
-    const toLog = log.fd as Options['stdout'];
     const child = execa(shell, ['-c', options.run], {
       cwd: options.cwd,
-      env: cleanEnv(options.env),
+      env: cleanEnv({ ...options.env, [RUN_MARKER]: marker }),
       extendEnv: false,
       detached: true,
       stdin: 'ignore',
-      stdout: toLog,
-      stderr: toLog,
+      all: true,
+      buffer: false,
       reject: false,
     });
+    const output = new BoundedLog(log);
+    child.all?.on('data', (chunk: Buffer) => output.add(chunk));
+    const exited = once(child, 'exit').catch(() => undefined);
+    if (options.runFile !== undefined && child.pid !== undefined) {
+      await recordRun(options.runFile, { pid: child.pid, pgid: child.pid, marker, deadline: new Date(started + options.timeoutMs + KILL_GRACE_MS).toISOString(), cwd: options.cwd, czarPid: process.pid });
+    }
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
       try {
@@ -89,12 +105,19 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
     const onAbort = (): void => stop();
     if (options.signal?.aborted === true) stop();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const result = await child;
+    await exited;
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    // The shell has exited; anything it left running in its group goes too, so no check outlives its result.
+    // The shell has exited; anything it left running, in its group or out of it, goes too, so no check outlives
+    // its result.
     killGroup('SIGKILL');
+    await killMarked(marker);
     if (grace !== undefined) clearTimeout(grace);
+    const drain = setTimeout(() => child.all?.destroy(), DRAIN_MS);
+    const result = await child;
+    clearTimeout(drain);
+    await output.finish();
+    if (options.runFile !== undefined) await rm(options.runFile, { force: true });
     exitCode = result.exitCode;
     if (result.failed && result.exitCode === undefined && result.signal === undefined) {
       await log.write(`czar could not start ${shell} in ${options.cwd}: ${result.shortMessage}\n`);

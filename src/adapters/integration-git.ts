@@ -84,6 +84,11 @@ export async function resetIntegrationWorktree(worktree: string, to = 'HEAD'): P
   await step(`clean the integration worktree ${worktree}`, () => git.raw(['clean', '-fdq']));
 }
 
+/** Whether the worktree's HEAD is exactly a merge of `tip` onto `onto` (first parent `onto`, second `tip`). */
+export async function headIsMergeOf(worktree: string, onto: string, tip: string): Promise<boolean> {
+  return (await revParse(worktree, 'HEAD^1')) === onto && (await revParse(worktree, 'HEAD^2')) === tip;
+}
+
 /** `refused`: git would not merge at all (unrelated histories...), in its own words; nothing was changed. */
 export type MergeOutcome = { readonly ok: true; readonly commit: string } | { readonly ok: false; readonly conflicts: readonly string[]; readonly refused?: string };
 

@@ -64,7 +64,18 @@ export interface IntegrationRecord {
   readonly baseConflict?: { readonly base: string; readonly files: readonly string[]; readonly at: string } | undefined;
   /** The last time base was fast-forwarded to a green integration tip. */
   readonly advancedBase?: { readonly from: string; readonly to: string; readonly at: string } | undefined;
+  /** A merge czar is making and has not judged yet, written before it: a czar killed meanwhile leaves it here. */
+  readonly pending?: PendingMerge | undefined;
   readonly updatedAt: string;
+}
+
+/** A merge of `tip` (a worker's branch, or base when `worker` is undefined) onto the integration tip `onto`. */
+export interface PendingMerge {
+  readonly worker?: string | undefined;
+  readonly branch: string;
+  readonly tip: string;
+  readonly onto: string;
+  readonly at: string;
 }
 
 export function emptyRecord(branch: string, base: string, now: string): IntegrationRecord {

@@ -69,9 +69,9 @@ export function sprintState(paths: StatePaths): string[] {
 }
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
-export function integrationFiles(paths: StatePaths): { dir: string; worktree: string; record: string; lock: string; logs: string } {
+export function integrationFiles(paths: StatePaths): { dir: string; worktree: string; record: string; lock: string; logs: string; checkRun: string } {
   const dir = paths.integration;
-  return { dir, worktree: path.join(dir, 'worktree'), record: path.join(dir, 'integration.json'), lock: path.join(dir, 'lock'), logs: path.join(dir, 'checks') };
+  return { dir, worktree: path.join(dir, 'worktree'), record: path.join(dir, 'integration.json'), lock: path.join(dir, 'lock'), logs: path.join(dir, 'checks'), checkRun: path.join(dir, 'check-run.json') };
 }
 
 export function reportFile(paths: StatePaths, worker: string): string {
@@ -84,6 +84,16 @@ export function logFile(paths: StatePaths, worker: string): string {
 
 export function checkLogFile(paths: StatePaths, worker: string, sha: string): string {
   return path.join(paths.checks, worker, `${sha}.log`);
+}
+
+/** Each check's verdict per commit of one worker, kept so a restarted czar does not judge a commit again. */
+export function checkVerdictsFile(paths: StatePaths, worker: string): string {
+  return path.join(paths.checks, worker, 'verdicts.json');
+}
+
+/** The worker's check run in progress, recorded so a czar killed mid-check leaves no orphan to the next one. */
+export function checkRunFile(paths: StatePaths, worker: string): string {
+  return path.join(paths.checks, worker, 'run.json');
 }
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {

@@ -59,6 +59,7 @@ export const ALERT_KINDS = [
   'branch_moved_outside',
   'branch_missing',
   'worktree_missing',
+  'integration_failed',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

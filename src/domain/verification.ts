@@ -1,6 +1,7 @@
 import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
 import type { Alert } from './types.js';
+import type { CheckSpec } from './config-types.js';
 
 /**
  * Done means verified: when a worker reports done with commits, the czar runs the configured checks on its branch
@@ -26,6 +27,43 @@ export interface CheckRunObservation {
   /** The first check that failed (later ones do not run). */
   readonly failure?: CheckFailure | undefined;
   readonly at: number;
+}
+
+/** One check's verdict on one commit, kept across czar restarts (the check is named by what it runs, see `checkKey`). */
+export interface CheckVerdict {
+  readonly sha: string;
+  readonly key: string;
+  readonly ok: boolean;
+  readonly failure?: CheckFailure | undefined;
+  readonly at: number;
+}
+
+/** A check is the same check while its name, command and timeout are: an edit to any of them judges afresh. */
+export function checkKey(check: CheckSpec): string {
+  return JSON.stringify([check.name, check.run, check.timeoutMs]);
+}
+
+/** A verdict that still speaks about `check` on `sha`. */
+export function verdictFor(verdicts: readonly CheckVerdict[], check: CheckSpec, sha: string): CheckVerdict | undefined {
+  const key = checkKey(check);
+  return verdicts.findLast((verdict) => verdict.sha === sha && verdict.key === key);
+}
+
+/**
+ * The run the kept verdicts add up to on the newest commit they judged: passed when every check passed there, failed
+ * at the first check that failed, and nothing when a check (a new or edited one) has no verdict there yet.
+ */
+export function keptRun(checks: readonly CheckSpec[], verdicts: readonly CheckVerdict[]): CheckRunObservation | undefined {
+  const newest = verdicts.at(-1);
+  if (newest === undefined || checks.length === 0) return undefined;
+  let at = 0;
+  for (const check of checks) {
+    const verdict = verdictFor(verdicts, check, newest.sha);
+    if (verdict === undefined) return undefined;
+    at = Math.max(at, verdict.at);
+    if (!verdict.ok) return { sha: newest.sha, status: 'failed', failure: verdict.failure, at };
+  }
+  return { sha: newest.sha, status: 'passed', at };
 }
 
 /** A fix-up takes the next of these rungs; past the last one the person is told instead. */

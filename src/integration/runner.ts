@@ -1,8 +1,9 @@
+import { reapCheckRun } from '../adapters/check-processes.js';
 import { acquireLock } from '../adapters/lock-file.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { branchExists, headRef, isAncestor, predictConflicts, revParse } from '../adapters/git.js';
-import { advanceBase, ensureIntegrationWorktree, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
+import { advanceBase, ensureIntegrationWorktree, headIsMergeOf, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles } from '../domain/paths.js';
 import {
@@ -15,6 +16,7 @@ import {
   type IntegrationCandidate,
   type IntegrationFailure,
   type IntegrationRecord,
+  type PendingMerge,
   type PlanStep,
 } from '../domain/integration.js';
 import type { CheckSpec } from '../domain/config-types.js';
@@ -31,8 +33,8 @@ export interface CheckOutcome {
   readonly tail: string;
 }
 
-/** Runs the integration checks in a checkout, in order, stopping at the first failure. */
-export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string) => Promise<CheckOutcome[]>;
+/** Runs the integration checks in a checkout, in order, stopping at the first failure; the run is recorded in `runFile`. */
+export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string, runFile: string) => Promise<CheckOutcome[]>;
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
 export function integrationPaths(fleet: Fleet): ReturnType<typeof integrationFiles> {
@@ -113,15 +115,24 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
     }
     if (!exists && !recorded) await recordMade(fleet.paths, 'branch', { worker: INTEGRATION_OWNER, branch, worktree: paths.worktree });
     let record = saved?.branch === branch ? saved : emptyRecord(branch, config.base, now());
+    // A check a killed czar left running in the worktree goes before the worktree is reset under it.
+    await reapCheckRun(paths.checkRun);
     await ensureIntegrationWorktree(config.repo, paths.worktree, branch, config.base);
     await resetIntegrationWorktree(paths.worktree);
     const save = async (): Promise<void> => {
       record = { ...record, tip: await revParse(paths.worktree, 'HEAD'), updatedAt: now() };
       await writeJsonAtomic(paths.record, record);
     };
-    await save();
+    if (record.pending !== undefined) await undoUnjudged(fleet, paths.worktree, record.pending);
+    // Each merge is written down before it is made, so the record never holds less than the branch.
+    const intend = async (pending: PendingMerge | undefined): Promise<void> => {
+      record = { ...record, pending };
+      await save();
+    };
+    await intend(undefined);
 
-    const green = await takeBase(fleet, paths, events, runChecks);
+    const green = await takeBase(fleet, paths, events, runChecks, intend);
+    await intend(undefined);
     if (!green) {
       record = { ...record, baseConflict: { base: config.base, files: events.flatMap((event) => (event.kind === 'base_conflict' ? event.files : [])), at: now() } };
       await save();
@@ -135,9 +146,10 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
       if (step === undefined) break;
       const before = await revParse(paths.worktree, 'HEAD');
       if (before === undefined) throw new CzarError('git_failed', `The integration worktree ${paths.worktree} has no HEAD; remove it and run "czar integrate" again.`);
+      await intend({ worker: step.worker, branch: step.branch, tip: step.tip, onto: before, at: now() });
       const merge = await mergeNoFf(paths.worktree, step.tip, `czar: integrate ${step.worker} (${step.branch})`);
       const failure: IntegrationFailure | undefined = merge.ok
-        ? checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, step.worker)))
+        ? checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, step.worker), paths.checkRun))
         : merge.refused === undefined ? { kind: 'conflict', files: merge.conflicts } : { kind: 'refused', reason: merge.refused };
       if (!merge.ok || failure !== undefined) {
         const undone = failure ?? { kind: 'conflict', files: [] };
@@ -150,7 +162,7 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
         events.push({ kind: 'merged', worker: step.worker, commit: merge.commit });
         await fleet.log.emit('integrated', `merged ${step.branch} at ${step.tip.slice(0, 10)} into ${branch}; checks green`, step.worker, { tip: step.tip, commit: merge.commit });
       }
-      await save();
+      await intend(undefined);
     }
 
     if (config.integration.advanceBase) await advance(fleet, paths, record, events);
@@ -175,18 +187,19 @@ export async function candidatesWithTips(fleet: Fleet, candidates: readonly Inte
  * Base moved (someone merged upstream): it is merged into the integration branch first and checked, so what goes in
  * next is tested against the base it will land on. False when base does not merge or its merge fails the checks.
  */
-async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>, events: RunEvent[], runChecks: RunChecks): Promise<boolean> {
+async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>, events: RunEvent[], runChecks: RunChecks, intend: (pending: PendingMerge | undefined) => Promise<void>): Promise<boolean> {
   const { config } = fleet;
   const baseTip = await revParse(config.repo, headRef(config.base));
   if (baseTip === undefined || (await isAncestor(paths.worktree, baseTip, 'HEAD'))) return true;
   const before = await revParse(paths.worktree, 'HEAD');
+  if (before !== undefined) await intend({ branch: config.base, tip: baseTip, onto: before, at: new Date().toISOString() });
   const merge = await mergeNoFf(paths.worktree, baseTip, `czar: take ${config.base} into ${config.integration.branch}`);
   if (!merge.ok) {
     events.push({ kind: 'base_conflict', files: merge.conflicts });
     await fleet.log.emit('integration_base_conflict', `${config.base} moved and no longer merges into ${config.integration.branch} (${merge.conflicts.join(', ')}); a person must resolve this`);
     return false;
   }
-  const failed = checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, 'base')));
+  const failed = checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, 'base'), paths.checkRun));
   if (failed !== undefined && before !== undefined) {
     await resetIntegrationWorktree(paths.worktree, before);
     events.push({ kind: 'base_conflict', files: [] });
@@ -196,6 +209,24 @@ async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>
   events.push({ kind: 'base_merged', commit: merge.commit });
   await fleet.log.emit('integration_base', `${config.base} moved; merged it into ${config.integration.branch}`);
   return true;
+}
+
+/**
+ * A czar died between writing a merge down and judging it: when the branch holds exactly that merge, it is undone
+ * (czar's own unjudged commit on czar's own branch), and the plan merges and checks it again. A branch moved any
+ * other way since is taken as it is, and the event log says so.
+ */
+async function undoUnjudged(fleet: Fleet, worktree: string, pending: PendingMerge): Promise<void> {
+  const { branch } = fleet.config.integration;
+  const head = await revParse(worktree, 'HEAD');
+  if (head === pending.onto) return;
+  const what = `${pending.branch} at ${pending.tip.slice(0, 10)}`;
+  if (await headIsMergeOf(worktree, pending.onto, pending.tip)) {
+    await resetIntegrationWorktree(worktree, pending.onto);
+    await fleet.log.emit('integration_undone', `a czar stopped while it checked its merge of ${what} into ${branch}; that merge was undone and is tried again`, pending.worker, { tip: pending.tip });
+    return;
+  }
+  await fleet.log.emit('integration_error', `a czar stopped while it merged ${what} into ${branch}, and ${branch} has moved since (now ${head?.slice(0, 10) ?? 'gone'}); czar takes it as it is, so look at it with "git log ${branch}"`, pending.worker);
 }
 
 /**

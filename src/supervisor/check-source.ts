@@ -1,10 +1,15 @@
 import path from 'node:path';
+import { reapCheckRun } from '../adapters/check-processes.js';
 import { runCheck } from '../adapters/checks.js';
 import { detachedCheckout } from '../adapters/git.js';
-import { checkLogFile } from '../domain/paths.js';
+import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { CheckRunObservation } from '../domain/verification.js';
+import { checkKey, keptRun, verdictFor, type CheckRunObservation, type CheckVerdict } from '../domain/verification.js';
 import type { Fleet } from '../launch/fleet.js';
+
+/** Verdicts kept per worker: enough for every commit a sprint judges, bounded against a worker committing forever. */
+const KEPT_VERDICTS = 200;
 
 interface Pending {
   readonly spec: WorkerSpec;
@@ -15,12 +20,14 @@ interface Pending {
  * The source of check observations: runs a worker's checks on one commit in the worker's own detached checkout
  * under the state dir (never in the worker's worktree), at most `policy.check_concurrency` runs at once across the
  * fleet, and reports each run as a `CheckRunObservation` keyed by worker and commit. A newer commit of the same
- * worker replaces a queued run and aborts a running one: only the tip's verdict matters.
+ * worker replaces a queued run and aborts a running one: only the tip's verdict matters. Each check's verdict is kept
+ * on disk by (worker, check, commit), so a restarted czar neither runs a check again nor judges a commit twice.
  */
 export class CheckSource {
   private readonly pending: Pending[] = [];
   private readonly running = new Map<string, { sha: string; controller: AbortController }>();
   private readonly latest = new Map<string, CheckRunObservation>();
+  private readonly verdicts = new Map<string, readonly CheckVerdict[]>();
   /** Slots lent to runs outside the workers' (the integration's checks), and who waits for one. */
   private borrowed = 0;
   private readonly waiting: (() => void)[] = [];
@@ -31,6 +38,22 @@ export class CheckSource {
     private readonly fleet: Fleet,
     private readonly changed: () => void,
   ) {}
+
+  /**
+   * Kills what a czar that died mid-check left running (its run is judged again here, in the same checkout), then
+   * reads the verdicts it kept: a worker's newest commit that every check judged is its latest word.
+   */
+  async restore(specs: readonly WorkerSpec[]): Promise<void> {
+    for (const spec of specs) {
+      await reapCheckRun(checkRunFile(this.fleet.paths, spec.name));
+      const kept = await readJson<unknown>(checkVerdictsFile(this.fleet.paths, spec.name)).catch(() => undefined);
+      if (!Array.isArray(kept)) continue;
+      const verdicts = kept.filter(isVerdict);
+      this.verdicts.set(spec.name, verdicts);
+      const run = keptRun(spec.checks, verdicts);
+      if (run !== undefined) this.latest.set(spec.name, run);
+    }
+  }
 
   /** The latest word on each worker's checks. */
   results(): ReadonlyMap<string, CheckRunObservation> {
@@ -117,27 +140,49 @@ export class CheckSource {
     const { log, paths, config } = this.fleet;
     this.observe(spec.name, { sha, status: 'running', at: Date.now() });
     const logFile = checkLogFile(paths, spec.name, sha);
+    // A check that passed on this commit before (an earlier czar ran it) is not run again.
+    const toRun = spec.checks.filter((check) => verdictFor(this.verdicts.get(spec.name) ?? [], check, sha)?.ok !== true);
     try {
       const checkout = path.join(paths.checkouts, spec.name);
-      await detachedCheckout(config.repo, checkout, sha);
-      await log.emit('checks_started', `running ${spec.checks.map((check) => check.name).join(', ')} on ${sha.slice(0, 12)} in ${checkout}`, spec.name, { sha, logFile });
-      for (const check of spec.checks) {
+      if (toRun.length > 0) {
+        await detachedCheckout(config.repo, checkout, sha);
+        await log.emit('checks_started', `running ${toRun.map((check) => check.name).join(', ')} on ${sha.slice(0, 12)} in ${checkout}`, spec.name, { sha, logFile });
+      }
+      for (const [index, check] of toRun.entries()) {
         if (signal.aborted) return;
-        const result = await runCheck({ name: check.name, run: check.run, cwd: checkout, timeoutMs: check.timeoutMs, logFile, env: { CZAR_WORKER: spec.name, CZAR_SHA: sha }, signal });
+        const runFile = checkRunFile(paths, spec.name);
+        // A run of this commit again (after a restart or an abort) starts its log afresh.
+        const result = await runCheck({ name: check.name, run: check.run, cwd: checkout, timeoutMs: check.timeoutMs, logFile, fresh: index === 0, runFile, env: { CZAR_WORKER: spec.name, CZAR_SHA: sha }, signal });
         // A newer commit replaced this run: its verdict no longer speaks about the tip.
         if (signal.aborted) return;
-        if (!result.ok) {
-          const failure = { name: result.name, run: result.run, exitCode: result.exitCode, timedOut: result.timedOut, tail: result.tail, logFile };
+        const failure = result.ok ? undefined : { name: result.name, run: result.run, exitCode: result.exitCode, timedOut: result.timedOut, tail: result.tail, logFile };
+        await this.keep(spec.name, { sha, key: checkKey(check), ok: result.ok, failure, at: Date.now() });
+        if (failure !== undefined) {
           await log.emit('checks_failed', `check "${check.name}" failed on ${sha.slice(0, 12)} after ${result.durationMs} ms (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'by signal'}`})`, spec.name, { sha, check: check.name, logFile });
           this.observe(spec.name, { sha, status: 'failed', failure, at: Date.now() });
           return;
         }
       }
-      await log.emit('checks_passed', `all ${spec.checks.length} check(s) passed on ${sha.slice(0, 12)}`, spec.name, { sha, logFile });
+      const kept = spec.checks.length - toRun.length;
+      await log.emit('checks_passed', `all ${spec.checks.length} check(s) passed on ${sha.slice(0, 12)}${kept > 0 ? ` (${kept} passed there before and did not run again)` : ''}`, spec.name, { sha, logFile });
       this.observe(spec.name, { sha, status: 'passed', at: Date.now() });
     } catch (error) {
       // czar's own trouble (the checkout), not the worker's: say so in the log and leave the verdict open.
       await log.emit('checks_error', `could not run the checks on ${sha.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`, spec.name, { sha });
     }
   }
+
+  /** Adds a verdict to the worker's kept ones, on disk before it counts. */
+  private async keep(worker: string, verdict: CheckVerdict): Promise<void> {
+    const verdicts = [...(this.verdicts.get(worker) ?? []).filter((other) => other.sha !== verdict.sha || other.key !== verdict.key), verdict].slice(-KEPT_VERDICTS);
+    this.verdicts.set(worker, verdicts);
+    await writeJsonAtomic(checkVerdictsFile(this.fleet.paths, worker), verdicts);
+  }
+}
+
+/** The verdicts file is czar's own, but a hand edit or a torn disk must not make a check pass: shape-checked. */
+function isVerdict(value: unknown): value is CheckVerdict {
+  if (typeof value !== 'object' || value === null) return false;
+  const verdict = value as Record<string, unknown>;
+  return typeof verdict.sha === 'string' && typeof verdict.key === 'string' && typeof verdict.ok === 'boolean' && typeof verdict.at === 'number' && (verdict.ok || typeof verdict.failure === 'object');
 }

@@ -19,6 +19,11 @@ import { integrationFixupMessage } from '../launch/prompts.js';
 import type { Executor } from './executor.js';
 
 const RECORD_READ_MS = 5_000;
+/** A run that failed (czar's trouble, not a worker's: a git lock, a full disk) is tried again after 1 s, 2 s, 4 s... */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+/** ...and after this many failures in a row the workers it holds up carry an alert. */
+const ALERT_AFTER_FAILURES = 3;
 
 /** What the integration source needs from the loop that owns the model. */
 export interface IntegrationHooks {
@@ -26,6 +31,15 @@ export interface IntegrationHooks {
   change(change: (model: FleetModel) => FleetModel): void;
   /** Ask for another pass: a run finished, so there are new facts. */
   schedule(): void;
+  /** Raises (or, without a message, clears) the worker's `integration_failed` alert. */
+  alert(worker: string, message: string | undefined): void;
+}
+
+/** Runs that failed in a row, and when the next may start. */
+interface Trouble {
+  readonly failures: number;
+  readonly retryAt: number;
+  readonly alerted: readonly string[];
 }
 
 /**
@@ -41,6 +55,7 @@ export class IntegrationSource {
   private lastRead = 0;
   private pullRequests: PullRequestRecord = { branches: {} };
   private handoff: HandoffFacts | undefined;
+  private trouble: Trouble | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -97,33 +112,38 @@ export class IntegrationSource {
       this.record = await readIntegrationRecord(this.fleet);
     }
     await this.giveFixups(now);
-    this.maybeRun();
+    this.maybeRun(now);
   }
 
   /**
-   * Nothing left that the integration branch does by itself: no run going, no merge to try, no fix-up owed. Until
-   * then the sprint is not over, since a merge may still fail and give a worker more work.
+   * Nothing left that the integration branch does by itself: no run going, no merge to try (a run that failed is
+   * tried again), no fix-up owed. Until then the sprint is not over: every finished worker is either in the
+   * integration branch or left out for a reason status.json names.
    */
   settled(): boolean {
     if (this.running !== undefined) return false;
     if (this.record !== undefined && fixupsOwed(this.hooks.model(), this.record).length > 0) return false;
-    return this.nextAttempt() === undefined;
+    return this.merges().length === 0;
   }
 
-  /** The merges a run would try now, unless the same set was tried already (it failed; something must change). */
-  private nextAttempt(): string | undefined {
+  /** The merges a run would try now (`worker@tip`). */
+  private merges(): string[] {
     const record = this.record;
     const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
     const candidates = candidatesOf(this.hooks.model(), mergedTips);
-    const merges = record === undefined
+    return record === undefined
       ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
       : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
-    const attempt = merges.join(' ');
-    return merges.length === 0 || attempt === this.lastAttempt ? undefined : attempt;
   }
 
-  private maybeRun(): void {
-    if (this.running !== undefined) return;
+  /** The merges to try now, unless the same set was tried already (it failed; something must change). */
+  private nextAttempt(): string | undefined {
+    const attempt = this.merges().join(' ');
+    return attempt === '' || attempt === this.lastAttempt ? undefined : attempt;
+  }
+
+  private maybeRun(now: number): void {
+    if (this.running !== undefined || (this.trouble !== undefined && now < this.trouble.retryAt)) return;
     const attempt = this.nextAttempt();
     if (attempt === undefined) return;
     this.lastAttempt = attempt;
@@ -133,15 +153,37 @@ export class IntegrationSource {
         // The run reads the candidates again as it starts: a merge the attempt named but the run never tried (its
         // worker was sent back to work in between) is not a failed set, and is tried once it is ready again.
         if (!triedAll(attempt, result.record)) this.lastAttempt = '';
+        for (const worker of this.trouble?.alerted ?? []) this.hooks.alert(worker, undefined);
+        this.trouble = undefined;
         await this.openPullRequests();
       })
       .catch(async (error: unknown) => {
-        await this.fleet.log.emit('integration_error', `integration run failed: ${error instanceof Error ? error.message : String(error)}`);
+        const reason = error instanceof Error ? error.message : String(error);
+        this.failed(attempt, reason);
+        await this.fleet.log.emit('integration_error', `integration run failed (${this.trouble?.failures ?? 1} in a row): ${reason}`);
       })
       .finally(() => {
         this.running = undefined;
         this.hooks.schedule();
       });
+  }
+
+  /**
+   * A run failed without a verdict on any branch: the same merges are tried again after a backoff, and once that
+   * keeps failing each worker it holds up carries an alert saying why.
+   */
+  private failed(attempt: string, reason: string): void {
+    const failures = (this.trouble?.failures ?? 0) + 1;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
+    this.lastAttempt = '';
+    let alerted = this.trouble?.alerted ?? [];
+    if (failures >= ALERT_AFTER_FAILURES) {
+      const branch = this.fleet.config.integration.branch;
+      const message = `czar could not merge into ${branch} ${failures} times in a row (${reason.replace(/\.$/, '')}); it tries again in ${Math.round(delay / 1000)} s, so fix what the error names (a leftover index.lock goes once no git runs there)`;
+      alerted = [...new Set([...alerted, ...attempt.split(' ').map((merge) => merge.slice(0, merge.lastIndexOf('@')))])];
+      for (const worker of alerted) this.hooks.alert(worker, message);
+    }
+    this.trouble = { failures, retryAt: Date.now() + delay, alerted };
   }
 
   /** Pull requests `pr.when` calls for, after a run (the result files come from the workers' reports). */

@@ -1,5 +1,4 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { writeJsonAtomic } from '../adapters/state-files.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
@@ -21,7 +20,8 @@ import { Observer } from './observer.js';
 import { handlePersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
-import { watchFleet, type Trigger } from './triggers.js';
+import { watchServer } from './server-watch.js';
+import { armPaneHooks, watchFleet, type Trigger } from './triggers.js';
 
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
 const CLOCK_MS = 1_000;
@@ -54,8 +54,16 @@ export class Supervisor {
   private readonly signalsDir: string;
   private readonly saved: SavedStateFile;
   private stopped!: () => void;
+  private unwatchServer: (() => void) | undefined;
+  /** Aborted as the czar stops: integration checks in flight are killed rather than waited for. */
+  private readonly halt = new AbortController();
+  /** The fleet's tmux server went away under the czar: it stopped for that, not because it was asked to. */
+  serverGone = false;
   /** Resolves when the czar stops (a `stop` request or `stop()`). */
   readonly done = new Promise<void>((resolve) => (this.stopped = resolve));
+  private askedToStop!: () => void;
+  /** Resolves as soon as the czar starts stopping, before `done`: a caller can bound how long stopping may take. */
+  readonly stopAsked = new Promise<void>((resolve) => (this.askedToStop = resolve));
 
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
@@ -95,8 +103,9 @@ export class Supervisor {
       checked: () => this.schedule(),
     });
     const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
-    const integrationChecks: RunChecks = (checks, cwd, logDir) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir));
-    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule() }, integrationChecks);
+    const integrationChecks: RunChecks = (checks, cwd, logDir, runFile) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.halt.signal));
+    const alert = (worker: string, message: string | undefined): void => (message === undefined ? this.clear(worker, 'integration_failed') : this.raise(worker, 'integration_failed', message));
+    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule(), alert }, integrationChecks);
   }
 
   async start(): Promise<void> {
@@ -109,39 +118,44 @@ export class Supervisor {
     const restored = await restoreModel(this.fleet, this.observer);
     this.model = restored.model;
     this.startedAt = restored.startedAt ?? this.startedAt;
+    await this.executor.checks.restore(this.model.workers.map((worker) => worker.spec));
     await this.integration.start();
-    await this.armPaneHooks();
+    await armPaneHooks(this.fleet, this.signalsDir);
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
     this.hostStreams.start();
+    this.unwatchServer = watchServer(this.fleet.tmux, () => void this.onServerGone());
     this.timer = setInterval(() => this.schedule('clock'), CLOCK_MS);
     await this.fleet.log.emit('czar_up', `supervising ${this.model.workers.length} worker(s), ${this.model.queue.length} bonus task(s) queued`);
     await this.pass();
   }
 
+  /** Stops supervising; `done` resolves even when a step fails (the state dir may be gone). */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.executor.checks.stop();
-    await Promise.all([...this.watches.map((watch) => watch.close()), this.observer.usage.close()]);
-    await this.hostStreams.stop();
-    await this.integration.idle();
-    await this.writeStatus(false);
-    await rm(this.fleet.paths.supervisorLock, { force: true });
-    this.stopped();
+    this.askedToStop();
+    try {
+      if (this.timer !== undefined) clearInterval(this.timer);
+      this.unwatchServer?.();
+      this.executor.checks.stop();
+      this.halt.abort();
+      await Promise.all([...this.watches.map((watch) => watch.close()), this.observer.usage.close()]);
+      await this.hostStreams.stop();
+      await this.integration.idle();
+      await this.writeStatus(false);
+      await rm(this.fleet.paths.supervisorLock, { force: true });
+    } finally {
+      this.stopped();
+    }
   }
 
-  /**
-   * tmux tells the czar when an agent exits (pane-died) or a session goes (session-closed, a kill by hand), so the
-   * pane sweep is only a safety net. tmux runs hooks in a shell, so the signal path must be quoted for it; a path
-   * with characters that cannot be quoted safely there falls back to the sweep alone.
-   */
-  private async armPaneHooks(): Promise<void> {
-    if (!/^[A-Za-z0-9._/ +@,=-]+$/.test(this.signalsDir)) return;
-    for (const hook of ['pane-died', 'session-closed']) {
-      const touch = path.join(this.signalsDir, hook);
-      await this.fleet.tmux.cmd(['set-hook', '-g', hook, `run-shell -b "touch '${touch}'"`], { allowFailure: true });
-    }
+  private async onServerGone(): Promise<void> {
+    this.serverGone = true;
+    // One last look, so the observer says the workers went with the server rather than leave their last state.
+    this.observer.dirty.panes = true;
+    if (!this.passRunning) await this.pass();
+    await this.fleet.log.emit('czar_down', `the fleet's tmux server ${this.fleet.config.tmuxSocket} is gone, and every worker with it; the czar stops (start the fleet again with "czar up")`).catch(() => undefined);
+    await this.stop();
   }
 
   private onTrigger(trigger: Trigger): void {

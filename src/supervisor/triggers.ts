@@ -62,3 +62,16 @@ async function worktreeIdMap(fleet: Fleet): Promise<Map<string, string>> {
   }
   return ids;
 }
+
+/**
+ * tmux tells the czar when an agent exits (pane-died) or a session goes (session-closed, a kill by hand), so the
+ * pane sweep is only a safety net. tmux runs hooks in a shell, so the signal path must be quoted for it; a path
+ * with characters that cannot be quoted safely there falls back to the sweep alone.
+ */
+export async function armPaneHooks(fleet: Fleet, signalsDir: string): Promise<void> {
+  if (!/^[A-Za-z0-9._/ +@,=-]+$/.test(signalsDir)) return;
+  for (const hook of ['pane-died', 'session-closed']) {
+    const touch = path.join(signalsDir, hook);
+    await fleet.tmux.cmd(['set-hook', '-g', hook, `run-shell -b "touch '${touch}'"`], { allowFailure: true });
+  }
+}

@@ -59,6 +59,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   branch_moved_outside: 'moved-outside',
   branch_missing: 'no-branch',
   worktree_missing: 'no-worktree',
+  integration_failed: 'unmerged',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { LOG_HEAD_BYTES, LOG_TAIL_BYTES } from '../../src/adapters/check-log.js';
+import { reapCheckRun } from '../../src/adapters/check-processes.js';
 import { boundTail, runCheck, TAIL_BYTES, TAIL_LINES } from '../../src/adapters/checks.js';
+import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
+import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** A killed process whose parent is gone stays a zombie until init reaps it: that counts as dead. */
-async function alive(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && !/^\d+ \(.*\) Z/.test(stat);
-}
 
 async function setup(): Promise<{ cwd: string; logFile: string }> {
   const cwd = await tempDir('czar-check-');
@@ -47,6 +47,60 @@ describe('runCheck', () => {
     const child = Number((await readFile(pidFile, 'utf8')).trim());
     expect(child).toBeGreaterThan(0);
     await waitFor(async () => !(await alive(child)), { what: `background child ${child} to be killed` });
+  });
+
+  it('kills a daemon the check forked into a session of its own (setsid), not only its process group', async () => {
+    const { cwd, logFile } = await setup();
+    const pidFile = path.join(cwd, 'daemon.pid');
+    const result = await runCheck({ name: 'daemon', run: `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 60' > /dev/null 2>&1 & while [ ! -s ${pidFile} ]; do :; done; echo forked`, cwd, timeoutMs: 10_000, logFile });
+    expect(result.ok).toBe(true);
+    const daemon = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(daemon).toBeGreaterThan(0);
+    await waitFor(async () => !(await alive(daemon)), { what: `the setsid daemon ${daemon} to be killed` });
+  });
+
+  it('a run its czar did not live to finish (SIGKILL) is found by its record and killed, daemons included', async () => {
+    const { cwd, logFile } = await setup();
+    const runFile = path.join(cwd, 'run.json');
+    const shellPid = path.join(cwd, 'shell.pid');
+    const daemonPid = path.join(cwd, 'daemon.pid');
+    const run = `echo $$ > ${shellPid}; setsid sh -c 'echo $$ > ${daemonPid}; exec sleep 60' > /dev/null 2>&1 & sleep 60`;
+    const script = `const { runCheck } = await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'adapters', 'checks.js'))}); await runCheck(${JSON.stringify({ name: 'orphan', run, cwd, timeoutMs: 600_000, logFile, runFile })});`;
+    const czar = execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });
+    const read = async (file: string): Promise<number | undefined> => Number((await readFile(file, 'utf8').catch(() => '')).trim()) || undefined;
+    const [shell, daemon] = await waitFor(async () => {
+      const pids = [await read(shellPid), await read(daemonPid)];
+      return pids.every((pid) => pid !== undefined) && existsSync(runFile) ? (pids as number[]) : undefined;
+    }, { what: 'the check and its daemon to start' });
+    czar.kill('SIGKILL');
+    await czar;
+    // The czar is gone; its check is not.
+    expect(await alive(shell ?? 0)).toBe(true);
+    expect(await alive(daemon ?? 0)).toBe(true);
+    expect(JSON.parse(await readFile(runFile, 'utf8'))).toMatchObject({ pid: shell, pgid: shell, cwd });
+
+    await reapCheckRun(runFile);
+    expect(await alive(shell ?? 0)).toBe(false);
+    expect(await alive(daemon ?? 0)).toBe(false);
+    expect(existsSync(runFile)).toBe(false);
+  });
+
+  it('keeps the head and the tail of a huge output and says what it cut; a fresh run starts a new log', async () => {
+    const { cwd, logFile } = await setup();
+    // About 8 MB: far past the log's bound.
+    const result = await runCheck({ name: 'chatty', run: 'echo first-line; seq 1 1000000; echo last-line; exit 1', cwd, timeoutMs: 30_000, logFile });
+    expect(result).toMatchObject({ ok: false, exitCode: 1 });
+    expect(result.tail.split('\n').at(-1)).toBe('last-line');
+    const text = await readFile(logFile, 'utf8');
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(LOG_HEAD_BYTES + LOG_TAIL_BYTES + 1024);
+    expect(text.startsWith('$ chatty: echo first-line')).toBe(true);
+    expect(text).toContain('\nfirst-line\n1\n2\n');
+    expect(text).toMatch(/czar cut \d+ bytes of this check's output here/);
+    expect(text.endsWith('999999\n1000000\nlast-line\n')).toBe(true);
+
+    await runCheck({ name: 'again', run: 'echo rerun', cwd, timeoutMs: 10_000, logFile, fresh: true });
+    expect(await readFile(logFile, 'utf8')).toBe('$ again: echo rerun\nrerun\n');
+    expect((await stat(logFile)).size).toBeLessThan(100);
   });
 
   it('stops when its signal aborts', async () => {

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceBase } from '../../src/adapters/integration-git.js';
-import type { IntegrationCandidate, IntegrationRecord } from '../../src/domain/integration.js';
+import type { IntegrationRecord } from '../../src/domain/integration.js';
 import { runIntegrationChecks } from '../../src/integration/checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
 import { purgeFleet } from '../../src/launch/purge.js';
@@ -11,20 +11,7 @@ import type { FleetStatus, WorkerStatus } from '../../src/domain/types.js';
 import { czar } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
-
-/** A branch off main with one commit writing `file`, as a finished worker would leave it. */
-async function branchWith(repo: string, branch: string, file: string, text: string): Promise<string> {
-  await gitIn(repo, ['checkout', '--quiet', '-b', branch, 'main']);
-  await writeFile(path.join(repo, file), text);
-  await gitIn(repo, ['add', file]);
-  await gitIn(repo, ['commit', '--quiet', '-m', `add ${file}`]);
-  await gitIn(repo, ['checkout', '--quiet', 'main']);
-  return gitIn(repo, ['rev-parse', branch]);
-}
-
-function candidate(worker: string, tip: string): IntegrationCandidate {
-  return { worker, branch: `czar/${worker}`, title: worker, dependsOn: [], ready: true, notReadyBecause: '', tip, merged: false };
-}
+import { branchWith, candidate } from '../helpers/integration.js';
 
 async function setup(options: { advance_base?: boolean } = {}) {
   const fx = await fleetFixture({

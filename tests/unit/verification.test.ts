@@ -5,7 +5,7 @@ import { decide } from '../../src/domain/policy/decide.js';
 import { sprintOver } from '../../src/domain/status.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
-import type { CheckRunObservation } from '../../src/domain/verification.js';
+import { checkKey, keptRun, type CheckRunObservation, type CheckVerdict } from '../../src/domain/verification.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [
@@ -164,5 +164,24 @@ describe('decide: dependents with checks', () => {
 
   it('start when their dependency reports done with commits, in a fleet without checks (as before)', () => {
     expect(only(tick(dependencyDone([]), now).actions, 'launch').map((action) => action.worker)).toEqual(['b']);
+  });
+});
+
+describe('keptRun: the verdicts a restarted czar keeps', () => {
+  const one: CheckSpec = { name: 'one', run: 'true', timeoutMs: 1000 };
+  const two: CheckSpec = { name: 'two', run: 'false', timeoutMs: 1000 };
+  const failure = { name: 'two', run: 'false', exitCode: 1, timedOut: false, tail: '', logFile: 'l' };
+  const verdict = (check: CheckSpec, sha: string, ok: boolean, at: number): CheckVerdict => ({ sha, key: checkKey(check), ok, at, ...(ok ? {} : { failure }) });
+
+  it('adds up every check on the newest commit judged', () => {
+    expect(keptRun([one, two], [verdict(one, 'a', true, 1), verdict(two, 'a', true, 2)])).toEqual({ sha: 'a', status: 'passed', at: 2 });
+    expect(keptRun([one, two], [verdict(one, 'a', true, 1), verdict(two, 'a', false, 2)])).toEqual({ sha: 'a', status: 'failed', failure, at: 2 });
+    // An older commit's pass does not speak about the newer one.
+    expect(keptRun([one], [verdict(one, 'a', true, 1), verdict(two, 'b', true, 2)])).toBeUndefined();
+  });
+
+  it('judges afresh when a check was added or its command edited', () => {
+    expect(keptRun([one, two], [verdict(one, 'a', true, 1)])).toBeUndefined();
+    expect(keptRun([{ ...one, run: 'npm test' }], [verdict(one, 'a', true, 1)])).toBeUndefined();
   });
 });

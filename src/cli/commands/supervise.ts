@@ -1,6 +1,10 @@
+import { constants } from 'node:os';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { formatEvent, outRow } from '../output.js';
+
+/** A shutdown that waits on in-flight commands (a tmux call, a check that ignores SIGTERM) gives up after this. */
+const SHUTDOWN_MS = 10_000;
 
 /** The czar process itself; `czar up` runs it in the fleet's tmux session "czar". */
 export const superviseCommand: Command = {
@@ -12,10 +16,21 @@ export const superviseCommand: Command = {
     const fleet = await fleetFrom(values.config, (event) => outRow(formatEvent(event)));
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
-    const stop = (): void => void supervisor.stop();
+    let code = 0;
+    const stop = (signal: NodeJS.Signals): void => {
+      code = 128 + (constants.signals[signal] ?? 1);
+      void supervisor.stop().catch((error: unknown) => process.stderr.write(`czar: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`));
+    };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     await supervisor.start();
-    await supervisor.done;
-    return 0;
+    await Promise.race([supervisor.done, supervisor.stopAsked.then(() => deadline(SHUTDOWN_MS))]);
+    // Whatever still holds the event loop (a command that never answers) must not keep a stopped czar alive.
+    process.exit(supervisor.serverGone ? 1 : code);
   },
 };
+
+/** Resolves after `ms`, saying so: the czar ends without waiting longer. */
+async function deadline(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  process.stderr.write(`czar: stopping took longer than ${ms / 1000} s; exiting without waiting for the rest\n`);
+}
