@@ -19,6 +19,7 @@ const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progre
  */
 export const reportCommand: Command = {
   name: 'report',
+  forWorkers: true,
   summary: 'report this worker\'s state to the czar (run by workers and agent hooks)',
   usage,
   async run(args) {
