@@ -13,7 +13,7 @@ export interface StatePaths {
   readonly status: string;
   /** Append-only log of transitions and actions. */
   readonly events: string;
-  /** One file per worker, written only by that worker (`czar report`). */
+  /** Per worker its latest report (`<worker>.json`) and all of them in order (`<worker>.jsonl`), written by `czar report`. */
   readonly reports: string;
   readonly results: string;
   /** pipe-pane output, one file per worker. */
@@ -76,6 +76,11 @@ export function integrationFiles(paths: StatePaths): { dir: string; worktree: st
 
 export function reportFile(paths: StatePaths, worker: string): string {
   return path.join(paths.reports, `${worker}.json`);
+}
+
+/** Every report of a worker, one JSON line each, appended in order: the czar reads each one, none coalesced. */
+export function reportStream(paths: StatePaths, worker: string): string {
+  return path.join(paths.reports, `${worker}.jsonl`);
 }
 
 export function logFile(paths: StatePaths, worker: string): string {

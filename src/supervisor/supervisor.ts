@@ -145,7 +145,7 @@ export class Supervisor {
 
   private onTrigger(trigger: Trigger): void {
     if ((trigger.kind === 'report' || trigger.kind === 'output') && !this.model.workers.some((worker) => worker.spec.name === trigger.worker)) {
-      if (trigger.kind === 'report') void this.fleet.log.emit('bad_report', `ignored report file "${trigger.worker}.json": there is no worker "${trigger.worker}" in this fleet`);
+      if (trigger.kind === 'report') void this.fleet.log.emit('bad_report', `ignored the reports of "${trigger.worker}": there is no worker "${trigger.worker}" in this fleet`);
       return;
     }
     switch (trigger.kind) {
