@@ -113,6 +113,11 @@ export async function writeReport(paths: StatePaths, report: WorkerReport, optio
   await writeAtomic(file, line);
 }
 
+/** Puts a refused report in the worker's stream, where the czar reads it as a rejected report (see `parseReport`). */
+export async function writeRefusal(paths: StatePaths, worker: string, reason: string): Promise<void> {
+  await appendReportLine(paths, worker, `${JSON.stringify({ refused: reason.slice(0, 1000), at: new Date().toISOString() })}\n`);
+}
+
 /** Appends one report line (O_APPEND: concurrent writers' lines land whole and in order). */
 export async function appendReportLine(paths: StatePaths, worker: string, line: string): Promise<void> {
   await appendFile(reportStream(paths, worker), line, { mode: 0o600 });

@@ -91,6 +91,11 @@ export function checkLogFile(paths: StatePaths, worker: string, sha: string): st
   return path.join(paths.checks, worker, `${sha}.log`);
 }
 
+/** The digest of the proof the worker's running agent was given (see adapters/worker-proof.ts). */
+export function proofFile(paths: StatePaths, worker: string): string {
+  return path.join(paths.workers, `${worker}.proof`);
+}
+
 export function launchRecordFile(paths: StatePaths, worker: string): string {
   return path.join(paths.workers, `${worker}.json`);
 }

@@ -29,3 +29,13 @@ export async function writeFleetConfig(dir: string, project: string, body: strin
   onTestFinished(() => new Tmux(`czar-${project}`).killServer());
   return file;
 }
+
+/**
+ * The environment czar gives a worker's agent, read from its tmux session as a program in the pane sees it: name,
+ * state dir and the per-launch proof that `czar report` checks.
+ */
+export async function workerEnv(project: string, stateDir: string, worker: string): Promise<Record<string, string>> {
+  const result = await execa('tmux', ['-L', `czar-${project}`, 'show-environment', '-t', `=${worker}`, 'CZAR_WORKER_PROOF'], { reject: false, env: cleanEnv(), extendEnv: false });
+  const proof = /^CZAR_WORKER_PROOF=(.*)$/m.exec(result.stdout)?.[1] ?? '';
+  return { CZAR_WORKER: worker, CZAR_STATE_DIR: stateDir, CZAR_WORKER_PROOF: proof };
+}

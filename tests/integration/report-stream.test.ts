@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -17,7 +17,8 @@ describe('reports are a stream the czar reads in order', () => {
     await writeFleetConfig(root, project, `repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n${workers}\n`);
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     const stateDir = path.join(root, '.czar');
-    const report = (worker: string, note: string) => czar(['report', '--state', note.endsWith('-0') ? 'blocked' : 'working', '--note', note], { cwd: path.join(root, 'repo-workers', worker), env: { CZAR_WORKER: worker, CZAR_STATE_DIR: stateDir } });
+    const envs = new Map(await Promise.all(WORKERS.map(async (worker) => [worker, await workerEnv(project, stateDir, worker)] as const)));
+    const report = (worker: string, note: string) => czar(['report', '--state', note.endsWith('-0') ? 'blocked' : 'working', '--note', note], { cwd: path.join(root, 'repo-workers', worker), env: envs.get(worker) ?? {} });
 
     const sent: string[] = [];
     await Promise.all(WORKERS.map(async (worker) => {

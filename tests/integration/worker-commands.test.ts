@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { tempRepo } from '../helpers/git-repo.js';
 
 const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - { name: alpha, task: "Work.\\n@sim work 600 long" }\n  - { name: beta, task: "Work.\\n@sim work 600 long" }\n';
@@ -29,5 +31,49 @@ describe("a person's commands from a worker's environment", () => {
     expect(peers.exitCode, peers.stderr).toBe(0);
     expect(peers.stdout).toContain('beta');
     expect((await czar(['status'], { cwd: root, env: inAlpha })).exitCode).toBe(0);
+  });
+});
+
+describe('a report is bound to its worker', () => {
+  test("alpha reporting as beta (its name, another's proof or another's worktree) is refused, logged and alerted; beta's own report is taken", async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, FLEET);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const stateDir = path.join(root, '.czar');
+    const alpha = await workerEnv(project, stateDir, 'alpha');
+    const beta = await workerEnv(project, stateDir, 'beta');
+    const alphaTree = path.join(root, 'repo-workers', 'alpha');
+    const betaTree = path.join(root, 'repo-workers', 'beta');
+    expect(alpha.CZAR_WORKER_PROOF).toMatch(/^[0-9a-f]{64}$/);
+    expect(beta.CZAR_WORKER_PROOF).not.toBe(alpha.CZAR_WORKER_PROOF);
+    // The proof is in the agent's environment only: no file czar keeps holds it.
+    const stateFiles = await readFile(path.join(stateDir, 'workers', 'beta.json'), 'utf8');
+    expect(stateFiles).not.toContain(beta.CZAR_WORKER_PROOF);
+
+    const asBeta = await czar(['report', '--state', 'done', '--note', 'hijacked'], { cwd: alphaTree, env: { ...alpha, CZAR_WORKER: 'beta' } });
+    expect(asBeta.exitCode).toBe(2);
+    expect(asBeta.stderr).toBe(`czar: CZAR_WORKER_PROOF is not the proof czar gave worker "beta", so this report as "beta" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`);
+    const outside = await czar(['report', '--state', 'done'], { cwd: alphaTree, env: beta });
+    expect(outside.exitCode).toBe(2);
+    expect(outside.stderr).toMatch(/^czar: this report as "beta" runs in .*alpha, outside beta's worktree .*beta, so it was refused and the czar told; run "czar report" from the worker's own worktree\.$/);
+    // A hook with a bad proof never fails the agent's turn: refused without a word to it.
+    const hook = await czar(['report', '--hook', 'Stop', '{}'], { cwd: betaTree, env: { ...beta, CZAR_WORKER_PROOF: 'x' } });
+    expect(hook.exitCode).toBe(0);
+
+    const events = path.join(stateDir, 'events.jsonl');
+    const refusals = await waitFor(async () => {
+      const bad = (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string }).filter((event) => event.kind === 'bad_report' && event.worker === 'beta');
+      return bad.length >= 3 ? bad : undefined;
+    }, { timeoutMs: 20_000, what: 'three refusals logged' });
+    expect(refusals[0]?.message).toMatch(/refused/);
+    const status = JSON.parse(await readFile(path.join(stateDir, 'status.json'), 'utf8')) as { workers: { name: string; state: string; alerts: { kind: string }[] }[] };
+    const betaStatus = status.workers.find((worker) => worker.name === 'beta');
+    expect(betaStatus?.state).not.toBe('done');
+    expect(betaStatus?.alerts.map((alert) => alert.kind)).toContain('bad_report');
+
+    const own = await czar(['report', '--state', 'blocked', '--note', 'need a key'], { cwd: path.join(betaTree), env: beta });
+    expect(own.exitCode, own.stderr).toBe(0);
+    await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: need a key'), { timeoutMs: 20_000, what: "beta's own report" });
   });
 });
