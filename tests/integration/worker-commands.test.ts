@@ -9,12 +9,18 @@ import { tempRepo } from '../helpers/git-repo.js';
 
 const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - { name: alpha, task: "Work.\\n@sim work 600 long" }\n  - { name: beta, task: "Work.\\n@sim work 600 long" }\n';
 
+/** Two sim workers on long turns, up and supervised. */
+async function upFleet(): Promise<{ root: string; project: string }> {
+  const { root } = await tempRepo();
+  const project = uniqueProject();
+  await writeFleetConfig(root, project, FLEET);
+  expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+  return { root, project };
+}
+
 describe("a person's commands from a worker's environment", () => {
   test('send, restart, bonus, pause, up and down --purge --force refuse with one sentence; the fleet and its work stay', async () => {
-    const { root } = await tempRepo();
-    const project = uniqueProject();
-    await writeFleetConfig(root, project, FLEET);
-    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const { root, project } = await upFleet();
     const inAlpha = { CZAR_WORKER: 'alpha', CZAR_STATE_DIR: path.join(root, '.czar') };
 
     for (const args of [['send', 'beta', 'touch', 'pwned'], ['restart', 'beta'], ['bonus', 'beta'], ['pause'], ['up'], ['down', '--purge', '--force']]) {
@@ -36,10 +42,7 @@ describe("a person's commands from a worker's environment", () => {
 
 describe('a report is bound to its worker', () => {
   test("alpha reporting as beta (its name, another's proof or another's worktree) is refused, logged and alerted; beta's own report is taken", async () => {
-    const { root } = await tempRepo();
-    const project = uniqueProject();
-    await writeFleetConfig(root, project, FLEET);
-    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const { root, project } = await upFleet();
     const stateDir = path.join(root, '.czar');
     const alpha = await workerEnv(project, stateDir, 'alpha');
     const beta = await workerEnv(project, stateDir, 'beta');
