@@ -18,15 +18,24 @@ export function proofDigest(worker: string, proof: string): string {
   return createHash('sha256').update(`czar worker proof\0${worker}\0${proof}`).digest('hex');
 }
 
-/** Keeps the digest of the proof a worker's agent is started with; the agent started before it no longer counts. */
+/**
+ * Keeps the digest of the proof a worker's agent is started with, and the one before it: the agent it replaced may
+ * still fire a hook as it exits, which is stale, not another worker.
+ */
 export async function saveProofDigest(paths: StatePaths, worker: string, digest: string): Promise<void> {
-  await writeAtomic(proofFile(paths, worker), `${digest}\n`);
+  const current = (await readText(proofFile(paths, worker)).catch(() => undefined))?.split('\n')[0]?.trim();
+  await writeAtomic(proofFile(paths, worker), `${digest}\n${current === undefined || current === '' ? '' : `${current}\n`}`);
 }
 
-/** Whether `proof` is the one the worker's running agent was given. */
-export async function proofMatches(paths: StatePaths, worker: string, proof: string | undefined): Promise<boolean> {
-  if (proof === undefined || proof === '') return false;
-  const saved = (await readText(proofFile(paths, worker)).catch(() => undefined))?.trim();
+/** Whether `proof` is the one the worker's running agent was given, the one of the agent before it, or neither. */
+export async function proofOf(paths: StatePaths, worker: string, proof: string | undefined): Promise<'current' | 'previous' | 'none'> {
+  if (proof === undefined || proof === '') return 'none';
+  const [current, previous] = ((await readText(proofFile(paths, worker)).catch(() => undefined)) ?? '').split('\n').map((line) => line.trim());
   const given = proofDigest(worker, proof);
+  if (sameDigest(current, given)) return 'current';
+  return sameDigest(previous, given) ? 'previous' : 'none';
+}
+
+function sameDigest(saved: string | undefined, given: string): boolean {
   return saved !== undefined && saved.length === given.length && timingSafeEqual(Buffer.from(saved), Buffer.from(given));
 }

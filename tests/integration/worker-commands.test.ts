@@ -80,3 +80,27 @@ describe('a report is bound to its worker', () => {
     await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: need a key'), { timeoutMs: 20_000, what: "beta's own report" });
   });
 });
+
+describe('a restarted agent', () => {
+  test('gets a new proof; what the agent before it still reports is dropped as stale, with no alert', async () => {
+    const { root, project } = await upFleet();
+    const stateDir = path.join(root, '.czar');
+    const betaTree = path.join(root, 'repo-workers', 'beta');
+    const before = await workerEnv(project, stateDir, 'beta');
+    expect((await czar(['restart', 'beta'], { cwd: root })).exitCode).toBe(0);
+    const after = await waitFor(async () => {
+      const env = await workerEnv(project, stateDir, 'beta');
+      return env.CZAR_WORKER_PROOF !== before.CZAR_WORKER_PROOF ? env : undefined;
+    }, { timeoutMs: 20_000, what: "beta's new proof" });
+
+    // The old agent's session-end hook, as it exits.
+    expect((await czar(['report', '--hook', 'SessionEnd', '{}'], { cwd: betaTree, env: before })).exitCode).toBe(0);
+    const stale = await czar(['report', '--state', 'done'], { cwd: betaTree, env: before });
+    expect(stale.exitCode).toBe(2);
+    expect(stale.stderr).toBe('czar: CZAR_WORKER_PROOF belongs to an agent of worker "beta" that czar has since started again, so this report was dropped; the running agent reports for it.');
+    expect((await czar(['report', '--state', 'blocked', '--note', 'new agent'], { cwd: betaTree, env: after })).exitCode).toBe(0);
+    const events = path.join(stateDir, 'events.jsonl');
+    await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: new agent'), { timeoutMs: 20_000, what: "the new agent's report" });
+    expect(await readFile(events, 'utf8')).not.toContain('"bad_report"');
+  });
+});

@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeRefusal, writeReport, readJson } from '../../adapters/state-files.js';
-import { PROOF_VARIABLE, proofMatches } from '../../adapters/worker-proof.js';
+import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
@@ -100,7 +100,10 @@ async function checkTarget(worker: string, stateDir: string): Promise<{ worktree
  */
 async function refuseImpostor(paths: StatePaths, worker: string, record: { worktree?: string }): Promise<string | undefined> {
   let reason: string | undefined;
-  if (!(await proofMatches(paths, worker, process.env[PROOF_VARIABLE]))) {
+  const proof = await proofOf(paths, worker, process.env[PROOF_VARIABLE]);
+  // The agent this one replaced, exiting (a session-end hook): stale, and nothing to alert anyone about.
+  if (proof === 'previous') return `${PROOF_VARIABLE} belongs to an agent of worker "${worker}" that czar has since started again, so this report was dropped; the running agent reports for it.`;
+  if (proof === 'none') {
     reason = `${PROOF_VARIABLE} is not the proof czar gave worker "${worker}", so this report as "${worker}" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`;
   } else if (record.worktree !== undefined) {
     const here = await realpath(process.cwd()).catch(() => process.env.PWD ?? '(a folder that is gone)');
