@@ -6,6 +6,7 @@ import type { CheckRunObservation } from '../domain/verification.js';
 import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
 import { reportStream } from '../domain/paths.js';
 import { ReportStreams } from './report-streams.js';
+import type { LinePosition } from '../adapters/line-reader.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { AlertKind, GitActivity } from '../domain/types.js';
 import type { StatusExtras } from '../domain/status.js';
@@ -53,7 +54,7 @@ export class Observer {
   /** Per worker: when its pane last wrote output (from pane log events). */
   readonly lastOutputAt = new Map<string, number>();
   readonly usage: UsageSource;
-  private readonly reports: ReportStreams;
+  readonly reports: ReportStreams;
   /** The czar's environment, copied once: spreading the live process.env (each key a call into the runtime) was costly. */
   private readonly usageSubjects = new UsageSubjects({ ...process.env });
   private lastSweep = 0;
@@ -76,7 +77,8 @@ export class Observer {
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
-  async adopt(records: ReadonlyMap<string, LaunchRecord>): Promise<void> {
+  async adopt(records: ReadonlyMap<string, LaunchRecord>, reportPositions: Readonly<Record<string, LinePosition>> = {}): Promise<void> {
+    this.reports.resume(reportPositions);
     for (const spec of this.fleet.config.workers) {
       const record = records.get(spec.name);
       this.setExtras(spec.name, record === undefined ? {} : { paneId: record.paneId });

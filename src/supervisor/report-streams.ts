@@ -1,12 +1,12 @@
-import { IncrementalLineReader } from '../adapters/line-reader.js';
+import { IncrementalLineReader, type LinePosition } from '../adapters/line-reader.js';
 import { reportStream, type StatePaths } from '../domain/paths.js';
 import { MAX_REPORT_BYTES } from '../domain/report.js';
 import { readReportLine, type ReportReading } from './observe.js';
 
 /**
  * Where the czar is in each worker's report stream (`reports/<worker>.jsonl`): each look hands back every report
- * appended since the last one, in order, so a short `blocked` between two others is told too. The first look after
- * a czar (re)start takes only the latest: the czar before told the earlier ones.
+ * appended since the last one, in order, so a short `blocked` between two others is told too. A czar started again
+ * goes on from where the czar before saved its place (`positions`); without one, its first look takes only the latest.
  */
 export class ReportStreams {
   private readonly readers = new Map<string, IncrementalLineReader>();
@@ -15,11 +15,28 @@ export class ReportStreams {
 
   constructor(private readonly paths: StatePaths) {}
 
+  /** Goes on from the places a czar before this one saved. */
+  resume(positions: Readonly<Record<string, LinePosition>>): void {
+    for (const [worker, position] of Object.entries(positions)) this.readers.set(worker, this.reader(worker, position));
+  }
+
+  /** Each worker's place in its stream, saved with the czar's memory. */
+  positions(): Record<string, LinePosition> {
+    return Object.fromEntries([...this.readers].flatMap(([worker, reader]) => {
+      const position = reader.position();
+      return position === undefined ? [] : [[worker, position]];
+    }));
+  }
+
+  private reader(worker: string, start?: LinePosition): IncrementalLineReader {
+    return new IncrementalLineReader(reportStream(this.paths, worker), MAX_REPORT_BYTES, start);
+  }
+
   async read(worker: string): Promise<ReportReading[]> {
     let reader = this.readers.get(worker);
     const first = reader === undefined;
     if (reader === undefined) {
-      reader = new IncrementalLineReader(reportStream(this.paths, worker), MAX_REPORT_BYTES);
+      reader = this.reader(worker);
       this.readers.set(worker, reader);
     }
     const lines: string[] = [];
