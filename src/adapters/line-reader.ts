@@ -6,6 +6,12 @@ export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 const CHUNK_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;
 
+/** Where a reader stands in a file: after the last complete line it handed out. */
+export interface LinePosition {
+  readonly identity: string;
+  readonly offset: number;
+}
+
 /** What one `read()` found. */
 export interface LineReadResult {
   /** The file shrank or was replaced (another inode) since the last read: it was read again from the start. */
@@ -33,7 +39,17 @@ export class IncrementalLineReader {
   constructor(
     readonly file: string,
     private readonly maxLineBytes = MAX_LINE_BYTES,
-  ) {}
+    start?: LinePosition,
+  ) {
+    // Another process read up to here: the same file goes on from there, a replaced one starts over.
+    this.identity = start?.identity;
+    this.offset = start?.offset ?? 0;
+  }
+
+  /** Where the next line starts, for a later reader; undefined before the first read. */
+  position(): LinePosition | undefined {
+    return this.identity === undefined ? undefined : { identity: this.identity, offset: this.offset - this.pendingBytes };
+  }
 
   /** Emits each new complete line; `onRestart` runs before the first line of a file that started over. */
   async read(onLine: (line: string) => void, onRestart: () => void = () => undefined): Promise<LineReadResult> {

@@ -59,6 +59,15 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   }
 }
 
+/**
+ * Starts a program in a session of its own (setsid) that nothing waits for: it outlives this process and the
+ * terminal it runs in, and a hang-up or a kill of this pane's process group does not reach it. Its output is dropped.
+ */
+export function spawnDetached(file: string, args: readonly string[], options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> }): void {
+  const child = execa(file, args, { cwd: options.cwd, env: options.env, extendEnv: false, detached: true, cleanup: false, stdio: 'ignore', reject: false });
+  child.unref();
+}
+
 function isErrno(value: unknown): value is NodeJS.ErrnoException {
   return value instanceof Error && 'code' in value;
 }

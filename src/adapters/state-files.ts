@@ -2,7 +2,7 @@ import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile 
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
-import { reportFile, sprintState, type StatePaths } from '../domain/paths.js';
+import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import { FleetStatusSchema } from '../domain/status-schema.js';
 import type { FleetEvent, FleetStatus } from '../domain/types.js';
@@ -100,8 +100,8 @@ function isFleetEvent(value: unknown): value is FleetEvent {
 }
 
 /**
- * A worker's own report: the only file a worker writes. A turn end (`turnEnd`) is merged with the report on file, so
- * it cannot undo a done (see `mergeReport`).
+ * A worker's own report, appended to its stream and kept as its latest report: the only files a worker writes. A
+ * turn end (`turnEnd`) is merged with the report on file, so it cannot undo a done (see `mergeReport`).
  */
 export async function writeReport(paths: StatePaths, report: WorkerReport, options: { turnEnd?: boolean } = {}): Promise<void> {
   // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
@@ -113,12 +113,26 @@ export async function writeReport(paths: StatePaths, report: WorkerReport, optio
   const previousText = turnEnd ? await readText(file).catch(() => undefined) : undefined;
   const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
   const kept = mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd });
-  await writeAtomic(file, `${JSON.stringify(kept)}\n`);
+  const line = `${JSON.stringify(kept)}\n`;
+  // The stream first: a report the czar reads there is never lost to the next one replacing the latest file.
+  await appendReportLine(paths, report.worker, line);
+  await writeAtomic(file, line);
 }
 
-/** Drops a worker's report: it spoke for an agent process that is gone. */
+/** Puts a refused report in the worker's stream, where the czar reads it as a rejected report (see `parseReport`). */
+export async function writeRefusal(paths: StatePaths, worker: string, reason: string): Promise<void> {
+  await appendReportLine(paths, worker, `${JSON.stringify({ refused: reason.slice(0, 1000), at: new Date().toISOString() })}\n`);
+}
+
+/** Appends one report line (O_APPEND: concurrent writers' lines land whole and in order). */
+export async function appendReportLine(paths: StatePaths, worker: string, line: string): Promise<void> {
+  await appendFile(reportStream(paths, worker), line, { mode: 0o600 });
+}
+
+/** Drops a worker's reports: they spoke for an agent process that is gone. */
 export async function removeReport(paths: StatePaths, worker: string): Promise<void> {
   await rm(reportFile(paths, worker), { force: true });
+  await rm(reportStream(paths, worker), { force: true });
 }
 
 /**

@@ -74,6 +74,11 @@ export interface AgentPreset {
   readonly readyTimeoutMs: number;
   /** tmux key names that stop a running turn and keep the agent (Escape in Claude Code, Codex and Gemini CLI). */
   readonly interruptKeys: readonly string[];
+  /**
+   * Gets only its own task, exactly as written: czar's prose (the preamble, nudges, re-briefs, another worker's news)
+   * would run as commands in a plain shell, backtick spans and all.
+   */
+  readonly plainTask?: true;
   /** Whether the agent reports its own state through czar hooks (so pane heuristics are only a fallback). */
   readonly reportsItself: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */

@@ -5,7 +5,8 @@ import { PRESET_DEFAULTS } from './defaults.js';
  * Any terminal program czar knows nothing about. With no prompt to recognise, "ready" means the program has drawn
  * something and then kept still: the screen is non-empty and unchanged for `settleMs` (500 ms, long enough for a
  * shell or REPL to finish its banner, short enough not to matter). Submission is confirmed by the screen changing
- * after Enter, since there is no input box to read and no busy marker.
+ * after Enter, since there is no input box to read and no busy marker. Whatever is pasted may run as commands, so it
+ * gets its own task and nothing else.
  */
 export const shellPreset: AgentPreset = {
   name: 'shell',
@@ -21,5 +22,6 @@ export const shellPreset: AgentPreset = {
   // A generic terminal program: Ctrl-C stops the foreground job; a shell survives it.
   interruptKeys: ['C-c'],
   reportsItself: false,
+  plainTask: true,
   setup: () => ({ files: [], args: [], env: {} }),
 };

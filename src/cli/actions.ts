@@ -18,8 +18,12 @@ export async function requestOrThrow(fleet: Fleet, body: Parameters<typeof askCz
 export async function attachTo(fleet: Fleet, session: string): Promise<number> {
   const host = fleet.config.workers.find((worker) => worker.name === session)?.host;
   if (host !== undefined) return fleet.hosts.attach(host, session);
-  const insideThisServer = (process.env.TMUX ?? '').split(',')[0]?.endsWith(`/${fleet.config.tmuxSocket}`) ?? false;
-  return fleet.tmux.attach(session, { insideThisServer });
+  return fleet.tmux.attach(session, { insideThisServer: insideFleetServer(fleet) });
+}
+
+/** This process runs in a pane of the fleet's own tmux server (`$TMUX` names its socket). */
+export function insideFleetServer(fleet: Fleet): boolean {
+  return (process.env.TMUX ?? '').split(',')[0]?.endsWith(`/${fleet.config.tmuxSocket}`) ?? false;
 }
 
 /** Opens a worker's pane log in the pager (`$PAGER`, default `less -R`), handing it the terminal. */

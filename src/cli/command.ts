@@ -7,7 +7,26 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /**
+   * A worker's agent may run it from its pane (it reports, or only reads); every other command is a person's, and
+   * refuses where CZAR_WORKER is set.
+   */
+  readonly forWorkers?: true;
   run(args: string[]): Promise<number>;
+}
+
+/**
+ * Why `command` may not run here, or undefined when it may: inside a worker's environment only the commands a worker
+ * uses run, so an agent (or text injected into it) cannot stop, restart or message the fleet.
+ */
+export function workerRefusal(command: Pick<Command, 'name' | 'forWorkers'>, env: NodeJS.ProcessEnv): CzarError | undefined {
+  const worker = env.CZAR_WORKER;
+  if (worker === undefined || worker === '' || command.forWorkers === true) return undefined;
+  return new CzarError(
+    'person_command',
+    `"czar ${command.name}" is a person's command and this shell belongs to worker ${JSON.stringify(worker)} (CZAR_WORKER is set), so it was refused; run it from a terminal outside the fleet's panes, or as "env -u CZAR_WORKER czar ${command.name} ...".`,
+    { exitCode: 2 },
+  );
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

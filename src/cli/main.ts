@@ -1,5 +1,5 @@
 import { czarVersion as version } from '../adapters/package-files.js';
-import type { Command } from './command.js';
+import { workerRefusal, type Command } from './command.js';
 import { err, out, printError } from './output.js';
 
 /**
@@ -54,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    const refusal = workerRefusal(command, process.env);
+    if (refusal !== undefined) throw refusal;
     return await command.run(rest);
   } catch (error) {
     return printError(error);

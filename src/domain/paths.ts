@@ -13,7 +13,7 @@ export interface StatePaths {
   readonly status: string;
   /** Append-only log of transitions and actions. */
   readonly events: string;
-  /** One file per worker, written only by that worker (`czar report`). */
+  /** Per worker its latest report (`<worker>.json`) and all of them in order (`<worker>.jsonl`), written by `czar report`. */
   readonly reports: string;
   readonly results: string;
   /** pipe-pane output, one file per worker. */
@@ -78,6 +78,11 @@ export function reportFile(paths: StatePaths, worker: string): string {
   return path.join(paths.reports, `${worker}.json`);
 }
 
+/** Every report of a worker, one JSON line each, appended in order: the czar reads each one, none coalesced. */
+export function reportStream(paths: StatePaths, worker: string): string {
+  return path.join(paths.reports, `${worker}.jsonl`);
+}
+
 export function logFile(paths: StatePaths, worker: string): string {
   return path.join(paths.logs, `${worker}.log`);
 }
@@ -94,6 +99,11 @@ export function checkVerdictsFile(paths: StatePaths, worker: string): string {
 /** The worker's check run in progress, recorded so a czar killed mid-check leaves no orphan to the next one. */
 export function checkRunFile(paths: StatePaths, worker: string): string {
   return path.join(paths.checks, worker, 'run.json');
+}
+
+/** The digest of the proof the worker's running agent was given (see adapters/worker-proof.ts). */
+export function proofFile(paths: StatePaths, worker: string): string {
+  return path.join(paths.workers, `${worker}.proof`);
 }
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {

@@ -1,4 +1,5 @@
 import { CzarError } from './errors.js';
+import { visible } from './sanitize.js';
 import type { DeliverySummary, GivenTask } from './fleet.js';
 import { fixupValues, type FixupFacts } from './integration.js';
 import type { StallSituation } from './policy/actions.js';
@@ -8,7 +9,9 @@ import type { CheckFailure } from './verification.js';
 /**
  * Rendering of everything czar pastes into a worker. Templates are plain Markdown in `prompts/` with
  * `{{placeholders}}`; the shell reads them and passes the texts in, so this module stays pure. A task text is
- * never run through a template: it is appended whole, byte for byte, at the very end of what is pasted.
+ * never run through a template: it is appended whole, byte for byte, at the very end of what is pasted. Text one
+ * worker wrote (notes, titles, commit subjects, file names) is placed in another's paste as one line (`visible`): a
+ * line break in it would be a line of its own there, which an agent may take for an instruction and a shell runs.
  */
 
 /** The template texts, keyed like `TEMPLATE_FILES`. */
@@ -120,7 +123,7 @@ export function renderBonus(templates: PromptTemplates, place: WorkerPlace, task
   const values = {
     ...placeValues(place),
     id: task.id,
-    title: task.title,
+    title: visible(task.title),
     buildsOn: buildsOnLine(task, buildsOn, place.worker),
     scope: bullets(task.scope, 'anywhere in the repository'),
     role: task.roleText === undefined ? '' : `\n${task.roleText.trim()}\n`,
@@ -139,9 +142,9 @@ export function renderDependencyReady(templates: PromptTemplates, place: WorkerP
         dependency: summary.worker,
         branch: summary.branch,
         commits: String(summary.commitsAhead),
-        lastCommit: last === undefined ? '(none)' : `${last.sha.slice(0, 12)} ${last.subject}`,
+        lastCommit: last === undefined ? '(none)' : `${last.sha.slice(0, 12)} ${visible(last.subject)}`,
         files: bullets(summary.files, '(none)'),
-        note: summary.note ?? '(none)',
+        note: summary.note === undefined ? '(none)' : visible(summary.note),
         resultFile: summary.resultFile ?? '(none)',
       },
       'dependencyReady',
@@ -205,18 +208,18 @@ function buildsOnLine(task: BonusTask, summary: DeliverySummary | undefined, wor
   if (task.buildsOn === undefined) return '';
   if (task.buildsOn === worker) return '\nIt builds on your own previous work on this branch.\n';
   if (summary === undefined) return `\nIt builds on the work of ${task.buildsOn}.\n`;
-  const last = summary.lastCommit === undefined ? '' : `, last commit ${summary.lastCommit.sha.slice(0, 12)} ${summary.lastCommit.subject}`;
+  const last = summary.lastCommit === undefined ? '' : `, last commit ${summary.lastCommit.sha.slice(0, 12)} ${visible(summary.lastCommit.subject)}`;
   return `\nIt builds on the work of ${task.buildsOn}: branch \`${summary.branch}\`${last}.\n`;
 }
 
 function bullets(items: readonly string[], empty: string): string {
-  return items.length === 0 ? `  - ${empty}` : items.map((item) => `  - \`${item}\``).join('\n');
+  return items.length === 0 ? `  - ${empty}` : items.map((item) => `  - \`${visible(item)}\``).join('\n');
 }
 
 function peerList(peers: readonly PeerLine[]): string {
   if (peers.length === 0) return 'You are the only worker.';
   return peers
-    .map((peer) => `- ${peer.name} on \`${peer.branch}\`: ${peer.title} (scope: ${peer.scope.length === 0 ? 'anywhere' : peer.scope.join(', ')})`)
+    .map((peer) => `- ${peer.name} on \`${peer.branch}\`: ${visible(peer.title)} (scope: ${peer.scope.length === 0 ? 'anywhere' : visible(peer.scope.join(', '))})`)
     .join('\n');
 }
 

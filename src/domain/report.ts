@@ -39,6 +39,9 @@ export function parseReport(text: string, expectedWorker: string): ParsedReport 
   } catch {
     return { ok: false, reason: 'report is not valid JSON (truncated or garbled)' };
   }
+  // `czar report` refused a report naming this worker (another's proof, or outside its worktree) and says why here.
+  const refused = typeof value === 'object' && value !== null ? (value as { refused?: unknown }).refused : undefined;
+  if (typeof refused === 'string') return { ok: false, reason: `a report as "${expectedWorker}" was refused: ${refused.slice(0, 1000)}` };
   const parsed = WorkerReportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

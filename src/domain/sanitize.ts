@@ -11,6 +11,17 @@ export function neutraliseControls(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(CONTROLS, picture);
 }
 
+/**
+ * Program output placed in a paste as a Markdown code block whose fence is longer than any run of backticks inside,
+ * so the output cannot close the block early and have its remaining lines read as the message's own.
+ */
+export function fenced(text: string): string {
+  const safe = neutraliseControls(text);
+  const longest = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}\n${safe}\n${fence}`;
+}
+
 // C0 except TAB (0x09) and LF (0x0a), DEL, and C1.
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;

@@ -4,6 +4,7 @@ import * as git from '../adapters/git.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
+import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapters/worker-proof.js';
 import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini-settings.js';
 import { presetFor } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
@@ -85,12 +86,16 @@ export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise
     await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
     await writeFile(file.path, file.content, { mode: 0o600 });
   }
+  // Each start gets a proof of its own: a respawned agent's reports count, its predecessor's would not.
+  const proof = newProof();
+  await saveProofDigest(fleet.paths, worker.name, proofDigest(worker.name, proof));
   const env: Record<string, string> = {
     ...worker.agent.env,
     ...setup.env,
     ...worker.env,
     CZAR_PROJECT: fleet.config.project,
     CZAR_WORKER: worker.name,
+    [PROOF_VARIABLE]: proof,
     CZAR_STATE_DIR: fleet.paths.root,
     CZAR_CONFIG: fleet.config.file,
     PATH: agentPathOf(worker),

@@ -2,13 +2,14 @@ import path from 'node:path';
 import { addHostWorktree, remoteUrl, syncHostClone, writeHostFile } from '../adapters/host-git.js';
 import { SshConnection } from '../adapters/ssh.js';
 import { cleanEnv } from '../adapters/process.js';
+import { newProof, PROOF_VARIABLE, proofDigest } from '../adapters/worker-proof.js';
 import { runInteractive } from '../adapters/terminal.js';
 import { exactSession, Tmux, type PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
 import { hostClonePath, hostProjectDir, hostStateDir, usedHosts, type HostSpec } from '../domain/hosts.js';
-import { launchRecordFile, logFile, statePaths } from '../domain/paths.js';
+import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './fleet.js';
 import type { WorkerPlan } from './plan.js';
@@ -105,18 +106,21 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
   const preset = presetFor(worker.agent.preset);
   const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name), czarCommand: ['czar'], worktree: worker.worktree });
   for (const file of setup.files) await writeHostFile(link.ssh, file.path, file.content);
+  const proof = newProof();
   const env: Record<string, string> = {
     ...worker.agent.env,
     ...setup.env,
     ...worker.env,
     CZAR_PROJECT: config.project,
     CZAR_WORKER: worker.name,
+    [PROOF_VARIABLE]: proof,
     CZAR_STATE_DIR: paths.root,
   };
   // czar report on the host accepts only a worker launched in that state dir: this record says so there. Its
   // preset and record variables tell the host's czar watch where the agent keeps its usage records.
   const record: HostLaunchRecord = { worker: worker.name, branch: worker.branch, worktree: worker.worktree, agent: worker.agent.name, launchedAt: new Date().toISOString(), preset: worker.agent.preset, recordsEnv: recordsEnv(env) };
   await writeHostFile(link.ssh, launchRecordFile(paths, worker.name), `${JSON.stringify(record)}\n`);
+  await writeHostFile(link.ssh, proofFile(paths, worker.name), `${proofDigest(worker.name, proof)}\n`);
   const paneId = await link.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env, logFile: log });
   await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`, worker.name);
   return paneId;

@@ -19,6 +19,7 @@ import {
   type WorkerPlace,
 } from '../domain/prompts.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
+import { presetFor } from '../agents/index.js';
 
 let templates: Promise<PromptTemplates> | undefined;
 
@@ -44,6 +45,7 @@ const RESUME_COMMITS = 20;
  * has none, so git is not asked (one process spawn less per worker at launch).
  */
 export async function initialPrompt(config: Config, spec: WorkerSpec, dependencies: readonly DeliverySummary[] = [], branchIsNew = false): Promise<string> {
+  if (plainTask(spec)) return spec.task;
   return renderPrompt({
     commitsSoFar: branchIsNew ? [] : await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS),
     ...placeOf(config, spec),
@@ -56,9 +58,23 @@ export async function initialPrompt(config: Config, spec: WorkerSpec, dependenci
   });
 }
 
-/** A task pasted again (re-brief, or after a restart), whole. */
+/**
+ * Whether the worker's agent gets only task texts (the shell preset): anything else czar would paste into it, a
+ * nudge or another worker's news, is left out (undefined below) rather than run as commands.
+ */
+export function plainTask(spec: WorkerSpec): boolean {
+  return presetFor(spec.agent.preset).plainTask === true;
+}
+
+/** A task pasted again after a restart: after a short reminder, whole; a plain shell gets the task alone. */
 export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
+  if (plainTask(spec)) return task.text;
   return renderRebrief(await loadTemplates(), placeOf(config, spec), task);
+}
+
+/** The re-brief of a stalled worker; none for a plain shell, which would run its task a second time. */
+export async function rebriefMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string | undefined> {
+  return plainTask(spec) ? undefined : taskMessage(config, spec, task);
 }
 
 /** The fix-up task after an integration failure. */
@@ -66,8 +82,12 @@ export async function integrationFixupMessage(facts: FixupFacts): Promise<string
   return renderIntegrationFixup(await loadTemplates(), facts);
 }
 
-/** The text of a policy action that speaks to `spec` (the worker, or a dependent being told). */
-export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' | 'warn_moved' }>): Promise<string> {
+/**
+ * The text of a policy action that speaks to `spec` (the worker, or a dependent being told); a plain shell gets a
+ * bonus task's own text and nothing else.
+ */
+export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' | 'warn_moved' }>): Promise<string | undefined> {
+  if (plainTask(spec)) return action.kind === 'bonus' ? action.task.task : undefined;
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);
   switch (action.kind) {

@@ -1,6 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { branchTips } from '../adapters/git.js';
+import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { MAX_OUTPUT_CHUNK, MAX_REPORT_TEXT, type StreamLine } from '../domain/host-stream.js';
 import { statePaths } from '../domain/paths.js';
 import { HostUsage } from './host-usage.js';
@@ -11,7 +12,7 @@ const POLL_MS = 50;
 const TIP_POLL_MS = 1_000;
 
 /**
- * The host side of `czar watch --stream`: prints a hello, then every report file as it changes and every pane log's
+ * The host side of `czar watch --stream`: prints a hello, then every report line as it is appended and every pane log's
  * new bytes from the given offsets (or from its end when none is given), until `stopped` resolves. Polling a few
  * small files is cheaper here than a watcher per host and cannot miss a rename.
  */
@@ -29,7 +30,7 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
   const paths = statePaths(sources.stateDir);
   const seenTips = new Map<string, string>();
   let lastTipLook = 0;
-  const seenReports = new Map<string, string>();
+  const reportReaders = new Map<string, IncrementalLineReader>();
   let running = true;
   void stopped.then(() => {
     running = false;
@@ -38,14 +39,19 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
   const usage = new HostUsage(sources.stateDir, [...sources.branches.keys()]);
   try {
     while (running) {
-      const changed: { worker: string; file: string }[] = [];
-      for (const file of await jsonFiles(paths.reports, '.json')) {
-        const worker = path.basename(file, '.json');
-        const info = await stat(file).catch(() => undefined);
-        const key = info === undefined ? '' : `${info.mtimeMs}:${info.size}`;
-        if (info === undefined || seenReports.get(worker) === key) continue;
-        seenReports.set(worker, key);
-        if (info.size <= MAX_REPORT_TEXT) changed.push({ worker, file });
+      const changed: { worker: string; text: string }[] = [];
+      for (const file of await jsonFiles(paths.reports, '.jsonl')) {
+        const worker = path.basename(file, '.jsonl');
+        let reader = reportReaders.get(worker);
+        // A stream started again sends the latest report, then every new one: the czar has told the earlier ones.
+        const first = reader === undefined;
+        if (reader === undefined) {
+          reader = new IncrementalLineReader(file, MAX_REPORT_TEXT);
+          reportReaders.set(worker, reader);
+        }
+        const lines: string[] = [];
+        await reader.read((line) => lines.push(line)).catch(() => undefined);
+        for (const text of first ? lines.slice(-1) : lines) changed.push({ worker, text });
       }
       // Tips first when a report changed: "done" must not arrive before the commits that back it.
       if (sources.clone !== undefined && (changed.length > 0 || Date.now() - lastTipLook >= TIP_POLL_MS)) {
@@ -58,10 +64,7 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
           await write({ kind: 'tip', worker, sha });
         }
       }
-      for (const { worker, file } of changed) {
-        const text = await readRange(file, 0, MAX_REPORT_TEXT);
-        if (text !== undefined) await write({ kind: 'report', worker, text: text.toString('utf8') });
-      }
+      for (const { worker, text } of changed) await write({ kind: 'report', worker, text });
       for (const file of await jsonFiles(paths.logs, '.log')) {
         const worker = path.basename(file, '.log');
         const size = (await stat(file).catch(() => undefined))?.size;

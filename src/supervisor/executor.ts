@@ -9,7 +9,7 @@ import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../launch/hosts.js';
 import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
 import { planLaunch, type WorkerPlan } from '../launch/plan.js';
-import { actionMessage, initialPrompt, taskMessage } from '../launch/prompts.js';
+import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../launch/prompts.js';
 import { readRecord, type LaunchRecord } from '../launch/records.js';
 import { CzarError } from '../domain/errors.js';
 import { CheckSource } from './check-source.js';
@@ -114,11 +114,11 @@ export class Executor {
         return;
       case 'bonus':
         void log('bonus', `gave bonus task "${action.task.title}" (${action.task.id}): ${action.reason}`, { task: action.task.id });
-        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await actionMessage(this.fleet.config, spec, action), action.task.id));
+        this.track(spec, async () => this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text, pane) => this.deliverTask(spec, pane, text, action.task.id)));
         return;
       case 'rebrief':
         void log('rebrief', `pasted the task again: ${action.reason}`);
-        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await taskMessage(this.fleet.config, spec, action.task), action.task.id));
+        this.track(spec, async () => this.pasteOrSkip(spec, action.kind, await rebriefMessage(this.fleet.config, spec, action.task), (text, pane) => this.deliverTask(spec, pane, text, action.task.id)));
         return;
       case 'restart':
         void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, { attempt: action.attempt });
@@ -134,13 +134,13 @@ export class Executor {
       case 'warn_conflict':
       case 'warn_moved':
         void log(action.kind, action.reason);
-        this.track(spec, async () => this.send(spec, await actionMessage(this.fleet.config, spec, action)));
+        this.track(spec, async () => this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text) => this.send(spec, text)));
         return;
       case 'tell_dependents':
         for (const dependent of action.dependents) {
           const target = this.spec(dependent);
           void this.fleet.log.emit('tell_dependent', `told ${dependent} that ${action.worker} is done: ${action.reason}`, action.worker);
-          this.track(target, async () => this.send(target, await actionMessage(this.fleet.config, target, action)));
+          this.track(target, async () => this.pasteOrSkip(target, action.kind, await actionMessage(this.fleet.config, target, action), (text) => this.send(target, text)));
         }
         return;
     }
@@ -171,6 +171,15 @@ export class Executor {
   /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
   private async briefFor(spec: WorkerSpec, task: GivenTask): Promise<string> {
     return task.id === spec.name ? initialPrompt(this.fleet.config, spec, []) : taskMessage(this.fleet.config, spec, task);
+  }
+
+  /** Pastes a message, or says why there is none: a plain shell gets its task and nothing else (see `plainTask`). */
+  private async pasteOrSkip(spec: WorkerSpec, kind: Action['kind'], text: string | undefined, paste: (text: string, paneId: string) => Promise<void>): Promise<void> {
+    if (text === undefined) {
+      await this.fleet.log.emit('not_pasted', `the ${kind} was not pasted: the agent is a plain shell, which would run it as commands, so it gets only its own task`, spec.name);
+      return;
+    }
+    await paste(text, await this.paneOf(spec));
   }
 
   /** Pastes a task the czar gave outside `decide()` (an integration fix-up); a failure raises delivery_failed. */

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { czarVersion } from '../adapters/package-files.js';
-import { writeAtomic } from '../adapters/state-files.js';
+import { appendReportLine, writeAtomic } from '../adapters/state-files.js';
 import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
 import { hostClonePath, hostStateDir, usedHosts } from '../domain/hosts.js';
 import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
@@ -15,8 +15,8 @@ import type { Fleet } from '../launch/fleet.js';
  * The source for workers on ssh hosts: one `czar watch --stream` per host over its master, whose report and output
  * lines become the local state dir's report files and pane logs. The file watchers and the reconcile pass then treat
  * them exactly as local ones, so `decide()` cannot tell a host's worker from a local one. A dropped stream is
- * started again with backoff and resumes each log at the byte the local copy reached, so no output is lost or doubled; reports
- * are whole files, sent again on reconnect, and a stale one is refused by its seq like any other.
+ * started again with backoff and resumes each log at the byte the local copy reached, so no output is lost or doubled; each
+ * report is a line appended to the local stream, and the latest one sent again on reconnect is known by its seq and time.
  */
 export class HostStreams {
   private stopped = false;
@@ -182,7 +182,10 @@ export class HostStreams {
     }
     if (line.kind === 'report') {
       await mkdir(paths.reports, { recursive: true });
-      await writeAtomic(reportFile(paths, line.worker), line.text);
+      // One report is one stream line, as `czar report` appends it here; the latest report file follows it.
+      const text = `${line.text.replace(/[\r\n]+/g, ' ').trim()}\n`;
+      await appendReportLine(paths, line.worker, text);
+      await writeAtomic(reportFile(paths, line.worker), text);
       return;
     }
     const expected = this.offsets.get(line.worker) ?? line.offset;

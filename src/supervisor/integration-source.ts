@@ -15,7 +15,7 @@ import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
 import type { Fleet } from '../launch/fleet.js';
-import { integrationFixupMessage } from '../launch/prompts.js';
+import { integrationFixupMessage, plainTask } from '../launch/prompts.js';
 import type { Executor } from './executor.js';
 
 const RECORD_READ_MS = 5_000;
@@ -202,7 +202,8 @@ export class IntegrationSource {
     const { config } = this.fleet;
     for (const { worker, entry } of fixupsOwed(this.hooks.model(), record)) {
       const name = worker.spec.name;
-      if (worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
+      // A plain shell would run the fix-up's prose as commands: its failure stays in status and the handoff instead.
+      if (plainTask(worker.spec) || worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
       const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
       const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
       this.hooks.change((model) => giveFixup(model, name, task, now, record));

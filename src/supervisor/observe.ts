@@ -4,41 +4,32 @@ import { activity } from '../adapters/branch-activity.js';
 import { headRef, revParse } from '../adapters/git.js';
 import { branchPlace } from '../adapters/worktree-place.js';
 import type { BranchPlace } from '../domain/branch-place.js';
-import { readText, writeAtomic } from '../adapters/state-files.js';
+import { writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../domain/limits.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
-import { logFile, reportFile, type StatePaths } from '../domain/paths.js';
+import { logFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/types.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import type { ObserverPort } from './observer.js';
 
-/** A report as the czar sees it: valid (and newer than the last one), rejected with a reason, or absent. */
-export type ReportReading =
-  | { readonly kind: 'valid'; readonly report: ReportObservation; readonly seq: number }
-  | { readonly kind: 'rejected'; readonly reason: string }
-  | { readonly kind: 'absent' };
+/** A report as the czar sees it: valid, or rejected with a reason. */
+export type ReportReading = { readonly kind: 'valid'; readonly report: ReportObservation; readonly seq: number; readonly at: string } | { readonly kind: 'rejected'; readonly reason: string };
 
-/** Reads and checks a worker's report file: worker files are untrusted input, so nothing here throws. */
-export async function readWorkerReport(paths: StatePaths, worker: string): Promise<ReportReading> {
-  let text: string | undefined;
-  try {
-    text = await readText(reportFile(paths, worker));
-  } catch (error) {
-    return { kind: 'rejected', reason: `report file cannot be read: ${(error as Error).message}` };
-  }
-  if (text === undefined) return { kind: 'absent' };
-  const parsed = parseReport(text, worker);
+/** Checks one line of a worker's report stream: worker files are untrusted input, so nothing here throws. */
+export function readReportLine(line: string, worker: string): ReportReading {
+  const parsed = parseReport(line, worker);
   if (!parsed.ok) return { kind: 'rejected', reason: parsed.reason };
   const { report } = parsed;
   return {
     kind: 'valid',
     seq: report.seq,
+    at: report.at,
     report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath },
   };
 }

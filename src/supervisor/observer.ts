@@ -6,7 +6,9 @@ import type { PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import type { CheckRunObservation } from '../domain/verification.js';
 import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
-import { reportFile } from '../domain/paths.js';
+import { reportStream } from '../domain/paths.js';
+import { ReportStreams } from './report-streams.js';
+import type { LinePosition } from '../adapters/line-reader.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { AlertKind } from '../domain/types.js';
 import type { StatusExtras } from '../domain/status.js';
@@ -16,7 +18,7 @@ import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
-import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, readWorkerReport } from './observe.js';
+import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './observe.js';
 import { UsageSource, UsageSubjects } from './usage-source.js';
 
 const SAFETY_NET_MS = 10_000;
@@ -55,9 +57,9 @@ export class Observer {
   /** Per worker: when its pane last wrote output (from pane log events). */
   readonly lastOutputAt = new Map<string, number>();
   readonly usage: UsageSource;
+  readonly reports: ReportStreams;
   /** The czar's environment, copied once: spreading the live process.env (each key a call into the runtime) was costly. */
   private readonly usageSubjects = new UsageSubjects({ ...process.env });
-  private readonly reportSeq = new Map<string, number>();
   private lastSweep = 0;
   private lastSafetyNet = 0;
   private lastScreenLook = 0;
@@ -74,10 +76,12 @@ export class Observer {
     onUsage: () => void,
   ) {
     this.usage = new UsageSource(onUsage);
+    this.reports = new ReportStreams(fleet.paths);
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
-  async adopt(records: ReadonlyMap<string, LaunchRecord>): Promise<void> {
+  async adopt(records: ReadonlyMap<string, LaunchRecord>, reportPositions: Readonly<Record<string, LinePosition>> = {}): Promise<void> {
+    this.reports.resume(reportPositions);
     for (const spec of this.fleet.config.workers) {
       const record = records.get(spec.name);
       this.setExtras(spec.name, record === undefined ? {} : { paneId: record.paneId });
@@ -181,7 +185,7 @@ export class Observer {
     this.seen.base = baseTip;
     for (const worker of this.port.model().workers) {
       const name = worker.spec.name;
-      const mtime = await stat(reportFile(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
+      const mtime = await stat(reportStream(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
       if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
       this.seen.reports.set(name, mtime);
       const tip = tips.get(worker.spec.branch) ?? '';
@@ -241,18 +245,19 @@ export class Observer {
     if (!samePane(worker.pane, pane)) this.port.update(name, (model) => ({ ...model, pane }));
   }
 
+  /** Takes every report the worker appended since the last look, in order. */
   private async observeReport(name: string): Promise<void> {
-    const reading = await readWorkerReport(this.fleet.paths, name);
-    if (reading.kind === 'absent') return;
-    if (reading.kind === 'rejected') {
-      await this.fleet.log.emit('bad_report', `rejected report: ${reading.reason}`, name);
-      this.port.raise(name, 'bad_report', `its report was rejected: ${reading.reason}`);
-      return;
-    }
-    if (reading.seq < (this.reportSeq.get(name) ?? 0)) return;
+    for (const reading of await this.reports.read(name)) await this.takeReport(name, reading);
+  }
+
+  private async rejectReport(name: string, reason: string): Promise<void> {
+    await this.fleet.log.emit('bad_report', `rejected report: ${reason}`, name);
+    this.port.raise(name, 'bad_report', `its report was rejected: ${reason}`);
+  }
+
+  private async takeReport(name: string, reading: ReportReading): Promise<void> {
+    if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
     const previous = this.port.model().workers.find((worker) => worker.spec.name === name)?.report;
-    if (reading.seq === this.reportSeq.get(name) && previous !== undefined) return;
-    this.reportSeq.set(name, reading.seq);
     let report: ReportObservation = reading.report;
     const result = report.resultFile === undefined ? undefined : await copyResultFile(this.fleet.paths, this.port.spec(name), report.resultFile);
     if (result?.kind === 'rejected') {
@@ -264,7 +269,8 @@ export class Observer {
       this.port.clear(name, 'bad_report');
       if (result !== undefined) report = { ...report, resultFile: result.copy };
     }
-    if (previous?.at !== report.at || previous.state !== report.state) {
+    // A turn end merged into a done repeats it (its time, state and note): that is not news.
+    if (previous?.at !== report.at || previous.state !== report.state || previous.note !== report.note) {
       await this.fleet.log.emit('report', `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`, name);
     }
     this.port.update(name, (model) => ({ ...model, report }));

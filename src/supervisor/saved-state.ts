@@ -4,6 +4,7 @@ import { withOverrides } from '../domain/prices.js';
 import type { Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
 import type { Observer } from './observer.js';
+import type { LinePosition } from '../adapters/line-reader.js';
 
 /** What survives a czar restart besides tmux, git and the reports: the czar's memory and the queue. */
 interface SavedState {
@@ -12,6 +13,8 @@ interface SavedState {
   readonly queue: readonly string[];
   readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
   readonly budgetWarned?: readonly string[] | undefined;
+  /** Where the czar was in each worker's report stream: the next czar reads on from there. */
+  readonly reportStreams?: Readonly<Record<string, LinePosition>>;
 }
 
 /**
@@ -23,7 +26,7 @@ export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ 
   const { config } = fleet;
   const saved = await readSavedState(fleet);
   const records = await readAllRecords(fleet.paths);
-  await observer.adopt(records);
+  await observer.adopt(records, saved?.reportStreams);
   const workers = config.workers.map((spec): WorkerModel => {
     const fresh = initialWorker(spec, now);
     const remembered = saved?.workers[spec.name];
@@ -81,19 +84,23 @@ function parseSavedState(text: string): SavedState | undefined {
 export class SavedStateFile {
   private lastText = '';
   private lastModel: FleetModel | undefined;
+  private lastPositions = '';
 
   constructor(private readonly file: string) {}
 
-  async save(model: FleetModel, startedAt: string): Promise<void> {
+  async save(model: FleetModel, startedAt: string, reportStreams: Readonly<Record<string, LinePosition>>): Promise<void> {
+    const positions = JSON.stringify(reportStreams);
     // A pass that changed nothing hands back the same model: nothing to compare.
-    if (model === this.lastModel) return;
+    if (model === this.lastModel && positions === this.lastPositions) return;
     this.lastModel = model;
+    this.lastPositions = positions;
     const saved: SavedState = {
       startedAt,
       paused: model.paused,
       queue: model.queue.map((task) => task.id),
       workers: Object.fromEntries(model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
       budgetWarned: model.budgetWarned,
+      reportStreams,
     };
     const text = JSON.stringify(saved);
     if (text === this.lastText) return;

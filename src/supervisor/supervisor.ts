@@ -53,6 +53,8 @@ export class Supervisor {
   private readonly metrics: MetricsSource;
   private readonly signalsDir: string;
   private readonly saved: SavedStateFile;
+  /** Names of report files that are no worker's, already logged. */
+  private readonly ignoredReports = new Set<string>();
   private stopped!: () => void;
   private unwatchServer: (() => void) | undefined;
   /** Aborted as the czar stops: integration checks in flight are killed rather than waited for. */
@@ -160,7 +162,11 @@ export class Supervisor {
 
   private onTrigger(trigger: Trigger): void {
     if ((trigger.kind === 'report' || trigger.kind === 'output') && !this.model.workers.some((worker) => worker.spec.name === trigger.worker)) {
-      if (trigger.kind === 'report') void this.fleet.log.emit('bad_report', `ignored report file "${trigger.worker}.json": there is no worker "${trigger.worker}" in this fleet`);
+      // Said once per name: one report touches two files (stream and latest), and an append is often two events.
+      if (trigger.kind === 'report' && !this.ignoredReports.has(trigger.worker)) {
+        this.ignoredReports.add(trigger.worker);
+        void this.fleet.log.emit('bad_report', `ignored the reports of "${trigger.worker}": there is no worker "${trigger.worker}" in this fleet`);
+      }
       return;
     }
     switch (trigger.kind) {
@@ -219,7 +225,7 @@ export class Supervisor {
         this.model = decision.fleet;
         for (const action of decision.actions) this.executor.apply(action);
         await this.integration.afterDecide(Date.now());
-        await this.saved.save(this.model, this.startedAt);
+        await this.saved.save(this.model, this.startedAt, this.observer.reports.positions());
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);
     } catch (error) {

@@ -19,7 +19,7 @@ export type Trigger =
  */
 export async function watchFleet(fleet: Fleet, signalsDir: string, onTrigger: (trigger: Trigger) => void): Promise<Watch[]> {
   const { paths, config } = fleet;
-  const stem = (file: string): string => path.basename(file).replace(/\.(json|log)$/, '');
+  const stem = (file: string): string => path.basename(file).replace(/\.(jsonl|json|log)$/, '');
   const gitDir = await commonDir(config.repo);
   const refsDir = path.join(gitDir, 'refs', 'heads');
   const worktreeIds = await worktreeIdMap(fleet);
@@ -28,7 +28,7 @@ export async function watchFleet(fleet: Fleet, signalsDir: string, onTrigger: (t
 
   return [
     watchPaths([paths.reports], (file) => {
-      if (file.endsWith('.json')) onTrigger({ kind: 'report', worker: stem(file) });
+      if (file.endsWith('.json') || file.endsWith('.jsonl')) onTrigger({ kind: 'report', worker: stem(file) });
     }, { depth: 0 }),
     watchPaths([paths.requests], (file) => {
       if (file.endsWith('.json') && !file.endsWith('.result.json')) onTrigger({ kind: 'request' });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import type { FleetStatus } from '../../src/domain/types.js';
-import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { CZAR_BIN, czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
@@ -49,6 +49,7 @@ interface Fleet {
   readonly root: string;
   readonly config: string;
   readonly tmux: Tmux;
+  readonly project: string;
 }
 
 async function launchFleet(): Promise<Fleet> {
@@ -57,7 +58,7 @@ async function launchFleet(): Promise<Fleet> {
   const config = await writeFleetConfig(root, project, fleetYaml());
   const up = await czar(['up', '--detach', '-c', config], { cwd: root });
   expect(up.exitCode, up.stderr).toBe(0);
-  return { root, config, tmux: new Tmux(`czar-${project}`) };
+  return { root, config, tmux: new Tmux(`czar-${project}`), project };
 }
 
 /** The argv of a dashboard as a person starts it outside tmux (no TMUX, a common terminal type). */
@@ -112,7 +113,8 @@ describe('czar dashboard in a real terminal', () => {
     // Both report working and then stay put: alpha in a long turn, beta hung (no more reports of its own).
     await screenShows(term, pane, (screen) => /working .* 40%/.test(rowOf(screen, 'alpha')) && /working .* 10%/.test(rowOf(screen, 'beta')), 'alpha at 40% and beta at 10%, both working');
 
-    const report = await czar(['report', '--state', 'done', '--note', 'beta shipped'], { cwd: fleet.root, env: { CZAR_WORKER: 'beta', CZAR_STATE_DIR: path.join(fleet.root, '.czar') } });
+    // As beta's agent would: in its worktree, with the proof its session was given.
+    const report = await czar(['report', '--state', 'done', '--note', 'beta shipped'], { cwd: path.join(fleet.root, 'repo-workers', 'beta'), env: await workerEnv(fleet.project, path.join(fleet.root, '.czar'), 'beta') });
     expect(report.exitCode, report.stderr).toBe(0);
     await screenShows(term, pane, (screen) => /\bdone\b/.test(rowOf(screen, 'beta')), 'beta done on the dashboard', 5_000);
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
@@ -28,4 +28,15 @@ export async function writeFleetConfig(dir: string, project: string, body: strin
   await writeFile(file, `project: ${project}\n${body}`);
   onTestFinished(() => new Tmux(`czar-${project}`).killServer());
   return file;
+}
+
+/**
+ * The environment czar gave a worker's running agent, read from the process in its pane: name, state dir and the
+ * per-start proof that `czar report` checks.
+ */
+export async function workerEnv(project: string, stateDir: string, worker: string): Promise<Record<string, string>> {
+  const shown = await execa('tmux', ['-L', `czar-${project}`, 'display-message', '-p', '-t', `=${worker}:`, '#{pane_pid}'], { reject: false, env: cleanEnv(), extendEnv: false });
+  const environ = await readFile(`/proc/${shown.stdout.trim()}/environ`, 'utf8').catch(() => '');
+  const proof = environ.split('\0').find((entry) => entry.startsWith('CZAR_WORKER_PROOF='))?.slice('CZAR_WORKER_PROOF='.length) ?? '';
+  return { CZAR_WORKER: worker, CZAR_STATE_DIR: stateDir, CZAR_WORKER_PROOF: proof };
 }

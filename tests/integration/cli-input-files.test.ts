@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
-import { launchedStateDir } from '../helpers/state-dir.js';
+import { launchedStateDir, TEST_PROOF } from '../helpers/state-dir.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 
 /** Each bad file with why it is bad makes `run(file)` exit 2 with exactly `message(file, why)` on stderr. */
@@ -22,7 +22,7 @@ describe('czar report --result-file is checked as the czar checks it', () => {
   test('a result the czar would drop is refused with one sentence and a non-zero exit, and no report is written', async () => {
     const worktree = await tempDir();
     const state = await launchedStateDir(await tempDir(), 'api', worktree);
-    const env = { CZAR_WORKER: 'api', CZAR_STATE_DIR: state };
+    const env = { CZAR_WORKER: 'api', CZAR_STATE_DIR: state, CZAR_WORKER_PROOF: TEST_PROOF };
     await writeFile(path.join(worktree, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]));
     await writeFile(path.join(worktree, 'big.md'), 'x'.repeat(256 * 1024 + 1));
     await mkdir(path.join(worktree, 'folder'));

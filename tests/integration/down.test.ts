@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -53,5 +53,27 @@ describe('czar down --purge', () => {
     expect(events.some((event) => event.kind === 'fleet_down')).toBe(false);
     const over = events.findIndex((event) => event.kind === 'sprint_over');
     expect(over === -1 || over > events.findIndex((event) => event.kind === 'task_delivered')).toBe(true);
+  });
+});
+
+describe("czar down from a pane of the fleet's own tmux server", () => {
+  test('stops the whole fleet (it no longer kills itself first); --purge refuses there with one sentence', async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    const config = await writeFleetConfig(root, project, FLEET);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const tmux = new Tmux(`czar-${project}`);
+    const inServer = (name: string, args: string[]) => tmux.newSession({ name, cwd: root, argv: [process.execPath, CZAR_BIN, ...args, '-c', config], env: { PATH: process.env.PATH ?? '' }, width: 500 });
+
+    const purgePane = await inServer('person-purge', ['down', '--purge', '--force']);
+    const said = await waitFor(async () => ((await tmux.listPanes()).find((pane) => pane.paneId === purgePane)?.dead === true ? tmux.capture(purgePane, { history: 100 }) : undefined), { timeoutMs: 20_000, what: 'the purge in the pane to end' });
+    expect(said).toContain(`czar: "czar down --purge" runs in a pane of the fleet's own tmux server "czar-${project}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`);
+    expect(await tmux.serverRunning()).toBe(true);
+    expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
+
+    await inServer('person', ['down']);
+    await waitFor(async () => !(await tmux.serverRunning()), { timeoutMs: 20_000, what: 'the fleet server to stop' });
+    expect(await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).toContain('"fleet_down"');
+    expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
   });
 });

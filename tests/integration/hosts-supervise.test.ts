@@ -70,7 +70,10 @@ describe.skipIf(unavailable !== undefined)(`a host's link dropped mid-sprint${un
     expect(far?.reason).toMatch(/\S/);
     // While cut off, the worker goes on and reports: that report must arrive once the link is back.
     const stateDir = `${HOST_WORKTREES}/${fixture.fleet.config.project}/state`;
-    const report = await host.exec(['env', 'CZAR_WORKER=r1', `CZAR_STATE_DIR=${stateDir}`, process.execPath, CZAR_BIN, 'report', '--task', 'r1', '--state', 'working', '--progress', '70', '--note', 'during the outage']);
+    // As r1's agent would: in its worktree on the host, with the proof its session there was given.
+    const shown = await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'show-environment', '-t', '=r1', 'CZAR_WORKER_PROOF']);
+    const worktree = fixture.fleet.config.workers.find((worker) => worker.name === 'r1')?.worktree ?? '';
+    const report = await host.exec(['env', '-C', worktree, 'CZAR_WORKER=r1', shown.stdout.trim(), `CZAR_STATE_DIR=${stateDir}`, process.execPath, CZAR_BIN, 'report', '--task', 'r1', '--state', 'working', '--progress', '70', '--note', 'during the outage']);
     expect(report.exitCode).toBe(0);
     await host.setLink(true);
 

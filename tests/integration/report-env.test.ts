@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { czar } from '../helpers/cli.js';
-import { launchedStateDir } from '../helpers/state-dir.js';
+import { launchedStateDir, TEST_PROOF } from '../helpers/state-dir.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 describe('czar report trusts nothing in its environment', () => {
@@ -27,7 +27,7 @@ describe('czar report trusts nothing in its environment', () => {
     expect(existsSync(path.join(root, 'missing'))).toBe(false);
     expect(existsSync(path.join(state, 'reports', 'ghost.json'))).toBe(false);
 
-    const ok = await report({ CZAR_WORKER: 'api', CZAR_STATE_DIR: state });
+    const ok = await report({ CZAR_WORKER: 'api', CZAR_STATE_DIR: state, CZAR_WORKER_PROOF: TEST_PROOF });
     expect(ok.stderr).toBe('');
     expect(ok.exitCode).toBe(0);
     expect(existsSync(path.join(state, 'reports', 'api.json'))).toBe(true);

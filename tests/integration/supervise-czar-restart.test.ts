@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { launch, startCzar } from '../../src/cli/commands/up.js';
 import { liveCzarPid } from '../../src/launch/requests.js';
+import { czar, workerEnv } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -31,6 +32,13 @@ describe('czar supervision: the czar dies and comes back', () => {
     await waitFor(async () => (await liveCzarPid(fx.fleet.paths)) === undefined, { what: 'the czar to die' });
     // tmux keeps the dead czar's pane (remain-on-exit); startCzar must start a czar in it again.
     await waitFor(async () => (await fx.fleet.tmux.listPanes()).find((pane) => pane.session === 'czar')?.dead, { what: 'tmux to see the czar pane dead' });
+    // Reports made while no czar runs are read by the next one, each of them.
+    const long = fx.fleet.config.workers.find((worker) => worker.name === 'long');
+    const env = await workerEnv(fx.fleet.config.project, fx.fleet.paths.root, 'long');
+    for (const note of ['while-down-1', 'while-down-2', 'while-down-3']) {
+      const reported = await czar(['report', '--state', note.endsWith('2') ? 'blocked' : 'working', '--note', note], { cwd: long?.worktree ?? '', env });
+      expect(reported.exitCode, reported.stderr).toBe(0);
+    }
     await startCzar(fx.fleet);
     const again = await waitFor(async () => {
       const next = await liveCzarPid(fx.fleet.paths);
@@ -46,7 +54,10 @@ describe('czar supervision: the czar dies and comes back', () => {
     expect(workerIn(after, 'long').tasks).toEqual(['long']);
     expect(after.startedAt).toBe(before.startedAt);
     expect(after.queue).toEqual([]);
+    await waitFor(async () => (await fx.events()).some((event) => event.message.includes('while-down-3')), { what: 'the last report made while the czar was down' });
     const events = await fx.events();
+    const whileDown = events.filter((event) => event.kind === 'report' && event.message.includes('while-down')).map((event) => /while-down-\d/.exec(event.message)?.[0]);
+    expect(whileDown).toEqual(['while-down-1', 'while-down-2', 'while-down-3']);
     // Every line written before the kill is still there, in order; the new czar only appended.
     expect(events.slice(0, eventsBefore.length)).toEqual(eventsBefore);
     const delivered = events.filter((event) => event.kind === 'task_delivered').map((event) => `${event.worker ?? ''}:${String(event.data?.taskId)}`);

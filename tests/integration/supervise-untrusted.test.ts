@@ -1,13 +1,12 @@
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/domain/types.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 
-/** Writes a file the way a worker would (whole, by rename), so the czar never reads it half-written. */
-async function put(file: string, content: string | Buffer): Promise<void> {
-  await writeFile(`${file}.tmp`, content);
-  await rename(`${file}.tmp`, file);
+/** Appends one report line to a worker's stream, as `czar report` does. */
+async function put(file: string, content: string): Promise<void> {
+  await appendFile(file, `${content}\n`);
 }
 
 describe('czar supervision: untrusted worker files', () => {
@@ -18,7 +17,7 @@ describe('czar supervision: untrusted worker files', () => {
     await fx.supervise();
     await fx.waitForEvent('report', 'w');
     const reports = fx.fleet.paths.reports;
-    const file = path.join(reports, 'w.json');
+    const file = path.join(reports, 'w.jsonl');
     let seq = Date.now() + 1_000_000;
     const report = (fields: Record<string, unknown>): string => JSON.stringify({ worker: 'w', state: 'working', at: new Date().toISOString(), source: 'cli', seq: ++seq, ...fields });
     let seen = 0;
@@ -37,7 +36,7 @@ describe('czar supervision: untrusted worker files', () => {
     await nextBad('w', /larger than 65536 bytes/);
     await put(file, report({ state: 'sleeping' }));
     await nextBad('w', /field "state"/);
-    await put(path.join(reports, 'ghost.json'), JSON.stringify({ worker: 'ghost', state: 'done', at: new Date().toISOString(), source: 'cli', seq: 1 }));
+    await put(path.join(reports, 'ghost.jsonl'), JSON.stringify({ worker: 'ghost', state: 'done', at: new Date().toISOString(), source: 'cli', seq: 1 }));
     const ghost = await nextBad(undefined, /no worker "ghost"/);
     expect(ghost.worker).toBeUndefined();
 

@@ -5,7 +5,7 @@ import { readJson } from '../../src/adapters/state-files.js';
 import { CZAR_BIN_DIR } from '../../src/adapters/package-files.js';
 import { reportFile, statePaths } from '../../src/domain/paths.js';
 import type { WorkerReport } from '../../src/domain/report.js';
-import { launchedStateDir } from '../helpers/state-dir.js';
+import { launchedStateDir, TEST_PROOF } from '../helpers/state-dir.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
@@ -56,7 +56,7 @@ describe('a worker pane\'s PATH', () => {
       cwd: dir,
       // A shell stands in for the agent's shell tool: it finds czar through PATH alone, as an agent does.
       argv: ['sh', '-c', 'czar report --state working --note "from the pane"'],
-      env: { PATH: `${CZAR_BIN_DIR}${path.delimiter}/usr/bin:/bin`, CZAR_WORKER: 'worker', CZAR_STATE_DIR: stateDir },
+      env: { PATH: `${CZAR_BIN_DIR}${path.delimiter}/usr/bin:/bin`, CZAR_WORKER: 'worker', CZAR_STATE_DIR: stateDir, CZAR_WORKER_PROOF: TEST_PROOF },
     });
     const report = await waitFor(() => readJson<WorkerReport>(reportFile(statePaths(stateDir), 'worker')), { timeoutMs: 15_000, what: 'the report written from the pane' });
     expect(report).toMatchObject({ state: 'working', note: 'from the pane', source: 'cli' });

@@ -22,6 +22,7 @@ import { checkHosts } from './doctor-hosts.js';
  */
 export const doctorCommand: Command = {
   name: 'doctor',
+  forWorkers: true,
   summary: 'check tmux (>= 3.2), git (>= 2.38), node, the config, each agent\'s command, notify: and the launch plan',
   usage: 'czar doctor [-c czar.yaml]',
   async run(args) {

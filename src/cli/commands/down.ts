@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { czarCommand } from '../../adapters/package-files.js';
+import { cleanEnv, spawnDetached } from '../../adapters/process.js';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
 import { clearSprintState } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
+import { insideFleetServer } from '../actions.js';
 import { fleetFrom } from '../context.js';
+import type { Fleet } from '../../launch/fleet.js';
 import { out } from '../output.js';
 
 /**
@@ -20,6 +25,8 @@ export const downCommand: Command = {
     const { values } = parse(this, args, { ...CONFIG_OPTION, purge: { type: 'boolean' }, force: { type: 'boolean' } }, 0);
     if (values.force === true && values.purge !== true) throw usageError(this, '--force only goes with --purge');
     const fleet = await fleetFrom(values.config);
+    // Stopping the server from one of its own panes would kill this process first and stop nothing.
+    if (insideFleetServer(fleet)) return downFromOutside(fleet, values.purge === true);
     const sessions = await fleet.tmux.listSessions();
     await fleet.tmux.killServer();
     // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
@@ -47,3 +54,19 @@ export const downCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `down` asked for from a pane of the fleet's own server: the stop runs in a process of its own outside the server,
+ * which the kill does not reach. A purge refuses instead: what it removed or kept would be said to a pane that is gone.
+ */
+function downFromOutside(fleet: Fleet, purge: boolean): number {
+  const server = fleet.config.tmuxSocket;
+  if (purge) {
+    throw new CzarError('down_inside_server', `"czar down --purge" runs in a pane of the fleet's own tmux server "${server}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`, { exitCode: 2 });
+  }
+  const [file = process.execPath, ...args] = czarCommand();
+  // cleanEnv drops TMUX: the process outside is not in the server, so it stops the fleet as from any terminal.
+  spawnDetached(file, [...args, 'down', '-c', fleet.config.file], { cwd: path.dirname(fleet.config.file), env: cleanEnv() });
+  out(`stopping the fleet from a process outside its tmux server "${server}"; this pane is one of its panes and closes with it, and "czar log" shows the stop`);
+  return 0;
+}

@@ -5,6 +5,7 @@ import { formatEvent, json, out, outRow } from '../output.js';
 
 export const logCommand: Command = {
   name: 'log',
+  forWorkers: true,
   summary: 'show the czar\'s events (transitions and actions, with reasons), for the fleet or one worker',
   usage: 'czar log [worker] [-c czar.yaml] [--json] [-n N]',
   async run(args) {

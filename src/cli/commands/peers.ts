@@ -9,6 +9,7 @@ import { json, out, outRow } from '../output.js';
  */
 export const peersCommand: Command = {
   name: 'peers',
+  forWorkers: true,
   summary: 'show what the other workers are doing and which files they change (run by workers)',
   usage: 'czar peers [worker] [-c czar.yaml] [--json]',
   async run(args) {

@@ -1,11 +1,12 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeReport, readJson } from '../../adapters/state-files.js';
+import { writeRefusal, writeReport, readJson } from '../../adapters/state-files.js';
+import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
-import { launchRecordFile, reportFile, statePaths } from '../../domain/paths.js';
+import { launchRecordFile, reportFile, statePaths, type StatePaths } from '../../domain/paths.js';
 import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/types.js';
 import { WORKER_NAME, type WorkerReport } from '../../domain/report.js';
 import { parse, usageError, type Command } from '../command.js';
@@ -19,6 +20,7 @@ const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progre
  */
 export const reportCommand: Command = {
   name: 'report',
+  forWorkers: true,
   summary: 'report this worker\'s state to the czar (run by workers and agent hooks)',
   usage,
   async run(args) {
@@ -33,7 +35,10 @@ export const reportCommand: Command = {
     const worker = process.env.CZAR_WORKER;
     const stateDir = process.env.CZAR_STATE_DIR;
     if (values.hook !== undefined) {
-      if (worker === undefined || stateDir === undefined || (await refuseTarget(worker, stateDir)) !== undefined) return 0;
+      if (worker === undefined || stateDir === undefined) return 0;
+      const target = await checkTarget(worker, stateDir);
+      // A hook speaking for another worker is refused without a word to its agent: the czar is told instead.
+      if (typeof target === 'string' || (await refuseImpostor(statePaths(stateDir), worker, target)) !== undefined) return 0;
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
@@ -48,8 +53,10 @@ export const reportCommand: Command = {
     if (worker === undefined || stateDir === undefined) {
       throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
     }
-    const refusal = await refuseTarget(worker, stateDir);
-    if (refusal !== undefined) throw new CzarError('not_a_worker', refusal, { exitCode: 2 });
+    const target = await checkTarget(worker, stateDir);
+    if (typeof target === 'string') throw new CzarError('not_a_worker', target, { exitCode: 2 });
+    const impostor = await refuseImpostor(statePaths(stateDir), worker, target);
+    if (impostor !== undefined) throw new CzarError('report_refused', impostor, { exitCode: 2 });
     const state = values.state;
     if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
       throw new CzarError('usage', `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`, { exitCode: 2 });
@@ -71,18 +78,42 @@ export const reportCommand: Command = {
 };
 
 /**
- * Why the environment does not name a worker of a real fleet, or undefined when it does. The variables come from
- * the pane's environment, which anything in it can change: a name is only ever a file name, the state dir must
- * already exist (never created here), and the worker must have been launched there.
+ * The launch record of the worker the environment names, or why it does not name a worker of a real fleet. The
+ * variables come from the pane's environment, which anything in it can change: a name is only ever a file name, the
+ * state dir must already exist (never created here), and the worker must have been launched there.
  */
-async function refuseTarget(worker: string, stateDir: string): Promise<string | undefined> {
+async function checkTarget(worker: string, stateDir: string): Promise<{ worktree?: string } | string> {
   const fix = 'run "czar report" inside the worker\'s own tmux session, where czar sets it';
   if (!WORKER_NAME.test(worker)) return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
   if (!path.isAbsolute(stateDir)) return `CZAR_STATE_DIR "${stateDir}" is not an absolute path; ${fix}.`;
   const paths = statePaths(stateDir);
   if (!(await isDirectory(paths.workers))) return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
-  if ((await readJson(launchRecordFile(paths, worker))) === undefined) return `CZAR_WORKER "${worker}" is not a worker of the fleet in ${stateDir}; ${fix}.`;
-  return undefined;
+  const record = await readJson<{ worktree?: string }>(launchRecordFile(paths, worker));
+  if (record === undefined) return `CZAR_WORKER "${worker}" is not a worker of the fleet in ${stateDir}; ${fix}.`;
+  return record;
+}
+
+/**
+ * Why this process may not speak for `worker`, or undefined when it may: it must hold the proof czar gave that
+ * worker's agent and run inside its worktree. A refusal is also written to the worker's report stream, where the
+ * czar reads it, logs it and raises an alert.
+ */
+async function refuseImpostor(paths: StatePaths, worker: string, record: { worktree?: string }): Promise<string | undefined> {
+  let reason: string | undefined;
+  const proof = await proofOf(paths, worker, process.env[PROOF_VARIABLE]);
+  // The agent this one replaced, exiting (a session-end hook): stale, and nothing to alert anyone about.
+  if (proof === 'previous') return `${PROOF_VARIABLE} belongs to an agent of worker "${worker}" that czar has since started again, so this report was dropped; the running agent reports for it.`;
+  if (proof === 'none') {
+    reason = `${PROOF_VARIABLE} is not the proof czar gave worker "${worker}", so this report as "${worker}" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`;
+  } else if (record.worktree !== undefined) {
+    const here = await realpath(process.cwd()).catch(() => process.env.PWD ?? '(a folder that is gone)');
+    const tree = await realpath(record.worktree).catch(() => record.worktree ?? '');
+    if (here !== tree && !here.startsWith(`${tree}${path.sep}`)) {
+      reason = `this report as "${worker}" runs in ${here}, outside ${worker}'s worktree ${tree}, so it was refused and the czar told; run "czar report" from the worker's own worktree.`;
+    }
+  }
+  if (reason !== undefined) await writeRefusal(paths, worker, reason).catch(() => undefined);
+  return reason;
 }
 
 async function write(

@@ -9,6 +9,7 @@ import { out } from '../output.js';
 
 export const statsCommand: Command = {
   name: 'stats',
+  forWorkers: true,
   summary: 'print the sprint\'s metrics: per task time to done, nudges, restarts, tokens and cost; per sprint pace, cost and autonomy',
   usage: 'czar stats [-c czar.yaml] [--json]',
   async run(args) {

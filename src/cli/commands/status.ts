@@ -9,6 +9,7 @@ import { json, out, outRow } from '../output.js';
 
 export const statusCommand: Command = {
   name: 'status',
+  forWorkers: true,
   summary: 'print the fleet\'s state (the same object as .czar/status.json with --json)',
   usage: 'czar status [-c czar.yaml] [--json]',
   async run(args) {

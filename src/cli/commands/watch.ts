@@ -9,6 +9,7 @@ import { parse, usageError, type Command } from '../command.js';
  */
 export const watchCommand: Command = {
   name: 'watch',
+  forWorkers: true,
   summary: "stream a host's worker reports and pane output as JSON lines (run by czar over ssh)",
   usage: 'czar watch --stream --state-dir <dir> [--clone <dir> --branch <worker>=<branch>...] [--offset <worker>=<bytes>]...',
   async run(args) {

@@ -1,0 +1,41 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { proofFile, type StatePaths } from '../domain/paths.js';
+import { readText, writeAtomic } from './state-files.js';
+
+/**
+ * A worker's proof: a random secret made for each start of its agent and given to that process only, through its
+ * environment, so `czar report` can tell the worker's own agent from another worker naming it (by mistake or by a
+ * prompt injection). czar keeps only its digest, so reading the state dir does not give it; a hostile process of the
+ * same user that reads another process's environment is not kept out by this.
+ */
+export const PROOF_VARIABLE = 'CZAR_WORKER_PROOF';
+
+export function newProof(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function proofDigest(worker: string, proof: string): string {
+  return createHash('sha256').update(`czar worker proof\0${worker}\0${proof}`).digest('hex');
+}
+
+/**
+ * Keeps the digest of the proof a worker's agent is started with, and the one before it: the agent it replaced may
+ * still fire a hook as it exits, which is stale, not another worker.
+ */
+export async function saveProofDigest(paths: StatePaths, worker: string, digest: string): Promise<void> {
+  const current = (await readText(proofFile(paths, worker)).catch(() => undefined))?.split('\n')[0]?.trim();
+  await writeAtomic(proofFile(paths, worker), `${digest}\n${current === undefined || current === '' ? '' : `${current}\n`}`);
+}
+
+/** Whether `proof` is the one the worker's running agent was given, the one of the agent before it, or neither. */
+export async function proofOf(paths: StatePaths, worker: string, proof: string | undefined): Promise<'current' | 'previous' | 'none'> {
+  if (proof === undefined || proof === '') return 'none';
+  const [current, previous] = ((await readText(proofFile(paths, worker)).catch(() => undefined)) ?? '').split('\n').map((line) => line.trim());
+  const given = proofDigest(worker, proof);
+  if (sameDigest(current, given)) return 'current';
+  return sameDigest(previous, given) ? 'previous' : 'none';
+}
+
+function sameDigest(saved: string | undefined, given: string): boolean {
+  return saved !== undefined && saved.length === given.length && timingSafeEqual(Buffer.from(saved), Buffer.from(given));
+}

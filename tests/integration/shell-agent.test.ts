@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Tmux } from '../../src/adapters/tmux.js';
+import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { tempRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
+
+// alpha's title (its task's first line) holds a backtick span: a shell that got it in a peer list would run it.
+const FLEET = [
+  'repo: repo',
+  'agent: shell',
+  'policy: { bonus: off, idle_after: 1s, escalate_after: 1s, restart: { max: 0 } }',
+  'workers:',
+  '  - { name: alpha, task: "Make `touch pwned` safe\\ntrue" }',
+  '  - { name: beta, task: "echo beta-ran >> beta.txt" }',
+  '',
+].join('\n');
+
+describe('the shell preset', () => {
+  test("gets only its own task as written: no preamble, no other worker's text, and no nudge or re-brief pasted as commands", async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    await writeFleetConfig(root, project, FLEET);
+    const up = await czar(['up', '--detach'], { cwd: root });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const beta = path.join(root, 'repo-workers', 'beta');
+    await waitFor(() => existsSync(path.join(beta, 'beta.txt')), { timeoutMs: 15_000, what: "beta's task to run" });
+    // Idle with no done report: the czar's ladder goes past the nudge and the re-brief.
+    const events = path.join(root, '.czar', 'events.jsonl');
+    const betaEvents = async () => (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string }).filter((event) => event.worker === 'beta').map((event) => event.kind);
+    // A nudge pasted into bash ran its `czar report --state blocked` line: that report, or the re-brief rung after a
+    // nudge that was not pasted, ends the wait.
+    const kinds = await waitFor(async () => {
+      const seen = await betaEvents();
+      return seen.includes('rebrief') || seen.includes('report') ? seen : undefined;
+    }, { timeoutMs: 30_000, what: "beta's re-brief rung" });
+    expect(kinds).not.toContain('report');
+
+    expect(existsSync(path.join(beta, 'pwned'))).toBe(false);
+    expect(await readFile(path.join(beta, 'beta.txt'), 'utf8')).toBe('beta-ran\n');
+    const tmux = new Tmux(`czar-${project}`);
+    const screen = await tmux.capture((await tmux.paneIdOf('beta')) ?? '', { history: 500 });
+    expect(screen).not.toContain('command not found');
+    expect(screen).not.toContain('You are worker');
+  });
+});
