@@ -35,7 +35,7 @@ export async function readWorkerReport(paths: StatePaths, worker: string): Promi
   return {
     kind: 'valid',
     seq: report.seq,
-    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath },
+    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath, byHook: report.source.startsWith('hook:') },
   };
 }
 
