@@ -13,6 +13,7 @@ const dialogs: readonly Dialog[] = [
     id: 'gemini-trust',
     // After the answer the dialog stays drawn under "Gemini CLI is restarting to apply the trust changes...".
     match: /Do you trust the files in this folder\?(?![\s\S]*is restarting)[\s\S]*1\. Trust folder/,
+    shown: /Do you trust the files in this folder\?/,
     keys: ['1'],
     why: 'czar created this worktree for the worker; "1" picks "Trust folder" (this folder only, not its parent) explicitly',
   },
