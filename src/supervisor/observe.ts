@@ -87,5 +87,5 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
-  return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined);
+  return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined, fleet.config.integration.branch);
 }
