@@ -129,16 +129,6 @@ export function heldOver(worker: WorkerModel, since = briefedSince(worker)): Rep
   return (report.state === 'working' || report.state === 'idle') && report.failure === undefined ? held : undefined;
 }
 
-/**
- * The done to hold when czar messages a worker on its own account (a conflict warning, a realign): the worker's
- * fresh done if it is finished, so the turn the message starts cannot make it unfinished.
- */
-export function doneToHold(worker: WorkerModel): ReportObservation | undefined {
-  const { state, heldDone } = worker.memory;
-  const report = freshReport(worker);
-  return (state === 'done' || state === 'verified') && report?.state === 'done' ? report : heldDone;
-}
-
 /** `95 s`, `20 min`, `2 h 5 min`: durations for people. */
 export function duration(ms: number): string {
   const seconds = Math.round(ms / 1000);

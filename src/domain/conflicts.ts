@@ -1,4 +1,3 @@
-import { doneToHold } from './classify.js';
 import { isIntegrated, type FleetModel, type WorkerMemory, type WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
 import type { Alert } from './types.js';
@@ -35,7 +34,7 @@ export interface ConflictsDecision {
 /**
  * Alerts and one message per counterpart for `worker`'s predicted conflicts; `canMessage` gates the message only. A
  * finished worker whose branch is integrated has nothing to do about it (the other side merges the integration
- * branch in), so it is not told; one that is told stays finished through the turn the message starts.
+ * branch in), so it is not told; one that is told stays finished (see `WorkerMemory.heldDone`).
  */
 export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: number, canMessage: boolean): ConflictsDecision {
   const name = worker.spec.name;
@@ -43,7 +42,6 @@ export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: numb
   const actions: Action[] = [];
   const finished = worker.memory.state === 'done' || worker.memory.state === 'verified';
   const mustAct = !finished || !isIntegrated(worker, fleet);
-  let heldDone = worker.memory.heldDone;
   let alerts = worker.memory.alerts;
   let told = worker.memory.conflictsTold ?? [];
   for (const alert of alerts) {
@@ -64,7 +62,6 @@ export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: numb
     }
     if (told.includes(conflict.key) || !canMessage || !mustAct) continue;
     told = [...told, conflict.key];
-    heldDone = doneToHold(worker);
     actions.push({
       kind: 'warn_conflict',
       worker: name,
@@ -74,8 +71,8 @@ export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: numb
       reason: message,
     });
   }
-  const changed = alerts !== worker.memory.alerts || told.length !== (worker.memory.conflictsTold ?? []).length || heldDone !== worker.memory.heldDone;
-  return { actions, memory: changed ? { alerts, conflictsTold: told, heldDone } : {} };
+  const changed = alerts !== worker.memory.alerts || told.length !== (worker.memory.conflictsTold ?? []).length;
+  return { actions, memory: changed ? { alerts, conflictsTold: told } : {} };
 }
 
 function branchOf(fleet: FleetModel, worker: string): string {

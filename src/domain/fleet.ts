@@ -115,8 +115,9 @@ export interface WorkerMemory {
   /** What it had spent when the person last resumed it over budget: its budget counts from there. */
   readonly budgetOffset?: { readonly usd: number; readonly tokens: number } | undefined;
   /**
-   * The done report that stood when czar sent this finished worker a message of its own (a conflict warning, a
-   * realign): the turn that message starts is czar's, so the agent's hook reports of it do not undo the done.
+   * The worker's done report while it is finished: a turn after it is started by czar's own message (a conflict
+   * warning, a realign), so the agent's hook reports of that turn do not undo it. A message from the person, the
+   * worker's own report or a new task ends it.
    */
   readonly heldDone?: ReportObservation | undefined;
 }

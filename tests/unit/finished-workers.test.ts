@@ -3,6 +3,7 @@ import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domai
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { ReportedState } from '../../src/domain/types.js';
+import { messageFromPerson } from '../../src/domain/person.js';
 import { taskDelivered } from '../../src/domain/usage.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
@@ -56,6 +57,26 @@ describe('a conflict warning to a finished worker', () => {
       expect(worker(later.fleet, 'a').memory.alerts.map((alert) => alert.kind)).not.toContain('idle_unfinished');
       model = later.fleet;
     }
+  });
+
+  it('holds when the warning was decided while the worker worked and reached it only once it was done', () => {
+    let model = tick(doneAndConflicting(), now).fleet;
+    model = observe(model, 'b', () => ({ report: report('done', now + SECOND), pane: alivePane(now + SECOND) }));
+    model = tick(model, now + 2 * SECOND).fleet;
+    expect(worker(model, 'b').memory.state).toBe('done');
+    model = observe(model, 'b', () => ({ report: report('working', now + 5 * SECOND, true), pane: alivePane(now + 5 * SECOND) }));
+    model = tick(model, now + 6 * SECOND).fleet;
+    model = observe(model, 'b', () => ({ report: report('idle', now + 8 * SECOND, true), pane: alivePane(now + 8 * SECOND) }));
+    const later = tick(model, now + 5 * MINUTE);
+    expect(worker(later.fleet, 'b').memory.state).toBe('done');
+    expect(only(later.actions, 'nudge')).toEqual([]);
+  });
+
+  it('a message from the person may reopen a finished worker: its turn is new work', () => {
+    let model = tick(doneAndConflicting(), now).fleet;
+    model = messageFromPerson(model, 'a');
+    model = observe(model, 'a', () => ({ report: report('working', now + SECOND, true), pane: alivePane(now + SECOND) }));
+    expect(worker(tick(model, now + 2 * SECOND).fleet, 'a').memory.state).toBe('working');
   });
 
   it("the worker's own report after czar's message still counts", () => {

@@ -1,5 +1,5 @@
 import { currentTask, effectiveScope, isIntegrated, touchedFiles, touchedFileSet } from '../fleet.js';
-import { doneToHold, freshReport } from '../classify.js';
+import { freshReport } from '../classify.js';
 import { inScope } from '../glob.js';
 import { clearAlert, findAlert, MESSAGEABLE, model, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
 
@@ -40,7 +40,6 @@ export function checkScope(ctx: Context, draft: Draft): void {
   }
   const unsent = outside.filter((file) => !memory.realigned.includes(file));
   if (unsent.length === 0 || paused(ctx, draft) || !MESSAGEABLE.has(memory.state) || draft.worker.pane?.alive !== true) return;
-  memory.heldDone = doneToHold(model(draft));
   ctx.actions.push({ kind: 'realign', worker: name(draft), files: outside, scope, reason });
   memory.realigned = [...new Set([...memory.realigned, ...outside])];
 }

@@ -20,7 +20,10 @@ export function transition(ctx: Context, draft: Draft): void {
     const owner = STATE_ALERTS[alert.kind];
     if (owner !== undefined && owner !== state) clearAlert(ctx, draft, alert.kind, undefined, `no longer ${owner}`);
   }
-  // The held done ends once the worker speaks for itself again, or a new task makes it stale.
+  // A done stands against the agent's hooks: a turn after it is czar's (a conflict warning, a realign) unless the
+  // person sent a message. It ends once the worker speaks for itself again, or a new task makes it stale.
+  const fresh = freshReport(model(draft));
+  if ((state === 'done' || state === 'verified') && fresh?.state === 'done' && memory.heldDone?.at !== fresh.at) memory.heldDone = fresh;
   const held = memory.heldDone;
   if (held !== undefined && heldOver(model(draft)) === undefined && ((draft.worker.report?.at ?? 0) > held.at || held.at < briefedSince(model(draft)))) {
     memory.heldDone = undefined;
