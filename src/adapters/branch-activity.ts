@@ -72,11 +72,12 @@ export function parseOwnHistory(stdout: string): OwnHistory {
  * What a branch has done relative to base. Commits ahead use `base..branch` (commits reachable from the branch
  * and not from base); files come from `diffStat`. A branch not created yet has done nothing. After a fix-up merge
  * of the integration branch, the diff from the fork also holds every file the merge brought in: only files the
- * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work.
+ * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work; so do
+ * files staged as the integration branch has them (see `ownDirtyPaths`).
  */
-export async function activity(repo: string, base: string, branch: string, worktree: string | undefined): Promise<GitActivity> {
+export async function activity(repo: string, base: string, branch: string, worktree: string | undefined, integrationBranch?: string): Promise<GitActivity> {
   // Every question is asked of one tip: a commit landing between them (a fix-up's merge) would mix two states.
-  const [tip, dirty] = await Promise.all([revParse(repo, headRef(branch)), worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree)]);
+  const [tip, dirty] = await Promise.all([revParse(repo, headRef(branch)), worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree, integrationBranch)]);
   if (tip === undefined) return { commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty };
   const range = `${headRef(base)}..${tip}`;
   const [ahead, files, history] = await Promise.all([
@@ -96,14 +97,34 @@ export async function activity(repo: string, base: string, branch: string, workt
 /**
  * The worktree's uncommitted files that are the worker's own. While a merge is under way (a fix-up merging the
  * integration branch), what the merge brought in sits staged: only conflicts and files edited in the worktree count.
+ * A merge writes its files before it stages them and stages them before it commits: a new or staged file whose
+ * content is exactly the integration branch's is that branch's work, not the worker's.
  */
-async function ownDirtyPaths(worktree: string): Promise<string[]> {
+async function ownDirtyPaths(worktree: string, integrationBranch: string | undefined): Promise<string[]> {
   const [status, mergingBefore] = await Promise.all([worktreeStatus(worktree), mergeUnderWay(worktree)]);
   if (status === undefined) return [];
   // git merge writes the merged index before MERGE_HEAD: a status read between the two is asked about again.
   const merging = mergingBefore || (await mergeUnderWay(worktree));
   const own = merging ? status.files.filter((file) => file.working_dir !== ' ' || status.conflicted.includes(file.path)) : status.files;
-  return own.map((file) => file.path);
+  const added = own.filter((file) => file.index === '?' || (file.working_dir === ' ' && file.index !== ' ' && file.index !== 'D')).map((file) => file.path);
+  const theirs = integrationBranch === undefined || added.length === 0 ? new Set<string>() : await sameAsOn(worktree, integrationBranch, added);
+  return own.map((file) => file.path).filter((file) => !theirs.has(file));
+}
+
+/** Of `files`, those whose content in the worktree is the same as on `ref` (none when git cannot tell). */
+async function sameAsOn(worktree: string, ref: string, files: readonly string[]): Promise<Set<string>> {
+  const [tree, hashes] = await Promise.all([
+    git(worktree, ['ls-tree', '-z', ref, '--', ...files], { allowFailure: true }),
+    git(worktree, ['hash-object', '--', ...files], { allowFailure: true }),
+  ]);
+  if (tree.exitCode !== 0 || hashes.exitCode !== 0) return new Set();
+  // ls-tree -z: "<mode> <type> <object>\t<path>" per entry.
+  const onRef = new Map(tree.stdout.split('\0').flatMap((entry) => {
+    const tab = entry.indexOf('\t');
+    return tab < 0 ? [] : [[entry.slice(tab + 1), entry.slice(0, tab).split(' ')[2]] as const];
+  }));
+  const ours = hashes.stdout.split('\n');
+  return new Set(files.filter((file, index) => onRef.get(file) !== undefined && onRef.get(file) === ours[index]));
 }
 
 /** Whether a merge waits to be committed in the worktree (its MERGE_HEAD), read from the files, with no git process. */

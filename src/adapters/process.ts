@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { execa } from 'execa';
 import { CzarError } from '../domain/errors.js';
 
@@ -107,4 +108,9 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The machine's one-minute load average per core (0 where the platform has none). */
+export function loadPerCore(): number {
+  return (loadavg()[0] ?? 0) / Math.max(1, availableParallelism());
 }

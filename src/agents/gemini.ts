@@ -13,6 +13,7 @@ const dialogs: readonly Dialog[] = [
     id: 'gemini-trust',
     // After the answer the dialog stays drawn under "Gemini CLI is restarting to apply the trust changes...".
     match: /Do you trust the files in this folder\?(?![\s\S]*is restarting)[\s\S]*1\. Trust folder/,
+    shown: /Do you trust the files in this folder\?/,
     keys: ['1'],
     why: 'czar created this worktree for the worker; "1" picks "Trust folder" (this folder only, not its parent) explicitly',
   },
@@ -48,7 +49,8 @@ export function geminiInputText(screen: string): string | undefined {
     if (index > start && (line.trim() === '' || /^\s*workspace \(/.test(line))) break;
     body.push(index === start ? line.replace(/^\s*[>*]\s?/, '') : line.replace(/^ {3}/, ''));
   }
-  const text = body.join('\n').trim();
+  // With escapePastedAtSymbols the box shows a pasted "@" as "\@", which Gemini sends to the model as "@".
+  const text = body.join('\n').trim().replace(/\\@/g, '@');
   return PLACEHOLDER.test(text) ? '' : text;
 }
 
@@ -89,8 +91,13 @@ export const geminiPreset: AgentPreset = {
    */
   setup(context: SetupContext) {
     const path = `${context.settingsDir}/gemini-settings.json`;
-    // Gemini hook timeouts are in milliseconds; notifications off keeps "Executing Hook" out of the screen.
-    const settings = { hooksConfig: { enabled: true, notifications: false }, hooks: hookTable(HOOK_EVENTS, context.czarCommand, 10_000) };
+    // Gemini hook timeouts are in milliseconds; notifications off keeps "Executing Hook" out of the screen. A pasted
+    // "@x" is a file to attach unless escaped: "user.email=w@x" reached the model as "w @src/x.txt".
+    const settings = {
+      hooksConfig: { enabled: true, notifications: false },
+      hooks: hookTable(HOOK_EVENTS, context.czarCommand, 10_000),
+      ui: { escapePastedAtSymbols: true },
+    };
     return {
       files: [{ path, content: `${JSON.stringify(settings, null, 2)}\n` }],
       args: [],

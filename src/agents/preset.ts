@@ -7,6 +7,11 @@ export interface Dialog {
   /** Tested against the captured screen. */
   readonly match: RegExp;
   /**
+   * The dialog is still drawn, answered or not (default `match`). After its answer the agent is not ready while
+   * this holds: Gemini CLI keeps its trust dialog up while it restarts, and a paste then goes nowhere.
+   */
+  readonly shown?: RegExp;
+  /**
    * tmux key names sent to answer it. Prefer a key that names the choice (`1` picks option 1 whatever is
    * highlighted) over Enter on a default; an Enter only where `match` already proves what it confirms.
    */

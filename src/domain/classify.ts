@@ -1,4 +1,4 @@
-import { epoch, type ReportObservation, type WorkerModel } from './fleet.js';
+import { briefedSince, deliveryPending, epoch, type ReportObservation, type WorkerModel } from './fleet.js';
 import { failureLabel } from './api-failure.js';
 import type { Policy } from './config-types.js';
 import type { ApiFailure, WorkerState } from './types.js';
@@ -32,6 +32,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 4  | pane dead otherwise                                                    | crashed  |
  * | 5  | a question is on screen (preset `isWaiting`)                           | waiting  |
  * | 6  | first task not confirmed delivered                                     | starting |
+ * | 6b | a later task (bonus, fix-up) not confirmed delivered                   | working  |
  * | 7  | report says done (and every check passed on the branch tip)            | done (verified) |
  * | 8  | report says blocked                                                    | blocked  |
  * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
@@ -42,7 +43,8 @@ export const REPORT_ECHO_MS = 10_000;
  * | 14 | otherwise (recent output)                                              | working  |
  *
  * Only reports written after the current task was pasted count: a `done` about the previous task must not end
- * the next one. Every paste of a task also restarts the quiet clocks.
+ * the next one, nor the end of the turn before it start the new one idle. Every paste of a task also restarts the
+ * quiet clocks.
  */
 export function classify(worker: WorkerModel, now: number, policy: Policy): WorkerState {
   return classifyWithReason(worker, now, policy).state;
@@ -64,10 +66,11 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   }
   if (pane?.screenWaiting === true) return { state: 'waiting', reason: 'a question for the person is on screen' };
   if (worker.deliveredAt === undefined) return { state: 'starting', reason: 'task not delivered yet' };
+  if (deliveryPending(worker)) return { state: 'working', reason: 'its new task is being pasted' };
   if (report?.state === 'done') return doneOrVerified(worker, withNote('reported done', report));
   if (report?.state === 'blocked') return { state: 'blocked', reason: withNote('reported blocked', report) };
 
-  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, memory.briefedAt ?? 0);
+  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, briefedSince(worker));
   const outputSinceReport = report !== undefined && lastOutput > report.at + REPORT_ECHO_MS;
   const failure = currentApiFailure(worker);
   if (failure !== undefined) return { state: 'api_error', reason: `the model API failed (${failureLabel(failure.kind)}): ${failure.detail}` };
@@ -104,18 +107,29 @@ function doneOrVerified(worker: WorkerModel, reason: string): Classification {
 export function currentApiFailure(worker: WorkerModel): ApiFailure | undefined {
   const report = freshReport(worker);
   const pane = worker.pane;
-  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt ?? 0, worker.memory.briefedAt ?? 0);
+  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt ?? 0, briefedSince(worker));
   if (report?.failure !== undefined && report.state !== 'done' && lastOutput <= report.at + REPORT_ECHO_MS) return report.failure;
   if (pane?.apiFailure !== undefined && !pane.screenBusy && report?.state !== 'working') return pane.apiFailure;
   return undefined;
 }
 
-/** The report, unless it predates the current task (then it speaks about earlier work). */
+/**
+ * The report, unless it predates the current task's delivery (then it speaks about earlier work). The hook reports
+ * of a turn czar started with a message to a finished worker speak of czar's turn: the done they replaced stands.
+ */
 export function freshReport(worker: WorkerModel): ReportObservation | undefined {
-  const { report } = worker;
-  if (report === undefined) return undefined;
-  const briefedAt = worker.memory.briefedAt;
-  return briefedAt !== undefined && report.at < briefedAt ? undefined : report;
+  if (deliveryPending(worker)) return undefined;
+  const since = briefedSince(worker);
+  const report = heldOver(worker, since) ?? worker.report;
+  return report === undefined || report.at < since ? undefined : report;
+}
+
+/** The done czar's own message to a finished worker left standing, while only that turn's hooks spoke since. */
+export function heldOver(worker: WorkerModel, since = briefedSince(worker)): ReportObservation | undefined {
+  const { report, memory } = worker;
+  const held = memory.heldDone;
+  if (held === undefined || held.at < since || report === undefined || report.byHook !== true || report.at < held.at) return undefined;
+  return (report.state === 'working' || report.state === 'idle') && report.failure === undefined ? held : undefined;
 }
 
 /** `95 s`, `20 min`, `2 h 5 min`: durations for people. */

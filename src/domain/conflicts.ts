@@ -1,4 +1,4 @@
-import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
+import { isIntegrated, type FleetModel, type WorkerMemory, type WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
 import type { Alert } from './types.js';
 
@@ -31,11 +31,17 @@ export interface ConflictsDecision {
   readonly memory: Partial<WorkerMemory>;
 }
 
-/** Alerts and one message per counterpart for `worker`'s predicted conflicts; `canMessage` gates the message only. */
+/**
+ * Alerts and one message per counterpart for `worker`'s predicted conflicts; `canMessage` gates the message only. A
+ * finished worker whose branch is integrated has nothing to do about it (the other side merges the integration
+ * branch in), so it is not told; one that is told stays finished (see `WorkerMemory.heldDone`).
+ */
 export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: number, canMessage: boolean): ConflictsDecision {
   const name = worker.spec.name;
   const predicted = conflictsOf(name, fleet.conflicts ?? []).map((conflict) => ({ ...conflict, key: conflict.peer ?? fleet.base }));
   const actions: Action[] = [];
+  const finished = worker.memory.state === 'done' || worker.memory.state === 'verified';
+  const mustAct = !finished || !isIntegrated(worker, fleet);
   let alerts = worker.memory.alerts;
   let told = worker.memory.conflictsTold ?? [];
   for (const alert of alerts) {
@@ -54,7 +60,7 @@ export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: numb
       alerts = [...alerts.filter((other) => other !== shown), alert];
       actions.push({ kind: 'alert', worker: name, alert, reason: 'git merge-tree predicts a conflict between the branch tips' });
     }
-    if (told.includes(conflict.key) || !canMessage) continue;
+    if (told.includes(conflict.key) || !canMessage || !mustAct) continue;
     told = [...told, conflict.key];
     actions.push({
       kind: 'warn_conflict',

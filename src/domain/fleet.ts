@@ -26,6 +26,8 @@ export interface ReportObservation {
   readonly failure?: ApiFailure | undefined;
   /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
   readonly transcriptPath?: string | undefined;
+  /** Written by the agent's own hook (a turn starting or ending), not by the worker's `czar report`. */
+  readonly byHook?: boolean | undefined;
 }
 
 /** What the shell saw of the worker's tmux pane on its last look. */
@@ -115,6 +117,12 @@ export interface WorkerMemory {
   readonly movedTold?: string | undefined;
   /** What it had spent when the person last resumed it over budget: its budget counts from there. */
   readonly budgetOffset?: { readonly usd: number; readonly tokens: number } | undefined;
+  /**
+   * The worker's done report while it is finished: a turn after it is started by czar's own message (a conflict
+   * warning, a realign), so the agent's hook reports of that turn do not undo it. A message from the person, the
+   * worker's own report or a new task ends it.
+   */
+  readonly heldDone?: ReportObservation | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -150,6 +158,8 @@ export interface FleetModel {
   readonly conflicts?: readonly PredictedConflict[] | undefined;
   /** Prices for usage (the shipped table with the config's `prices:` over it); absent means the shipped table. */
   readonly prices?: PriceTable | undefined;
+  /** Branch tips the integration branch holds (undefined before the integration source's first look). */
+  readonly mergedTips?: readonly string[] | undefined;
   /** Fleet budget warnings already given (`usd`, `tokens`, `held`). */
   readonly budgetWarned?: readonly string[] | undefined;
   /** The base branch is gone (observed); while it is, branches cannot be counted and the ladder holds. */
@@ -207,6 +217,26 @@ export function ownTask(spec: WorkerSpec, now: number): GivenTask {
 /** The task the worker is on now, if it was given one. */
 export function currentTask(worker: WorkerModel): GivenTask | undefined {
   return worker.memory.tasks.at(-1);
+}
+
+/**
+ * When the current task (or its latest paste) reached the agent: reports and quiet from before are about earlier
+ * work. A task is timed from its delivery, since the turn before it may end between the decision and the paste.
+ */
+export function briefedSince(worker: WorkerModel): number {
+  return Math.max(worker.memory.briefedAt ?? 0, currentTask(worker)?.deliveredAt ?? 0);
+}
+
+/** A later task (bonus, fix-up) was given and its paste is not confirmed yet, nor did it fail. */
+export function deliveryPending(worker: WorkerModel): boolean {
+  const { tasks, alerts } = worker.memory;
+  return tasks.length > 1 && tasks.at(-1)?.deliveredAt === undefined && !alerts.some((alert) => alert.kind === 'delivery_failed');
+}
+
+/** The branch tip is in the integration branch. */
+export function isIntegrated(worker: WorkerModel, fleet: FleetModel): boolean {
+  const tip = worker.git.lastCommit?.sha;
+  return tip !== undefined && worker.git.commitsAhead > 0 && (fleet.mergedTips ?? []).includes(tip);
 }
 
 /** Commits beyond those the branch had when the current task was handed out: a done claim needs some. */

@@ -16,6 +16,14 @@ export function setAutonomy(fleet: FleetModel, worker: string | undefined, pause
   return withWorker(fleet, worker, (model) => ({ ...model, memory: { ...model.memory, paused } }));
 }
 
+/**
+ * A message from the person (`czar send`): unlike czar's own messages, the turn it starts may be new work, so the
+ * worker's done no longer stands against its agent's hooks.
+ */
+export function messageFromPerson(fleet: FleetModel, worker: string): FleetModel {
+  return withWorker(fleet, worker, (model) => (model.memory.heldDone === undefined ? model : { ...model, memory: { ...model.memory, heldDone: undefined } }));
+}
+
 /** A restart the person asked for: the current task is pasted again, and the escalation ladder starts over. */
 export function restartByPerson(fleet: FleetModel, worker: string, now: number): { fleet: FleetModel; task: GivenTask } | undefined {
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);

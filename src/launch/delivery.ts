@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadPerCore } from '../adapters/process.js';
 import type { Tmux } from '../adapters/tmux.js';
 import type { AgentPreset, Dialog } from '../agents/preset.js';
 import { CzarError } from '../domain/errors.js';
 import { neutraliseControls } from '../domain/sanitize.js';
+import { loadScale, pasteLanded, pasteLandMs, pasteMarkers, readyStep, submitStep, type PasteMarkers, type SubmitStep } from './delivery-steps.js';
 
 /**
  * Verified delivery of a task into an agent's TUI: wait until its input box is ready (answering first-run dialogs
@@ -46,8 +48,6 @@ const MAX_DIALOG_ANSWERS = 3;
 const DIALOG_SETTLE_MS = 1_000;
 /** A fatal screen must hold this long: Gemini CLI flashes its sign-in chooser while switching to the API key. */
 const FATAL_CONFIRM_MS = 1_500;
-/** A paste shows in the input box within this time, or it did not land. */
-const PASTE_LAND_MS = 5_000;
 const MAX_PASTES = 2;
 /** Enter is retried with a doubling wait: 1.5 s, 3 s, 6 s, 12 s. */
 const FIRST_SUBMIT_WAIT_MS = 1_500;
@@ -63,78 +63,10 @@ export async function sendMessage(tmux: Tmux, paneId: string, text: string, pres
   return deliver(new Delivery(tmux, paneId, preset, options), text, false);
 }
 
-// ---- pure helpers ----------------------------------------------------------------------------------------------
-
-/** What a screen means before pasting. */
-export type ReadyStep =
-  | { readonly kind: 'fatal'; readonly message: string }
-  | { readonly kind: 'dialog'; readonly dialog: Dialog }
-  | { readonly kind: 'ready' }
-  | { readonly kind: 'wait' };
-
-/**
- * Dialogs come first (Gemini's auth chooser is a dialog when a key is set and fatal otherwise), then fatal screens,
- * then readiness. Without `answerDialogs` a dialog is just something to wait out.
- */
-export function readyStep(preset: AgentPreset, screen: string, answerDialogs: boolean): ReadyStep {
-  const dialog = preset.dialogs.find((candidate) => candidate.match.test(screen));
-  if (dialog !== undefined) return answerDialogs ? { kind: 'dialog', dialog } : { kind: 'wait' };
-  const fatal = preset.fatal.find((candidate) => candidate.match.test(screen));
-  if (fatal !== undefined) return { kind: 'fatal', message: fatal.message };
-  return preset.isReady(screen) ? { kind: 'ready' } : { kind: 'wait' };
-}
-
-/** Short pieces of the pasted text that a TUI shows when the paste is in its input box. */
-export interface PasteMarkers {
-  readonly head: string;
-  readonly tail: string;
-}
-
-const MARKER_CHARS = 24;
-
-export function pasteMarkers(text: string): PasteMarkers {
-  const lines = text.split('\n').map(squash).filter((line) => line !== '');
-  return { head: (lines[0] ?? '').slice(0, MARKER_CHARS), tail: (lines.at(-1) ?? '').slice(-MARKER_CHARS) };
-}
-
-/**
- * Claude Code shows a long paste as `[Pasted text #N +M lines]`, Gemini CLI as `[Pasted Text: N lines]`, Codex
- * 0.169 as `[Pasted Content N chars]`.
- */
-export function showsPaste(text: string, markers: PasteMarkers): boolean {
-  if (/\[Pasted (?:text|content)/i.test(text)) return true;
-  const flat = text.split('\n').map(squash).join(' ');
-  return (markers.head !== '' && flat.includes(markers.head)) || (markers.tail !== '' && flat.includes(markers.tail));
-}
-
-/** Did the paste land? Read the input box where the preset can; otherwise the screen must change and show it. */
-export function pasteLanded(preset: AgentPreset, screen: string, before: string, markers: PasteMarkers): boolean {
-  const input = preset.inputText?.(screen);
-  if (input !== undefined) return showsPaste(input, markers);
-  return screen !== before && showsPaste(screen, markers);
-}
-
-export type SubmitStep = 'submitted' | 'in-input' | 'unknown';
-
-/**
- * After Enter: the text still in the input box means Enter was dropped (checked first, since an agent may be busy
- * with an earlier turn); a busy or waiting screen, or the text gone from the input box, means it took. A preset
- * that cannot read its input box falls back to "the screen changed since just before Enter".
- */
-export function submitStep(preset: AgentPreset, screen: string, beforeEnter: string, markers: PasteMarkers): SubmitStep {
-  const input = preset.inputText?.(screen);
-  if (input !== undefined && showsPaste(input, markers)) return 'in-input';
-  if (preset.isBusy(screen) || preset.isWaiting(screen) || input !== undefined) return 'submitted';
-  return screen !== beforeEnter ? 'submitted' : 'unknown';
-}
-
-function squash(line: string): string {
-  return line.replace(/\s+/g, ' ').trim();
-}
-
 // ---- the imperative shell --------------------------------------------------------------------------------------
 
 class Delivery {
+  /** The test's timeout scale times the machine's load: every wait grows with both. */
   readonly scale: number;
 
   constructor(
@@ -143,7 +75,7 @@ class Delivery {
     readonly preset: AgentPreset,
     readonly options: DeliveryOptions,
   ) {
-    this.scale = options.timeoutScale ?? 1;
+    this.scale = (options.timeoutScale ?? 1) * loadScale(loadPerCore());
   }
 
   emit(kind: string, message: string): void {
@@ -180,7 +112,9 @@ class Delivery {
 async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promise<DeliveryResult> {
   const safe = neutraliseControls(text);
   const lines = safe.split('\n').length;
+  const startedAt = Date.now();
   const dialogsAnswered = await waitUntilReady(d, answerDialogs, lines);
+  const landMs = pasteLandMs(d.scale, Date.now() - startedAt);
   const markers = pasteMarkers(safe);
   for (let paste = 1; paste <= MAX_PASTES; paste += 1) {
     await d.checkPane();
@@ -188,7 +122,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
     await d.tmux.paste(d.paneId, safe);
     const pastedAt = Date.now();
     d.emit('pasted', `pasted ${Buffer.byteLength(safe)} bytes into ${d.paneId}`);
-    const landed = await pollScreen(d, PASTE_LAND_MS, (screen) => pasteLanded(d.preset, screen, before, markers));
+    const landed = await pollScreen(d, landMs / d.scale, (screen) => pasteLanded(d.preset, screen, before, markers));
     if (landed === undefined) {
       // Paste again only when the input box is provably empty: never risk two copies of the task.
       const input = d.preset.inputText?.(await d.capture());
@@ -197,7 +131,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
         await waitUntilReady(d, answerDialogs, lines);
         continue;
       }
-      throw d.fail(`did not show its pasted task in the ${d.preset.name} input box within ${seconds(PASTE_LAND_MS * d.scale)}`);
+      throw d.fail(`did not show its pasted task in the ${d.preset.name} input box within ${seconds(landMs)}`);
     }
     const quiet = pastedAt + d.preset.submitDelayMs - Date.now();
     if (quiet > 0) await sleep(quiet);
@@ -213,6 +147,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
  */
 async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number): Promise<string[]> {
   const answered: string[] = [];
+  const answeredDialogs: Dialog[] = [];
   const lastAnswer = new Map<string, number>();
   const deadline = Date.now() + d.preset.readyTimeoutMs * d.scale;
   const settleMs = (d.preset.settleMs ?? 0) * d.scale;
@@ -229,7 +164,7 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number
     const screen = await d.capture();
     if (screen !== previous) stableSince = Date.now();
     previous = screen;
-    const step = readyStep(d.preset, screen, answerDialogs);
+    const step = readyStep(d.preset, screen, answerDialogs, answeredDialogs);
     fatalSince = step.kind === 'fatal' ? (fatalSince ?? Date.now()) : undefined;
     switch (step.kind) {
       case 'fatal':
@@ -245,6 +180,7 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number
           if (count >= MAX_DIALOG_ANSWERS) throw d.fail(`kept showing the "${id}" dialog after ${count} answers`);
           await d.tmux.sendKeys(d.paneId, keys);
           answered.push(id);
+          answeredDialogs.push(step.dialog);
           lastAnswer.set(id, Date.now());
           d.emit('dialog', `answered ${id} with ${keys.join(' ')}: ${why}`);
         }

@@ -65,7 +65,7 @@ export class IntegrationSource {
   ) {}
 
   async start(): Promise<void> {
-    this.record = await readIntegrationRecord(this.fleet);
+    this.remember(await readIntegrationRecord(this.fleet));
     this.pullRequests = await readPullRequests(this.fleet);
   }
 
@@ -94,6 +94,14 @@ export class IntegrationSource {
     return file;
   }
 
+  /** Keeps the latest record, and tells the model which tips the integration branch holds when that changes. */
+  private remember(record: IntegrationRecord | undefined): void {
+    this.record = record;
+    const tips = (record?.merged ?? []).map((entry) => entry.tip);
+    const known = this.hooks.model().mergedTips ?? [];
+    if (tips.length !== known.length || tips.some((tip, index) => tip !== known[index])) this.hooks.change((model) => ({ ...model, mergedTips: tips }));
+  }
+
   /** The latest record (for status and the handoff). */
   current(): IntegrationRecord | undefined {
     return this.record;
@@ -109,7 +117,7 @@ export class IntegrationSource {
     // `czar integrate` by hand writes the same record: read it again now and then, so its failures get fix-ups too.
     if (this.running === undefined && now - this.lastRead >= RECORD_READ_MS) {
       this.lastRead = now;
-      this.record = await readIntegrationRecord(this.fleet);
+      this.remember(await readIntegrationRecord(this.fleet));
     }
     await this.giveFixups(now);
     this.maybeRun(now);
@@ -149,7 +157,7 @@ export class IntegrationSource {
     this.lastAttempt = attempt;
     this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
       .then(async (result) => {
-        this.record = result.record;
+        this.remember(result.record);
         // The run reads the candidates again as it starts: a merge the attempt named but the run never tried (its
         // worker was sent back to work in between) is not a failed set, and is tried once it is ready again.
         if (!triedAll(attempt, result.record)) this.lastAttempt = '';

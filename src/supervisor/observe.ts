@@ -30,7 +30,7 @@ export function readReportLine(line: string, worker: string): ReportReading {
     kind: 'valid',
     seq: report.seq,
     at: report.at,
-    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath },
+    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath, byHook: report.source.startsWith('hook:') },
   };
 }
 
@@ -82,7 +82,7 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
-  return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined);
+  return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined, fleet.config.integration.branch);
 }
 
 /** Where a local worker's branch and worktree stand; a host's worktree is not on this machine (undefined). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
 import type { FleetModel } from '../domain/fleet.js';
-import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
+import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../launch/fleet.js';
@@ -58,6 +58,7 @@ async function handleRequest(czar: PersonRequestPort, request: CzarRequest): Pro
     case 'send': {
       const spec = czar.spec(czar.known(request.worker));
       await czar.fleet.log.emit('send', `message from the person (${Buffer.byteLength(request.text)} bytes)`, spec.name);
+      czar.setModel(messageFromPerson(czar.model(), spec.name));
       await czar.executor.enqueue(spec.name, () => czar.executor.send(spec, request.text));
       return reply(true, `delivered the message to ${spec.name}`);
     }

@@ -130,6 +130,37 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
   }
 }
 
+const LEAVES: readonly Effect['kind'][] = ['quit', 'attach', 'openLog'];
+
+export interface InputResult {
+  readonly state: UiState;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * One read from the terminal: ink hands keys typed faster than it reads (`jjj`) to the handler as one string, so a
+ * plain burst is taken a key at a time; once a key opens the message input, the rest of the burst is its text.
+ */
+export function interpretInput(state: UiState, input: string, key: KeyPress, view: KeyView): InputResult {
+  const keys = Array.from(input);
+  const special = Object.values(key).some(Boolean);
+  if (special || keys.length <= 1) {
+    const result = interpretKey(state, input, key, view);
+    return { state: result.state, effects: result.effect === undefined ? [] : [result.effect] };
+  }
+  let current = state;
+  const effects: Effect[] = [];
+  for (const [index, char] of keys.entries()) {
+    const rest = current.mode.kind === 'prompt' ? keys.slice(index).join('') : char;
+    const result = interpretKey(current, rest === '\r' ? '' : rest, rest === '\r' ? { return: true } : {}, view);
+    current = result.state;
+    if (result.effect !== undefined) effects.push(result.effect);
+    // Keys after one that leaves the dashboard (quit, attach, open the log) were not meant for what comes next.
+    if (rest !== char || (result.effect !== undefined && LEAVES.includes(result.effect.kind))) break;
+  }
+  return { state: current, effects };
+}
+
 function confirm(state: UiState, question: string, effect: Effect): KeyResult {
   return { state: { ...state, mode: { kind: 'confirm', question, effect } } };
 }
@@ -155,10 +186,11 @@ export function useDashboardInput(options: DashboardInputOptions): UiState {
   }, []);
 
   const handler = (input: string, key: KeyPress) => {
-    const result = interpretKey(current.current, input, key, view);
+    const result = interpretInput(current.current, input, key, view);
     update(() => result.state);
-    const effect = result.effect;
-    if (effect === undefined) return;
+    for (const effect of result.effects) run(effect);
+  };
+  const run = (effect: Effect) => {
     if (effect.kind === 'quit') {
       onQuit();
       return;

@@ -59,3 +59,8 @@ export async function tempRepo(files: Record<string, string> = {}, parent?: stri
   await gitIn(repo, ['commit', '--quiet', '-m', 'initial']);
   return { root, repo };
 }
+
+/** Whether `ancestor` is in the history of `descendant` (`git merge-base --is-ancestor`). */
+export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+  return gitIn(repo, ['merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false);
+}

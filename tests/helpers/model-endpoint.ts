@@ -13,6 +13,8 @@ import { onTestFinished } from 'vitest';
  *   FAIL: <status> <message>       every call answered with that HTTP error, in the API's own error shape
  *   FAIL-TIMES: <n> <status> <msg> the first n main calls fail that way, then the script runs
  *   SLEEP: <seconds>               wait that long before answering the first main call
+ *   ON "<text>" RUN <command>      a later prompt of no directives of its own that contains <text> (a message of
+ *                                  czar's: a fix-up, a conflict warning) is answered with these commands, in order
  * Which step comes next is read from the conversation (tool results after the prompt), so a CLI's own retries
  * and resent histories cannot skip or repeat a command. Requests without tools (titles, summaries) get plain text.
  */
@@ -118,13 +120,26 @@ type Entry = { readonly prompt: string } | { readonly results: number };
  */
 function turnOf(entries: readonly Entry[], hasTools: boolean): Turn {
   const prompts = entries.flatMap((entry, index) => ('prompt' in entry ? [{ index, text: entry.prompt }] : []));
-  const chosen = prompts.findLast((prompt) => hasDirectives(prompt.text)) ?? prompts.at(-1);
+  const latest = prompts.at(-1);
+  const reaction = latest === undefined || hasDirectives(latest.text) ? undefined : reactionTo(latest.text, prompts.map((prompt) => prompt.text));
+  const chosen = reaction === undefined ? (prompts.findLast((prompt) => hasDirectives(prompt.text)) ?? latest) : { index: latest?.index ?? -1, text: reaction };
   const after = entries.slice((chosen?.index ?? -1) + 1);
   const toolResults = after.reduce((sum, entry) => sum + ('results' in entry ? entry.results : 0), 0);
   return { prompt: chosen?.text ?? '', toolResults, hasTools };
 }
 
 const hasDirectives = (text: string): boolean => /^\s*(?:RUN|TOOL|SAY|FAIL|FAIL-TIMES|SLEEP):/m.test(text);
+
+/** The script earlier prompts' ON lines give a prompt that contains their text, or undefined when none does. */
+function reactionTo(prompt: string, prompts: readonly string[]): string | undefined {
+  const commands = prompts.flatMap((text) =>
+    text.split('\n').flatMap((line) => {
+      const on = /^\s*ON "([^"]+)" RUN (.+)$/.exec(line);
+      return on !== null && prompt.includes(on[1] ?? '') ? [`RUN: ${on[2] ?? ''}`] : [];
+    }),
+  );
+  return commands.length === 0 ? undefined : [...commands, 'SAY: Handled.'].join('\n');
+}
 
 type Json = Record<string, unknown>;
 const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -20,6 +20,8 @@ export interface RealFleetOptions {
   /** Written policy keys, laid over short test defaults. */
   readonly policy?: Readonly<Record<string, unknown>>;
   readonly agentOptions?: RealAgentOptions;
+  /** Files in the repo's first commit besides README.md. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface RealFleet extends FleetProbes {
@@ -45,7 +47,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
   // Gemini CLI skips a settings file below a group- or world-writable folder such as /tmp (issue 7 defect 8), and
   // czar keeps the hook settings in the state dir beside czar.yaml: so the project lives in a private folder.
   const privateParent = await mkdtemp(path.join(homedir(), '.czar-real-'));
-  const { root, repo } = await tempRepo({}, privateParent);
+  const { root, repo } = await tempRepo(options.files, privateParent);
   const agent = await REAL_AGENT_BUILDERS[options.agent](options.endpoint, options.agentOptions);
   const project = uniqueProject();
   const configFile = path.join(root, 'czar.yaml');

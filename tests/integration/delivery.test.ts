@@ -27,7 +27,16 @@ function recorderPreset(submitDelayMs: number): AgentPreset {
     inputText: (screen) => /^> (.*)$/m.exec(screen)?.[1]?.trimEnd(),
     isBusy: (screen) => /● busy/.test(screen),
     isWaiting: () => false,
-    dialogs: [{ id: 'recorder-trust', match: /Do you trust this folder\?/, keys: ['1'], why: '"1" picks "Yes, proceed"; Enter would pick the default "No, exit"' }],
+    // Like Gemini CLI's trust dialog: once answered it stays drawn over a "restarting" line for a while.
+    dialogs: [
+      {
+        id: 'recorder-trust',
+        match: /Do you trust this folder\?(?![\s\S]*restarting)/,
+        shown: /Do you trust this folder\?/,
+        keys: ['1'],
+        why: '"1" picks "Yes, proceed"; Enter would pick the default "No, exit"',
+      },
+    ],
     fatal: [],
     submitDelayMs,
     readyTimeoutMs: 10_000,
@@ -122,6 +131,15 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     expect(readFileSync(record, 'utf8')).toBe(`1${BP_START}do the thing${BP_END}\r`);
     expect(submits(record)).toHaveLength(1);
   });
+
+  it('after answering a dialog, waits until it is gone before pasting, however long the agent takes', async () => {
+    // Longer than two pastes' wait for the paste to show: pasting while the dialog is still drawn loses the task.
+    const { tmux, paneId, record } = await startRecorder(['--dialog', '--dialog-restart', String(12_000 * scale)]);
+    const result = await deliverPrompt(tmux, paneId, 'do the thing', { ...recorderPreset(50), readyTimeoutMs: 30_000 }, { worker: 'w-restart', timeoutScale: scale });
+    expect(result.dialogsAnswered).toEqual(['recorder-trust']);
+    expect(readFileSync(record, 'utf8')).toBe(`1${BP_START}do the thing${BP_END}\r`);
+    expect(submits(record)).toEqual([{ n: 1, input: '[Pasted text +12 bytes]' }]);
+  }, 60_000 * scale);
 
   it('sends a follow-up message along the same path', async () => {
     const { tmux, paneId, record } = await startRecorder();

@@ -5,6 +5,7 @@ import { workerIn } from '../helpers/fleet-fixture.js';
 import type { ModelEndpoint } from '../helpers/model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
 import { interventions, itAlertsOnRefusal, task, upRealFleet } from '../helpers/real-scenarios.js';
+import { gitIn, isAncestor } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Real Claude Code 2.1, supervised by czar through `czar up --detach`, its model played by a scripted endpoint:
@@ -104,4 +105,56 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     expect(endpoint.usage.filter((entry) => entry.kind === 'main').length).toBeGreaterThanOrEqual(3);
     for (const kind of ['rebrief', 'restart']) expect(of(await fx.events(), 'limited', kind), kind).toEqual([]);
   }, 240_000 * REAL_AGENT_TIMEOUT_SCALE);
+
+  // A sprint as czar runs it by itself: checks, an integration branch, a predicted conflict and a bonus task. czar's
+  // own messages (the conflict warning, the fix-ups) start turns of Claude Code's that its hooks report like any
+  // other; none of them may make a finished worker unfinished, and no finished worker is ever nudged.
+  it('runs a sprint to its end by itself: a failed check and an integration conflict fixed up, a bonus task, no finished worker nudged', async () => {
+    const append = (name: string): string => `RUN: echo ${name} >> shared.txt && git add shared.txt && git commit -qm "${name} appends"`;
+    const done = (name: string): string => `RUN: czar report --state done --note "${name} done"`;
+    // A fix-up of the integration merge: merge the integration branch, keep both sides, commit, report done.
+    const merge = 'ON "could not go into the integration branch" RUN git merge czar/integration; printf \'base\\nalpha\\nbeta\\n\' > shared.txt && git add shared.txt && git commit -qm "merge czar/integration" && czar report --state done';
+    const files = [{ name: 'files', run: 'test -f shared.txt' }];
+    const { fx } = await upRealFleet('claude', {
+      policy: { bonus: 'auto' },
+      workers: [
+        { name: 'alpha', task: task('Append alpha to shared.txt.', append('alpha'), done('alpha'), merge, 'SAY: Finished.'), checks: files },
+        { name: 'beta', task: task('Append beta to shared.txt.', append('beta'), done('beta'), merge, 'SAY: Finished.'), checks: files },
+        {
+          name: 'gamma',
+          task: task(
+            'Write gamma.txt.',
+            'RUN: echo gamma > gamma.txt && git add gamma.txt && git commit -qm "add gamma"',
+            done('gamma'),
+            'ON "does not pass its checks yet" RUN echo fixed >> gamma.txt && git commit -qam "fix gamma" && czar report --state done',
+            'SAY: Finished.',
+          ),
+          // Fails once (it leaves a mark in the repo's git dir), then passes: the fix-up must bring a new commit.
+          checks: [{ name: 'once', run: 'mark="$(git rev-parse --git-common-dir)/gamma-checked"; test -e "$mark" || { touch "$mark"; echo "gamma is not ready"; exit 1; }' }],
+        },
+      ],
+      bonus: [{ name: 'extra', task: task('Write extra.txt.', 'RUN: echo extra > extra.txt && git add extra.txt && git commit -qm "add extra"', 'RUN: czar report --task extra --state done', 'SAY: Finished too.') }],
+      files: { 'shared.txt': 'base\n' },
+    });
+    // czar's merge commits need an identity; a person's repo has one.
+    await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
+    await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
+
+    await fx.waitForEvent('sprint_over', undefined, { timeoutMs: 240_000 });
+    const status = (await fx.status())!;
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      expect(workerIn(status, name).state, name).toBe('verified');
+      expect(await isAncestor(fx.repo, `czar/${name}`, 'czar/integration'), `${name} integrated`).toBe(true);
+    }
+    const events = await fx.events();
+    expect(events.filter((event) => event.kind === 'bonus').map((event) => event.message)).toEqual([expect.stringContaining('(extra)')]);
+    expect(events.some((event) => event.kind === 'fixup' && event.worker === 'gamma')).toBe(true);
+    expect(events.some((event) => event.kind === 'integration_undone')).toBe(true);
+    // Every scripted turn ends with its done report, so czar never had cause to nudge anyone: a nudge here is a
+    // finished worker knocked back by czar's own message, or a turn end from before a task charged to it.
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      expect(interventions(events, name), name).toEqual([]);
+      expect(events.filter((event) => event.worker === name && event.kind === 'alert' && event.message.startsWith('idle_unfinished')), name).toEqual([]);
+    }
+  }, 300_000 * REAL_AGENT_TIMEOUT_SCALE);
 });

@@ -5,12 +5,8 @@ import type { IntegrationRecord } from '../../src/domain/integration.js';
 import { FleetStatusSchema } from '../../src/domain/status-schema.js';
 import { integrationPaths } from '../../src/integration/runner.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
-import { gitIn } from '../helpers/git-repo.js';
+import { gitIn, isAncestor } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
-
-async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
-  return gitIn(repo, ['merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false);
-}
 
 describe('czar supervision: the integration branch', () => {
   // Without checks a branch goes in when done with commits; with checks, only once it is verified.

@@ -90,6 +90,19 @@ describe('selection', () => {
     expect(selectedRow()).toMatch(/gateway/);
   });
 
+  it('handles every key of a burst that arrives in one read', async () => {
+    const { press, calls, selectedRow, screen } = mount();
+    await press('jjj');
+    expect(selectedRow()).toMatch(/search/);
+    await press('kk');
+    expect(selectedRow()).toMatch(/audit/);
+    await press('sfix it');
+    expect(screen().join('\n')).toContain('send to audit › fix it');
+    await press(ESC);
+    await press('ja');
+    expect(calls).toEqual([['attach', 'billing']]);
+  });
+
   it('keeps the selected worker when the list reorders', async () => {
     const { press, store, selectedRow } = mount();
     await press('j');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeEffect, errorText } from '../../src/ui/effects.js';
-import { initialUiState, interpretKey, type KeyView, type UiState } from '../../src/ui/use-dashboard-state.js';
+import { initialUiState, interpretInput, interpretKey, type KeyView, type UiState } from '../../src/ui/use-dashboard-state.js';
 
 const view: KeyView = {
   workers: [
@@ -71,5 +71,24 @@ describe('status text', () => {
     expect(describeEffect({ kind: 'pause', worker: undefined }).done).toBe('Paused autonomy for the fleet.');
     expect(errorText(new Error('tmux is gone; run czar up.\n    at stack'))).toBe('tmux is gone; run czar up.');
     expect(errorText('plain')).toBe('plain');
+  });
+});
+
+describe('interpretInput', () => {
+  it('takes a burst a key at a time, Enter included, and stops at a key that leaves the dashboard', () => {
+    expect(interpretInput(initialUiState, 'j\r', {}, view).effects).toEqual([{ kind: 'attach', worker: 'audit' }]);
+    expect(interpretInput(initialUiState, 'pjp', {}, view).effects).toEqual([
+      { kind: 'pause', worker: 'gateway' },
+      { kind: 'resume', worker: 'audit' },
+    ]);
+    const left = interpretInput(initialUiState, 'aj', {}, view);
+    expect(left.effects).toEqual([{ kind: 'attach', worker: 'gateway' }]);
+    expect(left.state.selected).toBeUndefined();
+  });
+
+  it('gives the rest of the burst to the message input once a key opens it', () => {
+    const { state, effects } = interpretInput(initialUiState, 'sjq\r', {}, view);
+    expect(effects).toEqual([]);
+    expect(state.mode).toEqual({ kind: 'prompt', worker: 'gateway', text: 'jq' });
   });
 });

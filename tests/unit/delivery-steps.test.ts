@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
-import { pasteLanded, pasteMarkers, readyStep, showsPaste, submitStep } from '../../src/launch/delivery.js';
+import { loadScale, pasteLanded, pasteLandMs, pasteMarkers, readyStep, showsPaste, submitStep } from '../../src/launch/delivery-steps.js';
 
 const screen = (name: string): string => readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
 const claude = presetFor('claude');
@@ -21,6 +21,14 @@ describe('readyStep', () => {
     expect(readyStep(claude, screen('claude-ready'), true)).toEqual({ kind: 'ready' });
     expect(readyStep(gemini, screen('gemini-ready'), true)).toEqual({ kind: 'ready' });
     expect(readyStep(claude, '\n\n', true)).toEqual({ kind: 'wait' });
+  });
+
+  it('waits while an answered dialog is still drawn, though the input box shows under it (Gemini restarting)', () => {
+    const trust = gemini.dialogs.find((dialog) => dialog.id === 'gemini-trust')!;
+    const restarting = `Do you trust the files in this folder?\n● 1. Trust folder\nGemini CLI is restarting to apply the trust changes...\n${screen('gemini-ready')}`;
+    expect(readyStep(gemini, restarting, true)).toEqual({ kind: 'ready' });
+    expect(readyStep(gemini, restarting, true, [trust])).toEqual({ kind: 'wait' });
+    expect(readyStep(gemini, screen('gemini-ready'), true, [trust])).toEqual({ kind: 'ready' });
   });
 
   it('prefers a dialog over a fatal screen that shares its text (Gemini auth with a key)', () => {
@@ -74,5 +82,21 @@ describe('submitStep', () => {
   it('falls back to "the screen changed" for presets that cannot read their input', () => {
     expect(submitStep(shell, '$ x\nout\n$ ', '$ x', markers)).toBe('submitted');
     expect(submitStep(shell, '$ x', '$ x', markers)).toBe('unknown');
+  });
+});
+
+describe('waits that grow with load', () => {
+  it('scales by the load per core, from 1 up to 4', () => {
+    expect(loadScale(0.2)).toBe(1);
+    expect(loadScale(2.5)).toBe(2.5);
+    expect(loadScale(9)).toBe(4);
+    expect(loadScale(Number.NaN)).toBe(1);
+  });
+
+  it('waits for a paste at least as long as the agent took to get ready', () => {
+    expect(pasteLandMs(1, 800)).toBe(5_000);
+    expect(pasteLandMs(2, 800)).toBe(10_000);
+    expect(pasteLandMs(1, 14_000)).toBe(14_000);
+    expect(pasteLandMs(1, 600_000)).toBe(60_000);
   });
 });

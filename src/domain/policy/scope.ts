@@ -1,4 +1,4 @@
-import { currentTask, effectiveScope, touchedFiles, touchedFileSet } from '../fleet.js';
+import { currentTask, effectiveScope, isIntegrated, touchedFiles, touchedFileSet } from '../fleet.js';
 import { freshReport } from '../classify.js';
 import { inScope } from '../glob.js';
 import { clearAlert, findAlert, MESSAGEABLE, model, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
@@ -44,14 +44,18 @@ export function checkScope(ctx: Context, draft: Draft): void {
   memory.realigned = [...new Set([...memory.realigned, ...outside])];
 }
 
-/** Pairs of live branches changing the same files; a dependency pair shares files by design and is skipped. */
+/**
+ * Pairs of live branches changing the same files; a dependency pair shares files by design and is skipped, and a
+ * pair whose branches are both integrated left nothing to resolve.
+ */
 export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
   const live = drafts.filter((draft) => draft.launchedAt !== undefined && draft.memory.state !== 'stopped');
   for (const [i, a] of live.entries()) {
     for (const b of live.slice(i + 1)) {
       if (a.worker.spec.dependsOn.includes(name(b)) || b.worker.spec.dependsOn.includes(name(a))) continue;
       const theirs = touchedFileSet(b.worker.git);
-      const shared = theirs.size === 0 ? [] : touchedFiles(a.worker.git).filter((file) => theirs.has(file));
+      const settled = theirs.size === 0 || (isIntegrated(a.worker, ctx.fleet) && isIntegrated(b.worker, ctx.fleet));
+      const shared = settled ? [] : touchedFiles(a.worker.git).filter((file) => theirs.has(file));
       overlapAlert(ctx, a, name(b), shared);
       overlapAlert(ctx, b, name(a), shared);
     }

@@ -1,5 +1,5 @@
-import { classifyWithReason, freshReport } from '../classify.js';
-import { epoch, hasEvidence } from '../fleet.js';
+import { classifyWithReason, freshReport, heldOver } from '../classify.js';
+import { briefedSince, epoch, hasEvidence } from '../fleet.js';
 import { checksFailedOnTip, finishedForGood } from '../verification.js';
 import { clearAlert, model, name, notifyOnce, raiseAlert, STATE_ALERTS, type Context, type Draft } from './draft.js';
 import { apiFailed, crashed, ladder, waiting } from './ladder.js';
@@ -19,6 +19,14 @@ export function transition(ctx: Context, draft: Draft): void {
   for (const alert of memory.alerts) {
     const owner = STATE_ALERTS[alert.kind];
     if (owner !== undefined && owner !== state) clearAlert(ctx, draft, alert.kind, undefined, `no longer ${owner}`);
+  }
+  // A done stands against the agent's hooks: a turn after it is czar's (a conflict warning, a realign) unless the
+  // person sent a message. It ends once the worker speaks for itself again, or a new task makes it stale.
+  const fresh = freshReport(model(draft));
+  if ((state === 'done' || state === 'verified') && fresh?.state === 'done' && memory.heldDone?.at !== fresh.at) memory.heldDone = fresh;
+  const held = memory.heldDone;
+  if (held !== undefined && heldOver(model(draft)) === undefined && ((draft.worker.report?.at ?? 0) > held.at || held.at < briefedSince(model(draft)))) {
+    memory.heldDone = undefined;
   }
   const stalled = isStalled(draft);
   const notified = memory.notified.filter((episode) => (episode === 'stalled' ? stalled : episode === state || (episode === 'crashed' && memory.gaveUp)));

@@ -1,0 +1,94 @@
+import type { AgentPreset, Dialog } from '../agents/preset.js';
+
+/**
+ * The pure steps of a delivery: what a screen means before the paste, whether the paste landed and whether Enter
+ * took, and how long each wait may be on this machine. `delivery.ts` is the shell that drives them.
+ */
+
+/**
+ * A paste shows in the input box within this time on an idle machine, or it did not land. The wait grows with the
+ * load and with how long the agent took to get ready (see `pasteLandMs`).
+ */
+const PASTE_LAND_MS = 5_000;
+/**
+ * How much longer than on an idle machine the agent's screens may take: the one-minute load per core, from 1 (idle
+ * or light) up to 4. Two agents starting on a busy 2-core machine took well over the idle waits (measured).
+ */
+export function loadScale(loadPerCore: number): number {
+  return Math.min(4, Math.max(1, Number.isFinite(loadPerCore) ? loadPerCore : 1));
+}
+
+/** The wait for a paste to show: PASTE_LAND_MS scaled by load, and never less than the agent took to get ready. */
+export function pasteLandMs(scale: number, readyTookMs: number): number {
+  return Math.max(PASTE_LAND_MS * scale, Math.min(readyTookMs, 60_000));
+}
+
+
+/** What a screen means before pasting. */
+export type ReadyStep =
+  | { readonly kind: 'fatal'; readonly message: string }
+  | { readonly kind: 'dialog'; readonly dialog: Dialog }
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'wait' };
+
+/**
+ * Dialogs come first (Gemini's auth chooser is a dialog when a key is set and fatal otherwise), then fatal screens,
+ * then readiness. Without `answerDialogs` a dialog is just something to wait out, and so is one already `answered`
+ * while it is still drawn.
+ */
+export function readyStep(preset: AgentPreset, screen: string, answerDialogs: boolean, answered: readonly Dialog[] = []): ReadyStep {
+  const dialog = preset.dialogs.find((candidate) => candidate.match.test(screen));
+  if (dialog !== undefined) return answerDialogs ? { kind: 'dialog', dialog } : { kind: 'wait' };
+  const fatal = preset.fatal.find((candidate) => candidate.match.test(screen));
+  if (fatal !== undefined) return { kind: 'fatal', message: fatal.message };
+  if (answered.some((candidate) => (candidate.shown ?? candidate.match).test(screen))) return { kind: 'wait' };
+  return preset.isReady(screen) ? { kind: 'ready' } : { kind: 'wait' };
+}
+
+/** Short pieces of the pasted text that a TUI shows when the paste is in its input box. */
+export interface PasteMarkers {
+  readonly head: string;
+  readonly tail: string;
+}
+
+const MARKER_CHARS = 24;
+
+export function pasteMarkers(text: string): PasteMarkers {
+  const lines = text.split('\n').map(squash).filter((line) => line !== '');
+  return { head: (lines[0] ?? '').slice(0, MARKER_CHARS), tail: (lines.at(-1) ?? '').slice(-MARKER_CHARS) };
+}
+
+/**
+ * Claude Code shows a long paste as `[Pasted text #N +M lines]`, Gemini CLI as `[Pasted Text: N lines]`, Codex
+ * 0.169 as `[Pasted Content N chars]`.
+ */
+export function showsPaste(text: string, markers: PasteMarkers): boolean {
+  if (/\[Pasted (?:text|content)/i.test(text)) return true;
+  const flat = text.split('\n').map(squash).join(' ');
+  return (markers.head !== '' && flat.includes(markers.head)) || (markers.tail !== '' && flat.includes(markers.tail));
+}
+
+/** Did the paste land? Read the input box where the preset can; otherwise the screen must change and show it. */
+export function pasteLanded(preset: AgentPreset, screen: string, before: string, markers: PasteMarkers): boolean {
+  const input = preset.inputText?.(screen);
+  if (input !== undefined) return showsPaste(input, markers);
+  return screen !== before && showsPaste(screen, markers);
+}
+
+export type SubmitStep = 'submitted' | 'in-input' | 'unknown';
+
+/**
+ * After Enter: the text still in the input box means Enter was dropped (checked first, since an agent may be busy
+ * with an earlier turn); a busy or waiting screen, or the text gone from the input box, means it took. A preset
+ * that cannot read its input box falls back to "the screen changed since just before Enter".
+ */
+export function submitStep(preset: AgentPreset, screen: string, beforeEnter: string, markers: PasteMarkers): SubmitStep {
+  const input = preset.inputText?.(screen);
+  if (input !== undefined && showsPaste(input, markers)) return 'in-input';
+  if (preset.isBusy(screen) || preset.isWaiting(screen) || input !== undefined) return 'submitted';
+  return screen !== beforeEnter ? 'submitted' : 'unknown';
+}
+
+function squash(line: string): string {
+  return line.replace(/\s+/g, ' ').trim();
+}
