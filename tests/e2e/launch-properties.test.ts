@@ -9,22 +9,11 @@ import { describe, expect, test } from 'vitest';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { agentCwds } from '../helpers/panes.js';
+import { branchTips, propertySeed, random, reachableCommits } from '../helpers/property.js';
 
 const MAX_STEPS = 14;
 /** No new step starts after this much wall time (each step is one or two czar commands). */
 const WALL_MS = 100_000;
-
-/** mulberry32: small, seedable, good enough to pick steps. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fleetYaml(project: string, withExtra: boolean, taskVersion: number): string {
   const worker = (name: string, lines: string[], extra = '') => `  - name: ${name}\n${extra}    task: ${JSON.stringify(lines.join('\n'))}\n`;
@@ -45,19 +34,9 @@ function fleetYaml(project: string, withExtra: boolean, taskVersion: number): st
   ].join('\n');
 }
 
-async function reachableCommits(repo: string): Promise<Set<string>> {
-  return new Set((await gitIn(repo, ['rev-list', '--all'])).split('\n').filter((line) => line !== ''));
-}
-
-async function branchTips(repo: string): Promise<Map<string, string>> {
-  const text = await gitIn(repo, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']);
-  return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split(' ') as [string, string]));
-}
-
 describe('launch properties', () => {
   test('random sequences of person actions keep every agent in its worktree, every branch czar did not make, and every commit', async () => {
-    const seed = Number(process.env.CZAR_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    console.log(`launch properties: seed ${seed} (rerun with CZAR_PROPERTY_SEED=${seed})`);
+    const seed = propertySeed('launch properties');
     const next = random(seed);
     const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
