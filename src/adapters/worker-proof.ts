@@ -8,7 +8,7 @@ import { readText, writeAtomic } from './state-files.js';
  * prompt injection). czar keeps only its digest, so reading the state dir does not give it; a hostile process of the
  * same user that reads another process's environment is not kept out by this.
  */
-export const PROOF_VARIABLE = 'CZAR_WORKER_PROOF';
+export { PROOF_VARIABLE } from '../domain/agent-env.js';
 
 export function newProof(): string {
   return randomBytes(32).toString('hex');

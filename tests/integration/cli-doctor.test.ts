@@ -55,7 +55,7 @@ describe('czar doctor', () => {
     const healthy = await czar(['doctor'], { cwd: root });
     expect(failed(healthy.stdout)).toEqual([]);
     expect(healthy.stdout).toContain(`✓ notify: ${path.join(root, 'hooks', 'notify.sh')}`);
-    expect(healthy.stdout).toContain('✓ launch plan: 1 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR and CZAR_CONFIG for each agent, and puts its own bin folder first on PATH');
+    expect(healthy.stdout).toContain('✓ launch plan: 1 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH');
     expect(healthy.exitCode).toBe(0);
   });
 

@@ -20,7 +20,7 @@ describe("a worker's env", () => {
     await writeFleetConfig(root, uniqueProject(), `repo: repo\nagents:\n  mine: { command: myagent, preset: sim }\nagent: mine\nworkers:\n  - { name: gateway, task: "Build it.\\n@sim quiet", env: { PATH: "${userPath}" } }\n`);
 
     const plan = await czar(['up', '--dry-run'], { cwd: root });
-    expect(plan.stdout).toContain('env: czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR and CZAR_CONFIG for each agent, and puts its own bin folder first on PATH');
+    expect(plan.stdout).toContain('env: czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH');
     expect(plan.stdout).not.toContain('problem:');
     expect(plan.exitCode).toBe(0);
 

@@ -140,7 +140,7 @@ describe('the launch plan', () => {
     expect(plan.problems).toEqual([
       'The worktree of worker "a" is at /elsewhere/a, not at /tmp/wt/a (moved with "git worktree move"?); move it back with "git worktree move /elsewhere/a /tmp/wt/a", or give the worker another "branch:".',
     ]);
-    expect(describePlan(cfg, plan)[1]).toBe('  a: czar/a (not launched: see the problem below) · start czar-sim-agent · new agent: task pasted again with the commits so far');
+    expect(describePlan(cfg, plan).find((line) => line.startsWith('  a:'))).toBe('  a: czar/a (not launched: see the problem below) · start czar-sim-agent · new agent: task pasted again with the commits so far');
   });
 
   it("names a host worker's worktree on its host, and no local worktrees folder when no worker is local", () => {
@@ -155,7 +155,7 @@ describe('the launch plan', () => {
     const cfg = config([spec('a'), spec('b', { dependsOn: ['a'] })]);
     expect(describePlan(cfg, planLaunch(cfg, facts()))).toEqual([
       'project p: tmux server "czar-p", base "main", worktrees in /tmp/wt',
-      '  env: czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR and CZAR_CONFIG for each agent, and puts its own bin folder first on PATH',
+      '  env: czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH',
       '  a: czar/a (new branch from main) · start czar-sim-agent · paste task',
       '  b: czar/b (new branch from main) · start czar-sim-agent · paste task [queued: waits for a]',
     ]);
