@@ -19,7 +19,7 @@ import { mapBounded, type Fleet } from '../launch/fleet.js';
 import type { ObserverPort } from './observer.js';
 
 /** A report as the czar sees it: valid, or rejected with a reason. */
-export type ReportReading = { readonly kind: 'valid'; readonly report: ReportObservation; readonly seq: number; readonly at: string } | { readonly kind: 'rejected'; readonly reason: string };
+export type ReportReading = { readonly kind: 'valid'; readonly report: ReportObservation } | { readonly kind: 'rejected'; readonly reason: string };
 
 /** Checks one line of a worker's report stream: worker files are untrusted input, so nothing here throws. */
 export function readReportLine(line: string, worker: string): ReportReading {
@@ -28,8 +28,6 @@ export function readReportLine(line: string, worker: string): ReportReading {
   const { report } = parsed;
   return {
     kind: 'valid',
-    seq: report.seq,
-    at: report.at,
     report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath, byHook: report.source.startsWith('hook:') },
   };
 }

@@ -10,7 +10,10 @@ import { readReportLine, type ReportReading } from './observe.js';
  */
 export class ReportStreams {
   private readonly readers = new Map<string, IncrementalLineReader>();
-  /** Per worker, the seq and time of the last report taken: a host's watch sends its latest again on reconnect. */
+  /**
+   * Per worker, the last report line taken: a host's watch sends its latest again, byte for byte, on reconnect. Not
+   * its seq and time: two reports raced in the same millisecond share those and differ only in what they say.
+   */
   private readonly lastTaken = new Map<string, string>();
 
   constructor(private readonly paths: StatePaths) {}
@@ -50,9 +53,8 @@ export class ReportStreams {
     for (const line of first ? lines.slice(-1) : lines) {
       const reading = readReportLine(line, worker);
       if (reading.kind === 'valid') {
-        const key = `${reading.seq}@${reading.at}`;
-        if (this.lastTaken.get(worker) === key) continue;
-        this.lastTaken.set(worker, key);
+        if (this.lastTaken.get(worker) === line) continue;
+        this.lastTaken.set(worker, line);
       }
       readings.push(reading);
     }

@@ -1,5 +1,5 @@
 import { readText, writeJsonAtomic } from '../adapters/state-files.js';
-import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
+import { initialWorker, ownTask, type FleetModel, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { withOverrides } from '../domain/prices.js';
 import type { Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';
@@ -11,7 +11,8 @@ interface SavedState {
   readonly startedAt: string;
   readonly paused: boolean;
   readonly queue: readonly string[];
-  readonly workers: Readonly<Record<string, { memory: WorkerMemory; launchedAt?: number; deliveredAt?: number }>>;
+  /** With each worker's latest report: the stream is read on from its saved place, so that report is not read again. */
+  readonly workers: Readonly<Record<string, { memory: WorkerMemory; report?: ReportObservation; launchedAt?: number; deliveredAt?: number }>>;
   readonly budgetWarned?: readonly string[] | undefined;
   /** Where the czar was in each worker's report stream: the next czar reads on from there. */
   readonly reportStreams?: Readonly<Record<string, LinePosition>>;
@@ -33,7 +34,7 @@ export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ 
     const record = records.get(spec.name);
     if (remembered !== undefined) {
       // Check runs die with the czar that started them: ask again for any tip still unjudged.
-      return { ...fresh, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
+      return { ...fresh, report: remembered.report, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
     }
     if (record === undefined) return fresh;
     // Launched by `czar up` before this czar existed: its own task is already in the pane.
@@ -98,7 +99,7 @@ export class SavedStateFile {
       startedAt,
       paused: model.paused,
       queue: model.queue.map((task) => task.id),
-      workers: Object.fromEntries(model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
+      workers: Object.fromEntries(model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, report: worker.report, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
       budgetWarned: model.budgetWarned,
       reportStreams,
     };

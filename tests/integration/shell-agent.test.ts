@@ -11,7 +11,7 @@ import { waitFor } from '../helpers/wait.js';
 const FLEET = [
   'repo: repo',
   'agent: shell',
-  'policy: { bonus: off, idle_after: 1s, escalate_after: 1s, restart: { max: 0 } }',
+  'policy: { bonus: off, idle_after: 3s, escalate_after: 3s, restart: { max: 0 } }',
   'workers:',
   '  - { name: alpha, task: "Make `touch pwned` safe\\ntrue" }',
   '  - { name: beta, task: "echo beta-ran >> beta.txt" }',
