@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { czar, CZAR_BIN, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
-import { propertySeed, random, reachableCommits } from '../helpers/property.js';
+import { expectPlainOutcomes, propertySeed, random, reachableCommits, type StepResult } from '../helpers/property.js';
 import { waitFor } from '../helpers/wait.js';
 import { execa } from 'execa';
 import type { FleetStatus } from '../../src/domain/types.js';
@@ -114,8 +114,7 @@ describe('fleet properties under faults', () => {
       return [];
     };
 
-    type Result = { stdout: string; stderr: string; exitCode: number };
-    const steps: { name: string; run: () => Promise<Result[]>; refused?: true }[] = [
+    const steps: { name: string; run: () => Promise<StepResult[]>; refused?: true }[] = [
       { name: 'up', run: async () => [await czar(['up', '--detach'], { cwd: root })] },
       { name: 'down', run: async () => [await czar(['down'], { cwd: root })] },
       ...(['a', 'b'] as const).flatMap((worker) => [
@@ -211,13 +210,9 @@ describe('fleet properties under faults', () => {
       done.push(step.name);
       const context = `seed ${seed}, steps: ${done.join(' → ')}`;
 
-      for (const result of results) {
-        const output = `${result.stdout}\n${result.stderr}`;
-        expect(output, context).not.toMatch(/internal error/);
-        if (result.exitCode !== 0) expect(result.stderr, context).toMatch(/^czar: [A-Z"].*[.?]$/m);
-        // A worker speaks only for itself: naming another is refused.
-        if (step.refused === true) expect(result.exitCode, `${context}: ${output}`).not.toBe(0);
-      }
+      expectPlainOutcomes(results, context);
+      // A worker speaks only for itself: naming another is refused.
+      if (step.refused === true) for (const result of results) expect(result.exitCode, `${context}: ${result.stderr}`).not.toBe(0);
       // 1. No commit that was ever on a worker branch is lost, except those this test took off itself.
       const reachable = await reachableCommits(repo);
       const lost = [...everOnWorkerBranch].filter((commit) => !reachable.has(commit) && !removedByTest.has(commit));

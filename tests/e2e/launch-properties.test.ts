@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { agentCwds } from '../helpers/panes.js';
-import { branchTips, propertySeed, random, reachableCommits } from '../helpers/property.js';
+import { branchTips, expectPlainOutcomes, propertySeed, random, reachableCommits } from '../helpers/property.js';
 
 const MAX_STEPS = 14;
 /** No new step starts after this much wall time (each step is one or two czar commands). */
@@ -94,12 +94,7 @@ describe('launch properties', () => {
       done.push(step.name);
       const context = `seed ${seed}, steps: ${done.join(' → ')}`;
 
-      // Every command either works or says what is wrong in one sentence (plus detail lines), never an internal error.
-      for (const result of results) {
-        const output = `${result.stdout}\n${result.stderr}`;
-        expect(output, context).not.toMatch(/internal error/);
-        if (result.exitCode !== 0) expect(result.stderr, context).toMatch(/^czar: [A-Z"].*[.?]$/m);
-      }
+      expectPlainOutcomes(results, context);
       // 1. No agent runs outside its own worktree.
       for (const [session, cwd] of await agentCwds(`czar-${project}`)) {
         expect(cwd, `${context}: agent ${session}`).toBe(path.join(root, 'repo-workers', session));

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { gitIn } from './git-repo.js';
 import { waitFor } from './wait.js';
 
@@ -32,4 +33,19 @@ export async function reachableCommits(repo: string): Promise<Set<string>> {
 export async function branchTips(repo: string): Promise<Map<string, string>> {
   const text = await gitIn(repo, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']);
   return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split(' ') as [string, string]));
+}
+
+/** What one czar command of a step gave. */
+export interface StepResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+/** Every command either works or says what is wrong in one sentence (plus detail lines), never an internal error. */
+export function expectPlainOutcomes(results: readonly StepResult[], context: string): void {
+  for (const result of results) {
+    expect(`${result.stdout}\n${result.stderr}`, context).not.toMatch(/internal error/);
+    if (result.exitCode !== 0) expect(result.stderr, context).toMatch(/^czar: [A-Z"].*[.?]$/m);
+  }
 }
