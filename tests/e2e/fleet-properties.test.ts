@@ -79,11 +79,15 @@ describe('fleet properties under faults', () => {
         for (const commit of list.split('\n').filter((line) => line !== '')) everOnWorkerBranch.add(commit);
       }
     };
-    /** Runs a git change of the test's own and counts every commit it took off the refs as removed on purpose. */
-    const outside = async (change: () => Promise<unknown>) => {
-      const before = await reachableCommits(repo);
+    const branchCommits = async (worker: string) => new Set((await gitIn(repo, ['rev-list', `refs/heads/czar/${worker}`]).catch(() => '')).split('\n').filter((line) => line !== ''));
+    /**
+     * Runs a git change of the test's own on a worker's branch and counts every commit it took off that branch as
+     * removed on purpose (another ref, such as czar's check checkout, may keep it reachable for a while).
+     */
+    const outside = async (worker: string, change: () => Promise<unknown>) => {
+      const before = await branchCommits(worker);
       await change();
-      const after = await reachableCommits(repo);
+      const after = await branchCommits(worker);
       for (const commit of before) if (!after.has(commit)) removedByTest.add(commit);
     };
     const tipOf = (worker: string) => gitIn(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/czar/${worker}`]).catch(() => undefined);
@@ -140,14 +144,14 @@ describe('fleet properties under faults', () => {
             const tip = await tipOf(worker);
             if (tip === undefined) return [];
             const parent = await gitIn(repo, ['rev-parse', '--verify', '--quiet', `${tip}^`]).catch(() => undefined);
-            if (parent !== undefined) await outside(() => gitIn(repo, ['update-ref', `refs/heads/czar/${worker}`, parent, tip]));
+            if (parent !== undefined) await outside(worker, () => gitIn(repo, ['update-ref', `refs/heads/czar/${worker}`, parent, tip]));
             return [];
           },
         },
         {
           name: `delete czar/${worker} from outside`,
           run: async () => {
-            await outside(() => gitIn(repo, ['update-ref', '-d', `refs/heads/czar/${worker}`]).catch(() => ''));
+            await outside(worker, () => gitIn(repo, ['update-ref', '-d', `refs/heads/czar/${worker}`]).catch(() => ''));
             return [];
           },
         },
@@ -216,7 +220,8 @@ describe('fleet properties under faults', () => {
       // 1. No commit that was ever on a worker branch is lost, except those this test took off itself.
       const reachable = await reachableCommits(repo);
       const lost = [...everOnWorkerBranch].filter((commit) => !reachable.has(commit) && !removedByTest.has(commit));
-      expect(lost, `${context}: lost commits`).toEqual([]);
+      const story = await Promise.all(lost.map(async (commit) => `${commit} "${await gitIn(repo, ['log', '-1', '--format=%s', commit]).catch(() => '?')}"; reflogs: ${(await gitIn(repo, ['log', '-g', '--all', '--format=%gD %gs %H']).catch(() => '')).split('\n').filter((line) => line.includes(commit)).join(' | ')}`));
+      expect(lost, `${context}: lost commits: ${story.join('; ')}`).toEqual([]);
       // 2. No text from one worker ran in another's pane (or its own).
       expect(await injectedFiles(), context).toEqual([]);
     }
