@@ -4,6 +4,7 @@ import type { UsageFormat } from '../domain/usage.js';
 import { claudeUsageParser } from './claude-usage.js';
 import { codexUsageParser } from './codex-usage.js';
 import { geminiUsageParser } from './gemini-usage.js';
+import { claudePrompt, codexPrompt, geminiPrompt, type PromptParser } from './recorded-prompts.js';
 
 /**
  * Where an agent keeps its own usage records, as places to look (the usage source lists them):
@@ -18,6 +19,8 @@ export type RecordPlaces =
 
 export interface AgentRecords {
   readonly format: UsageFormat;
+  /** The prompts the agent recorded, to check a delivery against. */
+  readonly prompts: PromptParser;
   readonly places: RecordPlaces;
 }
 
@@ -53,12 +56,12 @@ export function agentRecords(preset: PresetName, context: RecordContext): AgentR
     case 'sim': {
       const configDir = context.env.CLAUDE_CONFIG_DIR ?? path.join(home, '.claude');
       const dirs = [claudeProjectDir(configDir, context.worktree), ...context.transcripts.map((file) => path.dirname(file))];
-      return { format: claudeUsageParser, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
+      return { format: claudeUsageParser, prompts: claudePrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
     }
     case 'codex':
-      return { format: codexUsageParser, places: { kind: 'codex', sessionsDir: path.join(context.env.CODEX_HOME ?? path.join(home, '.codex'), 'sessions'), cwd: context.worktree } };
+      return { format: codexUsageParser, prompts: codexPrompt, places: { kind: 'codex', sessionsDir: path.join(context.env.CODEX_HOME ?? path.join(home, '.codex'), 'sessions'), cwd: context.worktree } };
     case 'gemini':
-      return { format: geminiUsageParser, places: { kind: 'gemini', geminiDir: path.join(home, '.gemini'), cwd: context.worktree } };
+      return { format: geminiUsageParser, prompts: geminiPrompt, places: { kind: 'gemini', geminiDir: path.join(home, '.gemini'), cwd: context.worktree } };
     case 'aider':
     case 'shell':
       return undefined;

@@ -52,6 +52,7 @@ export const ALERT_KINDS = [
   'no_evidence',
   'bad_report',
   'delivery_failed',
+  'delivery_mismatch',
   'idle_unfinished',
   'checks_failed',
   'api_error',

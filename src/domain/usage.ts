@@ -1,3 +1,4 @@
+import type { RecordedPrompt } from './delivery-check.js';
 import { visible } from './sanitize.js';
 
 /**
@@ -61,6 +62,8 @@ export interface WorkerUsage {
   readonly skippedLines: number;
   /** Time of the newest counted line. */
   readonly lastAt: number | undefined;
+  /** The newest prompts the agent recorded (at most MAX_PROMPTS), oldest first: what it says it was given. */
+  readonly prompts?: readonly RecordedPrompt[] | undefined;
 }
 
 export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {

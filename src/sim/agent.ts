@@ -73,6 +73,8 @@ class SimAgent {
   private turns: Promise<void> = Promise.resolve();
   /** Messages taken so far: the first is the task, later ones are follow-ups (nudges, realigns, notes). */
   private turnsTaken = 0;
+  /** The prompt of the running turn, as it arrived. */
+  private prompt = '';
   private captures: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -239,6 +241,7 @@ class SimAgent {
     this.redraw();
     await this.report('working', undefined, 'task received');
     const text = bytes.toString('utf8');
+    this.prompt = text;
     const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text, this.turnsTaken > 0), problems: [] };
     this.turnsTaken++;
     for (const problem of parsed.problems) this.screen.print([renderError(`Ignored ${problem}`, this.screen.width)]);
@@ -294,6 +297,7 @@ class SimAgent {
     return {
       cwd: this.cwd,
       worker: this.worker,
+      prompt: this.prompt,
       speed: this.options.speed,
       signal,
       width: this.screen.width,

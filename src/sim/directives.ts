@@ -13,6 +13,8 @@ export type Directive =
   | { readonly kind: 'result'; readonly text: string }
   /** Record a model call in a Claude-shaped transcript, so czar's usage tracking can be tested without a model. */
   | { readonly kind: 'usage'; readonly input: number; readonly output: number; readonly model: string }
+  /** Record the prompt as received (or with its last line changed, as an agent that got something else) in the transcript. */
+  | { readonly kind: 'record'; readonly altered: boolean }
   | { readonly kind: 'ask'; readonly question: string }
   | { readonly kind: 'quiet' }
   | { readonly kind: 'crash'; readonly code: number }
@@ -110,6 +112,8 @@ function parseLine(body: string): Directive | string {
       if (!Number.isInteger(input) || !Number.isInteger(output) || input < 0 || output < 0) return `"@sim usage" needs input and output token counts, got "${rest}"; write e.g. "@sim usage 1200 300 claude-sonnet-4-5".`;
       return { kind: 'usage', input, output, model: words[2] ?? 'claude-sonnet-4-5' };
     }
+    case 'record':
+      return rest === '' || rest === 'altered' ? { kind: 'record', altered: rest === 'altered' } : `"@sim record" takes nothing or "altered", got "${rest}".`;
     case 'ask':
       return rest === '' ? `"@sim ask" needs a question; write e.g. "@sim ask delete the old tests?".` : { kind: 'ask', question: rest };
     case 'quiet':
@@ -129,7 +133,7 @@ function parseLine(body: string): Directive | string {
       return { kind: 'crash', code };
     }
     default:
-      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, merge, report, result, usage, ask, quiet, crash, hang, api-error, done.`;
+      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, merge, report, result, usage, record, ask, quiet, crash, hang, api-error, done.`;
   }
 }
 

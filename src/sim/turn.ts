@@ -13,6 +13,8 @@ import { stepCount, workSteps } from './work.js';
 export interface TurnContext {
   readonly cwd: string;
   readonly worker: string;
+  /** The prompt of this turn, as it arrived. */
+  readonly prompt: string;
   readonly speed: number;
   /** Aborted when the agent exits: every wait ends with it. */
   readonly signal: AbortSignal;
@@ -62,6 +64,9 @@ export async function runDirective(directive: Exclude<Directive, LoopDirective>,
       print(renderStep('Thinking', `${directive.input} tokens in, ${directive.output} out (${directive.model})`, width));
       return 'next';
     }
+    case 'record':
+      await appendTranscript(context.cwd, JSON.stringify({ type: 'user', sessionId: SESSION, timestamp: new Date().toISOString(), message: { role: 'user', content: directive.altered ? alter(context.prompt) : context.prompt } }));
+      return 'next';
     case 'quiet':
       print(['⏺ I made good progress; I will stop here for now.']);
       return 'stop';
@@ -125,12 +130,25 @@ let messages = 0;
  * written the way Claude Code writes a message with two content blocks: two lines with the same message id.
  */
 async function recordUsage(cwd: string, directive: Extract<Directive, { kind: 'usage' }>): Promise<void> {
-  const configDir = process.env.CLAUDE_CONFIG_DIR ?? path.join(process.env.HOME ?? '', '.claude');
-  const dir = claudeProjectDir(configDir, cwd);
-  await mkdir(dir, { recursive: true });
   messages += 1;
   const usage = { input_tokens: directive.input, output_tokens: directive.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
   const line = (block: string): string =>
     JSON.stringify({ type: 'assistant', sessionId: SESSION, requestId: `req_sim_${messages}`, timestamp: new Date().toISOString(), message: { id: `msg_sim_${SESSION}_${messages}`, model: directive.model, content: [{ type: block }], usage } });
-  await appendFile(path.join(dir, `${SESSION}.jsonl`), `${line('text')}\n${line('tool_use')}\n`);
+  await appendTranscript(cwd, `${line('text')}\n${line('tool_use')}`);
+}
+
+/** Appends lines to this session's transcript, where Claude Code keeps it. */
+async function appendTranscript(cwd: string, lines: string): Promise<void> {
+  const configDir = process.env.CLAUDE_CONFIG_DIR ?? path.join(process.env.HOME ?? '', '.claude');
+  const dir = claudeProjectDir(configDir, cwd);
+  await mkdir(dir, { recursive: true });
+  await appendFile(path.join(dir, `${SESSION}.jsonl`), `${lines}\n`);
+}
+
+/** The prompt with its last non-empty line changed, as an agent would record text that arrived garbled. */
+function alter(prompt: string): string {
+  const lines = prompt.split('\n');
+  const last = lines.findLastIndex((line) => line.trim() !== '');
+  if (last >= 0) lines[last] = `${lines[last] ?? ''} (garbled)`;
+  return lines.join('\n');
 }

@@ -27,6 +27,8 @@ const SWEEP_MS = 10_000;
  * the task before or the first of the new one: the worker's records wait (this long at most) for the paste's time.
  */
 const PENDING_HOLD_MS = 30_000;
+/** Recorded prompts kept per worker: the delivery check needs the first since the current task was given. */
+const MAX_PROMPTS = 8;
 
 /** What the source needs to know about a worker on each poll. */
 export interface UsageSubject {
@@ -61,6 +63,8 @@ class RecordFile {
     let skipped = 0;
     const result = await this.reader.read(
       (line) => {
+        const prompt = this.records.prompts(line);
+        if (prompt !== undefined) usage = { ...usage, prompts: [...(usage.prompts ?? []), prompt].slice(-MAX_PROMPTS) };
         const parsed = this.parse(line);
         if (parsed === 'none') return;
         if (parsed === 'malformed') {
@@ -184,6 +188,10 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
     files: parts.length,
     skippedLines: parts.reduce((sum, part) => sum + part.skippedLines, 0),
     lastAt: times.length === 0 ? undefined : Math.max(...times),
+    prompts: parts
+      .flatMap((part) => part.prompts ?? [])
+      .sort((a, b) => (a.at ?? 0) - (b.at ?? 0))
+      .slice(-MAX_PROMPTS),
   };
 }
 

@@ -52,6 +52,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   no_evidence: 'no-proof',
   bad_report: 'bad-report',
   delivery_failed: 'undelivered',
+  delivery_mismatch: 'garbled',
   idle_unfinished: 'unfinished',
   checks_failed: 'checks-failed',
   api_error: 'api-error',

@@ -6,6 +6,7 @@ import type { Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
+import { checkDelivery } from './delivery.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { act, transition } from './states.js';
 
@@ -30,6 +31,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     actions.push(...checks.actions);
   }
   for (const draft of drafts) checkPlace(ctx, draft);
+  for (const draft of drafts) checkDelivery(ctx, draft);
   for (const draft of drafts) checkScope(ctx, draft);
   for (const draft of drafts) checkTask(ctx, draft);
   checkOverlap(ctx, drafts);
