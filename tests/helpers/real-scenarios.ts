@@ -27,6 +27,10 @@ export async function upRealFleet(agent: RealAgent, options: Omit<RealFleetOptio
   return { endpoint, fx };
 }
 
+/** The alerts that said an agent recorded its task otherwise than czar pasted it. */
+export const deliveryMismatches = (events: readonly FleetEvent[]): FleetEvent[] =>
+  events.filter((event) => event.kind === 'alert' && event.data?.alert === 'delivery_mismatch');
+
 /** Registers the test that `agent` commits real work, reports done from its own shell and then gets a bonus task. */
 export function itWorksAndGetsBonus(agent: RealAgent): void {
   it('commits real work, reports done from its shell and gets the bonus task', async () => {
@@ -53,6 +57,8 @@ export function itWorksAndGetsBonus(agent: RealAgent): void {
     expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
     expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
     expect(endpoint.requests.some((request) => JSON.stringify(request.body).includes('command not found'))).toBe(false);
+    // Both tasks are in the agent's own records as czar pasted them.
+    expect(deliveryMismatches(await fx.events())).toEqual([]);
   }, 240_000 * REAL_AGENT_TIMEOUT_SCALE);
 }
 

@@ -4,7 +4,7 @@ import type { FleetEvent } from '../../src/domain/types.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import type { ModelEndpoint } from '../helpers/model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
-import { interventions, itAlertsOnRefusal, task, upRealFleet } from '../helpers/real-scenarios.js';
+import { deliveryMismatches, interventions, itAlertsOnRefusal, task, upRealFleet } from '../helpers/real-scenarios.js';
 import { gitIn, isAncestor } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -77,6 +77,8 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     // greeter stayed done through its last turn end: no nudge, re-brief or restart.
     expect(interventions(await fx.events(), 'greeter')).toEqual([]);
     expect(workerIn((await fx.status())!, 'greeter').state).toBe('done');
+    // Every task, first pastes, the bonus and the restart's, is in the transcripts as czar pasted it.
+    expect(deliveryMismatches(await fx.events())).toEqual([]);
   }, 300_000 * REAL_AGENT_TIMEOUT_SCALE);
 
   itAlertsOnRefusal('claude', 'messages.0.content: scripted invalid request', 'scripted invalid request');

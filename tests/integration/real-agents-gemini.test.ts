@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
-import { itAlertsOnRefusal, itWorksAndGetsBonus, task, upRealFleet } from '../helpers/real-scenarios.js';
+import { deliveryMismatches, itAlertsOnRefusal, itWorksAndGetsBonus, task, upRealFleet } from '../helpers/real-scenarios.js';
 
 // Real Gemini CLI, supervised by czar through `czar up --detach`, its model played by a scripted endpoint (the
 // shared scenarios are in tests/helpers/real-scenarios.ts).
@@ -32,5 +32,7 @@ describe.skipIf(missing !== '')(`real Gemini CLI under czar${missing}`, () => {
     for (const line of text.split('\n')) expect(sent.some((body) => body.includes(JSON.stringify(line).slice(1, -1)))).toBe(true);
     for (const contents of Object.values(files)) expect(sent.some((body) => body.includes(contents.trim()))).toBe(false);
     expect(await gitIn(fx.repo, ['show', 'czar/at:who.txt'])).toBe('w@x');
+    // Gemini's chat holds the task with each @ escaped: that is the task as czar pasted it.
+    expect(deliveryMismatches(await fx.events())).toEqual([]);
   }, 180_000 * REAL_AGENT_TIMEOUT_SCALE);
 });
