@@ -1,5 +1,6 @@
 import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
 import type { BonusTask } from './config-types.js';
+import { givenBonus } from './policy/queue.js';
 
 /**
  * What a person's requests (`czar pause/resume/restart/bonus`, the dashboard's keys) change in the czar's memory.
@@ -38,7 +39,7 @@ export function bonusByPerson(fleet: FleetModel, worker: string, now: number): {
   const task = fleet.queue[0];
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
   if (task === undefined || model === undefined) return undefined;
-  const given: GivenTask = { id: task.id, title: task.title, text: task.task, scope: task.scope, roleText: task.roleText, buildsOn: task.buildsOn, at: now, commitsAtStart: model.git.commitsAhead };
+  const given = givenBonus(task, now, model.git.commitsAhead);
   const next = withWorker({ ...fleet, queue: fleet.queue.slice(1) }, worker, (current) => ({
     ...current,
     memory: { ...current.memory, tasks: [...current.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } },

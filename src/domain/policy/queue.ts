@@ -100,16 +100,7 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     if (taker === undefined) break;
     free.splice(free.indexOf(taker), 1);
     queue.splice(queue.indexOf(task), 1);
-    const given: GivenTask = {
-      id: task.id,
-      title: task.title,
-      text: task.task,
-      scope: task.scope,
-      roleText: task.roleText,
-      buildsOn: task.buildsOn,
-      at: ctx.now,
-      commitsAtStart: taker.worker.git.commitsAhead,
-    };
+    const given = givenBonus(task, ctx.now, taker.worker.git.commitsAhead);
     const reason = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
     ctx.actions.push({ kind: 'bonus', worker: name(taker), task, reason });
     ctx.actions.push({ kind: 'event', worker: name(taker), event: 'state', message: `${taker.memory.state} -> working (bonus ${task.id})`, reason });
@@ -119,6 +110,11 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     slots += 1;
   }
   return queue;
+}
+
+/** A bonus task as the worker it goes to holds it, whether the policy or a person gave it. */
+export function givenBonus(task: BonusTask, now: number, commitsAtStart: number): GivenTask {
+  return { id: task.id, title: task.title, text: task.task, scope: task.scope, roleText: task.roleText, buildsOn: task.buildsOn, at: now, commitsAtStart };
 }
 
 /** A worker that finished and got nothing new is worth one notification. */
