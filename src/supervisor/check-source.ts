@@ -7,6 +7,8 @@ import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.j
 import type { WorkerSpec } from '../domain/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckRunObservation, type CheckVerdict } from '../domain/verification.js';
 import type { Fleet } from '../launch/fleet.js';
+import type { ModelStore } from './model-store.js';
+import type { Source } from './source.js';
 
 /** Verdicts kept per worker: enough for every commit a sprint judges, bounded against a worker committing forever. */
 const KEPT_VERDICTS = 200;
@@ -23,7 +25,8 @@ interface Pending {
  * worker replaces a queued run and aborts a running one: only the tip's verdict matters. Each check's verdict is kept
  * on disk by (worker, check, commit), so a restarted czar neither runs a check again nor judges a commit twice.
  */
-export class CheckSource {
+export class CheckSource implements Source {
+  readonly name = 'checks';
   private readonly pending: Pending[] = [];
   private readonly running = new Map<string, { sha: string; controller: AbortController }>();
   private readonly latest = new Map<string, CheckRunObservation>();
@@ -33,7 +36,7 @@ export class CheckSource {
   private readonly waiting: (() => void)[] = [];
   private stopped = false;
 
-  /** `changed` only wakes the loop: the loop reads `results()` while it observes, so no result lands mid-pass. */
+  /** `changed` only wakes the loop: results reach the model when the loop polls, so no result lands mid-pass. */
   constructor(
     private readonly fleet: Fleet,
     private readonly changed: () => void,
@@ -55,9 +58,10 @@ export class CheckSource {
     }
   }
 
-  /** The latest word on each worker's checks. */
-  results(): ReadonlyMap<string, CheckRunObservation> {
-    return this.latest;
+  /** Writes the latest word on each worker's checks into the model. */
+  poll(store: ModelStore): Promise<void> {
+    for (const [name, checkRun] of this.latest) store.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
+    return Promise.resolve();
   }
 
   private observe(worker: string, observation: CheckRunObservation): void {

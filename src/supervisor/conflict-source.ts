@@ -1,6 +1,8 @@
 import { branchTips, changedSinceFork, predictConflicts } from '../adapters/git.js';
 import type { PredictedConflict } from '../domain/conflicts.js';
 import type { WorkerModel } from '../domain/fleet.js';
+import type { ModelStore } from './model-store.js';
+import type { Source } from './source.js';
 
 /**
  * The source of conflict predictions. Asked after a pass saw a branch move, it reads every tip in one call and
@@ -8,7 +10,8 @@ import type { WorkerModel } from '../domain/fleet.js';
  * branch against base when base changed the same files since the branch forked. Results are cached by the pair of
  * tips, so a branch that did not move costs nothing on the next look.
  */
-export class ConflictSource {
+export class ConflictSource implements Source {
+  readonly name = 'conflicts';
   /** `<tip>:<tip>` -> conflicting files (empty: merges cleanly). */
   private pairs = new Map<string, readonly string[]>();
   /** `<branch tip>:<base tip>` -> files base changed since the branch forked. */
@@ -21,7 +24,15 @@ export class ConflictSource {
     private readonly base: string,
   ) {}
 
-  async predict(workers: readonly WorkerModel[]): Promise<readonly PredictedConflict[]> {
+  /** Predicts again after a pass looked at some branch; a failed look keeps the last predictions until the next. */
+  async poll(store: ModelStore): Promise<void> {
+    if (!store.takeGitLooked()) return;
+    // Awaited before the model is read again: a delivery confirmed meanwhile must not be overwritten.
+    const conflicts = await this.predict(store.model.workers).catch(() => store.model.conflicts);
+    store.change((model) => ({ ...model, conflicts }));
+  }
+
+  private async predict(workers: readonly WorkerModel[]): Promise<readonly PredictedConflict[]> {
     const tips = await branchTips(this.repo);
     const baseTip = tips.get(this.base);
     const active = workers.flatMap((worker) => {

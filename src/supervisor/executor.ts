@@ -23,7 +23,7 @@ export interface EffectHooks {
   respawned(worker: string, at: number): void;
   failed(worker: string, kind: 'delivery_failed', message: string): void;
   settled(): void;
-  /** The check source has news (read through `checks.results()` when the loop observes). */
+  /** The check source has news (it reaches the model when the loop polls its sources). */
   checked(): void;
 }
 

@@ -10,6 +10,8 @@ import { logFile, reportFile } from '../domain/paths.js';
 import { LineOrder } from './line-order.js';
 import { neutraliseControls } from '../domain/sanitize.js';
 import type { Fleet } from '../launch/fleet.js';
+import type { ModelStore } from './model-store.js';
+import type { Source } from './source.js';
 
 /**
  * The source for workers on ssh hosts: one `czar watch --stream` per host over its master, whose report and output
@@ -18,7 +20,8 @@ import type { Fleet } from '../launch/fleet.js';
  * started again with backoff and resumes each log at the byte the local copy reached, so no output is lost or doubled; each
  * report is a line appended to the local stream, and the latest one sent again on reconnect is known by its seq and time.
  */
-export class HostStreams {
+export class HostStreams implements Source {
+  readonly name = 'hosts';
   private stopped = false;
   private readonly running: { stop(): void }[] = [];
   private readonly loops: Promise<void>[] = [];
@@ -28,9 +31,9 @@ export class HostStreams {
   private readonly offsets = new Map<string, number>();
   /**
    * Per worker on a host, its usage as the host's watch last sent it (whole, so a stream started again replaces
-   * it). The observer puts it on the model, as the local usage source does for this machine's workers.
+   * it). `poll` puts it on the model, as the local usage source does for this machine's workers.
    */
-  readonly usage = new Map<string, WorkerUsage>();
+  private readonly usage = new Map<string, WorkerUsage>();
   /** Each host's link as status.json shows it. */
   private readonly links = new Map<string, HostLink>();
   private readonly startedAt = Date.now();
@@ -56,6 +59,11 @@ export class HostStreams {
     if (now?.state === state && state !== 'refused') return;
     this.links.set(host, { state, since: Date.now(), reason });
     this.changed();
+  }
+
+  poll(store: ModelStore): Promise<void> {
+    for (const [name, usage] of this.usage) store.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
+    return Promise.resolve();
   }
 
   start(): void {

@@ -1,4 +1,3 @@
-import type { FleetModel } from '../domain/fleet.js';
 import {
   candidatesOf,
   failureSummary,
@@ -17,6 +16,7 @@ import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChec
 import type { Fleet } from '../launch/fleet.js';
 import { integrationFixupMessage, plainTask } from '../launch/prompts.js';
 import type { Executor } from './executor.js';
+import type { ModelStore } from './model-store.js';
 
 const RECORD_READ_MS = 5_000;
 /** A run that failed (czar's trouble, not a worker's: a git lock, a full disk) is tried again after 1 s, 2 s, 4 s... */
@@ -24,16 +24,6 @@ const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 /** ...and after this many failures in a row the workers it holds up carry an alert. */
 const ALERT_AFTER_FAILURES = 3;
-
-/** What the integration source needs from the loop that owns the model. */
-export interface IntegrationHooks {
-  model(): FleetModel;
-  change(change: (model: FleetModel) => FleetModel): void;
-  /** Ask for another pass: a run finished, so there are new facts. */
-  schedule(): void;
-  /** Raises (or, without a message, clears) the worker's `integration_failed` alert. */
-  alert(worker: string, message: string | undefined): void;
-}
 
 /** Runs that failed in a row, and when the next may start. */
 interface Trouble {
@@ -60,7 +50,9 @@ export class IntegrationSource {
   constructor(
     private readonly fleet: Fleet,
     private readonly executor: Executor,
-    private readonly hooks: IntegrationHooks,
+    private readonly store: ModelStore,
+    /** Asks for another pass: a run finished, so there are new facts. */
+    private readonly schedule: () => void,
     private readonly runChecks: RunChecks,
   ) {}
 
@@ -74,7 +66,7 @@ export class IntegrationSource {
     const handoff = this.handoff === undefined ? {} : { handoff: this.handoff };
     if (this.record === undefined) return handoff;
     const mergedTips = new Set(this.record.merged.map((entry) => entry.tip));
-    return { integration: integrationStatus(this.record, candidatesOf(this.hooks.model(), mergedTips), this.pullRequests.branches), ...handoff };
+    return { integration: integrationStatus(this.record, candidatesOf(this.store.model, mergedTips), this.pullRequests.branches), ...handoff };
   }
 
   /**
@@ -90,7 +82,7 @@ export class IntegrationSource {
       await openIntegrationPullRequest(this.fleet, file);
       this.pullRequests = await readPullRequests(this.fleet);
     }
-    this.hooks.schedule();
+    this.schedule();
     return file;
   }
 
@@ -98,8 +90,8 @@ export class IntegrationSource {
   private remember(record: IntegrationRecord | undefined): void {
     this.record = record;
     const tips = (record?.merged ?? []).map((entry) => entry.tip);
-    const known = this.hooks.model().mergedTips ?? [];
-    if (tips.length !== known.length || tips.some((tip, index) => tip !== known[index])) this.hooks.change((model) => ({ ...model, mergedTips: tips }));
+    const known = this.store.model.mergedTips ?? [];
+    if (tips.length !== known.length || tips.some((tip, index) => tip !== known[index])) this.store.change((model) => ({ ...model, mergedTips: tips }));
   }
 
   /** The latest record (for status and the handoff). */
@@ -130,7 +122,7 @@ export class IntegrationSource {
    */
   settled(): boolean {
     if (this.running !== undefined) return false;
-    if (this.record !== undefined && fixupsOwed(this.hooks.model(), this.record).length > 0) return false;
+    if (this.record !== undefined && fixupsOwed(this.store.model, this.record).length > 0) return false;
     return this.merges().length === 0;
   }
 
@@ -138,7 +130,7 @@ export class IntegrationSource {
   private merges(): string[] {
     const record = this.record;
     const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
-    const candidates = candidatesOf(this.hooks.model(), mergedTips);
+    const candidates = candidatesOf(this.store.model, mergedTips);
     return record === undefined
       ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
       : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
@@ -155,13 +147,13 @@ export class IntegrationSource {
     const attempt = this.nextAttempt();
     if (attempt === undefined) return;
     this.lastAttempt = attempt;
-    this.running = runIntegration(this.fleet, async () => candidatesOf(this.hooks.model(), new Set()), this.runChecks)
+    this.running = runIntegration(this.fleet, async () => candidatesOf(this.store.model, new Set()), this.runChecks)
       .then(async (result) => {
         this.remember(result.record);
         // The run reads the candidates again as it starts: a merge the attempt named but the run never tried (its
         // worker was sent back to work in between) is not a failed set, and is tried once it is ready again.
         if (!triedAll(attempt, result.record)) this.lastAttempt = '';
-        for (const worker of this.trouble?.alerted ?? []) this.hooks.alert(worker, undefined);
+        for (const worker of this.trouble?.alerted ?? []) this.store.clear(worker, 'integration_failed');
         this.trouble = undefined;
         await this.openPullRequests();
       })
@@ -172,7 +164,7 @@ export class IntegrationSource {
       })
       .finally(() => {
         this.running = undefined;
-        this.hooks.schedule();
+        this.schedule();
       });
   }
 
@@ -189,7 +181,7 @@ export class IntegrationSource {
       const branch = this.fleet.config.integration.branch;
       const message = `czar could not merge into ${branch} ${failures} times in a row (${reason.replace(/\.$/, '')}); it tries again in ${Math.round(delay / 1000)} s, so fix what the error names (a leftover index.lock goes once no git runs there)`;
       alerted = [...new Set([...alerted, ...attempt.split(' ').map((merge) => merge.slice(0, merge.lastIndexOf('@')))])];
-      for (const worker of alerted) this.hooks.alert(worker, message);
+      for (const worker of alerted) this.store.raise(worker, 'integration_failed', message);
     }
     this.trouble = { failures, retryAt: Date.now() + delay, alerted };
   }
@@ -197,7 +189,7 @@ export class IntegrationSource {
   /** Pull requests `pr.when` calls for, after a run (the result files come from the workers' reports). */
   private async openPullRequests(): Promise<void> {
     if (this.fleet.config.pr.when === 'off') return;
-    const model = this.hooks.model();
+    const model = this.store.model;
     const results = new Map(model.workers.flatMap((worker) => (worker.report?.resultFile === undefined ? [] : [[worker.spec.name, worker.report.resultFile] as const])));
     await openDuePullRequests(this.fleet, await candidatesWithTips(this.fleet, candidatesOf(model, new Set())), results);
     this.pullRequests = await readPullRequests(this.fleet);
@@ -208,13 +200,13 @@ export class IntegrationSource {
     const record = this.record;
     if (record === undefined) return;
     const { config } = this.fleet;
-    for (const { worker, entry } of fixupsOwed(this.hooks.model(), record)) {
+    for (const { worker, entry } of fixupsOwed(this.store.model, record)) {
       const name = worker.spec.name;
       // A plain shell would run the fix-up's prose as commands: its failure stays in status and the handoff instead.
-      if (plainTask(worker.spec) || worker.pane?.alive !== true || worker.memory.paused || this.hooks.model().paused || this.executor.busy(name)) continue;
+      if (plainTask(worker.spec) || worker.pane?.alive !== true || worker.memory.paused || this.store.model.paused || this.executor.busy(name)) continue;
       const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
       const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
-      this.hooks.change((model) => giveFixup(model, name, task, now, record));
+      this.store.change((model) => giveFixup(model, name, task, now, record));
       await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });
       this.executor.deliverGiven(worker.spec, text, task.id);
     }

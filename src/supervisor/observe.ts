@@ -16,7 +16,7 @@ import { parseReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/types.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
-import type { ObserverPort } from './observer.js';
+import type { ModelStore } from './model-store.js';
 
 /** A report as the czar sees it: valid, or rejected with a reason. */
 export type ReportReading = { readonly kind: 'valid'; readonly report: ReportObservation } | { readonly kind: 'rejected'; readonly reason: string };
@@ -96,19 +96,19 @@ const GIT_CONCURRENCY = 4;
  * Each branch's commits and files, and where its branch and worktree stand. Without base nothing can be counted:
  * the last counts stay (every branch at +0 would read as work lost) and the fleet is told base is gone.
  */
-export async function observeGit(fleet: Fleet, port: Pick<ObserverPort, 'model' | 'update' | 'spec' | 'setBaseMissing'>, names: readonly string[]): Promise<void> {
+export async function observeGit(fleet: Fleet, store: ModelStore, names: readonly string[]): Promise<void> {
   const baseMissing = (await revParse(fleet.config.repo, headRef(fleet.config.base)).catch(() => undefined)) === undefined;
-  if (baseMissing !== (port.model().baseMissing === true)) port.setBaseMissing(baseMissing);
-  const workers = new Map(port.model().workers.map((worker) => [worker.spec.name, worker]));
+  if (baseMissing !== (store.model.baseMissing === true)) store.change((model) => ({ ...model, baseMissing }));
+  const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
   const looks = await mapBounded(names, GIT_CONCURRENCY, 0, async (name) => {
-    const spec = port.spec(name);
+    const spec = store.spec(name);
     const [git, place] = await Promise.all([baseMissing ? undefined : gitActivity(fleet, spec), gitPlace(fleet, spec, workers.get(name)?.git.lastCommit?.sha)]);
     return [name, git, place] as const;
   });
   for (const result of looks) {
     if (result.status !== 'fulfilled') continue;
     const [name, git, place] = result.value;
-    port.update(name, (model) => {
+    store.update(name, (model) => {
       const sameActivity = git === undefined || JSON.stringify(model.git) === JSON.stringify(git);
       const samePlace = JSON.stringify(model.place) === JSON.stringify(place);
       return sameActivity && samePlace ? model : { ...model, ...(sameActivity ? {} : { git }), place };

@@ -4,62 +4,43 @@ import path from 'node:path';
 import { branchTips } from '../adapters/git.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
-import type { CheckRunObservation } from '../domain/verification.js';
-import type { FleetModel, PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
+import type { PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
 import { reportStream } from '../domain/paths.js';
 import { ReportStreams } from './report-streams.js';
 import type { LinePosition } from '../adapters/line-reader.js';
-import type { WorkerSpec } from '../domain/config-types.js';
-import type { AlertKind } from '../domain/types.js';
-import type { StatusExtras } from '../domain/status.js';
-import type { WorkerUsage } from '../domain/usage.js';
 import type { Fleet } from '../launch/fleet.js';
 import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
+import type { ModelStore } from './model-store.js';
 import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './observe.js';
-import { UsageSource, UsageSubjects } from './usage-source.js';
+import type { Source } from './source.js';
+import type { Trigger } from './triggers.js';
 
 const SAFETY_NET_MS = 10_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
 const SCREEN_SETTLE_MS = 250;
 
-/** What the observer needs of the czar: its model, and how to change it. */
-export interface ObserverPort {
-  model(): FleetModel;
-  update(name: string, change: (model: WorkerModel) => WorkerModel): void;
-  raise(name: string, kind: AlertKind, message: string): void;
-  clear(name: string, kind: AlertKind): void;
-  spec(name: string): WorkerSpec;
+/** What the observer reads besides the model: facts of the executor and the host streams, not observations. */
+export interface ObserverInputs {
   /** A launch or restart of this worker is in flight: a missing session is not a loss yet. */
   busy(name: string): boolean;
-  checkResults(): ReadonlyMap<string, CheckRunObservation>;
   /** Hosts whose stream is down: their workers are not asked about, and not taken for gone. */
   unreachableHosts(): ReadonlySet<string>;
-  /** Usage of workers on hosts, as their hosts' watches last sent it. */
-  hostUsage(): ReadonlyMap<string, WorkerUsage>;
-  /** The base branch went missing or came back. */
-  setBaseMissing(missing: boolean): void;
 }
 
 /**
  * The czar's eyes: turns triggers (report files, pane output, git refs, dead panes) into observations in the model,
  * refreshing only what was marked dirty, plus a safety net for events the watchers dropped.
  */
-export class Observer {
-  /** What the next `observe()` must look at again; triggers mark it. */
-  readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true, requests: true };
-  /** Per worker: its pane id and last screen line, for status.json (set through `setExtras`). */
-  readonly extras = new Map<string, StatusExtras>();
-  /** Moves when `extras` changes: status.json is built again only when something it shows moved. */
-  extrasVersion = 0;
+export class Observer implements Source {
+  readonly name = 'panes, reports and git';
+  /** What the next `poll()` must look at again; triggers mark it. */
+  private readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true };
   /** Per worker: when its pane last wrote output (from pane log events). */
-  readonly lastOutputAt = new Map<string, number>();
-  readonly usage: UsageSource;
-  readonly reports: ReportStreams;
-  /** The czar's environment, copied once: spreading the live process.env (each key a call into the runtime) was costly. */
-  private readonly usageSubjects = new UsageSubjects({ ...process.env });
+  private readonly lastOutputAt = new Map<string, number>();
+  private readonly reports: ReportStreams;
   private lastSweep = 0;
   private lastSafetyNet = 0;
   private lastScreenLook = 0;
@@ -67,15 +48,12 @@ export class Observer {
   /** What the safety net saw last time: report mtimes and branch tips per worker, and the base's tip. */
   private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = { reports: new Map(), tips: new Map() };
   private serverGone = false;
-  /** A pass refreshed some branch since `takeGitMoved()`: conflict predictions are looked at again. */
-  private gitMoved = false;
 
   constructor(
     private readonly fleet: Fleet,
-    private readonly port: ObserverPort,
-    onUsage: () => void,
+    private readonly store: ModelStore,
+    private readonly inputs: ObserverInputs,
   ) {
-    this.usage = new UsageSource(onUsage);
     this.reports = new ReportStreams(fleet.paths);
   }
 
@@ -84,7 +62,7 @@ export class Observer {
     this.reports.resume(reportPositions);
     for (const spec of this.fleet.config.workers) {
       const record = records.get(spec.name);
-      this.setExtras(spec.name, record === undefined ? {} : { paneId: record.paneId });
+      this.store.setExtras(spec.name, record === undefined ? {} : { paneId: record.paneId });
       const mtime = await logMtime(this.fleet.paths, spec.name);
       if (mtime !== undefined) this.lastOutputAt.set(spec.name, mtime);
       this.dirty.reports.add(spec.name);
@@ -92,52 +70,80 @@ export class Observer {
     }
   }
 
-  setExtras(name: string, extras: StatusExtras): void {
-    const old = this.extras.get(name);
-    if (old !== undefined && old.paneId === extras.paneId && old.lastOutput === extras.lastOutput) return;
-    this.extras.set(name, extras);
-    this.extrasVersion += 1;
+  /** Marks what a trigger says moved; false when it changes nothing the policy reads before the next clock tick. */
+  note(trigger: Exclude<Trigger, { kind: 'request' }>): boolean {
+    switch (trigger.kind) {
+      case 'report':
+        this.dirty.reports.add(trigger.worker);
+        return true;
+      case 'output':
+        this.lastOutputAt.set(trigger.worker, Date.now());
+        this.dirty.screens.add(trigger.worker);
+        // Output from a busy worker changes nothing the policy reads until the next clock tick.
+        return this.store.model.workers.find((worker) => worker.spec.name === trigger.worker)?.memory.state !== 'working';
+      case 'git':
+        for (const name of trigger.workers === 'all' ? this.store.model.workers.map((worker) => worker.spec.name) : trigger.workers) this.dirty.git.add(name);
+        return true;
+      case 'pane':
+        this.dirty.panes = true;
+        return true;
+    }
   }
 
-  takeGitMoved(): boolean {
-    const moved = this.gitMoved;
-    this.gitMoved = false;
-    return moved;
+  /** The executor started the worker's session: its pane is looked at in the next sweep. */
+  launched(worker: string, paneId: string): void {
+    this.store.setExtras(worker, { ...this.store.extras.get(worker), paneId });
+    this.dirty.panes = true;
+  }
+
+  /**
+   * The agent was started again in its pane: until the next look, the pane is the fresh agent, not the corpse the
+   * restart was for; without this a pass in between would count the old crash again.
+   */
+  respawned(worker: string, at: number): void {
+    this.lastOutputAt.set(worker, at);
+    this.store.update(worker, (model) => ({ ...model, pane: { alive: true, deadStatus: undefined, lastOutputAt: at, screenWaiting: false, screenBusy: false, screen: '' } }));
+    this.dirty.panes = true;
+  }
+
+  /** Every pane is swept at the next poll. */
+  sweepPanes(): void {
+    this.dirty.panes = true;
+  }
+
+  /** Where the czar is in each worker's report stream, saved so the next czar reads on from there. */
+  reportPositions(): Readonly<Record<string, LinePosition>> {
+    return this.reports.positions();
   }
 
   /** Refreshes only what triggers marked: reports, git, the pane sweep and the screens of panes with new output. */
-  async observe(): Promise<void> {
+  async poll(): Promise<void> {
     const now = Date.now();
     if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
     this.observeOutputTimes();
-    for (const [name, checkRun] of this.port.checkResults()) this.port.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     const reported = this.takeAll(this.dirty.reports);
     for (const name of reported) {
       await this.observeReport(name);
       // A done report is judged against the branch (done needs commits), so git is looked at in the same pass: the
       // ref event of the commit just before the report may not have arrived yet. Other reports do not wait for git
       // (70-110 ms a look): their commits come with their own ref events.
-      if (this.port.model().workers.find((worker) => worker.spec.name === name)?.report?.state === 'done') this.dirty.git.add(name);
+      if (this.store.model.workers.find((worker) => worker.spec.name === name)?.report?.state === 'done') this.dirty.git.add(name);
     }
-    // A host's workers keep their records there: their host's watch reads them (below), not this machine.
-    const local = this.port.model().workers.filter((worker) => worker.spec.host === undefined);
-    for (const [name, usage] of await this.usage.poll(this.usageSubjects.of(local), now)) this.port.update(name, (model) => ({ ...model, usage }));
-    for (const [name, usage] of this.port.hostUsage()) this.port.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) {
-      this.gitMoved = true;
-      await observeGit(this.fleet, this.port, gitNames);
+      this.store.noteGitLooked();
+      await observeGit(this.fleet, this.store, gitNames);
     }
 
     const { sweep, look } = paneLooks({ now, lastSweep: this.lastSweep, lastScreenLook: this.lastScreenLook, panesDirty: this.dirty.panes, screensDirty: this.dirty.screens.size > 0, reporting: reported.length > 0 });
     if (!sweep && !look) return;
-    const { panes, unknown: unknownHosts, localGone } = await fleetPanes(this.fleet, this.port.unreachableHosts());
+    const { panes, unknown: unknownHosts, localGone } = await fleetPanes(this.fleet, this.inputs.unreachableHosts());
     await this.noteServer(localGone);
     this.dirty.panes = false;
     this.lastSweep = now;
     // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
     const wanted = new Set(look ? this.takeAll(this.dirty.screens) : []);
-    for (const worker of this.port.model().workers) {
+    for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       // A screen last seen busy is looked at again too: checks wait for it, and the idle clock reads it.
       if (worker.pane === undefined || worker.pane.screenBusy || ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)) wanted.add(name);
@@ -152,7 +158,7 @@ export class Observer {
     // The watch of a pane log drops a write that comes a few milliseconds after the one it reported, so the end of
     // a redraw may never be told: a screen read right after output is read once more at the next look.
     for (const [name] of targets) if ((this.lastOutputAt.get(name) ?? 0) > capturedAt - SCREEN_SETTLE_MS) this.dirty.screens.add(name);
-    for (const worker of this.port.model().workers) {
+    for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
       if (info === undefined) {
@@ -183,7 +189,7 @@ export class Observer {
     const baseTip = tips.get(this.fleet.config.base) ?? '';
     const baseMoved = baseTip !== this.seen.base;
     this.seen.base = baseTip;
-    for (const worker of this.port.model().workers) {
+    for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       const mtime = await stat(reportStream(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
       if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
@@ -203,11 +209,11 @@ export class Observer {
    * screen is looked at, keeps the idle clock exact to the pass (a quiet worker is nudged idle_after after its output).
    */
   private observeOutputTimes(): void {
-    for (const worker of this.port.model().workers) {
+    for (const worker of this.store.model.workers) {
       const at = this.lastOutputAt.get(worker.spec.name);
       const pane = worker.pane;
       if (pane === undefined || at === undefined || (pane.lastOutputAt ?? 0) >= at) continue;
-      this.port.update(worker.spec.name, (model) => ({ ...model, pane: { ...pane, lastOutputAt: at } }));
+      this.store.update(worker.spec.name, (model) => ({ ...model, pane: { ...pane, lastOutputAt: at } }));
     }
   }
 
@@ -217,10 +223,10 @@ export class Observer {
    */
   private observeMissingSession(worker: WorkerModel): void {
     const name = worker.spec.name;
-    if (worker.launchedAt === undefined || this.port.busy(name) || this.extras.get(name)?.paneId === undefined) return;
+    if (worker.launchedAt === undefined || this.inputs.busy(name) || this.store.extras.get(name)?.paneId === undefined) return;
     if (worker.pane !== undefined && !worker.pane.alive) return;
     const pane: PaneObservation = { alive: false, deadStatus: undefined, lastOutputAt: this.lastOutputAt.get(name), screenWaiting: false, screenBusy: false, screen: worker.pane?.screen ?? '' };
-    this.port.update(name, (model) => ({ ...model, pane }));
+    this.store.update(name, (model) => ({ ...model, pane }));
   }
 
   private observePane(worker: WorkerModel, info: PaneInfo, screen: string | undefined): void {
@@ -239,10 +245,10 @@ export class Observer {
     }
     const preset = presetFor(worker.spec.agent.preset);
     const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
-    const extras = this.extras.get(name) ?? {};
+    const extras = this.store.extras.get(name) ?? {};
     const last = screen === undefined ? extras.lastOutput : lastLine(screen);
-    this.setExtras(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
-    if (!samePane(worker.pane, pane)) this.port.update(name, (model) => ({ ...model, pane }));
+    this.store.setExtras(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
+    if (!samePane(worker.pane, pane)) this.store.update(name, (model) => ({ ...model, pane }));
   }
 
   /** Takes every report the worker appended since the last look, in order. */
@@ -252,28 +258,28 @@ export class Observer {
 
   private async rejectReport(name: string, reason: string): Promise<void> {
     await this.fleet.log.emit('bad_report', `rejected report: ${reason}`, name);
-    this.port.raise(name, 'bad_report', `its report was rejected: ${reason}`);
+    this.store.raise(name, 'bad_report', `its report was rejected: ${reason}`);
   }
 
   private async takeReport(name: string, reading: ReportReading): Promise<void> {
     if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
-    const previous = this.port.model().workers.find((worker) => worker.spec.name === name)?.report;
+    const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
     let report: ReportObservation = reading.report;
-    const result = report.resultFile === undefined ? undefined : await copyResultFile(this.fleet.paths, this.port.spec(name), report.resultFile);
+    const result = report.resultFile === undefined ? undefined : await copyResultFile(this.fleet.paths, this.store.spec(name), report.resultFile);
     if (result?.kind === 'rejected') {
       // The report's state still counts; only the file is refused, so no dependent is pointed at it.
       await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
-      this.port.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
+      this.store.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
       report = { ...report, resultFile: undefined };
     } else {
-      this.port.clear(name, 'bad_report');
+      this.store.clear(name, 'bad_report');
       if (result !== undefined) report = { ...report, resultFile: result.copy };
     }
     // A turn end merged into a done repeats it (its time, state and note): that is not news.
     if (previous?.at !== report.at || previous.state !== report.state || previous.note !== report.note) {
       await this.fleet.log.emit('report', `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`, name);
     }
-    this.port.update(name, (model) => ({ ...model, report }));
+    this.store.update(name, (model) => ({ ...model, report }));
   }
 
   private takeAll(set: Set<string>): string[] {

@@ -2,28 +2,47 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
-import type { FleetModel } from '../domain/fleet.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
-import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { answerRequest, pendingRequests } from '../launch/requests.js';
 import type { Executor } from './executor.js';
+import type { ModelStore } from './model-store.js';
+import type { Source } from './source.js';
 
-/** What answering a person's requests needs of the czar. */
-export interface PersonRequestPort {
+/** What answering a person's requests needs of the czar besides the model. */
+interface PersonRequestPort {
   readonly fleet: Fleet;
   readonly executor: Executor;
-  model(): FleetModel;
-  setModel(model: FleetModel): void;
-  /** The worker's name as configured; throws a sentence for an unknown one. */
-  known(name: string): string;
-  spec(name: string): WorkerSpec;
+  readonly store: ModelStore;
   stop(): Promise<void>;
 }
 
-/** Answers every pending request file (`czar send/bonus/restart/pause/resume/stop`, the dashboard's keys), in order. */
-export async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
+/** The source of a person's requests (`czar send/bonus/restart/pause/resume/stop`, the dashboard's keys). */
+export class PersonRequests implements Source {
+  readonly name = 'requests';
+  /** A request file arrived since the last poll (and at the start: files left from before this czar). */
+  private pending = true;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly executor: Executor,
+    private readonly stop: () => Promise<void>,
+  ) {}
+
+  mark(): void {
+    this.pending = true;
+  }
+
+  async poll(store: ModelStore): Promise<void> {
+    if (!this.pending) return;
+    this.pending = false;
+    await handlePersonRequests({ fleet: this.fleet, executor: this.executor, store, stop: this.stop });
+  }
+}
+
+/** Answers every pending request file, in order. */
+async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
   for (const file of await pendingRequests(czar.fleet.paths)) {
     const raw = await readJson<unknown>(file);
     await rm(file, { force: true });
@@ -40,7 +59,7 @@ export async function handlePersonRequests(czar: PersonRequestPort): Promise<voi
 /** A person's request, from `czar send/bonus/restart/pause/resume` or the dashboard's keys. */
 async function handleRequest(czar: PersonRequestPort, request: CzarRequest): Promise<CzarRequestResult> {
   const reply = (ok: boolean, message: string): CzarRequestResult => ({ id: request.id, ok, message });
-  const notStarted = request.kind === 'send' || request.kind === 'restart' || request.kind === 'bonus' ? notStartedYet(czar.model(), czar.known(request.worker), request.kind) : undefined;
+  const notStarted = request.kind === 'send' || request.kind === 'restart' || request.kind === 'bonus' ? notStartedYet(czar.store.model, czar.store.spec(request.worker).name, request.kind) : undefined;
   if (notStarted !== undefined) return reply(false, notStarted);
   switch (request.kind) {
     case 'stop':
@@ -49,33 +68,35 @@ async function handleRequest(czar: PersonRequestPort, request: CzarRequest): Pro
     case 'pause':
     case 'resume': {
       const paused = request.kind === 'pause';
-      czar.setModel(setAutonomy(czar.model(), request.worker === undefined ? undefined : czar.known(request.worker), paused));
-      if (!paused && request.worker !== undefined) czar.setModel(resumeBudget(czar.model(), request.worker));
+      const { worker } = request;
+      const name = worker === undefined ? undefined : czar.store.spec(worker).name;
+      czar.store.change((model) => setAutonomy(model, name, paused));
+      if (!paused && worker !== undefined) czar.store.change((model) => resumeBudget(model, worker));
       const who = request.worker ?? 'all workers';
       await czar.fleet.log.emit(request.kind, `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`, request.worker);
       return reply(true, `autonomy ${paused ? 'paused' : 'resumed'} for ${who}`);
     }
     case 'send': {
-      const spec = czar.spec(czar.known(request.worker));
+      const spec = czar.store.spec(request.worker);
       await czar.fleet.log.emit('send', `message from the person (${Buffer.byteLength(request.text)} bytes)`, spec.name);
-      czar.setModel(messageFromPerson(czar.model(), spec.name));
+      czar.store.change((model) => messageFromPerson(model, spec.name));
       await czar.executor.enqueue(spec.name, () => czar.executor.send(spec, request.text));
       return reply(true, `delivered the message to ${spec.name}`);
     }
     case 'restart': {
-      const name = czar.known(request.worker);
-      const decision = restartByPerson(czar.model(), name, Date.now());
+      const name = czar.store.spec(request.worker).name;
+      const decision = restartByPerson(czar.store.model, name, Date.now());
       if (decision === undefined) return reply(false, `There is no worker "${name}".`);
-      czar.setModel(decision.fleet);
+      czar.store.set(decision.fleet);
       await czar.fleet.log.emit('restart', 'restart asked by the person', name);
-      await czar.executor.enqueue(name, () => czar.executor.restart(czar.spec(name), decision.task));
+      await czar.executor.enqueue(name, () => czar.executor.restart(czar.store.spec(name), decision.task));
       return reply(true, `restarted ${name} and sent its task again`);
     }
     case 'bonus': {
-      const name = czar.known(request.worker);
-      const decision = bonusByPerson(czar.model(), name, Date.now());
+      const name = czar.store.spec(request.worker).name;
+      const decision = bonusByPerson(czar.store.model, name, Date.now());
       if (decision === undefined) return reply(false, 'The bonus queue is empty; add tasks under "bonus:" in the config.');
-      czar.setModel(decision.fleet);
+      czar.store.set(decision.fleet);
       czar.executor.apply({ kind: 'bonus', worker: name, task: decision.task, reason: 'asked by the person' });
       return reply(true, `gave "${decision.task.title}" to ${name}`);
     }

@@ -2,12 +2,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../adapters/state-files.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
-import type { FleetModel, WorkerModel } from '../domain/fleet.js';
 import { decide } from '../domain/policy/decide.js';
 import { taskDelivered } from '../domain/usage.js';
 import { fleetStatus } from '../domain/status.js';
-import type { WorkerSpec } from '../domain/config-types.js';
-import type { Alert, AlertKind } from '../domain/types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { liveCzarPid } from '../launch/requests.js';
 import { ConflictSource } from './conflict-source.js';
@@ -16,11 +13,14 @@ import { IntegrationSource } from './integration-source.js';
 import { MetricsSource } from './metrics-source.js';
 import { runIntegrationChecks } from '../integration/checks.js';
 import type { RunChecks } from '../integration/runner.js';
+import { LocalUsage } from './local-usage.js';
+import { ModelStore } from './model-store.js';
 import { Observer } from './observer.js';
-import { handlePersonRequests } from './person-requests.js';
+import { PersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
 import { watchServer } from './server-watch.js';
+import type { Source } from './source.js';
 import { armPaneHooks, watchFleet, type Trigger } from './triggers.js';
 
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
@@ -32,9 +32,13 @@ const HEARTBEAT_MS = 15_000;
  * changes, and acts. Event-driven: file watchers trigger passes; a cheap clock handles time-based rules.
  */
 export class Supervisor {
-  private model!: FleetModel;
+  private readonly store: ModelStore;
   private startedAt = new Date().toISOString();
   private readonly observer: Observer;
+  private readonly requests: PersonRequests;
+  private readonly usage: LocalUsage;
+  /** Polled in this order each pass, before `decide()`. */
+  private readonly sources: readonly Source[];
   private lastHeartbeat = 0;
   private lastStatusText = '';
   /** What status.json was last built from, and whether a source has news since: a quiet clock pass builds nothing. */
@@ -70,44 +74,28 @@ export class Supervisor {
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
     this.saved = new SavedStateFile(fleet.paths.czarState);
+    this.store = new ModelStore(fleet.config.file, () => this.schedule());
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.metrics = new MetricsSource(fleet);
-    this.observer = new Observer(fleet, {
-      model: () => this.model,
-      update: (name, change) => this.update(name, change),
-      raise: (name, kind, message) => this.raise(name, kind, message),
-      clear: (name, kind) => this.clear(name, kind),
-      spec: (name) => this.spec(name),
-      busy: (name) => this.executor.busy(name),
-      checkResults: () => this.executor.checks.results(),
-      unreachableHosts: () => this.hostStreams.unreachable,
-      hostUsage: () => this.hostStreams.usage,
-      setBaseMissing: (missing) => void (this.model = { ...this.model, baseMissing: missing }),
-    }, () => this.schedule());
+    this.usage = new LocalUsage(() => this.schedule());
     this.executor = new Executor(fleet, {
       // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
-      delivered: (worker, at, taskId, pastedAt) => this.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, pastedAt) })),
-      launched: (worker, paneId) => {
-        this.observer.setExtras(worker, { ...this.observer.extras.get(worker), paneId });
-        this.observer.dirty.panes = true;
-      },
+      delivered: (worker, at, taskId, pastedAt) => this.store.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, pastedAt) })),
+      launched: (worker, paneId) => this.observer.launched(worker, paneId),
       respawned: (worker, at) => {
-        // Until the next look, the pane is the fresh agent, not the corpse the restart was for; without this a
-        // pass in between would count the old crash again.
-        this.observer.lastOutputAt.set(worker, at);
-        this.update(worker, (model) => ({ ...model, pane: { alive: true, deadStatus: undefined, lastOutputAt: at, screenWaiting: false, screenBusy: false, screen: '' } }));
-        this.observer.dirty.panes = true;
+        this.observer.respawned(worker, at);
         this.schedule();
       },
-      failed: (worker, kind, message) => this.raise(worker, kind, message),
+      failed: (worker, kind, message) => this.store.raise(worker, kind, message),
       settled: () => this.schedule(),
       checked: () => this.schedule(),
     });
-    const change = (next: (model: FleetModel) => FleetModel): void => void (this.model = next(this.model));
+    this.observer = new Observer(fleet, this.store, { busy: (name) => this.executor.busy(name), unreachableHosts: () => this.hostStreams.unreachable });
+    this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
+    this.sources = [this.observer, this.executor.checks, this.usage, this.hostStreams, this.conflicts, this.requests];
     const integrationChecks: RunChecks = (checks, cwd, logDir, runFile) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.halt.signal));
-    const alert = (worker: string, message: string | undefined): void => (message === undefined ? this.clear(worker, 'integration_failed') : this.raise(worker, 'integration_failed', message));
-    this.integration = new IntegrationSource(fleet, this.executor, { model: () => this.model, change, schedule: () => this.schedule(), alert }, integrationChecks);
+    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), integrationChecks);
   }
 
   async start(): Promise<void> {
@@ -118,16 +106,16 @@ export class Supervisor {
     await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
     await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
     const restored = await restoreModel(this.fleet, this.observer);
-    this.model = restored.model;
+    this.store.set(restored.model);
     this.startedAt = restored.startedAt ?? this.startedAt;
-    await this.executor.checks.restore(this.model.workers.map((worker) => worker.spec));
+    await this.executor.checks.restore(this.store.model.workers.map((worker) => worker.spec));
     await this.integration.start();
     await armPaneHooks(this.fleet, this.signalsDir);
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
     this.hostStreams.start();
     this.unwatchServer = watchServer(this.fleet.tmux, () => void this.onServerGone());
     this.timer = setInterval(() => this.schedule('clock'), CLOCK_MS);
-    await this.fleet.log.emit('czar_up', `supervising ${this.model.workers.length} worker(s), ${this.model.queue.length} bonus task(s) queued`);
+    await this.fleet.log.emit('czar_up', `supervising ${this.store.model.workers.length} worker(s), ${this.store.model.queue.length} bonus task(s) queued`);
     await this.pass();
   }
 
@@ -141,7 +129,7 @@ export class Supervisor {
       this.unwatchServer?.();
       this.executor.checks.stop();
       this.halt.abort();
-      await Promise.all([...this.watches.map((watch) => watch.close()), this.observer.usage.close()]);
+      await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);
       await this.hostStreams.stop();
       await this.integration.idle();
       await this.writeStatus(false);
@@ -154,14 +142,14 @@ export class Supervisor {
   private async onServerGone(): Promise<void> {
     this.serverGone = true;
     // One last look, so the observer says the workers went with the server rather than leave their last state.
-    this.observer.dirty.panes = true;
+    this.observer.sweepPanes();
     if (!this.passRunning) await this.pass();
     await this.fleet.log.emit('czar_down', `the fleet's tmux server ${this.fleet.config.tmuxSocket} is gone, and every worker with it; the czar stops (start the fleet again with "czar up")`).catch(() => undefined);
     await this.stop();
   }
 
   private onTrigger(trigger: Trigger): void {
-    if ((trigger.kind === 'report' || trigger.kind === 'output') && !this.model.workers.some((worker) => worker.spec.name === trigger.worker)) {
+    if ((trigger.kind === 'report' || trigger.kind === 'output') && !this.store.model.workers.some((worker) => worker.spec.name === trigger.worker)) {
       // Said once per name: one report touches two files (stream and latest), and an append is often two events.
       if (trigger.kind === 'report' && !this.ignoredReports.has(trigger.worker)) {
         this.ignoredReports.add(trigger.worker);
@@ -169,28 +157,8 @@ export class Supervisor {
       }
       return;
     }
-    switch (trigger.kind) {
-      case 'report':
-        this.observer.dirty.reports.add(trigger.worker);
-        break;
-      case 'output': {
-        this.observer.lastOutputAt.set(trigger.worker, Date.now());
-        this.observer.dirty.screens.add(trigger.worker);
-        // Output from a busy worker changes nothing the policy reads until the next clock tick.
-        const state = this.model.workers.find((worker) => worker.spec.name === trigger.worker)?.memory.state;
-        if (state === 'working') return;
-        break;
-      }
-      case 'git':
-        for (const name of trigger.workers === 'all' ? this.model.workers.map((worker) => worker.spec.name) : trigger.workers) this.observer.dirty.git.add(name);
-        break;
-      case 'pane':
-        this.observer.dirty.panes = true;
-        break;
-      case 'request':
-        this.observer.dirty.requests = true;
-        break;
-    }
+    if (trigger.kind === 'request') this.requests.mark();
+    else if (!this.observer.note(trigger)) return;
     this.schedule();
   }
 
@@ -210,22 +178,12 @@ export class Supervisor {
     try {
       do {
         this.passAgain = false;
-        await this.observer.observe();
-        if (this.observer.takeGitMoved()) {
-          // A failed look keeps the last predictions: the next moved branch looks again.
-          // Awaited before the model is read again: a delivery confirmed meanwhile must not be overwritten.
-          const conflicts = await this.conflicts.predict(this.model.workers).catch(() => this.model.conflicts);
-          this.model = { ...this.model, conflicts };
-        }
-        if (this.observer.dirty.requests) {
-          this.observer.dirty.requests = false;
-          await handlePersonRequests({ fleet: this.fleet, executor: this.executor, model: () => this.model, setModel: (model) => void (this.model = model), known: (name) => this.known(name), spec: (name) => this.spec(name), stop: () => this.stop() });
-        }
-        const decision = decide(this.model, Date.now());
-        this.model = decision.fleet;
+        for (const source of this.sources) await source.poll(this.store);
+        const decision = decide(this.store.model, Date.now());
+        this.store.set(decision.fleet);
         for (const action of decision.actions) this.executor.apply(action);
         await this.integration.afterDecide(Date.now());
-        await this.saved.save(this.model, this.startedAt, this.observer.reports.positions());
+        await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);
     } catch (error) {
@@ -240,13 +198,13 @@ export class Supervisor {
     const now = Date.now();
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
-    const inputs = [this.model, this.lastHeartbeat, this.fleet.log.emitted, this.observer.extrasVersion, this.integration.current()];
+    const inputs = [this.store.model, this.lastHeartbeat, this.fleet.log.emitted, this.store.extrasVersion, this.integration.current()];
     if (alive && !this.poked && inputs.every((input, index) => input === this.statusInputs[index])) return;
     this.poked = false;
     this.statusInputs = inputs;
     const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
     const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
-    const fleetFacts = fleetStatus(this.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, this.observer.extras);
+    const fleetFacts = fleetStatus(this.store.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, this.store.extras);
     const facts = { ...fleetFacts, sprintOver: fleetFacts.sprintOver && this.integration.settled(), ...this.integration.status(), ...this.hostStreams.status() };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
@@ -255,42 +213,9 @@ export class Supervisor {
     await writeJsonAtomic(this.fleet.paths.status, status);
     if (status.sprintOver && !this.sprintAnnounced) {
       this.sprintAnnounced = true;
-      await this.fleet.log.emit('sprint_over', `sprint over: ${this.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
+      await this.fleet.log.emit('sprint_over', `sprint over: ${this.store.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
       void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
     } else if (!status.sprintOver) this.sprintAnnounced = false;
-  }
-
-  private raise(name: string, kind: AlertKind, message: string): void {
-    const alert: Alert = { kind, message, since: new Date().toISOString() };
-    this.update(name, (model) => ({ ...model, memory: { ...model.memory, alerts: [...model.memory.alerts.filter((other) => other.kind !== kind), alert] } }));
-    this.schedule();
-  }
-
-  private clear(name: string, kind: AlertKind): void {
-    this.update(name, (model) => (model.memory.alerts.some((alert) => alert.kind === kind) ? { ...model, memory: { ...model.memory, alerts: model.memory.alerts.filter((alert) => alert.kind !== kind) } } : model));
-  }
-
-  /** Changes one worker; a change that returns the worker as it was keeps the model as it was. */
-  private update(name: string, change: (model: WorkerModel) => WorkerModel): void {
-    const index = this.model.workers.findIndex((worker) => worker.spec.name === name);
-    const before = this.model.workers[index];
-    if (before === undefined) return;
-    const after = change(before);
-    if (after !== before) this.model = { ...this.model, workers: this.model.workers.with(index, after) };
-  }
-
-  private worker(name: string): WorkerModel {
-    const worker = this.model.workers.find((candidate) => candidate.spec.name === name);
-    if (worker === undefined) throw new CzarError('unknown_worker', `There is no worker "${name}" in ${this.fleet.config.file}.`);
-    return worker;
-  }
-
-  private known(name: string): string {
-    return this.worker(name).spec.name;
-  }
-
-  private spec(name: string): WorkerSpec {
-    return this.worker(name).spec;
   }
 
 }
