@@ -7,6 +7,7 @@ import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.j
 import type { WorkerSpec } from '../domain/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckRunObservation, type CheckVerdict } from '../domain/verification.js';
 import type { Fleet } from '../launch/fleet.js';
+import type { CheckSlots } from './check-slots.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 
@@ -20,8 +21,7 @@ interface Pending {
 
 /**
  * The source of check observations: runs a worker's checks on one commit in the worker's own detached checkout
- * under the state dir (never in the worker's worktree), at most `policy.check_concurrency` runs at once across the
- * fleet, and reports each run as a `CheckRunObservation` keyed by worker and commit. A newer commit of the same
+ * under the state dir (never in the worker's worktree), in the fleet's shared check slots, and reports each run as a `CheckRunObservation` keyed by worker and commit. A newer commit of the same
  * worker replaces a queued run and aborts a running one: only the tip's verdict matters. Each check's verdict is kept
  * on disk by (worker, check, commit), so a restarted czar neither runs a check again nor judges a commit twice.
  */
@@ -31,16 +31,16 @@ export class CheckSource implements Source {
   private readonly running = new Map<string, { sha: string; controller: AbortController }>();
   private readonly latest = new Map<string, CheckRunObservation>();
   private readonly verdicts = new Map<string, readonly CheckVerdict[]>();
-  /** Slots lent to runs outside the workers' (the integration's checks), and who waits for one. */
-  private borrowed = 0;
-  private readonly waiting: (() => void)[] = [];
   private stopped = false;
 
   /** `changed` only wakes the loop: results reach the model when the loop polls, so no result lands mid-pass. */
   constructor(
     private readonly fleet: Fleet,
+    private readonly slots: CheckSlots,
     private readonly changed: () => void,
-  ) {}
+  ) {
+    slots.onFreed(() => this.pump());
+  }
 
   /**
    * Kills what a czar that died mid-check left running (its run is judged again here, in the same checkout), then
@@ -80,62 +80,25 @@ export class CheckSource implements Source {
     this.pump();
   }
 
-  /**
-   * Runs `fn` in one of the fleet's `check_concurrency` slots, ahead of the workers' queued runs: the integration's
-   * checks share the limit with the workers', or a sprint's end would run more checks at once than the person allowed.
-   */
-  async withSlot<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.waiting.length === 0 && this.busySlots() < this.limit()) this.borrowed += 1;
-    // The slot is taken for the waiter before it wakes (see `release`), so no worker run can slip in between.
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      this.borrowed -= 1;
-      this.release();
-    }
-  }
-
-  /** Aborts every run (their process groups are killed) and takes no more; waiting borrowers go on. */
+  /** Aborts every run (their process groups are killed) and takes no more. */
   stop(): void {
     this.stopped = true;
     this.pending.length = 0;
     for (const run of this.running.values()) run.controller.abort();
-    for (const wake of this.waiting.splice(0)) {
-      this.borrowed += 1;
-      wake();
-    }
-  }
-
-  private limit(): number {
-    return this.fleet.config.policy.checkConcurrency;
-  }
-
-  private busySlots(): number {
-    return this.running.size + this.borrowed;
-  }
-
-  /** A slot came free: a waiting borrower first, then the workers' queue. */
-  private release(): void {
-    while (this.waiting.length > 0 && this.busySlots() < this.limit()) {
-      this.borrowed += 1;
-      this.waiting.shift()?.();
-    }
-    this.pump();
   }
 
   private pump(): void {
-    // A worker's next run waits for its aborted one to finish: they share one checkout.
-    while (this.waiting.length === 0 && this.busySlots() < this.limit()) {
+    for (;;) {
+      // A worker's next run waits for its aborted one to finish: they share one checkout.
       const next = this.pending.findIndex((item) => !this.running.has(item.spec.name));
-      if (next < 0) return;
+      if (next < 0 || !this.slots.tryTake()) return;
       const [item] = this.pending.splice(next, 1);
       if (item === undefined) return;
       const controller = new AbortController();
       this.running.set(item.spec.name, { sha: item.sha, controller });
       void this.runAll(item, controller.signal).finally(() => {
         this.running.delete(item.spec.name);
-        this.release();
+        this.slots.release();
       });
     }
   }

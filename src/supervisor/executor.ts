@@ -12,6 +12,7 @@ import { planLaunch, type WorkerPlan } from '../launch/plan.js';
 import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../launch/prompts.js';
 import { readRecord, type LaunchRecord } from '../launch/records.js';
 import { CzarError } from '../domain/errors.js';
+import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
@@ -38,8 +39,10 @@ export class Executor {
   constructor(
     private readonly fleet: Fleet,
     private readonly hooks: EffectHooks,
+    /** The fleet's check slots, shared with the integration's checks. */
+    slots = new CheckSlots(fleet.config.policy.checkConcurrency),
   ) {
-    this.checks = new CheckSource(fleet, () => hooks.checked());
+    this.checks = new CheckSource(fleet, slots, () => hooks.checked());
   }
 
   /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */

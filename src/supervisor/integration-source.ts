@@ -12,9 +12,11 @@ import type { HandoffFacts } from '../domain/handoff.js';
 import type { IntegrationStatus } from '../domain/types.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
+import { runIntegrationChecks } from '../integration/checks.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
 import type { Fleet } from '../launch/fleet.js';
 import { integrationFixupMessage, plainTask } from '../launch/prompts.js';
+import type { CheckSlots } from './check-slots.js';
 import type { Executor } from './executor.js';
 import type { ModelStore } from './model-store.js';
 
@@ -53,8 +55,11 @@ export class IntegrationSource {
     private readonly store: ModelStore,
     /** Asks for another pass: a run finished, so there are new facts. */
     private readonly schedule: () => void,
-    private readonly runChecks: RunChecks,
+    /** The fleet's check slots, shared with the workers' checks, and the czar's halt, which kills checks in flight. */
+    private readonly checks: { readonly slots: CheckSlots; readonly halt: AbortSignal },
   ) {}
+
+  private readonly runChecks: RunChecks = (checks, cwd, logDir, runFile) => this.checks.slots.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.checks.halt));
 
   async start(): Promise<void> {
     this.remember(await readIntegrationRecord(this.fleet));

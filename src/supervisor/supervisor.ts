@@ -1,18 +1,14 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { writeJsonAtomic } from '../adapters/state-files.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
 import { decide } from '../domain/policy/decide.js';
 import { taskDelivered } from '../domain/usage.js';
-import { fleetStatus } from '../domain/status.js';
 import type { Fleet } from '../launch/fleet.js';
 import { liveCzarPid } from '../launch/requests.js';
+import { CheckSlots } from './check-slots.js';
 import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
 import { IntegrationSource } from './integration-source.js';
-import { MetricsSource } from './metrics-source.js';
-import { runIntegrationChecks } from '../integration/checks.js';
-import type { RunChecks } from '../integration/runner.js';
 import { LocalUsage } from './local-usage.js';
 import { ModelStore } from './model-store.js';
 import { Observer } from './observer.js';
@@ -21,11 +17,11 @@ import { HostStreams } from './host-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
 import { watchServer } from './server-watch.js';
 import type { Source } from './source.js';
+import { StatusView } from './status-view.js';
 import { armPaneHooks, watchFleet, type Trigger } from './triggers.js';
 
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
 const CLOCK_MS = 1_000;
-const HEARTBEAT_MS = 15_000;
 
 /**
  * The czar: reconciles what should be (config, policy) with what is (tmux, git, reports) whenever something
@@ -39,11 +35,6 @@ export class Supervisor {
   private readonly usage: LocalUsage;
   /** Polled in this order each pass, before `decide()`. */
   private readonly sources: readonly Source[];
-  private lastHeartbeat = 0;
-  private lastStatusText = '';
-  /** What status.json was last built from, and whether a source has news since: a quiet clock pass builds nothing. */
-  private statusInputs: readonly unknown[] = [];
-  private poked = true;
   private sprintAnnounced = false;
   private watches: Watch[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -51,10 +42,12 @@ export class Supervisor {
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
+  /** The fleet's check slots: the workers' checks and the integration's share them. */
+  private readonly slots: CheckSlots;
   private readonly hostStreams: HostStreams;
   private readonly integration: IntegrationSource;
   private readonly conflicts: ConflictSource;
-  private readonly metrics: MetricsSource;
+  private readonly status: StatusView;
   private readonly signalsDir: string;
   private readonly saved: SavedStateFile;
   /** Names of report files that are no worker's, already logged. */
@@ -75,9 +68,9 @@ export class Supervisor {
     this.signalsDir = fleet.paths.signals;
     this.saved = new SavedStateFile(fleet.paths.czarState);
     this.store = new ModelStore(fleet.config.file, () => this.schedule());
+    this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
-    this.metrics = new MetricsSource(fleet);
     this.usage = new LocalUsage(() => this.schedule());
     this.executor = new Executor(fleet, {
       // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
@@ -90,12 +83,12 @@ export class Supervisor {
       failed: (worker, kind, message) => this.store.raise(worker, kind, message),
       settled: () => this.schedule(),
       checked: () => this.schedule(),
-    });
+    }, this.slots);
     this.observer = new Observer(fleet, this.store, { busy: (name) => this.executor.busy(name), unreachableHosts: () => this.hostStreams.unreachable });
     this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
     this.sources = [this.observer, this.executor.checks, this.usage, this.hostStreams, this.conflicts, this.requests];
-    const integrationChecks: RunChecks = (checks, cwd, logDir, runFile) => this.executor.checks.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.halt.signal));
-    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), integrationChecks);
+    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), { slots: this.slots, halt: this.halt.signal });
+    this.status = new StatusView(fleet, this.store, { integration: this.integration, hosts: this.hostStreams });
   }
 
   async start(): Promise<void> {
@@ -128,6 +121,7 @@ export class Supervisor {
       if (this.timer !== undefined) clearInterval(this.timer);
       this.unwatchServer?.();
       this.executor.checks.stop();
+      this.slots.stop();
       this.halt.abort();
       await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);
       await this.hostStreams.stop();
@@ -165,7 +159,7 @@ export class Supervisor {
   /** Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. */
   private schedule(reason?: 'clock'): void {
     if (this.stopping) return;
-    if (reason !== 'clock') this.poked = true;
+    if (reason !== 'clock') this.status.poke();
     if (this.passRunning) {
       this.passAgain = true;
       return;
@@ -193,29 +187,15 @@ export class Supervisor {
     }
   }
 
-  /** Writes status.json when anything a reader sees changed (the heartbeat alone only every HEARTBEAT_MS). */
+  /** Writes status.json if anything a reader sees changed, and announces the sprint's end once when it shows it. */
   private async writeStatus(alive: boolean): Promise<void> {
-    const now = Date.now();
-    if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
-    // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
-    const inputs = [this.store.model, this.lastHeartbeat, this.fleet.log.emitted, this.store.extrasVersion, this.integration.current()];
-    if (alive && !this.poked && inputs.every((input, index) => input === this.statusInputs[index])) return;
-    this.poked = false;
-    this.statusInputs = inputs;
-    const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
-    const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
-    const fleetFacts = fleetStatus(this.store.model, { project: this.fleet.config.project, startedAt: this.startedAt, now, ratesAt, ...supervisor }, this.store.extras);
-    const facts = { ...fleetFacts, sprintOver: fleetFacts.sprintOver && this.integration.settled(), ...this.integration.status(), ...this.hostStreams.status() };
-    const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
-    const comparable = JSON.stringify({ ...status, updatedAt: '' });
-    if (comparable === this.lastStatusText) return;
-    this.lastStatusText = comparable;
-    await writeJsonAtomic(this.fleet.paths.status, status);
-    if (status.sprintOver && !this.sprintAnnounced) {
+    const sprintOver = await this.status.write(alive, this.startedAt);
+    if (sprintOver === undefined) return;
+    if (sprintOver && !this.sprintAnnounced) {
       this.sprintAnnounced = true;
       await this.fleet.log.emit('sprint_over', `sprint over: ${this.store.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
       void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
-    } else if (!status.sprintOver) this.sprintAnnounced = false;
+    } else if (!sprintOver) this.sprintAnnounced = false;
   }
 
 }
