@@ -19,6 +19,7 @@ import { integrationFixupMessage, plainTask } from '../launch/prompts.js';
 import type { CheckSlots } from './check-slots.js';
 import type { Executor } from './executor.js';
 import type { ModelStore } from './model-store.js';
+import type { Source } from './source.js';
 
 const RECORD_READ_MS = 5_000;
 /** A run that failed (czar's trouble, not a worker's: a git lock, a full disk) is tried again after 1 s, 2 s, 4 s... */
@@ -35,11 +36,13 @@ interface Trouble {
 }
 
 /**
- * The integration branch as a source of the reconcile loop: after each pass it starts a run when a finished branch
- * can go in (one run at a time; the runner's lock serialises with `czar integrate`), and turns recorded failures into
- * fix-up tasks through the pure domain. The record on disk is the truth; this class keeps only the latest copy.
+ * The integration branch as a source of the reconcile loop: its record is read before `decide()` like any other
+ * source's facts; after each pass it starts a run when a finished branch can go in (one run at a time; the runner's
+ * lock serialises with `czar integrate`), and turns recorded failures into fix-up tasks through the pure domain. The
+ * record on disk is the truth; this class keeps only the latest copy.
  */
-export class IntegrationSource {
+export class IntegrationSource implements Source {
+  readonly name = 'integration';
   private record: IntegrationRecord | undefined;
   private running: Promise<void> | undefined;
   /** The merges the last run was started for: the same set is not tried again until something changes. */
@@ -109,13 +112,16 @@ export class IntegrationSource {
     while (this.running !== undefined) await this.running;
   }
 
+  /** `czar integrate` by hand writes the same record: it is read again now and then, so its failures get fix-ups too. */
+  async poll(): Promise<void> {
+    const now = Date.now();
+    if (this.running !== undefined || now - this.lastRead < RECORD_READ_MS) return;
+    this.lastRead = now;
+    this.remember(await readIntegrationRecord(this.fleet));
+  }
+
   /** Called once per pass, after `decide()`. */
   async afterDecide(now: number): Promise<void> {
-    // `czar integrate` by hand writes the same record: read it again now and then, so its failures get fix-ups too.
-    if (this.running === undefined && now - this.lastRead >= RECORD_READ_MS) {
-      this.lastRead = now;
-      this.remember(await readIntegrationRecord(this.fleet));
-    }
     await this.giveFixups(now);
     this.maybeRun(now);
   }

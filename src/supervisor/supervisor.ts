@@ -25,7 +25,9 @@ const CLOCK_MS = 1_000;
 
 /**
  * The czar: reconciles what should be (config, policy) with what is (tmux, git, reports) whenever something
- * changes, and acts. Event-driven: file watchers trigger passes; a cheap clock handles time-based rules.
+ * changes, and acts. Event-driven: file watchers trigger passes; a cheap clock handles time-based rules. A pass:
+ * every source writes its observations into the model store, `decide()` decides, the executor carries out the
+ * actions, and status.json is rendered from the store.
  */
 export class Supervisor {
   private readonly store: ModelStore;
@@ -86,8 +88,8 @@ export class Supervisor {
     }, this.slots);
     this.observer = new Observer(fleet, this.store, { busy: (name) => this.executor.busy(name), unreachableHosts: () => this.hostStreams.unreachable });
     this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
-    this.sources = [this.observer, this.executor.checks, this.usage, this.hostStreams, this.conflicts, this.requests];
     this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), { slots: this.slots, halt: this.halt.signal });
+    this.sources = [this.observer, this.executor.checks, this.usage, this.hostStreams, this.conflicts, this.requests, this.integration];
     this.status = new StatusView(fleet, this.store, { integration: this.integration, hosts: this.hostStreams });
   }
 
