@@ -36,6 +36,7 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   { files: ['bin/**/*.js', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   // One entry per folder: flat config replaces (not merges) a rule set twice for the same file.
   ...boundaries({
     'src/domain': { paths: [...ioLibraries, ...uiLibraries, 'node:fs', 'node:fs/promises'], folders: ['adapters', 'cli', 'ui', 'supervisor', 'launch', 'integration'] },
