@@ -14,7 +14,7 @@ export interface Fleet {
   readonly paths: StatePaths;
   readonly tmux: Tmux;
   readonly log: EventLog;
-  /** SSH hosts running some of the workers (issue 11). */
+  /** SSH hosts running some of the workers. */
   readonly hosts: HostLinks;
 }
 
