@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GitActivity } from '../domain/types.js';
+import type { GitActivity } from '../domain/status-schema.js';
 import { git, headRef, revParse, worktreeStatus } from './git.js';
 
 /** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */

@@ -1,6 +1,6 @@
 import { isIntegrated, type FleetModel, type WorkerMemory, type WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
-import type { Alert } from './types.js';
+import type { Alert } from './status-schema.js';
 
 /**
  * Conflicts predicted while the workers work: the conflict source runs `git merge-tree` on branch tips whose

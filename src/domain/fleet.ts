@@ -1,7 +1,8 @@
 import type { BranchPlace } from './branch-place.js';
 import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
-import type { Alert, ApiFailure, GitActivity, ReportedState, WorkerState } from './types.js';
+import type { Alert, GitActivity } from './status-schema.js';
+import type { ApiFailure, ReportedState, WorkerState } from './types.js';
 import type { PredictedConflict } from './conflicts.js';
 import type { CheckRunObservation } from './verification.js';
 import type { WorkerUsage } from './usage.js';

@@ -2,7 +2,7 @@ import { effectiveScope, type FleetModel, type GivenTask, type WorkerModel } fro
 import { fenced, visible } from './sanitize.js';
 import { finishedForGood } from './verification.js';
 import type { WorkerSpec } from './config-types.js';
-import type { FleetStatus, IntegrationStatus } from './types.js';
+import type { FleetStatus, IntegrationStatus } from './status-schema.js';
 
 /**
  * The integration branch's decisions, pure: which finished branch is merged next (dependency order), what is left

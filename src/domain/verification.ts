@@ -1,6 +1,6 @@
 import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from './fleet.js';
 import type { Action } from './policy/actions.js';
-import type { Alert } from './types.js';
+import type { Alert } from './status-schema.js';
 import type { CheckSpec } from './config-types.js';
 
 /**

@@ -9,8 +9,7 @@ import {
   planIntegration,
   type IntegrationRecord,
 } from '../domain/integration.js';
-import type { HandoffFacts } from '../domain/handoff.js';
-import type { IntegrationStatus } from '../domain/types.js';
+import type { HandoffFacts, IntegrationStatus } from '../domain/status-schema.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';

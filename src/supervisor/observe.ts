@@ -14,7 +14,7 @@ import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
 import { logFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { GitActivity } from '../domain/types.js';
+import type { GitActivity } from '../domain/status-schema.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import type { ObserverPort } from './observer.js';
 

@@ -7,7 +7,7 @@ import { runIntegrationChecks } from '../../src/integration/checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
 import { purgeFleet } from '../../src/launch/purge.js';
 import { writeJsonAtomic } from '../../src/adapters/state-files.js';
-import type { FleetStatus, WorkerStatus } from '../../src/domain/types.js';
+import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
 import { czar } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';

@@ -7,7 +7,7 @@ import { readJson } from '../../adapters/state-files.js';
 import { loadConfig } from '../../config/load.js';
 import { DEMO_FILES, demoConfig } from '../../demo/scenario.js';
 import { CzarError } from '../../domain/errors.js';
-import type { FleetStatus } from '../../domain/types.js';
+import type { FleetStatus } from '../../domain/status-schema.js';
 import { handoffFile } from '../../integration/handoff.js';
 import { openFleet } from '../../launch/fleet.js';
 import { parse, type Command } from '../command.js';

@@ -1,6 +1,7 @@
 import type { DeliverySummary, FleetModel, GivenTask } from '../fleet.js';
 import type { BonusTask } from '../config-types.js';
-import type { Alert, AlertKind } from '../types.js';
+import type { Alert } from '../status-schema.js';
+import type { AlertKind } from '../types.js';
 import type { CheckFailure } from '../verification.js';
 
 /**
