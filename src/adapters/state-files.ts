@@ -5,7 +5,7 @@ import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import { FleetStatusSchema, type FleetStatus } from '../domain/status-schema.js';
-import type { FleetEvent } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
 export async function ensureStateDir(paths: StatePaths): Promise<void> {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readEventsFrom, readJson, readStatusFile } from '../adapters/state-files.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
-import type { FleetEvent } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import type { Fleet } from '../launch/fleet.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';

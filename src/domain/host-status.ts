@@ -2,7 +2,7 @@ import type { StreamLine } from './host-stream.js';
 import { visible } from './sanitize.js';
 import type { WorkerSpec } from './config-types.js';
 import type { HostStatus } from './status-schema.js';
-import type { HostLinkState } from './types.js';
+import type { HostLinkState } from './words.js';
 import { modelName, type WorkerUsage } from './usage.js';
 
 /** Longest reason kept: ssh's last line or czar's refusal, never a screenful. */

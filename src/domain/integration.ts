@@ -1,4 +1,4 @@
-import { effectiveScope, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
+import { effectiveScope, type FleetModel, type GivenTask, type WorkerModel } from './model.js';
 import { fenced, visible } from './sanitize.js';
 import { finishedForGood } from './verification.js';
 import type { WorkerSpec } from './config-types.js';

@@ -1,4 +1,4 @@
-import type { FleetEvent } from './types.js';
+import type { FleetEvent } from './words.js';
 import type { FleetStatus, SprintMetrics, TaskMetrics } from './status-schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES } from './types.js';
+import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES } from './words.js';
 
 /**
  * The status file is an interface other programs read: this zod schema describes it, generates

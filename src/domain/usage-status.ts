@@ -1,5 +1,5 @@
 import { fleetSpend, workerSpend } from './budget.js';
-import type { FleetModel, WorkerModel } from './fleet.js';
+import type { FleetModel, WorkerModel } from './model.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './config-types.js';
 import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './status-schema.js';

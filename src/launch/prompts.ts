@@ -1,6 +1,6 @@
 import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
-import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
+import type { DeliverySummary, GivenTask } from '../domain/model.js';
 import type { FixupFacts } from '../domain/integration.js';
 import type { Action } from '../domain/policy/actions.js';
 import {

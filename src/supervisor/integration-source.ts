@@ -1,4 +1,4 @@
-import type { FleetModel } from '../domain/fleet.js';
+import type { FleetModel } from '../domain/model.js';
 import {
   candidatesOf,
   failureSummary,

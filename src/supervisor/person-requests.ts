@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
-import type { FleetModel } from '../domain/fleet.js';
+import type { FleetModel } from '../domain/model.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import type { WorkerSpec } from '../domain/config-types.js';

@@ -1,5 +1,5 @@
 /** Text for the fleet's ssh hosts on the dashboard: pure, so it is tested without ink. */
-import type { HostLinkState } from '../domain/types.js';
+import type { HostLinkState } from '../domain/words.js';
 import type { HostStatus, WorkerStatus } from '../domain/status-schema.js';
 import { since, type StateBadge } from './format.js';
 

@@ -1,4 +1,4 @@
-import type { FleetEvent } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 
 /** Everything the dashboard draws, captured at one moment. Treated as immutable. */

@@ -7,7 +7,7 @@ import { onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { readJson } from '../../src/adapters/state-files.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { FleetEvent } from '../../src/domain/types.js';
+import type { FleetEvent } from '../../src/domain/words.js';
 import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
 import { openFleet, type Fleet } from '../../src/launch/fleet.js';
 import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launcher.js';

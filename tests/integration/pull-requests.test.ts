@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../../src/adapters/state-files.js';
-import type { FleetEvent } from '../../src/domain/types.js';
+import type { FleetEvent } from '../../src/domain/words.js';
 import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
 import { czar } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';

@@ -14,7 +14,7 @@ import {
   type FailedEntry,
   type IntegrationCandidate,
 } from '../../src/domain/integration.js';
-import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
+import { currentTask, type FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CzarError } from '../../src/domain/errors.js';
-import type { DeliverySummary, GivenTask } from '../../src/domain/fleet.js';
+import type { DeliverySummary, GivenTask } from '../../src/domain/model.js';
 import {
   fill,
   renderBonus,

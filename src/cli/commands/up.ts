@@ -5,7 +5,7 @@ import { acquireLock, liveLockHolder } from '../../adapters/lock-file.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
-import type { FleetEvent } from '../../domain/types.js';
+import type { FleetEvent } from '../../domain/words.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
 import { readJson } from '../../adapters/state-files.js';
 import type { Fleet } from '../../launch/fleet.js';

@@ -1,6 +1,6 @@
 import { checkBudgets } from '../budget.js';
 import { judgeConflicts } from '../conflicts.js';
-import type { FleetModel, WorkerMemory, WorkerModel } from '../fleet.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
 import { judgeChecks } from '../verification.js';
 import type { Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
