@@ -132,7 +132,7 @@ export const IntegrationStatusSchema = z.strictObject({
 
 const PullRequestSchema = z.strictObject({ url: z.string(), state: z.string() });
 
-const FileLinesSchema = z.strictObject({ file: z.string(), insertions: z.number().int(), deletions: z.number().int(), binary: z.boolean() });
+const FileStatSchema = z.strictObject({ file: z.string(), insertions: z.number().int(), deletions: z.number().int(), binary: z.boolean() });
 
 const WorkerHandoffSchema = z.strictObject({
   name: z.string(),
@@ -142,7 +142,7 @@ const WorkerHandoffSchema = z.strictObject({
   verified: z.boolean(),
   branch: z.string(),
   commits: z.array(z.strictObject({ sha: z.string(), subject: z.string() })),
-  files: z.array(FileLinesSchema),
+  files: z.array(FileStatSchema),
   /** One line per check outcome known for this branch (the integration checks today). */
   checks: z.array(z.string()),
   resultFile: z.string().optional(),
@@ -214,7 +214,7 @@ export type HostStatus = Frozen<z.infer<typeof HostStatusSchema>>;
 export type IntegrationStatus = Frozen<z.infer<typeof IntegrationStatusSchema>>;
 export type PullRequestFacts = Frozen<z.infer<typeof PullRequestSchema>>;
 /** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
-export type FileLines = Frozen<z.infer<typeof FileLinesSchema>>;
+export type FileStat = Frozen<z.infer<typeof FileStatSchema>>;
 export type WorkerHandoff = Frozen<z.infer<typeof WorkerHandoffSchema>>;
 export type HandoffFacts = Frozen<z.infer<typeof HandoffSchema>>;
 export type FleetStatus = Frozen<z.infer<typeof FleetStatusSchema>>;
