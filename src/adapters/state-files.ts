@@ -1,7 +1,7 @@
 import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
+import { mergeReport, parseReport, type WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import { FleetStatusSchema, type FleetStatus } from '../domain/status-schema.js';

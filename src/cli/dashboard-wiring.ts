@@ -9,8 +9,8 @@ import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/
 import { runDashboard } from '../ui/render.js';
 import { liveCzarPid } from '../launch/requests.js';
 import { CZAR_SESSION } from '../domain/paths.js';
-import { withCzarLiveness } from '../domain/status.js';
-import { attachTo, openLog, requestOrThrow } from './actions.js';
+import { withCzarLiveness } from '../domain/status-render.js';
+import { attachTo, openLog, requestOrThrow } from './person-actions.js';
 
 const EVENTS_KEPT = 200;
 const TAIL_LINES = 20;

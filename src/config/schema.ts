@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSshTarget } from '../domain/hosts.js';
+import { parseSshTarget } from '../domain/host-layout.js';
 import { PRESET_NAMES } from '../domain/config-types.js';
 import { DURATION_PATTERN } from './duration.js';
 

@@ -1,4 +1,4 @@
-import type { HostSpec } from './hosts.js';
+import type { HostSpec } from './host-layout.js';
 import type { PriceTable } from './prices.js';
 
 /**

@@ -2,7 +2,7 @@ import { diffStat } from '../adapters/branch-activity.js';
 import { commitSubjects } from '../adapters/integration-git.js';
 import { readEventsFrom, readJson, writeAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
-import { renderHandoff } from '../domain/handoff.js';
+import { renderHandoff } from '../domain/handoff-text.js';
 import type { HandoffFacts, WorkerHandoff, FleetStatus } from '../domain/status-schema.js';
 import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } from '../domain/integration.js';
 import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';

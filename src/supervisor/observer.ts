@@ -11,14 +11,14 @@ import { ReportStreams } from './report-streams.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { AlertKind } from '../domain/words.js';
-import type { StatusExtras } from '../domain/status.js';
+import type { StatusExtras } from '../domain/status-render.js';
 import type { WorkerUsage } from '../domain/usage.js';
 import type { Fleet } from '../launch/fleet.js';
 import { fleetPanes } from '../launch/hosts.js';
 import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
-import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './observe.js';
+import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './readings.js';
 import { UsageSource, UsageSubjects } from './usage-source.js';
 
 const SAFETY_NET_MS = 10_000;

@@ -4,7 +4,7 @@ import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
 import type { FleetModel } from '../domain/model.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
-import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
+import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/czar-request.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../launch/fleet.js';
 import { answerRequest, pendingRequests } from '../launch/requests.js';

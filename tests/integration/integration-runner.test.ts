@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceBase } from '../../src/adapters/integration-git.js';
 import type { IntegrationRecord } from '../../src/domain/integration.js';
-import { runIntegrationChecks } from '../../src/integration/checks.js';
+import { runIntegrationChecks } from '../../src/integration/run-checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
 import { purgeFleet } from '../../src/launch/purge.js';
 import { writeJsonAtomic } from '../../src/adapters/state-files.js';

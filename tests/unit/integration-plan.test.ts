@@ -18,7 +18,7 @@ import { currentTask, type FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
+import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-text.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

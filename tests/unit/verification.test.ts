@@ -3,7 +3,7 @@ import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
 import type { ReportObservation, CheckRunObservation } from '../../src/domain/observations.js';
 import { emptyRecord, giveFixup } from '../../src/domain/integration.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { sprintOver } from '../../src/domain/status.js';
+import { sprintOver } from '../../src/domain/status-render.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
 import { checkKey, keptRun, type CheckVerdict } from '../../src/domain/verification.js';

@@ -13,7 +13,7 @@ import { openFleet } from '../../launch/fleet.js';
 import { parse, type Command } from '../command.js';
 import { formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';
-import { followUntilSprintOver, showDashboard } from '../watch.js';
+import { followUntilSprintOver, showDashboard } from '../follow.js';
 import { launch } from './up.js';
 
 /** Minutes the demo may take before it counts as failed (it needs about one). */

@@ -17,7 +17,7 @@ import { initialPrompt } from '../../launch/prompts.js';
 import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { followUntilSprintOver, showDashboard } from '../watch.js';
+import { followUntilSprintOver, showDashboard } from '../follow.js';
 import { err, formatEvent, out, outRow } from '../output.js';
 
 

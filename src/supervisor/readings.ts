@@ -12,7 +12,7 @@ import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/observations.js';
 import { logFile, type StatePaths } from '../domain/paths.js';
-import { parseReport } from '../domain/report.js';
+import { parseReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/status-schema.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
