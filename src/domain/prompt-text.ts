@@ -1,7 +1,7 @@
 import { CzarError } from './errors.js';
 import { visible } from './sanitize.js';
 import type { DeliverySummary, GivenTask } from './model.js';
-import { fixupValues, type FixupFacts } from './integration.js';
+import { fixupValues, type FixupFacts } from './integration-fixup.js';
 import type { StallSituation } from './policy/actions.js';
 import type { BonusTask } from './config-types.js';
 import type { CheckFailure } from './observations.js';

@@ -1,9 +1,23 @@
 import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/model.js';
-import type { FixupFacts } from '../domain/integration.js';
+import type { FixupFacts } from '../domain/integration-fixup.js';
 import type { Action } from '../domain/policy/actions.js';
-import { renderBonus, renderDependencyReady, renderConflict, renderBranchMoved, renderFixup, renderIntegrationFixup, renderNudge, renderPrompt, renderRealign, renderRebrief, TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../domain/prompt-text.js';
+import {
+  renderBonus,
+  renderDependencyReady,
+  renderConflict,
+  renderBranchMoved,
+  renderFixup,
+  renderIntegrationFixup,
+  renderNudge,
+  renderPrompt,
+  renderRealign,
+  renderRebrief,
+  TEMPLATE_FILES,
+  type PromptTemplates,
+  type WorkerPlace,
+} from '../domain/prompt-text.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { presetFor } from '../agents/index.js';
 

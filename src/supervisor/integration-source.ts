@@ -2,13 +2,11 @@ import type { FleetModel } from '../domain/model.js';
 import {
   candidatesOf,
   failureSummary,
-  fixupsOwed,
-  fixupTaskId,
-  giveFixup,
   integrationStatus,
   planIntegration,
   type IntegrationRecord,
 } from '../domain/integration.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from '../domain/integration-fixup.js';
 import type { HandoffFacts, IntegrationStatus } from '../domain/status-schema.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';

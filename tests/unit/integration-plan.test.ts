@@ -2,9 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   candidatesOf,
   emptyRecord,
-  fixupsOwed,
-  fixupTaskId,
-  giveFixup,
   integrationStatus,
   nextMerge,
   planIntegration,
@@ -14,6 +11,7 @@ import {
   type FailedEntry,
   type IntegrationCandidate,
 } from '../../src/domain/integration.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from '../../src/domain/integration-fixup.js';
 import { currentTask, type FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,21 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CzarError } from '../../src/domain/errors.js';
 import type { DeliverySummary, GivenTask } from '../../src/domain/model.js';
-import { fill, renderBonus, renderConflict, renderFixup, renderDependencyReady, renderNudge, renderPrompt, renderRealign, renderRebrief, TEMPLATE_FILES, type PromptParts, type PromptTemplates, type WorkerPlace } from '../../src/domain/prompt-text.js';
+import {
+  fill,
+  renderBonus,
+  renderConflict,
+  renderFixup,
+  renderDependencyReady,
+  renderNudge,
+  renderPrompt,
+  renderRealign,
+  renderRebrief,
+  TEMPLATE_FILES,
+  type PromptParts,
+  type PromptTemplates,
+  type WorkerPlace,
+} from '../../src/domain/prompt-text.js';
 import { bonusTask } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
 import type { ReportObservation, CheckRunObservation } from '../../src/domain/observations.js';
-import { emptyRecord, giveFixup } from '../../src/domain/integration.js';
+import { emptyRecord } from '../../src/domain/integration.js';
+import { giveFixup } from '../../src/domain/integration-fixup.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { sprintOver } from '../../src/domain/status-render.js';
 import type { Action } from '../../src/domain/policy/actions.js';
