@@ -1,11 +1,11 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
+import { mergeReport, parseReport, type WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
-import { FleetStatusSchema } from '../domain/status-schema.js';
-import type { FleetEvent, FleetStatus } from '../domain/types.js';
+import { FleetStatusSchema, type FleetStatus } from '../domain/status-schema.js';
+import type { FleetEvent } from '../domain/words.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
 export async function ensureStateDir(paths: StatePaths): Promise<void> {

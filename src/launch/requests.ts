@@ -4,7 +4,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
-import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/requests.js';
+import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
 import type { StatePaths } from '../domain/paths.js';
 
 /** The running czar's pid, or undefined when no czar process is alive for this state dir. */

@@ -5,7 +5,8 @@ import { detachedCheckout } from '../adapters/git.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import { checkKey, keptRun, verdictFor, type CheckRunObservation, type CheckVerdict } from '../domain/verification.js';
+import { checkKey, keptRun, verdictFor, type CheckVerdict } from '../domain/verification.js';
+import type { CheckRunObservation } from '../domain/observations.js';
 import type { Fleet } from '../launch/fleet.js';
 
 /** Verdicts kept per worker: enough for every commit a sprint judges, bounded against a worker committing forever. */

@@ -1,6 +1,6 @@
 import { branchTips, changedSinceFork, predictConflicts } from '../adapters/git.js';
-import type { PredictedConflict } from '../domain/conflicts.js';
-import type { WorkerModel } from '../domain/fleet.js';
+import type { PredictedConflict } from '../domain/observations.js';
+import type { WorkerModel } from '../domain/model.js';
 
 /**
  * The source of conflict predictions. Asked after a pass saw a branch move, it reads every tip in one call and

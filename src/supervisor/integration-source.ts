@@ -1,16 +1,13 @@
-import type { FleetModel } from '../domain/fleet.js';
+import type { FleetModel } from '../domain/model.js';
 import {
   candidatesOf,
   failureSummary,
-  fixupsOwed,
-  fixupTaskId,
-  giveFixup,
   integrationStatus,
   planIntegration,
   type IntegrationRecord,
 } from '../domain/integration.js';
-import type { HandoffFacts } from '../domain/handoff.js';
-import type { IntegrationStatus } from '../domain/types.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from '../domain/integration-fixup.js';
+import type { HandoffFacts, IntegrationStatus } from '../domain/status-schema.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';

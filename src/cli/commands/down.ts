@@ -9,7 +9,7 @@ import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
 import { liveCzarPid } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
-import { insideFleetServer } from '../actions.js';
+import { insideFleetServer } from '../person-actions.js';
 import { fleetFrom } from '../context.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { out } from '../output.js';
