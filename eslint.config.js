@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import prettier from 'eslint-config-prettier';
 
 // Import boundaries keep the folder tree honest: only adapters start processes or watch files, only ui/ renders,
 // and the domain stays pure.
@@ -36,6 +37,7 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   { files: ['bin/**/*.js', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   // One entry per folder: flat config replaces (not merges) a rule set twice for the same file.
   ...boundaries({
     'src/domain': { paths: [...ioLibraries, ...uiLibraries, 'node:fs', 'node:fs/promises'], folders: ['adapters', 'cli', 'ui', 'supervisor', 'launch', 'integration'] },
@@ -48,4 +50,6 @@ export default tseslint.config(
     'src/sim': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },
     'src/ui': { paths: ioLibraries, folders: ['cli', 'adapters'] },
   }),
+  // Last, so no rule about layout fights Prettier, which owns it.
+  prettier,
 );

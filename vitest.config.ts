@@ -1,33 +1,44 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests run in parallel threads; integration tests drive real tmux and git,
-// so they run in forks with room for slow machines (2 cores here) and CI can raise the wait budget
-// through CZAR_TEST_TIMEOUT_SCALE.
+// Pure tiers (unit, ui) run in parallel threads and need no tmux: `npm run test:fast`. The slow tiers drive real
+// tmux, git, ssh hosts and agent CLIs, so they run in forks with room for slow machines (2 cores here), and CI can
+// raise the wait budget through CZAR_TEST_TIMEOUT_SCALE. Each tier can run alone (`vitest run --project hosts`).
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
+
+const realAgents = ['tests/integration/real-agents*.test.ts', 'tests/integration/usage-real.test.ts'];
+const hosts = ['tests/integration/hosts-*.test.ts', 'tests/integration/ssh-*.test.ts', 'tests/integration/doctor-hosts.test.ts'];
+
+// One file at a time, one slow tier after another: real agents and timing-sensitive tmux tests should not share
+// 2 cores, so each slow tier has its own group order.
+const slow = (name: string, groupOrder: number, include: string[], exclude: string[] = []) => ({
+  test: {
+    name,
+    sequence: { groupOrder },
+    include,
+    exclude: [...configDefaults.exclude, ...exclude],
+    pool: 'forks' as const,
+    maxWorkers: 1,
+    testTimeout: 90_000 * scale,
+    hookTimeout: 60_000 * scale,
+  },
+});
 
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['tests/unit/**/*.test.ts'], testTimeout: 10_000 * scale } },
       {
         test: {
-          name: 'unit',
+          name: 'ui',
           sequence: { groupOrder: 0 },
-          include: ['tests/unit/**/*.test.ts', 'tests/ui/**/*.test.tsx', 'tests/ui/**/*.test.ts'],
+          include: ['tests/ui/**/*.test.tsx', 'tests/ui/**/*.test.ts'],
           testTimeout: 10_000 * scale,
         },
       },
-      {
-        test: {
-          name: 'integration',
-          sequence: { groupOrder: 1 },
-          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-          pool: 'forks',
-          // One file at a time: real agents and timing-sensitive tmux tests should not share 2 cores.
-          maxWorkers: 1,
-          testTimeout: 90_000 * scale,
-          hookTimeout: 60_000 * scale,
-        },
-      },
+      slow('integration', 1, ['tests/integration/**/*.test.ts'], [...realAgents, ...hosts]),
+      slow('hosts', 2, hosts),
+      slow('real-agents', 3, realAgents),
+      slow('e2e', 4, ['tests/e2e/**/*.test.ts']),
     ],
   },
 });

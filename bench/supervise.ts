@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { writeReport } from '../src/adapters/state-files.js';
 import { statePaths } from '../src/domain/paths.js';
-import type { FleetEvent, FleetStatus } from '../src/domain/types.js';
+import type { FleetEvent } from '../src/domain/words.js';
+import type { FleetStatus } from '../src/domain/status-schema.js';
 import { CZAR, SIM, benchRepo, killServer, median, ms, percentile, row } from './harness.js';
 
 export interface Fleet {

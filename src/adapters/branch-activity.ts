@@ -1,16 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GitActivity } from '../domain/types.js';
+import type { FileStat, GitActivity } from '../domain/status-schema.js';
 import { git, headRef, revParse, worktreeStatus } from './git.js';
-
-/** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
-export interface FileStat {
-  readonly file: string;
-  readonly insertions: number;
-  readonly deletions: number;
-  readonly binary: boolean;
-}
 
 /**
  * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would

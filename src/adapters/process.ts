@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { execa } from 'execa';
 import { CzarError } from '../domain/errors.js';
@@ -107,6 +108,36 @@ export function processAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the process runs and is not a zombie waiting for its parent to reap it (a zombie has stopped for good). */
+export async function processRunning(pid: number): Promise<boolean> {
+  if (!processAlive(pid)) return false;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return !/^\d+ \(.*\) Z/s.test(stat);
+}
+
+/**
+ * Waits until the process is gone, killing it once `graceMs` has passed: a process still writing when its caller
+ * goes on would leave its files behind it.
+ */
+export async function awaitExit(pid: number, graceMs: number): Promise<void> {
+  let deadline = Date.now() + graceMs;
+  let killed = false;
+  while (await processRunning(pid)) {
+    if (Date.now() > deadline) {
+      // SIGKILL cannot be caught: a process that outlives it by a grace period more is stuck in the kernel.
+      if (killed) return;
+      killed = true;
+      deadline = Date.now() + graceMs;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -1,11 +1,11 @@
-import { appendFile, chmod, mkdir, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { mergeReport, parseReport, type WorkerReport } from '../domain/report.js';
+import { mergeReport, parseReport, type WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
-import { FleetStatusSchema } from '../domain/status-schema.js';
-import type { FleetEvent, FleetStatus } from '../domain/types.js';
+import { FleetStatusSchema, type FleetStatus } from '../domain/status-schema.js';
+import type { FleetEvent } from '../domain/words.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
 export async function ensureStateDir(paths: StatePaths): Promise<void> {
@@ -22,8 +22,14 @@ export async function ensureStateDir(paths: StatePaths): Promise<void> {
  */
 export async function clearSprintState(paths: StatePaths): Promise<void> {
   for (const entry of sprintState(paths)) await rm(entry, { recursive: true, force: true });
+  // The temp files of atomic writes a killed czar left half-way.
+  const temps = (await readdir(paths.root).catch(() => [])).filter((name) => ATOMIC_TEMP.test(name));
+  for (const name of temps) await rm(path.join(paths.root, name), { force: true });
   await rmdir(paths.root).catch(() => undefined);
 }
+
+/** The name `writeAtomic` gives its temp file: `.<file>.<pid>.<8 hex>.tmp`. */
+const ATOMIC_TEMP = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
 export async function writeAtomic(file: string, content: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AgentPreset } from './preset.js';
 import { PRESET_DEFAULTS } from './defaults.js';
-import { lastNonBlank, screenLines } from './screen.js';
+import { lastNonBlank, screenLines } from './screen-lines.js';
 
 /**
  * Aider (not installed here; patterns from its prompt_toolkit UI): the prompt is `> ` (or `<mode>> `, `multi> `)

@@ -1,7 +1,7 @@
 import type { AgentPreset, Dialog, SetupContext } from './preset.js';
 import { PRESET_DEFAULTS } from './defaults.js';
 import { hookTable } from './hook-settings.js';
-import { isRule, screenLines } from './screen.js';
+import { isRule, screenLines } from './screen-lines.js';
 
 /**
  * Claude Code (measured with 2.1.197). The input box is a `❯` line between two full-width rules; a paste of many

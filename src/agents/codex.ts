@@ -1,6 +1,6 @@
 import type { AgentPreset, SetupContext } from './preset.js';
 import { PRESET_DEFAULTS } from './defaults.js';
-import { lastIndex, screenLines } from './screen.js';
+import { lastIndex, screenLines } from './screen-lines.js';
 
 /** The footer under the composer names the model and the folder: "fake-model default · /path". */
 const FOOTER = /^ {2}\S.* · \//;

@@ -1,7 +1,7 @@
 import type { AgentPreset, Dialog, SetupContext } from './preset.js';
 import { PRESET_DEFAULTS } from './defaults.js';
 import { hookTable } from './hook-settings.js';
-import { isRule, lastIndex, screenLines } from './screen.js';
+import { isRule, lastIndex, screenLines } from './screen-lines.js';
 
 /**
  * Gemini CLI (measured with 0.61.0). The input box is a ` > ` line (` * ` in YOLO mode) under the last rule, with the placeholder

@@ -1,5 +1,5 @@
 import type { PresetName } from '../domain/config-types.js';
-import type { ApiFailure, ReportedState } from '../domain/types.js';
+import type { ApiFailure, ReportedState } from '../domain/words.js';
 import { failureDetail, kindOfText } from './api-errors.js';
 import { CLAUDE_SIGNALS } from './claude-signals.js';
 import { CODEX_SIGNALS } from './codex-signals.js';

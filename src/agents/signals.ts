@@ -1,5 +1,5 @@
 import type { PresetName } from '../domain/config-types.js';
-import type { ApiFailure, ReportedState } from '../domain/types.js';
+import type { ApiFailure, ReportedState } from '../domain/words.js';
 
 /**
  * What an agent's signals mean to czar, as one table per preset (`<preset>-signals.ts`): each hook or notify event

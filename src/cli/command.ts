@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { suggest } from '../config/errors.js';
+import { suggest } from '../config/problems.js';
 import { CzarError } from '../domain/errors.js';
 
 /** One subcommand: `run` returns the exit status; only cli/ prints and decides exit codes. */

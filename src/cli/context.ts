@@ -1,6 +1,6 @@
 import { findConfig, loadConfig } from '../config/load.js';
 import { openFleet, verifyServerOwner, type Fleet } from '../launch/fleet.js';
-import type { FleetEvent } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
 import { CzarError } from '../domain/errors.js';
 
 /** Loads the config named by `-c` (or found from the current folder) and opens its fleet, if its tmux server is its own. */

@@ -2,14 +2,15 @@ import path from 'node:path';
 import { readEventsFrom, readJson, readStatusFile } from '../adapters/state-files.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
-import type { FleetEvent, FleetStatus } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
+import type { FleetStatus } from '../domain/status-schema.js';
 import type { Fleet } from '../launch/fleet.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';
 import { runDashboard } from '../ui/render.js';
 import { liveCzarPid } from '../launch/requests.js';
 import { CZAR_SESSION } from '../domain/paths.js';
-import { withCzarLiveness } from '../domain/status.js';
-import { attachTo, openLog, requestOrThrow } from './actions.js';
+import { withCzarLiveness } from '../domain/status-render.js';
+import { attachTo, openLog, requestOrThrow } from './person-actions.js';
 
 const EVENTS_KEPT = 200;
 const TAIL_LINES = 20;

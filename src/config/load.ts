@@ -7,7 +7,7 @@ import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
 import { CzarError } from '../domain/errors.js';
 import { MAX_TASK_BYTES } from '../domain/limits.js';
 import type { Config } from '../domain/config-types.js';
-import { configError, formatProblems, problemAt, type Problem } from './errors.js';
+import { configError, formatProblems, problemAt, type Problem } from './problems.js';
 import { normalise } from './normalise.js';
 import type { WrittenConfig } from './schema.js';
 import type { SourceMap } from './source-map.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
-import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/hosts.js';
+import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/host-layout.js';
 import type { PriceTable } from '../domain/prices.js';
 import { PRESET_NAMES, type AgentCommand, type BonusTask, type BudgetLimits, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/config-types.js';
 import { parseDuration } from './duration.js';

@@ -1,5 +1,5 @@
 import { CZAR_ENV_KEYS } from '../domain/agent-env.js';
-import { problemAt } from './errors.js';
+import { problemAt } from './problems.js';
 import type { Rule } from './rules.js';
 
 /** czar's own variables in an `env:` map would be overwritten at launch without a word: refused instead. */

@@ -1,4 +1,4 @@
-import { orChoices, problemAt } from './errors.js';
+import { orChoices, problemAt } from './problems.js';
 import type { Rule } from './rules.js';
 
 /** Rules on `hosts:` and the workers that name them. */

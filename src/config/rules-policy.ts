@@ -1,5 +1,5 @@
 import { parseDuration } from './duration.js';
-import { problemAt, type Problem } from './errors.js';
+import { problemAt, type Problem } from './problems.js';
 import { POLICY_DEFAULTS } from './normalise.js';
 import type { Rule } from './rules.js';
 import type { WrittenConfig } from './schema.js';

@@ -1,5 +1,5 @@
 import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
-import { orChoices, pathString, problemAt, type Problem } from './errors.js';
+import { orChoices, pathString, problemAt, type Problem } from './problems.js';
 import { DEFAULT_INTEGRATION_BRANCH, workerBranch } from './normalise.js';
 import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';

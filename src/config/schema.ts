@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { parseSshTarget } from '../domain/hosts.js';
+import { parseSshTarget } from '../domain/host-layout.js';
 import { PRESET_NAMES } from '../domain/config-types.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /**
  * The WRITTEN form of `czar.yaml`: exactly what a person types, validated strictly (`z.strictObject`, so a typo in
  * a key is an error rather than a silently ignored setting). `normalise.ts` turns it into the resolved `Config`.
- * Messages given here are the tail of a sentence; `errors.ts` puts `file:line:col: <key path>` in front.
+ * Messages given here are the tail of a sentence; `problems.ts` puts `file:line:col: <key path>` in front.
  */
 
 /** Worker, agent and bonus names: they become tmux session names and branch suffixes. */

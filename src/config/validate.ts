@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { checkRules } from './rules.js';
-import { formatProblems, formatSyntaxErrors, problemsFromIssues } from './errors.js';
+import { formatProblems, formatSyntaxErrors, problemsFromIssues } from './problems.js';
 import { configSchema, type WrittenConfig } from './schema.js';
 import { parseYaml, type ConfigPath, type SourceMap } from './source-map.js';
 

@@ -1,4 +1,4 @@
-import type { ApiFailure, ApiFailureKind } from './types.js';
+import type { ApiFailure, ApiFailureKind } from './words.js';
 
 /**
  * What czar does while an agent's model calls fail. Rate limit, overloaded and server error pass on their own: wait

@@ -1,8 +1,9 @@
-import type { FleetModel, WorkerMemory, WorkerModel } from './fleet.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './config-types.js';
 import { byModel, tokenTotal, type WorkerUsage } from './usage.js';
+import { formatTokens, formatUsd } from './units.js';
 
 /** Share of a limit at which the person is warned. */
 export const WARN_AT = 0.8;
@@ -38,20 +39,6 @@ export function addSpend(a: Spend, b: Spend): Spend {
 
 export function fleetSpend(fleet: FleetModel): Spend {
   return fleet.workers.reduce((sum, worker) => addSpend(sum, workerSpend(worker, fleet.prices) ?? NO_SPEND), NO_SPEND);
-}
-
-/** `$12.34`, or `$0.0042` for small sums; the price of unknown models is said to be unknown, not left out silently. */
-export function formatUsd(spend: Pick<Spend, 'usd' | 'unpriced'>): string {
-  if (spend.unpriced.length > 0 && spend.usd === 0) return 'cost unknown';
-  const usd = spend.usd >= 1 || spend.usd === 0 ? spend.usd.toFixed(2) : spend.usd.toPrecision(2);
-  return spend.unpriced.length > 0 ? `$${usd}+?` : `$${usd}`;
-}
-
-/** `812`, `45.2k`, `5.0M`. */
-export function formatTokens(tokens: number): string {
-  if (tokens < 1000) return String(tokens);
-  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(1)}k`;
-  return `${(tokens / 1_000_000).toFixed(1)}M`;
 }
 
 type LimitKind = 'usd' | 'tokens';

@@ -1,8 +1,10 @@
-import { briefedSince, deliveryPending, epoch, type ReportObservation, type WorkerModel } from './fleet.js';
+import { briefedSince, deliveryPending, epoch, type WorkerModel } from './model.js';
+import type { ReportObservation } from './observations.js';
 import { failureLabel } from './api-failure.js';
 import type { Policy } from './config-types.js';
-import type { ApiFailure, WorkerState } from './types.js';
+import type { ApiFailure, WorkerState } from './words.js';
 import { checksPassedOnTip } from './verification.js';
+import { duration } from './units.js';
 
 /** How long a reported turn end waits for the screen before it counts as idle. */
 export const TURN_END_SETTLE_MS = 3_000;
@@ -130,15 +132,6 @@ export function heldOver(worker: WorkerModel, since = briefedSince(worker)): Rep
   const held = memory.heldDone;
   if (held === undefined || held.at < since || report === undefined || report.byHook !== true || report.at < held.at) return undefined;
   return (report.state === 'working' || report.state === 'idle') && report.failure === undefined ? held : undefined;
-}
-
-/** `95 s`, `20 min`, `2 h 5 min`: durations for people. */
-export function duration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 120) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 function withNote(text: string, report: ReportObservation): string {

@@ -1,9 +1,9 @@
-import type { HostSpec } from './hosts.js';
+import type { HostSpec } from './host-layout.js';
 import type { PriceTable } from './prices.js';
 
 /**
  * The resolved configuration: the contract between the config pipeline, the launcher, the supervisor and the
- * dashboard. The written (YAML) form lives in `config/schema.ts`; what czar observes is in `types.ts`.
+ * dashboard. The written (YAML) form lives in `config/schema.ts`; what czar observes is in `observations.ts` and `model.ts`.
  */
 
 /** A command line for an agent: never passed through a shell. */

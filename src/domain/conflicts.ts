@@ -1,6 +1,7 @@
-import { isIntegrated, type FleetModel, type WorkerMemory, type WorkerModel } from './fleet.js';
+import { isIntegrated, type FleetModel, type WorkerMemory, type WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
-import type { Alert } from './types.js';
+import type { Alert } from './status-schema.js';
+import type { PredictedConflict } from './observations.js';
 
 /**
  * Conflicts predicted while the workers work: the conflict source runs `git merge-tree` on branch tips whose
@@ -8,14 +9,6 @@ import type { Alert } from './types.js';
  * alert on both sides, naming the files, and one message per worker and counterpart saying who owns the other
  * side. An alert clears when its prediction does. Pure.
  */
-
-/** One predicted conflict: merging `worker`'s tip with `peer`'s (or with base's, when `peer` is undefined). */
-export interface PredictedConflict {
-  readonly worker: string;
-  /** The other worker; undefined means the base branch. */
-  readonly peer: string | undefined;
-  readonly files: readonly string[];
-}
 
 /** The other side of each predicted conflict that involves `name`. */
 export function conflictsOf(name: string, conflicts: readonly PredictedConflict[]): { readonly peer: string | undefined; readonly files: readonly string[] }[] {

@@ -1,23 +1,9 @@
 import type { StreamLine } from './host-stream.js';
 import { visible } from './sanitize.js';
 import type { WorkerSpec } from './config-types.js';
+import type { HostStatus } from './status-schema.js';
+import type { HostLinkState } from './words.js';
 import { modelName, type WorkerUsage } from './usage.js';
-
-/** How the czar's link to a host stands: before its first stream line, streaming, cut off, or refused (czar version). */
-export const HOST_LINK_STATES = ['connecting', 'reachable', 'unreachable', 'refused'] as const;
-export type HostLinkState = (typeof HOST_LINK_STATES)[number];
-
-/** One ssh host of the fleet in status.json. */
-export interface HostStatus {
-  readonly name: string;
-  readonly state: HostLinkState;
-  /** When it entered this state. */
-  readonly since: string;
-  /** Why it is unreachable or refused (ssh's words, control characters made visible). */
-  readonly reason?: string | undefined;
-  /** The fleet's workers on it: out of sight (not gone) while it is unreachable. */
-  readonly workers: readonly string[];
-}
 
 /** Longest reason kept: ssh's last line or czar's refusal, never a screenful. */
 export const MAX_HOST_REASON = 300;

@@ -1,6 +1,5 @@
-import { formatTokens, formatUsd } from './budget.js';
-import { duration } from './classify.js';
-import type { SprintMetrics, TaskMetrics } from './metrics.js';
+import { formatTokens, formatUsd, duration } from './units.js';
+import type { SprintMetrics, TaskMetrics } from './status-schema.js';
 
 /** How `czar stats` and HANDOFF.md word the sprint metrics: one wording, so the two never disagree. */
 

@@ -1,4 +1,5 @@
-import type { FleetEvent, FleetStatus } from './types.js';
+import type { FleetEvent } from './words.js';
+import type { FleetStatus, SprintMetrics, TaskMetrics } from './status-schema.js';
 
 /**
  * Sprint metrics from what czar already writes: the event log (transitions and actions, with reasons) and the
@@ -19,38 +20,6 @@ export function isPersonAction(event: FleetEvent): boolean {
 
 export function isCzarAction(event: FleetEvent): boolean {
   return CZAR_ACTIONS.has(event.kind) && !isPersonAction(event);
-}
-
-export interface TaskMetrics {
-  readonly task: string;
-  readonly worker: string;
-  readonly startedAt: string;
-  /** Milliseconds from the task's delivery to the worker's first `done` on it; undefined while not done. */
-  readonly toDoneMs?: number | undefined;
-  /** Milliseconds to the first `verified` state (every check passed), where the fleet has checks. */
-  readonly toVerifiedMs?: number | undefined;
-  readonly nudges: number;
-  readonly restarts: number;
-  readonly personActions: number;
-  /** Undefined when the worker's agent keeps no usage records. */
-  readonly tokens?: number | undefined;
-  readonly usd?: number | undefined;
-  readonly unpricedModels: readonly string[];
-}
-
-export interface SprintMetrics {
-  readonly hours: number;
-  readonly tasksDone: number;
-  readonly tasksPerHour: number;
-  readonly usd?: number | undefined;
-  readonly usdPerDoneTask?: number | undefined;
-  readonly usdPerHour?: number | undefined;
-  readonly tokens?: number | undefined;
-  readonly czarActions: number;
-  readonly personActions: number;
-  /** Share of actions the czar took by itself: czar / (czar + person); undefined before any action. */
-  readonly autonomy?: number | undefined;
-  readonly tasks: readonly TaskMetrics[];
 }
 
 /** One task's facts from the log: its window on its worker opens at its delivery and closes at the next task's. */

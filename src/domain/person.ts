@@ -1,4 +1,4 @@
-import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './fleet.js';
+import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './model.js';
 import type { BonusTask } from './config-types.js';
 import { givenBonus } from './policy/queue.js';
 

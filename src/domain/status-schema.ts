@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { HOST_LINK_STATES } from './host-status.js';
-import { ALERT_KINDS, WORKER_STATES, type FleetStatus } from './types.js';
+import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES } from './words.js';
 
 /**
  * The status file is an interface other programs read: this zod schema describes it, generates
- * `status/status.schema.json`, and is checked at compile time against the `FleetStatus` type the code uses.
+ * `status/status.schema.json`, and is the one definition of the types the code uses for it (at the end).
  */
 const isoTime = z.string().describe('ISO 8601 time');
 
@@ -12,7 +11,9 @@ export const AlertSchema = z.strictObject({
   kind: z.enum(ALERT_KINDS),
   message: z.string(),
   since: isoTime,
+  /** Files involved (off-scope paths, overlapping paths). */
   files: z.array(z.string()).optional(),
+  /** Other worker involved (overlap, conflict). */
   peer: z.string().optional(),
 });
 
@@ -93,15 +94,18 @@ export const WorkerStatusSchema = z.strictObject({
   branch: z.string(),
   title: z.string(),
   agent: z.string(),
+  /** Percent done from the worker's last report. */
   progress: z.number().min(0).max(100).optional(),
   note: z.string().optional(),
   git: GitActivitySchema,
+  /** Last non-empty line of the pane, ANSI stripped. */
   lastOutput: z.string().optional(),
   lastOutputAt: isoTime.optional(),
   restarts: z.number().int(),
   alerts: z.array(AlertSchema),
   paused: z.boolean(),
   paneId: z.string().optional(),
+  /** Ids of the tasks this worker was given (its own first, then bonus tasks). */
   tasks: z.array(z.string()),
   resultFile: z.string().optional(),
   usage: WorkerUsageSchema.optional(),
@@ -122,10 +126,31 @@ export const IntegrationStatusSchema = z.strictObject({
   holds: z.array(z.string()).describe('workers whose branch is in the integration branch'),
   leftOut: z.array(z.strictObject({ worker: z.string(), reason: z.string() })),
   conflicts: z.array(z.strictObject({ worker: z.string(), files: z.array(z.string()) })),
+  /** Pull requests czar opened, per branch, with their last known state (OPEN, CLOSED, MERGED). */
   pullRequests: z.array(z.strictObject({ branch: z.string(), url: z.string(), state: z.string() })),
 });
 
 const PullRequestSchema = z.strictObject({ url: z.string(), state: z.string() });
+
+const FileStatSchema = z.strictObject({ file: z.string(), insertions: z.number().int(), deletions: z.number().int(), binary: z.boolean() });
+
+const WorkerHandoffSchema = z.strictObject({
+  name: z.string(),
+  task: z.string(),
+  state: z.enum(WORKER_STATES),
+  /** Proven finished: for now done with commits beyond its task's start (switches to `verified`). */
+  verified: z.boolean(),
+  branch: z.string(),
+  commits: z.array(z.strictObject({ sha: z.string(), subject: z.string() })),
+  files: z.array(FileStatSchema),
+  /** One line per check outcome known for this branch (the integration checks today). */
+  checks: z.array(z.string()),
+  resultFile: z.string().optional(),
+  alerts: z.array(AlertSchema),
+  restarts: z.number().int(),
+  integrated: z.boolean(),
+  pr: PullRequestSchema.optional(),
+});
 
 export const HandoffSchema = z.strictObject({
   project: z.string(),
@@ -133,23 +158,7 @@ export const HandoffSchema = z.strictObject({
   startedAt: isoTime,
   writtenAt: isoTime,
   sprintOver: z.boolean(),
-  workers: z.array(
-    z.strictObject({
-      name: z.string(),
-      task: z.string(),
-      state: z.enum(WORKER_STATES),
-      verified: z.boolean(),
-      branch: z.string(),
-      commits: z.array(z.strictObject({ sha: z.string(), subject: z.string() })),
-      files: z.array(z.strictObject({ file: z.string(), insertions: z.number().int(), deletions: z.number().int(), binary: z.boolean() })),
-      checks: z.array(z.string()),
-      resultFile: z.string().optional(),
-      alerts: z.array(AlertSchema),
-      restarts: z.number().int(),
-      integrated: z.boolean(),
-      pr: PullRequestSchema.optional(),
-    }),
-  ),
+  workers: z.array(WorkerHandoffSchema),
   integration: z.strictObject({
     branch: z.string(),
     tip: z.string().optional(),
@@ -160,6 +169,7 @@ export const HandoffSchema = z.strictObject({
     baseAdvanced: z.boolean(),
     pr: PullRequestSchema.optional(),
   }),
+  /** Per task and per sprint, as `czar stats` computes them (the autonomy figure included). */
   metrics: SprintMetricsSchema,
 }).describe('the facts of .czar/HANDOFF.md, written when the sprint is over');
 
@@ -169,23 +179,45 @@ export const FleetStatusSchema = z.strictObject({
   startedAt: isoTime,
   updatedAt: isoTime,
   paused: z.boolean(),
+  /** Present while the supervisor process is alive. */
   supervisor: z.strictObject({ pid: z.number().int(), heartbeatAt: isoTime }).optional(),
   workers: z.array(WorkerStatusSchema),
+  /** Bonus tasks not yet handed out, in order. */
   queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   sprintOver: z.boolean(),
   baseMissing: z.literal(true).optional().describe('the base branch is gone from the repository (renamed or deleted while the czar runs)'),
+  /** Present once the czar has an integration record. */
   integration: IntegrationStatusSchema.optional(),
+  /** The facts of HANDOFF.md, once the sprint was over. */
   handoff: HandoffSchema.optional(),
   usage: FleetUsageSchema.optional(),
   hosts: z.array(HostStatusSchema).optional().describe('the ssh hosts that run workers; absent when every worker is local'),
   metrics: SprintMetricsSchema.optional(),
 });
 
-type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
-type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// Fails to compile when the schema and the FleetStatus type drift apart.
-const schemaMatchesType: Exact<z.infer<typeof FleetStatusSchema>, Mutable<FleetStatus>> = true;
-void schemaMatchesType;
+/** The schema's type as the code holds it: nothing in a status is changed in place. */
+type Frozen<T> = T extends readonly (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+export type Alert = Frozen<z.infer<typeof AlertSchema>>;
+export type GitActivity = Frozen<z.infer<typeof GitActivitySchema>>;
+/** A worker's usage in status.json. Token counts include cached ones; `usd` covers only priced models. */
+export type WorkerUsageStatus = Frozen<z.infer<typeof WorkerUsageSchema>>;
+export type TaskMetrics = Frozen<z.infer<typeof TaskMetricsSchema>>;
+export type SprintMetrics = Frozen<z.infer<typeof SprintMetricsSchema>>;
+/** The limits in force (`policy.budget`); a limit not set is left out. */
+export type StatusLimits = Frozen<z.infer<typeof limits>>;
+export type FleetUsageStatus = Frozen<z.infer<typeof FleetUsageSchema>>;
+export type WorkerStatus = Frozen<z.infer<typeof WorkerStatusSchema>>;
+/** One ssh host of the fleet in status.json. */
+export type HostStatus = Frozen<z.infer<typeof HostStatusSchema>>;
+/** The integration branch as status.json shows it. */
+export type IntegrationStatus = Frozen<z.infer<typeof IntegrationStatusSchema>>;
+export type PullRequestFacts = Frozen<z.infer<typeof PullRequestSchema>>;
+/** One file of a branch's diff: lines added and removed (0 and 0 for a binary file). */
+export type FileStat = Frozen<z.infer<typeof FileStatSchema>>;
+export type WorkerHandoff = Frozen<z.infer<typeof WorkerHandoffSchema>>;
+export type HandoffFacts = Frozen<z.infer<typeof HandoffSchema>>;
+export type FleetStatus = Frozen<z.infer<typeof FleetStatusSchema>>;
 
 export function statusJsonSchema(): object {
   return { ...z.toJSONSchema(FleetStatusSchema, { unrepresentable: 'any' }), title: 'czar fleet status (.czar/status.json)' };

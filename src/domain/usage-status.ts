@@ -1,8 +1,8 @@
 import { fleetSpend, workerSpend } from './budget.js';
-import type { FleetModel, WorkerModel } from './fleet.js';
+import type { FleetModel, WorkerModel } from './model.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './config-types.js';
-import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './types.js';
+import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './status-schema.js';
 import { byModel, tokenTotal, ZERO_TOKENS, addTokens, type WorkerUsage } from './usage.js';
 
 // As budget.ts's spend: one status per usage object and price table, not one per pass.

@@ -1,7 +1,8 @@
-import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from './fleet.js';
+import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
-import type { Alert } from './types.js';
+import type { Alert } from './status-schema.js';
 import type { CheckSpec } from './config-types.js';
+import type { CheckFailure, CheckRunObservation } from './observations.js';
 
 /**
  * Done means verified: when a worker reports done with commits, the czar runs the configured checks on its branch
@@ -9,25 +10,6 @@ import type { CheckSpec } from './config-types.js';
  * a bonus task. A failure sends a fix-up message back to the worker. Pure: the check source's results arrive as
  * observations on the worker model, keyed by the commit they judged.
  */
-
-/** The failing check of a run, as the worker is told about it. `tail` is bounded and control-safe already. */
-export interface CheckFailure {
-  readonly name: string;
-  readonly run: string;
-  readonly exitCode: number | undefined;
-  readonly timedOut: boolean;
-  readonly tail: string;
-  readonly logFile: string;
-}
-
-/** The latest check run of a worker's branch: what the check source last said about which commit. */
-export interface CheckRunObservation {
-  readonly sha: string;
-  readonly status: 'running' | 'passed' | 'failed';
-  /** The first check that failed (later ones do not run). */
-  readonly failure?: CheckFailure | undefined;
-  readonly at: number;
-}
 
 /** One check's verdict on one commit, kept across czar restarts (the check is named by what it runs, see `checkKey`). */
 export interface CheckVerdict {

@@ -5,7 +5,7 @@ import { CzarError } from '../domain/errors.js';
 import { appendEvent } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { Config } from '../domain/config-types.js';
-import type { FleetEvent } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
 import { HostLinks } from './hosts.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */
@@ -14,7 +14,7 @@ export interface Fleet {
   readonly paths: StatePaths;
   readonly tmux: Tmux;
   readonly log: EventLog;
-  /** SSH hosts running some of the workers (issue 11). */
+  /** SSH hosts running some of the workers. */
   readonly hosts: HostLinks;
 }
 

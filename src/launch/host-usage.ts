@@ -24,7 +24,7 @@ export interface HostLaunchRecord {
 const ALL_TASKS = 'all';
 
 /**
- * The host side of usage (issue 10) for `czar watch --stream`: the same usage source as the local czar's, over the
+ * The host side of usage for `czar watch --stream`: the same usage source as the local czar's, over the
  * host's record files, sending each worker's whole usage when it changed. Workers are known by their launch records.
  */
 export class HostUsage {

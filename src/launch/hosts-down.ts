@@ -1,5 +1,5 @@
 import { CzarError } from '../domain/errors.js';
-import { usedHosts } from '../domain/hosts.js';
+import { usedHosts } from '../domain/host-layout.js';
 import type { Fleet } from './fleet.js';
 
 /** What `czar down` did on one host. */

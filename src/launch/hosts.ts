@@ -8,7 +8,7 @@ import { exactSession, Tmux, type PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
-import { hostClonePath, hostProjectDir, hostStateDir, usedHosts, type HostSpec } from '../domain/hosts.js';
+import { hostClonePath, hostProjectDir, hostStateDir, usedHosts, type HostSpec } from '../domain/host-layout.js';
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './fleet.js';

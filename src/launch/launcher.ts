@@ -8,7 +8,7 @@ import { presetFor } from '../agents/index.js';
 import { agentPathOf, startAgentPane } from './agent-pane.js';
 import { readOwnership, recordMade } from './ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
-import type { WorkerReport } from '../domain/report.js';
+import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded, type Fleet } from './fleet.js';

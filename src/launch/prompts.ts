@@ -1,7 +1,7 @@
 import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
-import type { DeliverySummary, GivenTask } from '../domain/fleet.js';
-import type { FixupFacts } from '../domain/integration.js';
+import type { DeliverySummary, GivenTask } from '../domain/model.js';
+import type { FixupFacts } from '../domain/integration-fixup.js';
 import type { Action } from '../domain/policy/actions.js';
 import {
   renderBonus,
@@ -17,7 +17,7 @@ import {
   TEMPLATE_FILES,
   type PromptTemplates,
   type WorkerPlace,
-} from '../domain/prompts.js';
+} from '../domain/prompt-text.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { presetFor } from '../agents/index.js';
 

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { processAlive } from '../adapters/process.js';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { processRunning } from '../adapters/process.js';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
-import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/requests.js';
+import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
 import type { StatePaths } from '../domain/paths.js';
 
 /** The running czar's pid, or undefined when no czar process is alive for this state dir. */
 export async function liveCzarPid(paths: StatePaths): Promise<number | undefined> {
   const lock = await readJson<{ pid: number }>(paths.supervisorLock);
   if (lock === undefined || !Number.isInteger(lock.pid)) return undefined;
-  if (!processAlive(lock.pid)) return undefined;
   // A killed czar lingers as a zombie until its parent (the tmux server) reaps it: that is not a live czar.
-  const stat = await readFile(`/proc/${lock.pid}/stat`, 'utf8').catch(() => '');
-  return /^\d+ \(.*\) Z/s.test(stat) ? undefined : lock.pid;
+  return (await processRunning(lock.pid)) ? lock.pid : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { REPORTED_STATES, type ReportedState } from '../domain/types.js';
+import { REPORTED_STATES, type ReportedState } from '../domain/words.js';
 
 /** One `@sim` line of a task: what the simulated agent does, in order. */
 export type Directive =

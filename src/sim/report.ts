@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomic, writeReport } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
-import type { WorkerReport } from '../domain/report.js';
-import type { ApiFailure, ReportedState } from '../domain/types.js';
+import type { WorkerReport } from '../domain/report-schema.js';
+import type { ApiFailure, ReportedState } from '../domain/words.js';
 
 /** How the simulated agent tells czar what it is doing: the same report files a real agent's hooks write. */
 export interface SimReporter {

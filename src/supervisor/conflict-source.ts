@@ -1,6 +1,6 @@
 import { branchTips, changedSinceFork, predictConflicts } from '../adapters/git.js';
-import type { PredictedConflict } from '../domain/conflicts.js';
-import type { WorkerModel } from '../domain/fleet.js';
+import type { PredictedConflict } from '../domain/observations.js';
+import type { WorkerModel } from '../domain/model.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 

@@ -1,6 +1,6 @@
 import { run } from '../adapters/process.js';
 import { presetFor } from '../agents/index.js';
-import type { GivenTask } from '../domain/fleet.js';
+import type { GivenTask } from '../domain/model.js';
 import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/config-types.js';

@@ -2,7 +2,7 @@ import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { czarVersion } from '../adapters/package-files.js';
 import { appendReportLine, writeAtomic } from '../adapters/state-files.js';
 import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
-import { hostClonePath, hostStateDir, usedHosts } from '../domain/hosts.js';
+import { hostClonePath, hostStateDir, usedHosts } from '../domain/host-layout.js';
 import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
 import type { WorkerUsage } from '../domain/usage.js';
 import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';

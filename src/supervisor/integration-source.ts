@@ -1,18 +1,15 @@
 import {
   candidatesOf,
   failureSummary,
-  fixupsOwed,
-  fixupTaskId,
-  giveFixup,
   integrationStatus,
   planIntegration,
   type IntegrationRecord,
 } from '../domain/integration.js';
-import type { HandoffFacts } from '../domain/handoff.js';
-import type { IntegrationStatus } from '../domain/types.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from '../domain/integration-fixup.js';
+import type { HandoffFacts, IntegrationStatus } from '../domain/status-schema.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
-import { runIntegrationChecks } from '../integration/checks.js';
+import { runIntegrationChecks } from '../integration/run-checks.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
 import type { Fleet } from '../launch/fleet.js';
 import { integrationFixupMessage, plainTask } from '../launch/prompts.js';

@@ -1,6 +1,6 @@
 import { readEventsFrom } from '../adapters/state-files.js';
-import { EMPTY_TALLY, sprintMetrics, tallyEvents, type EventTally, type SprintMetrics } from '../domain/metrics.js';
-import type { FleetStatus } from '../domain/types.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents, type EventTally } from '../domain/metrics.js';
+import type { SprintMetrics, FleetStatus } from '../domain/status-schema.js';
 import type { Fleet } from '../launch/fleet.js';
 
 /**

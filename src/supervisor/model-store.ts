@@ -1,8 +1,9 @@
 import { CzarError } from '../domain/errors.js';
-import type { FleetModel, WorkerModel } from '../domain/fleet.js';
+import type { FleetModel, WorkerModel } from '../domain/model.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { StatusExtras } from '../domain/status.js';
-import type { Alert, AlertKind } from '../domain/types.js';
+import type { StatusExtras } from '../domain/status-render.js';
+import type { Alert } from '../domain/status-schema.js';
+import type { AlertKind } from '../domain/words.js';
 
 /**
  * The one place the czar's facts live: the fleet model `decide()` reads, and the per-worker extras status.json

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { branchTips } from '../adapters/git.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
-import type { PaneObservation, ReportObservation, WorkerModel } from '../domain/fleet.js';
+import type { PaneObservation, ReportObservation } from '../domain/observations.js';
+import type { WorkerModel } from '../domain/model.js';
 import { reportStream } from '../domain/paths.js';
 import { ReportStreams } from './report-streams.js';
 import type { LinePosition } from '../adapters/line-reader.js';
@@ -14,7 +15,7 @@ import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../launch/records.js';
 import type { ModelStore } from './model-store.js';
-import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './observe.js';
+import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './readings.js';
 import type { Source } from './source.js';
 import type { Trigger } from './triggers.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
-import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
+import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/czar-request.js';
 import type { Fleet } from '../launch/fleet.js';
 import { answerRequest, pendingRequests } from '../launch/requests.js';
 import type { Executor } from './executor.js';

@@ -1,7 +1,7 @@
 import { IncrementalLineReader, type LinePosition } from '../adapters/line-reader.js';
 import { reportStream, type StatePaths } from '../domain/paths.js';
-import { MAX_REPORT_BYTES } from '../domain/report.js';
-import { readReportLine, type ReportReading } from './observe.js';
+import { MAX_REPORT_BYTES } from '../domain/report-schema.js';
+import { readReportLine, type ReportReading } from './readings.js';
 
 /**
  * Where the czar is in each worker's report stream (`reports/<worker>.jsonl`): each look hands back every report

@@ -1,5 +1,6 @@
 import { readText, writeJsonAtomic } from '../adapters/state-files.js';
-import { initialWorker, ownTask, type FleetModel, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
+import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/model.js';
+import type { ReportObservation } from '../domain/observations.js';
 import { withOverrides } from '../domain/prices.js';
 import type { Fleet } from '../launch/fleet.js';
 import { readAllRecords } from '../launch/records.js';

@@ -1,5 +1,5 @@
 import { writeJsonAtomic } from '../adapters/state-files.js';
-import { fleetStatus } from '../domain/status.js';
+import { fleetStatus } from '../domain/status-render.js';
 import type { Fleet } from '../launch/fleet.js';
 import type { HostStreams } from './host-streams.js';
 import type { IntegrationSource } from './integration-source.js';

@@ -3,7 +3,7 @@ import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
 import { agentRecords, type AgentRecords, type RecordPlaces } from '../agents/usage-records.js';
-import type { WorkerMemory, WorkerModel } from '../domain/fleet.js';
+import type { WorkerMemory, WorkerModel } from '../domain/model.js';
 import { UsageTally } from '../domain/usage-tally.js';
 import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
 

@@ -1,6 +1,7 @@
 /** The selected worker up close: its live pane tail, alerts, note, result file and its own recent events. */
 import { Text } from 'ink';
-import type { FleetEvent, WorkerStatus } from '../domain/types.js';
+import type { FleetEvent } from '../domain/words.js';
+import type { WorkerStatus } from '../domain/status-schema.js';
 import { clockTime, stateText, truncate, usageLine } from './format.js';
 
 export interface DetailProps {

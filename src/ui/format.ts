@@ -2,8 +2,9 @@
  * Pure text helpers for the dashboard: durations, truncation, state badges, alert tags, and how columns and
  * rows are shared out for a terminal size. No React here, so all of it is unit-tested directly.
  */
-import { formatTokens, formatUsd } from '../domain/budget.js';
-import type { AlertKind, FleetStatus, WorkerState, WorkerStatus } from '../domain/types.js';
+import { formatTokens, formatUsd } from '../domain/units.js';
+import type { AlertKind, WorkerState } from '../domain/words.js';
+import type { FleetStatus, WorkerStatus } from '../domain/status-schema.js';
 
 /** Colour names ink understands; the symbol and label carry the meaning without colour. */
 export type Tone = 'green' | 'yellow' | 'magenta' | 'cyan' | 'red' | 'blue' | 'gray';

@@ -1,8 +1,7 @@
 /** One row per worker, columns chosen for the width, scrolled so the selected row stays in view. */
 import { useRef } from 'react';
 import { Text } from 'ink';
-import type { HostStatus } from '../domain/host-status.js';
-import type { WorkerStatus } from '../domain/types.js';
+import type { HostStatus, WorkerStatus } from '../domain/status-schema.js';
 import { Since } from './clock.js';
 import { MARKER_WIDTH, fit, layoutColumns, rowCells, stateBadge, windowStart, type Column } from './format.js';
 import { hostsOutOfSight, OUT_OF_SIGHT, outOfSight } from './host-format.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import type { FleetStatus } from '../../src/domain/types.js';
+import type { FleetStatus } from '../../src/domain/status-schema.js';
 import { CZAR_BIN, czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';

@@ -15,7 +15,7 @@ import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { expectPlainOutcomes, propertySeed, random, reachableCommits, type StepResult } from '../helpers/property.js';
 import { waitFor } from '../helpers/wait.js';
 import { execa } from 'execa';
-import type { FleetStatus } from '../../src/domain/types.js';
+import type { FleetStatus } from '../../src/domain/status-schema.js';
 
 const MAX_STEPS = 14;
 /** No new step starts after this much wall time. */

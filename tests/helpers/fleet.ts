@@ -1,4 +1,5 @@
-import { initialWorker, type FleetModel, type PaneObservation, type WorkerModel } from '../../src/domain/fleet.js';
+import { initialWorker, type FleetModel, type WorkerModel } from '../../src/domain/model.js';
+import type { PaneObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/config-types.js';

@@ -44,7 +44,7 @@ export interface RealFleet extends FleetProbes {
  * fleet's private tmux server (killed when the test ends, with every agent in it).
  */
 export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
-  // Gemini CLI skips a settings file below a group- or world-writable folder such as /tmp (issue 7 defect 8), and
+  // Gemini CLI skips a settings file below a group- or world-writable folder such as /tmp, and
   // czar keeps the hook settings in the state dir beside czar.yaml: so the project lives in a private folder.
   const privateParent = await mkdtemp(path.join(homedir(), '.czar-real-'));
   const { root, repo } = await tempRepo(options.files, privateParent);

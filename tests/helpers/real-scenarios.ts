@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { FleetEvent } from '../../src/domain/types.js';
+import type { FleetEvent } from '../../src/domain/words.js';
 import { workerIn } from './fleet-fixture.js';
 import { startModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, type RealAgent } from './real-agents.js';

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
+import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
@@ -23,6 +24,19 @@ describe('czar down', () => {
     expect(down.stdout).toContain('stopped 2 session(s)');
     expect(await new Tmux(`czar-${project}`).serverRunning()).toBe(false);
     expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
+  });
+});
+
+describe('czar down, the czar', () => {
+  test('is gone when down returns: nothing it writes while it stops lands after down (or after a purge)', async () => {
+    const { root } = await tempRepo();
+    await writeFleetConfig(root, uniqueProject(), FLEET);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const pid = await waitFor(async () => (JSON.parse(await readFile(path.join(root, '.czar', 'status.json'), 'utf8')) as { supervisor?: { pid: number } }).supervisor?.pid, { what: "the czar's pid in status.json" });
+    const down = await czar(['down'], { cwd: root });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await alive(pid)).toBe(false);
+    expect((await readdir(path.join(root, '.czar'))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
 

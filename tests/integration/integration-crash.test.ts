@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { runIntegrationChecks } from '../../src/integration/checks.js';
+import { runIntegrationChecks } from '../../src/integration/run-checks.js';
 import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
@@ -27,7 +27,7 @@ describe('integration runner: a czar killed mid-check', () => {
       `const { loadConfig } = await import(${dist('config/load.js')});`,
       `const { openFleet } = await import(${dist('launch/fleet.js')});`,
       `const { runIntegration } = await import(${dist('integration/runner.js')});`,
-      `const { runIntegrationChecks } = await import(${dist('integration/checks.js')});`,
+      `const { runIntegrationChecks } = await import(${dist('integration/run-checks.js')});`,
       `const fleet = openFleet(await loadConfig(${JSON.stringify(fx.configFile)}));`,
       `await runIntegration(fleet, async () => ${JSON.stringify(candidates)}, runIntegrationChecks);`,
     ].join('\n');

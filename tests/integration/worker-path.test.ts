@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readJson } from '../../src/adapters/state-files.js';
 import { CZAR_BIN_DIR } from '../../src/adapters/package-files.js';
 import { reportFile, statePaths } from '../../src/domain/paths.js';
-import type { WorkerReport } from '../../src/domain/report.js';
+import type { WorkerReport } from '../../src/domain/report-schema.js';
 import { launchedStateDir, TEST_PROOF } from '../helpers/state-dir.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';

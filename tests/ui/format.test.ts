@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_STATES, type WorkerStatus } from '../../src/domain/types.js';
+import { WORKER_STATES } from '../../src/domain/words.js';
+import type { WorkerStatus } from '../../src/domain/status-schema.js';
 import {
   alertTags,
   costCell,

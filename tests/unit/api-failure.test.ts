@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API_RETRY_MAX, apiFailureStep } from '../../src/domain/api-failure.js';
-import type { ApiFailure } from '../../src/domain/types.js';
+import type { ApiFailure } from '../../src/domain/words.js';
 import { T0, SECOND } from '../helpers/fleet.js';
 
 const facts = { failedAt: T0, retries: { count: 0, at: T0 - 60 * SECOND }, progressAt: T0 - 120 * SECOND, now: T0, backoffMs: 30 * SECOND };

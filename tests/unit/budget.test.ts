@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd, resumeBudget } from '../../src/domain/budget.js';
-import type { FleetModel, ReportObservation } from '../../src/domain/fleet.js';
+import { formatUsd } from '../../src/domain/units.js';
+import { resumeBudget } from '../../src/domain/budget.js';
+import type { FleetModel } from '../../src/domain/model.js';
+import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { WorkerUsage } from '../../src/domain/usage.js';

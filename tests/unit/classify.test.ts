@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classify, classifyWithReason, REPORT_ECHO_MS, TURN_END_SETTLE_MS } from '../../src/domain/classify.js';
-import { initialWorker, ownTask, type ReportObservation, type WorkerModel } from '../../src/domain/fleet.js';
-import type { ReportedState } from '../../src/domain/types.js';
+import { initialWorker, ownTask, type WorkerModel } from '../../src/domain/model.js';
+import type { ReportObservation } from '../../src/domain/observations.js';
+import type { ReportedState } from '../../src/domain/words.js';
 import { alivePane, commits, MINUTE, policy, SECOND, spec, T0 } from '../helpers/fleet.js';
 
 const P = policy();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkConfigText } from '../../src/config/validate.js';
-import { editDistance, suggest } from '../../src/config/errors.js';
+import { editDistance, suggest } from '../../src/config/problems.js';
 
 /** The placed problem lines for a config text (the test fails if the text is valid). */
 function problems(text: string): readonly string[] {

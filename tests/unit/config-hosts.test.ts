@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
-import { controlSocketPath, MAX_CONTROL_PATH, parseSshTarget, remoteCommandLine } from '../../src/domain/hosts.js';
+import { controlSocketPath, MAX_CONTROL_PATH, parseSshTarget, remoteCommandLine } from '../../src/domain/host-layout.js';
 
 function checked(text: string) {
   return checkConfigText(text, 'czar.yaml');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/fleet.js';
+import type { FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { alivePane, bonusTask, commits, fleet, MINUTE, observe, policy, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { claudePrompt, codexPrompt, geminiPrompt } from '../../src/agents/recorded-prompts.js';
-import { promptDifference } from '../../src/domain/delivery-check.js';
-import type { RecordedPrompt } from '../../src/domain/delivery-check.js';
-import type { WorkerModel } from '../../src/domain/fleet.js';
+import { promptDifference, type RecordedPrompt } from '../../src/domain/delivery-check.js';
+import type { WorkerModel } from '../../src/domain/model.js';
 import { EMPTY_USAGE } from '../../src/domain/usage.js';
 import { fleet, observe, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 

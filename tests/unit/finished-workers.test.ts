@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domain/fleet.js';
+import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
+import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { ReportedState } from '../../src/domain/types.js';
+import type { ReportedState } from '../../src/domain/words.js';
 import { messageFromPerson } from '../../src/domain/person.js';
 import { taskDelivered } from '../../src/domain/usage.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';

@@ -2,9 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   candidatesOf,
   emptyRecord,
-  fixupsOwed,
-  fixupTaskId,
-  giveFixup,
   integrationStatus,
   nextMerge,
   planIntegration,
@@ -14,11 +11,12 @@ import {
   type FailedEntry,
   type IntegrationCandidate,
 } from '../../src/domain/integration.js';
-import { currentTask, type FleetModel } from '../../src/domain/fleet.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from '../../src/domain/integration-fixup.js';
+import { currentTask, type FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompts.js';
+import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-text.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel, ReportObservation } from '../../src/domain/fleet.js';
+import type { FleetModel } from '../../src/domain/model.js';
+import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { ReportedState } from '../../src/domain/types.js';
+import type { ReportedState } from '../../src/domain/words.js';
 import { alivePane, bonusTask, commits, fleet, kinds, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 function report(state: ReportedState, at: number, note?: string): ReportObservation {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CzarError } from '../../src/domain/errors.js';
-import type { DeliverySummary, GivenTask } from '../../src/domain/fleet.js';
+import type { DeliverySummary, GivenTask } from '../../src/domain/model.js';
 import {
   fill,
   renderBonus,
@@ -17,7 +17,7 @@ import {
   type PromptParts,
   type PromptTemplates,
   type WorkerPlace,
-} from '../../src/domain/prompts.js';
+} from '../../src/domain/prompt-text.js';
 import { bonusTask } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fleetStatus, withCzarLiveness } from '../../src/domain/status.js';
+import { fleetStatus, withCzarLiveness } from '../../src/domain/status-render.js';
 import { FleetStatusSchema, statusJsonSchema } from '../../src/domain/status-schema.js';
 import { fixtureStatus as sampleStatus } from '../fixtures/fleet-status.js';
 import { policy } from '../helpers/fleet.js';

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel, ReportObservation, WorkerModel } from '../../src/domain/fleet.js';
-import { emptyRecord, giveFixup } from '../../src/domain/integration.js';
+import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
+import type { ReportObservation, CheckRunObservation } from '../../src/domain/observations.js';
+import { emptyRecord } from '../../src/domain/integration.js';
+import { giveFixup } from '../../src/domain/integration-fixup.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { sprintOver } from '../../src/domain/status.js';
+import { sprintOver } from '../../src/domain/status-render.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
-import { checkKey, keptRun, type CheckRunObservation, type CheckVerdict } from '../../src/domain/verification.js';
+import { checkKey, keptRun, type CheckVerdict } from '../../src/domain/verification.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [

@@ -2,7 +2,7 @@ import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
-import { attachTo } from '../actions.js';
+import { attachTo } from '../person-actions.js';
 import { tmuxFor } from '../../launch/hosts.js';
 
 export const attachCommand: Command = {

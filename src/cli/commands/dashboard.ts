@@ -1,6 +1,6 @@
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { showDashboard } from '../watch.js';
+import { showDashboard } from '../follow.js';
 import { CzarError } from '../../domain/errors.js';
 
 export const dashboardCommand: Command = {

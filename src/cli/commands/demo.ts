@@ -7,13 +7,13 @@ import { readJson } from '../../adapters/state-files.js';
 import { loadConfig } from '../../config/load.js';
 import { DEMO_FILES, demoConfig } from '../../demo/scenario.js';
 import { CzarError } from '../../domain/errors.js';
-import type { FleetStatus } from '../../domain/types.js';
+import type { FleetStatus } from '../../domain/status-schema.js';
 import { handoffFile } from '../../integration/handoff.js';
 import { openFleet } from '../../launch/fleet.js';
 import { parse, type Command } from '../command.js';
 import { formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';
-import { followUntilSprintOver, showDashboard } from '../watch.js';
+import { followUntilSprintOver, showDashboard } from '../follow.js';
 import { launch } from './up.js';
 
 /** Minutes the demo may take before it counts as failed (it needs about one). */

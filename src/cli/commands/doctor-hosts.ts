@@ -2,7 +2,7 @@ import { remoteUrl } from '../../adapters/host-git.js';
 import { czarVersion } from '../../adapters/package-files.js';
 import { SshConnection } from '../../adapters/ssh.js';
 import { isCzarError } from '../../domain/errors.js';
-import type { HostSpec } from '../../domain/hosts.js';
+import type { HostSpec } from '../../domain/host-layout.js';
 import type { Config } from '../../domain/config-types.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 

@@ -3,7 +3,7 @@ import { CzarError } from '../../domain/errors.js';
 import { MAX_TASK_BYTES } from '../../domain/limits.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
-import { requestOrThrow } from '../actions.js';
+import { requestOrThrow } from '../person-actions.js';
 import { out } from '../output.js';
 
 /** Commands that ask the running czar to act; the dashboard's keys call the same requests. */

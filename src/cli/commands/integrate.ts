@@ -1,7 +1,7 @@
 import { readJson } from '../../adapters/state-files.js';
 import { candidatesFromStatus, failureSummary, type PlanStep } from '../../domain/integration.js';
-import type { FleetStatus } from '../../domain/types.js';
-import { runIntegrationChecks } from '../../integration/checks.js';
+import type { FleetStatus } from '../../domain/status-schema.js';
+import { runIntegrationChecks } from '../../integration/run-checks.js';
 import { openDuePullRequests, readPullRequests } from '../../integration/pull-requests.js';
 import { candidatesWithTips, dryRun, runIntegration, type RunEvent } from '../../integration/runner.js';
 import { liveCzarPid } from '../../launch/requests.js';

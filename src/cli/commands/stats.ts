@@ -1,8 +1,8 @@
 import { readEventsFrom, readJson } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
-import { EMPTY_TALLY, sprintMetrics, tallyEvents, type SprintMetrics } from '../../domain/metrics.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../domain/metrics.js';
+import type { SprintMetrics, FleetStatus } from '../../domain/status-schema.js';
 import { sprintSummary, TASK_COLUMNS, taskCells } from '../../domain/metrics-text.js';
-import type { FleetStatus } from '../../domain/types.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';

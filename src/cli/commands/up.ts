@@ -5,7 +5,8 @@ import { acquireLock, liveLockHolder } from '../../adapters/lock-file.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
-import type { FleetEvent, FleetStatus } from '../../domain/types.js';
+import type { FleetEvent } from '../../domain/words.js';
+import type { FleetStatus } from '../../domain/status-schema.js';
 import { readJson } from '../../adapters/state-files.js';
 import type { Fleet } from '../../launch/fleet.js';
 import { gatherFacts, launchWave, prepareStateDir, stopDroppedWorkers } from '../../launch/launcher.js';
@@ -16,7 +17,7 @@ import { initialPrompt } from '../../launch/prompts.js';
 import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { followUntilSprintOver, showDashboard } from '../watch.js';
+import { followUntilSprintOver, showDashboard } from '../follow.js';
 import { err, formatEvent, out, outRow } from '../output.js';
 
 

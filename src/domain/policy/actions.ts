@@ -1,7 +1,8 @@
-import type { DeliverySummary, FleetModel, GivenTask } from '../fleet.js';
+import type { DeliverySummary, FleetModel, GivenTask } from '../model.js';
 import type { BonusTask } from '../config-types.js';
-import type { Alert, AlertKind } from '../types.js';
-import type { CheckFailure } from '../verification.js';
+import type { Alert } from '../status-schema.js';
+import type { AlertKind } from '../words.js';
+import type { CheckFailure } from '../observations.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the

@@ -1,12 +1,12 @@
 import { checkBudgets } from '../budget.js';
 import { judgeConflicts } from '../conflicts.js';
-import type { FleetModel, WorkerMemory, WorkerModel } from '../fleet.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
 import { judgeChecks } from '../verification.js';
 import type { Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
-import { checkDelivery } from './delivery.js';
+import { checkDelivery } from './delivery-mismatch.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { act, transition } from './states.js';
 

@@ -1,5 +1,6 @@
-import type { FleetModel, WorkerMemory, WorkerModel } from '../fleet.js';
-import type { Alert, AlertKind, WorkerState } from '../types.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
+import type { Alert } from '../status-schema.js';
+import type { AlertKind, WorkerState } from '../words.js';
 import type { Action, NotifyEpisode } from './actions.js';
 
 /**

@@ -1,6 +1,7 @@
 import { apiFailureStep } from '../api-failure.js';
-import { currentApiFailure, duration, freshReport } from '../classify.js';
-import { currentTask, epoch, ownTask, type LadderRung } from '../fleet.js';
+import { currentApiFailure, freshReport } from '../classify.js';
+import { duration } from '../units.js';
+import { currentTask, epoch, ownTask, type LadderRung } from '../model.js';
 import type { StallSituation } from './actions.js';
 import { findAlert, MESSAGEABLE, model, name, notifyOnce, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
 

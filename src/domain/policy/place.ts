@@ -1,5 +1,5 @@
 import type { Action } from './actions.js';
-import type { FleetModel } from '../fleet.js';
+import type { FleetModel } from '../model.js';
 import { clearAlert, findAlert, MESSAGEABLE, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
 
 /** Git under a worker's feet: its worktree moved or removed, its branch deleted, or moved from outside. */

@@ -1,6 +1,6 @@
 import { freshReport } from '../classify.js';
 import { fleetBudgetSpent } from '../budget.js';
-import { currentTask, ownTask, type DeliverySummary, type GivenTask, type WorkerModel } from '../fleet.js';
+import { currentTask, ownTask, type DeliverySummary, type GivenTask, type WorkerModel } from '../model.js';
 import type { BonusTask } from '../config-types.js';
 import { finishedForGood } from '../verification.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';

@@ -1,4 +1,4 @@
-import { currentTask, effectiveScope, isIntegrated, touchedFiles, touchedFileSet } from '../fleet.js';
+import { currentTask, effectiveScope, isIntegrated, touchedFiles, touchedFileSet } from '../model.js';
 import { freshReport } from '../classify.js';
 import { inScope } from '../glob.js';
 import { clearAlert, findAlert, MESSAGEABLE, model, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';

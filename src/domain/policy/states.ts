@@ -1,5 +1,5 @@
 import { classifyWithReason, freshReport, heldOver } from '../classify.js';
-import { briefedSince, epoch, hasEvidence } from '../fleet.js';
+import { briefedSince, epoch, hasEvidence } from '../model.js';
 import { checksFailedOnTip, finishedForGood } from '../verification.js';
 import { clearAlert, model, name, notifyOnce, raiseAlert, STATE_ALERTS, type Context, type Draft } from './draft.js';
 import { apiFailed, crashed, ladder, waiting } from './ladder.js';

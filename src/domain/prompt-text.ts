@@ -1,10 +1,10 @@
 import { CzarError } from './errors.js';
 import { visible } from './sanitize.js';
-import type { DeliverySummary, GivenTask } from './fleet.js';
-import { fixupValues, type FixupFacts } from './integration.js';
+import type { DeliverySummary, GivenTask } from './model.js';
+import { fixupValues, type FixupFacts } from './integration-fixup.js';
 import type { StallSituation } from './policy/actions.js';
 import type { BonusTask } from './config-types.js';
-import type { CheckFailure } from './verification.js';
+import type { CheckFailure } from './observations.js';
 
 /**
  * Rendering of everything czar pastes into a worker. Templates are plain Markdown in `prompts/` with

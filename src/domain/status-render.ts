@@ -1,6 +1,6 @@
 import { freshReport } from './classify.js';
-import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './fleet.js';
-import type { FleetStatus, WorkerStatus } from './types.js';
+import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './model.js';
+import type { FleetStatus, WorkerStatus } from './status-schema.js';
 import { finishedForGood } from './verification.js';
 import { fleetUsageStatus, workerUsageStatus } from './usage-status.js';
 

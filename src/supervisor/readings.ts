@@ -10,11 +10,11 @@ import { MAX_RESULT_BYTES } from '../domain/limits.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
-import type { PaneObservation, ReportObservation } from '../domain/fleet.js';
+import type { PaneObservation, ReportObservation } from '../domain/observations.js';
 import { logFile, type StatePaths } from '../domain/paths.js';
-import { parseReport } from '../domain/report.js';
+import { parseReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { GitActivity } from '../domain/types.js';
+import type { GitActivity } from '../domain/status-schema.js';
 import { mapBounded, type Fleet } from '../launch/fleet.js';
 import type { ModelStore } from './model-store.js';
 

@@ -1,66 +1,12 @@
-import type { SprintMetrics } from './metrics.js';
+import type { HandoffFacts, SprintMetrics } from './status-schema.js';
 import { autonomyPercent, sprintSummary, TASK_COLUMNS, taskCells } from './metrics-text.js';
 import { neutraliseControls } from './sanitize.js';
-import type { Alert, WorkerState } from './types.js';
 
 /**
  * The sprint's handoff: what each worker delivered, what the integration branch holds and what it leaves out, what
  * is left for the person, and how much of the sprint ran without them. The shell gathers the facts (status, git,
  * events, the integration record); rendering is pure.
  */
-
-export interface FileLines {
-  readonly file: string;
-  readonly insertions: number;
-  readonly deletions: number;
-  readonly binary: boolean;
-}
-
-export interface PullRequestFacts {
-  readonly url: string;
-  readonly state: string;
-}
-
-export interface WorkerHandoff {
-  readonly name: string;
-  readonly task: string;
-  readonly state: WorkerState;
-  /** Proven finished: for now done with commits beyond its task's start (switches to `verified`). */
-  readonly verified: boolean;
-  readonly branch: string;
-  readonly commits: readonly { readonly sha: string; readonly subject: string }[];
-  readonly files: readonly FileLines[];
-  /** One line per check outcome known for this branch (the integration checks today). */
-  readonly checks: readonly string[];
-  readonly resultFile?: string | undefined;
-  readonly alerts: readonly Alert[];
-  readonly restarts: number;
-  readonly integrated: boolean;
-  readonly pr?: PullRequestFacts | undefined;
-}
-
-export interface IntegrationHandoff {
-  readonly branch: string;
-  readonly tip?: string | undefined;
-  readonly holds: readonly string[];
-  readonly leftOut: readonly { readonly worker: string; readonly reason: string }[];
-  readonly conflicts: readonly { readonly worker: string; readonly files: readonly string[] }[];
-  readonly baseConflict?: readonly string[] | undefined;
-  readonly baseAdvanced: boolean;
-  readonly pr?: PullRequestFacts | undefined;
-}
-
-export interface HandoffFacts {
-  readonly project: string;
-  readonly base: string;
-  readonly startedAt: string;
-  readonly writtenAt: string;
-  readonly sprintOver: boolean;
-  readonly workers: readonly WorkerHandoff[];
-  readonly integration: IntegrationHandoff;
-  /** Per task and per sprint, as `czar stats` computes them (the autonomy figure included). */
-  readonly metrics: SprintMetrics;
-}
 
 /** What only the person can do now, one line each. */
 export function leftForPerson(facts: Omit<HandoffFacts, 'metrics'>): string[] {

@@ -1,9 +1,9 @@
 import type { BranchPlace } from './branch-place.js';
 import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
-import type { Alert, ApiFailure, GitActivity, ReportedState, WorkerState } from './types.js';
-import type { PredictedConflict } from './conflicts.js';
-import type { CheckRunObservation } from './verification.js';
+import type { Alert, GitActivity } from './status-schema.js';
+import type { WorkerState } from './words.js';
+import type { CheckRunObservation, PaneObservation, PredictedConflict, ReportObservation } from './observations.js';
 import type { WorkerUsage } from './usage.js';
 
 /**
@@ -11,42 +11,6 @@ import type { WorkerUsage } from './usage.js';
  * remembers (state, ladder, restarts, alerts, tasks given). The shell fills the observations; `decide()` reads
  * everything and returns the memory it updated. All times are epoch milliseconds.
  */
-
-/** The latest valid report of a worker, as far as the czar is concerned. */
-export interface ReportObservation {
-  readonly state: ReportedState;
-  /** When the worker wrote it (the report's `at`). */
-  readonly at: number;
-  readonly progress: number | undefined;
-  readonly note: string | undefined;
-  readonly resultFile: string | undefined;
-  /** The task id the worker says it is on, when it says (`czar report --task`). */
-  readonly task?: string | undefined;
-  /** The agent's turn ended on failed model calls (its failure hook). */
-  readonly failure?: ApiFailure | undefined;
-  /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
-  readonly transcriptPath?: string | undefined;
-  /** Written by the agent's own hook (a turn starting or ending), not by the worker's `czar report`. */
-  readonly byHook?: boolean | undefined;
-}
-
-/** What the shell saw of the worker's tmux pane on its last look. */
-export interface PaneObservation {
-  /** The agent process still runs (`pane_dead` is 0). */
-  readonly alive: boolean;
-  /** Exit status of the agent once the pane is dead (remain-on-exit), else undefined. */
-  readonly deadStatus: number | undefined;
-  /** Last time the pane's content changed. */
-  readonly lastOutputAt: number | undefined;
-  /** The preset's `isWaiting` held on the last capture: a question for the person is on screen. */
-  readonly screenWaiting: boolean;
-  /** The preset's `isBusy` held on the last capture: a turn is running. */
-  readonly screenBusy: boolean;
-  /** The last capture (ANSI stripped), tested against `auto_answer` rules when the screen is waiting. */
-  readonly screen: string;
-  /** An API error line of the agent's is near the bottom of the screen (for agents whose hooks do not say so). */
-  readonly apiFailure?: ApiFailure | undefined;
-}
 
 /** A task handed to a worker: its own from the config, or a bonus task. */
 export interface GivenTask {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_FAILURE_KINDS, REPORTED_STATES } from './types.js';
+import { API_FAILURE_KINDS, REPORTED_STATES } from './words.js';
 
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import { readEventsFrom, readJson } from '../adapters/state-files.js';
 import { watchPaths } from '../adapters/watcher.js';
-import type { FleetStatus } from '../domain/types.js';
+import type { FleetStatus } from '../domain/status-schema.js';
 import type { Fleet } from '../launch/fleet.js';
 import { formatEvent, outRow } from './output.js';
 

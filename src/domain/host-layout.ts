@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /**
- * Workers on SSH hosts (issue 11): how a host is named and laid out, pure. The ssh adapter runs the commands; this
+ * Workers on SSH hosts: how a host is named and laid out, pure. The ssh adapter runs the commands; this
  * file only decides paths and words.
  */
 

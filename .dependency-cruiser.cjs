@@ -1,0 +1,66 @@
+// The import graph of src/, checked by `npm run lint:deps`: no cycles, and imports point inward
+// (cli -> everything; supervisor -> domain and ports; adapters -> domain types; domain -> nothing with I/O).
+// Type-only imports count too: a type that reaches up a layer couples the layers just the same.
+const above = (folders) => `^src/(${folders.join('|')})/`;
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle: the files cannot be read, tested or moved one at a time. Move what both need to a leaf file.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'domain/ holds types and pure decisions: it imports nothing outside domain/.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/', pathNot: '^src/domain/' },
+    },
+    {
+      name: 'adapters-only-wrap-io',
+      severity: 'error',
+      comment: 'adapters/ wrap tmux, git, ssh and files for the layers above; they know domain types, not their callers.',
+      from: { path: '^src/adapters/' },
+      to: { path: above(['supervisor', 'launch', 'fleet', 'integration', 'cli', 'ui', 'demo', 'sim']) },
+    },
+    {
+      name: 'launch-below-supervisor',
+      severity: 'error',
+      comment: 'launch/ and fleet/ start and hold the fleet; the supervisor and integration use them, not the reverse.',
+      from: { path: above(['launch', 'fleet']) },
+      to: { path: above(['supervisor', 'integration', 'cli', 'ui']) },
+    },
+    {
+      name: 'integration-below-supervisor',
+      severity: 'error',
+      comment: 'The integration runner is driven by the supervisor and the CLI; it imports neither.',
+      from: { path: '^src/integration/' },
+      to: { path: above(['supervisor', 'cli', 'ui']) },
+    },
+    {
+      name: 'supervisor-below-the-surfaces',
+      severity: 'error',
+      comment: 'The supervisor is driven by the CLI and read by the UI through ports; it imports neither.',
+      from: { path: '^src/supervisor/' },
+      to: { path: above(['cli', 'ui']) },
+    },
+    {
+      name: 'nothing-imports-cli',
+      severity: 'error',
+      comment: 'cli/ is the composition root: only bin/ imports it. Move what others need out of cli/.',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,69 @@
+import type { ApiFailure, ReportedState } from './words.js';
+
+/**
+ * What the sources saw, as they write it into the model (`model.ts`): a worker's report, its pane, the check
+ * source's runs and the conflict source's predictions. All times are epoch milliseconds.
+ */
+
+/** The latest valid report of a worker, as far as the czar is concerned. */
+export interface ReportObservation {
+  readonly state: ReportedState;
+  /** When the worker wrote it (the report's `at`). */
+  readonly at: number;
+  readonly progress: number | undefined;
+  readonly note: string | undefined;
+  readonly resultFile: string | undefined;
+  /** The task id the worker says it is on, when it says (`czar report --task`). */
+  readonly task?: string | undefined;
+  /** The agent's turn ended on failed model calls (its failure hook). */
+  readonly failure?: ApiFailure | undefined;
+  /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
+  readonly transcriptPath?: string | undefined;
+  /** Written by the agent's own hook (a turn starting or ending), not by the worker's `czar report`. */
+  readonly byHook?: boolean | undefined;
+}
+
+/** What the shell saw of the worker's tmux pane on its last look. */
+export interface PaneObservation {
+  /** The agent process still runs (`pane_dead` is 0). */
+  readonly alive: boolean;
+  /** Exit status of the agent once the pane is dead (remain-on-exit), else undefined. */
+  readonly deadStatus: number | undefined;
+  /** Last time the pane's content changed. */
+  readonly lastOutputAt: number | undefined;
+  /** The preset's `isWaiting` held on the last capture: a question for the person is on screen. */
+  readonly screenWaiting: boolean;
+  /** The preset's `isBusy` held on the last capture: a turn is running. */
+  readonly screenBusy: boolean;
+  /** The last capture (ANSI stripped), tested against `auto_answer` rules when the screen is waiting. */
+  readonly screen: string;
+  /** An API error line of the agent's is near the bottom of the screen (for agents whose hooks do not say so). */
+  readonly apiFailure?: ApiFailure | undefined;
+}
+
+/** The failing check of a run, as the worker is told about it. `tail` is bounded and control-safe already. */
+export interface CheckFailure {
+  readonly name: string;
+  readonly run: string;
+  readonly exitCode: number | undefined;
+  readonly timedOut: boolean;
+  readonly tail: string;
+  readonly logFile: string;
+}
+
+/** The latest check run of a worker's branch: what the check source last said about which commit. */
+export interface CheckRunObservation {
+  readonly sha: string;
+  readonly status: 'running' | 'passed' | 'failed';
+  /** The first check that failed (later ones do not run). */
+  readonly failure?: CheckFailure | undefined;
+  readonly at: number;
+}
+
+/** One predicted conflict: merging `worker`'s tip with `peer`'s (or with base's, when `peer` is undefined). */
+export interface PredictedConflict {
+  readonly worker: string;
+  /** The other worker; undefined means the base branch. */
+  readonly peer: string | undefined;
+  readonly files: readonly string[];
+}
