@@ -38,11 +38,12 @@ export default tseslint.config(
   { files: ['bin/**/*.js', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   // One entry per folder: flat config replaces (not merges) a rule set twice for the same file.
   ...boundaries({
-    'src/domain': { paths: [...ioLibraries, ...uiLibraries, 'node:fs', 'node:fs/promises'], folders: ['adapters', 'cli', 'ui', 'supervisor', 'launch', 'integration'] },
-    'src/config': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch'] },
-    'src/agents': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch'] },
-    'src/adapters': { paths: uiLibraries, folders: ['cli', 'ui', 'supervisor', 'launch', 'integration'] },
-    'src/launch': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'integration'] },
+    'src/domain': { paths: [...ioLibraries, ...uiLibraries, 'node:fs', 'node:fs/promises'], folders: ['adapters', 'cli', 'ui', 'supervisor', 'launch', 'fleet', 'integration'] },
+    'src/config': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'] },
+    'src/agents': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'] },
+    'src/adapters': { paths: uiLibraries, folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet', 'integration'] },
+    'src/fleet': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'integration'] },
+    'src/launch': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'integration', 'supervisor'] },
     'src/integration': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui', 'supervisor'] },
     'src/supervisor': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },
     'src/sim': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },

@@ -3,10 +3,10 @@ import { readEventsFrom, readJson, readStatusFile } from '../adapters/state-file
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
 import type { FleetEvent, FleetStatus } from '../domain/types.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';
 import { runDashboard } from '../ui/render.js';
-import { liveCzarPid } from '../launch/requests.js';
+import { liveCzarPid } from '../fleet/requests.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { withCzarLiveness } from '../domain/status.js';
 import { attachTo, openLog, requestOrThrow } from './actions.js';

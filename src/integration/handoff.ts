@@ -6,7 +6,7 @@ import { renderHandoff, type HandoffFacts, type WorkerHandoff } from '../domain/
 import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } from '../domain/integration.js';
 import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';
 import type { FleetStatus } from '../domain/types.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import { readPullRequests } from './pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord } from './runner.js';
 

@@ -5,7 +5,7 @@ import { pushBranch } from '../adapters/integration-git.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { pullRequestBody } from '../domain/pull-request.js';
 import type { IntegrationCandidate } from '../domain/integration.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** `.czar/integration/pull-requests.json`: the pull request czar opened per branch. */
 export interface PullRequestRecord {

@@ -12,7 +12,7 @@ import { agentPath } from '../domain/agent-env.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { Fleet } from './fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** The PATH a worker's agent runs with: czar's bin folder first, then the config's PATH or the person's. */
 export function agentPathOf(worker: WorkerSpec): string {

@@ -6,15 +6,17 @@ import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { agentPathOf, startAgentPane } from './agent-pane.js';
-import { readOwnership, recordMade } from './ownership.js';
+import { readOwnership, recordMade } from '../fleet/ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
-import { mapBounded, type Fleet } from './fleet.js';
-import { fleetPanes, startOnHost, tmuxFor } from './hosts.js';
+import { mapBounded } from '../fleet/map-bounded.js';
+import type { Fleet } from '../fleet/handle.js';
+import { fleetPanes, tmuxFor } from '../fleet/panes.js';
+import { startOnHost } from './start-on-host.js';
 import type { LaunchFacts, WorkerPlan } from './plan.js';
-import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './records.js';
+import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
 import { taskDigest } from './up-notes.js';
 
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */

@@ -4,8 +4,8 @@ import * as git from '../adapters/git.js';
 import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
-import type { Fleet } from './fleet.js';
-import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from './ownership.js';
+import type { Fleet } from '../fleet/handle.js';
+import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from '../fleet/ownership.js';
 
 export interface PurgeOutcome {
   /** One line per worker something was removed for. */

@@ -6,7 +6,7 @@ import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckRunObservation, type CheckVerdict } from '../domain/verification.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** Verdicts kept per worker: enough for every commit a sprint judges, bounded against a worker committing forever. */
 const KEPT_VERDICTS = 200;

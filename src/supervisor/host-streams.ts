@@ -9,7 +9,7 @@ import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDela
 import { logFile, reportFile } from '../domain/paths.js';
 import { LineOrder } from './line-order.js';
 import { neutraliseControls } from '../domain/sanitize.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /**
  * The source for workers on ssh hosts: one `czar watch --stream` per host over its master, whose report and output

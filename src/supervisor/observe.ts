@@ -15,7 +15,8 @@ import { logFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/types.js';
-import { mapBounded, type Fleet } from '../launch/fleet.js';
+import { mapBounded } from '../fleet/map-bounded.js';
+import type { Fleet } from '../fleet/handle.js';
 import type { ObserverPort } from './observer.js';
 
 /** A report as the czar sees it: valid, or rejected with a reason. */

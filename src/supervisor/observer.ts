@@ -13,11 +13,11 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import type { AlertKind } from '../domain/types.js';
 import type { StatusExtras } from '../domain/status.js';
 import type { WorkerUsage } from '../domain/usage.js';
-import type { Fleet } from '../launch/fleet.js';
-import { fleetPanes } from '../launch/hosts.js';
+import type { Fleet } from '../fleet/handle.js';
+import { fleetPanes } from '../fleet/panes.js';
 import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
-import type { LaunchRecord } from '../launch/records.js';
+import type { LaunchRecord } from '../fleet/records.js';
 import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './observe.js';
 import { UsageSource, UsageSubjects } from './usage-source.js';
 

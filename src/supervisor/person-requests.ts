@@ -6,8 +6,8 @@ import type { FleetModel } from '../domain/fleet.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/requests.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { Fleet } from '../launch/fleet.js';
-import { answerRequest, pendingRequests } from '../launch/requests.js';
+import type { Fleet } from '../fleet/handle.js';
+import { answerRequest, pendingRequests } from '../fleet/requests.js';
 import type { Executor } from './executor.js';
 
 /** What answering a person's requests needs of the czar. */

@@ -1,8 +1,8 @@
 import { readText, writeJsonAtomic } from '../adapters/state-files.js';
 import { initialWorker, ownTask, type FleetModel, type ReportObservation, type WorkerMemory, type WorkerModel } from '../domain/fleet.js';
 import { withOverrides } from '../domain/prices.js';
-import type { Fleet } from '../launch/fleet.js';
-import { readAllRecords } from '../launch/records.js';
+import type { Fleet } from '../fleet/handle.js';
+import { readAllRecords } from '../fleet/records.js';
 import type { Observer } from './observer.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 

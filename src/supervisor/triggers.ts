@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { commonDir } from '../adapters/git.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** Why a reconcile pass should look again; each names what to refresh, so a pass does only the work it needs. */
 export type Trigger =

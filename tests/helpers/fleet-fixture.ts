@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { readJson } from '../../src/adapters/state-files.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { FleetEvent, FleetStatus, WorkerStatus } from '../../src/domain/types.js';
-import { openFleet, type Fleet } from '../../src/launch/fleet.js';
+import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launcher.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';

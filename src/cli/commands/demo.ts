@@ -9,7 +9,7 @@ import { DEMO_FILES, demoConfig } from '../../demo/scenario.js';
 import { CzarError } from '../../domain/errors.js';
 import type { FleetStatus } from '../../domain/types.js';
 import { handoffFile } from '../../integration/handoff.js';
-import { openFleet } from '../../launch/fleet.js';
+import { openFleet } from '../../fleet/handle.js';
 import { parse, type Command } from '../command.js';
 import { formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';

@@ -10,7 +10,7 @@ import { purgeFleet } from '../../launch/purge.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { insideFleetServer } from '../actions.js';
 import { fleetFrom } from '../context.js';
-import type { Fleet } from '../../launch/fleet.js';
+import type { Fleet } from '../../fleet/handle.js';
 import { out } from '../output.js';
 
 /**

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { launchRecordFile, type StatePaths } from '../domain/paths.js';
+import type { PresetName } from '../domain/config-types.js';
 
 /**
  * What czar did to bring a worker up: enough to adopt the session after a restart and never deliver a task twice.
@@ -40,4 +41,16 @@ export async function readAllRecords(paths: StatePaths): Promise<Map<string, Lau
     if (record !== undefined) records.set(record.worker, record);
   }
   return records;
+}
+
+/** What `startOnHost` writes in the host's state dir for each worker (`czar report` there checks it exists). */
+export interface HostLaunchRecord {
+  readonly worker: string;
+  readonly branch: string;
+  readonly worktree: string;
+  readonly agent: string;
+  readonly launchedAt: string;
+  readonly preset: PresetName;
+  /** The variables that say where the agent keeps its records (HOME, CLAUDE_CONFIG_DIR, CODEX_HOME), as it runs. */
+  readonly recordsEnv: Readonly<Record<string, string>>;
 }

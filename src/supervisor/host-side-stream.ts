@@ -4,7 +4,7 @@ import { branchTips } from '../adapters/git.js';
 import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { MAX_OUTPUT_CHUNK, MAX_REPORT_TEXT, type StreamLine } from '../domain/host-stream.js';
 import { statePaths } from '../domain/paths.js';
-import { HostUsage } from './host-usage.js';
+import { HostUsage } from './host-side-usage.js';
 
 /** How often the state dir is looked at: a report reaches the local czar within about this long plus the link. */
 const POLL_MS = 50;
