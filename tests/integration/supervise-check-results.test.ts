@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { launch, startCzar } from '../../src/cli/commands/up.js';
+import { launch, startCzar } from '../../src/launch/up-sequence.js';
 import { loadConfig } from '../../src/config/load.js';
 import { liveCzarPid } from '../../src/fleet/requests.js';
 import { openFleet } from '../../src/fleet/handle.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { launch, startCzar } from '../../src/cli/commands/up.js';
+import { launch, startCzar } from '../../src/launch/up-sequence.js';
 import { liveCzarPid } from '../../src/fleet/requests.js';
 import { czar, workerEnv } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';

@@ -10,11 +10,11 @@ import { CzarError } from '../../domain/errors.js';
 import type { FleetStatus } from '../../domain/types.js';
 import { handoffFile } from '../../integration/handoff.js';
 import { openFleet } from '../../fleet/handle.js';
+import { launch } from '../../launch/up-sequence.js';
 import { parse, type Command } from '../command.js';
-import { formatEvent, out, outRow } from '../output.js';
+import { err, formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';
 import { followUntilSprintOver, showDashboard } from '../watch.js';
-import { launch } from './up.js';
 
 /** Minutes the demo may take before it counts as failed (it needs about one). */
 const DEMO_TIMEOUT_MS = 4 * 60_000;
@@ -40,7 +40,7 @@ export const demoCommand: Command = {
       if (created) await rm(root, { recursive: true, force: true });
     });
     out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks, checks and an integration branch`);
-    await launch(fleet, { fetch: false, dryRun: false });
+    await launch(fleet, { fetch: false, dryRun: false }, { note: out, warn: err });
     if (interactive) {
       await showDashboard(fleet);
       forgetTerminal();
