@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '../adapters/file-system.js';
 import { Tmux } from '../adapters/tmux.js';
 import { CzarError } from '../domain/errors.js';
 import { appendEvent } from '../adapters/state-files.js';
@@ -59,7 +59,7 @@ export async function verifyServerOwner(fleet: Fleet): Promise<void> {
   const owner = await fleet.tmux.ownerOfServer();
   if (owner === undefined || owner === fleet.paths.root) return;
   const { config } = fleet;
-  if (!(await access(owner).then(() => true, () => false))) {
+  if (!(await pathExists(owner))) {
     // Its state dir is gone, most likely moved with the repo: this may be our own fleet, under its old path.
     const repair = ['git', '-C', config.repo, 'worktree', 'repair', ...config.workers.filter((worker) => worker.host === undefined).map((worker) => worker.worktree)].join(' ');
     throw new CzarError(

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { listFolder } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { launchRecordFile, type StatePaths } from '../domain/paths.js';
@@ -34,7 +34,7 @@ export async function writeRecord(paths: StatePaths, record: LaunchRecord): Prom
 
 export async function readAllRecords(paths: StatePaths): Promise<Map<string, LaunchRecord>> {
   const records = new Map<string, LaunchRecord>();
-  const files = await readdir(paths.workers).catch(() => [] as string[]);
+  const files = await listFolder(paths.workers).catch(() => [] as string[]);
   for (const file of files) {
     if (!file.endsWith('.json')) continue;
     const record = await readJson<LaunchRecord>(path.join(paths.workers, file));

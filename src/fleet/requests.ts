@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { processAlive } from '../adapters/process.js';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { listFolder, readUtf8, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
@@ -13,7 +13,7 @@ export async function liveCzarPid(paths: StatePaths): Promise<number | undefined
   if (lock === undefined || !Number.isInteger(lock.pid)) return undefined;
   if (!processAlive(lock.pid)) return undefined;
   // A killed czar lingers as a zombie until its parent (the tmux server) reaps it: that is not a live czar.
-  const stat = await readFile(`/proc/${lock.pid}/stat`, 'utf8').catch(() => '');
+  const stat = await readUtf8(`/proc/${lock.pid}/stat`).catch(() => '');
   return /^\d+ \(.*\) Z/s.test(stat) ? undefined : lock.pid;
 }
 
@@ -53,7 +53,7 @@ export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutM
   while (Date.now() < deadline) {
     const result = await readJson<CzarRequestResult>(resultFile);
     if (result !== undefined) {
-      await rm(resultFile, { force: true });
+      await removeFile(resultFile);
       return result;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -63,7 +63,7 @@ export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutM
 
 /** Pending request files, oldest first (ids start with a timestamp). */
 export async function pendingRequests(paths: StatePaths): Promise<string[]> {
-  const files = await readdir(paths.requests).catch(() => [] as string[]);
+  const files = await listFolder(paths.requests).catch(() => [] as string[]);
   return files.filter((file) => file.endsWith('.json') && !file.endsWith('.result.json')).sort().map((file) => path.join(paths.requests, file));
 }
 

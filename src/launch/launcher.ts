@@ -1,5 +1,5 @@
-import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists, pathKind } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { which } from '../adapters/which.js';
@@ -44,12 +44,12 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     git.revParse(config.repo, git.headRef(config.base)),
     readOwnership(fleet.paths),
     Promise.all(config.workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
-    stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
+    pathKind(config.worktrees),
   ]);
   const existingPaths = new Set<string>();
   const reports = new Map<string, { state: string; at: string }>();
   await Promise.all(config.workers.map(async (worker) => {
-    if (await access(worker.worktree).then(() => true, () => false)) existingPaths.add(worker.worktree);
+    if (await pathExists(worker.worktree)) existingPaths.add(worker.worktree);
     const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
     if (typeof report?.state === 'string' && typeof report.at === 'string') reports.set(worker.name, { state: report.state, at: report.at });
   }));

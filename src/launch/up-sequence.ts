@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { modifiedAt } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
@@ -123,7 +123,7 @@ function notStarted(plan: LaunchPlan): string[] {
 async function makeWayForLaunch(fleet: Fleet, say: LaunchOutput): Promise<boolean> {
   const pid = await liveCzarPid(fleet.paths);
   if (pid === undefined) return true;
-  const [configAt, czarAt] = await Promise.all([stat(fleet.config.file), stat(fleet.paths.supervisorLock)].map((info) => info.then((found) => found.mtimeMs, () => 0)));
+  const [configAt, czarAt] = await Promise.all([modifiedAt(fleet.config.file), modifiedAt(fleet.paths.supervisorLock)]);
   // A config whose time did not move (copied with its time kept) may still name another base than the czar's.
   const czarBase = (await readJson<Pick<FleetStatus, 'base'>>(fleet.paths.status))?.base;
   const otherBase = czarBase !== undefined && czarBase !== fleet.config.base;

@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { activity } from '../adapters/branch-activity.js';
+import { modifiedAt } from '../adapters/file-system.js';
 import { headRef, revParse } from '../adapters/git.js';
 import { branchPlace } from '../adapters/worktree-place.js';
 import type { BranchPlace } from '../domain/branch-place.js';
@@ -76,7 +76,7 @@ export function paneObservation(info: PaneInfo, screen: string | undefined, pres
 
 /** Last output time after a czar restart: the pane log's modification time. */
 export async function logMtime(paths: StatePaths, worker: string): Promise<number | undefined> {
-  return stat(logFile(paths, worker)).then((info) => info.mtimeMs, () => undefined);
+  return modifiedAt(logFile(paths, worker));
 }
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {

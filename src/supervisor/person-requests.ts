@@ -1,5 +1,5 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { removeFile } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
 import type { FleetModel } from '../domain/fleet.js';
@@ -26,7 +26,7 @@ export interface PersonRequestPort {
 export async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
   for (const file of await pendingRequests(czar.fleet.paths)) {
     const raw = await readJson<unknown>(file);
-    await rm(file, { force: true });
+    await removeFile(file);
     const parsed = CzarRequestSchema.safeParse(raw);
     if (!parsed.success) {
       await czar.fleet.log.emit('bad_request', `ignored malformed request ${path.basename(file)}`);

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathExistsSync } from '../../adapters/file-system.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { cleanEnv, spawnDetached } from '../../adapters/process.js';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
@@ -30,7 +30,7 @@ export const downCommand: Command = {
     const sessions = await fleet.tmux.listSessions();
     await fleet.tmux.killServer();
     // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
-    if (existsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
+    if (pathExistsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
     out(`stopped ${sessions.length} session(s) on tmux server "${fleet.config.tmuxSocket}"`);
     // After the local server: the czar in it is gone, so nothing starts a host's watch again.
     const hosts = await stopHosts(fleet);
