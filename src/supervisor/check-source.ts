@@ -7,7 +7,7 @@ import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.j
 import type { WorkerSpec } from '../domain/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckVerdict } from '../domain/verification.js';
 import type { CheckRunObservation } from '../domain/observations.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** Verdicts kept per worker: enough for every commit a sprint judges, bounded against a worker committing forever. */
 const KEPT_VERDICTS = 200;

@@ -4,13 +4,13 @@ import type { GivenTask } from '../domain/model.js';
 import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import { startAgentPane } from '../launch/agent-pane.js';
-import { tmuxFor } from '../launch/hosts.js';
+import { tmuxFor } from '../fleet/panes.js';
 import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
 import { planLaunch, type WorkerPlan } from '../launch/plan.js';
 import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../launch/prompts.js';
-import { readRecord, type LaunchRecord } from '../launch/records.js';
+import { readRecord, type LaunchRecord } from '../fleet/records.js';
 import { CzarError } from '../domain/errors.js';
 import { CheckSource } from './check-source.js';
 

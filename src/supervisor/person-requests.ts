@@ -1,13 +1,13 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { removeFile } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
 import type { FleetModel } from '../domain/model.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/czar-request.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { Fleet } from '../launch/fleet.js';
-import { answerRequest, pendingRequests } from '../launch/requests.js';
+import type { Fleet } from '../fleet/handle.js';
+import { answerRequest, pendingRequests } from '../fleet/requests.js';
 import type { Executor } from './executor.js';
 
 /** What answering a person's requests needs of the czar. */
@@ -26,7 +26,7 @@ export interface PersonRequestPort {
 export async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
   for (const file of await pendingRequests(czar.fleet.paths)) {
     const raw = await readJson<unknown>(file);
-    await rm(file, { force: true });
+    await removeFile(file);
     const parsed = CzarRequestSchema.safeParse(raw);
     if (!parsed.success) {
       await czar.fleet.log.emit('bad_request', `ignored malformed request ${path.basename(file)}`);

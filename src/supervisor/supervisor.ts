@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { makeFolder, removeFile, writeTextFile } from '../adapters/file-system.js';
 import { writeJsonAtomic } from '../adapters/state-files.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
@@ -9,8 +9,8 @@ import { fleetStatus } from '../domain/status-render.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Alert } from '../domain/status-schema.js';
 import type { AlertKind } from '../domain/words.js';
-import type { Fleet } from '../launch/fleet.js';
-import { liveCzarPid } from '../launch/requests.js';
+import type { Fleet } from '../fleet/handle.js';
+import { liveCzarPid } from '../fleet/requests.js';
 import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
 import { IntegrationSource } from './integration-source.js';
@@ -116,8 +116,8 @@ export class Supervisor {
     if (other !== undefined && other !== process.pid) {
       throw new CzarError('czar_running', `A czar (pid ${other}) already supervises ${this.fleet.paths.root}; watch it with "czar dashboard" instead of starting another.`);
     }
-    await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
-    await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
+    await makeFolder(this.signalsDir, 0o700);
+    await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
     const restored = await restoreModel(this.fleet, this.observer);
     this.model = restored.model;
     this.startedAt = restored.startedAt ?? this.startedAt;
@@ -146,7 +146,7 @@ export class Supervisor {
       await this.hostStreams.stop();
       await this.integration.idle();
       await this.writeStatus(false);
-      await rm(this.fleet.paths.supervisorLock, { force: true });
+      await removeFile(this.fleet.paths.supervisorLock);
     } finally {
       this.stopped();
     }
