@@ -6,7 +6,7 @@ import { FleetDiskStore } from '../src/cli/dashboard-wiring.js';
 import { loadConfig } from '../src/config/load.js';
 import { writeReport } from '../src/adapters/state-files.js';
 import { statePaths } from '../src/domain/paths.js';
-import { openFleet } from '../src/launch/fleet.js';
+import { openFleet } from '../src/fleet/handle.js';
 import { CZAR, SIM, benchRepo, killServer, ms, percentile, row } from './harness.js';
 import { cpuSeconds, until } from './supervise.js';
 import { execFileSync } from 'node:child_process';

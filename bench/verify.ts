@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { activity } from '../src/adapters/branch-activity.js';
 import { cleanEnv, run } from '../src/adapters/process.js';
-import { mapBounded } from '../src/launch/fleet.js';
+import { mapBounded } from '../src/fleet/map-bounded.js';
 import type { AlertKind } from '../src/domain/words.js';
 import type { FleetStatus } from '../src/domain/status-schema.js';
 import { benchRepo, median, ms, percentile, row } from './harness.js';

@@ -1,8 +1,8 @@
 import { runInteractive } from '../adapters/terminal.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
-import type { Fleet } from '../launch/fleet.js';
-import { askCzar } from '../launch/requests.js';
+import type { Fleet } from '../fleet/handle.js';
+import { askCzar } from '../fleet/requests.js';
 
 /**
  * The actions a person takes, shared by the command line and the dashboard so both do exactly the same thing.

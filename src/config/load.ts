@@ -1,7 +1,6 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isFolderSync, pathExistsSync, readUtf8, resolveLinksSync } from '../adapters/file-system.js';
 import { branchExists, currentBranch, isBareRepository, isValidBranchName, revParse, topLevel } from '../adapters/git.js';
 import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
 import { CzarError } from '../domain/errors.js';
@@ -28,12 +27,12 @@ export interface LoadOptions {
 export function findConfig(cwd: string, explicit?: string): string {
   if (explicit !== undefined && explicit !== '') {
     const file = path.resolve(cwd, explicit);
-    if (!existsSync(file)) throw missingConfig(file);
+    if (!pathExistsSync(file)) throw missingConfig(file);
     return file;
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const file = path.join(dir, CONFIG_FILE_NAME);
-    if (existsSync(file)) return file;
+    if (pathExistsSync(file)) return file;
     if (path.dirname(dir) === dir) break;
   }
   throw new CzarError('config_missing', `No ${CONFIG_FILE_NAME} in ${path.resolve(cwd)} or any folder above it; run "czar init" to create one, or pass -c <file>.`, { exitCode: 2 });
@@ -50,7 +49,7 @@ function displayName(file: string): string {
 }
 
 async function readText(file: string): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch((error: unknown) => {
+  return readUtf8(file).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
     throw error;
   });
@@ -134,7 +133,7 @@ async function gitFacts(written: WrittenConfig, configFile: string, problems: Pr
   const repoDir = path.resolve(configDir, written.repo ?? '.');
   const repoPath = written.repo === undefined ? [] : ['repo'];
   const repoNamed = written.repo === undefined ? `the folder of ${configName} (${repoDir})` : `${repoDir}`;
-  if (!existsSync(repoDir) || !statSync(repoDir).isDirectory()) {
+  if (!isFolderSync(repoDir)) {
     problems.push(problemAt(repoPath, `points at ${repoNamed}, which is not a folder; fix the path, which is relative to the folder of ${configName}.`));
     return undefined;
   }
@@ -177,7 +176,7 @@ async function gitFacts(written: WrittenConfig, configFile: string, problems: Pr
 function worktreesInsideRepo(written: WrittenConfig, configDir: string, repoTop: string): Problem | undefined {
   if (written.worktrees === undefined) return undefined;
   // git reports the top level with symlinks resolved; resolve the config's folder the same way before comparing.
-  const worktrees = path.resolve(realpathSync(configDir), written.worktrees);
+  const worktrees = path.resolve(resolveLinksSync(configDir), written.worktrees);
   const relative = path.relative(repoTop, worktrees);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   const beside = path.relative(configDir, path.join(path.dirname(repoTop), `${path.basename(repoTop)}-workers`));
@@ -191,7 +190,7 @@ function worktreesInsideRepo(written: WrittenConfig, configDir: string, repoTop:
  */
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<Config> {
   const absolute = path.resolve(file);
-  if (existsSync(absolute) && statSync(absolute).isDirectory()) {
+  if (isFolderSync(absolute)) {
     throw new CzarError('config_missing', `${absolute} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`, { exitCode: 2 });
   }
   const text = await readText(absolute);

@@ -6,7 +6,7 @@ import { renderHandoff } from '../domain/handoff-text.js';
 import type { HandoffFacts, WorkerHandoff, FleetStatus } from '../domain/status-schema.js';
 import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } from '../domain/integration.js';
 import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import { readPullRequests } from './pull-requests.js';
 import { candidatesWithTips, readIntegrationRecord } from './runner.js';
 

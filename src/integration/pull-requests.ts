@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readUtf8 } from '../adapters/file-system.js';
 import { createPullRequest, viewPullRequest, type PullRequestState } from '../adapters/gh.js';
 import { pushBranch } from '../adapters/integration-git.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { pullRequestBody } from '../domain/pull-request.js';
 import type { IntegrationCandidate } from '../domain/integration.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** `.czar/integration/pull-requests.json`: the pull request czar opened per branch. */
 export interface PullRequestRecord {
@@ -33,7 +33,7 @@ export async function openPullRequest(fleet: Fleet, options: { branch: string; t
     await pushBranch(config.repo, config.pr.remote, options.branch);
     const known = (await readPullRequests(fleet)).branches[options.branch];
     if (known === undefined) {
-      const result = options.resultFile === undefined ? undefined : await readFile(options.resultFile, 'utf8').catch(() => undefined);
+      const result = options.resultFile === undefined ? undefined : await readUtf8(options.resultFile).catch(() => undefined);
       const body = pullRequestBody({ result, checks: options.checks, notes: options.notes });
       const url = await createPullRequest(config.repo, { head: options.branch, base: config.base, title: options.title, body, draft: config.pr.draft });
       await fleet.log.emit('pr_opened', `opened pull request ${url} for ${options.branch}`, undefined, { branch: options.branch, url });

@@ -20,8 +20,8 @@ import {
   type PlanStep,
 } from '../domain/integration.js';
 import type { CheckSpec } from '../domain/config-types.js';
-import type { Fleet } from '../launch/fleet.js';
-import { INTEGRATION_OWNER, readOwnership, recordMade } from '../launch/ownership.js';
+import type { Fleet } from '../fleet/handle.js';
+import { INTEGRATION_OWNER, readOwnership, recordMade } from '../fleet/ownership.js';
 
 /** One check's outcome, as the integration branch needs it. */
 export interface CheckOutcome {

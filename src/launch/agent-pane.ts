@@ -1,5 +1,5 @@
-import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder, resolveLinks, writeTextFile } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
@@ -12,7 +12,7 @@ import { agentPath } from '../domain/agent-env.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import type { Fleet } from './fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** The PATH a worker's agent runs with: czar's bin folder first, then the config's PATH or the person's. */
 export function agentPathOf(worker: WorkerSpec): string {
@@ -42,7 +42,7 @@ const commonDirs = new Map<string, Promise<string>>();
 function repoCommonDir(repo: string): Promise<string> {
   let dir = commonDirs.get(repo);
   if (dir === undefined) {
-    dir = git.commonDir(repo).then((found) => realpath(found).catch(() => found));
+    dir = git.commonDir(repo).then((found) => resolveLinks(found).catch(() => found));
     commonDirs.set(repo, dir);
     // A failed look is not remembered: the next start asks git again.
     dir.catch(() => commonDirs.delete(repo));
@@ -59,9 +59,9 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
     throw new CzarError('worktree_missing', `The worktree ${worker.worktree} is missing or not a git worktree, so ${where}; run "czar up" to make it again.`);
   }
   const [top, own, commonDir, repoCommon] = await Promise.all([
-    realpath(identity.top).catch(() => identity.top),
-    realpath(worker.worktree).catch(() => worker.worktree),
-    realpath(identity.commonDir).catch(() => identity.commonDir),
+    resolveLinks(identity.top).catch(() => identity.top),
+    resolveLinks(worker.worktree).catch(() => worker.worktree),
+    resolveLinks(identity.commonDir).catch(() => identity.commonDir),
     repoCommonDir(config.repo),
   ]);
   if (top !== own || commonDir !== repoCommon) {
@@ -83,8 +83,8 @@ export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise
   if (problem?.blocking === true) throw new CzarError('agent_settings_skipped', problem.message);
   if (problem !== undefined) await fleet.log.emit('agent_settings_skipped', problem.message, worker.name);
   for (const file of setup.files) {
-    await mkdir(path.dirname(file.path), { recursive: true, mode: 0o700 });
-    await writeFile(file.path, file.content, { mode: 0o600 });
+    await makeFolder(path.dirname(file.path), 0o700);
+    await writeTextFile(file.path, file.content, 0o600);
   }
   // Each start gets a proof of its own: a respawned agent's reports count, its predecessor's would not.
   const proof = newProof();

@@ -1,6 +1,6 @@
 import { CzarError } from '../domain/errors.js';
 import { usedHosts } from '../domain/host-layout.js';
-import type { Fleet } from './fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** What `czar down` did on one host. */
 export type HostStopOutcome =

@@ -1,20 +1,22 @@
-import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists, pathKind } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { agentPathOf, startAgentPane } from './agent-pane.js';
-import { readOwnership, recordMade } from './ownership.js';
+import { readOwnership, recordMade } from '../fleet/ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
-import { mapBounded, type Fleet } from './fleet.js';
-import { fleetPanes, startOnHost, tmuxFor } from './hosts.js';
+import { mapBounded } from '../fleet/map-bounded.js';
+import type { Fleet } from '../fleet/handle.js';
+import { fleetPanes, tmuxFor } from '../fleet/panes.js';
+import { startOnHost } from './start-on-host.js';
 import type { LaunchFacts, WorkerPlan } from './plan.js';
-import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from './records.js';
+import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
 import { taskDigest } from './up-notes.js';
 
 /** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
@@ -42,12 +44,12 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     git.revParse(config.repo, git.headRef(config.base)),
     readOwnership(fleet.paths),
     Promise.all(config.workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
-    stat(config.worktrees).then((info): LaunchFacts['worktreesKind'] => (info.isDirectory() ? 'folder' : 'other'), (): LaunchFacts['worktreesKind'] => 'missing'),
+    pathKind(config.worktrees),
   ]);
   const existingPaths = new Set<string>();
   const reports = new Map<string, { state: string; at: string }>();
   await Promise.all(config.workers.map(async (worker) => {
-    if (await access(worker.worktree).then(() => true, () => false)) existingPaths.add(worker.worktree);
+    if (await pathExists(worker.worktree)) existingPaths.add(worker.worktree);
     const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
     if (typeof report?.state === 'string' && typeof report.at === 'string') reports.set(worker.name, { state: report.state, at: report.at });
   }));

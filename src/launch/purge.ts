@@ -1,11 +1,11 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { removeFile } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
-import type { Fleet } from './fleet.js';
-import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from './ownership.js';
+import type { Fleet } from '../fleet/handle.js';
+import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from '../fleet/ownership.js';
 
 export interface PurgeOutcome {
   /** One line per worker something was removed for. */
@@ -74,7 +74,7 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
       refused.push(`${name}: ${error instanceof CzarError ? error.message : String(error)}`);
       continue;
     }
-    await rm(launchRecordFile(paths, name), { force: true });
+    await removeFile(launchRecordFile(paths, name));
     if (removed.length > 0) purged.push(`purged ${name}: removed ${removed.join(' and ')}`);
   }
   await purgeIntegrationBranch(fleet, force, byWorker.get(INTEGRATION_OWNER)?.branch, { purged, refused });

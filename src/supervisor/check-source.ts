@@ -7,7 +7,7 @@ import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.j
 import type { WorkerSpec } from '../domain/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckVerdict } from '../domain/verification.js';
 import type { CheckRunObservation } from '../domain/observations.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import type { CheckSlots } from './check-slots.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';

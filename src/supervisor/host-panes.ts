@@ -1,5 +1,5 @@
-import type { Fleet } from '../launch/fleet.js';
-import { tmuxFor } from '../launch/hosts.js';
+import type { Fleet } from '../fleet/handle.js';
+import { tmuxFor } from '../fleet/panes.js';
 
 /** Screens of the given workers' panes, by worker name, one batched capture per tmux server. */
 export async function captureScreens(fleet: Fleet, targets: readonly (readonly [string, string])[]): Promise<Map<string, string>> {

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendToFile, fileSize, makeFolder } from '../adapters/file-system.js';
 import { czarVersion } from '../adapters/package-files.js';
 import { appendReportLine, writeAtomic } from '../adapters/state-files.js';
 import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
@@ -9,7 +9,7 @@ import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDela
 import { logFile, reportFile } from '../domain/paths.js';
 import { LineOrder } from './line-order.js';
 import { neutraliseControls } from '../domain/sanitize.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 
@@ -91,7 +91,7 @@ export class HostStreams implements Source {
         // The local copy holds the host's log from its first byte (delivery reads terminal modes from it), so a
         // czar started again resumes where the copy ends.
         for (const worker of workers) {
-          if (!this.offsets.has(worker)) this.offsets.set(worker, (await stat(logFile(this.fleet.paths, worker)).catch(() => undefined))?.size ?? 0);
+          if (!this.offsets.has(worker)) this.offsets.set(worker, (await fileSize(logFile(this.fleet.paths, worker))) ?? 0);
         }
         const offsets = new Map([...this.offsets].filter(([worker]) => workers.has(worker)));
         const watch = ['czar', 'watch', '--stream', '--state-dir', stateDir, '--clone', hostClonePath(link.spec, this.fleet.config.project), ...branchArgs(branches), ...offsetArgs(offsets)];
@@ -189,7 +189,7 @@ export class HostStreams implements Source {
       return;
     }
     if (line.kind === 'report') {
-      await mkdir(paths.reports, { recursive: true });
+      await makeFolder(paths.reports);
       // One report is one stream line, as `czar report` appends it here; the latest report file follows it.
       const text = `${line.text.replace(/[\r\n]+/g, ' ').trim()}\n`;
       await appendReportLine(paths, line.worker, text);
@@ -200,8 +200,8 @@ export class HostStreams implements Source {
     // A chunk the local copy already has (sent again after a reconnect) is skipped, never appended twice.
     if (line.offset < expected) return;
     const bytes = Buffer.from(line.data, 'base64');
-    await mkdir(paths.logs, { recursive: true });
-    await appendFile(logFile(paths, line.worker), bytes);
+    await makeFolder(paths.logs);
+    await appendToFile(logFile(paths, line.worker), bytes);
     this.offsets.set(line.worker, line.offset + bytes.length);
   }
 }

@@ -11,7 +11,7 @@ import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import { integrationFixupMessage, plainTask } from '../launch/prompts.js';
 import type { CheckSlots } from './check-slots.js';
 import type { Executor } from './executor.js';

@@ -1,7 +1,7 @@
 import { readEventsFrom } from '../adapters/state-files.js';
 import { EMPTY_TALLY, sprintMetrics, tallyEvents, type EventTally } from '../domain/metrics.js';
 import type { SprintMetrics, FleetStatus } from '../domain/status-schema.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /**
  * The sprint metrics for status.json. The czar writes status.json on every change, so the event log is folded

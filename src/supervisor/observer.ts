@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { modifiedAt, pathExistsSync } from '../adapters/file-system.js';
 import { branchTips } from '../adapters/git.js';
 import type { PaneInfo } from '../adapters/tmux.js';
 import { presetFor } from '../agents/index.js';
@@ -9,11 +8,11 @@ import type { WorkerModel } from '../domain/model.js';
 import { reportStream } from '../domain/paths.js';
 import { ReportStreams } from './report-streams.js';
 import type { LinePosition } from '../adapters/line-reader.js';
-import type { Fleet } from '../launch/fleet.js';
-import { fleetPanes } from '../launch/hosts.js';
+import type { Fleet } from '../fleet/handle.js';
+import { fleetPanes } from '../fleet/panes.js';
 import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
-import type { LaunchRecord } from '../launch/records.js';
+import type { LaunchRecord } from '../fleet/records.js';
 import type { ModelStore } from './model-store.js';
 import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './readings.js';
 import type { Source } from './source.js';
@@ -192,12 +191,12 @@ export class Observer implements Source {
     this.seen.base = baseTip;
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
-      const mtime = await stat(reportStream(this.fleet.paths, name)).then((info) => info.mtimeMs, () => undefined);
+      const mtime = await modifiedAt(reportStream(this.fleet.paths, name));
       if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
       this.seen.reports.set(name, mtime);
       const tip = tips.get(worker.spec.branch) ?? '';
       // A worktree folder moved or removed by hand sends no git event: its presence is checked here.
-      const worktreeThere = worker.spec.host === undefined && existsSync(path.join(worker.spec.worktree, '.git'));
+      const worktreeThere = worker.spec.host === undefined && pathExistsSync(path.join(worker.spec.worktree, '.git'));
       const placeMoved = worker.launchedAt !== undefined && worker.spec.host === undefined && worktreeThere === (worker.place?.worktreeMissing !== undefined);
       // A commit whose ref event came through is in the model already: looking again cost four git processes.
       if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha)) this.dirty.git.add(name);

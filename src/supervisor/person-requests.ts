@@ -1,11 +1,11 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { removeFile } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
 import { resumeBudget } from '../domain/budget.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../domain/person.js';
 import { CzarRequestSchema, type CzarRequest, type CzarRequestResult } from '../domain/czar-request.js';
-import type { Fleet } from '../launch/fleet.js';
-import { answerRequest, pendingRequests } from '../launch/requests.js';
+import type { Fleet } from '../fleet/handle.js';
+import { answerRequest, pendingRequests } from '../fleet/requests.js';
 import type { Executor } from './executor.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
@@ -45,7 +45,7 @@ export class PersonRequests implements Source {
 async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
   for (const file of await pendingRequests(czar.fleet.paths)) {
     const raw = await readJson<unknown>(file);
-    await rm(file, { force: true });
+    await removeFile(file);
     const parsed = CzarRequestSchema.safeParse(raw);
     if (!parsed.success) {
       await czar.fleet.log.emit('bad_request', `ignored malformed request ${path.basename(file)}`);

@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { activity } from '../adapters/branch-activity.js';
+import { modifiedAt } from '../adapters/file-system.js';
 import { headRef, revParse } from '../adapters/git.js';
 import { branchPlace } from '../adapters/worktree-place.js';
 import type { BranchPlace } from '../domain/branch-place.js';
@@ -15,7 +15,8 @@ import { logFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/status-schema.js';
-import { mapBounded, type Fleet } from '../launch/fleet.js';
+import { mapBounded } from '../fleet/map-bounded.js';
+import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
 
 /** A report as the czar sees it: valid, or rejected with a reason. */
@@ -75,7 +76,7 @@ export function paneObservation(info: PaneInfo, screen: string | undefined, pres
 
 /** Last output time after a czar restart: the pane log's modification time. */
 export async function logMtime(paths: StatePaths, worker: string): Promise<number | undefined> {
-  return stat(logFile(paths, worker)).then((info) => info.mtimeMs, () => undefined);
+  return modifiedAt(logFile(paths, worker));
 }
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {

@@ -2,8 +2,8 @@ import { readText, writeJsonAtomic } from '../adapters/state-files.js';
 import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/model.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { withOverrides } from '../domain/prices.js';
-import type { Fleet } from '../launch/fleet.js';
-import { readAllRecords } from '../launch/records.js';
+import type { Fleet } from '../fleet/handle.js';
+import { readAllRecords } from '../fleet/records.js';
 import type { Observer } from './observer.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 

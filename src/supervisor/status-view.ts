@@ -1,6 +1,6 @@
 import { writeJsonAtomic } from '../adapters/state-files.js';
 import { fleetStatus } from '../domain/status-render.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 import type { HostStreams } from './host-streams.js';
 import type { IntegrationSource } from './integration-source.js';
 import { MetricsSource } from './metrics-source.js';

@@ -1,10 +1,10 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { makeFolder, removeFile, writeTextFile } from '../adapters/file-system.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
 import { decide } from '../domain/policy/decide.js';
 import { taskDelivered } from '../domain/usage.js';
-import type { Fleet } from '../launch/fleet.js';
-import { liveCzarPid } from '../launch/requests.js';
+import type { Fleet } from '../fleet/handle.js';
+import { liveCzarPid } from '../fleet/requests.js';
 import { CheckSlots } from './check-slots.js';
 import { ConflictSource } from './conflict-source.js';
 import { Executor } from './executor.js';
@@ -98,8 +98,8 @@ export class Supervisor {
     if (other !== undefined && other !== process.pid) {
       throw new CzarError('czar_running', `A czar (pid ${other}) already supervises ${this.fleet.paths.root}; watch it with "czar dashboard" instead of starting another.`);
     }
-    await mkdir(this.signalsDir, { recursive: true, mode: 0o700 });
-    await writeFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
+    await makeFolder(this.signalsDir, 0o700);
+    await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
     const restored = await restoreModel(this.fleet, this.observer);
     this.store.set(restored.model);
     this.startedAt = restored.startedAt ?? this.startedAt;
@@ -129,7 +129,7 @@ export class Supervisor {
       await this.hostStreams.stop();
       await this.integration.idle();
       await this.writeStatus(false);
-      await rm(this.fleet.paths.supervisorLock, { force: true });
+      await removeFile(this.fleet.paths.supervisorLock);
     } finally {
       this.stopped();
     }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readUtf8 } from '../adapters/file-system.js';
 import { commonDir } from '../adapters/git.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import type { Fleet } from '../launch/fleet.js';
+import type { Fleet } from '../fleet/handle.js';
 
 /** Why a reconcile pass should look again; each names what to refresh, so a pass does only the work it needs. */
 export type Trigger =
@@ -56,7 +56,7 @@ export async function watchFleet(fleet: Fleet, signalsDir: string, onTrigger: (t
 async function worktreeIdMap(fleet: Fleet): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const worker of fleet.config.workers) {
-    const text = await readFile(path.join(worker.worktree, '.git'), 'utf8').catch(() => '');
+    const text = await readUtf8(path.join(worker.worktree, '.git')).catch(() => '');
     const match = /^gitdir:\s*(.+)$/m.exec(text);
     if (match?.[1] !== undefined) ids.set(path.basename(match[1].trim()), worker.name);
   }

@@ -9,7 +9,7 @@ import { readJson } from '../../src/adapters/state-files.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { FleetEvent } from '../../src/domain/words.js';
 import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
-import { openFleet, type Fleet } from '../../src/launch/fleet.js';
+import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launcher.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
-import { openFleet, type Fleet } from '../../src/launch/fleet.js';
+import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { czar, uniqueProject } from './cli.js';
 import { fleetProbes, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
 import { gitIn, hermeticGitEnv, tempRepo } from './git-repo.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ensureStateDir } from '../../src/adapters/state-files.js';
 import { statePaths } from '../../src/domain/paths.js';
-import { writeRecord } from '../../src/launch/records.js';
+import { writeRecord } from '../../src/fleet/records.js';
 import { proofDigest, saveProofDigest } from '../../src/adapters/worker-proof.js';
 
 /** The proof the workers of `launchedStateDir` were given: pass it as CZAR_WORKER_PROOF to report as one. */

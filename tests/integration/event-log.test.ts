@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { statePaths } from '../../src/domain/paths.js';
-import { EventLog } from '../../src/launch/fleet.js';
+import { EventLog } from '../../src/fleet/handle.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 describe('event log', () => {

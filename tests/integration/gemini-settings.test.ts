@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { openFleet } from '../../src/launch/fleet.js';
+import { openFleet } from '../../src/fleet/handle.js';
 import { agentLaunchSpec } from '../../src/launch/agent-pane.js';
 import { prepareStateDir } from '../../src/launch/launcher.js';
 import { czar } from '../helpers/cli.js';

@@ -25,7 +25,7 @@ describe('integration runner: a czar killed mid-check', () => {
     const dist = (file: string): string => JSON.stringify(path.join(PACKAGE_ROOT, 'dist', file));
     const script = [
       `const { loadConfig } = await import(${dist('config/load.js')});`,
-      `const { openFleet } = await import(${dist('launch/fleet.js')});`,
+      `const { openFleet } = await import(${dist('fleet/handle.js')});`,
       `const { runIntegration } = await import(${dist('integration/runner.js')});`,
       `const { runIntegrationChecks } = await import(${dist('integration/run-checks.js')});`,
       `const fleet = openFleet(await loadConfig(${JSON.stringify(fx.configFile)}));`,

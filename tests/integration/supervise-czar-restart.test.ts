@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { launch, startCzar } from '../../src/cli/commands/up.js';
-import { liveCzarPid } from '../../src/launch/requests.js';
+import { launch, startCzar } from '../../src/launch/up-sequence.js';
+import { liveCzarPid } from '../../src/fleet/requests.js';
 import { czar, workerEnv } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';

@@ -3,7 +3,7 @@ import { CZAR_SESSION } from '../../domain/paths.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { attachTo } from '../person-actions.js';
-import { tmuxFor } from '../../launch/hosts.js';
+import { tmuxFor } from '../../fleet/panes.js';
 
 export const attachCommand: Command = {
   name: 'attach',

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listFolder, makeFolder, makeTempFolder, pathKind, removeTree, writeTextFile } from '../../adapters/file-system.js';
 import { git } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
 import { loadConfig } from '../../config/load.js';
@@ -9,12 +8,12 @@ import { DEMO_FILES, demoConfig } from '../../demo/scenario.js';
 import { CzarError } from '../../domain/errors.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
 import { handoffFile } from '../../integration/handoff.js';
-import { openFleet } from '../../launch/fleet.js';
+import { openFleet } from '../../fleet/handle.js';
+import { launch } from '../../launch/up-sequence.js';
 import { parse, type Command } from '../command.js';
-import { formatEvent, out, outRow } from '../output.js';
+import { err, formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';
 import { followUntilSprintOver, showDashboard } from '../follow.js';
-import { launch } from './up.js';
 
 /** Minutes the demo may take before it counts as failed (it needs about one). */
 const DEMO_TIMEOUT_MS = 4 * 60_000;
@@ -26,7 +25,7 @@ export const demoCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
     const created = values.dir === undefined;
-    const root = created ? await mkdtemp(path.join(tmpdir(), 'czar-demo-')) : await emptyFolder(path.resolve(values.dir as string));
+    const root = created ? await makeTempFolder('czar-demo-') : await emptyFolder(path.resolve(values.dir as string));
     // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
     const configFile = await createDemo(root, `demo-${randomBytes(4).toString('hex')}`);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;
@@ -37,10 +36,10 @@ export const demoCommand: Command = {
       await fleet.tmux.close();
       // The czar writes its last status on its hang-up; let it finish before its folder goes.
       await waitForExit(pids, 5_000);
-      if (created) await rm(root, { recursive: true, force: true });
+      if (created) await removeTree(root);
     });
     out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks, checks and an integration branch`);
-    await launch(fleet, { fetch: false, dryRun: false });
+    await launch(fleet, { fetch: false, dryRun: false }, { note: out, warn: err });
     if (interactive) {
       await showDashboard(fleet);
       forgetTerminal();
@@ -63,9 +62,9 @@ export const demoCommand: Command = {
 
 /** The demo writes czar.yaml and a repository: only into a folder that is new or empty, so it overwrites nothing. */
 async function emptyFolder(dir: string): Promise<string> {
-  const info = await stat(dir).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`, { exitCode: 2 });
-  if (info !== undefined && (await readdir(dir)).length > 0) {
+  const kind = await pathKind(dir);
+  if (kind === 'other') throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`, { exitCode: 2 });
+  if (kind === 'folder' && (await listFolder(dir)).length > 0) {
     throw new CzarError('usage', `--dir ${dir} is not empty; give a new or empty folder, so the demo cannot overwrite anything there.`, { exitCode: 2 });
   }
   return dir;
@@ -74,10 +73,10 @@ async function emptyFolder(dir: string): Promise<string> {
 /** A fresh shop repository with one commit, and the demo's czar.yaml beside it. */
 async function createDemo(root: string, project: string): Promise<string> {
   const repo = path.join(root, 'shop');
-  await mkdir(repo, { recursive: true });
+  await makeFolder(repo);
   for (const [name, text] of Object.entries(DEMO_FILES)) {
-    await mkdir(path.dirname(path.join(repo, name)), { recursive: true });
-    await writeFile(path.join(repo, name), text);
+    await makeFolder(path.dirname(path.join(repo, name)));
+    await writeTextFile(path.join(repo, name), text);
   }
   const identity = ['-c', 'user.name=czar demo', '-c', 'user.email=demo@czar.invalid', '-c', 'commit.gpgsign=false'];
   await git(repo, ['init', '--quiet', '--initial-branch=main']);
@@ -87,6 +86,6 @@ async function createDemo(root: string, project: string): Promise<string> {
   await git(repo, ['add', '-A']);
   await git(repo, [...identity, 'commit', '--quiet', '-m', 'Initial shop']);
   const configFile = path.join(root, 'czar.yaml');
-  await writeFile(configFile, demoConfig(project));
+  await writeTextFile(configFile, demoConfig(project));
   return configFile;
 }

@@ -5,7 +5,7 @@ import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
 import { CZAR_ENV_NOTE } from '../../domain/agent-env.js';
 import { isCzarError } from '../../domain/errors.js';
-import type { Fleet } from '../../launch/fleet.js';
+import type { Fleet } from '../../fleet/handle.js';
 import { agentSettingsProblem } from '../../launch/agent-pane.js';
 import { gatherFacts } from '../../launch/launcher.js';
 import { planLaunch } from '../../launch/plan.js';

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathExistsSync } from '../../adapters/file-system.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { awaitExit, cleanEnv, spawnDetached } from '../../adapters/process.js';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
@@ -7,11 +7,11 @@ import { clearSprintState } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
-import { liveCzarPid } from '../../launch/requests.js';
+import { liveCzarPid } from '../../fleet/requests.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { insideFleetServer } from '../person-actions.js';
 import { fleetFrom } from '../context.js';
-import type { Fleet } from '../../launch/fleet.js';
+import type { Fleet } from '../../fleet/handle.js';
 import { out } from '../output.js';
 
 /** Longer than the czar's own bound on stopping (10 s after a signal), so a czar is killed only when stuck. */
@@ -35,7 +35,7 @@ export const downCommand: Command = {
     const czarPid = await liveCzarPid(fleet.paths);
     await fleet.tmux.killServer();
     // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
-    if (existsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
+    if (pathExistsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
     out(`stopped ${sessions.length} session(s) on tmux server "${fleet.config.tmuxSocket}"`);
     // The czar stops on the server's hangup and writes its last status: down goes on once it has, so nothing it writes
     // lands after down (or after a purge has cleared the state dir).

@@ -1,5 +1,5 @@
-import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isFolder, pathExists, writeTextFile } from '../../adapters/file-system.js';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../config/schema.js';
 import { initTemplate } from '../../config/template.js';
 import { CzarError } from '../../domain/errors.js';
@@ -20,14 +20,14 @@ export const initCommand: Command = {
       throw usageError(this, `--project ${JSON.stringify(values.project)} is ${values.project.length} characters long; the tmux server, files and branches are named after it, so keep it to ${MAX_NAME_LENGTH} or fewer`);
     }
     const file = path.resolve('czar.yaml');
-    if (await stat(file).then((info) => info.isDirectory(), () => false)) {
+    if (await isFolder(file)) {
       throw new CzarError('exists', `${file} is a folder, so czar init cannot write its config there; move the folder away, then run "czar init" again.`);
     }
-    if (values.force !== true && (await access(file).then(() => true, () => false))) {
+    if (values.force !== true && (await pathExists(file))) {
       throw new CzarError('exists', `${file} already exists; edit it, or run "czar init --force" to overwrite it.`);
     }
     const project = values.project ?? (path.basename(process.cwd()).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, MAX_NAME_LENGTH) || 'project');
-    await writeFile(file, initTemplate(project));
+    await writeTextFile(file, initTemplate(project));
     out(`wrote ${file}; add your workers, then run "czar doctor" and "czar up"`);
     return 0;
   },

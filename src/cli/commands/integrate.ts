@@ -4,7 +4,7 @@ import type { FleetStatus } from '../../domain/status-schema.js';
 import { runIntegrationChecks } from '../../integration/run-checks.js';
 import { openDuePullRequests, readPullRequests } from '../../integration/pull-requests.js';
 import { candidatesWithTips, dryRun, runIntegration, type RunEvent } from '../../integration/runner.js';
-import { liveCzarPid } from '../../launch/requests.js';
+import { liveCzarPid } from '../../fleet/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';

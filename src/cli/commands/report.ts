@@ -1,5 +1,5 @@
-import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isFolder, resolveLinks } from '../../adapters/file-system.js';
 import { writeRefusal, writeReport, readJson } from '../../adapters/state-files.js';
 import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
@@ -87,7 +87,7 @@ async function checkTarget(worker: string, stateDir: string): Promise<{ worktree
   if (!WORKER_NAME.test(worker)) return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
   if (!path.isAbsolute(stateDir)) return `CZAR_STATE_DIR "${stateDir}" is not an absolute path; ${fix}.`;
   const paths = statePaths(stateDir);
-  if (!(await isDirectory(paths.workers))) return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
+  if (!(await isFolder(paths.workers))) return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
   const record = await readJson<{ worktree?: string }>(launchRecordFile(paths, worker));
   if (record === undefined) return `CZAR_WORKER "${worker}" is not a worker of the fleet in ${stateDir}; ${fix}.`;
   return record;
@@ -106,8 +106,8 @@ async function refuseImpostor(paths: StatePaths, worker: string, record: { workt
   if (proof === 'none') {
     reason = `${PROOF_VARIABLE} is not the proof czar gave worker "${worker}", so this report as "${worker}" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`;
   } else if (record.worktree !== undefined) {
-    const here = await realpath(process.cwd()).catch(() => process.env.PWD ?? '(a folder that is gone)');
-    const tree = await realpath(record.worktree).catch(() => record.worktree ?? '');
+    const here = await resolveLinks(process.cwd()).catch(() => process.env.PWD ?? '(a folder that is gone)');
+    const tree = await resolveLinks(record.worktree).catch(() => record.worktree ?? '');
     if (here !== tree && !here.startsWith(`${tree}${path.sep}`)) {
       reason = `this report as "${worker}" runs in ${here}, outside ${worker}'s worktree ${tree}, so it was refused and the czar told; run "czar report" from the worker's own worktree.`;
     }
@@ -158,8 +158,4 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  return stat(dir).then((info) => info.isDirectory(), () => false);
 }

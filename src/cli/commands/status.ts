@@ -1,7 +1,7 @@
 import { readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { withCzarLiveness } from '../../domain/status-render.js';
-import { liveCzarPid } from '../../launch/requests.js';
+import { liveCzarPid } from '../../fleet/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/status-schema.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';

@@ -1,25 +1,9 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import * as git from '../../adapters/git.js';
-import { acquireLock, liveLockHolder } from '../../adapters/lock-file.js';
-import { czarCommand } from '../../adapters/package-files.js';
-import { CzarError } from '../../domain/errors.js';
-import { CZAR_SESSION } from '../../domain/paths.js';
 import type { FleetEvent } from '../../domain/words.js';
-import type { FleetStatus } from '../../domain/status-schema.js';
-import { readJson } from '../../adapters/state-files.js';
-import type { Fleet } from '../../launch/fleet.js';
-import { gatherFacts, launchWave, prepareStateDir, stopDroppedWorkers } from '../../launch/launcher.js';
-import { describePlan, planLaunch, type LaunchPlan } from '../../launch/plan.js';
-import { readAllRecords } from '../../launch/records.js';
-import { editedTaskNotes, uncommittedNote } from '../../launch/up-notes.js';
-import { initialPrompt } from '../../launch/prompts.js';
-import { askCzar, liveCzarPid, waitForCzar } from '../../launch/requests.js';
+import { launch } from '../../launch/up-sequence.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { followUntilSprintOver, showDashboard } from '../follow.js';
 import { err, formatEvent, out, outRow } from '../output.js';
-
 
 export const upCommand: Command = {
   name: 'up',
@@ -30,153 +14,10 @@ export const upCommand: Command = {
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
-    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true });
+    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true }, { note: out, warn: err });
     if (values['dry-run'] === true || values.detach === true) return code;
     if (interactive) await showDashboard(fleet);
     else await followUntilSprintOver(fleet, { printFrom: 'end' });
     return code;
   },
 };
-
-/** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
-export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean; redeliver?: boolean }): Promise<number> {
-  const { config } = fleet;
-  const launchingBefore = await liveLockHolder(fleet.paths.upLock);
-  const plan = planLaunch(config, await gatherFacts(fleet), options);
-  if (options.dryRun) {
-    for (const line of describePlan(config, plan)) out(line);
-    return plan.problems.length === 0 ? 0 : 1;
-  }
-  // Problems seen while another up launches may be its half-made steps (a worktree folder git does not list yet):
-  // the plan made under the lock decides then. Otherwise bad input is refused before anything is written.
-  if (plan.problems.length > 0 && launchingBefore === undefined && (await liveLockHolder(fleet.paths.upLock)) === undefined) {
-    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
-  }
-  await prepareStateDir(fleet);
-  // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
-  const release = await acquireLock(fleet.paths.upLock, {
-    timeoutMs: 120_000,
-    what: 'Another "czar up"',
-    onWait: (holder) => out(`waiting for another "czar up" (pid ${holder.pid}, since ${holder.since}) to finish`),
-  });
-  try {
-    return await launchLocked(fleet, options);
-  } finally {
-    await release();
-  }
-}
-
-async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?: boolean }): Promise<number> {
-  const { config } = fleet;
-  if (!(await makeWayForLaunch(fleet))) return 0;
-  let facts = await gatherFacts(fleet);
-  let plan = planLaunch(config, facts, options);
-  if (plan.problems.length > 0) {
-    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
-  }
-  for (const note of await editedTasks(fleet, plan)) out(note);
-  const behind = await git.behindUpstream(config.repo, config.base);
-  if (behind !== undefined && behind > 0) {
-    if (options.fetch) {
-      await git.fetchBase(config.repo, config.base);
-      await fleet.log.emit('base_updated', `fast-forwarded ${config.base} by ${behind} commit(s) from its upstream`);
-      facts = await gatherFacts(fleet);
-      plan = planLaunch(config, facts, options);
-    } else {
-      err(`czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`);
-    }
-  }
-  const configPath = path.relative(config.repo, config.file);
-  const uncommitted = uncommittedNote({
-    repo: config.repo,
-    base: config.base,
-    tips: await git.branchTips(config.repo),
-    dirty: await git.dirtyPaths(config.repo),
-    configPath: configPath.startsWith('..') || path.isAbsolute(configPath) ? undefined : configPath,
-    steps: plan.workers.map((step) => ({ worker: step.worker.name, branch: step.worker.branch, worktree: step.worktree })),
-  });
-  if (uncommitted !== undefined) out(uncommitted);
-  for (const line of await stopDroppedWorkers(fleet)) out(line);
-  const now = plan.workers.filter((step) => step.wave === 'now');
-  for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
-    await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
-  }
-  const wave = await launchWave(fleet, now, (worker, step) => initialPrompt(fleet.config, worker, [], step.worktree === 'create-branch'));
-  await startCzar(fleet);
-  for (const failure of wave.failed) {
-    err(`czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);
-  }
-  return wave.failed.length === 0 ? 0 : 1;
-}
-
-/** Notes for adopted workers whose task in the config changed after it was delivered (`up` never pastes twice). */
-async function editedTasks(fleet: Fleet, plan: LaunchPlan): Promise<string[]> {
-  const records = await readAllRecords(fleet.paths);
-  return editedTaskNotes({
-    configFile: path.basename(fleet.config.file),
-    workers: plan.workers.map((step) => ({
-      name: step.worker.name,
-      task: step.worker.task,
-      delivered: step.delivery === 'skip',
-      deliveredDigest: records.get(step.worker.name)?.taskDigest,
-    })),
-  });
-}
-
-/** Workers the plan would start now that have no session at all: an earlier launch of theirs did not finish. */
-function notStarted(plan: LaunchPlan): string[] {
-  return plan.workers.filter((step) => step.wave === 'now' && step.session === 'create').map((step) => step.worker.name);
-}
-
-/**
- * A running czar owns its fleet: `up` with the same config only adopts (launching beside it could paste a task
- * twice). When the config changed since that czar started, or a worker it should run has no session (its launch
- * failed half-way), it is stopped first, and `up` launches what is missing and starts a czar again. Returns false
- * when there is nothing for `up` to do.
- */
-async function makeWayForLaunch(fleet: Fleet): Promise<boolean> {
-  const pid = await liveCzarPid(fleet.paths);
-  if (pid === undefined) return true;
-  const [configAt, czarAt] = await Promise.all([stat(fleet.config.file), stat(fleet.paths.supervisorLock)].map((info) => info.then((found) => found.mtimeMs, () => 0)));
-  // A config whose time did not move (copied with its time kept) may still name another base than the czar's.
-  const czarBase = (await readJson<Pick<FleetStatus, 'base'>>(fleet.paths.status))?.base;
-  const otherBase = czarBase !== undefined && czarBase !== fleet.config.base;
-  const changed = (configAt ?? 0) > (czarAt ?? 0) || otherBase;
-  const missing = changed ? [] : notStarted(planLaunch(fleet.config, await gatherFacts(fleet)));
-  if (!changed && missing.length === 0) {
-    out(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
-    return false;
-  }
-  const why = otherBase
-    ? `the czar supervises base "${czarBase}" but ${fleet.config.file} names "${fleet.config.base}"; restarting the czar with it`
-    : changed
-      ? `${fleet.config.file} changed since the czar started; restarting the czar with it`
-      : `worker(s) ${missing.join(', ')} have no session (a launch that did not finish); stopping the czar to launch them, then starting it again`;
-  await fleet.log.emit('czar_reload', why);
-  await askCzar(fleet.paths, { kind: 'stop' });
-  const deadline = Date.now() + 15_000;
-  while ((await liveCzarPid(fleet.paths)) !== undefined) {
-    if (Date.now() > deadline) throw new CzarError('czar_stuck', `The czar (pid ${pid}) did not stop within 15 s; stop it with "czar attach czar" and Ctrl-C, then run "czar up" again.`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return true;
-}
-
-/** Starts the czar unless one is running (a second czar on the same fleet would double every action). */
-export async function startCzar(fleet: Fleet): Promise<void> {
-  const cwd = path.dirname(fleet.config.file);
-  // The czar is long-lived and allocates little: a small young generation and V8's size-over-speed mode keep it at
-  // about 85 MB with 100 workers instead of 120 MB (measured here), at no cost the benchmarks can see.
-  const [node = process.execPath, ...rest] = czarCommand();
-  const argv = [node, '--max-semi-space-size=1', '--optimize-for-size', ...rest, 'supervise', '-c', fleet.config.file];
-  const env = { CZAR_CONFIG: fleet.config.file };
-  if ((await liveCzarPid(fleet.paths)) !== undefined) return;
-  // remain-on-exit keeps a dead czar's session, and a czar that just stopped may still be exiting in it: start the
-  // czar again in that pane (respawn kills what is left) rather than leave the fleet unsupervised.
-  const pane = (await fleet.tmux.listPanes()).find((info) => info.session === CZAR_SESSION);
-  if (pane !== undefined) await fleet.tmux.respawnPane(pane.paneId, cwd, argv, env);
-  else await fleet.tmux.newSession({ name: CZAR_SESSION, cwd, argv, env });
-  // Returning earlier would let "czar send" right after "up --detach" find no czar.
-  await waitForCzar(fleet.paths, async () => (await fleet.tmux.listPanes()).some((info) => info.session === CZAR_SESSION && info.dead));
-  await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
-}

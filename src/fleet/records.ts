@@ -1,7 +1,8 @@
-import { readdir } from 'node:fs/promises';
+import { listFolder } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { launchRecordFile, type StatePaths } from '../domain/paths.js';
+import type { PresetName } from '../domain/config-types.js';
 
 /**
  * What czar did to bring a worker up: enough to adopt the session after a restart and never deliver a task twice.
@@ -33,11 +34,23 @@ export async function writeRecord(paths: StatePaths, record: LaunchRecord): Prom
 
 export async function readAllRecords(paths: StatePaths): Promise<Map<string, LaunchRecord>> {
   const records = new Map<string, LaunchRecord>();
-  const files = await readdir(paths.workers).catch(() => [] as string[]);
+  const files = await listFolder(paths.workers).catch(() => [] as string[]);
   for (const file of files) {
     if (!file.endsWith('.json')) continue;
     const record = await readJson<LaunchRecord>(path.join(paths.workers, file));
     if (record !== undefined) records.set(record.worker, record);
   }
   return records;
+}
+
+/** What `startOnHost` writes in the host's state dir for each worker (`czar report` there checks it exists). */
+export interface HostLaunchRecord {
+  readonly worker: string;
+  readonly branch: string;
+  readonly worktree: string;
+  readonly agent: string;
+  readonly launchedAt: string;
+  readonly preset: PresetName;
+  /** The variables that say where the agent keeps its records (HOME, CLAUDE_CONFIG_DIR, CODEX_HOME), as it runs. */
+  readonly recordsEnv: Readonly<Record<string, string>>;
 }

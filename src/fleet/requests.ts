@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { processRunning } from '../adapters/process.js';
-import { readdir, rm } from 'node:fs/promises';
+import { listFolder, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
@@ -51,7 +51,7 @@ export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutM
   while (Date.now() < deadline) {
     const result = await readJson<CzarRequestResult>(resultFile);
     if (result !== undefined) {
-      await rm(resultFile, { force: true });
+      await removeFile(resultFile);
       return result;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -61,7 +61,7 @@ export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutM
 
 /** Pending request files, oldest first (ids start with a timestamp). */
 export async function pendingRequests(paths: StatePaths): Promise<string[]> {
-  const files = await readdir(paths.requests).catch(() => [] as string[]);
+  const files = await listFolder(paths.requests).catch(() => [] as string[]);
   return files.filter((file) => file.endsWith('.json') && !file.endsWith('.result.json')).sort().map((file) => path.join(paths.requests, file));
 }
 

@@ -1,10 +1,10 @@
-import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileSize, listFolder, readRange } from '../adapters/file-system.js';
 import { branchTips } from '../adapters/git.js';
 import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { MAX_OUTPUT_CHUNK, MAX_REPORT_TEXT, type StreamLine } from '../domain/host-stream.js';
 import { statePaths } from '../domain/paths.js';
-import { HostUsage } from './host-usage.js';
+import { HostUsage } from './host-side-usage.js';
 
 /** How often the state dir is looked at: a report reaches the local czar within about this long plus the link. */
 const POLL_MS = 50;
@@ -67,7 +67,7 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
       for (const { worker, text } of changed) await write({ kind: 'report', worker, text });
       for (const file of await jsonFiles(paths.logs, '.log')) {
         const worker = path.basename(file, '.log');
-        const size = (await stat(file).catch(() => undefined))?.size;
+        const size = await fileSize(file);
         if (size === undefined) continue;
         let offset = offsets.get(worker) ?? size;
         // A log that shrank was started again: follow it from its start.
@@ -88,21 +88,6 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
 }
 
 async function jsonFiles(dir: string, extension: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+  const names = await listFolder(dir).catch(() => [] as string[]);
   return names.filter((name) => name.endsWith(extension) && /^[a-z0-9][a-z0-9_-]*\./.test(name)).map((name) => path.join(dir, name));
-}
-
-async function readRange(file: string, offset: number, length: number): Promise<Buffer | undefined> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
-  }
 }

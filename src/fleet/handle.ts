@@ -1,12 +1,12 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '../adapters/file-system.js';
 import { Tmux } from '../adapters/tmux.js';
 import { CzarError } from '../domain/errors.js';
 import { appendEvent } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { Config } from '../domain/config-types.js';
 import type { FleetEvent } from '../domain/words.js';
-import { HostLinks } from './hosts.js';
+import { HostLinks } from './host-links.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */
 export interface Fleet {
@@ -59,7 +59,7 @@ export async function verifyServerOwner(fleet: Fleet): Promise<void> {
   const owner = await fleet.tmux.ownerOfServer();
   if (owner === undefined || owner === fleet.paths.root) return;
   const { config } = fleet;
-  if (!(await access(owner).then(() => true, () => false))) {
+  if (!(await pathExists(owner))) {
     // Its state dir is gone, most likely moved with the repo: this may be our own fleet, under its old path.
     const repair = ['git', '-C', config.repo, 'worktree', 'repair', ...config.workers.filter((worker) => worker.host === undefined).map((worker) => worker.worktree)].join(' ');
     throw new CzarError(
@@ -72,33 +72,4 @@ export async function verifyServerOwner(fleet: Fleet): Promise<void> {
     'server_taken',
     `The tmux server "${fleet.config.tmuxSocket}" runs the fleet of ${path.dirname(owner)} (state dir ${owner}), not this one, so czar leaves it alone; set another "project:" in ${fleet.config.file}.`,
   );
-}
-
-/** Runs `task` over items with at most `limit` at once, starting each at least `staggerMs` after the previous. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  staggerMs: number,
-  task: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  let lastStart = 0;
-  const lane = async (): Promise<void> => {
-    for (;;) {
-      const index = next++;
-      const item = items[index];
-      if (index >= items.length || item === undefined) return;
-      const wait = lastStart + staggerMs - Date.now();
-      lastStart = Math.max(Date.now(), lastStart + staggerMs);
-      if (staggerMs > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      try {
-        results[index] = { status: 'fulfilled', value: await task(item) };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  return results;
 }

@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendToFile } from '../adapters/file-system.js';
 import { readText } from '../adapters/state-files.js';
 import type { StatePaths } from '../domain/paths.js';
 
@@ -51,7 +51,7 @@ export async function readOwnership(paths: StatePaths): Promise<Ownership> {
 }
 
 async function append(paths: StatePaths, line: OwnershipLine): Promise<void> {
-  await appendFile(paths.created, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+  await appendToFile(paths.created, `${JSON.stringify(line)}\n`, 0o600);
 }
 
 /** A line czar did not write (or a torn one) is skipped: it can only make purge keep more, never remove more. */

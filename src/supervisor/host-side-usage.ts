@@ -4,21 +4,10 @@ import { agentRecords } from '../agents/usage-records.js';
 import type { StreamLine } from '../domain/host-stream.js';
 import { MAX_STREAM_MODELS } from '../domain/host-stream.js';
 import { launchRecordFile, statePaths } from '../domain/paths.js';
-import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
+import { PRESET_NAMES } from '../domain/config-types.js';
+import type { HostLaunchRecord } from '../fleet/records.js';
 import { byModel } from '../domain/usage.js';
-import { UsageSource, type UsageSubject } from '../supervisor/usage-source.js';
-
-/** What `startOnHost` writes in the host's state dir for each worker (`czar report` there checks it exists). */
-export interface HostLaunchRecord {
-  readonly worker: string;
-  readonly branch: string;
-  readonly worktree: string;
-  readonly agent: string;
-  readonly launchedAt: string;
-  readonly preset: PresetName;
-  /** The variables that say where the agent keeps its records (HOME, CLAUDE_CONFIG_DIR, CODEX_HOME), as it runs. */
-  readonly recordsEnv: Readonly<Record<string, string>>;
-}
+import { UsageSource, type UsageSubject } from './usage-source.js';
 
 /** The one "task" lines are counted under on the host: the host cannot know the tasks; the local czar assigns them. */
 const ALL_TASKS = 'all';

@@ -1,0 +1,103 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { access, appendFile, mkdir, mkdtemp, open, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// The plain file operations the rest of czar needs, named for what they ask. Each keeps node's behaviour (a
+// missing path throws unless the name says otherwise), so a caller chooses what a failure means.
+
+/** True when the path can be reached (a file, a folder or anything else). */
+export function pathExists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
+}
+
+/** `pathExists` for synchronous code (config loading, a guard before an event is logged). */
+export function pathExistsSync(file: string): boolean {
+  return existsSync(file);
+}
+
+/** True for a folder; false for a file, anything else, or nothing. */
+export function isFolder(file: string): Promise<boolean> {
+  return stat(file).then((info) => info.isDirectory(), () => false);
+}
+
+export function isFolderSync(file: string): boolean {
+  return existsSync(file) && statSync(file).isDirectory();
+}
+
+/** What is at a path: a folder, something else, or nothing (or nothing czar may look at). */
+export function pathKind(file: string): Promise<'folder' | 'other' | 'missing'> {
+  return stat(file).then((info) => (info.isDirectory() ? 'folder' : 'other'), () => 'missing');
+}
+
+/** When the file last changed (ms since the epoch), or undefined when it is not there. */
+export function modifiedAt(file: string): Promise<number | undefined> {
+  return stat(file).then((info) => info.mtimeMs, () => undefined);
+}
+
+/** The file's size in bytes, or undefined when it is not there. */
+export function fileSize(file: string): Promise<number | undefined> {
+  return stat(file).then((info) => info.size, () => undefined);
+}
+
+/** The path with every symbolic link resolved; throws when it does not exist. */
+export function resolveLinks(file: string): Promise<string> {
+  return realpath(file);
+}
+
+export function resolveLinksSync(file: string): string {
+  return realpathSync(file);
+}
+
+/** The names in a folder; throws when it cannot be read. */
+export function listFolder(dir: string): Promise<string[]> {
+  return readdir(dir);
+}
+
+export function readUtf8(file: string): Promise<string> {
+  return readFile(file, 'utf8');
+}
+
+/** Up to `length` bytes from `offset`, or undefined when the file cannot be read. */
+export async function readRange(file: string, offset: number, length: number): Promise<Buffer | undefined> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeTextFile(file: string, content: string, mode?: number): Promise<void> {
+  await writeFile(file, content, mode === undefined ? undefined : { mode });
+}
+
+export async function appendToFile(file: string, content: string | Uint8Array, mode?: number): Promise<void> {
+  await appendFile(file, content, mode === undefined ? undefined : { mode });
+}
+
+/** Makes the folder and its parents (nothing when it is there). */
+export async function makeFolder(dir: string, mode?: number): Promise<void> {
+  await mkdir(dir, mode === undefined ? { recursive: true } : { recursive: true, mode });
+}
+
+/** A new empty folder under the system's temporary folder, its name starting with `prefix`. */
+export function makeTempFolder(prefix: string): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** Removes a file; nothing when it is not there. */
+export async function removeFile(file: string): Promise<void> {
+  await rm(file, { force: true });
+}
+
+/** Removes a folder and everything in it; nothing when it is not there. */
+export async function removeTree(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,69 @@
+import { remoteUrl, syncHostClone } from '../adapters/host-git.js';
+import { SshConnection } from '../adapters/ssh.js';
+import { cleanEnv } from '../adapters/process.js';
+import { runInteractive } from '../adapters/terminal.js';
+import { exactSession, Tmux } from '../adapters/tmux.js';
+import { CzarError } from '../domain/errors.js';
+import { hostClonePath, hostStateDir, type HostSpec } from '../domain/host-layout.js';
+import type { Config } from '../domain/config-types.js';
+
+/** One host as czar drives it: its multiplexed connection and its tmux server (`czar-<project>` there). */
+export interface HostLink {
+  readonly spec: HostSpec;
+  readonly ssh: SshConnection;
+  readonly tmux: Tmux;
+}
+
+/**
+ * The fleet's hosts, each connection made once and shared by every worker on it. A host's clone is fetched before
+ * each launch; launches on one host at the same moment share one fetch.
+ */
+export class HostLinks {
+  private readonly links = new Map<string, HostLink>();
+  private readonly syncing = new Map<string, Promise<void>>();
+
+  constructor(private readonly config: Config) {}
+
+  link(name: string): HostLink {
+    const existing = this.links.get(name);
+    if (existing !== undefined) return existing;
+    const spec = this.config.hosts.find((host) => host.name === name);
+    if (spec === undefined) throw new CzarError('unknown_host', `Host "${name}" is not in the hosts: of ${this.config.file}; add it there.`);
+    const ssh = SshConnection.forHost(spec, this.config.stateDir);
+    // -u: an ssh session often has no UTF-8 locale, and tmux then prints the field separator it is asked for as "_".
+    const tmux = new Tmux(this.config.tmuxSocket, hostStateDir(spec, this.config.project), (args, options) => ssh.run(['tmux', '-u', ...args], options));
+    const link = { spec, ssh, tmux };
+    this.links.set(name, link);
+    return link;
+  }
+
+  /** Clones the shared remote on the host the first time and fetches it otherwise. */
+  sync(name: string): Promise<void> {
+    const running = this.syncing.get(name);
+    if (running !== undefined) return running;
+    const link = this.link(name);
+    const work = (async () => {
+      const url = await remoteUrl(this.config.repo, link.spec.remote);
+      if (url === undefined) throw new CzarError('no_remote', `The repo ${this.config.repo} has no remote "${link.spec.remote}" for host "${name}" to clone; add it with "git remote add ${link.spec.remote} <url>" or set remote: on the host in ${this.config.file}.`);
+      await syncHostClone(link.ssh, url, hostClonePath(link.spec, this.config.project));
+    })().finally(() => this.syncing.delete(name));
+    this.syncing.set(name, work);
+    return work;
+  }
+
+  /**
+   * Hands the terminal to the host's tmux session of a worker (`ssh -t <host> tmux -L czar-<project> attach -t
+   * =<worker>`) until the person detaches; returns ssh's exit code.
+   */
+  async attach(name: string, session: string): Promise<number> {
+    const link = this.link(name);
+    await link.ssh.connect();
+    const [file = 'ssh', ...args] = link.ssh.interactiveArgv(['tmux', '-u', '-L', this.config.tmuxSocket, 'attach-session', '-t', exactSession(session)]);
+    return (await runInteractive(file, args, cleanEnv())) ?? 1;
+  }
+
+  /** Closes every master this process opened (the workers keep running on their hosts). */
+  async close(): Promise<void> {
+    await Promise.all([...this.links.values()].map((link) => link.ssh.close()));
+  }
+}
