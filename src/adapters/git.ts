@@ -1,52 +1,11 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit, type SimpleGit, type StatusResult } from 'simple-git';
+import type { StatusResult } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
-import { czarError, exitOf, GitExit } from './git-errors.js';
-import { cleanEnv, type RunResult } from './process.js';
-
-const clients = new Map<string, SimpleGit>();
-
-/**
- * The simple-git client for one folder, made once. Every call runs `git --no-optional-locks` (and
- * GIT_OPTIONAL_LOCKS=0) so that watching a worktree never takes `index.lock` from under a worker's own commit or
- * rebase. simple-git refuses some environment variables (EDITOR, PAGER, GIT_SSH_COMMAND, GIT_CONFIG_GLOBAL...)
- * because they could run programs; here they are the person's own environment, which git has always read, so they
- * are allowed. Any non-zero exit is an error (simple-git alone lets some through when stderr is empty).
- */
-export function client(cwd: string): SimpleGit {
-  let found = clients.get(cwd);
-  if (found !== undefined) return found;
-  if (!existsSync(cwd)) {
-    throw new CzarError('cwd_missing', `The folder ${cwd} does not exist, so git cannot run there; create it or fix the path that names it.`);
-  }
-  found = simpleGit({
-    baseDir: cwd,
-    binary: ['git', '--no-optional-locks'],
-    // Paths with non-ASCII characters come back as written, not as quoted octal escapes.
-    config: ['core.quotePath=false'],
-    maxConcurrentProcesses: 8,
-    trimmed: false,
-    unsafe: {
-      allowUnsafeEditor: true,
-      allowUnsafePager: true,
-      allowUnsafeAskPass: true,
-      allowUnsafeConfigPaths: true,
-      allowUnsafeConfigEnvCount: true,
-      allowUnsafeSshCommand: true,
-      allowUnsafeGitProxy: true,
-      allowUnsafeTemplateDir: true,
-      allowUnsafeDiffExternal: true,
-    },
-    errors: (error, result) => {
-      if (result.exitCode === 0) return error;
-      return new GitExit(result.exitCode, Buffer.concat(result.stdOut).toString('utf8'), Buffer.concat(result.stdErr).toString('utf8'));
-    },
-  }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }));
-  clients.set(cwd, found);
-  return found;
-}
+import { client } from './git-client.js';
+import { czarError, exitOf } from './git-errors.js';
+import type { RunResult } from './process.js';
 
 /**
  * One git command with an argument array, for the verbs simple-git has no parser for (worktree, merge-tree,

@@ -1,6 +1,6 @@
 import { CZAR_ENV_KEYS } from '../domain/agent-env.js';
 import { problemAt } from './problems.js';
-import type { Rule } from './rules.js';
+import type { Rule } from './rule.js';
 
 /** czar's own variables in an `env:` map would be overwritten at launch without a word: refused instead. */
 export const ownEnvKeys: Rule = {

@@ -1,5 +1,5 @@
 import { orChoices, problemAt } from './problems.js';
-import type { Rule } from './rules.js';
+import type { Rule } from './rule.js';
 
 /** Rules on `hosts:` and the workers that name them. */
 

@@ -1,7 +1,7 @@
 import { parseDuration } from './duration.js';
 import { problemAt, type Problem } from './problems.js';
 import { POLICY_DEFAULTS } from './normalise.js';
-import type { Rule } from './rules.js';
+import type { Rule } from './rule.js';
 import type { WrittenConfig } from './schema.js';
 
 /** Rules on `policy:` and other timings: what the supervisor's clock can act on sensibly. */

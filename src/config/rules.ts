@@ -4,19 +4,11 @@ import { DEFAULT_INTEGRATION_BRANCH, workerBranch } from './normalise.js';
 import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
 import { autoAnswerRegexes, durationMinimums, stuckAfterIdle } from './rules-policy.js';
+import type { Rule } from './rule.js';
 import type { WrittenConfig } from './schema.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { scopePatternProblem } from '../domain/glob.js';
 import { MAX_TASK_BYTES } from '../domain/limits.js';
-
-/**
- * Cross-field rules on a config that passed the schema. Each rule is named (so a test or a future `czar doctor`
- * can point at it) and returns every problem it finds, not just the first.
- */
-export interface Rule {
-  readonly name: string;
-  check(config: WrittenConfig): Problem[];
-}
 
 /** The supervisor's own tmux session. */
 export const RESERVED_WORKER_NAME = CZAR_SESSION;

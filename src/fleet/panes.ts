@@ -1,4 +1,5 @@
-import type { PaneInfo, Tmux } from '../adapters/tmux.js';
+import type { Tmux } from '../adapters/tmux.js';
+import type { PaneInfo } from '../adapters/tmux-words.js';
 import { usedHosts } from '../domain/host-layout.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './handle.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { modifiedAt, pathExistsSync } from '../adapters/file-system.js';
 import { branchTips } from '../adapters/git.js';
-import type { PaneInfo } from '../adapters/tmux.js';
+import type { PaneInfo } from '../adapters/tmux-words.js';
 import { presetFor } from '../agents/index.js';
 import type { PaneObservation, ReportObservation } from '../domain/observations.js';
 import type { WorkerModel } from '../domain/model.js';

@@ -7,7 +7,7 @@ import type { BranchPlace } from '../domain/branch-place.js';
 import { writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../domain/limits.js';
-import type { PaneInfo } from '../adapters/tmux.js';
+import type { PaneInfo } from '../adapters/tmux-words.js';
 import { apiFailureOnScreen } from '../agents/hook-events.js';
 import type { AgentPreset } from '../agents/preset.js';
 import type { PaneObservation, ReportObservation } from '../domain/observations.js';

@@ -1,4 +1,4 @@
-import type { PaneInfo } from '../../src/adapters/tmux.js';
+import type { PaneInfo } from '../../src/adapters/tmux-words.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -110,7 +110,7 @@ describe('gemini preset against real screens', () => {
     }
   });
 
-  it('is ready in YOLO mode, where 0.61 draws the input line with "*" instead of ">" (issue 7 defect 7)', () => {
+  it('is ready in YOLO mode, where 0.61 draws the input line with "*" instead of ">"', () => {
     const yolo = screen('gemini-ready-yolo');
     expect(yolo).toMatch(/^ \* {3}Type your message/m);
     expect(gemini.isReady(yolo)).toBe(true);
@@ -157,7 +157,7 @@ describe('codex preset against real screens', () => {
     }
   });
 
-  it('answers the folder trust dialog of 0.169 on purpose and is not ready behind it (issue 7 defect 6)', () => {
+  it('answers the folder trust dialog of 0.169 on purpose and is not ready behind it', () => {
     const trust = screen('codex-trust');
     expect(dialogIds(codex, trust)).toEqual(['codex-trust']);
     // Measured: "1" alone leaves the dialog up; Enter confirms the highlighted "› 1. Trust and continue".

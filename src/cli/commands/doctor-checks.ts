@@ -1,4 +1,4 @@
-import { parseTmuxVersion } from '../../adapters/tmux.js';
+import { parseTmuxVersion } from '../../adapters/tmux-words.js';
 
 /** One line of `czar doctor`: what was found, or what is wrong and how to fix it. */
 export interface Check {
