@@ -1,29 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isCzarError } from '../domain/errors.js';
 import { addPaste, backspace, composedBytes, displayText, emptyComposer, isEmpty, typeText, type Composer } from './composer.js';
-import { defaultDirectives, hasDirectives, parseDirectives, type Directive } from './directives.js';
 import { createInputParser, type InputEvent } from './input.js';
+import { renderLive, type Mode } from './live-view.js';
 import { parseSimOptions, type SimOptions } from './options.js';
-import { stateForHook } from '../agents/hook-events.js';
-import { claudeApiError } from './api-error.js';
-import { reporterFromEnv, type SimReporter } from './report.js';
-import { runDirective, type TurnContext } from './turn.js';
-import {
-  BRACKETED_PASTE_OFF,
-  BRACKETED_PASTE_ON,
-  HIDE_CURSOR,
-  SHOW_CURSOR,
-  Screen,
-  renderAsk,
-  renderBanner,
-  renderBooting,
-  renderBusyLine,
-  renderError,
-  renderInputBox,
-  renderNote,
-  renderTrustDialog,
-} from './screen.js';
-import { writeCapture } from './capture.js';
+import { reporterFromEnv } from './report.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, HIDE_CURSOR, SHOW_CURSOR, Screen, renderBanner, renderError } from './screen.js';
+import { TurnRunner } from './turn-runner.js';
 
 /**
  * Runs the simulated agent on this process's tty until it exits; resolves with the exit code. A small program
@@ -42,40 +25,26 @@ export async function runSimAgent(argv: string[]): Promise<number> {
   return new SimAgent(options, process.stdin, process.stdout, process.env, process.cwd()).run();
 }
 
-type Mode = 'booting' | 'trust' | 'input' | 'ask' | 'hung' | 'exited';
-
 /** Ctrl-C twice within this long exits, like Claude Code. */
 const CTRL_C_WINDOW_MS = 2000;
 const SPINNER_MS = 120;
 /** A lone ESC with nothing after it for this long was the Escape key, not the start of a sequence. */
 const ESC_FLUSH_MS = 50;
 
+/** The agent's process: the tty, the keys in each mode, the live region and the way out; turns run in TurnRunner. */
 class SimAgent {
   private readonly screen: Screen;
   private readonly parser = createInputParser();
-  private readonly reporter: SimReporter | undefined;
   private readonly worker: string;
   private readonly lifetime = new AbortController();
+  private readonly runner: TurnRunner;
   private mode: Mode = 'booting';
   private composer: Composer = emptyComposer;
   private trustChoice: 0 | 1 = 1;
-  private busy: { verb: string; since: number } | undefined;
-  private queued = 0;
   private frame = 0;
   private lastPasteEnd = -Infinity;
   private ctrlCAt = -Infinity;
-  private answer: ((yes: boolean) => void) | undefined;
-  /** Aborted by Esc: ends the running turn, as "esc to interrupt" promises. */
-  private turnAbort = new AbortController();
-  /** The StopFailure payload of the current turn, when its model calls failed (`@sim api-error`). */
-  private turnFailure: { error: string; last_assistant_message: string } | undefined;
   private askQuestion = '';
-  private turns: Promise<void> = Promise.resolve();
-  /** Messages taken so far: the first is the task, later ones are follow-ups (nudges, realigns, notes). */
-  private turnsTaken = 0;
-  /** The prompt of the running turn, as it arrived. */
-  private prompt = '';
-  private captures: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private finish: (code: number) => void = () => undefined;
@@ -84,12 +53,28 @@ class SimAgent {
     private readonly options: SimOptions,
     private readonly stdin: NodeJS.ReadStream,
     private readonly stdout: NodeJS.WriteStream,
-    private readonly env: NodeJS.ProcessEnv,
+    env: NodeJS.ProcessEnv,
     private readonly cwd: string,
   ) {
     this.screen = new Screen(stdout);
-    this.reporter = options.noReport ? undefined : reporterFromEnv(env);
+    const reporter = options.noReport ? undefined : reporterFromEnv(env);
     this.worker = env.CZAR_WORKER !== undefined && env.CZAR_WORKER !== '' ? env.CZAR_WORKER : 'sim';
+    const setup = { cwd, worker: this.worker, speed: options.speed, captureDir: env.CZAR_SIM_CAPTURE_DIR, screen: this.screen, reporter, lifetime: this.lifetime.signal };
+    this.runner = new TurnRunner(setup, {
+      mode: () => this.mode,
+      ask: (question) => {
+        this.mode = 'ask';
+        this.askQuestion = question;
+      },
+      hang: () => {
+        this.mode = 'hung';
+        this.stdin.pause();
+      },
+      redraw: () => this.redraw(),
+      warn: (error) => this.warn(error),
+      fail: (error) => this.fail(error),
+      exit: (code) => this.exit(code),
+    });
   }
 
   run(): Promise<number> {
@@ -164,15 +149,13 @@ class SimAgent {
   private handleAsk(event: InputEvent): void {
     if (event.type === 'escape') {
       this.mode = 'input';
-      return this.turnAbort.abort();
+      return this.runner.interrupt();
     }
     if (event.type !== 'text') return;
     const key = event.bytes.toString('latin1', 0, 1).toLowerCase();
     if (key !== 'y' && key !== 'n') return;
-    const answer = this.answer;
-    this.answer = undefined;
     this.mode = 'input';
-    answer?.(key === 'y');
+    this.runner.answer(key === 'y');
   }
 
   private handleInput(event: InputEvent): void {
@@ -196,7 +179,7 @@ class SimAgent {
         if (isEmpty(this.composer)) this.exit(0);
         break;
       case 'escape':
-        if (this.busy !== undefined) this.turnAbort.abort();
+        if (this.runner.busy !== undefined) this.runner.interrupt();
         break;
       case 'paste-start':
       case 'ctrl-c':
@@ -220,154 +203,34 @@ class SimAgent {
     const bytes = composedBytes(this.composer);
     const echo = displayText(this.composer);
     this.composer = { ...emptyComposer, pastes: this.composer.pastes };
-    // The capture is written in submit order and before the turn starts, so tests see exactly what arrived.
-    const captured = (this.captures = this.captures
-      .then(async () => void (await writeCapture(this.env.CZAR_SIM_CAPTURE_DIR, this.worker, bytes)))
-      .catch((error: unknown) => this.warn(error)));
-    this.queued++;
-    this.turns = this.turns
-      .then(() => captured)
-      .then(() => this.runTurn(bytes, echo))
-      .catch((error: unknown) => this.fail(error));
-  }
-
-  private async runTurn(bytes: Buffer, echo: string): Promise<void> {
-    this.queued--;
-    if (this.mode === 'exited' || this.mode === 'hung') return;
-    this.busy = { verb: 'Thinking', since: Date.now() };
-    this.turnAbort = new AbortController();
-    const signal = AbortSignal.any([this.lifetime.signal, this.turnAbort.signal]);
-    this.screen.print([`> ${echo}`, '']);
-    this.redraw();
-    await this.report('working', undefined, 'task received');
-    const text = bytes.toString('utf8');
-    this.prompt = text;
-    const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(this.worker, text, this.turnsTaken > 0), problems: [] };
-    this.turnsTaken++;
-    for (const problem of parsed.problems) this.screen.print([renderError(`Ignored ${problem}`, this.screen.width)]);
-    for (const directive of parsed.directives) {
-      if (signal.aborted) break;
-      const next = await this.perform(directive, signal);
-      if (next === 'stop') break;
-    }
-    if (this.lifetime.signal.aborted) return;
-    if (this.turnAbort.signal.aborted) {
-      this.screen.print([renderNote('⎿  Interrupted by user', this.screen.width)]);
-      await this.reporter?.report('idle', { note: 'interrupted by user' }).catch((error: unknown) => this.warn(error));
-    } else if (this.turnFailure !== undefined) {
-      // A failed turn ends as Claude Code's does: its StopFailure hook, read by the same table czar's hooks use.
-      const failed = stateForHook('StopFailure', this.turnFailure);
-      this.turnFailure = undefined;
-      if (failed !== undefined) await this.reporter?.report(failed.state, { note: failed.note, turnEnd: true, failure: failed.failure }).catch((error: unknown) => this.warn(error));
-    } else {
-      // Every turn ends with an idle report, even right after "done": Claude Code's Stop hook fires about 0.2 s
-      // after the done report its turn ran, and czar must read that as what done looks like.
-      await this.reporter?.report('idle', { note: 'turn ended', turnEnd: true }).catch((error: unknown) => this.warn(error));
-    }
-    this.busy = undefined;
-    if (this.mode === 'input') this.screen.print(['']);
-    this.redraw();
-  }
-
-  private async perform(directive: Directive, signal: AbortSignal): Promise<'next' | 'stop'> {
-    try {
-      if (directive.kind === 'ask') return await this.ask(directive.question, signal);
-      if (directive.kind === 'hang') return await this.hang();
-      if (directive.kind === 'api-error') {
-        const failure = claudeApiError(directive.status, directive.message);
-        this.screen.print([renderError(failure.line, this.screen.width)]);
-        this.turnFailure = failure.payload;
-        return 'stop';
-      }
-      if (directive.kind === 'crash') {
-        this.screen.setLive([]);
-        this.screen.print([renderError(`Error: simulated crash (exit ${directive.code})`, this.screen.width)]);
-        this.exit(directive.code);
-        return 'stop';
-      }
-      return await runDirective(directive, this.turnContext(signal));
-    } catch (error) {
-      if (signal.aborted) return 'stop';
-      this.warn(error);
-      return 'next';
-    }
-  }
-
-  private turnContext(signal: AbortSignal): TurnContext {
-    return {
-      cwd: this.cwd,
-      worker: this.worker,
-      prompt: this.prompt,
-      speed: this.options.speed,
-      signal,
-      width: this.screen.width,
-      reporter: this.reporter,
-      print: (lines) => this.screen.print(lines),
-      setVerb: (verb) => {
-        if (this.busy !== undefined) this.busy.verb = verb;
-        this.redraw();
-      },
-    };
-  }
-
-  private async ask(question: string, signal: AbortSignal): Promise<'next' | 'stop'> {
-    this.mode = 'ask';
-    this.askQuestion = question;
-    this.redraw();
-    await this.report('waiting', undefined, question);
-    const yes = await new Promise<boolean | undefined>((resolve) => {
-      this.answer = resolve;
-      signal.addEventListener('abort', () => resolve(undefined), { once: true });
-    });
-    this.answer = undefined;
-    if (yes === undefined) return 'stop';
-    this.screen.print(renderAsk(question, this.screen.width).slice(0, 1).concat([`  ⎿  ${yes ? 'Yes' : 'No'}`]));
-    await this.report('working', undefined, `answered ${yes ? 'yes' : 'no'}`);
-    return 'next';
-  }
-
-  /** Stops drawing and reading for good while staying alive: the wedged agent czar must notice by silence. */
-  private async hang(): Promise<'stop'> {
-    this.mode = 'hung';
-    this.stdin.pause();
-    const keepAlive = setInterval(() => undefined, 60_000);
-    await new Promise((resolve) => this.lifetime.signal.addEventListener('abort', resolve, { once: true }));
-    clearInterval(keepAlive);
-    return 'stop';
-  }
-
-  private async report(state: 'working' | 'waiting', progress: number | undefined, note: string): Promise<void> {
-    await this.reporter?.report(state, { progress, note }).catch((error: unknown) => this.warn(error));
+    this.runner.submit(bytes, echo);
   }
 
   private tick(): void {
-    if (this.mode === 'booting' || this.busy !== undefined) {
+    if (this.mode === 'booting' || this.runner.busy !== undefined) {
       this.frame++;
       this.redraw();
     }
   }
 
   private redraw(): void {
-    if (this.mode === 'hung' || this.mode === 'exited') return;
-    const width = this.screen.width;
-    switch (this.mode) {
-      case 'booting':
-        return this.screen.setLive(renderBooting(this.frame));
-      case 'trust':
-        return this.screen.setLive(renderTrustDialog(this.cwd, this.trustChoice, width));
-      case 'ask':
-        return this.screen.setLive(renderAsk(this.askQuestion, width));
-      case 'input': {
-        const busy = this.busy === undefined ? [] : [renderBusyLine(this.frame, this.busy.verb, Math.floor((Date.now() - this.busy.since) / 1000), width), ''];
-        return this.screen.setLive([...busy, ...renderInputBox(displayText(this.composer), this.hint(), width)]);
-      }
-    }
-  }
-
-  private hint(): string {
-    if (Date.now() - this.ctrlCAt < CTRL_C_WINDOW_MS) return 'Press Ctrl-C again to exit';
-    if (this.queued > 0) return `${this.queued} message${this.queued === 1 ? '' : 's'} queued · ? for shortcuts`;
-    return '? for shortcuts';
+    const now = Date.now();
+    const live = renderLive(
+      {
+        mode: this.mode,
+        frame: this.frame,
+        cwd: this.cwd,
+        trustChoice: this.trustChoice,
+        question: this.askQuestion,
+        busy: this.runner.busy,
+        input: displayText(this.composer),
+        exitPending: now - this.ctrlCAt < CTRL_C_WINDOW_MS,
+        queued: this.runner.queued,
+      },
+      this.screen.width,
+      now,
+    );
+    if (live !== undefined) this.screen.setLive(live);
   }
 
   private every(ms: number, fn: () => void): void {
