@@ -9,7 +9,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'An import cycle: the files cannot be read, tested or moved one at a time. Move what both need to a leaf file.',
+      comment:
+        'An import cycle: the files cannot be read, tested or moved one at a time. Move what both need to a leaf file.',
       from: { path: '^src/' },
       to: { circular: true },
     },
@@ -23,7 +24,8 @@ module.exports = {
     {
       name: 'adapters-only-wrap-io',
       severity: 'error',
-      comment: 'adapters/ wrap tmux, git, ssh and files for the layers above; they know domain types, not their callers.',
+      comment:
+        'adapters/ wrap tmux, git, ssh and files for the layers above; they know domain types, not their callers.',
       from: { path: '^src/adapters/' },
       to: { path: above(['supervisor', 'launch', 'fleet', 'integration', 'cli', 'ui', 'demo', 'sim']) },
     },
@@ -61,6 +63,9 @@ module.exports = {
     exclude: { path: '^(dist|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -12,10 +12,25 @@ const boundaries = (folders) =>
   Object.entries(folders).map(([folder, rule]) => ({
     files: [`${folder}/**/*.ts`, `${folder}/**/*.tsx`],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: rule.paths.map((name) => ({ name, message: `${folder} does not import ${name}: I/O goes through src/adapters, rendering stays in src/ui` })),
-        ...(rule.folders.length === 0 ? {} : { patterns: [{ group: rule.folders.map((name) => `**/${name}/*`), message: `${folder} must not depend on these folders (imports point inward)` }] }),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: rule.paths.map((name) => ({
+            name,
+            message: `${folder} does not import ${name}: I/O goes through src/adapters, rendering stays in src/ui`,
+          })),
+          ...(rule.folders.length === 0
+            ? {}
+            : {
+                patterns: [
+                  {
+                    group: rule.folders.map((name) => `**/${name}/*`),
+                    message: `${folder} must not depend on these folders (imports point inward)`,
+                  },
+                ],
+              }),
+        },
+      ],
     },
   }));
 
@@ -41,19 +56,37 @@ export default tseslint.config(
   { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   // One entry per folder: flat config replaces (not merges) a rule set twice for the same file.
   ...boundaries({
-    'src/domain': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['adapters', 'cli', 'ui', 'supervisor', 'launch', 'fleet', 'integration'] },
-    'src/config': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'] },
-    'src/agents': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'] },
+    'src/domain': {
+      paths: [...ioLibraries, ...fsModules, ...uiLibraries],
+      folders: ['adapters', 'cli', 'ui', 'supervisor', 'launch', 'fleet', 'integration'],
+    },
+    'src/config': {
+      paths: [...ioLibraries, ...fsModules, ...uiLibraries],
+      folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'],
+    },
+    'src/agents': {
+      paths: [...ioLibraries, ...fsModules, ...uiLibraries],
+      folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'],
+    },
     'src/adapters': { paths: uiLibraries, folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet', 'integration'] },
-    'src/fleet': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'integration'] },
-    'src/launch': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'integration', 'supervisor'] },
+    'src/fleet': {
+      paths: [...ioLibraries, ...fsModules, ...uiLibraries],
+      folders: ['cli', 'ui', 'supervisor', 'launch', 'integration'],
+    },
+    'src/launch': {
+      paths: [...ioLibraries, ...fsModules, ...uiLibraries],
+      folders: ['cli', 'ui', 'integration', 'supervisor'],
+    },
     'src/integration': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'supervisor'] },
     'src/supervisor': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui'] },
     // Exempt from the file-system rule: the simulated agent is an executable test fixture (bin/czar-sim-agent.js), a
     // program of its own that writes its files (work, reports, transcripts) with node:fs as a real agent would.
     'src/sim': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },
     'src/ui': { paths: [...ioLibraries, ...fsModules], folders: ['cli', 'adapters'] },
-    'src/demo': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'] },
+    'src/demo': {
+      paths: [...ioLibraries, ...fsModules, ...uiLibraries],
+      folders: ['cli', 'ui', 'supervisor', 'launch', 'fleet'],
+    },
     // The composition root wires everything together; it writes to the terminal itself, and files through adapters.
     'src/cli': { paths: [...ioLibraries, ...fsModules], folders: [] },
   }),

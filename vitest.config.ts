@@ -6,7 +6,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 
 const realAgents = ['tests/integration/real-agents*.test.ts', 'tests/integration/usage-real.test.ts'];
-const hosts = ['tests/integration/hosts-*.test.ts', 'tests/integration/ssh-*.test.ts', 'tests/integration/doctor-hosts.test.ts'];
+const hosts = [
+  'tests/integration/hosts-*.test.ts',
+  'tests/integration/ssh-*.test.ts',
+  'tests/integration/doctor-hosts.test.ts',
+];
 
 // One file at a time, one slow tier after another: real agents and timing-sensitive tmux tests should not share
 // 2 cores, so each slow tier has its own group order.
@@ -26,7 +30,14 @@ const slow = (name: string, groupOrder: number, include: string[], exclude: stri
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['tests/unit/**/*.test.ts'], testTimeout: 10_000 * scale } },
+      {
+        test: {
+          name: 'unit',
+          sequence: { groupOrder: 0 },
+          include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 10_000 * scale,
+        },
+      },
       {
         test: {
           name: 'ui',

@@ -33,24 +33,54 @@ function launch(name: string, tracking: boolean): CostFleet {
   const { root, cleanup } = benchRepo(name);
   const claudeDir = path.join(root, 'claude');
   const project = `bc${name}${process.pid}`;
-  const agent = tracking ? `sim: { args: [${JSON.stringify(SIM)}, --no-report], env: { CLAUDE_CONFIG_DIR: ${JSON.stringify(claudeDir)} } }` : `quiet: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SIM)}, --no-report], preset: shell }`;
+  const agent = tracking
+    ? `sim: { args: [${JSON.stringify(SIM)}, --no-report], env: { CLAUDE_CONFIG_DIR: ${JSON.stringify(claudeDir)} } }`
+    : `quiet: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SIM)}, --no-report], preset: shell }`;
   const task = tracking ? 'Wait here.\n@sim usage 1000 10\n@sim quiet\n' : 'Wait here.\n';
-  const workers = Array.from({ length: WORKERS }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(task)}\n`).join('');
-  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: ${tracking ? 'sim' : 'quiet'}\npolicy: { launch_concurrency: 10, max_active: ${WORKERS}, idle_after: 1h, stuck_after: 2h }\nagents:\n  ${agent}\nworkers:\n${workers}`);
+  const workers = Array.from(
+    { length: WORKERS },
+    (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(task)}\n`,
+  ).join('');
+  writeFileSync(
+    path.join(root, 'czar.yaml'),
+    `project: ${project}\nrepo: repo\nagent: ${tracking ? 'sim' : 'quiet'}\npolicy: { launch_concurrency: 10, max_active: ${WORKERS}, idle_after: 1h, stuck_after: 2h }\nagents:\n  ${agent}\nworkers:\n${workers}`,
+  );
   execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  return { root, stateDir: path.join(root, '.czar'), claudeDir, stop: () => { killServer(`czar-${project}`); cleanup(); } };
+  return {
+    root,
+    stateDir: path.join(root, '.czar'),
+    claudeDir,
+    stop: () => {
+      killServer(`czar-${project}`);
+      cleanup();
+    },
+  };
 }
 
-function status(fleet: CostFleet): { workers: { name: string; state: string; usage?: { tokens: number } }[] } | undefined {
+function status(
+  fleet: CostFleet,
+): { workers: { name: string; state: string; usage?: { tokens: number } }[] } | undefined {
   try {
-    return JSON.parse(readFileSync(path.join(fleet.stateDir, 'status.json'), 'utf8')) as { workers: { name: string; state: string; usage?: { tokens: number } }[] };
+    return JSON.parse(readFileSync(path.join(fleet.stateDir, 'status.json'), 'utf8')) as {
+      workers: { name: string; state: string; usage?: { tokens: number } }[];
+    };
   } catch {
     return undefined;
   }
 }
 
-async function czarCpu(fleet: CostFleet, ready: (s: NonNullable<ReturnType<typeof status>>) => boolean): Promise<{ pid: number; share: number }> {
-  await until(() => { const s = status(fleet); return s !== undefined && ready(s) ? true : undefined; }, 120_000, 'the fleet to settle');
+async function czarCpu(
+  fleet: CostFleet,
+  ready: (s: NonNullable<ReturnType<typeof status>>) => boolean,
+): Promise<{ pid: number; share: number }> {
+  await until(
+    () => {
+      const s = status(fleet);
+      return s !== undefined && ready(s) ? true : undefined;
+    },
+    120_000,
+    'the fleet to settle',
+  );
   const pid = (JSON.parse(readFileSync(path.join(fleet.stateDir, 'supervisor.pid'), 'utf8')) as { pid: number }).pid;
   await sleep(WARM_UP_SECONDS * 1000);
   const start = cpuSeconds(pid);
@@ -60,7 +90,14 @@ async function czarCpu(fleet: CostFleet, ready: (s: NonNullable<ReturnType<typeo
 }
 
 /** Time from an event on disk until the dashboard's store (the same one `czar dashboard` renders) shows it. */
-async function dashboardLatency(fleet: CostFleet, act: (i: number) => { worker: string; shown: (w: { usage?: { tokens: number }; note?: string }) => boolean; write: () => void }): Promise<number[]> {
+async function dashboardLatency(
+  fleet: CostFleet,
+  act: (i: number) => {
+    worker: string;
+    shown: (w: { usage?: { tokens: number }; note?: string }) => boolean;
+    write: () => void;
+  },
+): Promise<number[]> {
   const config = await loadConfig(path.join(fleet.root, 'czar.yaml'));
   const store = await FleetDiskStore.open(openFleet(config));
   const latencies: number[] = [];
@@ -98,7 +135,19 @@ export async function benchCost(print: (line: string) => void): Promise<void> {
     reportLatencies = await dashboardLatency(off, (i) => {
       const worker = `w${(i % WORKERS) + 1}`;
       const note = `bench-${i}`;
-      return { worker, shown: (w) => w.note === note, write: () => void writeReport(statePaths(off.stateDir), { worker, state: 'working', note, at: new Date().toISOString(), source: 'bench', seq: (seq += 1) }) };
+      return {
+        worker,
+        shown: (w) => w.note === note,
+        write: () =>
+          void writeReport(statePaths(off.stateDir), {
+            worker,
+            state: 'working',
+            note,
+            at: new Date().toISOString(),
+            source: 'bench',
+            seq: (seq += 1),
+          }),
+      };
     });
   } finally {
     off.stop();
@@ -115,7 +164,16 @@ export async function benchCost(print: (line: string) => void): Promise<void> {
       const file = path.join(dir, readdirSync(dir).find((name) => name.endsWith('.jsonl')) ?? 'missing.jsonl');
       const expected = (tokens.get(worker) ?? 1010) + 1500;
       tokens.set(worker, expected);
-      const line = JSON.stringify({ type: 'assistant', requestId: `req_bench_${i}`, timestamp: new Date().toISOString(), message: { id: `msg_bench_${i}`, model: 'claude-sonnet-4-5', usage: { input_tokens: 1000, output_tokens: 500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
+      const line = JSON.stringify({
+        type: 'assistant',
+        requestId: `req_bench_${i}`,
+        timestamp: new Date().toISOString(),
+        message: {
+          id: `msg_bench_${i}`,
+          model: 'claude-sonnet-4-5',
+          usage: { input_tokens: 1000, output_tokens: 500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+        },
+      });
       return { worker, shown: (w) => w.usage?.tokens === expected, write: () => appendFileSync(file, `${line}\n`) };
     });
     const p95 = percentile(usageLatencies, 95);
@@ -126,10 +184,16 @@ export async function benchCost(print: (line: string) => void): Promise<void> {
     print(row('ratio CPU on / baseline', `${(share / Math.max(baselineCpu, 1e-6)).toFixed(2)}x`, '-', true));
     print(row('transcript line -> dashboard cost p50', ms(percentile(usageLatencies, 50)), '-', true));
     print(row('transcript line -> dashboard cost p95', ms(p95), '< 200 ms', p95 < 200));
-    print(row('report -> dashboard p50 / p95 (baseline)', `${ms(percentile(reportLatencies, 50))} / ${ms(reportP95)}`, '-', true));
+    print(
+      row(
+        'report -> dashboard p50 / p95 (baseline)',
+        `${ms(percentile(reportLatencies, 50))} / ${ms(reportP95)}`,
+        '-',
+        true,
+      ),
+    );
     print(row('ratio transcript p95 / report p95', `${(p95 / Math.max(reportP95, 1e-6)).toFixed(2)}x`, '-', true));
   } finally {
     on.stop();
   }
 }
-

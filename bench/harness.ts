@@ -12,7 +12,11 @@ export function benchRepo(prefix: string): { root: string; repo: string; cleanup
   const root = mkdtempSync(path.join(tmpdir(), `czar-bench-${prefix}-`));
   const repo = path.join(root, 'repo');
   mkdirSync(repo);
-  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', ...args], { cwd: repo, stdio: 'ignore' });
+  const git = (...args: string[]): void =>
+    void execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', ...args], {
+      cwd: repo,
+      stdio: 'ignore',
+    });
   git('init', '-q', '-b', 'main');
   writeFileSync(path.join(repo, 'README.md'), '# bench\n');
   git('add', '-A');
@@ -24,7 +28,9 @@ export function benchRepo(prefix: string): { root: string; repo: string; cleanup
 /** Stops a bench fleet: every pane's process group first (so nothing keeps writing into the folder), then tmux. */
 export function killServer(socket: string): void {
   try {
-    const pids = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' }).split('\n').filter((pid) => pid !== '');
+    const pids = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((pid) => pid !== '');
     for (const pid of pids) {
       try {
         process.kill(-Number(pid), 'SIGKILL');

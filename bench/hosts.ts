@@ -12,7 +12,12 @@ const HOST_WORKTREES = '/tmp/czar-hosts';
 const TASK = '# Bench\n@sim work 600 the long part';
 
 /** A fleet of `WORKERS` sims, local or spread evenly over `hosts`, launched with `czar up --detach`; returns how long that took. */
-function upFleet(name: string, hosts: readonly SshHost[], shared: string, sshConfig: string): { fleet: Fleet; upMs: number; stateDirOnHost: string } {
+function upFleet(
+  name: string,
+  hosts: readonly SshHost[],
+  shared: string,
+  sshConfig: string,
+): { fleet: Fleet; upMs: number; stateDirOnHost: string } {
   const { root, repo, cleanup } = benchRepo(name);
   const project = `bh${name}${process.pid}`;
   if (hosts.length > 0) {
@@ -21,11 +26,21 @@ function upFleet(name: string, hosts: readonly SshHost[], shared: string, sshCon
     execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', bare]);
   }
   const perHost = Math.ceil(WORKERS / Math.max(1, hosts.length));
-  const hostsYaml = hosts.length === 0 ? '' : `hosts:\n${hosts.map((host, i) => `  - { name: h${i + 1}, ssh: ${host.alias}, worktrees: ${HOST_WORKTREES}, max_workers: ${perHost}, ssh_config: ${JSON.stringify(sshConfig)} }\n`).join('')}`;
-  const workers = Array.from({ length: WORKERS }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(TASK)}\n${hosts.length === 0 ? '' : `    host: h${Math.floor(i / perHost) + 1}\n`}`).join('');
+  const hostsYaml =
+    hosts.length === 0
+      ? ''
+      : `hosts:\n${hosts.map((host, i) => `  - { name: h${i + 1}, ssh: ${host.alias}, worktrees: ${HOST_WORKTREES}, max_workers: ${perHost}, ssh_config: ${JSON.stringify(sshConfig)} }\n`).join('')}`;
+  const workers = Array.from(
+    { length: WORKERS },
+    (_, i) =>
+      `  - name: w${i + 1}\n    task: ${JSON.stringify(TASK)}\n${hosts.length === 0 ? '' : `    host: h${Math.floor(i / perHost) + 1}\n`}`,
+  ).join('');
   // Sims that never report: only the bench's own reports move a worker's note.
   const sim = `agents:\n  sim: { args: [${JSON.stringify(SIM)}, --no-report] }\n`;
-  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${WORKERS}, idle_after: 10m, stuck_after: 20m, escalate_after: 10m }\n${sim}${hostsYaml}workers:\n${workers}`);
+  writeFileSync(
+    path.join(root, 'czar.yaml'),
+    `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${WORKERS}, idle_after: 10m, stuck_after: 20m, escalate_after: 10m }\n${sim}${hostsYaml}workers:\n${workers}`,
+  );
   const start = performance.now();
   execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   const upMs = performance.now() - start;
@@ -34,12 +49,22 @@ function upFleet(name: string, hosts: readonly SshHost[], shared: string, sshCon
     execFileSync(process.execPath, [CZAR, 'down'], { cwd: root, stdio: 'ignore' });
     cleanup();
   };
-  return { fleet: { root, project, stateDir: path.join(root, '.czar'), stop }, upMs, stateDirOnHost: `${HOST_WORKTREES}/${project}/state` };
+  return {
+    fleet: { root, project, stateDir: path.join(root, '.czar'), stop },
+    upMs,
+    stateDirOnHost: `${HOST_WORKTREES}/${project}/state`,
+  };
 }
 
 /** How many worker branches the fleet's repo here has. */
 function localBranches(fleet: Fleet): number {
-  return execFileSync('git', ['-C', path.join(fleet.root, 'repo'), 'for-each-ref', '--format=%(refname)', 'refs/heads/czar/'], { encoding: 'utf8' }).split('\n').filter((line) => line !== '').length;
+  return execFileSync(
+    'git',
+    ['-C', path.join(fleet.root, 'repo'), 'for-each-ref', '--format=%(refname)', 'refs/heads/czar/'],
+    { encoding: 'utf8' },
+  )
+    .split('\n')
+    .filter((line) => line !== '').length;
 }
 
 /** `czar report` run on the worker's host, then the time from the report's own timestamp to the local status.json showing it. */
@@ -52,9 +77,24 @@ async function remoteReportLatency(fleet: Fleet, hosts: readonly SshHost[], stat
     const host = hosts[Math.floor(index / perHost)] as SshHost;
     const note = `remote-${i}`;
     const shown = statusShows(fleet, worker, note);
-    const made = await host.exec(['env', `CZAR_WORKER=${worker}`, `CZAR_STATE_DIR=${stateDir}`, process.execPath, CZAR, 'report', '--task', worker, '--state', 'working', '--note', note]);
+    const made = await host.exec([
+      'env',
+      `CZAR_WORKER=${worker}`,
+      `CZAR_STATE_DIR=${stateDir}`,
+      process.execPath,
+      CZAR,
+      'report',
+      '--task',
+      worker,
+      '--state',
+      'working',
+      '--note',
+      note,
+    ]);
     if (made.exitCode !== 0) throw new Error(`bench: czar report on ${host.alias} exited with ${made.exitCode}`);
-    const written = JSON.parse((await host.exec(['cat', `${stateDir}/reports/${worker}.json`])).stdout) as { at: string };
+    const written = JSON.parse((await host.exec(['cat', `${stateDir}/reports/${worker}.json`])).stdout) as {
+      at: string;
+    };
     latencies.push(performance.timeOrigin + (await shown) - Date.parse(written.at));
   }
   return latencies;
@@ -85,10 +125,18 @@ export async function benchHosts(print: (line: string) => void): Promise<void> {
 
     // Steady state: both hosts streaming, every agent busy, and each worker's branch here (a stream's start sends every
     // worker's tip, and the first reports after launch would meet the czar creating 20 branches and predicting conflicts).
-    await until(() => {
-      const status = readStatus(remote.fleet);
-      return status?.hosts?.every((host) => host.state === 'reachable') === true && status.workers.every((worker) => worker.state === 'working') && localBranches(remote.fleet) >= WORKERS ? true : undefined;
-    }, 60_000, 'the fleet on hosts to settle');
+    await until(
+      () => {
+        const status = readStatus(remote.fleet);
+        return status?.hosts?.every((host) => host.state === 'reachable') === true &&
+          status.workers.every((worker) => worker.state === 'working') &&
+          localBranches(remote.fleet) >= WORKERS
+          ? true
+          : undefined;
+      },
+      60_000,
+      'the fleet on hosts to settle',
+    );
     const latencies = await remoteReportLatency(remote.fleet, hosts, remote.stateDirOnHost);
     const p95 = percentile(latencies, 95);
     print(row(`host report -> local status.json p50 (${SAMPLES})`, ms(median(latencies)), '-', true));

@@ -14,13 +14,21 @@ const TASK = 'Add the feature described here.\n@sim work 2\n@sim quiet\n';
 function czarLaunch(run: number): { submitted: number; returned: number } {
   const { root, cleanup } = benchRepo(`czar${run}`);
   const project = `benchl${process.pid}${run}`;
-  const workers = Array.from({ length: WORKERS }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(TASK)}\n`).join('');
-  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: ${WORKERS}, max_active: ${WORKERS} }\nworkers:\n${workers}`);
+  const workers = Array.from(
+    { length: WORKERS },
+    (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(TASK)}\n`,
+  ).join('');
+  writeFileSync(
+    path.join(root, 'czar.yaml'),
+    `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: ${WORKERS}, max_active: ${WORKERS} }\nworkers:\n${workers}`,
+  );
   try {
     const start = Date.now();
     execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: 'ignore' });
     const returned = Date.now() - start;
-    const delivered = readFileSync(path.join(root, '.czar', 'events.jsonl'), 'utf8').trim().split('\n')
+    const delivered = readFileSync(path.join(root, '.czar', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
       .map((line) => JSON.parse(line) as { kind: string; at: string })
       .filter((event) => event.kind === 'task_delivered')
       .map((event) => Date.parse(event.at));
@@ -40,7 +48,20 @@ function scriptLaunch(run: number): number {
   writeFileSync(taskFile, TASK);
   try {
     const start = performance.now();
-    execFileSync('bash', [path.join(ROOT, 'bench', 'baseline-launch.sh'), repo, path.join(root, 'workers'), socket, String(WORKERS), taskFile, process.execPath, SIM], { stdio: 'ignore' });
+    execFileSync(
+      'bash',
+      [
+        path.join(ROOT, 'bench', 'baseline-launch.sh'),
+        repo,
+        path.join(root, 'workers'),
+        socket,
+        String(WORKERS),
+        taskFile,
+        process.execPath,
+        SIM,
+      ],
+      { stdio: 'ignore' },
+    );
     return performance.now() - start;
   } finally {
     killServer(socket);

@@ -20,22 +20,40 @@ export interface Fleet {
  * Launches `count` simulated workers with `czar up --detach`; the czar then runs in the fleet's tmux server.
  * `whileLaunching` gets the state dir before `up` starts, so a sampler can watch the launch itself.
  */
-export async function launchFleet(name: string, count: number, policy: string, task: string, bonus: string[] = [], whileLaunching?: (stateDir: string) => void): Promise<Fleet> {
+export async function launchFleet(
+  name: string,
+  count: number,
+  policy: string,
+  task: string,
+  bonus: string[] = [],
+  whileLaunching?: (stateDir: string) => void,
+): Promise<Fleet> {
   // Agents that do not report (like Aider or a shell) leave the pane and git as the only signals, so nothing but
   // the bench's own reports and the czar's clock moves a worker's state.
   const sim = `agents:\n  sim: { args: [${JSON.stringify(SIM)}, --no-report] }\n`;
   const { root, cleanup } = benchRepo(name);
   const project = `bs${name}${process.pid}`;
-  const workers = Array.from({ length: count }, (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(task)}\n`).join('');
-  const bonusYaml = bonus.length === 0 ? '' : `bonus:\n${bonus.map((text, i) => `  - name: b${i + 1}\n    task: ${JSON.stringify(text)}\n`).join('')}`;
-  writeFileSync(path.join(root, 'czar.yaml'), `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${count}, ${policy} }\n${sim}workers:\n${workers}${bonusYaml}`);
+  const workers = Array.from(
+    { length: count },
+    (_, i) => `  - name: w${i + 1}\n    task: ${JSON.stringify(task)}\n`,
+  ).join('');
+  const bonusYaml =
+    bonus.length === 0
+      ? ''
+      : `bonus:\n${bonus.map((text, i) => `  - name: b${i + 1}\n    task: ${JSON.stringify(text)}\n`).join('')}`;
+  writeFileSync(
+    path.join(root, 'czar.yaml'),
+    `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: 10, max_active: ${count}, ${policy} }\n${sim}workers:\n${workers}${bonusYaml}`,
+  );
   whileLaunching?.(path.join(root, '.czar'));
   try {
     await promisify(execFile)(process.execPath, [CZAR, 'up', '--detach'], { cwd: root });
   } catch (error) {
     killServer(`czar-${project}`);
     cleanup();
-    throw new Error(`bench: czar up for ${count} workers failed: ${String((error as { stderr?: string }).stderr ?? error)}`);
+    throw new Error(
+      `bench: czar up for ${count} workers failed: ${String((error as { stderr?: string }).stderr ?? error)}`,
+    );
   }
   return {
     root,
@@ -57,7 +75,10 @@ export function readStatus(fleet: Fleet): FleetStatus | undefined {
 }
 
 function events(fleet: Fleet): FleetEvent[] {
-  return readFileSync(path.join(fleet.stateDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as FleetEvent);
+  return readFileSync(path.join(fleet.stateDir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as FleetEvent);
 }
 
 export async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -98,7 +119,14 @@ async function report(fleet: Fleet, worker: string, state: 'working' | 'done', n
   } catch {
     seq = 0;
   }
-  await writeReport(statePaths(fleet.stateDir), { worker, state, note, at: new Date().toISOString(), source: 'bench', seq: seq + 1 });
+  await writeReport(statePaths(fleet.stateDir), {
+    worker,
+    state,
+    note,
+    at: new Date().toISOString(),
+    source: 'bench',
+    seq: seq + 1,
+  });
   return start;
 }
 
@@ -159,7 +187,12 @@ export function czarPid(fleet: Fleet): number {
 }
 
 export async function settled(fleet: Fleet, count: number): Promise<void> {
-  await until(() => (readStatus(fleet)?.workers.filter((worker) => worker.state !== 'starting').length === count ? true : undefined), 120_000, 'all workers past starting');
+  await until(
+    () =>
+      readStatus(fleet)?.workers.filter((worker) => worker.state !== 'starting').length === count ? true : undefined,
+    120_000,
+    'all workers past starting',
+  );
 }
 
 /** Runs the supervision benchmarks, printing each figure as soon as it is measured. */
@@ -182,10 +215,21 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
     lines.push(`supervise: 20 simulated workers (czar pid ${pid})`);
     lines.push(row('report -> status.json p50 (20 workers)', ms(percentile(latencies, 50)), '-', true));
     lines.push(row('report -> status.json p95 (20 workers)', ms(p95), '< 100 ms', p95 < 100));
-    lines.push(row('same with 5 s polling (baseline) p50 / p95', `${ms(percentile(baseline, 50))} / ${ms(percentile(baseline, 95))}`, 'n/a', true));
+    lines.push(
+      row(
+        'same with 5 s polling (baseline) p50 / p95',
+        `${ms(percentile(baseline, 50))} / ${ms(percentile(baseline, 95))}`,
+        'n/a',
+        true,
+      ),
+    );
     lines.push(row('ratio czar p95 / polling p95', `${(p95 / percentile(baseline, 95)).toFixed(3)}x`, '-', true));
-    lines.push(row('czar CPU, 20 quiet workers, 60 s', `${(cpuShare * 100).toFixed(2)} %`, '< 1 % of a core', cpuShare < 0.01));
-    lines.push(row('czar peak memory (20 workers)', `${peakRssMb(pid).toFixed(0)} MB`, '< 120 MB', peakRssMb(pid) < 120));
+    lines.push(
+      row('czar CPU, 20 quiet workers, 60 s', `${(cpuShare * 100).toFixed(2)} %`, '< 1 % of a core', cpuShare < 0.01),
+    );
+    lines.push(
+      row('czar peak memory (20 workers)', `${peakRssMb(pid).toFixed(0)} MB`, '< 120 MB', peakRssMb(pid) < 120),
+    );
   } finally {
     twenty.stop();
   }
@@ -195,13 +239,22 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
   const workTask = 'Make a change.\n@sim work 12\n@sim write change.txt changed\n@sim commit change\n@sim quiet\n';
   // The sampler watches from before the launch: a worker may go quiet, and be nudged, before `up` returns.
   const sampler = new OutputSampler();
-  const active = await launchFleet('a20', 20, 'idle_after: 3s, stuck_after: 1h, escalate_after: 1h', workTask, Array.from({ length: 10 }, () => 'Bonus.\n@sim quiet\n'), (stateDir) => sampler.follow(path.join(stateDir, 'logs')));
+  const active = await launchFleet(
+    'a20',
+    20,
+    'idle_after: 3s, stuck_after: 1h, escalate_after: 1h',
+    workTask,
+    Array.from({ length: 10 }, () => 'Bonus.\n@sim quiet\n'),
+    (stateDir) => sampler.follow(path.join(stateDir, 'logs')),
+  );
   try {
     await settled(active, 20);
     // Quiet -> nudge: the sim stops after its commit; the czar nudges it idle_after later. Only quiet spells that
     // began once the czar ran count: `up` starts the czar after the last delivery, so a worker that went quiet
     // during the launch waits for the czar itself, not for its reaction.
-    const czarUpAt = Date.parse((await until(() => events(active).find((event) => event.kind === 'czar_up'), 60_000, 'the czar')).at);
+    const czarUpAt = Date.parse(
+      (await until(() => events(active).find((event) => event.kind === 'czar_up'), 60_000, 'the czar')).at,
+    );
     const steadyNudges = (): number[] =>
       events(active)
         .filter((event) => event.kind === 'nudge' && event.worker !== undefined)
@@ -219,7 +272,14 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
       const start = Date.now();
       await report(active, worker, 'done', `finished ${i}`);
       const delivered = await until(
-        () => events(active).find((event) => event.kind === 'task_delivered' && event.worker === worker && Date.parse(event.at) >= start && String(event.data?.taskId ?? '').startsWith('b')),
+        () =>
+          events(active).find(
+            (event) =>
+              event.kind === 'task_delivered' &&
+              event.worker === worker &&
+              Date.parse(event.at) >= start &&
+              String(event.data?.taskId ?? '').startsWith('b'),
+          ),
         20_000,
         `bonus for ${worker}`,
       );
@@ -244,7 +304,9 @@ export async function benchSupervise(print: (line: string) => void): Promise<voi
     lines.push(`supervise: 100 simulated workers`);
     lines.push(row('report -> status.json p50 (100 workers)', ms(percentile(latencies, 50)), '-', true));
     lines.push(row('report -> status.json p95 (100 workers)', ms(p95), '< 100 ms', p95 < 100));
-    lines.push(row('czar peak memory (100 workers)', `${peakRssMb(pid).toFixed(0)} MB`, '< 120 MB', peakRssMb(pid) < 120));
+    lines.push(
+      row('czar peak memory (100 workers)', `${peakRssMb(pid).toFixed(0)} MB`, '< 120 MB', peakRssMb(pid) < 120),
+    );
   } finally {
     hundred.stop();
   }

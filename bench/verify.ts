@@ -17,7 +17,11 @@ const GIT_CONCURRENCY = 4;
 /** A repo with `count` worker branches, each in its own worktree with one commit and one uncommitted file. */
 function branchesRepo(count: number): { repo: string; worktrees: string[]; cleanup: () => void } {
   const { root, repo, cleanup } = benchRepo('git');
-  const git = (cwd: string, ...args: string[]): void => void execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', ...args], { cwd, stdio: 'ignore' });
+  const git = (cwd: string, ...args: string[]): void =>
+    void execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', ...args], {
+      cwd,
+      stdio: 'ignore',
+    });
   const worktrees = Array.from({ length: count }, (_, i) => {
     const worktree = path.join(root, 'workers', `w${i + 1}`);
     git(repo, 'worktree', 'add', '-q', '-b', `czar/w${i + 1}`, worktree, 'main');
@@ -38,20 +42,34 @@ type Refresh = (repo: string, base: string, branch: string, worktree: string) =>
  */
 const execaRefresh: Refresh = async (repo, base, branch, worktree) => {
   const git = (cwd: string, args: readonly string[]) =>
-    run('git', ['--no-optional-locks', ...args], { cwd, env: cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }), allowFailure: true });
+    run('git', ['--no-optional-locks', ...args], {
+      cwd,
+      env: cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }),
+      allowFailure: true,
+    });
   const [ahead, files, last, status] = await Promise.all([
     git(repo, ['rev-list', '--count', `${base}..${branch}`]),
     git(repo, ['diff', '--name-only', '-z', `${base}...${branch}`]),
     git(repo, ['log', '-1', '--format=%H%x1f%s%x1f%cI', `${base}..${branch}`]),
     git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
   ]);
-  return [Number(ahead.stdout.trim()), files.stdout.split('\0'), last.stdout.trim().split('\x1f'), status.stdout.split('\0').map((record) => record.slice(3))];
+  return [
+    Number(ahead.stdout.trim()),
+    files.stdout.split('\0'),
+    last.stdout.trim().split('\x1f'),
+    status.stdout.split('\0').map((record) => record.slice(3)),
+  ];
 };
 
 /** One refresh of every worker's git activity, as the supervisor does after a base change: ms per round. */
 async function gitRefreshRounds(repo: string, worktrees: readonly string[], refresh: Refresh): Promise<number> {
   const start = performance.now();
-  await mapBounded(worktrees.map((worktree, i) => [`czar/w${i + 1}`, worktree] as const), GIT_CONCURRENCY, 0, ([branch, worktree]) => refresh(repo, 'main', branch, worktree));
+  await mapBounded(
+    worktrees.map((worktree, i) => [`czar/w${i + 1}`, worktree] as const),
+    GIT_CONCURRENCY,
+    0,
+    ([branch, worktree]) => refresh(repo, 'main', branch, worktree),
+  );
   return performance.now() - start;
 }
 
@@ -60,7 +78,11 @@ function spawnFloorRound(repo: string, worktrees: readonly string[]): number {
   const start = performance.now();
   worktrees.forEach((worktree, i) => {
     const branch = `czar/w${i + 1}`;
-    for (const args of [['rev-list', '--count', `main..${branch}`], ['diff', '--name-only', '-z', `main...${branch}`], ['log', '-1', '--format=%H', `main..${branch}`]]) {
+    for (const args of [
+      ['rev-list', '--count', `main..${branch}`],
+      ['diff', '--name-only', '-z', `main...${branch}`],
+      ['log', '-1', '--format=%H', `main..${branch}`],
+    ]) {
       execFileSync('git', ['--no-optional-locks', ...args], { cwd: repo, stdio: 'ignore' });
     }
     execFileSync('git', ['--no-optional-locks', 'status', '--porcelain=v1', '-z'], { cwd: worktree, stdio: 'ignore' });
@@ -73,7 +95,9 @@ const CONFLICT_SAMPLES = 8;
 /** Resolves when status.json shows an alert of `kind` on both workers (each naming the other), watching the file. */
 function alertsOnBoth(fleet: Fleet, kind: AlertKind, a: string, b: string): Promise<number> {
   const has = (status: FleetStatus | undefined, self: string, peer: string): boolean =>
-    status?.workers.find((worker) => worker.name === self)?.alerts.some((alert) => alert.kind === kind && alert.peer === peer) === true;
+    status?.workers
+      .find((worker) => worker.name === self)
+      ?.alerts.some((alert) => alert.kind === kind && alert.peer === peer) === true;
   return new Promise((resolve) => {
     const check = (): void => {
       const status = readStatus(fleet);
@@ -93,7 +117,23 @@ function commitIn(fleet: Fleet, worker: string, file: string, text: string): voi
   const worktree = path.join(fleet.root, 'repo-workers', worker);
   writeFileSync(path.join(worktree, file), text);
   execFileSync('git', ['add', '--', file], { cwd: worktree, stdio: 'ignore' });
-  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', 'commit', '-q', '--no-verify', '-m', `${worker} edits ${file}`, '--', file], { cwd: worktree, stdio: 'ignore' });
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=bench',
+      '-c',
+      'user.email=bench@czar.invalid',
+      'commit',
+      '-q',
+      '--no-verify',
+      '-m',
+      `${worker} edits ${file}`,
+      '--',
+      file,
+    ],
+    { cwd: worktree, stdio: 'ignore' },
+  );
 }
 
 /**
@@ -108,7 +148,11 @@ async function conflictLatency(fleet: Fleet): Promise<{ conflict: number[]; over
     const [a, b] = [`w${2 * i + 1}`, `w${2 * i + 2}`];
     const file = `clash-${i}.txt`;
     commitIn(fleet, a, file, `line from ${a}\n`);
-    await until(() => readStatus(fleet)?.workers.find((worker) => worker.name === a)?.git.commitsAhead === 1, 20_000, `${a}'s commit seen`);
+    await until(
+      () => readStatus(fleet)?.workers.find((worker) => worker.name === a)?.git.commitsAhead === 1,
+      20_000,
+      `${a}'s commit seen`,
+    );
     const overlapShown = alertsOnBoth(fleet, 'overlap', a, b);
     const conflictShown = alertsOnBoth(fleet, 'conflict', a, b);
     commitIn(fleet, b, file, `line from ${b}\n`);
@@ -153,7 +197,14 @@ export async function benchVerify(print: (line: string) => void): Promise<void> 
     print(row(`git refresh of ${WORKERS} workers (simple-git), median`, ms(median(simple)), '-', true));
     print(row('same refresh with execa (the adapter before), median', ms(median(execa)), 'n/a', true));
     print(row('same git processes, serial, nothing parsed', ms(floor), 'n/a', true));
-    print(row('ratio simple-git / execa refresh', `${(median(simple) / median(execa)).toFixed(3)}x`, '<= 1.0x', median(simple) <= median(execa)));
+    print(
+      row(
+        'ratio simple-git / execa refresh',
+        `${(median(simple) / median(execa)).toFixed(3)}x`,
+        '<= 1.0x',
+        median(simple) <= median(execa),
+      ),
+    );
   } finally {
     repo.cleanup();
   }
@@ -167,11 +218,25 @@ export async function benchVerify(print: (line: string) => void): Promise<void> 
     print(`verify: conflict prediction, ${WORKERS} simulated workers`);
     print(row(`commit -> conflict alert on both, p50 (${WORKERS} workers)`, ms(percentile(conflict, 50)), '-', true));
     print(row(`commit -> conflict alert on both, p95 (${WORKERS} workers)`, ms(p95), '< 1000 ms', p95 < 1000));
-    print(row('commit -> overlap alert on both (baseline) p50 / p95', `${ms(percentile(overlap, 50))} / ${ms(percentile(overlap, 95))}`, 'n/a', true));
+    print(
+      row(
+        'commit -> overlap alert on both (baseline) p50 / p95',
+        `${ms(percentile(overlap, 50))} / ${ms(percentile(overlap, 95))}`,
+        'n/a',
+        true,
+      ),
+    );
     print(row('ratio conflict p95 / overlap p95', `${(p95 / percentile(overlap, 95)).toFixed(3)}x`, '-', true));
     await sleep(5_000);
     const share = await cpuShare(pid, 60);
-    print(row(`czar CPU, ${WORKERS} quiet workers, ${2 * CONFLICT_SAMPLES} in conflict, 60 s`, `${(share * 100).toFixed(2)} %`, '< 1 % of a core', share < 0.01));
+    print(
+      row(
+        `czar CPU, ${WORKERS} quiet workers, ${2 * CONFLICT_SAMPLES} in conflict, 60 s`,
+        `${(share * 100).toFixed(2)} %`,
+        '< 1 % of a core',
+        share < 0.01,
+      ),
+    );
   } finally {
     quiet.stop();
   }

@@ -32,9 +32,12 @@ for (const file of files) {
   if (OWN_IO.some((folder) => file.startsWith(`src${path.sep}${folder}${path.sep}`))) continue;
   const modules = [...text.matchAll(SPECIFIER)].map((match) => match[1]!).filter((name) => IO_MODULE.test(name));
   if (modules.length > 0) ioFiles.add(file);
-  for (const name of new Set(modules)) io.push(`${file}: imports ${name} (only src/adapters/ touches files and processes)`);
+  for (const name of new Set(modules))
+    io.push(`${file}: imports ${name} (only src/adapters/ touches files and processes)`);
 }
 
 for (const line of [...long, ...io]) console.log(line);
-console.log(`check-layout: ${long.length} src files over ${MAX_LINES} lines, ${ioFiles.size} files outside src/adapters/ and src/sim/ importing node:fs or child_process`);
+console.log(
+  `check-layout: ${long.length} src files over ${MAX_LINES} lines, ${ioFiles.size} files outside src/adapters/ and src/sim/ importing node:fs or child_process`,
+);
 if (long.length + io.length > 0) process.exitCode = 1;

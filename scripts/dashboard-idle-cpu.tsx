@@ -13,20 +13,31 @@ import { FakeKeyboard, FakeTerminal } from '../tests/ui/fakes.js';
 const [seconds = 20, columns = 80, rows = 24, changeMs = 0] = process.argv.slice(2).map(Number);
 
 const inert = async () => undefined;
-const actions: DashboardActions = { attach: inert, send: inert, bonus: inert, restart: inert, pause: inert, resume: inert, openLog: inert };
+const actions: DashboardActions = {
+  attach: inert,
+  send: inert,
+  bonus: inert,
+  restart: inert,
+  pause: inert,
+  resume: inert,
+  openLog: inert,
+};
 const store = memoryStore();
 const terminal = new FakeTerminal(columns, rows);
 let frames = 0;
 // The clock reads the fixture's time moving forward at real speed, so relative times tick as in a sprint.
 const start = Date.now();
-const app = render(<Dashboard store={store} actions={actions} clock={tickingClock(1000, () => FIXTURE_NOW + Date.now() - start)} />, {
-  stdout: terminal.asStream(),
-  stdin: new FakeKeyboard().asStream(),
-  patchConsole: false,
-  onRender: () => {
-    frames += 1;
+const app = render(
+  <Dashboard store={store} actions={actions} clock={tickingClock(1000, () => FIXTURE_NOW + Date.now() - start)} />,
+  {
+    stdout: terminal.asStream(),
+    stdin: new FakeKeyboard().asStream(),
+    patchConsole: false,
+    onRender: () => {
+      frames += 1;
+    },
   },
-});
+);
 const changes =
   changeMs > 0
     ? setInterval(() => store.set(fixtureSnapshot({ now: FIXTURE_NOW + Date.now() - start })), changeMs)

@@ -28,8 +28,12 @@ for (const [columns, rows] of [
   [80, 24],
   [160, 48],
 ] as const) {
-  const text = renderToString(<Dashboard store={memoryStore()} actions={actions} size={{ columns, rows }} />, { columns });
-  const lines = stripVTControlCharacters(text).split('\n').map((line) => line.trimEnd());
+  const text = renderToString(<Dashboard store={memoryStore()} actions={actions} size={{ columns, rows }} />, {
+    columns,
+  });
+  const lines = stripVTControlCharacters(text)
+    .split('\n')
+    .map((line) => line.trimEnd());
   const target = fileURLToPath(new URL(`../docs/dashboard-${columns}x${rows}.txt`, import.meta.url));
   writeFileSync(target, `${lines.join('\n')}\n`);
   console.log(`wrote ${target} (${lines.length} lines, widest ${Math.max(...lines.map((line) => line.length))})`);

@@ -21,7 +21,9 @@ async function numstat(repo: string, range: string): Promise<FileStat[]> {
     const [added = '', deleted = '', ...rest] = entry.split('\t');
     const file = rest.join('\t');
     if (file === '') return [];
-    return added === '-' ? [{ file, insertions: 0, deletions: 0, binary: true }] : [{ file, insertions: Number(added), deletions: Number(deleted), binary: false }];
+    return added === '-'
+      ? [{ file, insertions: 0, deletions: 0, binary: true }]
+      : [{ file, insertions: Number(added), deletions: Number(deleted), binary: false }];
   });
 }
 
@@ -67,17 +69,43 @@ export function parseOwnHistory(stdout: string): OwnHistory {
  * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work; so do
  * files staged as the integration branch has them (see `ownDirtyPaths`).
  */
-export async function activity(repo: string, base: string, branch: string, worktree: string | undefined, integrationBranch?: string): Promise<GitActivity> {
+export async function activity(
+  repo: string,
+  base: string,
+  branch: string,
+  worktree: string | undefined,
+  integrationBranch?: string,
+): Promise<GitActivity> {
   // Every question is asked of one tip: a commit landing between them (a fix-up's merge) would mix two states.
-  const [tip, dirty] = await Promise.all([revParse(repo, headRef(branch)), worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree, integrationBranch)]);
+  const [tip, dirty] = await Promise.all([
+    revParse(repo, headRef(branch)),
+    worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree, integrationBranch),
+  ]);
   if (tip === undefined) return { commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty };
   const range = `${headRef(base)}..${tip}`;
   const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range], { allowFailure: true }),
     numstat(repo, `${headRef(base)}...${tip}`).catch(() => []),
-    git(repo, ['log', '--first-parent', '--diff-merges=off', '--no-renames', '--name-only', '-z', OWN_HISTORY_FORMAT, range, '--'], { allowFailure: true }),
+    git(
+      repo,
+      [
+        'log',
+        '--first-parent',
+        '--diff-merges=off',
+        '--no-renames',
+        '--name-only',
+        '-z',
+        OWN_HISTORY_FORMAT,
+        range,
+        '--',
+      ],
+      { allowFailure: true },
+    ),
   ]);
-  const own = history.exitCode === 0 ? parseOwnHistory(history.stdout) : { tip: undefined, merges: false, ownFiles: new Set<string>() };
+  const own =
+    history.exitCode === 0
+      ? parseOwnHistory(history.stdout)
+      : { tip: undefined, merges: false, ownFiles: new Set<string>() };
   return {
     commitsAhead: ahead.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
     filesChanged: files.map((file) => file.file).filter((file) => !own.merges || own.ownFiles.has(file)),
@@ -97,9 +125,16 @@ async function ownDirtyPaths(worktree: string, integrationBranch: string | undef
   if (status === undefined) return [];
   // git merge writes the merged index before MERGE_HEAD: a status read between the two is asked about again.
   const merging = mergingBefore || (await mergeUnderWay(worktree));
-  const own = merging ? status.files.filter((file) => file.working_dir !== ' ' || status.conflicted.includes(file.path)) : status.files;
-  const added = own.filter((file) => file.index === '?' || (file.working_dir === ' ' && file.index !== ' ' && file.index !== 'D')).map((file) => file.path);
-  const theirs = integrationBranch === undefined || added.length === 0 ? new Set<string>() : await sameAsOn(worktree, integrationBranch, added);
+  const own = merging
+    ? status.files.filter((file) => file.working_dir !== ' ' || status.conflicted.includes(file.path))
+    : status.files;
+  const added = own
+    .filter((file) => file.index === '?' || (file.working_dir === ' ' && file.index !== ' ' && file.index !== 'D'))
+    .map((file) => file.path);
+  const theirs =
+    integrationBranch === undefined || added.length === 0
+      ? new Set<string>()
+      : await sameAsOn(worktree, integrationBranch, added);
   return own.map((file) => file.path).filter((file) => !theirs.has(file));
 }
 
@@ -111,10 +146,12 @@ async function sameAsOn(worktree: string, ref: string, files: readonly string[])
   ]);
   if (tree.exitCode !== 0 || hashes.exitCode !== 0) return new Set();
   // ls-tree -z: "<mode> <type> <object>\t<path>" per entry.
-  const onRef = new Map(tree.stdout.split('\0').flatMap((entry) => {
-    const tab = entry.indexOf('\t');
-    return tab < 0 ? [] : [[entry.slice(tab + 1), entry.slice(0, tab).split(' ')[2]] as const];
-  }));
+  const onRef = new Map(
+    tree.stdout.split('\0').flatMap((entry) => {
+      const tab = entry.indexOf('\t');
+      return tab < 0 ? [] : [[entry.slice(tab + 1), entry.slice(0, tab).split(' ')[2]] as const];
+    }),
+  );
   const ours = hashes.stdout.split('\n');
   return new Set(files.filter((file, index) => onRef.get(file) !== undefined && onRef.get(file) === ours[index]));
 }
@@ -130,6 +167,10 @@ async function mergeUnderWay(worktree: string): Promise<boolean> {
 
 /** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */
 export async function commitSubjects(repo: string, base: string, branch: string, limit: number): Promise<string[]> {
-  const result = await git(repo, ['log', `--max-count=${limit}`, '--format=%h %s', `${headRef(base)}..${headRef(branch)}`, '--'], { allowFailure: true });
+  const result = await git(
+    repo,
+    ['log', `--max-count=${limit}`, '--format=%h %s', `${headRef(base)}..${headRef(branch)}`, '--'],
+    { allowFailure: true },
+  );
   return result.exitCode === 0 ? result.stdout.split('\n').filter((line) => line !== '') : [];
 }

@@ -32,7 +32,11 @@ export class BoundedLog {
     if (chunk.length === 0) return;
     this.tail.push(chunk);
     this.tailBytes += chunk.length;
-    for (let first = this.tail[0]; first !== undefined && this.tailBytes - first.length >= LOG_TAIL_BYTES; first = this.tail[0]) {
+    for (
+      let first = this.tail[0];
+      first !== undefined && this.tailBytes - first.length >= LOG_TAIL_BYTES;
+      first = this.tail[0]
+    ) {
       this.tail.shift();
       this.tailBytes -= first.length;
       this.cut += first.length;
@@ -53,7 +57,9 @@ export class BoundedLog {
         this.cut += newline + 1;
         tail = tail.subarray(newline + 1);
       }
-      await this.handle.write(`\n[czar cut ${this.cut} bytes of this check's output here: the log keeps its first ${LOG_HEAD_BYTES} and last ${tail.length} bytes]\n`);
+      await this.handle.write(
+        `\n[czar cut ${this.cut} bytes of this check's output here: the log keeps its first ${LOG_HEAD_BYTES} and last ${tail.length} bytes]\n`,
+      );
     }
     if (tail.length > 0) await this.handle.write(tail);
   }

@@ -37,7 +37,8 @@ const REAP_MS = 5_000;
 /** Kills a run a dead czar left behind (its record in `file`), daemons included, then forgets the record. */
 export async function reapCheckRun(file: string): Promise<void> {
   const record = await readJson<CheckRunRecord>(file).catch(() => undefined);
-  if (record !== undefined && typeof record.marker === 'string' && record.marker !== '') await killMarked(record.marker);
+  if (record !== undefined && typeof record.marker === 'string' && record.marker !== '')
+    await killMarked(record.marker);
   await rm(file, { force: true });
 }
 
@@ -75,7 +76,13 @@ async function markedProcesses(marker: string): Promise<{ pid: number; pgid: num
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
     const environ = await readFile(`/proc/${entry}/environ`).catch(() => undefined);
-    if (environ === undefined || !(environ.subarray(0, needle.length).equals(needle) || environ.includes(Buffer.concat([Buffer.from([0]), needle])))) continue;
+    if (
+      environ === undefined ||
+      !(
+        environ.subarray(0, needle.length).equals(needle) || environ.includes(Buffer.concat([Buffer.from([0]), needle]))
+      )
+    )
+      continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     // The fields after the command name (which may hold spaces and parentheses): state, ppid, pgrp.
     const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);

@@ -83,7 +83,14 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
     child.all?.on('data', (chunk: Buffer) => output.add(chunk));
     const exited = once(child, 'exit').catch(() => undefined);
     if (options.runFile !== undefined && child.pid !== undefined) {
-      await recordRun(options.runFile, { pid: child.pid, pgid: child.pid, marker, deadline: new Date(started + options.timeoutMs + KILL_GRACE_MS).toISOString(), cwd: options.cwd, czarPid: process.pid });
+      await recordRun(options.runFile, {
+        pid: child.pid,
+        pgid: child.pid,
+        marker,
+        deadline: new Date(started + options.timeoutMs + KILL_GRACE_MS).toISOString(),
+        cwd: options.cwd,
+        czarPid: process.pid,
+      });
     }
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
@@ -122,7 +129,8 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
     if (result.failed && result.exitCode === undefined && result.signal === undefined) {
       await log.write(`czar could not start ${shell} in ${options.cwd}: ${result.shortMessage}\n`);
     }
-    if (timedOut) await log.write(`czar stopped "${options.name}" after its timeout of ${seconds(options.timeoutMs)}\n`);
+    if (timedOut)
+      await log.write(`czar stopped "${options.name}" after its timeout of ${seconds(options.timeoutMs)}\n`);
   } finally {
     await log.close();
   }
@@ -158,13 +166,19 @@ export async function readTail(file: string, from: number): Promise<string> {
 /** Last lines of some output, bounded in lines and bytes, with control characters made visible. */
 export function boundTail(text: string): string {
   // Terminal output uses CR to redraw a line (progress bars): only the last drawing of each line matters.
-  const lines = text.replace(/\r\n/g, '\n').split('\n').map((line) => line.slice(line.lastIndexOf('\r') + 1));
+  const lines = text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => line.slice(line.lastIndexOf('\r') + 1));
   while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop();
   let tail = neutraliseControls(lines.slice(-TAIL_LINES).join('\n'));
   if (Buffer.byteLength(tail) > TAIL_BYTES) {
     const bytes = Buffer.from(tail);
     // Cut at a line start when one is near, and drop a split multi-byte character (decoded as U+FFFD).
-    tail = bytes.subarray(bytes.length - TAIL_BYTES).toString('utf8').replace(/^\uFFFD+/, '');
+    tail = bytes
+      .subarray(bytes.length - TAIL_BYTES)
+      .toString('utf8')
+      .replace(/^\uFFFD+/, '');
     const newline = tail.indexOf('\n');
     if (newline >= 0 && newline < 200) tail = tail.slice(newline + 1);
     tail = `…${tail}`;

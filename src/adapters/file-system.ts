@@ -1,5 +1,17 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { access, appendFile, mkdir, mkdtemp, open, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  appendFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -8,7 +20,10 @@ import path from 'node:path';
 
 /** True when the path can be reached (a file, a folder or anything else). */
 export function pathExists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `pathExists` for synchronous code (config loading, a guard before an event is logged). */
@@ -18,7 +33,10 @@ export function pathExistsSync(file: string): boolean {
 
 /** True for a folder; false for a file, anything else, or nothing. */
 export function isFolder(file: string): Promise<boolean> {
-  return stat(file).then((info) => info.isDirectory(), () => false);
+  return stat(file).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }
 
 export function isFolderSync(file: string): boolean {
@@ -27,17 +45,26 @@ export function isFolderSync(file: string): boolean {
 
 /** What is at a path: a folder, something else, or nothing (or nothing czar may look at). */
 export function pathKind(file: string): Promise<'folder' | 'other' | 'missing'> {
-  return stat(file).then((info) => (info.isDirectory() ? 'folder' : 'other'), () => 'missing');
+  return stat(file).then(
+    (info) => (info.isDirectory() ? 'folder' : 'other'),
+    () => 'missing',
+  );
 }
 
 /** When the file last changed (ms since the epoch), or undefined when it is not there. */
 export function modifiedAt(file: string): Promise<number | undefined> {
-  return stat(file).then((info) => info.mtimeMs, () => undefined);
+  return stat(file).then(
+    (info) => info.mtimeMs,
+    () => undefined,
+  );
 }
 
 /** The file's size in bytes, or undefined when it is not there. */
 export function fileSize(file: string): Promise<number | undefined> {
-  return stat(file).then((info) => info.size, () => undefined);
+  return stat(file).then(
+    (info) => info.size,
+    () => undefined,
+  );
 }
 
 /** The path with every symbolic link resolved; throws when it does not exist. */

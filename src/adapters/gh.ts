@@ -12,21 +12,50 @@ export interface PullRequestState {
 }
 
 /** Opens a pull request for `head` into `base` and returns its URL (the last URL gh prints). */
-export async function createPullRequest(repo: string, options: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<string> {
-  const args = ['pr', 'create', '--head', options.head, '--base', options.base, '--title', options.title, '--body-file', '-', ...(options.draft ? ['--draft'] : [])];
+export async function createPullRequest(
+  repo: string,
+  options: { head: string; base: string; title: string; body: string; draft: boolean },
+): Promise<string> {
+  const args = [
+    'pr',
+    'create',
+    '--head',
+    options.head,
+    '--base',
+    options.base,
+    '--title',
+    options.title,
+    '--body-file',
+    '-',
+    ...(options.draft ? ['--draft'] : []),
+  ];
   const result = await run('gh', args, { cwd: repo, input: options.body, timeoutMs: 120_000 });
-  const url = result.stdout.split('\n').map((line) => line.trim()).reverse().find((line) => /^https?:\/\//.test(line));
-  if (url === undefined) throw new CzarError('gh_failed', `"gh pr create" for ${options.head} printed no pull request URL; run it by hand in ${repo} to see why.`);
+  const url = result.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .reverse()
+    .find((line) => /^https?:\/\//.test(line));
+  if (url === undefined)
+    throw new CzarError(
+      'gh_failed',
+      `"gh pr create" for ${options.head} printed no pull request URL; run it by hand in ${repo} to see why.`,
+    );
   return url;
 }
 
 /** URL and state (OPEN, CLOSED, MERGED) of the pull request for a branch, or undefined when there is none. */
 export async function viewPullRequest(repo: string, branch: string): Promise<PullRequestState | undefined> {
-  const result = await run('gh', ['pr', 'view', branch, '--json', 'url,state'], { cwd: repo, allowFailure: true, timeoutMs: 60_000 });
+  const result = await run('gh', ['pr', 'view', branch, '--json', 'url,state'], {
+    cwd: repo,
+    allowFailure: true,
+    timeoutMs: 60_000,
+  });
   if (result.exitCode !== 0) return undefined;
   try {
     const parsed = JSON.parse(result.stdout) as { url?: unknown; state?: unknown };
-    return typeof parsed.url === 'string' && typeof parsed.state === 'string' ? { url: parsed.url, state: parsed.state } : undefined;
+    return typeof parsed.url === 'string' && typeof parsed.state === 'string'
+      ? { url: parsed.url, state: parsed.state }
+      : undefined;
   } catch {
     return undefined;
   }

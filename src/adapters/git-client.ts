@@ -17,7 +17,10 @@ export function client(cwd: string): SimpleGit {
   let found = clients.get(cwd);
   if (found !== undefined) return found;
   if (!existsSync(cwd)) {
-    throw new CzarError('cwd_missing', `The folder ${cwd} does not exist, so git cannot run there; create it or fix the path that names it.`);
+    throw new CzarError(
+      'cwd_missing',
+      `The folder ${cwd} does not exist, so git cannot run there; create it or fix the path that names it.`,
+    );
   }
   found = simpleGit({
     baseDir: cwd,
@@ -39,7 +42,11 @@ export function client(cwd: string): SimpleGit {
     },
     errors: (error, result) => {
       if (result.exitCode === 0) return error;
-      return new GitExit(result.exitCode, Buffer.concat(result.stdOut).toString('utf8'), Buffer.concat(result.stdErr).toString('utf8'));
+      return new GitExit(
+        result.exitCode,
+        Buffer.concat(result.stdOut).toString('utf8'),
+        Buffer.concat(result.stdErr).toString('utf8'),
+      );
     },
   }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }));
   clients.set(cwd, found);

@@ -16,7 +16,8 @@ export class GitExit extends GitError {
 }
 
 /** What the system says when a write fails: kept in the reason, since git's own words often leave it out. */
-const SYSTEM_CAUSE = /No space left on device|Disk quota exceeded|File name too long|Read-only file system|Permission denied/;
+const SYSTEM_CAUSE =
+  /No space left on device|Disk quota exceeded|File name too long|Read-only file system|Permission denied/;
 
 /**
  * The line of git's stderr that says why it failed: the fatal line, else the first error, else the first line
@@ -24,8 +25,16 @@ const SYSTEM_CAUSE = /No space left on device|Disk quota exceeded|File name too 
  * another line is added, since on a full disk git ends with "Could not reset index file" and names no cause.
  */
 export function gitFailureReason(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  const main = (lines.findLast((line) => line.startsWith('fatal:')) ?? lines.find((line) => line.startsWith('error:')) ?? lines[0] ?? '').replace(/\.$/, '');
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const main = (
+    lines.findLast((line) => line.startsWith('fatal:')) ??
+    lines.find((line) => line.startsWith('error:')) ??
+    lines[0] ??
+    ''
+  ).replace(/\.$/, '');
   if (SYSTEM_CAUSE.test(main)) return main;
   const cause = lines.find((line) => SYSTEM_CAUSE.test(line));
   if (cause !== undefined) return `${main} (${cause})`;
@@ -42,13 +51,22 @@ export function czarError(args: readonly string[], error: unknown): CzarError {
   const exit = exitOf(error);
   if (exit !== undefined) {
     const reason = exit.message;
-    return new CzarError('command_failed', `"${command}" exited with ${exit.exitCode}${reason === '' ? '' : `: ${reason}`}.`, {
-      details: [exit.stderr.trim()].filter((line) => line !== ''),
-      cause: error,
-    });
+    return new CzarError(
+      'command_failed',
+      `"${command}" exited with ${exit.exitCode}${reason === '' ? '' : `: ${reason}`}.`,
+      {
+        details: [exit.stderr.trim()].filter((line) => line !== ''),
+        cause: error,
+      },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (/ENOENT/.test(message)) return new CzarError('command_missing', '"git" was not found on PATH; install it or fix PATH, then run the command again.', { cause: error });
+  if (/ENOENT/.test(message))
+    return new CzarError(
+      'command_missing',
+      '"git" was not found on PATH; install it or fix PATH, then run the command again.',
+      { cause: error },
+    );
   return new CzarError('command_failed', `"${command}" could not run: ${message}.`, { cause: error });
 }
 

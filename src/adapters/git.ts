@@ -11,13 +11,18 @@ import type { RunResult } from './process.js';
  * One git command with an argument array, for the verbs simple-git has no parser for (worktree, merge-tree,
  * for-each-ref...). With `allowFailure`, a non-zero exit comes back as `exitCode` instead of an error.
  */
-export async function git(cwd: string, args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<RunResult> {
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  options: { allowFailure?: boolean } = {},
+): Promise<RunResult> {
   try {
     const stdout = await client(cwd).raw([...args]);
     return { stdout, stderr: '', exitCode: 0 };
   } catch (error) {
     const exit = exitOf(error);
-    if (exit !== undefined && options.allowFailure === true) return { stdout: exit.stdout, stderr: exit.stderr, exitCode: exit.exitCode };
+    if (exit !== undefined && options.allowFailure === true)
+      return { stdout: exit.stdout, stderr: exit.stderr, exitCode: exit.exitCode };
     throw czarError(args, error);
   }
 }
@@ -88,10 +93,16 @@ export interface WorktreeIdentity {
 
 /** One git call answers all three; undefined when `dir` is missing or not inside a git work tree. */
 export async function worktreeIdentity(dir: string): Promise<WorktreeIdentity | undefined> {
-  const result = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], { allowFailure: true }).catch(() => undefined);
+  const result = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], {
+    allowFailure: true,
+  }).catch(() => undefined);
   if (result === undefined || result.exitCode !== 0) return undefined;
   const [top = '', common = '', head = ''] = result.stdout.trim().split('\n');
-  return { top, commonDir: path.resolve(dir, common), branch: head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : undefined };
+  return {
+    top,
+    commonDir: path.resolve(dir, common),
+    branch: head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : undefined,
+  };
 }
 
 export interface WorktreeEntry {
@@ -105,10 +116,12 @@ export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
   const text = await out(repo, ['worktree', 'list', '--porcelain']);
   const entries: WorktreeEntry[] = [];
   for (const block of text.split('\n\n')) {
-    const fields = new Map(block.split('\n').map((line) => {
-      const space = line.indexOf(' ');
-      return space < 0 ? [line, ''] : [line.slice(0, space), line.slice(space + 1)];
-    }));
+    const fields = new Map(
+      block.split('\n').map((line) => {
+        const space = line.indexOf(' ');
+        return space < 0 ? [line, ''] : [line.slice(0, space), line.slice(space + 1)];
+      }),
+    );
     const worktreePath = fields.get('worktree');
     if (worktreePath === undefined) continue;
     const ref = fields.get('branch');
@@ -123,7 +136,13 @@ export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
  * .git/worktrees/<other>/commondir") when another add is half-way: measured 7 failures in 60 parallel adds here.
  * Such a failure leaves nothing behind, so it is retried after a short random pause.
  */
-export async function addWorktree(repo: string, worktreePath: string, branch: string, base: string, knownToExist?: boolean): Promise<'created' | 'reused-branch'> {
+export async function addWorktree(
+  repo: string,
+  worktreePath: string,
+  branch: string,
+  base: string,
+  knownToExist?: boolean,
+): Promise<'created' | 'reused-branch'> {
   await mkdir(path.dirname(worktreePath), { recursive: true });
   for (let attempt = 1; ; attempt++) {
     try {
@@ -135,7 +154,8 @@ export async function addWorktree(repo: string, worktreePath: string, branch: st
       await git(repo, ['worktree', 'add', '-b', branch, worktreePath, headRef(base)]);
       return 'created';
     } catch (error) {
-      const racing = error instanceof CzarError && error.details.some((line) => /failed to read .*worktrees\//.test(line));
+      const racing =
+        error instanceof CzarError && error.details.some((line) => /failed to read .*worktrees\//.test(line));
       if (!racing || attempt >= 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
     }
@@ -174,38 +194,57 @@ export async function restoreWorktree(repo: string, worktreePath: string, branch
 
 /** Commits on `base` that its upstream has and it lacks; undefined when base has no upstream. */
 export async function behindUpstream(repo: string, base: string): Promise<number | undefined> {
-  const result = await git(repo, ['rev-list', '--count', `${headRef(base)}..${headRef(base)}@{upstream}`], { allowFailure: true });
+  const result = await git(repo, ['rev-list', '--count', `${headRef(base)}..${headRef(base)}@{upstream}`], {
+    allowFailure: true,
+  });
   return result.exitCode === 0 ? Number(result.stdout.trim()) : undefined;
 }
 
 /** Brings `base` up to date with its upstream (fast-forward only; never rewrites local work). */
 export async function fetchBase(repo: string, base: string): Promise<void> {
-  const upstream = (await git(repo, ['rev-parse', '--abbrev-ref', `${base}@{upstream}`], { allowFailure: true })).stdout.trim();
+  const upstream = (
+    await git(repo, ['rev-parse', '--abbrev-ref', `${base}@{upstream}`], { allowFailure: true })
+  ).stdout.trim();
   if (upstream === '') {
-    throw new CzarError('no_upstream', `--fetch was given but base branch "${base}" has no upstream; set one with "git branch --set-upstream-to" or drop --fetch.`);
+    throw new CzarError(
+      'no_upstream',
+      `--fetch was given but base branch "${base}" has no upstream; set one with "git branch --set-upstream-to" or drop --fetch.`,
+    );
   }
   const remote = upstream.split('/')[0] ?? 'origin';
-  await client(repo).fetch(remote).catch((error: unknown) => {
-    throw czarError(['fetch', remote], error);
-  });
+  await client(repo)
+    .fetch(remote)
+    .catch((error: unknown) => {
+      throw czarError(['fetch', remote], error);
+    });
   const checkedOut = await currentBranch(repo);
   if (checkedOut !== base) {
     await git(repo, ['fetch', '.', `${upstream}:${base}`]);
     return;
   }
-  const merged = await client(repo).merge(['--ff-only', `${base}@{upstream}`]).catch((error: unknown) => {
-    throw new CzarError('fetch_failed', `Fast-forwarding "${base}" to ${upstream} failed (${exitOf(error)?.message ?? String(error)}); the local base has commits of its own, so merge or rebase it by hand and run the command again.`, { cause: error });
-  });
+  const merged = await client(repo)
+    .merge(['--ff-only', `${base}@{upstream}`])
+    .catch((error: unknown) => {
+      throw new CzarError(
+        'fetch_failed',
+        `Fast-forwarding "${base}" to ${upstream} failed (${exitOf(error)?.message ?? String(error)}); the local base has commits of its own, so merge or rebase it by hand and run the command again.`,
+        { cause: error },
+      );
+    });
   if (merged.failed) {
-    throw new CzarError('fetch_failed', `Fast-forwarding "${base}" to ${upstream} left conflicts in ${merged.conflicts.map((conflict) => conflict.file ?? '?').join(', ')}; resolve them in ${repo} and run the command again.`);
+    throw new CzarError(
+      'fetch_failed',
+      `Fast-forwarding "${base}" to ${upstream} left conflicts in ${merged.conflicts.map((conflict) => conflict.file ?? '?').join(', ')}; resolve them in ${repo} and run the command again.`,
+    );
   }
 }
-
 
 /** `git status` of a worktree, each untracked file listed; undefined when there is none (a worker not launched yet). */
 export async function worktreeStatus(worktree: string): Promise<StatusResult | undefined> {
   if (!existsSync(worktree)) return undefined;
-  return client(worktree).status(['--untracked-files=all']).catch(() => undefined);
+  return client(worktree)
+    .status(['--untracked-files=all'])
+    .catch(() => undefined);
 }
 
 /** Uncommitted files of a worktree; a rename lists its new path (`from` holds the old one), as `git status` shows it. */
@@ -238,7 +277,12 @@ export async function otherRefs(repo: string): Promise<Set<string>> {
 export async function branchTips(repo: string): Promise<Map<string, string>> {
   // lstrip, not short: git shortens a branch that a tag shares its name with to "heads/<name>".
   const text = await out(repo, ['for-each-ref', 'refs/heads', '--format=%(refname:lstrip=2)%09%(objectname)']);
-  return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split('\t') as [string, string]));
+  return new Map(
+    text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.split('\t') as [string, string]),
+  );
 }
 
 /**
@@ -247,10 +291,19 @@ export async function branchTips(repo: string): Promise<Map<string, string>> {
  * missing commit) is no prediction rather than an error.
  */
 export async function predictConflicts(repo: string, left: string, right: string): Promise<string[]> {
-  const result = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', left, right], { allowFailure: true });
+  const result = await git(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', left, right], {
+    allowFailure: true,
+  });
   if (result.exitCode !== 1) return [];
   // The first field is the merged tree; the conflicted paths follow, each once per conflicting stage group.
-  return [...new Set(result.stdout.split('\0').slice(1).filter((file) => file !== ''))];
+  return [
+    ...new Set(
+      result.stdout
+        .split('\0')
+        .slice(1)
+        .filter((file) => file !== ''),
+    ),
+  ];
 }
 
 /** Files changed on `to` since it forked from `from` (`from...to`): what base changed under a branch, say. */

@@ -35,14 +35,28 @@ export async function syncHostClone(ssh: SshConnection, url: string, clone: stri
  * clone or on the remote) is checked out as it is, and a new branch starts from the remote's base and is pushed at
  * once, so the remote (and through it the czar) sees it from the start. Nothing is reset or removed.
  */
-export async function addHostWorktree(ssh: SshConnection, clone: string, worktree: string, branch: string, base: string): Promise<'reused' | 'checked-out' | 'created'> {
+export async function addHostWorktree(
+  ssh: SshConnection,
+  clone: string,
+  worktree: string,
+  branch: string,
+  base: string,
+): Promise<'reused' | 'checked-out' | 'created'> {
   if (await succeeds(ssh, ['-C', worktree, 'rev-parse', '--git-dir'])) {
-    const head = (await hostGit(ssh, ['-C', worktree, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true })).stdout.trim();
+    const head = (
+      await hostGit(ssh, ['-C', worktree, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true })
+    ).stdout.trim();
     if (head === branch) return 'reused';
-    throw new CzarError('host_worktree_mismatch', `${worktree} on host "${ssh.host.name}" is a git worktree on "${head || 'a detached HEAD'}", not on "${branch}"; move it away or check out ${branch} there.`);
+    throw new CzarError(
+      'host_worktree_mismatch',
+      `${worktree} on host "${ssh.host.name}" is a git worktree on "${head || 'a detached HEAD'}", not on "${branch}"; move it away or check out ${branch} there.`,
+    );
   }
   if ((await ssh.run(['test', '-e', worktree], { allowFailure: true })).exitCode === 0) {
-    throw new CzarError('host_worktree_exists', `${worktree} on host "${ssh.host.name}" exists but is not a git worktree; move it away, czar never overwrites it.`);
+    throw new CzarError(
+      'host_worktree_exists',
+      `${worktree} on host "${ssh.host.name}" exists but is not a git worktree; move it away, czar never overwrites it.`,
+    );
   }
   await ssh.run(['mkdir', '-p', '--', path.posix.dirname(worktree)]);
   if (await succeeds(ssh, ['-C', clone, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) {
@@ -50,13 +64,38 @@ export async function addHostWorktree(ssh: SshConnection, clone: string, worktre
     return 'checked-out';
   }
   if (await succeeds(ssh, ['-C', clone, 'rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`])) {
-    await hostGit(ssh, ['-C', clone, 'worktree', 'add', '--quiet', '--track', '-b', branch, worktree, `origin/${branch}`]);
+    await hostGit(ssh, [
+      '-C',
+      clone,
+      'worktree',
+      'add',
+      '--quiet',
+      '--track',
+      '-b',
+      branch,
+      worktree,
+      `origin/${branch}`,
+    ]);
     return 'checked-out';
   }
   if (!(await succeeds(ssh, ['-C', clone, 'rev-parse', '--verify', '--quiet', `refs/remotes/origin/${base}`]))) {
-    throw new CzarError('base_not_on_remote', `Base branch "${base}" is not on the remote that host "${ssh.host.name}" clones (remote "${ssh.host.remote}"); push it with "git push ${ssh.host.remote} ${base}".`);
+    throw new CzarError(
+      'base_not_on_remote',
+      `Base branch "${base}" is not on the remote that host "${ssh.host.name}" clones (remote "${ssh.host.remote}"); push it with "git push ${ssh.host.remote} ${base}".`,
+    );
   }
-  await hostGit(ssh, ['-C', clone, 'worktree', 'add', '--quiet', '--no-track', '-b', branch, worktree, `origin/${base}`]);
+  await hostGit(ssh, [
+    '-C',
+    clone,
+    'worktree',
+    'add',
+    '--quiet',
+    '--no-track',
+    '-b',
+    branch,
+    worktree,
+    `origin/${base}`,
+  ]);
   await hostGit(ssh, ['-C', worktree, 'push', '--quiet', '--set-upstream', 'origin', branch]);
   return 'created';
 }
@@ -91,7 +130,11 @@ export async function fastForwardHere(repo: string, branch: string, sha: string)
   if ((await revParse(repo, sha)) !== sha) return false;
   const current = await revParse(repo, `refs/heads/${branch}`);
   if (current === sha) return true;
-  if (current !== undefined && (await git(repo, ['merge-base', '--is-ancestor', current, sha], { allowFailure: true })).exitCode !== 0) return false;
+  if (
+    current !== undefined &&
+    (await git(repo, ['merge-base', '--is-ancestor', current, sha], { allowFailure: true })).exitCode !== 0
+  )
+    return false;
   // A branch that is not here yet is checked out nowhere here.
   if (current !== undefined && (await listWorktrees(repo)).some((worktree) => worktree.branch === branch)) return false;
   // The old value makes git refuse if the branch moved (or appeared) since it was read.

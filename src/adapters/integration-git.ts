@@ -30,14 +30,19 @@ const PERSON_ENV = {
 function gitAt(dir: string): SimpleGit {
   // GIT_OPTIONAL_LOCKS=0 as everywhere: czar's reads never take index.lock from under a worker. No merge editor and
   // no terminal prompt: a merge message is always given, and a push that wants a password fails instead of hanging.
-  return simpleGit({ baseDir: dir, errors: failOnAnyExit, unsafe: PERSON_ENV }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_MERGE_AUTOEDIT: 'no', LC_ALL: 'C' }));
+  return simpleGit({ baseDir: dir, errors: failOnAnyExit, unsafe: PERSON_ENV }).env(
+    cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_MERGE_AUTOEDIT: 'no', LC_ALL: 'C' }),
+  );
 }
 
 /**
  * simple-git 3.36 treats a non-zero exit as success when stderr is empty (`merge-base --is-ancestor` answers "no"
  * that way): here every non-zero exit is a failure, with stdout and stderr as its message.
  */
-function failOnAnyExit(error: Buffer | Error | undefined, result: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] }): Buffer | Error | undefined {
+function failOnAnyExit(
+  error: Buffer | Error | undefined,
+  result: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] },
+): Buffer | Error | undefined {
   if (error !== undefined) return error;
   return result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr]);
 }
@@ -56,19 +61,32 @@ async function step<T>(what: string, effect: () => Promise<T>): Promise<T> {
  * Makes sure czar's integration worktree exists on `branch`, creating the branch from `base` when it does not exist.
  * Returns whether the branch was created now. The caller decides whether an existing branch is czar's to use.
  */
-export async function ensureIntegrationWorktree(repo: string, worktree: string, branch: string, base: string): Promise<{ created: boolean }> {
+export async function ensureIntegrationWorktree(
+  repo: string,
+  worktree: string,
+  branch: string,
+  base: string,
+): Promise<{ created: boolean }> {
   const created = !(await branchExists(repo, branch));
-  if (created) await step(`create branch ${branch} from ${base}`, () => gitAt(repo).raw(['branch', branch, headRef(base)]));
+  if (created)
+    await step(`create branch ${branch} from ${base}`, () => gitAt(repo).raw(['branch', branch, headRef(base)]));
   const entries = await listWorktrees(repo);
   const here = entries.find((entry) => path.resolve(entry.path) === path.resolve(worktree));
-  const elsewhere = entries.find((entry) => entry.branch === branch && path.resolve(entry.path) !== path.resolve(worktree));
+  const elsewhere = entries.find(
+    (entry) => entry.branch === branch && path.resolve(entry.path) !== path.resolve(worktree),
+  );
   if (elsewhere !== undefined) {
-    throw new CzarError('integration_busy', `Branch ${branch} is checked out in ${elsewhere.path}, so czar cannot merge into it; switch that checkout to another branch or set integration.branch to another name.`);
+    throw new CzarError(
+      'integration_busy',
+      `Branch ${branch} is checked out in ${elsewhere.path}, so czar cannot merge into it; switch that checkout to another branch or set integration.branch to another name.`,
+    );
   }
   if (here === undefined) {
     await mkdir(path.dirname(worktree), { recursive: true });
     await gitAt(repo).raw(['worktree', 'prune']);
-    await step(`add the integration worktree ${worktree}`, () => gitAt(repo).raw(['worktree', 'add', worktree, branch]));
+    await step(`add the integration worktree ${worktree}`, () =>
+      gitAt(repo).raw(['worktree', 'add', worktree, branch]),
+    );
   }
   return { created };
 }
@@ -79,7 +97,8 @@ export async function ensureIntegrationWorktree(repo: string, worktree: string, 
  */
 export async function resetIntegrationWorktree(worktree: string, to = 'HEAD'): Promise<void> {
   const git = gitAt(worktree);
-  if ((await revParse(worktree, 'MERGE_HEAD')) !== undefined) await git.raw(['merge', '--abort']).catch(() => undefined);
+  if ((await revParse(worktree, 'MERGE_HEAD')) !== undefined)
+    await git.raw(['merge', '--abort']).catch(() => undefined);
   await step(`reset the integration worktree ${worktree} to ${to}`, () => git.raw(['reset', '--hard', '--quiet', to]));
   await step(`clean the integration worktree ${worktree}`, () => git.raw(['clean', '-fdq']));
 }
@@ -90,7 +109,9 @@ export async function headIsMergeOf(worktree: string, onto: string, tip: string)
 }
 
 /** `refused`: git would not merge at all (unrelated histories...), in its own words; nothing was changed. */
-export type MergeOutcome = { readonly ok: true; readonly commit: string } | { readonly ok: false; readonly conflicts: readonly string[]; readonly refused?: string };
+export type MergeOutcome =
+  | { readonly ok: true; readonly commit: string }
+  | { readonly ok: false; readonly conflicts: readonly string[]; readonly refused?: string };
 
 /**
  * `git merge --no-ff` of `ref` into the worktree's branch. A conflict is aborted at once (the worktree is back at its
@@ -101,17 +122,26 @@ export async function mergeNoFf(worktree: string, ref: string, message: string):
   try {
     await git.merge(['--no-ff', '--no-edit', '-m', message, ref]);
   } catch (error) {
-    const unmerged = (await git.raw(['diff', '--name-only', '-z', '--diff-filter=U']).catch(() => '')).split('\0').filter((file) => file !== '');
+    const unmerged = (await git.raw(['diff', '--name-only', '-z', '--diff-filter=U']).catch(() => ''))
+      .split('\0')
+      .filter((file) => file !== '');
     if ((await revParse(worktree, 'MERGE_HEAD')) === undefined && unmerged.length === 0) {
       // That branch's failure, not the run's: the next branch still goes in.
-      const reason = (error instanceof Error ? error.message.trim().split('\n')[0] ?? '' : String(error)).replace(/^fatal:\s*/, '');
+      const reason = (error instanceof Error ? (error.message.trim().split('\n')[0] ?? '') : String(error)).replace(
+        /^fatal:\s*/,
+        '',
+      );
       return { ok: false, conflicts: [], refused: reason };
     }
     await git.raw(['merge', '--abort']);
     return { ok: false, conflicts: unmerged };
   }
   const commit = await revParse(worktree, 'HEAD');
-  if (commit === undefined) throw new CzarError('git_failed', `git merged ${ref} in ${worktree} but HEAD does not name a commit; look at that worktree.`);
+  if (commit === undefined)
+    throw new CzarError(
+      'git_failed',
+      `git merged ${ref} in ${worktree} but HEAD does not name a commit; look at that worktree.`,
+    );
   return { ok: true, commit };
 }
 
@@ -129,7 +159,14 @@ export async function advanceBase(repo: string, base: string, expected: string, 
   const checkout = (await listWorktrees(repo)).find((entry) => entry.branch === base);
   if (checkout === undefined) {
     try {
-      await gitAt(repo).raw(['update-ref', '-m', 'czar: advance base to a green integration tip', headRef(base), next, expected]);
+      await gitAt(repo).raw([
+        'update-ref',
+        '-m',
+        'czar: advance base to a green integration tip',
+        headRef(base),
+        next,
+        expected,
+      ]);
       return { kind: 'advanced' };
     } catch {
       return { kind: 'moved', now: await revParse(repo, headRef(base)) };
@@ -138,17 +175,25 @@ export async function advanceBase(repo: string, base: string, expected: string, 
   if ((await dirtyPaths(checkout.path)).length > 0) return { kind: 'checked_out_dirty', worktree: checkout.path };
   const now = await revParse(repo, headRef(base));
   if (now !== expected) return { kind: 'moved', now };
-  await step(`fast-forward ${base} in ${checkout.path}`, () => gitAt(checkout.path).raw(['merge', '--ff-only', '--quiet', next]));
+  await step(`fast-forward ${base} in ${checkout.path}`, () =>
+    gitAt(checkout.path).raw(['merge', '--ff-only', '--quiet', next]),
+  );
   return { kind: 'advanced' };
 }
 
 /** `git push -u <remote> <branch>`; the failure says which remote and branch. */
 export async function pushBranch(repo: string, remote: string, branch: string): Promise<void> {
-  await step(`push ${branch} to ${remote}`, () => gitAt(repo).push(['-u', remote, `refs/heads/${branch}:refs/heads/${branch}`]));
+  await step(`push ${branch} to ${remote}`, () =>
+    gitAt(repo).push(['-u', remote, `refs/heads/${branch}:refs/heads/${branch}`]),
+  );
 }
 
 /** Subjects of the commits on `branch` and not on `base`, oldest first. */
-export async function commitSubjects(repo: string, base: string, branch: string): Promise<{ sha: string; subject: string }[]> {
+export async function commitSubjects(
+  repo: string,
+  base: string,
+  branch: string,
+): Promise<{ sha: string; subject: string }[]> {
   try {
     const log = await gitAt(repo).log({ from: headRef(base), to: headRef(branch), '--reverse': null });
     return log.all.map((entry) => ({ sha: entry.hash, subject: entry.message }));

@@ -48,14 +48,17 @@ export class IncrementalLineReader {
 
   /** Where the next line starts, for a later reader; undefined before the first read. */
   position(): LinePosition | undefined {
-    return this.identity === undefined ? undefined : { identity: this.identity, offset: this.offset - this.pendingBytes };
+    return this.identity === undefined
+      ? undefined
+      : { identity: this.identity, offset: this.offset - this.pendingBytes };
   }
 
   /** Emits each new complete line; `onRestart` runs before the first line of a file that started over. */
   async read(onLine: (line: string) => void, onRestart: () => void = () => undefined): Promise<LineReadResult> {
     // The common case, a file that did not change, costs one stat and no open.
     const quick = await stat(this.file).catch(() => undefined);
-    if (quick !== undefined && `${quick.dev}:${quick.ino}` === this.identity && quick.size === this.offset) return { restarted: false, missing: false, oversized: 0, bytesRead: 0 };
+    if (quick !== undefined && `${quick.dev}:${quick.ino}` === this.identity && quick.size === this.offset)
+      return { restarted: false, missing: false, oversized: 0, bytesRead: 0 };
     let handle;
     try {
       // O_NONBLOCK: a FIFO planted where a transcript should be must not stall the caller.
@@ -74,7 +77,12 @@ export class IncrementalLineReader {
       let bytesRead = 0;
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       while (this.offset < info.size) {
-        const { bytesRead: got } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, info.size - this.offset), this.offset);
+        const { bytesRead: got } = await handle.read(
+          buffer,
+          0,
+          Math.min(CHUNK_BYTES, info.size - this.offset),
+          this.offset,
+        );
         if (got === 0) break;
         this.offset += got;
         bytesRead += got;
@@ -110,7 +118,8 @@ export class IncrementalLineReader {
         this.dropPending();
         continue;
       }
-      const line = this.pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...this.pending, piece]).toString('utf8');
+      const line =
+        this.pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...this.pending, piece]).toString('utf8');
       this.dropPending();
       onLine(line);
     }

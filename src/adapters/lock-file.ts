@@ -71,7 +71,10 @@ export async function acquireLock(file: string, options: LockOptions): Promise<(
     }
     if (Date.now() >= deadline) {
       if ('heldError' in options) throw options.heldError(holder);
-      throw new CzarError('locked', `${options.what} (pid ${holder.pid}, since ${holder.since}) still holds ${file}; wait for it to finish or stop it, then try again.`);
+      throw new CzarError(
+        'locked',
+        `${options.what} (pid ${holder.pid}, since ${holder.since}) still holds ${file}; wait for it to finish or stop it, then try again.`,
+      );
     }
     if (!told) {
       options.onWait?.(holder);
@@ -96,7 +99,9 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
   try {
     const { pid, since } = JSON.parse(await readFile(file, 'utf8')) as Partial<LockHolder>;
     // Only a real pid: kill(0) and kill(-1) reach a whole group, so such a lock would look held forever.
-    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && typeof since === 'string' ? { pid, since } : undefined;
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && typeof since === 'string'
+      ? { pid, since }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -26,15 +26,27 @@ export async function removePrivateAgentFiles(project: string, stateDir: string)
 
 /** `<cache>/czar/agents/<project>-<hash of the state dir>`: the hash tells apart two projects of the same name. */
 function fleetAgentDir(project: string, stateDir: string): string {
-  const cache = process.env.XDG_CACHE_HOME !== undefined && process.env.XDG_CACHE_HOME !== '' ? process.env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
-  return path.join(cache, 'czar', 'agents', `${project}-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`);
+  const cache =
+    process.env.XDG_CACHE_HOME !== undefined && process.env.XDG_CACHE_HOME !== ''
+      ? process.env.XDG_CACHE_HOME
+      : path.join(homedir(), '.cache');
+  return path.join(
+    cache,
+    'czar',
+    'agents',
+    `${project}-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`,
+  );
 }
 
 /** The owner and mode of `file` (or, while it does not exist, of the owner it will get) and of each folder above it. */
 export async function ownershipChain(file: string): Promise<{ path: string; uid: number; mode: number }[]> {
   const chain: { path: string; uid: number; mode: number }[] = [];
   const own = await lstat(file).catch(() => undefined);
-  chain.push(own === undefined ? { path: file, uid: process.getuid?.() ?? 0, mode: 0o600 } : { path: file, uid: own.uid, mode: own.mode });
+  chain.push(
+    own === undefined
+      ? { path: file, uid: process.getuid?.() ?? 0, mode: 0o600 }
+      : { path: file, uid: own.uid, mode: own.mode },
+  );
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     const info = await lstat(dir);
     chain.push({ path: dir, uid: info.uid, mode: info.mode });

@@ -40,19 +40,33 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     if (result.failed && result.exitCode === undefined) {
       const cause = result.cause;
       if (isErrno(cause) && cause.code === 'ENOENT' && options.cwd !== undefined && !existsSync(options.cwd)) {
-        throw new CzarError('cwd_missing', `The folder ${options.cwd} does not exist, so "${file}" cannot run there; create it or fix the path that names it.`, { cause });
+        throw new CzarError(
+          'cwd_missing',
+          `The folder ${options.cwd} does not exist, so "${file}" cannot run there; create it or fix the path that names it.`,
+          { cause },
+        );
       }
       if (isErrno(cause) && cause.code === 'ENOENT') {
-        throw new CzarError('command_missing', `"${file}" was not found on PATH; install it or fix PATH, then run the command again.`, { cause });
+        throw new CzarError(
+          'command_missing',
+          `"${file}" was not found on PATH; install it or fix PATH, then run the command again.`,
+          { cause },
+        );
       }
-      throw new CzarError('command_failed', `"${file} ${args.join(' ')}" could not run: ${result.shortMessage}.`, { cause });
+      throw new CzarError('command_failed', `"${file} ${args.join(' ')}" could not run: ${result.shortMessage}.`, {
+        cause,
+      });
     }
     const exitCode = result.exitCode ?? 1;
     if (exitCode !== 0 && options.allowFailure !== true) {
       const reason = result.stderr.trim().split('\n')[0] ?? '';
-      throw new CzarError('command_failed', `"${file} ${args.join(' ')}" exited with ${exitCode}${reason === '' ? '' : `: ${reason}`}.`, {
-        details: [result.stderr.trim()].filter((line) => line !== ''),
-      });
+      throw new CzarError(
+        'command_failed',
+        `"${file} ${args.join(' ')}" exited with ${exitCode}${reason === '' ? '' : `: ${reason}`}.`,
+        {
+          details: [result.stderr.trim()].filter((line) => line !== ''),
+        },
+      );
     }
     return { stdout: result.stdout, stderr: result.stderr, exitCode };
   } catch (error) {
@@ -65,8 +79,20 @@ export async function run(file: string, args: readonly string[], options: RunOpt
  * Starts a program in a session of its own (setsid) that nothing waits for: it outlives this process and the
  * terminal it runs in, and a hang-up or a kill of this pane's process group does not reach it. Its output is dropped.
  */
-export function spawnDetached(file: string, args: readonly string[], options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> }): void {
-  const child = execa(file, args, { cwd: options.cwd, env: options.env, extendEnv: false, detached: true, cleanup: false, stdio: 'ignore', reject: false });
+export function spawnDetached(
+  file: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> },
+): void {
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    stdio: 'ignore',
+    reject: false,
+  });
   child.unref();
 }
 

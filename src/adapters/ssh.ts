@@ -38,7 +38,10 @@ export class SshConnection {
 
   /** The connection of `host` for the fleet whose state dir is `stateDir`. */
   static forHost(host: HostSpec, stateDir: string): SshConnection {
-    return new SshConnection(host, controlSocketPath(stateDir, host.name, path.join(tmpdir(), `czar-ssh-${process.getuid?.() ?? 0}`)));
+    return new SshConnection(
+      host,
+      controlSocketPath(stateDir, host.name, path.join(tmpdir(), `czar-ssh-${process.getuid?.() ?? 0}`)),
+    );
   }
 
   /** `ssh` options and destination, ending with `--` so nothing after the destination reads as an option. */
@@ -46,15 +49,21 @@ export class SshConnection {
     const { host } = this;
     return [
       ...(host.sshConfig === undefined ? [] : ['-F', host.sshConfig]),
-      '-o', `ControlPath=${this.controlPath}`,
-      '-o', 'BatchMode=yes',
-      '-o', `ServerAliveInterval=${ALIVE_INTERVAL_S}`,
-      '-o', `ServerAliveCountMax=${ALIVE_COUNT}`,
+      '-o',
+      `ControlPath=${this.controlPath}`,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ServerAliveInterval=${ALIVE_INTERVAL_S}`,
+      '-o',
+      `ServerAliveCountMax=${ALIVE_COUNT}`,
       // Without a master (it died with the link) a command connects on its own: bound that, or it waits minutes.
-      '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
+      '-o',
+      `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
       ...(host.port === undefined ? [] : ['-p', String(host.port)]),
       ...extra,
-      '--', host.destination,
+      '--',
+      host.destination,
     ];
   }
 
@@ -73,7 +82,10 @@ export class SshConnection {
     }
     if (result.exitCode !== 0 && options.allowFailure !== true) {
       const reason = result.stderr.trim().split('\n')[0] ?? '';
-      throw new CzarError('remote_command_failed', `"${argv.join(' ')}" exited with ${result.exitCode} on host "${this.host.name}"${reason === '' ? '' : `: ${reason}`}.`);
+      throw new CzarError(
+        'remote_command_failed',
+        `"${argv.join(' ')}" exited with ${result.exitCode} on host "${this.host.name}"${reason === '' ? '' : `: ${reason}`}.`,
+      );
     }
     return result;
   }
@@ -94,13 +106,17 @@ export class SshConnection {
     if (await this.isOpen()) return;
     await mkdir(path.dirname(this.controlPath), { recursive: true, mode: 0o700 });
     const logFile = `${this.controlPath}.log`;
-    const master = execa('ssh', [...this.sshArgs(['-M', '-N', '-f', '-o', `ControlPersist=${PERSIST_S}`, '-E', logFile])], {
-      env: cleanEnv(),
-      stdin: 'ignore',
-      stdout: 'ignore',
-      stderr: 'ignore',
-      reject: false,
-    });
+    const master = execa(
+      'ssh',
+      [...this.sshArgs(['-M', '-N', '-f', '-o', `ControlPersist=${PERSIST_S}`, '-E', logFile])],
+      {
+        env: cleanEnv(),
+        stdin: 'ignore',
+        stdout: 'ignore',
+        stderr: 'ignore',
+        reject: false,
+      },
+    );
     // With -f ssh forks once authenticated: the foreground process exits 0 then, or 255 when it could not connect.
     const result = await master;
     if (result.exitCode !== 0 || !(await this.isOpen())) {
@@ -126,7 +142,11 @@ export class SshConnection {
    * arrives as its first `maxLine` characters, which no JSON reader accepts). stdin stays open and unused: the remote
    * command sees it end when the connection goes, and stops. `done` resolves with ssh's exit code and last message.
    */
-  stream(argv: readonly string[], onLine: (line: string) => void, maxLine: number): { done: Promise<{ exitCode: number; message: string }>; stop(): void } {
+  stream(
+    argv: readonly string[],
+    onLine: (line: string) => void,
+    maxLine: number,
+  ): { done: Promise<{ exitCode: number; message: string }>; stop(): void } {
     const child = execa('ssh', [...this.sshArgs(['-o', 'ControlMaster=no']), remoteCommandLine(argv)], {
       env: cleanEnv(),
       stdin: 'pipe',
@@ -177,19 +197,34 @@ export class SshConnection {
 
 /** Turns ssh's own complaint into one sentence that names the host and says what to do. */
 export function sshError(host: HostSpec, stderr: string): CzarError {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('debug'));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('debug'));
   const said = lines.find((line) => !line.startsWith('@')) ?? lines[0] ?? 'no message';
   const target = `${host.destination}${host.port === undefined ? '' : ` port ${host.port}`}`;
   const config = host.sshConfig === undefined ? '~/.ssh/config' : host.sshConfig;
   const knownHostsCommand = `ssh-keyscan ${host.port === undefined ? '' : `-p ${host.port} `}<address> >> ~/.ssh/known_hosts`;
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr)) {
-    return new CzarError('ssh_host_key_changed', `The host key of host "${host.name}" (${target}) has changed since it was recorded; if the host was really reinstalled, remove the old key with "ssh-keygen -R <address>" and add the new one after checking its fingerprint.`);
+    return new CzarError(
+      'ssh_host_key_changed',
+      `The host key of host "${host.name}" (${target}) has changed since it was recorded; if the host was really reinstalled, remove the old key with "ssh-keygen -R <address>" and add the new one after checking its fingerprint.`,
+    );
   }
   if (/Host key verification failed|No .* host key is known/i.test(stderr)) {
-    return new CzarError('ssh_host_key_unknown', `The host key of host "${host.name}" (${target}) is not in known_hosts, and czar never accepts one blindly; check its fingerprint and add it, e.g. by running "ssh ${host.destination}" once or "${knownHostsCommand}".`);
+    return new CzarError(
+      'ssh_host_key_unknown',
+      `The host key of host "${host.name}" (${target}) is not in known_hosts, and czar never accepts one blindly; check its fingerprint and add it, e.g. by running "ssh ${host.destination}" once or "${knownHostsCommand}".`,
+    );
   }
   if (/Permission denied/i.test(stderr)) {
-    return new CzarError('ssh_auth_failed', `ssh to host "${host.name}" (${target}) was refused: ${said}; make sure "ssh ${host.destination}" logs in without a password prompt (a key in ssh-agent or IdentityFile in ${config}).`);
+    return new CzarError(
+      'ssh_auth_failed',
+      `ssh to host "${host.name}" (${target}) was refused: ${said}; make sure "ssh ${host.destination}" logs in without a password prompt (a key in ssh-agent or IdentityFile in ${config}).`,
+    );
   }
-  return new CzarError('host_unreachable', `Host "${host.name}" (${target}) is unreachable: ${said}; check that "ssh ${host.destination} true" works from here (network, address, ${config}).`);
+  return new CzarError(
+    'host_unreachable',
+    `Host "${host.name}" (${target}) is unreachable: ${said}; check that "ssh ${host.destination} true" works from here (network, address, ${config}).`,
+  );
 }

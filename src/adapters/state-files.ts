@@ -33,7 +33,10 @@ const ATOMIC_TEMP = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
 export async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     await writeFile(temp, content, { mode: 0o600 });
     await rename(temp, file);
@@ -77,39 +80,62 @@ export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | u
     throw stateFileError(paths, paths.status, error);
   });
   if (text === undefined) return undefined;
-  const fix = 'czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds (or "czar up" starts one).';
+  const fix =
+    'czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds (or "czar up" starts one).';
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CzarError('status_unreadable', `${paths.status} is not complete JSON (${(error as Error).message}); ${fix}`);
+    throw new CzarError(
+      'status_unreadable',
+      `${paths.status} is not complete JSON (${(error as Error).message}); ${fix}`,
+    );
   }
   const parsed = FleetStatusSchema.safeParse(value);
   if (parsed.success) return value as FleetStatus;
   const issue = parsed.error.issues[0];
-  const where = (issue?.path ?? []).map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('').replace(/^\./, '');
+  const where = (issue?.path ?? [])
+    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`))
+    .join('')
+    .replace(/^\./, '');
   const what = (issue?.message ?? 'unexpected content').replace(/^Invalid input: /, '');
-  throw new CzarError('status_unreadable', `${paths.status} is not a fleet status czar can read (${where === '' ? what : `${where}: ${what}`}); ${fix}`);
+  throw new CzarError(
+    'status_unreadable',
+    `${paths.status} is not a fleet status czar can read (${where === '' ? what : `${where}: ${what}`}); ${fix}`,
+  );
 }
 
 /** A state file the CLI cannot open because something else is in the way (a folder, `.czar` as a file). */
 function stateFileError(paths: StatePaths, file: string, error: unknown): CzarError {
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new CzarError('state_unreadable', `${file} cannot be read (${code}); czar keeps its state in ${paths.root} as plain files, so move aside what is in the way and run "czar up" again.`, { cause: error });
+  return new CzarError(
+    'state_unreadable',
+    `${file} cannot be read (${code}); czar keeps its state in ${paths.root} as plain files, so move aside what is in the way and run "czar up" again.`,
+    { cause: error },
+  );
 }
 
 /** The fields every reader of an event relies on; a line without them was not written by czar. */
 function isFleetEvent(value: unknown): value is FleetEvent {
   if (typeof value !== 'object' || value === null) return false;
   const event = value as Record<string, unknown>;
-  return typeof event.at === 'string' && typeof event.kind === 'string' && typeof event.message === 'string' && (event.worker === undefined || typeof event.worker === 'string');
+  return (
+    typeof event.at === 'string' &&
+    typeof event.kind === 'string' &&
+    typeof event.message === 'string' &&
+    (event.worker === undefined || typeof event.worker === 'string')
+  );
 }
 
 /**
  * A worker's own report, appended to its stream and kept as its latest report: the only files a worker writes. A
  * turn end (`turnEnd`) is merged with the report on file, so it cannot undo a done (see `mergeReport`).
  */
-export async function writeReport(paths: StatePaths, report: WorkerReport, options: { turnEnd?: boolean } = {}): Promise<void> {
+export async function writeReport(
+  paths: StatePaths,
+  report: WorkerReport,
+  options: { turnEnd?: boolean } = {},
+): Promise<void> {
   // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
   await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
@@ -127,7 +153,11 @@ export async function writeReport(paths: StatePaths, report: WorkerReport, optio
 
 /** Puts a refused report in the worker's stream, where the czar reads it as a rejected report (see `parseReport`). */
 export async function writeRefusal(paths: StatePaths, worker: string, reason: string): Promise<void> {
-  await appendReportLine(paths, worker, `${JSON.stringify({ refused: reason.slice(0, 1000), at: new Date().toISOString() })}\n`);
+  await appendReportLine(
+    paths,
+    worker,
+    `${JSON.stringify({ refused: reason.slice(0, 1000), at: new Date().toISOString() })}\n`,
+  );
 }
 
 /** Appends one report line (O_APPEND: concurrent writers' lines land whole and in order). */
@@ -153,7 +183,10 @@ export async function appendEvent(paths: StatePaths, event: FleetEvent): Promise
  * Events after byte `offset`, and the new offset; a torn last line is left for the next read. A log shorter than
  * `offset` was replaced: it is read from the start, and `restarted` says so.
  */
-export async function readEventsFrom(paths: StatePaths, offset: number): Promise<{ events: FleetEvent[]; offset: number; restarted: boolean }> {
+export async function readEventsFrom(
+  paths: StatePaths,
+  offset: number,
+): Promise<{ events: FleetEvent[]; offset: number; restarted: boolean }> {
   let handle;
   try {
     handle = await open(paths.events, 'r');

@@ -4,7 +4,9 @@ import { open } from 'node:fs/promises';
 /** Why a file was not taken as text; `reason` is the tail of a sentence that starts with the file's name. */
 export type TextFileProblem = 'missing' | 'folder' | 'not_file' | 'too_big' | 'not_text' | 'unreadable';
 
-export type TextFileReading = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problem: TextFileProblem; readonly reason: string };
+export type TextFileReading =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly problem: TextFileProblem; readonly reason: string };
 
 /**
  * Reads a file handed to czar as text (a task file, `send --file`, a worker's result file), refusing anything that
@@ -36,7 +38,9 @@ export async function readTextFile(file: string, maxBytes: number): Promise<Text
     return { ok: false, problem: 'unreadable', reason: `cannot be read: ${(error as Error).message}` };
   }
   const text = utf8Text(bytes);
-  return text === undefined ? { ok: false, problem: 'not_text', reason: 'is not UTF-8 text (NUL bytes or invalid UTF-8)' } : { ok: true, text };
+  return text === undefined
+    ? { ok: false, problem: 'not_text', reason: 'is not UTF-8 text (NUL bytes or invalid UTF-8)' }
+    : { ok: true, text };
 }
 
 /** A size limit as people write it: 256 KB, 1 MB. */

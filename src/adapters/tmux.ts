@@ -6,7 +6,17 @@ import { CZAR_SESSION } from '../domain/paths.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 import { captureScreens } from './tmux-capture.js';
-import { directArgv, envFlags, escapeArg, exactSession, lines, PANE_FORMAT, parsePane, pipeCommand, type PaneInfo } from './tmux-words.js';
+import {
+  directArgv,
+  envFlags,
+  escapeArg,
+  exactSession,
+  lines,
+  PANE_FORMAT,
+  parsePane,
+  pipeCommand,
+  type PaneInfo,
+} from './tmux-words.js';
 
 export interface NewSessionOptions {
   readonly name: string;
@@ -26,7 +36,10 @@ const OWNER_VARIABLE = 'CZAR_STATE_DIR';
  * Runs tmux with these arguments somewhere else (on an SSH host); the default runs the local tmux. The one seam that
  * lets delivery, presets and the supervisor drive a host's tmux exactly as they drive this machine's.
  */
-export type TmuxRunner = (args: readonly string[], options: { input?: string; allowFailure?: boolean }) => Promise<RunResult>;
+export type TmuxRunner = (
+  args: readonly string[],
+  options: { input?: string; allowFailure?: boolean },
+) => Promise<RunResult>;
 
 let bufferSeq = 0;
 /**
@@ -70,14 +83,25 @@ export class Tmux {
    * respawned pane the PATH of the client that ran the command, over `-e PATH=`, on a new or a running server: so
    * `clientPath` runs the client itself with the pane's PATH.
    */
-  async chain(commands: readonly (readonly string[])[], options: { input?: string; allowFailure?: boolean; clientPath?: string } = {}): Promise<RunResult> {
-    if (this.closed) throw new CzarError('tmux_closed', `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`);
+  async chain(
+    commands: readonly (readonly string[])[],
+    options: { input?: string; allowFailure?: boolean; clientPath?: string } = {},
+  ): Promise<RunResult> {
+    if (this.closed)
+      throw new CzarError(
+        'tmux_closed',
+        `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`,
+      );
     const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
     const { clientPath, ...rest } = options;
     // On a host the client is the ssh session's, whose PATH is the host's own.
-    const running = this.remote !== undefined
-      ? this.remote(['-L', this.socket, ...args], rest)
-      : run('tmux', ['-L', this.socket, ...args], { ...rest, env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }) });
+    const running =
+      this.remote !== undefined
+        ? this.remote(['-L', this.socket, ...args], rest)
+        : run('tmux', ['-L', this.socket, ...args], {
+            ...rest,
+            env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),
+          });
     this.inFlight.add(running);
     const settled = (): void => void this.inFlight.delete(running);
     running.then(settled, settled);
@@ -93,7 +117,9 @@ export class Tmux {
   async ownerOfServer(): Promise<string | undefined> {
     const result = await this.cmd(['show-environment', '-g', OWNER_VARIABLE], { allowFailure: true });
     const line = result.stdout.trim();
-    return result.exitCode === 0 && line.startsWith(`${OWNER_VARIABLE}=`) ? line.slice(OWNER_VARIABLE.length + 1) : undefined;
+    return result.exitCode === 0 && line.startsWith(`${OWNER_VARIABLE}=`)
+      ? line.slice(OWNER_VARIABLE.length + 1)
+      : undefined;
   }
 
   async sessionExists(name: string): Promise<boolean> {
@@ -113,19 +139,34 @@ export class Tmux {
    * leaves its pane and exit status behind.
    */
   async newSession(options: NewSessionOptions): Promise<string> {
-    const result = await this.chain([
+    const result = await this.chain(
       [
-        'new-session', '-d', '-P', '-F', '#{pane_id}',
-        '-s', options.name, '-c', options.cwd,
-        '-x', String(options.width ?? 200), '-y', String(options.height ?? 50),
-        ...envFlags(options.env), '--', ...directArgv(options.argv),
+        [
+          'new-session',
+          '-d',
+          '-P',
+          '-F',
+          '#{pane_id}',
+          '-s',
+          options.name,
+          '-c',
+          options.cwd,
+          '-x',
+          String(options.width ?? 200),
+          '-y',
+          String(options.height ?? 50),
+          ...envFlags(options.env),
+          '--',
+          ...directArgv(options.argv),
+        ],
+        ['set-option', '-g', 'remain-on-exit', 'on'],
+        ...(this.owner === undefined ? [] : [['set-environment', '-g', OWNER_VARIABLE, this.owner]]),
+        ['set-option', '-g', 'history-limit', '20000'],
+        // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
+        ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
       ],
-      ['set-option', '-g', 'remain-on-exit', 'on'],
-      ...(this.owner === undefined ? [] : [['set-environment', '-g', OWNER_VARIABLE, this.owner]]),
-      ['set-option', '-g', 'history-limit', '20000'],
-      // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
-      ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
-    ], { clientPath: options.env?.PATH });
+      { clientPath: options.env?.PATH },
+    );
     return result.stdout.trim();
   }
 
@@ -134,15 +175,26 @@ export class Tmux {
    * drops a pane's pipe when its program exits before the pipe opened and refuses pipe-pane on a dead pane, so the
    * log pipe is (re)opened in the same invocation, right after the respawn: from the new program's first byte.
    */
-  async respawnPane(paneId: string, cwd: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}, logFile?: string): Promise<void> {
-    await this.chain([
-      ['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)],
-      ...(logFile === undefined ? [] : [pipeCommand(paneId, logFile)]),
-    ], { clientPath: env.PATH });
+  async respawnPane(
+    paneId: string,
+    cwd: string,
+    argv: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+    logFile?: string,
+  ): Promise<void> {
+    await this.chain(
+      [
+        ['respawn-pane', '-k', '-t', paneId, '-c', cwd, ...envFlags(env), '--', ...directArgv(argv)],
+        ...(logFile === undefined ? [] : [pipeCommand(paneId, logFile)]),
+      ],
+      { clientPath: env.PATH },
+    );
   }
 
   async paneIdOf(session: string): Promise<string | undefined> {
-    const result = await this.cmd(['display-message', '-p', '-t', `${exactSession(session)}:`, '#{pane_id}'], { allowFailure: true });
+    const result = await this.cmd(['display-message', '-p', '-t', `${exactSession(session)}:`, '#{pane_id}'], {
+      allowFailure: true,
+    });
     const id = result.stdout.trim();
     return result.exitCode === 0 && id.startsWith('%') ? id : undefined;
   }
@@ -168,7 +220,9 @@ export class Tmux {
   /** The visible screen of a pane, wrapped lines joined; reads close in time are batched into one invocation. */
   async capture(paneId: string, options: { history?: number } = {}): Promise<string> {
     if (options.history !== undefined) {
-      const result = await this.cmd(['capture-pane', '-p', '-J', '-t', paneId, '-S', String(-options.history)], { allowFailure: true });
+      const result = await this.cmd(['capture-pane', '-p', '-J', '-t', paneId, '-S', String(-options.history)], {
+        allowFailure: true,
+      });
       return result.exitCode === 0 ? result.stdout : '';
     }
     return new Promise((resolve) => {
@@ -196,7 +250,13 @@ export class Tmux {
    */
   async paste(paneId: string, text: string): Promise<void> {
     const buffer = `czar-${process.pid}-${++bufferSeq}-${randomBytes(3).toString('hex')}`;
-    await this.chain([['load-buffer', '-b', buffer, '-'], ['paste-buffer', '-p', '-r', '-d', '-b', buffer, '-t', paneId]], { input: text });
+    await this.chain(
+      [
+        ['load-buffer', '-b', buffer, '-'],
+        ['paste-buffer', '-p', '-r', '-d', '-b', buffer, '-t', paneId],
+      ],
+      { input: text },
+    );
   }
 
   /** Sends tmux key names (`Enter`, `Down`, `y`), not text. */

@@ -46,11 +46,21 @@ async function jsonlBelow(dir: string, depth: number): Promise<string[]> {
  * Codex rollouts of one working directory, from the last CODEX_DAYS date folders. `known` caches each file's
  * directory (read once from its `session_meta` first line), so a rollout is opened for this only once.
  */
-export async function codexRolloutFiles(sessionsDir: string, cwd: string, now: number, known: Map<string, string | undefined>): Promise<string[]> {
+export async function codexRolloutFiles(
+  sessionsDir: string,
+  cwd: string,
+  now: number,
+  known: Map<string, string | undefined>,
+): Promise<string[]> {
   const files: string[] = [];
   for (let day = 0; day < CODEX_DAYS; day += 1) {
     const date = new Date(now - day * 86_400_000);
-    const dir = path.join(sessionsDir, String(date.getFullYear()), String(date.getMonth() + 1).padStart(2, '0'), String(date.getDate()).padStart(2, '0'));
+    const dir = path.join(
+      sessionsDir,
+      String(date.getFullYear()),
+      String(date.getMonth() + 1).padStart(2, '0'),
+      String(date.getDate()).padStart(2, '0'),
+    );
     for (const entry of await entries(dir)) {
       if (!entry.isFile() || !entry.name.startsWith('rollout-') || !entry.name.endsWith('.jsonl')) continue;
       const file = path.join(dir, entry.name);
@@ -69,7 +79,10 @@ async function rolloutCwd(file: string): Promise<string | undefined> {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
       if (end < 0) return undefined;
-      const meta = JSON.parse(buffer.subarray(0, end).toString('utf8')) as { type?: unknown; payload?: { cwd?: unknown } };
+      const meta = JSON.parse(buffer.subarray(0, end).toString('utf8')) as {
+        type?: unknown;
+        payload?: { cwd?: unknown };
+      };
       return meta.type === 'session_meta' && typeof meta.payload?.cwd === 'string' ? meta.payload.cwd : undefined;
     } finally {
       await handle.close();
@@ -86,12 +99,16 @@ async function rolloutCwd(file: string): Promise<string | undefined> {
 export async function geminiSessionFiles(geminiDir: string, cwd: string): Promise<string[]> {
   let short: unknown;
   try {
-    const projects = JSON.parse(await readFile(path.join(geminiDir, 'projects.json'), 'utf8')) as { projects?: Record<string, unknown> };
+    const projects = JSON.parse(await readFile(path.join(geminiDir, 'projects.json'), 'utf8')) as {
+      projects?: Record<string, unknown>;
+    };
     short = projects.projects?.[cwd];
   } catch {
     return [];
   }
   if (typeof short !== 'string' || short === '' || short.includes('/') || short.startsWith('.')) return [];
   const chats = path.join(geminiDir, 'tmp', short, 'chats');
-  return (await entries(chats)).filter((entry) => entry.isFile() && entry.name.startsWith('session-') && entry.name.endsWith('.jsonl')).map((entry) => path.join(chats, entry.name));
+  return (await entries(chats))
+    .filter((entry) => entry.isFile() && entry.name.startsWith('session-') && entry.name.endsWith('.jsonl'))
+    .map((entry) => path.join(chats, entry.name));
 }

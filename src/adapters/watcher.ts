@@ -9,7 +9,11 @@ export interface Watch {
  * keeps status latency under 100 ms. Writes are atomic renames, so no write-finish polling is needed. `onReady` runs
  * once the watch is set up: a change made before then may have gone unseen.
  */
-export function watchPaths(paths: readonly string[], onChange: (changed: string) => void, options: { depth?: number; onReady?: () => void } = {}): Watch {
+export function watchPaths(
+  paths: readonly string[],
+  onChange: (changed: string) => void,
+  options: { depth?: number; onReady?: () => void } = {},
+): Watch {
   const watcher: FSWatcher = watch([...paths], {
     ignoreInitial: true,
     depth: options.depth ?? 2,

@@ -24,18 +24,29 @@ export function proofDigest(worker: string, proof: string): string {
  */
 export async function saveProofDigest(paths: StatePaths, worker: string, digest: string): Promise<void> {
   const current = (await readText(proofFile(paths, worker)).catch(() => undefined))?.split('\n')[0]?.trim();
-  await writeAtomic(proofFile(paths, worker), `${digest}\n${current === undefined || current === '' ? '' : `${current}\n`}`);
+  await writeAtomic(
+    proofFile(paths, worker),
+    `${digest}\n${current === undefined || current === '' ? '' : `${current}\n`}`,
+  );
 }
 
 /** Whether `proof` is the one the worker's running agent was given, the one of the agent before it, or neither. */
-export async function proofOf(paths: StatePaths, worker: string, proof: string | undefined): Promise<'current' | 'previous' | 'none'> {
+export async function proofOf(
+  paths: StatePaths,
+  worker: string,
+  proof: string | undefined,
+): Promise<'current' | 'previous' | 'none'> {
   if (proof === undefined || proof === '') return 'none';
-  const [current, previous] = ((await readText(proofFile(paths, worker)).catch(() => undefined)) ?? '').split('\n').map((line) => line.trim());
+  const [current, previous] = ((await readText(proofFile(paths, worker)).catch(() => undefined)) ?? '')
+    .split('\n')
+    .map((line) => line.trim());
   const given = proofDigest(worker, proof);
   if (sameDigest(current, given)) return 'current';
   return sameDigest(previous, given) ? 'previous' : 'none';
 }
 
 function sameDigest(saved: string | undefined, given: string): boolean {
-  return saved !== undefined && saved.length === given.length && timingSafeEqual(Buffer.from(saved), Buffer.from(given));
+  return (
+    saved !== undefined && saved.length === given.length && timingSafeEqual(Buffer.from(saved), Buffer.from(given))
+  );
 }

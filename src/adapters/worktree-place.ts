@@ -12,12 +12,19 @@ const HEAD_LOG_TAIL_BYTES = 64 * 1024;
  * Where a worker's branch and worktree stand (see `BranchPlace`), read from the ref, the worktree's `.git` file and
  * its HEAD reflog. `lastTip` is the tip czar saw last: a deleted branch is restored from it.
  */
-export async function branchPlace(repo: string, branch: string, worktree: string, lastTip: string | undefined): Promise<BranchPlace> {
+export async function branchPlace(
+  repo: string,
+  branch: string,
+  worktree: string,
+  lastTip: string | undefined,
+): Promise<BranchPlace> {
   const [tip, gitDir] = await Promise.all([revParse(repo, headRef(branch)), worktreeGitDir(worktree)]);
   const place: { -readonly [K in keyof BranchPlace]: BranchPlace[K] } = {};
   if (tip === undefined) place.branchMissing = { lastTip };
   if (gitDir === undefined) {
-    const elsewhere = (await listWorktrees(repo)).find((entry) => entry.branch === branch && !samePath(entry.path, worktree));
+    const elsewhere = (await listWorktrees(repo)).find(
+      (entry) => entry.branch === branch && !samePath(entry.path, worktree),
+    );
     place.worktreeMissing = { path: worktree, movedTo: elsewhere?.path };
     return place;
   }

@@ -17,7 +17,8 @@ export const CLAUDE_SIGNALS: SignalTable = {
       state: 'idle',
       turnEnd: true,
       note: { prefix: 'turn failed', fields: ['last_assistant_message', 'error_details', 'error'] },
-      failure: (payload) => claudeStopFailure(text(payload.error), text(payload.last_assistant_message) ?? text(payload.error_details)),
+      failure: (payload) =>
+        claudeStopFailure(text(payload.error), text(payload.last_assistant_message) ?? text(payload.error_details)),
     },
     {
       event: 'Notification',

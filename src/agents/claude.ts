@@ -11,7 +11,8 @@ const dialogs: readonly Dialog[] = [
   {
     id: 'claude-trust',
     // 2.1 asks "Quick safety check: Is this a project you created or one you trust?"; older versions "Do you trust the files in this folder?".
-    match: /(?:Is this a project you created or one you trust|Do you trust the files in this folder)[\s\S]*1\. Yes, (?:I trust this folder|proceed)/,
+    match:
+      /(?:Is this a project you created or one you trust|Do you trust the files in this folder)[\s\S]*1\. Yes, (?:I trust this folder|proceed)/,
     keys: ['1'],
     why: 'czar created this worktree for the worker, so it trusts the folder; "1" picks "Yes" explicitly instead of confirming whatever is highlighted',
   },
@@ -32,14 +33,17 @@ export function claudeInputText(screen: string): string | undefined {
     while (top >= 0 && !isRule(lines[top] ?? '')) top -= 1;
     const first = lines[top + 1] ?? '';
     if (top < 0 || !first.startsWith('❯')) return undefined;
-    const body = lines.slice(top + 1, bottom).map((line, index) => (index === 0 ? line.replace(/^❯\s?/, '') : line.replace(/^ {2}/, '')));
+    const body = lines
+      .slice(top + 1, bottom)
+      .map((line, index) => (index === 0 ? line.replace(/^❯\s?/, '') : line.replace(/^ {2}/, '')));
     return body.join('\n').trim();
   }
   return undefined;
 }
 
 const BUSY = /esc to interrupt|^\s*[✻✶✳✢✽·*]\s+\S.*(?:…|Retrying in)/m;
-const WAITING = /Do you want to (?:proceed|make this edit|create|run|allow|fetch)|No, and tell Claude what to do differently/;
+const WAITING =
+  /Do you want to (?:proceed|make this edit|create|run|allow|fetch)|No, and tell Claude what to do differently/;
 
 /** Events Claude Code reports through `--settings` hooks; Notification only for the two that block on the person. */
 const HOOK_EVENTS = [
@@ -64,7 +68,8 @@ export const claudePreset: AgentPreset = {
   fatal: [
     {
       match: /Select login method|Invalid API key · Please run \/login/,
-      message: 'Claude Code is not signed in; run "claude" once in a normal terminal to log in (or set ANTHROPIC_API_KEY for the agent), then start the worker again.',
+      message:
+        'Claude Code is not signed in; run "claude" once in a normal terminal to log in (or set ANTHROPIC_API_KEY for the agent), then start the worker again.',
     },
   ],
   // Measured: Claude Code 2.1 drops an Enter that arrives within about 2 s of a bracketed paste.
@@ -77,6 +82,10 @@ export const claudePreset: AgentPreset = {
     const path = `${context.settingsDir}/claude-settings.json`;
     // Hook timeout is in seconds for Claude Code; `czar report` only writes a small file.
     const settings = { hooks: hookTable(HOOK_EVENTS, context.czarCommand, 10) };
-    return { files: [{ path, content: `${JSON.stringify(settings, null, 2)}\n` }], args: ['--settings', path], env: { CZAR_WORKER: context.worker } };
+    return {
+      files: [{ path, content: `${JSON.stringify(settings, null, 2)}\n` }],
+      args: ['--settings', path],
+      env: { CZAR_WORKER: context.worker },
+    };
   },
 };

@@ -8,6 +8,13 @@ import type { SignalTable } from './signals.js';
 export const CODEX_SIGNALS: SignalTable = {
   preset: 'codex',
   // The payload names its type too; one without it is taken as a turn end, anything newer it may send is not.
-  hooks: [{ event: 'agent-turn-complete', match: { field: 'type', values: ['agent-turn-complete', undefined] }, state: 'idle', turnEnd: true }],
+  hooks: [
+    {
+      event: 'agent-turn-complete',
+      match: { field: 'type', values: ['agent-turn-complete', undefined] },
+      state: 'idle',
+      turnEnd: true,
+    },
+  ],
   apiErrorScreens: [{ id: 'codex-api-error', match: /^\s*■\s+(.*(?:error|status|\b[45]\d\d\b).*)$/im }],
 };

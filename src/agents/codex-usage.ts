@@ -26,7 +26,12 @@ export function codexUsageParser(): UsageParser {
     return {
       kind: 'total',
       model,
-      tokens: { input: Math.max(0, count(field(total, 'input_tokens')) - cacheRead - cacheWrite), output: count(field(total, 'output_tokens')), cacheWrite, cacheRead },
+      tokens: {
+        input: Math.max(0, count(field(total, 'input_tokens')) - cacheRead - cacheWrite),
+        output: count(field(total, 'output_tokens')),
+        cacheWrite,
+        cacheRead,
+      },
       at: recordTime(record.timestamp),
     };
   };

@@ -15,7 +15,11 @@ export function codexInputText(screen: string): string | undefined {
   const footer = lastIndex(lines, (line) => FOOTER.test(line));
   const start = lastIndex(lines, (line) => /^›(?:\s|$)/.test(line), footer);
   if (footer < 0 || start < 0) return undefined;
-  const text = lines.slice(start, footer).map((line, index) => (index === 0 ? line.replace(/^›\s?/, '') : line.replace(/^ {2}/, ''))).join('\n').trim();
+  const text = lines
+    .slice(start, footer)
+    .map((line, index) => (index === 0 ? line.replace(/^›\s?/, '') : line.replace(/^ {2}/, '')))
+    .join('\n')
+    .trim();
   return PLACEHOLDER.test(text) ? '' : text;
 }
 
@@ -49,7 +53,8 @@ export const codexPreset: AgentPreset = {
     {
       // With a model provider configured this screen never comes up; it means no provider and no login.
       match: /Sign in with ChatGPT|Sign in with Device Code/,
-      message: 'Codex is showing its sign-in screen; run "codex login" in a normal terminal first (or configure a model provider in its config.toml), then start the worker again.',
+      message:
+        'Codex is showing its sign-in screen; run "codex login" in a normal terminal first (or configure a model provider in its config.toml), then start the worker again.',
     },
   ],
   // openai/codex#28167: an Enter in the same read as the paste end wedges the composer.
@@ -64,6 +69,10 @@ export const codexPreset: AgentPreset = {
     const notify = JSON.stringify([...context.czarCommand, 'report', '--hook', 'agent-turn-complete']);
     // Measured with 0.169: its shell tool runs `bash -lc`, and a login shell's /etc/profile sets PATH from scratch,
     // dropping the czar folder the pane's PATH carries; a non-login shell keeps it, so `czar report` works.
-    return { files: [], args: ['-c', `notify=${notify}`, '-c', 'allow_login_shell=false'], env: { CZAR_WORKER: context.worker } };
+    return {
+      files: [],
+      args: ['-c', `notify=${notify}`, '-c', 'allow_login_shell=false'],
+      env: { CZAR_WORKER: context.worker },
+    };
   },
 };

@@ -11,7 +11,9 @@ export interface PathOwnership {
  * only when the file and every folder above it are owned by root and writable by no group or others, and says so
  * only in a warning on its own screen ("Skipping system settings file ... is insecure").
  */
-export function geminiSkipReason(chain: readonly PathOwnership[]): { readonly path: string; readonly reason: string } | undefined {
+export function geminiSkipReason(
+  chain: readonly PathOwnership[],
+): { readonly path: string; readonly reason: string } | undefined {
   for (const entry of chain) {
     if ((entry.mode & 0o022) !== 0) return { path: entry.path, reason: 'is writable by group or others' };
     if (entry.uid !== 0) return { path: entry.path, reason: `is owned by uid ${entry.uid}, not root` };

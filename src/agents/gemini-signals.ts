@@ -11,7 +11,12 @@ export const GEMINI_SIGNALS: SignalTable = {
     { event: 'SessionStart', state: 'idle' },
     { event: 'BeforeAgent', state: 'working' },
     { event: 'AfterAgent', state: 'idle', turnEnd: true },
-    { event: 'Notification', match: { field: 'notification_type', values: ['ToolPermission'] }, state: 'waiting', note: { prefix: 'notification', prefixField: 'notification_type', fields: ['message'] } },
+    {
+      event: 'Notification',
+      match: { field: 'notification_type', values: ['ToolPermission'] },
+      state: 'waiting',
+      note: { prefix: 'notification', prefixField: 'notification_type', fields: ['message'] },
+    },
     { event: 'SessionEnd', state: undefined },
   ],
   apiErrorScreens: [{ id: 'gemini-api-error', match: /^\s*✕\s+\[API Error:\s*(.*?)\]?\s*$/m }],

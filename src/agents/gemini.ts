@@ -29,7 +29,7 @@ const dialogs: readonly Dialog[] = [
     // is drawn only some of the time), so Enter is sent only when the field shows a value.
     match: /Enter Gemini API Key[\s\S]*\n│ │ +\S[^\n]*│ │/,
     keys: ['Enter'],
-    why: 'the key field is prefilled from the worker\'s GEMINI_API_KEY, so Enter confirms that key',
+    why: "the key field is prefilled from the worker's GEMINI_API_KEY, so Enter confirms that key",
   },
 ];
 
@@ -74,7 +74,8 @@ export const geminiPreset: AgentPreset = {
   fatal: [
     {
       match: /Sign in with Google[\s\S]*Use Gemini API Key/,
-      message: 'Gemini CLI is not signed in and has no GEMINI_API_KEY; run "gemini" once in a normal terminal to sign in (or set GEMINI_API_KEY for the agent), then start the worker again.',
+      message:
+        'Gemini CLI is not signed in and has no GEMINI_API_KEY; run "gemini" once in a normal terminal to sign in (or set GEMINI_API_KEY for the agent), then start the worker again.',
     },
   ],
   submitDelayMs: 500,

@@ -36,7 +36,11 @@ const ALL_ROWS: readonly HookRow[] = Object.values(SIGNALS).flatMap((table) => t
  */
 export function stateForHook(event: string, payload: unknown): HookState | undefined {
   const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const row = ALL_ROWS.find((candidate) => candidate.event === event && (candidate.match === undefined || candidate.match.values.includes(field(fields, candidate.match.field))));
+  const row = ALL_ROWS.find(
+    (candidate) =>
+      candidate.event === event &&
+      (candidate.match === undefined || candidate.match.values.includes(field(fields, candidate.match.field))),
+  );
   if (row?.state === undefined) return undefined;
   return {
     state: row.state,
@@ -55,15 +59,23 @@ function field(payload: Readonly<Record<string, unknown>>, key: string): string 
 
 /** Notes go into a report capped at 2000 characters; keep them to one short line. */
 function noteOf(spec: NonNullable<HookRow['note']>, payload: Readonly<Record<string, unknown>>): string {
-  const prefix = (spec.prefixField === undefined ? undefined : field(payload, spec.prefixField)?.replaceAll('_', ' ')) ?? spec.prefix;
-  const detail = spec.fields.map((key) => field(payload, key)).find((value) => value !== undefined && value.trim() !== '');
+  const prefix =
+    (spec.prefixField === undefined ? undefined : field(payload, spec.prefixField)?.replaceAll('_', ' ')) ??
+    spec.prefix;
+  const detail = spec.fields
+    .map((key) => field(payload, key))
+    .find((value) => value !== undefined && value.trim() !== '');
   const text = detail === undefined ? prefix : `${prefix}: ${detail.trim().replace(/\s+/g, ' ')}`;
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
 
 /** The API failure the last lines of a screen show, by the preset's error screens; undefined when none shows. */
 export function apiFailureOnScreen(preset: PresetName, screen: string): ApiFailure | undefined {
-  const tail = screen.split('\n').filter((line) => line.trim() !== '').slice(-SCREEN_TAIL_LINES).join('\n');
+  const tail = screen
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-SCREEN_TAIL_LINES)
+    .join('\n');
   for (const row of SIGNALS[preset].apiErrorScreens) {
     const line = row.match.exec(tail)?.[1];
     if (line !== undefined) return { kind: kindOfText(line) ?? 'unknown', detail: failureDetail(line) };

@@ -15,10 +15,17 @@ export function hookShellCommand(czarCommand: readonly string[], event: string):
 }
 
 /** `{ Event: [{ matcher?, hooks: [{ type: 'command', command, timeout }] }] }`; `timeout` is in the agent's own unit. */
-export function hookTable(events: readonly HookEvent[], czarCommand: readonly string[], timeout: number): Record<string, unknown[]> {
+export function hookTable(
+  events: readonly HookEvent[],
+  czarCommand: readonly string[],
+  timeout: number,
+): Record<string, unknown[]> {
   const table: Record<string, unknown[]> = {};
   for (const { event, matcher } of events) {
-    const group = { ...(matcher === undefined ? {} : { matcher }), hooks: [{ type: 'command', command: hookShellCommand(czarCommand, event), timeout }] };
+    const group = {
+      ...(matcher === undefined ? {} : { matcher }),
+      hooks: [{ type: 'command', command: hookShellCommand(czarCommand, event), timeout }],
+    };
     (table[event] ??= []).push(group);
   }
   return table;

@@ -12,7 +12,9 @@ function prompt(text: string, timestamp: unknown): RecordedPrompt {
 /** The text items of a content array, or undefined when it holds anything else (a tool result). */
 function texts(content: unknown, key: string, type: string | undefined): string | undefined {
   if (!Array.isArray(content) || content.length === 0) return undefined;
-  const parts = content.map((item) => (type !== undefined && field(item, 'type') !== type ? undefined : field(item, key)));
+  const parts = content.map((item) =>
+    type !== undefined && field(item, 'type') !== type ? undefined : field(item, key),
+  );
   return parts.every((part): part is string => typeof part === 'string') ? parts.join('\n') : undefined;
 }
 
@@ -31,10 +33,15 @@ export const codexPrompt: PromptParser = (line) => {
   if (!line.includes('"user"')) return undefined;
   const record = jsonObject(line);
   const payload = record?.payload;
-  if (record?.type !== 'response_item' || field(payload, 'type') !== 'message' || field(payload, 'role') !== 'user') return undefined;
+  if (record?.type !== 'response_item' || field(payload, 'type') !== 'message' || field(payload, 'role') !== 'user')
+    return undefined;
   const kinds = field(field(payload, 'internal_chat_message_metadata_passthrough'), 'content_item_kinds');
   const text = texts(field(payload, 'content'), 'text', 'input_text');
-  if (text === undefined || (Array.isArray(kinds) ? !kinds.includes('user.text') : text.startsWith('<environment_context>'))) return undefined;
+  if (
+    text === undefined ||
+    (Array.isArray(kinds) ? !kinds.includes('user.text') : text.startsWith('<environment_context>'))
+  )
+    return undefined;
   return prompt(text, record.timestamp);
 };
 

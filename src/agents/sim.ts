@@ -14,7 +14,8 @@ const QUESTION = /\(y\/n\)/;
 export const simPreset: AgentPreset = {
   name: 'sim',
   defaults: PRESET_DEFAULTS.sim,
-  isReady: (screen) => INPUT_LINE.test(screen) && INPUT_BOTTOM.test(screen) && !TRUST.test(screen) && !QUESTION.test(screen),
+  isReady: (screen) =>
+    INPUT_LINE.test(screen) && INPUT_BOTTOM.test(screen) && !TRUST.test(screen) && !QUESTION.test(screen),
   inputText: simInputText,
   isBusy: (screen) => BUSY.test(screen),
   isWaiting: (screen) => QUESTION.test(screen),

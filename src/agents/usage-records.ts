@@ -55,13 +55,28 @@ export function agentRecords(preset: PresetName, context: RecordContext): AgentR
     case 'claude':
     case 'sim': {
       const configDir = context.env.CLAUDE_CONFIG_DIR ?? path.join(home, '.claude');
-      const dirs = [claudeProjectDir(configDir, context.worktree), ...context.transcripts.map((file) => path.dirname(file))];
+      const dirs = [
+        claudeProjectDir(configDir, context.worktree),
+        ...context.transcripts.map((file) => path.dirname(file)),
+      ];
       return { format: claudeUsageParser, prompts: claudePrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
     }
     case 'codex':
-      return { format: codexUsageParser, prompts: codexPrompt, places: { kind: 'codex', sessionsDir: path.join(context.env.CODEX_HOME ?? path.join(home, '.codex'), 'sessions'), cwd: context.worktree } };
+      return {
+        format: codexUsageParser,
+        prompts: codexPrompt,
+        places: {
+          kind: 'codex',
+          sessionsDir: path.join(context.env.CODEX_HOME ?? path.join(home, '.codex'), 'sessions'),
+          cwd: context.worktree,
+        },
+      };
     case 'gemini':
-      return { format: geminiUsageParser, prompts: geminiPrompt, places: { kind: 'gemini', geminiDir: path.join(home, '.gemini'), cwd: context.worktree } };
+      return {
+        format: geminiUsageParser,
+        prompts: geminiPrompt,
+        places: { kind: 'gemini', geminiDir: path.join(home, '.gemini'), cwd: context.worktree },
+      };
     case 'aider':
     case 'shell':
       return undefined;

@@ -19,7 +19,10 @@ export interface Command {
  * Why `command` may not run here, or undefined when it may: inside a worker's environment only the commands a worker
  * uses run, so an agent (or text injected into it) cannot stop, restart or message the fleet.
  */
-export function workerRefusal(command: Pick<Command, 'name' | 'forWorkers'>, env: NodeJS.ProcessEnv): CzarError | undefined {
+export function workerRefusal(
+  command: Pick<Command, 'name' | 'forWorkers'>,
+  env: NodeJS.ProcessEnv,
+): CzarError | undefined {
   const worker = env.CZAR_WORKER;
   if (worker === undefined || worker === '' || command.forWorkers === true) return undefined;
   return new CzarError(
@@ -38,7 +41,12 @@ export const CONFIG_OPTION = { config: { type: 'string', short: 'c' } } as const
  * Parses a subcommand's arguments: an unknown flag, a missing or unwanted value, or more than `maxPositionals`
  * arguments becomes one sentence that names what was wrong and points at the usage line.
  */
-export function parse<const O extends Options>(command: Pick<Command, 'name' | 'usage'>, args: string[], options: O, maxPositionals = Infinity) {
+export function parse<const O extends Options>(
+  command: Pick<Command, 'name' | 'usage'>,
+  args: string[],
+  options: O,
+  maxPositionals = Infinity,
+) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -46,7 +54,8 @@ export function parse<const O extends Options>(command: Pick<Command, 'name' | '
     throw usageError(command, argumentProblem(command, error, options));
   }
   const extra = parsed.positionals[maxPositionals];
-  if (extra !== undefined) throw usageError(command, `${JSON.stringify(extra)} is one argument too many for "czar ${command.name}"`);
+  if (extra !== undefined)
+    throw usageError(command, `${JSON.stringify(extra)} is one argument too many for "czar ${command.name}"`);
   return parsed;
 }
 
@@ -57,18 +66,30 @@ function argumentProblem(command: Pick<Command, 'name'>, error: unknown, options
   const flag = named.replace(/ <value>$/, '');
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const known = Object.entries(options).flatMap(([long, option]) => [`--${long}`, ...(option.short === undefined ? [] : [`-${option.short}`])]);
+    const known = Object.entries(options).flatMap(([long, option]) => [
+      `--${long}`,
+      ...(option.short === undefined ? [] : [`-${option.short}`]),
+    ]);
     const hint = suggest(named, known);
     return `${JSON.stringify(named)} is not an option of "czar ${command.name}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`;
   }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return message.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`;
   return message.split('\n')[0]?.replace(/\.$/, '') ?? message;
 }
 
 /** A count given as an option (`-n 20`): a whole number of 1 or more, or undefined when the option is absent. */
-export function wholeNumberOption(command: Pick<Command, 'name' | 'usage'>, flag: string, value: string | undefined): number | undefined {
+export function wholeNumberOption(
+  command: Pick<Command, 'name' | 'usage'>,
+  flag: string,
+  value: string | undefined,
+): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(value)) throw usageError(command, `${flag} ${JSON.stringify(value)} is not a whole number of 1 or more; give e.g. ${flag} 20`);
+  if (!/^[1-9][0-9]*$/.test(value))
+    throw usageError(
+      command,
+      `${flag} ${JSON.stringify(value)} is not a whole number of 1 or more; give e.g. ${flag} 20`,
+    );
   return Number(value);
 }
 

@@ -15,10 +15,18 @@ export async function fleetFrom(configOption: string | undefined, echo?: (event:
 export function requireWorker(fleet: Fleet, name: string | undefined, commandName: string): string {
   const names = fleet.config.workers.map((worker) => worker.name);
   if (name === undefined) {
-    throw new CzarError('usage', `"czar ${commandName}" needs a worker name; the workers in ${fleet.config.file} are: ${names.join(', ')}.`, { exitCode: 2 });
+    throw new CzarError(
+      'usage',
+      `"czar ${commandName}" needs a worker name; the workers in ${fleet.config.file} are: ${names.join(', ')}.`,
+      { exitCode: 2 },
+    );
   }
   if (!names.includes(name)) {
-    throw new CzarError('unknown_worker', `There is no worker "${name}" in ${fleet.config.file}; the workers are: ${names.join(', ')}.`, { exitCode: 2 });
+    throw new CzarError(
+      'unknown_worker',
+      `There is no worker "${name}" in ${fleet.config.file}; the workers are: ${names.join(', ')}.`,
+      { exitCode: 2 },
+    );
   }
   return name;
 }

@@ -65,14 +65,22 @@ export class FleetDiskStore implements DashboardStore {
     await this.checkCzar();
     this.czarTimer = setInterval(() => void this.checkCzar(), CZAR_CHECK_MS);
     this.watches = [
-      watchPaths([paths.root], (file) => {
-        if (file === paths.status) void this.refreshStatus();
-        else if (file === paths.events) void this.refreshEvents();
-      }, { depth: 0 }),
-      watchPaths([paths.logs], (file) => {
-        this.tailsWanted.add(path.basename(file, '.log'));
-        this.tailTimer ??= setTimeout(() => void this.refreshTails(), TAIL_REFRESH_MS);
-      }, { depth: 0 }),
+      watchPaths(
+        [paths.root],
+        (file) => {
+          if (file === paths.status) void this.refreshStatus();
+          else if (file === paths.events) void this.refreshEvents();
+        },
+        { depth: 0 },
+      ),
+      watchPaths(
+        [paths.logs],
+        (file) => {
+          this.tailsWanted.add(path.basename(file, '.log'));
+          this.tailTimer ??= setTimeout(() => void this.refreshTails(), TAIL_REFRESH_MS);
+        },
+        { depth: 0 },
+      ),
     ];
   }
 
@@ -113,7 +121,9 @@ export class FleetDiskStore implements DashboardStore {
     this.tailTimer = undefined;
     const names = [...this.tailsWanted];
     this.tailsWanted.clear();
-    const panes = this.snapshot.status.workers.filter((worker) => names.includes(worker.name) && worker.paneId !== undefined);
+    const panes = this.snapshot.status.workers.filter(
+      (worker) => names.includes(worker.name) && worker.paneId !== undefined,
+    );
     const screens = await this.fleet.tmux.captureMany(panes.map((worker) => worker.paneId as string));
     const tails = { ...this.snapshot.paneTails };
     for (const worker of panes) {
@@ -138,7 +148,10 @@ async function firstStatus(fleet: Fleet): Promise<FleetStatus> {
     const status = await readStatusFile(fleet.paths);
     if (status !== undefined) return status;
     if (Date.now() > deadline || !(await fleet.tmux.sessionExists(CZAR_SESSION))) {
-      throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (or look at the czar with "czar attach czar").`);
+      throw new CzarError(
+        'no_status',
+        `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (or look at the czar with "czar attach czar").`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -154,7 +167,10 @@ export function fleetActions(fleet: Fleet): DashboardActions {
       // tmux's own complaint went to the screen the dashboard is about to draw over; say it on the status line.
       const exitCode = await attachTo(fleet, worker);
       if (exitCode !== 0) {
-        throw new CzarError('attach_failed', `tmux could not attach to ${worker} on server "${fleet.config.tmuxSocket}" (exit ${exitCode}); check its session with "czar status".`);
+        throw new CzarError(
+          'attach_failed',
+          `tmux could not attach to ${worker} on server "${fleet.config.tmuxSocket}" (exit ${exitCode}); check its session with "czar status".`,
+        );
       }
     },
     send: (worker, text) => ask({ kind: 'send', worker, text }),

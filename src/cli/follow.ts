@@ -9,7 +9,10 @@ import { formatEvent, outRow } from './output.js';
  * `up` without a terminal and for the demo in CI. Driven by file events; a 2 s re-check covers a missed one.
  * `untilHandoff` also waits for the handoff the czar writes once the sprint is over.
  */
-export async function followUntilSprintOver(fleet: Fleet, options: { printFrom: 'start' | 'end'; timeoutMs?: number; untilHandoff?: boolean }): Promise<boolean> {
+export async function followUntilSprintOver(
+  fleet: Fleet,
+  options: { printFrom: 'start' | 'end'; timeoutMs?: number; untilHandoff?: boolean },
+): Promise<boolean> {
   let offset = options.printFrom === 'end' ? (await readEventsFrom(fleet.paths, 0)).offset : 0;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   return new Promise<boolean>((resolve) => {
@@ -29,7 +32,8 @@ export async function followUntilSprintOver(fleet: Fleet, options: { printFrom: 
         offset = next.offset;
         for (const event of next.events) outRow(formatEvent(event));
         const status = await readJson<FleetStatus>(fleet.paths.status);
-        if (status?.sprintOver === true && (options.untilHandoff !== true || status.handoff?.sprintOver === true)) finish(true);
+        if (status?.sprintOver === true && (options.untilHandoff !== true || status.handoff?.sprintOver === true))
+          finish(true);
         else if (Date.now() > deadline) finish(false);
       } finally {
         busy = false;

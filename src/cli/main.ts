@@ -45,7 +45,9 @@ export async function main(argv: string[]): Promise<number> {
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) {
     const close = Object.keys(COMMANDS).find((candidate) => candidate.startsWith(name.slice(0, 2)));
-    err(`czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`}. Run "czar help" for the list.`);
+    err(
+      `czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`}. Run "czar help" for the list.`,
+    );
     return 2;
   }
   const command = await load();
@@ -65,7 +67,16 @@ export async function main(argv: string[]): Promise<number> {
 async function helpText(): Promise<string> {
   const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
   const width = Math.max(...commands.map((command) => command.name.length));
-  const lines = commands.filter((command) => command.name !== 'supervise').map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return [`czar ${version()}: run a fleet of AI coding agents in tmux and supervise them`, '', 'usage: czar <command> [options]', '', ...lines, '', 'Each command takes --help.'].join('\n');
+  const lines = commands
+    .filter((command) => command.name !== 'supervise')
+    .map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return [
+    `czar ${version()}: run a fleet of AI coding agents in tmux and supervise them`,
+    '',
+    'usage: czar <command> [options]',
+    '',
+    ...lines,
+    '',
+    'Each command takes --help.',
+  ].join('\n');
 }
-

@@ -26,7 +26,10 @@ export function err(line: string): void {
  * CSI to some terminals), so those are escaped too; parsing gives back the exact text.
  */
 export function json(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/[\x7f-\x9f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(
+    /[\x7f-\x9f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The one place errors are printed: a CzarError as its sentence (and details); anything else as a czar bug. */
@@ -34,10 +37,13 @@ export function printError(error: unknown): number {
   if (isCzarError(error)) {
     err(`czar: ${error.message}`);
     for (const detail of error.details.filter((line) => line !== error.message)) err(`  ${detail}`);
-    if (process.env.CZAR_DEBUG === '1' && error.cause !== undefined) err(String((error.cause as Error).stack ?? error.cause));
+    if (process.env.CZAR_DEBUG === '1' && error.cause !== undefined)
+      err(String((error.cause as Error).stack ?? error.cause));
     return error.exitCode;
   }
-  err(`czar: internal error: ${error instanceof Error ? error.message : String(error)}; this is a bug in czar, please report it with the output of CZAR_DEBUG=1.`);
+  err(
+    `czar: internal error: ${error instanceof Error ? error.message : String(error)}; this is a bug in czar, please report it with the output of CZAR_DEBUG=1.`,
+  );
   if (process.env.CZAR_DEBUG === '1' && error instanceof Error) err(error.stack ?? '');
   return 70;
 }

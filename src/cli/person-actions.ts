@@ -31,6 +31,9 @@ export async function openLog(fleet: Fleet, worker: string): Promise<void> {
   const [pager = 'less', ...pagerArgs] = (process.env.PAGER ?? 'less -R +G').split(' ').filter((word) => word !== '');
   const exitCode = await runInteractive(pager, [...pagerArgs, logFile(fleet.paths, worker)]);
   if (exitCode === undefined) {
-    throw new CzarError('pager_missing', `The pager "${pager}" could not start; set PAGER to a pager that is installed (e.g. PAGER=more).`);
+    throw new CzarError(
+      'pager_missing',
+      `The pager "${pager}" could not start; set PAGER to a pager that is installed (e.g. PAGER=more).`,
+    );
   }
 }

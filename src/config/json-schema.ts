@@ -10,8 +10,11 @@ export function configJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' });
   return {
     ...generated,
-    patternProperties: { [ANCHOR_HOLDER.source]: { description: 'Holds YAML anchors for <<: *name merges; czar skips it.' } },
+    patternProperties: {
+      [ANCHOR_HOLDER.source]: { description: 'Holds YAML anchors for <<: *name merges; czar skips it.' },
+    },
     title: 'czar.yaml',
-    description: 'Configuration of a czar fleet: the project, its git repository, the workers and their tasks, agents, policy and bonus tasks.',
+    description:
+      'Configuration of a czar fleet: the project, its git repository, the workers and their tasks, agents, policy and bonus tasks.',
   };
 }

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFolderSync, pathExistsSync, readUtf8, resolveLinksSync } from '../adapters/file-system.js';
-import { branchExists, currentBranch, isBareRepository, isValidBranchName, revParse, topLevel } from '../adapters/git.js';
+import {
+  branchExists,
+  currentBranch,
+  isBareRepository,
+  isValidBranchName,
+  revParse,
+  topLevel,
+} from '../adapters/git.js';
 import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
 import { CzarError } from '../domain/errors.js';
 import { MAX_TASK_BYTES } from '../domain/limits.js';
@@ -35,11 +42,19 @@ export function findConfig(cwd: string, explicit?: string): string {
     if (pathExistsSync(file)) return file;
     if (path.dirname(dir) === dir) break;
   }
-  throw new CzarError('config_missing', `No ${CONFIG_FILE_NAME} in ${path.resolve(cwd)} or any folder above it; run "czar init" to create one, or pass -c <file>.`, { exitCode: 2 });
+  throw new CzarError(
+    'config_missing',
+    `No ${CONFIG_FILE_NAME} in ${path.resolve(cwd)} or any folder above it; run "czar init" to create one, or pass -c <file>.`,
+    { exitCode: 2 },
+  );
 }
 
 function missingConfig(file: string): CzarError {
-  return new CzarError('config_missing', `No config file at ${file}; run "czar init" to create one, or pass -c <file>.`, { exitCode: 2 });
+  return new CzarError(
+    'config_missing',
+    `No config file at ${file}; run "czar init" to create one, or pass -c <file>.`,
+    { exitCode: 2 },
+  );
 }
 
 /** How the config file is named in messages: relative to the current folder when it is below it. */
@@ -50,21 +65,37 @@ function displayName(file: string): string {
 
 async function readText(file: string): Promise<string | undefined> {
   return readUtf8(file).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR')
+      return undefined;
     throw error;
   });
 }
 
 /** Every task and role entry that may name a file, with its key path. */
-function entries(written: WrittenConfig): { path: (string | number)[]; taskFile: string | undefined; role: string | undefined }[] {
+function entries(
+  written: WrittenConfig,
+): { path: (string | number)[]; taskFile: string | undefined; role: string | undefined }[] {
   return [
-    ...written.workers.map((worker, index) => ({ path: ['workers', index], taskFile: worker.task_file, role: worker.role })),
-    ...(written.bonus ?? []).map((bonus, index) => ({ path: ['bonus', index], taskFile: bonus.task_file, role: bonus.role })),
+    ...written.workers.map((worker, index) => ({
+      path: ['workers', index],
+      taskFile: worker.task_file,
+      role: worker.role,
+    })),
+    ...(written.bonus ?? []).map((bonus, index) => ({
+      path: ['bonus', index],
+      taskFile: bonus.task_file,
+      role: bonus.role,
+    })),
   ];
 }
 
 /** What is wrong with a task file, as the rest of a sentence that starts with its key path; undefined when nothing. */
-function taskFileProblem(reading: TextFileReading, written: string, file: string, configName: string): string | undefined {
+function taskFileProblem(
+  reading: TextFileReading,
+  written: string,
+  file: string,
+  configName: string,
+): string | undefined {
   const named = `"${written}" (${file})`;
   if (reading.ok) return reading.text.trim() === '' ? `${named} is empty; write the task in it.` : undefined;
   switch (reading.problem) {
@@ -91,14 +122,31 @@ async function readRole(places: readonly string[]): Promise<{ file: string; read
   return undefined;
 }
 
-function roleProblem(role: string, places: readonly string[], found: { file: string; reading: TextFileReading } | undefined): string {
-  if (found === undefined || found.reading.ok) return `"${role}" has no role prompt; looked for ${places.join(' and ')}; create one of them or remove role:.`;
-  const fix = found.reading.problem === 'folder' ? "put the role's text in that file" : found.reading.problem === 'not_text' ? 'save it as UTF-8 text' : found.reading.problem === 'too_big' ? 'shorten it' : 'make it a readable text file';
+function roleProblem(
+  role: string,
+  places: readonly string[],
+  found: { file: string; reading: TextFileReading } | undefined,
+): string {
+  if (found === undefined || found.reading.ok)
+    return `"${role}" has no role prompt; looked for ${places.join(' and ')}; create one of them or remove role:.`;
+  const fix =
+    found.reading.problem === 'folder'
+      ? "put the role's text in that file"
+      : found.reading.problem === 'not_text'
+        ? 'save it as UTF-8 text'
+        : found.reading.problem === 'too_big'
+          ? 'shorten it'
+          : 'make it a readable text file';
   return `"${role}" has a role prompt ${found.file} that ${found.reading.reason}; ${fix}.`;
 }
 
 /** Reads task files and role prompts; each one missing is a problem at the key that named it. */
-async function readReferencedFiles(written: WrittenConfig, configFile: string, builtinRolesDir: string, problems: Problem[]) {
+async function readReferencedFiles(
+  written: WrittenConfig,
+  configFile: string,
+  builtinRolesDir: string,
+  problems: Problem[],
+) {
   const configDir = path.dirname(configFile);
   const configName = path.basename(configFile);
   const taskFiles = new Map<string, string>();
@@ -113,7 +161,10 @@ async function readReferencedFiles(written: WrittenConfig, configFile: string, b
       else if (reading.ok) taskFiles.set(entry.taskFile, reading.text);
     }
     if (entry.role !== undefined && !roles.has(entry.role)) {
-      const places = [path.join(configDir, 'prompts', 'roles', `${entry.role}.md`), path.join(builtinRolesDir, `${entry.role}.md`)];
+      const places = [
+        path.join(configDir, 'prompts', 'roles', `${entry.role}.md`),
+        path.join(builtinRolesDir, `${entry.role}.md`),
+      ];
       const found = missingRoles.has(entry.role) ? undefined : await readRole(places);
       if (found?.reading.ok === true) {
         roles.set(entry.role, found.reading.text);
@@ -134,35 +185,76 @@ async function gitFacts(written: WrittenConfig, configFile: string, problems: Pr
   const repoPath = written.repo === undefined ? [] : ['repo'];
   const repoNamed = written.repo === undefined ? `the folder of ${configName} (${repoDir})` : `${repoDir}`;
   if (!isFolderSync(repoDir)) {
-    problems.push(problemAt(repoPath, `points at ${repoNamed}, which is not a folder; fix the path, which is relative to the folder of ${configName}.`));
+    problems.push(
+      problemAt(
+        repoPath,
+        `points at ${repoNamed}, which is not a folder; fix the path, which is relative to the folder of ${configName}.`,
+      ),
+    );
     return undefined;
   }
   const repoTop = await topLevel(repoDir);
   if (repoTop === undefined && (await isBareRepository(repoDir))) {
     const tail = `is a bare repository with no working tree; clone it (git clone ${written.repo ?? repoDir} app) and point repo: at the clone.`;
-    problems.push(written.repo === undefined ? { path: [], message: `${repoNamed} ${tail}` } : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`));
+    problems.push(
+      written.repo === undefined
+        ? { path: [], message: `${repoNamed} ${tail}` }
+        : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`),
+    );
     return undefined;
   }
   if (repoTop === undefined) {
     const tail = `is not inside a git repository; run "git init" there or set repo: to a git checkout.`;
-    problems.push(written.repo === undefined ? { path: [], message: `${repoNamed} ${tail}` } : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`));
+    problems.push(
+      written.repo === undefined
+        ? { path: [], message: `${repoNamed} ${tail}` }
+        : problemAt(repoPath, `points at ${repoNamed}, which ${tail}`),
+    );
     return undefined;
   }
   const branch = await currentBranch(repoTop);
-  const writtenBranches = written.workers.flatMap((worker, index) => (worker.branch === undefined ? [] : [{ path: ['workers', index, 'branch'], name: worker.branch }]));
+  const writtenBranches = written.workers.flatMap((worker, index) =>
+    worker.branch === undefined ? [] : [{ path: ['workers', index, 'branch'], name: worker.branch }],
+  );
   const base = written.base === undefined ? undefined : { path: ['base'], name: written.base };
-  const checks = await Promise.all([...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({ entry, valid: await isValidBranchName(repoTop, entry.name) })));
+  const checks = await Promise.all(
+    [...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({
+      entry,
+      valid: await isValidBranchName(repoTop, entry.name),
+    })),
+  );
   for (const { entry, valid } of checks) {
-    if (!valid) problems.push(problemAt(entry.path, `"${entry.name}" is not a valid git branch name; pick a name git accepts (no spaces, "..", "~", "^", ":" or trailing "/"), e.g. feat/gateway.`));
+    if (!valid)
+      problems.push(
+        problemAt(
+          entry.path,
+          `"${entry.name}" is not a valid git branch name; pick a name git accepts (no spaces, "..", "~", "^", ":" or trailing "/"), e.g. feat/gateway.`,
+        ),
+      );
   }
-  if (base !== undefined && checks.find((check) => check.entry === base)?.valid === true && !(await branchExists(repoTop, base.name))) {
-    problems.push(problemAt(['base'], `"${base.name}" is not a branch in ${repoTop}; create it or set base: to an existing branch.`));
+  if (
+    base !== undefined &&
+    checks.find((check) => check.entry === base)?.valid === true &&
+    !(await branchExists(repoTop, base.name))
+  ) {
+    problems.push(
+      problemAt(
+        ['base'],
+        `"${base.name}" is not a branch in ${repoTop}; create it or set base: to an existing branch.`,
+      ),
+    );
   }
   if (base === undefined && branch === undefined) {
-    problems.push({ path: [], message: `${repoTop} is on a detached HEAD and there is no base:; add e.g. base: main to name the branch workers start from.` });
+    problems.push({
+      path: [],
+      message: `${repoTop} is on a detached HEAD and there is no base:; add e.g. base: main to name the branch workers start from.`,
+    });
   }
   if (base === undefined && branch !== undefined && (await revParse(repoTop, 'HEAD')) === undefined) {
-    problems.push({ path: [], message: `${repoTop} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".` });
+    problems.push({
+      path: [],
+      message: `${repoTop} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".`,
+    });
   }
   const worktreesProblem = worktreesInsideRepo(written, configDir, repoTop);
   if (worktreesProblem !== undefined) problems.push(worktreesProblem);
@@ -180,7 +272,10 @@ function worktreesInsideRepo(written: WrittenConfig, configDir: string, repoTop:
   const relative = path.relative(repoTop, worktrees);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   const beside = path.relative(configDir, path.join(path.dirname(repoTop), `${path.basename(repoTop)}-workers`));
-  return problemAt(['worktrees'], `${worktrees} is inside the repository ${repoTop}, whose main checkout would then list each worktree as an embedded repository; put it beside the repository, e.g. worktrees: ${beside}.`);
+  return problemAt(
+    ['worktrees'],
+    `${worktrees} is inside the repository ${repoTop}, whose main checkout would then list each worktree as an embedded repository; put it beside the repository, e.g. worktrees: ${beside}.`,
+  );
 }
 
 /**
@@ -191,7 +286,11 @@ function worktreesInsideRepo(written: WrittenConfig, configDir: string, repoTop:
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<Config> {
   const absolute = path.resolve(file);
   if (isFolderSync(absolute)) {
-    throw new CzarError('config_missing', `${absolute} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`, { exitCode: 2 });
+    throw new CzarError(
+      'config_missing',
+      `${absolute} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`,
+      { exitCode: 2 },
+    );
   }
   const text = await readText(absolute);
   if (text === undefined) throw missingConfig(absolute);

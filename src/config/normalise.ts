@@ -3,7 +3,17 @@ import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath, parseSshTarget, type HostSpec } from '../domain/host-layout.js';
 import type { PriceTable } from '../domain/prices.js';
-import { PRESET_NAMES, type AgentCommand, type BonusTask, type BudgetLimits, type CheckSpec, type Config, type Policy, type PresetName, type WorkerSpec } from '../domain/config-types.js';
+import {
+  PRESET_NAMES,
+  type AgentCommand,
+  type BonusTask,
+  type BudgetLimits,
+  type CheckSpec,
+  type Config,
+  type Policy,
+  type PresetName,
+  type WorkerSpec,
+} from '../domain/config-types.js';
 import { parseDuration } from './duration.js';
 import type { ConfigPath } from './source-map.js';
 import type { WrittenAgent, WrittenBonus, WrittenCheck, WrittenConfig, WrittenHost, WrittenWorker } from './schema.js';
@@ -57,7 +67,11 @@ export function workerBranch(worker: Pick<WrittenWorker, 'name' | 'branch'>): st
 
 /** First non-empty line without Markdown heading marks, at most 80 characters: how a task shows up in tables. */
 export function taskTitle(task: string): string {
-  const line = task.split('\n').map((text) => text.replace(/^[\s#]+/, '').trim()).find((text) => text !== '') ?? '';
+  const line =
+    task
+      .split('\n')
+      .map((text) => text.replace(/^[\s#]+/, '').trim())
+      .find((text) => text !== '') ?? '';
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
@@ -69,14 +83,18 @@ function resolveCommand(command: string, configDir: string): string {
 }
 
 /** Built-in presets, each overridden field by field by an `agents:` entry of the same name, plus new agents. */
-export function resolveAgents(written: Readonly<Record<string, WrittenAgent>> | undefined, configDir: string): Record<string, AgentCommand> {
+export function resolveAgents(
+  written: Readonly<Record<string, WrittenAgent>> | undefined,
+  configDir: string,
+): Record<string, AgentCommand> {
   const agents: Record<string, AgentCommand> = {};
   for (const preset of PRESET_NAMES) agents[preset] = { name: preset, preset, ...PRESET_DEFAULTS[preset] };
   for (const [name, entry] of Object.entries(written ?? {})) {
     const preset = isPreset(name) ? name : (entry.preset ?? 'shell');
     const base = isPreset(name) ? PRESET_DEFAULTS[name] : { command: '', args: [], env: {} };
     const command = entry.command === undefined ? base.command : resolveCommand(entry.command, configDir);
-    if (command === '') throw new CzarError('config_invalid', `agents.${name} has no command; add e.g. command: ./bin/${name}.`);
+    if (command === '')
+      throw new CzarError('config_invalid', `agents.${name} has no command; add e.g. command: ./bin/${name}.`);
     agents[name] = { name, preset, command, args: entry.args ?? base.args, env: entry.env ?? base.env };
   }
   return agents;
@@ -86,7 +104,11 @@ export function resolveAgents(written: Readonly<Record<string, WrittenAgent>> | 
 export function resolveHosts(written: readonly WrittenHost[] | undefined, configDir: string): HostSpec[] {
   return (written ?? []).map((host) => {
     const target = parseSshTarget(host.ssh);
-    if (target === undefined) throw new CzarError('config_invalid', `hosts entry "${host.name}" has ssh "${host.ssh}", which passed the schema but cannot be read; this is a bug in czar.`);
+    if (target === undefined)
+      throw new CzarError(
+        'config_invalid',
+        `hosts entry "${host.name}" has ssh "${host.ssh}", which passed the schema but cannot be read; this is a bug in czar.`,
+      );
     return {
       name: host.name,
       ...target,
@@ -116,7 +138,10 @@ export function resolvePolicy(written: WrittenConfig['policy']): Policy {
       backoffMs: ms(policy.restart?.backoff, POLICY_DEFAULTS.restart.backoffMs),
     },
     bonus: policy.bonus ?? POLICY_DEFAULTS.bonus,
-    autoAnswer: answers.map((answer) => ({ match: answer.match, send: typeof answer.send === 'string' ? [answer.send] : answer.send })),
+    autoAnswer: answers.map((answer) => ({
+      match: answer.match,
+      send: typeof answer.send === 'string' ? [answer.send] : answer.send,
+    })),
     escalateAfterMs: ms(policy.escalate_after, POLICY_DEFAULTS.escalateAfterMs),
     checkConcurrency: policy.check_concurrency ?? POLICY_DEFAULTS.checkConcurrency,
     budget: { worker: resolveLimits(policy.budget?.worker), fleet: resolveLimits(policy.budget?.fleet) },
@@ -128,14 +153,19 @@ function resolveCheck(check: WrittenCheck): CheckSpec {
 }
 
 /** The fleet's checks in order, each replaced in place by the worker's check of the same name; the worker's new ones after. */
-export function resolveChecks(fleet: readonly WrittenCheck[] | undefined, own: readonly WrittenCheck[] | undefined): CheckSpec[] {
+export function resolveChecks(
+  fleet: readonly WrittenCheck[] | undefined,
+  own: readonly WrittenCheck[] | undefined,
+): CheckSpec[] {
   const mine = new Map((own ?? []).map((check) => [check.name, check]));
   const inherited = (fleet ?? []).map((check) => mine.get(check.name) ?? check);
   const added = (own ?? []).filter((check) => !(fleet ?? []).some((shared) => shared.name === check.name));
   return [...inherited, ...added].map(resolveCheck);
 }
 
-function resolveLimits(written: { usd?: number | undefined; tokens?: number | string | undefined } | undefined): BudgetLimits {
+function resolveLimits(
+  written: { usd?: number | undefined; tokens?: number | string | undefined } | undefined,
+): BudgetLimits {
   return { usd: written?.usd, tokens: written?.tokens === undefined ? undefined : tokenCount(written.tokens) };
 }
 
@@ -149,7 +179,17 @@ export function tokenCount(written: number | string): number {
 
 /** The config's `prices:` in the domain's form (cache prices default to 0). */
 export function resolvePrices(written: WrittenConfig['prices']): PriceTable {
-  return Object.fromEntries(Object.entries(written ?? {}).map(([model, price]) => [model, { input: price.input, output: price.output, cacheWrite: price.cache_write ?? 0, cacheRead: price.cache_read ?? 0 }]));
+  return Object.fromEntries(
+    Object.entries(written ?? {}).map(([model, price]) => [
+      model,
+      {
+        input: price.input,
+        output: price.output,
+        cacheWrite: price.cache_write ?? 0,
+        cacheRead: price.cache_read ?? 0,
+      },
+    ]),
+  );
 }
 
 /** The written config plus the facts `load.ts` gathered, resolved into a `Config` with no optional left to guess. */
@@ -158,36 +198,55 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
   const configName = path.basename(facts.file);
   const base = written.base ?? facts.currentBranch;
   if (base === undefined) {
-    throw new CzarError('config_invalid', `${facts.repoTop} is on a detached HEAD and ${configName} has no base:; add e.g. base: main to name the branch workers start from.`);
+    throw new CzarError(
+      'config_invalid',
+      `${facts.repoTop} is on a detached HEAD and ${configName} has no base:; add e.g. base: main to name the branch workers start from.`,
+    );
   }
-  const worktrees = written.worktrees === undefined
-    ? path.join(path.dirname(facts.repoTop), `${path.basename(facts.repoTop)}-workers`)
-    : path.resolve(configDir, written.worktrees);
+  const worktrees =
+    written.worktrees === undefined
+      ? path.join(path.dirname(facts.repoTop), `${path.basename(facts.repoTop)}-workers`)
+      : path.resolve(configDir, written.worktrees);
 
-  const task = (entry: WrittenWorker | WrittenBonus, at: ConfigPath): { task: string; title: string; taskSource: string } => {
+  const task = (
+    entry: WrittenWorker | WrittenBonus,
+    at: ConfigPath,
+  ): { task: string; title: string; taskSource: string } => {
     const fromFile = entry.task_file;
     const text = fromFile === undefined ? (entry.task ?? '') : facts.taskFiles.get(fromFile);
-    if (text === undefined) throw new CzarError('config_invalid', `${configName} names task_file ${fromFile ?? ''} but its text was not read; this is a bug in czar.`);
-    const taskSource = fromFile === undefined
-      ? `${configName}:${facts.lineOf([...at, 'task'])}`
-      : path.relative(configDir, path.resolve(configDir, fromFile));
+    if (text === undefined)
+      throw new CzarError(
+        'config_invalid',
+        `${configName} names task_file ${fromFile ?? ''} but its text was not read; this is a bug in czar.`,
+      );
+    const taskSource =
+      fromFile === undefined
+        ? `${configName}:${facts.lineOf([...at, 'task'])}`
+        : path.relative(configDir, path.resolve(configDir, fromFile));
     const trimmed = text.trimEnd();
     return { task: trimmed, title: taskTitle(trimmed), taskSource };
   };
-  const roleText = (role: string | undefined): string | undefined => (role === undefined ? undefined : facts.roles.get(role));
+  const roleText = (role: string | undefined): string | undefined =>
+    role === undefined ? undefined : facts.roles.get(role);
 
   const agents = resolveAgents(written.agents, configDir);
   const defaultAgent = written.agent ?? DEFAULT_AGENT;
   const agentFor = (name: string): AgentCommand => {
     const agent = agents[name];
-    if (agent === undefined) throw new CzarError('config_invalid', `agent "${name}" is not a built-in agent or an agents: entry in ${configName}; add it under agents:.`);
+    if (agent === undefined)
+      throw new CzarError(
+        'config_invalid',
+        `agent "${name}" is not a built-in agent or an agents: entry in ${configName}; add it under agents:.`,
+      );
     return agent;
   };
 
   const hosts = resolveHosts(written.hosts, configDir);
   const worktreeOf = (worker: WrittenWorker): string => {
     const host = hosts.find((candidate) => candidate.name === worker.host);
-    return host === undefined ? path.join(worktrees, worker.name) : hostWorktreePath(host, written.project, worker.name);
+    return host === undefined
+      ? path.join(worktrees, worker.name)
+      : hostWorktreePath(host, written.project, worker.name);
   };
   const workers: WorkerSpec[] = written.workers.map((worker, index) => ({
     name: worker.name,
@@ -231,7 +290,10 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     policy: resolvePolicy(written.policy),
     checks: (written.checks ?? []).map(resolveCheck),
     bonus,
-    notify: written.notify === undefined ? undefined : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
+    notify:
+      written.notify === undefined
+        ? undefined
+        : { command: resolveCommand(written.notify.command, configDir), args: written.notify.args ?? [] },
     hosts,
     integration: {
       branch: written.integration?.branch ?? DEFAULT_INTEGRATION_BRANCH,

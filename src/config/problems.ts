@@ -29,7 +29,9 @@ export function problemAt(path: ConfigPath, tail: string, at: 'key' | 'value' = 
 
 /** Optimal string alignment distance: Levenshtein plus adjacent swaps, so `nmae` is one edit from `name`. */
 export function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number): number => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
@@ -49,7 +51,8 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(lower, candidate);
-    if (distance <= limit && distance < word.length && (best === undefined || distance < best.distance)) best = { candidate, distance };
+    if (distance <= limit && distance < word.length && (best === undefined || distance < best.distance))
+      best = { candidate, distance };
   }
   if (best !== undefined) return best.candidate;
   // `depends` for `depends_on`: a clear prefix is as good a hint as a small typo.
@@ -60,7 +63,9 @@ export function suggest(word: string, candidates: readonly string[]): string | u
 export function orChoices(word: string, choices: readonly string[]): string {
   const hint = suggest(word, choices);
   if (hint !== undefined) return `did you mean "${hint}"?`;
-  return choices.length === 0 ? 'there are none to choose from.' : `use one of ${choices.map((choice) => `"${choice}"`).join(', ')}.`;
+  return choices.length === 0
+    ? 'there are none to choose from.'
+    : `use one of ${choices.map((choice) => `"${choice}"`).join(', ')}.`;
 }
 
 /** How a value reads in a sentence: `the string "src/**"`, `a list`, `nothing`. */
@@ -68,7 +73,8 @@ export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   return `the ${typeof value} ${String(value)}`;
 }
 
@@ -112,7 +118,11 @@ function valueAt(root: unknown, path: ConfigPath): unknown {
  * task/task_file rule) are kept; zod's generic ones are rewritten to say what was expected and what was found.
  * `allowedKeys` lists the keys accepted at a path, for "did you mean" hints.
  */
-export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: unknown, allowedKeys: (path: ConfigPath) => readonly string[]): Problem[] {
+export function problemsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  allowedKeys: (path: ConfigPath) => readonly string[],
+): Problem[] {
   const problems: Problem[] = [];
   // A key suggested for an unknown key is not also reported missing: `projct` means `project`, one problem.
   const suggested = new Set<string>();
@@ -147,25 +157,48 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
           break;
         }
         if (path.length === 0) {
-          problems.push({ path, message: `the config must be a mapping of keys such as project: and workers:, found ${describeValue(found)}.` });
+          problems.push({
+            path,
+            message: `the config must be a mapping of keys such as project: and workers:, found ${describeValue(found)}.`,
+          });
           break;
         }
         const expected = EXPECTED[issue.expected] ?? issue.expected;
-        const quote = issue.expected === 'string' && (typeof found === 'number' || typeof found === 'boolean') ? `; quote it: "${String(found)}"` : '';
+        const quote =
+          issue.expected === 'string' && (typeof found === 'number' || typeof found === 'boolean')
+            ? `; quote it: "${String(found)}"`
+            : '';
         problems.push(problemAt(path, `should be ${expected}, found ${describeValue(found)}${quote}.`));
         break;
       }
       case 'invalid_value':
-        problems.push(problemAt(path, `should be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, found ${describeValue(found)}.`));
+        problems.push(
+          problemAt(
+            path,
+            `should be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, found ${describeValue(found)}.`,
+          ),
+        );
         break;
       case 'too_small': {
-        const what = issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'non-empty' : `at least ${String(issue.minimum)}`;
+        const what =
+          issue.origin === 'array'
+            ? `at least ${String(issue.minimum)} item(s)`
+            : issue.origin === 'string'
+              ? 'non-empty'
+              : `at least ${String(issue.minimum)}`;
         problems.push(problemAt(path, `should be ${what}, found ${describeValue(found)}.`));
         break;
       }
       case 'too_big':
         // A string's limit is a name's, whose message in schema.ts says why.
-        problems.push(problemAt(path, issue.origin === 'string' ? issue.message : `should be at most ${String(issue.maximum)}, found ${describeValue(found)}.`));
+        problems.push(
+          problemAt(
+            path,
+            issue.origin === 'string'
+              ? issue.message
+              : `should be at most ${String(issue.maximum)}, found ${describeValue(found)}.`,
+          ),
+        );
         break;
       case 'invalid_key': {
         const inner = issue.issues[0]?.message;
@@ -174,9 +207,17 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
       }
       case 'invalid_union': {
         // The option whose type matched failed deeper down (a bad entry in a list): report that, not the union.
-        const deeper = issue.errors.find((branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0));
+        const deeper = issue.errors.find(
+          (branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0),
+        );
         if (deeper !== undefined) {
-          problems.push(...problemsFromIssues(deeper.map((inner) => ({ ...inner, path: [...path, ...inner.path] })), input, allowedKeys));
+          problems.push(
+            ...problemsFromIssues(
+              deeper.map((inner) => ({ ...inner, path: [...path, ...inner.path] })),
+              input,
+              allowedKeys,
+            ),
+          );
           break;
         }
         problems.push(problemAt(path, `should be ${unionExpectation(path)}, found ${describeValue(found)}.`));
@@ -215,8 +256,10 @@ export function formatSyntaxErrors(errors: readonly SyntaxProblem[], label: stri
   return errors.map((error) => {
     const where = `${label}:${error.position.line}:${error.position.col}`;
     // yaml's own words here point at its API (parseAllDocuments), not at the file.
-    if (error.code === 'ALIAS_COUNT') return `${where}: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.`;
-    if (error.code === 'MULTIPLE_DOCS') return `${where}: a second YAML document starts here; ${label} holds one, so remove this "---" line and what follows or merge it into the first.`;
+    if (error.code === 'ALIAS_COUNT')
+      return `${where}: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.`;
+    if (error.code === 'MULTIPLE_DOCS')
+      return `${where}: a second YAML document starts here; ${label} holds one, so remove this "---" line and what follows or merge it into the first.`;
     return `${where}: YAML syntax error: ${error.message.replace(/\.$/, '')}; fix the indentation or quoting there.`;
   });
 }

@@ -13,7 +13,13 @@ export const ownEnvKeys: Rule = {
     return maps.flatMap(({ at, env }) =>
       Object.keys(env ?? {})
         .filter((key) => (CZAR_ENV_KEYS as readonly string[]).includes(key))
-        .map((key) => problemAt([...at, key], 'is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).', 'key')),
+        .map((key) =>
+          problemAt(
+            [...at, key],
+            'is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
+            'key',
+          ),
+        ),
     );
   },
 };

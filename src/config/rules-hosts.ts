@@ -10,7 +10,14 @@ export const uniqueHostNames: Rule = {
     return (config.hosts ?? []).flatMap((host, index) => {
       const earlier = first.get(host.name);
       if (earlier === undefined) first.set(host.name, index);
-      return earlier === undefined ? [] : [problemAt(['hosts', index, 'name'], `"${host.name}" is already used by hosts[${earlier}]; give each host its own name.`)];
+      return earlier === undefined
+        ? []
+        : [
+            problemAt(
+              ['hosts', index, 'name'],
+              `"${host.name}" is already used by hosts[${earlier}]; give each host its own name.`,
+            ),
+          ];
     });
   },
 };
@@ -22,7 +29,12 @@ export const knownHosts: Rule = {
     return config.workers.flatMap((worker, index) =>
       worker.host === undefined || names.includes(worker.host)
         ? []
-        : [problemAt(['workers', index, 'host'], `"${worker.host}" is not a hosts: entry; ${names.length === 0 ? 'add it under hosts: or remove host: to run the worker on this machine.' : orChoices(worker.host, names)}`)],
+        : [
+            problemAt(
+              ['workers', index, 'host'],
+              `"${worker.host}" is not a hosts: entry; ${names.length === 0 ? 'add it under hosts: or remove host: to run the worker on this machine.' : orChoices(worker.host, names)}`,
+            ),
+          ],
     );
   },
 };
@@ -33,7 +45,12 @@ export const hostCapacity: Rule = {
     (config.hosts ?? []).flatMap((host, index) => {
       const count = config.workers.filter((worker) => worker.host === host.name).length;
       return count > host.max_workers
-        ? [problemAt(['hosts', index, 'max_workers'], `is ${host.max_workers} but ${count} workers name host "${host.name}"; raise max_workers or move some workers to another host.`)]
+        ? [
+            problemAt(
+              ['hosts', index, 'max_workers'],
+              `is ${host.max_workers} but ${count} workers name host "${host.name}"; raise max_workers or move some workers to another host.`,
+            ),
+          ]
         : [];
     }),
 };

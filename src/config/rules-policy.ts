@@ -16,8 +16,14 @@ export const autoAnswerRegexes: Rule = {
         new RegExp(answer.match);
         return [];
       } catch (error) {
-        const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
-        return [problemAt(['policy', 'auto_answer', index, 'match'], `${JSON.stringify(answer.match)} is not a valid regular expression (${reason}); fix it or escape special characters with a backslash.`)];
+        const reason =
+          error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
+        return [
+          problemAt(
+            ['policy', 'auto_answer', index, 'match'],
+            `${JSON.stringify(answer.match)} is not a valid regular expression (${reason}); fix it or escape special characters with a backslash.`,
+          ),
+        ];
       }
     });
   },
@@ -32,7 +38,12 @@ export const stuckAfterIdle: Rule = {
     const stuck = policy.stuck_after === undefined ? POLICY_DEFAULTS.stuckAfterMs : parseDuration(policy.stuck_after);
     if (idle === undefined || stuck === undefined || stuck > idle) return [];
     const key = policy.stuck_after === undefined ? 'idle_after' : 'stuck_after';
-    return [problemAt(['policy', key], `makes stuck_after (${stuck / 1000}s) no longer than idle_after (${idle / 1000}s); a worker must be idle before it can be stuck, so make stuck_after longer.`)];
+    return [
+      problemAt(
+        ['policy', key],
+        `makes stuck_after (${stuck / 1000}s) no longer than idle_after (${idle / 1000}s); a worker must be idle before it can be stuck, so make stuck_after longer.`,
+      ),
+    ];
   },
 };
 
@@ -58,7 +69,9 @@ function durations(config: WrittenConfig): { path: PropertyKey[]; value: string 
     { at: ['integration', 'checks'], list: config.integration?.checks },
   ];
   return [
-    ...checkLists.flatMap(({ at, list }) => (list ?? []).map((check, index) => ({ path: [...at, index, 'timeout'], value: check.timeout }))),
+    ...checkLists.flatMap(({ at, list }) =>
+      (list ?? []).map((check, index) => ({ path: [...at, index, 'timeout'], value: check.timeout })),
+    ),
     { path: ['policy', 'idle_after'], value: policy?.idle_after },
     { path: ['policy', 'escalate_after'], value: policy?.escalate_after },
     { path: ['policy', 'stuck_after'], value: policy?.stuck_after },
@@ -75,6 +88,11 @@ export const durationMinimums: Rule = {
       const written = value === undefined ? undefined : parseDuration(value);
       if (least === undefined || written === undefined || written >= least.leastMs) return [];
       const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
-      return [problemAt(path, `${shown} is shorter than ${least.leastMs / 1000}s, the least czar accepts for it; write a longer one, e.g. ${key}: ${least.usual}.`)];
+      return [
+        problemAt(
+          path,
+          `${shown} is shorter than ${least.leastMs / 1000}s, the least czar accepts for it; write a longer one, e.g. ${key}: ${least.usual}.`,
+        ),
+      ];
     }),
 };

@@ -31,7 +31,12 @@ const uniqueWorkerNames: Rule = {
     return config.workers.flatMap((worker, index) => {
       const earlier = first.get(worker.name);
       return earlier !== undefined && earlier !== index
-        ? [problemAt(['workers', index, 'name'], `"${worker.name}" is already used by workers[${earlier}]; give each worker its own name.`)]
+        ? [
+            problemAt(
+              ['workers', index, 'name'],
+              `"${worker.name}" is already used by workers[${earlier}]; give each worker its own name.`,
+            ),
+          ]
         : [];
     });
   },
@@ -42,7 +47,12 @@ const reservedWorkerName: Rule = {
   check: (config) =>
     config.workers.flatMap((worker, index) =>
       worker.name === RESERVED_WORKER_NAME
-        ? [problemAt(['workers', index, 'name'], `"${RESERVED_WORKER_NAME}" is reserved for the supervisor's own session; pick another name.`)]
+        ? [
+            problemAt(
+              ['workers', index, 'name'],
+              `"${RESERVED_WORKER_NAME}" is reserved for the supervisor's own session; pick another name.`,
+            ),
+          ]
         : [],
     ),
 };
@@ -64,8 +74,14 @@ const uniqueBranches: Rule = {
       }
       problems.push(
         worker.branch !== undefined
-          ? problemAt(['workers', index, 'branch'], `"${branch}" is already used by workers[${earlier}]; give each worker its own branch.`)
-          : problemAt(['workers', index], `would use branch "${branch}", which workers[${earlier}] already uses; set a different branch: for one of them.`),
+          ? problemAt(
+              ['workers', index, 'branch'],
+              `"${branch}" is already used by workers[${earlier}]; give each worker its own branch.`,
+            )
+          : problemAt(
+              ['workers', index],
+              `would use branch "${branch}", which workers[${earlier}] already uses; set a different branch: for one of them.`,
+            ),
       );
     });
     return problems;
@@ -79,10 +95,27 @@ const knownDependencies: Rule = {
     return config.workers.flatMap((worker, index) =>
       (worker.depends_on ?? []).flatMap((dependency, position) => {
         const path = ['workers', index, 'depends_on', position];
-        if (dependency === worker.name) return [problemAt(path, `"${dependency}" is the worker itself; a worker cannot wait for itself, so remove it.`)];
+        if (dependency === worker.name)
+          return [
+            problemAt(path, `"${dependency}" is the worker itself; a worker cannot wait for itself, so remove it.`),
+          ];
         if (names.includes(dependency)) return [];
-        if (names.length === 1) return [problemAt(path, `"${dependency}" is not a worker name, and ${worker.name} is the only worker; add a worker named "${dependency}" or remove the dependency.`)];
-        return [problemAt(path, `"${dependency}" is not a worker name; ${orChoices(dependency, names.filter((name) => name !== worker.name))}`)];
+        if (names.length === 1)
+          return [
+            problemAt(
+              path,
+              `"${dependency}" is not a worker name, and ${worker.name} is the only worker; add a worker named "${dependency}" or remove the dependency.`,
+            ),
+          ];
+        return [
+          problemAt(
+            path,
+            `"${dependency}" is not a worker name; ${orChoices(
+              dependency,
+              names.filter((name) => name !== worker.name),
+            )}`,
+          ),
+        ];
       }),
     );
   },
@@ -96,7 +129,10 @@ const noDependencyCycles: Rule = {
     const edges = new Map(
       config.workers
         .filter((worker, position) => index.get(worker.name) === position)
-        .map((worker) => [worker.name, (worker.depends_on ?? []).filter((name) => name !== worker.name && index.has(name))]),
+        .map((worker) => [
+          worker.name,
+          (worker.depends_on ?? []).filter((name) => name !== worker.name && index.has(name)),
+        ]),
     );
     const done = new Set<string>();
     const reported = new Set<string>();
@@ -109,10 +145,15 @@ const noDependencyCycles: Rule = {
         const key = [...cycle].sort().join(' ');
         if (!reported.has(key)) {
           reported.add(key);
-          const start = cycle.reduce((best, member) => ((index.get(member) ?? 0) < (index.get(best) ?? 0) ? member : best));
+          const start = cycle.reduce((best, member) =>
+            (index.get(member) ?? 0) < (index.get(best) ?? 0) ? member : best,
+          );
           const rotated = [...cycle.slice(cycle.indexOf(start)), ...cycle.slice(0, cycle.indexOf(start)), start];
           problems.push(
-            problemAt(['workers', index.get(start) ?? 0, 'depends_on'], `forms a dependency cycle ${rotated.join(' -> ')}; remove one of these dependencies so the workers can start.`),
+            problemAt(
+              ['workers', index.get(start) ?? 0, 'depends_on'],
+              `forms a dependency cycle ${rotated.join(' -> ')}; remove one of these dependencies so the workers can start.`,
+            ),
           );
         }
         return;
@@ -130,7 +171,8 @@ const knownAgents: Rule = {
   check: (config) => {
     const available = [...new Set([...PRESET_NAMES, ...Object.keys(config.agents ?? {})])];
     const unknown = (agent: string | undefined): boolean => agent !== undefined && !available.includes(agent);
-    const tail = (agent: string) => `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`;
+    const tail = (agent: string) =>
+      `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`;
     const problems: Problem[] = [];
     if (unknown(config.agent)) problems.push(problemAt(['agent'], tail(config.agent ?? '')));
     config.workers.forEach((worker, index) => {
@@ -146,11 +188,21 @@ const agentDefinitions: Rule = {
     Object.entries(config.agents ?? {}).flatMap(([name, agent]) => {
       if (isPreset(name)) {
         return agent.preset !== undefined && agent.preset !== name
-          ? [problemAt(['agents', name, 'preset'], `cannot change the behaviour of the built-in agent "${name}"; remove preset: or give this agent a new name.`)]
+          ? [
+              problemAt(
+                ['agents', name, 'preset'],
+                `cannot change the behaviour of the built-in agent "${name}"; remove preset: or give this agent a new name.`,
+              ),
+            ]
           : [];
       }
       return agent.command === undefined
-        ? [problemAt(['agents', name], `is missing required key "command"; a new agent needs the program to run, e.g. command: ./bin/${name}.`)]
+        ? [
+            problemAt(
+              ['agents', name],
+              `is missing required key "command"; a new agent needs the program to run, e.g. command: ./bin/${name}.`,
+            ),
+          ]
         : [];
     }),
 };
@@ -161,7 +213,12 @@ const buildsOnWorker: Rule = {
     const names = [...firstIndexByName(config).keys()];
     return (config.bonus ?? []).flatMap((bonus, index) =>
       bonus.builds_on !== undefined && !names.includes(bonus.builds_on)
-        ? [problemAt(['bonus', index, 'builds_on'], `"${bonus.builds_on}" is not a worker name; ${orChoices(bonus.builds_on, names)}`)]
+        ? [
+            problemAt(
+              ['bonus', index, 'builds_on'],
+              `"${bonus.builds_on}" is not a worker name; ${orChoices(bonus.builds_on, names)}`,
+            ),
+          ]
         : [],
     );
   },
@@ -176,7 +233,13 @@ const uniqueBonusNames: Rule = {
       const id = bonus.name ?? `bonus-${index + 1}`;
       const earlier = first.get(id);
       if (earlier === undefined) first.set(id, index);
-      else problems.push(problemAt(['bonus', index, ...(bonus.name === undefined ? [] : ['name'])], `"${id}" is already used by bonus[${earlier}]; give each bonus task its own name.`));
+      else
+        problems.push(
+          problemAt(
+            ['bonus', index, ...(bonus.name === undefined ? [] : ['name'])],
+            `"${id}" is already used by bonus[${earlier}]; give each bonus task its own name.`,
+          ),
+        );
     });
     return problems;
   },
@@ -188,14 +251,30 @@ const integrationBranchOwn: Rule = {
     const written = config.integration?.branch;
     const branch = written ?? DEFAULT_INTEGRATION_BRANCH;
     const at = ['integration', 'branch'];
-    if (written !== undefined && branch === config.base) return [problemAt(at, `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`)];
+    if (written !== undefined && branch === config.base)
+      return [
+        problemAt(
+          at,
+          `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`,
+        ),
+      ];
     const index = config.workers.findIndex((worker) => workerBranch(worker) === branch);
     const owner = config.workers[index];
     if (owner === undefined) return [];
-    if (written !== undefined) return [problemAt(at, `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`)];
+    if (written !== undefined)
+      return [
+        problemAt(
+          at,
+          `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`,
+        ),
+      ];
     // The default name: a worker named "integration", or one given that branch, would have czar merge into it.
     const tail = `the integration branch czar merges finished work into; set a different branch: for the worker or another integration.branch.`;
-    return [owner.branch === undefined ? problemAt(['workers', index], `would use branch "${branch}", which is ${tail}`) : problemAt(['workers', index, 'branch'], `"${branch}" is ${tail}`)];
+    return [
+      owner.branch === undefined
+        ? problemAt(['workers', index], `would use branch "${branch}", which is ${tail}`)
+        : problemAt(['workers', index, 'branch'], `"${branch}" is ${tail}`),
+    ];
   },
 };
 
@@ -207,7 +286,12 @@ function duplicateChecks(list: readonly { name: string }[] | undefined, at: read
       first.set(check.name, index);
       return [];
     }
-    return [problemAt([...at, index, 'name'], `"${check.name}" is already used by ${pathString([...at, earlier])}; give each check its own name (a worker's check replaces the fleet's of the same name).`)];
+    return [
+      problemAt(
+        [...at, index, 'name'],
+        `"${check.name}" is already used by ${pathString([...at, earlier])}; give each check its own name (a worker's check replaces the fleet's of the same name).`,
+      ),
+    ];
   });
 }
 
@@ -223,10 +307,25 @@ const uniqueCheckNames: Rule = {
 const nonBlankTasks: Rule = {
   name: 'non-blank-tasks',
   check: (config) =>
-    [...config.workers.map((entry, index) => ({ entry, at: ['workers', index] })), ...(config.bonus ?? []).map((entry, index) => ({ entry, at: ['bonus', index] }))].flatMap(({ entry, at }) => {
+    [
+      ...config.workers.map((entry, index) => ({ entry, at: ['workers', index] })),
+      ...(config.bonus ?? []).map((entry, index) => ({ entry, at: ['bonus', index] })),
+    ].flatMap(({ entry, at }) => {
       if (entry.task === undefined) return [];
-      if (entry.task.trim() === '') return [problemAt([...at, 'task'], `is blank; write the task, or use task_file: with a path such as tasks/${'name' in entry && entry.name !== undefined ? entry.name : 'task'}.md.`)];
-      if (Buffer.byteLength(entry.task) > MAX_TASK_BYTES) return [problemAt([...at, 'task'], `is larger than ${MAX_TASK_BYTES / (1024 * 1024)} MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.`)];
+      if (entry.task.trim() === '')
+        return [
+          problemAt(
+            [...at, 'task'],
+            `is blank; write the task, or use task_file: with a path such as tasks/${'name' in entry && entry.name !== undefined ? entry.name : 'task'}.md.`,
+          ),
+        ];
+      if (Buffer.byteLength(entry.task) > MAX_TASK_BYTES)
+        return [
+          problemAt(
+            [...at, 'task'],
+            `is larger than ${MAX_TASK_BYTES / (1024 * 1024)} MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.`,
+          ),
+        ];
       return [];
     }),
 };
@@ -235,7 +334,14 @@ const someWorkers: Rule = {
   name: 'some-workers',
   // A czar with no workers would supervise nothing and never call the sprint over.
   check: (config) =>
-    config.workers.length === 0 ? [problemAt(['workers'], 'is empty; add at least one worker, e.g. workers: [{ name: gateway, task: "Implement the gateway" }].')] : [],
+    config.workers.length === 0
+      ? [
+          problemAt(
+            ['workers'],
+            'is empty; add at least one worker, e.g. workers: [{ name: gateway, task: "Implement the gateway" }].',
+          ),
+        ]
+      : [],
 };
 
 const honourableScopes: Rule = {
@@ -248,7 +354,9 @@ const honourableScopes: Rule = {
     return entries.flatMap(({ at, scope }) =>
       (scope ?? []).flatMap((pattern, position) => {
         const problem = scopePatternProblem(pattern);
-        return problem === undefined ? [] : [problemAt([...at, 'scope', position], `${JSON.stringify(pattern)} ${problem}`)];
+        return problem === undefined
+          ? []
+          : [problemAt([...at, 'scope', position], `${JSON.stringify(pattern)} ${problem}`)];
       }),
     );
   },

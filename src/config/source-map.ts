@@ -89,6 +89,10 @@ export function parseYaml(text: string): { value: unknown; map: SourceMap; synta
   } catch (error) {
     // yaml refuses to expand aliases past a limit (an alias bomb) with a ReferenceError; anything else is a bug.
     if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
-    return { value: undefined, map, syntaxErrors: [{ position: { line: 1, col: 1 }, message: error.message, code: 'ALIAS_COUNT' }] };
+    return {
+      value: undefined,
+      map,
+      syntaxErrors: [{ position: { line: 1, col: 1 }, message: error.message, code: 'ALIAS_COUNT' }],
+    };
   }
 }

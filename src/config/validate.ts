@@ -21,7 +21,9 @@ export function allowedKeys(path: ConfigPath, schema: z.core.$ZodType = configSc
       node = (def as z.core.$ZodOptionalDef).innerType;
     } else if (def.type === 'union') {
       const options: readonly z.core.$ZodType[] = (def as z.core.$ZodUnionDef).options;
-      node = options.find((option) => option._zod.def.type === (typeof rest[0] === 'number' ? 'array' : 'object')) ?? options[0];
+      node =
+        options.find((option) => option._zod.def.type === (typeof rest[0] === 'number' ? 'array' : 'object')) ??
+        options[0];
     } else if (rest.length === 0) {
       return def.type === 'object' ? Object.keys((def as z.core.$ZodObjectDef).shape) : [];
     } else if (def.type === 'object') {
@@ -56,7 +58,14 @@ export function checkConfigText(text: string, label: string): CheckedText {
   if (parsed.syntaxErrors.length > 0) return { ok: false, problems: formatSyntaxErrors(parsed.syntaxErrors, label) };
   const result = configSchema.safeParse(withoutAnchorHolders(parsed.value));
   if (!result.success) {
-    return { ok: false, problems: formatProblems(problemsFromIssues(result.error.issues, parsed.value, (path) => allowedKeys(path)), parsed.map, label) };
+    return {
+      ok: false,
+      problems: formatProblems(
+        problemsFromIssues(result.error.issues, parsed.value, (path) => allowedKeys(path)),
+        parsed.map,
+        label,
+      ),
+    };
   }
   const problems = checkRules(result.data);
   if (problems.length > 0) return { ok: false, problems: formatProblems(problems, parsed.map, label) };

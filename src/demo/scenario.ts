@@ -7,8 +7,10 @@
  */
 export const DEMO_FILES: Readonly<Record<string, string>> = {
   'README.md': '# shop\n\nA tiny shop used by the czar demo.\n',
-  'src/catalog/index.ts': 'export interface Product { id: string; name: string; price: number }\n\nexport const products: Product[] = [];\n',
-  'src/cart/index.ts': "import type { Product } from '../catalog/index.js';\n\nexport interface Line { product: Product; quantity: number }\n",
+  'src/catalog/index.ts':
+    'export interface Product { id: string; name: string; price: number }\n\nexport const products: Product[] = [];\n',
+  'src/cart/index.ts':
+    "import type { Product } from '../catalog/index.js';\n\nexport interface Line { product: Product; quantity: number }\n",
   // catalog and docs both add a line at its end: the demo's predicted conflict.
   'docs/api.md': '# Shop API\n\n## Modules\n',
   'tests/.keep': '',

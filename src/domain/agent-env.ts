@@ -11,6 +11,10 @@ export const CZAR_ENV_NOTE = `czar sets ${CZAR_ENV_KEYS.slice(0, -1).join(', ')}
  * An agent's PATH: czar's bin folder first (for `czar report` and hooks), then the PATH the config gives the
  * worker or its agent, else the one czar runs with.
  */
-export function agentPath(binDir: string, given: { readonly worker: Readonly<Record<string, string>>; readonly agent: Readonly<Record<string, string>> }, inherited: string | undefined): string {
+export function agentPath(
+  binDir: string,
+  given: { readonly worker: Readonly<Record<string, string>>; readonly agent: Readonly<Record<string, string>> },
+  inherited: string | undefined,
+): string {
   return `${binDir}:${given.worker.PATH ?? given.agent.PATH ?? inherited ?? ''}`;
 }

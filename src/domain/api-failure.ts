@@ -9,7 +9,11 @@ import type { ApiFailure, ApiFailureKind } from './words.js';
 export type ApiFailureStep =
   | { readonly kind: 'tell_person'; readonly alert: string }
   | { readonly kind: 'wait'; readonly alert: string }
-  | { readonly kind: 'continue'; readonly alert: string; readonly retries: { readonly count: number; readonly at: number } };
+  | {
+      readonly kind: 'continue';
+      readonly alert: string;
+      readonly retries: { readonly count: number; readonly at: number };
+    };
 
 export const API_RETRY_MAX = 3;
 
@@ -31,7 +35,8 @@ export function apiFailureStep(failure: ApiFailure, facts: ApiFailureFacts): Api
   const what = `the model API failed (${failureLabel(failure.kind)}): "${failure.detail}"`;
   if (!PASSING.has(failure.kind)) return { kind: 'tell_person', alert: `${what}; ${FIX[failure.kind]}` };
   const count = facts.progressAt > facts.retries.at ? 0 : facts.retries.count;
-  if (count >= API_RETRY_MAX) return { kind: 'tell_person', alert: `${what}; still failing after ${count} "continue" message(s) with backoff` };
+  if (count >= API_RETRY_MAX)
+    return { kind: 'tell_person', alert: `${what}; still failing after ${count} "continue" message(s) with backoff` };
   const delay = facts.backoffMs * 2 ** count;
   const since = count === 0 ? facts.failedAt : Math.max(facts.failedAt, facts.retries.at);
   const alert = `${what}; ${count + 1} of ${API_RETRY_MAX}: "continue" after waiting ${Math.round(delay / 1000)} s`;
@@ -45,10 +50,11 @@ export function failureLabel(kind: ApiFailureKind): string {
 }
 
 const FIX: Readonly<Record<ApiFailureKind, string>> = {
-  invalid_request: 'the API refuses the request itself, so retrying cannot help; look at the agent\'s screen, then stop or restart the worker',
-  auth: 'the agent\'s API key or sign-in is not accepted; fix its credentials, then restart the worker',
+  invalid_request:
+    "the API refuses the request itself, so retrying cannot help; look at the agent's screen, then stop or restart the worker",
+  auth: "the agent's API key or sign-in is not accepted; fix its credentials, then restart the worker",
   billing: 'the API account is out of credit; settle the billing, then restart the worker',
-  unknown: 'czar cannot tell whether this passes; look at the agent\'s screen',
+  unknown: "czar cannot tell whether this passes; look at the agent's screen",
   rate_limit: '',
   overloaded: '',
   server_error: '',

@@ -68,7 +68,8 @@ export function judgeHeadLog(tip: string, entries: readonly HeadLogEntry[]): Hea
     const entry = entries[index];
     const before = entries[index - 1];
     if (entry === undefined || before === undefined || !isCommit(entry)) return undefined;
-    if (entry.old !== before.new) return { from: before.new, to: ZERO.test(entry.old) ? '' : entry.old, committedOver: entry.new };
+    if (entry.old !== before.new)
+      return { from: before.new, to: ZERO.test(entry.old) ? '' : entry.old, committedOver: entry.new };
   }
   return undefined;
 }

@@ -28,7 +28,11 @@ export function workerSpend(worker: WorkerModel, prices: PriceTable = DEFAULT_PR
   const cached = spendCache.get(usage);
   if (cached?.prices === prices) return cached.spend;
   const cost = costOfTasks(usage.tasks, prices);
-  const spend = { usd: cost.usd, tokens: byModel(usage.tasks).reduce((sum, entry) => sum + tokenTotal(entry), 0), unpriced: cost.unpriced };
+  const spend = {
+    usd: cost.usd,
+    tokens: byModel(usage.tasks).reduce((sum, entry) => sum + tokenTotal(entry), 0),
+    unpriced: cost.unpriced,
+  };
   spendCache.set(usage, { prices, spend });
   return spend;
 }
@@ -46,8 +50,14 @@ type LimitKind = 'usd' | 'tokens';
 /** Each limit set, with how much of it is spent (1 = all of it). */
 function shares(spend: Spend, limits: BudgetLimits): { kind: LimitKind; share: number; text: string }[] {
   const found: { kind: LimitKind; share: number; text: string }[] = [];
-  if (limits.usd !== undefined) found.push({ kind: 'usd', share: spend.usd / limits.usd, text: `${formatUsd(spend)} of $${limits.usd}` });
-  if (limits.tokens !== undefined) found.push({ kind: 'tokens', share: spend.tokens / limits.tokens, text: `${formatTokens(spend.tokens)} of ${formatTokens(limits.tokens)} tokens` });
+  if (limits.usd !== undefined)
+    found.push({ kind: 'usd', share: spend.usd / limits.usd, text: `${formatUsd(spend)} of $${limits.usd}` });
+  if (limits.tokens !== undefined)
+    found.push({
+      kind: 'tokens',
+      share: spend.tokens / limits.tokens,
+      text: `${formatTokens(spend.tokens)} of ${formatTokens(limits.tokens)} tokens`,
+    });
   return found;
 }
 
@@ -76,18 +86,48 @@ export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetMode
       const reason = `spent ${over.text}: its budget`;
       memory.overBudget = { at: now, reason: `over budget: ${over.text}` };
       if (worker.pane?.alive === true) actions.push({ kind: 'interrupt', worker: name, reason });
-      actions.push({ kind: 'alert', worker: name, alert: { kind: 'budget', message: `over budget (${over.text}); its turn was interrupted and it gets nothing more until you raise the budget or run "czar resume ${name}"`, since: new Date(now).toISOString() }, reason });
-      actions.push({ kind: 'notify', worker: name, episode: 'over_budget', summary: `${name} is over budget: ${over.text}; raise policy.budget and run "czar up", or "czar resume ${name}"`, reason });
+      actions.push({
+        kind: 'alert',
+        worker: name,
+        alert: {
+          kind: 'budget',
+          message: `over budget (${over.text}); its turn was interrupted and it gets nothing more until you raise the budget or run "czar resume ${name}"`,
+          since: new Date(now).toISOString(),
+        },
+        reason,
+      });
+      actions.push({
+        kind: 'notify',
+        worker: name,
+        episode: 'over_budget',
+        summary: `${name} is over budget: ${over.text}; raise policy.budget and run "czar up", or "czar resume ${name}"`,
+        reason,
+      });
       memory.notified = [...memory.notified, 'over_budget'];
     } else if (over === undefined && memory.overBudget !== undefined) {
       memory.overBudget = undefined;
-      actions.push({ kind: 'event', worker: name, event: 'budget_raised', message: 'back under budget', reason: found.map((limit) => limit.text).join(', ') || 'no worker budget set' });
+      actions.push({
+        kind: 'event',
+        worker: name,
+        event: 'budget_raised',
+        message: 'back under budget',
+        reason: found.map((limit) => limit.text).join(', ') || 'no worker budget set',
+      });
     }
     for (const limit of found) {
       const warned = memory.budgetWarned ?? [];
       if (limit.share < WARN_AT || limit.share >= 1 || warned.includes(limit.kind)) continue;
       memory.budgetWarned = [...warned, limit.kind];
-      actions.push({ kind: 'alert', worker: name, alert: { kind: 'budget', message: `has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`, since: new Date(now).toISOString() }, reason: `${limit.text} is past ${WARN_AT * 100}%` });
+      actions.push({
+        kind: 'alert',
+        worker: name,
+        alert: {
+          kind: 'budget',
+          message: `has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`,
+          since: new Date(now).toISOString(),
+        },
+        reason: `${limit.text} is past ${WARN_AT * 100}%`,
+      });
     }
     return { ...worker, memory };
   });
@@ -106,9 +146,24 @@ function checkFleetBudget(fleet: FleetModel, actions: Action[]): FleetModel {
     if (limit.share < WARN_AT || (warned ?? []).includes(key)) continue;
     warned = [...(warned ?? []), key];
     const spent = limit.share >= 1;
-    const message = spent ? `the fleet budget is spent (${limit.text}): bonus tasks are held` : `the fleet has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`;
-    actions.push({ kind: 'event', worker: spender.spec.name, event: spent ? 'fleet_budget_spent' : 'fleet_budget_warning', message, reason: `${spender.spec.name} spent last` });
-    if (spent) actions.push({ kind: 'notify', worker: spender.spec.name, episode: 'over_budget', summary: `${message}; raise policy.budget.fleet and run "czar up"`, reason: message });
+    const message = spent
+      ? `the fleet budget is spent (${limit.text}): bonus tasks are held`
+      : `the fleet has spent ${Math.floor(limit.share * 100)}% of its budget (${limit.text})`;
+    actions.push({
+      kind: 'event',
+      worker: spender.spec.name,
+      event: spent ? 'fleet_budget_spent' : 'fleet_budget_warning',
+      message,
+      reason: `${spender.spec.name} spent last`,
+    });
+    if (spent)
+      actions.push({
+        kind: 'notify',
+        worker: spender.spec.name,
+        episode: 'over_budget',
+        summary: `${message}; raise policy.budget.fleet and run "czar up"`,
+        reason: message,
+      });
   }
   return warned === fleet.budgetWarned ? fleet : { ...fleet, budgetWarned: warned };
 }
@@ -125,7 +180,15 @@ export function resumeBudget(fleet: FleetModel, worker: string): FleetModel {
     workers: fleet.workers.map((model) => {
       if (model.spec.name !== worker || model.memory.overBudget === undefined) return model;
       const spend = workerSpend(model, fleet.prices) ?? NO_SPEND;
-      return { ...model, memory: { ...model.memory, overBudget: undefined, budgetWarned: [], budgetOffset: { usd: spend.usd, tokens: spend.tokens } } };
+      return {
+        ...model,
+        memory: {
+          ...model.memory,
+          overBudget: undefined,
+          budgetWarned: [],
+          budgetOffset: { usd: spend.usd, tokens: spend.tokens },
+        },
+      };
     }),
   };
 }

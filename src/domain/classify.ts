@@ -58,12 +58,17 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (worker.launchedAt === undefined) return { state: 'queued', reason: 'not launched yet' };
   if (memory.overBudget !== undefined) return { state: 'over_budget', reason: memory.overBudget.reason };
   const missing = worker.place?.worktreeMissing;
-  if (missing !== undefined && worker.deliveredAt !== undefined) return { state: 'worktree_missing', reason: `its worktree ${missing.path} is gone${missing.movedTo === undefined ? '' : ` (git has the branch at ${missing.movedTo})`}` };
+  if (missing !== undefined && worker.deliveredAt !== undefined)
+    return {
+      state: 'worktree_missing',
+      reason: `its worktree ${missing.path} is gone${missing.movedTo === undefined ? '' : ` (git has the branch at ${missing.movedTo})`}`,
+    };
 
   const report = freshReport(worker);
   if (pane !== undefined && !pane.alive) {
     const status = pane.deadStatus === undefined ? 'an unknown status' : `status ${pane.deadStatus}`;
-    if (report?.state === 'done' && pane.deadStatus === 0) return doneOrVerified(worker, 'reported done and the agent exited cleanly');
+    if (report?.state === 'done' && pane.deadStatus === 0)
+      return doneOrVerified(worker, 'reported done and the agent exited cleanly');
     return { state: 'crashed', reason: `the agent exited with ${status}` };
   }
   if (pane?.screenWaiting === true) return { state: 'waiting', reason: 'a question for the person is on screen' };
@@ -75,8 +80,10 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, briefedSince(worker));
   const outputSinceReport = report !== undefined && lastOutput > report.at + REPORT_ECHO_MS;
   const failure = currentApiFailure(worker);
-  if (failure !== undefined) return { state: 'api_error', reason: `the model API failed (${failureLabel(failure.kind)}): ${failure.detail}` };
-  if (report?.state === 'waiting' && !outputSinceReport) return { state: 'waiting', reason: withNote('reported waiting for the person', report) };
+  if (failure !== undefined)
+    return { state: 'api_error', reason: `the model API failed (${failureLabel(failure.kind)}): ${failure.detail}` };
+  if (report?.state === 'waiting' && !outputSinceReport)
+    return { state: 'waiting', reason: withNote('reported waiting for the person', report) };
 
   const lastReport = report?.at ?? 0;
   if (report?.state === 'working' || pane?.screenBusy === true) {
@@ -85,21 +92,27 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
     if (quiet >= policy.stuckAfterMs) {
       return { state: 'stuck', reason: `says working, but no output, commit or report for ${duration(quiet)}` };
     }
-    return { state: 'working', reason: report?.state === 'working' ? 'reported working with recent activity' : 'busy on screen' };
+    return {
+      state: 'working',
+      reason: report?.state === 'working' ? 'reported working with recent activity' : 'busy on screen',
+    };
   }
   const quiet = now - Math.max(lastOutput, lastReport);
   if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
   if (report?.state === 'idle' && !outputSinceReport) {
     // A turn end can reach czar before the agent draws why the turn ended (Gemini CLI's API error line, measured):
     // the screen gets a moment to say so before a failed turn is taken for a lazy one.
-    if (now - report.at < TURN_END_SETTLE_MS) return { state: 'working', reason: 'its turn just ended; waiting a moment for the screen to say why' };
+    if (now - report.at < TURN_END_SETTLE_MS)
+      return { state: 'working', reason: 'its turn just ended; waiting a moment for the screen to say why' };
     return { state: 'idle', reason: 'reported idle with no done report' };
   }
   return { state: 'working', reason: 'recent output' };
 }
 
 function doneOrVerified(worker: WorkerModel, reason: string): Classification {
-  return checksPassedOnTip(worker) ? { state: 'verified', reason: `${reason}; every check passed on ${worker.git.lastCommit?.sha.slice(0, 12) ?? ''}` } : { state: 'done', reason };
+  return checksPassedOnTip(worker)
+    ? { state: 'verified', reason: `${reason}; every check passed on ${worker.git.lastCommit?.sha.slice(0, 12) ?? ''}` }
+    : { state: 'done', reason };
 }
 
 /**
@@ -110,7 +123,8 @@ export function currentApiFailure(worker: WorkerModel): ApiFailure | undefined {
   const report = freshReport(worker);
   const pane = worker.pane;
   const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt ?? 0, briefedSince(worker));
-  if (report?.failure !== undefined && report.state !== 'done' && lastOutput <= report.at + REPORT_ECHO_MS) return report.failure;
+  if (report?.failure !== undefined && report.state !== 'done' && lastOutput <= report.at + REPORT_ECHO_MS)
+    return report.failure;
   if (pane?.apiFailure !== undefined && !pane.screenBusy && report?.state !== 'working') return pane.apiFailure;
   return undefined;
 }
@@ -130,7 +144,8 @@ export function freshReport(worker: WorkerModel): ReportObservation | undefined 
 export function heldOver(worker: WorkerModel, since = briefedSince(worker)): ReportObservation | undefined {
   const { report, memory } = worker;
   const held = memory.heldDone;
-  if (held === undefined || held.at < since || report === undefined || report.byHook !== true || report.at < held.at) return undefined;
+  if (held === undefined || held.at < since || report === undefined || report.byHook !== true || report.at < held.at)
+    return undefined;
   return (report.state === 'working' || report.state === 'idle') && report.failure === undefined ? held : undefined;
 }
 

@@ -11,7 +11,10 @@ import type { PredictedConflict } from './observations.js';
  */
 
 /** The other side of each predicted conflict that involves `name`. */
-export function conflictsOf(name: string, conflicts: readonly PredictedConflict[]): { readonly peer: string | undefined; readonly files: readonly string[] }[] {
+export function conflictsOf(
+  name: string,
+  conflicts: readonly PredictedConflict[],
+): { readonly peer: string | undefined; readonly files: readonly string[] }[] {
   return conflicts.flatMap((conflict) => {
     if (conflict.worker === name) return [{ peer: conflict.peer, files: conflict.files }];
     if (conflict.peer === name) return [{ peer: conflict.worker, files: conflict.files }];
@@ -29,9 +32,17 @@ export interface ConflictsDecision {
  * finished worker whose branch is integrated has nothing to do about it (the other side merges the integration
  * branch in), so it is not told; one that is told stays finished (see `WorkerMemory.heldDone`).
  */
-export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: number, canMessage: boolean): ConflictsDecision {
+export function judgeConflicts(
+  worker: WorkerModel,
+  fleet: FleetModel,
+  now: number,
+  canMessage: boolean,
+): ConflictsDecision {
   const name = worker.spec.name;
-  const predicted = conflictsOf(name, fleet.conflicts ?? []).map((conflict) => ({ ...conflict, key: conflict.peer ?? fleet.base }));
+  const predicted = conflictsOf(name, fleet.conflicts ?? []).map((conflict) => ({
+    ...conflict,
+    key: conflict.peer ?? fleet.base,
+  }));
   const actions: Action[] = [];
   const finished = worker.memory.state === 'done' || worker.memory.state === 'verified';
   const mustAct = !finished || !isIntegrated(worker, fleet);
@@ -40,18 +51,38 @@ export function judgeConflicts(worker: WorkerModel, fleet: FleetModel, now: numb
   for (const alert of alerts) {
     if (alert.kind !== 'conflict' || predicted.some((conflict) => conflict.key === alert.peer)) continue;
     alerts = alerts.filter((other) => other !== alert);
-    actions.push({ kind: 'clear_alert', worker: name, alertKind: 'conflict', ...(alert.peer === undefined ? {} : { peer: alert.peer }), reason: `merging with ${alert.peer ?? 'the other side'} no longer conflicts` });
+    actions.push({
+      kind: 'clear_alert',
+      worker: name,
+      alertKind: 'conflict',
+      ...(alert.peer === undefined ? {} : { peer: alert.peer }),
+      reason: `merging with ${alert.peer ?? 'the other side'} no longer conflicts`,
+    });
   }
   // Told about a counterpart whose conflict is gone: a new conflict with it later is news again.
   told = told.filter((key) => predicted.some((conflict) => conflict.key === key));
   for (const conflict of predicted) {
-    const side = conflict.peer === undefined ? `the base branch ${fleet.base}` : `${conflict.peer} (branch ${branchOf(fleet, conflict.peer)})`;
+    const side =
+      conflict.peer === undefined
+        ? `the base branch ${fleet.base}`
+        : `${conflict.peer} (branch ${branchOf(fleet, conflict.peer)})`;
     const message = `merging with ${side} would conflict in ${conflict.files.length} file(s): ${conflict.files.join(', ')}`;
     const shown = alerts.find((alert) => alert.kind === 'conflict' && alert.peer === conflict.key);
     if (shown?.message !== message) {
-      const alert: Alert = { kind: 'conflict', message, since: shown?.since ?? new Date(now).toISOString(), files: conflict.files, peer: conflict.key };
+      const alert: Alert = {
+        kind: 'conflict',
+        message,
+        since: shown?.since ?? new Date(now).toISOString(),
+        files: conflict.files,
+        peer: conflict.key,
+      };
       alerts = [...alerts.filter((other) => other !== shown), alert];
-      actions.push({ kind: 'alert', worker: name, alert, reason: 'git merge-tree predicts a conflict between the branch tips' });
+      actions.push({
+        kind: 'alert',
+        worker: name,
+        alert,
+        reason: 'git merge-tree predicts a conflict between the branch tips',
+      });
     }
     if (told.includes(conflict.key) || !canMessage || !mustAct) continue;
     told = [...told, conflict.key];

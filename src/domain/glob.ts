@@ -16,15 +16,20 @@ const compiled = new Map<string, RegExp>();
  */
 export function scopePatternProblem(pattern: string): string | undefined {
   const relative = 'scopes are relative to the repository root, e.g. src/**.';
-  if (pattern.startsWith('!')) return 'is a negation, which scopes do not support; list the paths the worker may touch instead.';
-  if (pattern.startsWith('/') || pattern.startsWith('~') || /^[A-Za-z]:[\\/]/.test(pattern)) return `is an absolute path; ${relative}`;
+  if (pattern.startsWith('!'))
+    return 'is a negation, which scopes do not support; list the paths the worker may touch instead.';
+  if (pattern.startsWith('/') || pattern.startsWith('~') || /^[A-Za-z]:[\\/]/.test(pattern))
+    return `is an absolute path; ${relative}`;
   if (escapesRoot(pattern)) return `points outside the repository; ${relative}`;
-  if (pattern.split(/[\\/]/).includes('..')) return `has a ".." segment, which a scope would match literally; write the path from the repository root: ${path.posix.normalize(pattern.replace(/\\/g, '/'))}.`;
-  if (/[[\]]/.test(pattern)) return 'uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.';
+  if (pattern.split(/[\\/]/).includes('..'))
+    return `has a ".." segment, which a scope would match literally; write the path from the repository root: ${path.posix.normalize(pattern.replace(/\\/g, '/'))}.`;
+  if (/[[\]]/.test(pattern))
+    return 'uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.';
   let depth = 0;
   for (const char of pattern) {
     if (char === '{') depth += 1;
-    else if (char === '}' && --depth < 0) return 'has a "}" without its "{"; remove it or open it, e.g. src/{api,web}/**.';
+    else if (char === '}' && --depth < 0)
+      return 'has a "}" without its "{"; remove it or open it, e.g. src/{api,web}/**.';
   }
   if (depth > 0) return 'has a "{" without its "}"; close it, e.g. src/{api,web}/**.';
   return undefined;

@@ -20,18 +20,37 @@ export interface HostLink {
  * the czar last saw it ("connecting" before its stream said hello). The reason comes from ssh and the host, so it is
  * bounded and its control characters made visible.
  */
-export function hostStatuses(workers: readonly Pick<WorkerSpec, 'name' | 'host'>[], links: ReadonlyMap<string, HostLink>, startedAt: number): HostStatus[] {
+export function hostStatuses(
+  workers: readonly Pick<WorkerSpec, 'name' | 'host'>[],
+  links: ReadonlyMap<string, HostLink>,
+  startedAt: number,
+): HostStatus[] {
   const onHost = new Map<string, string[]>();
-  for (const worker of workers) if (worker.host !== undefined) onHost.set(worker.host, [...(onHost.get(worker.host) ?? []), worker.name]);
+  for (const worker of workers)
+    if (worker.host !== undefined) onHost.set(worker.host, [...(onHost.get(worker.host) ?? []), worker.name]);
   return [...onHost].map(([name, names]) => {
     const link = links.get(name) ?? { state: 'connecting', since: startedAt };
-    const reason = link.reason === undefined || link.state === 'reachable' || link.state === 'connecting' ? undefined : visible(link.reason).slice(0, MAX_HOST_REASON);
-    return { name, state: link.state, since: new Date(link.since).toISOString(), ...(reason === undefined ? {} : { reason }), workers: names };
+    const reason =
+      link.reason === undefined || link.state === 'reachable' || link.state === 'connecting'
+        ? undefined
+        : visible(link.reason).slice(0, MAX_HOST_REASON);
+    return {
+      name,
+      state: link.state,
+      since: new Date(link.since).toISOString(),
+      ...(reason === undefined ? {} : { reason }),
+      workers: names,
+    };
   });
 }
 
 /** A worker's usage from its host's usage line, counted under `task`; model names are the host's words, made visible. */
 export function hostUsage(line: Extract<StreamLine, { kind: 'usage' }>, task: string): WorkerUsage {
   const models = line.models.map(({ model, ...tokens }) => ({ model: modelName(model), ...tokens }));
-  return { tasks: models.length === 0 ? [] : [{ task, models }], files: line.files, skippedLines: line.skippedLines, lastAt: line.lastAt };
+  return {
+    tasks: models.length === 0 ? [] : [{ task, models }],
+    files: line.files,
+    skippedLines: line.skippedLines,
+    lastAt: line.lastAt,
+  };
 }

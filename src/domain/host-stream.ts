@@ -14,7 +14,10 @@ export const MAX_OUTPUT_CHUNK = 32 * 1024;
 /** Largest report file text carried (czar report writes well under this). */
 export const MAX_REPORT_TEXT = 64 * 1024;
 
-const workerName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).max(100);
+const workerName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/)
+  .max(100);
 const tokens = z.number().int().nonnegative();
 /** Most models one worker's usage line names (an agent uses one or two, with subagents a few). */
 export const MAX_STREAM_MODELS = 50;
@@ -33,20 +36,36 @@ export const streamLineSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('usage'),
     worker: workerName,
-    models: z.array(z.strictObject({ model: z.string().max(MAX_MODEL_NAME), input: tokens, output: tokens, cacheWrite: tokens, cacheRead: tokens })).max(MAX_STREAM_MODELS),
+    models: z
+      .array(
+        z.strictObject({
+          model: z.string().max(MAX_MODEL_NAME),
+          input: tokens,
+          output: tokens,
+          cacheWrite: tokens,
+          cacheRead: tokens,
+        }),
+      )
+      .max(MAX_STREAM_MODELS),
     files: z.number().int().nonnegative(),
     skippedLines: z.number().int().nonnegative(),
     lastAt: z.number().int().nonnegative().optional(),
   }),
   /** New bytes of a worker's pane log (base64, so a chunk may end inside a character), starting at `offset`. */
-  z.strictObject({ kind: z.literal('output'), worker: workerName, offset: z.number().int().nonnegative(), data: z.base64().max(Math.ceil(MAX_OUTPUT_CHUNK / 3) * 4) }),
+  z.strictObject({
+    kind: z.literal('output'),
+    worker: workerName,
+    offset: z.number().int().nonnegative(),
+    data: z.base64().max(Math.ceil(MAX_OUTPUT_CHUNK / 3) * 4),
+  }),
 ]);
 
 export type StreamLine = z.infer<typeof streamLineSchema>;
 
 /** One line of the stream, or why it was dropped. */
 export function parseStreamLine(line: string): { ok: true; value: StreamLine } | { ok: false; reason: string } {
-  if (line.length > MAX_STREAM_LINE) return { ok: false, reason: `a line of ${line.length} characters (more than ${MAX_STREAM_LINE})` };
+  if (line.length > MAX_STREAM_LINE)
+    return { ok: false, reason: `a line of ${line.length} characters (more than ${MAX_STREAM_LINE})` };
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -54,7 +73,9 @@ export function parseStreamLine(line: string): { ok: true; value: StreamLine } |
     return { ok: false, reason: 'a line that is not JSON' };
   }
   const parsed = streamLineSchema.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: `a line that is not a stream record (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, reason: `a line that is not a stream record (${parsed.error.issues[0]?.message ?? 'invalid'})` };
 }
 
 /** `--branch a1=czar/a1`: which branch of the host's clone is each worker's. */

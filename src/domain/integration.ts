@@ -29,7 +29,14 @@ export interface IntegrationCandidate {
 export type IntegrationFailure =
   | { readonly kind: 'conflict'; readonly files: readonly string[] }
   | { readonly kind: 'refused'; readonly reason: string }
-  | { readonly kind: 'check'; readonly check: string; readonly run: string; readonly exitCode: number | undefined; readonly timedOut: boolean; readonly tail: string };
+  | {
+      readonly kind: 'check';
+      readonly check: string;
+      readonly run: string;
+      readonly exitCode: number | undefined;
+      readonly timedOut: boolean;
+      readonly tail: string;
+    };
 
 export interface MergedEntry {
   readonly worker: string;
@@ -105,7 +112,12 @@ export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>)
       title: worker.spec.title,
       dependsOn: worker.spec.dependsOn,
       ready: readyToIntegrate(worker),
-      notReadyBecause: worker.memory.state === 'done' ? (worker.spec.checks.length > 0 ? 'done, checks not passed yet' : 'done without new commits') : `still ${worker.memory.state}`,
+      notReadyBecause:
+        worker.memory.state === 'done'
+          ? worker.spec.checks.length > 0
+            ? 'done, checks not passed yet'
+            : 'done without new commits'
+          : `still ${worker.memory.state}`,
       tip,
       merged: tip !== undefined && mergedTips.has(tip),
     };
@@ -116,11 +128,18 @@ export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>)
  * The candidates as `czar integrate` sees them from outside the czar, in the status file, by the same rule as
  * `readyToIntegrate`: verified where checks are configured; else done, commits ahead and no `no_evidence` alert.
  */
-export function candidatesFromStatus(workers: readonly WorkerSpec[], status: FleetStatus | undefined): IntegrationCandidate[] {
+export function candidatesFromStatus(
+  workers: readonly WorkerSpec[],
+  status: FleetStatus | undefined,
+): IntegrationCandidate[] {
   return workers.map((spec) => {
     const worker = status?.workers.find((candidate) => candidate.name === spec.name);
     const tip = worker !== undefined && worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
-    const doneWithEvidence = worker !== undefined && worker.state === 'done' && tip !== undefined && !worker.alerts.some((alert) => alert.kind === 'no_evidence');
+    const doneWithEvidence =
+      worker !== undefined &&
+      worker.state === 'done' &&
+      tip !== undefined &&
+      !worker.alerts.some((alert) => alert.kind === 'no_evidence');
     const ready = spec.checks.length > 0 ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence;
     return {
       worker: spec.name,
@@ -128,7 +147,14 @@ export function candidatesFromStatus(workers: readonly WorkerSpec[], status: Fle
       title: worker?.title ?? spec.title,
       dependsOn: spec.dependsOn,
       ready,
-      notReadyBecause: worker === undefined ? 'not started' : worker.state === 'done' ? (spec.checks.length > 0 ? 'done, checks not passed yet' : 'done without new commits') : `still ${worker.state}`,
+      notReadyBecause:
+        worker === undefined
+          ? 'not started'
+          : worker.state === 'done'
+            ? spec.checks.length > 0
+              ? 'done, checks not passed yet'
+              : 'done without new commits'
+            : `still ${worker.state}`,
       tip,
       merged: false,
     };
@@ -188,8 +214,13 @@ export function planIntegration(candidates: readonly IntegrationCandidate[], rec
 }
 
 /** The next merge to try, if any (the runner re-plans after each outcome). */
-export function nextMerge(candidates: readonly IntegrationCandidate[], record: IntegrationRecord): Extract<PlanStep, { kind: 'merge' }> | undefined {
-  return planIntegration(candidates, record).find((step): step is Extract<PlanStep, { kind: 'merge' }> => step.kind === 'merge');
+export function nextMerge(
+  candidates: readonly IntegrationCandidate[],
+  record: IntegrationRecord,
+): Extract<PlanStep, { kind: 'merge' }> | undefined {
+  return planIntegration(candidates, record).find(
+    (step): step is Extract<PlanStep, { kind: 'merge' }> => step.kind === 'merge',
+  );
 }
 
 /** One sentence for a failure, as the handoff and events say it. */
@@ -213,11 +244,19 @@ export function recordMerged(record: IntegrationRecord, entry: MergedEntry): Int
 
 /** The record after a merge that was undone. */
 export function recordFailed(record: IntegrationRecord, entry: FailedEntry): IntegrationRecord {
-  return { ...record, failed: [...record.failed.filter((other) => other.worker !== entry.worker), entry], updatedAt: entry.at };
+  return {
+    ...record,
+    failed: [...record.failed.filter((other) => other.worker !== entry.worker), entry],
+    updatedAt: entry.at,
+  };
 }
 
 /** The integration branch for status.json: what it holds, what is left out and why, conflicts, pull requests. */
-export function integrationStatus(record: IntegrationRecord, candidates: readonly IntegrationCandidate[], pullRequests: Readonly<Record<string, { url: string; state: string }>>): IntegrationStatus {
+export function integrationStatus(
+  record: IntegrationRecord,
+  candidates: readonly IntegrationCandidate[],
+  pullRequests: Readonly<Record<string, { url: string; state: string }>>,
+): IntegrationStatus {
   const plan = planIntegration(candidates, record);
   const merged = new Set(plan.flatMap((step) => (step.kind === 'merged' ? [step.worker] : [])));
   return {
@@ -225,8 +264,18 @@ export function integrationStatus(record: IntegrationRecord, candidates: readonl
     ...(record.tip === undefined ? {} : { tip: record.tip }),
     holds: [...merged],
     // Every worker is in holds or leftOut: one ready to merge waits for the next run (a run may have failed).
-    leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : step.kind === 'merge' ? [{ worker: step.worker, reason: 'ready: waits for the next integration run' }] : [])),
-    conflicts: record.failed.flatMap((entry) => (entry.failure.kind === 'conflict' && !merged.has(entry.worker) ? [{ worker: entry.worker, files: entry.failure.files }] : [])),
+    leftOut: plan.flatMap((step) =>
+      step.kind === 'left_out'
+        ? [{ worker: step.worker, reason: step.reason }]
+        : step.kind === 'merge'
+          ? [{ worker: step.worker, reason: 'ready: waits for the next integration run' }]
+          : [],
+    ),
+    conflicts: record.failed.flatMap((entry) =>
+      entry.failure.kind === 'conflict' && !merged.has(entry.worker)
+        ? [{ worker: entry.worker, files: entry.failure.files }]
+        : [],
+    ),
     pullRequests: Object.entries(pullRequests).map(([branch, pr]) => ({ branch, url: pr.url, state: pr.state })),
   };
 }

@@ -9,13 +9,31 @@ import type { FleetStatus, SprintMetrics, TaskMetrics } from './status-schema.js
  */
 
 /** Actions the czar takes by itself (the integration branch's included). */
-const CZAR_ACTIONS = new Set(['launch', 'deliver_task', 'bonus', 'nudge', 'rebrief', 'restart', 'realign', 'auto_answer', 'tell_dependent', 'interrupt', 'fixup', 'integrated', 'integration_undone', 'base_advanced', 'pr_opened']);
+const CZAR_ACTIONS = new Set([
+  'launch',
+  'deliver_task',
+  'bonus',
+  'nudge',
+  'rebrief',
+  'restart',
+  'realign',
+  'auto_answer',
+  'tell_dependent',
+  'interrupt',
+  'fixup',
+  'integrated',
+  'integration_undone',
+  'base_advanced',
+  'pr_opened',
+]);
 /** Requests only a person makes (the dashboard's keys go through the same requests). */
 const PERSON_KINDS = new Set(['send', 'pause', 'resume']);
 
 /** An event a person caused: one of their requests, or an action they asked for (`restart asked by the person`). */
 export function isPersonAction(event: FleetEvent): boolean {
-  return PERSON_KINDS.has(event.kind) || (CZAR_ACTIONS.has(event.kind) && /\b(?:asked )?by the person\b/.test(event.message));
+  return (
+    PERSON_KINDS.has(event.kind) || (CZAR_ACTIONS.has(event.kind) && /\b(?:asked )?by the person\b/.test(event.message))
+  );
 }
 
 export function isCzarAction(event: FleetEvent): boolean {
@@ -59,7 +77,8 @@ export function tallyEvents(tally: EventTally, events: readonly FleetEvent[]): E
     if (event.kind === 'task_delivered') {
       const task = typeof event.data?.taskId === 'string' ? event.data.taskId : event.worker;
       // A restart delivers the same task again: its window started at the first delivery.
-      if (open?.task !== task) tasks.push({ task, worker: event.worker, from: at, nudges: 0, restarts: 0, personActions: 0 });
+      if (open?.task !== task)
+        tasks.push({ task, worker: event.worker, from: at, nudges: 0, restarts: 0, personActions: 0 });
       continue;
     }
     if (open === undefined || at < open.from) continue;

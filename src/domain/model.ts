@@ -170,12 +170,29 @@ export function initialMemory(now: number): WorkerMemory {
 
 /** A fresh model for a configured worker: nothing observed, nothing remembered. */
 export function initialWorker(spec: WorkerSpec, now: number): WorkerModel {
-  return { spec, report: undefined, pane: undefined, git: EMPTY_GIT, launchedAt: undefined, deliveredAt: undefined, memory: initialMemory(now) };
+  return {
+    spec,
+    report: undefined,
+    pane: undefined,
+    git: EMPTY_GIT,
+    launchedAt: undefined,
+    deliveredAt: undefined,
+    memory: initialMemory(now),
+  };
 }
 
 /** The worker's own task as a given task. */
 export function ownTask(spec: WorkerSpec, now: number): GivenTask {
-  return { id: spec.name, title: spec.title, text: spec.task, scope: spec.scope, roleText: spec.roleText, buildsOn: undefined, at: now, commitsAtStart: 0 };
+  return {
+    id: spec.name,
+    title: spec.title,
+    text: spec.task,
+    scope: spec.scope,
+    roleText: spec.roleText,
+    buildsOn: undefined,
+    at: now,
+    commitsAtStart: 0,
+  };
 }
 
 /** The task the worker is on now, if it was given one. */
@@ -194,7 +211,11 @@ export function briefedSince(worker: WorkerModel): number {
 /** A later task (bonus, fix-up) was given and its paste is not confirmed yet, nor did it fail. */
 export function deliveryPending(worker: WorkerModel): boolean {
   const { tasks, alerts } = worker.memory;
-  return tasks.length > 1 && tasks.at(-1)?.deliveredAt === undefined && !alerts.some((alert) => alert.kind === 'delivery_failed');
+  return (
+    tasks.length > 1 &&
+    tasks.at(-1)?.deliveredAt === undefined &&
+    !alerts.some((alert) => alert.kind === 'delivery_failed')
+  );
 }
 
 /** The branch tip is in the integration branch. */

@@ -7,5 +7,12 @@ import { visible } from './sanitize.js';
  * characters are shown as symbols, as everywhere else czar shows a worker's text.
  */
 export function notifyPayload(project: string, action: Extract<Action, { kind: 'notify' }>, at: string) {
-  return { project, worker: action.worker, episode: action.episode, summary: visible(action.summary), reason: visible(action.reason), at };
+  return {
+    project,
+    worker: action.worker,
+    episode: action.episode,
+    summary: visible(action.summary),
+    reason: visible(action.reason),
+    at,
+  };
 }

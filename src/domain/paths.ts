@@ -65,13 +65,43 @@ export function statePaths(root: string): StatePaths {
 
 /** Everything in the state dir that czar writes and a finished sprint leaves behind (not the lock of a running up). */
 export function sprintState(paths: StatePaths): string[] {
-  return [paths.status, paths.events, paths.reports, paths.results, paths.logs, paths.workers, paths.requests, paths.supervisorLock, paths.created, paths.czarState, paths.signals, paths.checks, paths.checkouts, paths.integration, paths.handoff];
+  return [
+    paths.status,
+    paths.events,
+    paths.reports,
+    paths.results,
+    paths.logs,
+    paths.workers,
+    paths.requests,
+    paths.supervisorLock,
+    paths.created,
+    paths.czarState,
+    paths.signals,
+    paths.checks,
+    paths.checkouts,
+    paths.integration,
+    paths.handoff,
+  ];
 }
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
-export function integrationFiles(paths: StatePaths): { dir: string; worktree: string; record: string; lock: string; logs: string; checkRun: string } {
+export function integrationFiles(paths: StatePaths): {
+  dir: string;
+  worktree: string;
+  record: string;
+  lock: string;
+  logs: string;
+  checkRun: string;
+} {
   const dir = paths.integration;
-  return { dir, worktree: path.join(dir, 'worktree'), record: path.join(dir, 'integration.json'), lock: path.join(dir, 'lock'), logs: path.join(dir, 'checks'), checkRun: path.join(dir, 'check-run.json') };
+  return {
+    dir,
+    worktree: path.join(dir, 'worktree'),
+    record: path.join(dir, 'integration.json'),
+    lock: path.join(dir, 'lock'),
+    logs: path.join(dir, 'checks'),
+    checkRun: path.join(dir, 'check-run.json'),
+  };
 }
 
 export function reportFile(paths: StatePaths, worker: string): string {

@@ -22,27 +22,45 @@ export function setAutonomy(fleet: FleetModel, worker: string | undefined, pause
  * worker's done no longer stands against its agent's hooks.
  */
 export function messageFromPerson(fleet: FleetModel, worker: string): FleetModel {
-  return withWorker(fleet, worker, (model) => (model.memory.heldDone === undefined ? model : { ...model, memory: { ...model.memory, heldDone: undefined } }));
+  return withWorker(fleet, worker, (model) =>
+    model.memory.heldDone === undefined ? model : { ...model, memory: { ...model.memory, heldDone: undefined } },
+  );
 }
 
 /** A restart the person asked for: the current task is pasted again, and the escalation ladder starts over. */
-export function restartByPerson(fleet: FleetModel, worker: string, now: number): { fleet: FleetModel; task: GivenTask } | undefined {
+export function restartByPerson(
+  fleet: FleetModel,
+  worker: string,
+  now: number,
+): { fleet: FleetModel; task: GivenTask } | undefined {
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
   if (model === undefined) return undefined;
   const task = currentTask(model) ?? ownTask(model.spec, now);
-  const next = withWorker(fleet, worker, (current) => ({ ...current, memory: { ...current.memory, briefedAt: now, ladder: { rung: 'none', at: now } } }));
+  const next = withWorker(fleet, worker, (current) => ({
+    ...current,
+    memory: { ...current.memory, briefedAt: now, ladder: { rung: 'none', at: now } },
+  }));
   return { fleet: next, task };
 }
 
 /** The next bonus task, given to this worker now whatever its state; undefined when the queue is empty. */
-export function bonusByPerson(fleet: FleetModel, worker: string, now: number): { fleet: FleetModel; task: BonusTask } | undefined {
+export function bonusByPerson(
+  fleet: FleetModel,
+  worker: string,
+  now: number,
+): { fleet: FleetModel; task: BonusTask } | undefined {
   const task = fleet.queue[0];
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
   if (task === undefined || model === undefined) return undefined;
   const given = givenBonus(task, now, model.git.commitsAhead);
   const next = withWorker({ ...fleet, queue: fleet.queue.slice(1) }, worker, (current) => ({
     ...current,
-    memory: { ...current.memory, tasks: [...current.memory.tasks, given], briefedAt: now, ladder: { rung: 'none', at: now } },
+    memory: {
+      ...current.memory,
+      tasks: [...current.memory.tasks, given],
+      briefedAt: now,
+      ladder: { rung: 'none', at: now },
+    },
   }));
   return { fleet: next, task };
 }
@@ -55,7 +73,12 @@ export function bonusByPerson(fleet: FleetModel, worker: string, now: number): {
 export function notStartedYet(fleet: FleetModel, worker: string, command: string): string | undefined {
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
   if (model === undefined || model.memory.tasks.length > 0) return undefined;
-  const waitsFor = model.spec.dependsOn.filter((dep) => fleet.workers.find((other) => other.spec.name === dep)?.memory.completedAt === undefined);
-  const why = waitsFor.length > 0 ? `it waits for ${waitsFor.join(', ')} to finish` : `it waits for one of the ${fleet.policy.maxActive} slots of max_active`;
+  const waitsFor = model.spec.dependsOn.filter(
+    (dep) => fleet.workers.find((other) => other.spec.name === dep)?.memory.completedAt === undefined,
+  );
+  const why =
+    waitsFor.length > 0
+      ? `it waits for ${waitsFor.join(', ')} to finish`
+      : `it waits for one of the ${fleet.policy.maxActive} slots of max_active`;
   return `Worker "${worker}" has not started yet: ${why}, and the czar starts it then, so "czar ${command}" has nothing to act on now.`;
 }

@@ -64,7 +64,12 @@ export function costOfModels(models: readonly ModelTokens[], table: PriceTable):
       unpriced.push(entry.model);
       continue;
     }
-    usd += (entry.input * price.input + entry.output * price.output + entry.cacheWrite * price.cacheWrite + entry.cacheRead * price.cacheRead) / 1_000_000;
+    usd +=
+      (entry.input * price.input +
+        entry.output * price.output +
+        entry.cacheWrite * price.cacheWrite +
+        entry.cacheRead * price.cacheRead) /
+      1_000_000;
   }
   return { usd, unpriced };
 }

@@ -80,11 +80,17 @@ const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g;
  * Fills `{{name}}` placeholders in one pass (values are never scanned again, so a `{{x}}` inside a value stays
  * as written). A placeholder without a value is a broken template and throws.
  */
-export function fill(template: string, values: Readonly<Record<string, string>>, templateName: keyof PromptTemplates): string {
+export function fill(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  templateName: keyof PromptTemplates,
+): string {
   return template.replace(PLACEHOLDER, (_match, key: string) => {
     const value = values[key];
     if (value === undefined) {
-      const known = Object.keys(values).map((name) => `{{${name}}}`).join(', ');
+      const known = Object.keys(values)
+        .map((name) => `{{${name}}}`)
+        .join(', ');
       throw new CzarError(
         'prompt_template',
         `prompts/${TEMPLATE_FILES[templateName]} uses {{${key}}}, which czar does not fill there; use one of ${known} or remove it.`,
@@ -96,16 +102,39 @@ export function fill(template: string, values: Readonly<Record<string, string>>,
 
 /** The first paste into a new worker: preamble, role, what its dependencies delivered, then the task, whole. */
 export function renderPrompt(parts: PromptParts): string {
-  const preamble = fill(parts.templates.preamble, { ...placeValues(parts), taskId: parts.worker, scope: bullets(parts.scope, 'anywhere in the repository'), peers: peerList(parts.peers) }, 'preamble');
-  const sections = [preamble, parts.roleText ?? '', ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary))];
+  const preamble = fill(
+    parts.templates.preamble,
+    {
+      ...placeValues(parts),
+      taskId: parts.worker,
+      scope: bullets(parts.scope, 'anywhere in the repository'),
+      peers: peerList(parts.peers),
+    },
+    'preamble',
+  );
+  const sections = [
+    preamble,
+    parts.roleText ?? '',
+    ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary)),
+  ];
   const commits = parts.commitsSoFar ?? [];
-  if (commits.length > 0) sections.push(tidy(fill(parts.templates.resume, { ...placeValues(parts), commits: bullets(commits, '(none)') }, 'resume')));
+  if (commits.length > 0)
+    sections.push(
+      tidy(fill(parts.templates.resume, { ...placeValues(parts), commits: bullets(commits, '(none)') }, 'resume')),
+    );
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }
 
 /** The nudge for a stalled worker; the sentence says which kind of stall. */
-export function renderNudge(templates: PromptTemplates, place: WorkerPlace, situation: StallSituation, detail: string): string {
-  return tidy(fill(templates.nudge, { ...placeValues(place), situation: situationText(situation, place, detail) }, 'nudge'));
+export function renderNudge(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  situation: StallSituation,
+  detail: string,
+): string {
+  return tidy(
+    fill(templates.nudge, { ...placeValues(place), situation: situationText(situation, place, detail) }, 'nudge'),
+  );
 }
 
 /** The current task pasted again, whole, after a short reminder. */
@@ -114,12 +143,28 @@ export function renderRebrief(templates: PromptTemplates, place: WorkerPlace, ta
 }
 
 /** Names the off-scope files and restates the scope. */
-export function renderRealign(templates: PromptTemplates, place: WorkerPlace, files: readonly string[], scope: readonly string[]): string {
-  return tidy(fill(templates.realign, { ...placeValues(place), files: bullets(files, '(none)'), scope: bullets(scope, 'anywhere in the repository') }, 'realign'));
+export function renderRealign(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  files: readonly string[],
+  scope: readonly string[],
+): string {
+  return tidy(
+    fill(
+      templates.realign,
+      { ...placeValues(place), files: bullets(files, '(none)'), scope: bullets(scope, 'anywhere in the repository') },
+      'realign',
+    ),
+  );
 }
 
 /** A bonus task: what it builds on, its scope and role, then the task text, whole. */
-export function renderBonus(templates: PromptTemplates, place: WorkerPlace, task: BonusTask, buildsOn: DeliverySummary | undefined): string {
+export function renderBonus(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  task: BonusTask,
+  buildsOn: DeliverySummary | undefined,
+): string {
   const values = {
     ...placeValues(place),
     id: task.id,
@@ -132,7 +177,11 @@ export function renderBonus(templates: PromptTemplates, place: WorkerPlace, task
 }
 
 /** Tells a dependent what a finished dependency delivered. */
-export function renderDependencyReady(templates: PromptTemplates, place: WorkerPlace, summary: DeliverySummary): string {
+export function renderDependencyReady(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  summary: DeliverySummary,
+): string {
   const last = summary.lastCommit;
   return tidy(
     fill(
@@ -157,22 +206,54 @@ export function renderIntegrationFixup(templates: PromptTemplates, facts: FixupF
   return tidy(fill(templates.integrationFixup, fixupValues(facts), 'integrationFixup'));
 }
 
-
 /** Which check failed on which commit, the command and the bounded tail of its output (already control-safe). */
-export function renderFixup(templates: PromptTemplates, place: WorkerPlace, sha: string, failure: CheckFailure): string {
-  const outcome = failure.timedOut ? 'ran past its timeout and was stopped' : `failed (exit status ${failure.exitCode ?? 'none: killed by a signal'})`;
-  const tail = failure.tail === '' ? '    (no output)' : failure.tail.split('\n').map((line) => `    ${line}`).join('\n');
-  const values = { ...placeValues(place), check: failure.name, outcome, sha: sha.slice(0, 12), run: failure.run, logFile: failure.logFile, tail };
+export function renderFixup(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  sha: string,
+  failure: CheckFailure,
+): string {
+  const outcome = failure.timedOut
+    ? 'ran past its timeout and was stopped'
+    : `failed (exit status ${failure.exitCode ?? 'none: killed by a signal'})`;
+  const tail =
+    failure.tail === ''
+      ? '    (no output)'
+      : failure.tail
+          .split('\n')
+          .map((line) => `    ${line}`)
+          .join('\n');
+  const values = {
+    ...placeValues(place),
+    check: failure.name,
+    outcome,
+    sha: sha.slice(0, 12),
+    run: failure.run,
+    logFile: failure.logFile,
+    tail,
+  };
   return tidy(fill(templates.fixup, values, 'fixup'));
 }
 
 /** A predicted conflict: the files, who owns the other side, and what to do about it. */
-export function renderConflict(templates: PromptTemplates, place: WorkerPlace, peer: string | undefined, peerBranch: string, files: readonly string[]): string {
-  const owner = peer === undefined ? `the base branch \`${peerBranch}\` (it moved since you started)` : `${peer}'s branch \`${peerBranch}\` (worker ${peer} owns that side)`;
-  const advice = peer === undefined
-    ? `Merge \`${peerBranch}\` into your branch now (\`git merge ${peerBranch}\`), resolve these files keeping both sides' intent, and commit.`
-    : `Keep your changes to these files to what your task needs, and do not rewrite ${peer}'s lines there; run \`czar peers\` to see its task. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`;
-  return tidy(fill(templates.conflict, { ...placeValues(place), owner, files: bullets(files, '(none)'), advice }, 'conflict'));
+export function renderConflict(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  peer: string | undefined,
+  peerBranch: string,
+  files: readonly string[],
+): string {
+  const owner =
+    peer === undefined
+      ? `the base branch \`${peerBranch}\` (it moved since you started)`
+      : `${peer}'s branch \`${peerBranch}\` (worker ${peer} owns that side)`;
+  const advice =
+    peer === undefined
+      ? `Merge \`${peerBranch}\` into your branch now (\`git merge ${peerBranch}\`), resolve these files keeping both sides' intent, and commit.`
+      : `Keep your changes to these files to what your task needs, and do not rewrite ${peer}'s lines there; run \`czar peers\` to see its task. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`;
+  return tidy(
+    fill(templates.conflict, { ...placeValues(place), owner, files: bullets(files, '(none)'), advice }, 'conflict'),
+  );
 }
 
 /**
@@ -180,15 +261,33 @@ export function renderConflict(templates: PromptTemplates, place: WorkerPlace, p
  * worktree is put back at `from` softly and brought to `to` keeping its uncommitted work; otherwise (a reset) the
  * worker's own commits are put back, and the person decides which history is right.
  */
-export function renderBranchMoved(templates: PromptTemplates, place: WorkerPlace, from: string, to: string, forward: boolean): string {
+export function renderBranchMoved(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  from: string,
+  to: string,
+  forward: boolean,
+): string {
   const advice = forward
     ? `Before you commit again, run in your worktree:\n\n    git reset --soft ${from} && git reset --keep ${to}\n\nThis keeps your uncommitted work and brings in the new commit. If \`git reset --keep\` refuses (your changes touch the same files), commit your work now and then run \`git merge ${to}\`.`
     : `Your own commits are no longer on the branch. Do not commit; run \`git reset --soft ${from}\` in your worktree to put them back (your uncommitted work stays), then say so with \`czar report --state blocked --note "branch was reset outside my worktree"\` so the person can decide which history is right.`;
-  return tidy(fill(templates.branchMoved, { ...placeValues(place), from: from.slice(0, 12), to: to.slice(0, 12), advice }, 'branchMoved'));
+  return tidy(
+    fill(
+      templates.branchMoved,
+      { ...placeValues(place), from: from.slice(0, 12), to: to.slice(0, 12), advice },
+      'branchMoved',
+    ),
+  );
 }
 
 function placeValues(place: WorkerPlace): Record<string, string> {
-  return { project: place.project, worker: place.worker, branch: place.branch, base: place.base, worktree: place.worktree };
+  return {
+    project: place.project,
+    worker: place.worker,
+    branch: place.branch,
+    base: place.base,
+    worktree: place.worktree,
+  };
 }
 
 function situationText(situation: StallSituation, place: WorkerPlace, detail: string): string {
@@ -208,7 +307,10 @@ function buildsOnLine(task: BonusTask, summary: DeliverySummary | undefined, wor
   if (task.buildsOn === undefined) return '';
   if (task.buildsOn === worker) return '\nIt builds on your own previous work on this branch.\n';
   if (summary === undefined) return `\nIt builds on the work of ${task.buildsOn}.\n`;
-  const last = summary.lastCommit === undefined ? '' : `, last commit ${summary.lastCommit.sha.slice(0, 12)} ${visible(summary.lastCommit.subject)}`;
+  const last =
+    summary.lastCommit === undefined
+      ? ''
+      : `, last commit ${summary.lastCommit.sha.slice(0, 12)} ${visible(summary.lastCommit.subject)}`;
   return `\nIt builds on the work of ${task.buildsOn}: branch \`${summary.branch}\`${last}.\n`;
 }
 
@@ -219,7 +321,10 @@ function bullets(items: readonly string[], empty: string): string {
 function peerList(peers: readonly PeerLine[]): string {
   if (peers.length === 0) return 'You are the only worker.';
   return peers
-    .map((peer) => `- ${peer.name} on \`${peer.branch}\`: ${visible(peer.title)} (scope: ${peer.scope.length === 0 ? 'anywhere' : visible(peer.scope.join(', '))})`)
+    .map(
+      (peer) =>
+        `- ${peer.name} on \`${peer.branch}\`: ${visible(peer.title)} (scope: ${peer.scope.length === 0 ? 'anywhere' : visible(peer.scope.join(', '))})`,
+    )
     .join('\n');
 }
 

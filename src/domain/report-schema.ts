@@ -32,7 +32,8 @@ export type ParsedReport = { ok: true; report: WorkerReport } | { ok: false; rea
 
 /** Parses a report file's text; never throws: a bad report is a fact about the worker, not a czar failure. */
 export function parseReport(text: string, expectedWorker: string): ParsedReport {
-  if (Buffer.byteLength(text) > MAX_REPORT_BYTES) return { ok: false, reason: `report is larger than ${MAX_REPORT_BYTES} bytes` };
+  if (Buffer.byteLength(text) > MAX_REPORT_BYTES)
+    return { ok: false, reason: `report is larger than ${MAX_REPORT_BYTES} bytes` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -41,14 +42,21 @@ export function parseReport(text: string, expectedWorker: string): ParsedReport 
   }
   // `czar report` refused a report naming this worker (another's proof, or outside its worktree) and says why here.
   const refused = typeof value === 'object' && value !== null ? (value as { refused?: unknown }).refused : undefined;
-  if (typeof refused === 'string') return { ok: false, reason: `a report as "${expectedWorker}" was refused: ${refused.slice(0, 1000)}` };
+  if (typeof refused === 'string')
+    return { ok: false, reason: `a report as "${expectedWorker}" was refused: ${refused.slice(0, 1000)}` };
   const parsed = WorkerReportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `report field "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'unknown problem'}` };
+    return {
+      ok: false,
+      reason: `report field "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'unknown problem'}`,
+    };
   }
   if (parsed.data.worker !== expectedWorker) {
-    return { ok: false, reason: `report names worker "${parsed.data.worker}" but sits in the file of "${expectedWorker}"` };
+    return {
+      ok: false,
+      reason: `report names worker "${parsed.data.worker}" but sits in the file of "${expectedWorker}"`,
+    };
   }
   return { ok: true, report: parsed.data };
 }
@@ -59,7 +67,11 @@ export function parseReport(text: string, expectedWorker: string): ParsedReport 
  * standing, with its time and note, and only records who wrote last. The worker's own report of another state, or
  * the prompt hook of a new task, replaces it; a done from before a new task is already stale by its time.
  */
-export function mergeReport(previous: WorkerReport | undefined, next: WorkerReport, options: { turnEnd: boolean }): WorkerReport {
+export function mergeReport(
+  previous: WorkerReport | undefined,
+  next: WorkerReport,
+  options: { turnEnd: boolean },
+): WorkerReport {
   if (!options.turnEnd || previous?.state !== 'done' || previous.worker !== next.worker) return next;
   return { ...previous, source: next.source, seq: next.seq };
 }

@@ -50,7 +50,10 @@ export function visible(text: string): string {
 
 /** `visible` for text czar prints as whole lines: LF and TAB keep their meaning, every other control is pictured. */
 export function visibleLines(text: string): string {
-  return text.split('\n').map((line) => line.split('\t').map(visible).join('\t')).join('\n');
+  return text
+    .split('\n')
+    .map((line) => line.split('\t').map(visible).join('\t'))
+    .join('\n');
 }
 
 // Results per object already seen: a store snapshot shares every part that did not change with the one before, so
@@ -73,7 +76,8 @@ export function visibleStrings<T>(value: T): T {
     if (mapped.some((item, index) => item !== value[index])) result = mapped;
   } else {
     const entries = Object.entries(value).map(([key, item]) => [key, visibleStrings(item)] as const);
-    if (entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key])) result = Object.fromEntries(entries);
+    if (entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]))
+      result = Object.fromEntries(entries);
   }
   visibleObjects.set(value, result);
   return result as T;

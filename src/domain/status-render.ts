@@ -36,7 +36,13 @@ export function withCzarLiveness(status: FleetStatus, czarAlive: boolean): Fleet
 /** The fleet file (`.czar/status.json`) for this model: what people, the dashboard and workers read. */
 export function fleetStatus(
   fleet: FleetModel,
-  meta: { project: string; startedAt: string; now: number; ratesAt?: number; supervisor?: { pid: number; heartbeatAt: string } },
+  meta: {
+    project: string;
+    startedAt: string;
+    now: number;
+    ratesAt?: number;
+    supervisor?: { pid: number; heartbeatAt: string };
+  },
   extras: ReadonlyMap<string, StatusExtras>,
 ): FleetStatus {
   return {

@@ -19,7 +19,11 @@ export const AlertSchema = z.strictObject({
 
 export const GitActivitySchema = z.strictObject({
   commitsAhead: z.number().int().describe('commits on the branch and not on base (base..branch)'),
-  filesChanged: z.array(z.string()).describe('files the branch changed since it forked from base (base...branch); once it merged another branch in (a fix-up), only those its own commits touched'),
+  filesChanged: z
+    .array(z.string())
+    .describe(
+      'files the branch changed since it forked from base (base...branch); once it merged another branch in (a fix-up), only those its own commits touched',
+    ),
   lastCommit: z.strictObject({ sha: z.string(), subject: z.string(), at: isoTime }).optional(),
   dirty: z.array(z.string()).describe('uncommitted paths in the worktree'),
 });
@@ -37,7 +41,9 @@ export const WorkerUsageSchema = z
     usd: z.number().nonnegative().describe('US dollars for the priced models'),
     unpricedModels: unpriced,
     models: z.array(z.string()),
-    tasks: z.array(z.strictObject({ task: z.string(), tokens, usd: z.number().nonnegative(), unpricedModels: unpriced })).describe('usage per task, by when each record line was written'),
+    tasks: z
+      .array(z.strictObject({ task: z.string(), tokens, usd: z.number().nonnegative(), unpricedModels: unpriced }))
+      .describe('usage per task, by when each record line was written'),
     files: z.number().int().describe('record files read (transcripts, subagent transcripts, rollouts)'),
     skippedLines: z.number().int().describe('malformed or oversized record lines skipped'),
     lastAt: isoTime.optional(),
@@ -51,7 +57,9 @@ export const TaskMetricsSchema = z.strictObject({
   worker: z.string(),
   startedAt: isoTime.describe("the task's first delivery to its worker"),
   toDoneMs: ms.optional().describe('milliseconds from delivery to the first done (or verified); absent while not done'),
-  toVerifiedMs: ms.optional().describe('milliseconds from delivery to the first verified (every check passed); absent without checks'),
+  toVerifiedMs: ms
+    .optional()
+    .describe('milliseconds from delivery to the first verified (every check passed); absent without checks'),
   nudges: z.number().int(),
   restarts: z.number().int(),
   personActions: z.number().int().describe("the person's requests and the actions they asked for while the task ran"),
@@ -69,12 +77,25 @@ export const SprintMetricsSchema = z
     usdPerDoneTask: z.number().nonnegative().optional(),
     usdPerHour: z.number().nonnegative().optional().describe('burn rate: dollars per hour since the sprint started'),
     tokens: tokens.optional(),
-    czarActions: z.number().int().describe('actions the czar took by itself (launches, deliveries, nudges, restarts, merges...)'),
-    personActions: z.number().int().describe("the person's requests (send, pause, resume) and the actions they asked for"),
-    autonomy: z.number().min(0).max(1).optional().describe('czarActions / (czarActions + personActions); absent before any action'),
+    czarActions: z
+      .number()
+      .int()
+      .describe('actions the czar took by itself (launches, deliveries, nudges, restarts, merges...)'),
+    personActions: z
+      .number()
+      .int()
+      .describe("the person's requests (send, pause, resume) and the actions they asked for"),
+    autonomy: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('czarActions / (czarActions + personActions); absent before any action'),
     tasks: z.array(TaskMetricsSchema).describe('every task delivered, bonus tasks included, in delivery order'),
   })
-  .describe('what `czar stats --json` prints; in status.json the rates are as of the heartbeat, so a quiet fleet does not rewrite the file every second');
+  .describe(
+    'what `czar stats --json` prints; in status.json the rates are as of the heartbeat, so a quiet fleet does not rewrite the file every second',
+  );
 
 const limits = z.strictObject({ usd: z.number().optional(), tokens: z.number().optional() });
 
@@ -82,7 +103,10 @@ export const FleetUsageSchema = z.strictObject({
   tokens,
   usd: z.number().nonnegative(),
   unpricedModels: unpriced,
-  usdPerHour: z.number().nonnegative().describe('burn rate: dollars per hour since the sprint started, as of the last heartbeat'),
+  usdPerHour: z
+    .number()
+    .nonnegative()
+    .describe('burn rate: dollars per hour since the sprint started, as of the last heartbeat'),
   unknownWorkers: z.array(z.string()).describe('launched workers whose agents keep no records czar can read'),
   budget: z.strictObject({ worker: limits, fleet: limits }),
 });
@@ -112,13 +136,19 @@ export const WorkerStatusSchema = z.strictObject({
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
 });
 
-export const HostStatusSchema = z.strictObject({
-  name: z.string().describe('the hosts: name'),
-  state: z.enum(HOST_LINK_STATES).describe("the czar's link: connecting (no stream line yet), reachable, unreachable (its workers keep running there, out of sight), refused (another czar version)"),
-  since: isoTime.describe('when it entered this state'),
-  reason: z.string().optional().describe('why it is unreachable or refused, in ssh\'s or czar\'s words'),
-  workers: z.array(z.string()).describe("the fleet's workers on this host"),
-}).describe('an ssh host running some of the workers, as the czar last saw it');
+export const HostStatusSchema = z
+  .strictObject({
+    name: z.string().describe('the hosts: name'),
+    state: z
+      .enum(HOST_LINK_STATES)
+      .describe(
+        "the czar's link: connecting (no stream line yet), reachable, unreachable (its workers keep running there, out of sight), refused (another czar version)",
+      ),
+    since: isoTime.describe('when it entered this state'),
+    reason: z.string().optional().describe("why it is unreachable or refused, in ssh's or czar's words"),
+    workers: z.array(z.string()).describe("the fleet's workers on this host"),
+  })
+  .describe('an ssh host running some of the workers, as the czar last saw it');
 
 export const IntegrationStatusSchema = z.strictObject({
   branch: z.string(),
@@ -132,7 +162,12 @@ export const IntegrationStatusSchema = z.strictObject({
 
 const PullRequestSchema = z.strictObject({ url: z.string(), state: z.string() });
 
-const FileStatSchema = z.strictObject({ file: z.string(), insertions: z.number().int(), deletions: z.number().int(), binary: z.boolean() });
+const FileStatSchema = z.strictObject({
+  file: z.string(),
+  insertions: z.number().int(),
+  deletions: z.number().int(),
+  binary: z.boolean(),
+});
 
 const WorkerHandoffSchema = z.strictObject({
   name: z.string(),
@@ -152,26 +187,28 @@ const WorkerHandoffSchema = z.strictObject({
   pr: PullRequestSchema.optional(),
 });
 
-export const HandoffSchema = z.strictObject({
-  project: z.string(),
-  base: z.string(),
-  startedAt: isoTime,
-  writtenAt: isoTime,
-  sprintOver: z.boolean(),
-  workers: z.array(WorkerHandoffSchema),
-  integration: z.strictObject({
-    branch: z.string(),
-    tip: z.string().optional(),
-    holds: z.array(z.string()),
-    leftOut: z.array(z.strictObject({ worker: z.string(), reason: z.string() })),
-    conflicts: z.array(z.strictObject({ worker: z.string(), files: z.array(z.string()) })),
-    baseConflict: z.array(z.string()).optional(),
-    baseAdvanced: z.boolean(),
-    pr: PullRequestSchema.optional(),
-  }),
-  /** Per task and per sprint, as `czar stats` computes them (the autonomy figure included). */
-  metrics: SprintMetricsSchema,
-}).describe('the facts of .czar/HANDOFF.md, written when the sprint is over');
+export const HandoffSchema = z
+  .strictObject({
+    project: z.string(),
+    base: z.string(),
+    startedAt: isoTime,
+    writtenAt: isoTime,
+    sprintOver: z.boolean(),
+    workers: z.array(WorkerHandoffSchema),
+    integration: z.strictObject({
+      branch: z.string(),
+      tip: z.string().optional(),
+      holds: z.array(z.string()),
+      leftOut: z.array(z.strictObject({ worker: z.string(), reason: z.string() })),
+      conflicts: z.array(z.strictObject({ worker: z.string(), files: z.array(z.string()) })),
+      baseConflict: z.array(z.string()).optional(),
+      baseAdvanced: z.boolean(),
+      pr: PullRequestSchema.optional(),
+    }),
+    /** Per task and per sprint, as `czar stats` computes them (the autonomy figure included). */
+    metrics: SprintMetricsSchema,
+  })
+  .describe('the facts of .czar/HANDOFF.md, written when the sprint is over');
 
 export const FleetStatusSchema = z.strictObject({
   project: z.string(),
@@ -185,18 +222,28 @@ export const FleetStatusSchema = z.strictObject({
   /** Bonus tasks not yet handed out, in order. */
   queue: z.array(z.strictObject({ id: z.string(), title: z.string() })),
   sprintOver: z.boolean(),
-  baseMissing: z.literal(true).optional().describe('the base branch is gone from the repository (renamed or deleted while the czar runs)'),
+  baseMissing: z
+    .literal(true)
+    .optional()
+    .describe('the base branch is gone from the repository (renamed or deleted while the czar runs)'),
   /** Present once the czar has an integration record. */
   integration: IntegrationStatusSchema.optional(),
   /** The facts of HANDOFF.md, once the sprint was over. */
   handoff: HandoffSchema.optional(),
   usage: FleetUsageSchema.optional(),
-  hosts: z.array(HostStatusSchema).optional().describe('the ssh hosts that run workers; absent when every worker is local'),
+  hosts: z
+    .array(HostStatusSchema)
+    .optional()
+    .describe('the ssh hosts that run workers; absent when every worker is local'),
   metrics: SprintMetricsSchema.optional(),
 });
 
 /** The schema's type as the code holds it: nothing in a status is changed in place. */
-type Frozen<T> = T extends readonly (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+type Frozen<T> = T extends readonly (infer U)[]
+  ? readonly Frozen<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
 
 export type Alert = Frozen<z.infer<typeof AlertSchema>>;
 export type GitActivity = Frozen<z.infer<typeof GitActivitySchema>>;
@@ -220,5 +267,8 @@ export type HandoffFacts = Frozen<z.infer<typeof HandoffSchema>>;
 export type FleetStatus = Frozen<z.infer<typeof FleetStatusSchema>>;
 
 export function statusJsonSchema(): object {
-  return { ...z.toJSONSchema(FleetStatusSchema, { unrepresentable: 'any' }), title: 'czar fleet status (.czar/status.json)' };
+  return {
+    ...z.toJSONSchema(FleetStatusSchema, { unrepresentable: 'any' }),
+    title: 'czar fleet status (.czar/status.json)',
+  };
 }

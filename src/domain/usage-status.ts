@@ -6,7 +6,10 @@ import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './status
 import { byModel, tokenTotal, ZERO_TOKENS, addTokens, type WorkerUsage } from './usage.js';
 
 // As budget.ts's spend: one status per usage object and price table, not one per pass.
-const statusCache = new WeakMap<WorkerUsage, { readonly prices: PriceTable | undefined; readonly status: WorkerUsageStatus }>();
+const statusCache = new WeakMap<
+  WorkerUsage,
+  { readonly prices: PriceTable | undefined; readonly status: WorkerUsageStatus }
+>();
 
 /** A worker's usage as status.json shows it; undefined when its agent keeps no records (unknown, never zero). */
 export function workerUsageStatus(worker: WorkerModel, fleet: FleetModel): WorkerUsageStatus | undefined {
@@ -32,7 +35,12 @@ function usageStatus(worker: WorkerModel, usage: WorkerUsage, fleet: FleetModel)
     models: byModel(usage.tasks).map((entry) => entry.model),
     tasks: usage.tasks.map((task) => {
       const cost = costOfTasks([task], prices);
-      return { task: task.task, tokens: byModel([task]).reduce((sum, entry) => sum + tokenTotal(entry), 0), usd: cost.usd, unpricedModels: [...cost.unpriced] };
+      return {
+        task: task.task,
+        tokens: byModel([task]).reduce((sum, entry) => sum + tokenTotal(entry), 0),
+        usd: cost.usd,
+        unpricedModels: [...cost.unpriced],
+      };
     }),
     files: usage.files,
     skippedLines: usage.skippedLines,
@@ -59,5 +67,8 @@ export function fleetUsageStatus(fleet: FleetModel, startedAt: number, now: numb
 }
 
 function setLimits(limits: BudgetLimits): StatusLimits {
-  return { ...(limits.usd === undefined ? {} : { usd: limits.usd }), ...(limits.tokens === undefined ? {} : { tokens: limits.tokens }) };
+  return {
+    ...(limits.usd === undefined ? {} : { usd: limits.usd }),
+    ...(limits.tokens === undefined ? {} : { tokens: limits.tokens }),
+  };
 }

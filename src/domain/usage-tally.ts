@@ -28,7 +28,12 @@ export class UsageTally {
       this.remember(line.id, line.tokens);
       return line.tokens;
     }
-    const most = { input: Math.max(before.input, line.tokens.input), output: Math.max(before.output, line.tokens.output), cacheWrite: Math.max(before.cacheWrite, line.tokens.cacheWrite), cacheRead: Math.max(before.cacheRead, line.tokens.cacheRead) };
+    const most = {
+      input: Math.max(before.input, line.tokens.input),
+      output: Math.max(before.output, line.tokens.output),
+      cacheWrite: Math.max(before.cacheWrite, line.tokens.cacheWrite),
+      cacheRead: Math.max(before.cacheRead, line.tokens.cacheRead),
+    };
     this.seen.set(line.id, most);
     return tokensSince(before, most);
   }

@@ -27,7 +27,13 @@ export const ZERO_TOKENS: TokenCounts = { input: 0, output: 0, cacheWrite: 0, ca
  * - `total`: a running total for the whole file (Codex `total_token_usage`): the latest replaces the earlier ones.
  */
 export type UsageLine =
-  | { readonly kind: 'call'; readonly id: string | undefined; readonly model: string; readonly tokens: TokenCounts; readonly at: number | undefined }
+  | {
+      readonly kind: 'call';
+      readonly id: string | undefined;
+      readonly model: string;
+      readonly tokens: TokenCounts;
+      readonly at: number | undefined;
+    }
   | { readonly kind: 'total'; readonly model: string; readonly tokens: TokenCounts; readonly at: number | undefined };
 
 /** What a parser made of one line: usage, nothing about usage, or a line it could not read. */
@@ -67,12 +73,22 @@ export interface WorkerUsage {
 }
 
 export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
-  return { input: a.input + b.input, output: a.output + b.output, cacheWrite: a.cacheWrite + b.cacheWrite, cacheRead: a.cacheRead + b.cacheRead };
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    cacheRead: a.cacheRead + b.cacheRead,
+  };
 }
 
 /** `b - a` for running totals; a total that went down (a new session in the same file) counts from zero. */
 export function tokensSince(previous: TokenCounts, current: TokenCounts): TokenCounts {
-  const delta = { input: current.input - previous.input, output: current.output - previous.output, cacheWrite: current.cacheWrite - previous.cacheWrite, cacheRead: current.cacheRead - previous.cacheRead };
+  const delta = {
+    input: current.input - previous.input,
+    output: current.output - previous.output,
+    cacheWrite: current.cacheWrite - previous.cacheWrite,
+    cacheRead: current.cacheRead - previous.cacheRead,
+  };
   return Object.values(delta).some((value) => value < 0) ? current : delta;
 }
 
@@ -82,14 +98,22 @@ export function tokenTotal(tokens: TokenCounts): number {
 }
 
 /** Adds tokens of one model to a task's usage in a worker's usage. */
-export function addUsage(usage: WorkerUsage, task: string, model: string, tokens: TokenCounts, at: number | undefined): WorkerUsage {
+export function addUsage(
+  usage: WorkerUsage,
+  task: string,
+  model: string,
+  tokens: TokenCounts,
+  at: number | undefined,
+): WorkerUsage {
   const existing = usage.tasks.find((entry) => entry.task === task);
   const models = existing?.models ?? [];
   const current = models.find((entry) => entry.model === model);
   const merged: ModelTokens = { model, ...addTokens(current ?? ZERO_TOKENS, tokens) };
-  const nextModels = current === undefined ? [...models, merged] : models.map((entry) => (entry === current ? merged : entry));
+  const nextModels =
+    current === undefined ? [...models, merged] : models.map((entry) => (entry === current ? merged : entry));
   const entry: TaskUsage = { task, models: nextModels };
-  const tasks = existing === undefined ? [...usage.tasks, entry] : usage.tasks.map((other) => (other === existing ? entry : other));
+  const tasks =
+    existing === undefined ? [...usage.tasks, entry] : usage.tasks.map((other) => (other === existing ? entry : other));
   const lastAt = at === undefined ? usage.lastAt : Math.max(usage.lastAt ?? 0, at);
   return { ...usage, tasks, lastAt };
 }
@@ -99,7 +123,8 @@ export const EMPTY_USAGE: WorkerUsage = { tasks: [], files: 0, skippedLines: 0, 
 /** Usage summed over tasks, per model. */
 export function byModel(tasks: readonly TaskUsage[]): readonly ModelTokens[] {
   const sums = new Map<string, TokenCounts>();
-  for (const task of tasks) for (const entry of task.models) sums.set(entry.model, addTokens(sums.get(entry.model) ?? ZERO_TOKENS, entry));
+  for (const task of tasks)
+    for (const entry of task.models) sums.set(entry.model, addTokens(sums.get(entry.model) ?? ZERO_TOKENS, entry));
   return [...sums].map(([model, tokens]) => ({ model, ...tokens }));
 }
 
@@ -137,7 +162,9 @@ export function recordTime(value: unknown): number | undefined {
 export function jsonObject(line: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -148,7 +175,9 @@ export function field(value: unknown, key: string): unknown {
 }
 
 /** Marks the current task as taken by the agent at `at` (the first confirmed paste of it). */
-export function taskDelivered<M extends { readonly tasks: readonly { readonly id: string; readonly deliveredAt?: number | undefined }[] }>(memory: M, taskId: string, at: number): M {
+export function taskDelivered<
+  M extends { readonly tasks: readonly { readonly id: string; readonly deliveredAt?: number | undefined }[] },
+>(memory: M, taskId: string, at: number): M {
   const current = memory.tasks.at(-1);
   if (current?.id !== taskId || current.deliveredAt !== undefined) return memory;
   return { ...memory, tasks: [...memory.tasks.slice(0, -1), { ...current, deliveredAt: at }] };

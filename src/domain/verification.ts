@@ -35,7 +35,10 @@ export function verdictFor(verdicts: readonly CheckVerdict[], check: CheckSpec, 
  * The run the kept verdicts add up to on the newest commit they judged: passed when every check passed there, failed
  * at the first check that failed, and nothing when a check (a new or edited one) has no verdict there yet.
  */
-export function keptRun(checks: readonly CheckSpec[], verdicts: readonly CheckVerdict[]): CheckRunObservation | undefined {
+export function keptRun(
+  checks: readonly CheckSpec[],
+  verdicts: readonly CheckVerdict[],
+): CheckRunObservation | undefined {
   const newest = verdicts.at(-1);
   if (newest === undefined || checks.length === 0) return undefined;
   let at = 0;
@@ -94,7 +97,8 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
   const run = worker.checkRun;
   if (memory.state === 'verified') return clearFailure(worker, `all checks passed on ${short(run?.sha)}`);
   // Only a finished claim is checked, so the checkout never races the worker's typing.
-  if (memory.state !== 'done' || !hasEvidence(worker) || tip === undefined || worker.pane?.screenBusy === true) return { actions: [], memory: {} };
+  if (memory.state !== 'done' || !hasEvidence(worker) || tip === undefined || worker.pane?.screenBusy === true)
+    return { actions: [], memory: {} };
   if (run?.sha !== tip) {
     if (memory.checksAsked === tip) return { actions: [], memory: {} };
     const reason = `reported done at ${short(tip)}; ${worker.spec.checks.map((check) => check.name).join(', ')} must pass before it counts`;
@@ -108,7 +112,12 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
   let alerts = memory.alerts;
   const shown = alerts.find((alert) => alert.kind === 'checks_failed');
   if (shown?.message !== what) {
-    const alert: Alert = { kind: 'checks_failed', message: what, since: new Date(now).toISOString(), files: [failure.logFile] };
+    const alert: Alert = {
+      kind: 'checks_failed',
+      message: what,
+      since: new Date(now).toISOString(),
+      files: [failure.logFile],
+    };
     alerts = [...alerts.filter((other) => other !== shown), alert];
     actions.push({ kind: 'alert', worker: name, alert, reason: 'done needs every check to pass' });
   }
@@ -119,7 +128,13 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
   if (rung === undefined) {
     // Claimed done on a failing tip again and again, with no commit in between: only the person can help now.
     const summary = `${name} keeps reporting done while ${what}; ${FIXUP_RUNGS.length} fix-up messages did not help`;
-    actions.push({ kind: 'notify', worker: name, episode: 'stalled', summary, reason: 'fix-ups exhausted the escalation ladder' });
+    actions.push({
+      kind: 'notify',
+      worker: name,
+      episode: 'stalled',
+      summary,
+      reason: 'fix-ups exhausted the escalation ladder',
+    });
     return { actions, memory: { alerts, fixedUp: claim, ladder: { rung: 'human', at: now } } };
   }
   actions.push({ kind: 'fixup', worker: name, sha: tip, failure, reason: what });
@@ -130,10 +145,12 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
 function clearFailure(worker: WorkerModel, reason: string): ChecksDecision {
   const alerts = worker.memory.alerts.filter((alert) => alert.kind !== 'checks_failed');
   if (alerts.length === worker.memory.alerts.length) return { actions: [], memory: {} };
-  return { actions: [{ kind: 'clear_alert', worker: worker.spec.name, alertKind: 'checks_failed', reason }], memory: { alerts } };
+  return {
+    actions: [{ kind: 'clear_alert', worker: worker.spec.name, alertKind: 'checks_failed', reason }],
+    memory: { alerts },
+  };
 }
 
 function short(sha: string | undefined): string {
   return sha === undefined ? 'no commit' : sha.slice(0, 12);
 }
-

@@ -8,7 +8,15 @@ export type ReportedState = (typeof REPORTED_STATES)[number];
  * Why an agent's model calls failed, from its failure hook or its screen. Rate limit, overloaded and server error
  * pass on their own; the others need the person (a key, a bill, a request the API refuses).
  */
-export const API_FAILURE_KINDS = ['invalid_request', 'auth', 'billing', 'rate_limit', 'overloaded', 'server_error', 'unknown'] as const;
+export const API_FAILURE_KINDS = [
+  'invalid_request',
+  'auth',
+  'billing',
+  'rate_limit',
+  'overloaded',
+  'server_error',
+  'unknown',
+] as const;
 export type ApiFailureKind = (typeof API_FAILURE_KINDS)[number];
 
 /** A failed model call as the agent reported or showed it. */

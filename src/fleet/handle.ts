@@ -34,7 +34,13 @@ export class EventLog {
   ) {}
 
   async emit(kind: string, message: string, worker?: string, data?: Record<string, unknown>): Promise<FleetEvent> {
-    const event: FleetEvent = { at: new Date().toISOString(), kind, message, ...(worker === undefined ? {} : { worker }), ...(data === undefined ? {} : { data }) };
+    const event: FleetEvent = {
+      at: new Date().toISOString(),
+      kind,
+      message,
+      ...(worker === undefined ? {} : { worker }),
+      ...(data === undefined ? {} : { data }),
+    };
     // An event line that cannot be written (the state dir deleted by hand, a full disk) must not take the czar or a
     // delivery down mid-action: the action is the point, its log line is its record. The echo still shows it.
     const append = this.tail.then(() => appendEvent(this.paths, event)).catch(() => undefined);
@@ -48,7 +54,13 @@ export class EventLog {
 
 export function openFleet(config: Config, echo?: (event: FleetEvent) => void): Fleet {
   const paths = statePaths(config.stateDir);
-  return { config, paths, tmux: new Tmux(config.tmuxSocket, paths.root), log: new EventLog(paths, echo), hosts: new HostLinks(config) };
+  return {
+    config,
+    paths,
+    tmux: new Tmux(config.tmuxSocket, paths.root),
+    log: new EventLog(paths, echo),
+    hosts: new HostLinks(config),
+  };
 }
 
 /**
@@ -61,7 +73,14 @@ export async function verifyServerOwner(fleet: Fleet): Promise<void> {
   const { config } = fleet;
   if (!(await pathExists(owner))) {
     // Its state dir is gone, most likely moved with the repo: this may be our own fleet, under its old path.
-    const repair = ['git', '-C', config.repo, 'worktree', 'repair', ...config.workers.filter((worker) => worker.host === undefined).map((worker) => worker.worktree)].join(' ');
+    const repair = [
+      'git',
+      '-C',
+      config.repo,
+      'worktree',
+      'repair',
+      ...config.workers.filter((worker) => worker.host === undefined).map((worker) => worker.worktree),
+    ].join(' ');
     throw new CzarError(
       'server_orphaned',
       `The tmux server "${config.tmuxSocket}" runs the fleet whose state dir ${owner} is gone (was ${path.dirname(owner)} moved here?); ` +

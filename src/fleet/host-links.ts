@@ -29,10 +29,13 @@ export class HostLinks {
     const existing = this.links.get(name);
     if (existing !== undefined) return existing;
     const spec = this.config.hosts.find((host) => host.name === name);
-    if (spec === undefined) throw new CzarError('unknown_host', `Host "${name}" is not in the hosts: of ${this.config.file}; add it there.`);
+    if (spec === undefined)
+      throw new CzarError('unknown_host', `Host "${name}" is not in the hosts: of ${this.config.file}; add it there.`);
     const ssh = SshConnection.forHost(spec, this.config.stateDir);
     // -u: an ssh session often has no UTF-8 locale, and tmux then prints the field separator it is asked for as "_".
-    const tmux = new Tmux(this.config.tmuxSocket, hostStateDir(spec, this.config.project), (args, options) => ssh.run(['tmux', '-u', ...args], options));
+    const tmux = new Tmux(this.config.tmuxSocket, hostStateDir(spec, this.config.project), (args, options) =>
+      ssh.run(['tmux', '-u', ...args], options),
+    );
     const link = { spec, ssh, tmux };
     this.links.set(name, link);
     return link;
@@ -45,7 +48,11 @@ export class HostLinks {
     const link = this.link(name);
     const work = (async () => {
       const url = await remoteUrl(this.config.repo, link.spec.remote);
-      if (url === undefined) throw new CzarError('no_remote', `The repo ${this.config.repo} has no remote "${link.spec.remote}" for host "${name}" to clone; add it with "git remote add ${link.spec.remote} <url>" or set remote: on the host in ${this.config.file}.`);
+      if (url === undefined)
+        throw new CzarError(
+          'no_remote',
+          `The repo ${this.config.repo} has no remote "${link.spec.remote}" for host "${name}" to clone; add it with "git remote add ${link.spec.remote} <url>" or set remote: on the host in ${this.config.file}.`,
+        );
       await syncHostClone(link.ssh, url, hostClonePath(link.spec, this.config.project));
     })().finally(() => this.syncing.delete(name));
     this.syncing.set(name, work);
@@ -59,7 +66,15 @@ export class HostLinks {
   async attach(name: string, session: string): Promise<number> {
     const link = this.link(name);
     await link.ssh.connect();
-    const [file = 'ssh', ...args] = link.ssh.interactiveArgv(['tmux', '-u', '-L', this.config.tmuxSocket, 'attach-session', '-t', exactSession(session)]);
+    const [file = 'ssh', ...args] = link.ssh.interactiveArgv([
+      'tmux',
+      '-u',
+      '-L',
+      this.config.tmuxSocket,
+      'attach-session',
+      '-t',
+      exactSession(session),
+    ]);
     return (await runInteractive(file, args, cleanEnv())) ?? 1;
   }
 

@@ -7,8 +7,19 @@ import type { StatePaths } from '../domain/paths.js';
  * given (or base itself) is never deleted. One JSON line per fact, appended: parallel launches never lose a line.
  */
 type OwnershipLine =
-  | { readonly made: 'branch' | 'worktree'; readonly worker: string; readonly branch: string; readonly worktree: string; readonly at: string }
-  | { readonly removed: 'branch' | 'worktree'; readonly branch: string; readonly worktree: string; readonly at: string };
+  | {
+      readonly made: 'branch' | 'worktree';
+      readonly worker: string;
+      readonly branch: string;
+      readonly worktree: string;
+      readonly at: string;
+    }
+  | {
+      readonly removed: 'branch' | 'worktree';
+      readonly branch: string;
+      readonly worktree: string;
+      readonly at: string;
+    };
 
 /** Who the integration branch is recorded for: no worker can have this name (worker names hold no parentheses). */
 export const INTEGRATION_OWNER = '(integration)';
@@ -60,7 +71,8 @@ function parseLine(line: string): OwnershipLine | undefined {
   try {
     const value = JSON.parse(line) as Record<string, unknown>;
     const strings = typeof value.branch === 'string' && typeof value.worktree === 'string';
-    if (strings && (value.made === 'branch' || value.made === 'worktree') && typeof value.worker === 'string') return value as OwnershipLine;
+    if (strings && (value.made === 'branch' || value.made === 'worktree') && typeof value.worker === 'string')
+      return value as OwnershipLine;
     if (strings && (value.removed === 'branch' || value.removed === 'worktree')) return value as OwnershipLine;
   } catch {
     // Not JSON.

@@ -14,23 +14,29 @@ export function tmuxFor(fleet: Fleet, worker: WorkerSpec): Tmux {
  * cannot be asked is listed in `unknown`: its workers' panes are not known, which is not the same as gone. So is
  * this machine's server when it is gone (`localGone`): the czar runs in it, so it is going down with it.
  */
-export async function fleetPanes(fleet: Fleet, unreachable: ReadonlySet<string>): Promise<{ panes: Map<string, PaneInfo>; unknown: Set<string>; localGone: boolean }> {
+export async function fleetPanes(
+  fleet: Fleet,
+  unreachable: ReadonlySet<string>,
+): Promise<{ panes: Map<string, PaneInfo>; unknown: Set<string>; localGone: boolean }> {
   const local = await fleet.tmux.panes();
   const panes = new Map((local ?? []).map((pane) => [pane.session, pane]));
   for (const worker of fleet.config.workers) if (worker.host !== undefined) panes.delete(worker.name);
   const unknown = new Set<string>();
-  await Promise.all(usedHosts(fleet.config.workers).map(async (host) => {
-    if (unreachable.has(host)) {
-      unknown.add(host);
-      return;
-    }
-    try {
-      const own = new Set(fleet.config.workers.filter((worker) => worker.host === host).map((worker) => worker.name));
-      // Only the host's own workers count: a session there cannot stand in for a worker of this machine or another host.
-      for (const pane of await fleet.hosts.link(host).tmux.listPanes()) if (own.has(pane.session)) panes.set(pane.session, pane);
-    } catch {
-      unknown.add(host);
-    }
-  }));
+  await Promise.all(
+    usedHosts(fleet.config.workers).map(async (host) => {
+      if (unreachable.has(host)) {
+        unknown.add(host);
+        return;
+      }
+      try {
+        const own = new Set(fleet.config.workers.filter((worker) => worker.host === host).map((worker) => worker.name));
+        // Only the host's own workers count: a session there cannot stand in for a worker of this machine or another host.
+        for (const pane of await fleet.hosts.link(host).tmux.listPanes())
+          if (own.has(pane.session)) panes.set(pane.session, pane);
+      } catch {
+        unknown.add(host);
+      }
+    }),
+  );
   return { panes, unknown, localGone: local === undefined };
 }

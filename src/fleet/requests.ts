@@ -19,17 +19,27 @@ export async function liveCzarPid(paths: StatePaths): Promise<number | undefined
  * Waits until a czar runs for this state dir and has finished its first pass (its status names its pid): from then
  * on its watchers are armed and a request is answered. `paneDied` tells a czar that exited from one still starting.
  */
-export async function waitForCzar(paths: StatePaths, paneDied: () => Promise<boolean>, timeoutMs = 15_000): Promise<number> {
+export async function waitForCzar(
+  paths: StatePaths,
+  paneDied: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pid = await liveCzarPid(paths);
     const status = await readJson<{ supervisor?: { pid?: unknown } }>(paths.status);
     if (pid !== undefined && status?.supervisor?.pid === pid) return pid;
     if (await paneDied()) {
-      throw new CzarError('czar_exited', `The czar exited as it started; read why with "czar attach czar", fix it, then run "czar up" again.`);
+      throw new CzarError(
+        'czar_exited',
+        `The czar exited as it started; read why with "czar attach czar", fix it, then run "czar up" again.`,
+      );
     }
     if (Date.now() > deadline) {
-      throw new CzarError('czar_not_started', `The czar did not start within ${Math.round(timeoutMs / 1000)} s; read why with "czar attach czar", then run "czar up" again.`);
+      throw new CzarError(
+        'czar_not_started',
+        `The czar did not start within ${Math.round(timeoutMs / 1000)} s; read why with "czar attach czar", then run "czar up" again.`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -39,9 +49,16 @@ export async function waitForCzar(paths: StatePaths, paneDied: () => Promise<boo
  * Hands a request to the running czar through `.czar/requests/` and waits for its answer, so every action goes
  * through the czar's own per-worker queue (no paste races with a nudge in flight).
  */
-export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutMs = 60_000): Promise<CzarRequestResult> {
+export async function askCzar(
+  paths: StatePaths,
+  body: CzarRequestBody,
+  timeoutMs = 60_000,
+): Promise<CzarRequestResult> {
   if ((await liveCzarPid(paths)) === undefined) {
-    throw new CzarError('czar_not_running', `The czar is not running for ${paths.root}; start it with "czar up" (it adopts a running fleet).`);
+    throw new CzarError(
+      'czar_not_running',
+      `The czar is not running for ${paths.root}; start it with "czar up" (it adopts a running fleet).`,
+    );
   }
   const id = `${Date.now()}-${randomBytes(4).toString('hex')}`;
   const resultFile = path.join(paths.requests, `${id}.result.json`);
@@ -56,13 +73,19 @@ export async function askCzar(paths: StatePaths, body: CzarRequestBody, timeoutM
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new CzarError('czar_timeout', `The czar did not answer request "${body.kind}" within ${Math.round(timeoutMs / 1000)} s; see "czar log" for what it is doing.`);
+  throw new CzarError(
+    'czar_timeout',
+    `The czar did not answer request "${body.kind}" within ${Math.round(timeoutMs / 1000)} s; see "czar log" for what it is doing.`,
+  );
 }
 
 /** Pending request files, oldest first (ids start with a timestamp). */
 export async function pendingRequests(paths: StatePaths): Promise<string[]> {
   const files = await listFolder(paths.requests).catch(() => [] as string[]);
-  return files.filter((file) => file.endsWith('.json') && !file.endsWith('.result.json')).sort().map((file) => path.join(paths.requests, file));
+  return files
+    .filter((file) => file.endsWith('.json') && !file.endsWith('.result.json'))
+    .sort()
+    .map((file) => path.join(paths.requests, file));
 }
 
 export async function answerRequest(paths: StatePaths, result: CzarRequestResult): Promise<void> {

@@ -19,37 +19,47 @@ export function handoffFile(fleet: Fleet): string {
 export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<HandoffFacts> {
   const { config } = fleet;
   const status = await readJson<FleetStatus>(fleet.paths.status);
-  if (status === undefined) throw new CzarError('no_status', `There is no ${fleet.paths.status} yet, so there is nothing to hand off; start the fleet with "czar up".`);
+  if (status === undefined)
+    throw new CzarError(
+      'no_status',
+      `There is no ${fleet.paths.status} yet, so there is nothing to hand off; start the fleet with "czar up".`,
+    );
   const { events } = await readEventsFrom(fleet.paths, 0);
-  const record = (await readIntegrationRecord(fleet)) ?? emptyRecord(config.integration.branch, config.base, new Date(now).toISOString());
+  const record =
+    (await readIntegrationRecord(fleet)) ??
+    emptyRecord(config.integration.branch, config.base, new Date(now).toISOString());
   const candidates = await candidatesWithTips(fleet, candidatesFromStatus(config.workers, status));
   const plan = planIntegration(candidates, record);
   const prs = await readPullRequests(fleet);
 
-  const workers: WorkerHandoff[] = await Promise.all(config.workers.map(async (spec): Promise<WorkerHandoff> => {
-    const worker = status.workers.find((candidate) => candidate.name === spec.name);
-    const candidate = candidates.find((entry) => entry.worker === spec.name);
-    const failed = record.failed.find((entry) => entry.worker === spec.name);
-    const checks = [
-      ...(candidate?.merged === true ? [`integration checks green on ${config.integration.branch}`] : []),
-      ...(failed !== undefined && candidate?.merged !== true ? [`integration: ${failureSummary(failed.failure)}`] : []),
-    ];
-    return {
-      name: spec.name,
-      task: spec.title,
-      state: worker?.state ?? 'queued',
-      verified: candidate?.ready === true || candidate?.merged === true,
-      branch: spec.branch,
-      commits: await commitSubjects(config.repo, config.base, spec.branch),
-      files: await diffStat(config.repo, config.base, spec.branch).catch(() => []),
-      checks,
-      resultFile: worker?.resultFile,
-      alerts: worker?.alerts ?? [],
-      restarts: worker?.restarts ?? 0,
-      integrated: candidate?.merged === true,
-      pr: prs.branches[spec.branch],
-    };
-  }));
+  const workers: WorkerHandoff[] = await Promise.all(
+    config.workers.map(async (spec): Promise<WorkerHandoff> => {
+      const worker = status.workers.find((candidate) => candidate.name === spec.name);
+      const candidate = candidates.find((entry) => entry.worker === spec.name);
+      const failed = record.failed.find((entry) => entry.worker === spec.name);
+      const checks = [
+        ...(candidate?.merged === true ? [`integration checks green on ${config.integration.branch}`] : []),
+        ...(failed !== undefined && candidate?.merged !== true
+          ? [`integration: ${failureSummary(failed.failure)}`]
+          : []),
+      ];
+      return {
+        name: spec.name,
+        task: spec.title,
+        state: worker?.state ?? 'queued',
+        verified: candidate?.ready === true || candidate?.merged === true,
+        branch: spec.branch,
+        commits: await commitSubjects(config.repo, config.base, spec.branch),
+        files: await diffStat(config.repo, config.base, spec.branch).catch(() => []),
+        checks,
+        resultFile: worker?.resultFile,
+        alerts: worker?.alerts ?? [],
+        restarts: worker?.restarts ?? 0,
+        integrated: candidate?.merged === true,
+        pr: prs.branches[spec.branch],
+      };
+    }),
+  );
 
   return {
     project: config.project,
@@ -62,8 +72,18 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       branch: config.integration.branch,
       tip: record.tip,
       holds: plan.flatMap((step) => (step.kind === 'merged' ? [step.worker] : [])),
-      leftOut: plan.flatMap((step) => (step.kind === 'left_out' ? [{ worker: step.worker, reason: step.reason }] : step.kind === 'merge' ? [{ worker: step.worker, reason: 'finished; not merged yet (run "czar integrate")' }] : [])),
-      conflicts: record.failed.flatMap((entry) => (entry.failure.kind === 'conflict' && !candidates.some((c) => c.worker === entry.worker && c.merged) ? [{ worker: entry.worker, files: entry.failure.files }] : [])),
+      leftOut: plan.flatMap((step) =>
+        step.kind === 'left_out'
+          ? [{ worker: step.worker, reason: step.reason }]
+          : step.kind === 'merge'
+            ? [{ worker: step.worker, reason: 'finished; not merged yet (run "czar integrate")' }]
+            : [],
+      ),
+      conflicts: record.failed.flatMap((entry) =>
+        entry.failure.kind === 'conflict' && !candidates.some((c) => c.worker === entry.worker && c.merged)
+          ? [{ worker: entry.worker, files: entry.failure.files }]
+          : [],
+      ),
       baseConflict: record.baseConflict?.files,
       baseAdvanced: record.advancedBase !== undefined && record.advancedBase.to === record.tip,
       pr: prs.branches[config.integration.branch],

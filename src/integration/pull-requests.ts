@@ -27,21 +27,42 @@ let chain: Promise<unknown> = Promise.resolve();
  * Pushes `branch` (`git push -u`) and opens its pull request with gh, once: a branch with a recorded pull request
  * is pushed again (new commits) and its state refreshed. Returns the URL and state.
  */
-export async function openPullRequest(fleet: Fleet, options: { branch: string; title: string; resultFile: string | undefined; checks: readonly string[]; notes: readonly string[] }): Promise<PullRequestState> {
+export async function openPullRequest(
+  fleet: Fleet,
+  options: {
+    branch: string;
+    title: string;
+    resultFile: string | undefined;
+    checks: readonly string[];
+    notes: readonly string[];
+  },
+): Promise<PullRequestState> {
   const work = chain.then(async () => {
     const { config } = fleet;
     await pushBranch(config.repo, config.pr.remote, options.branch);
     const known = (await readPullRequests(fleet)).branches[options.branch];
     if (known === undefined) {
-      const result = options.resultFile === undefined ? undefined : await readUtf8(options.resultFile).catch(() => undefined);
+      const result =
+        options.resultFile === undefined ? undefined : await readUtf8(options.resultFile).catch(() => undefined);
       const body = pullRequestBody({ result, checks: options.checks, notes: options.notes });
-      const url = await createPullRequest(config.repo, { head: options.branch, base: config.base, title: options.title, body, draft: config.pr.draft });
-      await fleet.log.emit('pr_opened', `opened pull request ${url} for ${options.branch}`, undefined, { branch: options.branch, url });
+      const url = await createPullRequest(config.repo, {
+        head: options.branch,
+        base: config.base,
+        title: options.title,
+        body,
+        draft: config.pr.draft,
+      });
+      await fleet.log.emit('pr_opened', `opened pull request ${url} for ${options.branch}`, undefined, {
+        branch: options.branch,
+        url,
+      });
     }
     const state = (await viewPullRequest(config.repo, options.branch)) ?? known;
     if (state === undefined) throw new Error(`gh knows no pull request for ${options.branch}`);
     const record = await readPullRequests(fleet);
-    await writeJsonAtomic(recordFile(fleet), { branches: { ...record.branches, [options.branch]: state } } satisfies PullRequestRecord);
+    await writeJsonAtomic(recordFile(fleet), {
+      branches: { ...record.branches, [options.branch]: state },
+    } satisfies PullRequestRecord);
     return state;
   });
   chain = work.catch(() => undefined);
@@ -52,15 +73,33 @@ export async function openPullRequest(fleet: Fleet, options: { branch: string; t
  * Opens the pull requests `pr.when` calls for and that are not open yet: a worker's branch once it is finished
  * (`verified`) or once it is in the integration branch (`integrated`). A failure is an event, never a lost run.
  */
-export async function openDuePullRequests(fleet: Fleet, candidates: readonly IntegrationCandidate[], resultFiles: ReadonlyMap<string, string>): Promise<void> {
+export async function openDuePullRequests(
+  fleet: Fleet,
+  candidates: readonly IntegrationCandidate[],
+  resultFiles: ReadonlyMap<string, string>,
+): Promise<void> {
   const { when } = fleet.config.pr;
   if (when === 'off') return;
   const known = (await readPullRequests(fleet)).branches;
-  const due = candidates.filter((candidate) => known[candidate.branch] === undefined && (when === 'verified' ? candidate.ready || candidate.merged : candidate.merged));
+  const due = candidates.filter(
+    (candidate) =>
+      known[candidate.branch] === undefined &&
+      (when === 'verified' ? candidate.ready || candidate.merged : candidate.merged),
+  );
   for (const candidate of due) {
     const checks = candidate.merged ? [`merged into ${fleet.config.integration.branch} and its checks passed`] : [];
-    await openPullRequest(fleet, { branch: candidate.branch, title: candidate.title, resultFile: resultFiles.get(candidate.worker), checks, notes: [`worker ${candidate.worker}, tip ${candidate.tip?.slice(0, 10) ?? '?'}`] }).catch(async (error: unknown) => {
-      await fleet.log.emit('pr_failed', `could not open a pull request for ${candidate.branch}: ${error instanceof Error ? error.message : String(error)}`, candidate.worker);
+    await openPullRequest(fleet, {
+      branch: candidate.branch,
+      title: candidate.title,
+      resultFile: resultFiles.get(candidate.worker),
+      checks,
+      notes: [`worker ${candidate.worker}, tip ${candidate.tip?.slice(0, 10) ?? '?'}`],
+    }).catch(async (error: unknown) => {
+      await fleet.log.emit(
+        'pr_failed',
+        `could not open a pull request for ${candidate.branch}: ${error instanceof Error ? error.message : String(error)}`,
+        candidate.worker,
+      );
     });
   }
 }
@@ -69,7 +108,16 @@ export async function openDuePullRequests(fleet: Fleet, candidates: readonly Int
 export async function openIntegrationPullRequest(fleet: Fleet, handoff: string): Promise<void> {
   const { config } = fleet;
   if (config.pr.when === 'off') return;
-  await openPullRequest(fleet, { branch: config.integration.branch, title: `${config.project}: the sprint's integrated work`, resultFile: handoff, checks: config.integration.checks.map((check) => `${check.name} (${check.run}) green after every merge`), notes: ['every piece was merged --no-ff in dependency order and checked'] }).catch(async (error: unknown) => {
-    await fleet.log.emit('pr_failed', `could not open the integration pull request: ${error instanceof Error ? error.message : String(error)}`);
+  await openPullRequest(fleet, {
+    branch: config.integration.branch,
+    title: `${config.project}: the sprint's integrated work`,
+    resultFile: handoff,
+    checks: config.integration.checks.map((check) => `${check.name} (${check.run}) green after every merge`),
+    notes: ['every piece was merged --no-ff in dependency order and checked'],
+  }).catch(async (error: unknown) => {
+    await fleet.log.emit(
+      'pr_failed',
+      `could not open the integration pull request: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 }

@@ -9,13 +9,31 @@ import type { CheckOutcome } from './runner.js';
  * later ones are not run on a result that is undone anyway. Logs go beside the integration worktree, one per merge.
  * Fits `RunChecks`; `signal` aborts the run when the czar stops.
  */
-export async function runIntegrationChecks(checks: readonly CheckSpec[], cwd: string, logDir: string, runFile: string, signal?: AbortSignal): Promise<CheckOutcome[]> {
+export async function runIntegrationChecks(
+  checks: readonly CheckSpec[],
+  cwd: string,
+  logDir: string,
+  runFile: string,
+  signal?: AbortSignal,
+): Promise<CheckOutcome[]> {
   const outcomes = [];
   const logFile = path.join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
   for (const check of checks) {
-    const result = await runCheck({ name: check.name, run: check.run, cwd, timeoutMs: check.timeoutMs, logFile, runFile, signal });
+    const result = await runCheck({
+      name: check.name,
+      run: check.run,
+      cwd,
+      timeoutMs: check.timeoutMs,
+      logFile,
+      runFile,
+      signal,
+    });
     // A check killed because the czar stops says nothing about the merge: no verdict, and the merge stays pending.
-    if (signal?.aborted === true) throw new CzarError('czar_stopping', `The czar stopped while the integration check "${check.name}" ran in ${cwd}; the next czar undoes that merge and checks it again.`);
+    if (signal?.aborted === true)
+      throw new CzarError(
+        'czar_stopping',
+        `The czar stopped while the integration check "${check.name}" ran in ${cwd}; the next czar undoes that merge and checks it again.`,
+      );
     outcomes.push(result);
     if (!result.ok) break;
   }

@@ -3,7 +3,13 @@ import { acquireLock } from '../adapters/lock-file.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { branchExists, headRef, isAncestor, predictConflicts, revParse } from '../adapters/git.js';
-import { advanceBase, ensureIntegrationWorktree, headIsMergeOf, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
+import {
+  advanceBase,
+  ensureIntegrationWorktree,
+  headIsMergeOf,
+  mergeNoFf,
+  resetIntegrationWorktree,
+} from '../adapters/integration-git.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles } from '../domain/paths.js';
 import {
@@ -34,7 +40,12 @@ export interface CheckOutcome {
 }
 
 /** Runs the integration checks in a checkout, in order, stopping at the first failure; the run is recorded in `runFile`. */
-export type RunChecks = (checks: readonly CheckSpec[], cwd: string, logDir: string, runFile: string) => Promise<CheckOutcome[]>;
+export type RunChecks = (
+  checks: readonly CheckSpec[],
+  cwd: string,
+  logDir: string,
+  runFile: string,
+) => Promise<CheckOutcome[]>;
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */
 export function integrationPaths(fleet: Fleet): ReturnType<typeof integrationFiles> {
@@ -69,7 +80,11 @@ export interface DryRun {
 }
 
 /** The tips (of the given candidates) the integration branch already holds. */
-export async function mergedTips(repo: string, branch: string, tips: readonly (string | undefined)[]): Promise<Set<string>> {
+export async function mergedTips(
+  repo: string,
+  branch: string,
+  tips: readonly (string | undefined)[],
+): Promise<Set<string>> {
   const head = await revParse(repo, headRef(branch));
   const merged = new Set<string>();
   if (head === undefined) return merged;
@@ -80,12 +95,18 @@ export async function mergedTips(repo: string, branch: string, tips: readonly (s
 /** The plan without touching anything: what `czar integrate --dry-run` shows. */
 export async function dryRun(fleet: Fleet, candidates: readonly IntegrationCandidate[]): Promise<DryRun> {
   const { config } = fleet;
-  const record = (await readIntegrationRecord(fleet)) ?? emptyRecord(config.integration.branch, config.base, new Date().toISOString());
+  const record =
+    (await readIntegrationRecord(fleet)) ??
+    emptyRecord(config.integration.branch, config.base, new Date().toISOString());
   const tip = await revParse(config.repo, headRef(config.integration.branch));
   const onto = tip ?? (await revParse(config.repo, headRef(config.base)));
   const steps = [];
   for (const step of planIntegration(await candidatesWithTips(fleet, candidates), record)) {
-    steps.push(step.kind === 'merge' && onto !== undefined ? { ...step, predictedConflicts: await predictConflicts(config.repo, onto, step.tip) } : step);
+    steps.push(
+      step.kind === 'merge' && onto !== undefined
+        ? { ...step, predictedConflicts: await predictConflicts(config.repo, onto, step.tip) }
+        : step,
+    );
   }
   return { tip, steps };
 }
@@ -97,7 +118,11 @@ export async function dryRun(fleet: Fleet, candidates: readonly IntegrationCandi
  * One run at a time per state dir, across processes: a lock file the czar and `czar integrate` share.
  * `candidatesNow` is asked again after each merge: a branch may have moved meanwhile.
  */
-export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<readonly IntegrationCandidate[]>, runChecks: RunChecks): Promise<RunResult> {
+export async function runIntegration(
+  fleet: Fleet,
+  candidatesNow: () => Promise<readonly IntegrationCandidate[]>,
+  runChecks: RunChecks,
+): Promise<RunResult> {
   const paths = integrationPaths(fleet);
   return withLock(paths.lock, async () => {
     const { config } = fleet;
@@ -111,9 +136,13 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
     const recorded = (await readOwnership(fleet.paths)).branches.get(branch)?.worker === INTEGRATION_OWNER;
     const exists = await branchExists(config.repo, branch);
     if (exists && saved?.branch !== branch && !recorded) {
-      throw new CzarError('integration_branch_taken', `Branch ${branch} already exists and czar did not create it; set integration.branch in ${config.file} to a new name (czar never merges into a branch it did not create).`);
+      throw new CzarError(
+        'integration_branch_taken',
+        `Branch ${branch} already exists and czar did not create it; set integration.branch in ${config.file} to a new name (czar never merges into a branch it did not create).`,
+      );
     }
-    if (!exists && !recorded) await recordMade(fleet.paths, 'branch', { worker: INTEGRATION_OWNER, branch, worktree: paths.worktree });
+    if (!exists && !recorded)
+      await recordMade(fleet.paths, 'branch', { worker: INTEGRATION_OWNER, branch, worktree: paths.worktree });
     let record = saved?.branch === branch ? saved : emptyRecord(branch, config.base, now());
     // A check a killed czar left running in the worktree goes before the worktree is reset under it.
     await reapCheckRun(paths.checkRun);
@@ -134,7 +163,14 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
     const green = await takeBase(fleet, paths, events, runChecks, intend);
     await intend(undefined);
     if (!green) {
-      record = { ...record, baseConflict: { base: config.base, files: events.flatMap((event) => (event.kind === 'base_conflict' ? event.files : [])), at: now() } };
+      record = {
+        ...record,
+        baseConflict: {
+          base: config.base,
+          files: events.flatMap((event) => (event.kind === 'base_conflict' ? event.files : [])),
+          at: now(),
+        },
+      };
       await save();
       return { record, events, plan: planIntegration(await candidatesWithTips(fleet, await candidatesNow()), record) };
     }
@@ -145,28 +181,66 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
       const step = nextMerge(candidates, record);
       if (step === undefined) break;
       const before = await revParse(paths.worktree, 'HEAD');
-      if (before === undefined) throw new CzarError('git_failed', `The integration worktree ${paths.worktree} has no HEAD; remove it and run "czar integrate" again.`);
+      if (before === undefined)
+        throw new CzarError(
+          'git_failed',
+          `The integration worktree ${paths.worktree} has no HEAD; remove it and run "czar integrate" again.`,
+        );
       await intend({ worker: step.worker, branch: step.branch, tip: step.tip, onto: before, at: now() });
       const merge = await mergeNoFf(paths.worktree, step.tip, `czar: integrate ${step.worker} (${step.branch})`);
       const failure: IntegrationFailure | undefined = merge.ok
-        ? checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, step.worker), paths.checkRun))
-        : merge.refused === undefined ? { kind: 'conflict', files: merge.conflicts } : { kind: 'refused', reason: merge.refused };
+        ? checkFailure(
+            await runChecks(
+              config.integration.checks,
+              paths.worktree,
+              path.join(paths.logs, step.worker),
+              paths.checkRun,
+            ),
+          )
+        : merge.refused === undefined
+          ? { kind: 'conflict', files: merge.conflicts }
+          : { kind: 'refused', reason: merge.refused };
       if (!merge.ok || failure !== undefined) {
         const undone = failure ?? { kind: 'conflict', files: [] };
         await resetIntegrationWorktree(paths.worktree, before);
-        record = recordFailed(record, { worker: step.worker, branch: step.branch, tip: step.tip, onto: before, failure: undone, at: now() });
+        record = recordFailed(record, {
+          worker: step.worker,
+          branch: step.branch,
+          tip: step.tip,
+          onto: before,
+          failure: undone,
+          at: now(),
+        });
         events.push({ kind: 'undone', worker: step.worker, failure: undone });
-        await fleet.log.emit('integration_undone', `${step.branch} at ${step.tip.slice(0, 10)} ${failureSummary(undone)}; the merge was undone`, step.worker, { tip: step.tip, failure: undone.kind });
+        await fleet.log.emit(
+          'integration_undone',
+          `${step.branch} at ${step.tip.slice(0, 10)} ${failureSummary(undone)}; the merge was undone`,
+          step.worker,
+          { tip: step.tip, failure: undone.kind },
+        );
       } else {
-        record = recordMerged(record, { worker: step.worker, branch: step.branch, tip: step.tip, mergeCommit: merge.commit, at: now() });
+        record = recordMerged(record, {
+          worker: step.worker,
+          branch: step.branch,
+          tip: step.tip,
+          mergeCommit: merge.commit,
+          at: now(),
+        });
         events.push({ kind: 'merged', worker: step.worker, commit: merge.commit });
-        await fleet.log.emit('integrated', `merged ${step.branch} at ${step.tip.slice(0, 10)} into ${branch}; checks green`, step.worker, { tip: step.tip, commit: merge.commit });
+        await fleet.log.emit(
+          'integrated',
+          `merged ${step.branch} at ${step.tip.slice(0, 10)} into ${branch}; checks green`,
+          step.worker,
+          { tip: step.tip, commit: merge.commit },
+        );
       }
       await intend(undefined);
     }
 
     if (config.integration.advanceBase) await advance(fleet, paths, record, events);
-    for (const event of events) if (event.kind === 'base_advanced') record = { ...record, advancedBase: { from: event.from, to: event.to, at: now() } };
+    for (const event of events)
+      if (event.kind === 'base_advanced')
+        record = { ...record, advancedBase: { from: event.from, to: event.to, at: now() } };
     await save();
     return { record, events, plan: planIntegration(await candidatesWithTips(fleet, await candidatesNow()), record) };
   });
@@ -174,36 +248,70 @@ export async function runIntegration(fleet: Fleet, candidatesNow: () => Promise<
 
 function checkFailure(outcomes: readonly CheckOutcome[]): IntegrationFailure | undefined {
   const failed = outcomes.find((outcome) => !outcome.ok);
-  return failed === undefined ? undefined : { kind: 'check', check: failed.name, run: failed.run, exitCode: failed.exitCode, timedOut: failed.timedOut, tail: failed.tail };
+  return failed === undefined
+    ? undefined
+    : {
+        kind: 'check',
+        check: failed.name,
+        run: failed.run,
+        exitCode: failed.exitCode,
+        timedOut: failed.timedOut,
+        tail: failed.tail,
+      };
 }
 
 /** The candidates with `merged` answered by git against the integration branch as it is now. */
-export async function candidatesWithTips(fleet: Fleet, candidates: readonly IntegrationCandidate[]): Promise<IntegrationCandidate[]> {
-  const merged = await mergedTips(fleet.config.repo, fleet.config.integration.branch, candidates.map((candidate) => candidate.tip));
-  return candidates.map((candidate) => ({ ...candidate, merged: candidate.tip !== undefined && merged.has(candidate.tip) }));
+export async function candidatesWithTips(
+  fleet: Fleet,
+  candidates: readonly IntegrationCandidate[],
+): Promise<IntegrationCandidate[]> {
+  const merged = await mergedTips(
+    fleet.config.repo,
+    fleet.config.integration.branch,
+    candidates.map((candidate) => candidate.tip),
+  );
+  return candidates.map((candidate) => ({
+    ...candidate,
+    merged: candidate.tip !== undefined && merged.has(candidate.tip),
+  }));
 }
 
 /**
  * Base moved (someone merged upstream): it is merged into the integration branch first and checked, so what goes in
  * next is tested against the base it will land on. False when base does not merge or its merge fails the checks.
  */
-async function takeBase(fleet: Fleet, paths: ReturnType<typeof integrationPaths>, events: RunEvent[], runChecks: RunChecks, intend: (pending: PendingMerge | undefined) => Promise<void>): Promise<boolean> {
+async function takeBase(
+  fleet: Fleet,
+  paths: ReturnType<typeof integrationPaths>,
+  events: RunEvent[],
+  runChecks: RunChecks,
+  intend: (pending: PendingMerge | undefined) => Promise<void>,
+): Promise<boolean> {
   const { config } = fleet;
   const baseTip = await revParse(config.repo, headRef(config.base));
   if (baseTip === undefined || (await isAncestor(paths.worktree, baseTip, 'HEAD'))) return true;
   const before = await revParse(paths.worktree, 'HEAD');
-  if (before !== undefined) await intend({ branch: config.base, tip: baseTip, onto: before, at: new Date().toISOString() });
+  if (before !== undefined)
+    await intend({ branch: config.base, tip: baseTip, onto: before, at: new Date().toISOString() });
   const merge = await mergeNoFf(paths.worktree, baseTip, `czar: take ${config.base} into ${config.integration.branch}`);
   if (!merge.ok) {
     events.push({ kind: 'base_conflict', files: merge.conflicts });
-    await fleet.log.emit('integration_base_conflict', `${config.base} moved and no longer merges into ${config.integration.branch} (${merge.conflicts.join(', ')}); a person must resolve this`);
+    await fleet.log.emit(
+      'integration_base_conflict',
+      `${config.base} moved and no longer merges into ${config.integration.branch} (${merge.conflicts.join(', ')}); a person must resolve this`,
+    );
     return false;
   }
-  const failed = checkFailure(await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, 'base'), paths.checkRun));
+  const failed = checkFailure(
+    await runChecks(config.integration.checks, paths.worktree, path.join(paths.logs, 'base'), paths.checkRun),
+  );
   if (failed !== undefined && before !== undefined) {
     await resetIntegrationWorktree(paths.worktree, before);
     events.push({ kind: 'base_conflict', files: [] });
-    await fleet.log.emit('integration_base_conflict', `${config.base} moved and ${failureSummary(failed)} of ${config.integration.branch}; a person must look`);
+    await fleet.log.emit(
+      'integration_base_conflict',
+      `${config.base} moved and ${failureSummary(failed)} of ${config.integration.branch}; a person must look`,
+    );
     return false;
   }
   events.push({ kind: 'base_merged', commit: merge.commit });
@@ -223,17 +331,31 @@ async function undoUnjudged(fleet: Fleet, worktree: string, pending: PendingMerg
   const what = `${pending.branch} at ${pending.tip.slice(0, 10)}`;
   if (await headIsMergeOf(worktree, pending.onto, pending.tip)) {
     await resetIntegrationWorktree(worktree, pending.onto);
-    await fleet.log.emit('integration_undone', `a czar stopped while it checked its merge of ${what} into ${branch}; that merge was undone and is tried again`, pending.worker, { tip: pending.tip });
+    await fleet.log.emit(
+      'integration_undone',
+      `a czar stopped while it checked its merge of ${what} into ${branch}; that merge was undone and is tried again`,
+      pending.worker,
+      { tip: pending.tip },
+    );
     return;
   }
-  await fleet.log.emit('integration_error', `a czar stopped while it merged ${what} into ${branch}, and ${branch} has moved since (now ${head?.slice(0, 10) ?? 'gone'}); czar takes it as it is, so look at it with "git log ${branch}"`, pending.worker);
+  await fleet.log.emit(
+    'integration_error',
+    `a czar stopped while it merged ${what} into ${branch}, and ${branch} has moved since (now ${head?.slice(0, 10) ?? 'gone'}); czar takes it as it is, so look at it with "git log ${branch}"`,
+    pending.worker,
+  );
 }
 
 /**
  * Fast-forwards base to the green integration tip with a compare-and-swap. If base moved meanwhile it is left alone:
  * the next run merges the new base and checks again before trying once more.
  */
-async function advance(fleet: Fleet, paths: ReturnType<typeof integrationPaths>, record: IntegrationRecord, events: RunEvent[]): Promise<void> {
+async function advance(
+  fleet: Fleet,
+  paths: ReturnType<typeof integrationPaths>,
+  record: IntegrationRecord,
+  events: RunEvent[],
+): Promise<void> {
   const { config } = fleet;
   const tip = await revParse(paths.worktree, 'HEAD');
   const baseTip = await revParse(config.repo, headRef(config.base));
@@ -246,15 +368,30 @@ async function advance(fleet: Fleet, paths: ReturnType<typeof integrationPaths>,
   switch (outcome.kind) {
     case 'advanced':
       events.push({ kind: 'base_advanced', from: baseTip, to: tip });
-      await fleet.log.emit('base_advanced', `fast-forwarded ${config.base} from ${baseTip.slice(0, 10)} to the green integration tip ${tip.slice(0, 10)}`);
+      await fleet.log.emit(
+        'base_advanced',
+        `fast-forwarded ${config.base} from ${baseTip.slice(0, 10)} to the green integration tip ${tip.slice(0, 10)}`,
+      );
       return;
     case 'moved':
-      events.push({ kind: 'base_not_advanced', reason: `${config.base} moved meanwhile (now ${outcome.now?.slice(0, 10) ?? 'gone'}); integrating again first` });
-      await fleet.log.emit('base_not_advanced', `${config.base} moved while czar checked the integration branch; it will be merged and checked again`);
+      events.push({
+        kind: 'base_not_advanced',
+        reason: `${config.base} moved meanwhile (now ${outcome.now?.slice(0, 10) ?? 'gone'}); integrating again first`,
+      });
+      await fleet.log.emit(
+        'base_not_advanced',
+        `${config.base} moved while czar checked the integration branch; it will be merged and checked again`,
+      );
       return;
     case 'checked_out_dirty':
-      events.push({ kind: 'base_not_advanced', reason: `${config.base} is checked out with uncommitted changes in ${outcome.worktree}` });
-      await fleet.log.emit('base_not_advanced', `${config.base} is checked out with uncommitted changes in ${outcome.worktree}; fast-forward it there with "git merge --ff-only ${config.integration.branch}"`);
+      events.push({
+        kind: 'base_not_advanced',
+        reason: `${config.base} is checked out with uncommitted changes in ${outcome.worktree}`,
+      });
+      await fleet.log.emit(
+        'base_not_advanced',
+        `${config.base} is checked out with uncommitted changes in ${outcome.worktree}; fast-forward it there with "git merge --ff-only ${config.integration.branch}"`,
+      );
       return;
   }
 }
@@ -270,7 +407,11 @@ async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
   const next = previous.then(async () => {
     const release = await acquireLock(lock, {
       timeoutMs: 0,
-      heldError: (holder) => new CzarError('integration_locked', `Another czar process (pid ${holder.pid}) is integrating right now (lock ${lock}); wait for it to finish and run "czar integrate" again.`),
+      heldError: (holder) =>
+        new CzarError(
+          'integration_locked',
+          `Another czar process (pid ${holder.pid}) is integrating right now (lock ${lock}); wait for it to finish and run "czar integrate" again.`,
+        ),
     });
     try {
       return await work();
@@ -278,6 +419,9 @@ async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
       await release();
     }
   });
-  chains.set(lock, next.catch(() => undefined));
+  chains.set(
+    lock,
+    next.catch(() => undefined),
+  );
   return next;
 }

@@ -24,7 +24,12 @@ export function agentPathOf(worker: WorkerSpec): string {
  * server's folder when `-c` names a folder that is gone, which put agents in the person's main checkout; so the
  * worktree is checked first: it exists, it is its own work tree of this repository, and it is on the worker's branch.
  */
-export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { readonly paneId: string }, options: { readonly worktreeJustMade?: boolean } = {}): Promise<string> {
+export async function startAgentPane(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  pane?: { readonly paneId: string },
+  options: { readonly worktreeJustMade?: boolean } = {},
+): Promise<string> {
   if (options.worktreeJustMade !== true) await verifyOwnWorktree(fleet, worker);
   const { argv, env } = await agentLaunchSpec(fleet, worker);
   if (pane !== undefined) {
@@ -33,7 +38,13 @@ export async function startAgentPane(fleet: Fleet, worker: WorkerSpec, pane?: { 
     await fleet.tmux.respawnPane(pane.paneId, worker.worktree, argv, env, logFile(fleet.paths, worker.name));
     return pane.paneId;
   }
-  return fleet.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv, env, logFile: logFile(fleet.paths, worker.name) });
+  return fleet.tmux.newSession({
+    name: worker.name,
+    cwd: worker.worktree,
+    argv,
+    env,
+    logFile: logFile(fleet.paths, worker.name),
+  });
 }
 
 const commonDirs = new Map<string, Promise<string>>();
@@ -56,7 +67,10 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
   const where = `worker "${worker.name}" was not started`;
   const identity = await git.worktreeIdentity(worker.worktree);
   if (identity === undefined) {
-    throw new CzarError('worktree_missing', `The worktree ${worker.worktree} is missing or not a git worktree, so ${where}; run "czar up" to make it again.`);
+    throw new CzarError(
+      'worktree_missing',
+      `The worktree ${worker.worktree} is missing or not a git worktree, so ${where}; run "czar up" to make it again.`,
+    );
   }
   const [top, own, commonDir, repoCommon] = await Promise.all([
     resolveLinks(identity.top).catch(() => identity.top),
@@ -65,11 +79,17 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
     repoCommonDir(config.repo),
   ]);
   if (top !== own || commonDir !== repoCommon) {
-    throw new CzarError('worktree_foreign', `${worker.worktree} is not a worktree of ${config.repo} (git sees ${identity.top}), so ${where}; move that folder away and run "czar up" to make the worktree.`);
+    throw new CzarError(
+      'worktree_foreign',
+      `${worker.worktree} is not a worktree of ${config.repo} (git sees ${identity.top}), so ${where}; move that folder away and run "czar up" to make the worktree.`,
+    );
   }
   if (identity.branch !== worker.branch) {
     const on = identity.branch === undefined ? 'a detached HEAD' : `branch "${identity.branch}"`;
-    throw new CzarError('worktree_wrong_branch', `The worktree ${worker.worktree} is on ${on}, not "${worker.branch}", so ${where}; check out "${worker.branch}" there and run "czar up" again.`);
+    throw new CzarError(
+      'worktree_wrong_branch',
+      `The worktree ${worker.worktree} is on ${on}, not "${worker.branch}", so ${where}; check out "${worker.branch}" there and run "czar up" again.`,
+    );
   }
 }
 
@@ -77,7 +97,10 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
  * The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks); refuses
  * an agent that would skip them without a word.
  */
-export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise<{ argv: string[]; env: Record<string, string> }> {
+export async function agentLaunchSpec(
+  fleet: Fleet,
+  worker: WorkerSpec,
+): Promise<{ argv: string[]; env: Record<string, string> }> {
   const setup = await agentSetup(fleet, worker);
   const problem = await settingsProblem(worker, setup);
   if (problem?.blocking === true) throw new CzarError('agent_settings_skipped', problem.message);
@@ -106,7 +129,12 @@ export async function agentLaunchSpec(fleet: Fleet, worker: WorkerSpec): Promise
 /** A worker's agent setup, with its files in the worker's private folder (not yet written). */
 async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup> {
   const settingsDir = await privateAgentDir(fleet.config.project, fleet.paths.root, worker.name);
-  return presetFor(worker.agent.preset).setup({ worker: worker.name, settingsDir, czarCommand: czarCommand(), worktree: worker.worktree });
+  return presetFor(worker.agent.preset).setup({
+    worker: worker.name,
+    settingsDir,
+    czarCommand: czarCommand(),
+    worktree: worker.worktree,
+  });
 }
 
 /** Why an agent would skip czar's hook settings, as one sentence with the fix, and whether `czar up` refuses on it. */
@@ -130,8 +158,13 @@ async function settingsProblem(worker: WorkerSpec, setup: AgentSetup): Promise<S
     const skip = geminiSkipReason(await ownershipChain(file));
     if (skip !== undefined) {
       const blocking = geminiSkipIsFixable(skip);
-      const consequence = blocking ? 'czar would not see its turns' : 'czar follows that worker by its screen and its own czar report calls only';
-      return { blocking, message: `Gemini CLI would skip its hook settings ${file} for worker "${worker.name}" because ${skip.path} ${skip.reason}, so ${consequence}; ${geminiSkipFix(skip)}.` };
+      const consequence = blocking
+        ? 'czar would not see its turns'
+        : 'czar follows that worker by its screen and its own czar report calls only';
+      return {
+        blocking,
+        message: `Gemini CLI would skip its hook settings ${file} for worker "${worker.name}" because ${skip.path} ${skip.reason}, so ${consequence}; ${geminiSkipFix(skip)}.`,
+      };
     }
   }
   return undefined;

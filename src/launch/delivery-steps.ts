@@ -23,7 +23,6 @@ export function pasteLandMs(scale: number, readyTookMs: number): number {
   return Math.max(PASTE_LAND_MS * scale, Math.min(readyTookMs, 60_000));
 }
 
-
 /** What a screen means before pasting. */
 export type ReadyStep =
   | { readonly kind: 'fatal'; readonly message: string }
@@ -36,7 +35,12 @@ export type ReadyStep =
  * then readiness. Without `answerDialogs` a dialog is just something to wait out, and so is one already `answered`
  * while it is still drawn.
  */
-export function readyStep(preset: AgentPreset, screen: string, answerDialogs: boolean, answered: readonly Dialog[] = []): ReadyStep {
+export function readyStep(
+  preset: AgentPreset,
+  screen: string,
+  answerDialogs: boolean,
+  answered: readonly Dialog[] = [],
+): ReadyStep {
   const dialog = preset.dialogs.find((candidate) => candidate.match.test(screen));
   if (dialog !== undefined) return answerDialogs ? { kind: 'dialog', dialog } : { kind: 'wait' };
   const fatal = preset.fatal.find((candidate) => candidate.match.test(screen));
@@ -54,7 +58,10 @@ export interface PasteMarkers {
 const MARKER_CHARS = 24;
 
 export function pasteMarkers(text: string): PasteMarkers {
-  const lines = text.split('\n').map(squash).filter((line) => line !== '');
+  const lines = text
+    .split('\n')
+    .map(squash)
+    .filter((line) => line !== '');
   return { head: (lines[0] ?? '').slice(0, MARKER_CHARS), tail: (lines.at(-1) ?? '').slice(-MARKER_CHARS) };
 }
 
@@ -82,7 +89,12 @@ export type SubmitStep = 'submitted' | 'in-input' | 'unknown';
  * with an earlier turn); a busy or waiting screen, or the text gone from the input box, means it took. A preset
  * that cannot read its input box falls back to "the screen changed since just before Enter".
  */
-export function submitStep(preset: AgentPreset, screen: string, beforeEnter: string, markers: PasteMarkers): SubmitStep {
+export function submitStep(
+  preset: AgentPreset,
+  screen: string,
+  beforeEnter: string,
+  markers: PasteMarkers,
+): SubmitStep {
   const input = preset.inputText?.(screen);
   if (input !== undefined && showsPaste(input, markers)) return 'in-input';
   if (preset.isBusy(screen) || preset.isWaiting(screen) || input !== undefined) return 'submitted';

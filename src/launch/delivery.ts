@@ -4,7 +4,16 @@ import type { Tmux } from '../adapters/tmux.js';
 import type { AgentPreset, Dialog } from '../agents/preset.js';
 import { CzarError } from '../domain/errors.js';
 import { neutraliseControls } from '../domain/sanitize.js';
-import { loadScale, pasteLanded, pasteLandMs, pasteMarkers, readyStep, submitStep, type PasteMarkers, type SubmitStep } from './delivery-steps.js';
+import {
+  loadScale,
+  pasteLanded,
+  pasteLandMs,
+  pasteMarkers,
+  readyStep,
+  submitStep,
+  type PasteMarkers,
+  type SubmitStep,
+} from './delivery-steps.js';
 
 /**
  * Verified delivery of a task into an agent's TUI: wait until its input box is ready (answering first-run dialogs
@@ -54,12 +63,24 @@ const FIRST_SUBMIT_WAIT_MS = 1_500;
 const MAX_ENTERS = 4;
 
 /** Delivers a worker's task at launch: first-run dialogs (trust, API key) are answered as they appear. */
-export async function deliverPrompt(tmux: Tmux, paneId: string, text: string, preset: AgentPreset, options: DeliveryOptions): Promise<DeliveryResult> {
+export async function deliverPrompt(
+  tmux: Tmux,
+  paneId: string,
+  text: string,
+  preset: AgentPreset,
+  options: DeliveryOptions,
+): Promise<DeliveryResult> {
   return deliver(new Delivery(tmux, paneId, preset, options), text, true);
 }
 
 /** Sends a follow-up message (nudge, bonus task) along the same verified path; dialogs are not answered here. */
-export async function sendMessage(tmux: Tmux, paneId: string, text: string, preset: AgentPreset, options: DeliveryOptions): Promise<DeliveryResult> {
+export async function sendMessage(
+  tmux: Tmux,
+  paneId: string,
+  text: string,
+  preset: AgentPreset,
+  options: DeliveryOptions,
+): Promise<DeliveryResult> {
   return deliver(new Delivery(tmux, paneId, preset, options), text, false);
 }
 
@@ -84,9 +105,13 @@ class Delivery {
 
   fail(what: string, cause?: unknown): CzarError {
     const attach = `tmux -L ${this.tmux.socket} attach -t ${this.paneId}`;
-    return new CzarError('delivery_failed', `Worker "${this.options.worker}" ${what}; look at its pane with "${attach}" and fix that, then start the worker again.`, {
-      cause,
-    });
+    return new CzarError(
+      'delivery_failed',
+      `Worker "${this.options.worker}" ${what}; look at its pane with "${attach}" and fix that, then start the worker again.`,
+      {
+        cause,
+      },
+    );
   }
 
   capture(): Promise<string> {
@@ -98,10 +123,16 @@ class Delivery {
     const pane = (await this.tmux.listPanes()).find((candidate) => candidate.paneId === this.paneId);
     if (pane === undefined) throw this.fail(`has no tmux pane ${this.paneId} any more, so its task was not delivered`);
     if (pane.dead) {
-      const how = pane.deadSignal !== undefined ? `was killed by signal ${pane.deadSignal}` : pane.deadStatus !== undefined ? `exited with status ${pane.deadStatus}` : 'exited';
+      const how =
+        pane.deadSignal !== undefined
+          ? `was killed by signal ${pane.deadSignal}`
+          : pane.deadStatus !== undefined
+            ? `exited with status ${pane.deadStatus}`
+            : 'exited';
       throw this.fail(`has an agent that ${how} before its task was delivered`);
     }
-    if (pane.inputOff) throw this.fail(`has keyboard input switched off in its pane (select-pane -d), so nothing can be typed`);
+    if (pane.inputOff)
+      throw this.fail(`has keyboard input switched off in its pane (select-pane -d), so nothing can be typed`);
     if (pane.inMode) {
       this.emit('copy_mode', `pane ${this.paneId} was in copy mode; left it before typing`);
       await this.tmux.cancelMode(this.paneId);
@@ -188,7 +219,8 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number
       }
       case 'ready':
         if (Date.now() - stableSince < settleMs) break;
-        if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false) return answered;
+        if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false)
+          return answered;
         readyWithoutBracketedPaste = true;
         break;
       case 'wait':
@@ -200,8 +232,15 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number
           `never turned on bracketed paste (ESC [?2004h) within ${seconds(d.preset.readyTimeoutMs * d.scale)}, so its ${lines}-line message would arrive as separate submissions and czar did not paste it; give this program one-line tasks, or use an agent that supports bracketed paste`,
         );
       }
-      const last = screen.split('\n').map((line) => line.trim()).filter((line) => line !== '').at(-1) ?? '(empty screen)';
-      throw d.fail(`never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`);
+      const last =
+        screen
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line !== '')
+          .at(-1) ?? '(empty screen)';
+      throw d.fail(
+        `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`,
+      );
     }
     await sleep(POLL_MS);
   }
@@ -213,7 +252,8 @@ async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
     await d.checkPane();
     const beforeEnter = await d.capture();
     const dialog = d.preset.dialogs.find((candidate) => candidate.match.test(beforeEnter));
-    if (dialog !== undefined) throw d.fail(`showed the "${dialog.id}" dialog over its pasted task, and Enter would answer it blindly`);
+    if (dialog !== undefined)
+      throw d.fail(`showed the "${dialog.id}" dialog over its pasted task, and Enter would answer it blindly`);
     await d.tmux.sendKeys(d.paneId, ['Enter']);
     const window = FIRST_SUBMIT_WAIT_MS * 2 ** (attempt - 1);
     let last = 'unknown' as SubmitStep;
@@ -225,13 +265,20 @@ async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
       d.emit('submitted', attempt === 1 ? 'task submitted' : `task submitted after ${attempt} Enter presses`);
       return attempt;
     }
-    d.emit('enter_retry', `Enter ${attempt} did not take (${last === 'in-input' ? 'the task is still in the input box' : 'no sign of a submission'}); pressing it again`);
+    d.emit(
+      'enter_retry',
+      `Enter ${attempt} did not take (${last === 'in-input' ? 'the task is still in the input box' : 'no sign of a submission'}); pressing it again`,
+    );
   }
   throw d.fail(`did not submit its pasted task after ${MAX_ENTERS} Enter presses`);
 }
 
 /** Captures every POLL_MS until `accept` holds (returns that screen) or the scaled budget runs out (undefined). */
-async function pollScreen(d: Delivery, budgetMs: number, accept: (screen: string) => boolean | Promise<boolean>): Promise<string | undefined> {
+async function pollScreen(
+  d: Delivery,
+  budgetMs: number,
+  accept: (screen: string) => boolean | Promise<boolean>,
+): Promise<string | undefined> {
   const deadline = Date.now() + budgetMs * d.scale;
   for (;;) {
     const screen = await d.capture();

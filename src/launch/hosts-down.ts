@@ -15,22 +15,24 @@ export type HostStopOutcome =
  */
 export async function stopHosts(fleet: Fleet): Promise<HostStopOutcome[]> {
   const { config } = fleet;
-  return Promise.all(usedHosts(config.workers).map(async (host): Promise<HostStopOutcome> => {
-    const link = fleet.hosts.link(host);
-    try {
-      const sessions = await link.tmux.listSessions();
-      await link.tmux.killServer();
-      return { host, stopped: true, sessions: sessions.length };
-    } catch (error) {
-      const workers = config.workers.filter((worker) => worker.host === host).map((worker) => worker.name);
-      const stop = `ssh ${link.spec.destination} tmux -L ${config.tmuxSocket} kill-server`;
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = `Host "${host}" (${link.spec.destination}) could not be reached to stop it (${hostReason(reason)}); its workers (${workers.join(', ')}) still run there: run "czar down" again once it is reachable, or "${stop}".`;
-      return { host, stopped: false, error: new CzarError('host_not_stopped', message, { cause: error }) };
-    } finally {
-      await link.ssh.close();
-    }
-  }));
+  return Promise.all(
+    usedHosts(config.workers).map(async (host): Promise<HostStopOutcome> => {
+      const link = fleet.hosts.link(host);
+      try {
+        const sessions = await link.tmux.listSessions();
+        await link.tmux.killServer();
+        return { host, stopped: true, sessions: sessions.length };
+      } catch (error) {
+        const workers = config.workers.filter((worker) => worker.host === host).map((worker) => worker.name);
+        const stop = `ssh ${link.spec.destination} tmux -L ${config.tmuxSocket} kill-server`;
+        const reason = error instanceof Error ? error.message : String(error);
+        const message = `Host "${host}" (${link.spec.destination}) could not be reached to stop it (${hostReason(reason)}); its workers (${workers.join(', ')}) still run there: run "czar down" again once it is reachable, or "${stop}".`;
+        return { host, stopped: false, error: new CzarError('host_not_stopped', message, { cause: error }) };
+      } finally {
+        await link.ssh.close();
+      }
+    }),
+  );
 }
 
 /** The error of the hosts `czar down` could not stop: one sentence per host, the first as the message. */

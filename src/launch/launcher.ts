@@ -48,11 +48,14 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   ]);
   const existingPaths = new Set<string>();
   const reports = new Map<string, { state: string; at: string }>();
-  await Promise.all(config.workers.map(async (worker) => {
-    if (await pathExists(worker.worktree)) existingPaths.add(worker.worktree);
-    const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
-    if (typeof report?.state === 'string' && typeof report.at === 'string') reports.set(worker.name, { state: report.state, at: report.at });
-  }));
+  await Promise.all(
+    config.workers.map(async (worker) => {
+      if (await pathExists(worker.worktree)) existingPaths.add(worker.worktree);
+      const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
+      if (typeof report?.state === 'string' && typeof report.at === 'string')
+        reports.set(worker.name, { state: report.state, at: report.at });
+    }),
+  );
   return {
     worktrees,
     branches: new Set(tips.keys()),
@@ -91,7 +94,8 @@ export async function stopDroppedWorkers(fleet: Fleet): Promise<string[]> {
 export async function prepareStateDir(fleet: Fleet): Promise<void> {
   await ensureStateDir(fleet.paths);
   const relative = path.relative(fleet.config.repo, fleet.paths.root);
-  if (!relative.startsWith('..') && !path.isAbsolute(relative)) await git.excludePattern(fleet.config.repo, `/${relative.split(path.sep).join('/')}/`);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative))
+    await git.excludePattern(fleet.config.repo, `/${relative.split(path.sep).join('/')}/`);
 }
 
 /**
@@ -104,21 +108,33 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
   // supervises it as any other worker.
   const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
-  if (worker.host !== undefined) return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
+  if (worker.host !== undefined)
+    return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
   if (step.worktree === 'recreate') {
     await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
     await recordMade(fleet.paths, 'worktree', made);
-    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`, worker.name);
+    await fleet.log.emit(
+      'worktree_added',
+      `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`,
+      worker.name,
+    );
   } else if (step.worktree !== 'reuse') {
-    const outcome = await git.addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch').catch(async (error: unknown) => {
-      // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
-      if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch))) await recordMade(fleet.paths, 'branch', made);
-      throw error;
-    });
+    const outcome = await git
+      .addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch')
+      .catch(async (error: unknown) => {
+        // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
+        if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch)))
+          await recordMade(fleet.paths, 'branch', made);
+        throw error;
+      });
     if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
     await recordMade(fleet.paths, 'worktree', made);
-    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
+    await fleet.log.emit(
+      'worktree_added',
+      `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`,
+      worker.name,
+    );
   }
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
@@ -127,24 +143,41 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await startAgentPane(fleet, worker, { paneId });
     if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
-    await fleet.log.emit('session_started', `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): its agent had exited`, worker.name);
+    await fleet.log.emit(
+      'session_started',
+      `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): its agent had exited`,
+      worker.name,
+    );
   } else if (paneId === undefined) {
     // A worktree git has just added is this repo's and on the worker's branch: asking git again costs a spawn each.
     paneId = await startAgentPane(fleet, worker, undefined, { worktreeJustMade: step.worktree !== 'reuse' });
     // What the previous agent reported is not about this one: status must not say "working" from it.
     if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
-    await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`, worker.name);
+    await fleet.log.emit(
+      'session_started',
+      `started ${worker.agent.name} in tmux session "${worker.name}" (${paneId})`,
+      worker.name,
+    );
   } else {
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
     if (step.delivery === 'unrecorded') {
-      await fleet.log.emit('adopted_unrecorded', `adopted the agent running in tmux session "${worker.name}" with no launch record (the state dir was lost?): its task is not pasted again; "czar up --redeliver" would paste it`, worker.name);
+      await fleet.log.emit(
+        'adopted_unrecorded',
+        `adopted the agent running in tmux session "${worker.name}" with no launch record (the state dir was lost?): its task is not pasted again; "czar up --redeliver" would paste it`,
+        worker.name,
+      );
     }
   }
   return recordLaunch(fleet, worker, paneId, assumedDeliveredAt);
 }
 
 /** Writes a worker's launch record for its (new or adopted) pane, keeping what earlier launches recorded. */
-async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string, assumedDeliveredAt?: string): Promise<LaunchRecord> {
+async function recordLaunch(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  paneId: string,
+  assumedDeliveredAt?: string,
+): Promise<LaunchRecord> {
   const previous = await readRecord(fleet.paths, worker.name);
   const deliveredAt = previous?.deliveredAt ?? assumedDeliveredAt;
   const record: LaunchRecord = {
@@ -166,7 +199,13 @@ async function recordLaunch(fleet: Fleet, worker: WorkerSpec, paneId: string, as
  * Pastes a message into a worker with verified delivery and records it. The record is written before the paste
  * starts, so a czar killed mid-delivery is never followed by a second paste of the same task.
  */
-export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string, taskId: string): Promise<{ record: LaunchRecord; pastedAt: number }> {
+export async function deliverToWorker(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  paneId: string,
+  text: string,
+  taskId: string,
+): Promise<{ record: LaunchRecord; pastedAt: number }> {
   const before = await readRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
   const startedAt = new Date();
@@ -184,9 +223,20 @@ export async function deliverToWorker(fleet: Fleet, worker: WorkerSpec, paneId: 
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
   const ownTask = taskId === worker.name ? { taskDigest: taskDigest(worker.task) } : {};
-  const record: LaunchRecord = { ...before, deliveryStartedAt: startedAt.toISOString(), deliveredAt: new Date().toISOString(), tasks: [...before.tasks, taskId], ...ownTask };
+  const record: LaunchRecord = {
+    ...before,
+    deliveryStartedAt: startedAt.toISOString(),
+    deliveredAt: new Date().toISOString(),
+    tasks: [...before.tasks, taskId],
+    ...ownTask,
+  };
   await writeRecord(fleet.paths, record);
-  await fleet.log.emit('task_delivered', `delivered task "${taskId}" (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`, worker.name, { taskId, bytes: Buffer.byteLength(text), attempts: result.attempts });
+  await fleet.log.emit(
+    'task_delivered',
+    `delivered task "${taskId}" (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`,
+    worker.name,
+    { taskId, bytes: Buffer.byteLength(text), attempts: result.attempts },
+  );
   return { record, pastedAt: pastedAt ?? startedAt.getTime() };
 }
 
@@ -199,7 +249,11 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
   });
-  await fleet.log.emit('message_delivered', `message delivered (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`, worker.name);
+  await fleet.log.emit(
+    'message_delivered',
+    `message delivered (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`,
+    worker.name,
+  );
 }
 
 async function reportedWorkingSince(fleet: Fleet, worker: string, since: Date): Promise<boolean> {
@@ -224,7 +278,8 @@ export async function launchWave(
   const { policy } = fleet.config;
   const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
     const record = await startWorker(fleet, step);
-    if (step.delivery !== 'skip' && step.delivery !== 'unrecorded') await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
+    if (step.delivery !== 'skip' && step.delivery !== 'unrecorded')
+      await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];
@@ -235,7 +290,11 @@ export async function launchWave(
     else failed.push({ worker: name, error: result.reason });
   });
   for (const failure of failed) {
-    await fleet.log.emit('launch_failed', failure.error instanceof Error ? failure.error.message : String(failure.error), failure.worker);
+    await fleet.log.emit(
+      'launch_failed',
+      failure.error instanceof Error ? failure.error.message : String(failure.error),
+      failure.worker,
+    );
   }
   return { started, failed };
 }

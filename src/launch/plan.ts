@@ -70,26 +70,46 @@ export interface LaunchPlan {
  * Decides, for every worker, how its worktree, session and task delivery are brought about, and finds every
  * problem up front so that a bad launch makes nothing half. Running it again on a running fleet adopts what exists.
  */
-export function planLaunch(config: Config, facts: LaunchFacts, options: { readonly redeliver?: boolean } = {}): LaunchPlan {
+export function planLaunch(
+  config: Config,
+  facts: LaunchFacts,
+  options: { readonly redeliver?: boolean } = {},
+): LaunchPlan {
   const problems: string[] = [];
   if (!facts.baseExists) {
-    problems.push(`Base branch "${config.base}" does not exist in ${config.repo}; create it or set "base:" in ${config.file}.`);
+    problems.push(
+      `Base branch "${config.base}" does not exist in ${config.repo}; create it or set "base:" in ${config.file}.`,
+    );
   }
   const socketBytes = Buffer.byteLength(facts.socketPath);
   if (socketBytes > MAX_SOCKET_PATH_BYTES) {
-    problems.push(`The project name "${config.project}" makes the tmux socket path ${facts.socketPath} ${socketBytes} bytes long, over the ${MAX_SOCKET_PATH_BYTES} a Unix socket path may have; set a shorter "project:" in ${config.file}.`);
+    problems.push(
+      `The project name "${config.project}" makes the tmux socket path ${facts.socketPath} ${socketBytes} bytes long, over the ${MAX_SOCKET_PATH_BYTES} a Unix socket path may have; set a shorter "project:" in ${config.file}.`,
+    );
   }
   if (facts.worktreesKind === 'other') {
-    problems.push(`worktrees: names ${config.worktrees}, which is a file, not a folder; point "worktrees:" in ${config.file} at a folder (czar makes it when it is missing).`);
+    problems.push(
+      `worktrees: names ${config.worktrees}, which is a file, not a folder; point "worktrees:" in ${config.file} at a folder (czar makes it when it is missing).`,
+    );
   }
   const slots = { free: config.policy.maxActive };
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
     const worktree = worktreeStep(worker, facts);
-    const workerProblems = ['problem' in worktree ? worktree.problem : undefined, ambiguousBranch(worker, config, facts), branchCollision(worker, config, facts), commandProblem(worker, facts)].filter((problem) => problem !== undefined);
+    const workerProblems = [
+      'problem' in worktree ? worktree.problem : undefined,
+      ambiguousBranch(worker, config, facts),
+      branchCollision(worker, config, facts),
+      commandProblem(worker, facts),
+    ].filter((problem) => problem !== undefined);
     problems.push(...workerProblems);
     const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name);
-    const delivery = deliveryStep(adopted, facts.records.get(worker.name), facts.reports.get(worker.name), options.redeliver === true);
+    const delivery = deliveryStep(
+      adopted,
+      facts.records.get(worker.name),
+      facts.reports.get(worker.name),
+      options.redeliver === true,
+    );
     let queuedBecause: string | undefined;
     if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
     else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
@@ -117,10 +137,16 @@ const MAX_SOCKET_PATH_BYTES = 107;
  */
 function branchCollision(worker: WorkerSpec, config: Config, facts: LaunchFacts): string | undefined {
   const others = [
-    ...config.workers.filter((other) => other !== worker).map((other) => ({ branch: other.branch, owner: `worker "${other.name}"` })),
-    ...[...facts.branches].filter((branch) => !config.workers.some((other) => other.branch === branch)).map((branch) => ({ branch, owner: 'already in the repo' })),
+    ...config.workers
+      .filter((other) => other !== worker)
+      .map((other) => ({ branch: other.branch, owner: `worker "${other.name}"` })),
+    ...[...facts.branches]
+      .filter((branch) => !config.workers.some((other) => other.branch === branch))
+      .map((branch) => ({ branch, owner: 'already in the repo' })),
   ];
-  const clash = others.find((other) => other.branch.startsWith(`${worker.branch}/`) || worker.branch.startsWith(`${other.branch}/`));
+  const clash = others.find(
+    (other) => other.branch.startsWith(`${worker.branch}/`) || worker.branch.startsWith(`${other.branch}/`),
+  );
   if (clash === undefined) return undefined;
   return `Branch "${worker.branch}" of worker "${worker.name}" cannot exist beside branch "${clash.branch}" (${clash.owner}), since git keeps one as a folder of the other; give one of them another "branch:" in ${config.file}.`;
 }
@@ -135,7 +161,9 @@ function ambiguousBranch(worker: WorkerSpec, config: Config, facts: LaunchFacts)
   if (branch.startsWith('refs/')) {
     return `Branch "${branch}" of worker "${worker.name}" starts with "refs/", so git would make refs/heads/${branch} and read the name as another ref; give the worker a "branch:" without the refs/ prefix in ${config.file}.`;
   }
-  const clash = [`refs/${branch}`, `refs/tags/${branch}`, `refs/remotes/${branch}`, `refs/remotes/${branch}/HEAD`].find((ref) => facts.otherRefs.has(ref));
+  const clash = [`refs/${branch}`, `refs/tags/${branch}`, `refs/remotes/${branch}`, `refs/remotes/${branch}/HEAD`].find(
+    (ref) => facts.otherRefs.has(ref),
+  );
   if (clash === undefined) return undefined;
   return `Branch "${branch}" of worker "${worker.name}" has the name of ${clash}, so git would read "${branch}" as that ref, not the branch; give the worker another "branch:" in ${config.file}, or rename that ref.`;
 }
@@ -145,7 +173,12 @@ function commandProblem(worker: WorkerSpec, facts: LaunchFacts): string | undefi
   return `The command "${worker.agent.command}" of agent "${worker.agent.name}" (worker "${worker.name}") is not an executable file${worker.agent.command.includes('/') ? '' : ' on PATH'}; install it, make it executable, or fix "command:" under agents: in the config.`;
 }
 
-function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, report: { readonly state: string; readonly at: string } | undefined, redeliver: boolean): DeliveryStep {
+function deliveryStep(
+  adopted: boolean,
+  record: DeliveryRecord | undefined,
+  report: { readonly state: string; readonly at: string } | undefined,
+  redeliver: boolean,
+): DeliveryStep {
   if (adopted && record === undefined) return redeliver ? 'deliver' : 'unrecorded';
   const startedAt = record?.deliveryStartedAt ?? record?.deliveredAt;
   if (startedAt === undefined) return 'deliver';
@@ -154,16 +187,26 @@ function deliveryStep(adopted: boolean, record: DeliveryRecord | undefined, repo
   if (record?.deliveredAt !== undefined) return 'skip';
   // The agent's own report since the paste started shows the task arrived (one second of clock slack); idle does
   // not, since agents report idle as they start (Claude Code's and Gemini CLI's SessionStart hooks).
-  const arrived = report !== undefined && report.state !== 'idle' && Date.parse(report.at) >= Date.parse(startedAt) - 1000;
+  const arrived =
+    report !== undefined && report.state !== 'idle' && Date.parse(report.at) >= Date.parse(startedAt) - 1000;
   return arrived ? 'skip' : 'redeliver';
 }
 
 function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {
   const here = facts.worktrees.find((entry) => samePath(entry.path, worker.worktree));
-  const elsewhere = facts.worktrees.find((entry) => entry.branch === worker.branch && !samePath(entry.path, worker.worktree));
+  const elsewhere = facts.worktrees.find(
+    (entry) => entry.branch === worker.branch && !samePath(entry.path, worker.worktree),
+  );
   // A worker czar launched whose folder is gone and whose branch is checked out elsewhere: its worktree was moved.
-  if (elsewhere !== undefined && here === undefined && facts.records.has(worker.name) && !facts.existingPaths.has(worker.worktree)) {
-    return { problem: `The worktree of worker "${worker.name}" is at ${elsewhere.path}, not at ${worker.worktree} (moved with "git worktree move"?); move it back with "git worktree move ${elsewhere.path} ${worker.worktree}", or give the worker another "branch:".` };
+  if (
+    elsewhere !== undefined &&
+    here === undefined &&
+    facts.records.has(worker.name) &&
+    !facts.existingPaths.has(worker.worktree)
+  ) {
+    return {
+      problem: `The worktree of worker "${worker.name}" is at ${elsewhere.path}, not at ${worker.worktree} (moved with "git worktree move"?); move it back with "git worktree move ${elsewhere.path} ${worker.worktree}", or give the worker another "branch:".`,
+    };
   }
   if (elsewhere !== undefined) {
     return {
@@ -190,17 +233,31 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
   return { step: facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch' };
 }
 
-
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
   const local = config.workers.some((worker) => worker.host === undefined) ? `, worktrees in ${config.worktrees}` : '';
-  const lines = [`project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}"${local}`, `  env: ${CZAR_ENV_NOTE}`];
+  const lines = [
+    `project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}"${local}`,
+    `  env: ${CZAR_ENV_NOTE}`,
+  ];
   for (const step of plan.workers) {
     const { worker } = step;
     const given = step.givenBranch ? 'existing branch, not made by czar: --purge keeps it' : 'existing branch';
-    const worktree = step.problem !== undefined ? 'not launched: see the problem below' : { reuse: 'reuse worktree', recreate: 'worktree folder is missing: made again on the existing branch', 'create-branch': `new branch from ${config.base}`, 'checkout-branch': given }[step.worktree];
+    const worktree =
+      step.problem !== undefined
+        ? 'not launched: see the problem below'
+        : {
+            reuse: 'reuse worktree',
+            recreate: 'worktree folder is missing: made again on the existing branch',
+            'create-branch': `new branch from ${config.base}`,
+            'checkout-branch': given,
+          }[step.worktree];
     const command = [worker.agent.command, ...worker.agent.args].join(' ');
-    const session = { adopt: 'adopt running session', create: `start ${command}`, respawn: `start ${command} again in its pane (the agent had exited)` }[step.session];
+    const session = {
+      adopt: 'adopt running session',
+      create: `start ${command}`,
+      respawn: `start ${command} again in its pane (the agent had exited)`,
+    }[step.session];
     const delivery = {
       deliver: 'paste task',
       skip: 'task already delivered',

@@ -26,14 +26,22 @@ let templates: Promise<PromptTemplates> | undefined;
 /** czar's message templates (`prompts/*.md`), read once per process. */
 function loadTemplates(): Promise<PromptTemplates> {
   templates ??= (async () => {
-    const entries = await Promise.all(Object.entries(TEMPLATE_FILES).map(async ([key, file]) => [key, await readPromptTemplate(file)] as const));
+    const entries = await Promise.all(
+      Object.entries(TEMPLATE_FILES).map(async ([key, file]) => [key, await readPromptTemplate(file)] as const),
+    );
     return Object.fromEntries(entries) as unknown as PromptTemplates;
   })();
   return templates;
 }
 
 function placeOf(config: Config, spec: WorkerSpec): WorkerPlace {
-  return { project: config.project, worker: spec.name, branch: spec.branch, base: config.base, worktree: spec.worktree };
+  return {
+    project: config.project,
+    worker: spec.name,
+    branch: spec.branch,
+    base: config.base,
+    worktree: spec.worktree,
+  };
 }
 
 /** How many of the branch's commits a resumed task lists (the agent can run git log for the rest). */
@@ -44,14 +52,21 @@ const RESUME_COMMITS = 20;
  * already on the branch when an earlier agent worked there, the whole task. A branch `up` has just cut from base
  * has none, so git is not asked (one process spawn less per worker at launch).
  */
-export async function initialPrompt(config: Config, spec: WorkerSpec, dependencies: readonly DeliverySummary[] = [], branchIsNew = false): Promise<string> {
+export async function initialPrompt(
+  config: Config,
+  spec: WorkerSpec,
+  dependencies: readonly DeliverySummary[] = [],
+  branchIsNew = false,
+): Promise<string> {
   if (plainTask(spec)) return spec.task;
   return renderPrompt({
     commitsSoFar: branchIsNew ? [] : await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS),
     ...placeOf(config, spec),
     templates: await loadTemplates(),
     scope: spec.scope,
-    peers: config.workers.filter((other) => other.name !== spec.name).map((other) => ({ name: other.name, branch: other.branch, title: other.title, scope: other.scope })),
+    peers: config.workers
+      .filter((other) => other.name !== spec.name)
+      .map((other) => ({ name: other.name, branch: other.branch, title: other.title, scope: other.scope })),
     roleText: spec.roleText,
     dependencies,
     task: spec.task,
@@ -86,7 +101,14 @@ export async function integrationFixupMessage(facts: FixupFacts): Promise<string
  * The text of a policy action that speaks to `spec` (the worker, or a dependent being told); a plain shell gets a
  * bonus task's own text and nothing else.
  */
-export async function actionMessage(config: Config, spec: WorkerSpec, action: Extract<Action, { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' | 'warn_moved' }>): Promise<string | undefined> {
+export async function actionMessage(
+  config: Config,
+  spec: WorkerSpec,
+  action: Extract<
+    Action,
+    { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' | 'warn_moved' }
+  >,
+): Promise<string | undefined> {
   if (plainTask(spec)) return action.kind === 'bonus' ? action.task.task : undefined;
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);

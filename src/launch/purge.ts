@@ -27,8 +27,10 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
   const registered = await git.listWorktrees(config.repo);
   const baseExists = (await git.revParse(config.repo, git.headRef(config.base))) !== undefined;
   const byWorker = new Map<string, { worktree?: Made; branch?: Made }>();
-  for (const made of ownership.worktrees.values()) byWorker.set(made.worker, { ...byWorker.get(made.worker), worktree: made });
-  for (const made of ownership.branches.values()) byWorker.set(made.worker, { ...byWorker.get(made.worker), branch: made });
+  for (const made of ownership.worktrees.values())
+    byWorker.set(made.worker, { ...byWorker.get(made.worker), worktree: made });
+  for (const made of ownership.branches.values())
+    byWorker.set(made.worker, { ...byWorker.get(made.worker), branch: made });
 
   const kept: string[] = [];
   for (const worker of config.workers) {
@@ -42,13 +44,16 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     // The integration branch is purged last, after its worktree (it cannot be deleted while checked out).
     if (name === INTEGRATION_OWNER) continue;
     const worktreeThere = worktree !== undefined && registered.some((entry) => samePath(entry.path, worktree.worktree));
-    const branchThere = branch !== undefined && branch.branch !== config.base && (await git.branchExists(config.repo, branch.branch));
+    const branchThere =
+      branch !== undefined && branch.branch !== config.base && (await git.branchExists(config.repo, branch.branch));
     if (!force) {
       const problems: string[] = [];
       const dirty = worktreeThere ? await git.dirtyPaths(worktree.worktree) : [];
-      if (dirty.length > 0) problems.push(`${name}: ${dirty.length} uncommitted change(s) in ${worktree?.worktree ?? ''}`);
+      if (dirty.length > 0)
+        problems.push(`${name}: ${dirty.length} uncommitted change(s) in ${worktree?.worktree ?? ''}`);
       const ahead = branchThere && baseExists ? await git.commitsNotIn(config.repo, config.base, branch.branch) : 0;
-      if (ahead > 0) problems.push(`${name}: branch ${branch?.branch ?? ''} has ${ahead} commit(s) not in base "${config.base}"`);
+      if (ahead > 0)
+        problems.push(`${name}: branch ${branch?.branch ?? ''} has ${ahead} commit(s) not in base "${config.base}"`);
       if (problems.length > 0) {
         refused.push(...problems);
         continue;
@@ -87,7 +92,12 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
  * against base first, so a merged result base lacks is kept unless `force`; without it, the next sprint would find a
  * branch it cannot use.
  */
-async function purgeIntegrationBranch(fleet: Fleet, force: boolean, made: Made | undefined, outcome: { purged: string[]; refused: string[] }): Promise<void> {
+async function purgeIntegrationBranch(
+  fleet: Fleet,
+  force: boolean,
+  made: Made | undefined,
+  outcome: { purged: string[]; refused: string[] },
+): Promise<void> {
   const { config, paths } = fleet;
   const files = integrationFiles(paths);
   const record = await readJson<{ branch?: string }>(files.record);
@@ -113,5 +123,6 @@ async function purgeIntegrationBranch(fleet: Fleet, force: boolean, made: Made |
 async function removeScratchWorktrees(fleet: Fleet): Promise<void> {
   const inside = (dir: string): boolean => dir.startsWith(`${fleet.paths.root}${path.sep}`);
   const registered = await git.listWorktrees(fleet.config.repo);
-  for (const entry of registered.filter((candidate) => inside(candidate.path))) await git.removeWorktree(fleet.config.repo, entry.path, true);
+  for (const entry of registered.filter((candidate) => inside(candidate.path)))
+    await git.removeWorktree(fleet.config.repo, entry.path, true);
 }

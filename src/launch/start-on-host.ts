@@ -19,9 +19,19 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
   const { config } = fleet;
   const link = fleet.hosts.link(host);
   await fleet.hosts.sync(host);
-  const made = await addHostWorktree(link.ssh, hostClonePath(link.spec, config.project), worker.worktree, worker.branch, config.base);
+  const made = await addHostWorktree(
+    link.ssh,
+    hostClonePath(link.spec, config.project),
+    worker.worktree,
+    worker.branch,
+    config.base,
+  );
   if (made !== 'reused') {
-    await fleet.log.emit('worktree_added', `worktree ${worker.worktree} on host "${host}" on ${worker.branch}${made === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`, worker.name);
+    await fleet.log.emit(
+      'worktree_added',
+      `worktree ${worker.worktree} on host "${host}" on ${worker.branch}${made === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`,
+      worker.name,
+    );
   }
   const paths = statePaths(hostStateDir(link.spec, config.project));
   const log = logFile(paths, worker.name);
@@ -32,7 +42,12 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
   }
   await link.ssh.run(['mkdir', '-p', '-m', '0700', '--', paths.root, paths.reports, paths.logs, paths.workers]);
   const preset = presetFor(worker.agent.preset);
-  const setup = preset.setup({ worker: worker.name, settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name), czarCommand: ['czar'], worktree: worker.worktree });
+  const setup = preset.setup({
+    worker: worker.name,
+    settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name),
+    czarCommand: ['czar'],
+    worktree: worker.worktree,
+  });
   for (const file of setup.files) await writeHostFile(link.ssh, file.path, file.content);
   const proof = newProof();
   const env: Record<string, string> = {
@@ -46,11 +61,28 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
   };
   // czar report on the host accepts only a worker launched in that state dir: this record says so there. Its
   // preset and record variables tell the host's czar watch where the agent keeps its usage records.
-  const record: HostLaunchRecord = { worker: worker.name, branch: worker.branch, worktree: worker.worktree, agent: worker.agent.name, launchedAt: new Date().toISOString(), preset: worker.agent.preset, recordsEnv: recordsEnv(env) };
+  const record: HostLaunchRecord = {
+    worker: worker.name,
+    branch: worker.branch,
+    worktree: worker.worktree,
+    agent: worker.agent.name,
+    launchedAt: new Date().toISOString(),
+    preset: worker.agent.preset,
+    recordsEnv: recordsEnv(env),
+  };
   await writeHostFile(link.ssh, launchRecordFile(paths, worker.name), `${JSON.stringify(record)}\n`);
   await writeHostFile(link.ssh, proofFile(paths, worker.name), `${proofDigest(worker.name, proof)}\n`);
-  const paneId = await link.tmux.newSession({ name: worker.name, cwd: worker.worktree, argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env, logFile: log });
-  await fleet.log.emit('session_started', `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`, worker.name);
+  const paneId = await link.tmux.newSession({
+    name: worker.name,
+    cwd: worker.worktree,
+    argv: [worker.agent.command, ...worker.agent.args, ...setup.args],
+    env,
+    logFile: log,
+  });
+  await fleet.log.emit(
+    'session_started',
+    `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`,
+    worker.name,
+  );
   return paneId;
 }
-

@@ -30,15 +30,21 @@ export function uncommittedNote(input: {
 }): string | undefined {
   if (input.dirty.every((file) => file === input.configPath)) return undefined;
   const at = (branch: string) => input.tips.get(branch)?.slice(0, 8) ?? '?';
-  const named = (step: WorktreeStep) => input.steps.filter((candidate) => candidate.worktree === step).map((candidate) => candidate.worker);
+  const named = (step: WorktreeStep) =>
+    input.steps.filter((candidate) => candidate.worktree === step).map((candidate) => candidate.worker);
   const fresh = named('create-branch');
   const kept = named('reuse');
   // In plan order: workers on new branches as one group, each existing branch by name, kept worktrees as one group.
   const parts = input.steps.flatMap((step) => {
     // A recreated worktree (its folder was deleted by hand) is checked out again on the branch it had.
-    if (step.worktree === 'checkout-branch' || step.worktree === 'recreate') return [`${step.worker} starts from ${step.branch} at ${at(step.branch)}`];
-    if (step.worker === fresh[0]) return [`${list.format(fresh)} ${fresh.length === 1 ? 'starts' : 'start'} from ${input.base} at ${at(input.base)}`];
-    if (step.worker === kept[0]) return [`${list.format(kept)} ${kept.length === 1 ? 'keeps its worktree' : 'keep their worktrees'}`];
+    if (step.worktree === 'checkout-branch' || step.worktree === 'recreate')
+      return [`${step.worker} starts from ${step.branch} at ${at(step.branch)}`];
+    if (step.worker === fresh[0])
+      return [
+        `${list.format(fresh)} ${fresh.length === 1 ? 'starts' : 'start'} from ${input.base} at ${at(input.base)}`,
+      ];
+    if (step.worker === kept[0])
+      return [`${list.format(kept)} ${kept.length === 1 ? 'keeps its worktree' : 'keep their worktrees'}`];
     return [];
   });
   return `note: uncommitted changes in ${input.repo} are not part of the launch${parts.length === 0 ? '' : `; ${list.format(parts)}`}.`;
@@ -55,10 +61,18 @@ export function taskDigest(task: string): string {
  */
 export function editedTaskNotes(input: {
   readonly configFile: string;
-  readonly workers: readonly { readonly name: string; readonly task: string; readonly delivered: boolean; readonly deliveredDigest: string | undefined }[];
+  readonly workers: readonly {
+    readonly name: string;
+    readonly task: string;
+    readonly delivered: boolean;
+    readonly deliveredDigest: string | undefined;
+  }[];
 }): string[] {
   return input.workers
-    .filter((worker) => worker.delivered && worker.deliveredDigest !== undefined && worker.deliveredDigest !== taskDigest(worker.task))
+    .filter(
+      (worker) =>
+        worker.delivered && worker.deliveredDigest !== undefined && worker.deliveredDigest !== taskDigest(worker.task),
+    )
     .map(
       (worker) =>
         `note: the task of worker "${worker.name}" changed in ${input.configFile} after it was delivered, and its running agent still has the old one; ` +

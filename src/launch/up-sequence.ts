@@ -25,7 +25,11 @@ export interface LaunchOutput {
 const QUIET: LaunchOutput = { note: () => undefined, warn: () => undefined };
 
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
-export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: boolean; redeliver?: boolean }, say: LaunchOutput = QUIET): Promise<number> {
+export async function launch(
+  fleet: Fleet,
+  options: { fetch: boolean; dryRun: boolean; redeliver?: boolean },
+  say: LaunchOutput = QUIET,
+): Promise<number> {
   const { config } = fleet;
   const launchingBefore = await liveLockHolder(fleet.paths.upLock);
   const plan = planLaunch(config, await gatherFacts(fleet), options);
@@ -35,8 +39,14 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   }
   // Problems seen while another up launches may be its half-made steps (a worktree folder git does not list yet):
   // the plan made under the lock decides then. Otherwise bad input is refused before anything is written.
-  if (plan.problems.length > 0 && launchingBefore === undefined && (await liveLockHolder(fleet.paths.upLock)) === undefined) {
-    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
+  if (
+    plan.problems.length > 0 &&
+    launchingBefore === undefined &&
+    (await liveLockHolder(fleet.paths.upLock)) === undefined
+  ) {
+    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', {
+      details: plan.problems.slice(1),
+    });
   }
   await prepareStateDir(fleet);
   // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
@@ -52,13 +62,19 @@ export async function launch(fleet: Fleet, options: { fetch: boolean; dryRun: bo
   }
 }
 
-async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?: boolean }, say: LaunchOutput): Promise<number> {
+async function launchLocked(
+  fleet: Fleet,
+  options: { fetch: boolean; redeliver?: boolean },
+  say: LaunchOutput,
+): Promise<number> {
   const { config } = fleet;
   if (!(await makeWayForLaunch(fleet, say))) return 0;
   let facts = await gatherFacts(fleet);
   let plan = planLaunch(config, facts, options);
   if (plan.problems.length > 0) {
-    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', { details: plan.problems.slice(1) });
+    throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', {
+      details: plan.problems.slice(1),
+    });
   }
   for (const note of await editedTasks(fleet, plan)) say.note(note);
   const behind = await git.behindUpstream(config.repo, config.base);
@@ -69,7 +85,9 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?:
       facts = await gatherFacts(fleet);
       plan = planLaunch(config, facts, options);
     } else {
-      say.warn(`czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`);
+      say.warn(
+        `czar: warning: base "${config.base}" is ${behind} commit(s) behind its upstream; worktrees cut from it would revert others' work in their diffs; run "czar up --fetch" to update it first.`,
+      );
     }
   }
   const configPath = path.relative(config.repo, config.file);
@@ -79,7 +97,11 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?:
     tips: await git.branchTips(config.repo),
     dirty: await git.dirtyPaths(config.repo),
     configPath: configPath.startsWith('..') || path.isAbsolute(configPath) ? undefined : configPath,
-    steps: plan.workers.map((step) => ({ worker: step.worker.name, branch: step.worker.branch, worktree: step.worktree })),
+    steps: plan.workers.map((step) => ({
+      worker: step.worker.name,
+      branch: step.worker.branch,
+      worktree: step.worktree,
+    })),
   });
   if (uncommitted !== undefined) say.note(uncommitted);
   for (const line of await stopDroppedWorkers(fleet)) say.note(line);
@@ -87,10 +109,14 @@ async function launchLocked(fleet: Fleet, options: { fetch: boolean; redeliver?:
   for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
     await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
   }
-  const wave = await launchWave(fleet, now, (worker, step) => initialPrompt(fleet.config, worker, [], step.worktree === 'create-branch'));
+  const wave = await launchWave(fleet, now, (worker, step) =>
+    initialPrompt(fleet.config, worker, [], step.worktree === 'create-branch'),
+  );
   await startCzar(fleet);
   for (const failure of wave.failed) {
-    say.warn(`czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`);
+    say.warn(
+      `czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`,
+    );
   }
   return wave.failed.length === 0 ? 0 : 1;
 }
@@ -111,7 +137,9 @@ async function editedTasks(fleet: Fleet, plan: LaunchPlan): Promise<string[]> {
 
 /** Workers the plan would start now that have no session at all: an earlier launch of theirs did not finish. */
 function notStarted(plan: LaunchPlan): string[] {
-  return plan.workers.filter((step) => step.wave === 'now' && step.session === 'create').map((step) => step.worker.name);
+  return plan.workers
+    .filter((step) => step.wave === 'now' && step.session === 'create')
+    .map((step) => step.worker.name);
 }
 
 /**
@@ -142,7 +170,11 @@ async function makeWayForLaunch(fleet: Fleet, say: LaunchOutput): Promise<boolea
   await askCzar(fleet.paths, { kind: 'stop' });
   const deadline = Date.now() + 15_000;
   while ((await liveCzarPid(fleet.paths)) !== undefined) {
-    if (Date.now() > deadline) throw new CzarError('czar_stuck', `The czar (pid ${pid}) did not stop within 15 s; stop it with "czar attach czar" and Ctrl-C, then run "czar up" again.`);
+    if (Date.now() > deadline)
+      throw new CzarError(
+        'czar_stuck',
+        `The czar (pid ${pid}) did not stop within 15 s; stop it with "czar attach czar" and Ctrl-C, then run "czar up" again.`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return true;
@@ -163,6 +195,11 @@ export async function startCzar(fleet: Fleet): Promise<void> {
   if (pane !== undefined) await fleet.tmux.respawnPane(pane.paneId, cwd, argv, env);
   else await fleet.tmux.newSession({ name: CZAR_SESSION, cwd, argv, env });
   // Returning earlier would let "czar send" right after "up --detach" find no czar.
-  await waitForCzar(fleet.paths, async () => (await fleet.tmux.listPanes()).some((info) => info.session === CZAR_SESSION && info.dead));
-  await fleet.log.emit('czar_started', `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`);
+  await waitForCzar(fleet.paths, async () =>
+    (await fleet.tmux.listPanes()).some((info) => info.session === CZAR_SESSION && info.dead),
+  );
+  await fleet.log.emit(
+    'czar_started',
+    `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`,
+  );
 }

@@ -1,11 +1,28 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isCzarError } from '../domain/errors.js';
-import { addPaste, backspace, composedBytes, displayText, emptyComposer, isEmpty, typeText, type Composer } from './composer.js';
+import {
+  addPaste,
+  backspace,
+  composedBytes,
+  displayText,
+  emptyComposer,
+  isEmpty,
+  typeText,
+  type Composer,
+} from './composer.js';
 import { createInputParser, type InputEvent } from './input.js';
 import { renderLive, type Mode } from './live-view.js';
 import { parseSimOptions, type SimOptions } from './options.js';
 import { reporterFromEnv } from './report.js';
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, HIDE_CURSOR, SHOW_CURSOR, Screen, renderBanner, renderError } from './screen.js';
+import {
+  BRACKETED_PASTE_OFF,
+  BRACKETED_PASTE_ON,
+  HIDE_CURSOR,
+  SHOW_CURSOR,
+  Screen,
+  renderBanner,
+  renderError,
+} from './screen.js';
 import { TurnRunner } from './turn-runner.js';
 
 /**
@@ -59,7 +76,15 @@ class SimAgent {
     this.screen = new Screen(stdout);
     const reporter = options.noReport ? undefined : reporterFromEnv(env);
     this.worker = env.CZAR_WORKER !== undefined && env.CZAR_WORKER !== '' ? env.CZAR_WORKER : 'sim';
-    const setup = { cwd, worker: this.worker, speed: options.speed, captureDir: env.CZAR_SIM_CAPTURE_DIR, screen: this.screen, reporter, lifetime: this.lifetime.signal };
+    const setup = {
+      cwd,
+      worker: this.worker,
+      speed: options.speed,
+      captureDir: env.CZAR_SIM_CAPTURE_DIR,
+      screen: this.screen,
+      reporter,
+      lifetime: this.lifetime.signal,
+    };
     this.runner = new TurnRunner(setup, {
       mode: () => this.mode,
       ask: (question) => {
@@ -131,7 +156,8 @@ class SimAgent {
 
   private handleTrust(event: InputEvent): void {
     if (event.type === 'up' || event.type === 'down') this.trustChoice = this.trustChoice === 0 ? 1 : 0;
-    else if (event.type === 'text' && ['1', '2'].includes(event.bytes.toString('latin1', 0, 1))) this.chooseTrust(event.bytes[0] === 0x31 ? 0 : 1);
+    else if (event.type === 'text' && ['1', '2'].includes(event.bytes.toString('latin1', 0, 1)))
+      this.chooseTrust(event.bytes[0] === 0x31 ? 0 : 1);
     else if (event.type === 'enter') this.chooseTrust(this.trustChoice);
     else if (event.type === 'escape' || event.type === 'ctrl-c') this.chooseTrust(1);
   }
@@ -238,7 +264,9 @@ class SimAgent {
   }
 
   private warn(error: unknown): void {
-    this.screen.print([renderError(`Error: ${error instanceof Error ? error.message : String(error)}`, this.screen.width)]);
+    this.screen.print([
+      renderError(`Error: ${error instanceof Error ? error.message : String(error)}`, this.screen.width),
+    ]);
   }
 
   private fail(error: unknown): void {

@@ -5,7 +5,11 @@ import path from 'node:path';
  * Saves one submitted message, byte for byte, as `<dir>/<worker>-<n>.txt` with the first free n, so a test can
  * compare what czar sent with what the agent got, even across a restart of the agent. No dir, no capture.
  */
-export async function writeCapture(dir: string | undefined, worker: string, bytes: Buffer): Promise<string | undefined> {
+export async function writeCapture(
+  dir: string | undefined,
+  worker: string,
+  bytes: Buffer,
+): Promise<string | undefined> {
   if (dir === undefined || dir === '') return undefined;
   await mkdir(dir, { recursive: true });
   // Written aside, then hard-linked into place: a reader never sees half a file, and link() fails on an existing

@@ -1,5 +1,7 @@
 /** A run of the input: typed bytes, or one bracketed paste kept whole (and shown as a placeholder when long). */
-export type Segment = { readonly kind: 'typed'; readonly bytes: Buffer } | { readonly kind: 'paste'; readonly bytes: Buffer; readonly id: number };
+export type Segment =
+  | { readonly kind: 'typed'; readonly bytes: Buffer }
+  | { readonly kind: 'paste'; readonly bytes: Buffer; readonly id: number };
 
 /** The text being composed in the input box; immutable, so each edit is a plain function. */
 export interface Composer {
@@ -16,7 +18,10 @@ const INLINE_PASTE_LIMIT = 200;
 export function typeText(composer: Composer, bytes: Buffer): Composer {
   const last = composer.segments.at(-1);
   if (last?.kind === 'typed') {
-    return { ...composer, segments: [...composer.segments.slice(0, -1), { kind: 'typed', bytes: Buffer.concat([last.bytes, bytes]) }] };
+    return {
+      ...composer,
+      segments: [...composer.segments.slice(0, -1), { kind: 'typed', bytes: Buffer.concat([last.bytes, bytes]) }],
+    };
   }
   return { ...composer, segments: [...composer.segments, { kind: 'typed', bytes }] };
 }

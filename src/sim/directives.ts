@@ -9,7 +9,12 @@ export type Directive =
   | { readonly kind: 'commit'; readonly message: string }
   /** `git merge <branch>`; conflicts are resolved keeping both sides, then committed. */
   | { readonly kind: 'merge'; readonly branch: string }
-  | { readonly kind: 'report'; readonly state: ReportedState; readonly progress: number | undefined; readonly note: string | undefined }
+  | {
+      readonly kind: 'report';
+      readonly state: ReportedState;
+      readonly progress: number | undefined;
+      readonly note: string | undefined;
+    }
   | { readonly kind: 'result'; readonly text: string }
   /** Record a model call in a Claude-shaped transcript, so czar's usage tracking can be tested without a model. */
   | { readonly kind: 'usage'; readonly input: number; readonly output: number; readonly model: string }
@@ -57,11 +62,24 @@ export function defaultDirectives(worker: string, task: string, followUp = false
   // A follow-up that asks for a merge (the czar's integration fix-up names the command) gets one, as an agent
   // following the instructions would do it: merge, resolve keeping both sides, commit, report done.
   const merge = followUp ? MERGE_INSTRUCTION.exec(task)?.[1] : undefined;
-  if (merge !== undefined) return [{ kind: 'work', seconds: 2, label: `merging ${merge}` }, { kind: 'merge', branch: merge }, { kind: 'done', note: `merged ${merge} and resolved its conflicts` }];
+  if (merge !== undefined)
+    return [
+      { kind: 'work', seconds: 2, label: `merging ${merge}` },
+      { kind: 'merge', branch: merge },
+      { kind: 'done', note: `merged ${merge} and resolved its conflicts` },
+    ];
   // A follow-up with no directive (a nudge, a realign note) is answered the way an agent usually does: it wraps up
   // and says it is done, without new files that might fall outside its scope.
-  if (followUp) return [{ kind: 'work', seconds: 2, label: 'the follow-up' }, { kind: 'done', note: 'wrapped up after the reminder' }];
-  const firstLine = task.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '(empty task)';
+  if (followUp)
+    return [
+      { kind: 'work', seconds: 2, label: 'the follow-up' },
+      { kind: 'done', note: 'wrapped up after the reminder' },
+    ];
+  const firstLine =
+    task
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? '(empty task)';
   const summary = [
     `# ${worker}`,
     '',
@@ -86,13 +104,15 @@ function parseLine(body: string): Directive | string {
   switch (verb) {
     case 'work': {
       const seconds = Number(words[0]);
-      if (words[0] === undefined || !Number.isFinite(seconds) || seconds < 0) return `"@sim work" needs a number of seconds >= 0, got "${words[0] ?? ''}"; write e.g. "@sim work 5 refactoring".`;
+      if (words[0] === undefined || !Number.isFinite(seconds) || seconds < 0)
+        return `"@sim work" needs a number of seconds >= 0, got "${words[0] ?? ''}"; write e.g. "@sim work 5 refactoring".`;
       return { kind: 'work', seconds, label: words.slice(1).join(' ') };
     }
     case 'write':
     case 'append': {
       const file = words[0];
-      if (file === undefined) return `"@sim ${verb}" needs a path and text; write e.g. "@sim ${verb} notes.md hello\\nworld".`;
+      if (file === undefined)
+        return `"@sim ${verb}" needs a path and text; write e.g. "@sim ${verb} notes.md hello\\nworld".`;
       const problem = pathProblem(file);
       if (problem !== undefined) return `"@sim ${verb} ${file}": ${problem}`;
       // Text is everything after the path's first following space, so inner spacing survives.
@@ -100,22 +120,33 @@ function parseLine(body: string): Directive | string {
       return { kind: verb, path: file, text: unescape(text) };
     }
     case 'commit':
-      return rest === '' ? `"@sim commit" needs a message; write e.g. "@sim commit add parser".` : { kind: 'commit', message: rest };
+      return rest === ''
+        ? `"@sim commit" needs a message; write e.g. "@sim commit add parser".`
+        : { kind: 'commit', message: rest };
     case 'merge':
-      return words[0] === undefined || words.length > 1 || words[0].startsWith('-') ? `"@sim merge" needs one branch name, got "${rest}"; write e.g. "@sim merge czar/integration".` : { kind: 'merge', branch: words[0] };
+      return words[0] === undefined || words.length > 1 || words[0].startsWith('-')
+        ? `"@sim merge" needs one branch name, got "${rest}"; write e.g. "@sim merge czar/integration".`
+        : { kind: 'merge', branch: words[0] };
     case 'report':
       return parseReport(words);
     case 'result':
-      return rest === '' ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".` : { kind: 'result', text: unescape(rest) };
+      return rest === ''
+        ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".`
+        : { kind: 'result', text: unescape(rest) };
     case 'usage': {
       const [input, output] = [Number(words[0]), Number(words[1])];
-      if (!Number.isInteger(input) || !Number.isInteger(output) || input < 0 || output < 0) return `"@sim usage" needs input and output token counts, got "${rest}"; write e.g. "@sim usage 1200 300 claude-sonnet-4-5".`;
+      if (!Number.isInteger(input) || !Number.isInteger(output) || input < 0 || output < 0)
+        return `"@sim usage" needs input and output token counts, got "${rest}"; write e.g. "@sim usage 1200 300 claude-sonnet-4-5".`;
       return { kind: 'usage', input, output, model: words[2] ?? 'claude-sonnet-4-5' };
     }
     case 'record':
-      return rest === '' || rest === 'altered' ? { kind: 'record', altered: rest === 'altered' } : `"@sim record" takes nothing or "altered", got "${rest}".`;
+      return rest === '' || rest === 'altered'
+        ? { kind: 'record', altered: rest === 'altered' }
+        : `"@sim record" takes nothing or "altered", got "${rest}".`;
     case 'ask':
-      return rest === '' ? `"@sim ask" needs a question; write e.g. "@sim ask delete the old tests?".` : { kind: 'ask', question: rest };
+      return rest === ''
+        ? `"@sim ask" needs a question; write e.g. "@sim ask delete the old tests?".`
+        : { kind: 'ask', question: rest };
     case 'quiet':
       return { kind: 'quiet' };
     case 'hang':
@@ -124,12 +155,14 @@ function parseLine(body: string): Directive | string {
       return { kind: 'done', note: rest === '' ? undefined : rest };
     case 'api-error': {
       const status = Number(words[0]);
-      if (!Number.isInteger(status) || status < 400 || status > 599) return `"@sim api-error" takes an HTTP status 400-599, got "${words[0] ?? ''}"; write e.g. "@sim api-error 429".`;
+      if (!Number.isInteger(status) || status < 400 || status > 599)
+        return `"@sim api-error" takes an HTTP status 400-599, got "${words[0] ?? ''}"; write e.g. "@sim api-error 429".`;
       return { kind: 'api-error', status, message: words.slice(1).join(' ') || `simulated failure ${status}` };
     }
     case 'crash': {
       const code = words[0] === undefined ? 1 : Number(words[0]);
-      if (!Number.isInteger(code) || code < 0 || code > 255) return `"@sim crash" takes an exit code 0-255, got "${words[0] ?? ''}".`;
+      if (!Number.isInteger(code) || code < 0 || code > 255)
+        return `"@sim crash" takes an exit code 0-255, got "${words[0] ?? ''}".`;
       return { kind: 'crash', code };
     }
     default:
@@ -142,10 +175,16 @@ function parseReport(words: readonly string[]): Directive | string {
   if (!REPORTED_STATES.includes(state as ReportedState)) {
     return `"@sim report" needs a state (${REPORTED_STATES.join(', ')}), got "${state ?? ''}".`;
   }
-  const progress = rest[0] !== undefined && /^\d+(\.\d+)?%?$/.test(rest[0]) ? Number(rest[0].replace('%', '')) : undefined;
+  const progress =
+    rest[0] !== undefined && /^\d+(\.\d+)?%?$/.test(rest[0]) ? Number(rest[0].replace('%', '')) : undefined;
   if (progress !== undefined && progress > 100) return `"@sim report" progress must be 0-100, got "${rest[0] ?? ''}".`;
   const noteWords = progress === undefined ? rest : rest.slice(1);
-  return { kind: 'report', state: state as ReportedState, progress, note: noteWords.length === 0 ? undefined : noteWords.join(' ') };
+  return {
+    kind: 'report',
+    state: state as ReportedState,
+    progress,
+    note: noteWords.length === 0 ? undefined : noteWords.join(' '),
+  };
 }
 
 /** Paths stay inside the worktree: relative, and no `..` step out of it. */

@@ -39,7 +39,10 @@ export function renderLive(state: LiveState, width: number, now: number): string
     case 'ask':
       return renderAsk(state.question, width);
     case 'input': {
-      const busy = state.busy === undefined ? [] : [renderBusyLine(state.frame, state.busy.verb, Math.floor((now - state.busy.since) / 1000), width), ''];
+      const busy =
+        state.busy === undefined
+          ? []
+          : [renderBusyLine(state.frame, state.busy.verb, Math.floor((now - state.busy.since) / 1000), width), ''];
       return [...busy, ...renderInputBox(state.input, hint(state), width)];
     }
   }

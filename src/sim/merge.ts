@@ -37,19 +37,27 @@ export async function mergeKeepingBoth(cwd: string, branch: string): Promise<str
   const identity = ['-c', 'user.name=czar-sim', '-c', 'user.email=sim@czar.invalid', '-c', 'commit.gpgsign=false'];
   const merged = await git(cwd, [...identity, 'merge', '--no-edit', branch], { allowFailure: true });
   if (merged.exitCode === 0) return `Merged ${branch}`;
-  const conflicted = (await git(cwd, ['diff', '--name-only', '-z', '--diff-filter=U'])).stdout.split('\0').filter((file) => file !== '');
-  if (conflicted.length === 0) return `Not merged: ${firstLine(`${merged.stdout}\n${merged.stderr}`) ?? `git exited with ${merged.exitCode}`}`;
+  const conflicted = (await git(cwd, ['diff', '--name-only', '-z', '--diff-filter=U'])).stdout
+    .split('\0')
+    .filter((file) => file !== '');
+  if (conflicted.length === 0)
+    return `Not merged: ${firstLine(`${merged.stdout}\n${merged.stderr}`) ?? `git exited with ${merged.exitCode}`}`;
   for (const file of conflicted) {
     const resolved = keepBothSides(await readFile(path.join(cwd, file), 'utf8'));
-    if (resolved === undefined) return `Merge of ${branch} left unresolved: the conflict markers in ${file} do not pair up`;
+    if (resolved === undefined)
+      return `Merge of ${branch} left unresolved: the conflict markers in ${file} do not pair up`;
     await writeFile(path.join(cwd, file), resolved);
   }
   await git(cwd, ['add', '--', ...conflicted]);
   const committed = await git(cwd, [...identity, 'commit', '--no-edit', '--quiet'], { allowFailure: true });
-  if (committed.exitCode !== 0) return `Merge of ${branch} not committed: ${firstLine(`${committed.stdout}\n${committed.stderr}`) ?? `git exited with ${committed.exitCode}`}`;
+  if (committed.exitCode !== 0)
+    return `Merge of ${branch} not committed: ${firstLine(`${committed.stdout}\n${committed.stderr}`) ?? `git exited with ${committed.exitCode}`}`;
   return `Merged ${branch}, resolved ${conflicted.join(', ')} keeping both sides`;
 }
 
 function firstLine(text: string): string | undefined {
-  return text.split('\n').map((line) => line.trim()).find((line) => line !== '');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '');
 }

@@ -31,7 +31,11 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new CzarError('sim_usage', `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F, --no-report.`, { exitCode: 2 });
+    throw new CzarError(
+      'sim_usage',
+      `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F, --no-report.`,
+      { exitCode: 2 },
+    );
   }
   return {
     startupMs: number('--startup-ms', values['startup-ms'], 0),

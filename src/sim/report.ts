@@ -8,7 +8,15 @@ import type { ApiFailure, ReportedState } from '../domain/words.js';
 /** How the simulated agent tells czar what it is doing: the same report files a real agent's hooks write. */
 export interface SimReporter {
   /** `turnEnd` marks the report a real agent's turn-end hook (Claude Code Stop, Gemini AfterAgent) would write. */
-  report(state: ReportedState, details?: { progress?: number | undefined; note?: string | undefined; turnEnd?: boolean; failure?: ApiFailure | undefined }): Promise<void>;
+  report(
+    state: ReportedState,
+    details?: {
+      progress?: number | undefined;
+      note?: string | undefined;
+      turnEnd?: boolean;
+      failure?: ApiFailure | undefined;
+    },
+  ): Promise<void>;
   /** Writes `results/<worker>.md` and names it in the next report; returns the file's path. */
   writeResult(text: string): Promise<string>;
 }

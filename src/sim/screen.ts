@@ -103,7 +103,8 @@ export function renderBusyLine(frame: number, verb: string, seconds: number, wid
 /** Claude Code's first-run folder trust question; `selected` is 0 for Yes, 1 for No. */
 export function renderTrustDialog(cwd: string, selected: 0 | 1, width: number): string[] {
   const inner = Math.min(width, 100) - 2;
-  const row = (text: string): string => `${ORANGE}│${RESET} ${fit(text, inner - 2)}${' '.repeat(Math.max(0, inner - 2 - displayWidth(fit(text, inner - 2))))} ${ORANGE}│${RESET}`;
+  const row = (text: string): string =>
+    `${ORANGE}│${RESET} ${fit(text, inner - 2)}${' '.repeat(Math.max(0, inner - 2 - displayWidth(fit(text, inner - 2))))} ${ORANGE}│${RESET}`;
   const choice = (index: 0 | 1, label: string): string => (selected === index ? `❯ ${label}` : `  ${label}`);
   return [
     `${ORANGE}╭${'─'.repeat(inner)}╮${RESET}`,

@@ -106,7 +106,9 @@ export class TurnRunner {
     await this.report('working', undefined, 'task received');
     const text = bytes.toString('utf8');
     this.prompt = text;
-    const parsed = hasDirectives(text) ? parseDirectives(text) : { directives: defaultDirectives(worker, text, this.turnsTaken > 0), problems: [] };
+    const parsed = hasDirectives(text)
+      ? parseDirectives(text)
+      : { directives: defaultDirectives(worker, text, this.turnsTaken > 0), problems: [] };
     this.turnsTaken++;
     for (const problem of parsed.problems) screen.print([renderError(`Ignored ${problem}`, screen.width)]);
     for (const directive of parsed.directives) {
@@ -130,11 +132,16 @@ export class TurnRunner {
       // A failed turn ends as Claude Code's does: its StopFailure hook, read by the same table czar's hooks use.
       const failed = stateForHook('StopFailure', this.turnFailure);
       this.turnFailure = undefined;
-      if (failed !== undefined) await reporter?.report(failed.state, { note: failed.note, turnEnd: true, failure: failed.failure }).catch((error: unknown) => this.host.warn(error));
+      if (failed !== undefined)
+        await reporter
+          ?.report(failed.state, { note: failed.note, turnEnd: true, failure: failed.failure })
+          .catch((error: unknown) => this.host.warn(error));
     } else {
       // Every turn ends with an idle report, even right after "done": Claude Code's Stop hook fires about 0.2 s
       // after the done report its turn ran, and czar must read that as what done looks like.
-      await reporter?.report('idle', { note: 'turn ended', turnEnd: true }).catch((error: unknown) => this.host.warn(error));
+      await reporter
+        ?.report('idle', { note: 'turn ended', turnEnd: true })
+        .catch((error: unknown) => this.host.warn(error));
     }
   }
 
@@ -192,7 +199,11 @@ export class TurnRunner {
     });
     this.pendingAnswer = undefined;
     if (yes === undefined) return 'stop';
-    screen.print(renderAsk(question, screen.width).slice(0, 1).concat([`  ⎿  ${yes ? 'Yes' : 'No'}`]));
+    screen.print(
+      renderAsk(question, screen.width)
+        .slice(0, 1)
+        .concat([`  ⎿  ${yes ? 'Yes' : 'No'}`]),
+    );
     await this.report('working', undefined, `answered ${yes ? 'yes' : 'no'}`);
     return 'next';
   }

@@ -28,7 +28,10 @@ export interface TurnContext {
 type LoopDirective = Extract<Directive, { kind: 'ask' | 'hang' | 'crash' | 'api-error' }>;
 
 /** Runs one directive; 'stop' ends the turn (the agent goes back to its input box). */
-export async function runDirective(directive: Exclude<Directive, LoopDirective>, context: TurnContext): Promise<'next' | 'stop'> {
+export async function runDirective(
+  directive: Exclude<Directive, LoopDirective>,
+  context: TurnContext,
+): Promise<'next' | 'stop'> {
   const { print, width } = context;
   switch (directive.kind) {
     case 'work':
@@ -41,31 +44,62 @@ export async function runDirective(directive: Exclude<Directive, LoopDirective>,
       if (directive.kind === 'write') await writeFile(file, directive.text);
       else await appendFile(file, directive.text);
       const lines = directive.text.split('\n').length;
-      print(renderStep(`${directive.kind === 'write' ? 'Write' : 'Update'}(${directive.path})`, `${directive.kind === 'write' ? 'Wrote' : 'Appended'} ${lines} line${lines === 1 ? '' : 's'} to ${directive.path}`, width));
+      print(
+        renderStep(
+          `${directive.kind === 'write' ? 'Write' : 'Update'}(${directive.path})`,
+          `${directive.kind === 'write' ? 'Wrote' : 'Appended'} ${lines} line${lines === 1 ? '' : 's'} to ${directive.path}`,
+          width,
+        ),
+      );
       return 'next';
     }
     case 'commit':
-      print(renderStep(`Bash(git commit -m "${directive.message}")`, await commit(context.cwd, directive.message), width));
+      print(
+        renderStep(`Bash(git commit -m "${directive.message}")`, await commit(context.cwd, directive.message), width),
+      );
       return 'next';
     case 'merge':
-      print(renderStep(`Bash(git merge ${directive.branch})`, await mergeKeepingBoth(context.cwd, directive.branch), width));
+      print(
+        renderStep(`Bash(git merge ${directive.branch})`, await mergeKeepingBoth(context.cwd, directive.branch), width),
+      );
       return 'next';
     case 'report':
       await context.reporter?.report(directive.state, { progress: directive.progress, note: directive.note });
-      print([renderNote(`reported ${directive.state}${directive.progress === undefined ? '' : ` ${directive.progress}%`}${directive.note === undefined ? '' : `: ${directive.note}`}`, width)]);
+      print([
+        renderNote(
+          `reported ${directive.state}${directive.progress === undefined ? '' : ` ${directive.progress}%`}${directive.note === undefined ? '' : `: ${directive.note}`}`,
+          width,
+        ),
+      ]);
       return 'next';
     case 'result': {
       const file = await context.reporter?.writeResult(directive.text);
-      print(renderStep(`Write(${file ?? 'result'})`, file === undefined ? 'Not saved: CZAR_STATE_DIR or CZAR_WORKER is unset' : 'Wrote the result summary', width));
+      print(
+        renderStep(
+          `Write(${file ?? 'result'})`,
+          file === undefined ? 'Not saved: CZAR_STATE_DIR or CZAR_WORKER is unset' : 'Wrote the result summary',
+          width,
+        ),
+      );
       return 'next';
     }
     case 'usage': {
       await recordUsage(context.cwd, directive);
-      print(renderStep('Thinking', `${directive.input} tokens in, ${directive.output} out (${directive.model})`, width));
+      print(
+        renderStep('Thinking', `${directive.input} tokens in, ${directive.output} out (${directive.model})`, width),
+      );
       return 'next';
     }
     case 'record':
-      await appendTranscript(context.cwd, JSON.stringify({ type: 'user', sessionId: SESSION, timestamp: new Date().toISOString(), message: { role: 'user', content: directive.altered ? alter(context.prompt) : context.prompt } }));
+      await appendTranscript(
+        context.cwd,
+        JSON.stringify({
+          type: 'user',
+          sessionId: SESSION,
+          timestamp: new Date().toISOString(),
+          message: { role: 'user', content: directive.altered ? alter(context.prompt) : context.prompt },
+        }),
+      );
       return 'next';
     case 'quiet':
       print(['⏺ I made good progress; I will stop here for now.']);
@@ -98,7 +132,10 @@ async function commit(cwd: string, message: string): Promise<string> {
   await git(cwd, [...identity, 'add', '-A']);
   const result = await git(cwd, [...identity, 'commit', '--quiet', '-m', message], { allowFailure: true });
   if (result.exitCode !== 0) {
-    const reason = `${result.stdout}\n${result.stderr}`.split('\n').map((line) => line.trim()).find((line) => line !== '');
+    const reason = `${result.stdout}\n${result.stderr}`
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '');
     return `Nothing committed: ${reason ?? `git exited with ${result.exitCode}`}`;
   }
   const head = await git(cwd, ['log', '-1', '--format=%h %s'], { allowFailure: true });
@@ -131,9 +168,20 @@ let messages = 0;
  */
 async function recordUsage(cwd: string, directive: Extract<Directive, { kind: 'usage' }>): Promise<void> {
   messages += 1;
-  const usage = { input_tokens: directive.input, output_tokens: directive.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const usage = {
+    input_tokens: directive.input,
+    output_tokens: directive.output,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
   const line = (block: string): string =>
-    JSON.stringify({ type: 'assistant', sessionId: SESSION, requestId: `req_sim_${messages}`, timestamp: new Date().toISOString(), message: { id: `msg_sim_${SESSION}_${messages}`, model: directive.model, content: [{ type: block }], usage } });
+    JSON.stringify({
+      type: 'assistant',
+      sessionId: SESSION,
+      requestId: `req_sim_${messages}`,
+      timestamp: new Date().toISOString(),
+      message: { id: `msg_sim_${SESSION}_${messages}`, model: directive.model, content: [{ type: block }], usage },
+    });
   await appendTranscript(cwd, `${line('text')}\n${line('tool_use')}`);
 }
 

@@ -21,7 +21,11 @@ export function workSteps(label: string, files: readonly string[], count: number
 
   const read = (): WorkStep => {
     const file = pick(pool);
-    return { verb: pick(['Reading', 'Exploring', 'Pondering']), title: `Read(${file})`, outcome: `Read ${int(12, 480)} lines` };
+    return {
+      verb: pick(['Reading', 'Exploring', 'Pondering']),
+      title: `Read(${file})`,
+      outcome: `Read ${int(12, 480)} lines`,
+    };
   };
   const search = (): WorkStep => ({
     verb: pick(['Searching', 'Investigating', 'Musing']),
@@ -41,7 +45,11 @@ export function workSteps(label: string, files: readonly string[], count: number
     title: `Bash(${pick(['npm test', 'npx vitest run', 'npm run lint', 'npx tsc --noEmit'])})`,
     outcome: `✓ ${int(8, 240)} passed (${(random() * 4 + 0.3).toFixed(1)}s)`,
   });
-  const think = (): WorkStep => ({ verb: pick(['Thinking', 'Planning', 'Considering']), title: `Plan: ${topic}`, outcome: `${int(2, 6)} steps` });
+  const think = (): WorkStep => ({
+    verb: pick(['Thinking', 'Planning', 'Considering']),
+    title: `Plan: ${topic}`,
+    outcome: `${int(2, 6)} steps`,
+  });
 
   const steps: WorkStep[] = [];
   for (let i = 0; i < count; i++) {

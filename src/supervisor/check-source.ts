@@ -61,7 +61,8 @@ export class CheckSource implements Source {
 
   /** Writes the latest word on each worker's checks into the model. */
   poll(store: ModelStore): Promise<void> {
-    for (const [name, checkRun] of this.latest) store.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
+    for (const [name, checkRun] of this.latest)
+      store.update(name, (model) => (model.checkRun === checkRun ? model : { ...model, checkRun }));
     return Promise.resolve();
   }
 
@@ -109,40 +110,84 @@ export class CheckSource implements Source {
     this.observe(spec.name, { sha, status: 'running', at: Date.now() });
     const logFile = checkLogFile(paths, spec.name, sha);
     // A check that passed on this commit before (an earlier czar ran it) is not run again.
-    const toRun = spec.checks.filter((check) => verdictFor(this.verdicts.get(spec.name) ?? [], check, sha)?.ok !== true);
+    const toRun = spec.checks.filter(
+      (check) => verdictFor(this.verdicts.get(spec.name) ?? [], check, sha)?.ok !== true,
+    );
     try {
       const checkout = path.join(paths.checkouts, spec.name);
       if (toRun.length > 0) {
         await detachedCheckout(config.repo, checkout, sha);
-        await log.emit('checks_started', `running ${toRun.map((check) => check.name).join(', ')} on ${sha.slice(0, 12)} in ${checkout}`, spec.name, { sha, logFile });
+        await log.emit(
+          'checks_started',
+          `running ${toRun.map((check) => check.name).join(', ')} on ${sha.slice(0, 12)} in ${checkout}`,
+          spec.name,
+          { sha, logFile },
+        );
       }
       for (const [index, check] of toRun.entries()) {
         if (signal.aborted) return;
         const runFile = checkRunFile(paths, spec.name);
         // A run of this commit again (after a restart or an abort) starts its log afresh.
-        const result = await runCheck({ name: check.name, run: check.run, cwd: checkout, timeoutMs: check.timeoutMs, logFile, fresh: index === 0, runFile, env: { CZAR_WORKER: spec.name, CZAR_SHA: sha }, signal });
+        const result = await runCheck({
+          name: check.name,
+          run: check.run,
+          cwd: checkout,
+          timeoutMs: check.timeoutMs,
+          logFile,
+          fresh: index === 0,
+          runFile,
+          env: { CZAR_WORKER: spec.name, CZAR_SHA: sha },
+          signal,
+        });
         // A newer commit replaced this run: its verdict no longer speaks about the tip.
         if (signal.aborted) return;
-        const failure = result.ok ? undefined : { name: result.name, run: result.run, exitCode: result.exitCode, timedOut: result.timedOut, tail: result.tail, logFile };
+        const failure = result.ok
+          ? undefined
+          : {
+              name: result.name,
+              run: result.run,
+              exitCode: result.exitCode,
+              timedOut: result.timedOut,
+              tail: result.tail,
+              logFile,
+            };
         await this.keep(spec.name, { sha, key: checkKey(check), ok: result.ok, failure, at: Date.now() });
         if (failure !== undefined) {
-          await log.emit('checks_failed', `check "${check.name}" failed on ${sha.slice(0, 12)} after ${result.durationMs} ms (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'by signal'}`})`, spec.name, { sha, check: check.name, logFile });
+          await log.emit(
+            'checks_failed',
+            `check "${check.name}" failed on ${sha.slice(0, 12)} after ${result.durationMs} ms (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'by signal'}`})`,
+            spec.name,
+            { sha, check: check.name, logFile },
+          );
           this.observe(spec.name, { sha, status: 'failed', failure, at: Date.now() });
           return;
         }
       }
       const kept = spec.checks.length - toRun.length;
-      await log.emit('checks_passed', `all ${spec.checks.length} check(s) passed on ${sha.slice(0, 12)}${kept > 0 ? ` (${kept} passed there before and did not run again)` : ''}`, spec.name, { sha, logFile });
+      await log.emit(
+        'checks_passed',
+        `all ${spec.checks.length} check(s) passed on ${sha.slice(0, 12)}${kept > 0 ? ` (${kept} passed there before and did not run again)` : ''}`,
+        spec.name,
+        { sha, logFile },
+      );
       this.observe(spec.name, { sha, status: 'passed', at: Date.now() });
     } catch (error) {
       // czar's own trouble (the checkout), not the worker's: say so in the log and leave the verdict open.
-      await log.emit('checks_error', `could not run the checks on ${sha.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`, spec.name, { sha });
+      await log.emit(
+        'checks_error',
+        `could not run the checks on ${sha.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`,
+        spec.name,
+        { sha },
+      );
     }
   }
 
   /** Adds a verdict to the worker's kept ones, on disk before it counts. */
   private async keep(worker: string, verdict: CheckVerdict): Promise<void> {
-    const verdicts = [...(this.verdicts.get(worker) ?? []).filter((other) => other.sha !== verdict.sha || other.key !== verdict.key), verdict].slice(-KEPT_VERDICTS);
+    const verdicts = [
+      ...(this.verdicts.get(worker) ?? []).filter((other) => other.sha !== verdict.sha || other.key !== verdict.key),
+      verdict,
+    ].slice(-KEPT_VERDICTS);
     this.verdicts.set(worker, verdicts);
     await writeJsonAtomic(checkVerdictsFile(this.fleet.paths, worker), verdicts);
   }
@@ -152,5 +197,11 @@ export class CheckSource implements Source {
 function isVerdict(value: unknown): value is CheckVerdict {
   if (typeof value !== 'object' || value === null) return false;
   const verdict = value as Record<string, unknown>;
-  return typeof verdict.sha === 'string' && typeof verdict.key === 'string' && typeof verdict.ok === 'boolean' && typeof verdict.at === 'number' && (verdict.ok || typeof verdict.failure === 'object');
+  return (
+    typeof verdict.sha === 'string' &&
+    typeof verdict.key === 'string' &&
+    typeof verdict.ok === 'boolean' &&
+    typeof verdict.at === 'number' &&
+    (verdict.ok || typeof verdict.failure === 'object')
+  );
 }

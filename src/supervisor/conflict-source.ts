@@ -38,7 +38,9 @@ export class ConflictSource implements Source {
     const active = workers.flatMap((worker) => {
       const tip = tips.get(worker.spec.branch);
       const live = worker.launchedAt !== undefined && !worker.memory.stopped && worker.git.commitsAhead > 0;
-      return live && tip !== undefined ? [{ name: worker.spec.name, tip, files: new Set(worker.git.filesChanged) }] : [];
+      return live && tip !== undefined
+        ? [{ name: worker.spec.name, tip, files: new Set(worker.git.filesChanged) }]
+        : [];
     });
     const signature = JSON.stringify([baseTip, active.map((branch) => [branch.name, branch.tip, [...branch.files]])]);
     if (signature === this.lastSignature) return this.last;

@@ -49,7 +49,10 @@ export class Executor {
   enqueue<T>(worker: string, effect: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(worker) ?? Promise.resolve();
     const next = previous.then(effect);
-    const settled = next.then(() => undefined, () => undefined);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
     this.queues.set(worker, settled);
     void settled.then(() => {
       if (this.queues.get(worker) === settled) this.queues.delete(worker);
@@ -73,16 +76,23 @@ export class Executor {
       return;
     }
     const spec = this.spec(action.worker);
-    const log = (kind: string, message: string, data?: Record<string, unknown>): Promise<unknown> => this.fleet.log.emit(kind, message, action.worker, data);
+    const log = (kind: string, message: string, data?: Record<string, unknown>): Promise<unknown> =>
+      this.fleet.log.emit(kind, message, action.worker, data);
     switch (action.kind) {
       case 'event':
         void log(action.event, `${action.message}: ${action.reason}`);
         return;
       case 'alert':
-        void log('alert', `${action.alert.kind}: ${action.alert.message}`, { alert: action.alert.kind, ...(action.alert.files === undefined ? {} : { files: action.alert.files }) });
+        void log('alert', `${action.alert.kind}: ${action.alert.message}`, {
+          alert: action.alert.kind,
+          ...(action.alert.files === undefined ? {} : { files: action.alert.files }),
+        });
         return;
       case 'clear_alert':
-        void log('alert_cleared', `${action.alertKind}${action.peer === undefined ? '' : ` (${action.peer})`}: ${action.reason}`);
+        void log(
+          'alert_cleared',
+          `${action.alertKind}${action.peer === undefined ? '' : ` (${action.peer})`}: ${action.reason}`,
+        );
         return;
       case 'notify':
         void log('notify', action.summary, { episode: action.episode });
@@ -96,7 +106,15 @@ export class Executor {
         const keys = presetFor(spec.agent.preset).interruptKeys;
         void log('interrupt', `sent ${keys.join(' ')}: ${action.reason}`);
         // Not queued behind a paste in progress: spending must stop now, and a key cannot garble a paste's text.
-        void this.paneOf(spec).then((pane) => this.fleet.tmux.sendKeys(pane, keys)).catch((error: unknown) => this.fleet.log.emit('action_failed', `interrupt failed: ${error instanceof Error ? error.message : String(error)}`, spec.name));
+        void this.paneOf(spec)
+          .then((pane) => this.fleet.tmux.sendKeys(pane, keys))
+          .catch((error: unknown) =>
+            this.fleet.log.emit(
+              'action_failed',
+              `interrupt failed: ${error instanceof Error ? error.message : String(error)}`,
+              spec.name,
+            ),
+          );
         return;
       }
       case 'launch':
@@ -105,26 +123,54 @@ export class Executor {
           const facts = await gatherFacts(this.fleet);
           const plan = planLaunch(this.fleet.config, facts);
           const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
-          if (step === undefined || step.problem !== undefined) throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
+          if (step === undefined || step.problem !== undefined)
+            throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
           const record = await this.startSession({ ...step, wave: 'now', queuedBecause: undefined });
           this.hooks.launched(spec.name, record.paneId);
-          await this.deliverTask(spec, record.paneId, await initialPrompt(this.fleet.config, spec, action.dependencies), action.task.id);
+          await this.deliverTask(
+            spec,
+            record.paneId,
+            await initialPrompt(this.fleet.config, spec, action.dependencies),
+            action.task.id,
+          );
         });
         return;
       case 'deliver_task':
         void log('deliver_task', action.reason);
-        this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), await initialPrompt(this.fleet.config, spec, action.dependencies), action.task.id));
+        this.track(spec, async () =>
+          this.deliverTask(
+            spec,
+            await this.paneOf(spec),
+            await initialPrompt(this.fleet.config, spec, action.dependencies),
+            action.task.id,
+          ),
+        );
         return;
       case 'bonus':
-        void log('bonus', `gave bonus task "${action.task.title}" (${action.task.id}): ${action.reason}`, { task: action.task.id });
-        this.track(spec, async () => this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text, pane) => this.deliverTask(spec, pane, text, action.task.id)));
+        void log('bonus', `gave bonus task "${action.task.title}" (${action.task.id}): ${action.reason}`, {
+          task: action.task.id,
+        });
+        this.track(spec, async () =>
+          this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text, pane) =>
+            this.deliverTask(spec, pane, text, action.task.id),
+          ),
+        );
         return;
       case 'rebrief':
         void log('rebrief', `pasted the task again: ${action.reason}`);
-        this.track(spec, async () => this.pasteOrSkip(spec, action.kind, await rebriefMessage(this.fleet.config, spec, action.task), (text, pane) => this.deliverTask(spec, pane, text, action.task.id)));
+        this.track(spec, async () =>
+          this.pasteOrSkip(
+            spec,
+            action.kind,
+            await rebriefMessage(this.fleet.config, spec, action.task),
+            (text, pane) => this.deliverTask(spec, pane, text, action.task.id),
+          ),
+        );
         return;
       case 'restart':
-        void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, { attempt: action.attempt });
+        void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, {
+          attempt: action.attempt,
+        });
         this.track(spec, async () => this.restart(spec, action.task));
         return;
       case 'run_checks':
@@ -137,13 +183,25 @@ export class Executor {
       case 'warn_conflict':
       case 'warn_moved':
         void log(action.kind, action.reason);
-        this.track(spec, async () => this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text) => this.send(spec, text)));
+        this.track(spec, async () =>
+          this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text) =>
+            this.send(spec, text),
+          ),
+        );
         return;
       case 'tell_dependents':
         for (const dependent of action.dependents) {
           const target = this.spec(dependent);
-          void this.fleet.log.emit('tell_dependent', `told ${dependent} that ${action.worker} is done: ${action.reason}`, action.worker);
-          this.track(target, async () => this.pasteOrSkip(target, action.kind, await actionMessage(this.fleet.config, target, action), (text) => this.send(target, text)));
+          void this.fleet.log.emit(
+            'tell_dependent',
+            `told ${dependent} that ${action.worker} is done: ${action.reason}`,
+            action.worker,
+          );
+          this.track(target, async () =>
+            this.pasteOrSkip(target, action.kind, await actionMessage(this.fleet.config, target, action), (text) =>
+              this.send(target, text),
+            ),
+          );
         }
         return;
     }
@@ -160,7 +218,17 @@ export class Executor {
     if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
       paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
     } else {
-      paneId = (await this.startSession({ worker: spec, worktree: 'reuse', session: 'create', delivery: 'deliver', wave: 'now', queuedBecause: undefined, givenBranch: false })).paneId;
+      paneId = (
+        await this.startSession({
+          worker: spec,
+          worktree: 'reuse',
+          session: 'create',
+          delivery: 'deliver',
+          wave: 'now',
+          queuedBecause: undefined,
+          givenBranch: false,
+        })
+      ).paneId;
       this.hooks.launched(spec.name, paneId);
     }
     this.hooks.respawned(spec.name, Date.now());
@@ -173,13 +241,24 @@ export class Executor {
 
   /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
   private async briefFor(spec: WorkerSpec, task: GivenTask): Promise<string> {
-    return task.id === spec.name ? initialPrompt(this.fleet.config, spec, []) : taskMessage(this.fleet.config, spec, task);
+    return task.id === spec.name
+      ? initialPrompt(this.fleet.config, spec, [])
+      : taskMessage(this.fleet.config, spec, task);
   }
 
   /** Pastes a message, or says why there is none: a plain shell gets its task and nothing else (see `plainTask`). */
-  private async pasteOrSkip(spec: WorkerSpec, kind: Action['kind'], text: string | undefined, paste: (text: string, paneId: string) => Promise<void>): Promise<void> {
+  private async pasteOrSkip(
+    spec: WorkerSpec,
+    kind: Action['kind'],
+    text: string | undefined,
+    paste: (text: string, paneId: string) => Promise<void>,
+  ): Promise<void> {
     if (text === undefined) {
-      await this.fleet.log.emit('not_pasted', `the ${kind} was not pasted: the agent is a plain shell, which would run it as commands, so it gets only its own task`, spec.name);
+      await this.fleet.log.emit(
+        'not_pasted',
+        `the ${kind} was not pasted: the agent is a plain shell, which would run it as commands, so it gets only its own task`,
+        spec.name,
+      );
       return;
     }
     await paste(text, await this.paneOf(spec));
@@ -209,7 +288,10 @@ export class Executor {
    */
   private async startSession(step: WorkerPlan): Promise<LaunchRecord> {
     if (step.worker.host === undefined && !(await this.fleet.tmux.serverRunning())) {
-      throw new CzarError('tmux_gone', `The tmux server "${this.fleet.config.tmuxSocket}" is gone, so worker "${step.worker.name}" was not started again; run "czar up" to start the fleet.`);
+      throw new CzarError(
+        'tmux_gone',
+        `The tmux server "${this.fleet.config.tmuxSocket}" is gone, so worker "${step.worker.name}" was not started again; run "czar up" to start the fleet.`,
+      );
     }
     return startWorker(this.fleet, step);
   }
@@ -217,7 +299,8 @@ export class Executor {
   private async paneOf(spec: WorkerSpec): Promise<string> {
     const record = await readRecord(this.fleet.paths, spec.name);
     const paneId = record?.paneId ?? (await tmuxFor(this.fleet, spec).paneIdOf(spec.name));
-    if (paneId === undefined) throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
+    if (paneId === undefined)
+      throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
     return paneId;
   }
 
@@ -235,7 +318,11 @@ export class Executor {
     try {
       await run(notify.command, notify.args, { input: `${JSON.stringify(payload)}\n`, timeoutMs: 30_000 });
     } catch (error) {
-      await this.fleet.log.emit('notify_failed', `notify command failed: ${error instanceof Error ? error.message : String(error)}`, action.worker);
+      await this.fleet.log.emit(
+        'notify_failed',
+        `notify command failed: ${error instanceof Error ? error.message : String(error)}`,
+        action.worker,
+      );
     }
   }
 }

@@ -2,7 +2,10 @@ import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 
 /** Screens of the given workers' panes, by worker name, one batched capture per tmux server. */
-export async function captureScreens(fleet: Fleet, targets: readonly (readonly [string, string])[]): Promise<Map<string, string>> {
+export async function captureScreens(
+  fleet: Fleet,
+  targets: readonly (readonly [string, string])[],
+): Promise<Map<string, string>> {
   const screens = new Map<string, string>();
   const byServer = new Map<string, { tmux: ReturnType<typeof tmuxFor>; targets: (readonly [string, string])[] }>();
   for (const target of targets) {
@@ -12,12 +15,16 @@ export async function captureScreens(fleet: Fleet, targets: readonly (readonly [
     group.targets.push(target);
     byServer.set(key, group);
   }
-  await Promise.all([...byServer.values()].map(async (group) => {
-    const read = await group.tmux.captureMany(group.targets.map(([, paneId]) => paneId)).catch(() => new Map<string, string>());
-    for (const [name, paneId] of group.targets) {
-      const screen = read.get(paneId);
-      if (screen !== undefined) screens.set(name, screen);
-    }
-  }));
+  await Promise.all(
+    [...byServer.values()].map(async (group) => {
+      const read = await group.tmux
+        .captureMany(group.targets.map(([, paneId]) => paneId))
+        .catch(() => new Map<string, string>());
+      for (const [name, paneId] of group.targets) {
+        const screen = read.get(paneId);
+        if (screen !== undefined) screens.set(name, screen);
+      }
+    }),
+  );
   return screens;
 }

@@ -25,7 +25,12 @@ export interface StreamSources {
   readonly branches: ReadonlyMap<string, string>;
 }
 
-export async function streamStateDir(sources: StreamSources, write: (line: StreamLine) => Promise<void>, stopped: Promise<void>, version: string): Promise<void> {
+export async function streamStateDir(
+  sources: StreamSources,
+  write: (line: StreamLine) => Promise<void>,
+  stopped: Promise<void>,
+  version: string,
+): Promise<void> {
   const { offsets } = sources;
   const paths = statePaths(sources.stateDir);
   const seenTips = new Map<string, string>();
@@ -89,5 +94,7 @@ export async function streamStateDir(sources: StreamSources, write: (line: Strea
 
 async function jsonFiles(dir: string, extension: string): Promise<string[]> {
   const names = await listFolder(dir).catch(() => [] as string[]);
-  return names.filter((name) => name.endsWith(extension) && /^[a-z0-9][a-z0-9_-]*\./.test(name)).map((name) => path.join(dir, name));
+  return names
+    .filter((name) => name.endsWith(extension) && /^[a-z0-9][a-z0-9_-]*\./.test(name))
+    .map((name) => path.join(dir, name));
 }

@@ -31,7 +31,9 @@ export class HostUsage {
     return [...changed].map(([worker, usage]) => ({
       kind: 'usage',
       worker,
-      models: byModel(usage.tasks).slice(0, MAX_STREAM_MODELS).map((entry) => ({ ...entry })),
+      models: byModel(usage.tasks)
+        .slice(0, MAX_STREAM_MODELS)
+        .map((entry) => ({ ...entry })),
       files: usage.files,
       skippedLines: usage.skippedLines,
       ...(usage.lastAt === undefined ? {} : { lastAt: usage.lastAt }),
@@ -52,11 +54,17 @@ export class HostUsage {
     const env = { ...process.env, ...stringsOnly(record.recordsEnv) };
     // Lines from before the launch are someone else's (a person used the folder earlier), as on this machine.
     const tasks = [{ id: ALL_TASKS, at: Number.isNaN(launchedAt) ? 0 : launchedAt }];
-    this.subjects.set(worker, { name: worker, records: agentRecords(preset, { worktree: record.worktree, env, transcripts: [] }), tasks });
+    this.subjects.set(worker, {
+      name: worker,
+      records: agentRecords(preset, { worktree: record.worktree, env, transcripts: [] }),
+      tasks,
+    });
   }
 }
 
 function stringsOnly(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -5,7 +5,14 @@ import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git
 import { hostClonePath, hostStateDir, usedHosts } from '../domain/host-layout.js';
 import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
 import type { WorkerUsage } from '../domain/usage.js';
-import { branchArgs, MAX_STREAM_LINE, offsetArgs, parseStreamLine, reconnectDelayMs, type StreamLine } from '../domain/host-stream.js';
+import {
+  branchArgs,
+  MAX_STREAM_LINE,
+  offsetArgs,
+  parseStreamLine,
+  reconnectDelayMs,
+  type StreamLine,
+} from '../domain/host-stream.js';
 import { logFile, reportFile } from '../domain/paths.js';
 import { LineOrder } from './line-order.js';
 import { neutraliseControls } from '../domain/sanitize.js';
@@ -62,7 +69,8 @@ export class HostStreams implements Source {
   }
 
   poll(store: ModelStore): Promise<void> {
-    for (const [name, usage] of this.usage) store.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
+    for (const [name, usage] of this.usage)
+      store.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
     return Promise.resolve();
   }
 
@@ -91,30 +99,51 @@ export class HostStreams implements Source {
         // The local copy holds the host's log from its first byte (delivery reads terminal modes from it), so a
         // czar started again resumes where the copy ends.
         for (const worker of workers) {
-          if (!this.offsets.has(worker)) this.offsets.set(worker, (await fileSize(logFile(this.fleet.paths, worker))) ?? 0);
+          if (!this.offsets.has(worker))
+            this.offsets.set(worker, (await fileSize(logFile(this.fleet.paths, worker))) ?? 0);
         }
         const offsets = new Map([...this.offsets].filter(([worker]) => workers.has(worker)));
-        const watch = ['czar', 'watch', '--stream', '--state-dir', stateDir, '--clone', hostClonePath(link.spec, this.fleet.config.project), ...branchArgs(branches), ...offsetArgs(offsets)];
-        const stream = link.ssh.stream(watch, (line) => {
-          const parsed = parseStreamLine(line);
-          if (!parsed.ok) {
-            void this.say('host_stream_dropped', `dropped ${parsed.reason} from host "${host}"`);
-            return;
-          }
-          const value = parsed.value;
-          if (value.kind === 'hello') {
-            if (value.version !== czarVersion()) {
-              refused = `host "${host}" runs czar ${neutraliseControls(value.version)} but this is czar ${czarVersion()}; run "ssh ${link.spec.destination} npm install -g czar@${czarVersion()}" and start the czar again`;
-              stream.stop();
-            } else {
-              attempt = 1;
-              this.setLink(host, 'reachable');
-              if (this.unreachable.delete(host)) void this.say('host_reachable', `host "${host}" is reachable again; its workers are adopted as they are`);
+        const watch = [
+          'czar',
+          'watch',
+          '--stream',
+          '--state-dir',
+          stateDir,
+          '--clone',
+          hostClonePath(link.spec, this.fleet.config.project),
+          ...branchArgs(branches),
+          ...offsetArgs(offsets),
+        ];
+        const stream = link.ssh.stream(
+          watch,
+          (line) => {
+            const parsed = parseStreamLine(line);
+            if (!parsed.ok) {
+              void this.say('host_stream_dropped', `dropped ${parsed.reason} from host "${host}"`);
+              return;
             }
-            return;
-          }
-          this.order.add(value.worker, value.kind === 'tip' ? 'tip' : 'other', () => this.apply(host, workers, value));
-        }, MAX_STREAM_LINE);
+            const value = parsed.value;
+            if (value.kind === 'hello') {
+              if (value.version !== czarVersion()) {
+                refused = `host "${host}" runs czar ${neutraliseControls(value.version)} but this is czar ${czarVersion()}; run "ssh ${link.spec.destination} npm install -g czar@${czarVersion()}" and start the czar again`;
+                stream.stop();
+              } else {
+                attempt = 1;
+                this.setLink(host, 'reachable');
+                if (this.unreachable.delete(host))
+                  void this.say(
+                    'host_reachable',
+                    `host "${host}" is reachable again; its workers are adopted as they are`,
+                  );
+              }
+              return;
+            }
+            this.order.add(value.worker, value.kind === 'tip' ? 'tip' : 'other', () =>
+              this.apply(host, workers, value),
+            );
+          },
+          MAX_STREAM_LINE,
+        );
         this.running.push(stream);
         const ended = await stream.done;
         this.running.splice(this.running.indexOf(stream), 1);
@@ -131,7 +160,10 @@ export class HostStreams implements Source {
       this.setLink(host, 'unreachable', reason);
       if (!this.unreachable.has(host)) {
         this.unreachable.add(host);
-        await this.say('host_unreachable', `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`);
+        await this.say(
+          'host_unreachable',
+          `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)));
     }
@@ -154,10 +186,16 @@ export class HostStreams implements Source {
     } catch (error) {
       // The host sends a tip once: a failure that passes (a ref lock, or a "git worktree add" here whose placeholder
       // HEAD makes a fetch fail) would leave the worker's commits unseen for good. Said once, tried until it lands.
-      if (attempt === 1) await this.say('host_push_failed', `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}; czar tries again`, worker);
+      if (attempt === 1)
+        await this.say(
+          'host_push_failed',
+          `the new commit of ${worker} on host "${host}" did not reach this repo: ${error instanceof Error ? error.message : String(error)}; czar tries again`,
+          worker,
+        );
       const retry = setTimeout(() => {
         this.retries.delete(retry);
-        if (!this.stopped && this.latestTips.get(worker) === sha) this.order.add(worker, 'tip', () => this.publishTip(host, worker, sha, attempt + 1));
+        if (!this.stopped && this.latestTips.get(worker) === sha)
+          this.order.add(worker, 'tip', () => this.publishTip(host, worker, sha, attempt + 1));
       }, reconnectDelayMs(attempt));
       this.retries.add(retry);
     }
@@ -171,9 +209,16 @@ export class HostStreams implements Source {
   /** Each worker's lines in order (a log grows exactly as it did on the host); one worker's push never holds back another. */
   private readonly order = new LineOrder();
 
-  private async apply(host: string, workers: ReadonlySet<string>, line: Exclude<StreamLine, { kind: 'hello' }>): Promise<void> {
+  private async apply(
+    host: string,
+    workers: ReadonlySet<string>,
+    line: Exclude<StreamLine, { kind: 'hello' }>,
+  ): Promise<void> {
     if (!workers.has(line.worker)) {
-      await this.say('host_stream_dropped', `host "${host}" sent a ${line.kind} for "${line.worker}", which is not one of its workers; ignored`);
+      await this.say(
+        'host_stream_dropped',
+        `host "${host}" sent a ${line.kind} for "${line.worker}", which is not one of its workers; ignored`,
+      );
       return;
     }
     const { paths } = this.fleet;

@@ -8,7 +8,12 @@ import {
 import { fixupsOwed, fixupTaskId, giveFixup } from '../domain/integration-fixup.js';
 import type { HandoffFacts, IntegrationStatus } from '../domain/status-schema.js';
 import { writeHandoff } from '../integration/handoff.js';
-import { openDuePullRequests, openIntegrationPullRequest, readPullRequests, type PullRequestRecord } from '../integration/pull-requests.js';
+import {
+  openDuePullRequests,
+  openIntegrationPullRequest,
+  readPullRequests,
+  type PullRequestRecord,
+} from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
 import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -59,7 +64,8 @@ export class IntegrationSource implements Source {
     private readonly checks: { readonly slots: CheckSlots; readonly halt: AbortSignal },
   ) {}
 
-  private readonly runChecks: RunChecks = (checks, cwd, logDir, runFile) => this.checks.slots.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.checks.halt));
+  private readonly runChecks: RunChecks = (checks, cwd, logDir, runFile) =>
+    this.checks.slots.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.checks.halt));
 
   async start(): Promise<void> {
     this.remember(await readIntegrationRecord(this.fleet));
@@ -71,7 +77,14 @@ export class IntegrationSource implements Source {
     const handoff = this.handoff === undefined ? {} : { handoff: this.handoff };
     if (this.record === undefined) return handoff;
     const mergedTips = new Set(this.record.merged.map((entry) => entry.tip));
-    return { integration: integrationStatus(this.record, candidatesOf(this.store.model, mergedTips), this.pullRequests.branches), ...handoff };
+    return {
+      integration: integrationStatus(
+        this.record,
+        candidatesOf(this.store.model, mergedTips),
+        this.pullRequests.branches,
+      ),
+      ...handoff,
+    };
   }
 
   /**
@@ -96,7 +109,8 @@ export class IntegrationSource implements Source {
     this.record = record;
     const tips = (record?.merged ?? []).map((entry) => entry.tip);
     const known = this.store.model.mergedTips ?? [];
-    if (tips.length !== known.length || tips.some((tip, index) => tip !== known[index])) this.store.change((model) => ({ ...model, mergedTips: tips }));
+    if (tips.length !== known.length || tips.some((tip, index) => tip !== known[index]))
+      this.store.change((model) => ({ ...model, mergedTips: tips }));
   }
 
   /** The latest record (for status and the handoff). */
@@ -140,8 +154,12 @@ export class IntegrationSource implements Source {
     const mergedTips = new Set((record?.merged ?? []).map((entry) => entry.tip));
     const candidates = candidatesOf(this.store.model, mergedTips);
     return record === undefined
-      ? candidates.filter((candidate) => candidate.ready && !candidate.merged).map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
-      : planIntegration(candidates, record).flatMap((step) => (step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : []));
+      ? candidates
+          .filter((candidate) => candidate.ready && !candidate.merged)
+          .map((candidate) => `${candidate.worker}@${candidate.tip ?? ''}`)
+      : planIntegration(candidates, record).flatMap((step) =>
+          step.kind === 'merge' ? [`${step.worker}@${step.tip}`] : [],
+        );
   }
 
   /** The merges to try now, unless the same set was tried already (it failed; something must change). */
@@ -168,7 +186,10 @@ export class IntegrationSource implements Source {
       .catch(async (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
         this.failed(attempt, reason);
-        await this.fleet.log.emit('integration_error', `integration run failed (${this.trouble?.failures ?? 1} in a row): ${reason}`);
+        await this.fleet.log.emit(
+          'integration_error',
+          `integration run failed (${this.trouble?.failures ?? 1} in a row): ${reason}`,
+        );
       })
       .finally(() => {
         this.running = undefined;
@@ -188,7 +209,9 @@ export class IntegrationSource implements Source {
     if (failures >= ALERT_AFTER_FAILURES) {
       const branch = this.fleet.config.integration.branch;
       const message = `czar could not merge into ${branch} ${failures} times in a row (${reason.replace(/\.$/, '')}); it tries again in ${Math.round(delay / 1000)} s, so fix what the error names (a leftover index.lock goes once no git runs there)`;
-      alerted = [...new Set([...alerted, ...attempt.split(' ').map((merge) => merge.slice(0, merge.lastIndexOf('@')))])];
+      alerted = [
+        ...new Set([...alerted, ...attempt.split(' ').map((merge) => merge.slice(0, merge.lastIndexOf('@')))]),
+      ];
       for (const worker of alerted) this.store.raise(worker, 'integration_failed', message);
     }
     this.trouble = { failures, retryAt: Date.now() + delay, alerted };
@@ -198,8 +221,16 @@ export class IntegrationSource implements Source {
   private async openPullRequests(): Promise<void> {
     if (this.fleet.config.pr.when === 'off') return;
     const model = this.store.model;
-    const results = new Map(model.workers.flatMap((worker) => (worker.report?.resultFile === undefined ? [] : [[worker.spec.name, worker.report.resultFile] as const])));
-    await openDuePullRequests(this.fleet, await candidatesWithTips(this.fleet, candidatesOf(model, new Set())), results);
+    const results = new Map(
+      model.workers.flatMap((worker) =>
+        worker.report?.resultFile === undefined ? [] : [[worker.spec.name, worker.report.resultFile] as const],
+      ),
+    );
+    await openDuePullRequests(
+      this.fleet,
+      await candidatesWithTips(this.fleet, candidatesOf(model, new Set())),
+      results,
+    );
     this.pullRequests = await readPullRequests(this.fleet);
   }
 
@@ -211,11 +242,30 @@ export class IntegrationSource implements Source {
     for (const { worker, entry } of fixupsOwed(this.store.model, record)) {
       const name = worker.spec.name;
       // A plain shell would run the fix-up's prose as commands: its failure stays in status and the handoff instead.
-      if (plainTask(worker.spec) || worker.pane?.alive !== true || worker.memory.paused || this.store.model.paused || this.executor.busy(name)) continue;
-      const text = await integrationFixupMessage({ worker: name, branch: worker.spec.branch, integrationBranch: config.integration.branch, failure: entry.failure, checks: config.integration.checks });
-      const task = { id: fixupTaskId(entry), title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`, text };
+      if (
+        plainTask(worker.spec) ||
+        worker.pane?.alive !== true ||
+        worker.memory.paused ||
+        this.store.model.paused ||
+        this.executor.busy(name)
+      )
+        continue;
+      const text = await integrationFixupMessage({
+        worker: name,
+        branch: worker.spec.branch,
+        integrationBranch: config.integration.branch,
+        failure: entry.failure,
+        checks: config.integration.checks,
+      });
+      const task = {
+        id: fixupTaskId(entry),
+        title: `Fix-up: merge ${config.integration.branch} into ${worker.spec.branch}`,
+        text,
+      };
       this.store.change((model) => giveFixup(model, name, task, now, record));
-      await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, { task: task.id });
+      await this.fleet.log.emit('fixup', `gave fix-up ${task.id}: ${failureSummary(entry.failure)}`, name, {
+        task: task.id,
+      });
       this.executor.deliverGiven(worker.spec, text, task.id);
     }
   }

@@ -17,7 +17,8 @@ export class LocalUsage implements Source {
   async poll(store: ModelStore): Promise<void> {
     // A host's workers keep their records there: their host's watch reads them, not this machine.
     const local = store.model.workers.filter((worker) => worker.spec.host === undefined);
-    for (const [name, usage] of await this.usage.poll(this.subjects.of(local), Date.now())) store.update(name, (model) => ({ ...model, usage }));
+    for (const [name, usage] of await this.usage.poll(this.subjects.of(local), Date.now()))
+      store.update(name, (model) => ({ ...model, usage }));
   }
 
   async stop(): Promise<void> {

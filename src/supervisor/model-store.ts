@@ -49,12 +49,19 @@ export class ModelStore {
 
   raise(name: string, kind: AlertKind, message: string): void {
     const alert: Alert = { kind, message, since: new Date().toISOString() };
-    this.update(name, (model) => ({ ...model, memory: { ...model.memory, alerts: [...model.memory.alerts.filter((other) => other.kind !== kind), alert] } }));
+    this.update(name, (model) => ({
+      ...model,
+      memory: { ...model.memory, alerts: [...model.memory.alerts.filter((other) => other.kind !== kind), alert] },
+    }));
     this.raised();
   }
 
   clear(name: string, kind: AlertKind): void {
-    this.update(name, (model) => (model.memory.alerts.some((alert) => alert.kind === kind) ? { ...model, memory: { ...model.memory, alerts: model.memory.alerts.filter((alert) => alert.kind !== kind) } } : model));
+    this.update(name, (model) =>
+      model.memory.alerts.some((alert) => alert.kind === kind)
+        ? { ...model, memory: { ...model.memory, alerts: model.memory.alerts.filter((alert) => alert.kind !== kind) } }
+        : model,
+    );
   }
 
   /** Per worker: its pane id and last screen line, for status.json. */
@@ -85,7 +92,8 @@ export class ModelStore {
 
   worker(name: string): WorkerModel {
     const worker = this.model.workers.find((candidate) => candidate.spec.name === name);
-    if (worker === undefined) throw new CzarError('unknown_worker', `There is no worker "${name}" in ${this.configFile}.`);
+    if (worker === undefined)
+      throw new CzarError('unknown_worker', `There is no worker "${name}" in ${this.configFile}.`);
     return worker;
   }
 

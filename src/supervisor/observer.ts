@@ -37,7 +37,12 @@ export interface ObserverInputs {
 export class Observer implements Source {
   readonly name = 'panes, reports and git';
   /** What the next `poll()` must look at again; triggers mark it. */
-  private readonly dirty = { reports: new Set<string>(), git: new Set<string>(), screens: new Set<string>(), panes: true };
+  private readonly dirty = {
+    reports: new Set<string>(),
+    git: new Set<string>(),
+    screens: new Set<string>(),
+    panes: true,
+  };
   /** Per worker: when its pane last wrote output (from pane log events). */
   private readonly lastOutputAt = new Map<string, number>();
   private readonly reports: ReportStreams;
@@ -46,7 +51,10 @@ export class Observer implements Source {
   private lastScreenLook = 0;
   private readonly deadWithoutStatus = new Map<string, number>();
   /** What the safety net saw last time: report mtimes and branch tips per worker, and the base's tip. */
-  private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = { reports: new Map(), tips: new Map() };
+  private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = {
+    reports: new Map(),
+    tips: new Map(),
+  };
   private serverGone = false;
 
   constructor(
@@ -58,7 +66,10 @@ export class Observer implements Source {
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
-  async adopt(records: ReadonlyMap<string, LaunchRecord>, reportPositions: Readonly<Record<string, LinePosition>> = {}): Promise<void> {
+  async adopt(
+    records: ReadonlyMap<string, LaunchRecord>,
+    reportPositions: Readonly<Record<string, LinePosition>> = {},
+  ): Promise<void> {
     this.reports.resume(reportPositions);
     for (const spec of this.fleet.config.workers) {
       const record = records.get(spec.name);
@@ -80,9 +91,14 @@ export class Observer implements Source {
         this.lastOutputAt.set(trigger.worker, Date.now());
         this.dirty.screens.add(trigger.worker);
         // Output from a busy worker changes nothing the policy reads until the next clock tick.
-        return this.store.model.workers.find((worker) => worker.spec.name === trigger.worker)?.memory.state !== 'working';
+        return (
+          this.store.model.workers.find((worker) => worker.spec.name === trigger.worker)?.memory.state !== 'working'
+        );
       case 'git':
-        for (const name of trigger.workers === 'all' ? this.store.model.workers.map((worker) => worker.spec.name) : trigger.workers) this.dirty.git.add(name);
+        for (const name of trigger.workers === 'all'
+          ? this.store.model.workers.map((worker) => worker.spec.name)
+          : trigger.workers)
+          this.dirty.git.add(name);
         return true;
       case 'pane':
         this.dirty.panes = true;
@@ -102,7 +118,17 @@ export class Observer implements Source {
    */
   respawned(worker: string, at: number): void {
     this.lastOutputAt.set(worker, at);
-    this.store.update(worker, (model) => ({ ...model, pane: { alive: true, deadStatus: undefined, lastOutputAt: at, screenWaiting: false, screenBusy: false, screen: '' } }));
+    this.store.update(worker, (model) => ({
+      ...model,
+      pane: {
+        alive: true,
+        deadStatus: undefined,
+        lastOutputAt: at,
+        screenWaiting: false,
+        screenBusy: false,
+        screen: '',
+      },
+    }));
     this.dirty.panes = true;
   }
 
@@ -127,7 +153,8 @@ export class Observer implements Source {
       // A done report is judged against the branch (done needs commits), so git is looked at in the same pass: the
       // ref event of the commit just before the report may not have arrived yet. Other reports do not wait for git
       // (70-110 ms a look): their commits come with their own ref events.
-      if (this.store.model.workers.find((worker) => worker.spec.name === name)?.report?.state === 'done') this.dirty.git.add(name);
+      if (this.store.model.workers.find((worker) => worker.spec.name === name)?.report?.state === 'done')
+        this.dirty.git.add(name);
     }
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) {
@@ -135,7 +162,14 @@ export class Observer implements Source {
       await observeGit(this.fleet, this.store, gitNames);
     }
 
-    const { sweep, look } = paneLooks({ now, lastSweep: this.lastSweep, lastScreenLook: this.lastScreenLook, panesDirty: this.dirty.panes, screensDirty: this.dirty.screens.size > 0, reporting: reported.length > 0 });
+    const { sweep, look } = paneLooks({
+      now,
+      lastSweep: this.lastSweep,
+      lastScreenLook: this.lastScreenLook,
+      panesDirty: this.dirty.panes,
+      screensDirty: this.dirty.screens.size > 0,
+      reporting: reported.length > 0,
+    });
     if (!sweep && !look) return;
     const { panes, unknown: unknownHosts, localGone } = await fleetPanes(this.fleet, this.inputs.unreachableHosts());
     await this.noteServer(localGone);
@@ -146,7 +180,12 @@ export class Observer implements Source {
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       // A screen last seen busy is looked at again too: checks wait for it, and the idle clock reads it.
-      if (worker.pane === undefined || worker.pane.screenBusy || ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)) wanted.add(name);
+      if (
+        worker.pane === undefined ||
+        worker.pane.screenBusy ||
+        ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)
+      )
+        wanted.add(name);
     }
     const targets = [...wanted].flatMap((name) => {
       const pane = panes.get(name);
@@ -157,13 +196,15 @@ export class Observer implements Source {
     const screens = await captureScreens(this.fleet, targets);
     // The watch of a pane log drops a write that comes a few milliseconds after the one it reported, so the end of
     // a redraw may never be told: a screen read right after output is read once more at the next look.
-    for (const [name] of targets) if ((this.lastOutputAt.get(name) ?? 0) > capturedAt - SCREEN_SETTLE_MS) this.dirty.screens.add(name);
+    for (const [name] of targets)
+      if ((this.lastOutputAt.get(name) ?? 0) > capturedAt - SCREEN_SETTLE_MS) this.dirty.screens.add(name);
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
       if (info === undefined) {
         // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
-        if (worker.spec.host === undefined ? !localGone : !unknownHosts.has(worker.spec.host)) this.observeMissingSession(worker);
+        if (worker.spec.host === undefined ? !localGone : !unknownHosts.has(worker.spec.host))
+          this.observeMissingSession(worker);
         continue;
       }
       this.observePane(worker, info, screens.get(name));
@@ -175,7 +216,11 @@ export class Observer implements Source {
    * going down, and its last word must not be that every worker crashed. Said once, until the server is back.
    */
   private async noteServer(gone: boolean): Promise<void> {
-    if (gone && !this.serverGone) await this.fleet.log.emit('tmux_gone', `the tmux server "${this.fleet.config.tmuxSocket}" is gone, and every session with it; its workers are not taken for crashed; run "czar up" to start the fleet again`);
+    if (gone && !this.serverGone)
+      await this.fleet.log.emit(
+        'tmux_gone',
+        `the tmux server "${this.fleet.config.tmuxSocket}" is gone, and every session with it; its workers are not taken for crashed; run "czar up" to start the fleet again`,
+      );
     this.serverGone = gone;
   }
 
@@ -197,9 +242,13 @@ export class Observer implements Source {
       const tip = tips.get(worker.spec.branch) ?? '';
       // A worktree folder moved or removed by hand sends no git event: its presence is checked here.
       const worktreeThere = worker.spec.host === undefined && pathExistsSync(path.join(worker.spec.worktree, '.git'));
-      const placeMoved = worker.launchedAt !== undefined && worker.spec.host === undefined && worktreeThere === (worker.place?.worktreeMissing !== undefined);
+      const placeMoved =
+        worker.launchedAt !== undefined &&
+        worker.spec.host === undefined &&
+        worktreeThere === (worker.place?.worktreeMissing !== undefined);
       // A commit whose ref event came through is in the model already: looking again cost four git processes.
-      if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha)) this.dirty.git.add(name);
+      if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha))
+        this.dirty.git.add(name);
       this.seen.tips.set(name, tip);
     }
   }
@@ -223,9 +272,17 @@ export class Observer implements Source {
    */
   private observeMissingSession(worker: WorkerModel): void {
     const name = worker.spec.name;
-    if (worker.launchedAt === undefined || this.inputs.busy(name) || this.store.extras.get(name)?.paneId === undefined) return;
+    if (worker.launchedAt === undefined || this.inputs.busy(name) || this.store.extras.get(name)?.paneId === undefined)
+      return;
     if (worker.pane !== undefined && !worker.pane.alive) return;
-    const pane: PaneObservation = { alive: false, deadStatus: undefined, lastOutputAt: this.lastOutputAt.get(name), screenWaiting: false, screenBusy: false, screen: worker.pane?.screen ?? '' };
+    const pane: PaneObservation = {
+      alive: false,
+      deadStatus: undefined,
+      lastOutputAt: this.lastOutputAt.get(name),
+      screenWaiting: false,
+      screenBusy: false,
+      screen: worker.pane?.screen ?? '',
+    };
     this.store.update(name, (model) => ({ ...model, pane }));
   }
 
@@ -265,7 +322,10 @@ export class Observer implements Source {
     if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
     const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
     let report: ReportObservation = reading.report;
-    const result = report.resultFile === undefined ? undefined : await copyResultFile(this.fleet.paths, this.store.spec(name), report.resultFile);
+    const result =
+      report.resultFile === undefined
+        ? undefined
+        : await copyResultFile(this.fleet.paths, this.store.spec(name), report.resultFile);
     if (result?.kind === 'rejected') {
       // The report's state still counts; only the file is refused, so no dependent is pointed at it.
       await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
@@ -277,7 +337,11 @@ export class Observer implements Source {
     }
     // A turn end merged into a done repeats it (its time, state and note): that is not news.
     if (previous?.at !== report.at || previous.state !== report.state || previous.note !== report.note) {
-      await this.fleet.log.emit('report', `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`, name);
+      await this.fleet.log.emit(
+        'report',
+        `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`,
+        name,
+      );
     }
     this.store.update(name, (model) => ({ ...model, report }));
   }
@@ -290,5 +354,13 @@ export class Observer implements Source {
 }
 
 function samePane(a: PaneObservation | undefined, b: PaneObservation): boolean {
-  return a !== undefined && a.alive === b.alive && a.deadStatus === b.deadStatus && a.lastOutputAt === b.lastOutputAt && a.screenWaiting === b.screenWaiting && a.screenBusy === b.screenBusy && a.screen === b.screen;
+  return (
+    a !== undefined &&
+    a.alive === b.alive &&
+    a.deadStatus === b.deadStatus &&
+    a.lastOutputAt === b.lastOutputAt &&
+    a.screenWaiting === b.screenWaiting &&
+    a.screenBusy === b.screenBusy &&
+    a.screen === b.screen
+  );
 }

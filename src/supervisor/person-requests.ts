@@ -51,7 +51,11 @@ async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
       await czar.fleet.log.emit('bad_request', `ignored malformed request ${path.basename(file)}`);
       continue;
     }
-    const result = await handleRequest(czar, parsed.data).catch((error: unknown): CzarRequestResult => ({ id: parsed.data.id, ok: false, message: error instanceof Error ? error.message : String(error) }));
+    const result = await handleRequest(czar, parsed.data).catch((error: unknown): CzarRequestResult => ({
+      id: parsed.data.id,
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+    }));
     await answerRequest(czar.fleet.paths, result);
   }
 }
@@ -59,7 +63,10 @@ async function handlePersonRequests(czar: PersonRequestPort): Promise<void> {
 /** A person's request, from `czar send/bonus/restart/pause/resume` or the dashboard's keys. */
 async function handleRequest(czar: PersonRequestPort, request: CzarRequest): Promise<CzarRequestResult> {
   const reply = (ok: boolean, message: string): CzarRequestResult => ({ id: request.id, ok, message });
-  const notStarted = request.kind === 'send' || request.kind === 'restart' || request.kind === 'bonus' ? notStartedYet(czar.store.model, czar.store.spec(request.worker).name, request.kind) : undefined;
+  const notStarted =
+    request.kind === 'send' || request.kind === 'restart' || request.kind === 'bonus'
+      ? notStartedYet(czar.store.model, czar.store.spec(request.worker).name, request.kind)
+      : undefined;
   if (notStarted !== undefined) return reply(false, notStarted);
   switch (request.kind) {
     case 'stop':
@@ -73,12 +80,20 @@ async function handleRequest(czar: PersonRequestPort, request: CzarRequest): Pro
       czar.store.change((model) => setAutonomy(model, name, paused));
       if (!paused && worker !== undefined) czar.store.change((model) => resumeBudget(model, worker));
       const who = request.worker ?? 'all workers';
-      await czar.fleet.log.emit(request.kind, `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`, request.worker);
+      await czar.fleet.log.emit(
+        request.kind,
+        `autonomy ${paused ? 'paused' : 'resumed'} for ${who} by the person`,
+        request.worker,
+      );
       return reply(true, `autonomy ${paused ? 'paused' : 'resumed'} for ${who}`);
     }
     case 'send': {
       const spec = czar.store.spec(request.worker);
-      await czar.fleet.log.emit('send', `message from the person (${Buffer.byteLength(request.text)} bytes)`, spec.name);
+      await czar.fleet.log.emit(
+        'send',
+        `message from the person (${Buffer.byteLength(request.text)} bytes)`,
+        spec.name,
+      );
       czar.store.change((model) => messageFromPerson(model, spec.name));
       await czar.executor.enqueue(spec.name, () => czar.executor.send(spec, request.text));
       return reply(true, `delivered the message to ${spec.name}`);
@@ -95,7 +110,8 @@ async function handleRequest(czar: PersonRequestPort, request: CzarRequest): Pro
     case 'bonus': {
       const name = czar.store.spec(request.worker).name;
       const decision = bonusByPerson(czar.store.model, name, Date.now());
-      if (decision === undefined) return reply(false, 'The bonus queue is empty; add tasks under "bonus:" in the config.');
+      if (decision === undefined)
+        return reply(false, 'The bonus queue is empty; add tasks under "bonus:" in the config.');
       czar.store.set(decision.fleet);
       czar.executor.apply({ kind: 'bonus', worker: name, task: decision.task, reason: 'asked by the person' });
       return reply(true, `gave "${decision.task.title}" to ${name}`);

@@ -20,7 +20,9 @@ import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
 
 /** A report as the czar sees it: valid, or rejected with a reason. */
-export type ReportReading = { readonly kind: 'valid'; readonly report: ReportObservation } | { readonly kind: 'rejected'; readonly reason: string };
+export type ReportReading =
+  | { readonly kind: 'valid'; readonly report: ReportObservation }
+  | { readonly kind: 'rejected'; readonly reason: string };
 
 /** Checks one line of a worker's report stream: worker files are untrusted input, so nothing here throws. */
 export function readReportLine(line: string, worker: string): ReportReading {
@@ -29,12 +31,23 @@ export function readReportLine(line: string, worker: string): ReportReading {
   const { report } = parsed;
   return {
     kind: 'valid',
-    report: { state: report.state, at: Date.parse(report.at), progress: report.progress, note: report.note, resultFile: report.resultFile, task: report.task, failure: report.failure, transcriptPath: report.transcriptPath, byHook: report.source.startsWith('hook:') },
+    report: {
+      state: report.state,
+      at: Date.parse(report.at),
+      progress: report.progress,
+      note: report.note,
+      resultFile: report.resultFile,
+      task: report.task,
+      failure: report.failure,
+      transcriptPath: report.transcriptPath,
+      byHook: report.source.startsWith('hook:'),
+    },
   };
 }
 
 /** A result file as the czar sees it: copied into the state dir, or rejected with a reason. */
-export type ResultReading = { readonly kind: 'copied'; readonly copy: string } | { readonly kind: 'rejected'; readonly reason: string };
+export type ResultReading =
+  { readonly kind: 'copied'; readonly copy: string } | { readonly kind: 'rejected'; readonly reason: string };
 
 /**
  * Checks the result file a report names (relative paths are in the worker's worktree) and keeps a copy under
@@ -49,23 +62,37 @@ export async function copyResultFile(paths: StatePaths, worker: WorkerSpec, file
   try {
     if (path.resolve(copy) !== source) await writeAtomic(copy, reading.text);
   } catch (error) {
-    return { kind: 'rejected', reason: `result file ${file} could not be copied to ${copy}: ${(error as Error).message}` };
+    return {
+      kind: 'rejected',
+      reason: `result file ${file} could not be copied to ${copy}: ${(error as Error).message}`,
+    };
   }
   return { kind: 'copied', copy };
 }
 
 /** Screen text minus trailing blank lines, and its last non-empty line (the status file's "last output"). */
 export function lastLine(screen: string): string | undefined {
-  const lines = screen.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() !== '');
+  const lines = screen
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
   return lines.at(-1)?.slice(0, 300);
 }
 
 /** Combines tmux's view of a pane with the preset's reading of its screen. */
-export function paneObservation(info: PaneInfo, screen: string | undefined, preset: AgentPreset, lastOutputAt: number | undefined, previous: PaneObservation | undefined): PaneObservation {
+export function paneObservation(
+  info: PaneInfo,
+  screen: string | undefined,
+  preset: AgentPreset,
+  lastOutputAt: number | undefined,
+  previous: PaneObservation | undefined,
+): PaneObservation {
   const text = screen ?? previous?.screen ?? '';
   return {
     alive: !info.dead,
-    deadStatus: info.dead ? (info.deadStatus ?? (info.deadSignal === undefined ? undefined : 128 + info.deadSignal)) : undefined,
+    deadStatus: info.dead
+      ? (info.deadStatus ?? (info.deadSignal === undefined ? undefined : 128 + info.deadSignal))
+      : undefined,
     lastOutputAt,
     screenWaiting: text !== '' && preset.isWaiting(text),
     screenBusy: text !== '' && preset.isBusy(text),
@@ -81,12 +108,20 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
-  return activity(fleet.config.repo, fleet.config.base, worker.branch, worker.host === undefined ? worker.worktree : undefined, fleet.config.integration.branch);
+  return activity(
+    fleet.config.repo,
+    fleet.config.base,
+    worker.branch,
+    worker.host === undefined ? worker.worktree : undefined,
+    fleet.config.integration.branch,
+  );
 }
 
 /** Where a local worker's branch and worktree stand; a host's worktree is not on this machine (undefined). */
 function gitPlace(fleet: Fleet, worker: WorkerSpec, lastTip: string | undefined): Promise<BranchPlace | undefined> {
-  return worker.host === undefined ? branchPlace(fleet.config.repo, worker.branch, worker.worktree, lastTip) : Promise.resolve(undefined);
+  return worker.host === undefined
+    ? branchPlace(fleet.config.repo, worker.branch, worker.worktree, lastTip)
+    : Promise.resolve(undefined);
 }
 
 // A few workers at a time: after a restart or a base change all of them are dirty, and four git processes each for a
@@ -98,12 +133,16 @@ const GIT_CONCURRENCY = 4;
  * the last counts stay (every branch at +0 would read as work lost) and the fleet is told base is gone.
  */
 export async function observeGit(fleet: Fleet, store: ModelStore, names: readonly string[]): Promise<void> {
-  const baseMissing = (await revParse(fleet.config.repo, headRef(fleet.config.base)).catch(() => undefined)) === undefined;
+  const baseMissing =
+    (await revParse(fleet.config.repo, headRef(fleet.config.base)).catch(() => undefined)) === undefined;
   if (baseMissing !== (store.model.baseMissing === true)) store.change((model) => ({ ...model, baseMissing }));
   const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
   const looks = await mapBounded(names, GIT_CONCURRENCY, 0, async (name) => {
     const spec = store.spec(name);
-    const [git, place] = await Promise.all([baseMissing ? undefined : gitActivity(fleet, spec), gitPlace(fleet, spec, workers.get(name)?.git.lastCommit?.sha)]);
+    const [git, place] = await Promise.all([
+      baseMissing ? undefined : gitActivity(fleet, spec),
+      gitPlace(fleet, spec, workers.get(name)?.git.lastCommit?.sha),
+    ]);
     return [name, git, place] as const;
   });
   for (const result of looks) {

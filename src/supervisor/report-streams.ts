@@ -25,10 +25,12 @@ export class ReportStreams {
 
   /** Each worker's place in its stream, saved with the czar's memory. */
   positions(): Record<string, LinePosition> {
-    return Object.fromEntries([...this.readers].flatMap(([worker, reader]) => {
-      const position = reader.position();
-      return position === undefined ? [] : [[worker, position]];
-    }));
+    return Object.fromEntries(
+      [...this.readers].flatMap(([worker, reader]) => {
+        const position = reader.position();
+        return position === undefined ? [] : [[worker, position]];
+      }),
+    );
   }
 
   private reader(worker: string, start?: LinePosition): IncrementalLineReader {
@@ -49,7 +51,15 @@ export class ReportStreams {
     } catch (error) {
       return [{ kind: 'rejected', reason: `its report stream cannot be read: ${(error as Error).message}` }];
     }
-    const readings: ReportReading[] = oversized > 0 ? [{ kind: 'rejected', reason: `${oversized} report line(s) larger than ${MAX_REPORT_BYTES} bytes were dropped` }] : [];
+    const readings: ReportReading[] =
+      oversized > 0
+        ? [
+            {
+              kind: 'rejected',
+              reason: `${oversized} report line(s) larger than ${MAX_REPORT_BYTES} bytes were dropped`,
+            },
+          ]
+        : [];
     for (const line of first ? lines.slice(-1) : lines) {
       const reading = readReportLine(line, worker);
       if (reading.kind === 'valid') {

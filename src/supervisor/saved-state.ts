@@ -13,7 +13,9 @@ interface SavedState {
   readonly paused: boolean;
   readonly queue: readonly string[];
   /** With each worker's latest report: the stream is read on from its saved place, so that report is not read again. */
-  readonly workers: Readonly<Record<string, { memory: WorkerMemory; report?: ReportObservation; launchedAt?: number; deliveredAt?: number }>>;
+  readonly workers: Readonly<
+    Record<string, { memory: WorkerMemory; report?: ReportObservation; launchedAt?: number; deliveredAt?: number }>
+  >;
   readonly budgetWarned?: readonly string[] | undefined;
   /** Where the czar was in each worker's report stream: the next czar reads on from there. */
   readonly reportStreams?: Readonly<Record<string, LinePosition>>;
@@ -23,7 +25,10 @@ interface SavedState {
  * Builds the model from the config, then lays the saved memory and launch records over it; `startedAt` is the
  * sprint's start when an earlier czar saved one.
  */
-export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ model: FleetModel; startedAt: string | undefined }> {
+export async function restoreModel(
+  fleet: Fleet,
+  observer: Observer,
+): Promise<{ model: FleetModel; startedAt: string | undefined }> {
   const now = Date.now();
   const { config } = fleet;
   const saved = await readSavedState(fleet);
@@ -35,20 +40,35 @@ export async function restoreModel(fleet: Fleet, observer: Observer): Promise<{ 
     const record = records.get(spec.name);
     if (remembered !== undefined) {
       // Check runs die with the czar that started them: ask again for any tip still unjudged.
-      return { ...fresh, report: remembered.report, memory: { ...remembered.memory, checksAsked: undefined }, launchedAt: remembered.launchedAt, deliveredAt: remembered.deliveredAt ?? deliveredFrom(record) };
+      return {
+        ...fresh,
+        report: remembered.report,
+        memory: { ...remembered.memory, checksAsked: undefined },
+        launchedAt: remembered.launchedAt,
+        deliveredAt: remembered.deliveredAt ?? deliveredFrom(record),
+      };
     }
     if (record === undefined) return fresh;
     // Launched by `czar up` before this czar existed: its own task is already in the pane.
     const launchedAt = Date.parse(record.launchedAt);
     const deliveredAt = deliveredFrom(record);
     // Briefed when the paste started: the agent may report on the task before czar confirmed the delivery.
-    const briefedAt = record.deliveryStartedAt === undefined ? (deliveredAt ?? launchedAt) : Date.parse(record.deliveryStartedAt);
+    const briefedAt =
+      record.deliveryStartedAt === undefined ? (deliveredAt ?? launchedAt) : Date.parse(record.deliveryStartedAt);
     const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, briefedAt)], briefedAt };
     return { ...fresh, memory, launchedAt, deliveredAt };
   });
   const queueIds = saved?.queue;
   const queue = queueIds === undefined ? config.bonus : config.bonus.filter((task) => queueIds.includes(task.id));
-  const model: FleetModel = { workers, queue, paused: saved?.paused ?? false, policy: config.policy, base: config.base, prices: withOverrides(config.prices), budgetWarned: saved?.budgetWarned };
+  const model: FleetModel = {
+    workers,
+    queue,
+    paused: saved?.paused ?? false,
+    policy: config.policy,
+    base: config.base,
+    prices: withOverrides(config.prices),
+    budgetWarned: saved?.budgetWarned,
+  };
   return { model, startedAt: saved?.startedAt };
 }
 
@@ -62,7 +82,10 @@ async function readSavedState(fleet: Fleet): Promise<SavedState | undefined> {
   if (text === undefined) return undefined;
   const saved = parseSavedState(text);
   if (saved === undefined) {
-    await fleet.log.emit('state_discarded', `${file} is not a saved czar state czar can read, so the czar starts from the config, the launch records and what tmux and git show; the memory of nudges, restarts and the bonus queue starts over.`);
+    await fleet.log.emit(
+      'state_discarded',
+      `${file} is not a saved czar state czar can read, so the czar starts from the config, the launch records and what tmux and git show; the memory of nudges, restarts and the bonus queue starts over.`,
+    );
   }
   return saved;
 }
@@ -77,8 +100,13 @@ function parseSavedState(text: string): SavedState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
   const isMapping = (field: unknown): boolean => typeof field === 'object' && field !== null && !Array.isArray(field);
-  const shaped = typeof record.startedAt === 'string' && typeof record.paused === 'boolean' && isMapping(record.workers) &&
-    Array.isArray(record.queue) && record.queue.every((id) => typeof id === 'string') && Object.values(record.workers as object).every(isMapping);
+  const shaped =
+    typeof record.startedAt === 'string' &&
+    typeof record.paused === 'boolean' &&
+    isMapping(record.workers) &&
+    Array.isArray(record.queue) &&
+    record.queue.every((id) => typeof id === 'string') &&
+    Object.values(record.workers as object).every(isMapping);
   return shaped ? (value as SavedState) : undefined;
 }
 
@@ -90,7 +118,11 @@ export class SavedStateFile {
 
   constructor(private readonly file: string) {}
 
-  async save(model: FleetModel, startedAt: string, reportStreams: Readonly<Record<string, LinePosition>>): Promise<void> {
+  async save(
+    model: FleetModel,
+    startedAt: string,
+    reportStreams: Readonly<Record<string, LinePosition>>,
+  ): Promise<void> {
     const positions = JSON.stringify(reportStreams);
     // A pass that changed nothing hands back the same model: nothing to compare.
     if (model === this.lastModel && positions === this.lastPositions) return;
@@ -100,7 +132,17 @@ export class SavedStateFile {
       startedAt,
       paused: model.paused,
       queue: model.queue.map((task) => task.id),
-      workers: Object.fromEntries(model.workers.map((worker) => [worker.spec.name, { memory: worker.memory, report: worker.report, launchedAt: worker.launchedAt, deliveredAt: worker.deliveredAt }])),
+      workers: Object.fromEntries(
+        model.workers.map((worker) => [
+          worker.spec.name,
+          {
+            memory: worker.memory,
+            report: worker.report,
+            launchedAt: worker.launchedAt,
+            deliveredAt: worker.deliveredAt,
+          },
+        ]),
+      ),
       budgetWarned: model.budgetWarned,
       reportStreams,
     };

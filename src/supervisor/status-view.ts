@@ -45,14 +45,31 @@ export class StatusView {
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const { integration, hosts } = this.parts;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
-    const inputs = [this.store.model, this.lastHeartbeat, this.fleet.log.emitted, this.store.extrasVersion, integration.current()];
+    const inputs = [
+      this.store.model,
+      this.lastHeartbeat,
+      this.fleet.log.emitted,
+      this.store.extrasVersion,
+      integration.current(),
+    ];
     if (alive && !this.poked && inputs.every((input, index) => input === this.inputs[index])) return undefined;
     this.poked = false;
     this.inputs = inputs;
-    const supervisor = alive ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } } : {};
+    const supervisor = alive
+      ? { supervisor: { pid: process.pid, heartbeatAt: new Date(this.lastHeartbeat).toISOString() } }
+      : {};
     const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
-    const fleetFacts = fleetStatus(this.store.model, { project: this.fleet.config.project, startedAt, now, ratesAt, ...supervisor }, this.store.extras);
-    const facts = { ...fleetFacts, sprintOver: fleetFacts.sprintOver && integration.settled(), ...integration.status(), ...hosts.status() };
+    const fleetFacts = fleetStatus(
+      this.store.model,
+      { project: this.fleet.config.project, startedAt, now, ratesAt, ...supervisor },
+      this.store.extras,
+    );
+    const facts = {
+      ...fleetFacts,
+      sprintOver: fleetFacts.sprintOver && integration.settled(),
+      ...integration.status(),
+      ...hosts.status(),
+    };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
     if (comparable === this.lastText) return undefined;

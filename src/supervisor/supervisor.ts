@@ -74,29 +74,55 @@ export class Supervisor {
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.usage = new LocalUsage(() => this.schedule());
-    this.executor = new Executor(fleet, {
-      // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
-      delivered: (worker, at, taskId, pastedAt) => this.store.update(worker, (model) => ({ ...model, deliveredAt: model.deliveredAt ?? at, memory: taskDelivered(model.memory, taskId, pastedAt) })),
-      launched: (worker, paneId) => this.observer.launched(worker, paneId),
-      respawned: (worker, at) => {
-        this.observer.respawned(worker, at);
-        this.schedule();
+    this.executor = new Executor(
+      fleet,
+      {
+        // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
+        delivered: (worker, at, taskId, pastedAt) =>
+          this.store.update(worker, (model) => ({
+            ...model,
+            deliveredAt: model.deliveredAt ?? at,
+            memory: taskDelivered(model.memory, taskId, pastedAt),
+          })),
+        launched: (worker, paneId) => this.observer.launched(worker, paneId),
+        respawned: (worker, at) => {
+          this.observer.respawned(worker, at);
+          this.schedule();
+        },
+        failed: (worker, kind, message) => this.store.raise(worker, kind, message),
+        settled: () => this.schedule(),
+        checked: () => this.schedule(),
       },
-      failed: (worker, kind, message) => this.store.raise(worker, kind, message),
-      settled: () => this.schedule(),
-      checked: () => this.schedule(),
-    }, this.slots);
-    this.observer = new Observer(fleet, this.store, { busy: (name) => this.executor.busy(name), unreachableHosts: () => this.hostStreams.unreachable });
+      this.slots,
+    );
+    this.observer = new Observer(fleet, this.store, {
+      busy: (name) => this.executor.busy(name),
+      unreachableHosts: () => this.hostStreams.unreachable,
+    });
     this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
-    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), { slots: this.slots, halt: this.halt.signal });
-    this.sources = [this.observer, this.executor.checks, this.usage, this.hostStreams, this.conflicts, this.requests, this.integration];
+    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), {
+      slots: this.slots,
+      halt: this.halt.signal,
+    });
+    this.sources = [
+      this.observer,
+      this.executor.checks,
+      this.usage,
+      this.hostStreams,
+      this.conflicts,
+      this.requests,
+      this.integration,
+    ];
     this.status = new StatusView(fleet, this.store, { integration: this.integration, hosts: this.hostStreams });
   }
 
   async start(): Promise<void> {
     const other = await liveCzarPid(this.fleet.paths);
     if (other !== undefined && other !== process.pid) {
-      throw new CzarError('czar_running', `A czar (pid ${other}) already supervises ${this.fleet.paths.root}; watch it with "czar dashboard" instead of starting another.`);
+      throw new CzarError(
+        'czar_running',
+        `A czar (pid ${other}) already supervises ${this.fleet.paths.root}; watch it with "czar dashboard" instead of starting another.`,
+      );
     }
     await makeFolder(this.signalsDir, 0o700);
     await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
@@ -110,7 +136,10 @@ export class Supervisor {
     this.hostStreams.start();
     this.unwatchServer = watchServer(this.fleet.tmux, () => void this.onServerGone());
     this.timer = setInterval(() => this.schedule('clock'), CLOCK_MS);
-    await this.fleet.log.emit('czar_up', `supervising ${this.store.model.workers.length} worker(s), ${this.store.model.queue.length} bonus task(s) queued`);
+    await this.fleet.log.emit(
+      'czar_up',
+      `supervising ${this.store.model.workers.length} worker(s), ${this.store.model.queue.length} bonus task(s) queued`,
+    );
     await this.pass();
   }
 
@@ -140,16 +169,27 @@ export class Supervisor {
     // One last look, so the observer says the workers went with the server rather than leave their last state.
     this.observer.sweepPanes();
     if (!this.passRunning) await this.pass();
-    await this.fleet.log.emit('czar_down', `the fleet's tmux server ${this.fleet.config.tmuxSocket} is gone, and every worker with it; the czar stops (start the fleet again with "czar up")`).catch(() => undefined);
+    await this.fleet.log
+      .emit(
+        'czar_down',
+        `the fleet's tmux server ${this.fleet.config.tmuxSocket} is gone, and every worker with it; the czar stops (start the fleet again with "czar up")`,
+      )
+      .catch(() => undefined);
     await this.stop();
   }
 
   private onTrigger(trigger: Trigger): void {
-    if ((trigger.kind === 'report' || trigger.kind === 'output') && !this.store.model.workers.some((worker) => worker.spec.name === trigger.worker)) {
+    if (
+      (trigger.kind === 'report' || trigger.kind === 'output') &&
+      !this.store.model.workers.some((worker) => worker.spec.name === trigger.worker)
+    ) {
       // Said once per name: one report touches two files (stream and latest), and an append is often two events.
       if (trigger.kind === 'report' && !this.ignoredReports.has(trigger.worker)) {
         this.ignoredReports.add(trigger.worker);
-        void this.fleet.log.emit('bad_report', `ignored the reports of "${trigger.worker}": there is no worker "${trigger.worker}" in this fleet`);
+        void this.fleet.log.emit(
+          'bad_report',
+          `ignored the reports of "${trigger.worker}": there is no worker "${trigger.worker}" in this fleet`,
+        );
       }
       return;
     }
@@ -183,7 +223,10 @@ export class Supervisor {
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);
     } catch (error) {
-      await this.fleet.log.emit('czar_error', `reconcile pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      await this.fleet.log.emit(
+        'czar_error',
+        `reconcile pass failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.passRunning = false;
     }
@@ -195,9 +238,18 @@ export class Supervisor {
     if (sprintOver === undefined) return;
     if (sprintOver && !this.sprintAnnounced) {
       this.sprintAnnounced = true;
-      await this.fleet.log.emit('sprint_over', `sprint over: ${this.store.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`);
-      void this.integration.sprintOver().catch((error: unknown) => this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`));
+      await this.fleet.log.emit(
+        'sprint_over',
+        `sprint over: ${this.store.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`,
+      );
+      void this.integration
+        .sprintOver()
+        .catch((error: unknown) =>
+          this.fleet.log.emit(
+            'czar_error',
+            `handoff failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
     } else if (!sprintOver) this.sprintAnnounced = false;
   }
-
 }

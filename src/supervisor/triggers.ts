@@ -17,38 +17,64 @@ export type Trigger =
  * worktree indexes. These only say *where* to look; the pass re-reads the truth, so a missed or doubled event costs
  * latency, never correctness.
  */
-export async function watchFleet(fleet: Fleet, signalsDir: string, onTrigger: (trigger: Trigger) => void): Promise<Watch[]> {
+export async function watchFleet(
+  fleet: Fleet,
+  signalsDir: string,
+  onTrigger: (trigger: Trigger) => void,
+): Promise<Watch[]> {
   const { paths, config } = fleet;
   const stem = (file: string): string => path.basename(file).replace(/\.(jsonl|json|log)$/, '');
   const gitDir = await commonDir(config.repo);
   const refsDir = path.join(gitDir, 'refs', 'heads');
   const worktreeIds = await worktreeIdMap(fleet);
   const byBranch = (branch: string): readonly string[] | 'all' =>
-    branch === config.base ? 'all' : config.workers.filter((worker) => worker.branch === branch).map((worker) => worker.name);
+    branch === config.base
+      ? 'all'
+      : config.workers.filter((worker) => worker.branch === branch).map((worker) => worker.name);
 
   return [
-    watchPaths([paths.reports], (file) => {
-      if (file.endsWith('.json') || file.endsWith('.jsonl')) onTrigger({ kind: 'report', worker: stem(file) });
-    }, { depth: 0 }),
-    watchPaths([paths.requests], (file) => {
-      if (file.endsWith('.json') && !file.endsWith('.result.json')) onTrigger({ kind: 'request' });
-    }, { depth: 0 }),
-    watchPaths([paths.logs], (file) => {
-      if (file.endsWith('.log')) onTrigger({ kind: 'output', worker: stem(file) });
-    }, { depth: 0 }),
+    watchPaths(
+      [paths.reports],
+      (file) => {
+        if (file.endsWith('.json') || file.endsWith('.jsonl')) onTrigger({ kind: 'report', worker: stem(file) });
+      },
+      { depth: 0 },
+    ),
+    watchPaths(
+      [paths.requests],
+      (file) => {
+        if (file.endsWith('.json') && !file.endsWith('.result.json')) onTrigger({ kind: 'request' });
+      },
+      { depth: 0 },
+    ),
+    watchPaths(
+      [paths.logs],
+      (file) => {
+        if (file.endsWith('.log')) onTrigger({ kind: 'output', worker: stem(file) });
+      },
+      { depth: 0 },
+    ),
     watchPaths([signalsDir], () => onTrigger({ kind: 'pane' }), { depth: 0 }),
-    watchPaths([refsDir, path.join(gitDir, 'packed-refs')], (file) => {
-      if (file.endsWith('.lock')) return;
-      const branch = path.relative(refsDir, file).split(path.sep).join('/');
-      onTrigger({ kind: 'git', workers: branch.startsWith('..') ? 'all' : byBranch(branch) });
-    }, { depth: 8 }),
-    watchPaths([path.join(gitDir, 'worktrees')], (file) => {
-      const base = path.basename(file);
-      // gitdir: `git worktree move` rewrites it, `remove` deletes it; the worker's place changed either way.
-      if (base !== 'index' && base !== 'HEAD' && base !== 'gitdir') return;
-      const worker = worktreeIds.get(path.basename(path.dirname(file)));
-      onTrigger({ kind: 'git', workers: worker === undefined ? 'all' : [worker] });
-    }, { depth: 1 }),
+    watchPaths(
+      [refsDir, path.join(gitDir, 'packed-refs')],
+      (file) => {
+        if (file.endsWith('.lock')) return;
+        const branch = path.relative(refsDir, file).split(path.sep).join('/');
+        onTrigger({ kind: 'git', workers: branch.startsWith('..') ? 'all' : byBranch(branch) });
+      },
+      { depth: 8 },
+    ),
+    watchPaths(
+      [path.join(gitDir, 'worktrees')],
+      (file) => {
+        const base = path.basename(file);
+        // gitdir: `git worktree move` rewrites it, `remove` deletes it; the worker's place changed either way.
+        if (base !== 'index' && base !== 'HEAD' && base !== 'gitdir') return;
+        const worker = worktreeIds.get(path.basename(path.dirname(file)));
+        onTrigger({ kind: 'git', workers: worker === undefined ? 'all' : [worker] });
+      },
+      { depth: 1 },
+    ),
   ];
 }
 

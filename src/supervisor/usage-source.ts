@@ -201,7 +201,10 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
  * when its tasks do (the environment is the czar's, copied once: the panes got it when the tmux server started).
  */
 export class UsageSubjects {
-  private readonly known = new Map<string, { readonly transcript: string | undefined; readonly tasks: WorkerMemory['tasks']; readonly subject: UsageSubject }>();
+  private readonly known = new Map<
+    string,
+    { readonly transcript: string | undefined; readonly tasks: WorkerMemory['tasks']; readonly subject: UsageSubject }
+  >();
 
   constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}
 
@@ -213,7 +216,8 @@ export class UsageSubjects {
     // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
     const transcript = isTranscriptPath(worker.report?.transcriptPath) ? worker.report.transcriptPath : undefined;
     const known = this.known.get(worker.spec.name);
-    if (known !== undefined && known.transcript === transcript && known.tasks === worker.memory.tasks) return known.subject;
+    if (known !== undefined && known.transcript === transcript && known.tasks === worker.memory.tasks)
+      return known.subject;
     const records =
       known !== undefined && known.transcript === transcript
         ? known.subject.records
@@ -228,7 +232,10 @@ export class UsageSubjects {
       records,
       // A later task starts at its first paste (until then its lines are the last turns of the task before); one
       // whose paste is never confirmed, when it was given. The first starts when it was given: no line is left out.
-      tasks: worker.memory.tasks.map((task, index) => ({ id: task.id, at: index === 0 ? task.at : (task.deliveredAt ?? task.at) })),
+      tasks: worker.memory.tasks.map((task, index) => ({
+        id: task.id,
+        at: index === 0 ? task.at : (task.deliveredAt ?? task.at),
+      })),
       ...pending(worker),
     };
     this.known.set(worker.spec.name, { transcript, tasks: worker.memory.tasks, subject });
@@ -238,7 +245,9 @@ export class UsageSubjects {
 
 function pending(worker: WorkerModel): Pick<UsageSubject, 'pendingSince'> {
   const last = worker.memory.tasks.at(-1);
-  return worker.memory.tasks.length > 1 && last !== undefined && last.deliveredAt === undefined ? { pendingSince: last.at } : {};
+  return worker.memory.tasks.length > 1 && last !== undefined && last.deliveredAt === undefined
+    ? { pendingSince: last.at }
+    : {};
 }
 
 function isTranscriptPath(file: string | undefined): file is string {

@@ -103,12 +103,24 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
         </Box>
       ) : (
         <>
-          <WorkerTable workers={status.workers} selected={index} now={snapshot.now} width={columns} rows={plan.tableRows} hosts={status.hosts} />
+          <WorkerTable
+            workers={status.workers}
+            selected={index}
+            now={snapshot.now}
+            width={columns}
+            rows={plan.tableRows}
+            hosts={status.hosts}
+          />
           <Box flexDirection={plan.sideBySide ? 'row' : 'column'} height={bodyRows}>
             <Box flexDirection="column" width={plan.detailWidth} height={plan.detailRows}>
               {detail}
             </Box>
-            <Box flexDirection="column" width={plan.feedWidth} height={plan.feedRows} marginLeft={plan.sideBySide ? 1 : 0}>
+            <Box
+              flexDirection="column"
+              width={plan.feedWidth}
+              height={plan.feedRows}
+              marginLeft={plan.sideBySide ? 1 : 0}
+            >
               {feed}
             </Box>
           </Box>
@@ -125,7 +137,9 @@ function Footer({ ui, width }: { readonly ui: UiState; readonly width: number })
   return (
     <>
       {ui.mode.kind === 'prompt' ? (
-        <Text dimColor wrap="truncate-end">{truncate(PROMPT_HINT, width)}</Text>
+        <Text dimColor wrap="truncate-end">
+          {truncate(PROMPT_HINT, width)}
+        </Text>
       ) : (
         <Text color={tone} wrap="truncate-end">
           {/* A space, not '': an empty Text has no height and the footer would jump up a line. */}
@@ -137,7 +151,9 @@ function Footer({ ui, width }: { readonly ui: UiState; readonly width: number })
       ) : ui.mode.kind === 'confirm' ? (
         <Confirm question={ui.mode.question} />
       ) : (
-        <Text dimColor wrap="truncate-end">{truncate(keyHints(width), width)}</Text>
+        <Text dimColor wrap="truncate-end">
+          {truncate(keyHints(width), width)}
+        </Text>
       )}
     </>
   );

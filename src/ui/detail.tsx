@@ -43,7 +43,9 @@ export function detailLines({ worker, tail, events, width, height, pullRequest }
   // Events get a quarter of what is left (at least one when there are any); the live pane gets the rest.
   const eventCount = Math.min(events.length, room >= 3 ? Math.max(1, Math.floor(room / 4)) : 0);
   const tailCount = room - eventCount;
-  const paneLines = tail.slice(Math.max(0, tail.length - tailCount)).map((text): Line => ({ text: `│ ${text}`, tone: 'dim' }));
+  const paneLines = tail
+    .slice(Math.max(0, tail.length - tailCount))
+    .map((text): Line => ({ text: `│ ${text}`, tone: 'dim' }));
   const eventLines = events
     .slice(events.length - eventCount)
     .map((event): Line => ({ text: `${clockTime(event.at)} ${event.message}` }));

@@ -63,4 +63,3 @@ export function errorText(error: unknown): string {
   // Besides the store's snapshot, the only outside text on screen: it may quote a worker or tmux.
   return visible(message.split('\n')[0] ?? message);
 }
-

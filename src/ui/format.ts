@@ -125,17 +125,7 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 }
 
 export type ColumnId =
-  | 'name'
-  | 'state'
-  | 'branch'
-  | 'title'
-  | 'progress'
-  | 'ahead'
-  | 'files'
-  | 'quiet'
-  | 'restarts'
-  | 'cost'
-  | 'alerts';
+  'name' | 'state' | 'branch' | 'title' | 'progress' | 'ahead' | 'files' | 'quiet' | 'restarts' | 'cost' | 'alerts';
 
 export interface Column {
   readonly id: ColumnId;
@@ -160,9 +150,29 @@ export function layoutColumns(width: number, workers: readonly WorkerStatus[]): 
     Math.min(max, Math.max(min, ...values.map((value) => Array.from(value).length)));
   const alertsMax = width < 100 ? 12 : 30;
   const specs: ColumnSpec[] = [
-    { id: 'name', header: 'WORKER', width: longest(workers.map((w) => w.name), 6, 16), align: 'left', dropOrder: 0 },
+    {
+      id: 'name',
+      header: 'WORKER',
+      width: longest(
+        workers.map((w) => w.name),
+        6,
+        16,
+      ),
+      align: 'left',
+      dropOrder: 0,
+    },
     { id: 'state', header: 'STATE', width: 10, align: 'left', dropOrder: 0 },
-    { id: 'branch', header: 'BRANCH', width: longest(workers.map((w) => w.branch), 6, 28), align: 'left', dropOrder: 9 },
+    {
+      id: 'branch',
+      header: 'BRANCH',
+      width: longest(
+        workers.map((w) => w.branch),
+        6,
+        28,
+      ),
+      align: 'left',
+      dropOrder: 9,
+    },
     { id: 'title', header: 'TASK', width: 0, align: 'left', dropOrder: 0 },
     { id: 'progress', header: 'PROG', width: 4, align: 'right', dropOrder: 5 },
     { id: 'ahead', header: 'AHEAD', width: 5, align: 'right', dropOrder: 6 },
@@ -170,7 +180,17 @@ export function layoutColumns(width: number, workers: readonly WorkerStatus[]): 
     { id: 'quiet', header: 'QUIET', width: 5, align: 'right', dropOrder: 4 },
     { id: 'restarts', header: 'RST', width: 3, align: 'right', dropOrder: 7 },
     { id: 'cost', header: 'COST', width: 7, align: 'right', dropOrder: 2 },
-    { id: 'alerts', header: 'ALERTS', width: longest(workers.map((w) => alertTags(w.alerts)), 6, alertsMax), align: 'left', dropOrder: 3 },
+    {
+      id: 'alerts',
+      header: 'ALERTS',
+      width: longest(
+        workers.map((w) => alertTags(w.alerts)),
+        6,
+        alertsMax,
+      ),
+      align: 'left',
+      dropOrder: 3,
+    },
   ];
   // Each column after the first is preceded by one space.
   const used = (list: readonly ColumnSpec[]) =>
@@ -218,7 +238,12 @@ export function usageLine(usage: WorkerStatus['usage']): string {
     `usage: ${formatTokens(usage.tokens)} tokens (in ${formatTokens(usage.input)}, out ${formatTokens(usage.output)}, cache ${formatTokens(usage.cacheRead)} read, ${formatTokens(usage.cacheWrite)} written)`,
     formatUsd({ usd: usage.usd, unpriced: usage.unpricedModels }),
   ];
-  if (usage.tasks.length > 1) parts.push(usage.tasks.map((task) => `${task.task} ${formatUsd({ usd: task.usd, unpriced: task.unpricedModels })}`).join(', '));
+  if (usage.tasks.length > 1)
+    parts.push(
+      usage.tasks
+        .map((task) => `${task.task} ${formatUsd({ usd: task.usd, unpriced: task.unpricedModels })}`)
+        .join(', '),
+    );
   if (usage.skippedLines > 0) parts.push(`${usage.skippedLines} bad record line(s) skipped`);
   return parts.join(' · ');
 }
@@ -265,8 +290,24 @@ export function planScreen(columns: number, rows: number, workerCount: number): 
   const sideBySide = columns >= 120;
   if (sideBySide) {
     const detailWidth = Math.floor(columns * 0.6);
-    return { height, tableRows, sideBySide, detailRows: body, feedRows: body, detailWidth, feedWidth: columns - detailWidth - 1 };
+    return {
+      height,
+      tableRows,
+      sideBySide,
+      detailRows: body,
+      feedRows: body,
+      detailWidth,
+      feedWidth: columns - detailWidth - 1,
+    };
   }
   const detailRows = Math.ceil(body * 0.6);
-  return { height, tableRows, sideBySide, detailRows, feedRows: body - detailRows, detailWidth: columns, feedWidth: columns };
+  return {
+    height,
+    tableRows,
+    sideBySide,
+    detailRows,
+    feedRows: body - detailRows,
+    detailWidth: columns,
+    feedWidth: columns,
+  };
 }

@@ -36,15 +36,25 @@ export function Header({ status, now, width }: HeaderProps) {
         <Since at={status.startedAt} base={now} />
         <Text dimColor> · supervisor </Text>
         {status.supervisor === undefined ? (
-          <Text color="red" bold>✗ down</Text>
+          <Text color="red" bold>
+            ✗ down
+          </Text>
         ) : (
           <Text color="green">● alive</Text>
         )}
         <Text dimColor> · autonomy </Text>
-        {status.paused ? <Text color="yellow" bold>■ paused</Text> : <Text color="green">on</Text>}
+        {status.paused ? (
+          <Text color="yellow" bold>
+            ■ paused
+          </Text>
+        ) : (
+          <Text color="green">on</Text>
+        )}
         {status.sprintOver ? <Text color="cyan"> · sprint over</Text> : null}
         {status.integration === undefined ? null : <Text dimColor> · integrated </Text>}
-        {status.integration === undefined ? null : <Text>{`${status.integration.holds.length}/${status.workers.length}${integrationPr(status)}`}</Text>}
+        {status.integration === undefined ? null : (
+          <Text>{`${status.integration.holds.length}/${status.workers.length}${integrationPr(status)}`}</Text>
+        )}
         {cost === undefined ? null : <Text> · {cost}</Text>}
       </Text>
       <Text wrap="truncate-end">

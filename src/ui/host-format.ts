@@ -18,7 +18,10 @@ export function hostBadge(state: HostLinkState): StateBadge {
 }
 
 /** The header's word on hosts: how many are reachable, then each one that is not, with how long it has been so. */
-export function hostsSummary(hosts: readonly HostStatus[], now: number): { count: string; others: { name: string; text: string; badge: StateBadge }[] } {
+export function hostsSummary(
+  hosts: readonly HostStatus[],
+  now: number,
+): { count: string; others: { name: string; text: string; badge: StateBadge }[] } {
   const reachable = hosts.filter((host) => host.state === 'reachable').length;
   const others = hosts
     .filter((host) => host.state !== 'reachable')
@@ -31,7 +34,9 @@ export function hostsSummary(hosts: readonly HostStatus[], now: number): { count
 
 /** Names of the hosts whose workers are out of sight (cut off, or refused for another czar version). */
 export function hostsOutOfSight(hosts: readonly HostStatus[] | undefined): ReadonlySet<string> {
-  return new Set((hosts ?? []).filter((host) => host.state === 'unreachable' || host.state === 'refused').map((host) => host.name));
+  return new Set(
+    (hosts ?? []).filter((host) => host.state === 'unreachable' || host.state === 'refused').map((host) => host.name),
+  );
 }
 
 export function outOfSight(worker: WorkerStatus, hosts: ReadonlySet<string>): boolean {

@@ -15,7 +15,9 @@ export function PromptInput({ worker, text, width }: PromptInputProps) {
   const visible = chars.length > room ? `…${chars.slice(chars.length - room + 1).join('')}` : text;
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan" bold>{label}</Text>
+      <Text color="cyan" bold>
+        {label}
+      </Text>
       <Text>{visible}</Text>
       <Text inverse> </Text>
     </Text>

@@ -21,7 +21,8 @@ export interface DashboardOptions {
   readonly patchConsole?: boolean;
 }
 
-type Outcome = { readonly kind: 'quit' } | { readonly kind: 'yield'; readonly effect: YieldingEffect; readonly state: UiState };
+type Outcome =
+  { readonly kind: 'quit' } | { readonly kind: 'yield'; readonly effect: YieldingEffect; readonly state: UiState };
 
 // xterm private mode 1049: switch to the alternate screen (saving the cursor), then clear it and home the cursor.
 const CLEAR_SCREEN = '\u001b[2J\u001b[H';
@@ -112,5 +113,8 @@ function mountOnce(
       // incremental mode: measured in tmux 3.3a, incremental redraws left a stale line after a resize.
     },
   );
-  return instance.waitUntilExit().finally(() => streams.stdout.off('resize', onResize)).then(() => outcome);
+  return instance
+    .waitUntilExit()
+    .finally(() => streams.stdout.off('resize', onResize))
+    .then(() => outcome);
 }

@@ -110,7 +110,8 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
   const worker = view.workers[index];
   const needsWorker = key.return || ['a', 's', 'b', 'r', 'p', 'l'].includes(input);
   if (!needsWorker) return { state };
-  if (worker === undefined) return { state: { ...state, status: { tone: 'error', text: 'There are no workers yet.' } } };
+  if (worker === undefined)
+    return { state: { ...state, status: { tone: 'error', text: 'There are no workers yet.' } } };
   const name = worker.name;
   if (key.return || input === 'a') return { state, effect: { kind: 'attach', worker: name } };
   switch (input) {
@@ -118,9 +119,15 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
       return { state: { ...state, mode: { kind: 'prompt', worker: name, text: '' } } };
     case 'b':
       if (BONUS_WITHOUT_ASKING.includes(worker.state)) return { state, effect: { kind: 'bonus', worker: name } };
-      return confirm(state, `${name} is ${worker.state}; give it the next bonus task anyway?`, { kind: 'bonus', worker: name });
+      return confirm(state, `${name} is ${worker.state}; give it the next bonus task anyway?`, {
+        kind: 'bonus',
+        worker: name,
+      });
     case 'r':
-      return confirm(state, `Restart ${name}'s agent? Unsaved work in its session is lost.`, { kind: 'restart', worker: name });
+      return confirm(state, `Restart ${name}'s agent? Unsaved work in its session is lost.`, {
+        kind: 'restart',
+        worker: name,
+      });
     case 'p':
       return { state, effect: { kind: worker.paused ? 'resume' : 'pause', worker: name } };
     case 'l':
@@ -197,7 +204,10 @@ export function useDashboardInput(options: DashboardInputOptions): UiState {
     }
     const text = describeEffect(effect);
     if ((effect.kind === 'attach' || effect.kind === 'openLog') && onYield !== undefined) {
-      onYield({ kind: effect.kind, worker: effect.worker }, { ...current.current, status: { tone: 'info', text: text.done } });
+      onYield(
+        { kind: effect.kind, worker: effect.worker },
+        { ...current.current, status: { tone: 'info', text: text.done } },
+      );
       return;
     }
     update((previous) => ({ ...previous, status: { tone: 'pending', text: text.doing } }));

@@ -33,9 +33,16 @@ export function WorkerTable({ workers, selected, now, width, rows, hosts }: Work
         {fit(scrollMark, MARKER_WIDTH)}
         {columns.map((column) => fit(column.header, column.width, column.align)).join(' ')}
       </Text>
-      {workers.length === 0 ? <Text dimColor>  No workers in this fleet yet.</Text> : null}
+      {workers.length === 0 ? <Text dimColor> No workers in this fleet yet.</Text> : null}
       {visible.map((worker, offset) => (
-        <Row key={worker.name} worker={worker} columns={columns} now={now} selected={start.current + offset === selected} hostUnseen={outOfSight(worker, unseen)} />
+        <Row
+          key={worker.name}
+          worker={worker}
+          columns={columns}
+          now={now}
+          selected={start.current + offset === selected}
+          hostUnseen={outOfSight(worker, unseen)}
+        />
       ))}
     </>
   );

@@ -63,7 +63,19 @@ async function launchFleet(): Promise<Fleet> {
 
 /** The argv of a dashboard as a person starts it outside tmux (no TMUX, a common terminal type). */
 function dashboardArgv(config: string): string[] {
-  return ['env', '-u', 'TMUX', '-u', 'TMUX_PANE', 'TERM=xterm-256color', process.execPath, CZAR_BIN, 'dashboard', '-c', config];
+  return [
+    'env',
+    '-u',
+    'TMUX',
+    '-u',
+    'TMUX_PANE',
+    'TERM=xterm-256color',
+    process.execPath,
+    CZAR_BIN,
+    'dashboard',
+    '-c',
+    config,
+  ];
 }
 
 async function status(fleet: Fleet): Promise<FleetStatus> {
@@ -71,13 +83,22 @@ async function status(fleet: Fleet): Promise<FleetStatus> {
 }
 
 /** Polls a pane's screen until `match` holds; the failure shows the last screen. */
-async function screenShows(tmux: Tmux, paneId: string, match: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+async function screenShows(
+  tmux: Tmux,
+  paneId: string,
+  match: (screen: string) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<string> {
   let last = '';
   try {
-    return await waitFor(async () => {
-      last = await tmux.capture(paneId);
-      return match(last) ? last : undefined;
-    }, { timeoutMs, intervalMs: 100, what });
+    return await waitFor(
+      async () => {
+        last = await tmux.capture(paneId);
+        return match(last) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 100, what },
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
   }
@@ -90,7 +111,10 @@ async function screenShows(tmux: Tmux, paneId: string, match: (screen: string) =
 async function personTerminal(cwd: string, argv: readonly string[]): Promise<{ term: Tmux; pane: string }> {
   const term = privateTmux();
   const pane = await term.newSession({ name: 'person', cwd, argv, width: WIDTH, height: HEIGHT });
-  await term.chain([['set-option', '-g', 'prefix', 'C-a'], ['set-option', '-g', 'prefix2', 'None']]);
+  await term.chain([
+    ['set-option', '-g', 'prefix', 'C-a'],
+    ['set-option', '-g', 'prefix2', 'None'],
+  ]);
   return { term, pane };
 }
 
@@ -111,42 +135,104 @@ describe('czar dashboard in a real terminal', () => {
     const { term, pane } = await personTerminal(fleet.root, dashboardArgv(fleet.config));
 
     // Both report working and then stay put: alpha in a long turn, beta hung (no more reports of its own).
-    await screenShows(term, pane, (screen) => /working .* 40%/.test(rowOf(screen, 'alpha')) && /working .* 10%/.test(rowOf(screen, 'beta')), 'alpha at 40% and beta at 10%, both working');
+    await screenShows(
+      term,
+      pane,
+      (screen) => /working .* 40%/.test(rowOf(screen, 'alpha')) && /working .* 10%/.test(rowOf(screen, 'beta')),
+      'alpha at 40% and beta at 10%, both working',
+    );
 
     // As beta's agent would: in its worktree, with the proof its session was given.
-    const report = await czar(['report', '--state', 'done', '--note', 'beta shipped'], { cwd: path.join(fleet.root, 'repo-workers', 'beta'), env: await workerEnv(fleet.project, path.join(fleet.root, '.czar'), 'beta') });
+    const report = await czar(['report', '--state', 'done', '--note', 'beta shipped'], {
+      cwd: path.join(fleet.root, 'repo-workers', 'beta'),
+      env: await workerEnv(fleet.project, path.join(fleet.root, '.czar'), 'beta'),
+    });
     expect(report.exitCode, report.stderr).toBe(0);
-    await screenShows(term, pane, (screen) => /\bdone\b/.test(rowOf(screen, 'beta')), 'beta done on the dashboard', 5_000);
+    await screenShows(
+      term,
+      pane,
+      (screen) => /\bdone\b/.test(rowOf(screen, 'beta')),
+      'beta done on the dashboard',
+      5_000,
+    );
 
     // A working worker gets the bonus only after a yes; no keeps the queue as it was.
     await term.sendKeys(pane, ['b']);
-    await screenShows(term, pane, (screen) => screen.includes('alpha is working; give it the next bonus task anyway? (y/n)'), 'the question for alpha');
+    await screenShows(
+      term,
+      pane,
+      (screen) => screen.includes('alpha is working; give it the next bonus task anyway? (y/n)'),
+      'the question for alpha',
+    );
     await term.sendKeys(pane, ['n']);
-    await screenShows(term, pane, (screen) => !screen.includes('(y/n)') && /queue 1/.test(screen), 'the question gone, the queue kept');
+    await screenShows(
+      term,
+      pane,
+      (screen) => !screen.includes('(y/n)') && /queue 1/.test(screen),
+      'the question gone, the queue kept',
+    );
 
     // Select beta (the second row) and ask for the bonus; a done worker gets it without a question.
     await term.sendKeys(pane, ['j']);
     await screenShows(term, pane, (screen) => /›\s*beta\b/.test(screen), 'beta selected');
     await term.sendKeys(pane, ['b']);
-    await screenShows(term, pane, (screen) => /gave bonus task .*polish/.test(screen) && /queue 0/.test(screen), 'the bonus in the event feed, the queue empty');
+    await screenShows(
+      term,
+      pane,
+      (screen) => /gave bonus task .*polish/.test(screen) && /queue 0/.test(screen),
+      'the bonus in the event feed, the queue empty',
+    );
     const beta = (await status(fleet)).workers.find((worker) => worker.name === 'beta');
     expect(beta?.tasks).toContain('polish');
   }, 60_000);
 
-  test('inside the fleet\'s own tmux server, a switches the client to the worker and Ctrl-b L comes back to the dashboard', async () => {
+  test("inside the fleet's own tmux server, a switches the client to the worker and Ctrl-b L comes back to the dashboard", async () => {
     const fleet = await launchFleet();
     // The person's dashboard runs in a session of the fleet's server; their terminal is a client of that server.
-    await fleet.tmux.newSession({ name: 'dash', cwd: fleet.root, argv: ['env', 'TERM=xterm-256color', process.execPath, CZAR_BIN, 'dashboard', '-c', fleet.config], width: WIDTH, height: HEIGHT });
-    const { term, pane } = await personTerminal(fleet.root, ['env', '-u', 'TMUX', '-u', 'TMUX_PANE', 'tmux', '-L', fleet.tmux.socket, 'attach-session', '-t', '=dash']);
-    await screenShows(term, pane, (screen) => /working .* 40%/.test(rowOf(screen, 'alpha')), 'the dashboard through the client');
+    await fleet.tmux.newSession({
+      name: 'dash',
+      cwd: fleet.root,
+      argv: ['env', 'TERM=xterm-256color', process.execPath, CZAR_BIN, 'dashboard', '-c', fleet.config],
+      width: WIDTH,
+      height: HEIGHT,
+    });
+    const { term, pane } = await personTerminal(fleet.root, [
+      'env',
+      '-u',
+      'TMUX',
+      '-u',
+      'TMUX_PANE',
+      'tmux',
+      '-L',
+      fleet.tmux.socket,
+      'attach-session',
+      '-t',
+      '=dash',
+    ]);
+    await screenShows(
+      term,
+      pane,
+      (screen) => /working .* 40%/.test(rowOf(screen, 'alpha')),
+      'the dashboard through the client',
+    );
 
     await term.sendKeys(pane, ['a']);
-    await screenShows(term, pane, (screen) => screen.includes('I\'ll work on the long part') && !screen.includes('⏎ attach'), 'alpha\'s agent screen in the client');
+    await screenShows(
+      term,
+      pane,
+      (screen) => screen.includes("I'll work on the long part") && !screen.includes('⏎ attach'),
+      "alpha's agent screen in the client",
+    );
     expect(await clientSessions(fleet.tmux)).toEqual(['alpha']);
 
     // tmux's "last session" key: the dashboard stayed mounted in its own session and is there, drawn, on return.
     await term.sendKeys(pane, ['C-b', 'L']);
-    const back = await screenShows(term, pane, (screen) => screen.includes('⏎ attach') && rowOf(screen, 'beta') !== '', 'the dashboard again');
+    const back = await screenShows(
+      term,
+      pane,
+      (screen) => screen.includes('⏎ attach') && rowOf(screen, 'beta') !== '',
+      'the dashboard again',
+    );
     expect(await clientSessions(fleet.tmux)).toEqual(['dash']);
     // Keys reach the dashboard again: the selection moves.
     expect(back).toMatch(/›\s*alpha\b/);
@@ -162,17 +248,32 @@ describe('czar dashboard in a real terminal', () => {
     // Several times: tmux's start-up queries and their answers go through the same terminal each time.
     for (let round = 1; round <= 3; round++) {
       await term.sendKeys(pane, ['a']);
-      await screenShows(term, pane, (screen) => screen.includes('I\'ll work on the long part') && !screen.includes('⏎ attach'), `alpha's agent screen (round ${round})`);
+      await screenShows(
+        term,
+        pane,
+        (screen) => screen.includes("I'll work on the long part") && !screen.includes('⏎ attach'),
+        `alpha's agent screen (round ${round})`,
+      );
       expect(await clientSessions(fleet.tmux)).toEqual(['alpha']);
       // The fleet server's detach key reaches the nested client (the person's terminal uses Ctrl-a).
       await term.sendKeys(pane, ['C-b', 'd']);
-      await screenShows(term, pane, (screen) => screen.includes('⏎ attach') && screen.includes('Back from alpha.'), `the dashboard again (round ${round})`);
+      await screenShows(
+        term,
+        pane,
+        (screen) => screen.includes('⏎ attach') && screen.includes('Back from alpha.'),
+        `the dashboard again (round ${round})`,
+      );
       expect(await clientSessions(fleet.tmux)).toEqual([]);
     }
     // Keys reach the dashboard again, and nothing meant for tmux reached it as keys before them: the terminal's
     // answer to tmux's version query (ESC P >|tmux 3.3a ESC \\) once arrived as `P` and paused the fleet.
     await term.sendKeys(pane, ['j']);
-    const last = await screenShows(term, pane, (screen) => /›\s*beta\b/.test(screen), 'beta selected after coming back');
+    const last = await screenShows(
+      term,
+      pane,
+      (screen) => /›\s*beta\b/.test(screen),
+      'beta selected after coming back',
+    );
     expect(last).toContain('Back from alpha.');
     expect(last).toContain('autonomy on');
     expect(await readFile(path.join(fleet.root, '.czar', 'events.jsonl'), 'utf8')).not.toMatch(/autonomy paused/);
@@ -180,6 +281,11 @@ describe('czar dashboard in a real terminal', () => {
     // A worker whose session is gone (and is not restarted): the attach fails and the dashboard says so.
     await fleet.tmux.killSession('beta');
     await term.sendKeys(pane, ['a']);
-    await screenShows(term, pane, (screen) => screen.includes('⏎ attach') && /could not attach to beta/.test(screen), 'the failed attach on the status line');
+    await screenShows(
+      term,
+      pane,
+      (screen) => screen.includes('⏎ attach') && /could not attach to beta/.test(screen),
+      'the failed attach on the status line',
+    );
   }, 60_000);
 });

@@ -16,17 +16,29 @@ const MAX_STEPS = 14;
 const WALL_MS = 100_000;
 
 function fleetYaml(project: string, withExtra: boolean, taskVersion: number): string {
-  const worker = (name: string, lines: string[], extra = '') => `  - name: ${name}\n${extra}    task: ${JSON.stringify(lines.join('\n'))}\n`;
+  const worker = (name: string, lines: string[], extra = '') =>
+    `  - name: ${name}\n${extra}    task: ${JSON.stringify(lines.join('\n'))}\n`;
   return [
     `project: ${project}`,
     'repo: repo',
     'agent: sim',
     'policy: { idle_after: 10m, stuck_after: 20m, restart: { max: 0 } }',
     'workers:',
-    worker('a', [`Task a, version ${taskVersion}.`, '@sim write a.txt from a', '@sim commit a: work', '@sim work 600 the rest']).trimEnd(),
-    worker('b', ['Task b.', '@sim write b.txt from b', '@sim commit b: work', '@sim work 600 the rest'], '    branch: given\n').trimEnd(),
+    worker('a', [
+      `Task a, version ${taskVersion}.`,
+      '@sim write a.txt from a',
+      '@sim commit a: work',
+      '@sim work 600 the rest',
+    ]).trimEnd(),
+    worker(
+      'b',
+      ['Task b.', '@sim write b.txt from b', '@sim commit b: work', '@sim work 600 the rest'],
+      '    branch: given\n',
+    ).trimEnd(),
     worker('c', ['Task c.', '@sim work 600 the rest'], '    depends_on: [a]\n').trimEnd(),
-    ...(withExtra ? [worker('d', ['Task d.', '@sim write d.txt from d', '@sim commit d: work', '@sim done']).trimEnd()] : []),
+    ...(withExtra
+      ? [worker('d', ['Task d.', '@sim write d.txt from d', '@sim commit d: work', '@sim done']).trimEnd()]
+      : []),
     'bonus:',
     '  - { name: polish, task: "Polish.\\n@sim work 600 polishing" }',
     '  - { name: docs, task: "Docs.\\n@sim work 600 writing" }',
@@ -38,7 +50,7 @@ describe('launch properties', () => {
   test('random sequences of person actions keep every agent in its worktree, every branch czar did not make, and every commit', async () => {
     const seed = propertySeed('launch properties');
     const next = random(seed);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
     const { root, repo } = await tempRepo();
     // Branches czar did not make: one given to worker b, one nobody uses; each holds a commit found nowhere else.
@@ -52,17 +64,30 @@ describe('launch properties', () => {
     const config = { withExtra: false, taskVersion: 1 };
     const writeConfig = () => writeFile(file, fleetYaml(project, config.withExtra, config.taskVersion));
     await writeConfig();
-    const notMadeByCzar = new Map([...(await branchTips(repo))].filter(([branch]) => ['main', 'keep', 'given'].includes(branch)));
+    const notMadeByCzar = new Map(
+      [...(await branchTips(repo))].filter(([branch]) => ['main', 'keep', 'given'].includes(branch)),
+    );
     const mainCheckout = await realpath(repo);
 
-    const steps: { name: string; run: () => Promise<{ stdout: string; stderr: string; exitCode: number }[]>; forceNamed?: true }[] = [
+    const steps: {
+      name: string;
+      run: () => Promise<{ stdout: string; stderr: string; exitCode: number }[]>;
+      forceNamed?: true;
+    }[] = [
       { name: 'up', run: async () => [await czar(['up', '--detach'], { cwd: root })] },
       { name: 'down', run: async () => [await czar(['down'], { cwd: root })] },
       { name: 'down --purge', run: async () => [await czar(['down', '--purge'], { cwd: root })] },
-      { name: 'down --purge --force', run: async () => [await czar(['down', '--purge', '--force'], { cwd: root })], forceNamed: true },
+      {
+        name: 'down --purge --force',
+        run: async () => [await czar(['down', '--purge', '--force'], { cwd: root })],
+        forceNamed: true,
+      },
       ...['a', 'b', 'c'].flatMap((worker) => [
         { name: `restart ${worker}`, run: async () => [await czar(['restart', worker], { cwd: root })] },
-        { name: `send ${worker}`, run: async () => [await czar(['send', worker, `a note for ${worker}`], { cwd: root })] },
+        {
+          name: `send ${worker}`,
+          run: async () => [await czar(['send', worker, `a note for ${worker}`], { cwd: root })],
+        },
         { name: `bonus ${worker}`, run: async () => [await czar(['bonus', worker], { cwd: root })] },
         { name: `pause ${worker}`, run: async () => [await czar(['pause', worker], { cwd: root })] },
       ]),

@@ -24,26 +24,34 @@ describe('no agent runs outside its own worktree', () => {
   test('restart, send and bonus on a worker waiting for a dependency say so, start nothing and keep the bonus queued', async () => {
     const { root, repo } = await tempRepo();
     const project = uniqueProject();
-    await writeFleetConfig(root, project, [
-      'repo: repo',
-      'agent: sim',
-      QUIET_POLICY,
-      'workers:',
-      '  - name: first',
-      '    task: "Long work.\\n@sim work 600 the long part"',
-      '  - name: later',
-      '    depends_on: [first]',
-      '    task: "Later work.\\n@sim write later.txt oops\\n@sim commit later work"',
-      'bonus:',
-      '  - name: extra',
-      '    task: Extra work.',
-      '',
-    ].join('\n'));
+    await writeFleetConfig(
+      root,
+      project,
+      [
+        'repo: repo',
+        'agent: sim',
+        QUIET_POLICY,
+        'workers:',
+        '  - name: first',
+        '    task: "Long work.\\n@sim work 600 the long part"',
+        '  - name: later',
+        '    depends_on: [first]',
+        '    task: "Later work.\\n@sim write later.txt oops\\n@sim commit later work"',
+        'bonus:',
+        '  - name: extra',
+        '    task: Extra work.',
+        '',
+      ].join('\n'),
+    );
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode, up.stderr).toBe(0);
     await waitFor(async () => (await status(root))?.supervisor !== undefined, { what: 'the czar to write status' });
 
-    for (const command of [['restart', 'later'], ['send', 'later', 'hello'], ['bonus', 'later']]) {
+    for (const command of [
+      ['restart', 'later'],
+      ['send', 'later', 'hello'],
+      ['bonus', 'later'],
+    ]) {
       const result = await czar(command, { cwd: root });
       expect(result.exitCode, `czar ${command.join(' ')}`).not.toBe(0);
       expect(result.stderr).toMatch(/^czar: Worker "later" has not started yet: it waits for first/);
@@ -61,7 +69,11 @@ describe('no agent runs outside its own worktree', () => {
   test('a worktree folder deleted by hand is made again on its branch, and the agent starts there, not in the main checkout', async () => {
     const { root, repo } = await tempRepo();
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\n${QUIET_POLICY}workers:\n  - name: solo\n    task: "Work.\\n@sim work 600 the long part"\n`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\n${QUIET_POLICY}workers:\n  - name: solo\n    task: "Work.\\n@sim work 600 the long part"\n`,
+    );
     const worktree = path.join(root, 'repo-workers', 'solo');
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     await gitIn(worktree, ['commit', '--allow-empty', '-m', 'solo work']);
@@ -75,10 +87,13 @@ describe('no agent runs outside its own worktree', () => {
 
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode, up.stderr).toBe(0);
-    const cwds = await waitFor(async () => {
-      const found = await agentCwds(`czar-${project}`);
-      return found.has('solo') ? found : undefined;
-    }, { what: 'the solo agent' });
+    const cwds = await waitFor(
+      async () => {
+        const found = await agentCwds(`czar-${project}`);
+        return found.has('solo') ? found : undefined;
+      },
+      { what: 'the solo agent' },
+    );
     expect(cwds.get('solo')).toBe(worktree);
     expect(await gitIn(worktree, ['symbolic-ref', '--short', 'HEAD'])).toBe('czar/solo');
     expect(await gitIn(repo, ['log', '--format=%s', 'czar/solo'])).toBe('solo work\ninitial');

@@ -26,7 +26,11 @@ describe('czar down --purge', () => {
     await gitIn(repo, ['branch', '--quiet', '-f', 'feature', 'HEAD']);
     await gitIn(repo, ['reset', '--quiet', '--hard', 'main']);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('given', '    branch: feature\n')}${worker('onbase', '    branch: main\n')}${worker('fresh')}`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('given', '    branch: feature\n')}${worker('onbase', '    branch: main\n')}${worker('fresh')}`,
+    );
 
     const dry = await czar(['up', '--dry-run'], { cwd: root });
     expect(dry.exitCode, dry.stderr).toBe(0);
@@ -41,18 +45,29 @@ describe('czar down --purge', () => {
     expect(purge.stdout).toContain('kept branch feature of given: czar did not create it');
     expect(purge.stdout).toContain('kept branch main of onbase: czar did not create it');
     const after = await branches(repo);
-    expect(after).toBe(before.split('\n').filter((line) => !line.startsWith('czar/fresh ')).join('\n'));
+    expect(after).toBe(
+      before
+        .split('\n')
+        .filter((line) => !line.startsWith('czar/fresh '))
+        .join('\n'),
+    );
     expect(await gitIn(repo, ['log', '--format=%s', 'feature'])).toBe('only on feature\ninitial');
-    for (const name of ['given', 'onbase', 'fresh']) expect(existsSync(path.join(root, 'repo-workers', name))).toBe(false);
+    for (const name of ['given', 'onbase', 'fresh'])
+      expect(existsSync(path.join(root, 'repo-workers', name))).toBe(false);
   });
 
   test('judges merged against base before removing anything, and keeps the worktree of work it will not drop', async () => {
     const { root, repo } = await tempRepo();
     await gitIn(repo, ['switch', '--quiet', '-c', 'dev']);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('merged')}${worker('unmerged')}`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('merged')}${worker('unmerged')}`,
+    );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
-    for (const name of ['merged', 'unmerged']) await gitIn(path.join(root, 'repo-workers', name), ['commit', '--quiet', '--allow-empty', '-m', `${name} work`]);
+    for (const name of ['merged', 'unmerged'])
+      await gitIn(path.join(root, 'repo-workers', name), ['commit', '--quiet', '--allow-empty', '-m', `${name} work`]);
     // Merged into base (main), which is not the branch checked out in the main checkout (dev).
     await gitIn(repo, ['branch', '--quiet', '-f', 'main', 'czar/merged']);
 
@@ -69,7 +84,11 @@ describe('czar down --purge', () => {
     const { root, repo } = await tempRepo();
     await gitIn(repo, ['switch', '--quiet', '-c', 'dev']);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('tagged', '    branch: v1\n')}`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('tagged', '    branch: v1\n')}`,
+    );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     await gitIn(path.join(root, 'repo-workers', 'tagged'), ['commit', '--quiet', '--allow-empty', '-m', 'tagged work']);
     // A tag made after the launch, on base: "main..v1" would name the tag and count nothing.
@@ -84,7 +103,11 @@ describe('czar down --purge', () => {
   test('remembers workers removed from the config, and does not report a worker that never had a branch', async () => {
     const { root, repo } = await tempRepo();
     const project = uniqueProject();
-    const file = await writeFleetConfig(root, project, `repo: repo\nagent: sim\n${POLICY}workers:\n${worker('stays')}${worker('dropped')}${worker('later', '    depends_on: [stays]\n')}`);
+    const file = await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\n${POLICY}workers:\n${worker('stays')}${worker('dropped')}${worker('later', '    depends_on: [stays]\n')}`,
+    );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     await writeFile(file, (await readFile(file, 'utf8')).replace(worker('dropped'), ''));
     // Nothing would supervise its agent any more: up stops it and keeps its work for purge.

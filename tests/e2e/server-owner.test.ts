@@ -16,7 +16,12 @@ describe('a tmux server belongs to one fleet', () => {
     const second = await tempRepo();
     const captures = path.join(first.root, 'captures');
     await mkdir(captures);
-    const fleet = (root: string) => writeFleetConfig(root, project, `repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: api\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Work.\\n@sim work 600 long"\n`);
+    const fleet = (root: string) =>
+      writeFleetConfig(
+        root,
+        project,
+        `repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: api\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Work.\\n@sim work 600 long"\n`,
+      );
     await fleet(first.root);
     const secondConfig = await fleet(second.root);
     expect((await czar(['up', '--detach'], { cwd: first.root })).exitCode).toBe(0);
@@ -26,11 +31,15 @@ describe('a tmux server belongs to one fleet', () => {
     for (const command of [['up', '--detach'], ['up', '--dry-run'], ['down'], ['down', '--purge', '--force']]) {
       const result = await czar(command, { cwd: second.root });
       expect(result.exitCode, `czar ${command.join(' ')}`).not.toBe(0);
-      expect(result.stderr).toContain(`The tmux server "czar-${project}" runs the fleet of ${first.root} (state dir ${path.join(first.root, '.czar')})`);
+      expect(result.stderr).toContain(
+        `The tmux server "czar-${project}" runs the fleet of ${first.root} (state dir ${path.join(first.root, '.czar')})`,
+      );
       expect(result.stderr).toContain(`set another "project:" in ${secondConfig}`);
     }
 
-    expect((await tmux.listPanes()).map((pane) => `${pane.session}:${pane.paneId}:${pane.pid}`).sort()).toEqual(panesBefore);
+    expect((await tmux.listPanes()).map((pane) => `${pane.session}:${pane.paneId}:${pane.pid}`).sort()).toEqual(
+      panesBefore,
+    );
     expect(await readdir(captures)).toEqual(['api-1.txt']);
   });
 });

@@ -9,8 +9,17 @@ import { Tmux } from '../../src/adapters/tmux.js';
 export const CZAR_BIN = path.resolve(import.meta.dirname, '../../bin/czar');
 
 /** Runs the built `czar` as a person would (needs `npm run build`), never through a shell. */
-export async function czar(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const result = await execa(process.execPath, [CZAR_BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), extendEnv: false, reject: false, stdin: 'ignore' });
+export async function czar(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const result = await execa(process.execPath, [CZAR_BIN, ...args], {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
 }
 
@@ -35,8 +44,16 @@ export async function writeFleetConfig(dir: string, project: string, body: strin
  * per-start proof that `czar report` checks.
  */
 export async function workerEnv(project: string, stateDir: string, worker: string): Promise<Record<string, string>> {
-  const shown = await execa('tmux', ['-L', `czar-${project}`, 'display-message', '-p', '-t', `=${worker}:`, '#{pane_pid}'], { reject: false, env: cleanEnv(), extendEnv: false });
+  const shown = await execa(
+    'tmux',
+    ['-L', `czar-${project}`, 'display-message', '-p', '-t', `=${worker}:`, '#{pane_pid}'],
+    { reject: false, env: cleanEnv(), extendEnv: false },
+  );
   const environ = await readFile(`/proc/${shown.stdout.trim()}/environ`, 'utf8').catch(() => '');
-  const proof = environ.split('\0').find((entry) => entry.startsWith('CZAR_WORKER_PROOF='))?.slice('CZAR_WORKER_PROOF='.length) ?? '';
+  const proof =
+    environ
+      .split('\0')
+      .find((entry) => entry.startsWith('CZAR_WORKER_PROOF='))
+      ?.slice('CZAR_WORKER_PROOF='.length) ?? '';
   return { CZAR_WORKER: worker, CZAR_STATE_DIR: stateDir, CZAR_WORKER_PROOF: proof };
 }

@@ -73,8 +73,15 @@ export interface FleetFixture {
   events(): Promise<FleetEvent[]>;
   status(): Promise<FleetStatus | undefined>;
   /** The first event of `kind` (for `worker`) matching `match`, waiting for it. */
-  waitForEvent(kind: string, worker?: string, options?: { match?: (event: FleetEvent) => boolean; timeoutMs?: number }): Promise<FleetEvent>;
-  waitForStatus(predicate: (status: FleetStatus) => boolean, options?: { timeoutMs?: number; what?: string }): Promise<FleetStatus>;
+  waitForEvent(
+    kind: string,
+    worker?: string,
+    options?: { match?: (event: FleetEvent) => boolean; timeoutMs?: number },
+  ): Promise<FleetEvent>;
+  waitForStatus(
+    predicate: (status: FleetStatus) => boolean,
+    options?: { timeoutMs?: number; what?: string },
+  ): Promise<FleetStatus>;
   /** Messages the sim of `worker` received, in order. */
   captures(worker: string): Promise<string[]>;
 }
@@ -85,7 +92,10 @@ export type FleetProbes = Pick<FleetFixture, 'events' | 'status' | 'waitForEvent
 export function fleetProbes(fleet: Fleet): FleetProbes {
   const events = async (): Promise<FleetEvent[]> => {
     const text = await readFile(fleet.paths.events, 'utf8').catch(() => '');
-    return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as FleetEvent);
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as FleetEvent);
   };
   const status = (): Promise<FleetStatus | undefined> => readJson<FleetStatus>(fleet.paths.status);
   return {
@@ -93,22 +103,37 @@ export function fleetProbes(fleet: Fleet): FleetProbes {
     status,
     async waitForEvent(kind, worker, { match, timeoutMs = 30_000 } = {}) {
       try {
-        return await waitFor(async () => (await events()).find((event) => event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true)), {
-          timeoutMs,
-          intervalMs: 100,
-          what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
-        });
+        return await waitFor(
+          async () =>
+            (await events()).find(
+              (event) =>
+                event.kind === kind && (worker === undefined || event.worker === worker) && (match?.(event) ?? true),
+            ),
+          {
+            timeoutMs,
+            intervalMs: 100,
+            what: `event ${kind}${worker === undefined ? '' : ` of ${worker}`}`,
+          },
+        );
       } catch (error) {
         // The fleet's temp folder is gone after the test: what the czar did is the only clue to a timeout.
-        const tail = (await events()).slice(-25).map((event) => `  ${event.at.slice(11, 23)} ${event.worker ?? 'czar'} ${event.kind}: ${event.message.slice(0, 200)}`);
+        const tail = (await events())
+          .slice(-25)
+          .map(
+            (event) =>
+              `  ${event.at.slice(11, 23)} ${event.worker ?? 'czar'} ${event.kind}: ${event.message.slice(0, 200)}`,
+          );
         throw new Error(`${(error as Error).message}\nthe last events:\n${tail.join('\n')}`);
       }
     },
     waitForStatus(predicate, { timeoutMs = 30_000, what = 'status' } = {}) {
-      return waitFor(async () => {
-        const current = await status();
-        return current !== undefined && predicate(current) ? current : undefined;
-      }, { timeoutMs, intervalMs: 100, what });
+      return waitFor(
+        async () => {
+          const current = await status();
+          return current !== undefined && predicate(current) ? current : undefined;
+        },
+        { timeoutMs, intervalMs: 100, what },
+      );
     },
   };
 }
@@ -125,7 +150,8 @@ export function workerIn(status: FleetStatus, name: string): WorkerStatus {
  * (the project name is random, and the socket is `czar-<project>`), killed with the czar when the test ends.
  */
 export async function fleetFixture(options: FixtureOptions): Promise<FleetFixture> {
-  if (!existsSync(path.join(PACKAGE_ROOT, 'dist', 'sim', 'agent.js'))) throw new Error('dist/ is missing; run "npm run build" first.');
+  if (!existsSync(path.join(PACKAGE_ROOT, 'dist', 'sim', 'agent.js')))
+    throw new Error('dist/ is missing; run "npm run build" first.');
   const { root, repo } = await tempRepo(options.files);
   const captureDir = path.join(root, 'captures');
   const configFile = path.join(root, 'czar.yaml');
@@ -136,7 +162,13 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     worktrees: 'workers',
     agent: 'sim',
     agents: { sim: { env: { CZAR_SIM_CAPTURE_DIR: captureDir } } },
-    policy: { launch_concurrency: 6, idle_after: '3s', escalate_after: '4s', restart: { max: 2, backoff: '1s' }, ...options.policy },
+    policy: {
+      launch_concurrency: 6,
+      idle_after: '3s',
+      escalate_after: '4s',
+      restart: { max: 2, backoff: '1s' },
+      ...options.policy,
+    },
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
     ...(options.checks === undefined ? {} : { checks: options.checks }),
@@ -176,8 +208,15 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
       const plan = planLaunch(fleet.config, await gatherFacts(fleet));
       if (plan.problems.length > 0) throw new Error(plan.problems.join('\n'));
       await prepareStateDir(fleet);
-      const wave = await launchWave(fleet, plan.workers.filter((step) => step.wave === 'now'), (worker) => initialPrompt(fleet.config, worker));
-      if (wave.failed.length > 0) throw new Error(`launch failed: ${wave.failed.map((failure) => `${failure.worker}: ${String(failure.error)}`).join('; ')}`);
+      const wave = await launchWave(
+        fleet,
+        plan.workers.filter((step) => step.wave === 'now'),
+        (worker) => initialPrompt(fleet.config, worker),
+      );
+      if (wave.failed.length > 0)
+        throw new Error(
+          `launch failed: ${wave.failed.map((failure) => `${failure.worker}: ${String(failure.error)}`).join('; ')}`,
+        );
     },
     async supervise() {
       const supervisor = new Supervisor(fleet);

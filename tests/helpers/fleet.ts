@@ -48,20 +48,51 @@ export function spec(name: string, overrides: Partial<WorkerSpec> = {}): WorkerS
 }
 
 export function bonusTask(id: string, overrides: Partial<BonusTask> = {}): BonusTask {
-  return { id, task: `# Bonus ${id}\n\nExtra work ${id}.\n`, title: `Bonus ${id}`, scope: [], role: undefined, roleText: undefined, buildsOn: undefined, ...overrides };
+  return {
+    id,
+    task: `# Bonus ${id}\n\nExtra work ${id}.\n`,
+    title: `Bonus ${id}`,
+    scope: [],
+    role: undefined,
+    roleText: undefined,
+    buildsOn: undefined,
+    ...overrides,
+  };
 }
 
 export function fleet(specs: readonly WorkerSpec[], overrides: Partial<FleetModel> = {}): FleetModel {
-  return { workers: specs.map((s) => initialWorker(s, T0)), queue: [], paused: false, policy: policy(), base: 'main', ...overrides };
+  return {
+    workers: specs.map((s) => initialWorker(s, T0)),
+    queue: [],
+    paused: false,
+    policy: policy(),
+    base: 'main',
+    ...overrides,
+  };
 }
 
 export function alivePane(at: number, overrides: Partial<PaneObservation> = {}): PaneObservation {
-  return { alive: true, deadStatus: undefined, lastOutputAt: at, screenWaiting: false, screenBusy: false, screen: '> ', ...overrides };
+  return {
+    alive: true,
+    deadStatus: undefined,
+    lastOutputAt: at,
+    screenWaiting: false,
+    screenBusy: false,
+    screen: '> ',
+    ...overrides,
+  };
 }
 
 /** Replaces one worker's observations (what the shell would write after a look). */
-export function observe(model: FleetModel, name: string, patch: (worker: WorkerModel) => Partial<WorkerModel>): FleetModel {
-  return { ...model, workers: model.workers.map((worker) => (worker.spec.name === name ? { ...worker, ...patch(worker) } : worker)) };
+export function observe(
+  model: FleetModel,
+  name: string,
+  patch: (worker: WorkerModel) => Partial<WorkerModel>,
+): FleetModel {
+  return {
+    ...model,
+    workers: model.workers.map((worker) => (worker.spec.name === name ? { ...worker, ...patch(worker) } : worker)),
+  };
 }
 
 /** What the shell does after a launch, deliver or restart: a live pane with a delivered task. */
@@ -69,7 +100,10 @@ export function applyShell(model: FleetModel, actions: readonly Action[], now: n
   let next = model;
   for (const action of actions) {
     if (action.kind === 'launch' || action.kind === 'restart' || action.kind === 'deliver_task') {
-      next = observe(next, action.worker, (worker) => ({ pane: alivePane(now), deliveredAt: worker.deliveredAt ?? now }));
+      next = observe(next, action.worker, (worker) => ({
+        pane: alivePane(now),
+        deliveredAt: worker.deliveredAt ?? now,
+      }));
     }
   }
   return next;
@@ -79,9 +113,16 @@ export function applyShell(model: FleetModel, actions: readonly Action[], now: n
  * Runs decide and applies the shell's side of launches and restarts. `decided` is the fleet as decide returned
  * it, before the shell added new facts: deciding on it again at the same time must yield nothing.
  */
-export function tick(model: FleetModel, now: number): { actions: readonly Action[]; fleet: FleetModel; decided: FleetModel } {
+export function tick(
+  model: FleetModel,
+  now: number,
+): { actions: readonly Action[]; fleet: FleetModel; decided: FleetModel } {
   const decision = decide(model, now);
-  return { actions: decision.actions, fleet: applyShell(decision.fleet, decision.actions, now), decided: decision.fleet };
+  return {
+    actions: decision.actions,
+    fleet: applyShell(decision.fleet, decision.actions, now),
+    decided: decision.fleet,
+  };
 }
 
 export function kinds(actions: readonly Action[], ...ignore: Action['kind'][]): string[] {
@@ -95,5 +136,10 @@ export function worker(model: FleetModel, name: string): WorkerModel {
 }
 
 export function commits(n: number, at: number, files: readonly string[] = [`src/${n}.ts`]): WorkerModel['git'] {
-  return { commitsAhead: n, filesChanged: files, lastCommit: n === 0 ? undefined : { sha: 'a'.repeat(40), subject: `commit ${n}`, at: new Date(at).toISOString() }, dirty: [] };
+  return {
+    commitsAhead: n,
+    filesChanged: files,
+    lastCommit: n === 0 ? undefined : { sha: 'a'.repeat(40), subject: `commit ${n}`, at: new Date(at).toISOString() },
+    dirty: [],
+  };
 }

@@ -43,7 +43,10 @@ export async function gitIn(cwd: string, args: readonly string[]): Promise<strin
  * A throwaway git repo on `main` with one commit (README.md plus any files given), inside a temp dir that also has
  * room for worktrees beside it: returns { root, repo }.
  */
-export async function tempRepo(files: Record<string, string> = {}, parent?: string): Promise<{ root: string; repo: string }> {
+export async function tempRepo(
+  files: Record<string, string> = {},
+  parent?: string,
+): Promise<{ root: string; repo: string }> {
   const root = await tempDir('czar-repo-', parent);
   const repo = path.join(root, 'repo');
   await mkdir(repo, { recursive: true });
@@ -62,5 +65,8 @@ export async function tempRepo(files: Record<string, string> = {}, parent?: stri
 
 /** Whether `ancestor` is in the history of `descendant` (`git merge-base --is-ancestor`). */
 export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
-  return gitIn(repo, ['merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false);
+  return gitIn(repo, ['merge-base', '--is-ancestor', ancestor, descendant]).then(
+    () => true,
+    () => false,
+  );
 }

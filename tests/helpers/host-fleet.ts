@@ -34,11 +34,15 @@ export interface HostFleet {
  * A fleet of simulated agents over real ssh hosts: a shared remote every host sees, one network-namespace host per
  * entry (started in parallel), and the fleet fixture with their `hosts:` entries.
  */
-export async function hostFleet(options: Omit<FixtureOptions, 'origin' | 'hosts'> & { readonly hosts: readonly TestHost[] }): Promise<HostFleet> {
+export async function hostFleet(
+  options: Omit<FixtureOptions, 'origin' | 'hosts'> & { readonly hosts: readonly TestHost[] },
+): Promise<HostFleet> {
   const origin = await tempDir('czar-origin-');
   const hosts = await SshHosts.create();
   const own = options.hosts.filter((host) => host.sameMachineAs === undefined);
-  const started = await Promise.all(own.map((host) => hosts.add({ share: [origin, ...(host.share ?? [])], pathFirst: host.pathFirst })));
+  const started = await Promise.all(
+    own.map((host) => hosts.add({ share: [origin, ...(host.share ?? [])], pathFirst: host.pathFirst })),
+  );
   const machines = new Map(own.map((host, index) => [host.name, started[index] as SshHost]));
   const machine = (name: string): SshHost => {
     const found = machines.get(name);
@@ -50,7 +54,13 @@ export async function hostFleet(options: Omit<FixtureOptions, 'origin' | 'hosts'
     origin,
     hosts: options.hosts.map((host) => {
       const alias = machine(host.sameMachineAs ?? host.name).alias;
-      return { name: host.name, ssh: host.port === undefined ? alias : `${alias}:${host.port}`, worktrees: HOST_WORKTREES, max_workers: host.maxWorkers ?? 1, ssh_config: hosts.sshConfig };
+      return {
+        name: host.name,
+        ssh: host.port === undefined ? alias : `${alias}:${host.port}`,
+        worktrees: HOST_WORKTREES,
+        max_workers: host.maxWorkers ?? 1,
+        ssh_config: hosts.sshConfig,
+      };
     }),
   });
   return {
@@ -68,7 +78,10 @@ export async function hostFleet(options: Omit<FixtureOptions, 'origin' | 'hosts'
 /** The messages the sim of `worker` on `host` received, in order (it saves them in the fixture's capture folder there). */
 export async function hostCaptures(host: SshHost, dir: string, worker: string): Promise<string[]> {
   const listed = await host.exec(['ls', dir]);
-  const files = listed.stdout.split('\n').filter((file) => new RegExp(`^${worker}-\\d+\\.txt$`).test(file)).sort((a, b) => captureNumber(a) - captureNumber(b));
+  const files = listed.stdout
+    .split('\n')
+    .filter((file) => new RegExp(`^${worker}-\\d+\\.txt$`).test(file))
+    .sort((a, b) => captureNumber(a) - captureNumber(b));
   return Promise.all(files.map(async (file) => (await host.exec(['cat', `${dir}/${file}`])).stdout));
 }
 

@@ -15,5 +15,14 @@ export async function branchWith(repo: string, branch: string, file: string, tex
 
 /** A finished worker `czar/<worker>` at `tip`, ready to integrate. */
 export function candidate(worker: string, tip: string): IntegrationCandidate {
-  return { worker, branch: `czar/${worker}`, title: worker, dependsOn: [], ready: true, notReadyBecause: '', tip, merged: false };
+  return {
+    worker,
+    branch: `czar/${worker}`,
+    title: worker,
+    dependsOn: [],
+    ready: true,
+    notReadyBecause: '',
+    tip,
+    merged: false,
+  };
 }

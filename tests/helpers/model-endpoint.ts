@@ -57,7 +57,9 @@ export const USAGE: Readonly<Record<'main' | 'side', Omit<RecordedUsage, 'cli' |
   side: { input: 90, output: 7, cacheRead: 0, cacheWrite: 0 },
 };
 
-type Step = { readonly tool: 'shell'; readonly command: string } | { readonly tool: string; readonly input: Record<string, unknown> };
+type Step =
+  | { readonly tool: 'shell'; readonly command: string }
+  | { readonly tool: string; readonly input: Record<string, unknown> };
 
 export interface Script {
   readonly steps: readonly Step[];
@@ -93,7 +95,9 @@ export function parseScript(text: string): Script {
 }
 
 /** What to answer now: the next tool call, or the closing text. */
-type Reply = { readonly type: 'call'; readonly step: Step; readonly index: number } | { readonly type: 'text'; readonly text: string };
+type Reply =
+  | { readonly type: 'call'; readonly step: Step; readonly index: number }
+  | { readonly type: 'text'; readonly text: string };
 
 function replyFor(script: Script, toolResultsSincePrompt: number): Reply {
   const step = script.steps[toolResultsSincePrompt];
@@ -121,8 +125,17 @@ type Entry = { readonly prompt: string } | { readonly results: number };
 function turnOf(entries: readonly Entry[], hasTools: boolean): Turn {
   const prompts = entries.flatMap((entry, index) => ('prompt' in entry ? [{ index, text: entry.prompt }] : []));
   const latest = prompts.at(-1);
-  const reaction = latest === undefined || hasDirectives(latest.text) ? undefined : reactionTo(latest.text, prompts.map((prompt) => prompt.text));
-  const chosen = reaction === undefined ? (prompts.findLast((prompt) => hasDirectives(prompt.text)) ?? latest) : { index: latest?.index ?? -1, text: reaction };
+  const reaction =
+    latest === undefined || hasDirectives(latest.text)
+      ? undefined
+      : reactionTo(
+          latest.text,
+          prompts.map((prompt) => prompt.text),
+        );
+  const chosen =
+    reaction === undefined
+      ? (prompts.findLast((prompt) => hasDirectives(prompt.text)) ?? latest)
+      : { index: latest?.index ?? -1, text: reaction };
   const after = entries.slice((chosen?.index ?? -1) + 1);
   const toolResults = after.reduce((sum, entry) => sum + ('results' in entry ? entry.results : 0), 0);
   return { prompt: chosen?.text ?? '', toolResults, hasTools };
@@ -144,14 +157,16 @@ function reactionTo(prompt: string, prompts: readonly string[]): string | undefi
 type Json = Record<string, unknown>;
 const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const texts = (parts: unknown[]): string[] => parts.flatMap((part) => (isJson(part) && typeof part.text === 'string' ? [part.text] : []));
+const texts = (parts: unknown[]): string[] =>
+  parts.flatMap((part) => (isJson(part) && typeof part.text === 'string' ? [part.text] : []));
 
 function anthropicTurn(body: Json): Turn {
   const entries = list(body.messages)
     .filter(isJson)
     .filter((message) => message.role === 'user')
     .flatMap((message): Entry[] => {
-      const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : list(message.content);
+      const content =
+        typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : list(message.content);
       const results = content.filter((part) => isJson(part) && part.type === 'tool_result').length;
       return results > 0 ? [{ results }] : texts(content).map((prompt) => ({ prompt }));
     });
@@ -159,7 +174,10 @@ function anthropicTurn(body: Json): Turn {
 }
 
 function openaiTurn(body: Json): Turn {
-  const items = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: body.input }] }] : list(body.input).filter(isJson);
+  const items =
+    typeof body.input === 'string'
+      ? [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: body.input }] }]
+      : list(body.input).filter(isJson);
   const entries = items.flatMap((item): Entry[] => {
     if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') return [{ results: 1 }];
     if (item.role !== 'user') return [];
@@ -182,14 +200,45 @@ function geminiTurn(body: Json): Turn {
 }
 
 /** HTTP status -> each API's own error type. */
-const ANTHROPIC_ERRORS: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error' };
-const OPENAI_ERRORS: Record<number, [type: string, code: string | null]> = { 400: ['invalid_request_error', null], 401: ['invalid_request_error', 'invalid_api_key'], 403: ['permission_error', null], 404: ['invalid_request_error', 'model_not_found'], 429: ['requests', 'rate_limit_exceeded'], 500: ['server_error', null], 503: ['server_error', null] };
-const GEMINI_ERRORS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
+const ANTHROPIC_ERRORS: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+const OPENAI_ERRORS: Record<number, [type: string, code: string | null]> = {
+  400: ['invalid_request_error', null],
+  401: ['invalid_request_error', 'invalid_api_key'],
+  403: ['permission_error', null],
+  404: ['invalid_request_error', 'model_not_found'],
+  429: ['requests', 'rate_limit_exceeded'],
+  500: ['server_error', null],
+  503: ['server_error', null],
+};
+const GEMINI_ERRORS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
 
 function errorBody(cli: Cli, status: number, message: string): Json {
   switch (cli) {
     case 'claude':
-      return { type: 'error', error: { type: ANTHROPIC_ERRORS[status] ?? 'api_error', message }, request_id: `req_czar_${status}` };
+      return {
+        type: 'error',
+        error: { type: ANTHROPIC_ERRORS[status] ?? 'api_error', message },
+        request_id: `req_czar_${status}`,
+      };
     case 'codex': {
       const [type, code] = OPENAI_ERRORS[status] ?? ['server_error', null];
       return { error: { message, type, param: null, code } };
@@ -221,20 +270,33 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
     const body: unknown = raw === '' ? {} : JSON.parse(raw);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const route = routeOf(request.method ?? 'GET', url.pathname);
-    const index = requests.push({ cli: route.cli, kind: route.kind, method: request.method ?? 'GET', path: url.pathname + url.search, body }) - 1;
+    const index =
+      requests.push({
+        cli: route.cli,
+        kind: route.kind,
+        method: request.method ?? 'GET',
+        path: url.pathname + url.search,
+        body,
+      }) - 1;
     if (route.cli === 'unknown' || !isJson(body)) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no such route: ${url.pathname}` } }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `no such route: ${url.pathname}` } }));
       return;
     }
     const cli = route.cli;
     if (route.kind === 'count_tokens') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ input_tokens: USAGE.main.input }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ input_tokens: USAGE.main.input }));
       return;
     }
     if (route.kind === 'router') {
       const text = geminiSideJson(body);
       const counted = record(cli, index, 'router');
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(geminiChunk({ text }, counted)));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(geminiChunk({ text }, counted)));
       return;
     }
     const turn = cli === 'claude' ? anthropicTurn(body) : cli === 'codex' ? openaiTurn(body) : geminiTurn(body);
@@ -246,16 +308,27 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
     const key = `${cli}\u0000${turn.prompt.trim()}`;
     const calls = kind === 'main' ? (mainCalls.get(key) ?? 0) + 1 : 0;
     if (kind === 'main') mainCalls.set(key, calls);
-    if (script.fail !== undefined && (kind === 'main' ? calls <= script.fail.times : script.fail.times === Number.POSITIVE_INFINITY)) {
-      response.writeHead(script.fail.status, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody(cli, script.fail.status, script.fail.message)));
+    if (
+      script.fail !== undefined &&
+      (kind === 'main' ? calls <= script.fail.times : script.fail.times === Number.POSITIVE_INFINITY)
+    ) {
+      response
+        .writeHead(script.fail.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify(errorBody(cli, script.fail.status, script.fail.message)));
       return;
     }
-    if (kind === 'main' && calls === 1 && script.sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, script.sleepMs));
+    if (kind === 'main' && calls === 1 && script.sleepMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, script.sleepMs));
     const reply: Reply = kind === 'main' ? replyFor(script, turn.toolResults) : { type: 'text', text: 'Scripted task' };
     const counted = record(cli, index, kind);
     ids += 1;
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const events = cli === 'claude' ? anthropicEvents(body, reply, counted, ids) : cli === 'codex' ? openaiEvents(reply, counted, ids) : [geminiChunk(geminiPart(reply), counted)];
+    const events =
+      cli === 'claude'
+        ? anthropicEvents(body, reply, counted, ids)
+        : cli === 'codex'
+          ? openaiEvents(reply, counted, ids)
+          : [geminiChunk(geminiPart(reply), counted)];
     for (const event of events) {
       if (cli === 'gemini') response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
       else response.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -286,7 +359,9 @@ function routeOf(method: string, pathname: string): { cli: Cli | 'unknown'; kind
   if (pathname === '/v1/messages/count_tokens') return { cli: 'claude', kind: 'count_tokens' };
   if (pathname === '/v1/messages') return { cli: 'claude', kind: 'main' };
   if (pathname.endsWith('/responses')) return { cli: 'codex', kind: 'main' };
-  const gemini = /^\/v1(?:beta|alpha)?\/models\/[^/:]+:(streamGenerateContent|generateContent|countTokens)$/.exec(pathname);
+  const gemini = /^\/v1(?:beta|alpha)?\/models\/[^/:]+:(streamGenerateContent|generateContent|countTokens)$/.exec(
+    pathname,
+  );
   if (gemini?.[1] === 'countTokens') return { cli: 'gemini', kind: 'count_tokens' };
   // Gemini streams its turns; a plain generateContent is a side call (the auto model's router, next-speaker check).
   if (gemini !== null) return { cli: 'gemini', kind: gemini[1] === 'streamGenerateContent' ? 'main' : 'router' };
@@ -307,7 +382,12 @@ function anthropicEvents(body: Json, reply: Reply, usage: RecordedUsage, id: num
       stop_reason: null,
       stop_sequence: null,
       // As the real API: input and cache counts at the start, the final output count in message_delta.
-      usage: { input_tokens: usage.input, cache_read_input_tokens: usage.cacheRead, cache_creation_input_tokens: usage.cacheWrite, output_tokens: 1 },
+      usage: {
+        input_tokens: usage.input,
+        cache_read_input_tokens: usage.cacheRead,
+        cache_creation_input_tokens: usage.cacheWrite,
+        output_tokens: 1,
+      },
     },
   };
   const block =
@@ -317,14 +397,31 @@ function anthropicEvents(body: Json, reply: Reply, usage: RecordedUsage, id: num
           { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.text } },
         ]
       : [
-          { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: `toolu_czar_${id}`, name: reply.step.tool === 'shell' ? 'Bash' : reply.step.tool, input: {} } },
-          { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(stepInput(reply.step, 'command')) } },
+          {
+            type: 'content_block_start',
+            index: 0,
+            content_block: {
+              type: 'tool_use',
+              id: `toolu_czar_${id}`,
+              name: reply.step.tool === 'shell' ? 'Bash' : reply.step.tool,
+              input: {},
+            },
+          },
+          {
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'input_json_delta', partial_json: JSON.stringify(stepInput(reply.step, 'command')) },
+          },
         ];
   return [
     start,
     ...block,
     { type: 'content_block_stop', index: 0 },
-    { type: 'message_delta', delta: { stop_reason: reply.type === 'text' ? 'end_turn' : 'tool_use', stop_sequence: null }, usage: { output_tokens: usage.output } },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: reply.type === 'text' ? 'end_turn' : 'tool_use', stop_sequence: null },
+      usage: { output_tokens: usage.output },
+    },
     { type: 'message_stop' },
   ];
 }
@@ -338,7 +435,13 @@ function stepInput(step: Step, commandKey: string): Record<string, unknown> {
 function openaiEvents(reply: Reply, usage: RecordedUsage, id: number): Json[] {
   const item =
     reply.type === 'text'
-      ? { type: 'message', role: 'assistant', id: `msg_czar_${id}`, status: 'completed', content: [{ type: 'output_text', text: reply.text, annotations: [] }] }
+      ? {
+          type: 'message',
+          role: 'assistant',
+          id: `msg_czar_${id}`,
+          status: 'completed',
+          content: [{ type: 'output_text', text: reply.text, annotations: [] }],
+        }
       : {
           type: 'function_call',
           id: `fc_czar_${id}`,
@@ -371,7 +474,8 @@ function openaiEvents(reply: Reply, usage: RecordedUsage, id: number): Json[] {
 
 function geminiPart(reply: Reply): Json {
   if (reply.type === 'text') return { text: reply.text };
-  const args = 'command' in reply.step ? { command: reply.step.command, description: 'scripted command' } : reply.step.input;
+  const args =
+    'command' in reply.step ? { command: reply.step.command, description: 'scripted command' } : reply.step.input;
   return { functionCall: { name: reply.step.tool === 'shell' ? 'run_shell_command' : reply.step.tool, args } };
 }
 
@@ -391,7 +495,8 @@ function geminiChunk(part: Json, usage: RecordedUsage): Json {
 /** The JSON a non-streamed Gemini side call wants: the auto model's router, or the next-speaker check. */
 function geminiSideJson(body: Json): string {
   const asked = JSON.stringify(body.generationConfig ?? {}) + JSON.stringify(body.systemInstruction ?? {});
-  if (asked.includes('complexity')) return JSON.stringify({ complexity_reasoning: 'a scripted task', complexity_score: 10 });
+  if (asked.includes('complexity'))
+    return JSON.stringify({ complexity_reasoning: 'a scripted task', complexity_score: 10 });
   if (asked.includes('next_speaker')) return JSON.stringify({ reasoning: 'the turn is over', next_speaker: 'user' });
   return 'OK.';
 }

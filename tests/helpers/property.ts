@@ -26,13 +26,21 @@ export function propertySeed(name: string): number {
  * add` under way writes a placeholder HEAD first, and `rev-list --all` then reads it as a bad object.
  */
 export async function reachableCommits(repo: string): Promise<Set<string>> {
-  const text = await waitFor(() => gitIn(repo, ['rev-list', '--all']), { timeoutMs: 5_000, what: 'git rev-list --all' });
+  const text = await waitFor(() => gitIn(repo, ['rev-list', '--all']), {
+    timeoutMs: 5_000,
+    what: 'git rev-list --all',
+  });
   return new Set(text.split('\n').filter((line) => line !== ''));
 }
 
 export async function branchTips(repo: string): Promise<Map<string, string>> {
   const text = await gitIn(repo, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']);
-  return new Map(text.split('\n').filter((line) => line !== '').map((line) => line.split(' ') as [string, string]));
+  return new Map(
+    text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.split(' ') as [string, string]),
+  );
 }
 
 /** What one czar command of a step gave. */

@@ -46,7 +46,13 @@ const CLAUDE_KEY = 'sk-ant-api03-czar-test-dummy-key-0123456789abcdefghij';
 /** Claude Code: onboarding done, the dummy key approved, Bash allowed; the folder-trust dialog is left to czar. */
 export async function claudeAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
   const home = await tempDir('czar-claude-home-');
-  await writeFile(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [CLAUDE_KEY.slice(-20)], rejected: [] } }));
+  await writeFile(
+    path.join(home, '.claude.json'),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      customApiKeyResponses: { approved: [CLAUDE_KEY.slice(-20)], rejected: [] },
+    }),
+  );
   await mkdir(path.join(home, '.claude'), { recursive: true });
   const permissions = options.allowShell === false ? {} : { permissions: { allow: ['Bash'] } };
   await writeFile(path.join(home, '.claude', 'settings.json'), JSON.stringify(permissions));
@@ -88,7 +94,12 @@ export async function codexAgent(endpoint: ModelEndpoint): Promise<RealAgentComm
     '',
   ].join('\n');
   await writeFile(path.join(codexHome, 'config.toml'), config);
-  return { command: realAgentBin('codex'), args: [], env: { HOME: home, CODEX_HOME: codexHome, FAKE_API_KEY: 'czar-test-dummy-key' }, home };
+  return {
+    command: realAgentBin('codex'),
+    args: [],
+    env: { HOME: home, CODEX_HOME: codexHome, FAKE_API_KEY: 'czar-test-dummy-key' },
+    home,
+  };
 }
 
 /** Gemini CLI: API-key auth selected, folder trust off (so `--yolo` applies), no telemetry or update checks. */
@@ -109,7 +120,9 @@ export async function geminiAgent(endpoint: ModelEndpoint, options: RealAgentOpt
   };
 }
 
-export const REAL_AGENT_BUILDERS: Readonly<Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>> = {
+export const REAL_AGENT_BUILDERS: Readonly<
+  Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>
+> = {
   claude: claudeAgent,
   codex: codexAgent,
   gemini: geminiAgent,

@@ -66,7 +66,13 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
         env: { ...hermeticGitEnv(agent.home), ...agent.env },
       },
     },
-    policy: { launch_concurrency: 4, idle_after: '4s', escalate_after: '6s', restart: { max: 2, backoff: '1s' }, ...options.policy },
+    policy: {
+      launch_concurrency: 4,
+      idle_after: '4s',
+      escalate_after: '6s',
+      restart: { max: 2, backoff: '1s' },
+      ...options.policy,
+    },
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
   };
@@ -79,7 +85,8 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
       console.error(`events of ${project}:\n${text}`);
       for (const worker of options.workers) {
         const pane = await fleet.tmux.paneIdOf(worker.name).catch(() => undefined);
-        if (pane !== undefined) console.error(`screen of ${worker.name}:\n${await fleet.tmux.capture(pane).catch(() => '')}`);
+        if (pane !== undefined)
+          console.error(`screen of ${worker.name}:\n${await fleet.tmux.capture(pane).catch(() => '')}`);
       }
     }
     await fleet.tmux.killServer();
@@ -103,7 +110,8 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
     czar: run,
     async up() {
       const result = await run(['up', '--detach']);
-      if (result.exitCode !== 0) throw new Error(`czar up --detach failed (${result.exitCode}):\n${result.stderr}${result.stdout}`);
+      if (result.exitCode !== 0)
+        throw new Error(`czar up --detach failed (${result.exitCode}):\n${result.stderr}${result.stdout}`);
     },
     async commits(worker) {
       const branch = fleet.config.workers.find((spec) => spec.name === worker)?.branch ?? `czar/${worker}`;

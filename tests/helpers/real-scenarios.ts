@@ -20,9 +20,17 @@ export const interventions = (events: readonly FleetEvent[], worker: string): Fl
  * A scripted endpoint and a fleet of `agent` on it, started with `czar up --detach`. Idle after 4 s, but escalated
  * only after 20 s: a real agent's turn around a tool call takes longer than the fixture's default.
  */
-export async function upRealFleet(agent: RealAgent, options: Omit<RealFleetOptions, 'agent' | 'endpoint'>): Promise<{ endpoint: ModelEndpoint; fx: RealFleet }> {
+export async function upRealFleet(
+  agent: RealAgent,
+  options: Omit<RealFleetOptions, 'agent' | 'endpoint'>,
+): Promise<{ endpoint: ModelEndpoint; fx: RealFleet }> {
   const endpoint = await startModelEndpoint();
-  const fx = await realFleet({ ...options, agent, endpoint, policy: { idle_after: '4s', escalate_after: '20s', ...options.policy } });
+  const fx = await realFleet({
+    ...options,
+    agent,
+    endpoint,
+    policy: { idle_after: '4s', escalate_after: '20s', ...options.policy },
+  });
   await fx.up();
   return { endpoint, fx };
 }
@@ -33,33 +41,47 @@ export const deliveryMismatches = (events: readonly FleetEvent[]): FleetEvent[] 
 
 /** Registers the test that `agent` commits real work, reports done from its own shell and then gets a bonus task. */
 export function itWorksAndGetsBonus(agent: RealAgent): void {
-  it('commits real work, reports done from its shell and gets the bonus task', async () => {
-    const { endpoint, fx } = await upRealFleet(agent, {
-      workers: [
-        {
-          name: 'builder',
-          task: task(
-            'Write the greeting and commit it.',
-            'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
-            'RUN: czar report --task builder --state done --note "hello committed"',
-            'SAY: Finished.',
-          ),
-        },
-      ],
-      bonus: [
-        {
-          name: 'farewell',
-          task: task('Write the farewell and commit it.', 'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"', 'RUN: czar report --task farewell --state done --note "bye committed"', 'SAY: Finished too.'),
-        },
-      ],
-    });
-    const done = await fx.waitForStatus((s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'done', { timeoutMs: 120_000, what: 'builder done with its bonus task' });
-    expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
-    expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
-    expect(endpoint.requests.some((request) => JSON.stringify(request.body).includes('command not found'))).toBe(false);
-    // Both tasks are in the agent's own records as czar pasted them.
-    expect(deliveryMismatches(await fx.events())).toEqual([]);
-  }, 240_000 * REAL_AGENT_TIMEOUT_SCALE);
+  it(
+    'commits real work, reports done from its shell and gets the bonus task',
+    async () => {
+      const { endpoint, fx } = await upRealFleet(agent, {
+        workers: [
+          {
+            name: 'builder',
+            task: task(
+              'Write the greeting and commit it.',
+              'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
+              'RUN: czar report --task builder --state done --note "hello committed"',
+              'SAY: Finished.',
+            ),
+          },
+        ],
+        bonus: [
+          {
+            name: 'farewell',
+            task: task(
+              'Write the farewell and commit it.',
+              'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"',
+              'RUN: czar report --task farewell --state done --note "bye committed"',
+              'SAY: Finished too.',
+            ),
+          },
+        ],
+      });
+      const done = await fx.waitForStatus(
+        (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'done',
+        { timeoutMs: 120_000, what: 'builder done with its bonus task' },
+      );
+      expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
+      expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
+      expect(endpoint.requests.some((request) => JSON.stringify(request.body).includes('command not found'))).toBe(
+        false,
+      );
+      // Both tasks are in the agent's own records as czar pasted them.
+      expect(deliveryMismatches(await fx.events())).toEqual([]);
+    },
+    240_000 * REAL_AGENT_TIMEOUT_SCALE,
+  );
 }
 
 /**
@@ -67,10 +89,19 @@ export function itWorksAndGetsBonus(agent: RealAgent): void {
  * an alert that shows `shown` (a part of the error), and is never nudged, re-briefed or restarted.
  */
 export function itAlertsOnRefusal(agent: RealAgent, error: string, shown: string): void {
-  it('an API refusal is an alert with its error, and no nudges', async () => {
-    const { fx } = await upRealFleet(agent, { workers: [{ name: 'refused', task: task('Anything at all.', `FAIL: 400 ${error}`) }] });
-    const refused = await fx.waitForStatus((s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes(shown)), { timeoutMs: 60_000, what: 'an alert naming the refusal' });
-    expect(workerIn(refused, 'refused').state).toBe('api_error');
-    expect(interventions(await fx.events(), 'refused')).toEqual([]);
-  }, 180_000 * REAL_AGENT_TIMEOUT_SCALE);
+  it(
+    'an API refusal is an alert with its error, and no nudges',
+    async () => {
+      const { fx } = await upRealFleet(agent, {
+        workers: [{ name: 'refused', task: task('Anything at all.', `FAIL: 400 ${error}`) }],
+      });
+      const refused = await fx.waitForStatus(
+        (s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes(shown)),
+        { timeoutMs: 60_000, what: 'an alert naming the refusal' },
+      );
+      expect(workerIn(refused, 'refused').state).toBe('api_error');
+      expect(interventions(await fx.events(), 'refused')).toEqual([]);
+    },
+    180_000 * REAL_AGENT_TIMEOUT_SCALE,
+  );
 }

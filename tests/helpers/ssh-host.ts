@@ -42,7 +42,8 @@ export async function sshHostsUnavailable(): Promise<string | undefined> {
   if (!existsSync(SSHD)) return `ssh host tests need ${SSHD} (apt-get install openssh-server)`;
   const probe = `czprobe-${randomBytes(3).toString('hex')}`;
   const made = await execa('ip', ['netns', 'add', probe], { reject: false });
-  if (made.exitCode !== 0) return `ssh host tests cannot create a network namespace here (${made.stderr.trim().split('\n')[0] ?? ''})`;
+  if (made.exitCode !== 0)
+    return `ssh host tests cannot create a network namespace here (${made.stderr.trim().split('\n')[0] ?? ''})`;
   await execa('ip', ['netns', 'del', probe], { reject: false });
   return undefined;
 }
@@ -113,7 +114,10 @@ export class SshHosts {
       for (const pid of [started.sshd?.pid, started.holder?.pid]) if (pid !== undefined) kill(pid);
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const left = (await execa('ip', ['netns', 'pids', netns], { reject: false })).stdout.split('\n').map(Number).filter((pid) => pid > 1);
+        const left = (await execa('ip', ['netns', 'pids', netns], { reject: false })).stdout
+          .split('\n')
+          .map(Number)
+          .filter((pid) => pid > 1);
         if (left.length === 0 || Date.now() > deadline) break;
         left.forEach(kill);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -132,15 +136,29 @@ export class SshHosts {
     await run(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
 
     // The holder owns a private mount namespace inside the network namespace; mounts and sshd join it with nsenter.
-    const holder = execa('ip', ['netns', 'exec', netns, 'unshare', '--mount', '--propagation', 'private', 'sleep', 'infinity'], { reject: false });
+    const holder = execa(
+      'ip',
+      ['netns', 'exec', netns, 'unshare', '--mount', '--propagation', 'private', 'sleep', 'infinity'],
+      { reject: false },
+    );
     started.holder = holder;
     const holderPid = await waitForExec(holder.pid, 'sleep');
-    const inside = (argv: readonly string[]): string[] => ['nsenter', `--target=${holderPid}`, '--mount', '--net', '--', ...argv];
+    const inside = (argv: readonly string[]): string[] => [
+      'nsenter',
+      `--target=${holderPid}`,
+      '--mount',
+      '--net',
+      '--',
+      ...argv,
+    ];
     await run(inside(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'czar-run', '/run']));
     await run(inside(['mkdir', '-p', '-m', '0755', '/run/sshd', HOST_KEYS_DIR]));
     await run(inside(['mount', '--bind', hostDir, HOST_KEYS_DIR]));
     // This checkout is czar on the host too: CI may clone it under /tmp or /root, which the host gets fresh.
-    const shared = [...new Set([PACKAGE_ROOT.replace(/\/+$/, ''), ...(options.share ?? [])])].map((dir, index) => ({ dir, staged: `/run/czar-share-${index}` }));
+    const shared = [...new Set([PACKAGE_ROOT.replace(/\/+$/, ''), ...(options.share ?? [])])].map((dir, index) => ({
+      dir,
+      staged: `/run/czar-share-${index}`,
+    }));
     for (const { dir, staged } of shared) {
       await run(inside(['mkdir', staged]));
       await run(inside(['mount', '--bind', dir, staged]));
@@ -157,7 +175,9 @@ export class SshHosts {
 
     const hostPublicKey = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
     await writeFile(path.join(this.dir, 'known_hosts'), `${address} ${hostPublicKey}\n`, { flag: 'a' });
-    await writeFile(this.sshConfig, clientConfig(alias, address, this.clientKey, path.join(this.dir, 'known_hosts')), { flag: 'a' });
+    await writeFile(this.sshConfig, clientConfig(alias, address, this.clientKey, path.join(this.dir, 'known_hosts')), {
+      flag: 'a',
+    });
 
     const host: SshHost = {
       alias,
@@ -179,7 +199,8 @@ export class SshHosts {
 async function run(argv: readonly string[]): Promise<void> {
   const [file, ...args] = argv;
   const result = await execa(file ?? '', args, { reject: false });
-  if (result.exitCode !== 0) throw new Error(`${argv.join(' ')} exited with ${result.exitCode}: ${result.stderr.trim()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${argv.join(' ')} exited with ${result.exitCode}: ${result.stderr.trim()}`);
 }
 
 async function keygen(file: string): Promise<void> {
@@ -221,7 +242,16 @@ async function waitForSshd(sshConfig: string, alias: string, sshd: ResultPromise
 /** Key-only root login (the namespace's root is the test's own user); czar's checkout and node are on PATH. */
 function sshdConfig(pathFirst: string | undefined): string {
   const czarBin = path.resolve(import.meta.dirname, '../../bin');
-  const pathValue = [...(pathFirst === undefined ? [] : [pathFirst]), czarBin, path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'].join(':');
+  const pathValue = [
+    ...(pathFirst === undefined ? [] : [pathFirst]),
+    czarBin,
+    path.dirname(process.execPath),
+    '/usr/local/bin',
+    '/usr/bin',
+    '/bin',
+    '/usr/sbin',
+    '/sbin',
+  ].join(':');
   return [
     'Port 22',
     'ListenAddress 0.0.0.0',

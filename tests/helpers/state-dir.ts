@@ -15,7 +15,15 @@ export async function launchedStateDir(root: string, worker: string, worktree = 
   const dir = path.join(root, '.czar');
   const paths = statePaths(dir);
   await ensureStateDir(paths);
-  await writeRecord(paths, { worker, paneId: '%1', branch: `czar/${worker}`, worktree, agent: 'sim', launchedAt: new Date().toISOString(), tasks: [] });
+  await writeRecord(paths, {
+    worker,
+    paneId: '%1',
+    branch: `czar/${worker}`,
+    worktree,
+    agent: 'sim',
+    launchedAt: new Date().toISOString(),
+    tasks: [],
+  });
   await saveProofDigest(paths, worker, proofDigest(worker, TEST_PROOF));
   return dir;
 }

@@ -16,15 +16,23 @@ describe('startAgentPane: the one place an agent starts', () => {
 
     const plainFolder = path.join(fx.repo, 'sub');
     await mkdir(plainFolder);
-    await expect(startAgentPane(fx.fleet, { ...spec, name: 'x', worktree: plainFolder })).rejects.toThrow(/is not a worktree of .* so worker "x" was not started/);
-    await expect(startAgentPane(fx.fleet, { ...spec, name: 'x', worktree: path.join(fx.root, 'nowhere') })).rejects.toThrow(/nowhere is missing or not a git worktree/);
+    await expect(startAgentPane(fx.fleet, { ...spec, name: 'x', worktree: plainFolder })).rejects.toThrow(
+      /is not a worktree of .* so worker "x" was not started/,
+    );
+    await expect(
+      startAgentPane(fx.fleet, { ...spec, name: 'x', worktree: path.join(fx.root, 'nowhere') }),
+    ).rejects.toThrow(/nowhere is missing or not a git worktree/);
 
     await gitIn(spec.worktree, ['switch', '--quiet', '-c', 'elsewhere']);
-    await expect(startAgentPane(fx.fleet, spec, { paneId: paneId ?? '' })).rejects.toThrow(/is on branch "elsewhere", not "czar\/w"/);
+    await expect(startAgentPane(fx.fleet, spec, { paneId: paneId ?? '' })).rejects.toThrow(
+      /is on branch "elsewhere", not "czar\/w"/,
+    );
     await gitIn(spec.worktree, ['switch', '--quiet', 'czar/w']);
 
     await rm(spec.worktree, { recursive: true, force: true });
-    await expect(startAgentPane(fx.fleet, spec, { paneId: paneId ?? '' })).rejects.toThrow(/is missing or not a git worktree/);
+    await expect(startAgentPane(fx.fleet, spec, { paneId: paneId ?? '' })).rejects.toThrow(
+      /is missing or not a git worktree/,
+    );
     expect((await fx.fleet.tmux.listSessions()).sort()).toEqual(['w']);
   });
 });

@@ -27,15 +27,23 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
     await fx.launchWave();
     await fx.supervise();
 
-    const warned = await fx.waitForEvent('alert', 'spender', { match: (event) => /85% of its budget/.test(event.message) });
+    const warned = await fx.waitForEvent('alert', 'spender', {
+      match: (event) => /85% of its budget/.test(event.message),
+    });
     expect(warned.message).toContain('1.0M tokens');
     const interrupt = await fx.waitForEvent('interrupt', 'spender', { timeoutMs: 20_000 });
     expect(interrupt.message).toContain('Escape');
 
     // The line that crossed: the spender's second model call, as the sim wrote it in its transcript.
-    const dir = claudeProjectDir(claudeDir, fx.fleet.config.workers.find((worker) => worker.name === 'spender')?.worktree ?? '');
+    const dir = claudeProjectDir(
+      claudeDir,
+      fx.fleet.config.workers.find((worker) => worker.name === 'spender')?.worktree ?? '',
+    );
     const [file] = await readdir(dir);
-    const lines = (await readFile(path.join(dir, file ?? ''), 'utf8')).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { timestamp: string; message: { usage: { input_tokens: number } } });
+    const lines = (await readFile(path.join(dir, file ?? ''), 'utf8'))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { timestamp: string; message: { usage: { input_tokens: number } } });
     const crossing = lines.find((line) => line.message.usage.input_tokens === 200000);
     expect(crossing).toBeDefined();
     const latency = Date.parse(interrupt.at) - Date.parse(crossing?.timestamp ?? '');
@@ -44,11 +52,15 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
 
     // The sim shows the interruption: the agent took Escape as "stop this turn", it did not exit.
     const paneId = (await fx.fleet.tmux.listPanes()).find((pane) => pane.session === 'spender')?.paneId ?? '';
-    await waitFor(async () => /Interrupted by user/.test(await fx.fleet.tmux.capture(paneId)), { what: 'the sim to show the interruption' });
+    await waitFor(async () => /Interrupted by user/.test(await fx.fleet.tmux.capture(paneId)), {
+      what: 'the sim to show the interruption',
+    });
     await fx.waitForEvent('notify', 'spender', { match: (event) => /over budget/.test(event.message) });
 
     // Exact totals: each streamed message written twice is counted once.
-    const status = await fx.waitForStatus((s) => workerIn(s, 'spender').state === 'over_budget', { what: 'spender over_budget' });
+    const status = await fx.waitForStatus((s) => workerIn(s, 'spender').state === 'over_budget', {
+      what: 'spender over_budget',
+    });
     const spender = workerIn(status, 'spender');
     expect(spender.usage?.tokens).toBe(850_000 + 1000 + 200_000 + 1000);
     expect(spender.usage?.tasks.map((task) => [task.task, task.tokens])).toEqual([['spender', 1_052_000]]);
@@ -66,13 +78,19 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
     const after = await fx.status();
     expect(after === undefined ? undefined : workerIn(after, 'spender').state).toBe('over_budget');
     expect(await fx.captures('spender')).toHaveLength(1);
-    const sentToSpender = (await fx.events()).filter((event) => event.worker === 'spender' && ['nudge', 'rebrief', 'restart', 'realign', 'bonus'].includes(event.kind));
+    const sentToSpender = (await fx.events()).filter(
+      (event) => event.worker === 'spender' && ['nudge', 'rebrief', 'restart', 'realign', 'bonus'].includes(event.kind),
+    );
     expect(sentToSpender).toEqual([]);
 
     // czar stats reads the same figures back from status.json and the event log.
     const stats = await czar(['stats', '--json'], { cwd: fx.root });
     expect(stats.exitCode).toBe(0);
-    const metrics = JSON.parse(stats.stdout) as { tokens: number; czarActions: number; tasks: { task: string; tokens: number; nudges: number }[] };
+    const metrics = JSON.parse(stats.stdout) as {
+      tokens: number;
+      czarActions: number;
+      tasks: { task: string; tokens: number; nudges: number }[];
+    };
     expect(metrics.tokens).toBe(1_052_000 + 1010);
     expect(metrics.tasks.find((task) => task.task === 'spender')).toMatchObject({ tokens: 1_052_000, nudges: 0 });
     expect(metrics.tasks.find((task) => task.task === 'quiet')?.nudges).toBeGreaterThanOrEqual(1);
@@ -80,7 +98,9 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
     // The person resumes it: a fresh budget from here, and the czar looks after it again (it is quiet: a nudge).
     const resumed = await czar(['resume', 'spender'], { cwd: fx.root });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
-    await fx.waitForStatus((s) => workerIn(s, 'spender').state !== 'over_budget', { what: 'spender back from over_budget after czar resume' });
+    await fx.waitForStatus((s) => workerIn(s, 'spender').state !== 'over_budget', {
+      what: 'spender back from over_budget after czar resume',
+    });
     await fx.waitForEvent('nudge', 'spender', { timeoutMs: 30_000 });
   });
 });

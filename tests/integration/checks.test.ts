@@ -19,16 +19,29 @@ async function setup(): Promise<{ cwd: string; logFile: string }> {
 describe('runCheck', () => {
   it('runs a command line through the shell and reports a pass with its output', async () => {
     const { cwd, logFile } = await setup();
-    const result = await runCheck({ name: 'greet', run: 'echo "hello $WHO" && pwd', cwd, timeoutMs: 10_000, logFile, env: { WHO: 'czar' } });
+    const result = await runCheck({
+      name: 'greet',
+      run: 'echo "hello $WHO" && pwd',
+      cwd,
+      timeoutMs: 10_000,
+      logFile,
+      env: { WHO: 'czar' },
+    });
     expect(result).toMatchObject({ name: 'greet', ok: true, exitCode: 0, timedOut: false, logFile });
     expect(result.tail).toBe(`hello czar\n${cwd}`);
     expect(await readFile(logFile, 'utf8')).toBe(`$ greet: echo "hello $WHO" && pwd\nhello czar\n${cwd}\n`);
   });
 
-  it('reports a failing exit code and only this check\'s last lines when checks share a log', async () => {
+  it("reports a failing exit code and only this check's last lines when checks share a log", async () => {
     const { cwd, logFile } = await setup();
     await runCheck({ name: 'first', run: 'echo from-the-first-check', cwd, timeoutMs: 10_000, logFile });
-    const result = await runCheck({ name: 'count', run: 'for i in $(seq 1 100); do echo line $i; done; echo oops >&2; exit 3', cwd, timeoutMs: 10_000, logFile });
+    const result = await runCheck({
+      name: 'count',
+      run: 'for i in $(seq 1 100); do echo line $i; done; echo oops >&2; exit 3',
+      cwd,
+      timeoutMs: 10_000,
+      logFile,
+    });
     expect(result).toMatchObject({ ok: false, exitCode: 3, timedOut: false });
     const lines = result.tail.split('\n');
     expect(lines).toHaveLength(TAIL_LINES);
@@ -40,7 +53,13 @@ describe('runCheck', () => {
   it('kills the whole process group on timeout, background children included', async () => {
     const { cwd, logFile } = await setup();
     const pidFile = path.join(cwd, 'child.pid');
-    const result = await runCheck({ name: 'hang', run: `sleep 60 & echo $! > ${pidFile}; echo started; sleep 60`, cwd, timeoutMs: 300, logFile });
+    const result = await runCheck({
+      name: 'hang',
+      run: `sleep 60 & echo $! > ${pidFile}; echo started; sleep 60`,
+      cwd,
+      timeoutMs: 300,
+      logFile,
+    });
     expect(result).toMatchObject({ ok: false, exitCode: undefined, timedOut: true });
     expect(result.tail).toContain('started');
     expect(result.tail).toContain('after its timeout');
@@ -52,7 +71,13 @@ describe('runCheck', () => {
   it('kills a daemon the check forked into a session of its own (setsid), not only its process group', async () => {
     const { cwd, logFile } = await setup();
     const pidFile = path.join(cwd, 'daemon.pid');
-    const result = await runCheck({ name: 'daemon', run: `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 60' > /dev/null 2>&1 & while [ ! -s ${pidFile} ]; do :; done; echo forked`, cwd, timeoutMs: 10_000, logFile });
+    const result = await runCheck({
+      name: 'daemon',
+      run: `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 60' > /dev/null 2>&1 & while [ ! -s ${pidFile} ]; do :; done; echo forked`,
+      cwd,
+      timeoutMs: 10_000,
+      logFile,
+    });
     expect(result.ok).toBe(true);
     const daemon = Number((await readFile(pidFile, 'utf8')).trim());
     expect(daemon).toBeGreaterThan(0);
@@ -67,11 +92,15 @@ describe('runCheck', () => {
     const run = `echo $$ > ${shellPid}; setsid sh -c 'echo $$ > ${daemonPid}; exec sleep 60' > /dev/null 2>&1 & sleep 60`;
     const script = `const { runCheck } = await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'adapters', 'checks.js'))}); await runCheck(${JSON.stringify({ name: 'orphan', run, cwd, timeoutMs: 600_000, logFile, runFile })});`;
     const czar = execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });
-    const read = async (file: string): Promise<number | undefined> => Number((await readFile(file, 'utf8').catch(() => '')).trim()) || undefined;
-    const [shell, daemon] = await waitFor(async () => {
-      const pids = [await read(shellPid), await read(daemonPid)];
-      return pids.every((pid) => pid !== undefined) && existsSync(runFile) ? (pids as number[]) : undefined;
-    }, { what: 'the check and its daemon to start' });
+    const read = async (file: string): Promise<number | undefined> =>
+      Number((await readFile(file, 'utf8').catch(() => '')).trim()) || undefined;
+    const [shell, daemon] = await waitFor(
+      async () => {
+        const pids = [await read(shellPid), await read(daemonPid)];
+        return pids.every((pid) => pid !== undefined) && existsSync(runFile) ? (pids as number[]) : undefined;
+      },
+      { what: 'the check and its daemon to start' },
+    );
     czar.kill('SIGKILL');
     await czar;
     // The czar is gone; its check is not.
@@ -88,7 +117,13 @@ describe('runCheck', () => {
   it('keeps the head and the tail of a huge output and says what it cut; a fresh run starts a new log', async () => {
     const { cwd, logFile } = await setup();
     // About 8 MB: far past the log's bound.
-    const result = await runCheck({ name: 'chatty', run: 'echo first-line; seq 1 1000000; echo last-line; exit 1', cwd, timeoutMs: 30_000, logFile });
+    const result = await runCheck({
+      name: 'chatty',
+      run: 'echo first-line; seq 1 1000000; echo last-line; exit 1',
+      cwd,
+      timeoutMs: 30_000,
+      logFile,
+    });
     expect(result).toMatchObject({ ok: false, exitCode: 1 });
     expect(result.tail.split('\n').at(-1)).toBe('last-line');
     const text = await readFile(logFile, 'utf8');
@@ -106,8 +141,17 @@ describe('runCheck', () => {
   it('stops when its signal aborts', async () => {
     const { cwd, logFile } = await setup();
     const controller = new AbortController();
-    const running = runCheck({ name: 'long', run: 'echo go; sleep 60', cwd, timeoutMs: 60_000, logFile, signal: controller.signal });
-    await waitFor(async () => (await readFile(logFile, 'utf8').catch(() => '')).includes('go'), { what: 'the check to start' });
+    const running = runCheck({
+      name: 'long',
+      run: 'echo go; sleep 60',
+      cwd,
+      timeoutMs: 60_000,
+      logFile,
+      signal: controller.signal,
+    });
+    await waitFor(async () => (await readFile(logFile, 'utf8').catch(() => '')).includes('go'), {
+      what: 'the check to start',
+    });
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ ok: false, exitCode: undefined, timedOut: false });
@@ -115,14 +159,26 @@ describe('runCheck', () => {
 
   it('makes control characters in the output visible', async () => {
     const { cwd, logFile } = await setup();
-    const result = await runCheck({ name: 'ansi', run: String.raw`printf '\033[31mred\033[0m\n\033]0;title\007'`, cwd, timeoutMs: 10_000, logFile });
+    const result = await runCheck({
+      name: 'ansi',
+      run: String.raw`printf '\033[31mred\033[0m\n\033]0;title\007'`,
+      cwd,
+      timeoutMs: 10_000,
+      logFile,
+    });
     expect(result.ok).toBe(true);
     expect(result.tail).toBe('\u241b[31mred\u241b[0m\n\u241b]0;title\u2407');
   });
 
   it('fails with a readable reason when its folder is missing', async () => {
     const { cwd, logFile } = await setup();
-    const result = await runCheck({ name: 'nowhere', run: 'true', cwd: path.join(cwd, 'missing'), timeoutMs: 10_000, logFile });
+    const result = await runCheck({
+      name: 'nowhere',
+      run: 'true',
+      cwd: path.join(cwd, 'missing'),
+      timeoutMs: 10_000,
+      logFile,
+    });
     expect(result).toMatchObject({ ok: false, exitCode: undefined, timedOut: false });
     expect(result.tail).toContain(`could not start`);
     expect(result.tail).toContain(path.join(cwd, 'missing'));

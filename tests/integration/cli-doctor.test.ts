@@ -24,7 +24,9 @@ describe('czar doctor', () => {
     await gitIn(dir, ['init', '--quiet', '--initial-branch=main']);
     await writeFleetConfig(dir, uniqueProject(), 'agent: sim\nworkers:\n  - { name: api, task: Build it. }\n');
     const doctor = await czar(['doctor'], { cwd: dir });
-    expect(failed(doctor.stdout)).toEqual([`✗ czar.yaml:1:1: ${dir} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".`]);
+    expect(failed(doctor.stdout)).toEqual([
+      `✗ czar.yaml:1:1: ${dir} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".`,
+    ]);
     expect(doctor.exitCode).toBe(2);
   });
 
@@ -38,8 +40,13 @@ describe('czar doctor', () => {
       'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it., branch: main }\nnotify: { command: ./hooks/notify.sh }\n',
     );
     const up = await czar(['up', '--dry-run'], { cwd: root });
-    const planProblems = up.stdout.split('\n').filter((line) => line.startsWith('  problem: ')).map((line) => line.replace('  problem: ', ''));
-    expect(planProblems).toContain(`Branch "main" of worker "api" is already checked out at ${repo}; switch that checkout to another branch or give the worker another "branch:".`);
+    const planProblems = up.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  problem: '))
+      .map((line) => line.replace('  problem: ', ''));
+    expect(planProblems).toContain(
+      `Branch "main" of worker "api" is already checked out at ${repo}; switch that checkout to another branch or give the worker another "branch:".`,
+    );
 
     const doctor = await czar(['doctor'], { cwd: root });
     expect(failed(doctor.stdout)).toEqual([
@@ -51,11 +58,17 @@ describe('czar doctor', () => {
 
     await chmod(path.join(root, 'agent.sh'), 0o755);
     await writeFile(path.join(root, 'hooks', 'notify.sh'), '#!/bin/sh\ncat\n', { mode: 0o755 });
-    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it. }\nnotify: { command: ./hooks/notify.sh }\n');
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it. }\nnotify: { command: ./hooks/notify.sh }\n',
+    );
     const healthy = await czar(['doctor'], { cwd: root });
     expect(failed(healthy.stdout)).toEqual([]);
     expect(healthy.stdout).toContain(`✓ notify: ${path.join(root, 'hooks', 'notify.sh')}`);
-    expect(healthy.stdout).toContain('✓ launch plan: 1 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH');
+    expect(healthy.stdout).toContain(
+      '✓ launch plan: 1 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH',
+    );
     expect(healthy.exitCode).toBe(0);
   });
 
@@ -63,9 +76,15 @@ describe('czar doctor', () => {
     const { root, repo } = await tempRepo();
     await writeFleetConfig(repo, uniqueProject(), 'agent: sim\nworkers:\n  - { name: api, task: Build it. }\n');
     const inside = await czar(['doctor'], { cwd: repo });
-    expect(inside.stdout).toContain(`✓ state dir ${path.join(repo, '.czar')}: warning: "git clean -fdx" (or -X) in ${repo} deletes it with the fleet's launch records, as git ignores it; clean with "git clean -fd", which keeps ignored files. Should it be lost, "czar up" adopts the running agents and does not paste their tasks again.`);
+    expect(inside.stdout).toContain(
+      `✓ state dir ${path.join(repo, '.czar')}: warning: "git clean -fdx" (or -X) in ${repo} deletes it with the fleet's launch records, as git ignores it; clean with "git clean -fd", which keeps ignored files. Should it be lost, "czar up" adopts the running agents and does not paste their tasks again.`,
+    );
     expect(inside.exitCode).toBe(0);
-    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - { name: api, task: Build it. }\n');
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      'repo: repo\nagent: sim\nworkers:\n  - { name: api, task: Build it. }\n',
+    );
     expect((await czar(['doctor'], { cwd: root })).stdout).not.toContain('git clean');
   });
 });

@@ -34,21 +34,29 @@ describe('czar report --result-file is checked as the czar checks it', () => {
         ['missing.md', 'does not exist'],
       ],
       (file) => czar(['report', '--state', 'done', '--result-file', file], { cwd: worktree, env }),
-      (file, why) => `czar: --result-file ${path.join(worktree, file)} ${why}; the czar would drop it, so fix the file and report again.`,
+      (file, why) =>
+        `czar: --result-file ${path.join(worktree, file)} ${why}; the czar would drop it, so fix the file and report again.`,
     );
     await expect(readFile(path.join(state, 'reports', 'api.json'), 'utf8')).rejects.toThrow(/ENOENT/);
 
     await writeFile(path.join(worktree, 'result.md'), '# Done\nAll good.\n');
     const ok = await czar(['report', '--state', 'done', '--result-file', 'result.md'], { cwd: worktree, env });
     expect(ok.exitCode, ok.stderr).toBe(0);
-    expect(JSON.parse(await readFile(path.join(state, 'reports', 'api.json'), 'utf8'))).toMatchObject({ state: 'done', resultFile: path.join(worktree, 'result.md') });
+    expect(JSON.parse(await readFile(path.join(state, 'reports', 'api.json'), 'utf8'))).toMatchObject({
+      state: 'done',
+      resultFile: path.join(worktree, 'result.md'),
+    });
   });
 });
 
 describe('czar send --file takes only a text file czar would paste', () => {
   test('binary, empty, a folder and over the size limit are refused before the czar is asked', async () => {
     const { root } = await tempRepo();
-    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - name: api\n    task: Build it.\n');
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      'repo: repo\nagent: sim\nworkers:\n  - name: api\n    task: Build it.\n',
+    );
     await writeFile(path.join(root, 'binary.txt'), Buffer.from([0xff, 0xfe, 0x00]));
     await writeFile(path.join(root, 'blank.txt'), ' \n');
     await writeFile(path.join(root, 'big.txt'), 'x'.repeat(1024 * 1024 + 1));
@@ -56,8 +64,11 @@ describe('czar send --file takes only a text file czar would paste', () => {
     await expectRefused(
       [
         ['binary.txt', 'is not UTF-8 text (NUL bytes or invalid UTF-8); save the message as UTF-8 text'],
-        ['big.txt', 'is larger than 1 MB, the most czar pastes at once; shorten it, or write the detail to a file the worker can read'],
-        ['folder', 'is a folder, not a file; name the message\'s file'],
+        [
+          'big.txt',
+          'is larger than 1 MB, the most czar pastes at once; shorten it, or write the detail to a file the worker can read',
+        ],
+        ['folder', "is a folder, not a file; name the message's file"],
         ['missing.txt', 'does not exist; check the path'],
       ],
       (file) => czar(['send', 'api', '--file', file], { cwd: root }),

@@ -7,7 +7,11 @@ import { tempRepo } from '../helpers/git-repo.js';
 
 async function fleetWithState(files: Record<string, string>): Promise<string> {
   const { root } = await tempRepo();
-  await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build it. }\n');
+  await writeFleetConfig(
+    root,
+    uniqueProject(),
+    'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build it. }\n',
+  );
   await mkdir(path.join(root, '.czar'), { recursive: true });
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(root, '.czar', name), text);
   return root;
@@ -19,13 +23,19 @@ describe('state files czar cannot read are named in one sentence, not taken for 
     const file = path.join(root, '.czar', 'status.json');
     for (const command of ['status', 'peers']) {
       const result = await czar([command], { cwd: root });
-      expect(result.stderr).toMatch(new RegExp(`^czar: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not complete JSON \\([^)]*\\); czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds \\(or "czar up" starts one\\)\\.$`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^czar: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not complete JSON \\([^)]*\\); czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds \\(or "czar up" starts one\\)\\.$`,
+        ),
+      );
       expect(result.exitCode).toBe(1);
     }
   });
 
   test('a status.json with wrong types', async () => {
-    const root = await fleetWithState({ 'status.json': JSON.stringify({ ...fixtureStatus, workers: [{ ...fixtureStatus.workers[0], note: 42 }] }) });
+    const root = await fleetWithState({
+      'status.json': JSON.stringify({ ...fixtureStatus, workers: [{ ...fixtureStatus.workers[0], note: 42 }] }),
+    });
     const result = await czar(['status'], { cwd: root });
     expect(result.stderr).toBe(
       `czar: ${path.join(root, '.czar', 'status.json')} is not a fleet status czar can read (workers[0].note: expected string, received number); czar writes it whole, so something else changed it: delete it and the running czar writes it again within seconds (or "czar up" starts one).`,
@@ -36,12 +46,23 @@ describe('state files czar cannot read are named in one sentence, not taken for 
   test('events.jsonl lines with wrong types are skipped like lines that are not JSON', async () => {
     const good = { at: '2025-06-03T14:29:00.000Z', kind: 'launched', message: 'launched 1 worker' };
     const root = await fleetWithState({
-      'events.jsonl': [{ at: 5, kind: null, message: 'x' }, 'not json', { ...good, worker: 7 }, good, { at: '2025-06-03T14:29:01.000Z', kind: 'state', message: ['a'] }].map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n',
+      'events.jsonl':
+        [
+          { at: 5, kind: null, message: 'x' },
+          'not json',
+          { ...good, worker: 7 },
+          good,
+          { at: '2025-06-03T14:29:01.000Z', kind: 'state', message: ['a'] },
+        ]
+          .map((line) => (typeof line === 'string' ? line : JSON.stringify(line)))
+          .join('\n') + '\n',
     });
     const result = await czar(['log'], { cwd: root });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.split('\n')).toEqual([`14:29:00 ${'czar'.padEnd(12)} ${'launched'.padEnd(16)} launched 1 worker`]);
+    expect(result.stdout.split('\n')).toEqual([
+      `14:29:00 ${'czar'.padEnd(12)} ${'launched'.padEnd(16)} launched 1 worker`,
+    ]);
   });
 });
 
@@ -50,11 +71,15 @@ describe('a state dir that is not what czar made is named, not an internal error
     const root = await fleetWithState({});
     await mkdir(path.join(root, '.czar', 'status.json'));
     const folder = await czar(['status'], { cwd: root });
-    expect(folder.stderr).toBe(`czar: ${path.join(root, '.czar', 'status.json')} cannot be read (EISDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`);
+    expect(folder.stderr).toBe(
+      `czar: ${path.join(root, '.czar', 'status.json')} cannot be read (EISDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`,
+    );
     expect(folder.exitCode).toBe(1);
     await mkdir(path.join(root, '.czar', 'events.jsonl'));
     const events = await czar(['log'], { cwd: root });
-    expect(events.stderr).toBe(`czar: ${path.join(root, '.czar', 'events.jsonl')} cannot be read (EISDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`);
+    expect(events.stderr).toBe(
+      `czar: ${path.join(root, '.czar', 'events.jsonl')} cannot be read (EISDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`,
+    );
     expect(events.exitCode).toBe(1);
 
     await rm(path.join(root, '.czar'), { recursive: true });
@@ -62,7 +87,9 @@ describe('a state dir that is not what czar made is named, not an internal error
     for (const command of ['status', 'log']) {
       const file = path.join(root, '.czar', command === 'status' ? 'status.json' : 'events.jsonl');
       const result = await czar([command], { cwd: root });
-      expect(result.stderr).toBe(`czar: ${file} cannot be read (ENOTDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`);
+      expect(result.stderr).toBe(
+        `czar: ${file} cannot be read (ENOTDIR); czar keeps its state in ${path.join(root, '.czar')} as plain files, so move aside what is in the way and run "czar up" again.`,
+      );
       expect(result.exitCode).toBe(1);
     }
   });
@@ -71,7 +98,11 @@ describe('a state dir that is not what czar made is named, not an internal error
 describe('czar peers before the czar wrote its first status', () => {
   test('names the other workers from the config, so a worker that asks first thing learns who does what', async () => {
     const { root } = await tempRepo();
-    await writeFleetConfig(root, uniqueProject(), 'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build the gateway. }\n  - { name: models, task: Write the models. }\n');
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build the gateway. }\n  - { name: models, task: Write the models. }\n',
+    );
     const result = await czar(['peers'], { cwd: root, env: { CZAR_WORKER: 'gateway' } });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);

@@ -21,19 +21,35 @@ const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 async function hostileFleet(): Promise<string> {
   const { root } = await tempRepo();
   const project = uniqueProject();
-  await writeFleetConfig(root, project, 'repo: repo\nagent: sim\nworkers:\n  - name: gateway\n    task: Build the gateway.\n  - name: audit\n    task: Write the audit log.\n');
+  await writeFleetConfig(
+    root,
+    project,
+    'repo: repo\nagent: sim\nworkers:\n  - name: gateway\n    task: Build the gateway.\n  - name: audit\n    task: Write the audit log.\n',
+  );
   const [gateway, audit] = fixtureWorkers;
   const status: FleetStatus = {
     ...fixtureStatus,
     project,
     supervisor: undefined,
     workers: [
-      { ...gateway!, title: `title ${HOSTILE}`, note: `note ${HOSTILE}`, resultFile: `result ${HOSTILE}.md`, lastOutput: `out ${HOSTILE}` },
-      { ...audit!, note: `audit note ${HOSTILE}`, alerts: [{ kind: 'bad_report', message: `alert ${HOSTILE}`, since: fixtureStatus.updatedAt }] },
+      {
+        ...gateway!,
+        title: `title ${HOSTILE}`,
+        note: `note ${HOSTILE}`,
+        resultFile: `result ${HOSTILE}.md`,
+        lastOutput: `out ${HOSTILE}`,
+      },
+      {
+        ...audit!,
+        note: `audit note ${HOSTILE}`,
+        alerts: [{ kind: 'bad_report', message: `alert ${HOSTILE}`, since: fixtureStatus.updatedAt }],
+      },
     ],
     queue: [{ id: 'bonus-1', title: `bonus ${HOSTILE}` }],
   };
-  const events: FleetEvent[] = [{ at: '2025-06-03T14:29:00.000Z', kind: 'reported', worker: 'gateway', message: `gateway reported: ${HOSTILE}` }];
+  const events: FleetEvent[] = [
+    { at: '2025-06-03T14:29:00.000Z', kind: 'reported', worker: 'gateway', message: `gateway reported: ${HOSTILE}` },
+  ];
   const state = path.join(root, '.czar');
   await mkdir(state, { recursive: true });
   await writeFile(path.join(state, 'status.json'), JSON.stringify(status));
@@ -62,7 +78,11 @@ describe('worker-written text reaches the terminal with its control characters s
     expect(log.stdout).toContain(`gateway reported: ${SHOWN}`);
 
     // JSON keeps the exact text, escaped: parsing gives back what the worker wrote.
-    for (const args of [['status', '--json'], ['peers', 'audit', '--json'], ['log', '--json']]) {
+    for (const args of [
+      ['status', '--json'],
+      ['peers', 'audit', '--json'],
+      ['log', '--json'],
+    ]) {
       const json = await czar(args, { cwd: root });
       expect(json.exitCode, json.stderr).toBe(0);
       expect(json.stdout, args.join(' ')).not.toMatch(CONTROL);

@@ -15,7 +15,10 @@ async function repoWith(config: string, files: Record<string, string> = {}) {
 
 /** The CzarError loadConfig throws (the test fails if it loads). */
 async function loadError(file: string, options?: Parameters<typeof loadConfig>[1]): Promise<CzarError> {
-  const error = await loadConfig(file, options).then(() => undefined, (caught: unknown) => caught);
+  const error = await loadConfig(file, options).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof CzarError)) throw new Error(`expected a CzarError, got ${String(error)}`);
   return error;
 }
@@ -27,10 +30,13 @@ const unplaced = (line: string): string => line.replace(/^\/\S*\/czar\.yaml:/, '
 
 describe('loadConfig', () => {
   it('resolves a config in a real repo: top level, current branch, files and roles', async () => {
-    const { root, repo, file } = await repoWith(`project: demo\n${workers}  - name: web\n    task_file: tasks/web.md\n    role: tester\n`, {
-      'tasks/web.md': '# Web UI\nBuild the UI.\n',
-      'prompts/roles/tester.md': 'You write tests.\n',
-    });
+    const { root, repo, file } = await repoWith(
+      `project: demo\n${workers}  - name: web\n    task_file: tasks/web.md\n    role: tester\n`,
+      {
+        'tasks/web.md': '# Web UI\nBuild the UI.\n',
+        'prompts/roles/tester.md': 'You write tests.\n',
+      },
+    );
     const config = await loadConfig(file);
     expect(config.repo).toBe(repo);
     expect(config.base).toBe('main');
@@ -42,7 +48,7 @@ describe('loadConfig', () => {
     expect(config.workers[1]?.roleText).toBe('You write tests.\n');
   });
 
-  it('reads a role from czar\'s own prompts when the project has none', async () => {
+  it("reads a role from czar's own prompts when the project has none", async () => {
     const builtin = await tempDir();
     await writeFile(path.join(builtin, 'reviewer.md'), 'You review.\n');
     const { file } = await repoWith(`project: demo\n${workers}    role: reviewer\n`);
@@ -60,7 +66,9 @@ describe('loadConfig', () => {
   it('missing task_file', async () => {
     const { repo, file } = await repoWith(`project: demo\nworkers:\n  - name: api\n    task_file: tasks/api.md\n`);
     expect((await loadError(file)).message).toMatch(
-      new RegExp(`czar\\.yaml:4:16: workers\\[0\\]\\.task_file "tasks/api\\.md" was not found at ${path.join(repo, 'tasks/api.md')}; create it or fix the path`),
+      new RegExp(
+        `czar\\.yaml:4:16: workers\\[0\\]\\.task_file "tasks/api\\.md" was not found at ${path.join(repo, 'tasks/api.md')}; create it or fix the path`,
+      ),
     );
   });
 
@@ -68,30 +76,42 @@ describe('loadConfig', () => {
     const builtin = await tempDir();
     const { repo, file } = await repoWith(`project: demo\n${workers}    role: tester\n`);
     const error = await loadError(file, { builtinRolesDir: builtin });
-    expect(error.message).toContain(`czar.yaml:5:11: workers[0].role "tester" has no role prompt; looked for ${path.join(repo, 'prompts/roles/tester.md')} and ${path.join(builtin, 'tester.md')}`);
+    expect(error.message).toContain(
+      `czar.yaml:5:11: workers[0].role "tester" has no role prompt; looked for ${path.join(repo, 'prompts/roles/tester.md')} and ${path.join(builtin, 'tester.md')}`,
+    );
   });
 
   it('base branch that does not exist', async () => {
     const { file } = await repoWith(`project: demo\nbase: develop\n${workers}`);
-    expect((await loadError(file)).message).toMatch(/czar\.yaml:2:7: base "develop" is not a branch in .*; create it or set base: to an existing branch\.$/);
+    expect((await loadError(file)).message).toMatch(
+      /czar\.yaml:2:7: base "develop" is not a branch in .*; create it or set base: to an existing branch\.$/,
+    );
   });
 
   it('detached HEAD without base says to set base:', async () => {
     const { repo, file } = await repoWith(`project: demo\n${workers}`);
     await gitIn(repo, ['checkout', '--quiet', '--detach']);
-    expect((await loadError(file)).message).toMatch(/czar\.yaml:1:1: .* is on a detached HEAD and there is no base:; add e\.g\. base: main/);
+    expect((await loadError(file)).message).toMatch(
+      /czar\.yaml:1:1: .* is on a detached HEAD and there is no base:; add e\.g\. base: main/,
+    );
   });
 
   it('missing repo folder and a folder that is not a git repo', async () => {
     const { file } = await repoWith(`project: demo\nrepo: ../nowhere\n${workers}`);
-    expect((await loadError(file)).message).toMatch(/czar\.yaml:2:7: repo points at .*nowhere, which is not a folder; fix the path/);
+    expect((await loadError(file)).message).toMatch(
+      /czar\.yaml:2:7: repo points at .*nowhere, which is not a folder; fix the path/,
+    );
     const plain = await tempDir();
     await writeFile(path.join(plain, 'czar.yaml'), `project: demo\n${workers}`);
-    expect((await loadError(path.join(plain, 'czar.yaml'))).message).toMatch(/czar\.yaml:1:1: the folder of czar\.yaml \(.*\) is not inside a git repository; run "git init" there/);
+    expect((await loadError(path.join(plain, 'czar.yaml'))).message).toMatch(
+      /czar\.yaml:1:1: the folder of czar\.yaml \(.*\) is not inside a git repository; run "git init" there/,
+    );
   });
 
   it('collects every file and git problem at once', async () => {
-    const { file } = await repoWith(`project: demo\nbase: "a b"\nworkers:\n  - { name: api, task_file: nope.md, role: ghost }\n`);
+    const { file } = await repoWith(
+      `project: demo\nbase: "a b"\nworkers:\n  - { name: api, task_file: nope.md, role: ghost }\n`,
+    );
     const error = await loadError(file, { builtinRolesDir: await tempDir() });
     expect(error.details.map((line) => line.replace(/^.*czar\.yaml:(\d+:\d+): (\S+).*$/, '$1 $2'))).toEqual([
       '2:7 base',
@@ -123,7 +143,9 @@ describe('loadConfig', () => {
   });
 
   it('a role prompt that is not text, or a folder, is refused with its reason rather than pasted or taken for missing', async () => {
-    const { repo, file } = await repoWith(`project: demo\n${workers}    role: bin\n  - { name: web, task: y, role: dir }\n`);
+    const { repo, file } = await repoWith(
+      `project: demo\n${workers}    role: bin\n  - { name: web, task: y, role: dir }\n`,
+    );
     await mkdir(path.join(repo, 'prompts/roles/dir.md'), { recursive: true });
     await writeFile(path.join(repo, 'prompts/roles/bin.md'), Buffer.from([0x00, 0xff]));
     expect((await loadError(file, { builtinRolesDir: await tempDir() })).details.map(unplaced)).toEqual([
@@ -134,7 +156,9 @@ describe('loadConfig', () => {
 
   it('a blank inline task is refused as an empty one is', async () => {
     const { file } = await repoWith(`project: demo\nworkers:\n  - { name: api, task: "  \\n " }\n`);
-    expect(unplaced((await loadError(file)).message)).toBe('czar.yaml:3:24: workers[0].task is blank; write the task, or use task_file: with a path such as tasks/api.md.');
+    expect(unplaced((await loadError(file)).message)).toBe(
+      'czar.yaml:3:24: workers[0].task is blank; write the task, or use task_file: with a path such as tasks/api.md.',
+    );
   });
 
   it('worktrees inside the repository are refused: the main checkout would see them as embedded repositories', async () => {
@@ -164,14 +188,18 @@ describe('loadConfig', () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'czar.yaml'));
     const error = await loadError(path.join(dir, 'czar.yaml'));
-    expect(error.message).toBe(`${path.join(dir, 'czar.yaml')} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`);
+    expect(error.message).toBe(
+      `${path.join(dir, 'czar.yaml')} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`,
+    );
   });
 
   it('a missing config file names the path and czar init', async () => {
     const dir = await tempDir();
     const error = await loadError(path.join(dir, 'czar.yaml'));
     expect(error.code).toBe('config_missing');
-    expect(error.message).toBe(`No config file at ${path.join(dir, 'czar.yaml')}; run "czar init" to create one, or pass -c <file>.`);
+    expect(error.message).toBe(
+      `No config file at ${path.join(dir, 'czar.yaml')}; run "czar init" to create one, or pass -c <file>.`,
+    );
   });
 });
 
@@ -187,6 +215,8 @@ describe('findConfig', () => {
 
   it('says where it looked and to run czar init', async () => {
     const dir = await tempDir();
-    expect(() => findConfig(dir, 'missing.yaml')).toThrow(`No config file at ${path.join(dir, 'missing.yaml')}; run "czar init"`);
+    expect(() => findConfig(dir, 'missing.yaml')).toThrow(
+      `No config file at ${path.join(dir, 'missing.yaml')}; run "czar init"`,
+    );
   });
 });

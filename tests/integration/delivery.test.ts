@@ -55,7 +55,10 @@ async function startRecorder(flags: readonly string[] = []): Promise<{ tmux: Tmu
 }
 
 const submits = (record: string): { n: number; input: string }[] =>
-  readFileSync(`${record}.submits`, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { n: number; input: string });
+  readFileSync(`${record}.submits`, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { n: number; input: string });
 
 /** ~200 KB of everything that could go wrong in a terminal: shell syntax, quotes, wide text, and raw controls. */
 function nastyTask(pwned: string): string {
@@ -119,32 +122,52 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     await tmux.cmd(['copy-mode', '-t', paneId]);
     expect((await tmux.listPanes()).find((pane) => pane.paneId === paneId)?.inMode).toBe(true);
     const events: string[] = [];
-    await deliverPrompt(tmux, paneId, 'a\nb', recorderPreset(50), { worker: 'w-copy', timeoutScale: scale, onEvent: (kind) => events.push(kind) });
+    await deliverPrompt(tmux, paneId, 'a\nb', recorderPreset(50), {
+      worker: 'w-copy',
+      timeoutScale: scale,
+      onEvent: (kind) => events.push(kind),
+    });
     expect(events[0]).toBe('copy_mode');
     expect(readFileSync(record, 'utf8')).toBe(`${BP_START}a\nb${BP_END}\r`);
   });
 
   it('answers a first-run dialog with its named key, never Enter on the default', async () => {
     const { tmux, paneId, record } = await startRecorder(['--dialog']);
-    const result = await deliverPrompt(tmux, paneId, 'do the thing', recorderPreset(50), { worker: 'w-dialog', timeoutScale: scale });
+    const result = await deliverPrompt(tmux, paneId, 'do the thing', recorderPreset(50), {
+      worker: 'w-dialog',
+      timeoutScale: scale,
+    });
     expect(result.dialogsAnswered).toEqual(['recorder-trust']);
     expect(readFileSync(record, 'utf8')).toBe(`1${BP_START}do the thing${BP_END}\r`);
     expect(submits(record)).toHaveLength(1);
   });
 
-  it('after answering a dialog, waits until it is gone before pasting, however long the agent takes', async () => {
-    // Longer than two pastes' wait for the paste to show: pasting while the dialog is still drawn loses the task.
-    const { tmux, paneId, record } = await startRecorder(['--dialog', '--dialog-restart', String(12_000 * scale)]);
-    const result = await deliverPrompt(tmux, paneId, 'do the thing', { ...recorderPreset(50), readyTimeoutMs: 30_000 }, { worker: 'w-restart', timeoutScale: scale });
-    expect(result.dialogsAnswered).toEqual(['recorder-trust']);
-    expect(readFileSync(record, 'utf8')).toBe(`1${BP_START}do the thing${BP_END}\r`);
-    expect(submits(record)).toEqual([{ n: 1, input: '[Pasted text +12 bytes]' }]);
-  }, 60_000 * scale);
+  it(
+    'after answering a dialog, waits until it is gone before pasting, however long the agent takes',
+    async () => {
+      // Longer than two pastes' wait for the paste to show: pasting while the dialog is still drawn loses the task.
+      const { tmux, paneId, record } = await startRecorder(['--dialog', '--dialog-restart', String(12_000 * scale)]);
+      const result = await deliverPrompt(
+        tmux,
+        paneId,
+        'do the thing',
+        { ...recorderPreset(50), readyTimeoutMs: 30_000 },
+        { worker: 'w-restart', timeoutScale: scale },
+      );
+      expect(result.dialogsAnswered).toEqual(['recorder-trust']);
+      expect(readFileSync(record, 'utf8')).toBe(`1${BP_START}do the thing${BP_END}\r`);
+      expect(submits(record)).toEqual([{ n: 1, input: '[Pasted text +12 bytes]' }]);
+    },
+    60_000 * scale,
+  );
 
   it('sends a follow-up message along the same path', async () => {
     const { tmux, paneId, record } = await startRecorder();
     await deliverPrompt(tmux, paneId, 'first task', recorderPreset(50), { worker: 'w-msg', timeoutScale: scale });
-    const result = await sendMessage(tmux, paneId, 'a nudge:\nkeep going', recorderPreset(50), { worker: 'w-msg', timeoutScale: scale });
+    const result = await sendMessage(tmux, paneId, 'a nudge:\nkeep going', recorderPreset(50), {
+      worker: 'w-msg',
+      timeoutScale: scale,
+    });
     expect(result.attempts).toBe(1);
     expect(submits(record)).toHaveLength(2);
     expect(readFileSync(record, 'utf8').endsWith(`${BP_START}a nudge:\nkeep going${BP_END}\r`)).toBe(true);
@@ -154,22 +177,29 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     const tmux = privateTmux();
     const dir = await tempDir();
     const paneId = await tmux.newSession({ name: 'dead', cwd: dir, argv: [process.execPath, '-e', 'process.exit(3)'] });
-    await waitFor(async () => (await tmux.listPanes()).find((pane) => pane.paneId === paneId)?.dead, { what: 'pane to die' });
-    const error: unknown = await deliverPrompt(tmux, paneId, 'task', recorderPreset(50), { worker: 'w-dead', timeoutScale: scale }).catch((caught: unknown) => caught);
+    await waitFor(async () => (await tmux.listPanes()).find((pane) => pane.paneId === paneId)?.dead, {
+      what: 'pane to die',
+    });
+    const error: unknown = await deliverPrompt(tmux, paneId, 'task', recorderPreset(50), {
+      worker: 'w-dead',
+      timeoutScale: scale,
+    }).catch((caught: unknown) => caught);
     // tmux 3.3a leaves pane_dead_status empty for a child that exits this fast, so the status is optional here.
     expect(isCzarError(error) && error.code).toBe('delivery_failed');
-    expect((error as Error).message).toMatch(/^Worker "w-dead" has an agent that exited(?: with status 3)? before its task was delivered; .*attach -t %\d+/);
+    expect((error as Error).message).toMatch(
+      /^Worker "w-dead" has an agent that exited(?: with status 3)? before its task was delivered; .*attach -t %\d+/,
+    );
   });
 
-  it('stops at a fatal screen with the preset\'s message', async () => {
+  it("stops at a fatal screen with the preset's message", async () => {
     const { tmux, paneId } = await startRecorder(['--dialog']);
     const preset: AgentPreset = {
       ...recorderPreset(50),
       dialogs: [],
       fatal: [{ match: /Do you trust this folder\?/, message: 'the recorder wants a human; run it by hand first.' }],
     };
-    await expect(deliverPrompt(tmux, paneId, 'task', preset, { worker: 'w-fatal', timeoutScale: scale })).rejects.toThrow(
-      'Worker "w-fatal" cannot start: the recorder wants a human; run it by hand first.',
-    );
+    await expect(
+      deliverPrompt(tmux, paneId, 'task', preset, { worker: 'w-fatal', timeoutScale: scale }),
+    ).rejects.toThrow('Worker "w-fatal" cannot start: the recorder wants a human; run it by hand first.');
   });
 });

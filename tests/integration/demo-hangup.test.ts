@@ -10,10 +10,19 @@ import { waitFor } from '../helpers/wait.js';
 
 /** Starts `czar demo` as a terminal would run it (no terminal here: it follows the events), and finds its fleet. */
 async function startDemo(): Promise<{ child: ReturnType<typeof execa>; root: string; tmux: Tmux }> {
-  const child = execa(process.execPath, [CZAR_BIN, 'demo'], { env: cleanEnv(), extendEnv: false, stdin: 'ignore', reject: false, buffer: false });
+  const child = execa(process.execPath, [CZAR_BIN, 'demo'], {
+    env: cleanEnv(),
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    buffer: false,
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const root = await waitFor(() => /czar demo in (\S+):/.exec(output)?.[1], { timeoutMs: 30_000, what: 'the demo\'s first line' });
+  const root = await waitFor(() => /czar demo in (\S+):/.exec(output)?.[1], {
+    timeoutMs: 30_000,
+    what: "the demo's first line",
+  });
   const project = /^project: (\S+)$/m.exec(readFileSync(path.join(root, 'czar.yaml'), 'utf8'))?.[1] ?? '';
   const tmux = new Tmux(`czar-${project}`);
   onTestFinished(async () => {
@@ -28,10 +37,13 @@ describe('czar demo', () => {
   it('takes its fleet and its throwaway repository down when its terminal closes (SIGHUP)', async () => {
     const { child, root, tmux } = await startDemo();
     // The czar and the workers are up: four agents and the czar, each in its own pane.
-    const panes = await waitFor(async () => {
-      const live = (await tmux.listPanes()).filter((pane) => !pane.dead);
-      return live.length >= 4 ? live : undefined;
-    }, { timeoutMs: 60_000, what: 'the demo fleet running' });
+    const panes = await waitFor(
+      async () => {
+        const live = (await tmux.listPanes()).filter((pane) => !pane.dead);
+        return live.length >= 4 ? live : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the demo fleet running' },
+    );
 
     child.kill('SIGHUP');
     await child;

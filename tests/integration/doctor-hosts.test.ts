@@ -6,35 +6,48 @@ import { SshHosts, sshHostsUnavailable } from '../helpers/ssh-host.js';
 
 const unavailable = await sshHostsUnavailable();
 
-describe.skipIf(unavailable !== undefined)(`czar doctor on hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
-  it('checks each host and says how to fix what is wrong', async () => {
-    const { root, repo } = await tempRepo();
-    const remoteDir = await tempDir('czar-remote-');
-    const bare = path.join(remoteDir, 'origin.git');
-    await gitIn(remoteDir, ['clone', '--quiet', '--bare', repo, bare]);
-    await gitIn(repo, ['remote', 'add', 'origin', bare]);
-    const hosts = await SshHosts.create();
-    const [good, isolated] = await Promise.all([hosts.add({ share: [remoteDir] }), hosts.add()]);
-    const body = [
-      'repo: repo',
-      'hosts:',
-      `  - { name: good, ssh: ${good.alias}, worktrees: /tmp/czar, max_workers: 2, ssh_config: ${hosts.sshConfig} }`,
-      `  - { name: isolated, ssh: ${isolated.alias}, worktrees: /tmp/czar, max_workers: 2, ssh_config: ${hosts.sshConfig} }`,
-      `  - { name: down, ssh: "${good.alias}:9", worktrees: /tmp/czar, max_workers: 2, ssh_config: ${hosts.sshConfig} }`,
-      'workers:',
-      '  - { name: a, task: x, agent: shell, host: good }',
-      '',
-    ].join('\n');
-    const configFile = await writeFleetConfig(root, uniqueProject(), body);
-    const result = await czar(['doctor', '-c', configFile], { cwd: root });
-    const lines = result.stdout.split('\n');
-    expect(lines).toContain(`✓ host "good": ssh ${good.alias} works`);
-    expect(lines).toContainEqual(expect.stringMatching(/^✓ host "good": tmux \d/));
-    expect(lines).toContainEqual(expect.stringMatching(/^✓ host "good": git version \d/));
-    expect(lines).toContainEqual(expect.stringMatching(/^✓ host "good": czar \d+\.\d+\.\d+$/));
-    expect(lines).toContain(`✓ host "good": reaches remote "origin" (${bare})`);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^✗ host "isolated": cannot reach remote "origin" \\(${bare}\\): .*; give the host read and push access`)));
-    expect(lines).toContainEqual(expect.stringMatching(/^✗ host "down": Host "down" \(czh-\w+ port 9\) is unreachable: .*Connection refused; check that/));
-    expect(result.exitCode).toBe(1);
-  });
-});
+describe.skipIf(unavailable !== undefined)(
+  `czar doctor on hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    it('checks each host and says how to fix what is wrong', async () => {
+      const { root, repo } = await tempRepo();
+      const remoteDir = await tempDir('czar-remote-');
+      const bare = path.join(remoteDir, 'origin.git');
+      await gitIn(remoteDir, ['clone', '--quiet', '--bare', repo, bare]);
+      await gitIn(repo, ['remote', 'add', 'origin', bare]);
+      const hosts = await SshHosts.create();
+      const [good, isolated] = await Promise.all([hosts.add({ share: [remoteDir] }), hosts.add()]);
+      const body = [
+        'repo: repo',
+        'hosts:',
+        `  - { name: good, ssh: ${good.alias}, worktrees: /tmp/czar, max_workers: 2, ssh_config: ${hosts.sshConfig} }`,
+        `  - { name: isolated, ssh: ${isolated.alias}, worktrees: /tmp/czar, max_workers: 2, ssh_config: ${hosts.sshConfig} }`,
+        `  - { name: down, ssh: "${good.alias}:9", worktrees: /tmp/czar, max_workers: 2, ssh_config: ${hosts.sshConfig} }`,
+        'workers:',
+        '  - { name: a, task: x, agent: shell, host: good }',
+        '',
+      ].join('\n');
+      const configFile = await writeFleetConfig(root, uniqueProject(), body);
+      const result = await czar(['doctor', '-c', configFile], { cwd: root });
+      const lines = result.stdout.split('\n');
+      expect(lines).toContain(`✓ host "good": ssh ${good.alias} works`);
+      expect(lines).toContainEqual(expect.stringMatching(/^✓ host "good": tmux \d/));
+      expect(lines).toContainEqual(expect.stringMatching(/^✓ host "good": git version \d/));
+      expect(lines).toContainEqual(expect.stringMatching(/^✓ host "good": czar \d+\.\d+\.\d+$/));
+      expect(lines).toContain(`✓ host "good": reaches remote "origin" (${bare})`);
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^✗ host "isolated": cannot reach remote "origin" \\(${bare}\\): .*; give the host read and push access`,
+          ),
+        ),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^✗ host "down": Host "down" \(czh-\w+ port 9\) is unreachable: .*Connection refused; check that/,
+        ),
+      );
+      expect(result.exitCode).toBe(1);
+    });
+  },
+);

@@ -8,7 +8,8 @@ import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
-const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
+const FLEET =
+  'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
 
 describe('czar down', () => {
   test('with .czar/ deleted it still stops the whole fleet, and keeps the work', async () => {
@@ -32,7 +33,15 @@ describe('czar down, the czar', () => {
     const { root } = await tempRepo();
     await writeFleetConfig(root, uniqueProject(), FLEET);
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
-    const pid = await waitFor(async () => (JSON.parse(await readFile(path.join(root, '.czar', 'status.json'), 'utf8')) as { supervisor?: { pid: number } }).supervisor?.pid, { what: "the czar's pid in status.json" });
+    const pid = await waitFor(
+      async () =>
+        (
+          JSON.parse(await readFile(path.join(root, '.czar', 'status.json'), 'utf8')) as {
+            supervisor?: { pid: number };
+          }
+        ).supervisor?.pid,
+      { what: "the czar's pid in status.json" },
+    );
     const down = await czar(['down'], { cwd: root });
     expect(down.exitCode, down.stderr).toBe(0);
     expect(await alive(pid)).toBe(false);
@@ -44,12 +53,22 @@ describe('czar down --purge', () => {
   test('a complete purge removes the state czar keeps, so the next up starts a clean sprint', async () => {
     const { root } = await tempRepo();
     const project = uniqueProject();
-    await writeFleetConfig(root, project, 'repo: repo\nagent: sim\npolicy: { bonus: off, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim write one.txt one\\n@sim commit one work\\n@sim done"\n');
+    await writeFleetConfig(
+      root,
+      project,
+      'repo: repo\nagent: sim\npolicy: { bonus: off, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim write one.txt one\\n@sim commit one work\\n@sim done"\n',
+    );
     const state = path.join(root, '.czar');
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
-    await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"sprint_over"'), { timeoutMs: 30_000, what: 'the sprint to end' });
+    await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"sprint_over"'), {
+      timeoutMs: 30_000,
+      what: 'the sprint to end',
+    });
     // The czar merges the finished branch into its integration branch right after: the purge comes after that.
-    await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"integrated"'), { timeoutMs: 30_000, what: 'the branch to be integrated' });
+    await waitFor(async () => (await readFile(path.join(state, 'events.jsonl'), 'utf8')).includes('"integrated"'), {
+      timeoutMs: 30_000,
+      what: 'the branch to be integrated',
+    });
     await writeFile(path.join(state, 'mine.txt'), 'a file czar did not write\n');
 
     const purge = await czar(['down', '--purge', '--force'], { cwd: root });
@@ -61,7 +80,10 @@ describe('czar down --purge', () => {
     expect(await gitIn(repo, ['worktree', 'list', '--porcelain'])).not.toContain(state);
 
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
-    const events = (await readFile(path.join(state, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
+    const events = (await readFile(path.join(state, 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string });
     expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
     // The log starts with this sprint: nothing of the last one (its end, its stop) is read as this sprint's.
     expect(events.some((event) => event.kind === 'fleet_down')).toBe(false);
@@ -77,11 +99,26 @@ describe("czar down from a pane of the fleet's own tmux server", () => {
     const config = await writeFleetConfig(root, project, FLEET);
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     const tmux = new Tmux(`czar-${project}`);
-    const inServer = (name: string, args: string[]) => tmux.newSession({ name, cwd: root, argv: [process.execPath, CZAR_BIN, ...args, '-c', config], env: { PATH: process.env.PATH ?? '' }, width: 500 });
+    const inServer = (name: string, args: string[]) =>
+      tmux.newSession({
+        name,
+        cwd: root,
+        argv: [process.execPath, CZAR_BIN, ...args, '-c', config],
+        env: { PATH: process.env.PATH ?? '' },
+        width: 500,
+      });
 
     const purgePane = await inServer('person-purge', ['down', '--purge', '--force']);
-    const said = await waitFor(async () => ((await tmux.listPanes()).find((pane) => pane.paneId === purgePane)?.dead === true ? tmux.capture(purgePane, { history: 100 }) : undefined), { timeoutMs: 20_000, what: 'the purge in the pane to end' });
-    expect(said).toContain(`czar: "czar down --purge" runs in a pane of the fleet's own tmux server "czar-${project}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`);
+    const said = await waitFor(
+      async () =>
+        (await tmux.listPanes()).find((pane) => pane.paneId === purgePane)?.dead === true
+          ? tmux.capture(purgePane, { history: 100 })
+          : undefined,
+      { timeoutMs: 20_000, what: 'the purge in the pane to end' },
+    );
+    expect(said).toContain(
+      `czar: "czar down --purge" runs in a pane of the fleet's own tmux server "czar-${project}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`,
+    );
     expect(await tmux.serverRunning()).toBe(true);
     expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
 

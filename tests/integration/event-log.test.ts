@@ -12,7 +12,9 @@ describe('event log', () => {
     const emitted = Array.from({ length: 300 }, (_, index) => log.emit('step', `event ${index}`, 'w'));
     await Promise.all(emitted);
     const lines = (await readFile(paths.events, 'utf8')).trim().split('\n');
-    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual(Array.from({ length: 300 }, (_, index) => `event ${index}`));
+    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual(
+      Array.from({ length: 300 }, (_, index) => `event ${index}`),
+    );
     expect(log.emitted).toBe(300);
   });
 });

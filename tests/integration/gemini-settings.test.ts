@@ -36,7 +36,7 @@ function geminiWouldSkip(file: string): string | undefined {
 
 const asRoot = process.getuid?.() === 0;
 
-describe('Gemini CLI\'s hook settings', () => {
+describe("Gemini CLI's hook settings", () => {
   it.skipIf(!asRoot)('sit where Gemini CLI reads them, even for a project under /tmp', async () => {
     const fleet = await geminiFleet();
     // A cache dir of the test's own in the (root-owned, private) home folder, removed at the end.
@@ -53,12 +53,23 @@ describe('Gemini CLI\'s hook settings', () => {
     const open = path.join(await tempDir(), 'shared-cache');
     await mkdir(open);
     await chmod(open, 0o777);
-    const error: unknown = await withCacheHome(open, () => agentLaunchSpec(fleet, fleet.config.workers[0]!)).catch((caught: unknown) => caught);
-    expect(String(error)).toMatch(new RegExp(`Gemini CLI would skip .*${open.replaceAll('/', '\\/')}.* writable by group or others`));
+    const error: unknown = await withCacheHome(open, () => agentLaunchSpec(fleet, fleet.config.workers[0]!)).catch(
+      (caught: unknown) => caught,
+    );
+    expect(String(error)).toMatch(
+      new RegExp(`Gemini CLI would skip .*${open.replaceAll('/', '\\/')}.* writable by group or others`),
+    );
     // czar doctor says the same, with the fix.
-    const doctor = await czar(['doctor', '-c', fleet.config.file], { cwd: fleet.config.repo, env: { XDG_CACHE_HOME: open } });
+    const doctor = await czar(['doctor', '-c', fleet.config.file], {
+      cwd: fleet.config.repo,
+      env: { XDG_CACHE_HOME: open },
+    });
     expect(doctor.exitCode).toBe(1);
-    expect(doctor.stdout).toMatch(new RegExp(`✗ agent "gemini": Gemini CLI would skip .*${open.replaceAll('/', '\\/')}.* writable by group or others.*; run "chmod go-w`));
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `✗ agent "gemini": Gemini CLI would skip .*${open.replaceAll('/', '\\/')}.* writable by group or others.*; run "chmod go-w`,
+      ),
+    );
   });
 });
 

@@ -3,7 +3,16 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activity, commitSubjects, diffStat } from '../../src/adapters/branch-activity.js';
-import { branchTips, changedSinceFork, commitsNotIn, detachedCheckout, dirtyPaths, git, predictConflicts, revParse } from '../../src/adapters/git.js';
+import {
+  branchTips,
+  changedSinceFork,
+  commitsNotIn,
+  detachedCheckout,
+  dirtyPaths,
+  git,
+  predictConflicts,
+  revParse,
+} from '../../src/adapters/git.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
@@ -31,10 +40,15 @@ describe('git adapter (simple-git)', () => {
     expect(seen.lastCommit).toMatchObject({ sha: await revParse(repo, 'czar/w'), subject: 'work on w' });
     expect(Number.isNaN(Date.parse(seen.lastCommit?.at ?? ''))).toBe(false);
     expect([...seen.dirty].sort()).toEqual(['lib.ts', 'untracked dir file.md']);
-    expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === 'lib.ts')).toEqual({ file: 'lib.ts', insertions: 2, deletions: 1, binary: false });
+    expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === 'lib.ts')).toEqual({
+      file: 'lib.ts',
+      insertions: 2,
+      deletions: 1,
+      binary: false,
+    });
   });
 
-  it('reads file names with control characters as they are, not in git\'s quoted form', async () => {
+  it("reads file names with control characters as they are, not in git's quoted form", async () => {
     const { repo, worktree } = await branchRepo();
     const odd = ['src/tab\there.ts', 'src/esc\u001bname.ts', 'src/quote"d.ts'];
     for (const file of odd) await writeFile(path.join(worktree, file), 'x\n');
@@ -42,9 +56,16 @@ describe('git adapter (simple-git)', () => {
     await gitIn(worktree, ['commit', '-q', '-m', 'odd names']);
     await writeFile(path.join(worktree, 'src/bell\u0007.ts'), 'y\n');
     const seen = await activity(repo, 'main', 'czar/w', worktree);
-    expect([...seen.filesChanged].sort()).toEqual(['lib.ts', 'naïve name.txt', ...odd, 'src/new.ts', 'src/old.ts'].sort());
+    expect([...seen.filesChanged].sort()).toEqual(
+      ['lib.ts', 'naïve name.txt', ...odd, 'src/new.ts', 'src/old.ts'].sort(),
+    );
     expect(seen.dirty).toEqual(['src/bell\u0007.ts']);
-    expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === odd[0])).toEqual({ file: odd[0], insertions: 1, deletions: 0, binary: false });
+    expect((await diffStat(repo, 'main', 'czar/w')).find((file) => file.file === odd[0])).toEqual({
+      file: odd[0],
+      insertions: 1,
+      deletions: 0,
+      binary: false,
+    });
   });
 
   it('reads a branch by its full name, not a tag of the same name', async () => {
@@ -82,13 +103,20 @@ describe('git adapter (simple-git)', () => {
 
   it('a branch that does not exist has done nothing, and a missing worktree has nothing dirty', async () => {
     const { repo, root } = await tempRepo();
-    expect(await activity(repo, 'main', 'czar/none', path.join(root, 'nowhere'))).toEqual({ commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty: [] });
+    expect(await activity(repo, 'main', 'czar/none', path.join(root, 'nowhere'))).toEqual({
+      commitsAhead: 0,
+      filesChanged: [],
+      lastCommit: undefined,
+      dirty: [],
+    });
     expect(await dirtyPaths(path.join(root, 'nowhere'))).toEqual([]);
   });
 
   it('returns exit codes when asked, and otherwise throws one sentence naming the command', async () => {
     const { repo } = await tempRepo();
-    expect((await git(repo, ['show-ref', '--verify', '--quiet', 'refs/heads/nope'], { allowFailure: true })).exitCode).toBe(1);
+    expect(
+      (await git(repo, ['show-ref', '--verify', '--quiet', 'refs/heads/nope'], { allowFailure: true })).exitCode,
+    ).toBe(1);
     const error = await git(repo, ['rev-parse', '--verify', 'nope^{commit}']).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CzarError);
     expect((error as CzarError).message).toMatch(/^"git rev-parse --verify nope\^\{commit\}" exited with 128: fatal: /);

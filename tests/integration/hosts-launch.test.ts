@@ -11,81 +11,125 @@ const unavailable = await sshHostsUnavailable();
 
 /** A task long enough to be pasted in several chunks, with characters a shell or tmux would eat if quoted wrong. */
 function task(name: string): string {
-  return [`# Task for ${name}`, '', `Quote test: it's "$HOME" \`id\` ; rm -rf ~ \\ end.`, ...Array.from({ length: 40 }, (_, i) => `line ${i} of ${name}'s task`), `last line of ${name}`].join('\n');
+  return [
+    `# Task for ${name}`,
+    '',
+    `Quote test: it's "$HOME" \`id\` ; rm -rf ~ \\ end.`,
+    ...Array.from({ length: 40 }, (_, i) => `line ${i} of ${name}'s task`),
+    `last line of ${name}`,
+  ].join('\n');
 }
 
-describe.skipIf(unavailable !== undefined)(`workers on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
-  it('launches 2 hosts x 3 workers and 2 local workers from one config, each task delivered once and whole', async () => {
-    const names = { one: ['a1', 'a2', 'a3'], two: ['b1', 'b2', 'b3'], local: ['l1', 'l2'] };
-    const { fixture, machine } = await hostFleet({
-      hosts: [{ name: 'one', maxWorkers: 3 }, { name: 'two', maxWorkers: 3 }],
-      policy: { max_active: 8, launch_concurrency: 8 },
-      workers: [
-        ...names.one.map((name) => ({ name, task: task(name), host: 'one' })),
-        ...names.two.map((name) => ({ name, task: task(name), host: 'two' })),
-        ...names.local.map((name) => ({ name, task: task(name) })),
-      ],
-    });
-    // What each agent must get, rendered before launch (a prompt rendered after the sims commit would differ).
-    const prompts = new Map(await Promise.all(fixture.fleet.config.workers.map(async (worker) => [worker.name, await initialPrompt(fixture.fleet.config, worker)] as const)));
-    const prompt = (name: string): string => prompts.get(name) ?? fail(name);
-    const [one, two] = [machine('one'), machine('two')];
-    await fixture.launchWave();
+describe.skipIf(unavailable !== undefined)(
+  `workers on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    it('launches 2 hosts x 3 workers and 2 local workers from one config, each task delivered once and whole', async () => {
+      const names = { one: ['a1', 'a2', 'a3'], two: ['b1', 'b2', 'b3'], local: ['l1', 'l2'] };
+      const { fixture, machine } = await hostFleet({
+        hosts: [
+          { name: 'one', maxWorkers: 3 },
+          { name: 'two', maxWorkers: 3 },
+        ],
+        policy: { max_active: 8, launch_concurrency: 8 },
+        workers: [
+          ...names.one.map((name) => ({ name, task: task(name), host: 'one' })),
+          ...names.two.map((name) => ({ name, task: task(name), host: 'two' })),
+          ...names.local.map((name) => ({ name, task: task(name) })),
+        ],
+      });
+      // What each agent must get, rendered before launch (a prompt rendered after the sims commit would differ).
+      const prompts = new Map(
+        await Promise.all(
+          fixture.fleet.config.workers.map(
+            async (worker) => [worker.name, await initialPrompt(fixture.fleet.config, worker)] as const,
+          ),
+        ),
+      );
+      const prompt = (name: string): string => prompts.get(name) ?? fail(name);
+      const [one, two] = [machine('one'), machine('two')];
+      await fixture.launchWave();
 
-    for (const [host, workers] of [[one, names.one], [two, names.two]] as const) {
-      for (const name of workers) {
-        const got = await waitFor(async () => {
-          const captured = await hostCaptures(host, fixture.captureDir, name);
-          return captured.length > 0 && captured;
-        }, { what: `the task of ${name} to reach its agent` });
+      for (const [host, workers] of [
+        [one, names.one],
+        [two, names.two],
+      ] as const) {
+        for (const name of workers) {
+          const got = await waitFor(
+            async () => {
+              const captured = await hostCaptures(host, fixture.captureDir, name);
+              return captured.length > 0 && captured;
+            },
+            { what: `the task of ${name} to reach its agent` },
+          );
+          expect(got).toEqual([prompt(name)]);
+        }
+        // Each host runs its own workers and nobody else's, in tmux there.
+        const sessions = (
+          await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'list-sessions', '-F', '#{session_name}'])
+        ).stdout
+          .split('\n')
+          .sort();
+        expect(sessions).toEqual([...workers].sort());
+      }
+      for (const name of names.local) {
+        const got = await waitFor(
+          async () => {
+            const captured = await fixture.captures(name);
+            return captured.length > 0 && captured;
+          },
+          { what: `the task of ${name} to reach its agent` },
+        );
         expect(got).toEqual([prompt(name)]);
       }
-      // Each host runs its own workers and nobody else's, in tmux there.
-      const sessions = (await host.exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'list-sessions', '-F', '#{session_name}'])).stdout.split('\n').sort();
-      expect(sessions).toEqual([...workers].sort());
-    }
-    for (const name of names.local) {
-      const got = await waitFor(async () => {
-        const captured = await fixture.captures(name);
-        return captured.length > 0 && captured;
-      }, { what: `the task of ${name} to reach its agent` });
-      expect(got).toEqual([prompt(name)]);
-    }
-    expect((await fixture.fleet.tmux.listSessions()).sort()).toEqual(names.local);
+      expect((await fixture.fleet.tmux.listSessions()).sort()).toEqual(names.local);
 
-    // Branches of host workers are on the shared remote from the start.
-    const heads = await gitIn(fixture.repo, ['ls-remote', '--heads', 'origin']);
-    for (const name of [...names.one, ...names.two]) expect(heads).toContain(`refs/heads/czar/${name}`);
+      // Branches of host workers are on the shared remote from the start.
+      const heads = await gitIn(fixture.repo, ['ls-remote', '--heads', 'origin']);
+      for (const name of [...names.one, ...names.two]) expect(heads).toContain(`refs/heads/czar/${name}`);
 
-    // Running the launch again adopts what runs: nothing is delivered twice.
-    const again = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
-    await launchWave(fixture.fleet, again.workers.filter((step) => step.wave === 'now'), (worker) => initialPrompt(fixture.fleet.config, worker));
-    for (const name of names.one) expect(await hostCaptures(one, fixture.captureDir, name)).toHaveLength(1);
-  });
-
-  it('fails the workers of an unreachable host with one clear error each and launches the rest', async () => {
-    const { fixture } = await hostFleet({
-      // "gone" is the same machine on a port nobody listens on.
-      hosts: [{ name: 'up', maxWorkers: 2 }, { name: 'gone', maxWorkers: 2, sameMachineAs: 'up', port: 9 }],
-      workers: [
-        { name: 'r1', task: task('r1'), host: 'up' },
-        { name: 'g1', task: task('g1'), host: 'gone' },
-        { name: 'g2', task: task('g2'), host: 'gone' },
-        { name: 'l1', task: task('l1') },
-      ],
+      // Running the launch again adopts what runs: nothing is delivered twice.
+      const again = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
+      await launchWave(
+        fixture.fleet,
+        again.workers.filter((step) => step.wave === 'now'),
+        (worker) => initialPrompt(fixture.fleet.config, worker),
+      );
+      for (const name of names.one) expect(await hostCaptures(one, fixture.captureDir, name)).toHaveLength(1);
     });
-    const plan = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
-    await prepareStateDir(fixture.fleet);
-    const wave = await launchWave(fixture.fleet, plan.workers.filter((step) => step.wave === 'now'), (worker) => initialPrompt(fixture.fleet.config, worker));
-    expect([...wave.started].sort()).toEqual(['l1', 'r1']);
-    expect(wave.failed.map((failure) => failure.worker).sort()).toEqual(['g1', 'g2']);
-    for (const failure of wave.failed) {
-      expect(String((failure.error as Error).message)).toMatch(/^Host "gone" \(czh-\w+ port 9\) is unreachable: .*Connection refused; check that "ssh czh-\w+ true" works from here/);
-    }
-    const failedEvents = (await fixture.events()).filter((event) => event.kind === 'launch_failed');
-    expect(failedEvents.map((event) => event.worker).sort()).toEqual(['g1', 'g2']);
-  });
-});
+
+    it('fails the workers of an unreachable host with one clear error each and launches the rest', async () => {
+      const { fixture } = await hostFleet({
+        // "gone" is the same machine on a port nobody listens on.
+        hosts: [
+          { name: 'up', maxWorkers: 2 },
+          { name: 'gone', maxWorkers: 2, sameMachineAs: 'up', port: 9 },
+        ],
+        workers: [
+          { name: 'r1', task: task('r1'), host: 'up' },
+          { name: 'g1', task: task('g1'), host: 'gone' },
+          { name: 'g2', task: task('g2'), host: 'gone' },
+          { name: 'l1', task: task('l1') },
+        ],
+      });
+      const plan = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
+      await prepareStateDir(fixture.fleet);
+      const wave = await launchWave(
+        fixture.fleet,
+        plan.workers.filter((step) => step.wave === 'now'),
+        (worker) => initialPrompt(fixture.fleet.config, worker),
+      );
+      expect([...wave.started].sort()).toEqual(['l1', 'r1']);
+      expect(wave.failed.map((failure) => failure.worker).sort()).toEqual(['g1', 'g2']);
+      for (const failure of wave.failed) {
+        expect(String((failure.error as Error).message)).toMatch(
+          /^Host "gone" \(czh-\w+ port 9\) is unreachable: .*Connection refused; check that "ssh czh-\w+ true" works from here/,
+        );
+      }
+      const failedEvents = (await fixture.events()).filter((event) => event.kind === 'launch_failed');
+      expect(failedEvents.map((event) => event.worker).sort()).toEqual(['g1', 'g2']);
+    });
+  },
+);
 
 function fail(name: string): never {
   throw new Error(`no worker ${name}`);

@@ -15,7 +15,10 @@ import { branchWith, candidate } from '../helpers/integration.js';
 
 async function setup(options: { advance_base?: boolean } = {}) {
   const fx = await fleetFixture({
-    workers: [{ name: 'x', task: 'x' }, { name: 'y', task: 'y' }],
+    workers: [
+      { name: 'x', task: 'x' },
+      { name: 'y', task: 'y' },
+    ],
     // The check fails when the merged result holds broken.txt.
     integration: { checks: [{ name: 'no-broken', run: 'echo checking; test ! -f broken.txt' }], ...options },
   });
@@ -31,9 +34,16 @@ describe('integration runner (real git, real checks)', () => {
     const yTip = await branchWith(fx.repo, 'czar/y', 'fine.txt', 'fine\n');
     const baseTip = await gitIn(fx.repo, ['rev-parse', 'main']);
 
-    const result = await runIntegration(fx.fleet, async () => [candidate('x', xTip), candidate('y', yTip)], runIntegrationChecks);
+    const result = await runIntegration(
+      fx.fleet,
+      async () => [candidate('x', xTip), candidate('y', yTip)],
+      runIntegrationChecks,
+    );
 
-    expect(result.events.map((event) => `${event.kind}:${'worker' in event ? event.worker : ''}`)).toEqual(['undone:x', 'merged:y']);
+    expect(result.events.map((event) => `${event.kind}:${'worker' in event ? event.worker : ''}`)).toEqual([
+      'undone:x',
+      'merged:y',
+    ]);
     const failure = result.record.failed.find((entry) => entry.worker === 'x')?.failure;
     expect(failure).toMatchObject({ kind: 'check', check: 'no-broken', exitCode: 1, timedOut: false });
     expect(failure?.kind === 'check' ? failure.tail : '').toContain('checking');
@@ -50,12 +60,19 @@ describe('integration runner (real git, real checks)', () => {
     expect(saved.failed.map((entry) => entry.tip)).toEqual([xTip]);
 
     // The same tip is not tried again; the plan says why it is left out.
-    const again = await runIntegration(fx.fleet, async () => [candidate('x', xTip), candidate('y', yTip)], runIntegrationChecks);
+    const again = await runIntegration(
+      fx.fleet,
+      async () => [candidate('x', xTip), candidate('y', yTip)],
+      runIntegrationChecks,
+    );
     expect(again.events).toEqual([]);
-    expect(again.plan.find((step) => step.worker === 'x')).toMatchObject({ kind: 'left_out', reason: expect.stringContaining('check "no-broken"') });
+    expect(again.plan.find((step) => step.worker === 'x')).toMatchObject({
+      kind: 'left_out',
+      reason: expect.stringContaining('check "no-broken"'),
+    });
   });
 
-  it('a branch git will not merge (a history of its own) is left out with git\'s reason, and the next branch still goes in', async () => {
+  it("a branch git will not merge (a history of its own) is left out with git's reason, and the next branch still goes in", async () => {
     const fx = await setup();
     // A worker branch deleted and made again by its next commit: a root commit, unrelated to base.
     await gitIn(fx.repo, ['checkout', '--quiet', '--orphan', 'czar/x']);
@@ -68,17 +85,32 @@ describe('integration runner (real git, real checks)', () => {
     await rm(path.join(fx.repo, 'alone.txt'), { force: true });
     const yTip = await branchWith(fx.repo, 'czar/y', 'fine.txt', 'fine\n');
 
-    const result = await runIntegration(fx.fleet, async () => [candidate('x', xTip), candidate('y', yTip)], runIntegrationChecks);
+    const result = await runIntegration(
+      fx.fleet,
+      async () => [candidate('x', xTip), candidate('y', yTip)],
+      runIntegrationChecks,
+    );
 
-    expect(result.events.map((event) => `${event.kind}:${'worker' in event ? event.worker : ''}`)).toEqual(['undone:x', 'merged:y']);
-    expect(result.record.failed.find((entry) => entry.worker === 'x')?.failure).toMatchObject({ kind: 'refused', reason: expect.stringContaining('unrelated histories') });
-    expect(result.plan.find((step) => step.worker === 'x')).toMatchObject({ kind: 'left_out', reason: expect.stringContaining('unrelated histories') });
+    expect(result.events.map((event) => `${event.kind}:${'worker' in event ? event.worker : ''}`)).toEqual([
+      'undone:x',
+      'merged:y',
+    ]);
+    expect(result.record.failed.find((entry) => entry.worker === 'x')?.failure).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringContaining('unrelated histories'),
+    });
+    expect(result.plan.find((step) => step.worker === 'x')).toMatchObject({
+      kind: 'left_out',
+      reason: expect.stringContaining('unrelated histories'),
+    });
   });
 
   it('refuses to merge into an existing branch czar did not create', async () => {
     const fx = await setup();
     await gitIn(fx.repo, ['branch', 'czar/integration', 'main']);
-    await expect(runIntegration(fx.fleet, async () => [], runIntegrationChecks)).rejects.toThrow(/czar\/integration already exists and czar did not create it; set integration.branch/);
+    await expect(runIntegration(fx.fleet, async () => [], runIntegrationChecks)).rejects.toThrow(
+      /czar\/integration already exists and czar did not create it; set integration.branch/,
+    );
   });
 
   it('fast-forwards base to a green integration tip, and never when base moved meanwhile', async () => {
@@ -104,11 +136,33 @@ describe('integration runner (real git, real checks)', () => {
     await gitIn(fx.repo, ['commit', '--quiet', '--allow-empty', '-m', 'base moves']);
     const yTip = await branchWith(fx.repo, 'czar/y', 'README.md', 'y version\n');
     const worker = (name: string, tip: string): WorkerStatus => ({
-      name, state: 'done', since: '2025-01-01T10:00:00.000Z', branch: `czar/${name}`, title: name, agent: 'sim',
-      git: { commitsAhead: 1, filesChanged: ['README.md'], lastCommit: { sha: tip, subject: 'x', at: '2025-01-01T10:00:00.000Z' }, dirty: [] },
-      restarts: 0, alerts: [], paused: false, tasks: [name],
+      name,
+      state: 'done',
+      since: '2025-01-01T10:00:00.000Z',
+      branch: `czar/${name}`,
+      title: name,
+      agent: 'sim',
+      git: {
+        commitsAhead: 1,
+        filesChanged: ['README.md'],
+        lastCommit: { sha: tip, subject: 'x', at: '2025-01-01T10:00:00.000Z' },
+        dirty: [],
+      },
+      restarts: 0,
+      alerts: [],
+      paused: false,
+      tasks: [name],
     });
-    const status: FleetStatus = { project: fx.fleet.config.project, base: 'main', startedAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z', paused: false, workers: [worker('x', xTip), worker('y', yTip)], queue: [], sprintOver: true };
+    const status: FleetStatus = {
+      project: fx.fleet.config.project,
+      base: 'main',
+      startedAt: '2025-01-01T10:00:00.000Z',
+      updatedAt: '2025-01-01T10:00:00.000Z',
+      paused: false,
+      workers: [worker('x', xTip), worker('y', yTip)],
+      queue: [],
+      sprintOver: true,
+    };
     await mkdir(fx.fleet.paths.root, { recursive: true });
     await writeJsonAtomic(fx.fleet.paths.status, status);
 
@@ -129,7 +183,9 @@ describe('integration runner (real git, real checks)', () => {
     // Now the plan knows x is in and y waits for its fix-up.
     const after = await czar(['integrate', '--dry-run', '-c', fx.configFile], { cwd: fx.root });
     expect(after.stdout).toMatch(/x\s+czar\/x\s+already integrated/);
-    expect(after.stdout).toMatch(/y\s+czar\/y\s+left out: conflicts with the integration branch in README.md; waiting for y's fix-up/);
+    expect(after.stdout).toMatch(
+      /y\s+czar\/y\s+left out: conflicts with the integration branch in README.md; waiting for y's fix-up/,
+    );
   });
 
   describe('a first run cut off after it made the integration branch (as by a czar killed there)', () => {
@@ -139,14 +195,18 @@ describe('integration runner (real git, real checks)', () => {
       const xTip = await branchWith(fx.repo, 'czar/x', 'x.txt', 'x\n');
       const { worktree } = integrationPaths(fx.fleet);
       await mkdir(worktree, { recursive: true });
-      await writeFile(path.join(worktree, 'in-the-way.txt'), 'not czar\'s\n');
-      await expect(runIntegration(fx.fleet, async () => [candidate('x', xTip)], runIntegrationChecks)).rejects.toThrow(/integration worktree/);
-      expect(await gitIn(fx.repo, ['branch', '--list', '--format=%(refname:short)', 'czar/integration'])).toBe('czar/integration');
+      await writeFile(path.join(worktree, 'in-the-way.txt'), "not czar's\n");
+      await expect(runIntegration(fx.fleet, async () => [candidate('x', xTip)], runIntegrationChecks)).rejects.toThrow(
+        /integration worktree/,
+      );
+      expect(await gitIn(fx.repo, ['branch', '--list', '--format=%(refname:short)', 'czar/integration'])).toBe(
+        'czar/integration',
+      );
       await rm(worktree, { recursive: true, force: true });
       return { fx, xTip };
     }
 
-    it('left the branch recorded as czar\'s, so the next run merges into it instead of calling it someone else\'s', async () => {
+    it("left the branch recorded as czar's, so the next run merges into it instead of calling it someone else's", async () => {
       const { fx, xTip } = await cutOffRun();
       expect(await readFile(fx.fleet.paths.created, 'utf8')).toContain('"branch":"czar/integration"');
       const result = await runIntegration(fx.fleet, async () => [candidate('x', xTip)], runIntegrationChecks);

@@ -10,16 +10,25 @@ describe('a launch that failed half-way', () => {
     const { root, repo } = await tempRepo();
     // Like a full disk: "git worktree add" for half fails after making the branch, its worktree folder gone.
     const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
-    await writeFile(hook, '#!/bin/sh\nwt="$(pwd)"\ncase "$wt" in */half) ;; *) exit 0 ;; esac\ncd /\nrm -rf "$wt"\necho "write failed: No space left on device" >&2\nexit 1\n');
+    await writeFile(
+      hook,
+      '#!/bin/sh\nwt="$(pwd)"\ncase "$wt" in */half) ;; *) exit 0 ;; esac\ncd /\nrm -rf "$wt"\necho "write failed: No space left on device" >&2\nexit 1\n',
+    );
     await chmod(hook, 0o755);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, 'repo: repo\nagent: sim\nworkers:\n  - { name: ok, task: "Fine.\\n@sim quiet" }\n  - { name: half, task: "Half.\\n@sim quiet" }\n');
+    await writeFleetConfig(
+      root,
+      project,
+      'repo: repo\nagent: sim\nworkers:\n  - { name: ok, task: "Fine.\\n@sim quiet" }\n  - { name: half, task: "Half.\\n@sim quiet" }\n',
+    );
     const tmux = new Tmux(`czar-${project}`);
 
     const first = await czar(['up', '--detach'], { cwd: root });
     expect(first.stderr).toMatch(/worker "half" did not start: .*No space left on device/);
     expect(first.exitCode).toBe(1);
-    expect(await readFile(path.join(root, '.czar', 'created.jsonl'), 'utf8')).toMatch(/"made":"branch","worker":"half","branch":"czar\/half"/);
+    expect(await readFile(path.join(root, '.czar', 'created.jsonl'), 'utf8')).toMatch(
+      /"made":"branch","worker":"half","branch":"czar\/half"/,
+    );
 
     const again = await czar(['up', '--detach'], { cwd: root });
     expect(again.stdout).not.toContain('the fleet is up');

@@ -8,7 +8,8 @@ import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.
 import { tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
-const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
+const FLEET =
+  'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - name: one\n    task: "Work.\\n@sim work 600 long"\n';
 
 describe('launch races', () => {
   test('up --detach returns only when the czar answers requests', async () => {
@@ -25,9 +26,15 @@ describe('launch races', () => {
   test('two ups at once: one launches, the other waits for it and then adopts, and neither fails', async () => {
     const { root } = await tempRepo();
     await writeFleetConfig(root, uniqueProject(), FLEET);
-    const [first, second] = await Promise.all([czar(['up', '--detach'], { cwd: root }), czar(['up', '--detach'], { cwd: root })]);
+    const [first, second] = await Promise.all([
+      czar(['up', '--detach'], { cwd: root }),
+      czar(['up', '--detach'], { cwd: root }),
+    ]);
     expect([first.exitCode, second.exitCode], `${first.stderr}\n${second.stderr}`).toEqual([0, 0]);
-    const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
+    const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string });
     expect(events.filter((event) => event.kind === 'session_started')).toHaveLength(1);
     expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(1);
     expect(`${first.stdout}\n${second.stdout}`).toMatch(/the fleet is up: the czar \(pid \d+\) supervises it/);
@@ -40,11 +47,20 @@ describe('launch races', () => {
     const release = await acquireLock(path.join(root, '.czar', 'up.lock'), { timeoutMs: 0, what: 'this test' });
     const halfMade = path.join(root, 'repo-workers', 'one');
     await mkdir(halfMade, { recursive: true });
-    const up = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], { cwd: root, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    const up = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], {
+      cwd: root,
+      env: cleanEnv(),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
     let output = '';
     up.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(() => output.includes('waiting for another "czar up"') || up.exitCode !== null, { timeoutMs: 30_000, what: 'up to wait or end' });
+    await waitFor(() => output.includes('waiting for another "czar up"') || up.exitCode !== null, {
+      timeoutMs: 30_000,
+      what: 'up to wait or end',
+    });
     expect(output).toContain('waiting for another "czar up"');
     await rmdir(halfMade);
     await release();
@@ -53,4 +69,3 @@ describe('launch races', () => {
     expect(output).toMatch(/worktree \S+ on czar\/one \(new, from/);
   });
 });
-

@@ -10,9 +10,20 @@ import { capturedFiles } from '../helpers/sim-captures.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Worker entries for czar.yaml; each sim agent saves what it receives into `captures`. */
-function workersYaml(names: readonly string[], captures: string, task = (name: string) => `Build ${name}.\n@sim work 0.2\n@sim write ${name}.txt made by ${name}\n@sim commit ${name} work\n@sim done`): string {
+function workersYaml(
+  names: readonly string[],
+  captures: string,
+  task = (name: string) =>
+    `Build ${name}.\n@sim work 0.2\n@sim write ${name}.txt made by ${name}\n@sim commit ${name} work\n@sim done`,
+): string {
   return names
-    .map((name) => `  - name: ${name}\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: |\n${task(name).split('\n').map((line) => `      ${line}`).join('\n')}\n`)
+    .map(
+      (name) =>
+        `  - name: ${name}\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: |\n${task(name)
+          .split('\n')
+          .map((line) => `      ${line}`)
+          .join('\n')}\n`,
+    )
     .join('');
 }
 
@@ -21,7 +32,11 @@ describe('czar up', () => {
     const { root, repo } = await tempRepo();
     const captures = path.join(root, 'captures');
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nworkers:\n${workersYaml(['api', 'models', 'web'], captures)}`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nworkers:\n${workersYaml(['api', 'models', 'web'], captures)}`,
+    );
 
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.stderr).toBe('');
@@ -38,9 +53,16 @@ describe('czar up', () => {
     expect(await capturedFiles(captures)).toEqual(['api-1.txt', 'models-1.txt', 'web-1.txt']);
     const prompt = await readFile(path.join(captures, 'models-1.txt'), 'utf8');
     expect(prompt).toContain('You are worker models in project');
-    expect(prompt.endsWith('Build models.\n@sim work 0.2\n@sim write models.txt made by models\n@sim commit models work\n@sim done')).toBe(true);
+    expect(
+      prompt.endsWith(
+        'Build models.\n@sim work 0.2\n@sim write models.txt made by models\n@sim commit models work\n@sim done',
+      ),
+    ).toBe(true);
     // Each agent works in its own worktree on its own branch and commits there.
-    await waitFor(async () => (await gitIn(repo, ['log', '--format=%s', 'main..czar/web'])).includes('web work'), { timeoutMs: 20_000, what: 'web commit' });
+    await waitFor(async () => (await gitIn(repo, ['log', '--format=%s', 'main..czar/web'])).includes('web work'), {
+      timeoutMs: 20_000,
+      what: 'web commit',
+    });
     expect(existsSync(path.join(root, 'repo-workers', 'web', 'web.txt'))).toBe(true);
     expect(existsSync(path.join(repo, 'web.txt'))).toBe(false);
     // The state dir is private and excluded from git everywhere.
@@ -64,7 +86,11 @@ describe('czar up', () => {
     const taskFile = path.join(root, 'task.md');
     await writeFile(taskFile, task);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nworkers:\n  - name: big\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task_file: task.md\n`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nworkers:\n  - name: big\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task_file: task.md\n`,
+    );
 
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode, up.stderr).toBe(0);
@@ -88,7 +114,10 @@ describe('czar up', () => {
     const second = await czar(['up', '--detach'], { cwd: root });
     expect(second.exitCode, second.stderr).toBe(0);
     expect(await capturedFiles(captures)).toEqual(['one-1.txt', 'two-1.txt']);
-    const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string });
+    const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string });
     expect(events.filter((event) => event.kind === 'task_delivered')).toHaveLength(2);
     expect(events.filter((event) => event.kind === 'session_started')).toHaveLength(2);
     expect((await new Tmux(`czar-${project}`).listSessions()).sort()).toEqual(['czar', 'one', 'two']);
@@ -98,11 +127,18 @@ describe('czar up', () => {
     const { root } = await tempRepo();
     const captures = path.join(root, 'captures');
     const project = uniqueProject();
-    const file = await writeFleetConfig(root, project, `repo: repo\nagent: sim\nworkers:\n${workersYaml(['one'], captures)}`);
+    const file = await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nworkers:\n${workersYaml(['one'], captures)}`,
+    );
     const first = await czar(['up', '--detach'], { cwd: root });
     expect(first.exitCode, first.stderr).toBe(0);
     const lock = path.join(root, '.czar', 'supervisor.pid');
-    const firstCzar = await waitFor(async () => (existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined), { what: 'the czar to start' });
+    const firstCzar = await waitFor(
+      async () => (existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined),
+      { what: 'the czar to start' },
+    );
 
     const again = await czar(['up', '--detach'], { cwd: root });
     expect(again.exitCode, again.stderr).toBe(0);
@@ -112,14 +148,23 @@ describe('czar up', () => {
     const changed = await czar(['up', '--detach'], { cwd: root });
     expect(changed.exitCode, changed.stderr).toBe(0);
     expect(await capturedFiles(captures)).toEqual(['one-1.txt', 'two-1.txt']);
-    const secondCzar = await waitFor(async () => {
-      const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
-      return pid !== undefined && pid !== firstCzar ? pid : undefined;
-    }, { what: 'a new czar' });
+    const secondCzar = await waitFor(
+      async () => {
+        const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
+        return pid !== undefined && pid !== firstCzar ? pid : undefined;
+      },
+      { what: 'a new czar' },
+    );
     expect(secondCzar).not.toBe(firstCzar);
-    const kinds = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string });
+    const kinds = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; worker?: string });
     expect(kinds.filter((event) => event.kind === 'czar_reload')).toHaveLength(1);
-    expect(kinds.filter((event) => event.kind === 'task_delivered').map((event) => event.worker)).toEqual(['one', 'two']);
+    expect(kinds.filter((event) => event.kind === 'task_delivered').map((event) => event.worker)).toEqual([
+      'one',
+      'two',
+    ]);
   });
 
   test('up does not call the fleet up while the running czar supervises another base than the config names', async () => {
@@ -127,12 +172,25 @@ describe('czar up', () => {
     await gitIn(repo, ['branch', 'trunk', 'main']);
     const captures = path.join(root, 'captures');
     const project = uniqueProject();
-    const file = await writeFleetConfig(root, project, `repo: repo\nagent: sim\nbase: main\nworkers:\n${workersYaml(['one'], captures)}`);
+    const file = await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nbase: main\nworkers:\n${workersYaml(['one'], captures)}`,
+    );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     const lock = path.join(root, '.czar', 'supervisor.pid');
-    const firstCzar = await waitFor(async () => (existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined), { what: 'the czar to start' });
+    const firstCzar = await waitFor(
+      async () => (existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined),
+      { what: 'the czar to start' },
+    );
     const statusFile = path.join(root, '.czar', 'status.json');
-    await waitFor(async () => (existsSync(statusFile) ? (JSON.parse(await readFile(statusFile, 'utf8')) as { base: string }).base === 'main' : undefined), { what: 'status from the first czar' });
+    await waitFor(
+      async () =>
+        existsSync(statusFile)
+          ? (JSON.parse(await readFile(statusFile, 'utf8')) as { base: string }).base === 'main'
+          : undefined,
+      { what: 'status from the first czar' },
+    );
 
     // The base renamed in the config, with a modification time that does not show it (a copy that kept its time).
     await writeFile(file, (await readFile(file, 'utf8')).replace('base: main', 'base: trunk'));
@@ -140,18 +198,29 @@ describe('czar up', () => {
     const again = await czar(['up', '--detach'], { cwd: root });
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).not.toContain('the fleet is up');
-    await waitFor(async () => {
-      const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
-      const base = existsSync(statusFile) ? (JSON.parse(await readFile(statusFile, 'utf8')) as { base: string; supervisor?: { pid: number } }) : undefined;
-      return pid !== undefined && pid !== firstCzar && base?.base === 'trunk' && base.supervisor?.pid === pid ? pid : undefined;
-    }, { what: 'a czar on base trunk' });
+    await waitFor(
+      async () => {
+        const pid = existsSync(lock) ? (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid : undefined;
+        const base = existsSync(statusFile)
+          ? (JSON.parse(await readFile(statusFile, 'utf8')) as { base: string; supervisor?: { pid: number } })
+          : undefined;
+        return pid !== undefined && pid !== firstCzar && base?.base === 'trunk' && base.supervisor?.pid === pid
+          ? pid
+          : undefined;
+      },
+      { what: 'a czar on base trunk' },
+    );
   });
 
   test('down stops every session and keeps branches, worktrees and uncommitted work; purge refuses to lose work', async () => {
     const { root, repo } = await tempRepo();
     const captures = path.join(root, 'captures');
     const project = uniqueProject();
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nworkers:\n${workersYaml(['keep'], captures, () => 'Think.\n@sim quiet')}`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nworkers:\n${workersYaml(['keep'], captures, () => 'Think.\n@sim quiet')}`,
+    );
     const first = await czar(['up', '--detach'], { cwd: root });
     expect(first.exitCode, first.stderr).toBe(0);
     const scratch = path.join(root, 'repo-workers', 'keep', 'uncommitted.txt');
@@ -189,10 +258,16 @@ describe('czar up', () => {
     const { root, repo } = await tempRepo();
     await gitIn(repo, ['worktree', 'add', '-b', 'czar/taken', path.join(root, 'elsewhere')]);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, 'repo: repo\nagent: sim\nworkers:\n  - name: free\n    task: x\n  - name: taken\n    task: y\n');
+    await writeFleetConfig(
+      root,
+      project,
+      'repo: repo\nagent: sim\nworkers:\n  - name: free\n    task: x\n  - name: taken\n    task: y\n',
+    );
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode).toBe(1);
-    expect(up.stderr).toContain(`Branch "czar/taken" of worker "taken" is already checked out at ${path.join(root, 'elsewhere')}`);
+    expect(up.stderr).toContain(
+      `Branch "czar/taken" of worker "taken" is already checked out at ${path.join(root, 'elsewhere')}`,
+    );
     expect(existsSync(path.join(root, 'repo-workers', 'free'))).toBe(false);
   });
 
@@ -201,7 +276,11 @@ describe('czar up', () => {
     const captures = path.join(root, 'captures');
     const project = uniqueProject();
     const broken = `  - name: broken\n    agent: nothere\n    task: x\n`;
-    await writeFleetConfig(root, project, `repo: repo\nagent: sim\nagents:\n  nothere: { command: /bin/false, args: [--x] }\nworkers:\n${workersYaml(['fine'], captures)}${broken}`);
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nagents:\n  nothere: { command: /bin/false, args: [--x] }\nworkers:\n${workersYaml(['fine'], captures)}${broken}`,
+    );
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toMatch(/worker "broken" did not start: .*broken/);
@@ -211,7 +290,11 @@ describe('czar up', () => {
   test('--dry-run prints the plan and changes nothing', async () => {
     const { root } = await tempRepo();
     const project = uniqueProject();
-    await writeFleetConfig(root, project, 'repo: repo\nagent: sim\nworkers:\n  - name: a\n    task: x\n  - name: b\n    depends_on: [a]\n    task: y\n');
+    await writeFleetConfig(
+      root,
+      project,
+      'repo: repo\nagent: sim\nworkers:\n  - name: a\n    task: x\n  - name: b\n    depends_on: [a]\n    task: y\n',
+    );
     const dry = await czar(['up', '--dry-run'], { cwd: root });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/a: czar\/a \(new branch from main\) · start .* · paste task/);

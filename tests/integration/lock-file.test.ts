@@ -12,7 +12,8 @@ import { tempDir } from '../helpers/git-repo.js';
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** A lock file naming `pid` as its holder, as acquireLock writes it. */
-const lockedBy = (file: string, pid: number): Promise<void> => writeFile(file, JSON.stringify({ pid, since: '2026-01-01T00:00:00.000Z' }));
+const lockedBy = (file: string, pid: number): Promise<void> =>
+  writeFile(file, JSON.stringify({ pid, since: '2026-01-01T00:00:00.000Z' }));
 
 /** The pid of a process that is alive until the test ends. */
 function liveProcess(): number {
@@ -35,8 +36,12 @@ describe('acquireLock', () => {
     expect(existsSync(file)).toBe(true);
 
     const waited: LockHolder[] = [];
-    await expect(acquireLock(file, { timeoutMs: 300, what: 'Another "czar up"', onWait: (holder) => waited.push(holder) })).rejects.toThrow(
-      new RegExp(`^Another "czar up" \\(pid ${process.pid}, since [0-9T:.-]+Z\\) still holds ${escaped(file)}; wait for it`),
+    await expect(
+      acquireLock(file, { timeoutMs: 300, what: 'Another "czar up"', onWait: (holder) => waited.push(holder) }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^Another "czar up" \\(pid ${process.pid}, since [0-9T:.-]+Z\\) still holds ${escaped(file)}; wait for it`,
+      ),
     );
     expect(waited.map((holder) => holder.pid)).toEqual([process.pid]);
     await release();
@@ -48,7 +53,11 @@ describe('acquireLock', () => {
     const file = path.join(await tempDir(), 'up.lock');
     await lockedBy(file, process.pid);
     const waited: LockHolder[] = [];
-    const release = await acquireLock(file, { timeoutMs: 300, what: 'Another "czar up"', onWait: (holder) => waited.push(holder) });
+    const release = await acquireLock(file, {
+      timeoutMs: 300,
+      what: 'Another "czar up"',
+      onWait: (holder) => waited.push(holder),
+    });
     expect(waited).toEqual([]);
     await release();
     expect(existsSync(file)).toBe(false);
@@ -65,7 +74,7 @@ describe('acquireLock', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  test('with no time to wait, refuses a live holder with the caller\'s own error, and leaves its lock alone', async () => {
+  test("with no time to wait, refuses a live holder with the caller's own error, and leaves its lock alone", async () => {
     const file = path.join(await tempDir(), 'any.lock');
     const holder = liveProcess();
     await lockedBy(file, holder);
@@ -82,7 +91,13 @@ describe('the integration lock', () => {
     await mkdir(path.dirname(lock), { recursive: true });
     const holder = liveProcess();
     await lockedBy(lock, holder);
-    await expect(runIntegration(fx.fleet, async () => [], async () => [])).rejects.toThrow(
+    await expect(
+      runIntegration(
+        fx.fleet,
+        async () => [],
+        async () => [],
+      ),
+    ).rejects.toThrow(
       `Another czar process (pid ${holder}) is integrating right now (lock ${lock}); wait for it to finish and run "czar integrate" again.`,
     );
   });

@@ -9,7 +9,11 @@ describe('the repo folder moved while its fleet runs', () => {
     const parent = await tempDir();
     const { root } = await tempRepo({}, parent);
     const project = uniqueProject();
-    await writeFleetConfig(root, project, 'repo: repo\nagent: sim\nworkers:\n  - { name: api, task: "Work.\\n@sim quiet" }\n');
+    await writeFleetConfig(
+      root,
+      project,
+      'repo: repo\nagent: sim\nworkers:\n  - { name: api, task: "Work.\\n@sim quiet" }\n',
+    );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     const moved = path.join(parent, 'moved');
     await rename(root, moved);

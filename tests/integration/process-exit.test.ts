@@ -10,7 +10,14 @@ import { tempDir } from '../helpers/git-repo.js';
 describe('a process czar waits for', () => {
   it('is killed once the grace has passed when it does not stop on its own', async () => {
     // Ignores the hangup and every polite signal, as a process stuck in its last writes would.
-    const child = execa('node', ['-e', "for (const s of ['SIGHUP', 'SIGTERM', 'SIGINT']) process.on(s, () => {}); console.log('ready'); setInterval(() => {}, 1000);"], { reject: false });
+    const child = execa(
+      'node',
+      [
+        '-e',
+        "for (const s of ['SIGHUP', 'SIGTERM', 'SIGINT']) process.on(s, () => {}); console.log('ready'); setInterval(() => {}, 1000);",
+      ],
+      { reject: false },
+    );
     await new Promise((resolve) => child.stdout?.once('data', resolve));
     const pid = child.pid ?? 0;
     process.kill(pid, 'SIGHUP');
@@ -26,7 +33,14 @@ describe('a purge of the sprint state', () => {
   it("removes the temp files of czar's atomic writes a killed czar left, and keeps a person's files", async () => {
     const root = path.join(await tempDir('czar-state-'), '.czar');
     await mkdir(root);
-    for (const name of ['.status.json.4242.0a1b2c3d.tmp', '.czar-state.json.17.ffffffff.tmp', 'status.json', 'mine.txt', 'notes.tmp']) await writeFile(path.join(root, name), 'x');
+    for (const name of [
+      '.status.json.4242.0a1b2c3d.tmp',
+      '.czar-state.json.17.ffffffff.tmp',
+      'status.json',
+      'mine.txt',
+      'notes.tmp',
+    ])
+      await writeFile(path.join(root, name), 'x');
     await clearSprintState(statePaths(root));
     expect((await readdir(root)).sort()).toEqual(['mine.txt', 'notes.tmp']);
   });

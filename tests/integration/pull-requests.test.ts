@@ -17,12 +17,21 @@ interface GhCall {
 
 async function ghCalls(log: string): Promise<GhCall[]> {
   const text = await readFile(log, 'utf8').catch(() => '');
-  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as GhCall);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as GhCall);
 }
 
 /** A fleet whose repo has a bare `origin`, one finished branch per worker, and a status.json saying so. */
 async function finishedFleet(pr: Record<string, unknown>) {
-  const fx = await fleetFixture({ workers: [{ name: 'api', task: '# Build the API' }, { name: 'docs', task: '# Write the docs' }], pr });
+  const fx = await fleetFixture({
+    workers: [
+      { name: 'api', task: '# Build the API' },
+      { name: 'docs', task: '# Write the docs' },
+    ],
+    pr,
+  });
   const remote = path.join(await tempDir('czar-remote-'), 'origin.git');
   await gitIn(path.dirname(remote), ['init', '--quiet', '--bare', remote]);
   await gitIn(fx.repo, ['remote', 'add', 'origin', remote]);
@@ -41,17 +50,52 @@ async function finishedFleet(pr: Record<string, unknown>) {
   const resultFile = path.join(fx.fleet.paths.root, 'results', 'api.md');
   await writeFile(resultFile, 'API done: GET /health answers 200.\n\x1b[31mred\n');
   const worker = (name: string, state: WorkerStatus['state']): WorkerStatus => ({
-    name, state, since: '2025-01-01T10:05:00.000Z', branch: `czar/${name}`, title: name === 'api' ? 'Build the API' : 'Write the docs', agent: 'sim',
-    git: { commitsAhead: 1, filesChanged: [`${name}.txt`], lastCommit: { sha: tips[name] ?? '', subject: `${name}: add ${name}.txt`, at: '2025-01-01T10:04:00.000Z' }, dirty: [] },
-    restarts: name === 'docs' ? 1 : 0, alerts: [], paused: false, tasks: [name], ...(name === 'api' ? { resultFile } : {}),
+    name,
+    state,
+    since: '2025-01-01T10:05:00.000Z',
+    branch: `czar/${name}`,
+    title: name === 'api' ? 'Build the API' : 'Write the docs',
+    agent: 'sim',
+    git: {
+      commitsAhead: 1,
+      filesChanged: [`${name}.txt`],
+      lastCommit: { sha: tips[name] ?? '', subject: `${name}: add ${name}.txt`, at: '2025-01-01T10:04:00.000Z' },
+      dirty: [],
+    },
+    restarts: name === 'docs' ? 1 : 0,
+    alerts: [],
+    paused: false,
+    tasks: [name],
+    ...(name === 'api' ? { resultFile } : {}),
   });
-  const status: FleetStatus = { project: fx.fleet.config.project, base: 'main', startedAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:05:00.000Z', paused: false, workers: [worker('api', 'done'), worker('docs', 'working')], queue: [], sprintOver: false };
+  const status: FleetStatus = {
+    project: fx.fleet.config.project,
+    base: 'main',
+    startedAt: '2025-01-01T10:00:00.000Z',
+    updatedAt: '2025-01-01T10:05:00.000Z',
+    paused: false,
+    workers: [worker('api', 'done'), worker('docs', 'working')],
+    queue: [],
+    sprintOver: false,
+  };
   await writeJsonAtomic(fx.fleet.paths.status, status);
   const events: FleetEvent[] = [
     { at: '2025-01-01T10:00:00.000Z', kind: 'launch', worker: 'api', message: 'launching' },
     { at: '2025-01-01T10:00:00.000Z', kind: 'launch', worker: 'docs', message: 'launching' },
-    { at: '2025-01-01T10:00:00.000Z', kind: 'task_delivered', worker: 'api', message: 'delivered task "api"', data: { taskId: 'api' } },
-    { at: '2025-01-01T10:00:00.000Z', kind: 'task_delivered', worker: 'docs', message: 'delivered task "docs"', data: { taskId: 'docs' } },
+    {
+      at: '2025-01-01T10:00:00.000Z',
+      kind: 'task_delivered',
+      worker: 'api',
+      message: 'delivered task "api"',
+      data: { taskId: 'api' },
+    },
+    {
+      at: '2025-01-01T10:00:00.000Z',
+      kind: 'task_delivered',
+      worker: 'docs',
+      message: 'delivered task "docs"',
+      data: { taskId: 'docs' },
+    },
     { at: '2025-01-01T10:01:00.000Z', kind: 'nudge', worker: 'docs', message: 'idle' },
     { at: '2025-01-01T10:02:00.000Z', kind: 'send', worker: 'docs', message: 'message from the person (5 bytes)' },
     { at: '2025-01-01T10:03:30.000Z', kind: 'state', worker: 'api', message: 'working -> done: reported done' },
@@ -77,7 +121,19 @@ describe('pull requests and the handoff (bare remote, stand-in gh)', () => {
 
     const calls = await ghCalls(log);
     const create = calls.find((call) => call.args[0] === 'pr' && call.args[1] === 'create');
-    expect(create?.args).toEqual(['pr', 'create', '--head', 'czar/api', '--base', 'main', '--title', 'Build the API', '--body-file', '-', '--draft']);
+    expect(create?.args).toEqual([
+      'pr',
+      'create',
+      '--head',
+      'czar/api',
+      '--base',
+      'main',
+      '--title',
+      'Build the API',
+      '--body-file',
+      '-',
+      '--draft',
+    ]);
     expect(create?.stdin).toContain('API done: GET /health answers 200.');
     expect(create?.stdin).toContain('\u241b[31mred');
     expect(create?.stdin).toContain('merged into czar/integration and its checks passed');
@@ -105,17 +161,27 @@ describe('pull requests and the handoff (bare remote, stand-in gh)', () => {
     expect(lines).toContain('  - docs: not finished: still working');
     expect(lines).toContain('- docs is working, not finished: look at it with "czar attach docs"');
     // Launches, a nudge, a merge and a pull request by the czar against one message from the person.
-    expect(lines.find((line) => line.startsWith('The czar acted'))).toMatch(/; you acted 1 time\(s\): \d+(\.\d)?% autonomous\.$/);
+    expect(lines.find((line) => line.startsWith('The czar acted'))).toMatch(
+      /; you acted 1 time\(s\): \d+(\.\d)?% autonomous\.$/,
+    );
   });
 
   it('czar doctor says when gh is not logged in, and when it is missing', async () => {
     const { fx, env } = await finishedFleet({ when: 'verified' });
-    const loggedOut = await czar(['doctor', '-c', fx.configFile], { cwd: fx.root, env: { ...env, GH_STANDIN_AUTH: 'no' } });
-    expect(loggedOut.stdout).toContain('✗ gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again');
+    const loggedOut = await czar(['doctor', '-c', fx.configFile], {
+      cwd: fx.root,
+      env: { ...env, GH_STANDIN_AUTH: 'no' },
+    });
+    expect(loggedOut.stdout).toContain(
+      '✗ gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again',
+    );
     expect(loggedOut.exitCode).toBe(1);
     const loggedIn = await czar(['doctor', '-c', fx.configFile], { cwd: fx.root, env });
     expect(loggedIn.stdout).toMatch(/✓ gh .*fixtures\/bin\/gh: logged in/);
-    const missing = await czar(['doctor', '-c', fx.configFile], { cwd: fx.root, env: { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' } });
+    const missing = await czar(['doctor', '-c', fx.configFile], {
+      cwd: fx.root,
+      env: { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' },
+    });
     expect(missing.stdout).toMatch(/✗ gh \(GitHub CLI\) not found on PATH, and pr.when in .*czar.yaml needs it/);
   });
 });

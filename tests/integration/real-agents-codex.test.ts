@@ -12,17 +12,30 @@ describe.skipIf(missing !== '')(`real Codex under czar${missing}`, () => {
 
   itAlertsOnRefusal('codex', 'scripted refusal: the request names no such model', 'scripted refusal');
 
-  it('a turn that outlasts idle_after is not nudged, and ends done', async () => {
-    const { fx } = await upRealFleet('codex', {
-      workers: [
-        {
-          name: 'thinker',
-          task: task('Think, then commit.', 'SLEEP: 15', 'RUN: echo thought > thought.txt && git add thought.txt && git commit -qm "add thought"', 'RUN: czar report --task thinker --state done --note "thought committed"', 'SAY: Finished.'),
-        },
-      ],
-    });
-    await fx.waitForStatus((s) => workerIn(s, 'thinker').state === 'done', { timeoutMs: 90_000, what: 'thinker done' });
-    expect(await fx.commits('thinker')).toEqual(['add thought']);
-    expect(interventions(await fx.events(), 'thinker')).toEqual([]);
-  }, 180_000 * REAL_AGENT_TIMEOUT_SCALE);
+  it(
+    'a turn that outlasts idle_after is not nudged, and ends done',
+    async () => {
+      const { fx } = await upRealFleet('codex', {
+        workers: [
+          {
+            name: 'thinker',
+            task: task(
+              'Think, then commit.',
+              'SLEEP: 15',
+              'RUN: echo thought > thought.txt && git add thought.txt && git commit -qm "add thought"',
+              'RUN: czar report --task thinker --state done --note "thought committed"',
+              'SAY: Finished.',
+            ),
+          },
+        ],
+      });
+      await fx.waitForStatus((s) => workerIn(s, 'thinker').state === 'done', {
+        timeoutMs: 90_000,
+        what: 'thinker done',
+      });
+      expect(await fx.commits('thinker')).toEqual(['add thought']);
+      expect(interventions(await fx.events(), 'thinker')).toEqual([]);
+    },
+    180_000 * REAL_AGENT_TIMEOUT_SCALE,
+  );
 });

@@ -16,14 +16,24 @@ describe('a task reaches every new agent of an unfinished worker', () => {
   test('down then up hands the fresh agent its task again, with the commits so far, and the old reports no longer count', async () => {
     const { root, repo } = await tempRepo();
     const captures = path.join(root, 'captures');
-    await writeFleetConfig(root, uniqueProject(), `repo: repo\nagent: sim\n${POLICY}workers:\n  - name: one\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Build one.\\n@sim write one.txt first half\\n@sim commit one: first half\\n@sim report working 50 halfway there\\n@sim work 600 the rest"\n`);
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      `repo: repo\nagent: sim\n${POLICY}workers:\n  - name: one\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Build one.\\n@sim write one.txt first half\\n@sim commit one: first half\\n@sim report working 50 halfway there\\n@sim work 600 the rest"\n`,
+    );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
-    await waitFor(async () => (await gitIn(repo, ['log', '--format=%s', 'czar/one'])).includes('one: first half'), { timeoutMs: 20_000, what: 'the first commit' });
+    await waitFor(async () => (await gitIn(repo, ['log', '--format=%s', 'czar/one'])).includes('one: first half'), {
+      timeoutMs: 20_000,
+      what: 'the first commit',
+    });
     const report = path.join(root, '.czar', 'reports', 'one.json');
-    const oldReport = await waitFor(async () => {
-      const text = await readFile(report, 'utf8').catch(() => '');
-      return text.includes('halfway there') ? text : undefined;
-    }, { what: 'the first report' });
+    const oldReport = await waitFor(
+      async () => {
+        const text = await readFile(report, 'utf8').catch(() => '');
+        return text.includes('halfway there') ? text : undefined;
+      },
+      { what: 'the first report' },
+    );
     expect((await czar(['down'], { cwd: root })).exitCode).toBe(0);
 
     const dry = await czar(['up', '--dry-run'], { cwd: root });
@@ -41,10 +51,22 @@ describe('a task reaches every new agent of an unfinished worker', () => {
   test('after Ctrl-C during delivery, the next up delivers the task with the same verification', async () => {
     const { root } = await tempRepo();
     const captures = path.join(root, 'captures');
-    await writeFleetConfig(root, uniqueProject(), `repo: repo\nagent: sim\nagents:\n  sim: { args: ["${SIM_AGENT}", --startup-ms, "10000"] }\n${POLICY}workers:\n  - name: one\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Build one.\\n@sim work 600 long"\n`);
-    const first = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], { cwd: root, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      `repo: repo\nagent: sim\nagents:\n  sim: { args: ["${SIM_AGENT}", --startup-ms, "10000"] }\n${POLICY}workers:\n  - name: one\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task: "Build one.\\n@sim work 600 long"\n`,
+    );
+    const first = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], {
+      cwd: root,
+      env: cleanEnv(),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
     const record = path.join(root, '.czar', 'workers', 'one.json');
-    await waitFor(async () => (await readFile(record, 'utf8').catch(() => '')).includes('deliveryStartedAt'), { what: 'the delivery to start' });
+    await waitFor(async () => (await readFile(record, 'utf8').catch(() => '')).includes('deliveryStartedAt'), {
+      what: 'the delivery to start',
+    });
     first.kill('SIGINT');
     await first;
     expect(await capturedFiles(captures)).toEqual([]);

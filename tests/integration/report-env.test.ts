@@ -11,10 +11,19 @@ describe('czar report trusts nothing in its environment', () => {
     const state = await launchedStateDir(root, 'api');
     const report = (env: Record<string, string>) => czar(['report', '--state', 'working'], { cwd: root, env });
     const cases: [Record<string, string>, RegExp][] = [
-      [{ CZAR_WORKER: '../../src/evil', CZAR_STATE_DIR: state }, /^czar: CZAR_WORKER "\.\.\/\.\.\/src\/evil" is not a worker name/],
+      [
+        { CZAR_WORKER: '../../src/evil', CZAR_STATE_DIR: state },
+        /^czar: CZAR_WORKER "\.\.\/\.\.\/src\/evil" is not a worker name/,
+      ],
       [{ CZAR_WORKER: 'ghost', CZAR_STATE_DIR: state }, /^czar: CZAR_WORKER "ghost" is not a worker of the fleet in /],
-      [{ CZAR_WORKER: 'api', CZAR_STATE_DIR: 'rel/.czar' }, /^czar: CZAR_STATE_DIR "rel\/\.czar" is not an absolute path/],
-      [{ CZAR_WORKER: 'api', CZAR_STATE_DIR: path.join(root, 'missing') }, /^czar: CZAR_STATE_DIR ".*missing" is not a czar state dir/],
+      [
+        { CZAR_WORKER: 'api', CZAR_STATE_DIR: 'rel/.czar' },
+        /^czar: CZAR_STATE_DIR "rel\/\.czar" is not an absolute path/,
+      ],
+      [
+        { CZAR_WORKER: 'api', CZAR_STATE_DIR: path.join(root, 'missing') },
+        /^czar: CZAR_STATE_DIR ".*missing" is not a czar state dir/,
+      ],
     ];
     for (const [env, message] of cases) {
       const result = await report(env);

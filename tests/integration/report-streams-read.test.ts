@@ -10,16 +10,21 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function stream(): Promise<{ streams: ReportStreams; append: (fields: Record<string, unknown>) => Promise<void> }> {
+async function stream(): Promise<{
+  streams: ReportStreams;
+  append: (fields: Record<string, unknown>) => Promise<void>;
+}> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'czar-streams-'));
   dirs.push(dir);
   const paths = statePaths(dir);
   await mkdir(paths.reports);
-  const append = (fields: Record<string, unknown>) => appendFile(reportStream(paths, 'w1'), `${JSON.stringify({ worker: 'w1', source: 'cli', ...fields })}\n`);
+  const append = (fields: Record<string, unknown>) =>
+    appendFile(reportStream(paths, 'w1'), `${JSON.stringify({ worker: 'w1', source: 'cli', ...fields })}\n`);
   return { streams: new ReportStreams(paths), append };
 }
 
-const notes = (readings: Awaited<ReturnType<ReportStreams['read']>>) => readings.map((reading) => (reading.kind === 'valid' ? reading.report.note : reading.reason));
+const notes = (readings: Awaited<ReturnType<ReportStreams['read']>>) =>
+  readings.map((reading) => (reading.kind === 'valid' ? reading.report.note : reading.reason));
 
 describe('a report stream read by the czar', () => {
   test('two reports written at the same moment from the same last report are both taken', async () => {

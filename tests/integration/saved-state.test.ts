@@ -12,6 +12,8 @@ describe("the czar's saved state", () => {
     await writeFile(fx.fleet.paths.czarState, text);
     await fx.supervise();
     const event = await fx.waitForEvent('state_discarded');
-    expect(event.message).toBe(`${fx.fleet.paths.czarState} is not a saved czar state czar can read, so the czar starts from the config, the launch records and what tmux and git show; the memory of nudges, restarts and the bonus queue starts over.`);
+    expect(event.message).toBe(
+      `${fx.fleet.paths.czarState} is not a saved czar state czar can read, so the czar starts from the config, the launch records and what tmux and git show; the memory of nudges, restarts and the bonus queue starts over.`,
+    );
   });
 });

@@ -29,13 +29,22 @@ describe('the shell preset', () => {
     await waitFor(() => existsSync(path.join(beta, 'beta.txt')), { timeoutMs: 15_000, what: "beta's task to run" });
     // Idle with no done report: the czar's ladder goes past the nudge and the re-brief.
     const events = path.join(root, '.czar', 'events.jsonl');
-    const betaEvents = async () => (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string }).filter((event) => event.worker === 'beta').map((event) => event.kind);
+    const betaEvents = async () =>
+      (await readFile(events, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { kind: string; worker?: string })
+        .filter((event) => event.worker === 'beta')
+        .map((event) => event.kind);
     // A nudge pasted into bash ran its `czar report --state blocked` line: that report, or the re-brief rung after a
     // nudge that was not pasted, ends the wait.
-    const kinds = await waitFor(async () => {
-      const seen = await betaEvents();
-      return seen.includes('rebrief') || seen.includes('report') ? seen : undefined;
-    }, { timeoutMs: 30_000, what: "beta's re-brief rung" });
+    const kinds = await waitFor(
+      async () => {
+        const seen = await betaEvents();
+        return seen.includes('rebrief') || seen.includes('report') ? seen : undefined;
+      },
+      { timeoutMs: 30_000, what: "beta's re-brief rung" },
+    );
     expect(kinds).not.toContain('report');
 
     expect(existsSync(path.join(beta, 'pwned'))).toBe(false);

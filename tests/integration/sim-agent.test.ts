@@ -34,7 +34,13 @@ async function startSim(args: readonly string[] = []) {
     return parsed?.ok === true ? parsed.report : undefined;
   };
   const pane = async () => (await tmux.listPanes()).find((info) => info.paneId === paneId);
-  await waitFor(async () => simPreset.isReady(await screen()) || (await pane())?.dead === true || simPreset.dialogs[0]?.match.test(await screen()), { what: 'the sim to start' });
+  await waitFor(
+    async () =>
+      simPreset.isReady(await screen()) ||
+      (await pane())?.dead === true ||
+      simPreset.dialogs[0]?.match.test(await screen()),
+    { what: 'the sim to start' },
+  );
   return { tmux, paneId, repo, stateDir, screen, captured, report, pane };
 }
 
@@ -42,18 +48,26 @@ async function startSim(args: readonly string[] = []) {
  * Waits for the pane to die. tmux 3.3a loses the exit status of about half of the quickly exiting panes here
  * (measured: 3 of 6), so the status is checked when tmux has it and the sim's last words are checked always.
  */
-async function exited(sim: { pane(): Promise<PaneInfo | undefined>; screen(): Promise<string> }, code: number, lastWords: RegExp): Promise<void> {
-  const pane = await waitFor(async () => {
-    const info = await sim.pane();
-    return info?.dead === true ? info : undefined;
-  }, { what: 'the pane to die' });
+async function exited(
+  sim: { pane(): Promise<PaneInfo | undefined>; screen(): Promise<string> },
+  code: number,
+  lastWords: RegExp,
+): Promise<void> {
+  const pane = await waitFor(
+    async () => {
+      const info = await sim.pane();
+      return info?.dead === true ? info : undefined;
+    },
+    { what: 'the pane to die' },
+  );
   expect([code, undefined]).toContain(pane.deadStatus);
   expect(await sim.screen()).toMatch(lastWords);
 }
 
 describe('czar-sim-agent in tmux', () => {
   beforeAll(() => {
-    if (!existsSync(path.join(root, 'dist', 'sim', 'agent.js'))) throw new Error('dist/sim/agent.js is missing; run "npm run build" first.');
+    if (!existsSync(path.join(root, 'dist', 'sim', 'agent.js')))
+      throw new Error('dist/sim/agent.js is missing; run "npm run build" first.');
   });
 
   it('receives a pasted task byte for byte, writes, commits and reports done', async () => {
@@ -70,7 +84,9 @@ describe('czar-sim-agent in tmux', () => {
       '',
     ].join('\n');
     await sim.tmux.paste(sim.paneId, task);
-    await waitFor(async () => simPreset.inputText?.(await sim.screen()) === '[Pasted text #1 +7 lines]', { what: 'the paste placeholder' });
+    await waitFor(async () => simPreset.inputText?.(await sim.screen()) === '[Pasted text #1 +7 lines]', {
+      what: 'the paste placeholder',
+    });
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
 
     const bytes = await waitFor(() => sim.captured(), { what: 'the capture file' });
@@ -78,16 +94,29 @@ describe('czar-sim-agent in tmux', () => {
     await waitFor(async () => simPreset.isBusy(await sim.screen()), { what: 'the busy line' });
     expect((await waitFor(sim.report, { what: 'a report' })).state).toBe('working');
 
-    const done = await waitFor(async () => ((await sim.report())?.state === 'done' ? sim.report() : undefined), { what: 'the done report' });
+    const done = await waitFor(async () => ((await sim.report())?.state === 'done' ? sim.report() : undefined), {
+      what: 'the done report',
+    });
     // The turn end that follows (as a Stop hook) leaves the done standing and only names itself as the writer.
-    expect(done).toMatchObject({ worker: 'w1', state: 'done', source: expect.stringMatching(/^sim(:turn-end)?$/), note: 'finished', resultFile: path.join(sim.stateDir, 'results', 'w1.md') });
+    expect(done).toMatchObject({
+      worker: 'w1',
+      state: 'done',
+      source: expect.stringMatching(/^sim(:turn-end)?$/),
+      note: 'finished',
+      resultFile: path.join(sim.stateDir, 'results', 'w1.md'),
+    });
     expect(await readFile(path.join(sim.stateDir, 'results', 'w1.md'), 'utf8')).toBe('parser done; docs left\n');
     expect(await readFile(path.join(sim.repo, 'out', 'result.txt'), 'utf8')).toBe('hello\nworld');
-    expect(await gitIn(sim.repo, ['log', '-1', '--format=%an|%s', '--name-only'])).toBe('czar-sim|sim: add result\n\nout/result.txt');
-    await waitFor(async () => {
-      const screen = await sim.screen();
-      return simPreset.isReady(screen) && !simPreset.isBusy(screen) && simPreset.inputText?.(screen) === '';
-    }, { what: 'the input box again' });
+    expect(await gitIn(sim.repo, ['log', '-1', '--format=%an|%s', '--name-only'])).toBe(
+      'czar-sim|sim: add result\n\nout/result.txt',
+    );
+    await waitFor(
+      async () => {
+        const screen = await sim.screen();
+        return simPreset.isReady(screen) && !simPreset.isBusy(screen) && simPreset.inputText?.(screen) === '';
+      },
+      { what: 'the input box again' },
+    );
   });
 
   it('does default work for a task without @sim lines', async () => {
@@ -108,17 +137,28 @@ describe('czar-sim-agent in tmux', () => {
     await writeFile(path.join(sim.repo, 'list.txt'), 'items:\nsearch\nend\n');
     await gitIn(sim.repo, ['commit', '--quiet', '-am', 'search']);
     await gitIn(sim.repo, ['switch', '--quiet', 'main']);
-    await sim.tmux.paste(sim.paneId, '# Totals\n@sim write list.txt items:\\ntotals\\nend\\n\n@sim commit totals\n@sim done totals in');
+    await sim.tmux.paste(
+      sim.paneId,
+      '# Totals\n@sim write list.txt items:\\ntotals\\nend\\n\n@sim commit totals\n@sim done totals in',
+    );
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
     await waitFor(async () => (await sim.report())?.note === 'totals in', { what: 'the first done report' });
-    await waitFor(async () => {
-      const screen = await sim.screen();
-      return simPreset.isReady(screen) && !simPreset.isBusy(screen);
-    }, { what: 'the first turn over' });
+    await waitFor(
+      async () => {
+        const screen = await sim.screen();
+        return simPreset.isReady(screen) && !simPreset.isBusy(screen);
+      },
+      { what: 'the first turn over' },
+    );
 
-    await sim.tmux.paste(sim.paneId, 'Your work could not go into the integration branch yet.\n1. Merge it into your branch:\n   `git merge czar/integration`\n2. Resolve every conflict, keeping both sides.');
+    await sim.tmux.paste(
+      sim.paneId,
+      'Your work could not go into the integration branch yet.\n1. Merge it into your branch:\n   `git merge czar/integration`\n2. Resolve every conflict, keeping both sides.',
+    );
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
-    await waitFor(async () => (await sim.report())?.note === 'merged czar/integration and resolved its conflicts', { what: 'the done report after the merge' });
+    await waitFor(async () => (await sim.report())?.note === 'merged czar/integration and resolved its conflicts', {
+      what: 'the done report after the merge',
+    });
     expect(await readFile(path.join(sim.repo, 'list.txt'), 'utf8')).toBe('items:\ntotals\nsearch\nend\n');
     expect(await gitIn(sim.repo, ['status', '--porcelain'])).toBe('');
     expect(await gitIn(sim.repo, ['log', '-1', '--format=%an %P'])).toMatch(/^czar-sim [0-9a-f]{40} [0-9a-f]{40}$/);
@@ -131,7 +171,9 @@ describe('czar-sim-agent in tmux', () => {
     await sim.tmux.sendKeys(sim.paneId, ['Enter']);
     await waitFor(async () => simPreset.isWaiting(await sim.screen()), { what: 'the question' });
     expect(simPreset.isReady(await sim.screen())).toBe(false);
-    expect(await waitFor(async () => ((await sim.report())?.state === 'waiting' ? sim.report() : undefined))).toMatchObject({ note: 'delete the old tests?' });
+    expect(
+      await waitFor(async () => ((await sim.report())?.state === 'waiting' ? sim.report() : undefined)),
+    ).toMatchObject({ note: 'delete the old tests?' });
     await sim.tmux.sendKeys(sim.paneId, ['y']);
     await waitFor(async () => (await sim.report())?.state === 'done', { what: 'the done report' });
   });
@@ -163,15 +205,20 @@ describe('czar-sim-agent in tmux', () => {
     const pastedAt = Date.now();
     await sim.tmux.sendKeys(sim.paneId, ['Enter', 'x']);
     // The typed "x" lands after the Enter, so seeing it in the box proves the Enter was read and dropped.
-    await waitFor(async () => simPreset.inputText?.(await sim.screen()) === '[Pasted text #1 +2 lines]x', { what: 'the paste and x still in the input box' });
+    await waitFor(async () => simPreset.inputText?.(await sim.screen()) === '[Pasted text #1 +2 lines]x', {
+      what: 'the paste and x still in the input box',
+    });
     expect(await sim.captured()).toBeUndefined();
     // Retry Enter the way czar does until the agent takes it.
     let enters = 0;
-    const bytes = await waitFor(async () => {
-      enters++;
-      await sim.tmux.sendKeys(sim.paneId, ['Enter']);
-      return sim.captured();
-    }, { intervalMs: 200, what: 'the submit to be taken' });
+    const bytes = await waitFor(
+      async () => {
+        enters++;
+        await sim.tmux.sendKeys(sim.paneId, ['Enter']);
+        return sim.captured();
+      },
+      { intervalMs: 200, what: 'the submit to be taken' },
+    );
     expect(Date.now() - pastedAt).toBeGreaterThanOrEqual(1000);
     expect(enters).toBeGreaterThan(1);
     expect(bytes.toString()).toBe(`${task}x`);

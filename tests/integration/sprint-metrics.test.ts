@@ -11,10 +11,23 @@ describe('sprint metrics from a real sprint of simulated agents', () => {
     const env = { CLAUDE_CONFIG_DIR: claudeDir };
     const fx = await fleetFixture({
       workers: [
-        { name: 'a', env, task: '# Step a\n@sim usage 1000 100\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in' },
-        { name: 'b', env, task: '# Step b\n@sim usage 2000 200\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in' },
+        {
+          name: 'a',
+          env,
+          task: '# Step a\n@sim usage 1000 100\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in',
+        },
+        {
+          name: 'b',
+          env,
+          task: '# Step b\n@sim usage 2000 200\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in',
+        },
       ],
-      bonus: [{ name: 'extra', task: '# Extra\n@sim usage 500 50\n@sim write src/extra.ts export const extra = 3;\\n\n@sim commit extra: add extra\n@sim done extra in' }],
+      bonus: [
+        {
+          name: 'extra',
+          task: '# Extra\n@sim usage 500 50\n@sim write src/extra.ts export const extra = 3;\\n\n@sim commit extra: add extra\n@sim done extra in',
+        },
+      ],
     });
     // czar's merge commits need an identity; a person's repo has one, a temp repo gets it here.
     await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
@@ -22,11 +35,18 @@ describe('sprint metrics from a real sprint of simulated agents', () => {
     await fx.launchWave();
     await fx.supervise();
 
-    const status = await fx.waitForStatus((s) => s.sprintOver && s.metrics?.tasksDone === 3 && s.handoff !== undefined, { timeoutMs: 60_000, what: 'the sprint over with three tasks done and the handoff written' });
+    const status = await fx.waitForStatus(
+      (s) => s.sprintOver && s.metrics?.tasksDone === 3 && s.handoff !== undefined,
+      { timeoutMs: 60_000, what: 'the sprint over with three tasks done and the handoff written' },
+    );
     expect(FleetStatusSchema.safeParse(status).error).toBeUndefined();
     const metrics = status.metrics;
     // Each task's tokens are its own model calls, the bonus task's apart from its worker's first task.
-    expect(Object.fromEntries(metrics?.tasks.map((task) => [task.task, task.tokens]) ?? [])).toEqual({ a: 1100, b: 2200, extra: 550 });
+    expect(Object.fromEntries(metrics?.tasks.map((task) => [task.task, task.tokens]) ?? [])).toEqual({
+      a: 1100,
+      b: 2200,
+      extra: 550,
+    });
     for (const task of metrics?.tasks ?? []) {
       expect(task.toDoneMs, `${task.task} time to done`).toBeGreaterThan(0);
       expect(task.usd, `${task.task} cost`).toBeGreaterThan(0);
@@ -48,7 +68,11 @@ describe('sprint metrics from a real sprint of simulated agents', () => {
     const czarActions = status.handoff?.metrics.czarActions;
     expect(fromStats.czarActions).toBe(czarActions);
     expect(fromStats.personActions).toBe(0);
-    expect(handoff).toContain(`The czar acted ${czarActions} time(s) on its own; you acted 0 time(s): 100% autonomous.`);
-    expect(fromStats.tasks.map((task) => [task.task, task.toDoneMs])).toEqual(status.handoff?.metrics.tasks.map((task) => [task.task, task.toDoneMs]));
+    expect(handoff).toContain(
+      `The czar acted ${czarActions} time(s) on its own; you acted 0 time(s): 100% autonomous.`,
+    );
+    expect(fromStats.tasks.map((task) => [task.task, task.toDoneMs])).toEqual(
+      status.handoff?.metrics.tasks.map((task) => [task.task, task.toDoneMs]),
+    );
   });
 });

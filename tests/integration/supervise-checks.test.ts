@@ -17,9 +17,19 @@ const VALUE_CHECK = [
 describe('czar supervision: done means verified', () => {
   it('a done claim whose check fails gets a fix-up; the fix passes, the worker is verified, and only then gets a bonus task', async () => {
     const fx = await fleetFixture({
-      workers: [{ name: 'fixer', task: '# Set the value\n@sim write src/value.txt broken\n@sim commit set the value\n@sim done value set' }],
+      workers: [
+        {
+          name: 'fixer',
+          task: '# Set the value\n@sim write src/value.txt broken\n@sim commit set the value\n@sim done value set',
+        },
+      ],
       checks: [{ name: 'value', run: VALUE_CHECK, timeout: '30s' }],
-      bonus: [{ name: 'extra', task: '# Extra EXTRA-9\n@sim write src/extra.txt more\n@sim commit extra\n@sim done extra done' }],
+      bonus: [
+        {
+          name: 'extra',
+          task: '# Extra EXTRA-9\n@sim write src/extra.txt more\n@sim commit extra\n@sim done extra done',
+        },
+      ],
       policy: { idle_after: '1m', escalate_after: '1m' },
     });
     await fx.launchWave();
@@ -48,7 +58,9 @@ describe('czar supervision: done means verified', () => {
     expect(passed.data?.sha).not.toBe(firstSha);
     const events = await fx.events();
     const order = (predicate: (event: (typeof events)[number]) => boolean): number => events.findIndex(predicate);
-    const verifiedAt = order((event) => event.kind === 'state' && event.worker === 'fixer' && event.message.startsWith('done -> verified'));
+    const verifiedAt = order(
+      (event) => event.kind === 'state' && event.worker === 'fixer' && event.message.startsWith('done -> verified'),
+    );
     const bonusAt = order((event) => event.kind === 'bonus' && event.worker === 'fixer');
     expect(verifiedAt).toBeGreaterThan(order((event) => event.kind === 'checks_passed'));
     expect(bonusAt).toBeGreaterThan(verifiedAt);
@@ -56,15 +68,23 @@ describe('czar supervision: done means verified', () => {
 
     // The bonus work is checked too, and the worker ends verified with both tasks and no alert left; the sprint is
     // over once its branch is in the integration branch too.
-    const status = await fx.waitForStatus((s) => workerIn(s, 'fixer').state === 'verified' && workerIn(s, 'fixer').tasks.length === 2 && s.sprintOver, { what: 'fixer verified after its bonus task, and the sprint over' });
-    expect(workerIn(status, 'fixer')).toMatchObject({ tasks: ['fixer', 'extra'], alerts: [], git: { commitsAhead: 3 } });
+    const status = await fx.waitForStatus(
+      (s) => workerIn(s, 'fixer').state === 'verified' && workerIn(s, 'fixer').tasks.length === 2 && s.sprintOver,
+      { what: 'fixer verified after its bonus task, and the sprint over' },
+    );
+    expect(workerIn(status, 'fixer')).toMatchObject({
+      tasks: ['fixer', 'extra'],
+      alerts: [],
+      git: { commitsAhead: 3 },
+    });
     expect(status.integration?.holds).toEqual(['fixer']);
   });
 
-  it('runs at most check_concurrency checks at once across the fleet, and a worker\'s own check replaces the fleet\'s', async () => {
+  it("runs at most check_concurrency checks at once across the fleet, and a worker's own check replaces the fleet's", async () => {
     // Each run appends "start <worker>" and "end <worker>" to one file at the fixture's root (three folders up
     // from .czar/checkouts/<worker>), so overlapping runs would interleave.
-    const slow = 'echo "start $CZAR_WORKER" >> ../../../order.log; sleep 1; echo "end $CZAR_WORKER" >> ../../../order.log';
+    const slow =
+      'echo "start $CZAR_WORKER" >> ../../../order.log; sleep 1; echo "end $CZAR_WORKER" >> ../../../order.log';
     const done = (name: string) => `# ${name}\n@sim write ${name}.txt done\n@sim commit ${name}\n@sim done ${name} in`;
     const fx = await fleetFixture({
       workers: [
@@ -78,13 +98,28 @@ describe('czar supervision: done means verified', () => {
     await fx.launchWave();
     await fx.supervise();
     // The integration branch merges each verified branch and runs the same fleet check on the result: wait for all.
-    await fx.waitForStatus((s) => s.workers.every((worker) => worker.state === 'verified') && s.integration?.holds.length === 3, { timeoutMs: 60_000, what: 'all three verified and integrated' });
+    await fx.waitForStatus(
+      (s) => s.workers.every((worker) => worker.state === 'verified') && s.integration?.holds.length === 3,
+      { timeoutMs: 60_000, what: 'all three verified and integrated' },
+    );
     const order = (await readFile(path.join(fx.root, 'order.log'), 'utf8')).split('\n').filter((line) => line !== '');
     // Never two at once: each start is followed by its own end. The integration branch's run of the same check
     // (no CZAR_WORKER) shares the limit too.
-    const pairs = Array.from({ length: Math.ceil(order.length / 2) }, (_, index) => [order[2 * index], order[2 * index + 1]]);
-    for (const [start, end] of pairs) expect(`${start ?? ''}|${end ?? ''}`, order.join(' | ')).toBe(`${start ?? ''}|${(start ?? '').replace('start', 'end')}`);
-    expect(order.filter((line) => line.startsWith('start ')).map((line) => line.slice('start '.length)).filter((worker) => worker !== '').sort()).toEqual(['one', 'two']);
+    const pairs = Array.from({ length: Math.ceil(order.length / 2) }, (_, index) => [
+      order[2 * index],
+      order[2 * index + 1],
+    ]);
+    for (const [start, end] of pairs)
+      expect(`${start ?? ''}|${end ?? ''}`, order.join(' | ')).toBe(
+        `${start ?? ''}|${(start ?? '').replace('start', 'end')}`,
+      );
+    expect(
+      order
+        .filter((line) => line.startsWith('start '))
+        .map((line) => line.slice('start '.length))
+        .filter((worker) => worker !== '')
+        .sort(),
+    ).toEqual(['one', 'two']);
     expect(existsSync(path.join(fx.fleet.paths.root, 'checkouts', 'three', 'own.txt'))).toBe(true);
   });
 });

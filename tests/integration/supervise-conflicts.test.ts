@@ -15,7 +15,10 @@ function conflictWith(status: FleetStatus, worker: string, peer: string): readon
 describe('czar supervision: conflicts predicted while the workers work', () => {
   it('flags two workers editing the same lines on both sides within a second of the second commit, tells each once, and clears when resolved; base moving is predicted too', async () => {
     const fx = await fleetFixture({
-      workers: [{ name: 'left', task: BUSY }, { name: 'right', task: BUSY }],
+      workers: [
+        { name: 'left', task: BUSY },
+        { name: 'right', task: BUSY },
+      ],
       files: { 'shared.txt': 'one\ntwo\nthree\n', 'base.txt': 'base\n' },
       policy: { idle_after: '5m', stuck_after: '10m', escalate_after: '5m' },
     });
@@ -33,10 +36,17 @@ describe('czar supervision: conflicts predicted while the workers work', () => {
     await commit(left, 'base.txt', 'base changed by left\n', 'left edits base.txt');
     await commit(right, 'shared.txt', 'one\nTWO from right\nthree\n', 'right edits line two');
     // The bound is the claim: both sides flagged within a second of the second commit (scaled on slow machines).
-    const flagged = await waitFor(async () => {
-      const status = await fx.status();
-      return status !== undefined && conflictWith(status, 'left', 'right') !== undefined && conflictWith(status, 'right', 'left') !== undefined ? status : undefined;
-    }, { timeoutMs: 1000, intervalMs: 20, what: 'conflict alerts on both workers' });
+    const flagged = await waitFor(
+      async () => {
+        const status = await fx.status();
+        return status !== undefined &&
+          conflictWith(status, 'left', 'right') !== undefined &&
+          conflictWith(status, 'right', 'left') !== undefined
+          ? status
+          : undefined;
+      },
+      { timeoutMs: 1000, intervalMs: 20, what: 'conflict alerts on both workers' },
+    );
     expect(conflictWith(flagged, 'left', 'right')).toEqual(['shared.txt']);
     expect(conflictWith(flagged, 'right', 'left')).toEqual(['shared.txt']);
     expect(workerIn(flagged, 'left').state).toBe('working');
@@ -47,22 +57,36 @@ describe('czar supervision: conflicts predicted while the workers work', () => {
     // Each is told once, with who owns the other side.
     await fx.waitForEvent('message_delivered', 'left');
     await fx.waitForEvent('message_delivered', 'right');
-    const told = await waitFor(async () => {
-      const texts = [...(await fx.captures('left')), ...(await fx.captures('right'))].filter((text) => text.includes('git predicts'));
-      return texts.length === 2 ? texts : undefined;
-    }, { what: 'both warnings captured' });
-    expect(told.find((text) => text.startsWith('Worker left'))).toMatch(/right's branch `czar\/right` \(worker right owns that side\)[\s\S]*`shared\.txt`/);
-    expect(told.find((text) => text.startsWith('Worker right'))).toMatch(/left's branch `czar\/left` \(worker left owns that side\)/);
+    const told = await waitFor(
+      async () => {
+        const texts = [...(await fx.captures('left')), ...(await fx.captures('right'))].filter((text) =>
+          text.includes('git predicts'),
+        );
+        return texts.length === 2 ? texts : undefined;
+      },
+      { what: 'both warnings captured' },
+    );
+    expect(told.find((text) => text.startsWith('Worker left'))).toMatch(
+      /right's branch `czar\/right` \(worker right owns that side\)[\s\S]*`shared\.txt`/,
+    );
+    expect(told.find((text) => text.startsWith('Worker right'))).toMatch(
+      /left's branch `czar\/left` \(worker left owns that side\)/,
+    );
 
     // Base moves under left: predicted the same way, against main.
     await commit(fx.repo, 'base.txt', 'base changed upstream\n', 'upstream edits base.txt');
-    const againstBase = await fx.waitForStatus((s) => conflictWith(s, 'left', 'main') !== undefined, { what: 'left conflicts with main' });
+    const againstBase = await fx.waitForStatus((s) => conflictWith(s, 'left', 'main') !== undefined, {
+      what: 'left conflicts with main',
+    });
     expect(conflictWith(againstBase, 'left', 'main')).toEqual(['base.txt']);
     expect(conflictWith(againstBase, 'right', 'main')).toBeUndefined();
 
     // right takes left's line: the prediction clears, and so do both alerts.
     await commit(right, 'shared.txt', 'one\nTWO from left\nthree\n', 'right adopts left line two');
-    const cleared = await fx.waitForStatus((s) => conflictWith(s, 'left', 'right') === undefined && conflictWith(s, 'right', 'left') === undefined, { what: 'conflict alerts cleared' });
+    const cleared = await fx.waitForStatus(
+      (s) => conflictWith(s, 'left', 'right') === undefined && conflictWith(s, 'right', 'left') === undefined,
+      { what: 'conflict alerts cleared' },
+    );
     expect(conflictWith(cleared, 'left', 'main')).toEqual(['base.txt']);
     const warnings = (await fx.events()).filter((event) => event.kind === 'warn_conflict');
     expect(warnings.map((event) => event.worker).sort()).toEqual(['left', 'left', 'right']);

@@ -44,14 +44,28 @@ describe('czar supervision: the person in the loop', () => {
     await fx.supervise();
 
     await fx.waitForEvent('sprint_over');
-    const lines = await waitFor(async () => {
-      const text = await readFile(sink, 'utf8').catch(() => '');
-      const parsed = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
-      return parsed.length >= 2 ? parsed : undefined;
-    }, { what: 'two notifications' });
-    expect(lines.map((line) => `${String(line.worker)}:${String(line.episode)}`).sort()).toEqual(['boom:crashed', 'fin:done']);
-    expect(lines.find((line) => line.worker === 'fin')).toMatchObject({ project: fx.fleet.config.project, summary: 'fin is done: finished' });
-    expect(lines.find((line) => line.worker === 'boom')?.summary, JSON.stringify(lines)).toMatch(/boom crashed for good: the agent exited with (status 4|an unknown status)/);
+    const lines = await waitFor(
+      async () => {
+        const text = await readFile(sink, 'utf8').catch(() => '');
+        const parsed = text
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        return parsed.length >= 2 ? parsed : undefined;
+      },
+      { what: 'two notifications' },
+    );
+    expect(lines.map((line) => `${String(line.worker)}:${String(line.episode)}`).sort()).toEqual([
+      'boom:crashed',
+      'fin:done',
+    ]);
+    expect(lines.find((line) => line.worker === 'fin')).toMatchObject({
+      project: fx.fleet.config.project,
+      summary: 'fin is done: finished',
+    });
+    expect(lines.find((line) => line.worker === 'boom')?.summary, JSON.stringify(lines)).toMatch(
+      /boom crashed for good: the agent exited with (status 4|an unknown status)/,
+    );
     // Passes after the episode began (sprint_over came later) sent nothing more.
     expect((await fx.events()).filter((event) => event.kind === 'notify')).toHaveLength(2);
     expect((await readFile(sink, 'utf8')).split('\n').filter((line) => line !== '')).toHaveLength(2);

@@ -11,26 +11,38 @@ import { waitFor } from '../helpers/wait.js';
 
 /** The czar as its own process (`czar supervise`), outside the fleet's tmux server: nothing there can signal it. */
 function superviseProcess(fx: FleetFixture): ResultPromise {
-  const child = execa(process.execPath, [CZAR_BIN, 'supervise', '-c', fx.configFile], { cwd: fx.root, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+  const child = execa(process.execPath, [CZAR_BIN, 'supervise', '-c', fx.configFile], {
+    cwd: fx.root,
+    env: cleanEnv(),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
   onTestFinished(() => void child.kill('SIGKILL'));
   return child;
 }
 
 /** Resolves with how long the process took to end after `since`, or rejects past `ms`. */
 async function endsWithin(child: ResultPromise, since: number, ms: number, what: string): Promise<number> {
-  const ended = await Promise.race([child.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+  const ended = await Promise.race([
+    child.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
   if (!ended) throw new Error(`the czar did not exit within ${ms} ms after ${what}`);
   return Date.now() - since;
 }
 
 describe('czar supervision: the czar ends when it should', () => {
-  it('exits within seconds once its fleet\'s tmux server is gone and its folder removed', async () => {
+  it("exits within seconds once its fleet's tmux server is gone and its folder removed", async () => {
     const fx = await fleetFixture({
       workers: ['a', 'b', 'c'].map((name) => ({ name, task: `# ${name}\n@sim work 600 ${name}` })),
     });
     await fx.launchWave();
     const czar = superviseProcess(fx);
-    await fx.waitForStatus((s) => s.supervisor?.pid === czar.pid && s.workers.every((worker) => worker.state === 'working'), { what: 'the czar supervising three working workers' });
+    await fx.waitForStatus(
+      (s) => s.supervisor?.pid === czar.pid && s.workers.every((worker) => worker.state === 'working'),
+      { what: 'the czar supervising three working workers' },
+    );
 
     await fx.fleet.tmux.killServer();
     await rm(fx.fleet.paths.root, { recursive: true, force: true, maxRetries: 10 });
@@ -42,7 +54,9 @@ describe('czar supervision: the czar ends when it should', () => {
   it('SIGTERM ends it within a bounded time even while an integration check runs, and the check goes too', async () => {
     // The integration check notes its shell in the fixture's root (three folders up) and then runs far past the test.
     const fx = await fleetFixture({
-      workers: [{ name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' }],
+      workers: [
+        { name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' },
+      ],
       integration: { checks: [{ name: 'forever', run: 'echo $$ > ../../../check.pid; sleep 300', timeout: '10m' }] },
       policy: { idle_after: '1m', escalate_after: '1m' },
     });

@@ -7,8 +7,14 @@ describe('czar supervision: the tmux server goes away', () => {
   it('does not take every worker for crashed when the whole tmux server is gone (czar down), and says so', async () => {
     const fx = await fleetFixture({
       workers: [
-        { name: 'a', task: '# Finish\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in' },
-        { name: 'b', task: '# Finish\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in' },
+        {
+          name: 'a',
+          task: '# Finish\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in',
+        },
+        {
+          name: 'b',
+          task: '# Finish\n@sim write src/b.ts export const b = 2;\\n\n@sim commit b: add b\n@sim done b in',
+        },
       ],
     });
     await fx.launchWave();
@@ -20,7 +26,9 @@ describe('czar supervision: the tmux server goes away', () => {
     const status = await fx.status();
     expect(status?.sprintOver).toBe(true);
     expect(status?.workers.map((worker) => worker.state)).toEqual(['done', 'done']);
-    expect((await fx.events()).filter((event) => event.kind === 'state' && event.message.includes('crashed'))).toEqual([]);
+    expect((await fx.events()).filter((event) => event.kind === 'state' && event.message.includes('crashed'))).toEqual(
+      [],
+    );
   });
 
   it('does not start the server again to restart a worker once it is gone: the fleet was taken down', async () => {
@@ -28,11 +36,29 @@ describe('czar supervision: the tmux server goes away', () => {
     await fx.launchWave();
     const [spec] = fx.fleet.config.workers;
     if (spec === undefined) throw new Error('the fixture has no worker');
-    const executor = new Executor(fx.fleet, { delivered: () => undefined, launched: () => undefined, respawned: () => undefined, failed: () => undefined, settled: () => undefined, checked: () => undefined });
+    const executor = new Executor(fx.fleet, {
+      delivered: () => undefined,
+      launched: () => undefined,
+      respawned: () => undefined,
+      failed: () => undefined,
+      settled: () => undefined,
+      checked: () => undefined,
+    });
     // A restart the czar decided just before "czar down" killed the server, carried out just after.
     await fx.fleet.tmux.killServer();
-    const task = { id: 'a', title: 'Wait', text: '# Wait', scope: [], roleText: undefined, buildsOn: undefined, at: Date.now(), commitsAtStart: 0 };
-    await expect(executor.restart(spec, task)).rejects.toThrow(/tmux server "czar-\w+" is gone, so worker "a" was not started again; run "czar up"/);
+    const task = {
+      id: 'a',
+      title: 'Wait',
+      text: '# Wait',
+      scope: [],
+      roleText: undefined,
+      buildsOn: undefined,
+      at: Date.now(),
+      commitsAtStart: 0,
+    };
+    await expect(executor.restart(spec, task)).rejects.toThrow(
+      /tmux server "czar-\w+" is gone, so worker "a" was not started again; run "czar up"/,
+    );
     expect(await fx.fleet.tmux.serverRunning()).toBe(false);
   });
 });

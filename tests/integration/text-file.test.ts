@@ -21,10 +21,12 @@ describe('readTextFile: one check for every file a person or worker hands czar a
     await mkdir(at('folder'));
     await execa('mkfifo', [at('fifo')]);
     await symlink(at('nowhere'), at('dangling'));
-    const reasons = await Promise.all(['nul.md', 'latin1.md', 'big.md', 'folder', 'fifo', 'missing.md', 'dangling'].map(async (name) => {
-      const reading = await readTextFile(at(name), 2048);
-      return reading.ok ? 'read' : `${reading.problem}: ${reading.reason}`;
-    }));
+    const reasons = await Promise.all(
+      ['nul.md', 'latin1.md', 'big.md', 'folder', 'fifo', 'missing.md', 'dangling'].map(async (name) => {
+        const reading = await readTextFile(at(name), 2048);
+        return reading.ok ? 'read' : `${reading.problem}: ${reading.reason}`;
+      }),
+    );
     expect(reasons).toEqual([
       'not_text: is not UTF-8 text (NUL bytes or invalid UTF-8)',
       'not_text: is not UTF-8 text (NUL bytes or invalid UTF-8)',

@@ -11,7 +11,9 @@ describe('Tmux.close', () => {
     // A launch still under way when the demo's terminal closed: its new-session is on its way to the server.
     const making = tmux.newSession({ name: 'early', cwd: dir, argv: ['sleep', '600'] });
     const closing = tmux.close();
-    await expect(tmux.newSession({ name: 'late', cwd: dir, argv: ['sleep', '600'] })).rejects.toThrow(/shut down for good/);
+    await expect(tmux.newSession({ name: 'late', cwd: dir, argv: ['sleep', '600'] })).rejects.toThrow(
+      /shut down for good/,
+    );
     await closing;
     await making.catch(() => undefined);
     expect(await server.serverRunning()).toBe(false);

@@ -14,6 +14,8 @@ describe('Tmux.pipePane', () => {
     await tmux.pipePane(paneId, log);
     expect((await tmux.listPanes()).find((pane) => pane.paneId === paneId)?.piped).toBe(true);
     await tmux.sendKeys(paneId, ['after-adopt', 'Enter']);
-    await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('after-adopt'), { what: 'output in the log' });
+    await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('after-adopt'), {
+      what: 'output in the log',
+    });
   });
 });

@@ -10,7 +10,8 @@ describe('czar up notes', () => {
   test('an untracked czar.yaml, as czar init leaves it, is no uncommitted change; a task edited after delivery is named with the fix', async () => {
     const { repo } = await tempRepo();
     const project = uniqueProject();
-    const config = (task: string) => `agent: sim\nworkers:\n  - name: api\n    task: |\n      ${task}\n      @sim work 60\n`;
+    const config = (task: string) =>
+      `agent: sim\nworkers:\n  - name: api\n    task: |\n      ${task}\n      @sim work 60\n`;
     await writeFleetConfig(repo, project, config('Build the gateway.'));
 
     const first = await czar(['up', '--detach'], { cwd: repo });
@@ -26,6 +27,8 @@ describe('czar up notes', () => {
     expect(second.stdout).toContain(
       'note: the task of worker "api" changed in czar.yaml after it was delivered, and its running agent still has the old one; send it the new text with "czar send api --file <file>", or start it afresh on the new task with "czar restart api".',
     );
-    expect(second.stdout).toContain(`note: uncommitted changes in ${repo} are not part of the launch; api keeps its worktree.`);
+    expect(second.stdout).toContain(
+      `note: uncommitted changes in ${repo} are not part of the launch; api keeps its worktree.`,
+    );
   });
 });

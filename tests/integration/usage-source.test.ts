@@ -12,11 +12,18 @@ const fixtures = new URL('../fixtures/usage/', import.meta.url).pathname;
 const FIRST_LINE_AT = Date.parse('2026-11-22T18:02:00.000Z');
 
 /** An assistant line shaped like Claude Code's, with known usage. */
-function claudeLine(id: string, tokens: { input: number; output: number }, at: string, model = 'claude-sonnet-4-5-20250929'): string {
+function claudeLine(
+  id: string,
+  tokens: { input: number; output: number },
+  at: string,
+  model = 'claude-sonnet-4-5-20250929',
+): string {
   return `${JSON.stringify({ type: 'assistant', requestId: `req_${id}`, timestamp: at, message: { id, model, usage: { input_tokens: tokens.input, output_tokens: tokens.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } })}\n`;
 }
 
-async function claudeSubject(tasks: UsageSubject['tasks'] = [{ id: 'w1', at: FIRST_LINE_AT }]): Promise<{ subject: UsageSubject; dir: string }> {
+async function claudeSubject(
+  tasks: UsageSubject['tasks'] = [{ id: 'w1', at: FIRST_LINE_AT }],
+): Promise<{ subject: UsageSubject; dir: string }> {
   const configDir = await tempDir('czar-claude-');
   const worktree = '/work/wt/some-worker';
   const dir = claudeProjectDir(configDir, worktree);
@@ -32,7 +39,8 @@ function newSource(): UsageSource {
   return source;
 }
 
-const total = (usage: WorkerUsage | undefined): number => byModel(usage?.tasks ?? []).reduce((sum, entry) => sum + tokenTotal(entry), 0);
+const total = (usage: WorkerUsage | undefined): number =>
+  byModel(usage?.tasks ?? []).reduce((sum, entry) => sum + tokenTotal(entry), 0);
 
 describe('usage source over real record files', () => {
   it('adds a session and its subagent, counts each streamed message once and splits by task', async () => {
@@ -43,11 +51,19 @@ describe('usage source over real record files', () => {
     ]);
     await copyFile(path.join(fixtures, 'claude/session.jsonl'), path.join(dir, 'session.jsonl'));
     await mkdir(path.join(dir, 'session/subagents'), { recursive: true });
-    await copyFile(path.join(fixtures, 'claude/session/subagents/agent-af90670e3dd2ced28.jsonl'), path.join(dir, 'session/subagents/agent-af90670e3dd2ced28.jsonl'));
+    await copyFile(
+      path.join(fixtures, 'claude/session/subagents/agent-af90670e3dd2ced28.jsonl'),
+      path.join(dir, 'session/subagents/agent-af90670e3dd2ced28.jsonl'),
+    );
     const usage = (await newSource().poll([subject], Date.now())).get('w1');
     expect(usage?.files).toBe(2);
     const perTask = Object.fromEntries((usage?.tasks ?? []).map((task) => [task.task, byModel([task])[0]]));
-    expect(perTask.w1).toMatchObject({ input: 1006 + 1007, output: 56 + 57, cacheWrite: 206 + 207, cacheRead: 306 + 307 });
+    expect(perTask.w1).toMatchObject({
+      input: 1006 + 1007,
+      output: 56 + 57,
+      cacheWrite: 206 + 207,
+      cacheRead: 306 + 307,
+    });
     expect(perTask['bonus-1']).toMatchObject({ input: 1008, output: 58, cacheWrite: 208, cacheRead: 308 });
   });
 
@@ -77,10 +93,18 @@ describe('usage source over real record files', () => {
     const source = newSource();
     let now = Date.now();
     const later = (): number => (now += 10_000);
-    await writeFile(file, claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:03:00Z') + claudeLine('m2', { input: 20, output: 0 }, '2026-11-22T18:03:01Z'));
+    await writeFile(
+      file,
+      claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:03:00Z') +
+        claudeLine('m2', { input: 20, output: 0 }, '2026-11-22T18:03:01Z'),
+    );
     expect(total((await source.poll([subject], later())).get('w1'))).toBe(30);
     // Replaced by rename: another inode, even though it is larger.
-    await writeFile(`${file}.new`, claudeLine('m3', { input: 300, output: 0 }, '2026-11-22T18:03:02Z') + claudeLine('m4', { input: 400, output: 0 }, '2026-11-22T18:03:03Z'));
+    await writeFile(
+      `${file}.new`,
+      claudeLine('m3', { input: 300, output: 0 }, '2026-11-22T18:03:02Z') +
+        claudeLine('m4', { input: 400, output: 0 }, '2026-11-22T18:03:03Z'),
+    );
     await rename(`${file}.new`, file);
     expect(total((await source.poll([subject], later())).get('w1'))).toBe(700);
     // Truncated in place: same inode, smaller.
@@ -88,21 +112,39 @@ describe('usage source over real record files', () => {
     expect(total((await source.poll([subject], later())).get('w1'))).toBe(5);
   });
 
-  it('holds a worker\'s new lines while its next task\'s paste is unconfirmed, then gives each line its own task', async () => {
+  it("holds a worker's new lines while its next task's paste is unconfirmed, then gives each line its own task", async () => {
     const givenAt = Date.parse('2026-11-22T18:04:00Z');
     const pastedAt = Date.parse('2026-11-22T18:04:05Z');
-    const { subject, dir } = await claudeSubject([{ id: 'w1', at: FIRST_LINE_AT }, { id: 'bonus-1', at: givenAt }]);
+    const { subject, dir } = await claudeSubject([
+      { id: 'w1', at: FIRST_LINE_AT },
+      { id: 'bonus-1', at: givenAt },
+    ]);
     const file = path.join(dir, 's.jsonl');
     const source = newSource();
     // The last turn of w1 ends after the bonus was given; the agent answers the bonus before czar confirms its paste.
-    await writeFile(file, claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:04:02Z') + claudeLine('m2', { input: 200, output: 0 }, '2026-11-22T18:04:06Z'));
+    await writeFile(
+      file,
+      claudeLine('m1', { input: 10, output: 0 }, '2026-11-22T18:04:02Z') +
+        claudeLine('m2', { input: 200, output: 0 }, '2026-11-22T18:04:06Z'),
+    );
     expect((await source.poll([{ ...subject, pendingSince: givenAt }], givenAt + 7_000)).size).toBe(0);
-    const confirmed = { ...subject, tasks: [{ id: 'w1', at: FIRST_LINE_AT }, { id: 'bonus-1', at: pastedAt }] };
+    const confirmed = {
+      ...subject,
+      tasks: [
+        { id: 'w1', at: FIRST_LINE_AT },
+        { id: 'bonus-1', at: pastedAt },
+      ],
+    };
     const usage = (await source.poll([confirmed], givenAt + 8_000)).get('w1');
-    expect(usage?.tasks.map((task) => [task.task, byModel([task])[0]?.input])).toEqual([['w1', 10], ['bonus-1', 200]]);
+    expect(usage?.tasks.map((task) => [task.task, byModel([task])[0]?.input])).toEqual([
+      ['w1', 10],
+      ['bonus-1', 200],
+    ]);
     // A paste never confirmed holds the lines only so long: then they go by when the task was given.
     await appendFile(file, claudeLine('m3', { input: 3000, output: 0 }, '2026-11-22T18:05:00Z'));
-    expect(total((await source.poll([{ ...confirmed, pendingSince: givenAt + 60_000 }], givenAt + 90_000)).get('w1'))).toBe(3210);
+    expect(
+      total((await source.poll([{ ...confirmed, pendingSince: givenAt + 60_000 }], givenAt + 90_000)).get('w1')),
+    ).toBe(3210);
   });
 
   it('looks for a first record file every second in the first minute of a task, then only at the sweep', async () => {
@@ -110,19 +152,25 @@ describe('usage source over real record files', () => {
     const { subject: young, dir } = await claudeSubject([{ id: 'w1', at: now }]);
     const source = newSource();
     expect((await source.poll([young], now)).size).toBe(0);
-    await writeFile(path.join(dir, 'one.jsonl'), claudeLine('m1', { input: 10, output: 0 }, new Date(now + 500).toISOString()));
+    await writeFile(
+      path.join(dir, 'one.jsonl'),
+      claudeLine('m1', { input: 10, output: 0 }, new Date(now + 500).toISOString()),
+    );
     expect(total((await source.poll([young], now + 1_000)).get('w1'))).toBe(10);
 
     // A task given two minutes ago whose agent wrote nothing yet (it keeps no records, or a dialog holds it).
     const { subject: old, dir: oldDir } = await claudeSubject([{ id: 'w1', at: now - 120_000 }]);
     const later = newSource();
     expect((await later.poll([old], now)).size).toBe(0);
-    await writeFile(path.join(oldDir, 'one.jsonl'), claudeLine('m1', { input: 10, output: 0 }, new Date(now + 500).toISOString()));
+    await writeFile(
+      path.join(oldDir, 'one.jsonl'),
+      claudeLine('m1', { input: 10, output: 0 }, new Date(now + 500).toISOString()),
+    );
     expect((await later.poll([old], now + 1_000)).size).toBe(0);
     expect(total((await later.poll([old], now + 10_000)).get('w1'))).toBe(10);
   });
 
-  it('finds a new record file at once, by its folder\'s watch, for every worker whose records are in that folder', async () => {
+  it("finds a new record file at once, by its folder's watch, for every worker whose records are in that folder", async () => {
     const { subject, dir } = await claudeSubject();
     const other = { ...subject, name: 'w2' };
     let woken = 0;
@@ -138,7 +186,7 @@ describe('usage source over real record files', () => {
     expect([next.get('w1')?.files, next.get('w2')?.files]).toEqual([2, 2]);
   });
 
-  it('reads a record file when its folder\'s watch names it, without waiting for the sweep', async () => {
+  it("reads a record file when its folder's watch names it, without waiting for the sweep", async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 'one.jsonl');
     let woken = 0;
@@ -197,11 +245,17 @@ describe('usage source over real record files', () => {
     const day = path.join(home, '.codex/sessions/2026/11/22');
     await mkdir(day, { recursive: true });
     await copyFile(path.join(fixtures, 'codex/rollout.jsonl'), path.join(day, 'rollout-a.jsonl'));
-    const other = (await readFile(path.join(fixtures, 'codex/rollout.jsonl'), 'utf8')).replaceAll('/tmp/cost-capture/cwd', '/elsewhere');
+    const other = (await readFile(path.join(fixtures, 'codex/rollout.jsonl'), 'utf8')).replaceAll(
+      '/tmp/cost-capture/cwd',
+      '/elsewhere',
+    );
     await writeFile(path.join(day, 'rollout-b.jsonl'), other);
     await mkdir(path.join(home, '.gemini/tmp/cwd/chats'), { recursive: true });
     await writeFile(path.join(home, '.gemini/projects.json'), JSON.stringify({ projects: { [worktree]: 'cwd' } }));
-    await copyFile(path.join(fixtures, 'gemini/session.jsonl'), path.join(home, '.gemini/tmp/cwd/chats/session-1.jsonl'));
+    await copyFile(
+      path.join(fixtures, 'gemini/session.jsonl'),
+      path.join(home, '.gemini/tmp/cwd/chats/session-1.jsonl'),
+    );
     const tasks = [{ id: 'w', at: FIRST_LINE_AT }];
     const subjects: UsageSubject[] = [
       { name: 'cx', records: agentRecords('codex', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
@@ -210,8 +264,12 @@ describe('usage source over real record files', () => {
     ];
     const usage = await newSource().poll(subjects, now);
     expect(usage.get('cx')?.files).toBe(1);
-    expect(byModel(usage.get('cx')?.tasks ?? [])).toEqual([{ model: 'fake-model', input: 3800, output: 159, cacheWrite: 0, cacheRead: 219 }]);
-    expect(byModel(usage.get('gm')?.tasks ?? [])).toEqual([{ model: 'gemini-2.5-pro', input: 5200, output: 197, cacheWrite: 0, cacheRead: 823 }]);
+    expect(byModel(usage.get('cx')?.tasks ?? [])).toEqual([
+      { model: 'fake-model', input: 3800, output: 159, cacheWrite: 0, cacheRead: 219 },
+    ]);
+    expect(byModel(usage.get('gm')?.tasks ?? [])).toEqual([
+      { model: 'gemini-2.5-pro', input: 5200, output: 197, cacheWrite: 0, cacheRead: 823 },
+    ]);
     // A shell keeps no records: its usage is unknown, not zero.
     expect(usage.has('sh')).toBe(false);
   });

@@ -7,7 +7,8 @@ import { czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli
 import { waitFor } from '../helpers/wait.js';
 import { tempRepo } from '../helpers/git-repo.js';
 
-const FLEET = 'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - { name: alpha, task: "Work.\\n@sim work 600 long" }\n  - { name: beta, task: "Work.\\n@sim work 600 long" }\n';
+const FLEET =
+  'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - { name: alpha, task: "Work.\\n@sim work 600 long" }\n  - { name: beta, task: "Work.\\n@sim work 600 long" }\n';
 
 /** Two sim workers on long turns, up and supervised. */
 async function upFleet(): Promise<{ root: string; project: string }> {
@@ -23,10 +24,19 @@ describe("a person's commands from a worker's environment", () => {
     const { root, project } = await upFleet();
     const inAlpha = { CZAR_WORKER: 'alpha', CZAR_STATE_DIR: path.join(root, '.czar') };
 
-    for (const args of [['send', 'beta', 'touch', 'pwned'], ['restart', 'beta'], ['bonus', 'beta'], ['pause'], ['up'], ['down', '--purge', '--force']]) {
+    for (const args of [
+      ['send', 'beta', 'touch', 'pwned'],
+      ['restart', 'beta'],
+      ['bonus', 'beta'],
+      ['pause'],
+      ['up'],
+      ['down', '--purge', '--force'],
+    ]) {
       const result = await czar(args, { cwd: root, env: inAlpha });
       expect(result.exitCode, args.join(' ')).toBe(2);
-      expect(result.stderr).toBe(`czar: "czar ${args[0]}" is a person's command and this shell belongs to worker "alpha" (CZAR_WORKER is set), so it was refused; run it from a terminal outside the fleet's panes, or as "env -u CZAR_WORKER czar ${args[0]} ...".`);
+      expect(result.stderr).toBe(
+        `czar: "czar ${args[0]}" is a person's command and this shell belongs to worker "alpha" (CZAR_WORKER is set), so it was refused; run it from a terminal outside the fleet's panes, or as "env -u CZAR_WORKER czar ${args[0]} ...".`,
+      );
     }
     const tmux = new Tmux(`czar-${project}`);
     expect((await tmux.listPanes()).map((pane) => pane.session).sort()).toEqual(['alpha', 'beta', 'czar']);
@@ -54,30 +64,55 @@ describe('a report is bound to its worker', () => {
     const stateFiles = await readFile(path.join(stateDir, 'workers', 'beta.json'), 'utf8');
     expect(stateFiles).not.toContain(beta.CZAR_WORKER_PROOF);
 
-    const asBeta = await czar(['report', '--state', 'done', '--note', 'hijacked'], { cwd: alphaTree, env: { ...alpha, CZAR_WORKER: 'beta' } });
+    const asBeta = await czar(['report', '--state', 'done', '--note', 'hijacked'], {
+      cwd: alphaTree,
+      env: { ...alpha, CZAR_WORKER: 'beta' },
+    });
     expect(asBeta.exitCode).toBe(2);
-    expect(asBeta.stderr).toBe(`czar: CZAR_WORKER_PROOF is not the proof czar gave worker "beta", so this report as "beta" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`);
+    expect(asBeta.stderr).toBe(
+      `czar: CZAR_WORKER_PROOF is not the proof czar gave worker "beta", so this report as "beta" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`,
+    );
     const outside = await czar(['report', '--state', 'done'], { cwd: alphaTree, env: beta });
     expect(outside.exitCode).toBe(2);
-    expect(outside.stderr).toMatch(/^czar: this report as "beta" runs in .*alpha, outside beta's worktree .*beta, so it was refused and the czar told; run "czar report" from the worker's own worktree\.$/);
+    expect(outside.stderr).toMatch(
+      /^czar: this report as "beta" runs in .*alpha, outside beta's worktree .*beta, so it was refused and the czar told; run "czar report" from the worker's own worktree\.$/,
+    );
     // A hook with a bad proof never fails the agent's turn: refused without a word to it.
-    const hook = await czar(['report', '--hook', 'Stop', '{}'], { cwd: betaTree, env: { ...beta, CZAR_WORKER_PROOF: 'x' } });
+    const hook = await czar(['report', '--hook', 'Stop', '{}'], {
+      cwd: betaTree,
+      env: { ...beta, CZAR_WORKER_PROOF: 'x' },
+    });
     expect(hook.exitCode).toBe(0);
 
     const events = path.join(stateDir, 'events.jsonl');
-    const refusals = await waitFor(async () => {
-      const bad = (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string }).filter((event) => event.kind === 'bad_report' && event.worker === 'beta');
-      return bad.length >= 3 ? bad : undefined;
-    }, { timeoutMs: 20_000, what: 'three refusals logged' });
+    const refusals = await waitFor(
+      async () => {
+        const bad = (await readFile(events, 'utf8'))
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string })
+          .filter((event) => event.kind === 'bad_report' && event.worker === 'beta');
+        return bad.length >= 3 ? bad : undefined;
+      },
+      { timeoutMs: 20_000, what: 'three refusals logged' },
+    );
     expect(refusals[0]?.message).toMatch(/refused/);
-    const status = JSON.parse(await readFile(path.join(stateDir, 'status.json'), 'utf8')) as { workers: { name: string; state: string; alerts: { kind: string }[] }[] };
+    const status = JSON.parse(await readFile(path.join(stateDir, 'status.json'), 'utf8')) as {
+      workers: { name: string; state: string; alerts: { kind: string }[] }[];
+    };
     const betaStatus = status.workers.find((worker) => worker.name === 'beta');
     expect(betaStatus?.state).not.toBe('done');
     expect(betaStatus?.alerts.map((alert) => alert.kind)).toContain('bad_report');
 
-    const own = await czar(['report', '--state', 'blocked', '--note', 'need a key'], { cwd: path.join(betaTree), env: beta });
+    const own = await czar(['report', '--state', 'blocked', '--note', 'need a key'], {
+      cwd: path.join(betaTree),
+      env: beta,
+    });
     expect(own.exitCode, own.stderr).toBe(0);
-    await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: need a key'), { timeoutMs: 20_000, what: "beta's own report" });
+    await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: need a key'), {
+      timeoutMs: 20_000,
+      what: "beta's own report",
+    });
   });
 });
 
@@ -88,19 +123,29 @@ describe('a restarted agent', () => {
     const betaTree = path.join(root, 'repo-workers', 'beta');
     const before = await workerEnv(project, stateDir, 'beta');
     expect((await czar(['restart', 'beta'], { cwd: root })).exitCode).toBe(0);
-    const after = await waitFor(async () => {
-      const env = await workerEnv(project, stateDir, 'beta');
-      return env.CZAR_WORKER_PROOF !== before.CZAR_WORKER_PROOF ? env : undefined;
-    }, { timeoutMs: 20_000, what: "beta's new proof" });
+    const after = await waitFor(
+      async () => {
+        const env = await workerEnv(project, stateDir, 'beta');
+        return env.CZAR_WORKER_PROOF !== before.CZAR_WORKER_PROOF ? env : undefined;
+      },
+      { timeoutMs: 20_000, what: "beta's new proof" },
+    );
 
     // The old agent's session-end hook, as it exits.
     expect((await czar(['report', '--hook', 'SessionEnd', '{}'], { cwd: betaTree, env: before })).exitCode).toBe(0);
     const stale = await czar(['report', '--state', 'done'], { cwd: betaTree, env: before });
     expect(stale.exitCode).toBe(2);
-    expect(stale.stderr).toBe('czar: CZAR_WORKER_PROOF belongs to an agent of worker "beta" that czar has since started again, so this report was dropped; the running agent reports for it.');
-    expect((await czar(['report', '--state', 'blocked', '--note', 'new agent'], { cwd: betaTree, env: after })).exitCode).toBe(0);
+    expect(stale.stderr).toBe(
+      'czar: CZAR_WORKER_PROOF belongs to an agent of worker "beta" that czar has since started again, so this report was dropped; the running agent reports for it.',
+    );
+    expect(
+      (await czar(['report', '--state', 'blocked', '--note', 'new agent'], { cwd: betaTree, env: after })).exitCode,
+    ).toBe(0);
     const events = path.join(stateDir, 'events.jsonl');
-    await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: new agent'), { timeoutMs: 20_000, what: "the new agent's report" });
+    await waitFor(async () => (await readFile(events, 'utf8')).includes('reported blocked: new agent'), {
+      timeoutMs: 20_000,
+      what: "the new agent's report",
+    });
     expect(await readFile(events, 'utf8')).not.toContain('"bad_report"');
   });
 });

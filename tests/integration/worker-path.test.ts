@@ -13,20 +13,26 @@ import { waitFor } from '../helpers/wait.js';
 /** The PATH in a live process's own environment, as its children (an agent's shell tool) inherit it. */
 async function pathOf(pid: number): Promise<string | undefined> {
   const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
-  return environ.split('\0').find((entry) => entry.startsWith('PATH='))?.slice('PATH='.length);
+  return environ
+    .split('\0')
+    .find((entry) => entry.startsWith('PATH='))
+    ?.slice('PATH='.length);
 }
 
 /** The pane's process once it runs its program: between tmux's fork and exec, /proc shows the server's environment. */
 async function panePid(tmux: ReturnType<typeof privateTmux>, paneId: string): Promise<number> {
-  return waitFor(async () => {
-    const pid = (await tmux.listPanes()).find((pane) => pane.paneId === paneId && !pane.dead)?.pid;
-    if (pid === undefined) return undefined;
-    const program = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')[0];
-    return program === 'sleep' ? pid : undefined;
-  }, { what: `pane ${paneId} running its program` });
+  return waitFor(
+    async () => {
+      const pid = (await tmux.listPanes()).find((pane) => pane.paneId === paneId && !pane.dead)?.pid;
+      if (pid === undefined) return undefined;
+      const program = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')[0];
+      return program === 'sleep' ? pid : undefined;
+    },
+    { what: `pane ${paneId} running its program` },
+  );
 }
 
-describe('a worker pane\'s PATH', () => {
+describe("a worker pane's PATH", () => {
   it('carries the PATH czar asked for, in new-session and respawn-pane, on a new and on a running server', async () => {
     const tmux = privateTmux();
     const dir = await tempDir();
@@ -40,10 +46,13 @@ describe('a worker pane\'s PATH', () => {
     expect(await pathOf(await panePid(tmux, second))).toBe(other);
     const oldPid = await panePid(tmux, second);
     await tmux.respawnPane(second, dir, ['sleep', '61'], { PATH: wanted });
-    const respawned = await waitFor(async () => {
-      const pid = await panePid(tmux, second);
-      return pid !== oldPid ? pid : undefined;
-    }, { what: 'the respawned pane' });
+    const respawned = await waitFor(
+      async () => {
+        const pid = await panePid(tmux, second);
+        return pid !== oldPid ? pid : undefined;
+      },
+      { what: 'the respawned pane' },
+    );
     expect(await pathOf(respawned)).toBe(wanted);
   });
 
@@ -56,9 +65,17 @@ describe('a worker pane\'s PATH', () => {
       cwd: dir,
       // A shell stands in for the agent's shell tool: it finds czar through PATH alone, as an agent does.
       argv: ['sh', '-c', 'czar report --state working --note "from the pane"'],
-      env: { PATH: `${CZAR_BIN_DIR}${path.delimiter}/usr/bin:/bin`, CZAR_WORKER: 'worker', CZAR_STATE_DIR: stateDir, CZAR_WORKER_PROOF: TEST_PROOF },
+      env: {
+        PATH: `${CZAR_BIN_DIR}${path.delimiter}/usr/bin:/bin`,
+        CZAR_WORKER: 'worker',
+        CZAR_STATE_DIR: stateDir,
+        CZAR_WORKER_PROOF: TEST_PROOF,
+      },
     });
-    const report = await waitFor(() => readJson<WorkerReport>(reportFile(statePaths(stateDir), 'worker')), { timeoutMs: 15_000, what: 'the report written from the pane' });
+    const report = await waitFor(() => readJson<WorkerReport>(reportFile(statePaths(stateDir), 'worker')), {
+      timeoutMs: 15_000,
+      what: 'the report written from the pane',
+    });
     expect(report).toMatchObject({ state: 'working', note: 'from the pane', source: 'cli' });
   });
 });

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { Dashboard, type TerminalSize } from '../../src/ui/app.js';
 import type { DashboardActions } from '../../src/ui/ports.js';
-import { fixtureSnapshot, fixtureStatus, fixtureWorkers, memoryStore, type MemoryStore } from '../fixtures/fleet-status.js';
+import {
+  fixtureSnapshot,
+  fixtureStatus,
+  fixtureWorkers,
+  memoryStore,
+  type MemoryStore,
+} from '../fixtures/fleet-status.js';
 import { lines, recordingActions, settle } from './fakes.js';
 
 afterEach(() => cleanup());
@@ -14,7 +20,9 @@ const ESC = '\u001b';
 function mount(options: { store?: MemoryStore; actions?: Partial<DashboardActions>; size?: TerminalSize } = {}) {
   const store = options.store ?? memoryStore();
   const recorded = recordingActions(options.actions);
-  const app = render(<Dashboard store={store} actions={recorded.actions} size={options.size ?? { columns: 100, rows: 30 }} />);
+  const app = render(
+    <Dashboard store={store} actions={recorded.actions} size={options.size ?? { columns: 100, rows: 30 }} />,
+  );
   const press = async (data: string) => {
     app.stdin.write(data);
     await settle();
@@ -58,7 +66,12 @@ describe('worker table', () => {
     const gateway = { ...fixtureWorkers[0]!, state: 'crashed' as const };
     store.set(
       fixtureSnapshot({
-        status: { ...fixtureStatus, supervisor: undefined, paused: true, workers: [gateway, ...fixtureWorkers.slice(1)] },
+        status: {
+          ...fixtureStatus,
+          supervisor: undefined,
+          paused: true,
+          workers: [gateway, ...fixtureWorkers.slice(1)],
+        },
       }),
     );
     await settle();
@@ -197,7 +210,9 @@ describe('keys that act', () => {
 
   it('shows an action error as one line in the status line', async () => {
     const { press, screen } = mount({
-      actions: { restart: () => Promise.reject(new Error('tmux session czar-gateway is gone; run czar up to adopt it.\nstack')) },
+      actions: {
+        restart: () => Promise.reject(new Error('tmux session czar-gateway is gone; run czar up to adopt it.\nstack')),
+      },
     });
     await press('r');
     await press('y');
@@ -254,7 +269,10 @@ describe('layout', () => {
   });
 
   it('scrolls a long fleet so the selected worker stays in view', async () => {
-    const many = Array.from({ length: 30 }, (_, index) => ({ ...fixtureWorkers[0]!, name: `w${String(index).padStart(2, '0')}` }));
+    const many = Array.from({ length: 30 }, (_, index) => ({
+      ...fixtureWorkers[0]!,
+      name: `w${String(index).padStart(2, '0')}`,
+    }));
     const store = memoryStore(fixtureSnapshot({ status: { ...fixtureStatus, workers: many } }));
     const { press, screen, selectedRow } = mount({ store, size: { columns: 80, rows: 24 } });
     expect(screen()[2]).toMatch(/^↓ WORKER/);
@@ -340,10 +358,13 @@ describe('worker-written text', () => {
   });
 
   it('an error from an action, which may quote a worker, reaches the status line with its control characters shown', async () => {
-    const { press, lastFrame, screen } = mount({ actions: { bonus: () => Promise.reject(new Error(`refused: ${hostile}`)) } });
+    const { press, lastFrame, screen } = mount({
+      actions: { bonus: () => Promise.reject(new Error(`refused: ${hostile}`)) },
+    });
     await press('j'); // audit is idle: b acts at once
     await press('b');
-    for (const raw of ['\u001b[2J', '\u001b]0;', '\u0007', '\r', '\u0000', '\u009b']) expect(lastFrame() ?? '').not.toContain(raw);
+    for (const raw of ['\u001b[2J', '\u001b]0;', '\u0007', '\r', '\u0000', '\u009b'])
+      expect(lastFrame() ?? '').not.toContain(raw);
     expect(screen().join('\n')).toContain(`✗ refused: ${shown}`);
   });
 });

@@ -36,7 +36,8 @@ describe('formatDuration', () => {
   });
 
   it('never needs more than 5 columns', () => {
-    for (let ms = 0; ms < 200 * 86_400_000; ms = ms * 1.07 + 997) expect(formatDuration(ms).length).toBeLessThanOrEqual(5);
+    for (let ms = 0; ms < 200 * 86_400_000; ms = ms * 1.07 + 997)
+      expect(formatDuration(ms).length).toBeLessThanOrEqual(5);
   });
 });
 
@@ -78,7 +79,13 @@ describe('state text and alert tags', () => {
     const webhooks = fixtureWorkers.find((worker) => worker.name === 'webhooks');
     expect(alertTags(webhooks?.alerts ?? [])).toBe('stuck off-scope overlap');
     const since = '2025-01-01T10:00:00.000Z';
-    expect(alertTags([{ kind: 'conflict', message: 'm', since, peer: 'b' }, { kind: 'conflict', message: 'm', since, peer: 'main' }, { kind: 'checks_failed', message: 'm', since }])).toBe('conflict checks-failed');
+    expect(
+      alertTags([
+        { kind: 'conflict', message: 'm', since, peer: 'b' },
+        { kind: 'conflict', message: 'm', since, peer: 'main' },
+        { kind: 'checks_failed', message: 'm', since },
+      ]),
+    ).toBe('conflict checks-failed');
   });
 });
 
@@ -149,9 +156,21 @@ describe('planScreen', () => {
 
 describe('cost', () => {
   const usage = (over: Partial<NonNullable<WorkerStatus['usage']>> = {}): NonNullable<WorkerStatus['usage']> => ({
-    tokens: 1_052_000, input: 1_050_000, output: 2000, cacheWrite: 0, cacheRead: 0, usd: 3.18, unpricedModels: [], models: ['claude-sonnet-4-5'],
-    tasks: [{ task: 'a', tokens: 1_000_000, usd: 3, unpricedModels: [] }, { task: 'bonus-1', tokens: 52_000, usd: 0.18, unpricedModels: [] }],
-    files: 2, skippedLines: 0, ...over,
+    tokens: 1_052_000,
+    input: 1_050_000,
+    output: 2000,
+    cacheWrite: 0,
+    cacheRead: 0,
+    usd: 3.18,
+    unpricedModels: [],
+    models: ['claude-sonnet-4-5'],
+    tasks: [
+      { task: 'a', tokens: 1_000_000, usd: 3, unpricedModels: [] },
+      { task: 'bonus-1', tokens: 52_000, usd: 0.18, unpricedModels: [] },
+    ],
+    files: 2,
+    skippedLines: 0,
+    ...over,
   });
 
   it('shows dollars, tokens when no model has a price, and ? when the agent keeps no records', () => {
@@ -161,13 +180,22 @@ describe('cost', () => {
     expect(costCell(undefined)).toBe('?');
   });
 
-  it('spells out the selected worker\'s usage with its cost per task', () => {
-    expect(usageLine(usage({ skippedLines: 2 }))).toBe('usage: 1.1M tokens (in 1.1M, out 2.0k, cache 0 read, 0 written) · $3.18 · a $3.00, bonus-1 $0.18 · 2 bad record line(s) skipped');
+  it("spells out the selected worker's usage with its cost per task", () => {
+    expect(usageLine(usage({ skippedLines: 2 }))).toBe(
+      'usage: 1.1M tokens (in 1.1M, out 2.0k, cache 0 read, 0 written) · $3.18 · a $3.00, bonus-1 $0.18 · 2 bad record line(s) skipped',
+    );
     expect(usageLine(undefined)).toContain('unknown');
   });
 
   it('totals the fleet with its burn rate, and says when some usage is unknown', () => {
-    const fleet = { tokens: 10, usd: 12.5, unpricedModels: [], usdPerHour: 6.25, unknownWorkers: ['sh'], budget: { worker: {}, fleet: {} } };
+    const fleet = {
+      tokens: 10,
+      usd: 12.5,
+      unpricedModels: [],
+      usdPerHour: 6.25,
+      unknownWorkers: ['sh'],
+      budget: { worker: {}, fleet: {} },
+    };
     expect(fleetCostText(fleet)).toBe('cost $12.50+? · $6.25/h');
     expect(fleetCostText(undefined)).toBeUndefined();
   });

@@ -55,13 +55,17 @@ describe('runDashboard', () => {
   });
 
   it('shows a failed attach as one sentence after coming back', async () => {
-    const app = start({ attach: () => Promise.reject(new Error('tmux session czar-shop-api:gateway is gone; run czar up.')) });
+    const app = start({
+      attach: () => Promise.reject(new Error('tmux session czar-shop-api:gateway is gone; run czar up.')),
+    });
     await settle();
     await app.press('a');
     await settle();
     await app.press('q');
     await app.done;
-    expect(stripVTControlCharacters(app.terminal.written)).toContain('✗ tmux session czar-shop-api:gateway is gone; run czar up.');
+    expect(stripVTControlCharacters(app.terminal.written)).toContain(
+      '✗ tmux session czar-shop-api:gateway is gone; run czar up.',
+    );
   });
 
   it('resolves when the person quits, without calling any action', async () => {

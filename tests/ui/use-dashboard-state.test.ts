@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeEffect, errorText } from '../../src/ui/effects.js';
-import { initialUiState, interpretInput, interpretKey, type KeyView, type UiState } from '../../src/ui/use-dashboard-state.js';
+import {
+  initialUiState,
+  interpretInput,
+  interpretKey,
+  type KeyView,
+  type UiState,
+} from '../../src/ui/use-dashboard-state.js';
 
 const view: KeyView = {
   workers: [
@@ -11,7 +17,10 @@ const view: KeyView = {
 };
 const empty: KeyView = { workers: [], fleetPaused: false };
 
-function keys(sequence: readonly (string | { escape?: boolean; return?: boolean; backspace?: boolean })[], start = initialUiState) {
+function keys(
+  sequence: readonly (string | { escape?: boolean; return?: boolean; backspace?: boolean })[],
+  start = initialUiState,
+) {
   let state: UiState = start;
   const effects = [];
   for (const key of sequence) {

@@ -7,11 +7,19 @@ import { pasteMarkers, showsPaste } from '../../src/launch/delivery-steps.js';
 import { PRESET_NAMES } from '../../src/domain/config-types.js';
 
 // Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0 and Codex 0.169.0.
-const screen = (name: string): string => readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
-const dialogIds = (preset: AgentPreset, text: string): string[] => preset.dialogs.filter((d) => d.match.test(text)).map((d) => d.id);
-const fatal = (preset: AgentPreset, text: string): string | undefined => preset.fatal.find((f) => f.match.test(text))?.message;
+const screen = (name: string): string =>
+  readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
+const dialogIds = (preset: AgentPreset, text: string): string[] =>
+  preset.dialogs.filter((d) => d.match.test(text)).map((d) => d.id);
+const fatal = (preset: AgentPreset, text: string): string | undefined =>
+  preset.fatal.find((f) => f.match.test(text))?.message;
 
-const context = { worker: 'w1', settingsDir: '/state/agents/w1', czarCommand: ['/usr/bin/node', '/opt/czar dir/bin/czar'], worktree: '/wt/w1' };
+const context = {
+  worker: 'w1',
+  settingsDir: '/state/agents/w1',
+  czarCommand: ['/usr/bin/node', '/opt/czar dir/bin/czar'],
+  worktree: '/wt/w1',
+};
 
 describe('registry', () => {
   it('has a preset for every preset name, each named for its key, with the shared defaults', () => {
@@ -68,7 +76,8 @@ describe('claude preset against real screens', () => {
   });
 
   it('has no fatal screen among the normal ones and waits ≥ 2.2 s before Enter', () => {
-    for (const name of ['claude-trust', 'claude-ready', 'claude-busy', 'claude-api-key']) expect(fatal(claude, screen(name))).toBeUndefined();
+    for (const name of ['claude-trust', 'claude-ready', 'claude-busy', 'claude-api-key'])
+      expect(fatal(claude, screen(name))).toBeUndefined();
     expect(claude.submitDelayMs).toBeGreaterThanOrEqual(2200);
   });
 
@@ -77,8 +86,20 @@ describe('claude preset against real screens', () => {
     const file = setup.files[0];
     expect(file?.path).toBe('/state/agents/w1/claude-settings.json');
     expect(setup.args).toEqual(['--settings', '/state/agents/w1/claude-settings.json']);
-    const hooks = (JSON.parse(file?.content ?? '{}') as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> }).hooks;
-    expect(Object.keys(hooks).sort()).toEqual(['Notification', 'PermissionRequest', 'SessionEnd', 'SessionStart', 'Stop', 'StopFailure', 'UserPromptSubmit']);
+    const hooks = (
+      JSON.parse(file?.content ?? '{}') as {
+        hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]>;
+      }
+    ).hooks;
+    expect(Object.keys(hooks).sort()).toEqual([
+      'Notification',
+      'PermissionRequest',
+      'SessionEnd',
+      'SessionStart',
+      'Stop',
+      'StopFailure',
+      'UserPromptSubmit',
+    ]);
     expect(hooks.Stop?.[0]?.hooks[0]?.command).toBe("/usr/bin/node '/opt/czar dir/bin/czar' report --hook Stop");
     expect(hooks.Notification?.[0]?.matcher).toBe('permission_prompt|elicitation_dialog');
   });
@@ -167,7 +188,9 @@ describe('codex preset against real screens', () => {
   });
 
   it('does not take a trust dialog with another option highlighted for one it may confirm with Enter', () => {
-    const otherHighlighted = screen('codex-trust').replace('› 1. Trust and continue', '  1. Trust and continue').replace('  2. Back to Agent', '› 2. Back to Agent');
+    const otherHighlighted = screen('codex-trust')
+      .replace('› 1. Trust and continue', '  1. Trust and continue')
+      .replace('  2. Back to Agent', '› 2. Back to Agent');
     expect(dialogIds(codex, otherHighlighted)).toEqual([]);
   });
 
@@ -212,7 +235,9 @@ describe('codex preset against real screens', () => {
 
   it('adds notify as a -c override, with the event JSON left for Codex to append', () => {
     const setup = codex.setup(context);
-    const notify = setup.args.indexOf('notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]');
+    const notify = setup.args.indexOf(
+      'notify=["/usr/bin/node","/opt/czar dir/bin/czar","report","--hook","agent-turn-complete"]',
+    );
     expect(setup.args[notify - 1]).toBe('-c');
     expect(setup.files).toEqual([]);
   });
@@ -223,7 +248,7 @@ describe('aider and shell presets', () => {
     const aider = presetFor('aider');
     expect(aider.isReady('Aider v0.80\nModel: x\n\n> \n\n')).toBe(true);
     expect(aider.isReady('Aider v0.80\nloading...\n')).toBe(false);
-    expect(aider.isWaiting('Add file to the chat? (Y)es/(N)o/(D)on\'t ask again [Yes]:')).toBe(true);
+    expect(aider.isWaiting("Add file to the chat? (Y)es/(N)o/(D)on't ask again [Yes]:")).toBe(true);
   });
 
   it('shell is ready once anything is drawn, after a settle time, and cannot read its input', () => {

@@ -6,36 +6,79 @@ import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { WorkerUsage } from '../../src/domain/usage.js';
-import { alivePane, bonusTask, commits, fleet, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
+import {
+  alivePane,
+  bonusTask,
+  commits,
+  fleet,
+  MINUTE,
+  observe,
+  policy,
+  SECOND,
+  spec,
+  T0,
+  tick,
+  worker,
+} from '../helpers/fleet.js';
 
 // One dollar per million input tokens keeps the arithmetic readable.
 const prices = { 'test-model': { input: 1, output: 0, cacheWrite: 0, cacheRead: 0 } };
 
 function usage(input: number, model = 'test-model', task = 'a'): WorkerUsage {
-  return { tasks: [{ task, models: [{ model, input, output: 0, cacheWrite: 0, cacheRead: 0 }] }], files: 1, skippedLines: 0, lastAt: T0 };
+  return {
+    tasks: [{ task, models: [{ model, input, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
+    files: 1,
+    skippedLines: 0,
+    lastAt: T0,
+  };
 }
 
-function budgeted(worker: { usd?: number; tokens?: number }, fleetLimits: { usd?: number; tokens?: number } = {}, extra: Partial<FleetModel> = {}): FleetModel {
-  const budget = { worker: { usd: worker.usd, tokens: worker.tokens }, fleet: { usd: fleetLimits.usd, tokens: fleetLimits.tokens } };
+function budgeted(
+  worker: { usd?: number; tokens?: number },
+  fleetLimits: { usd?: number; tokens?: number } = {},
+  extra: Partial<FleetModel> = {},
+): FleetModel {
+  const budget = {
+    worker: { usd: worker.usd, tokens: worker.tokens },
+    fleet: { usd: fleetLimits.usd, tokens: fleetLimits.tokens },
+  };
   return tick(fleet([spec('a'), spec('b')], { policy: policy({ budget }), prices, ...extra }), T0).fleet;
 }
 
-const working = (at: number): Partial<ReportObservation> & ReportObservation => ({ state: 'working', at, progress: undefined, note: undefined, resultFile: undefined });
-const of = <K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] => actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
+const working = (at: number): Partial<ReportObservation> & ReportObservation => ({
+  state: 'working',
+  at,
+  progress: undefined,
+  note: undefined,
+  resultFile: undefined,
+});
+const of = <K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] =>
+  actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
 
 describe('budgets', () => {
   it('warns once at 80% of a worker budget', () => {
     const now = T0 + MINUTE;
-    const model = observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(850_000), pane: alivePane(now), report: working(now) }));
+    const model = observe(budgeted({ usd: 1 }), 'a', () => ({
+      usage: usage(850_000),
+      pane: alivePane(now),
+      report: working(now),
+    }));
     const first = decide(model, now);
-    expect(of(first.actions, 'alert').map((action) => action.alert.message)).toEqual(['has spent 85% of its budget ($0.85 of $1)']);
+    expect(of(first.actions, 'alert').map((action) => action.alert.message)).toEqual([
+      'has spent 85% of its budget ($0.85 of $1)',
+    ]);
     expect(of(first.actions, 'interrupt')).toEqual([]);
     expect(decide(first.fleet, now + SECOND).actions.filter((action) => action.kind === 'alert')).toEqual([]);
   });
 
   it('at 100% interrupts the turn once, marks the worker over_budget, tells the person and sends it nothing more', () => {
     const now = T0 + MINUTE;
-    const model = observe(budgeted({ tokens: 1_000_000 }), 'a', () => ({ usage: usage(1_000_000), pane: alivePane(now), report: working(now), git: commits(1, now) }));
+    const model = observe(budgeted({ tokens: 1_000_000 }), 'a', () => ({
+      usage: usage(1_000_000),
+      pane: alivePane(now),
+      report: working(now),
+      git: commits(1, now),
+    }));
     const { actions, fleet: next } = decide(model, now);
     expect(of(actions, 'interrupt').map((action) => action.worker)).toEqual(['a']);
     expect(of(actions, 'notify').map((action) => action.episode)).toEqual(['over_budget']);
@@ -49,22 +92,39 @@ describe('budgets', () => {
 
   it('lets the worker go on when the budget is raised, and gives it a fresh budget when the person resumes it', () => {
     const now = T0 + MINUTE;
-    const over = decide(observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })), now).fleet;
+    const over = decide(
+      observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })),
+      now,
+    ).fleet;
     expect(worker(over, 'a').memory.state).toBe('over_budget');
-    const raised = decide({ ...over, policy: policy({ budget: { worker: { usd: 2, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } } }) }, now + SECOND);
+    const raised = decide(
+      {
+        ...over,
+        policy: policy({
+          budget: { worker: { usd: 2, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
+        }),
+      },
+      now + SECOND,
+    );
     expect(of(raised.actions, 'event').map((action) => action.event)).toContain('budget_raised');
     expect(worker(raised.fleet, 'a').memory.state).not.toBe('over_budget');
 
     const resumed = resumeBudget(over, 'a');
     expect(worker(decide(resumed, now + SECOND).fleet, 'a').memory.state).not.toBe('over_budget');
     // The fresh budget counts from the resume: another dollar later it is over again.
-    const spentAgain = decide(observe(resumed, 'a', () => ({ usage: usage(2_200_000) })), now + 2 * SECOND);
+    const spentAgain = decide(
+      observe(resumed, 'a', () => ({ usage: usage(2_200_000) })),
+      now + 2 * SECOND,
+    );
     expect(worker(spentAgain.fleet, 'a').memory.state).toBe('over_budget');
   });
 
   it('does not make up a price: an unknown model counts toward a tokens budget only', () => {
     const now = T0 + MINUTE;
-    const model = observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(50_000_000, 'mystery-model'), pane: alivePane(now) }));
+    const model = observe(budgeted({ usd: 1 }), 'a', () => ({
+      usage: usage(50_000_000, 'mystery-model'),
+      pane: alivePane(now),
+    }));
     const { actions } = decide(model, now);
     expect(of(actions, 'interrupt')).toEqual([]);
     expect(formatUsd({ usd: 0, unpriced: ['mystery-model'] })).toBe('cost unknown');
@@ -73,20 +133,36 @@ describe('budgets', () => {
 
   it('never stops an agent whose usage is unknown', () => {
     const now = T0 + MINUTE;
-    const { actions } = decide(observe(budgeted({ usd: 0.01, tokens: 1 }), 'a', () => ({ pane: alivePane(now) })), now);
+    const { actions } = decide(
+      observe(budgeted({ usd: 0.01, tokens: 1 }), 'a', () => ({ pane: alivePane(now) })),
+      now,
+    );
     expect(of(actions, 'interrupt')).toEqual([]);
   });
 
   it('holds the bonus queue once the fleet budget is spent', () => {
     const now = T0 + 10 * MINUTE;
     const done = (model: FleetModel): FleetModel =>
-      observe(model, 'a', () => ({ report: { state: 'done', at: now - MINUTE, progress: 100, note: undefined, resultFile: undefined }, git: commits(1, now - 2 * MINUTE), pane: alivePane(now - MINUTE), usage: usage(600_000) }));
-    const spent = done(observe(budgeted({}, { usd: 1 }, { queue: [bonusTask('extra')] }), 'b', () => ({ usage: usage(500_000, 'test-model', 'b') })));
+      observe(model, 'a', () => ({
+        report: { state: 'done', at: now - MINUTE, progress: 100, note: undefined, resultFile: undefined },
+        git: commits(1, now - 2 * MINUTE),
+        pane: alivePane(now - MINUTE),
+        usage: usage(600_000),
+      }));
+    const spent = done(
+      observe(budgeted({}, { usd: 1 }, { queue: [bonusTask('extra')] }), 'b', () => ({
+        usage: usage(500_000, 'test-model', 'b'),
+      })),
+    );
     const held = decide(spent, now);
     expect(of(held.actions, 'bonus')).toEqual([]);
     expect(of(held.actions, 'event').map((action) => action.event)).toContain('fleet_budget_spent');
     expect(held.fleet.queue.map((task) => task.id)).toEqual(['extra']);
-    const under = done(observe(budgeted({}, { usd: 2 }, { queue: [bonusTask('extra')] }), 'b', () => ({ usage: usage(500_000, 'test-model', 'b') })));
+    const under = done(
+      observe(budgeted({}, { usd: 2 }, { queue: [bonusTask('extra')] }), 'b', () => ({
+        usage: usage(500_000, 'test-model', 'b'),
+      })),
+    );
     expect(of(decide(under, now).actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
   });
 });

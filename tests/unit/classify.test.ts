@@ -43,7 +43,10 @@ describe('classify decision table', () => {
   it('4: dead pane otherwise is crashed, with the exit status in the reason', () => {
     const w = running({ pane: alivePane(NOW, { alive: false, deadStatus: 1 }), report: report('done', NOW - MINUTE) });
     expect(classifyWithReason(w, NOW, P)).toEqual({ state: 'crashed', reason: 'the agent exited with status 1' });
-    const exitedCleanlyWhileWorking = running({ pane: alivePane(NOW, { alive: false, deadStatus: 0 }), report: report('working', NOW - MINUTE) });
+    const exitedCleanlyWhileWorking = running({
+      pane: alivePane(NOW, { alive: false, deadStatus: 0 }),
+      report: report('working', NOW - MINUTE),
+    });
     expect(classify(exitedCleanlyWhileWorking, NOW, P)).toBe('crashed');
   });
 
@@ -58,7 +61,9 @@ describe('classify decision table', () => {
 
   it('7 and 8: done and blocked reports', () => {
     expect(classify(running({ report: report('done', NOW - 30 * MINUTE) }), NOW, P)).toBe('done');
-    expect(classifyWithReason(running({ report: report('blocked', NOW - MINUTE, 'need a DB password') }), NOW, P)).toEqual({
+    expect(
+      classifyWithReason(running({ report: report('blocked', NOW - MINUTE, 'need a DB password') }), NOW, P),
+    ).toEqual({
       state: 'blocked',
       reason: 'reported blocked: need a DB password',
     });
@@ -71,7 +76,9 @@ describe('classify decision table', () => {
 
   it('9: a waiting report holds until output follows beyond its echo', () => {
     const at = NOW - 5 * MINUTE;
-    expect(classify(running({ report: report('waiting', at), pane: alivePane(at + REPORT_ECHO_MS - SECOND) }), NOW, P)).toBe('waiting');
+    expect(
+      classify(running({ report: report('waiting', at), pane: alivePane(at + REPORT_ECHO_MS - SECOND) }), NOW, P),
+    ).toBe('waiting');
     expect(classify(running({ report: report('waiting', at), pane: alivePane(NOW - SECOND) }), NOW, P)).toBe('working');
   });
 
@@ -82,8 +89,15 @@ describe('classify decision table', () => {
 
   it('11: says working with no output, commit or report for stuck_after is stuck', () => {
     const quietSince = NOW - P.stuckAfterMs;
-    const w = running({ report: report('working', quietSince), pane: alivePane(quietSince), git: commits(1, quietSince - MINUTE) });
-    expect(classifyWithReason(w, NOW, P)).toEqual({ state: 'stuck', reason: 'says working, but no output, commit or report for 20 min' });
+    const w = running({
+      report: report('working', quietSince),
+      pane: alivePane(quietSince),
+      git: commits(1, quietSince - MINUTE),
+    });
+    expect(classifyWithReason(w, NOW, P)).toEqual({
+      state: 'stuck',
+      reason: 'says working, but no output, commit or report for 20 min',
+    });
     expect(classify({ ...w, pane: alivePane(quietSince + SECOND) }, NOW, P)).toBe('working');
   });
 
@@ -99,7 +113,9 @@ describe('classify decision table', () => {
   });
 
   it('12: an idle report with no output since is idle at once', () => {
-    expect(classify(running({ report: report('idle', NOW - 20 * SECOND), pane: alivePane(NOW - 15 * SECOND) }), NOW, P)).toBe('idle');
+    expect(
+      classify(running({ report: report('idle', NOW - 20 * SECOND), pane: alivePane(NOW - 15 * SECOND) }), NOW, P),
+    ).toBe('idle');
   });
 
   it('13: recent output is working', () => {
@@ -115,7 +131,8 @@ describe('classify decision table', () => {
 describe('a reported turn end', () => {
   // Measured with Gemini CLI 0.61: its AfterAgent hook arrives before it draws the API error that ended the turn.
   const ended = NOW - 500;
-  const quietSince = (at: number): WorkerModel => running({ pane: alivePane(at - REPORT_ECHO_MS), report: report('idle', at) });
+  const quietSince = (at: number): WorkerModel =>
+    running({ pane: alivePane(at - REPORT_ECHO_MS), report: report('idle', at) });
 
   it('is not idle until the screen had a moment to say why the turn ended', () => {
     expect(classify(quietSince(ended), NOW, P)).toBe('working');
@@ -124,7 +141,10 @@ describe('a reported turn end', () => {
 
   it('is an API failure when the screen shows one within that moment, never a nudge-worthy idle', () => {
     const failed = quietSince(ended);
-    const withError = { ...failed, pane: { ...failed.pane!, apiFailure: { kind: 'invalid_request' as const, detail: 'API key not valid' } } };
+    const withError = {
+      ...failed,
+      pane: { ...failed.pane!, apiFailure: { kind: 'invalid_request' as const, detail: 'API key not valid' } },
+    };
     expect(classify(withError, NOW, P)).toBe('api_error');
   });
 });

@@ -14,15 +14,21 @@ const head = 'project: sark\nworkers:\n';
 // One test per kind of mistake, each asserting the exact file:line:col and key path a person would see.
 describe('config mistakes', () => {
   it('unknown key, with a suggestion', () => {
-    expect(problems('project: sark\nworker: []\n')).toEqual(['czar.yaml:2:1: unknown key "worker"; did you mean "workers"?']);
+    expect(problems('project: sark\nworker: []\n')).toEqual([
+      'czar.yaml:2:1: unknown key "worker"; did you mean "workers"?',
+    ]);
   });
 
   it('unknown nested key, with a suggestion and no duplicate "missing" problem', () => {
-    expect(problems(`${head}  - nmae: api\n    task: x\n`)).toEqual(['czar.yaml:3:5: unknown key "nmae" in workers[0]; did you mean "name"?']);
+    expect(problems(`${head}  - nmae: api\n    task: x\n`)).toEqual([
+      'czar.yaml:3:5: unknown key "nmae" in workers[0]; did you mean "name"?',
+    ]);
   });
 
   it('unknown key with nothing close lists the allowed keys', () => {
-    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(/^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after, check_concurrency, budget\.$/);
+    expect(problems(`${head}  - name: api\n    task: x\npolicy: { zzz: 1 }\n`)[0]).toMatch(
+      /^czar\.yaml:5:11: unknown key "zzz" in policy; allowed keys here are launch_concurrency, .*escalate_after, check_concurrency, budget\.$/,
+    );
   });
 
   it('bad name', () => {
@@ -45,7 +51,9 @@ describe('config mistakes', () => {
   });
 
   it('duplicate branch', () => {
-    expect(problems(`${head}  - { name: a, task: x, branch: feat/x }\n  - { name: b, task: y, branch: feat/x }\n`)).toEqual([
+    expect(
+      problems(`${head}  - { name: a, task: x, branch: feat/x }\n  - { name: b, task: y, branch: feat/x }\n`),
+    ).toEqual([
       'czar.yaml:4:33: workers[1].branch "feat/x" is already used by workers[0]; give each worker its own branch.',
     ]);
   });
@@ -117,9 +125,9 @@ describe('config mistakes', () => {
   });
 
   it('unknown dependency', () => {
-    expect(problems(`${head}  - { name: models, task: x }\n  - { name: api, task: y, depends_on: [modles] }\n`)).toEqual([
-      'czar.yaml:4:40: workers[1].depends_on[0] "modles" is not a worker name; did you mean "models"?',
-    ]);
+    expect(
+      problems(`${head}  - { name: models, task: x }\n  - { name: api, task: y, depends_on: [modles] }\n`),
+    ).toEqual(['czar.yaml:4:40: workers[1].depends_on[0] "modles" is not a worker name; did you mean "models"?']);
   });
 
   it('builds_on that is not a worker', () => {
@@ -129,7 +137,9 @@ describe('config mistakes', () => {
   });
 
   it('duplicate bonus name', () => {
-    expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y }\n  - { name: bonus-1, task: z }\n`)).toEqual([
+    expect(
+      problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y }\n  - { name: bonus-1, task: z }\n`),
+    ).toEqual([
       'czar.yaml:6:13: bonus[1].name "bonus-1" is already used by bonus[0]; give each bonus task its own name.',
     ]);
   });
@@ -143,7 +153,9 @@ describe('config mistakes', () => {
   });
 
   it('check without a command', () => {
-    expect(problems(`${head}  - name: api\n    task: x\nchecks:\n  - { name: test }\n`)[0]).toMatch(/^czar\.yaml:6:5: checks\[0\] is missing required key "run"/);
+    expect(problems(`${head}  - name: api\n    task: x\nchecks:\n  - { name: test }\n`)[0]).toMatch(
+      /^czar\.yaml:6:5: checks\[0\] is missing required key "run"/,
+    );
   });
 
   it('bad duration', () => {
@@ -164,11 +176,20 @@ describe('config mistakes', () => {
   });
 
   it('the shortest durations czar accepts pass, and launch_stagger may be 0', () => {
-    expect(checkConfigText(`${head}  - { name: api, task: x }\npolicy: { idle_after: 3s, escalate_after: 3, stuck_after: 5s, restart: { backoff: 1s }, launch_stagger: 0 }\n`, 'czar.yaml').ok).toBe(true);
+    expect(
+      checkConfigText(
+        `${head}  - { name: api, task: x }\npolicy: { idle_after: 3s, escalate_after: 3, stuck_after: 5s, restart: { backoff: 1s }, launch_stagger: 0 }\n`,
+        'czar.yaml',
+      ).ok,
+    ).toBe(true);
   });
 
   it('env keys czar sets itself are refused in a worker and in an agent', () => {
-    expect(problems(`${head}  - { name: api, task: x, env: { CZAR_WORKER: me, PATH: /opt/bin } }\nagents:\n  bot: { command: ./bot, env: { CZAR_STATE_DIR: /tmp } }\n`)).toEqual([
+    expect(
+      problems(
+        `${head}  - { name: api, task: x, env: { CZAR_WORKER: me, PATH: /opt/bin } }\nagents:\n  bot: { command: ./bot, env: { CZAR_STATE_DIR: /tmp } }\n`,
+      ),
+    ).toEqual([
       'czar.yaml:3:34: workers[0].env.CZAR_WORKER is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
       'czar.yaml:5:33: agents.bot.env.CZAR_STATE_DIR is set by czar itself for each agent, so it cannot be given here; remove it (PATH may be set: czar puts its own bin folder first on it).',
     ]);
@@ -181,13 +202,17 @@ describe('config mistakes', () => {
   });
 
   it('bad regex', () => {
-    expect(problems(`${head}  - { name: api, task: x }\npolicy:\n  auto_answer:\n    - { match: "(y/n", send: y }\n`)).toEqual([
+    expect(
+      problems(`${head}  - { name: api, task: x }\npolicy:\n  auto_answer:\n    - { match: "(y/n", send: y }\n`),
+    ).toEqual([
       'czar.yaml:6:16: policy.auto_answer[0].match "(y/n" is not a valid regular expression (/(y/n/: Unterminated group); fix it or escape special characters with a backslash.',
     ]);
   });
 
   it('bad entry inside auto_answer points at the entry, not the whole union', () => {
-    expect(problems(`${head}  - { name: api, task: x }\npolicy:\n  auto_answer:\n    - { match: x, send: 5 }\n`)).toEqual([
+    expect(
+      problems(`${head}  - { name: api, task: x }\npolicy:\n  auto_answer:\n    - { match: x, send: 5 }\n`),
+    ).toEqual([
       'czar.yaml:6:25: policy.auto_answer[0].send should be a tmux key name or a list of them, e.g. [y, Enter], found the number 5.',
     ]);
   });
@@ -199,11 +224,15 @@ describe('config mistakes', () => {
   });
 
   it('duplicate YAML key is a syntax error at the second key', () => {
-    expect(problems(`project: a\nproject: b\nworkers: []\n`)[0]).toMatch(/^czar\.yaml:2:1: YAML syntax error: Map keys must be unique/);
+    expect(problems(`project: a\nproject: b\nworkers: []\n`)[0]).toMatch(
+      /^czar\.yaml:2:1: YAML syntax error: Map keys must be unique/,
+    );
   });
 
   it('empty file', () => {
-    expect(problems('')).toEqual(['czar.yaml:1:1: the config must be a mapping of keys such as project: and workers:, found nothing.']);
+    expect(problems('')).toEqual([
+      'czar.yaml:1:1: the config must be a mapping of keys such as project: and workers:, found nothing.',
+    ]);
   });
 
   it('no workers', () => {
@@ -220,20 +249,39 @@ describe('config mistakes', () => {
 
   it('scope patterns czar cannot honour, each with its reason', () => {
     const scope = (pattern: string) => problems(`${head}  - { name: api, task: x, scope: ['${pattern}'] }\n`);
-    expect(scope('!src/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "!src/**" is a negation, which scopes do not support; list the paths the worker may touch instead.']);
-    expect(scope('/etc/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "/etc/**" is an absolute path; scopes are relative to the repository root, e.g. src/**.']);
-    expect(scope('../x/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "../x/**" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
-    expect(scope('src/../../x')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/../../x" points outside the repository; scopes are relative to the repository root, e.g. src/**.']);
-    expect(scope('src/../docs/**')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/../docs/**" has a ".." segment, which a scope would match literally; write the path from the repository root: docs/**.']);
-    expect(scope('src/[')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/[" uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.']);
-    expect(scope('src/{a,b')).toEqual(['czar.yaml:3:35: workers[0].scope[0] "src/{a,b" has a "{" without its "}"; close it, e.g. src/{api,web}/**.']);
+    expect(scope('!src/**')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "!src/**" is a negation, which scopes do not support; list the paths the worker may touch instead.',
+    ]);
+    expect(scope('/etc/**')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "/etc/**" is an absolute path; scopes are relative to the repository root, e.g. src/**.',
+    ]);
+    expect(scope('../x/**')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "../x/**" points outside the repository; scopes are relative to the repository root, e.g. src/**.',
+    ]);
+    expect(scope('src/../../x')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "src/../../x" points outside the repository; scopes are relative to the repository root, e.g. src/**.',
+    ]);
+    expect(scope('src/../docs/**')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "src/../docs/**" has a ".." segment, which a scope would match literally; write the path from the repository root: docs/**.',
+    ]);
+    expect(scope('src/[')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "src/[" uses [ ], which scopes do not support; use {a,b} for alternatives or * for any characters.',
+    ]);
+    expect(scope('src/{a,b')).toEqual([
+      'czar.yaml:3:35: workers[0].scope[0] "src/{a,b" has a "{" without its "}"; close it, e.g. src/{api,web}/**.',
+    ]);
     expect(problems(`${head}  - { name: api, task: x }\nbonus:\n  - { task: y, scope: [/abs] }\n`)).toEqual([
       'czar.yaml:5:24: bonus[0].scope[0] "/abs" is an absolute path; scopes are relative to the repository root, e.g. src/**.',
     ]);
   });
 
   it('scope patterns czar honours pass', () => {
-    expect(checkConfigText(`${head}  - { name: api, task: x, scope: ['src/**', './docs/', 'a/{b,c}/*.ts', 'x..y/**'] }\n`, 'czar.yaml').ok).toBe(true);
+    expect(
+      checkConfigText(
+        `${head}  - { name: api, task: x, scope: ['src/**', './docs/', 'a/{b,c}/*.ts', 'x..y/**'] }\n`,
+        'czar.yaml',
+      ).ok,
+    ).toBe(true);
   });
 
   it('unknown dependency of the only worker says there is no other worker', () => {
@@ -249,14 +297,24 @@ describe('config mistakes', () => {
   });
 
   it('a YAML alias bomb is a config problem, not a crash', () => {
-    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcde'[index] ?? ''}`).join(', ')}]`)];
+    const rows = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...['b', 'c', 'd', 'e', 'f'].map(
+        (name, index) =>
+          `${name}: &${name} [${Array(9)
+            .fill(`*${'abcde'[index] ?? ''}`)
+            .join(', ')}]`,
+      ),
+    ];
     expect(problems(`${head}  - { name: api, task: x }\n${rows.join('\n')}\n`)).toEqual([
       'czar.yaml:1:1: the YAML expands its aliases (*name) too many times, as an alias bomb does; write the repeated values out or use fewer aliases.',
     ]);
   });
 
   it('an x- key other than at the top is still an unknown key', () => {
-    expect(problems(`${head}  - { name: api, task: x, x-note: y }\n`)).toEqual(['czar.yaml:3:27: unknown key "x-note" in workers[0]; allowed keys here are name, task, task_file, branch, agent, role, scope, depends_on, env, host, checks.']);
+    expect(problems(`${head}  - { name: api, task: x, x-note: y }\n`)).toEqual([
+      'czar.yaml:3:27: unknown key "x-note" in workers[0]; allowed keys here are name, task, task_file, branch, agent, role, scope, depends_on, env, host, checks.',
+    ]);
   });
 
   it('reports every problem at once, in file order', () => {
@@ -278,7 +336,10 @@ describe('suggest', () => {
 
 describe('YAML anchors', () => {
   it('merge keys share worker settings, and top-level x- keys hold the anchors', () => {
-    const checked = checkConfigText('project: sark\nx-common: &common\n  agent: sim\n  scope: [src/**]\nworkers:\n  - <<: *common\n    name: api\n    task: x\n  - { <<: *common, name: web, task: y, agent: claude }\n', 'czar.yaml');
+    const checked = checkConfigText(
+      'project: sark\nx-common: &common\n  agent: sim\n  scope: [src/**]\nworkers:\n  - <<: *common\n    name: api\n    task: x\n  - { <<: *common, name: web, task: y, agent: claude }\n',
+      'czar.yaml',
+    );
     if (!checked.ok) throw new Error(checked.problems.join('\n'));
     expect(checked.written.workers.map((worker) => [worker.name, worker.agent, worker.scope])).toEqual([
       ['api', 'sim', ['src/**']],
@@ -287,14 +348,21 @@ describe('YAML anchors', () => {
   });
 
   it('a large fleet may merge one anchor into every worker; only an alias bomb is refused', () => {
-    const workers = Array.from({ length: 300 }, (_, index) => `  - { <<: *common, name: w${index}, task: x }`).join('\n');
-    const checked = checkConfigText(`project: sark\nx-common: &common\n  agent: sim\nworkers:\n${workers}\n`, 'czar.yaml');
+    const workers = Array.from({ length: 300 }, (_, index) => `  - { <<: *common, name: w${index}, task: x }`).join(
+      '\n',
+    );
+    const checked = checkConfigText(
+      `project: sark\nx-common: &common\n  agent: sim\nworkers:\n${workers}\n`,
+      'czar.yaml',
+    );
     expect(checked.ok ? checked.written.workers.length : checked.problems).toBe(300);
   });
 
   it('a merged key that is wrong is placed at the worker that merges it', () => {
-    expect(problems('project: sark\nx-common: &common\n  agnet: sim\nworkers:\n  - <<: *common\n    name: api\n    task: x\n')).toEqual([
-      'czar.yaml:5:5: unknown key "agnet" in workers[0]; did you mean "agent"?',
-    ]);
+    expect(
+      problems(
+        'project: sark\nx-common: &common\n  agnet: sim\nworkers:\n  - <<: *common\n    name: api\n    task: x\n',
+      ),
+    ).toEqual(['czar.yaml:5:5: unknown key "agnet" in workers[0]; did you mean "agent"?']);
   });
 });

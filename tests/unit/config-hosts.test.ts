@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
-import { controlSocketPath, MAX_CONTROL_PATH, parseSshTarget, remoteCommandLine } from '../../src/domain/host-layout.js';
+import {
+  controlSocketPath,
+  MAX_CONTROL_PATH,
+  parseSshTarget,
+  remoteCommandLine,
+} from '../../src/domain/host-layout.js';
 
 function checked(text: string) {
   return checkConfigText(text, 'czar.yaml');
@@ -13,17 +18,33 @@ function problems(text: string): readonly string[] {
   return result.problems;
 }
 
-const hosts = 'hosts:\n  - { name: gpu1, ssh: "dev@gpu1.example:2222", worktrees: /srv/czar, max_workers: 2, ssh_config: ssh/config }\n';
+const hosts =
+  'hosts:\n  - { name: gpu1, ssh: "dev@gpu1.example:2222", worktrees: /srv/czar, max_workers: 2, ssh_config: ssh/config }\n';
 
 describe('hosts in the config', () => {
-  it('resolves a host and places its workers\' worktrees on it', () => {
-    const result = checked(`project: p\n${hosts}workers:\n  - { name: a, task: x, host: gpu1 }\n  - { name: b, task: y }\n`);
+  it("resolves a host and places its workers' worktrees on it", () => {
+    const result = checked(
+      `project: p\n${hosts}workers:\n  - { name: a, task: x, host: gpu1 }\n  - { name: b, task: y }\n`,
+    );
     if (!result.ok) throw new Error(result.problems.join('\n'));
     const config = normalise(result.written, {
-      file: '/home/dev/p/czar.yaml', repoTop: '/home/dev/p', currentBranch: 'main', taskFiles: new Map(), roles: new Map(), lineOf: () => 1,
+      file: '/home/dev/p/czar.yaml',
+      repoTop: '/home/dev/p',
+      currentBranch: 'main',
+      taskFiles: new Map(),
+      roles: new Map(),
+      lineOf: () => 1,
     });
     expect(config.hosts).toEqual([
-      { name: 'gpu1', destination: 'dev@gpu1.example', port: 2222, worktrees: '/srv/czar', maxWorkers: 2, sshConfig: '/home/dev/p/ssh/config', remote: 'origin' },
+      {
+        name: 'gpu1',
+        destination: 'dev@gpu1.example',
+        port: 2222,
+        worktrees: '/srv/czar',
+        maxWorkers: 2,
+        sshConfig: '/home/dev/p/ssh/config',
+        remote: 'origin',
+      },
     ]);
     expect(config.workers.map((worker) => [worker.name, worker.host, worker.worktree])).toEqual([
       ['a', 'gpu1', '/srv/czar/p/workers/a'],
@@ -46,7 +67,8 @@ describe('hosts in the config', () => {
   });
 
   it('refuses more workers on a host than its max_workers', () => {
-    const workers = 'workers:\n  - { name: a, task: x, host: gpu1 }\n  - { name: b, task: x, host: gpu1 }\n  - { name: c, task: x, host: gpu1 }\n';
+    const workers =
+      'workers:\n  - { name: a, task: x, host: gpu1 }\n  - { name: b, task: x, host: gpu1 }\n  - { name: c, task: x, host: gpu1 }\n';
     expect(problems(`project: p\n${hosts}${workers}`)).toEqual([
       'czar.yaml:3:84: hosts[0].max_workers is 2 but 3 workers name host "gpu1"; raise max_workers or move some workers to another host.',
     ]);
@@ -61,8 +83,11 @@ describe('hosts in the config', () => {
   });
 
   it('refuses two hosts with one name', () => {
-    const two = 'hosts:\n  - { name: h, ssh: h1, worktrees: /w, max_workers: 1 }\n  - { name: h, ssh: h2, worktrees: /w, max_workers: 1 }\nworkers:\n  - { name: a, task: x }\n';
-    expect(problems(`project: p\n${two}`)).toEqual(['czar.yaml:4:13: hosts[1].name "h" is already used by hosts[0]; give each host its own name.']);
+    const two =
+      'hosts:\n  - { name: h, ssh: h1, worktrees: /w, max_workers: 1 }\n  - { name: h, ssh: h2, worktrees: /w, max_workers: 1 }\nworkers:\n  - { name: a, task: x }\n';
+    expect(problems(`project: p\n${two}`)).toEqual([
+      'czar.yaml:4:13: hosts[1].name "h" is already used by hosts[0]; give each host its own name.',
+    ]);
   });
 });
 
@@ -78,7 +103,9 @@ describe('ssh targets', () => {
 
 describe('remote command lines', () => {
   it('quotes every word so the remote shell passes it through unchanged', () => {
-    expect(remoteCommandLine(['tmux', '-L', 'czar-p', 'has-session', '-t', '=a'])).toBe('tmux -L czar-p has-session -t =a');
+    expect(remoteCommandLine(['tmux', '-L', 'czar-p', 'has-session', '-t', '=a'])).toBe(
+      'tmux -L czar-p has-session -t =a',
+    );
     expect(remoteCommandLine(['echo', "it's $HOME; rm -rf ~", '', '*'])).toBe(`echo 'it'\\''s $HOME; rm -rf ~' '' '*'`);
   });
 });

@@ -32,12 +32,19 @@ function facts(lineOf: NormaliseFacts['lineOf'], overrides: Partial<NormaliseFac
 function load(text: string, overrides: Partial<NormaliseFacts> = {}): Config {
   const checked = checkConfigText(text, 'czar.yaml');
   if (!checked.ok) throw new Error(checked.problems.join('\n'));
-  return normalise(checked.written, facts((at) => checked.map.keyAt(at).line, overrides));
+  return normalise(
+    checked.written,
+    facts((at) => checked.map.keyAt(at).line, overrides),
+  );
 }
 
 /** Machine-specific paths (node, the package) replaced by placeholders in the golden files. */
 function portable(config: Config): unknown {
-  return JSON.parse(JSON.stringify(config).replaceAll(JSON.stringify(process.execPath).slice(1, -1), '<node>').replaceAll(packageRoot, '<czar>/'));
+  return JSON.parse(
+    JSON.stringify(config)
+      .replaceAll(JSON.stringify(process.execPath).slice(1, -1), '<node>')
+      .replaceAll(packageRoot, '<czar>/'),
+  );
 }
 
 describe('normalise golden files', () => {
@@ -74,7 +81,13 @@ describe('normalise', () => {
 
   it('keeps a built-in preset behaviour when its command is overridden, and defaults new agents to shell', () => {
     const config = load(`${one}agents:\n  codex: { command: /opt/codex }\n  bot: { command: bot }\n`);
-    expect(config.agents.codex).toEqual({ name: 'codex', preset: 'codex', command: '/opt/codex', args: ['--no-daemon'], env: {} });
+    expect(config.agents.codex).toEqual({
+      name: 'codex',
+      preset: 'codex',
+      command: '/opt/codex',
+      args: ['--no-daemon'],
+      env: {},
+    });
     expect(config.agents.bot?.preset).toBe('shell');
     expect(config.workers[0]?.agent.name).toBe('claude');
   });

@@ -7,14 +7,19 @@ import { checkConfigText } from '../../src/config/validate.js';
 
 describe('shipped config files', () => {
   it('config/czar.schema.json is the generated schema', () => {
-    const committed: unknown = JSON.parse(readFileSync(new URL('../../config/czar.schema.json', import.meta.url), 'utf8'));
-    expect(committed, 'config/czar.schema.json is out of date; run "npm run schemas" and commit it').toEqual(configJsonSchema());
+    const committed: unknown = JSON.parse(
+      readFileSync(new URL('../../config/czar.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(committed, 'config/czar.schema.json is out of date; run "npm run schemas" and commit it').toEqual(
+      configJsonSchema(),
+    );
   });
 
   it('the schema names its title and describes the main keys', () => {
     const schema = configJsonSchema() as { title: string; properties: Record<string, { description?: string }> };
     expect(schema.title).toBe('czar.yaml');
-    for (const key of ['project', 'workers', 'policy', 'bonus', 'agents']) expect(schema.properties[key]?.description).toBeTruthy();
+    for (const key of ['project', 'workers', 'policy', 'bonus', 'agents'])
+      expect(schema.properties[key]?.description).toBeTruthy();
   });
 
   it('lets editors accept top-level x- keys, which hold YAML anchors', () => {
@@ -33,7 +38,8 @@ describe('shipped config files', () => {
     expect(checked.ok ? [] : checked.problems).toEqual([]);
     expect(checked.ok && checked.written.project).toBe('my-app');
     // Every top-level key appears, commented out or not.
-    for (const key of Object.keys((configJsonSchema() as { properties: object }).properties)) expect(template).toMatch(new RegExp(`^#? ?${key}:`, 'm'));
+    for (const key of Object.keys((configJsonSchema() as { properties: object }).properties))
+      expect(template).toMatch(new RegExp(`^#? ?${key}:`, 'm'));
   });
 
   it('the sim preset runs the packaged simulated agent under this node', () => {

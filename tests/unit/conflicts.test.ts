@@ -12,20 +12,31 @@ function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Ex
 const now = T0 + 10 * MINUTE;
 
 /** a, b and c launched and working on their branches; `conflicts` is what the conflict source predicted. */
-function predicted(conflicts: readonly PredictedConflict[], base: FleetModel = tick(fleet([spec('a'), spec('b'), spec('c')]), T0).fleet): FleetModel {
+function predicted(
+  conflicts: readonly PredictedConflict[],
+  base: FleetModel = tick(fleet([spec('a'), spec('b'), spec('c')]), T0).fleet,
+): FleetModel {
   let model = base;
-  for (const name of ['a', 'b', 'c']) model = observe(model, name, () => ({ pane: alivePane(now - 1000), git: commits(1, now - MINUTE, [`${name}.ts`]) }));
+  for (const name of ['a', 'b', 'c'])
+    model = observe(model, name, () => ({
+      pane: alivePane(now - 1000),
+      git: commits(1, now - MINUTE, [`${name}.ts`]),
+    }));
   return { ...model, conflicts };
 }
 
 describe('decide: predicted conflicts', () => {
   it('alerts both sides with the files and the peer, and tells each once who owns the other side', () => {
     const first = tick(predicted([{ worker: 'a', peer: 'b', files: ['src/x.ts'] }]), now);
-    expect(only(first.actions, 'alert').map((action) => [action.worker, action.alert.peer, action.alert.files])).toEqual([
+    expect(
+      only(first.actions, 'alert').map((action) => [action.worker, action.alert.peer, action.alert.files]),
+    ).toEqual([
       ['a', 'b', ['src/x.ts']],
       ['b', 'a', ['src/x.ts']],
     ]);
-    expect(only(first.actions, 'warn_conflict').map((action) => [action.worker, action.peer, action.peerBranch])).toEqual([
+    expect(
+      only(first.actions, 'warn_conflict').map((action) => [action.worker, action.peer, action.peerBranch]),
+    ).toEqual([
       ['a', 'b', 'czar/b'],
       ['b', 'a', 'czar/a'],
     ]);
@@ -35,20 +46,30 @@ describe('decide: predicted conflicts', () => {
 
   it('a conflict with base names the base branch and advises a merge', () => {
     const first = tick(predicted([{ worker: 'c', peer: undefined, files: ['README.md'] }]), now);
-    expect(only(first.actions, 'alert').map((action) => [action.worker, action.alert.peer, action.alert.message])).toEqual([
-      ['c', 'main', 'merging with the base branch main would conflict in 1 file(s): README.md'],
+    expect(
+      only(first.actions, 'alert').map((action) => [action.worker, action.alert.peer, action.alert.message]),
+    ).toEqual([['c', 'main', 'merging with the base branch main would conflict in 1 file(s): README.md']]);
+    expect(only(first.actions, 'warn_conflict')).toEqual([
+      expect.objectContaining({ worker: 'c', peer: undefined, peerBranch: 'main' }),
     ]);
-    expect(only(first.actions, 'warn_conflict')).toEqual([expect.objectContaining({ worker: 'c', peer: undefined, peerBranch: 'main' })]);
   });
 
   it('new files update the alert without telling again; a cleared prediction clears both alerts, and a later one is news', () => {
     let model = tick(predicted([{ worker: 'a', peer: 'b', files: ['src/x.ts'] }]), now).fleet;
-    const more = tick({ ...model, conflicts: [{ worker: 'a', peer: 'b', files: ['src/x.ts', 'src/y.ts'] }] }, now + 1000);
-    expect(only(more.actions, 'alert').map((action) => action.alert.files)).toEqual([['src/x.ts', 'src/y.ts'], ['src/x.ts', 'src/y.ts']]);
+    const more = tick(
+      { ...model, conflicts: [{ worker: 'a', peer: 'b', files: ['src/x.ts', 'src/y.ts'] }] },
+      now + 1000,
+    );
+    expect(only(more.actions, 'alert').map((action) => action.alert.files)).toEqual([
+      ['src/x.ts', 'src/y.ts'],
+      ['src/x.ts', 'src/y.ts'],
+    ]);
     expect(only(more.actions, 'warn_conflict')).toEqual([]);
     model = more.fleet;
     const cleared = tick({ ...model, conflicts: [] }, now + 2000);
-    expect(only(cleared.actions, 'clear_alert').map((action) => [action.worker, action.alertKind, action.peer])).toEqual([
+    expect(
+      only(cleared.actions, 'clear_alert').map((action) => [action.worker, action.alertKind, action.peer]),
+    ).toEqual([
       ['a', 'conflict', 'b'],
       ['b', 'conflict', 'a'],
     ]);
@@ -62,7 +83,10 @@ describe('decide: predicted conflicts', () => {
     const first = tick(model, now);
     expect(only(first.actions, 'warn_conflict').map((action) => action.worker)).toEqual(['b']);
     expect(worker(first.fleet, 'a').memory.alerts.map((alert) => alert.kind)).toContain('conflict');
-    const resumed = tick(observe(first.fleet, 'a', (w) => ({ memory: { ...w.memory, paused: false } })), now + 1000);
+    const resumed = tick(
+      observe(first.fleet, 'a', (w) => ({ memory: { ...w.memory, paused: false } })),
+      now + 1000,
+    );
     expect(only(resumed.actions, 'warn_conflict').map((action) => action.worker)).toEqual(['a']);
   });
 });

@@ -6,13 +6,19 @@ import type { WorkerModel } from '../../src/domain/model.js';
 import { EMPTY_USAGE } from '../../src/domain/usage.js';
 import { fleet, observe, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 
-const fixture = (name: string): string[] => readFileSync(new URL(`../fixtures/usage/${name}`, import.meta.url), 'utf8').split('\n').filter((line) => line !== '');
-const prompts = (parse: (line: string) => RecordedPrompt | undefined, lines: readonly string[]): string[] => lines.flatMap((line) => parse(line)?.text ?? []);
+const fixture = (name: string): string[] =>
+  readFileSync(new URL(`../fixtures/usage/${name}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
+const prompts = (parse: (line: string) => RecordedPrompt | undefined, lines: readonly string[]): string[] =>
+  lines.flatMap((line) => parse(line)?.text ?? []);
 
 describe('recorded prompts', () => {
   it('reads the prompts each agent recorded, not tool results or its own context', () => {
     expect(prompts(claudePrompt, fixture('claude/session.jsonl'))[0]).toBe('Please RUN-BASH then SPAWN-SUB now');
-    expect(prompts(claudePrompt, fixture('claude/session.jsonl')).every((text) => !text.includes('Subagent finished'))).toBe(true);
+    expect(
+      prompts(claudePrompt, fixture('claude/session.jsonl')).every((text) => !text.includes('Subagent finished')),
+    ).toBe(true);
     expect(prompts(codexPrompt, fixture('codex/rollout.jsonl'))).toEqual(['Please RUN-BASH now']);
     expect(prompts(geminiPrompt, fixture('gemini/session.jsonl'))).toEqual(['Please RUN-BASH now']);
   });
@@ -21,16 +27,27 @@ describe('recorded prompts', () => {
 describe('promptDifference', () => {
   const task = 'Fix the parser.\nKeep @src/a.ts as it is.\n';
   it('finds none when the brief holds the task, whatever the line endings, trailing spaces or Gemini @ escapes', () => {
-    expect(promptDifference(task, `You are worker a.\r\n\r\nFix the parser.  \r\nKeep \\@src/a.ts as it is.\r\n\r\nReport when done.`)).toBeUndefined();
+    expect(
+      promptDifference(
+        task,
+        `You are worker a.\r\n\r\nFix the parser.  \r\nKeep \\@src/a.ts as it is.\r\n\r\nReport when done.`,
+      ),
+    ).toBeUndefined();
   });
   it('names the first line that differs, control characters shown', () => {
-    expect(promptDifference(task, 'You are worker a.\nFix the parser.\nKeep @src/b.ts\x1b[2J as it is.')).toBe('czar sent "Keep @src/a.ts as it is." but the agent recorded "Keep @src/b.ts␛[2J as it is."');
+    expect(promptDifference(task, 'You are worker a.\nFix the parser.\nKeep @src/b.ts\x1b[2J as it is.')).toBe(
+      'czar sent "Keep @src/a.ts as it is." but the agent recorded "Keep @src/b.ts␛[2J as it is."',
+    );
   });
   it('says when the task is not in the prompt at all', () => {
-    expect(promptDifference(task, 'Something else')).toBe('czar sent "Fix the parser." but the agent recorded "Something else"');
+    expect(promptDifference(task, 'Something else')).toBe(
+      'czar sent "Fix the parser." but the agent recorded "Something else"',
+    );
   });
   it('says when the prompt ended early', () => {
-    expect(promptDifference(task, 'Fix the parser.')).toBe('czar sent "Keep @src/a.ts as it is." but the agent recorded nothing after "Fix the parser."');
+    expect(promptDifference(task, 'Fix the parser.')).toBe(
+      'czar sent "Keep @src/a.ts as it is." but the agent recorded nothing after "Fix the parser."',
+    );
   });
   it('bounds a long line', () => {
     const difference = promptDifference('a\nb', `a\n${'x'.repeat(5000)}`);
@@ -39,7 +56,15 @@ describe('promptDifference', () => {
 });
 
 describe('decide: delivery checked against the recorded prompt', () => {
-  const recorded = (text: string, at: number): Partial<WorkerModel> => ({ usage: { ...EMPTY_USAGE, prompts: [{ text: 'an older prompt', at: T0 - SECOND }, { text, at }] } });
+  const recorded = (text: string, at: number): Partial<WorkerModel> => ({
+    usage: {
+      ...EMPTY_USAGE,
+      prompts: [
+        { text: 'an older prompt', at: T0 - SECOND },
+        { text, at },
+      ],
+    },
+  });
 
   it('raises delivery_mismatch once for a recorded prompt that is not the task, and clears it when a later look finds it whole', () => {
     let model = tick(fleet([spec('a', { task: '# A\nDo the a thing.\n' })]), T0).fleet;
@@ -47,16 +72,24 @@ describe('decide: delivery checked against the recorded prompt', () => {
     const first = tick(model, T0 + 2 * SECOND);
     const alert = first.actions.find((action) => action.kind === 'alert');
     expect(alert?.kind === 'alert' ? alert.alert : undefined).toMatchObject({ kind: 'delivery_mismatch' });
-    expect(alert?.kind === 'alert' ? alert.alert.message : '').toContain('czar sent "Do the a thing." but the agent recorded "Do the b thing."');
+    expect(alert?.kind === 'alert' ? alert.alert.message : '').toContain(
+      'czar sent "Do the a thing." but the agent recorded "Do the b thing."',
+    );
     expect(tick(first.fleet, T0 + 3 * SECOND).actions.filter((action) => action.kind === 'alert')).toEqual([]);
     const fixed = observe(first.fleet, 'a', () => recorded('Brief.\n# A\nDo the a thing.', T0 + SECOND));
     const cleared = tick(fixed, T0 + 4 * SECOND);
-    expect(cleared.actions.filter((action) => action.kind === 'clear_alert').map((action) => action.kind === 'clear_alert' && action.alertKind)).toEqual(['delivery_mismatch']);
+    expect(
+      cleared.actions
+        .filter((action) => action.kind === 'clear_alert')
+        .map((action) => action.kind === 'clear_alert' && action.alertKind),
+    ).toEqual(['delivery_mismatch']);
   });
 
   it('ignores prompts recorded before the task was given', () => {
     let model = tick(fleet([spec('a')]), T0).fleet;
-    model = observe(model, 'a', () => ({ usage: { ...EMPTY_USAGE, prompts: [{ text: 'something else', at: T0 - SECOND }] } }));
+    model = observe(model, 'a', () => ({
+      usage: { ...EMPTY_USAGE, prompts: [{ text: 'something else', at: T0 - SECOND }] },
+    }));
     expect(tick(model, T0 + SECOND).actions.filter((action) => action.kind === 'alert')).toEqual([]);
   });
 });

@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
-import { loadScale, pasteLanded, pasteLandMs, pasteMarkers, readyStep, showsPaste, submitStep } from '../../src/launch/delivery-steps.js';
+import {
+  loadScale,
+  pasteLanded,
+  pasteLandMs,
+  pasteMarkers,
+  readyStep,
+  showsPaste,
+  submitStep,
+} from '../../src/launch/delivery-steps.js';
 
-const screen = (name: string): string => readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
+const screen = (name: string): string =>
+  readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
 const claude = presetFor('claude');
 const gemini = presetFor('gemini');
 const codex = presetFor('codex');
@@ -12,12 +21,18 @@ const task = 'Line one of the task\nsecond line\nthird line end';
 
 describe('readyStep', () => {
   it('answers dialogs at launch but only waits them out for follow-up messages', () => {
-    expect(readyStep(claude, screen('claude-trust'), true)).toMatchObject({ kind: 'dialog', dialog: { id: 'claude-trust' } });
+    expect(readyStep(claude, screen('claude-trust'), true)).toMatchObject({
+      kind: 'dialog',
+      dialog: { id: 'claude-trust' },
+    });
     expect(readyStep(claude, screen('claude-trust'), false)).toEqual({ kind: 'wait' });
   });
 
   it('reports fatal screens, ready input boxes, and otherwise waits', () => {
-    expect(readyStep(codex, screen('codex-signin'), true)).toMatchObject({ kind: 'fatal', message: expect.stringMatching(/codex login/) });
+    expect(readyStep(codex, screen('codex-signin'), true)).toMatchObject({
+      kind: 'fatal',
+      message: expect.stringMatching(/codex login/),
+    });
     expect(readyStep(claude, screen('claude-ready'), true)).toEqual({ kind: 'ready' });
     expect(readyStep(gemini, screen('gemini-ready'), true)).toEqual({ kind: 'ready' });
     expect(readyStep(claude, '\n\n', true)).toEqual({ kind: 'wait' });
@@ -32,13 +47,19 @@ describe('readyStep', () => {
   });
 
   it('prefers a dialog over a fatal screen that shares its text (Gemini auth with a key)', () => {
-    expect(readyStep(gemini, screen('gemini-auth'), true)).toMatchObject({ kind: 'dialog', dialog: { id: 'gemini-auth-api-key' } });
+    expect(readyStep(gemini, screen('gemini-auth'), true)).toMatchObject({
+      kind: 'dialog',
+      dialog: { id: 'gemini-auth-api-key' },
+    });
   });
 });
 
 describe('paste markers', () => {
   it('takes the start of the first and the end of the last non-blank line, whitespace squashed', () => {
-    expect(pasteMarkers('\n  Fix   the\tparser now please, thanks\n\nand commit it all\n')).toEqual({ head: 'Fix the parser now pleas', tail: 'and commit it all' });
+    expect(pasteMarkers('\n  Fix   the\tparser now please, thanks\n\nand commit it all\n')).toEqual({
+      head: 'Fix the parser now pleas',
+      tail: 'and commit it all',
+    });
   });
 
   it('finds a placeholder or either marker', () => {

@@ -3,7 +3,15 @@ import { czarVersion } from '../../src/adapters/package-files.js';
 import { czarCheck } from '../../src/cli/commands/doctor-hosts.js';
 import type { HostSpec } from '../../src/domain/host-layout.js';
 
-const host: HostSpec = { name: 'gpu1', destination: 'dev@gpu1', port: undefined, worktrees: '/srv/czar', maxWorkers: 2, sshConfig: undefined, remote: 'origin' };
+const host: HostSpec = {
+  name: 'gpu1',
+  destination: 'dev@gpu1',
+  port: undefined,
+  worktrees: '/srv/czar',
+  maxWorkers: 2,
+  sshConfig: undefined,
+  remote: 'origin',
+};
 
 describe('the czar version on a host', () => {
   it('must be this version, and a difference names the command that fixes it', () => {

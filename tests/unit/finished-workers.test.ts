@@ -21,7 +21,12 @@ function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Ex
 
 /** A branch with one commit whose tip is `sha` (one letter, repeated), touching `files`. */
 function branch(sha: string, at: number, files: readonly string[]): WorkerModel['git'] {
-  return { commitsAhead: 1, filesChanged: files, lastCommit: { sha: sha.repeat(40), subject: 'work', at: new Date(at).toISOString() }, dirty: [] };
+  return {
+    commitsAhead: 1,
+    filesChanged: files,
+    lastCommit: { sha: sha.repeat(40), subject: 'work', at: new Date(at).toISOString() },
+    dirty: [],
+  };
 }
 
 const now = T0 + 10 * MINUTE;
@@ -29,8 +34,16 @@ const now = T0 + 10 * MINUTE;
 /** a done with its commit, b still working; both touch shared.ts and a conflict between them is predicted. */
 function doneAndConflicting(mergedTips: readonly string[] = []): FleetModel {
   let model = tick(fleet([spec('a'), spec('b')]), T0).fleet;
-  model = observe(model, 'a', () => ({ report: report('done', now - MINUTE), git: branch('a', now - 2 * MINUTE, ['shared.ts']), pane: alivePane(now - MINUTE) }));
-  model = observe(model, 'b', () => ({ report: report('working', now - 5 * SECOND), git: branch('b', now - MINUTE, ['shared.ts']), pane: alivePane(now - SECOND) }));
+  model = observe(model, 'a', () => ({
+    report: report('done', now - MINUTE),
+    git: branch('a', now - 2 * MINUTE, ['shared.ts']),
+    pane: alivePane(now - MINUTE),
+  }));
+  model = observe(model, 'b', () => ({
+    report: report('working', now - 5 * SECOND),
+    git: branch('b', now - MINUTE, ['shared.ts']),
+    pane: alivePane(now - SECOND),
+  }));
   return { ...model, mergedTips, conflicts: [{ worker: 'a', peer: 'b', files: ['shared.ts'] }] };
 }
 
@@ -47,10 +60,16 @@ describe('a conflict warning to a finished worker', () => {
     let model = tick(doneAndConflicting(), now).fleet;
     expect(worker(model, 'a').memory.state).toBe('done');
     // Claude Code's prompt hook says working as the warning is submitted; its Stop hook says idle when the turn ends.
-    model = observe(model, 'a', () => ({ report: report('working', now + SECOND, true), pane: alivePane(now + 2 * SECOND, { screenBusy: true }) }));
+    model = observe(model, 'a', () => ({
+      report: report('working', now + SECOND, true),
+      pane: alivePane(now + 2 * SECOND, { screenBusy: true }),
+    }));
     const during = tick(model, now + 3 * SECOND);
     expect(worker(during.fleet, 'a').memory.state).toBe('done');
-    model = observe(during.fleet, 'a', () => ({ report: report('idle', now + 20 * SECOND, true), pane: alivePane(now + 20 * SECOND) }));
+    model = observe(during.fleet, 'a', () => ({
+      report: report('idle', now + 20 * SECOND, true),
+      pane: alivePane(now + 20 * SECOND),
+    }));
     for (const at of [now + 30 * SECOND, now + 5 * MINUTE, now + 15 * MINUTE]) {
       const later = tick(model, at);
       expect(worker(later.fleet, 'a').memory.state).toBe('done');
@@ -65,9 +84,15 @@ describe('a conflict warning to a finished worker', () => {
     model = observe(model, 'b', () => ({ report: report('done', now + SECOND), pane: alivePane(now + SECOND) }));
     model = tick(model, now + 2 * SECOND).fleet;
     expect(worker(model, 'b').memory.state).toBe('done');
-    model = observe(model, 'b', () => ({ report: report('working', now + 5 * SECOND, true), pane: alivePane(now + 5 * SECOND) }));
+    model = observe(model, 'b', () => ({
+      report: report('working', now + 5 * SECOND, true),
+      pane: alivePane(now + 5 * SECOND),
+    }));
     model = tick(model, now + 6 * SECOND).fleet;
-    model = observe(model, 'b', () => ({ report: report('idle', now + 8 * SECOND, true), pane: alivePane(now + 8 * SECOND) }));
+    model = observe(model, 'b', () => ({
+      report: report('idle', now + 8 * SECOND, true),
+      pane: alivePane(now + 8 * SECOND),
+    }));
     const later = tick(model, now + 5 * MINUTE);
     expect(worker(later.fleet, 'b').memory.state).toBe('done');
     expect(only(later.actions, 'nudge')).toEqual([]);
@@ -76,13 +101,19 @@ describe('a conflict warning to a finished worker', () => {
   it('a message from the person may reopen a finished worker: its turn is new work', () => {
     let model = tick(doneAndConflicting(), now).fleet;
     model = messageFromPerson(model, 'a');
-    model = observe(model, 'a', () => ({ report: report('working', now + SECOND, true), pane: alivePane(now + SECOND) }));
+    model = observe(model, 'a', () => ({
+      report: report('working', now + SECOND, true),
+      pane: alivePane(now + SECOND),
+    }));
     expect(worker(tick(model, now + 2 * SECOND).fleet, 'a').memory.state).toBe('working');
   });
 
   it("the worker's own report after czar's message still counts", () => {
     let model = tick(doneAndConflicting(), now).fleet;
-    model = observe(model, 'a', () => ({ report: report('blocked', now + 10 * SECOND), pane: alivePane(now + 10 * SECOND) }));
+    model = observe(model, 'a', () => ({
+      report: report('blocked', now + 10 * SECOND),
+      pane: alivePane(now + 10 * SECOND),
+    }));
     expect(worker(tick(model, now + 11 * SECOND).fleet, 'a').memory.state).toBe('blocked');
   });
 });
@@ -90,7 +121,11 @@ describe('a conflict warning to a finished worker', () => {
 describe('a task is timed from its delivery', () => {
   it('a turn end from before the paste is not charged to the new task: no nudge while it is pasted or right after', () => {
     let model = tick(fleet([spec('a')], { queue: [bonusTask('more')] }), T0).fleet;
-    model = observe(model, 'a', () => ({ report: report('done', now - MINUTE), git: branch('a', now - 2 * MINUTE, ['a.ts']), pane: alivePane(now - MINUTE) }));
+    model = observe(model, 'a', () => ({
+      report: report('done', now - MINUTE),
+      git: branch('a', now - 2 * MINUTE, ['a.ts']),
+      pane: alivePane(now - MINUTE),
+    }));
     const given = tick(model, now);
     expect(only(given.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
     // The turn that wrote the done was still running: its Stop hook says idle 0.6 s after the decision.
@@ -99,7 +134,10 @@ describe('a task is timed from its delivery', () => {
     expect(only(pasting.actions, 'nudge')).toEqual([]);
     expect(worker(pasting.fleet, 'a').memory.state).toBe('working');
     // The shell confirms the paste (first pasted 3.6 s after the decision); czar looks 0.1 s later.
-    model = observe(pasting.fleet, 'a', (w) => ({ memory: taskDelivered(w.memory, 'more', now + 3_600), pane: alivePane(now + 3_700) }));
+    model = observe(pasting.fleet, 'a', (w) => ({
+      memory: taskDelivered(w.memory, 'more', now + 3_600),
+      pane: alivePane(now + 3_700),
+    }));
     for (const at of [now + 3_700, now + 10 * SECOND]) {
       const after = tick(model, at);
       expect(only(after.actions, 'nudge')).toEqual([]);
@@ -107,7 +145,10 @@ describe('a task is timed from its delivery', () => {
       model = after.fleet;
     }
     // The new task's own turn end still counts.
-    model = observe(model, 'a', () => ({ report: report('idle', now + 20 * SECOND, true), pane: alivePane(now + 20 * SECOND) }));
+    model = observe(model, 'a', () => ({
+      report: report('idle', now + 20 * SECOND, true),
+      pane: alivePane(now + 20 * SECOND),
+    }));
     expect(worker(tick(model, now + 30 * SECOND).fleet, 'a').memory.state).toBe('idle');
   });
 });
@@ -116,7 +157,12 @@ describe('overlap between integrated branches', () => {
   it('ends once both branches are in the integration branch: nothing is left to resolve', () => {
     const both = (mergedTips: readonly string[]): FleetModel => {
       let model = tick(fleet([spec('a'), spec('b')]), T0).fleet;
-      for (const name of ['a', 'b']) model = observe(model, name, () => ({ report: report('done', now - MINUTE), git: branch(name, now - 2 * MINUTE, ['shared.ts']), pane: alivePane(now - MINUTE) }));
+      for (const name of ['a', 'b'])
+        model = observe(model, name, () => ({
+          report: report('done', now - MINUTE),
+          git: branch(name, now - 2 * MINUTE, ['shared.ts']),
+          pane: alivePane(now - MINUTE),
+        }));
       return { ...model, mergedTips };
     };
     const first = tick(both(['a'.repeat(40)]), now);
@@ -125,10 +171,12 @@ describe('overlap between integrated branches', () => {
       ['b', 'overlap'],
     ]);
     const merged = tick({ ...first.fleet, mergedTips: ['a'.repeat(40), 'b'.repeat(40)] }, now + SECOND);
-    expect(only(merged.actions, 'clear_alert').map((action) => [action.worker, action.alertKind, action.peer])).toEqual([
-      ['a', 'overlap', 'b'],
-      ['b', 'overlap', 'a'],
-    ]);
+    expect(only(merged.actions, 'clear_alert').map((action) => [action.worker, action.alertKind, action.peer])).toEqual(
+      [
+        ['a', 'overlap', 'b'],
+        ['b', 'overlap', 'a'],
+      ],
+    );
     expect(decide(merged.decided, now + SECOND).actions).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@ import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../../src/
 const file = { path: '/root/.cache/czar/agents/p/w/gemini-settings.json', uid: 0, mode: 0o100600 };
 const dir = (path: string, mode = 0o40700, uid = 0) => ({ path, uid, mode });
 
-describe('geminiSkipReason (Gemini CLI 0.61\'s rule for a system settings file)', () => {
+describe("geminiSkipReason (Gemini CLI 0.61's rule for a system settings file)", () => {
   it('reads a root-owned file in folders closed to others all the way up', () => {
-    expect(geminiSkipReason([file, dir('/root/.cache/czar'), dir('/root', 0o40700), dir('/', 0o40755)])).toBeUndefined();
+    expect(
+      geminiSkipReason([file, dir('/root/.cache/czar'), dir('/root', 0o40700), dir('/', 0o40755)]),
+    ).toBeUndefined();
   });
 
   it('names the nearest folder open to group or others, as /tmp is', () => {

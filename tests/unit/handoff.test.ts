@@ -5,7 +5,20 @@ import type { HandoffFacts, WorkerHandoff, SprintMetrics, TaskMetrics } from '..
 const at = (second: number): string => new Date(Date.UTC(2025, 0, 1, 10, 0, second)).toISOString();
 
 function task(name: string, overrides: Partial<TaskMetrics> = {}): TaskMetrics {
-  return { task: name, worker: name, startedAt: at(0), toDoneMs: 95_000, toVerifiedMs: 130_000, nudges: 0, restarts: 0, personActions: 0, tokens: 45_200, usd: 0.42, unpricedModels: [], ...overrides };
+  return {
+    task: name,
+    worker: name,
+    startedAt: at(0),
+    toDoneMs: 95_000,
+    toVerifiedMs: 130_000,
+    nudges: 0,
+    restarts: 0,
+    personActions: 0,
+    tokens: 45_200,
+    usd: 0.42,
+    unpricedModels: [],
+    ...overrides,
+  };
 }
 
 const METRICS: SprintMetrics = {
@@ -21,7 +34,15 @@ const METRICS: SprintMetrics = {
   autonomy: 0.9,
   tasks: [
     task('api'),
-    task('ui', { toDoneMs: undefined, toVerifiedMs: undefined, nudges: 2, restarts: 1, personActions: 1, tokens: undefined, usd: undefined }),
+    task('ui', {
+      toDoneMs: undefined,
+      toVerifiedMs: undefined,
+      nudges: 2,
+      restarts: 1,
+      personActions: 1,
+      tokens: undefined,
+      usd: undefined,
+    }),
     task('bonus|1', { worker: 'api', toVerifiedMs: undefined, tokens: 812, usd: 0, unpricedModels: ['mystery-1'] }),
   ],
 };
@@ -52,8 +73,30 @@ function facts(overrides: Partial<HandoffFacts> = {}): HandoffFacts {
     startedAt: at(0),
     writtenAt: at(300),
     sprintOver: true,
-    workers: [worker('api'), worker('ui', { state: 'working', verified: false, integrated: false, commits: [], files: [], checks: [], resultFile: undefined, restarts: 1, alerts: [{ kind: 'stuck', message: 'no output for 20m', since: at(200) }] })],
-    integration: { branch: 'czar/integration', tip: 'c'.repeat(40), holds: ['api'], leftOut: [{ worker: 'ui', reason: 'not finished: still working' }], conflicts: [], baseConflict: undefined, baseAdvanced: false, pr: undefined },
+    workers: [
+      worker('api'),
+      worker('ui', {
+        state: 'working',
+        verified: false,
+        integrated: false,
+        commits: [],
+        files: [],
+        checks: [],
+        resultFile: undefined,
+        restarts: 1,
+        alerts: [{ kind: 'stuck', message: 'no output for 20m', since: at(200) }],
+      }),
+    ],
+    integration: {
+      branch: 'czar/integration',
+      tip: 'c'.repeat(40),
+      holds: ['api'],
+      leftOut: [{ worker: 'ui', reason: 'not finished: still working' }],
+      conflicts: [],
+      baseConflict: undefined,
+      baseAdvanced: false,
+      pr: undefined,
+    },
     metrics: METRICS,
     ...overrides,
   };
@@ -76,7 +119,9 @@ describe('handoff', () => {
   });
 
   it('says what the integration branch holds, what it leaves out and why, and what is left for the person', () => {
-    const lines = renderHandoff(facts({ integration: { ...facts().integration, conflicts: [{ worker: 'db', files: ['schema.sql'] }] } })).split('\n');
+    const lines = renderHandoff(
+      facts({ integration: { ...facts().integration, conflicts: [{ worker: 'db', files: ['schema.sql'] }] } }),
+    ).split('\n');
     expect(lines).toContain('## Integration branch `czar/integration`');
     expect(lines).toContain('- holds: api');
     expect(lines).toContain('  - ui: not finished: still working');
@@ -88,18 +133,22 @@ describe('handoff', () => {
   });
 
   it('shows worker-written text with control characters made visible', () => {
-    const text = renderHandoff(facts({ workers: [worker('api', { commits: [{ sha: 'b'.repeat(40), subject: 'evil \x1b[2J subject' }] })] }));
+    const text = renderHandoff(
+      facts({ workers: [worker('api', { commits: [{ sha: 'b'.repeat(40), subject: 'evil \x1b[2J subject' }] })] }),
+    );
     expect(text).toContain('evil \u241b[2J subject');
     expect(text).not.toContain('\x1b');
   });
 
-  it('gives the sprint\'s pace, cost and autonomy, and a table of every task with its times, ladder steps, tokens and cost', () => {
+  it("gives the sprint's pace, cost and autonomy, and a table of every task with its times, ladder steps, tokens and cost", () => {
     const lines = renderHandoff(facts()).split('\n');
     const start = lines.indexOf('## Metrics');
     expect(start).toBeGreaterThan(0);
     expect(lines[start + 2]).toBe('sprint 2 h 0 min · 2 task(s) done, 1.0/h · autonomy 90% (czar 9, person 1)  ');
     expect(lines[start + 3]).toBe('cost $3.00 · 90.4k tokens · burn $1.50/h · per done task $1.50  ');
-    expect(lines[start + 5]).toBe('| task | worker | done in | verified | nudges | restarts | person | tokens | cost |');
+    expect(lines[start + 5]).toBe(
+      '| task | worker | done in | verified | nudges | restarts | person | tokens | cost |',
+    );
     expect(lines[start + 6]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     expect(lines[start + 7]).toBe('| api | api | 95 s | 2 min | 0 | 0 | 0 | 45.2k | $0.42 |');
     // An agent without records: unknown, never zero.
@@ -109,7 +158,9 @@ describe('handoff', () => {
   });
 
   it('says when nobody acted yet instead of a percentage', () => {
-    const text = renderHandoff(facts({ metrics: { ...METRICS, czarActions: 0, personActions: 0, autonomy: undefined } }));
+    const text = renderHandoff(
+      facts({ metrics: { ...METRICS, czarActions: 0, personActions: 0, autonomy: undefined } }),
+    );
     expect(text).toContain('The czar acted 0 time(s) on its own; you acted 0 time(s).');
     expect(text).toContain('autonomy no actions yet');
   });

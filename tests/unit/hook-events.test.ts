@@ -11,7 +11,10 @@ describe('stateForHook', () => {
     expect(stateForHook('Stop', { stop_hook_active: false })).toEqual({ state: 'idle', turnEnd: true });
     expect(stateForHook('AfterAgent', {})).toEqual({ state: 'idle', turnEnd: true });
     expect(stateForHook('SessionStart', { source: 'startup' })).toEqual({ state: 'idle' });
-    expect(stateForHook('agent-turn-complete', { type: 'agent-turn-complete', 'turn-id': '1' })).toEqual({ state: 'idle', turnEnd: true });
+    expect(stateForHook('agent-turn-complete', { type: 'agent-turn-complete', 'turn-id': '1' })).toEqual({
+      state: 'idle',
+      turnEnd: true,
+    });
   });
 
   it('ignores a Codex notify payload of another type', () => {
@@ -19,11 +22,18 @@ describe('stateForHook', () => {
   });
 
   it('maps permission notifications and requests to waiting with a note', () => {
-    expect(stateForHook('Notification', { notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }))
-      .toEqual({ state: 'waiting', note: 'permission prompt: Claude needs your permission to use Bash' });
+    expect(
+      stateForHook('Notification', {
+        notification_type: 'permission_prompt',
+        message: 'Claude needs your permission to use Bash',
+      }),
+    ).toEqual({ state: 'waiting', note: 'permission prompt: Claude needs your permission to use Bash' });
     expect(stateForHook('Notification', { notification_type: 'elicitation_dialog' })?.state).toBe('waiting');
     expect(stateForHook('Notification', { notification_type: 'ToolPermission' })?.state).toBe('waiting');
-    expect(stateForHook('PermissionRequest', { tool_name: 'Bash' })).toEqual({ state: 'waiting', note: 'permission requested: Bash' });
+    expect(stateForHook('PermissionRequest', { tool_name: 'Bash' })).toEqual({
+      state: 'waiting',
+      note: 'permission requested: Bash',
+    });
   });
 
   it('ignores other notifications (idle_prompt, auth_success) so they do not flip the state', () => {
@@ -31,14 +41,24 @@ describe('stateForHook', () => {
     expect(stateForHook('Notification', {})).toBeUndefined();
   });
 
-  it('maps StopFailure to an idle turn end carrying the failure, with the agent\'s message as the note', () => {
-    expect(stateForHook('StopFailure', { error: 'rate_limit', last_assistant_message: 'API Error: Request rejected (429) · slow down' })).toEqual({
+  it("maps StopFailure to an idle turn end carrying the failure, with the agent's message as the note", () => {
+    expect(
+      stateForHook('StopFailure', {
+        error: 'rate_limit',
+        last_assistant_message: 'API Error: Request rejected (429) · slow down',
+      }),
+    ).toEqual({
       state: 'idle',
       turnEnd: true,
       note: 'turn failed: API Error: Request rejected (429) · slow down',
       failure: { kind: 'rate_limit', detail: 'API Error: Request rejected (429) · slow down' },
     });
-    expect(stateForHook('StopFailure', {})).toEqual({ state: 'idle', turnEnd: true, note: 'turn failed', failure: { kind: 'unknown', detail: '' } });
+    expect(stateForHook('StopFailure', {})).toEqual({
+      state: 'idle',
+      turnEnd: true,
+      note: 'turn failed',
+      failure: { kind: 'unknown', detail: '' },
+    });
   });
 
   it('caps long notes and survives odd payloads', () => {

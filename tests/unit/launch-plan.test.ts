@@ -49,7 +49,16 @@ describe('the launch plan', () => {
   it('creates branches and worktrees for a fresh fleet, queues dependents and what is over max_active', () => {
     const plan = planLaunch(config([spec('a'), spec('b', { dependsOn: ['a'] }), spec('c'), spec('d')], 2), facts());
     expect(plan.problems).toEqual([]);
-    expect(plan.workers.map((step) => [step.worker.name, step.worktree, step.session, step.delivery, step.wave, step.queuedBecause])).toEqual([
+    expect(
+      plan.workers.map((step) => [
+        step.worker.name,
+        step.worktree,
+        step.session,
+        step.delivery,
+        step.wave,
+        step.queuedBecause,
+      ]),
+    ).toEqual([
       ['a', 'create-branch', 'create', 'deliver', 'now', undefined],
       ['b', 'create-branch', 'create', 'deliver', 'queued', 'waits for a'],
       ['c', 'create-branch', 'create', 'deliver', 'now', undefined],
@@ -98,7 +107,10 @@ describe('the launch plan', () => {
   });
 
   it('makes a worktree again when git still lists it but its folder was deleted, never "reuse" a missing folder', () => {
-    const plan = planLaunch(config([spec('gone')]), facts({ worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }], branches: new Set(['main', 'czar/gone']) }));
+    const plan = planLaunch(
+      config([spec('gone')]),
+      facts({ worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }], branches: new Set(['main', 'czar/gone']) }),
+    );
     expect(plan.problems).toEqual([]);
     expect(plan.workers.map((step) => step.worktree)).toEqual(['recreate']);
   });
@@ -108,7 +120,10 @@ describe('the launch plan', () => {
       config([spec('elsewhere'), spec('wrong'), spec('blocked')]),
       facts({
         baseExists: false,
-        worktrees: [{ path: '/other/place', branch: 'czar/elsewhere' }, { path: '/tmp/wt/wrong', branch: 'feature/x' }],
+        worktrees: [
+          { path: '/other/place', branch: 'czar/elsewhere' },
+          { path: '/tmp/wt/wrong', branch: 'feature/x' },
+        ],
         existingPaths: new Set(['/tmp/wt/blocked']),
       }),
     );
@@ -124,8 +139,15 @@ describe('the launch plan', () => {
 
   it('refuses a branch name git would read as another ref: one under refs/, or one a tag or remote also has', () => {
     const plan = planLaunch(
-      config([spec('full', { branch: 'refs/heads/main' }), spec('tagged', { branch: 'v1' }), spec('remote', { branch: 'origin' }), spec('plain', { branch: 'feat/x' })]),
-      facts({ otherRefs: new Set(['refs/tags/v1', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/tags/feat']) }),
+      config([
+        spec('full', { branch: 'refs/heads/main' }),
+        spec('tagged', { branch: 'v1' }),
+        spec('remote', { branch: 'origin' }),
+        spec('plain', { branch: 'feat/x' }),
+      ]),
+      facts({
+        otherRefs: new Set(['refs/tags/v1', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/tags/feat']),
+      }),
     );
     expect(plan.problems).toEqual([
       'Branch "refs/heads/main" of worker "full" starts with "refs/", so git would make refs/heads/refs/heads/main and read the name as another ref; give the worker a "branch:" without the refs/ prefix in /p/czar.yaml.',
@@ -136,11 +158,23 @@ describe('the launch plan', () => {
 
   it('names the real fix for a worktree moved away with "git worktree move", and the dry run does not call it reused', () => {
     const cfg = config([spec('a')]);
-    const plan = planLaunch(cfg, facts({ worktrees: [{ path: '/p/repo', branch: 'main' }, { path: '/elsewhere/a', branch: 'czar/a' }], branches: new Set(['main', 'czar/a']), records: new Map([['a', { deliveredAt: '2026-01-01T10:00:00.000Z' }]]) }));
+    const plan = planLaunch(
+      cfg,
+      facts({
+        worktrees: [
+          { path: '/p/repo', branch: 'main' },
+          { path: '/elsewhere/a', branch: 'czar/a' },
+        ],
+        branches: new Set(['main', 'czar/a']),
+        records: new Map([['a', { deliveredAt: '2026-01-01T10:00:00.000Z' }]]),
+      }),
+    );
     expect(plan.problems).toEqual([
       'The worktree of worker "a" is at /elsewhere/a, not at /tmp/wt/a (moved with "git worktree move"?); move it back with "git worktree move /elsewhere/a /tmp/wt/a", or give the worker another "branch:".',
     ]);
-    expect(describePlan(cfg, plan).find((line) => line.startsWith('  a:'))).toBe('  a: czar/a (not launched: see the problem below) · start czar-sim-agent · new agent: task pasted again with the commits so far');
+    expect(describePlan(cfg, plan).find((line) => line.startsWith('  a:'))).toBe(
+      '  a: czar/a (not launched: see the problem below) · start czar-sim-agent · new agent: task pasted again with the commits so far',
+    );
   });
 
   it("names a host worker's worktree on its host, and no local worktrees folder when no worker is local", () => {

@@ -6,23 +6,72 @@ import { statsLines } from '../../src/cli/commands/stats.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
-const event = (minutes: number, kind: string, worker: string, message: string, data?: Record<string, unknown>): FleetEvent => ({ at: at(minutes), kind, worker, message, ...(data === undefined ? {} : { data }) });
+const event = (
+  minutes: number,
+  kind: string,
+  worker: string,
+  message: string,
+  data?: Record<string, unknown>,
+): FleetEvent => ({ at: at(minutes), kind, worker, message, ...(data === undefined ? {} : { data }) });
 
 function worker(name: string, usage: WorkerStatus['usage']): WorkerStatus {
-  return { name, state: 'done', since: at(0), branch: `czar/${name}`, title: name, agent: 'claude', git: { commitsAhead: 1, filesChanged: [], dirty: [] }, restarts: 0, alerts: [], paused: false, tasks: [name], ...(usage === undefined ? {} : { usage }) };
+  return {
+    name,
+    state: 'done',
+    since: at(0),
+    branch: `czar/${name}`,
+    title: name,
+    agent: 'claude',
+    git: { commitsAhead: 1, filesChanged: [], dirty: [] },
+    restarts: 0,
+    alerts: [],
+    paused: false,
+    tasks: [name],
+    ...(usage === undefined ? {} : { usage }),
+  };
 }
 
 const usage = (tasks: { task: string; tokens: number; usd: number }[]): WorkerStatus['usage'] => ({
-  tokens: tasks.reduce((sum, task) => sum + task.tokens, 0), input: 0, output: 0, cacheWrite: 0, cacheRead: 0,
-  usd: tasks.reduce((sum, task) => sum + task.usd, 0), unpricedModels: [], models: ['m'],
-  tasks: tasks.map((task) => ({ ...task, unpricedModels: [] })), files: 1, skippedLines: 0,
+  tokens: tasks.reduce((sum, task) => sum + task.tokens, 0),
+  input: 0,
+  output: 0,
+  cacheWrite: 0,
+  cacheRead: 0,
+  usd: tasks.reduce((sum, task) => sum + task.usd, 0),
+  unpricedModels: [],
+  models: ['m'],
+  tasks: tasks.map((task) => ({ ...task, unpricedModels: [] })),
+  files: 1,
+  skippedLines: 0,
 });
 
 describe('sprint metrics', () => {
   const status: FleetStatus = {
-    project: 'p', base: 'main', startedAt: at(0), updatedAt: at(120), paused: false, queue: [], sprintOver: true,
-    workers: [worker('a', usage([{ task: 'a', tokens: 1000, usd: 2 }, { task: 'bonus-1', tokens: 500, usd: 1 }])), worker('sh', undefined)],
-    usage: { tokens: 1500, usd: 3, unpricedModels: [], usdPerHour: 1.5, unknownWorkers: ['sh'], budget: { worker: {}, fleet: {} } },
+    project: 'p',
+    base: 'main',
+    startedAt: at(0),
+    updatedAt: at(120),
+    paused: false,
+    queue: [],
+    sprintOver: true,
+    workers: [
+      worker(
+        'a',
+        usage([
+          { task: 'a', tokens: 1000, usd: 2 },
+          { task: 'bonus-1', tokens: 500, usd: 1 },
+        ]),
+      ),
+      worker('sh', undefined),
+    ],
+    usage: {
+      tokens: 1500,
+      usd: 3,
+      unpricedModels: [],
+      usdPerHour: 1.5,
+      unknownWorkers: ['sh'],
+      budget: { worker: {}, fleet: {} },
+    },
   };
   const events: FleetEvent[] = [
     event(0, 'launch', 'a', 'launching: slot 1 of 6 free'),
@@ -41,9 +90,24 @@ describe('sprint metrics', () => {
 
   it('gives each task its own time to done, ladder steps, person actions and cost', () => {
     const [own, bonus, shell] = metrics.tasks;
-    expect(own).toMatchObject({ task: 'a', toDoneMs: 29 * 60_000, nudges: 1, restarts: 0, personActions: 1, tokens: 1000, usd: 2 });
+    expect(own).toMatchObject({
+      task: 'a',
+      toDoneMs: 29 * 60_000,
+      nudges: 1,
+      restarts: 0,
+      personActions: 1,
+      tokens: 1000,
+      usd: 2,
+    });
     // The restart delivered the same task again: still one task, timed from its first delivery.
-    expect(bonus).toMatchObject({ task: 'bonus-1', toDoneMs: 30 * 60_000, restarts: 1, personActions: 1, tokens: 500, usd: 1 });
+    expect(bonus).toMatchObject({
+      task: 'bonus-1',
+      toDoneMs: 30 * 60_000,
+      restarts: 1,
+      personActions: 1,
+      tokens: 500,
+      usd: 1,
+    });
     expect(bonus?.toVerifiedMs).toBe(30 * 60_000);
     expect(own?.toVerifiedMs).toBeUndefined();
     expect(shell).toMatchObject({ task: 'sh', toDoneMs: undefined, tokens: undefined, usd: undefined });
@@ -65,12 +129,15 @@ describe('sprint metrics', () => {
 
   it('folds the log in any slices to the same tally, as the czar does line by line', () => {
     const whole = tallyEvents(EMPTY_TALLY, events);
-    const bySlices = [events.slice(0, 3), events.slice(3, 4), [], events.slice(4, 9), events.slice(9)].reduce(tallyEvents, EMPTY_TALLY);
+    const bySlices = [events.slice(0, 3), events.slice(3, 4), [], events.slice(4, 9), events.slice(9)].reduce(
+      tallyEvents,
+      EMPTY_TALLY,
+    );
     expect(bySlices).toEqual(whole);
     expect(whole.events).toBe(events.length);
   });
 
-  it('counts the integration branch\'s merges and an interrupt as the czar\'s, and any action a person asked for as theirs', () => {
+  it("counts the integration branch's merges and an interrupt as the czar's, and any action a person asked for as theirs", () => {
     const tally = tallyEvents(EMPTY_TALLY, [
       event(1, 'integrated', 'a', 'merged czar/a into czar/integration'),
       event(2, 'interrupt', 'a', 'over budget: pressed Escape'),
@@ -81,4 +148,3 @@ describe('sprint metrics', () => {
     expect([tally.czarActions, tally.personActions]).toEqual([2, 2]);
   });
 });
-

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseOwnHistory } from '../../src/adapters/branch-activity.js';
 
-const header = (sha: string, parents: string, subject: string): string => `\x1e${sha} 2026-11-23T04:14:09+00:00 ${parents}\x1f${subject}`;
+const header = (sha: string, parents: string, subject: string): string =>
+  `\x1e${sha} 2026-11-23T04:14:09+00:00 ${parents}\x1f${subject}`;
 
 describe('parseOwnHistory', () => {
   it('takes the tip from the first commit, sees a merge by its parents, and keeps only the files of commits that list them', () => {
@@ -15,7 +16,11 @@ describe('parseOwnHistory', () => {
       '',
     ].join('\0');
     expect(parseOwnHistory(stdout)).toEqual({
-      tip: { sha: 'c3', at: '2026-11-23T04:14:09+00:00', subject: 'fix: a \x1f subject with odd bytes \x1e and spaces' },
+      tip: {
+        sha: 'c3',
+        at: '2026-11-23T04:14:09+00:00',
+        subject: 'fix: a \x1f subject with odd bytes \x1e and spaces',
+      },
       merges: true,
       ownFiles: new Set(['fix.ts', 'src/a b.ts', 'lib.ts']),
     });

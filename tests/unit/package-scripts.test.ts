@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string>; files: string[] };
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+  files: string[];
+};
 
 describe('package.json scripts on a fresh clone', () => {
   it('run only files the repository has (the README\'s "npm run demo" once named a bin/czar.js that does not exist)', () => {
@@ -19,7 +23,8 @@ describe('package.json scripts on a fresh clone', () => {
   });
 
   it('installing the package runs no script: the packed tarball holds the build, made by prepack', () => {
-    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts[hook], hook).toBeUndefined();
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect(pkg.scripts[hook], hook).toBeUndefined();
     expect(pkg.scripts.prepack).toBe('npm run build');
     expect(pkg.files).toContain('dist');
   });

@@ -3,7 +3,14 @@ import { PANE_SWEEP_MS, SCREEN_LOOK_MS, paneLooks, type LookFacts } from '../../
 
 const now = 100_000;
 /** Both looks just due by the clock, with busy panes. */
-const due: LookFacts = { now, lastSweep: now - PANE_SWEEP_MS, lastScreenLook: now - SCREEN_LOOK_MS, panesDirty: false, screensDirty: true, reporting: false };
+const due: LookFacts = {
+  now,
+  lastSweep: now - PANE_SWEEP_MS,
+  lastScreenLook: now - SCREEN_LOOK_MS,
+  panesDirty: false,
+  screensDirty: true,
+  reporting: false,
+};
 
 describe('the pane looks of a pass', () => {
   it('makes the looks the clock says are due', () => {
@@ -11,11 +18,15 @@ describe('the pane looks of a pass', () => {
   });
 
   it('makes the looks on a clock tick that comes a few milliseconds early', () => {
-    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS + 5, lastScreenLook: now - SCREEN_LOOK_MS + 5 })).toEqual({ sweep: true, look: true });
+    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS + 5, lastScreenLook: now - SCREEN_LOOK_MS + 5 })).toEqual(
+      { sweep: true, look: true },
+    );
   });
 
   it('makes none before they are due', () => {
-    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS / 2, lastScreenLook: now - SCREEN_LOOK_MS / 2 })).toEqual({ sweep: false, look: false });
+    expect(paneLooks({ ...due, lastSweep: now - PANE_SWEEP_MS / 2, lastScreenLook: now - SCREEN_LOOK_MS / 2 })).toEqual(
+      { sweep: false, look: false },
+    );
     expect(paneLooks({ ...due, screensDirty: false })).toEqual({ sweep: true, look: false });
   });
 
@@ -24,10 +35,20 @@ describe('the pane looks of a pass', () => {
   });
 
   it('still asks tmux at once about a pane that died or was launched, report or not', () => {
-    expect(paneLooks({ ...due, reporting: true, panesDirty: true, lastSweep: now })).toEqual({ sweep: true, look: false });
+    expect(paneLooks({ ...due, reporting: true, panesDirty: true, lastSweep: now })).toEqual({
+      sweep: true,
+      look: false,
+    });
   });
 
   it('makes a look put off for a whole interval even in a report pass, so a stream of reports cannot starve it', () => {
-    expect(paneLooks({ ...due, reporting: true, lastSweep: now - 2 * PANE_SWEEP_MS, lastScreenLook: now - 2 * SCREEN_LOOK_MS })).toEqual({ sweep: true, look: true });
+    expect(
+      paneLooks({
+        ...due,
+        reporting: true,
+        lastSweep: now - 2 * PANE_SWEEP_MS,
+        lastScreenLook: now - 2 * SCREEN_LOOK_MS,
+      }),
+    ).toEqual({ sweep: true, look: true });
   });
 });

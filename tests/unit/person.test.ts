@@ -28,7 +28,13 @@ describe("a person's requests", () => {
   });
 
   it('restarts with the current task and resets the ladder', () => {
-    const climbed = { ...base, workers: base.workers.map((worker) => ({ ...worker, memory: { ...worker.memory, ladder: { rung: 'rebrief' as const, at: T0 } } })) };
+    const climbed = {
+      ...base,
+      workers: base.workers.map((worker) => ({
+        ...worker,
+        memory: { ...worker.memory, ladder: { rung: 'rebrief' as const, at: T0 } },
+      })),
+    };
     const decision = restartByPerson(climbed, 'a', T0 + 5000);
     expect(decision?.task.id).toBe('a');
     const worker = decision?.fleet.workers.find((candidate) => candidate.spec.name === 'a');
@@ -37,10 +43,19 @@ describe("a person's requests", () => {
   });
 
   it('refuses to act on a worker the czar has not started yet, saying what it waits for', () => {
-    const model = fleet([spec('a'), spec('b', { dependsOn: ['a'] }), spec('c')], { policy: { ...base.policy, maxActive: 1 } });
-    expect(notStartedYet(model, 'b', 'restart')).toBe('Worker "b" has not started yet: it waits for a to finish, and the czar starts it then, so "czar restart" has nothing to act on now.');
-    expect(notStartedYet(model, 'c', 'send')).toMatch(/^Worker "c" has not started yet: it waits for one of the 1 slots of max_active/);
-    const started = observe(model, 'a', (worker) => ({ launchedAt: T0, memory: { ...worker.memory, state: 'working', tasks: [ownTask(worker.spec, T0)] } }));
+    const model = fleet([spec('a'), spec('b', { dependsOn: ['a'] }), spec('c')], {
+      policy: { ...base.policy, maxActive: 1 },
+    });
+    expect(notStartedYet(model, 'b', 'restart')).toBe(
+      'Worker "b" has not started yet: it waits for a to finish, and the czar starts it then, so "czar restart" has nothing to act on now.',
+    );
+    expect(notStartedYet(model, 'c', 'send')).toMatch(
+      /^Worker "c" has not started yet: it waits for one of the 1 slots of max_active/,
+    );
+    const started = observe(model, 'a', (worker) => ({
+      launchedAt: T0,
+      memory: { ...worker.memory, state: 'working', tasks: [ownTask(worker.spec, T0)] },
+    }));
     expect(notStartedYet(started, 'a', 'bonus')).toBeUndefined();
   });
 });

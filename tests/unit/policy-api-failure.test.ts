@@ -8,7 +8,14 @@ import { alivePane, fleet, MINUTE, observe, policy, SECOND, spec, T0, tick, work
 
 /** The report Claude Code's StopFailure hook leaves: an idle turn end that carries the failure. */
 function failed(at: number, failure: ApiFailure): ReportObservation {
-  return { state: 'idle', at, progress: undefined, note: `turn failed: ${failure.detail}`, resultFile: undefined, failure };
+  return {
+    state: 'idle',
+    at,
+    progress: undefined,
+    note: `turn failed: ${failure.detail}`,
+    resultFile: undefined,
+    failure,
+  };
 }
 
 function launched(): FleetModel {
@@ -16,13 +23,19 @@ function launched(): FleetModel {
 }
 
 describe('a worker whose model calls fail', () => {
-  it('is api_error, and the person is told at once with the failure and the agent\'s words; never nudged', () => {
+  it("is api_error, and the person is told at once with the failure and the agent's words; never nudged", () => {
     const refused: ApiFailure = { kind: 'invalid_request', detail: 'API Error: 400 prompt is too long' };
-    let model = observe(launched(), 'a', () => ({ report: failed(T0 + SECOND, refused), pane: alivePane(T0 + SECOND) }));
+    let model = observe(launched(), 'a', () => ({
+      report: failed(T0 + SECOND, refused),
+      pane: alivePane(T0 + SECOND),
+    }));
     const first = decide(model, T0 + 2 * SECOND);
     expect(worker(first.fleet, 'a').memory.state).toBe('api_error');
     const notify = first.actions.find((action) => action.kind === 'notify');
-    expect(notify).toMatchObject({ episode: 'api_error', summary: expect.stringMatching(/invalid request.*API Error: 400 prompt is too long/) });
+    expect(notify).toMatchObject({
+      episode: 'api_error',
+      summary: expect.stringMatching(/invalid request.*API Error: 400 prompt is too long/),
+    });
     model = first.fleet;
     // An hour on: no nudge, re-brief, restart or second notification.
     for (let now = T0 + MINUTE; now < T0 + 60 * MINUTE; now += MINUTE) {
@@ -34,15 +47,22 @@ describe('a worker whose model calls fail', () => {
 
   it('waits out a rate limit, sends one continue, and is working again once the agent says so', () => {
     const limited: ApiFailure = { kind: 'rate_limit', detail: 'API Error: Request rejected (429) · slow down' };
-    let model = observe(launched(), 'a', () => ({ report: failed(T0 + SECOND, limited), pane: alivePane(T0 + SECOND) }));
+    let model = observe(launched(), 'a', () => ({
+      report: failed(T0 + SECOND, limited),
+      pane: alivePane(T0 + SECOND),
+    }));
     const waiting = decide(model, T0 + 2 * SECOND);
     expect(waiting.actions.filter((action) => action.kind === 'nudge' || action.kind === 'notify')).toEqual([]);
     const backoff = policy().restart.backoffMs;
     const after = decide(waiting.fleet, T0 + 2 * SECOND + backoff);
     expect(after.actions.filter((action) => action.kind === 'nudge')).toMatchObject([{ situation: 'api_error' }]);
-    expect(decide(after.fleet, T0 + 3 * SECOND + backoff).actions.filter((action) => action.kind === 'nudge')).toEqual([]);
+    expect(decide(after.fleet, T0 + 3 * SECOND + backoff).actions.filter((action) => action.kind === 'nudge')).toEqual(
+      [],
+    );
     // The continue took: UserPromptSubmit reports working.
-    model = observe(after.fleet, 'a', () => ({ report: { ...failed(0, limited), state: 'working', failure: undefined, at: T0 + 4 * SECOND + backoff } }));
+    model = observe(after.fleet, 'a', () => ({
+      report: { ...failed(0, limited), state: 'working', failure: undefined, at: T0 + 4 * SECOND + backoff },
+    }));
     expect(worker(decide(model, T0 + 5 * SECOND + backoff).fleet, 'a').memory.state).toBe('working');
   });
 
@@ -51,8 +71,20 @@ describe('a worker whose model calls fail', () => {
     const base = worker(launched(), 'a');
     const onScreen = { ...base, pane: alivePane(T0 + SECOND, { apiFailure: shown }) };
     expect(classifyWithReason(onScreen, T0 + 2 * SECOND, policy()).state).toBe('api_error');
-    expect(classifyWithReason({ ...onScreen, pane: alivePane(T0 + SECOND, { apiFailure: shown, screenBusy: true }) }, T0 + 2 * SECOND, policy()).state).toBe('working');
-    const working: ReportObservation = { state: 'working', at: T0 + SECOND, progress: undefined, note: undefined, resultFile: undefined };
+    expect(
+      classifyWithReason(
+        { ...onScreen, pane: alivePane(T0 + SECOND, { apiFailure: shown, screenBusy: true }) },
+        T0 + 2 * SECOND,
+        policy(),
+      ).state,
+    ).toBe('working');
+    const working: ReportObservation = {
+      state: 'working',
+      at: T0 + SECOND,
+      progress: undefined,
+      note: undefined,
+      resultFile: undefined,
+    };
     expect(classifyWithReason({ ...onScreen, report: working }, T0 + 2 * SECOND, policy()).state).toBe('working');
   });
 });

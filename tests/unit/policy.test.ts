@@ -4,7 +4,21 @@ import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { ReportedState } from '../../src/domain/words.js';
-import { alivePane, bonusTask, commits, fleet, kinds, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
+import {
+  alivePane,
+  bonusTask,
+  commits,
+  fleet,
+  kinds,
+  MINUTE,
+  observe,
+  policy,
+  SECOND,
+  spec,
+  T0,
+  tick,
+  worker,
+} from '../helpers/fleet.js';
 
 function report(state: ReportedState, at: number, note?: string): ReportObservation {
   return { state, at, progress: undefined, note, resultFile: undefined };
@@ -29,7 +43,11 @@ describe('decide: bonus tasks', () => {
     const bonus = bonusTask('docs', { buildsOn: 'a', task: '# Docs\n\nWrite the docs for a.\n  keep   spacing \n' });
     let model = launched(fleet([spec('a'), spec('b')], { queue: [bonus, bonusTask('later')] }));
     const now = T0 + 10 * MINUTE;
-    model = observe(model, 'a', () => ({ report: report('done', now - MINUTE, 'api ready'), git: commits(2, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+    model = observe(model, 'a', () => ({
+      report: report('done', now - MINUTE, 'api ready'),
+      git: commits(2, now - 2 * MINUTE),
+      pane: alivePane(now - MINUTE),
+    }));
     model = observe(model, 'b', () => ({ pane: alivePane(now - 5 * SECOND) }));
 
     const { actions, fleet: next, decided } = tick(model, now);
@@ -50,7 +68,10 @@ describe('decide: bonus tasks', () => {
   it('does not give a bonus for a done report without commits: no_evidence alert and a nudge instead', () => {
     let model = launched(fleet([spec('a')], { queue: [bonusTask('x')] }));
     const now = T0 + 10 * MINUTE;
-    model = observe(model, 'a', () => ({ report: report('done', now - MINUTE), git: { ...commits(0, now), dirty: ['src/a.ts'] } }));
+    model = observe(model, 'a', () => ({
+      report: report('done', now - MINUTE),
+      git: { ...commits(0, now), dirty: ['src/a.ts'] },
+    }));
 
     const { actions, fleet: next, decided } = tick(model, now);
 
@@ -64,7 +85,10 @@ describe('decide: bonus tasks', () => {
   it('notifies once when a worker is done and nothing is left to hand out', () => {
     let model = launched(fleet([spec('a')]));
     const now = T0 + 10 * MINUTE;
-    model = observe(model, 'a', () => ({ report: report('done', now - MINUTE, 'all green'), git: commits(1, now - MINUTE) }));
+    model = observe(model, 'a', () => ({
+      report: report('done', now - MINUTE, 'all green'),
+      git: commits(1, now - MINUTE),
+    }));
     const first = tick(model, now);
     expect(only(first.actions, 'notify').map((action) => action.summary)).toEqual(['a is done: all green']);
     expect(decide(first.fleet, now + MINUTE).actions).toEqual([]);
@@ -75,9 +99,16 @@ describe('decide: evidence over claims', () => {
   it('alerts no_evidence when a worker reports working but its agent is gone', () => {
     let model = launched(fleet([spec('a')]));
     const now = T0 + 5 * MINUTE;
-    model = observe(model, 'a', () => ({ report: report('working', now - MINUTE), pane: alivePane(now - MINUTE, { alive: false, deadStatus: 137 }) }));
+    model = observe(model, 'a', () => ({
+      report: report('working', now - MINUTE),
+      pane: alivePane(now - MINUTE, { alive: false, deadStatus: 137 }),
+    }));
     const { actions, decided } = tick(model, now);
-    expect(only(actions, 'alert').map((action) => action.alert.kind).sort()).toEqual(['crashed', 'no_evidence']);
+    expect(
+      only(actions, 'alert')
+        .map((action) => action.alert.kind)
+        .sort(),
+    ).toEqual(['crashed', 'no_evidence']);
     expectSettled(decided, now);
   });
 });
@@ -86,7 +117,10 @@ describe('decide: scope and overlap', () => {
   it('alerts off_scope and realigns once per new set of files', () => {
     let model = launched(fleet([spec('api', { scope: ['src/api/**', 'tests/api/'] })]));
     const now = T0 + 5 * MINUTE;
-    model = observe(model, 'api', () => ({ git: commits(1, now, ['src/api/routes.ts', 'src/ui/app.tsx', 'tests/api/a.test.ts']), pane: alivePane(now) }));
+    model = observe(model, 'api', () => ({
+      git: commits(1, now, ['src/api/routes.ts', 'src/ui/app.tsx', 'tests/api/a.test.ts']),
+      pane: alivePane(now),
+    }));
 
     const first = tick(model, now);
     const [alert] = only(first.actions, 'alert');
@@ -97,12 +131,18 @@ describe('decide: scope and overlap', () => {
     expectSettled(first.decided, now);
     expect(decide(first.fleet, now + MINUTE).actions).toEqual([]);
 
-    const grown = observe(first.fleet, 'api', (w) => ({ git: { ...w.git, dirty: ['README.md'] }, pane: alivePane(now + 2 * MINUTE) }));
+    const grown = observe(first.fleet, 'api', (w) => ({
+      git: { ...w.git, dirty: ['README.md'] },
+      pane: alivePane(now + 2 * MINUTE),
+    }));
     const second = tick(grown, now + 2 * MINUTE);
     expect(only(second.actions, 'alert')[0]?.alert.files).toEqual(['README.md', 'src/ui/app.tsx']);
     expect(only(second.actions, 'realign')).toHaveLength(1);
 
-    const fixed = observe(second.fleet, 'api', () => ({ git: commits(2, now, ['src/api/routes.ts']), pane: alivePane(now + 3 * MINUTE) }));
+    const fixed = observe(second.fleet, 'api', () => ({
+      git: commits(2, now, ['src/api/routes.ts']),
+      pane: alivePane(now + 3 * MINUTE),
+    }));
     expect(kinds(tick(fixed, now + 3 * MINUTE).actions)).toEqual(['clear_alert:api']);
   });
 
@@ -110,7 +150,10 @@ describe('decide: scope and overlap', () => {
     let model = launched(fleet([spec('a'), spec('b')]));
     const now = T0 + 5 * MINUTE;
     model = observe(model, 'a', () => ({ git: commits(1, now, ['src/shared.ts', 'src/a.ts']), pane: alivePane(now) }));
-    model = observe(model, 'b', () => ({ git: { ...commits(1, now, ['src/b.ts']), dirty: ['src/shared.ts'] }, pane: alivePane(now) }));
+    model = observe(model, 'b', () => ({
+      git: { ...commits(1, now, ['src/b.ts']), dirty: ['src/shared.ts'] },
+      pane: alivePane(now),
+    }));
 
     const first = tick(model, now);
     const alerts = only(first.actions, 'alert');
@@ -127,7 +170,10 @@ describe('decide: scope and overlap', () => {
 
   it('does not call a dependency pair an overlap', () => {
     let model = fleet([spec('a'), spec('b', { dependsOn: ['a'] })]);
-    model = observe(launched(model), 'a', () => ({ git: commits(1, T0, ['src/x.ts']), report: report('done', T0 + SECOND) }));
+    model = observe(launched(model), 'a', () => ({
+      git: commits(1, T0, ['src/x.ts']),
+      report: report('done', T0 + SECOND),
+    }));
     model = tick(model, T0 + MINUTE).fleet;
     model = observe(model, 'b', () => ({ git: commits(2, T0, ['src/x.ts']) }));
     expect(only(decide(model, T0 + 2 * MINUTE).actions, 'alert')).toEqual([]);
@@ -138,7 +184,8 @@ describe('decide: crashes', () => {
   it('restarts with exponential backoff up to restart.max, then alerts and notifies once, and frees the slot', () => {
     let model = launched(fleet([spec('a'), spec('b')], { policy: policy({ maxActive: 1 }) }));
     expect(worker(model, 'b').launchedAt).toBeUndefined();
-    const crash = (m: FleetModel, at: number): FleetModel => observe(m, 'a', () => ({ pane: alivePane(at, { alive: false, deadStatus: 1 }) }));
+    const crash = (m: FleetModel, at: number): FleetModel =>
+      observe(m, 'a', () => ({ pane: alivePane(at, { alive: false, deadStatus: 1 }) }));
     const restarts: { attempt: number; after: number }[] = [];
     let now = T0 + MINUTE;
     for (let round = 0; round < 3; round += 1) {
@@ -189,7 +236,8 @@ describe('decide: escalation ladder', () => {
       expectSettled(decided, now);
       model = next;
       for (const action of actions) {
-        if (['nudge', 'rebrief', 'restart', 'notify'].includes(action.kind)) seen.push(`${(now - T0) / MINUTE}m ${action.kind}`);
+        if (['nudge', 'rebrief', 'restart', 'notify'].includes(action.kind))
+          seen.push(`${(now - T0) / MINUTE}m ${action.kind}`);
       }
     }
     // stuck at 21 min (20 min quiet), then one rung per 5 min; after the restart the agent stays silent (idle).
@@ -213,7 +261,9 @@ describe('decide: escalation ladder', () => {
   it('never nudges a worker waiting for the person, and notifies once per waiting episode', () => {
     let model = launched(fleet([spec('a')]));
     const waitingFrom = T0 + 2 * MINUTE;
-    model = observe(model, 'a', () => ({ pane: alivePane(waitingFrom, { screenWaiting: true, screen: 'Do you want to proceed? 1. Yes 2. No' }) }));
+    model = observe(model, 'a', () => ({
+      pane: alivePane(waitingFrom, { screenWaiting: true, screen: 'Do you want to proceed? 1. Yes 2. No' }),
+    }));
     const all: Action[] = [];
     for (let now = waitingFrom; now <= waitingFrom + 60 * MINUTE; now += MINUTE) {
       const decision = tick(model, now);
@@ -236,10 +286,14 @@ describe('decide: escalation ladder', () => {
     const rule = { match: String.raw`Allow .* \(y/n\)`, send: ['y', 'Enter'] };
     let model = launched(fleet([spec('a')], { policy: policy({ autoAnswer: [rule] }) }));
     const now = T0 + MINUTE;
-    model = observe(model, 'a', () => ({ pane: alivePane(now, { screenWaiting: true, screen: 'Allow edit to src/a.ts? (y/n)' }) }));
+    model = observe(model, 'a', () => ({
+      pane: alivePane(now, { screenWaiting: true, screen: 'Allow edit to src/a.ts? (y/n)' }),
+    }));
 
     const first = tick(model, now);
-    expect(only(first.actions, 'answer')).toEqual([expect.objectContaining({ worker: 'a', keys: ['y', 'Enter'], rule: rule.match })]);
+    expect(only(first.actions, 'answer')).toEqual([
+      expect.objectContaining({ worker: 'a', keys: ['y', 'Enter'], rule: rule.match }),
+    ]);
     expect(only(first.actions, 'alert')).toEqual([]);
     expectSettled(first.fleet, now);
     expect(decide(first.fleet, now + 5 * SECOND).actions).toEqual([]);
@@ -247,7 +301,9 @@ describe('decide: escalation ladder', () => {
     const stillThere = tick(first.fleet, now + 11 * SECOND);
     expect(kinds(stillThere.actions)).toEqual(['alert:a', 'notify:a']);
 
-    const other = observe(stillThere.fleet, 'a', (w) => ({ pane: { ...(w.pane ?? alivePane(now)), screen: 'Allow running npm test? (y/n)' } }));
+    const other = observe(stillThere.fleet, 'a', (w) => ({
+      pane: { ...(w.pane ?? alivePane(now)), screen: 'Allow running npm test? (y/n)' },
+    }));
     expect(only(tick(other, now + 12 * SECOND).actions, 'answer')).toHaveLength(1);
   });
 
@@ -259,7 +315,9 @@ describe('decide: escalation ladder', () => {
 
     const pausedFleet = fleet([spec('b')], { paused: true });
     expect(decide(pausedFleet, T0).actions).toEqual([]);
-    const crashed = observe(launched(fleet([spec('c')])), 'c', () => ({ pane: alivePane(T0, { alive: false, deadStatus: 1 }) }));
+    const crashed = observe(launched(fleet([spec('c')])), 'c', () => ({
+      pane: alivePane(T0, { alive: false, deadStatus: 1 }),
+    }));
     const stillPaused = tick({ ...crashed, paused: true }, T0 + 10 * MINUTE);
     expect(kinds(stillPaused.actions, 'event')).toEqual(['alert:c']);
   });
@@ -273,12 +331,23 @@ describe('decide: dependencies and waves', () => {
     model = step.fleet;
 
     let now = T0 + 10 * MINUTE;
-    model = observe(model, 'a', () => ({ report: report('done', now - MINUTE, 'schema in'), git: commits(3, now - MINUTE, ['db/schema.sql']) }));
+    model = observe(model, 'a', () => ({
+      report: report('done', now - MINUTE, 'schema in'),
+      git: commits(3, now - MINUTE, ['db/schema.sql']),
+    }));
     step = tick(model, now);
     const [launchB] = only(step.actions, 'launch');
     expect(launchB?.worker).toBe('b');
     expect(launchB?.dependencies).toEqual([
-      { worker: 'a', branch: 'czar/a', commitsAhead: 3, lastCommit: { sha: 'a'.repeat(40), subject: 'commit 3' }, files: ['db/schema.sql'], note: 'schema in', resultFile: undefined },
+      {
+        worker: 'a',
+        branch: 'czar/a',
+        commitsAhead: 3,
+        lastCommit: { sha: 'a'.repeat(40), subject: 'commit 3' },
+        files: ['db/schema.sql'],
+        note: 'schema in',
+        resultFile: undefined,
+      },
     ]);
     expect(launchB?.reason).toContain('dependencies done: a');
     expectSettled(step.decided, now);
@@ -287,38 +356,73 @@ describe('decide: dependencies and waves', () => {
     now += 10 * MINUTE;
     model = observe(model, 'b', () => ({ report: report('done', now - MINUTE), git: commits(1, now - MINUTE) }));
     step = tick(model, now);
-    expect(only(step.actions, 'launch').map((action) => [action.worker, action.dependencies.map((d) => d.worker)])).toEqual([['c', ['b']]]);
+    expect(
+      only(step.actions, 'launch').map((action) => [action.worker, action.dependencies.map((d) => d.worker)]),
+    ).toEqual([['c', ['b']]]);
   });
 
   it('delivers the task to a worker launched early, and tells running dependents once', () => {
     let model = fleet([spec('a'), spec('early', { dependsOn: ['a'] }), spec('running', { dependsOn: ['a'] })]);
     model = launched(model);
     // `early` was started by the shell without a task; `running` already has its task.
-    model = observe(model, 'early', (w) => ({ launchedAt: T0, pane: alivePane(T0), deliveredAt: undefined, memory: { ...w.memory, state: 'starting' } }));
+    model = observe(model, 'early', (w) => ({
+      launchedAt: T0,
+      pane: alivePane(T0),
+      deliveredAt: undefined,
+      memory: { ...w.memory, state: 'starting' },
+    }));
     model = observe(model, 'running', (w) => ({
       launchedAt: T0,
       deliveredAt: T0,
       pane: alivePane(T0 + 9 * MINUTE),
-      memory: { ...w.memory, state: 'working', tasks: [{ id: 'running', title: 't', text: w.spec.task, scope: [], roleText: undefined, buildsOn: undefined, at: T0, commitsAtStart: 0 }], briefedAt: T0 },
+      memory: {
+        ...w.memory,
+        state: 'working',
+        tasks: [
+          {
+            id: 'running',
+            title: 't',
+            text: w.spec.task,
+            scope: [],
+            roleText: undefined,
+            buildsOn: undefined,
+            at: T0,
+            commitsAtStart: 0,
+          },
+        ],
+        briefedAt: T0,
+      },
     }));
     const now = T0 + 10 * MINUTE;
     model = observe(model, 'a', () => ({ report: report('done', now - MINUTE), git: commits(1, now - MINUTE) }));
     const { actions, decided } = tick(model, now);
-    expect(only(actions, 'deliver_task').map((action) => [action.worker, action.dependencies.map((d) => d.worker)])).toEqual([['early', ['a']]]);
-    expect(only(actions, 'tell_dependents').map((action) => [action.worker, action.dependents])).toEqual([['a', ['running']]]);
+    expect(
+      only(actions, 'deliver_task').map((action) => [action.worker, action.dependencies.map((d) => d.worker)]),
+    ).toEqual([['early', ['a']]]);
+    expect(only(actions, 'tell_dependents').map((action) => [action.worker, action.dependents])).toEqual([
+      ['a', ['running']],
+    ]);
     expectSettled(decided, now);
   });
 
   it('launches in waves under max_active, in config order', () => {
-    let model = fleet(['a', 'b', 'c', 'd', 'e'].map((n) => spec(n)), { policy: policy({ maxActive: 2 }) });
+    let model = fleet(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => spec(n)),
+      { policy: policy({ maxActive: 2 }) },
+    );
     let step = tick(model, T0);
     expect(only(step.actions, 'launch').map((action) => action.worker)).toEqual(['a', 'b']);
     expectSettled(step.decided, T0);
     model = step.fleet;
 
     const finish = (m: FleetModel, name: string, at: number): FleetModel =>
-      observe(m, name, () => ({ report: report('done', at - SECOND), git: commits(1, at - SECOND), pane: alivePane(at - SECOND) }));
-    const busy = (m: FleetModel, name: string, at: number): FleetModel => observe(m, name, () => ({ pane: alivePane(at) }));
+      observe(m, name, () => ({
+        report: report('done', at - SECOND),
+        git: commits(1, at - SECOND),
+        pane: alivePane(at - SECOND),
+      }));
+    const busy = (m: FleetModel, name: string, at: number): FleetModel =>
+      observe(m, name, () => ({ pane: alivePane(at) }));
 
     let now = T0 + MINUTE;
     model = busy(finish(model, 'a', now), 'b', now);
@@ -338,11 +442,16 @@ describe('decide: confused about its task', () => {
   it('alerts off_task and pastes the task again once when the worker reports another task, and clears when it agrees', () => {
     let model = launched(fleet([spec('a')]));
     const now = T0 + 2 * MINUTE;
-    model = observe(model, 'a', () => ({ report: { ...report('working', now - 10 * SECOND, 'refactoring the billing module'), task: 'billing' }, pane: alivePane(now - SECOND) }));
+    model = observe(model, 'a', () => ({
+      report: { ...report('working', now - 10 * SECOND, 'refactoring the billing module'), task: 'billing' },
+      pane: alivePane(now - SECOND),
+    }));
 
     const { actions, decided } = tick(model, now);
 
-    expect(only(actions, 'alert').map((action) => [action.alert.kind, action.alert.message])).toEqual([['off_task', 'reports working on "billing", but its task is "a" (Build a)']]);
+    expect(only(actions, 'alert').map((action) => [action.alert.kind, action.alert.message])).toEqual([
+      ['off_task', 'reports working on "billing", but its task is "a" (Build a)'],
+    ]);
     expect(only(actions, 'rebrief').map((action) => action.task.id)).toEqual(['a']);
     expectSettled(decided, now);
 
@@ -353,10 +462,19 @@ describe('decide: confused about its task', () => {
   });
 
   it('says nothing when the worker does not name a task, and nothing to a paused worker beyond the alert', () => {
-    const quiet = observe(launched(fleet([spec('a')])), 'a', () => ({ report: report('working', T0 + 50 * SECOND), pane: alivePane(T0 + 55 * SECOND) }));
-    expect(tick(quiet, T0 + MINUTE).actions.filter((action) => action.kind === 'alert' || action.kind === 'rebrief')).toEqual([]);
+    const quiet = observe(launched(fleet([spec('a')])), 'a', () => ({
+      report: report('working', T0 + 50 * SECOND),
+      pane: alivePane(T0 + 55 * SECOND),
+    }));
+    expect(
+      tick(quiet, T0 + MINUTE).actions.filter((action) => action.kind === 'alert' || action.kind === 'rebrief'),
+    ).toEqual([]);
 
-    const paused = observe(launched(fleet([spec('a')])), 'a', (worker) => ({ memory: { ...worker.memory, paused: true }, report: { ...report('working', T0 + 50 * SECOND), task: 'other' }, pane: alivePane(T0 + 55 * SECOND) }));
+    const paused = observe(launched(fleet([spec('a')])), 'a', (worker) => ({
+      memory: { ...worker.memory, paused: true },
+      report: { ...report('working', T0 + 50 * SECOND), task: 'other' },
+      pane: alivePane(T0 + 55 * SECOND),
+    }));
     const { actions } = tick(paused, T0 + MINUTE);
     expect(only(actions, 'alert').map((action) => action.alert.kind)).toEqual(['off_task']);
     expect(only(actions, 'rebrief')).toEqual([]);

@@ -10,13 +10,19 @@ describe('mergeReport', () => {
     expect(mergeReport(done, stop, { turnEnd: true })).toEqual({ ...done, source: 'hook:Stop', seq: 5 });
   });
 
-  it('lets the worker\'s own report of another state replace a done', () => {
+  it("lets the worker's own report of another state replace a done", () => {
     const working: WorkerReport = { worker: 'w', state: 'working', at: stop.at, source: 'cli', seq: 5 };
     expect(mergeReport(done, working, { turnEnd: false })).toEqual(working);
   });
 
-  it('lets a new task\'s prompt hook replace a done', () => {
-    const prompt: WorkerReport = { worker: 'w', state: 'working', at: stop.at, source: 'hook:UserPromptSubmit', seq: 5 };
+  it("lets a new task's prompt hook replace a done", () => {
+    const prompt: WorkerReport = {
+      worker: 'w',
+      state: 'working',
+      at: stop.at,
+      source: 'hook:UserPromptSubmit',
+      seq: 5,
+    };
     expect(mergeReport(done, prompt, { turnEnd: false })).toEqual(prompt);
   });
 

@@ -17,7 +17,9 @@ describe('neutraliseControls', () => {
   });
 
   it('pictures every other C0 control and DEL', () => {
-    expect(neutraliseControls('\x00\x03\x07\x08\x0b\x0c\x1f\x7f')).toBe('\u2400\u2403\u2407\u2408\u240b\u240c\u241f\u2421');
+    expect(neutraliseControls('\x00\x03\x07\x08\x0b\x0c\x1f\x7f')).toBe(
+      '\u2400\u2403\u2407\u2408\u240b\u240c\u241f\u2421',
+    );
   });
 
   it('writes C1 controls as a pictured ESC and their 7-bit form', () => {
@@ -75,7 +77,13 @@ describe('visibleLines', () => {
 describe('visibleStrings', () => {
   it('applies visible to every string in a nested value, keys and other types untouched', () => {
     const value = { note: 'x\u001by', n: 3, flag: true, none: undefined, list: ['\u0007', { deep: '\r' }] };
-    expect(visibleStrings(value)).toEqual({ note: 'x\u241by', n: 3, flag: true, none: undefined, list: ['\u2407', { deep: '\u240d' }] });
+    expect(visibleStrings(value)).toEqual({
+      note: 'x\u241by',
+      n: 3,
+      flag: true,
+      none: undefined,
+      list: ['\u2407', { deep: '\u240d' }],
+    });
   });
 
   it('gives back the same result for an object it has seen, so a snapshot part that did not change is not walked again', () => {

@@ -46,7 +46,9 @@ describe('sim directives', () => {
   });
 
   it('names the line and the problem for a bad directive and skips it', () => {
-    const { directives, problems } = parseDirectives('@sim work soon\n@sim report sleeping\n@sim write /etc/x y\n@sim write ../x y\n@sim dance\n@sim done');
+    const { directives, problems } = parseDirectives(
+      '@sim work soon\n@sim report sleeping\n@sim write /etc/x y\n@sim write ../x y\n@sim dance\n@sim done',
+    );
     expect(directives).toEqual([{ kind: 'done', note: undefined }]);
     expect(problems).toHaveLength(5);
     expect(problems[0]).toMatch(/^line 1: .*"soon"/);
@@ -60,13 +62,18 @@ describe('sim directives', () => {
     expect(hasDirectives('just prose\nmore prose')).toBe(false);
     const kinds = defaultDirectives('w1', 'Build the thing').map((directive) => directive.kind);
     expect(kinds).toEqual(['work', 'write', 'commit', 'done']);
-    expect(defaultDirectives('w1', 'Build the thing')[1]).toMatchObject({ path: 'sim/w1.md', text: expect.stringContaining('Build the thing') });
+    expect(defaultDirectives('w1', 'Build the thing')[1]).toMatchObject({
+      path: 'sim/w1.md',
+      text: expect.stringContaining('Build the thing'),
+    });
   });
 });
 
 describe('sim options and work steps', () => {
   it('parses options and rejects a bad number with the flag named', () => {
-    expect(parseSimOptions(['--startup-ms', '300', '--trust-dialog', '--enter-guard-ms', '1000', '--speed', '0.1'])).toEqual({
+    expect(
+      parseSimOptions(['--startup-ms', '300', '--trust-dialog', '--enter-guard-ms', '1000', '--speed', '0.1']),
+    ).toEqual({
       startupMs: 300,
       trustDialog: true,
       enterGuardMs: 1000,
@@ -88,23 +95,39 @@ describe('sim options and work steps', () => {
 
 describe('sim merges', () => {
   it('reads "@sim merge <branch>" and names a bad one', () => {
-    expect(parseDirectives('@sim merge czar/integration').directives).toEqual([{ kind: 'merge', branch: 'czar/integration' }]);
+    expect(parseDirectives('@sim merge czar/integration').directives).toEqual([
+      { kind: 'merge', branch: 'czar/integration' },
+    ]);
     const { problems } = parseDirectives('@sim merge\n@sim merge --abort\n@sim merge a b');
     expect(problems).toHaveLength(3);
     expect(problems[1]).toMatch(/^line 2: "@sim merge" needs one branch name, got "--abort"/);
   });
 
   it('follows a follow-up that asks for `git merge <branch>`, as the integration fix-up does', () => {
-    const fixup = 'Worker w1: your work could not go into the integration branch yet.\n1. In your worktree, merge the integration branch:\n   `git merge czar/integration`\n2. Resolve every conflict.';
+    const fixup =
+      'Worker w1: your work could not go into the integration branch yet.\n1. In your worktree, merge the integration branch:\n   `git merge czar/integration`\n2. Resolve every conflict.';
     expect(defaultDirectives('w1', fixup, true).map((directive) => directive.kind)).toEqual(['work', 'merge', 'done']);
     expect(defaultDirectives('w1', fixup, true)[1]).toEqual({ kind: 'merge', branch: 'czar/integration' });
     // Only a follow-up: a first task that mentions a merge is work of its own.
     expect(defaultDirectives('w1', fixup, false).map((directive) => directive.kind)).not.toContain('merge');
-    expect(defaultDirectives('w1', 'Please run `git merge --abort` first', true).map((directive) => directive.kind)).toEqual(['work', 'done']);
+    expect(
+      defaultDirectives('w1', 'Please run `git merge --abort` first', true).map((directive) => directive.kind),
+    ).toEqual(['work', 'done']);
   });
 
   it('resolves a conflict keeping both sides, without the markers or the common ancestor', () => {
-    const conflicted = ['head', '<<<<<<< HEAD', "  'totals',", '||||||| base', '  old,', '=======', "  'search',", '>>>>>>> czar/integration', 'tail', ''].join('\n');
+    const conflicted = [
+      'head',
+      '<<<<<<< HEAD',
+      "  'totals',",
+      '||||||| base',
+      '  old,',
+      '=======',
+      "  'search',",
+      '>>>>>>> czar/integration',
+      'tail',
+      '',
+    ].join('\n');
     expect(keepBothSides(conflicted)).toBe(['head', "  'totals',", "  'search',", 'tail', ''].join('\n'));
     expect(keepBothSides('<<<<<<< HEAD\nours\n=======\ntheirs\n')).toBeUndefined();
     expect(keepBothSides('no conflict here\n')).toBe('no conflict here\n');

@@ -14,7 +14,16 @@ function pastes(events: readonly InputEvent[]): Buffer[] {
 describe('sim input parser', () => {
   it('reads typed text, Enter, Backspace, Ctrl-C, Ctrl-D and arrows', () => {
     const events = feed(['ab\x7f\r\x03\x04\x1b[A\x1b[B\x1bOC']);
-    expect(events.map((event) => event.type)).toEqual(['text', 'backspace', 'enter', 'ctrl-c', 'ctrl-d', 'up', 'down', 'right']);
+    expect(events.map((event) => event.type)).toEqual([
+      'text',
+      'backspace',
+      'enter',
+      'ctrl-c',
+      'ctrl-d',
+      'up',
+      'down',
+      'right',
+    ]);
   });
 
   it('keeps a CR and LF inside a paste as text, and the Enter after the paste as a submit', () => {
@@ -27,13 +36,18 @@ describe('sim input parser', () => {
     const whole = `x${PASTE_START}hi\nthere${PASTE_END}\r`;
     for (let cut = 1; cut < whole.length; cut++) {
       const events = feed([whole.slice(0, cut), whole.slice(cut)]);
-      expect(events.map((event) => event.type), `cut at ${cut}`).toEqual(['text', 'paste-start', 'paste', 'enter']);
+      expect(
+        events.map((event) => event.type),
+        `cut at ${cut}`,
+      ).toEqual(['text', 'paste-start', 'paste', 'enter']);
       expect(pastes(events)[0]?.toString(), `cut at ${cut}`).toBe('hi\nthere');
     }
   });
 
   it('delivers a 200 KB paste fed in 7 KB reads byte for byte as one piece', () => {
-    const content = Buffer.from(Array.from({ length: 5000 }, (_, i) => `line ${i}: ünïcödé 漢字 🙂 \`$(x)\` \\ ;\n`).join(''));
+    const content = Buffer.from(
+      Array.from({ length: 5000 }, (_, i) => `line ${i}: ünïcödé 漢字 🙂 \`$(x)\` \\ ;\n`).join(''),
+    );
     expect(content.length).toBeGreaterThan(200_000);
     const stream = Buffer.concat([Buffer.from(PASTE_START), content, Buffer.from(PASTE_END), Buffer.from('\r')]);
     const chunks: Buffer[] = [];

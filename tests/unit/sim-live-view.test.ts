@@ -2,7 +2,17 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { renderLive, type LiveState } from '../../src/sim/live-view.js';
 
-const idle: LiveState = { mode: 'input', frame: 0, cwd: '/repo', trustChoice: 1, question: '', busy: undefined, input: 'hello', exitPending: false, queued: 0 };
+const idle: LiveState = {
+  mode: 'input',
+  frame: 0,
+  cwd: '/repo',
+  trustChoice: 1,
+  question: '',
+  busy: undefined,
+  input: 'hello',
+  exitPending: false,
+  queued: 0,
+};
 
 function shown(state: Partial<LiveState>, now = 0): string[] | undefined {
   return renderLive({ ...idle, ...state }, 60, now)?.map((line) => stripVTControlCharacters(line));

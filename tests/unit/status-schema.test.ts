@@ -7,8 +7,12 @@ import { policy } from '../helpers/fleet.js';
 
 describe('the status file interface', () => {
   it('status/status.schema.json is the generated schema', () => {
-    const committed: unknown = JSON.parse(readFileSync(new URL('../../status/status.schema.json', import.meta.url), 'utf8'));
-    expect(committed, 'status/status.schema.json is out of date; run "npm run schemas" and commit it').toEqual(statusJsonSchema());
+    const committed: unknown = JSON.parse(
+      readFileSync(new URL('../../status/status.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(committed, 'status/status.schema.json is out of date; run "npm run schemas" and commit it').toEqual(
+      statusJsonSchema(),
+    );
   });
 
   it('accepts the dashboard fixture fleet and rejects an unknown state', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lastBracketedPasteMode } from '../../src/domain/terminal-modes.js';
 
 describe('lastBracketedPasteMode', () => {
-  it('reads the last bracketed paste switch in a program\'s output, alone or in a combined list', () => {
+  it("reads the last bracketed paste switch in a program's output, alone or in a combined list", () => {
     expect(lastBracketedPasteMode('banner\r\nloading...')).toBeUndefined();
     expect(lastBracketedPasteMode('\x1b[?2004h> ')).toBe('on');
     expect(lastBracketedPasteMode('\x1b[?2004h work \x1b[?2004l')).toBe('off');

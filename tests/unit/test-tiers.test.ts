@@ -11,7 +11,14 @@ const testFiles = readdirSync(path.join(root, 'tests'), { recursive: true, encod
   .filter((file) => /\.test\.tsx?$/.test(file));
 
 interface Project {
-  test: { name: string; include: string[]; exclude?: string[]; pool?: string; maxWorkers?: number; sequence: { groupOrder: number } };
+  test: {
+    name: string;
+    include: string[];
+    exclude?: string[];
+    pool?: string;
+    maxWorkers?: number;
+    sequence: { groupOrder: number };
+  };
 }
 const projects = (config.test?.projects ?? []) as Project[];
 const slow = projects.filter(({ test }) => !['unit', 'ui'].includes(test.name));
@@ -21,11 +28,20 @@ const holds = ({ test }: Project, file: string): boolean =>
 describe('the test tiers (vitest projects)', () => {
   it('put every test file in exactly one tier, so npm test runs each once and a new folder is not left out', () => {
     expect(testFiles.length).toBeGreaterThan(100);
-    for (const file of testFiles) expect(projects.filter((project) => holds(project, file)).map(({ test }) => test.name), file).toHaveLength(1);
+    for (const file of testFiles)
+      expect(
+        projects.filter((project) => holds(project, file)).map(({ test }) => test.name),
+        file,
+      ).toHaveLength(1);
   });
 
   it('run the slow tiers one file at a time and one tier after another, after the pure ones', () => {
-    for (const { test } of slow) expect({ name: test.name, pool: test.pool, maxWorkers: test.maxWorkers }).toEqual({ name: test.name, pool: 'forks', maxWorkers: 1 });
+    for (const { test } of slow)
+      expect({ name: test.name, pool: test.pool, maxWorkers: test.maxWorkers }).toEqual({
+        name: test.name,
+        pool: 'forks',
+        maxWorkers: 1,
+      });
     const orders = slow.map(({ test }) => test.sequence.groupOrder);
     expect(new Set(orders).size).toBe(orders.length);
     expect(Math.min(...orders)).toBeGreaterThan(0);

@@ -10,21 +10,48 @@ const tips = new Map([
 describe('uncommittedNote', () => {
   const base = { repo: '/r', base: 'dev', tips, configPath: 'czar.yaml' };
 
-  it('says nothing when the only change is czar\'s own config, as right after czar init', () => {
-    expect(uncommittedNote({ ...base, dirty: ['czar.yaml'], steps: [{ worker: 'api', branch: 'czar/api', worktree: 'create-branch' }] })).toBeUndefined();
+  it("says nothing when the only change is czar's own config, as right after czar init", () => {
+    expect(
+      uncommittedNote({
+        ...base,
+        dirty: ['czar.yaml'],
+        steps: [{ worker: 'api', branch: 'czar/api', worktree: 'create-branch' }],
+      }),
+    ).toBeUndefined();
   });
 
   it('names base and its commit when every worker starts a new branch', () => {
-    expect(uncommittedNote({ ...base, dirty: ['czar.yaml', 'src/a.ts'], steps: [{ worker: 'api', branch: 'czar/api', worktree: 'create-branch' }, { worker: 'web', branch: 'czar/web', worktree: 'create-branch' }] })).toBe(
-      'note: uncommitted changes in /r are not part of the launch; api and web start from dev at dddddddd.',
-    );
+    expect(
+      uncommittedNote({
+        ...base,
+        dirty: ['czar.yaml', 'src/a.ts'],
+        steps: [
+          { worker: 'api', branch: 'czar/api', worktree: 'create-branch' },
+          { worker: 'web', branch: 'czar/web', worktree: 'create-branch' },
+        ],
+      }),
+    ).toBe('note: uncommitted changes in /r are not part of the launch; api and web start from dev at dddddddd.');
   });
 
   it('names the branch and commit a worker given an existing branch really starts from', () => {
-    expect(uncommittedNote({ ...base, dirty: ['src/a.ts'], steps: [{ worker: 'api', branch: 'feat/x', worktree: 'recreate' }] })).toBe(
-      'note: uncommitted changes in /r are not part of the launch; api starts from feat/x at ffffffff.',
-    );
-    expect(uncommittedNote({ ...base, dirty: ['src/a.ts'], steps: [{ worker: 'api', branch: 'main', worktree: 'checkout-branch' }, { worker: 'web', branch: 'czar/web', worktree: 'create-branch' }, { worker: 'old', branch: 'feat/x', worktree: 'reuse' }] })).toBe(
+    expect(
+      uncommittedNote({
+        ...base,
+        dirty: ['src/a.ts'],
+        steps: [{ worker: 'api', branch: 'feat/x', worktree: 'recreate' }],
+      }),
+    ).toBe('note: uncommitted changes in /r are not part of the launch; api starts from feat/x at ffffffff.');
+    expect(
+      uncommittedNote({
+        ...base,
+        dirty: ['src/a.ts'],
+        steps: [
+          { worker: 'api', branch: 'main', worktree: 'checkout-branch' },
+          { worker: 'web', branch: 'czar/web', worktree: 'create-branch' },
+          { worker: 'old', branch: 'feat/x', worktree: 'reuse' },
+        ],
+      }),
+    ).toBe(
       'note: uncommitted changes in /r are not part of the launch; api starts from main at aaaaaaaa, web starts from dev at dddddddd, and old keeps its worktree.',
     );
   });

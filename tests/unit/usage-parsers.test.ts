@@ -10,7 +10,10 @@ import type { UsageFormat, UsageLine } from '../../src/domain/usage.js';
 // server that answered request n with known usage (Claude: input 1000+n, output 50+n, cache write 200+n, cache read
 // 300+n; Codex: input 2000+n incl. 100+n cached, output 70+n; Gemini: prompt 3000+n incl. 400+n cached, output 80+n,
 // thoughts 7).
-const fixture = (name: string): string[] => readFileSync(new URL(`../fixtures/usage/${name}`, import.meta.url), 'utf8').split('\n').filter((line) => line !== '');
+const fixture = (name: string): string[] =>
+  readFileSync(new URL(`../fixtures/usage/${name}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 
 function parseAll(format: UsageFormat, lines: readonly string[]): { usage: UsageLine[]; malformed: number } {
   const parse = format();
@@ -30,7 +33,12 @@ describe('Claude Code transcript usage', () => {
     // Three assistant lines, two messages: msg_cap_6 (text + tool_use block) and msg_cap_8.
     expect(usage).toHaveLength(3);
     expect(usage[0]?.kind === 'call' && usage[0].id).toBe(usage[1]?.kind === 'call' && usage[1].id);
-    expect(tallyAll(usage)).toEqual({ input: 1006 + 1008, output: 56 + 58, cacheWrite: 206 + 208, cacheRead: 306 + 308 });
+    expect(tallyAll(usage)).toEqual({
+      input: 1006 + 1008,
+      output: 56 + 58,
+      cacheWrite: 206 + 208,
+      cacheRead: 306 + 308,
+    });
     expect(usage[0]?.model).toBe('claude-sonnet-4-5-20250929');
     expect(usage[0]?.at).toBe(Date.parse('2026-11-22T18:02:10.292Z'));
   });
@@ -42,7 +50,13 @@ describe('Claude Code transcript usage', () => {
 
   it('takes the largest counts when a streamed message repeats with partial counts first', () => {
     const tally = new UsageTally();
-    const line = (output: number): UsageLine => ({ kind: 'call', id: 'm1:r1', model: 'm', tokens: { input: 10, output, cacheWrite: 0, cacheRead: 0 }, at: undefined });
+    const line = (output: number): UsageLine => ({
+      kind: 'call',
+      id: 'm1:r1',
+      model: 'm',
+      tokens: { input: 10, output, cacheWrite: 0, cacheRead: 0 },
+      at: undefined,
+    });
     expect(tally.add(line(1)).output).toBe(1);
     expect(tally.add(line(40)).output).toBe(39);
     expect(tally.add(line(40))).toEqual({ input: 0, output: 0, cacheWrite: 0, cacheRead: 0 });
@@ -50,7 +64,9 @@ describe('Claude Code transcript usage', () => {
 
   it('skips synthetic lines and counts garbage that claims usage as malformed', () => {
     const parse = claudeUsageParser();
-    expect(parse('{"type":"assistant","message":{"id":"x","model":"<synthetic>","usage":{"input_tokens":0}}}')).toBe('none');
+    expect(parse('{"type":"assistant","message":{"id":"x","model":"<synthetic>","usage":{"input_tokens":0}}}')).toBe(
+      'none',
+    );
     expect(parse('{"type":"assistant","message":{"usage":{"input_tok')).toBe('malformed');
     expect(parse('not json at all')).toBe('none');
   });
@@ -69,7 +85,12 @@ describe('Gemini CLI session usage', () => {
   it('counts a tool-calling message written twice once, thoughts as output and cached input apart', () => {
     const { usage } = parseAll(geminiUsageParser, fixture('gemini/session.jsonl'));
     expect(usage).toHaveLength(3);
-    expect(tallyAll(usage)).toEqual({ input: 3011 - 411 + (3012 - 412), output: 91 + 7 + 92 + 7, cacheWrite: 0, cacheRead: 411 + 412 });
+    expect(tallyAll(usage)).toEqual({
+      input: 3011 - 411 + (3012 - 412),
+      output: 91 + 7 + 92 + 7,
+      cacheWrite: 0,
+      cacheRead: 411 + 412,
+    });
     expect(usage[0]?.model).toBe('gemini-2.5-pro');
   });
 });
@@ -77,11 +98,18 @@ describe('Gemini CLI session usage', () => {
 describe('untrusted record fields', () => {
   it('shows a model name with control characters made visible and bounded', () => {
     const evil = `\u001b]0;pwned\u0007${'m'.repeat(500)}`;
-    const claude = claudeUsageParser()(JSON.stringify({ type: 'assistant', message: { id: 'x', model: evil, usage: { input_tokens: 1 } } }));
+    const claude = claudeUsageParser()(
+      JSON.stringify({ type: 'assistant', message: { id: 'x', model: evil, usage: { input_tokens: 1 } } }),
+    );
     const gemini = geminiUsageParser()(JSON.stringify({ type: 'gemini', id: 'y', model: evil, tokens: { input: 1 } }));
     const codex = codexUsageParser();
     codex(JSON.stringify({ type: 'turn_context', payload: { model: evil } }));
-    const total = codex(JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 1 } } } }));
+    const total = codex(
+      JSON.stringify({
+        type: 'event_msg',
+        payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 1 } } },
+      }),
+    );
     for (const parsed of [claude, gemini, total]) {
       expect(parsed !== 'none' && parsed !== 'malformed' && parsed.model).toMatch(/^␛\]0;pwned␇m+$/);
       expect(parsed !== 'none' && parsed !== 'malformed' && parsed.model.length).toBeLessThanOrEqual(100);

@@ -11,9 +11,17 @@ describe('the fleet usage in status.json', () => {
   // rewrite it every second in a quiet fleet.
   it('gives the burn rate as of the heartbeat, so the status of a quiet fleet does not change between beats', () => {
     const spent = observe(tick(fleet([spec('a')], { policy: policy(), prices }), T0).fleet, 'a', () => ({
-      usage: { tasks: [{ task: 'a', models: [{ model: 'test-model', input: 2_000_000, output: 0, cacheWrite: 0, cacheRead: 0 }] }], files: 1, skippedLines: 0, lastAt: T0 },
+      usage: {
+        tasks: [
+          { task: 'a', models: [{ model: 'test-model', input: 2_000_000, output: 0, cacheWrite: 0, cacheRead: 0 }] },
+        ],
+        files: 1,
+        skippedLines: 0,
+        lastAt: T0,
+      },
     }));
-    const at = (now: number): ReturnType<typeof fleetStatus> => fleetStatus(spent, { project: 'p', startedAt: new Date(T0).toISOString(), now, ratesAt: T0 + HOUR }, new Map());
+    const at = (now: number): ReturnType<typeof fleetStatus> =>
+      fleetStatus(spent, { project: 'p', startedAt: new Date(T0).toISOString(), now, ratesAt: T0 + HOUR }, new Map());
     expect(at(T0 + HOUR).usage?.usdPerHour).toBe(2);
     expect({ ...at(T0 + HOUR + 14_000), updatedAt: '' }).toEqual({ ...at(T0 + HOUR), updatedAt: '' });
   });

@@ -22,11 +22,28 @@ function done(at: number): ReportObservation {
 }
 
 function branch(sha: string, commitsAhead: number, at: number): WorkerModel['git'] {
-  return { commitsAhead, filesChanged: ['src/a.ts'], lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() }, dirty: [] };
+  return {
+    commitsAhead,
+    filesChanged: ['src/a.ts'],
+    lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() },
+    dirty: [],
+  };
 }
 
 function failed(sha: string): CheckRunObservation {
-  return { sha, status: 'failed', at: T0, failure: { name: 'test', run: 'npm test', exitCode: 1, timedOut: false, tail: 'FAIL src/a.test.ts\nexpected 2, got 3', logFile: `/s/.czar/checks/a/${sha}.log` } };
+  return {
+    sha,
+    status: 'failed',
+    at: T0,
+    failure: {
+      name: 'test',
+      run: 'npm test',
+      exitCode: 1,
+      timedOut: false,
+      tail: 'FAIL src/a.test.ts\nexpected 2, got 3',
+      logFile: `/s/.czar/checks/a/${sha}.log`,
+    },
+  };
 }
 
 function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
@@ -36,7 +53,11 @@ function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Ex
 /** Worker a (with checks) launched and delivered at T0, then done on SHA1 a minute before `now`; b keeps working. */
 function claimedDone(now: number, queue = [bonusTask('extra')]): FleetModel {
   let model = tick(fleet([spec('a', { checks: CHECKS }), spec('b')], { queue }), T0).fleet;
-  model = observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+  model = observe(model, 'a', () => ({
+    report: done(now - MINUTE),
+    git: branch(SHA1, 1, now - 2 * MINUTE),
+    pane: alivePane(now - MINUTE),
+  }));
   return observe(model, 'b', () => ({ pane: alivePane(now - SECOND) }));
 }
 
@@ -45,7 +66,9 @@ describe('decide: done means verified', () => {
 
   it('asks for the checks on the done tip once, and holds the bonus task until they pass', () => {
     const first = tick(claimedDone(now), now);
-    expect(only(first.actions, 'run_checks')).toEqual([{ kind: 'run_checks', worker: 'a', sha: SHA1, reason: expect.stringContaining('test, lint must pass') as string }]);
+    expect(only(first.actions, 'run_checks')).toEqual([
+      { kind: 'run_checks', worker: 'a', sha: SHA1, reason: expect.stringContaining('test, lint must pass') as string },
+    ]);
     expect(only(first.actions, 'bonus')).toEqual([]);
     expect(worker(first.fleet, 'a').memory.state).toBe('done');
     expect(decide(first.decided, now).actions).toEqual([]);
@@ -73,9 +96,19 @@ describe('decide: done means verified', () => {
     model = observe(model, 'a', () => ({ checkRun: failed(SHA1) }));
     const next = tick(model, now + SECOND);
     const [fixup] = only(next.actions, 'fixup');
-    expect(fixup?.failure).toMatchObject({ name: 'test', run: 'npm test', exitCode: 1, tail: expect.stringContaining('expected 2, got 3') as string });
+    expect(fixup?.failure).toMatchObject({
+      name: 'test',
+      run: 'npm test',
+      exitCode: 1,
+      tail: expect.stringContaining('expected 2, got 3') as string,
+    });
     expect(fixup?.sha).toBe(SHA1);
-    expect(only(next.actions, 'alert').map((action) => action.alert)).toEqual([expect.objectContaining({ kind: 'checks_failed', message: `check "test" (npm test) exited with 1 on ${SHA1.slice(0, 12)}` })]);
+    expect(only(next.actions, 'alert').map((action) => action.alert)).toEqual([
+      expect.objectContaining({
+        kind: 'checks_failed',
+        message: `check "test" (npm test) exited with 1 on ${SHA1.slice(0, 12)}`,
+      }),
+    ]);
     const a = worker(next.fleet, 'a');
     expect(a.memory.state).toBe('working');
     expect(a.memory.ladder.rung).toBe('nudge');
@@ -85,12 +118,22 @@ describe('decide: done means verified', () => {
 
   it('a new commit after the fix-up runs the checks again, and their pass clears the alert', () => {
     let model = tick(claimedDone(now), now).fleet;
-    model = tick(observe(model, 'a', () => ({ checkRun: failed(SHA1) })), now + SECOND).fleet;
+    model = tick(
+      observe(model, 'a', () => ({ checkRun: failed(SHA1) })),
+      now + SECOND,
+    ).fleet;
     const later = now + 5 * MINUTE;
-    model = observe(model, 'a', () => ({ report: done(later - SECOND), git: branch(SHA2, 2, later - 2 * SECOND), pane: alivePane(later - SECOND) }));
+    model = observe(model, 'a', () => ({
+      report: done(later - SECOND),
+      git: branch(SHA2, 2, later - 2 * SECOND),
+      pane: alivePane(later - SECOND),
+    }));
     const again = tick(model, later);
     expect(only(again.actions, 'run_checks').map((action) => action.sha)).toEqual([SHA2]);
-    const passed = tick(observe(again.fleet, 'a', () => ({ checkRun: { sha: SHA2, status: 'passed', at: later } })), later + SECOND);
+    const passed = tick(
+      observe(again.fleet, 'a', () => ({ checkRun: { sha: SHA2, status: 'passed', at: later } })),
+      later + SECOND,
+    );
     expect(only(passed.actions, 'clear_alert').map((action) => action.alertKind)).toContain('checks_failed');
     expect(only(passed.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
   });
@@ -103,7 +146,10 @@ describe('decide: done means verified', () => {
     let at = now;
     for (let claim = 0; claim < 5; claim++) {
       at += MINUTE;
-      const step = tick(observe(model, 'a', () => ({ report: done(at - SECOND) })), at);
+      const step = tick(
+        observe(model, 'a', () => ({ report: done(at - SECOND) })),
+        at,
+      );
       rungs.push(...only(step.actions, 'fixup').map(() => worker(step.fleet, 'a').memory.ladder.rung));
       notified.push(...only(step.actions, 'notify').map((action) => `${action.episode}: ${action.summary}`));
       model = step.fleet;
@@ -122,7 +168,11 @@ describe('decide: done means verified', () => {
 
   it('without checks, done with commits is enough for a bonus task (as before)', () => {
     let model = tick(fleet([spec('a')], { queue: [bonusTask('extra')] }), T0).fleet;
-    model = observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+    model = observe(model, 'a', () => ({
+      report: done(now - MINUTE),
+      git: branch(SHA1, 1, now - 2 * MINUTE),
+      pane: alivePane(now - MINUTE),
+    }));
     const next = tick(model, now);
     expect(only(next.actions, 'run_checks')).toEqual([]);
     expect(only(next.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
@@ -134,12 +184,25 @@ describe('sprintOver with checks', () => {
 
   it('is not over while a verified worker holds a task handed out after its done claim (an integration fix-up)', () => {
     let model = tick(fleet([spec('a', { checks: CHECKS })]), T0).fleet;
-    model = observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+    model = observe(model, 'a', () => ({
+      report: done(now - MINUTE),
+      git: branch(SHA1, 1, now - 2 * MINUTE),
+      pane: alivePane(now - MINUTE),
+    }));
     model = tick(model, now).fleet;
-    model = tick(observe(model, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })), now + SECOND).fleet;
+    model = tick(
+      observe(model, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })),
+      now + SECOND,
+    ).fleet;
     expect(worker(model, 'a').memory.state).toBe('verified');
     expect(sprintOver(model)).toBe(true);
-    const fixup = giveFixup(model, 'a', { id: 'fixup-1111111111', title: 'Fix-up: merge czar/integration', text: '`git merge czar/integration`' }, now + 2 * SECOND, emptyRecord('czar/integration', 'main', new Date(now).toISOString()));
+    const fixup = giveFixup(
+      model,
+      'a',
+      { id: 'fixup-1111111111', title: 'Fix-up: merge czar/integration', text: '`git merge czar/integration`' },
+      now + 2 * SECOND,
+      emptyRecord('czar/integration', 'main', new Date(now).toISOString()),
+    );
     expect(worker(fixup, 'a').memory.state).toBe('verified');
     expect(sprintOver(fixup)).toBe(false);
   });
@@ -150,18 +213,30 @@ describe('decide: dependents with checks', () => {
   /** a and its dependent b; a reported done on SHA1 a minute before `now`. */
   function dependencyDone(checks: readonly CheckSpec[]): FleetModel {
     const model = tick(fleet([spec('a', { checks }), spec('b', { dependsOn: ['a'], checks })]), T0).fleet;
-    return observe(model, 'a', () => ({ report: done(now - MINUTE), git: branch(SHA1, 1, now - 2 * MINUTE), pane: alivePane(now - MINUTE) }));
+    return observe(model, 'a', () => ({
+      report: done(now - MINUTE),
+      git: branch(SHA1, 1, now - 2 * MINUTE),
+      pane: alivePane(now - MINUTE),
+    }));
   }
 
   it('start only once their dependency is verified, not when it reports done', () => {
     const claimed = tick(dependencyDone(CHECKS), now);
     expect(only(claimed.actions, 'launch')).toEqual([]);
     expect(worker(claimed.fleet, 'b').memory.state).toBe('queued');
-    const running = tick(observe(claimed.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'running', at: now } })), now + SECOND);
+    const running = tick(
+      observe(claimed.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'running', at: now } })),
+      now + SECOND,
+    );
     expect(only(running.actions, 'launch')).toEqual([]);
-    const verified = tick(observe(running.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })), now + 2 * SECOND);
+    const verified = tick(
+      observe(running.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now } })),
+      now + 2 * SECOND,
+    );
     expect(worker(verified.fleet, 'a').memory.state).toBe('verified');
-    expect(only(verified.actions, 'launch').map((action) => [action.worker, action.reason])).toEqual([['b', expect.stringContaining('dependencies done: a') as string]]);
+    expect(only(verified.actions, 'launch').map((action) => [action.worker, action.reason])).toEqual([
+      ['b', expect.stringContaining('dependencies done: a') as string],
+    ]);
   });
 
   it('start when their dependency reports done with commits, in a fleet without checks (as before)', () => {
@@ -173,11 +248,26 @@ describe('keptRun: the verdicts a restarted czar keeps', () => {
   const one: CheckSpec = { name: 'one', run: 'true', timeoutMs: 1000 };
   const two: CheckSpec = { name: 'two', run: 'false', timeoutMs: 1000 };
   const failure = { name: 'two', run: 'false', exitCode: 1, timedOut: false, tail: '', logFile: 'l' };
-  const verdict = (check: CheckSpec, sha: string, ok: boolean, at: number): CheckVerdict => ({ sha, key: checkKey(check), ok, at, ...(ok ? {} : { failure }) });
+  const verdict = (check: CheckSpec, sha: string, ok: boolean, at: number): CheckVerdict => ({
+    sha,
+    key: checkKey(check),
+    ok,
+    at,
+    ...(ok ? {} : { failure }),
+  });
 
   it('adds up every check on the newest commit judged', () => {
-    expect(keptRun([one, two], [verdict(one, 'a', true, 1), verdict(two, 'a', true, 2)])).toEqual({ sha: 'a', status: 'passed', at: 2 });
-    expect(keptRun([one, two], [verdict(one, 'a', true, 1), verdict(two, 'a', false, 2)])).toEqual({ sha: 'a', status: 'failed', failure, at: 2 });
+    expect(keptRun([one, two], [verdict(one, 'a', true, 1), verdict(two, 'a', true, 2)])).toEqual({
+      sha: 'a',
+      status: 'passed',
+      at: 2,
+    });
+    expect(keptRun([one, two], [verdict(one, 'a', true, 1), verdict(two, 'a', false, 2)])).toEqual({
+      sha: 'a',
+      status: 'failed',
+      failure,
+      at: 2,
+    });
     // An older commit's pass does not speak about the newer one.
     expect(keptRun([one], [verdict(one, 'a', true, 1), verdict(two, 'b', true, 2)])).toBeUndefined();
   });

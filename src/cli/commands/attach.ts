@@ -7,7 +7,7 @@ import { tmuxFor } from '../../fleet/panes.js';
 
 export const attachCommand: Command = {
   name: 'attach',
-  summary: 'attach your terminal to a worker\'s tmux pane (detach with Ctrl-b d)',
+  summary: "attach your terminal to a worker's tmux pane (detach with Ctrl-b d)",
   usage: 'czar attach <worker> [-c czar.yaml]',
   async run(args) {
     const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
@@ -15,12 +15,19 @@ export const attachCommand: Command = {
     const name = positionals[0] === CZAR_SESSION ? CZAR_SESSION : requireWorker(fleet, positionals[0], 'attach');
     // tmux would say only "open terminal failed: not a terminal".
     if (process.stdin.isTTY !== true) {
-      throw new CzarError('no_terminal', `"czar attach ${name}" needs a terminal, and its input is not one; run it from an interactive shell, or follow the worker with "czar log ${name}" and "czar status".`, { exitCode: 2 });
+      throw new CzarError(
+        'no_terminal',
+        `"czar attach ${name}" needs a terminal, and its input is not one; run it from an interactive shell, or follow the worker with "czar log ${name}" and "czar status".`,
+        { exitCode: 2 },
+      );
     }
     const spec = fleet.config.workers.find((worker) => worker.name === name);
     if (!(await (spec === undefined ? fleet.tmux : tmuxFor(fleet, spec)).sessionExists(name))) {
       const where = spec?.host === undefined ? '' : ` on host "${spec.host}"`;
-      throw new CzarError('no_session', `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"${where}; start the fleet with "czar up".`);
+      throw new CzarError(
+        'no_session',
+        `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"${where}; start the fleet with "czar up".`,
+      );
     }
     return attachTo(fleet, name);
   },

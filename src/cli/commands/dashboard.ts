@@ -10,7 +10,10 @@ export const dashboardCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
-      throw new CzarError('no_terminal', 'The dashboard needs a terminal; use "czar status" or "czar log" from scripts.');
+      throw new CzarError(
+        'no_terminal',
+        'The dashboard needs a terminal; use "czar status" or "czar log" from scripts.',
+      );
     }
     await showDashboard(await fleetFrom(values.config));
     return 0;

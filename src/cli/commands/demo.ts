@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { listFolder, makeFolder, makeTempFolder, pathKind, removeTree, writeTextFile } from '../../adapters/file-system.js';
+import {
+  listFolder,
+  makeFolder,
+  makeTempFolder,
+  pathKind,
+  removeTree,
+  writeTextFile,
+} from '../../adapters/file-system.js';
 import { git } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
 import { loadConfig } from '../../config/load.js';
@@ -29,7 +36,10 @@ export const demoCommand: Command = {
     // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
     const configFile = await createDemo(root, `demo-${randomBytes(4).toString('hex')}`);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;
-    const fleet = openFleet(await loadConfig(configFile), interactive ? undefined : (event) => outRow(formatEvent(event)));
+    const fleet = openFleet(
+      await loadConfig(configFile),
+      interactive ? undefined : (event) => outRow(formatEvent(event)),
+    );
     // The demo's terminal closing ends the demo: its agents, its czar, and the throwaway repository it made.
     const forgetTerminal = onTerminalGone(async () => {
       const pids = (await fleet.tmux.listPanes()).map((pane) => pane.pid);
@@ -46,14 +56,28 @@ export const demoCommand: Command = {
       out(`the demo fleet keeps running; stop it with: czar down -c ${configFile}`);
       return 0;
     }
-    const over = await followUntilSprintOver(fleet, { printFrom: 'end', timeoutMs: DEMO_TIMEOUT_MS, untilHandoff: true });
+    const over = await followUntilSprintOver(fleet, {
+      printFrom: 'end',
+      timeoutMs: DEMO_TIMEOUT_MS,
+      untilHandoff: true,
+    });
     forgetTerminal();
     const status = await readJson<FleetStatus>(fleet.paths.status);
     await fleet.tmux.killServer();
-    for (const worker of status?.workers ?? []) out(`  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`);
-    if (!over) throw new CzarError('demo_timeout', `The demo sprint did not finish within ${DEMO_TIMEOUT_MS / 60_000} minutes; see "czar log -c ${configFile}".`);
+    for (const worker of status?.workers ?? [])
+      out(
+        `  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`,
+      );
+    if (!over)
+      throw new CzarError(
+        'demo_timeout',
+        `The demo sprint did not finish within ${DEMO_TIMEOUT_MS / 60_000} minutes; see "czar log -c ${configFile}".`,
+      );
     const integration = status?.integration;
-    if (integration !== undefined) out(`  ${integration.branch} holds ${integration.holds.join(', ') || 'nothing'}${integration.leftOut.length === 0 ? '' : `; left out: ${integration.leftOut.map((entry) => entry.worker).join(', ')}`}`);
+    if (integration !== undefined)
+      out(
+        `  ${integration.branch} holds ${integration.holds.join(', ') || 'nothing'}${integration.leftOut.length === 0 ? '' : `; left out: ${integration.leftOut.map((entry) => entry.worker).join(', ')}`}`,
+      );
     out(`sprint over; the demo repository stays in ${root}`);
     out(`handoff: ${handoffFile(fleet)}`);
     return 0;
@@ -63,9 +87,16 @@ export const demoCommand: Command = {
 /** The demo writes czar.yaml and a repository: only into a folder that is new or empty, so it overwrites nothing. */
 async function emptyFolder(dir: string): Promise<string> {
   const kind = await pathKind(dir);
-  if (kind === 'other') throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`, { exitCode: 2 });
+  if (kind === 'other')
+    throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`, {
+      exitCode: 2,
+    });
   if (kind === 'folder' && (await listFolder(dir)).length > 0) {
-    throw new CzarError('usage', `--dir ${dir} is not empty; give a new or empty folder, so the demo cannot overwrite anything there.`, { exitCode: 2 });
+    throw new CzarError(
+      'usage',
+      `--dir ${dir} is not empty; give a new or empty folder, so the demo cannot overwrite anything there.`,
+      { exitCode: 2 },
+    );
   }
   return dir;
 }

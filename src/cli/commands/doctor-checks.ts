@@ -10,7 +10,10 @@ export interface Check {
 export function judgeTmux(text: string): Check {
   const version = parseTmuxVersion(text);
   const ok = version !== undefined && (version[0] > 3 || (version[0] === 3 && version[1] >= 2));
-  return { ok, line: ok ? text : `${text} is too old; czar needs tmux 3.2 or newer (apt-get install tmux, or build a newer one)` };
+  return {
+    ok,
+    line: ok ? text : `${text} is too old; czar needs tmux 3.2 or newer (apt-get install tmux, or build a newer one)`,
+  };
 }
 
 /** `git --version` output judged against what czar needs (here and on each host). */

@@ -26,9 +26,27 @@ async function checkHost(config: Config, host: HostSpec): Promise<Check[]> {
     return [{ ok: false, line: `${label}: ${error.message}` }];
   }
   const checks: Check[] = [{ ok: true, line: `${label}: ssh ${host.destination} works` }];
-  const [tmux, git, czar] = await Promise.all([remote(['tmux', '-V']), remote(['git', '--version']), remote(['czar', '--version'])]);
-  checks.push(tmux.exitCode === 0 ? prefixed(label, judgeTmux(tmux.stdout.trim())) : { ok: false, line: `${label}: tmux is not installed there; install tmux 3.2 or newer on it (apt-get install tmux)` });
-  checks.push(git.exitCode === 0 ? prefixed(label, judgeGit(git.stdout.trim())) : { ok: false, line: `${label}: git is not installed there; install git 2.38 or newer on it (apt-get install git)` });
+  const [tmux, git, czar] = await Promise.all([
+    remote(['tmux', '-V']),
+    remote(['git', '--version']),
+    remote(['czar', '--version']),
+  ]);
+  checks.push(
+    tmux.exitCode === 0
+      ? prefixed(label, judgeTmux(tmux.stdout.trim()))
+      : {
+          ok: false,
+          line: `${label}: tmux is not installed there; install tmux 3.2 or newer on it (apt-get install tmux)`,
+        },
+  );
+  checks.push(
+    git.exitCode === 0
+      ? prefixed(label, judgeGit(git.stdout.trim()))
+      : {
+          ok: false,
+          line: `${label}: git is not installed there; install git 2.38 or newer on it (apt-get install git)`,
+        },
+  );
   checks.push(czarCheck(label, host, czar.exitCode === 0 ? czar.stdout.trim() : undefined));
   checks.push(await remoteCheck(config, host, label, remote));
   return checks;
@@ -42,18 +60,34 @@ function prefixed(label: string, check: Check): Check {
 export function czarCheck(label: string, host: HostSpec, remoteVersion: string | undefined): Check {
   const local = czarVersion();
   const fix = `ssh ${host.destination} npm install -g czar@${local}`;
-  if (remoteVersion === undefined) return { ok: false, line: `${label}: czar is not on PATH there; install the same version as here with "${fix}"` };
-  if (remoteVersion !== local) return { ok: false, line: `${label}: czar ${remoteVersion} is installed there but this is czar ${local}; run "${fix}"` };
+  if (remoteVersion === undefined)
+    return { ok: false, line: `${label}: czar is not on PATH there; install the same version as here with "${fix}"` };
+  if (remoteVersion !== local)
+    return {
+      ok: false,
+      line: `${label}: czar ${remoteVersion} is installed there but this is czar ${local}; run "${fix}"`,
+    };
   return { ok: true, line: `${label}: czar ${remoteVersion}` };
 }
 
-async function remoteCheck(config: Config, host: HostSpec, label: string, remote: (argv: readonly string[]) => Promise<{ exitCode: number; stderr: string }>): Promise<Check> {
+async function remoteCheck(
+  config: Config,
+  host: HostSpec,
+  label: string,
+  remote: (argv: readonly string[]) => Promise<{ exitCode: number; stderr: string }>,
+): Promise<Check> {
   const url = await remoteUrl(config.repo, host.remote);
   if (url === undefined) {
-    return { ok: false, line: `${label}: the repo ${config.repo} has no remote "${host.remote}" for the host to clone; add one with "git remote add ${host.remote} <url>" or set remote: on the host in ${config.file}` };
+    return {
+      ok: false,
+      line: `${label}: the repo ${config.repo} has no remote "${host.remote}" for the host to clone; add one with "git remote add ${host.remote} <url>" or set remote: on the host in ${config.file}`,
+    };
   }
   const listed = await remote(['git', 'ls-remote', '--heads', '--', url]);
   if (listed.exitCode === 0) return { ok: true, line: `${label}: reaches remote "${host.remote}" (${url})` };
   const reason = listed.stderr.trim().split('\n')[0] ?? '';
-  return { ok: false, line: `${label}: cannot reach remote "${host.remote}" (${url})${reason === '' ? '' : `: ${reason}`}; give the host read and push access to it (a deploy key there) or set remote: to a URL it can reach` };
+  return {
+    ok: false,
+    line: `${label}: cannot reach remote "${host.remote}" (${url})${reason === '' ? '' : `: ${reason}`}; give the host read and push access to it (a deploy key there) or set remote: to a URL it can reach`,
+  };
 }

@@ -15,7 +15,6 @@ import { out } from '../output.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 import { checkHosts } from './doctor-hosts.js';
 
-
 /**
  * Checks what a launch needs, prints one line per check with the fix for each failure. Exits as `czar up` would:
  * 2 for a config error, 1 for any other failure; the launch plan is the one `up --dry-run` shows.
@@ -23,7 +22,7 @@ import { checkHosts } from './doctor-hosts.js';
 export const doctorCommand: Command = {
   name: 'doctor',
   forWorkers: true,
-  summary: 'check tmux (>= 3.2), git (>= 2.38), node, the config, each agent\'s command, notify: and the launch plan',
+  summary: "check tmux (>= 3.2), git (>= 2.38), node, the config, each agent's command, notify: and the launch plan",
   usage: 'czar doctor [-c czar.yaml]',
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
@@ -45,20 +44,42 @@ export const doctorCommand: Command = {
 
 async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   const { config } = fleet;
-  const checks: Check[] = [{ ok: true, line: `config ${config.file}: ${config.workers.length} worker(s), base "${config.base}"` }];
+  const checks: Check[] = [
+    { ok: true, line: `config ${config.file}: ${config.workers.length} worker(s), base "${config.base}"` },
+  ];
   const agents = new Map(config.workers.map((worker) => [worker.agent.name, worker.agent]));
   for (const agent of agents.values()) {
-    checks.push(await commandCheck(`agent "${agent.name}"`, agent.command, config.repo, `agents.${agent.name}.command in ${config.file}`));
+    checks.push(
+      await commandCheck(
+        `agent "${agent.name}"`,
+        agent.command,
+        config.repo,
+        `agents.${agent.name}.command in ${config.file}`,
+      ),
+    );
     const worker = config.workers.find((candidate) => candidate.agent.name === agent.name);
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
-    if (problem !== undefined) checks.push({ ok: !problem.blocking, line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}` });
+    if (problem !== undefined)
+      checks.push({
+        ok: !problem.blocking,
+        line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}`,
+      });
   }
   const stateDirCheck = checkStateDir(fleet);
   if (stateDirCheck !== undefined) checks.push(stateDirCheck);
   checks.push(...(await checkHosts(config)));
-  if (config.notify !== undefined) checks.push(await commandCheck('notify', config.notify.command, path.dirname(config.file), `notify.command in ${config.file}`));
+  if (config.notify !== undefined)
+    checks.push(
+      await commandCheck(
+        'notify',
+        config.notify.command,
+        path.dirname(config.file),
+        `notify.command in ${config.file}`,
+      ),
+    );
   const plan = planLaunch(config, await gatherFacts(fleet));
-  if (plan.problems.length === 0) checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch; ${CZAR_ENV_NOTE}` });
+  if (plan.problems.length === 0)
+    checks.push({ ok: true, line: `launch plan: ${plan.workers.length} worker(s) ready to launch; ${CZAR_ENV_NOTE}` });
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
   if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
@@ -89,8 +110,16 @@ async function commandCheck(label: string, command: string, cwd: string, setting
 /** pr: needs gh on PATH and logged in; czar never logs in for the person. */
 async function checkGh(repo: string, configFile: string): Promise<Check> {
   const found = await lookUpCommand('gh', repo);
-  if (!found.ok) return { ok: false, line: `gh (GitHub CLI) not found on PATH, and pr.when in ${configFile} needs it; install it (https://cli.github.com) or set pr: { when: off }` };
-  if (!(await ghLoggedIn())) return { ok: false, line: 'gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again' };
+  if (!found.ok)
+    return {
+      ok: false,
+      line: `gh (GitHub CLI) not found on PATH, and pr.when in ${configFile} needs it; install it (https://cli.github.com) or set pr: { when: off }`,
+    };
+  if (!(await ghLoggedIn()))
+    return {
+      ok: false,
+      line: 'gh is not logged in ("gh auth status" fails); run "gh auth login", then czar doctor again',
+    };
   return { ok: true, line: `gh ${found.path}: logged in` };
 }
 
@@ -113,5 +142,10 @@ async function checkGit(): Promise<Check> {
 function checkNode(): Check {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const ok = major > 20 || (major === 20 && minor >= 11);
-  return { ok, line: ok ? `node ${process.versions.node}` : `node ${process.versions.node} is too old; czar needs Node 20.11 or newer` };
+  return {
+    ok,
+    line: ok
+      ? `node ${process.versions.node}`
+      : `node ${process.versions.node} is too old; czar needs Node 20.11 or newer`,
+  };
 }

@@ -26,7 +26,12 @@ export const downCommand: Command = {
   summary: 'stop every session (the czar too); keep branches and worktrees unless --purge',
   usage: 'czar down [-c czar.yaml] [--purge [--force]]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, purge: { type: 'boolean' }, force: { type: 'boolean' } }, 0);
+    const { values } = parse(
+      this,
+      args,
+      { ...CONFIG_OPTION, purge: { type: 'boolean' }, force: { type: 'boolean' } },
+      0,
+    );
     if (values.force === true && values.purge !== true) throw usageError(this, '--force only goes with --purge');
     const fleet = await fleetFrom(values.config);
     // Stopping the server from one of its own panes would kill this process first and stop nothing.
@@ -35,7 +40,11 @@ export const downCommand: Command = {
     const czarPid = await liveCzarPid(fleet.paths);
     await fleet.tmux.killServer();
     // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
-    if (pathExistsSync(fleet.paths.root)) await fleet.log.emit('fleet_down', `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`);
+    if (pathExistsSync(fleet.paths.root))
+      await fleet.log.emit(
+        'fleet_down',
+        `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`,
+      );
     out(`stopped ${sessions.length} session(s) on tmux server "${fleet.config.tmuxSocket}"`);
     // The czar stops on the server's hangup and writes its last status: down goes on once it has, so nothing it writes
     // lands after down (or after a purge has cleared the state dir).
@@ -57,7 +66,11 @@ export const downCommand: Command = {
       await removePrivateAgentFiles(fleet.config.project, fleet.paths.root);
       out(`cleared the sprint's state in ${fleet.paths.root}; the next "czar up" starts a new sprint`);
     } else {
-      throw new CzarError('purge_refused', `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`, { details: outcome.refused });
+      throw new CzarError(
+        'purge_refused',
+        `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`,
+        { details: outcome.refused },
+      );
     }
     return 0;
   },
@@ -70,11 +83,20 @@ export const downCommand: Command = {
 function downFromOutside(fleet: Fleet, purge: boolean): number {
   const server = fleet.config.tmuxSocket;
   if (purge) {
-    throw new CzarError('down_inside_server', `"czar down --purge" runs in a pane of the fleet's own tmux server "${server}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`, { exitCode: 2 });
+    throw new CzarError(
+      'down_inside_server',
+      `"czar down --purge" runs in a pane of the fleet's own tmux server "${server}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`,
+      { exitCode: 2 },
+    );
   }
   const [file = process.execPath, ...args] = czarCommand();
   // cleanEnv drops TMUX: the process outside is not in the server, so it stops the fleet as from any terminal.
-  spawnDetached(file, [...args, 'down', '-c', fleet.config.file], { cwd: path.dirname(fleet.config.file), env: cleanEnv() });
-  out(`stopping the fleet from a process outside its tmux server "${server}"; this pane is one of its panes and closes with it, and "czar log" shows the stop`);
+  spawnDetached(file, [...args, 'down', '-c', fleet.config.file], {
+    cwd: path.dirname(fleet.config.file),
+    env: cleanEnv(),
+  });
+  out(
+    `stopping the fleet from a process outside its tmux server "${server}"; this pane is one of its panes and closes with it, and "czar log" shows the stop`,
+  );
   return 0;
 }

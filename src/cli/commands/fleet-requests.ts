@@ -16,7 +16,8 @@ export const sendCommand: Command = {
     const fleet = await fleetFrom(values.config);
     const worker = requireWorker(fleet, positionals[0], 'send');
     const words = positionals.slice(1);
-    if (values.file !== undefined && words.length > 0) throw usageError(this, 'give the message as text or with --file, not both');
+    if (values.file !== undefined && words.length > 0)
+      throw usageError(this, 'give the message as text or with --file, not both');
     const text = values.file !== undefined ? await readMessageFile(values.file) : words.join(' ');
     if (text.trim() === '') throw usageError(this, 'the message is empty');
     out(await requestOrThrow(fleet, { kind: 'send', worker, text }));
@@ -70,6 +71,9 @@ function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
 }
 
 export const bonusCommand = workerRequest('bonus', 'give a worker the next bonus task now');
-export const restartCommand = workerRequest('restart', 'restart a worker\'s agent in its worktree and send its task again');
-export const pauseCommand = autonomyRequest('pause', 'pause the czar\'s actions for one worker, or for all');
-export const resumeCommand = autonomyRequest('resume', 'resume the czar\'s actions for one worker, or for all');
+export const restartCommand = workerRequest(
+  'restart',
+  "restart a worker's agent in its worktree and send its task again",
+);
+export const pauseCommand = autonomyRequest('pause', "pause the czar's actions for one worker, or for all");
+export const resumeCommand = autonomyRequest('resume', "resume the czar's actions for one worker, or for all");

@@ -12,35 +12,47 @@ import { out } from '../output.js';
 /** `czar integrate`: the czar's integration run by hand, or with --dry-run the plan and the predicted conflicts. */
 export const integrateCommand: Command = {
   name: 'integrate',
-  summary: 'merge finished branches into the integration branch now and run its checks (--dry-run: only say what it would do)',
+  summary:
+    'merge finished branches into the integration branch now and run its checks (--dry-run: only say what it would do)',
   usage: 'czar integrate [-c czar.yaml] [--dry-run]',
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, 'dry-run': { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
     const { config } = fleet;
-    const candidates = async () => candidatesFromStatus(config.workers, await readJson<FleetStatus>(fleet.paths.status));
+    const candidates = async () =>
+      candidatesFromStatus(config.workers, await readJson<FleetStatus>(fleet.paths.status));
     if (values['dry-run'] === true) {
       const plan = await dryRun(fleet, await candidates());
-      out(`${config.integration.branch} ${plan.tip === undefined ? 'does not exist yet' : `at ${plan.tip.slice(0, 10)}`} (base ${config.base}); would do:`);
+      out(
+        `${config.integration.branch} ${plan.tip === undefined ? 'does not exist yet' : `at ${plan.tip.slice(0, 10)}`} (base ${config.base}); would do:`,
+      );
       for (const step of plan.steps) out(stepLine(step, step.kind === 'merge' ? step.predictedConflicts : undefined));
-      if (config.integration.checks.length > 0) out(`after each merge: ${config.integration.checks.map((check) => `${check.name} (${check.run})`).join(', ')}`);
+      if (config.integration.checks.length > 0)
+        out(`after each merge: ${config.integration.checks.map((check) => `${check.name} (${check.run})`).join(', ')}`);
       if (config.integration.advanceBase) out(`then fast-forward ${config.base} to the green tip if it has not moved`);
       return 0;
     }
     const result = await runIntegration(fleet, candidates, runIntegrationChecks);
     const status = await readJson<FleetStatus>(fleet.paths.status);
-    const results = new Map((status?.workers ?? []).flatMap((worker) => (worker.resultFile === undefined ? [] : [[worker.name, worker.resultFile] as const])));
+    const results = new Map(
+      (status?.workers ?? []).flatMap((worker) =>
+        worker.resultFile === undefined ? [] : [[worker.name, worker.resultFile] as const],
+      ),
+    );
     await openDuePullRequests(fleet, await candidatesWithTips(fleet, await candidates()), results);
-    for (const [branch, pr] of Object.entries((await readPullRequests(fleet)).branches)) out(`pull request for ${branch}: ${pr.url} (${pr.state})`);
+    for (const [branch, pr] of Object.entries((await readPullRequests(fleet)).branches))
+      out(`pull request for ${branch}: ${pr.url} (${pr.state})`);
     for (const event of result.events) out(eventLine(event));
     if (result.events.length === 0) out('nothing new to integrate');
     out(`${config.integration.branch} at ${result.record.tip?.slice(0, 10) ?? '(none)'}:`);
     for (const step of result.plan) out(stepLine(step, undefined));
     if (result.events.some((event) => event.kind === 'undone')) {
       const czar = await liveCzarPid(fleet.paths);
-      out(czar === undefined
-        ? 'no czar is running to hand out the fix-ups; start it with "czar up", or tell each worker with "czar send"'
-        : `the czar (pid ${czar}) hands each undone worker its fix-up`);
+      out(
+        czar === undefined
+          ? 'no czar is running to hand out the fix-ups; start it with "czar up", or tell each worker with "czar send"'
+          : `the czar (pid ${czar}) hands each undone worker its fix-up`,
+      );
     }
     return result.events.some((event) => event.kind === 'undone' || event.kind === 'base_conflict') ? 1 : 0;
   },

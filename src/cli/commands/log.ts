@@ -6,10 +6,15 @@ import { formatEvent, json, out, outRow } from '../output.js';
 export const logCommand: Command = {
   name: 'log',
   forWorkers: true,
-  summary: 'show the czar\'s events (transitions and actions, with reasons), for the fleet or one worker',
+  summary: "show the czar's events (transitions and actions, with reasons), for the fleet or one worker",
   usage: 'czar log [worker] [-c czar.yaml] [--json] [-n N]',
   async run(args) {
-    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' }, lines: { type: 'string', short: 'n' } }, 1);
+    const { values, positionals } = parse(
+      this,
+      args,
+      { ...CONFIG_OPTION, json: { type: 'boolean' }, lines: { type: 'string', short: 'n' } },
+      1,
+    );
     const limit = wholeNumberOption(this, '-n', values.lines);
     const fleet = await fleetFrom(values.config);
     const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], 'log');

@@ -11,7 +11,8 @@ import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../doma
 import { WORKER_NAME, type WorkerReport } from '../../domain/report-schema.js';
 import { parse, usageError, type Command } from '../command.js';
 
-const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
+const usage =
+  'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
 
 /**
  * How a worker tells the czar its state: an atomic write of its own report file. Also the target of agent hooks
@@ -21,7 +22,7 @@ const usage = 'czar report --state <working|idle|waiting|done|blocked> [--progre
 export const reportCommand: Command = {
   name: 'report',
   forWorkers: true,
-  summary: 'report this worker\'s state to the czar (run by workers and agent hooks)',
+  summary: "report this worker's state to the czar (run by workers and agent hooks)",
   usage,
   async run(args) {
     const { values, positionals } = parse(this, args, {
@@ -38,20 +39,37 @@ export const reportCommand: Command = {
       if (worker === undefined || stateDir === undefined) return 0;
       const target = await checkTarget(worker, stateDir);
       // A hook speaking for another worker is refused without a word to its agent: the czar is told instead.
-      if (typeof target === 'string' || (await refuseImpostor(statePaths(stateDir), worker, target)) !== undefined) return 0;
+      if (typeof target === 'string' || (await refuseImpostor(statePaths(stateDir), worker, target)) !== undefined)
+        return 0;
       try {
         const payload = await hookPayload(positionals);
         const mapped = stateForHook(values.hook, payload);
-        if (mapped !== undefined) await write(stateDir, worker, { state: mapped.state, note: mapped.note, source: `hook:${values.hook}`, payload, turnEnd: mapped.turnEnd === true, failure: mapped.failure });
+        if (mapped !== undefined)
+          await write(stateDir, worker, {
+            state: mapped.state,
+            note: mapped.note,
+            source: `hook:${values.hook}`,
+            payload,
+            turnEnd: mapped.turnEnd === true,
+            failure: mapped.failure,
+          });
       } catch {
         // A status hook that fails would block or spam the agent; the pane and git signals still cover this worker.
       }
       return 0;
     }
     // Only a hook takes an argument (Codex passes its event as the last one); anything else is a mistake to name.
-    if (positionals[0] !== undefined) throw usageError(this, `${JSON.stringify(positionals[0])} is one argument too many for "czar report" (a note goes in --note)`);
+    if (positionals[0] !== undefined)
+      throw usageError(
+        this,
+        `${JSON.stringify(positionals[0])} is one argument too many for "czar report" (a note goes in --note)`,
+      );
     if (worker === undefined || stateDir === undefined) {
-      throw new CzarError('not_a_worker', 'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.', { exitCode: 2 });
+      throw new CzarError(
+        'not_a_worker',
+        'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.',
+        { exitCode: 2 },
+      );
     }
     const target = await checkTarget(worker, stateDir);
     if (typeof target === 'string') throw new CzarError('not_a_worker', target, { exitCode: 2 });
@@ -59,20 +77,40 @@ export const reportCommand: Command = {
     if (impostor !== undefined) throw new CzarError('report_refused', impostor, { exitCode: 2 });
     const state = values.state;
     if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
-      throw new CzarError('usage', `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`, { exitCode: 2 });
+      throw new CzarError(
+        'usage',
+        `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`,
+        { exitCode: 2 },
+      );
     }
     const progress = values.progress === undefined ? undefined : Number(values.progress);
     if (progress !== undefined && !(Number.isFinite(progress) && progress >= 0 && progress <= 100)) {
-      throw new CzarError('usage', `--progress "${values.progress}" is not a number from 0 to 100; give the percentage done, e.g. --progress 40.`, { exitCode: 2 });
+      throw new CzarError(
+        'usage',
+        `--progress "${values.progress}" is not a number from 0 to 100; give the percentage done, e.g. --progress 40.`,
+        { exitCode: 2 },
+      );
     }
     let resultFile: string | undefined;
     if (values['result-file'] !== undefined) {
       resultFile = path.resolve(values['result-file']);
       // The czar reads the file with the same check; refusing here is how the worker learns it would be dropped.
       const reading = await readTextFile(resultFile, MAX_RESULT_BYTES);
-      if (!reading.ok) throw new CzarError('usage', `--result-file ${resultFile} ${reading.reason}; the czar would drop it, so fix the file and report again.`, { exitCode: 2 });
+      if (!reading.ok)
+        throw new CzarError(
+          'usage',
+          `--result-file ${resultFile} ${reading.reason}; the czar would drop it, so fix the file and report again.`,
+          { exitCode: 2 },
+        );
     }
-    await write(stateDir, worker, { state: state as ReportedState, progress, note: values.note, resultFile, task: values.task, source: 'cli' });
+    await write(stateDir, worker, {
+      state: state as ReportedState,
+      progress,
+      note: values.note,
+      resultFile,
+      task: values.task,
+      source: 'cli',
+    });
     return 0;
   },
 };
@@ -84,10 +122,12 @@ export const reportCommand: Command = {
  */
 async function checkTarget(worker: string, stateDir: string): Promise<{ worktree?: string } | string> {
   const fix = 'run "czar report" inside the worker\'s own tmux session, where czar sets it';
-  if (!WORKER_NAME.test(worker)) return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
+  if (!WORKER_NAME.test(worker))
+    return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
   if (!path.isAbsolute(stateDir)) return `CZAR_STATE_DIR "${stateDir}" is not an absolute path; ${fix}.`;
   const paths = statePaths(stateDir);
-  if (!(await isFolder(paths.workers))) return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
+  if (!(await isFolder(paths.workers)))
+    return `CZAR_STATE_DIR "${stateDir}" is not a czar state dir (it has no workers/ folder); ${fix}.`;
   const record = await readJson<{ worktree?: string }>(launchRecordFile(paths, worker));
   if (record === undefined) return `CZAR_WORKER "${worker}" is not a worker of the fleet in ${stateDir}; ${fix}.`;
   return record;
@@ -98,11 +138,16 @@ async function checkTarget(worker: string, stateDir: string): Promise<{ worktree
  * worker's agent and run inside its worktree. A refusal is also written to the worker's report stream, where the
  * czar reads it, logs it and raises an alert.
  */
-async function refuseImpostor(paths: StatePaths, worker: string, record: { worktree?: string }): Promise<string | undefined> {
+async function refuseImpostor(
+  paths: StatePaths,
+  worker: string,
+  record: { worktree?: string },
+): Promise<string | undefined> {
   let reason: string | undefined;
   const proof = await proofOf(paths, worker, process.env[PROOF_VARIABLE]);
   // The agent this one replaced, exiting (a session-end hook): stale, and nothing to alert anyone about.
-  if (proof === 'previous') return `${PROOF_VARIABLE} belongs to an agent of worker "${worker}" that czar has since started again, so this report was dropped; the running agent reports for it.`;
+  if (proof === 'previous')
+    return `${PROOF_VARIABLE} belongs to an agent of worker "${worker}" that czar has since started again, so this report was dropped; the running agent reports for it.`;
   if (proof === 'none') {
     reason = `${PROOF_VARIABLE} is not the proof czar gave worker "${worker}", so this report as "${worker}" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`;
   } else if (record.worktree !== undefined) {
@@ -119,11 +164,22 @@ async function refuseImpostor(paths: StatePaths, worker: string, record: { workt
 async function write(
   stateDir: string,
   worker: string,
-  fields: { state: ReportedState; progress?: number; note?: string; resultFile?: string; task?: string; source: string; payload?: unknown; turnEnd?: boolean; failure?: ApiFailure | undefined },
+  fields: {
+    state: ReportedState;
+    progress?: number;
+    note?: string;
+    resultFile?: string;
+    task?: string;
+    source: string;
+    payload?: unknown;
+    turnEnd?: boolean;
+    failure?: ApiFailure | undefined;
+  },
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
-  const payload = typeof fields.payload === 'object' && fields.payload !== null ? (fields.payload as Record<string, unknown>) : {};
+  const payload =
+    typeof fields.payload === 'object' && fields.payload !== null ? (fields.payload as Record<string, unknown>) : {};
   const report: WorkerReport = {
     worker,
     state: fields.state,
@@ -137,7 +193,11 @@ async function write(
     ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
     // Kept from the last hook when this report has none (`czar report` by hand): the czar reads usage from it.
-    ...(typeof payload.transcript_path === 'string' ? { transcriptPath: payload.transcript_path } : typeof previous?.transcriptPath === 'string' ? { transcriptPath: previous.transcriptPath } : {}),
+    ...(typeof payload.transcript_path === 'string'
+      ? { transcriptPath: payload.transcript_path }
+      : typeof previous?.transcriptPath === 'string'
+        ? { transcriptPath: previous.transcriptPath }
+        : {}),
   };
   await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }

@@ -10,14 +10,18 @@ import { out } from '../output.js';
 export const statsCommand: Command = {
   name: 'stats',
   forWorkers: true,
-  summary: 'print the sprint\'s metrics: per task time to done, nudges, restarts, tokens and cost; per sprint pace, cost and autonomy',
+  summary:
+    "print the sprint's metrics: per task time to done, nudges, restarts, tokens and cost; per sprint pace, cost and autonomy",
   usage: 'czar stats [-c czar.yaml] [--json]',
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
     const status = await readJson<FleetStatus>(fleet.paths.status);
     if (status === undefined) {
-      throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
+      throw new CzarError(
+        'no_status',
+        `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`,
+      );
     }
     const { events } = await readEventsFrom(fleet.paths, 0);
     const metrics = sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), Date.now());
@@ -31,6 +35,10 @@ const WIDTHS = [16, 14, 9, 9, 6, 8, 6, 8, 0];
 
 /** `czar stats`: the sprint's two summary lines, then a padded table of its tasks. */
 export function statsLines(metrics: SprintMetrics): string[] {
-  const row = (cells: readonly string[]): string => `  ${cells.map((cell, index) => cell.padEnd(WIDTHS[index] ?? 0)).join(' ').trimEnd()}`;
+  const row = (cells: readonly string[]): string =>
+    `  ${cells
+      .map((cell, index) => cell.padEnd(WIDTHS[index] ?? 0))
+      .join(' ')
+      .trimEnd()}`;
   return [...sprintSummary(metrics), row(TASK_COLUMNS), ...metrics.tasks.map((task) => row(taskCells(task)))];
 }

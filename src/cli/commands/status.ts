@@ -10,14 +10,17 @@ import { json, out, outRow } from '../output.js';
 export const statusCommand: Command = {
   name: 'status',
   forWorkers: true,
-  summary: 'print the fleet\'s state (the same object as .czar/status.json with --json)',
+  summary: "print the fleet's state (the same object as .czar/status.json with --json)",
   usage: 'czar status [-c czar.yaml] [--json]',
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
     const fleet = await fleetFrom(values.config);
     const written = await readStatusFile(fleet.paths);
     if (written === undefined) {
-      throw new CzarError('no_status', `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`);
+      throw new CzarError(
+        'no_status',
+        `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`,
+      );
     }
     const status = withCzarLiveness(written, (await liveCzarPid(fleet.paths)) !== undefined);
     if (values.json === true) {
@@ -31,11 +34,15 @@ export const statusCommand: Command = {
 
 export function statusLines(status: FleetStatus): string[] {
   const czar = status.supervisor === undefined ? 'czar not running' : `czar pid ${status.supervisor.pid}`;
-  const lines = [`${status.project} · base ${status.base} · ${czar}${status.paused ? ' · autonomy paused' : ''} · queue ${status.queue.length}${status.sprintOver ? ' · sprint over' : ''}`];
+  const lines = [
+    `${status.project} · base ${status.base} · ${czar}${status.paused ? ' · autonomy paused' : ''} · queue ${status.queue.length}${status.sprintOver ? ' · sprint over' : ''}`,
+  ];
   for (const worker of status.workers) lines.push(workerLine(worker));
   const integration = status.integration;
   if (integration !== undefined) {
-    lines.push(`${integration.branch}: holds ${integration.holds.length === 0 ? 'nothing yet' : integration.holds.join(', ')}${integration.conflicts.length === 0 ? '' : ` · conflicts: ${integration.conflicts.map((conflict) => `${conflict.worker} (${conflict.files.join(', ')})`).join('; ')}`}`);
+    lines.push(
+      `${integration.branch}: holds ${integration.holds.length === 0 ? 'nothing yet' : integration.holds.join(', ')}${integration.conflicts.length === 0 ? '' : ` · conflicts: ${integration.conflicts.map((conflict) => `${conflict.worker} (${conflict.files.join(', ')})`).join('; ')}`}`,
+    );
     for (const pr of integration.pullRequests) lines.push(`  PR ${pr.branch}: ${pr.url} (${pr.state.toLowerCase()})`);
   }
   return lines;

@@ -19,7 +19,11 @@ export const superviseCommand: Command = {
     let code = 0;
     const stop = (signal: NodeJS.Signals): void => {
       code = 128 + (constants.signals[signal] ?? 1);
-      void supervisor.stop().catch((error: unknown) => process.stderr.write(`czar: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`));
+      void supervisor
+        .stop()
+        .catch((error: unknown) =>
+          process.stderr.write(`czar: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`),
+        );
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     await supervisor.start();

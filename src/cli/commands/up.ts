@@ -10,11 +10,26 @@ export const upCommand: Command = {
   summary: 'launch the fleet (or adopt it when it is running) and start the czar',
   usage: 'czar up [-c czar.yaml] [--detach] [--fetch] [--dry-run] [--redeliver]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, detach: { type: 'boolean', short: 'd' }, fetch: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, redeliver: { type: 'boolean' } }, 0);
+    const { values } = parse(
+      this,
+      args,
+      {
+        ...CONFIG_OPTION,
+        detach: { type: 'boolean', short: 'd' },
+        fetch: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        redeliver: { type: 'boolean' },
+      },
+      0,
+    );
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
-    const code = await launch(fleet, { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true }, { note: out, warn: err });
+    const code = await launch(
+      fleet,
+      { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true },
+      { note: out, warn: err },
+    );
     if (values['dry-run'] === true || values.detach === true) return code;
     if (interactive) await showDashboard(fleet);
     else await followUntilSprintOver(fleet, { printFrom: 'end' });

@@ -11,11 +11,24 @@ export const watchCommand: Command = {
   name: 'watch',
   forWorkers: true,
   summary: "stream a host's worker reports and pane output as JSON lines (run by czar over ssh)",
-  usage: 'czar watch --stream --state-dir <dir> [--clone <dir> --branch <worker>=<branch>...] [--offset <worker>=<bytes>]...',
+  usage:
+    'czar watch --stream --state-dir <dir> [--clone <dir> --branch <worker>=<branch>...] [--offset <worker>=<bytes>]...',
   async run(args) {
-    const { values } = parse(this, args, { stream: { type: 'boolean' }, 'state-dir': { type: 'string' }, clone: { type: 'string' }, branch: { type: 'string', multiple: true }, offset: { type: 'string', multiple: true } }, 0);
+    const { values } = parse(
+      this,
+      args,
+      {
+        stream: { type: 'boolean' },
+        'state-dir': { type: 'string' },
+        clone: { type: 'string' },
+        branch: { type: 'string', multiple: true },
+        offset: { type: 'string', multiple: true },
+      },
+      0,
+    );
     const stateDir = values['state-dir'];
-    if (values.stream !== true || stateDir === undefined) throw usageError(this, '"czar watch" needs --stream and --state-dir');
+    if (values.stream !== true || stateDir === undefined)
+      throw usageError(this, '"czar watch" needs --stream and --state-dir');
     const offsets = new Map<string, number>();
     for (const text of values.offset ?? []) {
       const parsed = parseOffset(text);

@@ -10,42 +10,132 @@ import type { CheckFailure } from '../observations.js';
  */
 export type Action =
   /** Start a queued worker's agent and deliver its own task (with what its dependencies delivered). */
-  | { readonly kind: 'launch'; readonly worker: string; readonly task: GivenTask; readonly dependencies: readonly DeliverySummary[]; readonly reason: string }
+  | {
+      readonly kind: 'launch';
+      readonly worker: string;
+      readonly task: GivenTask;
+      readonly dependencies: readonly DeliverySummary[];
+      readonly reason: string;
+    }
   /** Paste the task into a worker that was launched before its dependencies were done. */
-  | { readonly kind: 'deliver_task'; readonly worker: string; readonly task: GivenTask; readonly dependencies: readonly DeliverySummary[]; readonly reason: string }
+  | {
+      readonly kind: 'deliver_task';
+      readonly worker: string;
+      readonly task: GivenTask;
+      readonly dependencies: readonly DeliverySummary[];
+      readonly reason: string;
+    }
   | { readonly kind: 'bonus'; readonly worker: string; readonly task: BonusTask; readonly reason: string }
   | { readonly kind: 'nudge'; readonly worker: string; readonly situation: StallSituation; readonly reason: string }
   /** Paste the current task again, whole. */
   | { readonly kind: 'rebrief'; readonly worker: string; readonly task: GivenTask; readonly reason: string }
   /** Respawn the agent in the same worktree and paste the current task again. */
-  | { readonly kind: 'restart'; readonly worker: string; readonly attempt: number; readonly cause: 'crashed' | 'stalled'; readonly task: GivenTask; readonly reason: string }
-  | { readonly kind: 'answer'; readonly worker: string; readonly keys: readonly string[]; readonly rule: string; readonly reason: string }
+  | {
+      readonly kind: 'restart';
+      readonly worker: string;
+      readonly attempt: number;
+      readonly cause: 'crashed' | 'stalled';
+      readonly task: GivenTask;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'answer';
+      readonly worker: string;
+      readonly keys: readonly string[];
+      readonly rule: string;
+      readonly reason: string;
+    }
   /** Stop the running turn with the agent's own interrupt key; the agent keeps running and its work stays. */
   | { readonly kind: 'interrupt'; readonly worker: string; readonly reason: string }
-  | { readonly kind: 'realign'; readonly worker: string; readonly files: readonly string[]; readonly scope: readonly string[]; readonly reason: string }
+  | {
+      readonly kind: 'realign';
+      readonly worker: string;
+      readonly files: readonly string[];
+      readonly scope: readonly string[];
+      readonly reason: string;
+    }
   | { readonly kind: 'alert'; readonly worker: string; readonly alert: Alert; readonly reason: string }
-  | { readonly kind: 'clear_alert'; readonly worker: string; readonly alertKind: AlertKind; readonly peer?: string; readonly reason: string }
+  | {
+      readonly kind: 'clear_alert';
+      readonly worker: string;
+      readonly alertKind: AlertKind;
+      readonly peer?: string;
+      readonly reason: string;
+    }
   /** Tell the person, once per episode (needs input, done, blocked, stalled past the ladder, crashed for good). */
-  | { readonly kind: 'notify'; readonly worker: string; readonly episode: NotifyEpisode; readonly summary: string; readonly reason: string }
-  | { readonly kind: 'event'; readonly worker: string; readonly event: string; readonly message: string; readonly reason: string }
+  | {
+      readonly kind: 'notify';
+      readonly worker: string;
+      readonly episode: NotifyEpisode;
+      readonly summary: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'event';
+      readonly worker: string;
+      readonly event: string;
+      readonly message: string;
+      readonly reason: string;
+    }
   /** An event about the whole fleet (its base branch gone or back), logged without a worker. */
-  | { readonly kind: 'fleet_event'; readonly worker?: undefined; readonly event: string; readonly message: string; readonly reason: string }
+  | {
+      readonly kind: 'fleet_event';
+      readonly worker?: undefined;
+      readonly event: string;
+      readonly message: string;
+      readonly reason: string;
+    }
   /** Tell the worker its branch moved under its worktree, and how to bring its index along before it commits. */
-  | { readonly kind: 'warn_moved'; readonly worker: string; readonly from: string; readonly to: string; readonly forward: boolean; readonly reason: string }
-  | { readonly kind: 'tell_dependents'; readonly worker: string; readonly dependents: readonly string[]; readonly summary: DeliverySummary; readonly reason: string }
+  | {
+      readonly kind: 'warn_moved';
+      readonly worker: string;
+      readonly from: string;
+      readonly to: string;
+      readonly forward: boolean;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'tell_dependents';
+      readonly worker: string;
+      readonly dependents: readonly string[];
+      readonly summary: DeliverySummary;
+      readonly reason: string;
+    }
   /** Run the worker's checks on this commit of its branch (the check source answers with an observation). */
   | { readonly kind: 'run_checks'; readonly worker: string; readonly sha: string; readonly reason: string }
   /** Tell the worker which check failed on its done commit, with the tail of its output. */
-  | { readonly kind: 'fixup'; readonly worker: string; readonly sha: string; readonly failure: CheckFailure; readonly reason: string }
+  | {
+      readonly kind: 'fixup';
+      readonly worker: string;
+      readonly sha: string;
+      readonly failure: CheckFailure;
+      readonly reason: string;
+    }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
-  | { readonly kind: 'warn_conflict'; readonly worker: string; readonly peer: string | undefined; readonly peerBranch: string; readonly files: readonly string[]; readonly reason: string };
+  | {
+      readonly kind: 'warn_conflict';
+      readonly worker: string;
+      readonly peer: string | undefined;
+      readonly peerBranch: string;
+      readonly files: readonly string[];
+      readonly reason: string;
+    };
 
 export type ActionKind = Action['kind'];
 
 /** Why a worker is on the escalation ladder. */
 export type StallSituation = 'idle' | 'stuck' | 'no_evidence' | 'api_error';
 
-export const NOTIFY_EPISODES = ['waiting', 'done', 'verified', 'blocked', 'stalled', 'crashed', 'api_error', 'over_budget'] as const;
+export const NOTIFY_EPISODES = [
+  'waiting',
+  'done',
+  'verified',
+  'blocked',
+  'stalled',
+  'crashed',
+  'api_error',
+  'over_budget',
+] as const;
 
 export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];
 

@@ -19,7 +19,12 @@ export function decide(observed: FleetModel, now: number): Decision {
   const budgets = checkBudgets(observed, now);
   const actions = budgets.actions;
   const fleet = checkBase(budgets.fleet, actions);
-  const drafts = fleet.workers.map((worker): Draft => ({ worker, memory: { ...worker.memory }, launchedAt: worker.launchedAt, why: '' }));
+  const drafts = fleet.workers.map((worker): Draft => ({
+    worker,
+    memory: { ...worker.memory },
+    launchedAt: worker.launchedAt,
+    why: '',
+  }));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
   const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
 
@@ -36,7 +41,12 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) checkTask(ctx, draft);
   checkOverlap(ctx, drafts);
   for (const draft of drafts) {
-    const conflicts = judgeConflicts(model(draft), fleet, now, !paused(ctx, draft) && MESSAGEABLE.has(draft.memory.state) && draft.worker.pane?.alive === true);
+    const conflicts = judgeConflicts(
+      model(draft),
+      fleet,
+      now,
+      !paused(ctx, draft) && MESSAGEABLE.has(draft.memory.state) && draft.worker.pane?.alive === true,
+    );
     Object.assign(draft.memory, conflicts.memory);
     actions.push(...conflicts.actions);
   }
@@ -50,7 +60,11 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) transition(ctx, draft);
 
   const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], model(draft)));
-  const same = workers.every((worker, index) => worker === observed.workers[index]) && sameItems(queue, observed.queue) && fleet.budgetWarned === observed.budgetWarned && fleet.baseMissingTold === observed.baseMissingTold;
+  const same =
+    workers.every((worker, index) => worker === observed.workers[index]) &&
+    sameItems(queue, observed.queue) &&
+    fleet.budgetWarned === observed.budgetWarned &&
+    fleet.baseMissingTold === observed.baseMissingTold;
   return { actions, fleet: same ? observed : { ...fleet, workers, queue } };
 }
 
@@ -61,7 +75,8 @@ export function decide(observed: FleetModel, now: number): Decision {
 function unchangedOr(before: WorkerModel | undefined, after: WorkerModel): WorkerModel {
   if (before === undefined || before.launchedAt !== after.launchedAt) return after;
   const keys = Object.keys(after.memory) as (keyof WorkerMemory)[];
-  const same = keys.length === Object.keys(before.memory).length && keys.every((key) => before.memory[key] === after.memory[key]);
+  const same =
+    keys.length === Object.keys(before.memory).length && keys.every((key) => before.memory[key] === after.memory[key]);
   return same ? before : after;
 }
 

@@ -7,7 +7,10 @@ import { clearAlert, findAlert, name, replaceAlert, type Context, type Draft } f
  */
 export function checkDelivery(ctx: Context, draft: Draft): void {
   const task = draft.memory.tasks.at(-1);
-  const recorded = task === undefined ? undefined : draft.worker.usage?.prompts?.find((prompt) => prompt.at !== undefined && prompt.at >= task.at);
+  const recorded =
+    task === undefined
+      ? undefined
+      : draft.worker.usage?.prompts?.find((prompt) => prompt.at !== undefined && prompt.at >= task.at);
   if (task === undefined || recorded === undefined) return;
   const difference = promptDifference(task.text, recorded.text);
   if (difference === undefined) {
@@ -15,5 +18,12 @@ export function checkDelivery(ctx: Context, draft: Draft): void {
     return;
   }
   const message = `its agent recorded task ${task.id} differently from what czar pasted (${difference}), so it may be working on something else; look at its pane with "czar attach ${name(draft)}" and paste the task again with "czar restart ${name(draft)}"`;
-  if (findAlert(draft.memory, 'delivery_mismatch', undefined)?.message !== message) replaceAlert(ctx, draft, 'delivery_mismatch', message, 'the prompt in the agent\'s records is not the task czar pasted');
+  if (findAlert(draft.memory, 'delivery_mismatch', undefined)?.message !== message)
+    replaceAlert(
+      ctx,
+      draft,
+      'delivery_mismatch',
+      message,
+      "the prompt in the agent's records is not the task czar pasted",
+    );
 }

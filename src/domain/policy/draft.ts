@@ -9,13 +9,36 @@ import type { Action, NotifyEpisode } from './actions.js';
  */
 
 /** States that hold a slot under `max_active`; a crashed worker holds one until the czar gives up on it. */
-export const ACTIVE: ReadonlySet<WorkerState> = new Set(['starting', 'working', 'idle', 'waiting', 'stuck', 'blocked', 'crashed', 'api_error', 'worktree_missing']);
+export const ACTIVE: ReadonlySet<WorkerState> = new Set([
+  'starting',
+  'working',
+  'idle',
+  'waiting',
+  'stuck',
+  'blocked',
+  'crashed',
+  'api_error',
+  'worktree_missing',
+]);
 
 /** States in which pasting a message cannot land in a question, a dead pane or an unfinished delivery. */
-export const MESSAGEABLE: ReadonlySet<WorkerState> = new Set(['working', 'idle', 'stuck', 'done', 'verified', 'blocked']);
+export const MESSAGEABLE: ReadonlySet<WorkerState> = new Set([
+  'working',
+  'idle',
+  'stuck',
+  'done',
+  'verified',
+  'blocked',
+]);
 
 /** Alerts that describe a state: they end when the worker leaves it. */
-export const STATE_ALERTS: Partial<Record<AlertKind, WorkerState>> = { waiting_input: 'waiting', crashed: 'crashed', stuck: 'stuck', idle_unfinished: 'idle', api_error: 'api_error' };
+export const STATE_ALERTS: Partial<Record<AlertKind, WorkerState>> = {
+  waiting_input: 'waiting',
+  crashed: 'crashed',
+  stuck: 'stuck',
+  idle_unfinished: 'idle',
+  api_error: 'api_error',
+};
 
 export type Memory = { -readonly [K in keyof WorkerMemory]: WorkerMemory[K] };
 
@@ -58,13 +81,26 @@ export function findAlert(memory: Memory, kind: AlertKind, peer: string | undefi
 }
 
 /** Raises an alert unless one of that kind (and peer) is already up. */
-export function raiseAlert(ctx: Context, draft: Draft, kind: AlertKind, message: string, options: { reason: string; files?: readonly string[]; peer?: string }): void {
+export function raiseAlert(
+  ctx: Context,
+  draft: Draft,
+  kind: AlertKind,
+  message: string,
+  options: { reason: string; files?: readonly string[]; peer?: string },
+): void {
   if (findAlert(draft.memory, kind, options.peer) !== undefined) return;
   replaceAlert(ctx, draft, kind, message, options.reason, options);
 }
 
 /** Raises an alert, replacing one of the same kind (and peer): for news worth saying again. */
-export function replaceAlert(ctx: Context, draft: Draft, kind: AlertKind, message: string, reason: string, extra: { files?: readonly string[]; peer?: string } = {}): void {
+export function replaceAlert(
+  ctx: Context,
+  draft: Draft,
+  kind: AlertKind,
+  message: string,
+  reason: string,
+  extra: { files?: readonly string[]; peer?: string } = {},
+): void {
   const old = findAlert(draft.memory, kind, extra.peer);
   const alert: Alert = {
     kind,
@@ -77,9 +113,21 @@ export function replaceAlert(ctx: Context, draft: Draft, kind: AlertKind, messag
   ctx.actions.push({ kind: 'alert', worker: name(draft), alert, reason });
 }
 
-export function clearAlert(ctx: Context, draft: Draft, kind: AlertKind, peer: string | undefined, reason: string): void {
+export function clearAlert(
+  ctx: Context,
+  draft: Draft,
+  kind: AlertKind,
+  peer: string | undefined,
+  reason: string,
+): void {
   const old = findAlert(draft.memory, kind, peer);
   if (old === undefined) return;
   draft.memory.alerts = draft.memory.alerts.filter((other) => other !== old);
-  ctx.actions.push({ kind: 'clear_alert', worker: name(draft), alertKind: kind, ...(peer === undefined ? {} : { peer }), reason });
+  ctx.actions.push({
+    kind: 'clear_alert',
+    worker: name(draft),
+    alertKind: kind,
+    ...(peer === undefined ? {} : { peer }),
+    reason,
+  });
 }

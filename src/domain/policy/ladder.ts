@@ -3,7 +3,18 @@ import { currentApiFailure, freshReport } from '../classify.js';
 import { duration } from '../units.js';
 import { currentTask, epoch, ownTask, type LadderRung } from '../model.js';
 import type { StallSituation } from './actions.js';
-import { findAlert, MESSAGEABLE, model, name, notifyOnce, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
+import {
+  findAlert,
+  MESSAGEABLE,
+  model,
+  name,
+  notifyOnce,
+  paused,
+  raiseAlert,
+  replaceAlert,
+  type Context,
+  type Draft,
+} from './draft.js';
 
 /** What the czar does for a worker that stalled, crashed, failed at the API or waits on a question. */
 
@@ -20,16 +31,29 @@ export function crashed(ctx: Context, draft: Draft): void {
     memory.gaveUp = true;
     const message = `${draft.why}; gave up after ${memory.restarts} restart(s)`;
     replaceAlert(ctx, draft, 'crashed', message, `restart budget of ${max} used up`);
-    ctx.actions.push({ kind: 'event', worker: name(draft), event: 'gave_up', message, reason: `restart budget of ${max} used up` });
+    ctx.actions.push({
+      kind: 'event',
+      worker: name(draft),
+      event: 'gave_up',
+      message,
+      reason: `restart budget of ${max} used up`,
+    });
     notifyOnce(ctx, draft, 'crashed', `${name(draft)} crashed for good: ${message}`, message);
     return;
   }
   // Exponential backoff from the crash (or the last attempt, if the shell has not respawned yet).
   const delay = backoffMs * 2 ** memory.restarts;
   const since = Math.max(memory.stateSince, memory.lastRestartAt ?? 0);
-  raiseAlert(ctx, draft, 'crashed', `${draft.why}; restart ${memory.restarts + 1} of ${max} after ${duration(delay)}`, { reason: draft.why });
+  raiseAlert(ctx, draft, 'crashed', `${draft.why}; restart ${memory.restarts + 1} of ${max} after ${duration(delay)}`, {
+    reason: draft.why,
+  });
   if (paused(ctx, draft) || ctx.now - since < delay) return;
-  restart(ctx, draft, 'crashed', `${draft.why}; restart ${memory.restarts + 1} of ${max} after ${duration(ctx.now - since)} backoff`);
+  restart(
+    ctx,
+    draft,
+    'crashed',
+    `${draft.why}; restart ${memory.restarts + 1} of ${max} after ${duration(ctx.now - since)} backoff`,
+  );
 }
 
 export function restart(ctx: Context, draft: Draft, cause: 'crashed' | 'stalled', reason: string): void {
@@ -48,8 +72,15 @@ export function apiFailed(ctx: Context, draft: Draft): void {
   if (failure === undefined) return;
   const memory = draft.memory;
   const progressAt = Math.max(epoch(worker.git.lastCommit?.at) ?? 0, memory.briefedAt ?? 0);
-  const step = apiFailureStep(failure, { failedAt: memory.stateSince, retries: memory.apiRetries, progressAt, now: ctx.now, backoffMs: ctx.fleet.policy.restart.backoffMs });
-  if (findAlert(memory, 'api_error', undefined)?.message !== step.alert) replaceAlert(ctx, draft, 'api_error', step.alert, draft.why);
+  const step = apiFailureStep(failure, {
+    failedAt: memory.stateSince,
+    retries: memory.apiRetries,
+    progressAt,
+    now: ctx.now,
+    backoffMs: ctx.fleet.policy.restart.backoffMs,
+  });
+  if (findAlert(memory, 'api_error', undefined)?.message !== step.alert)
+    replaceAlert(ctx, draft, 'api_error', step.alert, draft.why);
   if (step.kind === 'tell_person') notifyOnce(ctx, draft, 'api_error', `${name(draft)}: ${step.alert}`, draft.why);
   if (step.kind !== 'continue' || paused(ctx, draft) || draft.worker.pane?.alive !== true) return;
   ctx.actions.push({ kind: 'nudge', worker: name(draft), situation: 'api_error', reason: step.alert });
@@ -60,23 +91,39 @@ export function waiting(ctx: Context, draft: Draft): void {
   const memory = draft.memory;
   const pane = draft.worker.pane;
   const screen = pane?.screenWaiting === true ? pane.screen : undefined;
-  const rule = screen === undefined ? undefined : ctx.fleet.policy.autoAnswer.find((candidate) => new RegExp(candidate.match, 'm').test(screen));
+  const rule =
+    screen === undefined
+      ? undefined
+      : ctx.fleet.policy.autoAnswer.find((candidate) => new RegExp(candidate.match, 'm').test(screen));
   if (rule !== undefined && screen !== undefined && !paused(ctx, draft)) {
     if (memory.answered?.screen !== screen) {
       memory.answered = { screen, at: ctx.now };
-      ctx.actions.push({ kind: 'answer', worker: name(draft), keys: rule.send, rule: rule.match, reason: `prompt on screen matches auto_answer /${rule.match}/` });
+      ctx.actions.push({
+        kind: 'answer',
+        worker: name(draft),
+        keys: rule.send,
+        rule: rule.match,
+        reason: `prompt on screen matches auto_answer /${rule.match}/`,
+      });
       return;
     }
     // The same prompt is still there after our answer: the answer did not take, so ask the person.
     if (ctx.now - memory.answered.at < ANSWER_GRACE_MS) return;
   }
   const note = freshReport(model(draft))?.state === 'waiting' ? draft.worker.report?.note : undefined;
-  const message = note === undefined ? 'needs your input: a question is waiting on screen' : `needs your input: ${note}`;
+  const message =
+    note === undefined ? 'needs your input: a question is waiting on screen' : `needs your input: ${note}`;
   raiseAlert(ctx, draft, 'waiting_input', message, { reason: draft.why });
   notifyOnce(ctx, draft, 'waiting', `${name(draft)} ${message}`, draft.why);
 }
 
-const NEXT_RUNG: Record<LadderRung, LadderRung | undefined> = { none: 'nudge', nudge: 'rebrief', rebrief: 'restart', restart: 'human', human: undefined };
+const NEXT_RUNG: Record<LadderRung, LadderRung | undefined> = {
+  none: 'nudge',
+  nudge: 'rebrief',
+  rebrief: 'restart',
+  restart: 'human',
+  human: undefined,
+};
 
 /** One rung per `escalate_after` while the worker stays stalled: nudge, re-brief, restart, tell the person. */
 export function ladder(ctx: Context, draft: Draft, situation: StallSituation): void {
@@ -89,7 +136,10 @@ export function ladder(ctx: Context, draft: Draft, situation: StallSituation): v
   if (next === 'restart' && (memory.restarts >= policy.restart.max || memory.gaveUp)) next = 'human';
   // An agent that exited (after a done report) cannot read a nudge: only the person can follow up.
   if (draft.worker.pane?.alive === false) next = 'human';
-  const since = memory.ladder.rung === 'none' ? draft.why : `${draft.why}; still stalled ${duration(ctx.now - memory.ladder.at)} after the ${memory.ladder.rung}`;
+  const since =
+    memory.ladder.rung === 'none'
+      ? draft.why
+      : `${draft.why}; still stalled ${duration(ctx.now - memory.ladder.at)} after the ${memory.ladder.rung}`;
   if (next === 'human') {
     const kind = situation === 'idle' ? 'idle_unfinished' : situation;
     const message = `${since}; the ladder (nudge, re-brief, restart) did not help`;

@@ -45,8 +45,14 @@ export function summarise(worker: WorkerModel): DeliverySummary {
 }
 
 /** Launches queued workers in config order while slots are free, and delivers tasks whose dependencies just finished. */
-export function launchQueued(ctx: Context, drafts: readonly Draft[], byName: ReadonlyMap<string, Draft>, active: number): number {
-  const ready = (draft: Draft): boolean => draft.worker.spec.dependsOn.every((dep) => byName.get(dep)?.memory.completedAt !== undefined);
+export function launchQueued(
+  ctx: Context,
+  drafts: readonly Draft[],
+  byName: ReadonlyMap<string, Draft>,
+  active: number,
+): number {
+  const ready = (draft: Draft): boolean =>
+    draft.worker.spec.dependsOn.every((dep) => byName.get(dep)?.memory.completedAt !== undefined);
   const dependencies = (draft: Draft): DeliverySummary[] =>
     draft.worker.spec.dependsOn.map((dep) => summarise(model(byName.get(dep) as Draft)));
   const depsReason = (draft: Draft): string =>
@@ -58,7 +64,13 @@ export function launchQueued(ctx: Context, drafts: readonly Draft[], byName: Rea
     if (memory.state === 'queued') {
       if (slots >= ctx.fleet.policy.maxActive) continue;
       const task = ownTask(draft.worker.spec, ctx.now);
-      ctx.actions.push({ kind: 'launch', worker: name(draft), task, dependencies: dependencies(draft), reason: `slot ${slots + 1} of ${ctx.fleet.policy.maxActive} free${depsReason(draft)}` });
+      ctx.actions.push({
+        kind: 'launch',
+        worker: name(draft),
+        task,
+        dependencies: dependencies(draft),
+        reason: `slot ${slots + 1} of ${ctx.fleet.policy.maxActive} free${depsReason(draft)}`,
+      });
       giveTask(ctx, draft, task);
       draft.launchedAt = ctx.now;
       memory.state = 'starting';
@@ -66,7 +78,13 @@ export function launchQueued(ctx: Context, drafts: readonly Draft[], byName: Rea
       slots += 1;
     } else if (memory.tasks.length === 0 && memory.state === 'starting' && draft.worker.pane?.alive === true) {
       const task = ownTask(draft.worker.spec, ctx.now);
-      ctx.actions.push({ kind: 'deliver_task', worker: name(draft), task, dependencies: dependencies(draft), reason: `launched early${depsReason(draft) || '; no dependencies'}` });
+      ctx.actions.push({
+        kind: 'deliver_task',
+        worker: name(draft),
+        task,
+        dependencies: dependencies(draft),
+        reason: `launched early${depsReason(draft) || '; no dependencies'}`,
+      });
       giveTask(ctx, draft, task);
     }
   }
@@ -103,7 +121,13 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     const given = givenBonus(task, ctx.now, taker.worker.git.commitsAhead);
     const reason = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
     ctx.actions.push({ kind: 'bonus', worker: name(taker), task, reason });
-    ctx.actions.push({ kind: 'event', worker: name(taker), event: 'state', message: `${taker.memory.state} -> working (bonus ${task.id})`, reason });
+    ctx.actions.push({
+      kind: 'event',
+      worker: name(taker),
+      event: 'state',
+      message: `${taker.memory.state} -> working (bonus ${task.id})`,
+      reason,
+    });
     giveTask(ctx, taker, given);
     taker.memory.state = 'working';
     taker.memory.stateSince = ctx.now;
@@ -114,7 +138,16 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
 
 /** A bonus task as the worker it goes to holds it, whether the policy or a person gave it. */
 export function givenBonus(task: BonusTask, now: number, commitsAtStart: number): GivenTask {
-  return { id: task.id, title: task.title, text: task.task, scope: task.scope, roleText: task.roleText, buildsOn: task.buildsOn, at: now, commitsAtStart };
+  return {
+    id: task.id,
+    title: task.title,
+    text: task.task,
+    scope: task.scope,
+    roleText: task.roleText,
+    buildsOn: task.buildsOn,
+    at: now,
+    commitsAtStart,
+  };
 }
 
 /** A worker that finished and got nothing new is worth one notification. */

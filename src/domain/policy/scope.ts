@@ -1,7 +1,18 @@
 import { currentTask, effectiveScope, isIntegrated, touchedFiles, touchedFileSet } from '../model.js';
 import { freshReport } from '../classify.js';
 import { inScope } from '../glob.js';
-import { clearAlert, findAlert, MESSAGEABLE, model, name, paused, raiseAlert, replaceAlert, type Context, type Draft } from './draft.js';
+import {
+  clearAlert,
+  findAlert,
+  MESSAGEABLE,
+  model,
+  name,
+  paused,
+  raiseAlert,
+  replaceAlert,
+  type Context,
+  type Draft,
+} from './draft.js';
 
 /** Confusion checks: a worker on another task, outside its scope, or changing the same files as a peer. */
 
@@ -39,7 +50,8 @@ export function checkScope(ctx: Context, draft: Draft): void {
     replaceAlert(ctx, draft, 'off_scope', `${reason}: ${outside.join(', ')}`, reason, { files: outside });
   }
   const unsent = outside.filter((file) => !memory.realigned.includes(file));
-  if (unsent.length === 0 || paused(ctx, draft) || !MESSAGEABLE.has(memory.state) || draft.worker.pane?.alive !== true) return;
+  if (unsent.length === 0 || paused(ctx, draft) || !MESSAGEABLE.has(memory.state) || draft.worker.pane?.alive !== true)
+    return;
   ctx.actions.push({ kind: 'realign', worker: name(draft), files: outside, scope, reason });
   memory.realigned = [...new Set([...memory.realigned, ...outside])];
 }

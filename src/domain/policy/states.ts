@@ -12,7 +12,13 @@ export function transition(ctx: Context, draft: Draft): void {
   const memory = draft.memory;
   draft.why = reason;
   if (state !== memory.state) {
-    ctx.actions.push({ kind: 'event', worker: name(draft), event: 'state', message: `${memory.state} -> ${state}`, reason });
+    ctx.actions.push({
+      kind: 'event',
+      worker: name(draft),
+      event: 'state',
+      message: `${memory.state} -> ${state}`,
+      reason,
+    });
     memory.state = state;
     memory.stateSince = ctx.now;
   }
@@ -23,17 +29,30 @@ export function transition(ctx: Context, draft: Draft): void {
   // A done stands against the agent's hooks: a turn after it is czar's (a conflict warning, a realign) unless the
   // person sent a message. It ends once the worker speaks for itself again, or a new task makes it stale.
   const fresh = freshReport(model(draft));
-  if ((state === 'done' || state === 'verified') && fresh?.state === 'done' && memory.heldDone?.at !== fresh.at) memory.heldDone = fresh;
+  if ((state === 'done' || state === 'verified') && fresh?.state === 'done' && memory.heldDone?.at !== fresh.at)
+    memory.heldDone = fresh;
   const held = memory.heldDone;
-  if (held !== undefined && heldOver(model(draft)) === undefined && ((draft.worker.report?.at ?? 0) > held.at || held.at < briefedSince(model(draft)))) {
+  if (
+    held !== undefined &&
+    heldOver(model(draft)) === undefined &&
+    ((draft.worker.report?.at ?? 0) > held.at || held.at < briefedSince(model(draft)))
+  ) {
     memory.heldDone = undefined;
   }
   const stalled = isStalled(draft);
-  const notified = memory.notified.filter((episode) => (episode === 'stalled' ? stalled : episode === state || (episode === 'crashed' && memory.gaveUp)));
+  const notified = memory.notified.filter((episode) =>
+    episode === 'stalled' ? stalled : episode === state || (episode === 'crashed' && memory.gaveUp),
+  );
   if (notified.length !== memory.notified.length) memory.notified = notified;
   if (state !== 'waiting') memory.answered = undefined;
   if (memory.ladder.rung !== 'none' && madeProgress(draft)) {
-    ctx.actions.push({ kind: 'event', worker: name(draft), event: 'ladder_reset', message: `escalation ladder reset from ${memory.ladder.rung}`, reason: 'new commit, new task or a clear report since the last rung' });
+    ctx.actions.push({
+      kind: 'event',
+      worker: name(draft),
+      event: 'ladder_reset',
+      message: `escalation ladder reset from ${memory.ladder.rung}`,
+      reason: 'new commit, new task or a clear report since the last rung',
+    });
     memory.ladder = { rung: 'none', at: ctx.now };
   }
 }
@@ -45,7 +64,11 @@ function madeProgress(draft: Draft): boolean {
   if ((epoch(git.lastCommit?.at) ?? 0) > since) return true;
   if ((memory.briefedAt ?? 0) > since) return true;
   const state = draft.memory.state;
-  return state === 'waiting' || state === 'blocked' || (state === 'done' && hasEvidence(model(draft)) && !checksFailedOnTip(model(draft)));
+  return (
+    state === 'waiting' ||
+    state === 'blocked' ||
+    (state === 'done' && hasEvidence(model(draft)) && !checksFailedOnTip(model(draft)))
+  );
 }
 
 function isStalled(draft: Draft): boolean {
@@ -65,15 +88,29 @@ export function act(ctx: Context, draft: Draft): void {
       waiting(ctx, draft);
       return;
     case 'blocked':
-      notifyOnce(ctx, draft, 'blocked', `${name(draft)} is blocked: ${draft.worker.report?.note ?? 'no note given'}`, draft.why);
+      notifyOnce(
+        ctx,
+        draft,
+        'blocked',
+        `${name(draft)} is blocked: ${draft.worker.report?.note ?? 'no note given'}`,
+        draft.why,
+      );
       return;
     case 'done':
       if (hasEvidence(model(draft))) {
-        clearAlert(ctx, draft, 'no_evidence', undefined, `${draft.worker.git.commitsAhead} commit(s) ahead of ${ctx.fleet.base}`);
+        clearAlert(
+          ctx,
+          draft,
+          'no_evidence',
+          undefined,
+          `${draft.worker.git.commitsAhead} commit(s) ahead of ${ctx.fleet.base}`,
+        );
         // With checks, dependents wait for `verified`: they would build on work that may still fail.
         if (finishedForGood(model(draft))) draft.memory.completedAt ??= ctx.now;
       } else if (ctx.fleet.baseMissing !== true) {
-        raiseAlert(ctx, draft, 'no_evidence', `reported done but has no new commits ahead of ${ctx.fleet.base}`, { reason: 'done needs commits on the branch' });
+        raiseAlert(ctx, draft, 'no_evidence', `reported done but has no new commits ahead of ${ctx.fleet.base}`, {
+          reason: 'done needs commits on the branch',
+        });
         ladder(ctx, draft, 'no_evidence');
       }
       return;
@@ -81,7 +118,9 @@ export function act(ctx: Context, draft: Draft): void {
       draft.memory.completedAt ??= ctx.now;
       return;
     case 'idle':
-      raiseAlert(ctx, draft, 'idle_unfinished', `${draft.why}: the agent ended its turn with work left`, { reason: draft.why });
+      raiseAlert(ctx, draft, 'idle_unfinished', `${draft.why}: the agent ended its turn with work left`, {
+        reason: draft.why,
+      });
       ladder(ctx, draft, 'idle');
       return;
     case 'stuck':
@@ -104,6 +143,8 @@ export function act(ctx: Context, draft: Draft): void {
 /** A report of `working` from a worker whose agent is gone is a claim without evidence. */
 function claimsWithoutProcess(ctx: Context, draft: Draft): void {
   const claims = draft.memory.state === 'crashed' && freshReport(model(draft))?.state === 'working';
-  if (claims) raiseAlert(ctx, draft, 'no_evidence', 'reports working but its agent process has exited', { reason: draft.why });
-  else if (draft.memory.state !== 'done') clearAlert(ctx, draft, 'no_evidence', undefined, 'the claim no longer contradicts the evidence');
+  if (claims)
+    raiseAlert(ctx, draft, 'no_evidence', 'reports working but its agent process has exited', { reason: draft.why });
+  else if (draft.memory.state !== 'done')
+    clearAlert(ctx, draft, 'no_evidence', undefined, 'the claim no longer contradicts the evidence');
 }
