@@ -48,12 +48,10 @@ const duration = z
 
 const env = z
   .record(
-    z
-      .string()
-      .regex(ENV_NAME_PATTERN, {
-        error: (issue) =>
-          `${quoted(issue.input)} is not a valid environment variable name; use letters, digits and "_", not starting with a digit.`,
-      }),
+    z.string().regex(ENV_NAME_PATTERN, {
+      error: (issue) =>
+        `${quoted(issue.input)} is not a valid environment variable name; use letters, digits and "_", not starting with a digit.`,
+    }),
     z.string(),
   )
   .meta({ description: 'Extra environment variables (values are strings: quote numbers).' });
@@ -83,13 +81,9 @@ const exactlyOneTask = {
 
 export const agentSchema = z
   .strictObject({
-    command: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: 'Program to run (a path with "/" is relative to czar.yaml); required for a new agent name.',
-      }),
+    command: z.string().min(1).optional().meta({
+      description: 'Program to run (a path with "/" is relative to czar.yaml); required for a new agent name.',
+    }),
     args: z.array(z.string()).optional(),
     env: env.optional(),
     preset: z
@@ -164,11 +158,9 @@ export const autoAnswerSchema = z.strictObject({
 const tokenCount = z
   .union([
     z.number().int().positive(),
-    z
-      .string()
-      .regex(/^\d+(?:\.\d+)?[kKmM]?$/, {
-        error: (issue) => `${quoted(issue.input)} is not a token count; write e.g. 500k, 5M or 2000000.`,
-      }),
+    z.string().regex(/^\d+(?:\.\d+)?[kKmM]?$/, {
+      error: (issue) => `${quoted(issue.input)} is not a token count; write e.g. 500k, 5M or 2000000.`,
+    }),
   ])
   .meta({ description: 'A number of tokens such as 500k, 5M or 2000000 (cached tokens count too).' });
 
@@ -333,13 +325,10 @@ export const configSchema = z.strictObject({
   hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
   integration: integrationSchema.optional(),
   pr: prSchema.optional(),
-  prices: z
-    .record(z.string().min(1), priceSchema)
-    .optional()
-    .meta({
-      description:
-        'Model prices that override or extend the shipped table (a name matches itself and its dated versions).',
-    }),
+  prices: z.record(z.string().min(1), priceSchema).optional().meta({
+    description:
+      'Model prices that override or extend the shipped table (a name matches itself and its dated versions).',
+  }),
 });
 
 /** `czar.yaml` as written, after schema validation. */
