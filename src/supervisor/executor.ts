@@ -1,19 +1,18 @@
-import { run } from '../adapters/process.js';
 import { presetFor } from '../agents/index.js';
 import type { GivenTask } from '../domain/model.js';
-import { notifyPayload } from '../domain/notify.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../fleet/panes.js';
-import { deliverToWorker, gatherFacts, sendToWorker, startWorker } from '../launch/launcher.js';
-import { planLaunch, type WorkerPlan } from '../launch/plan.js';
+import { deliverToWorker, gatherFacts, sendToWorker } from '../launch/launcher.js';
+import { planLaunch } from '../launch/plan.js';
 import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../launch/prompts.js';
-import { readRecord, type LaunchRecord } from '../fleet/records.js';
 import { CzarError } from '../domain/errors.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
+import { runNotifyCommand } from './notify-command.js';
+import { paneOf, startSession } from './worker-session.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
@@ -96,17 +95,17 @@ export class Executor {
         return;
       case 'notify':
         void log('notify', action.summary, { episode: action.episode });
-        void this.notify(action);
+        void runNotifyCommand(this.fleet, action);
         return;
       case 'answer':
         void log('auto_answer', `sent ${action.keys.join(' ')}: ${action.reason}`);
-        this.track(spec, async () => tmuxFor(this.fleet, spec).sendKeys(await this.paneOf(spec), action.keys));
+        this.track(spec, async () => tmuxFor(this.fleet, spec).sendKeys(await paneOf(this.fleet, spec), action.keys));
         return;
       case 'interrupt': {
         const keys = presetFor(spec.agent.preset).interruptKeys;
         void log('interrupt', `sent ${keys.join(' ')}: ${action.reason}`);
         // Not queued behind a paste in progress: spending must stop now, and a key cannot garble a paste's text.
-        void this.paneOf(spec)
+        void paneOf(this.fleet, spec)
           .then((pane) => this.fleet.tmux.sendKeys(pane, keys))
           .catch((error: unknown) =>
             this.fleet.log.emit(
@@ -125,7 +124,7 @@ export class Executor {
           const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
           if (step === undefined || step.problem !== undefined)
             throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
-          const record = await this.startSession({ ...step, wave: 'now', queuedBecause: undefined });
+          const record = await startSession(this.fleet, { ...step, wave: 'now', queuedBecause: undefined });
           this.hooks.launched(spec.name, record.paneId);
           await this.deliverTask(
             spec,
@@ -140,7 +139,7 @@ export class Executor {
         this.track(spec, async () =>
           this.deliverTask(
             spec,
-            await this.paneOf(spec),
+            await paneOf(this.fleet, spec),
             await initialPrompt(this.fleet.config, spec, action.dependencies),
             action.task.id,
           ),
@@ -216,10 +215,10 @@ export class Executor {
     // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
     if (spec.host !== undefined) await tmuxFor(this.fleet, spec).killSession(spec.name);
     if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
-      paneId = await startAgentPane(this.fleet, spec, { paneId: await this.paneOf(spec) });
+      paneId = await startAgentPane(this.fleet, spec, { paneId: await paneOf(this.fleet, spec) });
     } else {
       paneId = (
-        await this.startSession({
+        await startSession(this.fleet, {
           worker: spec,
           worktree: 'reuse',
           session: 'create',
@@ -236,7 +235,7 @@ export class Executor {
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {
-    await sendToWorker(this.fleet, spec, await this.paneOf(spec), text);
+    await sendToWorker(this.fleet, spec, await paneOf(this.fleet, spec), text);
   }
 
   /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
@@ -261,12 +260,12 @@ export class Executor {
       );
       return;
     }
-    await paste(text, await this.paneOf(spec));
+    await paste(text, await paneOf(this.fleet, spec));
   }
 
   /** Pastes a task the czar gave outside `decide()` (an integration fix-up); a failure raises delivery_failed. */
   deliverGiven(spec: WorkerSpec, text: string, taskId: string): void {
-    this.track(spec, async () => this.deliverTask(spec, await this.paneOf(spec), text, taskId));
+    this.track(spec, async () => this.deliverTask(spec, await paneOf(this.fleet, spec), text, taskId));
   }
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
@@ -282,47 +281,9 @@ export class Executor {
     });
   }
 
-  /**
-   * Starts a worker's session, but never a local tmux server: the czar runs in that server, so one that is gone
-   * was taken down (czar down, a closed demo), and a new session would bring the fleet back behind the person's back.
-   */
-  private async startSession(step: WorkerPlan): Promise<LaunchRecord> {
-    if (step.worker.host === undefined && !(await this.fleet.tmux.serverRunning())) {
-      throw new CzarError(
-        'tmux_gone',
-        `The tmux server "${this.fleet.config.tmuxSocket}" is gone, so worker "${step.worker.name}" was not started again; run "czar up" to start the fleet.`,
-      );
-    }
-    return startWorker(this.fleet, step);
-  }
-
-  private async paneOf(spec: WorkerSpec): Promise<string> {
-    const record = await readRecord(this.fleet.paths, spec.name);
-    const paneId = record?.paneId ?? (await tmuxFor(this.fleet, spec).paneIdOf(spec.name));
-    if (paneId === undefined)
-      throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
-    return paneId;
-  }
-
   private spec(name: string): WorkerSpec {
     const spec = this.fleet.config.workers.find((worker) => worker.name === name);
     if (spec === undefined) throw new Error(`unknown worker ${name}`);
     return spec;
-  }
-
-  /** Runs the configured `notify:` command with the alert as JSON on stdin; its failure is an event, not a crash. */
-  private async notify(action: Extract<Action, { kind: 'notify' }>): Promise<void> {
-    const notify = this.fleet.config.notify;
-    if (notify === undefined) return;
-    const payload = notifyPayload(this.fleet.config.project, action, new Date().toISOString());
-    try {
-      await run(notify.command, notify.args, { input: `${JSON.stringify(payload)}\n`, timeoutMs: 30_000 });
-    } catch (error) {
-      await this.fleet.log.emit(
-        'notify_failed',
-        `notify command failed: ${error instanceof Error ? error.message : String(error)}`,
-        action.worker,
-      );
-    }
   }
 }

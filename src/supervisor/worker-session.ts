@@ -1,0 +1,30 @@
+import type { WorkerSpec } from '../domain/config-types.js';
+import { CzarError } from '../domain/errors.js';
+import type { Fleet } from '../fleet/handle.js';
+import { tmuxFor } from '../fleet/panes.js';
+import { readRecord, type LaunchRecord } from '../fleet/records.js';
+import { startWorker } from '../launch/launcher.js';
+import type { WorkerPlan } from '../launch/plan.js';
+
+/**
+ * Starts a worker's session, but never a local tmux server: the czar runs in that server, so one that is gone
+ * was taken down (czar down, a closed demo), and a new session would bring the fleet back behind the person's back.
+ */
+export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
+  if (step.worker.host === undefined && !(await fleet.tmux.serverRunning())) {
+    throw new CzarError(
+      'tmux_gone',
+      `The tmux server "${fleet.config.tmuxSocket}" is gone, so worker "${step.worker.name}" was not started again; run "czar up" to start the fleet.`,
+    );
+  }
+  return startWorker(fleet, step);
+}
+
+/** The worker's pane: from its launch record, else asked of tmux. */
+export async function paneOf(fleet: Fleet, spec: WorkerSpec): Promise<string> {
+  const record = await readRecord(fleet.paths, spec.name);
+  const paneId = record?.paneId ?? (await tmuxFor(fleet, spec).paneIdOf(spec.name));
+  if (paneId === undefined)
+    throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
+  return paneId;
+}
