@@ -1,12 +1,7 @@
-import path from 'node:path';
-import { modifiedAt, pathExistsSync } from '../adapters/file-system.js';
-import { branchTips } from '../adapters/git.js';
 import type { PaneInfo } from '../adapters/tmux-words.js';
 import { presetFor } from '../agents/index.js';
-import type { PaneObservation, ReportObservation } from '../domain/observations.js';
+import type { PaneObservation } from '../domain/observations.js';
 import type { WorkerModel } from '../domain/model.js';
-import { reportStream } from '../domain/paths.js';
-import { ReportStreams } from './report-streams.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { Fleet } from '../fleet/handle.js';
 import { fleetPanes } from '../fleet/panes.js';
@@ -14,11 +9,12 @@ import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../fleet/records.js';
 import type { ModelStore } from './model-store.js';
-import { copyResultFile, lastLine, logMtime, observeGit, paneObservation, type ReportReading } from './readings.js';
+import { lastLine, logMtime, observeGit, paneObservation } from './readings.js';
+import { ReportIntake } from './report-intake.js';
+import { SafetyNet } from './safety-net.js';
 import type { Source } from './source.js';
 import type { Trigger } from './triggers.js';
 
-const SAFETY_NET_MS = 10_000;
 const DEAD_STATUS_GRACE_MS = 2_000;
 const SCREEN_SETTLE_MS = 250;
 
@@ -45,16 +41,11 @@ export class Observer implements Source {
   };
   /** Per worker: when its pane last wrote output (from pane log events). */
   private readonly lastOutputAt = new Map<string, number>();
-  private readonly reports: ReportStreams;
+  private readonly reports: ReportIntake;
+  private readonly safetyNet: SafetyNet;
   private lastSweep = 0;
-  private lastSafetyNet = 0;
   private lastScreenLook = 0;
   private readonly deadWithoutStatus = new Map<string, number>();
-  /** What the safety net saw last time: report mtimes and branch tips per worker, and the base's tip. */
-  private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = {
-    reports: new Map(),
-    tips: new Map(),
-  };
   private serverGone = false;
 
   constructor(
@@ -62,7 +53,8 @@ export class Observer implements Source {
     private readonly store: ModelStore,
     private readonly inputs: ObserverInputs,
   ) {
-    this.reports = new ReportStreams(fleet.paths);
+    this.reports = new ReportIntake(fleet, store);
+    this.safetyNet = new SafetyNet(fleet, store);
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
@@ -145,11 +137,11 @@ export class Observer implements Source {
   /** Refreshes only what triggers marked: reports, git, the pane sweep and the screens of panes with new output. */
   async poll(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastSafetyNet >= SAFETY_NET_MS) await this.safetyNet(now);
+    await this.safetyNet.lookIfDue(now, this.dirty);
     this.observeOutputTimes();
     const reported = this.takeAll(this.dirty.reports);
     for (const name of reported) {
-      await this.observeReport(name);
+      await this.reports.observe(name);
       // A done report is judged against the branch (done needs commits), so git is looked at in the same pass: the
       // ref event of the commit just before the report may not have arrived yet. Other reports do not wait for git
       // (70-110 ms a look): their commits come with their own ref events.
@@ -225,35 +217,6 @@ export class Observer implements Source {
   }
 
   /**
-   * Watchers can drop an event (a burst of renames, a loaded machine): every SAFETY_NET_MS, report files whose
-   * mtime moved and branches whose tip moved are looked at again, so a missed event costs seconds, never a stall.
-   */
-  private async safetyNet(now: number): Promise<void> {
-    this.lastSafetyNet = now;
-    const tips = await branchTips(this.fleet.config.repo).catch(() => new Map<string, string>());
-    const baseTip = tips.get(this.fleet.config.base) ?? '';
-    const baseMoved = baseTip !== this.seen.base;
-    this.seen.base = baseTip;
-    for (const worker of this.store.model.workers) {
-      const name = worker.spec.name;
-      const mtime = await modifiedAt(reportStream(this.fleet.paths, name));
-      if (mtime !== undefined && mtime !== this.seen.reports.get(name)) this.dirty.reports.add(name);
-      this.seen.reports.set(name, mtime);
-      const tip = tips.get(worker.spec.branch) ?? '';
-      // A worktree folder moved or removed by hand sends no git event: its presence is checked here.
-      const worktreeThere = worker.spec.host === undefined && pathExistsSync(path.join(worker.spec.worktree, '.git'));
-      const placeMoved =
-        worker.launchedAt !== undefined &&
-        worker.spec.host === undefined &&
-        worktreeThere === (worker.place?.worktreeMissing !== undefined);
-      // A commit whose ref event came through is in the model already: looking again cost four git processes.
-      if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha))
-        this.dirty.git.add(name);
-      this.seen.tips.set(name, tip);
-    }
-  }
-
-  /**
    * Output times come from log events as they happen; carrying them into the model on every pass, not only when a
    * screen is looked at, keeps the idle clock exact to the pass (a quiet worker is nudged idle_after after its output).
    */
@@ -306,44 +269,6 @@ export class Observer implements Source {
     const last = screen === undefined ? extras.lastOutput : lastLine(screen);
     this.store.setExtras(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
     if (!samePane(worker.pane, pane)) this.store.update(name, (model) => ({ ...model, pane }));
-  }
-
-  /** Takes every report the worker appended since the last look, in order. */
-  private async observeReport(name: string): Promise<void> {
-    for (const reading of await this.reports.read(name)) await this.takeReport(name, reading);
-  }
-
-  private async rejectReport(name: string, reason: string): Promise<void> {
-    await this.fleet.log.emit('bad_report', `rejected report: ${reason}`, name);
-    this.store.raise(name, 'bad_report', `its report was rejected: ${reason}`);
-  }
-
-  private async takeReport(name: string, reading: ReportReading): Promise<void> {
-    if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
-    const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
-    let report: ReportObservation = reading.report;
-    const result =
-      report.resultFile === undefined
-        ? undefined
-        : await copyResultFile(this.fleet.paths, this.store.spec(name), report.resultFile);
-    if (result?.kind === 'rejected') {
-      // The report's state still counts; only the file is refused, so no dependent is pointed at it.
-      await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
-      this.store.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
-      report = { ...report, resultFile: undefined };
-    } else {
-      this.store.clear(name, 'bad_report');
-      if (result !== undefined) report = { ...report, resultFile: result.copy };
-    }
-    // A turn end merged into a done repeats it (its time, state and note): that is not news.
-    if (previous?.at !== report.at || previous.state !== report.state || previous.note !== report.note) {
-      await this.fleet.log.emit(
-        'report',
-        `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`,
-        name,
-      );
-    }
-    this.store.update(name, (model) => ({ ...model, report }));
   }
 
   private takeAll(set: Set<string>): string[] {

@@ -1,0 +1,66 @@
+import type { LinePosition } from '../adapters/line-reader.js';
+import type { ReportObservation } from '../domain/observations.js';
+import type { Fleet } from '../fleet/handle.js';
+import type { ModelStore } from './model-store.js';
+import { copyResultFile, type ReportReading } from './readings.js';
+import { ReportStreams } from './report-streams.js';
+
+/** Takes the workers' reports into the model: reads each report stream on, checks result files, logs what is news. */
+export class ReportIntake {
+  private readonly reports: ReportStreams;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly store: ModelStore,
+  ) {
+    this.reports = new ReportStreams(fleet.paths);
+  }
+
+  /** Reads on from where a previous czar left each stream. */
+  resume(positions: Readonly<Record<string, LinePosition>>): void {
+    this.reports.resume(positions);
+  }
+
+  /** Where the czar is in each worker's report stream. */
+  positions(): Readonly<Record<string, LinePosition>> {
+    return this.reports.positions();
+  }
+
+  /** Takes every report the worker appended since the last look, in order. */
+  async observe(name: string): Promise<void> {
+    for (const reading of await this.reports.read(name)) await this.takeReport(name, reading);
+  }
+
+  private async rejectReport(name: string, reason: string): Promise<void> {
+    await this.fleet.log.emit('bad_report', `rejected report: ${reason}`, name);
+    this.store.raise(name, 'bad_report', `its report was rejected: ${reason}`);
+  }
+
+  private async takeReport(name: string, reading: ReportReading): Promise<void> {
+    if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
+    const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
+    let report: ReportObservation = reading.report;
+    const result =
+      report.resultFile === undefined
+        ? undefined
+        : await copyResultFile(this.fleet.paths, this.store.spec(name), report.resultFile);
+    if (result?.kind === 'rejected') {
+      // The report's state still counts; only the file is refused, so no dependent is pointed at it.
+      await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
+      this.store.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
+      report = { ...report, resultFile: undefined };
+    } else {
+      this.store.clear(name, 'bad_report');
+      if (result !== undefined) report = { ...report, resultFile: result.copy };
+    }
+    // A turn end merged into a done repeats it (its time, state and note): that is not news.
+    if (previous?.at !== report.at || previous.state !== report.state || previous.note !== report.note) {
+      await this.fleet.log.emit(
+        'report',
+        `reported ${report.state}${report.progress === undefined ? '' : ` ${report.progress}%`}${report.note === undefined ? '' : `: ${report.note}`}`,
+        name,
+      );
+    }
+    this.store.update(name, (model) => ({ ...model, report }));
+  }
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { modifiedAt, pathExistsSync } from '../adapters/file-system.js';
+import { branchTips } from '../adapters/git.js';
+import { reportStream } from '../domain/paths.js';
+import type { Fleet } from '../fleet/handle.js';
+import type { ModelStore } from './model-store.js';
+
+const SAFETY_NET_MS = 10_000;
+
+/** The workers whose reports or git the observer must look at again. */
+export interface DirtyWorkers {
+  reports: Set<string>;
+  git: Set<string>;
+}
+
+/** Marks for a look again what moved while the watchers said nothing. */
+export class SafetyNet {
+  private lastLook = 0;
+  /** What the safety net saw last time: report mtimes and branch tips per worker, and the base's tip. */
+  private readonly seen: { reports: Map<string, number | undefined>; tips: Map<string, string>; base?: string } = {
+    reports: new Map(),
+    tips: new Map(),
+  };
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly store: ModelStore,
+  ) {}
+
+  /**
+   * Watchers can drop an event (a burst of renames, a loaded machine): every SAFETY_NET_MS, report files whose
+   * mtime moved and branches whose tip moved are looked at again, so a missed event costs seconds, never a stall.
+   */
+  async lookIfDue(now: number, dirty: DirtyWorkers): Promise<void> {
+    if (now - this.lastLook < SAFETY_NET_MS) return;
+    this.lastLook = now;
+    const tips = await branchTips(this.fleet.config.repo).catch(() => new Map<string, string>());
+    const baseTip = tips.get(this.fleet.config.base) ?? '';
+    const baseMoved = baseTip !== this.seen.base;
+    this.seen.base = baseTip;
+    for (const worker of this.store.model.workers) {
+      const name = worker.spec.name;
+      const mtime = await modifiedAt(reportStream(this.fleet.paths, name));
+      if (mtime !== undefined && mtime !== this.seen.reports.get(name)) dirty.reports.add(name);
+      this.seen.reports.set(name, mtime);
+      const tip = tips.get(worker.spec.branch) ?? '';
+      // A worktree folder moved or removed by hand sends no git event: its presence is checked here.
+      const worktreeThere = worker.spec.host === undefined && pathExistsSync(path.join(worker.spec.worktree, '.git'));
+      const placeMoved =
+        worker.launchedAt !== undefined &&
+        worker.spec.host === undefined &&
+        worktreeThere === (worker.place?.worktreeMissing !== undefined);
+      // A commit whose ref event came through is in the model already: looking again cost four git processes.
+      if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha))
+        dirty.git.add(name);
+      this.seen.tips.set(name, tip);
+    }
+  }
+}
