@@ -8,7 +8,7 @@ import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } fr
 import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readPullRequests } from './pull-requests.js';
-import { candidatesWithTips, readIntegrationRecord } from './runner.js';
+import { candidatesWithTips, readIntegrationRecord } from './candidates.js';
 
 /** `.czar/HANDOFF.md`. */
 export function handoffFile(fleet: Fleet): string {

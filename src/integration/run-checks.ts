@@ -2,7 +2,7 @@ import path from 'node:path';
 import { runCheck } from '../adapters/checks.js';
 import { CzarError } from '../domain/errors.js';
 import type { CheckSpec } from '../domain/config-types.js';
-import type { CheckOutcome } from './runner.js';
+import type { CheckOutcome } from './run-results.js';
 
 /**
  * The integration checks, through the project's one check runner, in order: the first failure decides, so the

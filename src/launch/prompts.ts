@@ -6,18 +6,18 @@ import type { Action } from '../domain/policy/actions.js';
 import {
   renderBonus,
   renderDependencyReady,
+  renderIntegrationFixup,
+  renderPrompt,
+  renderRebrief,
+} from '../domain/prompt-text.js';
+import {
   renderConflict,
   renderBranchMoved,
   renderFixup,
-  renderIntegrationFixup,
   renderNudge,
-  renderPrompt,
   renderRealign,
-  renderRebrief,
-  TEMPLATE_FILES,
-  type PromptTemplates,
-  type WorkerPlace,
-} from '../domain/prompt-text.js';
+} from '../domain/supervision-text.js';
+import { TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../domain/prompt-template.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { presetFor } from '../agents/index.js';
 

@@ -15,7 +15,9 @@ import {
   type PullRequestRecord,
 } from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
-import { candidatesWithTips, readIntegrationRecord, runIntegration, type RunChecks } from '../integration/runner.js';
+import { candidatesWithTips, readIntegrationRecord } from '../integration/candidates.js';
+import { runIntegration } from '../integration/runner.js';
+import type { RunChecks } from '../integration/run-results.js';
 import type { Fleet } from '../fleet/handle.js';
 import { integrationFixupMessage, plainTask } from '../launch/prompts.js';
 import type { CheckSlots } from './check-slots.js';

@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { acquireLock, type LockHolder } from '../../src/adapters/lock-file.js';
 import { CzarError } from '../../src/domain/errors.js';
-import { integrationPaths, runIntegration } from '../../src/integration/runner.js';
+import { integrationPaths } from '../../src/integration/candidates.js';
+import { runIntegration } from '../../src/integration/runner.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IntegrationRecord } from '../../src/domain/integration.js';
 import { FleetStatusSchema } from '../../src/domain/status-schema.js';
-import { integrationPaths } from '../../src/integration/runner.js';
+import { integrationPaths } from '../../src/integration/candidates.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn, isAncestor } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';

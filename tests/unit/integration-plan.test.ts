@@ -16,7 +16,8 @@ import { currentTask, type FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderIntegrationFixup, TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-text.js';
+import { renderIntegrationFixup } from '../../src/domain/prompt-text.js';
+import { TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-template.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

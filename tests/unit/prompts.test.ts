@@ -4,20 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { CzarError } from '../../src/domain/errors.js';
 import type { DeliverySummary, GivenTask } from '../../src/domain/model.js';
 import {
-  fill,
   renderBonus,
-  renderConflict,
-  renderFixup,
   renderDependencyReady,
-  renderNudge,
   renderPrompt,
-  renderRealign,
   renderRebrief,
-  TEMPLATE_FILES,
   type PromptParts,
-  type PromptTemplates,
-  type WorkerPlace,
 } from '../../src/domain/prompt-text.js';
+import { renderConflict, renderFixup, renderNudge, renderRealign } from '../../src/domain/supervision-text.js';
+import { fill, TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../../src/domain/prompt-template.js';
 import { bonusTask } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

@@ -3,7 +3,10 @@ import { candidatesFromStatus, failureSummary, type PlanStep } from '../../domai
 import type { FleetStatus } from '../../domain/status-schema.js';
 import { runIntegrationChecks } from '../../integration/run-checks.js';
 import { openDuePullRequests, readPullRequests } from '../../integration/pull-requests.js';
-import { candidatesWithTips, dryRun, runIntegration, type RunEvent } from '../../integration/runner.js';
+import { candidatesWithTips } from '../../integration/candidates.js';
+import { dryRun } from '../../integration/dry-run.js';
+import { runIntegration } from '../../integration/runner.js';
+import type { RunEvent } from '../../integration/run-results.js';
 import { liveCzarPid } from '../../fleet/requests.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';

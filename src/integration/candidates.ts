@@ -1,0 +1,43 @@
+import { readJson } from '../adapters/state-files.js';
+import { headRef, isAncestor, revParse } from '../adapters/git.js';
+import { integrationFiles } from '../domain/paths.js';
+import type { IntegrationCandidate, IntegrationRecord } from '../domain/integration.js';
+import type { Fleet } from '../fleet/handle.js';
+
+/** Where czar keeps its integration worktree, record, lock and check logs. */
+export function integrationPaths(fleet: Fleet): ReturnType<typeof integrationFiles> {
+  return integrationFiles(fleet.paths);
+}
+
+export async function readIntegrationRecord(fleet: Fleet): Promise<IntegrationRecord | undefined> {
+  return readJson<IntegrationRecord>(integrationPaths(fleet).record);
+}
+
+/** The tips (of the given candidates) the integration branch already holds. */
+export async function mergedTips(
+  repo: string,
+  branch: string,
+  tips: readonly (string | undefined)[],
+): Promise<Set<string>> {
+  const head = await revParse(repo, headRef(branch));
+  const merged = new Set<string>();
+  if (head === undefined) return merged;
+  for (const tip of tips) if (tip !== undefined && (await isAncestor(repo, tip, head))) merged.add(tip);
+  return merged;
+}
+
+/** The candidates with `merged` answered by git against the integration branch as it is now. */
+export async function candidatesWithTips(
+  fleet: Fleet,
+  candidates: readonly IntegrationCandidate[],
+): Promise<IntegrationCandidate[]> {
+  const merged = await mergedTips(
+    fleet.config.repo,
+    fleet.config.integration.branch,
+    candidates.map((candidate) => candidate.tip),
+  );
+  return candidates.map((candidate) => ({
+    ...candidate,
+    merged: candidate.tip !== undefined && merged.has(candidate.tip),
+  }));
+}
