@@ -1,5 +1,6 @@
 import { problemAt, type Problem } from './problems.js';
-import { DEFAULT_INTEGRATION_BRANCH, workerBranch } from './normalise.js';
+import { DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
+import { workerBranch } from './normalise.js';
 import type { Rule } from './rule.js';
 import { firstIndexByName } from './rules-workers.js';
 
