@@ -1,6 +1,6 @@
 import { parseDuration } from './duration.js';
 import { problemAt, type Problem } from './problems.js';
-import { POLICY_DEFAULTS } from './normalise.js';
+import { POLICY_DEFAULTS } from './defaults.js';
 import type { Rule } from './rule.js';
 import type { WrittenConfig } from './schema.js';
 

@@ -1,0 +1,25 @@
+import type { Policy } from '../domain/config-types.js';
+
+/** Policy values used when `policy:` leaves them out. */
+export const POLICY_DEFAULTS: Policy = {
+  launchConcurrency: 4,
+  launchStaggerMs: 0,
+  idleAfterMs: 90_000,
+  stuckAfterMs: 20 * 60_000,
+  maxActive: 6,
+  restart: { max: 3, backoffMs: 30_000 },
+  bonus: 'auto',
+  autoAnswer: [],
+  escalateAfterMs: 5 * 60_000,
+  checkConcurrency: 1,
+  budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
+};
+
+/** A check's timeout when it gives none. */
+export const CHECK_TIMEOUT_DEFAULT_MS = 10 * 60_000;
+
+export const DEFAULT_AGENT = 'claude';
+/** The git remote a host clones when its entry names none. */
+export const DEFAULT_REMOTE = 'origin';
+
+export const DEFAULT_INTEGRATION_BRANCH = 'czar/integration';

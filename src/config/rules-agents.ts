@@ -1,0 +1,48 @@
+import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
+import { orChoices, problemAt, type Problem } from './problems.js';
+import type { Rule } from './rule.js';
+
+/** Rules on agents: every name used is defined, and each `agents:` entry can be run. */
+
+const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
+
+export const knownAgents: Rule = {
+  name: 'known-agents',
+  check: (config) => {
+    const available = [...new Set([...PRESET_NAMES, ...Object.keys(config.agents ?? {})])];
+    const unknown = (agent: string | undefined): boolean => agent !== undefined && !available.includes(agent);
+    const tail = (agent: string) =>
+      `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`;
+    const problems: Problem[] = [];
+    if (unknown(config.agent)) problems.push(problemAt(['agent'], tail(config.agent ?? '')));
+    config.workers.forEach((worker, index) => {
+      if (unknown(worker.agent)) problems.push(problemAt(['workers', index, 'agent'], tail(worker.agent ?? '')));
+    });
+    return problems;
+  },
+};
+
+export const agentDefinitions: Rule = {
+  name: 'agent-definitions',
+  check: (config) =>
+    Object.entries(config.agents ?? {}).flatMap(([name, agent]) => {
+      if (isPreset(name)) {
+        return agent.preset !== undefined && agent.preset !== name
+          ? [
+              problemAt(
+                ['agents', name, 'preset'],
+                `cannot change the behaviour of the built-in agent "${name}"; remove preset: or give this agent a new name.`,
+              ),
+            ]
+          : [];
+      }
+      return agent.command === undefined
+        ? [
+            problemAt(
+              ['agents', name],
+              `is missing required key "command"; a new agent needs the program to run, e.g. command: ./bin/${name}.`,
+            ),
+          ]
+        : [];
+    }),
+};

@@ -1,0 +1,89 @@
+import { orChoices, problemAt, type Problem } from './problems.js';
+import type { Rule } from './rule.js';
+import { firstIndexByName } from './rules-workers.js';
+import { scopePatternProblem } from '../domain/glob.js';
+import { MAX_TASK_BYTES } from '../domain/limits.js';
+
+/** Rules on tasks, of workers and bonus entries: text czar can paste, scopes it can honour, bonus names and bases. */
+
+export const buildsOnWorker: Rule = {
+  name: 'builds-on-worker',
+  check: (config) => {
+    const names = [...firstIndexByName(config).keys()];
+    return (config.bonus ?? []).flatMap((bonus, index) =>
+      bonus.builds_on !== undefined && !names.includes(bonus.builds_on)
+        ? [
+            problemAt(
+              ['bonus', index, 'builds_on'],
+              `"${bonus.builds_on}" is not a worker name; ${orChoices(bonus.builds_on, names)}`,
+            ),
+          ]
+        : [],
+    );
+  },
+};
+
+export const uniqueBonusNames: Rule = {
+  name: 'unique-bonus-names',
+  check: (config) => {
+    const first = new Map<string, number>();
+    const problems: Problem[] = [];
+    (config.bonus ?? []).forEach((bonus, index) => {
+      const id = bonus.name ?? `bonus-${index + 1}`;
+      const earlier = first.get(id);
+      if (earlier === undefined) first.set(id, index);
+      else
+        problems.push(
+          problemAt(
+            ['bonus', index, ...(bonus.name === undefined ? [] : ['name'])],
+            `"${id}" is already used by bonus[${earlier}]; give each bonus task its own name.`,
+          ),
+        );
+    });
+    return problems;
+  },
+};
+
+export const nonBlankTasks: Rule = {
+  name: 'non-blank-tasks',
+  check: (config) =>
+    [
+      ...config.workers.map((entry, index) => ({ entry, at: ['workers', index] })),
+      ...(config.bonus ?? []).map((entry, index) => ({ entry, at: ['bonus', index] })),
+    ].flatMap(({ entry, at }) => {
+      if (entry.task === undefined) return [];
+      if (entry.task.trim() === '')
+        return [
+          problemAt(
+            [...at, 'task'],
+            `is blank; write the task, or use task_file: with a path such as tasks/${'name' in entry && entry.name !== undefined ? entry.name : 'task'}.md.`,
+          ),
+        ];
+      if (Buffer.byteLength(entry.task) > MAX_TASK_BYTES)
+        return [
+          problemAt(
+            [...at, 'task'],
+            `is larger than ${MAX_TASK_BYTES / (1024 * 1024)} MB, the most czar pastes as a task; shorten it, and leave the detail in files the worker reads in its worktree.`,
+          ),
+        ];
+      return [];
+    }),
+};
+
+export const honourableScopes: Rule = {
+  name: 'honourable-scopes',
+  check: (config) => {
+    const entries = [
+      ...config.workers.map((worker, index) => ({ at: ['workers', index], scope: worker.scope })),
+      ...(config.bonus ?? []).map((bonus, index) => ({ at: ['bonus', index], scope: bonus.scope })),
+    ];
+    return entries.flatMap(({ at, scope }) =>
+      (scope ?? []).flatMap((pattern, position) => {
+        const problem = scopePatternProblem(pattern);
+        return problem === undefined
+          ? []
+          : [problemAt([...at, 'scope', position], `${JSON.stringify(pattern)} ${problem}`)];
+      }),
+    );
+  },
+};
