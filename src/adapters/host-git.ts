@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CzarError } from '../domain/errors.js';
-import { git, listWorktrees, revParse } from './git.js';
+import { git, revParse } from './git.js';
+import { listWorktrees } from './git-worktrees.js';
 import type { RemoteRunOptions, SshConnection } from './ssh.js';
 import type { RunResult } from './process.js';
 

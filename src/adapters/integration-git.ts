@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
-import { branchExists, dirtyPaths, headRef, listWorktrees, revParse } from './git.js';
+import { branchExists, dirtyPaths, headRef, revParse } from './git.js';
+import { listWorktrees } from './git-worktrees.js';
 import { cleanEnv } from './process.js';
 
 /**

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CzarError } from '../domain/errors.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { runInteractive } from './terminal.js';
-import { cleanEnv, run, type RunResult } from './process.js';
+import { cleanEnv, run } from './process.js';
 import { captureScreens } from './tmux-capture.js';
 import {
   directArgv,
   envFlags,
-  escapeArg,
   exactSession,
   lines,
   PANE_FORMAT,
@@ -17,6 +15,7 @@ import {
   pipeCommand,
   type PaneInfo,
 } from './tmux-words.js';
+import { TmuxServer } from './tmux-server.js';
 
 export interface NewSessionOptions {
   readonly name: string;
@@ -32,15 +31,6 @@ export interface NewSessionOptions {
 /** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
 
-/**
- * Runs tmux with these arguments somewhere else (on an SSH host); the default runs the local tmux. The one seam that
- * lets delivery, presets and the supervisor drive a host's tmux exactly as they drive this machine's.
- */
-export type TmuxRunner = (
-  args: readonly string[],
-  options: { input?: string; allowFailure?: boolean },
-) => Promise<RunResult>;
-
 let bufferSeq = 0;
 /**
  * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
@@ -49,64 +39,13 @@ let bufferSeq = 0;
 const CAPTURE_BATCH_MS = 15;
 
 /**
- * One private tmux server (`tmux -L <socket>`). Every command carries the socket, so czar never touches the
- * user's default server; panes are addressed by `%id` once known and sessions by `=name` (exact match).
+ * What czar does on its tmux server: sessions, panes, screens, keys, and stopping it all. Panes are addressed by
+ * `%id` once known and sessions by `=name` (exact match).
  */
-export class Tmux {
+export class Tmux extends TmuxServer {
   private pendingCaptures = new Map<string, ((screen: string) => void)[]>();
   private captureTimer: NodeJS.Timeout | undefined;
   private panesInFlight: Promise<PaneInfo[] | undefined> | undefined;
-  /** Set by `close()`: no command may run, so a launch still in flight cannot bring the server back. */
-  private closed = false;
-  /** Commands started and not yet answered, which `close()` waits for. */
-  private readonly inFlight = new Set<Promise<RunResult>>();
-
-  /**
-   * `owner`: the state dir this server serves. It is written into the server's global environment when the server
-   * is made, so another fleet that happens to get the same socket name can tell the server is not its own.
-   * `remote` runs every command on a host; undefined means this machine's tmux.
-   */
-  constructor(
-    readonly socket: string,
-    private readonly owner?: string,
-    private readonly remote?: TmuxRunner,
-  ) {}
-
-  /** Runs `tmux -L <socket> ...args`. */
-  async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
-    return this.chain([args], options);
-  }
-
-  /**
-   * Runs several tmux commands in one invocation, in order, in one server event-loop turn. Arguments are escaped,
-   * so a value ending in `;` stays a value instead of splitting the command. tmux 3.3a (`spawn.c`) gives a new or
-   * respawned pane the PATH of the client that ran the command, over `-e PATH=`, on a new or a running server: so
-   * `clientPath` runs the client itself with the pane's PATH.
-   */
-  async chain(
-    commands: readonly (readonly string[])[],
-    options: { input?: string; allowFailure?: boolean; clientPath?: string } = {},
-  ): Promise<RunResult> {
-    if (this.closed)
-      throw new CzarError(
-        'tmux_closed',
-        `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`,
-      );
-    const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
-    const { clientPath, ...rest } = options;
-    // On a host the client is the ssh session's, whose PATH is the host's own.
-    const running =
-      this.remote !== undefined
-        ? this.remote(['-L', this.socket, ...args], rest)
-        : run('tmux', ['-L', this.socket, ...args], {
-            ...rest,
-            env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),
-          });
-    this.inFlight.add(running);
-    const settled = (): void => void this.inFlight.delete(running);
-    running.then(settled, settled);
-    return running;
-  }
 
   async serverRunning(): Promise<boolean> {
     const result = await this.cmd(['list-sessions', '-F', '#{session_name}'], { allowFailure: true });

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { judgeHeadLog, parseHeadLog, type BranchPlace, type HeadLogMove } from '../domain/branch-place.js';
 import { samePath } from '../domain/paths.js';
-import { headRef, isAncestor, listWorktrees, revParse } from './git.js';
+import { headRef, isAncestor, revParse } from './git.js';
+import { listWorktrees } from './git-worktrees.js';
 
 /** How much of a worktree's HEAD reflog is read: its end is what counts, and a log grows with every commit. */
 const HEAD_LOG_TAIL_BYTES = 64 * 1024;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { makeFolder, resolveLinks, writeTextFile } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
+import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
@@ -65,7 +66,7 @@ function repoCommonDir(repo: string): Promise<string> {
 export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promise<void> {
   const { config } = fleet;
   const where = `worker "${worker.name}" was not started`;
-  const identity = await git.worktreeIdentity(worker.worktree);
+  const identity = await worktreeIdentity(worker.worktree);
   if (identity === undefined) {
     throw new CzarError(
       'worktree_missing',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathExists, pathKind } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
+import { addWorktree, listWorktrees, restoreWorktree } from '../adapters/git-worktrees.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
@@ -35,7 +36,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     return found;
   };
   const [worktrees, tips, otherRefs, panes, records, baseSha, ownership, missing, worktreesKind] = await Promise.all([
-    git.listWorktrees(config.repo),
+    listWorktrees(config.repo),
     git.branchTips(config.repo),
     git.otherRefs(config.repo),
     // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
@@ -112,7 +113,7 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
   if (step.worktree === 'recreate') {
-    await git.restoreWorktree(config.repo, worker.worktree, worker.branch);
+    await restoreWorktree(config.repo, worker.worktree, worker.branch);
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit(
       'worktree_added',
@@ -120,14 +121,18 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
       worker.name,
     );
   } else if (step.worktree !== 'reuse') {
-    const outcome = await git
-      .addWorktree(config.repo, worker.worktree, worker.branch, config.base, step.worktree === 'checkout-branch')
-      .catch(async (error: unknown) => {
-        // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
-        if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch)))
-          await recordMade(fleet.paths, 'branch', made);
-        throw error;
-      });
+    const outcome = await addWorktree(
+      config.repo,
+      worker.worktree,
+      worker.branch,
+      config.base,
+      step.worktree === 'checkout-branch',
+    ).catch(async (error: unknown) => {
+      // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
+      if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch)))
+        await recordMade(fleet.paths, 'branch', made);
+      throw error;
+    });
     if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit(

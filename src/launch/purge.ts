@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { removeFile } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
+import { listWorktrees, removeWorktree } from '../adapters/git-worktrees.js';
 import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import { integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
@@ -24,7 +25,7 @@ export interface PurgeOutcome {
 export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOutcome> {
   const { config, paths } = fleet;
   const ownership = await readOwnership(paths);
-  const registered = await git.listWorktrees(config.repo);
+  const registered = await listWorktrees(config.repo);
   const baseExists = (await git.revParse(config.repo, git.headRef(config.base))) !== undefined;
   const byWorker = new Map<string, { worktree?: Made; branch?: Made }>();
   for (const made of ownership.worktrees.values())
@@ -63,7 +64,7 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     try {
       if (worktree !== undefined) {
         if (worktreeThere) {
-          await git.removeWorktree(config.repo, worktree.worktree, force);
+          await removeWorktree(config.repo, worktree.worktree, force);
           removed.push(`worktree ${worktree.worktree}`);
         }
         await recordRemoved(paths, 'worktree', worktree);
@@ -109,7 +110,7 @@ async function purgeIntegrationBranch(
       outcome.refused.push(`integration: branch ${branch} has ${ahead} commit(s) not in base "${config.base}"`);
       return;
     }
-    await git.removeWorktree(config.repo, files.worktree, true).catch(() => undefined);
+    await removeWorktree(config.repo, files.worktree, true).catch(() => undefined);
     await git.deleteBranch(config.repo, branch);
     outcome.purged.push(`purged the integration branch ${branch}`);
   }
@@ -122,7 +123,7 @@ async function purgeIntegrationBranch(
  */
 async function removeScratchWorktrees(fleet: Fleet): Promise<void> {
   const inside = (dir: string): boolean => dir.startsWith(`${fleet.paths.root}${path.sep}`);
-  const registered = await git.listWorktrees(fleet.config.repo);
+  const registered = await listWorktrees(fleet.config.repo);
   for (const entry of registered.filter((candidate) => inside(candidate.path)))
-    await git.removeWorktree(fleet.config.repo, entry.path, true);
+    await removeWorktree(fleet.config.repo, entry.path, true);
 }

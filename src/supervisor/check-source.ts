@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { reapCheckRun } from '../adapters/check-processes.js';
 import { runCheck } from '../adapters/checks.js';
-import { detachedCheckout } from '../adapters/git.js';
+import { detachedCheckout } from '../adapters/git-worktrees.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { checkLogFile, checkRunFile, checkVerdictsFile } from '../domain/paths.js';
 import type { WorkerSpec } from '../domain/config-types.js';

@@ -3,7 +3,8 @@ import { useRef } from 'react';
 import { Text } from 'ink';
 import type { HostStatus, WorkerStatus } from '../domain/status-schema.js';
 import { Since } from './clock.js';
-import { MARKER_WIDTH, fit, layoutColumns, rowCells, stateBadge, windowStart, type Column } from './format.js';
+import { MARKER_WIDTH, fit, layoutColumns, rowCells, stateBadge, type Column } from './format.js';
+import { windowStart } from './screen-plan.js';
 import { hostsOutOfSight, OUT_OF_SIGHT, outOfSight } from './host-format.js';
 
 export interface WorkerTableProps {

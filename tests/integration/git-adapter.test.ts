@@ -7,12 +7,12 @@ import {
   branchTips,
   changedSinceFork,
   commitsNotIn,
-  detachedCheckout,
   dirtyPaths,
   git,
   predictConflicts,
   revParse,
 } from '../../src/adapters/git.js';
+import { detachedCheckout } from '../../src/adapters/git-worktrees.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 

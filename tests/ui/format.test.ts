@@ -10,13 +10,12 @@ import {
   formatDuration,
   layoutColumns,
   MARKER_WIDTH,
-  planScreen,
   rowCells,
   since,
   stateText,
   truncate,
-  windowStart,
 } from '../../src/ui/format.js';
+import { planScreen, windowStart } from '../../src/ui/screen-plan.js';
 import { FIXTURE_NOW, fixtureWorkers } from '../fixtures/fleet-status.js';
 
 describe('formatDuration', () => {
