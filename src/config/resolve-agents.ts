@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
-import { PRESET_NAMES, type AgentCommand, type PresetName } from '../domain/config-types.js';
+import { isPreset, PRESET_NAMES, type AgentCommand } from '../domain/config-types.js';
 import type { WrittenAgent } from './schema.js';
-
-const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
 
 /** A command with a slash is a path and means the same from every worktree: resolve it against the config's folder. */
 export function resolveCommand(command: string, configDir: string): string {

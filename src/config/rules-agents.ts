@@ -1,10 +1,8 @@
-import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
+import { isPreset, PRESET_NAMES } from '../domain/config-types.js';
 import { orChoices, problemAt, type Problem } from './problems.js';
 import type { Rule } from './rule.js';
 
 /** Rules on agents: every name used is defined, and each `agents:` entry can be run. */
-
-const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
 
 export const knownAgents: Rule = {
   name: 'known-agents',

@@ -20,6 +20,8 @@ export interface AgentCommand {
 export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'aider', 'shell', 'sim'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+export const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
+
 /** A named command that judges a branch: run with the user's shell in a checkout czar owns. */
 export interface CheckSpec {
   /** `[a-z0-9][a-z0-9_-]*`, unique in its list; a worker's check of the same name replaces the fleet's. */

@@ -1,78 +1,22 @@
 import path from 'node:path';
-import { pathExists, pathKind } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
-import { addWorktree, listWorktrees, restoreWorktree } from '../adapters/git-worktrees.js';
+import { addWorktree, restoreWorktree } from '../adapters/git-worktrees.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
-import { which } from '../adapters/which.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
-import { agentPathOf, startAgentPane } from './agent-pane.js';
-import { readOwnership, recordMade } from '../fleet/ownership.js';
+import { startAgentPane } from './agent-pane.js';
+import { recordMade } from '../fleet/ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded } from '../fleet/map-bounded.js';
 import type { Fleet } from '../fleet/handle.js';
-import { fleetPanes, tmuxFor } from '../fleet/panes.js';
+import { tmuxFor } from '../fleet/panes.js';
 import { startOnHost } from './start-on-host.js';
-import type { LaunchFacts, WorkerPlan } from './plan.js';
-import { readAllRecords, readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
+import type { WorkerPlan } from './plan.js';
+import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
 import { taskDigest } from './up-notes.js';
-
-/** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
-export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
-  const { config } = fleet;
-  // A bare command is looked up on the PATH its agent will run with, which the config may set per worker.
-  const lookups = new Map<string, Promise<boolean>>();
-  const runnable = (worker: WorkerSpec): Promise<boolean> => {
-    const searchPath = agentPathOf(worker);
-    const key = `${worker.agent.command}\0${searchPath}`;
-    let found = lookups.get(key);
-    if (found === undefined) {
-      found = which(worker.agent.command, path.dirname(config.file), searchPath).then((file) => file !== undefined);
-      lookups.set(key, found);
-    }
-    return found;
-  };
-  const [worktrees, tips, otherRefs, panes, records, baseSha, ownership, missing, worktreesKind] = await Promise.all([
-    listWorktrees(config.repo),
-    git.branchTips(config.repo),
-    git.otherRefs(config.repo),
-    // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
-    fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]),
-    readAllRecords(fleet.paths),
-    git.revParse(config.repo, git.headRef(config.base)),
-    readOwnership(fleet.paths),
-    Promise.all(config.workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
-    pathKind(config.worktrees),
-  ]);
-  const existingPaths = new Set<string>();
-  const reports = new Map<string, { state: string; at: string }>();
-  await Promise.all(
-    config.workers.map(async (worker) => {
-      if (await pathExists(worker.worktree)) existingPaths.add(worker.worktree);
-      const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
-      if (typeof report?.state === 'string' && typeof report.at === 'string')
-        reports.set(worker.name, { state: report.state, at: report.at });
-    }),
-  );
-  return {
-    worktrees,
-    branches: new Set(tips.keys()),
-    otherRefs,
-    sessions: new Set(panes.map((pane) => pane.session)),
-    deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),
-    commandMissing: new Set(missing.flat()),
-    socketPath: fleet.tmux.socketPath(),
-    worktreesKind,
-    existingPaths,
-    records,
-    reports,
-    baseExists: baseSha !== undefined,
-    madeBranches: new Set(ownership.branches.keys()),
-  };
-}
 
 /**
  * Stops the sessions of workers no longer in the config: no czar would supervise them. Their worktrees and branches

@@ -3,7 +3,8 @@ import { gitIn } from '../helpers/git-repo.js';
 import { hostCaptures, hostFleet } from '../helpers/host-fleet.js';
 import { waitFor } from '../helpers/wait.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
-import { gatherFacts, launchWave, prepareStateDir } from '../../src/launch/launcher.js';
+import { gatherFacts } from '../../src/launch/launch-facts.js';
+import { launchWave, prepareStateDir } from '../../src/launch/launcher.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 

@@ -7,7 +7,7 @@ import { CZAR_ENV_NOTE } from '../../domain/agent-env.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { Fleet } from '../../fleet/handle.js';
 import { agentSettingsProblem } from '../../launch/agent-pane.js';
-import { gatherFacts } from '../../launch/launcher.js';
+import { gatherFacts } from '../../launch/launch-facts.js';
 import { planLaunch } from '../../launch/plan.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
