@@ -11,17 +11,23 @@ export interface WorktreeIdentity {
   readonly branch: string | undefined;
 }
 
-/** One git call answers all three; undefined when `dir` is missing or not inside a git work tree. */
+/**
+ * Undefined when `dir` is missing or not inside a git work tree. HEAD is read as a symbolic ref, not resolved: a
+ * worktree whose branch was deleted from outside still names that branch (with nothing at its tip), and stays that
+ * branch's worktree for czar to say so.
+ */
 export async function worktreeIdentity(dir: string): Promise<WorktreeIdentity | undefined> {
-  const result = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], {
-    allowFailure: true,
-  }).catch(() => undefined);
-  if (result === undefined || result.exitCode !== 0) return undefined;
-  const [top = '', common = '', head = ''] = result.stdout.trim().split('\n');
+  const [places, head] = await Promise.all([
+    git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir'], { allowFailure: true }).catch(() => undefined),
+    git(dir, ['symbolic-ref', '--quiet', 'HEAD'], { allowFailure: true }).catch(() => undefined),
+  ]);
+  if (places === undefined || places.exitCode !== 0) return undefined;
+  const [top = '', common = ''] = places.stdout.trim().split('\n');
+  const ref = head?.exitCode === 0 ? head.stdout.trim() : '';
   return {
     top,
     commonDir: path.resolve(dir, common),
-    branch: head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : undefined,
+    branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined,
   };
 }
 

@@ -115,8 +115,10 @@ async function launchLocked(
   );
   await startCzar(fleet);
   for (const failure of wave.failed) {
+    const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    // Most reasons name the worker already: then they are the one sentence said.
     say.warn(
-      `czar: worker "${failure.worker}" did not start: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`,
+      `czar: ${reason.includes(`"${failure.worker}"`) ? reason : `Worker "${failure.worker}" did not start: ${reason}`}`,
     );
   }
   return wave.failed.length === 0 ? 0 : 1;

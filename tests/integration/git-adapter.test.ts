@@ -12,7 +12,7 @@ import {
   predictConflicts,
   revParse,
 } from '../../src/adapters/git.js';
-import { detachedCheckout } from '../../src/adapters/git-worktrees.js';
+import { detachedCheckout, worktreeIdentity } from '../../src/adapters/git-worktrees.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
@@ -110,6 +110,16 @@ describe('git adapter (simple-git)', () => {
       dirty: [],
     });
     expect(await dirtyPaths(path.join(root, 'nowhere'))).toEqual([]);
+  });
+
+  it("knows a worktree whose branch was deleted from outside: it is still that branch's worktree, with nothing at its tip", async () => {
+    const { repo, root } = await tempRepo();
+    const worktree = path.join(root, 'wt');
+    await gitIn(repo, ['worktree', 'add', '-b', 'czar/a', worktree]);
+    await gitIn(repo, ['update-ref', '-d', 'refs/heads/czar/a']);
+    const identity = await worktreeIdentity(worktree);
+    expect(identity?.branch).toBe('czar/a');
+    expect(identity?.top).toBe(worktree);
   });
 
   it('returns exit codes when asked, and otherwise throws one sentence naming the command', async () => {

@@ -24,7 +24,7 @@ describe('a launch that failed half-way', () => {
     const tmux = new Tmux(`czar-${project}`);
 
     const first = await czar(['up', '--detach'], { cwd: root });
-    expect(first.stderr).toMatch(/worker "half" did not start: .*No space left on device/);
+    expect(first.stderr).toMatch(/^czar: Worker "half" did not start: .*No space left on device/m);
     expect(first.exitCode).toBe(1);
     expect(await readFile(path.join(root, '.czar', 'created.jsonl'), 'utf8')).toMatch(
       /"made":"branch","worker":"half","branch":"czar\/half"/,
@@ -32,7 +32,7 @@ describe('a launch that failed half-way', () => {
 
     const again = await czar(['up', '--detach'], { cwd: root });
     expect(again.stdout).not.toContain('the fleet is up');
-    expect(again.stderr).toMatch(/worker "half" did not start/);
+    expect(again.stderr).toMatch(/Worker "half" did not start/);
     expect(again.exitCode).toBe(1);
 
     await rm(hook);

@@ -283,7 +283,9 @@ describe('czar up', () => {
     );
     const up = await czar(['up', '--detach'], { cwd: root });
     expect(up.exitCode).toBe(1);
-    expect(up.stderr).toMatch(/worker "broken" did not start: .*broken/);
+    expect(up.stderr).toMatch(
+      /^czar: Worker "broken" has an agent that exited with status 1 before its task was delivered; .*\.$/m,
+    );
     expect(await capturedFiles(captures)).toEqual(['fine-1.txt']);
   });
 
