@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SshHosts, sshHostsUnavailable, type SshHost } from '../tests/helpers/ssh-host.js';
+import { hostWorktreePath } from '../src/domain/host-layout.js';
 import { CZAR, SIM, benchRepo, median, ms, percentile, row } from './harness.js';
 import { readStatus, statusShows, until, type Fleet } from './supervise.js';
 
@@ -77,8 +78,22 @@ async function remoteReportLatency(fleet: Fleet, hosts: readonly SshHost[], stat
     const host = hosts[Math.floor(index / perHost)] as SshHost;
     const note = `remote-${i}`;
     const shown = statusShows(fleet, worker, note);
+    // As the worker's agent would: in its worktree on the host, with the proof its session there was given.
+    const proof = await host.exec([
+      'tmux',
+      '-L',
+      `czar-${fleet.project}`,
+      'show-environment',
+      '-t',
+      `=${worker}`,
+      'CZAR_WORKER_PROOF',
+    ]);
+    const worktree = hostWorktreePath({ worktrees: HOST_WORKTREES }, fleet.project, worker);
     const made = await host.exec([
       'env',
+      '-C',
+      worktree,
+      proof.stdout.trim(),
       `CZAR_WORKER=${worker}`,
       `CZAR_STATE_DIR=${stateDir}`,
       process.execPath,

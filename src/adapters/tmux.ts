@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CZAR_SESSION } from '../domain/paths.js';
+import { pathExists } from './file-system.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run } from './process.js';
 import { captureScreens } from './tmux-capture.js';
@@ -261,6 +262,11 @@ export class Tmux extends TmuxServer {
   /** Where tmux puts this server's socket (`$TMUX_TMPDIR/tmux-<uid>/<name>`). */
   socketPath(): string {
     return path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket);
+  }
+
+  /** Whether this machine's server socket is there, read without starting a process; undefined for a host's server. */
+  socketPresent(): Promise<boolean> | undefined {
+    return this.remote === undefined ? pathExists(this.socketPath()) : undefined;
   }
 
   /**

@@ -4,6 +4,12 @@ import type { Tmux } from '../adapters/tmux.js';
 const PROBE_MS = 2_000;
 /** Answers of "no server" in a row that mean it is gone (one may be a server busy starting a session). */
 const GONE_AFTER = 2;
+/**
+ * Between real questions to tmux, a socket still in place counts as a running server: a probe is a process (about
+ * 6 ms of the czar's CPU), a look at the socket is not. `kill-server` removes the socket; a server killed hard
+ * leaves it, and is found by the real question every this many probes.
+ */
+const ASK_EVERY = 5;
 
 /**
  * Watches the fleet's tmux server, the truth for the fleet's liveness: once a server this czar saw running is gone
@@ -14,12 +20,16 @@ export function watchServer(tmux: Tmux, gone: () => void): () => void {
   let seen = false;
   let missing = 0;
   let probing = false;
+  let probes = 0;
   const probe = async (): Promise<void> => {
     if (probing) return;
     probing = true;
     try {
-      const running = await tmux.serverRunning().catch(() => false);
-      seen ||= running;
+      probes += 1;
+      // Only tmux's own answer counts as having seen a server: a socket may be a dead server's.
+      const socket = seen && probes % ASK_EVERY !== 0 ? await tmux.socketPresent()?.catch(() => false) : undefined;
+      const running = socket === true || (await tmux.serverRunning().catch(() => false));
+      if (socket !== true) seen ||= running;
       missing = running ? 0 : missing + 1;
       if (seen && missing === GONE_AFTER) {
         clearInterval(timer);
