@@ -56,6 +56,8 @@ describe('czar supervision: done means verified', () => {
     // The fix is a new commit: the checks run again on it, pass, and the worker is verified before its bonus task.
     const passed = await fx.waitForEvent('checks_passed', 'fixer');
     expect(passed.data?.sha).not.toBe(firstSha);
+    // The bonus comes in a later pass than the verdict: the order is read once it has come.
+    await fx.waitForEvent('bonus', 'fixer');
     const events = await fx.events();
     const order = (predicate: (event: (typeof events)[number]) => boolean): number => events.findIndex(predicate);
     const verifiedAt = order(
