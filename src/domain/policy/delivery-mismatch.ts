@@ -1,5 +1,5 @@
 import { promptDifference } from '../delivery-check.js';
-import { clearAlert, findAlert, name, replaceAlert, type Context, type Draft } from './draft.js';
+import { clearAlert, keepAlert, name, type Context, type Draft } from './draft.js';
 
 /**
  * A paste that landed in the input box may still not be what the agent took: the agent's own record of the prompt
@@ -18,12 +18,5 @@ export function checkDelivery(ctx: Context, draft: Draft): void {
     return;
   }
   const message = `its agent recorded task ${task.id} differently from what czar pasted (${difference}), so it may be working on something else; look at its pane with "czar attach ${name(draft)}" and paste the task again with "czar restart ${name(draft)}"`;
-  if (findAlert(draft.memory, 'delivery_mismatch', undefined)?.message !== message)
-    replaceAlert(
-      ctx,
-      draft,
-      'delivery_mismatch',
-      message,
-      "the prompt in the agent's records is not the task czar pasted",
-    );
+  keepAlert(ctx, draft, 'delivery_mismatch', message, "the prompt in the agent's records is not the task czar pasted");
 }

@@ -113,6 +113,11 @@ export function replaceAlert(
   ctx.actions.push({ kind: 'alert', worker: name(draft), alert, reason });
 }
 
+/** Raises an alert, or says it again only when its message changed: for a state the worker stays in. */
+export function keepAlert(ctx: Context, draft: Draft, kind: AlertKind, message: string, reason: string): void {
+  if (findAlert(draft.memory, kind, undefined)?.message !== message) replaceAlert(ctx, draft, kind, message, reason);
+}
+
 export function clearAlert(
   ctx: Context,
   draft: Draft,

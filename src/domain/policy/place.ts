@@ -1,16 +1,6 @@
 import type { Action } from './actions.js';
 import type { FleetModel } from '../model.js';
-import {
-  clearAlert,
-  findAlert,
-  MESSAGEABLE,
-  name,
-  paused,
-  raiseAlert,
-  replaceAlert,
-  type Context,
-  type Draft,
-} from './draft.js';
+import { clearAlert, keepAlert, MESSAGEABLE, name, paused, raiseAlert, type Context, type Draft } from './draft.js';
 
 /** Git under a worker's feet: its worktree moved or removed, its branch deleted, or moved from outside. */
 
@@ -31,14 +21,7 @@ export function checkPlace(ctx: Context, draft: Draft): void {
         ? `if you moved the folder by hand, move it back or run "git worktree repair <its new path>"; if it was removed, run "czar up" to make it again on branch ${branch}`
         : `git has branch ${branch} checked out at ${missing.movedTo} now: move it back with "git worktree move ${missing.movedTo} ${missing.path}"`;
     const message = `its worktree ${missing.path} is gone, so its agent cannot work or be restarted; ${advice}`;
-    if (findAlert(draft.memory, 'worktree_missing', undefined)?.message !== message)
-      replaceAlert(
-        ctx,
-        draft,
-        'worktree_missing',
-        message,
-        'the worktree folder is not a checkout of the branch any more',
-      );
+    keepAlert(ctx, draft, 'worktree_missing', message, 'the worktree folder is not a checkout of the branch any more');
   }
 
   const gone = place.branchMissing;
@@ -67,26 +50,24 @@ export function checkPlace(ctx: Context, draft: Draft): void {
       moved.to === ''
         ? `its branch ${branch} was deleted under it and commit ${short(moved.committedOver)} began a new history without the branch's earlier commits (last ${short(moved.from)}); put them back with "git merge --allow-unrelated-histories ${moved.from}" in its worktree, or reset the branch to ${short(moved.from)}`
         : `commit ${short(moved.committedOver)} was made on top of ${short(moved.to)}, which came from outside its worktree, from an index without it: check that it does not undo that change ("git diff ${short(moved.to)} ${short(moved.committedOver)}")`;
-    if (findAlert(draft.memory, 'branch_moved_outside', undefined)?.message !== message)
-      replaceAlert(
-        ctx,
-        draft,
-        'branch_moved_outside',
-        message,
-        `HEAD reflog of ${worktree} does not run on from ${short(moved.from)}`,
-      );
-    return;
-  }
-  const how = moved.forward ? 'a commit was added from outside it' : 'it was reset or rewritten from outside';
-  const message = `its branch ${branch} moved from ${short(moved.from)} to ${short(moved.to)} outside its worktree (${how}); its index is still at ${short(moved.from)}, so its next commit would undo that change`;
-  if (findAlert(draft.memory, 'branch_moved_outside', undefined)?.message !== message)
-    replaceAlert(
+    keepAlert(
       ctx,
       draft,
       'branch_moved_outside',
       message,
-      `the worktree's HEAD reflog ends at ${short(moved.from)}, the branch is at ${short(moved.to)}`,
+      `HEAD reflog of ${worktree} does not run on from ${short(moved.from)}`,
     );
+    return;
+  }
+  const how = moved.forward ? 'a commit was added from outside it' : 'it was reset or rewritten from outside';
+  const message = `its branch ${branch} moved from ${short(moved.from)} to ${short(moved.to)} outside its worktree (${how}); its index is still at ${short(moved.from)}, so its next commit would undo that change`;
+  keepAlert(
+    ctx,
+    draft,
+    'branch_moved_outside',
+    message,
+    `the worktree's HEAD reflog ends at ${short(moved.from)}, the branch is at ${short(moved.to)}`,
+  );
   if (
     draft.memory.movedTold === moved.to ||
     paused(ctx, draft) ||
