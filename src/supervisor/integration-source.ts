@@ -1,5 +1,6 @@
 import {
   candidatesOf,
+  emptyRecord,
   failureSummary,
   integrationStatus,
   planIntegration,
@@ -74,14 +75,18 @@ export class IntegrationSource implements Source {
     this.pullRequests = await readPullRequests(this.fleet);
   }
 
-  /** The integration part of status.json, once there is a record. */
-  status(): { integration?: IntegrationStatus; handoff?: HandoffFacts } {
+  /**
+   * The integration part of status.json. Before the first run there is no record, but every finished worker is
+   * still listed, as left out with its reason.
+   */
+  status(): { integration: IntegrationStatus; handoff?: HandoffFacts } {
     const handoff = this.handoff === undefined ? {} : { handoff: this.handoff };
-    if (this.record === undefined) return handoff;
-    const mergedTips = new Set(this.record.merged.map((entry) => entry.tip));
+    const { integration, base } = this.fleet.config;
+    const record = this.record ?? emptyRecord(integration.branch, base, '');
+    const mergedTips = new Set(record.merged.map((entry) => entry.tip));
     return {
       integration: integrationStatus(
-        this.record,
+        record,
         candidatesOf(this.store.model, mergedTips),
         this.pullRequests.branches,
       ),

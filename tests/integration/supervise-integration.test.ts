@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { IntegrationRecord } from '../../src/domain/integration.js';
 import { FleetStatusSchema } from '../../src/domain/status-schema.js';
 import { integrationPaths } from '../../src/integration/candidates.js';
-import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn, isAncestor } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -138,4 +138,24 @@ describe('czar supervision: the integration branch', () => {
       expect(withHandoff.handoff?.metrics).toMatchObject({ personActions: 0, autonomy: 1 });
     },
   );
+
+  it('lists a worker that is done without commits as left out, with its reason, before any integration run', async () => {
+    const fx = await fleetFixture({
+      workers: [{ name: 'idle', task: '# Nothing to change\n@sim done nothing needed' }],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForStatus((current) => workerIn(current, 'idle').state === 'done', { what: 'idle done' });
+    // The next status written after it says why it is not in the integration branch.
+    const status = await fx.waitForStatus((current) => current.integration !== undefined, {
+      timeoutMs: 5_000,
+      what: 'the integration part of status.json',
+    });
+    expect(status.integration).toMatchObject({
+      branch: 'czar/integration',
+      holds: [],
+      leftOut: [{ worker: 'idle', reason: 'not finished: done without new commits' }],
+    });
+    expect(await fx.events()).not.toContainEqual(expect.objectContaining({ kind: 'integrated' }));
+  });
 });
