@@ -17,6 +17,7 @@ export interface ReviewRun {
 }
 
 export interface ReviewCall {
+  readonly cwd: string;
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
@@ -24,6 +25,8 @@ export interface ReviewCall {
   readonly stdin?: string;
   /** Files to write (absolute paths under `workDir`) before the call. */
   readonly files: readonly { readonly path: string; readonly content: string }[];
+  /** Files the call writes its answer to (absolute paths under `workDir`), read back after it exits. */
+  readonly outputs: readonly string[];
 }
 
 export interface ReviewOutput {
