@@ -85,11 +85,7 @@ export class IntegrationSource implements Source {
     const record = this.record ?? emptyRecord(integration.branch, base, '');
     const mergedTips = new Set(record.merged.map((entry) => entry.tip));
     return {
-      integration: integrationStatus(
-        record,
-        candidatesOf(this.store.model, mergedTips),
-        this.pullRequests.branches,
-      ),
+      integration: integrationStatus(record, candidatesOf(this.store.model, mergedTips), this.pullRequests.branches),
       ...handoff,
     };
   }
