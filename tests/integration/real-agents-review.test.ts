@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withoutAtReferences } from '../../src/agents/gemini-review.js';
@@ -45,6 +46,15 @@ const ANSWER: Readonly<Record<RealAgent, (json: string) => string>> = {
   gemini: (json) => `SAY: Reviewed. \`\`\`json ${json} \`\`\``,
 };
 
+/** Every file under a folder, relative to it (`.git` left out). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .filter((file) => !file.startsWith('.git/'));
+}
+
 /** Every text part the CLI sent the model (the prompt is one of them when it arrived whole). */
 function textsSent(endpoint: ModelEndpoint): string[] {
   const texts: string[] = [];
@@ -64,6 +74,7 @@ function textsSent(endpoint: ModelEndpoint): string[] {
 async function setUp(cli: RealAgent) {
   const endpoint = await startModelEndpoint();
   const real = await REAL_AGENT_BUILDERS[cli](endpoint);
+  const home = real.home;
   const agent: AgentCommand = { name: cli, preset: cli, command: real.command, args: real.args, env: real.env };
   const { repo } = await tempRepo({ 'notes.txt': `${NOTE}\n` });
   const workDir = await tempDir('czar-review-work-');
@@ -74,7 +85,7 @@ async function setUp(cli: RealAgent) {
     const result = await runReviewCall(mode.call(agent, { prompt, cwd: repo, workDir }), timeoutMs);
     return { prompt, result, read: mode.read(result.output) };
   };
-  return { endpoint, repo, review };
+  return { endpoint, repo, home, review };
 }
 
 const APPROVE: ReviewVerdict = {
@@ -152,6 +163,30 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
       // The command's output went back to the model in a later request: only a command that ran could carry it.
       expect(textsSent(endpoint).some((text) => text.includes(NOTE) && !text.includes('RUN: cat'))).toBe(true);
       expect(existsSync(edited)).toBe(false);
+    });
+
+    it('needs no first-run set-up, trusts nothing beyond this run, keeps no transcript (Gemini CLI aside)', async () => {
+      const { endpoint, repo, home, review } = await setUp(cli);
+      // A first run: Claude Code never onboarded; Gemini CLI with folder trust on (its default) and no trusted folders.
+      if (cli === 'claude') {
+        await rm(path.join(home, '.claude.json'));
+        await rm(path.join(home, '.claude'), { recursive: true });
+      }
+      if (cli === 'gemini')
+        await writeFile(
+          path.join(home, '.gemini', 'settings.json'),
+          JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
+        );
+      const before = await filesUnder(home);
+      const { read } = await review(['RUN: cat notes.txt', ANSWER[cli](JSON.stringify(APPROVE))]);
+      expect(ReviewVerdictSchema.parse(read.verdict)).toEqual(APPROVE);
+      expect(textsSent(endpoint).some((text) => text.includes(NOTE) && !text.includes('RUN: cat'))).toBe(true);
+      const written = (await filesUnder(home)).filter((file) => !before.includes(file));
+      // No trusted-folder entry for the checkout. No transcript or rollout either, except Gemini CLI's chat: 0.61
+      // keeps it under ~/.gemini/tmp in headless mode too, and has no switch to turn that off.
+      expect(written.filter((file) => file.includes('trustedFolders'))).toEqual([]);
+      expect(written.filter((file) => file.endsWith('.jsonl'))).toHaveLength(cli === 'gemini' ? 1 : 0);
+      expect(await filesUnder(repo)).not.toContain('edited-by-reviewer.txt');
     });
 
     it('a model that never answers: runReviewCall rejects within its timeout', async () => {
