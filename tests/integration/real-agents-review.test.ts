@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PRESET_DEFAULTS } from '../../src/agents/defaults.js';
 import { withoutAtReferences } from '../../src/agents/gemini-review.js';
 import { reviewModeOf } from '../../src/agents/review-mode.js';
 import { runReviewCall } from '../../src/adapters/review-process.js';
@@ -75,7 +76,9 @@ async function setUp(cli: RealAgent) {
   const endpoint = await startModelEndpoint();
   const real = await REAL_AGENT_BUILDERS[cli](endpoint);
   const home = real.home;
-  const agent: AgentCommand = { name: cli, preset: cli, command: real.command, args: real.args, env: real.env };
+  // The preset's default args as czar.yaml gets them (Codex's --no-daemon), then the test's own (Gemini's --yolo).
+  const args = [...PRESET_DEFAULTS[cli].args, ...real.args];
+  const agent: AgentCommand = { name: cli, preset: cli, command: real.command, args, env: real.env };
   const { repo } = await tempRepo({ 'notes.txt': `${NOTE}\n` });
   const workDir = await tempDir('czar-review-work-');
   const mode = reviewModeOf(cli);
