@@ -11,6 +11,12 @@ export interface ReviewProcessResult {
   readonly stderr: string;
 }
 
+/**
+ * The most a reviewer may print: Codex's JSON events carry every command's output, and a reviewer that runs a chatty
+ * test suite should not cost czar its memory.
+ */
+export const MAX_REVIEW_OUTPUT_BYTES = 16 * 1024 * 1024;
+
 /** After SIGTERM the reviewer's group gets this long to exit before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
@@ -31,6 +37,8 @@ export async function runReviewCall(call: ReviewCall, timeoutMs: number): Promis
     reject: false,
     stripFinalNewline: false,
     encoding: 'utf8',
+    // Above the bound below, which stops the whole group: execa alone stops only the leader, and waits on the rest.
+    maxBuffer: 2 * MAX_REVIEW_OUTPUT_BYTES,
   });
   const killGroup = (signal: NodeJS.Signals): void => {
     if (child.pid === undefined) return;
@@ -40,6 +48,14 @@ export async function runReviewCall(call: ReviewCall, timeoutMs: number): Promis
       // The group is gone already.
     }
   };
+  let printed = 0;
+  let tooLarge = false;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.length;
+    if (printed <= MAX_REVIEW_OUTPUT_BYTES || tooLarge) return;
+    tooLarge = true;
+    killGroup('SIGKILL');
+  });
   let timedOut = false;
   let grace: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
@@ -58,6 +74,12 @@ export async function runReviewCall(call: ReviewCall, timeoutMs: number): Promis
     throw new CzarError(
       'review_timed_out',
       `The reviewer "${command} …" gave no answer within ${Math.round(timeoutMs / 1000)} s and was stopped; check that its model endpoint answers, or raise the review timeout.`,
+    );
+  }
+  if (tooLarge) {
+    throw new CzarError(
+      'review_output_too_large',
+      `The reviewer "${command} …" printed more than ${MAX_REVIEW_OUTPUT_BYTES / 1024 / 1024} MB and was stopped; ask it in its role file to keep command output short (for example, to run tests quietly).`,
     );
   }
   if (result.exitCode === undefined && result.signal === undefined) {

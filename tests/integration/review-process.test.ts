@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReviewCall } from '../../src/adapters/review-process.js';
+import { MAX_REVIEW_OUTPUT_BYTES, runReviewCall } from '../../src/adapters/review-process.js';
 import type { ReviewCall } from '../../src/agents/review-mode.js';
 import { tempDir } from '../helpers/git-repo.js';
 
@@ -37,6 +37,13 @@ describe('runReviewCall', () => {
     await expect(runReviewCall(await shellCall("trap '' TERM; sleep 30"), 1_000)).rejects.toThrow(
       /The reviewer "\/bin\/sh -c trap .*" gave no answer within 1 s and was stopped/,
     );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('stops a reviewer that prints more than the bound, and rejects saying so', async () => {
+    const call = await shellCall(`head -c ${MAX_REVIEW_OUTPUT_BYTES + 1024} /dev/zero | tr '\\0' x; sleep 30`);
+    const started = Date.now();
+    await expect(runReviewCall(call, 20_000)).rejects.toThrow(/printed more than 16 MB and was stopped/);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
