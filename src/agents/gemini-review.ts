@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { AgentCommand } from '../domain/config-types.js';
+import { count, field, jsonObject, modelName } from '../domain/usage.js';
+import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from './review-call.js';
+import { jsonObjectIn } from './verdict-text.js';
+
+const POLICY_FILE = 'review-policy.toml';
+
+/** Gemini's policy engine: the file-editing tools refused outright, above the yolo mode's allow-everything rule. */
+const POLICY = ['[[rule]]', 'toolName = ["write_file", "replace"]', 'decision = "deny"', 'priority = 999', ''].join(
+  '\n',
+);
+
+/** The agent's own approval flags: the review sets its own. */
+const APPROVAL_FLAGS = new Set(['-y', '--yolo']);
+
+/**
+ * Gemini CLI as a reviewer: `gemini -p ''` runs headless with the prompt on stdin (it appends `-p` to stdin, and an
+ * empty `-p` adds nothing). Yolo approval runs its shell and read tools without asking; a per-run policy file
+ * refuses the tools that edit files; `--skip-trust` trusts the checkout for this run only, never writing the
+ * person's trusted-folders list. It has no structured output, so the verdict is read from the response text.
+ */
+export const geminiReview: ReviewMode = {
+  call(agent: AgentCommand, run: ReviewRun): ReviewCall {
+    const policy = path.join(run.workDir, POLICY_FILE);
+    return {
+      cwd: run.cwd,
+      command: agent.command,
+      args: [
+        ...agent.args.filter((arg) => !APPROVAL_FLAGS.has(arg)),
+        '--output-format',
+        'json',
+        '--approval-mode',
+        'yolo',
+        '--policy',
+        policy,
+        '--skip-trust',
+        '-p',
+        '',
+      ],
+      env: agent.env,
+      stdin: withoutAtReferences(run.prompt),
+      files: [{ path: policy, content: POLICY }],
+      outputs: [],
+    };
+  },
+
+  /** The printed `response` text's JSON object, and the tokens of every model it called (named after the busiest). */
+  read(output: ReviewOutput): ReviewRead {
+    const printed = jsonObject(output.stdout.slice(output.stdout.indexOf('{')).trim());
+    const response = printed?.response;
+    const verdict = typeof response === 'string' ? jsonObjectIn(response) : undefined;
+    const models = field(field(printed, 'stats'), 'models');
+    if (typeof models !== 'object' || models === null) return { verdict };
+    const counted = Object.entries(models).map(([name, stats]) => {
+      const tokens = field(stats, 'tokens');
+      const cached = count(field(tokens, 'cached'));
+      return {
+        name,
+        cached,
+        // `prompt` includes the cached tokens; thoughts are billed as output, tool-use prompts as input.
+        input: Math.max(0, count(field(tokens, 'prompt')) - cached) + count(field(tokens, 'tool')),
+        output: count(field(tokens, 'candidates')) + count(field(tokens, 'thoughts')),
+      };
+    });
+    const busiest = counted.reduce<(typeof counted)[number] | undefined>(
+      (best, entry) => (best === undefined || entry.input + entry.output > best.input + best.output ? entry : best),
+      undefined,
+    );
+    const sum = (key: 'input' | 'output' | 'cached'): number => counted.reduce((total, entry) => total + entry[key], 0);
+    return {
+      verdict,
+      usage: {
+        model: modelName(busiest?.name),
+        tokens: { input: sum('input'), output: sum('output'), cacheWrite: 0, cacheRead: sum('cached') },
+      },
+    };
+  },
+};
+
+/**
+ * Measured with 0.61: headless Gemini reads `@word` in the prompt as a file to attach (`w@src/a.ts` reached the model
+ * as `w @src/a.ts`, `@README.md` brought the file's content along), and a diff is full of `@`. `\@` is a literal
+ * `@` to it, and the model receives `\@`.
+ */
+export function withoutAtReferences(prompt: string): string {
+  return prompt.replaceAll('@', '\\@');
+}

@@ -1,0 +1,47 @@
+import type { AgentCommand } from '../domain/config-types.js';
+import type { TokenCounts } from '../domain/usage.js';
+
+/**
+ * How an agent runs once, non-interactively, as a reviewer: the call that starts it (its own headless mode and
+ * structured output) and how its verdict and usage are read back from what it printed and wrote. The verdict comes
+ * back unvalidated; the caller checks it against `ReviewVerdictSchema`.
+ */
+
+export interface ReviewRun {
+  /** The whole review prompt (task, diff, check results, earlier findings). */
+  readonly prompt: string;
+  /** The detached checkout czar owns, where the reviewer reads code and runs commands. */
+  readonly cwd: string;
+  /** A private folder for this run's schema and output files, outside the checkout. */
+  readonly workDir: string;
+}
+
+export interface ReviewCall {
+  readonly cwd: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Written to the process's stdin, then closed. */
+  readonly stdin?: string;
+  /** Files to write (absolute paths under `workDir`) before the call. */
+  readonly files: readonly { readonly path: string; readonly content: string }[];
+  /** Files the call writes its answer to (absolute paths under `workDir`), read back after it exits. */
+  readonly outputs: readonly string[];
+}
+
+export interface ReviewOutput {
+  readonly stdout: string;
+  /** The files the call named as outputs, read back after it exited (absent when not written). */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export interface ReviewRead {
+  /** The verdict object, not yet validated; undefined when the output holds none. */
+  readonly verdict: unknown;
+  readonly usage?: { readonly model: string; readonly tokens: TokenCounts; readonly costUsd?: number };
+}
+
+export interface ReviewMode {
+  call(agent: AgentCommand, run: ReviewRun): ReviewCall;
+  read(output: ReviewOutput): ReviewRead;
+}

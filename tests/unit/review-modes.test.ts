@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { reviewModeOf } from '../../src/agents/review-mode.js';
+import { jsonObjectIn } from '../../src/agents/verdict-text.js';
+import type { AgentCommand } from '../../src/domain/config-types.js';
+import { ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
+
+const VERDICT = { verdict: 'approve', summary: 'Fine.', findings: [] };
+
+describe('jsonObjectIn', () => {
+  it('finds the object in a bare answer, a fenced block (the last that parses) or prose around braces', () => {
+    expect(jsonObjectIn(JSON.stringify(VERDICT))).toEqual(VERDICT);
+    expect(jsonObjectIn('Done.\n```json\n{"a": 1}\n```\nthen\n```json\n' + JSON.stringify(VERDICT) + '\n```')).toEqual(
+      VERDICT,
+    );
+    expect(jsonObjectIn(`My verdict: ${JSON.stringify(VERDICT)} — thanks`)).toEqual(VERDICT);
+  });
+
+  it('gives undefined for text with no object in it', () => {
+    for (const text of ['', 'approve', '[1, 2]', 'null', '{ not json }', '```json\n"just a string"\n```'])
+      expect(jsonObjectIn(text)).toBeUndefined();
+  });
+});
+
+describe('review modes read any output without throwing', () => {
+  const garbage = [
+    '',
+    'Killed',
+    '{',
+    '[1]',
+    'null',
+    '{"result": 5, "usage": "many"}',
+    '{"response": null}',
+    '\u0000\u001b[2J',
+  ];
+  for (const preset of ['claude', 'codex', 'gemini'] as const) {
+    it(`${preset}: garbage is never a valid verdict`, () => {
+      const mode = reviewModeOf(preset);
+      for (const stdout of garbage) {
+        const read = mode?.read({ stdout, files: { '/work/last-message.json': stdout } });
+        expect(ReviewVerdictSchema.safeParse(read?.verdict).success).toBe(false);
+      }
+    });
+  }
+
+  it('claude: the verdict comes from structured_output, else from a JSON object in the result text', () => {
+    const mode = reviewModeOf('claude');
+    expect(
+      mode?.read({ stdout: JSON.stringify({ structured_output: VERDICT, result: 'x' }), files: {} }).verdict,
+    ).toEqual(VERDICT);
+    expect(
+      mode?.read({ stdout: JSON.stringify({ result: `Here: ${JSON.stringify(VERDICT)}` }), files: {} }).verdict,
+    ).toEqual(VERDICT);
+  });
+
+  it('the prompt never goes on the command line (no argv limit), and run files stay under the work folder', () => {
+    const agent: AgentCommand = { name: 'a', preset: 'claude', command: 'agent', args: ['--yolo'], env: { K: 'v' } };
+    const prompt = `diff ${'x'.repeat(200_000)}`;
+    for (const preset of ['claude', 'codex', 'gemini'] as const) {
+      const call = reviewModeOf(preset)?.call({ ...agent, preset }, { prompt, cwd: '/checkout', workDir: '/work' });
+      expect(call?.args.some((arg) => arg.includes('xxxx'))).toBe(false);
+      expect(call?.stdin?.length).toBeGreaterThanOrEqual(prompt.length);
+      for (const file of [...(call?.files ?? []).map((entry) => entry.path), ...(call?.outputs ?? [])])
+        expect(file.startsWith('/work/')).toBe(true);
+      expect(call?.env).toEqual({ K: 'v' });
+    }
+  });
+});
