@@ -65,6 +65,8 @@ export const ALERT_KINDS = [
   'branch_missing',
   'worktree_missing',
   'integration_failed',
+  'review_failed',
+  'review_unresolved',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
