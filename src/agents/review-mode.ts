@@ -1,5 +1,6 @@
 import type { AgentCommand, PresetName } from '../domain/config-types.js';
 import type { TokenCounts } from '../domain/usage.js';
+import { simReviewMode } from './sim-review.js';
 
 /**
  * How an agent runs once, non-interactively, as a reviewer: the call that starts it (its own headless mode and
@@ -46,7 +47,9 @@ export interface ReviewMode {
   read(output: ReviewOutput): ReviewRead;
 }
 
-const MODES: Partial<Record<PresetName, ReviewMode>> = {};
+const MODES: Partial<Record<PresetName, ReviewMode>> = {
+  sim: simReviewMode,
+};
 
 /** The review mode of a preset, or undefined when that agent cannot review (a plain shell, Aider). */
 export function reviewModeOf(preset: PresetName): ReviewMode | undefined {
