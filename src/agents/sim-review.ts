@@ -1,11 +1,12 @@
-import type { ReviewMode } from './review-mode.js';
+import type { AgentCommand } from '../domain/config-types.js';
 
 /**
  * The simulated agent as a reviewer: `czar-sim-agent --review` reads the prompt on stdin and prints its scripted
- * verdict as one JSON object on stdout (see `sim/review.ts`). No model, no usage.
+ * verdict as one JSON object on stdout (see `sim/review.ts`). No model, no usage. A `ReviewMode` (typed where
+ * `review-mode.ts` lists it, which imports this file).
  */
-export const simReviewMode: ReviewMode = {
-  call: (agent, run) => ({
+export const simReviewMode = {
+  call: (agent: AgentCommand, run: { readonly prompt: string; readonly cwd: string }) => ({
     cwd: run.cwd,
     command: agent.command,
     args: [...agent.args, '--review'],
@@ -14,7 +15,7 @@ export const simReviewMode: ReviewMode = {
     files: [],
     outputs: [],
   }),
-  read: (output) => ({ verdict: parseLastJson(output.stdout) }),
+  read: (output: { readonly stdout: string }) => ({ verdict: parseLastJson(output.stdout) }),
 };
 
 /** The last line of the output that parses as JSON; undefined when none does. */

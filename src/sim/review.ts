@@ -66,7 +66,8 @@ export async function runSimReview(stdin: NodeJS.ReadableStream, stdout: NodeJS.
   let prompt = '';
   for await (const chunk of stdin) prompt += String(chunk);
   const answer = simReviewAnswer(prompt);
-  if (answer.kind === 'hang') await new Promise(() => undefined);
+  // A pending promise alone lets node exit: a timer keeps the hung reviewer alive until it is killed.
+  if (answer.kind === 'hang') await new Promise(() => setInterval(() => undefined, 60_000));
   else {
     if (answer.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
     stdout.write(answer.text);

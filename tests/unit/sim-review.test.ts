@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simReviewMode } from '../../src/agents/sim-review.js';
+import { reviewModeOf } from '../../src/agents/review-mode.js';
 import { ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
 import { defaultDirectives, parseDirectives } from '../../src/sim/directives.js';
 import { simReviewAnswer } from '../../src/sim/review.js';
@@ -16,7 +16,7 @@ function prompt(round: number, task = TASK): string {
 }
 
 function verdictOf(text: string): unknown {
-  return simReviewMode.read({ stdout: text, files: {} }).verdict;
+  return reviewModeOf('sim')?.read({ stdout: text, files: {} }).verdict;
 }
 
 describe('the simulated reviewer', () => {

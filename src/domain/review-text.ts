@@ -1,0 +1,41 @@
+import { fenced, visible } from './sanitize.js';
+import type { ReviewFinding } from './review-verdict.js';
+import { fill, placeValues, tidy, type PromptTemplates, type WorkerPlace } from './prompt-template.js';
+
+/** The reviewer's findings as the worker gets them: grouped by file, each with its line, inside one fence. */
+export function findingsBlock(summary: string, findings: readonly ReviewFinding[]): string {
+  const byFile = new Map<string, ReviewFinding[]>();
+  for (const finding of findings) {
+    const file = finding.file ?? '(no file)';
+    byFile.set(file, [...(byFile.get(file) ?? []), finding]);
+  }
+  const lines = [`summary: ${visible(summary)}`];
+  for (const [file, list] of byFile) {
+    lines.push('', visible(file));
+    for (const finding of list)
+      lines.push(`${visible(file)}:${finding.line ?? '?'} [${finding.severity}] ${visible(finding.text)}`);
+  }
+  return fenced(lines.join('\n'));
+}
+
+export interface ReviewFixupFacts {
+  readonly reviewer: string;
+  readonly sha: string;
+  readonly round: number;
+  readonly maxRounds: number;
+  readonly summary: string;
+  readonly findings: readonly ReviewFinding[];
+}
+
+/** The fix-up after a request for changes: the findings (untrusted, fenced, one line each) and what to do next. */
+export function renderReviewFixup(templates: PromptTemplates, place: WorkerPlace, facts: ReviewFixupFacts): string {
+  const values = {
+    ...placeValues(place),
+    reviewer: visible(facts.reviewer),
+    sha: facts.sha.slice(0, 12),
+    round: String(facts.round),
+    maxRounds: String(facts.maxRounds),
+    findings: findingsBlock(facts.summary, facts.findings),
+  };
+  return tidy(fill(templates.reviewFixup, values, 'reviewFixup'));
+}
