@@ -1,3 +1,4 @@
+import type { ReviewStatus } from './status-schema.js';
 import { fenced, visible } from './sanitize.js';
 import type { ReviewFinding } from './review-verdict.js';
 import { fill, placeValues, tidy, type PromptTemplates, type WorkerPlace } from './prompt-template.js';
@@ -38,4 +39,20 @@ export function renderReviewFixup(templates: PromptTemplates, place: WorkerPlace
     findings: findingsBlock(facts.summary, facts.findings),
   };
   return tidy(fill(templates.reviewFixup, values, 'reviewFixup'));
+}
+
+const REVIEW_WORDS: Readonly<Record<ReviewStatus['state'], string>> = {
+  waiting: 'waiting',
+  in_review: 'in review',
+  changes_requested: 'changes requested',
+  approved: 'approved',
+  failed: 'no verdict',
+};
+
+/** One line on a worker's review for the views: `review: changes requested (round 1 of 3) by codex: <summary>`. */
+export function reviewLine(review: ReviewStatus): string {
+  const round =
+    review.state === 'waiting' && review.round === 0 ? '' : ` (round ${review.round} of ${review.maxRounds})`;
+  const summary = review.summary === undefined ? '' : `: ${visible(review.summary)}`;
+  return `review: ${REVIEW_WORDS[review.state]}${round} by ${visible(review.reviewer)}${summary}`;
 }

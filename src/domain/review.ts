@@ -2,7 +2,7 @@ import { hasEvidence, type WorkerMemory, type WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
 import type { ReviewFinding } from './review-verdict.js';
 import type { Alert } from './status-schema.js';
-import type { AlertKind } from './words.js';
+import type { AlertKind, ReviewStateName } from './words.js';
 import { checksPassedOnTip, FIXUP_RUNGS, judged, short, tipOf } from './verification.js';
 
 /**
@@ -12,9 +12,6 @@ import { checksPassedOnTip, FIXUP_RUNGS, judged, short, tipOf } from './verifica
  * arrive as observations on the worker model, keyed by the commit they judged. A review that gave no valid verdict
  * is never an approval.
  */
-
-export const REVIEW_STATES = ['waiting', 'in_review', 'changes_requested', 'approved', 'failed'] as const;
-export type ReviewStateName = (typeof REVIEW_STATES)[number];
 
 /** Where a worker's review stands, for the views. */
 export interface ReviewState {

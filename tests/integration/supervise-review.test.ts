@@ -57,6 +57,15 @@ describe('czar supervision: a review before verified', () => {
       what: 'lister verified after the approval',
     });
     expect(workerIn(status, 'lister').alerts).toEqual([]);
+    expect(workerIn(status, 'lister').review).toEqual({
+      state: 'approved',
+      reviewer: 'sim',
+      round: 2,
+      maxRounds: 3,
+      sha: approved.data?.sha,
+      summary: 'looks good',
+      findings: [],
+    });
     const events = await fx.events();
     const at = (kind: string): number => events.findIndex((event) => event.kind === kind && event.worker === 'lister');
     expect(at('review_approved')).toBeLessThan(
