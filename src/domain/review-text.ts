@@ -1,3 +1,4 @@
+import type { WorkerSpec } from './config-types.js';
 import type { ReviewStatus } from './status-schema.js';
 import { fenced, visible } from './sanitize.js';
 import type { ReviewFinding } from './review-verdict.js';
@@ -55,4 +56,13 @@ export function reviewLine(review: ReviewStatus): string {
     review.state === 'waiting' && review.round === 0 ? '' : ` (round ${review.round} of ${review.maxRounds})`;
   const summary = review.summary === undefined ? '' : `: ${visible(review.summary)}`;
   return `review: ${REVIEW_WORDS[review.state]}${round} by ${visible(review.reviewer)}${summary}`;
+}
+
+/** Who reviews whom and why, one line per reviewed worker, for `doctor` and `up --dry-run`. */
+export function reviewerNotes(workers: readonly WorkerSpec[]): string[] {
+  return workers.flatMap((worker) =>
+    worker.review === undefined
+      ? []
+      : [`review: ${worker.review.why} (up to ${worker.review.maxRounds} round(s), then the person is asked)`],
+  );
 }

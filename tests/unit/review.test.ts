@@ -5,6 +5,7 @@ import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec, ReviewSpec } from '../../src/domain/config-types.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { reviewState } from '../../src/domain/review.js';
+import { reviewerNotes } from '../../src/domain/review-text.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];
@@ -181,5 +182,14 @@ describe('decide: review rounds', () => {
     ]);
     expect(worker(third.fleet, 'a').memory.state).toBe('done');
     expect(decide(third.decided, now + 2 * MINUTE + SECOND).actions).toEqual([]);
+  });
+});
+
+describe('who reviews whom', () => {
+  it('doctor and up --dry-run get one line per reviewed worker saying who and why', () => {
+    const reviewed = { ...REVIEW, why: 'codex reviews a (claude): an agent of another make' };
+    expect(reviewerNotes([spec('a', { review: reviewed }), spec('b')])).toEqual([
+      'review: codex reviews a (claude): an agent of another make (up to 2 round(s), then the person is asked)',
+    ]);
   });
 });
