@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ADDRESSED_MARK } from './review.js';
 import { REPORTED_STATES, type ReportedState } from '../domain/words.js';
 
 /** One `@sim` line of a task: what the simulated agent does, in order. */
@@ -79,7 +80,7 @@ export function defaultDirectives(worker: string, task: string, followUp = false
   if (finding !== undefined && pathProblem(finding) === undefined)
     return [
       { kind: 'work', seconds: 2, label: 'the review findings' },
-      { kind: 'append', path: finding, text: '\n// addressed the review finding\n' },
+      { kind: 'append', path: finding, text: `\n${ADDRESSED_MARK}\n` },
       { kind: 'commit', message: 'address the review findings' },
       { kind: 'done', note: 'addressed the review findings' },
     ];

@@ -10,12 +10,15 @@ import { REVIEW_SEVERITIES } from '../domain/review-verdict.js';
  *   @sim review hang             (never answers: the reviewer's timeout stops it)
  *   @sim review wait 2 approve   (answers after 2 s)
  *
- * A round with no line approves.
+ * A round with no line approves, and so does a request for changes whose fix is already in the diff (the line the
+ * simulated worker adds when it answers a review fix-up), as a reviewer would once its finding is addressed.
  */
 
 const REVIEW_LINE = /^\s*@sim review (.*)$/gm;
 /** The round czar's review prompt names in its first line. */
 const ROUND = /^Review round (\d+) of \d+/m;
+/** What the simulated worker writes when it addresses a finding (`sim/directives.ts`), as it shows in a diff. */
+export const ADDRESSED_MARK = '// addressed the review finding';
 
 export type SimReviewAnswer =
   { readonly kind: 'print'; readonly text: string; readonly waitMs: number } | { readonly kind: 'hang' };
@@ -38,14 +41,16 @@ export function simReviewAnswer(prompt: string): SimReviewAnswer {
     case 'malformed':
       return { kind: 'print', text: 'I had a look and it seems fine to me.\n', waitMs };
     case 'request_changes':
+      if (prompt.includes(`+${ADDRESSED_MARK}`)) break;
       return { kind: 'print', text: verdict('request_changes', words), waitMs };
     default:
-      return {
-        kind: 'print',
-        text: `${JSON.stringify({ verdict: 'approve', summary: words.join(' ') || 'looks good', findings: [] })}\n`,
-        waitMs,
-      };
+      return { kind: 'print', text: approval(words.join(' ') || 'looks good'), waitMs };
   }
+  return { kind: 'print', text: approval('the finding is addressed'), waitMs };
+}
+
+function approval(summary: string): string {
+  return `${JSON.stringify({ verdict: 'approve', summary, findings: [] })}\n`;
 }
 
 /** `src/a.ts:3 major text...` as a verdict with that one finding. */

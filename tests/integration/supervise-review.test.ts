@@ -24,7 +24,7 @@ describe('czar supervision: a review before verified', () => {
       policy: { idle_after: '1m', escalate_after: '1m' },
     });
     await fx.launchWave();
-    await fx.supervise();
+    const czar = await fx.supervise();
 
     // Checks first, then the review of the same commit, in czar's own checkout.
     const passed = await fx.waitForEvent('checks_passed', 'lister');
@@ -71,6 +71,18 @@ describe('czar supervision: a review before verified', () => {
     expect(at('review_approved')).toBeLessThan(
       events.findIndex((event) => event.kind === 'state' && event.message.startsWith('done -> verified')),
     );
+
+    // The verdicts survive a czar restart: the next czar keeps the worker verified without reviewing again.
+    await czar.stop();
+    await fx.supervise();
+    const ups = await fx.waitForEvent('czar_up', undefined, {
+      match: (event) => event.at > String(events.findLast((other) => other.kind === 'czar_up')?.at),
+    });
+    const after = await fx.waitForStatus((s) => s.updatedAt > ups.at, { what: 'a status from the second czar' });
+    expect(workerIn(after, 'lister').state).toBe('verified');
+    expect(workerIn(after, 'lister').review?.state).toBe('approved');
+    const reviews = (await fx.events()).filter((event) => event.kind === 'review_started');
+    expect(reviews.map((event) => event.data?.sha)).toEqual([firstSha, approved.data?.sha]);
   });
 
   it('a malformed verdict is asked for once more, then alerted, and never verifies', async () => {

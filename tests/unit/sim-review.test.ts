@@ -34,6 +34,11 @@ describe('the simulated reviewer', () => {
     expect(third.kind === 'print' && ReviewVerdictSchema.parse(verdictOf(third.text)).verdict).toBe('approve');
   });
 
+  it('approves a request for changes whose fix is already in the diff', () => {
+    const fixed = simReviewAnswer(`${prompt(1)}\n+// addressed the review finding\n`);
+    expect(fixed.kind === 'print' && ReviewVerdictSchema.parse(verdictOf(fixed.text)).verdict).toBe('approve');
+  });
+
   it('malformed prints prose that is no verdict; hang never answers; wait delays', () => {
     const malformed = simReviewAnswer(prompt(1, '@sim review malformed'));
     expect(malformed.kind === 'print' && verdictOf(malformed.text)).toBeUndefined();
