@@ -19,7 +19,10 @@ export interface BoundedDiff {
 }
 
 /** The diff whole when it fits; else every file named, each file's part cut to a limit, saying what was cut. */
-export function boundDiff(diff: string, limits: typeof DIFF_LIMITS = DIFF_LIMITS): BoundedDiff {
+export function boundDiff(
+  diff: string,
+  limits: { readonly totalChars: number; readonly fileChars: number } = DIFF_LIMITS,
+): BoundedDiff {
   const parts = diff.split(/^(?=diff --git )/m).filter((part) => part.trim() !== '');
   const files = parts.map((part) => / b\/(.*)$/m.exec(part.split('\n')[0] ?? '')?.[1] ?? '(unnamed)');
   if (diff.length <= limits.totalChars) return { text: diff, files, cuts: [] };

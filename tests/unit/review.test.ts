@@ -6,6 +6,7 @@ import type { CheckSpec, ReviewSpec } from '../../src/domain/config-types.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { reviewState } from '../../src/domain/review.js';
 import { reviewerNotes } from '../../src/domain/review-text.js';
+import { boundDiff } from '../../src/domain/review-prompt.js';
 import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];
@@ -190,6 +191,26 @@ describe('who reviews whom', () => {
     const reviewed = { ...REVIEW, why: 'codex reviews a (claude): an agent of another make' };
     expect(reviewerNotes([spec('a', { review: reviewed }), spec('b')])).toEqual([
       'review: codex reviews a (claude): an agent of another make (up to 2 round(s), then the person is asked)',
+    ]);
+  });
+});
+
+describe('the diff a reviewer gets', () => {
+  const part = (file: string, lines: number): string =>
+    `diff --git a/${file} b/${file}\n--- a/${file}\n+++ b/${file}\n@@ -0,0 +1,${lines} @@\n${'+x\n'.repeat(lines)}`;
+
+  it('is whole under the limit, and over it names every file and says what was cut from each', () => {
+    const small = part('src/a.ts', 3) + part('src/b.ts', 3);
+    expect(boundDiff(small)).toEqual({ text: small, files: ['src/a.ts', 'src/b.ts'], cuts: [] });
+
+    const big = part('src/a.ts', 100) + part('src/b.ts', 100) + part('src/c.ts', 2);
+    const bounded = boundDiff(big, { totalChars: 400, fileChars: 250 });
+    expect(bounded.files).toEqual(['src/a.ts', 'src/b.ts', 'src/c.ts']);
+    expect(bounded.text.length).toBeLessThanOrEqual(400 + 3);
+    expect(bounded.cuts).toEqual([
+      expect.stringMatching(/^src\/a\.ts: \d+ of \d+ characters cut$/),
+      expect.stringMatching(/^src\/b\.ts: \d+ of \d+ characters cut$/),
+      expect.stringMatching(/^src\/c\.ts: its whole diff \(\d+ characters\) was left out, over the total limit$/),
     ]);
   });
 });
