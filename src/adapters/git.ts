@@ -199,6 +199,17 @@ export async function changedSinceFork(repo: string, from: string, to: string): 
   return result.exitCode === 0 ? result.stdout.split('\0').filter((file) => file !== '') : [];
 }
 
+/** The patch of `from...to` (what `to` changed since it forked), plain: no colour, no external diff driver. */
+export async function forkDiff(repo: string, from: string, to: string): Promise<string> {
+  return (await git(repo, ['diff', '--no-color', '--no-ext-diff', `${from}...${to}`])).stdout;
+}
+
+/** Files that differ between two commits (empty when either is gone). */
+export async function changedBetween(repo: string, from: string, to: string): Promise<string[]> {
+  const result = await git(repo, ['diff', '--name-only', '-z', from, to], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.split('\0').filter((file) => file !== '') : [];
+}
+
 /** The shared `.git` folder of a repository (where refs and `info/exclude` live for every worktree). */
 export async function commonDir(repo: string): Promise<string> {
   return path.resolve(repo, await out(repo, ['rev-parse', '--git-common-dir']));

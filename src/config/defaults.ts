@@ -18,6 +18,9 @@ export const POLICY_DEFAULTS: Policy = {
 /** A check's timeout when it gives none. */
 export const CHECK_TIMEOUT_DEFAULT_MS = 10 * 60_000;
 
+/** A review: the rounds before the person is asked, and how long one reviewer run may take. */
+export const REVIEW_DEFAULTS = { maxRounds: 3, timeoutMs: 10 * 60_000 } as const;
+
 export const DEFAULT_AGENT = 'claude';
 /** The git remote a host clones when its entry names none. */
 export const DEFAULT_REMOTE = 'origin';

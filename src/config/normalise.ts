@@ -5,6 +5,7 @@ import type { AgentCommand, BonusTask, Config, WorkerSpec } from '../domain/conf
 import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';
 import { resolveHosts } from './resolve-hosts.js';
+import { resolveReview } from './resolve-review.js';
 import { resolveCheck, resolveChecks, resolvePolicy, resolvePrices } from './resolve-policy.js';
 import type { ConfigPath } from './source-map.js';
 import type { WrittenBonus, WrittenConfig, WrittenWorker } from './schema.js';
@@ -110,6 +111,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     env: worker.env ?? {},
     worktree: worktreeOf(worker),
     checks: resolveChecks(written.checks, worker.checks),
+    review: resolveReview(written, worker, agentFor, facts.roles),
     ...(worker.host === undefined ? {} : { host: worker.host }),
   }));
 

@@ -19,7 +19,20 @@ function entries(
       taskFile: bonus.task_file,
       role: bonus.role,
     })),
+    ...reviewEntries(written),
   ];
+}
+
+/** The reviewers' roles, fleet-wide and per worker, read like any other role. */
+function reviewEntries(written: WrittenConfig): { path: (string | number)[]; taskFile: undefined; role: string }[] {
+  const found: { path: (string | number)[]; taskFile: undefined; role: string }[] = [];
+  if (typeof written.review === 'object' && written.review.role !== undefined)
+    found.push({ path: ['review'], taskFile: undefined, role: written.review.role });
+  written.workers.forEach((worker, index) => {
+    if (typeof worker.review === 'object' && worker.review.role !== undefined)
+      found.push({ path: ['workers', index, 'review'], taskFile: undefined, role: worker.review.role });
+  });
+  return found;
 }
 
 /** What is wrong with a task file, as the rest of a sentence that starts with its key path; undefined when nothing. */

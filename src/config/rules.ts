@@ -2,6 +2,7 @@ import type { Problem } from './problems.js';
 import { agentDefinitions, knownAgents } from './rules-agents.js';
 import { integrationBranchOwn, uniqueBranches } from './rules-branches.js';
 import { uniqueCheckNames } from './rules-checks.js';
+import { reviewersCanReview } from './rules-review.js';
 import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
 import { autoAnswerRegexes, durationMinimums, stuckAfterIdle } from './rules-policy.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   knownHosts,
   hostCapacity,
   uniqueCheckNames,
+  reviewersCanReview,
   honourableScopes,
   nonBlankTasks,
   integrationBranchOwn,

@@ -39,6 +39,27 @@ export const checkSchema = z
 
 const checks = z.array(checkSchema);
 
+export const reviewSchema = z
+  .strictObject({
+    agent: z.string().min(1).optional().meta({
+      description: "Who reviews: an agents: entry or a preset (default: one of another make than the worker's).",
+    }),
+    role: name('role name')
+      .optional()
+      .meta({ description: 'prompts/roles/<role>.md is put before the review prompt.' }),
+    max_rounds: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .meta({ description: 'Rounds of changes requested before the person is asked instead (default 3).' }),
+    timeout: duration.optional().meta({ description: 'The reviewer is stopped after this long (default 10m).' }),
+  })
+  .meta({ description: 'An agent reviews each branch once its checks pass; verified needs its approval.' });
+
+const review = z.union([z.literal('off'), reviewSchema]);
+
 export const workerSchema = z
   .strictObject({
     name: name('name').meta({ description: 'Unique worker name: the tmux session and default branch czar/<name>.' }),
@@ -63,6 +84,9 @@ export const workerSchema = z
     checks: checks
       .optional()
       .meta({ description: "This worker's checks: replace the fleet's by name or add to them." }),
+    review: review
+      .optional()
+      .meta({ description: "This worker's review: off, or fields that replace the fleet's review: ones." }),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);
@@ -121,6 +145,9 @@ export const configSchema = z.strictObject({
   checks: checks
     .optional()
     .meta({ description: 'Checks every branch must pass when its worker reports done, before it counts as verified.' }),
+  review: review
+    .optional()
+    .meta({ description: 'Review every branch by an agent before it counts as verified (default off).' }),
   bonus: z.array(bonusSchema).optional().meta({ description: 'Queued tasks handed to idle workers.' }),
   notify: notifySchema.optional(),
   hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
@@ -139,3 +166,4 @@ export type WrittenBonus = z.infer<typeof bonusSchema>;
 export type WrittenAgent = z.infer<typeof agentSchema>;
 export type WrittenHost = z.infer<typeof hostSchema>;
 export type WrittenCheck = z.infer<typeof checkSchema>;
+export type WrittenReview = z.infer<typeof reviewSchema>;

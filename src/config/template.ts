@@ -49,6 +49,10 @@ workers:
 #   - { name: test, run: npm test, timeout: 10m }
 #   - { name: lint, run: npm run lint }
 
+# An agent reviews each branch once its checks pass; verified needs its approval (docs/review.md).
+# Without agent:, one of another make than the worker's reviews it. A worker's review: off turns it off there.
+# review: { agent: codex, max_rounds: 3, timeout: 10m }
+
 # policy:
 #   launch_concurrency: 4     # workers launched at once (1..64)
 #   launch_stagger: 0s        # pause between launches

@@ -1,7 +1,8 @@
 /**
  * The built-in demo: a small shop repository and a sprint of simulated agents that shows what czar does on its
  * own in about a minute: parallel launch, a dependency released, an idle worker nudged back to work, a worker told
- * it strayed out of scope, a check that fails once and is fixed by its worker, a conflict predicted between two
+ * it strayed out of scope, a check that fails once and is fixed by its worker, a review that sends one branch back
+ * with a finding and approves it on the next round, a conflict predicted between two
  * workers and resolved by one of them when the integration branch turns it away, finished workers handed bonus
  * tasks, and the sprint ending by itself with every verified branch in a green integration branch and a handoff.
  */
@@ -28,6 +29,9 @@ checks:
   - name: no-conflict-markers
     run: "! grep -rnE '^(<<<<<<<|>>>>>>>)( |$)' --exclude-dir=.git ."
     timeout: 30s
+# After its checks pass, an agent reviews each branch; verified needs its approval (here the simulated agent, scripted
+# by the @sim review lines of a task: catalog's branch is sent back once with a finding).
+review: { agent: sim, max_rounds: 3 }
 # Each verified branch is merged here, in dependency order, and the integration checks run on the result.
 integration:
   branch: czar/integration
@@ -60,6 +64,7 @@ workers:
       @sim commit Test catalog search
       @sim result Search by name is in; price ranges are left for later.
       @sim done search and tests committed
+      @sim review request_changes src/catalog/search.ts:1 major search ignores the price range the task asks for
   - name: cart
     scope: [src/cart/**]
     task: |

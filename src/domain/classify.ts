@@ -3,7 +3,7 @@ import type { ReportObservation } from './observations.js';
 import { failureLabel } from './api-failure.js';
 import type { Policy } from './config-types.js';
 import type { ApiFailure, WorkerState } from './words.js';
-import { checksPassedOnTip } from './verification.js';
+import { verifiedOnTip } from './review.js';
 import { duration } from './units.js';
 
 /** How long a reported turn end waits for the screen before it counts as idle. */
@@ -35,7 +35,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 5  | a question is on screen (preset `isWaiting`)                           | waiting  |
  * | 6  | first task not confirmed delivered                                     | starting |
  * | 6b | a later task (bonus, fix-up) not confirmed delivered                   | working  |
- * | 7  | report says done (and every check passed on the branch tip)            | done (verified) |
+ * | 7  | report says done (and its checks passed and its review approved the tip) | done (verified) |
  * | 8  | report says blocked                                                    | blocked  |
  * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
  * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
@@ -110,8 +110,14 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
 }
 
 function doneOrVerified(worker: WorkerModel, reason: string): Classification {
-  return checksPassedOnTip(worker)
-    ? { state: 'verified', reason: `${reason}; every check passed on ${worker.git.lastCommit?.sha.slice(0, 12) ?? ''}` }
+  const judges = [
+    worker.spec.checks.length > 0 ? 'every check passed' : '',
+    worker.spec.review ? 'the review approved' : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return verifiedOnTip(worker)
+    ? { state: 'verified', reason: `${reason}; ${judges} on ${worker.git.lastCommit?.sha.slice(0, 12) ?? ''}` }
     : { state: 'done', reason };
 }
 

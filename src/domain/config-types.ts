@@ -55,6 +55,20 @@ export interface WorkerSpec {
   readonly host?: string | undefined;
   /** The fleet's checks with this worker's own ones replacing (by name) or added: what "done" must pass. */
   readonly checks: readonly CheckSpec[];
+  /** Who reviews this worker's branch once its checks pass; undefined: no review, as before reviews existed. */
+  readonly review?: ReviewSpec | undefined;
+}
+
+/** A worker's reviewer: an agent run once, headless, on each done tip, in a checkout czar owns. */
+export interface ReviewSpec {
+  readonly agent: AgentCommand;
+  /** Role text put before the review prompt (`prompts/roles/<role>.md`). */
+  readonly roleText: string | undefined;
+  /** Rounds of changes requested before the person is asked instead. */
+  readonly maxRounds: number;
+  readonly timeoutMs: number;
+  /** Why this agent reviews this worker, for `doctor` and `up --dry-run`. */
+  readonly why: string;
 }
 
 export interface BonusTask {

@@ -140,7 +140,8 @@ export function candidatesFromStatus(
       worker.state === 'done' &&
       tip !== undefined &&
       !worker.alerts.some((alert) => alert.kind === 'no_evidence');
-    const ready = spec.checks.length > 0 ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence;
+    const judged = spec.checks.length > 0 || spec.review !== undefined;
+    const ready = judged ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence;
     return {
       worker: spec.name,
       branch: spec.branch,
@@ -151,8 +152,8 @@ export function candidatesFromStatus(
         worker === undefined
           ? 'not started'
           : worker.state === 'done'
-            ? spec.checks.length > 0
-              ? 'done, checks not passed yet'
+            ? judged
+              ? 'done, not verified yet'
               : 'done without new commits'
             : `still ${worker.state}`,
       tip,

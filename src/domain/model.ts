@@ -3,7 +3,13 @@ import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
 import type { Alert, GitActivity } from './status-schema.js';
 import type { WorkerState } from './words.js';
-import type { CheckRunObservation, PaneObservation, PredictedConflict, ReportObservation } from './observations.js';
+import type {
+  CheckRunObservation,
+  PaneObservation,
+  PredictedConflict,
+  ReportObservation,
+  ReviewObservation,
+} from './observations.js';
 import type { WorkerUsage } from './usage.js';
 
 /**
@@ -87,6 +93,10 @@ export interface WorkerMemory {
    * worker's own report or a new task ends it.
    */
   readonly heldDone?: ReportObservation | undefined;
+  /** The branch tip the czar asked the review source to review. */
+  readonly reviewAsked?: string | undefined;
+  /** Tips sent back with the reviewer's findings during the task numbered `task` (1-based): the rounds so far. */
+  readonly reviewRounds?: { readonly task: number; readonly shas: readonly string[] } | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -103,6 +113,8 @@ export interface WorkerModel {
   readonly deliveredAt: number | undefined;
   /** The check source's latest word on this branch; undefined before the first run. */
   readonly checkRun?: CheckRunObservation | undefined;
+  /** The review source's latest word on this branch; undefined before the first review. */
+  readonly reviewRun?: ReviewObservation | undefined;
   readonly memory: WorkerMemory;
   /** Usage from the agent's own records; undefined when it keeps none czar can read (unknown, never zero). */
   readonly usage?: WorkerUsage | undefined;

@@ -1,3 +1,4 @@
+import type { ReviewFinding } from './review-verdict.js';
 import type { ApiFailure, ReportedState } from './words.js';
 
 /**
@@ -57,6 +58,21 @@ export interface CheckRunObservation {
   readonly status: 'running' | 'passed' | 'failed';
   /** The first check that failed (later ones do not run). */
   readonly failure?: CheckFailure | undefined;
+  readonly at: number;
+}
+
+/** The review source's latest word on a worker's branch tip. */
+export interface ReviewObservation {
+  readonly sha: string;
+  /** `failed`: no valid verdict (malformed twice, timed out, or czar could not run it); never an approval. */
+  readonly status: 'running' | 'approved' | 'changes_requested' | 'failed';
+  /** The reviewer's one-line summary (untrusted). */
+  readonly summary?: string | undefined;
+  readonly findings?: readonly ReviewFinding[] | undefined;
+  /** Why there is no verdict, when `failed`. */
+  readonly problem?: string | undefined;
+  /** Where the reviewer's prompt, output and verdict are kept. */
+  readonly transcript?: string | undefined;
   readonly at: number;
 }
 

@@ -79,6 +79,7 @@ export function sprintState(paths: StatePaths): string[] {
     paths.signals,
     paths.checks,
     paths.checkouts,
+    path.join(paths.root, 'reviews'),
     paths.integration,
     paths.handoff,
   ];
@@ -124,6 +125,16 @@ export function checkLogFile(paths: StatePaths, worker: string, sha: string): st
 /** Each check's verdict per commit of one worker, kept so a restarted czar does not judge a commit again. */
 export function checkVerdictsFile(paths: StatePaths, worker: string): string {
   return path.join(paths.checks, worker, 'verdicts.json');
+}
+
+/** A worker's reviews: `<sha>.prompt.md`, `<sha>.out.txt`, `<sha>.verdict.json`, and `verdicts.json` kept across restarts. */
+export function reviewDir(paths: StatePaths, worker: string): string {
+  return path.join(paths.root, 'reviews', worker);
+}
+
+/** The detached checkout a worker's reviewer reads (apart from the checks' one, which a newer commit may move). */
+export function reviewCheckout(paths: StatePaths, worker: string): string {
+  return path.join(paths.checkouts, '.review', worker);
 }
 
 /** The worker's check run in progress, recorded so a czar killed mid-check leaves no orphan to the next one. */

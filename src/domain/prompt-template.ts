@@ -16,6 +16,7 @@ export interface PromptTemplates {
   readonly resume: string;
   readonly integrationFixup: string;
   readonly branchMoved: string;
+  readonly reviewFixup: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -31,6 +32,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   resume: 'resume.md',
   integrationFixup: 'integration-fixup.md',
   branchMoved: 'branch-moved.md',
+  reviewFixup: 'review-fixup.md',
 };
 
 /** Where the worker sits: shared by every message. */

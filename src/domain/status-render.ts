@@ -1,6 +1,8 @@
 import { freshReport } from './classify.js';
 import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './model.js';
-import type { FleetStatus, WorkerStatus } from './status-schema.js';
+import { reviewState, type ReviewState } from './review.js';
+import { visible } from './sanitize.js';
+import type { FleetStatus, ReviewStatus, WorkerStatus } from './status-schema.js';
 import { finishedForGood } from './verification.js';
 import { fleetUsageStatus, workerUsageStatus } from './usage-status.js';
 
@@ -66,6 +68,7 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
   const usage = workerUsageStatus(worker, fleet);
   const report = freshReport(worker);
   const task = currentTask(worker);
+  const review = reviewState(worker);
   return {
     name: spec.name,
     state: memory.state,
@@ -85,6 +88,24 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     tasks: memory.tasks.map((given) => given.id),
     ...(worker.report?.resultFile === undefined ? {} : { resultFile: worker.report.resultFile }),
     ...(usage === undefined ? {} : { usage }),
+    ...(review === undefined ? {} : { review: reviewStatus(review) }),
     ...(spec.host === undefined ? {} : { host: spec.host }),
+  };
+}
+
+/** The review for the status file: the reviewer's words with their control characters pictured. */
+function reviewStatus(review: ReviewState): ReviewStatus {
+  return {
+    state: review.state,
+    reviewer: review.reviewer,
+    round: review.round,
+    maxRounds: review.maxRounds,
+    ...(review.sha === undefined ? {} : { sha: review.sha }),
+    ...(review.summary === undefined ? {} : { summary: visible(review.summary) }),
+    findings: review.findings.map((finding) => ({
+      ...finding,
+      ...(finding.file === undefined ? {} : { file: visible(finding.file) }),
+      text: visible(finding.text),
+    })),
   };
 }

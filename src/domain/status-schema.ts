@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES } from './words.js';
+import { ReviewFindingSchema } from './review-verdict.js';
+import { ALERT_KINDS, HOST_LINK_STATES, REVIEW_STATES, WORKER_STATES } from './words.js';
 
 /**
  * The status file is an interface other programs read: this zod schema describes it, generates
@@ -111,6 +112,18 @@ export const FleetUsageSchema = z.strictObject({
   budget: z.strictObject({ worker: limits, fleet: limits }),
 });
 
+export const ReviewStatusSchema = z
+  .strictObject({
+    state: z.enum(REVIEW_STATES),
+    reviewer: z.string().describe('the agent that reviews this worker'),
+    round: z.number().int().describe('the review round on the branch tip, 1-based (0 before the first review)'),
+    maxRounds: z.number().int().describe('rounds of changes requested before the person is asked'),
+    sha: z.string().optional().describe('the branch tip the state speaks about'),
+    summary: z.string().optional().describe("the reviewer's one-line summary (its words, control characters pictured)"),
+    findings: z.array(ReviewFindingSchema),
+  })
+  .describe("the worker's review: verified needs its approval of the tip (absent when nobody reviews it)");
+
 export const WorkerStatusSchema = z.strictObject({
   name: z.string(),
   state: z.enum(WORKER_STATES),
@@ -133,6 +146,7 @@ export const WorkerStatusSchema = z.strictObject({
   tasks: z.array(z.string()),
   resultFile: z.string().optional(),
   usage: WorkerUsageSchema.optional(),
+  review: ReviewStatusSchema.optional(),
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
 });
 
@@ -255,6 +269,7 @@ export type SprintMetrics = Frozen<z.infer<typeof SprintMetricsSchema>>;
 export type StatusLimits = Frozen<z.infer<typeof limits>>;
 export type FleetUsageStatus = Frozen<z.infer<typeof FleetUsageSchema>>;
 export type WorkerStatus = Frozen<z.infer<typeof WorkerStatusSchema>>;
+export type ReviewStatus = Frozen<z.infer<typeof ReviewStatusSchema>>;
 /** One ssh host of the fleet in status.json. */
 export type HostStatus = Frozen<z.infer<typeof HostStatusSchema>>;
 /** The integration branch as status.json shows it. */

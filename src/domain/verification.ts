@@ -52,32 +52,37 @@ export function keptRun(
 }
 
 /** A fix-up takes the next of these rungs; past the last one the person is told instead. */
-const FIXUP_RUNGS: readonly LadderRung[] = ['nudge', 'rebrief', 'restart'];
+export const FIXUP_RUNGS: readonly LadderRung[] = ['nudge', 'rebrief', 'restart'];
 
-function tipOf(worker: WorkerModel): string | undefined {
+export function tipOf(worker: WorkerModel): string | undefined {
   return worker.git.lastCommit?.sha;
 }
 
-function judges(worker: WorkerModel): boolean {
+function hasChecks(worker: WorkerModel): boolean {
   return worker.spec.checks.length > 0;
+}
+
+/** Whether `verified` means anything for this worker: it has checks to pass or a reviewer to convince. */
+export function judged(worker: WorkerModel): boolean {
+  return hasChecks(worker) || worker.spec.review !== undefined;
 }
 
 /** All checks passed on the commit the branch points at now. */
 export function checksPassedOnTip(worker: WorkerModel): boolean {
   const tip = tipOf(worker);
-  return judges(worker) && tip !== undefined && worker.checkRun?.sha === tip && worker.checkRun.status === 'passed';
+  return hasChecks(worker) && tip !== undefined && worker.checkRun?.sha === tip && worker.checkRun.status === 'passed';
 }
 
 /** A check failed on the commit the branch points at now: a done claim there is no progress. */
 export function checksFailedOnTip(worker: WorkerModel): boolean {
   const tip = tipOf(worker);
-  return judges(worker) && tip !== undefined && worker.checkRun?.sha === tip && worker.checkRun.status === 'failed';
+  return hasChecks(worker) && tip !== undefined && worker.checkRun?.sha === tip && worker.checkRun.status === 'failed';
 }
 
-/** Finished in the sense that counts: verified where checks are configured, else done with commits. */
+/** Finished in the sense that counts: verified where checks or a review are configured, else done with commits. */
 export function finishedForGood(worker: WorkerModel): boolean {
   const state = worker.memory.state;
-  return judges(worker) ? state === 'verified' : state === 'done' && hasEvidence(worker);
+  return judged(worker) ? state === 'verified' : state === 'done' && hasEvidence(worker);
 }
 
 export interface ChecksDecision {
@@ -90,12 +95,13 @@ export interface ChecksDecision {
  * done claim). `canMessage` is false when the worker is paused or its pane cannot take a paste: then only the alert.
  */
 export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolean): ChecksDecision {
-  if (!judges(worker)) return { actions: [], memory: {} };
+  if (!hasChecks(worker)) return { actions: [], memory: {} };
   const name = worker.spec.name;
   const memory = worker.memory;
   const tip = tipOf(worker);
   const run = worker.checkRun;
-  if (memory.state === 'verified') return clearFailure(worker, `all checks passed on ${short(run?.sha)}`);
+  if (memory.state === 'verified' || checksPassedOnTip(worker))
+    return clearFailure(worker, `all checks passed on ${short(run?.sha)}`);
   // Only a finished claim is checked, so the checkout never races the worker's typing.
   if (memory.state !== 'done' || !hasEvidence(worker) || tip === undefined || worker.pane?.screenBusy === true)
     return { actions: [], memory: {} };
@@ -151,6 +157,6 @@ function clearFailure(worker: WorkerModel, reason: string): ChecksDecision {
   };
 }
 
-function short(sha: string | undefined): string {
+export function short(sha: string | undefined): string {
   return sha === undefined ? 'no commit' : sha.slice(0, 12);
 }

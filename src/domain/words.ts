@@ -65,8 +65,14 @@ export const ALERT_KINDS = [
   'branch_missing',
   'worktree_missing',
   'integration_failed',
+  'review_failed',
+  'review_unresolved',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Where a worker's review stands: waiting for a done tip (and its checks), in review, sent back, approved, or no verdict. */
+export const REVIEW_STATES = ['waiting', 'in_review', 'changes_requested', 'approved', 'failed'] as const;
+export type ReviewStateName = (typeof REVIEW_STATES)[number];
 
 /** How the czar's link to a host stands: before its first stream line, streaming, cut off, or refused (czar version). */
 export const HOST_LINK_STATES = ['connecting', 'reachable', 'unreachable', 'refused'] as const;

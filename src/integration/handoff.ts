@@ -1,3 +1,4 @@
+import { reviewLine } from '../domain/review-text.js';
 import { diffStat } from '../adapters/branch-activity.js';
 import { commitSubjects } from '../adapters/integration-git.js';
 import { readEventsFrom, readJson, writeAtomic } from '../adapters/state-files.js';
@@ -42,6 +43,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
         ...(failed !== undefined && candidate?.merged !== true
           ? [`integration: ${failureSummary(failed.failure)}`]
           : []),
+        ...(worker?.review === undefined ? [] : [reviewLine(worker.review)]),
       ];
       return {
         name: spec.name,

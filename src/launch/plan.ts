@@ -1,3 +1,4 @@
+import { reviewerNotes } from '../domain/review-text.js';
 import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
@@ -269,6 +270,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
     const where = worker.host === undefined ? '' : ` on host "${worker.host}" in ${worker.worktree}`;
     lines.push(`  ${worker.name}: ${worker.branch} (${worktree})${where} · ${session} · ${delivery}${wave}`);
   }
+  for (const note of reviewerNotes(config.workers)) lines.push(`  ${note}`);
   for (const problem of plan.problems) lines.push(`  problem: ${problem}`);
   return lines;
 }

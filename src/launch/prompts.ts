@@ -2,6 +2,7 @@ import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/model.js';
 import type { FixupFacts } from '../domain/integration-fixup.js';
+import { renderReviewFixup } from '../domain/review-text.js';
 import type { Action } from '../domain/policy/actions.js';
 import {
   renderBonus,
@@ -106,7 +107,10 @@ export async function actionMessage(
   spec: WorkerSpec,
   action: Extract<
     Action,
-    { kind: 'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'warn_conflict' | 'warn_moved' }
+    {
+      kind:
+        'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'review_fixup' | 'warn_conflict' | 'warn_moved';
+    }
   >,
 ): Promise<string | undefined> {
   if (plainTask(spec)) return action.kind === 'bonus' ? action.task.task : undefined;
@@ -123,6 +127,8 @@ export async function actionMessage(
       return renderDependencyReady(loaded, place, action.summary);
     case 'fixup':
       return renderFixup(loaded, place, action.sha, action.failure);
+    case 'review_fixup':
+      return renderReviewFixup(loaded, place, action);
     case 'warn_conflict':
       return renderConflict(loaded, place, action.peer, action.peerBranch, action.files);
     case 'warn_moved':

@@ -13,6 +13,7 @@ import {
 import { createInputParser, type InputEvent } from './input.js';
 import { renderLive, type Mode } from './live-view.js';
 import { parseSimOptions, type SimOptions } from './options.js';
+import { runSimReview } from './review.js';
 import { reporterFromEnv } from './report.js';
 import {
   BRACKETED_PASTE_OFF,
@@ -39,6 +40,7 @@ export async function runSimAgent(argv: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return error.exitCode;
   }
+  if (options.review) return runSimReview(process.stdin, process.stdout);
   return new SimAgent(options, process.stdin, process.stdout, process.env, process.cwd()).run();
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ADDRESSED_MARK } from './review.js';
 import { REPORTED_STATES, type ReportedState } from '../domain/words.js';
 
 /** One `@sim` line of a task: what the simulated agent does, in order. */
@@ -35,8 +36,12 @@ export interface ParsedDirectives {
 }
 
 const PREFIX = '@sim ';
+/** `@sim review` lines script the reviewer (`sim/review.ts`), not the worker. */
+const REVIEW_PREFIX = '@sim review ';
 /** The command a message asks to run, quoted as code: `git merge <branch>`. */
 const MERGE_INSTRUCTION = /`git merge ([\w.][\w./-]*)`/;
+/** A reviewer's finding as czar's review fix-up lists it: `src/a.ts:3 [major] text`. */
+const REVIEW_FINDING = /^\s*([\w.][\w./-]*):\d+ \[(?:blocker|major|minor)\]/m;
 
 /** Finds the `@sim` lines in a task; every other line is prose the agent "reads" and ignores. */
 export function parseDirectives(text: string): ParsedDirectives {
@@ -44,7 +49,7 @@ export function parseDirectives(text: string): ParsedDirectives {
   const problems: string[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '').trimStart();
-    if (!line.startsWith(PREFIX)) return;
+    if (!line.startsWith(PREFIX) || line.startsWith(REVIEW_PREFIX)) return;
     const parsed = parseLine(line.slice(PREFIX.length).trim());
     if (typeof parsed === 'string') problems.push(`line ${index + 1}: ${parsed}`);
     else directives.push(parsed);
@@ -54,7 +59,9 @@ export function parseDirectives(text: string): ParsedDirectives {
 
 /** Whether the text has any `@sim` line at all (without one, the agent does a default piece of work). */
 export function hasDirectives(text: string): boolean {
-  return text.split('\n').some((line) => line.trimStart().startsWith(PREFIX));
+  return text
+    .split('\n')
+    .some((line) => line.trimStart().startsWith(PREFIX) && !line.trimStart().startsWith(REVIEW_PREFIX));
 }
 
 /** What the agent does with a task that has no `@sim` line: a short, honest piece of work, committed. */
@@ -67,6 +74,15 @@ export function defaultDirectives(worker: string, task: string, followUp = false
       { kind: 'work', seconds: 2, label: `merging ${merge}` },
       { kind: 'merge', branch: merge },
       { kind: 'done', note: `merged ${merge} and resolved its conflicts` },
+    ];
+  // Review findings are answered as an agent that agrees would: a change to the file named first, committed.
+  const finding = followUp ? REVIEW_FINDING.exec(task)?.[1] : undefined;
+  if (finding !== undefined && pathProblem(finding) === undefined)
+    return [
+      { kind: 'work', seconds: 2, label: 'the review findings' },
+      { kind: 'append', path: finding, text: `\n${ADDRESSED_MARK}\n` },
+      { kind: 'commit', message: 'address the review findings' },
+      { kind: 'done', note: 'addressed the review findings' },
     ];
   // A follow-up with no directive (a nudge, a realign note) is answered the way an agent usually does: it wraps up
   // and says it is done, without new files that might fall outside its scope.

@@ -13,6 +13,8 @@ export interface SimOptions {
   readonly speed: number;
   /** Never report through czar, like an agent without hooks (Aider, a shell): only the pane and git show its state. */
   readonly noReport: boolean;
+  /** Run once as a reviewer: the prompt on stdin, the scripted verdict on stdout (see `sim/review.ts`). */
+  readonly review: boolean;
 }
 
 export function parseSimOptions(argv: readonly string[]): SimOptions {
@@ -26,6 +28,7 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
         'enter-guard-ms': { type: 'string' },
         speed: { type: 'string' },
         'no-report': { type: 'boolean' },
+        review: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -33,7 +36,7 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
   } catch (error) {
     throw new CzarError(
       'sim_usage',
-      `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F, --no-report.`,
+      `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F, --no-report, --review.`,
       { exitCode: 2 },
     );
   }
@@ -43,6 +46,7 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
     enterGuardMs: number('--enter-guard-ms', values['enter-guard-ms'], 0),
     speed: number('--speed', values.speed, 1),
     noReport: values['no-report'] === true,
+    review: values.review === true,
   };
 }
 

@@ -12,6 +12,7 @@ import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../la
 import { CzarError } from '../domain/errors.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
+import { ReviewSource } from './review-source.js';
 import { runNotifyCommand } from './notify-command.js';
 import { paneOf, startSession } from './worker-session.js';
 
@@ -24,7 +25,7 @@ export interface EffectHooks {
   respawned(worker: string, at: number): void;
   failed(worker: string, kind: 'delivery_failed', message: string): void;
   settled(): void;
-  /** The check source has news (it reaches the model when the loop polls its sources). */
+  /** The check or review source has news (it reaches the model when the loop polls its sources). */
   checked(): void;
 }
 
@@ -35,6 +36,7 @@ export interface EffectHooks {
 export class Executor {
   private readonly queues = new Map<string, Promise<void>>();
   readonly checks: CheckSource;
+  readonly reviews: ReviewSource;
 
   constructor(
     private readonly fleet: Fleet,
@@ -43,6 +45,7 @@ export class Executor {
     slots = new CheckSlots(fleet.config.policy.checkConcurrency),
   ) {
     this.checks = new CheckSource(fleet, slots, () => hooks.checked());
+    this.reviews = new ReviewSource(fleet, slots, () => hooks.checked());
   }
 
   /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */
@@ -177,9 +180,14 @@ export class Executor {
         void log('run_checks', action.reason, { sha: action.sha });
         this.checks.request(spec, action.sha);
         return;
+      case 'run_review':
+        void log('run_review', action.reason, { sha: action.sha, round: action.round });
+        this.reviews.request(spec, action.sha, action.round);
+        return;
       case 'nudge':
       case 'realign':
       case 'fixup':
+      case 'review_fixup':
       case 'warn_conflict':
       case 'warn_moved':
         void log(action.kind, action.reason);

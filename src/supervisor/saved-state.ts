@@ -39,11 +39,11 @@ export async function restoreModel(
     const remembered = saved?.workers[spec.name];
     const record = records.get(spec.name);
     if (remembered !== undefined) {
-      // Check runs die with the czar that started them: ask again for any tip still unjudged.
+      // Check runs and reviews die with the czar that started them: ask again for any tip still unjudged.
       return {
         ...fresh,
         report: remembered.report,
-        memory: { ...remembered.memory, checksAsked: undefined },
+        memory: { ...remembered.memory, checksAsked: undefined, reviewAsked: undefined },
         launchedAt: remembered.launchedAt,
         deliveredAt: remembered.deliveredAt ?? deliveredFrom(record),
       };

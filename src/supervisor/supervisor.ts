@@ -107,6 +107,7 @@ export class Supervisor {
     this.sources = [
       this.observer,
       this.executor.checks,
+      this.executor.reviews,
       this.usage,
       this.hostStreams,
       this.conflicts,
@@ -130,6 +131,7 @@ export class Supervisor {
     this.store.set(restored.model);
     this.startedAt = restored.startedAt ?? this.startedAt;
     await this.executor.checks.restore(this.store.model.workers.map((worker) => worker.spec));
+    await this.executor.reviews.restore(this.store.model.workers.map((worker) => worker.spec));
     await this.integration.start();
     await armPaneHooks(this.fleet, this.signalsDir);
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
@@ -152,6 +154,7 @@ export class Supervisor {
       if (this.timer !== undefined) clearInterval(this.timer);
       this.unwatchServer?.();
       this.executor.checks.stop();
+      this.executor.reviews.stop();
       this.slots.stop();
       this.halt.abort();
       await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);

@@ -2,6 +2,7 @@
 import { Text } from 'ink';
 import type { FleetEvent } from '../domain/words.js';
 import type { WorkerStatus } from '../domain/status-schema.js';
+import { reviewLine } from '../domain/review-text.js';
 import { clockTime, stateText, truncate, usageLine } from './format.js';
 
 export interface DetailProps {
@@ -36,6 +37,7 @@ export function detailLines({ worker, tail, events, width, height, pullRequest }
   const fixed: Line[] = [{ text: title, tone: 'title' }];
   for (const alert of worker.alerts.slice(0, 2)) fixed.push({ text: `! ${alert.message}`, tone: 'alert' });
   fixed.push({ text: `note: ${worker.note ?? '-'}` });
+  if (worker.review !== undefined) fixed.push({ text: reviewLine(worker.review) });
   fixed.push({ text: usageLine(worker.usage) });
   if (worker.resultFile !== undefined) fixed.push({ text: `result: ${worker.resultFile}` });
   if (pullRequest !== undefined) fixed.push({ text: `PR: ${pullRequest.url} (${pullRequest.state.toLowerCase()})` });

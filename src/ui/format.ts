@@ -62,6 +62,8 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   branch_missing: 'no-branch',
   worktree_missing: 'no-worktree',
   integration_failed: 'unmerged',
+  review_failed: 'review-failed',
+  review_unresolved: 'review-open',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

@@ -31,6 +31,8 @@ export interface FixtureWorker {
   /** A `hosts:` entry name: the worker runs on that ssh host. */
   readonly host?: string;
   readonly checks?: readonly FixtureCheck[];
+  /** The worker's `review:` (off, or fields over the fleet's). */
+  readonly review?: 'off' | Readonly<Record<string, unknown>>;
 }
 
 /** A `checks:` entry in the written form. */
@@ -52,6 +54,8 @@ export interface FixtureOptions {
   readonly pr?: Readonly<Record<string, unknown>>;
   /** The fleet's `checks:`. */
   readonly checks?: readonly FixtureCheck[];
+  /** The fleet's `review:`. */
+  readonly review?: 'off' | Readonly<Record<string, unknown>>;
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
   /** A folder for a bare clone of the repo, added as its remote `origin` (what ssh hosts clone and push to). */
@@ -173,6 +177,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
     ...(options.checks === undefined ? {} : { checks: options.checks }),
+    ...(options.review === undefined ? {} : { review: options.review }),
     ...(options.notify === undefined ? {} : { notify: options.notify(root) }),
     ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
     ...(options.integration === undefined ? {} : { integration: options.integration }),

@@ -82,6 +82,15 @@ describe('czar demo without a terminal (as CI runs it)', () => {
       expect(find(events, of('docs', 'realign'))).toBeGreaterThan(-1);
       expect(events.filter((event) => event.kind === 'bonus')).toHaveLength(2);
 
+      // The reviewer sends catalog back once with a finding; its fix is a new commit, approved on round 2.
+      const sentBackAt = find(events, of('catalog', 'review_changes_requested'));
+      expect(sentBackAt).toBeGreaterThan(-1);
+      const reviewFixupAt = find(events, of('catalog', 'review_fixup'), sentBackAt);
+      expect(reviewFixupAt).toBeGreaterThan(sentBackAt);
+      const approvedAt = find(events, of('catalog', 'review_approved'), reviewFixupAt);
+      expect(approvedAt).toBeGreaterThan(reviewFixupAt);
+      expect(events[approvedAt]?.data?.sha).not.toBe(events[sentBackAt]?.data?.sha);
+
       // A check fails once; its worker gets the fix-up, fixes its branch, and is verified on a new commit.
       const failedAt = find(events, (event) => event.kind === 'checks_failed');
       expect(failedAt).toBeGreaterThan(-1);

@@ -79,8 +79,10 @@ describe('sim options and work steps', () => {
       enterGuardMs: 1000,
       speed: 0.1,
       noReport: false,
+      review: false,
     });
     expect(parseSimOptions(['--no-report']).noReport).toBe(true);
+    expect(parseSimOptions(['--review']).review).toBe(true);
     expect(() => parseSimOptions(['--speed', 'fast'])).toThrow(/--speed must be a number >= 0, got "fast"/);
     expect(() => parseSimOptions(['--bogus'])).toThrow(/known options/);
   });

@@ -1,3 +1,4 @@
+import { reviewerNotes } from '../../domain/review-text.js';
 import path from 'node:path';
 import { ghLoggedIn } from '../../adapters/gh.js';
 import { gitVersion } from '../../adapters/git.js';
@@ -65,6 +66,7 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
         line: `agent "${agent.name}": ${problem.blocking ? '' : 'warning: '}${problem.message}`,
       });
   }
+  for (const line of reviewerNotes(config.workers)) checks.push({ ok: true, line });
   const stateDirCheck = checkStateDir(fleet);
   if (stateDirCheck !== undefined) checks.push(stateDirCheck);
   checks.push(...(await checkHosts(config)));

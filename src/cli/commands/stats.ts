@@ -1,5 +1,6 @@
 import { readEventsFrom, readJson } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
+import { reviewLine } from '../../domain/review-text.js';
 import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../domain/metrics.js';
 import type { SprintMetrics, FleetStatus } from '../../domain/status-schema.js';
 import { sprintSummary, TASK_COLUMNS, taskCells } from '../../domain/metrics-text.js';
@@ -26,10 +27,18 @@ export const statsCommand: Command = {
     const { events } = await readEventsFrom(fleet.paths, 0);
     const metrics = sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), Date.now());
     if (values.json === true) out(JSON.stringify(metrics, null, 2));
-    else for (const line of statsLines(metrics)) out(line);
+    else for (const line of [...statsLines(metrics), ...reviewLines(status)]) out(line);
     return 0;
   },
 };
+
+/** Each reviewed worker's review, under the table. */
+function reviewLines(status: FleetStatus): string[] {
+  const reviewed = status.workers.flatMap((worker) =>
+    worker.review === undefined ? [] : [`  ${worker.name}: ${reviewLine(worker.review)}`],
+  );
+  return reviewed.length === 0 ? [] : ['reviews:', ...reviewed];
+}
 
 const WIDTHS = [16, 14, 9, 9, 6, 8, 6, 8, 0];
 

@@ -3,6 +3,7 @@ import type { BonusTask } from '../config-types.js';
 import type { Alert } from '../status-schema.js';
 import type { AlertKind } from '../words.js';
 import type { CheckFailure } from '../observations.js';
+import type { ReviewFinding } from '../review-verdict.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -109,6 +110,27 @@ export type Action =
       readonly worker: string;
       readonly sha: string;
       readonly failure: CheckFailure;
+      readonly reason: string;
+    }
+  /** Review this commit of the worker's branch (the review source answers with an observation). */
+  | {
+      readonly kind: 'run_review';
+      readonly worker: string;
+      readonly sha: string;
+      /** The round this review is, 1-based. */
+      readonly round: number;
+      readonly reason: string;
+    }
+  /** Send the reviewer's findings on this commit back to the worker: fix, commit, report done. */
+  | {
+      readonly kind: 'review_fixup';
+      readonly worker: string;
+      readonly sha: string;
+      readonly reviewer: string;
+      readonly summary: string;
+      readonly findings: readonly ReviewFinding[];
+      readonly round: number;
+      readonly maxRounds: number;
       readonly reason: string;
     }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */

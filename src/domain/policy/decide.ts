@@ -1,6 +1,7 @@
 import { checkBudgets } from '../budget.js';
 import { judgeConflicts } from '../conflicts.js';
 import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
+import { judgeReview } from '../review.js';
 import { judgeChecks } from '../verification.js';
 import type { Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
@@ -31,9 +32,13 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) transition(ctx, draft);
   for (const draft of drafts) act(ctx, draft);
   for (const draft of drafts) {
-    const checks = judgeChecks(model(draft), now, !paused(ctx, draft) && draft.worker.pane?.alive === true);
+    const canMessage = !paused(ctx, draft) && draft.worker.pane?.alive === true;
+    const checks = judgeChecks(model(draft), now, canMessage);
     Object.assign(draft.memory, checks.memory);
     actions.push(...checks.actions);
+    const review = judgeReview(model(draft), now, canMessage);
+    Object.assign(draft.memory, review.memory);
+    actions.push(...review.actions);
   }
   for (const draft of drafts) checkPlace(ctx, draft);
   for (const draft of drafts) checkDelivery(ctx, draft);

@@ -1,5 +1,6 @@
 import { classifyWithReason, freshReport, heldOver } from '../classify.js';
 import { briefedSince, epoch, hasEvidence } from '../model.js';
+import { reviewSentBackOnTip } from '../review.js';
 import { checksFailedOnTip, finishedForGood } from '../verification.js';
 import { clearAlert, model, name, notifyOnce, raiseAlert, STATE_ALERTS, type Context, type Draft } from './draft.js';
 import { apiFailed, crashed, ladder, waiting } from './ladder.js';
@@ -67,7 +68,10 @@ function madeProgress(draft: Draft): boolean {
   return (
     state === 'waiting' ||
     state === 'blocked' ||
-    (state === 'done' && hasEvidence(model(draft)) && !checksFailedOnTip(model(draft)))
+    (state === 'done' &&
+      hasEvidence(model(draft)) &&
+      !checksFailedOnTip(model(draft)) &&
+      !reviewSentBackOnTip(model(draft)))
   );
 }
 

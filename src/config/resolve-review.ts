@@ -1,0 +1,94 @@
+import { reviewModeOf } from '../agents/review-mode.js';
+import { isPreset, PRESET_NAMES, type AgentCommand, type PresetName, type ReviewSpec } from '../domain/config-types.js';
+import { DEFAULT_AGENT, REVIEW_DEFAULTS } from './defaults.js';
+import { parseDuration } from './duration.js';
+import type { WrittenConfig, WrittenReview, WrittenWorker } from './schema.js';
+
+/** Who reviews whom: the fleet's `review:` with a worker's own over it, and the default reviewer when none is named. */
+
+interface AgentMake {
+  readonly name: string;
+  readonly preset: PresetName;
+}
+
+export function canReview(preset: PresetName): boolean {
+  return reviewModeOf(preset) !== undefined;
+}
+
+/** The presets that can review, for messages. */
+export function reviewingPresets(): readonly PresetName[] {
+  return PRESET_NAMES.filter(canReview);
+}
+
+/** The preset behind an agent name as written (a preset itself, an `agents:` entry's, or shell). */
+export function presetOf(written: WrittenConfig, agent: string): PresetName {
+  return isPreset(agent) ? agent : (written.agents?.[agent]?.preset ?? 'shell');
+}
+
+/** The review that applies to a worker: its own fields over the fleet's; undefined when off or absent. */
+export function writtenReviewOf(written: WrittenConfig, worker: WrittenWorker): WrittenReview | undefined {
+  if (worker.review === 'off') return undefined;
+  const fleet = written.review === 'off' ? undefined : written.review;
+  if (worker.review === undefined) return fleet;
+  return { ...fleet, ...worker.review };
+}
+
+/** The agents the config puts to work or defines, in the order it names them. */
+function configuredAgents(written: WrittenConfig): AgentMake[] {
+  const names = [
+    written.agent ?? DEFAULT_AGENT,
+    ...written.workers.map((worker) => worker.agent ?? written.agent ?? DEFAULT_AGENT),
+    ...Object.keys(written.agents ?? {}),
+  ];
+  return [...new Set(names)].map((name) => ({ name, preset: presetOf(written, name) }));
+}
+
+/**
+ * The reviewer a worker gets when its review names none: an agent of another make than the worker's, so a model does
+ * not grade its own work; else the worker's own agent; undefined when no configured agent can review.
+ */
+export function defaultReviewer(
+  written: WrittenConfig,
+  worker: WrittenWorker,
+): { readonly agent: string; readonly why: string } | undefined {
+  const ownName = worker.agent ?? written.agent ?? DEFAULT_AGENT;
+  const ownMake: AgentMake = { name: ownName, preset: presetOf(written, ownName) };
+  const other = configuredAgents(written).find((agent) => agent.preset !== ownMake.preset && canReview(agent.preset));
+  if (other !== undefined)
+    return {
+      agent: other.name,
+      why: `${other.name} reviews ${worker.name} (${ownMake.name}): an agent of another make, so no model grades its own work`,
+    };
+  if (canReview(ownMake.preset))
+    return {
+      agent: ownMake.name,
+      why: `${ownMake.name} reviews ${worker.name}: its own agent, the only make configured that can review`,
+    };
+  return undefined;
+}
+
+/** The resolved review of a worker (the rules made sure its reviewer exists and can review). */
+export function resolveReview(
+  written: WrittenConfig,
+  worker: WrittenWorker,
+  agentFor: (name: string) => AgentCommand,
+  roles: ReadonlyMap<string, string>,
+): ReviewSpec | undefined {
+  const review = writtenReviewOf(written, worker);
+  if (review === undefined) return undefined;
+  const picked =
+    review.agent === undefined
+      ? defaultReviewer(written, worker)
+      : { agent: review.agent, why: `${review.agent} reviews ${worker.name}: named in review.agent` };
+  if (picked === undefined) return undefined;
+  return {
+    agent: agentFor(picked.agent),
+    roleText: review.role === undefined ? undefined : roles.get(review.role),
+    maxRounds: review.max_rounds ?? REVIEW_DEFAULTS.maxRounds,
+    timeoutMs:
+      review.timeout === undefined
+        ? REVIEW_DEFAULTS.timeoutMs
+        : (parseDuration(review.timeout) ?? REVIEW_DEFAULTS.timeoutMs),
+    why: picked.why,
+  };
+}

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { reviewModeOf } from '../agents/review-mode.js';
+import { makeFolder, writeTextFile } from '../adapters/file-system.js';
+import { changedBetween, forkDiff } from '../adapters/git.js';
+import { detachedCheckout } from '../adapters/git-worktrees.js';
+import { runReviewCall } from '../adapters/review-process.js';
+import type { ReviewSpec, WorkerSpec } from '../domain/config-types.js';
+import type { ReviewObservation } from '../domain/observations.js';
+import { reviewCheckout, reviewDir } from '../domain/paths.js';
+import { boundDiff, renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/review-prompt.js';
+import { ReviewVerdictSchema } from '../domain/review-verdict.js';
+import type { Fleet } from '../fleet/handle.js';
+
+/** What a reviewer printed is kept, bounded: a runaway reviewer must not fill the disk. */
+const KEPT_OUTPUT_CHARS = 200_000;
+
+export interface ReviewRequest {
+  readonly spec: WorkerSpec;
+  readonly review: ReviewSpec;
+  readonly sha: string;
+  readonly round: number;
+  /** Earlier rounds of this task that asked for changes, oldest first. */
+  readonly earlier: readonly Omit<EarlierRound, 'changedSince'>[];
+}
+
+/**
+ * One review of one commit: a detached checkout czar owns at the commit, the prompt, the reviewer run once through
+ * its preset's review mode, and its answer validated. An answer that is not a verdict is asked for once more; a
+ * second one, a timeout or czar's own trouble is `failed`, never an approval. The prompt, the output and the verdict
+ * are kept under `.czar/reviews/<worker>/<sha>.*`.
+ */
+export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<ReviewObservation> {
+  const { spec, review, sha } = request;
+  const dir = reviewDir(fleet.paths, spec.name);
+  const transcript = path.join(dir, `${sha}.out.txt`);
+  const failed = (problem: string): ReviewObservation => ({
+    sha,
+    status: 'failed',
+    problem,
+    transcript,
+    at: Date.now(),
+  });
+  const mode = reviewModeOf(review.agent.preset);
+  if (mode === undefined) return failed(`${review.agent.name} (preset ${review.agent.preset}) cannot review`);
+  try {
+    const checkout = reviewCheckout(fleet.paths, spec.name);
+    await detachedCheckout(fleet.config.repo, checkout, sha);
+    await makeFolder(dir, 0o700);
+    const prompt = renderReviewPrompt({
+      worker: spec.name,
+      branch: spec.branch,
+      base: fleet.config.base,
+      sha,
+      round: request.round,
+      maxRounds: review.maxRounds,
+      roleText: review.roleText,
+      task: spec.task,
+      checks: spec.checks,
+      diff: boundDiff(await forkDiff(fleet.config.repo, fleet.config.base, sha)),
+      earlier: await earlierRounds(fleet.config.repo, request),
+    });
+    await writeTextFile(path.join(dir, `${sha}.prompt.md`), prompt, 0o600);
+    const output: string[] = [];
+    let problem = '';
+    for (const attempt of [1, 2]) {
+      const asked =
+        attempt === 1
+          ? prompt
+          : `${prompt}\n\nYour last answer was not a valid verdict (${problem}). Answer with exactly one JSON object in the shape above.`;
+      const workDir = path.join(dir, `${sha}.work-${attempt}`);
+      await makeFolder(workDir, 0o700);
+      const result = await runReviewCall(
+        mode.call(review.agent, { prompt: asked, cwd: checkout, workDir }),
+        review.timeoutMs,
+      );
+      output.push(
+        `--- attempt ${attempt}: exit ${result.exitCode}\n${result.output.stdout}\n--- stderr\n${result.stderr}`,
+      );
+      await writeTextFile(transcript, output.join('\n').slice(0, KEPT_OUTPUT_CHARS), 0o600);
+      const parsed = ReviewVerdictSchema.safeParse(mode.read(result.output).verdict);
+      if (parsed.success) {
+        await writeTextFile(path.join(dir, `${sha}.verdict.json`), `${JSON.stringify(parsed.data, null, 2)}\n`, 0o600);
+        const verdict = parsed.data;
+        return {
+          sha,
+          status: verdict.verdict === 'approve' ? 'approved' : 'changes_requested',
+          summary: verdict.summary,
+          findings: verdict.findings,
+          transcript,
+          at: Date.now(),
+        };
+      }
+      problem = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || 'the answer'}: ${issue.message}`)
+        .join('; ');
+    }
+    return failed(`asked twice, no valid verdict (${problem}); a verdict is ${VERDICT_SHAPE}`);
+  } catch (error) {
+    // A timeout is the reviewer's; a checkout or file failure is czar's own. Neither is a verdict.
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function earlierRounds(repo: string, request: ReviewRequest): Promise<EarlierRound[]> {
+  return Promise.all(
+    request.earlier.map(async (round) => ({
+      sha: round.sha,
+      summary: round.summary,
+      findings: round.findings,
+      changedSince: await changedBetween(repo, round.sha, request.sha),
+    })),
+  );
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { checkConfigText } from '../../src/config/validate.js';
+import { configSchema } from '../../src/config/schema.js';
+import { defaultReviewer, writtenReviewOf } from '../../src/config/resolve-review.js';
+
+function problems(text: string): readonly string[] {
+  const checked = checkConfigText(text, 'czar.yaml');
+  if (checked.ok) throw new Error('expected the config to be invalid');
+  return checked.problems;
+}
+
+function written(text: string) {
+  return configSchema.parse(parse(text));
+}
+
+describe('config: review', () => {
+  it('an agent that cannot review is refused at its line with one sentence naming it and the fix', () => {
+    expect(problems('project: p\nreview: { agent: shell }\nworkers:\n  - name: api\n    task: x\n')).toEqual([
+      expect.stringMatching(
+        /^czar\.yaml:2:18: review\.agent "shell" \(preset shell\) cannot review: it has no headless mode that answers with a verdict; name an agent whose preset is one of .*sim.*\.$/,
+      ),
+    ]);
+  });
+
+  it("a worker's own reviewer that is unknown is named at the worker's line", () => {
+    expect(problems('project: p\nworkers:\n  - name: api\n    task: x\n    review: { agent: sym }\n')[0]).toMatch(
+      /^czar\.yaml:5:22: workers\[0\]\.review\.agent "sym" is not a built-in agent or an agents: entry; did you mean "sim"\?/,
+    );
+  });
+
+  it('with only agents that cannot review, review: {} is refused and says what to add', () => {
+    expect(problems('project: p\nagent: aider\nreview: {}\nworkers:\n  - name: api\n    task: x\n')[0]).toMatch(
+      /workers\[0\] has review: on but no configured agent can review api's branch; add review: \{ agent: <name> \}/,
+    );
+  });
+
+  it('the default reviewer is of another make than the worker when one is configured, else its own agent', () => {
+    const config = written(
+      'project: p\nagent: claude\nreview: {}\nworkers:\n  - name: api\n    task: x\n  - name: ui\n    task: y\n    agent: sim\n',
+    );
+    const [api, ui] = config.workers;
+    expect(defaultReviewer(config, api!)).toEqual({
+      agent: 'sim',
+      why: expect.stringContaining('another make') as string,
+    });
+    expect(defaultReviewer(config, ui!)?.agent).toBeDefined();
+  });
+
+  it("a worker's review: off turns it off there; its fields replace the fleet's elsewhere", () => {
+    const config = written(
+      'project: p\nreview: { agent: sim, max_rounds: 2 }\nworkers:\n  - name: api\n    task: x\n    review: off\n  - name: ui\n    task: y\n    review: { max_rounds: 5 }\n',
+    );
+    const [api, ui] = config.workers;
+    expect(writtenReviewOf(config, api!)).toBeUndefined();
+    expect(writtenReviewOf(config, ui!)).toEqual({ agent: 'sim', max_rounds: 5 });
+  });
+
+  it('review: off or absent changes nothing', () => {
+    const off = written('project: p\nreview: off\nworkers:\n  - name: api\n    task: x\n');
+    expect(writtenReviewOf(off, off.workers[0]!)).toBeUndefined();
+    const absent = written('project: p\nworkers:\n  - name: api\n    task: x\n');
+    expect(writtenReviewOf(absent, absent.workers[0]!)).toBeUndefined();
+  });
+});
