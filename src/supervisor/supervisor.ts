@@ -98,6 +98,7 @@ export class Supervisor {
     this.observer = new Observer(fleet, this.store, {
       busy: (name) => this.executor.busy(name),
       unreachableHosts: () => this.hostStreams.unreachable,
+      paneReadingDone: () => this.schedule('pane reading'),
     });
     this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
     this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), {
@@ -170,8 +171,9 @@ export class Supervisor {
   private async onServerGone(): Promise<void> {
     this.serverGone = true;
     // One last look, so the observer says the workers went with the server rather than leave their last state.
-    this.observer.sweepPanes();
-    if (!this.passRunning) await this.pass();
+    await this.observer.sweepPanes();
+    this.schedule();
+    await this.passing;
     await this.fleet.log
       .emit(
         'czar_down',
@@ -201,10 +203,13 @@ export class Supervisor {
     this.schedule();
   }
 
-  /** Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. */
-  private schedule(reason?: 'clock'): void {
+  /**
+   * Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. The clock and a
+   * pane reading bring no news outside the model, so they do not make status.json be built again.
+   */
+  private schedule(reason?: 'clock' | 'pane reading'): void {
     if (this.stopping) return;
-    if (reason !== 'clock') this.status.poke();
+    if (reason === undefined) this.status.poke();
     if (this.passRunning) {
       this.passAgain = true;
       return;
@@ -212,7 +217,15 @@ export class Supervisor {
     void this.pass();
   }
 
-  private async pass(): Promise<void> {
+  /** The passes running now, or the last ones. */
+  private passing: Promise<void> = Promise.resolve();
+
+  private pass(): Promise<void> {
+    this.passing = this.passes();
+    return this.passing;
+  }
+
+  private async passes(): Promise<void> {
     this.passRunning = true;
     try {
       do {
