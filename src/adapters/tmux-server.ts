@@ -18,6 +18,8 @@ export type TmuxRunner = (
 export class TmuxServer {
   /** Set by `close()`: no command may run, so a launch still in flight cannot bring the server back. */
   protected closed = false;
+  /** Set by `joinOnly()`: commands go to a running server and never start one (tmux -N). */
+  protected joinsOnly = false;
   /** Commands started and not yet answered, which `close()` waits for. */
   protected readonly inFlight = new Set<Promise<RunResult>>();
 
@@ -31,6 +33,15 @@ export class TmuxServer {
     protected readonly owner?: string,
     protected readonly remote?: TmuxRunner,
   ) {}
+
+  /**
+   * From now on no command starts this server: for the czar, which lives in the server it watches. A session it
+   * makes (a restart, a queued launch) after the fleet was taken down would otherwise bring the server back with a
+   * worker and no czar. Local servers only: a host's server is made by the host launch.
+   */
+  joinOnly(): void {
+    this.joinsOnly = true;
+  }
 
   /** Runs `tmux -L <socket> ...args`. */
   async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
@@ -58,7 +69,7 @@ export class TmuxServer {
     const running =
       this.remote !== undefined
         ? this.remote(['-L', this.socket, ...args], rest)
-        : run('tmux', ['-L', this.socket, ...args], {
+        : run('tmux', ['-L', this.socket, ...(this.joinsOnly ? ['-N'] : []), ...args], {
             ...rest,
             env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),
           });

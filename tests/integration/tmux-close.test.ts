@@ -19,3 +19,20 @@ describe('Tmux.close', () => {
     expect(await server.serverRunning()).toBe(false);
   });
 });
+
+describe('Tmux.joinOnly', () => {
+  test('a czar never brings a killed server back: its new-session fails once the server is gone, and makes none', async () => {
+    const server = privateTmux();
+    const dir = await tempDir();
+    const starter = new Tmux(server.socket);
+    await starter.newSession({ name: 'czar', cwd: dir, argv: ['sleep', '600'] });
+    const czar = new Tmux(server.socket);
+    czar.joinOnly();
+    await czar.newSession({ name: 'worker', cwd: dir, argv: ['sleep', '600'] });
+    expect((await czar.listPanes()).map((pane) => pane.session).sort()).toEqual(['czar', 'worker']);
+    // The fleet is taken down while the czar still has a restart on its way.
+    await starter.killServer();
+    await expect(czar.newSession({ name: 'worker', cwd: dir, argv: ['sleep', '600'] })).rejects.toThrow();
+    expect(await server.serverRunning()).toBe(false);
+  });
+});

@@ -14,6 +14,8 @@ export const superviseCommand: Command = {
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
     const fleet = await fleetFrom(values.config, (event) => outRow(formatEvent(event)));
+    // The czar lives in the server it watches: once that server is gone, nothing it does may start it again.
+    fleet.tmux.joinOnly();
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
     let code = 0;
