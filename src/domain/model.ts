@@ -3,7 +3,13 @@ import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
 import type { Alert, GitActivity } from './status-schema.js';
 import type { WorkerState } from './words.js';
-import type { CheckRunObservation, PaneObservation, PredictedConflict, ReportObservation } from './observations.js';
+import type {
+  CheckRunObservation,
+  PaneObservation,
+  PredictedConflict,
+  ReportObservation,
+  RequestObservation,
+} from './observations.js';
 import type { WorkerUsage } from './usage.js';
 
 /**
@@ -130,6 +136,8 @@ export interface FleetModel {
   readonly baseMissing?: boolean | undefined;
   /** The czar said base is gone (and has not yet said it is back). */
   readonly baseMissingTold?: boolean | undefined;
+  /** A person's requests read since the last pass, oldest first: `decide()` answers each once and empties this. */
+  readonly requests?: readonly RequestObservation[] | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

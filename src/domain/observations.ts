@@ -1,3 +1,4 @@
+import type { CzarRequest } from './czar-request.js';
 import type { ApiFailure, ReportedState } from './words.js';
 
 /**
@@ -66,4 +67,10 @@ export interface PredictedConflict {
   /** The other worker; undefined means the base branch. */
   readonly peer: string | undefined;
   readonly files: readonly string[];
+}
+
+/** A person's request the czar has read and not answered yet; `refused` says why it cannot be carried out as asked. */
+export interface RequestObservation {
+  readonly request: CzarRequest;
+  readonly refused?: string | undefined;
 }

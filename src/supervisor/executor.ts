@@ -3,7 +3,6 @@ import type { GivenTask } from '../domain/model.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
-import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { deliverToWorker, sendToWorker } from '../launch/launcher.js';
 import { gatherFacts } from '../launch/launch-facts.js';
@@ -12,8 +11,9 @@ import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../la
 import { CzarError } from '../domain/errors.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
+import { RequestReplies } from './request-replies.js';
 import { runNotifyCommand } from './notify-command.js';
-import { paneOf, startSession } from './worker-session.js';
+import { paneOf, respawnAgent, startSession } from './worker-session.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
@@ -26,6 +26,8 @@ export interface EffectHooks {
   settled(): void;
   /** The check source has news (it reaches the model when the loop polls its sources). */
   checked(): void;
+  /** The person asked the czar to stop. */
+  stop(): void;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface EffectHooks {
 export class Executor {
   private readonly queues = new Map<string, Promise<void>>();
   readonly checks: CheckSource;
+  readonly replies: RequestReplies;
 
   constructor(
     private readonly fleet: Fleet,
@@ -43,6 +46,7 @@ export class Executor {
     slots = new CheckSlots(fleet.config.policy.checkConcurrency),
   ) {
     this.checks = new CheckSource(fleet, slots, () => hooks.checked());
+    this.replies = new RequestReplies(fleet);
   }
 
   /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */
@@ -73,6 +77,14 @@ export class Executor {
   apply(action: Action): void {
     if (action.kind === 'fleet_event') {
       void this.fleet.log.emit(action.event, `${action.message}: ${action.reason}`);
+      return;
+    }
+    if (action.kind === 'reply') {
+      this.replies.write(action);
+      return;
+    }
+    if (action.kind === 'stop_czar') {
+      this.hooks.stop();
       return;
     }
     const spec = this.spec(action.worker);
@@ -168,10 +180,25 @@ export class Executor {
         );
         return;
       case 'restart':
+        if (action.cause === 'person') {
+          void log('restart', 'restart asked by the person');
+          this.replies.asked(
+            spec.name,
+            this.enqueue(spec.name, () => this.restart(spec, action.task)),
+          );
+          return;
+        }
         void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, {
           attempt: action.attempt,
         });
         this.track(spec, async () => this.restart(spec, action.task));
+        return;
+      case 'send':
+        void log('send', `message from the person (${Buffer.byteLength(action.text)} bytes)`);
+        this.replies.asked(
+          spec.name,
+          this.enqueue(spec.name, () => this.send(spec, action.text)),
+        );
         return;
       case 'run_checks':
         void log('run_checks', action.reason, { sha: action.sha });
@@ -212,25 +239,8 @@ export class Executor {
    * that is gone altogether is created anew on the same worktree.
    */
   async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
-    let paneId: string;
-    // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
-    if (spec.host !== undefined) await tmuxFor(this.fleet, spec).killSession(spec.name);
-    if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
-      paneId = await startAgentPane(this.fleet, spec, { paneId: await paneOf(this.fleet, spec) });
-    } else {
-      paneId = (
-        await startSession(this.fleet, {
-          worker: spec,
-          worktree: 'reuse',
-          session: 'create',
-          delivery: 'deliver',
-          wave: 'now',
-          queuedBecause: undefined,
-          givenBranch: false,
-        })
-      ).paneId;
-      this.hooks.launched(spec.name, paneId);
-    }
+    const { paneId, created } = await respawnAgent(this.fleet, spec);
+    if (created) this.hooks.launched(spec.name, paneId);
     this.hooks.respawned(spec.name, Date.now());
     await this.deliverTask(spec, paneId, await this.briefFor(spec, task), task.id);
   }

@@ -92,6 +92,7 @@ export class Supervisor {
         failed: (worker, kind, message) => this.store.raise(worker, kind, message),
         settled: () => this.schedule(),
         checked: () => this.schedule(),
+        stop: () => void this.stop(),
       },
       this.slots,
     );
@@ -99,7 +100,7 @@ export class Supervisor {
       busy: (name) => this.executor.busy(name),
       unreachableHosts: () => this.hostStreams.unreachable,
     });
-    this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
+    this.requests = new PersonRequests(fleet);
     this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), {
       slots: this.slots,
       halt: this.halt.signal,
@@ -157,6 +158,7 @@ export class Supervisor {
       await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);
       await this.hostStreams.stop();
       await this.integration.idle();
+      await this.executor.replies.idle();
       await this.writeStatus(false);
       await removeFile(this.fleet.paths.supervisorLock);
     } finally {

@@ -3,6 +3,7 @@ import { CzarError } from '../domain/errors.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { readRecord, type LaunchRecord } from '../fleet/records.js';
+import { startAgentPane } from '../launch/agent-pane.js';
 import { startWorker } from '../launch/launcher.js';
 import type { WorkerPlan } from '../launch/plan.js';
 
@@ -27,4 +28,25 @@ export async function paneOf(fleet: Fleet, spec: WorkerSpec): Promise<string> {
   if (paneId === undefined)
     throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
   return paneId;
+}
+
+/**
+ * Starts the agent again in the worker's worktree (uncommitted work stays): in its own pane, or in a session made
+ * anew when the session is gone. `created` says a new session (and pane) was made.
+ */
+export async function respawnAgent(fleet: Fleet, spec: WorkerSpec): Promise<{ paneId: string; created: boolean }> {
+  // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
+  if (spec.host !== undefined) await tmuxFor(fleet, spec).killSession(spec.name);
+  if (spec.host === undefined && (await fleet.tmux.sessionExists(spec.name)))
+    return { paneId: await startAgentPane(fleet, spec, { paneId: await paneOf(fleet, spec) }), created: false };
+  const record = await startSession(fleet, {
+    worker: spec,
+    worktree: 'reuse',
+    session: 'create',
+    delivery: 'deliver',
+    wave: 'now',
+    queuedBecause: undefined,
+    givenBranch: false,
+  });
+  return { paneId: record.paneId, created: true };
 }

@@ -34,7 +34,7 @@ export type Action =
       readonly kind: 'restart';
       readonly worker: string;
       readonly attempt: number;
-      readonly cause: 'crashed' | 'stalled';
+      readonly cause: 'crashed' | 'stalled' | 'person';
       readonly task: GivenTask;
       readonly reason: string;
     }
@@ -45,6 +45,23 @@ export type Action =
       readonly rule: string;
       readonly reason: string;
     }
+  /** Paste a person's message (`czar send`) as they wrote it. */
+  | { readonly kind: 'send'; readonly worker: string; readonly text: string; readonly reason: string }
+  /**
+   * Answer a person's request. With `after`, the answer waits for the effect just queued for that worker, and says
+   * its error instead when it failed.
+   */
+  | {
+      readonly kind: 'reply';
+      readonly worker?: undefined;
+      readonly request: string;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly after?: string | undefined;
+      readonly reason: string;
+    }
+  /** Stop the czar itself; the workers keep running. */
+  | { readonly kind: 'stop_czar'; readonly worker?: undefined; readonly reason: string }
   /** Stop the running turn with the agent's own interrupt key; the agent keeps running and its work stays. */
   | { readonly kind: 'interrupt'; readonly worker: string; readonly reason: string }
   | {
