@@ -5,6 +5,7 @@ import type { Alert, GitActivity } from './status-schema.js';
 import type { WorkerState } from './words.js';
 import type {
   CheckRunObservation,
+  IntegrationObservation,
   PaneObservation,
   PredictedConflict,
   ReportObservation,
@@ -136,6 +137,8 @@ export interface FleetModel {
   readonly baseMissing?: boolean | undefined;
   /** The czar said base is gone (and has not yet said it is back). */
   readonly baseMissingTold?: boolean | undefined;
+  /** The integration branch's record and run (undefined before the integration source's first look). */
+  readonly integration?: IntegrationObservation | undefined;
   /** A person's requests read since the last pass, oldest first: `decide()` answers each once and empties this. */
   readonly requests?: readonly RequestObservation[] | undefined;
 }

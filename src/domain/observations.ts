@@ -1,4 +1,5 @@
 import type { CzarRequest } from './czar-request.js';
+import type { IntegrationRecord } from './integration-record.js';
 import type { ApiFailure, ReportedState } from './words.js';
 
 /**
@@ -73,4 +74,18 @@ export interface PredictedConflict {
 export interface RequestObservation {
   readonly request: CzarRequest;
   readonly refused?: string | undefined;
+}
+
+/** The integration branch as its source sees it: the record on disk, and the run czar keeps going on it. */
+export interface IntegrationObservation {
+  /** Undefined before the first run wrote one. */
+  readonly record: IntegrationRecord | undefined;
+  readonly running: boolean;
+  /** Runs that failed in a row without a verdict on any branch (a git lock, a full disk), and when to try again. */
+  readonly failures: number;
+  readonly retryAt: number;
+  /** The merges the last run was started for (`worker@tip`, spaces between): not tried again until something moves. */
+  readonly lastAttempt: string;
+  /** Workers whose agent takes only task texts (a plain shell): a fix-up's prose would run there as commands. */
+  readonly plainShells: readonly string[];
 }

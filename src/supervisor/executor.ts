@@ -5,15 +5,19 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { deliverToWorker, sendToWorker } from '../launch/launcher.js';
-import { gatherFacts } from '../launch/launch-facts.js';
-import { planLaunch } from '../launch/plan.js';
-import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../launch/prompts.js';
-import { CzarError } from '../domain/errors.js';
+import {
+  actionMessage,
+  initialPrompt,
+  integrationFixupMessage,
+  rebriefMessage,
+  restartBrief,
+} from '../launch/prompts.js';
+import { failureSummary } from '../domain/integration.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
 import { RequestReplies } from './request-replies.js';
 import { runNotifyCommand } from './notify-command.js';
-import { paneOf, respawnAgent, startSession } from './worker-session.js';
+import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
@@ -28,6 +32,10 @@ export interface EffectHooks {
   checked(): void;
   /** The person asked the czar to stop. */
   stop(): void;
+  /** Start an integration run for these merges. */
+  integrate(merges: string): void;
+  /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
+  written(worker: string, taskId: string, text: string): void;
 }
 
 /**
@@ -83,8 +91,9 @@ export class Executor {
       this.replies.write(action);
       return;
     }
-    if (action.kind === 'stop_czar') {
-      this.hooks.stop();
+    if (action.kind === 'stop_czar' || action.kind === 'integrate') {
+      if (action.kind === 'integrate') this.hooks.integrate(action.merges);
+      else this.hooks.stop();
       return;
     }
     const spec = this.spec(action.worker);
@@ -132,12 +141,7 @@ export class Executor {
       case 'launch':
         void log('launch', `launching: ${action.reason}`);
         this.track(spec, async () => {
-          const facts = await gatherFacts(this.fleet);
-          const plan = planLaunch(this.fleet.config, facts);
-          const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
-          if (step === undefined || step.problem !== undefined)
-            throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
-          const record = await startSession(this.fleet, { ...step, wave: 'now', queuedBecause: undefined });
+          const record = await launchPlanned(this.fleet, spec);
           this.hooks.launched(spec.name, record.paneId);
           await this.deliverTask(
             spec,
@@ -200,6 +204,14 @@ export class Executor {
           this.enqueue(spec.name, () => this.send(spec, action.text)),
         );
         return;
+      case 'integration_fixup':
+        void log('fixup', `gave fix-up ${action.task}: ${failureSummary(action.failure)}`, { task: action.task });
+        this.track(spec, async () => {
+          const text = await integrationFixupMessage(this.fleet.config, spec, action.failure);
+          this.hooks.written(spec.name, action.task, text);
+          await this.deliverTask(spec, await paneOf(this.fleet, spec), text, action.task);
+        });
+        return;
       case 'run_checks':
         void log('run_checks', action.reason, { sha: action.sha });
         this.checks.request(spec, action.sha);
@@ -242,18 +254,11 @@ export class Executor {
     const { paneId, created } = await respawnAgent(this.fleet, spec);
     if (created) this.hooks.launched(spec.name, paneId);
     this.hooks.respawned(spec.name, Date.now());
-    await this.deliverTask(spec, paneId, await this.briefFor(spec, task), task.id);
+    await this.deliverTask(spec, paneId, await restartBrief(this.fleet.config, spec, task), task.id);
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {
     await sendToWorker(this.fleet, spec, await paneOf(this.fleet, spec), text);
-  }
-
-  /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
-  private async briefFor(spec: WorkerSpec, task: GivenTask): Promise<string> {
-    return task.id === spec.name
-      ? initialPrompt(this.fleet.config, spec, [])
-      : taskMessage(this.fleet.config, spec, task);
   }
 
   /** Pastes a message, or says why there is none: a plain shell gets its task and nothing else (see `plainTask`). */
@@ -272,11 +277,6 @@ export class Executor {
       return;
     }
     await paste(text, await paneOf(this.fleet, spec));
-  }
-
-  /** Pastes a task the czar gave outside `decide()` (an integration fix-up); a failure raises delivery_failed. */
-  deliverGiven(spec: WorkerSpec, text: string, taskId: string): void {
-    this.track(spec, async () => this.deliverTask(spec, await paneOf(this.fleet, spec), text, taskId));
   }
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { writeJsonAtomic } from '../adapters/state-files.js';
+import { integrationSettled } from '../domain/policy/integration.js';
 import { fleetStatus } from '../domain/status-render.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { HostStreams } from './host-streams.js';
@@ -66,7 +67,7 @@ export class StatusView {
     );
     const facts = {
       ...fleetFacts,
-      sprintOver: fleetFacts.sprintOver && integration.settled(),
+      sprintOver: fleetFacts.sprintOver && integrationSettled(this.store.model),
       ...integration.status(),
       ...hosts.status(),
     };

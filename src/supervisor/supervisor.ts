@@ -93,6 +93,15 @@ export class Supervisor {
         settled: () => this.schedule(),
         checked: () => this.schedule(),
         stop: () => void this.stop(),
+        integrate: (merges) => this.integration.run(merges),
+        written: (worker, taskId, text) =>
+          this.store.update(worker, (model) => ({
+            ...model,
+            memory: {
+              ...model.memory,
+              tasks: model.memory.tasks.map((task) => (task.id === taskId ? { ...task, text } : task)),
+            },
+          })),
       },
       this.slots,
     );
@@ -101,7 +110,7 @@ export class Supervisor {
       unreachableHosts: () => this.hostStreams.unreachable,
     });
     this.requests = new PersonRequests(fleet);
-    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), {
+    this.integration = new IntegrationSource(fleet, this.store, () => this.schedule(), {
       slots: this.slots,
       halt: this.halt.signal,
     });
@@ -220,7 +229,6 @@ export class Supervisor {
         const decision = decide(this.store.model, Date.now());
         this.store.set(decision.fleet);
         for (const action of decision.actions) this.executor.apply(action);
-        await this.integration.afterDecide(Date.now());
         await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);

@@ -5,6 +5,8 @@ import { tmuxFor } from '../fleet/panes.js';
 import { readRecord, type LaunchRecord } from '../fleet/records.js';
 import { startAgentPane } from '../launch/agent-pane.js';
 import { startWorker } from '../launch/launcher.js';
+import { gatherFacts } from '../launch/launch-facts.js';
+import { planLaunch } from '../launch/plan.js';
 import type { WorkerPlan } from '../launch/plan.js';
 
 /**
@@ -19,6 +21,15 @@ export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<Laun
     );
   }
   return startWorker(fleet, step);
+}
+
+/** Launches a queued worker as `czar up` would have, from a plan made of the facts as they are now. */
+export async function launchPlanned(fleet: Fleet, spec: WorkerSpec): Promise<LaunchRecord> {
+  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
+  const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
+  if (step === undefined || step.problem !== undefined)
+    throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
+  return startSession(fleet, { ...step, wave: 'now', queuedBecause: undefined });
 }
 
 /** The worker's pane: from its launch record, else asked of tmux. */

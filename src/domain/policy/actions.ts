@@ -3,6 +3,7 @@ import type { BonusTask } from '../config-types.js';
 import type { Alert } from '../status-schema.js';
 import type { AlertKind } from '../words.js';
 import type { CheckFailure } from '../observations.js';
+import type { IntegrationFailure } from '../integration-record.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -128,6 +129,16 @@ export type Action =
       readonly failure: CheckFailure;
       readonly reason: string;
     }
+  /** Paste the fix-up task an integration failure owes the worker (the task is already its current one). */
+  | {
+      readonly kind: 'integration_fixup';
+      readonly worker: string;
+      readonly task: string;
+      readonly failure: IntegrationFailure;
+      readonly reason: string;
+    }
+  /** Start an integration run for these merges (`worker@tip`, spaces between). */
+  | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
   | {
       readonly kind: 'warn_conflict';

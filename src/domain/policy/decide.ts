@@ -7,6 +7,7 @@ import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './
 import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
 import { checkDelivery } from './delivery-mismatch.js';
+import { decideIntegration } from './integration.js';
 import { answerRequests } from './requests.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { act, transition } from './states.js';
@@ -70,7 +71,8 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.requests === observed.requests &&
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold;
-  return { actions, fleet: same ? observed : { ...fleet, workers, queue } };
+  // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
+  return { actions, fleet: decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions) };
 }
 
 /**
