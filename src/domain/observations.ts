@@ -1,5 +1,6 @@
 import type { CzarRequest } from './czar-request.js';
 import type { IntegrationRecord } from './integration-record.js';
+import type { HandoffFacts } from './status-schema.js';
 import type { ApiFailure, ReportedState } from './words.js';
 
 /**
@@ -78,6 +79,8 @@ export interface RequestObservation {
 
 /** The integration branch as its source sees it: the record on disk, and the run czar keeps going on it. */
 export interface IntegrationObservation {
+  /** The integration branch's name (from the config), for the status before any record. */
+  readonly branch: string;
   /** Undefined before the first run wrote one. */
   readonly record: IntegrationRecord | undefined;
   readonly running: boolean;
@@ -88,4 +91,8 @@ export interface IntegrationObservation {
   readonly lastAttempt: string;
   /** Workers whose agent takes only task texts (a plain shell): a fix-up's prose would run there as commands. */
   readonly plainShells: readonly string[];
+  /** Pull requests czar opened, by branch. */
+  readonly pullRequests: Readonly<Record<string, { readonly url: string; readonly state: string }>>;
+  /** The handoff report, once the sprint is over and it is written. */
+  readonly handoff?: HandoffFacts | undefined;
 }

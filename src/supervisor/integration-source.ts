@@ -1,13 +1,7 @@
-import { candidatesOf, emptyRecord, integrationStatus, type IntegrationRecord } from '../domain/integration.js';
+import { candidatesOf, type IntegrationRecord } from '../domain/integration.js';
 import type { IntegrationObservation } from '../domain/observations.js';
-import type { HandoffFacts, IntegrationStatus } from '../domain/status-schema.js';
 import { writeHandoff } from '../integration/handoff.js';
-import {
-  openDuePullRequests,
-  openIntegrationPullRequest,
-  readPullRequests,
-  type PullRequestRecord,
-} from '../integration/pull-requests.js';
+import { openDuePullRequests, openIntegrationPullRequest, readPullRequests } from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
 import { candidatesWithTips, readIntegrationRecord } from '../integration/candidates.js';
 import { runIntegration } from '../integration/runner.js';
@@ -37,8 +31,6 @@ export class IntegrationSource implements Source {
   /** Pull requests opened after a run, which the handoff waits for. */
   private opening: Promise<void> | undefined;
   private lastRead = 0;
-  private pullRequests: PullRequestRecord = { branches: {} };
-  private handoff: HandoffFacts | undefined;
   /** Workers that carry an alert because runs kept failing. */
   private alerted: readonly string[] = [];
 
@@ -57,27 +49,22 @@ export class IntegrationSource implements Source {
   async start(): Promise<void> {
     const plainShells = this.fleet.config.workers.filter((spec) => plainTask(spec)).map((spec) => spec.name);
     const record = await readIntegrationRecord(this.fleet);
+    const { branches: pullRequests } = await readPullRequests(this.fleet);
+    const { branch } = this.fleet.config.integration;
     this.store.change((model) => ({
       ...model,
-      integration: { record: undefined, running: false, failures: 0, retryAt: 0, lastAttempt: '', plainShells },
+      integration: {
+        branch,
+        record: undefined,
+        running: false,
+        failures: 0,
+        retryAt: 0,
+        lastAttempt: '',
+        plainShells,
+        pullRequests,
+      },
     }));
     this.remember(record);
-    this.pullRequests = await readPullRequests(this.fleet);
-  }
-
-  /**
-   * The integration part of status.json. Before the first run there is no record, but every finished worker is
-   * still listed, as left out with its reason.
-   */
-  status(): { integration: IntegrationStatus; handoff?: HandoffFacts } {
-    const handoff = this.handoff === undefined ? {} : { handoff: this.handoff };
-    const { integration, base } = this.fleet.config;
-    const record = this.current() ?? emptyRecord(integration.branch, base, '');
-    const mergedTips = new Set(record.merged.map((entry) => entry.tip));
-    return {
-      integration: integrationStatus(record, candidatesOf(this.store.model, mergedTips), this.pullRequests.branches),
-      ...handoff,
-    };
   }
 
   /**
@@ -87,11 +74,11 @@ export class IntegrationSource implements Source {
   async sprintOver(): Promise<string> {
     await this.idle();
     const { file, facts } = await writeHandoff(this.fleet);
-    this.handoff = facts;
+    this.see({ handoff: facts });
     await this.fleet.log.emit('handoff', `wrote ${file}`);
     if (this.fleet.config.pr.when !== 'off' && (this.current()?.merged.length ?? 0) > 0) {
       await openIntegrationPullRequest(this.fleet, file);
-      this.pullRequests = await readPullRequests(this.fleet);
+      this.see({ pullRequests: (await readPullRequests(this.fleet)).branches });
     }
     this.schedule();
     return file;
@@ -113,8 +100,8 @@ export class IntegrationSource implements Source {
       this.store.change((model) => ({ ...model, mergedTips: tips }));
   }
 
-  /** The latest record (for status and the handoff). */
-  current(): IntegrationRecord | undefined {
+  /** The latest record (for the handoff). */
+  private current(): IntegrationRecord | undefined {
     return this.store.model.integration?.record;
   }
 
@@ -209,7 +196,7 @@ export class IntegrationSource implements Source {
       await candidatesWithTips(this.fleet, candidatesOf(model, new Set())),
       results,
     );
-    this.pullRequests = await readPullRequests(this.fleet);
+    this.see({ pullRequests: (await readPullRequests(this.fleet)).branches });
   }
 }
 

@@ -123,7 +123,7 @@ export class Supervisor {
       this.requests,
       this.integration,
     ];
-    this.status = new StatusView(fleet, this.store, { integration: this.integration, hosts: this.hostStreams });
+    this.status = new StatusView(fleet, this.store);
   }
 
   async start(): Promise<void> {

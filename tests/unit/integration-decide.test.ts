@@ -24,12 +24,14 @@ function finished(names: readonly string[], seen: Partial<IntegrationObservation
     }));
   }
   const integration: IntegrationObservation = {
+    branch: 'czar/integration',
     record: undefined,
     running: false,
     failures: 0,
     retryAt: 0,
     lastAttempt: '',
     plainShells: [],
+    pullRequests: {},
     ...seen,
   };
   return { ...model, integration };
