@@ -1,4 +1,5 @@
 import type { BranchPlace } from './branch-place.js';
+import type { HostLink } from './host-status.js';
 import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
 import type { Alert, GitActivity } from './status-schema.js';
@@ -9,6 +10,8 @@ import type {
   PredictedConflict,
   ReportObservation,
   ReviewObservation,
+  IntegrationObservation,
+  RequestObservation,
 } from './observations.js';
 import type { WorkerUsage } from './usage.js';
 
@@ -142,6 +145,12 @@ export interface FleetModel {
   readonly baseMissing?: boolean | undefined;
   /** The czar said base is gone (and has not yet said it is back). */
   readonly baseMissingTold?: boolean | undefined;
+  /** The integration branch's record and run (undefined before the integration source's first look). */
+  readonly integration?: IntegrationObservation | undefined;
+  /** Each ssh host's link as the host source last saw it (undefined when every worker is local). */
+  readonly hostLinks?: ReadonlyMap<string, HostLink> | undefined;
+  /** A person's requests read since the last pass, oldest first: `decide()` answers each once and empties this. */
+  readonly requests?: readonly RequestObservation[] | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

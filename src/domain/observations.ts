@@ -1,4 +1,7 @@
 import type { ReviewFinding } from './review-verdict.js';
+import type { CzarRequest } from './czar-request.js';
+import type { IntegrationRecord } from './integration-record.js';
+import type { HandoffFacts } from './status-schema.js';
 import type { ApiFailure, ReportedState } from './words.js';
 
 /**
@@ -82,4 +85,30 @@ export interface PredictedConflict {
   /** The other worker; undefined means the base branch. */
   readonly peer: string | undefined;
   readonly files: readonly string[];
+}
+
+/** A person's request the czar has read and not answered yet; `refused` says why it cannot be carried out as asked. */
+export interface RequestObservation {
+  readonly request: CzarRequest;
+  readonly refused?: string | undefined;
+}
+
+/** The integration branch as its source sees it: the record on disk, and the run czar keeps going on it. */
+export interface IntegrationObservation {
+  /** The integration branch's name (from the config), for the status before any record. */
+  readonly branch: string;
+  /** Undefined before the first run wrote one. */
+  readonly record: IntegrationRecord | undefined;
+  readonly running: boolean;
+  /** Runs that failed in a row without a verdict on any branch (a git lock, a full disk), and when to try again. */
+  readonly failures: number;
+  readonly retryAt: number;
+  /** The merges the last run was started for (`worker@tip`, spaces between): not tried again until something moves. */
+  readonly lastAttempt: string;
+  /** Workers whose agent takes only task texts (a plain shell): a fix-up's prose would run there as commands. */
+  readonly plainShells: readonly string[];
+  /** Pull requests czar opened, by branch. */
+  readonly pullRequests: Readonly<Record<string, { readonly url: string; readonly state: string }>>;
+  /** The handoff report, once the sprint is over and it is written. */
+  readonly handoff?: HandoffFacts | undefined;
 }

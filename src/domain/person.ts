@@ -1,6 +1,6 @@
 import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './model.js';
 import type { BonusTask } from './config-types.js';
-import { givenBonus } from './policy/queue.js';
+import { givenBonus, withTask } from './policy/queue.js';
 
 /**
  * What a person's requests (`czar pause/resume/restart/bonus`, the dashboard's keys) change in the czar's memory.
@@ -55,12 +55,7 @@ export function bonusByPerson(
   const given = givenBonus(task, now, model.git.commitsAhead);
   const next = withWorker({ ...fleet, queue: fleet.queue.slice(1) }, worker, (current) => ({
     ...current,
-    memory: {
-      ...current.memory,
-      tasks: [...current.memory.tasks, given],
-      briefedAt: now,
-      ladder: { rung: 'none', at: now },
-    },
+    memory: withTask(current.memory, current.spec, given, now),
   }));
   return { fleet: next, task };
 }

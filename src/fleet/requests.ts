@@ -79,15 +79,27 @@ export async function askCzar(
   );
 }
 
-/** Pending request files, oldest first (ids start with a timestamp). */
-export async function pendingRequests(paths: StatePaths): Promise<string[]> {
-  const files = await listFolder(paths.requests).catch(() => [] as string[]);
-  return files
-    .filter((file) => file.endsWith('.json') && !file.endsWith('.result.json'))
-    .sort()
-    .map((file) => path.join(paths.requests, file));
+/** A request file waiting in `.czar/requests/`; `answered` when its answer is written but the file not yet gone. */
+export interface PendingRequest {
+  readonly id: string;
+  readonly file: string;
+  readonly answered: boolean;
 }
 
+/** Request files not yet let go, oldest first (ids start with a timestamp). */
+export async function pendingRequests(paths: StatePaths): Promise<PendingRequest[]> {
+  const files = new Set(await listFolder(paths.requests).catch(() => [] as string[]));
+  return [...files]
+    .filter((file) => file.endsWith('.json') && !file.endsWith('.result.json'))
+    .sort()
+    .map((file) => {
+      const id = file.slice(0, -'.json'.length);
+      return { id, file: path.join(paths.requests, file), answered: files.has(`${id}.result.json`) };
+    });
+}
+
+/** Writes the answer, then lets the request go: a czar that stops in between leaves it to the next, not unanswered. */
 export async function answerRequest(paths: StatePaths, result: CzarRequestResult): Promise<void> {
   await writeJsonAtomic(path.join(paths.requests, `${result.id}.result.json`), result);
+  await removeFile(path.join(paths.requests, `${result.id}.json`));
 }

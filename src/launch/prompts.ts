@@ -3,6 +3,7 @@ import { readPromptTemplate } from '../adapters/package-files.js';
 import type { DeliverySummary, GivenTask } from '../domain/model.js';
 import type { FixupFacts } from '../domain/integration-fixup.js';
 import { renderReviewFixup } from '../domain/review-text.js';
+import type { IntegrationFailure } from '../domain/integration-record.js';
 import type { Action } from '../domain/policy/actions.js';
 import {
   renderBonus,
@@ -93,9 +94,20 @@ export async function rebriefMessage(config: Config, spec: WorkerSpec, task: Giv
   return plainTask(spec) ? undefined : taskMessage(config, spec, task);
 }
 
-/** The fix-up task after an integration failure. */
-export async function integrationFixupMessage(facts: FixupFacts): Promise<string> {
+/** The fix-up task after an integration failure of the worker's branch. */
+export async function integrationFixupMessage(
+  config: Config,
+  spec: WorkerSpec,
+  failure: IntegrationFailure,
+): Promise<string> {
+  const { branch, checks } = config.integration;
+  const facts: FixupFacts = { worker: spec.name, branch: spec.branch, integrationBranch: branch, failure, checks };
   return renderIntegrationFixup(await loadTemplates(), facts);
+}
+
+/** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
+export async function restartBrief(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
+  return task.id === spec.name ? initialPrompt(config, spec, []) : taskMessage(config, spec, task);
 }
 
 /**

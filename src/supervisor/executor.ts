@@ -3,18 +3,22 @@ import type { GivenTask } from '../domain/model.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
-import { startAgentPane } from '../launch/agent-pane.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { deliverToWorker, sendToWorker } from '../launch/launcher.js';
-import { gatherFacts } from '../launch/launch-facts.js';
-import { planLaunch } from '../launch/plan.js';
-import { actionMessage, initialPrompt, rebriefMessage, taskMessage } from '../launch/prompts.js';
-import { CzarError } from '../domain/errors.js';
+import {
+  actionMessage,
+  initialPrompt,
+  integrationFixupMessage,
+  rebriefMessage,
+  restartBrief,
+} from '../launch/prompts.js';
+import { failureSummary } from '../domain/integration.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
 import { ReviewSource } from './review-source.js';
-import { runNotifyCommand } from './notify-command.js';
-import { paneOf, startSession } from './worker-session.js';
+import { RequestReplies } from './request-replies.js';
+import { logOnly } from './log-only.js';
+import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
@@ -27,6 +31,12 @@ export interface EffectHooks {
   settled(): void;
   /** The check or review source has news (it reaches the model when the loop polls its sources). */
   checked(): void;
+  /** The person asked the czar to stop. */
+  stop(): void;
+  /** Start an integration run for these merges. */
+  integrate(merges: string): void;
+  /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
+  written(worker: string, taskId: string, text: string): void;
 }
 
 /**
@@ -37,6 +47,7 @@ export class Executor {
   private readonly queues = new Map<string, Promise<void>>();
   readonly checks: CheckSource;
   readonly reviews: ReviewSource;
+  readonly replies: RequestReplies;
 
   constructor(
     private readonly fleet: Fleet,
@@ -46,6 +57,7 @@ export class Executor {
   ) {
     this.checks = new CheckSource(fleet, slots, () => hooks.checked());
     this.reviews = new ReviewSource(fleet, slots, () => hooks.checked());
+    this.replies = new RequestReplies(fleet);
   }
 
   /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */
@@ -74,33 +86,20 @@ export class Executor {
   }
 
   apply(action: Action): void {
-    if (action.kind === 'fleet_event') {
-      void this.fleet.log.emit(action.event, `${action.message}: ${action.reason}`);
+    if (logOnly(this.fleet, action)) return;
+    if (action.kind === 'reply') {
+      this.replies.write(action);
+      return;
+    }
+    if (action.kind === 'stop_czar' || action.kind === 'integrate') {
+      if (action.kind === 'integrate') this.hooks.integrate(action.merges);
+      else this.hooks.stop();
       return;
     }
     const spec = this.spec(action.worker);
     const log = (kind: string, message: string, data?: Record<string, unknown>): Promise<unknown> =>
       this.fleet.log.emit(kind, message, action.worker, data);
     switch (action.kind) {
-      case 'event':
-        void log(action.event, `${action.message}: ${action.reason}`);
-        return;
-      case 'alert':
-        void log('alert', `${action.alert.kind}: ${action.alert.message}`, {
-          alert: action.alert.kind,
-          ...(action.alert.files === undefined ? {} : { files: action.alert.files }),
-        });
-        return;
-      case 'clear_alert':
-        void log(
-          'alert_cleared',
-          `${action.alertKind}${action.peer === undefined ? '' : ` (${action.peer})`}: ${action.reason}`,
-        );
-        return;
-      case 'notify':
-        void log('notify', action.summary, { episode: action.episode });
-        void runNotifyCommand(this.fleet, action);
-        return;
       case 'answer':
         void log('auto_answer', `sent ${action.keys.join(' ')}: ${action.reason}`);
         this.track(spec, async () => tmuxFor(this.fleet, spec).sendKeys(await paneOf(this.fleet, spec), action.keys));
@@ -123,12 +122,7 @@ export class Executor {
       case 'launch':
         void log('launch', `launching: ${action.reason}`);
         this.track(spec, async () => {
-          const facts = await gatherFacts(this.fleet);
-          const plan = planLaunch(this.fleet.config, facts);
-          const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
-          if (step === undefined || step.problem !== undefined)
-            throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
-          const record = await startSession(this.fleet, { ...step, wave: 'now', queuedBecause: undefined });
+          const record = await launchPlanned(this.fleet, spec);
           this.hooks.launched(spec.name, record.paneId);
           await this.deliverTask(
             spec,
@@ -171,10 +165,33 @@ export class Executor {
         );
         return;
       case 'restart':
+        if (action.cause === 'person') {
+          void log('restart', 'restart asked by the person');
+          this.replies.asked(
+            spec.name,
+            this.enqueue(spec.name, () => this.restart(spec, action.task)),
+          );
+          return;
+        }
         void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, {
           attempt: action.attempt,
         });
         this.track(spec, async () => this.restart(spec, action.task));
+        return;
+      case 'send':
+        void log('send', `message from the person (${Buffer.byteLength(action.text)} bytes)`);
+        this.replies.asked(
+          spec.name,
+          this.enqueue(spec.name, () => this.send(spec, action.text)),
+        );
+        return;
+      case 'integration_fixup':
+        void log('fixup', `gave fix-up ${action.task}: ${failureSummary(action.failure)}`, { task: action.task });
+        this.track(spec, async () => {
+          const text = await integrationFixupMessage(this.fleet.config, spec, action.failure);
+          this.hooks.written(spec.name, action.task, text);
+          await this.deliverTask(spec, await paneOf(this.fleet, spec), text, action.task);
+        });
         return;
       case 'run_checks':
         void log('run_checks', action.reason, { sha: action.sha });
@@ -220,38 +237,14 @@ export class Executor {
    * that is gone altogether is created anew on the same worktree.
    */
   async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
-    let paneId: string;
-    // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
-    if (spec.host !== undefined) await tmuxFor(this.fleet, spec).killSession(spec.name);
-    if (spec.host === undefined && (await this.fleet.tmux.sessionExists(spec.name))) {
-      paneId = await startAgentPane(this.fleet, spec, { paneId: await paneOf(this.fleet, spec) });
-    } else {
-      paneId = (
-        await startSession(this.fleet, {
-          worker: spec,
-          worktree: 'reuse',
-          session: 'create',
-          delivery: 'deliver',
-          wave: 'now',
-          queuedBecause: undefined,
-          givenBranch: false,
-        })
-      ).paneId;
-      this.hooks.launched(spec.name, paneId);
-    }
+    const { paneId, created } = await respawnAgent(this.fleet, spec);
+    if (created) this.hooks.launched(spec.name, paneId);
     this.hooks.respawned(spec.name, Date.now());
-    await this.deliverTask(spec, paneId, await this.briefFor(spec, task), task.id);
+    await this.deliverTask(spec, paneId, await restartBrief(this.fleet.config, spec, task), task.id);
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {
     await sendToWorker(this.fleet, spec, await paneOf(this.fleet, spec), text);
-  }
-
-  /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
-  private async briefFor(spec: WorkerSpec, task: GivenTask): Promise<string> {
-    return task.id === spec.name
-      ? initialPrompt(this.fleet.config, spec, [])
-      : taskMessage(this.fleet.config, spec, task);
   }
 
   /** Pastes a message, or says why there is none: a plain shell gets its task and nothing else (see `plainTask`). */
@@ -270,11 +263,6 @@ export class Executor {
       return;
     }
     await paste(text, await paneOf(this.fleet, spec));
-  }
-
-  /** Pastes a task the czar gave outside `decide()` (an integration fix-up); a failure raises delivery_failed. */
-  deliverGiven(spec: WorkerSpec, text: string, taskId: string): void {
-    this.track(spec, async () => this.deliverTask(spec, await paneOf(this.fleet, spec), text, taskId));
   }
 
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { czarVersion } from '../adapters/package-files.js';
 import { appendReportLine, writeAtomic } from '../adapters/state-files.js';
 import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
 import { hostClonePath, hostStateDir, usedHosts } from '../domain/host-layout.js';
-import { hostStatuses, hostUsage, type HostLink } from '../domain/host-status.js';
+import { hostUsage, type HostLink } from '../domain/host-status.js';
 import type { WorkerUsage } from '../domain/usage.js';
 import {
   branchArgs,
@@ -44,6 +44,8 @@ export class HostStreams implements Source {
   /** Each host's link as status.json shows it. */
   private readonly links = new Map<string, HostLink>();
   private readonly startedAt = Date.now();
+  /** The links as the model last got them; undefined when one changed since. */
+  private linksSeen: ReadonlyMap<string, HostLink> | undefined;
   /** Per worker, the tip its host sent last: a tip that did not get here is tried again until a newer one comes. */
   private readonly latestTips = new Map<string, string>();
   private readonly retries = new Set<NodeJS.Timeout>();
@@ -54,23 +56,27 @@ export class HostStreams implements Source {
     private readonly changed: () => void = () => undefined,
   ) {}
 
-  /** The `hosts` field of status.json; empty when every worker is local. */
-  status(): { hosts?: ReturnType<typeof hostStatuses> } {
-    const hosts = hostStatuses(this.fleet.config.workers, this.links, this.startedAt);
-    return hosts.length === 0 ? {} : { hosts };
-  }
-
   private setLink(host: string, state: HostLink['state'], reason?: string): void {
     const now = this.links.get(host);
     // An outage keeps the time it began through every failed reconnect.
     if (now?.state === state && state !== 'refused') return;
     this.links.set(host, { state, since: Date.now(), reason });
+    this.linksSeen = undefined;
     this.changed();
   }
 
   poll(store: ModelStore): Promise<void> {
     for (const [name, usage] of this.usage)
       store.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
+    const hosts = usedHosts(this.fleet.config.workers);
+    if (this.linksSeen === undefined && hosts.length > 0) {
+      // A host whose stream has not said hello yet is connecting since the czar started.
+      const links = new Map(
+        hosts.map((host) => [host, this.links.get(host) ?? { state: 'connecting' as const, since: this.startedAt }]),
+      );
+      this.linksSeen = links;
+      store.change((model) => ({ ...model, hostLinks: links }));
+    }
     return Promise.resolve();
   }
 

@@ -92,9 +92,13 @@ export class ModelStore {
 
   worker(name: string): WorkerModel {
     const worker = this.model.workers.find((candidate) => candidate.spec.name === name);
-    if (worker === undefined)
-      throw new CzarError('unknown_worker', `There is no worker "${name}" in ${this.configFile}.`);
+    if (worker === undefined) throw new CzarError('unknown_worker', this.noSuchWorker(name));
     return worker;
+  }
+
+  /** The person's word for a name that is no worker of this fleet. */
+  noSuchWorker(name: string): string {
+    return `There is no worker "${name}" in ${this.configFile}.`;
   }
 
   spec(name: string): WorkerSpec {

@@ -1,22 +1,19 @@
 import { writeJsonAtomic } from '../adapters/state-files.js';
+import { hostStatuses } from '../domain/host-status.js';
+import { candidatesOf, emptyRecord, integrationStatus } from '../domain/integration.js';
+import type { FleetModel } from '../domain/model.js';
+import { integrationSettled } from '../domain/policy/integration.js';
+import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
 import type { Fleet } from '../fleet/handle.js';
-import type { HostStreams } from './host-streams.js';
-import type { IntegrationSource } from './integration-source.js';
 import { MetricsSource } from './metrics-source.js';
 import type { ModelStore } from './model-store.js';
 
 const HEARTBEAT_MS = 15_000;
 
-/** The sources that keep a part of status.json beside the model: the integration record and the host links. */
-export interface StatusParts {
-  readonly integration: IntegrationSource;
-  readonly hosts: HostStreams;
-}
-
 /**
- * status.json, rendered in this one place from the model store and the parts its sources keep beside it, and
- * written only when anything a reader sees changed (the heartbeat alone only every HEARTBEAT_MS).
+ * status.json, rendered in this one place from the model store alone, and written only when anything a reader sees
+ * changed (the heartbeat alone only every HEARTBEAT_MS).
  */
 export class StatusView {
   private lastHeartbeat = 0;
@@ -29,7 +26,6 @@ export class StatusView {
   constructor(
     private readonly fleet: Fleet,
     private readonly store: ModelStore,
-    private readonly parts: StatusParts,
   ) {
     this.metrics = new MetricsSource(fleet);
   }
@@ -43,15 +39,9 @@ export class StatusView {
   async write(alive: boolean, startedAt: string): Promise<boolean | undefined> {
     const now = Date.now();
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
-    const { integration, hosts } = this.parts;
+    const model = this.store.model;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
-    const inputs = [
-      this.store.model,
-      this.lastHeartbeat,
-      this.fleet.log.emitted,
-      this.store.extrasVersion,
-      integration.current(),
-    ];
+    const inputs = [model, this.lastHeartbeat, this.fleet.log.emitted, this.store.extrasVersion];
     if (alive && !this.poked && inputs.every((input, index) => input === this.inputs[index])) return undefined;
     this.poked = false;
     this.inputs = inputs;
@@ -60,15 +50,15 @@ export class StatusView {
       : {};
     const ratesAt = this.lastHeartbeat === 0 ? now : this.lastHeartbeat;
     const fleetFacts = fleetStatus(
-      this.store.model,
+      model,
       { project: this.fleet.config.project, startedAt, now, ratesAt, ...supervisor },
       this.store.extras,
     );
     const facts = {
       ...fleetFacts,
-      sprintOver: fleetFacts.sprintOver && integration.settled(),
-      ...integration.status(),
-      ...hosts.status(),
+      sprintOver: fleetFacts.sprintOver && integrationSettled(model),
+      ...integrationPart(model),
+      ...hostsPart(model),
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = JSON.stringify({ ...status, updatedAt: '' });
@@ -77,4 +67,31 @@ export class StatusView {
     await writeJsonAtomic(this.fleet.paths.status, status);
     return status.sprintOver;
   }
+}
+
+/**
+ * The integration part of status.json. Before the first run there is no record, but every finished worker is still
+ * listed, as left out with its reason.
+ */
+function integrationPart(model: FleetModel): { integration?: IntegrationStatus; handoff?: HandoffFacts } {
+  const seen = model.integration;
+  if (seen === undefined) return {};
+  const record = seen.record ?? emptyRecord(seen.branch, model.base, '');
+  const mergedTips = new Set(record.merged.map((entry) => entry.tip));
+  return {
+    integration: integrationStatus(record, candidatesOf(model, mergedTips), seen.pullRequests),
+    ...(seen.handoff === undefined ? {} : { handoff: seen.handoff }),
+  };
+}
+
+/** The `hosts` part of status.json; none when every worker is local. */
+function hostsPart(model: FleetModel): { hosts?: HostStatus[] } {
+  if (model.hostLinks === undefined) return {};
+  // The host source puts every host in the links from its start (connecting until its stream says hello).
+  const hosts = hostStatuses(
+    model.workers.map((worker) => worker.spec),
+    model.hostLinks,
+    Date.now(),
+  );
+  return hosts.length === 0 ? {} : { hosts };
 }

@@ -92,6 +92,16 @@ export class Supervisor {
         failed: (worker, kind, message) => this.store.raise(worker, kind, message),
         settled: () => this.schedule(),
         checked: () => this.schedule(),
+        stop: () => void this.stop(),
+        integrate: (merges) => this.integration.run(merges),
+        written: (worker, taskId, text) =>
+          this.store.update(worker, (model) => ({
+            ...model,
+            memory: {
+              ...model.memory,
+              tasks: model.memory.tasks.map((task) => (task.id === taskId ? { ...task, text } : task)),
+            },
+          })),
       },
       this.slots,
     );
@@ -100,8 +110,8 @@ export class Supervisor {
       unreachableHosts: () => this.hostStreams.unreachable,
       paneReadingDone: () => this.schedule('pane reading'),
     });
-    this.requests = new PersonRequests(fleet, this.executor, () => this.stop());
-    this.integration = new IntegrationSource(fleet, this.executor, this.store, () => this.schedule(), {
+    this.requests = new PersonRequests(fleet);
+    this.integration = new IntegrationSource(fleet, this.store, () => this.schedule(), {
       slots: this.slots,
       halt: this.halt.signal,
     });
@@ -115,7 +125,7 @@ export class Supervisor {
       this.requests,
       this.integration,
     ];
-    this.status = new StatusView(fleet, this.store, { integration: this.integration, hosts: this.hostStreams });
+    this.status = new StatusView(fleet, this.store);
   }
 
   async start(): Promise<void> {
@@ -161,6 +171,7 @@ export class Supervisor {
       await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);
       await this.hostStreams.stop();
       await this.integration.idle();
+      await this.executor.replies.idle();
       await this.writeStatus(false);
       await removeFile(this.fleet.paths.supervisorLock);
     } finally {
@@ -234,7 +245,6 @@ export class Supervisor {
         const decision = decide(this.store.model, Date.now());
         this.store.set(decision.fleet);
         for (const action of decision.actions) this.executor.apply(action);
-        await this.integration.afterDecide(Date.now());
         await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);

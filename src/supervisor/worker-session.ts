@@ -3,7 +3,10 @@ import { CzarError } from '../domain/errors.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { readRecord, type LaunchRecord } from '../fleet/records.js';
+import { startAgentPane } from '../launch/agent-pane.js';
 import { startWorker } from '../launch/launcher.js';
+import { gatherFacts } from '../launch/launch-facts.js';
+import { planLaunch } from '../launch/plan.js';
 import type { WorkerPlan } from '../launch/plan.js';
 
 /**
@@ -20,6 +23,15 @@ export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<Laun
   return startWorker(fleet, step);
 }
 
+/** Launches a queued worker as `czar up` would have, from a plan made of the facts as they are now. */
+export async function launchPlanned(fleet: Fleet, spec: WorkerSpec): Promise<LaunchRecord> {
+  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
+  const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
+  if (step === undefined || step.problem !== undefined)
+    throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
+  return startSession(fleet, { ...step, wave: 'now', queuedBecause: undefined });
+}
+
 /** The worker's pane: from its launch record, else asked of tmux. */
 export async function paneOf(fleet: Fleet, spec: WorkerSpec): Promise<string> {
   const record = await readRecord(fleet.paths, spec.name);
@@ -27,4 +39,25 @@ export async function paneOf(fleet: Fleet, spec: WorkerSpec): Promise<string> {
   if (paneId === undefined)
     throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);
   return paneId;
+}
+
+/**
+ * Starts the agent again in the worker's worktree (uncommitted work stays): in its own pane, or in a session made
+ * anew when the session is gone. `created` says a new session (and pane) was made.
+ */
+export async function respawnAgent(fleet: Fleet, spec: WorkerSpec): Promise<{ paneId: string; created: boolean }> {
+  // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
+  if (spec.host !== undefined) await tmuxFor(fleet, spec).killSession(spec.name);
+  if (spec.host === undefined && (await fleet.tmux.sessionExists(spec.name)))
+    return { paneId: await startAgentPane(fleet, spec, { paneId: await paneOf(fleet, spec) }), created: false };
+  const record = await startSession(fleet, {
+    worker: spec,
+    worktree: 'reuse',
+    session: 'create',
+    delivery: 'deliver',
+    wave: 'now',
+    queuedBecause: undefined,
+    givenBranch: false,
+  });
+  return { paneId: record.paneId, created: true };
 }

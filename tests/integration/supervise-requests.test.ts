@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { askCzar } from '../../src/fleet/requests.js';
@@ -25,6 +25,43 @@ describe('czar supervision: the person in the loop', () => {
     expect(Date.parse(nudge.at)).toBeGreaterThanOrEqual(Date.parse(resume.at));
     await fx.waitForEvent('message_delivered', 'q');
     expect((await fx.captures('q')).at(-1)).toMatch(/^Worker q: /);
+  });
+
+  it('answers a request an earlier czar read but never answered, and not one it answered but never let go', async () => {
+    const fx = await fleetFixture({ workers: [{ name: 'q', task: '# Wait\n@sim idle' }] });
+    await fx.launchWave();
+    const requests = fx.fleet.paths.requests;
+    await mkdir(requests, { recursive: true });
+    await writeFile(
+      path.join(requests, '1-unanswered.json'),
+      JSON.stringify({ id: '1-unanswered', kind: 'pause', worker: 'q' }),
+    );
+    const earlier = JSON.stringify({ id: '2-answered', ok: true, message: 'autonomy resumed for q' });
+    await writeFile(
+      path.join(requests, '2-answered.json'),
+      JSON.stringify({ id: '2-answered', kind: 'resume', worker: 'q' }),
+    );
+    await writeFile(path.join(requests, '2-answered.result.json'), earlier);
+    await fx.supervise();
+
+    const answer = await waitFor(
+      async () => readFile(path.join(requests, '1-unanswered.result.json'), 'utf8').catch(() => undefined),
+      { what: 'the answer to the request left unanswered' },
+    );
+    expect(JSON.parse(answer)).toEqual({ id: '1-unanswered', ok: true, message: 'autonomy paused for q' });
+    await waitFor(
+      async () =>
+        (await readdir(requests)).sort().join(' ') === '1-unanswered.result.json 2-answered.result.json'
+          ? true
+          : undefined,
+      {
+        what: 'both request files let go',
+      },
+    );
+    expect(await readFile(path.join(requests, '2-answered.result.json'), 'utf8')).toBe(earlier);
+    const status = await fx.waitForStatus((s) => workerIn(s, 'q').paused === true);
+    expect(workerIn(status, 'q').paused).toBe(true);
+    expect((await fx.events()).filter((event) => event.kind === 'resume')).toEqual([]);
   });
 
   it('runs the notify command once per episode with the alert as JSON on stdin', async () => {

@@ -43,6 +43,9 @@ describe('czar supervision: the tmux server goes away', () => {
       failed: () => undefined,
       settled: () => undefined,
       checked: () => undefined,
+      stop: () => undefined,
+      integrate: () => undefined,
+      written: () => undefined,
     });
     // A restart the czar decided just before "czar down" killed the server, carried out just after.
     await fx.fleet.tmux.killServer();

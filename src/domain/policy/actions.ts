@@ -4,6 +4,7 @@ import type { Alert } from '../status-schema.js';
 import type { AlertKind } from '../words.js';
 import type { CheckFailure } from '../observations.js';
 import type { ReviewFinding } from '../review-verdict.js';
+import type { IntegrationFailure } from '../integration-record.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -35,7 +36,7 @@ export type Action =
       readonly kind: 'restart';
       readonly worker: string;
       readonly attempt: number;
-      readonly cause: 'crashed' | 'stalled';
+      readonly cause: 'crashed' | 'stalled' | 'person';
       readonly task: GivenTask;
       readonly reason: string;
     }
@@ -46,6 +47,23 @@ export type Action =
       readonly rule: string;
       readonly reason: string;
     }
+  /** Paste a person's message (`czar send`) as they wrote it. */
+  | { readonly kind: 'send'; readonly worker: string; readonly text: string; readonly reason: string }
+  /**
+   * Answer a person's request. With `after`, the answer waits for the effect just queued for that worker, and says
+   * its error instead when it failed.
+   */
+  | {
+      readonly kind: 'reply';
+      readonly worker?: undefined;
+      readonly request: string;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly after?: string | undefined;
+      readonly reason: string;
+    }
+  /** Stop the czar itself; the workers keep running. */
+  | { readonly kind: 'stop_czar'; readonly worker?: undefined; readonly reason: string }
   /** Stop the running turn with the agent's own interrupt key; the agent keeps running and its work stays. */
   | { readonly kind: 'interrupt'; readonly worker: string; readonly reason: string }
   | {
@@ -133,6 +151,16 @@ export type Action =
       readonly maxRounds: number;
       readonly reason: string;
     }
+  /** Paste the fix-up task an integration failure owes the worker (the task is already its current one). */
+  | {
+      readonly kind: 'integration_fixup';
+      readonly worker: string;
+      readonly task: string;
+      readonly failure: IntegrationFailure;
+      readonly reason: string;
+    }
+  /** Start an integration run for these merges (`worker@tip`, spaces between). */
+  | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
   | {
       readonly kind: 'warn_conflict';

@@ -3,22 +3,26 @@ import { judgeConflicts } from '../conflicts.js';
 import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
 import { judgeReview } from '../review.js';
 import { judgeChecks } from '../verification.js';
-import type { Decision } from './actions.js';
+import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
 import { checkDelivery } from './delivery-mismatch.js';
+import { decideIntegration } from './integration.js';
+import { answerRequests } from './requests.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { act, transition } from './states.js';
 
 /**
- * One pass of the czar's judgement: classify every worker, then walk the policy (crash restarts, answers, the
- * escalation ladder, evidence checks, scope and overlap, dependencies, launches under `max_active`, bonus tasks).
+ * One pass of the czar's judgement: answer the person's requests, classify every worker, then walk the policy (crash
+ * restarts, answers, the escalation ladder, evidence checks, scope and overlap, dependencies, launches under `max_active`, bonus tasks).
  * Pure: the returned fleet holds the updated memory, so calling again with no new facts yields no new actions.
  */
 export function decide(observed: FleetModel, now: number): Decision {
-  const budgets = checkBudgets(observed, now);
-  const actions = budgets.actions;
+  const actions: Action[] = [];
+  // The person's requests first, as they change what the rules below see (a resume lifts a spent budget).
+  const budgets = checkBudgets(answerRequests(observed, now, actions), now);
+  actions.push(...budgets.actions);
   const fleet = checkBase(budgets.fleet, actions);
   const drafts = fleet.workers.map((worker): Draft => ({
     worker,
@@ -68,9 +72,12 @@ export function decide(observed: FleetModel, now: number): Decision {
   const same =
     workers.every((worker, index) => worker === observed.workers[index]) &&
     sameItems(queue, observed.queue) &&
+    fleet.paused === observed.paused &&
+    fleet.requests === observed.requests &&
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold;
-  return { actions, fleet: same ? observed : { ...fleet, workers, queue } };
+  // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
+  return { actions, fleet: decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions) };
 }
 
 /**

@@ -1,7 +1,14 @@
 import { freshReport } from '../classify.js';
 import { fleetBudgetSpent } from '../budget.js';
-import { currentTask, ownTask, type DeliverySummary, type GivenTask, type WorkerModel } from '../model.js';
-import type { BonusTask } from '../config-types.js';
+import {
+  currentTask,
+  ownTask,
+  type DeliverySummary,
+  type GivenTask,
+  type WorkerMemory,
+  type WorkerModel,
+} from '../model.js';
+import type { BonusTask, WorkerSpec } from '../config-types.js';
 import { finishedForGood } from '../verification.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';
 
@@ -92,11 +99,21 @@ export function launchQueued(
 }
 
 function giveTask(ctx: Context, draft: Draft, task: GivenTask): void {
-  const memory = draft.memory;
-  memory.tasks = [...memory.tasks, task];
-  memory.briefedAt = ctx.now;
-  memory.toldAbout = [...new Set([...memory.toldAbout, ...draft.worker.spec.dependsOn])];
-  memory.ladder = { rung: 'none', at: ctx.now };
+  Object.assign(draft.memory, withTask(draft.memory, draft.worker.spec, task, ctx.now));
+}
+
+/**
+ * A task handed to a worker, whoever gave it (the policy, a person, an integration fix-up): it is the current task,
+ * older reports go stale, the ladder starts over, and its dependencies count as told.
+ */
+export function withTask(memory: WorkerMemory, spec: WorkerSpec, task: GivenTask, now: number): WorkerMemory {
+  return {
+    ...memory,
+    tasks: [...memory.tasks, task],
+    briefedAt: now,
+    toldAbout: [...new Set([...memory.toldAbout, ...spec.dependsOn])],
+    ladder: { rung: 'none', at: now },
+  };
 }
 
 /**

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { emptyRecord, recordFailed, type IntegrationRecord } from '../../src/domain/integration.js';
+import { ownTask, type FleetModel } from '../../src/domain/model.js';
+import type { IntegrationObservation } from '../../src/domain/observations.js';
+import type { Action } from '../../src/domain/policy/actions.js';
+import { decide } from '../../src/domain/policy/decide.js';
+import { integrationSettled } from '../../src/domain/policy/integration.js';
+import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
+
+const NOW = new Date(T0).toISOString();
+const tipOf = (name: string): string => name.padEnd(40, '0');
+
+/** Workers that finished with one commit each (tip `<name>000...`), and the integration branch as its source saw it. */
+function finished(names: readonly string[], seen: Partial<IntegrationObservation> = {}): FleetModel {
+  let model = fleet(names.map((name) => spec(name)));
+  for (const name of names) {
+    model = observe(model, name, (current) => ({
+      launchedAt: T0,
+      deliveredAt: T0,
+      git: { ...commits(1, T0), lastCommit: { sha: tipOf(name), subject: 'work', at: NOW } },
+      pane: alivePane(T0),
+      report: { state: 'done', at: T0 + 1, progress: 100, note: undefined, resultFile: undefined },
+      memory: { ...current.memory, state: 'done', stateSince: T0, tasks: [ownTask(current.spec, T0)], briefedAt: T0 },
+    }));
+  }
+  const integration: IntegrationObservation = {
+    branch: 'czar/integration',
+    record: undefined,
+    running: false,
+    failures: 0,
+    retryAt: 0,
+    lastAttempt: '',
+    plainShells: [],
+    pullRequests: {},
+    ...seen,
+  };
+  return { ...model, integration };
+}
+
+function conflictOf(name: string, record = emptyRecord('czar/integration', 'main', NOW)): IntegrationRecord {
+  return recordFailed(record, {
+    worker: name,
+    branch: `czar/${name}`,
+    tip: tipOf(name),
+    onto: 'f'.repeat(40),
+    failure: { kind: 'conflict', files: ['shared.txt'] },
+    at: NOW,
+  });
+}
+
+const of = <K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] =>
+  actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
+
+describe('integration runs and fix-ups, decided by decide()', () => {
+  it('starts one run for the finished branches, and none while it runs or for the same merges again', () => {
+    const first = decide(finished(['a', 'b']), T0 + 1000);
+    expect(of(first.actions, 'integrate').map((action) => action.merges)).toEqual([`a@${tipOf('a')} b@${tipOf('b')}`]);
+    expect(first.fleet.integration?.running).toBe(true);
+    expect(of(decide(first.fleet, T0 + 2000).actions, 'integrate')).toEqual([]);
+    const over = { ...first.fleet, integration: { ...first.fleet.integration!, running: false } };
+    expect(of(decide(over, T0 + 3000).actions, 'integrate')).toEqual([]);
+    expect(integrationSettled(over)).toBe(false);
+  });
+
+  it('tries a failed run again only once its backoff is over', () => {
+    const model = finished(['a'], { failures: 2, retryAt: T0 + 5000 });
+    expect(of(decide(model, T0 + 4999).actions, 'integrate')).toEqual([]);
+    const retry = of(decide(model, T0 + 5000).actions, 'integrate');
+    expect(retry.map((action) => action.reason)).toEqual(['tried again after 2 failed run(s)']);
+  });
+
+  it('owes a fix-up once per failed tip: given as the current task, then not again', () => {
+    const model = finished(['a'], { record: conflictOf('a') });
+    const first = decide(model, T0 + 1000);
+    expect(of(first.actions, 'integration_fixup')).toMatchObject([
+      { worker: 'a', task: `fixup-${tipOf('a').slice(0, 10)}`, failure: { kind: 'conflict', files: ['shared.txt'] } },
+    ]);
+    const tasks = worker(first.fleet, 'a').memory.tasks;
+    expect(tasks.map((task) => task.title)).toEqual(['Build a', 'Fix-up: merge czar/integration into czar/a']);
+    expect(integrationSettled(model)).toBe(false);
+    const again = decide(first.fleet, T0 + 2000);
+    expect(of(again.actions, 'integration_fixup')).toEqual([]);
+  });
+
+  it('gives no fix-up to a plain shell, a paused worker or a dead pane', () => {
+    const record = conflictOf('a');
+    const shell = finished(['a'], { record, plainShells: ['a'] });
+    expect(of(decide(shell, T0 + 1000).actions, 'integration_fixup')).toEqual([]);
+    const paused = { ...finished(['a'], { record }), paused: true };
+    expect(of(decide(paused, T0 + 1000).actions, 'integration_fixup')).toEqual([]);
+    const dead = observe(finished(['a'], { record }), 'a', () => ({ pane: alivePane(T0, { alive: false }) }));
+    expect(of(decide(dead, T0 + 1000).actions, 'integration_fixup')).toEqual([]);
+  });
+});
