@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
   attach: async () => (await import('./commands/attach.js')).attachCommand,
   send: async () => (await import('./commands/fleet-requests.js')).sendCommand,
+  comment: async () => (await import('./commands/comment.js')).commentCommand,
   bonus: async () => (await import('./commands/fleet-requests.js')).bonusCommand,
   restart: async () => (await import('./commands/fleet-requests.js')).restartCommand,
   pause: async () => (await import('./commands/fleet-requests.js')).pauseCommand,

@@ -12,6 +12,7 @@ import type {
   ReviewObservation,
   IntegrationObservation,
   RequestObservation,
+  PersonComment,
 } from './observations.js';
 import type { WorkerUsage } from './usage.js';
 
@@ -100,6 +101,10 @@ export interface WorkerMemory {
   readonly reviewAsked?: string | undefined;
   /** Tips sent back with the reviewer's findings during the task numbered `task` (1-based): the rounds so far. */
   readonly reviewRounds?: { readonly task: number; readonly shas: readonly string[] } | undefined;
+  /** A person's review comments not delivered yet: they wait until the worker is between turns. */
+  readonly comments?: readonly PersonComment[] | undefined;
+  /** The branch tip ('' before any commit) the person's comments were delivered on: verified needs a newer one. */
+  readonly commentedTip?: string | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */

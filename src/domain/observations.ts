@@ -112,3 +112,11 @@ export interface IntegrationObservation {
   /** The handoff report, once the sprint is over and it is written. */
   readonly handoff?: HandoffFacts | undefined;
 }
+
+/** A person's review comment (`czar comment`) as they left it; the text is theirs, shown with controls made visible. */
+export interface PersonComment {
+  readonly file?: string | undefined;
+  readonly line?: number | undefined;
+  readonly text: string;
+  readonly at: number;
+}

@@ -1,3 +1,4 @@
+import { commentOpen } from './comments.js';
 import { hasEvidence, type WorkerMemory, type WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
 import type { ReviewFinding } from './review-verdict.js';
@@ -43,9 +44,12 @@ export function reviewSentBackOnTip(worker: WorkerModel): boolean {
   return tip !== undefined && worker.reviewRun?.sha === tip && worker.reviewRun.status === 'changes_requested';
 }
 
-/** Verified on the tip: every check passed there (when there are checks) and the reviewer approved it (when one reviews). */
+/**
+ * Verified on the tip: every check passed there (when there are checks), the reviewer approved it (when one reviews),
+ * and no comment of the person's is open on it.
+ */
 export function verifiedOnTip(worker: WorkerModel): boolean {
-  if (!judged(worker)) return false;
+  if (!judged(worker) || commentOpen(worker)) return false;
   const checksOk = worker.spec.checks.length === 0 || checksPassedOnTip(worker);
   const reviewOk = worker.spec.review === undefined || reviewApprovedOnTip(worker);
   return checksOk && reviewOk;

@@ -1,3 +1,4 @@
+import { commentOpen } from './comments.js';
 import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
 import type { Alert } from './status-schema.js';
@@ -79,10 +80,13 @@ export function checksFailedOnTip(worker: WorkerModel): boolean {
   return hasChecks(worker) && tip !== undefined && worker.checkRun?.sha === tip && worker.checkRun.status === 'failed';
 }
 
-/** Finished in the sense that counts: verified where checks or a review are configured, else done with commits. */
+/**
+ * Finished in the sense that counts: verified where checks or a review are configured, else done with commits and
+ * no comment of the person's open.
+ */
 export function finishedForGood(worker: WorkerModel): boolean {
   const state = worker.memory.state;
-  return judged(worker) ? state === 'verified' : state === 'done' && hasEvidence(worker);
+  return judged(worker) ? state === 'verified' : state === 'done' && hasEvidence(worker) && !commentOpen(worker);
 }
 
 export interface ChecksDecision {

@@ -40,8 +40,8 @@ const PREFIX = '@sim ';
 const REVIEW_PREFIX = '@sim review ';
 /** The command a message asks to run, quoted as code: `git merge <branch>`. */
 const MERGE_INSTRUCTION = /`git merge ([\w.][\w./-]*)`/;
-/** A reviewer's finding as czar's review fix-up lists it: `src/a.ts:3 [major] text`. */
-const REVIEW_FINDING = /^\s*([\w.][\w./-]*):\d+ \[(?:blocker|major|minor)\]/m;
+/** A reviewer's finding or a person's comment as czar lists it: `src/a.ts:3 [major] text`, `src/a.ts:3 [comment] text`. */
+const REVIEW_FINDING = /^\s*([\w.][\w./-]*):\d+ \[(?:blocker|major|minor|comment)\]/m;
 
 /** Finds the `@sim` lines in a task; every other line is prose the agent "reads" and ignores. */
 export function parseDirectives(text: string): ParsedDirectives {

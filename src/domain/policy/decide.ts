@@ -7,6 +7,7 @@ import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
+import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
 import { decideIntegration } from './integration.js';
 import { answerRequests } from './requests.js';
@@ -35,6 +36,7 @@ export function decide(observed: FleetModel, now: number): Decision {
 
   for (const draft of drafts) transition(ctx, draft);
   for (const draft of drafts) act(ctx, draft);
+  for (const draft of drafts) deliverComments(ctx, draft);
   for (const draft of drafts) {
     const canMessage = !paused(ctx, draft) && draft.worker.pane?.alive === true;
     const checks = judgeChecks(model(draft), now, canMessage);

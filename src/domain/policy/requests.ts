@@ -4,6 +4,7 @@ import type { FleetModel } from '../model.js';
 import type { RequestObservation } from '../observations.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../person.js';
 import type { Action } from './actions.js';
+import { takeComment } from './comments.js';
 
 const BY_PERSON = 'asked by the person';
 
@@ -11,10 +12,10 @@ const BY_PERSON = 'asked by the person';
 type Reply = (ok: boolean, message: string, after?: string) => void;
 
 /** The requests that act on one worker's agent. */
-type WorkerRequest = Extract<CzarRequest, { kind: 'send' | 'restart' | 'bonus' }>;
+type WorkerRequest = Extract<CzarRequest, { kind: 'send' | 'comment' | 'restart' | 'bonus' }>;
 
 /**
- * A person's requests (`czar send/bonus/restart/pause/resume/stop`, the dashboard's keys), in the order they came:
+ * A person's requests (`czar send/comment/bonus/restart/pause/resume/stop`, the dashboard's keys), in the order they came:
  * each changes the czar's memory, asks for its effect, and is answered once. The returned fleet holds no request.
  */
 export function answerRequests(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
@@ -57,6 +58,7 @@ function answerRequest(
       return paused || worker === undefined ? next : resumeBudget(next, worker);
     }
     case 'send':
+    case 'comment':
     case 'restart':
     case 'bonus': {
       const notStarted = notStartedYet(fleet, request.worker, request.kind);
@@ -74,6 +76,15 @@ function actOnWorker(fleet: FleetModel, request: WorkerRequest, now: number, act
       actions.push({ kind: 'send', worker, text: request.text, reason: BY_PERSON });
       reply(true, `delivered the message to ${worker}`, worker);
       return messageFromPerson(fleet, worker);
+    case 'comment': {
+      const taken = takeComment(fleet, request, now);
+      if ('refused' in taken) {
+        reply(false, taken.refused);
+        return fleet;
+      }
+      reply(true, `took the comment for ${worker}: it is delivered with any others once its current turn ends`);
+      return taken.fleet;
+    }
     case 'restart': {
       const decision = restartByPerson(fleet, worker, now);
       if (decision === undefined) {
