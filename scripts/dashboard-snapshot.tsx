@@ -17,6 +17,7 @@ const inert = async () => undefined;
 const actions: DashboardActions = {
   attach: inert,
   send: inert,
+  comment: inert,
   bonus: inert,
   restart: inert,
   pause: inert,

@@ -10,7 +10,7 @@ import { runDashboard } from '../ui/render.js';
 import { liveCzarPid } from '../fleet/requests.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import { withCzarLiveness } from '../domain/status-render.js';
-import { attachTo, openLog, requestOrThrow } from './person-actions.js';
+import { attachTo, commentRequest, openLog, requestOrThrow } from './person-actions.js';
 
 const EVENTS_KEPT = 200;
 const TAIL_LINES = 20;
@@ -174,6 +174,7 @@ export function fleetActions(fleet: Fleet): DashboardActions {
       }
     },
     send: (worker, text) => ask({ kind: 'send', worker, text }),
+    comment: (worker, text) => ask(commentRequest(worker, text)),
     bonus: (worker) => ask({ kind: 'bonus', worker }),
     restart: (worker) => ask({ kind: 'restart', worker }),
     pause: (worker) => ask(worker === undefined ? { kind: 'pause' } : { kind: 'pause', worker }),

@@ -1,5 +1,8 @@
 import { runInteractive } from '../adapters/terminal.js';
+import { commentParts } from '../domain/comments.js';
+import type { CzarRequestBody } from '../domain/czar-request.js';
 import { CzarError } from '../domain/errors.js';
+import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE } from '../domain/limits.js';
 import { logFile } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import { askCzar } from '../fleet/requests.js';
@@ -12,6 +15,23 @@ export async function requestOrThrow(fleet: Fleet, body: Parameters<typeof askCz
   const result = await askCzar(fleet.paths, body);
   if (!result.ok) throw new CzarError('request_refused', result.message);
   return result.message;
+}
+
+/** A comment as the person typed it (`[FILE:LINE] TEXT`), checked against the bounds the czar keeps to. */
+export function commentRequest(worker: string, typed: string): Extract<CzarRequestBody, { kind: 'comment' }> {
+  const { file, line, text } = commentParts(typed);
+  const refuse = (why: string): CzarError =>
+    new CzarError('usage', `The comment for ${worker} ${why}.`, { exitCode: 2 });
+  if (text === '') throw refuse('is empty; write its text after the worker name (and FILE:LINE)');
+  if (text.length > MAX_COMMENT_CHARS)
+    throw refuse(
+      `is ${text.length} characters, over the ${MAX_COMMENT_CHARS} czar takes; send a longer note with "czar send --file"`,
+    );
+  if (file !== undefined && file.length > MAX_COMMENT_FILE)
+    throw refuse(
+      `names a path of ${file.length} characters, over ${MAX_COMMENT_FILE}; name the file from the repository root`,
+    );
+  return file === undefined ? { kind: 'comment', worker, text } : { kind: 'comment', worker, file, line, text };
 }
 
 /** Attaches to a session; inside a client of this same tmux server, switches that client instead of nesting. */

@@ -17,6 +17,16 @@ export function commentOpen(worker: WorkerModel): boolean {
   return commentedTip !== undefined && (worker.git.lastCommit?.sha ?? '') === commentedTip;
 }
 
+/** `src/a.ts:12 text`: a comment that starts with the place in the worker's code it is about. */
+const PLACE = /^(\S+):([1-9]\d*)(?:\s+|$)/;
+
+/** Splits a comment as a person types it (`[FILE:LINE] TEXT`) into its place and its text. */
+export function commentParts(typed: string): { file?: string; line?: number; text: string } {
+  const place = PLACE.exec(typed.trimStart());
+  if (place === null) return { text: typed.trim() };
+  return { file: place[1], line: Number(place[2]), text: typed.trimStart().slice(place[0].length).trim() };
+}
+
 const GENERAL = '(no file)';
 
 /** The comments as the worker gets them: grouped by file, each with its line, inside one fence as the person's words. */

@@ -148,7 +148,7 @@ function Footer({ ui, width }: { readonly ui: UiState; readonly width: number })
         </Text>
       )}
       {ui.mode.kind === 'prompt' ? (
-        <PromptInput worker={ui.mode.worker} text={ui.mode.text} width={width} />
+        <PromptInput worker={ui.mode.worker} text={ui.mode.text} width={width} comment={ui.mode.comment} />
       ) : ui.mode.kind === 'confirm' ? (
         <Confirm question={ui.mode.question} />
       ) : (

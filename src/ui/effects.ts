@@ -6,7 +6,7 @@ import type { DashboardActions } from './ports.js';
 export type Effect =
   | YieldingEffect
   | { readonly kind: 'bonus' | 'restart'; readonly worker: string }
-  | { readonly kind: 'send'; readonly worker: string; readonly text: string }
+  | { readonly kind: 'send' | 'comment'; readonly worker: string; readonly text: string }
   | { readonly kind: 'pause' | 'resume'; readonly worker: string | undefined }
   | { readonly kind: 'quit' };
 
@@ -26,6 +26,11 @@ export function describeEffect(effect: Exclude<Effect, { kind: 'quit' }>): { doi
       return { doing: `Opening ${target}'s log…`, done: `Closed ${target}'s log.` };
     case 'send':
       return { doing: `Sending to ${target}…`, done: `Sent to ${target}: ${effect.text}` };
+    case 'comment':
+      return {
+        doing: `Leaving ${target} a comment…`,
+        done: `${target} gets the comment between turns: ${effect.text}`,
+      };
     case 'bonus':
       return { doing: `Giving ${target} a bonus task…`, done: `Gave ${target} the next bonus task.` };
     case 'restart':
@@ -46,6 +51,8 @@ export function runEffect(actions: DashboardActions, effect: Exclude<Effect, { k
       return actions.openLog(effect.worker);
     case 'send':
       return actions.send(effect.worker, effect.text);
+    case 'comment':
+      return actions.comment(effect.worker, effect.text);
     case 'bonus':
       return actions.bonus(effect.worker);
     case 'restart':

@@ -6,6 +6,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['↑ ↓  j k', 'select a worker'],
   ['Enter  a', "attach to the worker's tmux pane (detach with C-b d to come back)"],
   ['s', 'send the worker a one-line message'],
+  ['c', 'leave a review comment ([FILE:LINE] text), delivered between its turns'],
   ['b', 'give the worker the next bonus task now'],
   ['r', "restart the worker's agent (asks first)"],
   ['p', 'pause or resume autonomy for the worker'],
@@ -38,6 +39,6 @@ export function Help({ height }: HelpProps) {
 /** The hint line under the table, shortened for narrow terminals. */
 export function keyHints(width: number): string {
   return width >= 110
-    ? '↑↓/jk select · ⏎/a attach · s send · b bonus · r restart · p pause · P pause all · l log · ? help · q quit'
-    : '⏎ attach · s send · b bonus · r restart · p/P pause · l log · ? help · q quit';
+    ? '↑↓/jk select · ⏎/a attach · s send · c comment · b bonus · r restart · p pause · P pause all · l log · ? help · q quit'
+    : '⏎ attach · s send · c comment · b bonus · r restart · p/P pause · l log · ? help · q quit';
 }

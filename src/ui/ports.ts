@@ -30,6 +30,8 @@ export interface DashboardActions {
   /** Hands the terminal to tmux; the dashboard yields the terminal until this settles. */
   attach(worker: string): Promise<void>;
   send(worker: string, text: string): Promise<void>;
+  /** A review comment as typed (`[FILE:LINE] TEXT`), delivered between the worker's turns. */
+  comment(worker: string, text: string): Promise<void>;
   /** Gives the worker the next bonus task now. */
   bonus(worker: string): Promise<void>;
   restart(worker: string): Promise<void>;

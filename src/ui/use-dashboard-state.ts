@@ -11,7 +11,7 @@ import type { DashboardActions } from './ports.js';
 
 export type Mode =
   | { readonly kind: 'browse' }
-  | { readonly kind: 'prompt'; readonly worker: string; readonly text: string }
+  | { readonly kind: 'prompt'; readonly worker: string; readonly text: string; readonly comment?: true }
   | { readonly kind: 'confirm'; readonly question: string; readonly effect: Effect }
   | { readonly kind: 'help' };
 
@@ -79,7 +79,8 @@ export function interpretKey(state: UiState, input: string, key: KeyPress, view:
       if (key.return) {
         const message = text.trim();
         if (message === '') return { state: { ...state, mode: browse } };
-        return { state: { ...state, mode: browse }, effect: { kind: 'send', worker, text: message } };
+        const kind = state.mode.comment === true ? 'comment' : 'send';
+        return { state: { ...state, mode: browse }, effect: { kind, worker, text: message } };
       }
       if (key.backspace || key.delete) {
         return { state: { ...state, mode: { ...state.mode, text: Array.from(text).slice(0, -1).join('') } } };
@@ -108,7 +109,7 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
     return { state, effect: { kind: view.fleetPaused ? 'resume' : 'pause', worker: undefined } };
   }
   const worker = view.workers[index];
-  const needsWorker = key.return || ['a', 's', 'b', 'r', 'p', 'l'].includes(input);
+  const needsWorker = key.return || ['a', 's', 'c', 'b', 'r', 'p', 'l'].includes(input);
   if (!needsWorker) return { state };
   if (worker === undefined)
     return { state: { ...state, status: { tone: 'error', text: 'There are no workers yet.' } } };
@@ -117,6 +118,8 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
   switch (input) {
     case 's':
       return { state: { ...state, mode: { kind: 'prompt', worker: name, text: '' } } };
+    case 'c':
+      return { state: { ...state, mode: { kind: 'prompt', worker: name, text: '', comment: true } } };
     case 'b':
       if (BONUS_WITHOUT_ASKING.includes(worker.state)) return { state, effect: { kind: 'bonus', worker: name } };
       return confirm(state, `${name} is ${worker.state}; give it the next bonus task anyway?`, {

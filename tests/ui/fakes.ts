@@ -25,6 +25,7 @@ export function recordingActions(overrides: Partial<DashboardActions> = {}): Rec
     actions: {
       attach: record('attach'),
       send: record('send'),
+      comment: record('comment'),
       bonus: record('bonus'),
       restart: record('restart'),
       pause: record('pause'),

@@ -62,6 +62,11 @@ describe('interpretKey', () => {
     expect(effects).toEqual([{ kind: 'send', worker: 'gateway', text: 'hi there' }]);
   });
 
+  it('c opens the same prompt for a review comment, and Enter leaves the comment instead of sending', () => {
+    const { effects } = keys(['j', 'c', 'src/a.ts:3 handle the empty list', { return: true }]);
+    expect(effects).toEqual([{ kind: 'comment', worker: 'audit', text: 'src/a.ts:3 handle the empty list' }]);
+  });
+
   it('sends nothing for an empty message', () => {
     const { state, effects } = keys(['s', '   ', { return: true }]);
     expect(effects).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderComments } from '../../src/domain/comments.js';
+import { commentParts, renderComments } from '../../src/domain/comments.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
 import type { CzarRequest } from '../../src/domain/czar-request.js';
 import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
@@ -123,5 +123,11 @@ describe("a person's review comments", () => {
         'Worker "a" has not started yet: it waits for b to finish, and the czar starts it then, so "czar comment" has nothing to act on now.',
     });
     expect(worker(decision.fleet, 'a').memory.comments).toBeUndefined();
+  });
+
+  it('read a leading FILE:LINE as the place, and anything else as text', () => {
+    expect(commentParts('src/a.ts:12  rename x ')).toEqual({ file: 'src/a.ts', line: 12, text: 'rename x' });
+    expect(commentParts('rename x in src/a.ts:12')).toEqual({ text: 'rename x in src/a.ts:12' });
+    expect(commentParts('src/a.ts:0 zero is no line')).toEqual({ text: 'src/a.ts:0 zero is no line' });
   });
 });
