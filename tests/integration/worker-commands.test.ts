@@ -20,12 +20,13 @@ async function upFleet(): Promise<{ root: string; project: string }> {
 }
 
 describe("a person's commands from a worker's environment", () => {
-  test('send, restart, bonus, pause, up and down --purge --force refuse with one sentence; the fleet and its work stay', async () => {
+  test('send, comment, restart, bonus, pause, up and down --purge --force refuse with one sentence; the fleet and its work stay', async () => {
     const { root, project } = await upFleet();
     const inAlpha = { CZAR_WORKER: 'alpha', CZAR_STATE_DIR: path.join(root, '.czar') };
 
     for (const args of [
       ['send', 'beta', 'touch', 'pwned'],
+      ['comment', 'beta', 'src/a.ts:1', 'touch', 'pwned'],
       ['restart', 'beta'],
       ['bonus', 'beta'],
       ['pause'],
@@ -41,6 +42,18 @@ describe("a person's commands from a worker's environment", () => {
     const tmux = new Tmux(`czar-${project}`);
     expect((await tmux.listPanes()).map((pane) => pane.session).sort()).toEqual(['alpha', 'beta', 'czar']);
     expect(existsSync(path.join(root, 'repo-workers', 'beta'))).toBe(true);
+
+    // From outside the panes a comment is taken for the worker's next pause; a worker not in the config is refused.
+    const comment = await czar(['comment', 'beta', 'src/a.ts:1', 'looks', 'off'], { cwd: root });
+    expect(comment.exitCode, comment.stderr).toBe(0);
+    expect(comment.stdout.trim()).toBe(
+      'took the comment for beta: it is delivered with any others once its current turn ends',
+    );
+    const unknown = await czar(['comment', 'gamma', 'hi'], { cwd: root });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^czar: There is no worker "gamma" in .*czar\.yaml; the workers are: alpha, beta\.$/,
+    );
 
     // What a worker uses is not refused: it reads the fleet.
     const peers = await czar(['peers'], { cwd: root, env: inAlpha });
