@@ -49,7 +49,7 @@ describe("czar supervision: a person's review comments", () => {
     expect(message).toContain('[comment] say what it returns');
     expect(message).toContain('commit, then report done');
 
-    // Verified only on the commit made after the comments, never on the one they were left on.
+    // The answering commit is checked and verified (the hold on the commented commit is unit-tested: person-comments).
     const status = await fx.waitForStatus((s) => workerIn(s, 'lister').state === 'verified', {
       what: 'lister verified after answering the comments',
       timeoutMs: 60_000,
