@@ -25,8 +25,10 @@ function giveFixups(fleet: FleetModel, now: number, actions: Action[]): FleetMod
     const task = {
       id: fixupTaskId(entry),
       title: `Fix-up: merge ${record.branch} into ${worker.spec.branch}`,
-      // The executor writes the whole message as it pastes it (its words live in prompts/fixup.md).
+      // The executor writes the whole message as it pastes it (its words live in prompts/integration-fixup.md); until
+      // then a restart or re-brief renders it from the failure.
       text: '',
+      fixes: entry.failure,
     };
     next = giveFixup(next, name, task, now, record);
     actions.push({
