@@ -1,10 +1,10 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { mergeReport, parseReport, type WorkerReport } from '../domain/report-schema.js';
+import type { WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
-import { FleetStatusSchema, type FleetStatus } from '../domain/status-schema.js';
+import type { FleetStatus } from '../domain/status-schema.js';
 import type { FleetEvent } from '../domain/words.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
@@ -91,6 +91,8 @@ export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | u
       `${paths.status} is not complete JSON (${(error as Error).message}); ${fix}`,
     );
   }
+  // Loaded here, not at the top: zod is most of a simulated agent's start, and it writes reports through this file.
+  const { FleetStatusSchema } = await import('../domain/status-schema.js');
   const parsed = FleetStatusSchema.safeParse(value);
   if (parsed.success) return value as FleetStatus;
   const issue = parsed.error.issues[0];
@@ -141,14 +143,19 @@ export async function writeReport(
     if (error.code !== 'EEXIST') throw error;
   });
   const file = reportFile(paths, report.worker);
-  const turnEnd = options.turnEnd === true;
-  const previousText = turnEnd ? await readText(file).catch(() => undefined) : undefined;
-  const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
-  const kept = mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd });
+  const kept = options.turnEnd === true ? await mergeWithReportOnFile(file, report) : report;
   const line = `${JSON.stringify(kept)}\n`;
   // The stream first: a report the czar reads there is never lost to the next one replacing the latest file.
   await appendReportLine(paths, report.worker, line);
   await writeAtomic(file, line);
+}
+
+/** A turn end merged with the report on file; the schema is loaded only here, so a starting agent does not load zod. */
+async function mergeWithReportOnFile(file: string, report: WorkerReport): Promise<WorkerReport> {
+  const { mergeReport, parseReport } = await import('../domain/report-schema.js');
+  const previousText = await readText(file).catch(() => undefined);
+  const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
+  return mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd: true });
 }
 
 /** Puts a refused report in the worker's stream, where the czar reads it as a rejected report (see `parseReport`). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AgentCommand } from '../domain/config-types.js';
-import { REVIEW_SEVERITIES } from '../domain/review-verdict.js';
+import { REVIEW_SEVERITIES } from '../domain/words.js';
 import { count, field, jsonObject } from '../domain/usage.js';
 import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from './review-call.js';
 import { jsonObjectIn } from './verdict-text.js';

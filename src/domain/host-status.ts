@@ -15,6 +15,11 @@ export interface HostLink {
   readonly reason?: string | undefined;
 }
 
+/** Hosts whose link is down: their workers' panes are unknown, not gone, and not asked about. */
+export function unreachableHosts(links: ReadonlyMap<string, HostLink> | undefined): ReadonlySet<string> {
+  return new Set([...(links ?? [])].flatMap(([host, link]) => (link.state === 'unreachable' ? [host] : [])));
+}
+
 /**
  * The `hosts` of status.json: every host that runs some of the fleet's workers, in the order of their first worker, with its link as
  * the czar last saw it ("connecting" before its stream said hello). The reason comes from ssh and the host, so it is

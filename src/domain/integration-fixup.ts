@@ -36,7 +36,7 @@ export function fixupsOwed(
 export function giveFixup(
   fleet: FleetModel,
   worker: string,
-  task: Pick<GivenTask, 'id' | 'title' | 'text'>,
+  task: Pick<GivenTask, 'id' | 'title' | 'text' | 'fixes'>,
   now: number,
   record: IntegrationRecord,
 ): FleetModel {

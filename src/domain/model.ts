@@ -1,5 +1,6 @@
 import type { BranchPlace } from './branch-place.js';
 import type { HostLink } from './host-status.js';
+import type { IntegrationFailure } from './integration-record.js';
 import type { PriceTable } from './prices.js';
 import type { BonusTask, Policy, WorkerSpec } from './config-types.js';
 import type { Alert, GitActivity } from './status-schema.js';
@@ -29,6 +30,8 @@ export interface GivenTask {
   readonly title: string;
   /** Full task text, pasted whole. */
   readonly text: string;
+  /** An integration fix-up's failure: its text is rendered from it, even before the executor writes the text here. */
+  readonly fixes?: IntegrationFailure | undefined;
   readonly scope: readonly string[];
   readonly roleText: string | undefined;
   readonly buildsOn: string | undefined;

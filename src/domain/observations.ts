@@ -103,6 +103,8 @@ export interface IntegrationObservation {
   /** Runs that failed in a row without a verdict on any branch (a git lock, a full disk), and when to try again. */
   readonly failures: number;
   readonly retryAt: number;
+  /** The last failed run's error, and the workers whose merges the runs that failed in a row tried. */
+  readonly failure?: { readonly reason: string; readonly workers: readonly string[] } | undefined;
   /** The merges the last run was started for (`worker@tip`, spaces between): not tried again until something moves. */
   readonly lastAttempt: string;
   /** Workers whose agent takes only task texts (a plain shell): a fix-up's prose would run there as commands. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REVIEW_SEVERITIES } from './words.js';
 
 /**
  * A reviewer's answer on one branch tip: the one JSON object every reviewer (a built-in preset or one people write)
@@ -7,8 +8,6 @@ import { z } from 'zod';
 
 /** Bounds on what a reviewer may say: its words are untrusted text, shown to the person and pasted to a worker. */
 export const REVIEW_LIMITS = { summaryChars: 400, findings: 50, findingChars: 2_000, fileChars: 300 } as const;
-
-export const REVIEW_SEVERITIES = ['blocker', 'major', 'minor'] as const;
 
 export const ReviewFindingSchema = z.strictObject({
   file: z.string().min(1).max(REVIEW_LIMITS.fileChars).optional(),

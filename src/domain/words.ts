@@ -74,6 +74,9 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const REVIEW_STATES = ['waiting', 'in_review', 'changes_requested', 'approved', 'failed'] as const;
 export type ReviewStateName = (typeof REVIEW_STATES)[number];
 
+/** How much a reviewer's finding weighs. */
+export const REVIEW_SEVERITIES = ['blocker', 'major', 'minor'] as const;
+
 /** How the czar's link to a host stands: before its first stream line, streaming, cut off, or refused (czar version). */
 export const HOST_LINK_STATES = ['connecting', 'reachable', 'unreachable', 'refused'] as const;
 export type HostLinkState = (typeof HOST_LINK_STATES)[number];

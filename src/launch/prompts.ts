@@ -86,7 +86,10 @@ export function plainTask(spec: WorkerSpec): boolean {
 /** A task pasted again after a restart: after a short reminder, whole; a plain shell gets the task alone. */
 export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
   if (plainTask(spec)) return task.text;
-  return renderRebrief(await loadTemplates(), placeOf(config, spec), task);
+  // A fix-up's text is written once it is first pasted: one pasted again before then is rendered from its failure.
+  const text =
+    task.text === '' && task.fixes !== undefined ? await integrationFixupMessage(config, spec, task.fixes) : task.text;
+  return renderRebrief(await loadTemplates(), placeOf(config, spec), { ...task, text });
 }
 
 /** The re-brief of a stalled worker; none for a plain shell, which would run its task a second time. */

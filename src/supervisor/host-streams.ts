@@ -32,8 +32,8 @@ export class HostStreams implements Source {
   private stopped = false;
   private readonly running: { stop(): void }[] = [];
   private readonly loops: Promise<void>[] = [];
-  /** Hosts whose link is down right now: their workers' panes are unknown, not gone. */
-  readonly unreachable = new Set<string>();
+  /** Hosts said to be unreachable and not yet said to be back (the model's links say which are down). */
+  private readonly saidUnreachable = new Set<string>();
   /** Per worker, the byte of its host's pane log the local copy has reached. */
   private readonly offsets = new Map<string, number>();
   /**
@@ -136,7 +136,7 @@ export class HostStreams implements Source {
               } else {
                 attempt = 1;
                 this.setLink(host, 'reachable');
-                if (this.unreachable.delete(host))
+                if (this.saidUnreachable.delete(host))
                   void this.say(
                     'host_reachable',
                     `host "${host}" is reachable again; its workers are adopted as they are`,
@@ -164,8 +164,8 @@ export class HostStreams implements Source {
         return;
       }
       this.setLink(host, 'unreachable', reason);
-      if (!this.unreachable.has(host)) {
-        this.unreachable.add(host);
+      if (!this.saidUnreachable.has(host)) {
+        this.saidUnreachable.add(host);
         await this.say(
           'host_unreachable',
           `host "${host}" is unreachable (${reason}); its workers keep running there, and czar reconnects`,

@@ -1,5 +1,6 @@
 import { candidatesOf, type IntegrationRecord } from '../domain/integration.js';
 import type { IntegrationObservation } from '../domain/observations.js';
+import { integrationRetryMs } from '../domain/policy/integration-alert.js';
 import { writeHandoff } from '../integration/handoff.js';
 import { openDuePullRequests, openIntegrationPullRequest, readPullRequests } from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
@@ -13,11 +14,6 @@ import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 
 const RECORD_READ_MS = 5_000;
-/** A run that failed (czar's trouble, not a worker's: a git lock, a full disk) is tried again after 1 s, 2 s, 4 s... */
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 60_000;
-/** ...and after this many failures in a row the workers it holds up carry an alert. */
-const ALERT_AFTER_FAILURES = 3;
 
 /**
  * The integration branch as a source of the reconcile loop: its record is read into the model before `decide()`
@@ -31,8 +27,6 @@ export class IntegrationSource implements Source {
   /** Pull requests opened after a run, which the handoff waits for. */
   private opening: Promise<void> | undefined;
   private lastRead = 0;
-  /** Workers that carry an alert because runs kept failing. */
-  private alerted: readonly string[] = [];
 
   constructor(
     private readonly fleet: Fleet,
@@ -126,11 +120,14 @@ export class IntegrationSource implements Source {
       .then(
         (result) => {
           this.remember(result.record);
-          for (const worker of this.alerted) this.store.clear(worker, 'integration_failed');
-          this.alerted = [];
           // The run reads the candidates again as it starts: a merge the attempt named but the run never tried (its
           // worker was sent back to work in between) is not a failed set, and is tried once it is ready again.
-          this.finished(run, { failures: 0, retryAt: 0, lastAttempt: triedAll(attempt, result.record) ? attempt : '' });
+          this.finished(run, {
+            failures: 0,
+            retryAt: 0,
+            lastAttempt: triedAll(attempt, result.record) ? attempt : '',
+            failure: undefined,
+          });
           this.opening = this.openPullRequests()
             .catch(async (error: unknown) => {
               const reason = error instanceof Error ? error.message : String(error);
@@ -155,31 +152,27 @@ export class IntegrationSource implements Source {
   }
 
   /** The run is over: the model says so in the same step, so `decide()` may ask for the next. */
-  private finished(run: Promise<void>, outcome: Pick<IntegrationObservation, 'failures' | 'retryAt' | 'lastAttempt'>) {
+  private finished(run: Promise<void>, outcome: RunOutcome) {
     if (this.running === run) this.running = undefined;
     this.see({ ...outcome, running: this.running !== undefined });
     this.schedule();
   }
 
   /**
-   * A run failed without a verdict on any branch: the same merges are tried again after a backoff, and once that
-   * keeps failing each worker it holds up carries an alert saying why.
+   * A run failed without a verdict on any branch: the same merges are tried again after a backoff; the model holds
+   * the count, the error and the workers held up, from which `decide()` raises the alert once it keeps failing.
    */
-  private failed(
-    attempt: string,
-    reason: string,
-  ): Pick<IntegrationObservation, 'failures' | 'retryAt' | 'lastAttempt'> {
-    const failures = (this.store.model.integration?.failures ?? 0) + 1;
-    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
-    if (failures >= ALERT_AFTER_FAILURES) {
-      const branch = this.fleet.config.integration.branch;
-      const message = `czar could not merge into ${branch} ${failures} times in a row (${reason.replace(/\.$/, '')}); it tries again in ${Math.round(delay / 1000)} s, so fix what the error names (a leftover index.lock goes once no git runs there)`;
-      this.alerted = [
-        ...new Set([...this.alerted, ...attempt.split(' ').map((merge) => merge.slice(0, merge.lastIndexOf('@')))]),
-      ];
-      for (const worker of this.alerted) this.store.raise(worker, 'integration_failed', message);
-    }
-    return { failures, retryAt: Date.now() + delay, lastAttempt: '' };
+  private failed(attempt: string, reason: string): RunOutcome {
+    const seen = this.store.model.integration;
+    const failures = (seen?.failures ?? 0) + 1;
+    const attempted = attempt.split(' ').map((merge) => merge.slice(0, merge.lastIndexOf('@')));
+    const workers = [...new Set([...(seen?.failure?.workers ?? []), ...attempted])];
+    return {
+      failures,
+      retryAt: Date.now() + integrationRetryMs(failures),
+      lastAttempt: '',
+      failure: { reason, workers },
+    };
   }
 
   /** Pull requests `pr.when` calls for, after a run (the result files come from the workers' reports). */
@@ -199,6 +192,9 @@ export class IntegrationSource implements Source {
     this.see({ pullRequests: (await readPullRequests(this.fleet)).branches });
   }
 }
+
+/** What a finished run changes in the model. */
+type RunOutcome = Pick<IntegrationObservation, 'failures' | 'retryAt' | 'lastAttempt' | 'failure'>;
 
 /** Every `worker@tip` of an attempt is in the record, merged or failed. */
 function triedAll(attempt: string, record: IntegrationRecord): boolean {

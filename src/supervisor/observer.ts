@@ -1,5 +1,6 @@
 import type { PaneInfo } from '../adapters/tmux-words.js';
 import { presetFor } from '../agents/index.js';
+import { unreachableHosts } from '../domain/host-status.js';
 import type { PaneObservation } from '../domain/observations.js';
 import type { WorkerModel } from '../domain/model.js';
 import type { LinePosition } from '../adapters/line-reader.js';
@@ -17,12 +18,10 @@ import type { Trigger } from './triggers.js';
 const DEAD_STATUS_GRACE_MS = 2_000;
 const SCREEN_SETTLE_MS = 250;
 
-/** What the observer reads besides the model: facts of the executor and the host streams, not observations. */
+/** What the observer reads besides the model: facts of the executor, not observations. */
 export interface ObserverInputs {
   /** A launch or restart of this worker is in flight: a missing session is not a loss yet. */
   busy(name: string): boolean;
-  /** Hosts whose stream is down: their workers are not asked about, and not taken for gone. */
-  unreachableHosts(): ReadonlySet<string>;
   /** A pane reading finished: a pass should take it. */
   paneReadingDone(): void;
 }
@@ -187,7 +186,7 @@ export class Observer implements Source {
     this.lastSweep = now;
     const wanted = new Set(look ? this.takeAll(this.dirty.screens) : []);
     if (look) this.lastScreenLook = now;
-    this.reader.start(this.inputs.unreachableHosts(), (panes) =>
+    this.reader.start(unreachableHosts(this.store.model.hostLinks), (panes) =>
       screenTargets(this.store.model.workers, wanted, panes),
     );
   }

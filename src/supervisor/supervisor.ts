@@ -107,7 +107,6 @@ export class Supervisor {
     );
     this.observer = new Observer(fleet, this.store, {
       busy: (name) => this.executor.busy(name),
-      unreachableHosts: () => this.hostStreams.unreachable,
       paneReadingDone: () => this.schedule('pane reading'),
     });
     this.requests = new PersonRequests(fleet);
@@ -115,12 +114,13 @@ export class Supervisor {
       slots: this.slots,
       halt: this.halt.signal,
     });
+    // The host links first: the observer's pane reading skips the hosts the model holds unreachable.
     this.sources = [
+      this.hostStreams,
       this.observer,
       this.executor.checks,
       this.executor.reviews,
       this.usage,
-      this.hostStreams,
       this.conflicts,
       this.requests,
       this.integration,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostStatuses, MAX_HOST_REASON } from '../../src/domain/host-status.js';
+import { hostStatuses, MAX_HOST_REASON, unreachableHosts } from '../../src/domain/host-status.js';
 
 const workers = [
   { name: 'a1', host: 'gpu1' },
@@ -39,5 +39,18 @@ describe('hostStatuses', () => {
       since: '2026-01-01T10:00:09.000Z',
       workers: ['a1', 'a2'],
     });
+  });
+});
+
+describe('unreachableHosts', () => {
+  it('holds the hosts whose link is down, not those connecting, streaming or refused', () => {
+    const links = new Map([
+      ['gpu1', { state: 'unreachable' as const, since: START, reason: 'Connection timed out' }],
+      ['gpu2', { state: 'connecting' as const, since: START }],
+      ['gpu3', { state: 'reachable' as const, since: START }],
+      ['gpu4', { state: 'refused' as const, since: START, reason: 'another czar version' }],
+    ]);
+    expect([...unreachableHosts(links)]).toEqual(['gpu1']);
+    expect([...unreachableHosts(undefined)]).toEqual([]);
   });
 });

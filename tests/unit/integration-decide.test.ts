@@ -92,3 +92,41 @@ describe('integration runs and fix-ups, decided by decide()', () => {
     expect(of(decide(dead, T0 + 1000).actions, 'integration_fixup')).toEqual([]);
   });
 });
+
+describe('the integration_failed alert, decided by decide()', () => {
+  const alertOf = (model: FleetModel, name: string) =>
+    model.workers.find((w) => w.spec.name === name)?.memory.alerts.find((a) => a.kind === 'integration_failed');
+  const raisedOn = (actions: readonly Action[]) =>
+    of(actions, 'alert').flatMap((action) => (action.alert.kind === 'integration_failed' ? [action.worker] : []));
+  const failing = (failures: number) =>
+    finished(['a', 'b'], {
+      running: true,
+      failures,
+      retryAt: T0 + 10_000_000,
+      failure: { reason: 'index.lock exists.', workers: ['a'] },
+    });
+
+  it('is raised on the workers held up once runs failed three times in a row, and not twice', () => {
+    expect(raisedOn(decide(failing(2), T0 + 1000).actions)).toEqual([]);
+    const third = decide(failing(3), T0 + 1000);
+    expect(raisedOn(third.actions)).toEqual(['a']);
+    expect(alertOf(third.fleet, 'a')?.message).toBe(
+      'czar could not merge into czar/integration 3 times in a row (index.lock exists); it tries again in 4 s, so fix what the error names (a leftover index.lock goes once no git runs there)',
+    );
+    expect(alertOf(third.fleet, 'b')).toBeUndefined();
+    expect(raisedOn(decide(third.fleet, T0 + 2000).actions)).toEqual([]);
+  });
+
+  it('says it again with the new count, and clears once a run went through', () => {
+    const third = decide(failing(3), T0 + 1000).fleet;
+    const fourth = decide({ ...third, integration: { ...third.integration!, failures: 4 } }, T0 + 2000);
+    expect(alertOf(fourth.fleet, 'a')?.message).toMatch(/4 times in a row.*again in 8 s/);
+    expect(alertOf(fourth.fleet, 'a')?.since).toBe(alertOf(third, 'a')?.since);
+    const through = { ...fourth.fleet.integration!, failures: 0, failure: undefined };
+    const cleared = decide({ ...fourth.fleet, integration: through }, T0 + 3000);
+    expect(of(cleared.actions, 'clear_alert').map((action) => [action.worker, action.alertKind])).toEqual([
+      ['a', 'integration_failed'],
+    ]);
+    expect(alertOf(cleared.fleet, 'a')).toBeUndefined();
+  });
+});

@@ -2,14 +2,15 @@ import { candidatesOf, planIntegration } from '../integration.js';
 import { fixupsOwed, fixupTaskId, giveFixup } from '../integration-fixup.js';
 import type { FleetModel } from '../model.js';
 import type { Action } from './actions.js';
+import { alertFailedRuns } from './integration-alert.js';
 
 /**
  * The integration branch's part of `decide()`: each recorded failure owes its worker one fix-up task, given once the
- * worker can take a message; and a run starts when a finished branch can go in (one run at a time, the same merges
+ * worker can take a message; runs that keep failing raise an alert on the workers they hold up; and a run starts when a finished branch can go in (one run at a time, the same merges
  * not tried twice, a failed run tried again after its backoff). The run itself is the integration source's.
  */
 export function decideIntegration(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
-  return startRun(giveFixups(fleet, now, actions), now, actions);
+  return startRun(giveFixups(alertFailedRuns(fleet, now, actions), now, actions), now, actions);
 }
 
 function giveFixups(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
@@ -24,8 +25,10 @@ function giveFixups(fleet: FleetModel, now: number, actions: Action[]): FleetMod
     const task = {
       id: fixupTaskId(entry),
       title: `Fix-up: merge ${record.branch} into ${worker.spec.branch}`,
-      // The executor writes the whole message as it pastes it (its words live in prompts/fixup.md).
+      // The executor writes the whole message as it pastes it (its words live in prompts/integration-fixup.md); until
+      // then a restart or re-brief renders it from the failure.
       text: '',
+      fixes: entry.failure,
     };
     next = giveFixup(next, name, task, now, record);
     actions.push({

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+
+/** The modules a source file loads when it is imported: static value imports, not `import type` nor `await import()`. */
+function staticImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers: string[] = [];
+  for (const match of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+'([^']+)';/gms)) {
+    specifiers.push(match[1]!);
+  }
+  return specifiers;
+}
+
+/** Every module loaded at start from `entry`: src files by path, packages by name. */
+function loadedAtStart(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const specifier of staticImports(file)) {
+      if (specifier.startsWith('.')) pending.push(path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else seen.add(specifier);
+    }
+  }
+  return seen;
+}
+
+describe('the simulated agent start', () => {
+  // Twenty sims start at once in a launch: each module loaded at start is paid twenty times in CPU.
+  it('loads no zod, execa or simple-git before its first turn', () => {
+    const loaded = loadedAtStart(path.join(SRC, 'sim/agent.ts'));
+    expect(loaded.has(path.join(SRC, 'sim/report.ts'))).toBe(true);
+    expect([...loaded].filter((name) => /^(zod|execa|simple-git)(\/|$)/.test(name))).toEqual([]);
+  });
+});
