@@ -5,8 +5,9 @@ import type { PaneObservation } from '../domain/observations.js';
 import type { WorkerModel } from '../domain/model.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { Fleet } from '../fleet/handle.js';
-import { paneLooks, screenTargets } from './pane-looks.js';
-import { PaneReader, type PaneReading } from './pane-reader.js';
+import { fleetPanes } from '../fleet/panes.js';
+import { captureScreens } from './host-panes.js';
+import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../fleet/records.js';
 import type { ModelStore } from './model-store.js';
 import { lastLine, logMtime, observeGit, paneObservation } from './readings.js';
@@ -22,8 +23,6 @@ const SCREEN_SETTLE_MS = 250;
 export interface ObserverInputs {
   /** A launch or restart of this worker is in flight: a missing session is not a loss yet. */
   busy(name: string): boolean;
-  /** A pane reading finished: a pass should take it. */
-  paneReadingDone(): void;
 }
 
 /**
@@ -43,7 +42,6 @@ export class Observer implements Source {
   private readonly lastOutputAt = new Map<string, number>();
   private readonly reports: ReportIntake;
   private readonly safetyNet: SafetyNet;
-  private readonly reader: PaneReader;
   private lastSweep = 0;
   private lastScreenLook = 0;
   private readonly deadWithoutStatus = new Map<string, number>();
@@ -56,7 +54,6 @@ export class Observer implements Source {
   ) {
     this.reports = new ReportIntake(fleet, store);
     this.safetyNet = new SafetyNet(fleet, store);
-    this.reader = new PaneReader(fleet, () => inputs.paneReadingDone());
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
@@ -103,7 +100,6 @@ export class Observer implements Source {
   /** The executor started the worker's session: its pane is looked at in the next sweep. */
   launched(worker: string, paneId: string): void {
     this.store.setExtras(worker, { ...this.store.extras.get(worker), paneId });
-    this.reader.invalidate();
     this.dirty.panes = true;
   }
 
@@ -112,7 +108,6 @@ export class Observer implements Source {
    * restart was for; without this a pass in between would count the old crash again.
    */
   respawned(worker: string, at: number): void {
-    this.reader.invalidate();
     this.lastOutputAt.set(worker, at);
     this.store.update(worker, (model) => ({
       ...model,
@@ -128,12 +123,9 @@ export class Observer implements Source {
     this.dirty.panes = true;
   }
 
-  /** Sweeps every pane now and waits for it, so the next poll observes what tmux says at this moment. */
-  async sweepPanes(): Promise<void> {
-    await this.reader.settled();
+  /** Every pane is swept at the next poll. */
+  sweepPanes(): void {
     this.dirty.panes = true;
-    this.startReading(Date.now(), false);
-    await this.reader.settled();
   }
 
   /** Where the czar is in each worker's report stream, saved so the next czar reads on from there. */
@@ -161,42 +153,45 @@ export class Observer implements Source {
       await observeGit(this.fleet, this.store, gitNames);
     }
 
-    const reading = this.reader.take();
-    if (reading?.stale === true) {
-      // Not believed: the panes and screens it was for are looked at again.
-      this.dirty.panes = true;
-      for (const name of reading.looked) this.dirty.screens.add(name);
-    } else if (reading !== undefined) await this.observeReading(reading);
-    this.startReading(now, reported.length > 0);
-  }
-
-  /** Starts a pane reading when one is due and none is under way; the pass after it ends observes it. */
-  private startReading(now: number, reporting: boolean): void {
-    if (this.reader.reading) return;
     const { sweep, look } = paneLooks({
       now,
       lastSweep: this.lastSweep,
       lastScreenLook: this.lastScreenLook,
       panesDirty: this.dirty.panes,
       screensDirty: this.dirty.screens.size > 0,
-      reporting,
+      reporting: reported.length > 0,
     });
     if (!sweep && !look) return;
+    const {
+      panes,
+      unknown: unknownHosts,
+      localGone,
+    } = await fleetPanes(this.fleet, unreachableHosts(this.store.model.hostLinks));
+    await this.noteServer(localGone);
     this.dirty.panes = false;
     this.lastSweep = now;
+    // Look at screens with new output, and at any pane whose state hinges on the screen (quiet or asking).
     const wanted = new Set(look ? this.takeAll(this.dirty.screens) : []);
+    for (const worker of this.store.model.workers) {
+      const name = worker.spec.name;
+      // A screen last seen busy is looked at again too: checks wait for it, and the idle clock reads it.
+      if (
+        worker.pane === undefined ||
+        worker.pane.screenBusy ||
+        ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)
+      )
+        wanted.add(name);
+    }
+    const targets = [...wanted].flatMap((name) => {
+      const pane = panes.get(name);
+      return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as const];
+    });
     if (look) this.lastScreenLook = now;
-    this.reader.start(unreachableHosts(this.store.model.hostLinks), (panes) =>
-      screenTargets(this.store.model.workers, wanted, panes),
-    );
-  }
-
-  private async observeReading(reading: PaneReading): Promise<void> {
-    const { panes, unknownHosts, localGone, screens, capturedAt, looked } = reading;
-    await this.noteServer(localGone);
+    const capturedAt = Date.now();
+    const screens = await captureScreens(this.fleet, targets);
     // The watch of a pane log drops a write that comes a few milliseconds after the one it reported, so the end of
     // a redraw may never be told: a screen read right after output is read once more at the next look.
-    for (const name of looked)
+    for (const [name] of targets)
       if ((this.lastOutputAt.get(name) ?? 0) > capturedAt - SCREEN_SETTLE_MS) this.dirty.screens.add(name);
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;

@@ -1,6 +1,3 @@
-import type { PaneInfo } from '../adapters/tmux-words.js';
-import type { WorkerModel } from '../domain/model.js';
-
 /**
  * How often tmux is asked about every pane without a signal from its hooks (pane-died, session-closed): the safety
  * net, one spawn per sweep. At 5 s the sweep and the branch check were a third of a quiet czar's CPU.
@@ -42,29 +39,4 @@ export function paneLooks(facts: LookFacts): { sweep: boolean; look: boolean } {
     sweep: facts.panesDirty || due(facts.lastSweep, PANE_SWEEP_MS),
     look: facts.screensDirty && due(facts.lastScreenLook, SCREEN_LOOK_MS),
   };
-}
-
-/**
- * The live panes whose screens a look reads, as [worker, pane id]: those with new output (`wanted`), and any whose
- * state hinges on the screen (quiet or asking). A screen last seen busy is read again too: checks wait for it, and
- * the idle clock reads it.
- */
-export function screenTargets(
-  workers: readonly WorkerModel[],
-  wanted: ReadonlySet<string>,
-  panes: ReadonlyMap<string, PaneInfo>,
-): [string, string][] {
-  const names = new Set(wanted);
-  for (const worker of workers) {
-    if (
-      worker.pane === undefined ||
-      worker.pane.screenBusy ||
-      ['idle', 'waiting', 'starting', 'stuck'].includes(worker.memory.state)
-    )
-      names.add(worker.spec.name);
-  }
-  return [...names].flatMap((name) => {
-    const pane = panes.get(name);
-    return pane === undefined || pane.dead ? [] : [[name, pane.paneId] as [string, string]];
-  });
 }

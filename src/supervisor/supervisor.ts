@@ -107,7 +107,6 @@ export class Supervisor {
     );
     this.observer = new Observer(fleet, this.store, {
       busy: (name) => this.executor.busy(name),
-      paneReadingDone: () => this.schedule('pane reading'),
     });
     this.requests = new PersonRequests(fleet);
     this.integration = new IntegrationSource(fleet, this.store, () => this.schedule(), {
@@ -182,9 +181,8 @@ export class Supervisor {
   private async onServerGone(): Promise<void> {
     this.serverGone = true;
     // One last look, so the observer says the workers went with the server rather than leave their last state.
-    await this.observer.sweepPanes();
-    this.schedule();
-    await this.passing;
+    this.observer.sweepPanes();
+    if (!this.passRunning) await this.pass();
     await this.fleet.log
       .emit(
         'czar_down',
@@ -214,13 +212,10 @@ export class Supervisor {
     this.schedule();
   }
 
-  /**
-   * Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. The clock and a
-   * pane reading bring no news outside the model, so they do not make status.json be built again.
-   */
-  private schedule(reason?: 'clock' | 'pane reading'): void {
+  /** Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. */
+  private schedule(reason?: 'clock'): void {
     if (this.stopping) return;
-    if (reason === undefined) this.status.poke();
+    if (reason !== 'clock') this.status.poke();
     if (this.passRunning) {
       this.passAgain = true;
       return;
@@ -228,15 +223,7 @@ export class Supervisor {
     void this.pass();
   }
 
-  /** The passes running now, or the last ones. */
-  private passing: Promise<void> = Promise.resolve();
-
-  private pass(): Promise<void> {
-    this.passing = this.passes();
-    return this.passing;
-  }
-
-  private async passes(): Promise<void> {
+  private async pass(): Promise<void> {
     this.passRunning = true;
     try {
       do {
