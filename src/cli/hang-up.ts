@@ -9,12 +9,17 @@ const SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
  * exits with 128 + the signal's number, as a shell reports it. Returns the function that takes the handlers off.
  */
 export function onTerminalGone(cleanup: () => Promise<void>): () => void {
+  let started = false;
   const handler = (signal: NodeJS.Signals): void => {
+    if (started) return;
+    started = true;
     void cleanup()
       .catch(() => undefined)
       .finally(() => process.exit(128 + (constants.signals[signal] ?? 1)));
   };
-  for (const signal of SIGNALS) process.once(signal, handler);
+  // Kept on (not once) until the exit: execa's exit handler, added whenever a child runs, re-raises a signal it sees
+  // no other listener for, which would kill this process before its cleanup.
+  for (const signal of SIGNALS) process.on(signal, handler);
   return () => {
     for (const signal of SIGNALS) process.off(signal, handler);
   };

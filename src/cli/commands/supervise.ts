@@ -19,7 +19,10 @@ export const superviseCommand: Command = {
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
     let code = 0;
+    let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
       code = 128 + (constants.signals[signal] ?? 1);
       void supervisor
         .stop()
@@ -27,7 +30,9 @@ export const superviseCommand: Command = {
           process.stderr.write(`czar: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`),
         );
     };
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
+    // Kept on (not once): execa's exit handler re-raises a signal it sees no other listener for, killing the czar
+    // before its last status is written.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
     await supervisor.start();
     await Promise.race([supervisor.done, supervisor.stopAsked.then(() => deadline(SHUTDOWN_MS))]);
     // Whatever still holds the event loop (a command that never answers) must not keep a stopped czar alive.
