@@ -1,5 +1,5 @@
 import { initialWorker, type FleetModel, type WorkerModel } from '../../src/domain/model.js';
-import type { PaneObservation } from '../../src/domain/observations.js';
+import type { PaneObservation, ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/config-types.js';
@@ -140,6 +140,21 @@ export function commits(n: number, at: number, files: readonly string[] = [`src/
     commitsAhead: n,
     filesChanged: files,
     lastCommit: n === 0 ? undefined : { sha: 'a'.repeat(40), subject: `commit ${n}`, at: new Date(at).toISOString() },
+    dirty: [],
+  };
+}
+
+/** A worker's `done` report at `at`. */
+export function doneReport(at: number): ReportObservation {
+  return { state: 'done', at, progress: undefined, note: 'finished', resultFile: undefined };
+}
+
+/** A branch whose tip is `sha`, `commitsAhead` ahead of base, committed at `at`. */
+export function branchAt(sha: string, commitsAhead: number, at: number): WorkerModel['git'] {
+  return {
+    commitsAhead,
+    filesChanged: ['src/a.ts'],
+    lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() },
     dirty: [],
   };
 }

@@ -2,35 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { commentParts, renderComments } from '../../src/domain/comments.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
 import type { CzarRequest } from '../../src/domain/czar-request.js';
-import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
+import type { FleetModel } from '../../src/domain/model.js';
+
 import type { Action } from '../../src/domain/policy/actions.js';
-import { alivePane, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
+import { alivePane, branchAt, doneReport, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 const now = T0 + 10 * MINUTE;
 
-function done(at: number): ReportObservation {
-  return { state: 'done', at, progress: undefined, note: 'finished', resultFile: undefined };
-}
-
-function branch(sha: string, commitsAhead: number, at: number): WorkerModel['git'] {
-  return {
-    commitsAhead,
-    filesChanged: ['src/a.ts'],
-    lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() },
-    dirty: [],
-  };
-}
-
 /** Worker a with checks, done on `sha` and its checks passed there: verified once decided. */
 function verifiedOn(sha: string, at: number, base?: FleetModel): FleetModel {
   const model = base ?? tick(fleet([spec('a', { checks: CHECKS })]), T0).fleet;
   return observe(model, 'a', () => ({
-    report: done(at - MINUTE),
-    git: branch(sha, sha === SHA1 ? 1 : 2, at - 2 * MINUTE),
+    report: doneReport(at - MINUTE),
+    git: branchAt(sha, sha === SHA1 ? 1 : 2, at - 2 * MINUTE),
     pane: alivePane(at - MINUTE),
     checkRun: { sha, status: 'passed', at: at - MINUTE },
   }));
@@ -51,7 +38,7 @@ function sends(actions: readonly Action[]): Extract<Action, { kind: 'send' }>[] 
 /** Worker a in the middle of a turn: its screen says busy. */
 function busy(model: FleetModel, at: number): FleetModel {
   return observe(model, 'a', (current) => ({
-    report: { ...done(at), state: 'working' },
+    report: { ...doneReport(at), state: 'working' },
     pane: alivePane(at, { screenBusy: true }),
     memory: { ...current.memory },
   }));
@@ -71,7 +58,7 @@ describe("a person's review comments", () => {
     expect(worker(second.fleet, 'a').memory.comments).toHaveLength(3);
 
     // The turn ends: the worker reports done again and its screen is still.
-    const ended = observe(second.fleet, 'a', () => ({ report: done(now + 3000), pane: alivePane(now + 3000) }));
+    const ended = observe(second.fleet, 'a', () => ({ report: doneReport(now + 3000), pane: alivePane(now + 3000) }));
     const delivered = tick(ended, now + 4000);
     const messages = sends(delivered.actions);
     expect(messages).toHaveLength(1);
@@ -98,7 +85,7 @@ describe("a person's review comments", () => {
     expect(worker(left.fleet, 'a').memory.state).toBe('done');
     // A done claim again on the same commit, checks still passed there: the comment is still open.
     const same = tick(
-      observe(left.fleet, 'a', () => ({ report: done(now + 60_000) })),
+      observe(left.fleet, 'a', () => ({ report: doneReport(now + 60_000) })),
       now + 61_000,
     );
     expect(worker(same.fleet, 'a').memory.state).toBe('done');

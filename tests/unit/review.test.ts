@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
-import type { ReportObservation, ReviewObservation } from '../../src/domain/observations.js';
+import type { FleetModel } from '../../src/domain/model.js';
+import type { ReviewObservation } from '../../src/domain/observations.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec, ReviewSpec } from '../../src/domain/config-types.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { reviewState } from '../../src/domain/review.js';
 import { reviewerNotes } from '../../src/domain/review-text.js';
 import { boundDiff } from '../../src/domain/review-prompt.js';
-import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
+import {
+  alivePane,
+  bonusTask,
+  branchAt,
+  doneReport,
+  fleet,
+  MINUTE,
+  observe,
+  SECOND,
+  spec,
+  T0,
+  tick,
+  worker,
+} from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];
 const REVIEW: ReviewSpec = {
@@ -20,19 +33,6 @@ const REVIEW: ReviewSpec = {
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 const SHA3 = '3'.repeat(40);
-
-function done(at: number): ReportObservation {
-  return { state: 'done', at, progress: undefined, note: 'finished', resultFile: undefined };
-}
-
-function branch(sha: string, commitsAhead: number, at: number): WorkerModel['git'] {
-  return {
-    commitsAhead,
-    filesChanged: ['src/a.ts'],
-    lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() },
-    dirty: [],
-  };
-}
 
 function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
   return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
@@ -55,8 +55,8 @@ function claimedDone(now: number, checks: readonly CheckSpec[], sha = SHA1, comm
     T0,
   ).fleet;
   model = observe(model, 'a', () => ({
-    report: done(now - MINUTE),
-    git: branch(sha, commitsAhead, now - 2 * MINUTE),
+    report: doneReport(now - MINUTE),
+    git: branchAt(sha, commitsAhead, now - 2 * MINUTE),
     pane: alivePane(now - MINUTE),
   }));
   return observe(model, 'b', () => ({ pane: alivePane(now - SECOND) }));
@@ -65,8 +65,8 @@ function claimedDone(now: number, checks: readonly CheckSpec[], sha = SHA1, comm
 /** The worker commits `sha` and reports done on it at `at`. */
 function doneAgain(model: FleetModel, sha: string, commitsAhead: number, at: number): FleetModel {
   return observe(model, 'a', () => ({
-    report: done(at),
-    git: branch(sha, commitsAhead, at - SECOND),
+    report: doneReport(at),
+    git: branchAt(sha, commitsAhead, at - SECOND),
     pane: alivePane(at),
   }));
 }
@@ -157,7 +157,7 @@ describe('decide: review rounds', () => {
     let model = tick(claimedDone(now, []), now).fleet;
     model = observe(model, 'a', () => ({ reviewRun: sentBack(SHA1) }));
     const first = tick(model, now + SECOND);
-    model = observe(first.fleet, 'a', () => ({ report: done(now + MINUTE) }));
+    model = observe(first.fleet, 'a', () => ({ report: doneReport(now + MINUTE) }));
     const again = tick(model, now + MINUTE + SECOND);
     expect(only(again.actions, 'review_fixup')).toEqual([expect.objectContaining({ round: 1 })]);
     expect(worker(again.fleet, 'a').memory.ladder.rung).toBe('rebrief');

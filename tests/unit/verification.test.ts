@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
-import type { ReportObservation, CheckRunObservation } from '../../src/domain/observations.js';
+import type { FleetModel } from '../../src/domain/model.js';
+import type { CheckRunObservation } from '../../src/domain/observations.js';
 import { emptyRecord } from '../../src/domain/integration.js';
 import { giveFixup } from '../../src/domain/integration-fixup.js';
 import { decide } from '../../src/domain/policy/decide.js';
@@ -8,7 +8,20 @@ import { sprintOver } from '../../src/domain/status-render.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
 import { checkKey, keptRun, type CheckVerdict } from '../../src/domain/verification.js';
-import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
+import {
+  alivePane,
+  bonusTask,
+  branchAt,
+  doneReport,
+  fleet,
+  MINUTE,
+  observe,
+  SECOND,
+  spec,
+  T0,
+  tick,
+  worker,
+} from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [
   { name: 'test', run: 'npm test', timeoutMs: 60_000 },
@@ -16,19 +29,6 @@ const CHECKS: readonly CheckSpec[] = [
 ];
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
-
-function done(at: number): ReportObservation {
-  return { state: 'done', at, progress: undefined, note: 'finished', resultFile: undefined };
-}
-
-function branch(sha: string, commitsAhead: number, at: number): WorkerModel['git'] {
-  return {
-    commitsAhead,
-    filesChanged: ['src/a.ts'],
-    lastCommit: { sha, subject: 'work', at: new Date(at).toISOString() },
-    dirty: [],
-  };
-}
 
 function failed(sha: string): CheckRunObservation {
   return {
@@ -54,8 +54,8 @@ function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Ex
 function claimedDone(now: number, queue = [bonusTask('extra')]): FleetModel {
   let model = tick(fleet([spec('a', { checks: CHECKS }), spec('b')], { queue }), T0).fleet;
   model = observe(model, 'a', () => ({
-    report: done(now - MINUTE),
-    git: branch(SHA1, 1, now - 2 * MINUTE),
+    report: doneReport(now - MINUTE),
+    git: branchAt(SHA1, 1, now - 2 * MINUTE),
     pane: alivePane(now - MINUTE),
   }));
   return observe(model, 'b', () => ({ pane: alivePane(now - SECOND) }));
@@ -124,8 +124,8 @@ describe('decide: done means verified', () => {
     ).fleet;
     const later = now + 5 * MINUTE;
     model = observe(model, 'a', () => ({
-      report: done(later - SECOND),
-      git: branch(SHA2, 2, later - 2 * SECOND),
+      report: doneReport(later - SECOND),
+      git: branchAt(SHA2, 2, later - 2 * SECOND),
       pane: alivePane(later - SECOND),
     }));
     const again = tick(model, later);
@@ -147,7 +147,7 @@ describe('decide: done means verified', () => {
     for (let claim = 0; claim < 5; claim++) {
       at += MINUTE;
       const step = tick(
-        observe(model, 'a', () => ({ report: done(at - SECOND) })),
+        observe(model, 'a', () => ({ report: doneReport(at - SECOND) })),
         at,
       );
       rungs.push(...only(step.actions, 'fixup').map(() => worker(step.fleet, 'a').memory.ladder.rung));
@@ -169,8 +169,8 @@ describe('decide: done means verified', () => {
   it('without checks, done with commits is enough for a bonus task (as before)', () => {
     let model = tick(fleet([spec('a')], { queue: [bonusTask('extra')] }), T0).fleet;
     model = observe(model, 'a', () => ({
-      report: done(now - MINUTE),
-      git: branch(SHA1, 1, now - 2 * MINUTE),
+      report: doneReport(now - MINUTE),
+      git: branchAt(SHA1, 1, now - 2 * MINUTE),
       pane: alivePane(now - MINUTE),
     }));
     const next = tick(model, now);
@@ -185,8 +185,8 @@ describe('sprintOver with checks', () => {
   it('is not over while a verified worker holds a task handed out after its done claim (an integration fix-up)', () => {
     let model = tick(fleet([spec('a', { checks: CHECKS })]), T0).fleet;
     model = observe(model, 'a', () => ({
-      report: done(now - MINUTE),
-      git: branch(SHA1, 1, now - 2 * MINUTE),
+      report: doneReport(now - MINUTE),
+      git: branchAt(SHA1, 1, now - 2 * MINUTE),
       pane: alivePane(now - MINUTE),
     }));
     model = tick(model, now).fleet;
@@ -214,8 +214,8 @@ describe('decide: dependents with checks', () => {
   function dependencyDone(checks: readonly CheckSpec[]): FleetModel {
     const model = tick(fleet([spec('a', { checks }), spec('b', { dependsOn: ['a'], checks })]), T0).fleet;
     return observe(model, 'a', () => ({
-      report: done(now - MINUTE),
-      git: branch(SHA1, 1, now - 2 * MINUTE),
+      report: doneReport(now - MINUTE),
+      git: branchAt(SHA1, 1, now - 2 * MINUTE),
       pane: alivePane(now - MINUTE),
     }));
   }
