@@ -12,16 +12,17 @@ const hosts = [
   'tests/integration/doctor-hosts.test.ts',
 ];
 
-// One file at a time, one slow tier after another: real agents and timing-sensitive tmux tests should not share
-// 2 cores, so each slow tier has its own group order.
-const slow = (name: string, groupOrder: number, include: string[], exclude: string[] = []) => ({
+// One slow tier after another, each in forks with room for slow machines. The integration tier mostly waits on tmux
+// and git, not the CPU, so it runs two files at a time on 2 cores; real agents, ssh hosts and the end-to-end tier
+// have timed turns and terminals and run one file at a time.
+const slow = (name: string, groupOrder: number, include: string[], maxWorkers: number, exclude: string[] = []) => ({
   test: {
     name,
     sequence: { groupOrder },
     include,
     exclude: [...configDefaults.exclude, ...exclude],
     pool: 'forks' as const,
-    maxWorkers: 1,
+    maxWorkers,
     testTimeout: 90_000 * scale,
     hookTimeout: 60_000 * scale,
   },
@@ -46,10 +47,10 @@ export default defineConfig({
           testTimeout: 10_000 * scale,
         },
       },
-      slow('integration', 1, ['tests/integration/**/*.test.ts'], [...realAgents, ...hosts]),
-      slow('hosts', 2, hosts),
-      slow('real-agents', 3, realAgents),
-      slow('e2e', 4, ['tests/e2e/**/*.test.ts']),
+      slow('integration', 1, ['tests/integration/**/*.test.ts'], 2, [...realAgents, ...hosts]),
+      slow('hosts', 2, hosts, 1),
+      slow('real-agents', 3, realAgents, 1),
+      slow('e2e', 4, ['tests/e2e/**/*.test.ts'], 1),
     ],
   },
 });
