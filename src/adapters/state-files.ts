@@ -1,6 +1,7 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { processAlive } from './process.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
@@ -29,7 +30,18 @@ export async function clearSprintState(paths: StatePaths): Promise<void> {
 }
 
 /** The name `writeAtomic` gives its temp file: `.<file>.<pid>.<8 hex>.tmp`. */
-const ATOMIC_TEMP = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+const ATOMIC_TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temp files of atomic writes whose writer no longer runs: a czar killed after its stop grace leaves the
+ * one it was writing, and nothing will ever rename it.
+ */
+export async function removeOrphanedTemps(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [])) {
+    const writer = ATOMIC_TEMP.exec(name)?.[1];
+    if (writer !== undefined && !processAlive(Number(writer))) await rm(path.join(dir, name), { force: true });
+  }
+}
 
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
 export async function writeAtomic(file: string, content: string): Promise<void> {

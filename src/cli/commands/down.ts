@@ -3,7 +3,7 @@ import { pathExistsSync } from '../../adapters/file-system.js';
 import { czarCommand } from '../../adapters/package-files.js';
 import { awaitExit, cleanEnv, spawnDetached } from '../../adapters/process.js';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
-import { clearSprintState } from '../../adapters/state-files.js';
+import { clearSprintState, removeOrphanedTemps } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
@@ -49,6 +49,7 @@ export const downCommand: Command = {
     // The czar stops on the server's hangup and writes its last status: down goes on once it has, so nothing it writes
     // lands after down (or after a purge has cleared the state dir).
     if (czarPid !== undefined) await awaitExit(czarPid, CZAR_STOP_GRACE_MS);
+    await removeOrphanedTemps(fleet.paths.root);
     // After the local server: the czar in it is gone, so nothing starts a host's watch again.
     const hosts = await stopHosts(fleet);
     for (const host of hosts) if (host.stopped) out(`stopped ${host.sessions} session(s) on host "${host.host}"`);
