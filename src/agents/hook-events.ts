@@ -12,6 +12,8 @@ export const SIGNALS: Readonly<Record<PresetName, SignalTable>> = {
   claude: CLAUDE_SIGNALS,
   codex: CODEX_SIGNALS,
   gemini: GEMINI_SIGNALS,
+  // Qwen Code 0.24 sends Claude Code's events with the same payload fields, so Claude's rows read them.
+  qwen: { preset: 'qwen', hooks: [], apiErrorScreens: [] },
   sim: SIM_SIGNALS,
   aider: { preset: 'aider', hooks: [], apiErrorScreens: [] },
   shell: { preset: 'shell', hooks: [], apiErrorScreens: [] },

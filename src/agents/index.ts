@@ -4,6 +4,7 @@ import { aiderPreset } from './aider.js';
 import { claudePreset } from './claude.js';
 import { codexPreset } from './codex.js';
 import { geminiPreset } from './gemini.js';
+import { qwenPreset } from './qwen.js';
 import { shellPreset } from './shell.js';
 import { simPreset } from './sim.js';
 
@@ -12,6 +13,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   claude: claudePreset,
   codex: codexPreset,
   gemini: geminiPreset,
+  qwen: qwenPreset,
   aider: aiderPreset,
   shell: shellPreset,
   sim: simPreset,

@@ -53,3 +53,12 @@ export const geminiPrompt: PromptParser = (line) => {
   const text = texts(record.content, 'text', undefined);
   return text === undefined ? undefined : prompt(text, record.timestamp);
 };
+
+/** Qwen Code: `type: "user"` lines of text parts (tool results are `tool_result` lines). */
+export const qwenPrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  if (record?.type !== 'user') return undefined;
+  const text = texts(field(record.message, 'parts'), 'text', undefined);
+  return text === undefined ? undefined : prompt(text, record.timestamp);
+};

@@ -4,11 +4,13 @@ import type { UsageFormat } from '../domain/usage.js';
 import { claudeUsageParser } from './claude-usage.js';
 import { codexUsageParser } from './codex-usage.js';
 import { geminiUsageParser } from './gemini-usage.js';
-import { claudePrompt, codexPrompt, geminiPrompt, type PromptParser } from './recorded-prompts.js';
+import { qwenUsageParser } from './qwen-usage.js';
+import { claudePrompt, codexPrompt, geminiPrompt, qwenPrompt, type PromptParser } from './recorded-prompts.js';
 
 /**
  * Where an agent keeps its own usage records, as places to look (the usage source lists them):
- * - `claude`: session transcripts in these folders, each with its subagents' transcripts under `<session>/subagents/`;
+ * - `claude`: session transcripts in these folders, each with its subagents' transcripts under `<session>/subagents/`
+ *   (Qwen Code keeps its chats the same way);
  * - `codex`: rollouts under `sessions/YYYY/MM/DD/` whose first line names this worktree as `cwd`;
  * - `gemini`: the chats of the project that `projects.json` maps this worktree to.
  */
@@ -77,6 +79,12 @@ export function agentRecords(preset: PresetName, context: RecordContext): AgentR
         prompts: geminiPrompt,
         places: { kind: 'gemini', geminiDir: path.join(home, '.gemini'), cwd: context.worktree },
       };
+    case 'qwen': {
+      // Named like Claude Code's project folders: `~/.qwen/projects/<cwd, each non-alphanumeric a ->/chats`.
+      const chats = path.join(claudeProjectDir(path.join(home, '.qwen'), context.worktree), 'chats');
+      const dirs = [chats, ...context.transcripts.map((file) => path.dirname(file))];
+      return { format: qwenUsageParser, prompts: qwenPrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
+    }
     case 'aider':
     case 'shell':
       return undefined;

@@ -266,3 +266,42 @@ describe('hookShellCommand', () => {
     expect(hookShellCommand(['node', "/a b/it's"], 'Stop')).toBe(`node '/a b/it'\\''s' report --hook Stop`);
   });
 });
+
+describe('qwen preset against real screens', () => {
+  const qwen = presetFor('qwen');
+
+  it('is not ready while it still says "Initializing...", then ready with an empty input box', () => {
+    expect(qwen.isReady(screen('qwen-initializing'))).toBe(false);
+    for (const name of ['qwen-ready', 'qwen-ready-yolo', 'qwen-api-error-400']) {
+      expect(qwen.isReady(screen(name)), name).toBe(true);
+      expect(qwen.inputText?.(screen(name)), name).toBe('');
+      expect(qwen.isBusy(screen(name)), name).toBe(false);
+    }
+  });
+
+  it('reads a pasted text without the zero-width space it draws after it', () => {
+    expect(qwen.inputText?.(screen('qwen-pasted-short'))).toBe('Line one of the task\nsecond line\nthird line end');
+  });
+
+  it('sees a turn running even when a narrow pane wraps its busy line', () => {
+    expect(screen('qwen-busy')).toMatch(/esc to \n/);
+    expect(qwen.isBusy(screen('qwen-busy'))).toBe(true);
+    expect(qwen.inputText?.(screen('qwen-busy'))).toBe('');
+  });
+
+  it('sees the permission question of its default mode as waiting', () => {
+    expect(qwen.isWaiting(screen('qwen-permission'))).toBe(true);
+    expect(qwen.isWaiting(screen('qwen-ready'))).toBe(false);
+  });
+
+  it('gives hooks and switches off auto-update and follow-up suggestions through its system settings file', () => {
+    const setup = qwen.setup(context);
+    expect(setup.env.QWEN_CODE_SYSTEM_SETTINGS_PATH).toBe('/state/agents/w1/qwen-settings.json');
+    const settings = JSON.parse(setup.files[0]?.content ?? '{}') as Record<string, Record<string, unknown>>;
+    expect(Object.keys(settings.hooks ?? {})).toEqual(
+      expect.arrayContaining(['UserPromptSubmit', 'Stop', 'StopFailure']),
+    );
+    expect(settings.general).toEqual({ enableAutoUpdate: false });
+    expect(settings.ui?.enableFollowupSuggestions).toBe(false);
+  });
+});
