@@ -4,6 +4,7 @@ import { aiderPreset } from './aider.js';
 import { claudePreset } from './claude.js';
 import { codexPreset } from './codex.js';
 import { geminiPreset } from './gemini.js';
+import { piPreset } from './pi.js';
 import { qwenPreset } from './qwen.js';
 import { shellPreset } from './shell.js';
 import { simPreset } from './sim.js';
@@ -14,6 +15,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   codex: codexPreset,
   gemini: geminiPreset,
   qwen: qwenPreset,
+  pi: piPreset,
   aider: aiderPreset,
   shell: shellPreset,
   sim: simPreset,

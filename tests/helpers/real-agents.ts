@@ -7,12 +7,12 @@ import { tempDir } from './git-repo.js';
 /**
  * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
  *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex \
- *     @qwen-code/qwen-code
+ *     @qwen-code/qwen-code @mariozechner/pi-coding-agent
  * and found through CZAR_REAL_AGENTS_DIR. Each is started with a throwaway HOME and pointed at a scripted model
  * endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those measured in
  * docs of the field notes (real-agents-offline.md).
  */
-export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen';
+export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi';
 
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
@@ -147,6 +147,34 @@ export async function qwenAgent(endpoint: ModelEndpoint, options: RealAgentOptio
   };
 }
 
+/** pi: a custom provider on the scripted Chat Completions endpoint as its default model, offline (no fd or rg download). */
+export async function piAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-pi-home-');
+  const agentDir = path.join(home, '.pi', 'agent');
+  await mkdir(agentDir, { recursive: true });
+  const models = {
+    providers: {
+      fake: {
+        baseUrl: `${endpoint.url}/v1`,
+        api: 'openai-completions',
+        apiKey: 'FAKE_API_KEY',
+        models: [{ id: 'fake-model' }],
+      },
+    },
+  };
+  await writeFile(path.join(agentDir, 'models.json'), JSON.stringify(models));
+  await writeFile(
+    path.join(agentDir, 'settings.json'),
+    JSON.stringify({ defaultProvider: 'fake', defaultModel: 'fake-model' }),
+  );
+  return {
+    command: realAgentBin('pi'),
+    args: [],
+    env: { HOME: home, FAKE_API_KEY: 'czar-test-dummy-key', PI_OFFLINE: '1' },
+    home,
+  };
+}
+
 export const REAL_AGENT_BUILDERS: Readonly<
   Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>
 > = {
@@ -154,4 +182,5 @@ export const REAL_AGENT_BUILDERS: Readonly<
   codex: codexAgent,
   gemini: geminiAgent,
   qwen: qwenAgent,
+  pi: piAgent,
 };

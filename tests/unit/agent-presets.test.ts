@@ -305,3 +305,28 @@ describe('qwen preset against real screens', () => {
     expect(settings.ui?.enableFollowupSuggestions).toBe(false);
   });
 });
+
+describe('pi preset against real screens', () => {
+  const pi = presetFor('pi');
+
+  it('reads its editor between the rules above the footer, empty or pasted into', () => {
+    expect(pi.isReady(screen('pi-ready'))).toBe(true);
+    expect(pi.inputText?.(screen('pi-ready'))).toBe('');
+    expect(pi.inputText?.(screen('pi-pasted-short'))).toBe('Line one of the task\nsecond line\nthird line end');
+  });
+
+  it('is busy while "Working..." shows, and idle after a run or an API error', () => {
+    expect(pi.isBusy(screen('pi-busy'))).toBe(true);
+    for (const name of ['pi-ready', 'pi-idle', 'pi-api-error-400']) {
+      expect(pi.isBusy(screen(name)), name).toBe(false);
+      expect(pi.isReady(screen(name)), name).toBe(true);
+    }
+  });
+
+  it("loads czar's extension and gives it the report command as a JSON argv", () => {
+    const setup = pi.setup(context);
+    expect(setup.args[0]).toBe('-e');
+    expect(setup.args[1]).toMatch(/bin\/czar-pi-extension\.js$/);
+    expect(JSON.parse(setup.env.CZAR_PI_REPORT ?? '[]')).toEqual([...context.czarCommand, 'report', '--hook']);
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudePrompt, codexPrompt, geminiPrompt, qwenPrompt } from '../../src/agents/recorded-prompts.js';
+import { claudePrompt, codexPrompt, geminiPrompt, piPrompt, qwenPrompt } from '../../src/agents/recorded-prompts.js';
 import { promptDifference, type RecordedPrompt } from '../../src/domain/delivery-check.js';
 import type { WorkerModel } from '../../src/domain/model.js';
 import { EMPTY_USAGE } from '../../src/domain/usage.js';
@@ -24,6 +24,10 @@ describe('recorded prompts', () => {
     expect(prompts(qwenPrompt, fixture('qwen/chat.jsonl'))).toEqual([
       'Second.\nRUN: echo two > two.txt\nSAY: Done two.',
       'Fail please.\nFAIL: 400 scripted refusal: no such model',
+    ]);
+    expect(prompts(piPrompt, fixture('pi/session.jsonl'))).toEqual([
+      'Slow one.\nSLEEP: 6\nRUN: echo hi > hi.txt && git add hi.txt && git commit -qm hi\nSAY: Slept.',
+      'Fail.\nFAIL: 400 scripted refusal: no such model',
     ]);
   });
 });

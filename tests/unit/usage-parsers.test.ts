@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claudeUsageParser } from '../../src/agents/claude-usage.js';
 import { codexUsageParser } from '../../src/agents/codex-usage.js';
 import { geminiUsageParser } from '../../src/agents/gemini-usage.js';
+import { piUsageParser } from '../../src/agents/pi-usage.js';
 import { qwenUsageParser } from '../../src/agents/qwen-usage.js';
 import { tallyAll, UsageTally } from '../../src/domain/usage-tally.js';
 import type { UsageFormat, UsageLine } from '../../src/domain/usage.js';
@@ -102,6 +103,15 @@ describe('Qwen Code chat usage', () => {
     const { usage } = parseAll(qwenUsageParser, fixture('qwen/chat.jsonl'));
     expect(usage).toHaveLength(2);
     expect(tallyAll(usage)).toEqual({ input: 2 * (1200 - 300), output: 2 * 40, cacheWrite: 0, cacheRead: 2 * 300 });
+    expect(usage[0]?.model).toBe('fake-model');
+  });
+});
+
+describe('pi session usage', () => {
+  it("counts each answer's own usage, its input already without the cached part, and a refused call as nothing", () => {
+    const { usage } = parseAll(piUsageParser, fixture('pi/session.jsonl'));
+    expect(usage).toHaveLength(3);
+    expect(tallyAll(usage)).toEqual({ input: 2 * 900, output: 2 * 40, cacheWrite: 0, cacheRead: 2 * 300 });
     expect(usage[0]?.model).toBe('fake-model');
   });
 });
