@@ -17,6 +17,8 @@ export const PRESET_DEFAULTS: Readonly<Record<PresetName, PresetDefaults>> = {
   // Measured with 0.169: without --no-daemon the TUI leaves an app-server daemon running after it exits.
   codex: { command: 'codex', args: ['--no-daemon'], env: {} },
   gemini: { command: 'gemini', args: [], env: {} },
+  qwen: { command: 'qwen', args: [], env: {} },
+  pi: { command: 'pi', args: [], env: {} },
   aider: { command: 'aider', args: [], env: {} },
   shell: { command: 'bash', args: [], env: {} },
   // The simulated agent runs under the same node as czar, so it works without anything on PATH.

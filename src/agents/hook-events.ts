@@ -4,6 +4,7 @@ import { failureDetail, kindOfText } from './api-errors.js';
 import { CLAUDE_SIGNALS } from './claude-signals.js';
 import { CODEX_SIGNALS } from './codex-signals.js';
 import { GEMINI_SIGNALS } from './gemini-signals.js';
+import { PI_SIGNALS } from './pi-signals.js';
 import type { HookRow, SignalTable } from './signals.js';
 import { SIM_SIGNALS } from './sim-signals.js';
 
@@ -12,6 +13,9 @@ export const SIGNALS: Readonly<Record<PresetName, SignalTable>> = {
   claude: CLAUDE_SIGNALS,
   codex: CODEX_SIGNALS,
   gemini: GEMINI_SIGNALS,
+  // Qwen Code 0.24 sends Claude Code's events with the same payload fields, so Claude's rows read them.
+  qwen: { preset: 'qwen', hooks: [], apiErrorScreens: [] },
+  pi: PI_SIGNALS,
   sim: SIM_SIGNALS,
   aider: { preset: 'aider', hooks: [], apiErrorScreens: [] },
   shell: { preset: 'shell', hooks: [], apiErrorScreens: [] },

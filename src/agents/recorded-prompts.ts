@@ -53,3 +53,21 @@ export const geminiPrompt: PromptParser = (line) => {
   const text = texts(record.content, 'text', undefined);
   return text === undefined ? undefined : prompt(text, record.timestamp);
 };
+
+/** Qwen Code: `type: "user"` lines of text parts (tool results are `tool_result` lines). */
+export const qwenPrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  if (record?.type !== 'user') return undefined;
+  const text = texts(field(record.message, 'parts'), 'text', undefined);
+  return text === undefined ? undefined : prompt(text, record.timestamp);
+};
+
+/** pi: `type: "message"` lines of a user message of text parts (tool results have the role `toolResult`). */
+export const piPrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  if (record?.type !== 'message' || field(record.message, 'role') !== 'user') return undefined;
+  const text = texts(field(record.message, 'content'), 'text', 'text');
+  return text === undefined ? undefined : prompt(text, record.timestamp);
+};

@@ -4,11 +4,21 @@ import type { UsageFormat } from '../domain/usage.js';
 import { claudeUsageParser } from './claude-usage.js';
 import { codexUsageParser } from './codex-usage.js';
 import { geminiUsageParser } from './gemini-usage.js';
-import { claudePrompt, codexPrompt, geminiPrompt, type PromptParser } from './recorded-prompts.js';
+import { piUsageParser } from './pi-usage.js';
+import { qwenUsageParser } from './qwen-usage.js';
+import {
+  claudePrompt,
+  codexPrompt,
+  geminiPrompt,
+  piPrompt,
+  qwenPrompt,
+  type PromptParser,
+} from './recorded-prompts.js';
 
 /**
  * Where an agent keeps its own usage records, as places to look (the usage source lists them):
- * - `claude`: session transcripts in these folders, each with its subagents' transcripts under `<session>/subagents/`;
+ * - `claude`: session transcripts in these folders, each with its subagents' transcripts under `<session>/subagents/`
+ *   (Qwen Code and pi keep theirs the same way);
  * - `codex`: rollouts under `sessions/YYYY/MM/DD/` whose first line names this worktree as `cwd`;
  * - `gemini`: the chats of the project that `projects.json` maps this worktree to.
  */
@@ -33,7 +43,7 @@ export interface RecordContext {
 }
 
 /** The environment variables `agentRecords` reads: what a host's launch record keeps so the host can find them. */
-export const RECORD_ENV_KEYS = ['HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME'] as const;
+export const RECORD_ENV_KEYS = ['HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR'] as const;
 
 /** Only the variables that say where records are (never an API key the worker's env: also holds). */
 export function recordsEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
@@ -77,6 +87,23 @@ export function agentRecords(preset: PresetName, context: RecordContext): AgentR
         prompts: geminiPrompt,
         places: { kind: 'gemini', geminiDir: path.join(home, '.gemini'), cwd: context.worktree },
       };
+    case 'qwen': {
+      // Named like Claude Code's project folders: `~/.qwen/projects/<cwd, each non-alphanumeric a ->/chats`.
+      const chats = path.join(claudeProjectDir(path.join(home, '.qwen'), context.worktree), 'chats');
+      const dirs = [chats, ...context.transcripts.map((file) => path.dirname(file))];
+      return { format: qwenUsageParser, prompts: qwenPrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
+    }
+    case 'pi': {
+      // `<agent dir>/sessions/--<cwd without its first /, each / a ->--/`; its extension names the file as well.
+      const agentDir = context.env.PI_CODING_AGENT_DIR ?? path.join(home, '.pi', 'agent');
+      const sessions = path.join(
+        agentDir,
+        'sessions',
+        `--${context.worktree.replace(/^\//, '').replace(/[/:]/g, '-')}--`,
+      );
+      const dirs = [sessions, ...context.transcripts.map((file) => path.dirname(file))];
+      return { format: piUsageParser, prompts: piPrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
+    }
     case 'aider':
     case 'shell':
       return undefined;

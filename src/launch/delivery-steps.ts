@@ -67,10 +67,10 @@ export function pasteMarkers(text: string): PasteMarkers {
 
 /**
  * Claude Code shows a long paste as `[Pasted text #N +M lines]`, Gemini CLI as `[Pasted Text: N lines]`, Codex
- * 0.169 as `[Pasted Content N chars]`.
+ * 0.169 and Qwen Code as `[Pasted Content N chars]`, pi as `[paste #1 +M lines]`, OpenCode as `[Pasted ~N lines]`.
  */
 export function showsPaste(text: string, markers: PasteMarkers): boolean {
-  if (/\[Pasted (?:text|content)/i.test(text)) return true;
+  if (/\[Pasted (?:text|content|~)|\[paste #\d/i.test(text)) return true;
   const flat = text.split('\n').map(squash).join(' ');
   return (markers.head !== '' && flat.includes(markers.head)) || (markers.tail !== '' && flat.includes(markers.tail));
 }

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
+import { chatChunks, chatCompletion, chatEntries, chatShellTool, type ChatReply } from './chat-completions.js';
 
 /**
  * A scripted model endpoint: one local HTTP server that plays the model for Claude Code (Anthropic Messages),
- * Codex (OpenAI Responses) and Gemini CLI (Gemini generateContent), so the real CLIs do real work offline.
+ * Codex (OpenAI Responses), Gemini CLI (Gemini generateContent) and OpenCode, Qwen Code and pi (OpenAI Chat
+ * Completions, `chat-completions.ts`), so the real CLIs do real work offline.
  *
  * The script is the text of the latest user turn (every text part of it), one directive a line:
  *   RUN: <shell command>           one shell tool call per line, in order, one per model round trip
@@ -19,7 +21,7 @@ import { onTestFinished } from 'vitest';
  * and resent histories cannot skip or repeat a command. Requests without tools (titles, summaries) get plain text.
  */
 
-export type Cli = 'claude' | 'codex' | 'gemini';
+export type Cli = 'claude' | 'codex' | 'gemini' | 'chat';
 export type RequestKind = 'main' | 'side' | 'router' | 'count_tokens' | 'unknown';
 
 export interface RecordedRequest {
@@ -239,7 +241,8 @@ function errorBody(cli: Cli, status: number, message: string): Json {
         error: { type: ANTHROPIC_ERRORS[status] ?? 'api_error', message },
         request_id: `req_czar_${status}`,
       };
-    case 'codex': {
+    case 'codex':
+    case 'chat': {
       const [type, code] = OPENAI_ERRORS[status] ?? ['server_error', null];
       return { error: { message, type, param: null, code } };
     }
@@ -299,7 +302,14 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
         .end(JSON.stringify(geminiChunk({ text }, counted)));
       return;
     }
-    const turn = cli === 'claude' ? anthropicTurn(body) : cli === 'codex' ? openaiTurn(body) : geminiTurn(body);
+    const turn =
+      cli === 'claude'
+        ? anthropicTurn(body)
+        : cli === 'codex'
+          ? openaiTurn(body)
+          : cli === 'chat'
+            ? turnOf(chatEntries(body), list(body.tools).length > 0)
+            : geminiTurn(body);
     const script = parseScript(turn.prompt);
     const kind: RequestKind = turn.hasTools ? 'main' : 'side';
     // Rewrite the route's kind now that the body says whether it is a side request.
@@ -322,6 +332,10 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
     const reply: Reply = kind === 'main' ? replyFor(script, turn.toolResults) : { type: 'text', text: 'Scripted task' };
     const counted = record(cli, index, kind);
     ids += 1;
+    if (cli === 'chat') {
+      writeChat(response, body, reply, counted, ids);
+      return;
+    }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events =
       cli === 'claude'
@@ -359,6 +373,7 @@ function routeOf(method: string, pathname: string): { cli: Cli | 'unknown'; kind
   if (pathname === '/v1/messages/count_tokens') return { cli: 'claude', kind: 'count_tokens' };
   if (pathname === '/v1/messages') return { cli: 'claude', kind: 'main' };
   if (pathname.endsWith('/responses')) return { cli: 'codex', kind: 'main' };
+  if (pathname.endsWith('/chat/completions')) return { cli: 'chat', kind: 'main' };
   const gemini = /^\/v1(?:beta|alpha)?\/models\/[^/:]+:(streamGenerateContent|generateContent|countTokens)$/.exec(
     pathname,
   );
@@ -428,6 +443,30 @@ function anthropicEvents(body: Json, reply: Reply, usage: RecordedUsage, id: num
 
 function stepInput(step: Step, commandKey: string): Record<string, unknown> {
   return 'command' in step ? { [commandKey]: step.command } : step.input;
+}
+
+// ---- OpenAI Chat Completions (SSE, or one JSON answer when not streamed) ----
+
+function writeChat(response: ServerResponse, body: Json, reply: Reply, usage: RecordedUsage, id: number): void {
+  const model = typeof body.model === 'string' ? body.model : 'fake-model';
+  const answer: ChatReply =
+    reply.type === 'text'
+      ? reply
+      : {
+          type: 'call',
+          name: reply.step.tool === 'shell' ? chatShellTool(body) : reply.step.tool,
+          input: stepInput(reply.step, 'command'),
+        };
+  if (body.stream !== true) {
+    const text = answer.type === 'text' ? answer.text : 'OK.';
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(chatCompletion(text, usage, id, model)));
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const chunk of chatChunks(answer, usage, id, model)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  response.end('data: [DONE]\n\n');
 }
 
 // ---- OpenAI Responses (SSE) ----

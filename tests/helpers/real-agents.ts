@@ -6,12 +6,13 @@ import { tempDir } from './git-repo.js';
 
 /**
  * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
- *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex
+ *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex \
+ *     @qwen-code/qwen-code @mariozechner/pi-coding-agent
  * and found through CZAR_REAL_AGENTS_DIR. Each is started with a throwaway HOME and pointed at a scripted model
  * endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those measured in
  * docs of the field notes (real-agents-offline.md).
  */
-export type RealAgent = 'claude' | 'codex' | 'gemini';
+export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi';
 
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
@@ -120,10 +121,66 @@ export async function geminiAgent(endpoint: ModelEndpoint, options: RealAgentOpt
   };
 }
 
+/**
+ * Qwen Code on the scripted Chat Completions endpoint through its OpenAI auth (key, base URL and model from the env),
+ * no auto-update or usage statistics; `--yolo` runs its shell tool without asking (its folder trust is off by default).
+ */
+export async function qwenAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-qwen-home-');
+  await mkdir(path.join(home, '.qwen'), { recursive: true });
+  const settings = {
+    security: { auth: { selectedType: 'openai' } },
+    general: { enableAutoUpdate: false },
+    privacy: { usageStatisticsEnabled: false },
+  };
+  await writeFile(path.join(home, '.qwen', 'settings.json'), JSON.stringify(settings));
+  return {
+    command: realAgentBin('qwen'),
+    args: options.allowShell === false ? [] : ['--yolo'],
+    env: {
+      HOME: home,
+      OPENAI_BASE_URL: `${endpoint.url}/v1`,
+      OPENAI_API_KEY: 'czar-test-dummy-key',
+      OPENAI_MODEL: 'fake-model',
+    },
+    home,
+  };
+}
+
+/** pi: a custom provider on the scripted Chat Completions endpoint as its default model, offline (no fd or rg download). */
+export async function piAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-pi-home-');
+  const agentDir = path.join(home, '.pi', 'agent');
+  await mkdir(agentDir, { recursive: true });
+  const models = {
+    providers: {
+      fake: {
+        baseUrl: `${endpoint.url}/v1`,
+        api: 'openai-completions',
+        apiKey: 'FAKE_API_KEY',
+        models: [{ id: 'fake-model' }],
+      },
+    },
+  };
+  await writeFile(path.join(agentDir, 'models.json'), JSON.stringify(models));
+  await writeFile(
+    path.join(agentDir, 'settings.json'),
+    JSON.stringify({ defaultProvider: 'fake', defaultModel: 'fake-model' }),
+  );
+  return {
+    command: realAgentBin('pi'),
+    args: [],
+    env: { HOME: home, FAKE_API_KEY: 'czar-test-dummy-key', PI_OFFLINE: '1' },
+    home,
+  };
+}
+
 export const REAL_AGENT_BUILDERS: Readonly<
   Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>
 > = {
   claude: claudeAgent,
   codex: codexAgent,
   gemini: geminiAgent,
+  qwen: qwenAgent,
+  pi: piAgent,
 };

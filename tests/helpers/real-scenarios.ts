@@ -3,6 +3,7 @@ import type { FleetEvent } from '../../src/domain/words.js';
 import { workerIn } from './fleet-fixture.js';
 import { startModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, type RealAgent } from './real-agents.js';
+import { waitFor } from './wait.js';
 import { realFleet, type RealFleet, type RealFleetOptions } from './real-fleet.js';
 
 // The supervision scenarios that every real agent goes through alike (real-agents-<agent>.test.ts), and the setup
@@ -103,5 +104,72 @@ export function itAlertsOnRefusal(agent: RealAgent, error: string, shown: string
       expect(interventions(await fx.events(), 'refused')).toEqual([]);
     },
     180_000 * REAL_AGENT_TIMEOUT_SCALE,
+  );
+}
+
+/** Whether any request the model saw holds `text`. */
+export const sentToModel = (endpoint: ModelEndpoint, text: string): boolean =>
+  endpoint.requests.some((request) => JSON.stringify(request.body).includes(text));
+
+/**
+ * Registers the three scenarios on one fleet (one agent start for all, as CI time is tight): `builder` commits,
+ * reports done and gets the bonus task; `quitter` ends its turn with work left and is nudged, and the nudge reaches
+ * the model; the model refuses every call of `refused` with HTTP 400, which is an alert and never a nudge.
+ */
+export function itPassesTheScenarios(agent: RealAgent): void {
+  it(
+    'a worker that reports done gets its bonus, one that stops early is nudged, one refused is alerted',
+    async () => {
+      const { endpoint, fx } = await upRealFleet(agent, {
+        workers: [
+          {
+            name: 'builder',
+            task: task(
+              'Write the greeting and commit it.',
+              'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
+              'RUN: czar report --task builder --state done --note "hello committed"',
+              'SAY: Finished.',
+            ),
+          },
+          { name: 'quitter', task: task('Write the report.', 'RUN: echo started > notes.txt', 'SAY: I stop here.') },
+          { name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: no such model') },
+        ],
+        bonus: [
+          {
+            name: 'farewell',
+            task: task(
+              'Write the farewell and commit it.',
+              'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"',
+              'RUN: czar report --task farewell --state done --note "bye committed"',
+              'SAY: Finished too.',
+            ),
+          },
+        ],
+      });
+      const refused = await fx.waitForStatus(
+        (s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted refusal')),
+        { timeoutMs: 90_000, what: 'an alert naming the refusal' },
+      );
+      expect(workerIn(refused, 'refused').state).toBe('api_error');
+      await fx.waitForEvent('nudge', 'quitter', { timeoutMs: 90_000 });
+      await waitFor(() => sentToModel(endpoint, 'Worker quitter:'), {
+        timeoutMs: 60_000,
+        what: 'the nudge at the model',
+      });
+      const done = await fx.waitForStatus(
+        (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'done',
+        { timeoutMs: 120_000, what: 'builder done with its bonus task' },
+      );
+      expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
+      expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
+      expect(sentToModel(endpoint, 'command not found')).toBe(false);
+      const events = await fx.events();
+      expect(interventions(events, 'refused')).toEqual([]);
+      expect(interventions(events, 'builder')).toEqual([]);
+      // Every task is in the agent's own records as czar pasted it, and its calls are counted there.
+      expect(deliveryMismatches(events)).toEqual([]);
+      expect(workerIn(done, 'builder').usage?.tokens ?? 0).toBeGreaterThan(0);
+    },
+    300_000 * REAL_AGENT_TIMEOUT_SCALE,
   );
 }

@@ -40,8 +40,11 @@ function reviewPrompt(script: readonly string[]): string {
   ].join('\n');
 }
 
+/** The real CLIs that can review (`src/agents/review-mode.ts`). */
+type Reviewer = Extract<RealAgent, 'claude' | 'codex' | 'gemini'>;
+
 /** How each CLI's scripted model gives its final answer, given the verdict's JSON text. */
-const ANSWER: Readonly<Record<RealAgent, (json: string) => string>> = {
+const ANSWER: Readonly<Record<Reviewer, (json: string) => string>> = {
   claude: (json) => `TOOL: StructuredOutput ${json}`,
   codex: (json) => `SAY: ${json}`,
   gemini: (json) => `SAY: Reviewed. \`\`\`json ${json} \`\`\``,

@@ -266,3 +266,67 @@ describe('hookShellCommand', () => {
     expect(hookShellCommand(['node', "/a b/it's"], 'Stop')).toBe(`node '/a b/it'\\''s' report --hook Stop`);
   });
 });
+
+describe('qwen preset against real screens', () => {
+  const qwen = presetFor('qwen');
+
+  it('is not ready while it still says "Initializing...", then ready with an empty input box', () => {
+    expect(qwen.isReady(screen('qwen-initializing'))).toBe(false);
+    for (const name of ['qwen-ready', 'qwen-ready-yolo', 'qwen-api-error-400']) {
+      expect(qwen.isReady(screen(name)), name).toBe(true);
+      expect(qwen.inputText?.(screen(name)), name).toBe('');
+      expect(qwen.isBusy(screen(name)), name).toBe(false);
+    }
+  });
+
+  it('reads a pasted text without the zero-width space it draws after it', () => {
+    expect(qwen.inputText?.(screen('qwen-pasted-short'))).toBe('Line one of the task\nsecond line\nthird line end');
+  });
+
+  it('sees a turn running even when a narrow pane wraps its busy line', () => {
+    expect(screen('qwen-busy')).toMatch(/esc to \n/);
+    expect(qwen.isBusy(screen('qwen-busy'))).toBe(true);
+    expect(qwen.inputText?.(screen('qwen-busy'))).toBe('');
+  });
+
+  it('sees the permission question of its default mode as waiting', () => {
+    expect(qwen.isWaiting(screen('qwen-permission'))).toBe(true);
+    expect(qwen.isWaiting(screen('qwen-ready'))).toBe(false);
+  });
+
+  it('gives hooks and switches off auto-update and follow-up suggestions through its system settings file', () => {
+    const setup = qwen.setup(context);
+    expect(setup.env.QWEN_CODE_SYSTEM_SETTINGS_PATH).toBe('/state/agents/w1/qwen-settings.json');
+    const settings = JSON.parse(setup.files[0]?.content ?? '{}') as Record<string, Record<string, unknown>>;
+    expect(Object.keys(settings.hooks ?? {})).toEqual(
+      expect.arrayContaining(['UserPromptSubmit', 'Stop', 'StopFailure']),
+    );
+    expect(settings.general).toEqual({ enableAutoUpdate: false });
+    expect(settings.ui?.enableFollowupSuggestions).toBe(false);
+  });
+});
+
+describe('pi preset against real screens', () => {
+  const pi = presetFor('pi');
+
+  it('reads its editor between the rules above the footer, empty or pasted into', () => {
+    expect(pi.isReady(screen('pi-ready'))).toBe(true);
+    expect(pi.inputText?.(screen('pi-ready'))).toBe('');
+    expect(pi.inputText?.(screen('pi-pasted-short'))).toBe('Line one of the task\nsecond line\nthird line end');
+  });
+
+  it('is busy while "Working..." shows, and idle after a run or an API error', () => {
+    expect(pi.isBusy(screen('pi-busy'))).toBe(true);
+    for (const name of ['pi-ready', 'pi-idle', 'pi-api-error-400']) {
+      expect(pi.isBusy(screen(name)), name).toBe(false);
+      expect(pi.isReady(screen(name)), name).toBe(true);
+    }
+  });
+
+  it("loads czar's extension and gives it the report command as a JSON argv", () => {
+    const setup = pi.setup(context);
+    expect(setup.args[0]).toBe('-e');
+    expect(setup.args[1]).toMatch(/bin\/czar-pi-extension\.js$/);
+    expect(JSON.parse(setup.env.CZAR_PI_REPORT ?? '[]')).toEqual([...context.czarCommand, 'report', '--hook']);
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudePrompt, codexPrompt, geminiPrompt } from '../../src/agents/recorded-prompts.js';
+import { claudePrompt, codexPrompt, geminiPrompt, piPrompt, qwenPrompt } from '../../src/agents/recorded-prompts.js';
 import { promptDifference, type RecordedPrompt } from '../../src/domain/delivery-check.js';
 import type { WorkerModel } from '../../src/domain/model.js';
 import { EMPTY_USAGE } from '../../src/domain/usage.js';
@@ -21,6 +21,14 @@ describe('recorded prompts', () => {
     ).toBe(true);
     expect(prompts(codexPrompt, fixture('codex/rollout.jsonl'))).toEqual(['Please RUN-BASH now']);
     expect(prompts(geminiPrompt, fixture('gemini/session.jsonl'))).toEqual(['Please RUN-BASH now']);
+    expect(prompts(qwenPrompt, fixture('qwen/chat.jsonl'))).toEqual([
+      'Second.\nRUN: echo two > two.txt\nSAY: Done two.',
+      'Fail please.\nFAIL: 400 scripted refusal: no such model',
+    ]);
+    expect(prompts(piPrompt, fixture('pi/session.jsonl'))).toEqual([
+      'Slow one.\nSLEEP: 6\nRUN: echo hi > hi.txt && git add hi.txt && git commit -qm hi\nSAY: Slept.',
+      'Fail.\nFAIL: 400 scripted refusal: no such model',
+    ]);
   });
 });
 

@@ -68,6 +68,17 @@ describe('stateForHook', () => {
     expect(stateForHook('Notification', 'not json')).toBeUndefined();
   });
 
+  it("maps the end of a pi run to a turn end, with the failure when czar's extension says it ended on an error", () => {
+    expect(stateForHook('pi-agent-start', {})).toEqual({ state: 'working' });
+    expect(stateForHook('pi-agent-end', { stop_reason: 'stop' })).toEqual({ state: 'idle', turnEnd: true });
+    expect(stateForHook('pi-agent-end', { stop_reason: 'error', error_message: '429 slow down' })).toEqual({
+      state: 'idle',
+      turnEnd: true,
+      note: 'turn failed: 429 slow down',
+      failure: { kind: 'rate_limit', detail: '429 slow down' },
+    });
+  });
+
   it('says nothing for SessionEnd and unknown events', () => {
     expect(stateForHook('SessionEnd', { reason: 'other' })).toBeUndefined();
     expect(stateForHook('PreToolUse', {})).toBeUndefined();

@@ -182,3 +182,53 @@ describe('startModelEndpoint', () => {
     ]);
   });
 });
+
+describe('the Chat Completions side (OpenCode, Qwen Code, pi)', () => {
+  it("calls the request's own shell tool per RUN line, counting tool messages, then ends with usage and [DONE]", async () => {
+    const endpoint = await startModelEndpoint();
+    const url = `${endpoint.url}/v1/chat/completions`;
+    const tools = [
+      { type: 'function', function: { name: 'read' } },
+      { type: 'function', function: { name: 'run_shell_command' } },
+    ];
+    const prompt = { role: 'user', content: [{ type: 'text', text: 'Go.\nRUN: ls\nRUN: pwd\nSAY: Bye.' }] };
+    const second = await post(url, {
+      stream: true,
+      tools,
+      messages: [
+        { role: 'system', content: 'x' },
+        prompt,
+        { role: 'assistant', content: null },
+        { role: 'tool', content: 'a' },
+      ],
+    });
+    expect(second.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const chunks = sseData(second.text.replace('data: [DONE]', ''));
+    expect(chunks[0]).toMatchObject({
+      choices: [
+        { delta: { tool_calls: [{ function: { name: 'run_shell_command', arguments: '{"command":"pwd"}' } }] } },
+      ],
+    });
+    expect(chunks[1]).toMatchObject({ choices: [{ finish_reason: 'tool_calls' }] });
+    expect(chunks[2]).toMatchObject({ choices: [], usage: { prompt_tokens: USAGE.main.input } });
+    const done = sseData(
+      (
+        await post(url, {
+          stream: true,
+          tools: [{ type: 'function', function: { name: 'bash' } }],
+          messages: [prompt, { role: 'tool', content: 'a' }, { role: 'tool', content: 'b' }],
+        })
+      ).text.replace('data: [DONE]', ''),
+    );
+    expect(done[0]).toMatchObject({ choices: [{ delta: { content: 'Bye.' } }] });
+    const refused = await post(url, {
+      stream: true,
+      tools,
+      messages: [{ role: 'user', content: 'FAIL: 400 no such model' }],
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toMatchObject({
+      error: { type: 'invalid_request_error', message: 'no such model' },
+    });
+  });
+});

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { claudeUsageParser } from '../../src/agents/claude-usage.js';
 import { codexUsageParser } from '../../src/agents/codex-usage.js';
 import { geminiUsageParser } from '../../src/agents/gemini-usage.js';
+import { piUsageParser } from '../../src/agents/pi-usage.js';
+import { qwenUsageParser } from '../../src/agents/qwen-usage.js';
 import { tallyAll, UsageTally } from '../../src/domain/usage-tally.js';
 import type { UsageFormat, UsageLine } from '../../src/domain/usage.js';
 
@@ -92,6 +94,25 @@ describe('Gemini CLI session usage', () => {
       cacheRead: 411 + 412,
     });
     expect(usage[0]?.model).toBe('gemini-2.5-pro');
+  });
+});
+
+describe('Qwen Code chat usage', () => {
+  it('counts each response once from its assistant line, not again from the telemetry lines, cached input apart', () => {
+    // Two answers of the scripted endpoint (1200 prompt tokens of which 300 cached, 40 out), and a refused turn.
+    const { usage } = parseAll(qwenUsageParser, fixture('qwen/chat.jsonl'));
+    expect(usage).toHaveLength(2);
+    expect(tallyAll(usage)).toEqual({ input: 2 * (1200 - 300), output: 2 * 40, cacheWrite: 0, cacheRead: 2 * 300 });
+    expect(usage[0]?.model).toBe('fake-model');
+  });
+});
+
+describe('pi session usage', () => {
+  it("counts each answer's own usage, its input already without the cached part, and a refused call as nothing", () => {
+    const { usage } = parseAll(piUsageParser, fixture('pi/session.jsonl'));
+    expect(usage).toHaveLength(3);
+    expect(tallyAll(usage)).toEqual({ input: 2 * 900, output: 2 * 40, cacheWrite: 0, cacheRead: 2 * 300 });
+    expect(usage[0]?.model).toBe('fake-model');
   });
 });
 
