@@ -9,6 +9,7 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import { reportFile } from '../domain/paths.js';
 import { restartStart, type RestartStart } from '../domain/resume.js';
 import type { Fleet } from '../fleet/handle.js';
+import { readRecord, writeRecord } from '../fleet/records.js';
 
 /** The record files in an agent's places (the usage source follows the same ones). */
 export async function recordFiles(
@@ -52,6 +53,7 @@ export async function conversationStart(
   const resume = presetFor(spec.agent.preset).resume;
   const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
   const word = await hookWord(fleet, spec.name);
+  const record = await readRecord(fleet.paths, spec.name);
   const records = agentRecords(spec.agent.preset, {
     worktree,
     // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
@@ -72,9 +74,14 @@ export async function conversationStart(
     host: spec.host,
     worktree,
     task,
-    named: word.session,
+    named: word.session ?? record?.conversation,
     conversations,
   });
+  // Kept in the launch record: the report that named it is the agent's, and goes when a new session starts.
+  if (record !== undefined) {
+    const { conversation: _previous, ...rest } = record;
+    await writeRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
+  }
   await fleet.log.emit(
     'restart_start',
     start.kind === 'resume' ? `resuming its own conversation: ${start.why}` : `starting afresh: ${start.why}`,

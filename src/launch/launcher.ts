@@ -144,6 +144,7 @@ async function recordLaunch(
     tasks: previous?.tasks ?? [],
     ...(previous?.deliveryStartedAt === undefined ? {} : { deliveryStartedAt: previous.deliveryStartedAt }),
     ...(deliveredAt === undefined ? {} : { deliveredAt }),
+    ...(previous?.conversation === undefined ? {} : { conversation: previous.conversation }),
   };
   await writeRecord(fleet.paths, record);
   return record;
