@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { readRecord } from '../../src/fleet/records.js';
 import { workerIn } from './fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, type RealAgent } from './real-agents.js';
 import type { RealFleet } from './real-fleet.js';
@@ -34,9 +35,9 @@ const commitRun = (name: string): string =>
   `RUN: echo ${name} > ${name}.txt && git add ${name}.txt && git commit -qm "add ${name}"`;
 
 /** Registers the test that a crashed `agent` resumes its own conversation, and one with its records gone starts afresh. */
-export function itResumesItsConversation(agent: RealAgent): void {
+export function itResumesItsConversation(agent: RealAgent, options: { readonly afterDown?: boolean } = {}): void {
   it(
-    'a crashed agent resumes its own conversation; one whose records are gone starts afresh with its task',
+    `a crashed agent resumes its own conversation; one whose records are gone starts afresh with its task${options.afterDown === true ? '; after czar down, up resumes it' : ''}`,
     async () => {
       const resumed = 'Commit one for the keeper, then wait to be restarted.';
       // Not in the task's first line, which the other worker's preamble quotes as this worker's title.
@@ -105,7 +106,25 @@ export function itResumesItsConversation(agent: RealAgent): void {
         expect(body.split(fresh).length - 1).toBe(1);
         expect(body).not.toContain('you were restarted');
       }
+      // The resumed conversation is kept in the keeper's launch record for the next restart; the stranger has none.
+      expect((await readRecord(fx.fleet.paths, 'keeper'))?.conversation).toMatch(/^[\w-]+$/);
+      expect((await readRecord(fx.fleet.paths, 'stranger'))?.conversation).toBeUndefined();
       expect(deliveryMismatches(await fx.events())).toEqual([]);
+      if (options.afterDown !== true) return;
+
+      // As after a reboot: every agent gone, then up. The stranger's new conversation is its own by now, and goes on.
+      expect((await fx.czar(['down'])).exitCode).toBe(0);
+      await fx.up();
+      const again = await fx.waitForEvent('restart_start', 'stranger', {
+        match: (event) => event.data?.start === 'resume',
+        timeoutMs: 60_000,
+      });
+      expect(again.message).toContain('holds its task');
+      await expect
+        .poll(() => mainBodies().some((body) => body.includes('you were restarted') && body.includes(fresh)), {
+          timeout: 60_000,
+        })
+        .toBe(true);
     },
     240_000 * REAL_AGENT_TIMEOUT_SCALE,
   );

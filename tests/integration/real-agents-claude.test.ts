@@ -127,7 +127,7 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     300_000 * REAL_AGENT_TIMEOUT_SCALE,
   );
 
-  itResumesItsConversation('claude');
+  itResumesItsConversation('claude', { afterDown: true });
 
   itAlertsOnRefusal('claude', 'messages.0.content: scripted invalid request', 'scripted invalid request');
 
