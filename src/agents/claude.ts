@@ -1,4 +1,5 @@
 import type { AgentPreset, Dialog, SetupContext } from './preset.js';
+import { claudeResume } from './claude-resume.js';
 import { PRESET_DEFAULTS } from './defaults.js';
 import { hookTable } from './hook-settings.js';
 import { isRule, screenLines } from './screen-lines.js';
@@ -78,6 +79,7 @@ export const claudePreset: AgentPreset = {
   // "esc to interrupt" on its busy line; a second Escape would open the rewind menu, so only one.
   interruptKeys: ['Escape'],
   reportsItself: true,
+  resume: claudeResume,
   setup(context: SetupContext) {
     const path = `${context.settingsDir}/claude-settings.json`;
     // Hook timeout is in seconds for Claude Code; `czar report` only writes a small file.

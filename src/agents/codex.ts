@@ -1,4 +1,5 @@
 import type { AgentPreset, SetupContext } from './preset.js';
+import { codexResume } from './codex-resume.js';
 import { PRESET_DEFAULTS } from './defaults.js';
 import { lastIndex, screenLines } from './screen-lines.js';
 
@@ -64,6 +65,7 @@ export const codexPreset: AgentPreset = {
   // "esc to interrupt" on its busy line.
   interruptKeys: ['Escape'],
   reportsItself: false,
+  resume: codexResume,
   setup(context: SetupContext) {
     // `-c key=value` takes TOML; a JSON array of strings is valid TOML. Codex appends the event JSON as the last argument.
     const notify = JSON.stringify([...context.czarCommand, 'report', '--hook', 'agent-turn-complete']);

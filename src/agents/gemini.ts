@@ -1,4 +1,5 @@
 import type { AgentPreset, Dialog, SetupContext } from './preset.js';
+import { geminiResume } from './gemini-resume.js';
 import { PRESET_DEFAULTS } from './defaults.js';
 import { hookTable } from './hook-settings.js';
 import { isRule, lastIndex, screenLines } from './screen-lines.js';
@@ -84,6 +85,7 @@ export const geminiPreset: AgentPreset = {
   // "esc to cancel" on its busy line.
   interruptKeys: ['Escape'],
   reportsItself: true,
+  resume: geminiResume,
   /**
    * Gemini CLI reads a system settings file from GEMINI_CLI_SYSTEM_SETTINGS_PATH (0.61: "System settings act as
    * overrides"), so hooks need no file in the worktree or in ~/.gemini. Two costs, both measured: it replaces the

@@ -1,4 +1,5 @@
 import type { AgentCommand, PresetName } from '../domain/config-types.js';
+import type { AgentResume } from './resume.js';
 
 /** A first-run or in-flight dialog an agent may show, and the keys that answer it on purpose. */
 export interface Dialog {
@@ -88,4 +89,6 @@ export interface AgentPreset {
   readonly reportsItself: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */
   setup(context: SetupContext): AgentSetup;
+  /** How a restart continues the agent's own conversation; absent for an agent that cannot. */
+  readonly resume?: AgentResume;
 }

@@ -59,6 +59,11 @@ export function renderPrompt(parts: PromptParts): string {
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }
 
+/** What an agent resumed in its own conversation is told: it was restarted, its task stands, its commits so far. */
+export function renderRestarted(templates: PromptTemplates, place: WorkerPlace, commits: readonly string[]): string {
+  return tidy(fill(templates.restarted, { ...placeValues(place), commits: bullets(commits, '(none)') }, 'restarted'));
+}
+
 /** The current task pasted again, whole, after a short reminder. */
 export function renderRebrief(templates: PromptTemplates, place: WorkerPlace, task: GivenTask): string {
   return `${head([fill(templates.rebrief, placeValues(place), 'rebrief')])}\n\n${task.text}`;

@@ -22,6 +22,8 @@ export interface LaunchRecord {
   readonly tasks: readonly string[];
   /** `taskDigest` of the worker's own task as delivered, so `up` can tell when the config's task changed since. */
   readonly taskDigest?: string;
+  /** The agent's own conversation czar last resumed: a later restart looks for it when no hook has named one. */
+  readonly conversation?: string;
 }
 
 export async function readRecord(paths: StatePaths, worker: string): Promise<LaunchRecord | undefined> {

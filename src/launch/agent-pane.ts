@@ -29,10 +29,10 @@ export async function startAgentPane(
   fleet: Fleet,
   worker: WorkerSpec,
   pane?: { readonly paneId: string },
-  options: { readonly worktreeJustMade?: boolean } = {},
+  options: { readonly worktreeJustMade?: boolean; readonly conversation?: string | undefined } = {},
 ): Promise<string> {
   if (options.worktreeJustMade !== true) await verifyOwnWorktree(fleet, worker);
-  const { argv, env } = await agentLaunchSpec(fleet, worker);
+  const { argv, env } = await agentLaunchSpec(fleet, worker, options.conversation);
   if (pane !== undefined) {
     // Marked before the respawn: whatever the log says after this is the new program's.
     await notePaneRespawned(logFile(fleet.paths, worker.name));
@@ -96,11 +96,12 @@ export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promi
 
 /**
  * The argv and environment of a worker's agent, after writing any settings files its preset needs (hooks); refuses
- * an agent that would skip them without a word.
+ * an agent that would skip them without a word. `conversation` is one of its own to continue (see `restartStart`).
  */
 export async function agentLaunchSpec(
   fleet: Fleet,
   worker: WorkerSpec,
+  conversation?: string,
 ): Promise<{ argv: string[]; env: Record<string, string> }> {
   const setup = await agentSetup(fleet, worker);
   const problem = await settingsProblem(worker, setup);
@@ -124,7 +125,8 @@ export async function agentLaunchSpec(
     CZAR_CONFIG: fleet.config.file,
     PATH: agentPathOf(worker),
   };
-  return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args], env };
+  const resume = conversation === undefined ? [] : (presetFor(worker.agent.preset).resume?.args(conversation) ?? []);
+  return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args, ...resume], env };
 }
 
 /** A worker's agent setup, with its files in the worker's private folder (not yet written). */

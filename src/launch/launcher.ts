@@ -5,6 +5,8 @@ import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
 import { presetFor } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
+import { conversationStart } from './conversation-start.js';
+import { restartedMessage } from './prompts.js';
 import { recordMade } from '../fleet/ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
@@ -89,7 +91,7 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
   if (paneId !== undefined && step.session === 'respawn') {
     // A pane kept after its agent exited (remain-on-exit): start the agent in it again rather than pipe a dead pane.
-    await startAgentPane(fleet, worker, { paneId });
+    await startAgentPane(fleet, worker, { paneId }, { conversation: step.conversation });
     if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
     await fleet.log.emit(
@@ -99,7 +101,10 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     );
   } else if (paneId === undefined) {
     // A worktree git has just added is this repo's and on the worker's branch: asking git again costs a spawn each.
-    paneId = await startAgentPane(fleet, worker, undefined, { worktreeJustMade: step.worktree !== 'reuse' });
+    paneId = await startAgentPane(fleet, worker, undefined, {
+      worktreeJustMade: step.worktree !== 'reuse',
+      conversation: step.conversation,
+    });
     // What the previous agent reported is not about this one: status must not say "working" from it.
     if (step.delivery !== 'skip') await removeReport(fleet.paths, worker.name);
     await fleet.log.emit(
@@ -139,6 +144,7 @@ async function recordLaunch(
     tasks: previous?.tasks ?? [],
     ...(previous?.deliveryStartedAt === undefined ? {} : { deliveryStartedAt: previous.deliveryStartedAt }),
     ...(deliveredAt === undefined ? {} : { deliveredAt }),
+    ...(previous?.conversation === undefined ? {} : { conversation: previous.conversation }),
   };
   await writeRecord(fleet.paths, record);
   return record;
@@ -225,10 +231,18 @@ export async function launchWave(
   promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
 ): Promise<WaveResult> {
   const { policy } = fleet.config;
-  const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (step) => {
+  const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (planned) => {
+    // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
+    const start =
+      planned.delivery === 'resume'
+        ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
+        : undefined;
+    const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
     const record = await startWorker(fleet, step);
-    if (step.delivery !== 'skip' && step.delivery !== 'unrecorded')
-      await deliverToWorker(fleet, step.worker, record.paneId, await promptFor(step.worker, step), step.worker.name);
+    if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
+    const text =
+      start?.kind === 'resume' ? await restartedMessage(fleet.config, step.worker) : await promptFor(step.worker, step);
+    await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name);
     return step.worker.name;
   });
   const started: string[] = [];

@@ -59,6 +59,8 @@ export interface WorkerPlan {
   readonly givenBranch: boolean;
   /** Why this worker cannot be launched as things are (also listed in the plan's `problems`). */
   readonly problem?: string;
+  /** The id of the agent's own conversation to continue, for a restart that resumes it. */
+  readonly conversation?: string;
 }
 
 export interface LaunchPlan {

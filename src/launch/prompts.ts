@@ -11,6 +11,7 @@ import {
   renderIntegrationFixup,
   renderPrompt,
   renderRebrief,
+  renderRestarted,
 } from '../domain/prompt-text.js';
 import {
   renderConflict,
@@ -111,6 +112,12 @@ export async function integrationFixupMessage(
 /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
 export async function restartBrief(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
   return task.id === spec.name ? initialPrompt(config, spec, []) : taskMessage(config, spec, task);
+}
+
+/** The note for an agent resumed in its own conversation: it already holds its task. */
+export async function restartedMessage(config: Config, spec: WorkerSpec): Promise<string> {
+  const commits = await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS);
+  return renderRestarted(await loadTemplates(), placeOf(config, spec), commits);
 }
 
 /**

@@ -11,7 +11,9 @@ import {
   integrationFixupMessage,
   rebriefMessage,
   restartBrief,
+  restartedMessage,
 } from '../launch/prompts.js';
+import { conversationStart } from '../launch/conversation-start.js';
 import { failureSummary } from '../domain/integration.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
@@ -169,7 +171,7 @@ export class Executor {
           void log('restart', 'restart asked by the person');
           this.replies.asked(
             spec.name,
-            this.enqueue(spec.name, () => this.restart(spec, action.task)),
+            this.enqueue(spec.name, () => this.restart(spec, action.task, action.fresh === true)),
           );
           return;
         }
@@ -233,14 +235,20 @@ export class Executor {
   }
 
   /**
-   * Respawns the agent in the same worktree (uncommitted work stays) and pastes its current task again; a session
-   * that is gone altogether is created anew on the same worktree.
+   * Respawns the agent in the same worktree (uncommitted work stays): in its own conversation, told only that it was
+   * restarted, when that conversation is provably this worker's; afresh with its current task pasted again otherwise
+   * (see `restartStart`). A session that is gone altogether is created anew on the same worktree.
    */
-  async restart(spec: WorkerSpec, task: GivenTask): Promise<void> {
-    const { paneId, created } = await respawnAgent(this.fleet, spec);
+  async restart(spec: WorkerSpec, task: GivenTask, fresh = false): Promise<void> {
+    const start = await conversationStart(this.fleet, spec, task.text, fresh);
+    const { paneId, created } = await respawnAgent(this.fleet, spec, start.kind === 'resume' ? start.id : undefined);
     if (created) this.hooks.launched(spec.name, paneId);
     this.hooks.respawned(spec.name, Date.now());
-    await this.deliverTask(spec, paneId, await restartBrief(this.fleet.config, spec, task), task.id);
+    const text =
+      start.kind === 'resume'
+        ? await restartedMessage(this.fleet.config, spec)
+        : await restartBrief(this.fleet.config, spec, task);
+    await this.deliverTask(spec, paneId, text, task.id);
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {

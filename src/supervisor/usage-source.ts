@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
+import { recordFiles } from '../launch/conversation-start.js';
 import { agentRecords, type AgentRecords, type RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerMemory, WorkerModel } from '../domain/model.js';
 import { UsageTally } from '../domain/usage-tally.js';
@@ -164,15 +164,8 @@ export class UsageSource {
     this.watches.set(dir, watchPaths([dir], mark, { depth: 2, onReady: mark }));
   }
 
-  private async find(places: RecordPlaces, now: number): Promise<string[]> {
-    switch (places.kind) {
-      case 'claude':
-        return claudeTranscriptFiles(places.dirs);
-      case 'codex':
-        return codexRolloutFiles(places.sessionsDir, places.cwd, now, this.codexCwds);
-      case 'gemini':
-        return geminiSessionFiles(places.geminiDir, places.cwd);
-    }
+  private find(places: RecordPlaces, now: number): Promise<string[]> {
+    return recordFiles(places, now, this.codexCwds);
   }
 }
 

@@ -43,13 +43,21 @@ export async function paneOf(fleet: Fleet, spec: WorkerSpec): Promise<string> {
 
 /**
  * Starts the agent again in the worker's worktree (uncommitted work stays): in its own pane, or in a session made
- * anew when the session is gone. `created` says a new session (and pane) was made.
+ * anew when the session is gone; continuing `conversation`, one of its own, when given. `created` says a new
+ * session (and pane) was made.
  */
-export async function respawnAgent(fleet: Fleet, spec: WorkerSpec): Promise<{ paneId: string; created: boolean }> {
+export async function respawnAgent(
+  fleet: Fleet,
+  spec: WorkerSpec,
+  conversation?: string,
+): Promise<{ paneId: string; created: boolean }> {
   // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
   if (spec.host !== undefined) await tmuxFor(fleet, spec).killSession(spec.name);
   if (spec.host === undefined && (await fleet.tmux.sessionExists(spec.name)))
-    return { paneId: await startAgentPane(fleet, spec, { paneId: await paneOf(fleet, spec) }), created: false };
+    return {
+      paneId: await startAgentPane(fleet, spec, { paneId: await paneOf(fleet, spec) }, { conversation }),
+      created: false,
+    };
   const record = await startSession(fleet, {
     worker: spec,
     worktree: 'reuse',
@@ -58,6 +66,7 @@ export async function respawnAgent(fleet: Fleet, spec: WorkerSpec): Promise<{ pa
     wave: 'now',
     queuedBecause: undefined,
     givenBranch: false,
+    ...(conversation === undefined ? {} : { conversation }),
   });
   return { paneId: record.paneId, created: true };
 }

@@ -4,6 +4,7 @@ import type { FleetEvent } from '../../src/domain/words.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import type { ModelEndpoint } from '../helpers/model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
+import { itResumesItsConversation } from '../helpers/real-resume.js';
 import { deliveryMismatches, interventions, itAlertsOnRefusal, task, upRealFleet } from '../helpers/real-scenarios.js';
 import { gitIn, isAncestor } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
@@ -125,6 +126,8 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
     },
     300_000 * REAL_AGENT_TIMEOUT_SCALE,
   );
+
+  itResumesItsConversation('claude', { afterDown: true });
 
   itAlertsOnRefusal('claude', 'messages.0.content: scripted invalid request', 'scripted invalid request');
 

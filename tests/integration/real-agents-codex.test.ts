@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
+import { itResumesItsConversation } from '../helpers/real-resume.js';
 import { interventions, itAlertsOnRefusal, itWorksAndGetsBonus, task, upRealFleet } from '../helpers/real-scenarios.js';
 
 // Real Codex, supervised by czar through `czar up --detach`, its model played by a scripted endpoint (the shared
@@ -9,6 +10,8 @@ const missing = realAgentsMissing('codex');
 
 describe.skipIf(missing !== '')(`real Codex under czar${missing}`, () => {
   itWorksAndGetsBonus('codex');
+
+  itResumesItsConversation('codex');
 
   itAlertsOnRefusal('codex', 'scripted refusal: the request names no such model', 'scripted refusal');
 

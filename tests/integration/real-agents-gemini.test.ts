@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';
+import { itResumesItsConversation } from '../helpers/real-resume.js';
 import {
   deliveryMismatches,
   itAlertsOnRefusal,
@@ -19,6 +20,8 @@ describe.skipIf(missing !== '')(`real Gemini CLI under czar${missing}`, () => {
 
   // Gemini's AfterAgent hook (a plain turn end: the error is only on its screen) can reach czar before the screen's
   // "✕ [API Error: ...]" line: a reported turn end waits a moment for the screen, so no nudge goes out meanwhile.
+  itResumesItsConversation('gemini');
+
   itAlertsOnRefusal('gemini', 'scripted refusal: the request names no such model', 'scripted refusal');
 
   // Gemini reads "@path" in its input as a file to attach: a pasted "w@x" once reached the model as "w @src/x.txt".

@@ -160,5 +160,22 @@ describe('a restarted agent', () => {
       what: "the new agent's report",
     });
     expect(await readFile(events, 'utf8')).not.toContain('"bad_report"');
+
+    // Each restart says how the agent started: the simulated agent cannot resume; --fresh never does.
+    const fresh = await czar(['restart', '--fresh', 'alpha'], { cwd: root });
+    expect(fresh.stdout.trim(), fresh.stderr).toBe('restarted alpha afresh and sent its task again');
+    const starts = async (): Promise<string[]> =>
+      (await readFile(events, 'utf8'))
+        .split('\n')
+        .filter((line) => line.includes('"restart_start"'))
+        .map(
+          (line) =>
+            `${(JSON.parse(line) as { worker: string }).worker}: ${(JSON.parse(line) as { message: string }).message}`,
+        );
+    await waitFor(async () => (await starts()).length === 2, { timeoutMs: 20_000, what: 'two restart_start events' });
+    expect(await starts()).toEqual([
+      'beta: starting afresh: the sim agent cannot resume a conversation',
+      'alpha: starting afresh: the person asked for a fresh start',
+    ]);
   });
 });

@@ -101,7 +101,13 @@ describe("a person's requests, decided by decide()", () => {
     ]);
     expect(replies(decision.actions)).toEqual([
       { request: '1', ok: true, message: 'delivered the message to a', after: 'a' },
-      { request: '2', ok: true, message: 'restarted a and sent its task again', after: 'a' },
+      {
+        request: '2',
+        ok: true,
+        message:
+          'restarted a: it resumes its own conversation if czar can tell it is its own, else starts afresh with its task',
+        after: 'a',
+      },
     ]);
     expect(worker(decision.fleet, 'a').memory.restarts).toBe(0);
   });

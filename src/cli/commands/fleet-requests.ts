@@ -41,7 +41,7 @@ async function readMessageFile(file: string): Promise<string> {
   throw new CzarError('usage', `--file ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`, { exitCode: 2 });
 }
 
-function workerRequest(name: 'bonus' | 'restart', summary: string): Command {
+function workerRequest(name: 'bonus', summary: string): Command {
   return {
     name,
     summary,
@@ -71,9 +71,22 @@ function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
 }
 
 export const bonusCommand = workerRequest('bonus', 'give a worker the next bonus task now');
-export const restartCommand = workerRequest(
-  'restart',
-  "restart a worker's agent in its worktree and send its task again",
-);
+export const restartCommand: Command = {
+  name: 'restart',
+  summary: "restart a worker's agent in its worktree: in its own conversation where czar can resume it, else afresh",
+  usage: 'czar restart <worker> [--fresh] [-c czar.yaml]',
+  async run(args) {
+    const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, fresh: { type: 'boolean' } }, 1);
+    const fleet = await fleetFrom(values.config);
+    const worker = requireWorker(fleet, positionals[0], 'restart');
+    out(
+      await requestOrThrow(
+        fleet,
+        values.fresh === true ? { kind: 'restart', worker, fresh: true } : { kind: 'restart', worker },
+      ),
+    );
+    return 0;
+  },
+};
 export const pauseCommand = autonomyRequest('pause', "pause the czar's actions for one worker, or for all");
 export const resumeCommand = autonomyRequest('resume', "resume the czar's actions for one worker, or for all");

@@ -191,7 +191,12 @@ async function write(
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
     ...(fields.failure === undefined ? {} : { failure: fields.failure }),
-    ...(typeof payload.session_id === 'string' ? { sessionId: payload.session_id } : {}),
+    // Claude Code and Gemini CLI name their conversation `session_id`, Codex's notify `thread-id`.
+    ...(typeof payload.session_id === 'string'
+      ? { sessionId: payload.session_id }
+      : typeof payload['thread-id'] === 'string'
+        ? { sessionId: payload['thread-id'] }
+        : {}),
     // Kept from the last hook when this report has none (`czar report` by hand): the czar reads usage from it.
     ...(typeof payload.transcript_path === 'string'
       ? { transcriptPath: payload.transcript_path }

@@ -39,6 +39,8 @@ export type Action =
       readonly cause: 'crashed' | 'stalled' | 'person';
       readonly task: GivenTask;
       readonly reason: string;
+      /** Start the agent afresh even when its own conversation could be resumed (`czar restart --fresh`). */
+      readonly fresh?: boolean;
     }
   | {
       readonly kind: 'answer';

@@ -92,8 +92,23 @@ function actOnWorker(fleet: FleetModel, request: WorkerRequest, now: number, act
         return fleet;
       }
       const attempt = fleet.workers.find((model) => model.spec.name === worker)?.memory.restarts ?? 0;
-      actions.push({ kind: 'restart', worker, attempt, cause: 'person', task: decision.task, reason: BY_PERSON });
-      reply(true, `restarted ${worker} and sent its task again`, worker);
+      const fresh = request.fresh === true;
+      actions.push({
+        kind: 'restart',
+        worker,
+        attempt,
+        cause: 'person',
+        task: decision.task,
+        reason: BY_PERSON,
+        fresh,
+      });
+      reply(
+        true,
+        fresh
+          ? `restarted ${worker} afresh and sent its task again`
+          : `restarted ${worker}: it resumes its own conversation if czar can tell it is its own, else starts afresh with its task`,
+        worker,
+      );
       return decision.fleet;
     }
     case 'bonus': {

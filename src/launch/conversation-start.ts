@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { readConversations } from '../adapters/conversations.js';
+import { resolveLinks } from '../adapters/file-system.js';
+import { readJson } from '../adapters/state-files.js';
+import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
+import { presetFor } from '../agents/index.js';
+import { agentRecords, type RecordPlaces } from '../agents/usage-records.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import { reportFile } from '../domain/paths.js';
+import { restartStart, type RestartStart } from '../domain/resume.js';
+import type { Fleet } from '../fleet/handle.js';
+import { readRecord, writeRecord } from '../fleet/records.js';
+
+/** The record files in an agent's places (the usage source follows the same ones). */
+export async function recordFiles(
+  places: RecordPlaces,
+  now: number,
+  codexCwds: Map<string, string | undefined> = new Map(),
+): Promise<string[]> {
+  switch (places.kind) {
+    case 'claude':
+      return claudeTranscriptFiles(places.dirs);
+    case 'codex':
+      return codexRolloutFiles(places.sessionsDir, places.cwd, now, codexCwds);
+    case 'gemini':
+      return geminiSessionFiles(places.geminiDir, places.cwd);
+  }
+}
+
+/** What the agent's hooks last said of its conversation (the report is the agent's word: only strings are taken). */
+async function hookWord(fleet: Fleet, worker: string): Promise<{ session?: string; transcript?: string }> {
+  const report = await readJson<Record<string, unknown>>(reportFile(fleet.paths, worker)).catch(() => undefined);
+  const session = report?.sessionId;
+  const transcript = report?.transcriptPath;
+  return {
+    ...(typeof session === 'string' ? { session } : {}),
+    ...(typeof transcript === 'string' && path.isAbsolute(transcript) && transcript.endsWith('.jsonl')
+      ? { transcript }
+      : {}),
+  };
+}
+
+/**
+ * How a worker's agent starts again: its own conversation resumed, or fresh. Looks at the agent's records now (before
+ * the restart removes the last report) and leaves the choice to `restartStart`; logs which it is and why.
+ */
+export async function conversationStart(
+  fleet: Fleet,
+  spec: WorkerSpec,
+  task: string,
+  fresh: boolean,
+): Promise<RestartStart> {
+  const resume = presetFor(spec.agent.preset).resume;
+  const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
+  const word = await hookWord(fleet, spec.name);
+  const record = await readRecord(fleet.paths, spec.name);
+  const records = agentRecords(spec.agent.preset, {
+    worktree,
+    // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
+    env: { ...process.env, ...spec.agent.env, ...spec.env },
+    transcripts: word.transcript === undefined ? [] : [word.transcript],
+  });
+  const look = !fresh && resume !== undefined && records !== undefined && spec.host === undefined;
+  const conversations = look
+    ? await readConversations(await recordFiles(records.places, Date.now()), {
+        identity: resume.identity(worktree),
+        prompt: records.prompts,
+      })
+    : [];
+  const start = restartStart({
+    fresh,
+    preset: spec.agent.preset,
+    resumable: resume !== undefined && records !== undefined,
+    host: spec.host,
+    worktree,
+    task,
+    named: word.session ?? record?.conversation,
+    conversations,
+  });
+  // Kept in the launch record: the report that named it is the agent's, and goes when a new session starts.
+  if (record !== undefined) {
+    const { conversation: _previous, ...rest } = record;
+    await writeRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
+  }
+  await fleet.log.emit(
+    'restart_start',
+    start.kind === 'resume' ? `resuming its own conversation: ${start.why}` : `starting afresh: ${start.why}`,
+    spec.name,
+    { start: start.kind },
+  );
+  return start;
+}
