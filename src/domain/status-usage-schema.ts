@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Parts of a worker's usage in status.json (`status-schema.ts`): per task, and the reviews' share. */
+
+export const TOKENS = z.number().int().nonnegative();
+export const UNPRICED = z
+  .array(z.string())
+  .describe('models with no price: their cost is unknown, so usd is a lower bound');
+const usd = z.number().nonnegative();
+
+export const TaskUsageSchema = z.strictObject({
+  task: z.string(),
+  tokens: TOKENS,
+  usd,
+  unpricedModels: UNPRICED,
+  reviewTokens: TOKENS.optional().describe("of `tokens`, the reviews' of this task"),
+  reviewUsd: usd.optional().describe("of `usd`, the reviews' of this task"),
+});
+
+export const ReviewUsagePartSchema = z
+  .strictObject({
+    reviews: z.number().int().describe('commits reviewed'),
+    tokens: TOKENS,
+    usd,
+    unpricedModels: UNPRICED,
+  })
+  .describe("of the totals, what the reviews of this worker's branch spent (the reviewer's own figures)");
