@@ -7,7 +7,10 @@ import { withoutAtReferences } from '../../src/agents/gemini-review.js';
 import { reviewModeOf } from '../../src/agents/review-mode.js';
 import { runReviewCall } from '../../src/adapters/review-process.js';
 import type { AgentCommand } from '../../src/domain/config-types.js';
+import { DEFAULT_PRICES } from '../../src/domain/prices.js';
+import { reviewCost, reviewSpendEntries } from '../../src/domain/review-usage.js';
 import { ReviewVerdictSchema, type ReviewVerdict } from '../../src/domain/review-verdict.js';
+import { tokenTotal } from '../../src/domain/usage.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 import { startModelEndpoint, type ModelEndpoint } from '../helpers/model-endpoint.js';
 import {
@@ -131,6 +134,11 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
       expect(sent.length).toBeGreaterThan(0);
       expect(read.usage?.tokens).toEqual(expected);
       if (cli === 'claude') expect(read.usage?.costUsd).toBeGreaterThan(0);
+      // As the review source counts it in the worker's spend: Claude at its own dollars, the others at list prices.
+      const reviewed = { sha: 'tip', at: 1, usage: read.usage === undefined ? [] : [read.usage] };
+      const spend = reviewCost(reviewSpendEntries([reviewed], [{ id: 'task', at: 0 }]), DEFAULT_PRICES);
+      expect(spend.tokens).toBe(tokenTotal(expected));
+      if (cli === 'claude') expect(spend.usd).toBe(read.usage?.costUsd);
     });
 
     it('requests changes: every finding comes back with its file, line, severity and text', async () => {
