@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ReviewFindingSchema } from './review-verdict.js';
-import { ReviewUsagePartSchema, TaskUsageSchema, TOKENS, UNPRICED } from './status-usage-schema.js';
+import {
+  ReviewUsagePartSchema,
+  TaskUsageSchema,
+  TOKENS,
+  UNPRICED,
+  WaitingCommentSchema,
+} from './status-usage-schema.js';
 import { ALERT_KINDS, HOST_LINK_STATES, REVIEW_STATES, WORKER_STATES } from './words.js';
 
 /**
@@ -150,6 +156,7 @@ export const WorkerStatusSchema = z.strictObject({
   resultFile: z.string().optional(),
   usage: WorkerUsageSchema.optional(),
   review: ReviewStatusSchema.optional(),
+  comments: z.array(WaitingCommentSchema).optional().describe('comments not delivered yet; absent when none wait'),
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Parts of a worker's usage in status.json (`status-schema.ts`): per task, and the reviews' share. */
+/** Parts of a worker in status.json (`status-schema.ts`): its usage per task and the reviews' share; waiting comments. */
 
 export const TOKENS = z.number().int().nonnegative();
 export const UNPRICED = z
@@ -25,3 +25,13 @@ export const ReviewUsagePartSchema = z
     unpricedModels: UNPRICED,
   })
   .describe("of the totals, what the reviews of this worker's branch spent (the reviewer's own figures)");
+
+export const WaitingCommentSchema = z
+  .strictObject({
+    file: z.string().optional(),
+    line: z.number().int().positive().optional(),
+    text: z.string().describe("the person's words, control characters pictured"),
+    at: z.string().describe('when it was left (ISO 8601)'),
+  })
+  .describe("a person's review comment that waits for the worker to be between turns");
+export type WaitingComment = z.infer<typeof WaitingCommentSchema>;
