@@ -2,6 +2,7 @@ import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
 import { benchSupervise } from './supervise.js';
+import { benchReview } from './review.js';
 import { benchVerify } from './verify.js';
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
@@ -11,3 +12,4 @@ if (only === undefined || only === 'supervise') await benchSupervise((line) => c
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
+if (only === undefined || only === 'review') await benchReview((line) => console.log(line));

@@ -110,7 +110,7 @@ export function statusShows(fleet: Fleet, worker: string, note: string): Promise
 }
 
 /** Writes a report the way `czar report` does (sequence number one past the last) and returns when it started. */
-async function report(fleet: Fleet, worker: string, state: 'working' | 'done', note: string): Promise<number> {
+export async function report(fleet: Fleet, worker: string, state: 'working' | 'done', note: string): Promise<number> {
   const start = performance.now();
   const file = path.join(fleet.stateDir, 'reports', `${worker}.json`);
   let seq = 0;

@@ -113,7 +113,7 @@ function alertsOnBoth(fleet: Fleet, kind: AlertKind, a: string, b: string): Prom
 }
 
 /** Commits one file in a worker's worktree, as an agent would. */
-function commitIn(fleet: Fleet, worker: string, file: string, text: string): void {
+export function commitIn(fleet: Fleet, worker: string, file: string, text: string): void {
   const worktree = path.join(fleet.root, 'repo-workers', worker);
   writeFileSync(path.join(worktree, file), text);
   execFileSync('git', ['add', '--', file], { cwd: worktree, stdio: 'ignore' });
@@ -172,7 +172,7 @@ async function until(probe: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
-async function cpuShare(pid: number, seconds: number): Promise<number> {
+export async function cpuShare(pid: number, seconds: number): Promise<number> {
   const cpuStart = cpuSeconds(pid);
   const wallStart = performance.now();
   await sleep(seconds * 1000);

@@ -1,5 +1,5 @@
 import type { AgentCommand } from '../domain/config-types.js';
-import type { TokenCounts } from '../domain/usage.js';
+import type { ReviewUsage } from '../domain/review-usage.js';
 
 /**
  * How an agent runs once, non-interactively, as a reviewer: the call that starts it (its own headless mode and
@@ -38,7 +38,7 @@ export interface ReviewOutput {
 export interface ReviewRead {
   /** The verdict object, not yet validated; undefined when the output holds none. */
   readonly verdict: unknown;
-  readonly usage?: { readonly model: string; readonly tokens: TokenCounts; readonly costUsd?: number };
+  readonly usage?: ReviewUsage;
 }
 
 export interface ReviewMode {

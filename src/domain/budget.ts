@@ -1,6 +1,7 @@
 import type { FleetModel, WorkerMemory, WorkerModel } from './model.js';
 import type { Action } from './policy/actions.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
+import { reviewCost, type ReviewSpendEntry } from './review-usage.js';
 import type { BudgetLimits } from './config-types.js';
 import { byModel, tokenTotal, type WorkerUsage } from './usage.js';
 import { formatTokens, formatUsd } from './units.js';
@@ -20,11 +21,28 @@ export const NO_SPEND: Spend = { usd: 0, tokens: 0, unpriced: [] };
 // Spend per usage object and price table: the czar asks on every pass (status, budgets, metrics) while a usage
 // object only changes when its records grow, so it is priced once (this was a top cost of a quiet fleet's pass).
 const spendCache = new WeakMap<WorkerUsage, { readonly prices: PriceTable; readonly spend: Spend }>();
+const reviewCache = new WeakMap<readonly ReviewSpendEntry[], { readonly prices: PriceTable; readonly spend: Spend }>();
 
-/** A worker's spend from its agent's records; undefined when its agent keeps none (unknown, never zero). */
+/**
+ * A worker's spend: its agent's records and the reviews of its branch. Undefined when its agent keeps no records and
+ * no review spent anything (unknown, never zero).
+ */
 export function workerSpend(worker: WorkerModel, prices: PriceTable = DEFAULT_PRICES): Spend | undefined {
-  const usage = worker.usage;
-  if (usage === undefined) return undefined;
+  const own = worker.usage === undefined ? undefined : recordsSpend(worker.usage, prices);
+  const reviews = worker.reviewUsage === undefined ? undefined : reviewsSpend(worker.reviewUsage, prices);
+  if (reviews === undefined) return own;
+  return own === undefined ? reviews : addSpend(own, reviews);
+}
+
+function reviewsSpend(entries: readonly ReviewSpendEntry[], prices: PriceTable): Spend {
+  const cached = reviewCache.get(entries);
+  if (cached?.prices === prices) return cached.spend;
+  const spend = reviewCost(entries, prices);
+  reviewCache.set(entries, { prices, spend });
+  return spend;
+}
+
+function recordsSpend(usage: WorkerUsage, prices: PriceTable): Spend {
   const cached = spendCache.get(usage);
   if (cached?.prices === prices) return cached.spend;
   const cost = costOfTasks(usage.tasks, prices);

@@ -47,6 +47,11 @@ export function taskCells(task: TaskMetrics): string[] {
     String(task.restarts),
     String(task.personActions),
     task.tokens === undefined ? 'unknown' : formatTokens(task.tokens),
-    task.tokens === undefined ? 'unknown' : money(task.usd, task.unpricedModels),
+    task.tokens === undefined ? 'unknown' : money(task.usd, task.unpricedModels) + reviewPart(task.reviewUsd),
   ];
+}
+
+/** ` (review $0.05)`: how much of a task's cost its reviews were. */
+function reviewPart(usd: number | undefined): string {
+  return usd === undefined ? '' : ` (review ${money(usd)})`;
 }

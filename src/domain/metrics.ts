@@ -120,6 +120,7 @@ export function sprintMetrics(status: FleetStatus, tally: EventTally, now: numbe
       personActions: task.personActions,
       tokens: usage === undefined ? undefined : (taskUsage?.tokens ?? 0),
       usd: usage === undefined ? undefined : (taskUsage?.usd ?? 0),
+      ...(taskUsage?.reviewUsd === undefined ? {} : { reviewUsd: taskUsage.reviewUsd }),
       unpricedModels: taskUsage?.unpricedModels ?? [],
     };
   });

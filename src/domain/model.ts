@@ -15,6 +15,7 @@ import type {
   RequestObservation,
   PersonComment,
 } from './observations.js';
+import type { ReviewSpendEntry } from './review-usage.js';
 import type { WorkerUsage } from './usage.js';
 
 /**
@@ -129,6 +130,8 @@ export interface WorkerModel {
   readonly memory: WorkerMemory;
   /** Usage from the agent's own records; undefined when it keeps none czar can read (unknown, never zero). */
   readonly usage?: WorkerUsage | undefined;
+  /** What the reviews of its branch spent, per task: counted in its spend beside `usage`. */
+  readonly reviewUsage?: readonly ReviewSpendEntry[] | undefined;
   /** Its branch and worktree as git has them now (local workers); undefined before the first look. */
   readonly place?: BranchPlace | undefined;
 }
@@ -240,11 +243,8 @@ export function briefedSince(worker: WorkerModel): number {
 /** A later task (bonus, fix-up) was given and its paste is not confirmed yet, nor did it fail. */
 export function deliveryPending(worker: WorkerModel): boolean {
   const { tasks, alerts } = worker.memory;
-  return (
-    tasks.length > 1 &&
-    tasks.at(-1)?.deliveredAt === undefined &&
-    !alerts.some((alert) => alert.kind === 'delivery_failed')
-  );
+  const failed = alerts.some((alert) => alert.kind === 'delivery_failed');
+  return tasks.length > 1 && tasks.at(-1)?.deliveredAt === undefined && !failed;
 }
 
 /** The branch tip is in the integration branch. */

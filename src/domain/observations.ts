@@ -1,3 +1,4 @@
+import type { ReviewUsage } from './review-usage.js';
 import type { ReviewFinding } from './review-verdict.js';
 import type { CzarRequest } from './czar-request.js';
 import type { IntegrationRecord } from './integration-record.js';
@@ -76,6 +77,8 @@ export interface ReviewObservation {
   readonly problem?: string | undefined;
   /** Where the reviewer's prompt, output and verdict are kept. */
   readonly transcript?: string | undefined;
+  /** What the reviewer spent, one entry per run that said (a verdict asked for twice runs twice). */
+  readonly usage?: readonly ReviewUsage[] | undefined;
   readonly at: number;
 }
 

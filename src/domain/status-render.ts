@@ -3,6 +3,8 @@ import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './m
 import { reviewState, type ReviewState } from './review.js';
 import { visible } from './sanitize.js';
 import type { FleetStatus, ReviewStatus, WorkerStatus } from './status-schema.js';
+import type { WaitingComment } from './status-usage-schema.js';
+import type { PersonComment } from './observations.js';
 import { finishedForGood } from './verification.js';
 import { fleetUsageStatus, workerUsageStatus } from './usage-status.js';
 
@@ -89,7 +91,20 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     ...(worker.report?.resultFile === undefined ? {} : { resultFile: worker.report.resultFile }),
     ...(usage === undefined ? {} : { usage }),
     ...(review === undefined ? {} : { review: reviewStatus(review) }),
+    ...(memory.comments === undefined || memory.comments.length === 0
+      ? {}
+      : { comments: memory.comments.map(waitingComment) }),
     ...(spec.host === undefined ? {} : { host: spec.host }),
+  };
+}
+
+/** A person's waiting comment for the status file, its words with their control characters pictured. */
+function waitingComment(comment: PersonComment): WaitingComment {
+  return {
+    ...(comment.file === undefined ? {} : { file: visible(comment.file) }),
+    ...(comment.line === undefined ? {} : { line: comment.line }),
+    text: visible(comment.text),
+    at: new Date(comment.at).toISOString(),
   };
 }
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { ReviewFindingSchema } from './review-verdict.js';
+import {
+  ReviewUsagePartSchema,
+  TaskUsageSchema,
+  TOKENS,
+  UNPRICED,
+  WaitingCommentSchema,
+} from './status-usage-schema.js';
 import { ALERT_KINDS, HOST_LINK_STATES, REVIEW_STATES, WORKER_STATES } from './words.js';
 
 /**
@@ -29,8 +36,8 @@ export const GitActivitySchema = z.strictObject({
   dirty: z.array(z.string()).describe('uncommitted paths in the worktree'),
 });
 
-const tokens = z.number().int().nonnegative();
-const unpriced = z.array(z.string()).describe('models with no price: their cost is unknown, so usd is a lower bound');
+const tokens = TOKENS;
+const unpriced = UNPRICED;
 
 export const WorkerUsageSchema = z
   .strictObject({
@@ -42,14 +49,15 @@ export const WorkerUsageSchema = z
     usd: z.number().nonnegative().describe('US dollars for the priced models'),
     unpricedModels: unpriced,
     models: z.array(z.string()),
-    tasks: z
-      .array(z.strictObject({ task: z.string(), tokens, usd: z.number().nonnegative(), unpricedModels: unpriced }))
-      .describe('usage per task, by when each record line was written'),
+    tasks: z.array(TaskUsageSchema).describe('usage per task, by when each record line was written or review ended'),
+    review: ReviewUsagePartSchema.optional(),
     files: z.number().int().describe('record files read (transcripts, subagent transcripts, rollouts)'),
     skippedLines: z.number().int().describe('malformed or oversized record lines skipped'),
     lastAt: isoTime.optional(),
   })
-  .describe("from the agent's own records; absent when its agent keeps none (tokens unknown, never zero)");
+  .describe(
+    "from the agent's own records and the reviews of its branch; absent when its agent keeps none and no review spent anything (tokens unknown, never zero)",
+  );
 
 const ms = z.number().nonnegative();
 
@@ -66,6 +74,7 @@ export const TaskMetricsSchema = z.strictObject({
   personActions: z.number().int().describe("the person's requests and the actions they asked for while the task ran"),
   tokens: tokens.optional().describe("absent when the worker's agent keeps no records (unknown, never zero)"),
   usd: z.number().nonnegative().optional(),
+  reviewUsd: z.number().nonnegative().optional().describe("of `usd`, its reviews'"),
   unpricedModels: unpriced,
 });
 
@@ -147,6 +156,7 @@ export const WorkerStatusSchema = z.strictObject({
   resultFile: z.string().optional(),
   usage: WorkerUsageSchema.optional(),
   review: ReviewStatusSchema.optional(),
+  comments: z.array(WaitingCommentSchema).optional().describe('comments not delivered yet; absent when none wait'),
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
 });
 

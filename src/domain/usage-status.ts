@@ -3,45 +3,82 @@ import type { FleetModel, WorkerModel } from './model.js';
 import { costOfTasks, DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { BudgetLimits } from './config-types.js';
 import type { FleetUsageStatus, StatusLimits, WorkerUsageStatus } from './status-schema.js';
-import { byModel, tokenTotal, ZERO_TOKENS, addTokens, type WorkerUsage } from './usage.js';
+import { reviewCost, type ReviewSpendEntry } from './review-usage.js';
+import { byModel, EMPTY_USAGE, tokenTotal, ZERO_TOKENS, addTokens, type WorkerUsage } from './usage.js';
 
-// As budget.ts's spend: one status per usage object and price table, not one per pass.
+// As budget.ts's spend: one status per usage object, reviews and price table, not one per pass.
 const statusCache = new WeakMap<
-  WorkerUsage,
-  { readonly prices: PriceTable | undefined; readonly status: WorkerUsageStatus }
+  object,
+  {
+    readonly reviews: readonly ReviewSpendEntry[] | undefined;
+    readonly prices: PriceTable | undefined;
+    readonly status: WorkerUsageStatus;
+  }
 >();
 
-/** A worker's usage as status.json shows it; undefined when its agent keeps no records (unknown, never zero). */
+/**
+ * A worker's usage as status.json shows it: its agent's records and its reviews (the `review` part says how much of
+ * it the reviews were). Undefined when its agent keeps no records and no review spent anything (unknown, never zero).
+ */
 export function workerUsageStatus(worker: WorkerModel, fleet: FleetModel): WorkerUsageStatus | undefined {
-  const usage = worker.usage;
-  if (usage === undefined) return undefined;
-  const cached = statusCache.get(usage);
-  if (cached !== undefined && cached.prices === fleet.prices) return cached.status;
-  const status = usageStatus(worker, usage, fleet);
-  if (status !== undefined) statusCache.set(usage, { prices: fleet.prices, status });
+  const reviews = worker.reviewUsage;
+  const key = worker.usage ?? reviews;
+  if (key === undefined) return undefined;
+  const cached = statusCache.get(key);
+  if (cached !== undefined && cached.prices === fleet.prices && cached.reviews === reviews) return cached.status;
+  const status = usageStatus(worker, worker.usage ?? EMPTY_USAGE, reviews ?? [], fleet);
+  if (status !== undefined) statusCache.set(key, { reviews, prices: fleet.prices, status });
   return status;
 }
 
-function usageStatus(worker: WorkerModel, usage: WorkerUsage, fleet: FleetModel): WorkerUsageStatus | undefined {
+function usageStatus(
+  worker: WorkerModel,
+  usage: WorkerUsage,
+  reviews: readonly ReviewSpendEntry[],
+  fleet: FleetModel,
+): WorkerUsageStatus | undefined {
   const spend = workerSpend(worker, fleet.prices);
   if (spend === undefined) return undefined;
   const prices = fleet.prices ?? DEFAULT_PRICES;
-  const tokens = byModel(usage.tasks).reduce((sum, entry) => addTokens(sum, entry), ZERO_TOKENS);
+  const models = byModel(usage.tasks);
+  const tokens = [...models, ...reviews.map((entry) => entry.usage.tokens)].reduce(addTokens, ZERO_TOKENS);
+  const taskIds = [...new Set([...usage.tasks.map((task) => task.task), ...reviews.map((entry) => entry.task)])];
+  const review = reviewCost(reviews, prices);
   return {
     ...tokens,
     tokens: tokenTotal(tokens),
     usd: spend.usd,
     unpricedModels: [...spend.unpriced],
-    models: byModel(usage.tasks).map((entry) => entry.model),
-    tasks: usage.tasks.map((task) => {
-      const cost = costOfTasks([task], prices);
+    models: [...new Set([...models.map((entry) => entry.model), ...reviews.map((entry) => entry.usage.model)])],
+    tasks: taskIds.map((task) => {
+      const own = costOfTasks(
+        usage.tasks.filter((entry) => entry.task === task),
+        prices,
+      );
+      const ownTokens = byModel(usage.tasks.filter((entry) => entry.task === task)).reduce(
+        (sum, entry) => sum + tokenTotal(entry),
+        0,
+      );
+      const reviewed = reviews.filter((entry) => entry.task === task);
+      const part = reviewCost(reviewed, prices);
       return {
-        task: task.task,
-        tokens: byModel([task]).reduce((sum, entry) => sum + tokenTotal(entry), 0),
-        usd: cost.usd,
-        unpricedModels: [...cost.unpriced],
+        task,
+        tokens: ownTokens + part.tokens,
+        usd: own.usd + part.usd,
+        unpricedModels: [...new Set([...own.unpriced, ...part.unpriced])],
+        ...(reviewed.length === 0 ? {} : { reviewTokens: part.tokens, reviewUsd: part.usd }),
       };
     }),
+    ...(reviews.length === 0
+      ? {}
+      : {
+          review: {
+            reviews: new Set(reviews.map((entry) => entry.sha)).size,
+            tokens: review.tokens,
+            usd: review.usd,
+            unpricedModels: [...review.unpriced],
+          },
+        }),
     files: usage.files,
     skippedLines: usage.skippedLines,
     ...(usage.lastAt === undefined ? {} : { lastAt: new Date(usage.lastAt).toISOString() }),

@@ -9,6 +9,7 @@ import { REVIEW_SEVERITIES } from '../domain/words.js';
  *   @sim review malformed        (prose instead of a verdict, every time it is asked)
  *   @sim review hang             (never answers: the reviewer's timeout stops it)
  *   @sim review wait 2 approve   (answers after 2 s)
+ *   @sim review usage 1200 300 claude-sonnet-4-5   (every answer reports this usage; not a round)
  *
  * A round with no line approves, and so does a request for changes whose fix is already in the diff (the line the
  * simulated worker adds when it answers a review fix-up), as a reviewer would once its finding is addressed.
@@ -20,13 +21,18 @@ const ROUND = /^Review round (\d+) of \d+/m;
 /** What the simulated worker writes when it addresses a finding (`sim/directives.ts`), as it shows in a diff. */
 export const ADDRESSED_MARK = '// addressed the review finding';
 
+/** The key of the line the simulated reviewer reports its scripted usage on, before its verdict. */
+export const SIM_USAGE_KEY = 'sim_review_usage';
+
 export type SimReviewAnswer =
   { readonly kind: 'print'; readonly text: string; readonly waitMs: number } | { readonly kind: 'hang' };
 
 /** What the simulated reviewer answers to `prompt`: pure, so the scripting is unit-tested without a process. */
 export function simReviewAnswer(prompt: string): SimReviewAnswer {
   const round = Number(ROUND.exec(prompt)?.[1] ?? '1');
-  const lines = [...prompt.matchAll(REVIEW_LINE)].map((match) => (match[1] ?? '').trim());
+  const all = [...prompt.matchAll(REVIEW_LINE)].map((match) => (match[1] ?? '').trim());
+  const lines = all.filter((line) => !line.startsWith('usage '));
+  const usage = usageLine(all.find((line) => line.startsWith('usage ')));
   let line = lines[round - 1] ?? 'approve looks good';
   let waitMs = 0;
   const wait = /^wait (\d+(?:\.\d+)?) (.*)$/.exec(line);
@@ -39,14 +45,21 @@ export function simReviewAnswer(prompt: string): SimReviewAnswer {
     case 'hang':
       return { kind: 'hang' };
     case 'malformed':
-      return { kind: 'print', text: 'I had a look and it seems fine to me.\n', waitMs };
+      return { kind: 'print', text: `${usage}I had a look and it seems fine to me.\n`, waitMs };
     case 'request_changes':
       if (prompt.includes(`+${ADDRESSED_MARK}`)) break;
-      return { kind: 'print', text: verdict('request_changes', words), waitMs };
+      return { kind: 'print', text: usage + verdict('request_changes', words), waitMs };
     default:
-      return { kind: 'print', text: approval(words.join(' ') || 'looks good'), waitMs };
+      return { kind: 'print', text: usage + approval(words.join(' ') || 'looks good'), waitMs };
   }
-  return { kind: 'print', text: approval('the finding is addressed'), waitMs };
+  return { kind: 'print', text: usage + approval('the finding is addressed'), waitMs };
+}
+
+/** `usage 1200 300 claude-sonnet-4-5` as the line the simulated review mode reads its usage from ('' when absent). */
+function usageLine(line: string | undefined): string {
+  if (line === undefined) return '';
+  const [, input = '0', output = '0', model = 'claude-sonnet-4-5'] = line.split(/\s+/);
+  return `${JSON.stringify({ [SIM_USAGE_KEY]: { model, input: Number(input), output: Number(output) } })}\n`;
 }
 
 function approval(summary: string): string {

@@ -8,6 +8,7 @@ import type { ReviewSpec, WorkerSpec } from '../domain/config-types.js';
 import type { ReviewObservation } from '../domain/observations.js';
 import { reviewCheckout, reviewDir } from '../domain/paths.js';
 import { boundDiff, renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/review-prompt.js';
+import type { ReviewUsage } from '../domain/review-usage.js';
 import { ReviewVerdictSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
 
@@ -33,11 +34,13 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
   const { spec, review, sha } = request;
   const dir = reviewDir(fleet.paths, spec.name);
   const transcript = path.join(dir, `${sha}.out.txt`);
+  const usage: ReviewUsage[] = [];
   const failed = (problem: string): ReviewObservation => ({
     sha,
     status: 'failed',
     problem,
     transcript,
+    ...(usage.length === 0 ? {} : { usage }),
     at: Date.now(),
   });
   const mode = reviewModeOf(review.agent.preset);
@@ -77,7 +80,9 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
         `--- attempt ${attempt}: exit ${result.exitCode}\n${result.output.stdout}\n--- stderr\n${result.stderr}`,
       );
       await writeTextFile(transcript, output.join('\n').slice(0, KEPT_OUTPUT_CHARS), 0o600);
-      const parsed = ReviewVerdictSchema.safeParse(mode.read(result.output).verdict);
+      const read = mode.read(result.output);
+      if (read.usage !== undefined) usage.push(read.usage);
+      const parsed = ReviewVerdictSchema.safeParse(read.verdict);
       if (parsed.success) {
         await writeTextFile(path.join(dir, `${sha}.verdict.json`), `${JSON.stringify(parsed.data, null, 2)}\n`, 0o600);
         const verdict = parsed.data;
@@ -87,6 +92,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
           summary: verdict.summary,
           findings: verdict.findings,
           transcript,
+          ...(usage.length === 0 ? {} : { usage }),
           at: Date.now(),
         };
       }

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import type { WorkerSpec } from '../domain/config-types.js';
+import type { WorkerMemory } from '../domain/model.js';
 import type { ReviewObservation } from '../domain/observations.js';
 import { reviewDir } from '../domain/paths.js';
+import { reviewSpendEntries, ReviewUsageSchema, type ReviewSpendEntry } from '../domain/review-usage.js';
 import { ReviewFindingSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { CheckSlots } from './check-slots.js';
@@ -36,6 +38,14 @@ export class ReviewSource implements Source {
   private readonly pending: Pending[] = [];
   private readonly running = new Set<string>();
   private readonly kept = new Map<string, readonly KeptReview[]>();
+  private readonly spending = new Map<
+    string,
+    {
+      readonly reviews: readonly KeptReview[];
+      readonly tasks: WorkerMemory['tasks'];
+      readonly entries: readonly ReviewSpendEntry[] | undefined;
+    }
+  >();
   private stopped = false;
 
   /** `changed` only wakes the loop: results reach the model when the loop polls, so no result lands mid-pass. */
@@ -55,14 +65,40 @@ export class ReviewSource implements Source {
     }
   }
 
-  /** Writes the latest word on each worker's review into the model. */
+  /** Writes the latest word on each worker's review, and what its reviews spent, into the model. */
   poll(store: ModelStore): Promise<void> {
     for (const [name, reviews] of this.kept) {
       const reviewRun = reviews.at(-1)?.observation;
       if (reviewRun !== undefined)
         store.update(name, (model) => (model.reviewRun === reviewRun ? model : { ...model, reviewRun }));
+      store.update(name, (model) => {
+        const reviewUsage = this.spent(name, reviews, model.memory.tasks);
+        return model.reviewUsage === reviewUsage ? model : { ...model, reviewUsage };
+      });
     }
     return Promise.resolve();
+  }
+
+  /** The reviews' usage per task, worked out again only when the reviews or the tasks changed. */
+  private spent(
+    worker: string,
+    reviews: readonly KeptReview[],
+    tasks: WorkerMemory['tasks'],
+  ): readonly ReviewSpendEntry[] | undefined {
+    const known = this.spending.get(worker);
+    if (known?.reviews === reviews && known.tasks === tasks) return known.entries;
+    // Dated as the usage source dates record lines: a later task starts at its first confirmed paste.
+    const dated = tasks.map((task, index) => ({
+      id: task.id,
+      at: index === 0 ? task.at : (task.deliveredAt ?? task.at),
+    }));
+    const found = reviewSpendEntries(
+      reviews.map((kept) => kept.observation),
+      dated,
+    );
+    const entries = found.length === 0 ? undefined : found;
+    this.spending.set(worker, { reviews, tasks, entries });
+    return entries;
   }
 
   request(spec: WorkerSpec, sha: string, round: number): void {
@@ -162,6 +198,7 @@ function isKeptReview(value: unknown): value is KeptReview {
     typeof seen.sha === 'string' &&
     typeof seen.at === 'number' &&
     ['approved', 'changes_requested', 'failed'].includes(String(seen.status)) &&
-    (seen.findings === undefined || ReviewFindingSchema.array().safeParse(seen.findings).success)
+    (seen.findings === undefined || ReviewFindingSchema.array().safeParse(seen.findings).success) &&
+    (seen.usage === undefined || ReviewUsageSchema.array().safeParse(seen.usage).success)
   );
 }

@@ -38,6 +38,7 @@ export function detailLines({ worker, tail, events, width, height, pullRequest }
   for (const alert of worker.alerts.slice(0, 2)) fixed.push({ text: `! ${alert.message}`, tone: 'alert' });
   fixed.push({ text: `note: ${worker.note ?? '-'}` });
   if (worker.review !== undefined) fixed.push({ text: reviewLine(worker.review) });
+  if (worker.comments !== undefined) fixed.push({ text: waitingCommentsLine(worker.comments) });
   fixed.push({ text: usageLine(worker.usage) });
   if (worker.resultFile !== undefined) fixed.push({ text: `result: ${worker.resultFile}` });
   if (pullRequest !== undefined) fixed.push({ text: `PR: ${pullRequest.url} (${pullRequest.state.toLowerCase()})` });
@@ -55,6 +56,14 @@ export function detailLines({ worker, tail, events, width, height, pullRequest }
   return [...fixed, ...blank, ...paneLines, ...eventLines]
     .slice(0, height)
     .map((line) => ({ ...line, text: truncate(line.text, width) }));
+}
+
+/** `2 comments wait for a pause: src/a.ts:3 handle the empty list; ...` (already pictured in status.json). */
+function waitingCommentsLine(comments: NonNullable<WorkerStatus['comments']>): string {
+  const place = (comment: (typeof comments)[number]): string =>
+    comment.file === undefined ? '' : `${comment.file}${comment.line === undefined ? '' : `:${comment.line}`} `;
+  const listed = comments.map((comment) => `${place(comment)}${comment.text}`).join('; ');
+  return `${comments.length} comment(s) wait for a pause between turns: ${listed}`;
 }
 
 export function Detail(props: DetailProps) {

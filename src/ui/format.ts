@@ -240,6 +240,8 @@ export function usageLine(usage: WorkerStatus['usage']): string {
     `usage: ${formatTokens(usage.tokens)} tokens (in ${formatTokens(usage.input)}, out ${formatTokens(usage.output)}, cache ${formatTokens(usage.cacheRead)} read, ${formatTokens(usage.cacheWrite)} written)`,
     formatUsd({ usd: usage.usd, unpriced: usage.unpricedModels }),
   ];
+  if (usage.review !== undefined)
+    parts.push(`reviews ${formatUsd({ usd: usage.review.usd, unpriced: usage.review.unpricedModels })} of it`);
   if (usage.tasks.length > 1)
     parts.push(
       usage.tasks

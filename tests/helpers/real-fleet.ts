@@ -22,6 +22,8 @@ export interface RealFleetOptions {
   readonly agentOptions?: RealAgentOptions;
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
+  /** The fleet's `review:`. */
+  readonly review?: Readonly<Record<string, unknown>>;
 }
 
 export interface RealFleet extends FleetProbes {
@@ -75,6 +77,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
     },
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
+    ...(options.review === undefined ? {} : { review: options.review }),
   };
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));

@@ -7,7 +7,11 @@ import { withoutAtReferences } from '../../src/agents/gemini-review.js';
 import { reviewModeOf } from '../../src/agents/review-mode.js';
 import { runReviewCall } from '../../src/adapters/review-process.js';
 import type { AgentCommand } from '../../src/domain/config-types.js';
+import { DEFAULT_PRICES } from '../../src/domain/prices.js';
+import { reviewCost, reviewSpendEntries } from '../../src/domain/review-usage.js';
 import { ReviewVerdictSchema, type ReviewVerdict } from '../../src/domain/review-verdict.js';
+import { tokenTotal } from '../../src/domain/usage.js';
+import { workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 import { startModelEndpoint, type ModelEndpoint } from '../helpers/model-endpoint.js';
 import {
@@ -16,6 +20,7 @@ import {
   realAgentsMissing,
   type RealAgent,
 } from '../helpers/real-agents.js';
+import { task, upRealFleet } from '../helpers/real-scenarios.js';
 
 // Real Claude Code, Codex and Gemini CLI run once each as reviewers in their own headless modes (the review modes
 // beside their presets), against a scripted model endpoint: what they answer is read back as a verdict and usage.
@@ -134,6 +139,11 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
       expect(sent.length).toBeGreaterThan(0);
       expect(read.usage?.tokens).toEqual(expected);
       if (cli === 'claude') expect(read.usage?.costUsd).toBeGreaterThan(0);
+      // As the review source counts it in the worker's spend: Claude at its own dollars, the others at list prices.
+      const reviewed = { sha: 'tip', at: 1, usage: read.usage === undefined ? [] : [read.usage] };
+      const spend = reviewCost(reviewSpendEntries([reviewed], [{ id: 'task', at: 0 }]), DEFAULT_PRICES);
+      expect(spend.tokens).toBe(tokenTotal(expected));
+      if (cli === 'claude') expect(spend.usd).toBe(read.usage?.costUsd);
     });
 
     it('requests changes: every finding comes back with its file, line, severity and text', async () => {
@@ -206,3 +216,42 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
     });
   });
 }
+
+// A real Claude Code worker, its model played by the scripted endpoint, reviewed by the simulated reviewer: the
+// finding of round 1 reaches the agent as a message of czar's, which it answers with a commit, and round 2 approves.
+describe.skipIf(realAgentsMissing('claude') !== '')(
+  `a finding fixed by real Claude Code${realAgentsMissing('claude')}`,
+  () => {
+    it(
+      'gets the finding between turns, commits the fix, reports done, and is approved on round 2',
+      async () => {
+        const { fx } = await upRealFleet('claude', {
+          workers: [
+            {
+              name: 'lister',
+              task: task(
+                'Write the list helper and commit it.',
+                'RUN: echo "first item" > list.txt && git add list.txt && git commit -qm "add the list" && czar report --state done',
+                'ON "asked for changes" RUN echo "empty list handled" >> list.txt && git commit -qam "handle the empty list" && czar report --state done',
+                'SAY: Finished.',
+                '@sim review request_changes list.txt:1 major handle the empty list',
+                '@sim review approve the empty list is handled',
+              ),
+            },
+          ],
+          review: { agent: 'sim', timeout: '30s' },
+        });
+        const sentBack = await fx.waitForEvent('review_changes_requested', 'lister', { timeoutMs: 90_000 });
+        const approved = await fx.waitForEvent('review_approved', 'lister', { timeoutMs: 90_000 });
+        expect(approved.data?.sha).not.toBe(sentBack.data?.sha);
+        const status = await fx.waitForStatus((s) => workerIn(s, 'lister').state === 'verified', {
+          timeoutMs: 60_000,
+          what: 'lister verified after round 2',
+        });
+        expect(workerIn(status, 'lister').review).toMatchObject({ state: 'approved', round: 2 });
+        expect(await fx.commits('lister')).toEqual(['handle the empty list', 'add the list']);
+      },
+      180_000 * REAL_AGENT_TIMEOUT_SCALE,
+    );
+  },
+);

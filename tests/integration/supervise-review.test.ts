@@ -16,7 +16,11 @@ describe('czar supervision: a review before verified', () => {
       workers: [
         {
           name: 'lister',
-          task: [...TASK, '@sim review request_changes src/a.ts:1 major first() crashes on an empty list'].join('\n'),
+          task: [
+            ...TASK,
+            '@sim review request_changes src/a.ts:1 major first() crashes on an empty list',
+            '@sim review usage 1200 300 claude-sonnet-4-5',
+          ].join('\n'),
         },
       ],
       checks: [{ name: 'exists', run: 'test -f src/a.ts', timeout: '30s' }],
@@ -66,6 +70,20 @@ describe('czar supervision: a review before verified', () => {
       summary: 'looks good',
       findings: [],
     });
+    // Each round's scripted usage counts in the worker's spend, as the reviews' part of its task.
+    const review = {
+      reviews: 2,
+      tokens: 3000,
+      usd: expect.closeTo((2 * (1200 * 3 + 300 * 15)) / 1e6, 9),
+      unpricedModels: [],
+    };
+    const spent = await fx.waitForStatus((s) => workerIn(s, 'lister').usage?.review?.reviews === 2, {
+      what: "both reviews' usage in status.json",
+    });
+    expect(workerIn(spent, 'lister').usage?.review).toEqual(review);
+    expect(workerIn(spent, 'lister').usage?.tasks).toEqual([
+      expect.objectContaining({ task: 'lister', reviewTokens: 3000 }),
+    ]);
     const events = await fx.events();
     const at = (kind: string): number => events.findIndex((event) => event.kind === kind && event.worker === 'lister');
     expect(at('review_approved')).toBeLessThan(
@@ -81,6 +99,7 @@ describe('czar supervision: a review before verified', () => {
     const after = await fx.waitForStatus((s) => s.updatedAt > ups.at, { what: 'a status from the second czar' });
     expect(workerIn(after, 'lister').state).toBe('verified');
     expect(workerIn(after, 'lister').review?.state).toBe('approved');
+    expect(workerIn(after, 'lister').usage?.review).toEqual(review);
     const reviews = (await fx.events()).filter((event) => event.kind === 'review_started');
     expect(reviews.map((event) => event.data?.sha)).toEqual([firstSha, approved.data?.sha]);
   });

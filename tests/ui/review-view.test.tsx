@@ -28,4 +28,21 @@ describe('dashboard: the review of the selected worker', () => {
       ),
     ).toBe(worker.review !== undefined);
   });
+
+  it("lists a person's comments that wait for a pause between turns", () => {
+    if (worker === undefined) throw new Error('fixture has no workers');
+    const commented = {
+      ...worker,
+      comments: [
+        { file: 'src/a.ts', line: 3, text: 'handle the empty list', at: '2026-01-01T00:00:00.000Z' },
+        { text: 'add a test', at: '2026-01-01T00:00:00.000Z' },
+      ],
+    };
+    const lines = detailLines({ worker: commented, tail: [], events: [], width: 120, height: 10 }).map(
+      (line) => line.text,
+    );
+    expect(lines).toContain(
+      '2 comment(s) wait for a pause between turns: src/a.ts:3 handle the empty list; add a test',
+    );
+  });
 });

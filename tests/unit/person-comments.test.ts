@@ -5,6 +5,7 @@ import type { CzarRequest } from '../../src/domain/czar-request.js';
 import type { FleetModel } from '../../src/domain/model.js';
 
 import type { Action } from '../../src/domain/policy/actions.js';
+import { fleetStatus } from '../../src/domain/status-render.js';
 import { alivePane, branchAt, doneReport, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];
@@ -56,6 +57,17 @@ describe("a person's review comments", () => {
     expect(sends([...first.actions, ...second.actions])).toEqual([]);
     expect(second.actions.filter((action) => action.kind === 'reply').map((action) => action.ok)).toEqual([true, true]);
     expect(worker(second.fleet, 'a').memory.comments).toHaveLength(3);
+    // status.json lists them while they wait, the person's words with control characters pictured.
+    const waiting = observe(second.fleet, 'a', (current) => ({
+      memory: { ...current.memory, comments: [...(current.memory.comments ?? []), { text: 'no\u001b[2J', at: now }] },
+    }));
+    const meta = { project: 'p', startedAt: new Date(T0).toISOString(), now };
+    expect(fleetStatus(waiting, meta, new Map()).workers[0]?.comments).toEqual([
+      { file: 'src/a.ts', line: 3, text: 'handle the empty list', at: new Date(now + 1000).toISOString() },
+      { file: 'src/a.ts', line: 1, text: 'name it firstItem', at: new Date(now + 2000).toISOString() },
+      { text: 'add a test', at: new Date(now + 2000).toISOString() },
+      { text: 'no␛[2J', at: new Date(now).toISOString() },
+    ]);
 
     // The turn ends: the worker reports done again and its screen is still.
     const ended = observe(second.fleet, 'a', () => ({ report: doneReport(now + 3000), pane: alivePane(now + 3000) }));
@@ -73,6 +85,7 @@ describe("a person's review comments", () => {
       '```\nsrc/a.ts\nsrc/a.ts:3 [comment] handle the empty list\nsrc/a.ts:1 [comment] name it firstItem\n\n(no file)\n[comment] add a test\n```',
     );
     expect(messages[0]?.text.endsWith('commit, then report done.')).toBe(true);
+    expect(fleetStatus(delivered.fleet, meta, new Map()).workers[0]?.comments).toBeUndefined();
     expect(worker(delivered.fleet, 'a').memory.comments).toBeUndefined();
     expect(sends(tick(delivered.decided, now + 4000).actions)).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { sprintSummary, TASK_COLUMNS, taskCells } from '../../domain/metrics-tex
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
+import { formatTokens, formatUsd } from '../../domain/units.js';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -35,9 +36,17 @@ export const statsCommand: Command = {
 /** Each reviewed worker's review, under the table. */
 function reviewLines(status: FleetStatus): string[] {
   const reviewed = status.workers.flatMap((worker) =>
-    worker.review === undefined ? [] : [`  ${worker.name}: ${reviewLine(worker.review)}`],
+    worker.review === undefined
+      ? []
+      : [`  ${worker.name}: ${reviewLine(worker.review)}${reviewSpend(worker.usage?.review)}`],
   );
   return reviewed.length === 0 ? [] : ['reviews:', ...reviewed];
+}
+
+/** ` · spent $0.05, 12.3k tokens on 2 review(s)`, when the reviewer said what it spent. */
+function reviewSpend(part: NonNullable<FleetStatus['workers'][number]['usage']>['review']): string {
+  if (part === undefined) return '';
+  return ` · spent ${formatUsd({ usd: part.usd, unpriced: part.unpricedModels })}, ${formatTokens(part.tokens)} tokens on ${part.reviews} review(s)`;
 }
 
 const WIDTHS = [16, 14, 9, 9, 6, 8, 6, 8, 0];
