@@ -58,21 +58,22 @@ export async function run(file: string, args: readonly string[], options: RunOpt
       });
     }
     const exitCode = result.exitCode ?? 1;
-    if (exitCode !== 0 && options.allowFailure !== true) {
-      const reason = result.stderr.trim().split('\n')[0] ?? '';
-      throw new CzarError(
-        'command_failed',
-        `"${file} ${args.join(' ')}" exited with ${exitCode}${reason === '' ? '' : `: ${reason}`}.`,
-        {
-          details: [result.stderr.trim()].filter((line) => line !== ''),
-        },
-      );
-    }
+    if (exitCode !== 0 && options.allowFailure !== true) throw exitError(file, args, exitCode, result.stderr);
     return { stdout: result.stdout, stderr: result.stderr, exitCode };
   } catch (error) {
     if (error instanceof CzarError) throw error;
     throw new CzarError('command_failed', `"${file}" could not run: ${String(error)}.`, { cause: error });
   }
+}
+
+/** The error of a command that ran and failed, naming it and the first line it printed on stderr. */
+export function exitError(file: string, args: readonly string[], exitCode: number, stderr: string): CzarError {
+  const reason = stderr.trim().split('\n')[0] ?? '';
+  return new CzarError(
+    'command_failed',
+    `"${file} ${args.join(' ')}" exited with ${exitCode}${reason === '' ? '' : `: ${reason}`}.`,
+    { details: [stderr.trim()].filter((line) => line !== '') },
+  );
 }
 
 /**

@@ -1,6 +1,29 @@
 import { CzarError } from '../domain/errors.js';
-import { cleanEnv, run, type RunResult } from './process.js';
+import { cleanEnv, exitError, run, type RunResult } from './process.js';
+import { ControlClient } from './tmux-control.js';
 import { escapeArg } from './tmux-words.js';
+
+type ChainOptions = { input?: string; allowFailure?: boolean; clientPath?: string };
+
+/**
+ * Commands answered by processes before a control client is started: a short-lived command (`czar report`) that
+ * asks tmux once or twice would pay one more process for a connection it hardly uses.
+ */
+const PROCESSES_BEFORE_CONTROL = 2;
+/** Commands that start a program: through a control client the pane's PATH comes from `-e PATH=` only. */
+const SPAWNING = new Set(['new-session', 'respawn-pane', 'new-window', 'split-window']);
+/** Commands that change nothing on the server, so running one again after its reply was lost is harmless. */
+const READ_ONLY = new Set([
+  'list-sessions',
+  'list-panes',
+  'list-windows',
+  'list-clients',
+  'capture-pane',
+  'display-message',
+  'show-environment',
+  'show-options',
+  'has-session',
+]);
 
 /**
  * Runs tmux with these arguments somewhere else (on an SSH host); the default runs the local tmux. The one seam that
@@ -48,34 +71,107 @@ export class TmuxServer {
     return this.chain([args], options);
   }
 
+  /** Called once when commands had to go one process each because the control connection closed or failed. */
+  onFallback: ((message: string) => void) | undefined;
+  private control: ControlClient | undefined;
+  /** Commands processes answered with success since the last control client closed: the server is there. */
+  private answeredByProcess = 0;
+  private fallbackSaid = false;
+
   /**
    * Runs several tmux commands in one invocation, in order, in one server event-loop turn. Arguments are escaped,
    * so a value ending in `;` stays a value instead of splitting the command. tmux 3.3a (`spawn.c`) gives a new or
    * respawned pane the PATH of the client that ran the command, over `-e PATH=`, on a new or a running server: so
    * `clientPath` runs the client itself with the pane's PATH.
    */
-  async chain(
-    commands: readonly (readonly string[])[],
-    options: { input?: string; allowFailure?: boolean; clientPath?: string } = {},
-  ): Promise<RunResult> {
+  async chain(commands: readonly (readonly string[])[], options: ChainOptions = {}): Promise<RunResult> {
     if (this.closed)
       throw new CzarError(
         'tmux_closed',
         `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`,
       );
-    const args = commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
-    const { clientPath, ...rest } = options;
-    // On a host the client is the ssh session's, whose PATH is the host's own.
-    const running =
-      this.remote !== undefined
-        ? this.remote(['-L', this.socket, ...args], rest)
-        : run('tmux', ['-L', this.socket, ...(this.joinsOnly ? ['-N'] : []), ...args], {
-            ...rest,
-            env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),
-          });
+    const running = this.controllable(commands, options)
+      ? this.runControlled(commands, options)
+      : this.runProcess(commands, options);
     this.inFlight.add(running);
     const settled = (): void => void this.inFlight.delete(running);
     running.then(settled, settled);
     return running;
+  }
+
+  /** Stops the control client; the next commands go one process each until it is started again. */
+  dropControl(): void {
+    this.control?.close();
+    this.control = undefined;
+    this.answeredByProcess = 0;
+  }
+
+  /**
+   * Through the control client, once processes proved the server runs: not a host's server (its one channel is
+   * ssh), not stdin (load-buffer keeps its byte-exact path), not kill-server (whose reply may never come), and a
+   * program only when its PATH is in its own `-e` flags (an attached client's PATH is not passed on).
+   */
+  private controllable(commands: readonly (readonly string[])[], options: ChainOptions): boolean {
+    if (this.remote !== undefined || options.input !== undefined) return false;
+    if (commands.some(([name]) => name === 'kill-server')) return false;
+    if (options.clientPath === undefined && commands.some(([name]) => SPAWNING.has(name ?? ''))) return false;
+    return this.control?.open === true || this.answeredByProcess >= PROCESSES_BEFORE_CONTROL;
+  }
+
+  private async runControlled(commands: readonly (readonly string[])[], options: ChainOptions): Promise<RunResult> {
+    this.control ??= new ControlClient(this.tmuxArgs(), (reason, unanswered) => this.controlClosed(reason, unanswered));
+    const { replies, ...lost } = await this.control.send(
+      commands,
+      !commands.every(([name]) => READ_ONLY.has(name ?? '')),
+    );
+    if (replies === undefined) {
+      // The client closed before the reply: a chain that ran is answered as done (its output is lost), one that did
+      // not, or only reads, runs again as a process. Each is answered once and none runs twice.
+      if ('ran' in lost && lost.ran) return { stdout: '', stderr: '', exitCode: 0 };
+      return this.runProcess(commands, options);
+    }
+    const failed = replies.find((reply) => reply.failed);
+    const stdout = replies
+      .filter((reply) => !reply.failed)
+      .flatMap((reply) => reply.lines.map((line) => `${line}\n`))
+      .join('');
+    const stderr = failed === undefined ? '' : `${failed.lines.join('\n')}\n`;
+    const exitCode = failed === undefined ? 0 : 1;
+    if (exitCode !== 0 && options.allowFailure !== true)
+      throw exitError('tmux', [...this.tmuxArgs(), ...this.processArgs(commands)], exitCode, stderr);
+    return { stdout, stderr, exitCode };
+  }
+
+  private controlClosed(reason: string, unanswered: number): void {
+    this.control = undefined;
+    this.answeredByProcess = 0;
+    if (unanswered === 0 || this.fallbackSaid || this.closed) return;
+    this.fallbackSaid = true;
+    this.onFallback?.(
+      `The tmux control connection to server "${this.socket}" closed (${reason}); ${unanswered} command(s) ran again one process each, and it reconnects once the server answers a process.`,
+    );
+  }
+
+  private async runProcess(commands: readonly (readonly string[])[], options: ChainOptions): Promise<RunResult> {
+    const { clientPath, ...rest } = options;
+    const args = this.processArgs(commands);
+    // On a host the client is the ssh session's, whose PATH is the host's own.
+    const result = await (this.remote !== undefined
+      ? this.remote(['-L', this.socket, ...args], rest)
+      : run('tmux', [...this.tmuxArgs(), ...args], {
+          ...rest,
+          env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),
+        }));
+    if (result.exitCode === 0) this.answeredByProcess++;
+    return result;
+  }
+
+  /** The socket, and -N once this server may not be started again. */
+  private tmuxArgs(): string[] {
+    return ['-L', this.socket, ...(this.joinsOnly ? ['-N'] : [])];
+  }
+
+  private processArgs(commands: readonly (readonly string[])[]): string[] {
+    return commands.flatMap((command, index) => [...(index === 0 ? [] : [';']), ...command.map(escapeArg)]);
   }
 }

@@ -64,8 +64,8 @@ export function escapeArg(arg: string): string {
  * Opens the pane's log pipe, replacing one that is open. Not `-o`: tmux 3.3a's `-o` toggles, closing an open pipe
  * and opening nothing, so adopting a running pane with it switched its log off.
  */
-export function pipeCommand(paneId: string | undefined, logFile: string): string[] {
-  return ['pipe-pane', ...(paneId === undefined ? [] : ['-t', paneId]), `exec cat >> ${shellQuote(logFile)}`];
+export function pipeCommand(target: string, logFile: string): string[] {
+  return ['pipe-pane', '-t', target, `exec cat >> ${shellQuote(logFile)}`];
 }
 
 function shellQuote(value: string): string {

@@ -102,12 +102,13 @@ export class Tmux extends TmuxServer {
         ['set-option', '-g', 'remain-on-exit', 'on'],
         ...(this.owner === undefined ? [] : [['set-environment', '-g', OWNER_VARIABLE, this.owner]]),
         ['set-option', '-g', 'history-limit', '20000'],
-        // Without -t, pipe-pane acts on the pane new-session just made: output is logged from its first byte.
-        ...(options.logFile === undefined ? [] : [pipeCommand(undefined, options.logFile)]),
+        // The new session's only pane, named: a control client's implied target is its own session, not the new one.
+        ...(options.logFile === undefined ? [] : [pipeCommand(`${exactSession(options.name)}:`, options.logFile)]),
       ],
       { clientPath: options.env?.PATH },
     );
-    return result.stdout.trim();
+    // Empty when the session was made but the control connection closed before its reply: ask for the pane.
+    return result.stdout.trim() || ((await this.paneIdOf(options.name)) ?? '');
   }
 
   /**
@@ -132,9 +133,8 @@ export class Tmux extends TmuxServer {
   }
 
   async paneIdOf(session: string): Promise<string | undefined> {
-    const result = await this.cmd(['display-message', '-p', '-t', `${exactSession(session)}:`, '#{pane_id}'], {
-      allowFailure: true,
-    });
+    const paneOf = ['display-message', '-p', '-t', `${exactSession(session)}:`, '#{pane_id}'];
+    const result = await this.cmd(paneOf, { allowFailure: true });
     const id = result.stdout.trim();
     return result.exitCode === 0 && id.startsWith('%') ? id : undefined;
   }
@@ -253,6 +253,7 @@ export class Tmux extends TmuxServer {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.dropControl();
     // A new-session already on its way would start the server again after the kill: let it land, then kill,
     // through an adapter of its own, since this one now refuses every command.
     await Promise.allSettled(this.inFlight);

@@ -54,13 +54,10 @@ export class EventLog {
 
 export function openFleet(config: Config, echo?: (event: FleetEvent) => void): Fleet {
   const paths = statePaths(config.stateDir);
-  return {
-    config,
-    paths,
-    tmux: new Tmux(config.tmuxSocket, paths.root),
-    log: new EventLog(paths, echo),
-    hosts: new HostLinks(config),
-  };
+  const tmux = new Tmux(config.tmuxSocket, paths.root);
+  const log = new EventLog(paths, echo);
+  tmux.onFallback = (message) => void log.emit('tmux_fallback', message);
+  return { config, paths, tmux, log, hosts: new HostLinks(config) };
 }
 
 /**
