@@ -1,6 +1,7 @@
 import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
+import { benchScale } from './scale.js';
 import { benchSupervise } from './supervise.js';
 import { benchVerify } from './verify.js';
 
@@ -11,3 +12,4 @@ if (only === undefined || only === 'supervise') await benchSupervise((line) => c
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
+if (only === undefined || only === 'scale') await benchScale(process.argv.slice(3), (line) => console.log(line));
