@@ -131,7 +131,7 @@ export async function report(fleet: Fleet, worker: string, state: 'working' | 'd
 }
 
 /** Report → status.json latency over `samples` reports spread over the fleet's workers. */
-async function reportLatency(fleet: Fleet, workers: number, samples: number): Promise<number[]> {
+export async function reportLatency(fleet: Fleet, workers: number, samples: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
     const worker = `w${(i % workers) + 1}`;
@@ -177,7 +177,7 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
-function peakRssMb(pid: number): number {
+export function peakRssMb(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
 }

@@ -160,6 +160,15 @@ export async function otherRefs(repo: string): Promise<Set<string>> {
   return new Set(text.split('\n').filter((ref) => ref !== '' && !ref.startsWith('refs/heads/')));
 }
 
+/**
+ * The tips of local branches that `commit` does (`merged`) or does not (`no-merged`) contain, in one call: a
+ * question about every branch at once costs one process, where `merge-base --is-ancestor` costs one per branch.
+ */
+export async function branchTipsBy(repo: string, filter: 'merged' | 'no-merged', commit: string): Promise<Set<string>> {
+  const text = await out(repo, ['for-each-ref', 'refs/heads', `--${filter}=${commit}`, '--format=%(objectname)']);
+  return new Set(text.split('\n').filter((sha) => sha !== ''));
+}
+
 /** Tip commit of every local branch, in one call: the cheap way to see which branches moved. */
 export async function branchTips(repo: string): Promise<Map<string, string>> {
   // lstrip, not short: git shortens a branch that a tag shares its name with to "heads/<name>".

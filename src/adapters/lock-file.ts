@@ -1,5 +1,5 @@
 import { unlinkSync } from 'node:fs';
-import { processAlive } from './process.js';
+import { processAlive } from './process-table.js';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CzarError } from '../domain/errors.js';

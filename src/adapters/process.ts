@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { execa } from 'execa';
 import { CzarError } from '../domain/errors.js';
+import { processRunning } from './process-table.js';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -127,23 +127,6 @@ function baseEnv(): Record<string, string> {
 }
 
 const DROPPED_ENV = /^(TMUX|TMUX_PANE|CI|CONTINUOUS_INTEGRATION|CI_.*)$/;
-
-/** Whether a process with this pid runs (one owned by another user counts: signalling it is refused, not absent). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether the process runs and is not a zombie waiting for its parent to reap it (a zombie has stopped for good). */
-export async function processRunning(pid: number): Promise<boolean> {
-  if (!processAlive(pid)) return false;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return !/^\d+ \(.*\) Z/s.test(stat);
-}
 
 /**
  * Waits until the process is gone, killing it once `graceMs` has passed: a process still writing when its caller

@@ -1,11 +1,12 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { processAlive } from './process.js';
+import { processAlive } from './process-table.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import type { FleetStatus } from '../domain/status-schema.js';
+import { looksLikeStatus } from '../domain/status-shape.js';
 import type { FleetEvent } from '../domain/words.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
@@ -117,6 +118,21 @@ export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | u
     'status_unreadable',
     `${paths.status} is not a fleet status czar can read (${where === '' ? what : `${where}: ${what}`}); ${fix}`,
   );
+}
+
+/**
+ * The status file a live czar wrote, checked only for the fields `czar status` reads; anything else (not JSON, a
+ * field missing or of the wrong type) goes through `readStatusFile`, whose error names it.
+ */
+export async function readLiveStatusFile(paths: StatePaths): Promise<FleetStatus | undefined> {
+  const text = await readText(paths.status).catch(() => undefined);
+  try {
+    const value: unknown = text === undefined ? undefined : JSON.parse(text);
+    if (looksLikeStatus(value)) return value;
+  } catch {
+    // Named by the full reading below.
+  }
+  return readStatusFile(paths);
 }
 
 /** A state file the CLI cannot open because something else is in the way (a folder, `.czar` as a file). */

@@ -1,4 +1,5 @@
-import { findConfig, loadConfig } from '../config/load.js';
+import { findConfig } from '../config/find.js';
+import { loadConfig } from '../config/load.js';
 import { openFleet, verifyServerOwner, type Fleet } from '../fleet/handle.js';
 import type { FleetEvent } from '../domain/words.js';
 import { CzarError } from '../domain/errors.js';

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { processAlive } from '../adapters/process.js';
+import { processAlive } from '../adapters/process-table.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isFolderSync, pathExistsSync, readUtf8 } from '../adapters/file-system.js';
+import { isFolderSync, readUtf8 } from '../adapters/file-system.js';
 import { CzarError } from '../domain/errors.js';
+import { missingConfig } from './find.js';
 import type { Config } from '../domain/config-types.js';
 import { gitFacts } from './git-facts.js';
 import { configError, formatProblems, type Problem } from './problems.js';
@@ -10,42 +11,12 @@ import { readReferencedFiles } from './referenced-files.js';
 import type { SourceMap } from './source-map.js';
 import { checkConfigText } from './validate.js';
 
-/** The file `czar` looks for in the current folder and its parents. */
-export const CONFIG_FILE_NAME = 'czar.yaml';
-
 /** czar's own role prompts; two levels up is the package root from src/config (tsx) and dist/config (build). */
 export const BUILTIN_ROLES_DIR = fileURLToPath(new URL('../../prompts/roles/', import.meta.url));
 
 export interface LoadOptions {
   /** Where czar's own `prompts/roles/` live (tests point it elsewhere). */
   readonly builtinRolesDir?: string;
-}
-
-/** The config file to use: an explicit `-c` path, else `czar.yaml` in `cwd` or the nearest parent that has one. */
-export function findConfig(cwd: string, explicit?: string): string {
-  if (explicit !== undefined && explicit !== '') {
-    const file = path.resolve(cwd, explicit);
-    if (!pathExistsSync(file)) throw missingConfig(file);
-    return file;
-  }
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    const file = path.join(dir, CONFIG_FILE_NAME);
-    if (pathExistsSync(file)) return file;
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new CzarError(
-    'config_missing',
-    `No ${CONFIG_FILE_NAME} in ${path.resolve(cwd)} or any folder above it; run "czar init" to create one, or pass -c <file>.`,
-    { exitCode: 2 },
-  );
-}
-
-function missingConfig(file: string): CzarError {
-  return new CzarError(
-    'config_missing',
-    `No config file at ${file}; run "czar init" to create one, or pass -c <file>.`,
-    { exitCode: 2 },
-  );
 }
 
 /** How the config file is named in messages: relative to the current folder when it is below it. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { processRunning } from '../adapters/process.js';
+import { processArgv, processRunning } from '../adapters/process-table.js';
 import { listFolder, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
@@ -13,6 +13,19 @@ export async function liveCzarPid(paths: StatePaths): Promise<number | undefined
   if (lock === undefined || !Number.isInteger(lock.pid)) return undefined;
   // A killed czar lingers as a zombie until its parent (the tmux server) reaps it: that is not a live czar.
   return (await processRunning(lock.pid)) ? lock.pid : undefined;
+}
+
+/**
+ * The live czar of this state dir when it supervises exactly `configFile` (it was started as `czar supervise -c
+ * <file>`, and checked at its start that the fleet's tmux server is its own): then what it wrote is this fleet's,
+ * with no need to load the config or ask tmux again. Undefined for any doubt, so the caller takes the long way.
+ */
+export async function czarOfConfig(paths: StatePaths, configFile: string): Promise<number | undefined> {
+  const pid = await liveCzarPid(paths);
+  if (pid === undefined) return undefined;
+  const argv = (await processArgv(pid)) ?? [];
+  const supervise = argv.indexOf('supervise');
+  return supervise >= 0 && argv[supervise + 1] === '-c' && argv[supervise + 2] === configFile ? pid : undefined;
 }
 
 /**

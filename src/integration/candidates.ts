@@ -1,5 +1,5 @@
 import { readJson } from '../adapters/state-files.js';
-import { headRef, isAncestor, revParse } from '../adapters/git.js';
+import { branchTipsBy, headRef, isAncestor, revParse } from '../adapters/git.js';
 import { integrationFiles } from '../domain/paths.js';
 import type { IntegrationCandidate, IntegrationRecord } from '../domain/integration.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -13,7 +13,10 @@ export async function readIntegrationRecord(fleet: Fleet): Promise<IntegrationRe
   return readJson<IntegrationRecord>(integrationPaths(fleet).record);
 }
 
-/** The tips (of the given candidates) the integration branch already holds. */
+/**
+ * The tips (of the given candidates) the integration branch already holds. Two calls answer every tip that is a
+ * branch's tip (a worker's, as a rule), whatever the number of candidates; any other tip is asked about alone.
+ */
 export async function mergedTips(
   repo: string,
   branch: string,
@@ -22,7 +25,14 @@ export async function mergedTips(
   const head = await revParse(repo, headRef(branch));
   const merged = new Set<string>();
   if (head === undefined) return merged;
-  for (const tip of tips) if (tip !== undefined && (await isAncestor(repo, tip, head))) merged.add(tip);
+  const [held, notHeld] = await Promise.all([
+    branchTipsBy(repo, 'merged', head),
+    branchTipsBy(repo, 'no-merged', head),
+  ]);
+  for (const tip of tips) {
+    if (tip === undefined || notHeld.has(tip)) continue;
+    if (held.has(tip) || (await isAncestor(repo, tip, head))) merged.add(tip);
+  }
   return merged;
 }
 

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findConfig, loadConfig } from '../../src/config/load.js';
+import { findConfig } from '../../src/config/find.js';
+import { loadConfig } from '../../src/config/load.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
 

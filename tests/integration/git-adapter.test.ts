@@ -14,6 +14,7 @@ import {
 } from '../../src/adapters/git.js';
 import { detachedCheckout, worktreeIdentity } from '../../src/adapters/git-worktrees.js';
 import { CzarError } from '../../src/domain/errors.js';
+import { mergedTips } from '../../src/integration/candidates.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
 /** A repo on main plus a worktree on `czar/w` one commit ahead: a rename, an edit and an odd file name. */
@@ -169,5 +170,30 @@ describe('git adapter (simple-git)', () => {
     expect(await readFile(path.join(repo, 'README.md'), 'utf8')).toBe('uncommitted edit\n');
     expect(await revParse(inside, 'HEAD')).toBe(second);
     expect((await gitIn(repo, ['symbolic-ref', '--short', 'HEAD'])).trim()).toBe('main');
+  });
+
+  it('mergedTips: which tips a branch holds, branch tips and other commits alike', async () => {
+    const { repo } = await tempRepo({ 'README.md': 'base\n' });
+    const commitOn = async (branch: string, file: string): Promise<string> => {
+      await gitIn(repo, ['switch', '-q', branch]);
+      await writeFile(path.join(repo, file), `${file}\n`);
+      await gitIn(repo, ['add', file]);
+      await gitIn(repo, ['commit', '-q', '-m', file]);
+      return (await gitIn(repo, ['rev-parse', 'HEAD'])).trim();
+    };
+    for (const branch of ['czar/x', 'czar/y', 'czar/z', 'czar/integration'])
+      await gitIn(repo, ['branch', branch, 'main']);
+    const x = await commitOn('czar/x', 'x.txt');
+    const y = await commitOn('czar/y', 'y.txt');
+    const zEarlier = await commitOn('czar/z', 'z1.txt');
+    const z = await commitOn('czar/z', 'z2.txt');
+    // The integration branch holds x and the first of z's two commits, which no branch points at.
+    await gitIn(repo, ['switch', '-q', 'czar/integration']);
+    await gitIn(repo, ['merge', '-q', '--no-ff', '--no-edit', x]);
+    await gitIn(repo, ['merge', '-q', '--no-ff', '--no-edit', zEarlier]);
+    await gitIn(repo, ['switch', '-q', 'main']);
+    const held = await mergedTips(repo, 'czar/integration', [x, y, zEarlier, z, undefined]);
+    expect([...held].sort()).toEqual([x, zEarlier].sort());
+    expect(await mergedTips(repo, 'czar/none', [x])).toEqual(new Set());
   });
 });

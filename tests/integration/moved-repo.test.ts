@@ -1,6 +1,7 @@
-import { rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { FleetStatus } from '../../src/domain/status-schema.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 
@@ -15,6 +16,15 @@ describe('the repo folder moved while its fleet runs', () => {
       'repo: repo\nagent: sim\nworkers:\n  - { name: api, task: "Work.\\n@sim quiet" }\n',
     );
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    // While its own czar runs, status prints what that czar wrote (the file may be rewritten in between: same fleet).
+    const shown = JSON.parse((await czar(['status', '--json'], { cwd: root })).stdout) as FleetStatus;
+    const written = JSON.parse(await readFile(path.join(root, '.czar', 'status.json'), 'utf8')) as FleetStatus;
+    expect(shown.supervisor?.pid).toEqual(expect.any(Number));
+    expect({ project: shown.project, pid: shown.supervisor?.pid, workers: shown.workers.map((w) => w.name) }).toEqual({
+      project: written.project,
+      pid: written.supervisor?.pid,
+      workers: ['api'],
+    });
     const moved = path.join(parent, 'moved');
     await rename(root, moved);
 

@@ -1,10 +1,12 @@
-import { readStatusFile } from '../../adapters/state-files.js';
+import path from 'node:path';
+import { readLiveStatusFile, readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { withCzarLiveness } from '../../domain/status-render.js';
-import { liveCzarPid } from '../../fleet/requests.js';
+import { czarOfConfig, liveCzarPid } from '../../fleet/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/status-schema.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
-import { fleetFrom } from '../context.js';
+import { findConfig } from '../../config/find.js';
+import { statePaths } from '../../domain/paths.js';
 import { json, out, outRow } from '../output.js';
 
 export const statusCommand: Command = {
@@ -14,15 +16,7 @@ export const statusCommand: Command = {
   usage: 'czar status [-c czar.yaml] [--json]',
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
-    const fleet = await fleetFrom(values.config);
-    const written = await readStatusFile(fleet.paths);
-    if (written === undefined) {
-      throw new CzarError(
-        'no_status',
-        `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`,
-      );
-    }
-    const status = withCzarLiveness(written, (await liveCzarPid(fleet.paths)) !== undefined);
+    const status = await readFleetStatus(values.config);
     if (values.json === true) {
       out(json(status, 2));
       return 0;
@@ -31,6 +25,32 @@ export const statusCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The status file as the czar wrote it. While this config's own czar runs, the file is read as it is: the czar
+ * built it from the model, and loading the config (yaml, zod, the presets) and asking tmux whose server it is would
+ * cost more than everything else together. Otherwise the fleet is opened in full, so a moved folder or a server of
+ * another fleet is named as every command names it, and the status says the czar is not running.
+ */
+async function readFleetStatus(configOption: string | undefined): Promise<FleetStatus> {
+  const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
+  const quick = statePaths(path.join(path.dirname(file), '.czar'));
+  // Anything odd in the state dir (.czar not a folder...) is named by the long way.
+  if ((await czarOfConfig(quick, file).catch(() => undefined)) !== undefined) {
+    const written = await readLiveStatusFile(quick);
+    if (written !== undefined) return written;
+  }
+  const { fleetFrom } = await import('../context.js');
+  const { paths } = await fleetFrom(configOption);
+  const written = await readStatusFile(paths);
+  if (written === undefined) {
+    throw new CzarError(
+      'no_status',
+      `There is no ${paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`,
+    );
+  }
+  return withCzarLiveness(written, (await liveCzarPid(paths)) !== undefined);
+}
 
 export function statusLines(status: FleetStatus): string[] {
   const czar = status.supervisor === undefined ? 'czar not running' : `czar pid ${status.supervisor.pid}`;
