@@ -17,6 +17,7 @@ export interface PromptTemplates {
   readonly integrationFixup: string;
   readonly branchMoved: string;
   readonly reviewFixup: string;
+  readonly checkpoints: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -33,6 +34,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   integrationFixup: 'integration-fixup.md',
   branchMoved: 'branch-moved.md',
   reviewFixup: 'review-fixup.md',
+  checkpoints: 'checkpoints.md',
 };
 
 /** Where the worker sits: shared by every message. */

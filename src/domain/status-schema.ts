@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CheckpointsStatusSchema } from './checkpoint-status.js';
 import { ReviewFindingSchema } from './review-verdict.js';
 import { ALERT_KINDS, HOST_LINK_STATES, REVIEW_STATES, WORKER_STATES } from './words.js';
 
@@ -131,9 +132,10 @@ export const WorkerStatusSchema = z.strictObject({
   branch: z.string(),
   title: z.string(),
   agent: z.string(),
-  /** Percent done from the worker's last report. */
+  /** Percent done: the checkpoints done when its task has them, else from the worker's last report. */
   progress: z.number().min(0).max(100).optional(),
   note: z.string().optional(),
+  checkpoints: CheckpointsStatusSchema.optional(),
   git: GitActivitySchema,
   /** Last non-empty line of the pane, ANSI stripped. */
   lastOutput: z.string().optional(),
