@@ -199,6 +199,9 @@ const WorkerHandoffSchema = z.strictObject({
   resultFile: z.string().optional(),
   alerts: z.array(AlertSchema),
   restarts: z.number().int(),
+  checkpoints: CheckpointsStatusSchema.optional().describe(
+    "its current task's checkpoints, each done one with its commit",
+  ),
   integrated: z.boolean(),
   pr: PullRequestSchema.optional(),
 });
