@@ -86,6 +86,10 @@ describe('checkpoints inside a task (sim fleet, real tmux)', () => {
     const told = await waitFor(async () => (await fx.captures('slow'))[1], { what: 'the nudge in the slow capture' });
     expect(told).toMatch(/the next one is 2\. Write the docs\)\. .*run `czar report --checkpoint <its number>`/s);
 
+    // czar stats shows each worker's count and its next open checkpoint.
+    const stats = await czar(['stats'], { cwd: fx.root });
+    expect(stats.stdout).toContain('  stepper: 2/4, next 3. Printer');
+
     // An unknown checkpoint is refused with one sentence naming it and the open ones.
     const env = await workerEnv(fx.fleet.config.project, fx.fleet.paths.root, 'slow');
     const refused = await czar(['report', '--checkpoint', '9'], { cwd: path.join(fx.root, 'workers', 'slow'), env });
