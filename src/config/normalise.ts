@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath } from '../domain/host-layout.js';
 import type { AgentCommand, BonusTask, Config, WorkerSpec } from '../domain/config-types.js';
+import { taskCheckpoints } from '../domain/checkpoints.js';
 import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';
 import { resolveHosts } from './resolve-hosts.js';
@@ -99,21 +100,25 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       ? path.join(worktrees, worker.name)
       : hostWorktreePath(host, written.project, worker.name);
   };
-  const workers: WorkerSpec[] = written.workers.map((worker, index) => ({
-    name: worker.name,
-    ...task(worker, ['workers', index]),
-    branch: workerBranch(worker),
-    agent: agentFor(worker.agent ?? defaultAgent),
-    role: worker.role,
-    roleText: roleText(worker.role),
-    scope: worker.scope ?? [],
-    dependsOn: worker.depends_on ?? [],
-    env: worker.env ?? {},
-    worktree: worktreeOf(worker),
-    checks: resolveChecks(written.checks, worker.checks),
-    review: resolveReview(written, worker, agentFor, facts.roles),
-    ...(worker.host === undefined ? {} : { host: worker.host }),
-  }));
+  const workers: WorkerSpec[] = written.workers.map((worker, index) => {
+    const own = task(worker, ['workers', index]);
+    return {
+      name: worker.name,
+      ...own,
+      branch: workerBranch(worker),
+      agent: agentFor(worker.agent ?? defaultAgent),
+      role: worker.role,
+      roleText: roleText(worker.role),
+      scope: worker.scope ?? [],
+      dependsOn: worker.depends_on ?? [],
+      env: worker.env ?? {},
+      worktree: worktreeOf(worker),
+      checks: resolveChecks(written.checks, worker.checks),
+      review: resolveReview(written, worker, agentFor, facts.roles),
+      ...(worker.host === undefined ? {} : { host: worker.host }),
+      checkpoints: taskCheckpoints(worker.checkpoints, own.task),
+    };
+  });
 
   const bonus: BonusTask[] = (written.bonus ?? []).map((entry, index) => {
     const { task: text, title } = task(entry, ['bonus', index]);
@@ -125,6 +130,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       role: entry.role,
       roleText: roleText(entry.role),
       buildsOn: entry.builds_on,
+      checkpoints: taskCheckpoints(entry.checkpoints, text),
     };
   });
 

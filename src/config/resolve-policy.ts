@@ -18,6 +18,7 @@ export function resolvePolicy(written: WrittenConfig['policy']): Policy {
     launchStaggerMs: ms(policy.launch_stagger, POLICY_DEFAULTS.launchStaggerMs),
     idleAfterMs: ms(policy.idle_after, POLICY_DEFAULTS.idleAfterMs),
     stuckAfterMs: ms(policy.stuck_after, POLICY_DEFAULTS.stuckAfterMs),
+    checkpointAfterMs: ms(policy.checkpoint_after, ms(policy.stuck_after, POLICY_DEFAULTS.stuckAfterMs)),
     maxActive: policy.max_active ?? POLICY_DEFAULTS.maxActive,
     restart: {
       max: policy.restart?.max ?? POLICY_DEFAULTS.restart.max,

@@ -56,6 +56,7 @@ const MINIMUMS: readonly { readonly key: string; readonly leastMs: number; reado
   { key: 'idle_after', leastMs: 3_000, usual: '90s' },
   { key: 'escalate_after', leastMs: 3_000, usual: '5m' },
   { key: 'stuck_after', leastMs: 5_000, usual: '20m' },
+  { key: 'checkpoint_after', leastMs: 5_000, usual: '20m' },
   { key: 'backoff', leastMs: 1_000, usual: '30s' },
   { key: 'timeout', leastMs: 1_000, usual: '10m' },
 ];
@@ -75,6 +76,7 @@ function durations(config: WrittenConfig): { path: PropertyKey[]; value: string 
     { path: ['policy', 'idle_after'], value: policy?.idle_after },
     { path: ['policy', 'escalate_after'], value: policy?.escalate_after },
     { path: ['policy', 'stuck_after'], value: policy?.stuck_after },
+    { path: ['policy', 'checkpoint_after'], value: policy?.checkpoint_after },
     { path: ['policy', 'restart', 'backoff'], value: policy?.restart?.backoff },
   ];
 }

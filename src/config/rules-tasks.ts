@@ -87,3 +87,30 @@ export const honourableScopes: Rule = {
     );
   },
 };
+
+/** Checkpoints are listed one per line in every brief and named by text in reports: each one line, and unique. */
+export const checkpointLines: Rule = {
+  name: 'checkpoint-lines',
+  check: (config) =>
+    [
+      ...config.workers.map((entry, index) => ({ list: entry.checkpoints, at: ['workers', index] })),
+      ...(config.bonus ?? []).map((entry, index) => ({ list: entry.checkpoints, at: ['bonus', index] })),
+    ].flatMap(({ list, at }) =>
+      (list ?? []).flatMap((text, position) => {
+        const where = [...at, 'checkpoints', position];
+        if (text.trim() === '') return [problemAt(where, 'is blank; write the step, or remove the item.')];
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(text))
+          return [
+            problemAt(
+              where,
+              `${JSON.stringify(text)} has a line break or control character; keep a checkpoint to one line.`,
+            ),
+          ];
+        const first = (list ?? []).findIndex((other) => other.trim().toLowerCase() === text.trim().toLowerCase());
+        return first < position
+          ? [problemAt(where, `${JSON.stringify(text)} repeats checkpoint ${first + 1}; give each step its own text.`)]
+          : [];
+      }),
+    ),
+};

@@ -6,7 +6,7 @@ import { reviewersCanReview } from './rules-review.js';
 import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
 import { autoAnswerRegexes, durationMinimums, stuckAfterIdle } from './rules-policy.js';
-import { buildsOnWorker, honourableScopes, nonBlankTasks, uniqueBonusNames } from './rules-tasks.js';
+import { buildsOnWorker, checkpointLines, honourableScopes, nonBlankTasks, uniqueBonusNames } from './rules-tasks.js';
 import {
   knownDependencies,
   noDependencyCycles,
@@ -29,6 +29,7 @@ export const RULES: readonly Rule[] = [
   agentDefinitions,
   buildsOnWorker,
   uniqueBonusNames,
+  checkpointLines,
   autoAnswerRegexes,
   stuckAfterIdle,
   durationMinimums,

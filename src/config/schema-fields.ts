@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from '../domain/checkpoints.js';
 
 /** The field types `czar.yaml` sections share: names, durations, env maps, globs, and one-task-or-file. */
 
@@ -74,3 +75,17 @@ export const exactlyOneTask = {
     },
   },
 };
+
+/** A task's checkpoints, reported one by one (`czar report --checkpoint <n>`); rules-tasks.ts checks each line. */
+export const checkpoints = z
+  .array(
+    z.string().max(MAX_CHECKPOINT_CHARS, {
+      error: `is longer than ${MAX_CHECKPOINT_CHARS} characters; a checkpoint is one short step, so shorten it.`,
+    }),
+  )
+  .min(1, { error: 'is empty; list the steps of the task, or leave checkpoints: out.' })
+  .max(MAX_CHECKPOINTS, { error: `has more than ${MAX_CHECKPOINTS} items; group the steps into fewer checkpoints.` })
+  .meta({
+    description:
+      "The task's steps, reported one by one (czar report --checkpoint <n>); default: the task text's - [ ] checklist.",
+  });

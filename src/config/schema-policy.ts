@@ -59,6 +59,9 @@ export const policySchema = z
       .optional()
       .meta({ description: 'Quiet and not working for this long means idle (default 90s).' }),
     stuck_after: duration.optional().meta({ description: 'Default 20m.' }),
+    checkpoint_after: duration.optional().meta({
+      description: 'No checkpoint for this long while working: a nudge names the next (default: stuck_after).',
+    }),
     max_active: z
       .number()
       .int()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../domain/config-types.js';
-import { duration, env, exactlyOneTask, globs, name } from './schema-fields.js';
+import { checkpoints, duration, env, exactlyOneTask, globs, name } from './schema-fields.js';
 import { hostSchema, notifySchema, prSchema } from './schema-external.js';
 import { policySchema, priceSchema } from './schema-policy.js';
 
@@ -87,6 +87,7 @@ export const workerSchema = z
     review: review
       .optional()
       .meta({ description: "This worker's review: off, or fields that replace the fleet's review: ones." }),
+    checkpoints: checkpoints.optional(),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);
@@ -99,6 +100,7 @@ export const bonusSchema = z
     scope: globs.optional(),
     role: name('role name').optional(),
     builds_on: z.string().optional().meta({ description: 'The worker whose output this task builds on.' }),
+    checkpoints: checkpoints.optional(),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);

@@ -57,6 +57,8 @@ export interface WorkerSpec {
   readonly checks: readonly CheckSpec[];
   /** Who reviews this worker's branch once its checks pass; undefined: no review, as before reviews existed. */
   readonly review?: ReviewSpec | undefined;
+  /** The task's checkpoints: the config's `checkpoints:`, else the task text's checklist; absent or empty: none. */
+  readonly checkpoints?: readonly string[] | undefined;
 }
 
 /** A worker's reviewer: an agent run once, headless, on each done tip, in a checkout czar owns. */
@@ -81,6 +83,8 @@ export interface BonusTask {
   readonly roleText: string | undefined;
   /** Which worker's output this builds on, if any (named in the message that hands it out). */
   readonly buildsOn: string | undefined;
+  /** The task's checkpoints, as a worker's (`WorkerSpec.checkpoints`). */
+  readonly checkpoints?: readonly string[] | undefined;
 }
 
 export interface AutoAnswer {
@@ -103,6 +107,8 @@ export interface Policy {
   readonly escalateAfterMs: number;
   /** Check runs at once across the fleet. */
   readonly checkConcurrency: number;
+  /** No checkpoint for this long while working brings a nudge naming the next one (absent: `stuckAfterMs`). */
+  readonly checkpointAfterMs?: number | undefined;
   readonly budget: Budget;
 }
 

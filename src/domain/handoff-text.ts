@@ -68,6 +68,15 @@ export function renderHandoff(facts: HandoffFacts): string {
       `- alerts: ${worker.alerts.length === 0 ? 'none' : worker.alerts.map((alert) => `${alert.kind}: ${safe(alert.message)}`).join('; ')}`,
     );
     lines.push(`- restarts: ${worker.restarts}`);
+    const checkpoints = worker.checkpoints;
+    if (checkpoints !== undefined) {
+      lines.push(`- checkpoints: ${checkpoints.done}/${checkpoints.total}`);
+      checkpoints.items.forEach((item, index) =>
+        lines.push(
+          `  - ${index + 1}. [${item.doneAt === undefined ? ' ' : 'x'}] ${safe(item.text)}${item.commit === undefined ? '' : ` (${item.commit.slice(0, 10)})`}`,
+        ),
+      );
+    }
     if (worker.pr !== undefined) lines.push(`- pull request: ${worker.pr.url} (${worker.pr.state})`);
     lines.push('');
   }

@@ -1,4 +1,5 @@
 import type { BranchPlace } from './branch-place.js';
+import { openCheckpoints, type Checkpoint } from './checkpoints.js';
 import type { HostLink } from './host-status.js';
 import type { IntegrationFailure } from './integration-record.js';
 import type { PriceTable } from './prices.js';
@@ -39,11 +40,10 @@ export interface GivenTask {
   readonly at: number;
   /** The branch's `commitsAhead` when the task was handed out: a `done` needs commits beyond this. */
   readonly commitsAtStart: number;
-  /**
-   * When the agent took the task (its paste confirmed). A bonus task is handed out while the agent may still end
-   * its last turn: usage recorded before this belongs to the task before.
-   */
+  /** When the agent took the task (paste confirmed): usage recorded before belongs to the task before. */
   readonly deliveredAt?: number | undefined;
+  /** The task's checkpoints, each reported one with its time and commit; undefined when it has none. */
+  readonly checkpoints?: readonly Checkpoint[] | undefined;
 }
 
 /** Escalation ladder rungs, in order; `none` means no rung was taken in this stall. */
@@ -224,6 +224,7 @@ export function ownTask(spec: WorkerSpec, now: number): GivenTask {
     buildsOn: undefined,
     at: now,
     commitsAtStart: 0,
+    checkpoints: openCheckpoints(spec.checkpoints),
   };
 }
 

@@ -24,6 +24,8 @@ export interface ReportObservation {
   readonly failure?: ApiFailure | undefined;
   /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
   readonly transcriptPath?: string | undefined;
+  /** A checkpoint of the current task the worker reported done, and the commit it came with. */
+  readonly checkpoint?: { readonly number: number; readonly text: string; readonly commit?: string | undefined };
   /** Written by the agent's own hook (a turn starting or ending), not by the worker's `czar report`. */
   readonly byHook?: boolean | undefined;
 }

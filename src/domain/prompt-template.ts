@@ -18,6 +18,7 @@ export interface PromptTemplates {
   readonly branchMoved: string;
   readonly reviewFixup: string;
   readonly restarted: string;
+  readonly checkpoints: string;
 }
 
 /** Where each template lives under `prompts/` (role texts are `prompts/roles/<role>.md`, read by the config). */
@@ -35,6 +36,7 @@ export const TEMPLATE_FILES: Readonly<Record<keyof PromptTemplates, string>> = {
   branchMoved: 'branch-moved.md',
   reviewFixup: 'review-fixup.md',
   restarted: 'restarted.md',
+  checkpoints: 'checkpoints.md',
 };
 
 /** Where the worker sits: shared by every message. */

@@ -2,6 +2,8 @@ import { visible } from './sanitize.js';
 import type { DeliverySummary, GivenTask } from './model.js';
 import { fixupValues, type FixupFacts } from './integration-fixup.js';
 import type { BonusTask } from './config-types.js';
+import { renderCheckpoints } from './checkpoint-text.js';
+import { openCheckpoints, type Checkpoint } from './checkpoints.js';
 import { bullets, fill, head, placeValues, tidy, type PromptTemplates, type WorkerPlace } from './prompt-template.js';
 
 /**
@@ -32,6 +34,8 @@ export interface PromptParts extends WorkerPlace {
   readonly commitsSoFar?: readonly string[];
   /** The full task text; ends the prompt unchanged. */
   readonly task: string;
+  /** The task's checkpoints, the done ones with their commits. */
+  readonly checkpoints?: readonly Checkpoint[] | undefined;
 }
 
 /** The first paste into a new worker: preamble, role, what its dependencies delivered, then the task, whole. */
@@ -56,6 +60,7 @@ export function renderPrompt(parts: PromptParts): string {
     sections.push(
       tidy(fill(parts.templates.resume, { ...placeValues(parts), commits: bullets(commits, '(none)') }, 'resume')),
     );
+  sections.push(renderCheckpoints(parts.templates, parts.worker, parts.checkpoints));
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }
 
@@ -66,7 +71,8 @@ export function renderRestarted(templates: PromptTemplates, place: WorkerPlace, 
 
 /** The current task pasted again, whole, after a short reminder. */
 export function renderRebrief(templates: PromptTemplates, place: WorkerPlace, task: GivenTask): string {
-  return `${head([fill(templates.rebrief, placeValues(place), 'rebrief')])}\n\n${task.text}`;
+  const sections = [fill(templates.rebrief, placeValues(place), 'rebrief')];
+  return `${head([...sections, renderCheckpoints(templates, task.id, task.checkpoints)])}\n\n${task.text}`;
 }
 
 /** A bonus task: what it builds on, its scope and role, then the task text, whole. */
@@ -84,7 +90,8 @@ export function renderBonus(
     scope: bullets(task.scope, 'anywhere in the repository'),
     role: task.roleText === undefined ? '' : `\n${task.roleText.trim()}\n`,
   };
-  return `${head([fill(templates.bonus, values, 'bonus')])}\n\n${task.task}`;
+  const checkpoints = renderCheckpoints(templates, task.id, openCheckpoints(task.checkpoints));
+  return `${head([fill(templates.bonus, values, 'bonus'), checkpoints])}\n\n${task.task}`;
 }
 
 /** Tells a dependent what a finished dependency delivered. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from './checkpoints.js';
 import { API_FAILURE_KINDS, REPORTED_STATES } from './words.js';
 
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
@@ -23,6 +24,17 @@ export const WorkerReportSchema = z.strictObject({
   seq: z.number().int().nonnegative(),
   /** The turn ended because the agent's model calls failed (its failure hook said so). */
   failure: z.strictObject({ kind: z.enum(API_FAILURE_KINDS), detail: z.string().max(500) }).optional(),
+  /** A checkpoint of its task reported done (`--checkpoint`), with the worktree's HEAD then. */
+  checkpoint: z
+    .strictObject({
+      number: z.number().int().min(1).max(MAX_CHECKPOINTS),
+      text: z.string().max(MAX_CHECKPOINT_CHARS),
+      commit: z
+        .string()
+        .regex(/^[0-9a-f]{7,64}$/)
+        .optional(),
+    })
+    .optional(),
   sessionId: z.string().max(200).optional(),
   transcriptPath: z.string().max(4096).optional(),
 });

@@ -1,3 +1,5 @@
+import { checkpointsStatus } from './checkpoint-status.js';
+import type { Checkpoint } from './checkpoints.js';
 import { freshReport } from './classify.js';
 import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './model.js';
 import { reviewState, type ReviewState } from './review.js';
@@ -78,7 +80,7 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     branch: spec.branch,
     title: task?.title ?? spec.title,
     agent: spec.agent.name,
-    ...(report?.progress === undefined ? {} : { progress: report.progress }),
+    ...progressFields(task?.checkpoints, report?.progress),
     ...(report?.note === undefined ? {} : { note: report.note }),
     git: worker.git,
     ...(extras.lastOutput === undefined ? {} : { lastOutput: extras.lastOutput }),
@@ -123,4 +125,14 @@ function reviewStatus(review: ReviewState): ReviewStatus {
       text: visible(finding.text),
     })),
   };
+}
+
+/** Progress is the checkpoints done when the task has them, else the worker's own percentage. */
+function progressFields(
+  items: readonly Checkpoint[] | undefined,
+  reported: number | undefined,
+): Pick<WorkerStatus, 'progress' | 'checkpoints'> {
+  if (items === undefined || items.length === 0) return reported === undefined ? {} : { progress: reported };
+  const checkpoints = checkpointsStatus(items);
+  return { progress: Math.round((100 * checkpoints.done) / checkpoints.total), checkpoints };
 }

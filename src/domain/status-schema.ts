@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CheckpointsStatusSchema } from './checkpoint-status.js';
 import { ReviewFindingSchema } from './review-verdict.js';
 import {
   ReviewUsagePartSchema,
@@ -140,9 +141,10 @@ export const WorkerStatusSchema = z.strictObject({
   branch: z.string(),
   title: z.string(),
   agent: z.string(),
-  /** Percent done from the worker's last report. */
+  /** Percent done: the checkpoints done when its task has them, else from the worker's last report. */
   progress: z.number().min(0).max(100).optional(),
   note: z.string().optional(),
+  checkpoints: CheckpointsStatusSchema.optional(),
   git: GitActivitySchema,
   /** Last non-empty line of the pane, ANSI stripped. */
   lastOutput: z.string().optional(),
@@ -207,6 +209,9 @@ const WorkerHandoffSchema = z.strictObject({
   resultFile: z.string().optional(),
   alerts: z.array(AlertSchema),
   restarts: z.number().int(),
+  checkpoints: CheckpointsStatusSchema.optional().describe(
+    "its current task's checkpoints, each done one with its commit",
+  ),
   integrated: z.boolean(),
   pr: PullRequestSchema.optional(),
 });

@@ -117,6 +117,8 @@ function situationText(situation: StallSituation, place: WorkerPlace, detail: st
       return `you said you are working, but nothing has changed for a while (${detail}). If a command hangs, stop it.`;
     case 'no_evidence':
       return `you reported done, but your branch \`${place.branch}\` has no new commits ahead of \`${place.base}\`. Commit your work first.`;
+    case 'no_checkpoint':
+      return `you have not reported a checkpoint of your task for a while (${detail}). Work towards it, commit, and run \`czar report --checkpoint <its number>\` when it is done.`;
     case 'api_error':
       return `your last turn ended on a failed model call (${detail}). The wait is over: continue with your task where you left off.`;
   }

@@ -57,6 +57,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
         resultFile: worker?.resultFile,
         alerts: worker?.alerts ?? [],
         restarts: worker?.restarts ?? 0,
+        ...(worker?.checkpoints === undefined ? {} : { checkpoints: worker.checkpoints }),
         integrated: candidate?.merged === true,
         pr: prs.branches[spec.branch],
       };

@@ -1,5 +1,6 @@
 import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
+import { openCheckpoints, type Checkpoint } from '../domain/checkpoints.js';
 import type { DeliverySummary, GivenTask } from '../domain/model.js';
 import type { FixupFacts } from '../domain/integration-fixup.js';
 import { renderReviewFixup } from '../domain/review-text.js';
@@ -60,6 +61,7 @@ export async function initialPrompt(
   spec: WorkerSpec,
   dependencies: readonly DeliverySummary[] = [],
   branchIsNew = false,
+  checkpoints: readonly Checkpoint[] | undefined = openCheckpoints(spec.checkpoints),
 ): Promise<string> {
   if (plainTask(spec)) return spec.task;
   return renderPrompt({
@@ -73,6 +75,7 @@ export async function initialPrompt(
     roleText: spec.roleText,
     dependencies,
     task: spec.task,
+    checkpoints,
   });
 }
 
@@ -111,7 +114,9 @@ export async function integrationFixupMessage(
 
 /** What a fresh agent needs after a restart: the whole first prompt for its own task, the task again otherwise. */
 export async function restartBrief(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string> {
-  return task.id === spec.name ? initialPrompt(config, spec, []) : taskMessage(config, spec, task);
+  return task.id === spec.name
+    ? initialPrompt(config, spec, [], false, task.checkpoints)
+    : taskMessage(config, spec, task);
 }
 
 /** The note for an agent resumed in its own conversation: it already holds its task. */

@@ -16,6 +16,8 @@ export type Directive =
       readonly progress: number | undefined;
       readonly note: string | undefined;
     }
+  /** `czar report --checkpoint <which>`, run as an agent runs it: the czar on PATH, in the worktree. */
+  | { readonly kind: 'checkpoint'; readonly which: string }
   | { readonly kind: 'result'; readonly text: string }
   /** Record a model call in a Claude-shaped transcript, so czar's usage tracking can be tested without a model. */
   | { readonly kind: 'usage'; readonly input: number; readonly output: number; readonly model: string }
@@ -145,6 +147,10 @@ function parseLine(body: string): Directive | string {
         : { kind: 'merge', branch: words[0] };
     case 'report':
       return parseReport(words);
+    case 'checkpoint':
+      return rest === ''
+        ? `"@sim checkpoint" needs a checkpoint's number or text; write e.g. "@sim checkpoint 2".`
+        : { kind: 'checkpoint', which: rest };
     case 'result':
       return rest === ''
         ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".`
@@ -182,7 +188,7 @@ function parseLine(body: string): Directive | string {
       return { kind: 'crash', code };
     }
     default:
-      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, merge, report, result, usage, record, ask, quiet, crash, hang, api-error, done.`;
+      return `unknown directive "@sim ${verb}"; known: work, write, append, commit, merge, report, checkpoint, result, usage, record, ask, quiet, crash, hang, api-error, done.`;
   }
 }
 

@@ -72,6 +72,15 @@ export async function runDirective(
         ),
       ]);
       return 'next';
+    case 'checkpoint':
+      print(
+        renderStep(
+          `Bash(czar report --checkpoint ${directive.which})`,
+          await checkpoint(context.cwd, directive.which),
+          width,
+        ),
+      );
+      return 'next';
     case 'result': {
       const file = await context.reporter?.writeResult(directive.text);
       print(
@@ -122,6 +131,14 @@ async function work(seconds: number, label: string, context: TurnContext): Promi
     await delay(stepMs, undefined, { signal: context.signal });
     context.print(renderStep(step.title, step.outcome, context.width));
   }
+}
+
+/** Runs `czar report --checkpoint` from the worktree; returns its outcome as a terminal would show it. */
+async function checkpoint(cwd: string, which: string): Promise<string> {
+  const { run } = await import('../adapters/process.js');
+  const result = await run('czar', ['report', '--checkpoint', which], { cwd, allowFailure: true });
+  const said = `${result.stderr}\n${result.stdout}`.trim().split('\n')[0];
+  return result.exitCode === 0 ? `Reported checkpoint ${which}` : `Refused: ${said ?? `exit ${result.exitCode}`}`;
 }
 
 /** `git add -A` and commit as czar-sim; returns the line a terminal would show (or why nothing was committed). */

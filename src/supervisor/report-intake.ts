@@ -1,5 +1,7 @@
 import type { LinePosition } from '../adapters/line-reader.js';
+import { recordCheckpoint } from '../domain/checkpoint-report.js';
 import type { ReportObservation } from '../domain/observations.js';
+import { visible } from '../domain/sanitize.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
 import { copyResultFile, type ReportReading } from './readings.js';
@@ -61,6 +63,10 @@ export class ReportIntake {
         name,
       );
     }
-    this.store.update(name, (model) => ({ ...model, report }));
+    if (report.checkpoint !== undefined) {
+      const { number, text, commit } = report.checkpoint;
+      await this.fleet.log.emit('checkpoint', `checkpoint ${number} done: ${visible(text)}`, name, { number, commit });
+    }
+    this.store.update(name, (model) => recordCheckpoint({ ...model, report }, report));
   }
 }

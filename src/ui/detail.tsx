@@ -37,6 +37,11 @@ export function detailLines({ worker, tail, events, width, height, pullRequest }
   const fixed: Line[] = [{ text: title, tone: 'title' }];
   for (const alert of worker.alerts.slice(0, 2)) fixed.push({ text: `! ${alert.message}`, tone: 'alert' });
   fixed.push({ text: `note: ${worker.note ?? '-'}` });
+  const next = worker.checkpoints?.next;
+  if (worker.checkpoints !== undefined)
+    fixed.push({
+      text: `checkpoints: ${worker.checkpoints.done}/${worker.checkpoints.total}${next === undefined ? ', all done' : `, next ${next.number}. ${next.text}`}`,
+    });
   if (worker.review !== undefined) fixed.push({ text: reviewLine(worker.review) });
   if (worker.comments !== undefined) fixed.push({ text: waitingCommentsLine(worker.comments) });
   fixed.push({ text: usageLine(worker.usage) });

@@ -216,7 +216,12 @@ export function rowCells(worker: WorkerStatus, now: number, stateCell?: string):
     state: stateCell ?? stateText(worker.state),
     branch: worker.branch,
     title: worker.paused ? `(paused) ${worker.title}` : worker.title,
-    progress: worker.progress === undefined ? '-' : `${Math.round(worker.progress)}%`,
+    progress:
+      worker.checkpoints !== undefined
+        ? `${worker.checkpoints.done}/${worker.checkpoints.total}`
+        : worker.progress === undefined
+          ? '-'
+          : `${Math.round(worker.progress)}%`,
     ahead: `+${worker.git.commitsAhead}`,
     files: String(worker.git.filesChanged.length),
     quiet: since(worker.lastOutputAt, now),

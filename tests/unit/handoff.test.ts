@@ -118,6 +118,19 @@ describe('handoff', () => {
     expect(lines).toContain('- restarts: 1');
   });
 
+  it("lists a task's checkpoints, each done one with its commit", () => {
+    const checkpoints = {
+      done: 1,
+      total: 2,
+      next: { number: 2, text: 'Docs' },
+      items: [{ text: 'Lexer', doneAt: at(60), commit: 'b'.repeat(40) }, { text: 'Docs' }],
+    };
+    const lines = renderHandoff(facts({ workers: [worker('api', { checkpoints })] })).split('\n');
+    expect(lines).toContain('- checkpoints: 1/2');
+    expect(lines).toContain(`  - 1. [x] Lexer (${'b'.repeat(10)})`);
+    expect(lines).toContain('  - 2. [ ] Docs');
+  });
+
   it('says what the integration branch holds, what it leaves out and why, and what is left for the person', () => {
     const lines = renderHandoff(
       facts({ integration: { ...facts().integration, conflicts: [{ worker: 'db', files: ['schema.sql'] }] } }),

@@ -10,9 +10,10 @@ import { launchRecordFile, reportFile, statePaths, type StatePaths } from '../..
 import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/words.js';
 import { WORKER_NAME, type WorkerReport } from '../../domain/report-schema.js';
 import { parse, usageError, type Command } from '../command.js';
+import type { ReportedCheckpoint } from './report-checkpoint.js';
 
 const usage =
-  'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID]';
+  'czar report --state <working|idle|waiting|done|blocked> [--progress 0-100] [--note TEXT] [--result-file F] [--task ID] [--checkpoint N|TEXT]';
 
 /**
  * How a worker tells the czar its state: an atomic write of its own report file. Also the target of agent hooks
@@ -31,6 +32,7 @@ export const reportCommand: Command = {
       note: { type: 'string' },
       'result-file': { type: 'string' },
       task: { type: 'string' },
+      checkpoint: { type: 'string' },
       hook: { type: 'string' },
     });
     const worker = process.env.CZAR_WORKER;
@@ -75,7 +77,8 @@ export const reportCommand: Command = {
     if (typeof target === 'string') throw new CzarError('not_a_worker', target, { exitCode: 2 });
     const impostor = await refuseImpostor(statePaths(stateDir), worker, target);
     if (impostor !== undefined) throw new CzarError('report_refused', impostor, { exitCode: 2 });
-    const state = values.state;
+    // A checkpoint reached is working on towards the next, unless the worker says otherwise.
+    const state = values.state ?? (values.checkpoint === undefined ? undefined : 'working');
     if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
       throw new CzarError(
         'usage',
@@ -103,8 +106,15 @@ export const reportCommand: Command = {
           { exitCode: 2 },
         );
     }
+    let checkpoint: ReportedCheckpoint | undefined;
+    if (values.checkpoint !== undefined) {
+      // Loaded only here: agent hooks run `czar report` on every turn and need none of git.
+      const { reportedCheckpoint } = await import('./report-checkpoint.js');
+      checkpoint = await reportedCheckpoint(stateDir, worker, values.checkpoint, target.worktree ?? process.cwd());
+    }
     await write(stateDir, worker, {
       state: state as ReportedState,
+      checkpoint,
       progress,
       note: values.note,
       resultFile,
@@ -170,6 +180,7 @@ async function write(
     note?: string;
     resultFile?: string;
     task?: string;
+    checkpoint?: ReportedCheckpoint | undefined;
     source: string;
     payload?: unknown;
     turnEnd?: boolean;
@@ -190,6 +201,7 @@ async function write(
     ...(fields.note === undefined ? {} : { note: fields.note.slice(0, 2000) }),
     ...(fields.resultFile === undefined ? {} : { resultFile: fields.resultFile }),
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
+    ...(fields.checkpoint === undefined ? {} : { checkpoint: fields.checkpoint }),
     ...(fields.failure === undefined ? {} : { failure: fields.failure }),
     // Claude Code and Gemini CLI name their conversation `session_id`, Codex's notify `thread-id`.
     ...(typeof payload.session_id === 'string'

@@ -28,10 +28,22 @@ export const statsCommand: Command = {
     const { events } = await readEventsFrom(fleet.paths, 0);
     const metrics = sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), Date.now());
     if (values.json === true) out(JSON.stringify(metrics, null, 2));
-    else for (const line of [...statsLines(metrics), ...reviewLines(status)]) out(line);
+    else for (const line of [...statsLines(metrics), ...checkpointLines(status), ...reviewLines(status)]) out(line);
     return 0;
   },
 };
+
+/** Each worker whose task has checkpoints: how many are done and the next one, under the table. */
+function checkpointLines(status: FleetStatus): string[] {
+  const listed = status.workers.flatMap(({ name, checkpoints }) =>
+    checkpoints === undefined
+      ? []
+      : [
+          `  ${name}: ${checkpoints.done}/${checkpoints.total}${checkpoints.next === undefined ? ', all done' : `, next ${checkpoints.next.number}. ${checkpoints.next.text}`}`,
+        ],
+  );
+  return listed.length === 0 ? [] : ['checkpoints:', ...listed];
+}
 
 /** Each reviewed worker's review, under the table. */
 function reviewLines(status: FleetStatus): string[] {

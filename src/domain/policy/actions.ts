@@ -176,7 +176,7 @@ export type Action =
 export type ActionKind = Action['kind'];
 
 /** Why a worker is on the escalation ladder. */
-export type StallSituation = 'idle' | 'stuck' | 'no_evidence' | 'api_error';
+export type StallSituation = 'idle' | 'stuck' | 'no_evidence' | 'api_error' | 'no_checkpoint';
 
 export const NOTIFY_EPISODES = [
   'waiting',

@@ -141,7 +141,7 @@ export function ladder(ctx: Context, draft: Draft, situation: StallSituation): v
       ? draft.why
       : `${draft.why}; still stalled ${duration(ctx.now - memory.ladder.at)} after the ${memory.ladder.rung}`;
   if (next === 'human') {
-    const kind = situation === 'idle' ? 'idle_unfinished' : situation;
+    const kind = situation === 'idle' ? 'idle_unfinished' : situation === 'no_checkpoint' ? 'stuck' : situation;
     const message = `${since}; the ladder (nudge, re-brief, restart) did not help`;
     replaceAlert(ctx, draft, kind, message, 'escalation ladder exhausted');
     notifyOnce(ctx, draft, 'stalled', `${name(draft)} needs you: ${message}`, message);

@@ -9,6 +9,7 @@ import {
   type WorkerModel,
 } from '../model.js';
 import type { BonusTask, WorkerSpec } from '../config-types.js';
+import { openCheckpoints } from '../checkpoints.js';
 import { finishedForGood } from '../verification.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';
 
@@ -164,6 +165,7 @@ export function givenBonus(task: BonusTask, now: number, commitsAtStart: number)
     buildsOn: task.buildsOn,
     at: now,
     commitsAtStart,
+    checkpoints: openCheckpoints(task.checkpoints),
   };
 }
 

@@ -4,6 +4,7 @@ import { reviewSentBackOnTip } from '../review.js';
 import { checksFailedOnTip, finishedForGood } from '../verification.js';
 import { clearAlert, model, name, notifyOnce, raiseAlert, STATE_ALERTS, type Context, type Draft } from './draft.js';
 import { apiFailed, crashed, ladder, waiting } from './ladder.js';
+import { checkpointDue, lastCheckpointAt } from './checkpoint-due.js';
 
 /** Where each worker stands: its classified state, and what the policy does in that state. */
 
@@ -52,7 +53,7 @@ export function transition(ctx: Context, draft: Draft): void {
       worker: name(draft),
       event: 'ladder_reset',
       message: `escalation ladder reset from ${memory.ladder.rung}`,
-      reason: 'new commit, new task or a clear report since the last rung',
+      reason: 'new commit, checkpoint, new task or a clear report since the last rung',
     });
     memory.ladder = { rung: 'none', at: ctx.now };
   }
@@ -63,7 +64,7 @@ function madeProgress(draft: Draft): boolean {
   const { memory, git } = model(draft);
   const since = memory.ladder.at;
   if ((epoch(git.lastCommit?.at) ?? 0) > since) return true;
-  if ((memory.briefedAt ?? 0) > since) return true;
+  if ((memory.briefedAt ?? 0) > since || lastCheckpointAt(draft) > since) return true;
   const state = draft.memory.state;
   return (
     state === 'waiting' ||
@@ -134,9 +135,11 @@ export function act(ctx: Context, draft: Draft): void {
     case 'api_error':
       apiFailed(ctx, draft);
       return;
+    case 'working':
+      checkpointDue(ctx, draft);
+      return;
     case 'queued':
     case 'starting':
-    case 'working':
     case 'stopped':
     case 'over_budget':
     case 'worktree_missing':
