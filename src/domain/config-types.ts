@@ -57,6 +57,8 @@ export interface WorkerSpec {
   readonly checks: readonly CheckSpec[];
   /** Who reviews this worker's branch once its checks pass; undefined: no review, as before reviews existed. */
   readonly review?: ReviewSpec | undefined;
+  /** The worker that spawned this one (`czar spawn`): its branch is cut from the parent's and goes back to it. */
+  readonly parent?: string | undefined;
 }
 
 /** A worker's reviewer: an agent run once, headless, on each done tip, in a checkout czar owns. */
@@ -104,6 +106,14 @@ export interface Policy {
   /** Check runs at once across the fleet. */
   readonly checkConcurrency: number;
   readonly budget: Budget;
+  readonly spawn: SpawnLimits;
+}
+
+/** Limits on sub-workers (`czar spawn`); an undefined limit is no limit. */
+export interface SpawnLimits {
+  readonly maxChildren: number | undefined;
+  /** Levels of children under a configured worker: 1 means its children may not spawn. */
+  readonly maxDepth: number | undefined;
 }
 
 /** Spending limits; an undefined limit is no limit. Tokens count cached ones too (what the provider processed). */

@@ -1,3 +1,4 @@
+import { childrenOf, openChildren, owedToParent } from './children.js';
 import { freshReport } from './classify.js';
 import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './model.js';
 import { reviewState, type ReviewState } from './review.js';
@@ -20,7 +21,9 @@ export interface StatusExtras {
 export function sprintOver(fleet: FleetModel): boolean {
   const settled = fleet.workers.every((worker) => {
     const { state, gaveUp } = worker.memory;
-    return state === 'stopped' || (state === 'crashed' && gaveUp) || (finishedForGood(worker) && hasEvidence(worker));
+    const finished =
+      finishedForGood(worker) && hasEvidence(worker) && openChildren(fleet, worker.spec.name).length === 0;
+    return state === 'stopped' || (state === 'crashed' && gaveUp) || finished;
   });
   return settled && (fleet.policy.bonus === 'off' || fleet.queue.length === 0);
 }
@@ -90,7 +93,16 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     ...(usage === undefined ? {} : { usage }),
     ...(review === undefined ? {} : { review: reviewStatus(review) }),
     ...(spec.host === undefined ? {} : { host: spec.host }),
+    ...(spec.parent === undefined ? {} : { parent: spec.parent }),
+    ...family(fleet, spec.name),
   };
+}
+
+function family(fleet: FleetModel, name: string): { children?: { name: string; owed: boolean }[] } {
+  const children = childrenOf(fleet, name);
+  return children.length === 0
+    ? {}
+    : { children: children.map((child) => ({ name: child.spec.name, owed: owedToParent(child) })) };
 }
 
 /** The review for the status file: the reviewer's words with their control characters pictured. */
