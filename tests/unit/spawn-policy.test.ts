@@ -134,3 +134,23 @@ describe("a child's work goes to its parent", () => {
     ]);
   });
 });
+
+describe("a child's budget is carved out of its parent's", () => {
+  it('parent and child share the one worker budget: together over it, both stop; apart, neither would', () => {
+    const budget = { worker: { usd: undefined, tokens: 1000 }, fleet: { usd: undefined, tokens: undefined } };
+    const spent = (input: number) => ({
+      tasks: [{ task: 'x', models: [{ model: 'm', input, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
+      files: 1,
+      skippedLines: 0,
+      lastAt: T0,
+    });
+    let model = fleet([spec('p'), child('kid', 'p'), spec('other')], { policy: policy({ bonus: 'off', budget }) });
+    for (const name of ['p', 'kid', 'other']) model = atWork(model, name);
+    model = observe(model, 'p', () => ({ usage: spent(600) }));
+    model = observe(model, 'kid', () => ({ usage: spent(500) }));
+    model = observe(model, 'other', () => ({ usage: spent(900) }));
+    const { actions } = decide(model, T0 + 1000);
+    const stopped = actions.filter((action) => action.kind === 'interrupt').map((action) => action.worker);
+    expect(stopped.sort()).toEqual(['kid', 'p']);
+  });
+});
