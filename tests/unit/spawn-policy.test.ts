@@ -154,3 +154,18 @@ describe("a child's budget is carved out of its parent's", () => {
     expect(stopped.sort()).toEqual(['kid', 'p']);
   });
 });
+
+describe('a parent and its child', () => {
+  it('share files by design: no overlap alert between them, as there is with any other worker', () => {
+    let model = fleet([spec('p'), child('kid', 'p'), spec('other')], { policy: policy({ bonus: 'off' }) });
+    for (const name of ['p', 'kid', 'other']) model = atWork(model, name);
+    for (const name of ['p', 'kid']) model = observe(model, name, () => ({ git: branchAt('d'.repeat(40), 1, T0) }));
+    const overlaps = (actions: readonly Action[]) =>
+      actions.flatMap((action) =>
+        action.kind === 'alert' && action.alert.kind === 'overlap' ? [`${action.worker}/${action.alert.peer}`] : [],
+      );
+    expect(overlaps(decide(model, T0 + 1000).actions)).toEqual([]);
+    const withOther = observe(model, 'other', () => ({ git: branchAt('e'.repeat(40), 1, T0) }));
+    expect(overlaps(decide(withOther, T0 + 1000).actions)).toContain('other/p');
+  });
+});
