@@ -1,13 +1,16 @@
 import { findConfig } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { openFleet, verifyServerOwner, type Fleet } from '../fleet/handle.js';
+import { readChildren, withChildren } from '../fleet/children.js';
+import { statePaths } from '../domain/paths.js';
 import type { FleetEvent } from '../domain/words.js';
 import { CzarError } from '../domain/errors.js';
 
 /** Loads the config named by `-c` (or found from the current folder) and opens its fleet, if its tmux server is its own. */
 export async function fleetFrom(configOption: string | undefined, echo?: (event: FleetEvent) => void): Promise<Fleet> {
   const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
-  const fleet = openFleet(await loadConfig(file), echo);
+  const config = await loadConfig(file);
+  const fleet = openFleet(withChildren(config, await readChildren(statePaths(config.stateDir))), echo);
   await verifyServerOwner(fleet);
   return fleet;
 }

@@ -25,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   handoff: async () => (await import('./commands/handoff.js')).handoffCommand,
   peers: async () => (await import('./commands/peers.js')).peersCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
+  spawn: async () => (await import('./commands/spawn.js')).spawnCommand,
   down: async () => (await import('./commands/down.js')).downCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   supervise: async () => (await import('./commands/supervise.js')).superviseCommand,

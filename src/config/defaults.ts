@@ -13,6 +13,7 @@ export const POLICY_DEFAULTS: Policy = {
   escalateAfterMs: 5 * 60_000,
   checkConcurrency: 1,
   budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
+  spawn: { maxChildren: undefined, maxDepth: undefined },
 };
 
 /** A check's timeout when it gives none. */

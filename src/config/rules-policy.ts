@@ -98,3 +98,18 @@ export const durationMinimums: Rule = {
       ];
     }),
 };
+
+/** `max_children: 0` forbids spawning, so a depth beside it is a limit that can never apply: one of them is a mistake. */
+export const spawnLimitsAgree: Rule = {
+  name: 'spawn-limits-agree',
+  check: (config) => {
+    const spawn = config.policy?.spawn;
+    if (spawn?.max_children !== 0 || spawn.max_depth === undefined) return [];
+    return [
+      problemAt(
+        ['policy', 'spawn', 'max_depth'],
+        `max_depth ${spawn.max_depth} has no effect with max_children: 0 (no worker may spawn); remove max_depth, or allow children with max_children: 1 or more.`,
+      ),
+    ];
+  },
+};

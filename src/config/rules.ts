@@ -5,7 +5,7 @@ import { uniqueCheckNames } from './rules-checks.js';
 import { reviewersCanReview } from './rules-review.js';
 import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
-import { autoAnswerRegexes, durationMinimums, stuckAfterIdle } from './rules-policy.js';
+import { autoAnswerRegexes, durationMinimums, spawnLimitsAgree, stuckAfterIdle } from './rules-policy.js';
 import { buildsOnWorker, checkpointLines, honourableScopes, nonBlankTasks, uniqueBonusNames } from './rules-tasks.js';
 import {
   knownDependencies,
@@ -32,6 +32,7 @@ export const RULES: readonly Rule[] = [
   checkpointLines,
   autoAnswerRegexes,
   stuckAfterIdle,
+  spawnLimitsAgree,
   durationMinimums,
   ownEnvKeys,
   uniqueHostNames,

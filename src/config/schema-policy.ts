@@ -88,5 +88,18 @@ export const policySchema = z
       .optional()
       .meta({ description: 'Check runs at once across the fleet (default 1).' }),
     budget: budgetSchema.optional(),
+    spawn: z
+      .strictObject({
+        max_children: z.number().int().min(0).max(64).optional().meta({ description: 'Children per worker.' }),
+        max_depth: z
+          .number()
+          .int()
+          .min(1)
+          .max(8)
+          .optional()
+          .meta({ description: 'Levels of children below a configured worker; 1 means children may not spawn.' }),
+      })
+      .optional()
+      .meta({ description: 'Limits on "czar spawn" (sub-workers); none unless set.' }),
   })
   .meta({ description: 'Supervision policy.' });

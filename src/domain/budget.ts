@@ -63,6 +63,30 @@ export function fleetSpend(fleet: FleetModel): Spend {
   return fleet.workers.reduce((sum, worker) => addSpend(sum, workerSpend(worker, fleet.prices) ?? NO_SPEND), NO_SPEND);
 }
 
+/**
+ * What counts against a worker's budget: its own spend, or for a family of spawned workers the whole family's (a
+ * child's budget is carved out of its parent's: parent and children share the one budget of the configured worker).
+ */
+function budgetSpend(fleet: FleetModel, worker: WorkerModel): Spend | undefined {
+  const own = workerSpend(worker, fleet.prices);
+  let root = worker;
+  for (let hops = 0; root.spec.parent !== undefined && hops < fleet.workers.length; hops++)
+    root = fleet.workers.find((other) => other.spec.name === root.spec.parent) ?? root;
+  const family = fleet.workers.filter((other) => other === root || descends(fleet, other, root.spec.name));
+  if (family.length === 1) return own;
+  return family.reduce((sum, member) => addSpend(sum, workerSpend(member, fleet.prices) ?? NO_SPEND), NO_SPEND);
+}
+
+function descends(fleet: FleetModel, worker: WorkerModel, ancestor: string): boolean {
+  let parent = worker.spec.parent;
+  for (let hops = 0; parent !== undefined && hops < fleet.workers.length; hops++) {
+    if (parent === ancestor) return true;
+    const name = parent;
+    parent = fleet.workers.find((other) => other.spec.name === name)?.spec.parent;
+  }
+  return false;
+}
+
 type LimitKind = 'usd' | 'tokens';
 
 /** Each limit set, with how much of it is spent (1 = all of it). */
@@ -94,7 +118,7 @@ export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetMode
   const actions: Action[] = [];
   const limits = fleet.policy.budget.worker;
   const workers = fleet.workers.map((worker): WorkerModel => {
-    const spend = workerSpend(worker, fleet.prices);
+    const spend = budgetSpend(fleet, worker);
     if (spend === undefined || worker.launchedAt === undefined || worker.memory.stopped) return worker;
     const memory = { ...worker.memory };
     const name = worker.spec.name;

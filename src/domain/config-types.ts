@@ -59,6 +59,8 @@ export interface WorkerSpec {
   readonly review?: ReviewSpec | undefined;
   /** The task's checkpoints: the config's `checkpoints:`, else the task text's checklist; absent or empty: none. */
   readonly checkpoints?: readonly string[] | undefined;
+  /** The worker that spawned this one (`czar spawn`): its branch is cut from the parent's and goes back to it. */
+  readonly parent?: string | undefined;
 }
 
 /** A worker's reviewer: an agent run once, headless, on each done tip, in a checkout czar owns. */
@@ -110,6 +112,14 @@ export interface Policy {
   /** No checkpoint for this long while working brings a nudge naming the next one (absent: `stuckAfterMs`). */
   readonly checkpointAfterMs?: number | undefined;
   readonly budget: Budget;
+  readonly spawn: SpawnLimits;
+}
+
+/** Limits on sub-workers (`czar spawn`); an undefined limit is no limit. */
+export interface SpawnLimits {
+  readonly maxChildren: number | undefined;
+  /** Levels of children under a configured worker: 1 means its children may not spawn. */
+  readonly maxDepth: number | undefined;
 }
 
 /** Spending limits; an undefined limit is no limit. Tokens count cached ones too (what the provider processed). */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE } from './limits.js';
+import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_TASK_BYTES } from './limits.js';
+
+/** The longest name a spawn request may give a child, its agent or a check. */
+export const MAX_CHILD_NAME = 64;
 
 /** Things a person asks the running czar to do, from the CLI or the dashboard. */
 export const CzarRequestSchema = z.discriminatedUnion('kind', [
@@ -17,7 +20,28 @@ export const CzarRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: z.string(), kind: z.literal('pause'), worker: z.string().optional() }),
   z.strictObject({ id: z.string(), kind: z.literal('resume'), worker: z.string().optional() }),
   z.strictObject({ id: z.string(), kind: z.literal('stop') }),
+  // From a worker's own pane: `worker` is the parent, `proof` its agent's secret (checked before decide() sees it).
+  z.strictObject({
+    id: z.string(),
+    kind: z.literal('spawn'),
+    worker: z.string(),
+    proof: z.string().max(200),
+    child: z.string().max(MAX_CHILD_NAME),
+    task: z.string().min(1).max(MAX_TASK_BYTES),
+    scope: z.array(z.string().max(MAX_COMMENT_FILE)).max(64),
+    agent: z.string().max(MAX_CHILD_NAME).optional(),
+    checks: z.array(z.string().max(MAX_CHILD_NAME)).max(64).optional(),
+  }),
+  // By the parent (`by` and its `proof`) or by a person (neither).
+  z.strictObject({
+    id: z.string(),
+    kind: z.literal('cancel'),
+    worker: z.string(),
+    by: z.string().optional(),
+    proof: z.string().max(200).optional(),
+  }),
 ]);
+
 export type CzarRequest = z.infer<typeof CzarRequestSchema>;
 
 /** Distributes Omit over the union so each request kind keeps its own fields. */

@@ -1,3 +1,4 @@
+import { openChildren } from './children.js';
 import type { FleetModel, WorkerModel } from './model.js';
 import { finishedForGood } from './verification.js';
 import type { WorkerSpec } from './config-types.js';
@@ -51,16 +52,21 @@ export function readyToIntegrate(worker: WorkerModel): boolean {
 
 /** The candidates of a fleet model, given which tips the integration branch already holds. */
 export function candidatesOf(fleet: FleetModel, mergedTips: ReadonlySet<string>): IntegrationCandidate[] {
-  return fleet.workers.map((worker) => {
+  // A spawned child's work goes in through its parent's branch, never on its own.
+  return fleet.workers.flatMap((worker) => {
+    if (worker.spec.parent !== undefined) return [];
     const tip = worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
+    const owed = openChildren(fleet, worker.spec.name);
+    const finished = readyToIntegrate(worker);
     return {
       worker: worker.spec.name,
       branch: worker.spec.branch,
       title: worker.spec.title,
       dependsOn: worker.spec.dependsOn,
-      ready: readyToIntegrate(worker),
-      notReadyBecause:
-        worker.memory.state === 'done'
+      ready: finished && owed.length === 0,
+      notReadyBecause: finished
+        ? `children not merged into its branch or cancelled: ${owed.join(', ')}`
+        : worker.memory.state === 'done'
           ? worker.spec.checks.length > 0
             ? 'done, checks not passed yet'
             : 'done without new commits'
@@ -79,7 +85,8 @@ export function candidatesFromStatus(
   workers: readonly WorkerSpec[],
   status: FleetStatus | undefined,
 ): IntegrationCandidate[] {
-  return workers.map((spec) => {
+  return workers.flatMap((spec) => {
+    if (spec.parent !== undefined) return [];
     const worker = status?.workers.find((candidate) => candidate.name === spec.name);
     const tip = worker !== undefined && worker.git.commitsAhead > 0 ? worker.git.lastCommit?.sha : undefined;
     const doneWithEvidence =
@@ -88,7 +95,8 @@ export function candidatesFromStatus(
       tip !== undefined &&
       !worker.alerts.some((alert) => alert.kind === 'no_evidence');
     const judged = spec.checks.length > 0 || spec.review !== undefined;
-    const ready = judged ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence;
+    const childrenOpen = worker?.alerts.some((alert) => alert.kind === 'children_open') === true;
+    const ready = !childrenOpen && (judged ? worker?.state === 'verified' && tip !== undefined : doneWithEvidence);
     return {
       worker: spec.name,
       branch: spec.branch,

@@ -20,9 +20,8 @@ import type { ReviewSpendEntry } from './review-usage.js';
 import type { WorkerUsage } from './usage.js';
 
 /**
- * The model the supervisor keeps between ticks: what it observed (reports, panes, git) and what the czar
- * remembers (state, ladder, restarts, alerts, tasks given). The shell fills the observations; `decide()` reads
- * everything and returns the memory it updated. All times are epoch milliseconds.
+ * The model the supervisor keeps between ticks: what the shell observed (reports, panes, git) and what the czar
+ * remembers (state, ladder, alerts, tasks); `decide()` reads it and returns the memory it updated. Times: epoch ms.
  */
 
 /** A task handed to a worker: its own from the config, or a bonus task. */
@@ -134,6 +133,8 @@ export interface WorkerModel {
   readonly reviewUsage?: readonly ReviewSpendEntry[] | undefined;
   /** Its branch and worktree as git has them now (local workers); undefined before the first look. */
   readonly place?: BranchPlace | undefined;
+  /** A spawned child's tip is in its parent's branch (observed; undefined for a worker with no parent). */
+  readonly inParent?: boolean | undefined;
 }
 
 export interface FleetModel {

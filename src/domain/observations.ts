@@ -4,6 +4,7 @@ import type { CzarRequest } from './czar-request.js';
 import type { IntegrationRecord } from './integration-record.js';
 import type { HandoffFacts } from './status-schema.js';
 import type { ApiFailure, ReportedState } from './words.js';
+import type { WorkerSpec } from './config-types.js';
 
 /**
  * What the sources saw, as they write it into the model (`model.ts`): a worker's report, its pane, the check
@@ -96,6 +97,8 @@ export interface PredictedConflict {
 export interface RequestObservation {
   readonly request: CzarRequest;
   readonly refused?: string | undefined;
+  /** A spawn request's child as the config would have it (agent, checks, worktree resolved by the source). */
+  readonly child?: WorkerSpec | undefined;
 }
 
 /** The integration branch as its source sees it: the record on disk, and the run czar keeps going on it. */

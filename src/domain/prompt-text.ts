@@ -1,3 +1,4 @@
+import { childSection } from './spawn-text.js';
 import { visible } from './sanitize.js';
 import type { DeliverySummary, GivenTask } from './model.js';
 import { fixupValues, type FixupFacts } from './integration-fixup.js';
@@ -36,6 +37,8 @@ export interface PromptParts extends WorkerPlace {
   readonly task: string;
   /** The task's checkpoints, the done ones with their commits. */
   readonly checkpoints?: readonly Checkpoint[] | undefined;
+  /** The worker that spawned this one, and its branch: this worker's work goes there. */
+  readonly parent?: { readonly name: string; readonly branch: string } | undefined;
 }
 
 /** The first paste into a new worker: preamble, role, what its dependencies delivered, then the task, whole. */
@@ -52,6 +55,7 @@ export function renderPrompt(parts: PromptParts): string {
   );
   const sections = [
     preamble,
+    parts.parent === undefined ? '' : childSection(parts.parent.name, parts.parent.branch),
     parts.roleText ?? '',
     ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary)),
   ];

@@ -1,5 +1,6 @@
 import { checkpointsStatus } from './checkpoint-status.js';
 import type { Checkpoint } from './checkpoints.js';
+import { childrenOf, openChildren, owedToParent } from './children.js';
 import { freshReport } from './classify.js';
 import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './model.js';
 import { reviewState, type ReviewState } from './review.js';
@@ -24,7 +25,9 @@ export interface StatusExtras {
 export function sprintOver(fleet: FleetModel): boolean {
   const settled = fleet.workers.every((worker) => {
     const { state, gaveUp } = worker.memory;
-    return state === 'stopped' || (state === 'crashed' && gaveUp) || (finishedForGood(worker) && hasEvidence(worker));
+    const finished =
+      finishedForGood(worker) && hasEvidence(worker) && openChildren(fleet, worker.spec.name).length === 0;
+    return state === 'stopped' || (state === 'crashed' && gaveUp) || finished;
   });
   return settled && (fleet.policy.bonus === 'off' || fleet.queue.length === 0);
 }
@@ -97,6 +100,8 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
       ? {}
       : { comments: memory.comments.map(waitingComment) }),
     ...(spec.host === undefined ? {} : { host: spec.host }),
+    ...(spec.parent === undefined ? {} : { parent: spec.parent }),
+    ...family(fleet, spec.name),
   };
 }
 
@@ -108,6 +113,13 @@ function waitingComment(comment: PersonComment): WaitingComment {
     text: visible(comment.text),
     at: new Date(comment.at).toISOString(),
   };
+}
+
+function family(fleet: FleetModel, name: string): { children?: { name: string; owed: boolean }[] } {
+  const children = childrenOf(fleet, name);
+  return children.length === 0
+    ? {}
+    : { children: children.map((child) => ({ name: child.spec.name, owed: owedToParent(child) })) };
 }
 
 /** The review for the status file: the reviewer's words with their control characters pictured. */

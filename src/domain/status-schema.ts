@@ -160,6 +160,11 @@ export const WorkerStatusSchema = z.strictObject({
   review: ReviewStatusSchema.optional(),
   comments: z.array(WaitingCommentSchema).optional().describe('comments not delivered yet; absent when none wait'),
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
+  parent: z.string().optional().describe('the worker that spawned this one ("czar spawn"); its work goes there'),
+  children: z
+    .array(z.strictObject({ name: z.string(), owed: z.boolean() }))
+    .optional()
+    .describe('the workers this one spawned; owed: neither merged into its branch nor cancelled yet'),
 });
 
 export const HostStatusSchema = z

@@ -67,6 +67,7 @@ export const ALERT_KINDS = [
   'integration_failed',
   'review_failed',
   'review_unresolved',
+  'children_open',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

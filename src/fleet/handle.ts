@@ -10,7 +10,8 @@ import { HostLinks } from './host-links.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */
 export interface Fleet {
-  readonly config: Config;
+  /** Replaced (never changed in place) when a worker spawns a child: the config's workers plus the children. */
+  config: Config;
   readonly paths: StatePaths;
   readonly tmux: Tmux;
   readonly log: EventLog;

@@ -67,11 +67,13 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
       worker.name,
     );
   } else if (step.worktree !== 'reuse') {
+    // A spawned child's branch is cut from its parent's tip: its work goes back to the parent, not to base.
+    const from = config.workers.find((other) => other.name === worker.parent)?.branch ?? config.base;
     const outcome = await addWorktree(
       config.repo,
       worker.worktree,
       worker.branch,
-      config.base,
+      from,
       step.worktree === 'checkout-branch',
     ).catch(async (error: unknown) => {
       // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
@@ -83,7 +85,7 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<Launc
     await recordMade(fleet.paths, 'worktree', made);
     await fleet.log.emit(
       'worktree_added',
-      `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${config.base})` : ' (existing branch)'}`,
+      `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${from})` : ' (existing branch)'}`,
       worker.name,
     );
   }

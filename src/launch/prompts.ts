@@ -64,8 +64,12 @@ export async function initialPrompt(
   checkpoints: readonly Checkpoint[] | undefined = openCheckpoints(spec.checkpoints),
 ): Promise<string> {
   if (plainTask(spec)) return spec.task;
+  const parent = config.workers.find((other) => other.name === spec.parent);
+  // A child's branch starts with its parent's commits: only those beyond the parent's branch are its own.
+  const from = parent?.branch ?? config.base;
   return renderPrompt({
-    commitsSoFar: branchIsNew ? [] : await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS),
+    commitsSoFar: branchIsNew ? [] : await commitSubjects(config.repo, from, spec.branch, RESUME_COMMITS),
+    parent: parent === undefined ? undefined : { name: parent.name, branch: parent.branch },
     ...placeOf(config, spec),
     templates: await loadTemplates(),
     scope: spec.scope,

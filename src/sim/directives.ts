@@ -8,6 +8,8 @@ export type Directive =
   | { readonly kind: 'write'; readonly path: string; readonly text: string }
   | { readonly kind: 'append'; readonly path: string; readonly text: string }
   | { readonly kind: 'commit'; readonly message: string }
+  /** `czar spawn <child> --task <task>` from the agent's pane (`\n` in the task is a new line). */
+  | { readonly kind: 'spawn'; readonly child: string; readonly task: string }
   /** `git merge <branch>`; conflicts are resolved keeping both sides, then committed. */
   | { readonly kind: 'merge'; readonly branch: string }
   | {
@@ -151,6 +153,10 @@ function parseLine(body: string): Directive | string {
       return rest === ''
         ? `"@sim checkpoint" needs a checkpoint's number or text; write e.g. "@sim checkpoint 2".`
         : { kind: 'checkpoint', which: rest };
+    case 'spawn':
+      return words[0] === undefined || words.length < 2
+        ? `"@sim spawn" needs a child's name and its task, got "${rest}"; write e.g. "@sim spawn parser # Parser\\n@sim done".`
+        : { kind: 'spawn', child: words[0], task: unescape(/^\S+\s+\S+\s(.*)$/s.exec(body)?.[1] ?? '') };
     case 'result':
       return rest === ''
         ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".`

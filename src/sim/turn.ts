@@ -5,6 +5,7 @@ import path from 'node:path';
 import { claudeProjectDir } from '../agents/usage-records.js';
 import type { Directive } from './directives.js';
 import { mergeKeepingBoth } from './merge.js';
+import { spawnChild } from './spawn.js';
 import type { SimReporter } from './report.js';
 import { renderNote, renderStep } from './screen.js';
 import { stepCount, workSteps } from './work.js';
@@ -61,6 +62,15 @@ export async function runDirective(
     case 'merge':
       print(
         renderStep(`Bash(git merge ${directive.branch})`, await mergeKeepingBoth(context.cwd, directive.branch), width),
+      );
+      return 'next';
+    case 'spawn':
+      print(
+        renderStep(
+          `Bash(czar spawn ${directive.child})`,
+          await spawnChild(context.cwd, directive.child, directive.task),
+          width,
+        ),
       );
       return 'next';
     case 'report':

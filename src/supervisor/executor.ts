@@ -20,6 +20,7 @@ import { CheckSource } from './check-source.js';
 import { ReviewSource } from './review-source.js';
 import { RequestReplies } from './request-replies.js';
 import { logOnly } from './log-only.js';
+import { childEffect } from './child-effects.js';
 import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
@@ -96,6 +97,10 @@ export class Executor {
     if (action.kind === 'stop_czar' || action.kind === 'integrate') {
       if (action.kind === 'integrate') this.hooks.integrate(action.merges);
       else this.hooks.stop();
+      return;
+    }
+    if (action.kind === 'spawn' || action.kind === 'cancel_child' || action.kind === 'tell_parent') {
+      this.replies.asked(action.worker, this.enqueue(action.worker, childEffect(this.fleet, action)));
       return;
     }
     const spec = this.spec(action.worker);

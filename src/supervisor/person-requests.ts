@@ -6,6 +6,7 @@ import type { Fleet } from '../fleet/handle.js';
 import { pendingRequests } from '../fleet/requests.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
+import { workerRequestFacts } from './spawn-intake.js';
 
 /**
  * The source of a person's requests (`czar send/bonus/restart/pause/resume/stop`, the dashboard's keys): it reads
@@ -46,7 +47,11 @@ export class PersonRequests implements Source {
         continue;
       }
       this.taken.add(id);
-      read.push({ request: parsed.data, refused: refusal(store, parsed.data) });
+      const refused = refusal(store, parsed.data);
+      read.push({
+        request: parsed.data,
+        ...(refused === undefined ? await workerRequestFacts(this.fleet, parsed.data) : { refused }),
+      });
     }
     if (read.length > 0) store.change((model) => ({ ...model, requests: [...(model.requests ?? []), ...read] }));
   }

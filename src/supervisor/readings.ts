@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { activity } from '../adapters/branch-activity.js';
 import { modifiedAt } from '../adapters/file-system.js';
-import { headRef, revParse } from '../adapters/git.js';
+import { headRef, isAncestor, revParse } from '../adapters/git.js';
 import { branchPlace } from '../adapters/worktree-place.js';
 import type { BranchPlace } from '../domain/branch-place.js';
 import { writeAtomic } from '../adapters/state-files.js';
@@ -138,21 +138,36 @@ export async function observeGit(fleet: Fleet, store: ModelStore, names: readonl
     (await revParse(fleet.config.repo, headRef(fleet.config.base)).catch(() => undefined)) === undefined;
   if (baseMissing !== (store.model.baseMissing === true)) store.change((model) => ({ ...model, baseMissing }));
   const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
-  const looks = await mapBounded(names, GIT_CONCURRENCY, 0, async (name) => {
+  // A parent's branch that moved may now hold a child's tip: its children are looked at again with it.
+  const children = store.model.workers.filter((worker) => names.includes(worker.spec.parent ?? ''));
+  const looked = [...new Set([...names, ...children.map((child) => child.spec.name)])];
+  const looks = await mapBounded(looked, GIT_CONCURRENCY, 0, async (name) => {
     const spec = store.spec(name);
-    const [git, place] = await Promise.all([
+    const [git, place, inParent] = await Promise.all([
       baseMissing ? undefined : gitActivity(fleet, spec),
       gitPlace(fleet, spec, workers.get(name)?.git.lastCommit?.sha),
+      mergedInParent(fleet, store, spec),
     ]);
-    return [name, git, place] as const;
+    return [name, git, place, inParent] as const;
   });
   for (const result of looks) {
     if (result.status !== 'fulfilled') continue;
-    const [name, git, place] = result.value;
+    const [name, git, place, inParent] = result.value;
     store.update(name, (model) => {
       const sameActivity = git === undefined || JSON.stringify(model.git) === JSON.stringify(git);
       const samePlace = JSON.stringify(model.place) === JSON.stringify(place);
-      return sameActivity && samePlace ? model : { ...model, ...(sameActivity ? {} : { git }), place };
+      const sameMerge = model.inParent === inParent;
+      return sameActivity && samePlace && sameMerge
+        ? model
+        : { ...model, ...(sameActivity ? {} : { git }), place, inParent };
     });
   }
+}
+
+/** Whether a spawned child's branch tip is in its parent's branch (undefined for a worker with no parent). */
+async function mergedInParent(fleet: Fleet, store: ModelStore, spec: WorkerSpec): Promise<boolean | undefined> {
+  if (spec.parent === undefined) return undefined;
+  const parent = store.model.workers.find((worker) => worker.spec.name === spec.parent)?.spec.branch;
+  if (parent === undefined) return false;
+  return isAncestor(fleet.config.repo, headRef(spec.branch), headRef(parent)).catch(() => false);
 }

@@ -30,7 +30,8 @@ export async function watchFleet(
   const byBranch = (branch: string): readonly string[] | 'all' =>
     branch === config.base
       ? 'all'
-      : config.workers.filter((worker) => worker.branch === branch).map((worker) => worker.name);
+      : // Read at each event: a spawned child joins the fleet after the watch began.
+        fleet.config.workers.filter((worker) => worker.branch === branch).map((worker) => worker.name);
 
   return [
     watchPaths(

@@ -64,6 +64,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   integration_failed: 'unmerged',
   review_failed: 'review-failed',
   review_unresolved: 'review-open',
+  children_open: 'children-open',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

@@ -23,6 +23,7 @@ export function policy(overrides: Partial<Policy> = {}): Policy {
     escalateAfterMs: 5 * MINUTE,
     checkConcurrency: 1,
     budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
+    spawn: { maxChildren: undefined, maxDepth: undefined },
     ...overrides,
   };
 }

@@ -26,7 +26,7 @@ export const sendCommand: Command = {
 };
 
 /** A message file is pasted like a task, so it is held to a task's checks: UTF-8 text up to MAX_TASK_BYTES. */
-async function readMessageFile(file: string): Promise<string> {
+export async function readMessageFile(file: string): Promise<string> {
   const reading = await readTextFile(file, MAX_TASK_BYTES);
   if (reading.ok) return reading.text;
   const fixes: Record<TextFileProblem, string> = {

@@ -130,7 +130,7 @@ export const reportCommand: Command = {
  * variables come from the pane's environment, which anything in it can change: a name is only ever a file name, the
  * state dir must already exist (never created here), and the worker must have been launched there.
  */
-async function checkTarget(worker: string, stateDir: string): Promise<{ worktree?: string } | string> {
+export async function checkTarget(worker: string, stateDir: string): Promise<{ worktree?: string } | string> {
   const fix = 'run "czar report" inside the worker\'s own tmux session, where czar sets it';
   if (!WORKER_NAME.test(worker))
     return `CZAR_WORKER "${worker}" is not a worker name (lower-case letters, digits, "-" and "_"); ${fix}.`;
@@ -148,7 +148,7 @@ async function checkTarget(worker: string, stateDir: string): Promise<{ worktree
  * worker's agent and run inside its worktree. A refusal is also written to the worker's report stream, where the
  * czar reads it, logs it and raises an alert.
  */
-async function refuseImpostor(
+export async function refuseImpostor(
   paths: StatePaths,
   worker: string,
   record: { worktree?: string },

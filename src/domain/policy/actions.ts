@@ -1,5 +1,5 @@
 import type { DeliverySummary, FleetModel, GivenTask } from '../model.js';
-import type { BonusTask } from '../config-types.js';
+import type { BonusTask, WorkerSpec } from '../config-types.js';
 import type { Alert } from '../status-schema.js';
 import type { AlertKind } from '../words.js';
 import type { CheckFailure } from '../observations.js';
@@ -11,6 +11,19 @@ import type { IntegrationFailure } from '../integration-record.js';
  * event log ("idle 95 s with no done report").
  */
 export type Action =
+  /** Record a child a worker spawned and add it to the fleet; its launch is the usual one. */
+  | { readonly kind: 'spawn'; readonly worker: string; readonly spec: WorkerSpec; readonly reason: string }
+  /** Stop a cancelled child's session for good (its branch and worktree stay until `czar down --purge`). */
+  | { readonly kind: 'cancel_child'; readonly worker: string; readonly reason: string }
+  /** Tell a parent (between its turns) that its child's branch is ready to merge. */
+  | {
+      readonly kind: 'tell_parent';
+      readonly worker: string;
+      readonly child: string;
+      readonly branch: string;
+      readonly sha: string;
+      readonly reason: string;
+    }
   /** Start a queued worker's agent and deliver its own task (with what its dependencies delivered). */
   | {
       readonly kind: 'launch';

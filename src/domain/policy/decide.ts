@@ -11,6 +11,7 @@ import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
 import { decideIntegration } from './integration.js';
 import { answerRequests } from './requests.js';
+import { settleChildren } from './spawn.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { act, transition } from './states.js';
 
@@ -62,6 +63,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     actions.push(...conflicts.actions);
   }
   for (const draft of drafts) tellDependents(ctx, draft, drafts);
+  settleChildren(ctx, drafts);
   let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
   active = launchQueued(ctx, drafts, byName, active);
   const queue = handOutBonus(ctx, drafts, active);

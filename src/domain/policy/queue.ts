@@ -11,6 +11,7 @@ import {
 import type { BonusTask, WorkerSpec } from '../config-types.js';
 import { openCheckpoints } from '../checkpoints.js';
 import { finishedForGood } from '../verification.js';
+import { openChildren } from '../children.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';
 
 /** Who gets work next: dependents told, queued workers launched under `max_active`, bonus tasks handed out. */
@@ -125,7 +126,11 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
   const queue = [...ctx.fleet.queue];
   if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused || fleetBudgetSpent(ctx.fleet)) return queue;
   const free = drafts.filter(
-    (draft) => finishedForGood(model(draft)) && !draft.memory.paused && draft.worker.pane?.alive === true,
+    (draft) =>
+      finishedForGood(model(draft)) &&
+      !draft.memory.paused &&
+      draft.worker.pane?.alive === true &&
+      openChildren(ctx.fleet, name(draft)).length === 0,
   );
   let slots = active;
   for (const task of [...queue]) {

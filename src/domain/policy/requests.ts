@@ -5,6 +5,7 @@ import type { RequestObservation } from '../observations.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../person.js';
 import type { Action } from './actions.js';
 import { takeComment } from './comments.js';
+import { answerCancel, answerSpawn } from './spawn.js';
 
 const BY_PERSON = 'asked by the person';
 
@@ -27,7 +28,7 @@ export function answerRequests(fleet: FleetModel, now: number, actions: Action[]
 
 function answerRequest(
   fleet: FleetModel,
-  { request, refused }: RequestObservation,
+  { request, refused, child }: RequestObservation,
   now: number,
   actions: Action[],
 ): FleetModel {
@@ -57,6 +58,10 @@ function answerRequest(
       const next = setAutonomy(fleet, worker, paused);
       return paused || worker === undefined ? next : resumeBudget(next, worker);
     }
+    case 'spawn':
+      return answerSpawn(fleet, request, child, now, actions, reply);
+    case 'cancel':
+      return answerCancel(fleet, request, now, actions, reply);
     case 'send':
     case 'comment':
     case 'restart':

@@ -57,14 +57,15 @@ export function checkScope(ctx: Context, draft: Draft): void {
 }
 
 /**
- * Pairs of live branches changing the same files; a dependency pair shares files by design and is skipped, and a
- * pair whose branches are both integrated left nothing to resolve.
+ * Pairs of live branches changing the same files; a dependency pair or a parent and its child (cut from it, merged
+ * back) shares files by design and is skipped, and a pair whose branches are both integrated left nothing to resolve.
  */
 export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
   const live = drafts.filter((draft) => draft.launchedAt !== undefined && draft.memory.state !== 'stopped');
   for (const [i, a] of live.entries()) {
     for (const b of live.slice(i + 1)) {
       if (a.worker.spec.dependsOn.includes(name(b)) || b.worker.spec.dependsOn.includes(name(a))) continue;
+      if (a.worker.spec.parent === name(b) || b.worker.spec.parent === name(a)) continue;
       const theirs = touchedFileSet(b.worker.git);
       const settled = theirs.size === 0 || (isIntegrated(a.worker, ctx.fleet) && isIntegrated(b.worker, ctx.fleet));
       const shared = settled ? [] : touchedFiles(a.worker.git).filter((file) => theirs.has(file));
