@@ -20,13 +20,19 @@ function entryFile(stateDir: string): string {
   return path.join(registryDir(), `${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.json`);
 }
 
-/** Registers this process as the czar of `stateDir`; the folders are private (0700), the file 0600. */
-export async function registerCzar(entry: Omit<RegistryEntry, 'pid' | 'processStart'>): Promise<void> {
+/** Makes the registry's folders, private to the user (0700): the entries name every project and repo. */
+export async function ensureRegistryDir(): Promise<string> {
   const dir = registryDir();
   for (const folder of [path.dirname(dir), dir]) {
     await mkdir(folder, { recursive: true, mode: 0o700 });
     await chmod(folder, 0o700);
   }
+  return dir;
+}
+
+/** Registers this process as the czar of `stateDir`; the folders are private (0700), the file 0600. */
+export async function registerCzar(entry: Omit<RegistryEntry, 'pid' | 'processStart'>): Promise<void> {
+  await ensureRegistryDir();
   const processStart = (await processStartTime(process.pid)) ?? '';
   await writeJsonAtomic(entryFile(entry.stateDir), { ...entry, pid: process.pid, processStart });
 }
@@ -63,7 +69,8 @@ async function readEntry(file: string): Promise<RegistryEntry | undefined> {
   }
 }
 
-async function stillRunning(entry: RegistryEntry): Promise<boolean> {
+/** Whether the czar of this entry still runs: its pid alive and started when the entry says (not a reused pid). */
+export async function stillRunning(entry: RegistryEntry): Promise<boolean> {
   if (!(await processRunning(entry.pid))) return false;
   const start = await processStartTime(entry.pid);
   return start === undefined || entry.processStart === '' || start === entry.processStart;

@@ -9,6 +9,8 @@ export const RegistryEntrySchema = z.strictObject({
   repo: z.string(),
   stateDir: z.string(),
   status: z.string(),
+  /** The fleet's private tmux server, where the web page reads a worker's screen. */
+  socket: z.string(),
   startedAt: z.string(),
 });
 export type RegistryEntry = z.infer<typeof RegistryEntrySchema>;

@@ -156,7 +156,8 @@ export class Supervisor {
     await this.pass();
     // The registry is how `czar web` and `czar ls` find this fleet; a registry that cannot be written costs only that.
     const { config, paths } = this.fleet;
-    const entry = { project: config.project, repo: config.repo, stateDir: paths.root, status: paths.status };
+    const { project, repo, tmuxSocket: socket } = config;
+    const entry = { project, repo, socket, stateDir: paths.root, status: paths.status };
     await registerCzar({ ...entry, startedAt: new Date().toISOString() }).catch(() => undefined);
   }
 

@@ -29,6 +29,7 @@ describe('the registry of running czars', () => {
       repo: fx.fleet.config.repo,
       stateDir: fx.fleet.paths.root,
       status: fx.fleet.paths.status,
+      socket: fx.fleet.config.tmuxSocket,
       running: true,
     });
     expect((await stat(registryDir())).mode & 0o777).toBe(0o700);
@@ -45,6 +46,7 @@ describe('the registry of running czars', () => {
       repo: '/r',
       stateDir: '/s',
       status: '/s/status.json',
+      socket: 'czar-p',
       startedAt: '2026-01-01T00:00:00Z',
     };
     await writeFile(
