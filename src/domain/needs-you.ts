@@ -28,7 +28,7 @@ function needOf(worker: WorkerStatus): Omit<Need, 'worker'> | undefined {
   const review = worker.review;
   const latest = worker.alerts.at(-1)?.message ?? worker.note ?? '';
   if (worker.state === 'waiting')
-    return { reason: `waiting for input: ${worker.lastOutput ?? alert('waiting_input') ?? ''}`, action: 'answer' };
+    return { reason: alert('waiting_input') ?? `waiting for input: ${worker.lastOutput ?? ''}`, action: 'answer' };
   if (worker.state === 'over_budget') return { reason: alert('budget') ?? 'over budget', action: 'resume' };
   if (worker.state === 'stuck' || worker.state === 'crashed' || worker.state === 'api_error')
     return { reason: `${worker.state}: ${latest}`, action: 'restart' };
