@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { listRegistered, registryDir } from '../../src/adapters/registry.js';
+import { czar } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 
 describe('the registry of running czars', () => {
@@ -34,6 +35,11 @@ describe('the registry of running czars', () => {
     });
     expect((await stat(registryDir())).mode & 0o777).toBe(0o700);
     expect((await stat(path.dirname(registryDir()))).mode & 0o777).toBe(0o700);
+
+    const listed = await czar(['ls'], { cwd: fx.root, env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? '' } });
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${fx.fleet.config.project}  ${fx.fleet.config.repo}  1 \\w+  needs you: 0$`),
+    );
 
     await supervisor.stop();
     expect(await readdir(registryDir())).toEqual([]);
