@@ -54,6 +54,18 @@ export default tseslint.config(
   },
   { files: ['bin/**/*.js', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
+  // czar web's page runs in the browser as one inline script, with no build step.
+  {
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'location', 'URLSearchParams', 'EventSource', 'fetch', 'setTimeout', 'requestAnimationFrame'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
   // One entry per folder: flat config replaces (not merges) a rule set twice for the same file.
   ...boundaries({
     'src/domain': {
@@ -82,6 +94,7 @@ export default tseslint.config(
     // Exempt from the file-system rule: the simulated agent is an executable test fixture (bin/czar-sim-agent.js), a
     // program of its own that writes its files (work, reports, transcripts) with node:fs as a real agent would.
     'src/sim': { paths: [...ioLibraries, ...uiLibraries], folders: ['cli', 'ui'] },
+    'src/web': { paths: [...ioLibraries, ...fsModules, ...uiLibraries], folders: ['cli', 'ui', 'supervisor'] },
     'src/ui': { paths: [...ioLibraries, ...fsModules], folders: ['cli', 'adapters'] },
     'src/demo': {
       paths: [...ioLibraries, ...fsModules, ...uiLibraries],

@@ -31,6 +31,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   supervise: async () => (await import('./commands/supervise.js')).superviseCommand,
   schemas: async () => (await import('./commands/schemas.js')).schemasCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  web: async () => (await import('./commands/web.js')).webCommand,
+  ls: async () => (await import('./commands/ls.js')).lsCommand,
 };
 
 /** Runs one czar command line and returns the exit status; the only place errors are turned into output. */

@@ -1,4 +1,5 @@
 import { makeFolder, removeFile, writeTextFile } from '../adapters/file-system.js';
+import { registerCzar, unregisterCzar } from '../adapters/registry.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
 import { decide } from '../domain/policy/decide.js';
@@ -153,6 +154,11 @@ export class Supervisor {
       `supervising ${this.store.model.workers.length} worker(s), ${this.store.model.queue.length} bonus task(s) queued`,
     );
     await this.pass();
+    // The registry is how `czar web` and `czar ls` find this fleet; a registry that cannot be written costs only that.
+    const { config, paths } = this.fleet;
+    const { project, repo, tmuxSocket: socket } = config;
+    const entry = { project, repo, socket, stateDir: paths.root, status: paths.status };
+    await registerCzar({ ...entry, startedAt: new Date().toISOString() }).catch(() => undefined);
   }
 
   /** Stops supervising; `done` resolves even when a step fails (the state dir may be gone). */
@@ -172,6 +178,7 @@ export class Supervisor {
       await this.integration.idle();
       await this.executor.replies.idle();
       await this.writeStatus(false);
+      await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
       await removeFile(this.fleet.paths.supervisorLock);
     } finally {
       this.stopped();

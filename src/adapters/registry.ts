@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { RegistryEntrySchema, type RegisteredFleet, type RegistryEntry } from '../domain/registry-entry.js';
+import { processRunning } from './process.js';
+import { writeJsonAtomic } from './state-files.js';
+
+/** The per-user registry of running czars: `$XDG_STATE_HOME/czar/fleets` (default `~/.local/state/czar/fleets`). */
+export function registryDir(env: NodeJS.ProcessEnv = process.env): string {
+  const state =
+    env.XDG_STATE_HOME !== undefined && env.XDG_STATE_HOME !== ''
+      ? env.XDG_STATE_HOME
+      : path.join(homedir(), '.local', 'state');
+  return path.join(state, 'czar', 'fleets');
+}
+
+/** One file per state dir, named by its hash: a second czar for the same fleet replaces the first's entry. */
+function entryFile(stateDir: string): string {
+  return path.join(registryDir(), `${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.json`);
+}
+
+/** Makes the registry's folders, private to the user (0700): the entries name every project and repo. */
+export async function ensureRegistryDir(): Promise<string> {
+  const dir = registryDir();
+  for (const folder of [path.dirname(dir), dir]) {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await chmod(folder, 0o700);
+  }
+  return dir;
+}
+
+/** Registers this process as the czar of `stateDir`; the folders are private (0700), the file 0600. */
+export async function registerCzar(entry: Omit<RegistryEntry, 'pid' | 'processStart'>): Promise<void> {
+  await ensureRegistryDir();
+  const processStart = (await processStartTime(process.pid)) ?? '';
+  await writeJsonAtomic(entryFile(entry.stateDir), { ...entry, pid: process.pid, processStart });
+}
+
+/** Removes this process's entry for `stateDir`; one another czar wrote since stays. */
+export async function unregisterCzar(stateDir: string): Promise<void> {
+  const file = entryFile(stateDir);
+  const entry = await readEntry(file);
+  if (entry === undefined || entry.pid === process.pid) await rm(file, { force: true });
+}
+
+/** Every registered czar, stale ones (crashed, pid reused) marked not running; files that do not parse are skipped. */
+export async function listRegistered(): Promise<RegisteredFleet[]> {
+  const dir = registryDir();
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort();
+  const fleets = await Promise.all(
+    names.map(async (name): Promise<RegisteredFleet | undefined> => {
+      const entry = await readEntry(path.join(dir, name));
+      if (entry === undefined) return undefined;
+      return { ...entry, id: name.slice(0, -'.json'.length), running: await stillRunning(entry) };
+    }),
+  );
+  return fleets.filter((fleet) => fleet !== undefined);
+}
+
+async function readEntry(file: string): Promise<RegistryEntry | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = RegistryEntrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the czar of this entry still runs: its pid alive and started when the entry says (not a reused pid). */
+export async function stillRunning(entry: RegistryEntry): Promise<boolean> {
+  if (!(await processRunning(entry.pid))) return false;
+  const start = await processStartTime(entry.pid);
+  return start === undefined || entry.processStart === '' || start === entry.processStart;
+}
+
+/** Field 22 of /proc/PID/stat, after the command name (which may hold spaces and parentheses). */
+async function processStartTime(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}

@@ -1,0 +1,36 @@
+import { renderUnicodeCompact } from 'uqr';
+import { listensOutside } from '../../web/origins.js';
+import { parse, usageError, type Command } from '../command.js';
+import { err, out } from '../output.js';
+
+/** `czar web`: every running fleet of this user, live in a browser or on a phone, behind a token. */
+export const webCommand: Command = {
+  name: 'web',
+  summary: 'serve a live page of every running fleet of this user (token-protected; a phone scans the QR code)',
+  usage: 'czar web [--port N] [--host H]',
+  async run(args) {
+    const { values } = parse(this, args, { port: { type: 'string', short: 'p' }, host: { type: 'string' } }, 0);
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (values.port !== undefined && !(/^[0-9]+$/.test(values.port) && port <= 65535))
+      throw usageError(
+        this,
+        `--port ${JSON.stringify(values.port)} is not a port number (0-65535); give e.g. --port 8080`,
+      );
+    const host = values.host ?? '127.0.0.1';
+    const { startWebServer } = await import('../../web/server.js');
+    const server = await startWebServer({ host, port });
+    // The first line is the URL alone, so a script (or a test) can read it.
+    out(server.url);
+    out(renderUnicodeCompact(server.url));
+    if (listensOutside(host))
+      err(
+        `czar web listens on ${host}, reachable from other machines: every request needs the token in the URL above (always required), so share it only with devices you trust.`,
+      );
+    err('Open the URL above; Ctrl-C stops czar web (the fleets keep running).');
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+    });
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../../src/adapters/process.js';
+import { CZAR_BIN, czar, workerEnv } from '../helpers/cli.js';
+import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
+import { waitFor } from '../helpers/wait.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`web.test: ${CHROMIUM} is missing, so the browser tests skip; scripts/setup installs it.`);
+
+describe('czar web', () => {
+  const before = process.env.XDG_STATE_HOME;
+  let web: ResultPromise | undefined;
+  let url = '';
+  let base = '';
+  let token = '';
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    // The registry of this test alone: fleets of other tests running on the machine stay out of the page.
+    process.env.XDG_STATE_HOME = await mkdtemp(path.join(tmpdir(), 'czar-web-'));
+    web = execa(process.execPath, [CZAR_BIN, 'web'], {
+      env: cleanEnv({ XDG_STATE_HOME: process.env.XDG_STATE_HOME }),
+      extendEnv: false,
+      reject: false,
+    });
+    let printed = '';
+    web.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    url = await waitFor(() => /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(printed)?.[1], {
+      what: 'the URL on the first line of czar web',
+    });
+    base = new URL(url).origin;
+    token = new URL(url).searchParams.get('token') ?? '';
+    if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    web?.kill('SIGTERM');
+    await web;
+    await rm(process.env.XDG_STATE_HOME ?? '', { recursive: true, force: true });
+    if (before === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = before;
+  });
+
+  it('prints a token URL on 127.0.0.1, refuses every request without the token and actions from another origin', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+    for (const target of ['/', '/events', '/api/worker?fleet=x&worker=y', `/?token=${token}x`]) {
+      const response = await fetch(`${base}${target}`);
+      expect(response.status, target).toBe(401);
+      expect(await response.text()).not.toMatch(/project|workers/);
+    }
+    const action = (headers: Record<string, string>, query = '') =>
+      fetch(`${base}/api/action${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ fleet: 'x', kind: 'pause' }),
+      });
+    // The token in the URL alone (what a link or an image on another page could carry) does not act.
+    expect((await action({ origin: base }, `?token=${token}`)).status).toBe(401);
+    expect((await action({ 'x-czar-token': token, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await action({ 'x-czar-token': token })).status).toBe(403);
+    expect((await action({ 'x-czar-token': token, origin: base })).status).toBe(404);
+  });
+
+  it.skipIf(!hasChromium)(
+    'shows two fleets live, a report within 1 s, sends a message from the page, and fits 390 px',
+    async () => {
+      const one = await fleetFixture({ workers: [{ name: 'api', task: '# Long\n@sim work 300 reading' }] });
+      const two = await fleetFixture({
+        workers: [
+          { name: 'db', task: '# Short\n@sim work 1 reading' },
+          { name: 'q', task: '# Ask\n@sim ask Which database should I use?' },
+        ],
+        policy: { idle_after: '1m', escalate_after: '1m' },
+      });
+      await Promise.all([one.launchWave(), two.launchWave()]);
+      await one.supervise();
+      await two.supervise();
+
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(url);
+      for (const project of [one.fleet.config.project, two.fleet.config.project])
+        await page.locator(`section[data-project="${project}"]`).waitFor();
+      await page.locator('#connection', { hasText: 'live' }).waitFor();
+
+      // A worker's report, with markup and a terminal escape in its note, reaches the page as plain visible text.
+      const env = await workerEnv(one.fleet.config.project, one.fleet.paths.root, 'api');
+      const note = 'step 2 <img src=x onerror=alert(1)> \x1b[31mred';
+      const reported = await czar(['report', '--state', 'working', '--progress', '40', '--note', note], {
+        cwd: path.join(one.root, 'workers', 'api'),
+        env,
+      });
+      expect(reported.stderr).toBe('');
+      const sent = Date.now();
+      const card = page.locator(`section[data-project="${one.fleet.config.project}"] [data-worker="api"]`);
+      const inStatus = one
+        .waitForStatus((status) => status.workers.some((w) => w.note?.startsWith('step 2')))
+        .then(() => Date.now() - sent);
+      await card.locator('.note', { hasText: 'step 2 <img src=x onerror=alert(1)> ␛[31mred' }).waitFor();
+      const latency = Date.now() - sent;
+      // The page's own share (status.json written -> shown) is what czar web adds; the whole path is bounded too.
+      expect(latency - (await inStatus)).toBeLessThan(1000);
+      expect(latency).toBeLessThan(5000);
+      expect(await page.locator('img').count()).toBe(0);
+
+      // A waiting worker is first under Needs you; the answer typed on the page reaches its agent through the czar.
+      const need = page.locator(`#needs-list [data-worker="q"]`);
+      await need.waitFor();
+      expect(await need.textContent()).toMatch(/needs your input: Which database should I use\?Answer$/);
+      await need.locator('button').click();
+      await page.locator('#detail-title', { hasText: '/ q' }).waitFor();
+      await page.locator('#detail-close').click();
+      await page.locator(`section[data-project="${two.fleet.config.project}"] [data-worker="db"]`).click();
+      await page.locator('#detail-title', { hasText: '/ db' }).waitFor();
+      await page.locator('#act-text').fill('use the staging database');
+      await page.locator('#act button[data-kind="send"]').click();
+      const answer = await waitFor(
+        async () => {
+          const text = (await page.locator('#act-result').textContent()) ?? '';
+          return text !== '' && text !== 'send…' ? text : undefined;
+        },
+        { what: "the czar's answer on the page", timeoutMs: 30_000 },
+      );
+      expect(answer).toBe('delivered the message to db');
+      await waitFor(async () => (await two.captures('db')).some((text) => text.includes('use the staging database')), {
+        what: 'the message in the worker db',
+      });
+      await page.locator('#detail-pane', { hasText: /\S/ }).waitFor();
+      if (process.env.CZAR_WEB_SCREENSHOTS === '1')
+        await page.screenshot({ path: path.join(PACKAGE_ROOT, 'docs', 'web-detail.png') });
+      await page.locator('#detail-close').click();
+
+      if (process.env.CZAR_WEB_SCREENSHOTS === '1')
+        await page.screenshot({ path: path.join(PACKAGE_ROOT, 'docs', 'web-desktop.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      const sideways = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(await sideways()).toBeLessThanOrEqual(0);
+      if (process.env.CZAR_WEB_SCREENSHOTS === '1')
+        await page.screenshot({ path: path.join(PACKAGE_ROOT, 'docs', 'web-phone.png'), fullPage: true });
+      await card.click();
+      await page.locator('#detail-pane', { hasText: /\S/ }).waitFor();
+      expect(await sideways()).toBeLessThanOrEqual(0);
+
+      await page.close();
+    },
+  );
+});

@@ -1,0 +1,266 @@
+// czar web's page: plain DOM, no framework. Every text from a fleet goes in through textContent (never as HTML)
+// after its control characters are pictured, so a worker's words cannot become markup or terminal tricks.
+'use strict';
+(() => {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  /** Fleet views by id, as the server last sent them. */
+  const fleets = new Map();
+  /** The worker whose detail is open: { fleet, worker }. */
+  let open;
+  let drawPending = false;
+
+  // eslint-disable-next-line no-control-regex
+  const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+  const visible = (text) =>
+    String(text).replace(CONTROLS, (c) => {
+      const code = c.charCodeAt(0);
+      if (code < 0x20) return String.fromCharCode(0x2400 + code);
+      return code === 0x7f ? '\u2421' : '\u241b' + String.fromCharCode(code - 0x40);
+    });
+
+  /** An element with attributes (class, data-*, ...) and children: strings become text nodes. */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes ?? {})) {
+      if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(typeof child === 'string' || typeof child === 'number' ? visible(child) : child);
+    }
+    return node;
+  }
+
+  const BAD = new Set(['stuck', 'crashed', 'blocked', 'waiting', 'api_error', 'over_budget', 'worktree_missing']);
+  const GOOD = new Set(['done', 'verified']);
+  const stateBadge = (state) =>
+    el('span', { class: `state ${BAD.has(state) ? 'bad' : GOOD.has(state) ? 'good' : ''}` }, state);
+  const dollars = (usd) => (typeof usd === 'number' ? `$${usd.toFixed(2)}` : undefined);
+
+  function connection(live, text) {
+    const node = document.getElementById('connection');
+    node.textContent = text;
+    node.classList.toggle('down', !live);
+  }
+
+  function connect() {
+    const source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+    source.addEventListener('open', () => connection(true, 'live'));
+    source.addEventListener('error', () => {
+      connection(false, 'disconnected: reconnecting…');
+      // A refused stream (czar web restarted with another token) is closed for good: keep trying, the page says so.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+    });
+    source.addEventListener('fleet', (message) => {
+      const view = JSON.parse(message.data);
+      fleets.set(view.id, view);
+      draw();
+      if (open !== undefined && open.fleet === view.id) refreshDetail();
+    });
+    source.addEventListener('gone', (message) => {
+      fleets.delete(JSON.parse(message.data).id);
+      draw();
+    });
+  }
+
+  /** Redraws once per frame however many updates arrive in it. */
+  function draw() {
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(() => {
+      drawPending = false;
+      drawNeeds();
+      drawFleets();
+    });
+  }
+
+  const ACTION_LABEL = {
+    answer: 'Answer',
+    send: 'Send a message',
+    restart: 'Restart',
+    resume: 'Resume',
+    comment: 'Comment',
+  };
+
+  function drawNeeds() {
+    const items = [...fleets.values()].flatMap((fleet) =>
+      fleet.needs.map((need) =>
+        el(
+          'li',
+          { class: 'need', 'data-fleet': fleet.id, 'data-worker': need.worker },
+          el('strong', {}, `${fleet.project} / ${need.worker}`),
+          el('span', { class: 'reason' }, need.reason),
+          button(ACTION_LABEL[need.action] ?? need.action, () => showDetail(fleet.id, need.worker, need.action)),
+        ),
+      ),
+    );
+    document.getElementById('needs-list').replaceChildren(...items);
+    document.getElementById('needs-none').hidden = items.length > 0;
+  }
+
+  function button(label, onClick) {
+    const node = el('button', { type: 'button' }, label);
+    node.addEventListener('click', onClick);
+    return node;
+  }
+
+  function drawFleets() {
+    const sections = [...fleets.values()]
+      .sort((a, b) => a.project.localeCompare(b.project))
+      .map((fleet) => fleetSection(fleet));
+    document.getElementById('fleets').replaceChildren(...sections);
+    document.getElementById('no-fleets').hidden = sections.length > 0;
+  }
+
+  function fleetSection(fleet) {
+    const status = fleet.status;
+    const usage = status?.usage;
+    const budget = usage?.budget;
+    const limit = (l) => [dollars(l?.usd), l?.tokens && `${l.tokens} tokens`].filter(Boolean).join(', ') || 'none';
+    const integration = status?.integration;
+    const facts = el(
+      'div',
+      { class: 'facts' },
+      el('span', {}, fleet.running ? 'running' : 'stopped (its czar is gone)'),
+      el('span', {}, `repo ${fleet.repo}`),
+      status && el('span', {}, `base ${status.base}`),
+      status?.paused && el('span', {}, 'paused'),
+      status?.sprintOver && el('span', {}, 'sprint over'),
+      usage && el('span', {}, `spent ${dollars(usage.usd)} · ${dollars(usage.usdPerHour)}/h`),
+      budget && el('span', {}, `budget: worker ${limit(budget.worker)}; fleet ${limit(budget.fleet)}`),
+      integration &&
+        el(
+          'span',
+          {},
+          `integration ${integration.branch}: ${integration.holds.length} merged` +
+            (integration.conflicts.length > 0 ? `, ${integration.conflicts.length} in conflict` : ''),
+        ),
+      status &&
+        el('span', {}, `queue: ${status.queue.length ? status.queue.map((task) => task.title).join(', ') : 'empty'}`),
+    );
+    const workers = (status?.workers ?? []).map((worker) => workerCard(fleet, worker));
+    return el(
+      'section',
+      { class: `fleet ${fleet.running ? '' : 'stopped'}`, 'data-fleet': fleet.id, 'data-project': fleet.project },
+      el('h2', {}, fleet.project),
+      facts,
+      el('div', { class: 'workers' }, workers),
+    );
+  }
+
+  function workerCard(fleet, worker) {
+    const git = worker.git;
+    const card = el(
+      'article',
+      { class: 'worker', 'data-worker': worker.name, tabindex: 0 },
+      el('div', {}, el('span', { class: 'name' }, worker.name), stateBadge(worker.state), worker.paused && ' paused'),
+      el('div', { class: 'line' }, worker.title),
+      typeof worker.progress === 'number' && el('progress', { max: 100, value: worker.progress }),
+      worker.note && el('div', { class: 'line note' }, worker.note),
+      el(
+        'div',
+        { class: 'line quiet' },
+        `${worker.branch} · ${git.commitsAhead} commit(s)`,
+        worker.usage && ` · ${dollars(worker.usage.usd)}`,
+      ),
+      worker.alerts.map((alert) => el('div', { class: 'alert' }, `⚠ ${alert.message}`)),
+    );
+    card.addEventListener('click', () => showDetail(fleet.id, worker.name));
+    return card;
+  }
+
+  function showDetail(fleetId, workerName, action) {
+    open = { fleet: fleetId, worker: workerName };
+    const fleet = fleets.get(fleetId);
+    document.getElementById('detail-title').textContent = visible(`${fleet?.project ?? ''} / ${workerName}`);
+    document.getElementById('act-result').textContent = '';
+    const dialog = document.getElementById('detail');
+    if (!dialog.open) dialog.showModal();
+    if (action === 'answer' || action === 'send' || action === 'comment') document.getElementById('act-text').focus();
+    void refreshDetail();
+  }
+
+  async function refreshDetail() {
+    if (open === undefined) return;
+    const asked = open;
+    const query = new URLSearchParams({ token, fleet: asked.fleet, worker: asked.worker });
+    const response = await fetch(`/api/worker?${query}`).catch(() => undefined);
+    if (response === undefined || !response.ok || open !== asked) return;
+    const detail = await response.json();
+    const worker = detail.worker;
+    const review = worker.review;
+    document.getElementById('detail-facts').replaceChildren(
+      el('p', {}, stateBadge(worker.state), ` ${worker.title}`),
+      worker.note && el('p', {}, worker.note),
+      el(
+        'p',
+        { class: 'quiet' },
+        `${worker.branch}: ${worker.git.commitsAhead} commit(s) ahead`,
+        worker.git.lastCommit && ` · last: ${worker.git.lastCommit.subject}`,
+      ),
+      el(
+        'p',
+        { class: 'quiet' },
+        `changed: ${worker.git.filesChanged.join(', ') || 'nothing yet'}`,
+        worker.git.dirty.length ? ` · uncommitted: ${worker.git.dirty.join(', ')}` : '',
+      ),
+      review &&
+        el(
+          'div',
+          {},
+          el(
+            'p',
+            {},
+            `review: ${review.state}, round ${review.round} of ${review.maxRounds}`,
+            review.summary && ` · ${review.summary}`,
+          ),
+          el(
+            'ul',
+            {},
+            review.findings.map((finding) => el('li', {}, JSON.stringify(finding))),
+          ),
+        ),
+      worker.alerts.map((alert) => el('p', { class: 'alert' }, `⚠ ${alert.kind}: ${alert.message}`)),
+    );
+    document.getElementById('detail-pane').textContent = visible(detail.pane).replace(/\u240a/g, '\n');
+    document.getElementById('detail-events').replaceChildren(
+      ...detail.events
+        .slice()
+        .reverse()
+        .map((event) => el('li', {}, `${event.at.slice(11, 19)} ${event.kind}: ${event.message}`)),
+    );
+  }
+
+  async function act(kind) {
+    if (open === undefined) return;
+    const text = document.getElementById('act-text').value;
+    const result = document.getElementById('act-result');
+    result.textContent = `${kind}…`;
+    const body = {
+      fleet: open.fleet,
+      kind,
+      worker: open.worker,
+      ...(kind === 'send' || kind === 'comment' ? { text } : {}),
+    };
+    try {
+      const response = await fetch('/api/action', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-czar-token': token },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      result.textContent = visible(answer.message);
+      if (answer.ok && (kind === 'send' || kind === 'comment')) document.getElementById('act-text').value = '';
+    } catch (error) {
+      result.textContent = `Not sent: ${visible(String(error))}`;
+    }
+  }
+
+  for (const node of document.querySelectorAll('#act button[data-kind]'))
+    node.addEventListener('click', () => void act(node.getAttribute('data-kind')));
+  document.getElementById('detail-close').addEventListener('click', () => document.getElementById('detail').close());
+  document.getElementById('detail').addEventListener('close', () => {
+    open = undefined;
+  });
+  connect();
+})();
