@@ -3,7 +3,7 @@ import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { RegistryEntrySchema, type RegisteredFleet, type RegistryEntry } from '../domain/registry-entry.js';
-import { processRunning } from './process.js';
+import { processRunning } from './process-table.js';
 import { writeJsonAtomic } from './state-files.js';
 
 /** The per-user registry of running czars: `$XDG_STATE_HOME/czar/fleets` (default `~/.local/state/czar/fleets`). */

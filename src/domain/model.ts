@@ -18,7 +18,6 @@ import type {
 } from './observations.js';
 import type { ReviewSpendEntry } from './review-usage.js';
 import type { WorkerUsage } from './usage.js';
-
 /**
  * The model the supervisor keeps between ticks: what the shell observed (reports, panes, git) and what the czar
  * remembers (state, ladder, alerts, tasks); `decide()` reads it and returns the memory it updated. Times: epoch ms.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckpointsStatusSchema } from './checkpoint-status.js';
-import { ReviewFindingSchema } from './review-verdict.js';
+import { ReviewStatusSchema } from './status-review-schema.js';
 import {
   ReviewUsagePartSchema,
   TaskUsageSchema,
@@ -8,7 +8,7 @@ import {
   UNPRICED,
   WaitingCommentSchema,
 } from './status-usage-schema.js';
-import { ALERT_KINDS, HOST_LINK_STATES, REVIEW_STATES, WORKER_STATES } from './words.js';
+import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES } from './words.js';
 
 /**
  * The status file is an interface other programs read: this zod schema describes it, generates
@@ -121,18 +121,6 @@ export const FleetUsageSchema = z.strictObject({
   unknownWorkers: z.array(z.string()).describe('launched workers whose agents keep no records czar can read'),
   budget: z.strictObject({ worker: limits, fleet: limits }),
 });
-
-export const ReviewStatusSchema = z
-  .strictObject({
-    state: z.enum(REVIEW_STATES),
-    reviewer: z.string().describe('the agent that reviews this worker'),
-    round: z.number().int().describe('the review round on the branch tip, 1-based (0 before the first review)'),
-    maxRounds: z.number().int().describe('rounds of changes requested before the person is asked'),
-    sha: z.string().optional().describe('the branch tip the state speaks about'),
-    summary: z.string().optional().describe("the reviewer's one-line summary (its words, control characters pictured)"),
-    findings: z.array(ReviewFindingSchema),
-  })
-  .describe("the worker's review: verified needs its approval of the tip (absent when nobody reviews it)");
 
 export const WorkerStatusSchema = z.strictObject({
   name: z.string(),
