@@ -40,23 +40,24 @@ export async function upRealFleet(
 export const deliveryMismatches = (events: readonly FleetEvent[]): FleetEvent[] =>
   events.filter((event) => event.kind === 'alert' && event.data?.alert === 'delivery_mismatch');
 
+/** A worker that commits real work and reports done from its own shell. */
+const BUILDER = {
+  name: 'builder',
+  task: task(
+    'Write the greeting and commit it.',
+    'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
+    'RUN: czar report --task builder --state done --note "hello committed"',
+    'SAY: Finished.',
+  ),
+};
+
 /** Registers the test that `agent` commits real work, reports done from its own shell and then gets a bonus task. */
 export function itWorksAndGetsBonus(agent: RealAgent): void {
   it(
     'commits real work, reports done from its shell and gets the bonus task',
     async () => {
       const { endpoint, fx } = await upRealFleet(agent, {
-        workers: [
-          {
-            name: 'builder',
-            task: task(
-              'Write the greeting and commit it.',
-              'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
-              'RUN: czar report --task builder --state done --note "hello committed"',
-              'SAY: Finished.',
-            ),
-          },
-        ],
+        workers: [BUILDER],
         bonus: [
           {
             name: 'farewell',
@@ -122,15 +123,7 @@ export function itPassesTheScenarios(agent: RealAgent): void {
     async () => {
       const { endpoint, fx } = await upRealFleet(agent, {
         workers: [
-          {
-            name: 'builder',
-            task: task(
-              'Write the greeting and commit it.',
-              'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
-              'RUN: czar report --task builder --state done --note "hello committed"',
-              'SAY: Finished.',
-            ),
-          },
+          BUILDER,
           { name: 'quitter', task: task('Write the report.', 'RUN: echo started > notes.txt', 'SAY: I stop here.') },
           { name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: no such model') },
         ],
