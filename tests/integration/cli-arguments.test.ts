@@ -46,7 +46,7 @@ describe('an unknown command', () => {
   test('is one sentence, then the next step as its own sentence', async () => {
     const cwd = await tempDir();
     for (const [name, hint] of [
-      ['web', ''],
+      ['frobnicate', ''],
       ['stauts', '; did you mean "status"?'],
     ] as const) {
       const result = await czar([name], { cwd });
