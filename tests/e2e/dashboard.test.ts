@@ -118,9 +118,11 @@ async function personTerminal(cwd: string, argv: readonly string[]): Promise<{ t
   return { term, pane };
 }
 
-/** Which session each client of a tmux server shows. */
+/** Which session each terminal client of a tmux server shows (the czar's own control-mode client is not one). */
 async function clientSessions(tmux: Tmux): Promise<string[]> {
-  const result = await tmux.cmd(['list-clients', '-F', '#{client_session}'], { allowFailure: true });
+  const result = await tmux.cmd(['list-clients', '-F', '#{?client_control_mode,,#{client_session}}'], {
+    allowFailure: true,
+  });
   return result.stdout.split('\n').filter((line) => line !== '');
 }
 

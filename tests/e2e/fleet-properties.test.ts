@@ -157,7 +157,8 @@ describe('fleet properties under faults', () => {
             if (tip === undefined) return [];
             const scratch = path.join(root, `outside-${worker}`);
             await gitIn(repo, ['worktree', 'add', '--quiet', '--detach', scratch, tip]);
-            await writeFile(path.join(scratch, `outside-${worker}.txt`), 'a person wrote this\n');
+            // New words each time: the same commit picked twice must still change the file.
+            await writeFile(path.join(scratch, `outside-${worker}.txt`), `a person wrote this at ${tip}\n`);
             await gitIn(scratch, ['add', '-A']);
             await gitIn(scratch, ['commit', '--quiet', '-m', `outside commit on ${worker}`]);
             const commit = await gitIn(scratch, ['rev-parse', 'HEAD']);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
+import { waitFor } from '../helpers/wait.js';
 
 const TASK = [
   '# Add the list helper',
@@ -44,8 +45,13 @@ describe('czar supervision: a review before verified', () => {
 
     // The finding reaches the worker's pane as data, grouped by file, with "commit, then report done".
     await fx.waitForEvent('review_fixup', 'lister');
-    await fx.waitForEvent('message_delivered', 'lister');
-    const fixup = (await fx.captures('lister')).find((text) => text.includes('asked for changes'));
+    // The sim records a paste when it reads it: the delivery event can come first.
+    const fixup = await waitFor(
+      async () => (await fx.captures('lister')).find((text) => text.includes('asked for changes')),
+      {
+        what: "the reviewer's findings in the worker's pane",
+      },
+    );
     expect(fixup).toContain('src/a.ts:1 [major] first() crashes on an empty list');
     expect(fixup).toContain('review round 1 of 3');
     expect(fixup).toMatch(/```\nsummary: /);
