@@ -7,6 +7,13 @@ export const MAX_CHILD_NAME = 64;
 /** The highest dollar limit a budget request may set: a typo guard, far above any real fleet's spend. */
 export const MAX_BUDGET_USD = 1_000_000;
 
+/** A dollar amount as typed (`5`, `12.50`, `$12.50`), or undefined when it is not one a budget may be. */
+export function budgetUsd(typed: string): number | undefined {
+  const match = /^\$?(\d+(?:\.\d{1,2})?)$/.exec(typed.trim());
+  const usd = match?.[1] === undefined ? NaN : Number(match[1]);
+  return usd > 0 && usd <= MAX_BUDGET_USD ? usd : undefined;
+}
+
 /** Things a person asks the running czar to do, from the CLI or the dashboard. */
 export const CzarRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: z.string(), kind: z.literal('send'), worker: z.string(), text: z.string() }),

@@ -1,4 +1,4 @@
-import { MAX_BUDGET_USD } from '../../domain/czar-request.js';
+import { budgetUsd, MAX_BUDGET_USD } from '../../domain/czar-request.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { requestOrThrow } from '../person-actions.js';
@@ -28,10 +28,3 @@ export const budgetCommand: Command = {
     return 0;
   },
 };
-
-/** A dollar amount as typed (`5`, `12.50`, `$12.50`), or undefined when it is not one a budget may be. */
-export function budgetUsd(typed: string): number | undefined {
-  const match = /^\$?(\d+(?:\.\d{1,2})?)$/.exec(typed.trim());
-  const usd = match?.[1] === undefined ? NaN : Number(match[1]);
-  return usd > 0 && usd <= MAX_BUDGET_USD ? usd : undefined;
-}
