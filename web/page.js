@@ -240,7 +240,7 @@
       fleet: open.fleet,
       kind,
       worker: open.worker,
-      ...(kind === 'send' || kind === 'comment' ? { text } : {}),
+      ...(kind === 'send' || kind === 'comment' || kind === 'budget' ? { text } : {}),
     };
     try {
       const response = await fetch('/api/action', {
@@ -250,7 +250,8 @@
       });
       const answer = await response.json();
       result.textContent = visible(answer.message);
-      if (answer.ok && (kind === 'send' || kind === 'comment')) document.getElementById('act-text').value = '';
+      if (answer.ok && (kind === 'send' || kind === 'comment' || kind === 'budget'))
+        document.getElementById('act-text').value = '';
     } catch (error) {
       result.textContent = `Not sent: ${visible(String(error))}`;
     }

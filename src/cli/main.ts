@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   restart: async () => (await import('./commands/fleet-requests.js')).restartCommand,
   pause: async () => (await import('./commands/fleet-requests.js')).pauseCommand,
   resume: async () => (await import('./commands/fleet-requests.js')).resumeCommand,
+  budget: async () => (await import('./commands/budget.js')).budgetCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
   integrate: async () => (await import('./commands/integrate.js')).integrateCommand,
   handoff: async () => (await import('./commands/handoff.js')).handoffCommand,

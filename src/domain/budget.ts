@@ -116,13 +116,12 @@ function sinceResume(spend: Spend, memory: WorkerMemory): Spend {
  */
 export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetModel; actions: Action[] } {
   const actions: Action[] = [];
-  const limits = fleet.policy.budget.worker;
   const workers = fleet.workers.map((worker): WorkerModel => {
     const spend = budgetSpend(fleet, worker);
     if (spend === undefined || worker.launchedAt === undefined || worker.memory.stopped) return worker;
     const memory = { ...worker.memory };
     const name = worker.spec.name;
-    const found = shares(sinceResume(spend, memory), limits);
+    const found = shares(sinceResume(spend, memory), workerLimits(fleet, name));
     const over = found.find((limit) => limit.share >= 1);
     if (over !== undefined && memory.overBudget === undefined) {
       const reason = `spent ${over.text}: its budget`;
@@ -232,5 +231,49 @@ export function resumeBudget(fleet: FleetModel, worker: string): FleetModel {
         },
       };
     }),
+  };
+}
+
+/** A worker's limits: the policy's, with the dollar limit the person set for it in place of the policy's. */
+export function workerLimits(fleet: FleetModel, worker: string): BudgetLimits {
+  const { budget } = fleet.policy;
+  const usd = budget.setUsd?.[worker];
+  return usd === undefined ? budget.worker : { ...budget.worker, usd };
+}
+
+/**
+ * The person set a dollar limit (`czar budget`), kept in the policy the czar holds until it stops: a worker's
+ * counts all it spent (a resume's fresh start is over), the fleet's replaces `fleet.usd`. The pass's budget check
+ * then lifts or sets the over-budget mark against it. Returns the fleet and one sentence saying what changed.
+ */
+export function setBudget(
+  fleet: FleetModel,
+  worker: string | undefined,
+  usd: number,
+): { fleet: FleetModel; message: string } {
+  const { budget } = fleet.policy;
+  const was = (limit: number | undefined): string => (limit === undefined ? 'none' : `$${limit}`);
+  if (worker === undefined)
+    return {
+      fleet: {
+        ...fleet,
+        budgetWarned: [],
+        policy: { ...fleet.policy, budget: { ...budget, fleet: { ...budget.fleet, usd } } },
+      },
+      message: `set the fleet budget to $${usd} (it was ${was(budget.fleet.usd)})`,
+    };
+  const before = workerLimits(fleet, worker).usd;
+  const workers = fleet.workers.map((model) =>
+    model.spec.name === worker
+      ? { ...model, memory: { ...model.memory, budgetOffset: undefined, budgetWarned: [] } }
+      : model,
+  );
+  return {
+    fleet: {
+      ...fleet,
+      workers,
+      policy: { ...fleet.policy, budget: { ...budget, setUsd: { ...budget.setUsd, [worker]: usd } } },
+    },
+    message: `set the budget of ${worker} to $${usd} (it was ${was(before)})`,
   };
 }

@@ -131,6 +131,8 @@ export interface BudgetLimits {
 export interface Budget {
   readonly worker: BudgetLimits;
   readonly fleet: BudgetLimits;
+  /** Dollar limits the person set for single workers in the running czar (`czar budget`), over `worker.usd`. */
+  readonly setUsd?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface NotifyCommand {

@@ -4,6 +4,16 @@ import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_TASK_BYTES } from './limits.js
 /** The longest name a spawn request may give a child, its agent or a check. */
 export const MAX_CHILD_NAME = 64;
 
+/** The highest dollar limit a budget request may set: a typo guard, far above any real fleet's spend. */
+export const MAX_BUDGET_USD = 1_000_000;
+
+/** A dollar amount as typed (`5`, `12.50`, `$12.50`), or undefined when it is not one a budget may be. */
+export function budgetUsd(typed: string): number | undefined {
+  const match = /^\$?(\d+(?:\.\d{1,2})?)$/.exec(typed.trim());
+  const usd = match?.[1] === undefined ? NaN : Number(match[1]);
+  return usd > 0 && usd <= MAX_BUDGET_USD ? usd : undefined;
+}
+
 /** Things a person asks the running czar to do, from the CLI or the dashboard. */
 export const CzarRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: z.string(), kind: z.literal('send'), worker: z.string(), text: z.string() }),
@@ -20,6 +30,13 @@ export const CzarRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: z.string(), kind: z.literal('pause'), worker: z.string().optional() }),
   z.strictObject({ id: z.string(), kind: z.literal('resume'), worker: z.string().optional() }),
   z.strictObject({ id: z.string(), kind: z.literal('stop') }),
+  // A worker's dollar limit, or the fleet's when no worker is named.
+  z.strictObject({
+    id: z.string(),
+    kind: z.literal('budget'),
+    worker: z.string().optional(),
+    usd: z.number().positive().max(MAX_BUDGET_USD),
+  }),
   // From a worker's own pane: `worker` is the parent, `proof` its agent's secret (checked before decide() sees it).
   z.strictObject({
     id: z.string(),

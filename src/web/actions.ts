@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { commentParts } from '../domain/comments.js';
-import { CzarRequestSchema, type CzarRequestBody, type CzarRequestResult } from '../domain/czar-request.js';
+import {
+  budgetUsd,
+  CzarRequestSchema,
+  MAX_BUDGET_USD,
+  type CzarRequestBody,
+  type CzarRequestResult,
+} from '../domain/czar-request.js';
 import { statePaths } from '../domain/paths.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import { askCzar } from '../fleet/requests.js';
 
-/** What the page sends to act: a fleet, a request kind, and the worker and text the kind needs. */
+/** What the page sends to act: a fleet, a request kind, and the worker and text (a budget's dollars) the kind needs. */
 const ActionSchema = z.strictObject({
   fleet: z.string().max(64),
-  kind: z.enum(['send', 'comment', 'bonus', 'restart', 'pause', 'resume']),
+  kind: z.enum(['send', 'comment', 'bonus', 'restart', 'pause', 'resume', 'budget']),
   worker: z.string().max(200).optional(),
   text: z
     .string()
@@ -64,6 +70,12 @@ function requestBody(action: WebAction): CzarRequestBody | string {
   if (kind === 'pause' || kind === 'resume') return worker === undefined ? { kind } : { kind, worker };
   if (worker === undefined) return `A ${kind} request names its worker.`;
   if (kind === 'bonus' || kind === 'restart') return { kind, worker };
+  if (kind === 'budget') {
+    const usd = budgetUsd(text);
+    if (usd === undefined)
+      return `The budget for ${worker} must be a dollar amount above 0 and up to ${MAX_BUDGET_USD}, such as 5 or 12.50; write it in the box.`;
+    return { kind, worker, usd };
+  }
   if (text.trim() === '')
     return `The ${kind === 'send' ? 'message' : 'comment'} for ${worker} is empty; write it first.`;
   if (kind === 'send') return { kind, worker, text };

@@ -133,6 +133,10 @@ describe('czar web', () => {
       await waitFor(async () => (await two.captures('db')).some((text) => text.includes('use the staging database')), {
         what: 'the message in the worker db',
       });
+      // Its budget, set from the page, is the czar's answer to the same request as "czar budget db --usd 7.50".
+      await page.locator('#act-text').fill('7.50');
+      await page.locator('#act button[data-kind="budget"]').click();
+      await page.locator('#act-result', { hasText: 'set the budget of db to $7.5 (it was none)' }).waitFor();
       await page.locator('#detail-pane', { hasText: /\S/ }).waitFor();
       if (process.env.CZAR_WEB_SCREENSHOTS === '1')
         await page.screenshot({ path: path.join(PACKAGE_ROOT, 'docs', 'web-detail.png') });

@@ -165,4 +165,72 @@ describe('budgets', () => {
     );
     expect(of(decide(under, now).actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
   });
+
+  describe("a person's budget request (czar budget, the page's button)", () => {
+    const now = T0 + MINUTE;
+    const ask = (model: FleetModel, worker: string | undefined, usd: number): FleetModel => ({
+      ...model,
+      requests: [
+        { request: worker === undefined ? { id: 'r', kind: 'budget', usd } : { id: 'r', kind: 'budget', worker, usd } },
+      ],
+    });
+    const replies = (actions: readonly Action[]) => of(actions, 'reply').map(({ ok, message }) => ({ ok, message }));
+
+    it("raises one worker's dollar limit in the czar's memory: it goes on, and a later pass still counts the new limit", () => {
+      const over = decide(
+        observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })),
+        now,
+      ).fleet;
+      expect(worker(over, 'a').memory.state).toBe('over_budget');
+      const raised = decide(ask(over, 'a', 2), now + SECOND);
+      expect(replies(raised.actions)).toEqual([{ ok: true, message: 'set the budget of a to $2 (it was $1)' }]);
+      expect(of(raised.actions, 'event').map((action) => action.event)).toEqual(
+        expect.arrayContaining(['budget_set', 'budget_raised']),
+      );
+      expect(worker(raised.fleet, 'a').memory.state).not.toBe('over_budget');
+      // The other worker keeps the policy's limit; a again is over once it spends past the raised one.
+      expect(raised.fleet.policy.budget.setUsd).toEqual({ a: 2 });
+      const later = decide(
+        observe(raised.fleet, 'a', () => ({ usage: usage(1_900_000) })),
+        now + 2 * SECOND,
+      );
+      expect(worker(later.fleet, 'a').memory.state).not.toBe('over_budget');
+      const past = decide(
+        observe(later.fleet, 'a', () => ({ usage: usage(2_100_000) })),
+        now + 3 * SECOND,
+      );
+      expect(worker(past.fleet, 'a').memory.state).toBe('over_budget');
+    });
+
+    it('counts a raised limit against all the worker spent, even after a resume gave it a fresh start', () => {
+      const over = decide(
+        observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })),
+        now,
+      ).fleet;
+      const resumed = resumeBudget(over, 'a');
+      const lowered = decide(ask(resumed, 'a', 1.1), now + SECOND);
+      expect(worker(lowered.fleet, 'a').memory.state).toBe('over_budget');
+    });
+
+    it('raises the fleet limit: the held bonus queue is handed out again', () => {
+      const spent = observe(
+        observe(budgeted({}, { usd: 1 }, { queue: [bonusTask('extra')] }), 'b', () => ({
+          usage: usage(500_000, 'test-model', 'b'),
+        })),
+        'a',
+        () => ({
+          report: { state: 'done', at: now - SECOND, progress: 100, note: undefined, resultFile: undefined },
+          git: commits(1, now - 2 * SECOND),
+          pane: alivePane(now - SECOND),
+          usage: usage(600_000),
+        }),
+      );
+      const held = decide(spent, now);
+      expect(of(held.actions, 'bonus')).toEqual([]);
+      const raised = decide(ask(held.fleet, undefined, 5), now + SECOND);
+      expect(replies(raised.actions)).toEqual([{ ok: true, message: 'set the fleet budget to $5 (it was $1)' }]);
+      expect(raised.fleet.policy.budget.fleet.usd).toBe(5);
+      expect(of(raised.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+    });
+  });
 });

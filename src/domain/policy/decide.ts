@@ -77,6 +77,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     workers.every((worker, index) => worker === observed.workers[index]) &&
     sameItems(queue, observed.queue) &&
     fleet.paused === observed.paused &&
+    fleet.policy === observed.policy &&
     fleet.requests === observed.requests &&
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold;

@@ -1,4 +1,4 @@
-import { resumeBudget } from '../budget.js';
+import { resumeBudget, setBudget } from '../budget.js';
 import type { CzarRequest } from '../czar-request.js';
 import type { FleetModel } from '../model.js';
 import type { RequestObservation } from '../observations.js';
@@ -16,7 +16,7 @@ type Reply = (ok: boolean, message: string, after?: string) => void;
 type WorkerRequest = Extract<CzarRequest, { kind: 'send' | 'comment' | 'restart' | 'bonus' }>;
 
 /**
- * A person's requests (`czar send/comment/bonus/restart/pause/resume/stop`, the dashboard's keys), in the order they came:
+ * A person's requests (`czar send/comment/bonus/restart/pause/resume/budget/stop`, the dashboard's keys), in the order they came:
  * each changes the czar's memory, asks for its effect, and is answered once. The returned fleet holds no request.
  */
 export function answerRequests(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
@@ -57,6 +57,16 @@ function answerRequest(
       reply(true, said);
       const next = setAutonomy(fleet, worker, paused);
       return paused || worker === undefined ? next : resumeBudget(next, worker);
+    }
+    case 'budget': {
+      const set = setBudget(fleet, request.worker, request.usd);
+      actions.push(
+        request.worker === undefined
+          ? { kind: 'fleet_event', event: 'budget_set', message: set.message, reason: BY_PERSON }
+          : { kind: 'event', worker: request.worker, event: 'budget_set', message: set.message, reason: BY_PERSON },
+      );
+      reply(true, set.message);
+      return set.fleet;
     }
     case 'spawn':
       return answerSpawn(fleet, request, child, now, actions, reply);
