@@ -67,7 +67,7 @@ describe('czar review: the person retries a review', () => {
     const asked = retry(failed);
     expect(reply(asked.actions)).toEqual([{ ok: true, message: expect.stringContaining('runs again') as string }]);
     expect(only(asked.actions, 'run_review')).toEqual([
-      expect.objectContaining({ worker: 'a', sha: SHA1, round: 1, again: true }),
+      expect.objectContaining({ worker: 'a', sha: SHA1, round: 2, again: true }),
     ]);
     // Queued, not started: the failed verdict still stands, and is not alerted twice.
     expect(decide(asked.fleet, now + 3 * SECOND).actions).toEqual([]);

@@ -5,7 +5,7 @@ import type { Action } from './actions.js';
 
 /**
  * A person's `czar review <worker>`: the review of the worker's tip runs again, a new round, even where a verdict of
- * that tip is kept (a review that gave none, or one that asked for changes). The alert of the failed review is cleared
+ * that tip is kept (a review that gave none, or one that asked for changes), numbered as the round after it. The alert of the failed review is cleared
  * when the new one starts. A refusal sentence when there is nothing to retry.
  */
 export function retryReview(
@@ -33,13 +33,15 @@ export function retryReview(
     return {
       refused: `${review.agent.name} already approved ${worker}'s tip ${short(tip)}; a new commit is reviewed on its own.`,
     };
+  // The round after the one retried, as the reviewer's prompt and the events number it.
   const rounds = reviewRounds(model);
   const sentBack = rounds.indexOf(tip);
+  const retried = sentBack >= 0 ? sentBack + 1 : rounds.length + 1;
   const action: Action = {
     kind: 'run_review',
     worker,
     sha: tip,
-    round: sentBack >= 0 ? sentBack + 1 : rounds.length + 1,
+    round: retried + 1,
     again: true,
     reason: `the person asked ${review.agent.name} to review ${short(tip)} again`,
   };
