@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   attach: async () => (await import('./commands/attach.js')).attachCommand,
   send: async () => (await import('./commands/fleet-requests.js')).sendCommand,
   comment: async () => (await import('./commands/comment.js')).commentCommand,
+  review: async () => (await import('./commands/fleet-requests.js')).reviewCommand,
   bonus: async () => (await import('./commands/fleet-requests.js')).bonusCommand,
   restart: async () => (await import('./commands/fleet-requests.js')).restartCommand,
   pause: async () => (await import('./commands/fleet-requests.js')).pauseCommand,

@@ -26,6 +26,7 @@ export const CzarRequestSchema = z.discriminatedUnion('kind', [
     text: z.string().min(1).max(MAX_COMMENT_CHARS),
   }),
   z.strictObject({ id: z.string(), kind: z.literal('bonus'), worker: z.string() }),
+  z.strictObject({ id: z.string(), kind: z.literal('review'), worker: z.string() }),
   z.strictObject({ id: z.string(), kind: z.literal('restart'), worker: z.string(), fresh: z.boolean().optional() }),
   z.strictObject({ id: z.string(), kind: z.literal('pause'), worker: z.string().optional() }),
   z.strictObject({ id: z.string(), kind: z.literal('resume'), worker: z.string().optional() }),

@@ -126,6 +126,8 @@ export function judgeReview(worker: WorkerModel, now: number, canMessage: boolea
       'a review without a verdict is no approval',
     );
   }
+  // A review of the tip started again (asked by the person): the alert of the one that gave no verdict is over.
+  if (run.status === 'running') return clearAlerts(worker, `the review of ${short(tip)} runs again`, ['review_failed']);
   if (run.status !== 'changes_requested') return NOTHING;
 
   const name = worker.spec.name;
@@ -196,8 +198,11 @@ function alertOnce(
   };
 }
 
-function clearAlerts(worker: WorkerModel, reason: string): ReviewDecision {
-  const kinds: readonly AlertKind[] = ['review_failed', 'review_unresolved'];
+function clearAlerts(
+  worker: WorkerModel,
+  reason: string,
+  kinds: readonly AlertKind[] = ['review_failed', 'review_unresolved'],
+): ReviewDecision {
   const alerts = worker.memory.alerts.filter((alert) => !kinds.includes(alert.kind));
   if (alerts.length === worker.memory.alerts.length) return NOTHING;
   const actions: Action[] = worker.memory.alerts

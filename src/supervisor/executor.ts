@@ -206,7 +206,7 @@ export class Executor {
         return;
       case 'run_review':
         void log('run_review', action.reason, { sha: action.sha, round: action.round });
-        this.reviews.request(spec, action.sha, action.round);
+        this.reviews.request(spec, action.sha, action.round, action.again === true);
         return;
       case 'nudge':
       case 'realign':

@@ -101,13 +101,14 @@ export class ReviewSource implements Source {
     return entries;
   }
 
-  request(spec: WorkerSpec, sha: string, round: number): void {
+  /** `again` (the person's retry) runs the review even where a verdict of `sha` is kept. */
+  request(spec: WorkerSpec, sha: string, round: number, again = false): void {
     if (this.stopped || spec.review === undefined) return;
     const queued = this.pending.findIndex((item) => item.spec.name === spec.name);
     if (queued >= 0) this.pending.splice(queued, 1);
     // A commit reviewed before (by an earlier czar) is not reviewed again: its kept verdict stands.
-    const done = this.kept.get(spec.name)?.find((kept) => kept.observation.sha === sha);
-    if (done !== undefined && done.observation.status !== 'running') {
+    const done = this.kept.get(spec.name)?.findLast((kept) => kept.observation.sha === sha);
+    if (!again && done !== undefined && done.observation.status !== 'running') {
       this.record(spec.name, done);
       return;
     }
@@ -174,11 +175,12 @@ export class ReviewSource implements Source {
     }));
   }
 
+  /** Keeps `kept` as the newest word; it replaces only a running review of its commit, so a retried one still counts. */
   private record(worker: string, kept: KeptReview): void {
-    const reviews = [
-      ...(this.kept.get(worker) ?? []).filter((other) => other.observation.sha !== kept.observation.sha),
-      kept,
-    ].slice(-KEPT_VERDICTS);
+    const { sha } = kept.observation;
+    const replaced = (other: KeptReview): boolean =>
+      other === kept || (other.observation.sha === sha && other.observation.status === 'running');
+    const reviews = [...(this.kept.get(worker) ?? []).filter((other) => !replaced(other)), kept].slice(-KEPT_VERDICTS);
     this.kept.set(worker, reviews);
     this.changed();
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { askCzar } from '../../src/fleet/requests.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -110,9 +111,11 @@ describe('czar supervision: a review before verified', () => {
     expect(reviews.map((event) => event.data?.sha)).toEqual([firstSha, approved.data?.sha]);
   });
 
-  it('a malformed verdict is asked for once more, then alerted, and never verifies', async () => {
+  it('a malformed verdict is asked for once more, then alerted, and never verifies; czar review runs it again', async () => {
     const fx = await fleetFixture({
-      workers: [{ name: 'vague', task: [...TASK, '@sim review malformed'].join('\n') }],
+      workers: [
+        { name: 'vague', task: [...TASK, '@sim review malformed', '@sim review approve clear now'].join('\n') },
+      ],
       review: { agent: 'sim', timeout: '30s' },
       policy: { idle_after: '1m', escalate_after: '1m' },
     });
@@ -126,6 +129,19 @@ describe('czar supervision: a review before verified', () => {
       what: 'a review_failed alert',
     });
     expect(workerIn(status, 'vague').state).toBe('done');
+
+    // The person's retry reviews the same tip again as round 2, which the scripted reviewer approves.
+    const retry = await askCzar(fx.fleet.paths, { kind: 'review', worker: 'vague' });
+    expect(retry).toMatchObject({ ok: true, message: expect.stringContaining('runs again') as string });
+    const approved = await fx.waitForEvent('review_approved', 'vague');
+    expect(approved.data?.sha).toBe(failed.data?.sha);
+    const verified = await fx.waitForStatus((s) => workerIn(s, 'vague').state === 'verified', {
+      what: 'vague verified after the retried review',
+    });
+    expect(workerIn(verified, 'vague').alerts).toEqual([]);
+    expect(workerIn(verified, 'vague').review?.summary).toBe('clear now');
+    const again = await askCzar(fx.fleet.paths, { kind: 'review', worker: 'vague' });
+    expect(again).toMatchObject({ ok: false, message: expect.stringContaining('already approved') as string });
   });
 
   it('a reviewer that does not answer within its timeout is stopped and alerted', async () => {

@@ -41,7 +41,7 @@ export async function readMessageFile(file: string): Promise<string> {
   throw new CzarError('usage', `--file ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`, { exitCode: 2 });
 }
 
-function workerRequest(name: 'bonus', summary: string): Command {
+function workerRequest(name: 'bonus' | 'review', summary: string): Command {
   return {
     name,
     summary,
@@ -71,6 +71,10 @@ function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
 }
 
 export const bonusCommand = workerRequest('bonus', 'give a worker the next bonus task now');
+export const reviewCommand = workerRequest(
+  'review',
+  "review a worker's tip again as a new round, after a review that gave no verdict or asked for changes",
+);
 export const restartCommand: Command = {
   name: 'restart',
   summary: "restart a worker's agent in its worktree: in its own conversation where czar can resume it, else afresh",

@@ -152,6 +152,8 @@ export type Action =
       readonly sha: string;
       /** The round this review is, 1-based. */
       readonly round: number;
+      /** Asked by the person: run even where a verdict of this commit is kept. */
+      readonly again?: boolean;
       readonly reason: string;
     }
   /** Send the reviewer's findings on this commit back to the worker: fix, commit, report done. */

@@ -5,6 +5,7 @@ import type { RequestObservation } from '../observations.js';
 import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../person.js';
 import type { Action } from './actions.js';
 import { takeComment } from './comments.js';
+import { retryReview } from './review-retry.js';
 import { answerCancel, answerSpawn } from './spawn.js';
 
 const BY_PERSON = 'asked by the person';
@@ -13,11 +14,11 @@ const BY_PERSON = 'asked by the person';
 type Reply = (ok: boolean, message: string, after?: string) => void;
 
 /** The requests that act on one worker's agent. */
-type WorkerRequest = Extract<CzarRequest, { kind: 'send' | 'comment' | 'restart' | 'bonus' }>;
+type WorkerRequest = Extract<CzarRequest, { kind: 'send' | 'comment' | 'restart' | 'bonus' | 'review' }>;
 
 /**
- * A person's requests (`czar send/comment/bonus/restart/pause/resume/budget/stop`, the dashboard's keys), in the order they came:
- * each changes the czar's memory, asks for its effect, and is answered once. The returned fleet holds no request.
+ * A person's requests (`czar send/comment/review/bonus/restart/pause/resume/budget/stop`, the dashboard's keys), in the
+ * order they came: each changes the czar's memory, asks for its effect, and is answered once. The returned fleet holds no request.
  */
 export function answerRequests(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
   if (fleet.requests === undefined) return fleet;
@@ -75,7 +76,8 @@ function answerRequest(
     case 'send':
     case 'comment':
     case 'restart':
-    case 'bonus': {
+    case 'bonus':
+    case 'review': {
       const notStarted = notStartedYet(fleet, request.worker, request.kind);
       if (notStarted === undefined) return actOnWorker(fleet, request, now, actions, reply);
       reply(false, notStarted);
@@ -99,6 +101,16 @@ function actOnWorker(fleet: FleetModel, request: WorkerRequest, now: number, act
       }
       reply(true, `took the comment for ${worker}: it is delivered with any others once its current turn ends`);
       return taken.fleet;
+    }
+    case 'review': {
+      const retried = retryReview(fleet, worker);
+      if ('refused' in retried) {
+        reply(false, retried.refused);
+        return fleet;
+      }
+      actions.push(retried.action);
+      reply(true, `the review of ${worker}'s tip runs again as a new round; its verdict shows in "czar status"`);
+      return retried.fleet;
     }
     case 'restart': {
       const decision = restartByPerson(fleet, worker, now);
