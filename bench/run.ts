@@ -2,6 +2,7 @@ import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
 import { benchScale } from './scale.js';
+import { benchSpawn } from './spawn.js';
 import { benchSupervise } from './supervise.js';
 import { benchReview } from './review.js';
 import { benchVerify } from './verify.js';
@@ -14,5 +15,6 @@ if (only === undefined || only === 'verify') await benchVerify((line) => console
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
 if (only === undefined || only === 'review') await benchReview((line) => console.log(line));
+if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);
 // The fleet-size sweep takes long at 200 workers and more: it runs only when asked for.
 if (only === 'scale') await benchScale(process.argv.slice(3), (line) => console.log(line));

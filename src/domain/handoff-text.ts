@@ -34,6 +34,12 @@ export function leftForPerson(facts: Omit<HandoffFacts, 'metrics'>): string[] {
   return lines;
 }
 
+const CHILD_OUTCOME = {
+  merged: 'merged into its parent',
+  cancelled: 'cancelled',
+  open: 'neither merged nor cancelled',
+} as const;
+
 const safe = (text: string): string => neutraliseControls(text).replace(/\n/g, ' ');
 
 /** HANDOFF.md. Worker-written text (subjects, alerts, paths) is shown with control characters made visible. */
@@ -78,6 +84,11 @@ export function renderHandoff(facts: HandoffFacts): string {
       );
     }
     if (worker.pr !== undefined) lines.push(`- pull request: ${worker.pr.url} (${worker.pr.state})`);
+    if (worker.children !== undefined) {
+      lines.push(`- children: ${worker.children.length}`);
+      for (const child of worker.children)
+        lines.push(`  - ${child.name}: branch \`${child.branch}\`, ${CHILD_OUTCOME[child.outcome]}`);
+    }
     lines.push('');
   }
 

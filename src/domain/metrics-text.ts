@@ -47,8 +47,17 @@ export function taskCells(task: TaskMetrics): string[] {
     String(task.restarts),
     String(task.personActions),
     task.tokens === undefined ? 'unknown' : formatTokens(task.tokens),
-    task.tokens === undefined ? 'unknown' : money(task.usd, task.unpricedModels) + reviewPart(task.reviewUsd),
+    task.tokens === undefined
+      ? 'unknown'
+      : money(task.usd, task.unpricedModels) + childrenPart(task.children) + reviewPart(task.reviewUsd),
   ];
+}
+
+/** ` (children $0.40, 8m)`: how much of a task's cost the workers it spawned were, and their time to done once they have some. */
+function childrenPart(children: TaskMetrics['children']): string {
+  return children === undefined
+    ? ''
+    : ` (children ${money(children.usd, children.unpricedModels)}${children.ms > 0 ? `, ${time(children.ms)}` : ''})`;
 }
 
 /** ` (review $0.05)`: how much of a task's cost its reviews were. */

@@ -1,5 +1,6 @@
 import type { FleetEvent } from './words.js';
 import type { FleetStatus, SprintMetrics, TaskMetrics } from './status-schema.js';
+import { rollUpChildren } from './metrics-family.js';
 
 /**
  * Sprint metrics from what czar already writes: the event log (transitions and actions, with reasons) and the
@@ -106,7 +107,7 @@ function countInto(task: TaskTally, event: FleetEvent, at: number, person: boole
 
 /** The metrics as of `now`, from the log's tally and the status file's usage. */
 export function sprintMetrics(status: FleetStatus, tally: EventTally, now: number): SprintMetrics {
-  const tasks = tally.tasks.map((task): TaskMetrics => {
+  const own = tally.tasks.map((task): TaskMetrics => {
     const usage = status.workers.find((worker) => worker.name === task.worker)?.usage;
     const taskUsage = usage?.tasks.find((entry) => entry.task === task.task);
     return {
@@ -124,6 +125,10 @@ export function sprintMetrics(status: FleetStatus, tally: EventTally, now: numbe
       unpricedModels: taskUsage?.unpricedModels ?? [],
     };
   });
+  const parentOf = new Map(
+    status.workers.flatMap((worker) => (worker.parent === undefined ? [] : [[worker.name, worker.parent] as const])),
+  );
+  const tasks = rollUpChildren(own, parentOf);
   const hours = Math.max(now - Date.parse(status.startedAt), 60_000) / 3_600_000;
   const tasksDone = tasks.filter((task) => task.toDoneMs !== undefined).length;
   const { czarActions, personActions } = tally;

@@ -82,6 +82,7 @@ export function sprintState(paths: StatePaths): string[] {
     path.join(paths.root, 'reviews'),
     paths.integration,
     paths.handoff,
+    childrenFolder(paths),
   ];
 }
 
@@ -145,6 +146,15 @@ export function checkRunFile(paths: StatePaths, worker: string): string {
 /** The digest of the proof the worker's running agent was given (see adapters/worker-proof.ts). */
 export function proofFile(paths: StatePaths, worker: string): string {
   return path.join(paths.workers, `${worker}.proof`);
+}
+
+/** Where the specs of spawned workers (`czar spawn`) are kept, one `<name>.json` each. */
+export function childrenFolder(paths: StatePaths): string {
+  return path.join(paths.root, 'children');
+}
+
+export function childRecordFile(paths: StatePaths, worker: string): string {
+  return path.join(childrenFolder(paths), `${worker}.json`);
 }
 
 export function launchRecordFile(paths: StatePaths, worker: string): string {

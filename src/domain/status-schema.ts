@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckpointsStatusSchema } from './checkpoint-status.js';
 import { ReviewStatusSchema } from './status-review-schema.js';
+import { HandoffChildSchema, TaskChildrenSchema } from './status-family-schema.js';
 import {
   ReviewUsagePartSchema,
   TaskUsageSchema,
@@ -77,6 +78,7 @@ export const TaskMetricsSchema = z.strictObject({
   usd: z.number().nonnegative().optional(),
   reviewUsd: z.number().nonnegative().optional().describe("of `usd`, its reviews'"),
   unpricedModels: unpriced,
+  children: TaskChildrenSchema.optional(),
 });
 
 export const SprintMetricsSchema = z
@@ -207,6 +209,7 @@ const WorkerHandoffSchema = z.strictObject({
   ),
   integrated: z.boolean(),
   pr: PullRequestSchema.optional(),
+  children: z.array(HandoffChildSchema).optional().describe('the workers it spawned; absent when none'),
 });
 
 export const HandoffSchema = z

@@ -3,7 +3,7 @@ import { listFolder, makeFolder } from '../adapters/file-system.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { WORKER_NAME } from '../domain/report-schema.js';
-import type { StatePaths } from '../domain/paths.js';
+import { childRecordFile, childrenFolder, type StatePaths } from '../domain/paths.js';
 import type { Fleet } from './handle.js';
 
 /**
@@ -18,13 +18,9 @@ export interface ChildRecord {
   readonly cancelled?: boolean | undefined;
 }
 
-function childrenFolder(paths: StatePaths): string {
-  return path.join(paths.root, 'children');
-}
-
 export async function saveChild(paths: StatePaths, record: ChildRecord): Promise<void> {
   await makeFolder(childrenFolder(paths), 0o700);
-  await writeJsonAtomic(path.join(childrenFolder(paths), `${record.spec.name}.json`), record);
+  await writeJsonAtomic(childRecordFile(paths, record.spec.name), record);
 }
 
 /** The children recorded for this state dir, oldest first; a record that is not one is skipped. */

@@ -9,6 +9,7 @@ import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } fr
 import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readPullRequests } from './pull-requests.js';
+import { childOutcomes } from './handoff-children.js';
 import { candidatesWithTips, readIntegrationRecord } from './candidates.js';
 
 /** `.czar/HANDOFF.md`. */
@@ -32,6 +33,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
   const candidates = await candidatesWithTips(fleet, candidatesFromStatus(config.workers, status));
   const plan = planIntegration(candidates, record);
   const prs = await readPullRequests(fleet);
+  const children = await childOutcomes(fleet, status);
 
   const workers: WorkerHandoff[] = await Promise.all(
     config.workers.map(async (spec): Promise<WorkerHandoff> => {
@@ -60,6 +62,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
         ...(worker?.checkpoints === undefined ? {} : { checkpoints: worker.checkpoints }),
         integrated: candidate?.merged === true,
         pr: prs.branches[spec.branch],
+        ...(children.has(spec.name) ? { children: [...(children.get(spec.name) ?? [])] } : {}),
       };
     }),
   );

@@ -4,7 +4,7 @@ import * as git from '../adapters/git.js';
 import { listWorktrees, removeWorktree } from '../adapters/git-worktrees.js';
 import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
-import { integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
+import { childRecordFile, integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from '../fleet/ownership.js';
 
@@ -81,6 +81,8 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
       continue;
     }
     await removeFile(launchRecordFile(paths, name));
+    // A spawned child whose worktree and branch are gone must not come back at the next `czar up`.
+    await removeFile(childRecordFile(paths, name));
     if (removed.length > 0) purged.push(`purged ${name}: removed ${removed.join(' and ')}`);
   }
   await purgeIntegrationBranch(fleet, force, byWorker.get(INTEGRATION_OWNER)?.branch, { purged, refused });

@@ -10,6 +10,7 @@ import { Confirm } from './confirm.js';
 import { Detail } from './detail.js';
 import { EventFeed } from './event-feed.js';
 import { truncate } from './format.js';
+import { familyOrder } from './family.js';
 import { FOOTER_ROWS, HEADER_ROWS, planScreen } from './screen-plan.js';
 import { Header } from './header.js';
 import { Help, keyHints } from './help.js';
@@ -70,7 +71,9 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
   const { columns, rows } = useTerminalSize(size);
   const { exit } = useApp();
   const { status } = snapshot;
-  const view = { workers: status.workers, fleetPaused: status.paused };
+  // Children sit under their parent; selection and the table share this one order.
+  const workers = useMemo(() => familyOrder(status.workers), [status.workers]);
+  const view = { workers, fleetPaused: status.paused };
   const ui = useDashboardInput({
     initial: initial ?? initialUiState,
     view,
@@ -79,8 +82,8 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
     onYield,
   });
   const index = selectedIndex(ui, view);
-  const worker = status.workers[index];
-  const plan = planScreen(columns, rows, status.workers.length);
+  const worker = workers[index];
+  const plan = planScreen(columns, rows, workers.length);
   const workerEvents = worker === undefined ? [] : snapshot.events.filter((event) => event.worker === worker.name);
   const detail = (
     <Detail
@@ -105,7 +108,7 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
       ) : (
         <>
           <WorkerTable
-            workers={status.workers}
+            workers={workers}
             selected={index}
             now={snapshot.now}
             width={columns}

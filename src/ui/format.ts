@@ -5,6 +5,7 @@
 import { formatTokens, formatUsd } from '../domain/units.js';
 import type { AlertKind, WorkerState } from '../domain/words.js';
 import type { FleetStatus, WorkerStatus } from '../domain/status-schema.js';
+import { familyDepth, nameCell, owedPrefix } from './family.js';
 
 /** Colour names ink understands; the symbol and label carry the meaning without colour. */
 export type Tone = 'green' | 'yellow' | 'magenta' | 'cyan' | 'red' | 'blue' | 'gray';
@@ -157,7 +158,7 @@ export function layoutColumns(width: number, workers: readonly WorkerStatus[]): 
       id: 'name',
       header: 'WORKER',
       width: longest(
-        workers.map((w) => w.name),
+        workers.map((w) => nameCell(w.name, familyDepth(workers, w))),
         6,
         16,
       ),
@@ -210,13 +211,16 @@ export function layoutColumns(width: number, workers: readonly WorkerStatus[]): 
   );
 }
 
-/** The text of every cell of a worker's row (before fitting to column widths); `stateCell` stands in for its state. */
-export function rowCells(worker: WorkerStatus, now: number, stateCell?: string): Record<ColumnId, string> {
+/**
+ * The text of every cell of a worker's row (before fitting to column widths); `stateCell` stands in for its state,
+ * `depth` is how far down the family tree it sits.
+ */
+export function rowCells(worker: WorkerStatus, now: number, stateCell?: string, depth = 0): Record<ColumnId, string> {
   return {
-    name: worker.name,
+    name: nameCell(worker.name, depth),
     state: stateCell ?? stateText(worker.state),
     branch: worker.branch,
-    title: worker.paused ? `(paused) ${worker.title}` : worker.title,
+    title: `${worker.paused ? '(paused) ' : ''}${owedPrefix(worker)}${worker.title}`,
     progress:
       worker.checkpoints !== undefined
         ? `${worker.checkpoints.done}/${worker.checkpoints.total}`

@@ -5,6 +5,7 @@ import type { HostStatus, WorkerStatus } from '../domain/status-schema.js';
 import { Since } from './clock.js';
 import { MARKER_WIDTH, fit, layoutColumns, rowCells, stateBadge, type Column } from './format.js';
 import { windowStart } from './screen-plan.js';
+import { familyDepth } from './family.js';
 import { hostsOutOfSight, OUT_OF_SIGHT, outOfSight } from './host-format.js';
 
 export interface WorkerTableProps {
@@ -43,6 +44,7 @@ export function WorkerTable({ workers, selected, now, width, rows, hosts }: Work
           now={now}
           selected={start.current + offset === selected}
           hostUnseen={outOfSight(worker, unseen)}
+          depth={familyDepth(workers, worker)}
         />
       ))}
     </>
@@ -56,10 +58,11 @@ interface RowProps {
   readonly selected: boolean;
   /** Its host is cut off or refused: the row says so instead of a state czar cannot see now. */
   readonly hostUnseen: boolean;
+  readonly depth: number;
 }
 
-function Row({ worker, columns, now, selected, hostUnseen }: RowProps) {
-  const cells = rowCells(worker, now, hostUnseen ? OUT_OF_SIGHT : undefined);
+function Row({ worker, columns, now, selected, hostUnseen, depth }: RowProps) {
+  const cells = rowCells(worker, now, hostUnseen ? OUT_OF_SIGHT : undefined, depth);
   const badge = hostUnseen ? { color: 'red' } : stateBadge(worker.state);
   return (
     <Text wrap="truncate-end" bold={selected}>

@@ -125,6 +125,56 @@ describe('selection', () => {
   });
 });
 
+describe('family tree', () => {
+  // gateway spawned two children (one cancelled, so no longer owed) and one grandchild; the children come last in
+  // the status file, as they do when spawned mid-sprint.
+  const [gateway, ...others] = fixtureWorkers;
+  const child = (name: string, parent: string, state: 'working' | 'stopped') => ({
+    ...gateway!,
+    name,
+    state,
+    parent,
+    branch: `czar/${name}`,
+    title: `part of ${parent}`,
+    paneId: `%${name}`,
+  });
+  const family = [
+    {
+      ...gateway!,
+      children: [
+        { name: 'gw-redis', owed: true },
+        { name: 'gw-old', owed: false },
+      ],
+    },
+    ...others,
+    child('gw-redis', 'gateway', 'working'),
+    child('gw-old', 'gateway', 'stopped'),
+    { ...child('gw-lua', 'gw-redis', 'working') },
+  ];
+  const familyStore = () => memoryStore(fixtureSnapshot({ status: { ...fixtureStatus, workers: family } }));
+
+  it('lists children indented under their parent, and the parent says how many are owed', () => {
+    const rows = mount({ store: familyStore(), size: { columns: 120, rows: 40 } }).screen();
+    const at = (pattern: RegExp) => rows.findIndex((line) => pattern.test(line));
+    const parent = at(/ gateway /);
+    expect(rows[parent]).toContain('(1 child owed) Rate-limit');
+    expect(rows[parent + 1]).toMatch(/^ {2}└ gw-redis /);
+    expect(rows[parent + 2]).toMatch(/^ {4}└ gw-lua /);
+    expect(rows[parent + 3]).toMatch(/^ {2}└ gw-old /);
+    expect(rows[parent + 4]).toMatch(/^ {2}audit /);
+  });
+
+  it('moves the selection down the tree in the order shown', async () => {
+    const { press, selectedRow } = mount({ store: familyStore(), size: { columns: 120, rows: 40 } });
+    await press('j');
+    expect(selectedRow()).toMatch(/└ gw-redis/);
+    await press('jj');
+    expect(selectedRow()).toMatch(/└ gw-old/);
+    await press('j');
+    expect(selectedRow()).toMatch(/audit/);
+  });
+});
+
 describe('keys that act', () => {
   it('Enter and a attach to the selected worker', async () => {
     const { press, calls } = mount();

@@ -131,6 +131,29 @@ describe('handoff', () => {
     expect(lines).toContain('  - 2. [ ] Docs');
   });
 
+  it('lists each child under its parent with its branch and whether it was merged or cancelled, and rolls its cost up', () => {
+    const children = [
+      { name: 'api-db', branch: 'czar/api-db', outcome: 'merged' as const },
+      { name: 'api-old', branch: 'czar/api-old', outcome: 'cancelled' as const },
+      { name: 'api-docs', branch: 'czar/api-docs', outcome: 'open' as const },
+    ];
+    const spawned = task('api', {
+      usd: 1.2,
+      children: { workers: ['api-db'], ms: 60_000, usd: 0.4, tokens: 9, unpricedModels: [] },
+    });
+    const lines = renderHandoff(
+      facts({ workers: [worker('api', { children })], metrics: { ...METRICS, tasks: [spawned] } }),
+    ).split('\n');
+    const at = lines.indexOf('- children: 3');
+    expect(at).toBeGreaterThan(lines.indexOf('### api: Build api'));
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      '  - api-db: branch `czar/api-db`, merged into its parent',
+      '  - api-old: branch `czar/api-old`, cancelled',
+      '  - api-docs: branch `czar/api-docs`, neither merged nor cancelled',
+    ]);
+    expect(lines.find((line) => line.startsWith('| api |'))).toContain('$1.20 (children $0.40, 60 s)');
+  });
+
   it('says what the integration branch holds, what it leaves out and why, and what is left for the person', () => {
     const lines = renderHandoff(
       facts({ integration: { ...facts().integration, conflicts: [{ worker: 'db', files: ['schema.sql'] }] } }),

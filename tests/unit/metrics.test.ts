@@ -147,4 +147,58 @@ describe('sprint metrics', () => {
     ]);
     expect([tally.czarActions, tally.personActions]).toEqual([2, 2]);
   });
+
+  it("rolls spawned workers' tokens and cost up into the task that spawned them, and shows them apart", () => {
+    const family: FleetStatus = {
+      ...status,
+      workers: [
+        worker('p', usage([{ task: 'p', tokens: 800, usd: 0.8 }])),
+        { ...worker('c1', usage([{ task: 'c1', tokens: 300, usd: 0.3 }])), parent: 'p' },
+        { ...worker('g', usage([{ task: 'g', tokens: 100, usd: 0.1 }])), parent: 'c1' },
+      ],
+    };
+    const log = [
+      event(0, 'task_delivered', 'p', 'delivered', { taskId: 'p' }),
+      event(5, 'task_delivered', 'c1', 'delivered', { taskId: 'c1' }),
+      event(6, 'task_delivered', 'g', 'delivered', { taskId: 'g' }),
+      event(10, 'state', 'g', 'working -> done: reported done'),
+      event(15, 'state', 'c1', 'working -> done: reported done'),
+      event(30, 'state', 'p', 'working -> done: reported done'),
+    ];
+    const [parent, child, grandchild] = sprintMetrics(family, tallyEvents(EMPTY_TALLY, log), T0 + 60 * 60_000).tasks;
+    expect(parent?.tokens).toBe(1200);
+    expect(parent?.usd).toBeCloseTo(1.2);
+    expect(parent?.children).toEqual({
+      workers: ['c1', 'g'],
+      ms: 14 * 60_000,
+      tokens: 400,
+      usd: 0.4,
+      unpricedModels: [],
+    });
+    expect(child).toMatchObject({ tokens: 400, children: { workers: ['g'], usd: 0.1 } });
+    expect(child?.usd).toBeCloseTo(0.4);
+    expect(grandchild?.children).toBeUndefined();
+    const row = statsLines(sprintMetrics(family, tallyEvents(EMPTY_TALLY, log), T0)).find((line) =>
+      line.includes(' p '),
+    );
+    expect(row).toContain('$1.20 (children $0.40, 14 min)');
+  });
+
+  it("leaves a parent's cost its own when a child's is unknown, and says the children's is unknown", () => {
+    const family: FleetStatus = {
+      ...status,
+      workers: [
+        worker('p', usage([{ task: 'p', tokens: 800, usd: 0.8 }])),
+        { ...worker('sh', undefined), parent: 'p' },
+      ],
+    };
+    const log = [
+      event(0, 'task_delivered', 'p', 'delivered', { taskId: 'p' }),
+      event(5, 'task_delivered', 'sh', 'delivered', { taskId: 'sh' }),
+    ];
+    const metrics = sprintMetrics(family, tallyEvents(EMPTY_TALLY, log), T0);
+    expect(metrics.tasks[0]).toMatchObject({ tokens: 800, usd: 0.8, children: { workers: ['sh'], ms: 0 } });
+    expect(metrics.tasks[0]?.children?.usd).toBeUndefined();
+    expect(statsLines(metrics).find((line) => line.includes(' p '))).toContain('$0.80 (children unknown)');
+  });
 });
