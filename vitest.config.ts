@@ -12,9 +12,9 @@ const hosts = [
   'tests/integration/doctor-hosts.test.ts',
 ];
 
-// One slow tier after another, each in forks with room for slow machines. The integration and real-agent tiers mostly
-// wait on tmux, git and scripted model endpoints, not the CPU, so they run two files at a time on 2 cores; the ssh
-// host and end-to-end tiers drive network namespaces and terminals and run one file at a time.
+// One slow tier after another, each in forks with room for slow machines. The integration tier mostly waits on tmux
+// and git, not the CPU, so it runs two files at a time on 2 cores; real agents, ssh hosts and the end-to-end tier
+// have timed turns and terminals and run one file at a time.
 const slow = (name: string, groupOrder: number, include: string[], maxWorkers: number, exclude: string[] = []) => ({
   test: {
     name,
@@ -49,7 +49,7 @@ export default defineConfig({
       },
       slow('integration', 1, ['tests/integration/**/*.test.ts'], 2, [...realAgents, ...hosts]),
       slow('hosts', 2, hosts, 1),
-      slow('real-agents', 3, realAgents, 2),
+      slow('real-agents', 3, realAgents, 1),
       slow('e2e', 4, ['tests/e2e/**/*.test.ts'], 1),
     ],
   },

@@ -79,7 +79,9 @@ const hookEvents = async (log: string): Promise<string[]> =>
 async function expectHooksSawTaskOnce(log: string, fired: readonly string[], submitEvent: string): Promise<void> {
   expect(fired).toContain('SessionStart');
   expect(fired.filter((event) => event === submitEvent)).toHaveLength(1);
-  expect(await readFile(log, 'utf8')).toContain(JSON.stringify(TASK).slice(1, -1));
+  // The hook writes its event line before its payload: wait for the payload rather than read it half-written.
+  const task = JSON.stringify(TASK).slice(1, -1);
+  await waitFor(async () => (await readFile(log, 'utf8')).includes(task), { what: 'the prompt hook handed the task' });
 }
 
 describe.skipIf(missing('claude') !== '')(`real Claude Code${missing('claude')}`, () => {

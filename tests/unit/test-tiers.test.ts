@@ -35,14 +35,14 @@ describe('the test tiers (vitest projects)', () => {
       ).toHaveLength(1);
   });
 
-  it('run the slow tiers in forks, one tier after another, after the pure ones: integration and real agents two files at a time, hosts and e2e one', () => {
+  it('run the slow tiers in forks, one tier after another, after the pure ones: integration two files at a time, the timed tiers one', () => {
     const workers = Object.fromEntries(
       slow.map(({ test }) => [test.name, { pool: test.pool, maxWorkers: test.maxWorkers }]),
     );
     expect(workers).toEqual({
       integration: { pool: 'forks', maxWorkers: 2 },
       hosts: { pool: 'forks', maxWorkers: 1 },
-      'real-agents': { pool: 'forks', maxWorkers: 2 },
+      'real-agents': { pool: 'forks', maxWorkers: 1 },
       e2e: { pool: 'forks', maxWorkers: 1 },
     });
     const orders = slow.map(({ test }) => test.sequence.groupOrder);
