@@ -159,3 +159,8 @@ export function branchAt(sha: string, commitsAhead: number, at: number): WorkerM
     dirty: [],
   };
 }
+
+/** The actions of one kind, typed as that kind. */
+export function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
+  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
+}

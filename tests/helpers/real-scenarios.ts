@@ -51,6 +51,17 @@ const BUILDER = {
   ),
 };
 
+/** The bonus task a worker gets once it is done. */
+const FAREWELL = {
+  name: 'farewell',
+  task: task(
+    'Write the farewell and commit it.',
+    'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"',
+    'RUN: czar report --task farewell --state done --note "bye committed"',
+    'SAY: Finished too.',
+  ),
+};
+
 /** Registers the test that `agent` commits real work, reports done from its own shell and then gets a bonus task. */
 export function itWorksAndGetsBonus(agent: RealAgent): void {
   it(
@@ -58,17 +69,7 @@ export function itWorksAndGetsBonus(agent: RealAgent): void {
     async () => {
       const { endpoint, fx } = await upRealFleet(agent, {
         workers: [BUILDER],
-        bonus: [
-          {
-            name: 'farewell',
-            task: task(
-              'Write the farewell and commit it.',
-              'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"',
-              'RUN: czar report --task farewell --state done --note "bye committed"',
-              'SAY: Finished too.',
-            ),
-          },
-        ],
+        bonus: [FAREWELL],
       });
       const done = await fx.waitForStatus(
         (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'done',
@@ -127,17 +128,7 @@ export function itPassesTheScenarios(agent: RealAgent): void {
           { name: 'quitter', task: task('Write the report.', 'RUN: echo started > notes.txt', 'SAY: I stop here.') },
           { name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: no such model') },
         ],
-        bonus: [
-          {
-            name: 'farewell',
-            task: task(
-              'Write the farewell and commit it.',
-              'RUN: echo bye > bye.txt && git add bye.txt && git commit -qm "add bye"',
-              'RUN: czar report --task farewell --state done --note "bye committed"',
-              'SAY: Finished too.',
-            ),
-          },
-        ],
+        bonus: [FAREWELL],
       });
       const refused = await fx.waitForStatus(
         (s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted refusal')),

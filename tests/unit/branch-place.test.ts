@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { judgeHeadLog, parseHeadLog, type HeadLogEntry } from '../../src/domain/branch-place.js';
 import type { FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { Action } from '../../src/domain/policy/actions.js';
-import { alivePane, commits, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
+import { alivePane, commits, fleet, MINUTE, observe, only, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const sha = (n: number): string => String(n).repeat(40).slice(0, 40);
 const ZERO = '0'.repeat(40);
 const entry = (old: string, next: string, message: string): HeadLogEntry => ({ old, new: next, message });
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
-}
 
 describe('a worktree HEAD reflog against its branch tip', () => {
   const made = [

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { Action } from '../../src/domain/policy/actions.js';
 import type { PredictedConflict } from '../../src/domain/observations.js';
-import { alivePane, commits, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
-}
+import { alivePane, commits, fleet, MINUTE, observe, only, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const now = T0 + 10 * MINUTE;
 

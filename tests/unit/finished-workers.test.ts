@@ -2,21 +2,28 @@ import { describe, expect, it } from 'vitest';
 import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
 import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { Action } from '../../src/domain/policy/actions.js';
 import type { ReportedState } from '../../src/domain/words.js';
 import { messageFromPerson } from '../../src/domain/person.js';
 import { taskDelivered } from '../../src/domain/usage.js';
-import { alivePane, bonusTask, fleet, MINUTE, observe, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
+import {
+  alivePane,
+  bonusTask,
+  fleet,
+  MINUTE,
+  observe,
+  only,
+  SECOND,
+  spec,
+  T0,
+  tick,
+  worker,
+} from '../helpers/fleet.js';
 
 // A finished worker stays finished through what czar itself does to it: a message czar sends, a task it gives while
 // the last turn is still ending, and an integration that settled a conflict.
 
 function report(state: ReportedState, at: number, byHook = false): ReportObservation {
   return { state, at, progress: undefined, note: undefined, resultFile: undefined, byHook };
-}
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
 }
 
 /** A branch with one commit whose tip is `sha` (one letter, repeated), touching `files`. */

@@ -12,6 +12,7 @@ import {
   kinds,
   MINUTE,
   observe,
+  only,
   policy,
   SECOND,
   spec,
@@ -27,10 +28,6 @@ function report(state: ReportedState, at: number, note?: string): ReportObservat
 /** A second look at the same facts must not repeat anything. */
 function expectSettled(model: FleetModel, now: number): void {
   expect(decide(model, now).actions).toEqual([]);
-}
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
 }
 
 /** Launches every worker at T0 and lets the shell deliver their tasks. */

@@ -11,6 +11,7 @@ import {
   fleet,
   MINUTE,
   observe,
+  only,
   SECOND,
   spec,
   T0,
@@ -27,10 +28,6 @@ const REVIEW: ReviewSpec = {
 };
 const SHA1 = '1'.repeat(40);
 const now = T0 + 10 * MINUTE;
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
-}
 
 /** Worker a (reviewed) done on SHA1, its review's latest word `run`; b has no reviewer. */
 function reviewed(run: ReviewObservation | undefined): FleetModel {

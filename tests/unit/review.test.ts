@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel } from '../../src/domain/model.js';
 import type { ReviewObservation } from '../../src/domain/observations.js';
-import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec, ReviewSpec } from '../../src/domain/config-types.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { reviewState } from '../../src/domain/review.js';
@@ -15,6 +14,7 @@ import {
   fleet,
   MINUTE,
   observe,
+  only,
   SECOND,
   spec,
   T0,
@@ -33,10 +33,6 @@ const REVIEW: ReviewSpec = {
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 const SHA3 = '3'.repeat(40);
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
-}
 
 function sentBack(sha: string): ReviewObservation {
   return {

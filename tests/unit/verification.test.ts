@@ -5,7 +5,6 @@ import { emptyRecord } from '../../src/domain/integration.js';
 import { giveFixup } from '../../src/domain/integration-fixup.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { sprintOver } from '../../src/domain/status-render.js';
-import type { Action } from '../../src/domain/policy/actions.js';
 import type { CheckSpec } from '../../src/domain/config-types.js';
 import { checkKey, keptRun, type CheckVerdict } from '../../src/domain/verification.js';
 import {
@@ -16,6 +15,7 @@ import {
   fleet,
   MINUTE,
   observe,
+  only,
   SECOND,
   spec,
   T0,
@@ -44,10 +44,6 @@ function failed(sha: string): CheckRunObservation {
       logFile: `/s/.czar/checks/a/${sha}.log`,
     },
   };
-}
-
-function only<K extends Action['kind']>(actions: readonly Action[], kind: K): Extract<Action, { kind: K }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
 }
 
 /** Worker a (with checks) launched and delivered at T0, then done on SHA1 a minute before `now`; b keeps working. */
