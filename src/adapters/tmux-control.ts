@@ -44,12 +44,16 @@ export class ControlClient {
   private readonly marker = `@czar-control-${process.pid}-${++clients}`;
   private changes = 0;
   private ranUpTo: Promise<number> | undefined;
+  /** Settles once the client is attached (its own attach command answered) or closed. */
+  readonly ready: Promise<void>;
+  private settleAttached: () => void = () => undefined;
 
   /** `tmuxArgs`: the socket (and -N) every command of this server carries. */
   constructor(
     private readonly tmuxArgs: readonly string[],
     onClose: (reason: string, unanswered: number) => void,
   ) {
+    this.ready = new Promise((resolve) => (this.settleAttached = resolve));
     this.child = execa('tmux', [...tmuxArgs, '-C', 'attach-session', '-f', 'no-output,ignore-size'], {
       env: cleanEnv(),
       extendEnv: false,
@@ -152,6 +156,7 @@ export class ControlClient {
   private attached(): void {
     const queued = this.queued ?? [];
     this.queued = undefined;
+    this.settleAttached();
     for (const waiting of queued) this.write(waiting);
     if (this.sent.length === 0) this.hold(false);
   }
@@ -162,6 +167,7 @@ export class ControlClient {
     const unanswered = [...this.sent, ...(this.queued ?? [])];
     this.sent.length = 0;
     this.queued = undefined;
+    this.settleAttached();
     for (const waiting of unanswered) waiting.answer(undefined);
     this.hold(false);
     return unanswered.length;

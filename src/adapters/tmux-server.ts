@@ -5,11 +5,6 @@ import { escapeArg } from './tmux-words.js';
 
 type ChainOptions = { input?: string; allowFailure?: boolean; clientPath?: string };
 
-/**
- * Commands answered by processes before a control client is started: a short-lived command (`czar report`) that
- * asks tmux once or twice would pay one more process for a connection it hardly uses.
- */
-const PROCESSES_BEFORE_CONTROL = 2;
 /** Commands that start a program: through a control client the pane's PATH comes from `-e PATH=` only. */
 const SPAWNING = new Set(['new-session', 'respawn-pane', 'new-window', 'split-window']);
 /** Commands that change nothing on the server, so running one again after its reply was lost is harmless. */
@@ -66,6 +61,17 @@ export class TmuxServer {
     this.joinsOnly = true;
   }
 
+  /**
+   * Sends this adapter's commands down one control-mode client from now on: for the long-lived processes (the launch,
+   * the czar). A short-lived command (`czar report`) keeps to processes, because every attach is a moment in which
+   * tmux up to 3.6a can crash: a notification (a session made, a window renamed, a buffer loaded) that reaches a
+   * control client still identifying itself dereferences its missing state and takes the whole server down (tmux
+   * pull request 4980). So the attach happens once, while none of this adapter's own commands run.
+   */
+  useControl(): void {
+    this.controlWanted = true;
+  }
+
   /** Runs `tmux -L <socket> ...args`. */
   async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
     return this.chain([args], options);
@@ -73,9 +79,14 @@ export class TmuxServer {
 
   /** Called once when commands had to go one process each because the control connection closed or failed. */
   onFallback: ((message: string) => void) | undefined;
+  private controlWanted = false;
   private control: ControlClient | undefined;
-  /** Commands processes answered with success since the last control client closed: the server is there. */
-  private answeredByProcess = 0;
+  /** Set while a control client attaches: every command of this adapter waits for it. */
+  private attaching: Promise<void> | undefined;
+  /** Commands being run now, by a process or the control client. */
+  private readonly running = new Set<Promise<unknown>>();
+  /** A process answered with success since the last control client closed: the server is there to attach to. */
+  private answeredByProcess = false;
   private fallbackSaid = false;
 
   /**
@@ -90,9 +101,7 @@ export class TmuxServer {
         'tmux_closed',
         `The tmux server ${this.socket} was shut down for good, so "${commands[0]?.[0] ?? ''}" was not run.`,
       );
-    const running = this.controllable(commands, options)
-      ? this.runControlled(commands, options)
-      : this.runProcess(commands, options);
+    const running = this.route(commands, options);
     this.inFlight.add(running);
     const settled = (): void => void this.inFlight.delete(running);
     running.then(settled, settled);
@@ -103,7 +112,31 @@ export class TmuxServer {
   dropControl(): void {
     this.control?.close();
     this.control = undefined;
-    this.answeredByProcess = 0;
+    this.answeredByProcess = false;
+  }
+
+  private async route(commands: readonly (readonly string[])[], options: ChainOptions): Promise<RunResult> {
+    while (this.attaching !== undefined) await this.attaching;
+    const controlled = this.controllable(commands, options);
+    if (controlled && this.control === undefined) {
+      this.attaching = this.attachControl().finally(() => (this.attaching = undefined));
+      return this.route(commands, options);
+    }
+    const running = controlled ? this.runControlled(commands, options) : this.runProcess(commands, options);
+    this.running.add(running);
+    const settled = (): void => void this.running.delete(running);
+    running.then(settled, settled);
+    return running;
+  }
+
+  /** Starts the control client once every command of this adapter is answered, and waits until it is attached. */
+  private async attachControl(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    const client = new ControlClient(this.tmuxArgs(), (reason, unanswered) =>
+      this.controlClosed(client, reason, unanswered),
+    );
+    this.control = client;
+    await client.ready;
   }
 
   /**
@@ -115,12 +148,11 @@ export class TmuxServer {
     if (this.remote !== undefined || options.input !== undefined) return false;
     if (commands.some(([name]) => name === 'kill-server')) return false;
     if (options.clientPath === undefined && commands.some(([name]) => SPAWNING.has(name ?? ''))) return false;
-    return this.control?.open === true || this.answeredByProcess >= PROCESSES_BEFORE_CONTROL;
+    return this.controlWanted && (this.control?.open === true || this.answeredByProcess);
   }
 
   private async runControlled(commands: readonly (readonly string[])[], options: ChainOptions): Promise<RunResult> {
-    this.control ??= new ControlClient(this.tmuxArgs(), (reason, unanswered) => this.controlClosed(reason, unanswered));
-    const { replies, ...lost } = await this.control.send(
+    const { replies, ...lost } = await (this.control as ControlClient).send(
       commands,
       !commands.every(([name]) => READ_ONLY.has(name ?? '')),
     );
@@ -142,9 +174,9 @@ export class TmuxServer {
     return { stdout, stderr, exitCode };
   }
 
-  private controlClosed(reason: string, unanswered: number): void {
-    this.control = undefined;
-    this.answeredByProcess = 0;
+  private controlClosed(client: ControlClient, reason: string, unanswered: number): void {
+    if (this.control === client) this.control = undefined;
+    this.answeredByProcess = false;
     if (unanswered === 0 || this.fallbackSaid || this.closed) return;
     this.fallbackSaid = true;
     this.onFallback?.(
@@ -162,7 +194,7 @@ export class TmuxServer {
           ...rest,
           env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),
         }));
-    if (result.exitCode === 0) this.answeredByProcess++;
+    if (result.exitCode === 0) this.answeredByProcess = true;
     return result;
   }
 

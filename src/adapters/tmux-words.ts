@@ -104,3 +104,14 @@ export function parseTmuxVersion(text: string): [number, number] | undefined {
   if (match === null) return /master|next/.test(text) ? [99, 0] : undefined;
   return [Number(match[1]), Number(match[2])];
 }
+
+export interface NewSessionOptions {
+  readonly name: string;
+  readonly cwd: string;
+  readonly argv: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly width?: number;
+  readonly height?: number;
+  /** Pipe the pane's output into this file from its first byte (pipe-pane in the same invocation). */
+  readonly logFile?: string;
+}

@@ -11,23 +11,13 @@ import {
   envFlags,
   exactSession,
   lines,
+  type NewSessionOptions,
   PANE_FORMAT,
   parsePane,
   pipeCommand,
   type PaneInfo,
 } from './tmux-words.js';
 import { TmuxServer } from './tmux-server.js';
-
-export interface NewSessionOptions {
-  readonly name: string;
-  readonly cwd: string;
-  readonly argv: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-  readonly width?: number;
-  readonly height?: number;
-  /** Pipe the pane's output into this file from its first byte (pipe-pane in the same invocation). */
-  readonly logFile?: string;
-}
 
 /** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
@@ -102,6 +92,8 @@ export class Tmux extends TmuxServer {
         ['set-option', '-g', 'remain-on-exit', 'on'],
         ...(this.owner === undefined ? [] : [['set-environment', '-g', OWNER_VARIABLE, this.owner]]),
         ['set-option', '-g', 'history-limit', '20000'],
+        // A renamed window notifies control clients: one moment fewer that can crash tmux <= 3.6a (useControl).
+        ['set-option', '-wg', 'automatic-rename', 'off'],
         // The new session's only pane, named: a control client's implied target is its own session, not the new one.
         ...(options.logFile === undefined ? [] : [pipeCommand(`${exactSession(options.name)}:`, options.logFile)]),
       ],

@@ -56,6 +56,8 @@ export async function launch(
     what: 'Another "czar up"',
     onWait: (holder) => say.note(`waiting for another "czar up" (pid ${holder.pid}, since ${holder.since}) to finish`),
   });
+  // A launch sends hundreds of commands: down one control connection rather than a process each.
+  fleet.tmux.useControl();
   try {
     return await launchLocked(fleet, options, say);
   } finally {

@@ -68,4 +68,32 @@ describe('launch races', () => {
     expect(result.exitCode, output).toBe(0);
     expect(output).toMatch(/worktree \S+ on czar\/one \(new, from/);
   });
+
+  test('twenty workers launched at once, three times over, leave the tmux server running with every task delivered', async () => {
+    // Each worker's agent runs czar commands while the others start: an attach of a control client at such a moment
+    // crashed tmux 3.3a in three launches of five.
+    const workers = Array.from(
+      { length: 20 },
+      (_, i) => `  - name: w${i}\n    task: "Work.\\n@sim work 2\\n@sim quiet"\n`,
+    ).join('');
+    for (let round = 0; round < 3; round++) {
+      const { root } = await tempRepo();
+      const project = uniqueProject();
+      await writeFleetConfig(
+        root,
+        project,
+        `repo: repo\nagent: sim\npolicy: { launch_concurrency: 20, max_active: 20, bonus: off }\nworkers:\n${workers}`,
+      );
+      const up = await czar(['up', '--detach'], { cwd: root });
+      expect(up.stderr).toBe('');
+      expect(up.exitCode).toBe(0);
+      const events = await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8');
+      expect(events.match(/"kind":"task_delivered"/g)).toHaveLength(20);
+      const sessions = await execa('tmux', ['-L', `czar-${project}`, 'list-sessions', '-F', '#{session_name}'], {
+        env: cleanEnv(),
+        extendEnv: false,
+      });
+      expect(sessions.stdout.split('\n')).toHaveLength(21);
+    }
+  });
 });

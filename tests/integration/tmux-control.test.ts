@@ -24,6 +24,7 @@ async function connected(): Promise<{ tmux: Tmux; notices: string[]; pid: number
   const server = privateTmux();
   await server.newSession({ name: 'one', cwd: await tempDir(), argv: ['sleep', '600'] });
   const tmux = new Tmux(server.socket);
+  tmux.useControl();
   const notices: string[] = [];
   tmux.onFallback = (message) => notices.push(message);
   // The first commands prove the server runs; the next one starts the client.
@@ -72,6 +73,15 @@ describe('the tmux control-mode connection', () => {
       },
       { what: 'a new control client' },
     );
+  });
+
+  test('is attached only by an adapter that asks for it: a short-lived command keeps to processes', async () => {
+    // Every attach is a moment in which tmux up to 3.6a can crash (TmuxServer.useControl): a worker's czar commands,
+    // run while the fleet launches, must not add such moments.
+    const { tmux } = await connected();
+    const report = new Tmux(tmux.socket);
+    for (let ask = 0; ask < 5; ask++) expect(await report.listSessions()).toEqual(['one']);
+    expect(await controlClients(tmux.socket)).toHaveLength(1);
   });
 
   test('keeps neither the server nor its own process alive', async () => {

@@ -16,6 +16,7 @@ export const superviseCommand: Command = {
     const fleet = await fleetFrom(values.config, (event) => outRow(formatEvent(event)));
     // The czar lives in the server it watches: once that server is gone, nothing it does may start it again.
     fleet.tmux.joinOnly();
+    fleet.tmux.useControl();
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
     let code = 0;
