@@ -37,8 +37,9 @@ function branchesRepo(count: number): { repo: string; worktrees: string[]; clean
 type Refresh = (repo: string, base: string, branch: string, worktree: string) => Promise<unknown>;
 
 /**
- * The baseline: the same refresh as the adapter did it before simple-git (execa per command, hand parsing), kept
- * here so every run compares both on the same machine load.
+ * The baseline: the same git questions as `activity` asks (the tip first, then the range, files and own history of
+ * that tip, beside the worktree's status), each an execa process parsed by hand as the adapter did before
+ * simple-git, kept here so every run compares both adapters on the same work and the same machine load.
  */
 const execaRefresh: Refresh = async (repo, base, branch, worktree) => {
   const git = (cwd: string, args: readonly string[]) =>
@@ -47,16 +48,30 @@ const execaRefresh: Refresh = async (repo, base, branch, worktree) => {
       env: cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }),
       allowFailure: true,
     });
-  const [ahead, files, last, status] = await Promise.all([
-    git(repo, ['rev-list', '--count', `${base}..${branch}`]),
-    git(repo, ['diff', '--name-only', '-z', `${base}...${branch}`]),
-    git(repo, ['log', '-1', '--format=%H%x1f%s%x1f%cI', `${base}..${branch}`]),
+  const [tip, status] = await Promise.all([
+    git(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]),
     git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
+  ]);
+  const range = `refs/heads/${base}..${tip.stdout.trim()}`;
+  const [ahead, files, history] = await Promise.all([
+    git(repo, ['rev-list', '--count', range]),
+    git(repo, ['diff', '--numstat', '-z', '--no-renames', `refs/heads/${base}...${tip.stdout.trim()}`, '--']),
+    git(repo, [
+      'log',
+      '--first-parent',
+      '--diff-merges=off',
+      '--no-renames',
+      '--name-only',
+      '-z',
+      '--format=%x1e%H %cI %P%x1f%s',
+      range,
+      '--',
+    ]),
   ]);
   return [
     Number(ahead.stdout.trim()),
-    files.stdout.split('\0'),
-    last.stdout.trim().split('\x1f'),
+    files.stdout.split('\0').map((entry) => entry.split('\t')),
+    history.stdout.split('\0'),
     status.stdout.split('\0').map((record) => record.slice(3)),
   ];
 };
@@ -79,9 +94,10 @@ function spawnFloorRound(repo: string, worktrees: readonly string[]): number {
   worktrees.forEach((worktree, i) => {
     const branch = `czar/w${i + 1}`;
     for (const args of [
+      ['rev-parse', '--verify', '--quiet', `${branch}^{commit}`],
       ['rev-list', '--count', `main..${branch}`],
-      ['diff', '--name-only', '-z', `main...${branch}`],
-      ['log', '-1', '--format=%H', `main..${branch}`],
+      ['diff', '--numstat', '-z', `main...${branch}`],
+      ['log', '--name-only', '-z', `main..${branch}`],
     ]) {
       execFileSync('git', ['--no-optional-locks', ...args], { cwd: repo, stdio: 'ignore' });
     }
@@ -195,7 +211,7 @@ export async function benchVerify(print: (line: string) => void): Promise<void> 
     const floor = median(Array.from({ length: 5 }, () => spawnFloorRound(repo.repo, repo.worktrees)));
     print(`verify: git adapter, ${WORKERS} worker branches`);
     print(row(`git refresh of ${WORKERS} workers (simple-git), median`, ms(median(simple)), '-', true));
-    print(row('same refresh with execa (the adapter before), median', ms(median(execa)), 'n/a', true));
+    print(row('same git questions with execa (the adapter before), median', ms(median(execa)), 'n/a', true));
     print(row('same git processes, serial, nothing parsed', ms(floor), 'n/a', true));
     print(
       row(
