@@ -59,7 +59,12 @@ async function oneRun(run: number): Promise<{ launch: number; spawn: number }> {
     const launch = (await waitDelivered(root, 'p')) - upAt;
     const env = workerEnv(`czar-${project}`, 'p');
     const spawnAt = Date.now();
-    execFileSync(process.execPath, [CZAR, 'spawn', 'kid', '--task', CHILD_TASK], { cwd: root, env, stdio: 'ignore' });
+    // A worker's command counts only from its own worktree, as its agent runs it.
+    execFileSync(process.execPath, [CZAR, 'spawn', 'kid', '--task', CHILD_TASK], {
+      cwd: path.join(root, 'repo-workers', 'p'),
+      env,
+      stdio: 'ignore',
+    });
     const spawn = (await waitDelivered(root, 'kid')) - spawnAt;
     return { launch, spawn };
   } finally {
