@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { liveLockHolder } from '../adapters/lock-file.js';
 import { processArgv, processRunning } from '../adapters/process-table.js';
 import { listFolder, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
@@ -6,6 +7,9 @@ import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
 import type { StatePaths } from '../domain/paths.js';
+
+/** How long after a launch ends its czar may take to run: as long as `up` itself waits for it. */
+const CZAR_START_MS = 15_000;
 
 /** The running czar's pid, or undefined when no czar process is alive for this state dir. */
 export async function liveCzarPid(paths: StatePaths): Promise<number | undefined> {
@@ -35,7 +39,7 @@ export async function czarOfConfig(paths: StatePaths, configFile: string): Promi
 export async function waitForCzar(
   paths: StatePaths,
   paneDied: () => Promise<boolean>,
-  timeoutMs = 15_000,
+  timeoutMs = CZAR_START_MS,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -67,7 +71,7 @@ export async function askCzar(
   body: CzarRequestBody,
   timeoutMs = 60_000,
 ): Promise<CzarRequestResult> {
-  if ((await liveCzarPid(paths)) === undefined) {
+  if (!(await czarRunsOrStarts(paths))) {
     throw new CzarError(
       'czar_not_running',
       `The czar is not running for ${paths.root}; start it with "czar up" (it adopts a running fleet).`,
@@ -90,6 +94,20 @@ export async function askCzar(
     'czar_timeout',
     `The czar did not answer request "${body.kind}" within ${Math.round(timeoutMs / 1000)} s; see "czar log" for what it is doing.`,
   );
+}
+
+/**
+ * Whether a czar runs for this state dir, waiting for it while `czar up` launches: an agent may ask (a spawn as its
+ * first step) before the czar that `up` starts last is running, and the czar answers what waits when it starts.
+ */
+async function czarRunsOrStarts(paths: StatePaths): Promise<boolean> {
+  let startsBy: number | undefined;
+  for (;;) {
+    if ((await liveCzarPid(paths)) !== undefined) return true;
+    if ((await liveLockHolder(paths.upLock)) !== undefined) startsBy = Date.now() + CZAR_START_MS;
+    if (startsBy === undefined || Date.now() > startsBy) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** A request file waiting in `.czar/requests/`; `answered` when its answer is written but the file not yet gone. */

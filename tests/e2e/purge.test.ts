@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 const POLICY = 'policy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\n';
 const worker = (name: string, extra = '') => `  - name: ${name}\n${extra}    task: "Work.\\n@sim work 600 long"\n`;
@@ -123,5 +124,30 @@ describe('czar down --purge', () => {
     expect(purge.stdout).not.toMatch(/purged later/);
     expect(await gitIn(repo, ['branch', '--list', 'czar/*'])).toBe('');
     expect(existsSync(path.join(root, 'repo-workers', 'dropped'))).toBe(false);
+  });
+
+  test('removes what czar made for a spawned child (worktree, branch, record) so the next sprint does not start it again', async () => {
+    const { root, repo } = await tempRepo();
+    const project = uniqueProject();
+    // `\\n` in the YAML is a backslash-n the sim turns into the child's next task line.
+    // The spawn is the parent's first step, taken before the czar that `up` starts last runs: it waits for that czar.
+    const parent = `  - name: p\n    task: "Parent.\\n@sim spawn kid # Kid\\\\n@sim work 600 long\\n@sim work 600 long"\n`;
+    await writeFleetConfig(root, project, `repo: repo\nagent: sim\n${POLICY}workers:\n${parent}`);
+    await gitIn(repo, ['branch', 'mine']);
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const childRecords = path.join(root, '.czar', 'children');
+    await waitFor(
+      async () =>
+        existsSync(path.join(childRecords, 'kid.json')) &&
+        (await gitIn(repo, ['worktree', 'list', '--porcelain'])).includes('refs/heads/czar/kid'),
+      { timeoutMs: 60_000, what: "kid's worktree" },
+    );
+
+    const purge = await czar(['down', '--purge', '--force'], { cwd: root });
+    expect(purge.exitCode, purge.stderr).toBe(0);
+    expect(purge.stdout).toMatch(/purged kid: removed worktree \S+ and branch czar\/kid/);
+    expect(await gitIn(repo, ['branch', '--list', 'czar/*'])).toBe('');
+    expect(await gitIn(repo, ['branch', '--list', 'mine'])).toContain('mine');
+    expect(existsSync(childRecords)).toBe(false);
   });
 });
