@@ -2,7 +2,8 @@
  * The built-in demo: a small shop repository and a sprint of simulated agents that shows what czar does on its
  * own in about a minute: parallel launch, a dependency released, an idle worker nudged back to work, a worker told
  * it strayed out of scope, a check that fails once and is fixed by its worker, a review that sends one branch back
- * with a finding and approves it on the next round, a conflict predicted between two
+ * with a finding and approves it on the next round, a worker handing part of its task to a sub-worker of its own and
+ * merging its verified branch, a conflict predicted between two
  * workers and resolved by one of them when the integration branch turns it away, finished workers handed bonus
  * tasks, and the sprint ending by itself with every verified branch in a green integration branch and a handoff.
  */
@@ -100,7 +101,8 @@ workers:
     scope: [docs/**]
     task: |
       # Document the shop API
-      Write docs/api.md describing the catalog and cart modules.
+      Write docs/api.md describing the catalog and cart modules, with examples.
+      @sim spawn docs-examples # Examples for the API docs\\n@sim work 4 writing examples\\n@sim write docs/examples.md # Examples\\n@sim commit Add API examples\\n@sim done examples written
       @sim report working 10 outlining the docs
       @sim work 10 writing docs/api.md
       @sim write docs/api.md # Shop API\\n\\n## Modules\\n- catalog and cart: products, lines and totals\\n

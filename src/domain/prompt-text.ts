@@ -68,9 +68,21 @@ export function renderPrompt(parts: PromptParts): string {
   return `${head(sections)}\n\n# Your task\n\n${parts.task}`;
 }
 
-/** What an agent resumed in its own conversation is told: it was restarted, its task stands, its commits so far. */
-export function renderRestarted(templates: PromptTemplates, place: WorkerPlace, commits: readonly string[]): string {
-  return tidy(fill(templates.restarted, { ...placeValues(place), commits: bullets(commits, '(none)') }, 'restarted'));
+/**
+ * What an agent resumed in its own conversation is told: it was restarted, its task stands, its commits so far, and
+ * its checkpoints with the done ones ticked, so it goes on from the next one.
+ */
+export function renderRestarted(
+  templates: PromptTemplates,
+  place: WorkerPlace,
+  commits: readonly string[],
+  taskId: string,
+  checkpoints: readonly Checkpoint[] | undefined,
+): string {
+  const note = tidy(
+    fill(templates.restarted, { ...placeValues(place), commits: bullets(commits, '(none)') }, 'restarted'),
+  );
+  return head([note, renderCheckpoints(templates, taskId, checkpoints)]);
 }
 
 /** The current task pasted again, whole, after a short reminder. */

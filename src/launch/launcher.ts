@@ -242,8 +242,11 @@ export async function launchWave(
     const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
     const record = await startWorker(fleet, step);
     if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
+    // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
     const text =
-      start?.kind === 'resume' ? await restartedMessage(fleet.config, step.worker) : await promptFor(step.worker, step);
+      start?.kind === 'resume'
+        ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
+        : await promptFor(step.worker, step);
     await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name);
     return step.worker.name;
   });

@@ -123,10 +123,14 @@ export async function restartBrief(config: Config, spec: WorkerSpec, task: Given
     : taskMessage(config, spec, task);
 }
 
-/** The note for an agent resumed in its own conversation: it already holds its task. */
-export async function restartedMessage(config: Config, spec: WorkerSpec): Promise<string> {
+/** The note for an agent resumed in its own conversation: it already holds its task, not what it did since. */
+export async function restartedMessage(
+  config: Config,
+  spec: WorkerSpec,
+  task: Pick<GivenTask, 'id' | 'checkpoints'>,
+): Promise<string> {
   const commits = await commitSubjects(config.repo, config.base, spec.branch, RESUME_COMMITS);
-  return renderRestarted(await loadTemplates(), placeOf(config, spec), commits);
+  return renderRestarted(await loadTemplates(), placeOf(config, spec), commits, task.id, task.checkpoints);
 }
 
 /**

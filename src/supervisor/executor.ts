@@ -251,7 +251,7 @@ export class Executor {
     this.hooks.respawned(spec.name, Date.now());
     const text =
       start.kind === 'resume'
-        ? await restartedMessage(this.fleet.config, spec)
+        ? await restartedMessage(this.fleet.config, spec, task)
         : await restartBrief(this.fleet.config, spec, task);
     await this.deliverTask(spec, paneId, text, task.id);
   }

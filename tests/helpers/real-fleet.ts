@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { czar, uniqueProject } from './cli.js';
-import { fleetProbes, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
+import { fleetProbes, type FixtureCheck, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
 import { gitIn, hermeticGitEnv, tempRepo } from './git-repo.js';
 import type { ModelEndpoint } from './model-endpoint.js';
 import { REAL_AGENT_BUILDERS, type RealAgent, type RealAgentCommand, type RealAgentOptions } from './real-agents.js';
@@ -24,6 +24,8 @@ export interface RealFleetOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** The fleet's `review:`. */
   readonly review?: Readonly<Record<string, unknown>>;
+  /** The fleet's `checks:`. */
+  readonly checks?: readonly FixtureCheck[];
 }
 
 export interface RealFleet extends FleetProbes {
@@ -78,6 +80,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
     workers: options.workers,
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
     ...(options.review === undefined ? {} : { review: options.review }),
+    ...(options.checks === undefined ? {} : { checks: options.checks }),
   };
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitIn } from '../helpers/git-repo.js';
@@ -96,6 +97,28 @@ describe('checkpoints inside a task (sim fleet, real tmux)', () => {
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toBe(
       `czar: --checkpoint "9" is not one of your task's 2 checkpoints; the open ones are 2. Write the docs, so give one's number, e.g. --checkpoint 2.`,
+    );
+  });
+
+  it("takes a checkpoint reported before the czar has written the worker's status, against its task in the config", async () => {
+    // As under `czar up`: the agent reports its first step while the czar that `up` starts last is not running yet.
+    const fx = await fleetFixture({
+      workers: [{ name: 'early', task: '# Two steps\n- [ ] Sketch the API\n- [ ] Write the docs\n@sim work 600 long' }],
+    });
+    await fx.launchWave();
+    expect(await fx.status()).toBeUndefined();
+    const env = await workerEnv(fx.fleet.config.project, fx.fleet.paths.root, 'early');
+    const cwd = path.join(fx.root, 'workers', 'early');
+    const taken = await czar(['report', '--checkpoint', 'sketch'], { cwd, env });
+    expect(taken.stderr).toBe('');
+    expect(taken.exitCode).toBe(0);
+    const report = JSON.parse(await readFile(path.join(fx.fleet.paths.root, 'reports', 'early.json'), 'utf8')) as {
+      checkpoint?: { number: number; text: string };
+    };
+    expect(report.checkpoint).toMatchObject({ number: 1, text: 'Sketch the API' });
+    const refused = await czar(['report', '--checkpoint', '3'], { cwd, env });
+    expect(refused.stderr).toBe(
+      `czar: --checkpoint "3" is not one of your task's 2 checkpoints; the open ones are 1. Sketch the API; 2. Write the docs, so give one's number, e.g. --checkpoint 1.`,
     );
   });
 });

@@ -8,6 +8,7 @@ import {
   renderDependencyReady,
   renderPrompt,
   renderRebrief,
+  renderRestarted,
   type PromptParts,
 } from '../../src/domain/prompt-text.js';
 import { renderConflict, renderFixup, renderNudge, renderRealign } from '../../src/domain/supervision-text.js';
@@ -153,6 +154,24 @@ describe('messages', () => {
     expect(text).toContain('- `db/schema.sql`');
     expect(text).toContain('Its note: schema migrated');
     expectFilled(text);
+  });
+});
+
+describe('the note for a resumed conversation', () => {
+  it('says which checkpoints are done, with their commits, and where to go on from', () => {
+    const checkpoints = [
+      { text: 'Lexer', doneAt: 1, commit: 'a'.repeat(40) },
+      { text: 'Parser', doneAt: 2, commit: 'b'.repeat(40) },
+      { text: 'Printer' },
+      { text: 'Docs' },
+    ];
+    const text = renderRestarted(templates, place, ['abc123 lexer'], 'api', checkpoints);
+    expect(text).toContain('- `abc123 lexer`');
+    expect(text).toContain(`1. [x] Lexer (done at ${'a'.repeat(12)})`);
+    expect(text).toContain('3. [ ] Printer');
+    expect(text).toContain('2 of 4 are done already (ticked above, with their commits): go on from checkpoint 3');
+    expectFilled(text);
+    expect(renderRestarted(templates, place, [], 'api', undefined)).not.toContain('Checkpoints');
   });
 });
 

@@ -1,6 +1,9 @@
 import { revParse } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
+import { findConfig } from '../../config/find.js';
+import { loadConfig } from '../../config/load.js';
 import { matchCheckpoint } from '../../domain/checkpoints.js';
+import { readChildren, withChildren } from '../../fleet/children.js';
 import { CzarError } from '../../domain/errors.js';
 import { statePaths } from '../../domain/paths.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
@@ -14,7 +17,9 @@ export interface ReportedCheckpoint {
 
 /**
  * Which checkpoint of its current task the worker names (number or text), against the list the czar last wrote to
- * status.json, and the commit it comes with: HEAD of the worker's worktree (none before its first commit).
+ * status.json, and the commit it comes with: HEAD of the worker's worktree (none before its first commit). Before the
+ * czar has written the worker there at all (an agent reporting its first step while `czar up` still launches), the
+ * list is its first task's, from the config.
  */
 export async function reportedCheckpoint(
   stateDir: string,
@@ -23,7 +28,8 @@ export async function reportedCheckpoint(
   worktree: string,
 ): Promise<ReportedCheckpoint> {
   const status = await readJson<FleetStatus>(statePaths(stateDir).status);
-  const items = status?.workers.find((entry) => entry.name === worker)?.checkpoints?.items ?? [];
+  const entry = status?.workers.find((shown) => shown.name === worker);
+  const items = entry === undefined ? await firstTaskCheckpoints(stateDir, worker) : (entry.checkpoints?.items ?? []);
   const match = matchCheckpoint(
     given,
     items.map((item) => ({ text: item.text, doneAt: item.doneAt === undefined ? undefined : Date.parse(item.doneAt) })),
@@ -32,4 +38,13 @@ export async function reportedCheckpoint(
   const commit = await revParse(worktree, 'HEAD');
   const text = items[match.number - 1]?.text ?? '';
   return { number: match.number, text, ...(commit === undefined ? {} : { commit }) };
+}
+
+/** The checkpoints of the worker's own task as the config (or its spawn record) gives them. */
+async function firstTaskCheckpoints(stateDir: string, worker: string): Promise<{ text: string; doneAt?: string }[]> {
+  const config = await loadConfig(findConfig(process.cwd(), process.env.CZAR_CONFIG));
+  const spec = withChildren(config, await readChildren(statePaths(stateDir))).workers.find(
+    (candidate) => candidate.name === worker,
+  );
+  return (spec?.checkpoints ?? []).map((text) => ({ text }));
 }
