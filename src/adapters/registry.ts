@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { RegistryEntrySchema, type RegisteredFleet, type RegistryEntry } from '../domain/registry-entry.js';
@@ -28,6 +28,23 @@ export async function ensureRegistryDir(): Promise<string> {
     await chmod(folder, 0o700);
   }
   return dir;
+}
+
+const WEB_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+
+/**
+ * The token of `czar web`, kept beside the registry (0600) so the page's URL, a phone's bookmark or scanned QR code,
+ * stays good when czar web is started again and an open page reconnects by itself; `fresh` makes a new one, which
+ * shuts out every device that had the old URL.
+ */
+export async function webToken(fresh: boolean): Promise<string> {
+  const file = path.join(path.dirname(await ensureRegistryDir()), 'web-token');
+  const kept = fresh ? undefined : (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept !== undefined && WEB_TOKEN.test(kept)) return kept;
+  const token = randomBytes(24).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return token;
 }
 
 /** Registers this process as the czar of `stateDir`; the folders are private (0700), the file 0600. */

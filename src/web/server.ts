@@ -26,8 +26,8 @@ export interface WebServer {
  * Serves every registered fleet to a browser: one page, an event stream of fleet statuses, a worker's detail, and
  * actions. Every request needs the token; an action needs it in a header and must come from the page's own origin.
  */
-export async function startWebServer(options: { host: string; port: number }): Promise<WebServer> {
-  const token = randomBytes(24).toString('base64url');
+export async function startWebServer(options: { host: string; port: number; token: string }): Promise<WebServer> {
+  const { token } = options;
   const page = await loadPage();
   const stream = new EventStream();
   const feed = new FleetFeed((change) =>

@@ -23,19 +23,24 @@ describe('czar web', () => {
   let token = '';
   let browser: Browser | undefined;
 
-  beforeAll(async () => {
-    // The registry of this test alone: fleets of other tests running on the machine stay out of the page.
-    process.env.XDG_STATE_HOME = await mkdtemp(path.join(tmpdir(), 'czar-web-'));
-    web = execa(process.execPath, [CZAR_BIN, 'web'], {
-      env: cleanEnv({ XDG_STATE_HOME: process.env.XDG_STATE_HOME }),
+  /** Starts `czar web` with these arguments on this test's registry and returns the URL its first line prints. */
+  async function startWeb(args: readonly string[]): Promise<string> {
+    web = execa(process.execPath, [CZAR_BIN, 'web', ...args], {
+      env: cleanEnv({ XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? '' }),
       extendEnv: false,
       reject: false,
     });
     let printed = '';
     web.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    url = await waitFor(() => /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(printed)?.[1], {
+    return waitFor(() => /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(printed)?.[1], {
       what: 'the URL on the first line of czar web',
     });
+  }
+
+  beforeAll(async () => {
+    // The registry of this test alone: fleets of other tests running on the machine stay out of the page.
+    process.env.XDG_STATE_HOME = await mkdtemp(path.join(tmpdir(), 'czar-web-'));
+    url = await startWeb([]);
     base = new URL(url).origin;
     token = new URL(url).searchParams.get('token') ?? '';
     if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -154,6 +159,42 @@ describe('czar web', () => {
       expect(await sideways()).toBeLessThanOrEqual(0);
 
       await page.close();
+    },
+  );
+
+  it.skipIf(!hasChromium)(
+    'an open page says it is disconnected when czar web stops, and goes live again by itself when it starts again',
+    async () => {
+      const fx = await fleetFixture({ workers: [{ name: 'api', task: '# Long\n@sim work 300 reading' }] });
+      await fx.launchWave();
+      await fx.supervise();
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(url);
+      await page.locator('#connection', { hasText: 'live' }).waitFor();
+      const card = page.locator(`section[data-project="${fx.fleet.config.project}"] [data-worker="api"]`);
+      await card.waitFor();
+
+      web?.kill('SIGTERM');
+      await web;
+      await page.locator('#connection', { hasText: 'disconnected' }).waitFor();
+      // Started again on the same port, czar web keeps its token: the page's URL is still good.
+      expect(await startWeb(['--port', new URL(url).port])).toBe(url);
+      await page.locator('#connection', { hasText: 'live' }).waitFor({ timeout: 30_000 });
+      const env = await workerEnv(fx.fleet.config.project, fx.fleet.paths.root, 'api');
+      const reported = await czar(['report', '--state', 'working', '--note', 'after the reconnect'], {
+        cwd: path.join(fx.root, 'workers', 'api'),
+        env,
+      });
+      expect(reported.stderr).toBe('');
+      await card.locator('.note', { hasText: 'after the reconnect' }).waitFor();
+      await page.close();
+
+      // A new token retires the old URL.
+      web?.kill('SIGTERM');
+      await web;
+      const fresh = await startWeb(['--new-token']);
+      expect(new URL(fresh).searchParams.get('token')).not.toBe(token);
+      expect((await fetch(`${new URL(fresh).origin}/?token=${token}`)).status).toBe(401);
     },
   );
 });

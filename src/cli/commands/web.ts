@@ -7,9 +7,14 @@ import { err, out } from '../output.js';
 export const webCommand: Command = {
   name: 'web',
   summary: 'serve a live page of every running fleet of this user (token-protected; a phone scans the QR code)',
-  usage: 'czar web [--port N] [--host H]',
+  usage: 'czar web [--port N] [--host H] [--new-token]',
   async run(args) {
-    const { values } = parse(this, args, { port: { type: 'string', short: 'p' }, host: { type: 'string' } }, 0);
+    const { values } = parse(
+      this,
+      args,
+      { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'new-token': { type: 'boolean' } },
+      0,
+    );
     const port = values.port === undefined ? 0 : Number(values.port);
     if (values.port !== undefined && !(/^[0-9]+$/.test(values.port) && port <= 65535))
       throw usageError(
@@ -18,7 +23,8 @@ export const webCommand: Command = {
       );
     const host = values.host ?? '127.0.0.1';
     const { startWebServer } = await import('../../web/server.js');
-    const server = await startWebServer({ host, port });
+    const { webToken } = await import('../../adapters/registry.js');
+    const server = await startWebServer({ host, port, token: await webToken(values['new-token'] === true) });
     // The first line is the URL alone, so a script (or a test) can read it.
     out(server.url);
     out(renderUnicodeCompact(server.url));
@@ -26,7 +32,9 @@ export const webCommand: Command = {
       err(
         `czar web listens on ${host}, reachable from other machines: every request needs the token in the URL above (always required), so share it only with devices you trust.`,
       );
-    err('Open the URL above; Ctrl-C stops czar web (the fleets keep running).');
+    err(
+      'Open the URL above; it stays good when czar web starts again (--new-token retires it). Ctrl-C stops czar web (the fleets keep running).',
+    );
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
     });
