@@ -67,7 +67,8 @@ export function parseOwnHistory(stdout: string): OwnHistory {
  * and not from base); files come from `diffStat`. A branch not created yet has done nothing. After a fix-up merge
  * of the integration branch, the diff from the fork also holds every file the merge brought in: only files the
  * branch's own commits touched count then, or scope and overlap would blame the worker for its peers' work; so do
- * files staged as the integration branch has them (see `ownDirtyPaths`).
+ * files staged as the integration branch has them (see `ownDirtyPaths`). `filesSince`: the branch the files are
+ * counted from (a child's parent's: the commits it started with are its parent's work).
  */
 export async function activity(
   repo: string,
@@ -75,6 +76,7 @@ export async function activity(
   branch: string,
   worktree: string | undefined,
   integrationBranch?: string,
+  filesSince: string = base,
 ): Promise<GitActivity> {
   // Every question is asked of one tip: a commit landing between them (a fix-up's merge) would mix two states.
   const [tip, dirty] = await Promise.all([
@@ -85,7 +87,7 @@ export async function activity(
   const range = `${headRef(base)}..${tip}`;
   const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range], { allowFailure: true }),
-    numstat(repo, `${headRef(base)}...${tip}`).catch(() => []),
+    numstat(repo, `${headRef(filesSince)}...${tip}`).catch(() => []),
     git(
       repo,
       [

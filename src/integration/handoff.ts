@@ -40,6 +40,10 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       const worker = status.workers.find((candidate) => candidate.name === spec.name);
       const candidate = candidates.find((entry) => entry.worker === spec.name);
       const failed = record.failed.find((entry) => entry.worker === spec.name);
+      // A child is not integrated on its own: it is finished once its parent's branch holds it.
+      const mergedIntoParent = children
+        .get(spec.parent ?? '')
+        ?.some((c) => c.name === spec.name && c.outcome === 'merged');
       const checks = [
         ...(candidate?.merged === true ? [`integration checks green on ${config.integration.branch}`] : []),
         ...(failed !== undefined && candidate?.merged !== true
@@ -51,7 +55,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
         name: spec.name,
         task: spec.title,
         state: worker?.state ?? 'queued',
-        verified: candidate?.ready === true || candidate?.merged === true,
+        verified: candidate?.ready === true || candidate?.merged === true || mergedIntoParent === true,
         branch: spec.branch,
         commits: await commitSubjects(config.repo, config.base, spec.branch),
         files: await diffStat(config.repo, config.base, spec.branch).catch(() => []),

@@ -108,6 +108,10 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 }
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
+  // A child's branch starts with its parent's commits: its files are those since its parent's branch, or its parent's
+  // would count as the child's in scope, overlap and conflicts (its commits still count from base: once the parent
+  // merged it, they are its evidence).
+  const parent = fleet.config.workers.find((spec) => spec.name === worker.parent);
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
   return activity(
     fleet.config.repo,
@@ -115,6 +119,7 @@ export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<Git
     worker.branch,
     worker.host === undefined ? worker.worktree : undefined,
     fleet.config.integration.branch,
+    parent?.branch,
   );
 }
 

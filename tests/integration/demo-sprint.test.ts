@@ -58,7 +58,10 @@ describe('czar demo without a terminal (as CI runs it)', () => {
       const handoffFile = path.join(state, 'HANDOFF.md');
       expect(result.stdout).toContain(`handoff: ${handoffFile}`);
       const handoff = await readFile(handoffFile, 'utf8');
-      expect(handoff).toContain('4 of 4 worker(s) finished · 4 integrated into `czar/integration`');
+      // docs's sub-worker is finished once docs's branch holds it, and reaches the integration branch only through it.
+      expect(handoff).toContain('5 of 5 worker(s) finished · 4 integrated into `czar/integration`');
+      expect(handoff).toContain('  - docs-examples: branch `czar/docs-examples`, merged into its parent');
+      expect(handoff).not.toContain('not finished');
       expect(handoff).toContain('- outstanding conflicts: none');
 
       const events = (await readFile(path.join(state, 'events.jsonl'), 'utf8'))
@@ -144,6 +147,17 @@ describe('czar demo without a terminal (as CI runs it)', () => {
       );
       for (const worker of WORKERS)
         await gitIn(repo, ['merge-base', '--is-ancestor', `czar/${worker}`, 'czar/integration']);
+      // A worker handed part of its task to a sub-worker: the child was verified, then merged by its parent.
+      expect(result.stdout).toMatch(/^ {2}docs-examples +verified /m);
+      const childVerified = find(events, of('docs-examples', 'state'), 0);
+      expect(
+        find(events, (event) => event.worker === 'docs-examples' && event.message.includes('-> verified')),
+      ).toBeGreaterThan(childVerified);
+      await gitIn(repo, ['merge-base', '--is-ancestor', 'czar/docs-examples', 'czar/docs']);
+      expect(events.some(of('docs-examples', 'integrated'))).toBe(false);
+      // Its files are its own: the parent's docs/api.md is not counted as the child's (no overlap, no conflict).
+      const childAlerts = events.filter((event) => event.worker === 'docs-examples' && event.kind === 'alert');
+      expect(childAlerts.filter((event) => /^(overlap|conflict)/.test(event.message))).toEqual([]);
       // Both sides of the conflict are kept in the integrated result, and no marker is left.
       const api = await gitIn(repo, ['show', 'czar/integration:docs/api.md']);
       expect(api).toContain('- catalog: search(query) finds products by name');
