@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { czar, workerEnv } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
-import { gitIn, isAncestor } from '../helpers/git-repo.js';
+import { gitIn, isAncestor, tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 // `\\n` in a spawn line is a new line of the child's task (the sim unescapes it), so the parent's own lines stay its own.
@@ -95,5 +95,30 @@ describe('czar spawn: sub-workers of a simulated parent', () => {
     expect(claimed.stderr).toContain('is not the proof czar gave worker "p"');
     const status = await fx.status();
     expect(status?.workers.map((worker) => worker.name)).toEqual(['p', 'q']);
+  });
+
+  it("a child's spend counts against its parent's budget: the family over it is stopped, child and parent alike", async () => {
+    const claudeDir = await tempDir('czar-claude-');
+    // The child spends 1.05M tokens of the parent's 1M; the parent itself spends almost nothing.
+    const kid = '# Kid\\n@sim usage 850000 1000\\n@sim work 2 thinking\\n@sim usage 200000 1000\\n@sim work 60 more';
+    const fx = await fleetFixture({
+      workers: [
+        {
+          name: 'p',
+          task: `# Parent\n@sim usage 1000 10\n@sim spawn kid ${kid}\n@sim work 600 waiting`,
+          env: { CLAUDE_CONFIG_DIR: claudeDir },
+        },
+      ],
+      policy: { budget: { worker: { tokens: '1M' } } },
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForEvent('interrupt', 'kid', { timeoutMs: 60_000 });
+    await fx.waitForEvent('notify', 'kid', { match: (event) => /over budget/.test(event.message) });
+    const stopped = await fx.waitForStatus(
+      (status) => ['p', 'kid'].every((name) => workerIn(status, name).state === 'over_budget'),
+      { timeoutMs: 30_000, what: 'parent and child over budget' },
+    );
+    expect(workerIn(stopped, 'kid').parent).toBe('p');
   });
 });
