@@ -138,7 +138,7 @@
       status &&
         el('span', {}, `queue: ${status.queue.length ? status.queue.map((task) => task.title).join(', ') : 'empty'}`),
     );
-    const workers = (status?.workers ?? []).map((worker) => workerCard(fleet, worker));
+    const workers = familyOrder(status?.workers ?? []).map(({ worker, depth }) => workerCard(fleet, worker, depth));
     return el(
       'section',
       { class: `fleet ${fleet.running ? '' : 'stopped'}`, 'data-fleet': fleet.id, 'data-project': fleet.project },
@@ -148,12 +148,29 @@
     );
   }
 
-  function workerCard(fleet, worker) {
+  /** Workers as a tree: each spawned child right under its parent (and its own children under it); the rest in order. */
+  function familyOrder(workers) {
+    const names = new Set(workers.map((worker) => worker.name));
+    const ordered = [];
+    const place = (worker, depth) => {
+      ordered.push({ worker, depth });
+      for (const child of workers) if (child.parent === worker.name && depth < 8) place(child, depth + 1);
+    };
+    for (const worker of workers) if (worker.parent === undefined || !names.has(worker.parent)) place(worker, 0);
+    return ordered;
+  }
+
+  function workerCard(fleet, worker, depth) {
     const git = worker.git;
     const card = el(
       'article',
-      { class: 'worker', 'data-worker': worker.name, tabindex: 0 },
+      {
+        class: depth > 0 ? 'worker child' : 'worker',
+        'data-worker': worker.name,
+        tabindex: 0,
+      },
       el('div', {}, el('span', { class: 'name' }, worker.name), stateBadge(worker.state), worker.paused && ' paused'),
+      worker.parent && el('div', { class: 'line quiet' }, `↳ sub-worker of ${worker.parent}`),
       el('div', { class: 'line' }, worker.title),
       typeof worker.progress === 'number' && el('progress', { max: 100, value: worker.progress }),
       worker.note && el('div', { class: 'line note' }, worker.note),

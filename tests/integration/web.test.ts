@@ -192,9 +192,39 @@ describe('czar web', () => {
       // A new token retires the old URL.
       web?.kill('SIGTERM');
       await web;
-      const fresh = await startWeb(['--new-token']);
-      expect(new URL(fresh).searchParams.get('token')).not.toBe(token);
-      expect((await fetch(`${new URL(fresh).origin}/?token=${token}`)).status).toBe(401);
+      const retired = token;
+      url = await startWeb(['--new-token']);
+      base = new URL(url).origin;
+      token = new URL(url).searchParams.get('token') ?? '';
+      expect(token).not.toBe(retired);
+      expect((await fetch(`${base}/?token=${retired}`)).status).toBe(401);
     },
   );
+
+  it.skipIf(!hasChromium)('shows a spawned child under its parent', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'a', task: '# First\n@sim work 300 reading' },
+        { name: 'p', task: '# Parent\n@sim spawn kid # Kid\\n@sim work 300 reading\n@sim work 300 waiting' },
+        { name: 'z', task: '# Last\n@sim work 300 reading' },
+      ],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(url);
+    const section = page.locator(`section[data-project="${fx.fleet.config.project}"]`);
+    await section.locator('[data-worker="kid"]').waitFor({ timeout: 60_000 });
+    const order = await section
+      .locator('article.worker')
+      .evaluateAll((cards) =>
+        cards.map((card) => `${card.getAttribute('data-worker') ?? ''}${card.classList.contains('child') ? '+' : ''}`),
+      );
+    expect(order).toEqual(['a', 'p', 'kid+', 'z']);
+    expect(await section.locator('[data-worker="kid"]').textContent()).toContain('↳ sub-worker of p');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(
+      0,
+    );
+    await page.close();
+  });
 });
