@@ -6,6 +6,7 @@ import { benchSpawn } from './spawn.js';
 import { benchSupervise } from './supervise.js';
 import { benchReview } from './review.js';
 import { benchVerify } from './verify.js';
+import { benchWeb } from './web.js';
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 const only = process.argv[2];
@@ -16,5 +17,6 @@ if (only === undefined || only === 'cost') await benchCost((line) => console.log
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
 if (only === undefined || only === 'review') await benchReview((line) => console.log(line));
 if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);
-// The fleet-size sweep takes long at 200 workers and more: it runs only when asked for.
+// The page in a real browser, and the fleet-size sweep, which takes long at 200 workers and more: only when asked for.
+if (only === 'web') await benchWeb((line) => console.log(line));
 if (only === 'scale') await benchScale(process.argv.slice(3), (line) => console.log(line));

@@ -47,9 +47,30 @@ export async function followUntilSprintOver(
 
 /** Loaded on demand: ink and React cost start-up time that `czar report`, run by hooks, should not pay. */
 export async function showDashboard(fleet: Fleet): Promise<void> {
-  // ink draws only its last frame when it believes it runs in CI (it reads CI when it loads); a dashboard on a
-  // terminal is for a person, so a CI variable inherited from the shell must not blank it.
-  if (process.stdout.isTTY) process.env.CI = 'false';
+  notInCi();
   const { runDashboardFor } = await import('./dashboard-wiring.js');
   await runDashboardFor(fleet);
+}
+
+/** `czar dashboard --all`: every running fleet of this user, `f` for the next. */
+export async function showAllDashboards(): Promise<void> {
+  notInCi();
+  const [{ FleetSwitcher }, { runDashboard }] = await Promise.all([
+    import('./fleet-switcher.js'),
+    import('../ui/render.js'),
+  ]);
+  const switcher = await FleetSwitcher.open(() => process.stdout.write('\u0007'));
+  try {
+    await runDashboard(switcher, switcher.actions());
+  } finally {
+    await switcher.close();
+  }
+}
+
+/**
+ * ink draws only its last frame when it believes it runs in CI (it reads CI when it loads); a dashboard on a
+ * terminal is for a person, so a CI variable inherited from the shell must not blank it.
+ */
+function notInCi(): void {
+  if (process.stdout.isTTY) process.env.CI = 'false';
 }

@@ -8,6 +8,7 @@ export type Effect =
   | { readonly kind: 'bonus' | 'restart'; readonly worker: string }
   | { readonly kind: 'send' | 'comment'; readonly worker: string; readonly text: string }
   | { readonly kind: 'pause' | 'resume'; readonly worker: string | undefined }
+  | { readonly kind: 'nextFleet'; readonly worker?: undefined }
   | { readonly kind: 'quit' };
 
 /** Effects that hand the terminal to another program until they finish. */
@@ -39,6 +40,8 @@ export function describeEffect(effect: Exclude<Effect, { kind: 'quit' }>): { doi
       return { doing: `Pausing autonomy for ${target}…`, done: `Paused autonomy for ${target}.` };
     case 'resume':
       return { doing: `Resuming autonomy for ${target}…`, done: `Resumed autonomy for ${target}.` };
+    case 'nextFleet':
+      return { doing: 'Switching to the next fleet…', done: 'Showing the next fleet.' };
   }
 }
 
@@ -61,6 +64,12 @@ export function runEffect(actions: DashboardActions, effect: Exclude<Effect, { k
       return actions.pause(effect.worker);
     case 'resume':
       return actions.resume(effect.worker);
+    case 'nextFleet':
+      if (actions.nextFleet === undefined)
+        return Promise.reject(
+          new Error('This dashboard shows one fleet; "czar dashboard --all" switches between all of yours.'),
+        );
+      return actions.nextFleet().then(() => undefined);
   }
 }
 

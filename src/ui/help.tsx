@@ -13,6 +13,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['P', 'pause or resume autonomy for the whole fleet'],
   ['l', "open the worker's log in a pager"],
   ['?', 'show or hide this help'],
+  ['f', 'show the next fleet (czar dashboard --all)'],
   ['q', 'quit the dashboard (the fleet keeps running)'],
 ];
 

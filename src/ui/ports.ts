@@ -40,4 +40,6 @@ export interface DashboardActions {
   resume(worker?: string): Promise<void>;
   /** Opens the worker's log in a pager; like attach, the dashboard yields the terminal. */
   openLog(worker: string): Promise<void>;
+  /** Shows the next running fleet (`czar dashboard --all`) and says which; absent on one fleet's dashboard. */
+  nextFleet?(): Promise<string>;
 }

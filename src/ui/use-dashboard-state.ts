@@ -105,6 +105,7 @@ function browseKey(state: UiState, input: string, key: KeyPress, view: KeyView):
   if (key.downArrow || input === 'j') return move(1);
   if (input === 'q') return { state, effect: { kind: 'quit' } };
   if (input === '?') return { state: { ...state, mode: { kind: 'help' } } };
+  if (input === 'f') return { state, effect: { kind: 'nextFleet' } };
   if (input === 'P') {
     return { state, effect: { kind: view.fleetPaused ? 'resume' : 'pause', worker: undefined } };
   }

@@ -215,11 +215,10 @@ describe('czar web', () => {
     await page.goto(url);
     const section = page.locator(`section[data-project="${fx.fleet.config.project}"]`);
     await section.locator('[data-worker="kid"]').waitFor({ timeout: 60_000 });
-    const order = await section
-      .locator('article.worker')
-      .evaluateAll((cards) =>
-        cards.map((card) => `${card.getAttribute('data-worker') ?? ''}${card.classList.contains('child') ? '+' : ''}`),
-      );
+    const order = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('section[data-project="${fx.fleet.config.project}"] article.worker')].map(
+        (card) => card.getAttribute('data-worker') + (card.classList.contains('child') ? '+' : ''))`,
+    );
     expect(order).toEqual(['a', 'p', 'kid+', 'z']);
     expect(await section.locator('[data-worker="kid"]').textContent()).toContain('↳ sub-worker of p');
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(

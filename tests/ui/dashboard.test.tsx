@@ -418,3 +418,27 @@ describe('worker-written text', () => {
     expect(screen().join('\n')).toContain(`✗ refused: ${shown}`);
   });
 });
+
+describe('every fleet (czar dashboard --all)', () => {
+  it('f shows the next fleet; a dashboard of one fleet says how to see them all', async () => {
+    const store = memoryStore();
+    const other = fixtureSnapshot();
+    const nextFleet = () => {
+      store.set({ ...other, status: { ...other.status, project: 'second-project' } });
+      return Promise.resolve('second-project (fleet 2 of 2)');
+    };
+    const recorded = recordingActions();
+    const app = render(
+      <Dashboard store={store} actions={{ ...recorded.actions, nextFleet }} size={{ columns: 100, rows: 30 }} />,
+    );
+    const before = lines(app.lastFrame()).join('\n');
+    expect(before).not.toContain('second-project');
+    app.stdin.write('f');
+    await settle();
+    expect(lines(app.lastFrame()).join('\n')).toContain('second-project');
+
+    const single = mount();
+    await single.press('f');
+    expect(single.screen().join('\n')).toContain('This dashboard shows one fleet; "czar dashboard --all"');
+  });
+});
