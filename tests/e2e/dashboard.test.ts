@@ -290,4 +290,22 @@ describe('czar dashboard in a real terminal', () => {
       'the failed attach on the status line',
     );
   }, 60_000);
+
+  test('--all shows every running fleet of this user, f moving to the next', async () => {
+    const [one, two] = await Promise.all([launchFleet(), launchFleet()]);
+    const argv = dashboardArgv(one.config).slice(0, -2);
+    const { term, pane } = await personTerminal(one.root, [...argv, '--all']);
+    const seen = new Set<string>();
+    // Fleets of other tests may be running too: move on until both of ours were on screen.
+    for (let press = 0; press < 12 && seen.size < 2; press++) {
+      const screen = await screenShows(term, pane, (text) => /supervisor/.test(text), 'a fleet on the dashboard');
+      for (const fleet of [one, two]) if (screen.includes(fleet.project)) seen.add(fleet.project);
+      const shown = [one, two].find((fleet) => screen.includes(fleet.project))?.project;
+      await term.sendKeys(pane, ['f']);
+      if (shown !== undefined)
+        await screenShows(term, pane, (text) => !text.includes(shown), `a fleet other than ${shown}`);
+    }
+    expect([...seen].sort()).toEqual([one.project, two.project].sort());
+    await term.sendKeys(pane, ['q']);
+  }, 90_000);
 });
