@@ -65,3 +65,85 @@ export async function viewPullRequest(repo: string, branch: string): Promise<Pul
 export async function ghLoggedIn(): Promise<boolean> {
   return (await run('gh', ['auth', 'status'], { allowFailure: true, timeoutMs: 30_000 })).exitCode === 0;
 }
+
+/** A person's comment on a pull request: a conversation comment, a review's body, or a comment on a line. */
+export interface PullRequestComment {
+  readonly id: string;
+  readonly author: string;
+  readonly body: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+interface ViewedComments {
+  number?: number;
+  comments?: { id?: unknown; author?: { login?: unknown }; body?: unknown }[];
+  reviews?: { id?: unknown; author?: { login?: unknown }; body?: unknown }[];
+}
+
+interface LineComment {
+  id?: unknown;
+  user?: { login?: unknown };
+  body?: unknown;
+  path?: unknown;
+  line?: unknown;
+  original_line?: unknown;
+}
+
+/**
+ * Every comment on a branch's pull request, oldest first: the conversation's and reviews' (`gh pr view --json`) and
+ * those on lines of the diff (`gh api .../pulls/N/comments`). Empty when gh cannot say (no PR, no login, offline).
+ */
+export async function pullRequestComments(repo: string, branch: string): Promise<PullRequestComment[]> {
+  const viewed = await run('gh', ['pr', 'view', branch, '--json', 'number,comments,reviews'], {
+    cwd: repo,
+    allowFailure: true,
+    timeoutMs: 60_000,
+  });
+  if (viewed.exitCode !== 0) return [];
+  const parsed = parseJson<ViewedComments>(viewed.stdout) ?? {};
+  const found: PullRequestComment[] = [];
+  for (const entry of [...(parsed.comments ?? []), ...(parsed.reviews ?? [])]) {
+    if (typeof entry.id === 'string' && typeof entry.body === 'string' && entry.body.trim() !== '')
+      found.push({ id: entry.id, author: loginOf(entry.author), body: entry.body });
+  }
+  if (typeof parsed.number !== 'number') return found;
+  const lines = await run('gh', ['api', `repos/{owner}/{repo}/pulls/${parsed.number}/comments`], {
+    cwd: repo,
+    allowFailure: true,
+    timeoutMs: 60_000,
+  });
+  for (const entry of (lines.exitCode === 0 ? parseJson<LineComment[]>(lines.stdout) : undefined) ?? []) {
+    const line = typeof entry.line === 'number' ? entry.line : entry.original_line;
+    if ((typeof entry.id !== 'number' && typeof entry.id !== 'string') || typeof entry.body !== 'string') continue;
+    found.push({
+      id: `line-${String(entry.id)}`,
+      author: loginOf(entry.user),
+      body: entry.body,
+      ...(typeof entry.path === 'string' ? { file: entry.path } : {}),
+      ...(typeof line === 'number' ? { line } : {}),
+    });
+  }
+  return found;
+}
+
+/** Leaves a review comment (not an approval: the verdict is the reviewer's, not the account's) on the branch's PR. */
+export async function commentOnPullRequest(repo: string, branch: string, body: string): Promise<void> {
+  await run('gh', ['pr', 'review', branch, '--comment', '--body-file', '-'], {
+    cwd: repo,
+    input: body,
+    timeoutMs: 60_000,
+  });
+}
+
+function loginOf(author: { login?: unknown } | undefined): string {
+  return typeof author?.login === 'string' ? author.login : 'someone';
+}
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,6 +3,7 @@ import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath } from '../domain/host-layout.js';
 import type { AgentCommand, BonusTask, Config, WorkerSpec } from '../domain/config-types.js';
 import { taskCheckpoints } from '../domain/checkpoints.js';
+import { parseDuration } from './duration.js';
 import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';
 import { resolveHosts } from './resolve-hosts.js';
@@ -158,7 +159,12 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       checks: (written.integration?.checks ?? written.checks ?? []).map(resolveCheck),
       advanceBase: written.integration?.advance_base ?? false,
     },
-    pr: { remote: written.pr?.remote ?? 'origin', when: written.pr?.when ?? 'off', draft: written.pr?.draft ?? true },
+    pr: {
+      remote: written.pr?.remote ?? 'origin',
+      when: written.pr?.when ?? 'off',
+      draft: written.pr?.draft ?? true,
+      commentsEveryMs: parseDuration(written.pr?.comments_every ?? '1m') ?? 60_000,
+    },
     prices: resolvePrices(written.prices),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+
 import { parseSshTarget } from '../domain/host-layout.js';
-import { name, quoted } from './schema-fields.js';
+import { duration, name, quoted } from './schema-fields.js';
 
 /** Written sections that reach beyond the repository: the notify command, SSH hosts and pull requests. */
 
@@ -47,5 +48,8 @@ export const prSchema = z
       .optional()
       .meta({ description: 'When a pull request is opened per branch (default off).' }),
     draft: z.boolean().optional().meta({ description: 'Open pull requests as drafts (default true).' }),
+    comments_every: duration
+      .optional()
+      .meta({ description: "How often an open pull request's comments are read and sent to its worker (default 1m)." }),
   })
   .meta({ description: 'Pull requests through gh.' });

@@ -89,7 +89,7 @@ workers:
 #   advance_base: false
 
 # Pull requests through gh: after a branch is verified or integrated, or off.
-# pr: { remote: origin, when: off, draft: true }
+# pr: { remote: origin, when: off, draft: true, comments_every: 1m }
 
 # Model prices in US dollars per million tokens, over the table czar ships (a name matches its dated versions).
 # prices:

@@ -155,6 +155,8 @@ export interface PrSettings {
   readonly remote: string;
   readonly when: PrWhen;
   readonly draft: boolean;
+  /** How often an open pull request's comments are read (each a network call through gh). */
+  readonly commentsEveryMs: number;
 }
 
 export interface Config {

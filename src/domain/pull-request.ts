@@ -23,3 +23,42 @@ export function pullRequestBody(parts: {
     parts.notes.length === 0 ? '- none' : parts.notes.map((line) => `- ${neutraliseControls(line)}`).join('\n');
   return `## Result\n\n${result}\n\n## Checks\n\n${checks}\n\n## czar's notes\n\n${notes}\n\n_Opened by czar._\n`;
 }
+
+/** czar's own posts on a pull request carry this, so their text is never taken for a person's comment. */
+export const CZAR_POST_MARK = '<!-- posted by czar -->';
+
+/** Requests made from a pull request's comments have ids that start so: their answer goes to the event log. */
+export const PULL_REQUEST_REQUEST = 'pr-';
+
+/** A comment on a PR is a person's words of any length: bounded before it becomes a message to the worker. */
+const COMMENT_MAX_CHARS = 4000;
+
+/** What the worker is told a pull request comment said, and who said it. */
+export function pullRequestCommentText(author: string, body: string): string {
+  const text = body.length > COMMENT_MAX_CHARS ? `${body.slice(0, COMMENT_MAX_CHARS)} …(cut)` : body;
+  return `@${author} on the pull request: ${text.trim()}`;
+}
+
+/** The reviewer's verdict as a review comment on the pull request, once per reviewed commit. */
+export function reviewVerdictPost(review: {
+  readonly reviewer: string;
+  readonly sha: string;
+  readonly approved: boolean;
+  readonly summary: string | undefined;
+  readonly findings: readonly { file?: string; line?: number; severity: string; text: string }[];
+}): string {
+  const verdict = review.approved ? 'approved' : 'asked for changes on';
+  const findings = review.findings.map((finding) => {
+    const place =
+      finding.file === undefined ? '' : `\`${finding.file}${finding.line === undefined ? '' : `:${finding.line}`}\` `;
+    return `- ${place}[${finding.severity}] ${neutraliseControls(finding.text)}`;
+  });
+  return [
+    CZAR_POST_MARK,
+    `**${neutraliseControls(review.reviewer)}** (czar's reviewer) ${verdict} ${review.sha.slice(0, 12)}.`,
+    '',
+    neutraliseControls(review.summary ?? '').trim() || '_No summary._',
+    ...(findings.length === 0 ? [] : ['', ...findings]),
+    '',
+  ].join('\n');
+}

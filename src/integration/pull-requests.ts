@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { readUtf8 } from '../adapters/file-system.js';
-import { createPullRequest, viewPullRequest, type PullRequestState } from '../adapters/gh.js';
+import { commentOnPullRequest, createPullRequest, viewPullRequest, type PullRequestState } from '../adapters/gh.js';
 import { pushBranch } from '../adapters/integration-git.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { pullRequestBody } from '../domain/pull-request.js';
 import type { IntegrationCandidate } from '../domain/integration.js';
 import type { Fleet } from '../fleet/handle.js';
 
-/** `.czar/integration/pull-requests.json`: the pull request czar opened per branch. */
+/** `.czar/integration/pull-requests.json`: the pull request czar opened per branch, and the commit whose review it got. */
 export interface PullRequestRecord {
-  readonly branches: Readonly<Record<string, PullRequestState>>;
+  readonly branches: Readonly<Record<string, PullRequestState & { readonly reviewed?: string }>>;
 }
 
 function recordFile(fleet: Fleet): string {
@@ -61,7 +61,7 @@ export async function openPullRequest(
     if (state === undefined) throw new Error(`gh knows no pull request for ${options.branch}`);
     const record = await readPullRequests(fleet);
     await writeJsonAtomic(recordFile(fleet), {
-      branches: { ...record.branches, [options.branch]: state },
+      branches: { ...record.branches, [options.branch]: { ...record.branches[options.branch], ...state } },
     } satisfies PullRequestRecord);
     return state;
   });
@@ -120,4 +120,41 @@ export async function openIntegrationPullRequest(fleet: Fleet, handoff: string):
       `could not open the integration pull request: ${error instanceof Error ? error.message : String(error)}`,
     );
   });
+}
+
+/** A reviewer's verdict on a branch's tip, as it goes on the branch's pull request. */
+export interface VerdictPost {
+  readonly branch: string;
+  readonly worker: string;
+  readonly sha: string;
+  readonly body: string;
+}
+
+/**
+ * Posts each verdict on its branch's open pull request as a review comment, once per reviewed commit (the commit is
+ * kept in the record). A failure is an event; the next run tries again.
+ */
+export async function postReviewVerdicts(fleet: Fleet, verdicts: readonly VerdictPost[]): Promise<void> {
+  for (const verdict of verdicts) {
+    const known = (await readPullRequests(fleet)).branches[verdict.branch];
+    if (known?.state !== 'OPEN' || known.reviewed === verdict.sha) continue;
+    try {
+      await commentOnPullRequest(fleet.config.repo, verdict.branch, verdict.body);
+      const record = await readPullRequests(fleet);
+      await writeJsonAtomic(recordFile(fleet), {
+        branches: { ...record.branches, [verdict.branch]: { ...known, reviewed: verdict.sha } },
+      } satisfies PullRequestRecord);
+      await fleet.log.emit(
+        'pr_review_posted',
+        `posted the review of ${verdict.sha.slice(0, 12)} on ${known.url}`,
+        verdict.worker,
+      );
+    } catch (error) {
+      await fleet.log.emit(
+        'pr_failed',
+        `could not post the review of ${verdict.sha.slice(0, 12)} on ${known.url}: ${error instanceof Error ? error.message : String(error)}`,
+        verdict.worker,
+      );
+    }
+  }
 }

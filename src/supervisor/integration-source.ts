@@ -1,8 +1,17 @@
 import { candidatesOf, type IntegrationRecord } from '../domain/integration.js';
+import type { FleetModel } from '../domain/model.js';
 import type { IntegrationObservation } from '../domain/observations.js';
+import { reviewVerdictPost } from '../domain/pull-request.js';
+import { reviewState } from '../domain/review.js';
 import { integrationRetryMs } from '../domain/policy/integration-alert.js';
 import { writeHandoff } from '../integration/handoff.js';
-import { openDuePullRequests, openIntegrationPullRequest, readPullRequests } from '../integration/pull-requests.js';
+import {
+  openDuePullRequests,
+  openIntegrationPullRequest,
+  postReviewVerdicts,
+  readPullRequests,
+  type VerdictPost,
+} from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
 import { candidatesWithTips, readIntegrationRecord } from '../integration/candidates.js';
 import { runIntegration } from '../integration/runner.js';
@@ -189,6 +198,7 @@ export class IntegrationSource implements Source {
       await candidatesWithTips(this.fleet, candidatesOf(model, new Set())),
       results,
     );
+    await postReviewVerdicts(this.fleet, verdictPosts(model));
     this.see({ pullRequests: (await readPullRequests(this.fleet)).branches });
   }
 }
@@ -200,4 +210,14 @@ type RunOutcome = Pick<IntegrationObservation, 'failures' | 'retryAt' | 'lastAtt
 function triedAll(attempt: string, record: IntegrationRecord): boolean {
   const tried = new Set([...record.merged, ...record.failed].map((entry) => `${entry.worker}@${entry.tip}`));
   return attempt.split(' ').every((merge) => tried.has(merge));
+}
+
+/** The reviewers' verdicts on the workers' tips, as they go on the workers' pull requests. */
+function verdictPosts(model: FleetModel): VerdictPost[] {
+  return model.workers.flatMap((worker) => {
+    const review = reviewState(worker);
+    if (review?.sha === undefined || (review.state !== 'approved' && review.state !== 'changes_requested')) return [];
+    const body = reviewVerdictPost({ ...review, sha: review.sha, approved: review.state === 'approved' });
+    return [{ branch: worker.spec.branch, worker: worker.spec.name, sha: review.sha, body }];
+  });
 }

@@ -2,6 +2,7 @@ import type { CzarRequestResult } from '../domain/czar-request.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { Fleet } from '../fleet/handle.js';
 import { answerRequest } from '../fleet/requests.js';
+import { PULL_REQUEST_REQUEST } from '../domain/pull-request.js';
 
 type Reply = Extract<Action, { kind: 'reply' }>;
 
@@ -20,6 +21,11 @@ export class RequestReplies {
   }
 
   write(reply: Reply): void {
+    // A comment read from a pull request has nobody waiting for a file: its answer is an event.
+    if (reply.request.startsWith(PULL_REQUEST_REQUEST)) {
+      void this.fleet.log.emit(reply.ok ? 'pr_comment' : 'pr_comment_refused', reply.message, reply.after);
+      return;
+    }
     const effect = reply.after === undefined ? undefined : this.effects.get(reply.after);
     if (reply.after !== undefined) this.effects.delete(reply.after);
     const answer = (effect ?? Promise.resolve()).then(

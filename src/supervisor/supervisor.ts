@@ -13,6 +13,7 @@ import { IntegrationSource } from './integration-source.js';
 import { LocalUsage } from './local-usage.js';
 import { ModelStore } from './model-store.js';
 import { Observer } from './observer.js';
+import { PullRequestComments } from './pull-request-comments.js';
 import { PersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
@@ -123,6 +124,7 @@ export class Supervisor {
       this.usage,
       this.conflicts,
       this.requests,
+      new PullRequestComments(fleet, () => this.schedule()),
       this.integration,
     ];
     this.status = new StatusView(fleet, this.store);

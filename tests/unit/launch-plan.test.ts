@@ -21,7 +21,7 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
     notify: undefined,
     hosts: [],
     integration: { branch: 'czar/integration', checks: [], advanceBase: false },
-    pr: { remote: 'origin', when: 'off', draft: true },
+    pr: { remote: 'origin', when: 'off', draft: true, commentsEveryMs: 60_000 },
     prices: {},
   };
 }
