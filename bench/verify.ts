@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { activity } from '../src/adapters/branch-activity.js';
+import { activity, ownHistoryArgs } from '../src/adapters/branch-activity.js';
 import { cleanEnv, run } from '../src/adapters/process.js';
 import { mapBounded } from '../src/fleet/map-bounded.js';
 import type { AlertKind } from '../src/domain/words.js';
@@ -56,17 +56,7 @@ const execaRefresh: Refresh = async (repo, base, branch, worktree) => {
   const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range]),
     git(repo, ['diff', '--numstat', '-z', '--no-renames', `refs/heads/${base}...${tip.stdout.trim()}`, '--']),
-    git(repo, [
-      'log',
-      '--first-parent',
-      '--diff-merges=off',
-      '--no-renames',
-      '--name-only',
-      '-z',
-      '--format=%x1e%H %cI %P%x1f%s',
-      range,
-      '--',
-    ]),
+    git(repo, ownHistoryArgs(range)),
   ]);
   return [
     Number(ahead.stdout.trim()),

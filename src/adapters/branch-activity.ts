@@ -38,6 +38,21 @@ export interface OwnHistory {
 const HEADER = '\x1e';
 const OWN_HISTORY_FORMAT = '--format=%x1e%H %cI %P%x1f%s';
 
+/** `git log` arguments for a range's own line of history, as `parseOwnHistory` reads it. */
+export function ownHistoryArgs(range: string): string[] {
+  return [
+    'log',
+    '--first-parent',
+    '--diff-merges=off',
+    '--no-renames',
+    '--name-only',
+    '-z',
+    OWN_HISTORY_FORMAT,
+    range,
+    '--',
+  ];
+}
+
 /**
  * Reads `git log --first-parent --diff-merges=off --name-only -z` in OWN_HISTORY_FORMAT: each commit
  * is a header token, its files follow as tokens of their own (the first after a newline), and a merge lists none.
@@ -88,21 +103,7 @@ export async function activity(
   const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range], { allowFailure: true }),
     numstat(repo, `${headRef(filesSince)}...${tip}`).catch(() => []),
-    git(
-      repo,
-      [
-        'log',
-        '--first-parent',
-        '--diff-merges=off',
-        '--no-renames',
-        '--name-only',
-        '-z',
-        OWN_HISTORY_FORMAT,
-        range,
-        '--',
-      ],
-      { allowFailure: true },
-    ),
+    git(repo, ownHistoryArgs(range), { allowFailure: true }),
   ]);
   const own =
     history.exitCode === 0
