@@ -8,8 +8,10 @@ import { waitFor } from '../helpers/wait.js';
 // `\\n` in a spawn line is a new line of the child's task (the sim unescapes it), so the parent's own lines stay its own.
 const KID1 = '# Kid one\\n@sim write kid1.txt one\\n@sim commit kid1: add kid1\\n@sim done kid1 finished';
 const KID2 = '# Kid two\\n@sim work 600 slowly';
+// Each parent plans first: a spawn needs the czar, which this fixture starts after the launch (czar up waits for it).
 const PARENT = [
   '# Parent',
+  '@sim work 3 planning',
   `@sim spawn kid1 ${KID1}`,
   `@sim spawn kid2 ${KID2}`,
   '@sim spawn kid3 # Kid three',
@@ -105,7 +107,7 @@ describe('czar spawn: sub-workers of a simulated parent', () => {
       workers: [
         {
           name: 'p',
-          task: `# Parent\n@sim usage 1000 10\n@sim spawn kid ${kid}\n@sim work 600 waiting`,
+          task: `# Parent\n@sim usage 1000 10\n@sim work 3 planning\n@sim spawn kid ${kid}\n@sim work 600 waiting`,
           env: { CLAUDE_CONFIG_DIR: claudeDir },
         },
       ],

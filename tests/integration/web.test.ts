@@ -205,7 +205,11 @@ describe('czar web', () => {
     const fx = await fleetFixture({
       workers: [
         { name: 'a', task: '# First\n@sim work 300 reading' },
-        { name: 'p', task: '# Parent\n@sim spawn kid # Kid\\n@sim work 300 reading\n@sim work 300 waiting' },
+        // It plans first: a spawn needs the czar, which this fixture starts after the launch (czar up waits for it).
+        {
+          name: 'p',
+          task: '# Parent\n@sim work 3 planning\n@sim spawn kid # Kid\\n@sim work 300 reading\n@sim work 300 waiting',
+        },
         { name: 'z', task: '# Last\n@sim work 300 reading' },
       ],
     });
