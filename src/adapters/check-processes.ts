@@ -14,8 +14,6 @@ export const RUN_MARKER = 'CZAR_CHECK_RUN';
 
 /** What a running check leaves on disk. */
 export interface CheckRunRecord {
-  readonly pid: number;
-  readonly pgid: number;
   readonly marker: string;
   /** When its timeout would have stopped it. */
   readonly deadline: string;

@@ -68,6 +68,14 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
   try {
     await log.write(`$ ${options.name}: ${options.run}\n`);
     from = (await log.stat()).size;
+    // On record before it starts: a czar killed a moment after the spawn leaves nothing the next one cannot find.
+    if (options.runFile !== undefined)
+      await recordRun(options.runFile, {
+        marker,
+        deadline: new Date(started + options.timeoutMs + KILL_GRACE_MS).toISOString(),
+        cwd: options.cwd,
+        czarPid: process.pid,
+      });
     const shell = process.env.SHELL !== undefined && process.env.SHELL !== '' ? process.env.SHELL : '/bin/sh';
     const child = execa(shell, ['-c', options.run], {
       cwd: options.cwd,
@@ -82,16 +90,6 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
     const output = new BoundedLog(log);
     child.all?.on('data', (chunk: Buffer) => output.add(chunk));
     const exited = once(child, 'exit').catch(() => undefined);
-    if (options.runFile !== undefined && child.pid !== undefined) {
-      await recordRun(options.runFile, {
-        pid: child.pid,
-        pgid: child.pid,
-        marker,
-        deadline: new Date(started + options.timeoutMs + KILL_GRACE_MS).toISOString(),
-        cwd: options.cwd,
-        czarPid: process.pid,
-      });
-    }
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
       try {

@@ -106,12 +106,31 @@ describe('runCheck', () => {
     // The czar is gone; its check is not.
     expect(await alive(shell ?? 0)).toBe(true);
     expect(await alive(daemon ?? 0)).toBe(true);
-    expect(JSON.parse(await readFile(runFile, 'utf8'))).toMatchObject({ pid: shell, pgid: shell, cwd });
+    expect(JSON.parse(await readFile(runFile, 'utf8'))).toMatchObject({ cwd, czarPid: czar.pid });
 
     await reapCheckRun(runFile);
     expect(await alive(shell ?? 0)).toBe(false);
     expect(await alive(daemon ?? 0)).toBe(false);
     expect(existsSync(runFile)).toBe(false);
+  });
+
+  it('a run is on record before its command starts, so a czar killed at any moment leaves it findable', async () => {
+    const { cwd, logFile } = await setup();
+    const runFile = path.join(cwd, 'run.json');
+    // The command's first act reads the record; a record written after the spawn races it.
+    for (let round = 0; round < 10; round += 1) {
+      const result = await runCheck({
+        name: 'first',
+        run: `cat ${runFile}`,
+        cwd,
+        timeoutMs: 10_000,
+        logFile,
+        runFile,
+        fresh: true,
+      });
+      expect(result.ok, `round ${round}: ${result.tail}`).toBe(true);
+      expect(JSON.parse(result.tail)).toMatchObject({ cwd, marker: expect.any(String) });
+    }
   });
 
   it('keeps the head and the tail of a huge output and says what it cut; a fresh run starts a new log', async () => {
