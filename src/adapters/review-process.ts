@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { execa } from 'execa';
-import type { ReviewCall, ReviewOutput } from '../agents/review-mode.js';
+import type { ReviewCall, ReviewOutput } from '../agents/review-call.js';
 import { CzarError } from '../domain/errors.js';
 import { readUtf8, writeTextFile } from './file-system.js';
 import { cleanEnv } from './process.js';

@@ -1,13 +1,15 @@
 import type { PresetName } from '../domain/config-types.js';
 import type { AgentPreset } from './preset.js';
-import { aiderPreset } from './aider.js';
-import { claudePreset } from './claude.js';
-import { codexPreset } from './codex.js';
-import { geminiPreset } from './gemini.js';
-import { piPreset } from './pi.js';
-import { qwenPreset } from './qwen.js';
-import { shellPreset } from './shell.js';
-import { simPreset } from './sim.js';
+import type { ReviewMode } from './review-call.js';
+import type { AgentRecords, RecordContext } from './usage-records.js';
+import { aiderPreset } from './aider/preset.js';
+import { claudePreset } from './claude/preset.js';
+import { codexPreset } from './codex/preset.js';
+import { geminiPreset } from './gemini/preset.js';
+import { piPreset } from './pi/preset.js';
+import { qwenPreset } from './qwen/preset.js';
+import { shellPreset } from './shell/preset.js';
+import { simPreset } from './sim/preset.js';
 
 /** Every built-in preset by name. */
 export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
@@ -23,4 +25,14 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
 
 export function presetFor(name: PresetName): AgentPreset {
   return PRESETS[name];
+}
+
+/** The records of a worker's agent, or undefined for one that keeps none czar can read: its usage is unknown, never zero. */
+export function agentRecords(name: PresetName, context: RecordContext): AgentRecords | undefined {
+  return presetFor(name).records?.(context);
+}
+
+/** How a preset reviews, or undefined when that agent cannot review (a plain shell, Aider). */
+export function reviewModeOf(name: PresetName): ReviewMode | undefined {
+  return presetFor(name).review;
 }

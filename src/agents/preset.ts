@@ -1,5 +1,8 @@
 import type { AgentCommand, PresetName } from '../domain/config-types.js';
 import type { AgentResume } from './resume.js';
+import type { ReviewMode } from './review-call.js';
+import type { Signals } from './signals.js';
+import type { AgentRecords, RecordContext } from './usage-records.js';
 
 /** A first-run or in-flight dialog an agent may show, and the keys that answer it on purpose. */
 export interface Dialog {
@@ -47,7 +50,10 @@ export interface SetupContext {
 }
 
 /**
- * How czar drives one kind of agent TUI. Screens are plain text from `capture-pane -p -J`.
+ * Everything czar knows about one kind of agent, in one shape: how it starts (command, setup, dialogs), when it is
+ * ready and how a paste is submitted, what its screens, hooks and records mean, how it is interrupted, resumed and
+ * asked for a review. Screens are plain text from `capture-pane -p -J`. Each built-in lives in `agents/<name>/`;
+ * a person's own agent in `czar.yaml` takes a built-in's shape and overrides its data fields (`custom-agent.ts`).
  */
 export interface AgentPreset {
   readonly name: PresetName;
@@ -89,6 +95,12 @@ export interface AgentPreset {
   readonly reportsItself: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */
   setup(context: SetupContext): AgentSetup;
+  /** What its hook events and error screens mean. */
+  readonly signals: Signals;
+  /** Where it keeps its own records (usage, the prompts it received); absent for an agent that keeps none czar reads. */
+  records?(context: RecordContext): AgentRecords;
   /** How a restart continues the agent's own conversation; absent for an agent that cannot. */
   readonly resume?: AgentResume;
+  /** How it reviews a branch as a one-shot command; absent for an agent that cannot review. */
+  readonly review?: ReviewMode;
 }

@@ -1,8 +1,7 @@
-import type { PresetName } from '../domain/config-types.js';
 import type { ApiFailure, ReportedState } from '../domain/words.js';
 
 /**
- * What an agent's signals mean to czar, as one table per preset (`<preset>-signals.ts`): each hook or notify event
+ * What an agent's signals mean to czar, as one table per preset (`<preset>/signals.ts`): each hook or notify event
  * and each screen text that says something on its own. The pane's exit is read the same way for every agent
  * (`classify`: exit 0 after a done report is done, any other exit a crash), so it has no rows here.
  */
@@ -33,9 +32,11 @@ export interface ApiErrorScreen {
   readonly match: RegExp;
 }
 
-export interface SignalTable {
-  readonly preset: PresetName;
+export interface Signals {
   readonly hooks: readonly HookRow[];
   /** Fallback when no hook says so (Codex and Gemini CLI report no failure): the error line on screen. */
   readonly apiErrorScreens: readonly ApiErrorScreen[];
 }
+
+/** An agent whose events, if any, another preset's rows read, and whose error line is not read. */
+export const NO_SIGNALS: Signals = { hooks: [], apiErrorScreens: [] };

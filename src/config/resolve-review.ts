@@ -1,4 +1,4 @@
-import { reviewModeOf } from '../agents/review-mode.js';
+import { reviewModeOf } from '../agents/index.js';
 import { isPreset, PRESET_NAMES, type AgentCommand, type PresetName, type ReviewSpec } from '../domain/config-types.js';
 import { DEFAULT_AGENT, REVIEW_DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';

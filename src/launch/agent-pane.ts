@@ -6,7 +6,7 @@ import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
 import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapters/worker-proof.js';
-import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini-settings.js';
+import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini/settings.js';
 import { presetFor } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
 import { agentPath } from '../domain/agent-env.js';

@@ -1,4 +1,5 @@
-import { stateForHook } from '../agents/hook-events.js';
+import { CLAUDE_SIGNALS } from '../agents/claude/signals.js';
+import { stateFromRows } from '../agents/hook-rows.js';
 import { claudeApiError } from './api-error.js';
 import { writeCapture } from './capture.js';
 import { defaultDirectives, hasDirectives, parseDirectives, type Directive } from './directives.js';
@@ -130,7 +131,7 @@ export class TurnRunner {
       await reporter?.report('idle', { note: 'interrupted by user' }).catch((error: unknown) => this.host.warn(error));
     } else if (this.turnFailure !== undefined) {
       // A failed turn ends as Claude Code's does: its StopFailure hook, read by the same table czar's hooks use.
-      const failed = stateForHook('StopFailure', this.turnFailure);
+      const failed = stateFromRows(CLAUDE_SIGNALS.hooks, 'StopFailure', this.turnFailure);
       this.turnFailure = undefined;
       if (failed !== undefined)
         await reporter

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readJson } from '../adapters/state-files.js';
-import { agentRecords } from '../agents/usage-records.js';
+import { agentRecords } from '../agents/index.js';
 import type { StreamLine } from '../domain/host-stream.js';
 import { MAX_STREAM_MODELS } from '../domain/host-stream.js';
 import { launchRecordFile, statePaths } from '../domain/paths.js';

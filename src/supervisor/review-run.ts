@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { reviewModeOf } from '../agents/review-mode.js';
+import { reviewModeOf } from '../agents/index.js';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
 import { changedBetween, forkDiff } from '../adapters/git.js';
 import { detachedCheckout } from '../adapters/git-worktrees.js';

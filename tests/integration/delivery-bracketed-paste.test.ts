@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bracketedPasteProbe } from '../../src/adapters/pane-log.js';
-import { shellPreset } from '../../src/agents/shell.js';
+import { shellPreset } from '../../src/agents/shell/preset.js';
 import { deliverPrompt } from '../../src/launch/delivery.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';

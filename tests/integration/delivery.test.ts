@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Tmux } from '../../src/adapters/tmux.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
+import { NO_SIGNALS } from '../../src/agents/signals.js';
 import { isCzarError } from '../../src/domain/errors.js';
 import { neutraliseControls } from '../../src/domain/sanitize.js';
 import { deliverPrompt, sendMessage } from '../../src/launch/delivery.js';
@@ -42,6 +43,7 @@ function recorderPreset(submitDelayMs: number): AgentPreset {
     readyTimeoutMs: 10_000,
     interruptKeys: ['C-c'],
     reportsItself: false,
+    signals: NO_SIGNALS,
     setup: () => ({ files: [], args: [], env: {} }),
   };
 }

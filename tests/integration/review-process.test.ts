@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_REVIEW_OUTPUT_BYTES, runReviewCall } from '../../src/adapters/review-process.js';
-import type { ReviewCall } from '../../src/agents/review-mode.js';
+import type { ReviewCall } from '../../src/agents/review-call.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 // runReviewCall with small stand-in reviewers (a shell line each), for what the real CLIs cannot be made to do.

@@ -2,7 +2,8 @@ import { appendFile, copyFile, mkdir, readFile, rename, writeFile } from 'node:f
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { IncrementalLineReader } from '../../src/adapters/line-reader.js';
-import { agentRecords, claudeProjectDir } from '../../src/agents/usage-records.js';
+import { agentRecords } from '../../src/agents/index.js';
+import { claudeProjectDir } from '../../src/agents/usage-records.js';
 import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage.js';
 import { UsageSource, type UsageSubject } from '../../src/supervisor/usage-source.js';
 import { tempDir } from '../helpers/git-repo.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { claudeStopFailure, kindOfText } from '../../src/agents/api-errors.js';
-import { apiFailureOnScreen, SIGNALS, stateForHook } from '../../src/agents/hook-events.js';
+import { apiFailureOnScreen, stateForHook } from '../../src/agents/hook-events.js';
+import { presetFor } from '../../src/agents/index.js';
 import { PRESET_NAMES } from '../../src/domain/config-types.js';
 
 /** Payloads and screens recorded from the real CLIs (Claude Code 2.1.197, Gemini CLI 0.61, Codex 0.169). */
@@ -78,8 +79,8 @@ describe('the signal rows the real agents produce', () => {
   });
 
   it('has a table for every preset, and every hook event a preset installs has a row', () => {
-    for (const preset of PRESET_NAMES) expect(SIGNALS[preset].preset).toBe(preset);
-    const rows = (preset: 'claude' | 'gemini'): string[] => SIGNALS[preset].hooks.map((row) => row.event);
+    for (const preset of PRESET_NAMES) expect(presetFor(preset).signals.hooks).toBeInstanceOf(Array);
+    const rows = (preset: 'claude' | 'gemini'): string[] => presetFor(preset).signals.hooks.map((row) => row.event);
     expect(rows('claude')).toEqual(
       expect.arrayContaining([
         'SessionStart',

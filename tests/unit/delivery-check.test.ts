@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudePrompt, codexPrompt, geminiPrompt, piPrompt, qwenPrompt } from '../../src/agents/recorded-prompts.js';
+import { claudePrompt } from '../../src/agents/claude/records.js';
+import { codexPrompt } from '../../src/agents/codex/records.js';
+import { geminiPrompt } from '../../src/agents/gemini/records.js';
+import { piPrompt } from '../../src/agents/pi/records.js';
+import { qwenPrompt } from '../../src/agents/qwen/records.js';
 import { promptDifference, type RecordedPrompt } from '../../src/domain/delivery-check.js';
 import type { WorkerModel } from '../../src/domain/model.js';
 import { EMPTY_USAGE } from '../../src/domain/usage.js';

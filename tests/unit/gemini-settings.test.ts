@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../../src/agents/gemini-settings.js';
+import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../../src/agents/gemini/settings.js';
 
 const file = { path: '/root/.cache/czar/agents/p/w/gemini-settings.json', uid: 0, mode: 0o100600 };
 const dir = (path: string, mode = 0o40700, uid = 0) => ({ path, uid, mode });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudeResume } from '../../src/agents/claude-resume.js';
-import { codexResume } from '../../src/agents/codex-resume.js';
-import { geminiResume } from '../../src/agents/gemini-resume.js';
+import { claudeResume } from '../../src/agents/claude/resume.js';
+import { codexResume } from '../../src/agents/codex/resume.js';
+import { geminiResume } from '../../src/agents/gemini/resume.js';
 import type { AgentResume } from '../../src/agents/resume.js';
 import { restartStart, type RecordedConversation, type RestartFacts } from '../../src/domain/resume.js';
 

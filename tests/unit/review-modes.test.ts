@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewModeOf } from '../../src/agents/review-mode.js';
+import { reviewModeOf } from '../../src/agents/index.js';
 import { jsonObjectIn } from '../../src/agents/verdict-text.js';
 import type { AgentCommand } from '../../src/domain/config-types.js';
 import { ReviewVerdictSchema } from '../../src/domain/review-verdict.js';

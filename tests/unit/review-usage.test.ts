@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewModeOf } from '../../src/agents/review-mode.js';
+import { reviewModeOf } from '../../src/agents/index.js';
 import { checkBudgets, workerSpend } from '../../src/domain/budget.js';
 import { sprintMetrics, EMPTY_TALLY } from '../../src/domain/metrics.js';
 import { reviewSpendEntries, type ReviewUsage } from '../../src/domain/review-usage.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewModeOf } from '../../src/agents/review-mode.js';
+import { reviewModeOf } from '../../src/agents/index.js';
 import { ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
 import { defaultDirectives, parseDirectives } from '../../src/sim/directives.js';
 import { simReviewAnswer } from '../../src/sim/review.js';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudeUsageParser } from '../../src/agents/claude-usage.js';
-import { codexUsageParser } from '../../src/agents/codex-usage.js';
-import { geminiUsageParser } from '../../src/agents/gemini-usage.js';
-import { piUsageParser } from '../../src/agents/pi-usage.js';
-import { qwenUsageParser } from '../../src/agents/qwen-usage.js';
+import { claudeUsageParser } from '../../src/agents/claude/records.js';
+import { codexUsageParser } from '../../src/agents/codex/records.js';
+import { geminiUsageParser } from '../../src/agents/gemini/records.js';
+import { piUsageParser } from '../../src/agents/pi/records.js';
+import { qwenUsageParser } from '../../src/agents/qwen/records.js';
 import { tallyAll, UsageTally } from '../../src/domain/usage-tally.js';
 import type { UsageFormat, UsageLine } from '../../src/domain/usage.js';
 

@@ -1,5 +1,5 @@
-import { jsonObject } from '../domain/usage.js';
-import type { AgentResume } from './resume.js';
+import { jsonObject } from '../../domain/usage.js';
+import type { AgentResume } from '../resume.js';
 
 /**
  * Claude Code 2.1 (`--resume <session id>` continues a conversation and keeps its id): every transcript line names

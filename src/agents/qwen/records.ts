@@ -1,4 +1,15 @@
-import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import path from 'node:path';
+import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
+import { claudeProjectDir, type AgentRecords, type RecordContext } from '../usage-records.js';
+import {
+  count,
+  field,
+  jsonObject,
+  modelName,
+  recordTime,
+  type ParsedLine,
+  type UsageParser,
+} from '../../domain/usage.js';
 
 /**
  * Qwen Code chat lines (measured with 0.24.4): each model response is one `type: "assistant"` line with
@@ -27,4 +38,20 @@ export function qwenUsageParser(): UsageParser {
       at: recordTime(record.timestamp),
     };
   };
+}
+
+/** Qwen Code: `type: "user"` lines of text parts (tool results are `tool_result` lines). */
+export const qwenPrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  if (record?.type !== 'user') return undefined;
+  const text = texts(field(record.message, 'parts'), 'text', undefined);
+  return text === undefined ? undefined : prompt(text, record.timestamp);
+};
+
+/** Qwen Code's chats, named like Claude Code's project folders: `~/.qwen/projects/<cwd, each non-alphanumeric a ->/chats`. */
+export function qwenRecords(context: RecordContext): AgentRecords {
+  const chats = path.join(claudeProjectDir(path.join(context.env.HOME ?? '', '.qwen'), context.worktree), 'chats');
+  const dirs = [chats, ...context.transcripts.map((file) => path.dirname(file))];
+  return { format: qwenUsageParser, prompts: qwenPrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
 }

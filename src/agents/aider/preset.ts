@@ -1,6 +1,7 @@
-import type { AgentPreset } from './preset.js';
-import { PRESET_DEFAULTS } from './defaults.js';
-import { lastNonBlank, screenLines } from './screen-lines.js';
+import type { AgentPreset } from '../preset.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { lastNonBlank, screenLines } from '../screen-lines.js';
+import { NO_SIGNALS } from '../signals.js';
 
 /**
  * Aider (not installed here; patterns from its prompt_toolkit UI): the prompt is `> ` (or `<mode>> `, `multi> `)
@@ -20,5 +21,6 @@ export const aiderPreset: AgentPreset = {
   // Aider stops a reply on Ctrl-C and keeps running (a second Ctrl-C soon after would exit).
   interruptKeys: ['C-c'],
   reportsItself: false,
+  signals: NO_SIGNALS,
   setup: () => ({ files: [], args: [], env: {} }),
 };

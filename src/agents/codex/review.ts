@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { AgentCommand } from '../domain/config-types.js';
-import { REVIEW_SEVERITIES } from '../domain/words.js';
-import { count, field, jsonObject } from '../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from './review-call.js';
-import { jsonObjectIn } from './verdict-text.js';
+import type { AgentCommand } from '../../domain/config-types.js';
+import { REVIEW_SEVERITIES } from '../../domain/words.js';
+import { count, field, jsonObject } from '../../domain/usage.js';
+import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { jsonObjectIn } from '../verdict-text.js';
 
 /**
  * The verdict schema in the form OpenAI's strict structured outputs accept (Codex sends `--output-schema` with

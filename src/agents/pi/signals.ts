@@ -1,12 +1,11 @@
-import { kindOfText, failureDetail } from './api-errors.js';
-import type { SignalTable } from './signals.js';
+import { kindOfText, failureDetail } from '../api-errors.js';
+import type { Signals } from '../signals.js';
 
 /**
  * pi 0.73.1 through czar's extension (`bin/czar-pi-extension.js`): a run opens at `agent_start` and closes at
  * `agent_end`, which carries the last answer's `stop_reason`, and on `error` its `error_message` ("400 fake failure").
  */
-export const PI_SIGNALS: SignalTable = {
-  preset: 'pi',
+export const PI_SIGNALS: Signals = {
   hooks: [
     { event: 'pi-session-start', state: 'idle' },
     { event: 'pi-agent-start', state: 'working' },

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import type { AgentPreset, SetupContext } from './preset.js';
-import { PRESET_DEFAULTS } from './defaults.js';
-import { isRule, lastIndex, screenLines } from './screen-lines.js';
+import type { AgentPreset, SetupContext } from '../preset.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { PI_SIGNALS } from './signals.js';
+import { piRecords } from './records.js';
 
-/** The extension that reports pi's runs to czar; two levels up is the package root from src/agents and dist/agents. */
-const extension = fileURLToPath(new URL('../../bin/czar-pi-extension.js', import.meta.url));
+/** The extension that reports pi's runs to czar; three levels up is the package root from src/agents/pi and dist/agents/pi. */
+const extension = fileURLToPath(new URL('../../../bin/czar-pi-extension.js', import.meta.url));
 
 /** The footer's context share, e.g. "0.0%/128k (auto)" or "↑1.8k ↓80 R600 1.0%/128k (auto)". */
 const FOOTER = /\d%\/\d+k?\b/;
@@ -46,6 +48,8 @@ export const piPreset: AgentPreset = {
   // "escape interrupt" in its startup help; Esc shows "Operation aborted".
   interruptKeys: ['Escape'],
   reportsItself: true,
+  signals: PI_SIGNALS,
+  records: piRecords,
   setup(context: SetupContext) {
     return {
       files: [],

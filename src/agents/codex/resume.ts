@@ -1,5 +1,5 @@
-import { field, jsonObject } from '../domain/usage.js';
-import type { AgentResume } from './resume.js';
+import { field, jsonObject } from '../../domain/usage.js';
+import type { AgentResume } from '../resume.js';
 
 /**
  * Codex 0.169 (`codex resume <session id>`, after the other options: it takes them as the TUI does): a rollout's

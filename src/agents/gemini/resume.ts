@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { jsonObject } from '../domain/usage.js';
-import type { AgentResume } from './resume.js';
+import { jsonObject } from '../../domain/usage.js';
+import type { AgentResume } from '../resume.js';
 
 /**
  * Gemini CLI 0.61 (`--resume <session id>`): a chat's first line names its `sessionId` and a `projectHash`, the

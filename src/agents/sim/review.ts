@@ -1,6 +1,6 @@
-import { count, field, modelName, ZERO_TOKENS } from '../domain/usage.js';
-import { SIM_USAGE_KEY } from '../sim/review.js';
-import type { ReviewMode } from './review-call.js';
+import { count, field, modelName, ZERO_TOKENS } from '../../domain/usage.js';
+import { SIM_USAGE_KEY } from '../../sim/review.js';
+import type { ReviewMode } from '../review-call.js';
 
 /**
  * The simulated agent as a reviewer: `czar-sim-agent --review` reads the prompt on stdin and prints its scripted

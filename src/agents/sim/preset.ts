@@ -1,5 +1,8 @@
-import type { AgentPreset } from './preset.js';
-import { PRESET_DEFAULTS } from './defaults.js';
+import type { AgentPreset } from '../preset.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { NO_SIGNALS } from '../signals.js';
+import { claudeRecords } from '../claude/records.js';
+import { simReviewMode } from './review.js';
 
 // Screen markers of czar's simulated agent (src/sim/screen.ts); tests/integration/sim-agent.test.ts checks these
 // patterns against the real program's screens.
@@ -33,6 +36,12 @@ export const simPreset: AgentPreset = {
   readyTimeoutMs: 15_000,
   interruptKeys: ['Escape'],
   reportsItself: true,
+  // It reports itself as Claude Code's hooks would: a failed turn goes through Claude's StopFailure row, so its
+  // error line is not read.
+  signals: NO_SIGNALS,
+  // It writes Claude-shaped transcripts (`@sim usage`).
+  records: claudeRecords,
+  review: simReviewMode,
   setup: () => ({ files: [], args: [], env: {} }),
 };
 

@@ -1,7 +1,10 @@
-import type { AgentPreset, SetupContext } from './preset.js';
-import { codexResume } from './codex-resume.js';
-import { PRESET_DEFAULTS } from './defaults.js';
-import { lastIndex, screenLines } from './screen-lines.js';
+import type { AgentPreset, SetupContext } from '../preset.js';
+import { codexResume } from './resume.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { lastIndex, screenLines } from '../screen-lines.js';
+import { CODEX_SIGNALS } from './signals.js';
+import { codexRecords } from './records.js';
+import { codexReview } from './review.js';
 
 /** The footer under the composer names the model and the folder: "fake-model default · /path". */
 const FOOTER = /^ {2}\S.* · \//;
@@ -65,6 +68,9 @@ export const codexPreset: AgentPreset = {
   // "esc to interrupt" on its busy line.
   interruptKeys: ['Escape'],
   reportsItself: false,
+  signals: CODEX_SIGNALS,
+  records: codexRecords,
+  review: codexReview,
   resume: codexResume,
   setup(context: SetupContext) {
     // `-c key=value` takes TOML; a JSON array of strings is valid TOML. Codex appends the event JSON as the last argument.

@@ -1,8 +1,11 @@
-import type { AgentPreset, Dialog, SetupContext } from './preset.js';
-import { claudeResume } from './claude-resume.js';
-import { PRESET_DEFAULTS } from './defaults.js';
-import { hookTable } from './hook-settings.js';
-import { isRule, screenLines } from './screen-lines.js';
+import type { AgentPreset, Dialog, SetupContext } from '../preset.js';
+import { claudeResume } from './resume.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { hookTable } from '../hook-settings.js';
+import { isRule, screenLines } from '../screen-lines.js';
+import { CLAUDE_SIGNALS } from './signals.js';
+import { claudeRecords } from './records.js';
+import { claudeReview } from './review.js';
 
 /**
  * Claude Code (measured with 2.1.197). The input box is a `❯` line between two full-width rules; a paste of many
@@ -79,6 +82,9 @@ export const claudePreset: AgentPreset = {
   // "esc to interrupt" on its busy line; a second Escape would open the rewind menu, so only one.
   interruptKeys: ['Escape'],
   reportsItself: true,
+  signals: CLAUDE_SIGNALS,
+  records: claudeRecords,
+  review: claudeReview,
   resume: claudeResume,
   setup(context: SetupContext) {
     const path = `${context.settingsDir}/claude-settings.json`;

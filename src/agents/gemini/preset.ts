@@ -1,8 +1,11 @@
-import type { AgentPreset, Dialog, SetupContext } from './preset.js';
-import { geminiResume } from './gemini-resume.js';
-import { PRESET_DEFAULTS } from './defaults.js';
-import { hookTable } from './hook-settings.js';
-import { isRule, lastIndex, screenLines } from './screen-lines.js';
+import type { AgentPreset, Dialog, SetupContext } from '../preset.js';
+import { geminiResume } from './resume.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { hookTable } from '../hook-settings.js';
+import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { GEMINI_SIGNALS } from './signals.js';
+import { geminiRecords } from './records.js';
+import { geminiReview } from './review.js';
 
 /**
  * Gemini CLI (measured with 0.61.0). The input box is a ` > ` line (` * ` in YOLO mode) under the last rule, with the placeholder
@@ -85,6 +88,9 @@ export const geminiPreset: AgentPreset = {
   // "esc to cancel" on its busy line.
   interruptKeys: ['Escape'],
   reportsItself: true,
+  signals: GEMINI_SIGNALS,
+  records: geminiRecords,
+  review: geminiReview,
   resume: geminiResume,
   /**
    * Gemini CLI reads a system settings file from GEMINI_CLI_SYSTEM_SETTINGS_PATH (0.61: "System settings act as

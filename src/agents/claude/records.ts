@@ -1,4 +1,15 @@
-import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import path from 'node:path';
+import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
+import { claudeProjectDir, type AgentRecords, type RecordContext } from '../usage-records.js';
+import {
+  count,
+  field,
+  jsonObject,
+  modelName,
+  recordTime,
+  type ParsedLine,
+  type UsageParser,
+} from '../../domain/usage.js';
 
 /**
  * Claude Code transcript lines (measured with 2.1.197): each assistant line carries `message.usage` with
@@ -33,4 +44,24 @@ export function claudeUsageParser(): UsageParser {
       at: recordTime(record.timestamp),
     };
   };
+}
+
+/** Claude Code: `type: "user"` lines whose content is the typed text (tool results are user lines too). */
+export const claudePrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  if (record?.type !== 'user' || record.isMeta === true || field(record.message, 'role') !== 'user') return undefined;
+  const content = field(record.message, 'content');
+  const text = typeof content === 'string' ? content : texts(content, 'text', 'text');
+  return text === undefined ? undefined : prompt(text, record.timestamp);
+};
+
+/** Claude Code's transcripts (the simulated agent writes the same): its project folder, and those its hooks named. */
+export function claudeRecords(context: RecordContext): AgentRecords {
+  const configDir = context.env.CLAUDE_CONFIG_DIR ?? path.join(context.env.HOME ?? '', '.claude');
+  const dirs = [
+    claudeProjectDir(configDir, context.worktree),
+    ...context.transcripts.map((file) => path.dirname(file)),
+  ];
+  return { format: claudeUsageParser, prompts: claudePrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };
 }

@@ -1,8 +1,8 @@
-import type { AgentCommand } from '../domain/config-types.js';
-import { REVIEW_VERDICT_JSON_SCHEMA } from '../domain/review-verdict.js';
-import { count, field, jsonObject, modelName } from '../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from './review-call.js';
-import { jsonObjectIn } from './verdict-text.js';
+import type { AgentCommand } from '../../domain/config-types.js';
+import { REVIEW_VERDICT_JSON_SCHEMA } from '../../domain/review-verdict.js';
+import { count, field, jsonObject, modelName } from '../../domain/usage.js';
+import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { jsonObjectIn } from '../verdict-text.js';
 
 /** Tools a reviewer may use: read and search the checkout and run commands there, never edit files. */
 const REVIEW_TOOLS = 'Bash,Read,Grep,Glob';

@@ -1,4 +1,15 @@
-import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import path from 'node:path';
+import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
+import type { AgentRecords, RecordContext } from '../usage-records.js';
+import {
+  count,
+  field,
+  jsonObject,
+  modelName,
+  recordTime,
+  type ParsedLine,
+  type UsageParser,
+} from '../../domain/usage.js';
 
 /**
  * Codex CLI rollout lines (measured with 0.169.0): `event_msg` lines of type `token_count` carry
@@ -34,5 +45,35 @@ export function codexUsageParser(): UsageParser {
       },
       at: recordTime(record.timestamp),
     };
+  };
+}
+
+/** Codex: user `message` response items; the environment context it adds itself is one too, marked by its kinds. */
+export const codexPrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  const payload = record?.payload;
+  if (record?.type !== 'response_item' || field(payload, 'type') !== 'message' || field(payload, 'role') !== 'user')
+    return undefined;
+  const kinds = field(field(payload, 'internal_chat_message_metadata_passthrough'), 'content_item_kinds');
+  const text = texts(field(payload, 'content'), 'text', 'input_text');
+  if (
+    text === undefined ||
+    (Array.isArray(kinds) ? !kinds.includes('user.text') : text.startsWith('<environment_context>'))
+  )
+    return undefined;
+  return prompt(text, record.timestamp);
+};
+
+/** Codex's rollouts: those under its sessions folder whose first line names this worktree. */
+export function codexRecords(context: RecordContext): AgentRecords {
+  return {
+    format: codexUsageParser,
+    prompts: codexPrompt,
+    places: {
+      kind: 'codex',
+      sessionsDir: path.join(context.env.CODEX_HOME ?? path.join(context.env.HOME ?? '', '.codex'), 'sessions'),
+      cwd: context.worktree,
+    },
   };
 }

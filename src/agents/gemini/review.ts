@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { AgentCommand } from '../domain/config-types.js';
-import { count, field, jsonObject, modelName } from '../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from './review-call.js';
-import { jsonObjectIn } from './verdict-text.js';
+import type { AgentCommand } from '../../domain/config-types.js';
+import { count, field, jsonObject, modelName } from '../../domain/usage.js';
+import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { jsonObjectIn } from '../verdict-text.js';
 
 const POLICY_FILE = 'review-policy.toml';
 

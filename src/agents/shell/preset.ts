@@ -1,5 +1,6 @@
-import type { AgentPreset } from './preset.js';
-import { PRESET_DEFAULTS } from './defaults.js';
+import type { AgentPreset } from '../preset.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { NO_SIGNALS } from '../signals.js';
 
 /**
  * Any terminal program czar knows nothing about. With no prompt to recognise, "ready" means the program has drawn
@@ -22,6 +23,7 @@ export const shellPreset: AgentPreset = {
   // A generic terminal program: Ctrl-C stops the foreground job; a shell survives it.
   interruptKeys: ['C-c'],
   reportsItself: false,
+  signals: NO_SIGNALS,
   plainTask: true,
   setup: () => ({ files: [], args: [], env: {} }),
 };

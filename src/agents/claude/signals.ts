@@ -1,13 +1,12 @@
-import { claudeStopFailure } from './api-errors.js';
-import type { SignalTable } from './signals.js';
+import { claudeStopFailure } from '../api-errors.js';
+import type { Signals } from '../signals.js';
 
 /**
  * Claude Code 2.1.197, measured: UserPromptSubmit opens a turn; Stop ends it, about 0.2 s after any
  * `czar report --state done` it ran; StopFailure fires instead of Stop when an API error ended the turn, with
  * `error` (its class) and `last_assistant_message` (the line it prints: `● API Error: 400 ...`).
  */
-export const CLAUDE_SIGNALS: SignalTable = {
-  preset: 'claude',
+export const CLAUDE_SIGNALS: Signals = {
   hooks: [
     { event: 'SessionStart', state: 'idle' },
     { event: 'UserPromptSubmit', state: 'working' },

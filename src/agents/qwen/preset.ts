@@ -1,7 +1,9 @@
-import type { AgentPreset, SetupContext } from './preset.js';
-import { PRESET_DEFAULTS } from './defaults.js';
-import { hookTable } from './hook-settings.js';
-import { isRule, lastIndex, screenLines } from './screen-lines.js';
+import type { AgentPreset, SetupContext } from '../preset.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { hookTable } from '../hook-settings.js';
+import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { NO_SIGNALS } from '../signals.js';
+import { qwenRecords } from './records.js';
 
 /**
  * Qwen Code (measured with 0.24.4), a Gemini CLI fork with Claude Code's hooks. The input box is a `>` line (`*` in
@@ -57,6 +59,9 @@ export const qwenPreset: AgentPreset = {
   // "esc to cancel" on its busy line; Esc shows "Request cancelled."
   interruptKeys: ['Escape'],
   reportsItself: true,
+  // Qwen Code 0.24 sends Claude Code's events with the same payload fields, so Claude's rows read them.
+  signals: NO_SIGNALS,
+  records: qwenRecords,
   /**
    * Qwen Code reads a system settings file from QWEN_CODE_SYSTEM_SETTINGS_PATH that overrides the user's (it replaces
    * the machine's own system settings file for this worker). Besides the hooks (timeouts in seconds) it turns off

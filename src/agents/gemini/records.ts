@@ -1,4 +1,15 @@
-import { count, field, jsonObject, modelName, recordTime, type ParsedLine, type UsageParser } from '../domain/usage.js';
+import path from 'node:path';
+import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
+import type { AgentRecords, RecordContext } from '../usage-records.js';
+import {
+  count,
+  field,
+  jsonObject,
+  modelName,
+  recordTime,
+  type ParsedLine,
+  type UsageParser,
+} from '../../domain/usage.js';
 
 /**
  * Gemini CLI session lines (measured with 0.61.0): model messages (`type: "gemini"`) carry `tokens` {input, output,
@@ -25,5 +36,23 @@ export function geminiUsageParser(): UsageParser {
       },
       at: recordTime(record.timestamp),
     };
+  };
+}
+
+/** Gemini CLI: `type: "user"` messages of text (function responses are user messages too). */
+export const geminiPrompt: PromptParser = (line) => {
+  if (!line.includes('"user"')) return undefined;
+  const record = jsonObject(line);
+  if (record?.type !== 'user') return undefined;
+  const text = texts(record.content, 'text', undefined);
+  return text === undefined ? undefined : prompt(text, record.timestamp);
+};
+
+/** Gemini CLI's chats: those of the project its `projects.json` maps this worktree to. */
+export function geminiRecords(context: RecordContext): AgentRecords {
+  return {
+    format: geminiUsageParser,
+    prompts: geminiPrompt,
+    places: { kind: 'gemini', geminiDir: path.join(context.env.HOME ?? '', '.gemini'), cwd: context.worktree },
   };
 }
