@@ -1,4 +1,5 @@
-import type { PresetName } from '../domain/config-types.js';
+import type { AgentCommand, PresetName } from '../domain/config-types.js';
+import { withScreen } from './custom-agent.js';
 import type { AgentPreset } from './preset.js';
 import type { ReviewMode } from './review-call.js';
 import type { AgentRecords, RecordContext } from './usage-records.js';
@@ -25,6 +26,17 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
 
 export function presetFor(name: PresetName): AgentPreset {
   return PRESETS[name];
+}
+
+const ofAgent = new WeakMap<AgentCommand, AgentPreset>();
+
+/** How czar drives this agent: its preset, with what czar.yaml says about its screens in place of the preset's. */
+export function presetOf(agent: AgentCommand): AgentPreset {
+  const known = ofAgent.get(agent);
+  if (known !== undefined) return known;
+  const preset = withScreen(PRESETS[agent.preset], agent.screen);
+  ofAgent.set(agent, preset);
+  return preset;
 }
 
 /** The records of a worker's agent, or undefined for one that keeps none czar can read: its usage is unknown, never zero. */

@@ -268,3 +268,19 @@ export function formatSyntaxErrors(errors: readonly SyntaxProblem[], label: stri
 export function configError(lines: readonly string[]): CzarError {
   return new CzarError('config_invalid', lines[0] ?? 'The config is invalid.', { details: lines, exitCode: 2 });
 }
+
+/** The problem with a regular expression written at `at`, if it does not compile. */
+export function regexProblems(at: readonly (string | number)[], source: string): Problem[] {
+  try {
+    new RegExp(source);
+    return [];
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
+    return [
+      problemAt(
+        at,
+        `${JSON.stringify(source)} is not a valid regular expression (${reason}); fix it or escape special characters with a backslash.`,
+      ),
+    ];
+  }
+}

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
 import { CzarError } from '../domain/errors.js';
-import { isPreset, PRESET_NAMES, type AgentCommand } from '../domain/config-types.js';
+import { isPreset, PRESET_NAMES, type AgentCommand, type AgentScreen } from '../domain/config-types.js';
+import { parseDuration } from './duration.js';
 import type { WrittenAgent } from './schema.js';
 
 /** A command with a slash is a path and means the same from every worktree: resolve it against the config's folder. */
@@ -22,7 +23,33 @@ export function resolveAgents(
     const command = entry.command === undefined ? base.command : resolveCommand(entry.command, configDir);
     if (command === '')
       throw new CzarError('config_invalid', `agents.${name} has no command; add e.g. command: ./bin/${name}.`);
-    agents[name] = { name, preset, command, args: entry.args ?? base.args, env: entry.env ?? base.env };
+    const screen = screenOf(entry);
+    agents[name] = {
+      name,
+      preset,
+      command,
+      args: entry.args ?? base.args,
+      env: entry.env ?? base.env,
+      ...(screen === undefined ? {} : { screen }),
+    };
   }
   return agents;
+}
+
+/** What an `agents:` entry says about its screens, or undefined when it says nothing. */
+function screenOf(entry: WrittenAgent): AgentScreen | undefined {
+  const ms = (value: string | number | undefined): number | undefined =>
+    value === undefined ? undefined : parseDuration(value);
+  const screen: AgentScreen = Object.fromEntries(
+    Object.entries({
+      ready: entry.ready,
+      busy: entry.busy,
+      waiting: entry.waiting,
+      dialogs: entry.dialogs,
+      interrupt: entry.interrupt,
+      submitDelayMs: ms(entry.submit_delay),
+      readyTimeoutMs: ms(entry.ready_timeout),
+    }).filter(([, value]) => value !== undefined),
+  );
+  return Object.keys(screen).length === 0 ? undefined : screen;
 }

@@ -21,7 +21,7 @@ export function reviewingPresets(): readonly PresetName[] {
 }
 
 /** The preset behind an agent name as written (a preset itself, an `agents:` entry's, or shell). */
-export function presetOf(written: WrittenConfig, agent: string): PresetName {
+export function presetNameOf(written: WrittenConfig, agent: string): PresetName {
   return isPreset(agent) ? agent : (written.agents?.[agent]?.preset ?? 'shell');
 }
 
@@ -40,7 +40,7 @@ function configuredAgents(written: WrittenConfig): AgentMake[] {
     ...written.workers.map((worker) => worker.agent ?? written.agent ?? DEFAULT_AGENT),
     ...Object.keys(written.agents ?? {}),
   ];
-  return [...new Set(names)].map((name) => ({ name, preset: presetOf(written, name) }));
+  return [...new Set(names)].map((name) => ({ name, preset: presetNameOf(written, name) }));
 }
 
 /**
@@ -52,7 +52,7 @@ export function defaultReviewer(
   worker: WrittenWorker,
 ): { readonly agent: string; readonly why: string } | undefined {
   const ownName = worker.agent ?? written.agent ?? DEFAULT_AGENT;
-  const ownMake: AgentMake = { name: ownName, preset: presetOf(written, ownName) };
+  const ownMake: AgentMake = { name: ownName, preset: presetNameOf(written, ownName) };
   const other = configuredAgents(written).find((agent) => agent.preset !== ownMake.preset && canReview(agent.preset));
   if (other !== undefined)
     return {

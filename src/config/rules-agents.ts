@@ -1,5 +1,5 @@
 import { isPreset, PRESET_NAMES } from '../domain/config-types.js';
-import { orChoices, problemAt, type Problem } from './problems.js';
+import { orChoices, problemAt, regexProblems, type Problem } from './problems.js';
 import type { Rule } from './rule.js';
 
 /** Rules on agents: every name used is defined, and each `agents:` entry can be run. */
@@ -43,4 +43,17 @@ export const agentDefinitions: Rule = {
           ]
         : [];
     }),
+};
+
+export const agentScreenPatterns: Rule = {
+  name: 'agent-screen-patterns',
+  check: (config) =>
+    Object.entries(config.agents ?? {}).flatMap(([name, agent]) => [
+      ...(['ready', 'busy', 'waiting'] as const).flatMap((key) =>
+        agent[key] === undefined ? [] : regexProblems(['agents', name, key], agent[key]),
+      ),
+      ...(agent.dialogs ?? []).flatMap((dialog, index) =>
+        regexProblems(['agents', name, 'dialogs', index, 'match'], dialog.match),
+      ),
+    ]),
 };

@@ -1,5 +1,5 @@
 import { parseDuration } from './duration.js';
-import { problemAt, type Problem } from './problems.js';
+import { problemAt, regexProblems, type Problem } from './problems.js';
 import { POLICY_DEFAULTS } from './defaults.js';
 import type { Rule } from './rule.js';
 import type { WrittenConfig } from './schema.js';
@@ -11,21 +11,7 @@ export const autoAnswerRegexes: Rule = {
   check: (config) => {
     const answers = config.policy?.auto_answer;
     if (answers === undefined || answers === 'off') return [];
-    return answers.flatMap((answer, index) => {
-      try {
-        new RegExp(answer.match);
-        return [];
-      } catch (error) {
-        const reason =
-          error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
-        return [
-          problemAt(
-            ['policy', 'auto_answer', index, 'match'],
-            `${JSON.stringify(answer.match)} is not a valid regular expression (${reason}); fix it or escape special characters with a backslash.`,
-          ),
-        ];
-      }
-    });
+    return answers.flatMap((answer, index) => regexProblems(['policy', 'auto_answer', index, 'match'], answer.match));
   },
 };
 

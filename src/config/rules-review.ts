@@ -1,5 +1,5 @@
 import { orChoices, problemAt, type Problem } from './problems.js';
-import { canReview, defaultReviewer, presetOf, reviewingPresets, writtenReviewOf } from './resolve-review.js';
+import { canReview, defaultReviewer, presetNameOf, reviewingPresets, writtenReviewOf } from './resolve-review.js';
 import { isPreset, PRESET_NAMES } from '../domain/config-types.js';
 import type { Rule } from './rule.js';
 
@@ -27,12 +27,12 @@ export const reviewersCanReview: Rule = {
           key,
           problemAt(at, `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`),
         );
-      else if (!canReview(presetOf(config, agent)))
+      else if (!canReview(presetNameOf(config, agent)))
         problems.set(
           key,
           problemAt(
             at,
-            `"${agent}" (preset ${presetOf(config, agent)}) cannot review: it has no headless mode that answers with a verdict; name an agent whose preset is one of ${presets}.`,
+            `"${agent}" (preset ${presetNameOf(config, agent)}) cannot review: it has no headless mode that answers with a verdict; name an agent whose preset is one of ${presets}.`,
           ),
         );
     });

@@ -1,5 +1,5 @@
 import type { Problem } from './problems.js';
-import { agentDefinitions, knownAgents } from './rules-agents.js';
+import { agentDefinitions, agentScreenPatterns, knownAgents } from './rules-agents.js';
 import { integrationBranchOwn, uniqueBranches } from './rules-branches.js';
 import { uniqueCheckNames } from './rules-checks.js';
 import { reviewersCanReview } from './rules-review.js';
@@ -27,6 +27,7 @@ export const RULES: readonly Rule[] = [
   noDependencyCycles,
   knownAgents,
   agentDefinitions,
+  agentScreenPatterns,
   buildsOnWorker,
   uniqueBonusNames,
   checkpointLines,

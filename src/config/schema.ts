@@ -10,6 +10,10 @@ import { policySchema, priceSchema } from './schema-policy.js';
  * Messages given here are the tail of a sentence; `problems.ts` puts `file:line:col: <key path>` in front.
  */
 
+/** A regular expression, read per line; `rules-agents.ts` checks that it compiles. */
+const pattern = z.string().min(1);
+const keys = z.array(z.string().min(1)).min(1);
+
 export const agentSchema = z
   .strictObject({
     command: z.string().min(1).optional().meta({
@@ -21,6 +25,22 @@ export const agentSchema = z
       .enum(PRESET_NAMES)
       .optional()
       .meta({ description: 'Whose behaviour applies to a new agent name (default shell).' }),
+    ready: pattern.optional().meta({ description: 'A regular expression: the input box is drawn, a paste may go in.' }),
+    busy: pattern.optional().meta({ description: 'A regular expression: a turn is running.' }),
+    waiting: pattern.optional().meta({ description: 'A regular expression: a question for the person is on screen.' }),
+    dialogs: z
+      .array(
+        z.strictObject({
+          match: pattern,
+          keys: keys.meta({ description: 'tmux key names that answer it, e.g. [y, Enter].' }),
+          why: z.string().min(1).optional().meta({ description: 'Why this answer, for the event log.' }),
+        }),
+      )
+      .optional()
+      .meta({ description: "Screens czar answers on purpose before it pastes, ahead of the preset's own." }),
+    interrupt: keys.optional().meta({ description: 'tmux key names that stop a running turn, e.g. [Escape].' }),
+    submit_delay: duration.optional().meta({ description: 'Quiet time between a paste and its Enter.' }),
+    ready_timeout: duration.optional().meta({ description: 'How long to wait for ready after the start.' }),
   })
   .meta({ description: 'An agent command line; a built-in name overrides only the fields it sets.' });
 

@@ -15,6 +15,27 @@ export interface AgentCommand {
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** What czar.yaml says about its screens, in place of its preset's; absent when it says nothing. */
+  readonly screen?: AgentScreen;
+}
+
+/**
+ * A person's facts about an agent's screens (`agents:` in czar.yaml), for an agent czar has no preset for or one
+ * whose screens changed: regular expression sources (read per line, `m`), tmux key names and times.
+ */
+export interface AgentScreen {
+  /** The input box is drawn: a paste may go in. */
+  readonly ready?: string;
+  /** A turn is running. */
+  readonly busy?: string;
+  /** A question for the person is on screen. */
+  readonly waiting?: string;
+  /** Screens to answer on purpose, before the preset's own, in order. */
+  readonly dialogs?: readonly { readonly match: string; readonly keys: readonly string[]; readonly why?: string }[];
+  /** Keys that stop a running turn and keep the agent. */
+  readonly interrupt?: readonly string[];
+  readonly submitDelayMs?: number;
+  readonly readyTimeoutMs?: number;
 }
 
 export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'qwen', 'pi', 'aider', 'shell', 'sim'] as const;

@@ -7,7 +7,7 @@ import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
 import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapters/worker-proof.js';
 import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini/settings.js';
-import { presetFor } from '../agents/index.js';
+import { presetOf } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
 import { agentPath } from '../domain/agent-env.js';
 import { CzarError } from '../domain/errors.js';
@@ -125,14 +125,14 @@ export async function agentLaunchSpec(
     CZAR_CONFIG: fleet.config.file,
     PATH: agentPathOf(worker),
   };
-  const resume = conversation === undefined ? [] : (presetFor(worker.agent.preset).resume?.args(conversation) ?? []);
+  const resume = conversation === undefined ? [] : (presetOf(worker.agent).resume?.args(conversation) ?? []);
   return { argv: [worker.agent.command, ...worker.agent.args, ...setup.args, ...resume], env };
 }
 
 /** A worker's agent setup, with its files in the worker's private folder (not yet written). */
 async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup> {
   const settingsDir = await privateAgentDir(fleet.config.project, fleet.paths.root, worker.name);
-  return presetFor(worker.agent.preset).setup({
+  return presetOf(worker.agent).setup({
     worker: worker.name,
     settingsDir,
     czarCommand: czarCommand(),

@@ -3,7 +3,7 @@ import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
 import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
-import { agentRecords, presetFor } from '../agents/index.js';
+import { agentRecords, presetOf } from '../agents/index.js';
 import type { RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { reportFile } from '../domain/paths.js';
@@ -50,7 +50,7 @@ export async function conversationStart(
   task: string,
   fresh: boolean,
 ): Promise<RestartStart> {
-  const resume = presetFor(spec.agent.preset).resume;
+  const resume = presetOf(spec.agent).resume;
   const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
   const word = await hookWord(fleet, spec.name);
   const record = await readRecord(fleet.paths, spec.name);

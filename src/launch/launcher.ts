@@ -3,7 +3,7 @@ import * as git from '../adapters/git.js';
 import { addWorktree, restoreWorktree } from '../adapters/git-worktrees.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { ensureStateDir, readJson, removeReport } from '../adapters/state-files.js';
-import { presetFor } from '../agents/index.js';
+import { presetOf } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
 import { conversationStart } from './conversation-start.js';
 import { restartedMessage } from './prompts.js';
@@ -167,7 +167,7 @@ export async function deliverToWorker(
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
   const startedAt = new Date();
   await writeRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
-  const preset = presetFor(worker.agent.preset);
+  const preset = presetOf(worker.agent);
   // The first paste: the agent's last turn had ended (delivery waits for it), and it may act on the task from here.
   let pastedAt: number | undefined;
   const result = await deliverPrompt(tmuxFor(fleet, worker), paneId, text, preset, {
@@ -200,7 +200,7 @@ export async function deliverToWorker(
 /** A follow-up message (nudge, realign, a person's text) through the same verified paste; no task record. */
 export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string): Promise<void> {
   const startedAt = new Date();
-  const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetFor(worker.agent.preset), {
+  const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetOf(worker.agent), {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),

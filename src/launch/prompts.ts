@@ -23,7 +23,7 @@ import {
 } from '../domain/supervision-text.js';
 import { TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../domain/prompt-template.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { presetFor } from '../agents/index.js';
+import { presetOf } from '../agents/index.js';
 
 let templates: Promise<PromptTemplates> | undefined;
 
@@ -88,7 +88,7 @@ export async function initialPrompt(
  * nudge or another worker's news, is left out (undefined below) rather than run as commands.
  */
 export function plainTask(spec: WorkerSpec): boolean {
-  return presetFor(spec.agent.preset).plainTask === true;
+  return presetOf(spec.agent).plainTask === true;
 }
 
 /** A task pasted again after a restart: after a short reminder, whole; a plain shell gets the task alone. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { addHostWorktree, writeHostFile } from '../adapters/host-git.js';
 import { newProof, PROOF_VARIABLE, proofDigest } from '../adapters/worker-proof.js';
-import { presetFor } from '../agents/index.js';
+import { presetOf } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
 import { hostClonePath, hostProjectDir, hostStateDir } from '../domain/host-layout.js';
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/paths.js';
@@ -41,7 +41,7 @@ export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string):
     return adopted;
   }
   await link.ssh.run(['mkdir', '-p', '-m', '0700', '--', paths.root, paths.reports, paths.logs, paths.workers]);
-  const preset = presetFor(worker.agent.preset);
+  const preset = presetOf(worker.agent);
   const setup = preset.setup({
     worker: worker.name,
     settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name),

@@ -1,4 +1,4 @@
-import { presetFor } from '../agents/index.js';
+import { presetOf } from '../agents/index.js';
 import type { GivenTask } from '../domain/model.js';
 import type { Action } from '../domain/policy/actions.js';
 import type { WorkerSpec } from '../domain/config-types.js';
@@ -112,7 +112,7 @@ export class Executor {
         this.track(spec, async () => tmuxFor(this.fleet, spec).sendKeys(await paneOf(this.fleet, spec), action.keys));
         return;
       case 'interrupt': {
-        const keys = presetFor(spec.agent.preset).interruptKeys;
+        const keys = presetOf(spec.agent).interruptKeys;
         void log('interrupt', `sent ${keys.join(' ')}: ${action.reason}`);
         // Not queued behind a paste in progress: spending must stop now, and a key cannot garble a paste's text.
         void paneOf(this.fleet, spec)

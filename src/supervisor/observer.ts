@@ -1,5 +1,5 @@
 import type { PaneInfo } from '../adapters/tmux-words.js';
-import { presetFor } from '../agents/index.js';
+import { presetOf } from '../agents/index.js';
 import { unreachableHosts } from '../domain/host-status.js';
 import type { PaneObservation } from '../domain/observations.js';
 import type { WorkerModel } from '../domain/model.js';
@@ -266,7 +266,7 @@ export class Observer implements Source {
     } else {
       this.deadWithoutStatus.delete(name);
     }
-    const preset = presetFor(worker.spec.agent.preset);
+    const preset = presetOf(worker.spec.agent);
     const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
     const extras = this.store.extras.get(name) ?? {};
     const last = screen === undefined ? extras.lastOutput : lastLine(screen);

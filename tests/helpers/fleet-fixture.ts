@@ -33,6 +33,8 @@ export interface FixtureWorker {
   readonly checks?: readonly FixtureCheck[];
   /** The worker's `review:` (off, or fields over the fleet's). */
   readonly review?: 'off' | Readonly<Record<string, unknown>>;
+  /** An agent other than the simulated one: a preset or an `agents:` entry. */
+  readonly agent?: string;
 }
 
 /** A `checks:` entry in the written form. */
@@ -62,6 +64,8 @@ export interface FixtureOptions {
   readonly origin?: string;
   /** `hosts:` entries in the written form. */
   readonly hosts?: readonly Readonly<Record<string, unknown>>[];
+  /** `agents:` entries besides the simulated agent's, given the fixture's root folder (where a program may go). */
+  readonly agents?: (root: string) => Readonly<Record<string, unknown>>;
 }
 
 export interface FleetFixture {
@@ -166,7 +170,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     base: 'main',
     worktrees: 'workers',
     agent: 'sim',
-    agents: { sim: { env: { CZAR_SIM_CAPTURE_DIR: captureDir } } },
+    agents: { sim: { env: { CZAR_SIM_CAPTURE_DIR: captureDir } }, ...options.agents?.(root) },
     policy: {
       launch_concurrency: 6,
       idle_after: '3s',

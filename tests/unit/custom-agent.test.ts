@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { presetFor, presetOf } from '../../src/agents/index.js';
+import { resolveAgents } from '../../src/config/resolve-agents.js';
+import { checkConfigText } from '../../src/config/validate.js';
+
+const config = (agents: string): string =>
+  `project: sark\nagents:\n${agents}workers:\n  - { name: api, task: x, agent: mybot }\n`;
+
+function agentsOf(text: string): ReturnType<typeof resolveAgents> {
+  const checked = checkConfigText(text, 'czar.yaml');
+  if (!checked.ok) throw new Error(checked.problems.join('\n'));
+  return resolveAgents(checked.written.agents, '/cfg');
+}
+
+describe('an agent described in czar.yaml', () => {
+  const mybot = [
+    '  mybot:',
+    '    command: ./bin/mybot',
+    '    ready: "^mybot> $"',
+    '    busy: thinking',
+    '    waiting: "\\\\[y/N\\\\]"',
+    '    dialogs:',
+    '      - { match: "Accept the licence\\\\?", keys: [y, Enter], why: the licence is the project\'s own }',
+    '    interrupt: [C-g]',
+    '    submit_delay: 700ms',
+    '    ready_timeout: 1m',
+    '',
+  ].join('\n');
+
+  it('is driven by its own screens, timings and keys, on the shape of its preset', () => {
+    const agent = agentsOf(config(mybot)).mybot;
+    expect(agent).toMatchObject({ name: 'mybot', preset: 'shell', command: '/cfg/bin/mybot' });
+    const preset = presetOf(agent!);
+    expect(preset.isReady('loading...\nmybot> ')).toBe(true);
+    // Read per line: the prompt must be a line of its own, not text that mentions it.
+    expect(preset.isReady('loading... (type at the mybot> prompt)')).toBe(false);
+    expect(preset.isBusy('thinking about it')).toBe(true);
+    expect(preset.isWaiting('Delete it? [y/N]')).toBe(true);
+    expect(preset.dialogs.map((dialog) => [dialog.id, dialog.keys, dialog.why])).toEqual([
+      ['czar-yaml-1', ['y', 'Enter'], "the licence is the project's own"],
+    ]);
+    expect(preset.dialogs[0]?.match.test('Accept the licence? ')).toBe(true);
+    expect(preset).toMatchObject({ interruptKeys: ['C-g'], submitDelayMs: 700, readyTimeoutMs: 60_000 });
+    // What it did not say stays the preset's: a shell gets its own task only, and settles before a paste.
+    expect(preset).toMatchObject({ plainTask: true, settleMs: presetFor('shell').settleMs });
+    expect(presetOf(agent!)).toBe(preset);
+  });
+
+  it("overrides a built-in's screens and keeps its hooks, records, resume and review", () => {
+    const agent = agentsOf(config('  claude: { ready: "^❯ $" }\n  mybot: { command: mybot }\n')).claude!;
+    const claude = presetFor('claude');
+    const preset = presetOf(agent);
+    expect(preset.isReady('❯ ')).toBe(true);
+    expect(preset).toMatchObject({
+      signals: claude.signals,
+      resume: claude.resume,
+      review: claude.review,
+      dialogs: claude.dialogs,
+      interruptKeys: claude.interruptKeys,
+    });
+    expect(preset.records).toBe(claude.records);
+    expect(presetOf(agentsOf(config('  mybot: { command: mybot }\n')).claude!)).toBe(claude);
+  });
+
+  it('refuses a pattern that does not compile, at its line', () => {
+    const checked = checkConfigText(
+      config('  mybot:\n    command: mybot\n    dialogs:\n      - { match: "(y/n", keys: [y] }\n'),
+      'czar.yaml',
+    );
+    expect(checked.ok ? [] : checked.problems).toEqual([
+      'czar.yaml:6:18: agents.mybot.dialogs[0].match "(y/n" is not a valid regular expression (/(y/n/: Unterminated group); fix it or escape special characters with a backslash.',
+    ]);
+    const ready = checkConfigText(config('  mybot: { command: mybot, ready: "[" }\n'), 'czar.yaml');
+    expect(ready.ok ? [] : ready.problems).toEqual([
+      'czar.yaml:3:35: agents.mybot.ready "[" is not a valid regular expression (/[/: Unterminated character class); fix it or escape special characters with a backslash.',
+    ]);
+  });
+});
