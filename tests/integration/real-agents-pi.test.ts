@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { realAgentsMissing } from '../helpers/real-agents.js';
+import { itResumesItsConversation } from '../helpers/real-resume.js';
 import { itPassesTheScenarios } from '../helpers/real-scenarios.js';
 
 // Real pi, supervised by czar through `czar up --detach`, its model played by the scripted Chat Completions
@@ -8,4 +9,5 @@ const missing = realAgentsMissing('pi');
 
 describe.skipIf(missing !== '')(`real pi under czar${missing}`, () => {
   itPassesTheScenarios('pi');
+  itResumesItsConversation('pi');
 });

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { realAgentsMissing } from '../helpers/real-agents.js';
+import { itResumesItsConversation } from '../helpers/real-resume.js';
 import { itPassesTheScenarios } from '../helpers/real-scenarios.js';
 
 // Real Qwen Code, supervised by czar through `czar up --detach`, its model played by the scripted Chat Completions
@@ -8,4 +9,5 @@ const missing = realAgentsMissing('qwen');
 
 describe.skipIf(missing !== '')(`real Qwen Code under czar${missing}`, () => {
   itPassesTheScenarios('qwen');
+  itResumesItsConversation('qwen');
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { claudeResume } from '../../src/agents/claude/resume.js';
 import { codexResume } from '../../src/agents/codex/resume.js';
 import { geminiResume } from '../../src/agents/gemini/resume.js';
+import { piResume } from '../../src/agents/pi/resume.js';
+import { qwenResume } from '../../src/agents/qwen/resume.js';
 import type { AgentResume } from '../../src/agents/resume.js';
 import { restartStart, type RecordedConversation, type RestartFacts } from '../../src/domain/resume.js';
 
@@ -99,9 +101,24 @@ describe('agent conversation identities, from records of the real CLIs', () => {
     expect(identity(geminiResume, '/tmp/other', fixture('gemini/session.jsonl'))?.cwd).not.toBe('/tmp/other');
   });
 
+  it('reads the id and folder of Qwen Code and pi records', () => {
+    expect(identity(qwenResume, '/x', fixture('qwen/chat.jsonl'))).toEqual({
+      id: 'c9e64f3b-64d1-4391-bf1e-0d8411543252',
+      cwd: '/tmp/ag6/qrepo',
+    });
+    expect(identity(piResume, '/x', fixture('pi/session.jsonl'))).toEqual({
+      id: '01a209aa-7c5b-7412-be0a-50837109721d',
+      cwd: '/tmp/ag6/prepo',
+    });
+    // A pi message line names an id too, but not the session's.
+    expect(fixture('pi/session.jsonl').slice(1).map(piResume.identity('/x')).filter(Boolean)).toEqual([]);
+  });
+
   it('resumes by the flags each pinned CLI takes', () => {
     expect(claudeResume.args('abc')).toEqual(['--resume', 'abc']);
     expect(codexResume.args('abc')).toEqual(['resume', 'abc']);
     expect(geminiResume.args('abc')).toEqual(['--resume', 'abc']);
+    expect(qwenResume.args('abc')).toEqual(['--resume', 'abc']);
+    expect(piResume.args('abc')).toEqual(['--session', 'abc']);
   });
 });

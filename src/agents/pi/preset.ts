@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { AgentPreset, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { piResume } from './resume.js';
 import { PI_SIGNALS } from './signals.js';
 import { piRecords } from './records.js';
 
@@ -48,6 +49,7 @@ export const piPreset: AgentPreset = {
   // "escape interrupt" in its startup help; Esc shows "Operation aborted".
   interruptKeys: ['Escape'],
   reportsItself: true,
+  resume: piResume,
   signals: PI_SIGNALS,
   records: piRecords,
   setup(context: SetupContext) {

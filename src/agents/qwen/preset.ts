@@ -2,6 +2,7 @@ import type { AgentPreset, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { hookTable } from '../hook-settings.js';
 import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { qwenResume } from './resume.js';
 import { NO_SIGNALS } from '../signals.js';
 import { qwenRecords } from './records.js';
 
@@ -59,6 +60,7 @@ export const qwenPreset: AgentPreset = {
   // "esc to cancel" on its busy line; Esc shows "Request cancelled."
   interruptKeys: ['Escape'],
   reportsItself: true,
+  resume: qwenResume,
   // Qwen Code 0.24 sends Claude Code's events with the same payload fields, so Claude's rows read them.
   signals: NO_SIGNALS,
   records: qwenRecords,
