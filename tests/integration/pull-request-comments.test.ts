@@ -79,6 +79,19 @@ describe('a pull request and its worker, through gh', () => {
     await waitFor(async () => (await reads()) >= after + 3, { timeoutMs: 30_000, what: 'three more reads of the PR' });
     const sent = (await fx.captures('api')).filter((text) => text.includes('@alice on the pull request'));
     expect(sent).toHaveLength(1);
-    expect((await state()).prs['czar/api']?.posted).toHaveLength(1);
+    // The worker may have committed its answer meanwhile: its new tip's verdict goes on the PR too, once per commit.
+    const shaOf = (text: string, pattern: RegExp) => pattern.exec(text)?.[1] ?? text;
+    const { posts, logged } = await waitFor(
+      async () => {
+        const posts = ((await state()).prs['czar/api']?.posted ?? []).map((body) => shaOf(body, /approved (\w{12})\./));
+        const logged = (await fx.events())
+          .filter((event) => event.kind === 'pr_review_posted')
+          .map((event) => shaOf(event.message, /review of (\w{12})/));
+        return posts.length === logged.length ? { posts, logged } : undefined;
+      },
+      { timeoutMs: 30_000, what: 'each post on the PR in the event log' },
+    );
+    expect(posts).toEqual(logged);
+    expect(new Set(posts).size).toBe(posts.length);
   });
 });
