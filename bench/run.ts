@@ -1,6 +1,7 @@
 import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
+import { benchPresets } from './presets.js';
 import { benchScale } from './scale.js';
 import { benchSpawn } from './spawn.js';
 import { benchSupervise } from './supervise.js';
@@ -10,7 +11,10 @@ import { benchWeb } from './web.js';
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 const only = process.argv[2];
-if (only === undefined || only === 'launch') console.log(`${benchLaunch().join('\n')}\n`);
+if (only === undefined || only === 'launch') {
+  console.log(`${benchLaunch().join('\n')}\n`);
+  await benchPresets((line) => console.log(line));
+}
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { onTestFinished } from 'vitest';
+import { afterThisTest } from './cleanup.js';
 
 /** Environment for hermetic git in tests: no user or system config, fixed identity, no signing. */
 export function hermeticGitEnv(home: string): Record<string, string> {
@@ -20,7 +20,7 @@ export function hermeticGitEnv(home: string): Record<string, string> {
 /** A temporary folder (under `parent`, default the system temp dir) removed when the test ends. */
 export async function tempDir(prefix = 'czar-', parent = tmpdir()): Promise<string> {
   const dir = await mkdtemp(path.join(parent, prefix));
-  onTestFinished(async () => {
+  afterThisTest(async () => {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   });
   return dir;

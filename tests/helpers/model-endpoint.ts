@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onTestFinished } from 'vitest';
+import { afterThisTest } from './cleanup.js';
 import { chatChunks, chatCompletion, chatEntries, chatShellTool, type ChatReply } from './chat-completions.js';
 
 /**
@@ -364,7 +364,7 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  onTestFinished(close);
+  afterThisTest(close);
   return { url: `http://127.0.0.1:${port}`, port, requests, usage, close };
 }
 
