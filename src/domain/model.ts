@@ -8,6 +8,7 @@ import type { Alert, GitActivity } from './status-schema.js';
 import type { WorkerState } from './words.js';
 import type {
   CheckRunObservation,
+  ConversationsObservation,
   PaneObservation,
   PredictedConflict,
   ReportObservation,
@@ -107,6 +108,8 @@ export interface WorkerMemory {
   readonly comments?: readonly PersonComment[] | undefined;
   /** The branch tip ('' before any commit) the person's comments were delivered on: verified needs a newer one. */
   readonly commentedTip?: string | undefined;
+  /** The agent's own conversation czar last resumed: a later restart prefers it when no hook has named one since. */
+  readonly resumedConversation?: string | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -134,6 +137,8 @@ export interface WorkerModel {
   readonly place?: BranchPlace | undefined;
   /** A spawned child's tip is in its parent's branch (observed; undefined for a worker with no parent). */
   readonly inParent?: boolean | undefined;
+  /** The conversations its agent's records hold, for a restart that may resume one (observed). */
+  readonly conversations?: ConversationsObservation | undefined;
 }
 
 export interface FleetModel {
@@ -264,32 +269,6 @@ export function effectiveScope(worker: WorkerModel): readonly string[] {
   const tasks = worker.memory.tasks.length > 0 ? worker.memory.tasks : [ownTask(worker.spec, 0)];
   if (tasks.some((task) => task.scope.length === 0)) return [];
   return [...new Set(tasks.flatMap((task) => task.scope))];
-}
-
-/**
- * The scope and overlap rules ask for every worker's files on every pass (each pair, for overlap), and a worker's git
- * activity keeps its identity until the branch moves: sorting once per activity keeps a quiet pass cheap.
- */
-const touched = new WeakMap<GitActivity, { readonly list: readonly string[]; readonly set: ReadonlySet<string> }>();
-
-function touchedOnce(git: GitActivity): { readonly list: readonly string[]; readonly set: ReadonlySet<string> } {
-  let files = touched.get(git);
-  if (files === undefined) {
-    const set = new Set([...git.filesChanged, ...git.dirty]);
-    files = { list: [...set].sort(), set };
-    touched.set(git, files);
-  }
-  return files;
-}
-
-/** Files the branch touches: committed since it forked, plus uncommitted ones, sorted. */
-export function touchedFiles(git: GitActivity): readonly string[] {
-  return touchedOnce(git).list;
-}
-
-/** The same files as a set, for asking whether the branch touches one. */
-export function touchedFileSet(git: GitActivity): ReadonlySet<string> {
-  return touchedOnce(git).set;
 }
 
 /** Parses an ISO time into epoch ms, or undefined when absent or garbled. */

@@ -5,6 +5,7 @@ import type { IntegrationRecord } from './integration-record.js';
 import type { HandoffFacts } from './status-schema.js';
 import type { ApiFailure, ReportedState } from './words.js';
 import type { WorkerSpec } from './config-types.js';
+import type { RecordedConversation } from './resume.js';
 
 /**
  * What the sources saw, as they write it into the model (`model.ts`): a worker's report, its pane, the check
@@ -25,6 +26,8 @@ export interface ReportObservation {
   readonly failure?: ApiFailure | undefined;
   /** The agent's own transcript, when its hook named it (Claude Code's `transcript_path`): where its usage is. */
   readonly transcriptPath?: string | undefined;
+  /** The conversation the agent's hook named (its `session_id`): preferred when a restart resumes one. */
+  readonly sessionId?: string | undefined;
   /** A checkpoint of the current task the worker reported done, and the commit it came with. */
   readonly checkpoint?: { readonly number: number; readonly text: string; readonly commit?: string | undefined };
   /** Written by the agent's own hook (a turn starting or ending), not by the worker's `czar report`. */
@@ -129,4 +132,14 @@ export interface PersonComment {
   readonly line?: number | undefined;
   readonly text: string;
   readonly at: number;
+}
+
+/**
+ * The conversations in the records of a local agent that can resume one: what a restart chooses from. Absent for an
+ * agent that cannot resume, keeps no records czar reads, or runs on a host.
+ */
+export interface ConversationsObservation {
+  /** The worktree as the agent sees it (links resolved): the folder its records name. */
+  readonly worktree: string;
+  readonly conversations: readonly RecordedConversation[];
 }

@@ -1,6 +1,8 @@
 import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './model.js';
 import type { BonusTask } from './config-types.js';
 import { givenBonus, withTask } from './policy/queue.js';
+import { rememberedConversation, restartStartOf } from './restart-start.js';
+import type { RestartStart } from './resume.js';
 
 /**
  * What a person's requests (`czar pause/resume/restart/bonus`, the dashboard's keys) change in the czar's memory.
@@ -27,20 +29,30 @@ export function messageFromPerson(fleet: FleetModel, worker: string): FleetModel
   );
 }
 
-/** A restart the person asked for: the current task is pasted again, and the escalation ladder starts over. */
+/**
+ * A restart the person asked for: the agent resumes its own conversation when czar can tell it is this worker's
+ * (never with `fresh`), else its current task is pasted again; the escalation ladder starts over.
+ */
 export function restartByPerson(
   fleet: FleetModel,
   worker: string,
   now: number,
-): { fleet: FleetModel; task: GivenTask } | undefined {
+  fresh = false,
+): { fleet: FleetModel; task: GivenTask; start: RestartStart } | undefined {
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
   if (model === undefined) return undefined;
   const task = currentTask(model) ?? ownTask(model.spec, now);
+  const start = restartStartOf(model, task.text, fresh);
   const next = withWorker(fleet, worker, (current) => ({
     ...current,
-    memory: { ...current.memory, briefedAt: now, ladder: { rung: 'none', at: now } },
+    memory: {
+      ...current.memory,
+      briefedAt: now,
+      ladder: { rung: 'none', at: now },
+      resumedConversation: rememberedConversation(start),
+    },
   }));
-  return { fleet: next, task };
+  return { fleet: next, task, start };
 }
 
 /** The next bonus task, given to this worker now whatever its state; undefined when the queue is empty. */

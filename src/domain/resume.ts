@@ -48,10 +48,10 @@ export const CONVERSATION_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 /** Resume this worker's newest conversation (or the one its hooks named) when it holds its task; fresh otherwise. */
 export function restartStart(facts: RestartFacts): RestartStart {
   if (facts.fresh) return { kind: 'fresh', why: 'the person asked for a fresh start' };
-  if (!facts.resumable) return { kind: 'fresh', why: `the ${facts.preset} agent cannot resume a conversation` };
-  if (facts.task.trim() === '') return { kind: 'fresh', why: "its task's text is not written yet" };
   if (facts.host !== undefined)
     return { kind: 'fresh', why: `its agent runs on host ${facts.host}, whose records czar does not read to resume` };
+  if (!facts.resumable) return { kind: 'fresh', why: `the ${facts.preset} agent cannot resume a conversation` };
+  if (facts.task.trim() === '') return { kind: 'fresh', why: "its task's text is not written yet" };
   const own = facts.conversations.filter((conversation) => conversation.cwd === facts.worktree);
   if (own.length === 0) {
     const elsewhere = facts.conversations.length;

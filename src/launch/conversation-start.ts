@@ -41,8 +41,9 @@ async function hookWord(fleet: Fleet, worker: string): Promise<{ session?: strin
 }
 
 /**
- * How a worker's agent starts again: its own conversation resumed, or fresh. Looks at the agent's records now (before
- * the restart removes the last report) and leaves the choice to `restartStart`; logs which it is and why.
+ * How a worker's agent starts again when `czar up` finds it gone (a reboot): its own conversation resumed, or fresh.
+ * Looks at the agent's records now and leaves the choice to `restartStart`; logs which it is and why. The czar's own
+ * restarts choose in `decide()`, from the records its usage source observed.
  */
 export async function conversationStart(
   fleet: Fleet,
@@ -77,7 +78,16 @@ export async function conversationStart(
     named: word.session ?? record?.conversation,
     conversations,
   });
-  // Kept in the launch record: the report that named it is the agent's, and goes when a new session starts.
+  await noteRestartStart(fleet, spec.name, start);
+  return start;
+}
+
+/**
+ * Carries out the choice of a restart's start: the conversation resumed is kept in the launch record (the report that
+ * named it is the agent's, and goes when a new session starts), and the event log says which start it is and why.
+ */
+export async function noteRestartStart(fleet: Fleet, worker: string, start: RestartStart): Promise<void> {
+  const record = await readRecord(fleet.paths, worker);
   if (record !== undefined) {
     const { conversation: _previous, ...rest } = record;
     await writeRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
@@ -85,8 +95,7 @@ export async function conversationStart(
   await fleet.log.emit(
     'restart_start',
     start.kind === 'resume' ? `resuming its own conversation: ${start.why}` : `starting afresh: ${start.why}`,
-    spec.name,
+    worker,
     { start: start.kind },
   );
-  return start;
 }

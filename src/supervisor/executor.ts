@@ -13,7 +13,8 @@ import {
   restartBrief,
   restartedMessage,
 } from '../launch/prompts.js';
-import { conversationStart } from '../launch/conversation-start.js';
+import { noteRestartStart } from '../launch/conversation-start.js';
+import type { RestartStart } from '../domain/resume.js';
 import { failureSummary } from '../domain/integration.js';
 import { CheckSlots } from './check-slots.js';
 import { CheckSource } from './check-source.js';
@@ -176,14 +177,14 @@ export class Executor {
           void log('restart', 'restart asked by the person');
           this.replies.asked(
             spec.name,
-            this.enqueue(spec.name, () => this.restart(spec, action.task, action.fresh === true)),
+            this.enqueue(spec.name, () => this.restart(spec, action.task, action.start)),
           );
           return;
         }
         void log('restart', `restart ${action.attempt} (${action.cause}): ${action.reason}`, {
           attempt: action.attempt,
         });
-        this.track(spec, async () => this.restart(spec, action.task));
+        this.track(spec, async () => this.restart(spec, action.task, action.start));
         return;
       case 'send':
         void log('send', `message from the person (${Buffer.byteLength(action.text)} bytes)`);
@@ -241,11 +242,11 @@ export class Executor {
 
   /**
    * Respawns the agent in the same worktree (uncommitted work stays): in its own conversation, told only that it was
-   * restarted, when that conversation is provably this worker's; afresh with its current task pasted again otherwise
-   * (see `restartStart`). A session that is gone altogether is created anew on the same worktree.
+   * restarted, or afresh with its current task pasted again, as `decide()` chose. A session that is gone altogether is
+   * created anew on the same worktree.
    */
-  async restart(spec: WorkerSpec, task: GivenTask, fresh = false): Promise<void> {
-    const start = await conversationStart(this.fleet, spec, task.text, fresh);
+  async restart(spec: WorkerSpec, task: GivenTask, start: RestartStart): Promise<void> {
+    await noteRestartStart(this.fleet, spec.name, start);
     const { paneId, created } = await respawnAgent(this.fleet, spec, start.kind === 'resume' ? start.id : undefined);
     if (created) this.hooks.launched(spec.name, paneId);
     this.hooks.respawned(spec.name, Date.now());

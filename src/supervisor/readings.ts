@@ -40,6 +40,7 @@ export function readReportLine(line: string, worker: string): ReportReading {
       task: report.task,
       failure: report.failure,
       transcriptPath: report.transcriptPath,
+      ...(report.sessionId === undefined ? {} : { sessionId: report.sessionId }),
       ...(report.checkpoint === undefined ? {} : { checkpoint: report.checkpoint }),
       byHook: report.source.startsWith('hook:'),
     },

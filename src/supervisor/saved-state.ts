@@ -43,7 +43,13 @@ export async function restoreModel(
       return {
         ...fresh,
         report: remembered.report,
-        memory: { ...remembered.memory, checksAsked: undefined, reviewAsked: undefined },
+        memory: {
+          ...remembered.memory,
+          checksAsked: undefined,
+          reviewAsked: undefined,
+          // The launch record has the conversation resumed last, by this czar or by a `czar up` after it.
+          resumedConversation: record?.conversation ?? remembered.memory.resumedConversation,
+        },
         launchedAt: remembered.launchedAt,
         deliveredAt: remembered.deliveredAt ?? deliveredFrom(record),
       };
@@ -55,7 +61,13 @@ export async function restoreModel(
     // Briefed when the paste started: the agent may report on the task before czar confirmed the delivery.
     const briefedAt =
       record.deliveryStartedAt === undefined ? (deliveredAt ?? launchedAt) : Date.parse(record.deliveryStartedAt);
-    const memory: WorkerMemory = { ...fresh.memory, state: 'starting', tasks: [ownTask(spec, briefedAt)], briefedAt };
+    const memory: WorkerMemory = {
+      ...fresh.memory,
+      state: 'starting',
+      tasks: [ownTask(spec, briefedAt)],
+      briefedAt,
+      resumedConversation: record.conversation,
+    };
     return { ...fresh, memory, launchedAt, deliveredAt };
   });
   const queueIds = saved?.queue;

@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { recordFiles } from '../launch/conversation-start.js';
-import { agentRecords } from '../agents/index.js';
+import { agentRecords, presetOf } from '../agents/index.js';
+import type { IdentityParser } from '../agents/resume.js';
 import type { AgentRecords, RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerMemory, WorkerModel } from '../domain/model.js';
-import { UsageTally } from '../domain/usage-tally.js';
-import { addUsage, byModel, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../domain/usage.js';
+import type { RecordedConversation } from '../domain/resume.js';
+import { byModel, type WorkerUsage } from '../domain/usage.js';
+import { conversationsOf, MAX_PROMPTS, RecordFile } from './record-file.js';
 
 /**
  * How often the record folders of a worker with no record file yet are listed for one, in the first minute of its
@@ -28,8 +29,6 @@ const SWEEP_MS = 10_000;
  * the task before or the first of the new one: the worker's records wait (this long at most) for the paste's time.
  */
 const PENDING_HOLD_MS = 30_000;
-/** Recorded prompts kept per worker: the delivery check needs the first since the current task was given. */
-const MAX_PROMPTS = 8;
 
 /** What the source needs to know about a worker on each poll. */
 export interface UsageSubject {
@@ -40,54 +39,8 @@ export interface UsageSubject {
   readonly tasks: readonly { readonly id: string; readonly at: number }[];
   /** When the last task was given, while its paste is unconfirmed. */
   readonly pendingSince?: number | undefined;
-}
-
-/** One record file followed from its last offset, with what it contributed so far. */
-class RecordFile {
-  private reader: IncrementalLineReader;
-  private parse: UsageParser;
-  private tally = new UsageTally();
-  usage: WorkerUsage = { ...EMPTY_USAGE, files: 1 };
-
-  constructor(
-    readonly file: string,
-    private readonly records: AgentRecords,
-  ) {
-    this.reader = new IncrementalLineReader(file);
-    this.parse = records.format();
-  }
-
-  /** Reads what was appended; true when the file's usage changed. */
-  async poll(subject: UsageSubject, now: number): Promise<boolean> {
-    const before = this.usage;
-    let usage = before;
-    let skipped = 0;
-    const result = await this.reader.read(
-      (line) => {
-        const prompt = this.records.prompts(line);
-        if (prompt !== undefined) usage = { ...usage, prompts: [...(usage.prompts ?? []), prompt].slice(-MAX_PROMPTS) };
-        const parsed = this.parse(line);
-        if (parsed === 'none') return;
-        if (parsed === 'malformed') {
-          skipped += 1;
-          return;
-        }
-        const tokens = this.tally.add(parsed);
-        const at = parsed.at ?? now;
-        const task = taskAt(subject.tasks, at);
-        if (task !== undefined) usage = addUsage(usage, task, parsed.model, tokens, at);
-      },
-      () => {
-        // Shrunk or replaced: what the old file said no longer stands; count the new one from its start.
-        this.tally = new UsageTally();
-        this.parse = this.records.format();
-        usage = { ...EMPTY_USAGE, files: 1 };
-      },
-    );
-    if (skipped === 0 && result.oversized === 0 && usage === before) return false;
-    this.usage = { ...usage, skippedLines: usage.skippedLines + skipped + result.oversized };
-    return true;
-  }
+  /** How its agent's record lines name their conversation; absent when the agent cannot resume one. */
+  readonly identity?: IdentityParser | undefined;
 }
 
 /**
@@ -134,7 +87,14 @@ export class UsageSource {
       if (due || stirred || this.placesSeen.get(subject.name) !== subject.records.places) {
         this.discoveredAt.set(subject.name, now);
         this.placesSeen.set(subject.name, subject.records.places);
-        for (const file of await this.find(subject.records.places, now)) {
+        const listed = new Set(await this.find(subject.records.places, now));
+        // A file gone from its folder keeps the usage it recorded, but its conversation can no longer be resumed.
+        for (const [file, record] of files) {
+          if (record.gone !== listed.has(file)) continue;
+          record.gone = !record.gone;
+          found = true;
+        }
+        for (const file of listed) {
           if (files.has(file)) continue;
           files.set(file, new RecordFile(file, subject.records));
           this.watch(path.dirname(file), subject.name);
@@ -142,7 +102,7 @@ export class UsageSource {
         }
       }
       if (!stirred && !found && !due) continue;
-      let any = false;
+      let any = found;
       for (const record of files.values()) if (await record.poll(subject, now)) any = true;
       if (any || (files.size > 0 && !this.reported.has(subject.name))) {
         this.reported.add(subject.name);
@@ -150,6 +110,11 @@ export class UsageSource {
       }
     }
     return changed;
+  }
+
+  /** The conversations the worker's record files hold, as read so far. */
+  conversations(worker: string): RecordedConversation[] {
+    return conversationsOf(this.files.get(worker)?.values() ?? []);
   }
 
   private watch(dir: string, worker: string): void {
@@ -200,10 +165,24 @@ export class UsageSubjects {
     { readonly transcript: string | undefined; readonly tasks: WorkerMemory['tasks']; readonly subject: UsageSubject }
   >();
 
-  constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}
+  /**
+   * `realWorktree` is the worktree as its agent sees it, links resolved (undefined until known): the folder its
+   * records name a conversation by.
+   */
+  constructor(
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly realWorktree: (worker: string) => string | undefined = () => undefined,
+  ) {}
 
   of(workers: readonly WorkerModel[]): UsageSubject[] {
     return workers.filter((worker) => worker.launchedAt !== undefined).map((worker) => this.subject(worker));
+  }
+
+  /** How the worker's agent names its conversations in its records; undefined when it cannot resume one. */
+  identity(worker: WorkerModel): { parser: IdentityParser; worktree: string } | undefined {
+    const resume = presetOf(worker.spec.agent).resume;
+    const worktree = this.realWorktree(worker.spec.name);
+    return resume === undefined || worktree === undefined ? undefined : { parser: resume.identity(worktree), worktree };
   }
 
   private subject(worker: WorkerModel): UsageSubject {
@@ -224,6 +203,7 @@ export class UsageSubjects {
     const subject: UsageSubject = {
       name: worker.spec.name,
       records,
+      identity: this.identity(worker)?.parser,
       // A later task starts at its first paste (until then its lines are the last turns of the task before); one
       // whose paste is never confirmed, when it was given. The first starts when it was given: no line is left out.
       tasks: worker.memory.tasks.map((task, index) => ({

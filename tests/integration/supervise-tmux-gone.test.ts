@@ -59,7 +59,7 @@ describe('czar supervision: the tmux server goes away', () => {
       at: Date.now(),
       commitsAtStart: 0,
     };
-    await expect(executor.restart(spec, task)).rejects.toThrow(
+    await expect(executor.restart(spec, task, { kind: 'fresh', why: 'a test' })).rejects.toThrow(
       /tmux server "czar-\w+" is gone, so worker "a" was not started again; run "czar up"/,
     );
     expect(await fx.fleet.tmux.serverRunning()).toBe(false);

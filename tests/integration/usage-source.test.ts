@@ -1,8 +1,9 @@
-import { appendFile, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { IncrementalLineReader } from '../../src/adapters/line-reader.js';
 import { agentRecords } from '../../src/agents/index.js';
+import { claudeResume } from '../../src/agents/claude/resume.js';
 import { claudeProjectDir } from '../../src/agents/usage-records.js';
 import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage.js';
 import { UsageSource, type UsageSubject } from '../../src/supervisor/usage-source.js';
@@ -66,6 +67,35 @@ describe('usage source over real record files', () => {
       cacheRead: 306 + 307,
     });
     expect(perTask['bonus-1']).toMatchObject({ input: 1008, output: 58, cacheWrite: 208, cacheRead: 308 });
+  });
+
+  it('keeps what each conversation in the records says of itself, for a restart that may resume it', async () => {
+    const { subject, dir } = await claudeSubject();
+    await copyFile(path.join(fixtures, 'claude/session.jsonl'), path.join(dir, 'session.jsonl'));
+    await mkdir(path.join(dir, 'session/subagents'), { recursive: true });
+    await copyFile(
+      path.join(fixtures, 'claude/session/subagents/agent-af90670e3dd2ced28.jsonl'),
+      path.join(dir, 'session/subagents/agent-af90670e3dd2ced28.jsonl'),
+    );
+    const source = newSource();
+    const at = Date.now();
+    await source.poll([{ ...subject, identity: claudeResume.identity('/x') }], at);
+    // The fixture's session and its subagent name one conversation: one entry, its first prompt the task.
+    const [conversation, ...others] = source.conversations('w1');
+    expect(others).toEqual([]);
+    expect(conversation).toMatchObject({ id: '6e471e2e-edee-4b4e-922d-ce29fc79fb44', at });
+    expect(conversation?.cwd).toMatch(/^\//);
+    expect(conversation?.prompts.length).toBeGreaterThan(0);
+    // Records removed: that conversation can no longer be resumed, though what it spent still counts.
+    await rm(path.join(dir, 'session.jsonl'));
+    await rm(path.join(dir, 'session'), { recursive: true });
+    const after = await source.poll([{ ...subject, identity: claudeResume.identity('/x') }], at + 60_000);
+    expect(source.conversations('w1')).toEqual([]);
+    expect(after.get('w1')?.files).toBe(2);
+    // An agent that cannot resume keeps no such facts.
+    const plain = newSource();
+    await plain.poll([subject], at);
+    expect(plain.conversations('w1')).toEqual([]);
   });
 
   it('reads only what was appended, waits for an unfinished line and skips malformed ones', async () => {

@@ -163,7 +163,9 @@ describe('a restarted agent', () => {
 
     // Each restart says how the agent started: the simulated agent cannot resume; --fresh never does.
     const fresh = await czar(['restart', '--fresh', 'alpha'], { cwd: root });
-    expect(fresh.stdout.trim(), fresh.stderr).toBe('restarted alpha afresh and sent its task again');
+    expect(fresh.stdout.trim(), fresh.stderr).toBe(
+      'restarted alpha afresh and sent its task again (the person asked for a fresh start)',
+    );
     const starts = async (): Promise<string[]> =>
       (await readFile(events, 'utf8'))
         .split('\n')

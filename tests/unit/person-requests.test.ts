@@ -97,19 +97,46 @@ describe("a person's requests, decided by decide()", () => {
     const effects = decision.actions.filter((action) => action.kind === 'send' || action.kind === 'restart');
     expect(effects).toMatchObject([
       { kind: 'send', worker: 'a', text: 'look at x' },
-      { kind: 'restart', worker: 'a', cause: 'person', task: { id: 'a' } },
+      { kind: 'restart', worker: 'a', cause: 'person', task: { id: 'a' }, start: { kind: 'fresh' } },
     ]);
     expect(replies(decision.actions)).toEqual([
       { request: '1', ok: true, message: 'delivered the message to a', after: 'a' },
       {
         request: '2',
         ok: true,
-        message:
-          'restarted a: it resumes its own conversation if czar can tell it is its own, else starts afresh with its task',
+        message: 'restarted a afresh and sent its task again (the sim agent cannot resume a conversation)',
         after: 'a',
       },
     ]);
     expect(worker(decision.fleet, 'a').memory.restarts).toBe(0);
+  });
+
+  it("resumes the agent's own conversation when its records hold one with its task, unless asked for a fresh start", () => {
+    const own = { id: 'conv-1', cwd: '/trees/a', prompts: [`# Your task\n\n${spec('a').task}`], at: T0 };
+    const recorded = observe(started(), 'a', () => ({
+      conversations: { worktree: '/trees/a', conversations: [own] },
+    }));
+    const resumed = decide(asked(recorded, { id: '1', kind: 'restart', worker: 'a' }), T0 + 1000);
+    expect(resumed.actions.find((action) => action.kind === 'restart')).toMatchObject({
+      start: { kind: 'resume', id: 'conv-1' },
+    });
+    expect(replies(resumed.actions)[0]?.message).toBe(
+      'restarted a in its own conversation, told only that it was restarted',
+    );
+    expect(worker(resumed.fleet, 'a').memory.resumedConversation).toBe('conv-1');
+
+    const fresh = decide(asked(recorded, { id: '1', kind: 'restart', worker: 'a', fresh: true }), T0 + 1000);
+    expect(fresh.actions.find((action) => action.kind === 'restart')).toMatchObject({
+      start: { kind: 'fresh', why: 'the person asked for a fresh start' },
+    });
+    expect(worker(fresh.fleet, 'a').memory.resumedConversation).toBeUndefined();
+
+    // Another worktree's conversation is not this worker's.
+    const elsewhere = observe(started(), 'a', () => ({
+      conversations: { worktree: '/trees/a', conversations: [{ ...own, cwd: '/trees/b' }] },
+    }));
+    const refused = decide(asked(elsewhere, { id: '1', kind: 'restart', worker: 'a' }), T0 + 1000);
+    expect(refused.actions.find((action) => action.kind === 'restart')).toMatchObject({ start: { kind: 'fresh' } });
   });
 
   it('refuses, word for word, to act on a worker not started yet, and changes nothing', () => {

@@ -223,6 +223,39 @@ describe('decide: crashes', () => {
   });
 });
 
+describe('decide: how a restart starts', () => {
+  it("resumes a crashed agent's own conversation, named by its hook or the newest of its worktree, else starts afresh", () => {
+    const crashed = (conversations?: FleetModel['workers'][number]['conversations'], sessionId?: string) =>
+      observe(launched(fleet([spec('a')])), 'a', (current) => ({
+        pane: alivePane(T0, { alive: false, deadStatus: 1 }),
+        conversations,
+        report:
+          sessionId === undefined
+            ? current.report
+            : { state: 'working', at: T0, progress: undefined, note: undefined, resultFile: undefined, sessionId },
+      }));
+    const start = (crashedModel: FleetModel) => {
+      let model = crashedModel;
+      for (let now = T0 + MINUTE; now < T0 + 10 * MINUTE; now += 5 * SECOND) {
+        const { actions, fleet: next } = tick(model, now);
+        const [restart] = only(actions, 'restart');
+        if (restart !== undefined) return restart.start;
+        model = next;
+      }
+      throw new Error('no restart within 10 minutes of the crash');
+    };
+    const held = (id: string, at: number) => ({ id, cwd: '/w/a', prompts: [`Your task:\n${spec('a').task}`], at });
+    const two = { worktree: '/w/a', conversations: [held('older', 1), held('newer', 2)] };
+    expect(start(crashed(two))).toMatchObject({ kind: 'resume', id: 'newer' });
+    expect(start(crashed(two, 'older'))).toMatchObject({ kind: 'resume', id: 'older' });
+    expect(start(crashed(undefined))).toEqual({ kind: 'fresh', why: 'the sim agent cannot resume a conversation' });
+    expect(start(crashed({ worktree: '/w/a', conversations: [] }))).toEqual({
+      kind: 'fresh',
+      why: "no conversation of this worker is in its agent's records",
+    });
+  });
+});
+
 describe('decide: escalation ladder', () => {
   it('nudges, re-briefs, restarts, then alerts a human, in order over simulated time, for a hung worker', () => {
     let model = launched(fleet([spec('a')]));

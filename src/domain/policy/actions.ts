@@ -5,6 +5,7 @@ import type { AlertKind } from '../words.js';
 import type { CheckFailure } from '../observations.js';
 import type { ReviewFinding } from '../review-verdict.js';
 import type { IntegrationFailure } from '../integration-record.js';
+import type { RestartStart } from '../resume.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -44,16 +45,18 @@ export type Action =
   | { readonly kind: 'nudge'; readonly worker: string; readonly situation: StallSituation; readonly reason: string }
   /** Paste the current task again, whole. */
   | { readonly kind: 'rebrief'; readonly worker: string; readonly task: GivenTask; readonly reason: string }
-  /** Respawn the agent in the same worktree and paste the current task again. */
+  /**
+   * Respawn the agent in the same worktree: in its own conversation, told only that it was restarted, or afresh with
+   * the current task pasted again, as `start` says (and why).
+   */
   | {
       readonly kind: 'restart';
       readonly worker: string;
       readonly attempt: number;
       readonly cause: 'crashed' | 'stalled' | 'person';
       readonly task: GivenTask;
+      readonly start: RestartStart;
       readonly reason: string;
-      /** Start the agent afresh even when its own conversation could be resumed (`czar restart --fresh`). */
-      readonly fresh?: boolean;
     }
   | {
       readonly kind: 'answer';

@@ -2,6 +2,7 @@ import { apiFailureStep } from '../api-failure.js';
 import { currentApiFailure, freshReport } from '../classify.js';
 import { duration } from '../units.js';
 import { currentTask, epoch, ownTask, type LadderRung } from '../model.js';
+import { rememberedConversation, restartStartOf } from '../restart-start.js';
 import type { StallSituation } from './actions.js';
 import {
   findAlert,
@@ -59,10 +60,12 @@ export function crashed(ctx: Context, draft: Draft): void {
 export function restart(ctx: Context, draft: Draft, cause: 'crashed' | 'stalled', reason: string): void {
   const memory = draft.memory;
   const task = currentTask(model(draft)) ?? ownTask(draft.worker.spec, ctx.now);
+  const start = restartStartOf(model(draft), task.text, false);
   memory.restarts += 1;
   memory.lastRestartAt = ctx.now;
   memory.briefedAt = ctx.now;
-  ctx.actions.push({ kind: 'restart', worker: name(draft), attempt: memory.restarts, cause, task, reason });
+  memory.resumedConversation = rememberedConversation(start);
+  ctx.actions.push({ kind: 'restart', worker: name(draft), attempt: memory.restarts, cause, task, start, reason });
 }
 
 /** Failed model calls: the step (tell the person, wait, one "continue") comes from `apiFailureStep`. */

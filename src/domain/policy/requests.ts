@@ -113,27 +113,20 @@ function actOnWorker(fleet: FleetModel, request: WorkerRequest, now: number, act
       return retried.fleet;
     }
     case 'restart': {
-      const decision = restartByPerson(fleet, worker, now);
+      const fresh = request.fresh === true;
+      const decision = restartByPerson(fleet, worker, now, fresh);
       if (decision === undefined) {
         reply(false, `There is no worker "${worker}".`);
         return fleet;
       }
       const attempt = fleet.workers.find((model) => model.spec.name === worker)?.memory.restarts ?? 0;
-      const fresh = request.fresh === true;
-      actions.push({
-        kind: 'restart',
-        worker,
-        attempt,
-        cause: 'person',
-        task: decision.task,
-        reason: BY_PERSON,
-        fresh,
-      });
+      const { task, start } = decision;
+      actions.push({ kind: 'restart', worker, attempt, cause: 'person', task, start, reason: BY_PERSON });
       reply(
         true,
-        fresh
-          ? `restarted ${worker} afresh and sent its task again`
-          : `restarted ${worker}: it resumes its own conversation if czar can tell it is its own, else starts afresh with its task`,
+        start.kind === 'resume'
+          ? `restarted ${worker} in its own conversation, told only that it was restarted`
+          : `restarted ${worker} afresh and sent its task again (${start.why})`,
         worker,
       );
       return decision.fleet;

@@ -1,4 +1,5 @@
-import { currentTask, effectiveScope, isIntegrated, touchedFiles, touchedFileSet } from '../model.js';
+import { currentTask, effectiveScope, isIntegrated } from '../model.js';
+import { touchedFiles, touchedFileSet } from '../touched-files.js';
 import { freshReport } from '../classify.js';
 import { inScope } from '../glob.js';
 import {
