@@ -7,9 +7,12 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CZAR = path.join(ROOT, 'bin', 'czar');
 export const SIM = path.join(ROOT, 'bin', 'czar-sim-agent.js');
 
-/** A throwaway git repo on main with one commit, inside a fresh temp folder. */
-export function benchRepo(prefix: string): { root: string; repo: string; cleanup: () => void } {
-  const root = mkdtempSync(path.join(tmpdir(), `czar-bench-${prefix}-`));
+/**
+ * A throwaway git repo on main with one commit, inside a fresh folder under `parent` (a private one for agents that
+ * ignore settings below a world-writable folder such as /tmp, as Gemini CLI does).
+ */
+export function benchRepo(prefix: string, parent = tmpdir()): { root: string; repo: string; cleanup: () => void } {
+  const root = mkdtempSync(path.join(parent, `czar-bench-${prefix}-`));
   const repo = path.join(root, 'repo');
   mkdirSync(repo);
   const git = (...args: string[]): void =>

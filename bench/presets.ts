@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,35 +16,18 @@ import {
   type RealAgent,
   type RealAgentCommand,
 } from '../tests/helpers/real-agents.js';
-import { CZAR, killServer, median, ms, row } from './harness.js';
+import { CZAR, benchRepo, killServer, median, ms, row } from './harness.js';
 
 const RUNS = 3;
 const TASK = 'Say hello.\nSAY: Hello.';
 const READY_LIMIT_MS = 60_000;
-
-/** A git repo in a private folder (Gemini CLI ignores settings below a world-writable one such as /tmp). */
-function privateRepo(): { root: string; repo: string; cleanup: () => void } {
-  const root = mkdtempSync(path.join(homedir(), '.czar-bench-'));
-  const repo = path.join(root, 'repo');
-  mkdirSync(repo);
-  const git = (...args: string[]): void =>
-    void execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@czar.invalid', ...args], {
-      cwd: repo,
-      stdio: 'ignore',
-    });
-  git('init', '-q', '-b', 'main');
-  writeFileSync(path.join(repo, 'README.md'), '# bench\n');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'initial');
-  return { root, repo, cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
-}
 
 /**
  * The CLI on its own in a tmux pane, as a person starts it: from the start to its input box, its first-run dialogs
  * answered the moment they show.
  */
 async function ownStart(agent: RealAgent, command: RealAgentCommand, run: number): Promise<number> {
-  const { root, repo, cleanup } = privateRepo();
+  const { root, repo, cleanup } = benchRepo('preset', homedir());
   const socket = `benchp${process.pid}${agent}${run}`;
   const preset = presetFor(agent);
   const env = { ...hermeticGitEnv(command.home), ...command.env };
@@ -90,7 +73,7 @@ async function ownStart(agent: RealAgent, command: RealAgentCommand, run: number
 
 /** The same CLI as a czar worker: from its session's start to its task submitted, dialogs answered on purpose. */
 function czarStart(agent: RealAgent, command: RealAgentCommand, run: number): number {
-  const { root, cleanup } = privateRepo();
+  const { root, cleanup } = benchRepo('preset', homedir());
   const project = `benchp${process.pid}${agent}${run}`;
   writeFileSync(
     path.join(root, 'czar.yaml'),

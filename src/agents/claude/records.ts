@@ -1,15 +1,8 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
 import { claudeProjectDir, type AgentRecords, type RecordContext } from '../usage-records.js';
-import {
-  count,
-  field,
-  jsonObject,
-  modelName,
-  recordTime,
-  type ParsedLine,
-  type UsageParser,
-} from '../../domain/usage.js';
+import { count, field, jsonObject, type UsageParser } from '../../domain/usage.js';
+import { callLineParser } from '../call-lines.js';
 
 /**
  * Claude Code transcript lines (measured with 2.1.197): each assistant line carries `message.usage` with
@@ -19,31 +12,29 @@ import {
  * (model `<synthetic>`, API errors) never reached a model and carry no real usage.
  */
 export function claudeUsageParser(): UsageParser {
-  return (line: string): ParsedLine => {
-    // Most lines (prompts, tool results, snapshots) carry no usage: skip them without parsing.
-    if (!line.includes('"usage"')) return 'none';
-    const record = jsonObject(line);
-    if (record === undefined) return 'malformed';
-    if (record.type !== 'assistant' || record.isApiErrorMessage === true) return 'none';
-    const message = record.message;
-    const usage = field(message, 'usage');
-    const model = field(message, 'model');
-    if (typeof usage !== 'object' || usage === null || model === '<synthetic>') return 'none';
-    const messageId = field(message, 'id');
-    const requestId = record.requestId;
-    return {
-      kind: 'call',
-      id: typeof messageId === 'string' ? `${messageId}:${typeof requestId === 'string' ? requestId : ''}` : undefined,
-      model: modelName(model),
-      tokens: {
-        input: count(field(usage, 'input_tokens')),
-        output: count(field(usage, 'output_tokens')),
-        cacheWrite: count(field(usage, 'cache_creation_input_tokens')),
-        cacheRead: count(field(usage, 'cache_read_input_tokens')),
-      },
-      at: recordTime(record.timestamp),
-    };
-  };
+  return callLineParser({
+    marker: '"usage"',
+    usage: (record) =>
+      record.type === 'assistant' &&
+      record.isApiErrorMessage !== true &&
+      field(record.message, 'model') !== '<synthetic>'
+        ? field(record.message, 'usage')
+        : undefined,
+    id: (record) => {
+      const messageId = field(record.message, 'id');
+      const requestId = record.requestId;
+      return typeof messageId === 'string'
+        ? `${messageId}:${typeof requestId === 'string' ? requestId : ''}`
+        : undefined;
+    },
+    model: (record) => field(record.message, 'model'),
+    tokens: (usage) => ({
+      input: count(field(usage, 'input_tokens')),
+      output: count(field(usage, 'output_tokens')),
+      cacheWrite: count(field(usage, 'cache_creation_input_tokens')),
+      cacheRead: count(field(usage, 'cache_read_input_tokens')),
+    }),
+  });
 }
 
 /** Claude Code: `type: "user"` lines whose content is the typed text (tool results are user lines too). */

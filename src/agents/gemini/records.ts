@@ -1,15 +1,8 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
 import type { AgentRecords, RecordContext } from '../usage-records.js';
-import {
-  count,
-  field,
-  jsonObject,
-  modelName,
-  recordTime,
-  type ParsedLine,
-  type UsageParser,
-} from '../../domain/usage.js';
+import { count, field, jsonObject, type UsageParser } from '../../domain/usage.js';
+import { callLineParser, stringField } from '../call-lines.js';
 
 /**
  * Gemini CLI session lines (measured with 0.61.0): model messages (`type: "gemini"`) carry `tokens` {input, output,
@@ -17,26 +10,21 @@ import {
  * prompt tokens as input. A message that calls a tool is written twice with the same `id`: counted once.
  */
 export function geminiUsageParser(): UsageParser {
-  return (line: string): ParsedLine => {
-    if (!line.includes('"tokens"')) return 'none';
-    const record = jsonObject(line);
-    if (record === undefined) return 'malformed';
-    const tokens = record.tokens;
-    if (record.type !== 'gemini' || typeof tokens !== 'object' || tokens === null) return 'none';
-    const cached = count(field(tokens, 'cached'));
-    return {
-      kind: 'call',
-      id: typeof record.id === 'string' ? record.id : undefined,
-      model: modelName(record.model),
-      tokens: {
+  return callLineParser({
+    marker: '"tokens"',
+    usage: (record) => (record.type === 'gemini' ? record.tokens : undefined),
+    id: stringField('id'),
+    model: (record) => record.model,
+    tokens: (tokens) => {
+      const cached = count(field(tokens, 'cached'));
+      return {
         input: Math.max(0, count(field(tokens, 'input')) - cached) + count(field(tokens, 'tool')),
         output: count(field(tokens, 'output')) + count(field(tokens, 'thoughts')),
         cacheWrite: 0,
         cacheRead: cached,
-      },
-      at: recordTime(record.timestamp),
-    };
-  };
+      };
+    },
+  });
 }
 
 /** Gemini CLI: `type: "user"` messages of text (function responses are user messages too). */

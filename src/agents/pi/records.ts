@@ -1,47 +1,29 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
 import type { AgentRecords, RecordContext } from '../usage-records.js';
-import {
-  count,
-  field,
-  jsonObject,
-  modelName,
-  recordTime,
-  type ParsedLine,
-  type UsageParser,
-} from '../../domain/usage.js';
+import { count, field, jsonObject, type UsageParser } from '../../domain/usage.js';
+import { callLineParser, stringField } from '../call-lines.js';
 
 /**
  * pi session lines (measured with 0.73.1): each answer is one `type: "message"` line whose assistant `message.usage`
  * holds that answer's {input (uncached), output, cacheRead, cacheWrite}. A failed call is recorded with zeros.
  */
 export function piUsageParser(): UsageParser {
-  return (line: string): ParsedLine => {
-    if (!line.includes('"usage"')) return 'none';
-    const record = jsonObject(line);
-    if (record === undefined) return 'malformed';
-    const message = record.message;
-    const usage = field(message, 'usage');
-    if (
-      record.type !== 'message' ||
-      field(message, 'role') !== 'assistant' ||
-      typeof usage !== 'object' ||
-      usage === null
-    )
-      return 'none';
-    return {
-      kind: 'call',
-      id: typeof record.id === 'string' ? record.id : undefined,
-      model: modelName(field(message, 'model')),
-      tokens: {
-        input: count(field(usage, 'input')),
-        output: count(field(usage, 'output')),
-        cacheWrite: count(field(usage, 'cacheWrite')),
-        cacheRead: count(field(usage, 'cacheRead')),
-      },
-      at: recordTime(record.timestamp),
-    };
-  };
+  return callLineParser({
+    marker: '"usage"',
+    usage: (record) =>
+      record.type === 'message' && field(record.message, 'role') === 'assistant'
+        ? field(record.message, 'usage')
+        : undefined,
+    id: stringField('id'),
+    model: (record) => field(record.message, 'model'),
+    tokens: (usage) => ({
+      input: count(field(usage, 'input')),
+      output: count(field(usage, 'output')),
+      cacheWrite: count(field(usage, 'cacheWrite')),
+      cacheRead: count(field(usage, 'cacheRead')),
+    }),
+  });
 }
 
 /** pi: `type: "message"` lines of a user message of text parts (tool results have the role `toolResult`). */

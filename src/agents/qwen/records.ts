@@ -1,15 +1,8 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
 import { claudeProjectDir, type AgentRecords, type RecordContext } from '../usage-records.js';
-import {
-  count,
-  field,
-  jsonObject,
-  modelName,
-  recordTime,
-  type ParsedLine,
-  type UsageParser,
-} from '../../domain/usage.js';
+import { count, field, jsonObject, type UsageParser } from '../../domain/usage.js';
+import { callLineParser, stringField } from '../call-lines.js';
 
 /**
  * Qwen Code chat lines (measured with 0.24.4): each model response is one `type: "assistant"` line with
@@ -18,26 +11,21 @@ import {
  * `ui_telemetry` system lines repeat the counts and are not read.
  */
 export function qwenUsageParser(): UsageParser {
-  return (line: string): ParsedLine => {
-    if (!line.includes('"usageMetadata"')) return 'none';
-    const record = jsonObject(line);
-    if (record === undefined) return 'malformed';
-    const usage = record.usageMetadata;
-    if (record.type !== 'assistant' || typeof usage !== 'object' || usage === null) return 'none';
-    const cached = count(field(usage, 'cachedContentTokenCount'));
-    return {
-      kind: 'call',
-      id: typeof record.uuid === 'string' ? record.uuid : undefined,
-      model: modelName(record.model),
-      tokens: {
+  return callLineParser({
+    marker: '"usageMetadata"',
+    usage: (record) => (record.type === 'assistant' ? record.usageMetadata : undefined),
+    id: stringField('uuid'),
+    model: (record) => record.model,
+    tokens: (usage) => {
+      const cached = count(field(usage, 'cachedContentTokenCount'));
+      return {
         input: Math.max(0, count(field(usage, 'promptTokenCount')) - cached),
         output: count(field(usage, 'candidatesTokenCount')) + count(field(usage, 'thoughtsTokenCount')),
         cacheWrite: 0,
         cacheRead: cached,
-      },
-      at: recordTime(record.timestamp),
-    };
-  };
+      };
+    },
+  });
 }
 
 /** Qwen Code: `type: "user"` lines of text parts (tool results are `tool_result` lines). */
