@@ -27,3 +27,33 @@ export async function captureScreens(chain: Chain, paneIds: readonly string[]): 
   }
   return screens;
 }
+
+/**
+ * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
+ * one process per window instead of twenty (process spawns, not tmux work, dominate the cost here).
+ */
+const CAPTURE_BATCH_MS = 15;
+
+/** Screen reads of one server, batched: each read waits at most CAPTURE_BATCH_MS for others to share its call. */
+export class BatchedScreens {
+  private pending = new Map<string, ((screen: string) => void)[]>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly captureMany: (paneIds: readonly string[]) => Promise<Map<string, string>>) {}
+
+  /** The pane's visible screen ('' when it cannot be read). */
+  read(paneId: string): Promise<string> {
+    return new Promise((resolve) => {
+      this.pending.set(paneId, [...(this.pending.get(paneId) ?? []), resolve]);
+      this.timer ??= setTimeout(() => void this.flush(), CAPTURE_BATCH_MS);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const pending = this.pending;
+    this.pending = new Map();
+    this.timer = undefined;
+    const screens = await this.captureMany([...pending.keys()]).catch(() => new Map<string, string>());
+    for (const [paneId, waiters] of pending) for (const resolve of waiters) resolve(screens.get(paneId) ?? '');
+  }
+}

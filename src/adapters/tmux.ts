@@ -5,7 +5,7 @@ import { CZAR_SESSION } from '../domain/paths.js';
 import { pathExists } from './file-system.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run } from './process.js';
-import { captureScreens } from './tmux-capture.js';
+import { BatchedScreens, captureScreens } from './tmux-capture.js';
 import {
   directArgv,
   envFlags,
@@ -23,19 +23,13 @@ import { TmuxServer } from './tmux-server.js';
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
 
 let bufferSeq = 0;
-/**
- * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
- * one process per window instead of twenty (process spawns, not tmux work, dominate the cost here).
- */
-const CAPTURE_BATCH_MS = 15;
 
 /**
  * What czar does on its tmux server: sessions, panes, screens, keys, and stopping it all. Panes are addressed by
  * `%id` once known and sessions by `=name` (exact match).
  */
 export class Tmux extends TmuxServer {
-  private pendingCaptures = new Map<string, ((screen: string) => void)[]>();
-  private captureTimer: NodeJS.Timeout | undefined;
+  private readonly screens = new BatchedScreens((paneIds) => this.captureMany(paneIds));
   private panesInFlight: Promise<PaneInfo[] | undefined> | undefined;
 
   async serverRunning(): Promise<boolean> {
@@ -157,18 +151,7 @@ export class Tmux extends TmuxServer {
       });
       return result.exitCode === 0 ? result.stdout : '';
     }
-    return new Promise((resolve) => {
-      this.pendingCaptures.set(paneId, [...(this.pendingCaptures.get(paneId) ?? []), resolve]);
-      this.captureTimer ??= setTimeout(() => void this.flushCaptures(), CAPTURE_BATCH_MS);
-    });
-  }
-
-  private async flushCaptures(): Promise<void> {
-    const pending = this.pendingCaptures;
-    this.pendingCaptures = new Map();
-    this.captureTimer = undefined;
-    const screens = await this.captureMany([...pending.keys()]).catch(() => new Map<string, string>());
-    for (const [paneId, waiters] of pending) for (const resolve of waiters) resolve(screens.get(paneId) ?? '');
+    return this.screens.read(paneId);
   }
 
   /** Several screens in one tmux invocation. */
@@ -229,6 +212,9 @@ export class Tmux extends TmuxServer {
    * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
+    // This process's own control client detaches first, as tmux expects of a client before its server goes: a server
+    // killed under a client whose process was going away was seen (tmux 3.3a) to live on with it, refusing everyone.
+    this.dropControl();
     killProcessGroups(await this.localPanes(() => true));
     await this.cmd(['kill-server'], { allowFailure: true });
     if (this.remote === undefined) await rm(this.socketPath(), { force: true }).catch(() => undefined);
