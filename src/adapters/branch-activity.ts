@@ -99,7 +99,7 @@ export async function activity(
     worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree, integrationBranch),
   ]);
   if (tip === undefined) return { commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty };
-  const range = `${headRef(base)}..${tip}`;
+  const range = `${commitOf(base)}..${tip}`;
   const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range], { allowFailure: true }),
     numstat(repo, `${headRef(filesSince)}...${tip}`).catch(() => []),
@@ -115,6 +115,24 @@ export async function activity(
     lastCommit: own.tip,
     dirty,
   };
+}
+
+/** A commit as git takes it: a full sha as it is, a branch by its full name (never a tag or a remote's of that name). */
+function commitOf(baseOrSha: string): string {
+  return /^[0-9a-f]{40}$/.test(baseOrSha) ? baseOrSha : headRef(baseOrSha);
+}
+
+/**
+ * Where a branch was cut, from the oldest entry of its reflog ("branch: Created from ..."): a spawned child's own
+ * commits are those since, not the parent's it was cut with. Undefined when git keeps no such entry (reflogs off or
+ * expired), and then the caller counts from base.
+ */
+export async function branchCutAt(repo: string, branch: string): Promise<string | undefined> {
+  const result = await git(repo, ['log', '-g', '--format=%H%x1f%gs', headRef(branch), '--'], { allowFailure: true });
+  const [sha = '', message = ''] = result.stdout.trimEnd().split('\n').at(-1)?.split('\x1f') ?? [];
+  return result.exitCode === 0 && /^[0-9a-f]{40}$/.test(sha) && message.startsWith('branch: Created from')
+    ? sha
+    : undefined;
 }
 
 /**

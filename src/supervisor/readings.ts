@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { activity } from '../adapters/branch-activity.js';
+import { activity, branchCutAt } from '../adapters/branch-activity.js';
 import { modifiedAt } from '../adapters/file-system.js';
 import { headRef, isAncestor, revParse } from '../adapters/git.js';
 import { branchPlace } from '../adapters/worktree-place.js';
@@ -110,18 +110,25 @@ export async function logMtime(paths: StatePaths, worker: string): Promise<numbe
 
 export async function gitActivity(fleet: Fleet, worker: WorkerSpec): Promise<GitActivity> {
   // A child's branch starts with its parent's commits: its files are those since its parent's branch, or its parent's
-  // would count as the child's in scope, overlap and conflicts (its commits still count from base: once the parent
-  // merged it, they are its evidence).
+  // would count as the child's in scope, overlap and conflicts, and its commits those since it was cut, or its
+  // parent's would be its evidence of work (the cut stays put when the parent merges the child).
   const parent = fleet.config.workers.find((spec) => spec.name === worker.parent);
+  const from = await countedFrom(fleet, worker);
   // A host's worktree is not on this machine: its commits arrive as the branch here, its uncommitted files stay unseen.
   return activity(
     fleet.config.repo,
-    fleet.config.base,
+    from,
     worker.branch,
     worker.host === undefined ? worker.worktree : undefined,
     fleet.config.integration.branch,
     parent?.branch,
   );
+}
+
+/** Where a worker's own commits start: base, or for a spawned child the commit its branch was cut at. */
+export async function countedFrom(fleet: Fleet, worker: WorkerSpec): Promise<string> {
+  if (worker.parent === undefined) return fleet.config.base;
+  return (await branchCutAt(fleet.config.repo, worker.branch)) ?? fleet.config.base;
 }
 
 /** Where a local worker's branch and worktree stand; a host's worktree is not on this machine (undefined). */

@@ -11,6 +11,7 @@ import { boundDiff, renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from 
 import type { ReviewUsage } from '../domain/review-usage.js';
 import { ReviewVerdictSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
+import { countedFrom } from './readings.js';
 
 /** What a reviewer printed is kept, bounded: a runaway reviewer must not fill the disk. */
 const KEPT_OUTPUT_CHARS = 200_000;
@@ -49,17 +50,19 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
     const checkout = reviewCheckout(fleet.paths, spec.name);
     await detachedCheckout(fleet.config.repo, checkout, sha);
     await makeFolder(dir, 0o700);
+    // A spawned child is reviewed on its own commits, from where its branch was cut from its parent's.
+    const from = await countedFrom(fleet, spec);
     const prompt = renderReviewPrompt({
       worker: spec.name,
       branch: spec.branch,
-      base: fleet.config.base,
+      base: from === fleet.config.base ? from : from.slice(0, 12),
       sha,
       round: request.round,
       maxRounds: review.maxRounds,
       roleText: review.roleText,
       task: spec.task,
       checks: spec.checks,
-      diff: boundDiff(await forkDiff(fleet.config.repo, fleet.config.base, sha)),
+      diff: boundDiff(await forkDiff(fleet.config.repo, from, sha)),
       earlier: await earlierRounds(fleet.config.repo, request),
     });
     await writeTextFile(path.join(dir, `${sha}.prompt.md`), prompt, 0o600);

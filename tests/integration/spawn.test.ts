@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { czar, workerEnv } from '../helpers/cli.js';
@@ -97,6 +98,37 @@ describe('czar spawn: sub-workers of a simulated parent', () => {
     expect(claimed.stderr).toContain('is not the proof czar gave worker "p"');
     const status = await fx.status();
     expect(status?.workers.map((worker) => worker.name)).toEqual(['p', 'q']);
+  });
+
+  it("counts and reviews a child on its own commits, not the parent's it was cut with", async () => {
+    const kid = '# Kid\\n@sim write k.txt kid\\n@sim commit kid: add k\\n@sim done kid finished';
+    const fx = await fleetFixture({
+      review: { agent: 'sim' },
+      workers: [
+        {
+          name: 'p',
+          task: `# Parent\n@sim write p.txt parent\n@sim commit p: add p\n@sim work 3 planning\n@sim spawn kid ${kid}\n@sim work 600 waiting`,
+        },
+      ],
+    });
+    await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
+    await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
+    await fx.launchWave();
+    await fx.supervise();
+    const seen = await fx.waitForStatus((status) => workerIn(status, 'kid')?.git.lastCommit?.subject === 'kid: add k', {
+      timeoutMs: 60_000,
+      what: "the kid's commit seen",
+    });
+    // Its branch holds the parent's commit too: that one is not the child's work.
+    expect(workerIn(seen, 'kid').git.commitsAhead).toBe(1);
+    expect(workerIn(seen, 'kid').git.filesChanged).toEqual(['k.txt']);
+    const approved = await fx.waitForEvent('review_approved', 'kid', { timeoutMs: 60_000 });
+    const prompt = await readFile(
+      path.join(fx.fleet.paths.root, 'reviews', 'kid', `${String(approved.data?.sha)}.prompt.md`),
+      'utf8',
+    );
+    expect(prompt).toContain('k.txt');
+    expect(prompt).not.toContain('p.txt');
   });
 
   it("a child's spend counts against its parent's budget: the family over it is stopped, child and parent alike", async () => {
