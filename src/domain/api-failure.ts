@@ -24,6 +24,8 @@ export interface ApiFailureFacts {
   readonly failedAt: number;
   /** Continues sent so far and when the last went. */
   readonly retries: { readonly count: number; readonly at: number };
+  /** When the last message to the agent arrived: a continue's backoff counts from its arrival, not its sending. */
+  readonly sentAt: number;
   /** Last evidence of progress (a commit, a new task): continues before it belong to an earlier failure. */
   readonly progressAt: number;
   readonly now: number;
@@ -38,7 +40,7 @@ export function apiFailureStep(failure: ApiFailure, facts: ApiFailureFacts): Api
   if (count >= API_RETRY_MAX)
     return { kind: 'tell_person', alert: `${what}; still failing after ${count} "continue" message(s) with backoff` };
   const delay = facts.backoffMs * 2 ** count;
-  const since = count === 0 ? facts.failedAt : Math.max(facts.failedAt, facts.retries.at);
+  const since = count === 0 ? facts.failedAt : Math.max(facts.failedAt, facts.retries.at, facts.sentAt);
   const alert = `${what}; ${count + 1} of ${API_RETRY_MAX}: "continue" after waiting ${Math.round(delay / 1000)} s`;
   if (facts.now - since < delay) return { kind: 'wait', alert };
   return { kind: 'continue', alert, retries: { count: count + 1, at: facts.now } };

@@ -139,6 +139,10 @@ export interface WorkerModel {
   readonly inParent?: boolean | undefined;
   /** The conversations its agent's records hold, for a restart that may resume one (observed). */
   readonly conversations?: ConversationsObservation | undefined;
+  /** An action for it is queued or being carried out (a paste on its way): its effect is not in yet (observed). */
+  readonly sending?: boolean | undefined;
+  /** When the last action carried out for it ended (observed): the agent answers a message from then on. */
+  readonly sentAt?: number | undefined;
 }
 
 export interface FleetModel {

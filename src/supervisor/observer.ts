@@ -21,7 +21,7 @@ const SCREEN_SETTLE_MS = 250;
 
 /** What the observer reads besides the model: facts of the executor, not observations. */
 export interface ObserverInputs {
-  /** A launch or restart of this worker is in flight: a missing session is not a loss yet. */
+  /** An action for this worker (a launch, restart or paste) is queued or in flight: its effect is not in yet. */
   busy(name: string): boolean;
 }
 
@@ -138,6 +138,7 @@ export class Observer implements Source {
     const now = Date.now();
     await this.safetyNet.lookIfDue(now, this.dirty);
     this.observeOutputTimes();
+    this.observeSending(now);
     const reported = this.takeAll(this.dirty.reports);
     for (const name of reported) {
       await this.reports.observe(name);
@@ -229,6 +230,19 @@ export class Observer implements Source {
       const pane = worker.pane;
       if (pane === undefined || at === undefined || (pane.lastOutputAt ?? 0) >= at) continue;
       this.store.update(worker.spec.name, (model) => ({ ...model, pane: { ...pane, lastOutputAt: at } }));
+    }
+  }
+
+  /** Whether an action for each worker is still on its way, and when the last one ended: its answer is due from then. */
+  private observeSending(now: number): void {
+    for (const worker of this.store.model.workers) {
+      const sending = this.inputs.busy(worker.spec.name);
+      if (sending === (worker.sending === true)) continue;
+      this.store.update(worker.spec.name, (model) => ({
+        ...model,
+        sending,
+        ...(sending ? {} : { sentAt: now }),
+      }));
     }
   }
 

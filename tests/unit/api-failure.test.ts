@@ -6,6 +6,7 @@ import { T0, SECOND } from '../helpers/fleet.js';
 const facts = {
   failedAt: T0,
   retries: { count: 0, at: T0 - 60 * SECOND },
+  sentAt: 0,
   progressAt: T0 - 120 * SECOND,
   now: T0,
   backoffMs: 30 * SECOND,

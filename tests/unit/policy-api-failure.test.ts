@@ -66,6 +66,30 @@ describe('a worker whose model calls fail', () => {
     expect(worker(decide(model, T0 + 5 * SECOND + backoff).fleet, 'a').memory.state).toBe('working');
   });
 
+  it('sends no second continue while the first is still on its way, and waits its backoff from when it arrived', () => {
+    const limited: ApiFailure = { kind: 'rate_limit', detail: 'API Error: Request rejected (429) · slow down' };
+    const backoff = policy().restart.backoffMs;
+    let model = observe(launched(), 'a', () => ({
+      report: failed(T0 + SECOND, limited),
+      pane: alivePane(T0 + SECOND),
+    }));
+    model = decide(model, T0 + 2 * SECOND).fleet;
+    const first = decide(model, T0 + 2 * SECOND + backoff);
+    expect(first.actions.filter((action) => action.kind === 'nudge')).toHaveLength(1);
+    // The paste waits for the agent's input box far past the second backoff: nothing more is sent meanwhile.
+    model = observe(first.fleet, 'a', () => ({ sending: true }));
+    for (let later = 1; later <= 5; later++) {
+      const next = decide(model, T0 + 2 * SECOND + backoff + later * 2 * backoff);
+      expect(next.actions.filter((action) => action.kind === 'nudge')).toEqual([]);
+      model = next.fleet;
+    }
+    // Delivered at last: the agent gets its second backoff from then to say it works again.
+    const arrived = T0 + 2 * SECOND + 11 * backoff;
+    model = observe(model, 'a', () => ({ sending: false, sentAt: arrived }));
+    expect(decide(model, arrived + 10).actions.filter((action) => action.kind === 'nudge')).toEqual([]);
+    expect(decide(model, arrived + 2 * backoff).actions.filter((action) => action.kind === 'nudge')).toHaveLength(1);
+  });
+
   it('reads an API error line at the bottom of a still screen (Gemini, Codex) the same way, unless the agent works again', () => {
     const shown: ApiFailure = { kind: 'auth', detail: 'UNAUTHENTICATED' };
     const base = worker(launched(), 'a');

@@ -78,6 +78,7 @@ export function apiFailed(ctx: Context, draft: Draft): void {
   const step = apiFailureStep(failure, {
     failedAt: memory.stateSince,
     retries: memory.apiRetries,
+    sentAt: draft.worker.sentAt ?? 0,
     progressAt,
     now: ctx.now,
     backoffMs: ctx.fleet.policy.restart.backoffMs,
@@ -85,7 +86,9 @@ export function apiFailed(ctx: Context, draft: Draft): void {
   if (findAlert(memory, 'api_error', undefined)?.message !== step.alert)
     replaceAlert(ctx, draft, 'api_error', step.alert, draft.why);
   if (step.kind === 'tell_person') notifyOnce(ctx, draft, 'api_error', `${name(draft)}: ${step.alert}`, draft.why);
-  if (step.kind !== 'continue' || paused(ctx, draft) || draft.worker.pane?.alive !== true) return;
+  // A continue still on its way is not a continue that failed: the next one waits for it to arrive.
+  if (step.kind !== 'continue' || paused(ctx, draft) || draft.worker.pane?.alive !== true || draft.worker.sending)
+    return;
   ctx.actions.push({ kind: 'nudge', worker: name(draft), situation: 'api_error', reason: step.alert });
   memory.apiRetries = step.retries;
 }
