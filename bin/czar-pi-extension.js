@@ -1,7 +1,8 @@
 // The pi extension czar loads into each pi worker with `-e` (pi 0.73 loads extensions without a build). It runs
 // `czar report --hook <event> <payload JSON>` on session start and at the start and end of each prompt's run, with
 // the session's id and file and, when the run ended on an error, the error: the command comes from CZAR_PI_REPORT (a
-// JSON argv), run without a shell and never awaited, so a report cannot hold up the agent.
+// JSON argv), run without a shell and never awaited, so a report cannot hold up the agent. Each carries the time its
+// event happened, since a run's start report can land after a report the agent's own tool wrote during that run.
 import { execFile } from 'node:child_process';
 
 function reportCommand() {
@@ -18,6 +19,7 @@ export default function czarReports(pi) {
   if (command === undefined) return;
   const report = (event, ctx, extra) => {
     const payload = {
+      event_at: Date.now(),
       session_id: ctx.sessionManager.getSessionId(),
       transcript_path: ctx.sessionManager.getSessionFile(),
       ...extra,

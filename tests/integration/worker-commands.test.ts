@@ -181,3 +181,31 @@ describe('a restarted agent', () => {
     ]);
   });
 });
+
+describe("an agent's hook that arrives late", () => {
+  test("a turn start whose event came before the worker's done report does not undo it; its turn end keeps it done", async () => {
+    const { root, project } = await upFleet();
+    const stateDir = path.join(root, '.czar');
+    const alphaTree = path.join(root, 'repo-workers', 'alpha');
+    const alpha = await workerEnv(project, stateDir, 'alpha');
+    // pi's extension runs its hooks without waiting for them: the run's start hook may land after the done report
+    // the agent's own tool wrote during that run.
+    const started = Date.now();
+    const done = await czar(['report', '--state', 'done', '--note', 'all in'], { cwd: alphaTree, env: alpha });
+    expect(done.exitCode, done.stderr).toBe(0);
+    const late = { session_id: 's1', event_at: started };
+    expect(
+      (await czar(['report', '--hook', 'pi-agent-start', JSON.stringify(late)], { cwd: alphaTree, env: alpha }))
+        .exitCode,
+    ).toBe(0);
+    const end = { session_id: 's1', stop_reason: 'stop', event_at: Date.now() };
+    expect(
+      (await czar(['report', '--hook', 'pi-agent-end', JSON.stringify(end)], { cwd: alphaTree, env: alpha })).exitCode,
+    ).toBe(0);
+    const report = JSON.parse(await readFile(path.join(stateDir, 'reports', 'alpha.json'), 'utf8')) as {
+      state: string;
+      note?: string;
+    };
+    expect(report).toMatchObject({ state: 'done', note: 'all in' });
+  });
+});

@@ -48,6 +48,7 @@ export const reportCommand: Command = {
         const mapped = stateForHook(values.hook, payload);
         if (mapped !== undefined)
           await write(stateDir, worker, {
+            eventAt: eventTime(payload),
             state: mapped.state,
             note: mapped.note,
             source: `hook:${values.hook}`,
@@ -182,6 +183,8 @@ async function write(
     task?: string;
     checkpoint?: ReportedCheckpoint | undefined;
     source: string;
+    /** When the hook's event happened, where the hook says (one the agent runs without waiting for may land late). */
+    eventAt?: number | undefined;
     payload?: unknown;
     turnEnd?: boolean;
     failure?: ApiFailure | undefined;
@@ -189,12 +192,14 @@ async function write(
 ): Promise<void> {
   const paths = statePaths(stateDir);
   const previous = await readJson<WorkerReport>(reportFile(paths, worker));
+  // An event older than the report on file is old news: that report says what happened after it.
+  if (fields.eventAt !== undefined && previous !== undefined && fields.eventAt < Date.parse(previous.at)) return;
   const payload =
     typeof fields.payload === 'object' && fields.payload !== null ? (fields.payload as Record<string, unknown>) : {};
   const report: WorkerReport = {
     worker,
     state: fields.state,
-    at: new Date().toISOString(),
+    at: new Date(fields.eventAt ?? Date.now()).toISOString(),
     source: fields.source,
     seq: (previous?.seq ?? 0) + 1,
     ...(fields.progress === undefined ? {} : { progress: fields.progress }),
@@ -217,6 +222,16 @@ async function write(
         : {}),
   };
   await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
+}
+
+/**
+ * The event's own time from czar's pi extension (`event_at`, epoch ms): a number no later than now and at most an hour
+ * old, else undefined (the report is then as new as its writing).
+ */
+function eventTime(payload: unknown): number | undefined {
+  const at = typeof payload === 'object' && payload !== null ? (payload as { event_at?: unknown }).event_at : undefined;
+  const now = Date.now();
+  return typeof at === 'number' && Number.isFinite(at) && at <= now && at > now - 3_600_000 ? at : undefined;
 }
 
 /** Claude Code and Gemini pass the event on stdin; Codex `notify` appends it as the last argument. */
