@@ -98,11 +98,27 @@ export async function activity(
     revParse(repo, headRef(branch)),
     worktree === undefined ? Promise.resolve([]) : ownDirtyPaths(worktree, integrationBranch),
   ]);
-  if (tip === undefined) return { commitsAhead: 0, filesChanged: [], lastCommit: undefined, dirty };
-  const range = `${commitOf(base)}..${tip}`;
+  if (tip === undefined) return { ...NO_COMMITS, dirty };
+  return { ...(await commitActivity(repo, commitOf(base), tip, headRef(filesSince))), dirty };
+}
+
+/** A branch with no commits of its own: nothing ahead, no files, no last commit. */
+export const NO_COMMITS: Omit<GitActivity, 'dirty'> = { commitsAhead: 0, filesChanged: [], lastCommit: undefined };
+
+/**
+ * The commit side of a branch's activity at `tip`: its commits since `from` (a commit or full ref), the files it
+ * changed since it forked from `filesSince`, and its own last commit. It depends on those three alone.
+ */
+export async function commitActivity(
+  repo: string,
+  from: string,
+  tip: string,
+  filesSince: string,
+): Promise<Omit<GitActivity, 'dirty'>> {
+  const range = `${from}..${tip}`;
   const [ahead, files, history] = await Promise.all([
     git(repo, ['rev-list', '--count', range], { allowFailure: true }),
-    numstat(repo, `${headRef(filesSince)}...${tip}`).catch(() => []),
+    numstat(repo, `${filesSince}...${tip}`).catch(() => []),
     git(repo, ownHistoryArgs(range), { allowFailure: true }),
   ]);
   const own =
@@ -113,7 +129,6 @@ export async function activity(
     commitsAhead: ahead.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
     filesChanged: files.map((file) => file.file).filter((file) => !own.merges || own.ownFiles.has(file)),
     lastCommit: own.tip,
-    dirty,
   };
 }
 
@@ -141,7 +156,7 @@ export async function branchCutAt(repo: string, branch: string): Promise<string 
  * A merge writes its files before it stages them and stages them before it commits: a new or staged file whose
  * content is exactly the integration branch's is that branch's work, not the worker's.
  */
-async function ownDirtyPaths(worktree: string, integrationBranch: string | undefined): Promise<string[]> {
+export async function ownDirtyPaths(worktree: string, integrationBranch: string | undefined): Promise<string[]> {
   const [status, mergingBefore] = await Promise.all([worktreeStatus(worktree), mergeUnderWay(worktree)]);
   if (status === undefined) return [];
   // git merge writes the merged index before MERGE_HEAD: a status read between the two is asked about again.

@@ -19,24 +19,71 @@ export async function branchPlace(
   worktree: string,
   lastTip: string | undefined,
 ): Promise<BranchPlace> {
-  const [tip, gitDir] = await Promise.all([revParse(repo, headRef(branch)), worktreeGitDir(worktree)]);
-  const place: { -readonly [K in keyof BranchPlace]: BranchPlace[K] } = {};
-  if (tip === undefined) place.branchMissing = { lastTip };
-  if (gitDir === undefined) {
-    const elsewhere = (await listWorktrees(repo)).find(
-      (entry) => entry.branch === branch && !samePath(entry.path, worktree),
-    );
-    place.worktreeMissing = { path: worktree, movedTo: elsewhere?.path };
-    return place;
-  }
-  // Only a worktree on the branch says anything of it: mid-rebase its HEAD is detached and the branch waits.
+  const { places } = await branchPlaces(repo, [{ branch, worktree, lastTip }], async () => {
+    const tip = await revParse(repo, headRef(branch));
+    return new Map(tip === undefined ? [] : [[branch, tip]]);
+  });
+  return places.get(branch) ?? {};
+}
+
+/** A worker's branch and worktree, as `branchPlaces` is asked about them. */
+export interface PlaceQuestion {
+  readonly branch: string;
+  readonly worktree: string;
+  readonly lastTip: string | undefined;
+}
+
+/**
+ * `branchPlace` for many workers with one read of the tips (`readTips`, by branch name), which the caller gets back
+ * for its own questions. Each HEAD reflog is read before and after the tips: a log that changed meanwhile (a commit
+ * under way) is judged again on its own, log-tip-log.
+ */
+export async function branchPlaces(
+  repo: string,
+  questions: readonly PlaceQuestion[],
+  readTips: () => Promise<ReadonlyMap<string, string>>,
+): Promise<{ tips: ReadonlyMap<string, string>; places: Map<string, BranchPlace> }> {
+  const before = await Promise.all(questions.map(async (question) => headLogOnBranch(question)));
+  const tips = await readTips();
+  const places = new Map<string, BranchPlace>();
+  await Promise.all(
+    questions.map(async (question, index) => {
+      const seen = before[index];
+      const tip = tips.get(question.branch);
+      const place: { -readonly [K in keyof BranchPlace]: BranchPlace[K] } = {};
+      if (tip === undefined) place.branchMissing = { lastTip: question.lastTip };
+      places.set(question.branch, place);
+      if (seen === undefined || seen.kind === 'missing') {
+        const elsewhere = (await listWorktrees(repo)).find(
+          (entry) => entry.branch === question.branch && !samePath(entry.path, question.worktree),
+        );
+        place.worktreeMissing = { path: question.worktree, movedTo: elsewhere?.path };
+        return;
+      }
+      // Only a worktree on the branch says anything of it: mid-rebase its HEAD is detached and the branch waits.
+      if (tip === undefined || seen.kind === 'elsewhere') return;
+      const moved =
+        (await readTail(seen.logFile)) === seen.log
+          ? judgeHeadLog(tip, parseHeadLog(seen.log))
+          : await headLogAgainstTip(repo, question.branch, seen.logFile);
+      if (moved === undefined) return;
+      const forward = moved.to !== '' && (await isAncestor(repo, moved.from, moved.to));
+      place.movedOutside = { ...moved, forward };
+    }),
+  );
+  return { tips, places };
+}
+
+/** The worktree's HEAD reflog while its HEAD is on the branch; `missing` when the worktree is gone. */
+async function headLogOnBranch(
+  question: PlaceQuestion,
+): Promise<{ kind: 'missing' } | { kind: 'elsewhere' } | { kind: 'on'; logFile: string; log: string }> {
+  const gitDir = await worktreeGitDir(question.worktree);
+  if (gitDir === undefined) return { kind: 'missing' };
   const head = await readFile(path.join(gitDir, 'HEAD'), 'utf8').catch(() => '');
-  if (tip === undefined || head.trim() !== `ref: ${headRef(branch)}`) return place;
-  const moved = await headLogAgainstTip(repo, branch, path.join(gitDir, 'logs', 'HEAD'));
-  if (moved === undefined) return place;
-  const forward = moved.to !== '' && (await isAncestor(repo, moved.from, moved.to));
-  place.movedOutside = { ...moved, forward };
-  return place;
+  if (head.trim() !== `ref: ${headRef(question.branch)}`) return { kind: 'elsewhere' };
+  const logFile = path.join(gitDir, 'logs', 'HEAD');
+  return { kind: 'on', logFile, log: await readTail(logFile) };
 }
 
 /**

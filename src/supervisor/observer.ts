@@ -10,7 +10,8 @@ import { captureScreens } from './host-panes.js';
 import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../fleet/records.js';
 import type { ModelStore } from './model-store.js';
-import { lastLine, logMtime, observeGit, paneObservation } from './readings.js';
+import { GitLooks } from './git-looks.js';
+import { lastLine, logMtime, paneObservation } from './readings.js';
 import { ReportIntake } from './report-intake.js';
 import { SafetyNet } from './safety-net.js';
 import type { Source } from './source.js';
@@ -42,6 +43,7 @@ export class Observer implements Source {
   private readonly lastOutputAt = new Map<string, number>();
   private readonly reports: ReportIntake;
   private readonly safetyNet: SafetyNet;
+  private readonly gitLooks: GitLooks;
   private lastSweep = 0;
   private lastScreenLook = 0;
   private readonly deadWithoutStatus = new Map<string, number>();
@@ -54,6 +56,7 @@ export class Observer implements Source {
   ) {
     this.reports = new ReportIntake(fleet, store);
     this.safetyNet = new SafetyNet(fleet, store);
+    this.gitLooks = new GitLooks(fleet, store);
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
@@ -151,7 +154,7 @@ export class Observer implements Source {
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) {
       this.store.noteGitLooked();
-      await observeGit(this.fleet, this.store, gitNames);
+      await this.gitLooks.look(gitNames);
     }
 
     const { sweep, look } = paneLooks({

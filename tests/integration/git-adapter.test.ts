@@ -13,6 +13,7 @@ import {
   revParse,
 } from '../../src/adapters/git.js';
 import { detachedCheckout, worktreeIdentity } from '../../src/adapters/git-worktrees.js';
+import { branchPlaces } from '../../src/adapters/worktree-place.js';
 import { CzarError } from '../../src/domain/errors.js';
 import { mergedTips } from '../../src/integration/candidates.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
@@ -195,5 +196,28 @@ describe('git adapter (simple-git)', () => {
     const held = await mergedTips(repo, 'czar/integration', [x, y, zEarlier, z, undefined]);
     expect([...held].sort()).toEqual([x, zEarlier].sort());
     expect(await mergedTips(repo, 'czar/none', [x])).toEqual(new Set());
+  });
+});
+
+describe('where many workers stand, with one read of the tips', () => {
+  it("takes a worktree's own commit that lands while the tips are read for its own, not for a move from outside", async () => {
+    const { repo, worktree } = await branchRepo();
+    // The worktree commits between its reflog's first read and the tips' read: the tip is newer than that log.
+    const { places } = await branchPlaces(repo, [{ branch: 'czar/w', worktree, lastTip: undefined }], async () => {
+      await writeFile(path.join(worktree, 'lib.ts'), 'committed meanwhile\n');
+      await gitIn(worktree, ['commit', '-q', '-am', 'meanwhile']);
+      return branchTips(repo);
+    });
+    expect(places.get('czar/w')).toEqual({});
+    // A commit from another checkout is a move from outside, found by the same look.
+    const other = path.join(path.dirname(worktree), 'other');
+    await gitIn(repo, ['worktree', 'add', '-q', '--detach', other, 'czar/w']);
+    await writeFile(path.join(other, 'lib.ts'), 'from outside\n');
+    await gitIn(other, ['commit', '-q', '-am', 'outside']);
+    await gitIn(other, ['update-ref', 'refs/heads/czar/w', 'HEAD']);
+    const outside = await branchPlaces(repo, [{ branch: 'czar/w', worktree, lastTip: undefined }], () =>
+      branchTips(repo),
+    );
+    expect(outside.places.get('czar/w')?.movedOutside).toMatchObject({ forward: true });
   });
 });

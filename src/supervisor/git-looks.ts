@@ -1,0 +1,127 @@
+import { branchCutAt, commitActivity, NO_COMMITS, ownDirtyPaths } from '../adapters/branch-activity.js';
+import { branchTips, headRef, isAncestor } from '../adapters/git.js';
+import { branchPlaces } from '../adapters/worktree-place.js';
+import type { BranchPlace } from '../domain/branch-place.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import type { GitActivity } from '../domain/status-schema.js';
+import { mapBounded } from '../fleet/map-bounded.js';
+import type { Fleet } from '../fleet/handle.js';
+import type { ModelStore } from './model-store.js';
+
+// A few workers at a time: after a restart or a base change all of them are dirty, and their git processes at once
+// cost more memory and CPU than the latency they save.
+const GIT_CONCURRENCY = 4;
+
+type CommitSide = Omit<GitActivity, 'dirty'>;
+
+/**
+ * The git side of the observer: each branch's commits and files, and where its branch and worktree stand. One read of
+ * every branch tip serves the whole look. A branch still at the commit it is counted from has done nothing, with no
+ * question to git; the commit side of a branch whose tip, start and fork point are as at its last look is that look's.
+ * So a look at a quiet fleet costs one `for-each-ref` and one `git status` per worker, not six processes each.
+ */
+export class GitLooks {
+  /** Per worker: the commit side of its last look, and the commits it was read at. */
+  private readonly commits = new Map<string, { readonly at: string; readonly side: CommitSide }>();
+  /** A spawned child's cut point, once found: it never moves. */
+  private readonly cuts = new Map<string, string>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly store: ModelStore,
+  ) {}
+
+  /**
+   * Looks at the named workers (and the children of any that is a parent: a parent's branch that moved may now hold
+   * a child's tip). Without base nothing can be counted: the last counts stay (every branch at +0 would read as work
+   * lost) and the fleet is told base is gone.
+   */
+  async look(names: readonly string[]): Promise<void> {
+    const { fleet, store } = this;
+    const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
+    const children = store.model.workers.filter((worker) => names.includes(worker.spec.parent ?? ''));
+    const specs = [...new Set([...names, ...children.map((child) => child.spec.name)])].map((name) => store.spec(name));
+    // A host's worktree is not on this machine: its commits arrive as the branch here, its own place stays unseen.
+    const local = specs.filter((spec) => spec.host === undefined);
+    const { tips, places } = await branchPlaces(
+      fleet.config.repo,
+      local.map((spec) => ({
+        branch: spec.branch,
+        worktree: spec.worktree,
+        lastTip: workers.get(spec.name)?.git.lastCommit?.sha,
+      })),
+      () => branchTips(fleet.config.repo),
+    );
+    const baseTip = tips.get(fleet.config.base);
+    if ((baseTip === undefined) !== (store.model.baseMissing === true))
+      store.change((model) => ({ ...model, baseMissing: baseTip === undefined }));
+    const looks = await mapBounded(specs, GIT_CONCURRENCY, 0, async (spec) => {
+      const [git, inParent] = await Promise.all([
+        baseTip === undefined ? undefined : this.activity(spec, tips, baseTip),
+        this.mergedInParent(spec, tips),
+      ]);
+      return { name: spec.name, git, place: places.get(spec.branch), inParent };
+    });
+    for (const result of looks) {
+      if (result.status !== 'fulfilled') continue;
+      const { name, git, place, inParent } = result.value;
+      store.update(name, (model) => unchangedOr(model, git, place, inParent));
+    }
+  }
+
+  private async activity(spec: WorkerSpec, tips: ReadonlyMap<string, string>, baseTip: string): Promise<GitActivity> {
+    const dirty =
+      spec.host === undefined
+        ? ownDirtyPaths(spec.worktree, this.fleet.config.integration.branch)
+        : Promise.resolve([]);
+    const tip = tips.get(spec.branch);
+    if (tip === undefined) return { ...NO_COMMITS, dirty: await dirty };
+    // A child's commits are those since it was cut, and its files those since its parent's branch: the commits it
+    // started with are its parent's work (the cut stays put when the parent merges the child).
+    const parent = this.fleet.config.workers.find((worker) => worker.name === spec.parent);
+    const from = (spec.parent === undefined ? undefined : await this.cutOf(spec)) ?? baseTip;
+    const filesSince = parent?.branch ?? this.fleet.config.base;
+    const filesSinceAt = tips.get(filesSince) ?? headRef(filesSince);
+    const at = `${from} ${tip} ${filesSinceAt}`;
+    const known = this.commits.get(spec.name);
+    const side =
+      tip === from
+        ? NO_COMMITS
+        : known?.at === at
+          ? known.side
+          : await commitActivity(this.fleet.config.repo, from, tip, filesSinceAt);
+    this.commits.set(spec.name, { at, side });
+    return { ...side, dirty: await dirty };
+  }
+
+  private async cutOf(spec: WorkerSpec): Promise<string | undefined> {
+    const known = this.cuts.get(spec.name);
+    if (known !== undefined) return known;
+    const cut = await branchCutAt(this.fleet.config.repo, spec.branch);
+    if (cut !== undefined) this.cuts.set(spec.name, cut);
+    return cut;
+  }
+
+  /** Whether a spawned child's branch tip is in its parent's branch (undefined for a worker with no parent). */
+  private async mergedInParent(spec: WorkerSpec, tips: ReadonlyMap<string, string>): Promise<boolean | undefined> {
+    if (spec.parent === undefined) return undefined;
+    const parent = this.store.model.workers.find((worker) => worker.spec.name === spec.parent)?.spec.branch;
+    const tip = tips.get(spec.branch);
+    const parentTip = parent === undefined ? undefined : tips.get(parent);
+    if (tip === undefined || parentTip === undefined) return false;
+    return tip === parentTip || (await isAncestor(this.fleet.config.repo, tip, parentTip).catch(() => false));
+  }
+}
+
+/** The worker as it was when nothing git says of it changed (so the store sees no change), else with the news. */
+function unchangedOr<T extends { git: GitActivity; place?: BranchPlace | undefined; inParent?: boolean | undefined }>(
+  model: T,
+  git: GitActivity | undefined,
+  place: BranchPlace | undefined,
+  inParent: boolean | undefined,
+): T {
+  const sameActivity = git === undefined || JSON.stringify(model.git) === JSON.stringify(git);
+  const samePlace = JSON.stringify(model.place) === JSON.stringify(place);
+  if (sameActivity && samePlace && model.inParent === inParent) return model;
+  return { ...model, ...(sameActivity ? {} : { git }), place, inParent };
+}
