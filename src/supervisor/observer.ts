@@ -1,8 +1,4 @@
-import type { PaneInfo } from '../adapters/tmux-words.js';
-import { presetOf } from '../agents/index.js';
 import { unreachableHosts } from '../domain/host-status.js';
-import type { PaneObservation } from '../domain/observations.js';
-import type { WorkerModel } from '../domain/model.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { Fleet } from '../fleet/handle.js';
 import { fleetPanes } from '../fleet/panes.js';
@@ -11,13 +7,13 @@ import { paneLooks } from './pane-looks.js';
 import type { LaunchRecord } from '../fleet/records.js';
 import type { ModelStore } from './model-store.js';
 import { GitLooks } from './git-looks.js';
-import { lastLine, logMtime, paneObservation } from './readings.js';
+import { logMtime } from './readings.js';
+import { PaneIntake } from './pane-intake.js';
 import { ReportIntake } from './report-intake.js';
 import { SafetyNet } from './safety-net.js';
 import type { Source } from './source.js';
 import type { Trigger } from './triggers.js';
 
-const DEAD_STATUS_GRACE_MS = 2_000;
 const SCREEN_SETTLE_MS = 250;
 
 /** What the observer reads besides the model: facts of the executor, not observations. */
@@ -44,9 +40,9 @@ export class Observer implements Source {
   private readonly reports: ReportIntake;
   private readonly safetyNet: SafetyNet;
   private readonly gitLooks: GitLooks;
+  private readonly panes: PaneIntake;
   private lastSweep = 0;
   private lastScreenLook = 0;
-  private readonly deadWithoutStatus = new Map<string, number>();
   private serverGone = false;
 
   constructor(
@@ -57,6 +53,7 @@ export class Observer implements Source {
     this.reports = new ReportIntake(fleet, store);
     this.safetyNet = new SafetyNet(fleet, store);
     this.gitLooks = new GitLooks(fleet, store);
+    this.panes = new PaneIntake(store);
   }
 
   /** After a czar (re)start: what the launch records and pane logs already say, and everything marked for a look. */
@@ -203,10 +200,10 @@ export class Observer implements Source {
       if (info === undefined) {
         // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
         if (worker.spec.host === undefined ? !localGone : !unknownHosts.has(worker.spec.host))
-          this.observeMissingSession(worker);
+          this.panes.missing(worker, this.lastOutputAt.get(name), this.inputs.busy(name));
         continue;
       }
-      this.observePane(worker, info, screens.get(name));
+      if (!this.panes.take(worker, info, screens.get(name), this.lastOutputAt.get(name))) this.dirty.panes = true;
     }
   }
 
@@ -249,63 +246,9 @@ export class Observer implements Source {
     }
   }
 
-  /**
-   * A launched worker whose session is gone (killed by hand, or tmux lost it) has no agent any more: it counts as a
-   * dead pane, so the crash policy brings it back. A launch still in progress is not a loss.
-   */
-  private observeMissingSession(worker: WorkerModel): void {
-    const name = worker.spec.name;
-    if (worker.launchedAt === undefined || this.inputs.busy(name) || this.store.extras.get(name)?.paneId === undefined)
-      return;
-    if (worker.pane !== undefined && !worker.pane.alive) return;
-    const pane: PaneObservation = {
-      alive: false,
-      deadStatus: undefined,
-      lastOutputAt: this.lastOutputAt.get(name),
-      screenWaiting: false,
-      screenBusy: false,
-      screen: worker.pane?.screen ?? '',
-    };
-    this.store.update(name, (model) => ({ ...model, pane }));
-  }
-
-  private observePane(worker: WorkerModel, info: PaneInfo, screen: string | undefined): void {
-    const name = worker.spec.name;
-    // tmux 3.3a reports a pane dead when its pty closes and fills in the exit status a moment later: until then a
-    // clean exit would look like a crash, so wait (briefly) for the status before believing the death.
-    if (info.dead && info.deadStatus === undefined && info.deadSignal === undefined) {
-      const since = this.deadWithoutStatus.get(name) ?? Date.now();
-      this.deadWithoutStatus.set(name, since);
-      if (Date.now() - since < DEAD_STATUS_GRACE_MS) {
-        this.dirty.panes = true;
-        return;
-      }
-    } else {
-      this.deadWithoutStatus.delete(name);
-    }
-    const preset = presetOf(worker.spec.agent);
-    const pane: PaneObservation = paneObservation(info, screen, preset, this.lastOutputAt.get(name), worker.pane);
-    const extras = this.store.extras.get(name) ?? {};
-    const last = screen === undefined ? extras.lastOutput : lastLine(screen);
-    this.store.setExtras(name, { ...extras, paneId: info.paneId, ...(last === undefined ? {} : { lastOutput: last }) });
-    if (!samePane(worker.pane, pane)) this.store.update(name, (model) => ({ ...model, pane }));
-  }
-
   private takeAll(set: Set<string>): string[] {
     const items = [...set];
     set.clear();
     return items;
   }
-}
-
-function samePane(a: PaneObservation | undefined, b: PaneObservation): boolean {
-  return (
-    a !== undefined &&
-    a.alive === b.alive &&
-    a.deadStatus === b.deadStatus &&
-    a.lastOutputAt === b.lastOutputAt &&
-    a.screenWaiting === b.screenWaiting &&
-    a.screenBusy === b.screenBusy &&
-    a.screen === b.screen
-  );
 }
