@@ -32,16 +32,22 @@ export async function czarOfConfig(paths: StatePaths, configFile: string): Promi
   return supervise >= 0 && argv[supervise + 1] === '-c' && argv[supervise + 2] === configFile ? pid : undefined;
 }
 
+/** How long a running czar may take over its first look at the fleet (every worker's git, pane and reports). */
+const CZAR_FIRST_LOOK_MS = 120_000;
+
 /**
  * Waits until a czar runs for this state dir and has finished its first pass (its status names its pid): from then
  * on its watchers are armed and a request is answered. `paneDied` tells a czar that exited from one still starting.
+ * The czar has `startMs` to take its lock; once it runs, a loaded machine or a large fleet may make its first look
+ * slow, which is waited out up to `firstLookMs` rather than taken for a czar that did not start.
  */
 export async function waitForCzar(
   paths: StatePaths,
   paneDied: () => Promise<boolean>,
-  timeoutMs = CZAR_START_MS,
+  { startMs = CZAR_START_MS, firstLookMs = CZAR_FIRST_LOOK_MS }: { startMs?: number; firstLookMs?: number } = {},
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let runningSince: number | undefined;
   for (;;) {
     const pid = await liveCzarPid(paths);
     const status = await readJson<{ supervisor?: { pid?: unknown } }>(paths.status);
@@ -52,10 +58,17 @@ export async function waitForCzar(
         `The czar exited as it started; read why with "czar attach czar", fix it, then run "czar up" again.`,
       );
     }
-    if (Date.now() > deadline) {
+    if (pid !== undefined) runningSince ??= Date.now();
+    if (runningSince === undefined && Date.now() - started > startMs) {
       throw new CzarError(
         'czar_not_started',
-        `The czar did not start within ${Math.round(timeoutMs / 1000)} s; read why with "czar attach czar", then run "czar up" again.`,
+        `The czar did not start within ${Math.round(startMs / 1000)} s; read why with "czar attach czar", then run "czar up" again.`,
+      );
+    }
+    if (runningSince !== undefined && Date.now() - runningSince > firstLookMs) {
+      throw new CzarError(
+        'czar_not_started',
+        `The czar (pid ${pid ?? '?'}) runs but did not finish its first look at the fleet within ${Math.round(firstLookMs / 1000)} s; see what it is doing with "czar attach czar" or "czar log", then run "czar up" again.`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
