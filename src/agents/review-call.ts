@@ -14,6 +14,8 @@ export interface ReviewRun {
   readonly cwd: string;
   /** A private folder for this run's schema and output files, outside the checkout. */
   readonly workDir: string;
+  /** The verdict's JSON Schema, for a reviewer that takes one (made from the zod schema by the caller). */
+  readonly verdictSchema: Readonly<Record<string, unknown>>;
 }
 
 export interface ReviewCall {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CzarRequest } from '../domain/czar-request.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { WORKER_NAME } from '../domain/report-schema.js';
+import { WORKER_NAME } from '../domain/words.js';
 import { visible } from '../domain/sanitize.js';
 import { taskTitle, workerBranch } from './normalise.js';
 

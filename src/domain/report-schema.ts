@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from './checkpoints.js';
-import { API_FAILURE_KINDS, REPORTED_STATES } from './words.js';
+import { API_FAILURE_KINDS, REPORTED_STATES, WORKER_NAME } from './words.js';
 
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
-
-/** A worker's name: it names files in the state dir and a tmux session, so nothing else gets through. */
-export const WORKER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** What `czar report` (or an agent hook) writes into `.czar/reports/<worker>.json`. */
 export const WorkerReportSchema = z.strictObject({

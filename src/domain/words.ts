@@ -90,3 +90,6 @@ export interface FleetEvent {
   readonly message: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }
+
+/** A worker's name: it names files in the state dir and a tmux session, so nothing else gets through. */
+export const WORKER_NAME = /^[a-z0-9][a-z0-9_-]*$/;

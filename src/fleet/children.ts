@@ -2,7 +2,7 @@ import path from 'node:path';
 import { listFolder, makeFolder } from '../adapters/file-system.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { WORKER_NAME } from '../domain/report-schema.js';
+import { WORKER_NAME } from '../domain/words.js';
 import { childRecordFile, childrenFolder, type StatePaths } from '../domain/paths.js';
 import type { Fleet } from './handle.js';
 

@@ -9,7 +9,7 @@ import type { ReviewObservation } from '../domain/observations.js';
 import { reviewCheckout, reviewDir } from '../domain/paths.js';
 import { boundDiff, renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/review-prompt.js';
 import type { ReviewUsage } from '../domain/review-usage.js';
-import { ReviewVerdictSchema } from '../domain/review-verdict.js';
+import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
 import { countedFrom } from './readings.js';
 
@@ -76,7 +76,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
       const workDir = path.join(dir, `${sha}.work-${attempt}`);
       await makeFolder(workDir, 0o700);
       const result = await runReviewCall(
-        mode.call(review.agent, { prompt: asked, cwd: checkout, workDir }),
+        mode.call(review.agent, { prompt: asked, cwd: checkout, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA }),
         review.timeoutMs,
       );
       output.push(

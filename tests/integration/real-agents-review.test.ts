@@ -9,7 +9,11 @@ import { runReviewCall } from '../../src/adapters/review-process.js';
 import type { AgentCommand } from '../../src/domain/config-types.js';
 import { DEFAULT_PRICES } from '../../src/domain/prices.js';
 import { reviewCost, reviewSpendEntries } from '../../src/domain/review-usage.js';
-import { ReviewVerdictSchema, type ReviewVerdict } from '../../src/domain/review-verdict.js';
+import {
+  REVIEW_VERDICT_JSON_SCHEMA,
+  ReviewVerdictSchema,
+  type ReviewVerdict,
+} from '../../src/domain/review-verdict.js';
 import { tokenTotal } from '../../src/domain/usage.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
@@ -93,7 +97,10 @@ async function setUp(cli: RealAgent) {
   if (mode === undefined) throw new Error(`no review mode for ${cli}`);
   const review = async (script: readonly string[], timeoutMs = TIMEOUT_MS) => {
     const prompt = reviewPrompt(script);
-    const result = await runReviewCall(mode.call(agent, { prompt, cwd: repo, workDir }), timeoutMs);
+    const result = await runReviewCall(
+      mode.call(agent, { prompt, cwd: repo, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA }),
+      timeoutMs,
+    );
     return { prompt, result, read: mode.read(result.output) };
   };
   return { endpoint, repo, home, review };

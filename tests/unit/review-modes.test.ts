@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reviewModeOf } from '../../src/agents/index.js';
 import { jsonObjectIn } from '../../src/agents/verdict-text.js';
 import type { AgentCommand } from '../../src/domain/config-types.js';
-import { ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
+import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
 
 const VERDICT = { verdict: 'approve', summary: 'Fine.', findings: [] };
 
@@ -56,7 +56,10 @@ describe('review modes read any output without throwing', () => {
     const agent: AgentCommand = { name: 'a', preset: 'claude', command: 'agent', args: ['--yolo'], env: { K: 'v' } };
     const prompt = `diff ${'x'.repeat(200_000)}`;
     for (const preset of ['claude', 'codex', 'gemini'] as const) {
-      const call = reviewModeOf(preset)?.call({ ...agent, preset }, { prompt, cwd: '/checkout', workDir: '/work' });
+      const call = reviewModeOf(preset)?.call(
+        { ...agent, preset },
+        { prompt, cwd: '/checkout', workDir: '/work', verdictSchema: REVIEW_VERDICT_JSON_SCHEMA },
+      );
       expect(call?.args.some((arg) => arg.includes('xxxx'))).toBe(false);
       expect(call?.stdin?.length).toBeGreaterThanOrEqual(prompt.length);
       for (const file of [...(call?.files ?? []).map((entry) => entry.path), ...(call?.outputs ?? [])])

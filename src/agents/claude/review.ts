@@ -1,5 +1,4 @@
 import type { AgentCommand } from '../../domain/config-types.js';
-import { REVIEW_VERDICT_JSON_SCHEMA } from '../../domain/review-verdict.js';
 import { count, field, jsonObject, modelName } from '../../domain/usage.js';
 import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
@@ -11,9 +10,9 @@ const REVIEW_TOOLS = 'Bash,Read,Grep,Glob';
  * Measured with 2.1.197: a `--json-schema` that names its draft (`$schema`, as zod writes it) is dropped without a
  * word, and no StructuredOutput tool is offered; the same schema without that key works.
  */
-const VERDICT_SCHEMA = Object.fromEntries(
-  Object.entries(REVIEW_VERDICT_JSON_SCHEMA).filter(([key]) => key !== '$schema'),
-);
+function withoutDraft(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema'));
+}
 
 /**
  * Claude Code as a reviewer: `claude -p` with the prompt on stdin (no argv limit), JSON output, and the verdict
@@ -31,7 +30,7 @@ export const claudeReview: ReviewMode = {
         '--output-format',
         'json',
         '--json-schema',
-        JSON.stringify(VERDICT_SCHEMA),
+        JSON.stringify(withoutDraft(run.verdictSchema)),
         '--tools',
         `${REVIEW_TOOLS},StructuredOutput`,
         '--allowedTools',

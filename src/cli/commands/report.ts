@@ -7,8 +7,8 @@ import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
 import { launchRecordFile, reportFile, statePaths, type StatePaths } from '../../domain/paths.js';
-import { REPORTED_STATES, type ApiFailure, type ReportedState } from '../../domain/words.js';
-import { WORKER_NAME, type WorkerReport } from '../../domain/report-schema.js';
+import { REPORTED_STATES, WORKER_NAME, type ApiFailure, type ReportedState } from '../../domain/words.js';
+import type { WorkerReport } from '../../domain/report-schema.js';
 import { parse, usageError, type Command } from '../command.js';
 import type { ReportedCheckpoint } from './report-checkpoint.js';
 

@@ -37,3 +37,12 @@ describe('the simulated agent start', () => {
     expect([...loaded].filter((name) => /^(zod|execa|simple-git)(\/|$)/.test(name))).toEqual([]);
   });
 });
+
+describe('czar report', () => {
+  // Agent hooks run it several times a turn in every worker: a fleet of hundreds pays each module loaded many times.
+  it('loads no zod, execa, simple-git or yaml for a hook or a report', () => {
+    const loaded = loadedAtStart(path.join(SRC, 'cli/commands/report.ts'));
+    expect(loaded.has(path.join(SRC, 'agents/hook-events.ts'))).toBe(true);
+    expect([...loaded].filter((name) => /^(zod|execa|simple-git|yaml)(\/|$)/.test(name))).toEqual([]);
+  });
+});
