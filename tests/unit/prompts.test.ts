@@ -175,6 +175,33 @@ describe('the note for a resumed conversation', () => {
   });
 });
 
+describe('the re-brief of a stalled worker', () => {
+  it('after checkpoint 2 of 4, says so: the done ones ticked with their commits, and where to go on from', () => {
+    const task: GivenTask = {
+      id: 'api',
+      title: 'api',
+      text: '# Compiler\n- [ ] Lexer\n- [ ] Parser\n- [ ] Printer\n- [ ] Docs\n',
+      scope: [],
+      roleText: undefined,
+      buildsOn: undefined,
+      at: 0,
+      commitsAtStart: 0,
+      checkpoints: [
+        { text: 'Lexer', doneAt: 1, commit: 'a'.repeat(40) },
+        { text: 'Parser', doneAt: 2, commit: 'b'.repeat(40) },
+        { text: 'Printer' },
+        { text: 'Docs' },
+      ],
+    };
+    const text = renderRebrief(templates, place, task);
+    expect(text).toContain(`2. [x] Parser (done at ${'b'.repeat(12)})`);
+    expect(text).toContain('3. [ ] Printer');
+    expect(text).toContain('2 of 4 are done already (ticked above, with their commits): go on from checkpoint 3');
+    expect(text.endsWith(task.text)).toBe(true);
+    expectFilled(text);
+  });
+});
+
 describe("another worker's text stays on one line", () => {
   const INJECTED = 'all good\r\ntouch pwned\nrm -rf ~\tx';
 
