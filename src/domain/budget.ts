@@ -67,24 +67,32 @@ export function fleetSpend(fleet: FleetModel): Spend {
  * What counts against a worker's budget: its own spend, or for a family of spawned workers the whole family's (a
  * child's budget is carved out of its parent's: parent and children share the one budget of the configured worker).
  */
-function budgetSpend(fleet: FleetModel, worker: WorkerModel): Spend | undefined {
-  const own = workerSpend(worker, fleet.prices);
-  let root = worker;
-  for (let hops = 0; root.spec.parent !== undefined && hops < fleet.workers.length; hops++)
-    root = fleet.workers.find((other) => other.spec.name === root.spec.parent) ?? root;
-  const family = fleet.workers.filter((other) => other === root || descends(fleet, other, root.spec.name));
-  if (family.length === 1) return own;
+function budgetSpend(fleet: FleetModel, worker: WorkerModel, family: readonly WorkerModel[]): Spend | undefined {
+  if (family.length <= 1) return workerSpend(worker, fleet.prices);
   return family.reduce((sum, member) => addSpend(sum, workerSpend(member, fleet.prices) ?? NO_SPEND), NO_SPEND);
 }
 
-function descends(fleet: FleetModel, worker: WorkerModel, ancestor: string): boolean {
-  let parent = worker.spec.parent;
-  for (let hops = 0; parent !== undefined && hops < fleet.workers.length; hops++) {
-    if (parent === ancestor) return true;
-    const name = parent;
-    parent = fleet.workers.find((other) => other.spec.name === name)?.spec.parent;
-  }
-  return false;
+/**
+ * Each worker's family by its name: the configured worker it descends from (itself for a configured worker) and all
+ * that descend from that one, in fleet order. A parent loop stops after as many hops as there are workers.
+ */
+function familiesOf(fleet: FleetModel): Map<string, readonly WorkerModel[]> {
+  const byName = new Map(fleet.workers.map((worker) => [worker.spec.name, worker]));
+  const rootOf = (worker: WorkerModel): string => {
+    let root = worker;
+    for (let hops = 0; root.spec.parent !== undefined && hops < fleet.workers.length; hops++)
+      root = byName.get(root.spec.parent) ?? root;
+    return root.spec.name;
+  };
+  const byRoot = new Map<string, WorkerModel[]>();
+  const roots = fleet.workers.map((worker) => {
+    const root = rootOf(worker);
+    const members = byRoot.get(root) ?? [];
+    members.push(worker);
+    byRoot.set(root, members);
+    return root;
+  });
+  return new Map(fleet.workers.map((worker, index) => [worker.spec.name, byRoot.get(roots[index] ?? '') ?? [worker]]));
 }
 
 type LimitKind = 'usd' | 'tokens';
@@ -116,8 +124,9 @@ function sinceResume(spend: Spend, memory: WorkerMemory): Spend {
  */
 export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetModel; actions: Action[] } {
   const actions: Action[] = [];
+  const families = familiesOf(fleet);
   const workers = fleet.workers.map((worker): WorkerModel => {
-    const spend = budgetSpend(fleet, worker);
+    const spend = budgetSpend(fleet, worker, families.get(worker.spec.name) ?? [worker]);
     if (spend === undefined || worker.launchedAt === undefined || worker.memory.stopped) return worker;
     const memory = { ...worker.memory };
     const name = worker.spec.name;

@@ -5,7 +5,7 @@ import { judgeReview } from '../review.js';
 import { judgeChecks } from '../verification.js';
 import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
-import { handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
+import { dependentsByName, handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
 import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
@@ -62,7 +62,8 @@ export function decide(observed: FleetModel, now: number): Decision {
     Object.assign(draft.memory, conflicts.memory);
     actions.push(...conflicts.actions);
   }
-  for (const draft of drafts) tellDependents(ctx, draft, drafts);
+  const dependents = dependentsByName(drafts);
+  for (const draft of drafts) tellDependents(ctx, draft, dependents);
   settleChildren(ctx, drafts);
   let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
   active = launchQueued(ctx, drafts, byName, active);

@@ -61,10 +61,20 @@ export function name(draft: Draft): string {
   return draft.worker.spec.name;
 }
 
-/** The worker as it stands now: the observations with the memory this pass has updated so far. */
+/**
+ * The worker as it stands now: the observations with the memory this pass has updated so far. The memory is the
+ * draft's own object, changed in place, so one view per launch time serves the whole pass (rules ask for it many
+ * times a worker, and a fleet of hundreds passes every second).
+ */
 export function model(draft: Draft): WorkerModel {
-  return { ...draft.worker, launchedAt: draft.launchedAt, memory: draft.memory };
+  const known = views.get(draft);
+  if (known !== undefined && known.launchedAt === draft.launchedAt) return known;
+  const view = { ...draft.worker, launchedAt: draft.launchedAt, memory: draft.memory };
+  views.set(draft, view);
+  return view;
 }
+
+const views = new WeakMap<Draft, WorkerModel>();
 
 export function paused(ctx: Context, draft: Draft): boolean {
   return ctx.fleet.paused || draft.memory.paused;

@@ -17,11 +17,10 @@ import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft 
 /** Who gets work next: dependents told, queued workers launched under `max_active`, bonus tasks handed out. */
 
 /** When a worker's work is in, tell each running dependent once (queued ones get it with their task). */
-export function tellDependents(ctx: Context, draft: Draft, drafts: readonly Draft[]): void {
+export function tellDependents(ctx: Context, draft: Draft, dependentsOf: ReadonlyMap<string, readonly Draft[]>): void {
   if (draft.memory.completedAt === undefined) return;
-  const dependents = drafts.filter(
+  const dependents = (dependentsOf.get(name(draft)) ?? []).filter(
     (other) =>
-      other.worker.spec.dependsOn.includes(name(draft)) &&
       !other.memory.toldAbout.includes(name(draft)) &&
       other.memory.tasks.length > 0 &&
       MESSAGEABLE.has(other.memory.state) &&
@@ -36,6 +35,15 @@ export function tellDependents(ctx: Context, draft: Draft, drafts: readonly Draf
     summary: summarise(model(draft)),
     reason: `${name(draft)} finished with ${draft.worker.git.commitsAhead} commit(s)`,
   });
+}
+
+/** Who depends on each worker, by its name, in fleet order. */
+export function dependentsByName(drafts: readonly Draft[]): Map<string, Draft[]> {
+  const dependents = new Map<string, Draft[]>();
+  for (const draft of drafts)
+    for (const dependency of draft.worker.spec.dependsOn)
+      dependents.set(dependency, [...(dependents.get(dependency) ?? []), draft]);
+  return dependents;
 }
 
 /** What a finished worker delivered, for its dependents. */

@@ -60,11 +60,30 @@ export function checkScope(ctx: Context, draft: Draft): void {
 /**
  * Pairs of live branches changing the same files; a dependency pair or a parent and its child (cut from it, merged
  * back) shares files by design and is skipped, and a pair whose branches are both integrated left nothing to resolve.
+ * Only workers that touch a file in common can share one, so pairs come from an index of files to workers (a pass
+ * over hundreds of workers stays linear), plus each overlap already alerted, which may have to be cleared.
  */
 export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
   const live = drafts.filter((draft) => draft.launchedAt !== undefined && draft.memory.state !== 'stopped');
-  for (const [i, a] of live.entries()) {
-    for (const b of live.slice(i + 1)) {
+  const order = new Map(live.map((draft, index) => [draft, index]));
+  const byName = new Map(live.map((draft) => [name(draft), draft]));
+  const touching = new Map<string, Draft[]>();
+  for (const draft of live)
+    for (const file of touchedFiles(draft.worker.git)) touching.set(file, [...(touching.get(file) ?? []), draft]);
+  const pairs = new Map<Draft, Set<Draft>>();
+  const pair = (a: Draft, b: Draft): void => {
+    const [first, second] = (order.get(a) ?? 0) < (order.get(b) ?? 0) ? [a, b] : [b, a];
+    pairs.set(first, (pairs.get(first) ?? new Set()).add(second));
+  };
+  for (const sharing of touching.values())
+    for (const [index, a] of sharing.entries()) for (const b of sharing.slice(index + 1)) pair(a, b);
+  for (const draft of live)
+    for (const alert of draft.memory.alerts) {
+      const peer = alert.kind === 'overlap' && alert.peer !== undefined ? byName.get(alert.peer) : undefined;
+      if (peer !== undefined && peer !== draft) pair(draft, peer);
+    }
+  for (const a of live)
+    for (const b of [...(pairs.get(a) ?? [])].sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0))) {
       if (a.worker.spec.dependsOn.includes(name(b)) || b.worker.spec.dependsOn.includes(name(a))) continue;
       if (a.worker.spec.parent === name(b) || b.worker.spec.parent === name(a)) continue;
       const theirs = touchedFileSet(b.worker.git);
@@ -73,7 +92,6 @@ export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
       overlapAlert(ctx, a, name(b), shared);
       overlapAlert(ctx, b, name(a), shared);
     }
-  }
 }
 
 function overlapAlert(ctx: Context, draft: Draft, peer: string, shared: readonly string[]): void {

@@ -122,10 +122,14 @@ export function settleChildren(ctx: Context, drafts: readonly Draft[]): void {
     const parent = draft.worker.spec.parent === undefined ? undefined : byName.get(draft.worker.spec.parent);
     if (parent !== undefined) offerToParent(ctx, draft, parent);
   }
+  const owed = new Map<string, string[]>();
+  for (const child of drafts) {
+    const parent = child.worker.spec.parent;
+    if (parent !== undefined && owedToParent(model(child)))
+      owed.set(parent, [...(owed.get(parent) ?? []), name(child)]);
+  }
   for (const draft of drafts) {
-    const owedNames = drafts
-      .filter((child) => child.worker.spec.parent === name(draft) && owedToParent(model(child)))
-      .map(name);
+    const owedNames = owed.get(name(draft)) ?? [];
     const claimsDone = draft.memory.state === 'done' || draft.memory.state === 'verified';
     if (claimsDone && owedNames.length > 0) {
       keepAlert(
