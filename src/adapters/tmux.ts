@@ -125,6 +125,18 @@ export class Tmux extends TmuxServer {
     return result.exitCode === 0 && id.startsWith('%') ? id : undefined;
   }
 
+  /**
+   * One pane, or undefined when it is gone: a question about one pane costs the same however many the server has
+   * (a delivery asks every half second while it waits, and a launch of hundreds runs many at once).
+   */
+  async pane(paneId: string): Promise<PaneInfo | undefined> {
+    const result = await this.cmd(['list-panes', '-t', paneId, '-F', PANE_FORMAT], { allowFailure: true });
+    if (result.exitCode !== 0) return undefined;
+    return lines(result.stdout)
+      .map(parsePane)
+      .find((pane) => pane.paneId === paneId);
+  }
+
   /** Every pane on the server in one call; callers asking while a call is in flight share its answer. */
   async listPanes(): Promise<PaneInfo[]> {
     return (await this.panes()) ?? [];

@@ -120,7 +120,7 @@ class Delivery {
 
   /** Throws when the pane is gone, dead or has input off; leaves copy mode (keys and pastes would go to tmux). */
   async checkPane(): Promise<void> {
-    const pane = (await this.tmux.listPanes()).find((candidate) => candidate.paneId === this.paneId);
+    const pane = await this.tmux.pane(this.paneId);
     if (pane === undefined) throw this.fail(`has no tmux pane ${this.paneId} any more, so its task was not delivered`);
     if (pane.dead) {
       const how =

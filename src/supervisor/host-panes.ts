@@ -8,8 +8,9 @@ export async function captureScreens(
 ): Promise<Map<string, string>> {
   const screens = new Map<string, string>();
   const byServer = new Map<string, { tmux: ReturnType<typeof tmuxFor>; targets: (readonly [string, string])[] }>();
+  const specs = new Map(fleet.config.workers.map((worker) => [worker.name, worker]));
   for (const target of targets) {
-    const spec = fleet.config.workers.find((worker) => worker.name === target[0]);
+    const spec = specs.get(target[0]);
     const key = spec?.host ?? '';
     const group = byServer.get(key) ?? { tmux: spec === undefined ? fleet.tmux : tmuxFor(fleet, spec), targets: [] };
     group.targets.push(target);

@@ -193,6 +193,24 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     );
   });
 
+  it('fails naming the pane when it is gone, among other panes that stay', async () => {
+    const tmux = privateTmux();
+    const dir = await tempDir();
+    const argv = [process.execPath, '-e', 'setInterval(() => {}, 1000)'];
+    await tmux.newSession({ name: 'other', cwd: dir, argv });
+    const paneId = await tmux.newSession({ name: 'gone', cwd: dir, argv });
+    await tmux.killSession('gone');
+    const error: unknown = await deliverPrompt(tmux, paneId, 'task', recorderPreset(50), {
+      worker: 'w-gone',
+      timeoutScale: scale,
+    }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Worker "w-gone" has no tmux pane ${paneId} any more, so its task was not delivered; `),
+    );
+    expect(await tmux.pane(paneId)).toBeUndefined();
+    expect((await tmux.listPanes()).map((pane) => pane.session)).toEqual(['other']);
+  });
+
   it("stops at a fatal screen with the preset's message", async () => {
     const { tmux, paneId } = await startRecorder(['--dialog']);
     const preset: AgentPreset = {
