@@ -53,7 +53,7 @@ export const policySchema = z
       .min(1)
       .max(64)
       .optional()
-      .meta({ description: 'Workers launched at once (default 4).' }),
+      .meta({ description: 'Agents starting at once, each until it is ready for its task (default 4).' }),
     launch_stagger: duration.optional(),
     idle_after: duration
       .optional()

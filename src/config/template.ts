@@ -54,7 +54,7 @@ workers:
 # review: { agent: codex, max_rounds: 3, timeout: 10m }
 
 # policy:
-#   launch_concurrency: 4     # workers launched at once (1..64)
+#   launch_concurrency: 4     # agents starting at once, until each is ready for its task (1..64)
 #   launch_stagger: 0s        # pause between launches
 #   idle_after: 90s           # quiet and not working for this long -> idle
 #   stuck_after: 20m

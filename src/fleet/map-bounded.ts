@@ -1,28 +1,44 @@
-/** Runs `task` over items with at most `limit` at once, starting each at least `staggerMs` after the previous. */
+/**
+ * Runs `task` over items with at most `limit` holding a slot at once, in order, starting each at least `staggerMs`
+ * after the previous. A task may give its slot back early with `release` and go on outside it (a launch frees its
+ * slot once the agent is up, and pastes its task while the next agent starts); its slot is given back when it ends
+ * in any case.
+ */
 export async function mapBounded<T, R>(
   items: readonly T[],
   limit: number,
   staggerMs: number,
-  task: (item: T) => Promise<R>,
+  task: (item: T, release: () => void) => Promise<R>,
 ): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
   let lastStart = 0;
-  const lane = async (): Promise<void> => {
-    for (;;) {
-      const index = next++;
-      const item = items[index];
-      if (index >= items.length || item === undefined) return;
-      const wait = lastStart + staggerMs - Date.now();
-      lastStart = Math.max(Date.now(), lastStart + staggerMs);
-      if (staggerMs > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      try {
-        results[index] = { status: 'fulfilled', value: await task(item) };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
-      }
-    }
+  const acquire = async (): Promise<void> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    const wait = lastStart + staggerMs - Date.now();
+    lastStart = Math.max(Date.now(), lastStart + staggerMs);
+    if (staggerMs > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  return results;
+  const handBack = (): void => {
+    const next = waiting.shift();
+    if (next === undefined) free += 1;
+    else next();
+  };
+  return Promise.allSettled(
+    items.map(async (item) => {
+      await acquire();
+      let held = true;
+      const release = (): void => {
+        if (!held) return;
+        held = false;
+        handBack();
+      };
+      try {
+        return await task(item, release);
+      } finally {
+        release();
+      }
+    }),
+  );
 }

@@ -35,6 +35,8 @@ export interface DeliveryOptions {
    * tell. A text of several lines is pasted only once this says true: unbracketed, every newline is a submission.
    */
   readonly bracketedPaste?: () => Promise<boolean | undefined>;
+  /** Called once the agent is first ready for the paste: its start-up is over (a launch frees its slot then). */
+  readonly onReady?: () => void;
 }
 
 export interface DeliveryResult {
@@ -145,6 +147,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
   const lines = safe.split('\n').length;
   const startedAt = Date.now();
   const dialogsAnswered = await waitUntilReady(d, answerDialogs, lines);
+  d.options.onReady?.();
   const landMs = pasteLandMs(d.scale, Date.now() - startedAt);
   const markers = pasteMarkers(safe);
   for (let paste = 1; paste <= MAX_PASTES; paste += 1) {

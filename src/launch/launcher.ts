@@ -162,6 +162,7 @@ export async function deliverToWorker(
   paneId: string,
   text: string,
   taskId: string,
+  onReady?: () => void,
 ): Promise<{ record: LaunchRecord; pastedAt: number }> {
   const before = await readRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
@@ -178,6 +179,7 @@ export async function deliverToWorker(
     },
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
+    onReady,
   });
   const ownTask = taskId === worker.name ? { taskDigest: taskDigest(worker.task) } : {};
   const record: LaunchRecord = {
@@ -233,23 +235,30 @@ export async function launchWave(
   promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
 ): Promise<WaveResult> {
   const { policy } = fleet.config;
-  const results = await mapBounded(steps, policy.launchConcurrency, policy.launchStaggerMs, async (planned) => {
-    // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
-    const start =
-      planned.delivery === 'resume'
-        ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
-        : undefined;
-    const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
-    const record = await startWorker(fleet, step);
-    if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
-    // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
-    const text =
-      start?.kind === 'resume'
-        ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
-        : await promptFor(step.worker, step);
-    await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name);
-    return step.worker.name;
-  });
+  // A launch slot covers an agent's start-up, the costly part: once it is ready for its task, the next one starts
+  // while this one's task is pasted and its submission checked.
+  const results = await mapBounded(
+    steps,
+    policy.launchConcurrency,
+    policy.launchStaggerMs,
+    async (planned, release) => {
+      // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
+      const start =
+        planned.delivery === 'resume'
+          ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
+          : undefined;
+      const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
+      const record = await startWorker(fleet, step);
+      if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
+      // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
+      const text =
+        start?.kind === 'resume'
+          ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
+          : await promptFor(step.worker, step);
+      await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, release);
+      return step.worker.name;
+    },
+  );
   const started: string[] = [];
   const failed: { worker: string; error: unknown }[] = [];
   results.forEach((result, index) => {
