@@ -192,6 +192,17 @@ export class Tmux extends TmuxServer {
     await this.cmd(['send-keys', '-t', paneId, ...keys]);
   }
 
+  /**
+   * Presses keys one after another, 100 ms apart: two Escapes sent in one send-keys reach the program in one read,
+   * and OpenCode 1.18 took them as one key, not as the two presses that interrupt its turn (measured).
+   */
+  async pressKeys(paneId: string, keys: readonly string[]): Promise<void> {
+    for (const [index, key] of keys.entries()) {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      await this.sendKeys(paneId, [key]);
+    }
+  }
+
   /** Leaves copy mode: in copy mode keys go to tmux, and pastes arrive unbracketed. */
   async cancelMode(paneId: string): Promise<void> {
     await this.cmd(['send-keys', '-t', paneId, '-X', 'cancel'], { allowFailure: true });

@@ -7,6 +7,7 @@ import { aiderPreset } from './aider/preset.js';
 import { claudePreset } from './claude/preset.js';
 import { codexPreset } from './codex/preset.js';
 import { geminiPreset } from './gemini/preset.js';
+import { opencodePreset } from './opencode/preset.js';
 import { piPreset } from './pi/preset.js';
 import { qwenPreset } from './qwen/preset.js';
 import { shellPreset } from './shell/preset.js';
@@ -19,6 +20,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   gemini: geminiPreset,
   qwen: qwenPreset,
   pi: piPreset,
+  opencode: opencodePreset,
   aider: aiderPreset,
   shell: shellPreset,
   sim: simPreset,

@@ -117,7 +117,7 @@ export class Executor {
         void log('interrupt', `sent ${keys.join(' ')}: ${action.reason}`);
         // Not queued behind a paste in progress: spending must stop now, and a key cannot garble a paste's text.
         void paneOf(this.fleet, spec)
-          .then((pane) => this.fleet.tmux.sendKeys(pane, keys))
+          .then((pane) => this.fleet.tmux.pressKeys(pane, keys))
           .catch((error: unknown) =>
             this.fleet.log.emit(
               'action_failed',

@@ -7,12 +7,13 @@ import { tempDir } from './git-repo.js';
 /**
  * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
  *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex \
- *     @qwen-code/qwen-code @mariozechner/pi-coding-agent
- * and found through CZAR_REAL_AGENTS_DIR. Each is started with a throwaway HOME and pointed at a scripted model
- * endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those measured in
- * docs of the field notes (real-agents-offline.md).
+ *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai
+ * and found through CZAR_REAL_AGENTS_DIR. Install them in one command: a later `npm install --no-save` of one
+ * package into the same prefix removes the others (measured with npm 11). Each is started with a throwaway HOME and
+ * pointed at a scripted model endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those
+ * measured in docs of the field notes (real-agents-offline.md).
  */
-export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi';
+export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode';
 
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
@@ -175,6 +176,44 @@ export async function piAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand
   };
 }
 
+/**
+ * OpenCode: a provider on the scripted Chat Completions endpoint as its model (and its title model), without the
+ * models.dev fetch or sharing. Its config folder looks as after OpenCode's own first start on a machine: it installs
+ * `@opencode-ai/plugin` there (about 100 s with the npm registry reachable) unless `node_modules` exists and the lock
+ * file lists that package. `allowShell: false` makes its `bash` tool ask first.
+ */
+export async function opencodeAgent(
+  endpoint: ModelEndpoint,
+  options: RealAgentOptions = {},
+): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-opencode-home-');
+  const configDir = path.join(home, '.config', 'opencode');
+  await mkdir(path.join(configDir, 'node_modules'), { recursive: true });
+  const lock = { packages: { '': { dependencies: { '@opencode-ai/plugin': '1.18.33' } } } };
+  await writeFile(path.join(configDir, 'package-lock.json'), JSON.stringify(lock));
+  const config = {
+    provider: {
+      fake: {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Fake',
+        options: { baseURL: `${endpoint.url}/v1`, apiKey: '{env:FAKE_API_KEY}' },
+        models: { 'fake-model': { name: 'Fake Model' } },
+      },
+    },
+    model: 'fake/fake-model',
+    small_model: 'fake/fake-model',
+    share: 'disabled',
+    ...(options.allowShell === false ? { permission: { bash: 'ask' } } : {}),
+  };
+  await writeFile(path.join(configDir, 'opencode.json'), JSON.stringify(config));
+  return {
+    command: realAgentBin('opencode'),
+    args: [],
+    env: { HOME: home, FAKE_API_KEY: 'czar-test-dummy-key', OPENCODE_DISABLE_MODELS_FETCH: '1' },
+    home,
+  };
+}
+
 export const REAL_AGENT_BUILDERS: Readonly<
   Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>
 > = {
@@ -183,4 +222,5 @@ export const REAL_AGENT_BUILDERS: Readonly<
   gemini: geminiAgent,
   qwen: qwenAgent,
   pi: piAgent,
+  opencode: opencodeAgent,
 };

@@ -6,7 +6,8 @@ import { hookShellCommand } from '../../src/agents/hook-settings.js';
 import { pasteMarkers, showsPaste } from '../../src/launch/delivery-steps.js';
 import { PRESET_NAMES } from '../../src/domain/config-types.js';
 
-// Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0 and Codex 0.169.0.
+// Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0, Codex 0.169.0, Qwen Code,
+// pi and OpenCode 1.18.33.
 const screen = (name: string): string =>
   readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');
 const dialogIds = (preset: AgentPreset, text: string): string[] =>
@@ -328,5 +329,72 @@ describe('pi preset against real screens', () => {
     expect(setup.args[0]).toBe('-e');
     expect(setup.args[1]).toMatch(/bin\/czar-pi-extension\.js$/);
     expect(JSON.parse(setup.env.CZAR_PI_REPORT ?? '[]')).toEqual([...context.czarCommand, 'report', '--hook']);
+  });
+});
+
+describe('opencode preset against real screens', () => {
+  const opencode = presetFor('opencode');
+  // OpenCode 1.18.33 in a 200x50 pane: its start screen, a session, and the permission prompt that replaces its box.
+  const all = [
+    'ready',
+    'pasted-short',
+    'submitting',
+    'busy',
+    'permission',
+    'idle',
+    'api-error-400',
+    'busy-retrying',
+    'interrupt-once',
+    'interrupted',
+    'ready-resumed',
+    'pasted-resumed',
+  ].map((name) => `opencode-${name}`);
+
+  it('reads its input box above the box edge, empty, pasted into, or on its start screen with the placeholder', () => {
+    expect(opencode.inputText?.(screen('opencode-ready'))).toBe('');
+    // The start screen's box is narrow: a long line wraps in it.
+    expect(opencode.inputText?.(screen('opencode-pasted-short'))).toBe(
+      'Write the greeting and commit it.\nRUN: echo hello > hello.txt && git add hello.txt && git commit -qm\n"add hello"\nSAY: Finished.',
+    );
+    // A resumed session: the box under the conversation, its sidebar cut off, the user's earlier prompts not in it.
+    expect(opencode.inputText?.(screen('opencode-ready-resumed'))).toBe('');
+    expect(opencode.inputText?.(screen('opencode-pasted-resumed'))).toBe(
+      'Again.\nRUN: echo again > again.txt && git add again.txt && git commit -qm "add again"\nSAY: Again done.',
+    );
+    const markers = pasteMarkers('Write the greeting and commit it.\nSAY: Finished.');
+    expect(showsPaste(opencode.inputText?.(screen('opencode-pasted-short')) ?? '', markers)).toBe(true);
+    expect(showsPaste(opencode.inputText?.(screen('opencode-busy')) ?? 'x', markers)).toBe(false);
+    // Half a second after Enter the start screen still holds the task (measured: up to 2 s on a loaded machine,
+    // while it asks for a title and makes the session); an Enter pressed then does not send it twice (measured).
+    expect(opencode.inputText?.(screen('opencode-submitting'))).toBe(
+      opencode.inputText?.(screen('opencode-pasted-short')),
+    );
+  });
+
+  it('is ready wherever its box is drawn, and not while a permission prompt stands in its place', () => {
+    for (const name of all.filter((name) => name !== 'opencode-permission'))
+      expect(opencode.isReady(screen(name)), name).toBe(true);
+    expect(opencode.isReady(screen('opencode-permission'))).toBe(false);
+  });
+
+  it('is busy while the status line says "esc interrupt" (retrying too), waiting at a permission prompt', () => {
+    const busy = ['busy', 'busy-retrying', 'interrupt-once'].map((name) => `opencode-${name}`);
+    for (const name of all) expect(opencode.isBusy(screen(name)), name).toBe(busy.includes(name));
+    for (const name of all) expect(opencode.isWaiting(screen(name)), name).toBe(name === 'opencode-permission');
+    expect(opencode.interruptKeys).toEqual(['Escape', 'Escape']);
+  });
+
+  it("loads czar's plugin as a file and gives it the report command, with no editor for git", () => {
+    const setup = opencode.setup(context);
+    expect(setup.files).toEqual([]);
+    const config = JSON.parse(setup.env.OPENCODE_CONFIG_CONTENT ?? '{}') as {
+      plugin?: string[];
+      experimental?: Record<string, unknown>;
+    };
+    expect(config.plugin).toEqual([expect.stringMatching(/^file:\/\/\/.*\/bin\/czar-opencode-plugin\.js$/)]);
+    expect(config.experimental).toEqual({ disable_paste_summary: true });
+    expect(JSON.parse(setup.env.CZAR_OPENCODE_REPORT ?? '[]')).toEqual([...context.czarCommand, 'report', '--hook']);
+    expect(setup.env.GIT_EDITOR).toBe('true');
+    expect(setup.env.OPENCODE_DISABLE_AUTOUPDATE).toBe('1');
   });
 });

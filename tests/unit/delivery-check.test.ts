@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claudePrompt } from '../../src/agents/claude/records.js';
 import { codexPrompt } from '../../src/agents/codex/records.js';
 import { geminiPrompt } from '../../src/agents/gemini/records.js';
+import { opencodePrompt } from '../../src/agents/opencode/records.js';
 import { piPrompt } from '../../src/agents/pi/records.js';
 import { qwenPrompt } from '../../src/agents/qwen/records.js';
 import { promptDifference, type RecordedPrompt } from '../../src/domain/delivery-check.js';
@@ -28,6 +29,14 @@ describe('recorded prompts', () => {
     expect(prompts(qwenPrompt, fixture('qwen/chat.jsonl'))).toEqual([
       'Second.\nRUN: echo two > two.txt\nSAY: Done two.',
       'Fail please.\nFAIL: 400 scripted refusal: no such model',
+    ]);
+    expect(prompts(opencodePrompt, fixture('opencode/session.jsonl'))).toEqual([
+      'Write the greeting and commit it.\nRUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"\nSAY: Finished.',
+      'Anything at all.\nFAIL: 400 scripted refusal: no such model',
+      'Retry me.\nFAIL-TIMES: 2 500 scripted boom\nSAY: Recovered.',
+      'Sleep a while.\nRUN: sleep 30\nSAY: Slept.',
+      'Again.\nRUN: echo again > again.txt && git add again.txt && git commit -qm "add again"\nSAY: Again done.',
+      'Editor.\nRUN: git commit --allow-empty\nSAY: Tried.',
     ]);
     expect(prompts(piPrompt, fixture('pi/session.jsonl'))).toEqual([
       'Slow one.\nSLEEP: 6\nRUN: echo hi > hi.txt && git add hi.txt && git commit -qm hi\nSAY: Slept.',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stateForHook } from '../../src/agents/hook-events.js';
 
@@ -77,6 +78,50 @@ describe('stateForHook', () => {
       note: 'turn failed: 429 slow down',
       failure: { kind: 'rate_limit', detail: '429 slow down' },
     });
+  });
+
+  it("maps OpenCode's turns as czar's plugin reports them, with the failure a turn ended on", () => {
+    const hook = (name: string): unknown =>
+      JSON.parse(readFileSync(new URL(`../fixtures/hooks/${name}.json`, import.meta.url), 'utf8'));
+    expect(stateForHook('opencode-busy', hook('opencode-busy'))).toEqual({ state: 'working' });
+    expect(stateForHook('opencode-retry', hook('opencode-retry'))).toEqual({
+      state: 'working',
+      note: 'retrying: scripted boom',
+    });
+    expect(stateForHook('opencode-permission', hook('opencode-permission'))).toEqual({
+      state: 'waiting',
+      note: 'permission requested: echo again > again.txt && git add again.txt && git commit -qm "add again"',
+    });
+    expect(stateForHook('opencode-permission-replied', hook('opencode-permission-replied'))).toEqual({
+      state: 'working',
+    });
+    expect(stateForHook('opencode-idle', hook('opencode-idle'))).toEqual({ state: 'idle', turnEnd: true });
+    expect(stateForHook('opencode-idle', hook('opencode-idle-aborted'))).toEqual({
+      state: 'idle',
+      turnEnd: true,
+      note: 'interrupted',
+    });
+    expect(stateForHook('opencode-idle', hook('opencode-idle-api-error-400'))).toEqual({
+      state: 'idle',
+      turnEnd: true,
+      note: 'turn failed: 400 scripted refusal: no such model',
+      failure: { kind: 'invalid_request', detail: '400 scripted refusal: no such model' },
+    });
+  });
+
+  it("reads an OpenCode failure by its status, else by OpenCode's error name and words", () => {
+    const failed = (payload: Record<string, unknown>): unknown =>
+      stateForHook('opencode-idle', { stop_reason: 'error', ...payload })?.failure;
+    expect(failed({ error_status: 429, error_message: '429 slow down' })).toEqual({
+      kind: 'rate_limit',
+      detail: '429 slow down',
+    });
+    expect(failed({ error_status: 503, error_message: '503 busy' })).toMatchObject({ kind: 'overloaded' });
+    expect(failed({ error_name: 'ProviderAuthError', error_message: 'no key' })).toMatchObject({ kind: 'auth' });
+    expect(failed({ error_status: 'x', error_message: 'boom', error_body: '{"type":"server_error"}' })).toMatchObject({
+      kind: 'server_error',
+    });
+    expect(failed({})).toEqual({ kind: 'unknown', detail: 'unknown error' });
   });
 
   it('says nothing for SessionEnd and unknown events', () => {

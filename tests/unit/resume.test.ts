@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claudeResume } from '../../src/agents/claude/resume.js';
 import { codexResume } from '../../src/agents/codex/resume.js';
 import { geminiResume } from '../../src/agents/gemini/resume.js';
+import { opencodeResume } from '../../src/agents/opencode/resume.js';
 import { piResume } from '../../src/agents/pi/resume.js';
 import { qwenResume } from '../../src/agents/qwen/resume.js';
 import type { AgentResume } from '../../src/agents/resume.js';
@@ -101,7 +102,7 @@ describe('agent conversation identities, from records of the real CLIs', () => {
     expect(identity(geminiResume, '/tmp/other', fixture('gemini/session.jsonl'))?.cwd).not.toBe('/tmp/other');
   });
 
-  it('reads the id and folder of Qwen Code and pi records', () => {
+  it('reads the id and folder of Qwen Code, pi and OpenCode records', () => {
     expect(identity(qwenResume, '/x', fixture('qwen/chat.jsonl'))).toEqual({
       id: 'c9e64f3b-64d1-4391-bf1e-0d8411543252',
       cwd: '/tmp/ag6/qrepo',
@@ -110,6 +111,11 @@ describe('agent conversation identities, from records of the real CLIs', () => {
       id: '01a209aa-7c5b-7412-be0a-50837109721d',
       cwd: '/tmp/ag6/prepo',
     });
+    expect(identity(opencodeResume, '/x', fixture('opencode/session.jsonl'))).toEqual({
+      id: 'ses_defa31a9cffeQAA04XIc8dJy9N',
+      cwd: '/tmp/oclab/wt',
+    });
+    expect(fixture('opencode/session.jsonl').slice(1).map(opencodeResume.identity('/x')).filter(Boolean)).toEqual([]);
     // A pi message line names an id too, but not the session's.
     expect(fixture('pi/session.jsonl').slice(1).map(piResume.identity('/x')).filter(Boolean)).toEqual([]);
   });
@@ -120,5 +126,6 @@ describe('agent conversation identities, from records of the real CLIs', () => {
     expect(geminiResume.args('abc')).toEqual(['--resume', 'abc']);
     expect(qwenResume.args('abc')).toEqual(['--resume', 'abc']);
     expect(piResume.args('abc')).toEqual(['--session', 'abc']);
+    expect(opencodeResume.args('ses_abc')).toEqual(['--session', 'ses_abc']);
   });
 });

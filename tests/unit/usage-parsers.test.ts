@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claudeUsageParser } from '../../src/agents/claude/records.js';
 import { codexUsageParser } from '../../src/agents/codex/records.js';
 import { geminiUsageParser } from '../../src/agents/gemini/records.js';
+import { opencodeRecords, opencodeUsageParser } from '../../src/agents/opencode/records.js';
 import { piUsageParser } from '../../src/agents/pi/records.js';
 import { qwenUsageParser } from '../../src/agents/qwen/records.js';
 import { tallyAll, UsageTally } from '../../src/domain/usage-tally.js';
@@ -113,6 +114,46 @@ describe('pi session usage', () => {
     expect(usage).toHaveLength(3);
     expect(tallyAll(usage)).toEqual({ input: 2 * 900, output: 2 * 40, cacheWrite: 0, cacheRead: 2 * 300 });
     expect(usage[0]?.model).toBe('fake-model');
+  });
+});
+
+describe("OpenCode usage, as czar's plugin records it", () => {
+  it('counts each answer once by its message id, input without the cached part, failed and interrupted ones as nothing', () => {
+    // Seven answers of the scripted endpoint (1200 prompt tokens of which 300 cached, 40 out), one refused turn and
+    // one interrupted turn, from OpenCode 1.18.33.
+    const lines = fixture('opencode/session.jsonl');
+    const { usage, malformed } = parseAll(opencodeUsageParser, [...lines, lines[2] ?? '']);
+    expect(malformed).toBe(0);
+    expect(tallyAll(usage)).toEqual({ input: 7 * 900, output: 7 * 40, cacheWrite: 0, cacheRead: 7 * 300 });
+    expect(usage[0]?.model).toBe('fake-model');
+    expect(usage[0]?.at).toBe(Date.parse('2026-11-25T01:41:04.258Z'));
+  });
+
+  it('reads reasoning as output and ignores counts that are not counts', () => {
+    const parse = opencodeUsageParser();
+    const line = (tokens: unknown): string => JSON.stringify({ type: 'usage', id: 'm', tokens });
+    const parsed = parse(line({ input: 5, output: 2, reasoning: 3, cache: { read: 1, write: 4 } }));
+    expect(parsed !== 'none' && parsed !== 'malformed' && parsed.tokens).toEqual({
+      input: 5,
+      output: 5,
+      cacheWrite: 4,
+      cacheRead: 1,
+    });
+    const odd = parse(line({ input: -5, output: '7', cache: 'x' }));
+    expect(odd !== 'none' && odd !== 'malformed' && odd.tokens).toEqual({
+      input: 0,
+      output: 0,
+      cacheWrite: 0,
+      cacheRead: 0,
+    });
+    expect(parse(JSON.stringify({ type: 'prompt', text: '"usage"' }))).toBe('none');
+  });
+
+  it("looks in the plugin's folder for the worktree under HOME, and nowhere relative without one", () => {
+    const records = (env: Record<string, string>) =>
+      opencodeRecords({ worktree: '/w/a.b', env, transcripts: [] }).places;
+    expect(records({ HOME: '/h' })).toEqual({ kind: 'claude', dirs: ['/h/.local/share/czar/opencode/-w-a-b'] });
+    expect(records({})).toEqual({ kind: 'claude', dirs: [] });
   });
 });
 
