@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CZAR_SESSION } from '../domain/paths.js';
 import { pathExists } from './file-system.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run } from './process.js';
@@ -18,6 +17,7 @@ import {
   type PaneInfo,
 } from './tmux-words.js';
 import { TmuxServer } from './tmux-server.js';
+import { killProcessGroups } from './pane-processes.js';
 
 /** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
@@ -286,16 +286,5 @@ export class Tmux extends TmuxServer {
   static async version(): Promise<string> {
     const result = await run('tmux', ['-V']);
     return result.stdout.trim();
-  }
-}
-
-/** Kills each live agent pane's process group; the czar's own pane is left to tmux's hang-up. */
-function killProcessGroups(panes: readonly PaneInfo[]): void {
-  for (const pane of panes) {
-    try {
-      if (!pane.dead && pane.pid > 1 && pane.session !== CZAR_SESSION) process.kill(-pane.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
   }
 }
