@@ -178,12 +178,24 @@ export async function writeReport(
   await writeAtomic(file, line);
 }
 
-/** A turn end merged with the report on file; the schema is loaded only here, so a starting agent does not load zod. */
+/**
+ * A turn end merged with the report on file. Only a done on file can stand against it, so the schema (zod) is loaded
+ * only then: an agent's hooks end every turn, and most turns end on no done.
+ */
 async function mergeWithReportOnFile(file: string, report: WorkerReport): Promise<WorkerReport> {
-  const { mergeReport, parseReport } = await import('../domain/report-schema.js');
   const previousText = await readText(file).catch(() => undefined);
-  const previous = previousText === undefined ? undefined : parseReport(previousText, report.worker);
-  return mergeReport(previous?.ok === true ? previous.report : undefined, report, { turnEnd: true });
+  if (previousText === undefined || !saysDone(previousText)) return report;
+  const { mergeReport, parseReport } = await import('../domain/report-schema.js');
+  const previous = parseReport(previousText, report.worker);
+  return mergeReport(previous.ok ? previous.report : undefined, report, { turnEnd: true });
+}
+
+function saysDone(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { state?: unknown } | null)?.state === 'done';
+  } catch {
+    return false;
+  }
 }
 
 /** Puts a refused report in the worker's stream, where the czar reads it as a rejected report (see `parseReport`). */
