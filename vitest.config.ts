@@ -12,9 +12,9 @@ const hosts = [
   'tests/integration/doctor-hosts.test.ts',
 ];
 
-// The slow tiers run in forks with room for slow machines. They mostly wait on tmux, git, ssh and the agents' timed
-// turns rather than the CPU, so two files run at a time on 2 cores: first the integration tier, then the timed tiers
-// (real agents, ssh hosts, terminals) together: one file at a time, they took 16 of the suite's 28 minutes.
+// The slow tiers run in forks with room for slow machines: the integration tier two files at a time (it waits on tmux
+// and git), then ssh hosts and terminals two at a time, and the real agents one at a time (each CLI's start-up is a
+// core's worth of work). `npm test` runs the real agents beside the rest (scripts/test-lanes.ts).
 const slow = (name: string, groupOrder: number, include: string[], maxWorkers: number, exclude: string[] = []) => ({
   test: {
     name,
@@ -49,8 +49,8 @@ export default defineConfig({
       },
       slow('integration', 1, ['tests/integration/**/*.test.ts'], 2, [...realAgents, ...hosts]),
       slow('hosts', 2, hosts, 2),
-      slow('real-agents', 2, realAgents, 2),
       slow('e2e', 2, ['tests/e2e/**/*.test.ts'], 2),
+      slow('real-agents', 3, realAgents, 1),
     ],
   },
 });

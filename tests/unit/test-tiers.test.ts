@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -35,19 +35,25 @@ describe('the test tiers (vitest projects)', () => {
       ).toHaveLength(1);
   });
 
-  it('run the slow tiers in forks after the pure ones: integration two files at a time, then the timed tiers together, two files at a time', () => {
+  it('run the slow tiers in forks after the pure ones: integration two files at a time, then hosts and terminals two at a time, and real agents one at a time', () => {
     const workers = Object.fromEntries(
       slow.map(({ test }) => [test.name, { pool: test.pool, maxWorkers: test.maxWorkers }]),
     );
     expect(workers).toEqual({
       integration: { pool: 'forks', maxWorkers: 2 },
       hosts: { pool: 'forks', maxWorkers: 2 },
-      'real-agents': { pool: 'forks', maxWorkers: 2 },
       e2e: { pool: 'forks', maxWorkers: 2 },
+      'real-agents': { pool: 'forks', maxWorkers: 1 },
     });
     const order = Object.fromEntries(slow.map(({ test }) => [test.name, test.sequence.groupOrder]));
     expect(Math.min(...Object.values(order))).toBeGreaterThan(0);
     expect(order.integration).toBeLessThan(order.hosts ?? 0);
-    expect(new Set([order.hosts, order['real-agents'], order.e2e]).size).toBe(1);
+    expect(order.hosts).toBe(order.e2e);
+    expect(order['real-agents']).toBeGreaterThan(order.e2e ?? 0);
+  });
+
+  it('are all run by npm test, in its two lanes', () => {
+    const lanes = readFileSync(path.join(root, 'scripts/test-lanes.ts'), 'utf8');
+    for (const { test } of projects) expect(lanes, test.name).toContain(`'${test.name}'`);
   });
 });
