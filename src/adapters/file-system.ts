@@ -59,6 +59,14 @@ export function modifiedAt(file: string): Promise<number | undefined> {
   );
 }
 
+/**
+ * `modifiedAt` for a sweep over many files: a promise per file cost 0.2 ms of CPU each (500 a look at 500 workers),
+ * a synchronous stat a few microseconds.
+ */
+export function modifiedAtSync(file: string): number | undefined {
+  return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+}
+
 /** The file's size in bytes, or undefined when it is not there. */
 export function fileSize(file: string): Promise<number | undefined> {
   return stat(file).then(

@@ -66,7 +66,7 @@ export const policySchema = z
       .number()
       .int()
       .min(1)
-      .max(256)
+      .max(1000)
       .optional()
       .meta({ description: 'Concurrency cap; the rest wait in the queue (default 6).' }),
     restart: z

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { modifiedAt, pathExistsSync } from '../adapters/file-system.js';
+import { modifiedAtSync, pathExistsSync } from '../adapters/file-system.js';
 import { branchTips } from '../adapters/git.js';
 import { reportStream } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -40,7 +40,7 @@ export class SafetyNet {
     this.seen.base = baseTip;
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
-      const mtime = await modifiedAt(reportStream(this.fleet.paths, name));
+      const mtime = modifiedAtSync(reportStream(this.fleet.paths, name));
       if (mtime !== undefined && mtime !== this.seen.reports.get(name)) dirty.reports.add(name);
       this.seen.reports.set(name, mtime);
       const tip = tips.get(worker.spec.branch) ?? '';

@@ -46,3 +46,12 @@ describe('czar report', () => {
     expect([...loaded].filter((name) => /^(zod|execa|simple-git|yaml)(\/|$)/.test(name))).toEqual([]);
   });
 });
+
+describe('czar status', () => {
+  // People, scripts and workers poll it; while the czar runs it only prints the file that czar wrote.
+  it('loads no zod, execa, simple-git or yaml before it knows whether the czar runs', () => {
+    const loaded = loadedAtStart(path.join(SRC, 'cli/commands/status.ts'));
+    expect(loaded.has(path.join(SRC, 'fleet/requests.ts'))).toBe(true);
+    expect([...loaded].filter((name) => /^(zod|execa|simple-git|yaml)(\/|$)/.test(name))).toEqual([]);
+  });
+});

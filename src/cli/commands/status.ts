@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { readLiveStatusFile, readStatusFile } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
-import { withCzarLiveness } from '../../domain/status-render.js';
 import { czarOfConfig, liveCzarPid } from '../../fleet/requests.js';
 import type { FleetStatus, WorkerStatus } from '../../domain/status-schema.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
@@ -49,6 +48,8 @@ async function readFleetStatus(configOption: string | undefined): Promise<FleetS
       `There is no ${paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`,
     );
   }
+  // The renderer loads zod (through the checkpoint and usage shapes): only the long way pays for it.
+  const { withCzarLiveness } = await import('../../domain/status-render.js');
   return withCzarLiveness(written, (await liveCzarPid(paths)) !== undefined);
 }
 
