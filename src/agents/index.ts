@@ -1,5 +1,6 @@
 import type { AgentCommand, PresetName } from '../domain/config-types.js';
 import { withScreen } from './custom-agent.js';
+import { customReview } from './custom-review.js';
 import type { AgentPreset } from './preset.js';
 import type { ReviewMode } from './review-call.js';
 import type { AgentRecords, RecordContext } from './usage-records.js';
@@ -49,4 +50,9 @@ export function agentRecords(name: PresetName, context: RecordContext): AgentRec
 /** How a preset reviews, or undefined when that agent cannot review (a plain shell, Aider). */
 export function reviewModeOf(name: PresetName): ReviewMode | undefined {
   return presetFor(name).review;
+}
+
+/** How this agent reviews: czar.yaml's `review_args:` win over its preset's own mode, as a person's word should. */
+export function agentReviewMode(agent: Pick<AgentCommand, 'preset' | 'reviewArgs'>): ReviewMode | undefined {
+  return agent.reviewArgs === undefined ? reviewModeOf(agent.preset) : customReview;
 }

@@ -31,6 +31,7 @@ export function resolveAgents(
       args: entry.args ?? base.args,
       env: entry.env ?? base.env,
       ...(screen === undefined ? {} : { screen }),
+      ...(entry.review_args === undefined ? {} : { reviewArgs: entry.review_args }),
     };
   }
   return agents;

@@ -8,21 +8,29 @@ import type { WrittenConfig, WrittenReview, WrittenWorker } from './schema.js';
 
 interface AgentMake {
   readonly name: string;
-  readonly preset: PresetName;
+  /** Which program it is, so a model does not grade its own work: its preset, or its own name for a shell one. */
+  readonly make: string;
 }
 
-export function canReview(preset: PresetName): boolean {
-  return reviewModeOf(preset) !== undefined;
-}
-
-/** The presets that can review, for messages. */
+/** The presets that can review with no `review_args:`, for messages. */
 export function reviewingPresets(): readonly PresetName[] {
-  return PRESET_NAMES.filter(canReview);
+  return PRESET_NAMES.filter((preset) => reviewModeOf(preset) !== undefined);
 }
 
 /** The preset behind an agent name as written (a preset itself, an `agents:` entry's, or shell). */
 export function presetNameOf(written: WrittenConfig, agent: string): PresetName {
   return isPreset(agent) ? agent : (written.agents?.[agent]?.preset ?? 'shell');
+}
+
+/** An agent can review when its `agents:` entry gives `review_args:` or its preset has a review mode. */
+export function canReview(written: WrittenConfig, agent: string): boolean {
+  return written.agents?.[agent]?.review_args !== undefined || reviewModeOf(presetNameOf(written, agent)) !== undefined;
+}
+
+/** czar knows nothing of a shell-preset entry's program: each counts as a make of its own. */
+function makeOf(written: WrittenConfig, agent: string): AgentMake {
+  const preset = presetNameOf(written, agent);
+  return { name: agent, make: preset === 'shell' && !isPreset(agent) ? agent : preset };
 }
 
 /** The review that applies to a worker: its own fields over the fleet's; undefined when off or absent. */
@@ -40,7 +48,7 @@ function configuredAgents(written: WrittenConfig): AgentMake[] {
     ...written.workers.map((worker) => worker.agent ?? written.agent ?? DEFAULT_AGENT),
     ...Object.keys(written.agents ?? {}),
   ];
-  return [...new Set(names)].map((name) => ({ name, preset: presetNameOf(written, name) }));
+  return [...new Set(names)].map((name) => makeOf(written, name));
 }
 
 /**
@@ -51,18 +59,17 @@ export function defaultReviewer(
   written: WrittenConfig,
   worker: WrittenWorker,
 ): { readonly agent: string; readonly why: string } | undefined {
-  const ownName = worker.agent ?? written.agent ?? DEFAULT_AGENT;
-  const ownMake: AgentMake = { name: ownName, preset: presetNameOf(written, ownName) };
-  const other = configuredAgents(written).find((agent) => agent.preset !== ownMake.preset && canReview(agent.preset));
+  const own = makeOf(written, worker.agent ?? written.agent ?? DEFAULT_AGENT);
+  const other = configuredAgents(written).find((agent) => agent.make !== own.make && canReview(written, agent.name));
   if (other !== undefined)
     return {
       agent: other.name,
-      why: `${other.name} reviews ${worker.name} (${ownMake.name}): an agent of another make, so no model grades its own work`,
+      why: `${other.name} reviews ${worker.name} (${own.name}): an agent of another make, so no model grades its own work`,
     };
-  if (canReview(ownMake.preset))
+  if (canReview(written, own.name))
     return {
-      agent: ownMake.name,
-      why: `${ownMake.name} reviews ${worker.name}: its own agent, the only make configured that can review`,
+      agent: own.name,
+      why: `${own.name} reviews ${worker.name}: its own agent, the only make configured that can review`,
     };
   return undefined;
 }

@@ -3,7 +3,7 @@ import { canReview, defaultReviewer, presetNameOf, reviewingPresets, writtenRevi
 import { isPreset, PRESET_NAMES } from '../domain/config-types.js';
 import type { Rule } from './rule.js';
 
-/** Every reviewer exists and can review (has a headless mode czar runs once and reads a verdict from). */
+/** Every reviewer exists and can review (a headless mode czar runs once and reads a verdict from, or `review_args:`). */
 export const reviewersCanReview: Rule = {
   name: 'reviewers-can-review',
   check: (config) => {
@@ -27,12 +27,12 @@ export const reviewersCanReview: Rule = {
           key,
           problemAt(at, `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`),
         );
-      else if (!canReview(presetNameOf(config, agent)))
+      else if (!canReview(config, agent))
         problems.set(
           key,
           problemAt(
             at,
-            `"${agent}" (preset ${presetNameOf(config, agent)}) cannot review: it has no headless mode that answers with a verdict; name an agent whose preset is one of ${presets}.`,
+            `"${agent}" (preset ${presetNameOf(config, agent)}) cannot review: it has no headless mode that answers with a verdict; give agents.${agent} review_args: [...] so czar runs it once with the prompt on stdin and reads its verdict line (docs/review.md), or name an agent whose preset is one of ${presets}.`,
           ),
         );
     });
@@ -41,5 +41,5 @@ export const reviewersCanReview: Rule = {
 };
 
 function noReviewer(worker: string, presets: string): string {
-  return `has review: on but no configured agent can review ${worker}'s branch; add review: { agent: <name> } naming an agent whose preset is one of ${presets}, or review: off.`;
+  return `has review: on but no configured agent can review ${worker}'s branch; add review: { agent: <name> } naming an agent that has review_args: [...] or whose preset is one of ${presets}, or review: off.`;
 }

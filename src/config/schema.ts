@@ -41,6 +41,10 @@ export const agentSchema = z
     interrupt: keys.optional().meta({ description: 'tmux key names that stop a running turn, e.g. [Escape].' }),
     submit_delay: duration.optional().meta({ description: 'Quiet time between a paste and its Enter.' }),
     ready_timeout: duration.optional().meta({ description: 'How long to wait for ready after the start.' }),
+    review_args: z.array(z.string()).optional().meta({
+      description:
+        'Makes it a reviewer: czar runs command with these args (not args) in the review checkout, the prompt on stdin, and reads the last JSON object line it prints as the verdict ([] allowed).',
+    }),
   })
   .meta({ description: 'An agent command line; a built-in name overrides only the fields it sets.' });
 

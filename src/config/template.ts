@@ -26,6 +26,7 @@ project: ${project}
 # agents:
 #   claude: { args: [--model, sonnet] }
 #   mybot: { command: ./bin/mybot, args: [--fast], env: { FOO: "1" }, preset: shell }
+#   judge: { command: ./bin/review.js, review_args: [] }  # a reviewer: prompt on stdin, verdict JSON line out
 
 # One entry per worker: a tmux session on its own branch (czar/<name>) in its own worktree.
 # The task text is pasted into the agent in full.

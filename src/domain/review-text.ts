@@ -60,9 +60,14 @@ export function reviewLine(review: ReviewStatus): string {
 
 /** Who reviews whom and why, one line per reviewed worker, for `doctor` and `up --dry-run`. */
 export function reviewerNotes(workers: readonly WorkerSpec[]): string[] {
-  return workers.flatMap((worker) =>
-    worker.review === undefined
-      ? []
-      : [`review: ${worker.review.why} (up to ${worker.review.maxRounds} round(s), then the person is asked)`],
-  );
+  return workers.flatMap((worker) => {
+    if (worker.review === undefined) return [];
+    const { agent, why, maxRounds } = worker.review;
+    // A reviewer of czar.yaml's own says how it is run: nothing else shows its review_args before the first review.
+    const run =
+      agent.reviewArgs === undefined
+        ? ''
+        : `, running \`${[agent.command, ...agent.reviewArgs].join(' ')}\` with the prompt on stdin`;
+    return [`review: ${why}${run} (up to ${maxRounds} round(s), then the person is asked)`];
+  });
 }

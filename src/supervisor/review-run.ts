@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { reviewModeOf } from '../agents/index.js';
+import { agentReviewMode } from '../agents/index.js';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
 import { changedBetween, forkDiff } from '../adapters/git.js';
 import { detachedCheckout } from '../adapters/git-worktrees.js';
@@ -27,9 +27,9 @@ export interface ReviewRequest {
 
 /**
  * One review of one commit: a detached checkout czar owns at the commit, the prompt, the reviewer run once through
- * its preset's review mode, and its answer validated. An answer that is not a verdict is asked for once more; a
- * second one, a timeout or czar's own trouble is `failed`, never an approval. The prompt, the output and the verdict
- * are kept under `.czar/reviews/<worker>/<sha>.*`.
+ * its review mode (its preset's, or its `review_args:`), and its answer validated. An answer that is not a verdict is
+ * asked for once more; a second one, a timeout or czar's own trouble is `failed`, never an approval. The prompt, the
+ * output and the verdict are kept under `.czar/reviews/<worker>/<sha>.*`.
  */
 export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<ReviewObservation> {
   const { spec, review, sha } = request;
@@ -44,8 +44,11 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
     ...(usage.length === 0 ? {} : { usage }),
     at: Date.now(),
   });
-  const mode = reviewModeOf(review.agent.preset);
-  if (mode === undefined) return failed(`${review.agent.name} (preset ${review.agent.preset}) cannot review`);
+  const mode = agentReviewMode(review.agent);
+  if (mode === undefined)
+    return failed(
+      `${review.agent.name} (preset ${review.agent.preset}) cannot review; give it review_args in czar.yaml`,
+    );
   try {
     const checkout = reviewCheckout(fleet.paths, spec.name);
     await detachedCheckout(fleet.config.repo, checkout, sha);

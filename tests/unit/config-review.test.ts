@@ -3,6 +3,9 @@ import { parse } from 'yaml';
 import { checkConfigText } from '../../src/config/validate.js';
 import { configSchema } from '../../src/config/schema.js';
 import { defaultReviewer, writtenReviewOf } from '../../src/config/resolve-review.js';
+import { normalise } from '../../src/config/normalise.js';
+import type { Config } from '../../src/domain/config-types.js';
+import { reviewerNotes } from '../../src/domain/review-text.js';
 
 function problems(text: string): readonly string[] {
   const checked = checkConfigText(text, 'czar.yaml');
@@ -14,13 +17,70 @@ function written(text: string) {
   return configSchema.parse(parse(text));
 }
 
+function load(text: string): Config {
+  const checked = checkConfigText(text, 'czar.yaml');
+  if (!checked.ok) throw new Error(checked.problems.join('\n'));
+  return normalise(checked.written, {
+    file: '/home/dev/p/czar.yaml',
+    repoTop: '/home/dev/p',
+    currentBranch: 'main',
+    taskFiles: new Map(),
+    roles: new Map(),
+    lineOf: (at) => checked.map.keyAt(at).line,
+  });
+}
+
+const JUDGE = 'agents:\n  judge: { command: ./bin/judge, args: [--chat], review_args: [--review] }\n';
+
 describe('config: review', () => {
   it('an agent that cannot review is refused at its line with one sentence naming it and the fix', () => {
     expect(problems('project: p\nreview: { agent: shell }\nworkers:\n  - name: api\n    task: x\n')).toEqual([
       expect.stringMatching(
-        /^czar\.yaml:2:18: review\.agent "shell" \(preset shell\) cannot review: it has no headless mode that answers with a verdict; name an agent whose preset is one of .*sim.*\.$/,
+        /^czar\.yaml:2:18: review\.agent "shell" \(preset shell\) cannot review: it has no headless mode that answers with a verdict; give agents\.shell review_args: \[\.\.\.\] so czar runs it once with the prompt on stdin and reads its verdict line \(docs\/review\.md\), or name an agent whose preset is one of .*sim.*\.$/,
       ),
     ]);
+  });
+
+  it('an agents: entry with review_args reviews, whatever its preset, and the plan says how it is run', () => {
+    const config = load(
+      `project: p\nagent: sim\n${JUDGE}review: { agent: judge }\nworkers:\n  - name: api\n    task: x\n`,
+    );
+    const review = config.workers[0]?.review;
+    expect(review?.agent).toMatchObject({ name: 'judge', preset: 'shell', args: ['--chat'], reviewArgs: ['--review'] });
+    expect(reviewerNotes(config.workers)).toEqual([
+      'review: judge reviews api: named in review.agent, running `/home/dev/p/bin/judge --review` with the prompt on stdin (up to 3 round(s), then the person is asked)',
+    ]);
+    // An empty list is a reviewer too; a preset without a review mode (aider) gets one from it.
+    const empty = load(
+      'project: p\nagent: sim\nagents:\n  aider: { review_args: [] }\nreview: { agent: aider }\nworkers:\n  - name: api\n    task: x\n',
+    );
+    expect(empty.workers[0]?.review?.agent.reviewArgs).toEqual([]);
+  });
+
+  it('without review_args an agents: entry of a preset that cannot review is still refused, naming review_args', () => {
+    expect(
+      problems(
+        'project: p\nagents:\n  judge: { command: ./j }\nreview: { agent: judge }\nworkers:\n  - name: api\n    task: x\n',
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        '"judge" (preset shell) cannot review: it has no headless mode that answers with a verdict; give agents.judge review_args: [...]',
+      ),
+    ]);
+  });
+
+  it('each shell-preset entry is a make of its own, so one with review_args is a default reviewer of another', () => {
+    const config = written(
+      `project: p\nagent: mybot\nagents:\n  mybot: { command: ./m }\n  judge: { command: ./j, review_args: [] }\nreview: {}\nworkers:\n  - name: api\n    task: x\n`,
+    );
+    expect(defaultReviewer(config, config.workers[0]!)).toEqual({
+      agent: 'judge',
+      why: 'judge reviews api (mybot): an agent of another make, so no model grades its own work',
+    });
+    expect(
+      checkConfigText(`project: p\nagent: sim\n${JUDGE}review: {}\nworkers:\n  - name: api\n    task: x\n`, 'czar.yaml')
+        .ok,
+    ).toBe(true);
   });
 
   it("a worker's own reviewer that is unknown is named at the worker's line", () => {
