@@ -1,5 +1,5 @@
-// czar web's page: plain DOM, no framework. Every text from a fleet goes in through textContent (never as HTML)
-// after its control characters are pictured, so a worker's words cannot become markup or terminal tricks.
+// czar web's page: plain DOM, no framework, drawn with the helpers of dom.js and worker-parts.js (inlined before it).
+/* global visible, el, checkpointsLine, checkpointsPart, checksPart */
 'use strict';
 (() => {
   const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -8,28 +8,6 @@
   /** The worker whose detail is open: { fleet, worker }. */
   let open;
   let drawPending = false;
-
-  // eslint-disable-next-line no-control-regex
-  const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-  const visible = (text) =>
-    String(text).replace(CONTROLS, (c) => {
-      const code = c.charCodeAt(0);
-      if (code < 0x20) return String.fromCharCode(0x2400 + code);
-      return code === 0x7f ? '\u2421' : '\u241b' + String.fromCharCode(code - 0x40);
-    });
-
-  /** An element with attributes (class, data-*, ...) and children: strings become text nodes. */
-  function el(tag, attributes, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes ?? {})) {
-      if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === undefined || child === null || child === false) continue;
-      node.append(typeof child === 'string' || typeof child === 'number' ? visible(child) : child);
-    }
-    return node;
-  }
 
   const BAD = new Set(['stuck', 'crashed', 'blocked', 'waiting', 'api_error', 'over_budget', 'worktree_missing']);
   const GOOD = new Set(['done', 'verified']);
@@ -173,6 +151,7 @@
       worker.parent && el('div', { class: 'line quiet' }, `↳ sub-worker of ${worker.parent}`),
       el('div', { class: 'line' }, worker.title),
       typeof worker.progress === 'number' && el('progress', { max: 100, value: worker.progress }),
+      checkpointsLine(worker),
       worker.note && el('div', { class: 'line note' }, worker.note),
       el(
         'div',
@@ -221,6 +200,8 @@
         `changed: ${worker.git.filesChanged.join(', ') || 'nothing yet'}`,
         worker.git.dirty.length ? ` · uncommitted: ${worker.git.dirty.join(', ')}` : '',
       ),
+      checkpointsPart(worker),
+      checksPart(worker),
       review &&
         el(
           'div',

@@ -1,13 +1,15 @@
+import type { CheckRunStatus } from './check-run-status.js';
 import { checkpointsStatus } from './checkpoint-status.js';
 import type { Checkpoint } from './checkpoints.js';
 import { childrenOf, openChildren, owedToParent } from './children.js';
 import { freshReport } from './classify.js';
 import { currentTask, hasEvidence, type FleetModel, type WorkerModel } from './model.js';
 import { reviewState, type ReviewState } from './review.js';
-import { visible } from './sanitize.js';
+import { visible, visibleLines } from './sanitize.js';
 import type { FleetStatus, ReviewStatus, WorkerStatus } from './status-schema.js';
 import type { WaitingComment } from './status-usage-schema.js';
-import type { PersonComment } from './observations.js';
+import type { CheckRunObservation, PersonComment } from './observations.js';
+import type { CheckSpec } from './config-types.js';
 import { finishedForGood } from './verification.js';
 import { fleetUsageStatus, workerUsageStatus } from './usage-status.js';
 
@@ -85,6 +87,7 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
     agent: spec.agent.name,
     ...progressFields(task?.checkpoints, report?.progress),
     ...(report?.note === undefined ? {} : { note: report.note }),
+    ...(worker.checkRun === undefined ? {} : { checks: checkRunStatus(worker.checkRun, spec.checks) }),
     git: worker.git,
     ...(extras.lastOutput === undefined ? {} : { lastOutput: extras.lastOutput }),
     ...(pane?.lastOutputAt === undefined ? {} : { lastOutputAt: new Date(pane.lastOutputAt).toISOString() }),
@@ -147,4 +150,27 @@ function progressFields(
   if (items === undefined || items.length === 0) return reported === undefined ? {} : { progress: reported };
   const checkpoints = checkpointsStatus(items);
   return { progress: Math.round((100 * checkpoints.done) / checkpoints.total), checkpoints };
+}
+
+/** The latest check run for the status file: the failing check's output is the worker's words, pictured. */
+export function checkRunStatus(run: CheckRunObservation, checks: readonly CheckSpec[]): CheckRunStatus {
+  const failure = run.failure;
+  return {
+    commit: run.sha,
+    state: run.status,
+    at: new Date(run.at).toISOString(),
+    checks: checks.map((check) => check.name),
+    ...(failure === undefined
+      ? {}
+      : {
+          failure: {
+            check: failure.name,
+            run: failure.run,
+            ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }),
+            timedOut: failure.timedOut,
+            tail: visibleLines(failure.tail),
+            log: failure.logFile,
+          },
+        }),
+  };
 }

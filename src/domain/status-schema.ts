@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { CheckRunStatusSchema } from './check-run-status.js';
 import { CheckpointsStatusSchema } from './checkpoint-status.js';
 import { ReviewStatusSchema } from './status-review-schema.js';
 import { HandoffChildSchema, TaskChildrenSchema } from './status-family-schema.js';
+import { HostStatusSchema } from './status-host-schema.js';
 import {
   ReviewUsagePartSchema,
   TaskUsageSchema,
@@ -9,7 +11,7 @@ import {
   UNPRICED,
   WaitingCommentSchema,
 } from './status-usage-schema.js';
-import { ALERT_KINDS, HOST_LINK_STATES, WORKER_STATES } from './words.js';
+import { ALERT_KINDS, WORKER_STATES } from './words.js';
 
 /**
  * The status file is an interface other programs read: this zod schema describes it, generates
@@ -135,6 +137,7 @@ export const WorkerStatusSchema = z.strictObject({
   progress: z.number().min(0).max(100).optional(),
   note: z.string().optional(),
   checkpoints: CheckpointsStatusSchema.optional(),
+  checks: CheckRunStatusSchema.optional(),
   git: GitActivitySchema,
   /** Last non-empty line of the pane, ANSI stripped. */
   lastOutput: z.string().optional(),
@@ -156,20 +159,6 @@ export const WorkerStatusSchema = z.strictObject({
     .optional()
     .describe('the workers this one spawned; owed: neither merged into its branch nor cancelled yet'),
 });
-
-export const HostStatusSchema = z
-  .strictObject({
-    name: z.string().describe('the hosts: name'),
-    state: z
-      .enum(HOST_LINK_STATES)
-      .describe(
-        "the czar's link: connecting (no stream line yet), reachable, unreachable (its workers keep running there, out of sight), refused (another czar version)",
-      ),
-    since: isoTime.describe('when it entered this state'),
-    reason: z.string().optional().describe("why it is unreachable or refused, in ssh's or czar's words"),
-    workers: z.array(z.string()).describe("the fleet's workers on this host"),
-  })
-  .describe('an ssh host running some of the workers, as the czar last saw it');
 
 export const IntegrationStatusSchema = z.strictObject({
   branch: z.string(),

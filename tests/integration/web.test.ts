@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { CZAR_BIN, czar, workerEnv } from '../helpers/cli.js';
 import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
+import { gitIn } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -230,4 +231,68 @@ describe('czar web', () => {
     );
     await page.close();
   });
+
+  it.skipIf(!hasChromium)(
+    "shows a worker's checkpoints on its card and in its detail, and another's check results with the failure's tail",
+    async () => {
+      const fx = await fleetFixture({
+        workers: [
+          {
+            name: 'steps',
+            task: '# Three steps\n- [ ] Lexer\n- [ ] Parser\n- [ ] Docs\n@sim write lexer.txt lexer\n@sim commit the lexer\n@sim checkpoint 1\n@sim work 300 the parser',
+          },
+          { name: 'fin', task: '# Finish\n@sim write src/fin.ts export {};\\n\n@sim commit fin\n@sim done finished' },
+        ],
+        // The failing check's output carries a terminal escape: the page must show it pictured.
+        checks: [
+          { name: 'lint', run: 'true', timeout: '30s' },
+          { name: 'unit', run: "printf 'expected 2\\033[31m got 3\\n'; exit 1", timeout: '30s' },
+          { name: 'e2e', run: 'true', timeout: '30s' },
+        ],
+        integration: { checks: [] },
+        policy: { idle_after: '1m', escalate_after: '1m' },
+      });
+      await fx.launchWave();
+      await fx.supervise();
+      const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(url);
+      const section = page.locator(`section[data-project="${fx.fleet.config.project}"]`);
+
+      const steps = section.locator('[data-worker="steps"]');
+      await steps
+        .locator('.checkpoints', { hasText: 'checkpoints 1/3 · next: 2. Parser' })
+        .waitFor({ timeout: 30_000 });
+      const lexer = (await gitIn(path.join(fx.root, 'workers', 'steps'), ['rev-parse', 'HEAD'])).trim();
+      await steps.click();
+      const detail = page.locator('#detail-facts');
+      await detail.locator('.checkpoints-part h3', { hasText: 'Checkpoints 1/3' }).waitFor();
+      expect(await detail.locator('.checkpoints-part li').allTextContents()).toEqual([
+        `✓ Lexer ${lexer.slice(0, 12)}`,
+        '→ Parser (next)',
+        '○ Docs',
+      ]);
+      expect(await detail.locator('.checks-part').count()).toBe(0);
+      await page.locator('#detail-close').click();
+
+      await section.locator('[data-worker="fin"]').click();
+      await page.locator('#detail-title', { hasText: '/ fin' }).waitFor();
+      const checks = detail.locator('.checks-part');
+      await checks.locator('.state', { hasText: 'failed' }).waitFor({ timeout: 60_000 });
+      const tip = (await gitIn(path.join(fx.root, 'workers', 'fin'), ['rev-parse', 'HEAD'])).trim();
+      expect(await checks.locator('code').textContent()).toBe(tip.slice(0, 12));
+      expect(await checks.locator('.check-list li').allTextContents()).toEqual([
+        'lint: passed',
+        'unit: failed',
+        'e2e: not run',
+      ]);
+      expect(await checks.locator('.alert').textContent()).toMatch(
+        /^unit \(printf .*\) exited with 1; its output ends:$/,
+      );
+      expect(await checks.locator('pre.tail').textContent()).toContain('expected 2␛[31m got 3');
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+      ).toBeLessThanOrEqual(0);
+      await page.close();
+    },
+  );
 });
