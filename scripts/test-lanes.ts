@@ -50,6 +50,7 @@ function runVitest(lane: string, projects: readonly string[]): Promise<Counts> {
 }
 
 async function runLane(lane: (typeof LANES)[number]): Promise<Counts> {
+  const started = performance.now();
   const total: Counts = { passed: 0, failed: 0, skipped: 0, ok: true };
   for (const projects of lane.runs) {
     const counts = await runVitest(lane.name, projects);
@@ -58,6 +59,8 @@ async function runLane(lane: (typeof LANES)[number]): Promise<Counts> {
     total.skipped += counts.skipped;
     total.ok &&= counts.ok;
   }
+  // Which lane is the long one tells where CI's time goes.
+  process.stdout.write(`[${lane.name}] lane done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   return total;
 }
 
