@@ -103,4 +103,9 @@ export interface AgentPreset {
   readonly resume?: AgentResume;
   /** How it reviews a branch as a one-shot command; absent for an agent that cannot review. */
   readonly review?: ReviewMode;
+  /**
+   * Agents of this kind start one at a time in a launch, each once the one before is ready: for an agent whose
+   * instances share state in HOME that a start sets up (a database) and that hung when several started at once.
+   */
+  readonly startsOneAtATime?: true;
 }

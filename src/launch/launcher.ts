@@ -13,6 +13,7 @@ import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded } from '../fleet/map-bounded.js';
+import { Turns } from '../fleet/turns.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { startOnHost } from './start-on-host.js';
@@ -235,28 +236,26 @@ export async function launchWave(
   promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
 ): Promise<WaveResult> {
   const { policy } = fleet.config;
+  const startingAlone = new Turns();
   // A launch slot covers an agent's start-up, the costly part: once it is ready for its task, the next one starts
   // while this one's task is pasted and its submission checked.
   const results = await mapBounded(
     steps,
     policy.launchConcurrency,
     policy.launchStaggerMs,
-    async (planned, release) => {
-      // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
-      const start =
-        planned.delivery === 'resume'
-          ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
-          : undefined;
-      const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
-      const record = await startWorker(fleet, step);
-      if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
-      // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
-      const text =
-        start?.kind === 'resume'
-          ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
-          : await promptFor(step.worker, step);
-      await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, release);
-      return step.worker.name;
+    async (planned, releaseSlot) => {
+      const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
+        ? await startingAlone.take(planned.worker.agent.name)
+        : () => undefined;
+      const release = (): void => {
+        giveTurnBack();
+        releaseSlot();
+      };
+      try {
+        return await launchOne(fleet, planned, promptFor, release);
+      } finally {
+        giveTurnBack();
+      }
     },
   );
   const started: string[] = [];
@@ -274,4 +273,28 @@ export async function launchWave(
     );
   }
   return { started, failed };
+}
+
+/** Starts one worker of a launch and delivers its first task; `release` gives its launch slot back once it is ready. */
+async function launchOne(
+  fleet: Fleet,
+  planned: WorkerPlan,
+  promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
+  release: () => void,
+): Promise<string> {
+  // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
+  const start =
+    planned.delivery === 'resume'
+      ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
+      : undefined;
+  const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
+  const record = await startWorker(fleet, step);
+  if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
+  // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
+  const text =
+    start?.kind === 'resume'
+      ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
+      : await promptFor(step.worker, step);
+  await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, release);
+  return step.worker.name;
 }

@@ -26,6 +26,9 @@ describe.skipIf(unavailable !== undefined)(
           },
         ],
         bonus: [{ name: 'extra', task: '# Bonus BONUS-REMOTE\n@sim done bonus in' }],
+        // What is tested is the bonus reaching the host's agent: under CI's load the done report took longer than
+        // the default 3 s to come over ssh, and a nudge came first.
+        policy: { idle_after: '30s' },
       });
       const host = machine('far');
       await fixture.launchWave();

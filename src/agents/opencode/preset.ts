@@ -84,6 +84,9 @@ export const opencodePreset: AgentPreset = {
   // About 10 s on a loaded two-core machine; the first start on a machine also installs OpenCode's plugin package
   // into ~/.config/opencode (about 100 s, measured) before the box shows.
   readyTimeoutMs: 150_000,
+  // Three OpenCode workers with one HOME started at once under load: one never drew its screen (its log stayed
+  // empty) while the other two set up the shared SQLite database.
+  startsOneAtATime: true,
   interruptKeys: ['Escape', 'Escape'],
   reportsItself: true,
   resume: opencodeResume,
