@@ -2,7 +2,8 @@
  * The real dashboard (`czar dashboard`) on a real simulated fleet, driven through a terminal: a pane of a separate
  * private tmux server plays the person's terminal, send-keys types, capture-pane reads the screen.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
@@ -52,11 +53,11 @@ interface Fleet {
   readonly project: string;
 }
 
-async function launchFleet(): Promise<Fleet> {
+async function launchFleet(env: Record<string, string> = {}): Promise<Fleet> {
   const { root } = await tempRepo();
   const project = uniqueProject();
   const config = await writeFleetConfig(root, project, fleetYaml());
-  const up = await czar(['up', '--detach', '-c', config], { cwd: root });
+  const up = await czar(['up', '--detach', '-c', config], { cwd: root, env });
   expect(up.exitCode, up.stderr).toBe(0);
   return { root, config, tmux: new Tmux(`czar-${project}`), project };
 }
@@ -292,20 +293,27 @@ describe('czar dashboard in a real terminal', () => {
   }, 60_000);
 
   test('--all shows every running fleet of this user, f moving to the next', async () => {
-    const [one, two] = await Promise.all([launchFleet(), launchFleet()]);
-    const argv = dashboardArgv(one.config).slice(0, -2);
-    const { term, pane } = await personTerminal(one.root, [...argv, '--all']);
-    const seen = new Set<string>();
-    // Fleets of other tests may be running too: move on until both of ours were on screen.
-    for (let press = 0; press < 12 && seen.size < 2; press++) {
-      const screen = await screenShows(term, pane, (text) => /supervisor/.test(text), 'a fleet on the dashboard');
-      for (const fleet of [one, two]) if (screen.includes(fleet.project)) seen.add(fleet.project);
-      const shown = [one, two].find((fleet) => screen.includes(fleet.project))?.project;
+    // A registry of this test's own, so the fleets of tests running beside it are not in the cycle.
+    const stateHome = await mkdtemp(path.join(tmpdir(), 'czar-all-'));
+    try {
+      const env = { XDG_STATE_HOME: stateHome };
+      const [one, two] = await Promise.all([launchFleet(env), launchFleet(env)]);
+      const argv = dashboardArgv(one.config);
+      const withState = [...argv.slice(0, 5), `XDG_STATE_HOME=${stateHome}`, ...argv.slice(5, -2), '--all'];
+      const { term, pane } = await personTerminal(one.root, withState);
+      const onScreen = (screen: string): Fleet | undefined =>
+        [one, two].find((fleet) => screen.includes(fleet.project));
+      const first = onScreen(
+        await screenShows(term, pane, (text) => onScreen(text) !== undefined, 'one of the two fleets', 30_000),
+      );
+      const other = first === one ? two : one;
       await term.sendKeys(pane, ['f']);
-      if (shown !== undefined)
-        await screenShows(term, pane, (text) => !text.includes(shown), `a fleet other than ${shown}`);
+      await screenShows(term, pane, (text) => text.includes(other.project), `f moving on to ${other.project}`);
+      await term.sendKeys(pane, ['f']);
+      await screenShows(term, pane, (text) => text.includes(first?.project ?? ''), 'f coming back to the first');
+      await term.sendKeys(pane, ['q']);
+    } finally {
+      await rm(stateHome, { recursive: true, force: true });
     }
-    expect([...seen].sort()).toEqual([one.project, two.project].sort());
-    await term.sendKeys(pane, ['q']);
   }, 90_000);
 });
