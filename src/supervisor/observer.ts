@@ -37,6 +37,8 @@ export class Observer implements Source {
   };
   /** Per worker: when its pane last wrote output (from pane log events). */
   private readonly lastOutputAt = new Map<string, number>();
+  /** Workers whose log events came since the last pass: their output is dated by the log itself. */
+  private readonly outputNoted = new Set<string>();
   private readonly reports: ReportIntake;
   private readonly safetyNet: SafetyNet;
   private readonly gitLooks: GitLooks;
@@ -80,6 +82,7 @@ export class Observer implements Source {
         return true;
       case 'output':
         this.lastOutputAt.set(trigger.worker, Date.now());
+        this.outputNoted.add(trigger.worker);
         this.dirty.screens.add(trigger.worker);
         // Output from a busy worker changes nothing the policy reads until the next clock tick.
         return (
@@ -137,6 +140,7 @@ export class Observer implements Source {
   async poll(): Promise<void> {
     const now = Date.now();
     await this.safetyNet.lookIfDue(now, this.dirty);
+    await this.dateOutput();
     this.observeOutputTimes();
     this.observeSending(now);
     const reported = this.takeAll(this.dirty.reports);
@@ -218,6 +222,20 @@ export class Observer implements Source {
         `the tmux server "${this.fleet.config.tmuxSocket}" is gone, and every session with it; its workers are not taken for crashed; run "czar up" to start the fleet again`,
       );
     this.serverGone = gone;
+  }
+
+  /**
+   * A log event reaches the czar late when its loop is busy (git looks, a launch): a quiet spell timed from the event
+   * began seconds after the pane fell silent, and the nudge came that much late. The log's own time is when the
+   * pane last wrote.
+   */
+  private async dateOutput(): Promise<void> {
+    const noted = this.takeAll(this.outputNoted);
+    const written = await Promise.all(noted.map((name) => logMtime(this.fleet.paths, name)));
+    noted.forEach((name, index) => {
+      const at = written[index];
+      if (at !== undefined) this.lastOutputAt.set(name, at);
+    });
   }
 
   /**

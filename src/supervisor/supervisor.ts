@@ -86,7 +86,7 @@ export class Supervisor {
     this.store = new ModelStore(fleet.config.file, () => this.schedule());
     this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
-    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
+    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base, () => this.schedule());
     this.usage = new LocalUsage(() => this.schedule());
     this.executor = new Executor(
       fleet,
@@ -190,6 +190,7 @@ export class Supervisor {
       await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);
       await this.hostStreams.stop();
       await this.integration.idle();
+      await this.conflicts.idle();
       await this.executor.replies.idle();
       await this.writeStatus(false);
       await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
