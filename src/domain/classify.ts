@@ -13,6 +13,8 @@ export const TURN_END_SETTLE_MS = 3_000;
 export interface Classification {
   readonly state: WorkerState;
   readonly reason: string;
+  /** When time alone changes this conclusion (a quiet spell reaches idle_after or stuck_after, a turn end settles). */
+  readonly changesAt?: number;
 }
 
 /**
@@ -95,18 +97,24 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
     return {
       state: 'working',
       reason: report?.state === 'working' ? 'reported working with recent activity' : 'busy on screen',
+      changesAt: lastActivity + policy.stuckAfterMs,
     };
   }
-  const quiet = now - Math.max(lastOutput, lastReport);
+  const quietSince = Math.max(lastOutput, lastReport);
+  const quiet = now - quietSince;
   if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
   if (report?.state === 'idle' && !outputSinceReport) {
     // A turn end can reach czar before the agent draws why the turn ended (Gemini CLI's API error line, measured):
     // the screen gets a moment to say so before a failed turn is taken for a lazy one.
     if (now - report.at < TURN_END_SETTLE_MS)
-      return { state: 'working', reason: 'its turn just ended; waiting a moment for the screen to say why' };
+      return {
+        state: 'working',
+        reason: 'its turn just ended; waiting a moment for the screen to say why',
+        changesAt: report.at + TURN_END_SETTLE_MS,
+      };
     return { state: 'idle', reason: 'reported idle with no done report' };
   }
-  return { state: 'working', reason: 'recent output' };
+  return { state: 'working', reason: 'recent output', changesAt: quietSince + policy.idleAfterMs };
 }
 
 function doneOrVerified(worker: WorkerModel, reason: string): Classification {

@@ -13,6 +13,7 @@ import { IntegrationSource } from './integration-source.js';
 import { LocalUsage } from './local-usage.js';
 import { ModelStore } from './model-store.js';
 import { Observer } from './observer.js';
+import { PassClock } from './pass-clock.js';
 import { PullRequestComments } from './pull-request-comments.js';
 import { PersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
@@ -21,19 +22,6 @@ import { watchServer } from './server-watch.js';
 import type { Source } from './source.js';
 import { StatusView } from './status-view.js';
 import { armPaneHooks, watchFleet, type Trigger } from './triggers.js';
-
-/** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
-const CLOCK_MS = 1_000;
-/**
- * A quiet pass's `decide()` costs about 30 microseconds a worker: past 100 workers the clock slows with the fleet
- * (10 ms a worker: 5 s at 500) so a quiet czar's CPU stays flat. A pass that an event asks for runs at once.
- */
-const CLOCK_MS_PER_WORKER = 10;
-
-/** How long a fleet of this size goes without a pass before the clock asks for one. */
-export function clockEveryMs(workers: number): number {
-  return Math.max(CLOCK_MS, workers * CLOCK_MS_PER_WORKER);
-}
 
 /**
  * The czar: reconciles what should be (config, policy) with what is (tmux, git, reports) whenever something
@@ -51,11 +39,9 @@ export class Supervisor {
   private readonly sources: readonly Source[];
   private sprintAnnounced = false;
   private watches: Watch[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: PassClock;
   private passRunning = false;
   private passAgain = false;
-  /** When the last pass started: the clock asks for one only once `clockEveryMs` has passed since. */
-  private lastPassAt = 0;
   private stopping = false;
   private readonly executor: Executor;
   /** The fleet's check slots: the workers' checks and the integration's share them. */
@@ -84,6 +70,10 @@ export class Supervisor {
     this.signalsDir = fleet.paths.signals;
     this.saved = new SavedStateFile(fleet.paths.czarState);
     this.store = new ModelStore(fleet.config.file, () => this.schedule());
+    this.clock = new PassClock(
+      () => this.store.model.workers.length,
+      () => this.schedule('clock'),
+    );
     this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base, () => this.schedule());
@@ -162,7 +152,7 @@ export class Supervisor {
     this.watches = await watchFleet(this.fleet, this.signalsDir, (trigger) => this.onTrigger(trigger));
     this.hostStreams.start();
     this.unwatchServer = watchServer(this.fleet.tmux, () => void this.onServerGone());
-    this.timer = setInterval(() => this.schedule('clock'), CLOCK_MS);
+    this.clock.start();
     await this.fleet.log.emit(
       'czar_up',
       `supervising ${this.store.model.workers.length} worker(s), ${this.store.model.queue.length} bonus task(s) queued`,
@@ -181,7 +171,7 @@ export class Supervisor {
     this.stopping = true;
     this.askedToStop();
     try {
-      if (this.timer !== undefined) clearInterval(this.timer);
+      this.clock.stop();
       this.unwatchServer?.();
       this.executor.checks.stop();
       this.executor.reviews.stop();
@@ -237,10 +227,6 @@ export class Supervisor {
   /** Coalesces triggers: one pass at a time, and one more after it if anything arrived meanwhile. */
   private schedule(reason?: 'clock'): void {
     if (this.stopping) return;
-    const every = clockEveryMs(this.store.model.workers.length);
-    // Up to 100 workers every tick passes. The slack keeps a tick that fires a few milliseconds early from waiting
-    // a whole second more.
-    if (reason === 'clock' && every > CLOCK_MS && Date.now() - this.lastPassAt + 100 < every) return;
     if (reason !== 'clock') this.status.poke();
     if (this.passRunning) {
       this.passAgain = true;
@@ -254,9 +240,10 @@ export class Supervisor {
     try {
       do {
         this.passAgain = false;
-        this.lastPassAt = Date.now();
+        this.clock.passing();
         for (const source of this.sources) await source.poll(this.store);
         const decision = decide(this.store.model, Date.now());
+        this.clock.lookAgainAt(decision.lookAgainAt);
         this.store.set(decision.fleet);
         for (const action of decision.actions) this.executor.apply(action);
         await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());

@@ -510,3 +510,18 @@ describe('decide: confused about its task', () => {
     expect(only(actions, 'rebrief')).toEqual([]);
   });
 });
+
+describe('decide: when to look again', () => {
+  it('names the moment a quiet worker reaches idle_after, and a busy one stuck_after, so the czar need not wait for its clock', () => {
+    let model = launched(fleet([spec('quiet'), spec('busy')]));
+    const lastOutput = T0 + MINUTE;
+    model = observe(model, 'quiet', () => ({ pane: alivePane(lastOutput) }));
+    model = observe(model, 'busy', () => ({ pane: alivePane(lastOutput + 30 * SECOND, { screenBusy: true }) }));
+    const now = lastOutput + 10 * SECOND;
+    expect(decide(model, now).lookAgainAt).toBe(lastOutput + 90 * SECOND);
+    // Once the quiet one is idle, what is left is the busy one's stuck_after.
+    const idle = tick(model, lastOutput + 90 * SECOND);
+    expect(worker(idle.decided, 'quiet').memory.state).toBe('idle');
+    expect(decide(idle.decided, lastOutput + 91 * SECOND).lookAgainAt).toBe(lastOutput + 30 * SECOND + 20 * MINUTE);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockEveryMs } from '../../src/supervisor/supervisor.js';
+import { clockEveryMs } from '../../src/supervisor/pass-clock.js';
 
 describe('the clock of a quiet czar', () => {
   it('passes every second up to 100 workers, then slows with the fleet so its cost stays flat', () => {

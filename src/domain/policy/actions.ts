@@ -212,4 +212,6 @@ export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];
 export interface Decision {
   readonly actions: readonly Action[];
   readonly fleet: FleetModel;
+  /** The first moment a worker's state changes with no new fact (a quiet spell reaching idle_after): ask again then. */
+  readonly lookAgainAt?: number;
 }

@@ -33,7 +33,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     why: '',
   }));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
-  const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
+  const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString(), changesAt: [] };
 
   for (const draft of drafts) transition(ctx, draft);
   for (const draft of drafts) act(ctx, draft);
@@ -83,7 +83,9 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold;
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
-  return { actions, fleet: decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions) };
+  const next = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
+  const due = ctx.changesAt.filter((at) => at > now);
+  return { actions, fleet: next, ...(due.length === 0 ? {} : { lookAgainAt: Math.min(...due) }) };
 }
 
 /**

@@ -55,6 +55,8 @@ export interface Context {
   readonly now: number;
   readonly iso: string;
   readonly actions: Action[];
+  /** When the classifications of this pass change by time alone: the czar looks again at the first of them. */
+  readonly changesAt: number[];
 }
 
 export function name(draft: Draft): string {

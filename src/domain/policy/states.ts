@@ -10,7 +10,8 @@ import { checkpointDue, lastCheckpointAt } from './checkpoint-due.js';
 
 /** Classifies the worker, logs a change of state and ends the alerts and episodes that belonged to the old one. */
 export function transition(ctx: Context, draft: Draft): void {
-  const { state, reason } = classifyWithReason(model(draft), ctx.now, ctx.fleet.policy);
+  const { state, reason, changesAt } = classifyWithReason(model(draft), ctx.now, ctx.fleet.policy);
+  if (changesAt !== undefined) ctx.changesAt.push(changesAt);
   const memory = draft.memory;
   draft.why = reason;
   if (state !== memory.state) {
