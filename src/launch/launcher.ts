@@ -14,6 +14,7 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import { mapBounded } from '../fleet/map-bounded.js';
 import { Turns } from '../fleet/turns.js';
+import { machinesInTurn } from './machine-turns.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { startOnHost } from './start-on-host.js';
@@ -239,29 +240,25 @@ export async function launchWave(
   const startingAlone = new Turns();
   // A launch slot covers an agent's start-up, the costly part: once it is ready for its task, the next one starts
   // while this one's task is pasted and its submission checked.
-  const results = await mapBounded(
-    steps,
-    policy.launchConcurrency,
-    policy.launchStaggerMs,
-    async (planned, releaseSlot) => {
-      const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
-        ? await startingAlone.take(planned.worker.agent.name)
-        : () => undefined;
-      const release = (): void => {
-        giveTurnBack();
-        releaseSlot();
-      };
-      try {
-        return await launchOne(fleet, planned, promptFor, release);
-      } finally {
-        giveTurnBack();
-      }
-    },
-  );
+  const ordered = machinesInTurn(steps);
+  const results = await mapBounded(ordered, policy.launchConcurrency, policy.launchStaggerMs, async (planned, slot) => {
+    const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
+      ? await startingAlone.take(planned.worker.agent.name)
+      : () => undefined;
+    const release = (): void => {
+      giveTurnBack();
+      slot();
+    };
+    try {
+      return await launchOne(fleet, planned, promptFor, release);
+    } finally {
+      giveTurnBack();
+    }
+  });
   const started: string[] = [];
   const failed: { worker: string; error: unknown }[] = [];
   results.forEach((result, index) => {
-    const name = steps[index]?.worker.name ?? '?';
+    const name = ordered[index]?.worker.name ?? '?';
     if (result.status === 'fulfilled') started.push(name);
     else failed.push({ worker: name, error: result.reason });
   });
