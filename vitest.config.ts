@@ -6,8 +6,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 
 const realAgents = ['tests/integration/real-agents*.test.ts', 'tests/integration/usage-real.test.ts'];
-// Files a run leaves out (scripts/test-lanes.ts runs some real agents in its other lane).
-const excluded = (process.env.CZAR_TEST_EXCLUDE ?? '').split(',').filter((file) => file !== '');
 const hosts = [
   'tests/integration/hosts-*.test.ts',
   'tests/integration/ssh-*.test.ts',
@@ -52,7 +50,7 @@ export default defineConfig({
       slow('integration', 1, ['tests/integration/**/*.test.ts'], 2, [...realAgents, ...hosts]),
       slow('hosts', 2, hosts, 2),
       slow('e2e', 2, ['tests/e2e/**/*.test.ts'], 2),
-      slow('real-agents', 3, realAgents, 1, excluded),
+      slow('real-agents', 3, realAgents, 1),
     ],
   },
 });

@@ -9,29 +9,16 @@ import { stripVTControlCharacters } from 'node:util';
 
 const VITEST = path.resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
 
-// Real agents whose files run at the end of the other lane, so that both lanes end about together (CI 2026-11-25:
-// tiers 1263 s, agents 1491 s). vitest's --exclude does not reach a project's files, so the config reads the list.
-const LIGHT_AGENTS = ['tests/integration/usage-real.test.ts', 'tests/integration/real-agents-pi.test.ts'];
-
-interface Run {
-  readonly args: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-}
-
 /** Each lane runs its vitest invocations in order; the lanes run at once. */
-const LANES: readonly { readonly name: string; readonly runs: readonly Run[] }[] = [
+const LANES: readonly { readonly name: string; readonly runs: readonly (readonly string[])[] }[] = [
   {
     name: 'tiers',
     runs: [
-      { args: ['--project', 'unit', '--project', 'ui', '--project', 'integration'] },
-      { args: ['--project', 'hosts', '--project', 'e2e'] },
-      { args: ['--project', 'real-agents', ...LIGHT_AGENTS] },
+      ['unit', 'ui', 'integration'],
+      ['hosts', 'e2e'],
     ],
   },
-  {
-    name: 'agents',
-    runs: [{ args: ['--project', 'real-agents'], env: { CZAR_TEST_EXCLUDE: LIGHT_AGENTS.join(',') } }],
-  },
+  { name: 'agents', runs: [['real-agents']] },
 ];
 
 interface Counts {
@@ -41,11 +28,10 @@ interface Counts {
   ok: boolean;
 }
 
-/** One `vitest run` with these arguments, its lines prefixed; resolves with its test counts and whether it passed. */
-function runVitest(lane: string, run: Run): Promise<Counts> {
-  const args = [VITEST, 'run', ...run.args];
-  const env = { ...process.env, ...run.env };
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+/** One `vitest run` of these projects, its lines prefixed; resolves with its test counts and whether it passed. */
+function runVitest(lane: string, projects: readonly string[]): Promise<Counts> {
+  const args = [VITEST, 'run', ...projects.flatMap((project) => ['--project', project])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   const counts: Counts = { passed: 0, failed: 0, skipped: 0, ok: false };
   const prefix = `[${lane}] `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -66,8 +52,8 @@ function runVitest(lane: string, run: Run): Promise<Counts> {
 async function runLane(lane: (typeof LANES)[number]): Promise<Counts> {
   const started = performance.now();
   const total: Counts = { passed: 0, failed: 0, skipped: 0, ok: true };
-  for (const run of lane.runs) {
-    const counts = await runVitest(lane.name, run);
+  for (const projects of lane.runs) {
+    const counts = await runVitest(lane.name, projects);
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
