@@ -43,7 +43,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
  * | 11 | claims work (report working or screen busy), activity within stuck_after | working |
  * | 12 | claims work, no output, commit or report for stuck_after               | stuck    |
- * | 13 | quiet for idle_after, or reported idle with no output since            | idle     |
+ * | 13 | quiet for idle_after (since output or czar's last message), or reported idle with no output since | idle |
  * | 14 | otherwise (recent output)                                              | working  |
  *
  * Only reports written after the current task was pasted count: a `done` about the previous task must not end
@@ -79,7 +79,9 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (report?.state === 'done') return doneOrVerified(worker, withNote('reported done', report));
   if (report?.state === 'blocked') return { state: 'blocked', reason: withNote('reported blocked', report) };
 
-  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, briefedSince(worker));
+  // The agent answers czar's last message (a warning, a fix-up) from the moment it was submitted: a paste's echo
+  // can be its last output for seconds while the agent's own hooks run before it draws the turn.
+  const lastOutput = Math.max(pane?.lastOutputAt ?? 0, worker.deliveredAt, briefedSince(worker), worker.sentAt ?? 0);
   const outputSinceReport = report !== undefined && lastOutput > report.at + REPORT_ECHO_MS;
   const failure = currentApiFailure(worker);
   if (failure !== undefined)

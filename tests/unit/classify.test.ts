@@ -112,6 +112,15 @@ describe('classify decision table', () => {
     expect(classify(running({ pane: alivePane(NOW - P.idleAfterMs + SECOND) }), NOW, P)).toBe('working');
   });
 
+  it('12: the quiet clock starts no earlier than the end of the last message czar sent', () => {
+    // A message's paste was the last output; its Enter came later, and the agent's hook ran before it drew anything.
+    const quietSincePaste = running({ pane: alivePane(NOW - P.idleAfterMs - 5 * SECOND), sentAt: NOW - 2 * SECOND });
+    expect(classifyWithReason(quietSincePaste, NOW, P)).toMatchObject({
+      state: 'working',
+      changesAt: NOW - 2 * SECOND + P.idleAfterMs,
+    });
+  });
+
   it('12: an idle report with no output since is idle at once', () => {
     expect(
       classify(running({ report: report('idle', NOW - 20 * SECOND), pane: alivePane(NOW - 15 * SECOND) }), NOW, P),

@@ -525,3 +525,14 @@ describe('decide: when to look again', () => {
     expect(decide(idle.decided, lastOutput + 91 * SECOND).lookAgainAt).toBe(lastOutput + 30 * SECOND + 20 * MINUTE);
   });
 });
+
+describe('decide: one action on its way at a time', () => {
+  it('does not nudge a quiet worker while czar is still sending it something (a restart waiting for its agent)', () => {
+    let model = launched(fleet([spec('a')]));
+    const idleAt = T0 + 2 * MINUTE;
+    model = observe(model, 'a', () => ({ sending: true }));
+    expect(only(tick(model, idleAt).actions, 'nudge')).toEqual([]);
+    const sent = observe(model, 'a', () => ({ sending: false, sentAt: T0 }));
+    expect(only(tick(sent, idleAt).actions, 'nudge')).toHaveLength(1);
+  });
+});

@@ -136,8 +136,10 @@ export function ladder(ctx: Context, draft: Draft, situation: StallSituation): v
   const memory = draft.memory;
   const policy = ctx.fleet.policy;
   let next = NEXT_RUNG[memory.ladder.rung];
-  // Without base no branch can be counted: a stall may be nothing but that, so nothing is escalated meanwhile.
-  if (next === undefined || ctx.fleet.baseMissing === true) return;
+  // Without base no branch can be counted: a stall may be nothing but that, so nothing is escalated meanwhile. Nor
+  // while czar's last action for it is on its way: a restart waits for its agent to start, and a nudge pasted
+  // before the restart's own message took that message's place.
+  if (next === undefined || ctx.fleet.baseMissing === true || draft.worker.sending === true) return;
   if (memory.ladder.rung !== 'none' && ctx.now - memory.ladder.at < policy.escalateAfterMs) return;
   if (next === 'restart' && (memory.restarts >= policy.restart.max || memory.gaveUp)) next = 'human';
   // An agent that exited (after a done report) cannot read a nudge: only the person can follow up.
