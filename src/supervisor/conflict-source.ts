@@ -9,10 +9,6 @@ import type { Source } from './source.js';
  * runs `git merge-tree` only where a conflict is possible: two active branches whose changed files overlap, and a
  * branch against base when base changed the same files since the branch forked. Results are cached by the pair of
  * tips, so a branch that did not move costs nothing on the next look.
- *
- * A prediction runs beside the passes, not inside one: twenty branches touching one file are 190 merges, seconds of
- * git, and a pass that waited for them held back every nudge and bonus task meanwhile. Its result is written into
- * the store when it is ready, and `predicted` asks for the pass that reads it.
  */
 export class ConflictSource implements Source {
   readonly name = 'conflicts';
@@ -22,40 +18,18 @@ export class ConflictSource implements Source {
   private baseSide = new Map<string, readonly string[]>();
   private lastSignature = '';
   private last: readonly PredictedConflict[] = [];
-  private running: Promise<void> | undefined;
-  private again = false;
 
   constructor(
     private readonly repo: string,
     private readonly base: string,
-    private readonly predicted: () => void,
   ) {}
 
-  /** Starts a prediction after a pass looked at some branch; one asked for while another runs follows it. */
+  /** Predicts again after a pass looked at some branch; a failed look keeps the last predictions until the next. */
   async poll(store: ModelStore): Promise<void> {
     if (!store.takeGitLooked()) return;
-    if (this.running !== undefined) {
-      this.again = true;
-      return;
-    }
-    this.running = this.predictUntilCurrent(store).finally(() => (this.running = undefined));
-  }
-
-  /** Resolves once no prediction runs: the czar stops only after the last one wrote its result. */
-  async idle(): Promise<void> {
-    while (this.running !== undefined) await this.running;
-  }
-
-  /** A failed look keeps the last predictions until the next. */
-  private async predictUntilCurrent(store: ModelStore): Promise<void> {
-    do {
-      this.again = false;
-      const conflicts = await this.predict(store.model.workers).catch(() => undefined);
-      if (conflicts === undefined || conflicts === store.model.conflicts) continue;
-      // Written into the model as it is now: what other sources wrote meanwhile stays.
-      store.change((model) => ({ ...model, conflicts }));
-      this.predicted();
-    } while (this.again);
+    // Awaited before the model is read again: a delivery confirmed meanwhile must not be overwritten.
+    const conflicts = await this.predict(store.model.workers).catch(() => store.model.conflicts);
+    store.change((model) => ({ ...model, conflicts }));
   }
 
   private async predict(workers: readonly WorkerModel[]): Promise<readonly PredictedConflict[]> {

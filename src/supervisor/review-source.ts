@@ -121,6 +121,16 @@ export class ReviewSource implements Source {
     this.pending.length = 0;
   }
 
+  /**
+   * A review whose outcome could not be written: said, unless the czar is stopping (its state dir may be gone), and
+   * the next czar reviews the commit again, as no verdict of it was kept.
+   */
+  private async unrecorded(worker: string, error: unknown): Promise<void> {
+    if (this.stopped) return;
+    const message = `the review of ${worker} could not be recorded: ${error instanceof Error ? error.message : String(error)}`;
+    await this.fleet.log.emit('czar_error', message, worker).catch(() => undefined);
+  }
+
   private pump(): void {
     for (;;) {
       const next = this.pending.findIndex((item) => !this.running.has(item.spec.name));
@@ -128,11 +138,13 @@ export class ReviewSource implements Source {
       const [item] = this.pending.splice(next, 1);
       if (item === undefined) return;
       this.running.add(item.spec.name);
-      void this.review(item).finally(() => {
-        this.running.delete(item.spec.name);
-        this.slots.release();
-        this.pump();
-      });
+      void this.review(item)
+        .catch((error: unknown) => this.unrecorded(item.spec.name, error))
+        .finally(() => {
+          this.running.delete(item.spec.name);
+          this.slots.release();
+          this.pump();
+        });
     }
   }
 

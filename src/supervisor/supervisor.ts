@@ -76,7 +76,7 @@ export class Supervisor {
     );
     this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
-    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base, () => this.schedule());
+    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
     this.usage = new LocalUsage(() => this.schedule());
     this.executor = new Executor(
       fleet,
@@ -180,7 +180,6 @@ export class Supervisor {
       await Promise.all([...this.watches.map((watch) => watch.close()), this.usage.stop()]);
       await this.hostStreams.stop();
       await this.integration.idle();
-      await this.conflicts.idle();
       await this.executor.replies.idle();
       await this.writeStatus(false);
       await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
