@@ -22,7 +22,9 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
         // The control: quiet after its work, so the czar nudges it; the spender, idle as long, must get nothing.
         { name: 'quiet', task: '# Quiet\n@sim usage 1000 10\n@sim quiet', env: { CLAUDE_CONFIG_DIR: claudeDir } },
       ],
-      policy: { budget: { worker: { tokens: '1M' } } },
+      // One nudge and no re-brief: a re-brief runs the control's task again, and its usage with it, before the
+      // totals below are read on a slow machine.
+      policy: { budget: { worker: { tokens: '1M' } }, escalate_after: '10m' },
     });
     await fx.launchWave();
     await fx.supervise();
