@@ -1,4 +1,6 @@
+import { modifiedAtSync } from '../adapters/file-system.js';
 import { unreachableHosts } from '../domain/host-status.js';
+import { logFile } from '../domain/paths.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { Fleet } from '../fleet/handle.js';
 import { fleetPanes } from '../fleet/panes.js';
@@ -140,7 +142,7 @@ export class Observer implements Source {
   async poll(): Promise<void> {
     const now = Date.now();
     await this.safetyNet.lookIfDue(now, this.dirty);
-    await this.dateOutput();
+    this.dateOutput();
     this.observeOutputTimes();
     this.observeSending(now);
     const reported = this.takeAll(this.dirty.reports);
@@ -229,13 +231,11 @@ export class Observer implements Source {
    * began seconds after the pane fell silent, and the nudge came that much late. The log's own time is when the
    * pane last wrote.
    */
-  private async dateOutput(): Promise<void> {
-    const noted = this.takeAll(this.outputNoted);
-    const written = await Promise.all(noted.map((name) => logMtime(this.fleet.paths, name)));
-    noted.forEach((name, index) => {
-      const at = written[index];
+  private dateOutput(): void {
+    for (const name of this.takeAll(this.outputNoted)) {
+      const at = modifiedAtSync(logFile(this.fleet.paths, name));
       if (at !== undefined) this.lastOutputAt.set(name, at);
-    });
+    }
   }
 
   /**
