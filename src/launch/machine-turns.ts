@@ -9,7 +9,9 @@ export function machinesInTurn(steps: readonly WorkerPlan[]): WorkerPlan[] {
   const byMachine = new Map<string, WorkerPlan[]>();
   for (const step of steps) {
     const machine = step.worker.host ?? '';
-    byMachine.set(machine, [...(byMachine.get(machine) ?? []), step]);
+    const queue = byMachine.get(machine) ?? [];
+    queue.push(step);
+    byMachine.set(machine, queue);
   }
   const queues = [...byMachine.values()];
   const longest = Math.max(0, ...queues.map((queue) => queue.length));
