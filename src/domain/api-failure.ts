@@ -8,7 +8,8 @@ import type { ApiFailure, ApiFailureKind } from './words.js';
  */
 export type ApiFailureStep =
   | { readonly kind: 'tell_person'; readonly alert: string }
-  | { readonly kind: 'wait'; readonly alert: string }
+  /** Nothing to do before `until`, when the next "continue" is due. */
+  | { readonly kind: 'wait'; readonly alert: string; readonly until: number }
   | {
       readonly kind: 'continue';
       readonly alert: string;
@@ -42,7 +43,7 @@ export function apiFailureStep(failure: ApiFailure, facts: ApiFailureFacts): Api
   const delay = facts.backoffMs * 2 ** count;
   const since = count === 0 ? facts.failedAt : Math.max(facts.failedAt, facts.retries.at, facts.sentAt);
   const alert = `${what}; ${count + 1} of ${API_RETRY_MAX}: "continue" after waiting ${Math.round(delay / 1000)} s`;
-  if (facts.now - since < delay) return { kind: 'wait', alert };
+  if (facts.now - since < delay) return { kind: 'wait', alert, until: since + delay };
   return { kind: 'continue', alert, retries: { count: count + 1, at: facts.now } };
 }
 

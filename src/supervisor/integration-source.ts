@@ -1,3 +1,4 @@
+import { modifiedAtSync } from '../adapters/file-system.js';
 import { candidatesOf, type IntegrationRecord } from '../domain/integration.js';
 import type { FleetModel } from '../domain/model.js';
 import type { IntegrationObservation } from '../domain/observations.js';
@@ -13,7 +14,7 @@ import {
   type VerdictPost,
 } from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
-import { candidatesWithTips, readIntegrationRecord } from '../integration/candidates.js';
+import { candidatesWithTips, integrationPaths, readIntegrationRecord } from '../integration/candidates.js';
 import { runIntegration } from '../integration/runner.js';
 import type { RunChecks } from '../integration/run-results.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -36,6 +37,8 @@ export class IntegrationSource implements Source {
   /** Pull requests opened after a run, which the handoff waits for. */
   private opening: Promise<void> | undefined;
   private lastRead = 0;
+  /** The record file's modification time when it was last read. */
+  private recordChangedAt: number | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -118,6 +121,10 @@ export class IntegrationSource implements Source {
     const now = Date.now();
     if (this.running !== undefined || now - this.lastRead < RECORD_READ_MS) return;
     this.lastRead = now;
+    // Read again only once the file moved: a quiet fleet's record stays put for hours.
+    const changedAt = modifiedAtSync(integrationPaths(this.fleet).record);
+    if (changedAt === this.recordChangedAt) return;
+    this.recordChangedAt = changedAt;
     this.remember(await readIntegrationRecord(this.fleet));
   }
 

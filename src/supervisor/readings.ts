@@ -84,12 +84,21 @@ export function paneObservation(
   previous: PaneObservation | undefined,
 ): PaneObservation {
   const text = screen ?? previous?.screen ?? '';
-  return {
+  const alive = {
     alive: !info.dead,
     deadStatus: info.dead
       ? (info.deadStatus ?? (info.deadSignal === undefined ? undefined : 128 + info.deadSignal))
       : undefined,
     lastOutputAt,
+  };
+  // Every sweep sees every pane, and most screens did not change: their reading stands (the preset's patterns are
+  // most of a quiet sweep's cost).
+  if (previous?.alive === true && previous.screen === text) {
+    const { screenWaiting, screenBusy, apiFailure } = previous;
+    return { ...alive, screen: text, screenWaiting, screenBusy, apiFailure };
+  }
+  return {
+    ...alive,
     screenWaiting: text !== '' && preset.isWaiting(text),
     screenBusy: text !== '' && preset.isBusy(text),
     screen: text,

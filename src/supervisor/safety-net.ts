@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { modifiedAtSync, pathExistsSync } from '../adapters/file-system.js';
-import { branchTips } from '../adapters/git.js';
+import { branchTips, commonDir } from '../adapters/git.js';
+import { refsStamp } from '../adapters/ref-stamp.js';
 import { reportStream } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
@@ -21,6 +22,9 @@ export class SafetyNet {
     reports: new Map(),
     tips: new Map(),
   };
+  /** The repository's git dir, and the branch tips as last read with the refs' stamp then. */
+  private gitDir: Promise<string | undefined> | undefined;
+  private lastTips: { stamp: string; tips: Map<string, string> } | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -34,7 +38,7 @@ export class SafetyNet {
   async lookIfDue(now: number, dirty: DirtyWorkers): Promise<void> {
     if (now - this.lastLook < SAFETY_NET_MS) return;
     this.lastLook = now;
-    const tips = await branchTips(this.fleet.config.repo).catch(() => new Map<string, string>());
+    const tips = await this.branchTips();
     const baseTip = tips.get(this.fleet.config.base) ?? '';
     const baseMoved = baseTip !== this.seen.base;
     this.seen.base = baseTip;
@@ -55,5 +59,17 @@ export class SafetyNet {
         dirty.git.add(name);
       this.seen.tips.set(name, tip);
     }
+  }
+
+  /** Every branch's tip; from git only when the ref files moved since it was last asked. */
+  private async branchTips(): Promise<Map<string, string>> {
+    const repo = this.fleet.config.repo;
+    this.gitDir ??= commonDir(repo).catch(() => undefined);
+    const gitDir = await this.gitDir;
+    const stamp = gitDir === undefined ? undefined : refsStamp(gitDir);
+    if (stamp !== undefined && stamp === this.lastTips?.stamp) return this.lastTips.tips;
+    const tips = await branchTips(repo).catch(() => undefined);
+    this.lastTips = stamp === undefined || tips === undefined ? undefined : { stamp, tips };
+    return tips ?? new Map<string, string>();
   }
 }

@@ -19,6 +19,7 @@ import { PersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
 import { watchServer } from './server-watch.js';
+import { SettledDecision } from './settled-decision.js';
 import type { Source } from './source.js';
 import { StatusView } from './status-view.js';
 import { armPaneHooks, watchFleet, type Trigger } from './triggers.js';
@@ -40,6 +41,7 @@ export class Supervisor {
   private sprintAnnounced = false;
   private watches: Watch[] = [];
   private readonly clock: PassClock;
+  private readonly settled = new SettledDecision();
   private passRunning = false;
   private passAgain = false;
   private stopping = false;
@@ -241,10 +243,15 @@ export class Supervisor {
         this.passAgain = false;
         this.clock.passing();
         for (const source of this.sources) await source.poll(this.store);
-        const decision = decide(this.store.model, Date.now());
-        this.clock.lookAgainAt(decision.lookAgainAt);
-        this.store.set(decision.fleet);
-        for (const action of decision.actions) this.executor.apply(action);
+        const model = this.store.model;
+        const now = Date.now();
+        if (!this.settled.holds(model, now)) {
+          const decision = decide(model, now);
+          this.settled.note(model, decision, now);
+          this.clock.lookAgainAt(decision.lookAgainAt);
+          this.store.set(decision.fleet);
+          for (const action of decision.actions) this.executor.apply(action);
+        }
         await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
         await this.writeStatus(true);
       } while (this.passAgain && !this.stopping);

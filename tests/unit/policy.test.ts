@@ -519,10 +519,12 @@ describe('decide: when to look again', () => {
     model = observe(model, 'busy', () => ({ pane: alivePane(lastOutput + 30 * SECOND, { screenBusy: true }) }));
     const now = lastOutput + 10 * SECOND;
     expect(decide(model, now).lookAgainAt).toBe(lastOutput + 90 * SECOND);
-    // Once the quiet one is idle, what is left is the busy one's stuck_after.
+    // Once the quiet one is idle and nudged, its next rung (escalate_after later) comes before the busy one's stuck_after.
     const idle = tick(model, lastOutput + 90 * SECOND);
     expect(worker(idle.decided, 'quiet').memory.state).toBe('idle');
-    expect(decide(idle.decided, lastOutput + 91 * SECOND).lookAgainAt).toBe(lastOutput + 30 * SECOND + 20 * MINUTE);
+    expect(decide(idle.decided, lastOutput + 91 * SECOND).lookAgainAt).toBe(lastOutput + 90 * SECOND + 5 * MINUTE);
+    const patient = { ...idle.decided, policy: { ...idle.decided.policy, escalateAfterMs: 60 * MINUTE } };
+    expect(decide(patient, lastOutput + 91 * SECOND).lookAgainAt).toBe(lastOutput + 30 * SECOND + 20 * MINUTE);
   });
 });
 

@@ -212,6 +212,9 @@ export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];
 export interface Decision {
   readonly actions: readonly Action[];
   readonly fleet: FleetModel;
-  /** The first moment a worker's state changes with no new fact (a quiet spell reaching idle_after): ask again then. */
+  /**
+   * The first moment this decision changes with no new fact (a quiet spell reaching idle_after, a backoff over, the
+   * ladder's next rung): until then the fleet it returns decides nothing new, so a quiet czar need not ask.
+   */
   readonly lookAgainAt?: number;
 }

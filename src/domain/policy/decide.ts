@@ -84,7 +84,9 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.baseMissingTold === observed.baseMissingTold;
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
   const next = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
-  const due = ctx.changesAt.filter((at) => at > now);
+  // A failed integration run is tried again once its backoff is over.
+  const retryAt = next.integration?.running === false ? next.integration.retryAt : undefined;
+  const due = [...ctx.changesAt, ...(retryAt === undefined ? [] : [retryAt])].filter((at) => at > now);
   return { actions, fleet: next, ...(due.length === 0 ? {} : { lookAgainAt: Math.min(...due) }) };
 }
 

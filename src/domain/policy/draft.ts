@@ -78,6 +78,16 @@ export function model(draft: Draft): WorkerModel {
 
 const views = new WeakMap<Draft, WorkerModel>();
 
+/**
+ * Whether `at` has come; if not, the pass is told to look again then. Every rule that waits on the clock asks here,
+ * so a fleet with no new facts needs no pass before the first of these moments (`Decision.lookAgainAt`).
+ */
+export function reached(ctx: Context, at: number): boolean {
+  if (ctx.now >= at) return true;
+  ctx.changesAt.push(at);
+  return false;
+}
+
 export function paused(ctx: Context, draft: Draft): boolean {
   return ctx.fleet.paused || draft.memory.paused;
 }
