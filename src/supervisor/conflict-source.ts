@@ -5,6 +5,12 @@ import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 
 /**
+ * How long a pass waits for predictions. Twenty branches changing one file are 190 merges, seconds of git: past
+ * this, the prediction goes on beside the passes and asks for one when it is done, so no nudge or task waits for it.
+ */
+const IN_PASS_MS = 250;
+
+/**
  * The source of conflict predictions. Asked after a pass saw a branch move, it reads every tip in one call and
  * runs `git merge-tree` only where a conflict is possible: two active branches whose changed files overlap, and a
  * branch against base when base changed the same files since the branch forked. Results are cached by the pair of
@@ -18,18 +24,33 @@ export class ConflictSource implements Source {
   private baseSide = new Map<string, readonly string[]>();
   private lastSignature = '';
   private last: readonly PredictedConflict[] = [];
+  /** A prediction that outlasted its pass; the branches looked at meanwhile wait for the pass it asks for. */
+  private running: Promise<void> | undefined;
 
+  /** `predicted` asks for a pass when a prediction that outlasted its own pass is done. */
   constructor(
     private readonly repo: string,
     private readonly base: string,
+    private readonly predicted: () => void,
   ) {}
 
   /** Predicts again after a pass looked at some branch; a failed look keeps the last predictions until the next. */
   async poll(store: ModelStore): Promise<void> {
-    if (!store.takeGitLooked()) return;
-    // Awaited before the model is read again: a delivery confirmed meanwhile must not be overwritten.
-    const conflicts = await this.predict(store.model.workers).catch(() => store.model.conflicts);
-    store.change((model) => ({ ...model, conflicts }));
+    if (this.running !== undefined || !store.takeGitLooked()) return;
+    // Written into the model as it is when the prediction ends: a delivery confirmed meanwhile stays.
+    const prediction = this.predict(store.model.workers).then(
+      (conflicts) => store.change((model) => ({ ...model, conflicts })),
+      () => undefined,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), IN_PASS_MS)));
+    const inPass = await Promise.race([prediction.then(() => true), late]);
+    clearTimeout(timer);
+    if (inPass) return;
+    this.running = prediction.then(() => {
+      this.running = undefined;
+      this.predicted();
+    });
   }
 
   private async predict(workers: readonly WorkerModel[]): Promise<readonly PredictedConflict[]> {

@@ -78,7 +78,7 @@ export class Supervisor {
     );
     this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
-    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base);
+    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base, () => this.schedule());
     this.usage = new LocalUsage(() => this.schedule());
     this.executor = new Executor(
       fleet,
