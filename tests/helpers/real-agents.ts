@@ -178,7 +178,7 @@ export async function piAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand
 
 /**
  * OpenCode: a provider on the scripted Chat Completions endpoint as its model (and its title model), without the
- * models.dev fetch or sharing. Its config folder looks as after OpenCode's own first start on a machine: it installs
+ * models.dev fetch, the update check or sharing. Its config folder looks as after OpenCode's own first start on a machine: it installs
  * `@opencode-ai/plugin` there (about 100 s with the npm registry reachable) unless `node_modules` exists and the lock
  * file lists that package. `allowShell: false` makes its `bash` tool ask first.
  */
@@ -203,6 +203,9 @@ export async function opencodeAgent(
     model: 'fake/fake-model',
     small_model: 'fake/fake-model',
     share: 'disabled',
+    // Without this, every start asks api.github.com for a newer release and runs `npm list -g` (a node start, about
+    // 2 s of CPU) to learn how OpenCode was installed.
+    autoupdate: false,
     ...(options.allowShell === false ? { permission: { bash: 'ask' } } : {}),
   };
   await writeFile(path.join(configDir, 'opencode.json'), JSON.stringify(config));
