@@ -27,11 +27,12 @@ export class ConflictSource implements Source {
   /** A prediction that outlasted its pass; the branches looked at meanwhile wait for the pass it asks for. */
   private running: Promise<void> | undefined;
 
-  /** `predicted` asks for a pass when a prediction that outlasted its own pass is done. */
+  /** `predicted` asks for a pass when a prediction that outlasted its own pass (`inPassMs`) is done. */
   constructor(
     private readonly repo: string,
     private readonly base: string,
     private readonly predicted: () => void,
+    private readonly inPassMs = IN_PASS_MS,
   ) {}
 
   /** Predicts again after a pass looked at some branch; a failed look keeps the last predictions until the next. */
@@ -43,7 +44,7 @@ export class ConflictSource implements Source {
       () => undefined,
     );
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), IN_PASS_MS)));
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.inPassMs)));
     const inPass = await Promise.race([prediction.then(() => true), late]);
     clearTimeout(timer);
     if (inPass) return;
