@@ -1,6 +1,4 @@
-import { modifiedAtSync } from '../adapters/file-system.js';
 import { unreachableHosts } from '../domain/host-status.js';
-import { logFile } from '../domain/paths.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { Fleet } from '../fleet/handle.js';
 import { fleetPanes } from '../fleet/panes.js';
@@ -69,7 +67,7 @@ export class Observer implements Source {
     for (const spec of this.fleet.config.workers) {
       const record = records.get(spec.name);
       this.store.setExtras(spec.name, record === undefined ? {} : { paneId: record.paneId });
-      const mtime = await logMtime(this.fleet.paths, spec.name);
+      const mtime = logMtime(this.fleet.paths, spec.name);
       if (mtime !== undefined) this.lastOutputAt.set(spec.name, mtime);
       this.dirty.reports.add(spec.name);
       this.dirty.git.add(spec.name);
@@ -233,7 +231,7 @@ export class Observer implements Source {
    */
   private dateOutput(): void {
     for (const name of this.takeAll(this.outputNoted)) {
-      const at = modifiedAtSync(logFile(this.fleet.paths, name));
+      const at = logMtime(this.fleet.paths, name);
       if (at !== undefined) this.lastOutputAt.set(name, at);
     }
   }

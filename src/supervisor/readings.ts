@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { branchCutAt } from '../adapters/branch-activity.js';
-import { modifiedAt } from '../adapters/file-system.js';
+import { modifiedAtSync } from '../adapters/file-system.js';
 import { writeAtomic } from '../adapters/state-files.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../domain/limits.js';
@@ -106,9 +106,9 @@ export function paneObservation(
   };
 }
 
-/** Last output time after a czar restart: the pane log's modification time. */
-export async function logMtime(paths: StatePaths, worker: string): Promise<number | undefined> {
-  return modifiedAt(logFile(paths, worker));
+/** When a worker's pane last wrote: its log's modification time (a stat, cheap enough for every pass). */
+export function logMtime(paths: StatePaths, worker: string): number | undefined {
+  return modifiedAtSync(logFile(paths, worker));
 }
 
 /** Where a worker's own commits start: base, or for a spawned child the commit its branch was cut at. */
