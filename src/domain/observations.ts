@@ -32,6 +32,11 @@ export interface ReportObservation {
   readonly checkpoint?: { readonly number: number; readonly text: string; readonly commit?: string | undefined };
   /** Written by the agent's own hook (a turn starting or ending), not by the worker's `czar report`. */
   readonly byHook?: boolean | undefined;
+  /**
+   * Written by `czar report` inside a turn whose end the agent's hook tells, and that end has not come yet: the
+   * turn's last model calls still belong to the task it reported on.
+   */
+  readonly turnOpen?: boolean | undefined;
 }
 
 /** What the shell saw of the worker's tmux pane on its last look. */

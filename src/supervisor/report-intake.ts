@@ -1,4 +1,5 @@
 import type { LinePosition } from '../adapters/line-reader.js';
+import { presetOf } from '../agents/index.js';
 import { recordCheckpoint } from '../domain/checkpoint-report.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { visible } from '../domain/sanitize.js';
@@ -38,10 +39,16 @@ export class ReportIntake {
     this.store.raise(name, 'bad_report', `its report was rejected: ${reason}`);
   }
 
+  /** A done the worker wrote with `czar report` while its agent's turn runs on, when a hook will tell that turn's end. */
+  private turnOpen(name: string, report: ReportObservation): boolean {
+    if (report.state !== 'done' || report.byHook === true) return false;
+    return presetOf(this.store.spec(name).agent).signals.hooks.some((hook) => hook.turnEnd === true);
+  }
+
   private async takeReport(name: string, reading: ReportReading): Promise<void> {
     if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
     const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
-    let report: ReportObservation = reading.report;
+    let report: ReportObservation = { ...reading.report, turnOpen: this.turnOpen(name, reading.report) };
     const result =
       report.resultFile === undefined
         ? undefined

@@ -117,12 +117,13 @@ export function applyShell(model: FleetModel, actions: readonly Action[], now: n
 export function tick(
   model: FleetModel,
   now: number,
-): { actions: readonly Action[]; fleet: FleetModel; decided: FleetModel } {
+): { actions: readonly Action[]; fleet: FleetModel; decided: FleetModel; lookAgainAt: number | undefined } {
   const decision = decide(model, now);
   return {
     actions: decision.actions,
     fleet: applyShell(decision.fleet, decision.actions, now),
     decided: decision.fleet,
+    lookAgainAt: decision.lookAgainAt,
   };
 }
 

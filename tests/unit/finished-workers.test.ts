@@ -160,6 +160,40 @@ describe('a task is timed from its delivery', () => {
   });
 });
 
+describe('a bonus task and the turn that reported done', () => {
+  // The agent ran `czar report --state done` inside a turn whose end its hook tells: that turn's last model calls
+  // belong to the finished task, so the next task waits for the end (Gemini CLI queues a paste while it works).
+  function doneMidTurn(): FleetModel {
+    const model = tick(fleet([spec('a')], { queue: [bonusTask('more')] }), T0).fleet;
+    return observe(model, 'a', () => ({
+      report: { ...report('done', now - SECOND), turnOpen: true },
+      git: branch('a', now - 2 * SECOND, ['a.ts']),
+      pane: alivePane(now - SECOND),
+    }));
+  }
+
+  it('is given once the turn-end hook comes, not before', () => {
+    const during = tick(doneMidTurn(), now);
+    expect(worker(during.fleet, 'a').memory.state).toBe('done');
+    expect(only(during.actions, 'bonus')).toEqual([]);
+    // The hook's turn end merged into the done: the same report, now written by the hook.
+    const ended = observe(during.fleet, 'a', (w) => ({
+      report: { ...report('done', now - SECOND, true), note: w.report?.note },
+    }));
+    expect(only(tick(ended, now + 500).actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+  });
+
+  it('is given anyway when no turn end comes in time, and names that moment for the next look', () => {
+    const during = tick(doneMidTurn(), now);
+    expect(during.lookAgainAt).toBeDefined();
+    expect(during.lookAgainAt).toBeLessThanOrEqual(now + MINUTE);
+    const still = tick(during.fleet, (during.lookAgainAt ?? now) - 1);
+    expect(only(still.actions, 'bonus')).toEqual([]);
+    const late = tick(still.fleet, during.lookAgainAt ?? now);
+    expect(only(late.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+  });
+});
+
 describe('overlap between integrated branches', () => {
   it('ends once both branches are in the integration branch: nothing is left to resolve', () => {
     const both = (mergedTips: readonly string[]): FleetModel => {

@@ -12,7 +12,7 @@ import type { BonusTask, WorkerSpec } from '../config-types.js';
 import { openCheckpoints } from '../checkpoints.js';
 import { finishedForGood } from '../verification.js';
 import { openChildren } from '../children.js';
-import { MESSAGEABLE, model, name, notifyOnce, paused, type Context, type Draft } from './draft.js';
+import { MESSAGEABLE, model, name, notifyOnce, paused, reached, type Context, type Draft } from './draft.js';
 
 /** Who gets work next: dependents told, queued workers launched under `max_active`, bonus tasks handed out. */
 
@@ -132,13 +132,15 @@ export function withTask(memory: WorkerMemory, spec: WorkerSpec, task: GivenTask
  */
 export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): readonly BonusTask[] {
   const queue = [...ctx.fleet.queue];
-  if (ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused || fleetBudgetSpent(ctx.fleet)) return queue;
+  if (queue.length === 0 || ctx.fleet.policy.bonus !== 'auto' || ctx.fleet.paused || fleetBudgetSpent(ctx.fleet))
+    return queue;
   const free = drafts.filter(
     (draft) =>
       finishedForGood(model(draft)) &&
       !draft.memory.paused &&
       draft.worker.pane?.alive === true &&
-      openChildren(ctx.fleet, name(draft)).length === 0,
+      openChildren(ctx.fleet, name(draft)).length === 0 &&
+      !turnStillOpen(ctx, draft),
   );
   let slots = active;
   for (const task of [...queue]) {
@@ -165,6 +167,18 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     slots += 1;
   }
   return queue;
+}
+
+/** How long a new task waits for the end of the turn that reported done, when the agent's hook should tell it. */
+export const TURN_END_WAIT_MS = 30_000;
+
+/**
+ * The worker reported done from inside a turn that has not ended: its last model calls still belong to the task it
+ * finished, and an agent such as Gemini CLI queues a paste made meanwhile, so a new task waits for that turn's end.
+ * Timed from when czar saw the done (its own clock: a host's may differ), and not forever: a hook may never fire.
+ */
+function turnStillOpen(ctx: Context, draft: Draft): boolean {
+  return draft.worker.report?.turnOpen === true && !reached(ctx, draft.memory.stateSince + TURN_END_WAIT_MS);
 }
 
 /** A bonus task as the worker it goes to holds it, whether the policy or a person gave it. */
