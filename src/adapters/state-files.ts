@@ -1,6 +1,7 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { acquireLock } from './lock-file.js';
 import { processAlive } from './process-table.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
@@ -166,10 +167,7 @@ export async function writeReport(
   report: WorkerReport,
   options: { turnEnd?: boolean } = {},
 ): Promise<void> {
-  // Not recursive: a state dir that is gone stays gone rather than being made again under a stale path.
-  await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
+  await makeReportsFolder(paths);
   const file = reportFile(paths, report.worker);
   const kept = options.turnEnd === true ? await mergeWithReportOnFile(file, report) : report;
   const line = `${JSON.stringify(kept)}\n`;
@@ -177,6 +175,39 @@ export async function writeReport(
   await appendReportLine(paths, report.worker, line);
   await writeAtomic(file, line);
 }
+
+/**
+ * Writes the report `next` makes of the one on file (nothing when it returns undefined), holding the worker's report
+ * lock from the read to the write: an agent that runs its hooks without waiting for them (pi's extension) can start a
+ * run's start and end reports at the same moment, and each must judge its event against what the other wrote.
+ */
+export async function writeReportAfter(
+  paths: StatePaths,
+  worker: string,
+  next: (previous: WorkerReport | undefined) => { report: WorkerReport; turnEnd: boolean } | undefined,
+): Promise<void> {
+  await makeReportsFolder(paths);
+  const release = await acquireLock(path.join(paths.reports, `${worker}.lock`), {
+    timeoutMs: REPORT_LOCK_WAIT_MS,
+    what: `another report of worker "${worker}"`,
+  });
+  try {
+    const written = next(await readJson<WorkerReport>(reportFile(paths, worker)));
+    if (written !== undefined) await writeReport(paths, written.report, { turnEnd: written.turnEnd });
+  } finally {
+    await release();
+  }
+}
+
+/** Not recursive: a state dir that is gone stays gone rather than being made again under a stale path. */
+async function makeReportsFolder(paths: StatePaths): Promise<void> {
+  await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+}
+
+/** A report takes milliseconds to write: a holder that keeps the lock longer is stuck, and the report fails. */
+const REPORT_LOCK_WAIT_MS = 5_000;
 
 /**
  * A turn end merged with the report on file. Only a done on file can stand against it, so the schema (zod) is loaded

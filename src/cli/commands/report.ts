@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { isFolder, resolveLinks } from '../../adapters/file-system.js';
-import { writeRefusal, writeReport, readJson } from '../../adapters/state-files.js';
+import { writeRefusal, writeReportAfter, readJson } from '../../adapters/state-files.js';
 import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
 import { CzarError } from '../../domain/errors.js';
-import { launchRecordFile, reportFile, statePaths, type StatePaths } from '../../domain/paths.js';
+import { launchRecordFile, statePaths, type StatePaths } from '../../domain/paths.js';
 import { REPORTED_STATES, WORKER_NAME, type ApiFailure, type ReportedState } from '../../domain/words.js';
 import type { WorkerReport } from '../../domain/report-schema.js';
 import { parse, usageError, type Command } from '../command.js';
@@ -172,31 +172,39 @@ export async function refuseImpostor(
   return reason;
 }
 
-async function write(
-  stateDir: string,
-  worker: string,
-  fields: {
-    state: ReportedState;
-    progress?: number;
-    note?: string;
-    resultFile?: string;
-    task?: string;
-    checkpoint?: ReportedCheckpoint | undefined;
-    source: string;
-    /** When the hook's event happened, where the hook says (one the agent runs without waiting for may land late). */
-    eventAt?: number | undefined;
-    payload?: unknown;
-    turnEnd?: boolean;
-    failure?: ApiFailure | undefined;
-  },
-): Promise<void> {
-  const paths = statePaths(stateDir);
-  const previous = await readJson<WorkerReport>(reportFile(paths, worker));
-  // An event older than the report on file is old news: that report says what happened after it.
-  if (fields.eventAt !== undefined && previous !== undefined && fields.eventAt < Date.parse(previous.at)) return;
+interface ReportFields {
+  state: ReportedState;
+  progress?: number;
+  note?: string;
+  resultFile?: string;
+  task?: string;
+  checkpoint?: ReportedCheckpoint | undefined;
+  source: string;
+  /** When the hook's event happened, where the hook says (one the agent runs without waiting for may land late). */
+  eventAt?: number | undefined;
+  payload?: unknown;
+  turnEnd?: boolean;
+  failure?: ApiFailure | undefined;
+}
+
+async function write(stateDir: string, worker: string, fields: ReportFields): Promise<void> {
   const payload =
     typeof fields.payload === 'object' && fields.payload !== null ? (fields.payload as Record<string, unknown>) : {};
-  const report: WorkerReport = {
+  await writeReportAfter(statePaths(stateDir), worker, (previous) => {
+    // An event older than the report on file is old news: that report says what happened after it.
+    if (fields.eventAt !== undefined && previous !== undefined && fields.eventAt < Date.parse(previous.at))
+      return undefined;
+    return { report: reportOf(worker, fields, payload, previous), turnEnd: fields.turnEnd === true };
+  });
+}
+
+function reportOf(
+  worker: string,
+  fields: ReportFields,
+  payload: Record<string, unknown>,
+  previous: WorkerReport | undefined,
+): WorkerReport {
+  return {
     worker,
     state: fields.state,
     at: new Date(fields.eventAt ?? Date.now()).toISOString(),
@@ -221,7 +229,6 @@ async function write(
         ? { transcriptPath: previous.transcriptPath }
         : {}),
   };
-  await writeReport(paths, report, { turnEnd: fields.turnEnd === true });
 }
 
 /**
