@@ -202,7 +202,9 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
       console.error(`events of ${fleet.config.project}:\n${text}`);
     }
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
-    await fleet.tmux.killServer();
+    // Closed, not only killed: an in-process czar's launch still in flight (a spawned child) would start the server
+    // again after the kill. The czar `czar up` starts joins its server only (tmux -N) and cannot.
+    await fleet.tmux.close();
     await fleet.hosts.close();
   });
 
