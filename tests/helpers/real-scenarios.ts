@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/domain/words.js';
-import { workerIn } from './fleet-fixture.js';
-import { startModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
+import { workerIn, type FixtureWorker } from './fleet-fixture.js';
+import { startModelEndpoint, type ModelEndpoint, type RecordedUsage } from './model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, type RealAgent } from './real-agents.js';
 import { waitFor } from './wait.js';
 import { realFleet, type RealFleet, type RealFleetOptions } from './real-fleet.js';
@@ -62,31 +62,6 @@ const FAREWELL = {
   ),
 };
 
-/** Registers the test that `agent` commits real work, reports done from its own shell and then gets a bonus task. */
-export function itWorksAndGetsBonus(agent: RealAgent): void {
-  it(
-    'commits real work, reports done from its shell and gets the bonus task',
-    async () => {
-      const { endpoint, fx } = await upRealFleet(agent, {
-        workers: [BUILDER],
-        bonus: [FAREWELL],
-      });
-      const done = await fx.waitForStatus(
-        (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'done',
-        { timeoutMs: 120_000, what: 'builder done with its bonus task' },
-      );
-      expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
-      expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
-      expect(endpoint.requests.some((request) => JSON.stringify(request.body).includes('command not found'))).toBe(
-        false,
-      );
-      // Both tasks are in the agent's own records as czar pasted them.
-      expect(deliveryMismatches(await fx.events())).toEqual([]);
-    },
-    240_000 * REAL_AGENT_TIMEOUT_SCALE,
-  );
-}
-
 /**
  * Registers the test that the model refusing a call with HTTP 400 and `error` makes the worker an api_error with
  * an alert that shows `shown` (a part of the error), and is never nudged, re-briefed or restarted.
@@ -113,22 +88,35 @@ export function itAlertsOnRefusal(agent: RealAgent, error: string, shown: string
 export const sentToModel = (endpoint: ModelEndpoint, text: string): boolean =>
   endpoint.requests.some((request) => JSON.stringify(request.body).includes(text));
 
+/** A scenario of one agent that runs in the shared scenarios' fleet: its workers, its repo files, its checks. */
+export interface ExtraScenario {
+  readonly workers: readonly FixtureWorker[];
+  readonly files?: Readonly<Record<string, string>>;
+  check(fx: RealFleet, endpoint: ModelEndpoint): Promise<void>;
+}
+
 /**
  * Registers the three scenarios on one fleet (one agent start for all, as CI time is tight): `builder` commits,
  * reports done and gets the bonus task; `quitter` ends its turn with work left and is nudged, and the nudge reaches
- * the model; the model refuses every call of `refused` with HTTP 400, which is an alert and never a nudge.
+ * the model; the model refuses every call of `refused` with HTTP 400, which is an alert and never a nudge. With
+ * `exactUsage`, czar's usage of `builder` per task equals what the endpoint answered it. `extra` runs beside them.
  */
-export function itPassesTheScenarios(agent: RealAgent): void {
+export function itPassesTheScenarios(
+  agent: RealAgent,
+  options: { readonly exactUsage?: boolean; readonly extra?: ExtraScenario } = {},
+): void {
   it(
-    'a worker that reports done gets its bonus, one that stops early is nudged, one refused is alerted',
+    `a worker that reports done gets its bonus, one that stops early is nudged, one refused is alerted${options.extra === undefined ? '' : ', and more'}`,
     async () => {
       const { endpoint, fx } = await upRealFleet(agent, {
         workers: [
           BUILDER,
           { name: 'quitter', task: task('Write the report.', 'RUN: echo started > notes.txt', 'SAY: I stop here.') },
           { name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: no such model') },
+          ...(options.extra?.workers ?? []),
         ],
         bonus: [FAREWELL],
+        ...(options.extra?.files === undefined ? {} : { files: options.extra.files }),
       });
       const refused = await fx.waitForStatus(
         (s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted refusal')),
@@ -153,7 +141,63 @@ export function itPassesTheScenarios(agent: RealAgent): void {
       // Every task is in the agent's own records as czar pasted it, and its calls are counted there.
       expect(deliveryMismatches(events)).toEqual([]);
       expect(workerIn(done, 'builder').usage?.tokens ?? 0).toBeGreaterThan(0);
+      if (options.exactUsage === true)
+        await expectExactUsage(fx, endpoint, agent, {
+          worker: 'builder',
+          first: 'echo hello > hello.txt',
+          next: 'farewell',
+          nextWords: 'echo bye > bye.txt',
+        });
+      await options.extra?.check(fx, endpoint);
     },
     300_000 * REAL_AGENT_TIMEOUT_SCALE,
   );
+}
+
+/**
+ * What the endpoint's answers add up to in each API's own terms: Anthropic's input excludes the cache, so every
+ * field adds; OpenAI's and Gemini's prompt counts include the cached tokens and have no cache write.
+ */
+const apiTokens = (cli: RealAgent, entry: RecordedUsage): { input: number; total: number } =>
+  cli === 'claude'
+    ? { input: entry.input, total: entry.input + entry.output + entry.cacheRead + entry.cacheWrite }
+    : { input: entry.input - entry.cacheRead, total: entry.input + entry.output };
+
+/**
+ * czar's usage of `worker` equals the endpoint's sums exactly, per worker and per task, each repeated record once.
+ * The worker's calls are those whose request holds words of its first task (`first`, not its title, which the other
+ * workers' briefs quote); those of its second task, `next`, also hold `nextWords` of that task. Claude Code and
+ * Gemini CLI record the conversation's calls only (titles and other side calls are billed but not written there), so
+ * the figures are the endpoint's main calls.
+ */
+export async function expectExactUsage(
+  fx: RealFleet,
+  endpoint: ModelEndpoint,
+  cli: RealAgent,
+  tasks: { readonly worker: string; readonly first: string; readonly next: string; readonly nextWords: string },
+): Promise<void> {
+  const holding = (entry: RecordedUsage, text: string): boolean =>
+    JSON.stringify(endpoint.requests[entry.request]?.body).includes(text);
+  const tokens = (usage: readonly RecordedUsage[]): number =>
+    usage.reduce((sum, entry) => sum + apiTokens(cli, entry).total, 0);
+  const calls = (): RecordedUsage[] =>
+    endpoint.usage.filter((entry) => entry.cli === cli && entry.kind === 'main' && holding(entry, tasks.first));
+  const status = await fx.waitForStatus((s) => workerIn(s, tasks.worker).usage?.tokens === tokens(calls()), {
+    timeoutMs: 30_000,
+    what: `czar's total to reach the endpoint's ${tokens(calls())}`,
+  });
+  const usage = workerIn(status, tasks.worker).usage;
+  const inNext = calls().filter((entry) => holding(entry, tasks.nextWords));
+  expect(inNext.length).toBeGreaterThan(0);
+  expect(inNext.length).toBeLessThan(calls().length);
+  // A task's calls are its own: the last calls of a turn that reported done are not charged to the task after it.
+  expect(usage?.tasks.map((task) => [task.task, task.tokens])).toEqual([
+    [tasks.worker, tokens(calls()) - tokens(inNext)],
+    [tasks.next, tokens(inNext)],
+  ]);
+  expect(usage?.input).toBe(calls().reduce((sum, entry) => sum + apiTokens(cli, entry).input, 0));
+  expect(usage?.cacheRead).toBe(calls().reduce((sum, entry) => sum + entry.cacheRead, 0));
+  expect(usage?.skippedLines).toBe(0);
+  // Claude Code writes a message with a tool call on more than one line: more lines than calls, counted once.
+  expect(calls().length).toBeGreaterThanOrEqual(4);
 }
