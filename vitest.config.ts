@@ -15,14 +15,23 @@ const hosts = [
 // The slow tiers run in forks with room for slow machines: the integration tier two files at a time (it waits on tmux
 // and git), then ssh hosts and terminals two at a time, and the real agents one at a time (each CLI's start-up is a
 // core's worth of work). `npm test` runs the real agents beside the rest (scripts/test-lanes.ts).
-const slow = (name: string, groupOrder: number, include: string[], maxWorkers: number, exclude: string[] = []) => ({
+// `isolate: false` for the integration tier: its hundred files share each fork's module graph instead of each
+// loading its own (a second of CPU per file); every file makes its own fleets, servers and temp dirs, and cleans them.
+const slow = (
+  name: string,
+  groupOrder: number,
+  include: string[],
+  maxWorkers: number,
+  options: { exclude?: string[]; isolate?: boolean } = {},
+) => ({
   test: {
     name,
     sequence: { groupOrder },
     include,
-    exclude: [...configDefaults.exclude, ...exclude],
+    exclude: [...configDefaults.exclude, ...(options.exclude ?? [])],
     pool: 'forks' as const,
     maxWorkers,
+    isolate: options.isolate ?? true,
     testTimeout: 90_000 * scale,
     hookTimeout: 60_000 * scale,
   },
@@ -36,6 +45,8 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['tests/unit/**/*.test.ts'],
+          // Pure functions: files share a module graph instead of each loading its own.
+          isolate: false,
           testTimeout: 10_000 * scale,
         },
       },
@@ -44,10 +55,14 @@ export default defineConfig({
           name: 'ui',
           sequence: { groupOrder: 0 },
           include: ['tests/ui/**/*.test.tsx', 'tests/ui/**/*.test.ts'],
+          isolate: false,
           testTimeout: 10_000 * scale,
         },
       },
-      slow('integration', 1, ['tests/integration/**/*.test.ts'], 2, [...realAgents, ...hosts]),
+      slow('integration', 1, ['tests/integration/**/*.test.ts'], 2, {
+        exclude: [...realAgents, ...hosts],
+        isolate: false,
+      }),
       slow('hosts', 2, hosts, 2),
       slow('e2e', 2, ['tests/e2e/**/*.test.ts'], 2),
       slow('real-agents', 3, realAgents, 1),

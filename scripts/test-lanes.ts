@@ -1,7 +1,8 @@
-// `npm test`'s last step: every vitest tier, in two lanes that run at the same time. Alone on 2 cores, the integration
-// tier kept 1.4 cores busy for 11 minutes and the real agents 1.1 cores for 14 (one CLI at a time): one after the
-// other they were most of CI's time, side by side they share the cores. Each lane's lines are prefixed with its name;
-// the last line counts the tests of both lanes.
+// `npm test`'s last step: the type check, lint and every vitest tier, in lanes that run at the same time. Alone on 2
+// cores, the integration tier kept 1.4 cores busy for 11 minutes and the real agents 1.1 cores for 14 (one CLI at a
+// time): one after the other they were most of CI's time, side by side they share the cores. The type check and lint
+// (a core for most of a minute) go beside them too. Each lane's lines are prefixed with its name; the last line
+// counts the tests of all lanes.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -9,16 +10,15 @@ import { stripVTControlCharacters } from 'node:util';
 
 const VITEST = path.resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
 
-/** Each lane runs its vitest invocations in order; the lanes run at once. */
-const LANES: readonly { readonly name: string; readonly runs: readonly (readonly string[])[] }[] = [
+/** Each lane runs its steps in order (vitest projects, or an npm script); the lanes run at once. */
+type Step = { readonly vitest: readonly string[] } | { readonly npm: string };
+const LANES: readonly { readonly name: string; readonly runs: readonly Step[] }[] = [
   {
     name: 'tiers',
-    runs: [
-      ['unit', 'ui', 'integration'],
-      ['hosts', 'e2e'],
-    ],
+    runs: [{ vitest: ['unit', 'ui', 'integration'] }, { vitest: ['hosts', 'e2e'] }],
   },
-  { name: 'agents', runs: [['real-agents']] },
+  { name: 'agents', runs: [{ vitest: ['real-agents'] }] },
+  { name: 'checks', runs: [{ npm: 'typecheck' }, { npm: 'lint' }] },
 ];
 
 interface Counts {
@@ -28,10 +28,13 @@ interface Counts {
   ok: boolean;
 }
 
-/** One `vitest run` of these projects, its lines prefixed; resolves with its test counts and whether it passed. */
-function runVitest(lane: string, projects: readonly string[]): Promise<Counts> {
-  const args = [VITEST, 'run', ...projects.flatMap((project) => ['--project', project])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+/** One step, its lines prefixed; resolves with its test counts (vitest's) and whether it passed. */
+function runStep(lane: string, step: Step): Promise<Counts> {
+  const [command, args] =
+    'vitest' in step
+      ? [process.execPath, [VITEST, 'run', ...step.vitest.flatMap((project) => ['--project', project])]]
+      : ['npm', ['run', '--silent', step.npm]];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   const counts: Counts = { passed: 0, failed: 0, skipped: 0, ok: false };
   const prefix = `[${lane}] `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -52,8 +55,8 @@ function runVitest(lane: string, projects: readonly string[]): Promise<Counts> {
 async function runLane(lane: (typeof LANES)[number]): Promise<Counts> {
   const started = performance.now();
   const total: Counts = { passed: 0, failed: 0, skipped: 0, ok: true };
-  for (const projects of lane.runs) {
-    const counts = await runVitest(lane.name, projects);
+  for (const step of lane.runs) {
+    const counts = await runStep(lane.name, step);
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;

@@ -18,7 +18,7 @@ export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencod
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
 /** The real-agent tests' own time limits grow with CZAR_TEST_TIMEOUT_SCALE, as waitFor's budgets do. */
-export const REAL_AGENT_TIMEOUT_SCALE = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
+export { TIMEOUT_SCALE as REAL_AGENT_TIMEOUT_SCALE } from './wait.js';
 
 export function realAgentBin(name: RealAgent): string {
   return path.join(REAL_AGENTS_DIR, 'node_modules', '.bin', name);

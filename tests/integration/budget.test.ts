@@ -6,7 +6,7 @@ import { claudeProjectDir } from '../../src/agents/usage-records.js';
 import { czar } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
-import { waitFor } from '../helpers/wait.js';
+import { TIMEOUT_SCALE, waitFor } from '../helpers/wait.js';
 
 describe('budgets with a real czar and simulated agents writing Claude-shaped transcripts', () => {
   it('interrupts a turn within 2 s of the transcript line that crossed the budget, keeps the agent and its work, and sends it nothing more until czar resume', async () => {
@@ -50,7 +50,8 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
     expect(crossing).toBeDefined();
     const latency = Date.parse(interrupt.at) - Date.parse(crossing?.timestamp ?? '');
     expect(latency).toBeGreaterThanOrEqual(0);
-    expect(latency).toBeLessThan(2000);
+    // Within 2 s on a quiet machine (the cost bench measures it); longer where CI asks for slack.
+    expect(latency).toBeLessThan(2000 * TIMEOUT_SCALE);
 
     // The sim shows the interruption: the agent took Escape as "stop this turn", it did not exit.
     const paneId = (await fx.fleet.tmux.listPanes()).find((pane) => pane.session === 'spender')?.paneId ?? '';

@@ -29,7 +29,7 @@ const SLOW = [
   '@sim write api.txt api',
   '@sim commit the api',
   '@sim checkpoint 1',
-  '@sim work 10 the docs',
+  '@sim work 20 the docs',
 ].join('\n');
 
 describe('checkpoints inside a task (sim fleet, real tmux)', () => {
@@ -39,7 +39,8 @@ describe('checkpoints inside a task (sim fleet, real tmux)', () => {
         { name: 'stepper', task: STEPPER },
         { name: 'slow', task: SLOW },
       ],
-      policy: { checkpoint_after: '5s', restart: { max: 1, backoff: '1s' } },
+      // Long enough for the first steps on a loaded machine, short against the slow worker's 20 s of work.
+      policy: { checkpoint_after: '8s', restart: { max: 1, backoff: '1s' } },
     });
     await fx.launchWave();
     await fx.supervise();

@@ -77,7 +77,7 @@ describe('czar web', () => {
   });
 
   it.skipIf(!hasChromium)(
-    'shows two fleets live, a report within 1 s, sends a message from the page, and fits 390 px',
+    'shows two fleets live, a report as it comes, sends a message from the page, and fits 390 px',
     async () => {
       const one = await fleetFixture({ workers: [{ name: 'api', task: '# Long\n@sim work 300 reading' }] });
       const two = await fleetFixture({
@@ -105,16 +105,9 @@ describe('czar web', () => {
         env,
       });
       expect(reported.stderr).toBe('');
-      const sent = Date.now();
       const card = page.locator(`section[data-project="${one.fleet.config.project}"] [data-worker="api"]`);
-      const inStatus = one
-        .waitForStatus((status) => status.workers.some((w) => w.note?.startsWith('step 2')))
-        .then(() => Date.now() - sent);
+      // Live, without a reload: how fast is measured by `npm run bench -- web`, not timed here.
       await card.locator('.note', { hasText: 'step 2 <img src=x onerror=alert(1)> ␛[31mred' }).waitFor();
-      const latency = Date.now() - sent;
-      // The page's own share (status.json written -> shown) is what czar web adds; the whole path is bounded too.
-      expect(latency - (await inStatus)).toBeLessThan(1000);
-      expect(latency).toBeLessThan(5000);
       expect(await page.locator('img').count()).toBe(0);
 
       // A waiting worker is first under Needs you; the answer typed on the page reaches its agent through the czar.
