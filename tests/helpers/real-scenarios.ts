@@ -113,7 +113,8 @@ export function itPassesTheScenarios(
           BUILDER,
           { name: 'quitter', task: task('Write the report.', 'RUN: echo started > notes.txt', 'SAY: I stop here.') },
           { name: 'refused', task: task('Anything at all.', 'FAIL: 400 scripted refusal: no such model') },
-          ...(options.extra?.workers ?? []),
+          // Started once the builder is done: a worker that finished first would take the one bonus task.
+          ...(options.extra?.workers ?? []).map((worker) => ({ ...worker, depends_on: ['builder'] })),
         ],
         bonus: [FAREWELL],
         ...(options.extra?.files === undefined ? {} : { files: options.extra.files }),
