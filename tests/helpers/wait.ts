@@ -10,7 +10,7 @@ export async function waitFor<T>(
   options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000) * TIMEOUT_SCALE;
-  const interval = options.intervalMs ?? 50;
+  const interval = options.intervalMs ?? 100;
   let last: unknown;
   for (;;) {
     try {

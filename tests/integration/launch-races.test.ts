@@ -69,14 +69,14 @@ describe('launch races', () => {
     expect(output).toMatch(/worktree \S+ on czar\/one \(new, from/);
   });
 
-  test('twenty workers launched at once, three times over, leave the tmux server running with every task delivered', async () => {
+  test('twenty workers launched at once, twice over, leave the tmux server running with every task delivered', async () => {
     // Each worker's agent runs czar commands while the others start: an attach of a control client at such a moment
-    // crashed tmux 3.3a in three launches of five.
+    // crashed tmux 3.3a in three launches of five (two rounds miss such a crash one time in six).
     const workers = Array.from(
       { length: 20 },
       (_, i) => `  - name: w${i}\n    task: "Work.\\n@sim work 2\\n@sim quiet"\n`,
     ).join('');
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const { root } = await tempRepo();
       const project = uniqueProject();
       await writeFleetConfig(
