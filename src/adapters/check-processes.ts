@@ -47,9 +47,13 @@ export async function reapCheckRun(file: string): Promise<void> {
  */
 export async function killMarked(marker: string): Promise<void> {
   const deadline = Date.now() + REAP_MS;
+  let emptyLooks = 0;
   for (;;) {
     const marked = await markedProcesses(marker);
-    if (marked.length === 0 || Date.now() > deadline) return;
+    emptyLooks = marked.length === 0 ? emptyLooks + 1 : 0;
+    // Two empty looks in a row, not one: a process in the middle of an exec shows no environment for a moment (a
+    // loaded CI machine left a `setsid sh -c '...; exec sleep 60'` daemon running that way).
+    if (emptyLooks === 2 || Date.now() > deadline) return;
     for (const { pid, pgid } of marked) {
       signal(-pgid);
       signal(pid);
