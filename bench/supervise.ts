@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, watch, writ
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { writeReport } from '../src/adapters/state-files.js';
+import { writeReport } from '../src/adapters/report-files.js';
 import { statePaths } from '../src/domain/paths.js';
 import type { FleetEvent } from '../src/domain/words.js';
 import type { FleetStatus } from '../src/domain/status-schema.js';

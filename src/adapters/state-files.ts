@@ -1,10 +1,8 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { acquireLock } from './lock-file.js';
 import { processAlive } from './process-table.js';
-import type { WorkerReport } from '../domain/report-schema.js';
-import { reportFile, reportStream, sprintState, type StatePaths } from '../domain/paths.js';
+import { sprintState, type StatePaths } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import { looksLikeStatus } from '../domain/status-shape.js';
@@ -75,7 +73,11 @@ export async function readText(file: string): Promise<string | undefined> {
 }
 
 export async function readJson<T>(file: string): Promise<T | undefined> {
-  const text = await readText(file);
+  return jsonIn<T>(await readText(file));
+}
+
+/** The JSON value of a file's text; undefined for no file or text that is not JSON. */
+export function jsonIn<T>(text: string | undefined): T | undefined {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as T;
@@ -156,97 +158,6 @@ function isFleetEvent(value: unknown): value is FleetEvent {
     typeof event.message === 'string' &&
     (event.worker === undefined || typeof event.worker === 'string')
   );
-}
-
-/**
- * A worker's own report, appended to its stream and kept as its latest report: the only files a worker writes. A
- * turn end (`turnEnd`) is merged with the report on file, so it cannot undo a done (see `mergeReport`).
- */
-export async function writeReport(
-  paths: StatePaths,
-  report: WorkerReport,
-  options: { turnEnd?: boolean } = {},
-): Promise<void> {
-  await makeReportsFolder(paths);
-  const file = reportFile(paths, report.worker);
-  const kept = options.turnEnd === true ? await mergeWithReportOnFile(file, report) : report;
-  const line = `${JSON.stringify(kept)}\n`;
-  // The stream first: a report the czar reads there is never lost to the next one replacing the latest file.
-  await appendReportLine(paths, report.worker, line);
-  await writeAtomic(file, line);
-}
-
-/**
- * Writes the report `next` makes of the one on file (nothing when it returns undefined), holding the worker's report
- * lock from the read to the write: an agent that runs its hooks without waiting for them (pi's extension) can start a
- * run's start and end reports at the same moment, and each must judge its event against what the other wrote.
- */
-export async function writeReportAfter(
-  paths: StatePaths,
-  worker: string,
-  next: (previous: WorkerReport | undefined) => { report: WorkerReport; turnEnd: boolean } | undefined,
-): Promise<void> {
-  await makeReportsFolder(paths);
-  const release = await acquireLock(path.join(paths.reports, `${worker}.lock`), {
-    timeoutMs: REPORT_LOCK_WAIT_MS,
-    what: `another report of worker "${worker}"`,
-  });
-  try {
-    const written = next(await readJson<WorkerReport>(reportFile(paths, worker)));
-    if (written !== undefined) await writeReport(paths, written.report, { turnEnd: written.turnEnd });
-  } finally {
-    await release();
-  }
-}
-
-/** Not recursive: a state dir that is gone stays gone rather than being made again under a stale path. */
-async function makeReportsFolder(paths: StatePaths): Promise<void> {
-  await mkdir(paths.reports, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-}
-
-/** A report takes milliseconds to write: a holder that keeps the lock longer is stuck, and the report fails. */
-const REPORT_LOCK_WAIT_MS = 5_000;
-
-/**
- * A turn end merged with the report on file. Only a done on file can stand against it, so the schema (zod) is loaded
- * only then: an agent's hooks end every turn, and most turns end on no done.
- */
-async function mergeWithReportOnFile(file: string, report: WorkerReport): Promise<WorkerReport> {
-  const previousText = await readText(file).catch(() => undefined);
-  if (previousText === undefined || !saysDone(previousText)) return report;
-  const { mergeReport, parseReport } = await import('../domain/report-schema.js');
-  const previous = parseReport(previousText, report.worker);
-  return mergeReport(previous.ok ? previous.report : undefined, report, { turnEnd: true });
-}
-
-function saysDone(text: string): boolean {
-  try {
-    return (JSON.parse(text) as { state?: unknown } | null)?.state === 'done';
-  } catch {
-    return false;
-  }
-}
-
-/** Puts a refused report in the worker's stream, where the czar reads it as a rejected report (see `parseReport`). */
-export async function writeRefusal(paths: StatePaths, worker: string, reason: string): Promise<void> {
-  await appendReportLine(
-    paths,
-    worker,
-    `${JSON.stringify({ refused: reason.slice(0, 1000), at: new Date().toISOString() })}\n`,
-  );
-}
-
-/** Appends one report line (O_APPEND: concurrent writers' lines land whole and in order). */
-export async function appendReportLine(paths: StatePaths, worker: string, line: string): Promise<void> {
-  await appendFile(reportStream(paths, worker), line, { mode: 0o600 });
-}
-
-/** Drops a worker's reports: they spoke for an agent process that is gone. */
-export async function removeReport(paths: StatePaths, worker: string): Promise<void> {
-  await rm(reportFile(paths, worker), { force: true });
-  await rm(reportStream(paths, worker), { force: true });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeAtomic, writeReport } from '../adapters/state-files.js';
+import { writeReport } from '../adapters/report-files.js';
+import { writeAtomic } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { ApiFailure, ReportedState } from '../domain/words.js';

@@ -1,6 +1,7 @@
 import { appendToFile, fileSize, makeFolder } from '../adapters/file-system.js';
 import { czarVersion } from '../adapters/package-files.js';
-import { appendReportLine, writeAtomic } from '../adapters/state-files.js';
+import { appendReportLine } from '../adapters/report-files.js';
+import { writeAtomic } from '../adapters/state-files.js';
 import { fastForwardHere, fetchBranch, pushFromHost } from '../adapters/host-git.js';
 import { hostClonePath, hostStateDir, usedHosts } from '../domain/host-layout.js';
 import { hostUsage, type HostLink } from '../domain/host-status.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { writeReport, writeReportAfter } from '../../src/adapters/state-files.js';
+import { writeReport, writeReportAfter } from '../../src/adapters/report-files.js';
 import { reportFile, reportStream, statePaths } from '../../src/domain/paths.js';
 import type { WorkerReport } from '../../src/domain/report-schema.js';
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isFolder, resolveLinks } from '../../adapters/file-system.js';
-import { writeRefusal, writeReportAfter, readJson } from '../../adapters/state-files.js';
+import { writeRefusal, writeReportAfter } from '../../adapters/report-files.js';
+import { readJson } from '../../adapters/state-files.js';
 import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
