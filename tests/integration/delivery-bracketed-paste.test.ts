@@ -7,10 +7,9 @@ import { shellPreset } from '../../src/agents/shell/preset.js';
 import { deliverPrompt } from '../../src/launch/delivery.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
-import { waitFor } from '../helpers/wait.js';
+import { TIMEOUT_SCALE as scale, waitFor } from '../helpers/wait.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/late-bracketed-paste.js', import.meta.url));
-const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 
 /** The fixture in a pane whose output is logged from its first byte, as czar starts every worker. */
 async function start(

@@ -11,10 +11,9 @@ import { neutraliseControls } from '../../src/domain/sanitize.js';
 import { deliverPrompt, sendMessage } from '../../src/launch/delivery.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { tempDir } from '../helpers/git-repo.js';
-import { waitFor } from '../helpers/wait.js';
+import { TIMEOUT_SCALE as scale, waitFor } from '../helpers/wait.js';
 
 const recorder = fileURLToPath(new URL('../fixtures/paste-recorder.js', import.meta.url));
-const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 const BP_START = '\x1b[200~';
 const BP_END = '\x1b[201~';
 

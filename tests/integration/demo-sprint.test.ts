@@ -8,8 +8,8 @@ import { Tmux } from '../../src/adapters/tmux.js';
 import type { FleetEvent } from '../../src/domain/words.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { gitIn } from '../helpers/git-repo.js';
+import { TIMEOUT_SCALE as scale } from '../helpers/wait.js';
 
-const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 const WORKERS = ['cart', 'catalog', 'checkout', 'docs'];
 
 /** The first event after `from` that matches, and where it is (-1 when there is none). */
