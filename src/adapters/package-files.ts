@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** czar's own install folder (two levels above this module, in src/ under tsx and in dist/ after the build). */
+/** czar's own install folder: two levels above this module in src/ (tsx), dist/ (tsc) and dist/czar/ (the bundle). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** argv that runs czar itself, for hook commands and the supervisor session: absolute, no PATH lookup. */

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { PresetName } from '../domain/config-types.js';
+import { czarBinFile } from './bin-files.js';
 
 /** The command line a built-in preset runs when the config does not override it. */
 export interface PresetDefaults {
@@ -8,8 +8,7 @@ export interface PresetDefaults {
   readonly env: Readonly<Record<string, string>>;
 }
 
-// Two levels up from this module is the package root both from src/agents (tsx, vitest) and dist/agents (build).
-const simAgent = fileURLToPath(new URL('../../bin/czar-sim-agent.js', import.meta.url));
+const simAgent = czarBinFile('czar-sim-agent.js');
 
 /** Default command lines of the built-in presets; data only (the presets' behaviour lives beside it). */
 export const PRESET_DEFAULTS: Readonly<Record<PresetName, PresetDefaults>> = {

@@ -1,4 +1,5 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { czarBinFile } from '../bin-files.js';
 import type { AgentPreset, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { lastIndex, screenLines } from '../screen-lines.js';
@@ -6,8 +7,8 @@ import { opencodeResume } from './resume.js';
 import { OPENCODE_SIGNALS } from './signals.js';
 import { opencodeRecords } from './records.js';
 
-/** The plugin that reports OpenCode's turns and writes its records; three levels up is the package root. */
-const plugin = fileURLToPath(new URL('../../../bin/czar-opencode-plugin.js', import.meta.url));
+/** The plugin that reports OpenCode's turns and writes its records. */
+const plugin = czarBinFile('czar-opencode-plugin.js');
 
 /** The input box's bottom edge, `╹▀▀▀…`, as wide as the box. */
 const BOX_BOTTOM = /^\s*╹▀{10,}$/;

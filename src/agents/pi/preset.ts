@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { czarBinFile } from '../bin-files.js';
 import type { AgentPreset, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { isRule, lastIndex, screenLines } from '../screen-lines.js';
@@ -6,8 +6,8 @@ import { piResume } from './resume.js';
 import { PI_SIGNALS } from './signals.js';
 import { piRecords } from './records.js';
 
-/** The extension that reports pi's runs to czar; three levels up is the package root from src/agents/pi and dist/agents/pi. */
-const extension = fileURLToPath(new URL('../../../bin/czar-pi-extension.js', import.meta.url));
+/** The extension that reports pi's runs to czar. */
+const extension = czarBinFile('czar-pi-extension.js');
 
 /** The footer's context share, e.g. "0.0%/128k (auto)" or "↑1.8k ↓80 R600 1.0%/128k (auto)". */
 const FOOTER = /\d%\/\d+k?\b/;
