@@ -42,3 +42,29 @@ export async function mapBounded<T, R>(
     }),
   );
 }
+
+/**
+ * Starts `task` over items, at most `limit` at once, in order, and gives each item's own promise at once: a caller
+ * can wait for one item without waiting for the rest. Each promise is marked handled, so one nobody waits for (its
+ * worker failed earlier) is not an unhandled rejection; whoever awaits it still gets the failure.
+ */
+export function startBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R>[] {
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  const run = async (item: T): Promise<R> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task(item);
+    } finally {
+      const next = waiting.shift();
+      if (next === undefined) free += 1;
+      else next();
+    }
+  };
+  return items.map((item) => {
+    const promise = run(item);
+    promise.catch(() => undefined);
+    return promise;
+  });
+}

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import * as git from '../adapters/git.js';
-import { addWorktree, restoreWorktree } from '../adapters/git-worktrees.js';
 import { bracketedPasteProbe } from '../adapters/pane-log.js';
 import { removeReport } from '../adapters/report-files.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
@@ -8,20 +7,23 @@ import { presetOf } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
 import { conversationStart } from './conversation-start.js';
 import { restartedMessage } from './prompts.js';
-import { recordMade } from '../fleet/ownership.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
-import { mapBounded } from '../fleet/map-bounded.js';
+import { mapBounded, startBounded } from '../fleet/map-bounded.js';
 import { Turns } from '../fleet/turns.js';
 import { machinesInTurn } from './machine-turns.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { startOnHost } from './start-on-host.js';
+import { prepareWorktree } from './worktree-step.js';
 import type { WorkerPlan } from './plan.js';
 import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
 import { taskDigest } from './up-notes.js';
+
+/** git processes making worktrees at once during a launch: about what two cores keep busy. */
+const WORKTREES_AT_ONCE = 4;
 
 /**
  * Stops the sessions of workers no longer in the config: no czar would supervise them. Their worktrees and branches
@@ -50,48 +52,22 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 
 /**
  * Brings one worker's worktree and tmux session into being (or adopts them) and records it. Never resets a branch
- * or touches a worktree's files: an existing branch is checked out as it is.
+ * or touches a worktree's files: an existing branch is checked out as it is. `worktreeReady` is the worktree a launch
+ * is already making ahead of the agent's start; without it the worktree is made here.
  */
-export async function startWorker(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
+export async function startWorker(
+  fleet: Fleet,
+  step: WorkerPlan,
+  worktreeReady?: Promise<void>,
+): Promise<LaunchRecord> {
   const { worker } = step;
-  const { config, tmux } = fleet;
+  const { tmux } = fleet;
   // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
   // supervises it as any other worker.
   const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
   if (worker.host !== undefined)
     return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
-  const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
-  if (step.worktree === 'recreate') {
-    await restoreWorktree(config.repo, worker.worktree, worker.branch);
-    await recordMade(fleet.paths, 'worktree', made);
-    await fleet.log.emit(
-      'worktree_added',
-      `worktree ${worker.worktree} on ${worker.branch} made again (its folder was missing)`,
-      worker.name,
-    );
-  } else if (step.worktree !== 'reuse') {
-    // A spawned child's branch is cut from its parent's tip: its work goes back to the parent, not to base.
-    const from = config.workers.find((other) => other.name === worker.parent)?.branch ?? config.base;
-    const outcome = await addWorktree(
-      config.repo,
-      worker.worktree,
-      worker.branch,
-      from,
-      step.worktree === 'checkout-branch',
-    ).catch(async (error: unknown) => {
-      // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
-      if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch)))
-        await recordMade(fleet.paths, 'branch', made);
-      throw error;
-    });
-    if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
-    await recordMade(fleet.paths, 'worktree', made);
-    await fleet.log.emit(
-      'worktree_added',
-      `worktree ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${from})` : ' (existing branch)'}`,
-      worker.name,
-    );
-  }
+  await (worktreeReady ?? prepareWorktree(fleet, step));
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
   if (paneId !== undefined && step.session === 'respawn') {
@@ -242,6 +218,15 @@ export async function launchWave(
   // A launch slot covers an agent's start-up, the costly part: once it is ready for its task, the next one starts
   // while this one's task is pasted and its submission checked.
   const ordered = machinesInTurn(steps);
+  // Worktrees are made ahead, a few at a time, outside the launch slots: an agent's slot then waits for its own
+  // worktree only, and git's work goes on while started agents draw their screens (a wave of slots all running
+  // `git worktree add` at once kept two cores busy and the waves in lockstep).
+  const worktrees = new Map(
+    startBounded(ordered, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned)).map((ready, index) => [
+      ordered[index],
+      ready,
+    ]),
+  );
   const results = await mapBounded(ordered, policy.launchConcurrency, policy.launchStaggerMs, async (planned, slot) => {
     const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
       ? await startingAlone.take(planned.worker.agent.name)
@@ -251,7 +236,7 @@ export async function launchWave(
       slot();
     };
     try {
-      return await launchOne(fleet, planned, promptFor, release);
+      return await launchOne(fleet, planned, promptFor, release, worktrees.get(planned));
     } finally {
       giveTurnBack();
     }
@@ -279,6 +264,7 @@ async function launchOne(
   planned: WorkerPlan,
   promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
   release: () => void,
+  worktreeReady: Promise<void> | undefined,
 ): Promise<string> {
   // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
   const start =
@@ -286,7 +272,7 @@ async function launchOne(
       ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
       : undefined;
   const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
-  const record = await startWorker(fleet, step);
+  const record = await startWorker(fleet, step, worktreeReady);
   if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
   // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
   const text =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapBounded } from '../../src/fleet/map-bounded.js';
+import { mapBounded, startBounded } from '../../src/fleet/map-bounded.js';
 
 /** A promise with its resolve, to let a task go on when the test says so. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -52,5 +52,41 @@ describe('mapBounded', () => {
     expect(started).toEqual([0, 1]);
     first.open();
     expect((await run).map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+  });
+});
+
+describe('startBounded', () => {
+  it('runs at most `limit` at once, in order, and settles each item on its own, a failure unawaited included', async () => {
+    const gates = [gate(), gate(), gate(), gate()];
+    const started: number[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const items = startBounded([0, 1, 2, 3], 2, async (index) => {
+        started.push(index);
+        await gates[index]?.promise;
+        if (index === 0) throw new Error('nobody waits for this one');
+        return index * 10;
+      });
+      await tick();
+      expect(started).toEqual([0, 1]);
+      gates[1]?.open();
+      // Item 1 is there before item 0 ends: a caller waits for its own item only.
+      expect(await items[1]).toBe(10);
+      await tick();
+      expect(started).toEqual([0, 1, 2]);
+      gates[0]?.open();
+      await tick();
+      expect(started).toEqual([0, 1, 2, 3]);
+      gates[2]?.open();
+      gates[3]?.open();
+      expect(await Promise.all([items[2], items[3]])).toEqual([20, 30]);
+      await expect(items[0]).rejects.toThrow('nobody waits for this one');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
