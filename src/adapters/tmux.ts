@@ -172,8 +172,9 @@ export class Tmux extends TmuxServer {
   }
 
   /**
-   * Pastes text through a uniquely named buffer: load-buffer reads stdin (no argv or quoting limits), and
-   * paste-buffer -p brackets it when the app asked for bracketed paste, -r keeps LF as LF, -d frees the buffer.
+   * Pastes text through a uniquely named buffer: load-buffer reads stdin (no argv or quoting limits; down the control
+   * client it becomes set-buffer with the text quoted), and paste-buffer -p brackets it when the app asked for
+   * bracketed paste, -r keeps LF as LF, -d frees the buffer.
    */
   async paste(paneId: string, text: string): Promise<void> {
     const buffer = `czar-${process.pid}-${++bufferSeq}-${randomBytes(3).toString('hex')}`;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,30 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     expect(submits(record)).toHaveLength(1);
     expect(existsSync(pwned)).toBe(false);
     expect(events).toEqual(['pasted', 'submitted']);
+  });
+
+  it('delivers the same task byte-exact through the control client, which no tmux process could have reached', async () => {
+    const { tmux, paneId, record } = await startRecorder(['--bp-delay', '500']);
+    tmux.useControl();
+    // The first commands prove the server runs; the next one attaches the control client.
+    for (let ask = 0; ask < 3; ask++) await tmux.listSessions();
+    // With the socket renamed, a new tmux process finds no server; the attached client keeps its connection.
+    const socketPath = (await tmux.cmd(['display-message', '-p', '#{socket_path}'])).stdout.trim();
+    renameSync(socketPath, `${socketPath}.away`);
+    try {
+      const pwned = `/tmp/pwned-${randomBytes(6).toString('hex')}`;
+      const task = nastyTask(pwned);
+      const result = await deliverPrompt(tmux, paneId, task, recorderPreset(50), {
+        worker: 'w-control',
+        timeoutScale: scale,
+      });
+      expect(result).toEqual({ attempts: 1, dialogsAnswered: [] });
+      const received = readFileSync(record);
+      expect(received.equals(Buffer.from(`${BP_START}${neutraliseControls(task)}${BP_END}\r`))).toBe(true);
+      expect(existsSync(pwned)).toBe(false);
+    } finally {
+      renameSync(`${socketPath}.away`, socketPath);
+    }
   });
 
   it('presses Enter again when the TUI dropped one that came too soon after the paste, without pasting twice', async () => {
