@@ -70,12 +70,14 @@ export async function addWorktree(
   knownToExist?: boolean,
 ): Promise<'created' | 'reused-branch'> {
   await mkdir(path.dirname(worktreePath), { recursive: true });
+  // The caller may know already (the launch plan looked): one git process fewer per worker at launch.
+  const existed = knownToExist ?? (await branchExists(repo, branch));
   for (let attempt = 1; ; attempt++) {
     try {
-      // The caller may know already (the launch plan looked): one git process fewer per worker at launch.
-      if (attempt === 1 && knownToExist !== undefined ? knownToExist : await branchExists(repo, branch)) {
+      // An add that lost a race with another one may have made the branch before it failed: that branch is czar's.
+      if (existed || (attempt > 1 && (await branchExists(repo, branch)))) {
         await git(repo, ['worktree', 'add', worktreePath, branch]);
-        return 'reused-branch';
+        return existed ? 'reused-branch' : 'created';
       }
       await git(repo, ['worktree', 'add', '-b', branch, worktreePath, headRef(base)]);
       return 'created';
