@@ -1,4 +1,5 @@
 import { appendFile, open } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'node:fs';
 import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/terminal-modes.js';
 
 /**
@@ -49,3 +50,35 @@ export async function notePaneRespawned(logFile: string): Promise<void> {
 }
 
 const BRACKETED_PASTE_RESET = '\x1b[?2004l';
+
+/**
+ * Waits for the pane's next output (its log grows) but at least `floorMs`, or `withinMs` at most: a delivery looks
+ * at the screen as soon as the agent drew, instead of on a fixed 100 ms tick, and a pane that streams output is
+ * still looked at no more often than every `floorMs`. Output written before the watch is set is met by the timer.
+ */
+export function paneOutput(logFile: string, floorMs: number): (withinMs: number) => Promise<void> {
+  return (withinMs) =>
+    new Promise((resolve) => {
+      const startedAt = Date.now();
+      let watcher: FSWatcher | undefined;
+      let floor: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(deadline);
+        clearTimeout(floor);
+        watcher?.close();
+        resolve();
+      };
+      const deadline = setTimeout(done, withinMs);
+      const output = (): void => {
+        const left = floorMs - (Date.now() - startedAt);
+        if (left <= 0) done();
+        else floor ??= setTimeout(done, left);
+      };
+      try {
+        watcher = watch(logFile, output);
+        watcher.on('error', () => undefined);
+      } catch {
+        // No log (yet): the deadline serves.
+      }
+    });
+}

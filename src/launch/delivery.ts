@@ -37,6 +37,8 @@ export interface DeliveryOptions {
   readonly bracketedPaste?: () => Promise<boolean | undefined>;
   /** Called once the agent is first ready for the paste: its start-up is over (a launch frees its slot then). */
   readonly onReady?: () => void;
+  /** Resolves at the pane's next output, or after `withinMs`: the screen is looked at again then. */
+  readonly nextOutput?: (withinMs: number) => Promise<void>;
 }
 
 export interface DeliveryResult {
@@ -86,8 +88,7 @@ export async function sendMessage(
   return deliver(new Delivery(tmux, paneId, preset, options), text, false);
 }
 
-// ---- the imperative shell --------------------------------------------------------------------------------------
-
+/** The imperative shell of one delivery: the pane it reads and types into. */
 class Delivery {
   /** The test's timeout scale times the machine's load: every wait grows with both. */
   readonly scale: number;
@@ -110,14 +111,17 @@ class Delivery {
     return new CzarError(
       'delivery_failed',
       `Worker "${this.options.worker}" ${what}; look at its pane with "${attach}" and fix that, then start the worker again.`,
-      {
-        cause,
-      },
+      { cause },
     );
   }
 
   capture(): Promise<string> {
     return this.tmux.capture(this.paneId);
+  }
+
+  /** Between two looks at the screen: until the agent draws, at most POLL_MS. */
+  pause(): Promise<void> {
+    return this.options.nextOutput?.(POLL_MS) ?? sleep(POLL_MS);
   }
 
   /** Throws when the pane is gone, dead or has input off; leaves copy mode (keys and pastes would go to tmux). */
@@ -245,7 +249,7 @@ async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number
         `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`,
       );
     }
-    await sleep(POLL_MS);
+    await d.pause();
   }
 }
 
@@ -276,7 +280,7 @@ async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
   throw d.fail(`did not submit its pasted task after ${MAX_ENTERS} Enter presses`);
 }
 
-/** Captures every POLL_MS until `accept` holds (returns that screen) or the scaled budget runs out (undefined). */
+/** Looks at the screen after each draw until `accept` holds (returns that screen) or the scaled budget runs out. */
 async function pollScreen(
   d: Delivery,
   budgetMs: number,
@@ -287,7 +291,7 @@ async function pollScreen(
     const screen = await d.capture();
     if (await accept(screen)) return screen;
     if (Date.now() > deadline) return undefined;
-    await sleep(POLL_MS);
+    await d.pause();
   }
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as git from '../adapters/git.js';
-import { bracketedPasteProbe } from '../adapters/pane-log.js';
+import { bracketedPasteProbe, paneOutput } from '../adapters/pane-log.js';
 import { removeReport } from '../adapters/report-files.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
 import { presetOf } from '../agents/index.js';
@@ -10,7 +10,7 @@ import { restartedMessage } from './prompts.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import { deliverPrompt, sendMessage } from './delivery.js';
+import { deliverPrompt, sendMessage, type DeliveryOptions } from './delivery.js';
 import { mapBounded, startBounded } from '../fleet/map-bounded.js';
 import { Turns } from '../fleet/turns.js';
 import { machinesInTurn } from './machine-turns.js';
@@ -22,6 +22,8 @@ import type { WorkerPlan } from './plan.js';
 import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
 import { taskDigest } from './up-notes.js';
 
+/** A pane that streams output has its screen looked at no more often than this while a message is delivered. */
+const OUTPUT_FLOOR_MS = 20;
 /** git processes making worktrees at once during a launch: about what two cores keep busy. */
 const WORKTREES_AT_ONCE = 4;
 
@@ -158,6 +160,7 @@ export async function deliverToWorker(
     },
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
+    ...outputOf(fleet, worker),
     onReady,
   });
   const ownTask = taskId === worker.name ? { taskDigest: taskDigest(worker.task) } : {};
@@ -186,12 +189,20 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
     submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
+    ...outputOf(fleet, worker),
   });
   await fleet.log.emit(
     'message_delivered',
     `message delivered (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`,
     worker.name,
   );
+}
+
+/** A local pane's output, from its log: a host's panes log on the host, and their screens are looked at on the tick. */
+function outputOf(fleet: Fleet, worker: WorkerSpec): Pick<DeliveryOptions, 'nextOutput'> {
+  return worker.host === undefined
+    ? { nextOutput: paneOutput(logFile(fleet.paths, worker.name), OUTPUT_FLOOR_MS) }
+    : {};
 }
 
 async function reportedWorkingSince(fleet: Fleet, worker: string, since: Date): Promise<boolean> {
