@@ -1,5 +1,6 @@
 import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive } from './process-table.js';
 import { sprintState, type StatePaths } from '../domain/paths.js';
@@ -43,18 +44,35 @@ export async function removeOrphanedTemps(dir: string): Promise<void> {
   }
 }
 
+function atomicTemp(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
 export async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = atomicTemp(file);
   try {
     await writeFile(temp, content, { mode: 0o600 });
     await rename(temp, file);
   } catch (error) {
     // A full disk fails the write half-way: what was written of the temp file would stay behind on every retry.
     await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * `writeAtomic` without leaving the event loop: the czar's status file, written on every pass that changed it. In a
+ * 500-worker czar the promise write of its 400 KB took 20 to 48 ms to come back (behind the loop's other work), the
+ * same write here under 1 ms.
+ */
+export function writeAtomicSync(file: string, content: string): void {
+  const temp = atomicTemp(file);
+  try {
+    writeFileSync(temp, content, { mode: 0o600 });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
     throw error;
   }
 }

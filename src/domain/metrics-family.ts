@@ -7,9 +7,17 @@ import type { TaskMetrics } from './status-schema.js';
  */
 export function rollUpChildren(tasks: readonly TaskMetrics[], parentOf: ReadonlyMap<string, string>): TaskMetrics[] {
   const spawned = new Map<TaskMetrics, TaskMetrics[]>();
+  // Each worker's tasks, in order, from one walk: a filter per task grew with the fleet squared.
+  const byWorker = new Map<string, TaskMetrics[]>();
+  for (const task of tasks) {
+    const theirs = byWorker.get(task.worker);
+    if (theirs === undefined) byWorker.set(task.worker, [task]);
+    else theirs.push(task);
+  }
   for (const task of tasks) {
     const parent = parentOf.get(task.worker);
-    const theirs = tasks.filter((candidate) => candidate.worker === parent);
+    if (parent === undefined) continue;
+    const theirs = byWorker.get(parent) ?? [];
     const host = theirs.findLast((candidate) => candidate.startedAt <= task.startedAt) ?? theirs[0];
     if (host !== undefined && host !== task) spawned.set(host, [...(spawned.get(host) ?? []), task]);
   }

@@ -1,5 +1,5 @@
 import type { FleetEvent } from './words.js';
-import type { FleetStatus, SprintMetrics, TaskMetrics } from './status-schema.js';
+import type { FleetStatus, SprintMetrics, TaskMetrics, WorkerUsageStatus } from './status-schema.js';
 import { rollUpChildren } from './metrics-family.js';
 
 /**
@@ -107,24 +107,8 @@ function countInto(task: TaskTally, event: FleetEvent, at: number, person: boole
 
 /** The metrics as of `now`, from the log's tally and the status file's usage. */
 export function sprintMetrics(status: FleetStatus, tally: EventTally, now: number): SprintMetrics {
-  const own = tally.tasks.map((task): TaskMetrics => {
-    const usage = status.workers.find((worker) => worker.name === task.worker)?.usage;
-    const taskUsage = usage?.tasks.find((entry) => entry.task === task.task);
-    return {
-      task: task.task,
-      worker: task.worker,
-      startedAt: new Date(task.from).toISOString(),
-      toDoneMs: task.toDoneMs,
-      toVerifiedMs: task.toVerifiedMs,
-      nudges: task.nudges,
-      restarts: task.restarts,
-      personActions: task.personActions,
-      tokens: usage === undefined ? undefined : (taskUsage?.tokens ?? 0),
-      usd: usage === undefined ? undefined : (taskUsage?.usd ?? 0),
-      ...(taskUsage?.reviewUsd === undefined ? {} : { reviewUsd: taskUsage.reviewUsd }),
-      unpricedModels: taskUsage?.unpricedModels ?? [],
-    };
-  });
+  const usageOf = new Map(status.workers.map((worker) => [worker.name, worker.usage]));
+  const own = tally.tasks.map((task) => keptTaskMetrics(task, usageOf.get(task.worker)));
   const parentOf = new Map(
     status.workers.flatMap((worker) => (worker.parent === undefined ? [] : [[worker.name, worker.parent] as const])),
   );
@@ -146,4 +130,32 @@ export function sprintMetrics(status: FleetStatus, tally: EventTally, now: numbe
     autonomy: czarActions + personActions === 0 ? undefined : czarActions / (czarActions + personActions),
     tasks,
   };
+}
+
+const keptTasks = new WeakMap<TaskTally, { usage: WorkerUsageStatus | undefined; metrics: TaskMetrics }>();
+
+/**
+ * A task's metrics, the same object as last time while its tally and its worker's usage are: the tally keeps the
+ * tasks that no event touched, so status.json's text is made again for the tasks that moved only.
+ */
+function keptTaskMetrics(task: TaskTally, usage: WorkerUsageStatus | undefined): TaskMetrics {
+  const kept = keptTasks.get(task);
+  if (kept !== undefined && kept.usage === usage) return kept.metrics;
+  const taskUsage = usage?.tasks.find((entry) => entry.task === task.task);
+  const metrics: TaskMetrics = {
+    task: task.task,
+    worker: task.worker,
+    startedAt: new Date(task.from).toISOString(),
+    toDoneMs: task.toDoneMs,
+    toVerifiedMs: task.toVerifiedMs,
+    nudges: task.nudges,
+    restarts: task.restarts,
+    personActions: task.personActions,
+    tokens: usage === undefined ? undefined : (taskUsage?.tokens ?? 0),
+    usd: usage === undefined ? undefined : (taskUsage?.usd ?? 0),
+    ...(taskUsage?.reviewUsd === undefined ? {} : { reviewUsd: taskUsage.reviewUsd }),
+    unpricedModels: taskUsage?.unpricedModels ?? [],
+  };
+  keptTasks.set(task, { usage, metrics });
+  return metrics;
 }

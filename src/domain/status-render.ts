@@ -63,7 +63,7 @@ export function fleetStatus(
     updatedAt: new Date(meta.now).toISOString(),
     paused: fleet.paused,
     ...(meta.supervisor === undefined ? {} : { supervisor: meta.supervisor }),
-    workers: fleet.workers.map((worker) => workerStatus(worker, extras.get(worker.spec.name) ?? {}, fleet)),
+    workers: fleet.workers.map((worker) => keptWorkerStatus(worker, extras.get(worker.spec.name) ?? NO_EXTRAS, fleet)),
     queue: fleet.queue.map((task) => ({ id: task.id, title: task.title })),
     sprintOver: sprintOver(fleet),
     ...(fleet.baseMissing === true ? { baseMissing: true as const } : {}),
@@ -72,7 +72,43 @@ export function fleetStatus(
   };
 }
 
-function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetModel): WorkerStatus {
+const NO_EXTRAS: StatusExtras = {};
+
+/** What a worker's entry was built from besides the worker itself: the entry is built again when any of it moved. */
+interface KeptEntry {
+  readonly extras: StatusExtras;
+  readonly prices: FleetModel['prices'];
+  readonly children: readonly WorkerModel[];
+  readonly status: WorkerStatus;
+}
+
+const keptEntries = new WeakMap<WorkerModel, KeptEntry>();
+
+/**
+ * A worker's entry, the same object as last time when nothing it is built from moved: a pass builds the entries of
+ * the workers that changed, not 500 of them, and status.json's text keeps the text of each entry with it.
+ */
+function keptWorkerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetModel): WorkerStatus {
+  const children = childrenOf(fleet, worker.spec.name);
+  const kept = keptEntries.get(worker);
+  if (
+    kept !== undefined &&
+    kept.extras === extras &&
+    kept.prices === fleet.prices &&
+    (kept.children === children || (kept.children.length === 0 && children.length === 0))
+  )
+    return kept.status;
+  const status = workerStatus(worker, extras, fleet, children);
+  keptEntries.set(worker, { extras, prices: fleet.prices, children, status });
+  return status;
+}
+
+function workerStatus(
+  worker: WorkerModel,
+  extras: StatusExtras,
+  fleet: FleetModel,
+  children: readonly WorkerModel[],
+): WorkerStatus {
   const { spec, memory, pane } = worker;
   const usage = workerUsageStatus(worker, fleet);
   const report = freshReport(worker);
@@ -104,7 +140,7 @@ function workerStatus(worker: WorkerModel, extras: StatusExtras, fleet: FleetMod
       : { comments: memory.comments.map(waitingComment) }),
     ...(spec.host === undefined ? {} : { host: spec.host }),
     ...(spec.parent === undefined ? {} : { parent: spec.parent }),
-    ...family(fleet, spec.name),
+    ...family(children),
   };
 }
 
@@ -118,8 +154,7 @@ function waitingComment(comment: PersonComment): WaitingComment {
   };
 }
 
-function family(fleet: FleetModel, name: string): { children?: { name: string; owed: boolean }[] } {
-  const children = childrenOf(fleet, name);
+function family(children: readonly WorkerModel[]): { children?: { name: string; owed: boolean }[] } {
   return children.length === 0
     ? {}
     : { children: children.map((child) => ({ name: child.spec.name, owed: owedToParent(child) })) };

@@ -1,4 +1,4 @@
-import { readText, writeJsonAtomic } from '../adapters/state-files.js';
+import { readText, writeAtomic } from '../adapters/state-files.js';
 import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/model.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { withOverrides } from '../domain/prices.js';
@@ -140,28 +140,18 @@ export class SavedStateFile {
     if (model === this.lastModel && positions === this.lastPositions) return;
     this.lastModel = model;
     this.lastPositions = positions;
-    const saved: SavedState = {
+    const rest: Omit<SavedState, 'workers' | 'reportStreams'> = {
       startedAt,
       paused: model.paused,
       queue: model.queue.map((task) => task.id),
-      workers: Object.fromEntries(
-        model.workers.map((worker) => [
-          worker.spec.name,
-          {
-            memory: worker.memory,
-            report: worker.report,
-            launchedAt: worker.launchedAt,
-            deliveredAt: worker.deliveredAt,
-          },
-        ]),
-      ),
       budgetWarned: model.budgetWarned,
-      reportStreams,
     };
-    const text = JSON.stringify(saved);
+    // Each worker's part is kept with the worker: a pass formats the parts of the workers that changed only.
+    const workers = model.workers.map((worker) => `${JSON.stringify(worker.spec.name)}:${savedWorkerText(worker)}`);
+    const text = `${JSON.stringify(rest).slice(0, -1)},"reportStreams":${positions},"workers":{${workers.join(',')}}}`;
     if (text === this.lastText) return;
     this.lastText = text;
-    await writeJsonAtomic(this.file, saved);
+    await writeAtomic(this.file, `${text}\n`);
   }
 }
 
@@ -169,4 +159,17 @@ function deliveredFrom(record: { deliveredAt?: string; deliveryStartedAt?: strin
   // An unconfirmed delivery counts as delivered so the ladder can follow up, rather than "starting" forever.
   const at = record?.deliveredAt ?? record?.deliveryStartedAt;
   return at === undefined ? undefined : Date.parse(at);
+}
+
+const savedTexts = new WeakMap<WorkerModel, string>();
+
+/** What a worker's entry in the saved state says, as JSON; workers are never changed in place. */
+function savedWorkerText(worker: WorkerModel): string {
+  let text = savedTexts.get(worker);
+  if (text === undefined) {
+    const { memory, report, launchedAt, deliveredAt } = worker;
+    text = JSON.stringify({ memory, report, launchedAt, deliveredAt });
+    savedTexts.set(worker, text);
+  }
+  return text;
 }

@@ -1,10 +1,11 @@
-import { writeJsonAtomic } from '../adapters/state-files.js';
+import { writeAtomicSync } from '../adapters/state-files.js';
 import { hostStatuses } from '../domain/host-status.js';
 import { candidatesOf, emptyRecord, integrationStatus } from '../domain/integration.js';
 import type { FleetModel } from '../domain/model.js';
 import { integrationSettled } from '../domain/policy/integration.js';
 import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
+import { statusText } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
 import { MetricsSource } from './metrics-source.js';
 import type { ModelStore } from './model-store.js';
@@ -61,10 +62,15 @@ export class StatusView {
       ...hostsPart(model),
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
-    const comparable = JSON.stringify({ ...status, updatedAt: '' });
+    const comparable = statusText({ ...status, updatedAt: '' });
     if (comparable === this.lastText) return undefined;
     this.lastText = comparable;
-    await writeJsonAtomic(this.fleet.paths.status, status);
+    // Only the top level is indented by two spaces: the first such updatedAt is the file's own.
+    const text = comparable.replace(
+      '\n  "updatedAt": ""',
+      () => `\n  "updatedAt": ${JSON.stringify(status.updatedAt)}`,
+    );
+    writeAtomicSync(this.fleet.paths.status, `${text}\n`);
     return status.sprintOver;
   }
 }
