@@ -2,7 +2,11 @@
 // dist/czar/ (one chunk per command loaded on demand). Every `czar` run, hooks included, then opens a handful of
 // files instead of some 600 modules: about a third less CPU for `czar up`, `supervise` and the fleet commands.
 // tsc still builds dist/ for the other entry points (the simulated agent) and checks the types.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry a hash of their content: without this, each build leaves the last one's chunks for npm pack.
+rmSync('dist/czar', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/main.ts'],
