@@ -160,6 +160,7 @@ export class Observer implements Source {
 
     const { sweep, look } = paneLooks({
       now,
+      workers: this.store.model.workers.length,
       lastSweep: this.lastSweep,
       lastScreenLook: this.lastScreenLook,
       panesDirty: this.dirty.panes,

@@ -1,8 +1,5 @@
-/**
- * How often tmux is asked about every pane without a signal from its hooks (pane-died, session-closed): the safety
- * net, one spawn per sweep. At 5 s the sweep and the branch check were a third of a quiet czar's CPU.
- */
-export const PANE_SWEEP_MS = 10_000;
+import { sweepEveryMs } from './pass-clock.js';
+
 /** Screens of panes with fresh output are looked at no more often than this (one batched capture for all). */
 export const SCREEN_LOOK_MS = 1_000;
 
@@ -16,6 +13,8 @@ const TICK_SLACK_MS = 100;
 /** What a pass knows when it chooses its pane looks. */
 export interface LookFacts {
   readonly now: number;
+  /** The fleet's size: tmux is asked about every pane without a signal from its hooks every `sweepEveryMs` of it. */
+  readonly workers: number;
   readonly lastSweep: number;
   readonly lastScreenLook: number;
   /** A pane died or was launched: tmux must be asked now. */
@@ -36,7 +35,7 @@ export function paneLooks(facts: LookFacts): { sweep: boolean; look: boolean } {
   const since = (at: number, every: number): number => (facts.now - at + TICK_SLACK_MS) / every;
   const due = (at: number, every: number): boolean => since(at, every) >= (facts.reporting ? 2 : 1);
   return {
-    sweep: facts.panesDirty || due(facts.lastSweep, PANE_SWEEP_MS),
+    sweep: facts.panesDirty || due(facts.lastSweep, sweepEveryMs(facts.workers)),
     look: facts.screensDirty && due(facts.lastScreenLook, SCREEN_LOOK_MS),
   };
 }

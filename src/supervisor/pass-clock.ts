@@ -10,6 +10,19 @@ const TICK_SLACK_MS = 100;
 /** A pass asked for at a deadline runs just after it, so the deadline has passed when `decide()` looks. */
 const LOOK_AGAIN_SLACK_MS = 5;
 
+/**
+ * The safety nets (the sweep of every pane, the look at every report file and branch tip) read every worker: past 250
+ * workers they slow with the fleet too (40 ms a worker: 20 s at 500), as tmux hooks and file watches are the signals
+ * they back up. At 500 workers the two made half of a quiet czar's garbage.
+ */
+const SWEEP_MS = 10_000;
+const SWEEP_MS_PER_WORKER = 40;
+
+/** How often a fleet of this size has its panes swept and its reports and branches looked at without a signal. */
+export function sweepEveryMs(workers: number): number {
+  return Math.max(SWEEP_MS, workers * SWEEP_MS_PER_WORKER);
+}
+
 /** How long a fleet of this size goes without a pass before the clock asks for one. */
 export function clockEveryMs(workers: number): number {
   return Math.max(CLOCK_MS, workers * CLOCK_MS_PER_WORKER);

@@ -5,8 +5,7 @@ import { refsStamp } from '../adapters/ref-stamp.js';
 import { reportStream } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
-
-const SAFETY_NET_MS = 10_000;
+import { sweepEveryMs } from './pass-clock.js';
 
 /** The workers whose reports or git the observer must look at again. */
 export interface DirtyWorkers {
@@ -32,11 +31,11 @@ export class SafetyNet {
   ) {}
 
   /**
-   * Watchers can drop an event (a burst of renames, a loaded machine): every SAFETY_NET_MS, report files whose
+   * Watchers can drop an event (a burst of renames, a loaded machine): every `sweepEveryMs`, report files whose
    * mtime moved and branches whose tip moved are looked at again, so a missed event costs seconds, never a stall.
    */
   async lookIfDue(now: number, dirty: DirtyWorkers): Promise<void> {
-    if (now - this.lastLook < SAFETY_NET_MS) return;
+    if (now - this.lastLook < sweepEveryMs(this.store.model.workers.length)) return;
     this.lastLook = now;
     const tips = await this.branchTips();
     const baseTip = tips.get(this.fleet.config.base) ?? '';

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PANE_SWEEP_MS, SCREEN_LOOK_MS, paneLooks, type LookFacts } from '../../src/supervisor/pane-looks.js';
+import { SCREEN_LOOK_MS, paneLooks, type LookFacts } from '../../src/supervisor/pane-looks.js';
+import { sweepEveryMs } from '../../src/supervisor/pass-clock.js';
+
+const PANE_SWEEP_MS = sweepEveryMs(20);
 
 const now = 100_000;
 /** Both looks just due by the clock, with busy panes. */
 const due: LookFacts = {
   now,
+  workers: 20,
   lastSweep: now - PANE_SWEEP_MS,
   lastScreenLook: now - SCREEN_LOOK_MS,
   panesDirty: false,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetModel } from '../../src/domain/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { clockEveryMs } from '../../src/supervisor/pass-clock.js';
+import { clockEveryMs, sweepEveryMs } from '../../src/supervisor/pass-clock.js';
 import { SettledDecision } from '../../src/supervisor/settled-decision.js';
 import { fleet, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 
@@ -9,6 +9,11 @@ describe('the clock of a quiet czar', () => {
   it('passes every second up to 100 workers, then slows with the fleet so its cost stays flat', () => {
     expect([1, 20, 100].map(clockEveryMs)).toEqual([1000, 1000, 1000]);
     expect([200, 500].map(clockEveryMs)).toEqual([2000, 5000]);
+  });
+
+  it('sweeps every pane and looks at every report and branch every 10 s up to 250 workers, then slows the same way', () => {
+    expect([1, 100, 250].map(sweepEveryMs)).toEqual([10_000, 10_000, 10_000]);
+    expect([500, 1000].map(sweepEveryMs)).toEqual([20_000, 40_000]);
   });
 });
 
