@@ -195,6 +195,8 @@ export class Observer implements Source {
     if (look) this.lastScreenLook = now;
     const capturedAt = Date.now();
     const screens = await captureScreens(this.fleet, targets);
+    // Output noted while this pass waited on tmux carries the time the czar got to it: its log says when it was.
+    this.dateOutput();
     // The watch of a pane log drops a write that comes a few milliseconds after the one it reported, so the end of
     // a redraw may never be told: a screen read right after output is read once more at the next look.
     for (const [name] of targets)
