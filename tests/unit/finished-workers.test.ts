@@ -194,6 +194,30 @@ describe('a bonus task and the turn that reported done', () => {
   });
 });
 
+describe('a bonus task and a spawned child', () => {
+  // A child's branch reaches the integration branch only through its parent: new work on it would go nowhere, and
+  // work that builds on another worker's branch would bring that branch's files into the child's.
+  it('goes to a finished top-level worker, never to a finished child', () => {
+    let model = tick(
+      fleet([spec('p'), spec('c', { parent: 'p' }), spec('q')], { queue: [bonusTask('more')] }),
+      T0,
+    ).fleet;
+    model = observe(model, 'c', () => ({
+      report: report('done', now - MINUTE),
+      git: branch('c', now - 2 * MINUTE, ['c.ts']),
+      pane: alivePane(now - MINUTE),
+    }));
+    const childOnly = tick(model, now);
+    expect(only(childOnly.actions, 'bonus')).toEqual([]);
+    const withTopLevel = observe(childOnly.fleet, 'q', () => ({
+      report: report('done', now - SECOND),
+      git: branch('q', now - 2 * SECOND, ['q.ts']),
+      pane: alivePane(now - SECOND),
+    }));
+    expect(only(tick(withTopLevel, now + SECOND).actions, 'bonus').map((action) => action.worker)).toEqual(['q']);
+  });
+});
+
 describe('overlap between integrated branches', () => {
   it('ends once both branches are in the integration branch: nothing is left to resolve', () => {
     const both = (mergedTips: readonly string[]): FleetModel => {

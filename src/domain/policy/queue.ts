@@ -128,7 +128,8 @@ export function withTask(memory: WorkerMemory, spec: WorkerSpec, task: GivenTask
 
 /**
  * Hands bonus tasks to workers that finished with evidence, while slots are free. A task that builds on a worker
- * waits until that worker finished, and goes to that worker when it is free (it knows the code best).
+ * waits until that worker finished, and goes to that worker when it is free (it knows the code best). A spawned
+ * child takes none: its branch reaches the integration branch only through its parent.
  */
 export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: number): readonly BonusTask[] {
   const queue = [...ctx.fleet.queue];
@@ -136,6 +137,7 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     return queue;
   const free = drafts.filter(
     (draft) =>
+      draft.worker.spec.parent === undefined &&
       finishedForGood(model(draft)) &&
       !draft.memory.paused &&
       draft.worker.pane?.alive === true &&
