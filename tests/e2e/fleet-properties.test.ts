@@ -198,7 +198,8 @@ describe('fleet properties under faults', () => {
       {
         name: 'delete .czar/',
         run: async () => {
-          await rm(stateDir, { recursive: true, force: true });
+          // The czar may write a file into it while it goes, as it would under a person's rm -rf: try again then.
+          await rm(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
           return [];
         },
       },
