@@ -53,9 +53,17 @@ describe('conflict predictions', () => {
     await waitFor(() => passesAsked === 1, { timeoutMs: 120_000, what: 'the pass the prediction asks for' });
     expect(store.model.conflicts).toHaveLength((count * (count - 1)) / 2);
     expect(store.model.conflicts?.[0]).toEqual({ worker: 'w0', peer: 'w1', files: ['shared.txt'] });
-    // That pass predicts again for the look it held back: the tips did not move, so the same conflicts stand.
+    // That pass predicts again for the look it held back: the tips did not move, so the same conflicts stand. One
+    // for-each-ref can end inside even a pass of no time (a loaded machine that holds the czar after git started
+    // hands it git's exit before its timer); then it asks for no pass. Either way the look was not lost.
+    const held = store.model;
     await source.poll(store);
-    await waitFor(() => passesAsked === 2, { timeoutMs: 60_000, what: 'the pass the second prediction asks for' });
+    if (store.model === held) {
+      await waitFor(() => passesAsked === 2, { timeoutMs: 60_000, what: 'the pass the second prediction asks for' });
+    } else {
+      expect(passesAsked).toBe(1);
+    }
+    expect(store.model).not.toBe(held);
     expect(store.model.conflicts).toHaveLength((count * (count - 1)) / 2);
   }, 180_000);
 });
