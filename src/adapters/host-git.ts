@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { CzarError } from '../domain/errors.js';
 import { git, revParse } from './git.js';
 import { listWorktrees } from './git-worktrees.js';
 import type { RemoteRunOptions, SshConnection } from './ssh.js';
@@ -29,83 +28,6 @@ export async function syncHostClone(ssh: SshConnection, url: string, clone: stri
   await ssh.run(['mkdir', '-p', '--', path.posix.dirname(clone)]);
   await hostGit(ssh, ['clone', '--quiet', '--', url, clone]);
   return 'cloned';
-}
-
-/**
- * A worker's worktree on its host, on its branch: an existing worktree is reused as it is, an existing branch (in the
- * clone or on the remote) is checked out as it is, and a new branch starts from the remote's base and is pushed at
- * once, so the remote (and through it the czar) sees it from the start. Nothing is reset or removed.
- */
-export async function addHostWorktree(
-  ssh: SshConnection,
-  clone: string,
-  worktree: string,
-  branch: string,
-  base: string,
-): Promise<'reused' | 'checked-out' | 'created'> {
-  if (await succeeds(ssh, ['-C', worktree, 'rev-parse', '--git-dir'])) {
-    const head = (
-      await hostGit(ssh, ['-C', worktree, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true })
-    ).stdout.trim();
-    if (head === branch) return 'reused';
-    throw new CzarError(
-      'host_worktree_mismatch',
-      `${worktree} on host "${ssh.host.name}" is a git worktree on "${head || 'a detached HEAD'}", not on "${branch}"; move it away or check out ${branch} there.`,
-    );
-  }
-  if ((await ssh.run(['test', '-e', worktree], { allowFailure: true })).exitCode === 0) {
-    throw new CzarError(
-      'host_worktree_exists',
-      `${worktree} on host "${ssh.host.name}" exists but is not a git worktree; move it away, czar never overwrites it.`,
-    );
-  }
-  await ssh.run(['mkdir', '-p', '--', path.posix.dirname(worktree)]);
-  if (await succeeds(ssh, ['-C', clone, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) {
-    await hostGit(ssh, ['-C', clone, 'worktree', 'add', '--quiet', worktree, branch]);
-    return 'checked-out';
-  }
-  if (await succeeds(ssh, ['-C', clone, 'rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`])) {
-    await hostGit(ssh, [
-      '-C',
-      clone,
-      'worktree',
-      'add',
-      '--quiet',
-      '--track',
-      '-b',
-      branch,
-      worktree,
-      `origin/${branch}`,
-    ]);
-    return 'checked-out';
-  }
-  if (!(await succeeds(ssh, ['-C', clone, 'rev-parse', '--verify', '--quiet', `refs/remotes/origin/${base}`]))) {
-    throw new CzarError(
-      'base_not_on_remote',
-      `Base branch "${base}" is not on the remote that host "${ssh.host.name}" clones (remote "${ssh.host.remote}"); push it with "git push ${ssh.host.remote} ${base}".`,
-    );
-  }
-  await hostGit(ssh, [
-    '-C',
-    clone,
-    'worktree',
-    'add',
-    '--quiet',
-    '--no-track',
-    '-b',
-    branch,
-    worktree,
-    `origin/${base}`,
-  ]);
-  await hostGit(ssh, ['-C', worktree, 'push', '--quiet', '--set-upstream', 'origin', branch]);
-  return 'created';
-}
-
-/** Writes a file on the host through stdin (settings an agent preset needs), creating its folder private to the user. */
-export async function writeHostFile(ssh: SshConnection, file: string, content: string): Promise<void> {
-  await ssh.run(['mkdir', '-p', '-m', '0700', '--', path.posix.dirname(file)]);
-  // `cat` is the one portable way to write stdin to a path; the path is a positional parameter, not spliced in.
-  await ssh.run(['sh', '-c', 'umask 077 && cat > "$1"', 'czar-write', file], { input: content });
 }
 
 /** Pushes a worker's branch from its worktree on the host to the shared remote (the clone's origin). */

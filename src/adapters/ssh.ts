@@ -188,6 +188,12 @@ export class SshConnection {
     };
   }
 
+  /** argv for a long-lived command on the host (a tmux control client), through the master, opened first. */
+  async commandArgv(argv: readonly string[]): Promise<string[]> {
+    await this.connect();
+    return ['ssh', ...this.sshArgs(['-o', 'ControlMaster=no']), remoteCommandLine(argv)];
+  }
+
   /** argv for an interactive command on the host with a terminal (`czar attach`), through the same master. */
   interactiveArgv(argv: readonly string[]): string[] {
     // LogLevel=ERROR: "Shared connection to ... closed." would be left on the person's screen after every detach.

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { cleanEnv, run } from './process.js';
+import { cleanEnv, type RunResult } from './process.js';
 import { ControlParser, controlCommandLine, type ControlReply } from './tmux-control-parser.js';
 
 /** A chain sent down the connection and waiting for its replies. */
@@ -19,6 +19,17 @@ const CLIENT_GONE_MS = 3000;
 /** A chain's answer: its replies (one per command run; tmux stops at the first failure), or none if the client closed. */
 export type ControlAnswer =
   { readonly replies: ControlReply[] } | { readonly replies: undefined; readonly ran: boolean };
+
+/** How a control client reaches its server: this machine's tmux, or a host's through its ssh connection. */
+export interface ControlTransport {
+  /** The program and arguments that run `tmux <socket> -C attach-session ...` (ssh and its own flags first on a host). */
+  readonly argv: readonly string[];
+  /** Runs `tmux <socket> ...args` as one process, failure allowed: how the client's fate is asked once it closed. */
+  readonly ask: (args: readonly string[]) => Promise<RunResult>;
+}
+
+/** What a control client runs after the socket: attached, never resizing a window, with no pane bytes streamed. */
+export const CONTROL_ATTACH = ['-C', 'attach-session', '-f', 'no-output,ignore-size'] as const;
 
 /**
  * One tmux control-mode client (`tmux -C attach-session`) on a running server: commands go down its stdin one line
@@ -44,17 +55,21 @@ export class ControlClient {
   private readonly marker = `@czar-control-${process.pid}-${++clients}`;
   private changes = 0;
   private ranUpTo: Promise<number> | undefined;
+  /** The client's pid as its server knows it (through ssh, not the local child's): asked first once attached. */
+  private serverPid: Promise<string | undefined>;
+  private settlePid: (pid: string | undefined) => void = () => undefined;
   /** Settles once the client is attached (its own attach command answered) or closed. */
   readonly ready: Promise<void>;
   private settleAttached: () => void = () => undefined;
 
-  /** `tmuxArgs`: the socket (and -N) every command of this server carries. */
   constructor(
-    private readonly tmuxArgs: readonly string[],
+    private readonly transport: ControlTransport,
     onClose: (reason: string, unanswered: number) => void,
   ) {
     this.ready = new Promise((resolve) => (this.settleAttached = resolve));
-    this.child = execa('tmux', [...tmuxArgs, '-C', 'attach-session', '-f', 'no-output,ignore-size'], {
+    this.serverPid = new Promise((resolve) => (this.settlePid = resolve));
+    const [file = 'tmux', ...args] = transport.argv;
+    this.child = execa(file, args, {
       env: cleanEnv(),
       extendEnv: false,
       buffer: false,
@@ -107,11 +122,14 @@ export class ControlClient {
    */
   private lastRun(): Promise<number> {
     this.ranUpTo ??= (async () => {
-      const ask = [...this.tmuxArgs, 'list-clients', '-F', 'pid #{client_pid}', ';', 'show-options', '-gqv'];
+      const pid = await this.serverPid;
+      const ask = ['list-clients', '-F', 'pid #{client_pid}', ';', 'show-options', '-gqv', this.marker];
       const deadline = Date.now() + CLIENT_GONE_MS;
       for (;;) {
-        const result = await run('tmux', [...ask, this.marker], { allowFailure: true, env: cleanEnv() });
-        const clientGone = !result.stdout.split('\n').includes(`pid ${String(this.child.pid)}`);
+        const result = await this.transport.ask(ask);
+        // A client whose pid never came may still be listed: only the deadline tells then.
+        const listed = pid === undefined || result.stdout.split('\n').includes(`pid ${pid}`);
+        const clientGone = result.exitCode !== 0 || !listed;
         if (clientGone || Date.now() > deadline) return Number(result.stdout.split('\n').at(-2)) || 0;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -157,6 +175,12 @@ export class ControlClient {
     const queued = this.queued ?? [];
     this.queued = undefined;
     this.settleAttached();
+    this.write({
+      line: controlCommandLine([['display-message', '-p', '#{client_pid}']]),
+      commands: 1,
+      replies: [],
+      answer: (replies) => this.settlePid(replies?.[0]?.failed === false ? replies[0].lines[0]?.trim() : undefined),
+    });
     for (const waiting of queued) this.write(waiting);
     if (this.sent.length === 0) this.hold(false);
   }
@@ -168,6 +192,8 @@ export class ControlClient {
     this.sent.length = 0;
     this.queued = undefined;
     this.settleAttached();
+    // Never attached, or closed before it said: a client the server never listed cannot still be running lines.
+    this.settlePid(undefined);
     for (const waiting of unanswered) waiting.answer(undefined);
     this.hold(false);
     return unanswered.length;

@@ -1,6 +1,6 @@
 import { CzarError } from '../domain/errors.js';
 import { cleanEnv, exitError, run, type RunResult } from './process.js';
-import { ControlClient } from './tmux-control.js';
+import { CONTROL_ATTACH, ControlClient, type ControlTransport } from './tmux-control.js';
 import { escapeArg } from './tmux-words.js';
 
 type ChainOptions = { input?: string; allowFailure?: boolean; clientPath?: string };
@@ -29,6 +29,13 @@ export type TmuxRunner = (
   options: { input?: string; allowFailure?: boolean },
 ) => Promise<RunResult>;
 
+/** How to reach a host's tmux: one process per command, and the argv of a control client there (its one channel). */
+export interface TmuxRemote {
+  readonly run: TmuxRunner;
+  /** The local argv that runs tmux with these arguments on the host, connecting first when needed. */
+  readonly controlArgv: (args: readonly string[]) => Promise<readonly string[]>;
+}
+
 /**
  * One private tmux server (`tmux -L <socket>`). Every command carries the socket, so czar never touches the
  * user's default server.
@@ -49,7 +56,7 @@ export class TmuxServer {
   constructor(
     readonly socket: string,
     protected readonly owner?: string,
-    protected readonly remote?: TmuxRunner,
+    protected readonly remote?: TmuxRemote,
   ) {}
 
   /**
@@ -133,20 +140,34 @@ export class TmuxServer {
   /** Starts the control client once every command of this adapter is answered, and waits until it is attached. */
   private async attachControl(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
-    const client = new ControlClient(this.tmuxArgs(), (reason, unanswered) =>
+    const client = new ControlClient(await this.controlTransport(), (reason, unanswered) =>
       this.controlClosed(client, reason, unanswered),
     );
     this.control = client;
     await client.ready;
   }
 
+  private async controlTransport(): Promise<ControlTransport> {
+    const { remote } = this;
+    if (remote === undefined) {
+      const args = this.tmuxArgs();
+      return {
+        argv: ['tmux', ...args, ...CONTROL_ATTACH],
+        ask: (more) => run('tmux', [...args, ...more], { allowFailure: true, env: cleanEnv() }),
+      };
+    }
+    return {
+      argv: await remote.controlArgv(['-L', this.socket, ...CONTROL_ATTACH]),
+      ask: (more) => remote.run(['-L', this.socket, ...more], { allowFailure: true }),
+    };
+  }
+
   /**
-   * Through the control client, once processes proved the server runs: not a host's server (its one channel is
-   * ssh), not kill-server (whose reply may never come), and a program only when its PATH is in its own `-e` flags (an
-   * attached client's PATH is not passed on). `commands` are as sent: stdin already turned into an argument.
+   * Through the control client, once processes proved the server runs: not kill-server (whose reply may never come),
+   * and a program only when its PATH is in its own `-e` flags (an attached client's PATH is not passed on). `commands`
+   * are as sent: stdin already turned into an argument.
    */
   private controllable(commands: readonly (readonly string[])[], options: ChainOptions): boolean {
-    if (this.remote !== undefined) return false;
     if (commands.some(([name]) => name === 'kill-server')) return false;
     if (options.clientPath === undefined && commands.some(([name]) => SPAWNING.has(name ?? ''))) return false;
     return this.controlWanted && (this.control?.open === true || this.answeredByProcess);
@@ -195,7 +216,7 @@ export class TmuxServer {
     const args = this.processArgs(commands);
     // On a host the client is the ssh session's, whose PATH is the host's own.
     const result = await (this.remote !== undefined
-      ? this.remote(['-L', this.socket, ...args], rest)
+      ? this.remote.run(['-L', this.socket, ...args], rest)
       : run('tmux', [...this.tmuxArgs(), ...args], {
           ...rest,
           env: cleanEnv(clientPath === undefined ? {} : { PATH: clientPath }),

@@ -57,8 +57,9 @@ export function openFleet(config: Config, echo?: (event: FleetEvent) => void): F
   const paths = statePaths(config.stateDir);
   const tmux = new Tmux(config.tmuxSocket, paths.root);
   const log = new EventLog(paths, echo);
-  tmux.onFallback = (message) => void log.emit('tmux_fallback', message);
-  return { config, paths, tmux, log, hosts: new HostLinks(config) };
+  const fallback = (message: string): void => void log.emit('tmux_fallback', message);
+  tmux.onFallback = fallback;
+  return { config, paths, tmux, log, hosts: new HostLinks(config, fallback) };
 }
 
 /**

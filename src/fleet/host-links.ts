@@ -22,8 +22,13 @@ export interface HostLink {
 export class HostLinks {
   private readonly links = new Map<string, HostLink>();
   private readonly syncing = new Map<string, Promise<void>>();
+  private controlled = false;
 
-  constructor(private readonly config: Config) {}
+  /** `onFallback`: a host's control connection closed and its commands went one process each (said once). */
+  constructor(
+    private readonly config: Config,
+    private readonly onFallback?: (message: string) => void,
+  ) {}
 
   link(name: string): HostLink {
     const existing = this.links.get(name);
@@ -33,12 +38,24 @@ export class HostLinks {
       throw new CzarError('unknown_host', `Host "${name}" is not in the hosts: of ${this.config.file}; add it there.`);
     const ssh = SshConnection.forHost(spec, this.config.stateDir);
     // -u: an ssh session often has no UTF-8 locale, and tmux then prints the field separator it is asked for as "_".
-    const tmux = new Tmux(this.config.tmuxSocket, hostStateDir(spec, this.config.project), (args, options) =>
-      ssh.run(['tmux', '-u', ...args], options),
-    );
+    const tmux = new Tmux(this.config.tmuxSocket, hostStateDir(spec, this.config.project), {
+      run: (args, options) => ssh.run(['tmux', '-u', ...args], options),
+      controlArgv: (args) => ssh.commandArgv(['tmux', '-u', ...args]),
+    });
+    tmux.onFallback = this.onFallback;
+    if (this.controlled) tmux.useControl();
     const link = { spec, ssh, tmux };
     this.links.set(name, link);
     return link;
+  }
+
+  /**
+   * Sends each host's tmux commands down one control client over its ssh connection from now on (the launch and the
+   * czar): every command a process was an ssh session on the host each, most of a host launch's cost.
+   */
+  useControl(): void {
+    this.controlled = true;
+    for (const link of this.links.values()) link.tmux.useControl();
   }
 
   /** Clones the shared remote on the host the first time and fetches it otherwise. */
@@ -80,6 +97,7 @@ export class HostLinks {
 
   /** Closes every master this process opened (the workers keep running on their hosts). */
   async close(): Promise<void> {
+    for (const link of this.links.values()) link.tmux.dropControl();
     await Promise.all([...this.links.values()].map((link) => link.ssh.close()));
   }
 }

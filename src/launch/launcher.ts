@@ -5,15 +5,10 @@ import { removeReport } from '../adapters/report-files.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
 import { presetOf } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
-import { conversationStart } from './conversation-start.js';
-import { restartedMessage } from './prompts.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { deliverPrompt, sendMessage, type DeliveryOptions } from './delivery.js';
-import { mapBounded, startBounded } from '../fleet/map-bounded.js';
-import { Turns } from '../fleet/turns.js';
-import { machinesInTurn } from './machine-turns.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { startOnHost } from './start-on-host.js';
@@ -24,8 +19,6 @@ import { taskDigest } from './up-notes.js';
 
 /** A pane that streams output has its screen looked at no more often than this while a message is delivered. */
 const OUTPUT_FLOOR_MS = 20;
-/** git processes making worktrees at once during a launch: about what two cores keep busy. */
-const WORKTREES_AT_ONCE = 4;
 
 /**
  * Stops the sessions of workers no longer in the config: no czar would supervise them. Their worktrees and branches
@@ -55,7 +48,8 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 /**
  * Brings one worker's worktree and tmux session into being (or adopts them) and records it. Never resets a branch
  * or touches a worktree's files: an existing branch is checked out as it is. `worktreeReady` is the worktree a launch
- * is already making ahead of the agent's start; without it the worktree is made here.
+ * is already making ahead of the agent's start (for a host worker, its host's clone being fetched); without it that
+ * is done here.
  */
 export async function startWorker(
   fleet: Fleet,
@@ -67,8 +61,10 @@ export async function startWorker(
   // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
   // supervises it as any other worker.
   const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
-  if (worker.host !== undefined)
+  if (worker.host !== undefined) {
+    await (worktreeReady ?? fleet.hosts.sync(worker.host));
     return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
+  }
   await (worktreeReady ?? prepareWorktree(fleet, step));
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
@@ -208,88 +204,4 @@ function outputOf(fleet: Fleet, worker: WorkerSpec): Pick<DeliveryOptions, 'next
 async function reportedWorkingSince(fleet: Fleet, worker: string, since: Date): Promise<boolean> {
   const report = await readJson<WorkerReport>(reportFile(fleet.paths, worker));
   return report !== undefined && report.state === 'working' && Date.parse(report.at) >= since.getTime() - 1000;
-}
-
-export interface WaveResult {
-  readonly started: readonly string[];
-  readonly failed: readonly { readonly worker: string; readonly error: unknown }[];
-}
-
-/**
- * Launches workers in parallel, bounded by `launch_concurrency` and spaced by `launch_stagger` (fleets sharing one
- * login race on token refresh; bursts of agents have been OOM-killed). One worker's failure does not stop the rest.
- */
-export async function launchWave(
-  fleet: Fleet,
-  steps: readonly WorkerPlan[],
-  promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
-): Promise<WaveResult> {
-  const { policy } = fleet.config;
-  const startingAlone = new Turns();
-  // A launch slot covers an agent's start-up, the costly part: once it is ready for its task, the next one starts
-  // while this one's task is pasted and its submission checked.
-  const ordered = machinesInTurn(steps);
-  // Worktrees are made ahead, a few at a time, outside the launch slots: an agent's slot then waits for its own
-  // worktree only, and git's work goes on while started agents draw their screens (a wave of slots all running
-  // `git worktree add` at once kept two cores busy and the waves in lockstep).
-  const worktrees = new Map(
-    startBounded(ordered, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned)).map((ready, index) => [
-      ordered[index],
-      ready,
-    ]),
-  );
-  const results = await mapBounded(ordered, policy.launchConcurrency, policy.launchStaggerMs, async (planned, slot) => {
-    const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
-      ? await startingAlone.take(planned.worker.agent.name)
-      : () => undefined;
-    const release = (): void => {
-      giveTurnBack();
-      slot();
-    };
-    try {
-      return await launchOne(fleet, planned, promptFor, release, worktrees.get(planned));
-    } finally {
-      giveTurnBack();
-    }
-  });
-  const started: string[] = [];
-  const failed: { worker: string; error: unknown }[] = [];
-  results.forEach((result, index) => {
-    const name = ordered[index]?.worker.name ?? '?';
-    if (result.status === 'fulfilled') started.push(name);
-    else failed.push({ worker: name, error: result.reason });
-  });
-  for (const failure of failed) {
-    await fleet.log.emit(
-      'launch_failed',
-      failure.error instanceof Error ? failure.error.message : String(failure.error),
-      failure.worker,
-    );
-  }
-  return { started, failed };
-}
-
-/** Starts one worker of a launch and delivers its first task; `release` gives its launch slot back once it is ready. */
-async function launchOne(
-  fleet: Fleet,
-  planned: WorkerPlan,
-  promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
-  release: () => void,
-  worktreeReady: Promise<void> | undefined,
-): Promise<string> {
-  // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
-  const start =
-    planned.delivery === 'resume'
-      ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
-      : undefined;
-  const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
-  const record = await startWorker(fleet, step, worktreeReady);
-  if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
-  // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
-  const text =
-    start?.kind === 'resume'
-      ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
-      : await promptFor(step.worker, step);
-  await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, release);
-  return step.worker.name;
 }

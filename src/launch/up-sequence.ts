@@ -9,7 +9,8 @@ import type { FleetStatus } from '../domain/status-schema.js';
 import { readJson } from '../adapters/state-files.js';
 import type { Fleet } from '../fleet/handle.js';
 import { gatherFacts } from './launch-facts.js';
-import { launchWave, prepareStateDir, stopDroppedWorkers } from './launcher.js';
+import { prepareStateDir, stopDroppedWorkers } from './launcher.js';
+import { launchWave } from './wave.js';
 import { describePlan, planLaunch, type LaunchPlan } from './plan.js';
 import { readAllRecords } from '../fleet/records.js';
 import { editedTaskNotes, uncommittedNote } from './up-notes.js';
@@ -56,8 +57,9 @@ export async function launch(
     what: 'Another "czar up"',
     onWait: (holder) => say.note(`waiting for another "czar up" (pid ${holder.pid}, since ${holder.since}) to finish`),
   });
-  // A launch sends hundreds of commands: down one control connection rather than a process each.
+  // A launch sends hundreds of commands: down one control connection per server rather than a process each.
   fleet.tmux.useControl();
+  fleet.hosts.useControl();
   try {
     return await launchLocked(fleet, options, say);
   } finally {

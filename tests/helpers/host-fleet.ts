@@ -63,6 +63,10 @@ export async function hostFleet(
       };
     }),
   });
+  // As czar up and the czar do: each tmux server's commands down one control client (a host's over its ssh link).
+  fixture.fleet.tmux.useControl();
+  fixture.fleet.hosts.useControl();
+  onTestFinished(() => fixture.fleet.hosts.close());
   return {
     fixture,
     sshConfig: hosts.sshConfig,

@@ -18,10 +18,14 @@ describe.skipIf(unavailable !== undefined)(
       const host = machine('far');
       await fixture.launchWave();
       const socket = fixture.fleet.config.tmuxSocket;
+      // The terminals attached there; the launch's own control client is not one.
       const clients = async () =>
-        (await host.exec(['tmux', '-L', socket, 'list-clients', '-F', '#{client_session}'])).stdout
+        (
+          await host.exec(['tmux', '-L', socket, 'list-clients', '-F', '#{client_control_mode}#{client_session}'])
+        ).stdout
           .split('\n')
-          .filter((line) => line !== '');
+          .filter((line) => line.startsWith('0'))
+          .map((line) => line.slice(1));
 
       // The person's terminal: its own tmux server with prefix Ctrl-a, so Ctrl-b reaches the host's tmux client.
       const term = privateTmux();

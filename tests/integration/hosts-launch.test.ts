@@ -1,10 +1,14 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitIn } from '../helpers/git-repo.js';
+import { czarVersion } from '../../src/adapters/package-files.js';
+import { gitIn, tempDir } from '../helpers/git-repo.js';
 import { hostCaptures, hostFleet } from '../helpers/host-fleet.js';
 import { waitFor } from '../helpers/wait.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { gatherFacts } from '../../src/launch/launch-facts.js';
-import { launchWave, prepareStateDir } from '../../src/launch/launcher.js';
+import { prepareStateDir } from '../../src/launch/launcher.js';
+import { launchWave } from '../../src/launch/wave.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 
@@ -96,6 +100,75 @@ describe.skipIf(unavailable !== undefined)(
         (worker) => initialPrompt(fixture.fleet.config, worker),
       );
       for (const name of names.one) expect(await hostCaptures(one, fixture.captureDir, name)).toHaveLength(1);
+
+      // The launch spoke to each host's tmux through one control client over its ssh link, not a session a command.
+      const socket = fixture.fleet.config.tmuxSocket;
+      const controlClients = async (): Promise<string[]> =>
+        (await one.exec(['tmux', '-L', socket, 'list-clients', '-F', '#{client_control_mode} #{client_pid}'])).stdout
+          .split('\n')
+          .filter((line) => line.startsWith('1 '));
+      const [first, ...more] = await controlClients();
+      expect(first).toBeDefined();
+      expect(more).toEqual([]);
+      // A client that dies (a dropped channel) costs nothing: commands go one process each, then through a new one.
+      await one.exec(['kill', first?.split(' ')[1] ?? '']);
+      const tmux = fixture.fleet.hosts.link('one').tmux;
+      const newClient = await waitFor(
+        async () => {
+          expect((await tmux.listSessions()).sort()).toEqual([...names.one].sort());
+          const clients = await controlClients();
+          return clients.length === 1 && clients[0] !== first && clients[0];
+        },
+        { what: 'a new control client on host one' },
+      );
+      expect(newClient).toMatch(/^1 \d+$/);
+    });
+
+    it('fails the workers of a host whose czar is older or another version with one sentence saying what to install', async () => {
+      // An older czar has no host-start; another version's host-start refuses before it makes anything.
+      const older = await tempDir('czar-older-');
+      await writeFile(
+        path.join(older, 'czar'),
+        `#!/bin/sh\necho 'czar: "host-start" is not a czar command. Run "czar help" for the list.' >&2\nexit 2\n`,
+        { mode: 0o755 },
+      );
+      const other = await tempDir('czar-other-');
+      await writeFile(
+        path.join(other, 'czar'),
+        `#!/bin/sh\necho '{"version":"9.9.9","error":{"code":"czar_version","message":"This host runs czar 9.9.9."}}'\nexit 1\n`,
+        { mode: 0o755 },
+      );
+      const { fixture, machine } = await hostFleet({
+        hosts: [
+          { name: 'older', share: [older], pathFirst: older },
+          { name: 'other', share: [other], pathFirst: other },
+        ],
+        workers: [
+          { name: 'o1', task: task('o1'), host: 'older' },
+          { name: 'v1', task: task('v1'), host: 'other' },
+          { name: 'l1', task: task('l1') },
+        ],
+      });
+      const plan = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
+      await prepareStateDir(fixture.fleet);
+      const wave = await launchWave(
+        fixture.fleet,
+        plan.workers.filter((step) => step.wave === 'now'),
+        (worker) => initialPrompt(fixture.fleet.config, worker),
+      );
+      expect(wave.started).toEqual(['l1']);
+      const messages = new Map(wave.failed.map((failure) => [failure.worker, (failure.error as Error).message]));
+      expect(messages.get('o1')).toBe(
+        `"czar host-start" on host "older" did not start o1 (exit 2: czar: "host-start" is not a czar command. Run "czar help" for the list.); install czar ${czarVersion()} there, the version of this machine ("czar doctor" checks it).`,
+      );
+      expect(messages.get('v1')).toBe(
+        `host "other" runs czar 9.9.9 but this is czar ${czarVersion()}, so v1 was not started there; run "ssh ${machine('other').alias} npm install -g czar@${czarVersion()}" and launch again.`,
+      );
+      // Nothing was made there: no session, no worktree.
+      for (const name of ['older', 'other'])
+        expect(
+          (await machine(name).exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'list-sessions'])).exitCode,
+        ).not.toBe(0);
     });
 
     it('fails the workers of an unreachable host with one clear error each and launches the rest', async () => {

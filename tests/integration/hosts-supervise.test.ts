@@ -194,11 +194,12 @@ describe.skipIf(unavailable !== undefined)(
   `a host with another czar version${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
   () => {
     it('is refused with the command that fixes it', async () => {
-      // A czar of another version on the host: it says hello with its version, as every czar watch does first.
+      // A czar watch of another version on the host: it says hello with its version, as every czar watch does
+      // first. The launch's own step there is this czar's, so the worker starts and the stream is what refuses.
       const otherCzar = await tempDir('czar-other-');
       await writeFile(
         path.join(otherCzar, 'czar'),
-        `#!/bin/sh\necho '{"kind":"hello","version":"0.0.1-old"}'\nexec sleep 600\n`,
+        `#!/bin/sh\nif [ "$1" = watch ]; then echo '{"kind":"hello","version":"0.0.1-old"}'; exec sleep 600; fi\nexec '${process.execPath}' '${CZAR_BIN}' "$@"\n`,
         { mode: 0o755 },
       );
       const { fixture, machine, supervise } = await hostFleet({

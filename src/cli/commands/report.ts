@@ -11,6 +11,7 @@ import { launchRecordFile, statePaths, type StatePaths } from '../../domain/path
 import { REPORTED_STATES, WORKER_NAME, type ApiFailure, type ReportedState } from '../../domain/words.js';
 import type { WorkerReport } from '../../domain/report-schema.js';
 import { parse, usageError, type Command } from '../command.js';
+import { readStdin } from '../stdin.js';
 import type { ReportedCheckpoint } from './report-checkpoint.js';
 
 const usage =
@@ -252,10 +253,4 @@ async function hookPayload(positionals: string[]): Promise<unknown> {
   } catch {
     return {};
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

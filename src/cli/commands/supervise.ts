@@ -17,6 +17,7 @@ export const superviseCommand: Command = {
     // The czar lives in the server it watches: once that server is gone, nothing it does may start it again.
     fleet.tmux.joinOnly();
     fleet.tmux.useControl();
+    fleet.hosts.useControl();
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
     let code = 0;

@@ -1,0 +1,117 @@
+import { presetOf } from '../agents/index.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import type { Fleet } from '../fleet/handle.js';
+import { mapBounded, startBounded } from '../fleet/map-bounded.js';
+import { Turns } from '../fleet/turns.js';
+import { conversationStart } from './conversation-start.js';
+import { deliverToWorker, startWorker } from './launcher.js';
+import { machinesInTurn } from './machine-turns.js';
+import type { WorkerPlan } from './plan.js';
+import { restartedMessage } from './prompts.js';
+import { prepareWorktree } from './worktree-step.js';
+
+/** git processes making worktrees at once during a launch: about what two cores keep busy. */
+const WORKTREES_AT_ONCE = 4;
+
+export interface WaveResult {
+  readonly started: readonly string[];
+  readonly failed: readonly { readonly worker: string; readonly error: unknown }[];
+}
+
+/**
+ * Launches workers in parallel, bounded by `launch_concurrency` and spaced by `launch_stagger` (fleets sharing one
+ * login race on token refresh; bursts of agents have been OOM-killed). One worker's failure does not stop the rest.
+ */
+export async function launchWave(
+  fleet: Fleet,
+  steps: readonly WorkerPlan[],
+  promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
+): Promise<WaveResult> {
+  const { policy } = fleet.config;
+  const startingAlone = new Turns();
+  // A launch slot covers an agent's start-up, the costly part: once it is ready for its task, the next one starts
+  // while this one's task is pasted and its submission checked.
+  const ordered = machinesInTurn(steps);
+  // Worktrees are made ahead, a few at a time, outside the launch slots: an agent's slot then waits for its own
+  // worktree only, and git's work goes on while started agents draw their screens (a wave of slots all running
+  // `git worktree add` at once kept two cores busy and the waves in lockstep).
+  const local = ordered.filter((planned) => planned.worker.host === undefined);
+  const worktrees = new Map<WorkerPlan, Promise<void>>([
+    ...startBounded(local, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned)).map(
+      (ready, index) => [local[index] as WorkerPlan, ready] as const,
+    ),
+    // A host's worktrees are made there by each worker's own start, from the clone fetched once for the whole wave.
+    ...hostClonesReady(fleet, ordered),
+  ]);
+  const results = await mapBounded(ordered, policy.launchConcurrency, policy.launchStaggerMs, async (planned, slot) => {
+    const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
+      ? await startingAlone.take(planned.worker.agent.name)
+      : () => undefined;
+    const release = (): void => {
+      giveTurnBack();
+      slot();
+    };
+    try {
+      return await launchOne(fleet, planned, promptFor, release, worktrees.get(planned));
+    } finally {
+      giveTurnBack();
+    }
+  });
+  const started: string[] = [];
+  const failed: { worker: string; error: unknown }[] = [];
+  results.forEach((result, index) => {
+    const name = ordered[index]?.worker.name ?? '?';
+    if (result.status === 'fulfilled') started.push(name);
+    else failed.push({ worker: name, error: result.reason });
+  });
+  for (const failure of failed) {
+    await fleet.log.emit(
+      'launch_failed',
+      failure.error instanceof Error ? failure.error.message : String(failure.error),
+      failure.worker,
+    );
+  }
+  return { started, failed };
+}
+
+/** Each host worker of a wave, with its host's one fetch of the shared remote, started now. */
+function hostClonesReady(fleet: Fleet, steps: readonly WorkerPlan[]): [WorkerPlan, Promise<void>][] {
+  const synced = new Map<string, Promise<void>>();
+  return steps.flatMap((planned) => {
+    const { host } = planned.worker;
+    if (host === undefined) return [];
+    let ready = synced.get(host);
+    if (ready === undefined) {
+      ready = fleet.hosts.sync(host);
+      // Its workers each wait for it and fail with its error; none may go unhandled meanwhile.
+      ready.catch(() => undefined);
+      synced.set(host, ready);
+    }
+    return [[planned, ready]];
+  });
+}
+
+/** Starts one worker of a launch and delivers its first task; `release` gives its launch slot back once it is ready. */
+async function launchOne(
+  fleet: Fleet,
+  planned: WorkerPlan,
+  promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
+  release: () => void,
+  worktreeReady: Promise<void> | undefined,
+): Promise<string> {
+  // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
+  const start =
+    planned.delivery === 'resume'
+      ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
+      : undefined;
+  const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
+  const record = await startWorker(fleet, step, worktreeReady);
+  if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
+  // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
+  const text =
+    start?.kind === 'resume'
+      ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
+      : await promptFor(step.worker, step);
+  await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, release);
+  return step.worker.name;
+}
