@@ -42,7 +42,8 @@ export class Supervisor {
   private watches: Watch[] = [];
   private readonly clock: PassClock;
   private readonly settled = new SettledDecision();
-  private passRunning = false;
+  /** The passes running now, one after another; a trigger meanwhile asks for one more (`passAgain`). */
+  private passing: Promise<void> | undefined;
   private passAgain = false;
   private stopping = false;
   private readonly executor: Executor;
@@ -195,7 +196,7 @@ export class Supervisor {
     this.serverGone = true;
     // One last look, so the observer says the workers went with the server rather than leave their last state.
     this.observer.sweepPanes();
-    if (!this.passRunning) await this.pass();
+    await this.pass();
     await this.fleet.log
       .emit(
         'czar_down',
@@ -229,15 +230,23 @@ export class Supervisor {
   private schedule(reason?: 'clock'): void {
     if (this.stopping) return;
     if (reason !== 'clock') this.status.poke();
-    if (this.passRunning) {
-      this.passAgain = true;
-      return;
-    }
     void this.pass();
   }
 
-  private async pass(): Promise<void> {
-    this.passRunning = true;
+  /**
+   * Runs a pass, or, while one runs, asks it for one more and waits for them: two passes at once would decide on
+   * facts half read by the other (a done report read by one, the branch's commit not yet by the other's git look).
+   */
+  private pass(): Promise<void> {
+    if (this.passing !== undefined) {
+      this.passAgain = true;
+      return this.passing;
+    }
+    this.passing = this.passes();
+    return this.passing;
+  }
+
+  private async passes(): Promise<void> {
     try {
       do {
         this.passAgain = false;
@@ -252,8 +261,9 @@ export class Supervisor {
           this.store.set(decision.fleet);
           for (const action of decision.actions) this.executor.apply(action);
         }
-        await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
+        // Readers wait on status.json; the saved state is for this czar's own restart, so it comes second.
         await this.writeStatus(true);
+        await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
       } while (this.passAgain && !this.stopping);
     } catch (error) {
       await this.fleet.log.emit(
@@ -261,7 +271,8 @@ export class Supervisor {
         `reconcile pass failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     } finally {
-      this.passRunning = false;
+      // In the same step as the loop's last look at passAgain: a trigger now starts a pass of its own.
+      this.passing = undefined;
     }
   }
 
