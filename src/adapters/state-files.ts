@@ -62,20 +62,28 @@ export async function writeAtomic(file: string, content: string): Promise<void> 
 }
 
 /**
- * `writeAtomic` without leaving the event loop: the czar's status file, written on every pass that changed it. In a
- * 500-worker czar the promise write of its 400 KB took 20 to 48 ms to come back (behind the loop's other work), the
- * same write here under 1 ms.
+ * `writeAtomic` of text given in pieces, without leaving the event loop: the czar's status file, written on every
+ * pass that changed it. In a 500-worker czar the promise write of its 400 KB took 20 to 48 ms to come back (behind
+ * the loop's other work), the same write here under 1 ms. The pieces are encoded into one buffer kept for the next
+ * write, so no 400 KB string or buffer is made for the garbage collector each time.
  */
-export function writeAtomicSync(file: string, content: string): void {
+export function writePiecesAtomicSync(file: string, pieces: readonly string[]): void {
+  let length = 0;
+  for (const piece of pieces) length += Buffer.byteLength(piece);
+  if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2));
+  let offset = 0;
+  for (const piece of pieces) offset += scratch.write(piece, offset);
   const temp = atomicTemp(file);
   try {
-    writeFileSync(temp, content, { mode: 0o600 });
+    writeFileSync(temp, scratch.subarray(0, offset), { mode: 0o600 });
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
   }
 }
+
+let scratch = Buffer.alloc(0);
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await writeAtomic(file, `${JSON.stringify(value, null, 2)}\n`);

@@ -1,11 +1,11 @@
-import { writeAtomicSync } from '../adapters/state-files.js';
+import { writePiecesAtomicSync } from '../adapters/state-files.js';
 import { hostStatuses } from '../domain/host-status.js';
 import { candidatesOf, emptyRecord, integrationStatus } from '../domain/integration.js';
 import type { FleetModel } from '../domain/model.js';
 import { integrationSettled } from '../domain/policy/integration.js';
 import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
-import { statusText } from '../domain/status-text.js';
+import { statusPieces, withUpdatedAt } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
 import { MetricsSource } from './metrics-source.js';
 import type { ModelStore } from './model-store.js';
@@ -18,7 +18,8 @@ const HEARTBEAT_MS = 15_000;
  */
 export class StatusView {
   private lastHeartbeat = 0;
-  private lastText = '';
+  /** The pieces of the last status written, its updatedAt left empty: what the next one is compared with. */
+  private lastPieces: readonly string[] = [];
   /** What status.json was last built from, and whether a source has news since: a quiet clock pass builds nothing. */
   private inputs: readonly unknown[] = [];
   private poked = true;
@@ -62,15 +63,10 @@ export class StatusView {
       ...hostsPart(model),
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
-    const comparable = statusText({ ...status, updatedAt: '' });
-    if (comparable === this.lastText) return undefined;
-    this.lastText = comparable;
-    // Only the top level is indented by two spaces: the first such updatedAt is the file's own.
-    const text = comparable.replace(
-      '\n  "updatedAt": ""',
-      () => `\n  "updatedAt": ${JSON.stringify(status.updatedAt)}`,
-    );
-    writeAtomicSync(this.fleet.paths.status, `${text}\n`);
+    const comparable = statusPieces({ ...status, updatedAt: '' });
+    if (samePieces(comparable, this.lastPieces)) return undefined;
+    this.lastPieces = comparable;
+    writePiecesAtomicSync(this.fleet.paths.status, [...withUpdatedAt(comparable, status.updatedAt), '\n']);
     return status.sprintOver;
   }
 }
@@ -100,4 +96,9 @@ function hostsPart(model: FleetModel): { hosts?: HostStatus[] } {
     Date.now(),
   );
   return hosts.length === 0 ? {} : { hosts };
+}
+
+/** Piece by piece: a kept worker's piece is the same string, so most of the 400 KB compare by identity. */
+function samePieces(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((piece, index) => piece === b[index]);
 }

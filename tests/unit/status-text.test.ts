@@ -3,7 +3,7 @@ import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/metric
 import type { FleetModel } from '../../src/domain/model.js';
 import { fleetStatus, type StatusExtras } from '../../src/domain/status-render.js';
 import type { FleetStatus } from '../../src/domain/status-schema.js';
-import { statusText } from '../../src/domain/status-text.js';
+import { statusPieces, statusText, withUpdatedAt } from '../../src/domain/status-text.js';
 import type { FleetEvent } from '../../src/domain/words.js';
 import { alivePane, commits, fleet, observe, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 
@@ -63,5 +63,19 @@ describe('status.json text', () => {
     // New extras for a worker (its pane, its last line) are news too.
     const shown = statusOf(moved, new Map([['b', { paneId: '%2', lastOutput: 'new line' }]]), []);
     expect(shown.workers[1]?.lastOutput).toBe('new line');
+  });
+
+  it("keeps a kept worker's piece as the same string, and sets the top-level updatedAt alone", () => {
+    const model = threeWorkers();
+    const first = statusOf(model, new Map(), []);
+    const moved = observe(model, 'b', () => ({ git: commits(3, T0 + SECOND, ['src/b.ts']), pane: alivePane(T0) }));
+    const second = statusOf(moved, new Map(), []);
+    const [before, after] = [statusPieces(first), statusPieces(second)];
+    const kept = JSON.stringify(first.workers[2], null, 2).replaceAll('\n', '\n    ');
+    expect(after.find((piece) => piece === kept)).toBe(before.find((piece) => piece === kept));
+    expect(after.filter((piece, index) => piece !== before[index]).join('')).toContain('src/b.ts');
+    const at = '2026-11-26T01:02:03.000Z';
+    const written = withUpdatedAt(statusPieces({ ...second, updatedAt: '' }), at).join('');
+    expect(written).toBe(JSON.stringify({ ...second, updatedAt: at }, null, 2));
   });
 });
