@@ -1,5 +1,6 @@
 import { CzarError } from '../domain/errors.js';
 import { run } from './process.js';
+import { jsonIn } from './state-files.js';
 
 /**
  * The GitHub CLI, for pull requests: argument arrays, never a shell; the body goes on stdin (`--body-file -`), so a
@@ -101,7 +102,7 @@ export async function pullRequestComments(repo: string, branch: string): Promise
     timeoutMs: 60_000,
   });
   if (viewed.exitCode !== 0) return [];
-  const parsed = parseJson<ViewedComments>(viewed.stdout) ?? {};
+  const parsed = jsonIn<ViewedComments>(viewed.stdout) ?? {};
   const found: PullRequestComment[] = [];
   for (const entry of [...(parsed.comments ?? []), ...(parsed.reviews ?? [])]) {
     if (typeof entry.id === 'string' && typeof entry.body === 'string' && entry.body.trim() !== '')
@@ -113,7 +114,7 @@ export async function pullRequestComments(repo: string, branch: string): Promise
     allowFailure: true,
     timeoutMs: 60_000,
   });
-  for (const entry of (lines.exitCode === 0 ? parseJson<LineComment[]>(lines.stdout) : undefined) ?? []) {
+  for (const entry of (lines.exitCode === 0 ? jsonIn<LineComment[]>(lines.stdout) : undefined) ?? []) {
     const line = typeof entry.line === 'number' ? entry.line : entry.original_line;
     if ((typeof entry.id !== 'number' && typeof entry.id !== 'string') || typeof entry.body !== 'string') continue;
     found.push({
@@ -138,12 +139,4 @@ export async function commentOnPullRequest(repo: string, branch: string, body: s
 
 function loginOf(author: { login?: unknown } | undefined): string {
   return typeof author?.login === 'string' ? author.login : 'someone';
-}
-
-function parseJson<T>(text: string): T | undefined {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
 }

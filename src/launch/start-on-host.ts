@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { czarVersion } from '../adapters/package-files.js';
+import { jsonIn } from '../adapters/state-files.js';
 import { newProof, PROOF_VARIABLE, proofDigest } from '../adapters/worker-proof.js';
 import { presetOf } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
@@ -119,12 +120,10 @@ function hostStartSpec(fleet: Fleet, step: WorkerPlan, host: string): HostStartS
 
 /** The last line of the host's stdout that is JSON (a login banner or a shell's greeting may come first). */
 function lastJsonLine(stdout: string): unknown {
-  for (const line of stdout.trim().split('\n').reverse()) {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch {
-      // Not the answer.
-    }
-  }
-  return undefined;
+  return stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .map((line) => jsonIn<unknown>(line))
+    .find((value) => value !== undefined);
 }

@@ -1,4 +1,5 @@
 import { czarVersion } from '../../adapters/package-files.js';
+import { jsonIn } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { hostStartSpecSchema, type HostStartAnswer } from '../../domain/host-start.js';
 import { startHere } from '../../launch/host-side-start.js';
@@ -18,7 +19,7 @@ export const hostStartCommand: Command = {
     parse(this, args, {}, 0);
     let answer: HostStartAnswer;
     try {
-      const spec = hostStartSpecSchema.safeParse(jsonOrNothing(await readStdin()));
+      const spec = hostStartSpecSchema.safeParse(jsonIn<unknown>(await readStdin()));
       if (!spec.success)
         throw new CzarError(
           'bad_host_start',
@@ -41,11 +42,3 @@ export const hostStartCommand: Command = {
     return 'error' in answer ? 1 : 0;
   },
 };
-
-function jsonOrNothing(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

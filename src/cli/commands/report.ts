@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isFolder, resolveLinks } from '../../adapters/file-system.js';
 import { writeRefusal, writeReportAfter } from '../../adapters/report-files.js';
-import { readJson } from '../../adapters/state-files.js';
+import { jsonIn, readJson } from '../../adapters/state-files.js';
 import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
@@ -247,10 +247,5 @@ function eventTime(payload: unknown): number | undefined {
 async function hookPayload(positionals: string[]): Promise<unknown> {
   const last = positionals.at(-1);
   const text = last !== undefined ? last : process.stdin.isTTY ? '' : await readStdin();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return {};
-  }
+  return jsonIn<unknown>(text) ?? {};
 }
