@@ -6,11 +6,11 @@
  * CZAR_PROPERTY_SEED=<seed>.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { czar, CZAR_BIN, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { czar, CZAR_BIN, deleteStateDir, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { expectPlainOutcomes, propertySeed, random, reachableCommits, type StepResult } from '../helpers/property.js';
 import { waitFor } from '../helpers/wait.js';
@@ -198,8 +198,7 @@ describe('fleet properties under faults', () => {
       {
         name: 'delete .czar/',
         run: async () => {
-          // The czar may write a file into it while it goes, as it would under a person's rm -rf: try again then.
-          await rm(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+          await deleteStateDir(stateDir);
           return [];
         },
       },

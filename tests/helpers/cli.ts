@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
@@ -56,4 +56,12 @@ export async function workerEnv(project: string, stateDir: string, worker: strin
       .find((entry) => entry.startsWith('CZAR_WORKER_PROOF='))
       ?.slice('CZAR_WORKER_PROOF='.length) ?? '';
   return { CZAR_WORKER: worker, CZAR_STATE_DIR: stateDir, CZAR_WORKER_PROOF: proof };
+}
+
+/**
+ * Deletes a fleet's state dir by hand while its czar runs. The czar may write a file into it while it goes, as it
+ * would under a person's rm -rf: the removal is tried again then, since the fault is the folder gone, not the race.
+ */
+export async function deleteStateDir(stateDir: string): Promise<void> {
+  await rm(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 }

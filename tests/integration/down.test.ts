@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { CZAR_BIN, czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { CZAR_BIN, czar, deleteStateDir, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -17,7 +17,7 @@ describe('czar down', () => {
     const project = uniqueProject();
     await writeFleetConfig(root, project, FLEET);
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
-    await rm(path.join(root, '.czar'), { recursive: true, force: true });
+    await deleteStateDir(path.join(root, '.czar'));
 
     const down = await czar(['down'], { cwd: root });
     expect(down.stderr).toBe('');

@@ -1,7 +1,6 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { czar, deleteStateDir, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
 import { capturedFiles } from '../helpers/sim-captures.js';
 
@@ -17,7 +16,7 @@ describe('.czar/ deleted while the fleet runs (git clean -fdx)', () => {
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
     expect(await capturedFiles(captures)).toEqual(['api-1.txt']);
 
-    await rm(path.join(root, '.czar'), { recursive: true, force: true });
+    await deleteStateDir(path.join(root, '.czar'));
     const dry = await czar(['up', '--dry-run'], { cwd: root });
     expect(dry.stdout).toContain(
       '  api: czar/api (reuse worktree) · adopt running session · no launch record (the state dir was lost): task not pasted again; "czar up --redeliver" pastes it',
@@ -27,7 +26,7 @@ describe('.czar/ deleted while the fleet runs (git clean -fdx)', () => {
     expect(again.exitCode).toBe(0);
     expect(await capturedFiles(captures)).toEqual(['api-1.txt']);
 
-    await rm(path.join(root, '.czar'), { recursive: true, force: true });
+    await deleteStateDir(path.join(root, '.czar'));
     const redeliver = await czar(['up', '--detach', '--redeliver'], { cwd: root });
     expect(redeliver.exitCode).toBe(0);
     expect(await capturedFiles(captures)).toEqual(['api-1.txt', 'api-2.txt']);
