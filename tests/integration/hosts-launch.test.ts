@@ -8,7 +8,8 @@ import { waitFor } from '../helpers/wait.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { gatherFacts } from '../../src/launch/launch-facts.js';
 import { prepareStateDir } from '../../src/launch/launcher.js';
-import { launchWave } from '../../src/launch/wave.js';
+import { launchWave, type WaveResult } from '../../src/launch/wave.js';
+import type { Fleet } from '../../src/fleet/handle.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 
@@ -149,13 +150,7 @@ describe.skipIf(unavailable !== undefined)(
           { name: 'l1', task: task('l1') },
         ],
       });
-      const plan = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
-      await prepareStateDir(fixture.fleet);
-      const wave = await launchWave(
-        fixture.fleet,
-        plan.workers.filter((step) => step.wave === 'now'),
-        (worker) => initialPrompt(fixture.fleet.config, worker),
-      );
+      const wave = await launchNow(fixture.fleet);
       expect(wave.started).toEqual(['l1']);
       const messages = new Map(wave.failed.map((failure) => [failure.worker, (failure.error as Error).message]));
       expect(messages.get('o1')).toBe(
@@ -164,7 +159,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(messages.get('v1')).toBe(
         `host "other" runs czar 9.9.9 but this is czar ${czarVersion()}, so v1 was not started there; run "ssh ${machine('other').alias} npm install -g czar@${czarVersion()}" and launch again.`,
       );
-      // Nothing was made there: no session, no worktree.
+      // No session was made there.
       for (const name of ['older', 'other'])
         expect(
           (await machine(name).exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'list-sessions'])).exitCode,
@@ -185,13 +180,7 @@ describe.skipIf(unavailable !== undefined)(
           { name: 'l1', task: task('l1') },
         ],
       });
-      const plan = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
-      await prepareStateDir(fixture.fleet);
-      const wave = await launchWave(
-        fixture.fleet,
-        plan.workers.filter((step) => step.wave === 'now'),
-        (worker) => initialPrompt(fixture.fleet.config, worker),
-      );
+      const wave = await launchNow(fixture.fleet);
       expect([...wave.started].sort()).toEqual(['l1', 'r1']);
       expect(wave.failed.map((failure) => failure.worker).sort()).toEqual(['g1', 'g2']);
       for (const failure of wave.failed) {
@@ -204,6 +193,17 @@ describe.skipIf(unavailable !== undefined)(
     });
   },
 );
+
+/** Plans the fleet's launch and starts its first wave as `czar up` does, returning what started and what failed. */
+async function launchNow(fleet: Fleet): Promise<WaveResult> {
+  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
+  await prepareStateDir(fleet);
+  return launchWave(
+    fleet,
+    plan.workers.filter((step) => step.wave === 'now'),
+    (worker) => initialPrompt(fleet.config, worker),
+  );
+}
 
 function fail(name: string): never {
   throw new Error(`no worker ${name}`);
