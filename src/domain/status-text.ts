@@ -19,11 +19,6 @@ export function statusPieces(status: FleetStatus): string[] {
   return pieces;
 }
 
-/** status.json's text in one string. */
-export function statusText(status: FleetStatus): string {
-  return statusPieces(status).join('');
-}
-
 /** The pieces again with the top-level `updatedAt` set to `at`: a status is compared without it, and written with. */
 export function withUpdatedAt(pieces: readonly string[], at: string): string[] {
   const name = pieces.indexOf(UPDATED_AT_NAME);

@@ -3,9 +3,12 @@ import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/metric
 import type { FleetModel } from '../../src/domain/model.js';
 import { fleetStatus, type StatusExtras } from '../../src/domain/status-render.js';
 import type { FleetStatus } from '../../src/domain/status-schema.js';
-import { statusPieces, statusText, withUpdatedAt } from '../../src/domain/status-text.js';
+import { statusPieces, withUpdatedAt } from '../../src/domain/status-text.js';
 import type { FleetEvent } from '../../src/domain/words.js';
 import { alivePane, commits, fleet, observe, SECOND, spec, T0, tick } from '../helpers/fleet.js';
+
+/** What the czar writes: the pieces one after another. */
+const statusText = (status: FleetStatus): string => statusPieces(status).join('');
 
 const delivered = (worker: string): FleetEvent => ({
   at: new Date(T0).toISOString(),
