@@ -121,6 +121,19 @@ describe('classify decision table', () => {
     });
   });
 
+  it('12: a worker czar is still sending a message to is neither idle nor stuck, however quiet', () => {
+    // A fix-up decided while the agent's turn ends: the paste waits for the input box, its Enter for the paste to
+    // settle, and the screen holds still all the while. The quiet is czar's, not the agent's.
+    const briefed = NOW - P.idleAfterMs - 5 * SECOND;
+    const base = running({ pane: alivePane(briefed), sending: true });
+    const quiet = { ...base, memory: { ...base.memory, briefedAt: briefed } };
+    expect(classifyWithReason(quiet, NOW, P)).toEqual({ state: 'working', reason: "czar's message is on its way" });
+    const busy = { ...quiet, pane: alivePane(NOW - P.stuckAfterMs - SECOND, { screenBusy: true }) };
+    expect(classify(busy, NOW, P)).toBe('working');
+    // Once sent, the quiet clock starts at the end of the send.
+    expect(classify({ ...quiet, sending: false, sentAt: NOW - P.idleAfterMs }, NOW, P)).toBe('idle');
+  });
+
   it('12: an idle report with no output since is idle at once', () => {
     expect(
       classify(running({ report: report('idle', NOW - 20 * SECOND), pane: alivePane(NOW - 15 * SECOND) }), NOW, P),
