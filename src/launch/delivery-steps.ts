@@ -49,6 +49,18 @@ export function readyStep(
   return preset.isReady(screen) ? { kind: 'ready' } : { kind: 'wait' };
 }
 
+/**
+ * How many characters to take out of the input box before the paste: all of them when the box holds only keys czar
+ * typed as dialog answers (one sent again while the agent was too busy to redraw reaches its input box once the
+ * dialog is gone), else none, since anything else there is not czar's to delete.
+ */
+export function strayAnswerKeys(input: string | undefined, answered: readonly Dialog[]): number {
+  if (input === undefined || input === '') return 0;
+  const typed = new Set(answered.flatMap((dialog) => dialog.keys.filter((key) => [...key].length === 1)));
+  const chars = [...input];
+  return chars.every((char) => typed.has(char)) ? chars.length : 0;
+}
+
 /** Short pieces of the pasted text that a TUI shows when the paste is in its input box. */
 export interface PasteMarkers {
   readonly head: string;

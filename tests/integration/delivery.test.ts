@@ -186,6 +186,31 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     60_000 * scale,
   );
 
+  it(
+    'submits only the task when the agent reads its dialog answer late: a key sent again never rides along',
+    async () => {
+      // Frozen after "1" for longer than any wait before an answer is sent again: the keys that came meanwhile reach
+      // the input box once it shows.
+      const { tmux, paneId, record } = await startRecorder(['--dialog', '--dialog-busy', String(8_000 * scale)]);
+      const events: string[] = [];
+      const result = await deliverPrompt(
+        tmux,
+        paneId,
+        'do the thing',
+        { ...recorderPreset(50), readyTimeoutMs: 30_000 },
+        { worker: 'w-busy', timeoutScale: scale, onEvent: (kind) => events.push(kind) },
+      );
+      expect(result.dialogsAnswered[0]).toBe('recorder-trust');
+      expect(submits(record)).toEqual([{ n: 1, input: '[Pasted text +12 bytes]' }]);
+      // Whatever czar typed again was its own to take back, and it did before the paste.
+      const typed = readFileSync(record, 'utf8');
+      const answers = result.dialogsAnswered.length;
+      expect(typed).toBe(`${'1'.repeat(answers)}${'\x7f'.repeat(answers - 1)}${BP_START}do the thing${BP_END}\r`);
+      expect(events.filter((kind) => kind === 'stray_input')).toHaveLength(answers > 1 ? 1 : 0);
+    },
+    60_000 * scale,
+  );
+
   it('sends a follow-up message along the same path', async () => {
     const { tmux, paneId, record } = await startRecorder();
     await deliverPrompt(tmux, paneId, 'first task', recorderPreset(50), { worker: 'w-msg', timeoutScale: scale });

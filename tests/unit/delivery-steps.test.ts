@@ -8,6 +8,7 @@ import {
   pasteMarkers,
   readyStep,
   showsPaste,
+  strayAnswerKeys,
   submitStep,
 } from '../../src/launch/delivery-steps.js';
 
@@ -18,6 +19,18 @@ const gemini = presetFor('gemini');
 const codex = presetFor('codex');
 const shell = presetFor('shell');
 const task = 'Line one of the task\nsecond line\nthird line end';
+
+describe('strayAnswerKeys', () => {
+  it("takes out only czar's own answer keys, and only when nothing else is in the box", () => {
+    expect(strayAnswerKeys('11', claude.dialogs)).toBe(2);
+    expect(strayAnswerKeys('1', [])).toBe(0);
+    expect(strayAnswerKeys('1 fix the bug', claude.dialogs)).toBe(0);
+    expect(strayAnswerKeys('', claude.dialogs)).toBe(0);
+    expect(strayAnswerKeys(undefined, claude.dialogs)).toBe(0);
+    // Named keys ("Enter", "Down") never count as typed characters.
+    expect(strayAnswerKeys('E', [{ ...claude.dialogs[0]!, keys: ['Enter'] }])).toBe(0);
+  });
+});
 
 describe('readyStep', () => {
   it('answers dialogs at launch but only waits them out for follow-up messages', () => {

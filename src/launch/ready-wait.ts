@@ -1,0 +1,134 @@
+import type { Dialog } from '../agents/preset.js';
+import { CzarError } from '../domain/errors.js';
+import { type Delivery, seconds } from './delivery-pane.js';
+import { readyStep, strayAnswerKeys } from './delivery-steps.js';
+
+/** How often the pane's liveness and mode are re-read while waiting (one list-panes call each time). */
+const PANE_CHECK_MS = 500;
+/** A dialog that is still on screen this long after its answer gets answered again, at most MAX_DIALOG_ANSWERS times. */
+const DIALOG_RECHECK_MS = 2_000;
+/**
+ * A dialog whose screen has not moved at all since its answer is answered again only after this long: the agent has
+ * most likely not read the key yet (Claude Code 2.1 on a loaded machine drew nothing for over 2 s after "1", and the
+ * second "1" landed in its input box, measured), while a dropped key is still answered in the end.
+ */
+const UNMOVED_RECHECK_MS = 6_000;
+const MAX_DIALOG_ANSWERS = 3;
+/**
+ * A dialog is answered only once its screen held still this long, and the input box after it too, so that a key the
+ * agent reads late shows before the paste. Measured: Gemini CLI 0.61 answered "trust" in its first moments restarts
+ * without hooks and keeps saying the folder is untrusted; answered a second later it works.
+ */
+const DIALOG_SETTLE_MS = 1_000;
+/** Times czar clears its own answer keys out of the input box before it gives up and pastes after them. */
+const MAX_STRAY_CLEARS = 2;
+/** A fatal screen must hold this long: Gemini CLI flashes its sign-in chooser while switching to the API key. */
+const FATAL_CONFIRM_MS = 1_500;
+
+/** The dialogs answered on the way to a ready input box, and when czar last typed into one. */
+class Answers {
+  readonly ids: string[] = [];
+  readonly dialogs: Dialog[] = [];
+  readonly lastAt = new Map<string, number>();
+  readonly lastScreen = new Map<string, string>();
+  lastAnyAt = 0;
+  strayClears = 0;
+
+  /** Whether `dialog`, on `screen`, is due an answer (its first, or another once the last did not take). */
+  due(d: Delivery, dialog: Dialog, screen: string): boolean {
+    const last = this.lastAt.get(dialog.id);
+    if (last === undefined) return true;
+    const wait = this.lastScreen.get(dialog.id) === screen ? UNMOVED_RECHECK_MS : DIALOG_RECHECK_MS;
+    return Date.now() - last >= wait * d.scale;
+  }
+
+  record(dialog: Dialog, screen: string): void {
+    this.ids.push(dialog.id);
+    this.dialogs.push(dialog);
+    this.lastAnyAt = Date.now();
+    this.lastAt.set(dialog.id, this.lastAnyAt);
+    this.lastScreen.set(dialog.id, screen);
+  }
+}
+
+/**
+ * Polls until the preset's input box is ready and the screen kept still for `settleMs`, and, for a text of several
+ * `lines`, until the program turned bracketed paste on; answers dialogs on the way, and takes czar's own answer keys
+ * back out of the input box when the agent read one there.
+ */
+export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number): Promise<string[]> {
+  const answers = new Answers();
+  const deadline = Date.now() + d.preset.readyTimeoutMs * d.scale;
+  const settleMs = (d.preset.settleMs ?? 0) * d.scale;
+  let lastPaneCheck = 0;
+  let previous: string | undefined;
+  let stableSince = Date.now();
+  let fatalSince: number | undefined;
+  let readyWithoutBracketedPaste = false;
+  for (;;) {
+    if (Date.now() - lastPaneCheck >= PANE_CHECK_MS) {
+      await d.checkPane();
+      lastPaneCheck = Date.now();
+    }
+    const screen = await d.capture();
+    if (screen !== previous) stableSince = Date.now();
+    previous = screen;
+    const step = readyStep(d.preset, screen, answerDialogs, answers.dialogs);
+    fatalSince = step.kind === 'fatal' ? (fatalSince ?? Date.now()) : undefined;
+    switch (step.kind) {
+      case 'fatal':
+        if (Date.now() - fatalSince! >= FATAL_CONFIRM_MS * d.scale) {
+          throw new CzarError('delivery_failed', `Worker "${d.options.worker}" cannot start: ${step.message}`);
+        }
+        break;
+      case 'dialog': {
+        const { id, keys, why } = step.dialog;
+        const settled = Date.now() - stableSince >= DIALOG_SETTLE_MS * d.scale;
+        if (settled && answers.due(d, step.dialog, screen)) {
+          const count = answers.ids.filter((seen) => seen === id).length;
+          if (count >= MAX_DIALOG_ANSWERS) throw d.fail(`kept showing the "${id}" dialog after ${count} answers`);
+          await d.tmux.sendKeys(d.paneId, keys);
+          answers.record(step.dialog, screen);
+          d.emit('dialog', `answered ${id} with ${keys.join(' ')}: ${why}`);
+        }
+        break;
+      }
+      case 'ready': {
+        const still = Date.now() - stableSince;
+        if (still < settleMs || Date.now() - answers.lastAnyAt < DIALOG_SETTLE_MS * d.scale) break;
+        const stray = strayAnswerKeys(d.preset.inputText?.(screen), answers.dialogs);
+        if (stray > 0 && answers.strayClears < MAX_STRAY_CLEARS) {
+          answers.strayClears += 1;
+          await d.tmux.sendKeys(d.paneId, Array<string>(stray).fill('BSpace'));
+          d.emit('stray_input', `took ${stray} key(s) of czar's own dialog answers back out of the input box`);
+          break;
+        }
+        if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false)
+          return answers.ids;
+        readyWithoutBracketedPaste = true;
+        break;
+      }
+      case 'wait':
+        break;
+    }
+    if (Date.now() > deadline) throw notReady(d, screen, lines, readyWithoutBracketedPaste);
+    await d.pause();
+  }
+}
+
+function notReady(d: Delivery, screen: string, lines: number, readyWithoutBracketedPaste: boolean): CzarError {
+  if (readyWithoutBracketedPaste) {
+    return d.fail(
+      `never turned on bracketed paste (ESC [?2004h) within ${seconds(d.preset.readyTimeoutMs * d.scale)}, so its ${lines}-line message would arrive as separate submissions and czar did not paste it; give this program one-line tasks, or use an agent that supports bracketed paste`,
+    );
+  }
+  const last =
+    screen
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .at(-1) ?? '(empty screen)';
+  return d.fail(
+    `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`,
+  );
+}
