@@ -91,21 +91,33 @@ export async function until<T>(probe: () => T | undefined, timeoutMs: number, wh
   }
 }
 
-/** Resolves when status.json shows `note` on `worker`, watching the file (as the dashboard does), not polling it. */
+/**
+ * Resolves with the time of the file event for the status.json write that first shows `note` on `worker`, watching
+ * the file (as the dashboard does), not polling it. The time is taken when the event arrives: the bench's own read
+ * and parse of a status of hundreds of workers (milliseconds on a slow machine) is not the czar's latency. A note is
+ * unique to its sample, so finding its JSON string in the text picks the write; the parse only confirms the worker.
+ */
 export function statusShows(fleet: Fleet, worker: string, note: string): Promise<number> {
+  const file = path.join(fleet.stateDir, 'status.json');
+  const needle = JSON.stringify(note);
   return new Promise((resolve) => {
-    const check = (): boolean => {
-      const shown = readStatus(fleet)?.workers.find((entry) => entry.name === worker)?.note === note;
-      if (shown) {
-        watcher.close();
-        resolve(performance.now());
+    const check = (at: number): void => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return;
       }
-      return shown;
+      if (!text.includes(needle)) return;
+      const status = JSON.parse(text) as FleetStatus;
+      if (status.workers.find((entry) => entry.name === worker)?.note !== note) return;
+      watcher.close();
+      resolve(at);
     };
-    const watcher = watch(fleet.stateDir, (_event, file) => {
-      if (file === 'status.json') check();
+    const watcher = watch(fleet.stateDir, (_event, name) => {
+      if (name === 'status.json') check(performance.now());
     });
-    check();
+    check(performance.now());
   });
 }
 
