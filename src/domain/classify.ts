@@ -41,7 +41,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 8  | report says blocked                                                    | blocked  |
  * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
  * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
- * | 10b| czar is still sending it a message                                     | working  |
+ * | 10b| czar is still sending it a message, and it was not idle or stuck already | working  |
  * | 11 | claims work (report working or screen busy), activity within stuck_after | working |
  * | 12 | claims work, no output, commit or report for stuck_after               | stuck    |
  * | 13 | quiet for idle_after (since output or czar's last message), or reported idle with no output since | idle |
@@ -90,9 +90,11 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (report?.state === 'waiting' && !outputSinceReport)
     return { state: 'waiting', reason: withNote('reported waiting for the person', report) };
 
-  // czar's own message (a fix-up, a nudge, a restart) can take seconds to paste and submit while the screen holds
-  // still: quiet time is czar's until the send ends, and the clock starts again from its end (sentAt).
-  if (worker.sending === true) return { state: 'working', reason: "czar's message is on its way" };
+  // czar's own message (a fix-up, a restart) can take seconds to paste and submit while the screen holds still: that
+  // quiet is czar's until the send ends, and the clock starts again from its end (sentAt). A worker already idle or
+  // stuck stays so while its nudge is on the way: its turn has not started yet.
+  if (worker.sending === true && memory.state !== 'idle' && memory.state !== 'stuck')
+    return { state: 'working', reason: "czar's message is on its way" };
   const lastReport = report?.at ?? 0;
   if (report?.state === 'working' || pane?.screenBusy === true) {
     const lastActivity = Math.max(lastOutput, lastReport, epoch(git.lastCommit?.at) ?? 0);

@@ -132,6 +132,16 @@ describe('classify decision table', () => {
     expect(classify(busy, NOW, P)).toBe('working');
     // Once sent, the quiet clock starts at the end of the send.
     expect(classify({ ...quiet, sending: false, sentAt: NOW - P.idleAfterMs }, NOW, P)).toBe('idle');
+    // A worker idle or stuck before czar began sending (its nudge) stays so until its next turn shows.
+    for (const state of ['idle', 'stuck'] as const) {
+      const since = NOW - P.stuckAfterMs - SECOND;
+      const before = {
+        ...quiet,
+        memory: { ...quiet.memory, state, briefedAt: since },
+        pane: alivePane(since, { screenBusy: state === 'stuck' }),
+      };
+      expect(classify(before, NOW, P), state).toBe(state);
+    }
   });
 
   it('12: an idle report with no output since is idle at once', () => {
