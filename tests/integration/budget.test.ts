@@ -15,8 +15,9 @@ describe('budgets with a real czar and simulated agents writing Claude-shaped tr
       workers: [
         {
           name: 'spender',
-          // 85% after the first call (an alert), past 100% after the second, in the middle of a long turn.
-          task: '# Spend\n@sim write src/spent.ts export const spent = 1;\\n\n@sim commit spent\n@sim usage 850000 1000\n@sim work 2 thinking\n@sim usage 200000 1000\n@sim work 60 more thinking\n@sim done never reached',
+          // 85% after the first call (an alert), past 100% after the second, in the middle of a long turn. The czar
+          // finds a new transcript within a second; a loaded machine gets more time before the second call.
+          task: `# Spend\n@sim write src/spent.ts export const spent = 1;\\n\n@sim commit spent\n@sim usage 850000 1000\n@sim work ${Math.ceil(2 * TIMEOUT_SCALE)} thinking\n@sim usage 200000 1000\n@sim work 60 more thinking\n@sim done never reached`,
           env: { CLAUDE_CONFIG_DIR: claudeDir },
         },
         // The control: quiet after its work, so the czar nudges it; the spender, idle as long, must get nothing.
