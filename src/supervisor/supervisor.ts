@@ -263,7 +263,7 @@ export class Supervisor {
         }
         // Readers wait on status.json; the saved state is for this czar's own restart, so it comes second.
         await this.writeStatus(true);
-        await this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
+        this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
       } while (this.passAgain && !this.stopping);
     } catch (error) {
       await this.fleet.log.emit(
