@@ -25,29 +25,32 @@ const MAX_STRAY_CLEARS = 2;
 /** A fatal screen must hold this long: Gemini CLI flashes its sign-in chooser while switching to the API key. */
 const FATAL_CONFIRM_MS = 1_500;
 
-/** The dialogs answered on the way to a ready input box, and when czar last typed into one. */
+/** The dialogs answered on the way to a ready input box, in order, and what the screen was at each last answer. */
 class Answers {
-  readonly ids: string[] = [];
   readonly dialogs: Dialog[] = [];
-  readonly lastAt = new Map<string, number>();
-  readonly lastScreen = new Map<string, string>();
-  lastAnyAt = 0;
+  private readonly last = new Map<string, { at: number; screen: string }>();
   strayClears = 0;
 
   /** Whether `dialog`, on `screen`, is due an answer (its first, or another once the last did not take). */
   due(d: Delivery, dialog: Dialog, screen: string): boolean {
-    const last = this.lastAt.get(dialog.id);
+    const last = this.last.get(dialog.id);
     if (last === undefined) return true;
-    const wait = this.lastScreen.get(dialog.id) === screen ? UNMOVED_RECHECK_MS : DIALOG_RECHECK_MS;
-    return Date.now() - last >= wait * d.scale;
+    const wait = last.screen === screen ? UNMOVED_RECHECK_MS : DIALOG_RECHECK_MS;
+    return Date.now() - last.at >= wait * d.scale;
   }
 
   record(dialog: Dialog, screen: string): void {
-    this.ids.push(dialog.id);
     this.dialogs.push(dialog);
-    this.lastAnyAt = Date.now();
-    this.lastAt.set(dialog.id, this.lastAnyAt);
-    this.lastScreen.set(dialog.id, screen);
+    this.last.set(dialog.id, { at: Date.now(), screen });
+  }
+
+  count(id: string): number {
+    return this.dialogs.filter((dialog) => dialog.id === id).length;
+  }
+
+  /** When czar last typed a dialog's answer; 0 before any. */
+  lastAt(): number {
+    return Math.max(0, ...[...this.last.values()].map((answer) => answer.at));
   }
 }
 
@@ -85,7 +88,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
         const { id, keys, why } = step.dialog;
         const settled = Date.now() - stableSince >= DIALOG_SETTLE_MS * d.scale;
         if (settled && answers.due(d, step.dialog, screen)) {
-          const count = answers.ids.filter((seen) => seen === id).length;
+          const count = answers.count(id);
           if (count >= MAX_DIALOG_ANSWERS) throw d.fail(`kept showing the "${id}" dialog after ${count} answers`);
           await d.tmux.sendKeys(d.paneId, keys);
           answers.record(step.dialog, screen);
@@ -95,7 +98,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
       }
       case 'ready': {
         const still = Date.now() - stableSince;
-        if (still < settleMs || Date.now() - answers.lastAnyAt < DIALOG_SETTLE_MS * d.scale) break;
+        if (still < settleMs || Date.now() - answers.lastAt() < DIALOG_SETTLE_MS * d.scale) break;
         const stray = strayAnswerKeys(d.preset.inputText?.(screen), answers.dialogs);
         if (stray > 0 && answers.strayClears < MAX_STRAY_CLEARS) {
           answers.strayClears += 1;
@@ -104,7 +107,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
           break;
         }
         if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false)
-          return answers.ids;
+          return answers.dialogs.map((dialog) => dialog.id);
         readyWithoutBracketedPaste = true;
         break;
       }
