@@ -15,9 +15,9 @@ const DIALOG_RECHECK_MS = 2_000;
 const UNMOVED_RECHECK_MS = 6_000;
 const MAX_DIALOG_ANSWERS = 3;
 /**
- * A dialog is answered only once its screen held still this long, and the input box after it too, so that a key the
- * agent reads late shows before the paste. Measured: Gemini CLI 0.61 answered "trust" in its first moments restarts
- * without hooks and keeps saying the folder is untrusted; answered a second later it works.
+ * A dialog is answered only once its screen held still this long, and after an answer given again the input box
+ * too, so that a key the agent reads late shows before the paste. Measured: Gemini CLI 0.61 answered "trust" in its
+ * first moments restarts without hooks and keeps saying the folder is untrusted; answered a second later it works.
  */
 const DIALOG_SETTLE_MS = 1_000;
 /** Times czar clears its own answer keys out of the input box before it gives up and pastes after them. */
@@ -48,9 +48,14 @@ class Answers {
     return this.dialogs.filter((dialog) => dialog.id === id).length;
   }
 
-  /** When czar last typed a dialog's answer; 0 before any. */
-  lastAt(): number {
-    return Math.max(0, ...[...this.last.values()].map((answer) => answer.at));
+  /**
+   * Until when the input box must hold still before the paste: a second past the last answer once a dialog was
+   * answered again, as one of those keys may reach the box late; no wait when every dialog took its first answer.
+   */
+  quietUntil(d: Delivery): number {
+    const repeated = new Set(this.dialogs.map((dialog) => dialog.id)).size < this.dialogs.length;
+    if (!repeated) return 0;
+    return Math.max(...[...this.last.values()].map((answer) => answer.at)) + DIALOG_SETTLE_MS * d.scale;
   }
 }
 
@@ -98,7 +103,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
       }
       case 'ready': {
         const still = Date.now() - stableSince;
-        if (still < settleMs || Date.now() - answers.lastAt() < DIALOG_SETTLE_MS * d.scale) break;
+        if (still < settleMs || Date.now() < answers.quietUntil(d)) break;
         const stray = strayAnswerKeys(d.preset.inputText?.(screen), answers.dialogs);
         if (stray > 0 && answers.strayClears < MAX_STRAY_CLEARS) {
           answers.strayClears += 1;
