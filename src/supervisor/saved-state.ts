@@ -2,6 +2,7 @@ import { readText, writePiecesAtomicSync } from '../adapters/state-files.js';
 import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/model.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { withOverrides } from '../domain/prices.js';
+import { samePieces } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readAllRecords } from '../fleet/records.js';
 import type { Observer } from './observer.js';
@@ -151,8 +152,7 @@ export class SavedStateFile {
       pieces.push(savedEntryText(worker));
     });
     pieces.push('}}\n');
-    if (pieces.length === this.lastPieces.length && pieces.every((piece, index) => piece === this.lastPieces[index]))
-      return;
+    if (samePieces(pieces, this.lastPieces)) return;
     this.lastPieces = pieces;
     writePiecesAtomicSync(this.file, pieces);
   }

@@ -5,7 +5,7 @@ import type { FleetModel } from '../domain/model.js';
 import { integrationSettled } from '../domain/policy/integration.js';
 import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
-import { statusPieces, withUpdatedAt } from '../domain/status-text.js';
+import { samePieces, statusPieces, withUpdatedAt } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
 import { MetricsSource } from './metrics-source.js';
 import type { ModelStore } from './model-store.js';
@@ -96,9 +96,4 @@ function hostsPart(model: FleetModel): { hosts?: HostStatus[] } {
     Date.now(),
   );
   return hosts.length === 0 ? {} : { hosts };
-}
-
-/** Piece by piece: a kept worker's piece is the same string, so most of the 400 KB compare by identity. */
-function samePieces(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((piece, index) => piece === b[index]);
 }
