@@ -44,7 +44,8 @@ export const REPORT_ECHO_MS = 10_000;
  * | 10b| czar is still sending it a message, and it was not idle or stuck already | working  |
  * | 11 | claims work (report working or screen busy), activity within stuck_after | working |
  * | 12 | claims work, no output, commit or report for stuck_after               | stuck    |
- * | 13 | quiet for idle_after (since output or czar's last message), or reported idle with no output since | idle |
+ * | 13 | reported idle with no output since, read under 3 s ago (the screen may still say why)  | working  |
+ * | 13b| quiet for idle_after (since output or czar's last message), or reported idle with no output since | idle |
  * | 14 | otherwise (recent output)                                              | working  |
  *
  * Only reports written after the current task was pasted count: a `done` about the previous task must not end
@@ -108,20 +109,21 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
       changesAt: lastActivity + policy.stuckAfterMs,
     };
   }
+  const turnEnded = report?.state === 'idle' && !outputSinceReport;
+  // A turn end can reach czar before the agent draws why the turn ended (Gemini CLI draws its API error line once its
+  // hook returns, measured): the screen gets a moment after czar read it before a failed turn is taken for a lazy one,
+  // even when the hook ran so late that the turn's quiet already reached idle_after.
+  const settledAt = turnEnded ? Math.max(report.at, report.readAt ?? 0) + TURN_END_SETTLE_MS : 0;
+  if (now < settledAt)
+    return {
+      state: 'working',
+      reason: 'its turn just ended; waiting a moment for the screen to say why',
+      changesAt: settledAt,
+    };
   const quietSince = Math.max(lastOutput, lastReport);
   const quiet = now - quietSince;
   if (quiet >= policy.idleAfterMs) return { state: 'idle', reason: `idle ${duration(quiet)} with no done report` };
-  if (report?.state === 'idle' && !outputSinceReport) {
-    // A turn end can reach czar before the agent draws why the turn ended (Gemini CLI's API error line, measured):
-    // the screen gets a moment to say so before a failed turn is taken for a lazy one.
-    if (now - report.at < TURN_END_SETTLE_MS)
-      return {
-        state: 'working',
-        reason: 'its turn just ended; waiting a moment for the screen to say why',
-        changesAt: report.at + TURN_END_SETTLE_MS,
-      };
-    return { state: 'idle', reason: 'reported idle with no done report' };
-  }
+  if (turnEnded) return { state: 'idle', reason: 'reported idle with no done report' };
   return { state: 'working', reason: 'recent output', changesAt: quietSince + policy.idleAfterMs };
 }
 

@@ -15,8 +15,13 @@ import type { RecordedConversation } from './resume.js';
 /** The latest valid report of a worker, as far as the czar is concerned. */
 export interface ReportObservation {
   readonly state: ReportedState;
-  /** When the worker wrote it (the report's `at`). */
+  /** When the worker wrote it (the report's `at`; a hook's report carries the time its agent fired the hook). */
   readonly at: number;
+  /**
+   * When the czar read it. On a loaded machine a hook's `czar report` can run seconds after the turn ended, and the
+   * agent draws why the turn ended only once its hook returns.
+   */
+  readonly readAt?: number | undefined;
   readonly progress: number | undefined;
   readonly note: string | undefined;
   readonly resultFile: string | undefined;

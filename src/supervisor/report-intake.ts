@@ -48,7 +48,11 @@ export class ReportIntake {
   private async takeReport(name: string, reading: ReportReading): Promise<void> {
     if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
     const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
-    let report: ReportObservation = { ...reading.report, turnOpen: this.turnOpen(name, reading.report) };
+    let report: ReportObservation = {
+      ...reading.report,
+      readAt: Date.now(),
+      turnOpen: this.turnOpen(name, reading.report),
+    };
     const result =
       report.resultFile === undefined
         ? undefined

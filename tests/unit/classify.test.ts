@@ -179,4 +179,17 @@ describe('a reported turn end', () => {
     };
     expect(classify(withError, NOW, P)).toBe('api_error');
   });
+
+  it('gets that moment from when czar read it, when its hook ran so late that the quiet already reached idle_after', () => {
+    // Measured in CI: the hook's report said the turn ended 3.6 s before czar could read it, and Gemini CLI drew its
+    // API error only after the hook returned; the quiet (4 s in that test) was taken for a lazy stop and nudged.
+    const quick = policy({ idleAfterMs: 4 * SECOND });
+    const readAt = NOW - 500;
+    const late = { ...quietSince(NOW - 5 * SECOND), report: { ...report('idle', NOW - 5 * SECOND), readAt } };
+    expect(classifyWithReason(late, NOW, quick)).toMatchObject({
+      state: 'working',
+      changesAt: readAt + TURN_END_SETTLE_MS,
+    });
+    expect(classify(late, readAt + TURN_END_SETTLE_MS, quick)).toBe('idle');
+  });
 });
