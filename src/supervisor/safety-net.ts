@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { modifiedAtSync, pathExistsSync } from '../adapters/file-system.js';
 import { branchTips, commonDir } from '../adapters/git.js';
-import { refsStamp } from '../adapters/ref-stamp.js';
+import { RefsStamp } from '../adapters/ref-stamp.js';
 import { reportStream } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
@@ -21,8 +21,8 @@ export class SafetyNet {
     reports: new Map(),
     tips: new Map(),
   };
-  /** The repository's git dir, and the branch tips as last read with the refs' stamp then. */
-  private gitDir: Promise<string | undefined> | undefined;
+  /** The stamp of the repository's refs (undefined without a git dir), and the branch tips as last read with it. */
+  private refs: Promise<RefsStamp | undefined> | undefined;
   private lastTips: { stamp: string; tips: Map<string, string> } | undefined;
 
   constructor(
@@ -63,9 +63,11 @@ export class SafetyNet {
   /** Every branch's tip; from git only when the ref files moved since it was last asked. */
   private async branchTips(): Promise<Map<string, string>> {
     const repo = this.fleet.config.repo;
-    this.gitDir ??= commonDir(repo).catch(() => undefined);
-    const gitDir = await this.gitDir;
-    const stamp = gitDir === undefined ? undefined : refsStamp(gitDir);
+    this.refs ??= commonDir(repo).then(
+      (gitDir) => new RefsStamp(gitDir),
+      () => undefined,
+    );
+    const stamp = (await this.refs)?.read();
     if (stamp !== undefined && stamp === this.lastTips?.stamp) return this.lastTips.tips;
     const tips = await branchTips(repo).catch(() => undefined);
     this.lastTips = stamp === undefined || tips === undefined ? undefined : { stamp, tips };
