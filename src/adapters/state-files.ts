@@ -1,6 +1,6 @@
-import { appendFile, chmod, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive } from './process-table.js';
 import { sprintState, type StatePaths } from '../domain/paths.js';
@@ -196,28 +196,32 @@ export async function appendEvent(paths: StatePaths, event: FleetEvent): Promise
 
 /**
  * Events after byte `offset`, and the new offset; a torn last line is left for the next read. A log shorter than
- * `offset` was replaced: it is read from the start, and `restarted` says so.
+ * `offset` was replaced: it is read from the start, and `restarted` says so. Read with blocking calls: the czar reads
+ * the few bytes its own pass just appended, and four round trips through the thread pool let other work into the
+ * middle of a pass that a reader of status.json waits for.
  */
-export async function readEventsFrom(
+export function readEventsFrom(
   paths: StatePaths,
   offset: number,
-): Promise<{ events: FleetEvent[]; offset: number; restarted: boolean }> {
-  let handle;
+): { events: FleetEvent[]; offset: number; restarted: boolean } {
+  let descriptor;
   try {
-    handle = await open(paths.events, 'r');
+    descriptor = openSync(paths.events, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], offset: 0, restarted: offset > 0 };
     throw stateFileError(paths, paths.events, error);
   }
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(descriptor);
     const restarted = size < offset;
     if (restarted) offset = 0;
     const buffer = Buffer.alloc(size - offset);
-    // A folder opens fine on Linux and fails only here.
-    await handle.read(buffer, 0, buffer.length, offset).catch((error: unknown) => {
+    try {
+      readSync(descriptor, buffer, 0, buffer.length, offset);
+    } catch (error) {
+      // A folder opens fine on Linux and fails only here.
       throw stateFileError(paths, paths.events, error);
-    });
+    }
     const text = buffer.toString('utf8');
     const end = text.lastIndexOf('\n') + 1;
     const events: FleetEvent[] = [];
@@ -232,6 +236,6 @@ export async function readEventsFrom(
     }
     return { events, offset: offset + Buffer.byteLength(text.slice(0, end)), restarted };
   } finally {
-    await handle.close();
+    closeSync(descriptor);
   }
 }

@@ -57,7 +57,7 @@ export class FleetDiskStore implements DashboardStore {
 
   async start(): Promise<void> {
     const { paths } = this.fleet;
-    const initial = await readEventsFrom(paths, 0);
+    const initial = readEventsFrom(paths, 0);
     this.eventsOffset = initial.offset;
     this.set({ events: initial.events.slice(-EVENTS_KEPT) });
     for (const worker of this.snapshot.status.workers) this.tailsWanted.add(worker.name);
@@ -110,7 +110,7 @@ export class FleetDiskStore implements DashboardStore {
   }
 
   private async refreshEvents(): Promise<void> {
-    const next = await readEventsFrom(this.fleet.paths, this.eventsOffset);
+    const next = readEventsFrom(this.fleet.paths, this.eventsOffset);
     this.eventsOffset = next.offset;
     if (next.events.length === 0) return;
     for (const event of next.events) if (event.kind === 'notify') this.onNotify(event);

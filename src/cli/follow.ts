@@ -13,7 +13,7 @@ export async function followUntilSprintOver(
   fleet: Fleet,
   options: { printFrom: 'start' | 'end'; timeoutMs?: number; untilHandoff?: boolean },
 ): Promise<boolean> {
-  let offset = options.printFrom === 'end' ? (await readEventsFrom(fleet.paths, 0)).offset : 0;
+  let offset = options.printFrom === 'end' ? readEventsFrom(fleet.paths, 0).offset : 0;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   return new Promise<boolean>((resolve) => {
     let busy = false;
@@ -28,7 +28,7 @@ export async function followUntilSprintOver(
       if (busy || finished) return;
       busy = true;
       try {
-        const next = await readEventsFrom(fleet.paths, offset);
+        const next = readEventsFrom(fleet.paths, offset);
         offset = next.offset;
         for (const event of next.events) outRow(formatEvent(event));
         const status = await readJson<FleetStatus>(fleet.paths.status);

@@ -26,7 +26,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       'no_status',
       `There is no ${fleet.paths.status} yet, so there is nothing to hand off; start the fleet with "czar up".`,
     );
-  const { events } = await readEventsFrom(fleet.paths, 0);
+  const { events } = readEventsFrom(fleet.paths, 0);
   const record =
     (await readIntegrationRecord(fleet)) ??
     emptyRecord(config.integration.branch, config.base, new Date(now).toISOString());

@@ -21,7 +21,7 @@ export class MetricsSource {
     if (this.fleet.log.emitted !== this.seenEmitted || beat !== this.seenBeat) {
       this.seenEmitted = this.fleet.log.emitted;
       this.seenBeat = beat;
-      const { events, offset, restarted } = await readEventsFrom(this.fleet.paths, this.offset);
+      const { events, offset, restarted } = readEventsFrom(this.fleet.paths, this.offset);
       this.tally = tallyEvents(restarted ? EMPTY_TALLY : this.tally, events);
       this.offset = offset;
     }

@@ -18,7 +18,7 @@ export const logCommand: Command = {
     const limit = wholeNumberOption(this, '-n', values.lines);
     const fleet = await fleetFrom(values.config);
     const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], 'log');
-    const { events } = await readEventsFrom(fleet.paths, 0);
+    const { events } = readEventsFrom(fleet.paths, 0);
     const mine = events.filter((event) => worker === undefined || event.worker === worker);
     for (const event of mine.slice(-(limit ?? mine.length))) {
       if (values.json === true) out(json(event));

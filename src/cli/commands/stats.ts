@@ -25,7 +25,7 @@ export const statsCommand: Command = {
         `There is no ${fleet.paths.status} yet; start the fleet with "czar up" (the czar writes it once it runs).`,
       );
     }
-    const { events } = await readEventsFrom(fleet.paths, 0);
+    const { events } = readEventsFrom(fleet.paths, 0);
     const metrics = sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), Date.now());
     if (values.json === true) out(JSON.stringify(metrics, null, 2));
     else for (const line of [...statsLines(metrics), ...checkpointLines(status), ...reviewLines(status)]) out(line);
