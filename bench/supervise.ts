@@ -142,12 +142,17 @@ export async function report(fleet: Fleet, worker: string, state: 'working' | 'd
   return start;
 }
 
-/** Report → status.json latency over `samples` reports spread over the fleet's workers. */
-export async function reportLatency(fleet: Fleet, workers: number, samples: number): Promise<number[]> {
+/** Report → status.json latency over `samples` reports spread over the workers; notes named by `batch` tell batches apart. */
+export async function reportLatency(
+  fleet: Fleet,
+  workers: number,
+  samples: number,
+  batch = 'bench',
+): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
     const worker = `w${(i % workers) + 1}`;
-    const note = `bench-${i}`;
+    const note = `${batch}-${i}`;
     const shown = statusShows(fleet, worker, note);
     const start = await report(fleet, worker, 'working', note);
     latencies.push((await shown) - start);
