@@ -60,7 +60,7 @@ export class SafetyNet {
     }
   }
 
-  /** Every branch's tip; from git only when the ref files moved since it was last asked. */
+  /** Every branch's tip; from git only when the refs moved since it was last asked, or the stamp cannot tell. */
   private async branchTips(): Promise<Map<string, string>> {
     const repo = this.fleet.config.repo;
     this.refs ??= commonDir(repo).then(
