@@ -19,11 +19,6 @@ export function statusPieces(status: FleetStatus): string[] {
   return pieces;
 }
 
-/** Piece by piece: a kept worker's piece is the same string, so most of a 400 KB file compares by identity. */
-export function samePieces(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((piece, index) => piece === b[index]);
-}
-
 /** The pieces again with the top-level `updatedAt` set to `at`: a status is compared without it, and written with. */
 export function withUpdatedAt(pieces: readonly string[], at: string): string[] {
   const name = pieces.indexOf(UPDATED_AT_NAME);

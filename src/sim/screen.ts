@@ -1,3 +1,5 @@
+import { sameItems } from '../domain/same-items.js';
+
 /** The sliver of a terminal the screen writes to (process.stdout in the agent). */
 export interface Terminal {
   write(data: string): unknown;
@@ -40,7 +42,7 @@ export class Screen {
 
   /** Replaces the live region; writes nothing when it did not change (no redraw spam). */
   setLive(lines: readonly string[]): void {
-    if (lines.length === this.live.length && lines.every((line, index) => line === this.live[index])) return;
+    if (sameItems(lines, this.live)) return;
     this.out.write(this.erase() + this.draw(lines));
     this.live = lines;
   }

@@ -2,7 +2,7 @@ import { readText, writePiecesAtomicSync } from '../adapters/state-files.js';
 import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type WorkerModel } from '../domain/model.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { withOverrides } from '../domain/prices.js';
-import { samePieces } from '../domain/status-text.js';
+import { sameItems } from '../domain/same-items.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readAllRecords } from '../fleet/records.js';
 import type { Observer } from './observer.js';
@@ -152,7 +152,7 @@ export class SavedStateFile {
       pieces.push(savedEntryText(worker));
     });
     pieces.push('}}\n');
-    if (samePieces(pieces, this.lastPieces)) return;
+    if (sameItems(pieces, this.lastPieces)) return;
     this.lastPieces = pieces;
     writePiecesAtomicSync(this.file, pieces);
   }

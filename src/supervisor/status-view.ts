@@ -5,7 +5,8 @@ import type { FleetModel } from '../domain/model.js';
 import { integrationSettled } from '../domain/policy/integration.js';
 import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
-import { samePieces, statusPieces, withUpdatedAt } from '../domain/status-text.js';
+import { sameItems } from '../domain/same-items.js';
+import { statusPieces, withUpdatedAt } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
 import { MetricsSource } from './metrics-source.js';
 import type { ModelStore } from './model-store.js';
@@ -64,7 +65,7 @@ export class StatusView {
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = statusPieces({ ...status, updatedAt: '' });
-    if (samePieces(comparable, this.lastPieces)) return undefined;
+    if (sameItems(comparable, this.lastPieces)) return undefined;
     this.lastPieces = comparable;
     writePiecesAtomicSync(this.fleet.paths.status, [...withUpdatedAt(comparable, status.updatedAt), '\n']);
     return status.sprintOver;

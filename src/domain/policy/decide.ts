@@ -2,6 +2,7 @@ import { checkBudgets } from '../budget.js';
 import { judgeConflicts } from '../conflicts.js';
 import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
 import { judgeReview } from '../review.js';
+import { sameItems } from '../same-items.js';
 import { judgeChecks } from '../verification.js';
 import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
@@ -100,8 +101,4 @@ function unchangedOr(before: WorkerModel | undefined, after: WorkerModel): Worke
   const same =
     keys.length === Object.keys(before.memory).length && keys.every((key) => before.memory[key] === after.memory[key]);
   return same ? before : after;
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
