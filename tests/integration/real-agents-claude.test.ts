@@ -160,8 +160,12 @@ describe.skipIf(missing !== '')(`real Claude Code under czar${missing}`, () => {
       });
       expect(await fx.commits('limited')).toEqual(['add later']);
       expect(workerIn(done, 'limited').restarts).toBe(0);
-      // The first call was refused, the one after czar's message went through.
-      expect(endpoint.usage.filter((entry) => entry.kind === 'main').length).toBeGreaterThanOrEqual(3);
+      // The first call was refused; the two after czar's message (the commit's and the report's) were answered. The
+      // last answer, the one to the report's result, may still be on its way when the report lands.
+      const answered = new Set(endpoint.usage.map((entry) => entry.request));
+      const mainCalls = endpoint.requests.flatMap((request, index) => (request.kind === 'main' ? [index] : []));
+      expect(answered.has(mainCalls[0]!)).toBe(false);
+      expect(mainCalls.slice(1).filter((index) => answered.has(index)).length).toBeGreaterThanOrEqual(2);
       for (const kind of ['rebrief', 'restart']) expect(of(await fx.events(), 'limited', kind), kind).toEqual([]);
     },
     240_000 * REAL_AGENT_TIMEOUT_SCALE,
