@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileStat, GitActivity } from '../domain/status-schema.js';
 import { git, headRef, revParse, worktreeStatus } from './git.js';
+import { worktreeGitDir } from './worktree-index.js';
 
 /**
  * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would
@@ -194,11 +194,7 @@ async function sameAsOn(worktree: string, ref: string, files: readonly string[])
 
 /** Whether a merge waits to be committed in the worktree (its MERGE_HEAD), read from the files, with no git process. */
 async function mergeUnderWay(worktree: string): Promise<boolean> {
-  const dotGit = path.join(worktree, '.git');
-  // A linked worktree's .git is a file naming its own git dir; a main checkout's is the folder itself.
-  const pointer = await readFile(dotGit, 'utf8').catch(() => undefined);
-  const gitDir = pointer === undefined ? dotGit : path.resolve(worktree, pointer.replace(/^gitdir:\s*/, '').trim());
-  return existsSync(path.join(gitDir, 'MERGE_HEAD'));
+  return existsSync(path.join(await worktreeGitDir(worktree), 'MERGE_HEAD'));
 }
 
 /** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */

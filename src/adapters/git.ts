@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StatusResult } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
@@ -222,6 +222,18 @@ export async function changedBetween(repo: string, from: string, to: string): Pr
 /** The shared `.git` folder of a repository (where refs and `info/exclude` live for every worktree). */
 export async function commonDir(repo: string): Promise<string> {
   return path.resolve(repo, await out(repo, ['rev-parse', '--git-common-dir']));
+}
+
+/**
+ * Whether git runs the repository's `name` hook (core.hooksPath counts): a post-checkout hook may change the files
+ * of a worktree git has just checked out.
+ */
+export async function hookRuns(repo: string, name: string): Promise<boolean> {
+  const hook = path.resolve(repo, await out(repo, ['rev-parse', '--git-path', `hooks/${name}`]));
+  return access(hook, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Adds a pattern to `.git/info/exclude` once, so czar's own files never show up as changes in any worktree. */

@@ -33,6 +33,8 @@ export interface StatePaths {
   readonly supervisorLock: string;
   /** The czar's memory and queue across its restarts. */
   readonly czarState: string;
+  /** The worktrees a launch made, handed to the czar it starts so that its first look need not ask git of them. */
+  readonly freshWorktrees: string;
   /** Touched by tmux hooks (pane-died) to wake the czar. */
   readonly signals: string;
   /** Held by one `czar up` at a time for this state dir. */
@@ -57,6 +59,7 @@ export function statePaths(root: string): StatePaths {
     handoff: path.join(root, 'HANDOFF.md'),
     supervisorLock: path.join(root, 'supervisor.pid'),
     czarState: path.join(root, 'czar-state.json'),
+    freshWorktrees: path.join(root, 'fresh-worktrees.json'),
     signals: path.join(root, 'signals'),
     upLock: path.join(root, 'up.lock'),
     created: path.join(root, 'created.jsonl'),
@@ -76,6 +79,7 @@ export function sprintState(paths: StatePaths): string[] {
     paths.supervisorLock,
     paths.created,
     paths.czarState,
+    paths.freshWorktrees,
     paths.signals,
     paths.checks,
     paths.checkouts,

@@ -55,7 +55,7 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
 export async function startWorker(
   fleet: Fleet,
   step: WorkerPlan,
-  worktreeReady?: Promise<void>,
+  worktreeReady?: Promise<unknown>,
 ): Promise<LaunchRecord> {
   const { worker } = step;
   const { tmux } = fleet;

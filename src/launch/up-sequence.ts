@@ -8,6 +8,7 @@ import { CZAR_SESSION } from '../domain/paths.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import { readJson } from '../adapters/state-files.js';
 import type { Fleet } from '../fleet/handle.js';
+import { handOverFreshWorktrees, LAUNCH_ID_VARIABLE, type FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import { gatherFacts } from './launch-facts.js';
 import { prepareStateDir, stopDroppedWorkers } from './launcher.js';
 import { launchWave } from './wave.js';
@@ -117,7 +118,7 @@ async function launchLocked(
   const wave = await launchWave(fleet, now, (worker, step) =>
     initialPrompt(fleet.config, worker, [], step.worktree === 'create-branch'),
   );
-  await startCzar(fleet);
+  await startCzar(fleet, wave.fresh);
   for (const failure of wave.failed) {
     const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
     // Most reasons name the worker already: then they are the one sentence said.
@@ -208,14 +209,20 @@ export function czarHeapFlags(workers: number): string[] {
   ];
 }
 
-/** Starts the czar unless one is running (a second czar on the same fleet would double every action). */
-export async function startCzar(fleet: Fleet): Promise<void> {
+/**
+ * Starts the czar unless one is running (a second czar on the same fleet would double every action), handing it the
+ * worktrees the launch has just made (`fresh`): its first look then asks git only about the others.
+ */
+export async function startCzar(fleet: Fleet, fresh: FreshWorktrees = new Map()): Promise<void> {
   const cwd = path.dirname(fleet.config.file);
   const [node = process.execPath, ...rest] = czarCommand();
   const heap = czarHeapFlags(fleet.config.workers.length);
   const argv = [node, ...heap, ...rest, 'supervise', '-c', fleet.config.file];
-  const env = { CZAR_CONFIG: fleet.config.file };
   if ((await liveCzarPid(fleet.paths)) !== undefined) return;
+  const env = {
+    CZAR_CONFIG: fleet.config.file,
+    ...(fresh.size === 0 ? {} : { [LAUNCH_ID_VARIABLE]: await handOverFreshWorktrees(fleet.paths, fresh) }),
+  };
   // remain-on-exit keeps a dead czar's session, and a czar that just stopped may still be exiting in it: start the
   // czar again in that pane (respawn kills what is left) rather than leave the fleet unsupervised.
   const pane = (await fleet.tmux.listPanes()).find((info) => info.session === CZAR_SESSION);

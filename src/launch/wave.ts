@@ -1,5 +1,7 @@
+import { hookRuns } from '../adapters/git.js';
 import { presetOf } from '../agents/index.js';
 import type { WorkerSpec } from '../domain/config-types.js';
+import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import type { Fleet } from '../fleet/handle.js';
 import { mapBounded, startBounded } from '../fleet/map-bounded.js';
 import { Turns } from '../fleet/turns.js';
@@ -16,6 +18,8 @@ const WORKTREES_AT_ONCE = 4;
 export interface WaveResult {
   readonly started: readonly string[];
   readonly failed: readonly { readonly worker: string; readonly error: unknown }[];
+  /** The started workers whose worktrees this wave made, clean, with their index stamps (see `FreshWorktrees`). */
+  readonly fresh: FreshWorktrees;
 }
 
 /**
@@ -36,10 +40,9 @@ export async function launchWave(
   // worktree only, and git's work goes on while started agents draw their screens (a wave of slots all running
   // `git worktree add` at once kept two cores busy and the waves in lockstep).
   const local = ordered.filter((planned) => planned.worker.host === undefined);
-  const worktrees = new Map<WorkerPlan, Promise<void>>([
-    ...startBounded(local, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned)).map(
-      (ready, index) => [local[index] as WorkerPlan, ready] as const,
-    ),
+  const made = startBounded(local, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned));
+  const worktrees = new Map<WorkerPlan, Promise<unknown>>([
+    ...made.map((ready, index) => [local[index] as WorkerPlan, ready] as const),
     // A host's worktrees are made there by each worker's own start, from the clone fetched once for the whole wave.
     ...hostClonesReady(fleet, ordered),
   ]);
@@ -64,6 +67,7 @@ export async function launchWave(
     if (result.status === 'fulfilled') started.push(name);
     else failed.push({ worker: name, error: result.reason });
   });
+  const fresh = await freshWorktrees(fleet, local, made, new Set(started));
   for (const failure of failed) {
     await fleet.log.emit(
       'launch_failed',
@@ -71,7 +75,27 @@ export async function launchWave(
       failure.worker,
     );
   }
-  return { started, failed };
+  return { started, failed, fresh };
+}
+
+/**
+ * The worktrees the wave made for workers it started, by worker. None when the repository has a post-checkout hook:
+ * it may have changed the files git had just checked out.
+ */
+async function freshWorktrees(
+  fleet: Fleet,
+  local: readonly WorkerPlan[],
+  made: readonly Promise<string | undefined>[],
+  started: ReadonlySet<string>,
+): Promise<FreshWorktrees> {
+  const stamps = new Map<string, string>();
+  for (const [index, stamp] of (await Promise.allSettled(made)).entries()) {
+    const name = local[index]?.worker.name;
+    if (stamp.status === 'fulfilled' && stamp.value !== undefined && name !== undefined && started.has(name))
+      stamps.set(name, stamp.value);
+  }
+  if (stamps.size === 0 || (await hookRuns(fleet.config.repo, 'post-checkout').catch(() => true))) return new Map();
+  return stamps;
 }
 
 /** Each host worker of a wave, with its host's one fetch of the shared remote, started now. */
@@ -97,7 +121,7 @@ async function launchOne(
   planned: WorkerPlan,
   promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
   release: () => void,
-  worktreeReady: Promise<void> | undefined,
+  worktreeReady: Promise<unknown> | undefined,
 ): Promise<string> {
   // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
   const start =

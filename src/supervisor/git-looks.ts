@@ -1,9 +1,11 @@
 import { branchCutAt, commitActivity, NO_COMMITS, ownDirtyPaths } from '../adapters/branch-activity.js';
 import { branchTips, headRef, isAncestor } from '../adapters/git.js';
+import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { branchPlaces } from '../adapters/worktree-place.js';
 import type { BranchPlace } from '../domain/branch-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/status-schema.js';
+import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import { mapBounded } from '../fleet/map-bounded.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
@@ -25,6 +27,8 @@ export class GitLooks {
   private readonly commits = new Map<string, { readonly at: string; readonly side: CommitSide }>();
   /** A spawned child's cut point, once found: it never moves. */
   private readonly cuts = new Map<string, string>();
+  /** The worktrees the launch that started this czar made, clean, with their index stamps; each used once. */
+  private readonly handedOver = new Map<string, string>();
 
   constructor(
     private readonly fleet: Fleet,
@@ -69,11 +73,13 @@ export class GitLooks {
     }
   }
 
+  /** What the launch that started this czar knows of the worktrees it made (see `FreshWorktrees`). */
+  handOver(fresh: FreshWorktrees): void {
+    for (const [name, stamp] of fresh) this.handedOver.set(name, stamp);
+  }
+
   private async activity(spec: WorkerSpec, tips: ReadonlyMap<string, string>, baseTip: string): Promise<GitActivity> {
-    const dirty =
-      spec.host === undefined
-        ? ownDirtyPaths(spec.worktree, this.fleet.config.integration.branch)
-        : Promise.resolve([]);
+    const dirty = spec.host === undefined ? this.dirtyPaths(spec) : Promise.resolve([]);
     const tip = tips.get(spec.branch);
     if (tip === undefined) return { ...NO_COMMITS, dirty: await dirty };
     // A child's commits are those since it was cut, and its files those since its parent's branch: the commits it
@@ -92,6 +98,18 @@ export class GitLooks {
           : await commitActivity(this.fleet.config.repo, from, tip, filesSinceAt);
     this.commits.set(spec.name, { at, side });
     return { ...side, dirty: await dirty };
+  }
+
+  /**
+   * A worktree its launch made is clean while its index is as git left it (nothing staged, committed or checked out
+   * since): its first look needs no `git status`, a process per worker. Files an agent edits without staging are seen
+   * at its next git event, as after any look.
+   */
+  private async dirtyPaths(spec: WorkerSpec): Promise<string[]> {
+    const stamp = this.handedOver.get(spec.name);
+    this.handedOver.delete(spec.name);
+    if (stamp !== undefined && stamp === (await worktreeIndexStamp(spec.worktree))) return [];
+    return ownDirtyPaths(spec.worktree, this.fleet.config.integration.branch);
   }
 
   private async cutOf(spec: WorkerSpec): Promise<string | undefined> {

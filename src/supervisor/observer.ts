@@ -1,5 +1,6 @@
 import { unreachableHosts } from '../domain/host-status.js';
 import type { LinePosition } from '../adapters/line-reader.js';
+import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import type { Fleet } from '../fleet/handle.js';
 import { fleetPanes } from '../fleet/panes.js';
 import { captureScreens } from './host-panes.js';
@@ -72,6 +73,11 @@ export class Observer implements Source {
       this.dirty.reports.add(spec.name);
       this.dirty.git.add(spec.name);
     }
+  }
+
+  /** The worktrees the launch that started this czar made: the first look takes them as clean (see `GitLooks`). */
+  handOver(fresh: FreshWorktrees): void {
+    this.gitLooks.handOver(fresh);
   }
 
   /** Marks what a trigger says moved; false when it changes nothing the policy reads before the next clock tick. */

@@ -3,6 +3,7 @@ import { initialWorker, ownTask, type FleetModel, type WorkerMemory, type Worker
 import type { ReportObservation } from '../domain/observations.js';
 import { withOverrides } from '../domain/prices.js';
 import { sameItems } from '../domain/same-items.js';
+import { takeFreshWorktrees } from '../fleet/fresh-worktrees.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readAllRecords } from '../fleet/records.js';
 import type { Observer } from './observer.js';
@@ -24,16 +25,19 @@ interface SavedState {
 
 /**
  * Builds the model from the config, then lays the saved memory and launch records over it; `startedAt` is the
- * sprint's start when an earlier czar saved one.
+ * sprint's start when an earlier czar saved one. `launchId`: the launch that started this czar, which may have handed
+ * over the worktrees it made.
  */
 export async function restoreModel(
   fleet: Fleet,
   observer: Observer,
+  launchId?: string,
 ): Promise<{ model: FleetModel; startedAt: string | undefined }> {
   const now = Date.now();
   const { config } = fleet;
   const saved = await readSavedState(fleet);
   const records = await readAllRecords(fleet.paths);
+  observer.handOver(await takeFreshWorktrees(fleet.paths, launchId));
   await observer.adopt(records, saved?.reportStreams);
   const workers = config.workers.map((spec): WorkerModel => {
     const fresh = initialWorker(spec, now);

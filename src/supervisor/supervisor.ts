@@ -135,7 +135,7 @@ export class Supervisor {
     this.status = new StatusView(fleet, this.store);
   }
 
-  async start(): Promise<void> {
+  async start(launchId?: string): Promise<void> {
     const other = await liveCzarPid(this.fleet.paths);
     if (other !== undefined && other !== process.pid) {
       throw new CzarError(
@@ -145,7 +145,7 @@ export class Supervisor {
     }
     await makeFolder(this.signalsDir, 0o700);
     await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
-    const restored = await restoreModel(this.fleet, this.observer);
+    const restored = await restoreModel(this.fleet, this.observer, launchId);
     this.store.set(restored.model);
     this.startedAt = restored.startedAt ?? this.startedAt;
     await this.executor.checks.restore(this.store.model.workers.map((worker) => worker.spec));

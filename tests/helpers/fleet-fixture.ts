@@ -12,7 +12,7 @@ import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.j
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { gatherFacts } from '../../src/launch/launch-facts.js';
 import { prepareStateDir } from '../../src/launch/launcher.js';
-import { launchWave } from '../../src/launch/wave.js';
+import { launchWave, type WaveResult } from '../../src/launch/wave.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
@@ -77,9 +77,9 @@ export interface FleetFixture {
   /** Where the sims save every message they got (`<worker>-<n>.txt`). */
   readonly captureDir: string;
   /** Launches the workers `czar up` would start now (the first wave), without starting a czar. */
-  launchWave(): Promise<void>;
-  /** Starts an in-process czar, stopped when the test ends. */
-  supervise(): Promise<Supervisor>;
+  launchWave(): Promise<WaveResult>;
+  /** Starts an in-process czar, stopped when the test ends; `launchId` as `czar up` gives it (see `startCzar`). */
+  supervise(launchId?: string): Promise<Supervisor>;
   events(): Promise<FleetEvent[]>;
   status(): Promise<FleetStatus | undefined>;
   /** The first event of `kind` (for `worker`) matching `match`, waiting for it. */
@@ -230,11 +230,12 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
         throw new Error(
           `launch failed: ${wave.failed.map((failure) => `${failure.worker}: ${String(failure.error)}`).join('; ')}`,
         );
+      return wave;
     },
-    async supervise() {
+    async supervise(launchId) {
       const supervisor = new Supervisor(fleet);
       supervisors.push(supervisor);
-      await supervisor.start();
+      await supervisor.start(launchId);
       return supervisor;
     },
     events,

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { LAUNCH_ID_VARIABLE } from '../../fleet/fresh-worktrees.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { formatEvent, outRow } from '../output.js';
@@ -18,6 +19,9 @@ export const superviseCommand: Command = {
     fleet.tmux.joinOnly();
     fleet.tmux.useControl();
     fleet.hosts.useControl();
+    // The launch's id is for this czar alone: the checks it runs do not inherit it.
+    const launchId = process.env[LAUNCH_ID_VARIABLE];
+    delete process.env[LAUNCH_ID_VARIABLE];
     const { Supervisor } = await import('../../supervisor/supervisor.js');
     const supervisor = new Supervisor(fleet);
     let code = 0;
@@ -35,7 +39,7 @@ export const superviseCommand: Command = {
     // Kept on (not once): execa's exit handler re-raises a signal it sees no other listener for, killing the czar
     // before its last status is written.
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
-    await supervisor.start();
+    await supervisor.start(launchId);
     await Promise.race([supervisor.done, supervisor.stopAsked.then(() => deadline(SHUTDOWN_MS))]);
     // Whatever still holds the event loop (a command that never answers) must not keep a stopped czar alive.
     process.exit(supervisor.serverGone ? 1 : code);
