@@ -194,7 +194,8 @@ async function sameAsOn(worktree: string, ref: string, files: readonly string[])
 
 /** Whether a merge waits to be committed in the worktree (its MERGE_HEAD), read from the files, with no git process. */
 async function mergeUnderWay(worktree: string): Promise<boolean> {
-  return existsSync(path.join(await worktreeGitDir(worktree), 'MERGE_HEAD'));
+  const gitDir = await worktreeGitDir(worktree);
+  return gitDir !== undefined && existsSync(path.join(gitDir, 'MERGE_HEAD'));
 }
 
 /** The newest commits on `branch` that `base` lacks, as `sha subject` lines; empty when the branch does not exist. */

@@ -1,11 +1,20 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** A worktree's own git dir: a linked worktree's `.git` is a file naming it; a main checkout's is the folder itself. */
-export async function worktreeGitDir(worktree: string): Promise<string> {
+/**
+ * The worktree's own git folder (`.git/worktrees/<id>`), from the `gitdir:` line of its `.git` file; undefined when
+ * the folder is gone, or git's record of it is (`git worktree move` or `remove` under the worker).
+ */
+export async function worktreeGitDir(worktree: string): Promise<string | undefined> {
   const dotGit = path.join(worktree, '.git');
+  // A worker may work in the main checkout, whose .git is the folder itself.
+  if (existsSync(path.join(dotGit, 'HEAD'))) return dotGit;
   const pointer = await readFile(dotGit, 'utf8').catch(() => undefined);
-  return pointer === undefined ? dotGit : path.resolve(worktree, pointer.replace(/^gitdir:\s*/, '').trim());
+  const match = pointer === undefined ? null : /^gitdir:\s*(.+)$/m.exec(pointer);
+  if (match?.[1] === undefined) return undefined;
+  const gitDir = path.resolve(worktree, match[1].trim());
+  return existsSync(path.join(gitDir, 'HEAD')) ? gitDir : undefined;
 }
 
 /**
@@ -13,6 +22,8 @@ export async function worktreeGitDir(worktree: string): Promise<string> {
  * place, so anything staged, committed or checked out since gives another inode. Undefined without an index.
  */
 export async function worktreeIndexStamp(worktree: string): Promise<string | undefined> {
-  const info = await stat(path.join(await worktreeGitDir(worktree), 'index'), { bigint: true }).catch(() => undefined);
+  const gitDir = await worktreeGitDir(worktree);
+  if (gitDir === undefined) return undefined;
+  const info = await stat(path.join(gitDir, 'index'), { bigint: true }).catch(() => undefined);
   return info === undefined ? undefined : `${info.ino} ${info.size} ${info.mtimeNs}`;
 }

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { judgeHeadLog, parseHeadLog, type BranchPlace, type HeadLogMove } from '../domain/branch-place.js';
 import { samePath } from '../domain/paths.js';
 import { headRef, isAncestor, revParse } from './git.js';
 import { listWorktrees } from './git-worktrees.js';
+import { worktreeGitDir } from './worktree-index.js';
 
 /** How much of a worktree's HEAD reflog is read: its end is what counts, and a log grows with every commit. */
 const HEAD_LOG_TAIL_BYTES = 64 * 1024;
@@ -99,21 +99,6 @@ async function headLogAgainstTip(repo: string, branch: string, logFile: string):
     if ((await readTail(logFile)) === before) return judgeHeadLog(tip, parseHeadLog(before));
   }
   return undefined;
-}
-
-/**
- * The worktree's own git folder (`.git/worktrees/<id>`), from the `gitdir:` line of its `.git` file; undefined when
- * the folder is gone, or git's record of it is (`git worktree move` or `remove` under the worker).
- */
-async function worktreeGitDir(worktree: string): Promise<string | undefined> {
-  const dotGit = path.join(worktree, '.git');
-  // A worker may work in the main checkout, whose .git is the folder itself.
-  if (existsSync(path.join(dotGit, 'HEAD'))) return dotGit;
-  const pointer = await readFile(dotGit, 'utf8').catch(() => undefined);
-  const match = pointer === undefined ? null : /^gitdir:\s*(.+)$/m.exec(pointer);
-  if (match?.[1] === undefined) return undefined;
-  const gitDir = path.resolve(worktree, match[1].trim());
-  return existsSync(path.join(gitDir, 'HEAD')) ? gitDir : undefined;
 }
 
 async function readTail(file: string): Promise<string> {
