@@ -91,6 +91,11 @@ export interface AgentPreset {
    * would run as commands in a plain shell, backtick spans and all.
    */
   readonly plainTask?: true;
+  /**
+   * Its input box takes text before its start-up is over, and a prompt submitted then may be held unsent: the first
+   * paste into a freshly started agent waits for its first report (its start-up hook's).
+   */
+  readonly startUpReport?: true;
   /** Whether the agent reports its own state through czar hooks (so pane heuristics are only a fallback). */
   readonly reportsItself: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */

@@ -12,7 +12,7 @@ export function tmuxFor(fleet: Fleet, worker: WorkerSpec): Tmux {
 /**
  * Every worker's pane by session name, from this machine's tmux and each host's (through its master). A host that
  * cannot be asked is listed in `unknown`: its workers' panes are not known, which is not the same as gone. So is
- * this machine's server when it is gone (`localGone`): the czar runs in it, so it is going down with it.
+ * this machine's server when it is gone or going (`localGone`): the czar runs in it, so it is going down with it.
  */
 export async function fleetPanes(
   fleet: Fleet,
@@ -38,5 +38,7 @@ export async function fleetPanes(
       }
     }),
   );
-  return { panes, unknown, localGone: local === undefined };
+  // A server with no session left exits; inside `kill-server` the sessions end first, and a listing that lands before
+  // the exit succeeds with no pane at all (measured, tmux 3.3a). Its workers are going down with it, not missing.
+  return { panes, unknown, localGone: local === undefined || local.length === 0 };
 }

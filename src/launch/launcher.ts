@@ -140,7 +140,11 @@ export async function deliverToWorker(
   paneId: string,
   text: string,
   taskId: string,
-  onReady?: () => void,
+  options: {
+    readonly onReady?: () => void;
+    /** When czar started the agent this goes to, if it just did: its first paste may wait for its start-up. */
+    readonly agentStartedAt?: number | undefined;
+  } = {},
 ): Promise<{ record: LaunchRecord; pastedAt: number }> {
   const before = await readRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
@@ -155,10 +159,11 @@ export async function deliverToWorker(
       if (kind === 'pasted') pastedAt ??= Date.now();
       void fleet.log.emit(kind, message, worker.name);
     },
-    submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
+    submittedBySelfReport: async () => reportedSince(fleet, worker.name, startedAt.getTime(), 'working'),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
     ...outputOf(fleet, worker),
-    onReady,
+    ...startUpOf(fleet, worker, options.agentStartedAt),
+    onReady: options.onReady,
   });
   const ownTask = taskId === worker.name ? { taskDigest: taskDigest(worker.task) } : {};
   const record: LaunchRecord = {
@@ -184,7 +189,7 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
   const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetOf(worker.agent), {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
-    submittedBySelfReport: async () => reportedWorkingSince(fleet, worker.name, startedAt),
+    submittedBySelfReport: async () => reportedSince(fleet, worker.name, startedAt.getTime(), 'working'),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
     ...outputOf(fleet, worker),
   });
@@ -202,7 +207,29 @@ function outputOf(fleet: Fleet, worker: WorkerSpec): Pick<DeliveryOptions, 'next
     : {};
 }
 
-async function reportedWorkingSince(fleet: Fleet, worker: string, since: Date): Promise<boolean> {
+/** Whether the worker's latest report (in `state`, if given) was written since `since`, give or take a second. */
+async function reportedSince(
+  fleet: Fleet,
+  worker: string,
+  since: number,
+  state?: WorkerReport['state'],
+): Promise<boolean> {
   const report = await readJson<WorkerReport>(reportFile(fleet.paths, worker));
-  return report !== undefined && report.state === 'working' && Date.parse(report.at) >= since.getTime() - 1000;
+  return (
+    report !== undefined && (state === undefined || report.state === state) && Date.parse(report.at) >= since - 1000
+  );
+}
+
+/**
+ * For an agent czar just started whose input box comes before its start-up is over (preset `startUpReport`): its
+ * first report since then says the start-up is over. A host's reports carry the host's clock: not asked there.
+ */
+function startUpOf(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  agentStartedAt: number | undefined,
+): Pick<DeliveryOptions, 'startedUp'> {
+  if (agentStartedAt === undefined || worker.host !== undefined || presetOf(worker.agent).startUpReport !== true)
+    return {};
+  return { startedUp: async () => reportedSince(fleet, worker.name, agentStartedAt) };
 }

@@ -20,6 +20,11 @@ const MAX_DIALOG_ANSWERS = 3;
  * first moments restarts without hooks and keeps saying the folder is untrusted; answered a second later it works.
  */
 const DIALOG_SETTLE_MS = 1_000;
+/**
+ * How long a ready input box waits for the agent's own word that its start-up is over before the paste goes ahead
+ * without it (an agent whose hooks do not run would otherwise never be given its task).
+ */
+const START_UP_REPORT_WAIT_MS = 15_000;
 /** Times czar clears its own answer keys out of the input box before it gives up and pastes after them. */
 const MAX_STRAY_CLEARS = 2;
 /** A fatal screen must hold this long: Gemini CLI flashes its sign-in chooser while switching to the API key. */
@@ -73,6 +78,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
   let stableSince = Date.now();
   let fatalSince: number | undefined;
   let readyWithoutBracketedPaste = false;
+  const startUp = new StartUpWait(d, deadline);
   for (;;) {
     if (Date.now() - lastPaneCheck >= PANE_CHECK_MS) {
       await d.checkPane();
@@ -111,6 +117,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
           d.emit('stray_input', `took ${stray} key(s) of czar's own dialog answers back out of the input box`);
           break;
         }
+        if (!(await startUp.over())) break;
         if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false)
           return answers.dialogs.map((dialog) => dialog.id);
         readyWithoutBracketedPaste = true;
@@ -121,6 +128,40 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
     }
     if (Date.now() > deadline) throw notReady(d, screen, lines, readyWithoutBracketedPaste);
     await d.pause();
+  }
+}
+
+/**
+ * The agent's word that its start-up is over, for an agent that draws its input box before (Gemini CLI 0.61 queues a
+ * prompt submitted while it initializes, and under load sent it only with the next prompt, measured). Asked only
+ * once the box is ready; past START_UP_REPORT_WAIT_MS of asking (or the wait for the box), the paste goes ahead and
+ * says so.
+ */
+class StartUpWait {
+  private askedSince: number | undefined;
+  private done: boolean;
+
+  /** `deadline` is the wait for the box itself: a box that is ready but for this word is not a box that never came. */
+  constructor(
+    private readonly d: Delivery,
+    private readonly deadline: number,
+  ) {
+    this.done = d.options.startedUp === undefined;
+  }
+
+  async over(): Promise<boolean> {
+    if (this.done) return true;
+    this.askedSince ??= Date.now();
+    this.done = (await this.d.options.startedUp?.()) !== false;
+    const giveUpAt = Math.min(this.askedSince + START_UP_REPORT_WAIT_MS * this.d.scale, this.deadline);
+    if (!this.done && Date.now() >= giveUpAt) {
+      this.done = true;
+      this.d.emit(
+        'no_start_up_report',
+        `the agent did not report the end of its start-up within ${seconds(Date.now() - this.askedSince)} of a ready input box (are its hooks running?); pasting anyway`,
+      );
+    }
+    return this.done;
   }
 }
 

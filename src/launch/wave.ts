@@ -129,6 +129,7 @@ async function launchOne(
       ? await conversationStart(fleet, planned.worker, planned.worker.task, false)
       : undefined;
   const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
+  const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
   const record = await startWorker(fleet, step, worktreeReady);
   if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
   // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
@@ -136,6 +137,9 @@ async function launchOne(
     start?.kind === 'resume'
       ? await restartedMessage(fleet.config, step.worker, { id: step.worker.name, checkpoints: undefined })
       : await promptFor(step.worker, step);
-  await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, release);
+  await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, {
+    onReady: release,
+    agentStartedAt,
+  });
   return step.worker.name;
 }

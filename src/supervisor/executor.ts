@@ -130,14 +130,10 @@ export class Executor {
       case 'launch':
         void log('launch', `launching: ${action.reason}`);
         this.track(spec, async () => {
-          const record = await launchPlanned(this.fleet, spec);
+          const { record, agentStartedAt } = await launchPlanned(this.fleet, spec);
           this.hooks.launched(spec.name, record.paneId);
-          await this.deliverTask(
-            spec,
-            record.paneId,
-            await initialPrompt(this.fleet.config, spec, action.dependencies),
-            action.task.id,
-          );
+          const prompt = await initialPrompt(this.fleet.config, spec, action.dependencies);
+          await this.deliverTask(spec, record.paneId, prompt, action.task.id, agentStartedAt);
         });
         return;
       case 'deliver_task':
@@ -247,6 +243,7 @@ export class Executor {
    */
   async restart(spec: WorkerSpec, task: GivenTask, start: RestartStart): Promise<void> {
     await noteRestartStart(this.fleet, spec.name, start);
+    const agentStartedAt = Date.now();
     const { paneId, created } = await respawnAgent(this.fleet, spec, start.kind === 'resume' ? start.id : undefined);
     if (created) this.hooks.launched(spec.name, paneId);
     this.hooks.respawned(spec.name, Date.now());
@@ -254,7 +251,7 @@ export class Executor {
       start.kind === 'resume'
         ? await restartedMessage(this.fleet.config, spec, task)
         : await restartBrief(this.fleet.config, spec, task);
-    await this.deliverTask(spec, paneId, text, task.id);
+    await this.deliverTask(spec, paneId, text, task.id, agentStartedAt);
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {
@@ -279,8 +276,9 @@ export class Executor {
     await paste(text, await paneOf(this.fleet, spec));
   }
 
-  private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string): Promise<void> {
-    const { pastedAt } = await deliverToWorker(this.fleet, spec, paneId, text, taskId);
+  /** `agentStartedAt`: czar has just started the agent (a launch, a restart). */
+  private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string, agentStartedAt?: number) {
+    const { pastedAt } = await deliverToWorker(this.fleet, spec, paneId, text, taskId, { agentStartedAt });
     this.hooks.delivered(spec.name, Date.now(), taskId, pastedAt);
   }
 

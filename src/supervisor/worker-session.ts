@@ -24,12 +24,16 @@ export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<Laun
 }
 
 /** Launches a queued worker as `czar up` would have, from a plan made of the facts as they are now. */
-export async function launchPlanned(fleet: Fleet, spec: WorkerSpec): Promise<LaunchRecord> {
+export async function launchPlanned(
+  fleet: Fleet,
+  spec: WorkerSpec,
+): Promise<{ record: LaunchRecord; agentStartedAt: number | undefined }> {
   const plan = planLaunch(fleet.config, await gatherFacts(fleet));
   const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
   if (step === undefined || step.problem !== undefined)
     throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
-  return startSession(fleet, { ...step, wave: 'now', queuedBecause: undefined });
+  const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
+  return { record: await startSession(fleet, { ...step, wave: 'now', queuedBecause: undefined }), agentStartedAt };
 }
 
 /** The worker's pane: from its launch record, else asked of tmux. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
+import { reportStream } from '../../src/domain/paths.js';
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { czar, uniqueProject } from './cli.js';
 import { fleetProbes, type FixtureCheck, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
@@ -85,7 +86,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));
   onTestFinished(async (context) => {
-    // A failed scenario is read from its event log and the agents' last screens: print them.
+    // A failed scenario is read from its event log, the agents' last screens and their report streams: print them.
     if (context.task.result?.state === 'fail') {
       const text = await readFile(fleet.paths.events, 'utf8').catch(() => '(no events)');
       console.error(`events of ${project}:\n${text}`);
@@ -93,6 +94,8 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
         const pane = await fleet.tmux.paneIdOf(worker.name).catch(() => undefined);
         if (pane !== undefined)
           console.error(`screen of ${worker.name}:\n${await fleet.tmux.capture(pane).catch(() => '')}`);
+        const reports = await readFile(reportStream(fleet.paths, worker.name), 'utf8').catch(() => '(none)');
+        console.error(`reports of ${worker.name}:\n${reports}`);
       }
     }
     await fleet.tmux.killServer();

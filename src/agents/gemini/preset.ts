@@ -88,6 +88,9 @@ export const geminiPreset: AgentPreset = {
   // "esc to cancel" on its busy line.
   interruptKeys: ['Escape'],
   reportsItself: true,
+  // 0.61 fires SessionStart once its config is initialized; a prompt submitted before is queued, and under load was
+  // sent only with the next prompt (measured).
+  startUpReport: true,
   signals: GEMINI_SIGNALS,
   records: geminiRecords,
   review: geminiReview,
