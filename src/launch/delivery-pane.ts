@@ -19,10 +19,11 @@ export interface DeliveryOptions {
    */
   readonly bracketedPaste?: () => Promise<boolean | undefined>;
   /**
-   * Whether the agent said its start-up is over (it reported since it was started); given only for an agent whose
-   * input box takes text before then and may hold a submission unsent (preset `startUpReport`).
+   * Whether the agent said its start-up is over: it reported since it was started, and since `after` (a dialog
+   * answer that may have started it again). Given only for an agent whose input box takes text before then and may
+   * hold a submission unsent (preset `startUpReport`).
    */
-  readonly startedUp?: () => Promise<boolean>;
+  readonly startedUp?: (after: number) => Promise<boolean>;
   /** Called once the agent is first ready for the paste: its start-up is over (a launch frees its slot then). */
   readonly onReady?: () => void;
   /** Resolves at the pane's next output, or after `withinMs`: the screen is looked at again then. */

@@ -231,5 +231,5 @@ function startUpOf(
 ): Pick<DeliveryOptions, 'startedUp'> {
   if (agentStartedAt === undefined || worker.host !== undefined || presetOf(worker.agent).startUpReport !== true)
     return {};
-  return { startedUp: async () => reportedSince(fleet, worker.name, agentStartedAt) };
+  return { startedUp: async (after) => reportedSince(fleet, worker.name, Math.max(agentStartedAt, after)) };
 }

@@ -53,6 +53,11 @@ class Answers {
     return this.dialogs.filter((dialog) => dialog.id === id).length;
   }
 
+  /** When the last dialog answer was given; 0 when none was. */
+  lastAt(): number {
+    return Math.max(0, ...[...this.last.values()].map((answer) => answer.at));
+  }
+
   /**
    * Until when the input box must hold still before the paste: a second past the last answer once a dialog was
    * answered again, as one of those keys may reach the box late; no wait when every dialog took its first answer.
@@ -60,7 +65,7 @@ class Answers {
   quietUntil(d: Delivery): number {
     const repeated = new Set(this.dialogs.map((dialog) => dialog.id)).size < this.dialogs.length;
     if (!repeated) return 0;
-    return Math.max(...[...this.last.values()].map((answer) => answer.at)) + DIALOG_SETTLE_MS * d.scale;
+    return this.lastAt() + DIALOG_SETTLE_MS * d.scale;
   }
 }
 
@@ -117,7 +122,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
           d.emit('stray_input', `took ${stray} key(s) of czar's own dialog answers back out of the input box`);
           break;
         }
-        if (!(await startUp.over())) break;
+        if (!(await startUp.over(answers.lastAt()))) break;
         if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false)
           return answers.dialogs.map((dialog) => dialog.id);
         readyWithoutBracketedPaste = true;
@@ -149,10 +154,11 @@ class StartUpWait {
     this.done = d.options.startedUp === undefined;
   }
 
-  async over(): Promise<boolean> {
+  /** `answeredAt`: the last dialog answer, after which the agent may have started again (Gemini does, after trust). */
+  async over(answeredAt: number): Promise<boolean> {
     if (this.done) return true;
     this.askedSince ??= Date.now();
-    this.done = (await this.d.options.startedUp?.()) !== false;
+    this.done = (await this.d.options.startedUp?.(answeredAt)) !== false;
     const giveUpAt = Math.min(this.askedSince + START_UP_REPORT_WAIT_MS * this.d.scale, this.deadline);
     if (!this.done && Date.now() >= giveUpAt) {
       this.done = true;

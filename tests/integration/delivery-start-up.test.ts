@@ -49,12 +49,19 @@ describe('delivery into an agent whose input box is drawn before its start-up is
     async () => {
       const { tmux, paneId, record } = await start();
       const events: string[] = [];
-      await deliverPrompt(tmux, paneId, TASK, shellPreset, {
-        worker: 'silent',
-        timeoutScale: scale,
-        startedUp: async () => false,
-        onEvent: (kind) => events.push(kind),
-      });
+      // The wait for the word ends with the wait for the box, and both grow with the machine's load (8x in CI, seen).
+      await deliverPrompt(
+        tmux,
+        paneId,
+        TASK,
+        { ...shellPreset, readyTimeoutMs: 3_000 },
+        {
+          worker: 'silent',
+          timeoutScale: scale,
+          startedUp: async () => false,
+          onEvent: (kind) => events.push(kind),
+        },
+      );
       expect(events).toContain('no_start_up_report');
       await waitFor(() => submits(record).length === 1, { what: 'one submission' });
     },
