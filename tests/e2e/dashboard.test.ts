@@ -271,10 +271,11 @@ describe('czar dashboard in a real terminal', () => {
     // Keys reach the dashboard again, and nothing meant for tmux reached it as keys before them: the terminal's
     // answer to tmux's version query (ESC P >|tmux 3.3a ESC \\) once arrived as `P` and paused the fleet.
     await term.sendKeys(pane, ['j']);
+    // The whole frame: a capture can land while the dashboard is still drawing it, its top new and its foot not yet.
     const last = await screenShows(
       term,
       pane,
-      (screen) => /›\s*beta\b/.test(screen),
+      (screen) => /›\s*beta\b/.test(screen) && screen.includes('⏎ attach'),
       'beta selected after coming back',
     );
     expect(last).toContain('Back from alpha.');
