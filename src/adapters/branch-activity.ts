@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FileStat, GitActivity } from '../domain/status-schema.js';
 import { git, headRef, revParse, worktreeStatus } from './git.js';
-import { worktreeGitDir } from './worktree-index.js';
+import { worktreeGitDir, worktreeIndexStamp } from './worktree-index.js';
 
 /**
  * Files a branch changed since it forked from base (`base...branch`, the diff from the merge base: two dots would
@@ -154,9 +154,11 @@ export async function branchCutAt(repo: string, branch: string): Promise<string 
  * The worktree's uncommitted files that are the worker's own. While a merge is under way (a fix-up merging the
  * integration branch), what the merge brought in sits staged: only conflicts and files edited in the worktree count.
  * A merge writes its files before it stages them and stages them before it commits: a new or staged file whose
- * content is exactly the integration branch's is that branch's work, not the worker's.
+ * content is exactly the integration branch's is that branch's work, not the worker's. A worktree git is still
+ * making has no index until its checkout is over, and `git status` lists every file as deleted until then.
  */
 export async function ownDirtyPaths(worktree: string, integrationBranch: string | undefined): Promise<string[]> {
+  if ((await worktreeIndexStamp(worktree)) === undefined) return [];
   const [status, mergingBefore] = await Promise.all([worktreeStatus(worktree), mergeUnderWay(worktree)]);
   if (status === undefined) return [];
   // git merge writes the merged index before MERGE_HEAD: a status read between the two is asked about again.

@@ -44,3 +44,39 @@ describe('reading a branch while its worker merges the integration branch in', (
     expect([...blamed]).toEqual([]);
   }, 120_000);
 });
+
+// A spawned child's worktree is made while the czar runs, and its first look can land while `git worktree add` is
+// still checking out: git has no index for it until then, and `git status` lists every file of the tree as deleted
+// (a child once read as changing its parent's docs, and so overlapping another worker's).
+describe('reading a worktree git is still making', () => {
+  it('counts no file before its checkout is over, and its own edits after', async () => {
+    const { root, repo } = await tempRepo({ 'docs/api.md': '# API\n', 'lib.ts': 'one\n' });
+    const worktree = path.join(root, 'workers', 'child');
+    // Where `git worktree add` stands before its checkout: the worktree on its branch, and no index yet.
+    await gitIn(repo, ['worktree', 'add', '-q', '--no-checkout', '-b', 'czar/child', worktree, 'main']);
+    expect((await activity(repo, 'main', 'czar/child', worktree)).dirty).toEqual([]);
+    // The checkout `git worktree add` runs next.
+    await gitIn(worktree, ['reset', '-q', '--hard']);
+    await writeFile(path.join(worktree, 'lib.ts'), 'two\n');
+    expect((await activity(repo, 'main', 'czar/child', worktree)).dirty).toEqual(['lib.ts']);
+  });
+
+  it('never counts the files of a checkout under way', async () => {
+    const files = Object.fromEntries(Array.from({ length: 2000 }, (_, index) => [`src/f${index}.ts`, `${index}\n`]));
+    const { root, repo } = await tempRepo(files);
+    const worktree = path.join(root, 'workers', 'child');
+    let adding = true;
+    const add = gitIn(repo, ['worktree', 'add', '-q', '-b', 'czar/child', worktree, 'main']).finally(() => {
+      adding = false;
+    });
+    const counted = new Set<string>();
+    let reads = 0;
+    while (adding) {
+      for (const file of (await activity(repo, 'main', 'czar/child', worktree)).dirty) counted.add(file);
+      reads += 1;
+    }
+    await add;
+    expect(reads).toBeGreaterThan(0);
+    expect([...counted]).toEqual([]);
+  }, 60_000);
+});
