@@ -49,6 +49,36 @@ describe('czar down, the czar', () => {
   });
 });
 
+describe('czar down, the agents', () => {
+  test('are stopped after the czar: none is logged as crashed, and the last status has each as it was', async () => {
+    const { root } = await tempRepo();
+    const names = ['one', 'two', 'three', 'four'];
+    await writeFleetConfig(
+      root,
+      uniqueProject(),
+      `repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 2 } }\nworkers:\n${names
+        .map((name) => `  - name: ${name}\n    task: "Work.\\n@sim report working 10 long\\n@sim work 600 long"\n`)
+        .join('')}`,
+    );
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    const status = async () =>
+      JSON.parse(await readFile(path.join(root, '.czar', 'status.json'), 'utf8')) as {
+        workers: { name: string; state: string }[];
+      };
+    await waitFor(async () => (await status()).workers.every((worker) => worker.state === 'working') || undefined, {
+      what: 'every worker to be working',
+    });
+
+    const down = await czar(['down'], { cwd: root });
+    expect(down.exitCode, down.stderr).toBe(0);
+    const events = await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8');
+    expect(events.split('\n').filter((line) => line.includes('crashed'))).toEqual([]);
+    expect((await status()).workers.map((worker) => `${worker.name} ${worker.state}`)).toEqual(
+      names.map((name) => `${name} working`),
+    );
+  });
+});
+
 describe('czar down --purge', () => {
   test('a complete purge removes the state czar keeps, so the next up starts a clean sprint', async () => {
     const { root } = await tempRepo();

@@ -16,6 +16,7 @@ import { CzarError } from '../../domain/errors.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
 import { handoffFile } from '../../integration/handoff.js';
 import { openFleet } from '../../fleet/handle.js';
+import { stopFleetServer } from '../../fleet/server-stop.js';
 import { launch } from '../../launch/up-sequence.js';
 import { parse, type Command } from '../command.js';
 import { err, formatEvent, out, outRow } from '../output.js';
@@ -63,7 +64,7 @@ export const demoCommand: Command = {
     });
     forgetTerminal();
     const status = await readJson<FleetStatus>(fleet.paths.status);
-    await fleet.tmux.killServer();
+    await stopFleetServer(fleet);
     for (const worker of status?.workers ?? [])
       out(
         `  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`,

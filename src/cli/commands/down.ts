@@ -1,21 +1,18 @@
 import path from 'node:path';
 import { pathExistsSync } from '../../adapters/file-system.js';
 import { czarCommand } from '../../adapters/package-files.js';
-import { awaitExit, cleanEnv, spawnDetached } from '../../adapters/process.js';
+import { cleanEnv, spawnDetached } from '../../adapters/process.js';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
 import { clearSprintState, removeOrphanedTemps } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
-import { liveCzarPid } from '../../fleet/requests.js';
+import { stopFleetServer } from '../../fleet/server-stop.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { insideFleetServer } from '../person-actions.js';
 import { fleetFrom } from '../context.js';
 import type { Fleet } from '../../fleet/handle.js';
 import { out } from '../output.js';
-
-/** Longer than the czar's own bound on stopping (10 s after a signal), so a czar is killed only when stuck. */
-const CZAR_STOP_GRACE_MS = 15_000;
 
 /**
  * Stops the fleet. Branches, worktrees and uncommitted work stay unless --purge says otherwise; --purge removes only
@@ -37,8 +34,7 @@ export const downCommand: Command = {
     // Stopping the server from one of its own panes would kill this process first and stop nothing.
     if (insideFleetServer(fleet)) return downFromOutside(fleet, values.purge === true);
     const sessions = await fleet.tmux.listSessions();
-    const czarPid = await liveCzarPid(fleet.paths);
-    await fleet.tmux.killServer();
+    await stopFleetServer(fleet);
     // A state dir deleted by hand must not keep the fleet running: stop first, then log where there is a log.
     if (pathExistsSync(fleet.paths.root))
       await fleet.log.emit(
@@ -46,9 +42,6 @@ export const downCommand: Command = {
         `stopped ${sessions.length} session(s)${values.purge === true ? ' and purging worktrees' : ''}`,
       );
     out(`stopped ${sessions.length} session(s) on tmux server "${fleet.config.tmuxSocket}"`);
-    // The czar stops on the server's hangup and writes its last status: down goes on once it has, so nothing it writes
-    // lands after down (or after a purge has cleared the state dir).
-    if (czarPid !== undefined) await awaitExit(czarPid, CZAR_STOP_GRACE_MS);
     await removeOrphanedTemps(fleet.paths.root);
     // After the local server: the czar in it is gone, so nothing starts a host's watch again.
     const hosts = await stopHosts(fleet);
