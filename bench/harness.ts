@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Tmux } from '../src/adapters/tmux.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CZAR = path.join(ROOT, 'bin', 'czar');
@@ -28,7 +29,10 @@ export function benchRepo(prefix: string, parent = tmpdir()): { root: string; re
   return { root, repo, cleanup: () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
-/** Stops a bench fleet: every pane's process group first (so nothing keeps writing into the folder), then tmux. */
+/**
+ * Stops a bench fleet: every pane's process group first (so nothing keeps writing into the folder), then tmux, then its
+ * socket file (tmux 3.3a leaves it behind: each run of the bench left some thirty in the tmux folder).
+ */
 export function killServer(socket: string): void {
   try {
     const pids = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' })
@@ -45,6 +49,7 @@ export function killServer(socket: string): void {
   } catch {
     // Already gone.
   }
+  rmSync(new Tmux(socket).socketPath(), { force: true });
 }
 
 export function median(values: readonly number[]): number {
