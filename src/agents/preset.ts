@@ -96,8 +96,11 @@ export interface AgentPreset {
    * paste into a freshly started agent waits for its first report (its start-up hook's).
    */
   readonly startUpReport?: true;
-  /** Whether the agent reports its own state through czar hooks (so pane heuristics are only a fallback). */
-  readonly reportsItself: boolean;
+  /**
+   * Its hooks report each turn as it starts: a task czar gave is taken up when that report comes, and the quiet before
+   * it is the agent setting up its turn, not idleness.
+   */
+  readonly reportsTurnStart: boolean;
   /** Hook settings and extra arguments for a worker; pure (the caller writes the files). */
   setup(context: SetupContext): AgentSetup;
   /** What its hook events and error screens mean. */

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { PRESET_DEFAULTS } from '../agents/defaults.js';
+import { presetFor } from '../agents/index.js';
 import { CzarError } from '../domain/errors.js';
-import { isPreset, PRESET_NAMES, type AgentCommand, type AgentScreen } from '../domain/config-types.js';
+import {
+  isPreset,
+  PRESET_NAMES,
+  type AgentCommand,
+  type AgentScreen,
+  type PresetName,
+} from '../domain/config-types.js';
 import { parseDuration } from './duration.js';
 import type { WrittenAgent } from './schema.js';
 
@@ -16,7 +23,8 @@ export function resolveAgents(
   configDir: string,
 ): Record<string, AgentCommand> {
   const agents: Record<string, AgentCommand> = {};
-  for (const preset of PRESET_NAMES) agents[preset] = { name: preset, preset, ...PRESET_DEFAULTS[preset] };
+  for (const preset of PRESET_NAMES)
+    agents[preset] = { name: preset, preset, ...PRESET_DEFAULTS[preset], ...turnStarts(preset) };
   for (const [name, entry] of Object.entries(written ?? {})) {
     const preset = isPreset(name) ? name : (entry.preset ?? 'shell');
     const base = isPreset(name) ? PRESET_DEFAULTS[name] : { command: '', args: [], env: {} };
@@ -32,10 +40,14 @@ export function resolveAgents(
       env: entry.env ?? base.env,
       ...(screen === undefined ? {} : { screen }),
       ...(entry.review_args === undefined ? {} : { reviewArgs: entry.review_args }),
+      ...turnStarts(preset),
     };
   }
   return agents;
 }
+
+const turnStarts = (preset: PresetName): { reportsTurnStart?: true } =>
+  presetFor(preset).reportsTurnStart ? { reportsTurnStart: true } : {};
 
 /** What an `agents:` entry says about its screens, or undefined when it says nothing. */
 function screenOf(entry: WrittenAgent): AgentScreen | undefined {

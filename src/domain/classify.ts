@@ -9,6 +9,14 @@ import { duration } from './units.js';
 /** How long a reported turn end waits for the screen before it counts as idle. */
 export const TURN_END_SETTLE_MS = 3_000;
 
+/**
+ * How long an agent whose hooks report each turn's start may take to start the turn of a task czar gave it. Its first
+ * turn can set up for seconds with nothing drawn: OpenCode creates its session and asks for a title first (2.6 s
+ * measured; over 9 s on a loaded two-core machine). A nudge then lands behind that turn, and OpenCode drops a prompt
+ * queued behind a turn that fails.
+ */
+export const TURN_START_MS = 30_000;
+
 /** A state and the sentence that explains it, for events and the dashboard. */
 export interface Classification {
   readonly state: WorkerState;
@@ -42,6 +50,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
  * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
  * | 10b| czar is still sending it a message, and it was not idle or stuck already | working  |
+ * | 10c| its hooks report turn starts and none came since its task, given under 30 s ago | working |
  * | 11 | claims work (report working or screen busy), activity within stuck_after | working |
  * | 12 | claims work, no output, commit or report for stuck_after               | stuck    |
  * | 13 | reported idle with no output since, read under 3 s ago (the screen may still say why)  | working  |
@@ -96,6 +105,13 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   // stuck stays so while its nudge is on the way: its turn has not started yet.
   if (worker.sending === true && memory.state !== 'idle' && memory.state !== 'stuck')
     return { state: 'working', reason: "czar's message is on its way" };
+  const givenAt = Math.max(worker.deliveredAt, briefedSince(worker));
+  if (report === undefined && worker.spec.agent.reportsTurnStart === true && now < givenAt + TURN_START_MS)
+    return {
+      state: 'working',
+      reason: 'its task is submitted and its agent is starting the turn',
+      changesAt: givenAt + TURN_START_MS,
+    };
   const lastReport = report?.at ?? 0;
   if (report?.state === 'working' || pane?.screenBusy === true) {
     const lastActivity = Math.max(lastOutput, lastReport, epoch(git.lastCommit?.at) ?? 0);

@@ -17,6 +17,8 @@ export interface AgentCommand {
   readonly env: Readonly<Record<string, string>>;
   /** What czar.yaml says about its screens, in place of its preset's; absent when it says nothing. */
   readonly screen?: AgentScreen;
+  /** Its preset's hooks report each turn as it starts (`reportsTurnStart`); absent: they do not. */
+  readonly reportsTurnStart?: true;
   /**
    * The arguments of its one-shot review run (`review_args:`), in place of `args`: when set, it reviews by reading
    * the prompt on stdin and printing a verdict line, whatever its preset; absent: its preset's review mode, if any.

@@ -41,7 +41,7 @@ function recorderPreset(submitDelayMs: number): AgentPreset {
     submitDelayMs,
     readyTimeoutMs: 10_000,
     interruptKeys: ['C-c'],
-    reportsItself: false,
+    reportsTurnStart: false,
     signals: NO_SIGNALS,
     setup: () => ({ files: [], args: [], env: {} }),
   };

@@ -258,7 +258,7 @@ describe('aider and shell presets', () => {
     expect(shell.isReady('$ ')).toBe(true);
     expect(shell.settleMs).toBe(500);
     expect(shell.inputText).toBeUndefined();
-    expect(shell.reportsItself).toBe(false);
+    expect(shell.reportsTurnStart).toBe(false);
   });
 });
 

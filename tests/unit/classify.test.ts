@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classify, classifyWithReason, REPORT_ECHO_MS, TURN_END_SETTLE_MS } from '../../src/domain/classify.js';
+import {
+  classify,
+  classifyWithReason,
+  REPORT_ECHO_MS,
+  TURN_END_SETTLE_MS,
+  TURN_START_MS,
+} from '../../src/domain/classify.js';
 import { initialWorker, ownTask, type WorkerModel } from '../../src/domain/model.js';
 import type { ReportObservation } from '../../src/domain/observations.js';
 import type { ReportedState } from '../../src/domain/words.js';
@@ -119,6 +125,32 @@ describe('classify decision table', () => {
       state: 'working',
       changesAt: NOW - 2 * SECOND + P.idleAfterMs,
     });
+  });
+
+  it('10c: an agent whose hooks report turn starts is not idle before it starts the turn of its task, for 30 s', () => {
+    // OpenCode's first turn sets up its session and title for seconds with nothing drawn; under load, longer than a
+    // short idle_after. A nudge then queues behind that turn, and is lost if the turn fails.
+    const quick = policy({ idleAfterMs: 4 * SECOND });
+    const given = NOW - 10 * SECOND;
+    const base = running({ deliveredAt: given, pane: alivePane(given) });
+    const reporting = {
+      ...base,
+      spec: { ...base.spec, agent: { ...base.spec.agent, reportsTurnStart: true as const } },
+      memory: { ...base.memory, tasks: [ownTask(base.spec, given)], briefedAt: given },
+    };
+    expect(classifyWithReason(reporting, NOW, quick)).toEqual({
+      state: 'working',
+      reason: 'its task is submitted and its agent is starting the turn',
+      changesAt: given + TURN_START_MS,
+    });
+    // An agent that does not report turn starts is read from its screen alone, as before.
+    expect(classify({ ...reporting, spec: base.spec }, NOW, quick)).toBe('idle');
+    // Once the turn's report came, the rows after it read the worker: a turn that ended at once is idle.
+    expect(classify({ ...reporting, report: { ...report('idle', given + SECOND), byHook: true } }, NOW, quick)).toBe(
+      'idle',
+    );
+    // A turn start that never comes (hooks off) leaves it to the quiet after 30 s.
+    expect(classify(reporting, given + TURN_START_MS, quick)).toBe('idle');
   });
 
   it('12: a worker czar is still sending a message to is neither idle nor stuck, however quiet', () => {

@@ -62,6 +62,16 @@ describe('an agent described in czar.yaml', () => {
     expect(presetOf(agentsOf(config('  mybot: { command: mybot }\n')).claude!)).toBe(claude);
   });
 
+  it("says whether its preset's hooks report turn starts, which the czar's reading of its quiet needs", () => {
+    const agents = agentsOf(config('  mybot: { command: mybot, preset: opencode }\n  other: { command: other }\n'));
+    const reporting = Object.values(agents)
+      .filter((agent) => agent.reportsTurnStart === true)
+      .map((agent) => agent.name);
+    expect(reporting.sort()).toEqual(['claude', 'gemini', 'mybot', 'opencode', 'pi', 'qwen', 'sim']);
+    for (const agent of Object.values(agents))
+      expect(agent.reportsTurnStart === true).toBe(presetOf(agent).reportsTurnStart);
+  });
+
   it('refuses a pattern that does not compile, at its line', () => {
     const checked = checkConfigText(
       config('  mybot:\n    command: mybot\n    dialogs:\n      - { match: "(y/n", keys: [y] }\n'),

@@ -20,7 +20,7 @@ export const aiderPreset: AgentPreset = {
   readyTimeoutMs: 60_000,
   // Aider stops a reply on Ctrl-C and keeps running (a second Ctrl-C soon after would exit).
   interruptKeys: ['C-c'],
-  reportsItself: false,
+  reportsTurnStart: false,
   signals: NO_SIGNALS,
   setup: () => ({ files: [], args: [], env: {} }),
 };

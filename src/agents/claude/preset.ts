@@ -81,7 +81,7 @@ export const claudePreset: AgentPreset = {
   readyTimeoutMs: 60_000,
   // "esc to interrupt" on its busy line; a second Escape would open the rewind menu, so only one.
   interruptKeys: ['Escape'],
-  reportsItself: true,
+  reportsTurnStart: true,
   signals: CLAUDE_SIGNALS,
   records: claudeRecords,
   review: claudeReview,

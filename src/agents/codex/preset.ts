@@ -67,7 +67,7 @@ export const codexPreset: AgentPreset = {
   // `notify` only reports turn ends, not prompt submission or approval waits, so the pane stays the main signal.
   // "esc to interrupt" on its busy line.
   interruptKeys: ['Escape'],
-  reportsItself: false,
+  reportsTurnStart: false,
   signals: CODEX_SIGNALS,
   records: codexRecords,
   review: codexReview,

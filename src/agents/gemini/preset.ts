@@ -87,7 +87,7 @@ export const geminiPreset: AgentPreset = {
   readyTimeoutMs: 60_000,
   // "esc to cancel" on its busy line.
   interruptKeys: ['Escape'],
-  reportsItself: true,
+  reportsTurnStart: true,
   // 0.61 fires SessionStart once its config is initialized; a prompt submitted before is queued, and under load was
   // sent only with the next prompt (measured).
   startUpReport: true,

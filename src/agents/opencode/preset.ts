@@ -89,7 +89,7 @@ export const opencodePreset: AgentPreset = {
   // empty) while the other two set up the shared SQLite database.
   startsOneAtATime: true,
   interruptKeys: ['Escape', 'Escape'],
-  reportsItself: true,
+  reportsTurnStart: true,
   resume: opencodeResume,
   signals: OPENCODE_SIGNALS,
   records: opencodeRecords,

@@ -48,7 +48,7 @@ export const piPreset: AgentPreset = {
   readyTimeoutMs: 30_000,
   // "escape interrupt" in its startup help; Esc shows "Operation aborted".
   interruptKeys: ['Escape'],
-  reportsItself: true,
+  reportsTurnStart: true,
   resume: piResume,
   signals: PI_SIGNALS,
   records: piRecords,

@@ -59,7 +59,7 @@ export const qwenPreset: AgentPreset = {
   readyTimeoutMs: 60_000,
   // "esc to cancel" on its busy line; Esc shows "Request cancelled."
   interruptKeys: ['Escape'],
-  reportsItself: true,
+  reportsTurnStart: true,
   resume: qwenResume,
   // Qwen Code 0.24 sends Claude Code's events with the same payload fields, so Claude's rows read them.
   signals: NO_SIGNALS,

@@ -22,7 +22,7 @@ export const shellPreset: AgentPreset = {
   readyTimeoutMs: 15_000,
   // A generic terminal program: Ctrl-C stops the foreground job; a shell survives it.
   interruptKeys: ['C-c'],
-  reportsItself: false,
+  reportsTurnStart: false,
   signals: NO_SIGNALS,
   plainTask: true,
   setup: () => ({ files: [], args: [], env: {} }),

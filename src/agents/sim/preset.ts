@@ -35,7 +35,7 @@ export const simPreset: AgentPreset = {
   submitDelayMs: 60,
   readyTimeoutMs: 15_000,
   interruptKeys: ['Escape'],
-  reportsItself: true,
+  reportsTurnStart: true,
   // It reports itself as Claude Code's hooks would: a failed turn goes through Claude's StopFailure row, so its
   // error line is not read.
   signals: NO_SIGNALS,
