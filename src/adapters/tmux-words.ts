@@ -21,6 +21,16 @@ export interface PaneInfo {
   readonly height: number;
 }
 
+/**
+ * tmux 3.3a reports a pane dead when its pty closes and fills in the exit status a moment later: a pane dead with
+ * neither status nor signal is asked about again for this long before its death is believed as it stands.
+ */
+export const DEAD_STATUS_GRACE_MS = 2_000;
+
+/** Dead, and tmux has not filled in how yet. */
+export const deadWithoutStatus = (pane: PaneInfo): boolean =>
+  pane.dead && pane.deadStatus === undefined && pane.deadSignal === undefined;
+
 const PANE_FIELDS = [
   'session_name',
   'pane_id',

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadPerCore } from '../adapters/process.js';
 import type { Tmux } from '../adapters/tmux.js';
+import { DEAD_STATUS_GRACE_MS, deadWithoutStatus } from '../adapters/tmux-words.js';
 import type { AgentPreset } from '../agents/preset.js';
 import { CzarError } from '../domain/errors.js';
 import { loadScale } from './delivery-steps.js';
@@ -32,6 +33,8 @@ export interface DeliveryOptions {
 
 /** The longest wait between two looks at the screen while the agent draws nothing. */
 const POLL_MS = 100;
+/** Between two asks for a dead pane's exit status. */
+const DEAD_STATUS_POLL_MS = 50;
 
 /** The imperative shell of one delivery: the pane it reads and types into. */
 export class Delivery {
@@ -71,7 +74,13 @@ export class Delivery {
 
   /** Throws when the pane is gone, dead or has input off; leaves copy mode (keys and pastes would go to tmux). */
   async checkPane(): Promise<void> {
-    const pane = await this.tmux.pane(this.paneId);
+    let pane = await this.tmux.pane(this.paneId);
+    // The exit status names the agent's failure: wait the moment tmux takes to fill it in.
+    const until = Date.now() + DEAD_STATUS_GRACE_MS;
+    while (pane !== undefined && deadWithoutStatus(pane) && Date.now() < until) {
+      await sleep(DEAD_STATUS_POLL_MS);
+      pane = await this.tmux.pane(this.paneId);
+    }
     if (pane === undefined) throw this.fail(`has no tmux pane ${this.paneId} any more, so its task was not delivered`);
     if (pane.dead) {
       const how =

@@ -1,11 +1,9 @@
-import type { PaneInfo } from '../adapters/tmux-words.js';
+import { DEAD_STATUS_GRACE_MS, deadWithoutStatus, type PaneInfo } from '../adapters/tmux-words.js';
 import { presetOf } from '../agents/index.js';
 import type { WorkerModel } from '../domain/model.js';
 import type { PaneObservation } from '../domain/observations.js';
 import type { ModelStore } from './model-store.js';
 import { lastLine, paneObservation } from './readings.js';
-
-const DEAD_STATUS_GRACE_MS = 2_000;
 
 /** Takes what tmux says of each worker's pane (alive or dead, its screen) into the model, as `ReportIntake` does reports. */
 export class PaneIntake {
@@ -16,9 +14,8 @@ export class PaneIntake {
   /** One pane as the sweep saw it; false when its death is not believed yet, so the next sweep looks again. */
   take(worker: WorkerModel, info: PaneInfo, screen: string | undefined, lastOutputAt: number | undefined): boolean {
     const name = worker.spec.name;
-    // tmux 3.3a reports a pane dead when its pty closes and fills in the exit status a moment later: until then a
-    // clean exit would look like a crash, so wait (briefly) for the status before believing the death.
-    if (info.dead && info.deadStatus === undefined && info.deadSignal === undefined) {
+    // Until tmux fills in the exit status a clean exit would look like a crash: the next sweeps look again.
+    if (deadWithoutStatus(info)) {
       const since = this.deadWithoutStatus.get(name) ?? Date.now();
       this.deadWithoutStatus.set(name, since);
       if (Date.now() - since < DEAD_STATUS_GRACE_MS) return false;
