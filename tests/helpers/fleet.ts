@@ -1,3 +1,4 @@
+import type { PaneInfo } from '../../src/adapters/tmux-words.js';
 import { initialWorker, type FleetModel, type WorkerModel } from '../../src/domain/model.js';
 import type { PaneObservation, ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
@@ -80,6 +81,27 @@ export function alivePane(at: number, overrides: Partial<PaneObservation> = {}):
     screenWaiting: false,
     screenBusy: false,
     screen: '> ',
+    ...overrides,
+  };
+}
+
+/** A live pane as tmux lists it (`list-panes`), with `overrides`. */
+export function paneInfo(overrides: Partial<PaneInfo> = {}): PaneInfo {
+  return {
+    session: 'a',
+    paneId: '%0',
+    pid: 1,
+    dead: false,
+    deadStatus: undefined,
+    deadSignal: undefined,
+    currentCommand: 'node',
+    inMode: false,
+    inputOff: false,
+    title: '',
+    activity: 0,
+    piped: true,
+    width: 80,
+    height: 24,
     ...overrides,
   };
 }

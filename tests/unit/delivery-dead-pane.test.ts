@@ -3,24 +3,10 @@ import type { Tmux } from '../../src/adapters/tmux.js';
 import { DEAD_STATUS_GRACE_MS, type PaneInfo } from '../../src/adapters/tmux-words.js';
 import { presetFor } from '../../src/agents/index.js';
 import { Delivery } from '../../src/launch/delivery-pane.js';
+import { paneInfo } from '../helpers/fleet.js';
 
-const pane = (overrides: Partial<PaneInfo>): PaneInfo => ({
-  session: 'broken',
-  paneId: '%0',
-  pid: 1,
-  dead: false,
-  deadStatus: undefined,
-  deadSignal: undefined,
-  currentCommand: 'false',
-  inMode: false,
-  inputOff: false,
-  title: '',
-  activity: 0,
-  piped: true,
-  width: 80,
-  height: 24,
-  ...overrides,
-});
+const pane = (overrides: Partial<PaneInfo>): PaneInfo =>
+  paneInfo({ session: 'broken', currentCommand: 'false', ...overrides });
 
 /** A tmux that answers each look at the pane with the next of `answers`, the last one from then on. */
 function tmuxAnswering(...answers: PaneInfo[]): { tmux: Tmux; asked: () => number } {

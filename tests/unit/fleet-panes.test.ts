@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PaneInfo } from '../../src/adapters/tmux-words.js';
 import type { Fleet } from '../../src/fleet/handle.js';
 import { fleetPanes } from '../../src/fleet/panes.js';
+import { paneInfo } from '../helpers/fleet.js';
 
 /** A fleet of local workers whose tmux server answers a pane listing with `answer`. */
 const fleetAnswering = (answer: PaneInfo[] | undefined): Fleet =>
@@ -10,22 +11,7 @@ const fleetAnswering = (answer: PaneInfo[] | undefined): Fleet =>
     tmux: { panes: async () => answer },
   }) as unknown as Fleet;
 
-const pane = (session: string): PaneInfo => ({
-  session,
-  paneId: '%0',
-  pid: 1,
-  dead: false,
-  deadStatus: undefined,
-  deadSignal: undefined,
-  currentCommand: 'node',
-  inMode: false,
-  inputOff: false,
-  title: '',
-  activity: 0,
-  piped: true,
-  width: 80,
-  height: 24,
-});
+const pane = (session: string): PaneInfo => paneInfo({ session });
 
 describe('the panes of a fleet', () => {
   it('takes a server that answers with no pane at all for one going down, not for one whose workers all crashed', async () => {
