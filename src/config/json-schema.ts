@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema.js';
 import { ANCHOR_HOLDER } from './validate.js';
 

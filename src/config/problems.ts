@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CzarError } from '../domain/errors.js';
 import type { ConfigPath, SourceMap, SyntaxProblem } from './source-map.js';
 

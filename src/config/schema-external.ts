@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { parseSshTarget } from '../domain/host-layout.js';
 import { duration, name, quoted } from './schema-fields.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from '../domain/checkpoints.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, quoted } from './schema-fields.js';
 
 /** The written `policy:` section with its budgets, and `prices:` entries. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRESET_NAMES } from '../domain/config-types.js';
 import { checkpoints, duration, env, exactlyOneTask, globs, name } from './schema-fields.js';
 import { hostSchema, notifySchema, prSchema } from './schema-external.js';

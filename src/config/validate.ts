@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { checkRules } from './rules.js';
 import { formatProblems, formatSyntaxErrors, problemsFromIssues } from './problems.js';
 import { configSchema, type WrittenConfig } from './schema.js';

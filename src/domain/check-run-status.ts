@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A worker's latest check run as status.json has it (rendered by status-render from the worker's model). */
 export const CheckRunStatusSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkpointProgress, type Checkpoint } from './checkpoints.js';
 import { visible } from './sanitize.js';
 

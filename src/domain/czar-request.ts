@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_TASK_BYTES } from './limits.js';
 
 /** The longest name a spawn request may give a child, its agent or a check. */

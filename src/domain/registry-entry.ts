@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One running czar as it registers itself in the per-user registry, so `czar web` and `czar ls` find every fleet. */
 export const RegistryEntrySchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from './checkpoints.js';
 import { API_FAILURE_KINDS, REPORTED_STATES, WORKER_NAME } from './words.js';
 

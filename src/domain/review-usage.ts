@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { costOfModels, type PriceTable } from './prices.js';
 import { MAX_MODEL_NAME, taskAt, tokenTotal, type TokenCounts } from './usage.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TOKENS, UNPRICED } from './status-usage-schema.js';
 
 /** The status file's words for spawned workers (`czar spawn`) in the metrics and the handoff. */

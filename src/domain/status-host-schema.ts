@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HOST_LINK_STATES } from './words.js';
 
 /** The status file's words for the ssh hosts that run workers. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReviewFindingSchema } from './review-verdict.js';
 import { REVIEW_STATES } from './words.js';
 

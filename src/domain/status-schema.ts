@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckRunStatusSchema } from './check-run-status.js';
 import { CheckpointsStatusSchema } from './checkpoint-status.js';
 import { ReviewStatusSchema } from './status-review-schema.js';

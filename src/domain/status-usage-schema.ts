@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Parts of a worker in status.json (`status-schema.ts`): its usage per task and the reviews' share; waiting comments. */
 
