@@ -33,7 +33,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   supervise: async () => (await import('./commands/supervise.js')).superviseCommand,
   schemas: async () => (await import('./commands/schemas.js')).schemasCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
-  'host-start': async () => (await import('./commands/host-start.js')).hostStartCommand,
+  'host-prepare': async () => (await import('./commands/host-prepare.js')).hostPrepareCommand,
   web: async () => (await import('./commands/web.js')).webCommand,
   ls: async () => (await import('./commands/ls.js')).lsCommand,
 };

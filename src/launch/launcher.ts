@@ -12,7 +12,7 @@ import { deliverPrompt, sendMessage } from './delivery.js';
 import type { DeliveryOptions } from './delivery-pane.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
-import { startOnHost } from './start-on-host.js';
+import { prepareOnHosts, startOnHost, type HostPrepared } from './start-on-host.js';
 import { prepareWorktree } from './worktree-step.js';
 import type { WorkerPlan } from './plan.js';
 import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
@@ -46,27 +46,28 @@ export async function prepareStateDir(fleet: Fleet): Promise<void> {
     await git.excludePattern(fleet.config.repo, `/${relative.split(path.sep).join('/')}/`);
 }
 
+/** What a launch makes ahead of a worker's agent: its worktree here, or its preparation on its host. */
+export type MadeAhead = { readonly worktree: Promise<unknown> } | { readonly host: Promise<HostPrepared> };
+
 /**
  * Brings one worker's worktree and tmux session into being (or adopts them) and records it. Never resets a branch
- * or touches a worktree's files: an existing branch is checked out as it is. `worktreeReady` is the worktree a launch
- * is already making ahead of the agent's start (for a host worker, its host's clone being fetched); without it that
- * is done here.
+ * or touches a worktree's files: an existing branch is checked out as it is. `ahead` is what a launch is already
+ * making ahead of the agent's start; without it that is done here.
  */
-export async function startWorker(
-  fleet: Fleet,
-  step: WorkerPlan,
-  worktreeReady?: Promise<unknown>,
-): Promise<LaunchRecord> {
+export async function startWorker(fleet: Fleet, step: WorkerPlan, ahead?: MadeAhead): Promise<LaunchRecord> {
   const { worker } = step;
   const { tmux } = fleet;
   // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
   // supervises it as any other worker.
   const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
   if (worker.host !== undefined) {
-    await (worktreeReady ?? fleet.hosts.sync(worker.host));
-    return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host), assumedDeliveredAt);
+    const prepared = await (ahead !== undefined && 'host' in ahead
+      ? ahead.host
+      : prepareOnHosts(fleet, [step]).get(step));
+    if (prepared === undefined) throw new Error(`${worker.name} has a host but was not prepared there`);
+    return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host, prepared), assumedDeliveredAt);
   }
-  await (worktreeReady ?? prepareWorktree(fleet, step));
+  await (ahead !== undefined && 'worktree' in ahead ? ahead.worktree : prepareWorktree(fleet, step));
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
   if (paneId !== undefined && step.session === 'respawn') {

@@ -1,71 +1,193 @@
 import path from 'node:path';
 import { czarVersion } from '../adapters/package-files.js';
 import { jsonIn } from '../adapters/state-files.js';
+import type { NewSessionOptions } from '../adapters/tmux-words.js';
 import { newProof, PROOF_VARIABLE, proofDigest } from '../adapters/worker-proof.js';
 import { presetOf } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
 import { neutraliseControls } from '../domain/sanitize.js';
 import { hostClonePath, hostProjectDir, hostStateDir } from '../domain/host-layout.js';
-import { hostStartAnswerSchema, type HostStartSpec } from '../domain/host-start.js';
+import { hostPrepareAnswerSchema, type HostPrepareSpec, type HostWorkerSpec } from '../domain/host-prepare.js';
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { HostLaunchRecord } from '../fleet/records.js';
 import type { WorkerPlan } from './plan.js';
 
+type HostSession = NewSessionOptions & { readonly env: Readonly<Record<string, string>>; readonly logFile: string };
+
+/** A host worker made ready for its agent: its worktree, and the session to start (or the one running, adopted). */
+export interface HostPrepared {
+  readonly worktree: 'reused' | 'checked-out' | 'created';
+  readonly running: boolean;
+  readonly session: HostSession;
+}
+
 /**
- * Brings a worker's worktree and tmux session into being on its host (its clone already fetched), or adopts them,
- * and returns its pane. The same steps as on this machine, with the host's clone, state dir and tmux server, done
- * there by one `czar host-start` (the agent finds `czar` on the host's PATH too: the same version, which `czar
+ * Prepares the host workers among `steps` for their agents: per host, one fetch of the shared remote into its clone,
+ * then one `czar host-prepare` there for all its workers. Each worker's promise resolves with what was made for it
+ * or fails with why not, on its own.
+ */
+export function prepareOnHosts(fleet: Fleet, steps: readonly WorkerPlan[]): Map<WorkerPlan, Promise<HostPrepared>> {
+  const byHost = new Map<string, WorkerPlan[]>();
+  for (const step of steps) {
+    const { host } = step.worker;
+    if (host !== undefined) byHost.set(host, [...(byHost.get(host) ?? []), step]);
+  }
+  const ready = new Map<WorkerPlan, Promise<HostPrepared>>();
+  for (const [host, hostSteps] of byHost) {
+    const made = fleet.hosts.sync(host).then(() => prepareOnHost(fleet, hostSteps, host));
+    for (const step of hostSteps) {
+      const prepared = made.then((answers) => {
+        const answer = answers.get(step.worker.name);
+        if (answer === undefined || answer instanceof CzarError)
+          throw answer ?? new CzarError('host_prepare_failed', `${step.worker.name} was not prepared on "${host}".`);
+        return answer;
+      });
+      // Its worker's launch waits for it and fails with its error; none may go unhandled meanwhile.
+      prepared.catch(() => undefined);
+      ready.set(step, prepared);
+    }
+  }
+  return ready;
+}
+
+/**
+ * Makes the worktrees and private files of these workers of one host (its clone already fetched) in one `czar
+ * host-prepare` there, and resolves, per worker name, what was made or why not. The same steps as on this machine,
+ * with the host's clone and state dir (the agent finds `czar` on the host's PATH too: the same version, which `czar
  * doctor` checks).
  */
-export async function startOnHost(fleet: Fleet, step: WorkerPlan, host: string): Promise<string> {
-  const { worker } = step;
+async function prepareOnHost(
+  fleet: Fleet,
+  steps: readonly WorkerPlan[],
+  host: string,
+): Promise<Map<string, HostPrepared | CzarError>> {
   const link = fleet.hosts.link(host);
-  const spec = hostStartSpec(fleet, step, host);
-  const result = await link.ssh.run(['czar', 'host-start'], { input: JSON.stringify(spec), allowFailure: true });
-  const answer = hostStartAnswerSchema.safeParse(lastJsonLine(result.stdout));
+  const launches = new Map(steps.map((step) => [step.worker.name, hostLaunch(fleet, step, host)]));
+  const spec = prepareSpec(fleet, host, launches);
+  const result = await link.ssh.run(['czar', 'host-prepare'], { input: JSON.stringify(spec), allowFailure: true });
+  const answer = hostPrepareAnswerSchema.safeParse(lastJsonLine(result.stdout));
+  const all = (refusal: (worker: string) => CzarError): Map<string, CzarError> =>
+    new Map(steps.map((step) => [step.worker.name, refusal(step.worker.name)]));
   if (!answer.success) {
     const reason = (result.stderr.trim() || result.stdout.trim()).split('\n')[0] ?? '';
-    throw new CzarError(
-      'host_start_failed',
-      `"czar host-start" on host "${host}" did not start ${worker.name} (exit ${result.exitCode}${reason === '' ? '' : `: ${reason}`}); install czar ${czarVersion()} there, the version of this machine ("czar doctor" checks it).`,
+    return all(
+      (worker) =>
+        new CzarError(
+          'host_prepare_failed',
+          `"czar host-prepare" on host "${host}" did not start ${worker} (exit ${result.exitCode}${reason === '' ? '' : `: ${reason}`}); install czar ${czarVersion()} there, the version of this machine ("czar doctor" checks it).`,
+        ),
     );
   }
   if (answer.data.version !== czarVersion()) {
-    throw new CzarError(
-      'host_czar_version',
-      `host "${host}" runs czar ${neutraliseControls(answer.data.version)} but this is czar ${czarVersion()}, so ${worker.name} was not started there; run "ssh ${link.spec.destination} npm install -g czar@${czarVersion()}" and launch again.`,
+    const version = neutraliseControls(answer.data.version);
+    return all(
+      (worker) =>
+        new CzarError(
+          'host_czar_version',
+          `host "${host}" runs czar ${version} but this is czar ${czarVersion()}, so ${worker} was not started there; run "ssh ${link.spec.destination} npm install -g czar@${czarVersion()}" and launch again.`,
+        ),
     );
   }
-  if ('error' in answer.data)
-    throw new CzarError(answer.data.error.code, neutraliseControls(answer.data.error.message));
-  const { worktree, paneId, adopted } = answer.data;
-  if (worktree !== 'reused') {
+  if ('error' in answer.data) {
+    const { code, message } = answer.data.error;
+    return all(() => new CzarError(code, neutraliseControls(message)));
+  }
+  const { path: hostPath, workers } = answer.data;
+  const prepared = new Map<string, HostPrepared | CzarError>();
+  for (const [name, { session }] of launches) {
+    const made = workers.find((worker) => worker.session === name);
+    if (made === undefined)
+      prepared.set(
+        name,
+        new CzarError('host_prepare_failed', `host "${host}" did not answer for ${name}; launch again.`),
+      );
+    else if ('error' in made)
+      prepared.set(name, new CzarError(made.error.code, neutraliseControls(made.error.message)));
+    // The PATH a tmux client started there would give the agent, sent with the session: it goes down the control
+    // client, whose own PATH a new pane would not get.
+    else
+      prepared.set(name, {
+        worktree: made.worktree,
+        running: made.running,
+        session: { ...session, env: { ...(hostPath === '' ? {} : { PATH: hostPath }), ...session.env } },
+      });
+  }
+  return prepared;
+}
+
+/**
+ * Starts a prepared host worker's agent in its tmux session there through the host's tmux (or adopts the session
+ * running there) and returns its pane.
+ */
+export async function startOnHost(
+  fleet: Fleet,
+  step: WorkerPlan,
+  host: string,
+  prepared: HostPrepared,
+): Promise<string> {
+  const { worker } = step;
+  const { tmux } = fleet.hosts.link(host);
+  if (prepared.worktree !== 'reused') {
     await fleet.log.emit(
       'worktree_added',
-      `worktree ${worker.worktree} on host "${host}" on ${worker.branch}${worktree === 'created' ? ` (new, from ${fleet.config.base})` : ' (existing branch)'}`,
+      `worktree ${worker.worktree} on host "${host}" on ${worker.branch}${prepared.worktree === 'created' ? ` (new, from ${fleet.config.base})` : ' (existing branch)'}`,
       worker.name,
     );
   }
-  if (!adopted) {
-    await fleet.log.emit(
-      'session_started',
-      `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`,
-      worker.name,
-    );
+  const adopted = prepared.running ? await tmux.paneIdOf(worker.name) : undefined;
+  if (adopted !== undefined) {
+    await tmux.pipePane(adopted, prepared.session.logFile);
+    return adopted;
   }
+  if (prepared.running)
+    throw new CzarError(
+      'host_session_gone',
+      `The tmux session of ${worker.name} on host "${host}" ended while its launch looked at it, and its files were kept for it; launch again.`,
+    );
+  const paneId = await tmux.newSession(prepared.session);
+  await fleet.log.emit(
+    'session_started',
+    `started ${worker.agent.name} in tmux session "${worker.name}" on host "${host}" (${paneId})`,
+    worker.name,
+  );
   return paneId;
 }
 
-/** What the host makes for this worker: the same worktree, files, environment and session as a launch here. */
-function hostStartSpec(fleet: Fleet, step: WorkerPlan, host: string): HostStartSpec {
+/** What the host makes for these workers: the same worktrees and files as a launch here. */
+function prepareSpec(fleet: Fleet, host: string, launches: ReadonlyMap<string, HostLaunch>): HostPrepareSpec {
+  const { config } = fleet;
+  const link = fleet.hosts.link(host);
+  const paths = statePaths(hostStateDir(link.spec, config.project));
+  return {
+    version: czarVersion(),
+    host,
+    remote: link.spec.remote,
+    clone: hostClonePath(link.spec, config.project),
+    base: config.base,
+    socket: config.tmuxSocket,
+    folders: [paths.root, paths.reports, paths.logs, paths.workers],
+    workers: [...launches.values()].map((launch) => launch.worker),
+  };
+}
+
+/** One worker's launch on a host: what the host makes for it, and its session. */
+interface HostLaunch {
+  readonly worker: HostWorkerSpec;
+  readonly session: HostSession;
+}
+
+/**
+ * The worker's worktree, its agent's settings, its launch record and the digest of its proof, and its session: its
+ * agent, in its worktree there, with the environment a launch here gives it.
+ */
+function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
   const { worker } = step;
   const { config } = fleet;
   const link = fleet.hosts.link(host);
   const paths = statePaths(hostStateDir(link.spec, config.project));
-  const preset = presetOf(worker.agent);
-  const setup = preset.setup({
+  const setup = presetOf(worker.agent).setup({
     worker: worker.name,
     settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name),
     czarCommand: ['czar'],
@@ -93,21 +215,16 @@ function hostStartSpec(fleet: Fleet, step: WorkerPlan, host: string): HostStartS
     recordsEnv: recordsEnv(env),
   };
   return {
-    version: czarVersion(),
-    host,
-    remote: link.spec.remote,
-    clone: hostClonePath(link.spec, config.project),
-    worktree: worker.worktree,
-    branch: worker.branch,
-    base: config.base,
-    socket: config.tmuxSocket,
-    stateDir: paths.root,
-    folders: [paths.root, paths.reports, paths.logs, paths.workers],
-    files: [
-      ...setup.files.map((file) => ({ path: file.path, content: file.content })),
-      { path: launchRecordFile(paths, worker.name), content: `${JSON.stringify(record)}\n` },
-      { path: proofFile(paths, worker.name), content: `${proofDigest(worker.name, proof)}\n` },
-    ],
+    worker: {
+      session: worker.name,
+      worktree: worker.worktree,
+      branch: worker.branch,
+      files: [
+        ...setup.files.map((file) => ({ path: file.path, content: file.content })),
+        { path: launchRecordFile(paths, worker.name), content: `${JSON.stringify(record)}\n` },
+        { path: proofFile(paths, worker.name), content: `${proofDigest(worker.name, proof)}\n` },
+      ],
+    },
     session: {
       name: worker.name,
       cwd: worker.worktree,

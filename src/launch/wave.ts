@@ -6,7 +6,8 @@ import type { Fleet } from '../fleet/handle.js';
 import { mapBounded, startBounded } from '../fleet/map-bounded.js';
 import { Turns } from '../fleet/turns.js';
 import { conversationStart } from './conversation-start.js';
-import { deliverToWorker, startWorker } from './launcher.js';
+import { deliverToWorker, startWorker, type MadeAhead } from './launcher.js';
+import { prepareOnHosts } from './start-on-host.js';
 import { machinesInTurn } from './machine-turns.js';
 import type { WorkerPlan } from './plan.js';
 import { restartedMessage } from './prompts.js';
@@ -41,10 +42,10 @@ export async function launchWave(
   // `git worktree add` at once kept two cores busy and the waves in lockstep).
   const local = ordered.filter((planned) => planned.worker.host === undefined);
   const made = startBounded(local, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned));
-  const worktrees = new Map<WorkerPlan, Promise<unknown>>([
-    ...made.map((ready, index) => [local[index] as WorkerPlan, ready] as const),
-    // A host's worktrees are made there by each worker's own start, from the clone fetched once for the whole wave.
-    ...hostClonesReady(fleet, ordered),
+  const ahead = new Map<WorkerPlan, MadeAhead>([
+    ...made.map((worktree, index) => [local[index] as WorkerPlan, { worktree }] as const),
+    // A host's worktrees and files are made there ahead too, all its workers' at once, from its clone fetched once.
+    ...[...prepareOnHosts(fleet, ordered)].map(([step, host]) => [step, { host }] as const),
   ]);
   const results = await mapBounded(ordered, policy.launchConcurrency, policy.launchStaggerMs, async (planned, slot) => {
     const giveTurnBack = presetOf(planned.worker.agent).startsOneAtATime
@@ -55,7 +56,7 @@ export async function launchWave(
       slot();
     };
     try {
-      return await launchOne(fleet, planned, promptFor, release, worktrees.get(planned));
+      return await launchOne(fleet, planned, promptFor, release, ahead.get(planned));
     } finally {
       giveTurnBack();
     }
@@ -98,30 +99,13 @@ async function freshWorktrees(
   return stamps;
 }
 
-/** Each host worker of a wave, with its host's one fetch of the shared remote, started now. */
-function hostClonesReady(fleet: Fleet, steps: readonly WorkerPlan[]): [WorkerPlan, Promise<void>][] {
-  const synced = new Map<string, Promise<void>>();
-  return steps.flatMap((planned) => {
-    const { host } = planned.worker;
-    if (host === undefined) return [];
-    let ready = synced.get(host);
-    if (ready === undefined) {
-      ready = fleet.hosts.sync(host);
-      // Its workers each wait for it and fail with its error; none may go unhandled meanwhile.
-      ready.catch(() => undefined);
-      synced.set(host, ready);
-    }
-    return [[planned, ready]];
-  });
-}
-
 /** Starts one worker of a launch and delivers its first task; `release` gives its launch slot back once it is ready. */
 async function launchOne(
   fleet: Fleet,
   planned: WorkerPlan,
   promptFor: (worker: WorkerSpec, step: WorkerPlan) => Promise<string>,
   release: () => void,
-  worktreeReady: Promise<unknown> | undefined,
+  madeAhead: MadeAhead | undefined,
 ): Promise<string> {
   // A new agent for a task already delivered (after a reboot): its own conversation goes on where it can.
   const start =
@@ -130,7 +114,7 @@ async function launchOne(
       : undefined;
   const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
   const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
-  const record = await startWorker(fleet, step, worktreeReady);
+  const record = await startWorker(fleet, step, madeAhead);
   if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
   // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
   const text =

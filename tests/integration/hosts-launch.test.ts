@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
@@ -31,9 +31,17 @@ describe.skipIf(unavailable !== undefined)(
   () => {
     it('launches 2 hosts x 3 workers and 2 local workers from one config, each task delivered once and whole', async () => {
       const names = { one: ['a1', 'a2', 'a3'], two: ['b1', 'b2', 'b3'], local: ['l1', 'l2'] };
+      // Host one's czar notes each command it runs (a process each) before it runs it.
+      const counted = await tempDir('czar-counted-');
+      const calls = path.join(counted, 'calls');
+      await writeFile(
+        path.join(counted, 'czar'),
+        `#!/bin/sh\necho "$1" >> '${calls}'\nexec '${path.resolve(import.meta.dirname, '../../bin/czar')}' "$@"\n`,
+        { mode: 0o755 },
+      );
       const { fixture, machine } = await hostFleet({
         hosts: [
-          { name: 'one', maxWorkers: 3 },
+          { name: 'one', maxWorkers: 3, share: [counted], pathFirst: counted },
           { name: 'two', maxWorkers: 3 },
         ],
         policy: { max_active: 8, launch_concurrency: 8 },
@@ -54,6 +62,8 @@ describe.skipIf(unavailable !== undefined)(
       const prompt = (name: string): string => prompts.get(name) ?? fail(name);
       const [one, two] = [machine('one'), machine('two')];
       await fixture.launchWave();
+      // One czar process made the worktrees and files of all three of its workers.
+      expect((await readFile(calls, 'utf8')).split('\n')).toEqual(['host-prepare', '']);
 
       for (const [host, workers] of [
         [one, names.one],
@@ -126,11 +136,11 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('fails the workers of a host whose czar is older or another version with one sentence saying what to install', async () => {
-      // An older czar has no host-start; another version's host-start refuses before it makes anything.
+      // An older czar has no host-prepare; another version's host-prepare refuses before it makes anything.
       const older = await tempDir('czar-older-');
       await writeFile(
         path.join(older, 'czar'),
-        `#!/bin/sh\necho 'czar: "host-start" is not a czar command. Run "czar help" for the list.' >&2\nexit 2\n`,
+        `#!/bin/sh\necho 'czar: "host-prepare" is not a czar command. Run "czar help" for the list.' >&2\nexit 2\n`,
         { mode: 0o755 },
       );
       const other = await tempDir('czar-other-');
@@ -154,7 +164,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(wave.started).toEqual(['l1']);
       const messages = new Map(wave.failed.map((failure) => [failure.worker, (failure.error as Error).message]));
       expect(messages.get('o1')).toBe(
-        `"czar host-start" on host "older" did not start o1 (exit 2: czar: "host-start" is not a czar command. Run "czar help" for the list.); install czar ${czarVersion()} there, the version of this machine ("czar doctor" checks it).`,
+        `"czar host-prepare" on host "older" did not start o1 (exit 2: czar: "host-prepare" is not a czar command. Run "czar help" for the list.); install czar ${czarVersion()} there, the version of this machine ("czar doctor" checks it).`,
       );
       expect(messages.get('v1')).toBe(
         `host "other" runs czar 9.9.9 but this is czar ${czarVersion()}, so v1 was not started there; run "ssh ${machine('other').alias} npm install -g czar@${czarVersion()}" and launch again.`,

@@ -1,0 +1,67 @@
+import * as z from 'zod';
+
+/** What one worker needs made on its host before its agent starts there. */
+const hostWorkerSpecSchema = z.object({
+  /** The worker's tmux session there (its name). */
+  session: z.string(),
+  worktree: z.string(),
+  branch: z.string(),
+  /** Files written private to the user, only when the worker has no session there yet (one kept keeps its own). */
+  files: z.array(z.object({ path: z.string(), content: z.string() })),
+});
+
+/**
+ * What a launch asks of a host, sent as JSON on the stdin of `czar host-prepare` there: one ssh session makes the
+ * worktrees and private files of all the host's workers in the launch (a node process and a push each cost more than
+ * the agent's own start), and each agent's session is then started through the host's tmux control client.
+ */
+export const hostPrepareSpecSchema = z.object({
+  /** The launching czar's version: a host's czar of another version refuses before it makes anything. */
+  version: z.string(),
+  /** The host's name in the config and the remote its clone fetches, for messages only. */
+  host: z.string(),
+  remote: z.string(),
+  clone: z.string(),
+  base: z.string(),
+  /** The fleet's tmux socket on the host, asked which workers have a session there already. */
+  socket: z.string(),
+  /** Folders made private to the user before any file is written. */
+  folders: z.array(z.string()),
+  workers: z.array(hostWorkerSpecSchema).min(1),
+});
+export type HostPrepareSpec = z.infer<typeof hostPrepareSpecSchema>;
+export type HostWorkerSpec = z.infer<typeof hostWorkerSpecSchema>;
+
+const refusal = z.object({ code: z.string().max(64), message: z.string().max(2000) });
+/** Why a host did not make what it was asked: a CzarError's code and sentence. */
+export type HostRefusal = z.infer<typeof refusal>;
+
+/** What a host made for one worker, or why not. */
+const hostWorkerAnswerSchema = z.union([
+  z.object({
+    session: z.string().max(200),
+    worktree: z.enum(['reused', 'checked-out', 'created']),
+    /** A session of that name runs there already: it is adopted, and its files were left as they were. */
+    running: z.boolean(),
+  }),
+  z.object({ session: z.string().max(200), error: refusal }),
+]);
+export type HostWorkerAnswer = z.infer<typeof hostWorkerAnswerSchema>;
+
+/**
+ * The host's answer, one JSON line on stdout: its czar's version, and per worker what it made or why it refused (a
+ * CzarError's code and sentence), or why it refused them all. `path` is the PATH of an ssh session there, which the
+ * agents' sessions get, as they would from a tmux client started there.
+ */
+export const hostPrepareAnswerSchema = z.union([
+  z.object({
+    version: z.string().max(64),
+    path: z
+      .string()
+      .max(8192)
+      .regex(/^[^\p{Cc}]*$/u),
+    workers: z.array(hostWorkerAnswerSchema).max(1000),
+  }),
+  z.object({ version: z.string().max(64), error: refusal }),
+]);
+export type HostPrepareAnswer = z.infer<typeof hostPrepareAnswerSchema>;

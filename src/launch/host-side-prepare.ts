@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { makeFolder, pathExists, writeTextFile } from '../adapters/file-system.js';
+import { currentBranch, git } from '../adapters/git.js';
+import { Tmux } from '../adapters/tmux.js';
+import { CzarError } from '../domain/errors.js';
+import type { HostPrepareSpec, HostRefusal, HostWorkerAnswer, HostWorkerSpec } from '../domain/host-prepare.js';
+
+type Made = 'reused' | 'checked-out' | 'created';
+
+/**
+ * Run on a host by `czar host-prepare`: each worker's worktree in the host's clone and, for a worker with no session
+ * there yet, its private files; new branches are pushed together at the end. One worker's refusal does not stop the
+ * others. Nothing is reset, removed or overwritten but czar's own files.
+ */
+export async function prepareHere(spec: HostPrepareSpec): Promise<HostWorkerAnswer[]> {
+  const running = new Set(await new Tmux(spec.socket).listSessions());
+  for (const folder of spec.folders) await makeFolder(folder, 0o700);
+  const answers: HostWorkerAnswer[] = [];
+  const created: HostWorkerSpec[] = [];
+  // One at a time: git 2.39 reads every other worktree's admin folder while adding one, and fails on a half-made one.
+  // Neither the adds nor the push are --quiet: git then says what it did, and the git adapter answers at once (see
+  // `client`).
+  for (const worker of spec.workers) {
+    try {
+      const worktree = await worktreeHere(spec, worker);
+      if (worktree === 'created') created.push(worker);
+      const isRunning = running.has(worker.session);
+      if (!isRunning) {
+        for (const file of worker.files) {
+          await makeFolder(path.dirname(file.path), 0o700);
+          await writeTextFile(file.path, file.content, 0o600);
+        }
+      }
+      answers.push({ session: worker.session, worktree, running: isRunning });
+    } catch (error) {
+      answers.push({ session: worker.session, error: refusalOf(error) });
+    }
+  }
+  const pushed = await pushNewBranches(spec, created);
+  return pushed === undefined
+    ? answers
+    : answers.map((answer) =>
+        created.some((worker) => worker.session === answer.session)
+          ? { session: answer.session, error: pushed }
+          : answer,
+      );
+}
+
+/**
+ * New branches go to the remote at once, in one push, so the remote (and through it the czar) sees them from the
+ * start. Returns why the push failed, if it did.
+ */
+async function pushNewBranches(
+  spec: HostPrepareSpec,
+  created: readonly HostWorkerSpec[],
+): Promise<HostRefusal | undefined> {
+  if (created.length === 0) return undefined;
+  try {
+    await git(spec.clone, ['push', '--set-upstream', 'origin', ...created.map((worker) => worker.branch)]);
+    return undefined;
+  } catch (error) {
+    return refusalOf(error);
+  }
+}
+
+function refusalOf(error: unknown): HostRefusal {
+  return {
+    code: error instanceof CzarError ? error.code : 'host_prepare_failed',
+    // The launching czar refuses a longer one, and with it the whole answer.
+    message: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+  };
+}
+
+/**
+ * The worktree on its branch: an existing worktree is reused as it is, an existing branch (in the clone or on the
+ * remote) is checked out as it is, and a new branch starts from the remote's base.
+ */
+async function worktreeHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Promise<Made> {
+  const { host, clone, base } = spec;
+  const { worktree, branch } = worker;
+  if (await pathExists(worktree)) {
+    const inGit = await git(worktree, ['rev-parse', '--git-dir'], { allowFailure: true });
+    if (inGit.exitCode !== 0)
+      throw new CzarError(
+        'host_worktree_exists',
+        `${worktree} on host "${host}" exists but is not a git worktree; move it away, czar never overwrites it.`,
+      );
+    const head = await currentBranch(worktree);
+    if (head === branch) return 'reused';
+    throw new CzarError(
+      'host_worktree_mismatch',
+      `${worktree} on host "${host}" is a git worktree on "${head ?? 'a detached HEAD'}", not on "${branch}"; move it away or check out ${branch} there.`,
+    );
+  }
+  const refs = await refsIn(clone, [
+    `refs/heads/${branch}`,
+    `refs/remotes/origin/${branch}`,
+    `refs/remotes/origin/${base}`,
+  ]);
+  if (refs.has(`refs/heads/${branch}`)) {
+    await git(clone, ['worktree', 'add', worktree, branch]);
+    return 'checked-out';
+  }
+  if (refs.has(`refs/remotes/origin/${branch}`)) {
+    await git(clone, ['worktree', 'add', '--track', '-b', branch, worktree, `origin/${branch}`]);
+    return 'checked-out';
+  }
+  if (!refs.has(`refs/remotes/origin/${base}`)) {
+    throw new CzarError(
+      'base_not_on_remote',
+      `Base branch "${base}" is not on the remote that host "${host}" clones (remote "${spec.remote}"); push it with "git push ${spec.remote} ${base}".`,
+    );
+  }
+  await git(clone, ['worktree', 'add', '--no-track', '-b', branch, worktree, `origin/${base}`]);
+  return 'created';
+}
+
+/** Which of these full ref names exist in the repo, in one call. */
+async function refsIn(repo: string, refs: readonly string[]): Promise<Set<string>> {
+  const listed = await git(repo, ['for-each-ref', '--format=%(refname)', ...refs]);
+  return new Set(listed.stdout.split('\n').filter((line) => refs.includes(line)));
+}
