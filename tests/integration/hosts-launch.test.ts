@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
-import { hostCaptures, hostFleet } from '../helpers/host-fleet.js';
+import { HOST_WORKTREES, hostCaptures, hostFleet } from '../helpers/host-fleet.js';
+import { hostStateDir, hostWorktreePath } from '../../src/domain/host-layout.js';
+import { proofFile, statePaths } from '../../src/domain/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { gatherFacts } from '../../src/launch/launch-facts.js';
@@ -103,7 +105,14 @@ describe.skipIf(unavailable !== undefined)(
       const heads = await gitIn(fixture.repo, ['ls-remote', '--heads', 'origin']);
       for (const name of [...names.one, ...names.two]) expect(heads).toContain(`refs/heads/czar/${name}`);
 
-      // Running the launch again adopts what runs: nothing is delivered twice.
+      // Running the launch again adopts what runs: nothing is delivered twice, and an adopted agent's proof stays the
+      // one its session was given.
+      const a1Proof = proofFile(
+        statePaths(hostStateDir({ worktrees: HOST_WORKTREES }, fixture.fleet.config.project)),
+        'a1',
+      );
+      const proofBefore = (await one.exec(['cat', a1Proof])).stdout;
+      expect(proofBefore).toMatch(/\S/);
       const again = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
       await launchWave(
         fixture.fleet,
@@ -111,6 +120,7 @@ describe.skipIf(unavailable !== undefined)(
         (worker) => initialPrompt(fixture.fleet.config, worker),
       );
       for (const name of names.one) expect(await hostCaptures(one, fixture.captureDir, name)).toHaveLength(1);
+      expect((await one.exec(['cat', a1Proof])).stdout).toBe(proofBefore);
 
       // The launch spoke to each host's tmux through one control client over its ssh link, not a session a command.
       const socket = fixture.fleet.config.tmuxSocket;
@@ -174,6 +184,23 @@ describe.skipIf(unavailable !== undefined)(
         expect(
           (await machine(name).exec(['tmux', '-L', fixture.fleet.config.tmuxSocket, 'list-sessions'])).exitCode,
         ).not.toBe(0);
+    });
+
+    it('fails only the host worker whose worktree folder is in the way, and launches the others there', async () => {
+      const { fixture, machine } = await hostFleet({
+        hosts: [{ name: 'one', maxWorkers: 3 }],
+        workers: ['k1', 'k2', 'k3'].map((name) => ({ name, task: task(name), host: 'one' })),
+      });
+      const blocked = hostWorktreePath({ worktrees: HOST_WORKTREES }, fixture.fleet.config.project, 'k2');
+      await machine('one').exec(['mkdir', '-p', blocked]);
+      const wave = await launchNow(fixture.fleet);
+      expect([...wave.started].sort()).toEqual(['k1', 'k3']);
+      expect(wave.failed.map((failure) => [failure.worker, (failure.error as Error).message])).toEqual([
+        ['k2', `${blocked} on host "one" exists but is not a git worktree; move it away, czar never overwrites it.`],
+      ]);
+      // Its folder is as it was, and it has no session there.
+      expect((await machine('one').exec(['ls', '-A', blocked])).stdout).toBe('');
+      expect((await fixture.fleet.hosts.link('one').tmux.listSessions()).sort()).toEqual(['k1', 'k3']);
     });
 
     it('fails the workers of an unreachable host with one clear error each and launches the rest', async () => {
