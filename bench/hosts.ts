@@ -9,6 +9,7 @@ import { readStatus, statusShows, until, type Fleet } from './supervise.js';
 
 const WORKERS = 20;
 const SAMPLES = 30;
+const RUNS = 3;
 const HOST_WORKTREES = '/tmp/czar-hosts';
 const TASK = '# Bench\n@sim work 600 the long part';
 
@@ -130,13 +131,25 @@ export async function benchHosts(print: (line: string) => void): Promise<void> {
     const sshHosts = await SshHosts.create((teardown) => teardowns.push(teardown));
     const hosts = await Promise.all([sshHosts.add({ share: [shared] }), sshHosts.add({ share: [shared] })]);
 
-    const local = upFleet('local', [], shared, sshHosts.sshConfig);
-    fleets.push(local.fleet);
-    const remote = upFleet('remote', hosts, shared, sshHosts.sshConfig);
+    // Alternated, so that machine noise hits each alike; every fleet but the last on hosts is stopped at once.
+    const localMs: number[] = [];
+    const remoteMs: number[] = [];
+    let remote: ReturnType<typeof upFleet> | undefined;
+    for (let run = 0; run < RUNS; run++) {
+      remote?.fleet.stop();
+      const local = upFleet(`local${run}`, [], shared, sshHosts.sshConfig);
+      local.fleet.stop();
+      localMs.push(local.upMs);
+      remote = upFleet(`remote${run}`, hosts, shared, sshHosts.sshConfig);
+      remoteMs.push(remote.upMs);
+    }
+    if (remote === undefined) throw new Error('bench: no fleet on hosts was launched');
     fleets.push(remote.fleet);
-    print(row(`launch ${WORKERS} workers here (czar up)`, ms(local.upMs), 'baseline', true));
-    const ratio = remote.upMs / local.upMs;
-    print(row(`launch ${WORKERS} workers over 2 ssh hosts (czar up)`, ms(remote.upMs), '-', true));
+    const runs = (values: readonly number[]): string => values.map(ms).join(', ');
+    print(`hosts: median of ${RUNS} launches each (here: ${runs(localMs)}; over hosts: ${runs(remoteMs)})`);
+    print(row(`launch ${WORKERS} workers here (czar up)`, ms(median(localMs)), 'baseline', true));
+    const ratio = median(remoteMs) / median(localMs);
+    print(row(`launch ${WORKERS} workers over 2 ssh hosts (czar up)`, ms(median(remoteMs)), '-', true));
     print(row('  ratio hosts / here', `${ratio.toFixed(2)}x`, '<= 1.2x', ratio <= 1.2));
 
     // Steady state: both hosts streaming, every agent busy, and each worker's branch here (a stream's start sends every

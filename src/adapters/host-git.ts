@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { git, revParse } from './git.js';
 import { listWorktrees } from './git-worktrees.js';
 import type { RemoteRunOptions, SshConnection } from './ssh.js';
@@ -13,21 +12,6 @@ export async function remoteUrl(repo: string, remote: string): Promise<string | 
 /** git on a host: never prompting for credentials (a prompt would hang the launch), messages in English. */
 function hostGit(ssh: SshConnection, args: readonly string[], options: RemoteRunOptions = {}): Promise<RunResult> {
   return ssh.run(['env', 'GIT_TERMINAL_PROMPT=0', 'LC_ALL=C', 'git', ...args], options);
-}
-
-async function succeeds(ssh: SshConnection, args: readonly string[]): Promise<boolean> {
-  return (await hostGit(ssh, args, { allowFailure: true })).exitCode === 0;
-}
-
-/** Clones `url` to `clone` on the host the first time, and fetches it every other time: launches start from the remote's tips. */
-export async function syncHostClone(ssh: SshConnection, url: string, clone: string): Promise<'cloned' | 'fetched'> {
-  if (await succeeds(ssh, ['-C', clone, 'rev-parse', '--git-dir'])) {
-    await hostGit(ssh, ['-C', clone, 'fetch', '--quiet', '--prune', 'origin']);
-    return 'fetched';
-  }
-  await ssh.run(['mkdir', '-p', '--', path.posix.dirname(clone)]);
-  await hostGit(ssh, ['clone', '--quiet', '--', url, clone]);
-  return 'cloned';
 }
 
 /** Pushes a worker's branch from its worktree on the host to the shared remote (the clone's origin). */

@@ -11,9 +11,10 @@ const hostWorkerSpecSchema = z.object({
 });
 
 /**
- * What a launch asks of a host, sent as JSON on the stdin of `czar host-prepare` there: one ssh session makes the
- * worktrees and private files of all the host's workers in the launch (a node process and a push each cost more than
- * the agent's own start), and each agent's session is then started through the host's tmux control client.
+ * What a launch asks of a host, sent as JSON on the stdin of `czar host-prepare` there: one ssh session fetches the
+ * host's clone and makes the worktrees and private files of all the host's workers in the launch (a node process and a
+ * push each cost more than the agent's own start), and each agent's session is then started through the host's tmux
+ * control client.
  */
 export const hostPrepareSpecSchema = z.object({
   /** The launching czar's version: a host's czar of another version refuses before it makes anything. */
@@ -21,6 +22,8 @@ export const hostPrepareSpecSchema = z.object({
   /** The host's name in the config and the remote its clone fetches, for messages only. */
   host: z.string(),
   remote: z.string(),
+  /** The remote's URL, which the host's clone is made from the first time (and fetched every time). */
+  url: z.string(),
   clone: z.string(),
   base: z.string(),
   /** The fleet's tmux socket on the host, asked which workers have a session there already. */

@@ -1,11 +1,11 @@
-import { remoteUrl, syncHostClone } from '../adapters/host-git.js';
+import { remoteUrl } from '../adapters/host-git.js';
 import { SshConnection } from '../adapters/ssh.js';
 import { cleanEnv } from '../adapters/process.js';
 import { runInteractive } from '../adapters/terminal.js';
 import { Tmux } from '../adapters/tmux.js';
 import { exactSession } from '../adapters/tmux-words.js';
 import { CzarError } from '../domain/errors.js';
-import { hostClonePath, hostStateDir, type HostSpec } from '../domain/host-layout.js';
+import { hostStateDir, type HostSpec } from '../domain/host-layout.js';
 import type { Config } from '../domain/config-types.js';
 
 /** One host as czar drives it: its multiplexed connection and its tmux server (`czar-<project>` there). */
@@ -15,13 +15,9 @@ export interface HostLink {
   readonly tmux: Tmux;
 }
 
-/**
- * The fleet's hosts, each connection made once and shared by every worker on it. A host's clone is fetched before
- * each launch; launches on one host at the same moment share one fetch.
- */
+/** The fleet's hosts, each connection made once and shared by every worker on it. */
 export class HostLinks {
   private readonly links = new Map<string, HostLink>();
-  private readonly syncing = new Map<string, Promise<void>>();
   private controlled = false;
 
   /** `onFallback`: a host's control connection closed and its commands went one process each (said once). */
@@ -58,22 +54,16 @@ export class HostLinks {
     for (const link of this.links.values()) link.tmux.useControl();
   }
 
-  /** Clones the shared remote on the host the first time and fetches it otherwise. */
-  sync(name: string): Promise<void> {
-    const running = this.syncing.get(name);
-    if (running !== undefined) return running;
+  /** The URL of the remote a host's clone fetches, as the repo here knows it. */
+  async remoteUrl(name: string): Promise<string> {
     const link = this.link(name);
-    const work = (async () => {
-      const url = await remoteUrl(this.config.repo, link.spec.remote);
-      if (url === undefined)
-        throw new CzarError(
-          'no_remote',
-          `The repo ${this.config.repo} has no remote "${link.spec.remote}" for host "${name}" to clone; add it with "git remote add ${link.spec.remote} <url>" or set remote: on the host in ${this.config.file}.`,
-        );
-      await syncHostClone(link.ssh, url, hostClonePath(link.spec, this.config.project));
-    })().finally(() => this.syncing.delete(name));
-    this.syncing.set(name, work);
-    return work;
+    const url = await remoteUrl(this.config.repo, link.spec.remote);
+    if (url === undefined)
+      throw new CzarError(
+        'no_remote',
+        `The repo ${this.config.repo} has no remote "${link.spec.remote}" for host "${name}" to clone; add it with "git remote add ${link.spec.remote} <url>" or set remote: on the host in ${this.config.file}.`,
+      );
+    return url;
   }
 
   /**

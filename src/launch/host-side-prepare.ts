@@ -8,11 +8,12 @@ import type { HostPrepareSpec, HostRefusal, HostWorkerAnswer, HostWorkerSpec } f
 type Made = 'reused' | 'checked-out' | 'created';
 
 /**
- * Run on a host by `czar host-prepare`: each worker's worktree in the host's clone and, for a worker with no session
- * there yet, its private files; new branches are pushed together at the end. One worker's refusal does not stop the
- * others. Nothing is reset, removed or overwritten but czar's own files.
+ * Run on a host by `czar host-prepare`: the host's clone fetched, then each worker's worktree in it and, for a worker
+ * with no session there yet, its private files; new branches are pushed together at the end. One worker's refusal does
+ * not stop the others. Nothing is reset, removed or overwritten but czar's own files.
  */
 export async function prepareHere(spec: HostPrepareSpec): Promise<HostWorkerAnswer[]> {
+  await syncClone(spec);
   const running = new Set(await new Tmux(spec.socket).listSessions());
   for (const folder of spec.folders) await makeFolder(folder, 0o700);
   const answers: HostWorkerAnswer[] = [];
@@ -44,6 +45,23 @@ export async function prepareHere(spec: HostPrepareSpec): Promise<HostWorkerAnsw
           ? { session: answer.session, error: pushed }
           : answer,
       );
+}
+
+/**
+ * Clones the shared remote the first time and fetches it every other time: launches start from the remote's tips.
+ * Verbose, so that git says something even when nothing is new (see the git adapter's `client`).
+ */
+async function syncClone(spec: HostPrepareSpec): Promise<void> {
+  const { clone, url } = spec;
+  if (
+    (await pathExists(clone)) &&
+    (await git(clone, ['rev-parse', '--git-dir'], { allowFailure: true })).exitCode === 0
+  ) {
+    await git(clone, ['fetch', '--verbose', '--prune', 'origin']);
+    return;
+  }
+  await makeFolder(path.dirname(clone));
+  await git(path.dirname(clone), ['clone', '--', url, clone]);
 }
 
 /**

@@ -24,9 +24,9 @@ export interface HostPrepared {
 }
 
 /**
- * Prepares the host workers among `steps` for their agents: per host, one fetch of the shared remote into its clone,
- * then one `czar host-prepare` there for all its workers. Each worker's promise resolves with what was made for it
- * or fails with why not, on its own.
+ * Prepares the host workers among `steps` for their agents: per host, one `czar host-prepare` there fetches its clone
+ * of the shared remote and makes all its workers' worktrees and files. Each worker's promise resolves with what was
+ * made for it or fails with why not, on its own.
  */
 export function prepareOnHosts(fleet: Fleet, steps: readonly WorkerPlan[]): Map<WorkerPlan, Promise<HostPrepared>> {
   const byHost = new Map<string, WorkerPlan[]>();
@@ -36,7 +36,7 @@ export function prepareOnHosts(fleet: Fleet, steps: readonly WorkerPlan[]): Map<
   }
   const ready = new Map<WorkerPlan, Promise<HostPrepared>>();
   for (const [host, hostSteps] of byHost) {
-    const made = fleet.hosts.sync(host).then(() => prepareOnHost(fleet, hostSteps, host));
+    const made = prepareOnHost(fleet, hostSteps, host);
     for (const step of hostSteps) {
       const prepared = made.then((answers) => {
         const answer = answers.get(step.worker.name);
@@ -53,7 +53,7 @@ export function prepareOnHosts(fleet: Fleet, steps: readonly WorkerPlan[]): Map<
 }
 
 /**
- * Makes the worktrees and private files of these workers of one host (its clone already fetched) in one `czar
+ * Fetches one host's clone and makes the worktrees and private files of these workers of it in one `czar
  * host-prepare` there, and resolves, per worker name, what was made or why not. The same steps as on this machine,
  * with the host's clone and state dir (the agent finds `czar` on the host's PATH too: the same version, which `czar
  * doctor` checks).
@@ -65,7 +65,7 @@ async function prepareOnHost(
 ): Promise<Map<string, HostPrepared | CzarError>> {
   const link = fleet.hosts.link(host);
   const launches = new Map(steps.map((step) => [step.worker.name, hostLaunch(fleet, step, host)]));
-  const spec = prepareSpec(fleet, host, launches);
+  const spec = prepareSpec(fleet, host, await fleet.hosts.remoteUrl(host), launches);
   const result = await link.ssh.run(['czar', 'host-prepare'], { input: JSON.stringify(spec), allowFailure: true });
   const answer = hostPrepareAnswerSchema.safeParse(lastJsonLine(result.stdout));
   const all = (refusal: (worker: string) => CzarError): Map<string, CzarError> =>
@@ -156,7 +156,12 @@ export async function startOnHost(
 }
 
 /** What the host makes for these workers: the same worktrees and files as a launch here. */
-function prepareSpec(fleet: Fleet, host: string, launches: ReadonlyMap<string, HostLaunch>): HostPrepareSpec {
+function prepareSpec(
+  fleet: Fleet,
+  host: string,
+  url: string,
+  launches: ReadonlyMap<string, HostLaunch>,
+): HostPrepareSpec {
   const { config } = fleet;
   const link = fleet.hosts.link(host);
   const paths = statePaths(hostStateDir(link.spec, config.project));
@@ -164,6 +169,7 @@ function prepareSpec(fleet: Fleet, host: string, launches: ReadonlyMap<string, H
     version: czarVersion(),
     host,
     remote: link.spec.remote,
+    url,
     clone: hostClonePath(link.spec, config.project),
     base: config.base,
     socket: config.tmuxSocket,
