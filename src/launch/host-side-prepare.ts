@@ -37,14 +37,11 @@ export async function prepareHere(spec: HostPrepareSpec): Promise<HostWorkerAnsw
       answers.push({ session: worker.session, error: refusalOf(error) });
     }
   }
-  const pushed = await pushNewBranches(spec, created);
-  return pushed === undefined
-    ? answers
-    : answers.map((answer) =>
-        created.some((worker) => worker.session === answer.session)
-          ? { session: answer.session, error: pushed }
-          : answer,
-      );
+  const refused = await pushNewBranches(spec, created);
+  return answers.map((answer) => {
+    const refusal = refused.get(answer.session);
+    return refusal === undefined ? answer : { session: answer.session, error: refusal };
+  });
 }
 
 /**
@@ -66,19 +63,43 @@ async function syncClone(spec: HostPrepareSpec): Promise<void> {
 
 /**
  * New branches go to the remote at once, in one push, so the remote (and through it the czar) sees them from the
- * start. Returns why the push failed, if it did.
+ * start. Returns, by worker, why its branch did not get there: the remote may refuse some branches and take the rest
+ * (a hook), or the push may fail as a whole.
  */
 async function pushNewBranches(
   spec: HostPrepareSpec,
   created: readonly HostWorkerSpec[],
-): Promise<HostRefusal | undefined> {
-  if (created.length === 0) return undefined;
-  try {
-    await git(spec.clone, ['push', '--set-upstream', 'origin', ...created.map((worker) => worker.branch)]);
-    return undefined;
-  } catch (error) {
-    return refusalOf(error);
-  }
+): Promise<Map<string, HostRefusal>> {
+  if (created.length === 0) return new Map();
+  const branches = created.map((worker) => worker.branch);
+  const pushed = await git(spec.clone, ['push', '--porcelain', '--set-upstream', 'origin', ...branches], {
+    allowFailure: true,
+  });
+  if (pushed.exitCode === 0) return new Map();
+  // `!<tab>refs/heads/<branch>:refs/heads/<branch><tab><summary>` for each ref the remote did not take.
+  const rejected = new Map(
+    pushed.stdout.split('\n').flatMap((line) => {
+      const [flag, refs = '', summary = ''] = line.split('\t');
+      const branch = refs.split(':')[0]?.replace(/^refs\/heads\//, '');
+      return flag === '!' && branch !== undefined ? [[branch, summary] as const] : [];
+    }),
+  );
+  const why = pushed.stderr.trim().split('\n').at(-1) ?? '';
+  return new Map(
+    created
+      .filter((worker) => rejected.size === 0 || rejected.has(worker.branch))
+      .map((worker) => [
+        worker.session,
+        {
+          code: 'host_push_refused',
+          message:
+            `Host "${spec.host}" could not push the new branch ${worker.branch} to remote "${spec.remote}" (${rejected.get(worker.branch) ?? why}); let that remote take it, then launch again.`.slice(
+              0,
+              2000,
+            ),
+        },
+      ]),
+  );
 }
 
 function refusalOf(error: unknown): HostRefusal {

@@ -186,21 +186,38 @@ describe.skipIf(unavailable !== undefined)(
         ).not.toBe(0);
     });
 
-    it('fails only the host worker whose worktree folder is in the way, and launches the others there', async () => {
+    it('fails only the host workers it cannot prepare (a folder in the way, a branch the remote refuses), launching the rest', async () => {
       const { fixture, machine } = await hostFleet({
-        hosts: [{ name: 'one', maxWorkers: 3 }],
-        workers: ['k1', 'k2', 'k3'].map((name) => ({ name, task: task(name), host: 'one' })),
+        hosts: [{ name: 'one', maxWorkers: 4 }],
+        workers: ['k1', 'k2', 'k3', 'k4'].map((name) => ({ name, task: task(name), host: 'one' })),
       });
       const blocked = hostWorktreePath({ worktrees: HOST_WORKTREES }, fixture.fleet.config.project, 'k2');
       await machine('one').exec(['mkdir', '-p', blocked]);
+      // The shared remote takes every branch but k4's.
+      const origin = (await gitIn(fixture.repo, ['remote', 'get-url', 'origin'])).trim();
+      await writeFile(
+        path.join(origin, 'hooks', 'update'),
+        '#!/bin/sh\ncase "$1" in refs/heads/czar/k4) echo "k4 is not welcome" >&2; exit 1;; esac\n',
+        { mode: 0o755 },
+      );
       const wave = await launchNow(fixture.fleet);
       expect([...wave.started].sort()).toEqual(['k1', 'k3']);
-      expect(wave.failed.map((failure) => [failure.worker, (failure.error as Error).message])).toEqual([
+      expect(wave.failed.map((failure) => [failure.worker, (failure.error as Error).message]).sort()).toEqual([
         ['k2', `${blocked} on host "one" exists but is not a git worktree; move it away, czar never overwrites it.`],
+        [
+          'k4',
+          'Host "one" could not push the new branch czar/k4 to remote "origin" ([remote rejected] (hook declined)); let that remote take it, then launch again.',
+        ],
       ]);
-      // Its folder is as it was, and it has no session there.
+      // The folder in the way is as it was; neither has a session there; the others' branches reached the remote.
       expect((await machine('one').exec(['ls', '-A', blocked])).stdout).toBe('');
       expect((await fixture.fleet.hosts.link('one').tmux.listSessions()).sort()).toEqual(['k1', 'k3']);
+      const heads = await gitIn(fixture.repo, ['ls-remote', '--heads', 'origin']);
+      expect(['czar/k1', 'czar/k3', 'czar/k4'].map((branch) => heads.includes(`refs/heads/${branch}`))).toEqual([
+        true,
+        true,
+        false,
+      ]);
     });
 
     it('fails the workers of an unreachable host with one clear error each and launches the rest', async () => {
