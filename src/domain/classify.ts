@@ -17,6 +17,12 @@ export const TURN_END_SETTLE_MS = 3_000;
  */
 export const TURN_START_MS = 30_000;
 
+/**
+ * Output this soon after a task is given is the paste's and the submission's own drawing. Later output shows the turn
+ * started even when no report says so (the agent's hooks are off), and the quiet after it is read as for any agent.
+ */
+export const TASK_ECHO_MS = 2_000;
+
 /** A state and the sentence that explains it, for events and the dashboard. */
 export interface Classification {
   readonly state: WorkerState;
@@ -50,7 +56,7 @@ export const REPORT_ECHO_MS = 10_000;
  * | 9  | the turn ended on failed model calls (failure hook, or an API error line at the bottom of a still screen) | api_error |
  * | 10 | report says waiting and no output since (beyond its echo)              | waiting  |
  * | 10b| czar is still sending it a message, and it was not idle or stuck already | working  |
- * | 10c| its hooks report turn starts and none came since its task, given under 30 s ago | working |
+ * | 10c| its hooks report turn starts, none came since its task, given under 30 s ago, and no output after its echo | working |
  * | 11 | claims work (report working or screen busy), activity within stuck_after | working |
  * | 12 | claims work, no output, commit or report for stuck_after               | stuck    |
  * | 13 | reported idle with no output since, read under 3 s ago (the screen may still say why)  | working  |
@@ -106,7 +112,12 @@ export function classifyWithReason(worker: WorkerModel, now: number, policy: Pol
   if (worker.sending === true && memory.state !== 'idle' && memory.state !== 'stuck')
     return { state: 'working', reason: "czar's message is on its way" };
   const givenAt = Math.max(worker.deliveredAt, briefedSince(worker));
-  if (report === undefined && worker.spec.agent.reportsTurnStart === true && now < givenAt + TURN_START_MS)
+  if (
+    report === undefined &&
+    worker.spec.agent.reportsTurnStart === true &&
+    now < givenAt + TURN_START_MS &&
+    lastOutput <= givenAt + TASK_ECHO_MS
+  )
     return {
       state: 'working',
       reason: 'its task is submitted and its agent is starting the turn',

@@ -4,6 +4,7 @@ import {
   classifyWithReason,
   REPORT_ECHO_MS,
   TURN_END_SETTLE_MS,
+  TASK_ECHO_MS,
   TURN_START_MS,
 } from '../../src/domain/classify.js';
 import { initialWorker, ownTask, type WorkerModel } from '../../src/domain/model.js';
@@ -151,6 +152,10 @@ describe('classify decision table', () => {
     );
     // A turn start that never comes (hooks off) leaves it to the quiet after 30 s.
     expect(classify(reporting, given + TURN_START_MS, quick)).toBe('idle');
+    // But output after the task's own echo shows the turn started though no report came (its hooks are off): the
+    // quiet since then is read at once, as for any agent.
+    expect(classify({ ...reporting, pane: alivePane(given + TASK_ECHO_MS + 1) }, NOW, quick)).toBe('idle');
+    expect(classify({ ...reporting, pane: alivePane(given + TASK_ECHO_MS) }, NOW, quick)).toBe('working');
   });
 
   it('12: a worker czar is still sending a message to is neither idle nor stuck, however quiet', () => {
