@@ -12,7 +12,7 @@ import { deliverPrompt, sendMessage } from './delivery.js';
 import type { DeliveryOptions } from './delivery-pane.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
-import { prepareOnHosts, startOnHost, type HostPrepared } from './start-on-host.js';
+import { prepareOneOnHost, startOnHost, type HostPrepared } from './start-on-host.js';
 import { prepareWorktree } from './worktree-step.js';
 import type { WorkerPlan } from './plan.js';
 import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
@@ -63,8 +63,7 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan, ahead?: MadeAh
   if (worker.host !== undefined) {
     const prepared = await (ahead !== undefined && 'host' in ahead
       ? ahead.host
-      : prepareOnHosts(fleet, [step]).get(step));
-    if (prepared === undefined) throw new Error(`${worker.name} has a host but was not prepared there`);
+      : prepareOneOnHost(fleet, step, worker.host));
     return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host, prepared), assumedDeliveredAt);
   }
   await (ahead !== undefined && 'worktree' in ahead ? ahead.worktree : prepareWorktree(fleet, step));

@@ -37,19 +37,34 @@ export function prepareOnHosts(fleet: Fleet, steps: readonly WorkerPlan[]): Map<
   const ready = new Map<WorkerPlan, Promise<HostPrepared>>();
   for (const [host, hostSteps] of byHost) {
     const made = prepareOnHost(fleet, hostSteps, host);
-    for (const step of hostSteps) {
-      const prepared = made.then((answers) => {
-        const answer = answers.get(step.worker.name);
-        if (answer === undefined || answer instanceof CzarError)
-          throw answer ?? new CzarError('host_prepare_failed', `${step.worker.name} was not prepared on "${host}".`);
-        return answer;
-      });
-      // Its worker's launch waits for it and fails with its error; none may go unhandled meanwhile.
-      prepared.catch(() => undefined);
-      ready.set(step, prepared);
-    }
+    for (const step of hostSteps) ready.set(step, preparedWorker(made, step, host));
   }
   return ready;
+}
+
+/** One host worker prepared on its own (a restart, a launch outside a wave). */
+export function prepareOneOnHost(fleet: Fleet, step: WorkerPlan, host: string): Promise<HostPrepared> {
+  return preparedWorker(prepareOnHost(fleet, [step], host), step, host);
+}
+
+/** One worker's part of its host's answer: what was made for it, or a rejection with why not. */
+function preparedWorker(
+  made: Promise<Map<string, HostPrepared | CzarError>>,
+  step: WorkerPlan,
+  host: string,
+): Promise<HostPrepared> {
+  const prepared = made.then((answers) => {
+    const answer = answers.get(step.worker.name);
+    if (answer === undefined || answer instanceof CzarError)
+      throw (
+        answer ??
+        new CzarError('host_prepare_failed', `host "${host}" did not answer for ${step.worker.name}; launch again.`)
+      );
+    return answer;
+  });
+  // Its worker's launch waits for it and fails with its error; none may go unhandled meanwhile.
+  prepared.catch(() => undefined);
+  return prepared;
 }
 
 /**
