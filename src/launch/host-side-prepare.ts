@@ -90,24 +90,25 @@ async function pushNewBranches(
       .filter((worker) => rejected.size === 0 || rejected.has(worker.branch))
       .map((worker) => [
         worker.session,
-        {
-          code: 'host_push_refused',
-          message:
-            `Host "${spec.host}" could not push the new branch ${worker.branch} to remote "${spec.remote}" (${rejected.get(worker.branch) ?? why}); let that remote take it, then launch again.`.slice(
-              0,
-              2000,
-            ),
-        },
+        refusal(
+          'host_push_refused',
+          `Host "${spec.host}" could not push the new branch ${worker.branch} to remote "${spec.remote}" (${rejected.get(worker.branch) ?? why}); let that remote take it, then launch again.`,
+        ),
       ]),
   );
 }
 
-function refusalOf(error: unknown): HostRefusal {
-  return {
-    code: error instanceof CzarError ? error.code : 'host_prepare_failed',
-    // The launching czar refuses a longer one, and with it the whole answer.
-    message: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
-  };
+/** A failure as the host's answer carries it: a CzarError's code and sentence. */
+export function refusalOf(error: unknown): HostRefusal {
+  return refusal(
+    error instanceof CzarError ? error.code : 'host_prepare_failed',
+    error instanceof Error ? error.message : String(error),
+  );
+}
+
+function refusal(code: string, message: string): HostRefusal {
+  // The launching czar refuses a longer one, and with it the whole answer.
+  return { code, message: message.slice(0, 2000) };
 }
 
 /**

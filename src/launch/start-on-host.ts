@@ -55,11 +55,7 @@ function preparedWorker(
 ): Promise<HostPrepared> {
   const prepared = made.then((answers) => {
     const answer = answers.get(step.worker.name);
-    if (answer === undefined || answer instanceof CzarError)
-      throw (
-        answer ??
-        new CzarError('host_prepare_failed', `host "${host}" did not answer for ${step.worker.name}; launch again.`)
-      );
+    if (answer === undefined || answer instanceof CzarError) throw answer ?? noAnswer(host, step.worker.name);
     return answer;
   });
   // Its worker's launch waits for it and fails with its error; none may go unhandled meanwhile.
@@ -113,11 +109,7 @@ async function prepareOnHost(
   const prepared = new Map<string, HostPrepared | CzarError>();
   for (const [name, { session }] of launches) {
     const made = workers.find((worker) => worker.session === name);
-    if (made === undefined)
-      prepared.set(
-        name,
-        new CzarError('host_prepare_failed', `host "${host}" did not answer for ${name}; launch again.`),
-      );
+    if (made === undefined) prepared.set(name, noAnswer(host, name));
     else if ('error' in made)
       prepared.set(name, new CzarError(made.error.code, neutraliseControls(made.error.message)));
     // The PATH a tmux client started there would give the agent, sent with the session: it goes down the control
@@ -130,6 +122,10 @@ async function prepareOnHost(
       });
   }
   return prepared;
+}
+
+function noAnswer(host: string, worker: string): CzarError {
+  return new CzarError('host_prepare_failed', `host "${host}" did not answer for ${worker}; launch again.`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { czarVersion } from '../../adapters/package-files.js';
 import { jsonIn } from '../../adapters/state-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { hostPrepareSpecSchema, type HostPrepareAnswer } from '../../domain/host-prepare.js';
-import { prepareHere } from '../../launch/host-side-prepare.js';
+import { prepareHere, refusalOf } from '../../launch/host-side-prepare.js';
 import { parse, type Command } from '../command.js';
 import { json, out } from '../output.js';
 import { readStdin } from '../stdin.js';
@@ -32,11 +32,7 @@ export const hostPrepareCommand: Command = {
         );
       answer = { version: czarVersion(), path: process.env.PATH ?? '', workers: await prepareHere(spec.data) };
     } catch (error) {
-      const code = error instanceof CzarError ? error.code : 'host_prepare_failed';
-      answer = {
-        version: czarVersion(),
-        error: { code, message: (error instanceof Error ? error.message : String(error)).slice(0, 2000) },
-      };
+      answer = { version: czarVersion(), error: refusalOf(error) };
     }
     out(json(answer));
     return 'error' in answer || answer.workers.some((worker) => 'error' in worker) ? 1 : 0;
