@@ -1,8 +1,9 @@
 /** Time-based rules (idle_after, stuck_after, the ladder) are checked this often with no I/O at all. */
 const CLOCK_MS = 1_000;
 /**
- * A quiet pass's `decide()` costs about 30 microseconds a worker: past 100 workers the clock slows with the fleet
- * (10 ms a worker: 5 s at 500) so a quiet czar's CPU stays flat. A pass that an event asks for runs at once.
+ * A pass's `decide()` still walks every worker for the rules across workers (a few microseconds each; a worker's own
+ * rules run only when its inputs changed): past 100 workers the clock slows with the fleet (10 ms a worker: 5 s at
+ * 500) so a quiet czar's CPU stays flat. A pass that an event asks for runs at once.
  */
 const CLOCK_MS_PER_WORKER = 10;
 /** The clock's ticks come a few milliseconds early or late: one early must not wait a whole interval more. */

@@ -18,7 +18,7 @@ export function checkpointDue(ctx: Context, draft: Draft): void {
   if (next === undefined) return;
   const { ladder: rung } = draft.memory;
   const since = Math.max(lastAt ?? 0, briefedSince(worker), rung.rung === 'none' ? rung.at : 0);
-  if (!reached(ctx, since + (ctx.fleet.policy.checkpointAfterMs ?? ctx.fleet.policy.stuckAfterMs))) return;
+  if (!reached(ctx, draft, since + (ctx.fleet.policy.checkpointAfterMs ?? ctx.fleet.policy.stuckAfterMs))) return;
   draft.why = `no checkpoint reported for ${duration(ctx.now - since)}; the next one is ${next.number}. ${visible(next.text)}`;
   ladder(ctx, draft, 'no_checkpoint');
 }

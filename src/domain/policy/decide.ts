@@ -14,6 +14,7 @@ import { decideIntegration } from './integration.js';
 import { answerRequests } from './requests.js';
 import { settleChildren } from './spawn.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
+import { draftOf, noteRests } from './rest.js';
 import { act, transition } from './states.js';
 
 /**
@@ -27,19 +28,16 @@ export function decide(observed: FleetModel, now: number): Decision {
   const budgets = checkBudgets(answerRequests(observed, now, actions), now);
   actions.push(...budgets.actions);
   const fleet = checkBase(budgets.fleet, actions);
-  const drafts = fleet.workers.map((worker): Draft => ({
-    worker,
-    memory: { ...worker.memory },
-    launchedAt: worker.launchedAt,
-    why: '',
-  }));
+  const drafts = fleet.workers.map((worker) => draftOf(worker, fleet, now));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
-  const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString(), changesAt: [] };
+  const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
 
-  for (const draft of drafts) transition(ctx, draft);
-  for (const draft of drafts) act(ctx, draft);
-  for (const draft of drafts) deliverComments(ctx, draft);
-  for (const draft of drafts) {
+  // Each worker's own rules, for the workers whose inputs changed (see rest.ts).
+  const moving = drafts.filter((draft) => !draft.resting);
+  for (const draft of moving) transition(ctx, draft);
+  for (const draft of moving) act(ctx, draft);
+  for (const draft of moving) deliverComments(ctx, draft);
+  for (const draft of moving) {
     const canMessage = !paused(ctx, draft) && draft.worker.pane?.alive === true;
     const checks = judgeChecks(model(draft), now, canMessage);
     Object.assign(draft.memory, checks.memory);
@@ -48,10 +46,11 @@ export function decide(observed: FleetModel, now: number): Decision {
     Object.assign(draft.memory, review.memory);
     actions.push(...review.actions);
   }
-  for (const draft of drafts) checkPlace(ctx, draft);
-  for (const draft of drafts) checkDelivery(ctx, draft);
-  for (const draft of drafts) checkScope(ctx, draft);
-  for (const draft of drafts) checkTask(ctx, draft);
+  for (const draft of moving) checkPlace(ctx, draft);
+  for (const draft of moving) checkDelivery(ctx, draft);
+  for (const draft of moving) checkScope(ctx, draft);
+  for (const draft of moving) checkTask(ctx, draft);
+  // The rules across workers, for every worker.
   checkOverlap(ctx, drafts);
   for (const draft of drafts) {
     const conflicts = judgeConflicts(
@@ -72,9 +71,10 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) notifyDone(ctx, draft);
   // Restarts and new tasks change what the facts mean (older reports go stale): settle on that now, so a second
   // call with the same facts finds nothing to do.
-  for (const draft of drafts) transition(ctx, draft);
+  for (const draft of drafts)
+    if (!draft.resting || !sameMemory(draft.worker.memory, draft.memory)) transition(ctx, draft);
 
-  const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], model(draft)));
+  const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], draft));
   const same =
     workers.every((worker, index) => worker === observed.workers[index]) &&
     sameItems(queue, observed.queue) &&
@@ -87,18 +87,23 @@ export function decide(observed: FleetModel, now: number): Decision {
   const next = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
   // A failed integration run is tried again once its backoff is over.
   const retryAt = next.integration?.running === false ? next.integration.retryAt : undefined;
-  const due = [...ctx.changesAt, ...(retryAt === undefined ? [] : [retryAt])].filter((at) => at > now);
-  return { actions, fleet: next, ...(due.length === 0 ? {} : { lookAgainAt: Math.min(...due) }) };
+  noteRests(next, observed.workers, next.workers, drafts, actions, now);
+  const due = [...drafts.map((draft) => draft.dueAt), retryAt ?? Infinity].filter((at) => at > now);
+  const lookAgainAt = Math.min(...due);
+  return { actions, fleet: next, ...(lookAgainAt === Infinity ? {} : { lookAgainAt }) };
 }
 
 /**
  * The worker as it was when this pass changed nothing of it. The czar passes every second, and a fleet that keeps
  * its identity tells it there is nothing to save or write.
  */
-function unchangedOr(before: WorkerModel | undefined, after: WorkerModel): WorkerModel {
-  if (before === undefined || before.launchedAt !== after.launchedAt) return after;
-  const keys = Object.keys(after.memory) as (keyof WorkerMemory)[];
-  const same =
-    keys.length === Object.keys(before.memory).length && keys.every((key) => before.memory[key] === after.memory[key]);
-  return same ? before : after;
+function unchangedOr(before: WorkerModel | undefined, draft: Draft): WorkerModel {
+  if (before === undefined || before.launchedAt !== draft.launchedAt || !sameMemory(before.memory, draft.memory))
+    return model(draft);
+  return before;
+}
+
+function sameMemory(before: WorkerMemory, after: WorkerMemory): boolean {
+  const keys = Object.keys(after) as (keyof WorkerMemory)[];
+  return keys.length === Object.keys(before).length && keys.every((key) => before[key] === after[key]);
 }

@@ -48,6 +48,10 @@ export interface Draft {
   launchedAt: number | undefined;
   /** Why the state is what it is, for events and alerts. */
   why: string;
+  /** The first moment this worker's rules change by time alone (Infinity: none known). */
+  dueAt: number;
+  /** Its inputs are those of a pass that changed nothing of it, before its `dueAt`: its own rules are skipped. */
+  readonly resting: boolean;
 }
 
 export interface Context {
@@ -55,8 +59,6 @@ export interface Context {
   readonly now: number;
   readonly iso: string;
   readonly actions: Action[];
-  /** When the classifications of this pass change by time alone: the czar looks again at the first of them. */
-  readonly changesAt: number[];
 }
 
 export function name(draft: Draft): string {
@@ -79,13 +81,19 @@ export function model(draft: Draft): WorkerModel {
 const views = new WeakMap<Draft, WorkerModel>();
 
 /**
- * Whether `at` has come; if not, the pass is told to look again then. Every rule that waits on the clock asks here,
- * so a fleet with no new facts needs no pass before the first of these moments (`Decision.lookAgainAt`).
+ * Whether `at` has come; if not, the worker is due then. Every rule that waits on the clock asks here, so a fleet with
+ * no new facts needs no pass before the first of these moments (`Decision.lookAgainAt`), and a worker with no new
+ * facts needs none of its own rules before its own.
  */
-export function reached(ctx: Context, at: number): boolean {
+export function reached(ctx: Context, draft: Draft, at: number): boolean {
   if (ctx.now >= at) return true;
-  ctx.changesAt.push(at);
+  dueBy(draft, at);
   return false;
+}
+
+/** The worker's rules change by time alone at `at`. */
+export function dueBy(draft: Draft, at: number): void {
+  draft.dueAt = Math.min(draft.dueAt, at);
 }
 
 export function paused(ctx: Context, draft: Draft): boolean {

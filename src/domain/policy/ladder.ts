@@ -49,7 +49,7 @@ export function crashed(ctx: Context, draft: Draft): void {
   raiseAlert(ctx, draft, 'crashed', `${draft.why}; restart ${memory.restarts + 1} of ${max} after ${duration(delay)}`, {
     reason: draft.why,
   });
-  if (paused(ctx, draft) || !reached(ctx, since + delay)) return;
+  if (paused(ctx, draft) || !reached(ctx, draft, since + delay)) return;
   restart(
     ctx,
     draft,
@@ -87,7 +87,7 @@ export function apiFailed(ctx: Context, draft: Draft): void {
   if (findAlert(memory, 'api_error', undefined)?.message !== step.alert)
     replaceAlert(ctx, draft, 'api_error', step.alert, draft.why);
   if (step.kind === 'tell_person') notifyOnce(ctx, draft, 'api_error', `${name(draft)}: ${step.alert}`, draft.why);
-  if (step.kind === 'wait') reached(ctx, step.until);
+  if (step.kind === 'wait') reached(ctx, draft, step.until);
   // A continue still on its way is not a continue that failed: the next one waits for it to arrive.
   if (step.kind !== 'continue' || paused(ctx, draft) || draft.worker.pane?.alive !== true || draft.worker.sending)
     return;
@@ -116,7 +116,7 @@ export function waiting(ctx: Context, draft: Draft): void {
       return;
     }
     // The same prompt is still there after our answer: the answer did not take, so ask the person.
-    if (!reached(ctx, memory.answered.at + ANSWER_GRACE_MS)) return;
+    if (!reached(ctx, draft, memory.answered.at + ANSWER_GRACE_MS)) return;
   }
   const note = freshReport(model(draft))?.state === 'waiting' ? draft.worker.report?.note : undefined;
   const message =
@@ -142,7 +142,7 @@ export function ladder(ctx: Context, draft: Draft, situation: StallSituation): v
   // while czar's last action for it is on its way: a restart waits for its agent to start, and a nudge pasted
   // before the restart's own message took that message's place.
   if (next === undefined || ctx.fleet.baseMissing === true || draft.worker.sending === true) return;
-  if (memory.ladder.rung !== 'none' && !reached(ctx, memory.ladder.at + policy.escalateAfterMs)) return;
+  if (memory.ladder.rung !== 'none' && !reached(ctx, draft, memory.ladder.at + policy.escalateAfterMs)) return;
   if (next === 'restart' && (memory.restarts >= policy.restart.max || memory.gaveUp)) next = 'human';
   // An agent that exited (after a done report) cannot read a nudge: only the person can follow up.
   if (draft.worker.pane?.alive === false) next = 'human';

@@ -180,7 +180,7 @@ export const TURN_END_WAIT_MS = 30_000;
  * Timed from when czar saw the done (its own clock: a host's may differ), and not forever: a hook may never fire.
  */
 function turnStillOpen(ctx: Context, draft: Draft): boolean {
-  return draft.worker.report?.turnOpen === true && !reached(ctx, draft.memory.stateSince + TURN_END_WAIT_MS);
+  return draft.worker.report?.turnOpen === true && !reached(ctx, draft, draft.memory.stateSince + TURN_END_WAIT_MS);
 }
 
 /** A bonus task as the worker it goes to holds it, whether the policy or a person gave it. */

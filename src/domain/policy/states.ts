@@ -2,7 +2,17 @@ import { classifyWithReason, freshReport, heldOver } from '../classify.js';
 import { briefedSince, epoch, hasEvidence } from '../model.js';
 import { reviewSentBackOnTip } from '../review.js';
 import { checksFailedOnTip, finishedForGood } from '../verification.js';
-import { clearAlert, model, name, notifyOnce, raiseAlert, STATE_ALERTS, type Context, type Draft } from './draft.js';
+import {
+  clearAlert,
+  dueBy,
+  model,
+  name,
+  notifyOnce,
+  raiseAlert,
+  STATE_ALERTS,
+  type Context,
+  type Draft,
+} from './draft.js';
 import { apiFailed, crashed, ladder, waiting } from './ladder.js';
 import { checkpointDue, lastCheckpointAt } from './checkpoint-due.js';
 
@@ -11,7 +21,7 @@ import { checkpointDue, lastCheckpointAt } from './checkpoint-due.js';
 /** Classifies the worker, logs a change of state and ends the alerts and episodes that belonged to the old one. */
 export function transition(ctx: Context, draft: Draft): void {
   const { state, reason, changesAt } = classifyWithReason(model(draft), ctx.now, ctx.fleet.policy);
-  if (changesAt !== undefined) ctx.changesAt.push(changesAt);
+  if (changesAt !== undefined && changesAt > ctx.now) dueBy(draft, changesAt);
   const memory = draft.memory;
   draft.why = reason;
   if (state !== memory.state) {
