@@ -128,6 +128,7 @@ export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetMode
   const workers = fleet.workers.map((worker): WorkerModel => {
     const spend = budgetSpend(fleet, worker, families.get(worker.spec.name) ?? [worker]);
     if (spend === undefined || worker.launchedAt === undefined || worker.memory.stopped) return worker;
+    const told = actions.length;
     const memory = { ...worker.memory };
     const name = worker.spec.name;
     const found = shares(sinceResume(spend, memory), workerLimits(fleet, name));
@@ -179,7 +180,8 @@ export function checkBudgets(fleet: FleetModel, now: number): { fleet: FleetMode
         reason: `${limit.text} is past ${WARN_AT * 100}%`,
       });
     }
-    return { ...worker, memory };
+    // Every change of its memory comes with an action: a worker with none keeps its identity (see policy/rest.ts).
+    return actions.length === told ? worker : { ...worker, memory };
   });
   const next = { ...fleet, workers };
   return { fleet: checkFleetBudget(next, actions), actions };

@@ -38,19 +38,31 @@ function working(at: number, note: string): ReportObservation {
   return { state: 'working', at, progress: undefined, note, resultFile: undefined };
 }
 
-/** `count` launched workers, each with a commit of its own and a live pane, settled: a pass on them decides nothing. */
+const prices = { 'test-model': { input: 1, output: 0, cacheWrite: 0, cacheRead: 0 } };
+const budget = { worker: { usd: 100, tokens: undefined }, fleet: { usd: 100_000, tokens: undefined } };
+
+/**
+ * `count` launched workers, each with a commit of its own, a live pane and some spend against a budget, settled: a
+ * pass on them decides nothing.
+ */
 function settledFleet(count: number): { model: FleetModel; now: number } {
   const names = Array.from({ length: count }, (_, i) => `w${i + 1}`);
   let model = tick(
     fleet(
       names.map((name) => spec(name)),
-      { policy: counted(policy({ maxActive: count, launchConcurrency: count })) },
+      { policy: counted(policy({ maxActive: count, launchConcurrency: count, budget })), prices },
     ),
     T0,
   ).fleet;
   const now = T0 + 10 * SECOND;
+  const usage = {
+    tasks: [{ task: 'own', models: [{ model: 'test-model', input: 1000, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
+    files: 1,
+    skippedLines: 0,
+    lastAt: T0,
+  };
   for (const name of names)
-    model = observe(model, name, () => ({ git: commits(1, now, [`src/${name}.ts`]), pane: alivePane(now) }));
+    model = observe(model, name, () => ({ git: commits(1, now, [`src/${name}.ts`]), pane: alivePane(now), usage }));
   for (let pass = 1; pass <= 3; pass += 1) model = decide(model, now + pass * SECOND).fleet;
   return { model, now: now + 3 * SECOND };
 }
@@ -125,6 +137,13 @@ function randomStep(next: () => number, names: readonly string[]): { step: Step;
         git: commits(worker.git.commitsAhead + 1, now, touched),
       })),
     (model) => ({ ...model, paused: !model.paused }),
+    // Spend against a small budget: warnings, then over budget.
+    (model, now) =>
+      observe(model, name, (worker) => {
+        const input = (worker.usage?.tasks[0]?.models[0]?.input ?? 0) + 20_000;
+        const models = [{ model: 'test-model', input, output: 0, cacheWrite: 0, cacheRead: 0 }];
+        return { usage: { tasks: [{ task: 'own', models }], files: 1, skippedLines: 0, lastAt: now } };
+      }),
     // A reloaded config with another idle_after.
     (model) => ({
       ...model,
@@ -161,7 +180,16 @@ describe('deciding on a fleet that kept its unchanged workers equals deciding on
           checks: index % 2 === 0 ? [{ name: 'unit', run: 'npm test', timeoutMs: MINUTE }] : [],
         }),
       ),
-      { policy: counted(policy({ maxActive: 4 })), queue: [bonusTask('x1'), bonusTask('x2')] },
+      {
+        policy: counted(
+          policy({
+            maxActive: 4,
+            budget: { worker: { usd: 0.1, tokens: undefined }, fleet: { usd: 0.3, tokens: undefined } },
+          }),
+        ),
+        prices,
+        queue: [bonusTask('x1'), bonusTask('x2')],
+      },
     );
     let kept = start;
     let copied = start;
