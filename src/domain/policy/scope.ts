@@ -69,7 +69,11 @@ export function checkOverlap(ctx: Context, drafts: readonly Draft[]): void {
   const byName = new Map(live.map((draft) => [name(draft), draft]));
   const touching = new Map<string, Draft[]>();
   for (const draft of live)
-    for (const file of touchedFiles(draft.worker.git)) touching.set(file, [...(touching.get(file) ?? []), draft]);
+    for (const file of touchedFiles(draft.worker.git)) {
+      const sharing = touching.get(file);
+      if (sharing === undefined) touching.set(file, [draft]);
+      else sharing.push(draft);
+    }
   const pairs = new Map<Draft, Set<Draft>>();
   const pair = (a: Draft, b: Draft): void => {
     const [first, second] = (order.get(a) ?? 0) < (order.get(b) ?? 0) ? [a, b] : [b, a];
