@@ -190,7 +190,19 @@ describe('fleet properties under faults', () => {
         name: 'rename the base',
         run: async () => {
           const renamed = base === 'main' ? 'trunk' : 'main';
-          await gitIn(repo, ['branch', '-m', base, renamed]);
+          // The rename can meet czar's own `worktree add` half-way (git 2.39 writes a new worktree's commondir after
+          // its folder, and `branch -m` reads every worktree's): a person would try again, and so does the test.
+          await waitFor(
+            async () => {
+              const done = await gitIn(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${renamed}`]).then(
+                () => true,
+                () => false,
+              );
+              if (!done) await gitIn(repo, ['branch', '-m', base, renamed]);
+              return true;
+            },
+            { timeoutMs: 5_000, what: `git branch -m ${base} ${renamed}` },
+          );
           base = renamed;
           return [];
         },

@@ -18,9 +18,10 @@ import { draftOf, noteRests } from './rest.js';
 import { act, transition } from './states.js';
 
 /**
- * One pass of the czar's judgement: answer the person's requests, classify every worker, then walk the policy (crash
- * restarts, answers, the escalation ladder, evidence checks, scope and overlap, dependencies, launches under `max_active`, bonus tasks).
- * Pure: the returned fleet holds the updated memory, so calling again with no new facts yields no new actions.
+ * One pass of the czar's judgement: answer the person's requests, classify every worker whose inputs changed, then
+ * walk the policy (crash restarts, answers, the escalation ladder, evidence checks, scope and overlap, dependencies,
+ * launches under `max_active`, bonus tasks). Pure: the returned fleet holds the updated memory, so calling again with
+ * no new facts yields no new actions; what it remembers of resting workers (rest.ts) only spares work.
  */
 export function decide(observed: FleetModel, now: number): Decision {
   const actions: Action[] = [];
