@@ -60,6 +60,11 @@ export interface PaneObservation {
   readonly screen: string;
   /** An API error line of the agent's is near the bottom of the screen (for agents whose hooks do not say so). */
   readonly apiFailure?: ApiFailure | undefined;
+  /**
+   * When czar last started the agent again in this pane (a restart), kept by every later look: a death seen with a
+   * start after the restart is the restarted agent's own, even when no pass saw it alive in between.
+   */
+  readonly startedAt?: number | undefined;
 }
 
 /** The failing check of a run, as the worker is told about it. `tail` is bounded and control-safe already. */

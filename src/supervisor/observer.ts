@@ -117,6 +117,7 @@ export class Observer implements Source {
    * restart was for; without this a pass in between would count the old crash again.
    */
   respawned(worker: string, at: number): void {
+    this.panes.respawned(worker, at);
     this.lastOutputAt.set(worker, at);
     this.store.update(worker, (model) => ({
       ...model,
@@ -127,6 +128,7 @@ export class Observer implements Source {
         screenWaiting: false,
         screenBusy: false,
         screen: '',
+        startedAt: at,
       },
     }));
     this.dirty.panes = true;
@@ -174,6 +176,7 @@ export class Observer implements Source {
       reporting: reported.length > 0,
     });
     if (!sweep && !look) return;
+    const lookedAt = Date.now();
     const {
       panes,
       unknown: unknownHosts,
@@ -210,6 +213,10 @@ export class Observer implements Source {
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
+      if (this.panes.staleFor(name, lookedAt)) {
+        this.dirty.panes = true;
+        continue;
+      }
       if (info === undefined) {
         // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
         if (worker.spec.host === undefined ? !localGone : !unknownHosts.has(worker.spec.host))

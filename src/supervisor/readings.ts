@@ -90,6 +90,7 @@ export function paneObservation(
       ? (info.deadStatus ?? (info.deadSignal === undefined ? undefined : 128 + info.deadSignal))
       : undefined,
     lastOutputAt,
+    startedAt: previous?.startedAt,
   };
   // Every sweep sees every pane, and most screens did not change: their reading stands (the preset's patterns are
   // most of a quiet sweep's cost).

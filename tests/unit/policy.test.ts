@@ -223,6 +223,46 @@ describe('decide: crashes', () => {
   });
 });
 
+describe('decide: a restarted agent that dies before czar looks', () => {
+  /** Decides every 5 s from a minute after T0 until the crashed worker is restarted; the pane stays dead. */
+  const untilRestarted = (start: FleetModel): { model: FleetModel; now: number } => {
+    let model = start;
+    for (let now = T0 + MINUTE; now < T0 + 10 * MINUTE; now += 5 * SECOND) {
+      const decision = decide(model, now);
+      model = decision.fleet;
+      if (only(decision.actions, 'restart').length > 0) return { model, now };
+    }
+    throw new Error('no restart within 10 minutes of the crash');
+  };
+
+  it('counts a dead pane seen since the agent was started again as a new crash (here: gives up)', () => {
+    let model = launched(fleet([spec('a')], { policy: policy({ restart: { max: 1, backoffMs: 30 * SECOND } }) }));
+    model = observe(model, 'a', () => ({ pane: alivePane(T0, { alive: false, deadStatus: 3 }) }));
+    let now: number;
+    ({ model, now } = untilRestarted(model));
+    // The restarted agent ran and exited between two passes: the first look after its start sees its pane dead.
+    now += SECOND;
+    model = observe(model, 'a', () => ({ pane: alivePane(now, { alive: false, deadStatus: 3, startedAt: now }) }));
+    const { actions } = decide(model, now + SECOND);
+    expect(only(actions, 'event').map((event) => event.event)).toContain('gave_up');
+  });
+
+  it('waits for the restart while the pane is the old agent, even with output after the restart', () => {
+    const crashed = observe(
+      launched(fleet([spec('a')], { policy: policy({ restart: { max: 1, backoffMs: 30 * SECOND } }) })),
+      'a',
+      () => ({ pane: alivePane(T0, { alive: false, deadStatus: 3 }) }),
+    );
+    const restarted = untilRestarted(crashed);
+    const now = restarted.now;
+    let model = restarted.model;
+    expect(decide(model, now + 10 * MINUTE).actions.filter((action) => action.kind !== 'clear_alert')).toEqual([]);
+    // The restarted agent's first output can reach the model before the pane is seen alive again.
+    model = observe(model, 'a', (worker) => ({ pane: { ...(worker.pane ?? alivePane(now)), lastOutputAt: now + 1 } }));
+    expect(decide(model, now + 2 * SECOND).actions.filter((action) => action.kind !== 'clear_alert')).toEqual([]);
+  });
+});
+
 describe('decide: how a restart starts', () => {
   it("resumes a crashed agent's own conversation, named by its hook or the newest of its worktree, else starts afresh", () => {
     const crashed = (conversations?: FleetModel['workers'][number]['conversations'], sessionId?: string) =>

@@ -72,8 +72,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) notifyDone(ctx, draft);
   // Restarts and new tasks change what the facts mean (older reports go stale): settle on that now, so a second
   // call with the same facts finds nothing to do.
-  for (const draft of drafts)
-    if (!draft.resting || !sameMemory(draft.worker.memory, draft.memory)) transition(ctx, draft);
+  for (const draft of drafts) if (!draft.resting || changedInPass(draft)) transition(ctx, draft);
 
   const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], draft));
   const same =
@@ -102,6 +101,11 @@ function unchangedOr(before: WorkerModel | undefined, draft: Draft): WorkerModel
   if (before === undefined || before.launchedAt !== draft.launchedAt || !sameMemory(before.memory, draft.memory))
     return model(draft);
   return before;
+}
+
+/** A rule of this pass changed the worker (a resting worker, by a rule across workers). */
+function changedInPass(draft: Draft): boolean {
+  return draft.launchedAt !== draft.worker.launchedAt || !sameMemory(draft.worker.memory, draft.memory);
 }
 
 function sameMemory(before: WorkerMemory, after: WorkerMemory): boolean {

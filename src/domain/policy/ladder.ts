@@ -27,8 +27,11 @@ export function crashed(ctx: Context, draft: Draft): void {
   const memory = draft.memory;
   const { max, backoffMs } = ctx.fleet.policy.restart;
   if (memory.gaveUp) return;
-  // Crashed since before the last restart: that restart has not taken effect yet, so this is the old crash.
-  if (memory.lastRestartAt !== undefined && memory.stateSince <= memory.lastRestartAt) return;
+  // Crashed since before the last restart: that restart has not taken effect yet, so this is the old crash; unless the
+  // pane says its agent was started again since: the restarted agent ran and died before any pass saw it alive.
+  const restartAt = memory.lastRestartAt;
+  if (restartAt !== undefined && memory.stateSince <= restartAt && (draft.worker.pane?.startedAt ?? 0) <= restartAt)
+    return;
   if (memory.restarts >= max) {
     memory.gaveUp = true;
     const message = `${draft.why}; gave up after ${memory.restarts} restart(s)`;
