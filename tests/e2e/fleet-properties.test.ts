@@ -12,7 +12,14 @@ import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { czar, CZAR_BIN, deleteStateDir, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
-import { expectPlainOutcomes, propertySeed, random, reachableCommits, type StepResult } from '../helpers/property.js';
+import {
+  expectPlainOutcomes,
+  lostCommitsStory,
+  propertySeed,
+  random,
+  reachableCommits,
+  type StepResult,
+} from '../helpers/property.js';
 import { waitFor } from '../helpers/wait.js';
 import { execa } from 'execa';
 import type { FleetStatus } from '../../src/domain/status-schema.js';
@@ -284,18 +291,7 @@ describe('fleet properties under faults', () => {
       // 1. No commit that was ever on a worker branch is lost, except those this test took off itself.
       const reachable = await reachableCommits(repo);
       const lost = [...everOnWorkerBranch].filter((commit) => !reachable.has(commit) && !removedByTest.has(commit));
-      const story = await Promise.all(
-        lost.map(
-          async (commit) =>
-            `${commit} "${await gitIn(repo, ['log', '-1', '--format=%s', commit]).catch(() => '?')}"; reflogs: ${(
-              await gitIn(repo, ['log', '-g', '--all', '--format=%gD %gs %H']).catch(() => '')
-            )
-              .split('\n')
-              .filter((line) => line.includes(commit))
-              .join(' | ')}`,
-        ),
-      );
-      expect(lost, `${context}: lost commits: ${story.join('; ')}`).toEqual([]);
+      expect(lost, `${context}: lost commits: ${await lostCommitsStory(repo, lost)}`).toEqual([]);
       // 2. No text from one worker ran in another's pane (or its own).
       expect(await injectedFiles(), context).toEqual([]);
     }

@@ -9,7 +9,14 @@ import { describe, expect, test } from 'vitest';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { agentCwds } from '../helpers/panes.js';
-import { branchTips, expectPlainOutcomes, propertySeed, random, reachableCommits } from '../helpers/property.js';
+import {
+  branchTips,
+  expectPlainOutcomes,
+  lostCommitsStory,
+  propertySeed,
+  random,
+  reachableCommits,
+} from '../helpers/property.js';
 
 const MAX_STEPS = 14;
 /** No new step starts after this much wall time (each step is one or two czar commands). */
@@ -135,7 +142,7 @@ describe('launch properties', () => {
       if (step.forceNamed !== true) {
         const after = await reachableCommits(repo);
         const lost = [...commitsBefore].filter((commit) => !after.has(commit));
-        expect(lost, `${context}: lost commits`).toEqual([]);
+        expect(lost, `${context}: lost commits: ${await lostCommitsStory(repo, lost)}`).toEqual([]);
       }
     }
     expect(done.length).toBeGreaterThan(3);

@@ -33,6 +33,20 @@ export async function reachableCommits(repo: string): Promise<Set<string>> {
   return new Set(text.split('\n').filter((line) => line !== ''));
 }
 
+/** For each lost commit: its subject and the reflog entries that name it, so a failure says where it was last seen. */
+export async function lostCommitsStory(repo: string, lost: readonly string[]): Promise<string> {
+  const reflogs = (await gitIn(repo, ['log', '-g', '--all', '--format=%gD %gs %H']).catch(() => '')).split('\n');
+  const stories = await Promise.all(
+    lost.map(
+      async (commit) =>
+        `${commit} "${await gitIn(repo, ['log', '-1', '--format=%s', commit]).catch(() => '?')}"; reflogs: ${reflogs
+          .filter((line) => line.includes(commit))
+          .join(' | ')}`,
+    ),
+  );
+  return stories.join('; ');
+}
+
 export async function branchTips(repo: string): Promise<Map<string, string>> {
   const text = await gitIn(repo, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']);
   return new Map(
