@@ -4,12 +4,26 @@ import type { PaneObservation, ReportObservation } from '../../src/domain/observ
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/config-types.js';
+import type { WorkerUsage } from '../../src/domain/usage.js';
 
 /** Builders for pure policy tests: a fleet in memory, and the bits of the shell the scenarios need. */
 
 export const T0 = Date.parse('2025-01-01T10:00:00.000Z');
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
+
+/** Prices for usage tests: one dollar per million input tokens keeps the arithmetic readable. */
+export const TEST_PRICES = { 'test-model': { input: 1, output: 0, cacheWrite: 0, cacheRead: 0 } };
+
+/** A worker's usage records: `input` tokens of `model` for `task`, the last of them at `lastAt`. */
+export function inputUsage(input: number, model = 'test-model', task = 'a', lastAt = T0): WorkerUsage {
+  return {
+    tasks: [{ task, models: [{ model, input, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
+    files: 1,
+    skippedLines: 0,
+    lastAt,
+  };
+}
 
 export function policy(overrides: Partial<Policy> = {}): Policy {
   return {

@@ -5,7 +5,6 @@ import type { FleetModel } from '../../src/domain/model.js';
 import type { ReportObservation } from '../../src/domain/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { WorkerUsage } from '../../src/domain/usage.js';
 import {
   alivePane,
   bonusTask,
@@ -19,19 +18,9 @@ import {
   T0,
   tick,
   worker,
+  inputUsage,
+  TEST_PRICES,
 } from '../helpers/fleet.js';
-
-// One dollar per million input tokens keeps the arithmetic readable.
-const prices = { 'test-model': { input: 1, output: 0, cacheWrite: 0, cacheRead: 0 } };
-
-function usage(input: number, model = 'test-model', task = 'a'): WorkerUsage {
-  return {
-    tasks: [{ task, models: [{ model, input, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
-    files: 1,
-    skippedLines: 0,
-    lastAt: T0,
-  };
-}
 
 function budgeted(
   worker: { usd?: number; tokens?: number },
@@ -42,7 +31,7 @@ function budgeted(
     worker: { usd: worker.usd, tokens: worker.tokens },
     fleet: { usd: fleetLimits.usd, tokens: fleetLimits.tokens },
   };
-  return tick(fleet([spec('a'), spec('b')], { policy: policy({ budget }), prices, ...extra }), T0).fleet;
+  return tick(fleet([spec('a'), spec('b')], { policy: policy({ budget }), prices: TEST_PRICES, ...extra }), T0).fleet;
 }
 
 const working = (at: number): Partial<ReportObservation> & ReportObservation => ({
@@ -59,7 +48,7 @@ describe('budgets', () => {
   it('warns once at 80% of a worker budget', () => {
     const now = T0 + MINUTE;
     const model = observe(budgeted({ usd: 1 }), 'a', () => ({
-      usage: usage(850_000),
+      usage: inputUsage(850_000),
       pane: alivePane(now),
       report: working(now),
     }));
@@ -74,7 +63,7 @@ describe('budgets', () => {
   it('at 100% interrupts the turn once, marks the worker over_budget, tells the person and sends it nothing more', () => {
     const now = T0 + MINUTE;
     const model = observe(budgeted({ tokens: 1_000_000 }), 'a', () => ({
-      usage: usage(1_000_000),
+      usage: inputUsage(1_000_000),
       pane: alivePane(now),
       report: working(now),
       git: commits(1, now),
@@ -93,7 +82,7 @@ describe('budgets', () => {
   it('lets the worker go on when the budget is raised, and gives it a fresh budget when the person resumes it', () => {
     const now = T0 + MINUTE;
     const over = decide(
-      observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })),
+      observe(budgeted({ usd: 1 }), 'a', () => ({ usage: inputUsage(1_200_000), pane: alivePane(now) })),
       now,
     ).fleet;
     expect(worker(over, 'a').memory.state).toBe('over_budget');
@@ -113,7 +102,7 @@ describe('budgets', () => {
     expect(worker(decide(resumed, now + SECOND).fleet, 'a').memory.state).not.toBe('over_budget');
     // The fresh budget counts from the resume: another dollar later it is over again.
     const spentAgain = decide(
-      observe(resumed, 'a', () => ({ usage: usage(2_200_000) })),
+      observe(resumed, 'a', () => ({ usage: inputUsage(2_200_000) })),
       now + 2 * SECOND,
     );
     expect(worker(spentAgain.fleet, 'a').memory.state).toBe('over_budget');
@@ -122,7 +111,7 @@ describe('budgets', () => {
   it('does not make up a price: an unknown model counts toward a tokens budget only', () => {
     const now = T0 + MINUTE;
     const model = observe(budgeted({ usd: 1 }), 'a', () => ({
-      usage: usage(50_000_000, 'mystery-model'),
+      usage: inputUsage(50_000_000, 'mystery-model'),
       pane: alivePane(now),
     }));
     const { actions } = decide(model, now);
@@ -147,11 +136,11 @@ describe('budgets', () => {
         report: { state: 'done', at: now - MINUTE, progress: 100, note: undefined, resultFile: undefined },
         git: commits(1, now - 2 * MINUTE),
         pane: alivePane(now - MINUTE),
-        usage: usage(600_000),
+        usage: inputUsage(600_000),
       }));
     const spent = done(
       observe(budgeted({}, { usd: 1 }, { queue: [bonusTask('extra')] }), 'b', () => ({
-        usage: usage(500_000, 'test-model', 'b'),
+        usage: inputUsage(500_000, 'test-model', 'b'),
       })),
     );
     const held = decide(spent, now);
@@ -160,7 +149,7 @@ describe('budgets', () => {
     expect(held.fleet.queue.map((task) => task.id)).toEqual(['extra']);
     const under = done(
       observe(budgeted({}, { usd: 2 }, { queue: [bonusTask('extra')] }), 'b', () => ({
-        usage: usage(500_000, 'test-model', 'b'),
+        usage: inputUsage(500_000, 'test-model', 'b'),
       })),
     );
     expect(of(decide(under, now).actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
@@ -178,7 +167,7 @@ describe('budgets', () => {
 
     it("raises one worker's dollar limit in the czar's memory: it goes on, and a later pass still counts the new limit", () => {
       const over = decide(
-        observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })),
+        observe(budgeted({ usd: 1 }), 'a', () => ({ usage: inputUsage(1_200_000), pane: alivePane(now) })),
         now,
       ).fleet;
       expect(worker(over, 'a').memory.state).toBe('over_budget');
@@ -191,12 +180,12 @@ describe('budgets', () => {
       // The other worker keeps the policy's limit; a again is over once it spends past the raised one.
       expect(raised.fleet.policy.budget.setUsd).toEqual({ a: 2 });
       const later = decide(
-        observe(raised.fleet, 'a', () => ({ usage: usage(1_900_000) })),
+        observe(raised.fleet, 'a', () => ({ usage: inputUsage(1_900_000) })),
         now + 2 * SECOND,
       );
       expect(worker(later.fleet, 'a').memory.state).not.toBe('over_budget');
       const past = decide(
-        observe(later.fleet, 'a', () => ({ usage: usage(2_100_000) })),
+        observe(later.fleet, 'a', () => ({ usage: inputUsage(2_100_000) })),
         now + 3 * SECOND,
       );
       expect(worker(past.fleet, 'a').memory.state).toBe('over_budget');
@@ -204,7 +193,7 @@ describe('budgets', () => {
 
     it('counts a raised limit against all the worker spent, even after a resume gave it a fresh start', () => {
       const over = decide(
-        observe(budgeted({ usd: 1 }), 'a', () => ({ usage: usage(1_200_000), pane: alivePane(now) })),
+        observe(budgeted({ usd: 1 }), 'a', () => ({ usage: inputUsage(1_200_000), pane: alivePane(now) })),
         now,
       ).fleet;
       const resumed = resumeBudget(over, 'a');
@@ -215,14 +204,14 @@ describe('budgets', () => {
     it('raises the fleet limit: the held bonus queue is handed out again', () => {
       const spent = observe(
         observe(budgeted({}, { usd: 1 }, { queue: [bonusTask('extra')] }), 'b', () => ({
-          usage: usage(500_000, 'test-model', 'b'),
+          usage: inputUsage(500_000, 'test-model', 'b'),
         })),
         'a',
         () => ({
           report: { state: 'done', at: now - SECOND, progress: 100, note: undefined, resultFile: undefined },
           git: commits(1, now - 2 * SECOND),
           pane: alivePane(now - SECOND),
-          usage: usage(600_000),
+          usage: inputUsage(600_000),
         }),
       );
       const held = decide(spent, now);

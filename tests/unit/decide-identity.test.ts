@@ -13,24 +13,23 @@ import {
   spec,
   T0,
   tick,
+  inputUsage,
+  TEST_PRICES,
 } from '../helpers/fleet.js';
-
-const prices = { 'test-model': { input: 1, output: 0, cacheWrite: 0, cacheRead: 0 } };
 
 /** Three launched workers as a quiet czar sees them: one with commits, files shared with a peer, spend and a budget. */
 function quietFleet(): { model: FleetModel; now: number } {
   const budget = { worker: { usd: 100, tokens: undefined }, fleet: { usd: 1000, tokens: undefined } };
   let model = tick(
-    fleet([spec('a'), spec('b'), spec('c')], { policy: policy({ budget }), prices, queue: [bonusTask('extra')] }),
+    fleet([spec('a'), spec('b'), spec('c')], {
+      policy: policy({ budget }),
+      prices: TEST_PRICES,
+      queue: [bonusTask('extra')],
+    }),
     T0,
   ).fleet;
   const now = T0 + 30 * SECOND;
-  const usage = {
-    tasks: [{ task: 'a', models: [{ model: 'test-model', input: 1000, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
-    files: 1,
-    skippedLines: 0,
-    lastAt: T0,
-  };
+  const usage = inputUsage(1000);
   model = observe(model, 'a', () => ({ git: commits(1, now, ['src/shared.ts']), pane: alivePane(now), usage }));
   model = observe(model, 'b', () => ({
     git: { ...commits(0, now, []), dirty: ['src/shared.ts'] },

@@ -16,6 +16,8 @@ import {
   spec,
   T0,
   tick,
+  inputUsage,
+  TEST_PRICES,
 } from '../helpers/fleet.js';
 import { propertySeed, random } from '../helpers/property.js';
 
@@ -38,7 +40,6 @@ function working(at: number, note: string): ReportObservation {
   return { state: 'working', at, progress: undefined, note, resultFile: undefined };
 }
 
-const prices = { 'test-model': { input: 1, output: 0, cacheWrite: 0, cacheRead: 0 } };
 const budget = { worker: { usd: 100, tokens: undefined }, fleet: { usd: 100_000, tokens: undefined } };
 
 /**
@@ -50,17 +51,12 @@ function settledFleet(count: number): { model: FleetModel; now: number } {
   let model = tick(
     fleet(
       names.map((name) => spec(name)),
-      { policy: counted(policy({ maxActive: count, launchConcurrency: count, budget })), prices },
+      { policy: counted(policy({ maxActive: count, launchConcurrency: count, budget })), prices: TEST_PRICES },
     ),
     T0,
   ).fleet;
   const now = T0 + 10 * SECOND;
-  const usage = {
-    tasks: [{ task: 'own', models: [{ model: 'test-model', input: 1000, output: 0, cacheWrite: 0, cacheRead: 0 }] }],
-    files: 1,
-    skippedLines: 0,
-    lastAt: T0,
-  };
+  const usage = inputUsage(1000, 'test-model', 'own');
   for (const name of names)
     model = observe(model, name, () => ({ git: commits(1, now, [`src/${name}.ts`]), pane: alivePane(now), usage }));
   for (let pass = 1; pass <= 3; pass += 1) model = decide(model, now + pass * SECOND).fleet;
@@ -139,11 +135,9 @@ function randomStep(next: () => number, names: readonly string[]): { step: Step;
     (model) => ({ ...model, paused: !model.paused }),
     // Spend against a small budget: warnings, then over budget.
     (model, now) =>
-      observe(model, name, (worker) => {
-        const input = (worker.usage?.tasks[0]?.models[0]?.input ?? 0) + 20_000;
-        const models = [{ model: 'test-model', input, output: 0, cacheWrite: 0, cacheRead: 0 }];
-        return { usage: { tasks: [{ task: 'own', models }], files: 1, skippedLines: 0, lastAt: now } };
-      }),
+      observe(model, name, (worker) => ({
+        usage: inputUsage((worker.usage?.tasks[0]?.models[0]?.input ?? 0) + 20_000, 'test-model', 'own', now),
+      })),
     // A reloaded config with another idle_after.
     (model) => ({
       ...model,
@@ -187,7 +181,7 @@ describe('deciding on a fleet that kept its unchanged workers equals deciding on
             budget: { worker: { usd: 0.1, tokens: undefined }, fleet: { usd: 0.3, tokens: undefined } },
           }),
         ),
-        prices,
+        prices: TEST_PRICES,
         queue: [bonusTask('x1'), bonusTask('x2')],
       },
     );
