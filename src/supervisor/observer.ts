@@ -117,7 +117,6 @@ export class Observer implements Source {
    * restart was for; without this a pass in between would count the old crash again.
    */
   respawned(worker: string, at: number): void {
-    this.panes.respawned(worker, at);
     this.lastOutputAt.set(worker, at);
     this.store.update(worker, (model) => ({
       ...model,
@@ -213,7 +212,7 @@ export class Observer implements Source {
     for (const worker of this.store.model.workers) {
       const name = worker.spec.name;
       const info = panes.get(name);
-      if (this.panes.staleFor(name, lookedAt)) {
+      if (this.panes.staleFor(worker, lookedAt)) {
         this.dirty.panes = true;
         continue;
       }

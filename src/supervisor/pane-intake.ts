@@ -8,22 +8,16 @@ import { lastLine, paneObservation } from './readings.js';
 /** Takes what tmux says of each worker's pane (alive or dead, its screen) into the model, as `ReportIntake` does reports. */
 export class PaneIntake {
   private readonly deadWithoutStatus = new Map<string, number>();
-  /** Per worker: when its agent was last started again in its pane. */
-  private readonly respawnedAt = new Map<string, number>();
 
   constructor(private readonly store: ModelStore) {}
 
-  /** The worker's agent was started again at `at`. */
-  respawned(name: string, at: number): void {
-    this.respawnedAt.set(name, at);
-  }
-
   /**
-   * A look at the panes that began before the worker's agent was started again saw the old agent: taken in, it would
-   * put the corpse back over the fresh agent, and a restarted agent that died before the next look would never count.
+   * A look at the panes that began before the worker's agent was started again (its pane's `startedAt`) saw the old
+   * agent: taken in, it would put the corpse back over the fresh agent, and a restarted agent that died before the
+   * next look would never count.
    */
-  staleFor(name: string, lookedAt: number): boolean {
-    return (this.respawnedAt.get(name) ?? 0) >= lookedAt;
+  staleFor(worker: WorkerModel, lookedAt: number): boolean {
+    return (worker.pane?.startedAt ?? 0) >= lookedAt;
   }
 
   /** One pane as the sweep saw it; false when its death is not believed yet, so the next sweep looks again. */
