@@ -40,8 +40,11 @@ function czarLaunch(run: number): { submitted: number; returned: number } {
   }
 }
 
-/** The same git and tmux calls from a plain shell script, one worker after another. */
-function scriptLaunch(run: number): number {
+/**
+ * The same git and tmux calls from a plain shell script: `baseline-launch.sh` one worker after another, or
+ * `baseline-parallel-launch.sh` every worker at once.
+ */
+function scriptLaunch(run: number, script = 'baseline-launch.sh'): number {
   const { root, repo, cleanup } = benchRepo(`script${run}`);
   const socket = `benchs${process.pid}${run}`;
   const taskFile = path.join(root, 'task.md');
@@ -51,7 +54,7 @@ function scriptLaunch(run: number): number {
     execFileSync(
       'bash',
       [
-        path.join(ROOT, 'bench', 'baseline-launch.sh'),
+        path.join(ROOT, 'bench', script),
         repo,
         path.join(root, 'workers'),
         socket,
@@ -88,10 +91,12 @@ export function benchLaunch(): string[] {
   const czar: number[] = [];
   const returned: number[] = [];
   const script: number[] = [];
+  const parallel: number[] = [];
   const startup: number[] = [];
   // Alternate them so that machine noise hits each alike.
   for (let run = 0; run < RUNS; run++) {
     script.push(scriptLaunch(run));
+    parallel.push(scriptLaunch(run, 'baseline-parallel-launch.sh'));
     startup.push(agentsStartup(run));
     const launch = czarLaunch(run);
     czar.push(launch.submitted);
@@ -99,15 +104,23 @@ export function benchLaunch(): string[] {
   }
   const czarMs = median(czar);
   const scriptMs = median(script);
+  const parallelMs = median(parallel);
   const startupMs = median(startup);
   const ratio = czarMs / scriptMs;
   return [
-    `launch: ${WORKERS} simulated workers (launch_concurrency ${WORKERS}), median of ${RUNS} runs each (czar: ${czar.map(ms).join(', ')}; script: ${script.map(ms).join(', ')}; agents alone: ${startup.map(ms).join(', ')})`,
+    `launch: ${WORKERS} simulated workers (launch_concurrency ${WORKERS}), median of ${RUNS} runs each (czar: ${czar.map(ms).join(', ')}; script: ${script.map(ms).join(', ')}; parallel script: ${parallel.map(ms).join(', ')}; agents alone: ${startup.map(ms).join(', ')})`,
     row('plain script, sequential (baseline)', ms(scriptMs), 'n/a', true),
+    row(
+      'the same work from bash, every worker at once (baseline)',
+      `${ms(parallelMs)} ${(parallelMs / scriptMs).toFixed(2)}x`,
+      'n/a',
+      true,
+    ),
     row(`${WORKERS} agents started at once, slowest ready (baseline)`, ms(startupMs), 'n/a', true),
     row('czar up --detach, all tasks submitted', ms(czarMs), '< 4000 ms', czarMs < 4000),
     row('ratio czar / script', `${ratio.toFixed(2)}x`, '<= 0.25x', ratio <= 0.25),
     row('czar minus the agents alone', ms(czarMs - startupMs), '<= 1000 ms', czarMs - startupMs <= 1000),
+    row('czar minus the same work from bash at once', ms(czarMs - parallelMs), 'n/a', true),
     row('czar up --detach returns, the czar answering', ms(median(returned)), 'n/a', true),
   ];
 }
