@@ -72,7 +72,8 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) notifyDone(ctx, draft);
   // Restarts and new tasks change what the facts mean (older reports go stale): settle on that now, so a second
   // call with the same facts finds nothing to do.
-  for (const draft of drafts) if (!draft.resting || changedInPass(draft)) transition(ctx, draft);
+  // A resting worker too, when a rule across workers changed it in this pass.
+  for (const draft of drafts) if (!draft.resting || changedFrom(draft.worker, draft)) transition(ctx, draft);
 
   const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], draft));
   const same =
@@ -98,17 +99,15 @@ export function decide(observed: FleetModel, now: number): Decision {
  * its identity tells it there is nothing to save or write.
  */
 function unchangedOr(before: WorkerModel | undefined, draft: Draft): WorkerModel {
-  if (before === undefined || before.launchedAt !== draft.launchedAt || !sameMemory(before.memory, draft.memory))
-    return model(draft);
-  return before;
+  return before === undefined || changedFrom(before, draft) ? model(draft) : before;
 }
 
-/** A rule of this pass changed the worker (a resting worker, by a rule across workers). */
-function changedInPass(draft: Draft): boolean {
-  return draft.launchedAt !== draft.worker.launchedAt || !sameMemory(draft.worker.memory, draft.memory);
-}
-
-function sameMemory(before: WorkerMemory, after: WorkerMemory): boolean {
-  const keys = Object.keys(after) as (keyof WorkerMemory)[];
-  return keys.length === Object.keys(before).length && keys.every((key) => before[key] === after[key]);
+/** Whether the draft's launch time or memory differ from the worker's. */
+function changedFrom(worker: WorkerModel, draft: Draft): boolean {
+  const keys = Object.keys(draft.memory) as (keyof WorkerMemory)[];
+  return (
+    worker.launchedAt !== draft.launchedAt ||
+    keys.length !== Object.keys(worker.memory).length ||
+    keys.some((key) => worker.memory[key] !== draft.memory[key])
+  );
 }
