@@ -6,18 +6,12 @@
 set -euo pipefail
 repo=$1 worktrees=$2 socket=$3 count=$4 logs=$5 agent=$6
 
-add() { # name: a new branch from main, or the branch an add that lost a race made
-  if git -C "$repo" show-ref --quiet --verify "refs/heads/bare/$1"; then
-    git -C "$repo" worktree add --quiet "$worktrees/$1" "bare/$1"
-  else
-    git -C "$repo" worktree add --quiet -b "bare/$1" "$worktrees/$1" main
-  fi
-}
+source "$(dirname "$0")/worktree-add.sh"
 
 mkdir -p "$worktrees" "$logs"
 # Parallel adds can trip over each other's half-written entries (git's own race): those are added again after.
 seq 1 "$count" | xargs -P 4 -I '{}' git -C "$repo" worktree add --quiet -b 'bare/w{}' "$worktrees/w{}" main 2>/dev/null || true
-for i in $(seq 1 "$count"); do [ -e "$worktrees/w$i/.git" ] || add "w$i"; done
+for i in $(seq 1 "$count"); do [ -e "$worktrees/w$i/.git" ] || add_worktree "$repo" "$worktrees" "bare/w$i" "w$i"; done
 
 commands="$logs/sessions.tmux"
 for i in $(seq 1 "$count"); do

@@ -8,14 +8,12 @@ set -euo pipefail
 repo=$1 worktrees=$2 socket=$3 count=$4 task_file=$5
 shift 5
 
-add() { # name: a new branch from main, or the branch an add that lost a race made; ten tries
+source "$(dirname "$0")/worktree-add.sh"
+
+add() { # name: ten tries
   local attempt
   for attempt in $(seq 1 10); do
-    if [ "$attempt" -gt 1 ] && git -C "$repo" show-ref --quiet --verify "refs/heads/base/$1"; then
-      git -C "$repo" worktree add --quiet "$worktrees/$1" "base/$1" 2>/dev/null && return
-    else
-      git -C "$repo" worktree add --quiet -b "base/$1" "$worktrees/$1" main 2>/dev/null && return
-    fi
+    add_worktree "$repo" "$worktrees" "base/$1" "$1" && return
     sleep 0.02
   done
   return 1
