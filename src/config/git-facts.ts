@@ -46,17 +46,23 @@ export async function gitFacts(written: WrittenConfig, configFile: string, probl
     );
     return undefined;
   }
-  const branch = await currentBranch(repoTop);
   const writtenBranches = written.workers.flatMap((worker, index) =>
     worker.branch === undefined ? [] : [{ path: ['workers', index, 'branch'], name: worker.branch }],
   );
   const base = written.base === undefined ? undefined : { path: ['base'], name: written.base };
-  const checks = await Promise.all(
-    [...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({
-      entry,
-      valid: await isValidBranchName(repoTop, entry.name),
-    })),
-  );
+  // Asked together, some perhaps in vain (the base of an invalid name, the commit of a detached HEAD): each is a
+  // read, and one answer after another kept every `czar` command waiting for them in turn.
+  const [branch, checks, baseExists, headCommit] = await Promise.all([
+    currentBranch(repoTop),
+    Promise.all(
+      [...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({
+        entry,
+        valid: await isValidBranchName(repoTop, entry.name),
+      })),
+    ),
+    base === undefined ? true : branchExists(repoTop, base.name),
+    base === undefined ? revParse(repoTop, 'HEAD') : undefined,
+  ]);
   for (const { entry, valid } of checks) {
     if (!valid)
       problems.push(
@@ -66,11 +72,7 @@ export async function gitFacts(written: WrittenConfig, configFile: string, probl
         ),
       );
   }
-  if (
-    base !== undefined &&
-    checks.find((check) => check.entry === base)?.valid === true &&
-    !(await branchExists(repoTop, base.name))
-  ) {
+  if (base !== undefined && checks.find((check) => check.entry === base)?.valid === true && !baseExists) {
     problems.push(
       problemAt(
         ['base'],
@@ -84,7 +86,7 @@ export async function gitFacts(written: WrittenConfig, configFile: string, probl
       message: `${repoTop} is on a detached HEAD and there is no base:; add e.g. base: main to name the branch workers start from.`,
     });
   }
-  if (base === undefined && branch !== undefined && (await revParse(repoTop, 'HEAD')) === undefined) {
+  if (base === undefined && branch !== undefined && headCommit === undefined) {
     problems.push({
       path: [],
       message: `${repoTop} has no commits yet, so there is nothing for workers to start from; commit something first, e.g. git commit --allow-empty -m "Start".`,

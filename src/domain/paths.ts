@@ -39,6 +39,8 @@ export interface StatePaths {
   readonly signals: string;
   /** Held by one `czar up` at a time for this state dir. */
   readonly upLock: string;
+  /** A new value from each `czar up` that takes the up lock: another launch in between shows as a change. */
+  readonly lastLaunch: string;
   /** What czar made (branches, worktrees), one JSON line each: all that `down --purge` may remove. */
   readonly created: string;
 }
@@ -62,6 +64,7 @@ export function statePaths(root: string): StatePaths {
     freshWorktrees: path.join(root, 'fresh-worktrees.json'),
     signals: path.join(root, 'signals'),
     upLock: path.join(root, 'up.lock'),
+    lastLaunch: path.join(root, 'last-launch'),
     created: path.join(root, 'created.jsonl'),
   };
 }
@@ -80,6 +83,7 @@ export function sprintState(paths: StatePaths): string[] {
     paths.created,
     paths.czarState,
     paths.freshWorktrees,
+    paths.lastLaunch,
     paths.signals,
     paths.checks,
     paths.checkouts,

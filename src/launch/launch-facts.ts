@@ -53,7 +53,7 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
   );
   return {
     worktrees,
-    branches: new Set(tips.keys()),
+    branches: tips,
     otherRefs,
     sessions: new Set(panes.map((pane) => pane.session)),
     deadSessions: new Set(panes.filter((pane) => pane.dead).map((pane) => pane.session)),

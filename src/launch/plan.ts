@@ -12,7 +12,8 @@ export interface DeliveryRecord {
 /** What `up` knows about the world before it acts (gathered by the shell, so planning stays pure). */
 export interface LaunchFacts {
   readonly worktrees: readonly { readonly path: string; readonly branch: string | undefined }[];
-  readonly branches: ReadonlySet<string>;
+  /** Each local branch, with its tip commit. */
+  readonly branches: ReadonlyMap<string, string>;
   /** Full names of the refs that are not branches (tags, remotes): a branch of the same name would be misread. */
   readonly otherRefs: ReadonlySet<string>;
   readonly sessions: ReadonlySet<string>;
@@ -143,7 +144,7 @@ function branchCollision(worker: WorkerSpec, config: Config, facts: LaunchFacts)
     ...config.workers
       .filter((other) => other !== worker)
       .map((other) => ({ branch: other.branch, owner: `worker "${other.name}"` })),
-    ...[...facts.branches]
+    ...[...facts.branches.keys()]
       .filter((branch) => !config.workers.some((other) => other.branch === branch))
       .map((branch) => ({ branch, owner: 'already in the repo' })),
   ];

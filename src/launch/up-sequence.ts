@@ -12,11 +12,12 @@ import { handOverFreshWorktrees, LAUNCH_ID_VARIABLE, type FreshWorktrees } from 
 import { gatherFacts } from './launch-facts.js';
 import { prepareStateDir, stopDroppedWorkers } from './launcher.js';
 import { launchWave } from './wave.js';
-import { describePlan, planLaunch, type LaunchPlan } from './plan.js';
+import { describePlan, planLaunch, type LaunchFacts, type LaunchPlan } from './plan.js';
 import { readAllRecords } from '../fleet/records.js';
 import { editedTaskNotes, uncommittedNote } from './up-notes.js';
 import { initialPrompt } from './prompts.js';
 import { askCzar, liveCzarPid, waitForCzar } from '../fleet/requests.js';
+import { lastLaunch, markLaunch } from '../fleet/last-launch.js';
 
 /** Where the launch tells the person what it does: the CLI prints notes on stdout and warnings on stderr. */
 export interface LaunchOutput {
@@ -34,8 +35,12 @@ export async function launch(
   say: LaunchOutput = QUIET,
 ): Promise<number> {
   const { config } = fleet;
-  const launchingBefore = await liveLockHolder(fleet.paths.upLock);
-  const plan = planLaunch(config, await gatherFacts(fleet), options);
+  const [launchingBefore, launchBefore] = await Promise.all([
+    liveLockHolder(fleet.paths.upLock),
+    lastLaunch(fleet.paths),
+  ]);
+  const facts = await gatherFacts(fleet);
+  const plan = planLaunch(config, facts, options);
   if (options.dryRun) {
     for (const line of describePlan(config, plan)) say.note(line);
     return plan.problems.length === 0 ? 0 : 1;
@@ -62,7 +67,8 @@ export async function launch(
   fleet.tmux.useControl();
   fleet.hosts.useControl();
   try {
-    return await launchLocked(fleet, options, say);
+    const before = launchingBefore === undefined ? { facts, launch: launchBefore } : undefined;
+    return await launchLocked(fleet, options, say, before);
   } finally {
     await release();
   }
@@ -72,18 +78,28 @@ async function launchLocked(
   fleet: Fleet,
   options: { fetch: boolean; redeliver?: boolean },
   say: LaunchOutput,
+  before: { facts: LaunchFacts; launch: string | undefined } | undefined,
 ): Promise<number> {
   const { config } = fleet;
-  if (!(await makeWayForLaunch(fleet, say))) return 0;
-  let facts = await gatherFacts(fleet);
+  const way = await makeWayForLaunch(fleet, say);
+  if (way === 'czar supervises') return 0;
+  const replaced = await markLaunch(fleet.paths);
+  // What was read before the lock still holds when no launch took the lock since and no czar ran in between (a
+  // czar makes worktrees and sessions of its own).
+  let facts =
+    before !== undefined && way === 'no czar' && replaced === before.launch ? before.facts : await gatherFacts(fleet);
   let plan = planLaunch(config, facts, options);
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', {
       details: plan.problems.slice(1),
     });
   }
-  for (const note of await editedTasks(fleet, plan)) say.note(note);
-  const behind = await git.behindUpstream(config.repo, config.base);
+  const [edited, behind, dirty] = await Promise.all([
+    editedTasks(fleet, plan),
+    git.behindUpstream(config.repo, config.base),
+    git.dirtyPaths(config.repo),
+  ]);
+  for (const note of edited) say.note(note);
   if (behind !== undefined && behind > 0) {
     if (options.fetch) {
       await git.fetchBase(config.repo, config.base);
@@ -100,8 +116,8 @@ async function launchLocked(
   const uncommitted = uncommittedNote({
     repo: config.repo,
     base: config.base,
-    tips: await git.branchTips(config.repo),
-    dirty: await git.dirtyPaths(config.repo),
+    tips: facts.branches,
+    dirty,
     configPath: configPath.startsWith('..') || path.isAbsolute(configPath) ? undefined : configPath,
     steps: plan.workers.map((step) => ({
       worker: step.worker.name,
@@ -153,12 +169,15 @@ function notStarted(plan: LaunchPlan): string[] {
 /**
  * A running czar owns its fleet: `up` with the same config only adopts (launching beside it could paste a task
  * twice). When the config changed since that czar started, or a worker it should run has no session (its launch
- * failed half-way), it is stopped first, and `up` launches what is missing and starts a czar again. Returns false
- * when there is nothing for `up` to do.
+ * failed half-way), it is stopped first, and `up` launches what is missing and starts a czar again. Says whether
+ * there was a czar, and whether it goes on supervising (then there is nothing for `up` to do).
  */
-async function makeWayForLaunch(fleet: Fleet, say: LaunchOutput): Promise<boolean> {
+async function makeWayForLaunch(
+  fleet: Fleet,
+  say: LaunchOutput,
+): Promise<'no czar' | 'czar stopped' | 'czar supervises'> {
   const pid = await liveCzarPid(fleet.paths);
-  if (pid === undefined) return true;
+  if (pid === undefined) return 'no czar';
   const [configAt, czarAt] = await Promise.all([modifiedAt(fleet.config.file), modifiedAt(fleet.paths.supervisorLock)]);
   // A config whose time did not move (copied with its time kept) may still name another base than the czar's.
   const czarBase = (await readJson<Pick<FleetStatus, 'base'>>(fleet.paths.status))?.base;
@@ -167,7 +186,7 @@ async function makeWayForLaunch(fleet: Fleet, say: LaunchOutput): Promise<boolea
   const missing = changed ? [] : notStarted(planLaunch(fleet.config, await gatherFacts(fleet)));
   if (!changed && missing.length === 0) {
     say.note(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
-    return false;
+    return 'czar supervises';
   }
   const why = otherBase
     ? `the czar supervises base "${czarBase}" but ${fleet.config.file} names "${fleet.config.base}"; restarting the czar with it`
@@ -185,7 +204,7 @@ async function makeWayForLaunch(fleet: Fleet, say: LaunchOutput): Promise<boolea
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return true;
+  return 'czar stopped';
 }
 
 /**

@@ -26,10 +26,15 @@ function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
   };
 }
 
+/** Branches with made-up tips: the plan looks at names only. */
+function branchesAt(names: readonly string[]): Map<string, string> {
+  return new Map(names.map((name) => [name, '0'.repeat(40)]));
+}
+
 function facts(overrides: Partial<LaunchFacts> = {}): LaunchFacts {
   return {
     worktrees: [{ path: '/p/repo', branch: 'main' }],
-    branches: new Set(['main']),
+    branches: branchesAt(['main']),
     otherRefs: new Set(),
     sessions: new Set(),
     deadSessions: new Set(),
@@ -74,7 +79,7 @@ describe('the launch plan', () => {
       config(names.map((name) => spec(name))),
       facts({
         worktrees: names.map((name) => ({ path: `/tmp/wt/${name}`, branch: `czar/${name}` })),
-        branches: new Set(['main', ...names.map((name) => `czar/${name}`)]),
+        branches: branchesAt(['main', ...names.map((name) => `czar/${name}`)]),
         existingPaths: new Set(names.map((name) => `/tmp/wt/${name}`)),
         sessions: new Set(['delivered', 'reported', 'interrupted', 'started']),
         records: new Map([
@@ -109,7 +114,10 @@ describe('the launch plan', () => {
   it('makes a worktree again when git still lists it but its folder was deleted, never "reuse" a missing folder', () => {
     const plan = planLaunch(
       config([spec('gone')]),
-      facts({ worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }], branches: new Set(['main', 'czar/gone']) }),
+      facts({
+        worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }],
+        branches: branchesAt(['main', 'czar/gone']),
+      }),
     );
     expect(plan.problems).toEqual([]);
     expect(plan.workers.map((step) => step.worktree)).toEqual(['recreate']);
@@ -165,7 +173,7 @@ describe('the launch plan', () => {
           { path: '/p/repo', branch: 'main' },
           { path: '/elsewhere/a', branch: 'czar/a' },
         ],
-        branches: new Set(['main', 'czar/a']),
+        branches: branchesAt(['main', 'czar/a']),
         records: new Map([['a', { deliveredAt: '2026-01-01T10:00:00.000Z' }]]),
       }),
     );
