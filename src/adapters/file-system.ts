@@ -1,17 +1,5 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import {
-  access,
-  appendFile,
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  readFile,
-  realpath,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { appendFileSync, existsSync, realpathSync, statSync } from 'node:fs';
+import { access, mkdir, mkdtemp, open, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -113,8 +101,9 @@ export async function writeTextFile(file: string, content: string, mode?: number
   await writeFile(file, content, mode === undefined ? undefined : { mode });
 }
 
+/** Appends to a file, blocking: the appends are small (a record line, a log chunk), see `writeAtomic`. */
 export async function appendToFile(file: string, content: string | Uint8Array, mode?: number): Promise<void> {
-  await appendFile(file, content, mode === undefined ? undefined : { mode });
+  appendFileSync(file, content, mode === undefined ? undefined : { mode });
 }
 
 /** Makes the folder and its parents (nothing when it is there). */

@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { lstat, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
 /**
  * A folder for one worker's agent files that must be private all the way up (Gemini CLI skips a settings file
  * when any folder above it is open to others, as /tmp is): under the user's cache dir, not the state dir, which may
- * sit in a shared folder. The folders czar makes there are 0700.
+ * sit in a shared folder. The folders czar makes there are 0700. Blocking calls: eight small steps per worker.
  */
 export async function privateAgentDir(project: string, stateDir: string, worker: string): Promise<string> {
   const fleet = fleetAgentDir(project, stateDir);
   const agents = path.dirname(fleet);
   const levels = [path.dirname(agents), agents, fleet, path.join(fleet, worker)];
   for (const dir of levels) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await chmod(dir, 0o700);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
   }
   return levels.at(-1) as string;
 }

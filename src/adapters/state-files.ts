@@ -1,6 +1,6 @@
-import { appendFile, chmod, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive } from './process-table.js';
 import { sprintState, type StatePaths } from '../domain/paths.js';
@@ -48,15 +48,19 @@ function atomicTemp(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename. */
+/**
+ * Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename.
+ * With blocking calls: state files are a few KB, and each of the four steps through the thread pool cost more than
+ * its write (a launch of 20 makes some 200 such writes and appends while its agents keep both cores busy).
+ */
 export async function writeAtomic(file: string, content: string): Promise<void> {
   const temp = atomicTemp(file);
   try {
-    await writeFile(temp, content, { mode: 0o600 });
-    await rename(temp, file);
+    writeFileSync(temp, content, { mode: 0o600 });
+    renameSync(temp, file);
   } catch (error) {
     // A full disk fails the write half-way: what was written of the temp file would stay behind on every retry.
-    await rm(temp, { force: true }).catch(() => undefined);
+    rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -188,10 +192,10 @@ function isFleetEvent(value: unknown): value is FleetEvent {
 
 /**
  * Appends one event line. O_APPEND writes of one line land whole and in order, so the CLI and the czar can both
- * append without a lost or torn line.
+ * append without a lost or torn line. Blocking, as `writeAtomic` is.
  */
 export async function appendEvent(paths: StatePaths, event: FleetEvent): Promise<void> {
-  await appendFile(paths.events, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+  appendFileSync(paths.events, `${JSON.stringify(event)}\n`, { mode: 0o600 });
 }
 
 /**
