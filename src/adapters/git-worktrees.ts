@@ -39,7 +39,7 @@ export interface WorktreeEntry {
 }
 
 export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
-  const text = await out(repo, ['worktree', 'list', '--porcelain']);
+  const text = await whileOthersHalfMade(() => out(repo, ['worktree', 'list', '--porcelain']));
   const entries: WorktreeEntry[] = [];
   for (const block of text.split('\n\n')) {
     const fields = new Map(
@@ -57,11 +57,25 @@ export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
 }
 
 /**
- * Adds a worktree on `branch`, creating the branch from `base` only when it does not exist yet (never reset).
- * git 2.39 reads every other worktree's admin folder while adding one, and fails (exit 128, "failed to read
- * .git/worktrees/<other>/commondir") when another add is half-way: measured 7 failures in 60 parallel adds here.
- * Such a failure leaves nothing behind, so it is retried after a short random pause.
+ * Runs a git command that reads every worktree's admin folder: git 2.39 fails it (exit 128, "failed to read
+ * .git/worktrees/<other>/commondir") while another `worktree add` is half-way, as a parallel add or a person's add
+ * beside the czar's look (measured 7 failures in 60 parallel adds here). Such a failure changes nothing, so the
+ * command runs again after a short random pause; `attempt` counts from 1.
  */
+async function whileOthersHalfMade<T>(run: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(attempt);
+    } catch (error) {
+      const racing =
+        error instanceof CzarError && error.details.some((line) => /failed to read .*worktrees\//.test(line));
+      if (!racing || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+    }
+  }
+}
+
+/** Adds a worktree on `branch`, creating the branch from `base` only when it does not exist yet (never reset). */
 export async function addWorktree(
   repo: string,
   worktreePath: string,
@@ -72,22 +86,15 @@ export async function addWorktree(
   await mkdir(path.dirname(worktreePath), { recursive: true });
   // The caller may know already (the launch plan looked): one git process fewer per worker at launch.
   const existed = knownToExist ?? (await branchExists(repo, branch));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // An add that lost a race with another one may have made the branch before it failed: that branch is czar's.
-      if (existed || (attempt > 1 && (await branchExists(repo, branch)))) {
-        await git(repo, ['worktree', 'add', worktreePath, branch]);
-        return existed ? 'reused-branch' : 'created';
-      }
-      await git(repo, ['worktree', 'add', '-b', branch, worktreePath, headRef(base)]);
-      return 'created';
-    } catch (error) {
-      const racing =
-        error instanceof CzarError && error.details.some((line) => /failed to read .*worktrees\//.test(line));
-      if (!racing || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+  return whileOthersHalfMade(async (attempt) => {
+    // An add that lost a race with another one may have made the branch before it failed: that branch is czar's.
+    if (existed || (attempt > 1 && (await branchExists(repo, branch)))) {
+      await git(repo, ['worktree', 'add', worktreePath, branch]);
+      return existed ? 'reused-branch' : 'created';
     }
-  }
+    await git(repo, ['worktree', 'add', '-b', branch, worktreePath, headRef(base)]);
+    return 'created';
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { addWorktree } from '../../src/adapters/git-worktrees.js';
+import { addWorktree, listWorktrees } from '../../src/adapters/git-worktrees.js';
 import { tempRepo } from '../helpers/git-repo.js';
 
 describe('worktrees made at once', () => {
@@ -13,5 +13,27 @@ describe('worktrees made at once', () => {
       names.map((name) => addWorktree(repo, path.join(root, 'worktrees', name), `czar/${name}`, 'main', false)),
     );
     expect(outcomes.filter((outcome) => outcome !== 'created')).toEqual([]);
+  });
+
+  // The czar lists worktrees on every look, while a person (or a test) may be adding one: git then fails the list
+  // as it fails a parallel add, on the other's half-made admin folder.
+  test('are listed without an error while others are being added', async () => {
+    const { root, repo } = await tempRepo();
+    const names = Array.from({ length: 32 }, (_, i) => `w${i + 1}`);
+    let adding = true;
+    const adds = Promise.all(
+      names.map((name) => addWorktree(repo, path.join(root, 'worktrees', name), `czar/${name}`, 'main', false)),
+    ).finally(() => (adding = false));
+    const failures: unknown[] = [];
+    let lists = 0;
+    while (adding) {
+      const listed = await Promise.allSettled([listWorktrees(repo), listWorktrees(repo)]);
+      lists += listed.length;
+      failures.push(...listed.flatMap((result) => (result.status === 'rejected' ? [result.reason] : [])));
+    }
+    await adds;
+    expect(lists).toBeGreaterThan(10);
+    expect(failures).toEqual([]);
+    expect((await listWorktrees(repo)).length).toBe(names.length + 1);
   });
 });
