@@ -48,15 +48,11 @@ function atomicTemp(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/**
- * Writes a file so that readers see the old content or the new, never half: temp file in the same dir, then rename.
- * With blocking calls: state files are a few KB, and each of the four steps through the thread pool cost more than
- * its write (a launch of 20 makes some 200 such writes and appends while its agents keep both cores busy).
- */
-export async function writeAtomic(file: string, content: string): Promise<void> {
+/** Readers see the old content or the new, never half: a temp file in the same dir, then a rename. */
+function replaceFileSync(file: string, data: string | Uint8Array): void {
   const temp = atomicTemp(file);
   try {
-    writeFileSync(temp, content, { mode: 0o600 });
+    writeFileSync(temp, data, { mode: 0o600 });
     renameSync(temp, file);
   } catch (error) {
     // A full disk fails the write half-way: what was written of the temp file would stay behind on every retry.
@@ -66,10 +62,19 @@ export async function writeAtomic(file: string, content: string): Promise<void> 
 }
 
 /**
- * `writeAtomic` of text given in pieces, without leaving the event loop: the czar's status file, written on every
- * pass that changed it. In a 500-worker czar the promise write of its 400 KB took 20 to 48 ms to come back (behind
- * the loop's other work), the same write here under 1 ms. The pieces are encoded into one buffer kept for the next
- * write, so no 400 KB string or buffer is made for the garbage collector each time.
+ * Writes a file whole (see `replaceFileSync`), with blocking calls: state files are a few KB, and each of the four
+ * steps through the thread pool cost more than its write (a launch of 20 makes some 200 such writes and appends while
+ * its agents keep both cores busy).
+ */
+export async function writeAtomic(file: string, content: string): Promise<void> {
+  replaceFileSync(file, content);
+}
+
+/**
+ * `writeAtomic` of text given in pieces: the czar's status file, written on every pass that changed it. In a
+ * 500-worker czar the promise write of its 400 KB took 20 to 48 ms to come back (behind the loop's other work), the
+ * same write here under 1 ms. The pieces are encoded into one buffer kept for the next write, so no 400 KB string or
+ * buffer is made for the garbage collector each time.
  */
 export function writePiecesAtomicSync(file: string, pieces: readonly string[]): void {
   let length = 0;
@@ -77,14 +82,7 @@ export function writePiecesAtomicSync(file: string, pieces: readonly string[]): 
   if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2));
   let offset = 0;
   for (const piece of pieces) offset += scratch.write(piece, offset);
-  const temp = atomicTemp(file);
-  try {
-    writeFileSync(temp, scratch.subarray(0, offset), { mode: 0o600 });
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  replaceFileSync(file, scratch.subarray(0, offset));
 }
 
 let scratch = Buffer.alloc(0);
