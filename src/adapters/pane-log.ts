@@ -1,5 +1,5 @@
 import { appendFile, open } from 'node:fs/promises';
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/terminal-modes.js';
 
 /**
@@ -54,9 +54,11 @@ const BRACKETED_PASTE_RESET = '\x1b[?2004l';
 /**
  * Waits for the pane's next output (its log grows) but at least `floorMs`, or `withinMs` at most: a delivery looks
  * at the screen as soon as the agent drew, instead of on a fixed 100 ms tick, and a pane that streams output is
- * still looked at no more often than every `floorMs`. Output written before the watch is set is met by the timer.
+ * still looked at no more often than every `floorMs`. Output since the last wait ended counts too: the agent may
+ * draw while the screen is being read, before this wait's watch is set.
  */
 export function paneOutput(logFile: string, floorMs: number): (withinMs: number) => Promise<void> {
+  let seen = logSize(logFile);
   return (withinMs) =>
     new Promise((resolve) => {
       const startedAt = Date.now();
@@ -66,6 +68,7 @@ export function paneOutput(logFile: string, floorMs: number): (withinMs: number)
         clearTimeout(deadline);
         clearTimeout(floor);
         watcher?.close();
+        seen = logSize(logFile);
         resolve();
       };
       const deadline = setTimeout(done, withinMs);
@@ -80,5 +83,15 @@ export function paneOutput(logFile: string, floorMs: number): (withinMs: number)
       } catch {
         // No log (yet): the deadline serves.
       }
+      if (logSize(logFile) !== seen) output();
     });
+}
+
+/** The log's size in bytes; undefined while it does not exist. */
+function logSize(logFile: string): number | undefined {
+  try {
+    return statSync(logFile).size;
+  } catch {
+    return undefined;
+  }
 }

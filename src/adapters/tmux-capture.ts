@@ -29,30 +29,40 @@ export async function captureScreens(chain: Chain, paneIds: readonly string[]): 
 }
 
 /**
- * Screen reads asked for within this window share one tmux invocation: twenty deliveries polling their panes cost
- * one process per window instead of twenty (process spawns, not tmux work, dominate the cost here).
+ * Screen reads asked for within this window share one tmux invocation when each invocation is a process: twenty
+ * deliveries polling their panes cost one process per window instead of twenty (spawns, not tmux work, dominate).
  */
-const CAPTURE_BATCH_MS = 15;
+export const PROCESS_BATCH_MS = 15;
 
-/** Screen reads of one server, batched: each read waits at most CAPTURE_BATCH_MS for others to share its call. */
+/**
+ * Screen reads of one server, batched. `windowMs` says how long a read may wait for others to share its call: through
+ * a control connection a call is one line on it, so 0, and only the reads asked in the same turn of the event loop
+ * share one (a delivery reads its pane several times between paste and Enter: a wait on each would be on its path).
+ */
 export class BatchedScreens {
   private pending = new Map<string, ((screen: string) => void)[]>();
-  private timer: NodeJS.Timeout | undefined;
+  private flushing: NodeJS.Timeout | NodeJS.Immediate | undefined;
 
-  constructor(private readonly captureMany: (paneIds: readonly string[]) => Promise<Map<string, string>>) {}
+  constructor(
+    private readonly captureMany: (paneIds: readonly string[]) => Promise<Map<string, string>>,
+    private readonly windowMs: () => number,
+  ) {}
 
   /** The pane's visible screen ('' when it cannot be read). */
   read(paneId: string): Promise<string> {
     return new Promise((resolve) => {
       this.pending.set(paneId, [...(this.pending.get(paneId) ?? []), resolve]);
-      this.timer ??= setTimeout(() => void this.flush(), CAPTURE_BATCH_MS);
+      if (this.flushing !== undefined) return;
+      const window = this.windowMs();
+      const flush = (): void => void this.flush();
+      this.flushing = window > 0 ? setTimeout(flush, window) : setImmediate(flush);
     });
   }
 
   private async flush(): Promise<void> {
     const pending = this.pending;
     this.pending = new Map();
-    this.timer = undefined;
+    this.flushing = undefined;
     const screens = await this.captureMany([...pending.keys()]).catch(() => new Map<string, string>());
     for (const [paneId, waiters] of pending) for (const resolve of waiters) resolve(screens.get(paneId) ?? '');
   }

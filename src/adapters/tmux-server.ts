@@ -79,6 +79,11 @@ export class TmuxServer {
     this.controlWanted = true;
   }
 
+  /** Whether the next command goes down a control connection (one line on it) rather than as a process. */
+  protected get controlled(): boolean {
+    return this.controlWanted && (this.control?.open === true || this.answeredByProcess);
+  }
+
   /** Runs `tmux -L <socket> ...args`. */
   async cmd(args: readonly string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
     return this.chain([args], options);
@@ -170,7 +175,7 @@ export class TmuxServer {
   private controllable(commands: readonly (readonly string[])[], options: ChainOptions): boolean {
     if (commands.some(([name]) => name === 'kill-server')) return false;
     if (options.clientPath === undefined && commands.some(([name]) => SPAWNING.has(name ?? ''))) return false;
-    return this.controlWanted && (this.control?.open === true || this.answeredByProcess);
+    return this.controlled;
   }
 
   /** Runs `sent` down the control client; `commands` (with stdin) is what runs as a process if the client closes. */

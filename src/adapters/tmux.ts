@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathExists } from './file-system.js';
 import { runInteractive } from './terminal.js';
 import { cleanEnv, run } from './process.js';
-import { BatchedScreens, captureScreens } from './tmux-capture.js';
+import { BatchedScreens, captureScreens, PROCESS_BATCH_MS } from './tmux-capture.js';
 import {
   directArgv,
   envFlags,
@@ -29,7 +29,10 @@ let bufferSeq = 0;
  * `%id` once known and sessions by `=name` (exact match).
  */
 export class Tmux extends TmuxServer {
-  private readonly screens = new BatchedScreens((paneIds) => this.captureMany(paneIds));
+  private readonly screens = new BatchedScreens(
+    (paneIds) => this.captureMany(paneIds),
+    () => (this.controlled ? 0 : PROCESS_BATCH_MS),
+  );
   private panesInFlight: Promise<PaneInfo[] | undefined> | undefined;
 
   async serverRunning(): Promise<boolean> {

@@ -27,7 +27,25 @@ export async function gitFacts(written: WrittenConfig, configFile: string, probl
     );
     return undefined;
   }
-  const repoTop = await topLevel(repoDir);
+  const writtenBranches = written.workers.flatMap((worker, index) =>
+    worker.branch === undefined ? [] : [{ path: ['workers', index, 'branch'], name: worker.branch }],
+  );
+  const base = written.base === undefined ? undefined : { path: ['base'], name: written.base };
+  // Asked together, from the folder itself (git answers the same anywhere in a work tree), some perhaps in vain (not a
+  // repository, the base of an invalid name, the commit of a detached HEAD): each is a read, and one answer after
+  // another kept every `czar` command waiting for them in turn.
+  const [repoTop, branch, checks, baseExists, headCommit] = await Promise.all([
+    topLevel(repoDir),
+    currentBranch(repoDir),
+    Promise.all(
+      [...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({
+        entry,
+        valid: await isValidBranchName(repoDir, entry.name),
+      })),
+    ),
+    base === undefined ? true : branchExists(repoDir, base.name),
+    base === undefined ? revParse(repoDir, 'HEAD') : undefined,
+  ]);
   if (repoTop === undefined && (await isBareRepository(repoDir))) {
     const tail = `is a bare repository with no working tree; clone it (git clone ${written.repo ?? repoDir} app) and point repo: at the clone.`;
     problems.push(
@@ -46,23 +64,6 @@ export async function gitFacts(written: WrittenConfig, configFile: string, probl
     );
     return undefined;
   }
-  const writtenBranches = written.workers.flatMap((worker, index) =>
-    worker.branch === undefined ? [] : [{ path: ['workers', index, 'branch'], name: worker.branch }],
-  );
-  const base = written.base === undefined ? undefined : { path: ['base'], name: written.base };
-  // Asked together, some perhaps in vain (the base of an invalid name, the commit of a detached HEAD): each is a
-  // read, and one answer after another kept every `czar` command waiting for them in turn.
-  const [branch, checks, baseExists, headCommit] = await Promise.all([
-    currentBranch(repoTop),
-    Promise.all(
-      [...writtenBranches, ...(base === undefined ? [] : [base])].map(async (entry) => ({
-        entry,
-        valid: await isValidBranchName(repoTop, entry.name),
-      })),
-    ),
-    base === undefined ? true : branchExists(repoTop, base.name),
-    base === undefined ? revParse(repoTop, 'HEAD') : undefined,
-  ]);
   for (const { entry, valid } of checks) {
     if (!valid)
       problems.push(

@@ -23,12 +23,13 @@ const OUTPUT_FLOOR_MS = 20;
 
 /**
  * Stops the sessions of workers no longer in the config: no czar would supervise them. Their worktrees and branches
- * stay (czar recorded them, so `down --purge` still finds them). Returns one line per session stopped.
+ * stay (czar recorded them, so `down --purge` still finds them). `sessions`: the server's, as the launch found them.
+ * Returns one line per session stopped.
  */
-export async function stopDroppedWorkers(fleet: Fleet): Promise<string[]> {
+export async function stopDroppedWorkers(fleet: Fleet, sessions: ReadonlySet<string>): Promise<string[]> {
   const names = new Set([CZAR_SESSION, ...fleet.config.workers.map((worker) => worker.name)]);
   const lines: string[] = [];
-  for (const session of await fleet.tmux.listSessions()) {
+  for (const session of sessions) {
     if (names.has(session)) continue;
     await fleet.tmux.killSession(session);
     const line = `stopped session "${session}": worker "${session}" is no longer in ${fleet.config.file}; its worktree and branch are kept ("czar down --purge" removes them)`;

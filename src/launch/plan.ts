@@ -7,6 +7,8 @@ import type { Config, WorkerSpec } from '../domain/config-types.js';
 export interface DeliveryRecord {
   readonly deliveredAt?: string;
   readonly deliveryStartedAt?: string;
+  /** The digest of the worker's own task when it was delivered: the config's task may have changed since. */
+  readonly taskDigest?: string;
 }
 
 /** What `up` knows about the world before it acts (gathered by the shell, so planning stays pure). */

@@ -3,7 +3,10 @@ import type { WorktreeStep } from './plan.js';
 
 /** Notes `czar up` prints about what a launch leaves as it is; pure, so each wording is tested without git. */
 
-const list = new Intl.ListFormat('en', { type: 'conjunction' });
+// Built on first use: the first Intl formatter loads ICU's data, some 9 ms before a launch's first worktree.
+let conjunction: Intl.ListFormat | undefined;
+const listed = (items: readonly string[]): string =>
+  (conjunction ??= new Intl.ListFormat('en', { type: 'conjunction' })).format(items);
 
 export interface StartingWorker {
   readonly worker: string;
@@ -40,14 +43,12 @@ export function uncommittedNote(input: {
     if (step.worktree === 'checkout-branch' || step.worktree === 'recreate')
       return [`${step.worker} starts from ${step.branch} at ${at(step.branch)}`];
     if (step.worker === fresh[0])
-      return [
-        `${list.format(fresh)} ${fresh.length === 1 ? 'starts' : 'start'} from ${input.base} at ${at(input.base)}`,
-      ];
+      return [`${listed(fresh)} ${fresh.length === 1 ? 'starts' : 'start'} from ${input.base} at ${at(input.base)}`];
     if (step.worker === kept[0])
-      return [`${list.format(kept)} ${kept.length === 1 ? 'keeps its worktree' : 'keep their worktrees'}`];
+      return [`${listed(kept)} ${kept.length === 1 ? 'keeps its worktree' : 'keep their worktrees'}`];
     return [];
   });
-  return `note: uncommitted changes in ${input.repo} are not part of the launch${parts.length === 0 ? '' : `; ${list.format(parts)}`}.`;
+  return `note: uncommitted changes in ${input.repo} are not part of the launch${parts.length === 0 ? '' : `; ${listed(parts)}`}.`;
 }
 
 /** A short fingerprint of a task's text, kept in the launch record so `up` can tell when the config's task changed. */

@@ -13,7 +13,6 @@ import { gatherFacts } from './launch-facts.js';
 import { prepareStateDir, stopDroppedWorkers } from './launcher.js';
 import { launchWave } from './wave.js';
 import { describePlan, planLaunch, type LaunchFacts, type LaunchPlan } from './plan.js';
-import { readAllRecords } from '../fleet/records.js';
 import { editedTaskNotes, uncommittedNote } from './up-notes.js';
 import { initialPrompt } from './prompts.js';
 import { askCzar, liveCzarPid, waitForCzar } from '../fleet/requests.js';
@@ -39,9 +38,9 @@ export async function launch(
     liveLockHolder(fleet.paths.upLock),
     lastLaunch(fleet.paths),
   ]);
-  const facts = await gatherFacts(fleet);
+  const [facts, repo] = await Promise.all([gatherFacts(fleet), options.dryRun ? undefined : readRepoState(fleet)]);
   const plan = planLaunch(config, facts, options);
-  if (options.dryRun) {
+  if (options.dryRun || repo === undefined) {
     for (const line of describePlan(config, plan)) say.note(line);
     return plan.problems.length === 0 ? 0 : 1;
   }
@@ -67,7 +66,7 @@ export async function launch(
   fleet.tmux.useControl();
   fleet.hosts.useControl();
   try {
-    const before = launchingBefore === undefined ? { facts, launch: launchBefore } : undefined;
+    const before = launchingBefore === undefined ? { facts, repo, launch: launchBefore } : undefined;
     return await launchLocked(fleet, options, say, before);
   } finally {
     await release();
@@ -78,7 +77,7 @@ async function launchLocked(
   fleet: Fleet,
   options: { fetch: boolean; redeliver?: boolean },
   say: LaunchOutput,
-  before: { facts: LaunchFacts; launch: string | undefined } | undefined,
+  before: { facts: LaunchFacts; repo: RepoState; launch: string | undefined } | undefined,
 ): Promise<number> {
   const { config } = fleet;
   const way = await makeWayForLaunch(fleet, say);
@@ -86,20 +85,18 @@ async function launchLocked(
   const replaced = await markLaunch(fleet.paths);
   // What was read before the lock still holds when no launch took the lock since and no czar ran in between (a
   // czar makes worktrees and sessions of its own).
-  let facts =
-    before !== undefined && way === 'no czar' && replaced === before.launch ? before.facts : await gatherFacts(fleet);
+  const [factsNow, { behind, dirty }] =
+    before !== undefined && way === 'no czar' && replaced === before.launch
+      ? [before.facts, before.repo]
+      : await Promise.all([gatherFacts(fleet), readRepoState(fleet)]);
+  let facts = factsNow;
   let plan = planLaunch(config, facts, options);
   if (plan.problems.length > 0) {
     throw new CzarError('launch_blocked', plan.problems[0] ?? 'the launch is blocked', {
       details: plan.problems.slice(1),
     });
   }
-  const [edited, behind, dirty] = await Promise.all([
-    editedTasks(fleet, plan),
-    git.behindUpstream(config.repo, config.base),
-    git.dirtyPaths(config.repo),
-  ]);
-  for (const note of edited) say.note(note);
+  for (const note of editedTasks(fleet, plan, facts.records)) say.note(note);
   if (behind !== undefined && behind > 0) {
     if (options.fetch) {
       await git.fetchBase(config.repo, config.base);
@@ -126,7 +123,7 @@ async function launchLocked(
     })),
   });
   if (uncommitted !== undefined) say.note(uncommitted);
-  for (const line of await stopDroppedWorkers(fleet)) say.note(line);
+  for (const line of await stopDroppedWorkers(fleet, facts.sessions)) say.note(line);
   const now = plan.workers.filter((step) => step.wave === 'now');
   for (const step of plan.workers.filter((candidate) => candidate.wave === 'queued')) {
     await fleet.log.emit('queued', `queued: ${step.queuedBecause ?? ''}`, step.worker.name);
@@ -145,9 +142,22 @@ async function launchLocked(
   return wave.failed.length === 0 ? 0 : 1;
 }
 
+/** How the base stands against its upstream, and what the repository's own checkout has uncommitted. */
+interface RepoState {
+  readonly behind: number | undefined;
+  readonly dirty: readonly string[];
+}
+
+async function readRepoState(fleet: Fleet): Promise<RepoState> {
+  const [behind, dirty] = await Promise.all([
+    git.behindUpstream(fleet.config.repo, fleet.config.base),
+    git.dirtyPaths(fleet.config.repo),
+  ]);
+  return { behind, dirty };
+}
+
 /** Notes for adopted workers whose task in the config changed after it was delivered (`up` never pastes twice). */
-async function editedTasks(fleet: Fleet, plan: LaunchPlan): Promise<string[]> {
-  const records = await readAllRecords(fleet.paths);
+function editedTasks(fleet: Fleet, plan: LaunchPlan, records: LaunchFacts['records']): string[] {
   return editedTaskNotes({
     configFile: path.basename(fleet.config.file),
     workers: plan.workers.map((step) => ({

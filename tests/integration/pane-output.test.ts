@@ -26,6 +26,19 @@ describe('waiting for a pane to draw', () => {
     expect(Date.now() - startedAt).toBeLessThan(10_000);
   });
 
+  test('ends at once for output drawn since the last wait, before this wait began (while the screen was read)', async () => {
+    const log = path.join(await tempDir(), 'w1.log');
+    await writeFile(log, 'ready\n');
+    const next = paneOutput(log, 0);
+    const first = next(30_000);
+    await appendFile(log, 'pasted text\n');
+    await first;
+    await appendFile(log, 'the turn started\n');
+    const startedAt = Date.now();
+    await next(20_000);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  });
+
   test('ends at its deadline when the pane has no log', async () => {
     const startedAt = Date.now();
     await paneOutput(path.join(await tempDir(), 'missing.log'), 0)(200);

@@ -55,3 +55,16 @@ describe('czar status', () => {
     expect([...loaded].filter((name) => /^(zod|execa|simple-git|yaml)(\/|$)/.test(name))).toEqual([]);
   });
 });
+
+describe('czar up', () => {
+  // The first Intl formatter loads ICU's data (some 9 ms here), all before the launch's first worktree.
+  it('builds no Intl formatter when its modules load', () => {
+    const loaded = loadedAtStart(path.join(SRC, 'cli/commands/up.ts'));
+    expect(loaded.has(path.join(SRC, 'launch/up-notes.ts'))).toBe(true);
+    const atLoad = [...loaded].filter(
+      (file) =>
+        file.endsWith('.ts') && /^(?:export\s+)?(?:const|let|var)\s[^\n]*new Intl\./m.test(readFileSync(file, 'utf8')),
+    );
+    expect(atLoad.map((file) => path.relative(SRC, file))).toEqual([]);
+  });
+});
