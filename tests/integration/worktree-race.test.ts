@@ -19,7 +19,7 @@ describe('worktrees made at once', () => {
   // as it fails a parallel add, on the other's half-made admin folder.
   test('are listed without an error while others are being added', async () => {
     const { root, repo } = await tempRepo();
-    const names = Array.from({ length: 32 }, (_, i) => `w${i + 1}`);
+    const names = Array.from({ length: 64 }, (_, i) => `w${i + 1}`);
     let adding = true;
     const adds = Promise.all(
       names.map((name) => addWorktree(repo, path.join(root, 'worktrees', name), `czar/${name}`, 'main', false)),
@@ -27,12 +27,13 @@ describe('worktrees made at once', () => {
     const failures: unknown[] = [];
     let lists = 0;
     while (adding) {
-      const listed = await Promise.allSettled([listWorktrees(repo), listWorktrees(repo)]);
+      const listed = await Promise.allSettled(Array.from({ length: 4 }, () => listWorktrees(repo)));
       lists += listed.length;
       failures.push(...listed.flatMap((result) => (result.status === 'rejected' ? [result.reason] : [])));
     }
     await adds;
-    expect(lists).toBeGreaterThan(10);
+    // At least one round ran while adds were under way (on a loaded machine there may be few).
+    expect(lists).toBeGreaterThanOrEqual(4);
     expect(failures).toEqual([]);
     expect((await listWorktrees(repo)).length).toBe(names.length + 1);
   });
