@@ -57,6 +57,12 @@ describe('czar status', () => {
 });
 
 describe('czar up', () => {
+  it('loads no file watcher before it launches (only to follow the fleet afterwards)', () => {
+    const loaded = loadedAtStart(path.join(SRC, 'cli/commands/up.ts'));
+    expect(loaded.has(path.join(SRC, 'launch/up-sequence.ts'))).toBe(true);
+    expect([...loaded].filter((name) => /^(chokidar|ink|react)(\/|$)/.test(name))).toEqual([]);
+  });
+
   // The first Intl formatter loads ICU's data (some 9 ms here), all before the launch's first worktree.
   it('builds no Intl formatter when its modules load', () => {
     const loaded = loadedAtStart(path.join(SRC, 'cli/commands/up.ts'));

@@ -2,7 +2,6 @@ import type { FleetEvent } from '../../domain/words.js';
 import { launch } from '../../launch/up-sequence.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
-import { followUntilSprintOver, showDashboard } from '../follow.js';
 import { err, formatEvent, out, outRow } from '../output.js';
 
 export const upCommand: Command = {
@@ -31,6 +30,8 @@ export const upCommand: Command = {
       { note: out, warn: err },
     );
     if (values['dry-run'] === true || values.detach === true) return code;
+    // Loaded only to stay and follow the fleet: a detached launch reaches its first worktree sooner without a watcher.
+    const { followUntilSprintOver, showDashboard } = await import('../follow.js');
     if (interactive) await showDashboard(fleet);
     else await followUntilSprintOver(fleet, { printFrom: 'end' });
     return code;
