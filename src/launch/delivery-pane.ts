@@ -33,6 +33,11 @@ export interface DeliveryOptions {
 
 /** The longest wait between two looks at the screen while the agent draws nothing. */
 const POLL_MS = 100;
+/**
+ * Between two looks at a pane whose output czar cannot watch (a host's: its log is on the host). Each look is one
+ * capture down the host's control connection, and a delivery waits for a few in turn: ready, pasted, submitted.
+ */
+const UNWATCHED_POLL_MS = 50;
 /** Between two asks for a dead pane's exit status. */
 const DEAD_STATUS_POLL_MS = 50;
 
@@ -67,9 +72,9 @@ export class Delivery {
     return this.tmux.capture(this.paneId);
   }
 
-  /** Between two looks at the screen: until the agent draws, at most POLL_MS. */
+  /** Between two looks at the screen: until the agent draws, at most POLL_MS; UNWATCHED_POLL_MS when unwatched. */
   pause(): Promise<void> {
-    return this.options.nextOutput?.(POLL_MS) ?? sleep(POLL_MS);
+    return this.options.nextOutput?.(POLL_MS) ?? sleep(UNWATCHED_POLL_MS);
   }
 
   /** Throws when the pane is gone, dead or has input off; leaves copy mode (keys and pastes would go to tmux). */
