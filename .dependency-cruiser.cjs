@@ -27,28 +27,36 @@ module.exports = {
       comment:
         'adapters/ wrap tmux, git, ssh and files for the layers above; they know domain types, not their callers.',
       from: { path: '^src/adapters/' },
-      to: { path: above(['supervisor', 'launch', 'fleet', 'integration', 'cli', 'ui', 'demo', 'sim']) },
+      to: { path: above(['supervisor', 'launch', 'fleet', 'integration', 'cli', 'ui', 'web', 'demo', 'sim']) },
     },
     {
       name: 'launch-below-supervisor',
       severity: 'error',
       comment: 'launch/ and fleet/ start and hold the fleet; the supervisor and integration use them, not the reverse.',
       from: { path: above(['launch', 'fleet']) },
-      to: { path: above(['supervisor', 'integration', 'cli', 'ui']) },
+      to: { path: above(['supervisor', 'integration', 'cli', 'ui', 'web']) },
     },
     {
       name: 'integration-below-supervisor',
       severity: 'error',
       comment: 'The integration runner is driven by the supervisor and the CLI; it imports neither.',
       from: { path: '^src/integration/' },
-      to: { path: above(['supervisor', 'cli', 'ui']) },
+      to: { path: above(['supervisor', 'cli', 'ui', 'web']) },
     },
     {
       name: 'supervisor-below-the-surfaces',
       severity: 'error',
-      comment: 'The supervisor is driven by the CLI and read by the UI through ports; it imports neither.',
+      comment:
+        'The supervisor is driven by the CLI and read by the dashboard and the page through ports; it imports none of them.',
       from: { path: '^src/supervisor/' },
-      to: { path: above(['cli', 'ui']) },
+      to: { path: above(['cli', 'ui', 'web']) },
+    },
+    {
+      name: 'surfaces-apart',
+      severity: 'error',
+      comment: 'The dashboard and the web page are two surfaces over the same status; neither imports the other.',
+      from: { path: above(['ui', 'web']) },
+      to: { path: above(['ui', 'web']), pathNot: '^src/$1/' },
     },
     {
       name: 'nothing-imports-cli',
