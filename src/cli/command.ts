@@ -28,7 +28,6 @@ export function workerRefusal(
   return new CzarError(
     'person_command',
     `"czar ${command.name}" is a person's command and this shell belongs to worker ${JSON.stringify(worker)} (CZAR_WORKER is set), so it was refused; run it from a terminal outside the fleet's panes, or as "env -u CZAR_WORKER czar ${command.name} ...".`,
-    { exitCode: 2 },
   );
 }
 
@@ -94,5 +93,5 @@ export function wholeNumberOption(
 }
 
 export function usageError(command: Pick<Command, 'name' | 'usage'>, problem: string): CzarError {
-  return new CzarError('usage', `${problem}; usage: ${command.usage}.`, { exitCode: 2 });
+  return new CzarError('usage', `${problem}; usage: ${command.usage}.`);
 }

@@ -22,14 +22,12 @@ export function requireWorker(fleet: Fleet, name: string | undefined, commandNam
     throw new CzarError(
       'usage',
       `"czar ${commandName}" needs a worker name; the workers in ${fleet.config.file} are: ${names.join(', ')}.`,
-      { exitCode: 2 },
     );
   }
   if (!names.includes(name)) {
     throw new CzarError(
       'unknown_worker',
       `There is no worker "${name}" in ${fleet.config.file}; the workers are: ${names.join(', ')}.`,
-      { exitCode: 2 },
     );
   }
   return name;

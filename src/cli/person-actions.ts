@@ -20,8 +20,7 @@ export async function requestOrThrow(fleet: Fleet, body: Parameters<typeof askCz
 /** A comment as the person typed it (`[FILE:LINE] TEXT`), checked against the bounds the czar keeps to. */
 export function commentRequest(worker: string, typed: string): Extract<CzarRequestBody, { kind: 'comment' }> {
   const { file, line, text } = commentParts(typed);
-  const refuse = (why: string): CzarError =>
-    new CzarError('usage', `The comment for ${worker} ${why}.`, { exitCode: 2 });
+  const refuse = (why: string): CzarError => new CzarError('usage', `The comment for ${worker} ${why}.`);
   if (text === '') throw refuse('is empty; write its text after the worker name (and FILE:LINE)');
   if (text.length > MAX_COMMENT_CHARS)
     throw refuse(

@@ -20,7 +20,6 @@ export function findConfig(cwd: string, explicit?: string): string {
   throw new CzarError(
     'config_missing',
     `No ${CONFIG_FILE_NAME} in ${path.resolve(cwd)} or any folder above it; run "czar init" to create one, or pass -c <file>.`,
-    { exitCode: 2 },
   );
 }
 
@@ -28,6 +27,5 @@ export function missingConfig(file: string): CzarError {
   return new CzarError(
     'config_missing',
     `No config file at ${file}; run "czar init" to create one, or pass -c <file>.`,
-    { exitCode: 2 },
   );
 }

@@ -44,7 +44,6 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
     throw new CzarError(
       'config_missing',
       `${absolute} is a folder, not a config file; remove or rename it, then run "czar init", or pass -c <file>.`,
-      { exitCode: 2 },
     );
   }
   const text = await readText(absolute);

@@ -266,7 +266,7 @@ export function formatSyntaxErrors(errors: readonly SyntaxProblem[], label: stri
 
 /** One error for a whole config: the first problem is the message, every problem is in `details`. */
 export function configError(lines: readonly string[]): CzarError {
-  return new CzarError('config_invalid', lines[0] ?? 'The config is invalid.', { details: lines, exitCode: 2 });
+  return new CzarError('config_invalid', lines[0] ?? 'The config is invalid.', { details: lines });
 }
 
 /** The problem with a regular expression written at `at`, if it does not compile. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ERROR_CODE_NAMES } from './error-codes.js';
 
 /** What one worker needs made on its host before its agent starts there. */
 const hostWorkerSpecSchema = z.object({
@@ -35,7 +36,11 @@ export const hostPrepareSpecSchema = z.object({
 export type HostPrepareSpec = z.infer<typeof hostPrepareSpecSchema>;
 export type HostWorkerSpec = z.infer<typeof hostWorkerSpecSchema>;
 
-const refusal = z.object({ code: z.string().max(64), message: z.string().max(2000) });
+// A code this czar does not know (a host on another version says so first) still carries the host's sentence.
+const refusal = z.object({
+  code: z.enum(ERROR_CODE_NAMES).catch('host_prepare_failed'),
+  message: z.string().max(2000),
+});
 /** Why a host did not make what it was asked: a CzarError's code and sentence. */
 export type HostRefusal = z.infer<typeof refusal>;
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { makeFolder, pathExists, writeTextFile } from '../adapters/file-system.js';
 import { currentBranch, git } from '../adapters/git.js';
 import { Tmux } from '../adapters/tmux.js';
+import type { CzarErrorCode } from '../domain/error-codes.js';
 import { CzarError } from '../domain/errors.js';
 import type { HostPrepareSpec, HostRefusal, HostWorkerAnswer, HostWorkerSpec } from '../domain/host-prepare.js';
 
@@ -106,7 +107,7 @@ export function refusalOf(error: unknown): HostRefusal {
   );
 }
 
-function refusal(code: string, message: string): HostRefusal {
+function refusal(code: CzarErrorCode, message: string): HostRefusal {
   // The launching czar refuses a longer one, and with it the whole answer.
   return { code, message: message.slice(0, 2000) };
 }

@@ -37,7 +37,6 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
     throw new CzarError(
       'sim_usage',
       `czar-sim-agent: ${(error as Error).message}; known options: --startup-ms N, --trust-dialog, --enter-guard-ms N, --speed F, --no-report, --review.`,
-      { exitCode: 2 },
     );
   }
   return {
@@ -54,7 +53,7 @@ function number(flag: string, text: string | undefined, fallback: number): numbe
   if (text === undefined) return fallback;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new CzarError('sim_usage', `czar-sim-agent: ${flag} must be a number >= 0, got "${text}".`, { exitCode: 2 });
+    throw new CzarError('sim_usage', `czar-sim-agent: ${flag} must be a number >= 0, got "${text}".`);
   }
   return value;
 }

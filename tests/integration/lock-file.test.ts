@@ -79,7 +79,7 @@ describe('acquireLock', () => {
     const file = path.join(await tempDir(), 'any.lock');
     const holder = liveProcess();
     await lockedBy(file, holder);
-    const held = (found: LockHolder): CzarError => new CzarError('busy', `pid ${found.pid} has it`);
+    const held = (found: LockHolder): CzarError => new CzarError('locked', `pid ${found.pid} has it`);
     await expect(acquireLock(file, { timeoutMs: 0, heldError: held })).rejects.toThrow(`pid ${holder} has it`);
     expect(existsSync(file)).toBe(true);
   });

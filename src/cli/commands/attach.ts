@@ -18,7 +18,6 @@ export const attachCommand: Command = {
       throw new CzarError(
         'no_terminal',
         `"czar attach ${name}" needs a terminal, and its input is not one; run it from an interactive shell, or follow the worker with "czar log ${name}" and "czar status".`,
-        { exitCode: 2 },
       );
     }
     const spec = fleet.config.workers.find((worker) => worker.name === name);

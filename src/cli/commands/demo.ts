@@ -89,14 +89,11 @@ export const demoCommand: Command = {
 async function emptyFolder(dir: string): Promise<string> {
   const kind = await pathKind(dir);
   if (kind === 'other')
-    throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`, {
-      exitCode: 2,
-    });
+    throw new CzarError('usage', `--dir ${dir} is not a folder; give a new or empty folder for the demo.`);
   if (kind === 'folder' && (await listFolder(dir)).length > 0) {
     throw new CzarError(
       'usage',
       `--dir ${dir} is not empty; give a new or empty folder, so the demo cannot overwrite anything there.`,
-      { exitCode: 2 },
     );
   }
   return dir;

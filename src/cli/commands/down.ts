@@ -80,7 +80,6 @@ function downFromOutside(fleet: Fleet, purge: boolean): number {
     throw new CzarError(
       'down_inside_server',
       `"czar down --purge" runs in a pane of the fleet's own tmux server "${server}", which it would stop before it could say what it removed or kept; run it from a terminal outside that server (detach with Ctrl-b d first).`,
-      { exitCode: 2 },
     );
   }
   const [file = process.execPath, ...args] = czarCommand();

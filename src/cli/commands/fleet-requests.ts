@@ -38,7 +38,7 @@ export async function readMessageFile(file: string): Promise<string> {
     not_text: 'save the message as UTF-8 text',
   };
   const joiner = reading.problem === 'too_big' ? ', ' : '; ';
-  throw new CzarError('usage', `--file ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`, { exitCode: 2 });
+  throw new CzarError('usage', `--file ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`);
 }
 
 function workerRequest(name: 'bonus' | 'review', summary: string): Command {

@@ -34,7 +34,7 @@ export async function reportedCheckpoint(
     given,
     items.map((item) => ({ text: item.text, doneAt: item.doneAt === undefined ? undefined : Date.parse(item.doneAt) })),
   );
-  if (!match.ok) throw new CzarError('usage', match.reason, { exitCode: 2 });
+  if (!match.ok) throw new CzarError('usage', match.reason);
   const commit = await revParse(worktree, 'HEAD');
   const text = items[match.number - 1]?.text ?? '';
   return { number: match.number, text, ...(commit === undefined ? {} : { commit }) };

@@ -73,20 +73,18 @@ export const reportCommand: Command = {
       throw new CzarError(
         'not_a_worker',
         'CZAR_WORKER and CZAR_STATE_DIR are not set; "czar report" is run by workers inside a czar session, where czar sets both.',
-        { exitCode: 2 },
       );
     }
     const target = await checkTarget(worker, stateDir);
-    if (typeof target === 'string') throw new CzarError('not_a_worker', target, { exitCode: 2 });
+    if (typeof target === 'string') throw new CzarError('not_a_worker', target);
     const impostor = await refuseImpostor(statePaths(stateDir), worker, target);
-    if (impostor !== undefined) throw new CzarError('report_refused', impostor, { exitCode: 2 });
+    if (impostor !== undefined) throw new CzarError('report_refused', impostor);
     // A checkpoint reached is working on towards the next, unless the worker says otherwise.
     const state = values.state ?? (values.checkpoint === undefined ? undefined : 'working');
     if (state === undefined || !(REPORTED_STATES as readonly string[]).includes(state)) {
       throw new CzarError(
         'usage',
         `--state ${state === undefined ? 'is missing' : `"${state}" is not a state`}; use one of ${REPORTED_STATES.join(', ')}.`,
-        { exitCode: 2 },
       );
     }
     const progress = values.progress === undefined ? undefined : Number(values.progress);
@@ -94,7 +92,6 @@ export const reportCommand: Command = {
       throw new CzarError(
         'usage',
         `--progress "${values.progress}" is not a number from 0 to 100; give the percentage done, e.g. --progress 40.`,
-        { exitCode: 2 },
       );
     }
     let resultFile: string | undefined;
@@ -106,7 +103,6 @@ export const reportCommand: Command = {
         throw new CzarError(
           'usage',
           `--result-file ${resultFile} ${reading.reason}; the czar would drop it, so fix the file and report again.`,
-          { exitCode: 2 },
         );
     }
     let checkpoint: ReportedCheckpoint | undefined;

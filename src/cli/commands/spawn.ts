@@ -59,7 +59,6 @@ export const spawnCommand: Command = {
       throw new CzarError(
         'not_a_worker',
         'CZAR_WORKER is not set: "czar spawn" is run by a worker from its own pane, and the child becomes that worker\'s; a person adds a worker to the config instead.',
-        { exitCode: 2 },
       );
     const me = await provenWorker();
     const body: CzarRequestBody = {
@@ -81,11 +80,10 @@ async function provenWorker(): Promise<{ worker: string; proof: string; paths: R
   const worker = process.env.CZAR_WORKER ?? '';
   const stateDir = process.env.CZAR_STATE_DIR ?? '';
   const target = await checkTarget(worker, stateDir);
-  if (typeof target === 'string') throw new CzarError('not_a_worker', target, { exitCode: 2 });
+  if (typeof target === 'string') throw new CzarError('not_a_worker', target);
   const paths = statePaths(stateDir);
   const impostor = await refuseImpostor(paths, worker, target);
-  if (impostor !== undefined)
-    throw new CzarError('spawn_refused', impostor.replace('report', 'command'), { exitCode: 2 });
+  if (impostor !== undefined) throw new CzarError('spawn_refused', impostor.replace('report', 'command'));
   return { worker, proof: process.env[PROOF_VARIABLE] ?? '', paths };
 }
 
