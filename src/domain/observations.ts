@@ -126,9 +126,9 @@ export interface IntegrationObservation {
   /** Undefined before the first run wrote one. */
   readonly record: IntegrationRecord | undefined;
   readonly running: boolean;
-  /** Runs that failed in a row without a verdict on any branch (a git lock, a full disk), and when to try again. */
+  /** Runs that failed in a row without a verdict on any branch (a git lock, a full disk), and when the last failed. */
   readonly failures: number;
-  readonly retryAt: number;
+  readonly failedAt: number;
   /** The last failed run's error, and the workers whose merges the runs that failed in a row tried. */
   readonly failure?: { readonly reason: string; readonly workers: readonly string[] } | undefined;
   /** The merges the last run was started for (`worker@tip`, spaces between): not tried again until something moves. */

@@ -4,7 +4,6 @@ import type { FleetModel } from '../domain/model.js';
 import type { IntegrationObservation } from '../domain/observations.js';
 import { reviewVerdictPost } from '../domain/pull-request.js';
 import { reviewState } from '../domain/review.js';
-import { integrationRetryMs } from '../domain/policy/integration-alert.js';
 import { writeHandoff } from '../integration/handoff.js';
 import {
   openDuePullRequests,
@@ -64,7 +63,7 @@ export class IntegrationSource implements Source {
         record: undefined,
         running: false,
         failures: 0,
-        retryAt: 0,
+        failedAt: 0,
         lastAttempt: '',
         plainShells,
         pullRequests,
@@ -140,7 +139,7 @@ export class IntegrationSource implements Source {
           // worker was sent back to work in between) is not a failed set, and is tried once it is ready again.
           this.finished(run, {
             failures: 0,
-            retryAt: 0,
+            failedAt: 0,
             lastAttempt: triedAll(attempt, result.record) ? attempt : '',
             failure: undefined,
           });
@@ -175,8 +174,9 @@ export class IntegrationSource implements Source {
   }
 
   /**
-   * A run failed without a verdict on any branch: the same merges are tried again after a backoff; the model holds
-   * the count, the error and the workers held up, from which `decide()` raises the alert once it keeps failing.
+   * A run failed without a verdict on any branch: the model holds the count, when, the error and the workers held
+   * up, from which `decide()` tries the same merges again after its backoff and raises the alert once it keeps
+   * failing.
    */
   private failed(attempt: string, reason: string): RunOutcome {
     const seen = this.store.model.integration;
@@ -185,7 +185,7 @@ export class IntegrationSource implements Source {
     const workers = [...new Set([...(seen?.failure?.workers ?? []), ...attempted])];
     return {
       failures,
-      retryAt: Date.now() + integrationRetryMs(failures),
+      failedAt: Date.now(),
       lastAttempt: '',
       failure: { reason, workers },
     };
@@ -211,7 +211,7 @@ export class IntegrationSource implements Source {
 }
 
 /** What a finished run changes in the model. */
-type RunOutcome = Pick<IntegrationObservation, 'failures' | 'retryAt' | 'lastAttempt' | 'failure'>;
+type RunOutcome = Pick<IntegrationObservation, 'failures' | 'failedAt' | 'lastAttempt' | 'failure'>;
 
 /** Every `worker@tip` of an attempt is in the record, merged or failed. */
 function triedAll(attempt: string, record: IntegrationRecord): boolean {

@@ -130,8 +130,9 @@ describe('decide names every moment time alone changes its answer', () => {
       branch: 'czar/integration',
       record: undefined,
       running: false,
-      failures: 1,
-      retryAt: T0 + 2 * MINUTE,
+      // Seven failures in a row: the backoff is at its most, a minute.
+      failures: 7,
+      failedAt: T0 + MINUTE,
       lastAttempt: 'something else',
       plainShells: [],
       pullRequests: {},

@@ -45,7 +45,7 @@ describe('a fix-up pasted again before the executor wrote its text', () => {
       record,
       running: false,
       failures: 0,
-      retryAt: 0,
+      failedAt: 0,
       lastAttempt: '',
       plainShells: [],
       pullRequests: {},

@@ -5,6 +5,7 @@ import type { IntegrationObservation } from '../../src/domain/observations.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { integrationSettled } from '../../src/domain/policy/integration.js';
+import { integrationRetryAt } from '../../src/domain/policy/integration-alert.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
 
 const NOW = new Date(T0).toISOString();
@@ -28,7 +29,7 @@ function finished(names: readonly string[], seen: Partial<IntegrationObservation
     record: undefined,
     running: false,
     failures: 0,
-    retryAt: 0,
+    failedAt: 0,
     lastAttempt: '',
     plainShells: [],
     pullRequests: {},
@@ -62,11 +63,15 @@ describe('integration runs and fix-ups, decided by decide()', () => {
     expect(integrationSettled(over)).toBe(false);
   });
 
-  it('tries a failed run again only once its backoff is over', () => {
-    const model = finished(['a'], { failures: 2, retryAt: T0 + 5000 });
+  it('tries a failed run again only once its backoff is over: 1 s, 2 s, 4 s... after it failed, at most a minute', () => {
+    const model = finished(['a'], { failures: 2, failedAt: T0 + 3000 });
     expect(of(decide(model, T0 + 4999).actions, 'integrate')).toEqual([]);
+    expect(decide(model, T0 + 4000).lookAgainAt).toBe(T0 + 5000);
     const retry = of(decide(model, T0 + 5000).actions, 'integrate');
     expect(retry.map((action) => action.reason)).toEqual(['tried again after 2 failed run(s)']);
+    const backoffs = [1, 2, 3, 6, 7, 20].map((failures) => integrationRetryAt({ failures, failedAt: T0 }) - T0);
+    expect(backoffs).toEqual([1000, 2000, 4000, 32_000, 60_000, 60_000]);
+    expect(integrationRetryAt({ failures: 0, failedAt: T0 })).toBe(0);
   });
 
   it('owes a fix-up once per failed tip: given as the current task, then not again', () => {
@@ -102,7 +107,7 @@ describe('the integration_failed alert, decided by decide()', () => {
     finished(['a', 'b'], {
       running: true,
       failures,
-      retryAt: T0 + 10_000_000,
+      failedAt: T0 + 10_000_000,
       failure: { reason: 'index.lock exists.', workers: ['a'] },
     });
 

@@ -11,6 +11,7 @@ import { checkBase, checkPlace } from './place.js';
 import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
 import { decideIntegration } from './integration.js';
+import { integrationRetryAt } from './integration-alert.js';
 import { answerRequests } from './requests.js';
 import { settleChildren } from './spawn.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
@@ -87,7 +88,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
   const next = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
   // A failed integration run is tried again once its backoff is over.
-  const retryAt = next.integration?.running === false ? next.integration.retryAt : undefined;
+  const retryAt = next.integration?.running === false ? integrationRetryAt(next.integration) : undefined;
   noteRests(next, observed.workers, next.workers, drafts, actions, now);
   const due = [...drafts.map((draft) => draft.dueAt), retryAt ?? Infinity].filter((at) => at > now);
   const lookAgainAt = Math.min(...due);

@@ -1,4 +1,5 @@
 import type { FleetModel, WorkerModel } from '../model.js';
+import type { IntegrationObservation } from '../observations.js';
 import type { Action } from './actions.js';
 
 /** A run that failed (czar's trouble, not a worker's: a git lock, a full disk) is tried again after 1 s, 2 s, 4 s... */
@@ -10,6 +11,11 @@ export const ALERT_AFTER_FAILURES = 3;
 /** How long the czar waits before it tries the integration run again after `failures` failed runs in a row. */
 export function integrationRetryMs(failures: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
+}
+
+/** When a failed run is tried again: its backoff after the last failure; 0 when the last run did not fail. */
+export function integrationRetryAt(seen: Pick<IntegrationObservation, 'failures' | 'failedAt'>): number {
+  return seen.failures === 0 ? 0 : seen.failedAt + integrationRetryMs(seen.failures);
 }
 
 /**

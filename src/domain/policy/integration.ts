@@ -2,7 +2,7 @@ import { candidatesOf, planIntegration } from '../integration.js';
 import { fixupsOwed, fixupTaskId, giveFixup } from '../integration-fixup.js';
 import type { FleetModel } from '../model.js';
 import type { Action } from './actions.js';
-import { alertFailedRuns } from './integration-alert.js';
+import { alertFailedRuns, integrationRetryAt } from './integration-alert.js';
 
 /**
  * The integration branch's part of `decide()`: each recorded failure owes its worker one fix-up task, given once the
@@ -44,7 +44,7 @@ function giveFixups(fleet: FleetModel, now: number, actions: Action[]): FleetMod
 
 function startRun(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
   const seen = fleet.integration;
-  if (seen === undefined || seen.running || now < seen.retryAt) return fleet;
+  if (seen === undefined || seen.running || now < integrationRetryAt(seen)) return fleet;
   const attempt = mergesDue(fleet).join(' ');
   if (attempt === '' || attempt === seen.lastAttempt) return fleet;
   actions.push({
