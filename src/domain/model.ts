@@ -165,6 +165,8 @@ export interface FleetModel {
   readonly baseMissing?: boolean | undefined;
   /** The czar said base is gone (and has not yet said it is back). */
   readonly baseMissingTold?: boolean | undefined;
+  /** The czar ended the sprint (announced it, wrote the handoff) and has seen no new work since. */
+  readonly sprintEndTold?: boolean | undefined;
   /** The integration branch's record and run (undefined before the integration source's first look). */
   readonly integration?: IntegrationObservation | undefined;
   /** Each ssh host's link as the host source last saw it (undefined when every worker is local). */

@@ -39,6 +39,8 @@ export interface EffectHooks {
   stop(): void;
   /** Start an integration run for these merges. */
   integrate(merges: string): void;
+  /** Announce the sprint's end (`summary`: each worker's state) and write the handoff. */
+  endSprint(summary: string): void;
   /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
   written(worker: string, taskId: string, text: string): void;
 }
@@ -95,8 +97,9 @@ export class Executor {
       this.replies.write(action);
       return;
     }
-    if (action.kind === 'stop_czar' || action.kind === 'integrate') {
+    if (action.kind === 'stop_czar' || action.kind === 'integrate' || action.kind === 'end_sprint') {
       if (action.kind === 'integrate') this.hooks.integrate(action.merges);
+      else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary);
       else this.hooks.stop();
       return;
     }

@@ -2,7 +2,7 @@ import { writePiecesAtomicSync } from '../adapters/state-files.js';
 import { hostStatuses } from '../domain/host-status.js';
 import { candidatesOf, emptyRecord, integrationStatus } from '../domain/integration.js';
 import type { FleetModel } from '../domain/model.js';
-import { integrationSettled } from '../domain/policy/integration.js';
+import { sprintEnded } from '../domain/policy/sprint.js';
 import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
 import { sameItems } from '../domain/same-items.js';
@@ -38,14 +38,14 @@ export class StatusView {
     this.poked = true;
   }
 
-  /** Writes status.json if it changed; returns whether the sprint is over as written, undefined when nothing was. */
-  async write(alive: boolean, startedAt: string): Promise<boolean | undefined> {
+  /** Writes status.json if it changed. */
+  async write(alive: boolean, startedAt: string): Promise<void> {
     const now = Date.now();
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const model = this.store.model;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
     const inputs = [model, this.lastHeartbeat, this.fleet.log.emitted, this.store.extrasVersion];
-    if (alive && !this.poked && inputs.every((input, index) => input === this.inputs[index])) return undefined;
+    if (alive && !this.poked && inputs.every((input, index) => input === this.inputs[index])) return;
     this.poked = false;
     this.inputs = inputs;
     const supervisor = alive
@@ -59,16 +59,15 @@ export class StatusView {
     );
     const facts = {
       ...fleetFacts,
-      sprintOver: fleetFacts.sprintOver && integrationSettled(model),
+      sprintOver: sprintEnded(model),
       ...integrationPart(model),
       ...hostsPart(model),
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = statusPieces({ ...status, updatedAt: '' });
-    if (sameItems(comparable, this.lastPieces)) return undefined;
+    if (sameItems(comparable, this.lastPieces)) return;
     this.lastPieces = comparable;
     writePiecesAtomicSync(this.fleet.paths.status, [...withUpdatedAt(comparable, status.updatedAt), '\n']);
-    return status.sprintOver;
   }
 }
 

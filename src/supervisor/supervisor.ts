@@ -38,7 +38,8 @@ export class Supervisor {
   private readonly usage: LocalUsage;
   /** Polled in this order each pass, before `decide()`. */
   private readonly sources: readonly Source[];
-  private sprintAnnounced = false;
+  /** The sprint's end `decide()` asked for, carried out once status.json shows it (the handoff reads that file). */
+  private sprintEnd: string | undefined;
   private watches: Watch[] = [];
   private readonly clock: PassClock;
   private readonly settled = new SettledDecision();
@@ -101,6 +102,7 @@ export class Supervisor {
         checked: () => this.schedule(),
         stop: () => void this.stop(),
         integrate: (merges) => this.integration.run(merges),
+        endSprint: (summary) => (this.sprintEnd = summary),
         written: (worker, taskId, text) =>
           this.store.update(worker, (model) => ({
             ...model,
@@ -184,7 +186,7 @@ export class Supervisor {
       await this.hostStreams.stop();
       await this.integration.idle();
       await this.executor.replies.idle();
-      await this.writeStatus(false);
+      await this.status.write(false, this.startedAt);
       await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
       await removeFile(this.fleet.paths.supervisorLock);
     } finally {
@@ -262,7 +264,8 @@ export class Supervisor {
           for (const action of decision.actions) this.executor.apply(action);
         }
         // Readers wait on status.json; the saved state is for this czar's own restart, so it comes second.
-        await this.writeStatus(true);
+        await this.status.write(true, this.startedAt);
+        this.endSprint();
         this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
       } while (this.passAgain && !this.stopping);
     } catch (error) {
@@ -276,24 +279,16 @@ export class Supervisor {
     }
   }
 
-  /** Writes status.json if anything a reader sees changed, and announces the sprint's end once when it shows it. */
-  private async writeStatus(alive: boolean): Promise<void> {
-    const sprintOver = await this.status.write(alive, this.startedAt);
-    if (sprintOver === undefined) return;
-    if (sprintOver && !this.sprintAnnounced) {
-      this.sprintAnnounced = true;
-      await this.fleet.log.emit(
-        'sprint_over',
-        `sprint over: ${this.store.model.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ')}`,
+  /** Announces the sprint's end `decide()` asked for and writes the handoff, after status.json shows the end. */
+  private endSprint(): void {
+    const summary = this.sprintEnd;
+    if (summary === undefined) return;
+    this.sprintEnd = undefined;
+    void this.fleet.log
+      .emit('sprint_over', `sprint over: ${summary}`)
+      .then(() => this.integration.sprintOver())
+      .catch((error: unknown) =>
+        this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`),
       );
-      void this.integration
-        .sprintOver()
-        .catch((error: unknown) =>
-          this.fleet.log.emit(
-            'czar_error',
-            `handoff failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-    } else if (!sprintOver) this.sprintAnnounced = false;
   }
 }

@@ -45,6 +45,7 @@ describe('czar supervision: the tmux server goes away', () => {
       checked: () => undefined,
       stop: () => undefined,
       integrate: () => undefined,
+      endSprint: () => undefined,
       written: () => undefined,
     });
     // A restart the czar decided just before "czar down" killed the server, carried out just after.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRecord, recordFailed, type IntegrationRecord } from '../../src/domain/integration.js';
+import { emptyRecord, recordFailed, recordMerged, type IntegrationRecord } from '../../src/domain/integration.js';
 import { ownTask, type FleetModel } from '../../src/domain/model.js';
 import type { IntegrationObservation } from '../../src/domain/observations.js';
 import type { Action } from '../../src/domain/policy/actions.js';
@@ -133,5 +133,49 @@ describe('the integration_failed alert, decided by decide()', () => {
       ['a', 'integration_failed'],
     ]);
     expect(alertOf(cleared.fleet, 'a')).toBeUndefined();
+  });
+});
+
+describe("the sprint's end, decided by decide()", () => {
+  const merged = (names: readonly string[]): IntegrationRecord =>
+    names.reduce(
+      (record, name) =>
+        recordMerged(record, {
+          worker: name,
+          branch: `czar/${name}`,
+          tip: tipOf(name),
+          mergeCommit: 'e'.repeat(40),
+          at: NOW,
+        }),
+      emptyRecord('czar/integration', 'main', NOW),
+    );
+  const ends = (actions: readonly Action[]) => of(actions, 'end_sprint').map((action) => action.summary);
+
+  it('is not over while a finished branch waits for its run, nor while the run goes', () => {
+    const first = decide(finished(['a', 'b']), T0 + 1000);
+    expect(ends(first.actions)).toEqual([]);
+    expect(ends(decide(first.fleet, T0 + 2000).actions)).toEqual([]);
+  });
+
+  it('is said once when every worker is finished and the integration branch holds them, and again after new work', () => {
+    const over = decide(finished(['a', 'b'], { record: merged(['a', 'b']) }), T0 + 1000);
+    expect(ends(over.actions)).toEqual(['a done, b done']);
+    expect(over.fleet.sprintEndTold).toBe(true);
+    expect(ends(decide(over.fleet, T0 + 2000).actions)).toEqual([]);
+    // b reports working again (a new task, say): the sprint goes on, and ends again once b is done.
+    const report = (state: 'working' | 'done', at: number) => ({
+      report: { state, at, progress: undefined, note: undefined, resultFile: undefined },
+    });
+    const again = decide(
+      observe(over.fleet, 'b', () => report('working', T0 + 2500)),
+      T0 + 3000,
+    );
+    expect(ends(again.actions)).toEqual([]);
+    expect(again.fleet.sprintEndTold).toBe(false);
+    const done = decide(
+      observe(again.fleet, 'b', () => report('done', T0 + 3500)),
+      T0 + 4000,
+    );
+    expect(ends(done.actions)).toEqual(['a done, b done']);
   });
 });

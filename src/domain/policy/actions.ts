@@ -179,6 +179,8 @@ export type Action =
       readonly failure: IntegrationFailure;
       readonly reason: string;
     }
+  /** Announce the sprint's end and write the handoff (after status.json shows the end). */
+  | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
   /** Start an integration run for these merges (`worker@tip`, spaces between). */
   | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */

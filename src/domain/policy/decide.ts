@@ -13,6 +13,7 @@ import { checkDelivery } from './delivery-mismatch.js';
 import { decideIntegration } from './integration.js';
 import { integrationRetryAt } from './integration-alert.js';
 import { answerRequests } from './requests.js';
+import { decideSprintEnd } from './sprint.js';
 import { settleChildren } from './spawn.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { draftOf, noteRests } from './rest.js';
@@ -86,7 +87,8 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold;
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
-  const next = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
+  const integrated = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
+  const next = decideSprintEnd(integrated, actions);
   // A failed integration run is tried again once its backoff is over.
   const retryAt = next.integration?.running === false ? integrationRetryAt(next.integration) : undefined;
   noteRests(next, observed.workers, next.workers, drafts, actions, now);

@@ -1,0 +1,27 @@
+import type { FleetModel } from '../model.js';
+import { sprintOver } from '../status-render.js';
+import type { Action } from './actions.js';
+import { integrationSettled } from './integration.js';
+
+/** The sprint is over: no worker can make more progress by itself, and the integration branch has nothing left to do. */
+export function sprintEnded(fleet: FleetModel): boolean {
+  return sprintOver(fleet) && integrationSettled(fleet);
+}
+
+/**
+ * The sprint's end, said once: when it is reached the czar announces it and writes the handoff (`end_sprint`); work
+ * that comes back (a restart, a new task) makes it a sprint in progress again, to be ended again later.
+ */
+export function decideSprintEnd(fleet: FleetModel, actions: Action[]): FleetModel {
+  const over = sprintEnded(fleet);
+  if (over === (fleet.sprintEndTold === true)) return fleet;
+  if (over) {
+    const summary = fleet.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ');
+    actions.push({
+      kind: 'end_sprint',
+      summary,
+      reason: 'no worker can make more progress by itself and the integration branch is settled',
+    });
+  }
+  return { ...fleet, sprintEndTold: over };
+}
