@@ -137,6 +137,10 @@ export interface WorkerModel {
   readonly place?: BranchPlace | undefined;
   /** A spawned child's tip is in its parent's branch (observed; undefined for a worker with no parent). */
   readonly inParent?: boolean | undefined;
+  /** Why the latest report or result file it wrote was refused (observed); undefined once one is taken whole. */
+  readonly refused?: { readonly what: 'report' | 'result file'; readonly reason: string } | undefined;
+  /** Why the last action carried out for it failed (observed): a task or message that did not reach its agent. */
+  readonly undelivered?: string | undefined;
   /** The conversations its agent's records hold, for a restart that may resume one (observed). */
   readonly conversations?: ConversationsObservation | undefined;
   /** An action for it is queued or being carried out (a paste on its way): its effect is not in yet (observed). */

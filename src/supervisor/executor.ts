@@ -31,7 +31,8 @@ export interface EffectHooks {
   launched(worker: string, paneId: string): void;
   /** The agent was started again in its pane: the dead pane the model last saw is history. */
   respawned(worker: string, at: number): void;
-  failed(worker: string, kind: 'delivery_failed', message: string): void;
+  /** An action for the worker failed: its message says how. */
+  failed(worker: string, message: string): void;
   settled(): void;
   /** The check or review source has news (it reaches the model when the loop polls its sources). */
   checked(): void;
@@ -288,7 +289,7 @@ export class Executor {
   private track(spec: WorkerSpec, effect: () => Promise<void>): void {
     void this.enqueue(spec.name, effect).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      this.hooks.failed(spec.name, 'delivery_failed', message);
+      this.hooks.failed(spec.name, message);
       void this.fleet.log.emit('action_failed', message, spec.name);
     });
   }

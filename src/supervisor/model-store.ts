@@ -2,8 +2,6 @@ import { CzarError } from '../domain/errors.js';
 import type { FleetModel, WorkerModel } from '../domain/model.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { StatusExtras } from '../domain/status-render.js';
-import type { Alert } from '../domain/status-schema.js';
-import type { AlertKind } from '../domain/words.js';
 
 /**
  * The one place the czar's facts live: the fleet model `decide()` reads, and the per-worker extras status.json
@@ -17,11 +15,7 @@ export class ModelStore {
   /** Some branch was looked at since `takeGitLooked()`: conflict predictions are looked at again. */
   private gitLooked = false;
 
-  /** `raised` asks for a pass: an alert is news a person should see without waiting for the clock. */
-  constructor(
-    private readonly configFile: string,
-    private readonly raised: () => void,
-  ) {}
+  constructor(private readonly configFile: string) {}
 
   get model(): FleetModel {
     if (this.current === undefined) throw new Error('the model is read before the czar restored it');
@@ -45,23 +39,6 @@ export class ModelStore {
     if (before === undefined) return;
     const after = change(before);
     if (after !== before) this.current = { ...model, workers: model.workers.with(index, after) };
-  }
-
-  raise(name: string, kind: AlertKind, message: string): void {
-    const alert: Alert = { kind, message, since: new Date().toISOString() };
-    this.update(name, (model) => ({
-      ...model,
-      memory: { ...model.memory, alerts: [...model.memory.alerts.filter((other) => other.kind !== kind), alert] },
-    }));
-    this.raised();
-  }
-
-  clear(name: string, kind: AlertKind): void {
-    this.update(name, (model) =>
-      model.memory.alerts.some((alert) => alert.kind === kind)
-        ? { ...model, memory: { ...model.memory, alerts: model.memory.alerts.filter((alert) => alert.kind !== kind) } }
-        : model,
-    );
   }
 
   /** Per worker: its pane id and last screen line, for status.json. */

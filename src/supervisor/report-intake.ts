@@ -1,6 +1,7 @@
 import type { LinePosition } from '../adapters/line-reader.js';
 import { presetOf } from '../agents/index.js';
 import { recordCheckpoint } from '../domain/checkpoint-report.js';
+import type { WorkerModel } from '../domain/model.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { visible } from '../domain/sanitize.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -36,7 +37,16 @@ export class ReportIntake {
 
   private async rejectReport(name: string, reason: string): Promise<void> {
     await this.fleet.log.emit('bad_report', `rejected report: ${reason}`, name);
-    this.store.raise(name, 'bad_report', `its report was rejected: ${reason}`);
+    this.refused(name, { what: 'report', reason });
+  }
+
+  /** What the worker wrote last was refused (and why), or taken whole: `decide()` raises or clears the alert. */
+  private refused(name: string, refused: WorkerModel['refused']): void {
+    this.store.update(name, (worker) =>
+      worker.refused?.what === refused?.what && worker.refused?.reason === refused?.reason
+        ? worker
+        : { ...worker, refused },
+    );
   }
 
   /** A done the worker wrote with `czar report` while its agent's turn runs on, when a hook will tell that turn's end. */
@@ -60,10 +70,10 @@ export class ReportIntake {
     if (result?.kind === 'rejected') {
       // The report's state still counts; only the file is refused, so no dependent is pointed at it.
       await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);
-      this.store.raise(name, 'bad_report', `its result file was rejected: ${result.reason}`);
+      this.refused(name, { what: 'result file', reason: result.reason });
       report = { ...report, resultFile: undefined };
     } else {
-      this.store.clear(name, 'bad_report');
+      this.refused(name, undefined);
       if (result !== undefined) report = { ...report, resultFile: result.copy };
     }
     // A turn end merged into a done repeats it (its time, state and note): that is not news.

@@ -73,7 +73,7 @@ export class Supervisor {
   constructor(private readonly fleet: Fleet) {
     this.signalsDir = fleet.paths.signals;
     this.saved = new SavedStateFile(fleet.paths.czarState);
-    this.store = new ModelStore(fleet.config.file, () => this.schedule());
+    this.store = new ModelStore(fleet.config.file);
     this.clock = new PassClock(
       () => this.store.model.workers.length,
       () => this.schedule('clock'),
@@ -97,7 +97,10 @@ export class Supervisor {
           this.observer.respawned(worker, at);
           this.schedule();
         },
-        failed: (worker, kind, message) => this.store.raise(worker, kind, message),
+        failed: (worker, message) => {
+          this.store.update(worker, (model) => ({ ...model, undelivered: message }));
+          this.schedule();
+        },
         settled: () => this.schedule(),
         checked: () => this.schedule(),
         stop: () => void this.stop(),

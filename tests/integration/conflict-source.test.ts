@@ -23,7 +23,7 @@ async function branchesOnOneFile(count: number): Promise<string> {
 
 /** A store holding `count` launched workers on those branches, each one commit ahead with shared.txt changed. */
 function storeOf(count: number): ModelStore {
-  const store = new ModelStore('czar.yaml', () => undefined);
+  const store = new ModelStore('czar.yaml');
   const model = fleet(Array.from({ length: count }, (_, i) => spec(`w${i}`, { branch: `w${i}` })));
   store.set({
     ...model,

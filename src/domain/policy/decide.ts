@@ -10,6 +10,7 @@ import { dependentsByName, handOutBonus, launchQueued, notifyDone, tellDependent
 import { checkBase, checkPlace } from './place.js';
 import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
+import { alertRefusals } from './refusals.js';
 import { decideIntegration } from './integration.js';
 import { integrationRetryAt } from './integration-alert.js';
 import { answerRequests } from './requests.js';
@@ -51,6 +52,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   }
   for (const draft of moving) checkPlace(ctx, draft);
   for (const draft of moving) checkDelivery(ctx, draft);
+  for (const draft of moving) alertRefusals(ctx, draft);
   for (const draft of moving) checkScope(ctx, draft);
   for (const draft of moving) checkTask(ctx, draft);
   // The rules across workers, for every worker.
