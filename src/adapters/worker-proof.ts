@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { proofFile, type StatePaths } from '../domain/paths.js';
+import { listFolder } from './file-system.js';
 import { readText, writeAtomic } from './state-files.js';
 
 /**
@@ -43,6 +44,16 @@ export async function proofOf(
   const given = proofDigest(worker, proof);
   if (sameDigest(current, given)) return 'current';
   return sameDigest(previous, given) ? 'previous' : 'none';
+}
+
+/** The worker whose running agent holds `proof`, if any: who really runs a command that claims another's name. */
+export async function proofHolder(paths: StatePaths, proof: string | undefined): Promise<string | undefined> {
+  if (proof === undefined || proof === '') return undefined;
+  const workers = (await listFolder(paths.workers).catch(() => [] as string[]))
+    .filter((file) => file.endsWith('.proof'))
+    .map((file) => file.slice(0, -'.proof'.length));
+  for (const worker of workers) if ((await proofOf(paths, worker, proof)) === 'current') return worker;
+  return undefined;
 }
 
 function sameDigest(saved: string | undefined, given: string): boolean {

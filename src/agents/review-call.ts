@@ -16,6 +16,11 @@ export interface ReviewRun {
   readonly workDir: string;
   /** The verdict's JSON Schema, for a reviewer that takes one (made from the zod schema by the caller). */
   readonly verdictSchema: Readonly<Record<string, unknown>>;
+  /**
+   * A random value made for this run alone: a reviewer that answers on stdout echoes it in its verdict, so a verdict
+   * line it only printed from the checkout (a worker's committed file) is never taken as its own.
+   */
+  readonly nonce: string;
 }
 
 export interface ReviewCall {
@@ -45,5 +50,5 @@ export interface ReviewRead {
 
 export interface ReviewMode {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall;
-  read(output: ReviewOutput): ReviewRead;
+  read(output: ReviewOutput, run: ReviewRun): ReviewRead;
 }

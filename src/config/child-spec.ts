@@ -4,6 +4,7 @@ import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { WORKER_NAME } from '../domain/words.js';
 import { visible } from '../domain/sanitize.js';
 import { taskTitle, workerBranch } from './normalise.js';
+import { workerEntryProblems } from './rules-worker-entry.js';
 
 type SpawnRequest = Extract<CzarRequest, { kind: 'spawn' }>;
 
@@ -15,6 +16,11 @@ export function childSpec(config: Config, parent: WorkerSpec, request: SpawnRequ
   const name = request.child;
   if (!WORKER_NAME.test(name))
     return `"${visible(name)}" is not a worker name (lower-case letters, digits, "-" and "_", starting with a letter or digit); choose another.`;
+  const entry = workerEntryProblems(
+    { name, scope: request.scope },
+    { base: config.base, integration: config.integration.branch, spawned: true },
+  )[0];
+  if (entry !== undefined) return `${childField(entry.field)} ${entry.tail}`;
   if (parent.host !== undefined)
     return `${parent.name} runs on host "${parent.host}", and czar spawns children only beside workers on this machine; do this part yourself.`;
   const agent = request.agent === undefined ? parent.agent : config.agents[request.agent];
@@ -44,4 +50,10 @@ export function childSpec(config: Config, parent: WorkerSpec, request: SpawnRequ
     review: parent.review,
     parent: parent.name,
   };
+}
+
+/** How a field of the entry rules reads for a spawn: the flag or word that gave it. */
+function childField(field: readonly (string | number)[]): string {
+  if (field[0] === 'scope') return '--scope';
+  return field[0] === 'name' ? 'The name' : 'The child';
 }

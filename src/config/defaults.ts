@@ -13,7 +13,9 @@ export const POLICY_DEFAULTS: Policy = {
   escalateAfterMs: 5 * 60_000,
   checkConcurrency: 1,
   budget: { worker: { usd: undefined, tokens: undefined }, fleet: { usd: undefined, tokens: undefined } },
-  spawn: { maxChildren: undefined, maxDepth: undefined },
+  // A bound even when the config sets none: a worker that spawns in a loop stops at four living children, and
+  // grandchildren are the deepest level.
+  spawn: { maxChildren: 4, maxDepth: 2 },
 };
 
 /** A check's timeout when it gives none. */

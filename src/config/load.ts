@@ -7,7 +7,8 @@ import type { Config } from '../domain/config-types.js';
 import { gitFacts } from './git-facts.js';
 import { configError, formatProblems, type Problem } from './problems.js';
 import { normalise } from './normalise.js';
-import { readReferencedFiles } from './referenced-files.js';
+import { readReferencedFiles, taskFilesOutside } from './referenced-files.js';
+import { writtenEntryProblems } from './rules-worker-entry.js';
 import type { SourceMap } from './source-map.js';
 import { checkConfigText } from './validate.js';
 
@@ -54,10 +55,14 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   const { written, map } = checked;
 
   const problems: Problem[] = [];
-  const [files, facts] = await Promise.all([
+  const [{ files, taskFilePlaces }, facts] = await Promise.all([
     readReferencedFiles(written, absolute, options.builtinRolesDir ?? BUILTIN_ROLES_DIR, problems),
     gitFacts(written, absolute, problems),
   ]);
+  if (facts !== undefined) problems.push(...taskFilesOutside(written, taskFilePlaces, facts.repoTop));
+  // The base a config does not name is known only now: the entry rules ask again of the branch it resolved to.
+  if (facts !== undefined && written.base === undefined)
+    problems.push(...writtenEntryProblems(written, facts.currentBranch));
   if (problems.length > 0 || facts === undefined) throw configError(formatProblems(problems, map, label));
   return normalise(written, { file: absolute, ...facts, ...files, lineOf: lineOf(map) });
 }

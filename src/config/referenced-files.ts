@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { resolveLinks } from '../adapters/file-system.js';
 import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
 import { MAX_TASK_BYTES } from '../domain/limits.js';
 import { problemAt, type Problem } from './problems.js';
@@ -96,6 +97,8 @@ export async function readReferencedFiles(
   const configDir = path.dirname(configFile);
   const configName = path.basename(configFile);
   const taskFiles = new Map<string, string>();
+  // Where each task file really is (links followed), with the first key that named it.
+  const taskFilePlaces = new Map<string, { at: (string | number)[]; real: string }>();
   const roles = new Map<string, string>();
   const missingRoles = new Set<string>();
   for (const entry of entries(written)) {
@@ -104,7 +107,10 @@ export async function readReferencedFiles(
       const reading = await readTextFile(file, MAX_TASK_BYTES);
       const problem = taskFileProblem(reading, entry.taskFile, file, configName);
       if (problem !== undefined) problems.push(problemAt([...entry.path, 'task_file'], problem));
-      else if (reading.ok) taskFiles.set(entry.taskFile, reading.text);
+      else if (reading.ok) {
+        taskFiles.set(entry.taskFile, reading.text);
+        taskFilePlaces.set(entry.taskFile, { at: [...entry.path, 'task_file'], real: await resolveLinks(file) });
+      }
     }
     if (entry.role !== undefined && !roles.has(entry.role)) {
       const places = [
@@ -120,5 +126,27 @@ export async function readReferencedFiles(
       }
     }
   }
-  return { taskFiles, roles };
+  return { files: { taskFiles, roles }, taskFilePlaces };
+}
+
+/**
+ * Task files that resolve outside the repository (`../notes.md`, a link to `~/.ssh/id_ed25519`): their text would go
+ * to the agent and its model provider without a word, so each is a problem unless the config opts in.
+ */
+export function taskFilesOutside(
+  written: WrittenConfig,
+  places: ReadonlyMap<string, { at: (string | number)[]; real: string }>,
+  repoTop: string,
+): Problem[] {
+  if (written.task_files_outside_repo === true) return [];
+  return [...places].flatMap(([named, { at, real }]) => {
+    const relative = path.relative(repoTop, real);
+    if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) return [];
+    return [
+      problemAt(
+        at,
+        `"${named}" resolves to ${real}, outside the repository ${repoTop}, and czar pastes a task's text to the agent and so to its model provider; move the task into the repository, or set task_files_outside_repo: true if that file is meant to go.`,
+      ),
+    ];
+  });
 }

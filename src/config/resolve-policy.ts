@@ -32,7 +32,10 @@ export function resolvePolicy(written: WrittenConfig['policy']): Policy {
     escalateAfterMs: ms(policy.escalate_after, POLICY_DEFAULTS.escalateAfterMs),
     checkConcurrency: policy.check_concurrency ?? POLICY_DEFAULTS.checkConcurrency,
     budget: { worker: resolveLimits(policy.budget?.worker), fleet: resolveLimits(policy.budget?.fleet) },
-    spawn: { maxChildren: policy.spawn?.max_children, maxDepth: policy.spawn?.max_depth },
+    spawn: {
+      maxChildren: policy.spawn?.max_children ?? POLICY_DEFAULTS.spawn.maxChildren,
+      maxDepth: policy.spawn?.max_depth ?? POLICY_DEFAULTS.spawn.maxDepth,
+    },
   };
 }
 

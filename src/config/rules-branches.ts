@@ -50,22 +50,14 @@ export const integrationBranchOwn: Rule = {
           `"${branch}" is the base branch; czar merges work into a branch of its own, so name another, e.g. czar/integration.`,
         ),
       ];
-    const index = config.workers.findIndex((worker) => workerBranch(worker) === branch);
-    const owner = config.workers[index];
-    if (owner === undefined) return [];
-    if (written !== undefined)
-      return [
-        problemAt(
-          at,
-          `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`,
-        ),
-      ];
-    // The default name: a worker named "integration", or one given that branch, would have czar merge into it.
-    const tail = `the integration branch czar merges finished work into; set a different branch: for the worker or another integration.branch.`;
+    const owner = config.workers.find((worker) => workerBranch(worker) === branch);
+    // A worker on the default integration branch is the worker entry rules' to name.
+    if (owner === undefined || written === undefined) return [];
     return [
-      owner.branch === undefined
-        ? problemAt(['workers', index], `would use branch "${branch}", which is ${tail}`)
-        : problemAt(['workers', index, 'branch'], `"${branch}" is ${tail}`),
+      problemAt(
+        at,
+        `"${branch}" is worker "${owner.name}"'s branch; czar never merges into a worker's branch, so name another, e.g. czar/integration.`,
+      ),
     ];
   },
 };

@@ -73,16 +73,13 @@ export const nonBlankTasks: Rule = {
 export const honourableScopes: Rule = {
   name: 'honourable-scopes',
   check: (config) => {
-    const entries = [
-      ...config.workers.map((worker, index) => ({ at: ['workers', index], scope: worker.scope })),
-      ...(config.bonus ?? []).map((bonus, index) => ({ at: ['bonus', index], scope: bonus.scope })),
-    ];
-    return entries.flatMap(({ at, scope }) =>
-      (scope ?? []).flatMap((pattern, position) => {
+    // A worker's scope is the worker entry rules' to check; a bonus task's is checked here the same way.
+    return (config.bonus ?? []).flatMap((bonus, index) =>
+      (bonus.scope ?? []).flatMap((pattern, position) => {
         const problem = scopePatternProblem(pattern);
         return problem === undefined
           ? []
-          : [problemAt([...at, 'scope', position], `${JSON.stringify(pattern)} ${problem}`)];
+          : [problemAt(['bonus', index, 'scope', position], `${JSON.stringify(pattern)} ${problem}`)];
       }),
     );
   },

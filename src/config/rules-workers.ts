@@ -1,12 +1,8 @@
 import { orChoices, problemAt, type Problem } from './problems.js';
 import type { Rule } from './rule.js';
 import type { WrittenConfig } from './schema.js';
-import { CZAR_SESSION } from '../domain/paths.js';
 
-/** Rules on `workers:` themselves: present, named once, not the supervisor, depending on workers that exist. */
-
-/** The supervisor's own tmux session. */
-export const RESERVED_WORKER_NAME = CZAR_SESSION;
+/** Rules on `workers:` themselves: present, named once, depending on workers that exist. */
 
 /** Index of the first worker with each name (later duplicates are reported, not used). */
 export function firstIndexByName(config: WrittenConfig): Map<string, number> {
@@ -47,21 +43,6 @@ export const uniqueWorkerNames: Rule = {
         : [];
     });
   },
-};
-
-export const reservedWorkerName: Rule = {
-  name: 'reserved-worker-name',
-  check: (config) =>
-    config.workers.flatMap((worker, index) =>
-      worker.name === RESERVED_WORKER_NAME
-        ? [
-            problemAt(
-              ['workers', index, 'name'],
-              `"${RESERVED_WORKER_NAME}" is reserved for the supervisor's own session; pick another name.`,
-            ),
-          ]
-        : [],
-    ),
 };
 
 export const knownDependencies: Rule = {

@@ -7,13 +7,8 @@ import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
 import { autoAnswerRegexes, durationMinimums, spawnLimitsAgree, stuckAfterIdle } from './rules-policy.js';
 import { buildsOnWorker, checkpointLines, honourableScopes, nonBlankTasks, uniqueBonusNames } from './rules-tasks.js';
-import {
-  knownDependencies,
-  noDependencyCycles,
-  reservedWorkerName,
-  someWorkers,
-  uniqueWorkerNames,
-} from './rules-workers.js';
+import { knownDependencies, noDependencyCycles, someWorkers, uniqueWorkerNames } from './rules-workers.js';
+import { workerEntries } from './rules-worker-entry.js';
 import type { Rule } from './rule.js';
 import type { WrittenConfig } from './schema.js';
 
@@ -21,7 +16,7 @@ import type { WrittenConfig } from './schema.js';
 export const RULES: readonly Rule[] = [
   someWorkers,
   uniqueWorkerNames,
-  reservedWorkerName,
+  workerEntries,
   uniqueBranches,
   knownDependencies,
   noDependencyCycles,

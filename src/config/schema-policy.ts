@@ -90,16 +90,18 @@ export const policySchema = z
     budget: budgetSchema.optional(),
     spawn: z
       .strictObject({
-        max_children: z.number().int().min(0).max(64).optional().meta({ description: 'Children per worker.' }),
-        max_depth: z
+        max_children: z
           .number()
           .int()
-          .min(1)
-          .max(8)
+          .min(0)
+          .max(64)
           .optional()
-          .meta({ description: 'Levels of children below a configured worker; 1 means children may not spawn.' }),
+          .meta({ description: 'Living children per worker (default 4).' }),
+        max_depth: z.number().int().min(1).max(8).optional().meta({
+          description: 'Levels of children below a configured worker (default 2); 1 means children may not spawn.',
+        }),
       })
       .optional()
-      .meta({ description: 'Limits on "czar spawn" (sub-workers); none unless set.' }),
+      .meta({ description: 'Limits on "czar spawn" (sub-workers); 4 living children and depth 2 unless set.' }),
   })
   .meta({ description: 'Supervision policy.' });

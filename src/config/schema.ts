@@ -159,6 +159,10 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'Folder for worker worktrees (default <repo>/../<repo name>-workers).' }),
+  task_files_outside_repo: z.boolean().optional().meta({
+    description:
+      'Let task_file: name a file outside the repository (default false: refused, as its text goes to the agent and its model provider).',
+  }),
   agent: z.string().min(1).optional().meta({ description: 'Default agent (default claude).' }),
   agents: z
     .record(name('agent name'), agentSchema)

@@ -18,6 +18,10 @@ project: ${project}
 # Where worker worktrees go (default: beside the repo, <repo>/../<repo name>-workers).
 # worktrees: ../${project}-workers
 
+# A task_file: that resolves outside the repository (../x.md, a link) is refused: its text would go to the
+# agent's model provider. true lets it through.
+# task_files_outside_repo: false
+
 # Default agent: claude, codex, gemini, qwen, pi, opencode, aider, shell, sim, or a name under agents: (default: claude).
 # agent: claude
 

@@ -3,7 +3,7 @@ import { liveLockHolder } from '../adapters/lock-file.js';
 import { processArgv, processRunning } from '../adapters/process-table.js';
 import { listFolder, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
-import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { readJson, writeAtomic, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
 import type { StatePaths } from '../domain/paths.js';
@@ -123,11 +123,15 @@ async function czarRunsOrStarts(paths: StatePaths): Promise<boolean> {
   }
 }
 
-/** A request file waiting in `.czar/requests/`; `answered` when its answer is written but the file not yet gone. */
+/**
+ * A request file waiting in `.czar/requests/`; `answered` when its answer is written but the file not yet gone,
+ * `takenBefore` when a czar took it into its model and stopped without answering or letting it go.
+ */
 export interface PendingRequest {
   readonly id: string;
   readonly file: string;
   readonly answered: boolean;
+  readonly takenBefore: boolean;
 }
 
 /** Request files not yet let go, oldest first (ids start with a timestamp). */
@@ -138,12 +142,35 @@ export async function pendingRequests(paths: StatePaths): Promise<PendingRequest
     .sort()
     .map((file) => {
       const id = file.slice(0, -'.json'.length);
-      return { id, file: path.join(paths.requests, file), answered: files.has(`${id}.result.json`) };
+      return {
+        id,
+        file: path.join(paths.requests, file),
+        answered: files.has(`${id}.result.json`),
+        takenBefore: files.has(`${id}.taken`),
+      };
     });
+}
+
+/**
+ * Marks a request as taken by this czar before it acts on it: a czar that dies while carrying it out (a request may be
+ * why it died) leaves the mark, and the next czar answers the request instead of carrying it out again.
+ */
+export async function markTaken(paths: StatePaths, id: string): Promise<void> {
+  await writeAtomic(takenFile(paths, id), `${process.pid}\n`);
+}
+
+/** Lets a taken request go back to the next czar unmarked: this czar stops in order before it got to it. */
+export async function releaseTaken(paths: StatePaths, id: string): Promise<void> {
+  await removeFile(takenFile(paths, id));
+}
+
+function takenFile(paths: StatePaths, id: string): string {
+  return path.join(paths.requests, `${id}.taken`);
 }
 
 /** Writes the answer, then lets the request go: a czar that stops in between leaves it to the next, not unanswered. */
 export async function answerRequest(paths: StatePaths, result: CzarRequestResult): Promise<void> {
   await writeJsonAtomic(path.join(paths.requests, `${result.id}.result.json`), result);
   await removeFile(path.join(paths.requests, `${result.id}.json`));
+  await removeFile(takenFile(paths, result.id));
 }

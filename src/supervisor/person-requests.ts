@@ -3,7 +3,7 @@ import { readJson } from '../adapters/state-files.js';
 import { CzarRequestSchema, type CzarRequest } from '../domain/czar-request.js';
 import type { RequestObservation } from '../domain/observations.js';
 import type { Fleet } from '../fleet/handle.js';
-import { pendingRequests } from '../fleet/requests.js';
+import { markTaken, pendingRequests, releaseTaken } from '../fleet/requests.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 import { workerRequestFacts } from './spawn-intake.js';
@@ -33,11 +33,12 @@ export class PersonRequests implements Source {
     const listed = new Set(files.map((request) => request.id));
     for (const id of this.taken) if (!listed.has(id)) this.taken.delete(id);
     const read: RequestObservation[] = [];
-    for (const { id, file, answered } of files) {
+    for (const { id, file, answered, takenBefore } of files) {
       if (this.taken.has(id)) continue;
       // Answered by a czar that stopped before it let the file go: answered once is enough.
       if (answered) {
         await removeFile(file);
+        await releaseTaken(this.fleet.paths, id);
         continue;
       }
       const parsed = CzarRequestSchema.safeParse(await readJson<unknown>(file));
@@ -47,6 +48,11 @@ export class PersonRequests implements Source {
         continue;
       }
       this.taken.add(id);
+      if (takenBefore) {
+        read.push({ request: parsed.data, refused: DIED_ON });
+        continue;
+      }
+      await markTaken(this.fleet.paths, id);
       const refused = refusal(store, parsed.data);
       read.push({
         request: parsed.data,
@@ -55,7 +61,16 @@ export class PersonRequests implements Source {
     }
     if (read.length > 0) store.change((model) => ({ ...model, requests: [...(model.requests ?? []), ...read] }));
   }
+
+  /** On an orderly stop: the requests taken and not answered go to the next czar as they came. */
+  async release(): Promise<void> {
+    // An answered request's mark went with its file; the rest are this czar's own marks.
+    await Promise.all([...this.taken].map((id) => releaseTaken(this.fleet.paths, id)));
+  }
 }
+
+const DIED_ON =
+  'An earlier czar took this request and stopped before it answered (the request may be why it stopped), so it was not carried out again; check "czar status", then ask again if it is still wanted.';
 
 /** A request that names no worker of this fleet is answered with that, and does nothing. */
 function refusal(store: ModelStore, request: CzarRequest): string | undefined {

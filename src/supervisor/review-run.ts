@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { agentReviewMode } from '../agents/index.js';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
@@ -78,16 +79,25 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
           : `${prompt}\n\nYour last answer was not a valid verdict (${problem}). Answer with exactly one JSON object in the shape above.`;
       const workDir = path.join(dir, `${sha}.work-${attempt}`);
       await makeFolder(workDir, 0o700);
-      const result = await runReviewCall(
-        mode.call(review.agent, { prompt: asked, cwd: checkout, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA }),
-        review.timeoutMs,
-      );
+      const run = {
+        prompt: asked,
+        cwd: checkout,
+        workDir,
+        verdictSchema: REVIEW_VERDICT_JSON_SCHEMA,
+        nonce: randomBytes(16).toString('hex'),
+      };
+      const result = await runReviewCall(mode.call(review.agent, run), review.timeoutMs);
       output.push(
         `--- attempt ${attempt}: exit ${result.exitCode}\n${result.output.stdout}\n--- stderr\n${result.stderr}`,
       );
       await writeTextFile(transcript, output.join('\n').slice(0, KEPT_OUTPUT_CHARS), 0o600);
-      const read = mode.read(result.output);
+      const read = mode.read(result.output, run);
       if (read.usage !== undefined) usage.push(read.usage);
+      // A reviewer that failed has no verdict, whatever it printed before it did.
+      if (result.exitCode !== 0) {
+        problem = `the reviewer exited with status ${result.exitCode}`;
+        continue;
+      }
       const parsed = ReviewVerdictSchema.safeParse(read.verdict);
       if (parsed.success) {
         await writeTextFile(path.join(dir, `${sha}.verdict.json`), `${JSON.stringify(parsed.data, null, 2)}\n`, 0o600);

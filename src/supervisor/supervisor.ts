@@ -189,6 +189,7 @@ export class Supervisor {
       await this.hostStreams.stop();
       await this.integration.idle();
       await this.executor.replies.idle();
+      await this.requests.release();
       await this.status.write(false, this.startedAt);
       await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
       await removeFile(this.fleet.paths.supervisorLock);

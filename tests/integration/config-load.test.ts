@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfig } from '../../src/config/find.js';
@@ -160,6 +160,24 @@ describe('loadConfig', () => {
     expect(unplaced((await loadError(file)).message)).toBe(
       'czar.yaml:3:24: workers[0].task is blank; write the task, or use task_file: with a path such as tasks/api.md.',
     );
+  });
+
+  it('a task file outside the repository, by ../ or a link, is refused unless the config opts in', async () => {
+    const config = `project: demo\nworkers:\n  - { name: up, task_file: ../x.md }\n  - { name: key, task_file: tasks/key.md }\n`;
+    const { root, repo, file } = await repoWith(config);
+    await writeFile(path.join(root, 'x.md'), '# Outside\n');
+    await writeFile(path.join(root, 'secret'), 'not for a model\n');
+    await mkdir(path.join(repo, 'tasks'));
+    await symlink(path.join(root, 'secret'), path.join(repo, 'tasks', 'key.md'));
+    const tail =
+      "and czar pastes a task's text to the agent and so to its model provider; move the task into the repository, or set task_files_outside_repo: true if that file is meant to go.";
+    expect(((await loadError(file)).details as string[]).map(unplaced)).toEqual([
+      `czar.yaml:3:28: workers[0].task_file "../x.md" resolves to ${path.join(root, 'x.md')}, outside the repository ${repo}, ${tail}`,
+      `czar.yaml:4:29: workers[1].task_file "tasks/key.md" resolves to ${path.join(root, 'secret')}, outside the repository ${repo}, ${tail}`,
+    ]);
+    await writeFile(file, `task_files_outside_repo: true\n${config}`);
+    const loaded = await loadConfig(file);
+    expect(loaded.workers.map((worker) => worker.task)).toEqual(['# Outside', 'not for a model']);
   });
 
   it('worktrees inside the repository are refused: the main checkout would see them as embedded repositories', async () => {

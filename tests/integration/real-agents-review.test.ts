@@ -97,11 +97,9 @@ async function setUp(cli: RealAgent) {
   if (mode === undefined) throw new Error(`no review mode for ${cli}`);
   const review = async (script: readonly string[], timeoutMs = TIMEOUT_MS) => {
     const prompt = reviewPrompt(script);
-    const result = await runReviewCall(
-      mode.call(agent, { prompt, cwd: repo, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA }),
-      timeoutMs,
-    );
-    return { prompt, result, read: mode.read(result.output) };
+    const run = { prompt, cwd: repo, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA, nonce: 'n' };
+    const result = await runReviewCall(mode.call(agent, run), timeoutMs);
+    return { prompt, result, read: mode.read(result.output, run) };
   };
   return { endpoint, repo, home, review };
 }

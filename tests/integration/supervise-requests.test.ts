@@ -27,7 +27,7 @@ describe('czar supervision: the person in the loop', () => {
     expect((await fx.captures('q')).at(-1)).toMatch(/^Worker q: /);
   });
 
-  it('answers a request an earlier czar read but never answered, and not one it answered but never let go', async () => {
+  it('answers a request an earlier czar read but never answered, not one it answered but never let go, and does not carry out one a czar died on', async () => {
     const fx = await fleetFixture({ workers: [{ name: 'q', task: '# Wait\n@sim idle' }] });
     await fx.launchWave();
     const requests = fx.fleet.paths.requests;
@@ -42,6 +42,12 @@ describe('czar supervision: the person in the loop', () => {
       JSON.stringify({ id: '2-answered', kind: 'resume', worker: 'q' }),
     );
     await writeFile(path.join(requests, '2-answered.result.json'), earlier);
+    // A czar took this one and died without answering: perhaps of it, so the next czar must not run it again.
+    await writeFile(
+      path.join(requests, '3-died-on.json'),
+      JSON.stringify({ id: '3-died-on', kind: 'restart', worker: 'q' }),
+    );
+    await writeFile(path.join(requests, '3-died-on.taken'), '1\n');
     await fx.supervise();
 
     const answer = await waitFor(
@@ -51,7 +57,8 @@ describe('czar supervision: the person in the loop', () => {
     expect(JSON.parse(answer)).toEqual({ id: '1-unanswered', ok: true, message: 'autonomy paused for q' });
     await waitFor(
       async () =>
-        (await readdir(requests)).sort().join(' ') === '1-unanswered.result.json 2-answered.result.json'
+        (await readdir(requests)).sort().join(' ') ===
+        '1-unanswered.result.json 2-answered.result.json 3-died-on.result.json'
           ? true
           : undefined,
       {
@@ -62,6 +69,12 @@ describe('czar supervision: the person in the loop', () => {
     const status = await fx.waitForStatus((s) => workerIn(s, 'q').paused === true);
     expect(workerIn(status, 'q').paused).toBe(true);
     expect((await fx.events()).filter((event) => event.kind === 'resume')).toEqual([]);
+    const diedOn = JSON.parse(await readFile(path.join(requests, '3-died-on.result.json'), 'utf8')) as {
+      ok: boolean;
+      message: string;
+    };
+    expect(diedOn).toMatchObject({ ok: false, message: expect.stringContaining('was not carried out again') });
+    expect((await fx.events()).filter((event) => event.kind === 'restart')).toEqual([]);
   });
 
   it('runs the notify command once per episode with the alert as JSON on stdin', async () => {

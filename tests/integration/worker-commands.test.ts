@@ -104,18 +104,23 @@ describe('a report is bound to its worker', () => {
           .trim()
           .split('\n')
           .map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string })
-          .filter((event) => event.kind === 'bad_report' && event.worker === 'beta');
+          .filter((event) => event.kind === 'bad_report');
         return bad.length >= 3 ? bad : undefined;
       },
       { timeoutMs: 20_000, what: 'three refusals logged' },
     );
-    expect(refusals[0]?.message).toMatch(/refused/);
+    // Each refusal is put on whoever proved to run it: alpha, which named beta; beta's own proof, outside its
+    // worktree; and nobody's proof, which no worker is blamed for.
+    expect(refusals.map((event) => event.worker).sort()).toEqual(['alpha', 'beta', undefined]);
+    expect(refusals.find((event) => event.worker === 'alpha')?.message).toMatch(/as worker "beta"/);
     const status = JSON.parse(await readFile(path.join(stateDir, 'status.json'), 'utf8')) as {
       workers: { name: string; state: string; alerts: { kind: string }[] }[];
     };
     const betaStatus = status.workers.find((worker) => worker.name === 'beta');
     expect(betaStatus?.state).not.toBe('done');
     expect(betaStatus?.alerts.map((alert) => alert.kind)).toContain('bad_report');
+    const alphaStatus = status.workers.find((worker) => worker.name === 'alpha');
+    expect(alphaStatus?.alerts.map((alert) => alert.kind)).toContain('bad_report');
 
     const own = await czar(['report', '--state', 'blocked', '--note', 'need a key'], {
       cwd: path.join(betaTree),

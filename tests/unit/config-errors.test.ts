@@ -67,6 +67,12 @@ describe('config mistakes', () => {
     ]);
   });
 
+  it('a worker on the base branch', () => {
+    expect(problems(`${head}  - { name: a, task: x, branch: main }\nbase: main\n`)).toEqual([
+      'czar.yaml:3:33: workers[0].branch "main" is the base branch: the worker\'s commits would land on it directly, past checks, review and integration; give the worker a branch of its own, e.g. czar/a.',
+    ]);
+  });
+
   it('reserved name', () => {
     expect(problems(`${head}  - name: czar\n    task: x\n`)).toEqual([
       'czar.yaml:3:11: workers[0].name "czar" is reserved for the supervisor\'s own session; pick another name.',

@@ -6,6 +6,9 @@ import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../src/domai
 
 const VERDICT = { verdict: 'approve', summary: 'Fine.', findings: [] };
 
+/** The presets read their verdict from a structured channel, not from a nonce line. */
+const NO_NONCE = { prompt: '', cwd: '/checkout', workDir: '/work', verdictSchema: {}, nonce: 'n' };
+
 describe('jsonObjectIn', () => {
   it('finds the object in a bare answer, a fenced block (the last that parses) or prose around braces', () => {
     expect(jsonObjectIn(JSON.stringify(VERDICT))).toEqual(VERDICT);
@@ -36,7 +39,7 @@ describe('review modes read any output without throwing', () => {
     it(`${preset}: garbage is never a valid verdict`, () => {
       const mode = reviewModeOf(preset);
       for (const stdout of garbage) {
-        const read = mode?.read({ stdout, files: { '/work/last-message.json': stdout } });
+        const read = mode?.read({ stdout, files: { '/work/last-message.json': stdout } }, NO_NONCE);
         expect(ReviewVerdictSchema.safeParse(read?.verdict).success).toBe(false);
       }
     });
@@ -45,10 +48,11 @@ describe('review modes read any output without throwing', () => {
   it('claude: the verdict comes from structured_output, else from a JSON object in the result text', () => {
     const mode = reviewModeOf('claude');
     expect(
-      mode?.read({ stdout: JSON.stringify({ structured_output: VERDICT, result: 'x' }), files: {} }).verdict,
+      mode?.read({ stdout: JSON.stringify({ structured_output: VERDICT, result: 'x' }), files: {} }, NO_NONCE).verdict,
     ).toEqual(VERDICT);
     expect(
-      mode?.read({ stdout: JSON.stringify({ result: `Here: ${JSON.stringify(VERDICT)}` }), files: {} }).verdict,
+      mode?.read({ stdout: JSON.stringify({ result: `Here: ${JSON.stringify(VERDICT)}` }), files: {} }, NO_NONCE)
+        .verdict,
     ).toEqual(VERDICT);
   });
 
@@ -58,7 +62,7 @@ describe('review modes read any output without throwing', () => {
     for (const preset of ['claude', 'codex', 'gemini'] as const) {
       const call = reviewModeOf(preset)?.call(
         { ...agent, preset },
-        { prompt, cwd: '/checkout', workDir: '/work', verdictSchema: REVIEW_VERDICT_JSON_SCHEMA },
+        { prompt, cwd: '/checkout', workDir: '/work', verdictSchema: REVIEW_VERDICT_JSON_SCHEMA, nonce: 'n' },
       );
       expect(call?.args.some((arg) => arg.includes('xxxx'))).toBe(false);
       expect(call?.stdin?.length).toBeGreaterThanOrEqual(prompt.length);

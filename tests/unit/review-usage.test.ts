@@ -116,7 +116,10 @@ describe('what reviews spend', () => {
       'Review round 1 of 3\n@sim review usage 1200 300 claude-sonnet-4-5\n@sim review request_changes src/a.ts:1 major fix\n',
     );
     if (answer.kind !== 'print') throw new Error('expected a verdict');
-    const read = reviewModeOf('sim')?.read({ stdout: answer.text, files: {} });
+    const read = reviewModeOf('sim')?.read(
+      { stdout: answer.text, files: {} },
+      { prompt: '', cwd: '', workDir: '', verdictSchema: {}, nonce: 'n' },
+    );
     expect(read?.usage).toEqual(used('claude-sonnet-4-5', 1200, 300));
     expect(read?.verdict).toMatchObject({ verdict: 'request_changes' });
   });

@@ -16,7 +16,10 @@ function prompt(round: number, task = TASK): string {
 }
 
 function verdictOf(text: string): unknown {
-  return reviewModeOf('sim')?.read({ stdout: text, files: {} }).verdict;
+  return reviewModeOf('sim')?.read(
+    { stdout: text, files: {} },
+    { prompt: '', cwd: '', workDir: '', verdictSchema: {}, nonce: 'n' },
+  ).verdict;
 }
 
 describe('the simulated reviewer', () => {

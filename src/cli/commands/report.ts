@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { isFolder, resolveLinks } from '../../adapters/file-system.js';
 import { writeRefusal, writeReportAfter } from '../../adapters/report-files.js';
-import { jsonIn, readJson } from '../../adapters/state-files.js';
-import { PROOF_VARIABLE, proofOf } from '../../adapters/worker-proof.js';
+import { appendEvent, jsonIn, readJson } from '../../adapters/state-files.js';
+import { PROOF_VARIABLE, proofHolder, proofOf } from '../../adapters/worker-proof.js';
 import { readTextFile } from '../../adapters/text-file.js';
 import { MAX_RESULT_BYTES } from '../../domain/limits.js';
 import { stateForHook } from '../../agents/hook-events.js';
@@ -144,8 +144,8 @@ export async function checkTarget(worker: string, stateDir: string): Promise<{ w
 
 /**
  * Why this process may not speak for `worker`, or undefined when it may: it must hold the proof czar gave that
- * worker's agent and run inside its worktree. A refusal is also written to the worker's report stream, where the
- * czar reads it, logs it and raises an alert.
+ * worker's agent and run inside its worktree. A refusal is also written to the report stream of the worker that
+ * proved to run it (or, when none did, to the event log), where the czar reads it, logs it and raises an alert.
  */
 export async function refuseImpostor(
   paths: StatePaths,
@@ -158,8 +158,11 @@ export async function refuseImpostor(
   if (proof === 'previous')
     return `${PROOF_VARIABLE} belongs to an agent of worker "${worker}" that czar has since started again, so this report was dropped; the running agent reports for it.`;
   if (proof === 'none') {
-    reason = `${PROOF_VARIABLE} is not the proof czar gave worker "${worker}", so this report as "${worker}" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`;
-  } else if (record.worktree !== undefined) {
+    // The alert goes to whoever runs this, proven by the proof it holds, never to the worker it names.
+    await blameCaller(paths, worker).catch(() => undefined);
+    return `${PROOF_VARIABLE} is not the proof czar gave worker "${worker}", so this report as "${worker}" was refused and the czar told; "czar report" speaks only for the worker whose agent runs it, in its own tmux session.`;
+  }
+  if (record.worktree !== undefined) {
     const here = await resolveLinks(process.cwd()).catch(() => process.env.PWD ?? '(a folder that is gone)');
     const tree = await resolveLinks(record.worktree).catch(() => record.worktree ?? '');
     if (here !== tree && !here.startsWith(`${tree}${path.sep}`)) {
@@ -168,6 +171,20 @@ export async function refuseImpostor(
   }
   if (reason !== undefined) await writeRefusal(paths, worker, reason).catch(() => undefined);
   return reason;
+}
+
+/** Tells the czar of a command that named `worker` without its proof: on the stream of the worker that ran it. */
+async function blameCaller(paths: StatePaths, worker: string): Promise<void> {
+  const caller = await proofHolder(paths, process.env[PROOF_VARIABLE]);
+  if (caller !== undefined) {
+    await writeRefusal(paths, caller, `it ran a czar command as worker "${worker}", whose proof it does not hold`);
+    return;
+  }
+  await appendEvent(paths, {
+    at: new Date().toISOString(),
+    kind: 'bad_report',
+    message: `refused a czar command as worker "${worker}" from a process holding no worker's proof`,
+  });
 }
 
 interface ReportFields {
