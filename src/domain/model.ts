@@ -165,6 +165,10 @@ export interface FleetModel {
   readonly baseMissing?: boolean | undefined;
   /** The czar said base is gone (and has not yet said it is back). */
   readonly baseMissingTold?: boolean | undefined;
+  /** Why the czar's last write to its state dir failed for want of space (observed), until a write succeeds again. */
+  readonly stateDirFull?: string | undefined;
+  /** The czar said the state dir is full (and has not yet said it is writable again). */
+  readonly stateDirFullTold?: boolean | undefined;
   /** The integration branch's record and run (undefined before the integration source's first look). */
   readonly integration?: IntegrationObservation | undefined;
   /** Each ssh host's link as the host source last saw it (undefined when every worker is local). */
