@@ -208,6 +208,8 @@ export const NOTIFY_EPISODES = [
   'crashed',
   'api_error',
   'over_budget',
+  'review_failed',
+  'review_unresolved',
   'state_dir_full',
 ] as const;
 
