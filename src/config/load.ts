@@ -8,6 +8,7 @@ import { gitFacts } from './git-facts.js';
 import { configError, formatProblems, type Problem } from './problems.js';
 import { normalise } from './normalise.js';
 import { readReferencedFiles } from './referenced-files.js';
+import { taskChecklistProblems } from './checklists.js';
 import type { SourceMap } from './source-map.js';
 import { checkConfigText } from './validate.js';
 
@@ -59,6 +60,7 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
     readReferencedFiles(written, absolute, options.builtinRolesDir ?? BUILTIN_ROLES_DIR, problems),
     gitFacts(written, absolute, problems),
   ]);
+  problems.push(...taskChecklistProblems(written, files.taskFiles, absolute));
   if (problems.length > 0 || facts === undefined) throw configError(formatProblems(problems, map, label));
   return normalise(written, { file: absolute, ...facts, ...files, lineOf: lineOf(map) });
 }
