@@ -2,7 +2,7 @@
 // fleet goes in through text nodes (never as HTML) after its control characters are pictured, so a worker's words
 // cannot become markup or terminal tricks.
 'use strict';
-/* exported visible, el */
+/* exported visible, el, nodes */
 
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
@@ -22,9 +22,17 @@ function el(tag, attributes, ...children) {
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(typeof child === 'string' || typeof child === 'number' ? visible(child) : child);
-  }
+  node.append(...nodes(...children));
   return node;
+}
+
+/**
+ * Children for `append` or `replaceChildren`: arrays flattened, absent parts (undefined, null, false, '') left out,
+ * since the DOM would print them as "undefined" or "[object HTMLParagraphElement]", and text pictured.
+ */
+function nodes(...children) {
+  return children
+    .flat()
+    .filter((child) => child !== undefined && child !== null && child !== false && child !== '')
+    .map((child) => (typeof child === 'string' || typeof child === 'number' ? visible(child) : child));
 }

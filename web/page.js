@@ -1,5 +1,5 @@
 // czar web's page: plain DOM, no framework, drawn with the helpers of dom.js and worker-parts.js (inlined before it).
-/* global visible, el, checkpointsLine, checkpointsPart, checksPart */
+/* global visible, el, nodes, checkpointsLine, checkpointsPart, checksPart */
 'use strict';
 (() => {
   const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -186,39 +186,41 @@
     const worker = detail.worker;
     const review = worker.review;
     document.getElementById('detail-facts').replaceChildren(
-      el('p', {}, stateBadge(worker.state), ` ${worker.title}`),
-      worker.note && el('p', {}, worker.note),
-      el(
-        'p',
-        { class: 'quiet' },
-        `${worker.branch}: ${worker.git.commitsAhead} commit(s) ahead`,
-        worker.git.lastCommit && ` · last: ${worker.git.lastCommit.subject}`,
-      ),
-      el(
-        'p',
-        { class: 'quiet' },
-        `changed: ${worker.git.filesChanged.join(', ') || 'nothing yet'}`,
-        worker.git.dirty.length ? ` · uncommitted: ${worker.git.dirty.join(', ')}` : '',
-      ),
-      checkpointsPart(worker),
-      checksPart(worker),
-      review &&
+      ...nodes(
+        el('p', {}, stateBadge(worker.state), ` ${worker.title}`),
+        worker.note && el('p', {}, worker.note),
         el(
-          'div',
-          {},
-          el(
-            'p',
-            {},
-            `review: ${review.state}, round ${review.round} of ${review.maxRounds}`,
-            review.summary && ` · ${review.summary}`,
-          ),
-          el(
-            'ul',
-            {},
-            review.findings.map((finding) => el('li', {}, JSON.stringify(finding))),
-          ),
+          'p',
+          { class: 'quiet' },
+          `${worker.branch}: ${worker.git.commitsAhead} commit(s) ahead`,
+          worker.git.lastCommit && ` · last: ${worker.git.lastCommit.subject}`,
         ),
-      worker.alerts.map((alert) => el('p', { class: 'alert' }, `⚠ ${alert.kind}: ${alert.message}`)),
+        el(
+          'p',
+          { class: 'quiet' },
+          `changed: ${worker.git.filesChanged.join(', ') || 'nothing yet'}`,
+          worker.git.dirty.length ? ` · uncommitted: ${worker.git.dirty.join(', ')}` : '',
+        ),
+        checkpointsPart(worker),
+        checksPart(worker),
+        review &&
+          el(
+            'div',
+            {},
+            el(
+              'p',
+              {},
+              `review: ${review.state}, round ${review.round} of ${review.maxRounds}`,
+              review.summary && ` · ${review.summary}`,
+            ),
+            el(
+              'ul',
+              {},
+              review.findings.map((finding) => el('li', {}, JSON.stringify(finding))),
+            ),
+          ),
+        worker.alerts.map((alert) => el('p', { class: 'alert' }, `⚠ ${alert.kind}: ${alert.message}`)),
+      ),
     );
     document.getElementById('detail-pane').textContent = visible(detail.pane).replace(/\u240a/g, '\n');
     document.getElementById('detail-events').replaceChildren(

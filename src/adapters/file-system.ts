@@ -1,5 +1,27 @@
-import { appendFileSync, existsSync, realpathSync, statSync } from 'node:fs';
-import { access, mkdir, mkdtemp, open, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import {
+  access,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  statfs,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -104,6 +126,35 @@ export async function writeTextFile(file: string, content: string, mode?: number
 /** Appends to a file, blocking: the appends are small (a record line, a log chunk), see `writeAtomic`. */
 export async function appendToFile(file: string, content: string | Uint8Array, mode?: number): Promise<void> {
   appendFileSync(file, content, mode === undefined ? undefined : { mode });
+}
+
+/**
+ * Appends one line (`line` ends in a newline) on a line of its own, blocking. A write that failed half-way (a full
+ * disk: ENOSPC) leaves a torn line at the end of the file, whoever wrote it; a line appended to it would be glued on
+ * and lost to every reader, so it starts with a newline then. O_APPEND keeps concurrent writers' lines whole.
+ */
+export function appendLineSync(file: string, line: string, mode = 0o600): void {
+  const descriptor = openSync(file, 'a+', mode);
+  try {
+    const { size } = fstatSync(descriptor);
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(descriptor, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE;
+    writeFileSync(descriptor, torn ? `\n${line}` : line);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+const NEWLINE = 0x0a;
+
+/** The bytes an unprivileged writer can still put on the disk holding `dir`; undefined when it cannot be asked. */
+export async function freeSpace(dir: string): Promise<number | undefined> {
+  try {
+    const info = await statfs(dir);
+    return info.bavail * info.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Makes the folder and its parents (nothing when it is there). */

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { appendLineSync } from './file-system.js';
 import path from 'node:path';
 import { acquireLock } from './lock-file.js';
 import { jsonIn, readText, writeAtomic } from './state-files.js';
@@ -96,9 +97,9 @@ export async function writeRefusal(paths: StatePaths, worker: string, reason: st
   );
 }
 
-/** Appends one report line (O_APPEND: concurrent writers' lines land whole and in order). */
+/** Appends one report line (see `appendLineSync`: whole, in order, and never glued to a torn one). */
 export async function appendReportLine(paths: StatePaths, worker: string, line: string): Promise<void> {
-  await appendFile(reportStream(paths, worker), line, { mode: 0o600 });
+  appendLineSync(reportStream(paths, worker), line);
 }
 
 /** Drops a worker's reports: they spoke for an agent process that is gone. */

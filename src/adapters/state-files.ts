@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendLineSync } from './file-system.js';
 import path from 'node:path';
 import { processAlive } from './process-table.js';
 import { sprintState, type StatePaths } from '../domain/paths.js';
@@ -190,10 +191,11 @@ function isFleetEvent(value: unknown): value is FleetEvent {
 
 /**
  * Appends one event line. O_APPEND writes of one line land whole and in order, so the CLI and the czar can both
- * append without a lost or torn line. Blocking, as `writeAtomic` is.
+ * append without a lost or torn line; after a failed write the next line starts a line of its own. Blocking, as
+ * `writeAtomic` is.
  */
 export async function appendEvent(paths: StatePaths, event: FleetEvent): Promise<void> {
-  appendFileSync(paths.events, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+  appendLineSync(paths.events, `${JSON.stringify(event)}\n`);
 }
 
 /**

@@ -41,6 +41,14 @@ export function printError(error: unknown): number {
       err(String((error.cause as Error).stack ?? error.cause));
     return error.exitCode;
   }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const where = (error as NodeJS.ErrnoException).path;
+    err(
+      `czar: no space left on the disk${where === undefined ? '' : ` holding ${where}`} (${code}), so nothing was written; free some space and run the command again.`,
+    );
+    return 1;
+  }
   err(
     `czar: internal error: ${error instanceof Error ? error.message : String(error)}; this is a bug in czar, please report it with the output of CZAR_DEBUG=1.`,
   );

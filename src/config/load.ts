@@ -9,6 +9,7 @@ import { configError, formatProblems, type Problem } from './problems.js';
 import { normalise } from './normalise.js';
 import { readReferencedFiles, taskFilesOutside } from './referenced-files.js';
 import { writtenEntryProblems } from './rules-worker-entry.js';
+import { taskChecklistProblems } from './checklists.js';
 import type { SourceMap } from './source-map.js';
 import { checkConfigText } from './validate.js';
 
@@ -63,6 +64,7 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   // The base a config does not name is known only now: the entry rules ask again of the branch it resolved to.
   if (facts !== undefined && written.base === undefined)
     problems.push(...writtenEntryProblems(written, facts.currentBranch));
+  problems.push(...taskChecklistProblems(written, files.taskFiles, absolute));
   if (problems.length > 0 || facts === undefined) throw configError(formatProblems(problems, map, label));
   return normalise(written, { file: absolute, ...facts, ...files, lineOf: lineOf(map) });
 }

@@ -20,16 +20,55 @@ export const MAX_CHECKPOINT_CHARS = 200;
 const CHECKLIST_ITEM = /^\s{0,3}[-*+]\s+\[[ xX]\]\s+(\S.*)$/;
 const FENCE = /^\s{0,3}(```|~~~)/;
 
-/** The items of the task text's Markdown checklist (`- [ ] ...`), outside code fences, in order. */
-export function parseChecklist(text: string): string[] {
-  const items: string[] = [];
+/** The items of the task text's Markdown checklist (`- [ ] ...`), outside code fences, in order, with their lines. */
+function checklistItems(text: string): { line: number; text: string }[] {
+  const items: { line: number; text: string }[] = [];
   let fenced = false;
-  for (const line of text.split(/\r?\n/)) {
+  text.split(/\r?\n/).forEach((line, index) => {
     if (FENCE.test(line)) fenced = !fenced;
     const item = fenced ? null : CHECKLIST_ITEM.exec(line);
-    if (item?.[1] !== undefined) items.push(item[1].trim().slice(0, MAX_CHECKPOINT_CHARS));
-  }
-  return items.slice(0, MAX_CHECKPOINTS);
+    if (item?.[1] !== undefined) items.push({ line: index + 1, text: item[1].trim() });
+  });
+  return items;
+}
+
+/**
+ * The checklist's checkpoints. A config's checklist that breaks the limits is refused (`checklistProblems`); the cut
+ * here only bounds text that never went through it.
+ */
+export function parseChecklist(text: string): string[] {
+  return checklistItems(text)
+    .slice(0, MAX_CHECKPOINTS)
+    .map((item) => item.text.slice(0, MAX_CHECKPOINT_CHARS));
+}
+
+/** What is wrong with a task's checklist, each at its line of the task text: too many items, too long, repeated. */
+export function checklistProblems(text: string): { line: number; problem: string }[] {
+  const items = checklistItems(text);
+  const problems: { line: number; problem: string }[] = [];
+  const extra = items[MAX_CHECKPOINTS];
+  if (extra !== undefined)
+    problems.push({
+      line: extra.line,
+      problem: `checklist item ${MAX_CHECKPOINTS + 1} of ${items.length} is past the ${MAX_CHECKPOINTS} checkpoints a task may have; group the steps into fewer items, or make the extra lines plain list items ("- " without "[ ]").`,
+    });
+  const seen = new Map<string, number>();
+  items.slice(0, MAX_CHECKPOINTS).forEach((item, index) => {
+    if (item.text.length > MAX_CHECKPOINT_CHARS)
+      problems.push({
+        line: item.line,
+        problem: `checklist item ${index + 1} is ${item.text.length} characters long, more than the ${MAX_CHECKPOINT_CHARS} of a checkpoint; shorten it to one short step.`,
+      });
+    const key = item.text.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index + 1);
+    else
+      problems.push({
+        line: item.line,
+        problem: `checklist item ${index + 1} ${JSON.stringify(visible(item.text.slice(0, 80)))} repeats item ${first}; give each step its own text.`,
+      });
+  });
+  return problems;
 }
 
 /** A task's checkpoints: the config's list when it gives one, else the task text's checklist. */

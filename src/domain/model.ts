@@ -171,6 +171,10 @@ export interface FleetModel {
   readonly baseMissingTold?: boolean | undefined;
   /** The czar ended the sprint (announced it, wrote the handoff) and has seen no new work since. */
   readonly sprintEndTold?: boolean | undefined;
+  /** Why the czar's last write to its state dir failed for want of space (observed), until a write succeeds again. */
+  readonly stateDirFull?: string | undefined;
+  /** The czar said the state dir is full (and has not yet said it is writable again). */
+  readonly stateDirFullTold?: boolean | undefined;
   /** The integration branch's record and run (undefined before the integration source's first look). */
   readonly integration?: IntegrationObservation | undefined;
   /** Each ssh host's link as the host source last saw it (undefined when every worker is local). */

@@ -9,7 +9,7 @@ import { visible } from './sanitize.js';
 export function notifyPayload(project: string, action: Extract<Action, { kind: 'notify' }>, at: string) {
   return {
     project,
-    worker: action.worker,
+    ...(action.worker === undefined ? {} : { worker: action.worker }),
     episode: action.episode,
     summary: visible(action.summary),
     reason: visible(action.reason),

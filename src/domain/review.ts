@@ -177,7 +177,7 @@ export function findingLine(finding: ReviewFinding): string {
 
 function alertOnce(
   worker: WorkerModel,
-  kind: AlertKind,
+  kind: 'review_failed' | 'review_unresolved',
   message: string,
   now: number,
   file: string | undefined,
@@ -192,8 +192,13 @@ function alertOnce(
     since: new Date(now).toISOString(),
     ...(file === undefined ? {} : { files: [file] }),
   };
+  // Both need the person: the worker cannot get past them alone, so they are said where the person listens too.
+  const summary = `${worker.spec.name} needs you: ${message}`;
   return {
-    actions: [{ kind: 'alert', worker: worker.spec.name, alert, reason }],
+    actions: [
+      { kind: 'alert', worker: worker.spec.name, alert, reason },
+      { kind: 'notify', worker: worker.spec.name, episode: kind, summary, reason },
+    ],
     memory: { alerts: [...alerts.filter((other) => other !== shown), alert] },
   };
 }

@@ -77,7 +77,7 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan, ahead?: MadeAh
     await tmux.pipePane(paneId, logFile(fleet.paths, worker.name));
     await fleet.log.emit(
       'session_started',
-      `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): its agent had exited`,
+      `started ${worker.agent.name} again in tmux session "${worker.name}" (${paneId}): ${step.worktree === 'recreate' ? 'its worktree folder was made again' : 'its agent had exited'}`,
       worker.name,
     );
   } else if (paneId === undefined) {

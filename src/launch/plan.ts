@@ -109,7 +109,9 @@ export function planLaunch(
       commandProblem(worker, facts),
     ].filter((problem) => problem !== undefined);
     problems.push(...workerProblems);
-    const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name);
+    const step = 'step' in worktree ? worktree.step : 'reuse';
+    // An agent whose folder was deleted under it cannot work there, nor see the one made again: it starts again.
+    const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name) && step !== 'recreate';
     const delivery = deliveryStep(
       adopted,
       facts.records.get(worker.name),
@@ -122,7 +124,7 @@ export function planLaunch(
     if (queuedBecause === undefined) slots.free--;
     plans.push({
       worker,
-      worktree: 'step' in worktree ? worktree.step : 'reuse',
+      worktree: step,
       session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
       delivery,
       wave: queuedBecause === undefined ? 'now' : 'queued',
@@ -262,7 +264,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
     const session = {
       adopt: 'adopt running session',
       create: `start ${command}`,
-      respawn: `start ${command} again in its pane (the agent had exited)`,
+      respawn: `start ${command} again in its pane (${step.worktree === 'recreate' ? 'its folder was gone' : 'the agent had exited'})`,
     }[step.session];
     const delivery = {
       deliver: 'paste task',

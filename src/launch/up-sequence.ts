@@ -169,11 +169,16 @@ function editedTasks(fleet: Fleet, plan: LaunchPlan, records: LaunchFacts['recor
   });
 }
 
-/** Workers the plan would start now that have no session at all: an earlier launch of theirs did not finish. */
-function notStarted(plan: LaunchPlan): string[] {
-  return plan.workers
-    .filter((step) => step.wave === 'now' && step.session === 'create')
-    .map((step) => step.worker.name);
+/**
+ * Workers the plan would start now that have no session at all (an earlier launch of theirs did not finish), and
+ * those whose worktree folder was deleted (made again, and the agent started there).
+ */
+function notStarted(plan: LaunchPlan): { sessions: string[]; worktrees: string[] } {
+  const now = plan.workers.filter((step) => step.wave === 'now' && step.problem === undefined);
+  return {
+    sessions: now.filter((step) => step.session === 'create').map((step) => step.worker.name),
+    worktrees: now.filter((step) => step.worktree === 'recreate').map((step) => step.worker.name),
+  };
 }
 
 /**
@@ -193,8 +198,10 @@ async function makeWayForLaunch(
   const czarBase = (await readJson<Pick<FleetStatus, 'base'>>(fleet.paths.status))?.base;
   const otherBase = czarBase !== undefined && czarBase !== fleet.config.base;
   const changed = (configAt ?? 0) > (czarAt ?? 0) || otherBase;
-  const missing = changed ? [] : notStarted(planLaunch(fleet.config, await gatherFacts(fleet)));
-  if (!changed && missing.length === 0) {
+  const missing = changed
+    ? { sessions: [], worktrees: [] }
+    : notStarted(planLaunch(fleet.config, await gatherFacts(fleet)));
+  if (!changed && missing.sessions.length === 0 && missing.worktrees.length === 0) {
     say.note(`the fleet is up: the czar (pid ${pid}) supervises it; watch it with "czar dashboard"`);
     return 'czar supervises';
   }
@@ -202,7 +209,9 @@ async function makeWayForLaunch(
     ? `the czar supervises base "${czarBase}" but ${fleet.config.file} names "${fleet.config.base}"; restarting the czar with it`
     : changed
       ? `${fleet.config.file} changed since the czar started; restarting the czar with it`
-      : `worker(s) ${missing.join(', ')} have no session (a launch that did not finish); stopping the czar to launch them, then starting it again`;
+      : missing.sessions.length > 0
+        ? `worker(s) ${missing.sessions.join(', ')} have no session (a launch that did not finish); stopping the czar to launch them, then starting it again`
+        : `the worktree folder of worker(s) ${missing.worktrees.join(', ')} is gone; stopping the czar to make it again on its branch and start the agent there, then starting the czar again`;
   await fleet.log.emit('czar_reload', why);
   await askCzar(fleet.paths, { kind: 'stop' });
   const deadline = Date.now() + 15_000;

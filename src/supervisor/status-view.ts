@@ -65,9 +65,21 @@ export class StatusView {
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = statusPieces({ ...status, updatedAt: '' });
-    if (sameItems(comparable, this.lastPieces)) return;
+    // While the disk is full, every pass tries again: the first write that goes through says there is room.
+    if (model.stateDirFull === undefined && sameItems(comparable, this.lastPieces)) return;
+    try {
+      writePiecesAtomicSync(this.fleet.paths.status, [...withUpdatedAt(comparable, status.updatedAt), '\n']);
+    } catch (error) {
+      // Not written: the next pass builds and tries again, and a disk with no space left is a fact for decide().
+      this.inputs = [];
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw error;
+      const full = `${this.fleet.paths.status} (${code})`;
+      if (model.stateDirFull !== full) this.store.change((fleet) => ({ ...fleet, stateDirFull: full }));
+      return;
+    }
     this.lastPieces = comparable;
-    writePiecesAtomicSync(this.fleet.paths.status, [...withUpdatedAt(comparable, status.updatedAt), '\n']);
+    if (model.stateDirFull !== undefined) this.store.change((fleet) => ({ ...fleet, stateDirFull: undefined }));
   }
 }
 

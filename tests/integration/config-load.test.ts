@@ -56,6 +56,20 @@ describe('loadConfig', () => {
     expect((await loadConfig(file, { builtinRolesDir: builtin })).workers[0]?.roleText).toBe('You review.\n');
   });
 
+  it('a task checklist past the limits is refused at its file:line, never cut without a word', async () => {
+    const many = Array.from({ length: 3000 }, (_, index) => `- [ ] step ${index + 1}`).join('\n');
+    const { repo, file } = await repoWith(
+      `project: demo\nworkers:\n  - name: api\n    task_file: tasks/api.md\n  - name: web\n    task: "# Web\\n- [ ] Page\\n- [ ] ${'x'.repeat(201)}\\n- [ ] page"\n`,
+      { 'tasks/api.md': `# Api\n\n${many}\n` },
+    );
+    const error = await loadError(file);
+    expect(error.details.map(unplaced)).toEqual([
+      `czar.yaml:4:16: workers[0].task_file ${path.join(repo, 'tasks', 'api.md')}:53: checklist item 51 of 3000 is past the 50 checkpoints a task may have; group the steps into fewer items, or make the extra lines plain list items ("- " without "[ ]").`,
+      'czar.yaml:6:11: workers[1].task line 3: checklist item 2 is 201 characters long, more than the 200 of a checkpoint; shorten it to one short step.',
+      'czar.yaml:6:11: workers[1].task line 4: checklist item 3 "page" repeats item 1; give each step its own text.',
+    ]);
+  });
+
   it('bad branch name', async () => {
     const { file } = await repoWith(`project: demo\n${workers}    branch: "feat..x"\n`);
     const error = await loadError(file);

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
+import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { CZAR_BIN, czar, deleteStateDir, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -156,5 +159,40 @@ describe("czar down from a pane of the fleet's own tmux server", () => {
     await waitFor(async () => !(await tmux.serverRunning()), { timeoutMs: 20_000, what: 'the fleet server to stop' });
     expect(await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).toContain('"fleet_down"');
     expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
+  });
+});
+
+describe('czar down during a launch', () => {
+  test('waits for the "czar up" still launching, says so, and leaves nothing of that launch running', async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    const sim = path.join(PACKAGE_ROOT, 'bin', 'czar-sim-agent.js');
+    // One agent at a time, each 3 s to start: the launch is still going when down comes.
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nagents:\n  sim: { args: ["${sim}", --startup-ms, "3000"] }\npolicy: { bonus: off, idle_after: 10m, launch_concurrency: 1 }\nworkers:\n${['a', 'b', 'c'].map((name) => `  - name: ${name}\n    task: "Work.\\n@sim work 600 long"\n`).join('')}`,
+    );
+    const up = execa(process.execPath, [CZAR_BIN, 'up', '--detach'], {
+      cwd: root,
+      env: cleanEnv(),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
+    const tmux = new Tmux(`czar-${project}`);
+    await waitFor(async () => (await tmux.serverRunning()) && (await tmux.listSessions()).length > 0, {
+      timeoutMs: 30_000,
+      what: 'the launch made its first session',
+    });
+
+    const down = await czar(['down'], { cwd: root });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(
+      /^waiting for the "czar up" launching the fleet \(pid \d+, since .+\) to finish; then everything it started is stopped$/m,
+    );
+    expect(down.stdout).toContain('stopped 4 session(s)');
+    expect((await up).exitCode).toBe(0);
+    expect(await tmux.serverRunning()).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitIn } from '../helpers/git-repo.js';
@@ -110,6 +110,15 @@ describe('checkpoints inside a task (sim fleet, real tmux)', () => {
     expect(await fx.status()).toBeUndefined();
     const env = await workerEnv(fx.fleet.config.project, fx.fleet.paths.root, 'early');
     const cwd = path.join(fx.root, 'workers', 'early');
+    // A step with nothing committed is no step: HEAD is still base's own commit.
+    const uncommitted = await czar(['report', '--checkpoint', 'sketch'], { cwd, env });
+    expect(uncommitted.exitCode).toBe(2);
+    expect(uncommitted.stderr).toMatch(
+      /^czar: --checkpoint "sketch" comes with no commit of yours: HEAD of .*workers\/early is [0-9a-f]{12}, already in base "main"; commit the step's work, then report the checkpoint\.$/,
+    );
+    await writeFile(path.join(cwd, 'api.md'), 'the API\n');
+    await gitIn(cwd, ['add', 'api.md']);
+    await gitIn(cwd, ['commit', '-qm', 'sketch the API']);
     const taken = await czar(['report', '--checkpoint', 'sketch'], { cwd, env });
     expect(taken.stderr).toBe('');
     expect(taken.exitCode).toBe(0);

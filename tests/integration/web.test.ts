@@ -265,6 +265,8 @@ describe('czar web', () => {
         '○ Docs',
       ]);
       expect(await detail.locator('.checks-part').count()).toBe(0);
+      // No note, checks or review yet: nothing of them is said, least of all "undefined".
+      expect(await detail.textContent()).not.toMatch(/undefined|\[object/);
       await page.locator('#detail-close').click();
 
       await section.locator('[data-worker="fin"]').click();
@@ -282,6 +284,9 @@ describe('czar web', () => {
         /^unit \(printf .*\) exited with 1; its output ends:$/,
       );
       expect(await checks.locator('pre.tail').textContent()).toContain('expected 2␛[31m got 3');
+      // Its alert is a paragraph of its own, not an object's name.
+      await detail.locator('p.alert', { hasText: '⚠ checks_failed: ' }).waitFor();
+      expect(await detail.textContent()).not.toMatch(/undefined|\[object/);
       expect(
         await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
       ).toBeLessThanOrEqual(0);

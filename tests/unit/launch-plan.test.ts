@@ -123,6 +123,23 @@ describe('the launch plan', () => {
     expect(plan.workers.map((step) => step.worktree)).toEqual(['recreate']);
   });
 
+  it('starts the agent again in the worktree made again: the one still running lost its folder', () => {
+    const plan = planLaunch(
+      config([spec('gone')]),
+      facts({
+        worktrees: [{ path: '/tmp/wt/gone', branch: 'czar/gone' }],
+        branches: branchesAt(['main', 'czar/gone']),
+        sessions: new Set(['gone']),
+        records: new Map([
+          ['gone', { deliveryStartedAt: '2026-01-01T10:00:00.000Z', deliveredAt: '2026-01-01T10:00:05.000Z' }],
+        ]),
+      }),
+    );
+    expect(plan.workers.map((step) => [step.worktree, step.session, step.delivery])).toEqual([
+      ['recreate', 'respawn', 'resume'],
+    ]);
+  });
+
   it('finds every problem before anything is made, each naming the worker and the fix', () => {
     const plan = planLaunch(
       config([spec('elsewhere'), spec('wrong'), spec('blocked')]),

@@ -124,6 +124,13 @@ describe('decide: verified needs the checks and the review of the same tip', () 
         message: expect.stringContaining('no valid verdict') as string,
       }),
     ]);
+    expect(only(next.actions, 'notify')).toEqual([
+      expect.objectContaining({
+        worker: 'a',
+        episode: 'review_failed',
+        summary: expect.stringMatching(/^a needs you: the review of .* gave no verdict: asked twice/) as string,
+      }),
+    ]);
     expect(only(next.actions, 'bonus')).toEqual([]);
     expect(decide(next.decided, now + SECOND).actions).toEqual([]);
   });
@@ -176,6 +183,9 @@ describe('decide: review rounds', () => {
         kind: 'review_unresolved',
         message: expect.stringContaining('src/a.ts:3 [major] handle an empty list') as string,
       }),
+    ]);
+    expect(only(third.actions, 'notify')).toEqual([
+      expect.objectContaining({ worker: 'a', episode: 'review_unresolved' }),
     ]);
     expect(worker(third.fleet, 'a').memory.state).toBe('done');
     expect(decide(third.decided, now + 2 * MINUTE + SECOND).actions).toEqual([]);

@@ -1,8 +1,9 @@
-import { revParse } from '../../adapters/git.js';
+import { isAncestor, revParse } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
 import { findConfig } from '../../config/find.js';
 import { loadConfig } from '../../config/load.js';
 import { matchCheckpoint } from '../../domain/checkpoints.js';
+import { visible } from '../../domain/sanitize.js';
 import { readChildren, withChildren } from '../../fleet/children.js';
 import { CzarError } from '../../domain/errors.js';
 import { statePaths } from '../../domain/paths.js';
@@ -29,22 +30,34 @@ export async function reportedCheckpoint(
 ): Promise<ReportedCheckpoint> {
   const status = await readJson<FleetStatus>(statePaths(stateDir).status);
   const entry = status?.workers.find((shown) => shown.name === worker);
-  const items = entry === undefined ? await firstTaskCheckpoints(stateDir, worker) : (entry.checkpoints?.items ?? []);
+  const config = entry === undefined ? await firstTask(stateDir, worker) : undefined;
+  const items = config?.checkpoints ?? entry?.checkpoints?.items ?? [];
   const match = matchCheckpoint(
     given,
     items.map((item) => ({ text: item.text, doneAt: item.doneAt === undefined ? undefined : Date.parse(item.doneAt) })),
   );
   if (!match.ok) throw new CzarError('usage', match.reason);
   const commit = await revParse(worktree, 'HEAD');
+  const base = status?.base ?? config?.base;
+  // A step done is work committed: a checkpoint at base's own commit would show progress no branch holds.
+  if (commit === undefined || (base !== undefined && (await isAncestor(worktree, commit, base)))) {
+    throw new CzarError(
+      'usage',
+      `--checkpoint "${visible(given)}" comes with no commit of yours: HEAD of ${worktree} is ${commit === undefined ? 'no commit yet' : `${commit.slice(0, 12)}, already in base "${base ?? ''}"`}; commit the step's work, then report the checkpoint.`,
+    );
+  }
   const text = items[match.number - 1]?.text ?? '';
-  return { number: match.number, text, ...(commit === undefined ? {} : { commit }) };
+  return { number: match.number, text, commit };
 }
 
-/** The checkpoints of the worker's own task as the config (or its spawn record) gives them. */
-async function firstTaskCheckpoints(stateDir: string, worker: string): Promise<{ text: string; doneAt?: string }[]> {
+/** The checkpoints of the worker's own task as the config (or its spawn record) gives them, and the fleet's base. */
+async function firstTask(
+  stateDir: string,
+  worker: string,
+): Promise<{ checkpoints: { text: string; doneAt?: string }[]; base: string }> {
   const config = await loadConfig(findConfig(process.cwd(), process.env.CZAR_CONFIG));
   const spec = withChildren(config, await readChildren(statePaths(stateDir))).workers.find(
     (candidate) => candidate.name === worker,
   );
-  return (spec?.checkpoints ?? []).map((text) => ({ text }));
+  return { checkpoints: (spec?.checkpoints ?? []).map((text) => ({ text })), base: config.base };
 }

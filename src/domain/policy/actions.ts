@@ -99,10 +99,13 @@ export type Action =
       readonly peer?: string;
       readonly reason: string;
     }
-  /** Tell the person, once per episode (needs input, done, blocked, stalled past the ladder, crashed for good). */
+  /**
+   * Tell the person, once per episode (needs input, done, blocked, stalled past the ladder, crashed for good); with no
+   * worker, about the whole fleet (its state dir full).
+   */
   | {
       readonly kind: 'notify';
-      readonly worker: string;
+      readonly worker: string | undefined;
       readonly episode: NotifyEpisode;
       readonly summary: string;
       readonly reason: string;
@@ -207,6 +210,9 @@ export const NOTIFY_EPISODES = [
   'crashed',
   'api_error',
   'over_budget',
+  'review_failed',
+  'review_unresolved',
+  'state_dir_full',
 ] as const;
 
 export type NotifyEpisode = (typeof NOTIFY_EPISODES)[number];

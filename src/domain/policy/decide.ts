@@ -8,6 +8,7 @@ import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { dependentsByName, handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
+import { checkStateDir } from './state-dir.js';
 import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
 import { alertRefusals } from './refusals.js';
@@ -31,7 +32,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   // The person's requests first, as they change what the rules below see (a resume lifts a spent budget).
   const budgets = checkBudgets(answerRequests(observed, now, actions), now);
   actions.push(...budgets.actions);
-  const fleet = checkBase(budgets.fleet, actions);
+  const fleet = checkStateDir(checkBase(budgets.fleet, actions), actions);
   const drafts = fleet.workers.map((worker) => draftOf(worker, fleet, now));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
   const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
@@ -87,7 +88,8 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.policy === observed.policy &&
     fleet.requests === observed.requests &&
     fleet.budgetWarned === observed.budgetWarned &&
-    fleet.baseMissingTold === observed.baseMissingTold;
+    fleet.baseMissingTold === observed.baseMissingTold &&
+    fleet.stateDirFullTold === observed.stateDirFullTold;
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
   const integrated = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
   const next = decideSprintEnd(integrated, actions);

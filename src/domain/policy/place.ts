@@ -18,7 +18,7 @@ export function checkPlace(ctx: Context, draft: Draft): void {
   else {
     const advice =
       missing.movedTo === undefined
-        ? `if you moved the folder by hand, move it back or run "git worktree repair <its new path>"; if it was removed, run "czar up" to make it again on branch ${branch}`
+        ? `if you moved the folder by hand, move it back or run "git worktree repair <its new path>"; if it was removed, run "czar up": it makes it again on branch ${branch} and starts the agent there`
         : `git has branch ${branch} checked out at ${missing.movedTo} now: move it back with "git worktree move ${missing.movedTo} ${missing.path}"`;
     const message = `its worktree ${missing.path} is gone, so its agent cannot work or be restarted; ${advice}`;
     keepAlert(ctx, draft, 'worktree_missing', message, 'the worktree folder is not a checkout of the branch any more');
