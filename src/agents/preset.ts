@@ -67,6 +67,11 @@ export interface AgentPreset {
    */
   readonly settleMs?: number;
   /**
+   * A shorter `settleMs` once the program has turned bracketed paste on, which a TUI does when it waits for input:
+   * for a program czar has no prompt to recognise. Absent means `settleMs` whatever the mode.
+   */
+  readonly pasteModeSettleMs?: number;
+  /**
    * What the input box holds now (`''` when empty), or undefined when this preset cannot tell. Delivery uses it to
    * see whether a paste landed and whether Enter took it away. Absent means the same as always undefined.
    */

@@ -1,3 +1,4 @@
+import { agentKind } from '../agents/index.js';
 import { reviewerNotes } from '../domain/review-text.js';
 import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
@@ -258,7 +259,8 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
             'create-branch': `new branch from ${config.base}`,
             'checkout-branch': given,
           }[step.worktree];
-    const command = [worker.agent.command, ...worker.agent.args].join(' ');
+    const kind = agentKind(worker.agent);
+    const command = [worker.agent.command, ...worker.agent.args].join(' ') + (kind === undefined ? '' : ` (${kind})`);
     const session = {
       adopt: 'adopt running session',
       create: `start ${command}`,
