@@ -54,4 +54,49 @@ describe('the shell preset', () => {
     expect(screen).not.toContain('command not found');
     expect(screen).not.toContain('You are worker');
   });
+
+  test("a person's comment (or a pull request's) is never run in it: it is left out as czar's other messages are", async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    await writeFleetConfig(
+      root,
+      project,
+      [
+        'repo: repo',
+        'agent: shell',
+        'policy: { bonus: off, idle_after: 3s, escalate_after: 1m, restart: { max: 0 } }',
+        'workers:',
+        '  - { name: beta, task: "echo beta-ran >> beta.txt" }',
+        '',
+      ].join('\n'),
+    );
+    const up = await czar(['up', '--detach'], { cwd: root });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const beta = path.join(root, 'repo-workers', 'beta');
+    await waitFor(() => existsSync(path.join(beta, 'beta.txt')), { timeoutMs: 15_000, what: "beta's task to run" });
+    const comment = await czar(['comment', 'beta', 'README.md:1', 'looks off; touch commented'], { cwd: root });
+    expect(comment.exitCode, comment.stderr).toBe(0);
+    const events = path.join(root, '.czar', 'events.jsonl');
+    const skipped = await waitFor(
+      async () =>
+        (await readFile(events, 'utf8'))
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string })
+          .find(
+            (event) =>
+              event.worker === 'beta' &&
+              (event.kind === 'message_delivered' ||
+                (event.kind === 'not_pasted' && event.message.includes('comment'))),
+          ),
+      { timeoutMs: 30_000, what: "the comment's fate" },
+    );
+    expect(skipped.kind).toBe('not_pasted');
+    const screen = await new Tmux(`czar-${project}`).capture(
+      (await new Tmux(`czar-${project}`).paneIdOf('beta')) ?? '',
+      { history: 500 },
+    );
+    expect(screen).not.toContain('looks off');
+    expect(existsSync(path.join(beta, 'commented'))).toBe(false);
+  });
 });
