@@ -97,6 +97,12 @@ export interface AgentPreset {
    */
   readonly plainTask?: true;
   /**
+   * Enter is pressed once: a shell takes every Enter it reads, and one pressed again would go to the program the
+   * first started (a script reading stdin, a `[Y/n]` prompt). Its submission is judged by the shell: its screen, or
+   * the command it now runs in the foreground.
+   */
+  readonly enterOnce?: true;
+  /**
    * Its input box takes text before its start-up is over, and a prompt submitted then may be held unsent: the first
    * paste into a freshly started agent waits for its first report (its start-up hook's).
    */

@@ -99,4 +99,37 @@ describe('the shell preset', () => {
     expect(screen).not.toContain('looks off');
     expect(existsSync(path.join(beta, 'commented'))).toBe(false);
   });
+
+  test('a slow first command gets one Enter, is not a failed launch, and a later czar up does not run it again', async () => {
+    const { root } = await tempRepo();
+    const project = uniqueProject();
+    // The task reads its stdin after a pause: any Enter czar typed after the first would reach it as a blank line.
+    const task = 'sleep 4; echo ran >> runs.txt; timeout 8 cat > stdin.txt; echo end > end.txt';
+    const fleet = ['repo: repo', 'agent: shell', 'policy: { bonus: off }', 'workers:'];
+    await writeFleetConfig(
+      root,
+      project,
+      [...fleet, `  - { name: slow, task: ${JSON.stringify(task)} }`, ''].join('\n'),
+    );
+    const up = await czar(['up', '--detach'], { cwd: root });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const slow = path.join(root, 'repo-workers', 'slow');
+    await waitFor(() => existsSync(path.join(slow, 'runs.txt')), { timeoutMs: 30_000, what: 'the task to run' });
+    // Another up while the task runs: it adopts the shell and pastes nothing.
+    const again = await czar(['up', '--detach'], { cwd: root });
+    expect(again.exitCode, again.stderr).toBe(0);
+    await waitFor(() => existsSync(path.join(slow, 'end.txt')), { timeoutMs: 30_000, what: 'the task to end' });
+    const events = (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string })
+      .filter((event) => event.worker === 'slow');
+    const kinds = events.map((event) => event.kind);
+    expect(kinds).not.toContain('enter_retry');
+    expect(kinds).not.toContain('delivery_failed');
+    expect(kinds.filter((kind) => kind === 'pasted')).toHaveLength(1);
+    expect(kinds).toContain('task_delivered');
+    expect(await readFile(path.join(slow, 'stdin.txt'), 'utf8')).toBe('');
+    expect(await readFile(path.join(slow, 'runs.txt'), 'utf8')).toBe('ran\n');
+  });
 });
