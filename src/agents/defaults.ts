@@ -1,4 +1,4 @@
-import type { PresetName } from '../domain/config-types.js';
+import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
 import { czarBinFile } from './bin-files.js';
 
 /** The command line a built-in preset runs when the config does not override it. */
@@ -21,6 +21,13 @@ export const PRESET_DEFAULTS: Readonly<Record<PresetName, PresetDefaults>> = {
   opencode: { command: 'opencode', args: [], env: {} },
   aider: { command: 'aider', args: [], env: {} },
   shell: { command: 'bash', args: [], env: {} },
+  // A program of the person's own: its agents: entry names the command.
+  custom: { command: '', args: [], env: {} },
   // The simulated agent runs under the same node as czar, so it works without anything on PATH.
   sim: { command: process.execPath, args: [simAgent], env: {} },
 };
+
+/** The presets that run with no `agents:` entry: all but `custom`, which has no program of its own. */
+export const BUILT_IN_AGENTS: readonly PresetName[] = PRESET_NAMES.filter(
+  (name) => PRESET_DEFAULTS[name].command !== '',
+);

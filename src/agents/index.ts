@@ -7,6 +7,7 @@ import type { AgentRecords, RecordContext } from './usage-records.js';
 import { aiderPreset } from './aider/preset.js';
 import { claudePreset } from './claude/preset.js';
 import { codexPreset } from './codex/preset.js';
+import { customPreset } from './custom/preset.js';
 import { geminiPreset } from './gemini/preset.js';
 import { opencodePreset } from './opencode/preset.js';
 import { piPreset } from './pi/preset.js';
@@ -24,6 +25,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   opencode: opencodePreset,
   aider: aiderPreset,
   shell: shellPreset,
+  custom: customPreset,
   sim: simPreset,
 };
 
@@ -55,4 +57,14 @@ export function reviewModeOf(name: PresetName): ReviewMode | undefined {
 /** How this agent reviews: czar.yaml's `review_args:` win over its preset's own mode, as a person's word should. */
 export function agentReviewMode(agent: Pick<AgentCommand, 'preset' | 'reviewArgs'>): ReviewMode | undefined {
   return agent.reviewArgs === undefined ? reviewModeOf(agent.preset) : customReview;
+}
+
+/**
+ * What czar takes a worker's agent to be, where its name does not say (a program of the person's own, a shell):
+ * whether it gets czar's messages or only its own task. Undefined for a named preset.
+ */
+export function agentKind(agent: AgentCommand): string | undefined {
+  if (presetOf(agent).plainTask === true) return "a plain shell: gets only its own task, none of czar's messages";
+  if (agent.preset === 'custom') return "a custom agent: gets czar's messages, ready when its screen keeps still";
+  return undefined;
 }

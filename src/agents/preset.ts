@@ -67,6 +67,11 @@ export interface AgentPreset {
    */
   readonly settleMs?: number;
   /**
+   * A shorter `settleMs` once the program has turned bracketed paste on, which a TUI does when it waits for input:
+   * for a program czar has no prompt to recognise. Absent means `settleMs` whatever the mode.
+   */
+  readonly pasteModeSettleMs?: number;
+  /**
    * What the input box holds now (`''` when empty), or undefined when this preset cannot tell. Delivery uses it to
    * see whether a paste landed and whether Enter took it away. Absent means the same as always undefined.
    */
@@ -91,6 +96,12 @@ export interface AgentPreset {
    * would run as commands in a plain shell, backtick spans and all.
    */
   readonly plainTask?: true;
+  /**
+   * Enter is pressed once: a shell takes every Enter it reads, and one pressed again would go to the program the
+   * first started (a script reading stdin, a `[Y/n]` prompt). Its submission is judged by the shell: its screen, or
+   * the command it now runs in the foreground.
+   */
+  readonly enterOnce?: true;
   /**
    * Its input box takes text before its start-up is over, and a prompt submitted then may be held unsent: the first
    * paste into a freshly started agent waits for its first report (its start-up hook's).

@@ -1,14 +1,9 @@
 import path from 'node:path';
-import { PRESET_DEFAULTS } from '../agents/defaults.js';
+import { BUILT_IN_AGENTS, PRESET_DEFAULTS } from '../agents/defaults.js';
 import { presetFor } from '../agents/index.js';
+import { presetForCommand } from '../agents/shell/shells.js';
 import { CzarError } from '../domain/errors.js';
-import {
-  isPreset,
-  PRESET_NAMES,
-  type AgentCommand,
-  type AgentScreen,
-  type PresetName,
-} from '../domain/config-types.js';
+import { isPreset, type AgentCommand, type AgentScreen, type PresetName } from '../domain/config-types.js';
 import { parseDuration } from './duration.js';
 import type { WrittenAgent } from './schema.js';
 
@@ -17,20 +12,23 @@ export function resolveCommand(command: string, configDir: string): string {
   return command.includes('/') && !path.isAbsolute(command) ? path.resolve(configDir, command) : command;
 }
 
-/** Built-in presets, each overridden field by field by an `agents:` entry of the same name, plus new agents. */
+/**
+ * Built-in presets, each overridden field by field by an `agents:` entry of the same name, plus new agents: a new
+ * one with no `preset:` is an agent that takes czar's messages (`custom`), or a plain shell when its command is one.
+ */
 export function resolveAgents(
   written: Readonly<Record<string, WrittenAgent>> | undefined,
   configDir: string,
 ): Record<string, AgentCommand> {
   const agents: Record<string, AgentCommand> = {};
-  for (const preset of PRESET_NAMES)
+  for (const preset of BUILT_IN_AGENTS)
     agents[preset] = { name: preset, preset, ...PRESET_DEFAULTS[preset], ...turnStarts(preset) };
   for (const [name, entry] of Object.entries(written ?? {})) {
-    const preset = isPreset(name) ? name : (entry.preset ?? 'shell');
     const base = isPreset(name) ? PRESET_DEFAULTS[name] : { command: '', args: [], env: {} };
     const command = entry.command === undefined ? base.command : resolveCommand(entry.command, configDir);
     if (command === '')
       throw new CzarError('config_invalid', `agents.${name} has no command; add e.g. command: ./bin/${name}.`);
+    const preset = isPreset(name) ? name : (entry.preset ?? presetForCommand(command));
     const screen = screenOf(entry);
     agents[name] = {
       name,

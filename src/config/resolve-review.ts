@@ -1,4 +1,5 @@
 import { reviewModeOf } from '../agents/index.js';
+import { presetForCommand } from '../agents/shell/shells.js';
 import { isPreset, PRESET_NAMES, type AgentCommand, type PresetName, type ReviewSpec } from '../domain/config-types.js';
 import { DEFAULT_AGENT, REVIEW_DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
@@ -17,9 +18,11 @@ export function reviewingPresets(): readonly PresetName[] {
   return PRESET_NAMES.filter((preset) => reviewModeOf(preset) !== undefined);
 }
 
-/** The preset behind an agent name as written (a preset itself, an `agents:` entry's, or shell). */
+/** The preset behind an agent name as written (a preset itself, an `agents:` entry's, or the one its command has). */
 export function presetNameOf(written: WrittenConfig, agent: string): PresetName {
-  return isPreset(agent) ? agent : (written.agents?.[agent]?.preset ?? 'shell');
+  if (isPreset(agent)) return agent;
+  const entry = written.agents?.[agent];
+  return entry?.preset ?? presetForCommand(entry?.command ?? '');
 }
 
 /** An agent can review when its `agents:` entry gives `review_args:` or its preset has a review mode. */
@@ -27,10 +30,10 @@ export function canReview(written: WrittenConfig, agent: string): boolean {
   return written.agents?.[agent]?.review_args !== undefined || reviewModeOf(presetNameOf(written, agent)) !== undefined;
 }
 
-/** czar knows nothing of a shell-preset entry's program: each counts as a make of its own. */
+/** czar knows nothing of a shell or custom entry's program: each counts as a make of its own. */
 function makeOf(written: WrittenConfig, agent: string): AgentMake {
   const preset = presetNameOf(written, agent);
-  return { name: agent, make: preset === 'shell' && !isPreset(agent) ? agent : preset };
+  return { name: agent, make: (preset === 'shell' || preset === 'custom') && !isPreset(agent) ? agent : preset };
 }
 
 /** The review that applies to a worker: its own fields over the fleet's; undefined when off or absent. */

@@ -1,4 +1,5 @@
-import { isPreset, PRESET_NAMES } from '../domain/config-types.js';
+import { BUILT_IN_AGENTS } from '../agents/defaults.js';
+import { isPreset } from '../domain/config-types.js';
 import { orChoices, problemAt, regexProblems, type Problem } from './problems.js';
 import type { Rule } from './rule.js';
 
@@ -7,7 +8,7 @@ import type { Rule } from './rule.js';
 export const knownAgents: Rule = {
   name: 'known-agents',
   check: (config) => {
-    const available = [...new Set([...PRESET_NAMES, ...Object.keys(config.agents ?? {})])];
+    const available = [...new Set([...BUILT_IN_AGENTS, ...Object.keys(config.agents ?? {})])];
     const unknown = (agent: string | undefined): boolean => agent !== undefined && !available.includes(agent);
     const tail = (agent: string) =>
       `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`;

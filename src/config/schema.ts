@@ -21,10 +21,10 @@ export const agentSchema = z
     }),
     args: z.array(z.string()).optional(),
     env: env.optional(),
-    preset: z
-      .enum(PRESET_NAMES)
-      .optional()
-      .meta({ description: 'Whose behaviour applies to a new agent name (default shell).' }),
+    preset: z.enum(PRESET_NAMES).optional().meta({
+      description:
+        "Whose behaviour applies to a new agent name (default: shell for a shell command, else custom: an agent that gets czar's messages).",
+    }),
     ready: pattern.optional().meta({ description: 'A regular expression: the input box is drawn, a paste may go in.' }),
     busy: pattern.optional().meta({ description: 'A regular expression: a turn is running.' }),
     waiting: pattern.optional().meta({ description: 'A regular expression: a question for the person is on screen.' }),

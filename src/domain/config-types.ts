@@ -10,7 +10,7 @@ import type { PriceTable } from './prices.js';
 export interface AgentCommand {
   /** Name of the agent as written in the config (`claude`, `mybot`, ...). */
   readonly name: string;
-  /** Built-in preset whose behaviour (readiness, dialogs, hooks) applies; `shell` for unknown programs. */
+  /** Built-in preset whose behaviour (readiness, dialogs, hooks) applies; `custom` for unknown programs, `shell` for shells. */
   readonly preset: PresetName;
   readonly command: string;
   readonly args: readonly string[];
@@ -45,7 +45,18 @@ export interface AgentScreen {
   readonly readyTimeoutMs?: number;
 }
 
-export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'qwen', 'pi', 'opencode', 'aider', 'shell', 'sim'] as const;
+export const PRESET_NAMES = [
+  'claude',
+  'codex',
+  'gemini',
+  'qwen',
+  'pi',
+  'opencode',
+  'aider',
+  'shell',
+  'custom',
+  'sim',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);

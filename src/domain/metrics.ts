@@ -28,7 +28,7 @@ const CZAR_ACTIONS = new Set([
   'pr_opened',
 ]);
 /** Requests only a person makes (the dashboard's keys go through the same requests). */
-const PERSON_KINDS = new Set(['send', 'pause', 'resume']);
+const PERSON_KINDS = new Set(['send', 'comments', 'pause', 'resume']);
 
 /** An event a person caused: one of their requests, or an action they asked for (`restart asked by the person`). */
 export function isPersonAction(event: FleetEvent): boolean {

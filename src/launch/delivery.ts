@@ -89,6 +89,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
 
 /** Presses Enter until the submission shows, never into a dialog; returns the number of presses. */
 async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
+  if (d.preset.enterOnce === true) return submitOnce(d);
   for (let attempt = 1; attempt <= MAX_ENTERS; attempt += 1) {
     await d.checkPane();
     const beforeEnter = await d.capture();
@@ -112,6 +113,29 @@ async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
     );
   }
   throw d.fail(`did not submit its pasted task after ${MAX_ENTERS} Enter presses`);
+}
+
+/**
+ * One Enter into a shell, judged by the shell: its screen changed, or it runs another command in the foreground. A
+ * command that prints nothing for a while shows neither, and is still submitted: a shell reads every Enter, so none
+ * is pressed again (it would go to the running program).
+ */
+async function submitOnce(d: Delivery): Promise<number> {
+  await d.checkPane();
+  const [beforeEnter, shell] = await Promise.all([d.capture(), d.tmux.pane(d.paneId)]);
+  await d.tmux.sendKeys(d.paneId, ['Enter']);
+  const took = await pollScreen(d, FIRST_SUBMIT_WAIT_MS, async (screen) => {
+    if (screen !== beforeEnter) return true;
+    const now = await d.tmux.pane(d.paneId);
+    return now !== undefined && now.currentCommand !== shell?.currentCommand;
+  });
+  d.emit(
+    'submitted',
+    took !== undefined
+      ? 'task submitted'
+      : 'task submitted with one Enter; the shell shows nothing yet (a command that prints nothing), and no Enter is pressed again, as it would go to the running program',
+  );
+  return 1;
 }
 
 /** Looks at the screen after each draw until `accept` holds (returns that screen) or the scaled budget runs out. */

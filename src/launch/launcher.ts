@@ -58,9 +58,10 @@ export type MadeAhead = { readonly worktree: Promise<unknown> } | { readonly hos
 export async function startWorker(fleet: Fleet, step: WorkerPlan, ahead?: MadeAhead): Promise<LaunchRecord> {
   const { worker } = step;
   const { tmux } = fleet;
-  // An agent adopted with no launch record had its task (czar started it): recorded as delivered, so the czar
-  // supervises it as any other worker.
-  const assumedDeliveredAt = step.delivery === 'unrecorded' ? new Date().toISOString() : undefined;
+  // An agent adopted with no launch record had its task (czar started it), and a shell whose paste began may have run
+  // it: recorded as delivered, so the czar supervises it as any other worker.
+  const assumedDeliveredAt =
+    step.delivery === 'unrecorded' || step.delivery === 'may-have-run' ? new Date().toISOString() : undefined;
   if (worker.host !== undefined) {
     const prepared = await (ahead !== undefined && 'host' in ahead
       ? ahead.host

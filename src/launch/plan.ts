@@ -1,3 +1,4 @@
+import { agentKind, presetOf } from '../agents/index.js';
 import { reviewerNotes } from '../domain/review-text.js';
 import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
@@ -46,9 +47,11 @@ export type SessionStep = 'create' | 'adopt' | 'respawn';
  * since, so the task did not arrive. `resume`: an earlier agent had the task, but this is a new agent process that
  * knows nothing of it; it gets the task again with the commits so far. `unrecorded`: an agent runs in the worker's
  * session but no launch record says what it was given (the state dir was deleted, e.g. by `git clean -fdx`): it is
- * adopted as it is, since pasting the whole task into a working agent again would restart its work.
+ * adopted as it is, since pasting the whole task into a working agent again would restart its work. `may-have-run`: a
+ * plain shell's task was pasted once, confirmed or not: it may have run, and it is never pasted again unasked, as a
+ * shell would run it twice.
  */
-export type DeliveryStep = 'deliver' | 'skip' | 'redeliver' | 'resume' | 'unrecorded';
+export type DeliveryStep = 'deliver' | 'skip' | 'redeliver' | 'resume' | 'unrecorded' | 'may-have-run';
 
 export interface WorkerPlan {
   readonly worker: WorkerSpec;
@@ -117,6 +120,7 @@ export function planLaunch(
       facts.records.get(worker.name),
       facts.reports.get(worker.name),
       options.redeliver === true,
+      presetOf(worker.agent).plainTask === true,
     );
     let queuedBecause: string | undefined;
     if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
@@ -186,10 +190,12 @@ function deliveryStep(
   record: DeliveryRecord | undefined,
   report: { readonly state: string; readonly at: string } | undefined,
   redeliver: boolean,
+  plainShell: boolean,
 ): DeliveryStep {
   if (adopted && record === undefined) return redeliver ? 'deliver' : 'unrecorded';
   const startedAt = record?.deliveryStartedAt ?? record?.deliveredAt;
   if (startedAt === undefined) return 'deliver';
+  if (plainShell) return record?.deliveredAt !== undefined || report?.state === 'done' ? 'skip' : 'may-have-run';
   // A new agent process knows nothing of the task: only a worker that finished needs none.
   if (!adopted) return report?.state === 'done' ? 'skip' : 'resume';
   if (record?.deliveredAt !== undefined) return 'skip';
@@ -260,7 +266,8 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
             'create-branch': `new branch from ${config.base}`,
             'checkout-branch': given,
           }[step.worktree];
-    const command = [worker.agent.command, ...worker.agent.args].join(' ');
+    const kind = agentKind(worker.agent);
+    const command = [worker.agent.command, ...worker.agent.args].join(' ') + (kind === undefined ? '' : ` (${kind})`);
     const session = {
       adopt: 'adopt running session',
       create: `start ${command}`,
@@ -272,6 +279,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
       redeliver: 'delivery never confirmed: task pasted again',
       resume: 'new agent: task pasted again with the commits so far',
       unrecorded: 'no launch record (the state dir was lost): task not pasted again; "czar up --redeliver" pastes it',
+      'may-have-run': "the shell's task was pasted and may have run: not pasted again, a shell would run it twice",
     }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
     const where = worker.host === undefined ? '' : ` on host "${worker.host}" in ${worker.worktree}`;

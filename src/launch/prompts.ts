@@ -6,6 +6,8 @@ import type { FixupFacts } from '../domain/integration-fixup.js';
 import { renderReviewFixup } from '../domain/review-text.js';
 import type { IntegrationFailure } from '../domain/integration-record.js';
 import type { Action } from '../domain/policy/actions.js';
+import { renderComments } from '../domain/comments.js';
+import { childReadyMessage } from '../domain/spawn-text.js';
 import {
   renderBonus,
   renderDependencyReady,
@@ -100,11 +102,6 @@ export async function taskMessage(config: Config, spec: WorkerSpec, task: GivenT
   return renderRebrief(await loadTemplates(), placeOf(config, spec), { ...task, text });
 }
 
-/** The re-brief of a stalled worker; none for a plain shell, which would run its task a second time. */
-export async function rebriefMessage(config: Config, spec: WorkerSpec, task: GivenTask): Promise<string | undefined> {
-  return plainTask(spec) ? undefined : taskMessage(config, spec, task);
-}
-
 /** The fix-up task after an integration failure of the worker's branch. */
 export async function integrationFixupMessage(
   config: Config,
@@ -133,25 +130,52 @@ export async function restartedMessage(
   return renderRestarted(await loadTemplates(), placeOf(config, spec), commits, task.id, task.checkpoints);
 }
 
+/** Every action that pastes a message into a running agent: each goes through `actionMessage`, the one gate. */
+export type MessageAction = Extract<
+  Action,
+  {
+    kind:
+      | 'nudge'
+      | 'realign'
+      | 'bonus'
+      | 'tell_dependents'
+      | 'fixup'
+      | 'review_fixup'
+      | 'warn_conflict'
+      | 'warn_moved'
+      | 'comments'
+      | 'tell_parent'
+      | 'rebrief'
+      | 'send';
+  }
+>;
+
 /**
- * The text of a policy action that speaks to `spec` (the worker, or a dependent being told); a plain shell gets a
- * bonus task's own text and nothing else.
+ * The text of an action that speaks to `spec` (the worker, or a dependent or parent being told), or undefined for
+ * none. The one gate for what a plain shell gets, where whatever is pasted runs as commands: a bonus task's own text
+ * and a person's own `czar send` line, typed as they wrote it; never czar's prose, a comment or anyone else's text,
+ * nor a re-brief, which would run its task a second time.
  */
 export async function actionMessage(
   config: Config,
   spec: WorkerSpec,
-  action: Extract<
-    Action,
-    {
-      kind:
-        'nudge' | 'realign' | 'bonus' | 'tell_dependents' | 'fixup' | 'review_fixup' | 'warn_conflict' | 'warn_moved';
-    }
-  >,
+  action: MessageAction,
 ): Promise<string | undefined> {
-  if (plainTask(spec)) return action.kind === 'bonus' ? action.task.task : undefined;
+  if (plainTask(spec)) {
+    if (action.kind === 'bonus') return action.task.task;
+    return action.kind === 'send' ? action.text : undefined;
+  }
   const loaded = await loadTemplates();
   const place = placeOf(config, spec);
   switch (action.kind) {
+    case 'send':
+      return action.text;
+    case 'comments':
+      return renderComments(action.comments);
+    case 'tell_parent':
+      return childReadyMessage(action.child, action.branch, action.sha);
+    case 'rebrief':
+      return taskMessage(config, spec, action.task);
     case 'nudge':
       return renderNudge(loaded, place, action.situation, action.reason);
     case 'realign':

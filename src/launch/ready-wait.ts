@@ -77,7 +77,7 @@ class Answers {
 export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number): Promise<string[]> {
   const answers = new Answers();
   const deadline = Date.now() + d.preset.readyTimeoutMs * d.scale;
-  const settleMs = (d.preset.settleMs ?? 0) * d.scale;
+  const settled = stillness(d);
   let lastPaneCheck = 0;
   let previous: string | undefined;
   let stableSince = Date.now();
@@ -113,8 +113,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
         break;
       }
       case 'ready': {
-        const still = Date.now() - stableSince;
-        if (still < settleMs || Date.now() < answers.quietUntil(d)) break;
+        if (!(await settled(Date.now() - stableSince)) || Date.now() < answers.quietUntil(d)) break;
         const stray = strayAnswerKeys(d.preset.inputText?.(screen), answers.dialogs);
         if (stray > 0 && answers.strayClears < MAX_STRAY_CLEARS) {
           answers.strayClears += 1;
@@ -134,6 +133,21 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
     if (Date.now() > deadline) throw notReady(d, screen, lines, readyWithoutBracketedPaste);
     await d.pause();
   }
+}
+
+/**
+ * Whether a ready screen has kept still long enough: `settleMs`, or `pasteModeSettleMs` once the program turned
+ * bracketed paste on (asked only in between, as each ask reads the pane's output log).
+ */
+function stillness(d: Delivery): (stillMs: number) => Promise<boolean> {
+  const settleMs = (d.preset.settleMs ?? 0) * d.scale;
+  const pasteModeMs = d.preset.pasteModeSettleMs;
+  const probe = d.options.bracketedPaste;
+  return async (stillMs) => {
+    if (stillMs >= settleMs) return true;
+    if (pasteModeMs === undefined || probe === undefined || stillMs < pasteModeMs * d.scale) return false;
+    return (await probe()) === true;
+  };
 }
 
 /**

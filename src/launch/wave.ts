@@ -115,7 +115,8 @@ async function launchOne(
   const step = start?.kind === 'resume' ? { ...planned, conversation: start.id } : planned;
   const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
   const record = await startWorker(fleet, step, madeAhead);
-  if (step.delivery === 'skip' || step.delivery === 'unrecorded') return step.worker.name;
+  if (step.delivery === 'skip' || step.delivery === 'unrecorded' || step.delivery === 'may-have-run')
+    return step.worker.name;
   // Which checkpoints were done lives in the czar's model, not in the plan: the conversation resumed holds them.
   const text =
     start?.kind === 'resume'

@@ -1,9 +1,8 @@
 import type { Action } from '../domain/policy/actions.js';
-import { childReadyMessage } from '../domain/spawn-text.js';
 import { cancelChild, joinFleet, recordChild } from '../fleet/children.js';
 import type { Fleet } from '../fleet/handle.js';
 import { sendToWorker } from '../launch/launcher.js';
-import { paneOf } from './worker-session.js';
+import { pasteOrSkip } from './paste-gate.js';
 
 export type ChildAction = Extract<Action, { kind: 'spawn' | 'cancel_child' | 'tell_parent' }>;
 
@@ -43,12 +42,7 @@ async function runEffect(fleet: Fleet, action: ChildAction): Promise<void> {
         `told that ${action.child} is ready to merge: ${action.reason}`,
         action.worker,
       );
-      await sendToWorker(
-        fleet,
-        spec,
-        await paneOf(fleet, spec),
-        childReadyMessage(action.child, action.branch, action.sha),
-      );
+      await pasteOrSkip(fleet, spec, action, (text, pane) => sendToWorker(fleet, spec, pane, text));
       return;
     }
   }

@@ -5,14 +5,7 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { deliverToWorker, sendToWorker } from '../launch/launcher.js';
-import {
-  actionMessage,
-  initialPrompt,
-  integrationFixupMessage,
-  rebriefMessage,
-  restartBrief,
-  restartedMessage,
-} from '../launch/prompts.js';
+import { initialPrompt, integrationFixupMessage, restartBrief, restartedMessage } from '../launch/prompts.js';
 import { noteRestartStart } from '../launch/conversation-start.js';
 import type { RestartStart } from '../domain/resume.js';
 import { failureSummary } from '../domain/integration.js';
@@ -22,6 +15,7 @@ import { ReviewSource } from './review-source.js';
 import { RequestReplies } from './request-replies.js';
 import { logOnly } from './log-only.js';
 import { childEffect } from './child-effects.js';
+import { pasteOrSkip } from './paste-gate.js';
 import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
@@ -156,20 +150,13 @@ export class Executor {
           task: action.task.id,
         });
         this.track(spec, async () =>
-          this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text, pane) =>
-            this.deliverTask(spec, pane, text, action.task.id),
-          ),
+          pasteOrSkip(this.fleet, spec, action, (text, pane) => this.deliverTask(spec, pane, text, action.task.id)),
         );
         return;
       case 'rebrief':
         void log('rebrief', `pasted the task again: ${action.reason}`);
         this.track(spec, async () =>
-          this.pasteOrSkip(
-            spec,
-            action.kind,
-            await rebriefMessage(this.fleet.config, spec, action.task),
-            (text, pane) => this.deliverTask(spec, pane, text, action.task.id),
-          ),
+          pasteOrSkip(this.fleet, spec, action, (text, pane) => this.deliverTask(spec, pane, text, action.task.id)),
         );
         return;
       case 'restart':
@@ -190,8 +177,12 @@ export class Executor {
         void log('send', `message from the person (${Buffer.byteLength(action.text)} bytes)`);
         this.replies.asked(
           spec.name,
-          this.enqueue(spec.name, () => this.send(spec, action.text)),
+          this.enqueue(spec.name, () => pasteOrSkip(this.fleet, spec, action, (text) => this.send(spec, text))),
         );
+        return;
+      case 'comments':
+        void log('comments', action.reason);
+        this.track(spec, async () => pasteOrSkip(this.fleet, spec, action, (text) => this.send(spec, text)));
         return;
       case 'integration_fixup':
         void log('fixup', `gave fix-up ${action.task}: ${failureSummary(action.failure)}`, { task: action.task });
@@ -216,11 +207,7 @@ export class Executor {
       case 'warn_conflict':
       case 'warn_moved':
         void log(action.kind, action.reason);
-        this.track(spec, async () =>
-          this.pasteOrSkip(spec, action.kind, await actionMessage(this.fleet.config, spec, action), (text) =>
-            this.send(spec, text),
-          ),
-        );
+        this.track(spec, async () => pasteOrSkip(this.fleet, spec, action, (text) => this.send(spec, text)));
         return;
       case 'tell_dependents':
         for (const dependent of action.dependents) {
@@ -230,11 +217,7 @@ export class Executor {
             `told ${dependent} that ${action.worker} is done: ${action.reason}`,
             action.worker,
           );
-          this.track(target, async () =>
-            this.pasteOrSkip(target, action.kind, await actionMessage(this.fleet.config, target, action), (text) =>
-              this.send(target, text),
-            ),
-          );
+          this.track(target, async () => pasteOrSkip(this.fleet, target, action, (text) => this.send(target, text)));
         }
         return;
     }
@@ -260,24 +243,6 @@ export class Executor {
 
   async send(spec: WorkerSpec, text: string): Promise<void> {
     await sendToWorker(this.fleet, spec, await paneOf(this.fleet, spec), text);
-  }
-
-  /** Pastes a message, or says why there is none: a plain shell gets its task and nothing else (see `plainTask`). */
-  private async pasteOrSkip(
-    spec: WorkerSpec,
-    kind: Action['kind'],
-    text: string | undefined,
-    paste: (text: string, paneId: string) => Promise<void>,
-  ): Promise<void> {
-    if (text === undefined) {
-      await this.fleet.log.emit(
-        'not_pasted',
-        `the ${kind} was not pasted: the agent is a plain shell, which would run it as commands, so it gets only its own task`,
-        spec.name,
-      );
-      return;
-    }
-    await paste(text, await paneOf(this.fleet, spec));
   }
 
   /** `agentStartedAt`: czar has just started the agent (a launch, a restart). */

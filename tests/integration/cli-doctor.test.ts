@@ -50,7 +50,7 @@ describe('czar doctor', () => {
 
     const doctor = await czar(['doctor'], { cwd: root });
     expect(failed(doctor.stdout)).toEqual([
-      `✗ agent "mine": ${path.join(root, 'agent.sh')} is not executable; run chmod +x ${path.join(root, 'agent.sh')}, or set agents.mine.command in ${path.join(root, 'czar.yaml')}.`,
+      `✗ agent "mine" (a plain shell: gets only its own task, none of czar's messages): ${path.join(root, 'agent.sh')} is not executable; run chmod +x ${path.join(root, 'agent.sh')}, or set agents.mine.command in ${path.join(root, 'czar.yaml')}.`,
       `✗ notify: ${path.join(root, 'hooks', 'notify.sh')} does not exist; create it, or fix notify.command in ${path.join(root, 'czar.yaml')}.`,
       ...planProblems.map((problem) => `✗ launch plan: ${problem}`),
     ]);
@@ -61,13 +61,26 @@ describe('czar doctor', () => {
     await writeFleetConfig(
       root,
       uniqueProject(),
-      'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it. }\nnotify: { command: ./hooks/notify.sh }\n',
+      'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\n  bot: { command: ./agent.sh }\nworkers:\n  - { name: api, task: Build it. }\n  - { name: web, task: Build it., agent: bot }\nnotify: { command: ./hooks/notify.sh }\n',
     );
     const healthy = await czar(['doctor'], { cwd: root });
     expect(failed(healthy.stdout)).toEqual([]);
+    // Which kind each agent is: a program czar has no preset for gets czar's messages, a shell only its own task.
+    const agent = path.join(root, 'agent.sh');
+    expect(healthy.stdout).toContain(
+      `✓ agent "mine" (a plain shell: gets only its own task, none of czar's messages): ${agent}`,
+    );
+    expect(healthy.stdout).toContain(
+      `✓ agent "bot" (a custom agent: gets czar's messages, ready when its screen keeps still): ${agent}`,
+    );
+    const dry = await czar(['up', '--dry-run'], { cwd: root });
+    expect(dry.stdout).toContain(`· start ${agent} (a plain shell: gets only its own task, none of czar's messages) ·`);
+    expect(dry.stdout).toContain(
+      `· start ${agent} (a custom agent: gets czar's messages, ready when its screen keeps still) ·`,
+    );
     expect(healthy.stdout).toContain(`✓ notify: ${path.join(root, 'hooks', 'notify.sh')}`);
     expect(healthy.stdout).toContain(
-      '✓ launch plan: 1 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH',
+      '✓ launch plan: 2 worker(s) ready to launch; czar sets CZAR_PROJECT, CZAR_WORKER, CZAR_STATE_DIR, CZAR_CONFIG and CZAR_WORKER_PROOF for each agent, and puts its own bin folder first on PATH',
     );
     expect(healthy.exitCode).toBe(0);
   });

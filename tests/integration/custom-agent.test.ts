@@ -66,7 +66,12 @@ describe('an agent described in czar.yaml, in a real pane', () => {
       async () => (await readFile(path.join(fx.root, 'mybot.jsonl'), 'utf8').catch(() => '')).trim() || undefined,
       { what: 'mybot to record its task' },
     );
-    expect(received.split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([{ early: false, text: task }]);
+    const records = received.split('\n').map((line) => JSON.parse(line) as { early: boolean; text: string });
+    expect(records.map((record) => record.early)).toEqual([false]);
+    // An agent czar has no preset for is briefed as any agent is: the preamble, then its task whole.
+    expect(records[0]?.text).toContain('You are worker tidy');
+    expect(records[0]?.text).toContain('czar report --task tidy');
+    expect(records[0]?.text).toContain(task);
     const dialogs = (await fx.events()).filter((event) => event.kind === 'dialog' && event.worker === 'tidy');
     expect(dialogs.map((event) => event.message)).toEqual(['answered czar-yaml-1 with y Enter: the licence is ours']);
   });

@@ -36,7 +36,7 @@ describe("czar supervision: a person's review comments", () => {
     const answeredAt = Date.now();
 
     // Both comments reach the worker once its turn is over, in one paste.
-    const sent = await fx.waitForEvent('send', 'lister');
+    const sent = await fx.waitForEvent('comments', 'lister');
     const events = await fx.events();
     const turnEnd = events.find((event) => event.kind === 'state' && /^working -> done/.test(event.message));
     expect(turnEnd, 'the turn ended with done').toBeDefined();
@@ -55,7 +55,7 @@ describe("czar supervision: a person's review comments", () => {
       timeoutMs: 60_000,
     });
     const all = await fx.events();
-    expect(all.filter((event) => event.kind === 'send')).toHaveLength(1);
+    expect(all.filter((event) => event.kind === 'comments')).toHaveLength(1);
     const passed = all.filter((event) => event.kind === 'checks_passed' && event.worker === 'lister');
     const verifiedSha = workerIn(status, 'lister').git.lastCommit?.sha;
     expect(passed.at(-1)?.data?.sha).toBe(verifiedSha);
@@ -63,6 +63,6 @@ describe("czar supervision: a person's review comments", () => {
     const verifiedCheck = passed.find((event) => event.data?.sha === verifiedSha);
     expect(Date.parse(String(verifiedCheck?.at))).toBeGreaterThan(Date.parse(sent.at));
     const verifiedAt = all.findIndex((event) => event.kind === 'state' && /-> verified/.test(event.message));
-    expect(verifiedAt).toBeGreaterThan(all.indexOf(all.find((event) => event.kind === 'send') ?? sent));
+    expect(verifiedAt).toBeGreaterThan(all.indexOf(all.find((event) => event.kind === 'comments') ?? sent));
   });
 });

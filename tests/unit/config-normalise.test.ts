@@ -79,8 +79,10 @@ describe('normalise', () => {
     expect(() => load(one, { currentBranch: undefined })).toThrow(/detached HEAD.*add e\.g\. base: main/);
   });
 
-  it('keeps a built-in preset behaviour when its command is overridden, and defaults new agents to shell', () => {
-    const config = load(`${one}agents:\n  codex: { command: /opt/codex }\n  bot: { command: bot }\n`);
+  it('keeps a built-in preset behaviour when its command is overridden, and defaults new agents to custom (shell for a shell)', () => {
+    const config = load(
+      `${one}agents:\n  codex: { command: /opt/codex }\n  bot: { command: bot }\n  sh: { command: /bin/zsh }\n  b5: { command: bash5.2 }\n`,
+    );
     expect(config.agents.codex).toEqual({
       name: 'codex',
       preset: 'codex',
@@ -88,7 +90,9 @@ describe('normalise', () => {
       args: ['--no-daemon'],
       env: {},
     });
-    expect(config.agents.bot?.preset).toBe('shell');
+    expect(config.agents.bot?.preset).toBe('custom');
+    expect(config.agents.sh?.preset).toBe('shell');
+    expect(config.agents.b5?.preset).toBe('shell');
     expect(config.workers[0]?.agent.name).toBe('claude');
   });
 

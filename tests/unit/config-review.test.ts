@@ -46,7 +46,12 @@ describe('config: review', () => {
       `project: p\nagent: sim\n${JUDGE}review: { agent: judge }\nworkers:\n  - name: api\n    task: x\n`,
     );
     const review = config.workers[0]?.review;
-    expect(review?.agent).toMatchObject({ name: 'judge', preset: 'shell', args: ['--chat'], reviewArgs: ['--review'] });
+    expect(review?.agent).toMatchObject({
+      name: 'judge',
+      preset: 'custom',
+      args: ['--chat'],
+      reviewArgs: ['--review'],
+    });
     expect(reviewerNotes(config.workers)).toEqual([
       'review: judge reviews api: named in review.agent, running `/home/dev/p/bin/judge --review` with the prompt on stdin (up to 3 round(s), then the person is asked)',
     ]);
@@ -64,12 +69,12 @@ describe('config: review', () => {
       ),
     ).toEqual([
       expect.stringContaining(
-        '"judge" (preset shell) cannot review: it has no headless mode that answers with a verdict; give agents.judge review_args: [...]',
+        '"judge" (preset custom) cannot review: it has no headless mode that answers with a verdict; give agents.judge review_args: [...]',
       ),
     ]);
   });
 
-  it('each shell-preset entry is a make of its own, so one with review_args is a default reviewer of another', () => {
+  it('each custom entry is a make of its own, so one with review_args is a default reviewer of another', () => {
     const config = written(
       `project: p\nagent: mybot\nagents:\n  mybot: { command: ./m }\n  judge: { command: ./j, review_args: [] }\nreview: {}\nworkers:\n  - name: api\n    task: x\n`,
     );

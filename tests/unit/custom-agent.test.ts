@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presetFor, presetOf } from '../../src/agents/index.js';
+import { agentKind, presetFor, presetOf } from '../../src/agents/index.js';
 import { resolveAgents } from '../../src/config/resolve-agents.js';
 import { checkConfigText } from '../../src/config/validate.js';
 
@@ -29,7 +29,7 @@ describe('an agent described in czar.yaml', () => {
 
   it('is driven by its own screens, timings and keys, on the shape of its preset', () => {
     const agent = agentsOf(config(mybot)).mybot;
-    expect(agent).toMatchObject({ name: 'mybot', preset: 'shell', command: '/cfg/bin/mybot' });
+    expect(agent).toMatchObject({ name: 'mybot', preset: 'custom', command: '/cfg/bin/mybot' });
     const preset = presetOf(agent!);
     expect(preset.isReady('loading...\nmybot> ')).toBe(true);
     // Read per line: the prompt must be a line of its own, not text that mentions it.
@@ -41,9 +41,25 @@ describe('an agent described in czar.yaml', () => {
     ]);
     expect(preset.dialogs[0]?.match.test('Accept the licence? ')).toBe(true);
     expect(preset).toMatchObject({ interruptKeys: ['C-g'], submitDelayMs: 700, readyTimeoutMs: 60_000 });
-    // What it did not say stays the preset's: a shell gets its own task only, and settles before a paste.
-    expect(preset).toMatchObject({ plainTask: true, settleMs: presetFor('shell').settleMs });
+    // What it did not say stays the preset's: an agent that gets czar's messages, and settles before a paste.
+    expect(preset.plainTask).toBeUndefined();
+    expect(preset).toMatchObject({ settleMs: presetFor('custom').settleMs });
     expect(presetOf(agent!)).toBe(preset);
+  });
+
+  it('is a plain shell, getting its own task only, when its command is a shell or it says preset: shell', () => {
+    const agents = agentsOf(
+      config(
+        '  mybot: { command: ./bin/mybot }\n  z: { command: /usr/bin/zsh }\n  s: { command: ./s, preset: shell }\n',
+      ),
+    );
+    expect(presetOf(agents.mybot!).plainTask).toBeUndefined();
+    expect(agentKind(agents.mybot!)).toMatch(/^a custom agent: gets czar's messages/);
+    for (const name of ['z', 's', 'shell']) {
+      expect(presetOf(agents[name]!).plainTask).toBe(true);
+      expect(agentKind(agents[name]!)).toMatch(/^a plain shell: gets only its own task/);
+    }
+    expect(agentKind(agents.claude!)).toBeUndefined();
   });
 
   it("overrides a built-in's screens and keeps its hooks, records, resume and review", () => {

@@ -111,6 +111,32 @@ describe('the launch plan', () => {
     ]);
   });
 
+  it("never pastes a plain shell's task again once its paste began: the shell may have run it", () => {
+    const started = '2026-01-01T10:00:00.000Z';
+    const names = ['running', 'exited', 'never'];
+    const shell = { name: 'shell', preset: 'shell' as const, command: 'bash', args: [], env: {} };
+    const plan = planLaunch(
+      config(names.map((name) => spec(name, { agent: shell }))),
+      facts({
+        worktrees: names.map((name) => ({ path: `/tmp/wt/${name}`, branch: `czar/${name}` })),
+        branches: branchesAt(['main', ...names.map((name) => `czar/${name}`)]),
+        existingPaths: new Set(names.map((name) => `/tmp/wt/${name}`)),
+        sessions: new Set(['running', 'exited']),
+        deadSessions: new Set(['exited']),
+        records: new Map([
+          ['running', { deliveryStartedAt: started }],
+          ['exited', { deliveryStartedAt: started }],
+        ]),
+      }),
+    );
+    expect(plan.workers.map((step) => [step.worker.name, step.session, step.delivery])).toEqual([
+      ['running', 'adopt', 'may-have-run'],
+      ['exited', 'respawn', 'may-have-run'],
+      ['never', 'create', 'deliver'],
+    ]);
+    expect(describePlan(config([]), plan).filter((line) => line.includes('may have run'))).toHaveLength(2);
+  });
+
   it('makes a worktree again when git still lists it but its folder was deleted, never "reuse" a missing folder', () => {
     const plan = planLaunch(
       config([spec('gone')]),

@@ -32,8 +32,11 @@ function comment(id: string, text: string, file?: string, line?: number): CzarRe
   return { id, kind: 'comment', worker: 'a', text, ...(file === undefined ? {} : { file, line }) };
 }
 
-function sends(actions: readonly Action[]): Extract<Action, { kind: 'send' }>[] {
-  return actions.filter((action): action is Extract<Action, { kind: 'send' }> => action.kind === 'send');
+/** The comment deliveries decided, each as the text the worker gets. */
+function sends(actions: readonly Action[]): { text: string }[] {
+  return actions
+    .filter((action): action is Extract<Action, { kind: 'comments' }> => action.kind === 'comments')
+    .map((action) => ({ text: renderComments(action.comments) }));
 }
 
 /** Worker a in the middle of a turn: its screen says busy. */

@@ -7,7 +7,7 @@ import { NO_SIGNALS } from '../signals.js';
  * something and then kept still: the screen is non-empty and unchanged for `settleMs` (500 ms, long enough for a
  * shell or REPL to finish its banner, short enough not to matter). Submission is confirmed by the screen changing
  * after Enter, since there is no input box to read and no busy marker. Whatever is pasted may run as commands, so it
- * gets its own task and nothing else.
+ * gets its own task and nothing else, and Enter once: another would go to whatever the first one started.
  */
 export const shellPreset: AgentPreset = {
   name: 'shell',
@@ -25,5 +25,6 @@ export const shellPreset: AgentPreset = {
   reportsTurnStart: false,
   signals: NO_SIGNALS,
   plainTask: true,
+  enterOnce: true,
   setup: () => ({ files: [], args: [], env: {} }),
 };

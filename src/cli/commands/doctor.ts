@@ -1,6 +1,7 @@
 import { reviewerNotes } from '../../domain/review-text.js';
 import path from 'node:path';
 import { ghLoggedIn } from '../../adapters/gh.js';
+import { agentKind } from '../../agents/index.js';
 import { gitVersion } from '../../adapters/git.js';
 import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
@@ -50,9 +51,10 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   ];
   const agents = new Map(config.workers.map((worker) => [worker.agent.name, worker.agent]));
   for (const agent of agents.values()) {
+    const kind = agentKind(agent);
     checks.push(
       await commandCheck(
-        `agent "${agent.name}"`,
+        `agent "${agent.name}"${kind === undefined ? '' : ` (${kind})`}`,
         agent.command,
         config.repo,
         `agents.${agent.name}.command in ${config.file}`,

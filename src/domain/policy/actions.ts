@@ -2,7 +2,7 @@ import type { DeliverySummary, FleetModel, GivenTask } from '../model.js';
 import type { BonusTask, WorkerSpec } from '../config-types.js';
 import type { Alert } from '../status-schema.js';
 import type { AlertKind } from '../words.js';
-import type { CheckFailure } from '../observations.js';
+import type { CheckFailure, PersonComment } from '../observations.js';
 import type { ReviewFinding } from '../review-verdict.js';
 import type { IntegrationFailure } from '../integration-record.js';
 import type { RestartStart } from '../resume.js';
@@ -67,6 +67,13 @@ export type Action =
     }
   /** Paste a person's message (`czar send`) as they wrote it. */
   | { readonly kind: 'send'; readonly worker: string; readonly text: string; readonly reason: string }
+  /** Paste the comments a person (or a pull request's reviewers) left for the worker, together, between its turns. */
+  | {
+      readonly kind: 'comments';
+      readonly worker: string;
+      readonly comments: readonly PersonComment[];
+      readonly reason: string;
+    }
   /**
    * Answer a person's request. With `after`, the answer waits for the effect just queued for that worker, and says
    * its error instead when it failed.

@@ -1,4 +1,3 @@
-import { renderComments } from '../comments.js';
 import type { CzarRequest } from '../czar-request.js';
 import { MAX_WAITING_COMMENTS } from '../limits.js';
 import type { FleetModel } from '../model.js';
@@ -43,9 +42,9 @@ export function deliverComments(ctx: Context, draft: Draft): void {
   if (pane?.alive !== true || pane.screenBusy || pane.screenWaiting || !BETWEEN_TURNS.has(draft.memory.state)) return;
   const worker = draft.worker.spec.name;
   ctx.actions.push({
-    kind: 'send',
+    kind: 'comments',
     worker,
-    text: renderComments(comments),
+    comments,
     reason: `${comments.length} comment(s) from the person, delivered between turns`,
   });
   draft.memory.comments = undefined;
