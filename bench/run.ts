@@ -1,6 +1,7 @@
 import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
+import { benchOneFile } from './one-file.js';
 import { benchPresets } from './presets.js';
 import { benchScale } from './scale.js';
 import { benchSpawn } from './spawn.js';
@@ -16,6 +17,8 @@ if (only === undefined || only === 'launch') {
   await benchPresets((line) => console.log(line));
 }
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
+// Part of supervise, and alone by its own name.
+if (only === undefined || only === 'supervise' || only === 'one-file') await benchOneFile((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));

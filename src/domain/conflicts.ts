@@ -1,12 +1,12 @@
 import { isIntegrated, type FleetModel, type WorkerMemory, type WorkerModel } from './model.js';
-import type { Action } from './policy/actions.js';
+import type { Action, ConflictSide } from './policy/actions.js';
 import type { Alert } from './status-schema.js';
 import type { PredictedConflict } from './observations.js';
 
 /**
  * Conflicts predicted while the workers work: the conflict source runs `git merge-tree` on branch tips whose
  * changed files overlap (and on each branch against base), and this module turns its predictions into a `conflict`
- * alert on both sides, naming the files, and one message per worker and counterpart saying who owns the other
+ * alert on both sides, naming the files, and a message telling each worker once per counterpart who owns the other
  * side. An alert clears when its prediction does. Pure.
  */
 
@@ -28,7 +28,7 @@ export interface ConflictsDecision {
 }
 
 /**
- * Alerts and one message per counterpart for `worker`'s predicted conflicts; `canMessage` gates the message only. A
+ * Alerts for `worker`'s predicted conflicts, and one message naming the counterparts it was not told of yet; `canMessage` gates the message only. A
  * finished worker whose branch is integrated has nothing to do about it (the other side merges the integration
  * branch in), so it is not told; one that is told stays finished (see `WorkerMemory.heldDone`).
  */
@@ -61,6 +61,8 @@ export function judgeConflicts(
   }
   // Told about a counterpart whose conflict is gone: a new conflict with it later is news again.
   told = told.filter((key) => predicted.some((conflict) => conflict.key === key));
+  const sides: ConflictSide[] = [];
+  let reason = '';
   for (const conflict of predicted) {
     const side =
       conflict.peer === undefined
@@ -84,17 +86,18 @@ export function judgeConflicts(
         reason: 'git merge-tree predicts a conflict between the branch tips',
       });
     }
-    if (told.includes(conflict.key) || !canMessage || !mustAct) continue;
+    // A prediction still running tells nobody yet: a fleet on one file would get a message per pair found.
+    if (told.includes(conflict.key) || !canMessage || !mustAct || fleet.conflictsPartial === true) continue;
     told = [...told, conflict.key];
-    actions.push({
-      kind: 'warn_conflict',
-      worker: name,
-      peer: conflict.peer,
-      peerBranch: conflict.peer === undefined ? fleet.base : branchOf(fleet, conflict.peer),
-      files: conflict.files,
-      reason: message,
-    });
+    const peerBranch = conflict.peer === undefined ? fleet.base : branchOf(fleet, conflict.peer);
+    sides.push({ peer: conflict.peer, peerBranch, files: conflict.files });
+    reason = message;
   }
+  if (sides.length > 1) {
+    const others = sides.map((side) => side.peer ?? fleet.base).join(', ');
+    reason = `merging with any of ${sides.length} branches would conflict: ${others}`;
+  }
+  if (sides.length > 0) actions.push({ kind: 'warn_conflict', worker: name, sides, reason });
   const changed = alerts !== worker.memory.alerts || told.length !== (worker.memory.conflictsTold ?? []).length;
   return { actions, memory: changed ? { alerts, conflictsTold: told } : {} };
 }

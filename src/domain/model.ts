@@ -159,6 +159,11 @@ export interface FleetModel {
   readonly base: string;
   /** The conflict source's latest predictions (undefined before its first look). */
   readonly conflicts?: readonly PredictedConflict[] | undefined;
+  /**
+   * `conflicts` holds what a prediction still running has found so far: alerts show it at once, and the workers are
+   * told when it is done, in one message each rather than one per pair found.
+   */
+  readonly conflictsPartial?: boolean | undefined;
   /** Prices for usage (the shipped table with the config's `prices:` over it); absent means the shipped table. */
   readonly prices?: PriceTable | undefined;
   /** Branch tips the integration branch holds (undefined before the integration source's first look). */

@@ -1,6 +1,7 @@
-import type { StallSituation } from './policy/actions.js';
+import type { ConflictSide, StallSituation } from './policy/actions.js';
 import type { CheckFailure } from './observations.js';
 import { bullets, fill, placeValues, tidy, type PromptTemplates, type WorkerPlace } from './prompt-template.js';
+import { visible } from './sanitize.js';
 
 /**
  * What czar pastes into a worker that needs correcting: a stall, off-scope files, a failed check, a predicted
@@ -64,25 +65,41 @@ export function renderFixup(
   return tidy(fill(templates.fixup, values, 'fixup'));
 }
 
-/** A predicted conflict: the files, who owns the other side, and what to do about it. */
-export function renderConflict(
-  templates: PromptTemplates,
-  place: WorkerPlace,
-  peer: string | undefined,
-  peerBranch: string,
-  files: readonly string[],
-): string {
+/** Predicted conflicts: the files, who owns each other side, and what to do about it. */
+export function renderConflict(templates: PromptTemplates, place: WorkerPlace, sides: readonly ConflictSide[]): string {
+  const [only] = sides;
+  const peers = sides.flatMap((side) => (side.peer === undefined ? [] : [side.peer]));
+  const base = sides.find((side) => side.peer === undefined);
   const owner =
-    peer === undefined
-      ? `the base branch \`${peerBranch}\` (it moved since you started)`
-      : `${peer}'s branch \`${peerBranch}\` (worker ${peer} owns that side)`;
-  const advice =
-    peer === undefined
-      ? `Merge \`${peerBranch}\` into your branch now (\`git merge ${peerBranch}\`), resolve these files keeping both sides' intent, and commit.`
-      : `Keep your changes to these files to what your task needs, and do not rewrite ${peer}'s lines there; run \`czar peers\` to see its task. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`;
-  return tidy(
-    fill(templates.conflict, { ...placeValues(place), owner, files: bullets(files, '(none)'), advice }, 'conflict'),
-  );
+    only === undefined || sides.length > 1
+      ? `each of the ${sides.length} branches below`
+      : only.peer === undefined
+        ? `the base branch \`${only.peerBranch}\` (it moved since you started)`
+        : `${only.peer}'s branch \`${only.peerBranch}\` (worker ${only.peer} owns that side)`;
+  const files =
+    only !== undefined && sides.length === 1
+      ? bullets(only.files, '(none)')
+      : sides
+          .map((side) => {
+            const branch =
+              side.peer === undefined
+                ? `the base branch \`${side.peerBranch}\``
+                : `\`${side.peerBranch}\` (worker ${visible(side.peer)})`;
+            return `  - ${branch}: ${side.files.map((file) => `\`${visible(file)}\``).join(', ')}`;
+          })
+          .join('\n');
+  const others = peers.length === 1 ? `${peers[0] ?? ''}'s` : "the other workers'";
+  const advice = [
+    base === undefined
+      ? ''
+      : `Merge \`${base.peerBranch}\` into your branch now (\`git merge ${base.peerBranch}\`), resolve these files keeping both sides' intent, and commit.`,
+    peers.length === 0
+      ? ''
+      : `Keep your changes to these files to what your task needs, and do not rewrite ${others} lines there; run \`czar peers\` to see ${peers.length === 1 ? 'its task' : 'their tasks'}. If your task cannot avoid it, say so with \`czar report --state blocked --note "<why>"\`.`,
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  return tidy(fill(templates.conflict, { ...placeValues(place), owner, files, advice }, 'conflict'));
 }
 
 /**

@@ -189,7 +189,7 @@ export async function actionMessage(
     case 'review_fixup':
       return renderReviewFixup(loaded, place, action);
     case 'warn_conflict':
-      return renderConflict(loaded, place, action.peer, action.peerBranch, action.files);
+      return renderConflict(loaded, place, action.sides);
     case 'warn_moved':
       return renderBranchMoved(loaded, place, action.from, action.to, action.forward);
   }

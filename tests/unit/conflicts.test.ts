@@ -29,11 +29,9 @@ describe('decide: predicted conflicts', () => {
       ['a', 'b', ['src/x.ts']],
       ['b', 'a', ['src/x.ts']],
     ]);
-    expect(
-      only(first.actions, 'warn_conflict').map((action) => [action.worker, action.peer, action.peerBranch]),
-    ).toEqual([
-      ['a', 'b', 'czar/b'],
-      ['b', 'a', 'czar/a'],
+    expect(only(first.actions, 'warn_conflict').map((action) => [action.worker, action.sides])).toEqual([
+      ['a', [{ peer: 'b', peerBranch: 'czar/b', files: ['src/x.ts'] }]],
+      ['b', [{ peer: 'a', peerBranch: 'czar/a', files: ['src/x.ts'] }]],
     ]);
     expect(worker(first.fleet, 'c').memory.alerts).toEqual([]);
     expect(decide(first.decided, now).actions).toEqual([]);
@@ -45,7 +43,7 @@ describe('decide: predicted conflicts', () => {
       only(first.actions, 'alert').map((action) => [action.worker, action.alert.peer, action.alert.message]),
     ).toEqual([['c', 'main', 'merging with the base branch main would conflict in 1 file(s): README.md']]);
     expect(only(first.actions, 'warn_conflict')).toEqual([
-      expect.objectContaining({ worker: 'c', peer: undefined, peerBranch: 'main' }),
+      expect.objectContaining({ worker: 'c', sides: [{ peer: undefined, peerBranch: 'main', files: ['README.md'] }] }),
     ]);
   });
 
@@ -83,5 +81,48 @@ describe('decide: predicted conflicts', () => {
       now + 1000,
     );
     expect(only(resumed.actions, 'warn_conflict').map((action) => action.worker)).toEqual(['a']);
+  });
+
+  it('a worker in conflict with several branches is told once, in one message naming every side', () => {
+    const first = tick(
+      predicted([
+        { worker: 'a', peer: 'b', files: ['src/x.ts'] },
+        { worker: 'a', peer: 'c', files: ['src/x.ts'] },
+        { worker: 'a', peer: undefined, files: ['README.md'] },
+      ]),
+      now,
+    );
+    const told = only(first.actions, 'warn_conflict');
+    expect(told.map((action) => [action.worker, action.sides.map((side) => side.peerBranch)])).toEqual([
+      ['a', ['czar/b', 'czar/c', 'main']],
+      ['b', ['czar/a']],
+      ['c', ['czar/a']],
+    ]);
+    expect(told[0]?.reason).toBe('merging with any of 3 branches would conflict: b, c, main');
+  });
+
+  it('a prediction still running raises its alerts at once and tells the workers when it is done', () => {
+    const running = tick(
+      { ...predicted([{ worker: 'a', peer: 'b', files: ['src/x.ts'] }]), conflictsPartial: true },
+      now,
+    );
+    expect(only(running.actions, 'alert').map((action) => action.worker)).toEqual(['a', 'b']);
+    expect(only(running.actions, 'warn_conflict')).toEqual([]);
+    const done = tick(
+      {
+        ...running.fleet,
+        conflicts: [
+          { worker: 'a', peer: 'b', files: ['src/x.ts'] },
+          { worker: 'a', peer: 'c', files: ['src/x.ts'] },
+        ],
+        conflictsPartial: false,
+      },
+      now + 1000,
+    );
+    expect(only(done.actions, 'warn_conflict').map((action) => [action.worker, action.sides.length])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
   });
 });

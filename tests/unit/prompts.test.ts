@@ -266,13 +266,28 @@ describe('fill', () => {
   });
 
   it('conflict warning names the files and who owns the other side, or advises merging base', () => {
-    const peer = renderConflict(templates, place, 'web', 'czar/web', ['src/x.ts']);
+    const peer = renderConflict(templates, place, [{ peer: 'web', peerBranch: 'czar/web', files: ['src/x.ts'] }]);
     expect(peer).toMatch(
       /^Worker api: git predicts that merging your branch `czar\/api` with web's branch `czar\/web` \(worker web owns that side\) will conflict in:\n {2}- `src\/x\.ts`/,
     );
-    expect(renderConflict(templates, place, undefined, 'main', ['README.md'])).toContain(
+    expect(renderConflict(templates, place, [{ peer: undefined, peerBranch: 'main', files: ['README.md'] }])).toContain(
       'Merge `main` into your branch now',
     );
+  });
+
+  it('conflicts with several branches come in one message, each branch with its owner and files', () => {
+    const text = renderConflict(templates, place, [
+      { peer: 'web', peerBranch: 'czar/web', files: ['src/x.ts', 'src/y.ts'] },
+      { peer: 'db', peerBranch: 'czar/db', files: ['src/x.ts'] },
+      { peer: undefined, peerBranch: 'main', files: ['README.md'] },
+    ]);
+    expect(text).toContain('with each of the 3 branches below will conflict in:');
+    expect(text).toContain(
+      '  - `czar/web` (worker web): `src/x.ts`, `src/y.ts`\n  - `czar/db` (worker db): `src/x.ts`',
+    );
+    expect(text).toContain('  - the base branch `main`: `README.md`');
+    expect(text).toContain('Merge `main` into your branch now');
+    expect(text).toContain("do not rewrite the other workers' lines there; run `czar peers` to see their tasks.");
   });
 
   it('does not rescan values, so placeholders inside them stay as written', () => {

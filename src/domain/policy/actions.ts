@@ -193,15 +193,23 @@ export type Action =
   | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
   /** Start an integration run for these merges (`worker@tip`, spaces between). */
   | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
-  /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
+  /**
+   * Tell the worker, once per counterpart and in one message, that its branch is predicted to conflict with peers'
+   * (or base), and who owns each side.
+   */
   | {
       readonly kind: 'warn_conflict';
       readonly worker: string;
-      readonly peer: string | undefined;
-      readonly peerBranch: string;
-      readonly files: readonly string[];
+      readonly sides: readonly ConflictSide[];
       readonly reason: string;
     };
+
+/** One branch a worker's branch is predicted to conflict with: a peer's, or base's (`peer` undefined). */
+export interface ConflictSide {
+  readonly peer: string | undefined;
+  readonly peerBranch: string;
+  readonly files: readonly string[];
+}
 
 export type ActionKind = Action['kind'];
 
