@@ -6,6 +6,7 @@ import type { CheckFailure } from '../observations.js';
 import type { ReviewFinding } from '../review-verdict.js';
 import type { IntegrationFailure } from '../integration-record.js';
 import type { RestartStart } from '../resume.js';
+import type { Outcome } from '../learning/outcome.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -179,6 +180,8 @@ export type Action =
       readonly failure: IntegrationFailure;
       readonly reason: string;
     }
+  /** Append a finished task's outcome to the per-user record. */
+  | { readonly kind: 'record_outcome'; readonly worker: string; readonly outcome: Outcome; readonly reason: string }
   /** Start an integration run for these merges (`worker@tip`, spaces between). */
   | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
