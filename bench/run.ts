@@ -7,6 +7,7 @@ import { benchScale } from './scale.js';
 import { benchSpawn } from './spawn.js';
 import { benchSupervise } from './supervise.js';
 import { benchReview } from './review.js';
+import { benchRouting } from './routing.js';
 import { benchVerify } from './verify.js';
 import { benchWeb } from './web.js';
 
@@ -23,6 +24,8 @@ if (only === undefined || only === 'verify') await benchVerify((line) => console
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
 if (only === undefined || only === 'review') await benchReview((line) => console.log(line));
+if (only === undefined || only === 'routing')
+  console.log(`${benchRouting(Number(process.argv[3] ?? '44')).join('\n')}\n`);
 if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);
 // The page in a real browser, and the fleet-size sweep, which takes long at 200 workers and more: only when asked for.
 if (only === 'web') await benchWeb((line) => console.log(line));

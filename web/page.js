@@ -1,5 +1,5 @@
 // czar web's page: plain DOM, no framework, drawn with the helpers of dom.js and worker-parts.js (inlined before it).
-/* global visible, el, nodes, checkpointsLine, checkpointsPart, checksPart */
+/* global visible, el, nodes, checkpointsLine, checkpointsPart, checksPart, agentsPart */
 'use strict';
 (() => {
   const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -122,6 +122,7 @@
       { class: `fleet ${fleet.running ? '' : 'stopped'}`, 'data-fleet': fleet.id, 'data-project': fleet.project },
       el('h2', {}, fleet.project),
       facts,
+      agentsPart(status),
       el('div', { class: 'workers' }, workers),
     );
   }

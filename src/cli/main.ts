@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   up: async () => (await import('./commands/up.js')).upCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   stats: async () => (await import('./commands/stats.js')).statsCommand,
+  forget: async () => (await import('./commands/forget.js')).forgetCommand,
   dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
   attach: async () => (await import('./commands/attach.js')).attachCommand,
   send: async () => (await import('./commands/fleet-requests.js')).sendCommand,

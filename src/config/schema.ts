@@ -84,6 +84,11 @@ export const reviewSchema = z
 
 const review = z.union([z.literal('off'), reviewSchema]);
 
+const taskKindField = name('task kind').optional().meta({
+  description:
+    "The task's kind (api, docs, tests...): outcomes are recorded and agents chosen per kind (default: the role, else the scope's top folders).",
+});
+
 export const workerSchema = z
   .strictObject({
     name: name('name').meta({ description: 'Unique worker name: the tmux session and default branch czar/<name>.' }),
@@ -96,6 +101,7 @@ export const workerSchema = z
       .optional()
       .meta({ description: 'Agent preset or agents: entry (default: the top-level agent).' }),
     role: name('role name').optional().meta({ description: 'prompts/roles/<role>.md is put before the task.' }),
+    kind: taskKindField,
     scope: globs.optional(),
     depends_on: z
       .array(z.string())
@@ -123,6 +129,7 @@ export const bonusSchema = z
     task_file: z.string().min(1).optional(),
     scope: globs.optional(),
     role: name('role name').optional(),
+    kind: taskKindField,
     builds_on: z.string().optional().meta({ description: 'The worker whose output this task builds on.' }),
     checkpoints: checkpoints.optional(),
   })

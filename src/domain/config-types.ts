@@ -82,6 +82,8 @@ export interface WorkerSpec {
   readonly branch: string;
   readonly agent: AgentCommand;
   readonly role: string | undefined;
+  /** The task's kind for the record and routing (`kind:`); absent: its role, else its scope's top folders. */
+  readonly kind?: string | undefined;
   /** Role text from `prompts/roles/<role>.md`, put before the task. */
   readonly roleText: string | undefined;
   /** Glob patterns of paths this task may touch; empty means anywhere. */
@@ -122,6 +124,8 @@ export interface BonusTask {
   readonly scope: readonly string[];
   readonly role: string | undefined;
   readonly roleText: string | undefined;
+  /** As `WorkerSpec.kind`. */
+  readonly kind?: string | undefined;
   /** Which worker's output this builds on, if any (named in the message that hands it out). */
   readonly buildsOn: string | undefined;
   /** The task's checkpoints, as a worker's (`WorkerSpec.checkpoints`). */

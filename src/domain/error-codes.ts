@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   person_command: [2, "a person's command was run from a worker's shell"],
   prompt_template: [1, 'a prompt template uses a placeholder czar does not fill'],
   purge_refused: [1, '`czar down --purge` kept workers whose work would be lost'],
+  record_off: [1, 'the per-user record of outcomes is off (CZAR_LEARN=off)'],
   remote_command_failed: [1, 'a command on an ssh host failed'],
   report_refused: [2, '`czar report` came from a shell that is not that worker'],
   request_refused: [1, 'the czar refused a request'],

@@ -1,4 +1,5 @@
 import type { HandoffFacts, SprintMetrics } from './status-schema.js';
+import { agentTableLines } from './learning/agent-stats.js';
 import { autonomyPercent, sprintSummary, TASK_COLUMNS, taskCells } from './metrics-text.js';
 import { neutraliseControls } from './sanitize.js';
 
@@ -118,6 +119,17 @@ export function renderHandoff(facts: HandoffFacts): string {
   );
 
   lines.push(...metricsSection(facts.metrics));
+  if (facts.agents !== undefined && facts.agents.length > 0)
+    lines.push(
+      '## Agents in this repository',
+      '',
+      'What czar recorded of each agent per task kind (`czar stats --agents`):',
+      '',
+      '```text',
+      ...agentTableLines(facts.agents).map(safe),
+      '```',
+      '',
+    );
   return lines.join('\n');
 }
 

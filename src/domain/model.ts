@@ -19,6 +19,9 @@ import type {
 } from './observations.js';
 import type { ReviewSpendEntry } from './review-usage.js';
 import type { WorkerUsage } from './usage.js';
+import type { Learning } from './learning/learning.js';
+import type { OutcomeTrack } from './learning/outcome.js';
+import { taskKind } from './learning/outcome.js';
 /**
  * The model the supervisor keeps between ticks: what the shell observed (reports, panes, git) and what the czar
  * remembers (state, ladder, alerts, tasks); `decide()` reads it and returns the memory it updated. Times: epoch ms.
@@ -35,6 +38,8 @@ export interface GivenTask {
   readonly fixes?: IntegrationFailure | undefined;
   readonly scope: readonly string[];
   readonly roleText: string | undefined;
+  /** What kind of task it is, for the record (`kind:`, else the role, else the scope's top folders). */
+  readonly kind?: string | undefined;
   readonly buildsOn: string | undefined;
   readonly at: number;
   /** The branch's `commitsAhead` when the task was handed out: a `done` needs commits beyond this. */
@@ -110,6 +115,8 @@ export interface WorkerMemory {
   readonly commentedTip?: string | undefined;
   /** The agent's own conversation czar last resumed: a later restart prefers it when no hook has named one since. */
   readonly resumedConversation?: string | undefined;
+  /** What the current task went through, for the record, and the outcome recorded when it ended. */
+  readonly outcome?: OutcomeTrack | undefined;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -186,6 +193,8 @@ export interface FleetModel {
   readonly hostLinks?: ReadonlyMap<string, HostLink> | undefined;
   /** A person's requests read since the last pass, oldest first: `decide()` answers each once and empties this. */
   readonly requests?: readonly RequestObservation[] | undefined;
+  /** The repository's identity and what the record holds (undefined when the record is off). */
+  readonly learning?: Learning | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */
@@ -245,6 +254,7 @@ export function ownTask(spec: WorkerSpec, now: number): GivenTask {
     text: spec.task,
     scope: spec.scope,
     roleText: spec.roleText,
+    kind: taskKind(spec.kind, spec.role, spec.scope),
     buildsOn: undefined,
     at: now,
     commitsAtStart: 0,

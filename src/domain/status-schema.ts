@@ -4,6 +4,7 @@ import { CheckpointsStatusSchema } from './checkpoint-status.js';
 import { ReviewStatusSchema } from './status-review-schema.js';
 import { HandoffChildSchema, TaskChildrenSchema } from './status-family-schema.js';
 import { HostStatusSchema } from './status-host-schema.js';
+import { AgentsStatusSchema } from './status-agents-schema.js';
 import {
   ReviewUsagePartSchema,
   TaskUsageSchema,
@@ -221,6 +222,7 @@ export const HandoffSchema = z
     }),
     /** Per task and per sprint, as `czar stats` computes them (the autonomy figure included). */
     metrics: SprintMetricsSchema,
+    agents: AgentsStatusSchema.optional(),
   })
   .describe('the facts of .czar/HANDOFF.md, written when the sprint is over');
 
@@ -250,6 +252,7 @@ export const FleetStatusSchema = z.strictObject({
     .optional()
     .describe('the ssh hosts that run workers; absent when every worker is local'),
   metrics: SprintMetricsSchema.optional(),
+  agents: AgentsStatusSchema.optional(),
 });
 
 /** The schema's type as the code holds it: nothing in a status is changed in place. */

@@ -99,6 +99,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
       pr: prs.branches[config.integration.branch],
     },
     metrics: sprintMetrics(status, tallyEvents(EMPTY_TALLY, events), now),
+    ...(status.agents === undefined ? {} : { agents: status.agents }),
   };
 }
 

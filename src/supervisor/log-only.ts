@@ -1,11 +1,16 @@
 import type { Action } from '../domain/policy/actions.js';
 import type { Fleet } from '../fleet/handle.js';
 import { runNotifyCommand } from './notify-command.js';
+import { recordOutcome } from './learning-record.js';
 
-type SayingAction = Extract<Action, { kind: 'fleet_event' | 'event' | 'alert' | 'clear_alert' | 'notify' }>;
+type SayingAction = Extract<
+  Action,
+  { kind: 'fleet_event' | 'event' | 'alert' | 'clear_alert' | 'notify' | 'record_outcome' }
+>;
 
 /**
- * Carries out the actions that only say something (an event, an alert raised or cleared, a notification) and
+ * Carries out the actions that only say something (an event, an alert raised or cleared, a notification, an
+ * outcome for the per-user record) and
  * returns whether `action` was one of them; the executor carries out the rest.
  */
 export function logOnly(fleet: Fleet, action: Action): action is SayingAction {
@@ -14,7 +19,14 @@ export function logOnly(fleet: Fleet, action: Action): action is SayingAction {
   return true;
 }
 
-const SAYING_KINDS: ReadonlySet<Action['kind']> = new Set(['fleet_event', 'event', 'alert', 'clear_alert', 'notify']);
+const SAYING_KINDS: ReadonlySet<Action['kind']> = new Set([
+  'fleet_event',
+  'event',
+  'alert',
+  'clear_alert',
+  'notify',
+  'record_outcome',
+]);
 
 function say(fleet: Fleet, action: SayingAction): void {
   const log = (kind: string, message: string, worker?: string, data?: Record<string, unknown>): void =>
@@ -42,6 +54,9 @@ function say(fleet: Fleet, action: SayingAction): void {
     case 'notify':
       log('notify', action.summary, action.worker, { episode: action.episode });
       void runNotifyCommand(fleet, action);
+      return;
+    case 'record_outcome':
+      void recordOutcome(fleet, action.outcome, action.reason, action.worker);
       return;
   }
 }

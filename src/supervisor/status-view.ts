@@ -9,6 +9,7 @@ import { sameItems } from '../domain/same-items.js';
 import { statusPieces, withUpdatedAt } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
 import { MetricsSource } from './metrics-source.js';
+import { repositoryStats, type AgentKindStats } from '../domain/learning/agent-stats.js';
 import type { ModelStore } from './model-store.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -62,6 +63,7 @@ export class StatusView {
       sprintOver: sprintEnded(model),
       ...integrationPart(model),
       ...hostsPart(model),
+      ...agentsPart(model),
     };
     const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
     const comparable = statusPieces({ ...status, updatedAt: '' });
@@ -96,6 +98,12 @@ function integrationPart(model: FleetModel): { integration?: IntegrationStatus; 
     integration: integrationStatus(record, candidatesOf(model, mergedTips), seen.pullRequests),
     ...(seen.handoff === undefined ? {} : { handoff: seen.handoff }),
   };
+}
+
+/** The `agents` part: this repository's record, once there is one. */
+function agentsPart(model: FleetModel): { agents?: AgentKindStats[] } {
+  const agents = repositoryStats(model.learning);
+  return agents === undefined || agents.length === 0 ? {} : { agents };
 }
 
 /** The `hosts` part of status.json; none when every worker is local. */

@@ -18,6 +18,7 @@ import { PullRequestComments } from './pull-request-comments.js';
 import { PersonRequests } from './person-requests.js';
 import { HostStreams } from './host-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
+import { loadLearning } from './learning-record.js';
 import { watchServer } from './server-watch.js';
 import { SettledDecision } from './settled-decision.js';
 import type { Source } from './source.js';
@@ -151,7 +152,7 @@ export class Supervisor {
     await makeFolder(this.signalsDir, 0o700);
     await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
     const restored = await restoreModel(this.fleet, this.observer, launchId);
-    this.store.set(restored.model);
+    this.store.set({ ...restored.model, learning: await loadLearning(this.fleet) });
     this.startedAt = restored.startedAt ?? this.startedAt;
     await this.executor.checks.restore(this.store.model.workers.map((worker) => worker.spec));
     await this.executor.reviews.restore(this.store.model.workers.map((worker) => worker.spec));

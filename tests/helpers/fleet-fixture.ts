@@ -36,6 +36,8 @@ export interface FixtureWorker {
   readonly review?: 'off' | Readonly<Record<string, unknown>>;
   /** An agent other than the simulated one: a preset or an `agents:` entry. */
   readonly agent?: string;
+  /** The task's kind, for the record of outcomes. */
+  readonly kind?: string;
 }
 
 /** A `checks:` entry in the written form. */

@@ -8,15 +8,18 @@ import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
 import { formatTokens, formatUsd } from '../../domain/units.js';
+import { printAgentStats } from './stats-agents.js';
 
 export const statsCommand: Command = {
   name: 'stats',
   forWorkers: true,
   summary:
-    "print the sprint's metrics: per task time to done, nudges, restarts, tokens and cost; per sprint pace, cost and autonomy",
-  usage: 'czar stats [-c czar.yaml] [--json]',
+    "print the sprint's metrics: per task time to done, nudges, restarts, tokens and cost; per sprint pace, cost and autonomy; with --agents, each agent's record per task kind",
+  usage: 'czar stats [-c czar.yaml] [--json] [--agents]',
   async run(args) {
-    const { values } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 0);
+    const options = { ...CONFIG_OPTION, json: { type: 'boolean' }, agents: { type: 'boolean' } } as const;
+    const { values } = parse(this, args, options, 0);
+    if (values.agents === true) return printAgentStats(values.json === true);
     const fleet = await fleetFrom(values.config);
     const status = await readJson<FleetStatus>(fleet.paths.status);
     if (status === undefined) {

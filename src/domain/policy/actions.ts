@@ -6,6 +6,7 @@ import type { CheckFailure, PersonComment } from '../observations.js';
 import type { ReviewFinding } from '../review-verdict.js';
 import type { IntegrationFailure } from '../integration-record.js';
 import type { RestartStart } from '../resume.js';
+import type { Outcome } from '../learning/outcome.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -191,6 +192,8 @@ export type Action =
     }
   /** Announce the sprint's end and write the handoff (after status.json shows the end). */
   | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
+  /** Append a finished task's outcome to the per-user record. */
+  | { readonly kind: 'record_outcome'; readonly worker: string; readonly outcome: Outcome; readonly reason: string }
   /** Start an integration run for these merges (`worker@tip`, spaces between). */
   | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /**

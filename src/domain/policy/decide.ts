@@ -20,6 +20,7 @@ import { settleChildren } from './spawn.js';
 import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { draftOf, noteRests } from './rest.js';
 import { act, transition } from './states.js';
+import { learnedIn, trackOutcomes } from './outcomes.js';
 
 /**
  * One pass of the czar's judgement: answer the person's requests, classify every worker whose inputs changed, then
@@ -71,6 +72,8 @@ export function decide(observed: FleetModel, now: number): Decision {
   const dependents = dependentsByName(drafts);
   for (const draft of drafts) tellDependents(ctx, draft, dependents);
   settleChildren(ctx, drafts);
+  // Before a finished worker takes a bonus task: the task it finished is recorded first.
+  trackOutcomes(ctx, drafts);
   let active = drafts.filter((draft) => ACTIVE.has(draft.memory.state) && !draft.memory.gaveUp).length;
   active = launchQueued(ctx, drafts, byName, active);
   const queue = handOutBonus(ctx, drafts, active);
@@ -81,6 +84,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of drafts) if (!draft.resting || changedFrom(draft.worker, draft)) transition(ctx, draft);
 
   const workers = drafts.map((draft, index) => unchangedOr(observed.workers[index], draft));
+  const learning = learnedIn(fleet.learning, actions);
   const same =
     workers.every((worker, index) => worker === observed.workers[index]) &&
     sameItems(queue, observed.queue) &&
@@ -89,9 +93,10 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.requests === observed.requests &&
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold &&
-    fleet.stateDirFullTold === observed.stateDirFullTold;
+    fleet.stateDirFullTold === observed.stateDirFullTold &&
+    learning === observed.learning;
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
-  const integrated = decideIntegration(same ? observed : { ...fleet, workers, queue }, now, actions);
+  const integrated = decideIntegration(same ? observed : { ...fleet, workers, queue, learning }, now, actions);
   const next = decideSprintEnd(integrated, actions);
   // A failed integration run is tried again once its backoff is over.
   const retryAt = next.integration?.running === false ? integrationRetryAt(next.integration) : undefined;

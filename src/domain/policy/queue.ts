@@ -10,6 +10,7 @@ import {
 } from '../model.js';
 import type { BonusTask, WorkerSpec } from '../config-types.js';
 import { openCheckpoints } from '../checkpoints.js';
+import { taskKind } from '../learning/outcome.js';
 import { finishedForGood } from '../verification.js';
 import { openChildren } from '../children.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, reached, type Context, type Draft } from './draft.js';
@@ -191,6 +192,7 @@ export function givenBonus(task: BonusTask, now: number, commitsAtStart: number)
     text: task.task,
     scope: task.scope,
     roleText: task.roleText,
+    kind: taskKind(task.kind, task.role, task.scope),
     buildsOn: task.buildsOn,
     at: now,
     commitsAtStart,

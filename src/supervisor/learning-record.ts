@@ -1,0 +1,56 @@
+import {
+  appendRecord,
+  learningDir,
+  readRecord,
+  repositoryIdentity,
+  type RecordReading,
+} from '../adapters/learning-files.js';
+import { keptOutcomes, latestOutcomes, type Learning } from '../domain/learning/learning.js';
+import { parseOutcome, type Outcome } from '../domain/learning/outcome.js';
+import type { Fleet } from '../fleet/handle.js';
+import path from 'node:path';
+
+/**
+ * The czar's side of the per-user record: read it into the model when the czar starts, append each outcome the
+ * policy records. A record that cannot be read or written costs the learning, never the sprint.
+ */
+
+export function outcomesFile(dir: string): string {
+  return path.join(dir, 'outcomes.jsonl');
+}
+
+/** The record's outcomes, each task's latest; `undefined` when the record is off. */
+export async function readOutcomes(env: NodeJS.ProcessEnv = process.env): Promise<RecordReading<Outcome> | undefined> {
+  const dir = learningDir(env);
+  if (dir === undefined) return undefined;
+  const reading = await readRecord(outcomesFile(dir), parseOutcome);
+  return { ...reading, items: latestOutcomes(reading.items) };
+}
+
+/** The model's learning at start: this repository's identity and the record (skipped lines said once in the log). */
+export async function loadLearning(fleet: Fleet): Promise<Learning | undefined> {
+  const reading = await readOutcomes().catch(async (error: unknown) => {
+    await fleet.log.emit('record_unreadable', `the record of outcomes could not be read: ${String(error)}`);
+    return undefined;
+  });
+  if (reading === undefined) return undefined;
+  if (reading.skipped > 0) await fleet.log.emit('record_skipped', skippedWarning(reading));
+  return { repo: await repositoryIdentity(fleet.config.repo), outcomes: reading.items };
+}
+
+/** One line for the lines a record reading skipped. */
+export function skippedWarning(reading: RecordReading<unknown>): string {
+  return `skipped ${reading.skipped} line(s) of the record that are not czar outcomes (first: ${reading.problem ?? 'unknown'}); they stay in the file and are ignored`;
+}
+
+/** Appends the outcome to the record; a failed write is said in the log. */
+export async function recordOutcome(fleet: Fleet, outcome: Outcome, reason: string, worker: string): Promise<void> {
+  const dir = learningDir();
+  if (dir === undefined) return;
+  try {
+    await appendRecord(outcomesFile(dir), outcome, parseOutcome, (items) => keptOutcomes(items, Date.now()));
+    await fleet.log.emit('outcome', `recorded: ${reason}`, worker, { kind: outcome.kind, end: outcome.end });
+  } catch (error) {
+    await fleet.log.emit('record_unwritable', `the outcome could not be recorded: ${String(error)}`, worker);
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../src/domain/learning/outcome.js';
+import { chooseAgent, type RoutingQuestion } from '../../src/domain/learning/routing.js';
+
+// Routing by the record: pure, with the randomness passed in as numbers.
+
+const HERE = 'r'.repeat(40);
+let next = 0;
+function outcome(agent: string, firstTry: boolean, overrides: Partial<Outcome> = {}): Outcome {
+  next++;
+  return {
+    v: 1,
+    id: `t${next}`,
+    at: '2026-11-01T10:00:00.000Z',
+    repo: HERE,
+    kind: 'api',
+    areas: [],
+    agent,
+    preset: agent,
+    end: firstTry ? 'verified' : 'gave_up',
+    firstTry,
+    checkFailures: [],
+    reviewRounds: 0,
+    verdicts: [],
+    nudges: 0,
+    restarts: 0,
+    minutes: 5,
+    usd: 1,
+    integrated: false,
+    ...overrides,
+  };
+}
+
+const settings = { pool: ['claude', 'codex'], explore: 0.1, minOutcomes: 2 };
+const ask = (outcomes: Outcome[], overrides: Partial<RoutingQuestion> = {}) =>
+  chooseAgent({ kind: 'api', repo: HERE, outcomes, settings, draws: [0.5, 0.5], ...overrides });
+
+describe('chooseAgent', () => {
+  it('measures an agent with too few outcomes before deciding on records', () => {
+    const choice = ask([outcome('claude', true), outcome('claude', true), outcome('codex', false)]);
+    expect(choice).toMatchObject({ agent: 'codex', why: 'measuring' });
+    expect(choice?.reason).toContain('codex 1 outcome(s), too few');
+  });
+
+  it('takes the best first-try rate for the kind, and says the records compared', () => {
+    const outcomes = [
+      outcome('claude', true),
+      outcome('claude', false),
+      outcome('codex', true),
+      outcome('codex', true),
+      outcome('codex', true, { kind: 'docs' }),
+    ];
+    const choice = ask(outcomes);
+    expect(choice).toMatchObject({ agent: 'codex', why: 'best record' });
+    expect(choice?.reason).toBe(
+      'codex for api (best record): claude 1/2 first try in this repository, $2.00/verified; codex 2/2 first try in this repository, $1.00/verified',
+    );
+  });
+
+  it('breaks a tie on rate by the lower cost per verified task', () => {
+    const outcomes = [
+      outcome('claude', true, { usd: 3 }),
+      outcome('claude', true, { usd: 3 }),
+      outcome('codex', true, { usd: 1 }),
+      outcome('codex', true, { usd: 1 }),
+    ];
+    expect(ask(outcomes)?.agent).toBe('codex');
+  });
+
+  it("uses this repository's record when it has enough, else every repository's", () => {
+    const elsewhere = (agent: string, firstTry: boolean) => outcome(agent, firstTry, { repo: 'other' });
+    const outcomes = [
+      elsewhere('claude', true),
+      elsewhere('claude', true),
+      elsewhere('codex', false),
+      elsewhere('codex', false),
+    ];
+    expect(ask(outcomes)?.agent).toBe('claude');
+    const here = [...outcomes, outcome('codex', true), outcome('codex', true), outcome('claude', false)];
+    const choice = ask(here);
+    expect(choice?.agent).toBe('codex');
+    expect(choice?.compared.map((record) => record.where)).toEqual(['any repository', 'this repository']);
+  });
+
+  it('explores a share of the time, never when explore is 0, and skips the excluded agent', () => {
+    const outcomes = [
+      outcome('claude', true),
+      outcome('claude', true),
+      outcome('codex', false),
+      outcome('codex', false),
+    ];
+    expect(ask(outcomes, { draws: [0.05, 0.9] })).toMatchObject({ agent: 'codex', why: 'exploring' });
+    expect(ask(outcomes, { draws: [0.05, 0.9], settings: { ...settings, explore: 0 } })?.agent).toBe('claude');
+    expect(ask(outcomes, { exclude: ['claude'] })).toMatchObject({ agent: 'codex', why: 'only choice' });
+    expect(ask(outcomes, { exclude: ['claude', 'codex'] })).toBeUndefined();
+  });
+});
