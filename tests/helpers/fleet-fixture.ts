@@ -36,6 +36,8 @@ export interface FixtureWorker {
   readonly review?: 'off' | Readonly<Record<string, unknown>>;
   /** An agent other than the simulated one: a preset or an `agents:` entry. */
   readonly agent?: string;
+  /** The worker's `sandbox:` in the written form. */
+  readonly sandbox?: string | Readonly<Record<string, unknown>>;
 }
 
 /** A `checks:` entry in the written form. */
