@@ -42,6 +42,9 @@ export function client(cwd: string): SimpleGit {
       allowUnsafeGitProxy: true,
       allowUnsafeTemplateDir: true,
       allowUnsafeDiffExternal: true,
+      // czar sets it itself, to /dev/null, when it reads a boxed worker's repository (its hooks must never run as czar).
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
     },
     errors: (error, result) => {
       if (result.exitCode === 0) return error;

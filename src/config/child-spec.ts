@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { boxedRepoPath } from '../domain/box.js';
 import type { CzarRequest } from '../domain/czar-request.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { WORKER_NAME } from '../domain/words.js';
@@ -42,13 +43,15 @@ export function childSpec(config: Config, parent: WorkerSpec, request: SpawnRequ
     scope: request.scope,
     dependsOn: [],
     env: parent.env,
-    worktree: path.join(config.worktrees, name),
+    // A boxed parent's child is boxed as it is: spawning must never be a way out of the box.
+    worktree: parent.sandbox === undefined ? path.join(config.worktrees, name) : boxedRepoPath(config.stateDir, name),
     checks:
       request.checks === undefined
         ? parent.checks
         : parent.checks.filter((check) => request.checks?.includes(check.name) === true),
     review: parent.review,
     parent: parent.name,
+    ...(parent.sandbox === undefined ? {} : { sandbox: parent.sandbox }),
   };
 }
 

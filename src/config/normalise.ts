@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { boxedRepoPath } from '../domain/box.js';
 import { CzarError } from '../domain/errors.js';
 import { hostWorktreePath } from '../domain/host-layout.js';
 import type { AgentCommand, BonusTask, Config, WorkerSpec } from '../domain/config-types.js';
@@ -8,6 +9,7 @@ import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';
 import { resolveHosts } from './resolve-hosts.js';
 import { resolveReview } from './resolve-review.js';
+import { resolveSandbox } from './resolve-sandbox.js';
 import { resolveCheck, resolveChecks, resolvePolicy, resolvePrices } from './resolve-policy.js';
 import type { ConfigPath } from './source-map.js';
 import type { WrittenBonus, WrittenConfig, WrittenWorker } from './schema.js';
@@ -95,14 +97,16 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
   };
 
   const hosts = resolveHosts(written.hosts, configDir);
-  const worktreeOf = (worker: WrittenWorker): string => {
+  const stateDir = path.join(configDir, '.czar');
+  const worktreeOf = (worker: WrittenWorker, boxed: boolean): string => {
     const host = hosts.find((candidate) => candidate.name === worker.host);
-    return host === undefined
-      ? path.join(worktrees, worker.name)
-      : hostWorktreePath(host, written.project, worker.name);
+    if (host !== undefined) return hostWorktreePath(host, written.project, worker.name);
+    // A boxed worker gets a repository of its own, not a linked worktree: its refs are then its own to move.
+    return boxed ? boxedRepoPath(stateDir, worker.name) : path.join(worktrees, worker.name);
   };
   const workers: WorkerSpec[] = written.workers.map((worker, index) => {
     const own = task(worker, ['workers', index]);
+    const sandbox = resolveSandbox(worker.sandbox ?? written.sandbox, configDir);
     return {
       name: worker.name,
       ...own,
@@ -114,11 +118,12 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       scope: worker.scope ?? [],
       dependsOn: worker.depends_on ?? [],
       env: worker.env ?? {},
-      worktree: worktreeOf(worker),
+      worktree: worktreeOf(worker, sandbox.mode !== 'off'),
       checks: resolveChecks(written.checks, worker.checks),
       review: resolveReview(written, worker, agentFor, facts.roles),
       ...(worker.host === undefined ? {} : { host: worker.host }),
       checkpoints: taskCheckpoints(worker.checkpoints, own.task),
+      ...(sandbox.mode === 'off' ? {} : { sandbox }),
     };
   });
 
@@ -143,7 +148,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
     repo: facts.repoTop,
     base,
     worktrees,
-    stateDir: path.join(configDir, '.czar'),
+    stateDir,
     tmuxSocket: `czar-${written.project}`,
     defaultAgent,
     agents,

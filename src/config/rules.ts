@@ -3,6 +3,7 @@ import { agentDefinitions, agentScreenPatterns, knownAgents } from './rules-agen
 import { integrationBranchOwn, uniqueBranches } from './rules-branches.js';
 import { uniqueCheckNames } from './rules-checks.js';
 import { reviewersCanReview } from './rules-review.js';
+import { sandboxHere, sandboxWritableOwn } from './rules-sandbox.js';
 import { ownEnvKeys } from './rules-env.js';
 import { hostCapacity, knownHosts, uniqueHostNames } from './rules-hosts.js';
 import { autoAnswerRegexes, durationMinimums, spawnLimitsAgree, stuckAfterIdle } from './rules-policy.js';
@@ -34,6 +35,8 @@ export const RULES: readonly Rule[] = [
   uniqueHostNames,
   knownHosts,
   hostCapacity,
+  sandboxHere,
+  sandboxWritableOwn,
   uniqueCheckNames,
   reviewersCanReview,
   honourableScopes,

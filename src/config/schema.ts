@@ -3,6 +3,7 @@ import { PRESET_NAMES } from '../domain/config-types.js';
 import { checkpoints, duration, env, exactlyOneTask, globs, name } from './schema-fields.js';
 import { hostSchema, notifySchema, prSchema } from './schema-external.js';
 import { policySchema, priceSchema } from './schema-policy.js';
+import { sandboxSchema } from './schema-sandbox.js';
 
 /**
  * The WRITTEN form of `czar.yaml`: exactly what a person types, validated strictly (`z.strictObject`, so a typo in
@@ -118,6 +119,7 @@ export const workerSchema = z
       .optional()
       .meta({ description: "This worker's review: off, or fields that replace the fleet's review: ones." }),
     checkpoints: checkpoints.optional(),
+    sandbox: sandboxSchema.optional().meta({ description: "This worker's box: replaces the fleet's sandbox:." }),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)
   .meta(exactlyOneTask.jsonSchema);
@@ -189,6 +191,7 @@ export const configSchema = z.strictObject({
   notify: notifySchema.optional(),
   hosts: z.array(hostSchema).optional().meta({ description: 'SSH hosts that run workers (workers[].host picks one).' }),
   integration: integrationSchema.optional(),
+  sandbox: sandboxSchema.optional(),
   pr: prSchema.optional(),
   prices: z.record(z.string().min(1), priceSchema).optional().meta({
     description:

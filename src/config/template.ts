@@ -93,6 +93,11 @@ workers:
 #   checks: [{ name: test, run: npm test }]   # default: the fleet's checks
 #   advance_base: false
 
+# Each worker in a box of its own (bubblewrap): it writes only its own repository (a clone in .czar/work/), its
+# agent's private config, its /tmp and writable:; no network, no tmux socket, no siblings. off (default), on (unboxed
+# with a warning where bubblewrap is missing) or required (refuse). A worker's own sandbox: replaces this one.
+# sandbox: { mode: on, allow_hosts: [registry.npmjs.org:443], writable: [] }
+
 # Pull requests through gh: after a branch is verified or integrated, or off.
 # pr: { remote: origin, when: off, draft: true, comments_every: 1m }
 

@@ -1,3 +1,4 @@
+import type { SandboxSpec } from './box.js';
 import type { HostSpec } from './host-layout.js';
 import type { PriceTable } from './prices.js';
 
@@ -102,6 +103,8 @@ export interface WorkerSpec {
   readonly checkpoints?: readonly string[] | undefined;
   /** The worker that spawned this one (`czar spawn`): its branch is cut from the parent's and goes back to it. */
   readonly parent?: string | undefined;
+  /** Its box (`sandbox:`); absent: not boxed. A boxed worker's `worktree` is a repository of its own in the state dir. */
+  readonly sandbox?: SandboxSpec | undefined;
 }
 
 /** A worker's reviewer: an agent run once, headless, on each done tip, in a checkout czar owns. */

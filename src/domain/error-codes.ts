@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   request_refused: [1, 'the czar refused a request'],
   review_output_too_large: [1, 'a reviewer printed too much and was stopped'],
   review_timed_out: [1, 'a reviewer gave no answer in time and was stopped'],
+  sandbox_unavailable: [1, "a worker's box was required (`sandbox: required`) and no engine can make it here"],
   server_orphaned: [1, "the fleet's tmux server runs a fleet whose state folder is gone"],
   server_taken: [1, "the fleet's tmux server runs another project's fleet"],
   sim_usage: [2, 'the simulated agent was given a wrong option'],

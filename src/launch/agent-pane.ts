@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { makeFolder, resolveLinks, writeTextFile } from '../adapters/file-system.js';
-import * as git from '../adapters/git.js';
-import { worktreeIdentity } from '../adapters/git-worktrees.js';
+import { makeFolder, writeTextFile } from '../adapters/file-system.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
@@ -12,6 +10,7 @@ import type { AgentSetup } from '../agents/preset.js';
 import { agentPath } from '../domain/agent-env.js';
 import { CzarError } from '../domain/errors.js';
 import { logFile } from '../domain/paths.js';
+import { localPlaceOf } from './places.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 
@@ -23,7 +22,7 @@ export function agentPathOf(worker: WorkerSpec): string {
 /**
  * The one place an agent's process is started, in a new session or again in its pane. tmux falls back to the
  * server's folder when `-c` names a folder that is gone, which put agents in the person's main checkout; so the
- * worktree is checked first: it exists, it is its own work tree of this repository, and it is on the worker's branch.
+ * worker's place checks its folder first: it exists, it is the worker's own, and it is on the worker's branch.
  */
 export async function startAgentPane(
   fleet: Fleet,
@@ -31,8 +30,9 @@ export async function startAgentPane(
   pane?: { readonly paneId: string },
   options: { readonly worktreeJustMade?: boolean; readonly conversation?: string | undefined } = {},
 ): Promise<string> {
-  if (options.worktreeJustMade !== true) await verifyOwnWorktree(fleet, worker);
-  const { argv, env } = await agentLaunchSpec(fleet, worker, options.conversation);
+  const place = localPlaceOf(worker);
+  if (options.worktreeJustMade !== true) await place.verify(fleet, worker);
+  const { argv, env } = await place.program(fleet, worker, await agentLaunchSpec(fleet, worker, options.conversation));
   if (pane !== undefined) {
     // Marked before the respawn: whatever the log says after this is the new program's.
     await notePaneRespawned(logFile(fleet.paths, worker.name));
@@ -46,52 +46,6 @@ export async function startAgentPane(
     env,
     logFile: logFile(fleet.paths, worker.name),
   });
-}
-
-const commonDirs = new Map<string, Promise<string>>();
-
-/** The repository's shared `.git`, asked once per process: it is the same for every worker of a launch. */
-function repoCommonDir(repo: string): Promise<string> {
-  let dir = commonDirs.get(repo);
-  if (dir === undefined) {
-    dir = git.commonDir(repo).then((found) => resolveLinks(found).catch(() => found));
-    commonDirs.set(repo, dir);
-    // A failed look is not remembered: the next start asks git again.
-    dir.catch(() => commonDirs.delete(repo));
-  }
-  return dir;
-}
-
-/** Throws a sentence saying what is wrong with the worker's worktree and how to set it right. */
-export async function verifyOwnWorktree(fleet: Fleet, worker: WorkerSpec): Promise<void> {
-  const { config } = fleet;
-  const where = `worker "${worker.name}" was not started`;
-  const identity = await worktreeIdentity(worker.worktree);
-  if (identity === undefined) {
-    throw new CzarError(
-      'worktree_missing',
-      `The worktree ${worker.worktree} is missing or not a git worktree, so ${where}; run "czar up" to make it again.`,
-    );
-  }
-  const [top, own, commonDir, repoCommon] = await Promise.all([
-    resolveLinks(identity.top).catch(() => identity.top),
-    resolveLinks(worker.worktree).catch(() => worker.worktree),
-    resolveLinks(identity.commonDir).catch(() => identity.commonDir),
-    repoCommonDir(config.repo),
-  ]);
-  if (top !== own || commonDir !== repoCommon) {
-    throw new CzarError(
-      'worktree_foreign',
-      `${worker.worktree} is not a worktree of ${config.repo} (git sees ${identity.top}), so ${where}; move that folder away and run "czar up" to make the worktree.`,
-    );
-  }
-  if (identity.branch !== worker.branch) {
-    const on = identity.branch === undefined ? 'a detached HEAD' : `branch "${identity.branch}"`;
-    throw new CzarError(
-      'worktree_wrong_branch',
-      `The worktree ${worker.worktree} is on ${on}, not "${worker.branch}", so ${where}; check out "${worker.branch}" there and run "czar up" again.`,
-    );
-  }
 }
 
 /**

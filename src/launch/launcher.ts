@@ -13,7 +13,7 @@ import type { DeliveryOptions } from './delivery-pane.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { prepareOneOnHost, startOnHost, type HostPrepared } from './start-on-host.js';
-import { prepareWorktree } from './worktree-step.js';
+import { prepareWorktree } from './places.js';
 import type { WorkerPlan } from './plan.js';
 import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
 import { taskDigest } from './up-notes.js';

@@ -207,6 +207,11 @@ function deliveryStep(
 }
 
 function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeStep } | { problem: string } {
+  // A boxed worker's repository of its own is no worktree of this repo: it is there (and checked at its start) or not.
+  if (worker.sandbox !== undefined) {
+    if (facts.existingPaths.has(worker.worktree)) return { step: 'reuse' };
+    return { step: facts.branches.has(worker.branch) ? 'checkout-branch' : 'create-branch' };
+  }
   const here = facts.worktrees.find((entry) => samePath(entry.path, worker.worktree));
   const elsewhere = facts.worktrees.find(
     (entry) => entry.branch === worker.branch && !samePath(entry.path, worker.worktree),

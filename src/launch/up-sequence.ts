@@ -1,8 +1,11 @@
 import path from 'node:path';
+import { findBoxEngine } from '../adapters/box-engine.js';
 import { modifiedAt } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
+import { boxLines, boxVerdict } from '../domain/box.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import type { FleetStatus } from '../domain/status-schema.js';
@@ -40,10 +43,13 @@ export async function launch(
   ]);
   const [facts, repo] = await Promise.all([gatherFacts(fleet), options.dryRun ? undefined : readRepoState(fleet)]);
   const plan = planLaunch(config, facts, options);
+  const boxes = await boxesOf(config.workers);
   if (options.dryRun || repo === undefined) {
     for (const line of describePlan(config, plan)) say.note(line);
-    return plan.problems.length === 0 ? 0 : 1;
+    for (const line of boxes.lines) say.note(`  ${line}`);
+    return plan.problems.length === 0 && boxes.refused === undefined ? 0 : 1;
   }
+  if (boxes.refused !== undefined) throw new CzarError('sandbox_unavailable', boxes.refused);
   // Problems seen while another up launches may be its half-made steps (a worktree folder git does not list yet):
   // the plan made under the lock decides then. Otherwise bad input is refused before anything is written.
   if (
@@ -274,4 +280,12 @@ export async function startCzar(fleet: Fleet, fresh: FreshWorktrees = new Map())
     'czar_started',
     `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`,
   );
+}
+
+/** What each worker's box allows, and the first refusal (`sandbox: required` on a machine without an engine). */
+async function boxesOf(workers: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
+  if (!workers.some((worker) => worker.sandbox !== undefined)) return { lines: [], refused: undefined };
+  const engine = await findBoxEngine();
+  const refusal = workers.map((worker) => boxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
+  return { lines: boxLines(workers, engine), refused: refusal?.why };
 }

@@ -11,7 +11,7 @@ import { prepareOnHosts } from './start-on-host.js';
 import { machinesInTurn } from './machine-turns.js';
 import type { WorkerPlan } from './plan.js';
 import { restartedMessage } from './prompts.js';
-import { prepareWorktree } from './worktree-step.js';
+import { prepareWorktree } from './places.js';
 
 /** git processes making worktrees at once during a launch: about what two cores keep busy. */
 const WORKTREES_AT_ONCE = 4;

@@ -21,6 +21,8 @@ export type Directive =
   /** `czar report --checkpoint <which>`, run as an agent runs it: the czar on PATH, in the worktree. */
   | { readonly kind: 'checkpoint'; readonly which: string }
   | { readonly kind: 'result'; readonly text: string }
+  /** A shell command, run as an agent's shell tool runs one: `sh -c` in the worktree (`\n` is a new line). */
+  | { readonly kind: 'run'; readonly command: string }
   /** Record a model call in a Claude-shaped transcript, so czar's usage tracking can be tested without a model. */
   | { readonly kind: 'usage'; readonly input: number; readonly output: number; readonly model: string }
   /** Record the prompt as received (or with its last line changed, as an agent that got something else) in the transcript. */
@@ -157,6 +159,10 @@ function parseLine(body: string): Directive | string {
       return words[0] === undefined || words.length < 2
         ? `"@sim spawn" needs a child's name and its task, got "${rest}"; write e.g. "@sim spawn parser # Parser\\n@sim done".`
         : { kind: 'spawn', child: words[0], task: unescape(/^\S+\s+\S+\s(.*)$/s.exec(body)?.[1] ?? '') };
+    case 'run':
+      return rest === ''
+        ? `"@sim run" needs a command; write e.g. "@sim run ls -la".`
+        : { kind: 'run', command: unescape(rest) };
     case 'result':
       return rest === ''
         ? `"@sim result" needs text; write e.g. "@sim result parser done; docs left".`

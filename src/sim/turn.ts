@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
+import { run } from '../adapters/process.js';
 import { claudeProjectDir } from '../agents/usage-records.js';
 import type { Directive } from './directives.js';
 import { mergeKeepingBoth } from './merge.js';
@@ -91,6 +92,11 @@ export async function runDirective(
         ),
       );
       return 'next';
+    case 'run': {
+      const ran = await runShell(directive.command, context.cwd);
+      print(renderStep(`Bash(${directive.command.split('\n')[0] ?? ''})`, ran, width));
+      return 'next';
+    }
     case 'result': {
       const file = await context.reporter?.writeResult(directive.text);
       print(
@@ -226,4 +232,11 @@ function alter(prompt: string): string {
   const last = lines.findLastIndex((line) => line.trim() !== '');
   if (last >= 0) lines[last] = `${lines[last] ?? ''} (garbled)`;
   return lines.join('\n');
+}
+
+/** Runs a command with `sh -c` as a shell tool does; its output (and exit status when not 0), at most 2000 characters. */
+async function runShell(command: string, cwd: string): Promise<string> {
+  const result = await run('sh', ['-c', command], { cwd, allowFailure: true, timeoutMs: 60_000 });
+  const status = result.exitCode === 0 ? '' : `\n(exit ${result.exitCode})`;
+  return `${result.stdout}${result.stderr}${status}`.trim().slice(-2000) || '(no output)';
 }

@@ -2,6 +2,7 @@ import { branchCutAt, commitActivity, NO_COMMITS, ownDirtyPaths } from '../adapt
 import { branchTips, headRef, isAncestor } from '../adapters/git.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { branchPlaces } from '../adapters/worktree-place.js';
+import { placeKind } from '../domain/box.js';
 import type { BranchPlace } from '../domain/branch-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/status-schema.js';
@@ -45,8 +46,9 @@ export class GitLooks {
     const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
     const children = store.model.workers.filter((worker) => names.includes(worker.spec.parent ?? ''));
     const specs = [...new Set([...names, ...children.map((child) => child.spec.name)])].map((name) => store.spec(name));
-    // A host's worktree is not on this machine: its commits arrive as the branch here, its own place stays unseen.
-    const local = specs.filter((spec) => spec.host === undefined);
+    // Only a linked worktree's place is read here: a host's or a box's commits arrive as the branch here (fetched from
+    // its own repository), and its own place stays unseen.
+    const local = specs.filter((spec) => placeKind(spec) === 'worktree');
     const { tips, places } = await branchPlaces(
       fleet.config.repo,
       local.map((spec) => ({

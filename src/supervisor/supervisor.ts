@@ -16,7 +16,7 @@ import { Observer } from './observer.js';
 import { PassClock } from './pass-clock.js';
 import { PullRequestComments } from './pull-request-comments.js';
 import { PersonRequests } from './person-requests.js';
-import { HostStreams } from './host-streams.js';
+import { BoxDoors, HostStreams } from './place-streams.js';
 import { restoreModel, SavedStateFile } from './saved-state.js';
 import { loadLearning } from './learning-record.js';
 import { watchServer } from './server-watch.js';
@@ -129,6 +129,7 @@ export class Supervisor {
     // The host links first: the observer's pane reading skips the hosts the model holds unreachable.
     this.sources = [
       this.hostStreams,
+      new BoxDoors(fleet, this.halt.signal),
       this.observer,
       this.executor.checks,
       this.executor.reviews,

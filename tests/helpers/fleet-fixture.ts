@@ -38,6 +38,8 @@ export interface FixtureWorker {
   readonly agent?: string;
   /** The task's kind, for the record of outcomes. */
   readonly kind?: string;
+  /** The worker's `sandbox:` in the written form. */
+  readonly sandbox?: string | Readonly<Record<string, unknown>>;
 }
 
 /** A `checks:` entry in the written form. */

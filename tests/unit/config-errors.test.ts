@@ -319,7 +319,7 @@ describe('config mistakes', () => {
 
   it('an x- key other than at the top is still an unknown key', () => {
     expect(problems(`${head}  - { name: api, task: x, x-note: y }\n`)).toEqual([
-      'czar.yaml:3:27: unknown key "x-note" in workers[0]; allowed keys here are name, task, task_file, branch, agent, role, kind, scope, depends_on, env, host, checks, review, checkpoints.',
+      'czar.yaml:3:27: unknown key "x-note" in workers[0]; allowed keys here are name, task, task_file, branch, agent, role, kind, scope, depends_on, env, host, checks, review, checkpoints, sandbox.',
     ]);
   });
 

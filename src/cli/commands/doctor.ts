@@ -1,5 +1,8 @@
 import { reviewerNotes } from '../../domain/review-text.js';
 import path from 'node:path';
+import { findBoxEngine, landlockListed } from '../../adapters/box-engine.js';
+import { boxLines, boxVerdict } from '../../domain/box.js';
+import type { WorkerSpec } from '../../domain/config-types.js';
 import { ghLoggedIn } from '../../adapters/gh.js';
 import { agentKind } from '../../agents/index.js';
 import { gitVersion } from '../../adapters/git.js';
@@ -72,6 +75,7 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   const stateDirCheck = checkStateDir(fleet);
   if (stateDirCheck !== undefined) checks.push(stateDirCheck);
   checks.push(...(await checkHosts(config)));
+  checks.push(...(await checkBoxes(config.workers)));
   if (config.notify !== undefined)
     checks.push(
       await commandCheck(
@@ -87,6 +91,25 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   for (const problem of plan.problems) checks.push({ ok: false, line: `launch plan: ${problem}` });
   if (config.pr.when !== 'off') checks.push(await checkGh(config.repo, config.file));
   return checks;
+}
+
+/** Per worker with a sandbox: what its box allows, or why it has none (a refusal fails, as `up` would refuse). */
+async function checkBoxes(workers: readonly WorkerSpec[]): Promise<Check[]> {
+  if (!workers.some((worker) => worker.sandbox !== undefined)) return [];
+  const engine = await findBoxEngine();
+  const refused = new Set(
+    workers.filter((worker) => boxVerdict(worker, engine).kind === 'refused').map((worker) => worker.name),
+  );
+  const landlock = (await landlockListed())
+    ? 'listed by the kernel (not used: the box has no network at all)'
+    : 'not listed by the kernel (not needed)';
+  return [
+    ...boxLines(workers, engine).map((line) => ({
+      ok: ![...refused].some((name) => line.startsWith(`${name}:`)),
+      line: `sandbox: ${line}`,
+    })),
+    { ok: true, line: `sandbox: Landlock ${landlock}` },
+  ];
 }
 
 /** `up` keeps the state dir out of git's view (info/exclude), which is just what `git clean -x` removes. */

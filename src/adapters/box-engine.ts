@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import type { BoxEngine } from '../domain/box.js';
+import { run } from './process.js';
+import { which } from './which.js';
+
+/**
+ * The sandbox engine of this machine, found once per process: bubblewrap on Linux. Found means it also ran: a bwrap
+ * that cannot make namespaces here (a container without them, an AppArmor rule) is no engine. `CZAR_BWRAP` names
+ * another binary (a path), or `none` to run as a machine without one.
+ */
+const found = new Map<string, Promise<BoxEngine>>();
+
+export function findBoxEngine(): Promise<BoxEngine> {
+  const wanted = process.env.CZAR_BWRAP ?? 'bwrap';
+  let engine = found.get(wanted);
+  if (engine === undefined) {
+    engine = probe(wanted);
+    found.set(wanted, engine);
+  }
+  return engine;
+}
+
+async function probe(wanted: string): Promise<BoxEngine> {
+  if (process.platform !== 'linux')
+    return { kind: 'none', reason: `czar boxes workers with bubblewrap on Linux, and this is ${process.platform}` };
+  if (wanted === 'none') return { kind: 'none', reason: 'CZAR_BWRAP=none' };
+  const file = await which(wanted, process.cwd());
+  if (file === undefined) return { kind: 'none', reason: `${wanted} is not installed` };
+  const version = await run(file, ['--version'], { allowFailure: true }).catch(() => undefined);
+  const trial = await run(
+    file,
+    ['--ro-bind', '/', '/', '--unshare-pid', '--unshare-net', '--cap-drop', 'ALL', '--', 'true'],
+    { allowFailure: true, timeoutMs: 10_000 },
+  ).catch(() => undefined);
+  if (trial === undefined || trial.exitCode !== 0)
+    return {
+      kind: 'none',
+      reason: `${file} cannot make a box here (${(trial?.stderr ?? '').trim().split('\n')[0] || 'it did not run'})`,
+    };
+  return { kind: 'bwrap', path: file, version: (version?.stdout ?? '').trim() || 'bubblewrap' };
+}
+
+/**
+ * Whether the kernel offers Landlock (listed among its security modules). czar's box does not rely on it (a network
+ * namespace does the network, since Landlock's TCP rules need Linux 6.7); `czar doctor` says what is there.
+ */
+export async function landlockListed(): Promise<boolean> {
+  const modules = await readFile('/sys/kernel/security/lsm', 'utf8').catch(() => '');
+  return modules.split(',').includes('landlock');
+}

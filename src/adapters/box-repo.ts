@@ -1,0 +1,44 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { branchExists, git, headRef } from './git.js';
+
+/**
+ * A boxed worker's repository of its own: a `git clone --shared` of the main repository (objects borrowed through
+ * `objects/info/alternates`, so nothing is copied) on the worker's branch. Its refs, index and config are its own, so
+ * the only branch it can move is its own; czar fetches that branch back into the main repository.
+ */
+
+/**
+ * Makes the repository: the branch in the main repository first (cut from `from` when missing, never reset), then the
+ * clone on it, with the person's git identity (the box hides their ~/.gitconfig). Says whether it made the branch.
+ */
+export async function makeBoxedRepo(
+  repo: string,
+  folder: string,
+  branch: string,
+  from: string,
+  knownToExist?: boolean,
+): Promise<'created' | 'reused-branch'> {
+  const existed = knownToExist ?? (await branchExists(repo, branch));
+  if (!existed) await git(repo, ['branch', '--no-track', branch, headRef(from)]);
+  await mkdir(path.dirname(folder), { recursive: true });
+  await git(repo, ['clone', '--quiet', '--shared', '--no-tags', '--branch', branch, '--', repo, folder]);
+  for (const key of ['user.name', 'user.email']) {
+    const value = await git(repo, ['config', '--get', key], { allowFailure: true });
+    if (value.exitCode === 0) await git(folder, ['config', key, value.stdout.trim()]);
+  }
+  return existed ? 'reused-branch' : 'created';
+}
+
+/**
+ * Brings the worker's branch from its repository into the main one, fast-forward only: a branch here that went
+ * another way is never overwritten (git refuses, and the caller says so). The worker's hooks and fsmonitor never run:
+ * czar reads its repository as a stranger's.
+ */
+export async function fetchFromBox(repo: string, folder: string, branch: string): Promise<void> {
+  await git(repo, [
+    ...['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'],
+    ...['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', folder],
+    `refs/heads/${branch}:refs/heads/${branch}`,
+  ]);
+}

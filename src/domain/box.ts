@@ -1,0 +1,132 @@
+import path from 'node:path';
+
+/**
+ * A worker's box: what `sandbox:` in czar.yaml asks for, and the pure parts of making it (who gets one, the engine's
+ * command line, what a person is told it allows). The engine is found and run in `adapters/box-engine.ts`.
+ */
+
+export const SANDBOX_MODES = ['off', 'on', 'required'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+/** The resolved `sandbox:` of one worker. */
+export interface SandboxSpec {
+  /** off: no box; on: boxed where an engine is found, else unboxed (said once); required: no engine, no launch. */
+  readonly mode: SandboxMode;
+  /** `host:port` pairs the worker may reach besides its agent's model endpoint. */
+  readonly allowHosts: readonly string[];
+  /** Absolute paths the worker may write besides its own folder. */
+  readonly writable: readonly string[];
+}
+
+export const SANDBOX_OFF: SandboxSpec = { mode: 'off', allowHosts: [], writable: [] };
+
+/** The engine found on this machine, or why there is none. */
+export type BoxEngine =
+  | { readonly kind: 'bwrap'; readonly path: string; readonly version: string }
+  | { readonly kind: 'none'; readonly reason: string };
+
+/** Where a worker's repository of its own lives: in czar's state, never beside the siblings' worktrees. */
+export function boxedRepoPath(stateDir: string, worker: string): string {
+  return path.join(stateDir, 'work', worker);
+}
+
+/** The folder czar shares with one boxed worker (its door): seen inside the box in place of the state dir. */
+export function doorPath(stateDir: string, worker: string): string {
+  return path.join(stateDir, 'doors', worker);
+}
+
+/** The parts of a worker a box is made from. */
+export interface BoxedWorker {
+  readonly name: string;
+  readonly worktree: string;
+  readonly sandbox?: SandboxSpec | undefined;
+}
+
+/** What a launch does for one worker whose sandbox is not off, given the engine this machine has. */
+export type BoxVerdict =
+  | { readonly kind: 'boxed' }
+  | { readonly kind: 'unboxed'; readonly why: string }
+  | { readonly kind: 'refused'; readonly why: string };
+
+export function boxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
+  if (worker.sandbox === undefined || worker.sandbox.mode === 'off') return { kind: 'unboxed', why: 'sandbox: off' };
+  if (engine.kind === 'bwrap') return { kind: 'boxed' };
+  if (worker.sandbox.mode === 'on')
+    return { kind: 'unboxed', why: `no sandbox engine (${engine.reason}); sandbox: on runs it unboxed` };
+  return {
+    kind: 'refused',
+    why: `worker "${worker.name}" has sandbox: required but this machine has no sandbox engine (${engine.reason}); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
+  };
+}
+
+/** Everything the engine's command line is made from, gathered by the launch. */
+export interface BoxPlan {
+  /** The worker's own repository: its only writable folder besides `writable` and its agent's private folder. */
+  readonly folder: string;
+  /** The folder shared with czar (reports in, facts out), bound over the state dir. */
+  readonly door: string;
+  readonly stateDir: string;
+  readonly home: string;
+  /** Folders that must stay readable although they sit under the home or /tmp (the repo, czar, the agent). */
+  readonly readable: readonly string[];
+  /** Folders hidden with an empty one: the siblings' worktrees, the tmux socket's folder. */
+  readonly hidden: readonly string[];
+  /** Writable besides the folder: the agent's private config copy, then `writable:`. */
+  readonly writable: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly argv: readonly string[];
+}
+
+/**
+ * The bubblewrap command line that runs `plan.argv` boxed. Order matters: a later mount covers an earlier one, so the
+ * system goes in read-only, then empty /tmp and home, then what must stay readable, then what is hidden, then what is
+ * writable, and last the parts of the worker's own `.git` that would let it run code as czar (its config and hooks).
+ */
+export function boxArgv(engine: string, plan: BoxPlan): string[] {
+  const bind = (flag: string, dir: string): string[] => [flag, dir, dir];
+  const gitDir = path.join(plan.folder, '.git');
+  return [
+    engine,
+    ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'],
+    ...['--tmpfs', '/tmp', '--tmpfs', plan.home],
+    ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
+    ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
+    ...['--bind', plan.door, plan.stateDir],
+    ...bind('--bind', plan.folder),
+    ...plan.writable.flatMap((dir) => bind('--bind-try', dir)),
+    ...['config', 'hooks', 'info'].flatMap((part) => bind('--ro-bind-try', path.join(gitDir, part))),
+    ...bind('--ro-bind-try', path.join(gitDir, 'objects', 'info')),
+    ...['--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--die-with-parent'],
+    ...['--cap-drop', 'ALL'],
+    ...['--unsetenv', 'TMUX', '--unsetenv', 'TMUX_PANE'],
+    ...Object.entries(plan.env).flatMap(([name, value]) => ['--setenv', name, value]),
+    ...['--chdir', plan.folder, '--'],
+    ...plan.argv,
+  ];
+}
+
+/**
+ * For `czar doctor` and `czar up --dry-run`: one line per worker whose sandbox is not off, saying what its box lets it
+ * do (or why it has none); nothing when no worker asks for a box.
+ */
+export function boxLines(workers: readonly BoxedWorker[], engine: BoxEngine): string[] {
+  const boxed = workers.filter((worker) => worker.sandbox !== undefined && worker.sandbox.mode !== 'off');
+  if (boxed.length === 0) return [];
+  const found = engine.kind === 'bwrap' ? `${engine.version} at ${engine.path}` : `none (${engine.reason})`;
+  return [`sandbox engine: ${found}`, ...boxed.map((worker) => boxSummary(worker, boxVerdict(worker, engine)))];
+}
+
+function boxSummary(worker: BoxedWorker, verdict: BoxVerdict): string {
+  const sandbox = worker.sandbox ?? SANDBOX_OFF;
+  if (verdict.kind !== 'boxed') return `${worker.name}: not boxed: ${verdict.why}`;
+  const writes = [worker.worktree, ...sandbox.writable, 'its agent’s private config', 'a /tmp of its own'];
+  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: none; sees its own processes only, no tmux socket, no siblings`;
+}
+
+/** Which kind of place a worker runs in: a linked worktree here, a box here, or an SSH host. */
+export type PlaceKind = 'worktree' | 'box' | 'host';
+
+export function placeKind(worker: { host?: string | undefined; sandbox?: SandboxSpec | undefined }): PlaceKind {
+  if (worker.host !== undefined) return 'host';
+  return worker.sandbox === undefined ? 'worktree' : 'box';
+}

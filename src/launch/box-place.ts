@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { findBoxEngine } from '../adapters/box-engine.js';
+import { makeBoxedRepo } from '../adapters/box-repo.js';
+import { emptyDoorReports } from '../adapters/door-files.js';
+import { makeFolder, pathExists, readUtf8, resolveLinks, writeTextFile } from '../adapters/file-system.js';
+import { worktreeIdentity } from '../adapters/git-worktrees.js';
+import { PACKAGE_ROOT } from '../adapters/package-files.js';
+import { privateAgentDir } from '../adapters/private-files.js';
+import { which } from '../adapters/which.js';
+import { boxArgv, boxVerdict, doorPath } from '../domain/box.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import { CzarError } from '../domain/errors.js';
+import { launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
+import { recordMade } from '../fleet/ownership.js';
+import type { Fleet } from '../fleet/handle.js';
+import type { LocalPlace, PaneProgram } from './place-types.js';
+import type { WorkerPlan } from './plan.js';
+import { worktreeIndexStamp } from '../adapters/worktree-index.js';
+
+/**
+ * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
+ * engine, which runs the agent with the system read-only, its own folder, its agent's private folder and its
+ * `writable:` paths writable, no network, its own processes only, and czar's state seen through its door.
+ */
+export const boxPlace: LocalPlace = {
+  kind: 'box',
+  prepare: makeRepo,
+  verify: verifyRepo,
+  program: boxedProgram,
+};
+
+async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
+  const { worker } = step;
+  const { config } = fleet;
+  // A spawned child's branch is cut from its parent's tip: its work goes back to the parent, not to base.
+  const from = config.workers.find((other) => other.name === worker.parent)?.branch ?? config.base;
+  const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
+  const outcome = await makeBoxedRepo(
+    config.repo,
+    worker.worktree,
+    worker.branch,
+    from,
+    step.worktree === 'checkout-branch',
+  );
+  if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
+  await recordMade(fleet.paths, 'worktree', made);
+  await fleet.log.emit(
+    'worktree_added',
+    `repository of its own ${worker.worktree} on ${worker.branch}${outcome === 'created' ? ` (new, from ${from})` : ' (existing branch)'}`,
+    worker.name,
+  );
+  return worktreeIndexStamp(worker.worktree);
+}
+
+async function verifyRepo(_fleet: Fleet, worker: WorkerSpec): Promise<void> {
+  const where = `worker "${worker.name}" was not started`;
+  const identity = await worktreeIdentity(worker.worktree);
+  const [top, own] = await Promise.all([
+    identity === undefined ? undefined : resolveLinks(identity.top).catch(() => identity.top),
+    resolveLinks(worker.worktree).catch(() => worker.worktree),
+  ]);
+  if (identity === undefined || top !== own || identity.commonDir !== path.join(identity.top, '.git'))
+    throw new CzarError(
+      'worktree_missing',
+      `${worker.worktree} is not the repository czar made for boxed worker "${worker.name}", so ${where}; move that folder away and run "czar up" to make it again.`,
+    );
+  if (identity.branch !== worker.branch) {
+    const on = identity.branch === undefined ? 'a detached HEAD' : `branch "${identity.branch}"`;
+    throw new CzarError(
+      'worktree_wrong_branch',
+      `The repository ${worker.worktree} is on ${on}, not "${worker.branch}", so ${where}; check out "${worker.branch}" there and run "czar up" again.`,
+    );
+  }
+}
+
+/** Said once per process: every worker of the launch would say the same. */
+let saidUnboxed = false;
+
+async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram): Promise<PaneProgram> {
+  const engine = await findBoxEngine();
+  const verdict = boxVerdict(worker, engine);
+  if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
+  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') {
+    if (!saidUnboxed)
+      await fleet.log.emit(
+        'sandbox_unavailable',
+        `workers with sandbox: on run unboxed: ${verdict.kind === 'unboxed' ? verdict.why : ''}`,
+      );
+    saidUnboxed = true;
+    return agent;
+  }
+  const door = await openDoor(fleet, worker);
+  const { config } = fleet;
+  const agentDir = await privateAgentDir(config.project, fleet.paths.root, worker.name);
+  const home = agent.env.HOME ?? process.env.HOME ?? '/root';
+  const hidden = [config.worktrees, path.dirname(fleet.tmux.socketPath())];
+  const existing = await Promise.all(hidden.map(async (dir) => ((await pathExists(dir)) ? [dir] : [])));
+  const { PATH: pathVariable, ...env } = agent.env;
+  return {
+    argv: boxArgv(engine.path, {
+      folder: worker.worktree,
+      door,
+      stateDir: fleet.paths.root,
+      home,
+      readable: [
+        config.repo,
+        PACKAGE_ROOT,
+        path.dirname(path.dirname(process.execPath)),
+        ...(await agentFolders(worker, pathVariable)),
+      ],
+      hidden: existing.flat(),
+      writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
+      env: pathVariable === undefined ? {} : { PATH: pathVariable },
+      argv: agent.argv,
+    }),
+    env,
+  };
+}
+
+/**
+ * The folders the agent's program is read from, kept readable when they sit under the home or /tmp: the folder of
+ * the command found on PATH and, for a program installed by npm, the `node_modules` it loads its code from.
+ */
+async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined): Promise<string[]> {
+  const found = await which(worker.agent.command, worker.worktree, pathVariable);
+  if (found === undefined) return [];
+  const real = await resolveLinks(found).catch(() => found);
+  const modules = real.split(path.sep).lastIndexOf('node_modules');
+  const loadedFrom =
+    modules > 0
+      ? real
+          .split(path.sep)
+          .slice(0, modules + 1)
+          .join(path.sep)
+      : path.dirname(real);
+  return [...new Set([path.dirname(found), loadedFrom])];
+}
+
+/**
+ * Makes the worker's door: a folder that stands in for czar's state dir inside its box, holding what `czar report`
+ * checks (its launch record's folder and its proof) and where its reports go. czar reads them from there, so a report
+ * is the worker's whose door it came through, whatever name it gives.
+ */
+async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
+  const door = doorPath(fleet.paths.root, worker.name);
+  const paths = statePaths(door);
+  await emptyDoorReports(door);
+  await Promise.all([makeFolder(paths.workers, 0o700), makeFolder(paths.reports, 0o700)]);
+  await writeTextFile(
+    launchRecordFile(paths, worker.name),
+    `${JSON.stringify({ worktree: worker.worktree })}\n`,
+    0o600,
+  );
+  await writeTextFile(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)), 0o600);
+  return door;
+}

@@ -1,0 +1,24 @@
+import type { WorkerSpec } from '../domain/config-types.js';
+import type { Fleet } from '../fleet/handle.js';
+import type { WorkerPlan } from './plan.js';
+
+/** The program a worker's pane runs: its agent's argv and environment, or the same wrapped by its place. */
+export interface PaneProgram {
+  readonly argv: string[];
+  readonly env: Record<string, string>;
+}
+
+/**
+ * Where a worker on this machine runs: a linked worktree of the repository, or a box around a repository of its own.
+ * Each kind makes its folder, checks it is the worker's own, and says what its pane runs; above this seam nothing
+ * asks which kind it has. (A worker on an SSH host is made there, by `start-on-host.ts`.)
+ */
+export interface LocalPlace {
+  readonly kind: 'worktree' | 'box';
+  /** Makes the worker's folder as its plan says; the index stamp of a folder git has just checked out, clean. */
+  prepare(fleet: Fleet, step: WorkerPlan): Promise<string | undefined>;
+  /** Throws a sentence saying what is wrong with the worker's folder and how to set it right. */
+  verify(fleet: Fleet, worker: WorkerSpec): Promise<void>;
+  /** What the pane runs for `agent` (the agent's argv and environment, its proof already saved). */
+  program(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram): Promise<PaneProgram>;
+}

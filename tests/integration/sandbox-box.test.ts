@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { gitIn } from '../helpers/git-repo.js';
+import { launch } from '../../src/launch/up-sequence.js';
+
+const bwrap = existsSync('/usr/bin/bwrap');
+
+describe.skipIf(!bwrap)('a boxed worker', () => {
+  it('works in a repository of its own in czar state, in a box, and czar fetches its branch and takes its reports', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        {
+          name: 'boxed',
+          task: '# Boxed\n@sim write src/boxed.ts export const boxed = 1;\\n\n@sim commit boxed: add boxed\n@sim done boxed in',
+          sandbox: { mode: 'required', writable: ['captures'] },
+        },
+        {
+          name: 'plain',
+          task: '# Plain\n@sim write src/plain.ts export const plain = 1;\\n\n@sim commit plain: add plain\n@sim done plain in',
+        },
+      ],
+    });
+    const clone = path.join(fx.root, '.czar', 'work', 'boxed');
+    await fx.launchWave();
+    await fx.supervise();
+    // Both are done with their commits, and both go into the integration branch.
+    await fx.waitForEvent('integrated', 'boxed', { timeoutMs: 60_000 });
+    await fx.waitForEvent('integrated', 'plain', { timeoutMs: 60_000 });
+    expect(await gitIn(fx.repo, ['show', 'czar/integration:src/boxed.ts'])).toContain('boxed = 1');
+    expect((await fx.events()).some((event) => event.kind === 'alert' && event.worker === 'boxed')).toBe(false);
+    // Its own repository: a .git folder of its own, objects borrowed from the main one.
+    expect(existsSync(path.join(clone, '.git', 'HEAD'))).toBe(true);
+    expect(await readFile(path.join(clone, '.git', 'objects', 'info', 'alternates'), 'utf8')).toContain(fx.repo);
+    // Its commit reached the main repository's branch, which no linked worktree holds.
+    expect(await gitIn(fx.repo, ['show', 'czar/boxed:src/boxed.ts'])).toContain('boxed = 1');
+    expect(await gitIn(fx.repo, ['worktree', 'list'])).not.toContain('boxed');
+    // Its pane runs the engine.
+    const started = (await fx.events()).find((event) => event.kind === 'session_started' && event.worker === 'boxed');
+    expect(started).toBeDefined();
+  });
+});
+
+describe('a box without an engine', () => {
+  it('up --dry-run says what each box allows; required refuses in one sentence, on would run unboxed', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        { name: 'must', task: '# Must\n@sim done must', sandbox: 'required' },
+        { name: 'may', task: '# May\n@sim done may', sandbox: { mode: 'on', allow_hosts: ['registry.npmjs.org:443'] } },
+      ],
+    });
+    const notes: string[] = [];
+    const say = { note: (line: string) => notes.push(line), warn: (line: string) => notes.push(line) };
+    if (bwrap) {
+      expect(await launch(fx.fleet, { fetch: false, dryRun: true }, say)).toBe(0);
+      expect(notes).toContain(
+        `  must: boxed (required); writes ${path.join(fx.root, '.czar', 'work', 'must')}, its agent’s private config, a /tmp of its own; network: none; sees its own processes only, no tmux socket, no siblings`,
+      );
+    }
+    notes.length = 0;
+    process.env.CZAR_BWRAP = 'none';
+    try {
+      expect(await launch(fx.fleet, { fetch: false, dryRun: true }, say)).toBe(1);
+      expect(notes).toContain('  may: not boxed: no sandbox engine (CZAR_BWRAP=none); sandbox: on runs it unboxed');
+      await expect(launch(fx.fleet, { fetch: false, dryRun: false }, say)).rejects.toThrow(
+        'worker "must" has sandbox: required but this machine has no sandbox engine (CZAR_BWRAP=none); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.',
+      );
+    } finally {
+      delete process.env.CZAR_BWRAP;
+    }
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { normalise } from '../../src/config/normalise.js';
+import { checkConfigText } from '../../src/config/validate.js';
+import { boxArgv, boxLines, boxVerdict, type BoxEngine } from '../../src/domain/box.js';
+
+function checked(text: string) {
+  return checkConfigText(text, 'czar.yaml');
+}
+
+function problems(text: string): readonly string[] {
+  const result = checked(text);
+  if (result.ok) throw new Error('expected the config to be invalid');
+  return result.problems;
+}
+
+function resolved(text: string) {
+  const result = checked(text);
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return normalise(result.written, {
+    file: '/home/dev/p/czar.yaml',
+    repoTop: '/home/dev/p',
+    currentBranch: 'main',
+    taskFiles: new Map(),
+    roles: new Map(),
+    lineOf: () => 1,
+  });
+}
+
+const BWRAP: BoxEngine = { kind: 'bwrap', path: '/usr/bin/bwrap', version: 'bubblewrap 0.8.0' };
+const NONE: BoxEngine = { kind: 'none', reason: 'bwrap is not installed' };
+
+describe('sandbox: in the config', () => {
+  it('is off unless asked; fleet-wide, or per worker in short or long form, a worker replacing the fleet', () => {
+    const config = resolved(
+      [
+        'project: p',
+        'sandbox: on',
+        'workers:',
+        '  - { name: a, task: x }',
+        '  - { name: b, task: y, sandbox: off }',
+        '  - name: c',
+        '    task: z',
+        '    sandbox: { mode: required, allow_hosts: ["registry.npmjs.org:443"], writable: [cache, /srv/out] }',
+        '',
+      ].join('\n'),
+    );
+    expect(config.workers.map((worker) => [worker.name, worker.sandbox, worker.worktree])).toEqual([
+      ['a', { mode: 'on', allowHosts: [], writable: [] }, '/home/dev/p/.czar/work/a'],
+      ['b', undefined, '/home/dev/p-workers/b'],
+      [
+        'c',
+        { mode: 'required', allowHosts: ['registry.npmjs.org:443'], writable: ['/home/dev/p/cache', '/srv/out'] },
+        '/home/dev/p/.czar/work/c',
+      ],
+    ]);
+    expect(resolved('project: p\nworkers:\n  - { name: a, task: x }\n').workers[0]?.sandbox).toBeUndefined();
+  });
+
+  it('says where a bad mode, host:port or writable folder is written, and how to fix it', () => {
+    expect(problems('project: p\nsandbox: maybe\nworkers:\n  - { name: a, task: x }\n')[0]).toMatch(
+      /^czar\.yaml:2:10: sandbox /,
+    );
+    expect(
+      problems(
+        'project: p\nworkers:\n  - name: a\n    task: x\n    sandbox: { mode: on, allow_hosts: [example.com] }\n',
+      ),
+    ).toEqual([
+      'czar.yaml:5:40: workers[0].sandbox.allow_hosts[0] "example.com" is not a host:port; write e.g. registry.npmjs.org:443 (a name or [IPv6], and a port from 1 to 65535).',
+    ]);
+    expect(
+      problems('project: p\nworkers:\n  - name: a\n    task: x\n    sandbox: { mode: on, writable: [..] }\n'),
+    ).toEqual([
+      "czar.yaml:5:37: workers[0].sandbox.writable[0] \"..\" holds czar.yaml's folder (the repository and czar's state), so a boxed worker could write its siblings' branches and reports; name a folder of its own instead.",
+    ]);
+    expect(
+      problems(
+        'project: p\nsandbox: required\nhosts:\n  - { name: gpu1, ssh: dev@gpu1, worktrees: /srv, max_workers: 1 }\nworkers:\n  - { name: a, task: x, host: gpu1 }\n',
+      ),
+    ).toEqual([
+      'czar.yaml:6:31: workers[0].host worker "a" runs on host "gpu1", where czar does not make boxes yet; set sandbox: off for it or run it on this machine.',
+    ]);
+  });
+});
+
+describe('the box', () => {
+  const worker = { name: 'a', worktree: '/p/.czar/work/a' };
+  it('refuses required without an engine in one sentence, and runs on unboxed', () => {
+    const required = { ...worker, sandbox: { mode: 'required' as const, allowHosts: [], writable: [] } };
+    const on = { ...worker, sandbox: { mode: 'on' as const, allowHosts: [], writable: [] } };
+    expect(boxVerdict(required, BWRAP)).toEqual({ kind: 'boxed' });
+    expect(boxVerdict(required, NONE)).toEqual({
+      kind: 'refused',
+      why: 'worker "a" has sandbox: required but this machine has no sandbox engine (bwrap is not installed); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.',
+    });
+    expect(boxVerdict(on, NONE).kind).toBe('unboxed');
+    expect(boxLines([on, { name: 'b', worktree: '/w/b' }], BWRAP)).toEqual([
+      'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap',
+      'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: none; sees its own processes only, no tmux socket, no siblings',
+    ]);
+  });
+
+  it('mounts the system read-only, then hides, then opens its own folder, and keeps its git config and hooks read-only', () => {
+    const argv = boxArgv('/usr/bin/bwrap', {
+      folder: '/p/.czar/work/a',
+      door: '/p/.czar/doors/a',
+      stateDir: '/p/.czar',
+      home: '/home/dev',
+      readable: ['/p'],
+      hidden: ['/p-workers'],
+      writable: ['/home/dev/.cache/czar/agents/p/a'],
+      env: { PATH: '/bin' },
+      argv: ['sim', '--x'],
+    });
+    const line = argv.join(' ');
+    expect(line).toContain('--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --tmpfs /home/dev --ro-bind-try /p /p');
+    expect(line).toContain(
+      '--tmpfs /p-workers --bind /p/.czar/doors/a /p/.czar --bind /p/.czar/work/a /p/.czar/work/a',
+    );
+    expect(line).toContain('--ro-bind-try /p/.czar/work/a/.git/config /p/.czar/work/a/.git/config');
+    expect(line).toContain('--ro-bind-try /p/.czar/work/a/.git/hooks /p/.czar/work/a/.git/hooks');
+    for (const flag of ['--unshare-pid', '--unshare-net', '--die-with-parent', '--cap-drop ALL', '--unsetenv TMUX'])
+      expect(line).toContain(flag);
+    expect(argv.slice(-4)).toEqual(['/p/.czar/work/a', '--', 'sim', '--x']);
+  });
+});
