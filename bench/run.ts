@@ -15,6 +15,8 @@ if (only === undefined || only === 'launch') {
   console.log(`${benchLaunch().join('\n')}\n`);
   await benchPresets((line) => console.log(line));
 }
+// The presets alone, or some of them: `npm run bench -- presets claude copilot`.
+if (only === 'presets') await benchPresets((line) => console.log(line), process.argv.slice(3));
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));

@@ -16,6 +16,8 @@ export interface ReviewRun {
   readonly workDir: string;
   /** The verdict's JSON Schema, for a reviewer that takes one (made from the zod schema by the caller). */
   readonly verdictSchema: Readonly<Record<string, unknown>>;
+  /** The person's cache folder, shared by every run here (see `SetupContext.cacheDir`). */
+  readonly cacheDir?: string;
 }
 
 export interface ReviewCall {

@@ -18,7 +18,8 @@ project: ${project}
 # Where worker worktrees go (default: beside the repo, <repo>/../<repo name>-workers).
 # worktrees: ../${project}-workers
 
-# Default agent: claude, codex, gemini, qwen, pi, opencode, aider, shell, sim, or a name under agents: (default: claude).
+# Default agent: claude, codex, gemini, qwen, pi, opencode, copilot, aider, shell, sim, or a name under agents:
+# (default: claude).
 # agent: claude
 
 # Override a built-in agent's command line, or add your own program (preset says whose behaviour applies;

@@ -45,7 +45,18 @@ export interface AgentScreen {
   readonly readyTimeoutMs?: number;
 }
 
-export const PRESET_NAMES = ['claude', 'codex', 'gemini', 'qwen', 'pi', 'opencode', 'aider', 'shell', 'sim'] as const;
+export const PRESET_NAMES = [
+  'claude',
+  'codex',
+  'gemini',
+  'qwen',
+  'pi',
+  'opencode',
+  'copilot',
+  'aider',
+  'shell',
+  'sim',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export const isPreset = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);

@@ -4,7 +4,7 @@ import * as git from '../adapters/git.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
-import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
+import { ownershipChain, privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapters/worker-proof.js';
 import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini/settings.js';
 import { presetOf } from '../agents/index.js';
@@ -137,6 +137,7 @@ async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup>
     settingsDir,
     czarCommand: czarCommand(),
     worktree: worker.worktree,
+    cacheDir: userCacheDir(),
   });
 }
 

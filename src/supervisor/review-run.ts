@@ -3,6 +3,7 @@ import { agentReviewMode } from '../agents/index.js';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
 import { changedBetween, forkDiff } from '../adapters/git.js';
 import { detachedCheckout } from '../adapters/git-worktrees.js';
+import { userCacheDir } from '../adapters/private-files.js';
 import { runReviewCall } from '../adapters/review-process.js';
 import type { ReviewSpec, WorkerSpec } from '../domain/config-types.js';
 import type { ReviewObservation } from '../domain/observations.js';
@@ -79,7 +80,13 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
       const workDir = path.join(dir, `${sha}.work-${attempt}`);
       await makeFolder(workDir, 0o700);
       const result = await runReviewCall(
-        mode.call(review.agent, { prompt: asked, cwd: checkout, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA }),
+        mode.call(review.agent, {
+          prompt: asked,
+          cwd: checkout,
+          workDir,
+          verdictSchema: REVIEW_VERDICT_JSON_SCHEMA,
+          cacheDir: userCacheDir(),
+        }),
         review.timeoutMs,
       );
       output.push(
