@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +19,10 @@ import {
 import { CZAR, benchRepo, killServer, median, ms, row } from './harness.js';
 
 const RUNS = 3;
-const TASK = 'Say hello.\nSAY: Hello.';
+const NOTE = 'bench-report';
+/** The agent reports done from its own shell, as a worker finishing does: the report's way to status.json is timed. */
+const TASK = `Say hello.\nRUN: czar report --state done --note ${NOTE}\nSAY: Hello.`;
+const REPORT_LIMIT_MS = 120_000;
 const READY_LIMIT_MS = 60_000;
 
 /**
@@ -71,8 +74,48 @@ async function ownStart(agent: RealAgent, command: RealAgentCommand, run: number
   }
 }
 
-/** The same CLI as a czar worker: from its session's start to its task submitted, dialogs answered on purpose. */
-function czarStart(agent: RealAgent, command: RealAgentCommand, run: number): number {
+/**
+ * Resolves with the wall-clock time of the file event for the first status.json write that shows the worker's note
+ * (watched, as the dashboard does); rejects after `limitMs`.
+ */
+function statusShowsNote(stateDir: string, limitMs: number): Promise<number> {
+  const file = path.join(stateDir, 'status.json');
+  return new Promise((resolve, reject) => {
+    const done = (settle: () => void): void => {
+      clearTimeout(timer);
+      watcher.close();
+      settle();
+    };
+    const check = (at: number): void => {
+      const text = (() => {
+        try {
+          return readFileSync(file, 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      if (text.includes(JSON.stringify(NOTE))) done(() => resolve(at));
+    };
+    const watcher = watch(stateDir, (_event, name) => {
+      if (name === 'status.json') check(Date.now());
+    });
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`bench: no done report within ${limitMs} ms`))),
+      limitMs,
+    );
+    check(Date.now());
+  });
+}
+
+/**
+ * The same CLI as a czar worker: from its session's start to its task submitted, dialogs answered on purpose; then
+ * from the done report it makes in its own shell (the report's own time) to status.json showing it.
+ */
+async function czarStart(
+  agent: RealAgent,
+  command: RealAgentCommand,
+  run: number,
+): Promise<{ submitted: number; report: number }> {
   const { root, cleanup } = benchRepo('preset', homedir());
   const project = `benchp${process.pid}${agent}${run}`;
   writeFileSync(
@@ -93,6 +136,7 @@ function czarStart(agent: RealAgent, command: RealAgentCommand, run: number): nu
   );
   try {
     execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: 'ignore' });
+    const shown = statusShowsNote(path.join(root, '.czar'), REPORT_LIMIT_MS);
     const events = readFileSync(path.join(root, '.czar', 'events.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -100,7 +144,9 @@ function czarStart(agent: RealAgent, command: RealAgentCommand, run: number): nu
     const at = (kind: string): number => Date.parse(events.find((event) => event.kind === kind)?.at ?? '');
     const took = at('task_delivered') - at('session_started');
     if (Number.isNaN(took)) throw new Error(`bench: ${agent} was not started and given its task in ${root}`);
-    return took;
+    const shownAt = await shown;
+    const report = JSON.parse(readFileSync(path.join(root, '.czar', 'reports', 'w1.json'), 'utf8')) as { at: string };
+    return { submitted: took, report: shownAt - Date.parse(report.at) };
   } finally {
     killServer(`czar-${project}`);
     cleanup();
@@ -108,29 +154,37 @@ function czarStart(agent: RealAgent, command: RealAgentCommand, run: number): nu
 }
 
 /**
- * `npm run bench -- launch`, per preset: a real CLI (from CZAR_REAL_AGENTS_DIR) from its pane's start to its task
- * submitted under czar, against the CLI's own start to its first input screen, measured in the same run.
+ * `npm run bench -- presets`, per preset: a real CLI (from CZAR_REAL_AGENTS_DIR) from its pane's start to its task
+ * submitted under czar, against the CLI's own start to its first input screen, measured in the same run; and from
+ * the done report the agent makes in its own shell to status.json showing it.
  */
-export async function benchPresets(print: (line: string) => void): Promise<void> {
+export async function benchPresets(print: (line: string) => void, only: readonly string[] = []): Promise<void> {
   const endpoint = await startModelEndpoint();
   try {
     print(`launch per preset: one real CLI on the scripted endpoint, median of ${RUNS} runs each`);
-    for (const agent of Object.keys(REAL_AGENT_BUILDERS) as RealAgent[]) {
+    const agents = (Object.keys(REAL_AGENT_BUILDERS) as RealAgent[]).filter(
+      (agent) => only.length === 0 || only.includes(agent),
+    );
+    for (const agent of agents) {
       if (realAgentsMissing(agent) !== '') {
         print(`     ${agent}: skipped${realAgentsMissing(agent)}`);
         continue;
       }
       const own: number[] = [];
       const czar: number[] = [];
+      const reports: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         // A HOME of its own for each start: a killed Gemini CLI leaves its projects.json lock behind, and the next
         // start in that HOME waits about 14 s for it to go stale.
         own.push(await ownStart(agent, await REAL_AGENT_BUILDERS[agent](endpoint), run));
-        czar.push(czarStart(agent, await REAL_AGENT_BUILDERS[agent](endpoint), run));
+        const measured = await czarStart(agent, await REAL_AGENT_BUILDERS[agent](endpoint), run);
+        czar.push(measured.submitted);
+        reports.push(measured.report);
       }
       const ratio = median(czar) / median(own);
       print(row(`${agent}: its own start to input (baseline)`, ms(median(own)), 'n/a', true));
       print(row(`${agent}: czar, start to task submitted`, `${ms(median(czar))} ${ratio.toFixed(2)}x`, 'n/a', true));
+      print(row(`${agent}: its done report -> status.json`, ms(median(reports)), 'n/a', true));
     }
   } finally {
     await cleanUpOutsideTests();

@@ -17,6 +17,8 @@ if (only === undefined || only === 'launch') {
   console.log(`${benchLaunch().join('\n')}\n`);
   await benchPresets((line) => console.log(line));
 }
+// The presets alone, or some of them: `npm run bench -- presets claude copilot`.
+if (only === 'presets') await benchPresets((line) => console.log(line), process.argv.slice(3));
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
 // Part of supervise, and alone by its own name.
 if (only === undefined || only === 'supervise' || only === 'one-file') await benchOneFile((line) => console.log(line));

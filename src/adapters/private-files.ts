@@ -20,6 +20,12 @@ export async function privateAgentDir(project: string, stateDir: string, worker:
   return levels.at(-1) as string;
 }
 
+/** The person's cache folder: XDG_CACHE_HOME, else ~/.cache. */
+export function userCacheDir(): string {
+  const cache = process.env.XDG_CACHE_HOME;
+  return cache !== undefined && cache !== '' ? cache : path.join(homedir(), '.cache');
+}
+
 /** Removes a fleet's agent files (`czar down --purge`): czar made that folder and everything in it. */
 export async function removePrivateAgentFiles(project: string, stateDir: string): Promise<void> {
   await rm(fleetAgentDir(project, stateDir), { recursive: true, force: true });
@@ -27,12 +33,8 @@ export async function removePrivateAgentFiles(project: string, stateDir: string)
 
 /** `<cache>/czar/agents/<project>-<hash of the state dir>`: the hash tells apart two projects of the same name. */
 function fleetAgentDir(project: string, stateDir: string): string {
-  const cache =
-    process.env.XDG_CACHE_HOME !== undefined && process.env.XDG_CACHE_HOME !== ''
-      ? process.env.XDG_CACHE_HOME
-      : path.join(homedir(), '.cache');
   return path.join(
-    cache,
+    userCacheDir(),
     'czar',
     'agents',
     `${project}-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`,

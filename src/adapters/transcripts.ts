@@ -64,14 +64,44 @@ export async function codexRolloutFiles(
     for (const entry of await entries(dir)) {
       if (!entry.isFile() || !entry.name.startsWith('rollout-') || !entry.name.endsWith('.jsonl')) continue;
       const file = path.join(dir, entry.name);
-      if (!known.has(file)) known.set(file, await rolloutCwd(file));
+      if (!known.has(file)) known.set(file, await firstLineCwd(file));
       if (known.get(file) === cwd) files.push(file);
     }
   }
   return files;
 }
 
-async function rolloutCwd(file: string): Promise<string | undefined> {
+/**
+ * The record files of one working directory among an agent's session folders, `<sessionsDir>/<session>/<file>`
+ * (GitHub Copilot CLI 1.0: `session-state/<uuid>/events.jsonl`). `known` caches each file's directory as above.
+ */
+export async function sessionFolderFiles(
+  sessionsDir: string,
+  file: string,
+  cwd: string,
+  known: Map<string, string | undefined>,
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await entries(sessionsDir)) {
+    if (!entry.isDirectory()) continue;
+    const records = path.join(sessionsDir, entry.name, file);
+    // A session folder is made at start and its first line written a moment later: look again until it names one.
+    // Its folder outlives a record file that is removed.
+    if (!existsSync(records)) continue;
+    if (known.get(records) === undefined) {
+      const found = await firstLineCwd(records);
+      if (found !== undefined) known.set(records, found);
+    }
+    if (known.get(records) === cwd) files.push(records);
+  }
+  return files;
+}
+
+/**
+ * The folder a record file's first line names: a Codex rollout's `session_meta` (`payload.cwd`) or a Copilot
+ * session's `session.start` (`data.context.cwd`).
+ */
+async function firstLineCwd(file: string): Promise<string | undefined> {
   try {
     const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
@@ -82,8 +112,15 @@ async function rolloutCwd(file: string): Promise<string | undefined> {
       const meta = JSON.parse(buffer.subarray(0, end).toString('utf8')) as {
         type?: unknown;
         payload?: { cwd?: unknown };
+        data?: { context?: { cwd?: unknown } };
       };
-      return meta.type === 'session_meta' && typeof meta.payload?.cwd === 'string' ? meta.payload.cwd : undefined;
+      const cwd =
+        meta.type === 'session_meta'
+          ? meta.payload?.cwd
+          : meta.type === 'session.start'
+            ? meta.data?.context?.cwd
+            : undefined;
+      return typeof cwd === 'string' ? cwd : undefined;
     } finally {
       await handle.close();
     }

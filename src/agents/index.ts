@@ -7,6 +7,7 @@ import type { AgentRecords, RecordContext } from './usage-records.js';
 import { aiderPreset } from './aider/preset.js';
 import { claudePreset } from './claude/preset.js';
 import { codexPreset } from './codex/preset.js';
+import { copilotPreset } from './copilot/preset.js';
 import { customPreset } from './custom/preset.js';
 import { geminiPreset } from './gemini/preset.js';
 import { opencodePreset } from './opencode/preset.js';
@@ -23,6 +24,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   qwen: qwenPreset,
   pi: piPreset,
   opencode: opencodePreset,
+  copilot: copilotPreset,
   aider: aiderPreset,
   shell: shellPreset,
   custom: customPreset,

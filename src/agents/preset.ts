@@ -47,6 +47,19 @@ export interface SetupContext {
   /** argv that runs `czar` itself (node + bin), for hook commands. */
   readonly czarCommand: readonly string[];
   readonly worktree: string;
+  /**
+   * The person's cache folder on this machine (XDG_CACHE_HOME or ~/.cache), which every worker here shares: where an
+   * agent that unpacks itself keeps what it unpacked. Absent on an ssh host, where the agent's own default serves.
+   */
+  readonly cacheDir?: string;
+}
+
+/** What `czar doctor` tells of an agent czar can install for the person: where it comes from and how it signs in. */
+export interface AgentInstall {
+  /** The npm package and the version czar was checked against (`npm install -g <package>`). */
+  readonly npm: string;
+  /** One sentence: what it needs to sign in, and how to give it that. */
+  readonly signIn: string;
 }
 
 /**
@@ -127,4 +140,6 @@ export interface AgentPreset {
    * instances share state in HOME that a start sets up (a database) and that hung when several started at once.
    */
   readonly startsOneAtATime?: true;
+  /** Where it comes from and how it signs in, for `czar doctor`; absent for an agent it says nothing more of. */
+  readonly install?: AgentInstall;
 }

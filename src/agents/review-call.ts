@@ -21,6 +21,8 @@ export interface ReviewRun {
    * line it only printed from the checkout (a worker's committed file) is never taken as its own.
    */
   readonly nonce: string;
+  /** The person's cache folder, shared by every run here (see `SetupContext.cacheDir`). */
+  readonly cacheDir?: string;
 }
 
 export interface ReviewCall {

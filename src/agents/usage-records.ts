@@ -7,12 +7,14 @@ import type { PromptParser } from './recorded-prompts.js';
  * - `claude`: session transcripts in these folders, each with its subagents' transcripts under `<session>/subagents/`
  *   (Qwen Code and pi keep theirs the same way);
  * - `codex`: rollouts under `sessions/YYYY/MM/DD/` whose first line names this worktree as `cwd`;
- * - `gemini`: the chats of the project that `projects.json` maps this worktree to.
+ * - `gemini`: the chats of the project that `projects.json` maps this worktree to;
+ * - `sessions`: one folder per session under `sessionsDir`, each with a `file` whose first line names its `cwd`.
  */
 export type RecordPlaces =
   | { readonly kind: 'claude'; readonly dirs: readonly string[] }
   | { readonly kind: 'codex'; readonly sessionsDir: string; readonly cwd: string }
-  | { readonly kind: 'gemini'; readonly geminiDir: string; readonly cwd: string };
+  | { readonly kind: 'gemini'; readonly geminiDir: string; readonly cwd: string }
+  | { readonly kind: 'sessions'; readonly sessionsDir: string; readonly file: string; readonly cwd: string };
 
 export interface AgentRecords {
   readonly format: UsageFormat;
@@ -30,7 +32,13 @@ export interface RecordContext {
 }
 
 /** The environment variables `agentRecords` reads: what a host's launch record keeps so the host can find them. */
-export const RECORD_ENV_KEYS = ['HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR'] as const;
+export const RECORD_ENV_KEYS = [
+  'HOME',
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'PI_CODING_AGENT_DIR',
+  'COPILOT_HOME',
+] as const;
 
 /** Only the variables that say where records are (never an API key the worker's env: also holds). */
 export function recordsEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {

@@ -22,7 +22,8 @@ project: ${project}
 # agent's model provider. true lets it through.
 # task_files_outside_repo: false
 
-# Default agent: claude, codex, gemini, qwen, pi, opencode, aider, shell, sim, or a name under agents: (default: claude).
+# Default agent: claude, codex, gemini, qwen, pi, opencode, copilot, aider, shell, sim, or a name under agents:
+# (default: claude).
 # agent: claude
 
 # Override a built-in agent's command line, or add your own program (preset says whose behaviour applies;

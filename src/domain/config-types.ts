@@ -53,6 +53,7 @@ export const PRESET_NAMES = [
   'qwen',
   'pi',
   'opencode',
+  'copilot',
   'aider',
   'shell',
   'custom',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
 import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
-import { ownershipChain, privateAgentDir } from '../adapters/private-files.js';
+import { ownershipChain, privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapters/worker-proof.js';
 import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini/settings.js';
 import { presetOf } from '../agents/index.js';
@@ -91,6 +91,7 @@ async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup>
     settingsDir,
     czarCommand: czarCommand(),
     worktree: worker.worktree,
+    cacheDir: userCacheDir(),
   });
 }
 

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
-import { claudeTranscriptFiles, codexRolloutFiles, geminiSessionFiles } from '../adapters/transcripts.js';
+import {
+  claudeTranscriptFiles,
+  codexRolloutFiles,
+  geminiSessionFiles,
+  sessionFolderFiles,
+} from '../adapters/transcripts.js';
 import { agentRecords, presetOf } from '../agents/index.js';
 import type { RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerSpec } from '../domain/config-types.js';
@@ -24,6 +29,8 @@ export async function recordFiles(
       return codexRolloutFiles(places.sessionsDir, places.cwd, now, codexCwds);
     case 'gemini':
       return geminiSessionFiles(places.geminiDir, places.cwd);
+    case 'sessions':
+      return sessionFolderFiles(places.sessionsDir, places.file, places.cwd, codexCwds);
   }
 }
 

@@ -4,6 +4,7 @@ import { agentReviewMode } from '../agents/index.js';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
 import { changedBetween, forkDiff } from '../adapters/git.js';
 import { detachedCheckout } from '../adapters/git-worktrees.js';
+import { userCacheDir } from '../adapters/private-files.js';
 import { runReviewCall } from '../adapters/review-process.js';
 import type { ReviewSpec, WorkerSpec } from '../domain/config-types.js';
 import type { ReviewObservation } from '../domain/observations.js';
@@ -85,6 +86,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
         workDir,
         verdictSchema: REVIEW_VERDICT_JSON_SCHEMA,
         nonce: randomBytes(16).toString('hex'),
+        cacheDir: userCacheDir(),
       };
       const result = await runReviewCall(mode.call(review.agent, run), review.timeoutMs);
       output.push(

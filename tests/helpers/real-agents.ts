@@ -7,13 +7,13 @@ import { tempDir } from './git-repo.js';
 /**
  * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
  *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex \
- *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai
+ *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai @github/copilot
  * and found through CZAR_REAL_AGENTS_DIR. Install them in one command: a later `npm install --no-save` of one
  * package into the same prefix removes the others (measured with npm 11). Each is started with a throwaway HOME and
  * pointed at a scripted model endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those
  * measured in docs of the field notes (real-agents-offline.md).
  */
-export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode';
+export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode' | 'copilot';
 
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
@@ -217,6 +217,28 @@ export async function opencodeAgent(
   };
 }
 
+/**
+ * GitHub Copilot CLI on the scripted Chat Completions endpoint as its own provider (BYOK, so no GitHub sign-in),
+ * offline (no telemetry, web tools, GitHub MCP server or update check: each start ten times faster, measured).
+ * `--yolo` runs its tools without asking; without it each command asks. Its folder trust is left to czar, and its
+ * unpacked binary goes to the shared cache czar names, not under this HOME.
+ */
+export async function copilotAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-copilot-home-');
+  return {
+    command: realAgentBin('copilot'),
+    args: options.allowShell === false ? [] : ['--yolo'],
+    env: {
+      HOME: home,
+      COPILOT_PROVIDER_BASE_URL: `${endpoint.url}/v1`,
+      COPILOT_PROVIDER_API_KEY: 'czar-test-dummy-key',
+      COPILOT_MODEL: 'fake-model',
+      COPILOT_OFFLINE: 'true',
+    },
+    home,
+  };
+}
+
 export const REAL_AGENT_BUILDERS: Readonly<
   Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>
 > = {
@@ -226,4 +248,5 @@ export const REAL_AGENT_BUILDERS: Readonly<
   qwen: qwenAgent,
   pi: piAgent,
   opencode: opencodeAgent,
+  copilot: copilotAgent,
 };

@@ -164,6 +164,9 @@ const apiTokens = (cli: RealAgent, entry: RecordedUsage): { input: number; total
     ? { input: entry.input, total: entry.input + entry.output + entry.cacheRead + entry.cacheWrite }
     : { input: entry.input - entry.cacheRead, total: entry.input + entry.output };
 
+/** The API each CLI speaks to the endpoint: the others all speak Chat Completions. */
+const apiOf = (cli: RealAgent): string => (['claude', 'codex', 'gemini'].includes(cli) ? cli : 'chat');
+
 /**
  * czar's usage of `worker` equals the endpoint's sums exactly, per worker and per task, each repeated record once.
  * The worker's calls are those whose request holds words of its first task (`first`, not its title, which the other
@@ -182,7 +185,7 @@ export async function expectExactUsage(
   const tokens = (usage: readonly RecordedUsage[]): number =>
     usage.reduce((sum, entry) => sum + apiTokens(cli, entry).total, 0);
   const calls = (): RecordedUsage[] =>
-    endpoint.usage.filter((entry) => entry.cli === cli && entry.kind === 'main' && holding(entry, tasks.first));
+    endpoint.usage.filter((entry) => entry.cli === apiOf(cli) && entry.kind === 'main' && holding(entry, tasks.first));
   const status = await fx.waitForStatus((s) => workerIn(s, tasks.worker).usage?.tokens === tokens(calls()), {
     timeoutMs: 30_000,
     what: `czar's total to reach the endpoint's ${tokens(calls())}`,

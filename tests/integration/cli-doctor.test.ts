@@ -100,4 +100,28 @@ describe('czar doctor', () => {
     );
     expect((await czar(['doctor'], { cwd: root })).stdout).not.toContain('git clean');
   });
+
+  test('tells of an agent it can install: the npm package when missing, else its version and what it needs to sign in', async () => {
+    const { root } = await tempRepo();
+    const config = (command: string): string =>
+      `repo: repo\nagent: copilot\nagents:\n  copilot: { command: ${command} }\nworkers:\n  - { name: api, task: Build it. }\n`;
+    await writeFleetConfig(root, uniqueProject(), config('czar-no-such-copilot'));
+    const missing = await czar(['doctor'], { cwd: root });
+    expect(failed(missing.stdout)).toContain(
+      `✗ agent "copilot": command "czar-no-such-copilot" is not on PATH; install it (npm install -g @github/copilot@1.0.102), or set agents.copilot.command in ${path.join(root, 'czar.yaml')}.`,
+    );
+    // A stand-in that prints what GitHub Copilot CLI 1.0.102 prints for --version, and a control character.
+    await writeFile(
+      path.join(root, 'copilot.sh'),
+      "#!/bin/sh\nprintf 'GitHub Copilot CLI 1.0.102.\\033[2J\\nRun copilot update to check for updates.\\n'\n",
+      { mode: 0o755 },
+    );
+    await writeFleetConfig(root, uniqueProject(), config('./copilot.sh'));
+    const found = await czar(['doctor'], { cwd: root });
+    const line = found.stdout.split('\n').find((text) => text.includes('agent "copilot": version'));
+    expect(line).toMatch(
+      /^✓ agent "copilot": version "GitHub Copilot CLI 1\.0\.102\.\S+\[2J" \(czar was checked with 1\.0\.102\); it needs a GitHub account with Copilot/,
+    );
+    expect(line).not.toContain('\u001b');
+  });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESET_DEFAULTS } from '../../src/agents/defaults.js';
 import { withoutAtReferences } from '../../src/agents/gemini/review.js';
 import { reviewModeOf } from '../../src/agents/index.js';
+import { userCacheDir } from '../../src/adapters/private-files.js';
 import { runReviewCall } from '../../src/adapters/review-process.js';
 import type { AgentCommand } from '../../src/domain/config-types.js';
 import { DEFAULT_PRICES } from '../../src/domain/prices.js';
@@ -50,13 +51,14 @@ function reviewPrompt(script: readonly string[]): string {
 }
 
 /** The real CLIs that can review (`src/agents/review-mode.ts`). */
-type Reviewer = Extract<RealAgent, 'claude' | 'codex' | 'gemini'>;
+type Reviewer = Extract<RealAgent, 'claude' | 'codex' | 'gemini' | 'copilot'>;
 
 /** How each CLI's scripted model gives its final answer, given the verdict's JSON text. */
 const ANSWER: Readonly<Record<Reviewer, (json: string) => string>> = {
   claude: (json) => `TOOL: StructuredOutput ${json}`,
   codex: (json) => `SAY: ${json}`,
   gemini: (json) => `SAY: Reviewed. \`\`\`json ${json} \`\`\``,
+  copilot: (json) => `SAY: ${json}`,
 };
 
 /** Every file under a folder, relative to it (`.git` left out). */
@@ -97,7 +99,14 @@ async function setUp(cli: RealAgent) {
   if (mode === undefined) throw new Error(`no review mode for ${cli}`);
   const review = async (script: readonly string[], timeoutMs = TIMEOUT_MS) => {
     const prompt = reviewPrompt(script);
-    const run = { prompt, cwd: repo, workDir, verdictSchema: REVIEW_VERDICT_JSON_SCHEMA, nonce: 'n' };
+    const run = {
+      prompt,
+      cwd: repo,
+      workDir,
+      verdictSchema: REVIEW_VERDICT_JSON_SCHEMA,
+      nonce: 'n',
+      cacheDir: userCacheDir(),
+    };
     const result = await runReviewCall(mode.call(agent, run), timeoutMs);
     return { prompt, result, read: mode.read(result.output, run) };
   };
@@ -118,7 +127,7 @@ const CHANGES: ReviewVerdict = {
   ],
 };
 
-for (const cli of ['claude', 'codex', 'gemini'] as const) {
+for (const cli of ['claude', 'codex', 'gemini', 'copilot'] as const) {
   const missing = realAgentsMissing(cli);
   describe.skipIf(missing !== '')(`real ${cli} as a reviewer${missing}`, () => {
     it('approves: the verdict read back is the scripted one, the whole prompt reached the model, usage is counted', async () => {
@@ -127,8 +136,18 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
       expect(result.exitCode, result.stderr).toBe(0);
       expect(ReviewVerdictSchema.parse(read.verdict)).toEqual(APPROVE);
       // Gemini alone gets every `@` escaped, or it would attach files the diff merely names.
-      expect(textsSent(endpoint)).toContain(cli === 'gemini' ? withoutAtReferences(prompt) : prompt);
-      const sent = endpoint.usage.filter((entry) => entry.cli === cli);
+      // Copilot puts a `<current_datetime>` block before every prompt it sends.
+      const reached = cli === 'gemini' ? withoutAtReferences(prompt) : prompt;
+      expect(
+        textsSent(endpoint).some(
+          (text) =>
+            text === reached ||
+            (cli === 'copilot' &&
+              /^<current_datetime>[^<]*<\/current_datetime>\n\n/.test(text) &&
+              text.endsWith(`\n\n${reached}`)),
+        ),
+      ).toBe(true);
+      const sent = endpoint.usage.filter((entry) => entry.cli === (cli === 'copilot' ? 'chat' : cli));
       const sum = (key: 'input' | 'output' | 'cacheRead' | 'cacheWrite'): number =>
         sent.reduce((total, entry) => total + entry[key], 0);
       // Anthropic counts input apart from the cache; OpenAI and Gemini count cached tokens within the input.
@@ -178,7 +197,9 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
           ? `TOOL: Write {"file_path": "${edited}", "content": "x"}`
           : cli === 'codex'
             ? `RUN: touch ${edited}`
-            : `TOOL: write_file {"file_path": "${edited}", "content": "x"}`;
+            : cli === 'copilot'
+              ? `TOOL: create {"path": "${edited}", "file_text": "x"}`
+              : `TOOL: write_file {"file_path": "${edited}", "content": "x"}`;
       const { read } = await review(['RUN: cat notes.txt', edit, ANSWER[cli](JSON.stringify(APPROVE))]);
       expect(ReviewVerdictSchema.parse(read.verdict)).toEqual(APPROVE);
       // The command's output went back to the model in a later request: only a command that ran could carry it.
@@ -203,10 +224,12 @@ for (const cli of ['claude', 'codex', 'gemini'] as const) {
       expect(ReviewVerdictSchema.parse(read.verdict)).toEqual(APPROVE);
       expect(textsSent(endpoint).some((text) => text.includes(NOTE) && !text.includes('RUN: cat'))).toBe(true);
       const written = (await filesUnder(home)).filter((file) => !before.includes(file));
-      // No trusted-folder entry for the checkout. No transcript or rollout either, except Gemini CLI's chat: 0.61
-      // keeps it under ~/.gemini/tmp in headless mode too, and has no switch to turn that off.
+      // No trusted-folder entry for the checkout. No transcript or rollout either, except Gemini CLI's chat and
+      // Copilot's session events: both keep them in headless mode too, and have no switch to turn that off.
       expect(written.filter((file) => file.includes('trustedFolders'))).toEqual([]);
-      expect(written.filter((file) => file.endsWith('.jsonl'))).toHaveLength(cli === 'gemini' ? 1 : 0);
+      expect(written.filter((file) => file.endsWith('.jsonl'))).toHaveLength(
+        cli === 'gemini' || cli === 'copilot' ? 1 : 0,
+      );
       expect(await filesUnder(repo)).not.toContain('edited-by-reviewer.txt');
     });
 

@@ -17,6 +17,7 @@ import { planLaunch } from '../../launch/plan.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
+import { agentVersionCheck, installHint } from './doctor-agents.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 import { checkHosts } from './doctor-hosts.js';
 
@@ -55,14 +56,16 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   const agents = new Map(config.workers.map((worker) => [worker.agent.name, worker.agent]));
   for (const agent of agents.values()) {
     const kind = agentKind(agent);
-    checks.push(
-      await commandCheck(
-        `agent "${agent.name}"${kind === undefined ? '' : ` (${kind})`}`,
-        agent.command,
-        config.repo,
-        `agents.${agent.name}.command in ${config.file}`,
-      ),
+    const found = await commandCheck(
+      `agent "${agent.name}"${kind === undefined ? '' : ` (${kind})`}`,
+      agent.command,
+      config.repo,
+      `agents.${agent.name}.command in ${config.file}`,
+      installHint(agent),
     );
+    checks.push(found.check);
+    const version = found.path === undefined ? undefined : await agentVersionCheck(agent, found.path, config.repo);
+    if (version !== undefined) checks.push(version);
     const worker = config.workers.find((candidate) => candidate.agent.name === agent.name);
     const problem = worker === undefined ? undefined : await agentSettingsProblem(fleet, worker);
     if (problem !== undefined)
@@ -78,12 +81,14 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
   checks.push(...(await checkBoxes(config.workers)));
   if (config.notify !== undefined)
     checks.push(
-      await commandCheck(
-        'notify',
-        config.notify.command,
-        path.dirname(config.file),
-        `notify.command in ${config.file}`,
-      ),
+      (
+        await commandCheck(
+          'notify',
+          config.notify.command,
+          path.dirname(config.file),
+          `notify.command in ${config.file}`,
+        )
+      ).check,
     );
   const plan = planLaunch(config, await gatherFacts(fleet));
   if (plan.problems.length === 0)
@@ -122,16 +127,23 @@ function checkStateDir(fleet: Fleet): Check | undefined {
   };
 }
 
-async function commandCheck(label: string, command: string, cwd: string, setting: string): Promise<Check> {
+/** Whether a command runs, and its path when it does; `install` is how to get it, when czar knows. */
+async function commandCheck(
+  label: string,
+  command: string,
+  cwd: string,
+  setting: string,
+  install?: string,
+): Promise<{ check: Check; path?: string }> {
   const found = await lookUpCommand(command, cwd);
-  if (found.ok) return { ok: true, line: `${label}: ${found.path}` };
+  if (found.ok) return { check: { ok: true, line: `${label}: ${found.path}` }, path: found.path };
   const problem = {
-    not_on_path: `command "${command}" is not on PATH; install it, or set ${setting}.`,
+    not_on_path: `command "${command}" is not on PATH; install it${install === undefined ? '' : ` (${install})`}, or set ${setting}.`,
     missing: `${found.path} does not exist; create it, or fix ${setting}.`,
     folder: `${found.path} is a folder, not a program; fix ${setting}.`,
     not_executable: `${found.path} is not executable; run chmod +x ${found.path}, or set ${setting}.`,
   }[found.problem];
-  return { ok: false, line: `${label}: ${problem}` };
+  return { check: { ok: false, line: `${label}: ${problem}` } };
 }
 
 /** pr: needs gh on PATH and logged in; czar never logs in for the person. */

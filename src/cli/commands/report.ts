@@ -231,18 +231,22 @@ function reportOf(
     ...(fields.task === undefined ? {} : { task: fields.task.slice(0, 200) }),
     ...(fields.checkpoint === undefined ? {} : { checkpoint: fields.checkpoint }),
     ...(fields.failure === undefined ? {} : { failure: fields.failure }),
-    // Claude Code and Gemini CLI name their conversation `session_id`, Codex's notify `thread-id`.
+    // Claude Code and Gemini CLI name their conversation `session_id`, Codex's notify `thread-id`, Copilot `sessionId`.
     ...(typeof payload.session_id === 'string'
       ? { sessionId: payload.session_id }
       : typeof payload['thread-id'] === 'string'
         ? { sessionId: payload['thread-id'] }
-        : {}),
+        : typeof payload.sessionId === 'string'
+          ? { sessionId: payload.sessionId }
+          : {}),
     // Kept from the last hook when this report has none (`czar report` by hand): the czar reads usage from it.
     ...(typeof payload.transcript_path === 'string'
       ? { transcriptPath: payload.transcript_path }
-      : typeof previous?.transcriptPath === 'string'
-        ? { transcriptPath: previous.transcriptPath }
-        : {}),
+      : typeof payload.transcriptPath === 'string'
+        ? { transcriptPath: payload.transcriptPath }
+        : typeof previous?.transcriptPath === 'string'
+          ? { transcriptPath: previous.transcriptPath }
+          : {}),
   };
 }
 

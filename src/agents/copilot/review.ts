@@ -1,0 +1,73 @@
+import path from 'node:path';
+import type { AgentCommand } from '../../domain/config-types.js';
+import { count, field, jsonObject, modelName } from '../../domain/usage.js';
+import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { jsonObjectIn } from '../verdict-text.js';
+
+/** Tools a reviewer may use: run commands in the checkout, read and search it; no file tools that write. */
+const REVIEW_TOOLS = ['bash', 'read_bash', 'stop_bash', 'view', 'grep', 'glob'];
+const USAGE_FILE = 'copilot-usage.json';
+
+/**
+ * GitHub Copilot CLI 1.0 as a reviewer: the prompt on stdin (it reads a piped prompt as `-p` would, with no argv
+ * limit), JSON lines on stdout, the tools it may use listed, no questions back (`--no-ask-user`), and its usage
+ * written to a file. It has no schema option: the verdict is the JSON object in its last answer.
+ */
+export const copilotReview: ReviewMode = {
+  call(agent: AgentCommand, run: ReviewRun): ReviewCall {
+    const usage = path.join(run.workDir, USAGE_FILE);
+    return {
+      cwd: run.cwd,
+      command: agent.command,
+      args: [
+        ...agent.args,
+        '--output-format',
+        'json',
+        '--allow-all-tools',
+        '--available-tools',
+        ...REVIEW_TOOLS,
+        '--no-ask-user',
+        '--usage-output-file',
+        usage,
+      ],
+      // Its binary unpacks where the workers' does, not under the agent's own HOME.
+      env: {
+        ...(run.cacheDir === undefined ? {} : { COPILOT_CACHE_HOME: path.join(run.cacheDir, 'copilot') }),
+        ...agent.env,
+      },
+      stdin: run.prompt,
+      files: [],
+      outputs: [usage],
+    };
+  },
+
+  /** The last `assistant.message` with text holds the verdict; the usage file has each model's tokens. */
+  read(output: ReviewOutput): ReviewRead {
+    const answers = output.stdout
+      .split('\n')
+      .map((line) => jsonObject(line))
+      .filter((event) => event?.type === 'assistant.message')
+      .map((event) => field(event?.data, 'content'))
+      .filter((content): content is string => typeof content === 'string' && content.trim() !== '');
+    const last = answers.at(-1);
+    const verdict = last === undefined ? undefined : jsonObjectIn(last);
+    const file = Object.values(output.files)[0];
+    const metrics = field(file === undefined ? undefined : jsonObject(file), 'modelMetrics');
+    const model = typeof metrics === 'object' && metrics !== null ? Object.keys(metrics)[0] : undefined;
+    const tokens = model === undefined ? undefined : field(field(metrics, model), 'usage');
+    if (typeof tokens !== 'object' || tokens === null) return { verdict };
+    const cached = count(field(tokens, 'cacheReadTokens'));
+    return {
+      verdict,
+      usage: {
+        model: modelName(model),
+        tokens: {
+          input: Math.max(0, count(field(tokens, 'inputTokens')) - cached),
+          output: count(field(tokens, 'outputTokens')),
+          cacheWrite: count(field(tokens, 'cacheWriteTokens')),
+          cacheRead: cached,
+        },
+      },
+    };
+  },
+};
