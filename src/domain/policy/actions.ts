@@ -181,6 +181,13 @@ export type Action =
     }
   /** Announce the sprint's end and write the handoff (after status.json shows the end). */
   | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
+  /** Open these workers' pull requests, and post the reviewers' verdicts on the open ones. */
+  | {
+      readonly kind: 'open_pull_requests';
+      readonly worker?: undefined;
+      readonly workers: readonly string[];
+      readonly reason: string;
+    }
   /** Start an integration run for these merges (`worker@tip`, spaces between). */
   | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /** Tell the worker, once, that its branch is predicted to conflict with a peer's (or base), and who owns that side. */
