@@ -4,7 +4,7 @@ import type { CzarRequest } from './czar-request.js';
 import type { IntegrationRecord } from './integration-record.js';
 import type { HandoffFacts } from './status-schema.js';
 import type { ApiFailure, ReportedState } from './words.js';
-import type { WorkerSpec } from './config-types.js';
+import type { PrWhen, WorkerSpec } from './config-types.js';
 import type { RecordedConversation } from './resume.js';
 
 /**
@@ -137,6 +137,10 @@ export interface IntegrationObservation {
   readonly plainShells: readonly string[];
   /** Pull requests czar opened, by branch. */
   readonly pullRequests: Readonly<Record<string, { readonly url: string; readonly state: string }>>;
+  /** When a worker's branch gets its pull request (the config's `pr.when`). */
+  readonly pullRequestsWhen: PrWhen;
+  /** The record (its `updatedAt`) after which `decide()` last asked for the pull requests due. */
+  readonly pullRequestsAskedAfter?: string | undefined;
   /** The handoff report, once the sprint is over and it is written. */
   readonly handoff?: HandoffFacts | undefined;
 }

@@ -1,3 +1,5 @@
+import type { PrWhen } from './config-types.js';
+import type { IntegrationCandidate } from './integration.js';
 import { neutraliseControls } from './sanitize.js';
 
 /** The result file is the worker's text: bounded, and its control characters made visible, before it goes to GitHub. */
@@ -61,4 +63,21 @@ export function reviewVerdictPost(review: {
     ...(findings.length === 0 ? [] : ['', ...findings]),
     '',
   ].join('\n');
+}
+
+/**
+ * The branches whose pull request `pr.when` calls for and that have none yet: a worker's branch once it is finished
+ * (`verified`) or once it is in the integration branch (`integrated`).
+ */
+export function pullRequestsDue(
+  candidates: readonly IntegrationCandidate[],
+  known: Readonly<Record<string, unknown>>,
+  when: PrWhen,
+): IntegrationCandidate[] {
+  if (when === 'off') return [];
+  return candidates.filter(
+    (candidate) =>
+      known[candidate.branch] === undefined &&
+      (when === 'verified' ? candidate.ready || candidate.merged : candidate.merged),
+  );
 }

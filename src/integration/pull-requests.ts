@@ -70,23 +70,15 @@ export async function openPullRequest(
 }
 
 /**
- * Opens the pull requests `pr.when` calls for and that are not open yet: a worker's branch once it is finished
- * (`verified`) or once it is in the integration branch (`integrated`). A failure is an event, never a lost run.
+ * Opens the pull requests of these workers' branches, which `decide()` found due (`pullRequestsDue`). A failure is
+ * an event, never a lost run.
  */
-export async function openDuePullRequests(
+export async function openWorkerPullRequests(
   fleet: Fleet,
   candidates: readonly IntegrationCandidate[],
   resultFiles: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const { when } = fleet.config.pr;
-  if (when === 'off') return;
-  const known = (await readPullRequests(fleet)).branches;
-  const due = candidates.filter(
-    (candidate) =>
-      known[candidate.branch] === undefined &&
-      (when === 'verified' ? candidate.ready || candidate.merged : candidate.merged),
-  );
-  for (const candidate of due) {
+  for (const candidate of candidates) {
     const checks = candidate.merged ? [`merged into ${fleet.config.integration.branch} and its checks passed`] : [];
     await openPullRequest(fleet, {
       branch: candidate.branch,

@@ -36,6 +36,8 @@ export interface EffectHooks {
   integrate(merges: string): void;
   /** Announce the sprint's end (`summary`: each worker's state) and write the handoff. */
   endSprint(summary: string): void;
+  /** Open these workers' pull requests and post the reviewers' verdicts. */
+  openPullRequests(workers: readonly string[]): void;
   /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
   written(worker: string, taskId: string, text: string): void;
 }
@@ -92,9 +94,10 @@ export class Executor {
       this.replies.write(action);
       return;
     }
-    if (action.kind === 'stop_czar' || action.kind === 'integrate' || action.kind === 'end_sprint') {
+    if (action.worker === undefined) {
       if (action.kind === 'integrate') this.hooks.integrate(action.merges);
       else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary);
+      else if (action.kind === 'open_pull_requests') this.hooks.openPullRequests(action.workers);
       else this.hooks.stop();
       return;
     }

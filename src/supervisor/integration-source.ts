@@ -6,7 +6,7 @@ import { reviewVerdictPost } from '../domain/pull-request.js';
 import { reviewState } from '../domain/review.js';
 import { writeHandoff } from '../integration/handoff.js';
 import {
-  openDuePullRequests,
+  openWorkerPullRequests,
   openIntegrationPullRequest,
   postReviewVerdicts,
   readPullRequests,
@@ -67,6 +67,7 @@ export class IntegrationSource implements Source {
         lastAttempt: '',
         plainShells,
         pullRequests,
+        pullRequestsWhen: this.fleet.config.pr.when,
       },
     }));
     this.remember(record);
@@ -143,15 +144,6 @@ export class IntegrationSource implements Source {
             lastAttempt: triedAll(attempt, result.record) ? attempt : '',
             failure: undefined,
           });
-          this.opening = this.openPullRequests()
-            .catch(async (error: unknown) => {
-              const reason = error instanceof Error ? error.message : String(error);
-              await this.fleet.log.emit('integration_error', `could not open the pull requests: ${reason}`);
-            })
-            .finally(() => {
-              this.opening = undefined;
-              this.schedule();
-            });
         },
         async (error: unknown) => {
           const reason = error instanceof Error ? error.message : String(error);
@@ -191,20 +183,32 @@ export class IntegrationSource implements Source {
     };
   }
 
-  /** Pull requests `pr.when` calls for, after a run (the result files come from the workers' reports). */
-  private async openPullRequests(): Promise<void> {
-    if (this.fleet.config.pr.when === 'off') return;
+  /** Opens the pull requests `decide()` found due, after the run in progress if any; the handoff waits for them. */
+  openPullRequests(workers: readonly string[]): void {
+    const previous = this.opening ?? this.running ?? Promise.resolve();
+    const opening = previous
+      .then(() => this.open(workers))
+      .catch(async (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        await this.fleet.log.emit('integration_error', `could not open the pull requests: ${reason}`);
+      })
+      .finally(() => {
+        if (this.opening === opening) this.opening = undefined;
+        this.schedule();
+      });
+    this.opening = opening;
+  }
+
+  /** The workers' pull requests (their result files from their reports), then the reviewers' verdicts. */
+  private async open(workers: readonly string[]): Promise<void> {
     const model = this.store.model;
     const results = new Map(
       model.workers.flatMap((worker) =>
         worker.report?.resultFile === undefined ? [] : [[worker.spec.name, worker.report.resultFile] as const],
       ),
     );
-    await openDuePullRequests(
-      this.fleet,
-      await candidatesWithTips(this.fleet, candidatesOf(model, new Set())),
-      results,
-    );
+    const due = candidatesOf(model, new Set()).filter((candidate) => workers.includes(candidate.worker));
+    await openWorkerPullRequests(this.fleet, await candidatesWithTips(this.fleet, due), results);
     await postReviewVerdicts(this.fleet, verdictPosts(model));
     this.see({ pullRequests: (await readPullRequests(this.fleet)).branches });
   }

@@ -107,6 +107,7 @@ export class Supervisor {
         stop: () => void this.stop(),
         integrate: (merges) => this.integration.run(merges),
         endSprint: (summary) => (this.sprintEnd = summary),
+        openPullRequests: (workers) => this.integration.openPullRequests(workers),
         written: (worker, taskId, text) =>
           this.store.update(worker, (model) => ({
             ...model,

@@ -46,6 +46,7 @@ describe('czar supervision: the tmux server goes away', () => {
       stop: () => undefined,
       integrate: () => undefined,
       endSprint: () => undefined,
+      openPullRequests: () => undefined,
       written: () => undefined,
     });
     // A restart the czar decided just before "czar down" killed the server, carried out just after.

@@ -136,6 +136,7 @@ describe('decide names every moment time alone changes its answer', () => {
       lastAttempt: 'something else',
       plainShells: [],
       pullRequests: {},
+      pullRequestsWhen: 'off' as const,
     };
     const decided = walk({ ...done, integration }, T0 + 2 * SECOND, T0 + 5 * MINUTE);
     expect(decided).toContain(2 * MINUTE - 2 * SECOND);

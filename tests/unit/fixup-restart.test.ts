@@ -49,6 +49,7 @@ describe('a fix-up pasted again before the executor wrote its text', () => {
       lastAttempt: '',
       plainShells: [],
       pullRequests: {},
+      pullRequestsWhen: 'off' as const,
     };
     const given = decide({ ...done, integration }, T0 + 1000).fleet.workers[0]!.memory.tasks.at(-1)!;
     expect(given.text).toBe('');

@@ -33,6 +33,7 @@ function finished(names: readonly string[], seen: Partial<IntegrationObservation
     lastAttempt: '',
     plainShells: [],
     pullRequests: {},
+    pullRequestsWhen: 'off',
     ...seen,
   };
   return { ...model, integration };
@@ -177,5 +178,31 @@ describe("the sprint's end, decided by decide()", () => {
       T0 + 4000,
     );
     expect(ends(done.actions)).toEqual(['a done, b done']);
+  });
+});
+
+describe('the pull requests due, decided by decide()', () => {
+  const withA = (seen: Partial<IntegrationObservation>) =>
+    finished(['a', 'b'], {
+      record: recordMerged(emptyRecord('czar/integration', 'main', NOW), {
+        worker: 'a',
+        branch: 'czar/a',
+        tip: tipOf('a'),
+        mergeCommit: 'e'.repeat(40),
+        at: NOW,
+      }),
+      ...seen,
+    });
+  const asked = (model: FleetModel) => of(decide(model, T0 + 1000).actions, 'open_pull_requests').map((a) => a.workers);
+
+  it('asks once per record for the branches pr.when calls for that have none yet', () => {
+    expect(asked(withA({ pullRequestsWhen: 'integrated' }))).toEqual([['a']]);
+    expect(asked(withA({ pullRequestsWhen: 'verified' }))).toEqual([['a', 'b']]);
+    const open = { 'czar/a': { url: 'https://example.test/pr/1', state: 'OPEN' } };
+    expect(asked(withA({ pullRequestsWhen: 'verified', pullRequests: open }))).toEqual([['b']]);
+    expect(asked(withA({ pullRequestsWhen: 'off' }))).toEqual([]);
+    expect(asked(withA({ pullRequestsWhen: 'integrated', running: true }))).toEqual([]);
+    const first = decide(withA({ pullRequestsWhen: 'integrated' }), T0 + 1000);
+    expect(of(decide(first.fleet, T0 + 2000).actions, 'open_pull_requests')).toEqual([]);
   });
 });

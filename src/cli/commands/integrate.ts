@@ -2,7 +2,8 @@ import { readJson } from '../../adapters/state-files.js';
 import { candidatesFromStatus, failureSummary, type PlanStep } from '../../domain/integration.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
 import { runIntegrationChecks } from '../../integration/run-checks.js';
-import { openDuePullRequests, readPullRequests } from '../../integration/pull-requests.js';
+import { pullRequestsDue } from '../../domain/pull-request.js';
+import { openWorkerPullRequests, readPullRequests } from '../../integration/pull-requests.js';
 import { candidatesWithTips } from '../../integration/candidates.js';
 import { dryRun } from '../../integration/dry-run.js';
 import { runIntegration } from '../../integration/runner.js';
@@ -42,7 +43,9 @@ export const integrateCommand: Command = {
         worker.resultFile === undefined ? [] : [[worker.name, worker.resultFile] as const],
       ),
     );
-    await openDuePullRequests(fleet, await candidatesWithTips(fleet, await candidates()), results);
+    const known = (await readPullRequests(fleet)).branches;
+    const due = pullRequestsDue(await candidatesWithTips(fleet, await candidates()), known, config.pr.when);
+    await openWorkerPullRequests(fleet, due, results);
     for (const [branch, pr] of Object.entries((await readPullRequests(fleet)).branches))
       out(`pull request for ${branch}: ${pr.url} (${pr.state})`);
     for (const event of result.events) out(eventLine(event));

@@ -194,6 +194,13 @@ export type Action =
   | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
   /** Append a finished task's outcome to the per-user record. */
   | { readonly kind: 'record_outcome'; readonly worker: string; readonly outcome: Outcome; readonly reason: string }
+  /** Open these workers' pull requests, and post the reviewers' verdicts on the open ones. */
+  | {
+      readonly kind: 'open_pull_requests';
+      readonly worker?: undefined;
+      readonly workers: readonly string[];
+      readonly reason: string;
+    }
   /** Start an integration run for these merges (`worker@tip`, spaces between). */
   | { readonly kind: 'integrate'; readonly worker?: undefined; readonly merges: string; readonly reason: string }
   /**

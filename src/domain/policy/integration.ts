@@ -1,6 +1,7 @@
 import { candidatesOf, planIntegration } from '../integration.js';
 import { fixupsOwed, fixupTaskId, giveFixup } from '../integration-fixup.js';
 import type { FleetModel } from '../model.js';
+import { pullRequestsDue } from '../pull-request.js';
 import type { Action } from './actions.js';
 import { alertFailedRuns, integrationRetryAt } from './integration-alert.js';
 
@@ -10,7 +11,27 @@ import { alertFailedRuns, integrationRetryAt } from './integration-alert.js';
  * not tried twice, a failed run tried again after its backoff). The run itself is the integration source's.
  */
 export function decideIntegration(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
-  return startRun(giveFixups(alertFailedRuns(fleet, now, actions), now, actions), now, actions);
+  const fixed = giveFixups(alertFailedRuns(fleet, now, actions), now, actions);
+  return startRun(askPullRequests(fixed, actions), now, actions);
+}
+
+/**
+ * After each run that moved the record (and once for the record a czar starts with), the pull requests `pr.when`
+ * calls for are opened and the reviewers' verdicts posted on them.
+ */
+function askPullRequests(fleet: FleetModel, actions: Action[]): FleetModel {
+  const seen = fleet.integration;
+  const record = seen?.record;
+  if (seen === undefined || record === undefined || seen.running || seen.pullRequestsWhen === 'off') return fleet;
+  if (seen.pullRequestsAskedAfter === record.updatedAt) return fleet;
+  const merged = new Set(record.merged.map((entry) => entry.tip));
+  const due = pullRequestsDue(candidatesOf(fleet, merged), seen.pullRequests, seen.pullRequestsWhen);
+  actions.push({
+    kind: 'open_pull_requests',
+    workers: due.map((candidate) => candidate.worker),
+    reason: `the integration record moved, and pr.when is ${seen.pullRequestsWhen}`,
+  });
+  return { ...fleet, integration: { ...seen, pullRequestsAskedAfter: record.updatedAt } };
 }
 
 function giveFixups(fleet: FleetModel, now: number, actions: Action[]): FleetModel {
