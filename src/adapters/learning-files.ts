@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { git } from './git.js';
 import { writeAtomic } from './state-files.js';
+import { latestOutcomes } from '../domain/learning/learning.js';
+import { parseOutcome, type Outcome } from '../domain/learning/outcome.js';
 
 /**
  * The per-user record of what czar learned (outcomes, lessons): JSON lines under `$CZAR_LEARN_DIR`, else
@@ -19,6 +21,18 @@ export function learningDir(env: NodeJS.ProcessEnv = process.env): string | unde
       ? env.XDG_STATE_HOME
       : path.join(homedir(), '.local', 'state');
   return path.join(state, 'czar');
+}
+
+export function outcomesFile(dir: string): string {
+  return path.join(dir, 'outcomes.jsonl');
+}
+
+/** The record's outcomes, each task's latest; `undefined` when the record is off. */
+export async function readOutcomes(env: NodeJS.ProcessEnv = process.env): Promise<RecordReading<Outcome> | undefined> {
+  const dir = learningDir(env);
+  if (dir === undefined) return undefined;
+  const reading = await readRecord(outcomesFile(dir), parseOutcome);
+  return { ...reading, items: latestOutcomes(reading.items) };
 }
 
 /** What a record file held: the items that parsed, and how many lines did not (with the first one's problem). */

@@ -2,6 +2,7 @@ import { findConfig } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { openFleet, verifyServerOwner, type Fleet } from '../fleet/handle.js';
 import { readChildren, withChildren } from '../fleet/children.js';
+import { readRoutes, withRoutes } from '../fleet/routes.js';
 import { statePaths } from '../domain/paths.js';
 import type { FleetEvent } from '../domain/words.js';
 import { CzarError } from '../domain/errors.js';
@@ -10,7 +11,8 @@ import { CzarError } from '../domain/errors.js';
 export async function fleetFrom(configOption: string | undefined, echo?: (event: FleetEvent) => void): Promise<Fleet> {
   const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
   const config = await loadConfig(file);
-  const fleet = openFleet(withChildren(config, await readChildren(statePaths(config.stateDir))), echo);
+  const paths = statePaths(config.stateDir);
+  const fleet = openFleet(withRoutes(withChildren(config, await readChildren(paths)), await readRoutes(paths)), echo);
   await verifyServerOwner(fleet);
   return fleet;
 }

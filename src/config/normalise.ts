@@ -7,6 +7,7 @@ import { taskCheckpoints } from '../domain/checkpoints.js';
 import { parseDuration } from './duration.js';
 import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';
+import { AUTO_AGENT, resolveRouting } from './resolve-routing.js';
 import { resolveHosts } from './resolve-hosts.js';
 import { resolveReview } from './resolve-review.js';
 import { resolveSandbox } from './resolve-sandbox.js';
@@ -86,8 +87,9 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
 
   const agents = resolveAgents(written.agents, configDir);
   const defaultAgent = written.agent ?? DEFAULT_AGENT;
+  const routing = resolveRouting(written, defaultAgent);
   const agentFor = (name: string): AgentCommand => {
-    const agent = agents[name];
+    const agent = agents[name === AUTO_AGENT ? (routing.pool[0] ?? name) : name];
     if (agent === undefined)
       throw new CzarError(
         'config_invalid',
@@ -95,6 +97,8 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       );
     return agent;
   };
+  // Every agent of the pool must exist before any is chosen, or a later sprint would fail at launch.
+  for (const name of routing.pool) agentFor(name);
 
   const hosts = resolveHosts(written.hosts, configDir);
   const stateDir = path.join(configDir, '.czar');
@@ -112,6 +116,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       ...own,
       branch: workerBranch(worker),
       agent: agentFor(worker.agent ?? defaultAgent),
+      ...((worker.agent ?? defaultAgent) === AUTO_AGENT ? { routed: true as const } : {}),
       role: worker.role,
       ...(worker.kind === undefined ? {} : { kind: worker.kind }),
       roleText: roleText(worker.role),
@@ -173,5 +178,6 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       commentsEveryMs: parseDuration(written.pr?.comments_every ?? '1m') ?? 60_000,
     },
     prices: resolvePrices(written.prices),
+    routing,
   };
 }

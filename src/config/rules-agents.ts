@@ -9,13 +9,18 @@ export const knownAgents: Rule = {
   name: 'known-agents',
   check: (config) => {
     const available = [...new Set([...BUILT_IN_AGENTS, ...Object.keys(config.agents ?? {})])];
-    const unknown = (agent: string | undefined): boolean => agent !== undefined && !available.includes(agent);
+    const known = (agent: string): boolean => available.includes(agent);
+    // `auto`: czar chooses from `routing.pool`, whose names must be agents themselves.
+    const unknown = (agent: string | undefined): boolean => agent !== undefined && agent !== 'auto' && !known(agent);
     const tail = (agent: string) =>
       `"${agent}" is not a built-in agent or an agents: entry; ${orChoices(agent, available)}`;
     const problems: Problem[] = [];
     if (unknown(config.agent)) problems.push(problemAt(['agent'], tail(config.agent ?? '')));
     config.workers.forEach((worker, index) => {
       if (unknown(worker.agent)) problems.push(problemAt(['workers', index, 'agent'], tail(worker.agent ?? '')));
+    });
+    config.routing?.pool?.forEach((agent, index) => {
+      if (!known(agent)) problems.push(problemAt(['routing', 'pool', index], tail(agent)));
     });
     return problems;
   },

@@ -90,6 +90,28 @@ const taskKindField = name('task kind').optional().meta({
     "The task's kind (api, docs, tests...): outcomes are recorded and agents chosen per kind (default: the role, else the scope's top folders).",
 });
 
+const routingSchema = z
+  .strictObject({
+    pool: z
+      .array(name('agent name'))
+      .min(1)
+      .optional()
+      .meta({ description: 'Agents `agent: auto` chooses from (default: every agent the config names).' }),
+    explore: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .meta({ description: 'Share of choices made at random, so every agent keeps being measured (default 0.1).' }),
+    min_outcomes: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'Outcomes of an agent for a kind below which its record decides nothing (default 2).' }),
+  })
+  .meta({ description: "How `agent: auto` picks an agent from czar's record of outcomes." });
+
 export const workerSchema = z
   .strictObject({
     name: name('name').meta({ description: 'Unique worker name: the tmux session and default branch czar/<name>.' }),
@@ -193,6 +215,7 @@ export const configSchema = z.strictObject({
   integration: integrationSchema.optional(),
   sandbox: sandboxSchema.optional(),
   pr: prSchema.optional(),
+  routing: routingSchema.optional(),
   prices: z.record(z.string().min(1), priceSchema).optional().meta({
     description:
       'Model prices that override or extend the shipped table (a name matches itself and its dated versions).',

@@ -102,6 +102,9 @@ workers:
 # Pull requests through gh: after a branch is verified or integrated, or off.
 # pr: { remote: origin, when: off, draft: true, comments_every: 1m }
 
+# agent: auto (on a worker or at the top) lets czar choose from its record of outcomes per task kind.
+# routing: { pool: [claude, codex], explore: 0.1, min_outcomes: 2 }
+
 # Model prices in US dollars per million tokens, over the table czar ships (a name matches its dated versions).
 # prices:
 #   my-model: { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 }

@@ -1,6 +1,7 @@
 import type { SandboxSpec } from './box.js';
 import type { HostSpec } from './host-layout.js';
 import type { PriceTable } from './prices.js';
+import type { RoutingSettings } from './learning/routing.js';
 
 /**
  * The resolved configuration: the contract between the config pipeline, the launcher, the supervisor and the
@@ -86,6 +87,8 @@ export interface WorkerSpec {
   readonly role: string | undefined;
   /** The task's kind for the record and routing (`kind:`); absent: its role, else its scope's top folders. */
   readonly kind?: string | undefined;
+  /** `agent: auto`: czar picks the agent from its record (`routing:`); `agent` is the pool's first until it has. */
+  readonly routed?: true | undefined;
   /** Role text from `prompts/roles/<role>.md`, put before the task. */
   readonly roleText: string | undefined;
   /** Glob patterns of paths this task may touch; empty means anywhere. */
@@ -234,4 +237,6 @@ export interface Config {
   readonly pr: PrSettings;
   /** The config's `prices:` (US dollars per million tokens), laid over the shipped table when pricing. */
   readonly prices: PriceTable;
+  /** How `agent: auto` chooses (`routing:`); absent in configs built before routing existed. */
+  readonly routing?: RoutingSettings;
 }

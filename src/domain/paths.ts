@@ -91,6 +91,7 @@ export function sprintState(paths: StatePaths): string[] {
     paths.integration,
     paths.handoff,
     childrenFolder(paths),
+    path.join(paths.root, 'routes.json'),
   ];
 }
 

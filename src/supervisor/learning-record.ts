@@ -1,31 +1,19 @@
 import {
   appendRecord,
   learningDir,
-  readRecord,
+  outcomesFile,
+  readOutcomes,
   repositoryIdentity,
   type RecordReading,
 } from '../adapters/learning-files.js';
-import { keptOutcomes, latestOutcomes, type Learning } from '../domain/learning/learning.js';
+import { keptOutcomes, type Learning } from '../domain/learning/learning.js';
 import { parseOutcome, type Outcome } from '../domain/learning/outcome.js';
 import type { Fleet } from '../fleet/handle.js';
-import path from 'node:path';
 
 /**
  * The czar's side of the per-user record: read it into the model when the czar starts, append each outcome the
  * policy records. A record that cannot be read or written costs the learning, never the sprint.
  */
-
-export function outcomesFile(dir: string): string {
-  return path.join(dir, 'outcomes.jsonl');
-}
-
-/** The record's outcomes, each task's latest; `undefined` when the record is off. */
-export async function readOutcomes(env: NodeJS.ProcessEnv = process.env): Promise<RecordReading<Outcome> | undefined> {
-  const dir = learningDir(env);
-  if (dir === undefined) return undefined;
-  const reading = await readRecord(outcomesFile(dir), parseOutcome);
-  return { ...reading, items: latestOutcomes(reading.items) };
-}
 
 /** The model's learning at start: this repository's identity and the record (skipped lines said once in the log). */
 export async function loadLearning(fleet: Fleet): Promise<Learning | undefined> {

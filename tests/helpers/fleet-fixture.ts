@@ -56,6 +56,8 @@ export interface FixtureOptions {
   readonly policy?: Readonly<Record<string, unknown>>;
   /** The `notify:` entry, given the fixture's root folder (where a test can put its script). */
   readonly notify?: (root: string) => { command: string; args?: readonly string[] };
+  /** The written `routing:` entry (how `agent: auto` chooses). */
+  readonly routing?: Readonly<Record<string, unknown>>;
   /** The written `integration:` and `pr:` entries. */
   readonly integration?: Readonly<Record<string, unknown>>;
   readonly pr?: Readonly<Record<string, unknown>>;
@@ -63,6 +65,8 @@ export interface FixtureOptions {
   readonly checks?: readonly FixtureCheck[];
   /** The fleet's `review:`. */
   readonly review?: 'off' | Readonly<Record<string, unknown>>;
+  /** A repository (and its root folder) an earlier fixture made, for a second sprint there; default: a new one. */
+  readonly reuse?: { readonly root: string; readonly repo: string };
   /** Files in the repo's first commit besides README.md. */
   readonly files?: Readonly<Record<string, string>>;
   /** A folder for a bare clone of the repo, added as its remote `origin` (what ssh hosts clone and push to). */
@@ -166,7 +170,7 @@ export function workerIn(status: FleetStatus, name: string): WorkerStatus {
 export async function fleetFixture(options: FixtureOptions): Promise<FleetFixture> {
   if (!existsSync(path.join(PACKAGE_ROOT, 'dist', 'sim', 'agent.js')))
     throw new Error('dist/ is missing; run "npm run build" first.');
-  const { root, repo } = await tempRepo(options.files);
+  const { root, repo } = options.reuse ?? (await tempRepo(options.files));
   const captureDir = path.join(root, 'captures');
   const configFile = path.join(root, 'czar.yaml');
   const written = {
@@ -191,6 +195,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     ...(options.hosts === undefined ? {} : { hosts: options.hosts }),
     ...(options.integration === undefined ? {} : { integration: options.integration }),
     ...(options.pr === undefined ? {} : { pr: options.pr }),
+    ...(options.routing === undefined ? {} : { routing: options.routing }),
   };
   if (options.origin !== undefined) {
     const bare = path.join(options.origin, 'origin.git');

@@ -1,7 +1,6 @@
-import { learningDir, readRecord, writeRecordLines } from '../../adapters/learning-files.js';
+import { learningDir, outcomesFile, readRecord, writeRecordLines } from '../../adapters/learning-files.js';
 import { CzarError } from '../../domain/errors.js';
 import { parseOutcome } from '../../domain/learning/outcome.js';
-import { outcomesFile } from '../../supervisor/learning-record.js';
 import { parse, type Command } from '../command.js';
 import { out } from '../output.js';
 

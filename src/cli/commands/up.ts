@@ -1,5 +1,6 @@
 import type { FleetEvent } from '../../domain/words.js';
 import { launch } from '../../launch/up-sequence.js';
+import { routeWorkers } from '../../launch/route-workers.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { err, formatEvent, out, outRow } from '../output.js';
@@ -24,6 +25,8 @@ export const upCommand: Command = {
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(values.config, echo);
+    // `agent: auto` workers get their agent before the launch plans them (a dry run only shows the pool's first).
+    if (values['dry-run'] !== true) await routeWorkers(fleet);
     const code = await launch(
       fleet,
       { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true },

@@ -41,8 +41,6 @@ export const OutcomeSchema = z.strictObject({
   /** What it spent, reviews included (undefined when unknown, never zero). */
   usd: z.number().min(0).optional(),
   integrated: z.boolean(),
-  /** The agent it was handed over from, when it was. */
-  handedFrom: text(80).optional(),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
 

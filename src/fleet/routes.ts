@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import type { Config } from '../domain/config-types.js';
+import type { StatePaths } from '../domain/paths.js';
+
+/**
+ * The agents czar chose for the sprint's `agent: auto` workers (`.czar/routes.json`): chosen once, before the launch,
+ * and read by every later command and czar, so they all run the same agent for a worker.
+ */
+export interface Route {
+  readonly worker: string;
+  readonly agent: string;
+  /** The choice and the records it rests on. */
+  readonly reason: string;
+  readonly at: string;
+}
+
+export function routesFile(paths: StatePaths): string {
+  return path.join(paths.root, 'routes.json');
+}
+
+export async function readRoutes(paths: StatePaths): Promise<Route[]> {
+  const routes = await readJson<unknown>(routesFile(paths));
+  return Array.isArray(routes)
+    ? routes.filter(
+        (route): route is Route =>
+          typeof route === 'object' &&
+          route !== null &&
+          typeof (route as Route).worker === 'string' &&
+          typeof (route as Route).agent === 'string',
+      )
+    : [];
+}
+
+export async function writeRoutes(paths: StatePaths, routes: readonly Route[]): Promise<void> {
+  await writeJsonAtomic(routesFile(paths), routes);
+}
+
+/** The config with each routed worker on the agent chosen for it (a route naming an agent no longer there is ignored). */
+export function withRoutes(config: Config, routes: readonly Route[]): Config {
+  if (routes.length === 0) return config;
+  const workers = config.workers.map((spec) => {
+    const route = routes.findLast((entry) => entry.worker === spec.name);
+    const agent = route === undefined || spec.routed !== true ? undefined : config.agents[route.agent];
+    return agent === undefined ? spec : { ...spec, agent };
+  });
+  return { ...config, workers };
+}
