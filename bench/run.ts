@@ -1,6 +1,7 @@
 import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
+import { benchLaunchTui } from './launch-tui.js';
 import { benchPresets } from './presets.js';
 import { benchScale } from './scale.js';
 import { benchSpawn } from './spawn.js';
@@ -13,6 +14,7 @@ import { benchWeb } from './web.js';
 const only = process.argv[2];
 if (only === undefined || only === 'launch') {
   console.log(`${benchLaunch().join('\n')}\n`);
+  console.log(`${benchLaunchTui().join('\n')}\n`);
   await benchPresets((line) => console.log(line));
 }
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
@@ -23,4 +25,5 @@ if (only === undefined || only === 'review') await benchReview((line) => console
 if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);
 // The page in a real browser, and the fleet-size sweep, which takes long at 200 workers and more: only when asked for.
 if (only === 'web') await benchWeb((line) => console.log(line));
+if (only === 'launch-tui') console.log(`${benchLaunchTui(Number(process.argv[3] ?? 3)).join('\n')}\n`);
 if (only === 'scale') await benchScale(process.argv.slice(3), (line) => console.log(line));
