@@ -2,6 +2,7 @@ import { benchCost } from './cost.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
 import { benchOneFile } from './one-file.js';
+import { benchLaunchTui } from './launch-tui.js';
 import { benchPresets } from './presets.js';
 import { benchScale } from './scale.js';
 import { benchSpawn } from './spawn.js';
@@ -15,6 +16,7 @@ import { benchWeb } from './web.js';
 const only = process.argv[2];
 if (only === undefined || only === 'launch') {
   console.log(`${benchLaunch().join('\n')}\n`);
+  console.log(`${benchLaunchTui().join('\n')}\n`);
   await benchPresets((line) => console.log(line));
 }
 // The presets alone, or some of them: `npm run bench -- presets claude copilot`.
@@ -31,4 +33,5 @@ if (only === undefined || only === 'routing')
 if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);
 // The page in a real browser, and the fleet-size sweep, which takes long at 200 workers and more: only when asked for.
 if (only === 'web') await benchWeb((line) => console.log(line));
+if (only === 'launch-tui') console.log(`${benchLaunchTui(Number(process.argv[3] ?? 3)).join('\n')}\n`);
 if (only === 'scale') await benchScale(process.argv.slice(3), (line) => console.log(line));

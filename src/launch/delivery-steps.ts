@@ -41,12 +41,30 @@ export function readyStep(
   answerDialogs: boolean,
   answered: readonly Dialog[] = [],
 ): ReadyStep {
-  const dialog = preset.dialogs.find((candidate) => candidate.match.test(screen));
+  const dialog = shownDialog(preset, screen);
   if (dialog !== undefined) return answerDialogs ? { kind: 'dialog', dialog } : { kind: 'wait' };
   const fatal = preset.fatal.find((candidate) => candidate.match.test(screen));
   if (fatal !== undefined) return { kind: 'fatal', message: fatal.message };
-  if (answered.some((candidate) => (candidate.shown ?? candidate.match).test(screen))) return { kind: 'wait' };
+  if (answered.some((candidate) => drawnLast(preset, candidate.shown ?? candidate.match, screen)))
+    return { kind: 'wait' };
   return preset.isReady(screen) ? { kind: 'ready' } : { kind: 'wait' };
+}
+
+/** The preset's dialog on screen now, if any (see `drawnLast`). */
+export function shownDialog(preset: AgentPreset, screen: string): Dialog | undefined {
+  return preset.dialogs.find((candidate) => drawnLast(preset, candidate.match, screen));
+}
+
+/**
+ * Whether `pattern` is on screen as the last thing drawn: no ready input box below its last match. An agent that
+ * restarts after a dialog's answer draws itself again below the old dialog, which stays on screen (Gemini CLI 0.61
+ * after "Trust folder", measured): the box below is what is shown now.
+ */
+function drawnLast(preset: AgentPreset, pattern: RegExp, screen: string): boolean {
+  const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
+  let end: number | undefined;
+  for (const match of screen.matchAll(new RegExp(pattern.source, flags))) end = match.index + match[0].length;
+  return end !== undefined && !preset.isReady(screen.slice(end));
 }
 
 /**

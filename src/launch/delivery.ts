@@ -7,6 +7,7 @@ import {
   pasteLanded,
   pasteLandMs,
   pasteMarkers,
+  shownDialog,
   submitStep,
   type PasteMarkers,
   type SubmitStep,
@@ -93,7 +94,7 @@ async function submit(d: Delivery, markers: PasteMarkers): Promise<number> {
   for (let attempt = 1; attempt <= MAX_ENTERS; attempt += 1) {
     await d.checkPane();
     const beforeEnter = await d.capture();
-    const dialog = d.preset.dialogs.find((candidate) => candidate.match.test(beforeEnter));
+    const dialog = shownDialog(d.preset, beforeEnter);
     if (dialog !== undefined)
       throw d.fail(`showed the "${dialog.id}" dialog over its pasted task, and Enter would answer it blindly`);
     await d.tmux.sendKeys(d.paneId, ['Enter']);

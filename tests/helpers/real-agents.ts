@@ -41,6 +41,11 @@ export interface RealAgentCommand {
 export interface RealAgentOptions {
   /** Allow the shell tool without a prompt (default true); false brings up the agent's real permission prompt. */
   readonly allowShell?: boolean;
+  /**
+   * A new user's settings: every trust prompt on and nothing trusted or approved ahead (Claude's API key, Gemini's
+   * folder trust), only the sign-in a person does once in a terminal and the way to the scripted endpoint.
+   */
+  readonly newUser?: boolean;
 }
 
 const CLAUDE_KEY = 'sk-ant-api03-czar-test-dummy-key-0123456789abcdefghij';
@@ -52,7 +57,9 @@ export async function claudeAgent(endpoint: ModelEndpoint, options: RealAgentOpt
     path.join(home, '.claude.json'),
     JSON.stringify({
       hasCompletedOnboarding: true,
-      customApiKeyResponses: { approved: [CLAUDE_KEY.slice(-20)], rejected: [] },
+      ...(options.newUser === true
+        ? {}
+        : { customApiKeyResponses: { approved: [CLAUDE_KEY.slice(-20)], rejected: [] } }),
     }),
   );
   await mkdir(path.join(home, '.claude'), { recursive: true });
@@ -104,12 +111,16 @@ export async function codexAgent(endpoint: ModelEndpoint): Promise<RealAgentComm
   };
 }
 
-/** Gemini CLI: API-key auth selected, folder trust off (so `--yolo` applies), no telemetry or update checks. */
+/**
+ * Gemini CLI: API-key auth selected, folder trust off (so `--yolo` applies; on for a new user, and czar trusts the
+ * worktree), no telemetry or update checks.
+ */
 export async function geminiAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
   const home = await tempDir('czar-gemini-home-');
   await mkdir(path.join(home, '.gemini'), { recursive: true });
+  const trust = options.newUser === true ? {} : { folderTrust: { enabled: false } };
   const settings = {
-    security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
+    security: { auth: { selectedType: 'gemini-api-key' }, ...trust },
     privacy: { usageStatisticsEnabled: false },
     general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
   };

@@ -205,3 +205,30 @@ export async function expectExactUsage(
   // Claude Code writes a message with a tool call on more than one line: more lines than calls, counted once.
   expect(calls().length).toBeGreaterThanOrEqual(4);
 }
+
+/**
+ * Registers the scenario of a new user's settings (`newUser`: every trust prompt on, nothing trusted or approved
+ * ahead): czar answers the agent's first-run dialogs, the worker commits, reports done and gets its bonus task.
+ * `dialogs`: the ids czar must have answered on the way.
+ */
+export function itWorksForANewUser(agent: RealAgent, dialogs: readonly string[]): void {
+  it(
+    `${agent} with a new user's settings: its first-run dialogs answered, done, and its bonus task delivered`,
+    async () => {
+      const { fx } = await upRealFleet(agent, {
+        workers: [BUILDER],
+        bonus: [FAREWELL],
+        agentOptions: { newUser: true },
+      });
+      const done = await fx.waitForStatus(
+        (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'done',
+        { timeoutMs: 120_000, what: 'builder done with its bonus task' },
+      );
+      expect(workerIn(done, 'builder').tasks).toEqual(['builder', 'farewell']);
+      expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
+      const answered = (await fx.events()).filter((event) => event.kind === 'dialog').map((event) => event.message);
+      for (const id of dialogs) expect(answered.some((message) => message.startsWith(`answered ${id} `))).toBe(true);
+    },
+    240_000 * REAL_AGENT_TIMEOUT_SCALE,
+  );
+}

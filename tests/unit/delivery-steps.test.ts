@@ -51,12 +51,25 @@ describe('readyStep', () => {
     expect(readyStep(claude, '\n\n', true)).toEqual({ kind: 'wait' });
   });
 
-  it('waits while an answered dialog is still drawn, though the input box shows under it (Gemini restarting)', () => {
+  it('counts a dialog as shown only when it is the last thing drawn (Gemini restarts below its old trust dialog)', () => {
     const trust = gemini.dialogs.find((dialog) => dialog.id === 'gemini-trust')!;
-    const restarting = `Do you trust the files in this folder?\n● 1. Trust folder\nGemini CLI is restarting to apply the trust changes...\n${screen('gemini-ready')}`;
-    expect(readyStep(gemini, restarting, true)).toEqual({ kind: 'ready' });
+    const restarting = `${screen('gemini-trust')}\nGemini CLI is restarting to apply the trust changes...\n`;
+    // Answered and still drawn, nothing below it yet: wait.
     expect(readyStep(gemini, restarting, true, [trust])).toEqual({ kind: 'wait' });
+    // Restarted: the old dialog stays on screen above the new input box, which is what is shown now.
+    const restarted = `${restarting}${screen('gemini-ready')}`;
+    expect(readyStep(gemini, restarted, true)).toEqual({ kind: 'ready' });
+    expect(readyStep(gemini, restarted, true, [trust])).toEqual({ kind: 'ready' });
     expect(readyStep(gemini, screen('gemini-ready'), true, [trust])).toEqual({ kind: 'ready' });
+    // The same dialog drawn again below (the trust did not take): answered again.
+    expect(readyStep(gemini, `${restarted}\n${screen('gemini-trust')}`, true, [trust])).toMatchObject({
+      kind: 'dialog',
+      dialog: { id: 'gemini-trust' },
+    });
+    // Any preset alike: a dialog drawn below an input box is shown.
+    const sim = presetFor('sim');
+    const simTrust = 'Do you trust the files in this folder?\n❯ 1. Yes, proceed\n  2. No, exit\n';
+    expect(readyStep(sim, `╭──────╮\n│ ›    │\n╰──────╯\n${simTrust}`, true)).toMatchObject({ kind: 'dialog' });
   });
 
   it('prefers a dialog over a fatal screen that shares its text (Gemini auth with a key)', () => {
