@@ -14,6 +14,21 @@ export async function diffStat(repo: string, base: string, branch: string): Prom
   return numstat(repo, `${headRef(base)}...${headRef(branch)}`);
 }
 
+/**
+ * `diffStat` of the files the branch's own commits changed: after it merged another branch in (the integration
+ * branch, a child's), the diff from base also holds that branch's files, which are not this one's work.
+ */
+export async function ownDiffStat(repo: string, base: string, branch: string): Promise<FileStat[]> {
+  const range = `${headRef(base)}..${headRef(branch)}`;
+  const [files, history] = await Promise.all([
+    diffStat(repo, base, branch),
+    git(repo, ownHistoryArgs(range), { allowFailure: true }),
+  ]);
+  if (history.exitCode !== 0) return files;
+  const own = parseOwnHistory(history.stdout);
+  return own.merges ? files.filter((file) => own.ownFiles.has(file.file)) : files;
+}
+
 async function numstat(repo: string, range: string): Promise<FileStat[]> {
   const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', range, '--']);
   // Each entry is "added<TAB>deleted<TAB>path" then NUL; a binary file counts "-" for both.

@@ -189,14 +189,21 @@ export async function pushBranch(repo: string, remote: string, branch: string): 
   );
 }
 
-/** Subjects of the commits on `branch` and not on `base`, oldest first. */
+/** Subjects of the branch's own commits not on `base` (its first-parent line, merges left out), oldest first. */
 export async function commitSubjects(
   repo: string,
   base: string,
   branch: string,
 ): Promise<{ sha: string; subject: string }[]> {
   try {
-    const log = await gitAt(repo).log({ from: headRef(base), to: headRef(branch), '--reverse': null });
+    // Its own line of commits: a merge of another branch (the integration branch) brings in that branch's commits.
+    const log = await gitAt(repo).log({
+      from: headRef(base),
+      to: headRef(branch),
+      '--reverse': null,
+      '--first-parent': null,
+      '--no-merges': null,
+    });
     return log.all.map((entry) => ({ sha: entry.hash, subject: entry.message }));
   } catch {
     return [];

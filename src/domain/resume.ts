@@ -45,6 +45,14 @@ export type RestartStart =
  */
 export const CONVERSATION_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
+/**
+ * Whether a recorded conversation is this worker's: held in its worktree. A restart resumes only such a one, and the
+ * delivery check reads prompts only from such a one (another worker's conversation holds another task).
+ */
+export function heldInWorktree(conversation: { readonly cwd: string | undefined }, worktree: string): boolean {
+  return conversation.cwd === worktree;
+}
+
 /** Resume this worker's newest conversation (or the one its hooks named) when it holds its task; fresh otherwise. */
 export function restartStart(facts: RestartFacts): RestartStart {
   if (facts.fresh) return { kind: 'fresh', why: 'the person asked for a fresh start' };
@@ -52,7 +60,7 @@ export function restartStart(facts: RestartFacts): RestartStart {
     return { kind: 'fresh', why: `its agent runs on host ${facts.host}, whose records czar does not read to resume` };
   if (!facts.resumable) return { kind: 'fresh', why: `the ${facts.preset} agent cannot resume a conversation` };
   if (facts.task.trim() === '') return { kind: 'fresh', why: "its task's text is not written yet" };
-  const own = facts.conversations.filter((conversation) => conversation.cwd === facts.worktree);
+  const own = facts.conversations.filter((conversation) => heldInWorktree(conversation, facts.worktree));
   if (own.length === 0) {
     const elsewhere = facts.conversations.length;
     return {

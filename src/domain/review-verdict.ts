@@ -18,7 +18,11 @@ export const ReviewFindingSchema = z.strictObject({
 
 export const ReviewVerdictSchema = z.strictObject({
   verdict: z.enum(['approve', 'request_changes']),
-  summary: z.string().min(1).max(REVIEW_LIMITS.summaryChars),
+  summary: z
+    .string()
+    .min(1)
+    .max(REVIEW_LIMITS.summaryChars)
+    .regex(/^[^\r\n]*$/, { error: 'the summary is one line' }),
   findings: z.array(ReviewFindingSchema).max(REVIEW_LIMITS.findings),
 });
 

@@ -1,5 +1,5 @@
 import { reviewLine } from '../domain/review-text.js';
-import { diffStat } from '../adapters/branch-activity.js';
+import { ownDiffStat } from '../adapters/branch-activity.js';
 import { commitSubjects } from '../adapters/integration-git.js';
 import { readEventsFrom, readJson, writeAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
@@ -58,7 +58,7 @@ export async function gatherHandoff(fleet: Fleet, now = Date.now()): Promise<Han
         verified: candidate?.ready === true || candidate?.merged === true || mergedIntoParent === true,
         branch: spec.branch,
         commits: await commitSubjects(config.repo, config.base, spec.branch),
-        files: await diffStat(config.repo, config.base, spec.branch).catch(() => []),
+        files: await ownDiffStat(config.repo, config.base, spec.branch).catch(() => []),
         checks,
         resultFile: worker?.resultFile,
         alerts: worker?.alerts ?? [],

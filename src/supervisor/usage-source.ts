@@ -5,7 +5,7 @@ import { agentRecords, presetOf } from '../agents/index.js';
 import type { IdentityParser } from '../agents/resume.js';
 import type { AgentRecords, RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerMemory, WorkerModel } from '../domain/model.js';
-import type { RecordedConversation } from '../domain/resume.js';
+import { heldInWorktree, type RecordedConversation } from '../domain/resume.js';
 import { byModel, type WorkerUsage } from '../domain/usage.js';
 import { conversationsOf, MAX_PROMPTS, RecordFile } from './record-file.js';
 
@@ -41,6 +41,8 @@ export interface UsageSubject {
   readonly pendingSince?: number | undefined;
   /** How its agent's record lines name their conversation; absent when the agent cannot resume one. */
   readonly identity?: IdentityParser | undefined;
+  /** Its worktree as its agent sees it, with `identity`: prompts count only from conversations held there. */
+  readonly worktree?: string | undefined;
 }
 
 /**
@@ -106,7 +108,7 @@ export class UsageSource {
       for (const record of files.values()) if (await record.poll(subject, now)) any = true;
       if (any || (files.size > 0 && !this.reported.has(subject.name))) {
         this.reported.add(subject.name);
-        changed.set(subject.name, merge([...files.values()].map((record) => record.usage)));
+        changed.set(subject.name, merge([...files.values()].map((record) => ownUsage(record, subject))));
       }
     }
     return changed;
@@ -133,6 +135,16 @@ export class UsageSource {
   private find(places: RecordPlaces, now: number): Promise<string[]> {
     return recordFiles(places, now, this.codexCwds);
   }
+}
+
+/**
+ * A record file's usage, with its prompts only when its conversation is the worker's by the test a restart's resume
+ * uses: the delivery check must not quote another worker's prompt from a conversation a resume would refuse.
+ */
+function ownUsage(record: RecordFile, subject: UsageSubject): WorkerUsage {
+  const { usage } = record;
+  if (subject.worktree === undefined || usage.prompts === undefined) return usage;
+  return heldInWorktree(record.conversation, subject.worktree) ? usage : { ...usage, prompts: [] };
 }
 
 /** One worker's usage from the usage of each of its record files. */
@@ -200,10 +212,12 @@ export class UsageSubjects {
             env: { ...this.env, ...worker.spec.agent.env, ...worker.spec.env },
             transcripts: transcript === undefined ? [] : [transcript],
           });
+    const identity = this.identity(worker);
     const subject: UsageSubject = {
       name: worker.spec.name,
       records,
-      identity: this.identity(worker)?.parser,
+      identity: identity?.parser,
+      worktree: identity?.worktree,
       // A later task starts at its first paste (until then its lines are the last turns of the task before); one
       // whose paste is never confirmed, when it was given. The first starts when it was given: no line is left out.
       tasks: worker.memory.tasks.map((task, index) => ({

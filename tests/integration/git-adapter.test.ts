@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activity, commitSubjects, diffStat } from '../../src/adapters/branch-activity.js';
+import { activity, commitSubjects, diffStat, ownDiffStat } from '../../src/adapters/branch-activity.js';
+import { commitSubjects as ownCommits } from '../../src/adapters/integration-git.js';
 import {
   branchTips,
   changedSinceFork,
@@ -219,5 +220,32 @@ describe('where many workers stand, with one read of the tips', () => {
       branchTips(repo),
     );
     expect(outside.places.get('czar/w')?.movedOutside).toMatchObject({ forward: true });
+  });
+});
+
+describe('what a branch adds for the handoff', () => {
+  it('counts its own commits and files, not those of a branch it merged in (the integration branch)', async () => {
+    const { repo } = await tempRepo();
+    const commit = async (branch: string, file: string): Promise<void> => {
+      await gitIn(repo, ['switch', '-q', branch]);
+      await writeFile(path.join(repo, file), `${file}\n`);
+      await gitIn(repo, ['add', file]);
+      await gitIn(repo, ['commit', '-q', '-m', `add ${file}`]);
+    };
+    await gitIn(repo, ['branch', 'cart']);
+    await gitIn(repo, ['branch', 'docs']);
+    await commit('cart', 'totals.ts');
+    await commit('docs', 'guide.md');
+    await gitIn(repo, ['merge', '-q', '--no-edit', 'cart']);
+    await commit('docs', 'faq.md');
+    await gitIn(repo, ['switch', '-q', 'main']);
+
+    expect((await ownCommits(repo, 'main', 'docs')).map((entry) => entry.subject)).toEqual([
+      'add guide.md',
+      'add faq.md',
+    ]);
+    expect((await ownDiffStat(repo, 'main', 'docs')).map((entry) => entry.file).sort()).toEqual(['faq.md', 'guide.md']);
+    // A branch that merged nothing keeps its whole diff.
+    expect((await ownDiffStat(repo, 'main', 'cart')).map((entry) => entry.file)).toEqual(['totals.ts']);
   });
 });

@@ -98,6 +98,25 @@ describe('usage source over real record files', () => {
     expect(plain.conversations('w1')).toEqual([]);
   });
 
+  it("takes the prompts a delivery is checked against only from a conversation held in the worker's worktree", async () => {
+    // The fixture's conversation was held in /tmp/cost-capture/cwd: another worker's, as a resume would judge it.
+    const { subject, dir } = await claudeSubject();
+    await copyFile(path.join(fixtures, 'claude/session.jsonl'), path.join(dir, 'session.jsonl'));
+    const elsewhere = '/work/wt/some-worker';
+    const other = await newSource().poll(
+      [{ ...subject, identity: claudeResume.identity(elsewhere), worktree: elsewhere }],
+      Date.now(),
+    );
+    expect(other.get('w1')?.prompts).toEqual([]);
+    expect(total(other.get('w1'))).toBeGreaterThan(0);
+    const held = '/tmp/cost-capture/cwd';
+    const own = await newSource().poll(
+      [{ ...subject, identity: claudeResume.identity(held), worktree: held }],
+      Date.now(),
+    );
+    expect(own.get('w1')?.prompts?.length).toBeGreaterThan(0);
+  });
+
   it('reads only what was appended, waits for an unfinished line and skips malformed ones', async () => {
     const { subject, dir } = await claudeSubject();
     const file = path.join(dir, 's.jsonl');
