@@ -1,4 +1,5 @@
 import { benchCost } from './cost.js';
+import { benchDashboardIdle } from './dashboard-idle.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
 import { benchOneFile } from './one-file.js';
@@ -17,8 +18,10 @@ if (only === undefined || only === 'launch') {
   await benchPresets((line) => console.log(line));
 }
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
-// Part of supervise, and alone by its own name.
+// Parts of supervise, and each alone by its own name.
 if (only === undefined || only === 'supervise' || only === 'one-file') await benchOneFile((line) => console.log(line));
+if (only === undefined || only === 'supervise' || only === 'dashboard')
+  await benchDashboardIdle((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
