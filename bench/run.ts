@@ -1,4 +1,5 @@
 import { benchCost } from './cost.js';
+import { benchDashboardIdle } from './dashboard-idle.js';
 import { benchHosts } from './hosts.js';
 import { benchLaunch } from './launch.js';
 import { benchOneFile } from './one-file.js';
@@ -22,8 +23,10 @@ if (only === undefined || only === 'launch') {
 // The presets alone, or some of them: `npm run bench -- presets claude copilot`.
 if (only === 'presets') await benchPresets((line) => console.log(line), process.argv.slice(3));
 if (only === undefined || only === 'supervise') await benchSupervise((line) => console.log(line));
-// Part of supervise, and alone by its own name.
+// Parts of supervise, and each alone by its own name.
 if (only === undefined || only === 'supervise' || only === 'one-file') await benchOneFile((line) => console.log(line));
+if (only === undefined || only === 'supervise' || only === 'dashboard')
+  await benchDashboardIdle((line) => console.log(line));
 if (only === undefined || only === 'verify') await benchVerify((line) => console.log(line));
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));

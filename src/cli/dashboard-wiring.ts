@@ -126,12 +126,18 @@ export class FleetDiskStore implements DashboardStore {
     );
     const screens = await this.fleet.tmux.captureMany(panes.map((worker) => worker.paneId as string));
     const tails = { ...this.snapshot.paneTails };
+    let changed = false;
     for (const worker of panes) {
       const lines = (screens.get(worker.paneId as string) ?? '').split('\n').map((line) => line.trimEnd());
       while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-      tails[worker.name] = lines.slice(-TAIL_LINES);
+      const tail = lines.slice(-TAIL_LINES);
+      const before = tails[worker.name];
+      // A pane that wrote but shows the same lines (a cursor moved, a spinner came back round) changes nothing.
+      if (before?.length === tail.length && before.every((line, index) => line === tail[index])) continue;
+      tails[worker.name] = tail;
+      changed = true;
     }
-    this.set({ paneTails: tails });
+    if (changed) this.set({ paneTails: tails });
   }
 }
 

@@ -48,6 +48,7 @@ export async function followUntilSprintOver(
 /** Loaded on demand: ink and React cost start-up time that `czar report`, run by hooks, should not pay. */
 export async function showDashboard(fleet: Fleet): Promise<void> {
   notInCi();
+  productionReact();
   const { runDashboardFor } = await import('./dashboard-wiring.js');
   await runDashboardFor(fleet);
 }
@@ -55,6 +56,7 @@ export async function showDashboard(fleet: Fleet): Promise<void> {
 /** `czar dashboard --all`: every running fleet of this user, `f` for the next. */
 export async function showAllDashboards(): Promise<void> {
   notInCi();
+  productionReact();
   const [{ FleetSwitcher }, { runDashboard }] = await Promise.all([
     import('./fleet-switcher.js'),
     import('../ui/render.js'),
@@ -73,4 +75,12 @@ export async function showAllDashboards(): Promise<void> {
  */
 function notInCi(): void {
   if (process.stdout.isTTY) process.env.CI = 'false';
+}
+
+/**
+ * React's development build checks and times every render, several times the CPU of a frame; a person's dashboard
+ * runs the production build unless NODE_ENV says otherwise. Set before React loads, as it reads it then.
+ */
+function productionReact(): void {
+  process.env.NODE_ENV ??= 'production';
 }

@@ -1,8 +1,8 @@
 /**
- * The dashboard's root: reads the store through `useSyncExternalStore`, sizes the screen from the terminal,
+ * The dashboard's root: reads the store through `useSyncExternalStore` (use-shown.ts), sizes the screen from the terminal,
  * and picks what the body and footer show for the current mode. Components below it only take props.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp, useStdout } from 'ink';
 import { visibleStrings } from '../domain/sanitize.js';
 import { ClockContext, frozenClock, type Clock } from './clock.js';
@@ -19,6 +19,7 @@ import { PROMPT_HINT, PromptInput } from './prompt-input.js';
 import type { YieldingEffect } from './effects.js';
 import { initialUiState, selectedIndex, useDashboardInput, type UiState } from './use-dashboard-state.js';
 import { WorkerTable } from './worker-table.js';
+import { useShown, useTail } from './use-shown.js';
 
 export interface TerminalSize {
   readonly columns: number;
@@ -64,10 +65,10 @@ export function Dashboard(props: DashboardProps) {
 }
 
 function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardProps) {
-  const stored = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const shown = useShown(store);
   // The one place worker-written text (notes, titles, pane lines, events quoting them) enters the screen: every
   // control character is shown as a symbol, so nothing a worker wrote can drive the terminal.
-  const snapshot = useMemo(() => visibleStrings(stored), [stored]);
+  const snapshot = useMemo(() => visibleStrings(shown), [shown]);
   const { columns, rows } = useTerminalSize(size);
   const { exit } = useApp();
   const { status } = snapshot;
@@ -83,12 +84,14 @@ function Screen({ store, actions, size, initial, onYield, onQuit }: DashboardPro
   });
   const index = selectedIndex(ui, view);
   const worker = workers[index];
+  const storedTail = useTail(store, worker?.name);
+  const tail = useMemo(() => visibleStrings(storedTail ?? []), [storedTail]);
   const plan = planScreen(columns, rows, workers.length);
   const workerEvents = worker === undefined ? [] : snapshot.events.filter((event) => event.worker === worker.name);
   const detail = (
     <Detail
       worker={worker}
-      tail={worker === undefined ? [] : (snapshot.paneTails[worker.name] ?? [])}
+      tail={tail}
       events={workerEvents}
       width={plan.detailWidth}
       height={plan.detailRows}

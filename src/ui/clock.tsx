@@ -1,7 +1,8 @@
 /**
- * Relative times ("quiet 42s", "up 1h23m") move every second while the rest of the screen only changes with
- * the store. A shared 1 Hz clock reaches only the `<Since>` leaves, and a leaf re-renders only when its text
- * changes (durations move in 5 s and 1 min steps), so an idle dashboard draws a frame every few seconds.
+ * Relative times ("quiet 42s", "up 1h23m") move while the rest of the screen only changes with the store. A shared
+ * clock reaches only the `<Since>` leaves, and a leaf re-renders only when its text changes. Durations move in 5 s and
+ * 1 min steps, and the clock moves in 5 s steps of the wall clock, so every leaf that changes changes in the same
+ * frame: an idle dashboard draws at most one frame per step, however many workers it shows.
  */
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { Text } from 'ink';
@@ -13,9 +14,16 @@ export interface Clock {
   subscribe(onTick: () => void): () => void;
 }
 
-/** Ticks every `intervalMs` while anything listens; the timer is unref'd so it never keeps the process alive. */
-export function tickingClock(intervalMs = 1000, read: () => number = Date.now): Clock {
-  let current = read();
+/**
+ * Looks every `intervalMs` while anything listens and moves in steps of `stepMs` of the wall clock, telling the
+ * listeners only when it moved; the timer is unref'd so it never keeps the process alive.
+ */
+export function tickingClock(intervalMs = 1000, read: () => number = Date.now, stepMs = 5000): Clock {
+  const stepped = (): number => {
+    const at = read();
+    return at - (at % stepMs);
+  };
+  let current = stepped();
   const listeners = new Set<() => void>();
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
@@ -23,9 +31,11 @@ export function tickingClock(intervalMs = 1000, read: () => number = Date.now): 
     subscribe(onTick) {
       listeners.add(onTick);
       if (timer === undefined) {
-        current = read();
+        current = stepped();
         timer = setInterval(() => {
-          current = read();
+          const next = stepped();
+          if (next === current) return;
+          current = next;
           for (const listener of listeners) listener();
         }, intervalMs);
         timer.unref();

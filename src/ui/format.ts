@@ -91,12 +91,21 @@ export function formatDuration(ms: number): string {
   return days < 10 ? `${days}d${pad2(hours % 24)}h` : `${days}d`;
 }
 
-/** Time from an ISO timestamp to `now`, or `-` when there is none (or it does not parse). */
+/**
+ * Time from an ISO timestamp to `now`, or `-` when there is none (or it does not parse). Past a minute it counts to
+ * the last whole minute of the wall clock: every such time on the screen then moves in the same frame, once a minute,
+ * rather than each in a frame of its own.
+ */
 export function since(iso: string | undefined, now: number): string {
   if (iso === undefined) return '-';
   const at = Date.parse(iso);
-  return Number.isNaN(at) ? '-' : formatDuration(now - at);
+  if (Number.isNaN(at)) return '-';
+  return now - at < MINUTE_MS
+    ? formatDuration(now - at)
+    : formatDuration(Math.max(MINUTE_MS, now - (now % MINUTE_MS) - at));
 }
+
+const MINUTE_MS = 60_000;
 
 /** `HH:MM:SS` in local time, for the event feed. */
 export function clockTime(iso: string): string {

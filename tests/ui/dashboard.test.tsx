@@ -83,7 +83,8 @@ describe('worker table', () => {
 
   it('unsubscribes from the store on unmount', () => {
     const app = mount();
-    expect(app.store.listeners()).toBe(1);
+    // The screen's, and the selected worker's pane tail's.
+    expect(app.store.listeners()).toBe(2);
     app.unmount();
     expect(app.store.listeners()).toBe(0);
   });

@@ -46,6 +46,18 @@ describe('since', () => {
     expect(since(undefined, FIXTURE_NOW)).toBe('-');
     expect(since('not a date', FIXTURE_NOW)).toBe('-');
   });
+
+  it('past a minute, moves on the minutes of the wall clock, never back, so all such times move in one frame', () => {
+    // FIXTURE_NOW is a whole minute; two workers quiet since 10 s apart.
+    const first = new Date(FIXTURE_NOW - 70_000).toISOString();
+    const second = new Date(FIXTURE_NOW - 60_000).toISOString();
+    const shown = (seconds: number): string[] => [first, second].map((at) => since(at, FIXTURE_NOW + seconds * 1000));
+    expect(shown(0)).toEqual(['1m', '1m']);
+    expect(shown(49)).toEqual(['1m', '1m']);
+    expect(shown(59)).toEqual(['1m', '1m']);
+    expect(shown(60)).toEqual(['2m', '2m']);
+    expect(since(new Date(FIXTURE_NOW - 55_000).toISOString(), FIXTURE_NOW + 7_000)).toBe('1m');
+  });
 });
 
 describe('truncate and fit', () => {

@@ -30,7 +30,8 @@ describe('runDashboard', () => {
     let detach: () => void = () => undefined;
     const app = start({ attach: () => new Promise<void>((resolve) => (detach = resolve)) });
     await settle();
-    expect(app.store.listeners()).toBe(1);
+    // The screen's, and the selected worker's pane tail's.
+    expect(app.store.listeners()).toBe(2);
     await app.press('j');
     await app.press('\r');
     expect(app.calls).toEqual([['attach', 'audit']]);
@@ -40,7 +41,7 @@ describe('runDashboard', () => {
     await app.press('q');
     detach();
     await settle();
-    expect(app.store.listeners()).toBe(1);
+    expect(app.store.listeners()).toBe(2);
     // The selection survived the remount: `l` opens audit's log, not gateway's.
     await app.press('l');
     await settle();
