@@ -33,6 +33,7 @@ export async function prepareWorktree(fleet: Fleet, step: WorkerPlan): Promise<s
     worker.branch,
     from,
     step.worktree === 'checkout-branch',
+    `worker ${worker.name}`,
   ).catch(async (error: unknown) => {
     // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
     if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch)))

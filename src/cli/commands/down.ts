@@ -62,7 +62,9 @@ export const downCommand: Command = {
     } else {
       throw new CzarError(
         'purge_refused',
-        `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`,
+        values.force === true
+          ? `Kept ${outcome.refused.length} worker(s), each named below with why (a record czar does not trust, or a removal git refused); nothing of theirs was removed.`
+          : `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`,
         { details: outcome.refused },
       );
     }
