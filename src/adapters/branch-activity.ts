@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FileStat, GitActivity } from '../domain/status-schema.js';
-import { git, headRef, revParse, worktreeStatus } from './git.js';
+import { CUT_BY_CZAR, git, headRef, revParse, worktreeStatus } from './git.js';
 import { worktreeGitDir, worktreeIndexStamp } from './worktree-index.js';
 
 /**
@@ -160,9 +160,8 @@ function commitOf(baseOrSha: string): string {
 export async function branchCutAt(repo: string, branch: string): Promise<string | undefined> {
   const result = await git(repo, ['log', '-g', '--format=%H%x1f%gs', headRef(branch), '--'], { allowFailure: true });
   const [sha = '', message = ''] = result.stdout.trimEnd().split('\n').at(-1)?.split('\x1f') ?? [];
-  return result.exitCode === 0 && /^[0-9a-f]{40}$/.test(sha) && message.startsWith('branch: Created from')
-    ? sha
-    : undefined;
+  const cut = message.startsWith(CUT_BY_CZAR) || message.startsWith('branch: Created from');
+  return result.exitCode === 0 && /^[0-9a-f]{40}$/.test(sha) && cut ? sha : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { CzarError } from '../domain/errors.js';
-import { branchExists, git, headRef, out, topLevel } from './git.js';
+import { branchExists, cutBranch, git, out, topLevel } from './git.js';
 
 /** What a folder is to git: its work tree's top level, the repository's shared `.git`, and the branch checked out. */
 export interface WorktreeIdentity {
@@ -75,13 +75,17 @@ async function whileOthersHalfMade<T>(run: (attempt: number) => Promise<T>): Pro
   }
 }
 
-/** Adds a worktree on `branch`, creating the branch from `base` only when it does not exist yet (never reset). */
+/**
+ * Adds a worktree on `branch`, creating the branch from `base` only when it does not exist yet (never reset), with
+ * a first reflog entry that says czar made it for `owner` (see `cutBranch`).
+ */
 export async function addWorktree(
   repo: string,
   worktreePath: string,
   branch: string,
   base: string,
   knownToExist?: boolean,
+  owner = 'a worker',
 ): Promise<'created' | 'reused-branch'> {
   await mkdir(path.dirname(worktreePath), { recursive: true });
   // The caller may know already (the launch plan looked): one git process fewer per worker at launch.
@@ -92,7 +96,8 @@ export async function addWorktree(
       await git(repo, ['worktree', 'add', worktreePath, branch]);
       return existed ? 'reused-branch' : 'created';
     }
-    await git(repo, ['worktree', 'add', '-b', branch, worktreePath, headRef(base)]);
+    await cutBranch(repo, branch, base, owner);
+    await git(repo, ['worktree', 'add', worktreePath, branch]);
     return 'created';
   });
 }

@@ -244,3 +244,20 @@ export async function excludePattern(repo: string, pattern: string): Promise<voi
   await mkdir(path.dirname(file), { recursive: true });
   await appendFile(file, `${current === '' || current.endsWith('\n') ? '' : '\n'}${pattern}\n`);
 }
+
+/** The start of the first reflog entry of every branch czar cuts: what `down --purge` checks before it deletes one. */
+export const CUT_BY_CZAR = 'czar: created for';
+
+/** Makes `branch` at `base`, failing when it exists, with a reflog entry naming czar and who it is for. */
+export async function cutBranch(repo: string, branch: string, base: string, owner: string): Promise<void> {
+  await git(repo, ['update-ref', '-m', `${CUT_BY_CZAR} ${owner}`, `refs/heads/${branch}`, headRef(base), '']);
+}
+
+/** The message of the branch's first reflog entry (how it was made), or undefined when git keeps none. */
+export async function firstReflogEntry(repo: string, branch: string): Promise<string | undefined> {
+  const result = await git(repo, ['reflog', 'show', '--format=%gs', `refs/heads/${branch}`, '--'], {
+    allowFailure: true,
+  });
+  if (result.exitCode !== 0) return undefined;
+  return result.stdout.trimEnd().split('\n').at(-1);
+}

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
-import { branchExists, dirtyPaths, headRef, revParse } from './git.js';
+import { branchExists, cutBranch, dirtyPaths, headRef, revParse } from './git.js';
 import { listWorktrees } from './git-worktrees.js';
 import { cleanEnv } from './process.js';
 
@@ -58,6 +58,9 @@ async function step<T>(what: string, effect: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Who the integration branch is for, in its first reflog entry. */
+export const INTEGRATION_CUT = 'the integration branch';
+
 /**
  * Makes sure czar's integration worktree exists on `branch`, creating the branch from `base` when it does not exist.
  * Returns whether the branch was created now. The caller decides whether an existing branch is czar's to use.
@@ -69,8 +72,7 @@ export async function ensureIntegrationWorktree(
   base: string,
 ): Promise<{ created: boolean }> {
   const created = !(await branchExists(repo, branch));
-  if (created)
-    await step(`create branch ${branch} from ${base}`, () => gitAt(repo).raw(['branch', branch, headRef(base)]));
+  if (created) await step(`create branch ${branch} from ${base}`, () => cutBranch(repo, branch, base, INTEGRATION_CUT));
   const entries = await listWorktrees(repo);
   const here = entries.find((entry) => path.resolve(entry.path) === path.resolve(worktree));
   const elsewhere = entries.find(

@@ -38,27 +38,37 @@ export const CzarRequestSchema = z.discriminatedUnion('kind', [
     worker: z.string().optional(),
     usd: z.number().positive().max(MAX_BUDGET_USD),
   }),
-  // From a worker's own pane: `worker` is the parent, `proof` its agent's secret (checked before decide() sees it).
+  // From a worker's own pane: `worker` is the parent, `signature` made with its agent's proof over the rest of the
+  // request (checked before decide() sees it; the proof itself never goes in a file).
   z.strictObject({
     id: z.string(),
     kind: z.literal('spawn'),
     worker: z.string(),
-    proof: z.string().max(200),
+    signature: z.string().max(200),
     child: z.string().max(MAX_CHILD_NAME),
     task: z.string().min(1).max(MAX_TASK_BYTES),
     scope: z.array(z.string().max(MAX_COMMENT_FILE)).max(64),
     agent: z.string().max(MAX_CHILD_NAME).optional(),
     checks: z.array(z.string().max(MAX_CHILD_NAME)).max(64).optional(),
   }),
-  // By the parent (`by` and its `proof`) or by a person (neither).
+  // By the parent (`by` and its `signature`) or by a person (neither).
   z.strictObject({
     id: z.string(),
     kind: z.literal('cancel'),
     worker: z.string(),
     by: z.string().optional(),
-    proof: z.string().max(200).optional(),
+    signature: z.string().max(200).optional(),
   }),
 ]);
+
+/** The text a worker signs for a request: every field but the signature, in a fixed order. */
+export function signedText(request: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(
+    Object.entries(request)
+      .filter(([key]) => key !== 'signature')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
 
 export type CzarRequest = z.infer<typeof CzarRequestSchema>;
 

@@ -83,6 +83,7 @@ export async function askCzar(
   paths: StatePaths,
   body: CzarRequestBody,
   timeoutMs = 60_000,
+  sign?: (request: CzarRequest) => CzarRequest,
 ): Promise<CzarRequestResult> {
   if (!(await czarRunsOrStarts(paths))) {
     throw new CzarError(
@@ -92,7 +93,8 @@ export async function askCzar(
   }
   const id = `${Date.now()}-${randomBytes(4).toString('hex')}`;
   const resultFile = path.join(paths.requests, `${id}.result.json`);
-  await writeJsonAtomic(path.join(paths.requests, `${id}.json`), { id, ...body } satisfies CzarRequest);
+  const request: CzarRequest = { id, ...body };
+  await writeJsonAtomic(path.join(paths.requests, `${id}.json`), sign === undefined ? request : sign(request));
   // A short poll, not a watcher: a watcher that is not ready yet could miss an answer that comes back at once.
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { removeFile } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { listWorktrees, removeWorktree } from '../adapters/git-worktrees.js';
+import { INTEGRATION_CUT } from '../adapters/integration-git.js';
 import { readJson } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
 import { childRecordFile, integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
@@ -47,6 +48,17 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     const worktreeThere = worktree !== undefined && registered.some((entry) => samePath(entry.path, worktree.worktree));
     const branchThere =
       branch !== undefined && branch.branch !== config.base && (await git.branchExists(config.repo, branch.branch));
+    // Every agent can write the record: each line must agree with the fleet and with git before anything goes.
+    const forged = await recordMismatch(
+      fleet,
+      name,
+      branchThere ? branch : undefined,
+      worktreeThere ? worktree : undefined,
+    );
+    if (forged !== undefined) {
+      refused.push(`${name}: ${forged}; nothing of ${name} was removed (fix or remove that line of ${paths.created})`);
+      continue;
+    }
     if (!force) {
       const problems: string[] = [];
       const dirty = worktreeThere ? await git.dirtyPaths(worktree.worktree) : [];
@@ -107,6 +119,13 @@ async function purgeIntegrationBranch(
   const branch = record?.branch ?? made?.branch;
   if (branch === undefined || branch === config.base) return;
   if (await git.branchExists(config.repo, branch)) {
+    const first = await git.firstReflogEntry(config.repo, branch);
+    if (first !== `${git.CUT_BY_CZAR} ${INTEGRATION_CUT}`) {
+      outcome.refused.push(
+        `integration: branch ${branch} ${notCut(first)}, so it was left alone (fix integration.branch or ${paths.created})`,
+      );
+      return;
+    }
     const ahead = force ? 0 : await git.commitsNotIn(config.repo, config.base, branch);
     if (ahead > 0) {
       outcome.refused.push(`integration: branch ${branch} has ${ahead} commit(s) not in base "${config.base}"`);
@@ -117,6 +136,48 @@ async function purgeIntegrationBranch(
     outcome.purged.push(`purged the integration branch ${branch}`);
   }
   if (made?.branch === branch) await recordRemoved(paths, 'branch', made);
+}
+
+/**
+ * Why an ownership record of `name` is not to be trusted, or undefined when it agrees: a branch must be the worker's
+ * own (as configured or spawned) and say in its first reflog entry that czar cut it for that worker; a worktree must
+ * be the worker's own, or, for a worker since dropped from the config, lie under `worktrees:`.
+ */
+async function recordMismatch(
+  fleet: Fleet,
+  name: string,
+  branch: Made | undefined,
+  worktree: Made | undefined,
+): Promise<string | undefined> {
+  const { config } = fleet;
+  const known = config.workers.find((worker) => worker.name === name);
+  const recorded = `${fleet.paths.created} says czar made`;
+  if (branch !== undefined) {
+    if (known !== undefined && known.branch !== branch.branch)
+      return `${recorded} branch ${branch.branch} for ${name}, whose branch is ${known.branch}`;
+    const first = await git.firstReflogEntry(config.repo, branch.branch);
+    if (first !== `${git.CUT_BY_CZAR} worker ${name}`)
+      return `${recorded} branch ${branch.branch} for ${name}, but the branch ${notCut(first)}`;
+  }
+  if (worktree !== undefined) {
+    const own =
+      known === undefined ? inside(config.worktrees, worktree.worktree) : samePath(known.worktree, worktree.worktree);
+    if (!own)
+      return `${recorded} worktree ${worktree.worktree} for ${name}, which is not ${known === undefined ? `under ${config.worktrees}` : `its worktree ${known.worktree}`}`;
+  }
+  return undefined;
+}
+
+/** How a branch whose first reflog entry is not czar's reads in a refusal. */
+function notCut(first: string | undefined): string {
+  return first === undefined
+    ? 'has no reflog to show czar made it'
+    : `was made by ${JSON.stringify(first)} according to its first reflog entry, not by czar`;
+}
+
+function inside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /**

@@ -43,6 +43,7 @@ async function addOrRestoreWorktree(fleet: Fleet, step: WorkerPlan): Promise<str
     worker.branch,
     from,
     step.worktree === 'checkout-branch',
+    `worker ${worker.name}`,
   ).catch(async (error: unknown) => {
     // git can fail after making the branch (a full disk): the plan saw no such branch, so czar made it.
     if (step.worktree === 'create-branch' && (await git.branchExists(config.repo, worker.branch)))

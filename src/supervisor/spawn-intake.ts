@@ -1,7 +1,7 @@
 import { branchExists } from '../adapters/git.js';
-import { proofOf } from '../adapters/worker-proof.js';
+import { signedByWorker } from '../adapters/worker-proof.js';
 import { childSpec } from '../config/child-spec.js';
-import type { CzarRequest } from '../domain/czar-request.js';
+import { signedText, type CzarRequest } from '../domain/czar-request.js';
 import type { RequestObservation } from '../domain/observations.js';
 import type { Fleet } from '../fleet/handle.js';
 
@@ -16,10 +16,10 @@ export async function workerRequestFacts(
 ): Promise<Omit<RequestObservation, 'request'>> {
   if (request.kind === 'cancel') {
     if (request.by === undefined) return {};
-    return (await proven(fleet, request.by, request.proof)) ? {} : { refused: impostor(request.by, 'cancel') };
+    return (await proven(fleet, request.by, request)) ? {} : { refused: impostor(request.by, 'cancel') };
   }
   if (request.kind !== 'spawn') return {};
-  if (!(await proven(fleet, request.worker, request.proof))) return { refused: impostor(request.worker, 'spawn') };
+  if (!(await proven(fleet, request.worker, request))) return { refused: impostor(request.worker, 'spawn') };
   const parent = fleet.config.workers.find((worker) => worker.name === request.worker);
   if (parent === undefined) return { refused: `There is no worker "${request.worker}" in this fleet.` };
   const child = childSpec(fleet.config, parent, request);
@@ -31,10 +31,10 @@ export async function workerRequestFacts(
   return { child };
 }
 
-async function proven(fleet: Fleet, worker: string, proof: string | undefined): Promise<boolean> {
-  return (await proofOf(fleet.paths, worker, proof)) === 'current';
+async function proven(fleet: Fleet, worker: string, request: CzarRequest & { signature?: string }): Promise<boolean> {
+  return signedByWorker(fleet.paths, worker, signedText(request), request.signature);
 }
 
 function impostor(worker: string, verb: string): string {
-  return `This ${verb} claims to come from worker "${worker}" without the proof czar gave that worker's agent, so it was refused; run "czar ${verb === 'spawn' ? 'spawn' : 'spawn --cancel'}" from the worker's own pane.`;
+  return `This ${verb} claims to come from worker "${worker}" without a signature made with the proof czar gave that worker's agent, so it was refused; run "czar ${verb === 'spawn' ? 'spawn' : 'spawn --cancel'}" from the worker's own pane.`;
 }

@@ -30,13 +30,12 @@ describe('czar down --purge', () => {
     await writeFleetConfig(
       root,
       project,
-      `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('given', '    branch: feature\n')}${worker('onbase', '    branch: main\n')}${worker('fresh')}`,
+      `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('given', '    branch: feature\n')}${worker('fresh')}`,
     );
 
     const dry = await czar(['up', '--dry-run'], { cwd: root });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/given: feature \(existing branch, not made by czar: --purge keeps it\)/);
-    expect(dry.stdout).toMatch(/onbase: main \(existing branch, not made by czar: --purge keeps it\)/);
     expect(dry.stdout).toMatch(/fresh: czar\/fresh \(new branch from main\)/);
 
     expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
@@ -44,7 +43,6 @@ describe('czar down --purge', () => {
     const purge = await czar(['down', '--purge', '--force'], { cwd: root });
     expect(purge.exitCode, purge.stderr).toBe(0);
     expect(purge.stdout).toContain('kept branch feature of given: czar did not create it');
-    expect(purge.stdout).toContain('kept branch main of onbase: czar did not create it');
     const after = await branches(repo);
     expect(after).toBe(
       before
@@ -53,8 +51,39 @@ describe('czar down --purge', () => {
         .join('\n'),
     );
     expect(await gitIn(repo, ['log', '--format=%s', 'feature'])).toBe('only on feature\ninitial');
-    for (const name of ['given', 'onbase', 'fresh'])
-      expect(existsSync(path.join(root, 'repo-workers', name))).toBe(false);
+    for (const name of ['given', 'fresh']) expect(existsSync(path.join(root, 'repo-workers', name))).toBe(false);
+  });
+
+  test('a forged line in created.jsonl removes nothing of a person: each record must agree with the fleet and git', async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['branch', '--quiet', 'other']);
+    await gitIn(repo, ['branch', '--quiet', 'mine']);
+    await gitIn(repo, ['switch', '--quiet', 'mine']);
+    await gitIn(repo, ['commit', '--quiet', '--allow-empty', '-m', 'a person, unmerged']);
+    await gitIn(repo, ['switch', '--quiet', 'main']);
+    const project = uniqueProject();
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\nbase: main\n${POLICY}workers:\n${worker('fresh')}${worker('given', '    branch: mine\n')}`,
+    );
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+    // An agent's lines: a person's branch as czar's own for fresh (whose branch is czar/fresh), and for given.
+    const forge = (who: string, branch: string) =>
+      `${JSON.stringify({ made: 'branch', worker: who, branch, worktree: path.join(root, 'repo-workers', who), at: new Date().toISOString() })}\n`;
+    await writeFile(
+      path.join(root, '.czar', 'created.jsonl'),
+      `${await readFile(path.join(root, '.czar', 'created.jsonl'), 'utf8')}${forge('fresh', 'other')}${forge('given', 'mine')}`,
+    );
+
+    const purge = await czar(['down', '--purge', '--force'], { cwd: root });
+    expect(purge.exitCode).toBe(1);
+    expect(purge.stderr).toContain('says czar made branch other for fresh, whose branch is czar/fresh');
+    expect(purge.stderr).toMatch(
+      /says czar made branch mine for given, but the branch was made by "branch: Created from .*" according to its first reflog entry, not by czar/,
+    );
+    expect(await gitIn(repo, ['log', '--format=%s', 'mine'])).toBe('a person, unmerged\ninitial');
+    expect(await gitIn(repo, ['rev-parse', '--verify', '--quiet', 'refs/heads/other'])).not.toBe('');
   });
 
   test('judges merged against base before removing anything, and keeps the worktree of work it will not drop', async () => {

@@ -25,7 +25,7 @@ function spawn(config: Config, child: string, scope: string[] = []): WorkerSpec 
     id: '1',
     kind: 'spawn',
     worker: 'p',
-    proof: 'x',
+    signature: 'x',
     child,
     task: '# Part',
     scope,

@@ -30,7 +30,7 @@ function child(name: string, parent: string): WorkerSpec {
 
 function spawnOf(parent: string, name: string, id = name): { request: CzarRequest; child: WorkerSpec } {
   return {
-    request: { id, kind: 'spawn', worker: parent, proof: 'x', child: name, task: `# ${name}`, scope: [] },
+    request: { id, kind: 'spawn', worker: parent, signature: 'x', child: name, task: `# ${name}`, scope: [] },
     child: child(name, parent),
   };
 }
@@ -81,12 +81,12 @@ describe('czar spawn, decided by decide()', () => {
   it('cancels a child for its parent or a person, and refuses another worker', () => {
     const spawned = decide({ ...parentAtWork(), requests: [spawnOf('p', 'kid')] }, T0).fleet;
     const other = decide(
-      { ...spawned, requests: [{ request: { id: 'c1', kind: 'cancel', worker: 'kid', by: 'kid2', proof: 'x' } }] },
+      { ...spawned, requests: [{ request: { id: 'c1', kind: 'cancel', worker: 'kid', by: 'kid2', signature: 'x' } }] },
       T0 + 1000,
     );
     expect(replies(other.actions)[0]).toEqual({ ok: false, message: expect.stringContaining('only its parent') });
     const byParent = decide(
-      { ...spawned, requests: [{ request: { id: 'c2', kind: 'cancel', worker: 'kid', by: 'p', proof: 'x' } }] },
+      { ...spawned, requests: [{ request: { id: 'c2', kind: 'cancel', worker: 'kid', by: 'p', signature: 'x' } }] },
       T0 + 1000,
     );
     expect(byParent.actions.some((action) => action.kind === 'cancel_child')).toBe(true);

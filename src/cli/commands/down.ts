@@ -89,7 +89,9 @@ async function stopFleet(fleet: Fleet, purge: boolean, force: boolean): Promise<
   } else {
     throw new CzarError(
       'purge_refused',
-      `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`,
+      force
+        ? `Kept ${outcome.refused.length} worker(s), each named below with why (a record czar does not trust, or a removal git refused); nothing of theirs was removed.`
+        : `Kept ${outcome.refused.length} worker(s) whose work would be lost; merge it into base or commit it, or run "czar down --purge --force" to discard it.`,
       { details: outcome.refused },
     );
   }

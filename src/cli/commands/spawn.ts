@@ -1,8 +1,8 @@
-import { PROOF_VARIABLE } from '../../adapters/worker-proof.js';
+import { PROOF_VARIABLE, signWithProof } from '../../adapters/worker-proof.js';
 import { CzarError } from '../../domain/errors.js';
 import { statePaths } from '../../domain/paths.js';
 import { askCzar } from '../../fleet/requests.js';
-import type { CzarRequestBody } from '../../domain/czar-request.js';
+import { signedText, type CzarRequest, type CzarRequestBody } from '../../domain/czar-request.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
@@ -46,7 +46,7 @@ export const spawnCommand: Command = {
       }
       const me = await provenWorker();
       return answered(
-        await askCzar(me.paths, { kind: 'cancel', worker: values.cancel, by: me.worker, proof: me.proof }),
+        await askCzar(me.paths, { kind: 'cancel', worker: values.cancel, by: me.worker }, undefined, me.sign),
       );
     }
     const child = positionals[0];
@@ -64,19 +64,23 @@ export const spawnCommand: Command = {
     const body: CzarRequestBody = {
       kind: 'spawn',
       worker: me.worker,
-      proof: me.proof,
+      signature: '',
       child,
       task,
       scope: values.scope ?? [],
       ...(values.agent === undefined ? {} : { agent: values.agent }),
       ...(values.checks === undefined ? {} : { checks: values.checks.flatMap((list) => list.split(',')) }),
     };
-    return answered(await askCzar(me.paths, body));
+    return answered(await askCzar(me.paths, body, undefined, me.sign));
   },
 };
 
 /** The worker this process is, proven as `czar report` proves it: its agent's proof, run inside its worktree. */
-async function provenWorker(): Promise<{ worker: string; proof: string; paths: ReturnType<typeof statePaths> }> {
+async function provenWorker(): Promise<{
+  worker: string;
+  sign: (request: CzarRequest) => CzarRequest;
+  paths: ReturnType<typeof statePaths>;
+}> {
   const worker = process.env.CZAR_WORKER ?? '';
   const stateDir = process.env.CZAR_STATE_DIR ?? '';
   const target = await checkTarget(worker, stateDir);
@@ -84,7 +88,14 @@ async function provenWorker(): Promise<{ worker: string; proof: string; paths: R
   const paths = statePaths(stateDir);
   const impostor = await refuseImpostor(paths, worker, target);
   if (impostor !== undefined) throw new CzarError('spawn_refused', impostor.replace('report', 'command'));
-  return { worker, proof: process.env[PROOF_VARIABLE] ?? '', paths };
+  const proof = process.env[PROOF_VARIABLE] ?? '';
+  // The request file carries a signature made with the proof, never the proof itself.
+  const sign = (request: CzarRequest): CzarRequest =>
+    ({
+      ...request,
+      signature: signWithProof(worker, proof, signedText(request)),
+    }) as CzarRequest;
+  return { worker, sign, paths };
 }
 
 function answered(result: { ok: boolean; message: string }): number {
