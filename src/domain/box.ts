@@ -120,7 +120,8 @@ function boxSummary(worker: BoxedWorker, verdict: BoxVerdict): string {
   const sandbox = worker.sandbox ?? SANDBOX_OFF;
   if (verdict.kind !== 'boxed') return `${worker.name}: not boxed: ${verdict.why}`;
   const writes = [worker.worktree, ...sandbox.writable, 'its agent’s private config', 'a /tmp of its own'];
-  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: none; sees its own processes only, no tmux socket, no siblings`;
+  const reaches = ['its agent’s model endpoint', ...sandbox.allowHosts].join(', ');
+  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: only ${reaches}, through czar’s door; sees its own processes only, no tmux socket, no siblings`;
 }
 
 /** Which kind of place a worker runs in: a linked worktree here, a box here, or an SSH host. */
