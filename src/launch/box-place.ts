@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
-import { makeBoxedRepo } from '../adapters/box-repo.js';
+import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
 import { emptyDoorReports } from '../adapters/door-files.js';
 import { makeFolder, pathExists, readUtf8, resolveLinks, writeTextFile } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
-import { boxArgv, boxVerdict, doorPath } from '../domain/box.js';
+import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath } from '../domain/box.js';
 import { boxNetwork, proxyEnv, proxyPort, type DoorSpec, type RelaySpec } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
@@ -116,6 +116,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     door: doorFolder,
     stateDir: fleet.paths.root,
     home,
+    homeCopy: await privateHome(path.join(agentDir, 'home'), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
     readable: [
       config.repo,
       PACKAGE_ROOT,
