@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { cp, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { branchExists, git, headRef } from './git.js';
 
@@ -41,4 +41,30 @@ export async function fetchFromBox(repo: string, folder: string, branch: string)
     ...['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', folder],
     `refs/heads/${branch}:refs/heads/${branch}`,
   ]);
+}
+
+/**
+ * A boxed worker's private home: the agent's own files (`names`, relative to `home`) copied once, the first time, so
+ * its settings and sign-in come along and nothing it writes reaches the person's home or a sibling's copy.
+ */
+export async function privateHome(folder: string, home: string, names: readonly string[]): Promise<string> {
+  if (
+    await stat(folder).then(
+      () => true,
+      () => false,
+    )
+  )
+    return folder;
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  for (const name of names) {
+    const from = path.join(home, name);
+    if (
+      await stat(from).then(
+        () => true,
+        () => false,
+      )
+    )
+      await cp(from, path.join(folder, name), { recursive: true, preserveTimestamps: true });
+  }
+  return folder;
 }

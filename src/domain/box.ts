@@ -67,6 +67,8 @@ export interface BoxPlan {
   readonly door: string;
   readonly stateDir: string;
   readonly home: string;
+  /** The worker's private copy of its agent's files from the home, seen at the home's path; absent: an empty home. */
+  readonly homeCopy?: string | undefined;
   /** Folders that must stay readable although they sit under the home or /tmp (the repo, czar, the agent). */
   readonly readable: readonly string[];
   /** Folders hidden with an empty one: the siblings' worktrees, the tmux socket's folder. */
@@ -88,7 +90,8 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
   return [
     engine,
     ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'],
-    ...['--tmpfs', '/tmp', '--tmpfs', plan.home],
+    ...['--tmpfs', '/tmp'],
+    ...(plan.homeCopy === undefined ? ['--tmpfs', plan.home] : ['--bind', plan.homeCopy, plan.home]),
     ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
     ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
     ...['--bind', plan.door, plan.stateDir],
@@ -120,8 +123,19 @@ function boxSummary(worker: BoxedWorker, verdict: BoxVerdict): string {
   const sandbox = worker.sandbox ?? SANDBOX_OFF;
   if (verdict.kind !== 'boxed') return `${worker.name}: not boxed: ${verdict.why}`;
   const writes = [worker.worktree, ...sandbox.writable, 'its agent’s private config', 'a /tmp of its own'];
-  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: none; sees its own processes only, no tmux socket, no siblings`;
+  const reaches = ['its agent’s model endpoint', ...sandbox.allowHosts].join(', ');
+  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: only ${reaches}, through czar’s door; sees its own processes only, no tmux socket, no siblings`;
 }
+
+/** What each agent keeps in its home (settings, sign-in, records): copied into a boxed worker's private home. */
+export const AGENT_HOME_FILES: Readonly<Record<string, readonly string[]>> = {
+  claude: ['.claude.json', '.claude'],
+  codex: ['.codex'],
+  gemini: ['.gemini'],
+  qwen: ['.qwen'],
+  pi: ['.pi'],
+  opencode: ['.config/opencode', '.local/share/opencode'],
+};
 
 /** Which kind of place a worker runs in: a linked worktree here, a box here, or an SSH host. */
 export type PlaceKind = 'worktree' | 'box' | 'host';

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
-import { makeBoxedRepo } from '../adapters/box-repo.js';
+import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
 import { emptyDoorReports } from '../adapters/door-files.js';
 import { makeFolder, pathExists, readUtf8, resolveLinks, writeTextFile } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
-import { PACKAGE_ROOT } from '../adapters/package-files.js';
+import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
-import { boxArgv, boxVerdict, doorPath } from '../domain/box.js';
+import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath } from '../domain/box.js';
+import { boxNetwork, proxyEnv, proxyPort, type DoorSpec, type RelaySpec } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
@@ -89,32 +90,52 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     saidUnboxed = true;
     return agent;
   }
-  const door = await openDoor(fleet, worker);
+  const doorFolder = await openDoor(fleet, worker);
   const { config } = fleet;
   const agentDir = await privateAgentDir(config.project, fleet.paths.root, worker.name);
   const home = agent.env.HOME ?? process.env.HOME ?? '/root';
   const hidden = [config.worktrees, path.dirname(fleet.tmux.socketPath())];
   const existing = await Promise.all(hidden.map(async (dir) => ((await pathExists(dir)) ? [dir] : [])));
   const { PATH: pathVariable, ...env } = agent.env;
-  return {
-    argv: boxArgv(engine.path, {
-      folder: worker.worktree,
-      door,
-      stateDir: fleet.paths.root,
-      home,
-      readable: [
-        config.repo,
-        PACKAGE_ROOT,
-        path.dirname(path.dirname(process.execPath)),
-        ...(await agentFolders(worker, pathVariable)),
-      ],
-      hidden: existing.flat(),
-      writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
-      env: pathVariable === undefined ? {} : { PATH: pathVariable },
-      argv: agent.argv,
-    }),
-    env,
+  const network = boxNetwork(
+    worker.agent.preset,
+    [...Object.values(agent.env), ...agent.argv],
+    worker.sandbox?.allowHosts ?? [],
+  );
+  const port = proxyPort(network);
+  // The door's socket is in the door folder, which the box sees at the state dir's path.
+  const socketName = 'net.sock';
+  const relay: RelaySpec = {
+    socket: path.join(fleet.paths.root, socketName),
+    ports: [...network.loopbackPorts],
+    proxyPort: port,
+    argv: agent.argv,
   };
+  const boxed = boxArgv(engine.path, {
+    folder: worker.worktree,
+    door: doorFolder,
+    stateDir: fleet.paths.root,
+    home,
+    homeCopy: await privateHome(path.join(agentDir, 'home'), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
+    readable: [
+      config.repo,
+      PACKAGE_ROOT,
+      path.dirname(path.dirname(process.execPath)),
+      ...(await agentFolders(worker, pathVariable)),
+    ],
+    hidden: existing.flat(),
+    writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
+    env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...proxyEnv(port) },
+    argv: [...czarCommand(), 'box-relay', JSON.stringify(relay)],
+  });
+  const door: DoorSpec = {
+    worker: worker.name,
+    socket: path.join(doorFolder, socketName),
+    allow: [...network.allow],
+    stateDir: fleet.paths.root,
+    argv: boxed,
+  };
+  return { argv: [...czarCommand(), 'box-door', JSON.stringify(door)], env };
 }
 
 /**

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
-import { run } from '../adapters/process.js';
 import { claudeProjectDir } from '../agents/usage-records.js';
 import type { Directive } from './directives.js';
 import { mergeKeepingBoth } from './merge.js';
@@ -236,6 +235,8 @@ function alter(prompt: string): string {
 
 /** Runs a command with `sh -c` as a shell tool does; its output (and exit status when not 0), at most 2000 characters. */
 async function runShell(command: string, cwd: string): Promise<string> {
+  // Loaded here: the sim starts without execa (its start-up is what the launch benchmark measures).
+  const { run } = await import('../adapters/process.js');
   const result = await run('sh', ['-c', command], { cwd, allowFailure: true, timeoutMs: 60_000 });
   const status = result.exitCode === 0 ? '' : `\n(exit ${result.exitCode})`;
   return `${result.stdout}${result.stderr}${status}`.trim().slice(-2000) || '(no output)';

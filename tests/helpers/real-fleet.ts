@@ -27,6 +27,8 @@ export interface RealFleetOptions {
   readonly review?: Readonly<Record<string, unknown>>;
   /** The fleet's `checks:`. */
   readonly checks?: readonly FixtureCheck[];
+  /** The fleet's `sandbox:`. */
+  readonly sandbox?: string | Readonly<Record<string, unknown>>;
 }
 
 export interface RealFleet extends FleetProbes {
@@ -82,6 +84,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
     ...(options.bonus === undefined ? {} : { bonus: options.bonus }),
     ...(options.review === undefined ? {} : { review: options.review }),
     ...(options.checks === undefined ? {} : { checks: options.checks }),
+    ...(options.sandbox === undefined ? {} : { sandbox: options.sandbox }),
   };
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));

@@ -56,7 +56,7 @@ describe('a box without an engine', () => {
     if (bwrap) {
       expect(await launch(fx.fleet, { fetch: false, dryRun: true }, say)).toBe(0);
       expect(notes).toContain(
-        `  must: boxed (required); writes ${path.join(fx.root, '.czar', 'work', 'must')}, its agent’s private config, a /tmp of its own; network: none; sees its own processes only, no tmux socket, no siblings`,
+        `  must: boxed (required); writes ${path.join(fx.root, '.czar', 'work', 'must')}, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings`,
       );
     }
     notes.length = 0;

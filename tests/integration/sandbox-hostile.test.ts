@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -18,6 +19,7 @@ const ESCAPES = [
   'tmux-socket',
   'proc-of-siblings',
   'loopback-port',
+  'loopback-port-through-door',
   'forged-report',
 ];
 
@@ -35,10 +37,22 @@ async function forbiddenPort(): Promise<{ port: number; reached: () => boolean }
   return { port: address.port, reached: () => reached };
 }
 
+/** A stand-in for the honest worker's model endpoint on this machine's loopback: it answers "pong". */
+async function modelEndpoint(): Promise<number> {
+  const server = createHttpServer((_request, response) => response.end('pong'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
   it('fails at every escape while its honest sibling works, and both commits are verified and integrated', async () => {
     const script = await readFile(path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'hostile-worker.sh'), 'utf8');
     const forbidden = await forbiddenPort();
+    const model = await modelEndpoint();
+    const ask = `fetch('http://127.0.0.1:${model}/v1/messages').then((r) => r.text()).then((t) => require('fs').writeFileSync('.git/net.log', t), (e) => require('fs').writeFileSync('.git/net.log', 'error ' + e.message))`;
     const fx = await fleetFixture({
       files: { 'escape.sh': script },
       checks: [{ name: 'readme', run: 'test -f README.md' }],
@@ -51,8 +65,10 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
         },
         {
           name: 'honest',
-          task: '# Honest\n@sim work 2 honest work\n@sim write src/honest.ts export const honest = 1;\\n\n@sim commit honest: add honest\n@sim done honest in',
+          task: `# Honest\n@sim run node -e "${ask}"\n@sim work 2 honest work\n@sim write src/honest.ts export const honest = 1;\\n\n@sim commit honest: add honest\n@sim done honest in`,
           sandbox: { mode: 'required', writable: ['captures'] },
+          // Its model endpoint: the box's door lets it through, and nothing else.
+          env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${model}` },
         },
       ],
     });
@@ -83,6 +99,15 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
     await fx.waitForEvent('integrated', 'hostile', { timeoutMs: 90_000 });
     expect(await gitIn(fx.repo, ['show', 'czar/integration:src/honest.ts'])).toContain('honest = 1');
     expect(await gitIn(fx.repo, ['show', 'czar/integration:src/hostile.ts'])).toContain('hostile = 1');
+
+    // The honest worker reached its model endpoint through its door; the hostile worker's refused connection is one
+    // alert line of its own.
+    expect(await readFile(path.join(fx.root, '.czar', 'work', 'honest', '.git', 'net.log'), 'utf8')).toBe('pong');
+    const refusals = (await fx.events()).filter(
+      (event) =>
+        event.worker === 'hostile' && event.message.includes(`refused a connection to 127.0.0.1:${forbidden.port}`),
+    );
+    expect(refusals.length).toBeGreaterThan(0);
 
     // Seen from outside: nothing was written where it aimed, nothing reached the port, no report spoke for honest.
     expect(existsSync(path.join(fx.root, '.czar', 'work', 'honest', 'pwned.txt'))).toBe(false);
