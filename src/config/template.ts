@@ -18,7 +18,7 @@ project: ${project}
 # Where worker worktrees go (default: beside the repo, <repo>/../<repo name>-workers).
 # worktrees: ../${project}-workers
 
-# Default agent: claude, codex, gemini, qwen, pi, opencode, copilot, aider, shell, sim, or a name under agents:
+# Default agent: claude, codex, gemini, qwen, pi, opencode, kilo, copilot, aider, shell, sim, or a name under agents:
 # (default: claude).
 # agent: claude
 

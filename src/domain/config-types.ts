@@ -53,6 +53,7 @@ export const PRESET_NAMES = [
   'pi',
   'opencode',
   'copilot',
+  'kilo',
   'aider',
   'shell',
   'sim',
