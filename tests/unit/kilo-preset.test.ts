@@ -26,6 +26,11 @@ describe('kilo preset', () => {
     expect(kilo.inputText?.(start)).toBe('');
   });
 
+  it('is waiting when a slow turn stops at its question about snapshots', () => {
+    expect(kilo.isWaiting(screen('kilo-snapshot-slow'))).toBe(true);
+    expect(kilo.isReady(screen('kilo-snapshot-slow'))).toBe(false);
+  });
+
   it("loads czar's OpenCode plugin through its own KILO_ variables, and keeps OpenCode's records, resume and rows", () => {
     const setup = kilo.setup(context);
     const config = JSON.parse(setup.env.KILO_CONFIG_CONTENT ?? '{}') as { plugin?: string[] };

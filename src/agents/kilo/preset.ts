@@ -15,6 +15,10 @@ export const kiloPreset: AgentPreset = {
   defaults: PRESET_DEFAULTS.kilo,
   // Measured: 45-60 s from start to the input box on a loaded two-core machine.
   readyTimeoutMs: 180_000,
+  // Under load, a turn may stop at "Do you want to disable Snapshots for this repository?" (its undo history of file
+  // changes): a question for the person, as its permission prompts are.
+  isWaiting: (screen) =>
+    opencodePreset.isWaiting(screen) || /Do you want to disable Snapshots for this repository\?/.test(screen),
   setup: openCodeSetup('KILO'),
   install: {
     npm: '@kilocode/cli@7.7.7',
