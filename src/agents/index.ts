@@ -10,6 +10,7 @@ import { codexPreset } from './codex/preset.js';
 import { copilotPreset } from './copilot/preset.js';
 import { customPreset } from './custom/preset.js';
 import { geminiPreset } from './gemini/preset.js';
+import { kiloPreset } from './kilo/preset.js';
 import { opencodePreset } from './opencode/preset.js';
 import { piPreset } from './pi/preset.js';
 import { qwenPreset } from './qwen/preset.js';
@@ -25,6 +26,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   pi: piPreset,
   opencode: opencodePreset,
   copilot: copilotPreset,
+  kilo: kiloPreset,
   aider: aiderPreset,
   shell: shellPreset,
   custom: customPreset,

@@ -55,6 +55,7 @@ export const PRESET_NAMES = [
   'pi',
   'opencode',
   'copilot',
+  'kilo',
   'aider',
   'shell',
   'custom',

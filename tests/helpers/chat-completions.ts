@@ -23,6 +23,9 @@ export interface ChatUsage {
   readonly cacheRead: number;
 }
 
+/** Kilo 7.7 adds a part of its own after each prompt (the time and folders): context, not the person's words. */
+const AGENT_CONTEXT = /^\s*<environment_details>/;
+
 /** The user input of a request, in order: each text part of a user message, and each tool result. */
 export function chatEntries(body: Json): ChatEntry[] {
   return list(body.messages)
@@ -32,7 +35,7 @@ export function chatEntries(body: Json): ChatEntry[] {
       if (message.role !== 'user') return [];
       if (typeof message.content === 'string') return [{ prompt: message.content }];
       return list(message.content).flatMap((part) =>
-        isJson(part) && typeof part.text === 'string' ? [{ prompt: part.text }] : [],
+        isJson(part) && typeof part.text === 'string' && !AGENT_CONTEXT.test(part.text) ? [{ prompt: part.text }] : [],
       );
     });
 }

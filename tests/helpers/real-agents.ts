@@ -7,13 +7,13 @@ import { tempDir } from './git-repo.js';
 /**
  * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
  *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex \
- *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai @github/copilot
+ *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai @github/copilot @kilocode/cli@7.7.7
  * and found through CZAR_REAL_AGENTS_DIR. Install them in one command: a later `npm install --no-save` of one
  * package into the same prefix removes the others (measured with npm 11). Each is started with a throwaway HOME and
  * pointed at a scripted model endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those
  * measured in docs of the field notes (real-agents-offline.md).
  */
-export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode' | 'copilot';
+export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode' | 'copilot' | 'kilo';
 
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
@@ -250,6 +250,43 @@ export async function copilotAgent(endpoint: ModelEndpoint, options: RealAgentOp
   };
 }
 
+/**
+ * Kilo, an OpenCode fork: the same provider block in `~/.config/kilo/kilo.json`, without the models fetch (its own
+ * `kilo` and `apertis` providers still try, and fail offline) or codebase indexing. `--auto` approves every command
+ * its `code` agent would ask about; without it most commands ask first.
+ */
+export async function kiloAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-kilo-home-');
+  const configDir = path.join(home, '.config', 'kilo');
+  await mkdir(configDir, { recursive: true });
+  const config = {
+    provider: {
+      fake: {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Fake',
+        options: { baseURL: `${endpoint.url}/v1`, apiKey: '{env:FAKE_API_KEY}' },
+        models: { 'fake-model': { name: 'Fake Model' } },
+      },
+    },
+    model: 'fake/fake-model',
+    small_model: 'fake/fake-model',
+    share: 'disabled',
+    autoupdate: false,
+  };
+  await writeFile(path.join(configDir, 'kilo.json'), JSON.stringify(config));
+  return {
+    command: realAgentBin('kilo'),
+    args: options.allowShell === false ? [] : ['--auto'],
+    env: {
+      HOME: home,
+      FAKE_API_KEY: 'czar-test-dummy-key',
+      KILO_DISABLE_MODELS_FETCH: '1',
+      KILO_DISABLE_CODEBASE_INDEXING: '1',
+    },
+    home,
+  };
+}
+
 export const REAL_AGENT_BUILDERS: Readonly<
   Record<RealAgent, (endpoint: ModelEndpoint, options?: RealAgentOptions) => Promise<RealAgentCommand>>
 > = {
@@ -260,4 +297,5 @@ export const REAL_AGENT_BUILDERS: Readonly<
   pi: piAgent,
   opencode: opencodeAgent,
   copilot: copilotAgent,
+  kilo: kiloAgent,
 };

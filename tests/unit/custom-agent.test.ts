@@ -83,7 +83,7 @@ describe('an agent described in czar.yaml', () => {
     const reporting = Object.values(agents)
       .filter((agent) => agent.reportsTurnStart === true)
       .map((agent) => agent.name);
-    expect(reporting.sort()).toEqual(['claude', 'copilot', 'gemini', 'mybot', 'opencode', 'pi', 'qwen', 'sim']);
+    expect(reporting.sort()).toEqual(['claude', 'copilot', 'gemini', 'kilo', 'mybot', 'opencode', 'pi', 'qwen', 'sim']);
     for (const agent of Object.values(agents))
       expect(agent.reportsTurnStart === true).toBe(presetOf(agent).reportsTurnStart);
   });

@@ -14,8 +14,8 @@ const plugin = czarBinFile('czar-opencode-plugin.js');
 const BOX_BOTTOM = /^\s*╹▀{10,}$/;
 /** The box's last line names the agent and the model: "┃  Build · Fake Model Fake". */
 const AGENT_LINE = /^┃\s+\S.*·/;
-/** The empty box of a new session's start screen. */
-const PLACEHOLDER = /^Ask anything…/;
+/** The empty box of a new session's start screen ("Ask anything…"; Kilo 7.7 "Ask anything..."). */
+const PLACEHOLDER = /^Ask anything(?:…|\.\.\.)/;
 
 interface InputBox {
   readonly text: string;
@@ -93,15 +93,20 @@ export const opencodePreset: AgentPreset = {
   resume: opencodeResume,
   signals: OPENCODE_SIGNALS,
   records: opencodeRecords,
-  /**
-   * Everything goes through the environment, so nothing is written into the worktree or the person's config:
-   * OPENCODE_CONFIG_CONTENT (merged over the person's own config) names czar's plugin as a file, which needs no
-   * install, and turns off the paste summary ("[Pasted ~3 lines]" would hide whether the whole task landed).
-   * GIT_EDITOR: its `bash` tool has no terminal, so a `git commit` without `-m` opened vi and never returned
-   * (measured); `true` keeps a prepared message (a merge, a rebase) and refuses an empty one at once.
-   * OPENCODE_DISABLE_AUTOUPDATE: a worker's agent does not change version in the middle of a sprint.
-   */
-  setup(context: SetupContext) {
+  setup: openCodeSetup('OPENCODE'),
+};
+
+/**
+ * The setup of OpenCode and its forks, whose variables differ only in their prefix (Kilo's are `KILO_`).
+ * Everything goes through the environment, so nothing is written into the worktree or the person's config:
+ * `<prefix>_CONFIG_CONTENT` (merged over the person's own config) names czar's plugin as a file, which needs no
+ * install, and turns off the paste summary ("[Pasted ~3 lines]" would hide whether the whole task landed).
+ * GIT_EDITOR: its `bash` tool has no terminal, so a `git commit` without `-m` opened vi and never returned
+ * (measured); `true` keeps a prepared message (a merge, a rebase) and refuses an empty one at once.
+ * `<prefix>_DISABLE_AUTOUPDATE`: a worker's agent does not change version in the middle of a sprint.
+ */
+export function openCodeSetup(prefix: string): AgentPreset['setup'] {
+  return (context: SetupContext) => {
     const config = { plugin: [pathToFileURL(plugin).href], experimental: { disable_paste_summary: true } };
     return {
       files: [],
@@ -109,10 +114,10 @@ export const opencodePreset: AgentPreset = {
       env: {
         CZAR_WORKER: context.worker,
         CZAR_OPENCODE_REPORT: JSON.stringify([...context.czarCommand, 'report', '--hook']),
-        OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
-        OPENCODE_DISABLE_AUTOUPDATE: '1',
+        [`${prefix}_CONFIG_CONTENT`]: JSON.stringify(config),
+        [`${prefix}_DISABLE_AUTOUPDATE`]: '1',
         GIT_EDITOR: 'true',
       },
     };
-  },
-};
+  };
+}

@@ -18,7 +18,6 @@ function specOf<T>(
     throw new CzarError(
       'usage',
       `czar ${name} takes one JSON spec, as czar writes it into a boxed worker's pane; it is not run by hand.`,
-      { exitCode: 2 },
     );
   return spec.data;
 }
