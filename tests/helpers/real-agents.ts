@@ -253,7 +253,8 @@ export async function copilotAgent(endpoint: ModelEndpoint, options: RealAgentOp
 /**
  * Kilo, an OpenCode fork: the same provider block in `~/.config/kilo/kilo.json`, without the models fetch (its own
  * `kilo` and `apertis` providers still try, and fail offline) or codebase indexing. `--auto` approves every command
- * its `code` agent would ask about; without it most commands ask first.
+ * its `code` agent would ask about. Measured with 7.7.7 here, that agent ran `echo`, `git add` and `git commit`
+ * without asking, so `allowShell: false` sets `bash` to ask, as for OpenCode.
  */
 export async function kiloAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
   const home = await tempDir('czar-kilo-home-');
@@ -272,6 +273,7 @@ export async function kiloAgent(endpoint: ModelEndpoint, options: RealAgentOptio
     small_model: 'fake/fake-model',
     share: 'disabled',
     autoupdate: false,
+    ...(options.allowShell === false ? { permission: { bash: 'ask' } } : {}),
   };
   await writeFile(path.join(configDir, 'kilo.json'), JSON.stringify(config));
   return {

@@ -14,9 +14,9 @@ describe.skipIf(missing !== '')(`real Kilo under czar${missing}`, () => {
 
   itResumesItsConversation('kilo', { resumeOnly: true });
 
-  // As a new user runs it: no --auto, so its `code` agent asks before a command that writes.
+  // Without --auto, and with `bash` set to ask (its `code` agent ran these commands without asking in 7.7.7).
   it(
-    "with a new user's defaults: a command's permission prompt reported as waiting",
+    "without --auto: a command's permission prompt reported as waiting",
     async () => {
       const { fx } = await upRealFleet('kilo', {
         agentOptions: { allowShell: false },

@@ -7,7 +7,7 @@ import { openCodeSetup, opencodePreset } from '../opencode/preset.js';
  * OpenCode with the same screens, plugins, records and `--session` resume. Its variables are named `KILO_`, its
  * agent "Code" stands where OpenCode's "Build" does, and its empty box says "Ask anything...". czar's OpenCode plugin
  * serves it unchanged: it reports the turns and writes the records czar reads (`bin/czar-opencode-plugin.js`).
- * Its `code` agent asks before most commands (`*: ask` for `bash`, read-only ones allowed); `--auto` approves all.
+ * Its `code` agent ran `echo`, `git add` and `git commit` without asking; `permission.bash: ask` asks, `--auto` never.
  */
 export const kiloPreset: AgentPreset = {
   ...opencodePreset,
