@@ -1,8 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Pure tiers (unit, ui) run in parallel threads and need no tmux: `npm run test:fast`. The slow tiers drive real
 // tmux, git, ssh hosts and agent CLIs, so they run in forks with room for slow machines (2 cores here), and CI can
 // raise the wait budget through CZAR_TEST_TIMEOUT_SCALE. Each tier can run alone (`vitest run --project hosts`).
+// The czars that tests start keep their record of outcomes in a folder of this run's, never in the person's own.
+process.env.CZAR_LEARN_DIR ??= mkdtempSync(path.join(tmpdir(), 'czar-test-record-'));
+
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 
 const realAgents = ['tests/integration/real-agents*.test.ts', 'tests/integration/usage-real.test.ts'];
