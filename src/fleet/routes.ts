@@ -20,7 +20,11 @@ export function routesFile(paths: StatePaths): string {
 }
 
 export async function readRoutes(paths: StatePaths): Promise<Route[]> {
-  const routes = await readJson<unknown>(routesFile(paths));
+  // A state dir in the way (.czar a file) is named by the read that needs it; routes only refine the config.
+  const routes = await readJson<unknown>(routesFile(paths)).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ENOTDIR') return undefined;
+    throw error;
+  });
   return Array.isArray(routes)
     ? routes.filter(
         (route): route is Route =>

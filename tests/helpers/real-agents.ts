@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -85,7 +86,9 @@ export async function claudeAgent(endpoint: ModelEndpoint, options: RealAgentOpt
  * no retries. The folder-trust dialog is left to czar.
  */
 export async function codexAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand> {
-  const home = await tempDir('czar-codex-home-');
+  // Outside the temp dir: Codex makes no links to its sandbox helper under it, and with a system bubblewrap older
+  // than 0.9 (Debian 12's, no --argv0) its sandboxed commands start through those links.
+  const home = await tempDir('czar-codex-home-', homedir());
   const codexHome = path.join(home, '.codex');
   await mkdir(codexHome, { recursive: true });
   const config = [

@@ -34,10 +34,13 @@ describe('czar doctor', () => {
     const { root, repo } = await tempRepo();
     await writeFile(path.join(root, 'agent.sh'), '#!/bin/sh\n');
     await mkdir(path.join(root, 'hooks'));
+    // A branch checked out elsewhere (base itself is refused when the config loads, before any plan).
+    const elsewhere = path.join(root, 'elsewhere');
+    await gitIn(repo, ['worktree', 'add', '--quiet', '-b', 'feat', elsewhere]);
     await writeFleetConfig(
       root,
       uniqueProject(),
-      'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it., branch: main }\nnotify: { command: ./hooks/notify.sh }\n',
+      'repo: repo\nagent: mine\nagents:\n  mine: { command: ./agent.sh, preset: shell }\nworkers:\n  - { name: api, task: Build it., branch: feat }\nnotify: { command: ./hooks/notify.sh }\n',
     );
     const up = await czar(['up', '--dry-run'], { cwd: root });
     const planProblems = up.stdout
@@ -45,7 +48,7 @@ describe('czar doctor', () => {
       .filter((line) => line.startsWith('  problem: '))
       .map((line) => line.replace('  problem: ', ''));
     expect(planProblems).toContain(
-      `Branch "main" of worker "api" is already checked out at ${repo}; switch that checkout to another branch or give the worker another "branch:".`,
+      `Branch "feat" of worker "api" is already checked out at ${elsewhere}; switch that checkout to another branch or give the worker another "branch:".`,
     );
 
     const doctor = await czar(['doctor'], { cwd: root });

@@ -89,7 +89,7 @@ describe('czar up', () => {
     await writeFleetConfig(
       root,
       project,
-      `repo: repo\nagent: sim\nworkers:\n  - name: big\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task_file: task.md\n`,
+      `repo: repo\nagent: sim\ntask_files_outside_repo: true\nworkers:\n  - name: big\n    env: { CZAR_SIM_CAPTURE_DIR: "${captures}" }\n    task_file: task.md\n`,
     );
 
     const up = await czar(['up', '--detach'], { cwd: root });
