@@ -1,6 +1,7 @@
 import { chooseAgent } from '../src/domain/learning/routing.js';
 import type { Outcome } from '../src/domain/learning/outcome.js';
 import { row } from './harness.js';
+import { random as seededRandom } from '../tests/helpers/property.js';
 
 /**
  * Routing by the record, on a simulated stream of tasks: 4 kinds, 3 agents, each (agent, kind) with seeded odds of
@@ -16,18 +17,6 @@ const AGENTS = ['claude', 'codex', 'gemini'];
 /** Dollars per attempt: a task that fails its first try costs a second attempt, and is given up after it fails too. */
 const PRICE: Readonly<Record<string, number>> = { claude: 0.3, codex: 0.2, gemini: 0.1 };
 const REPO = 'bench-repo';
-
-/** mulberry32: a small seeded generator, so every run sees the same odds, tasks and luck. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Each agent is strong at some kinds (0.70 to 0.90) and weak at the rest (0.25 to 0.55), as agents of different makes are. */
 function seededOdds(random: () => number): Map<string, number> {
@@ -102,11 +91,11 @@ function outcome(index: number, kind: string, agent: string, firstTry: boolean, 
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
 
 export function benchRouting(seed = 44): string[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const odds = seededOdds(random);
   const stream = Array.from({ length: TASKS }, () => KINDS[Math.floor(random() * KINDS.length)] ?? 'api');
   const luck = stream.map((): [number, number] => [random(), random()]);
-  const draws = seeded(seed + 1);
+  const draws = seededRandom(seed + 1);
   const settings = { pool: AGENTS, explore: 0.1, minOutcomes: 2 };
   const learned = simulate(
     (kind, _index, outcomes) =>
