@@ -21,6 +21,9 @@ const LANES: readonly { readonly name: string; readonly runs: readonly Step[] }[
   { name: 'checks', runs: [{ npm: 'typecheck' }, { npm: 'lint' }] },
 ];
 
+/** Every failed test's line, from every lane, printed again last. */
+const failures = new Set<string>();
+
 interface Counts {
   passed: number;
   failed: number;
@@ -40,8 +43,11 @@ function runStep(lane: string, step: Step): Promise<Counts> {
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       process.stdout.write(`${prefix}${line}\n`);
+      const plain = stripVTControlCharacters(line);
+      // vitest's "FAIL  project file > test" lines: repeated at the very end, where a CI log's tail shows them.
+      if (/^\s*FAIL\s/.test(plain)) failures.add(`${prefix}${plain.trim()}`);
       // vitest's summary: "Tests  1 failed | 940 passed | 2 skipped (943)".
-      const summary = /^\s*Tests\s+(.*)\(\d+\)\s*$/.exec(stripVTControlCharacters(line));
+      const summary = /^\s*Tests\s+(.*)\(\d+\)\s*$/.exec(plain);
       if (summary === null) return;
       for (const [, count, kind] of (summary[1] ?? '').matchAll(/(\d+) (passed|failed|skipped)/g))
         counts[kind as 'passed' | 'failed' | 'skipped'] += Number(count);
@@ -70,6 +76,7 @@ async function runLane(lane: (typeof LANES)[number]): Promise<Counts> {
 const results = await Promise.all(LANES.map(runLane));
 const sum = (key: 'passed' | 'failed' | 'skipped'): number => results.reduce((all, lane) => all + lane[key], 0);
 const ok = results.every((lane) => lane.ok);
+for (const failure of failures) console.log(failure);
 if (!ok && sum('failed') === 0) console.log('a vitest run failed without a failed test: read its lines above');
 console.log(`${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
 process.exitCode = ok ? 0 : 1;
