@@ -2,6 +2,7 @@ import { agentKind, presetOf } from '../agents/index.js';
 import { reviewerNotes } from '../domain/review-text.js';
 import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
+import { waitsBecause } from '../domain/policy/starts.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 
 /** The delivery times of a worker's launch record. */
@@ -101,7 +102,7 @@ export function planLaunch(
       `worktrees: names ${config.worktrees}, which is a file, not a folder; point "worktrees:" in ${config.file} at a folder (czar makes it when it is missing).`,
     );
   }
-  const slots = { free: config.policy.maxActive };
+  let active = 0;
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
     const worktree = worktreeStep(worker, facts);
@@ -122,10 +123,9 @@ export function planLaunch(
       options.redeliver === true,
       presetOf(worker.agent).plainTask === true,
     );
-    let queuedBecause: string | undefined;
-    if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
-    else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
-    if (queuedBecause === undefined) slots.free--;
+    // An agent that runs is adopted as it is; `up` knows no worker done (the czar learns that), so dependents wait.
+    const queuedBecause = adopted ? undefined : waitsBecause(worker, () => false, active, config.policy.maxActive);
+    if (queuedBecause === undefined) active++;
     plans.push({
       worker,
       worktree: step,
