@@ -105,39 +105,72 @@ export function planLaunch(
   let active = 0;
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
-    const worktree = worktreeStep(worker, facts);
-    const workerProblems = [
-      'problem' in worktree ? worktree.problem : undefined,
-      ambiguousBranch(worker, config, facts),
-      branchCollision(worker, config, facts),
-      commandProblem(worker, facts),
-    ].filter((problem) => problem !== undefined);
-    problems.push(...workerProblems);
-    const step = 'step' in worktree ? worktree.step : 'reuse';
-    // An agent whose folder was deleted under it cannot work there, nor see the one made again: it starts again.
-    const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name) && step !== 'recreate';
-    const delivery = deliveryStep(
+    const step = planWorker(config, facts, worker, options);
+    if (step.problem !== undefined) problems.push(...step.problems);
+    // An agent that runs is adopted as it is; `up` knows no worker done (the czar learns that), so dependents wait.
+    const queuedBecause =
+      step.session === 'adopt' ? undefined : waitsBecause(worker, () => false, active, config.policy.maxActive);
+    if (queuedBecause === undefined) active++;
+    const { problems: _all, ...plan } = step;
+    plans.push({ ...plan, wave: queuedBecause === undefined ? 'now' : 'queued', queuedBecause });
+  }
+  return { workers: plans, problems };
+}
+
+/**
+ * How one worker's worktree, session and task delivery are brought about, from the facts about it, and every problem
+ * that stops it: `czar up` plans each worker so, and the czar the one it starts (`decide()` chose that it starts).
+ */
+export function planWorker(
+  config: Config,
+  facts: LaunchFacts,
+  worker: WorkerSpec,
+  options: { readonly redeliver?: boolean } = {},
+): WorkerPlan & { readonly problems: readonly string[] } {
+  const worktree = worktreeStep(worker, facts);
+  const problems = [
+    'problem' in worktree ? worktree.problem : undefined,
+    ambiguousBranch(worker, config, facts),
+    branchCollision(worker, config, facts),
+    commandProblem(worker, facts),
+  ].filter((problem) => problem !== undefined);
+  const step = 'step' in worktree ? worktree.step : 'reuse';
+  // An agent whose folder was deleted under it cannot work there, nor see the one made again: it starts again.
+  const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name) && step !== 'recreate';
+  return {
+    worker,
+    worktree: step,
+    session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
+    delivery: deliveryStep(
       adopted,
       facts.records.get(worker.name),
       facts.reports.get(worker.name),
       options.redeliver === true,
       presetOf(worker.agent).plainTask === true,
-    );
-    // An agent that runs is adopted as it is; `up` knows no worker done (the czar learns that), so dependents wait.
-    const queuedBecause = adopted ? undefined : waitsBecause(worker, () => false, active, config.policy.maxActive);
-    if (queuedBecause === undefined) active++;
-    plans.push({
-      worker,
-      worktree: step,
-      session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
-      delivery,
-      wave: queuedBecause === undefined ? 'now' : 'queued',
-      queuedBecause,
-      givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
-      ...(workerProblems[0] === undefined ? {} : { problem: workerProblems[0] }),
-    });
-  }
-  return { workers: plans, problems };
+    ),
+    wave: 'now',
+    queuedBecause: undefined,
+    givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
+    problems,
+    ...(problems[0] === undefined ? {} : { problem: problems[0] }),
+  };
+}
+
+/**
+ * A worker whose session is gone started again on its worktree as it is, its task given anew (continuing its own
+ * `conversation`, when given): a restart, whose start `decide()` chose.
+ */
+export function restartPlan(worker: WorkerSpec, conversation?: string): WorkerPlan {
+  return {
+    worker,
+    worktree: 'reuse',
+    session: 'create',
+    delivery: 'deliver',
+    wave: 'now',
+    queuedBecause: undefined,
+    givenBranch: false,
+    ...(conversation === undefined ? {} : { conversation }),
+  };
 }
 
 /** sun_path is 108 bytes on Linux, one of them the terminating NUL. */

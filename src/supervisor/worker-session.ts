@@ -6,8 +6,7 @@ import { readRecord, type LaunchRecord } from '../fleet/records.js';
 import { startAgentPane } from '../launch/agent-pane.js';
 import { startWorker } from '../launch/launcher.js';
 import { gatherFacts } from '../launch/launch-facts.js';
-import { planLaunch } from '../launch/plan.js';
-import type { WorkerPlan } from '../launch/plan.js';
+import { planWorker, restartPlan, type WorkerPlan } from '../launch/plan.js';
 
 /**
  * Starts a worker's session, but never a local tmux server: the czar runs in that server, so one that is gone
@@ -23,17 +22,15 @@ export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<Laun
   return startWorker(fleet, step);
 }
 
-/** Launches a queued worker as `czar up` would have, from a plan made of the facts as they are now. */
+/** Launches a worker `decide()` started as `czar up` would have, planned from the facts about it as they are now. */
 export async function launchPlanned(
   fleet: Fleet,
   spec: WorkerSpec,
 ): Promise<{ record: LaunchRecord; agentStartedAt: number | undefined }> {
-  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
-  const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
-  if (step === undefined || step.problem !== undefined)
-    throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
+  const { problems: _all, ...step } = planWorker(fleet.config, await gatherFacts(fleet, spec), spec);
+  if (step.problem !== undefined) throw new CzarError('launch_failed', step.problem);
   const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
-  return { record: await startSession(fleet, { ...step, wave: 'now', queuedBecause: undefined }), agentStartedAt };
+  return { record: await startSession(fleet, step), agentStartedAt };
 }
 
 /** The worker's pane: from its launch record, else asked of tmux. */
@@ -62,15 +59,6 @@ export async function respawnAgent(
       paneId: await startAgentPane(fleet, spec, { paneId: await paneOf(fleet, spec) }, { conversation }),
       created: false,
     };
-  const record = await startSession(fleet, {
-    worker: spec,
-    worktree: 'reuse',
-    session: 'create',
-    delivery: 'deliver',
-    wave: 'now',
-    queuedBecause: undefined,
-    givenBranch: false,
-    ...(conversation === undefined ? {} : { conversation }),
-  });
+  const record = await startSession(fleet, restartPlan(spec, conversation));
   return { paneId: record.paneId, created: true };
 }
