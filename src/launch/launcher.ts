@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe, paneOutput } from '../adapters/pane-log.js';
@@ -204,9 +205,7 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
 
 /** A local pane's output, from its log: a host's panes log on the host, and their screens are looked at on the tick. */
 function outputOf(fleet: Fleet, worker: WorkerSpec): Pick<DeliveryOptions, 'nextOutput'> {
-  return worker.host === undefined
-    ? { nextOutput: paneOutput(logFile(fleet.paths, worker.name), OUTPUT_FLOOR_MS) }
-    : {};
+  return onThisDisk(worker) ? { nextOutput: paneOutput(logFile(fleet.paths, worker.name), OUTPUT_FLOOR_MS) } : {};
 }
 
 /** Whether the worker's latest report (in `state`, if given) was written since `since`, give or take a second. */
@@ -231,7 +230,6 @@ function startUpOf(
   worker: WorkerSpec,
   agentStartedAt: number | undefined,
 ): Pick<DeliveryOptions, 'startedUp'> {
-  if (agentStartedAt === undefined || worker.host !== undefined || presetOf(worker.agent).startUpReport !== true)
-    return {};
+  if (agentStartedAt === undefined || !onThisDisk(worker) || presetOf(worker.agent).startUpReport !== true) return {};
   return { startedUp: async (after) => reportedSince(fleet, worker.name, Math.max(agentStartedAt, after)) };
 }

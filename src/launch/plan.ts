@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import { agentKind, presetOf } from '../agents/index.js';
 import { reviewerNotes } from '../domain/review-text.js';
 import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
@@ -287,7 +288,7 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
-  const local = config.workers.some((worker) => worker.host === undefined) ? `, worktrees in ${config.worktrees}` : '';
+  const local = config.workers.some(onThisDisk) ? `, worktrees in ${config.worktrees}` : '';
   const lines = [
     `project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}"${local}`,
     `  env: ${CZAR_ENV_NOTE}`,
@@ -320,7 +321,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
       'may-have-run': "the shell's task was pasted and may have run: not pasted again, a shell would run it twice",
     }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
-    const where = worker.host === undefined ? '' : ` on host "${worker.host}" in ${worker.worktree}`;
+    const where = onThisDisk(worker) ? '' : ` on host "${worker.host ?? ''}" in ${worker.worktree}`;
     lines.push(`  ${worker.name}: ${worker.branch} (${worktree})${where} · ${session} · ${delivery}${wave}`);
   }
   for (const note of reviewerNotes(config.workers)) lines.push(`  ${note}`);
