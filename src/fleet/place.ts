@@ -18,17 +18,42 @@ export interface FleetPlace {
   readonly onThisDisk: boolean;
   /** Where it runs, for a sentence: nothing here, ` on host "name"` there. */
   readonly where: string;
+  /**
+   * Whether the server its session would start on is gone. This machine's runs the czar: one that is gone was taken
+   * down (czar down, a closed demo), and starting a session would bring the fleet back behind the person's back. A
+   * host's is started by the host's launch.
+   */
+  serverGone(): Promise<boolean>;
+  /**
+   * Readies the worker's session for its agent to start again, and says whether it is kept (the agent restarts in its
+   * pane) or must be made anew. A host's is made again by the host's launch (its own paths and czar): stopped here.
+   */
+  keepSession(name: string): Promise<boolean>;
 }
 
 export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
   const kind = placeKind(worker);
-  if (kind === 'host' && worker.host !== undefined) {
+  const host = worker.host;
+  if (kind === 'host' && host !== undefined) {
+    const { tmux } = fleet.hosts.link(host);
     return {
       kind,
-      tmux: fleet.hosts.link(worker.host).tmux,
+      tmux,
       onThisDisk: false,
-      where: ` on host "${worker.host}"`,
+      where: ` on host "${host}"`,
+      serverGone: async () => false,
+      keepSession: async (name) => {
+        await tmux.killSession(name);
+        return false;
+      },
     };
   }
-  return { kind, tmux: fleet.tmux, onThisDisk: true, where: '' };
+  return {
+    kind,
+    tmux: fleet.tmux,
+    onThisDisk: true,
+    where: '',
+    serverGone: async () => !(await fleet.tmux.serverRunning()),
+    keepSession: async (name) => fleet.tmux.sessionExists(name),
+  };
 }
