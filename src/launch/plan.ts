@@ -106,14 +106,13 @@ export function planLaunch(
   let active = 0;
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
-    const step = planWorker(config, facts, worker, options);
-    if (step.problem !== undefined) problems.push(...step.problems);
+    const { step, problems: stopping } = planWorker(config, facts, worker, options);
+    problems.push(...stopping);
     // An agent that runs is adopted as it is; `up` knows no worker done (the czar learns that), so dependents wait.
     const queuedBecause =
       step.session === 'adopt' ? undefined : waitsBecause(worker, () => false, active, config.policy.maxActive);
     if (queuedBecause === undefined) active++;
-    const { problems: _all, ...plan } = step;
-    plans.push({ ...plan, wave: queuedBecause === undefined ? 'now' : 'queued', queuedBecause });
+    plans.push({ ...step, wave: queuedBecause === undefined ? 'now' : 'queued', queuedBecause });
   }
   return { workers: plans, problems };
 }
@@ -127,7 +126,7 @@ export function planWorker(
   facts: LaunchFacts,
   worker: WorkerSpec,
   options: { readonly redeliver?: boolean } = {},
-): WorkerPlan & { readonly problems: readonly string[] } {
+): { readonly step: WorkerPlan; readonly problems: readonly string[] } {
   const worktree = worktreeStep(worker, facts);
   const problems = [
     'problem' in worktree ? worktree.problem : undefined,
@@ -138,7 +137,7 @@ export function planWorker(
   const step = 'step' in worktree ? worktree.step : 'reuse';
   // An agent whose folder was deleted under it cannot work there, nor see the one made again: it starts again.
   const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name) && step !== 'recreate';
-  return {
+  const plan: WorkerPlan = {
     worker,
     worktree: step,
     session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
@@ -152,9 +151,9 @@ export function planWorker(
     wave: 'now',
     queuedBecause: undefined,
     givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
-    problems,
     ...(problems[0] === undefined ? {} : { problem: problems[0] }),
   };
+  return { step: plan, problems };
 }
 
 /**

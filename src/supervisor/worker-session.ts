@@ -25,7 +25,7 @@ export async function launchPlanned(
   fleet: Fleet,
   spec: WorkerSpec,
 ): Promise<{ record: LaunchRecord; agentStartedAt: number | undefined }> {
-  const { problems: _all, ...step } = planWorker(fleet.config, await gatherFacts(fleet, spec), spec);
+  const { step } = planWorker(fleet.config, await gatherFacts(fleet, spec), spec);
   if (step.problem !== undefined) throw new CzarError('launch_failed', step.problem);
   const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
   return { record: await startSession(fleet, step), agentStartedAt };
