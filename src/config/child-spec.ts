@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { boxedRepoPath } from '../domain/box.js';
+import { boxedRepoPath, onThisDisk } from '../domain/box.js';
 import type { CzarRequest } from '../domain/czar-request.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 import { WORKER_NAME } from '../domain/words.js';
@@ -22,8 +22,8 @@ export function childSpec(config: Config, parent: WorkerSpec, request: SpawnRequ
     { base: config.base, integration: config.integration.branch, spawned: true },
   )[0];
   if (entry !== undefined) return `${childField(entry.field)} ${entry.tail}`;
-  if (parent.host !== undefined)
-    return `${parent.name} runs on host "${parent.host}", and czar spawns children only beside workers on this machine; do this part yourself.`;
+  if (!onThisDisk(parent))
+    return `${parent.name} runs on host "${parent.host ?? ''}", and czar spawns children only beside workers on this machine; do this part yourself.`;
   const agent = request.agent === undefined ? parent.agent : config.agents[request.agent];
   if (agent === undefined)
     return `--agent "${visible(request.agent ?? '')}" is not an agent of this fleet; use one of ${Object.keys(config.agents).join(', ')}.`;

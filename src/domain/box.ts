@@ -144,3 +144,11 @@ export function placeKind(worker: { host?: string | undefined; sandbox?: Sandbox
   if (worker.host !== undefined) return 'host';
   return worker.sandbox === undefined ? 'worktree' : 'box';
 }
+
+/**
+ * Whether a worker's folder, pane log, reports (written on this clock) and agent records are on this disk, where czar
+ * reads them: a worktree's and a box's are; an SSH host's are read there, by the czar on the host, and streamed.
+ */
+export function onThisDisk(worker: { host?: string | undefined; sandbox?: SandboxSpec | undefined }): boolean {
+  return placeKind(worker) !== 'host';
+}

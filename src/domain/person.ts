@@ -1,6 +1,7 @@
 import { currentTask, ownTask, type FleetModel, type GivenTask, type WorkerModel } from './model.js';
 import type { BonusTask } from './config-types.js';
 import { givenBonus, withTask } from './policy/queue.js';
+import { waitingFor } from './policy/starts.js';
 import { rememberedConversation, restartStartOf } from './restart-start.js';
 import type { RestartStart } from './resume.js';
 
@@ -80,8 +81,9 @@ export function bonusByPerson(
 export function notStartedYet(fleet: FleetModel, worker: string, command: string): string | undefined {
   const model = fleet.workers.find((candidate) => candidate.spec.name === worker);
   if (model === undefined || model.memory.tasks.length > 0) return undefined;
-  const waitsFor = model.spec.dependsOn.filter(
-    (dep) => fleet.workers.find((other) => other.spec.name === dep)?.memory.completedAt === undefined,
+  const waitsFor = waitingFor(
+    model.spec,
+    (dep) => fleet.workers.find((other) => other.spec.name === dep)?.memory.completedAt !== undefined,
   );
   const why =
     waitsFor.length > 0

@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { pathExists } from '../adapters/file-system.js';
 import { Tmux } from '../adapters/tmux.js';
@@ -78,7 +79,7 @@ export async function verifyServerOwner(fleet: Fleet): Promise<void> {
       config.repo,
       'worktree',
       'repair',
-      ...config.workers.filter((worker) => worker.host === undefined).map((worker) => worker.worktree),
+      ...config.workers.filter(onThisDisk).map((worker) => worker.worktree),
     ].join(' ');
     throw new CzarError(
       'server_orphaned',

@@ -2,11 +2,13 @@ import type { Tmux } from '../adapters/tmux.js';
 import type { PaneInfo } from '../adapters/tmux-words.js';
 import { usedHosts } from '../domain/host-layout.js';
 import type { WorkerSpec } from '../domain/config-types.js';
+import { onThisDisk } from '../domain/box.js';
 import type { Fleet } from './handle.js';
+import { placeOf } from './place.js';
 
 /** The tmux server a worker runs on: this machine's, or its host's through ssh. */
 export function tmuxFor(fleet: Fleet, worker: WorkerSpec): Tmux {
-  return worker.host === undefined ? fleet.tmux : fleet.hosts.link(worker.host).tmux;
+  return placeOf(fleet, worker).tmux;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function fleetPanes(
 ): Promise<{ panes: Map<string, PaneInfo>; unknown: Set<string>; localGone: boolean }> {
   const local = await fleet.tmux.panes();
   const panes = new Map((local ?? []).map((pane) => [pane.session, pane]));
-  for (const worker of fleet.config.workers) if (worker.host !== undefined) panes.delete(worker.name);
+  for (const worker of fleet.config.workers) if (!onThisDisk(worker)) panes.delete(worker.name);
   const unknown = new Set<string>();
   await Promise.all(
     usedHosts(fleet.config.workers).map(async (host) => {

@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
@@ -68,7 +69,7 @@ export async function conversationStart(
     env: { ...process.env, ...spec.agent.env, ...spec.env },
     transcripts: word.transcript === undefined ? [] : [word.transcript],
   });
-  const look = !fresh && resume !== undefined && records !== undefined && spec.host === undefined;
+  const look = !fresh && resume !== undefined && records !== undefined && onThisDisk(spec);
   const conversations = look
     ? await readConversations(await recordFiles(records.places, Date.now()), {
         identity: resume.identity(worktree),

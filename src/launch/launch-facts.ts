@@ -9,14 +9,20 @@ import { reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readOwnership } from '../fleet/ownership.js';
-import { fleetPanes } from '../fleet/panes.js';
-import { readAllRecords } from '../fleet/records.js';
+import { fleetPanes, tmuxFor } from '../fleet/panes.js';
+import { readAllRecords, readRecord, type LaunchRecord } from '../fleet/records.js';
+import type { PaneInfo } from '../adapters/tmux-words.js';
 import { agentPathOf } from './agent-pane.js';
 import type { LaunchFacts } from './plan.js';
 
-/** Reads what exists (worktrees, branches, sessions, launch records) for the planner. */
-export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
+/**
+ * Reads what exists (worktrees, branches, sessions, launch records) for the planner: about every worker for `czar up`,
+ * or about `only` when the czar starts that one (the repository's worktrees and branches still, as its plan checks
+ * its branch against them).
+ */
+export async function gatherFacts(fleet: Fleet, only?: WorkerSpec): Promise<LaunchFacts> {
   const { config } = fleet;
+  const workers = only === undefined ? config.workers : [only];
   // A bare command is looked up on the PATH its agent will run with, which the config may set per worker.
   const lookups = new Map<string, Promise<boolean>>();
   const runnable = (worker: WorkerSpec): Promise<boolean> => {
@@ -34,17 +40,17 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     git.branchTips(config.repo),
     git.otherRefs(config.repo),
     // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
-    fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]),
-    readAllRecords(fleet.paths),
+    only === undefined ? fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]) : panesOf(fleet, only),
+    only === undefined ? readAllRecords(fleet.paths) : recordOf(fleet, only),
     git.revParse(config.repo, git.headRef(config.base)),
     readOwnership(fleet.paths),
-    Promise.all(config.workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
+    Promise.all(workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
     pathKind(config.worktrees),
   ]);
   const existingPaths = new Set<string>();
   const reports = new Map<string, { state: string; at: string }>();
   await Promise.all(
-    config.workers.map(async (worker) => {
+    workers.map(async (worker) => {
       if (await pathExists(worker.worktree)) existingPaths.add(worker.worktree);
       const report = await readJson<Partial<WorkerReport>>(reportFile(fleet.paths, worker.name));
       if (typeof report?.state === 'string' && typeof report.at === 'string')
@@ -66,4 +72,17 @@ export async function gatherFacts(fleet: Fleet): Promise<LaunchFacts> {
     baseExists: baseSha !== undefined,
     madeBranches: new Set(ownership.branches.keys()),
   };
+}
+
+/** The worker's own pane, if its tmux server has its session. */
+async function panesOf(fleet: Fleet, worker: WorkerSpec): Promise<PaneInfo[]> {
+  const panes = await tmuxFor(fleet, worker)
+    .listPanes()
+    .catch(() => []);
+  return panes.filter((pane) => pane.session === worker.name);
+}
+
+async function recordOf(fleet: Fleet, worker: WorkerSpec): Promise<Map<string, LaunchRecord>> {
+  const record = await readRecord(fleet.paths, worker.name);
+  return new Map(record === undefined ? [] : [[worker.name, record]]);
 }

@@ -1,3 +1,4 @@
+import { onThisDisk, placeKind, type PlaceKind } from '../domain/box.js';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe, paneOutput } from '../adapters/pane-log.js';
@@ -56,18 +57,28 @@ export type MadeAhead = { readonly worktree: Promise<unknown> } | { readonly hos
  * making ahead of the agent's start; without it that is done here.
  */
 export async function startWorker(fleet: Fleet, step: WorkerPlan, ahead?: MadeAhead): Promise<LaunchRecord> {
-  const { worker } = step;
-  const { tmux } = fleet;
   // An agent adopted with no launch record had its task (czar started it), and a shell whose paste began may have run
   // it: recorded as delivered, so the czar supervises it as any other worker.
   const assumedDeliveredAt =
     step.delivery === 'unrecorded' || step.delivery === 'may-have-run' ? new Date().toISOString() : undefined;
-  if (worker.host !== undefined) {
-    const prepared = await (ahead !== undefined && 'host' in ahead
-      ? ahead.host
-      : prepareOneOnHost(fleet, step, worker.host));
-    return recordLaunch(fleet, worker, await startOnHost(fleet, step, worker.host, prepared), assumedDeliveredAt);
-  }
+  const paneId = await SESSION_STARTS[placeKind(step.worker)](fleet, step, ahead);
+  return recordLaunch(fleet, step.worker, paneId, assumedDeliveredAt);
+}
+
+/** Starts the worker's session where it runs, its folder made; returns its pane. The launch side of the place seam. */
+type SessionStart = (fleet: Fleet, step: WorkerPlan, ahead: MadeAhead | undefined) => Promise<string>;
+
+/** On an SSH host: the worker is prepared there (its clone, worktree and files) and its session started there. */
+const startThere: SessionStart = async (fleet, step, ahead) => {
+  const host = step.worker.host ?? '';
+  const prepared = await (ahead !== undefined && 'host' in ahead ? ahead.host : prepareOneOnHost(fleet, step, host));
+  return startOnHost(fleet, step, host, prepared);
+};
+
+/** On this machine, a worktree's or a box's: the pane is made, adopted or started again on this tmux server. */
+const startHere: SessionStart = async (fleet, step, ahead) => {
+  const { worker } = step;
+  const { tmux } = fleet;
   await (ahead !== undefined && 'worktree' in ahead ? ahead.worktree : prepareWorktree(fleet, step));
   // The plan already looked: asking tmux again for every new worker is one more process spawn each at launch.
   let paneId = step.session === 'create' ? undefined : await tmux.paneIdOf(worker.name);
@@ -104,8 +115,14 @@ export async function startWorker(fleet: Fleet, step: WorkerPlan, ahead?: MadeAh
       );
     }
   }
-  return recordLaunch(fleet, worker, paneId, assumedDeliveredAt);
-}
+  return paneId;
+};
+
+const SESSION_STARTS: Readonly<Record<PlaceKind, SessionStart>> = {
+  worktree: startHere,
+  box: startHere,
+  host: startThere,
+};
 
 /** Writes a worker's launch record for its (new or adopted) pane, keeping what earlier launches recorded. */
 async function recordLaunch(
@@ -204,9 +221,7 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
 
 /** A local pane's output, from its log: a host's panes log on the host, and their screens are looked at on the tick. */
 function outputOf(fleet: Fleet, worker: WorkerSpec): Pick<DeliveryOptions, 'nextOutput'> {
-  return worker.host === undefined
-    ? { nextOutput: paneOutput(logFile(fleet.paths, worker.name), OUTPUT_FLOOR_MS) }
-    : {};
+  return onThisDisk(worker) ? { nextOutput: paneOutput(logFile(fleet.paths, worker.name), OUTPUT_FLOOR_MS) } : {};
 }
 
 /** Whether the worker's latest report (in `state`, if given) was written since `since`, give or take a second. */
@@ -231,7 +246,6 @@ function startUpOf(
   worker: WorkerSpec,
   agentStartedAt: number | undefined,
 ): Pick<DeliveryOptions, 'startedUp'> {
-  if (agentStartedAt === undefined || worker.host !== undefined || presetOf(worker.agent).startUpReport !== true)
-    return {};
+  if (agentStartedAt === undefined || !onThisDisk(worker) || presetOf(worker.agent).startUpReport !== true) return {};
   return { startedUp: async (after) => reportedSince(fleet, worker.name, Math.max(agentStartedAt, after)) };
 }

@@ -1,4 +1,4 @@
-import { placeKind } from '../domain/box.js';
+import { onThisDisk, placeKind } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { boxPlace } from './box-place.js';
@@ -12,6 +12,6 @@ export function localPlaceOf(worker: WorkerSpec): LocalPlace {
 
 /** Makes a local worker's folder as its plan says (a host's is made on the host, with its agent). */
 export async function prepareWorktree(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
-  if (step.worker.host !== undefined || step.worktree === 'reuse') return undefined;
+  if (!onThisDisk(step.worker) || step.worktree === 'reuse') return undefined;
   return localPlaceOf(step.worker).prepare(fleet, step);
 }

@@ -1,7 +1,9 @@
+import { onThisDisk } from '../domain/box.js';
 import { agentKind, presetOf } from '../agents/index.js';
 import { reviewerNotes } from '../domain/review-text.js';
 import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
 import { samePath } from '../domain/paths.js';
+import { waitsBecause } from '../domain/policy/starts.js';
 import type { Config, WorkerSpec } from '../domain/config-types.js';
 
 /** The delivery times of a worker's launch record. */
@@ -101,43 +103,74 @@ export function planLaunch(
       `worktrees: names ${config.worktrees}, which is a file, not a folder; point "worktrees:" in ${config.file} at a folder (czar makes it when it is missing).`,
     );
   }
-  const slots = { free: config.policy.maxActive };
+  let active = 0;
   const plans: WorkerPlan[] = [];
   for (const worker of config.workers) {
-    const worktree = worktreeStep(worker, facts);
-    const workerProblems = [
-      'problem' in worktree ? worktree.problem : undefined,
-      ambiguousBranch(worker, config, facts),
-      branchCollision(worker, config, facts),
-      commandProblem(worker, facts),
-    ].filter((problem) => problem !== undefined);
-    problems.push(...workerProblems);
-    const step = 'step' in worktree ? worktree.step : 'reuse';
-    // An agent whose folder was deleted under it cannot work there, nor see the one made again: it starts again.
-    const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name) && step !== 'recreate';
-    const delivery = deliveryStep(
+    const { step, problems: stopping } = planWorker(config, facts, worker, options);
+    problems.push(...stopping);
+    // An agent that runs is adopted as it is; `up` knows no worker done (the czar learns that), so dependents wait.
+    const queuedBecause =
+      step.session === 'adopt' ? undefined : waitsBecause(worker, () => false, active, config.policy.maxActive);
+    if (queuedBecause === undefined) active++;
+    plans.push({ ...step, wave: queuedBecause === undefined ? 'now' : 'queued', queuedBecause });
+  }
+  return { workers: plans, problems };
+}
+
+/**
+ * How one worker's worktree, session and task delivery are brought about, from the facts about it, and every problem
+ * that stops it: `czar up` plans each worker so, and the czar the one it starts (`decide()` chose that it starts).
+ */
+export function planWorker(
+  config: Config,
+  facts: LaunchFacts,
+  worker: WorkerSpec,
+  options: { readonly redeliver?: boolean } = {},
+): { readonly step: WorkerPlan; readonly problems: readonly string[] } {
+  const worktree = worktreeStep(worker, facts);
+  const problems = [
+    'problem' in worktree ? worktree.problem : undefined,
+    ambiguousBranch(worker, config, facts),
+    branchCollision(worker, config, facts),
+    commandProblem(worker, facts),
+  ].filter((problem) => problem !== undefined);
+  const step = 'step' in worktree ? worktree.step : 'reuse';
+  // An agent whose folder was deleted under it cannot work there, nor see the one made again: it starts again.
+  const adopted = facts.sessions.has(worker.name) && !facts.deadSessions.has(worker.name) && step !== 'recreate';
+  const plan: WorkerPlan = {
+    worker,
+    worktree: step,
+    session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
+    delivery: deliveryStep(
       adopted,
       facts.records.get(worker.name),
       facts.reports.get(worker.name),
       options.redeliver === true,
       presetOf(worker.agent).plainTask === true,
-    );
-    let queuedBecause: string | undefined;
-    if (!adopted && worker.dependsOn.length > 0) queuedBecause = `waits for ${worker.dependsOn.join(', ')}`;
-    else if (!adopted && slots.free <= 0) queuedBecause = `max_active is ${config.policy.maxActive}`;
-    if (queuedBecause === undefined) slots.free--;
-    plans.push({
-      worker,
-      worktree: step,
-      session: adopted ? 'adopt' : facts.sessions.has(worker.name) ? 'respawn' : 'create',
-      delivery,
-      wave: queuedBecause === undefined ? 'now' : 'queued',
-      queuedBecause,
-      givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
-      ...(workerProblems[0] === undefined ? {} : { problem: workerProblems[0] }),
-    });
-  }
-  return { workers: plans, problems };
+    ),
+    wave: 'now',
+    queuedBecause: undefined,
+    givenBranch: facts.branches.has(worker.branch) && !facts.madeBranches.has(worker.branch),
+    ...(problems[0] === undefined ? {} : { problem: problems[0] }),
+  };
+  return { step: plan, problems };
+}
+
+/**
+ * A worker whose session is gone started again on its worktree as it is, its task given anew (continuing its own
+ * `conversation`, when given): a restart, whose start `decide()` chose.
+ */
+export function restartPlan(worker: WorkerSpec, conversation?: string): WorkerPlan {
+  return {
+    worker,
+    worktree: 'reuse',
+    session: 'create',
+    delivery: 'deliver',
+    wave: 'now',
+    queuedBecause: undefined,
+    givenBranch: false,
+    ...(conversation === undefined ? {} : { conversation }),
+  };
 }
 
 /** sun_path is 108 bytes on Linux, one of them the terminating NUL. */
@@ -254,7 +287,7 @@ function worktreeStep(worker: WorkerSpec, facts: LaunchFacts): { step: WorktreeS
 
 /** The plan as lines a person reads (`czar up --dry-run`). */
 export function describePlan(config: Config, plan: LaunchPlan): string[] {
-  const local = config.workers.some((worker) => worker.host === undefined) ? `, worktrees in ${config.worktrees}` : '';
+  const local = config.workers.some(onThisDisk) ? `, worktrees in ${config.worktrees}` : '';
   const lines = [
     `project ${config.project}: tmux server "${config.tmuxSocket}", base "${config.base}"${local}`,
     `  env: ${CZAR_ENV_NOTE}`,
@@ -287,7 +320,7 @@ export function describePlan(config: Config, plan: LaunchPlan): string[] {
       'may-have-run': "the shell's task was pasted and may have run: not pasted again, a shell would run it twice",
     }[step.delivery];
     const wave = step.wave === 'now' ? '' : ` [queued: ${step.queuedBecause ?? ''}]`;
-    const where = worker.host === undefined ? '' : ` on host "${worker.host}" in ${worker.worktree}`;
+    const where = onThisDisk(worker) ? '' : ` on host "${worker.host ?? ''}" in ${worker.worktree}`;
     lines.push(`  ${worker.name}: ${worker.branch} (${worktree})${where} · ${session} · ${delivery}${wave}`);
   }
   for (const note of reviewerNotes(config.workers)) lines.push(`  ${note}`);

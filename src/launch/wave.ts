@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import { hookRuns } from '../adapters/git.js';
 import { presetOf } from '../agents/index.js';
 import type { WorkerSpec } from '../domain/config-types.js';
@@ -40,7 +41,7 @@ export async function launchWave(
   // Worktrees are made ahead, a few at a time, outside the launch slots: an agent's slot then waits for its own
   // worktree only, and git's work goes on while started agents draw their screens (a wave of slots all running
   // `git worktree add` at once kept two cores busy and the waves in lockstep).
-  const local = ordered.filter((planned) => planned.worker.host === undefined);
+  const local = ordered.filter((planned) => onThisDisk(planned.worker));
   const made = startBounded(local, WORKTREES_AT_ONCE, (planned) => prepareWorktree(fleet, planned));
   const ahead = new Map<WorkerPlan, MadeAhead>([
     ...made.map((worktree, index) => [local[index] as WorkerPlan, { worktree }] as const),

@@ -2,7 +2,7 @@ import { branchCutAt, commitActivity, NO_COMMITS, ownDirtyPaths } from '../adapt
 import { branchTips, headRef, isAncestor } from '../adapters/git.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { branchPlaces } from '../adapters/worktree-place.js';
-import { placeKind } from '../domain/box.js';
+import { onThisDisk, placeKind } from '../domain/box.js';
 import type { BranchPlace } from '../domain/branch-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { GitActivity } from '../domain/status-schema.js';
@@ -81,7 +81,7 @@ export class GitLooks {
   }
 
   private async activity(spec: WorkerSpec, tips: ReadonlyMap<string, string>, baseTip: string): Promise<GitActivity> {
-    const dirty = spec.host === undefined ? this.dirtyPaths(spec) : Promise.resolve([]);
+    const dirty = onThisDisk(spec) ? this.dirtyPaths(spec) : Promise.resolve([]);
     const tip = tips.get(spec.branch);
     if (tip === undefined) return { ...NO_COMMITS, dirty: await dirty };
     // A child's commits are those since it was cut, and its files those since its parent's branch: the commits it

@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { presetOf } from '../agents/index.js';
 import type { WorkerModel } from '../domain/model.js';
@@ -27,7 +28,7 @@ export class LocalUsage implements Source {
 
   async poll(store: ModelStore): Promise<void> {
     // A host's workers keep their records there: their host's watch reads them, not this machine.
-    const local = store.model.workers.filter((worker) => worker.spec.host === undefined);
+    const local = store.model.workers.filter((worker) => onThisDisk(worker.spec));
     for (const worker of local) {
       const name = worker.spec.name;
       if (!this.realWorktrees.has(name))

@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import { unreachableHosts } from '../domain/host-status.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
@@ -218,7 +219,7 @@ export class Observer implements Source {
       }
       if (info === undefined) {
         // A worker on a host that cannot be asked is not missing: it keeps running there until the link is back.
-        if (worker.spec.host === undefined ? !localGone : !unknownHosts.has(worker.spec.host))
+        if (!(onThisDisk(worker.spec) ? localGone : unknownHosts.has(worker.spec.host ?? '')))
           this.panes.missing(worker, this.lastOutputAt.get(name), this.inputs.busy(name));
         continue;
       }

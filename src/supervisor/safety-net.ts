@@ -1,3 +1,4 @@
+import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { modifiedAtSync, pathExistsSync } from '../adapters/file-system.js';
 import { branchTips, commonDir } from '../adapters/git.js';
@@ -48,10 +49,10 @@ export class SafetyNet {
       this.seen.reports.set(name, mtime);
       const tip = tips.get(worker.spec.branch) ?? '';
       // A worktree folder moved or removed by hand sends no git event: its presence is checked here.
-      const worktreeThere = worker.spec.host === undefined && pathExistsSync(path.join(worker.spec.worktree, '.git'));
+      const worktreeThere = onThisDisk(worker.spec) && pathExistsSync(path.join(worker.spec.worktree, '.git'));
       const placeMoved =
         worker.launchedAt !== undefined &&
-        worker.spec.host === undefined &&
+        onThisDisk(worker.spec) &&
         worktreeThere === (worker.place?.worktreeMissing !== undefined);
       // A commit whose ref event came through is in the model already: looking again cost four git processes.
       if (baseMoved || placeMoved || (tip !== this.seen.tips.get(name) && tip !== worker.git.lastCommit?.sha))

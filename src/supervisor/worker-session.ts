@@ -2,19 +2,16 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
+import { placeOf } from '../fleet/place.js';
 import { readRecord, type LaunchRecord } from '../fleet/records.js';
 import { startAgentPane } from '../launch/agent-pane.js';
 import { startWorker } from '../launch/launcher.js';
 import { gatherFacts } from '../launch/launch-facts.js';
-import { planLaunch } from '../launch/plan.js';
-import type { WorkerPlan } from '../launch/plan.js';
+import { planWorker, restartPlan, type WorkerPlan } from '../launch/plan.js';
 
-/**
- * Starts a worker's session, but never a local tmux server: the czar runs in that server, so one that is gone
- * was taken down (czar down, a closed demo), and a new session would bring the fleet back behind the person's back.
- */
+/** Starts a worker's session, but never the server the czar runs in (see `FleetPlace.serverGone`). */
 export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<LaunchRecord> {
-  if (step.worker.host === undefined && !(await fleet.tmux.serverRunning())) {
+  if (await placeOf(fleet, step.worker).serverGone()) {
     throw new CzarError(
       'tmux_gone',
       `The tmux server "${fleet.config.tmuxSocket}" is gone, so worker "${step.worker.name}" was not started again; run "czar up" to start the fleet.`,
@@ -23,17 +20,15 @@ export async function startSession(fleet: Fleet, step: WorkerPlan): Promise<Laun
   return startWorker(fleet, step);
 }
 
-/** Launches a queued worker as `czar up` would have, from a plan made of the facts as they are now. */
+/** Launches a worker `decide()` started as `czar up` would have, planned from the facts about it as they are now. */
 export async function launchPlanned(
   fleet: Fleet,
   spec: WorkerSpec,
 ): Promise<{ record: LaunchRecord; agentStartedAt: number | undefined }> {
-  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
-  const step = plan.workers.find((candidate) => candidate.worker.name === spec.name);
-  if (step === undefined || step.problem !== undefined)
-    throw new CzarError('launch_failed', step?.problem ?? `worker ${spec.name} is not in the plan`);
+  const { step } = planWorker(fleet.config, await gatherFacts(fleet, spec), spec);
+  if (step.problem !== undefined) throw new CzarError('launch_failed', step.problem);
   const agentStartedAt = step.session === 'adopt' ? undefined : Date.now();
-  return { record: await startSession(fleet, { ...step, wave: 'now', queuedBecause: undefined }), agentStartedAt };
+  return { record: await startSession(fleet, step), agentStartedAt };
 }
 
 /** The worker's pane: from its launch record, else asked of tmux. */
@@ -55,22 +50,11 @@ export async function respawnAgent(
   spec: WorkerSpec,
   conversation?: string,
 ): Promise<{ paneId: string; created: boolean }> {
-  // On a host the session is made again by the host launch (its own paths and czar); the worktree stays as it is.
-  if (spec.host !== undefined) await tmuxFor(fleet, spec).killSession(spec.name);
-  if (spec.host === undefined && (await fleet.tmux.sessionExists(spec.name)))
+  if (await placeOf(fleet, spec).keepSession(spec.name))
     return {
       paneId: await startAgentPane(fleet, spec, { paneId: await paneOf(fleet, spec) }, { conversation }),
       created: false,
     };
-  const record = await startSession(fleet, {
-    worker: spec,
-    worktree: 'reuse',
-    session: 'create',
-    delivery: 'deliver',
-    wave: 'now',
-    queuedBecause: undefined,
-    givenBranch: false,
-    ...(conversation === undefined ? {} : { conversation }),
-  });
+  const record = await startSession(fleet, restartPlan(spec, conversation));
   return { paneId: record.paneId, created: true };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Config, WorkerSpec } from '../../src/domain/config-types.js';
-import { describePlan, planLaunch, type LaunchFacts } from '../../src/launch/plan.js';
+import { describePlan, planLaunch, planWorker, type LaunchFacts } from '../../src/launch/plan.js';
 import { policy, spec } from '../helpers/fleet.js';
 
 function config(workers: readonly WorkerSpec[], maxActive = 6): Config {
@@ -244,5 +244,28 @@ describe('the launch plan', () => {
       '  a: czar/a (new branch from main) · start czar-sim-agent · paste task',
       '  b: czar/b (new branch from main) · start czar-sim-agent · paste task [queued: waits for a]',
     ]);
+  });
+
+  it("plans a worker the czar starts from the facts about it alone as czar up's wave would have", () => {
+    const workers = [spec('a'), spec('b', { dependsOn: ['a'] })];
+    const started = '2026-01-01T10:00:00.000Z';
+    const whole = facts({
+      branches: branchesAt(['main', 'czar/a', 'czar/b']),
+      worktrees: [
+        { path: '/p/repo', branch: 'main' },
+        { path: '/tmp/wt/a', branch: 'czar/a' },
+      ],
+      existingPaths: new Set(['/tmp/wt/a']),
+      sessions: new Set(['a']),
+      records: new Map([['a', { deliveryStartedAt: started, deliveredAt: started }]]),
+    });
+    // What gatherFacts reads for b alone: no pane, record, report or command of another worker.
+    const ofB = { ...whole, sessions: new Set<string>(), records: new Map() };
+    const { step, problems } = planWorker(config(workers), ofB, workers[1] as WorkerSpec);
+    const waved = planLaunch(config(workers), whole).workers[1];
+    expect(problems).toEqual([]);
+    expect(waved?.wave).toBe('queued');
+    expect(step).toEqual({ ...waved, wave: 'now', queuedBecause: undefined });
+    expect([step.worktree, step.session, step.delivery]).toEqual(['checkout-branch', 'create', 'deliver']);
   });
 });

@@ -1,3 +1,4 @@
+import { placeOf } from '../../fleet/place.js';
 import { CzarError } from '../../domain/errors.js';
 import { CZAR_SESSION } from '../../domain/paths.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
@@ -22,7 +23,7 @@ export const attachCommand: Command = {
     }
     const spec = fleet.config.workers.find((worker) => worker.name === name);
     if (!(await (spec === undefined ? fleet.tmux : tmuxFor(fleet, spec)).sessionExists(name))) {
-      const where = spec?.host === undefined ? '' : ` on host "${spec.host}"`;
+      const where = spec === undefined ? '' : placeOf(fleet, spec).where;
       throw new CzarError(
         'no_session',
         `Worker "${name}" has no tmux session on server "${fleet.config.tmuxSocket}"${where}; start the fleet with "czar up".`,

@@ -13,6 +13,7 @@ import { openCheckpoints } from '../checkpoints.js';
 import { taskKind } from '../learning/outcome.js';
 import { finishedForGood } from '../verification.js';
 import { openChildren } from '../children.js';
+import { slotFree, waitingFor, waitsBecause } from './starts.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, reached, type Context, type Draft } from './draft.js';
 
 /** Who gets work next: dependents told, queued workers launched under `max_active`, bonus tasks handed out. */
@@ -69,8 +70,7 @@ export function launchQueued(
   byName: ReadonlyMap<string, Draft>,
   active: number,
 ): number {
-  const ready = (draft: Draft): boolean =>
-    draft.worker.spec.dependsOn.every((dep) => byName.get(dep)?.memory.completedAt !== undefined);
+  const done = (dependency: string): boolean => byName.get(dependency)?.memory.completedAt !== undefined;
   const dependencies = (draft: Draft): DeliverySummary[] =>
     draft.worker.spec.dependsOn.map((dep) => summarise(model(byName.get(dep) as Draft)));
   const depsReason = (draft: Draft): string =>
@@ -78,9 +78,9 @@ export function launchQueued(
   let slots = active;
   for (const draft of drafts) {
     const memory = draft.memory;
-    if (paused(ctx, draft) || memory.stopped || !ready(draft)) continue;
+    if (paused(ctx, draft) || memory.stopped) continue;
     if (memory.state === 'queued') {
-      if (slots >= ctx.fleet.policy.maxActive) continue;
+      if (waitsBecause(draft.worker.spec, done, slots, ctx.fleet.policy.maxActive) !== undefined) continue;
       const task = ownTask(draft.worker.spec, ctx.now);
       ctx.actions.push({
         kind: 'launch',
@@ -94,7 +94,12 @@ export function launchQueued(
       memory.state = 'starting';
       memory.stateSince = ctx.now;
       slots += 1;
-    } else if (memory.tasks.length === 0 && memory.state === 'starting' && draft.worker.pane?.alive === true) {
+    } else if (
+      memory.tasks.length === 0 &&
+      memory.state === 'starting' &&
+      draft.worker.pane?.alive === true &&
+      waitingFor(draft.worker.spec, done).length === 0
+    ) {
       const task = ownTask(draft.worker.spec, ctx.now);
       ctx.actions.push({
         kind: 'deliver_task',
@@ -147,7 +152,7 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
   );
   let slots = active;
   for (const task of [...queue]) {
-    if (free.length === 0 || slots >= ctx.fleet.policy.maxActive) break;
+    if (free.length === 0 || !slotFree(slots, ctx.fleet.policy.maxActive)) break;
     const base = task.buildsOn === undefined ? undefined : drafts.find((draft) => name(draft) === task.buildsOn);
     if (base !== undefined && base.memory.completedAt === undefined) continue;
     const taker = free.find((draft) => draft === base) ?? free[0];

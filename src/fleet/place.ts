@@ -1,0 +1,59 @@
+import type { Tmux } from '../adapters/tmux.js';
+import { placeKind, type PlaceKind } from '../domain/box.js';
+import type { WorkerSpec } from '../domain/config-types.js';
+import type { Fleet } from './handle.js';
+
+/**
+ * Where a worker runs, as the fleet reaches it: the seam above which nothing asks which kind of place a worker has.
+ * A worker here (a linked worktree, or a box around a repository of its own) has its session on this machine's tmux
+ * server, and its folder, pane log, reports and agent records on this disk. One on an SSH host has them there: its
+ * session is reached through the host's link, and what happens there is read by the czar on the host and streamed.
+ * The launch side of the seam (making the folder, starting the session) is `launch/places.ts`.
+ */
+export interface FleetPlace {
+  readonly kind: PlaceKind;
+  /** The tmux server its session runs on. */
+  readonly tmux: Tmux;
+  /** See `onThisDisk` in domain/box.ts. */
+  readonly onThisDisk: boolean;
+  /** Where it runs, for a sentence: nothing here, ` on host "name"` there. */
+  readonly where: string;
+  /**
+   * Whether the server its session would start on is gone. This machine's runs the czar: one that is gone was taken
+   * down (czar down, a closed demo), and starting a session would bring the fleet back behind the person's back. A
+   * host's is started by the host's launch.
+   */
+  serverGone(): Promise<boolean>;
+  /**
+   * Readies the worker's session for its agent to start again, and says whether it is kept (the agent restarts in its
+   * pane) or must be made anew. A host's is made again by the host's launch (its own paths and czar): stopped here.
+   */
+  keepSession(name: string): Promise<boolean>;
+}
+
+export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
+  const kind = placeKind(worker);
+  const host = worker.host;
+  if (kind === 'host' && host !== undefined) {
+    const { tmux } = fleet.hosts.link(host);
+    return {
+      kind,
+      tmux,
+      onThisDisk: false,
+      where: ` on host "${host}"`,
+      serverGone: async () => false,
+      keepSession: async (name) => {
+        await tmux.killSession(name);
+        return false;
+      },
+    };
+  }
+  return {
+    kind,
+    tmux: fleet.tmux,
+    onThisDisk: true,
+    where: '',
+    serverGone: async () => !(await fleet.tmux.serverRunning()),
+    keepSession: async (name) => fleet.tmux.sessionExists(name),
+  };
+}
