@@ -1,4 +1,4 @@
-import { readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { ProcessLink } from '../domain/fleet-membership.js';
 
 /**
@@ -52,4 +52,21 @@ export async function processLineage(pid: number): Promise<ProcessLink[]> {
 /** The folder a process runs in, links resolved, or undefined when it is gone or cannot be read. */
 export function processFolder(pid: number): Promise<string | undefined> {
   return readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+}
+
+/** The pids whose parent is `pid`, read from /proc (a process that ends during the read is skipped). */
+export async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+  }
+  return children;
+}
+
+/** A process's command name as the kernel keeps it (`tmux: server`), or undefined when it is gone. */
+export async function processName(pid: number): Promise<string | undefined> {
+  const name = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined);
+  return name?.trimEnd();
 }

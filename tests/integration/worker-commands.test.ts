@@ -64,7 +64,7 @@ describe("a person's commands from a worker's environment", () => {
 });
 
 describe("a person's commands from inside the fleet, whatever the environment says", () => {
-  test("a worker's pane cannot message, pause or comment on its sibling with CZAR_WORKER and TMUX unset, from /tmp or from an orphaned child; a person's shell outside still can", async () => {
+  test("a worker's pane cannot message, pause, comment on or restart its sibling with CZAR_WORKER and TMUX unset, from /tmp, from an orphaned child or with tmux's socket folder moved; a person's shell outside still can", async () => {
     const { root } = await tempRepo();
     const out = await tempDir('czar-guard-');
     const project = uniqueProject();
@@ -76,6 +76,8 @@ describe("a person's commands from inside the fleet, whatever the environment sa
       `@sim run cd /tmp && ${bare} pause -c ${config} beta ${into('pause')}`,
       // A child its shell left behind: no parent in the pane and no worker folder, only the pane's session.
       `@sim run cd /tmp && ( { ${bare} comment -c ${config} beta pwned-orphan ${into('comment')}; } & )`,
+      // tmux asked with another socket folder finds no server: the czar's own parent still names its panes.
+      `@sim run cd /tmp && TMUX_TMPDIR=${out} ${bare} restart -c ${config} beta ${into('restart')}`,
       `@sim run ${bare} status -c ${config} ${into('status')}`,
     ];
     await writeFleetConfig(
@@ -93,7 +95,7 @@ describe("a person's commands from inside the fleet, whatever the environment sa
         },
         { timeoutMs: 30_000, what: `alpha's ${name} to end` },
       );
-    for (const name of ['send', 'pause', 'comment'])
+    for (const name of ['send', 'pause', 'comment', 'restart'])
       expect(await said(name)).toBe(
         `czar: "czar ${name}" acts as the person, and a worker cannot act as the person, so it was refused.\nexit 2\n`,
       );
