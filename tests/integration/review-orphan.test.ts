@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processRunning } from '../../src/adapters/process-table.js';
-import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
+import { czar, fleetEvents, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
@@ -53,16 +53,10 @@ describe('a reviewer whose czar was killed', () => {
       timeoutMs: 30_000,
       what: 'the orphaned reviewer to stop',
     });
-    const events = path.join(root, '.czar', 'events.jsonl');
-    await waitFor(async () => (await readFile(events, 'utf8')).includes('"review_approved"'), {
-      timeoutMs: 60_000,
-      what: "the new czar's review",
-    });
-    const kinds = (await readFile(events, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { kind: string }).kind);
-    expect(kinds.filter((kind) => kind === 'review_approved')).toHaveLength(1);
+    const approvals = async (): Promise<number> =>
+      (await fleetEvents(root)).filter((event) => event.kind === 'review_approved').length;
+    await waitFor(async () => (await approvals()) > 0, { timeoutMs: 60_000, what: "the new czar's review" });
+    expect(await approvals()).toBe(1);
     expect(await reviewers()).toHaveLength(2);
   });
 });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
+import { czar, fleetEvents, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 
@@ -102,18 +102,15 @@ describe("a person's commands from inside the fleet, whatever the environment sa
     // What a worker reads is not refused.
     expect(await said('status')).toMatch(/exit 0\n$/);
 
-    const events = path.join(root, '.czar', 'events.jsonl');
     const person = await czar(['send', 'beta', 'hello-from-the-person'], { cwd: root });
     expect(person.exitCode, person.stderr).toBe(0);
-    await waitFor(async () => (await readFile(events, 'utf8')).includes('"kind":"send"'), {
-      timeoutMs: 20_000,
-      what: "the person's message",
-    });
-    const sends = (await readFile(events, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { kind: string; worker?: string })
-      .filter((event) => event.kind === 'send');
+    const sends = await waitFor(
+      async () => {
+        const found = (await fleetEvents(root)).filter((event) => event.kind === 'send');
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 20_000, what: "the person's message" },
+    );
     expect(sends.map((event) => event.worker)).toEqual(['beta']);
     const status = JSON.parse((await czar(['status', '--json'], { cwd: root })).stdout) as {
       workers: { name: string; paused: boolean; comments?: unknown[] }[];
