@@ -4,15 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readJson, writeJsonAtomic } from './state-files.js';
 
 /**
- * A check's processes, found again. Each run carries a marker in its environment that every process it starts
+ * A check's (or a reviewer's) processes, found again. Each run carries a marker in its environment that every process it starts
  * inherits, a daemon that left the process group (`setsid`) too; the run is recorded on disk while it runs, so a
  * czar that was killed mid-check leaves enough behind for the next one to kill what still runs.
  */
 
-/** The environment variable that marks a check run's processes. */
+/** The environment variable that marks the processes of a check run or a reviewer run. */
 export const RUN_MARKER = 'CZAR_CHECK_RUN';
 
-/** What a running check leaves on disk. */
+/** What a running check or reviewer leaves on disk. */
 export interface CheckRunRecord {
   readonly marker: string;
   /** When its timeout would have stopped it. */
@@ -33,7 +33,7 @@ export async function recordRun(file: string, record: CheckRunRecord): Promise<v
 const REAP_MS = 5_000;
 
 /** Kills a run a dead czar left behind (its record in `file`), daemons included, then forgets the record. */
-export async function reapCheckRun(file: string): Promise<void> {
+export async function reapRun(file: string): Promise<void> {
   const record = await readJson<CheckRunRecord>(file).catch(() => undefined);
   if (record !== undefined && typeof record.marker === 'string' && record.marker !== '')
     await killMarked(record.marker);

@@ -32,7 +32,7 @@ export interface RunCheckOptions {
   readonly logFile: string;
   /** Start the log afresh instead of appending: the first check of a run. */
   readonly fresh?: boolean;
-  /** Where the run is recorded while it runs (pid, group, marker, deadline), for `reapCheckRun` after a crash. */
+  /** Where the run is recorded while it runs (pid, group, marker, deadline), for `reapRun` after a crash. */
   readonly runFile?: string;
   /** Added to czar's own clean environment. */
   readonly env?: Readonly<Record<string, string>>;

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { execa } from 'execa';
 import type { ReviewCall, ReviewOutput } from '../agents/review-call.js';
 import { CzarError } from '../domain/errors.js';
-import { readUtf8, writeTextFile } from './file-system.js';
+import { newRunMarker, recordRun, RUN_MARKER } from './check-processes.js';
+import { readUtf8, removeFile, writeTextFile } from './file-system.js';
 import { cleanEnv } from './process.js';
 
 export interface ReviewProcessResult {
@@ -25,12 +26,33 @@ const KILL_GRACE_MS = 2000;
  * and the whole environment of the czar plus the call's own, and reads back what it printed and wrote. The agent
  * leads its own process group: Gemini CLI re-launches itself as a child that holds the output pipes, so a timeout
  * stops the whole group (measured with 0.61: stopping only the parent left the call hanging for 70 s) and rejects.
+ * The run is on record in `runFile` while it runs, its processes marked as a check's are, so a czar killed mid-review
+ * leaves enough behind for the next one to stop the reviewer before it reviews again.
  */
-export async function runReviewCall(call: ReviewCall, timeoutMs: number): Promise<ReviewProcessResult> {
+export async function runReviewCall(
+  call: ReviewCall,
+  timeoutMs: number,
+  runFile: string,
+): Promise<ReviewProcessResult> {
   for (const file of call.files) await writeTextFile(file.path, file.content, 0o600);
+  const marker = newRunMarker();
+  await recordRun(runFile, {
+    marker,
+    deadline: new Date(Date.now() + timeoutMs + KILL_GRACE_MS).toISOString(),
+    cwd: call.cwd,
+    czarPid: process.pid,
+  });
+  try {
+    return await runMarked(call, timeoutMs, marker);
+  } finally {
+    await removeFile(runFile);
+  }
+}
+
+async function runMarked(call: ReviewCall, timeoutMs: number, marker: string): Promise<ReviewProcessResult> {
   const child = execa(call.command, [...call.args], {
     cwd: call.cwd,
-    env: cleanEnv(call.env),
+    env: cleanEnv({ ...call.env, [RUN_MARKER]: marker }),
     extendEnv: false,
     detached: true,
     input: call.stdin ?? '',

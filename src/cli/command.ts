@@ -9,7 +9,7 @@ export interface Command {
   readonly usage: string;
   /**
    * A worker's agent may run it from its pane (it reports, or only reads); every other command is a person's, and
-   * refuses where CZAR_WORKER is set.
+   * refuses where CZAR_WORKER is set or its process runs inside the fleet.
    */
   readonly forWorkers?: true;
   run(args: string[]): Promise<number>;
@@ -17,7 +17,8 @@ export interface Command {
 
 /**
  * Why `command` may not run here, or undefined when it may: inside a worker's environment only the commands a worker
- * uses run, so an agent (or text injected into it) cannot stop, restart or message the fleet.
+ * uses run, so an agent (or text injected into it) cannot stop, restart or message the fleet. The environment is
+ * only the first sign: `fleetFrom` refuses a person's command run inside the fleet whatever its environment says.
  */
 export function workerRefusal(
   command: Pick<Command, 'name' | 'forWorkers'>,
@@ -25,9 +26,14 @@ export function workerRefusal(
 ): CzarError | undefined {
   const worker = env.CZAR_WORKER;
   if (worker === undefined || worker === '' || command.forWorkers === true) return undefined;
+  return personRefusal(command.name);
+}
+
+/** The one sentence every refusal of a person's command says: nothing in it tells an agent a way around it. */
+export function personRefusal(command: string): CzarError {
   return new CzarError(
     'person_command',
-    `"czar ${command.name}" is a person's command and this shell belongs to worker ${JSON.stringify(worker)} (CZAR_WORKER is set), so it was refused; run it from a terminal outside the fleet's panes, or as "env -u CZAR_WORKER czar ${command.name} ...".`,
+    `"czar ${command}" acts as the person, and a worker cannot act as the person, so it was refused.`,
   );
 }
 

@@ -6,14 +6,24 @@ import { readRoutes, withRoutes } from '../fleet/routes.js';
 import { statePaths } from '../domain/paths.js';
 import type { FleetEvent } from '../domain/words.js';
 import { CzarError } from '../domain/errors.js';
+import type { Command } from './command.js';
+import { refuseInsideFleet } from './fleet-guard.js';
 
-/** Loads the config named by `-c` (or found from the current folder) and opens its fleet, if its tmux server is its own. */
-export async function fleetFrom(configOption: string | undefined, echo?: (event: FleetEvent) => void): Promise<Fleet> {
+/**
+ * Loads the config named by `-c` (or found from the current folder) and opens its fleet, if its tmux server is its
+ * own; a person's command is refused where it runs inside that fleet.
+ */
+export async function fleetFrom(
+  command: Pick<Command, 'name' | 'forWorkers'>,
+  configOption: string | undefined,
+  echo?: (event: FleetEvent) => void,
+): Promise<Fleet> {
   const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
   const config = await loadConfig(file);
   const paths = statePaths(config.stateDir);
   const fleet = openFleet(withRoutes(withChildren(config, await readChildren(paths)), await readRoutes(paths)), echo);
   await verifyServerOwner(fleet);
+  if (command.forWorkers !== true) await refuseInsideFleet(fleet, command.name);
   return fleet;
 }
 

@@ -39,7 +39,7 @@ export class FleetSwitcher implements DashboardStore {
       throw new CzarError('no_fleets', 'No fleet of yours is running on this machine; start one with "czar up".');
     const fleets = await Promise.all(
       files.map(async (file): Promise<Shown> => {
-        const fleet = await fleetFrom(file);
+        const fleet = await fleetFrom({ name: 'dashboard' }, file);
         return { store: await FleetDiskStore.open(fleet, onNotify), actions: fleetActions(fleet) };
       }),
     );

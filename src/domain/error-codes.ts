@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   no_upstream: [1, '`--fetch` was given but the base branch has no upstream'],
   not_a_worker: [2, "a worker's command was run outside a worker's session"],
   pager_missing: [1, 'the pager could not start'],
-  person_command: [2, "a person's command was run from a worker's shell"],
+  person_command: [2, "a person's command was run inside the fleet (a worker's pane or folder, or under the czar)"],
   prompt_template: [1, 'a prompt template uses a placeholder czar does not fill'],
   purge_refused: [1, '`czar down --purge` kept workers whose work would be lost'],
   record_off: [1, 'the per-user record of outcomes is off (CZAR_LEARN=off)'],

@@ -148,6 +148,11 @@ export function reviewCheckout(paths: StatePaths, worker: string): string {
 }
 
 /** The worker's check run in progress, recorded so a czar killed mid-check leaves no orphan to the next one. */
+/** The reviewer running for a worker, on record while it runs so a czar started after a crash can stop it. */
+export function reviewRunFile(paths: StatePaths, worker: string): string {
+  return path.join(reviewDir(paths, worker), 'run.json');
+}
+
 export function checkRunFile(paths: StatePaths, worker: string): string {
   return path.join(paths.checks, worker, 'run.json');
 }

@@ -1,4 +1,4 @@
-import { reapCheckRun } from '../adapters/check-processes.js';
+import { reapRun } from '../adapters/check-processes.js';
 import path from 'node:path';
 import { writeJsonAtomic } from '../adapters/state-files.js';
 import { branchExists, revParse } from '../adapters/git.js';
@@ -61,7 +61,7 @@ export async function runIntegration(
       await recordMade(fleet.paths, 'branch', { worker: INTEGRATION_OWNER, branch, worktree: paths.worktree });
     let record = saved?.branch === branch ? saved : emptyRecord(branch, config.base, now());
     // A check a killed czar left running in the worktree goes before the worktree is reset under it.
-    await reapCheckRun(paths.checkRun);
+    await reapRun(paths.checkRun);
     await ensureIntegrationWorktree(config.repo, paths.worktree, branch, config.base);
     await resetIntegrationWorktree(paths.worktree);
     const save = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { reapCheckRun } from '../adapters/check-processes.js';
+import { reapRun } from '../adapters/check-processes.js';
 import { runCheck } from '../adapters/checks.js';
 import { detachedCheckout } from '../adapters/git-worktrees.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
@@ -49,7 +49,7 @@ export class CheckSource implements Source {
    */
   async restore(specs: readonly WorkerSpec[]): Promise<void> {
     for (const spec of specs) {
-      await reapCheckRun(checkRunFile(this.fleet.paths, spec.name));
+      await reapRun(checkRunFile(this.fleet.paths, spec.name));
       const kept = await readJson<unknown>(checkVerdictsFile(this.fleet.paths, spec.name)).catch(() => undefined);
       if (!Array.isArray(kept)) continue;
       const verdicts = kept.filter(isVerdict);

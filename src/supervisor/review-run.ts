@@ -8,8 +8,8 @@ import { userCacheDir } from '../adapters/private-files.js';
 import { runReviewCall } from '../adapters/review-process.js';
 import type { ReviewSpec, WorkerSpec } from '../domain/config-types.js';
 import type { ReviewObservation } from '../domain/observations.js';
-import { reviewCheckout, reviewDir } from '../domain/paths.js';
-import { boundDiff, renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/review-prompt.js';
+import { reviewCheckout, reviewDir, reviewRunFile } from '../domain/paths.js';
+import { renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/review-prompt.js';
 import type { ReviewUsage } from '../domain/review-usage.js';
 import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -67,7 +67,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
       roleText: review.roleText,
       task: spec.task,
       checks: spec.checks,
-      diff: boundDiff(await forkDiff(fleet.config.repo, from, sha)),
+      diff: await forkDiff(fleet.config.repo, from, sha),
       earlier: await earlierRounds(fleet.config.repo, request),
     });
     await writeTextFile(path.join(dir, `${sha}.prompt.md`), prompt, 0o600);
@@ -88,7 +88,11 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
         nonce: randomBytes(16).toString('hex'),
         cacheDir: userCacheDir(),
       };
-      const result = await runReviewCall(mode.call(review.agent, run), review.timeoutMs);
+      const result = await runReviewCall(
+        mode.call(review.agent, run),
+        review.timeoutMs,
+        reviewRunFile(fleet.paths, spec.name),
+      );
       output.push(
         `--- attempt ${attempt}: exit ${result.exitCode}\n${result.output.stdout}\n--- stderr\n${result.stderr}`,
       );

@@ -3,7 +3,8 @@ import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { WorkerMemory } from '../domain/model.js';
 import type { ReviewObservation } from '../domain/observations.js';
-import { reviewDir } from '../domain/paths.js';
+import { reapRun } from '../adapters/check-processes.js';
+import { reviewDir, reviewRunFile } from '../domain/paths.js';
 import { reviewSpendEntries, ReviewUsageSchema, type ReviewSpendEntry } from '../domain/review-usage.js';
 import { ReviewFindingSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -57,9 +58,13 @@ export class ReviewSource implements Source {
     slots.onFreed(() => this.pump());
   }
 
-  /** Reads the reviews an earlier czar kept: each worker's newest is its latest word. */
+  /**
+   * Stops a reviewer an earlier czar left running (killed mid-review, it would spend on past its timeout while this
+   * czar reviews the same commit again), then reads the reviews that czar kept: each worker's newest is its latest word.
+   */
   async restore(specs: readonly WorkerSpec[]): Promise<void> {
     for (const spec of specs) {
+      await reapRun(reviewRunFile(this.fleet.paths, spec.name));
       const kept = await readJson<unknown>(this.verdictsFile(spec.name)).catch(() => undefined);
       if (Array.isArray(kept)) this.kept.set(spec.name, kept.filter(isKeptReview));
     }

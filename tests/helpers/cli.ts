@@ -65,3 +65,12 @@ export async function workerEnv(project: string, stateDir: string, worker: strin
 export async function deleteStateDir(stateDir: string): Promise<void> {
   await rm(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 }
+
+/** The events a fleet's czar logged so far (`.czar/events.jsonl` under `root`), oldest first. */
+export async function fleetEvents(root: string): Promise<{ kind: string; worker?: string; message: string }[]> {
+  const text = await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { kind: string; worker?: string; message: string });
+}

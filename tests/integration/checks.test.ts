@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { LOG_HEAD_BYTES, LOG_TAIL_BYTES } from '../../src/adapters/check-log.js';
-import { reapCheckRun } from '../../src/adapters/check-processes.js';
+import { reapRun } from '../../src/adapters/check-processes.js';
 import { boundTail, runCheck, TAIL_BYTES, TAIL_LINES } from '../../src/adapters/checks.js';
 import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';
@@ -108,7 +108,7 @@ describe('runCheck', () => {
     expect(await alive(daemon ?? 0)).toBe(true);
     expect(JSON.parse(await readFile(runFile, 'utf8'))).toMatchObject({ cwd, czarPid: czar.pid });
 
-    await reapCheckRun(runFile);
+    await reapRun(runFile);
     expect(await alive(shell ?? 0)).toBe(false);
     expect(await alive(daemon ?? 0)).toBe(false);
     expect(existsSync(runFile)).toBe(false);

@@ -107,7 +107,7 @@ async function setUp(cli: RealAgent) {
       nonce: 'n',
       cacheDir: userCacheDir(),
     };
-    const result = await runReviewCall(mode.call(agent, run), timeoutMs);
+    const result = await runReviewCall(mode.call(agent, run), timeoutMs, path.join(workDir, 'run.json'));
     return { prompt, result, read: mode.read(result.output, run) };
   };
   return { endpoint, repo, home, review };

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
+import { czar, fleetEvents, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
-import { tempRepo } from '../helpers/git-repo.js';
+import { tempDir, tempRepo } from '../helpers/git-repo.js';
 
 const FLEET =
   'repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - { name: alpha, task: "Work.\\n@sim work 600 long" }\n  - { name: beta, task: "Work.\\n@sim work 600 long" }\n';
@@ -36,7 +36,7 @@ describe("a person's commands from a worker's environment", () => {
       const result = await czar(args, { cwd: root, env: inAlpha });
       expect(result.exitCode, args.join(' ')).toBe(2);
       expect(result.stderr).toBe(
-        `czar: "czar ${args[0]}" is a person's command and this shell belongs to worker "alpha" (CZAR_WORKER is set), so it was refused; run it from a terminal outside the fleet's panes, or as "env -u CZAR_WORKER czar ${args[0]} ...".`,
+        `czar: "czar ${args[0]}" acts as the person, and a worker cannot act as the person, so it was refused.`,
       );
     }
     const tmux = new Tmux(`czar-${project}`);
@@ -60,6 +60,66 @@ describe("a person's commands from a worker's environment", () => {
     expect(peers.exitCode, peers.stderr).toBe(0);
     expect(peers.stdout).toContain('beta');
     expect((await czar(['status'], { cwd: root, env: inAlpha })).exitCode).toBe(0);
+  });
+});
+
+describe("a person's commands from inside the fleet, whatever the environment says", () => {
+  test("a worker's pane cannot message, pause, comment on or restart its sibling with CZAR_WORKER and TMUX unset, from /tmp, from an orphaned child or with tmux's socket folder moved; a person's shell outside still can", async () => {
+    const { root } = await tempRepo();
+    const out = await tempDir('czar-guard-');
+    const project = uniqueProject();
+    const config = path.join(root, 'czar.yaml');
+    const bare = 'env -u CZAR_WORKER -u TMUX -u CZAR_CONFIG czar';
+    const into = (name: string): string => `> ${out}/${name}.txt 2>&1; echo "exit $?" >> ${out}/${name}.txt`;
+    const runs = [
+      `@sim run ${bare} send -c ${config} beta pwned-by-alpha ${into('send')}`,
+      `@sim run cd /tmp && ${bare} pause -c ${config} beta ${into('pause')}`,
+      // A child its shell left behind: no parent in the pane and no worker folder, only the pane's session.
+      `@sim run cd /tmp && ( { ${bare} comment -c ${config} beta pwned-orphan ${into('comment')}; } & )`,
+      // tmux asked with another socket folder finds no server: the czar's own parent still names its panes.
+      `@sim run cd /tmp && TMUX_TMPDIR=${out} ${bare} restart -c ${config} beta ${into('restart')}`,
+      `@sim run ${bare} status -c ${config} ${into('status')}`,
+    ];
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\npolicy: { bonus: off, idle_after: 10m, restart: { max: 0 } }\nworkers:\n  - ${JSON.stringify({ name: 'alpha', task: ['Work.', ...runs, '@sim work 600 long'].join('\n') })}\n  - { name: beta, task: "Work.\\n@sim work 600 long" }\n`,
+    );
+    expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+
+    const said = async (name: string): Promise<string> =>
+      waitFor(
+        async () => {
+          const text = await readFile(path.join(out, `${name}.txt`), 'utf8').catch(() => '');
+          return text.includes('exit ') ? text : undefined;
+        },
+        { timeoutMs: 30_000, what: `alpha's ${name} to end` },
+      );
+    for (const name of ['send', 'pause', 'comment', 'restart'])
+      expect(await said(name)).toBe(
+        `czar: "czar ${name}" acts as the person, and a worker cannot act as the person, so it was refused.\nexit 2\n`,
+      );
+    // What a worker reads is not refused.
+    expect(await said('status')).toMatch(/exit 0\n$/);
+
+    const person = await czar(['send', 'beta', 'hello-from-the-person'], { cwd: root });
+    expect(person.exitCode, person.stderr).toBe(0);
+    const sends = await waitFor(
+      async () => {
+        const found = (await fleetEvents(root)).filter((event) => event.kind === 'send');
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 20_000, what: "the person's message" },
+    );
+    expect(sends.map((event) => event.worker)).toEqual(['beta']);
+    const status = JSON.parse((await czar(['status', '--json'], { cwd: root })).stdout) as {
+      workers: { name: string; paused: boolean; comments?: unknown[] }[];
+    };
+    const beta = status.workers.find((worker) => worker.name === 'beta');
+    expect(beta?.paused).toBe(false);
+    expect(beta?.comments).toBeUndefined();
+    const tmux = new Tmux(`czar-${project}`);
+    expect(await tmux.capture((await tmux.paneIdOf('beta')) ?? '', { history: 500 })).not.toContain('pwned');
   });
 });
 

@@ -12,7 +12,7 @@ export const attachCommand: Command = {
   usage: 'czar attach <worker> [-c czar.yaml]',
   async run(args) {
     const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const name = positionals[0] === CZAR_SESSION ? CZAR_SESSION : requireWorker(fleet, positionals[0], 'attach');
     // tmux would say only "open terminal failed: not a terminal".
     if (process.stdin.isTTY !== true) {

@@ -22,7 +22,7 @@ export const budgetCommand: Command = {
     const usd = budgetUsd(values.usd);
     if (usd === undefined)
       throw usageError(this, `--usd ${values.usd} is not a dollar amount above 0 and up to ${MAX_BUDGET_USD}`);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const worker = values.fleet === true ? undefined : requireWorker(fleet, positionals[0], 'budget');
     out(await requestOrThrow(fleet, worker === undefined ? { kind: 'budget', usd } : { kind: 'budget', worker, usd }));
     return 0;

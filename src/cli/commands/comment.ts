@@ -10,7 +10,7 @@ export const commentCommand: Command = {
   usage: 'czar comment <worker> [FILE:LINE] <text...> [-c czar.yaml]',
   async run(args) {
     const { values, positionals } = parse(this, args, CONFIG_OPTION);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const worker = requireWorker(fleet, positionals[0], 'comment');
     out(await requestOrThrow(fleet, commentRequest(worker, positionals.slice(1).join(' '))));
     return 0;

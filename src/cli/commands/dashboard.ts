@@ -20,7 +20,7 @@ export const dashboardCommand: Command = {
       await showAllDashboards();
       return 0;
     }
-    await showDashboard(await fleetFrom(values.config));
+    await showDashboard(await fleetFrom(this, values.config));
     return 0;
   },
 };

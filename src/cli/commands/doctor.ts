@@ -35,7 +35,7 @@ export const doctorCommand: Command = {
     const checks: Check[] = [await checkTmux(), await checkGit(), checkNode()];
     let exitCode = 0;
     try {
-      checks.push(...(await fleetChecks(await fleetFrom(values.config))));
+      checks.push(...(await fleetChecks(await fleetFrom(this, values.config))));
     } catch (error) {
       if (!isCzarError(error)) throw error;
       exitCode = error.exitCode;

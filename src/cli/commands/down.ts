@@ -31,7 +31,7 @@ export const downCommand: Command = {
       0,
     );
     if (values.force === true && values.purge !== true) throw usageError(this, '--force only goes with --purge');
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     // Stopping the server from one of its own panes would kill this process first and stop nothing.
     if (insideFleetServer(fleet)) return downFromOutside(fleet, values.purge === true);
     const release = await waitForLaunch(fleet);

@@ -13,7 +13,7 @@ export const sendCommand: Command = {
   usage: 'czar send <worker> <text...> | --file F [-c czar.yaml]',
   async run(args) {
     const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, file: { type: 'string', short: 'f' } });
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const worker = requireWorker(fleet, positionals[0], 'send');
     const words = positionals.slice(1);
     if (values.file !== undefined && words.length > 0)
@@ -48,7 +48,7 @@ function workerRequest(name: 'bonus' | 'review', summary: string): Command {
     usage: `czar ${name} <worker> [-c czar.yaml]`,
     async run(args) {
       const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
-      const fleet = await fleetFrom(values.config);
+      const fleet = await fleetFrom(this, values.config);
       out(await requestOrThrow(fleet, { kind: name, worker: requireWorker(fleet, positionals[0], name) }));
       return 0;
     },
@@ -62,7 +62,7 @@ function autonomyRequest(name: 'pause' | 'resume', summary: string): Command {
     usage: `czar ${name} [worker] [-c czar.yaml]`,
     async run(args) {
       const { values, positionals } = parse(this, args, CONFIG_OPTION, 1);
-      const fleet = await fleetFrom(values.config);
+      const fleet = await fleetFrom(this, values.config);
       const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], name);
       out(await requestOrThrow(fleet, worker === undefined ? { kind: name } : { kind: name, worker }));
       return 0;
@@ -81,7 +81,7 @@ export const restartCommand: Command = {
   usage: 'czar restart <worker> [--fresh] [-c czar.yaml]',
   async run(args) {
     const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, fresh: { type: 'boolean' } }, 1);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const worker = requireWorker(fleet, positionals[0], 'restart');
     out(
       await requestOrThrow(

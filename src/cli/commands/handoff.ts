@@ -11,7 +11,7 @@ export const handoffCommand: Command = {
   usage: 'czar handoff [-c czar.yaml]',
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
-    out((await writeHandoff(await fleetFrom(values.config))).file);
+    out((await writeHandoff(await fleetFrom(this, values.config))).file);
     return 0;
   },
 };

@@ -21,7 +21,7 @@ export const integrateCommand: Command = {
   usage: 'czar integrate [-c czar.yaml] [--dry-run]',
   async run(args) {
     const { values } = parse(this, args, { ...CONFIG_OPTION, 'dry-run': { type: 'boolean' } }, 0);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const { config } = fleet;
     const candidates = async () =>
       candidatesFromStatus(config.workers, await readJson<FleetStatus>(fleet.paths.status));

@@ -16,7 +16,7 @@ export const logCommand: Command = {
       1,
     );
     const limit = wholeNumberOption(this, '-n', values.lines);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const worker = positionals[0] === undefined ? undefined : requireWorker(fleet, positionals[0], 'log');
     const { events } = readEventsFrom(fleet.paths, 0);
     const mine = events.filter((event) => worker === undefined || event.worker === worker);

@@ -14,7 +14,7 @@ export const peersCommand: Command = {
   usage: 'czar peers [worker] [-c czar.yaml] [--json]',
   async run(args) {
     const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 1);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const me = positionals[0] ?? process.env.CZAR_WORKER;
     const status = await readStatusFile(fleet.paths);
     if (status === undefined) {

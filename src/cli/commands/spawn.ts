@@ -41,7 +41,8 @@ export const spawnCommand: Command = {
     if (values.cancel !== undefined) {
       if (positionals[0] !== undefined) throw usageError(this, 'give either a name to spawn or --cancel <name>');
       if (!inWorker) {
-        const fleet = await fleetFrom(values.config);
+        // Without a worker's name the cancel is the person's, and refused inside the fleet as every person's command is.
+        const fleet = await fleetFrom({ name: `${this.name} --cancel` }, values.config);
         return answered(await askCzar(fleet.paths, { kind: 'cancel', worker: values.cancel }));
       }
       const me = await provenWorker();

@@ -20,7 +20,7 @@ export const statsCommand: Command = {
     const options = { ...CONFIG_OPTION, json: { type: 'boolean' }, agents: { type: 'boolean' } } as const;
     const { values } = parse(this, args, options, 0);
     if (values.agents === true) return printAgentStats(values.json === true);
-    const fleet = await fleetFrom(values.config);
+    const fleet = await fleetFrom(this, values.config);
     const status = await readJson<FleetStatus>(fleet.paths.status);
     if (status === undefined) {
       throw new CzarError(

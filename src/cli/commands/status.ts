@@ -43,7 +43,7 @@ async function readFleetStatus(configOption: string | undefined): Promise<{ stat
     if (written !== undefined) return { status: written, stateDir: quick.root };
   }
   const { fleetFrom } = await import('../context.js');
-  const { paths } = await fleetFrom(configOption);
+  const { paths } = await fleetFrom(statusCommand, configOption);
   const written = await readStatusFile(paths);
   if (written === undefined) {
     throw new CzarError(

@@ -14,7 +14,7 @@ export const superviseCommand: Command = {
   usage: 'czar supervise [-c czar.yaml]',
   async run(args) {
     const { values } = parse(this, args, CONFIG_OPTION, 0);
-    const fleet = await fleetFrom(values.config, (event) => outRow(formatEvent(event)));
+    const fleet = await fleetFrom(this, values.config, (event) => outRow(formatEvent(event)));
     // The czar lives in the server it watches: once that server is gone, nothing it does may start it again.
     fleet.tmux.joinOnly();
     fleet.tmux.useControl();

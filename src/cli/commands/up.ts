@@ -24,7 +24,7 @@ export const upCommand: Command = {
     );
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
-    const fleet = await fleetFrom(values.config, echo);
+    const fleet = await fleetFrom(this, values.config, echo);
     // `agent: auto` workers get their agent before the launch plans them (a dry run only shows the pool's first).
     if (values['dry-run'] !== true) await routeWorkers(fleet);
     const code = await launch(
