@@ -1,4 +1,5 @@
 import { modifiedAt } from './file-system.js';
+import { DocumentReader, type DocumentToLines } from './document-reader.js';
 import { IncrementalLineReader } from './line-reader.js';
 import type { RecordedConversation } from '../domain/resume.js';
 
@@ -9,6 +10,8 @@ const MAX_PROMPTS = 32;
 export interface ConversationParsers {
   readonly identity: (line: string) => { readonly id?: string; readonly cwd?: string } | undefined;
   readonly prompt: (line: string) => { readonly text: string } | undefined;
+  /** The records are documents the agent rewrites, read as these lines (`DocumentReader`). */
+  readonly document?: DocumentToLines;
 }
 
 /**
@@ -25,7 +28,9 @@ export async function readConversations(
     let id: string | undefined;
     let cwd: string | undefined;
     const prompts: string[] = [];
-    await new IncrementalLineReader(file).read((line) => {
+    const reader =
+      parsers.document === undefined ? new IncrementalLineReader(file) : new DocumentReader(file, parsers.document);
+    await reader.read((line) => {
       if (id === undefined || cwd === undefined) {
         const facts = parsers.identity(line);
         id ??= facts?.id;

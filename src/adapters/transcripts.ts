@@ -1,6 +1,7 @@
 import { constants, existsSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { documentCwd, type DocumentToLines } from './document-reader.js';
 
 /** Largest first line read to learn which folder a Codex rollout belongs to (measured: about 22 KB). */
 const META_LINE_BYTES = 256 * 1024;
@@ -93,6 +94,31 @@ export async function sessionFolderFiles(
       if (found !== undefined) known.set(records, found);
     }
     if (known.get(records) === cwd) files.push(records);
+  }
+  return files;
+}
+
+/**
+ * The record documents of one working directory in `dir` (Auggie 0.36: `~/.augment/sessions/<uuid>.json`): `known`
+ * caches each file's directory, read once from the first line `toLines` makes of it.
+ */
+export async function documentFiles(
+  dir: string,
+  suffix: string,
+  cwd: string,
+  toLines: DocumentToLines,
+  known: Map<string, string | undefined>,
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await entries(dir)) {
+    if (!entry.isFile() || !entry.name.endsWith(suffix)) continue;
+    const file = path.join(dir, entry.name);
+    // Written before its first turn names a folder: look again until it names one.
+    if (known.get(file) === undefined) {
+      const found = await documentCwd(file, toLines);
+      if (found !== undefined) known.set(file, found);
+    }
+    if (known.get(file) === cwd) files.push(file);
   }
   return files;
 }

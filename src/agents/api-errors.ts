@@ -20,8 +20,9 @@ const CLAUDE_ERRORS: Readonly<Record<string, ApiFailureKind>> = {
   server_error: 'server_error',
 };
 
-/** HTTP statuses as the three CLIs print them: `API Error: 400`, `Request rejected (429)`, `"code":400`. */
-const STATUS = /(?:API Error:?\s*(?:Request rejected \()?|"code":\s*|status(?: code)?:?\s*)([45]\d\d)\b/i;
+/** HTTP statuses as the CLIs print them: `API Error: 400`, `Request rejected (429)`, `"code":400`, `HTTP error: 400`. */
+const STATUS =
+  /(?:API Error:?\s*(?:Request rejected \()?|"code":\s*|status(?: code)?:?\s*|HTTP error:\s*)([45]\d\d)\b/i;
 
 /** Error type words of the Anthropic, OpenAI and Google APIs. */
 const TYPE_WORDS: readonly (readonly [RegExp, ApiFailureKind])[] = [

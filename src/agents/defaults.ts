@@ -21,6 +21,7 @@ export const PRESET_DEFAULTS: Readonly<Record<PresetName, PresetDefaults>> = {
   opencode: { command: 'opencode', args: [], env: {} },
   copilot: { command: 'copilot', args: [], env: {} },
   kilo: { command: 'kilo', args: [], env: {} },
+  auggie: { command: 'auggie', args: [], env: {} },
   aider: { command: 'aider', args: [], env: {} },
   shell: { command: 'bash', args: [], env: {} },
   // A program of the person's own: its agents: entry names the command.

@@ -11,6 +11,7 @@ import { copilotPreset } from './copilot/preset.js';
 import { customPreset } from './custom/preset.js';
 import { geminiPreset } from './gemini/preset.js';
 import { kiloPreset } from './kilo/preset.js';
+import { auggiePreset } from './auggie/preset.js';
 import { opencodePreset } from './opencode/preset.js';
 import { piPreset } from './pi/preset.js';
 import { qwenPreset } from './qwen/preset.js';
@@ -27,6 +28,7 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   opencode: opencodePreset,
   copilot: copilotPreset,
   kilo: kiloPreset,
+  auggie: auggiePreset,
   aider: aiderPreset,
   shell: shellPreset,
   custom: customPreset,

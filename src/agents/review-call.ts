@@ -1,5 +1,6 @@
 import type { AgentCommand } from '../domain/config-types.js';
 import type { ReviewUsage } from '../domain/review-usage.js';
+import { addTokens, modelName, ZERO_TOKENS, type TokenCounts } from '../domain/usage.js';
 
 /**
  * How an agent runs once, non-interactively, as a reviewer: the call that starts it (its own headless mode and
@@ -53,4 +54,24 @@ export interface ReviewRead {
 export interface ReviewMode {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall;
   read(output: ReviewOutput, run: ReviewRun): ReviewRead;
+}
+
+/**
+ * A reviewer's usage from the per-model table its output ends with (`{<model>: <figures>}`: Gemini CLI's
+ * `stats.models`, GitHub Copilot CLI's `modelMetrics`): every model's tokens, named after the busiest. Undefined when
+ * there is no table.
+ */
+export function usageOfModels(models: unknown, tokensOf: (figures: unknown) => TokenCounts): ReviewUsage | undefined {
+  if (typeof models !== 'object' || models === null) return undefined;
+  const counted = Object.entries(models).map(([name, figures]) => ({ name, tokens: tokensOf(figures) }));
+  const size = (entry: (typeof counted)[number] | undefined): number =>
+    entry === undefined ? -1 : entry.tokens.input + entry.tokens.output;
+  const busiest = counted.reduce<(typeof counted)[number] | undefined>(
+    (best, entry) => (size(entry) > size(best) ? entry : best),
+    undefined,
+  );
+  return {
+    model: modelName(busiest?.name),
+    tokens: counted.reduce((sum, entry) => addTokens(sum, entry.tokens), ZERO_TOKENS),
+  };
 }

@@ -8,13 +8,25 @@ import type { PromptParser } from './recorded-prompts.js';
  *   (Qwen Code and pi keep theirs the same way);
  * - `codex`: rollouts under `sessions/YYYY/MM/DD/` whose first line names this worktree as `cwd`;
  * - `gemini`: the chats of the project that `projects.json` maps this worktree to;
- * - `sessions`: one folder per session under `sessionsDir`, each with a `file` whose first line names its `cwd`.
+ * - `sessions`: one folder per session under `sessionsDir`, each with a `file` whose first line names its `cwd`;
+ * - `documents`: one file per session in `dir` (named `*<suffix>`), a JSON document the agent rewrites each turn, which
+ *   `lines` turns into record lines (undefined while it is not whole), the first naming its `cwd`.
  */
 export type RecordPlaces =
   | { readonly kind: 'claude'; readonly dirs: readonly string[] }
   | { readonly kind: 'codex'; readonly sessionsDir: string; readonly cwd: string }
   | { readonly kind: 'gemini'; readonly geminiDir: string; readonly cwd: string }
-  | { readonly kind: 'sessions'; readonly sessionsDir: string; readonly file: string; readonly cwd: string };
+  | { readonly kind: 'sessions'; readonly sessionsDir: string; readonly file: string; readonly cwd: string }
+  | {
+      readonly kind: 'documents';
+      readonly dir: string;
+      readonly suffix: string;
+      readonly cwd: string;
+      readonly lines: DocumentLines;
+    };
+
+/** Record lines of an agent's record document (pure; never throws), or undefined when it is not whole. */
+export type DocumentLines = (text: string) => readonly string[] | undefined;
 
 export interface AgentRecords {
   readonly format: UsageFormat;

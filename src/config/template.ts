@@ -22,7 +22,7 @@ project: ${project}
 # agent's model provider. true lets it through.
 # task_files_outside_repo: false
 
-# Default agent: claude, codex, gemini, qwen, pi, opencode, kilo, copilot, aider, shell, sim, or a name under agents:
+# Default agent: claude, codex, gemini, qwen, pi, opencode, kilo, copilot, auggie, aider, shell, sim, or a name under agents:
 # (default: claude).
 # agent: claude
 

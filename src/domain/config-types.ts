@@ -56,6 +56,7 @@ export const PRESET_NAMES = [
   'opencode',
   'copilot',
   'kilo',
+  'auggie',
   'aider',
   'shell',
   'custom',

@@ -6,6 +6,7 @@ import { readJson } from '../adapters/state-files.js';
 import {
   claudeTranscriptFiles,
   codexRolloutFiles,
+  documentFiles,
   geminiSessionFiles,
   sessionFolderFiles,
 } from '../adapters/transcripts.js';
@@ -32,6 +33,8 @@ export async function recordFiles(
       return geminiSessionFiles(places.geminiDir, places.cwd);
     case 'sessions':
       return sessionFolderFiles(places.sessionsDir, places.file, places.cwd, codexCwds);
+    case 'documents':
+      return documentFiles(places.dir, places.suffix, places.cwd, places.lines, codexCwds);
   }
 }
 
@@ -74,6 +77,7 @@ export async function conversationStart(
     ? await readConversations(await recordFiles(records.places, Date.now()), {
         identity: resume.identity(worktree),
         prompt: records.prompts,
+        ...(records.places.kind === 'documents' ? { document: records.places.lines } : {}),
       })
     : [];
   const start = restartStart({

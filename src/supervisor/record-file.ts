@@ -1,3 +1,4 @@
+import { DocumentReader } from '../adapters/document-reader.js';
 import { IncrementalLineReader } from '../adapters/line-reader.js';
 import type { IdentityParser } from '../agents/resume.js';
 import type { AgentRecords } from '../agents/usage-records.js';
@@ -27,7 +28,7 @@ export interface RecordSubject {
 
 /** One record file followed from its last offset, with what it contributed so far. */
 export class RecordFile {
-  private reader: IncrementalLineReader;
+  private reader: Pick<IncrementalLineReader, 'read'>;
   private parse: UsageParser;
   private tally = new UsageTally();
   usage: WorkerUsage = { ...EMPTY_USAGE, files: 1 };
@@ -39,7 +40,10 @@ export class RecordFile {
     readonly file: string,
     private readonly records: AgentRecords,
   ) {
-    this.reader = new IncrementalLineReader(file);
+    this.reader =
+      records.places.kind === 'documents'
+        ? new DocumentReader(file, records.places.lines)
+        : new IncrementalLineReader(file);
     this.parse = records.format();
   }
 

@@ -1,12 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterThisTest } from './cleanup.js';
+import {
+  AUGMENT_ANSWERS,
+  augmentChunks,
+  augmentEntries,
+  augmentShellInput,
+  augmentToolNames,
+  isAugmentCall,
+  isAugmentSideCall,
+} from './augment-backend.js';
 import { chatChunks, chatCompletion, chatEntries, chatShellTool, type ChatReply } from './chat-completions.js';
 
 /**
  * A scripted model endpoint: one local HTTP server that plays the model for Claude Code (Anthropic Messages),
  * Codex (OpenAI Responses), Gemini CLI (Gemini generateContent) and OpenCode, Qwen Code and pi (OpenAI Chat
- * Completions, `chat-completions.ts`), so the real CLIs do real work offline.
+ * Completions, `chat-completions.ts`) and Auggie (Augment's own backend, `augment-backend.ts`), so the real CLIs do
+ * real work offline.
  *
  * The script is the text of the latest user turn (every text part of it), one directive a line:
  *   RUN: <shell command>           one shell tool call per line, in order, one per model round trip
@@ -21,8 +31,9 @@ import { chatChunks, chatCompletion, chatEntries, chatShellTool, type ChatReply 
  * and resent histories cannot skip or repeat a command. Requests without tools (titles, summaries) get plain text.
  */
 
-export type Cli = 'claude' | 'codex' | 'gemini' | 'chat';
-export type RequestKind = 'main' | 'side' | 'router' | 'count_tokens' | 'unknown';
+export type Cli = 'claude' | 'codex' | 'gemini' | 'chat' | 'augment';
+/** `session`: a backend call that is no model call (Auggie's model list, settings, telemetry). */
+export type RequestKind = 'main' | 'side' | 'router' | 'count_tokens' | 'session' | 'unknown';
 
 export interface RecordedRequest {
   readonly cli: Cli | 'unknown';
@@ -242,7 +253,8 @@ function errorBody(cli: Cli, status: number, message: string): Json {
         request_id: `req_czar_${status}`,
       };
     case 'codex':
-    case 'chat': {
+    case 'chat':
+    case 'augment': {
       const [type, code] = OPENAI_ERRORS[status] ?? ['server_error', null];
       return { error: { message, type, param: null, code } };
     }
@@ -294,6 +306,12 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
         .end(JSON.stringify({ input_tokens: USAGE.main.input }));
       return;
     }
+    if (route.kind === 'session') {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(AUGMENT_ANSWERS[url.pathname] ?? {}));
+      return;
+    }
     if (route.kind === 'router') {
       const text = geminiSideJson(body);
       const counted = record(cli, index, 'router');
@@ -309,7 +327,9 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
           ? openaiTurn(body)
           : cli === 'chat'
             ? turnOf(chatEntries(body), list(body.tools).length > 0)
-            : geminiTurn(body);
+            : cli === 'augment'
+              ? turnOf(augmentEntries(body), list(body.tool_definitions).length > 0 && !isAugmentSideCall(body))
+              : geminiTurn(body);
     const script = parseScript(turn.prompt);
     const kind: RequestKind = turn.hasTools ? 'main' : 'side';
     // Rewrite the route's kind now that the body says whether it is a side request.
@@ -334,6 +354,10 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
     ids += 1;
     if (cli === 'chat') {
       writeChat(response, body, reply, counted, ids);
+      return;
+    }
+    if (cli === 'augment') {
+      writeAugment(response, body, reply, counted, ids);
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -374,12 +398,14 @@ function routeOf(method: string, pathname: string): { cli: Cli | 'unknown'; kind
   if (pathname === '/v1/messages') return { cli: 'claude', kind: 'main' };
   if (pathname.endsWith('/responses')) return { cli: 'codex', kind: 'main' };
   if (pathname.endsWith('/chat/completions')) return { cli: 'chat', kind: 'main' };
+  if (pathname === '/chat-stream') return { cli: 'augment', kind: 'main' };
   const gemini = /^\/v1(?:beta|alpha)?\/models\/[^/:]+:(streamGenerateContent|generateContent|countTokens)$/.exec(
     pathname,
   );
   if (gemini?.[1] === 'countTokens') return { cli: 'gemini', kind: 'count_tokens' };
   // Gemini streams its turns; a plain generateContent is a side call (the auto model's router, next-speaker check).
   if (gemini !== null) return { cli: 'gemini', kind: gemini[1] === 'streamGenerateContent' ? 'main' : 'router' };
+  if (isAugmentCall(pathname)) return { cli: 'augment', kind: 'session' };
   return { cli: 'unknown', kind: 'unknown' };
 }
 
@@ -467,6 +493,21 @@ function writeChat(response: ServerResponse, body: Json, reply: Reply, usage: Re
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const chunk of chatChunks(answer, usage, id, model)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
   response.end('data: [DONE]\n\n');
+}
+
+// ---- Augment's backend (newline-delimited JSON) ----
+
+function writeAugment(response: ServerResponse, body: Json, reply: Reply, usage: RecordedUsage, id: number): void {
+  const shell = augmentToolNames(body).includes('launch-process') ? 'launch-process' : 'shell';
+  const answer: ChatReply =
+    reply.type === 'text'
+      ? reply
+      : 'command' in reply.step
+        ? { type: 'call', name: shell, input: augmentShellInput(reply.step.command) }
+        : { type: 'call', name: reply.step.tool, input: reply.step.input };
+  response.writeHead(200, { 'content-type': 'application/json' });
+  for (const chunk of augmentChunks(answer, usage, id)) response.write(`${JSON.stringify(chunk)}\n`);
+  response.end();
 }
 
 // ---- OpenAI Responses (SSE) ----

@@ -8,13 +8,14 @@ import { tempDir } from './git-repo.js';
 /**
  * The real agent CLIs, installed into a throwaway prefix by .ci/run (never globally):
  *   npm install --prefix ${TMPDIR:-/tmp}/czar-real-agents @anthropic-ai/claude-code @google/gemini-cli @openai/codex \
- *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai @github/copilot @kilocode/cli@7.7.7
+ *     @qwen-code/qwen-code @mariozechner/pi-coding-agent opencode-ai @github/copilot @kilocode/cli@7.7.7 \
+ *     @augmentcode/auggie
  * and found through CZAR_REAL_AGENTS_DIR. Install them in one command: a later `npm install --no-save` of one
  * package into the same prefix removes the others (measured with npm 11). Each is started with a throwaway HOME and
  * pointed at a scripted model endpoint (model-endpoint.ts), so nothing reaches a real API. The settings are those
  * measured in docs of the field notes (real-agents-offline.md).
  */
-export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode' | 'copilot' | 'kilo';
+export type RealAgent = 'claude' | 'codex' | 'gemini' | 'qwen' | 'pi' | 'opencode' | 'copilot' | 'kilo' | 'auggie';
 
 export const REAL_AGENTS_DIR = process.env.CZAR_REAL_AGENTS_DIR ?? '/tmp/czar-real-agents';
 
@@ -191,21 +192,12 @@ export async function piAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand
 }
 
 /**
- * OpenCode: a provider on the scripted Chat Completions endpoint as its model (and its title model), without the
- * models.dev fetch, the update check or sharing. Its config folder looks as after OpenCode's own first start on a machine: it installs
- * `@opencode-ai/plugin` there (about 100 s with the npm registry reachable) unless `node_modules` exists and the lock
- * file lists that package. `allowShell: false` makes its `bash` tool ask first.
+ * The provider block OpenCode and its fork Kilo share: the scripted Chat Completions endpoint as the model and the
+ * title model, no sharing or update check (without it, every OpenCode start asks api.github.com for a newer release
+ * and runs `npm list -g`, about 2 s of CPU). `allowShell: false` makes their `bash` tool ask first.
  */
-export async function opencodeAgent(
-  endpoint: ModelEndpoint,
-  options: RealAgentOptions = {},
-): Promise<RealAgentCommand> {
-  const home = await tempDir('czar-opencode-home-');
-  const configDir = path.join(home, '.config', 'opencode');
-  await mkdir(path.join(configDir, 'node_modules'), { recursive: true });
-  const lock = { packages: { '': { dependencies: { '@opencode-ai/plugin': '1.18.33' } } } };
-  await writeFile(path.join(configDir, 'package-lock.json'), JSON.stringify(lock));
-  const config = {
+function openCodeConfig(endpoint: ModelEndpoint, options: RealAgentOptions): Record<string, unknown> {
+  return {
     provider: {
       fake: {
         npm: '@ai-sdk/openai-compatible',
@@ -217,12 +209,26 @@ export async function opencodeAgent(
     model: 'fake/fake-model',
     small_model: 'fake/fake-model',
     share: 'disabled',
-    // Without this, every start asks api.github.com for a newer release and runs `npm list -g` (a node start, about
-    // 2 s of CPU) to learn how OpenCode was installed.
     autoupdate: false,
     ...(options.allowShell === false ? { permission: { bash: 'ask' } } : {}),
   };
-  await writeFile(path.join(configDir, 'opencode.json'), JSON.stringify(config));
+}
+
+/**
+ * OpenCode on `openCodeConfig`, without the models.dev fetch. Its config folder looks as after OpenCode's own first
+ * start on a machine: it installs `@opencode-ai/plugin` there (about 100 s with the npm registry reachable) unless
+ * `node_modules` exists and the lock file lists that package.
+ */
+export async function opencodeAgent(
+  endpoint: ModelEndpoint,
+  options: RealAgentOptions = {},
+): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-opencode-home-');
+  const configDir = path.join(home, '.config', 'opencode');
+  await mkdir(path.join(configDir, 'node_modules'), { recursive: true });
+  const lock = { packages: { '': { dependencies: { '@opencode-ai/plugin': '1.18.33' } } } };
+  await writeFile(path.join(configDir, 'package-lock.json'), JSON.stringify(lock));
+  await writeFile(path.join(configDir, 'opencode.json'), JSON.stringify(openCodeConfig(endpoint, options)));
   return {
     command: realAgentBin('opencode'),
     args: [],
@@ -254,31 +260,16 @@ export async function copilotAgent(endpoint: ModelEndpoint, options: RealAgentOp
 }
 
 /**
- * Kilo, an OpenCode fork: the same provider block in `~/.config/kilo/kilo.json`, without the models fetch (its own
- * `kilo` and `apertis` providers still try, and fail offline) or codebase indexing. `--auto` approves every command
- * its `code` agent would ask about. Measured with 7.7.7 here, that agent ran `echo`, `git add` and `git commit`
- * without asking, so `allowShell: false` sets `bash` to ask, as for OpenCode.
+ * Kilo, an OpenCode fork: `openCodeConfig` in `~/.config/kilo/kilo.json`, without the models fetch (its own `kilo`
+ * and `apertis` providers still try, and fail offline) or codebase indexing. `--auto` approves every command its
+ * `code` agent would ask about. Measured with 7.7.7 here, that agent ran `echo`, `git add` and `git commit` without
+ * asking, so `allowShell: false` sets `bash` to ask, as for OpenCode.
  */
 export async function kiloAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
   const home = await tempDir('czar-kilo-home-');
   const configDir = path.join(home, '.config', 'kilo');
   await mkdir(configDir, { recursive: true });
-  const config = {
-    provider: {
-      fake: {
-        npm: '@ai-sdk/openai-compatible',
-        name: 'Fake',
-        options: { baseURL: `${endpoint.url}/v1`, apiKey: '{env:FAKE_API_KEY}' },
-        models: { 'fake-model': { name: 'Fake Model' } },
-      },
-    },
-    model: 'fake/fake-model',
-    small_model: 'fake/fake-model',
-    share: 'disabled',
-    autoupdate: false,
-    ...(options.allowShell === false ? { permission: { bash: 'ask' } } : {}),
-  };
-  await writeFile(path.join(configDir, 'kilo.json'), JSON.stringify(config));
+  await writeFile(path.join(configDir, 'kilo.json'), JSON.stringify(openCodeConfig(endpoint, options)));
   return {
     command: realAgentBin('kilo'),
     args: options.allowShell === false ? [] : ['--auto'],
@@ -288,6 +279,22 @@ export async function kiloAgent(endpoint: ModelEndpoint, options: RealAgentOptio
       KILO_DISABLE_MODELS_FETCH: '1',
       KILO_DISABLE_CODEBASE_INDEXING: '1',
     },
+    home,
+  };
+}
+
+/**
+ * Auggie signed in to the scripted endpoint as its Augment backend (`augment-backend.ts`): a session in the env, as
+ * `auggie token print` gives one, with the endpoint as its tenant; no update check. Its onboarding and indexing
+ * screens are left to czar. It runs commands without asking; `allowShell: false` makes `launch-process` ask first.
+ */
+export async function auggieAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
+  const home = await tempDir('czar-auggie-home-');
+  const session = { accessToken: 'czar-test-dummy-token', tenantURL: `${endpoint.url}/`, scopes: ['email'] };
+  return {
+    command: realAgentBin('auggie'),
+    args: options.allowShell === false ? ['--permission', 'launch-process:ask-user'] : [],
+    env: { HOME: home, AUGMENT_SESSION_AUTH: JSON.stringify(session), AUGMENT_DISABLE_AUTO_UPDATE: '1' },
     home,
   };
 }
@@ -303,4 +310,5 @@ export const REAL_AGENT_BUILDERS: Readonly<
   opencode: opencodeAgent,
   copilot: copilotAgent,
   kilo: kiloAgent,
+  auggie: auggieAgent,
 };

@@ -103,7 +103,12 @@ export interface ExtraScenario {
  */
 export function itPassesTheScenarios(
   agent: RealAgent,
-  options: { readonly exactUsage?: boolean; readonly extra?: ExtraScenario } = {},
+  options: {
+    readonly exactUsage?: boolean;
+    readonly extra?: ExtraScenario;
+    /** What of the refusal its alert shows, where the agent shows not the API's message (Auggie: the status). */
+    readonly refusalShown?: string;
+  } = {},
 ): void {
   it(
     `a worker that reports done gets its bonus, one that stops early is nudged, one refused is alerted${options.extra === undefined ? '' : ', and more'}`,
@@ -119,8 +124,9 @@ export function itPassesTheScenarios(
         bonus: [FAREWELL],
         ...(options.extra?.files === undefined ? {} : { files: options.extra.files }),
       });
+      const shown = options.refusalShown ?? 'scripted refusal';
       const refused = await fx.waitForStatus(
-        (s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes('scripted refusal')),
+        (s) => workerIn(s, 'refused').alerts.some((alert) => alert.message.includes(shown)),
         { timeoutMs: 90_000, what: 'an alert naming the refusal' },
       );
       expect(workerIn(refused, 'refused').state).toBe('api_error');
@@ -157,15 +163,16 @@ export function itPassesTheScenarios(
 
 /**
  * What the endpoint's answers add up to in each API's own terms: Anthropic's input excludes the cache, so every
- * field adds; OpenAI's and Gemini's prompt counts include the cached tokens and have no cache write.
+ * field adds (Augment's backend counts as Anthropic does); OpenAI's and Gemini's prompt counts include the cached tokens and have no cache write.
  */
 const apiTokens = (cli: RealAgent, entry: RecordedUsage): { input: number; total: number } =>
-  cli === 'claude'
+  cli === 'claude' || cli === 'auggie'
     ? { input: entry.input, total: entry.input + entry.output + entry.cacheRead + entry.cacheWrite }
     : { input: entry.input - entry.cacheRead, total: entry.input + entry.output };
 
-/** The API each CLI speaks to the endpoint: the others all speak Chat Completions. */
-const apiOf = (cli: RealAgent): string => (['claude', 'codex', 'gemini'].includes(cli) ? cli : 'chat');
+/** The API each CLI speaks to the endpoint: Auggie its Augment backend's, the others all Chat Completions. */
+const apiOf = (cli: RealAgent): string =>
+  ['claude', 'codex', 'gemini'].includes(cli) ? cli : cli === 'auggie' ? 'augment' : 'chat';
 
 /**
  * czar's usage of `worker` equals the endpoint's sums exactly, per worker and per task, each repeated record once.

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
-import { count, field, jsonObject, modelName } from '../../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { count, field, jsonObject } from '../../domain/usage.js';
+import {
+  usageOfModels,
+  type ReviewCall,
+  type ReviewMode,
+  type ReviewOutput,
+  type ReviewRead,
+  type ReviewRun,
+} from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
 
 /** Tools a reviewer may use: run commands in the checkout, read and search it; no file tools that write. */
@@ -52,22 +59,17 @@ export const copilotReview: ReviewMode = {
     const last = answers.at(-1);
     const verdict = last === undefined ? undefined : jsonObjectIn(last);
     const file = Object.values(output.files)[0];
-    const metrics = field(file === undefined ? undefined : jsonObject(file), 'modelMetrics');
-    const model = typeof metrics === 'object' && metrics !== null ? Object.keys(metrics)[0] : undefined;
-    const tokens = model === undefined ? undefined : field(field(metrics, model), 'usage');
-    if (typeof tokens !== 'object' || tokens === null) return { verdict };
-    const cached = count(field(tokens, 'cacheReadTokens'));
-    return {
-      verdict,
-      usage: {
-        model: modelName(model),
-        tokens: {
-          input: Math.max(0, count(field(tokens, 'inputTokens')) - cached),
-          output: count(field(tokens, 'outputTokens')),
-          cacheWrite: count(field(tokens, 'cacheWriteTokens')),
-          cacheRead: cached,
-        },
-      },
-    };
+    const usage = usageOfModels(field(file === undefined ? undefined : jsonObject(file), 'modelMetrics'), (metrics) => {
+      const tokens = field(metrics, 'usage');
+      // `inputTokens` includes the cached tokens (the OpenAI convention).
+      const cached = count(field(tokens, 'cacheReadTokens'));
+      return {
+        input: Math.max(0, count(field(tokens, 'inputTokens')) - cached),
+        output: count(field(tokens, 'outputTokens')),
+        cacheWrite: count(field(tokens, 'cacheWriteTokens')),
+        cacheRead: cached,
+      };
+    });
+    return usage === undefined ? { verdict } : { verdict, usage };
   },
 };

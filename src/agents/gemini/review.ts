@@ -1,7 +1,14 @@
 import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
-import { count, field, jsonObject, modelName } from '../../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { count, field, jsonObject } from '../../domain/usage.js';
+import {
+  usageOfModels,
+  type ReviewCall,
+  type ReviewMode,
+  type ReviewOutput,
+  type ReviewRead,
+  type ReviewRun,
+} from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
 
 const POLICY_FILE = 'review-policy.toml';
@@ -45,36 +52,23 @@ export const geminiReview: ReviewMode = {
     };
   },
 
-  /** The printed `response` text's JSON object, and the tokens of every model it called (named after the busiest). */
+  /** The printed `response` text's JSON object, and the tokens of every model it called. */
   read(output: ReviewOutput): ReviewRead {
     const printed = jsonObject(output.stdout.slice(output.stdout.indexOf('{')).trim());
     const response = printed?.response;
     const verdict = typeof response === 'string' ? jsonObjectIn(response) : undefined;
-    const models = field(field(printed, 'stats'), 'models');
-    if (typeof models !== 'object' || models === null) return { verdict };
-    const counted = Object.entries(models).map(([name, stats]) => {
+    const usage = usageOfModels(field(field(printed, 'stats'), 'models'), (stats) => {
       const tokens = field(stats, 'tokens');
       const cached = count(field(tokens, 'cached'));
       return {
-        name,
-        cached,
         // `prompt` includes the cached tokens; thoughts are billed as output, tool-use prompts as input.
         input: Math.max(0, count(field(tokens, 'prompt')) - cached) + count(field(tokens, 'tool')),
         output: count(field(tokens, 'candidates')) + count(field(tokens, 'thoughts')),
+        cacheWrite: 0,
+        cacheRead: cached,
       };
     });
-    const busiest = counted.reduce<(typeof counted)[number] | undefined>(
-      (best, entry) => (best === undefined || entry.input + entry.output > best.input + best.output ? entry : best),
-      undefined,
-    );
-    const sum = (key: 'input' | 'output' | 'cached'): number => counted.reduce((total, entry) => total + entry[key], 0);
-    return {
-      verdict,
-      usage: {
-        model: modelName(busiest?.name),
-        tokens: { input: sum('input'), output: sum('output'), cacheWrite: 0, cacheRead: sum('cached') },
-      },
-    };
+    return usage === undefined ? { verdict } : { verdict, usage };
   },
 };
 

@@ -1,6 +1,6 @@
 import type { AgentPreset } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
-import { NO_SIGNALS } from '../signals.js';
+import { UNKNOWN_PROGRAM } from '../custom/preset.js';
 
 /**
  * Any terminal program czar knows nothing about. With no prompt to recognise, "ready" means the program has drawn
@@ -10,21 +10,9 @@ import { NO_SIGNALS } from '../signals.js';
  * gets its own task and nothing else, and Enter once: another would go to whatever the first one started.
  */
 export const shellPreset: AgentPreset = {
+  ...UNKNOWN_PROGRAM,
   name: 'shell',
   defaults: PRESET_DEFAULTS.shell,
-  isReady: (screen) => screen.trim() !== '',
-  settleMs: 500,
-  isBusy: () => false,
-  isWaiting: () => false,
-  dialogs: [],
-  fatal: [],
-  submitDelayMs: 200,
-  readyTimeoutMs: 15_000,
-  // A generic terminal program: Ctrl-C stops the foreground job; a shell survives it.
-  interruptKeys: ['C-c'],
-  reportsTurnStart: false,
-  signals: NO_SIGNALS,
   plainTask: true,
   enterOnce: true,
-  setup: () => ({ files: [], args: [], env: {} }),
 };

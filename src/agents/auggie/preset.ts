@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { czarBinFile } from '../bin-files.js';
+import type { AgentPreset, Dialog, SetupContext } from '../preset.js';
+import { PRESET_DEFAULTS } from '../defaults.js';
+import { shellQuote } from '../hook-settings.js';
+import type { Signals } from '../signals.js';
+import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { auggieRecords } from './records.js';
+import { auggieResume } from './resume.js';
+
+/**
+ * Auggie (measured with 0.36.0). Its first start in a HOME shows a welcome screen and three tips, each "Press return
+ * to continue, or esc to skip"; every start in a folder it was not told to index asks whether to index it. The input
+ * box is a `›` line between two full-width rules, over a footer ("? to show shortcuts" when empty, the folder on its
+ * right); a turn shows a spinner line above the box, "⠚ Executing tools... (2s • esc to interrupt)". Commands run
+ * without asking by default.
+ */
+const dialogs: readonly Dialog[] = [
+  {
+    id: 'auggie-welcome',
+    match: /(?:Welcome to Augment Code!|Tips for using Auggie)[\s\S]*Press return to continue, or esc to skip/,
+    keys: ['Escape'],
+    why: 'its first-run introduction and tips; Esc skips them, and Auggie notes they were shown',
+  },
+  {
+    id: 'auggie-indexing',
+    match: /Workspace Indexing Permission[\s\S]*\[4\] Skip indexing for this session/,
+    keys: ['4'],
+    why: "czar does not upload a worktree to Augment's index unasked; 4 skips indexing for this session only, writing no setting (--allow-indexing in the agent's args indexes instead)",
+  },
+];
+
+interface InputBox {
+  readonly text: string;
+  /** The lines above the box: where the turn's spinner is drawn. */
+  readonly above: string;
+}
+
+function inputBox(screen: string): InputBox | undefined {
+  const lines = screenLines(screen);
+  const bottom = lastIndex(lines, isRule);
+  const top = lastIndex(lines, isRule, bottom);
+  if (top < 0 || !(lines[top + 1] ?? '').startsWith('›')) return undefined;
+  const text = lines
+    .slice(top + 1, bottom)
+    .map((line, index) => (index === 0 ? line.replace(/^›\s?/, '') : line.replace(/^ {2}/, '')))
+    .join('\n')
+    .trim();
+  return { text, above: lines.slice(Math.max(0, top - 3), top).join('\n') };
+}
+
+/** What the input box holds ('' when empty), or undefined when no input box is drawn. */
+export function auggieInputText(screen: string): string | undefined {
+  return inputBox(screen)?.text;
+}
+
+/** A turn runs: the spinner line over the box says "esc to interrupt". */
+export function auggieIsBusy(screen: string): boolean {
+  return /\(\d+s • esc to interrupt\)/.test(inputBox(screen)?.above ?? '');
+}
+
+/**
+ * Auggie's hooks (Claude Code's shape, `hooks` in its settings.json) load only from the person's
+ * `~/.augment/settings.json`, a workspace's `.augment/settings.json` or a plugin, and fire only when the backend turns
+ * them on; czar writes into none of them, so a turn's start and end are read from the screen. An API error is its
+ * line under the prompt: `API Error: "invalidArgument: HTTP error: 400 Bad Request"`.
+ */
+const AUGGIE_SIGNALS: Signals = {
+  hooks: [],
+  apiErrorScreens: [{ id: 'auggie-api-error', match: /^\s*(API Error:.*)$/m }],
+};
+
+export const auggiePreset: AgentPreset = {
+  name: 'auggie',
+  defaults: PRESET_DEFAULTS.auggie,
+  isReady: (screen) => inputBox(screen) !== undefined && !dialogs.some((dialog) => dialog.match.test(screen)),
+  settleMs: 500,
+  inputText: auggieInputText,
+  isBusy: auggieIsBusy,
+  // Commands run unasked by default; a `--permission <tool>:ask-user` rule asks.
+  isWaiting: (screen) => /Allow this tool call\?|Do you want to (?:allow|run)/i.test(screen),
+  dialogs,
+  fatal: [
+    {
+      match: /New to Augment\?[\s\S]*Login to continue/,
+      message:
+        'Auggie is not signed in; run "auggie login" once in a normal terminal (or set AUGMENT_SESSION_AUTH in the agent\'s env:), then start the worker again.',
+    },
+  ],
+  submitDelayMs: 300,
+  readyTimeoutMs: 90_000,
+  interruptKeys: ['Escape'],
+  reportsTurnStart: false,
+  signals: AUGGIE_SIGNALS,
+  records: auggieRecords,
+  resume: auggieResume,
+  install: {
+    npm: '@augmentcode/auggie@0.36.0',
+    signIn:
+      'an Augment account: run "auggie login" once (or set AUGMENT_SESSION_AUTH to the session JSON "auggie token print" gives)',
+  },
+  /**
+   * Auggie runs each command in a login shell (`bash -l -c`, measured), whose profile sets PATH anew: without czar's
+   * bin folder, `czar report` is "command not found". Its startup script, run before each command, puts it first
+   * again. AUGMENT_DISABLE_AUTO_UPDATE: a worker's agent does not change version in the middle of a sprint.
+   */
+  setup(context: SetupContext) {
+    const bin = path.dirname(czarBinFile('czar'));
+    return {
+      files: [],
+      args: ['--startup-script', `export PATH=${shellQuote(bin)}:"$PATH"`],
+      env: { CZAR_WORKER: context.worker, AUGMENT_DISABLE_AUTO_UPDATE: '1' },
+    };
+  },
+};
