@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import { execa } from 'execa';
 
 /**
@@ -15,4 +16,20 @@ export async function runInteractive(
     ...(env === undefined ? {} : { env, extendEnv: false }),
   });
   return result.failed && result.exitCode === undefined ? undefined : (result.exitCode ?? 1);
+}
+
+/**
+ * Lets go of the standard streams of a terminal that hung up, just before the process exits: on exit node puts back
+ * the terminal settings it found at start, which fails on a terminal that is gone (EIO), and node 20 then aborts with
+ * a failed assertion and a segfault instead of the exit status asked for. A closed stream is one it skips, and nothing
+ * more can be shown on a terminal that is gone.
+ */
+export function letGoOfHungUpTerminal(): void {
+  for (const fd of [0, 1, 2]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Closed already: nothing to let go of.
+    }
+  }
 }

@@ -43,8 +43,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const CONFIG_OPTION = { config: { type: 'string', short: 'c' } } as const satisfies Options;
 
 /**
- * Parses a subcommand's arguments: an unknown flag, a missing or unwanted value, or more than `maxPositionals`
- * arguments becomes one sentence that names what was wrong and points at the usage line.
+ * Parses a subcommand's arguments: an unknown flag, a missing or unwanted value, a single-value flag given twice, or
+ * more than `maxPositionals` arguments becomes one sentence that names what was wrong and points at the usage line.
+ * After `--` every argument is a positional one, and a negative number after a flag that takes a value is its value
+ * (`-n -3`), so the command's own check can say it is out of range.
  */
 export function parse<const O extends Options>(
   command: Pick<Command, 'name' | 'usage'>,
@@ -54,14 +56,52 @@ export function parse<const O extends Options>(
 ) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: withNegativeValues(args, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (error) {
     throw usageError(command, argumentProblem(command, error, options));
+  }
+  const given = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || options[token.name]?.type !== 'string' || options[token.name]?.multiple === true)
+      continue;
+    if (given.has(token.name)) throw usageError(command, `${token.rawName} is given more than once; give it once`);
+    given.add(token.name);
   }
   const extra = parsed.positionals[maxPositionals];
   if (extra !== undefined)
     throw usageError(command, `${JSON.stringify(extra)} is one argument too many for "czar ${command.name}"`);
-  return parsed;
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+/** A value that reads as a negative number, which parseArgs would take for a flag. */
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
+
+/** `-n -3` as `--lines=-3`: the form parseArgs takes a value starting with a dash in. Nothing after `--` changes. */
+function withNegativeValues(args: readonly string[], options: Options): string[] {
+  const valued = new Map<string, string>();
+  for (const [long, option] of Object.entries(options)) {
+    if (option.type !== 'string') continue;
+    valued.set(`--${long}`, long);
+    if (option.short !== undefined) valued.set(`-${option.short}`, long);
+  }
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? '';
+    if (arg === '--') return [...joined, ...args.slice(index)];
+    const long = valued.get(arg);
+    const next = args[index + 1];
+    if (long !== undefined && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`--${long}=${next}`);
+      index++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 /** node's parseArgs messages run to two sentences; this keeps what they name (in quotes) and says it in one. */
@@ -90,12 +130,22 @@ export function wholeNumberOption(
   value: string | undefined,
 ): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(value))
-    throw usageError(
-      command,
-      `${flag} ${JSON.stringify(value)} is not a whole number of 1 or more; give e.g. ${flag} 20`,
-    );
-  return Number(value);
+  const allowed = `a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, e.g. ${flag} 20`;
+  if (!/^-?[0-9]+$/.test(value))
+    throw usageError(command, `${flag} ${JSON.stringify(value)} is not a whole number; give ${allowed}`);
+  const count = Number(value);
+  if (count < 1 || !Number.isSafeInteger(count)) throw outOfRange(command, flag, value, allowed);
+  return count;
+}
+
+/** A number given as an option that is a number, but not one the option takes: naming the flag, value and range. */
+export function outOfRange(
+  command: Pick<Command, 'name' | 'usage'>,
+  flag: string,
+  value: string,
+  allowed: string,
+): CzarError {
+  return usageError(command, `${flag} ${value} is out of range; give ${allowed}`);
 }
 
 export function usageError(command: Pick<Command, 'name' | 'usage'>, problem: string): CzarError {

@@ -1,3 +1,4 @@
+import { liveLockHolder } from '../adapters/lock-file.js';
 import { findConfig } from '../config/find.js';
 import { loadConfig } from '../config/load.js';
 import { openFleet, verifyServerOwner, type Fleet } from '../fleet/handle.js';
@@ -25,6 +26,15 @@ export async function fleetFrom(
   await verifyServerOwner(fleet);
   if (command.forWorkers !== true) await refuseInsideFleet(fleet, command.name);
   return fleet;
+}
+
+/**
+ * Refuses a command about a running fleet when none runs for this config: its tmux server is not running and no
+ * "czar up" is starting it, so there is nothing to show but what the config says.
+ */
+export async function requireRunningFleet(fleet: Fleet): Promise<void> {
+  if ((await fleet.tmux.serverRunning()) || (await liveLockHolder(fleet.paths.upLock)) !== undefined) return;
+  throw new CzarError('no_fleet', `No fleet is running for ${fleet.config.file}; start one with "czar up".`);
 }
 
 /** A worker named on the command line, checked against the config so a typo says which names exist. */

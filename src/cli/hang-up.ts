@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { processAlive } from '../adapters/process-table.js';
+import { letGoOfHungUpTerminal } from '../adapters/terminal.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
@@ -15,7 +16,10 @@ export function onTerminalGone(cleanup: () => Promise<void>): () => void {
     started = true;
     void cleanup()
       .catch(() => undefined)
-      .finally(() => process.exit(128 + (constants.signals[signal] ?? 1)));
+      .finally(() => {
+        if (signal === 'SIGHUP') letGoOfHungUpTerminal();
+        process.exit(128 + (constants.signals[signal] ?? 1));
+      });
   };
   // Kept on (not once) until the exit: execa's exit handler, added whenever a child runs, re-raises a signal it sees
   // no other listener for, which would kill this process before its cleanup.

@@ -44,6 +44,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 /** Runs one czar command line and returns the exit status; the only place errors are turned into output. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined) return helpOn(rest[0]);
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     out(await helpText());
     return name === undefined ? 2 : 0;
@@ -53,16 +54,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (load === undefined) {
-    const close = Object.keys(COMMANDS).find((candidate) => candidate.startsWith(name.slice(0, 2)));
-    err(
-      `czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`}. Run "czar help" for the list.`,
-    );
-    return 2;
-  }
+  if (load === undefined) return unknownCommand(name);
   const command = await load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    out(`usage: ${command.usage}\n\n${command.summary}`);
+  // After `--` every word is the command's own (`czar comment w -- --help` sends "--help").
+  const end = rest.indexOf('--');
+  const flags = end === -1 ? rest : rest.slice(0, end);
+  if (flags.includes('--help') || flags.includes('-h')) {
+    out(usageOf(command));
     return 0;
   }
   try {
@@ -72,6 +70,26 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return printError(error);
   }
+}
+
+/** `czar help <command>`: that command's usage, or the unknown command said as any other. */
+async function helpOn(name: string): Promise<number> {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) return unknownCommand(name);
+  out(usageOf(await load()));
+  return 0;
+}
+
+function usageOf(command: Command): string {
+  return `usage: ${command.usage}\n\n${command.summary}`;
+}
+
+function unknownCommand(name: string): number {
+  const close = Object.keys(COMMANDS).find((candidate) => candidate.startsWith(name.slice(0, 2)));
+  err(
+    `czar: "${name}" is not a czar command${close === undefined ? '' : `; did you mean "${close}"?`}. Run "czar help" for the list.`,
+  );
+  return 2;
 }
 
 async function helpText(): Promise<string> {

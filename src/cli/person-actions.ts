@@ -2,7 +2,7 @@ import { runInteractive } from '../adapters/terminal.js';
 import { commentParts } from '../domain/comments.js';
 import type { CzarRequestBody } from '../domain/czar-request.js';
 import { CzarError } from '../domain/errors.js';
-import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE } from '../domain/limits.js';
+import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_COMMENT_LINE } from '../domain/limits.js';
 import { logFile } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import { askCzar } from '../fleet/requests.js';
@@ -29,6 +29,10 @@ export function commentRequest(worker: string, typed: string): Extract<CzarReque
   if (file !== undefined && file.length > MAX_COMMENT_FILE)
     throw refuse(
       `names a path of ${file.length} characters, over ${MAX_COMMENT_FILE}; name the file from the repository root`,
+    );
+  if (line !== undefined && line > MAX_COMMENT_LINE)
+    throw refuse(
+      `names ${typed.trim().split(/\s/)[0] ?? ''}, a line out of range; give a line number from 1 to ${MAX_COMMENT_LINE}`,
     );
   return file === undefined ? { kind: 'comment', worker, text } : { kind: 'comment', worker, file, line, text };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_TASK_BYTES } from './limits.js';
+import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_COMMENT_LINE, MAX_TASK_BYTES } from './limits.js';
 
 /** The longest name a spawn request may give a child, its agent or a check. */
 export const MAX_CHILD_NAME = 64;
@@ -22,7 +22,7 @@ export const CzarRequestSchema = z.discriminatedUnion('kind', [
     kind: z.literal('comment'),
     worker: z.string(),
     file: z.string().max(MAX_COMMENT_FILE).optional(),
-    line: z.number().int().positive().optional(),
+    line: z.number().int().positive().max(MAX_COMMENT_LINE).optional(),
     text: z.string().min(1).max(MAX_COMMENT_CHARS),
   }),
   z.strictObject({ id: z.string(), kind: z.literal('bonus'), worker: z.string() }),
@@ -60,6 +60,19 @@ export const CzarRequestSchema = z.discriminatedUnion('kind', [
     signature: z.string().max(200).optional(),
   }),
 ]);
+
+/**
+ * Why `written` is not a request the czar takes, said as its first wrong field (`line: Too big: ...`), or undefined
+ * when it is one.
+ */
+export function requestProblem(written: unknown): string | undefined {
+  const checked = CzarRequestSchema.safeParse(written);
+  if (checked.success) return undefined;
+  const [issue] = checked.error.issues;
+  if (issue === undefined) return 'it is not a request';
+  // The message may quote what was written: a bounded piece of it.
+  return (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`).slice(0, 200);
+}
 
 /** The text a worker signs for a request: every field but the signature, in a fixed order. */
 export function signedText(request: Readonly<Record<string, unknown>>): string {

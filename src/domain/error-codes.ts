@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   launch_blocked: [1, 'the launch plan has problems (each listed), so nothing was started'],
   launch_failed: [1, 'a worker could not be started'],
   locked: [1, 'another czar process holds a lock file'],
+  no_fleet: [1, 'no fleet runs for this config: its tmux server is not running'],
   no_fleets: [1, 'no fleet of this user runs on this machine'],
   no_remote: [1, 'the repository has no remote for an ssh host to clone'],
   no_session: [1, 'a worker has no tmux session'],

@@ -111,9 +111,15 @@ export interface PredictedConflict {
   readonly files: readonly string[];
 }
 
+/** A request file that holds no request the czar takes (a field out of bounds, not JSON): answered, never carried out. */
+export interface UnreadableRequest {
+  readonly id: string;
+  readonly kind: 'unreadable';
+}
+
 /** A person's request the czar has read and not answered yet; `refused` says why it cannot be carried out as asked. */
 export interface RequestObservation {
-  readonly request: CzarRequest;
+  readonly request: CzarRequest | UnreadableRequest;
   readonly refused?: string | undefined;
   /** A spawn request's child as the config would have it (agent, checks, worktree resolved by the source). */
   readonly child?: WorkerSpec | undefined;

@@ -32,6 +32,16 @@ export function reviewRounds(worker: WorkerModel): readonly string[] {
   return rounds?.task === worker.memory.tasks.length ? rounds.shas : [];
 }
 
+/**
+ * The round a review of `tip` is: the round it was sent back in, or the next one; never past `max_rounds`, as the
+ * rounds stop there (a tip committed after them, or a review the person asks for again, is the last round once more).
+ */
+export function reviewRound(worker: WorkerModel, tip: string | undefined, maxRounds: number): number {
+  const rounds = reviewRounds(worker);
+  const sentBack = tip === undefined ? -1 : rounds.indexOf(tip);
+  return Math.min(sentBack >= 0 ? sentBack + 1 : rounds.length + 1, maxRounds);
+}
+
 /** The reviewer approved the commit the branch points at now. */
 export function reviewApprovedOnTip(worker: WorkerModel): boolean {
   const tip = tipOf(worker);
@@ -60,9 +70,7 @@ export function reviewState(worker: WorkerModel): ReviewState | undefined {
   const review = worker.spec.review;
   if (review === undefined) return undefined;
   const tip = tipOf(worker);
-  const rounds = reviewRounds(worker);
   const run = worker.reviewRun?.sha === tip ? worker.reviewRun : undefined;
-  const sentBack = tip === undefined ? -1 : rounds.indexOf(tip);
   const base = {
     reviewer: review.agent.name,
     maxRounds: review.maxRounds,
@@ -70,10 +78,14 @@ export function reviewState(worker: WorkerModel): ReviewState | undefined {
     summary: run?.summary,
     findings: run?.findings ?? [],
   };
-  const round = sentBack >= 0 ? sentBack + 1 : rounds.length + 1;
+  const round = reviewRound(worker, tip, review.maxRounds);
   if (run === undefined) {
     const asked = tip !== undefined && worker.memory.reviewAsked === tip;
-    return { ...base, state: asked ? 'in_review' : 'waiting', round: asked ? round : rounds.length };
+    return {
+      ...base,
+      state: asked ? 'in_review' : 'waiting',
+      round: asked ? round : Math.min(reviewRounds(worker).length, review.maxRounds),
+    };
   }
   const state: Record<typeof run.status, ReviewStateName> = {
     running: 'in_review',
@@ -111,7 +123,15 @@ export function judgeReview(worker: WorkerModel, now: number, canMessage: boolea
     if (memory.reviewAsked === tip) return NOTHING;
     const reason = `done at ${short(tip)}${worker.spec.checks.length > 0 ? ' with every check passed' : ''}; ${review.agent.name} reviews it before it counts`;
     return {
-      actions: [{ kind: 'run_review', worker: worker.spec.name, sha: tip, round: rounds.length + 1, reason }],
+      actions: [
+        {
+          kind: 'run_review',
+          worker: worker.spec.name,
+          sha: tip,
+          round: reviewRound(worker, tip, review.maxRounds),
+          reason,
+        },
+      ],
       memory: { reviewAsked: tip },
     };
   }
@@ -132,9 +152,11 @@ export function judgeReview(worker: WorkerModel, now: number, canMessage: boolea
 
   const name = worker.spec.name;
   const findings = run.findings ?? [];
-  if (!rounds.includes(tip) && rounds.length >= review.maxRounds) {
+  // The last round asked for changes: the worker is not sent for another, the person is asked, once.
+  if (!rounds.includes(tip) && rounds.length + 1 >= review.maxRounds) {
+    if (worker.memory.alerts.some((alert) => alert.kind === 'review_unresolved')) return NOTHING;
     const open = findings.map(findingLine).join('; ');
-    const message = `${rounds.length} review round(s) of ${review.maxRounds} ended without approval; open findings on ${short(tip)}: ${open || 'none listed'}`;
+    const message = `${review.maxRounds} review round(s) of ${review.maxRounds} ended without approval; open findings on ${short(tip)}: ${open || 'none listed'}`;
     return alertOnce(worker, 'review_unresolved', message, now, run.transcript, 'review rounds used up');
   }
   const claim = `${tip}@${worker.report?.at ?? 0}`;

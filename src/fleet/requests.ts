@@ -5,6 +5,7 @@ import { listFolder, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeAtomic, writeJsonAtomic } from '../adapters/state-files.js';
 import { CzarError } from '../domain/errors.js';
+import { visible } from '../domain/sanitize.js';
 import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
 import type { StatePaths } from '../domain/paths.js';
 
@@ -94,6 +95,13 @@ export async function askCzar(
   const id = `${Date.now()}-${randomBytes(4).toString('hex')}`;
   const resultFile = path.join(paths.requests, `${id}.result.json`);
   const request: CzarRequest = { id, ...body };
+  // Loaded here, not above: `czar status` reads this module and does not need zod.
+  const problem = (await import('../domain/czar-request.js')).requestProblem(request);
+  if (problem !== undefined)
+    throw new CzarError(
+      'usage',
+      `The "${body.kind}" request is not one the czar takes (${visible(problem)}), so it was not sent; correct that value and run the command again.`,
+    );
   await writeJsonAtomic(path.join(paths.requests, `${id}.json`), sign === undefined ? request : sign(request));
   // A short poll, not a watcher: a watcher that is not ready yet could miss an answer that comes back at once.
   const deadline = Date.now() + timeoutMs;

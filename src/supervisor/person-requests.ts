@@ -1,6 +1,7 @@
 import { removeFile } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
-import { CzarRequestSchema, type CzarRequest } from '../domain/czar-request.js';
+import { CzarRequestSchema, requestProblem, type CzarRequest } from '../domain/czar-request.js';
+import { visible } from '../domain/sanitize.js';
 import type { RequestObservation } from '../domain/observations.js';
 import type { Fleet } from '../fleet/handle.js';
 import { markTaken, pendingRequests, releaseTaken } from '../fleet/requests.js';
@@ -41,10 +42,14 @@ export class PersonRequests implements Source {
         await releaseTaken(this.fleet.paths, id);
         continue;
       }
-      const parsed = CzarRequestSchema.safeParse(await readJson<unknown>(file));
+      const written = await readJson<unknown>(file);
+      const parsed = CzarRequestSchema.safeParse(written);
       if (!parsed.success || parsed.data.id !== id) {
-        await removeFile(file);
-        await this.fleet.log.emit('bad_request', `ignored malformed request ${id}.json`);
+        // Answered, so the command that wrote it says why at once instead of waiting for an answer that never comes.
+        const why = parsed.success ? `its id is not ${id}` : (requestProblem(written) ?? 'it is not a request');
+        await this.fleet.log.emit('bad_request', `refused malformed request ${id}.json: ${visible(why)}`);
+        this.taken.add(id);
+        read.push({ request: { id, kind: 'unreadable' }, refused: malformed(why) });
         continue;
       }
       this.taken.add(id);
@@ -71,6 +76,10 @@ export class PersonRequests implements Source {
 
 const DIED_ON =
   'An earlier czar took this request and stopped before it answered (the request may be why it stopped), so it was not carried out again; check "czar status", then ask again if it is still wanted.';
+
+function malformed(why: string): string {
+  return `The czar cannot take this request (${visible(why)}), so nothing was done; run the command again as its usage says, and update czar if this one wrote it.`;
+}
 
 /** A request that names no worker of this fleet is answered with that, and does nothing. */
 function refusal(store: ModelStore, request: CzarRequest): string | undefined {

@@ -201,7 +201,20 @@ export class Supervisor {
     }
   }
 
+  /**
+   * The czar's terminal hung up: its own session was ended (`czar down` ends it first, while the workers run), or the
+   * whole server went with every session (`tmux kill-server`), which is said as the watch would say it. A server
+   * going down has dropped its sessions before it hangs up their panes, so one question tells the two apart.
+   */
+  async hungUp(): Promise<void> {
+    if (this.stopping) return;
+    const sessions = await this.fleet.tmux.listSessions().catch(() => []);
+    if (sessions.length === 0) await this.onServerGone();
+    else await this.stop();
+  }
+
   private async onServerGone(): Promise<void> {
+    if (this.serverGone || this.stopping) return;
     this.serverGone = true;
     // One last look, so the observer says the workers went with the server rather than leave their last state.
     this.observer.sweepPanes();

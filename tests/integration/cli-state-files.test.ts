@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { Tmux } from '../../src/adapters/tmux.js';
 import { fixtureStatus } from '../fixtures/fleet-status.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
@@ -98,11 +99,18 @@ describe('a state dir that is not what czar made is named, not an internal error
 describe('czar peers before the czar wrote its first status', () => {
   test('names the other workers from the config, so a worker that asks first thing learns who does what', async () => {
     const { root } = await tempRepo();
+    const project = uniqueProject();
     await writeFleetConfig(
       root,
-      uniqueProject(),
+      project,
       'repo: repo\nagent: sim\nworkers:\n  - { name: gateway, task: Build the gateway. }\n  - { name: models, task: Write the models. }\n',
     );
+    // The fleet runs (its first worker's session), and its czar has not written a status yet.
+    await new Tmux(`czar-${project}`, path.join(root, '.czar')).newSession({
+      name: 'gateway',
+      cwd: root,
+      argv: ['sleep', '600'],
+    });
     const result = await czar(['peers'], { cwd: root, env: { CZAR_WORKER: 'gateway' } });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);

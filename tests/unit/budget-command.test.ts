@@ -21,7 +21,7 @@ describe('czar budget', () => {
     await expect(budgetCommand.run(['a', '--fleet', '--usd', '5'])).rejects.toThrow('name one worker or --fleet');
     await expect(budgetCommand.run(['a'])).rejects.toThrow('give the new limit in dollars with --usd');
     await expect(budgetCommand.run(['a', '--usd', 'lots'])).rejects.toThrow(
-      '--usd lots is not a dollar amount above 0 and up to 1000000',
+      '--usd "lots" is not a dollar amount; give a dollar amount above 0 and up to 1000000, e.g. --usd 20',
     );
   });
 });

@@ -166,29 +166,51 @@ describe('decide: review rounds', () => {
     expect(worker(again.fleet, 'a').memory.ladder.rung).toBe('rebrief');
   });
 
-  it('after max_rounds without approval the person is alerted with the open findings, and no fix-up goes', () => {
+  it('the last round asking for changes alerts the person once and sends no fix-up; no round passes max_rounds', () => {
     let model = tick(claimedDone(now, []), now).fleet;
     model = observe(model, 'a', () => ({ reviewRun: sentBack(SHA1) }));
     model = tick(model, now + SECOND).fleet;
-    model = observe(doneAgain(model, SHA2, 2, now + MINUTE), 'a', () => ({ reviewRun: sentBack(SHA2) }));
+    model = doneAgain(model, SHA2, 2, now + MINUTE);
+    const reviewing = tick(model, now + MINUTE);
+    expect(only(reviewing.actions, 'run_review')).toEqual([expect.objectContaining({ sha: SHA2, round: 2 })]);
+    model = observe(reviewing.fleet, 'a', () => ({ reviewRun: sentBack(SHA2) }));
     const second = tick(model, now + MINUTE + SECOND);
-    expect(only(second.actions, 'review_fixup')).toEqual([expect.objectContaining({ sha: SHA2, round: 2 })]);
-
-    model = observe(doneAgain(second.fleet, SHA3, 3, now + 2 * MINUTE), 'a', () => ({ reviewRun: sentBack(SHA3) }));
-    const third = tick(model, now + 2 * MINUTE + SECOND);
-    expect(only(third.actions, 'review_fixup')).toEqual([]);
-    const alerts = only(third.actions, 'alert').filter((action) => action.worker === 'a');
+    expect(only(second.actions, 'review_fixup')).toEqual([]);
+    const alerts = only(second.actions, 'alert').filter((action) => action.worker === 'a');
     expect(alerts.map((action) => action.alert)).toEqual([
       expect.objectContaining({
         kind: 'review_unresolved',
-        message: expect.stringContaining('src/a.ts:3 [major] handle an empty list') as string,
+        message: expect.stringMatching(
+          /^2 review round\(s\) of 2 ended without approval; .*src\/a\.ts:3 \[major\] handle an empty list/,
+        ) as string,
       }),
     ]);
-    expect(only(third.actions, 'notify')).toEqual([
+    expect(only(second.actions, 'notify')).toEqual([
       expect.objectContaining({ worker: 'a', episode: 'review_unresolved' }),
     ]);
-    expect(worker(third.fleet, 'a').memory.state).toBe('done');
-    expect(decide(third.decided, now + 2 * MINUTE + SECOND).actions).toEqual([]);
+    expect(worker(second.fleet, 'a').memory.state).toBe('done');
+    expect(reviewState(worker(second.fleet, 'a'))).toMatchObject({ round: 2, maxRounds: 2 });
+    expect(decide(second.decided, now + MINUTE + SECOND).actions).toEqual([]);
+    // The person's "czar review" of that tip runs the last round again, not a round past it.
+    const retried = decide(
+      { ...second.fleet, requests: [{ request: { id: 'r', kind: 'review', worker: 'a' } }] },
+      now + MINUTE + 2 * SECOND,
+    );
+    expect(only(retried.actions, 'run_review')).toEqual([
+      expect.objectContaining({ sha: SHA2, round: 2, again: true }),
+    ]);
+
+    // A commit the worker makes anyway is reviewed as the last round again; its changes alert nobody twice.
+    model = doneAgain(second.fleet, SHA3, 3, now + 2 * MINUTE);
+    const third = tick(model, now + 2 * MINUTE);
+    expect(only(third.actions, 'run_review')).toEqual([expect.objectContaining({ sha: SHA3, round: 2 })]);
+    expect(reviewState(worker(third.fleet, 'a'))).toMatchObject({ state: 'in_review', round: 2 });
+    model = observe(third.fleet, 'a', () => ({ reviewRun: sentBack(SHA3) }));
+    const fourth = tick(model, now + 2 * MINUTE + SECOND);
+    expect(only(fourth.actions, 'review_fixup')).toEqual([]);
+    expect(only(fourth.actions, 'alert')).toEqual([]);
+    expect(only(fourth.actions, 'notify')).toEqual([]);
+    expect(reviewState(worker(fourth.fleet, 'a'))).toMatchObject({ state: 'changes_requested', round: 2 });
   });
 });
 

@@ -18,15 +18,18 @@ export const sendCommand: Command = {
     const words = positionals.slice(1);
     if (values.file !== undefined && words.length > 0)
       throw usageError(this, 'give the message as text or with --file, not both');
-    const text = values.file !== undefined ? await readMessageFile(values.file) : words.join(' ');
+    const text = values.file !== undefined ? await readMessageFile(values.file, '--file') : words.join(' ');
     if (text.trim() === '') throw usageError(this, 'the message is empty');
     out(await requestOrThrow(fleet, { kind: 'send', worker, text }));
     return 0;
   },
 };
 
-/** A message file is pasted like a task, so it is held to a task's checks: UTF-8 text up to MAX_TASK_BYTES. */
-export async function readMessageFile(file: string): Promise<string> {
+/**
+ * A message file is pasted like a task, so it is held to a task's checks: UTF-8 text up to MAX_TASK_BYTES. `flag` is
+ * the option that named it, for the error.
+ */
+export async function readMessageFile(file: string, flag: string): Promise<string> {
   const reading = await readTextFile(file, MAX_TASK_BYTES);
   if (reading.ok) return reading.text;
   const fixes: Record<TextFileProblem, string> = {
@@ -38,7 +41,7 @@ export async function readMessageFile(file: string): Promise<string> {
     not_text: 'save the message as UTF-8 text',
   };
   const joiner = reading.problem === 'too_big' ? ', ' : '; ';
-  throw new CzarError('usage', `--file ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`);
+  throw new CzarError('usage', `${flag} ${file} ${reading.reason}${joiner}${fixes[reading.problem]}.`);
 }
 
 function workerRequest(name: 'bonus' | 'review', summary: string): Command {

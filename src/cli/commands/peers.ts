@@ -1,6 +1,6 @@
 import { readStatusFile } from '../../adapters/state-files.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
-import { fleetFrom } from '../context.js';
+import { fleetFrom, requireRunningFleet } from '../context.js';
 import { json, out, outRow } from '../output.js';
 
 /**
@@ -18,6 +18,7 @@ export const peersCommand: Command = {
     const me = positionals[0] ?? process.env.CZAR_WORKER;
     const status = await readStatusFile(fleet.paths);
     if (status === undefined) {
+      await requireRunningFleet(fleet);
       // Workers run this first thing, often before the czar's first status: the config already says who does what.
       const others = fleet.config.workers.filter((worker) => worker.name !== me);
       if (values.json === true)

@@ -54,7 +54,7 @@ export const spawnCommand: Command = {
     if (child === undefined) throw usageError(this, 'name the child to spawn');
     if ((values.task === undefined) === (values['task-file'] === undefined))
       throw usageError(this, "give the child's task with either --task TEXT or --task-file F");
-    const task = values.task ?? (await readMessageFile(values['task-file'] ?? ''));
+    const task = values.task ?? (await readMessageFile(values['task-file'] ?? '', '--task-file'));
     if (task.trim() === '') throw usageError(this, "the child's task is empty");
     if (!inWorker)
       throw new CzarError(

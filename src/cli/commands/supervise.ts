@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { letGoOfHungUpTerminal } from '../../adapters/terminal.js';
 import { LAUNCH_ID_VARIABLE } from '../../fleet/fresh-worktrees.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
@@ -26,21 +27,23 @@ export const superviseCommand: Command = {
     const supervisor = new Supervisor(fleet);
     let code = 0;
     let stopping = false;
+    let hungUp = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
       stopping = true;
       code = 128 + (constants.signals[signal] ?? 1);
-      void supervisor
-        .stop()
-        .catch((error: unknown) =>
-          process.stderr.write(`czar: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`),
-        );
+      hungUp = signal === 'SIGHUP';
+      void (hungUp ? supervisor.hungUp() : supervisor.stop()).catch((error: unknown) => {
+        if (!hungUp)
+          process.stderr.write(`czar: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
     };
     // Kept on (not once): execa's exit handler re-raises a signal it sees no other listener for, killing the czar
     // before its last status is written.
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
     await supervisor.start(launchId);
     await Promise.race([supervisor.done, supervisor.stopAsked.then(() => deadline(SHUTDOWN_MS))]);
+    if (hungUp) letGoOfHungUpTerminal();
     // Whatever still holds the event loop (a command that never answers) must not keep a stopped czar alive.
     process.exit(supervisor.serverGone ? 1 : code);
   },

@@ -1,6 +1,6 @@
 import { renderUnicodeCompact } from 'uqr';
 import { listensOutside } from '../../web/origins.js';
-import { parse, usageError, type Command } from '../command.js';
+import { outOfRange, parse, usageError, type Command } from '../command.js';
 import { err, out } from '../output.js';
 
 /** `czar web`: every running fleet of this user, live in a browser or on a phone, behind a token. */
@@ -16,11 +16,11 @@ export const webCommand: Command = {
       0,
     );
     const port = values.port === undefined ? 0 : Number(values.port);
-    if (values.port !== undefined && !(/^[0-9]+$/.test(values.port) && port <= 65535))
-      throw usageError(
-        this,
-        `--port ${JSON.stringify(values.port)} is not a port number (0-65535); give e.g. --port 8080`,
-      );
+    const ports = 'a port number from 0 to 65535 (0 takes a free one), e.g. --port 8080';
+    if (values.port !== undefined && !/^-?[0-9]+$/.test(values.port))
+      throw usageError(this, `--port ${JSON.stringify(values.port)} is not a port number; give ${ports}`);
+    if (values.port !== undefined && !(port >= 0 && port <= 65535))
+      throw outOfRange(this, '--port', values.port, ports);
     const host = values.host ?? '127.0.0.1';
     const { startWebServer } = await import('../../web/server.js');
     const { webToken } = await import('../../adapters/registry.js');

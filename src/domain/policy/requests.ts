@@ -35,8 +35,8 @@ function answerRequest(
 ): FleetModel {
   const reply: Reply = (ok, message, after) =>
     actions.push({ kind: 'reply', request: request.id, ok, message, after, reason: `${request.kind} ${BY_PERSON}` });
-  if (refused !== undefined) {
-    reply(false, refused);
+  if (refused !== undefined || request.kind === 'unreadable') {
+    reply(false, refused ?? `request ${request.id} is not one the czar takes`);
     return fleet;
   }
   switch (request.kind) {

@@ -1,5 +1,5 @@
 import type { FleetModel } from '../model.js';
-import { reviewRounds } from '../review.js';
+import { reviewRound } from '../review.js';
 import { short, tipOf } from '../verification.js';
 import type { Action } from './actions.js';
 
@@ -33,15 +33,12 @@ export function retryReview(
     return {
       refused: `${review.agent.name} already approved ${worker}'s tip ${short(tip)}; a new commit is reviewed on its own.`,
     };
-  // The round after the one retried, as the reviewer's prompt and the events number it.
-  const rounds = reviewRounds(model);
-  const sentBack = rounds.indexOf(tip);
-  const retried = sentBack >= 0 ? sentBack + 1 : rounds.length + 1;
+  // The round after the one retried, as the reviewer's prompt and the events number it (the last one at most).
   const action: Action = {
     kind: 'run_review',
     worker,
     sha: tip,
-    round: retried + 1,
+    round: Math.min(reviewRound(model, tip, review.maxRounds) + 1, review.maxRounds),
     again: true,
     reason: `the person asked ${review.agent.name} to review ${short(tip)} again`,
   };
