@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
 import { GitExit } from './git-errors.js';
-import { cleanEnv } from './process.js';
+import { cleanEnv, run, type RunResult } from './process.js';
 
 const clients = new Map<string, SimpleGit>();
 
@@ -27,9 +27,8 @@ export function client(cwd: string): SimpleGit {
   }
   found = simpleGit({
     baseDir: cwd,
-    binary: ['git', '--no-optional-locks'],
-    // Paths with non-ASCII characters come back as written, not as quoted octal escapes.
-    config: ['core.quotePath=false'],
+    binary: ['git', NO_LOCKS],
+    config: [QUOTE_PATH],
     maxConcurrentProcesses: 8,
     trimmed: false,
     unsafe: {
@@ -54,7 +53,23 @@ export function client(cwd: string): SimpleGit {
         Buffer.concat(result.stdErr).toString('utf8'),
       );
     },
-  }).env(cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }));
+  }).env(gitEnv());
   clients.set(cwd, found);
   return found;
+}
+
+const NO_LOCKS = '--no-optional-locks';
+// Paths with non-ASCII characters come back as written, not as quoted octal escapes.
+const QUOTE_PATH = 'core.quotePath=false';
+
+function gitEnv(): Record<string, string> {
+  return cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
+}
+
+/**
+ * One git command that reads its stdin (`merge-tree --stdin`), run as the client runs git (the same flags, config and
+ * environment): simple-git 3.36 cannot write to a command's stdin. Any exit comes back as `exitCode`.
+ */
+export function gitWithInput(cwd: string, args: readonly string[], input: string): Promise<RunResult> {
+  return run('git', [NO_LOCKS, '-c', QUOTE_PATH, ...args], { cwd, input, env: gitEnv(), allowFailure: true });
 }

@@ -1,4 +1,4 @@
-import { branchTips, changedSinceFork, predictConflicts } from '../adapters/git.js';
+import { branchTips, changedSinceFork, predictConflictsOf } from '../adapters/git.js';
 import type { PredictedConflict } from '../domain/observations.js';
 import type { WorkerModel } from '../domain/model.js';
 import type { ModelStore } from './model-store.js';
@@ -9,6 +9,20 @@ import type { Source } from './source.js';
  * hundreds a fleet on one file may hold do not ask for a pass each.
  */
 const SHOW_EVERY_MS = 100;
+
+/**
+ * Merges asked of one git process: one commit to a file the whole fleet of 50 edits asks for 49, in one batch, while
+ * the 1225 pairs of a fresh start show in batches as they are found.
+ */
+const MERGES_PER_BATCH = 64;
+
+interface Merge {
+  readonly worker: string;
+  /** Undefined: the merge is with base. */
+  readonly peer: string | undefined;
+  readonly left: string;
+  readonly right: string;
+}
 
 interface Branch {
   readonly name: string;
@@ -73,24 +87,38 @@ export class ConflictSource implements Source {
     });
     const pairs = new Map<string, readonly string[]>();
     const baseSide = new Map<string, readonly string[]>();
-    const merge = async (left: string, right: string): Promise<readonly string[]> => {
-      const key = `${left}:${right}`;
-      const files = this.pairs.get(key) ?? (await predictConflicts(this.repo, left, right));
-      pairs.set(key, files);
-      return files;
-    };
+    const merges: Merge[] = [];
     for (const [index, branch] of active.entries()) {
       for (const other of active.slice(index + 1)) {
         // No file changed on both sides: git cannot conflict, so no merge-tree.
         if (![...other.files].some((file) => branch.files.has(file))) continue;
-        shown.found(branch.name, other.name, await merge(branch.tip, other.tip));
+        merges.push({ worker: branch.name, peer: other.name, left: branch.tip, right: other.tip });
       }
       if (baseTip === undefined) continue;
       const key = `${branch.tip}:${baseTip}`;
       const moved = this.baseSide.get(key) ?? (await changedSinceFork(this.repo, branch.tip, baseTip));
       baseSide.set(key, moved);
-      if (!moved.some((file) => branch.files.has(file))) continue;
-      shown.found(branch.name, undefined, await merge(branch.tip, baseTip));
+      if (moved.some((file) => branch.files.has(file)))
+        merges.push({ worker: branch.name, peer: undefined, left: branch.tip, right: baseTip });
+    }
+    const found = (merge: Merge, files: readonly string[]): void => {
+      pairs.set(`${merge.left}:${merge.right}`, files);
+      shown.found(merge.worker, merge.peer, files);
+    };
+    const asked: Merge[] = [];
+    for (const merge of merges) {
+      const known = this.pairs.get(`${merge.left}:${merge.right}`);
+      if (known === undefined) asked.push(merge);
+      else found(merge, known);
+    }
+    // A batch at a time, so what is found shows as it goes.
+    for (let start = 0; start < asked.length; start += MERGES_PER_BATCH) {
+      const batch = asked.slice(start, start + MERGES_PER_BATCH);
+      const answers = await predictConflictsOf(
+        this.repo,
+        batch.map((merge) => [merge.left, merge.right] as const),
+      );
+      batch.forEach((merge, index) => found(merge, answers[index] ?? []));
     }
     // Only the pairs of the current tips are kept: the caches never outgrow the fleet.
     this.pairs = pairs;

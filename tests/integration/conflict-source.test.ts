@@ -46,7 +46,7 @@ async function fourOnOneFile(): Promise<{ repo: string; store: ModelStore; sourc
 }
 
 describe('conflict predictions', () => {
-  it('a pass never waits on git: the prediction runs beside it and shows its first conflict before its last merge', async () => {
+  it('a pass never waits on git: the prediction runs beside it and shows its first conflict before the rest of the prediction', async () => {
     const { store, source, shown } = await fourOnOneFile();
     store.noteGitLooked();
     await source.poll(store);

@@ -11,6 +11,7 @@ import {
   dirtyPaths,
   git,
   predictConflicts,
+  predictConflictsOf,
   revParse,
 } from '../../src/adapters/git.js';
 import { detachedCheckout, worktreeIdentity } from '../../src/adapters/git-worktrees.js';
@@ -150,6 +151,29 @@ describe('git adapter (simple-git)', () => {
     expect(await predictConflicts(repo, 'czar/w', 'main')).toEqual([]);
     expect((await changedSinceFork(repo, 'czar/w', 'czar/v')).sort()).toEqual(['lib.ts', 'naïve name.txt']);
     expect((await branchTips(repo)).get('czar/w')).toBe(await revParse(worktree, 'HEAD'));
+    // Many pairs in one process answer as each alone would, a pair git cannot merge (no merge base, a commit gone)
+    // as no prediction, and the pairs after it still.
+    await gitIn(repo, ['checkout', '-q', '--orphan', 'lone']);
+    await gitIn(repo, ['commit', '-q', '-m', 'unrelated']);
+    await gitIn(repo, ['checkout', '-q', 'main']);
+    const gone = '0123456789abcdef0123456789abcdef01234567';
+    const many = await predictConflictsOf(repo, [
+      ['czar/w', 'czar/v'],
+      ['czar/w', 'lone'],
+      ['czar/v', 'czar/w'],
+      ['czar/w', gone],
+      ['czar/w', 'main'],
+      ['czar/v', 'czar/w'],
+    ]);
+    expect(many.map((files) => [...files].sort())).toEqual([
+      ['lib.ts', 'naïve name.txt'],
+      [],
+      ['lib.ts', 'naïve name.txt'],
+      [],
+      [],
+      ['lib.ts', 'naïve name.txt'],
+    ]);
+    expect(await predictConflictsOf(repo, [])).toEqual([]);
   });
 
   it('keeps a detached checkout of its own, reused and cleaned, and never takes over a folder inside the repository', async () => {

@@ -107,7 +107,29 @@ export function notifyOnce(ctx: Context, draft: Draft, episode: NotifyEpisode, s
 }
 
 export function findAlert(memory: Memory, kind: AlertKind, peer: string | undefined): Alert | undefined {
-  return memory.alerts.find((alert) => alert.kind === kind && alert.peer === peer);
+  const alerts = memory.alerts;
+  if (alerts.length < INDEX_ALERTS_FROM) return alerts.find((alert) => alert.kind === kind && alert.peer === peer);
+  let index = alertIndexes.get(alerts);
+  if (index === undefined) {
+    index = new Map();
+    // The first of a kind and peer, as a walk would find it.
+    for (const alert of alerts)
+      if (!index.has(alertKey(alert.kind, alert.peer))) index.set(alertKey(alert.kind, alert.peer), alert);
+    alertIndexes.set(alerts, index);
+  }
+  return index.get(alertKey(kind, peer));
+}
+
+/**
+ * A worker on a file the whole fleet edits carries an overlap and a conflict alert per peer, and the rules across
+ * workers ask for each of them every pass: a list that long is looked up by kind and peer. A list keeps its identity
+ * until an alert comes or goes, so its index serves pass after pass.
+ */
+const INDEX_ALERTS_FROM = 16;
+const alertIndexes = new WeakMap<readonly Alert[], Map<string, Alert>>();
+
+function alertKey(kind: AlertKind, peer: string | undefined): string {
+  return peer === undefined ? kind : `${kind}\0${peer}`;
 }
 
 /** Raises an alert unless one of that kind (and peer) is already up. */
