@@ -93,6 +93,8 @@ export interface OutcomeTrack {
   readonly verdicts: readonly string[];
   readonly nudges: number;
   readonly restarts: number;
+  /** Hand-overs of the task before this track's agent took it (absent: none). */
+  readonly handOvers?: number | undefined;
   /** The outcome recorded when the task ended (a `verified` one is recorded again once it is `integrated`). */
   readonly recorded?: Outcome | undefined;
 }

@@ -30,6 +30,21 @@ export function trackOutcomes(ctx: Context, drafts: readonly Draft[]): void {
     const before = draft.memory.outcome?.task === tasks ? draft.memory.outcome : undefined;
     let track = counted(before ?? fresh(tasks), byWorker.get(name(draft)) ?? []);
     const task = currentTask(model(draft));
+    const handOver = ctx.actions.find((action) => action.kind === 'hand_over' && action.worker === name(draft));
+    if (handOver?.kind === 'hand_over' && task !== undefined && track.recorded === undefined) {
+      // The agent it was taken from is recorded as having given it up; the next agent's track starts afresh.
+      const reviewed = handOver.evidence.review !== undefined;
+      const failed = {
+        ...track,
+        checkFailures: [...handOver.evidence.failedChecks].slice(-MAX_LISTED),
+        reviewRounds: track.reviewRounds + (reviewed ? 1 : 0),
+        verdicts: reviewed ? [...track.verdicts, 'changes_requested'].slice(-MAX_LISTED) : track.verdicts,
+      };
+      const outcome = outcomeOf(ctx, draft, task, failed, 'gave_up', learning.repo);
+      ctx.actions.push({ kind: 'record_outcome', worker: name(draft), outcome, reason: reasonOf(task, outcome) });
+      draft.memory.outcome = { ...fresh(tasks), handOvers: (track.handOvers ?? 0) + 1 };
+      continue;
+    }
     const end = endOf(model(draft), ctx.fleet, track.recorded?.end);
     if (end !== undefined && task !== undefined) {
       const outcome =
@@ -50,6 +65,11 @@ export function learnedIn(learning: Learning | undefined, actions: readonly Acti
     learning,
     actions.flatMap((action) => (action.kind === 'record_outcome' ? [action.outcome] : [])),
   );
+}
+
+/** A given task's kind: its own, an integration fix-up's, else from its scope. */
+export function taskKindOf(task: GivenTask): string {
+  return task.kind ?? (task.fixes === undefined ? taskKind(undefined, undefined, task.scope) : 'integration-fixup');
 }
 
 const COUNTED: ReadonlySet<Action['kind']> = new Set(['fixup', 'review_fixup', 'nudge', 'rebrief', 'restart']);
@@ -99,10 +119,14 @@ function outcomeOf(
   const approved = verified && worker.reviewRun?.status === 'approved';
   const outcome: Outcome = {
     v: 1,
-    id: `${repo}:${spec.name}:${task.id}:${task.at}`.slice(0, 400),
+    // Each agent a task was handed to has an outcome of its own.
+    id: `${repo}:${spec.name}:${task.id}:${task.at}${track.handOvers === undefined ? '' : `:h${track.handOvers}`}`.slice(
+      0,
+      400,
+    ),
     at: ctx.iso,
     repo,
-    kind: task.kind ?? (task.fixes === undefined ? taskKind(undefined, undefined, task.scope) : 'integration-fixup'),
+    kind: taskKindOf(task),
     areas: fileAreas(worker.git.filesChanged),
     agent: spec.agent.name,
     preset: spec.agent.preset,
