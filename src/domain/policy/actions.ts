@@ -8,6 +8,7 @@ import type { IntegrationFailure } from '../integration-record.js';
 import type { RestartStart } from '../resume.js';
 import type { Outcome } from '../learning/outcome.js';
 import type { HandOverEvidence } from '../learning/hand-over-text.js';
+import type { Lesson } from '../learning/lesson.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -204,6 +205,13 @@ export type Action =
       readonly to: string;
       readonly task: GivenTask;
       readonly evidence: HandOverEvidence;
+      readonly reason: string;
+    }
+  /** Keep the lessons a verified task learned the hard way in the per-user record. */
+  | {
+      readonly kind: 'record_lessons';
+      readonly worker: string;
+      readonly lessons: readonly Lesson[];
       readonly reason: string;
     }
   /** Append a finished task's outcome to the per-user record. */
