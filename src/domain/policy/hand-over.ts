@@ -92,7 +92,8 @@ function handOver(ctx: Context, draft: Draft, evidence: HandOverEvidence, becaus
     draws: [1, 0],
   });
   if (choice === undefined) return false;
-  const reason = `handed over from ${evidence.from} to ${choice.agent}: ${because}; ${choice.reason}`;
+  const why = `${because}; ${choice.reason}`;
+  const reason = `handed over from ${evidence.from} to ${choice.agent}: ${why}`;
   ctx.actions.push({
     kind: 'hand_over',
     worker: name(draft),
@@ -104,7 +105,7 @@ function handOver(ctx: Context, draft: Draft, evidence: HandOverEvidence, becaus
   });
   memory.handedOver = [
     ...(memory.handedOver ?? []),
-    { task: taskNumber, from: evidence.from, to: choice.agent, at: ctx.now, reason },
+    { task: taskNumber, from: evidence.from, to: choice.agent, at: ctx.now, reason: why },
   ];
   // The new agent starts afresh: its own restarts, ladder and review rounds; the old done claim is stale.
   memory.restarts = 0;
