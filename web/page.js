@@ -150,6 +150,7 @@
       },
       el('div', {}, el('span', { class: 'name' }, worker.name), stateBadge(worker.state), worker.paused && ' paused'),
       worker.parent && el('div', { class: 'line quiet' }, `↳ sub-worker of ${worker.parent}`),
+      handedOverLine(worker),
       el('div', { class: 'line' }, worker.title),
       typeof worker.progress === 'number' && el('progress', { max: 100, value: worker.progress }),
       checkpointsLine(worker),
@@ -164,6 +165,11 @@
     );
     card.addEventListener('click', () => showDetail(fleet.id, worker.name));
     return card;
+  }
+
+  function handedOverLine(worker) {
+    const last = worker.handedOver?.at(-1);
+    return last && el('div', { class: 'line note' }, `↪ handed over from ${last.from} to ${last.to}: ${last.reason}`);
   }
 
   function showDetail(fleetId, workerName, action) {
@@ -202,6 +208,7 @@
           `changed: ${worker.git.filesChanged.join(', ') || 'nothing yet'}`,
           worker.git.dirty.length ? ` · uncommitted: ${worker.git.dirty.join(', ')}` : '',
         ),
+        handedOverLine(worker),
         checkpointsPart(worker),
         checksPart(worker),
         review &&

@@ -5,6 +5,7 @@ import { git } from './git.js';
 import { writeAtomic } from './state-files.js';
 import { latestOutcomes } from '../domain/learning/learning.js';
 import { parseOutcome, type Outcome } from '../domain/learning/outcome.js';
+import { latestLessons, parseLesson, type Lesson } from '../domain/learning/lesson.js';
 
 /**
  * The per-user record of what czar learned (outcomes, lessons): JSON lines under `$CZAR_LEARN_DIR`, else
@@ -25,6 +26,18 @@ export function learningDir(env: NodeJS.ProcessEnv = process.env): string | unde
 
 export function outcomesFile(dir: string): string {
   return path.join(dir, 'outcomes.jsonl');
+}
+
+export function lessonsFile(dir: string): string {
+  return path.join(dir, 'lessons.jsonl');
+}
+
+/** The record's lessons, each id's latest; `undefined` when the record is off. */
+export async function readLessons(env: NodeJS.ProcessEnv = process.env): Promise<RecordReading<Lesson> | undefined> {
+  const dir = learningDir(env);
+  if (dir === undefined) return undefined;
+  const reading = await readRecord(lessonsFile(dir), parseLesson);
+  return { ...reading, items: latestLessons(reading.items) };
 }
 
 /** The record's outcomes, each task's latest; `undefined` when the record is off. */

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { openFleet, verifyServerOwner, type Fleet } from '../fleet/handle.js';
 import { readChildren, withChildren } from '../fleet/children.js';
 import { readRoutes, withRoutes } from '../fleet/routes.js';
+import { readBriefed, withLessons } from '../fleet/briefed-lessons.js';
 import { statePaths } from '../domain/paths.js';
 import type { FleetEvent } from '../domain/words.js';
 import { CzarError } from '../domain/errors.js';
@@ -22,7 +23,8 @@ export async function fleetFrom(
   const file = findConfig(process.cwd(), configOption ?? process.env.CZAR_CONFIG);
   const config = await loadConfig(file);
   const paths = statePaths(config.stateDir);
-  const fleet = openFleet(withRoutes(withChildren(config, await readChildren(paths)), await readRoutes(paths)), echo);
+  const routed = withRoutes(withChildren(config, await readChildren(paths)), await readRoutes(paths));
+  const fleet = openFleet(withLessons(routed, await readBriefed(paths)), echo);
   await verifyServerOwner(fleet);
   if (command.forWorkers !== true) await refuseInsideFleet(fleet, command.name);
   return fleet;

@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   status: async () => (await import('./commands/status.js')).statusCommand,
   stats: async () => (await import('./commands/stats.js')).statsCommand,
   forget: async () => (await import('./commands/forget.js')).forgetCommand,
+  lessons: async () => (await import('./commands/lessons.js')).lessonsCommand,
   dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
   attach: async () => (await import('./commands/attach.js')).attachCommand,
   send: async () => (await import('./commands/fleet-requests.js')).sendCommand,

@@ -19,5 +19,6 @@ export function resolveRouting(written: WrittenConfig, defaultAgent: string): Ro
     pool: pool.length === 0 ? [defaultAgent === AUTO_AGENT ? 'claude' : defaultAgent] : pool,
     explore: written.routing?.explore ?? 0.1,
     minOutcomes: written.routing?.min_outcomes ?? 2,
+    reassignAfter: written.routing?.reassign_after ?? 2,
   };
 }

@@ -109,6 +109,10 @@ const routingSchema = z
       .min(1)
       .optional()
       .meta({ description: 'Outcomes of an agent for a kind below which its record decides nothing (default 2).' }),
+    reassign_after: z.number().int().min(0).optional().meta({
+      description:
+        'Failed verification rounds (checks or review) after which an `agent: auto` task is handed to the best other agent of the pool, as it is at the restart limit (default 2; 0: never).',
+    }),
   })
   .meta({ description: "How `agent: auto` picks an agent from czar's record of outcomes." });
 

@@ -2,6 +2,7 @@ import type { SandboxSpec } from './box.js';
 import type { HostSpec } from './host-layout.js';
 import type { PriceTable } from './prices.js';
 import type { RoutingSettings } from './learning/routing.js';
+import type { Lesson } from './learning/lesson.js';
 
 /**
  * The resolved configuration: the contract between the config pipeline, the launcher, the supervisor and the
@@ -91,6 +92,8 @@ export interface WorkerSpec {
   readonly kind?: string | undefined;
   /** `agent: auto`: czar picks the agent from its record (`routing:`); `agent` is the pool's first until it has. */
   readonly routed?: true | undefined;
+  /** Lessons of earlier tasks its brief carries (chosen by `czar up` from the per-user record; see learning/lesson.ts). */
+  readonly lessons?: readonly Lesson[] | undefined;
   /** Role text from `prompts/roles/<role>.md`, put before the task. */
   readonly roleText: string | undefined;
   /** Glob patterns of paths this task may touch; empty means anywhere. */

@@ -19,6 +19,7 @@ import type {
 } from './observations.js';
 import type { ReviewSpendEntry } from './review-usage.js';
 import type { WorkerUsage } from './usage.js';
+import type { RoutingSettings } from './learning/routing.js';
 import type { Learning } from './learning/learning.js';
 import type { OutcomeTrack } from './learning/outcome.js';
 import { taskKind } from './learning/outcome.js';
@@ -117,6 +118,17 @@ export interface WorkerMemory {
   readonly resumedConversation?: string | undefined;
   /** What the current task went through, for the record, and the outcome recorded when it ended. */
   readonly outcome?: OutcomeTrack | undefined;
+  /** The hand-overs of this worker's tasks to another agent of the pool, oldest first (see policy/hand-over.ts). */
+  readonly handedOver?: readonly HandOver[] | undefined;
+}
+
+/** One hand-over: the task (its number among the worker's, 1-based) moved from one agent to another, and why. */
+export interface HandOver {
+  readonly task: number;
+  readonly from: string;
+  readonly to: string;
+  readonly at: number;
+  readonly reason: string;
 }
 
 /** One worker: its spec, the latest observations and the czar's memory. */
@@ -195,6 +207,8 @@ export interface FleetModel {
   readonly requests?: readonly RequestObservation[] | undefined;
   /** The repository's identity and what the record holds (undefined when the record is off). */
   readonly learning?: Learning | undefined;
+  /** How `agent: auto` workers are routed and handed over (absent in configs built before routing existed). */
+  readonly routing?: RoutingSettings | undefined;
 }
 
 /** What a finished worker delivered, told to its dependents. */

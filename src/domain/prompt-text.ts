@@ -1,4 +1,5 @@
 import { childSection } from './spawn-text.js';
+import { renderLessons, type Lesson } from './learning/lesson.js';
 import { visible } from './sanitize.js';
 import type { DeliverySummary, GivenTask } from './model.js';
 import { fixupValues, type FixupFacts } from './integration-fixup.js';
@@ -39,6 +40,8 @@ export interface PromptParts extends WorkerPlace {
   readonly checkpoints?: readonly Checkpoint[] | undefined;
   /** The worker that spawned this one, and its branch: this worker's work goes there. */
   readonly parent?: { readonly name: string; readonly branch: string } | undefined;
+  /** Lessons of earlier tasks of its kind or areas (a labelled, bounded section, fenced as data). */
+  readonly lessons?: readonly Lesson[] | undefined;
 }
 
 /** The first paste into a new worker: preamble, role, what its dependencies delivered, then the task, whole. */
@@ -57,6 +60,7 @@ export function renderPrompt(parts: PromptParts): string {
     preamble,
     parts.parent === undefined ? '' : childSection(parts.parent.name, parts.parent.branch),
     parts.roleText ?? '',
+    renderLessons(parts.lessons ?? []),
     ...parts.dependencies.map((summary) => renderDependencyReady(parts.templates, parts, summary)),
   ];
   const commits = parts.commitsSoFar ?? [];

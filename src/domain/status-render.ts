@@ -140,6 +140,17 @@ function workerStatus(
       : { comments: memory.comments.map(waitingComment) }),
     ...(spec.host === undefined ? {} : { host: spec.host }),
     ...(spec.parent === undefined ? {} : { parent: spec.parent }),
+    ...(memory.handedOver === undefined
+      ? {}
+      : {
+          handedOver: memory.handedOver.map((entry) => ({
+            task: memory.tasks[entry.task - 1]?.id ?? spec.name,
+            from: entry.from,
+            to: entry.to,
+            at: new Date(entry.at).toISOString(),
+            reason: entry.reason,
+          })),
+        }),
     ...family(children),
   };
 }

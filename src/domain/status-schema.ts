@@ -155,6 +155,12 @@ export const WorkerStatusSchema = z.strictObject({
   comments: z.array(WaitingCommentSchema).optional().describe('comments not delivered yet; absent when none wait'),
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
   parent: z.string().optional().describe('the worker that spawned this one ("czar spawn"); its work goes there'),
+  handedOver: z
+    .array(z.strictObject({ task: z.string(), from: z.string(), to: z.string(), at: isoTime, reason: z.string() }))
+    .optional()
+    .describe(
+      'its tasks handed to another agent of the pool (routing.reassign_after, the restart limit), oldest first',
+    ),
   children: z
     .array(z.strictObject({ name: z.string(), owed: z.boolean() }))
     .optional()

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import type { Config } from '../domain/config-types.js';
+import type { Config, WorkerSpec } from '../domain/config-types.js';
+import { CzarError } from '../domain/errors.js';
 import type { StatePaths } from '../domain/paths.js';
+import type { Fleet } from './handle.js';
 
 /**
  * The agents czar chose for the sprint's `agent: auto` workers (`.czar/routes.json`): chosen once, before the launch,
@@ -49,4 +51,21 @@ export function withRoutes(config: Config, routes: readonly Route[]): Config {
     return agent === undefined ? spec : { ...spec, agent };
   });
   return { ...config, workers };
+}
+
+/**
+ * Moves a routed worker to another agent (a hand-over): the route is saved, so every later command and a restarted
+ * czar run the new agent, and the fleet this process runs takes it at once. Returns the worker's new spec.
+ */
+export async function rerouteWorker(fleet: Fleet, worker: string, agent: string, reason: string): Promise<WorkerSpec> {
+  const routes = [...(await readRoutes(fleet.paths)), { worker, agent, reason, at: new Date().toISOString() }];
+  await writeRoutes(fleet.paths, routes);
+  fleet.config = withRoutes(fleet.config, routes);
+  const spec = fleet.config.workers.find((candidate) => candidate.name === worker);
+  if (spec?.agent.name !== agent)
+    throw new CzarError(
+      'launch_failed',
+      `Worker "${worker}" could not be handed to agent "${agent}": it is not an agent: auto worker of this config.`,
+    );
+  return spec;
 }

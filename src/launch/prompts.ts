@@ -82,6 +82,7 @@ export async function initialPrompt(
     dependencies,
     task: spec.task,
     checkpoints,
+    lessons: spec.lessons,
   });
 }
 

@@ -22,7 +22,7 @@ export async function routeWorkers(fleet: Fleet, random: () => number = Math.ran
   }
   const reading = await readOutcomes().catch(() => undefined);
   const repo = await repositoryIdentity(config.repo);
-  const settings = config.routing ?? { pool: [config.defaultAgent], explore: 0, minOutcomes: 2 };
+  const settings = config.routing ?? { pool: [config.defaultAgent], explore: 0, minOutcomes: 2, reassignAfter: 0 };
   const added: Route[] = [];
   for (const spec of open) {
     const kind = taskKind(spec.kind, spec.role, spec.scope);

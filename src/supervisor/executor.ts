@@ -5,7 +5,15 @@ import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
 import { deliverToWorker, sendToWorker } from '../launch/launcher.js';
-import { initialPrompt, integrationFixupMessage, restartBrief, restartedMessage } from '../launch/prompts.js';
+import {
+  initialPrompt,
+  integrationFixupMessage,
+  plainTask,
+  restartBrief,
+  restartedMessage,
+} from '../launch/prompts.js';
+import { renderHandOver } from '../domain/learning/hand-over-text.js';
+import { rerouteWorker } from '../fleet/routes.js';
 import { noteRestartStart } from '../launch/conversation-start.js';
 import type { RestartStart } from '../domain/resume.js';
 import { failureSummary } from '../domain/integration.js';
@@ -40,6 +48,8 @@ export interface EffectHooks {
   openPullRequests(workers: readonly string[]): void;
   /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
   written(worker: string, taskId: string, text: string): void;
+  /** The worker's task was handed to another agent: this is its spec now. */
+  handedOver(worker: string, spec: WorkerSpec): void;
 }
 
 /**
@@ -176,6 +186,10 @@ export class Executor {
         });
         this.track(spec, async () => this.restart(spec, action.task, action.start));
         return;
+      case 'hand_over':
+        void log('handed_over', action.reason, { from: action.from, to: action.to });
+        this.track(spec, async () => this.handOver(spec.name, action));
+        return;
       case 'send':
         void log('send', `message from the person (${Buffer.byteLength(action.text)} bytes)`);
         this.replies.asked(
@@ -231,7 +245,7 @@ export class Executor {
    * restarted, or afresh with its current task pasted again, as `decide()` chose. A session that is gone altogether is
    * created anew on the same worktree.
    */
-  async restart(spec: WorkerSpec, task: GivenTask, start: RestartStart): Promise<void> {
+  async restart(spec: WorkerSpec, task: GivenTask, start: RestartStart, opening?: string): Promise<void> {
     await noteRestartStart(this.fleet, spec.name, start);
     const agentStartedAt = Date.now();
     const { paneId, created } = await respawnAgent(this.fleet, spec, start.kind === 'resume' ? start.id : undefined);
@@ -241,7 +255,24 @@ export class Executor {
       start.kind === 'resume'
         ? await restartedMessage(this.fleet.config, spec, task)
         : await restartBrief(this.fleet.config, spec, task);
-    await this.deliverTask(spec, paneId, text, task.id, agentStartedAt);
+    await this.deliverTask(
+      spec,
+      paneId,
+      opening === undefined ? text : `${opening}\n\n${text}`,
+      task.id,
+      agentStartedAt,
+    );
+  }
+
+  /**
+   * Hands the task to another agent: the route is saved, the old agent's program is stopped as the new one starts in
+   * the same pane and worktree (its uncommitted work stays), and the task is pasted afresh after what failed.
+   */
+  private async handOver(worker: string, action: Extract<Action, { kind: 'hand_over' }>): Promise<void> {
+    const spec = await rerouteWorker(this.fleet, worker, action.to, action.reason);
+    this.hooks.handedOver(worker, spec);
+    const opening = plainTask(spec) ? undefined : renderHandOver(worker, action.evidence);
+    await this.restart(spec, action.task, { kind: 'fresh', why: `handed over from ${action.from}` }, opening);
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {

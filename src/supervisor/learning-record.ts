@@ -1,6 +1,7 @@
 import {
   appendRecord,
   learningDir,
+  lessonsFile,
   outcomesFile,
   readOutcomes,
   repositoryIdentity,
@@ -8,6 +9,7 @@ import {
 } from '../adapters/learning-files.js';
 import { keptOutcomes, type Learning } from '../domain/learning/learning.js';
 import { parseOutcome, type Outcome } from '../domain/learning/outcome.js';
+import { latestLessons, MAX_LESSONS, parseLesson, type Lesson } from '../domain/learning/lesson.js';
 import type { Fleet } from '../fleet/handle.js';
 
 /**
@@ -40,5 +42,28 @@ export async function recordOutcome(fleet: Fleet, outcome: Outcome, reason: stri
     await fleet.log.emit('outcome', `recorded: ${reason}`, worker, { kind: outcome.kind, end: outcome.end });
   } catch (error) {
     await fleet.log.emit('record_unwritable', `the outcome could not be recorded: ${String(error)}`, worker);
+  }
+}
+
+/** Appends a task's lessons to the record (one write after the other, so a trim never races an append). */
+export async function recordLessons(
+  fleet: Fleet,
+  lessons: readonly Lesson[],
+  reason: string,
+  worker: string,
+): Promise<void> {
+  const dir = learningDir();
+  if (dir === undefined) return;
+  try {
+    for (const lesson of lessons)
+      await appendRecord(lessonsFile(dir), lesson, parseLesson, (items) => latestLessons(items).slice(-MAX_LESSONS));
+    await fleet.log.emit(
+      'lessons',
+      `kept ${lessons.length} lesson(s) ${reason}: ${lessons.map((lesson) => lesson.id).join(', ')}`,
+      worker,
+      { lessons: lessons.map((lesson) => lesson.id) },
+    );
+  } catch (error) {
+    await fleet.log.emit('record_unwritable', `the lessons could not be kept: ${String(error)}`, worker);
   }
 }

@@ -1,11 +1,11 @@
 import type { Action } from '../domain/policy/actions.js';
 import type { Fleet } from '../fleet/handle.js';
 import { runNotifyCommand } from './notify-command.js';
-import { recordOutcome } from './learning-record.js';
+import { recordLessons, recordOutcome } from './learning-record.js';
 
 type SayingAction = Extract<
   Action,
-  { kind: 'fleet_event' | 'event' | 'alert' | 'clear_alert' | 'notify' | 'record_outcome' }
+  { kind: 'fleet_event' | 'event' | 'alert' | 'clear_alert' | 'notify' | 'record_outcome' | 'record_lessons' }
 >;
 
 /**
@@ -26,6 +26,7 @@ const SAYING_KINDS: ReadonlySet<Action['kind']> = new Set([
   'clear_alert',
   'notify',
   'record_outcome',
+  'record_lessons',
 ]);
 
 function say(fleet: Fleet, action: SayingAction): void {
@@ -57,6 +58,9 @@ function say(fleet: Fleet, action: SayingAction): void {
       return;
     case 'record_outcome':
       void recordOutcome(fleet, action.outcome, action.reason, action.worker);
+      return;
+    case 'record_lessons':
+      void recordLessons(fleet, action.lessons, action.reason, action.worker);
       return;
   }
 }

@@ -82,6 +82,7 @@ export async function restoreModel(
     queue,
     paused: saved?.paused ?? false,
     policy: config.policy,
+    ...(config.routing === undefined ? {} : { routing: config.routing }),
     base: config.base,
     prices: withOverrides(config.prices),
     budgetWarned: saved?.budgetWarned,

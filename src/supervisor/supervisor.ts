@@ -108,6 +108,10 @@ export class Supervisor {
         integrate: (merges) => this.integration.run(merges),
         endSprint: (summary) => (this.sprintEnd = summary),
         openPullRequests: (workers) => this.integration.openPullRequests(workers),
+        handedOver: (worker, spec) => {
+          this.store.update(worker, (model) => ({ ...model, spec }));
+          this.schedule();
+        },
         written: (worker, taskId, text) =>
           this.store.update(worker, (model) => ({
             ...model,

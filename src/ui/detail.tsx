@@ -42,6 +42,9 @@ export function detailLines({ worker, tail, events, width, height, pullRequest }
     fixed.push({
       text: `checkpoints: ${worker.checkpoints.done}/${worker.checkpoints.total}${next === undefined ? ', all done' : `, next ${next.number}. ${next.text}`}`,
     });
+  const handedOver = worker.handedOver?.at(-1);
+  if (handedOver !== undefined)
+    fixed.push({ text: `handed over: ${handedOver.from} → ${handedOver.to} (${handedOver.reason})`, tone: 'alert' });
   if (worker.review !== undefined) fixed.push({ text: reviewLine(worker.review) });
   if (worker.comments !== undefined) fixed.push({ text: waitingCommentsLine(worker.comments) });
   fixed.push({ text: usageLine(worker.usage) });

@@ -56,6 +56,7 @@ describe('czar supervision: the tmux server goes away', () => {
       endSprint: () => undefined,
       openPullRequests: () => undefined,
       written: () => undefined,
+      handedOver: () => undefined,
     });
     // A restart the czar decided just before "czar down" killed the server, carried out just after.
     await fx.fleet.tmux.killServer();

@@ -42,6 +42,11 @@ describe('routing in czar.yaml', () => {
         { name: 'b', task: 'x' },
       ],
     } as unknown as WrittenConfig;
-    expect(resolveRouting(written, 'auto')).toEqual({ pool: ['mybot', 'codex'], explore: 0.1, minOutcomes: 2 });
+    expect(resolveRouting(written, 'auto')).toEqual({
+      pool: ['mybot', 'codex'],
+      explore: 0.1,
+      minOutcomes: 2,
+      reassignAfter: 2,
+    });
   });
 });

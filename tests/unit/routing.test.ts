@@ -31,7 +31,7 @@ function outcome(agent: string, firstTry: boolean, overrides: Partial<Outcome> =
   };
 }
 
-const settings = { pool: ['claude', 'codex'], explore: 0.1, minOutcomes: 2 };
+const settings = { pool: ['claude', 'codex'], explore: 0.1, minOutcomes: 2, reassignAfter: 2 };
 const ask = (outcomes: Outcome[], overrides: Partial<RoutingQuestion> = {}) =>
   chooseAgent({ kind: 'api', repo: HERE, outcomes, settings, draws: [0.5, 0.5], ...overrides });
 

@@ -1,6 +1,7 @@
 import type { FleetEvent } from '../../domain/words.js';
 import { launch } from '../../launch/up-sequence.js';
 import { routeWorkers } from '../../launch/route-workers.js';
+import { briefLessons } from '../../launch/brief-lessons.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { err, formatEvent, out, outRow } from '../output.js';
@@ -26,7 +27,10 @@ export const upCommand: Command = {
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(this, values.config, echo);
     // `agent: auto` workers get their agent before the launch plans them (a dry run only shows the pool's first).
-    if (values['dry-run'] !== true) await routeWorkers(fleet);
+    if (values['dry-run'] !== true) {
+      await routeWorkers(fleet);
+      await briefLessons(fleet);
+    }
     const code = await launch(
       fleet,
       { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true },

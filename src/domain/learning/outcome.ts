@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { LessonEvidence } from './lesson.js';
 
 /**
  * One finished task as the record keeps it: who did what kind of work where, and how it went by czar's own verdicts
@@ -41,6 +42,11 @@ export const OutcomeSchema = z.strictObject({
   /** What it spent, reviews included (undefined when unknown, never zero). */
   usd: z.number().min(0).optional(),
   integrated: z.boolean(),
+  /** The lessons its brief carried (their ids): a first try credits them. */
+  lessons: z
+    .array(z.string().regex(/^L[0-9a-f]{8}$/))
+    .max(8)
+    .optional(),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
@@ -93,6 +99,10 @@ export interface OutcomeTrack {
   readonly verdicts: readonly string[];
   readonly nudges: number;
   readonly restarts: number;
+  /** What it met on its way (failed checks, review findings, conflicts): lessons once it is verified. */
+  readonly evidence?: readonly LessonEvidence[] | undefined;
+  /** Hand-overs of the task before this track's agent took it (absent: none). */
+  readonly handOvers?: number | undefined;
   /** The outcome recorded when the task ended (a `verified` one is recorded again once it is `integrated`). */
   readonly recorded?: Outcome | undefined;
 }

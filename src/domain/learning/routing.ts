@@ -15,6 +15,8 @@ export interface RoutingSettings {
   readonly explore: number;
   /** Outcomes of an agent for a kind below which its record decides nothing. */
   readonly minOutcomes: number;
+  /** Failed verification rounds after which a routed task is handed to another agent of the pool (0: never). */
+  readonly reassignAfter: number;
 }
 
 /** One agent's record for the kind, as compared. */

@@ -7,6 +7,8 @@ import type { ReviewFinding } from '../review-verdict.js';
 import type { IntegrationFailure } from '../integration-record.js';
 import type { RestartStart } from '../resume.js';
 import type { Outcome } from '../learning/outcome.js';
+import type { HandOverEvidence } from '../learning/hand-over-text.js';
+import type { Lesson } from '../learning/lesson.js';
 
 /**
  * The czar's decisions as data. The shell applies them; every one carries a `reason` a person can read in the
@@ -192,6 +194,26 @@ export type Action =
     }
   /** Announce the sprint's end and write the handoff (after status.json shows the end). */
   | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
+  /**
+   * Move the worker's task to another agent of the pool (`to`, as czar.yaml names it): stop the old agent, start the
+   * new one in the same worktree on the same branch, and paste the task with what was tried and what failed.
+   */
+  | {
+      readonly kind: 'hand_over';
+      readonly worker: string;
+      readonly from: string;
+      readonly to: string;
+      readonly task: GivenTask;
+      readonly evidence: HandOverEvidence;
+      readonly reason: string;
+    }
+  /** Keep the lessons a verified task learned the hard way in the per-user record. */
+  | {
+      readonly kind: 'record_lessons';
+      readonly worker: string;
+      readonly lessons: readonly Lesson[];
+      readonly reason: string;
+    }
   /** Append a finished task's outcome to the per-user record. */
   | { readonly kind: 'record_outcome'; readonly worker: string; readonly outcome: Outcome; readonly reason: string }
   /** Open these workers' pull requests, and post the reviewers' verdicts on the open ones. */

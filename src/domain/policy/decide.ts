@@ -21,6 +21,7 @@ import { checkOverlap, checkScope, checkTask } from './scope.js';
 import { draftOf, noteRests } from './rest.js';
 import { act, transition } from './states.js';
 import { learnedIn, trackOutcomes } from './outcomes.js';
+import { handOverFailing } from './hand-over.js';
 
 /**
  * One pass of the czar's judgement: answer the person's requests, classify every worker whose inputs changed, then
@@ -51,6 +52,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     const review = judgeReview(model(draft), now, canMessage);
     Object.assign(draft.memory, review.memory);
     actions.push(...review.actions);
+    handOverFailing(ctx, draft);
   }
   for (const draft of moving) checkPlace(ctx, draft);
   for (const draft of moving) checkDelivery(ctx, draft);

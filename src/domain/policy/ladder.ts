@@ -1,6 +1,7 @@
 import { apiFailureStep } from '../api-failure.js';
 import { currentApiFailure, freshReport } from '../classify.js';
 import { duration } from '../units.js';
+import { handOverCrashed } from './hand-over.js';
 import { currentTask, epoch, ownTask, type LadderRung } from '../model.js';
 import { rememberedConversation, restartStartOf } from '../restart-start.js';
 import type { StallSituation } from './actions.js';
@@ -33,6 +34,7 @@ export function crashed(ctx: Context, draft: Draft): void {
   if (restartAt !== undefined && memory.stateSince <= restartAt && (draft.worker.pane?.startedAt ?? 0) <= restartAt)
     return;
   if (memory.restarts >= max) {
+    if (handOverCrashed(ctx, draft, draft.why)) return;
     memory.gaveUp = true;
     const message = `${draft.why}; gave up after ${memory.restarts} restart(s)`;
     replaceAlert(ctx, draft, 'crashed', message, `restart budget of ${max} used up`);

@@ -5,6 +5,7 @@ import type { FleetModel } from '../model.js';
 import { workerUsageStatus } from '../usage-status.js';
 import { finishedForGood } from '../verification.js';
 import type { Action } from './actions.js';
+import { evidenceOf, lessonsOf, withEvidence } from './lessons.js';
 import { model, name, type Context, type Draft } from './draft.js';
 
 /**
@@ -30,6 +31,22 @@ export function trackOutcomes(ctx: Context, drafts: readonly Draft[]): void {
     const before = draft.memory.outcome?.task === tasks ? draft.memory.outcome : undefined;
     let track = counted(before ?? fresh(tasks), byWorker.get(name(draft)) ?? []);
     const task = currentTask(model(draft));
+    const handOver = ctx.actions.find((action) => action.kind === 'hand_over' && action.worker === name(draft));
+    if (handOver?.kind === 'hand_over' && task !== undefined && track.recorded === undefined) {
+      // The agent it was taken from is recorded as having given it up; the next agent's track starts afresh.
+      const reviewed = handOver.evidence.review !== undefined;
+      const failed = {
+        ...track,
+        checkFailures: [...handOver.evidence.failedChecks].slice(-MAX_LISTED),
+        reviewRounds: track.reviewRounds + (reviewed ? 1 : 0),
+        verdicts: reviewed ? [...track.verdicts, 'changes_requested'].slice(-MAX_LISTED) : track.verdicts,
+      };
+      const outcome = outcomeOf(ctx, draft, task, failed, 'gave_up', learning.repo);
+      ctx.actions.push({ kind: 'record_outcome', worker: name(draft), outcome, reason: reasonOf(task, outcome) });
+      const next = { ...fresh(tasks), handOvers: (track.handOvers ?? 0) + 1 };
+      draft.memory.outcome = withEvidence(next, [...(track.evidence ?? []), ...evidenceOf(handOver)]);
+      continue;
+    }
     const end = endOf(model(draft), ctx.fleet, track.recorded?.end);
     if (end !== undefined && task !== undefined) {
       const outcome =
@@ -37,6 +54,9 @@ export function trackOutcomes(ctx: Context, drafts: readonly Draft[]): void {
           ? outcomeOf(ctx, draft, task, track, end, learning.repo)
           : { ...track.recorded, at: ctx.iso, end, integrated: true };
       ctx.actions.push({ kind: 'record_outcome', worker: name(draft), outcome, reason: reasonOf(task, outcome) });
+      const lessons = track.recorded === undefined ? lessonsOf(outcome, track, draft.worker.git.filesChanged) : [];
+      if (lessons.length > 0)
+        ctx.actions.push({ kind: 'record_lessons', worker: name(draft), lessons, reason: `learned from ${task.id}` });
       track = { ...track, recorded: outcome };
     }
     if (track !== draft.memory.outcome) draft.memory.outcome = track;
@@ -52,7 +72,19 @@ export function learnedIn(learning: Learning | undefined, actions: readonly Acti
   );
 }
 
-const COUNTED: ReadonlySet<Action['kind']> = new Set(['fixup', 'review_fixup', 'nudge', 'rebrief', 'restart']);
+/** A given task's kind: its own, an integration fix-up's, else from its scope. */
+export function taskKindOf(task: GivenTask): string {
+  return task.kind ?? (task.fixes === undefined ? taskKind(undefined, undefined, task.scope) : 'integration-fixup');
+}
+
+const COUNTED: ReadonlySet<Action['kind']> = new Set([
+  'fixup',
+  'review_fixup',
+  'nudge',
+  'rebrief',
+  'restart',
+  'warn_conflict',
+]);
 
 function fresh(task: number): OutcomeTrack {
   return { task, checkFailures: [], reviewRounds: 0, verdicts: [], nudges: 0, restarts: 0 };
@@ -62,6 +94,7 @@ function counted(track: OutcomeTrack, actions: readonly Action[]): OutcomeTrack 
   if (actions.length === 0 || track.recorded !== undefined) return track;
   let { checkFailures, reviewRounds, verdicts, nudges, restarts } = track;
   for (const action of actions) {
+    if (action.kind === 'warn_conflict') continue;
     if (action.kind === 'fixup') checkFailures = [...checkFailures, action.failure.name].slice(-MAX_LISTED);
     else if (action.kind === 'review_fixup') {
       reviewRounds = Math.max(reviewRounds, action.round);
@@ -69,7 +102,10 @@ function counted(track: OutcomeTrack, actions: readonly Action[]): OutcomeTrack 
     } else if (action.kind === 'restart') restarts++;
     else nudges++;
   }
-  return { ...track, checkFailures, reviewRounds, verdicts, nudges, restarts };
+  return withEvidence(
+    { ...track, checkFailures, reviewRounds, verdicts, nudges, restarts },
+    actions.flatMap(evidenceOf),
+  );
 }
 
 /** How the task ended, when it ended in this pass: a verified task later reaches the integration branch too. */
@@ -97,12 +133,18 @@ function outcomeOf(
   const spent = workerUsageStatus(worker, ctx.fleet)?.tasks.find((entry) => entry.task === task.id);
   const verified = end === 'verified' || end === 'integrated';
   const approved = verified && worker.reviewRun?.status === 'approved';
+  // A worker's own task carried the lessons of its brief (bonus tasks and fix-ups carry none).
+  const carried = task.id === spec.name ? spec.lessons : undefined;
   const outcome: Outcome = {
     v: 1,
-    id: `${repo}:${spec.name}:${task.id}:${task.at}`.slice(0, 400),
+    // Each agent a task was handed to has an outcome of its own.
+    id: `${repo}:${spec.name}:${task.id}:${task.at}${track.handOvers === undefined ? '' : `:h${track.handOvers}`}`.slice(
+      0,
+      400,
+    ),
     at: ctx.iso,
     repo,
-    kind: task.kind ?? (task.fixes === undefined ? taskKind(undefined, undefined, task.scope) : 'integration-fixup'),
+    kind: taskKindOf(task),
     areas: fileAreas(worker.git.filesChanged),
     agent: spec.agent.name,
     preset: spec.agent.preset,
@@ -117,6 +159,9 @@ function outcomeOf(
     minutes: Math.max(0, (ctx.now - (task.deliveredAt ?? task.at)) / 60_000),
     ...(spent === undefined || spent.unpricedModels.length > 0 ? {} : { usd: spent.usd }),
     integrated: end === 'integrated',
+    ...(carried === undefined || carried.length === 0
+      ? {}
+      : { lessons: carried.map((lesson) => lesson.id).slice(0, 8) }),
   };
   return outcome;
 }
