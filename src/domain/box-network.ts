@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as z from 'zod';
 import type { PresetName } from './config-types.js';
 
@@ -37,6 +38,48 @@ export function boxNetwork(preset: PresetName, texts: readonly string[], allowHo
       } else allow.add(`${host}:${port}`);
     }
   return { allow: [...allow].sort(), loopbackPorts: [...loopbackPorts].sort((a, b) => a - b) };
+}
+
+/**
+ * The settings files where an agent may name its model endpoint rather than in its environment (OpenCode's and
+ * Kilo's provider `baseURL`, pi's `baseUrl`, Codex's `base_url`), as the agent finds them: under its home, or where
+ * its own variable moves them.
+ */
+export function endpointFiles(preset: PresetName, env: Readonly<Record<string, string | undefined>>, home: string): string[] {
+  const under = (variable: string, fallback: string, names: readonly string[]): string[] =>
+    names.map((name) => path.join(env[variable] ?? path.join(home, fallback), name));
+  const xdg = env.XDG_CONFIG_HOME ?? path.join(home, '.config');
+  switch (preset) {
+    case 'codex':
+      return under('CODEX_HOME', '.codex', ['config.toml']);
+    case 'pi':
+      return under('PI_CODING_AGENT_DIR', path.join('.pi', 'agent'), ['models.json']);
+    case 'opencode':
+      return [
+        ...['opencode.json', 'opencode.jsonc', 'config.json'].map((name) => path.join(xdg, 'opencode', name)),
+        ...(env.OPENCODE_CONFIG === undefined ? [] : [env.OPENCODE_CONFIG]),
+      ];
+    case 'kilo':
+      return ['kilo.json', 'kilo.jsonc', 'opencode.json'].map((name) => path.join(xdg, 'kilo', name));
+    case 'claude':
+      return under('CLAUDE_CONFIG_DIR', '.claude', ['settings.json']);
+    case 'gemini':
+      return [path.join(home, '.gemini', 'settings.json')];
+    case 'qwen':
+      return [path.join(home, '.qwen', 'settings.json')];
+    default:
+      return [];
+  }
+}
+
+const BASE_URL_PATTERN = /["']?[a-z_]*base_?url["']?\s*[:=]\s*["']([^"'\s]{1,500})["']/gi;
+
+/**
+ * The model endpoints a settings file names: the values of its base-URL keys only (`baseURL`, `baseUrl`, `base_url`,
+ * an `env` block's `*_BASE_URL`), in JSON, JSONC or TOML alike; other URLs in it (a `$schema`, docs) open nothing.
+ */
+export function endpointsIn(text: string): string[] {
+  return [...text.matchAll(BASE_URL_PATTERN)].flatMap((match) => (match[1] === undefined ? [] : [match[1]]));
 }
 
 /** The port the relay's CONNECT proxy listens on inside the box: the first from 3128 that no endpoint takes. */
