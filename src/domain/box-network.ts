@@ -112,6 +112,10 @@ export const doorSpecSchema = z.strictObject({
   /** czar's state dir: a refusal goes into the worker's report stream as a refused report, one alert line. */
   stateDir: z.string(),
   argv: z.array(z.string()).min(1),
+  /** The agent's sign-in files kept in step between the person's home and the worker's copy, under one lock. */
+  credentials: z
+    .strictObject({ home: z.string(), copy: z.string(), files: z.array(z.string()), lock: z.string() })
+    .optional(),
 });
 export type DoorSpec = z.infer<typeof doorSpecSchema>;
 

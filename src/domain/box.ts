@@ -194,6 +194,32 @@ export function outsideBox(file: string, home: string, homeCopy: string): string
   return inHome.startsWith('..') || path.isAbsolute(inHome) ? file : path.join(homeCopy, inHome);
 }
 
+/** The files each agent keeps its sign-in in (relative to the home): a boxed worker's copies are synced back. */
+export const AGENT_AUTH_FILES: Readonly<Record<string, readonly string[]>> = {
+  claude: ['.claude/.credentials.json'],
+  codex: ['.codex/auth.json'],
+  gemini: ['.gemini/oauth_creds.json'],
+  qwen: ['.qwen/oauth_creds.json'],
+  pi: ['.pi/agent/auth.json'],
+  opencode: ['.local/share/opencode/auth.json'],
+  kilo: ['.local/share/kilo/auth.json'],
+};
+
+/**
+ * What a sign-in file needs, from the hashes of its content as last synced, in the home and in the worker's copy: the
+ * copy changed (the agent refreshed its token) goes home; else a home that changed (a sibling or the person did) goes
+ * into the copy. A file missing on one side is never deleted on the other.
+ */
+export function credentialStep(
+  synced: string | undefined,
+  home: string | undefined,
+  copy: string | undefined,
+): 'push' | 'pull' | 'none' {
+  if (copy !== undefined && copy !== synced && copy !== home) return 'push';
+  if (home !== undefined && home !== synced && home !== copy) return 'pull';
+  return 'none';
+}
+
 /** Which kind of place a worker runs in: a linked worktree here, a box here, or an SSH host. */
 export type PlaceKind = 'worktree' | 'box' | 'host';
 

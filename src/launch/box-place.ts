@@ -5,11 +5,11 @@ import { emptyDoorReports } from '../adapters/door-files.js';
 import { makeFolder, pathExists, readUtf8, resolveLinks, writeTextFile } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
-import { privateAgentDir } from '../adapters/private-files.js';
+import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { presetOf } from '../agents/index.js';
-import { AGENT_HOME_FILES, agentMode, boxArgv, boxVerdict, doorPath, outsideBox, withMode } from '../domain/box.js';
+import { AGENT_AUTH_FILES, AGENT_HOME_FILES, agentMode, boxArgv, boxVerdict, doorPath, outsideBox, withMode } from '../domain/box.js';
 import {
   boxNetwork,
   endpointFiles,
@@ -162,6 +162,12 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     allow: [...network.allow],
     stateDir: fleet.paths.root,
     argv: boxed,
+    credentials: {
+      home,
+      copy: homeCopy,
+      files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
+      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+    },
   };
   return { argv: [...czarCommand(), 'box-door', JSON.stringify(door)], env };
 }

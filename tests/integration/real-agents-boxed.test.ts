@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing, type RealAgent } from '../helpers/real-agents.js';
+import type { RealFleet } from '../helpers/real-fleet.js';
 import { task, upRealFleet } from '../helpers/real-scenarios.js';
+import { waitFor } from '../helpers/wait.js';
+import { boxedHomeOf } from '../../src/launch/box-place.js';
 
 // Real agents, each in a box (sandbox: required): the scripted model endpoint is on this machine's loopback, outside
 // the box, reachable through the worker's network door and nothing else (found in the agent's env, args or settings
@@ -20,6 +25,25 @@ const work = (name: string, file: string, text: string): { name: string; task: s
     'SAY: Finished.',
   ),
 });
+
+/**
+ * The box's door keeps the agent's sign-in file in step with the person's home: one written there reaches the
+ * worker's copy, and one the agent refreshes in its copy goes home.
+ */
+async function expectSignInInStep(fx: RealFleet): Promise<void> {
+  const spec = fx.fleet.config.workers.find((worker) => worker.name === 'builder');
+  const copy = spec === undefined ? undefined : await boxedHomeOf(fx.fleet, spec);
+  if (copy === undefined) throw new Error('builder has no private home');
+  const file = '.claude/.credentials.json';
+  const read = (home: string) => readFile(path.join(home, file), 'utf8').catch(() => '');
+  await writeFile(path.join(fx.agent.home, file), '{"claudeAiOauth":{"accessToken":"from-home"}}');
+  await waitFor(async () => (await read(copy)).includes('from-home'), { timeoutMs: 10_000, what: 'the copy' });
+  await writeFile(path.join(copy, file), '{"claudeAiOauth":{"accessToken":"refreshed"}}');
+  await waitFor(async () => (await read(fx.agent.home)).includes('refreshed'), {
+    timeoutMs: 10_000,
+    what: 'the refreshed token at home',
+  });
+}
 
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
   for (const agent of AGENTS) {
@@ -40,6 +64,12 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
         );
         expect(workerIn(status, 'builder').tasks).toEqual(['builder', 'farewell']);
         expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
+        // Its records are in its private home, where czar reads its usage.
+        await fx.waitForStatus((s) => (workerIn(s, 'builder').usage?.tokens ?? 0) > 0, {
+          timeoutMs: 30_000,
+          what: "builder's usage read from its private home",
+        });
+        if (agent === 'claude') await expectSignInInStep(fx);
       },
       240_000 * REAL_AGENT_TIMEOUT_SCALE,
     );
