@@ -38,7 +38,7 @@ export function agentMode(
   verdict: BoxVerdict,
   mode: NoApprovalMode | undefined,
 ): { mode: NoApprovalMode | undefined; why: string } {
-  if (verdict.kind !== 'boxed') return { mode: undefined, why: 'not boxed, so its permission prompts stay as configured' };
+  if (verdict.kind !== 'boxed') return { mode: undefined, why: 'not boxed' };
   if (worker.sandbox?.prompts === 'keep') return { mode: undefined, why: 'sandbox.prompts: keep' };
   if (mode === undefined) return { mode: undefined, why: 'its agent has no no-approval mode' };
   return { mode, why: 'the box is its boundary, so the prompts that stall an unattended sprint go' };
