@@ -45,32 +45,28 @@ export function boxNetwork(preset: PresetName, texts: readonly string[], allowHo
  * Kilo's provider `baseURL`, pi's `baseUrl`, Codex's `base_url`), as the agent finds them: under its home, or where
  * its own variable moves them.
  */
-export function endpointFiles(preset: PresetName, env: Readonly<Record<string, string | undefined>>, home: string): string[] {
-  const under = (variable: string, fallback: string, names: readonly string[]): string[] =>
-    names.map((name) => path.join(env[variable] ?? path.join(home, fallback), name));
-  const xdg = env.XDG_CONFIG_HOME ?? path.join(home, '.config');
-  switch (preset) {
-    case 'codex':
-      return under('CODEX_HOME', '.codex', ['config.toml']);
-    case 'pi':
-      return under('PI_CODING_AGENT_DIR', path.join('.pi', 'agent'), ['models.json']);
-    case 'opencode':
-      return [
-        ...['opencode.json', 'opencode.jsonc', 'config.json'].map((name) => path.join(xdg, 'opencode', name)),
-        ...(env.OPENCODE_CONFIG === undefined ? [] : [env.OPENCODE_CONFIG]),
-      ];
-    case 'kilo':
-      return ['kilo.json', 'kilo.jsonc', 'opencode.json'].map((name) => path.join(xdg, 'kilo', name));
-    case 'claude':
-      return under('CLAUDE_CONFIG_DIR', '.claude', ['settings.json']);
-    case 'gemini':
-      return [path.join(home, '.gemini', 'settings.json')];
-    case 'qwen':
-      return [path.join(home, '.qwen', 'settings.json')];
-    default:
-      return [];
-  }
+export function endpointFiles(
+  preset: PresetName,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): string[] {
+  return ENDPOINT_FILES[preset]?.(env, home, env.XDG_CONFIG_HOME ?? path.join(home, '.config')) ?? [];
 }
+
+type FilesOf = (env: Readonly<Record<string, string | undefined>>, home: string, xdg: string) => string[];
+
+const ENDPOINT_FILES: Partial<Record<PresetName, FilesOf>> = {
+  codex: (env, home) => [path.join(env.CODEX_HOME ?? path.join(home, '.codex'), 'config.toml')],
+  pi: (env, home) => [path.join(env.PI_CODING_AGENT_DIR ?? path.join(home, '.pi', 'agent'), 'models.json')],
+  opencode: (env, _home, xdg) => [
+    ...['opencode.json', 'opencode.jsonc', 'config.json'].map((name) => path.join(xdg, 'opencode', name)),
+    ...(env.OPENCODE_CONFIG === undefined ? [] : [env.OPENCODE_CONFIG]),
+  ],
+  kilo: (_env, _home, xdg) => ['kilo.json', 'kilo.jsonc', 'opencode.json'].map((name) => path.join(xdg, 'kilo', name)),
+  claude: (env, home) => [path.join(env.CLAUDE_CONFIG_DIR ?? path.join(home, '.claude'), 'settings.json')],
+  gemini: (_env, home) => [path.join(home, '.gemini', 'settings.json')],
+  qwen: (_env, home) => [path.join(home, '.qwen', 'settings.json')],
+};
 
 const BASE_URL_PATTERN = /["']?[a-z_]*base_?url["']?\s*[:=]\s*["']([^"'\s]{1,500})["']/gi;
 

@@ -9,7 +9,16 @@ import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { presetOf } from '../agents/index.js';
-import { AGENT_AUTH_FILES, AGENT_HOME_FILES, agentMode, boxArgv, boxVerdict, doorPath, outsideBox, withMode } from '../domain/box.js';
+import {
+  AGENT_AUTH_FILES,
+  AGENT_HOME_FILES,
+  agentMode,
+  boxArgv,
+  boxVerdict,
+  doorPath,
+  outsideBox,
+  withMode,
+} from '../domain/box.js';
 import {
   boxNetwork,
   endpointFiles,

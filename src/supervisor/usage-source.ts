@@ -3,7 +3,12 @@ import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { recordFiles } from '../launch/conversation-start.js';
 import { agentRecords, presetOf } from '../agents/index.js';
 import type { IdentityParser } from '../agents/resume.js';
-import { boxedRecordContext, type AgentRecords, type RecordContext, type RecordPlaces } from '../agents/usage-records.js';
+import {
+  boxedRecordContext,
+  type AgentRecords,
+  type RecordContext,
+  type RecordPlaces,
+} from '../agents/usage-records.js';
 import type { WorkerMemory, WorkerModel } from '../domain/model.js';
 import { heldInWorktree, type RecordedConversation } from '../domain/resume.js';
 import { byModel, type WorkerUsage } from '../domain/usage.js';

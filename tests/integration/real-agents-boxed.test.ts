@@ -13,7 +13,7 @@ import { boxedHomeOf } from '../../src/launch/box-place.js';
 // the box, reachable through the worker's network door and nothing else (found in the agent's env, args or settings
 // files). Each agent's own settings ask before running a command (`allowShell: false`): it runs them unasked because
 // czar starts a boxed agent in its no-approval mode.
-const AGENTS: readonly RealAgent[] = ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'pi'];
+const AGENTS: readonly RealAgent[] = ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'pi', 'copilot', 'kilo'];
 
 /** A boxed worker's work: a commit, a done report, then its bonus task's commit. */
 const work = (name: string, file: string, text: string): { name: string; task: string } => ({

@@ -52,7 +52,12 @@ describe('sandbox: in the config', () => {
       ['b', undefined, '/home/dev/p-workers/b'],
       [
         'c',
-        { mode: 'required', allowHosts: ['registry.npmjs.org:443'], writable: ['/home/dev/p/cache', '/srv/out'], prompts: 'skip' },
+        {
+          mode: 'required',
+          allowHosts: ['registry.npmjs.org:443'],
+          writable: ['/home/dev/p/cache', '/srv/out'],
+          prompts: 'skip',
+        },
         '/home/dev/p/.czar/work/c',
       ],
     ]);
@@ -88,7 +93,10 @@ describe('sandbox: in the config', () => {
 describe('the box', () => {
   const worker = { name: 'a', worktree: '/p/.czar/work/a' };
   it('refuses required without an engine in one sentence, and runs on unboxed', () => {
-    const required = { ...worker, sandbox: { mode: 'required' as const, allowHosts: [], writable: [], prompts: 'skip' as const } };
+    const required = {
+      ...worker,
+      sandbox: { mode: 'required' as const, allowHosts: [], writable: [], prompts: 'skip' as const },
+    };
     const on = { ...worker, sandbox: { mode: 'on' as const, allowHosts: [], writable: [], prompts: 'skip' as const } };
     expect(boxVerdict(required, BWRAP)).toEqual({ kind: 'boxed' });
     expect(boxVerdict(required, NONE)).toEqual({
