@@ -1,3 +1,4 @@
+import type { NoApprovalMode } from '../domain/box.js';
 import type { AgentCommand, PresetName } from '../domain/config-types.js';
 import type { AgentResume } from './resume.js';
 import type { ReviewMode } from './review-call.js';
@@ -140,6 +141,11 @@ export interface AgentPreset {
    * instances share state in HOME that a start sets up (a database) and that hung when several started at once.
    */
   readonly startsOneAtATime?: true;
+  /**
+   * How it runs its tools without asking, which a boxed worker's agent starts in unless `sandbox.prompts: keep` (the
+   * box is the boundary); absent for an agent without such a mode.
+   */
+  readonly noApproval?: NoApprovalMode;
   /** Where it comes from and how it signs in, for `czar doctor`; absent for an agent it says nothing more of. */
   readonly install?: AgentInstall;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { outsideBox } from '../domain/box.js';
 import type { UsageFormat } from '../domain/usage.js';
 import type { PromptParser } from './recorded-prompts.js';
 
@@ -55,6 +56,23 @@ export const RECORD_ENV_KEYS = [
 /** Only the variables that say where records are (never an API key the worker's env: also holds). */
 export function recordsEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   return Object.fromEntries(RECORD_ENV_KEYS.flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
+}
+
+/**
+ * The record context of a boxed agent as czar sees it from outside the box: its home, the record folders its
+ * variables name under that home, and the transcripts its hooks named there, all in the home's private copy.
+ */
+export function boxedRecordContext(context: RecordContext, homeCopy: string): RecordContext {
+  const home = context.env.HOME;
+  if (home === undefined) return context;
+  const outside = (file: string): string => outsideBox(file, home, homeCopy);
+  const env = Object.fromEntries(
+    Object.entries(context.env).map(([key, value]) => [
+      key,
+      value !== undefined && (RECORD_ENV_KEYS as readonly string[]).includes(key) ? outside(value) : value,
+    ]),
+  );
+  return { ...context, env, transcripts: context.transcripts.map(outside) };
 }
 
 /** Claude Code names a project folder after the working directory, every character but letters and digits a `-`. */

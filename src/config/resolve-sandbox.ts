@@ -10,5 +10,6 @@ export function resolveSandbox(written: WrittenSandbox | undefined, configDir: s
     mode: written.mode,
     allowHosts: written.allow_hosts ?? [],
     writable: (written.writable ?? []).map((folder) => path.resolve(configDir, folder)),
+    prompts: written.prompts ?? 'skip',
   };
 }

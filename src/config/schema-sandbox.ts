@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SANDBOX_MODES } from '../domain/box.js';
+import { SANDBOX_MODES, SANDBOX_PROMPTS } from '../domain/box.js';
 import { quoted } from './schema-fields.js';
 
 /** The written `sandbox:` (fleet-wide or per worker): a mode, or the long form with what the box lets through. */
@@ -30,6 +30,10 @@ export const sandboxSchema = z
         .array(z.string().min(1))
         .optional()
         .meta({ description: 'Folders the boxed worker may write besides its own (relative to czar.yaml).' }),
+      prompts: z.enum(SANDBOX_PROMPTS).optional().meta({
+        description:
+          "skip (default): a boxed agent starts in its no-approval mode (Claude Code's bypass mode, Codex's full access, Gemini's YOLO), the box being the boundary; keep: as its args and settings say.",
+      }),
     }),
   ])
   .meta({ description: 'Run the worker (its agent, checks and reviewer) in a box of its own (bubblewrap on Linux).' });

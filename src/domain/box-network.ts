@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as z from 'zod';
 import type { PresetName } from './config-types.js';
 
@@ -39,6 +40,44 @@ export function boxNetwork(preset: PresetName, texts: readonly string[], allowHo
   return { allow: [...allow].sort(), loopbackPorts: [...loopbackPorts].sort((a, b) => a - b) };
 }
 
+/**
+ * The settings files where an agent may name its model endpoint rather than in its environment (OpenCode's and
+ * Kilo's provider `baseURL`, pi's `baseUrl`, Codex's `base_url`), as the agent finds them: under its home, or where
+ * its own variable moves them.
+ */
+export function endpointFiles(
+  preset: PresetName,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): string[] {
+  return ENDPOINT_FILES[preset]?.(env, home, env.XDG_CONFIG_HOME ?? path.join(home, '.config')) ?? [];
+}
+
+type FilesOf = (env: Readonly<Record<string, string | undefined>>, home: string, xdg: string) => string[];
+
+const ENDPOINT_FILES: Partial<Record<PresetName, FilesOf>> = {
+  codex: (env, home) => [path.join(env.CODEX_HOME ?? path.join(home, '.codex'), 'config.toml')],
+  pi: (env, home) => [path.join(env.PI_CODING_AGENT_DIR ?? path.join(home, '.pi', 'agent'), 'models.json')],
+  opencode: (env, _home, xdg) => [
+    ...['opencode.json', 'opencode.jsonc', 'config.json'].map((name) => path.join(xdg, 'opencode', name)),
+    ...(env.OPENCODE_CONFIG === undefined ? [] : [env.OPENCODE_CONFIG]),
+  ],
+  kilo: (_env, _home, xdg) => ['kilo.json', 'kilo.jsonc', 'opencode.json'].map((name) => path.join(xdg, 'kilo', name)),
+  claude: (env, home) => [path.join(env.CLAUDE_CONFIG_DIR ?? path.join(home, '.claude'), 'settings.json')],
+  gemini: (_env, home) => [path.join(home, '.gemini', 'settings.json')],
+  qwen: (_env, home) => [path.join(home, '.qwen', 'settings.json')],
+};
+
+const BASE_URL_PATTERN = /["']?[a-z_]*base_?url["']?\s*[:=]\s*["']([^"'\s]{1,500})["']/gi;
+
+/**
+ * The model endpoints a settings file names: the values of its base-URL keys only (`baseURL`, `baseUrl`, `base_url`,
+ * an `env` block's `*_BASE_URL`), in JSON, JSONC or TOML alike; other URLs in it (a `$schema`, docs) open nothing.
+ */
+export function endpointsIn(text: string): string[] {
+  return [...text.matchAll(BASE_URL_PATTERN)].flatMap((match) => (match[1] === undefined ? [] : [match[1]]));
+}
+
 /** The port the relay's CONNECT proxy listens on inside the box: the first from 3128 that no endpoint takes. */
 export function proxyPort(network: BoxNetwork): number {
   let port = 3128;
@@ -69,6 +108,10 @@ export const doorSpecSchema = z.strictObject({
   /** czar's state dir: a refusal goes into the worker's report stream as a refused report, one alert line. */
   stateDir: z.string(),
   argv: z.array(z.string()).min(1),
+  /** The agent's sign-in files kept in step between the person's home and the worker's copy, under one lock. */
+  credentials: z
+    .strictObject({ home: z.string(), copy: z.string(), files: z.array(z.string()), lock: z.string() })
+    .optional(),
 });
 export type DoorSpec = z.infer<typeof doorSpecSchema>;
 

@@ -16,9 +16,40 @@ export interface SandboxSpec {
   readonly allowHosts: readonly string[];
   /** Absolute paths the worker may write besides its own folder. */
   readonly writable: readonly string[];
+  /** skip (default): a boxed agent starts in its no-approval mode, the box being the boundary; keep: as configured. */
+  readonly prompts: SandboxPrompts;
 }
 
-export const SANDBOX_OFF: SandboxSpec = { mode: 'off', allowHosts: [], writable: [] };
+export const SANDBOX_PROMPTS = ['skip', 'keep'] as const;
+export type SandboxPrompts = (typeof SANDBOX_PROMPTS)[number];
+
+export const SANDBOX_OFF: SandboxSpec = { mode: 'off', allowHosts: [], writable: [], prompts: 'skip' };
+
+/** How an agent runs its tools without asking: its flags and environment, and the mode's name for a person. */
+export interface NoApprovalMode {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The no-approval mode a worker's agent starts in, or undefined when it starts as configured (and why). */
+export function agentMode(
+  worker: BoxedWorker,
+  verdict: BoxVerdict,
+  mode: NoApprovalMode | undefined,
+): { mode: NoApprovalMode | undefined; why: string } {
+  if (verdict.kind !== 'boxed') return { mode: undefined, why: 'not boxed' };
+  if (worker.sandbox?.prompts === 'keep') return { mode: undefined, why: 'sandbox.prompts: keep' };
+  if (mode === undefined) return { mode: undefined, why: 'its agent has no no-approval mode' };
+  return { mode, why: 'the box is its boundary, so the prompts that stall an unattended sprint go' };
+}
+
+/** `argv` with the mode's flags it lacks, right after the program (before any subcommand such as a resume). */
+export function withMode(argv: readonly string[], mode: NoApprovalMode): string[] {
+  const [program, ...rest] = argv;
+  const missing = mode.args.filter((arg) => !rest.includes(arg));
+  return program === undefined ? [...argv] : [program, ...missing, ...rest];
+}
 
 /** The engine found on this machine, or why there is none. */
 export type BoxEngine =
@@ -112,11 +143,26 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
  * For `czar doctor` and `czar up --dry-run`: one line per worker whose sandbox is not off, saying what its box lets it
  * do (or why it has none); nothing when no worker asks for a box.
  */
-export function boxLines(workers: readonly BoxedWorker[], engine: BoxEngine): string[] {
+export function boxLines<Worker extends BoxedWorker>(
+  workers: readonly Worker[],
+  engine: BoxEngine,
+  modeOf: (worker: Worker) => NoApprovalMode | undefined,
+): string[] {
   const boxed = workers.filter((worker) => worker.sandbox !== undefined && worker.sandbox.mode !== 'off');
   if (boxed.length === 0) return [];
   const found = engine.kind === 'bwrap' ? `${engine.version} at ${engine.path}` : `none (${engine.reason})`;
-  return [`sandbox engine: ${found}`, ...boxed.map((worker) => boxSummary(worker, boxVerdict(worker, engine)))];
+  return [
+    `sandbox engine: ${found}`,
+    ...boxed.flatMap((worker) => {
+      const verdict = boxVerdict(worker, engine);
+      const chosen = agentMode(worker, verdict, modeOf(worker));
+      const mode =
+        chosen.mode === undefined
+          ? `as configured: ${chosen.why}`
+          : `${chosen.mode.name}${chosen.mode.args.length === 0 ? '' : ` (${chosen.mode.args.join(' ')})`}: ${chosen.why}`;
+      return [boxSummary(worker, verdict), `${worker.name}: agent mode: ${mode}`];
+    }),
+  ];
 }
 
 function boxSummary(worker: BoxedWorker, verdict: BoxVerdict): string {
@@ -135,7 +181,44 @@ export const AGENT_HOME_FILES: Readonly<Record<string, readonly string[]>> = {
   qwen: ['.qwen'],
   pi: ['.pi'],
   opencode: ['.config/opencode', '.local/share/opencode'],
+  kilo: ['.config/kilo', '.local/share/kilo'],
+  copilot: ['.copilot'],
 };
+
+/**
+ * A boxed agent's path as czar finds it outside the box: what the agent wrote under its home sits in the home's
+ * private copy (`homeCopy`), everything else where it says.
+ */
+export function outsideBox(file: string, home: string, homeCopy: string): string {
+  const inHome = path.relative(home, file);
+  return inHome.startsWith('..') || path.isAbsolute(inHome) ? file : path.join(homeCopy, inHome);
+}
+
+/** The files each agent keeps its sign-in in (relative to the home): a boxed worker's copies are synced back. */
+export const AGENT_AUTH_FILES: Readonly<Record<string, readonly string[]>> = {
+  claude: ['.claude/.credentials.json'],
+  codex: ['.codex/auth.json'],
+  gemini: ['.gemini/oauth_creds.json'],
+  qwen: ['.qwen/oauth_creds.json'],
+  pi: ['.pi/agent/auth.json'],
+  opencode: ['.local/share/opencode/auth.json'],
+  kilo: ['.local/share/kilo/auth.json'],
+};
+
+/**
+ * What a sign-in file needs, from the hashes of its content as last synced, in the home and in the worker's copy: the
+ * copy changed (the agent refreshed its token) goes home; else a home that changed (a sibling or the person did) goes
+ * into the copy. A file missing on one side is never deleted on the other.
+ */
+export function credentialStep(
+  synced: string | undefined,
+  home: string | undefined,
+  copy: string | undefined,
+): 'push' | 'pull' | 'none' {
+  if (copy !== undefined && copy !== synced && copy !== home) return 'push';
+  if (home !== undefined && home !== synced && home !== copy) return 'pull';
+  return 'none';
+}
 
 /** Which kind of place a worker runs in: a linked worktree here, a box here, or an SSH host. */
 export type PlaceKind = 'worktree' | 'box' | 'host';

@@ -5,10 +5,29 @@ import { emptyDoorReports } from '../adapters/door-files.js';
 import { makeFolder, pathExists, readUtf8, resolveLinks, writeTextFile } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
-import { privateAgentDir } from '../adapters/private-files.js';
+import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
-import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath } from '../domain/box.js';
-import { boxNetwork, proxyEnv, proxyPort, type DoorSpec, type RelaySpec } from '../domain/box-network.js';
+import { readTextFile } from '../adapters/text-file.js';
+import { presetOf } from '../agents/index.js';
+import {
+  AGENT_AUTH_FILES,
+  AGENT_HOME_FILES,
+  agentMode,
+  boxArgv,
+  boxVerdict,
+  doorPath,
+  outsideBox,
+  withMode,
+} from '../domain/box.js';
+import {
+  boxNetwork,
+  endpointFiles,
+  endpointsIn,
+  proxyEnv,
+  proxyPort,
+  type DoorSpec,
+  type RelaySpec,
+} from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
@@ -74,6 +93,21 @@ async function verifyRepo(_fleet: Fleet, worker: WorkerSpec): Promise<void> {
   }
 }
 
+/**
+ * Where a boxed worker's agent keeps its home: the private copy its box shows at the home's path (its records, its
+ * sign-in); undefined for a worker that is not boxed or whose box was never made.
+ */
+export async function boxedHomeOf(fleet: Fleet, worker: WorkerSpec): Promise<string | undefined> {
+  if (worker.sandbox === undefined) return undefined;
+  const copy = privateHomePath(await privateAgentDir(fleet.config.project, fleet.paths.root, worker.name));
+  return (await pathExists(copy)) ? copy : undefined;
+}
+
+const privateHomePath = (agentDir: string): string => path.join(agentDir, 'home');
+
+/** A settings file larger than this is not an agent's settings: its endpoints are not looked for. */
+const SETTINGS_MAX_BYTES = 1024 * 1024;
+
 /** Said once per process: every worker of the launch would say the same. */
 let saidUnboxed = false;
 
@@ -96,10 +130,13 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   const home = agent.env.HOME ?? process.env.HOME ?? '/root';
   const hidden = [config.worktrees, path.dirname(fleet.tmux.socketPath())];
   const existing = await Promise.all(hidden.map(async (dir) => ((await pathExists(dir)) ? [dir] : [])));
-  const { PATH: pathVariable, ...env } = agent.env;
+  const homeCopy = await privateHome(privateHomePath(agentDir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []);
+  const mode = agentMode(worker, verdict, presetOf(worker.agent).noApproval).mode;
+  const argv = mode === undefined ? agent.argv : withMode(agent.argv, mode);
+  const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
   const network = boxNetwork(
     worker.agent.preset,
-    [...Object.values(agent.env), ...agent.argv],
+    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home, homeCopy))],
     worker.sandbox?.allowHosts ?? [],
   );
   const port = proxyPort(network);
@@ -109,14 +146,14 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     socket: path.join(fleet.paths.root, socketName),
     ports: [...network.loopbackPorts],
     proxyPort: port,
-    argv: agent.argv,
+    argv,
   };
   const boxed = boxArgv(engine.path, {
     folder: worker.worktree,
     door: doorFolder,
     stateDir: fleet.paths.root,
     home,
-    homeCopy: await privateHome(path.join(agentDir, 'home'), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
+    homeCopy,
     readable: [
       config.repo,
       PACKAGE_ROOT,
@@ -134,8 +171,30 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     allow: [...network.allow],
     stateDir: fleet.paths.root,
     argv: boxed,
+    credentials: {
+      home,
+      copy: homeCopy,
+      files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
+      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+    },
   };
   return { argv: [...czarCommand(), 'box-door', JSON.stringify(door)], env };
+}
+
+/** The endpoints the agent's settings files name, read where the box shows them: under the home, its private copy. */
+async function configEndpoints(
+  worker: WorkerSpec,
+  env: Readonly<Record<string, string>>,
+  home: string,
+  homeCopy: string,
+): Promise<string[]> {
+  const texts = await Promise.all(
+    endpointFiles(worker.agent.preset, env, home).map(async (file) => {
+      const read = await readTextFile(outsideBox(file, home, homeCopy), SETTINGS_MAX_BYTES);
+      return read.ok ? endpointsIn(read.text) : [];
+    }),
+  );
+  return texts.flat();
 }
 
 /**

@@ -11,7 +11,8 @@ import {
   sessionFolderFiles,
 } from '../adapters/transcripts.js';
 import { agentRecords, presetOf } from '../agents/index.js';
-import type { RecordPlaces } from '../agents/usage-records.js';
+import { boxedRecordContext, type RecordContext, type RecordPlaces } from '../agents/usage-records.js';
+import { boxedHomeOf } from './box-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { reportFile } from '../domain/paths.js';
 import { restartStart, type RestartStart } from '../domain/resume.js';
@@ -66,12 +67,14 @@ export async function conversationStart(
   const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
   const word = await hookWord(fleet, spec.name);
   const record = await readRecord(fleet.paths, spec.name);
-  const records = agentRecords(spec.agent.preset, {
+  const context: RecordContext = {
     worktree,
     // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
     env: { ...process.env, ...spec.agent.env, ...spec.env },
     transcripts: word.transcript === undefined ? [] : [word.transcript],
-  });
+  };
+  const copy = await boxedHomeOf(fleet, spec);
+  const records = agentRecords(spec.agent.preset, copy === undefined ? context : boxedRecordContext(context, copy));
   const look = !fresh && resume !== undefined && records !== undefined && onThisDisk(spec);
   const conversations = look
     ? await readConversations(await recordFiles(records.places, Date.now()), {

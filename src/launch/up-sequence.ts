@@ -4,6 +4,7 @@ import { modifiedAt } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
+import { presetOf } from '../agents/index.js';
 import { boxLines, boxVerdict } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
@@ -287,5 +288,5 @@ async function boxesOf(workers: readonly WorkerSpec[]): Promise<{ lines: string[
   if (!workers.some((worker) => worker.sandbox !== undefined)) return { lines: [], refused: undefined };
   const engine = await findBoxEngine();
   const refusal = workers.map((worker) => boxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
-  return { lines: boxLines(workers, engine), refused: refusal?.why };
+  return { lines: boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval), refused: refusal?.why };
 }

@@ -1,6 +1,7 @@
 import { onThisDisk } from '../domain/box.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { presetOf } from '../agents/index.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import type { WorkerModel } from '../domain/model.js';
 import type { ConversationsObservation } from '../domain/observations.js';
 import type { ModelStore } from './model-store.js';
@@ -19,10 +20,19 @@ export class LocalUsage implements Source {
   /** Each worktree as its agent sees it, links resolved once. */
   private readonly realWorktrees = new Map<string, string>();
   /** The czar's environment, copied once: spreading the live process.env (each key a call into the runtime) was costly. */
-  private readonly subjects = new UsageSubjects({ ...process.env }, (worker) => this.realWorktrees.get(worker));
+  private readonly subjects = new UsageSubjects(
+    { ...process.env },
+    (worker) => this.realWorktrees.get(worker),
+    (worker) => this.homeCopies.get(worker),
+  );
+  /** Each boxed worker's private home, where its agent's records are, once its box has made it. */
+  private readonly homeCopies = new Map<string, string>();
 
-  /** `onActivity` wakes the loop when a watched record folder changes. */
-  constructor(onActivity: () => void) {
+  /** `onActivity` wakes the loop when a watched record folder changes; `homeCopyOf` finds a boxed worker's home. */
+  constructor(
+    onActivity: () => void,
+    private readonly homeCopyOf: (spec: WorkerSpec) => Promise<string | undefined>,
+  ) {
     this.usage = new UsageSource(onActivity);
   }
 
@@ -33,6 +43,10 @@ export class LocalUsage implements Source {
       const name = worker.spec.name;
       if (!this.realWorktrees.has(name))
         this.realWorktrees.set(name, await resolveLinks(worker.spec.worktree).catch(() => worker.spec.worktree));
+      if (worker.spec.sandbox !== undefined && !this.homeCopies.has(name)) {
+        const copy = await this.homeCopyOf(worker.spec);
+        if (copy !== undefined) this.homeCopies.set(name, copy);
+      }
     }
     const changed = await this.usage.poll(this.subjects.of(local), Date.now());
     for (const [name, usage] of changed) store.update(name, (model) => ({ ...model, usage }));

@@ -1,4 +1,5 @@
 import { makeFolder, removeFile, writeTextFile } from '../adapters/file-system.js';
+import { boxedHomeOf } from '../launch/box-place.js';
 import { registerCzar, unregisterCzar } from '../adapters/registry.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
@@ -82,7 +83,10 @@ export class Supervisor {
     this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
     this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base, () => this.schedule());
-    this.usage = new LocalUsage(() => this.schedule());
+    this.usage = new LocalUsage(
+      () => this.schedule(),
+      (spec) => boxedHomeOf(fleet, spec),
+    );
     this.executor = new Executor(
       fleet,
       {

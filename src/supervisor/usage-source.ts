@@ -3,7 +3,12 @@ import { watchPaths, type Watch } from '../adapters/watcher.js';
 import { recordFiles } from '../launch/conversation-start.js';
 import { agentRecords, presetOf } from '../agents/index.js';
 import type { IdentityParser } from '../agents/resume.js';
-import type { AgentRecords, RecordPlaces } from '../agents/usage-records.js';
+import {
+  boxedRecordContext,
+  type AgentRecords,
+  type RecordContext,
+  type RecordPlaces,
+} from '../agents/usage-records.js';
 import type { WorkerMemory, WorkerModel } from '../domain/model.js';
 import { heldInWorktree, type RecordedConversation } from '../domain/resume.js';
 import { byModel, type WorkerUsage } from '../domain/usage.js';
@@ -174,7 +179,12 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
 export class UsageSubjects {
   private readonly known = new Map<
     string,
-    { readonly transcript: string | undefined; readonly tasks: WorkerMemory['tasks']; readonly subject: UsageSubject }
+    {
+      readonly transcript: string | undefined;
+      readonly tasks: WorkerMemory['tasks'];
+      readonly copy: string | undefined;
+      readonly subject: UsageSubject;
+    }
   >();
 
   /**
@@ -184,6 +194,8 @@ export class UsageSubjects {
   constructor(
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly realWorktree: (worker: string) => string | undefined = () => undefined,
+    /** A boxed worker's private home, where its agent's records are; undefined for one that is not boxed. */
+    private readonly homeCopy: (worker: string) => string | undefined = () => undefined,
   ) {}
 
   of(workers: readonly WorkerModel[]): UsageSubject[] {
@@ -201,17 +213,24 @@ export class UsageSubjects {
     // The hook's word, so untrusted: only an absolute path to a JSONL file points at a folder to list.
     const transcript = isTranscriptPath(worker.report?.transcriptPath) ? worker.report.transcriptPath : undefined;
     const known = this.known.get(worker.spec.name);
-    if (known !== undefined && known.transcript === transcript && known.tasks === worker.memory.tasks)
+    if (
+      known !== undefined &&
+      known.transcript === transcript &&
+      known.tasks === worker.memory.tasks &&
+      known.copy === this.homeCopy(worker.spec.name)
+    )
       return known.subject;
+    const copy = this.homeCopy(worker.spec.name);
+    const context: RecordContext = {
+      worktree: worker.spec.worktree,
+      // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
+      env: { ...this.env, ...worker.spec.agent.env, ...worker.spec.env },
+      transcripts: transcript === undefined ? [] : [transcript],
+    };
     const records =
-      known !== undefined && known.transcript === transcript
+      known !== undefined && known.transcript === transcript && known.copy === copy
         ? known.subject.records
-        : agentRecords(worker.spec.agent.preset, {
-            worktree: worker.spec.worktree,
-            // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
-            env: { ...this.env, ...worker.spec.agent.env, ...worker.spec.env },
-            transcripts: transcript === undefined ? [] : [transcript],
-          });
+        : agentRecords(worker.spec.agent.preset, copy === undefined ? context : boxedRecordContext(context, copy));
     const identity = this.identity(worker);
     const subject: UsageSubject = {
       name: worker.spec.name,
@@ -226,7 +245,7 @@ export class UsageSubjects {
       })),
       ...pending(worker),
     };
-    this.known.set(worker.spec.name, { transcript, tasks: worker.memory.tasks, subject });
+    this.known.set(worker.spec.name, { transcript, tasks: worker.memory.tasks, copy, subject });
     return subject;
   }
 }

@@ -83,10 +83,10 @@ export async function claudeAgent(endpoint: ModelEndpoint, options: RealAgentOpt
 }
 
 /**
- * Codex: a custom model provider (so no ChatGPT sign-in screen) on the Responses API, no approvals, no sandbox,
- * no retries. The folder-trust dialog is left to czar.
+ * Codex: a custom model provider (so no ChatGPT sign-in screen) on the Responses API, no approvals, no sandbox
+ * (`allowShell: false`: asks first, in its workspace-write sandbox), no retries. The folder-trust dialog is left to czar.
  */
-export async function codexAgent(endpoint: ModelEndpoint): Promise<RealAgentCommand> {
+export async function codexAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
   // Outside the temp dir: Codex makes no links to its sandbox helper under it, and with a system bubblewrap older
   // than 0.9 (Debian 12's, no --argv0) its sandboxed commands start through those links.
   const home = await tempDir('czar-codex-home-', homedir());
@@ -95,8 +95,9 @@ export async function codexAgent(endpoint: ModelEndpoint): Promise<RealAgentComm
   const config = [
     'model = "fake-model"',
     'model_provider = "fake"',
-    'approval_policy = "never"',
-    'sandbox_mode = "danger-full-access"',
+    ...(options.allowShell === false
+      ? ['approval_policy = "on-request"', 'sandbox_mode = "workspace-write"']
+      : ['approval_policy = "never"', 'sandbox_mode = "danger-full-access"']),
     '[model_providers.fake]',
     'name = "Fake"',
     `base_url = "${endpoint.url}/v1"`,

@@ -1,40 +1,75 @@
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing, type RealAgent } from '../helpers/real-agents.js';
+import type { RealFleet } from '../helpers/real-fleet.js';
 import { task, upRealFleet } from '../helpers/real-scenarios.js';
+import { waitFor } from '../helpers/wait.js';
+import { boxedHomeOf } from '../../src/launch/box-place.js';
 
 // Real agents, each in a box (sandbox: required): the scripted model endpoint is on this machine's loopback, outside
-// the box, reachable through the worker's network door and nothing else.
-const AGENTS: readonly RealAgent[] = ['claude'];
+// the box, reachable through the worker's network door and nothing else (found in the agent's env, args or settings
+// files). Each agent's own settings ask before running a command (`allowShell: false`): it runs them unasked because
+// czar starts a boxed agent in its no-approval mode.
+const AGENTS: readonly RealAgent[] = ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'pi', 'copilot', 'kilo'];
+
+/** A boxed worker's work: a commit, a done report, then its bonus task's commit. */
+const work = (name: string, file: string, text: string): { name: string; task: string } => ({
+  name,
+  task: task(
+    `Write ${file} and commit it.`,
+    `RUN: echo ${text} > ${file} && git add ${file} && git commit -qm "add ${text}"`,
+    `RUN: czar report --task ${name} --state done --note "${file} committed"`,
+    'SAY: Finished.',
+  ),
+});
+
+/**
+ * The box's door keeps the agent's sign-in file in step with the person's home: one written there reaches the
+ * worker's copy, and one the agent refreshes in its copy goes home.
+ */
+async function expectSignInInStep(fx: RealFleet): Promise<void> {
+  const spec = fx.fleet.config.workers.find((worker) => worker.name === 'builder');
+  const copy = spec === undefined ? undefined : await boxedHomeOf(fx.fleet, spec);
+  if (copy === undefined) throw new Error('builder has no private home');
+  const file = '.claude/.credentials.json';
+  const read = (home: string) => readFile(path.join(home, file), 'utf8').catch(() => '');
+  await writeFile(path.join(fx.agent.home, file), '{"claudeAiOauth":{"accessToken":"from-home"}}');
+  await waitFor(async () => (await read(copy)).includes('from-home'), { timeoutMs: 10_000, what: 'the copy' });
+  await writeFile(path.join(copy, file), '{"claudeAiOauth":{"accessToken":"refreshed"}}');
+  await waitFor(async () => (await read(fx.agent.home)).includes('refreshed'), {
+    timeoutMs: 10_000,
+    what: 'the refreshed token at home',
+  });
+}
 
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
   for (const agent of AGENTS) {
     const missing = realAgentsMissing(agent);
     it.skipIf(missing !== '')(
-      `${agent} commits, reports done and is verified from inside its box${missing}`,
+      `${agent} commits, reports done, is verified and gets its bonus task from inside its box${missing}`,
       async () => {
         const { fx } = await upRealFleet(agent, {
           sandbox: 'required',
+          agentOptions: { allowShell: false },
           checks: [{ name: 'hello', run: 'test -f hello.txt' }],
-          workers: [
-            {
-              name: 'builder',
-              task: task(
-                'Write the greeting and commit it.',
-                'RUN: echo hello > hello.txt && git add hello.txt && git commit -qm "add hello"',
-                'RUN: czar report --task builder --state done --note "hello committed"',
-                'SAY: Finished.',
-              ),
-            },
-          ],
+          workers: [work('builder', 'hello.txt', 'hello')],
+          bonus: [work('farewell', 'bye.txt', 'bye')],
         });
-        const status = await fx.waitForStatus((s) => workerIn(s, 'builder').state === 'verified', {
-          timeoutMs: 120_000 * REAL_AGENT_TIMEOUT_SCALE,
-          what: 'builder verified',
+        const status = await fx.waitForStatus(
+          (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'verified',
+          { timeoutMs: 120_000 * REAL_AGENT_TIMEOUT_SCALE, what: 'builder verified after its bonus task' },
+        );
+        expect(workerIn(status, 'builder').tasks).toEqual(['builder', 'farewell']);
+        expect(await fx.commits('builder')).toEqual(['add bye', 'add hello']);
+        // Its records are in its private home, where czar reads its usage.
+        await fx.waitForStatus((s) => (workerIn(s, 'builder').usage?.tokens ?? 0) > 0, {
+          timeoutMs: 30_000,
+          what: "builder's usage read from its private home",
         });
-        expect(workerIn(status, 'builder').state).toBe('verified');
-        expect(await fx.commits('builder')).toEqual(['add hello']);
+        if (agent === 'claude') await expectSignInInStep(fx);
       },
       240_000 * REAL_AGENT_TIMEOUT_SCALE,
     );

@@ -58,12 +58,14 @@ describe('a box without an engine', () => {
       expect(notes).toContain(
         `  must: boxed (required); writes ${path.join(fx.root, '.czar', 'work', 'must')}, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings`,
       );
+      expect(notes).toContain('  must: agent mode: as configured: its agent has no no-approval mode');
     }
     notes.length = 0;
     process.env.CZAR_BWRAP = 'none';
     try {
       expect(await launch(fx.fleet, { fetch: false, dryRun: true }, say)).toBe(1);
       expect(notes).toContain('  may: not boxed: no sandbox engine (CZAR_BWRAP=none); sandbox: on runs it unboxed');
+      expect(notes).toContain('  may: agent mode: as configured: not boxed');
       await expect(launch(fx.fleet, { fetch: false, dryRun: false }, say)).rejects.toThrow(
         'worker "must" has sandbox: required but this machine has no sandbox engine (CZAR_BWRAP=none); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.',
       );

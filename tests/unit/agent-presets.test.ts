@@ -49,6 +49,13 @@ describe('claude preset against real screens', () => {
     expect(claude.dialogs.find((d) => d.id === 'claude-api-key')?.keys).toEqual(['1']);
   });
 
+  it('accepts its bypass mode warning with "2" because the default is "No, exit", and is not ready behind it', () => {
+    const bypass = screen('claude-bypass');
+    expect(dialogIds(claude, bypass)).toEqual(['claude-bypass']);
+    expect(claude.isReady(bypass)).toBe(false);
+    expect(claude.dialogs.find((d) => d.id === 'claude-bypass')?.keys).toEqual(['2']);
+  });
+
   it('is ready with an empty input box and not busy', () => {
     const ready = screen('claude-ready');
     expect(claude.isReady(ready)).toBe(true);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
-import { boxArgv, boxLines, boxVerdict, type BoxEngine } from '../../src/domain/box.js';
+import { presetFor } from '../../src/agents/index.js';
+import { boxedRecordContext } from '../../src/agents/usage-records.js';
+import { agentMode, boxArgv, boxLines, boxVerdict, withMode, type BoxEngine } from '../../src/domain/box.js';
+import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/box-network.js';
 
 function checked(text: string) {
   return checkConfigText(text, 'czar.yaml');
@@ -45,11 +48,16 @@ describe('sandbox: in the config', () => {
       ].join('\n'),
     );
     expect(config.workers.map((worker) => [worker.name, worker.sandbox, worker.worktree])).toEqual([
-      ['a', { mode: 'on', allowHosts: [], writable: [] }, '/home/dev/p/.czar/work/a'],
+      ['a', { mode: 'on', allowHosts: [], writable: [], prompts: 'skip' as const }, '/home/dev/p/.czar/work/a'],
       ['b', undefined, '/home/dev/p-workers/b'],
       [
         'c',
-        { mode: 'required', allowHosts: ['registry.npmjs.org:443'], writable: ['/home/dev/p/cache', '/srv/out'] },
+        {
+          mode: 'required',
+          allowHosts: ['registry.npmjs.org:443'],
+          writable: ['/home/dev/p/cache', '/srv/out'],
+          prompts: 'skip',
+        },
         '/home/dev/p/.czar/work/c',
       ],
     ]);
@@ -85,17 +93,21 @@ describe('sandbox: in the config', () => {
 describe('the box', () => {
   const worker = { name: 'a', worktree: '/p/.czar/work/a' };
   it('refuses required without an engine in one sentence, and runs on unboxed', () => {
-    const required = { ...worker, sandbox: { mode: 'required' as const, allowHosts: [], writable: [] } };
-    const on = { ...worker, sandbox: { mode: 'on' as const, allowHosts: [], writable: [] } };
+    const required = {
+      ...worker,
+      sandbox: { mode: 'required' as const, allowHosts: [], writable: [], prompts: 'skip' as const },
+    };
+    const on = { ...worker, sandbox: { mode: 'on' as const, allowHosts: [], writable: [], prompts: 'skip' as const } };
     expect(boxVerdict(required, BWRAP)).toEqual({ kind: 'boxed' });
     expect(boxVerdict(required, NONE)).toEqual({
       kind: 'refused',
       why: 'worker "a" has sandbox: required but this machine has no sandbox engine (bwrap is not installed); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.',
     });
     expect(boxVerdict(on, NONE).kind).toBe('unboxed');
-    expect(boxLines([on, { name: 'b', worktree: '/w/b' }], BWRAP)).toEqual([
+    expect(boxLines([on, { name: 'b', worktree: '/w/b' }], BWRAP, () => undefined)).toEqual([
       'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap',
       'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings',
+      'a: agent mode: as configured: its agent has no no-approval mode',
     ]);
   });
 
@@ -121,5 +133,72 @@ describe('the box', () => {
     for (const flag of ['--unshare-pid', '--unshare-net', '--die-with-parent', '--cap-drop ALL', '--unsetenv TMUX'])
       expect(line).toContain(flag);
     expect(argv.slice(-4)).toEqual(['/p/.czar/work/a', '--', 'sim', '--x']);
+  });
+});
+
+describe("a boxed agent's mode, endpoints and records", () => {
+  const sandbox = { mode: 'on' as const, allowHosts: [], writable: [], prompts: 'skip' as const };
+  const worker = { name: 'a', worktree: '/p/.czar/work/a', sandbox };
+  const claude = presetFor('claude').noApproval;
+
+  it('starts a boxed agent in its no-approval mode, flags right after the program, unless prompts: keep', () => {
+    expect(agentMode(worker, { kind: 'boxed' }, claude).mode?.args).toEqual(['--dangerously-skip-permissions']);
+    expect(agentMode({ ...worker, sandbox: { ...sandbox, prompts: 'keep' } }, { kind: 'boxed' }, claude)).toEqual({
+      mode: undefined,
+      why: 'sandbox.prompts: keep',
+    });
+    expect(agentMode(worker, { kind: 'unboxed', why: 'no engine' }, claude).mode).toBeUndefined();
+    const codex = presetFor('codex').noApproval;
+    if (codex === undefined) throw new Error('codex has a no-approval mode');
+    expect(withMode(['codex', '--no-daemon', 'resume', 'id'], codex)).toEqual([
+      'codex',
+      '--dangerously-bypass-approvals-and-sandbox',
+      '--no-daemon',
+      'resume',
+      'id',
+    ]);
+    if (claude === undefined) throw new Error('claude has a no-approval mode');
+    expect(withMode(['claude', '--dangerously-skip-permissions'], claude)).toEqual([
+      'claude',
+      '--dangerously-skip-permissions',
+    ]);
+    expect(boxLines([{ ...worker, agent: 'claude' }], BWRAP, () => claude).at(-1)).toBe(
+      'a: agent mode: bypass permissions mode (--dangerously-skip-permissions): the box is its boundary, so the prompts that stall an unattended sprint go',
+    );
+  });
+
+  it("opens the endpoints an agent's settings files name, and no other URL in them", () => {
+    const opencode = JSON.stringify({
+      $schema: 'https://opencode.ai/config.json',
+      provider: { fake: { options: { baseURL: 'http://127.0.0.1:4100/v1' } } },
+    });
+    const codex = 'model = "m"\n[model_providers.fake]\nbase_url = "https://llm.example.com:8443/v1"\n';
+    const found = [...endpointsIn(opencode), ...endpointsIn(codex), ...endpointsIn('{"baseUrl": "http://10.0.0.2"}')];
+    expect(found).toEqual(['http://127.0.0.1:4100/v1', 'https://llm.example.com:8443/v1', 'http://10.0.0.2']);
+    expect(boxNetwork('opencode', found, [])).toEqual({
+      allow: ['10.0.0.2:80', '127.0.0.1:4100', 'llm.example.com:8443'],
+      loopbackPorts: [4100],
+    });
+    expect(endpointFiles('codex', { CODEX_HOME: '/h/c' }, '/h')).toEqual(['/h/c/config.toml']);
+    expect(endpointFiles('pi', {}, '/h')).toEqual(['/h/.pi/agent/models.json']);
+    expect(endpointFiles('opencode', {}, '/h')[0]).toBe('/h/.config/opencode/opencode.json');
+  });
+
+  it("reads a boxed agent's records in its private home, where the box put them", () => {
+    const context = boxedRecordContext(
+      {
+        worktree: '/p/.czar/work/a',
+        env: { HOME: '/h', CODEX_HOME: '/h/.codex', CLAUDE_CONFIG_DIR: '/etc/claude', ANTHROPIC_API_KEY: '/h/k' },
+        transcripts: ['/h/.claude/projects/x/s.jsonl'],
+      },
+      '/cache/a/home',
+    );
+    expect(context.env).toEqual({
+      HOME: '/cache/a/home',
+      CODEX_HOME: '/cache/a/home/.codex',
+      CLAUDE_CONFIG_DIR: '/etc/claude',
+      ANTHROPIC_API_KEY: '/h/k',
+    });
+    expect(context.transcripts).toEqual(['/cache/a/home/.claude/projects/x/s.jsonl']);
   });
 });

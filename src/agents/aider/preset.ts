@@ -9,6 +9,7 @@ import { NO_SIGNALS } from '../signals.js';
  */
 export const aiderPreset: AgentPreset = {
   name: 'aider',
+  noApproval: { name: 'yes-always mode', args: ['--yes-always'] },
   defaults: PRESET_DEFAULTS.aider,
   isReady: (screen) => /^(?:[a-z-]+)?>(?:\s|$)/.test(lastNonBlank(screenLines(screen))),
   settleMs: 500,

@@ -26,6 +26,12 @@ const dialogs: readonly Dialog[] = [
     keys: ['1'],
     why: 'the worker was started with this ANTHROPIC_API_KEY on purpose, and the highlighted default is "No"',
   },
+  {
+    id: 'claude-bypass',
+    match: /running in Bypass Permissions mode[\s\S]*2\. Yes, I accept/,
+    keys: ['2'],
+    why: 'czar started it in bypass mode inside its box, the sandbox the warning asks for; "2" picks "Yes, I accept" explicitly, as the highlighted default is "No, exit"',
+  },
 ];
 
 /** The text inside the input box: the `❯` line and its continuation lines between the last pair of rules. */
@@ -62,6 +68,8 @@ const HOOK_EVENTS = [
 
 export const claudePreset: AgentPreset = {
   name: 'claude',
+  // IS_SANDBOX: Claude Code refuses its bypass mode as root (CI, containers) unless told it runs in a sandbox.
+  noApproval: { name: 'bypass permissions mode', args: ['--dangerously-skip-permissions'], env: { IS_SANDBOX: '1' } },
   defaults: PRESET_DEFAULTS.claude,
   isReady: (screen) => claudeInputText(screen) !== undefined && !dialogs.some((dialog) => dialog.match.test(screen)),
   settleMs: 300,

@@ -35,6 +35,8 @@ export function codexInputText(screen: string): string | undefined {
  */
 export const codexPreset: AgentPreset = {
   name: 'codex',
+  // Its own sandbox off too: it nests a bwrap, which a box's pid namespace and dropped capabilities make fail.
+  noApproval: { name: 'full access, its own sandbox off', args: ['--dangerously-bypass-approvals-and-sandbox'] },
   defaults: PRESET_DEFAULTS.codex,
   // Measured: for about a second at start Codex draws its logo over a demo composer with no model footer, then
   // replaces it with the trust dialog or the sign-in screen; only the real composer has the footer.

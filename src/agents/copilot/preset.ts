@@ -60,6 +60,7 @@ export function copilotIsBusy(screen: string): boolean {
 
 export const copilotPreset: AgentPreset = {
   name: 'copilot',
+  noApproval: { name: 'YOLO mode (every tool, path and URL allowed)', args: ['--yolo'] },
   defaults: PRESET_DEFAULTS.copilot,
   isReady: (screen) => (inputBox(screen)?.above ?? 0) > 0 && !dialogs.some((dialog) => dialog.match.test(screen)),
   settleMs: 500,

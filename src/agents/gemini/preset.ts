@@ -68,6 +68,7 @@ const HOOK_EVENTS = [
 
 export const geminiPreset: AgentPreset = {
   name: 'gemini',
+  noApproval: { name: 'YOLO mode', args: ['--yolo'] },
   defaults: PRESET_DEFAULTS.gemini,
   isReady: (screen) => geminiInputText(screen) !== undefined && !dialogs.some((dialog) => dialog.match.test(screen)),
   settleMs: 300,

@@ -12,6 +12,7 @@ import { openCodeSetup, opencodePreset } from '../opencode/preset.js';
 export const kiloPreset: AgentPreset = {
   ...opencodePreset,
   name: 'kilo',
+  noApproval: { name: 'auto mode', args: ['--auto'] },
   defaults: PRESET_DEFAULTS.kilo,
   // Measured: 45-60 s from start to the input box on a loaded two-core machine.
   readyTimeoutMs: 180_000,

@@ -73,6 +73,8 @@ export function opencodeIsWaiting(screen: string): boolean {
  */
 export const opencodePreset: AgentPreset = {
   name: 'opencode',
+  // A runtime overlay on its config's `permission:` (the last matching rule wins, so `*` covers a `bash: ask`).
+  noApproval: { name: 'every permission allowed', args: [], env: { OPENCODE_PERMISSION: '{"*":"allow"}' } },
   defaults: PRESET_DEFAULTS.opencode,
   isReady: (screen) => inputBox(screen) !== undefined,
   settleMs: 500,

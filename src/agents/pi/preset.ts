@@ -36,6 +36,7 @@ export function piInputText(screen: string): string | undefined {
  */
 export const piPreset: AgentPreset = {
   name: 'pi',
+  noApproval: { name: 'its only mode (it never asks)', args: [] },
   defaults: PRESET_DEFAULTS.pi,
   isReady: (screen) => piInputText(screen) !== undefined,
   settleMs: 300,

@@ -44,6 +44,7 @@ const HOOK_EVENTS = [
 
 export const qwenPreset: AgentPreset = {
   name: 'qwen',
+  noApproval: { name: 'YOLO mode', args: ['--yolo'] },
   defaults: PRESET_DEFAULTS.qwen,
   // Measured with 0.15: a paste while "Initializing..." shows lost its newline 2 times in 12.
   isReady: (screen) => qwenInputText(screen) !== undefined && !/Initializing\.\.\./.test(screen),

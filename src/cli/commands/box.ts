@@ -1,3 +1,4 @@
+import { keepCredentialsInStep } from '../../adapters/credential-sync.js';
 import { writeRefusal } from '../../adapters/report-files.js';
 import { jsonIn } from '../../adapters/state-files.js';
 import { runInTerminal, serveDoor, serveRelay } from '../../adapters/net-door.js';
@@ -22,6 +23,9 @@ function specOf<T>(
   return spec.data;
 }
 
+/** How often a boxed agent's sign-in files are compared with the person's: a refreshed token goes home within it. */
+const CREDENTIALS_EVERY_MS = 2000;
+
 export const boxDoorCommand: Command = {
   name: 'box-door',
   forWorkers: true,
@@ -42,8 +46,11 @@ export const boxDoorCommand: Command = {
         );
       },
     );
+    const credentials =
+      spec.credentials === undefined ? undefined : await keepCredentialsInStep(spec.credentials, CREDENTIALS_EVERY_MS);
     const code = await runInTerminal(spec.argv);
     door.close();
+    await credentials?.stop();
     return code;
   },
 };

@@ -4,7 +4,7 @@ import { findBoxEngine, landlockListed } from '../../adapters/box-engine.js';
 import { boxLines, boxVerdict } from '../../domain/box.js';
 import type { WorkerSpec } from '../../domain/config-types.js';
 import { ghLoggedIn } from '../../adapters/gh.js';
-import { agentKind } from '../../agents/index.js';
+import { agentKind, presetOf } from '../../agents/index.js';
 import { gitVersion } from '../../adapters/git.js';
 import { Tmux } from '../../adapters/tmux.js';
 import { lookUpCommand } from '../../adapters/which.js';
@@ -109,7 +109,7 @@ async function checkBoxes(workers: readonly WorkerSpec[]): Promise<Check[]> {
     ? 'listed by the kernel (not used: the box has no network at all)'
     : 'not listed by the kernel (not needed)';
   return [
-    ...boxLines(workers, engine).map((line) => ({
+    ...boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval).map((line) => ({
       ok: ![...refused].some((name) => line.startsWith(`${name}:`)),
       line: `sandbox: ${line}`,
     })),
