@@ -1,10 +1,32 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
 import { GitExit } from './git-errors.js';
 import { cleanEnv } from './process.js';
 
 const clients = new Map<string, SimpleGit>();
+
+/** Folders whose repositories czar reads as a stranger's: the boxed workers' own (see `readAsStrangers`). */
+const strangerRoots = new Set<string>();
+
+/**
+ * Every git call czar makes under `root` runs with the repository's hooks and file-system monitor switched off: the
+ * repositories there are boxed workers' own, whose config and hooks a worker may have written, and nothing it planted
+ * may run as czar. (An alias cannot shadow the built-in commands czar runs.)
+ */
+export function readAsStrangers(root: string): void {
+  const resolved = path.resolve(root);
+  strangerRoots.add(resolved);
+  for (const cwd of clients.keys()) if (under(resolved, cwd)) clients.delete(cwd);
+}
+
+function under(root: string, dir: string): boolean {
+  return dir === root || dir.startsWith(`${root}${path.sep}`);
+}
+
+/** What czar's git calls in a stranger's repository set over its config. */
+export const STRANGER_CONFIG = ['core.hooksPath=/dev/null', 'core.fsmonitor=false'] as const;
 
 /**
  * The simple-git client for one folder, made once. Every call runs `git --no-optional-locks` (and
@@ -29,7 +51,10 @@ export function client(cwd: string): SimpleGit {
     baseDir: cwd,
     binary: ['git', '--no-optional-locks'],
     // Paths with non-ASCII characters come back as written, not as quoted octal escapes.
-    config: ['core.quotePath=false'],
+    config: [
+      'core.quotePath=false',
+      ...([...strangerRoots].some((root) => under(root, path.resolve(cwd))) ? STRANGER_CONFIG : []),
+    ],
     maxConcurrentProcesses: 8,
     trimmed: false,
     unsafe: {

@@ -43,6 +43,7 @@ async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefi
     worker.worktree,
     worker.branch,
     from,
+    worker.name,
     step.worktree === 'checkout-branch',
   );
   if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
