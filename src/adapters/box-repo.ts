@@ -1,6 +1,7 @@
 import { cp, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { branchExists, git, headRef } from './git.js';
+import { branchExists, cutBranch, git } from './git.js';
+import { STRANGER_CONFIG } from './git-client.js';
 
 /**
  * A boxed worker's repository of its own: a `git clone --shared` of the main repository (objects borrowed through
@@ -17,10 +18,12 @@ export async function makeBoxedRepo(
   folder: string,
   branch: string,
   from: string,
+  worker: string,
   knownToExist?: boolean,
 ): Promise<'created' | 'reused-branch'> {
   const existed = knownToExist ?? (await branchExists(repo, branch));
-  if (!existed) await git(repo, ['branch', '--no-track', branch, headRef(from)]);
+  // Cut as a linked worktree's branch is, so `down --purge` knows it for czar's.
+  if (!existed) await cutBranch(repo, branch, from, `worker ${worker}`);
   await mkdir(path.dirname(folder), { recursive: true });
   await git(repo, ['clone', '--quiet', '--shared', '--no-tags', '--branch', branch, '--', repo, folder]);
   for (const key of ['user.name', 'user.email']) {
@@ -37,10 +40,25 @@ export async function makeBoxedRepo(
  */
 export async function fetchFromBox(repo: string, folder: string, branch: string): Promise<void> {
   await git(repo, [
-    ...['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'],
+    ...STRANGER_CONFIG.flatMap((setting) => ['-c', setting]),
     ...['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', folder],
     `refs/heads/${branch}:refs/heads/${branch}`,
   ]);
+}
+
+/**
+ * How many commits a boxed worker's repository holds that no branch or tag of the main repository has: what removing
+ * the repository would lose (its branches, tags and stash are counted).
+ */
+export async function commitsOnlyIn(repo: string, folder: string): Promise<number> {
+  const tips = (await git(repo, ['for-each-ref', '--format=%(objectname)', 'refs/heads', 'refs/tags'])).stdout
+    .split('\n')
+    .filter((tip) => tip !== '');
+  const count = await git(folder, [
+    ...['rev-list', '--count', '--branches', '--tags', '--glob=refs/stash', '--not'],
+    ...new Set(tips),
+  ]);
+  return Number(count.stdout.trim());
 }
 
 /**

@@ -1,4 +1,5 @@
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { reportStream, statePaths } from '../domain/paths.js';
 
@@ -50,4 +51,77 @@ export async function saveDoorOffset(door: string, offset: number): Promise<void
 export async function emptyDoorReports(door: string): Promise<void> {
   await rm(path.join(door, 'reports'), { recursive: true, force: true });
   await rm(offsetFile(door), { force: true });
+}
+
+/** A request a boxed worker's `czar spawn` left in its door: its file name's id and what it holds (unparsed). */
+export interface DoorRequest {
+  readonly id: string;
+  readonly value: unknown;
+}
+
+/** Larger than any request a worker may make (a task is at most 1 MiB, then quoted in JSON). */
+const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+function doorRequests(door: string): string {
+  return path.join(door, 'requests');
+}
+
+/**
+ * The requests waiting in a door, each taken out of it as it is read (so none is read twice): a file too large or not
+ * JSON is read as undefined, for the caller to refuse.
+ */
+export async function takeDoorRequests(door: string): Promise<DoorRequest[]> {
+  const folder = doorRequests(door);
+  if (!(await realFolder(folder))) return [];
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const taken: DoorRequest[] = [];
+  for (const name of names.filter((file) => file.endsWith('.json') && !file.endsWith('.result.json')).sort()) {
+    const file = path.join(folder, name);
+    const info = await lstat(file).catch(() => undefined);
+    if (info === undefined) continue;
+    const text = info.isFile() && info.size <= MAX_REQUEST_BYTES ? await readFile(file, 'utf8').catch(() => '') : '';
+    await rm(file, { force: true });
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    taken.push({ id: name.slice(0, -'.json'.length), value });
+  }
+  return taken;
+}
+
+/** Puts czar's answer to a request where the worker's `czar spawn` waits for it. */
+export async function answerInDoor(door: string, id: string, result: unknown): Promise<void> {
+  const folder = doorRequests(door);
+  if (await realFolder(folder))
+    await writeInDoor(path.join(folder, `${id}.result.json`), `${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Writes a file in a door. The worker writes there too and may have left a link where czar writes: a new file of an
+ * unguessable name (never following a link) then renamed over it, so only the link itself is replaced.
+ */
+export async function writeInDoor(file: string, text: string): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, text, { mode: 0o600, flag: 'wx' });
+  await rename(temp, file);
+}
+
+/** A folder of the door that is a folder, not a link a worker put there to send czar elsewhere. */
+async function realFolder(folder: string): Promise<boolean> {
+  const info = await lstat(folder).catch(() => undefined);
+  return info?.isDirectory() === true;
+}
+
+/**
+ * Makes a door's folders afresh for a new agent: what the last one left there (a link among them) is removed, so czar
+ * writes the launch record and proof into folders of its own making.
+ */
+export async function freshDoorFolders(door: string, folders: readonly string[]): Promise<void> {
+  for (const folder of folders) {
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+  }
 }

@@ -1,10 +1,32 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CzarError } from '../domain/errors.js';
 import { GitExit } from './git-errors.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 
 const clients = new Map<string, SimpleGit>();
+
+/** Folders whose repositories czar reads as a stranger's: the boxed workers' own (see `readAsStrangers`). */
+const strangerRoots = new Set<string>();
+
+/**
+ * Every git call czar makes under `root` runs with the repository's hooks and file-system monitor switched off: the
+ * repositories there are boxed workers' own, whose config and hooks a worker may have written, and nothing it planted
+ * may run as czar. (An alias cannot shadow the built-in commands czar runs.)
+ */
+export function readAsStrangers(root: string): void {
+  const resolved = path.resolve(root);
+  strangerRoots.add(resolved);
+  for (const cwd of clients.keys()) if (under(resolved, cwd)) clients.delete(cwd);
+}
+
+function under(root: string, dir: string): boolean {
+  return dir === root || dir.startsWith(`${root}${path.sep}`);
+}
+
+/** What czar's git calls in a stranger's repository set over its config. */
+export const STRANGER_CONFIG = ['core.hooksPath=/dev/null', 'core.fsmonitor=false'] as const;
 
 /**
  * The simple-git client for one folder, made once. Every call runs `git --no-optional-locks` (and
@@ -28,7 +50,7 @@ export function client(cwd: string): SimpleGit {
   found = simpleGit({
     baseDir: cwd,
     binary: ['git', NO_LOCKS],
-    config: [QUOTE_PATH],
+    config: configFor(cwd),
     maxConcurrentProcesses: 8,
     trimmed: false,
     unsafe: {
@@ -59,8 +81,12 @@ export function client(cwd: string): SimpleGit {
 }
 
 const NO_LOCKS = '--no-optional-locks';
-// Paths with non-ASCII characters come back as written, not as quoted octal escapes.
-const QUOTE_PATH = 'core.quotePath=false';
+
+/** Paths with non-ASCII characters come back as written, not as quoted octal escapes; a stranger's hooks stay off. */
+function configFor(cwd: string): string[] {
+  const stranger = [...strangerRoots].some((root) => under(root, path.resolve(cwd)));
+  return ['core.quotePath=false', ...(stranger ? STRANGER_CONFIG : [])];
+}
 
 function gitEnv(): Record<string, string> {
   return cleanEnv({ GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
@@ -71,5 +97,6 @@ function gitEnv(): Record<string, string> {
  * environment): simple-git 3.36 cannot write to a command's stdin. Any exit comes back as `exitCode`.
  */
 export function gitWithInput(cwd: string, args: readonly string[], input: string): Promise<RunResult> {
-  return run('git', [NO_LOCKS, '-c', QUOTE_PATH, ...args], { cwd, input, env: gitEnv(), allowFailure: true });
+  const config = configFor(cwd).flatMap((setting) => ['-c', setting]);
+  return run('git', [NO_LOCKS, ...config, ...args], { cwd, input, env: gitEnv(), allowFailure: true });
 }

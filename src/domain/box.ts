@@ -58,7 +58,12 @@ export type BoxEngine =
 
 /** Where a worker's repository of its own lives: in czar's state, never beside the siblings' worktrees. */
 export function boxedRepoPath(stateDir: string, worker: string): string {
-  return path.join(stateDir, 'work', worker);
+  return path.join(boxedReposFolder(stateDir), worker);
+}
+
+/** The folder of every boxed worker's repository. */
+export function boxedReposFolder(stateDir: string): string {
+  return path.join(stateDir, 'work');
 }
 
 /** The folder czar shares with one boxed worker (its door): seen inside the box in place of the state dir. */

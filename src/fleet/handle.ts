@@ -1,6 +1,8 @@
 import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { pathExists } from '../adapters/file-system.js';
+import { readAsStrangers } from '../adapters/git-client.js';
+import { boxedReposFolder } from '../domain/box.js';
 import { Tmux } from '../adapters/tmux.js';
 import { CzarError } from '../domain/errors.js';
 import { appendEvent } from '../adapters/state-files.js';
@@ -56,6 +58,7 @@ export class EventLog {
 
 export function openFleet(config: Config, echo?: (event: FleetEvent) => void): Fleet {
   const paths = statePaths(config.stateDir);
+  readAsStrangers(boxedReposFolder(paths.root));
   const tmux = new Tmux(config.tmuxSocket, paths.root);
   const log = new EventLog(paths, echo);
   const fallback = (message: string): void => void log.emit('tmux_fallback', message);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { liveLockHolder } from '../adapters/lock-file.js';
 import { processArgv, processRunning } from '../adapters/process-table.js';
-import { listFolder, removeFile } from '../adapters/file-system.js';
+import { listFolder, pathExists, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeAtomic, writeJsonAtomic } from '../adapters/state-files.js';
+import { doorViewFile } from '../domain/door-view.js';
 import { CzarError } from '../domain/errors.js';
 import { visible } from '../domain/sanitize.js';
 import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
@@ -86,7 +87,9 @@ export async function askCzar(
   timeoutMs = 60_000,
   sign?: (request: CzarRequest) => CzarRequest,
 ): Promise<CzarRequestResult> {
-  if (!(await czarRunsOrStarts(paths))) {
+  // In a box the state dir is the worker's door: czar carries the request out of it and its answer back in.
+  const inDoor = await pathExists(doorViewFile(paths.root));
+  if (!inDoor && !(await czarRunsOrStarts(paths))) {
     throw new CzarError(
       'czar_not_running',
       `The czar is not running for ${paths.root}; start it with "czar up" (it adopts a running fleet).`,

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
-import { emptyDoorReports } from '../adapters/door-files.js';
-import { makeFolder, pathExists, readUtf8, resolveLinks, writeTextFile } from '../adapters/file-system.js';
+import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
+import { revParse } from '../adapters/git.js';
+import { doorViewFile, startingView } from '../domain/door-view.js';
+import { makeFolder, pathExists, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
@@ -60,6 +62,7 @@ async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefi
     worker.worktree,
     worker.branch,
     from,
+    worker.name,
     step.worktree === 'checkout-branch',
   );
   if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
@@ -218,19 +221,23 @@ async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined
 
 /**
  * Makes the worker's door: a folder that stands in for czar's state dir inside its box, holding what `czar report`
- * checks (its launch record's folder and its proof) and where its reports go. czar reads them from there, so a report
- * is the worker's whose door it came through, whatever name it gives.
+ * checks (its launch record's folder and its proof), the view of the fleet `czar peers` and `--checkpoint` read, and
+ * where its reports and requests go. czar reads them from there, so what comes through is the worker's whose door it
+ * came through, whatever name it gives.
  */
 async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   const door = doorPath(fleet.paths.root, worker.name);
   const paths = statePaths(door);
   await emptyDoorReports(door);
-  await Promise.all([makeFolder(paths.workers, 0o700), makeFolder(paths.reports, 0o700)]);
-  await writeTextFile(
-    launchRecordFile(paths, worker.name),
-    `${JSON.stringify({ worktree: worker.worktree })}\n`,
-    0o600,
+  await makeFolder(door, 0o700);
+  await freshDoorFolders(door, [paths.workers, paths.reports, paths.requests]);
+  await writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`);
+  await writeInDoor(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)));
+  const { config } = fleet;
+  const base = await revParse(config.repo, config.base);
+  await writeInDoor(
+    doorViewFile(door),
+    `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
   );
-  await writeTextFile(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)), 0o600);
   return door;
 }

@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { removeFile } from '../adapters/file-system.js';
+import { commitsOnlyIn } from '../adapters/box-repo.js';
+import { pathKind, removeFile, removeTree } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { listWorktrees, removeWorktree } from '../adapters/git-worktrees.js';
 import { INTEGRATION_CUT } from '../adapters/integration-git.js';
 import { readJson } from '../adapters/state-files.js';
+import { boxedRepoPath, doorPath } from '../domain/box.js';
 import { CzarError } from '../domain/errors.js';
 import { childRecordFile, integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -19,8 +21,8 @@ export interface PurgeOutcome {
 }
 
 /**
- * Removes the worktrees and branches czar made (as recorded at launch), for every worker it made them for, also
- * workers since dropped from the config. A worker's work is judged first, against base: with uncommitted changes
+ * Removes the worktrees, boxed workers' repositories and branches czar made (as recorded at launch), for every worker
+ * it made them for, also workers since dropped from the config. A worker's work is judged first, against base: with uncommitted changes
  * or commits base lacks, nothing of that worker is removed unless `force`.
  */
 export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOutcome> {
@@ -46,6 +48,11 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     // The integration branch is purged last, after its worktree (it cannot be deleted while checked out).
     if (name === INTEGRATION_OWNER) continue;
     const worktreeThere = worktree !== undefined && registered.some((entry) => samePath(entry.path, worktree.worktree));
+    // A boxed worker's repository of its own: where czar makes one, and a repository of its own there.
+    const boxedThere =
+      worktree !== undefined &&
+      samePath(worktree.worktree, boxedRepoPath(paths.root, name)) &&
+      (await pathKind(path.join(worktree.worktree, '.git'))) === 'folder';
     const branchThere =
       branch !== undefined && branch.branch !== config.base && (await git.branchExists(config.repo, branch.branch));
     // Every agent can write the record: each line must agree with the fleet and with git before anything goes.
@@ -61,9 +68,12 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
     }
     if (!force) {
       const problems: string[] = [];
-      const dirty = worktreeThere ? await git.dirtyPaths(worktree.worktree) : [];
+      const dirty = worktreeThere || boxedThere ? await git.dirtyPaths(worktree.worktree) : [];
       if (dirty.length > 0)
         problems.push(`${name}: ${dirty.length} uncommitted change(s) in ${worktree?.worktree ?? ''}`);
+      const only = boxedThere ? await commitsOnlyIn(config.repo, worktree.worktree) : 0;
+      if (only > 0)
+        problems.push(`${name}: ${only} commit(s) in ${worktree?.worktree ?? ''} are in no branch of ${config.repo}`);
       const ahead = branchThere && baseExists ? await git.commitsNotIn(config.repo, config.base, branch.branch) : 0;
       if (ahead > 0)
         problems.push(`${name}: branch ${branch?.branch ?? ''} has ${ahead} commit(s) not in base "${config.base}"`);
@@ -78,6 +88,11 @@ export async function purgeFleet(fleet: Fleet, force: boolean): Promise<PurgeOut
         if (worktreeThere) {
           await removeWorktree(config.repo, worktree.worktree, force);
           removed.push(`worktree ${worktree.worktree}`);
+        }
+        if (boxedThere) {
+          await removeTree(worktree.worktree);
+          await removeTree(doorPath(paths.root, name));
+          removed.push(`repository ${worktree.worktree}`);
         }
         await recordRemoved(paths, 'worktree', worktree);
       }
@@ -161,7 +176,10 @@ async function recordMismatch(
   }
   if (worktree !== undefined) {
     const own =
-      known === undefined ? inside(config.worktrees, worktree.worktree) : samePath(known.worktree, worktree.worktree);
+      known === undefined
+        ? inside(config.worktrees, worktree.worktree) ||
+          samePath(worktree.worktree, boxedRepoPath(fleet.paths.root, name))
+        : samePath(known.worktree, worktree.worktree);
     if (!own)
       return `${recorded} worktree ${worktree.worktree} for ${name}, which is not ${known === undefined ? `under ${config.worktrees}` : `its worktree ${known.worktree}`}`;
   }

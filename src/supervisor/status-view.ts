@@ -3,7 +3,7 @@ import { hostStatuses } from '../domain/host-status.js';
 import { candidatesOf, emptyRecord, integrationStatus } from '../domain/integration.js';
 import type { FleetModel } from '../domain/model.js';
 import { sprintEnded } from '../domain/policy/sprint.js';
-import type { HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
+import type { FleetStatus, HandoffFacts, HostStatus, IntegrationStatus } from '../domain/status-schema.js';
 import { fleetStatus } from '../domain/status-render.js';
 import { sameItems } from '../domain/same-items.js';
 import { statusPieces, withUpdatedAt } from '../domain/status-text.js';
@@ -27,9 +27,11 @@ export class StatusView {
   private poked = true;
   private readonly metrics: MetricsSource;
 
+  /** `written`: told each status written, for the views made from it (a boxed worker's, in its door). */
   constructor(
     private readonly fleet: Fleet,
     private readonly store: ModelStore,
+    private readonly written?: (status: FleetStatus) => Promise<void>,
   ) {
     this.metrics = new MetricsSource(fleet);
   }
@@ -81,6 +83,7 @@ export class StatusView {
       return;
     }
     this.lastPieces = comparable;
+    await this.written?.(status);
     if (model.stateDirFull !== undefined) this.store.change((fleet) => ({ ...fleet, stateDirFull: undefined }));
   }
 }

@@ -136,9 +136,10 @@ export class Supervisor {
       halt: this.halt.signal,
     });
     // The host links first: the observer's pane reading skips the hosts the model holds unreachable.
+    const doors = new BoxDoors(fleet, this.halt.signal);
     this.sources = [
       this.hostStreams,
-      new BoxDoors(fleet, this.halt.signal),
+      doors,
       this.observer,
       this.executor.checks,
       this.executor.reviews,
@@ -148,7 +149,7 @@ export class Supervisor {
       new PullRequestComments(fleet, () => this.schedule()),
       this.integration,
     ];
-    this.status = new StatusView(fleet, this.store);
+    this.status = new StatusView(fleet, this.store, (status) => doors.show(status));
   }
 
   async start(launchId?: string): Promise<void> {

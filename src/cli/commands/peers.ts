@@ -1,11 +1,20 @@
-import { readStatusFile } from '../../adapters/state-files.js';
+import { readJson, readStatusFile } from '../../adapters/state-files.js';
+import {
+  doorView,
+  doorViewFile,
+  doorViewSchema,
+  peerLines,
+  startingView,
+  type DoorView,
+} from '../../domain/door-view.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireRunningFleet } from '../context.js';
 import { json, out, outRow } from '../output.js';
 
 /**
  * What the other workers are doing and which files they are changing: the preamble asks every worker to run this
- * before starting something new, which is how duplicated work is avoided up front.
+ * before starting something new, which is how duplicated work is avoided up front. Inside a box, the view czar keeps
+ * in the worker's door is all there is to read.
  */
 export const peersCommand: Command = {
   name: 'peers',
@@ -14,61 +23,35 @@ export const peersCommand: Command = {
   usage: 'czar peers [worker] [-c czar.yaml] [--json]',
   async run(args) {
     const { values, positionals } = parse(this, args, { ...CONFIG_OPTION, json: { type: 'boolean' } }, 1);
-    const fleet = await fleetFrom(this, values.config);
-    const me = positionals[0] ?? process.env.CZAR_WORKER;
-    const status = await readStatusFile(fleet.paths);
-    if (status === undefined) {
-      await requireRunningFleet(fleet);
-      // Workers run this first thing, often before the czar's first status: the config already says who does what.
-      const others = fleet.config.workers.filter((worker) => worker.name !== me);
-      if (values.json === true)
-        out(
-          json(
-            others.map((worker) => ({
-              name: worker.name,
-              state: 'starting',
-              branch: worker.branch,
-              title: worker.title,
-              files: [],
-            })),
-            2,
-          ),
-        );
-      else for (const worker of others) outRow(`${worker.name} (starting, branch ${worker.branch}): ${worker.title}`);
-      return 0;
-    }
-    const others = status.workers.filter((worker) => worker.name !== me);
+    const view =
+      (await doorViewHere()) ?? (await fleetView(this, values.config, positionals[0] ?? process.env.CZAR_WORKER));
     if (values.json === true) {
       out(
         json(
-          others.map((worker) => ({
-            name: worker.name,
-            state: worker.state,
-            branch: worker.branch,
-            title: worker.title,
-            files: [...worker.git.filesChanged, ...worker.git.dirty],
-            note: worker.note,
-          })),
+          view.peers.map(({ moreFiles: _more, ...peer }) => peer),
           2,
         ),
       );
       return 0;
     }
-    const myFiles = new Set(status.workers.find((worker) => worker.name === me)?.git.filesChanged ?? []);
-    for (const worker of others) {
-      outRow(
-        `${worker.name} (${worker.state}, branch ${worker.branch}): ${worker.title}${worker.note === undefined ? '' : ` — ${worker.note}`}`,
-      );
-      const files = [...new Set([...worker.git.filesChanged, ...worker.git.dirty])];
-      if (files.length > 0)
-        outRow(
-          `  changing: ${files
-            .slice(0, 20)
-            .map((file) => (myFiles.has(file) ? `${file} (you too!)` : file))
-            .join(', ')}${files.length > 20 ? `, +${files.length - 20} more` : ''}`,
-        );
-    }
-    if (status.queue.length > 0) outRow(`queued bonus tasks: ${status.queue.map((task) => task.title).join('; ')}`);
+    for (const line of peerLines(view)) outRow(line);
     return 0;
   },
 };
+
+/** The view in a boxed worker's door, when this runs in one (its state dir is the door). */
+async function doorViewHere(): Promise<DoorView | undefined> {
+  const stateDir = process.env.CZAR_STATE_DIR;
+  if (stateDir === undefined || stateDir === '') return undefined;
+  const parsed = doorViewSchema.safeParse(await readJson<unknown>(doorViewFile(stateDir)));
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function fleetView(command: Command, config: string | undefined, me: string | undefined): Promise<DoorView> {
+  const fleet = await fleetFrom(command, config);
+  const status = await readStatusFile(fleet.paths);
+  if (status !== undefined) return doorView(status, me ?? '');
+  await requireRunningFleet(fleet);
+  // Workers run this first thing, often before the czar's first status: the config already says who does what.
+  return startingView(fleet.config.workers, me ?? '');
+}

@@ -3,6 +3,7 @@ import { readJson } from '../../adapters/state-files.js';
 import { findConfig } from '../../config/find.js';
 import { loadConfig } from '../../config/load.js';
 import { matchCheckpoint } from '../../domain/checkpoints.js';
+import { doorViewFile, doorViewSchema } from '../../domain/door-view.js';
 import { visible } from '../../domain/sanitize.js';
 import { readChildren, withChildren } from '../../fleet/children.js';
 import { CzarError } from '../../domain/errors.js';
@@ -28,17 +29,19 @@ export async function reportedCheckpoint(
   given: string,
   worktree: string,
 ): Promise<ReportedCheckpoint> {
-  const status = await readJson<FleetStatus>(statePaths(stateDir).status);
+  // In a box, the state dir is the worker's door, and czar's view there is what it may know of its checkpoints.
+  const door = doorViewSchema.safeParse(await readJson<unknown>(doorViewFile(stateDir)));
+  const status = door.success ? undefined : await readJson<FleetStatus>(statePaths(stateDir).status);
   const entry = status?.workers.find((shown) => shown.name === worker);
-  const config = entry === undefined ? await firstTask(stateDir, worker) : undefined;
-  const items = config?.checkpoints ?? entry?.checkpoints?.items ?? [];
+  const config = door.success || entry !== undefined ? undefined : await firstTask(stateDir, worker);
+  const items = door.success ? door.data.checkpoints : (config?.checkpoints ?? entry?.checkpoints?.items ?? []);
   const match = matchCheckpoint(
     given,
     items.map((item) => ({ text: item.text, doneAt: item.doneAt === undefined ? undefined : Date.parse(item.doneAt) })),
   );
   if (!match.ok) throw new CzarError('usage', match.reason);
   const commit = await revParse(worktree, 'HEAD');
-  const base = status?.base ?? config?.base;
+  const base = door.success ? door.data.base : (status?.base ?? config?.base);
   // A step done is work committed: a checkpoint at base's own commit would show progress no branch holds.
   if (commit === undefined || (base !== undefined && (await isAncestor(worktree, commit, base)))) {
     throw new CzarError(
