@@ -1,7 +1,6 @@
 import { resolveLinks } from '../adapters/file-system.js';
 import { childrenOf, processFolder, processLineage, processName } from '../adapters/process-table.js';
 import { runsInFleet } from '../domain/fleet-membership.js';
-import { CZAR_SESSION } from '../domain/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import { czarOfConfig } from '../fleet/requests.js';
 import { personRefusal } from './command.js';
@@ -17,13 +16,15 @@ export async function refuseInsideFleet(fleet: Fleet, command: string): Promise<
     processLineage(process.pid),
     processFolder(process.pid),
   ]);
-  const persons = new Set(panes.filter((pane) => pane.session === CZAR_SESSION).map((pane) => pane.pid));
-  const pids = new Set(panes.filter((pane) => !persons.has(pane.pid)).map((pane) => pane.pid));
+  // Each worker runs in a session of its name; the czar's session and any other are the person's.
+  const workers = new Set(fleet.config.workers.map((worker) => worker.name));
+  const persons = new Set(panes.filter((pane) => !workers.has(pane.session)).map((pane) => pane.pid));
+  const pids = new Set(panes.filter((pane) => workers.has(pane.session)).map((pane) => pane.pid));
   if (czar !== undefined) {
     pids.add(czar);
     // The czar runs in a pane, so its parent is the fleet's tmux server, and every other child of that server is a
     // pane too: found without asking tmux, whose socket a worker can hide from this process (TMUX_TMPDIR). Only the
-    // windows tmux names in the czar's own session are a person's.
+    // panes tmux names outside the workers' sessions are a person's.
     const server = (await processLineage(czar))[0]?.ppid ?? 0;
     if (server > 1 && (await processName(server))?.startsWith('tmux') === true)
       for (const pid of await childrenOf(server)) if (!persons.has(pid)) pids.add(pid);
