@@ -1,4 +1,3 @@
-import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
@@ -14,6 +13,7 @@ import type { RecordPlaces } from '../agents/usage-records.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { reportFile } from '../domain/paths.js';
 import { restartStart, type RestartStart } from '../domain/resume.js';
+import { onThisDisk } from '../domain/box.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readRecord, writeRecord } from '../fleet/records.js';
 
