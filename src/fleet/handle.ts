@@ -1,4 +1,3 @@
-import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { pathExists } from '../adapters/file-system.js';
 import { readAsStrangers } from '../adapters/git-client.js';
@@ -9,6 +8,7 @@ import { appendEvent } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { Config } from '../domain/config-types.js';
 import type { FleetEvent } from '../domain/words.js';
+import { onThisDisk } from '../domain/box.js';
 import { HostLinks } from './host-links.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */

@@ -1,4 +1,3 @@
-import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
@@ -16,6 +15,7 @@ import { boxedHomeOf } from './box-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { reportFile } from '../domain/paths.js';
 import { restartStart, type RestartStart } from '../domain/resume.js';
+import { onThisDisk } from '../domain/box.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readRecord, writeRecord } from '../fleet/records.js';
 

@@ -1,4 +1,3 @@
-import { onThisDisk, placeKind, type PlaceKind } from '../domain/box.js';
 import path from 'node:path';
 import * as git from '../adapters/git.js';
 import { bracketedPasteProbe, paneOutput } from '../adapters/pane-log.js';
@@ -9,6 +8,7 @@ import { startAgentPane } from './agent-pane.js';
 import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
+import { onThisDisk, placeKind, type PlaceKind } from '../domain/box.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import type { DeliveryOptions } from './delivery-pane.js';
 import type { Fleet } from '../fleet/handle.js';

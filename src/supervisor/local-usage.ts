@@ -1,9 +1,9 @@
-import { onThisDisk } from '../domain/box.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { presetOf } from '../agents/index.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { WorkerModel } from '../domain/model.js';
 import type { ConversationsObservation } from '../domain/observations.js';
+import { onThisDisk } from '../domain/box.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 import { UsageSource, UsageSubjects } from './usage-source.js';

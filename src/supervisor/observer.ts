@@ -1,5 +1,5 @@
-import { onThisDisk } from '../domain/box.js';
 import { unreachableHosts } from '../domain/host-status.js';
+import { onThisDisk } from '../domain/box.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import type { Fleet } from '../fleet/handle.js';

@@ -1,9 +1,9 @@
-import { onThisDisk } from '../domain/box.js';
 import path from 'node:path';
 import { modifiedAtSync, pathExistsSync } from '../adapters/file-system.js';
 import { branchTips, commonDir } from '../adapters/git.js';
 import { RefsStamp } from '../adapters/ref-stamp.js';
 import { reportStream } from '../domain/paths.js';
+import { onThisDisk } from '../domain/box.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
 import { sweepEveryMs } from './pass-clock.js';
