@@ -127,4 +127,23 @@ describe('czar doctor', () => {
     );
     expect(line).not.toContain('\u001b');
   });
+
+  test('tells of Auggie: its npm package when missing, else its version and how it signs in', async () => {
+    const { root } = await tempRepo();
+    const config = (command: string): string =>
+      `repo: repo\nagent: auggie\nagents:\n  auggie: { command: ${command} }\nworkers:\n  - { name: api, task: Build it. }\n`;
+    await writeFleetConfig(root, uniqueProject(), config('czar-no-such-auggie'));
+    expect(failed((await czar(['doctor'], { cwd: root })).stdout)).toContain(
+      `✗ agent "auggie": command "czar-no-such-auggie" is not on PATH; install it (npm install -g @augmentcode/auggie@0.36.0), or set agents.auggie.command in ${path.join(root, 'czar.yaml')}.`,
+    );
+    // A stand-in that prints what Auggie 0.36.0 prints for --version.
+    await writeFile(path.join(root, 'auggie.sh'), "#!/bin/sh\necho '0.36.0 (commit 7c61e5bb)'\n", { mode: 0o755 });
+    await writeFleetConfig(root, uniqueProject(), config('./auggie.sh'));
+    const line = (await czar(['doctor'], { cwd: root })).stdout
+      .split('\n')
+      .find((text) => text.includes('agent "auggie": version'));
+    expect(line).toBe(
+      '✓ agent "auggie": version "0.36.0 (commit 7c61e5bb)" (czar was checked with 0.36.0); it needs an Augment account: run "auggie login" once (or set AUGMENT_SESSION_AUTH to the session JSON "auggie token print" gives)',
+    );
+  });
 });

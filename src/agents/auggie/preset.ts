@@ -4,7 +4,7 @@ import type { AgentPreset, Dialog, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { shellQuote } from '../hook-settings.js';
 import type { Signals } from '../signals.js';
-import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { ruledBox } from '../screen-lines.js';
 import { auggieRecords } from './records.js';
 import { auggieResume } from './resume.js';
 
@@ -37,16 +37,10 @@ interface InputBox {
 }
 
 function inputBox(screen: string): InputBox | undefined {
-  const lines = screenLines(screen);
-  const bottom = lastIndex(lines, isRule);
-  const top = lastIndex(lines, isRule, bottom);
-  if (top < 0 || !(lines[top + 1] ?? '').startsWith('›')) return undefined;
-  const text = lines
-    .slice(top + 1, bottom)
-    .map((line, index) => (index === 0 ? line.replace(/^›\s?/, '') : line.replace(/^ {2}/, '')))
-    .join('\n')
-    .trim();
-  return { text, above: lines.slice(Math.max(0, top - 3), top).join('\n') };
+  const box = ruledBox(screen, '›');
+  return box === undefined
+    ? undefined
+    : { text: box.text, above: box.lines.slice(Math.max(0, box.top - 3), box.top).join('\n') };
 }
 
 /** What the input box holds ('' when empty), or undefined when no input box is drawn. */

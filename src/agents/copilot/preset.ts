@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AgentPreset, Dialog, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { hookShellCommand, shellQuote } from '../hook-settings.js';
-import { isRule, lastIndex, screenLines } from '../screen-lines.js';
+import { ruledBox } from '../screen-lines.js';
 import { copilotRecords } from './records.js';
 import { copilotResume } from './resume.js';
 import { copilotReview } from './review.js';
@@ -33,19 +33,12 @@ interface InputBox {
 }
 
 function inputBox(screen: string): InputBox | undefined {
-  const lines = screenLines(screen);
-  const bottom = lastIndex(lines, isRule);
-  const top = lastIndex(lines, isRule, bottom);
-  if (top < 0 || !(lines[top + 1] ?? '').startsWith('❯')) return undefined;
-  const text = lines
-    .slice(top + 1, bottom)
-    .map((line, index) => (index === 0 ? line.replace(/^❯\s?/, '') : line.replace(/^ {2}/, '')))
-    .join('\n')
-    .trim();
-  const above = lines
-    .slice(0, Math.max(0, top - 1))
+  const box = ruledBox(screen, '❯');
+  if (box === undefined) return undefined;
+  const above = box.lines
+    .slice(0, Math.max(0, box.top - 1))
     .filter((line) => line.trim() !== '' && !/^\s*\[Current\]\s+Sessions/.test(line)).length;
-  return { text, footer: lines.slice(bottom + 1).join('\n'), above };
+  return { text: box.text, footer: box.lines.slice(box.bottom + 1).join('\n'), above };
 }
 
 /** What the input box holds ('' when empty), or undefined when no input box is drawn. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { prompt, type PromptParser } from '../recorded-prompts.js';
 import type { AgentRecords, RecordContext } from '../usage-records.js';
-import { count, field, jsonObject, type UsageParser } from '../../domain/usage.js';
+import { count, field, jsonObject, type TokenCounts, type UsageParser } from '../../domain/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
 /**
@@ -15,16 +15,19 @@ export function copilotUsageParser(): UsageParser {
     usage: (record) => (record.type === 'session.usage_record' ? field(record.data, 'usage') : undefined),
     id: stringField('id'),
     model: (record) => field(field(record.data, 'usage'), 'model'),
-    tokens: (usage) => {
-      const cached = count(field(usage, 'cacheReadTokens'));
-      return {
-        input: Math.max(0, count(field(usage, 'inputTokens')) - cached),
-        output: count(field(usage, 'outputTokens')),
-        cacheWrite: count(field(usage, 'cacheWriteTokens')),
-        cacheRead: cached,
-      };
-    },
+    tokens: copilotTokens,
   });
+}
+
+/** One usage record's tokens (a model call's, or a model's in a review's usage file), the cached part taken apart. */
+export function copilotTokens(usage: unknown): TokenCounts {
+  const cached = count(field(usage, 'cacheReadTokens'));
+  return {
+    input: Math.max(0, count(field(usage, 'inputTokens')) - cached),
+    output: count(field(usage, 'outputTokens')),
+    cacheWrite: count(field(usage, 'cacheWriteTokens')),
+    cacheRead: cached,
+  };
 }
 
 /** `user.message` lines: `data.content` is the text as typed (`transformedContent` adds Copilot's datetime block). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
-import { count, field, jsonObject } from '../../domain/usage.js';
+import { field, jsonObject } from '../../domain/usage.js';
 import {
   usageOfModels,
   type ReviewCall,
@@ -10,6 +10,7 @@ import {
   type ReviewRun,
 } from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
+import { copilotTokens } from './records.js';
 
 /** Tools a reviewer may use: run commands in the checkout, read and search it; no file tools that write. */
 const REVIEW_TOOLS = ['bash', 'read_bash', 'stop_bash', 'view', 'grep', 'glob'];
@@ -59,17 +60,9 @@ export const copilotReview: ReviewMode = {
     const last = answers.at(-1);
     const verdict = last === undefined ? undefined : jsonObjectIn(last);
     const file = Object.values(output.files)[0];
-    const usage = usageOfModels(field(file === undefined ? undefined : jsonObject(file), 'modelMetrics'), (metrics) => {
-      const tokens = field(metrics, 'usage');
-      // `inputTokens` includes the cached tokens (the OpenAI convention).
-      const cached = count(field(tokens, 'cacheReadTokens'));
-      return {
-        input: Math.max(0, count(field(tokens, 'inputTokens')) - cached),
-        output: count(field(tokens, 'outputTokens')),
-        cacheWrite: count(field(tokens, 'cacheWriteTokens')),
-        cacheRead: cached,
-      };
-    });
+    const usage = usageOfModels(field(file === undefined ? undefined : jsonObject(file), 'modelMetrics'), (metrics) =>
+      copilotTokens(field(metrics, 'usage')),
+    );
     return usage === undefined ? { verdict } : { verdict, usage };
   },
 };
