@@ -60,7 +60,8 @@ export function recordsEnv(env: Readonly<Record<string, string | undefined>>): R
 
 /**
  * The record context of a boxed agent as czar sees it from outside the box: its home, the record folders its
- * variables name under that home, and the transcripts its hooks named there, all in the home's private copy.
+ * variables name under that home, and the transcripts its hooks named there (no others), all in the home's private
+ * copy.
  */
 export function boxedRecordContext(context: RecordContext, homeCopy: string): RecordContext {
   const home = context.env.HOME;
@@ -72,7 +73,9 @@ export function boxedRecordContext(context: RecordContext, homeCopy: string): Re
       value !== undefined && (RECORD_ENV_KEYS as readonly string[]).includes(key) ? outside(value) : value,
     ]),
   );
-  return { ...context, env, transcripts: context.transcripts.map(outside) };
+  // A transcript the hook names outside the home is none of the box's: the worker's word, not read.
+  const inHome = context.transcripts.filter((file) => outside(file) !== file);
+  return { ...context, env, transcripts: inHome.map(outside) };
 }
 
 /** Claude Code names a project folder after the working directory, every character but letters and digits a `-`. */

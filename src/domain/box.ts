@@ -145,8 +145,8 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
 }
 
 /**
- * For `czar doctor` and `czar up --dry-run`: one line per worker whose sandbox is not off, saying what its box lets it
- * do (or why it has none); nothing when no worker asks for a box.
+ * For `czar doctor` and `czar up --dry-run`: two lines per worker whose sandbox is not off, saying what its box lets
+ * it do (or why it has none) and which mode its agent starts in, and why; nothing when no worker asks for a box.
  */
 export function boxLines<Worker extends BoxedWorker>(
   workers: readonly Worker[],

@@ -18,7 +18,6 @@ import {
   boxArgv,
   boxVerdict,
   doorPath,
-  outsideBox,
   withMode,
 } from '../domain/box.js';
 import {
@@ -139,7 +138,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
   const network = boxNetwork(
     worker.agent.preset,
-    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home, homeCopy))],
+    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
     worker.sandbox?.allowHosts ?? [],
   );
   const port = proxyPort(network);
@@ -184,16 +183,18 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   return { argv: [...czarCommand(), 'box-door', JSON.stringify(door)], env };
 }
 
-/** The endpoints the agent's settings files name, read where the box shows them: under the home, its private copy. */
+/**
+ * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
+ * which the worker writes and would otherwise use to open any host for itself at its next start.
+ */
 async function configEndpoints(
   worker: WorkerSpec,
   env: Readonly<Record<string, string>>,
   home: string,
-  homeCopy: string,
 ): Promise<string[]> {
   const texts = await Promise.all(
     endpointFiles(worker.agent.preset, env, home).map(async (file) => {
-      const read = await readTextFile(outsideBox(file, home, homeCopy), SETTINGS_MAX_BYTES);
+      const read = await readTextFile(file, SETTINGS_MAX_BYTES);
       return read.ok ? endpointsIn(read.text) : [];
     }),
   );

@@ -189,7 +189,7 @@ describe("a boxed agent's mode, endpoints and records", () => {
       {
         worktree: '/p/.czar/work/a',
         env: { HOME: '/h', CODEX_HOME: '/h/.codex', CLAUDE_CONFIG_DIR: '/etc/claude', ANTHROPIC_API_KEY: '/h/k' },
-        transcripts: ['/h/.claude/projects/x/s.jsonl'],
+        transcripts: ['/h/.claude/projects/x/s.jsonl', '/root/.claude/projects/y/t.jsonl'],
       },
       '/cache/a/home',
     );
