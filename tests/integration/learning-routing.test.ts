@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routeWorkers } from '../../src/launch/route-workers.js';
 import { czar } from '../helpers/cli.js';
+import { recordDir } from '../helpers/learning.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
 
 // Two sprints in one repository: the first gives the record (sima needs a fix-up on every api task, simb none), the
 // second's `agent: auto` task goes to simb, with the records compared in its event, and is verified there.
@@ -22,17 +22,6 @@ const BROKEN_CHECK = [
 
 const task = (file: string, text: string) =>
   `# Write ${file}\n@sim write src/${file}.txt ${text}\n@sim commit ${file}\n@sim done ${file} written`;
-
-async function recordDir(): Promise<string> {
-  const dir = await tempDir('czar-record-');
-  const before = process.env.CZAR_LEARN_DIR;
-  process.env.CZAR_LEARN_DIR = dir;
-  onTestFinished(() => {
-    if (before === undefined) delete process.env.CZAR_LEARN_DIR;
-    else process.env.CZAR_LEARN_DIR = before;
-  });
-  return dir;
-}
 
 describe('routing by the record', () => {
   it('sends the second sprint’s agent: auto task to the agent with the better record for its kind', async () => {

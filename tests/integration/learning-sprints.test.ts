@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLesson, type Lesson } from '../../src/domain/learning/lesson.js';
 import { parseOutcome, type Outcome } from '../../src/domain/learning/outcome.js';
 import { briefLessons } from '../../src/launch/brief-lessons.js';
 import { routeWorkers } from '../../src/launch/route-workers.js';
 import { czar } from '../helpers/cli.js';
+import { recordDir } from '../helpers/learning.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
 import { capturedFiles } from '../helpers/sim-captures.js';
 
 // Two sprints in one repository, sim agents of two makes that differ by what they write: sima writes api files
@@ -34,17 +34,6 @@ const BROKEN_CHECK = [
 /** A task whose file gets what the agent's make writes for its kind. */
 const task = (name: string, kind: 'API' | 'DOCS') =>
   `# Write ${name}\n@sim run mkdir -p src && echo "$SIM_${kind}" > src/${name}.txt\n@sim commit ${name}\n@sim done ${name} written`;
-
-async function recordDir(): Promise<string> {
-  const dir = await tempDir('czar-record-');
-  const before = process.env.CZAR_LEARN_DIR;
-  process.env.CZAR_LEARN_DIR = dir;
-  onTestFinished(() => {
-    if (before === undefined) delete process.env.CZAR_LEARN_DIR;
-    else process.env.CZAR_LEARN_DIR = before;
-  });
-  return dir;
-}
 
 async function lines<T>(file: string, parse: (line: string) => T | string): Promise<T[]> {
   const text = await readFile(file, 'utf8');
