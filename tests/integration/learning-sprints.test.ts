@@ -131,6 +131,15 @@ describe('a czar that learns, over two sprints', () => {
     expect(workerIn(status, 'e1').agent).toBe('simb');
     expect(workerIn(status, 'e1').handedOver).toMatchObject([{ from: 'sima', to: 'simb' }]);
 
+    const agentsShown = await second.waitForStatus(
+      (s) => s.agents?.some((row) => row.agent === 'simb' && row.kind === 'api' && row.tasks === 3) === true,
+      { what: "simb's api record in status.json" },
+    );
+    expect(agentsShown.agents?.find((row) => row.agent === 'simb' && row.kind === 'api')).toMatchObject({
+      tasks: 3,
+      firstTry: 3,
+    });
+
     // c1's brief carried the api lessons as data, in a labelled, fenced section.
     const captures = path.join(second.root, 'captures');
     const c1First = (await capturedFiles(captures)).find((file) => file.startsWith('c1-'));
