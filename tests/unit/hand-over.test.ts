@@ -105,6 +105,14 @@ describe('decide: hand-over on failure', () => {
     expect(new Set(ids).size).toBe(2);
   });
 
+  it('counts the failed rounds with the record off too, choosing by the pool then', () => {
+    let model = launched(ROUTING, true, { learning: undefined });
+    model = tick(failsAgain(model, 1, T0 + MINUTE), T0 + MINUTE + SECOND).fleet;
+    const second = tick(failsAgain(model, 2, T0 + 3 * MINUTE), T0 + 3 * MINUTE + SECOND);
+    expect(only(second.actions, 'hand_over').map((action) => [action.from, action.to])).toEqual([['sim', 'simb']]);
+    expect(only(second.actions, 'record_outcome')).toEqual([]);
+  });
+
   it('never for a worker whose agent the person named, with reassign_after 0, or with no other agent', () => {
     for (const model of [
       launched(ROUTING, false),
