@@ -171,5 +171,19 @@ describe('a czar that learns, over two sprints', () => {
       (lesson) => lesson.id === a1Lesson?.id,
     )?.credit;
     expect(credit).toEqual({ carried: 1, helped: 1 });
+
+    // A person deletes a lesson by its id; an id that is not there, or the record off, is said in one sentence.
+    const env = { CZAR_LEARN_DIR: dir };
+    const deleted = await czar(['lessons', '--delete', a1Lesson?.id ?? ''], { cwd: first.root, env });
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect((await lines<Lesson>(path.join(dir, 'lessons.jsonl'), parseLesson)).map((l) => l.id)).not.toContain(
+      a1Lesson?.id,
+    );
+    const again = await czar(['lessons', '--delete', a1Lesson?.id ?? ''], { cwd: first.root, env });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(`There is no lesson "${a1Lesson?.id ?? ''}"`);
+    const off = await czar(['lessons'], { cwd: first.root, env: { ...env, CZAR_LEARN: 'off' } });
+    expect(off.exitCode).toBe(1);
+    expect(off.stderr).toContain('CZAR_LEARN=off');
   });
 });
