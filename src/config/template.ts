@@ -102,8 +102,9 @@ workers:
 # Pull requests through gh: after a branch is verified or integrated, or off.
 # pr: { remote: origin, when: off, draft: true, comments_every: 1m }
 
-# agent: auto (on a worker or at the top) lets czar choose from its record of outcomes per task kind.
-# routing: { pool: [claude, codex], explore: 0.1, min_outcomes: 2 }
+# agent: auto (on a worker or at the top) lets czar choose from its record of outcomes per task kind, and hand a
+# task that keeps failing its checks or review to another agent of the pool.
+# routing: { pool: [claude, codex], explore: 0.1, min_outcomes: 2, reassign_after: 2 }
 
 # Model prices in US dollars per million tokens, over the table czar ships (a name matches its dated versions).
 # prices:

@@ -118,6 +118,8 @@ export interface WorkerMemory {
   readonly resumedConversation?: string | undefined;
   /** What the current task went through, for the record, and the outcome recorded when it ended. */
   readonly outcome?: OutcomeTrack | undefined;
+  /** Failed verification rounds (check or review fix-ups) of an `agent: auto` task on its current agent. */
+  readonly failedRounds?: { readonly task: number; readonly count: number } | undefined;
   /** The hand-overs of this worker's tasks to another agent of the pool, oldest first (see policy/hand-over.ts). */
   readonly handedOver?: readonly HandOver[] | undefined;
 }

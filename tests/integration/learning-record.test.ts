@@ -1,11 +1,12 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { latestOutcomes } from '../../src/domain/learning/learning.js';
 import { parseOutcome, type Outcome } from '../../src/domain/learning/outcome.js';
 import { czar } from '../helpers/cli.js';
+import { recordDir } from '../helpers/learning.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
-import { gitIn, tempDir } from '../helpers/git-repo.js';
+import { gitIn } from '../helpers/git-repo.js';
 
 // The record of outcomes: a sprint's finished tasks land in a per-user folder (here a temp one), outside the
 // worktrees and .czar/, and `czar stats --agents` and `czar forget` read and change it.
@@ -16,18 +17,6 @@ const VALUE_CHECK = [
   "printf '%s\\n' '@sim write src/value.txt fixed' '@sim commit fix the value' '@sim done value fixed'",
   'exit 3',
 ].join('\n');
-
-/** Points the record at a temp folder for this test (the czar runs in this process and reads process.env). */
-async function recordDir(): Promise<string> {
-  const dir = await tempDir('czar-record-');
-  const before = process.env.CZAR_LEARN_DIR;
-  process.env.CZAR_LEARN_DIR = dir;
-  onTestFinished(() => {
-    if (before === undefined) delete process.env.CZAR_LEARN_DIR;
-    else process.env.CZAR_LEARN_DIR = before;
-  });
-  return dir;
-}
 
 async function outcomes(dir: string): Promise<Outcome[]> {
   const text = await readFile(path.join(dir, 'outcomes.jsonl'), 'utf8');

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLesson, type Lesson } from '../../src/domain/learning/lesson.js';
 import { parseOutcome, type Outcome } from '../../src/domain/learning/outcome.js';
 import { briefLessons } from '../../src/launch/brief-lessons.js';
 import { routeWorkers } from '../../src/launch/route-workers.js';
 import { czar } from '../helpers/cli.js';
+import { recordDir } from '../helpers/learning.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
-import { tempDir } from '../helpers/git-repo.js';
 import { capturedFiles } from '../helpers/sim-captures.js';
 
 // Two sprints in one repository, sim agents of two makes that differ by what they write: sima writes api files
@@ -34,17 +34,6 @@ const BROKEN_CHECK = [
 /** A task whose file gets what the agent's make writes for its kind. */
 const task = (name: string, kind: 'API' | 'DOCS') =>
   `# Write ${name}\n@sim run mkdir -p src && echo "$SIM_${kind}" > src/${name}.txt\n@sim commit ${name}\n@sim done ${name} written`;
-
-async function recordDir(): Promise<string> {
-  const dir = await tempDir('czar-record-');
-  const before = process.env.CZAR_LEARN_DIR;
-  process.env.CZAR_LEARN_DIR = dir;
-  onTestFinished(() => {
-    if (before === undefined) delete process.env.CZAR_LEARN_DIR;
-    else process.env.CZAR_LEARN_DIR = before;
-  });
-  return dir;
-}
 
 async function lines<T>(file: string, parse: (line: string) => T | string): Promise<T[]> {
   const text = await readFile(file, 'utf8');
@@ -142,6 +131,15 @@ describe('a czar that learns, over two sprints', () => {
     expect(workerIn(status, 'e1').agent).toBe('simb');
     expect(workerIn(status, 'e1').handedOver).toMatchObject([{ from: 'sima', to: 'simb' }]);
 
+    const agentsShown = await second.waitForStatus(
+      (s) => s.agents?.some((row) => row.agent === 'simb' && row.kind === 'api' && row.tasks === 3) === true,
+      { what: "simb's api record in status.json" },
+    );
+    expect(agentsShown.agents?.find((row) => row.agent === 'simb' && row.kind === 'api')).toMatchObject({
+      tasks: 3,
+      firstTry: 3,
+    });
+
     // c1's brief carried the api lessons as data, in a labelled, fenced section.
     const captures = path.join(second.root, 'captures');
     const c1First = (await capturedFiles(captures)).find((file) => file.startsWith('c1-'));
@@ -173,5 +171,19 @@ describe('a czar that learns, over two sprints', () => {
       (lesson) => lesson.id === a1Lesson?.id,
     )?.credit;
     expect(credit).toEqual({ carried: 1, helped: 1 });
+
+    // A person deletes a lesson by its id; an id that is not there, or the record off, is said in one sentence.
+    const env = { CZAR_LEARN_DIR: dir };
+    const deleted = await czar(['lessons', '--delete', a1Lesson?.id ?? ''], { cwd: first.root, env });
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect((await lines<Lesson>(path.join(dir, 'lessons.jsonl'), parseLesson)).map((l) => l.id)).not.toContain(
+      a1Lesson?.id,
+    );
+    const again = await czar(['lessons', '--delete', a1Lesson?.id ?? ''], { cwd: first.root, env });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(`There is no lesson "${a1Lesson?.id ?? ''}"`);
+    const off = await czar(['lessons'], { cwd: first.root, env: { ...env, CZAR_LEARN: 'off' } });
+    expect(off.exitCode).toBe(1);
+    expect(off.stderr).toContain('CZAR_LEARN=off');
   });
 });

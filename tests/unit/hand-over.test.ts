@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckSpec } from '../../src/domain/config-types.js';
-import type { Outcome } from '../../src/domain/learning/outcome.js';
 import type { RoutingSettings } from '../../src/domain/learning/routing.js';
 import { renderHandOver } from '../../src/domain/learning/hand-over-text.js';
 import type { FleetModel } from '../../src/domain/model.js';
@@ -21,38 +20,16 @@ import {
   tick,
   worker,
 } from '../helpers/fleet.js';
+import { outcome, REPO } from '../helpers/learning.js';
 
 // Hand-over on failure: a pure rule in decide()'s path; the executor's part is tested with tmux elsewhere.
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];
-const REPO = 'f'.repeat(40);
 const sha = (n: number): string => String(n).repeat(40);
 const ROUTING: RoutingSettings = { pool: ['sim', 'simb', 'simc'], explore: 0.1, minOutcomes: 2, reassignAfter: 2 };
 
-function outcome(agent: string, firstTry: boolean, n: number): Outcome {
-  return {
-    v: 1,
-    id: `${agent}-${n}`,
-    at: new Date(T0).toISOString(),
-    repo: REPO,
-    kind: 'api',
-    areas: [],
-    agent,
-    preset: 'sim',
-    end: 'verified',
-    firstTry,
-    checkFailures: [],
-    reviewRounds: 0,
-    verdicts: [],
-    nudges: 0,
-    restarts: 0,
-    minutes: 1,
-    integrated: false,
-  };
-}
-
 /** simc's record for `api` is better than simb's: a hand-over from sim goes to simc. */
-const RECORD = [0, 1, 2].flatMap((n) => [outcome('simb', n === 0, n), outcome('simc', true, n)]);
+const RECORD = [0, 1, 2].flatMap((n) => [outcome('simb', n === 0), outcome('simc', true)]);
 
 function launched(routing: RoutingSettings = ROUTING, routed = true, overrides: Partial<FleetModel> = {}): FleetModel {
   const start = fleet([spec('a', { checks: CHECKS, kind: 'api', ...(routed ? { routed: true } : {}) })], {
@@ -126,6 +103,14 @@ describe('decide: hand-over on failure', () => {
       (action) => action.outcome.id,
     );
     expect(new Set(ids).size).toBe(2);
+  });
+
+  it('counts the failed rounds with the record off too, choosing by the pool then', () => {
+    let model = launched(ROUTING, true, { learning: undefined });
+    model = tick(failsAgain(model, 1, T0 + MINUTE), T0 + MINUTE + SECOND).fleet;
+    const second = tick(failsAgain(model, 2, T0 + 3 * MINUTE), T0 + 3 * MINUTE + SECOND);
+    expect(only(second.actions, 'hand_over').map((action) => [action.from, action.to])).toEqual([['sim', 'simb']]);
+    expect(only(second.actions, 'record_outcome')).toEqual([]);
   });
 
   it('never for a worker whose agent the person named, with reassign_after 0, or with no other agent', () => {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckSpec } from '../../src/domain/config-types.js';
 import {
@@ -16,18 +14,13 @@ import {
 import type { Outcome } from '../../src/domain/learning/outcome.js';
 import type { FleetModel } from '../../src/domain/model.js';
 import { renderPrompt } from '../../src/domain/prompt-text.js';
+import { outcome, REPO } from '../helpers/learning.js';
 import { alivePane, branchAt, doneReport, fleet, MINUTE, observe, only, spec, T0, tick } from '../helpers/fleet.js';
-import { TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-template.js';
-
-const promptsDir = path.resolve(import.meta.dirname, '../../prompts');
-const TEMPLATES = Object.fromEntries(
-  Object.entries(TEMPLATE_FILES).map(([key, file]) => [key, readFileSync(path.join(promptsDir, file), 'utf8')]),
-) as unknown as PromptTemplates;
+import { TEMPLATES } from '../helpers/templates.js';
 
 // Lessons: made by decide() when a task is verified after what went wrong, chosen for a brief by kind and area,
 // credited by the outcomes of the tasks that carried them.
 
-const REPO = 'f'.repeat(40);
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test\n# second line', timeoutMs: 60_000 }];
 
 function lesson(overrides: Partial<Lesson> = {}): Lesson {
@@ -46,27 +39,8 @@ function lesson(overrides: Partial<Lesson> = {}): Lesson {
   };
 }
 
-function carried(id: string, firstTry: boolean, n: number): Outcome {
-  return {
-    v: 1,
-    id: `t${n}`,
-    at: new Date(T0).toISOString(),
-    repo: REPO,
-    kind: 'api',
-    areas: [],
-    agent: 'sim',
-    preset: 'sim',
-    end: 'verified',
-    firstTry,
-    checkFailures: [],
-    reviewRounds: 0,
-    verdicts: [],
-    nudges: 0,
-    restarts: 0,
-    minutes: 1,
-    integrated: false,
-    lessons: [id],
-  };
+function carried(id: string, firstTry: boolean): Outcome {
+  return outcome('sim', firstTry, { lessons: [id] });
 }
 
 describe('decide: lessons learned the hard way', () => {
@@ -152,11 +126,11 @@ describe('choosing and crediting lessons', () => {
     const helping = lesson({ text: 'helping' });
     const useless = lesson({ text: 'useless' });
     const outcomes = [
-      carried(helping.id, true, 1),
-      carried(useless.id, false, 2),
-      carried(useless.id, false, 3),
-      carried(useless.id, true, 4),
-      carried(useless.id, false, 5),
+      carried(helping.id, true),
+      carried(useless.id, false),
+      carried(useless.id, false),
+      carried(useless.id, true),
+      carried(useless.id, false),
     ];
     expect(creditOf(helping, outcomes)).toEqual({ carried: 1, helped: 1 });
     expect(stoppedHelping(creditOf(useless, outcomes))).toBe(true);

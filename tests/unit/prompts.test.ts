@@ -12,13 +12,12 @@ import {
   type PromptParts,
 } from '../../src/domain/prompt-text.js';
 import { renderConflict, renderFixup, renderNudge, renderRealign } from '../../src/domain/supervision-text.js';
-import { fill, TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../../src/domain/prompt-template.js';
+import { fill, type WorkerPlace } from '../../src/domain/prompt-template.js';
 import { bonusTask } from '../helpers/fleet.js';
+import { PROMPTS_DIR, TEMPLATES } from '../helpers/templates.js';
 
-const promptsDir = path.resolve(import.meta.dirname, '../../prompts');
-const templates = Object.fromEntries(
-  Object.entries(TEMPLATE_FILES).map(([key, file]) => [key, readFileSync(path.join(promptsDir, file), 'utf8')]),
-) as unknown as PromptTemplates;
+const promptsDir = PROMPTS_DIR;
+const templates = TEMPLATES;
 const implementer = readFileSync(path.join(promptsDir, 'roles/implementer.md'), 'utf8');
 
 /** A task that a careless renderer would damage: placeholders, CRLF, trailing spaces, no final newline, emoji. */

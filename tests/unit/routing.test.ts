@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/domain/learning/outcome.js';
+import { outcome, REPO } from '../helpers/learning.js';
 import { chooseAgent, type RoutingQuestion } from '../../src/domain/learning/routing.js';
 
 // Routing by the record: pure, with the randomness passed in as numbers.
 
-const HERE = 'r'.repeat(40);
-let next = 0;
-function outcome(agent: string, firstTry: boolean, overrides: Partial<Outcome> = {}): Outcome {
-  next++;
-  return {
-    v: 1,
-    id: `t${next}`,
-    at: '2026-11-01T10:00:00.000Z',
-    repo: HERE,
-    kind: 'api',
-    areas: [],
-    agent,
-    preset: agent,
-    end: firstTry ? 'verified' : 'gave_up',
-    firstTry,
-    checkFailures: [],
-    reviewRounds: 0,
-    verdicts: [],
-    nudges: 0,
-    restarts: 0,
-    minutes: 5,
-    usd: 1,
-    integrated: false,
-    ...overrides,
-  };
-}
+const HERE = REPO;
 
 const settings = { pool: ['claude', 'codex'], explore: 0.1, minOutcomes: 2, reassignAfter: 2 };
 const ask = (outcomes: Outcome[], overrides: Partial<RoutingQuestion> = {}) =>

@@ -1,4 +1,5 @@
 import type { Outcome } from './outcome.js';
+import { latestById } from './record-line.js';
 
 /**
  * What czar has learned, as the fleet model holds it: the repository's identity (its root commits, so a clone
@@ -11,14 +12,7 @@ export interface Learning {
 }
 
 /** Each task's latest outcome (a later line for the same task replaces the earlier one), oldest first. */
-export function latestOutcomes(outcomes: readonly Outcome[]): Outcome[] {
-  const byId = new Map<string, Outcome>();
-  for (const outcome of outcomes) {
-    byId.delete(outcome.id);
-    byId.set(outcome.id, outcome);
-  }
-  return [...byId.values()];
-}
+export const latestOutcomes: (outcomes: readonly Outcome[]) => Outcome[] = latestById;
 
 /** The record with the outcomes of this pass added. */
 export function withOutcomes(learning: Learning, added: readonly Outcome[]): Learning {

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { fenced } from '../sanitize.js';
 import type { Outcome } from './outcome.js';
+import { latestById, parseRecordLine } from './record-line.js';
+import { LESSON_CHARS, LESSON_SOURCES, type LessonSource } from './lesson-evidence.js';
 
 /**
  * What a sprint learned the hard way (a check that failed and was then fixed, a review finding then addressed, a
@@ -9,11 +11,6 @@ import type { Outcome } from './outcome.js';
  * outcomes of tasks that carried it, verified first time or not), and a lesson that stops helping is dropped.
  */
 
-export const LESSON_SOURCES = ['check', 'review', 'conflict', 'hand_over'] as const;
-export type LessonSource = (typeof LESSON_SOURCES)[number];
-
-/** Characters of one lesson's text: a check's name and first lines, a finding, a list of files. */
-export const LESSON_CHARS = 400;
 /** Lessons one task leaves at most (the last ones it met). */
 export const LESSONS_PER_TASK = 3;
 
@@ -34,38 +31,15 @@ export const LessonSchema = z.strictObject({
 });
 export type Lesson = z.infer<typeof LessonSchema>;
 
-/** What a task met on its way, kept in its track until it ends: a lesson once the task is verified. */
-export interface LessonEvidence {
-  readonly source: LessonSource;
-  readonly text: string;
-  readonly files: readonly string[];
-}
-
 /** Each lesson's latest line (one met again replaces itself), oldest first. */
-export function latestLessons(lessons: readonly Lesson[]): Lesson[] {
-  const byId = new Map<string, Lesson>();
-  for (const lesson of lessons) {
-    byId.delete(lesson.id);
-    byId.set(lesson.id, lesson);
-  }
-  return [...byId.values()];
-}
+export const latestLessons: (lessons: readonly Lesson[]) => Lesson[] = latestById;
 
 /** Lessons the record keeps at most: the newest. */
 export const MAX_LESSONS = 300;
 
 /** A lesson line, or why it is not one. */
 export function parseLesson(line: string): Lesson | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return 'not JSON';
-  }
-  const parsed = LessonSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return `${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'not a lesson'}`;
+  return parseRecordLine(LessonSchema, line, 'a lesson');
 }
 
 /** The id of a lesson: a hash of where it applies and what it says (FNV-1a, enough to tell a few hundred apart). */
@@ -76,11 +50,6 @@ export function lessonId(repo: string, kind: string, source: LessonSource, words
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return `L${hash.toString(16).padStart(8, '0')}`;
-}
-
-/** Evidence bounded to a lesson's size, its text on few lines. */
-export function evidence(source: LessonSource, words: string, files: readonly string[] = []): LessonEvidence {
-  return { source, text: words.trim().slice(0, LESSON_CHARS) || source, files: files.slice(0, 8) };
 }
 
 /** How a lesson did: tasks that carried it and ended, and how many of them were verified on their first try. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { LessonEvidence } from './lesson.js';
+import { parseRecordLine } from './record-line.js';
+import type { LessonEvidence } from './lesson-evidence.js';
 
 /**
  * One finished task as the record keeps it: who did what kind of work where, and how it went by czar's own verdicts
@@ -54,16 +55,7 @@ export const MAX_AREAS = 8;
 
 /** An outcome line, or why it is not one (corrupt JSON, a line of another version or program). */
 export function parseOutcome(line: string): Outcome | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return 'not JSON';
-  }
-  const parsed = OutcomeSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return `${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'not an outcome'}`;
+  return parseRecordLine(OutcomeSchema, line, 'an outcome');
 }
 
 /**

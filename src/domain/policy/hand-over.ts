@@ -28,12 +28,13 @@ export function handOverFailing(ctx: Context, draft: Draft): void {
   const track = trackOf(draft);
   const checks = [
     ...(track?.checkFailures ?? []),
-    ...failures.flatMap((f) => (f.kind === 'fixup' ? [f.failure.name] : [])),
+    ...failures.flatMap((failure) => (failure.kind === 'fixup' ? [failure.failure.name] : [])),
   ];
-  const reviews =
-    (track?.verdicts.filter((verdict) => verdict === 'changes_requested').length ?? 0) +
-    failures.filter((f) => f.kind === 'review_fixup').length;
-  const rounds = checks.length + reviews;
+  // Counted here, not from the record's track: a hand-over does not need the record on.
+  const task = Math.max(1, draft.memory.tasks.length);
+  const before = draft.memory.failedRounds;
+  const rounds = (before?.task === task ? before.count : 0) + failures.length;
+  draft.memory.failedRounds = { task, count: rounds };
   if (rounds < reassignAfter) return;
   const evidence: HandOverEvidence = {
     from: draft.worker.spec.agent.name,
@@ -115,6 +116,7 @@ function handOver(ctx: Context, draft: Draft, evidence: HandOverEvidence, becaus
   memory.resumedConversation = undefined;
   memory.ladder = { rung: 'none', at: ctx.now };
   memory.reviewRounds = undefined;
+  memory.failedRounds = undefined;
   memory.notified = memory.notified.filter((episode) => episode !== 'crashed' && episode !== 'stalled');
   return true;
 }

@@ -1,5 +1,6 @@
 import { findingLine, outputHead } from '../learning/hand-over-text.js';
-import { evidence, lessonId, LESSONS_PER_TASK, type Lesson, type LessonEvidence } from '../learning/lesson.js';
+import { lessonId, LESSONS_PER_TASK, type Lesson } from '../learning/lesson.js';
+import { evidence, type LessonEvidence } from '../learning/lesson-evidence.js';
 import { fileAreas, type Outcome, type OutcomeTrack } from '../learning/outcome.js';
 import type { Action } from './actions.js';
 
