@@ -5,10 +5,10 @@ import { removeReport } from '../adapters/report-files.js';
 import { ensureStateDir, readJson } from '../adapters/state-files.js';
 import { presetOf } from '../agents/index.js';
 import { startAgentPane } from './agent-pane.js';
-import { CZAR_SESSION, logFile, reportFile } from '../domain/paths.js';
+import { CZAR_SESSION, logFile, reportFile, statePaths } from '../domain/paths.js';
 import type { WorkerReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
-import { onThisDisk, placeKind, type PlaceKind } from '../domain/box.js';
+import { doorPath, onThisDisk, placeKind, type PlaceKind } from '../domain/box.js';
 import { deliverPrompt, sendMessage } from './delivery.js';
 import type { DeliveryOptions } from './delivery-pane.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -178,7 +178,7 @@ export async function deliverToWorker(
       if (kind === 'pasted') pastedAt ??= Date.now();
       void fleet.log.emit(kind, message, worker.name);
     },
-    submittedBySelfReport: async () => reportedSince(fleet, worker.name, startedAt.getTime(), 'working'),
+    submittedBySelfReport: async () => reportedSince(fleet, worker, startedAt.getTime(), 'working'),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
     ...outputOf(fleet, worker),
     ...startUpOf(fleet, worker, options.agentStartedAt),
@@ -208,7 +208,7 @@ export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: str
   const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetOf(worker.agent), {
     worker: worker.name,
     onEvent: (kind, message) => void fleet.log.emit(kind, message, worker.name),
-    submittedBySelfReport: async () => reportedSince(fleet, worker.name, startedAt.getTime(), 'working'),
+    submittedBySelfReport: async () => reportedSince(fleet, worker, startedAt.getTime(), 'working'),
     bracketedPaste: bracketedPasteProbe(logFile(fleet.paths, worker.name)),
     ...outputOf(fleet, worker),
   });
@@ -224,17 +224,31 @@ function outputOf(fleet: Fleet, worker: WorkerSpec): Pick<DeliveryOptions, 'next
   return onThisDisk(worker) ? { nextOutput: paneOutput(logFile(fleet.paths, worker.name), OUTPUT_FLOOR_MS) } : {};
 }
 
-/** Whether the worker's latest report (in `state`, if given) was written since `since`, give or take a second. */
+/**
+ * Whether the worker's latest report (in `state`, if given) was written since `since`, give or take a second. A boxed
+ * worker's comes in through its door, which the czar passes on only once it supervises: during a launch it is read
+ * there (it only times a paste).
+ */
 async function reportedSince(
   fleet: Fleet,
-  worker: string,
+  worker: WorkerSpec,
   since: number,
   state?: WorkerReport['state'],
 ): Promise<boolean> {
-  const report = await readJson<WorkerReport>(reportFile(fleet.paths, worker));
-  return (
-    report !== undefined && (state === undefined || report.state === state) && Date.parse(report.at) >= since - 1000
+  const door = statePaths(doorPath(fleet.paths.root, worker.name));
+  const files = [fleet.paths, ...(worker.sandbox === undefined ? [] : [door])].map((paths) =>
+    reportFile(paths, worker.name),
   );
+  for (const file of files) {
+    const report = await readJson<WorkerReport>(file);
+    if (
+      report !== undefined &&
+      (state === undefined || report.state === state) &&
+      Date.parse(report.at) >= since - 1000
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
@@ -247,5 +261,5 @@ function startUpOf(
   agentStartedAt: number | undefined,
 ): Pick<DeliveryOptions, 'startedUp'> {
   if (agentStartedAt === undefined || !onThisDisk(worker) || presetOf(worker.agent).startUpReport !== true) return {};
-  return { startedUp: async (after) => reportedSince(fleet, worker.name, Math.max(agentStartedAt, after)) };
+  return { startedUp: async (after) => reportedSince(fleet, worker, Math.max(agentStartedAt, after)) };
 }

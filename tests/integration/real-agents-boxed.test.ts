@@ -69,6 +69,8 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
           timeoutMs: 30_000,
           what: "builder's usage read from its private home",
         });
+        // Its start-up report came through its door in time: the first paste never waited out the 60 s.
+        expect((await fx.events()).filter((event) => event.kind === 'no_start_up_report')).toEqual([]);
         if (agent === 'claude') await expectSignInInStep(fx);
       },
       240_000 * REAL_AGENT_TIMEOUT_SCALE,
