@@ -1,5 +1,6 @@
 import { resolveLinks } from '../adapters/file-system.js';
 import { childrenOf, processFolder, processLineage, processName } from '../adapters/process-table.js';
+import { onThisDisk } from '../domain/box.js';
 import { runsInFleet } from '../domain/fleet-membership.js';
 import type { Fleet } from '../fleet/handle.js';
 import { czarOfConfig } from '../fleet/requests.js';
@@ -30,9 +31,7 @@ export async function refuseInsideFleet(fleet: Fleet, command: string): Promise<
       for (const pid of await childrenOf(server)) if (!persons.has(pid)) pids.add(pid);
   }
   const folders = await Promise.all(
-    fleet.config.workers
-      .filter((worker) => worker.host === undefined)
-      .map((worker) => resolveLinks(worker.worktree).catch(() => worker.worktree)),
+    fleet.config.workers.filter(onThisDisk).map((worker) => resolveLinks(worker.worktree).catch(() => worker.worktree)),
   );
   if (runsInFleet(lineage, folder, { pids, folders })) throw personRefusal(command);
 }

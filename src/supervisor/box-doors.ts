@@ -8,7 +8,7 @@ import { CzarRequestSchema, type CzarRequest } from '../domain/czar-request.js';
 import { doorView, doorViewFile } from '../domain/door-view.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import { doorPath } from '../domain/box.js';
+import { doorPath, placeKind } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { launchRecordFile, reportFile, statePaths } from '../domain/paths.js';
 import { visible } from '../domain/sanitize.js';
@@ -49,7 +49,7 @@ export class BoxDoors implements Source {
   /** Watches every boxed worker not yet watched (a spawned child joins after the start). */
   async poll(store: ModelStore): Promise<void> {
     for (const { spec } of store.model.workers)
-      if (spec.sandbox !== undefined && spec.host === undefined && !this.watches.has(spec.name))
+      if (placeKind(spec) === 'box' && !this.watches.has(spec.name))
         // A spawned child is in the model before its repository and door are made: watched once both are.
         if (await pathExists(launchRecordFile(statePaths(doorPath(this.fleet.paths.root, spec.name)), spec.name)))
           this.track(spec);
