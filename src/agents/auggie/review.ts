@@ -1,0 +1,47 @@
+import path from 'node:path';
+import type { AgentCommand } from '../../domain/config-types.js';
+import { jsonObject } from '../../domain/usage.js';
+import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import { jsonObjectIn } from '../verdict-text.js';
+
+const PROMPT_FILE = 'review-prompt.md';
+
+/**
+ * Auggie 0.36 as a reviewer (measured): `--print` runs one turn and exits, `--output-format json` prints one `type:
+ * "result"` object whose `result` is the last answer's text, `--ask` keeps it to its retrieval and non-editing tools,
+ * and `--dont-save-session` leaves no session in the person's history. The prompt goes in a file
+ * (`--instruction-file`), so a large diff meets no argv limit. It has no schema option and prints no usage: the
+ * verdict is the JSON object in its answer, and the review's tokens are not known.
+ */
+export const auggieReview: ReviewMode = {
+  call(agent: AgentCommand, run: ReviewRun): ReviewCall {
+    const prompt = path.join(run.workDir, PROMPT_FILE);
+    return {
+      cwd: run.cwd,
+      command: agent.command,
+      args: [
+        ...agent.args,
+        '--print',
+        '--output-format',
+        'json',
+        '--ask',
+        '--dont-save-session',
+        '--instruction-file',
+        prompt,
+      ],
+      env: agent.env,
+      files: [{ path: prompt, content: run.prompt }],
+      outputs: [],
+    };
+  },
+
+  /** The printed `result` object's answer text holds the verdict. */
+  read(output: ReviewOutput): ReviewRead {
+    const result = output.stdout
+      .split('\n')
+      .map((line) => jsonObject(line))
+      .findLast((record) => record?.type === 'result');
+    const text = result?.result;
+    return { verdict: typeof text === 'string' && result?.is_error !== true ? jsonObjectIn(text) : undefined };
+  },
+};
