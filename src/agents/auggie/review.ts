@@ -5,11 +5,13 @@ import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from
 import { jsonObjectIn } from '../verdict-text.js';
 
 const PROMPT_FILE = 'review-prompt.md';
+/** Its tools that write files, taken away (measured: its `--ask` only asks the model in words not to use them). */
+const EDIT_TOOLS = ['save-file', 'str-replace-editor', 'remove-files', 'apply_patch'];
 
 /**
  * Auggie 0.36 as a reviewer (measured): `--print` runs one turn and exits, `--output-format json` prints one `type:
- * "result"` object whose `result` is the last answer's text, `--ask` keeps it to its retrieval and non-editing tools,
- * and `--dont-save-session` leaves no session in the person's history. The prompt goes in a file
+ * "result"` object whose `result` is the last answer's text, its file-writing tools are removed (commands still run,
+ * as Copilot's reviewer's do), and `--dont-save-session` leaves no session in the person's history. The prompt goes in a file
  * (`--instruction-file`), so a large diff meets no argv limit. It has no schema option and prints no usage: the
  * verdict is the JSON object in its answer, and the review's tokens are not known.
  */
@@ -24,7 +26,7 @@ export const auggieReview: ReviewMode = {
         '--print',
         '--output-format',
         'json',
-        '--ask',
+        ...EDIT_TOOLS.flatMap((tool) => ['--remove-tool', tool]),
         '--dont-save-session',
         '--instruction-file',
         prompt,
