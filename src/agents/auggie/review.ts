@@ -1,7 +1,14 @@
 import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
 import { jsonObject } from '../../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import {
+  reviewCallOf,
+  type ReviewCall,
+  type ReviewMode,
+  type ReviewOutput,
+  type ReviewRead,
+  type ReviewRun,
+} from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
 
 const PROMPT_FILE = 'review-prompt.md';
@@ -18,11 +25,8 @@ const EDIT_TOOLS = ['save-file', 'str-replace-editor', 'remove-files', 'apply_pa
 export const auggieReview: ReviewMode = {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall {
     const prompt = path.join(run.workDir, PROMPT_FILE);
-    return {
-      cwd: run.cwd,
-      command: agent.command,
+    return reviewCallOf(agent, run, {
       args: [
-        ...agent.args,
         '--print',
         '--output-format',
         'json',
@@ -31,10 +35,8 @@ export const auggieReview: ReviewMode = {
         '--instruction-file',
         prompt,
       ],
-      env: agent.env,
       files: [{ path: prompt, content: run.prompt }],
-      outputs: [],
-    };
+    });
   },
 
   /** The printed `result` object's answer text holds the verdict. */
