@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { presetFor } from '../src/agents/index.js';
 import type { Dialog } from '../src/agents/preset.js';
@@ -136,7 +137,9 @@ async function czarStart(
     }),
   );
   try {
-    execFileSync(process.execPath, [CZAR, 'up', '--detach'], { cwd: root, stdio: 'ignore' });
+    // Not a sync call: the scripted endpoint runs in this process, and Auggie asks its backend for its models and
+    // settings before it draws its input box.
+    await promisify(execFile)(process.execPath, [CZAR, 'up', '--detach'], { cwd: root });
     const shown = statusShowsNote(path.join(root, '.czar'), REPORT_LIMIT_MS);
     const events = readFileSync(path.join(root, '.czar', 'events.jsonl'), 'utf8')
       .trim()

@@ -56,6 +56,31 @@ export interface ReviewMode {
   read(output: ReviewOutput, run: ReviewRun): ReviewRead;
 }
 
+/** What a review mode adds to the agent's own command line and environment for one run. */
+export interface ReviewCallParts {
+  readonly args: readonly string[];
+  /** The agent's own args as this mode keeps them (default: all of them). */
+  readonly agentArgs?: readonly string[];
+  /** The run's environment (default: the agent's own). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly stdin?: string;
+  readonly files?: ReviewCall['files'];
+  readonly outputs?: readonly string[];
+}
+
+/** A one-shot review call in the run's checkout: the agent's command and its own args first, then the mode's. */
+export function reviewCallOf(agent: AgentCommand, run: ReviewRun, parts: ReviewCallParts): ReviewCall {
+  return {
+    cwd: run.cwd,
+    command: agent.command,
+    args: [...(parts.agentArgs ?? agent.args), ...parts.args],
+    env: parts.env ?? agent.env,
+    ...(parts.stdin === undefined ? {} : { stdin: parts.stdin }),
+    files: parts.files ?? [],
+    outputs: parts.outputs ?? [],
+  };
+}
+
 /**
  * A reviewer's usage from the per-model table its output ends with (`{<model>: <figures>}`: Gemini CLI's
  * `stats.models`, GitHub Copilot CLI's `modelMetrics`): every model's tokens, named after the busiest. Undefined when

@@ -27,7 +27,7 @@ import {
 } from '../helpers/real-agents.js';
 import { task, upRealFleet } from '../helpers/real-scenarios.js';
 
-// Real Claude Code, Codex and Gemini CLI run once each as reviewers in their own headless modes (the review modes
+// Real Claude Code, Codex, Gemini CLI, GitHub Copilot CLI and Auggie run once each as reviewers in their own headless modes (the review modes
 // beside their presets), against a scripted model endpoint: what they answer is read back as a verdict and usage.
 
 const NOTE = 'reviewer-read-this-7f3a';
@@ -51,7 +51,7 @@ function reviewPrompt(script: readonly string[]): string {
 }
 
 /** The real CLIs that can review (`src/agents/review-mode.ts`). */
-type Reviewer = Extract<RealAgent, 'claude' | 'codex' | 'gemini' | 'copilot'>;
+type Reviewer = Extract<RealAgent, 'claude' | 'codex' | 'gemini' | 'copilot' | 'auggie'>;
 
 /** How each CLI's scripted model gives its final answer, given the verdict's JSON text. */
 const ANSWER: Readonly<Record<Reviewer, (json: string) => string>> = {
@@ -59,6 +59,7 @@ const ANSWER: Readonly<Record<Reviewer, (json: string) => string>> = {
   codex: (json) => `SAY: ${json}`,
   gemini: (json) => `SAY: Reviewed. \`\`\`json ${json} \`\`\``,
   copilot: (json) => `SAY: ${json}`,
+  auggie: (json) => `SAY: ${json}`,
 };
 
 /** Every file under a folder, relative to it (`.git` left out). */
@@ -127,7 +128,7 @@ const CHANGES: ReviewVerdict = {
   ],
 };
 
-for (const cli of ['claude', 'codex', 'gemini', 'copilot'] as const) {
+for (const cli of ['claude', 'codex', 'gemini', 'copilot', 'auggie'] as const) {
   const missing = realAgentsMissing(cli);
   describe.skipIf(missing !== '')(`real ${cli} as a reviewer${missing}`, () => {
     it('approves: the verdict read back is the scripted one, the whole prompt reached the model, usage is counted', async () => {
@@ -147,6 +148,11 @@ for (const cli of ['claude', 'codex', 'gemini', 'copilot'] as const) {
               text.endsWith(`\n\n${reached}`)),
         ),
       ).toBe(true);
+      // Auggie prints no usage in its one-shot mode: the review's tokens are unknown, never made up.
+      if (cli === 'auggie') {
+        expect(read.usage).toBeUndefined();
+        return;
+      }
       const sent = endpoint.usage.filter((entry) => entry.cli === (cli === 'copilot' ? 'chat' : cli));
       const sum = (key: 'input' | 'output' | 'cacheRead' | 'cacheWrite'): number =>
         sent.reduce((total, entry) => total + entry[key], 0);
@@ -199,7 +205,9 @@ for (const cli of ['claude', 'codex', 'gemini', 'copilot'] as const) {
             ? `RUN: touch ${edited}`
             : cli === 'copilot'
               ? `TOOL: create {"path": "${edited}", "file_text": "x"}`
-              : `TOOL: write_file {"file_path": "${edited}", "content": "x"}`;
+              : cli === 'auggie'
+                ? `TOOL: save-file {"path": "${edited}", "file_content": "x"}`
+                : `TOOL: write_file {"file_path": "${edited}", "content": "x"}`;
       const { read } = await review(['RUN: cat notes.txt', edit, ANSWER[cli](JSON.stringify(APPROVE))]);
       expect(ReviewVerdictSchema.parse(read.verdict)).toEqual(APPROVE);
       // The command's output went back to the model in a later request: only a command that ran could carry it.

@@ -42,7 +42,7 @@ describe('review modes read any output without throwing', () => {
     '{"response": null}',
     '\u0000\u001b[2J',
   ];
-  for (const preset of ['claude', 'codex', 'gemini'] as const) {
+  for (const preset of ['claude', 'codex', 'gemini', 'auggie'] as const) {
     it(`${preset}: garbage is never a valid verdict`, () => {
       const mode = reviewModeOf(preset);
       for (const stdout of garbage) {
@@ -63,16 +63,30 @@ describe('review modes read any output without throwing', () => {
     ).toEqual(VERDICT);
   });
 
+  it('auggie: the verdict is the JSON object in its printed result, none from a failed run', () => {
+    const mode = reviewModeOf('auggie');
+    // As Auggie 0.36.0 printed it with --print --output-format json.
+    const printed = (result: string, isError: boolean): string =>
+      `${JSON.stringify({ type: 'result', result, is_error: isError, subtype: 'success', session_id: 's', num_turns: 0 })}\n`;
+    expect(
+      mode?.read({ stdout: printed(`Verdict: ${JSON.stringify(VERDICT)}`, false), files: {} }, NO_NONCE).verdict,
+    ).toEqual(VERDICT);
+    expect(mode?.read({ stdout: printed(JSON.stringify(VERDICT), true), files: {} }, NO_NONCE).verdict).toBeUndefined();
+  });
+
   it('the prompt never goes on the command line (no argv limit), and run files stay under the work folder', () => {
     const agent: AgentCommand = { name: 'a', preset: 'claude', command: 'agent', args: ['--yolo'], env: { K: 'v' } };
     const prompt = `diff ${'x'.repeat(200_000)}`;
-    for (const preset of ['claude', 'codex', 'gemini'] as const) {
+    for (const preset of ['claude', 'codex', 'gemini', 'auggie'] as const) {
       const call = reviewModeOf(preset)?.call(
         { ...agent, preset },
         { prompt, cwd: '/checkout', workDir: '/work', verdictSchema: REVIEW_VERDICT_JSON_SCHEMA, nonce: 'n' },
       );
       expect(call?.args.some((arg) => arg.includes('xxxx'))).toBe(false);
-      expect(call?.stdin?.length).toBeGreaterThanOrEqual(prompt.length);
+      // On stdin, or in a file of the run's (Auggie's --instruction-file).
+      expect(
+        Math.max(call?.stdin?.length ?? 0, ...(call?.files ?? []).map((entry) => entry.content.length)),
+      ).toBeGreaterThanOrEqual(prompt.length);
       for (const file of [...(call?.files ?? []).map((entry) => entry.path), ...(call?.outputs ?? [])])
         expect(file.startsWith('/work/')).toBe(true);
       expect(call?.env).toEqual({ K: 'v' });

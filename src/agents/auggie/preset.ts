@@ -7,6 +7,7 @@ import type { Signals } from '../signals.js';
 import { ruledBox } from '../screen-lines.js';
 import { auggieRecords } from './records.js';
 import { auggieResume } from './resume.js';
+import { auggieReview } from './review.js';
 
 /**
  * Auggie (measured with 0.36.0). Its first start in a HOME shows a welcome screen and three tips, each "Press return
@@ -88,6 +89,7 @@ export const auggiePreset: AgentPreset = {
   signals: AUGGIE_SIGNALS,
   records: auggieRecords,
   resume: auggieResume,
+  review: auggieReview,
   install: {
     npm: '@augmentcode/auggie@0.36.0',
     signIn:

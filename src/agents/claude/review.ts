@@ -1,6 +1,13 @@
 import type { AgentCommand } from '../../domain/config-types.js';
 import { count, field, jsonObject, modelName } from '../../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import {
+  reviewCallOf,
+  type ReviewCall,
+  type ReviewMode,
+  type ReviewOutput,
+  type ReviewRead,
+  type ReviewRun,
+} from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
 
 /** Tools a reviewer may use: read and search the checkout and run commands there, never edit files. */
@@ -21,11 +28,8 @@ function withoutDraft(schema: Readonly<Record<string, unknown>>): Record<string,
  */
 export const claudeReview: ReviewMode = {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall {
-    return {
-      cwd: run.cwd,
-      command: agent.command,
+    return reviewCallOf(agent, run, {
       args: [
-        ...agent.args,
         '-p',
         '--output-format',
         'json',
@@ -37,11 +41,8 @@ export const claudeReview: ReviewMode = {
         REVIEW_TOOLS,
         '--no-session-persistence',
       ],
-      env: agent.env,
       stdin: run.prompt,
-      files: [],
-      outputs: [],
-    };
+    });
   },
 
   /** The printed result: `structured_output` when the model used the tool, else a JSON object in its `result` text. */

@@ -2,7 +2,14 @@ import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
 import { REVIEW_SEVERITIES } from '../../domain/words.js';
 import { count, field, jsonObject } from '../../domain/usage.js';
-import type { ReviewCall, ReviewMode, ReviewOutput, ReviewRead, ReviewRun } from '../review-call.js';
+import {
+  reviewCallOf,
+  type ReviewCall,
+  type ReviewMode,
+  type ReviewOutput,
+  type ReviewRead,
+  type ReviewRun,
+} from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
 
 /**
@@ -47,11 +54,8 @@ export const codexReview: ReviewMode = {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall {
     const schema = path.join(run.workDir, SCHEMA_FILE);
     const answer = path.join(run.workDir, ANSWER_FILE);
-    return {
-      cwd: run.cwd,
-      command: agent.command,
+    return reviewCallOf(agent, run, {
       args: [
-        ...agent.args,
         'exec',
         '--json',
         '--ephemeral',
@@ -63,11 +67,10 @@ export const codexReview: ReviewMode = {
         answer,
         '-',
       ],
-      env: agent.env,
       stdin: run.prompt,
       files: [{ path: schema, content: `${JSON.stringify(STRICT_VERDICT_SCHEMA, null, 2)}\n` }],
       outputs: [answer],
-    };
+    });
   },
 
   /** The answer file (else the last agent message among the events), and the tokens of every finished turn. */

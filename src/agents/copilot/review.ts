@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
 import { field, jsonObject } from '../../domain/usage.js';
 import {
+  reviewCallOf,
   usageOfModels,
   type ReviewCall,
   type ReviewMode,
@@ -24,11 +25,8 @@ const USAGE_FILE = 'copilot-usage.json';
 export const copilotReview: ReviewMode = {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall {
     const usage = path.join(run.workDir, USAGE_FILE);
-    return {
-      cwd: run.cwd,
-      command: agent.command,
+    return reviewCallOf(agent, run, {
       args: [
-        ...agent.args,
         '--output-format',
         'json',
         '--allow-all-tools',
@@ -44,9 +42,8 @@ export const copilotReview: ReviewMode = {
         ...agent.env,
       },
       stdin: run.prompt,
-      files: [],
       outputs: [usage],
-    };
+    });
   },
 
   /** The last `assistant.message` with text holds the verdict; the usage file has each model's tokens. */

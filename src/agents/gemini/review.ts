@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AgentCommand } from '../../domain/config-types.js';
 import { count, field, jsonObject } from '../../domain/usage.js';
 import {
+  reviewCallOf,
   usageOfModels,
   type ReviewCall,
   type ReviewMode,
@@ -30,26 +31,12 @@ const APPROVAL_FLAGS = new Set(['-y', '--yolo']);
 export const geminiReview: ReviewMode = {
   call(agent: AgentCommand, run: ReviewRun): ReviewCall {
     const policy = path.join(run.workDir, POLICY_FILE);
-    return {
-      cwd: run.cwd,
-      command: agent.command,
-      args: [
-        ...agent.args.filter((arg) => !APPROVAL_FLAGS.has(arg)),
-        '--output-format',
-        'json',
-        '--approval-mode',
-        'yolo',
-        '--policy',
-        policy,
-        '--skip-trust',
-        '-p',
-        '',
-      ],
-      env: agent.env,
+    return reviewCallOf(agent, run, {
+      args: ['--output-format', 'json', '--approval-mode', 'yolo', '--policy', policy, '--skip-trust', '-p', ''],
+      agentArgs: agent.args.filter((arg) => !APPROVAL_FLAGS.has(arg)),
       stdin: withoutAtReferences(run.prompt),
       files: [{ path: policy, content: POLICY }],
-      outputs: [],
-    };
+    });
   },
 
   /** The printed `response` text's JSON object, and the tokens of every model it called. */
