@@ -153,11 +153,11 @@ export class Observer implements Source {
     const reported = this.takeAll(this.dirty.reports);
     for (const name of reported) {
       await this.reports.observe(name);
-      // A done report is judged against the branch (done needs commits), so git is looked at in the same pass: the
-      // ref event of the commit just before the report may not have arrived yet. Other reports do not wait for git
-      // (70-110 ms a look): their commits come with their own ref events.
-      if (this.store.model.workers.find((worker) => worker.spec.name === name)?.report?.state === 'done')
-        this.dirty.git.add(name);
+      // A done report is judged against the branch (done needs commits), so git is looked at in the same pass when
+      // the branch is not where the last look counted it: the ref event of the commit just before the report may not
+      // have arrived yet. Other reports do not wait for git: their commits come with their own ref events.
+      const worker = this.store.model.workers.find((candidate) => candidate.spec.name === name);
+      if (worker?.report?.state === 'done' && !(await this.gitLooks.tipSeen(worker))) this.dirty.git.add(name);
     }
     const gitNames = this.takeAll(this.dirty.git);
     if (gitNames.length > 0) {
