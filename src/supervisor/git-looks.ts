@@ -31,6 +31,9 @@ export class GitLooks {
   private readonly cuts = new Map<string, string>();
   /** The worktrees the launch that started this czar made, clean, with their index stamps; each used once. */
   private readonly handedOver = new Map<string, string>();
+  /** Looks started so far, and per worker the latest whose answers the model holds: an earlier one's never replace them. */
+  private started = 0;
+  private readonly written = new Map<string, number>();
   /** The repository's common git folder, where the branches' refs are. */
   private gitDir: Promise<string | undefined> | undefined;
 
@@ -46,6 +49,7 @@ export class GitLooks {
    */
   async look(names: readonly string[]): Promise<void> {
     const { fleet, store } = this;
+    const look = ++this.started;
     const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
     const children = store.model.workers.filter((worker) => names.includes(worker.spec.parent ?? ''));
     const specs = [...new Set([...names, ...children.map((child) => child.spec.name)])].map((name) => store.spec(name));
@@ -74,6 +78,8 @@ export class GitLooks {
     for (const result of looks) {
       if (result.status !== 'fulfilled') continue;
       const { name, git, place, inParent } = result.value;
+      if ((this.written.get(name) ?? 0) > look) continue;
+      this.written.set(name, look);
       store.update(name, (model) => unchangedOr(model, git, place, inParent));
     }
   }

@@ -21,6 +21,8 @@ const SCREEN_SETTLE_MS = 250;
 export interface ObserverInputs {
   /** An action for this worker (a launch, restart or paste) is queued or in flight: its effect is not in yet. */
   busy(name: string): boolean;
+  /** A git look that ran beside the passes wrote what it found into the model: a pass decides on it. */
+  looked(): void;
 }
 
 /**
@@ -47,6 +49,11 @@ export class Observer implements Source {
   private lastSweep = 0;
   private lastScreenLook = 0;
   private serverGone = false;
+  /** Workers whose branches a look beside the passes is to read, and whether one runs. */
+  private readonly lookBeside = new Set<string>();
+  private lookingBeside = false;
+  /** The first look (a czar's start adopts every branch) is made in its pass: nothing is decided on no git at all. */
+  private firstLook = true;
 
   constructor(
     private readonly fleet: Fleet,
@@ -151,19 +158,23 @@ export class Observer implements Source {
     this.observeOutputTimes();
     this.observeSending(now);
     const reported = this.takeAll(this.dirty.reports);
+    const judged = new Set<string>();
     for (const name of reported) {
       await this.reports.observe(name);
-      // A done report is judged against the branch (done needs commits), so git is looked at in the same pass when
-      // the branch is not where the last look counted it: the ref event of the commit just before the report may not
+      // A done report is judged against the branch (done needs commits), so its branch is looked at in the same pass
+      // when it is not where the last look counted it: the ref event of the commit just before the report may not
       // have arrived yet. Other reports do not wait for git: their commits come with their own ref events.
       const worker = this.store.model.workers.find((candidate) => candidate.spec.name === name);
-      if (worker?.report?.state === 'done' && !(await this.gitLooks.tipSeen(worker))) this.dirty.git.add(name);
+      if (worker?.report?.state === 'done' && !(await this.gitLooks.tipSeen(worker))) judged.add(name);
     }
     const gitNames = this.takeAll(this.dirty.git);
-    if (gitNames.length > 0) {
+    const inPass = this.firstLook ? [...new Set([...gitNames, ...judged])] : [...judged];
+    if (inPass.length > 0) {
       this.store.noteGitLooked();
-      await this.gitLooks.look(gitNames);
+      await this.gitLooks.look(inPass);
+      this.firstLook = false;
     }
+    this.lookBesideAt(gitNames.filter((name) => !inPass.includes(name)));
 
     const { sweep, look } = paneLooks({
       now,
@@ -224,6 +235,26 @@ export class Observer implements Source {
       }
       if (!this.panes.take(worker, info, screens.get(name), this.lastOutputAt.get(name))) this.dirty.panes = true;
     }
+  }
+
+  /**
+   * Branches that moved are read beside the passes, one look after another (a look's answers never overwrite a later
+   * one's), and the pass that follows decides on what they found: with 50 workers on one file a commit's look took up
+   * to 300 ms of git, which a pass carrying another worker's done report waited for.
+   */
+  private lookBesideAt(names: readonly string[]): void {
+    for (const name of names) this.lookBeside.add(name);
+    if (this.lookingBeside || this.lookBeside.size === 0) return;
+    this.lookingBeside = true;
+    void (async () => {
+      while (this.lookBeside.size > 0) {
+        // A look that fails leaves the branch as last seen, as a failed look in a pass did; the next event looks again.
+        await this.gitLooks.look(this.takeAll(this.lookBeside)).catch(() => undefined);
+        this.store.noteGitLooked();
+        this.inputs.looked();
+      }
+      this.lookingBeside = false;
+    })();
   }
 
   /**
