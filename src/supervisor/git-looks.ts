@@ -34,6 +34,9 @@ export class GitLooks {
   /** Looks started so far, and per worker the latest whose answers the model holds: an earlier one's never replace them. */
   private started = 0;
   private readonly written = new Map<string, number>();
+  /** Workers whose branches a look beside the passes is to read, and whether one runs. */
+  private readonly besideNames = new Set<string>();
+  private lookingBeside = false;
   /** The repository's common git folder, where the branches' refs are. */
   private gitDir: Promise<string | undefined> | undefined;
 
@@ -95,6 +98,28 @@ export class GitLooks {
     this.gitDir ??= commonDir(this.fleet.config.repo).catch(() => undefined);
     const gitDir = await this.gitDir;
     return gitDir !== undefined && (await looseRefTip(gitDir, worker.spec.branch)) === seen;
+  }
+
+  /**
+   * Reads branches that moved beside the passes, one look after another, and says when each look's answers are in the
+   * model (`looked`): with 50 workers on one file a commit's look took up to 300 ms of git, which a pass carrying
+   * another worker's done report waited for.
+   */
+  lookBeside(names: readonly string[], looked: () => void): void {
+    for (const name of names) this.besideNames.add(name);
+    if (this.lookingBeside || this.besideNames.size === 0) return;
+    this.lookingBeside = true;
+    void (async () => {
+      while (this.besideNames.size > 0) {
+        const batch = [...this.besideNames];
+        this.besideNames.clear();
+        // A look that fails leaves the branches as last seen, as a failed look in a pass did; the next event looks again.
+        await this.look(batch).catch(() => undefined);
+        this.store.noteGitLooked();
+        looked();
+      }
+      this.lookingBeside = false;
+    })();
   }
 
   /** What the launch that started this czar knows of the worktrees it made (see `FreshWorktrees`). */

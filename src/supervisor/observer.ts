@@ -49,9 +49,6 @@ export class Observer implements Source {
   private lastSweep = 0;
   private lastScreenLook = 0;
   private serverGone = false;
-  /** Workers whose branches a look beside the passes is to read, and whether one runs. */
-  private readonly lookBeside = new Set<string>();
-  private lookingBeside = false;
   /** The first look (a czar's start adopts every branch) is made in its pass: nothing is decided on no git at all. */
   private firstLook = true;
 
@@ -174,7 +171,10 @@ export class Observer implements Source {
       await this.gitLooks.look(inPass);
       this.firstLook = false;
     }
-    this.lookBesideAt(gitNames.filter((name) => !inPass.includes(name)));
+    this.gitLooks.lookBeside(
+      gitNames.filter((name) => !inPass.includes(name)),
+      () => this.inputs.looked(),
+    );
 
     const { sweep, look } = paneLooks({
       now,
@@ -235,26 +235,6 @@ export class Observer implements Source {
       }
       if (!this.panes.take(worker, info, screens.get(name), this.lastOutputAt.get(name))) this.dirty.panes = true;
     }
-  }
-
-  /**
-   * Branches that moved are read beside the passes, one look after another (a look's answers never overwrite a later
-   * one's), and the pass that follows decides on what they found: with 50 workers on one file a commit's look took up
-   * to 300 ms of git, which a pass carrying another worker's done report waited for.
-   */
-  private lookBesideAt(names: readonly string[]): void {
-    for (const name of names) this.lookBeside.add(name);
-    if (this.lookingBeside || this.lookBeside.size === 0) return;
-    this.lookingBeside = true;
-    void (async () => {
-      while (this.lookBeside.size > 0) {
-        // A look that fails leaves the branch as last seen, as a failed look in a pass did; the next event looks again.
-        await this.gitLooks.look(this.takeAll(this.lookBeside)).catch(() => undefined);
-        this.store.noteGitLooked();
-        this.inputs.looked();
-      }
-      this.lookingBeside = false;
-    })();
   }
 
   /**
