@@ -182,6 +182,17 @@ export async function branchTips(repo: string): Promise<Map<string, string>> {
 }
 
 /**
+ * Where `branch` points, from its loose ref file in the repository's common git folder, without starting git. git
+ * writes a loose ref through a lock file it renames into place, so the file holds a whole id; undefined when the ref is
+ * packed or cannot be read (ask git then).
+ */
+export async function looseRefTip(gitDir: string, branch: string): Promise<string | undefined> {
+  const text = await readFile(path.join(gitDir, 'refs', 'heads', ...branch.split('/')), 'utf8').catch(() => undefined);
+  const id = text?.trim();
+  return id !== undefined && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(id) ? id : undefined;
+}
+
+/**
  * Paths that would conflict when merging two commits, without touching any worktree or the index (git >= 2.38).
  * `-z` keeps odd file names unquoted; exit 1 means conflicts, 0 a clean merge, anything else (no merge base, a
  * missing commit) is no prediction rather than an error.

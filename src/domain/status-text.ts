@@ -1,4 +1,4 @@
-import type { FleetStatus } from './status-schema.js';
+import type { FleetStatus, WorkerStatus } from './status-schema.js';
 
 /**
  * The text of status.json as pieces whose concatenation is `JSON.stringify(status, null, 2)`, character for
@@ -10,7 +10,7 @@ import type { FleetStatus } from './status-schema.js';
 export function statusPieces(status: FleetStatus): string[] {
   const pieces: string[] = [];
   objectPieces(status, 0, pieces, (key, value) => {
-    if (key === 'workers') return arrayPieces(status.workers, 1, pieces);
+    if (key === 'workers') return arrayPieces(status.workers, 1, pieces, workerText);
     if (key !== 'metrics' || status.metrics === undefined) return false;
     const { tasks } = status.metrics;
     objectPieces(value as object, 1, pieces, (field) => field === 'tasks' && arrayPieces(tasks, 2, pieces));
@@ -54,7 +54,12 @@ function objectPieces(
 }
 
 /** An array's JSON text `depth` levels deep, each entry's piece kept with the entry; always true (it wrote). */
-function arrayPieces(items: readonly object[], depth: number, pieces: string[]): true {
+function arrayPieces<T extends object>(
+  items: readonly T[],
+  depth: number,
+  pieces: string[],
+  text: (item: T, indent: string) => string = itemText,
+): true {
   if (items.length === 0) {
     pieces.push('[]');
     return true;
@@ -62,7 +67,7 @@ function arrayPieces(items: readonly object[], depth: number, pieces: string[]):
   const inner = '  '.repeat(depth + 1);
   pieces.push('[\n');
   for (const [index, item] of items.entries()) {
-    pieces.push(index === 0 ? inner : `,\n${inner}`, itemText(item, inner));
+    pieces.push(index === 0 ? inner : `,\n${inner}`, text(item, inner));
   }
   pieces.push(`\n${'  '.repeat(depth)}]`);
   return true;
@@ -74,6 +79,34 @@ function itemText(item: object, indent: string): string {
   if (known?.indent === indent) return known.text;
   const text = indented(JSON.stringify(item, null, 2), indent);
   texts.set(item, { indent, text });
+  return text;
+}
+
+/**
+ * A worker's entry, its alerts' text kept with its alerts list. An entry is built again whenever its pane writes (its
+ * `lastOutputAt`), while its alerts stay the same list; in a fleet on one file each worker holds an overlap and a
+ * conflict alert per peer, 20 KB of the 25 KB of its entry, and formatting them again every pass was most of a pass.
+ */
+function workerText(entry: WorkerStatus, indent: string): string {
+  const known = texts.get(entry);
+  if (known?.indent === indent) return known.text;
+  // The entry's own `alerts` field: a JSON string holds no raw newline, so only the entry's key starts a line this way.
+  const json = JSON.stringify({ ...entry, alerts: 0 }, null, 2);
+  const at = json.indexOf(ALERTS_FIELD);
+  if (at === -1) return itemText(entry, indent);
+  const end = at + ALERTS_FIELD.length;
+  const text = `${indented(json.slice(0, end - 1), indent)}${alertsText(entry.alerts, `${indent}  `)}${indented(json.slice(end), indent)}`;
+  texts.set(entry, { indent, text });
+  return text;
+}
+
+const ALERTS_FIELD = '\n  "alerts": 0';
+
+function alertsText(alerts: WorkerStatus['alerts'], indent: string): string {
+  const known = texts.get(alerts);
+  if (known?.indent === indent) return known.text;
+  const text = indented(JSON.stringify(alerts, null, 2), indent);
+  texts.set(alerts, { indent, text });
   return text;
 }
 

@@ -1,10 +1,11 @@
 import { branchCutAt, commitActivity, NO_COMMITS, ownDirtyPaths } from '../adapters/branch-activity.js';
-import { branchTips, headRef, isAncestor } from '../adapters/git.js';
+import { branchTips, commonDir, headRef, isAncestor, looseRefTip } from '../adapters/git.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { branchPlaces } from '../adapters/worktree-place.js';
 import { onThisDisk, placeKind } from '../domain/box.js';
 import type { BranchPlace } from '../domain/branch-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
+import type { WorkerModel } from '../domain/model.js';
 import type { GitActivity } from '../domain/status-schema.js';
 import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import { mapBounded } from '../fleet/map-bounded.js';
@@ -30,6 +31,14 @@ export class GitLooks {
   private readonly cuts = new Map<string, string>();
   /** The worktrees the launch that started this czar made, clean, with their index stamps; each used once. */
   private readonly handedOver = new Map<string, string>();
+  /** Looks started so far, and per worker the latest whose answers the model holds: an earlier one's never replace them. */
+  private started = 0;
+  private readonly written = new Map<string, number>();
+  /** Workers whose branches a look beside the passes is to read, and whether one runs. */
+  private readonly besideNames = new Set<string>();
+  private lookingBeside = false;
+  /** The repository's common git folder, where the branches' refs are. */
+  private gitDir: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly fleet: Fleet,
@@ -43,6 +52,7 @@ export class GitLooks {
    */
   async look(names: readonly string[]): Promise<void> {
     const { fleet, store } = this;
+    const look = ++this.started;
     const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
     const children = store.model.workers.filter((worker) => names.includes(worker.spec.parent ?? ''));
     const specs = [...new Set([...names, ...children.map((child) => child.spec.name)])].map((name) => store.spec(name));
@@ -71,8 +81,45 @@ export class GitLooks {
     for (const result of looks) {
       if (result.status !== 'fulfilled') continue;
       const { name, git, place, inParent } = result.value;
+      if ((this.written.get(name) ?? 0) > look) continue;
+      this.written.set(name, look);
       store.update(name, (model) => unchangedOr(model, git, place, inParent));
     }
+  }
+
+  /**
+   * Whether the worker's branch is still at the commit its last look counted, read from the ref file alone: a report
+   * judged against the branch then needs no look of its own (two git processes, 80 to 370 ms of the pass on a loaded
+   * machine, in front of the bonus task a done report asks for).
+   */
+  async tipSeen(worker: WorkerModel): Promise<boolean> {
+    const seen = worker.git.lastCommit?.sha;
+    if (seen === undefined || placeKind(worker.spec) !== 'worktree') return false;
+    this.gitDir ??= commonDir(this.fleet.config.repo).catch(() => undefined);
+    const gitDir = await this.gitDir;
+    return gitDir !== undefined && (await looseRefTip(gitDir, worker.spec.branch)) === seen;
+  }
+
+  /**
+   * Reads branches that moved beside the passes, one look after another, and says when each look's answers are in the
+   * model (`looked`): with 50 workers on one file a commit's look took up to 300 ms of git, which a pass carrying
+   * another worker's done report waited for.
+   */
+  lookBeside(names: readonly string[], looked: () => void): void {
+    for (const name of names) this.besideNames.add(name);
+    if (this.lookingBeside || this.besideNames.size === 0) return;
+    this.lookingBeside = true;
+    void (async () => {
+      while (this.besideNames.size > 0) {
+        const batch = [...this.besideNames];
+        this.besideNames.clear();
+        // A look that fails leaves the branches as last seen, as a failed look in a pass did; the next event looks again.
+        await this.look(batch).catch(() => undefined);
+        this.store.noteGitLooked();
+        looked();
+      }
+      this.lookingBeside = false;
+    })();
   }
 
   /** What the launch that started this czar knows of the worktrees it made (see `FreshWorktrees`). */

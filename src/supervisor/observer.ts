@@ -22,6 +22,8 @@ const SCREEN_SETTLE_MS = 250;
 export interface ObserverInputs {
   /** An action for this worker (a launch, restart or paste) is queued or in flight: its effect is not in yet. */
   busy(name: string): boolean;
+  /** A git look that ran beside the passes wrote what it found into the model: a pass decides on it. */
+  looked(): void;
 }
 
 /**
@@ -48,6 +50,8 @@ export class Observer implements Source {
   private lastSweep = 0;
   private lastScreenLook = 0;
   private serverGone = false;
+  /** The first look (a czar's start adopts every branch) is made in its pass: nothing is decided on no git at all. */
+  private firstLook = true;
 
   constructor(
     private readonly fleet: Fleet,
@@ -152,19 +156,26 @@ export class Observer implements Source {
     this.observeOutputTimes();
     this.observeSending(now);
     const reported = this.takeAll(this.dirty.reports);
+    const judged = new Set<string>();
     for (const name of reported) {
       await this.reports.observe(name);
-      // A done report is judged against the branch (done needs commits), so git is looked at in the same pass: the
-      // ref event of the commit just before the report may not have arrived yet. Other reports do not wait for git
-      // (70-110 ms a look): their commits come with their own ref events.
-      if (this.store.model.workers.find((worker) => worker.spec.name === name)?.report?.state === 'done')
-        this.dirty.git.add(name);
+      // A done report is judged against the branch (done needs commits), so its branch is looked at in the same pass
+      // when it is not where the last look counted it: the ref event of the commit just before the report may not
+      // have arrived yet. Other reports do not wait for git: their commits come with their own ref events.
+      const worker = this.store.model.workers.find((candidate) => candidate.spec.name === name);
+      if (worker?.report?.state === 'done' && !(await this.gitLooks.tipSeen(worker))) judged.add(name);
     }
     const gitNames = this.takeAll(this.dirty.git);
-    if (gitNames.length > 0) {
+    const inPass = this.firstLook ? [...new Set([...gitNames, ...judged])] : [...judged];
+    if (inPass.length > 0) {
       this.store.noteGitLooked();
-      await this.gitLooks.look(gitNames);
+      await this.gitLooks.look(inPass);
+      this.firstLook = false;
     }
+    this.gitLooks.lookBeside(
+      gitNames.filter((name) => !inPass.includes(name)),
+      () => this.inputs.looked(),
+    );
 
     const { sweep, look } = paneLooks({
       now,

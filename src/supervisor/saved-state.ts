@@ -169,15 +169,20 @@ function deliveredFrom(record: { deliveredAt?: string; deliveryStartedAt?: strin
   return at === undefined ? undefined : Date.parse(at);
 }
 
-const savedEntries = new WeakMap<WorkerModel, string>();
+/** Per worker memory: the entry last written with it, and what else it was written from. */
+const savedEntries = new WeakMap<WorkerModel['memory'], { readonly from: readonly unknown[]; readonly text: string }>();
 
-/** A worker's entry in the saved state, `"name":{...}` as JSON; workers are never changed in place. */
+/**
+ * A worker's entry in the saved state, `"name":{...}` as JSON; workers are never changed in place. Kept with the
+ * memory, not the worker: a worker changes with every pass that sees its pane write, its memory (a list of alerts per
+ * peer in a fleet on one file) only when a rule moves it.
+ */
 function savedEntryText(worker: WorkerModel): string {
-  let text = savedEntries.get(worker);
-  if (text === undefined) {
-    const { memory, report, launchedAt, deliveredAt } = worker;
-    text = `${JSON.stringify(worker.spec.name)}:${JSON.stringify({ memory, report, launchedAt, deliveredAt })}`;
-    savedEntries.set(worker, text);
-  }
+  const { memory, report, launchedAt, deliveredAt } = worker;
+  const from = [worker.spec.name, report, launchedAt, deliveredAt];
+  const known = savedEntries.get(memory);
+  if (known !== undefined && sameItems(known.from, from)) return known.text;
+  const text = `${JSON.stringify(worker.spec.name)}:${JSON.stringify({ memory, report, launchedAt, deliveredAt })}`;
+  savedEntries.set(memory, { from, text });
   return text;
 }

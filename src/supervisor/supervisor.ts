@@ -129,6 +129,7 @@ export class Supervisor {
     );
     this.observer = new Observer(fleet, this.store, {
       busy: (name) => this.executor.busy(name),
+      looked: () => this.schedule(),
     });
     this.requests = new PersonRequests(fleet);
     this.integration = new IntegrationSource(fleet, this.store, () => this.schedule(), {

@@ -47,6 +47,28 @@ describe('status.json text', () => {
     expect(statusText(second)).toContain('docs/b.md');
   });
 
+  it('is exact for workers with alerts, whose text is kept with their list while the rest of the entry moves', () => {
+    const alert = (peer: string, message: string) => ({
+      kind: 'overlap' as const,
+      message,
+      since: new Date(T0).toISOString(),
+      files: ['shared.txt'],
+      peer,
+    });
+    const alerts = [alert('b', 'plain'), alert('c', 'odd: \n  "alerts": 0 and "quotes"\n')];
+    const model = threeWorkers();
+    const alerted = {
+      ...model,
+      workers: model.workers.map((worker) => ({ ...worker, memory: { ...worker.memory, alerts } })),
+    };
+    const first = statusOf(alerted, new Map(), []);
+    expect(statusText(first)).toBe(JSON.stringify(first, null, 2));
+    const later = observe(alerted, 'a', () => ({ pane: alivePane(T0, { lastOutputAt: T0 + SECOND }) }));
+    const second = statusOf(later, new Map([['a', { lastOutput: 'x' }]]), []);
+    expect(second.workers[0]).not.toBe(first.workers[0]);
+    expect(statusText(second)).toBe(JSON.stringify(second, null, 2));
+  });
+
   it('is right for a fleet with no workers, no tasks and no metrics', () => {
     const empty = statusOf(fleet([]), new Map(), []);
     expect(statusText(empty)).toBe(JSON.stringify(empty, null, 2));
