@@ -95,11 +95,9 @@ export function benchRouting(seed = 44): string[] {
   const odds = seededOdds(random);
   const stream = Array.from({ length: TASKS }, () => KINDS[Math.floor(random() * KINDS.length)] ?? 'api');
   const luck = stream.map((): [number, number] => [random(), random()]);
-  const draws = seededRandom(seed + 1);
   const settings = { pool: AGENTS, explore: 0.1, minOutcomes: 2, reassignAfter: 0 };
   const learned = simulate(
-    (kind, _index, outcomes) =>
-      chooseAgent({ kind, repo: REPO, outcomes, settings, draws: [draws(), draws()] })?.agent ?? 'claude',
+    (kind, _index, outcomes) => chooseAgent({ kind, repo: REPO, outcomes, settings })?.agent ?? 'claude',
     odds,
     stream,
     luck,

@@ -102,7 +102,10 @@ const routingSchema = z
       .min(0)
       .max(1)
       .optional()
-      .meta({ description: 'Share of choices made at random, so every agent keeps being measured (default 0.1).' }),
+      .meta({
+        description:
+          'How much an agent with a thin record is tried again, so every agent keeps being measured (0: never, 1: UCB1; default 0.1).',
+      }),
     min_outcomes: z
       .number()
       .int()

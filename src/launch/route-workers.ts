@@ -8,9 +8,8 @@ import { readRoutes, withRoutes, writeRoutes, type Route } from '../fleet/routes
 /**
  * Chooses the agent of each `agent: auto` worker that has none yet, from the record of outcomes for its kind, before
  * the launch; each choice is saved (so every later command runs the same agent) and logged with its reason.
- * `random` gives the exploration's draws (seeded in tests).
  */
-export async function routeWorkers(fleet: Fleet, random: () => number = Math.random): Promise<readonly Route[]> {
+export async function routeWorkers(fleet: Fleet): Promise<readonly Route[]> {
   const { config, paths } = fleet;
   const routes = await readRoutes(paths);
   const open = config.workers.filter(
@@ -26,7 +25,7 @@ export async function routeWorkers(fleet: Fleet, random: () => number = Math.ran
   const added: Route[] = [];
   for (const spec of open) {
     const kind = taskKind(spec.kind, spec.role, spec.scope);
-    const choice = chooseAgent({ kind, repo, outcomes: reading?.items ?? [], settings, draws: [random(), random()] });
+    const choice = chooseAgent({ kind, repo, outcomes: reading?.items ?? [], settings });
     if (choice === undefined) continue;
     added.push({ worker: spec.name, agent: choice.agent, reason: choice.reason, at: new Date().toISOString() });
   }

@@ -106,7 +106,7 @@ describe('a czar that learns, over two sprints', () => {
       policy,
     });
     // Draws of 0.5: no exploring at the default share of 0.1.
-    const routes = await routeWorkers(second.fleet, () => 0.5);
+    const routes = await routeWorkers(second.fleet);
     expect(routes.map((route) => [route.worker, route.agent])).toEqual([
       ['c1', 'simb'],
       ['e1', 'sima'],

@@ -9,7 +9,7 @@ const HERE = REPO;
 
 const settings = { pool: ['claude', 'codex'], explore: 0.1, minOutcomes: 2, reassignAfter: 2 };
 const ask = (outcomes: Outcome[], overrides: Partial<RoutingQuestion> = {}) =>
-  chooseAgent({ kind: 'api', repo: HERE, outcomes, settings, draws: [0.5, 0.5], ...overrides });
+  chooseAgent({ kind: 'api', repo: HERE, outcomes, settings, ...overrides });
 
 describe('chooseAgent', () => {
   it('measures an agent with too few outcomes before deciding on records', () => {
@@ -58,15 +58,24 @@ describe('chooseAgent', () => {
     expect(choice?.compared.map((record) => record.where)).toEqual(['any repository', 'this repository']);
   });
 
-  it('explores a share of the time, never when explore is 0, and skips the excluded agent', () => {
+  it('tries a thin record that may still be the best, never when explore is 0, and skips the excluded agent', () => {
+    const many = (agent: string, successes: number, count: number) =>
+      Array.from({ length: count }, (_, index) => outcome(agent, index < successes));
+    // claude 15 of 20 first try, codex 1 of 2: codex's record is too thin to say it is worse.
+    const thin = [...many('claude', 15, 20), ...many('codex', 1, 2)];
+    expect(ask(thin)).toMatchObject({ agent: 'codex', why: 'exploring' });
+    expect(ask(thin, { settings: { ...settings, explore: 0 } })).toMatchObject({ agent: 'claude', why: 'best record' });
+    // codex 4 of 20: as long a record, clearly worse, is not tried.
+    expect(ask([...many('claude', 15, 20), ...many('codex', 4, 20)])).toMatchObject({
+      agent: 'claude',
+      why: 'best record',
+    });
     const outcomes = [
       outcome('claude', true),
       outcome('claude', true),
       outcome('codex', false),
       outcome('codex', false),
     ];
-    expect(ask(outcomes, { draws: [0.05, 0.9] })).toMatchObject({ agent: 'codex', why: 'exploring' });
-    expect(ask(outcomes, { draws: [0.05, 0.9], settings: { ...settings, explore: 0 } })?.agent).toBe('claude');
     expect(ask(outcomes, { exclude: ['claude'] })).toMatchObject({ agent: 'codex', why: 'only choice' });
     expect(ask(outcomes, { exclude: ['claude', 'codex'] })).toBeUndefined();
   });

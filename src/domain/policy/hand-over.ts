@@ -90,7 +90,6 @@ function handOver(ctx: Context, draft: Draft, evidence: HandOverEvidence, becaus
     outcomes: ctx.fleet.learning?.outcomes ?? [],
     settings: { ...routing, explore: 0 },
     exclude: tried,
-    draws: [1, 0],
   });
   if (choice === undefined) return false;
   const why = `${because}; ${choice.reason}`;
