@@ -143,6 +143,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
       ...(entry.kind === undefined ? {} : { kind: entry.kind }),
       roleText: roleText(entry.role),
       buildsOn: entry.builds_on,
+      ...((entry.agent ?? defaultAgent) === AUTO_AGENT ? { routed: true as const } : {}),
       checkpoints: taskCheckpoints(entry.checkpoints, text),
     };
   });

@@ -97,15 +97,10 @@ const routingSchema = z
       .min(1)
       .optional()
       .meta({ description: 'Agents `agent: auto` chooses from (default: every agent the config names).' }),
-    explore: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .meta({
-        description:
-          'How much an agent with a thin record is tried again, so every agent keeps being measured (0: never, 1: UCB1; default 0.1).',
-      }),
+    explore: z.number().min(0).max(1).optional().meta({
+      description:
+        'How much an agent with a thin record is tried again, so every agent keeps being measured (0: never, 1: UCB1; default 0.1).',
+    }),
     min_outcomes: z
       .number()
       .int()
@@ -162,6 +157,10 @@ export const bonusSchema = z
     role: name('role name').optional(),
     kind: taskKindField,
     builds_on: z.string().optional().meta({ description: 'The worker whose output this task builds on.' }),
+    agent: z.literal('auto').optional().meta({
+      description:
+        '`auto`: the task goes to the free worker whose agent has the best record for its kind (routing:); the default when the top-level agent is auto.',
+    }),
     checkpoints: checkpoints.optional(),
   })
   .refine(exactlyOneTask.check, exactlyOneTask.params)

@@ -140,6 +140,8 @@ export interface BonusTask {
   readonly kind?: string | undefined;
   /** Which worker's output this builds on, if any (named in the message that hands it out). */
   readonly buildsOn: string | undefined;
+  /** `agent: auto`: it goes to the free worker whose agent has the best record for its kind. */
+  readonly routed?: true | undefined;
   /** The task's checkpoints, as a worker's (`WorkerSpec.checkpoints`). */
   readonly checkpoints?: readonly string[] | undefined;
 }

@@ -20,6 +20,7 @@ import {
   tick,
   worker,
 } from '../helpers/fleet.js';
+import { outcome, REPO } from '../helpers/learning.js';
 
 function report(state: ReportedState, at: number, note?: string): ReportObservation {
   return { state, at, progress: undefined, note, resultFile: undefined };
@@ -60,6 +61,43 @@ describe('decide: bonus tasks', () => {
     expectSettled(decided, now);
     // The old done report is about the previous task: it must not end the bonus task a tick later.
     expect(decide(next, now + 5 * SECOND).actions.filter((action) => action.kind !== 'event')).toEqual([]);
+  });
+
+  it('an agent: auto bonus task goes to the free worker whose agent has the better record for its kind', () => {
+    const sim = (agent: string) => ({
+      name: agent,
+      preset: 'sim' as const,
+      command: 'czar-sim-agent',
+      args: [],
+      env: {},
+    });
+    // simc verified api tasks first time three times, simb once in three.
+    const record = [0, 1, 2].flatMap((n) => [outcome('simb', n === 0), outcome('simc', true)]);
+    const both = (routed: boolean) =>
+      launched(
+        fleet([spec('a', { agent: sim('simb') }), spec('b', { agent: sim('simc') })], {
+          queue: [bonusTask('api-extra', { kind: 'api', ...(routed ? { routed: true } : {}) })],
+          learning: { repo: REPO, outcomes: record },
+          routing: { pool: ['simb', 'simc'], explore: 0.1, minOutcomes: 2, reassignAfter: 2 },
+        }),
+      );
+    const now = T0 + 10 * MINUTE;
+    const finished = (model: FleetModel) =>
+      ['a', 'b'].reduce(
+        (next, name) =>
+          observe(next, name, () => ({
+            report: report('done', now - MINUTE, 'ready'),
+            git: commits(1, now - 2 * MINUTE),
+            pane: alivePane(now - MINUTE),
+          })),
+        model,
+      );
+
+    const [routed] = only(tick(finished(both(true)), now).actions, 'bonus');
+    expect(routed?.worker).toBe('b');
+    expect(routed?.reason).toContain('routed: simc for api (best record): simb 1/3 first try');
+    // Not routed, the first free worker takes it, as before.
+    expect(only(tick(finished(both(false)), now).actions, 'bonus')[0]?.worker).toBe('a');
   });
 
   it('does not give a bonus for a done report without commits: no_evidence alert and a nudge instead', () => {

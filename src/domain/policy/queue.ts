@@ -11,6 +11,7 @@ import {
 import type { BonusTask, WorkerSpec } from '../config-types.js';
 import { openCheckpoints } from '../checkpoints.js';
 import { taskKind } from '../learning/outcome.js';
+import { chooseAgent } from '../learning/routing.js';
 import { finishedForGood } from '../verification.js';
 import { openChildren } from '../children.js';
 import { slotFree, waitingFor, waitsBecause } from './starts.js';
@@ -155,12 +156,14 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     if (free.length === 0 || !slotFree(slots, ctx.fleet.policy.maxActive)) break;
     const base = task.buildsOn === undefined ? undefined : drafts.find((draft) => name(draft) === task.buildsOn);
     if (base !== undefined && base.memory.completedAt === undefined) continue;
-    const taker = free.find((draft) => draft === base) ?? free[0];
+    const routed = base === undefined ? routedTaker(ctx, task, free) : undefined;
+    const taker = free.find((draft) => draft === base) ?? routed?.taker ?? free[0];
     if (taker === undefined) break;
     free.splice(free.indexOf(taker), 1);
     queue.splice(queue.indexOf(task), 1);
     const given = givenBonus(task, ctx.now, taker.worker.git.commitsAhead);
-    const reason = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
+    const finished = `finished ${currentTask(model(taker))?.id ?? 'its task'} with ${taker.worker.git.commitsAhead} commit(s); slot free`;
+    const reason = routed === undefined ? finished : `${finished}; routed: ${routed.reason}`;
     ctx.actions.push({ kind: 'bonus', worker: name(taker), task, reason });
     ctx.actions.push({
       kind: 'event',
@@ -175,6 +178,29 @@ export function handOutBonus(ctx: Context, drafts: readonly Draft[], active: num
     slots += 1;
   }
   return queue;
+}
+
+/**
+ * For an `agent: auto` bonus task, the free worker whose agent the record chooses for the task's kind, among the free
+ * workers' agents that are in the routing pool; undefined when routing has nothing to choose from.
+ */
+function routedTaker(
+  ctx: Context,
+  task: BonusTask,
+  free: readonly Draft[],
+): { readonly taker: Draft; readonly reason: string } | undefined {
+  const routing = ctx.fleet.routing;
+  if (task.routed !== true || routing === undefined) return undefined;
+  const agents = [...new Set(free.map((draft) => draft.worker.spec.agent.name))];
+  const pool = routing.pool.filter((agent) => agents.includes(agent));
+  const choice = chooseAgent({
+    kind: taskKind(task.kind, task.role, task.scope),
+    repo: ctx.fleet.learning?.repo ?? '',
+    outcomes: ctx.fleet.learning?.outcomes ?? [],
+    settings: { ...routing, pool },
+  });
+  const taker = free.find((draft) => draft.worker.spec.agent.name === choice?.agent);
+  return taker === undefined || choice === undefined ? undefined : { taker, reason: choice.reason };
 }
 
 /** How long a new task waits for the end of the turn that reported done, when the agent's hook should tell it. */
