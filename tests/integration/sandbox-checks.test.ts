@@ -1,24 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
-
-/** A port on this machine's loopback, and whether anything reached it. */
-async function watchedPort(): Promise<{ port: number; reached: () => boolean }> {
-  let reached = false;
-  const server = createServer((socket) => {
-    reached = true;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { port: address.port, reached: () => reached };
-}
+import { watchedPort } from '../helpers/ports.js';
 
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('the checks of a boxed worker', () => {
   it('run in a box of their own: the worker’s code they run writes nothing outside and reaches no network', async () => {
