@@ -3,7 +3,7 @@ import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
 import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
 import { revParse } from '../adapters/git.js';
-import { doorViewFile, startingView } from '../domain/door-view.js';
+import { startingView } from '../domain/door-view.js';
 import { makeFolder, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
@@ -13,7 +13,7 @@ import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath, placeKind } from '../d
 import { boxNetwork, proxyEnv, proxyPort, type DoorSpec, type RelaySpec } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
-import { launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
+import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
 import { recordMade } from '../fleet/ownership.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
