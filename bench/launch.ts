@@ -9,9 +9,10 @@ const TASK = 'Add the feature described here.\n@sim work 2\n@sim quiet\n';
 
 /**
  * `czar up --detach` for 20 simulated workers: from the command to every task submitted (the last `task_delivered`
- * event), and to the command's return, which also waits for the czar it starts to answer.
+ * event), and to the command's return, which also waits for the czar it starts to answer. `fleetLines`: czar.yaml
+ * lines for the whole fleet (its `sandbox:`).
  */
-function czarLaunch(run: number): { submitted: number; returned: number } {
+export function czarLaunch(run: number, fleetLines = ''): { submitted: number; returned: number } {
   const { root, cleanup } = benchRepo(`czar${run}`);
   const project = `benchl${process.pid}${run}`;
   const workers = Array.from(
@@ -20,7 +21,7 @@ function czarLaunch(run: number): { submitted: number; returned: number } {
   ).join('');
   writeFileSync(
     path.join(root, 'czar.yaml'),
-    `project: ${project}\nrepo: repo\nagent: sim\npolicy: { launch_concurrency: ${WORKERS}, max_active: ${WORKERS} }\nworkers:\n${workers}`,
+    `project: ${project}\nrepo: repo\nagent: sim\n${fleetLines}policy: { launch_concurrency: ${WORKERS}, max_active: ${WORKERS} }\nworkers:\n${workers}`,
   );
   try {
     const start = Date.now();

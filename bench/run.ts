@@ -10,6 +10,7 @@ import { benchSpawn } from './spawn.js';
 import { benchSupervise } from './supervise.js';
 import { benchReview } from './review.js';
 import { benchRouting } from './routing.js';
+import { benchSandbox } from './sandbox.js';
 import { benchVerify } from './verify.js';
 import { benchWeb } from './web.js';
 
@@ -34,6 +35,7 @@ if (only === undefined || only === 'review') await benchReview((line) => console
 if (only === undefined || only === 'routing')
   console.log(`${benchRouting(Number(process.argv[3] ?? '44')).join('\n')}\n`);
 if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);
+if (only === undefined || only === 'sandbox') await benchSandbox((line) => console.log(line));
 // The page in a real browser, and the fleet-size sweep, which takes long at 200 workers and more: only when asked for.
 if (only === 'web') await benchWeb((line) => console.log(line));
 if (only === 'launch-tui') console.log(`${benchLaunchTui(Number(process.argv[3] ?? 3)).join('\n')}\n`);

@@ -36,6 +36,8 @@ export interface RunCheckOptions {
   readonly runFile?: string;
   /** Added to czar's own clean environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The engine's command line the shell runs in (a boxed worker's check runs in a box), ending with `--`. */
+  readonly box?: readonly string[];
   /** Aborting kills the check's whole process group, like a timeout. */
   readonly signal?: AbortSignal;
 }
@@ -77,7 +79,8 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
         czarPid: process.pid,
       });
     const shell = process.env.SHELL !== undefined && process.env.SHELL !== '' ? process.env.SHELL : '/bin/sh';
-    const child = execa(shell, ['-c', options.run], {
+    const [file = shell, ...prefix] = options.box ?? [];
+    const child = execa(file, [...prefix, ...(options.box === undefined ? [] : [shell]), '-c', options.run], {
       cwd: options.cwd,
       env: cleanEnv({ ...options.env, [RUN_MARKER]: marker }),
       extendEnv: false,

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import * as z from 'zod';
 import type { PresetName } from './config-types.js';
 
 /**
@@ -101,28 +100,85 @@ export function proxyEnv(port: number): Record<string, string> {
 }
 
 /** What `czar box-door` runs with, around the box: whose door, where, what it opens, where a refusal is said. */
-export const doorSpecSchema = z.strictObject({
-  worker: z.string(),
-  socket: z.string(),
-  allow: z.array(z.string()),
+export interface DoorSpec {
+  readonly worker: string;
+  readonly socket: string;
+  readonly allow: readonly string[];
   /** czar's state dir: a refusal goes into the worker's report stream as a refused report, one alert line. */
-  stateDir: z.string(),
-  argv: z.array(z.string()).min(1),
+  readonly stateDir: string;
+  readonly argv: readonly string[];
   /** The agent's sign-in files kept in step between the person's home and the worker's copy, under one lock. */
-  credentials: z
-    .strictObject({ home: z.string(), copy: z.string(), files: z.array(z.string()), lock: z.string() })
-    .optional(),
-});
-export type DoorSpec = z.infer<typeof doorSpecSchema>;
+  readonly credentials?: CredentialSpec;
+}
+
+export interface CredentialSpec {
+  readonly home: string;
+  readonly copy: string;
+  readonly files: readonly string[];
+  readonly lock: string;
+}
 
 /** What `czar box-relay` runs with, inside the box, around the agent. */
-export const relaySpecSchema = z.strictObject({
-  socket: z.string(),
-  ports: z.array(z.number().int()),
-  proxyPort: z.number().int(),
-  argv: z.array(z.string()).min(1),
-});
-export type RelaySpec = z.infer<typeof relaySpecSchema>;
+export interface RelaySpec {
+  readonly socket: string;
+  readonly ports: readonly number[];
+  readonly proxyPort: number;
+  readonly argv: readonly string[];
+}
+
+// Checked by hand, not with a schema: both run in every boxed pane before its agent starts, and loading the schema
+// library was a quarter of their start-up.
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTexts = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText);
+const isPort = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) > 0 && (value as number) < 65536;
+
+/** `value` as a record holding every one of `names`, and nothing besides them and `optional`. */
+function fields(
+  value: unknown,
+  names: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const known = keys.every((key) => names.includes(key) || optional.includes(key));
+  return known && names.every((name) => keys.includes(name)) ? record : undefined;
+}
+
+/** The door's spec as czar wrote it into the pane, or undefined for anything else. */
+export function doorSpecOf(value: unknown): DoorSpec | undefined {
+  const spec = fields(value, ['worker', 'socket', 'allow', 'stateDir', 'argv'], ['credentials']);
+  if (spec === undefined) return undefined;
+  const { worker, socket, allow, stateDir, argv, credentials } = spec;
+  const sync = credentials === undefined ? undefined : credentialSpecOf(credentials);
+  if (credentials !== undefined && sync === undefined) return undefined;
+  return isText(worker) && isText(socket) && isTexts(allow) && isText(stateDir) && isTexts(argv) && argv.length > 0
+    ? { worker, socket, allow, stateDir, argv, ...(sync === undefined ? {} : { credentials: sync }) }
+    : undefined;
+}
+
+function credentialSpecOf(value: unknown): CredentialSpec | undefined {
+  const spec = fields(value, ['home', 'copy', 'files', 'lock']);
+  if (spec === undefined) return undefined;
+  const { home, copy, files, lock } = spec;
+  return isText(home) && isText(copy) && isTexts(files) && isText(lock) ? { home, copy, files, lock } : undefined;
+}
+
+/** The relay's spec as czar wrote it into the box's command line, or undefined for anything else. */
+export function relaySpecOf(value: unknown): RelaySpec | undefined {
+  const spec = fields(value, ['socket', 'ports', 'proxyPort', 'argv']);
+  if (spec === undefined) return undefined;
+  const { socket, ports, proxyPort, argv } = spec;
+  return isText(socket) &&
+    Array.isArray(ports) &&
+    ports.every(isPort) &&
+    isPort(proxyPort) &&
+    isTexts(argv) &&
+    argv.length > 0
+    ? { socket, ports: ports as number[], proxyPort, argv }
+    : undefined;
+}
 
 /** The alert line a refused connection gives its worker, once per target. */
 export function refusalLine(worker: string, target: string): string {

@@ -99,8 +99,8 @@ export function boxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
 export interface BoxPlan {
   /** The worker's own repository: its only writable folder besides `writable` and its agent's private folder. */
   readonly folder: string;
-  /** The folder shared with czar (reports in, facts out), bound over the state dir. */
-  readonly door: string;
+  /** The folder shared with czar (reports in, facts out), bound over the state dir; absent: the state dir is hidden. */
+  readonly door?: string | undefined;
   readonly stateDir: string;
   readonly home: string;
   /** The worker's private copy of its agent's files from the home, seen at the home's path; absent: an empty home. */
@@ -113,6 +113,8 @@ export interface BoxPlan {
   readonly writable: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly argv: readonly string[];
+  /** The folder is a linked worktree (a check's checkout): its `.git` is a file, with nothing of the worker's to guard. */
+  readonly linkedCheckout?: boolean | undefined;
 }
 
 /**
@@ -130,11 +132,13 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
     ...(plan.homeCopy === undefined ? ['--tmpfs', plan.home] : ['--bind', plan.homeCopy, plan.home]),
     ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
     ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
-    ...['--bind', plan.door, plan.stateDir],
+    ...(plan.door === undefined ? ['--tmpfs', plan.stateDir] : ['--bind', plan.door, plan.stateDir]),
     ...bind('--bind', plan.folder),
     ...plan.writable.flatMap((dir) => bind('--bind-try', dir)),
-    ...['config', 'hooks', 'info'].flatMap((part) => bind('--ro-bind-try', path.join(gitDir, part))),
-    ...bind('--ro-bind-try', path.join(gitDir, 'objects', 'info')),
+    ...(plan.linkedCheckout === true
+      ? []
+      : [...['config', 'hooks', 'info'].map((part) => path.join(gitDir, part)), path.join(gitDir, 'objects', 'info')]
+    ).flatMap((dir) => bind('--ro-bind-try', dir)),
     ...['--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--die-with-parent'],
     ...['--cap-drop', 'ALL'],
     ...['--unsetenv', 'TMUX', '--unsetenv', 'TMUX_PANE'],

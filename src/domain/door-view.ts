@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as z from 'zod';
 import type { FleetStatus } from './status-schema.js';
 
@@ -36,11 +35,6 @@ export const doorViewSchema = z.strictObject({
   queue: z.array(text).max(MAX_PEERS),
 });
 export type DoorView = z.infer<typeof doorViewSchema>;
-
-/** The view file in a door, where the box sees it: in place of the state dir. */
-export function doorViewFile(stateDir: string): string {
-  return path.join(stateDir, 'view.json');
-}
 
 /** Cut to length; kept exact otherwise (JSON escapes what it holds, and `czar peers` pictures every control). */
 function shown(value: string): string {

@@ -179,3 +179,8 @@ export function launchRecordFile(paths: StatePaths, worker: string): string {
 export function samePath(a: string, b: string): boolean {
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
+
+/** The view of the fleet czar keeps in a boxed worker's door (see `door-view.ts`), where the box sees it. */
+export function doorViewFile(stateDir: string): string {
+  return path.join(stateDir, 'view.json');
+}

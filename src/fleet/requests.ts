@@ -4,7 +4,7 @@ import { processArgv, processRunning } from '../adapters/process-table.js';
 import { listFolder, pathExists, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeAtomic, writeJsonAtomic } from '../adapters/state-files.js';
-import { doorViewFile } from '../domain/door-view.js';
+import { doorViewFile } from '../domain/paths.js';
 import { CzarError } from '../domain/errors.js';
 import { visible } from '../domain/sanitize.js';
 import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';

@@ -7,7 +7,7 @@ import type { CheckOutcome } from './run-results.js';
 /**
  * The integration checks, through the project's one check runner, in order: the first failure decides, so the
  * later ones are not run on a result that is undone anyway. Logs go beside the integration worktree, one per merge.
- * Fits `RunChecks`; `signal` aborts the run when the czar stops.
+ * Fits `RunChecks`; `signal` aborts the run when the czar stops; `box`, the engine's command line they run in.
  */
 export async function runIntegrationChecks(
   checks: readonly CheckSpec[],
@@ -15,6 +15,7 @@ export async function runIntegrationChecks(
   logDir: string,
   runFile: string,
   signal?: AbortSignal,
+  box?: readonly string[],
 ): Promise<CheckOutcome[]> {
   const outcomes = [];
   const logFile = path.join(logDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
@@ -27,6 +28,7 @@ export async function runIntegrationChecks(
       logFile,
       runFile,
       signal,
+      box,
     });
     // A check killed because the czar stops says nothing about the merge: no verdict, and the merge stays pending.
     if (signal?.aborted === true)

@@ -3,8 +3,8 @@ import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
 import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
 import { revParse } from '../adapters/git.js';
-import { doorViewFile, startingView } from '../domain/door-view.js';
-import { makeFolder, pathExists, readUtf8, resolveLinks } from '../adapters/file-system.js';
+import { startingView } from '../domain/door-view.js';
+import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
@@ -15,6 +15,7 @@ import {
   AGENT_AUTH_FILES,
   AGENT_HOME_FILES,
   agentMode,
+  placeKind,
   boxArgv,
   boxVerdict,
   doorPath,
@@ -31,7 +32,7 @@ import {
 } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
-import { launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
+import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
 import { recordMade } from '../fleet/ownership.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
@@ -48,6 +49,7 @@ export const boxPlace: LocalPlace = {
   prepare: makeRepo,
   verify: verifyRepo,
   program: boxedProgram,
+  checkBox,
 };
 
 async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
@@ -130,8 +132,6 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   const { config } = fleet;
   const agentDir = await privateAgentDir(config.project, fleet.paths.root, worker.name);
   const home = agent.env.HOME ?? process.env.HOME ?? '/root';
-  const hidden = [config.worktrees, path.dirname(fleet.tmux.socketPath())];
-  const existing = await Promise.all(hidden.map(async (dir) => ((await pathExists(dir)) ? [dir] : [])));
   const homeCopy = await privateHome(privateHomePath(agentDir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []);
   const mode = agentMode(worker, verdict, presetOf(worker.agent).noApproval).mode;
   const argv = mode === undefined ? agent.argv : withMode(agent.argv, mode);
@@ -156,13 +156,8 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     stateDir: fleet.paths.root,
     home,
     homeCopy,
-    readable: [
-      config.repo,
-      PACKAGE_ROOT,
-      path.dirname(path.dirname(process.execPath)),
-      ...(await agentFolders(worker, pathVariable)),
-    ],
-    hidden: existing.flat(),
+    readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
+    hidden: hiddenFolders(fleet),
     writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
     env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...proxyEnv(port) },
     argv: [...czarCommand(), 'box-relay', JSON.stringify(relay)],
@@ -199,6 +194,54 @@ async function configEndpoints(
     }),
   );
   return texts.flat();
+}
+
+/**
+ * The box a check of a boxed worker runs in: the same walls as its agent's (the system read-only, its checkout the one
+ * folder it writes besides `writable:`, czar's state, the siblings and the tmux server out of sight, its own processes,
+ * no capabilities), and no network at all: the worker's code a check runs has no model to talk to.
+ */
+async function checkBox(fleet: Fleet, worker: WorkerSpec, folder: string): Promise<readonly string[] | undefined> {
+  const engine = await findBoxEngine();
+  if (engine.kind !== 'bwrap' || boxVerdict(worker, engine).kind !== 'boxed') return undefined;
+  return checkArgv(fleet, engine.path, folder, worker.sandbox?.writable ?? []);
+}
+
+/**
+ * The box the integration branch's checks run in when any worker of the fleet is boxed: they run that worker's merged
+ * code, so they get its walls (with no worker's `writable:`).
+ */
+export async function integrationCheckBox(fleet: Fleet, folder: string): Promise<readonly string[] | undefined> {
+  const engine = await findBoxEngine();
+  if (engine.kind !== 'bwrap') return undefined;
+  const boxed = fleet.config.workers.some(
+    (worker) => placeKind(worker) === 'box' && boxVerdict(worker, engine).kind === 'boxed',
+  );
+  return boxed ? checkArgv(fleet, engine.path, folder, []) : undefined;
+}
+
+function checkArgv(fleet: Fleet, engine: string, folder: string, writable: readonly string[]): string[] {
+  return boxArgv(engine, {
+    folder,
+    stateDir: fleet.paths.root,
+    home: process.env.HOME ?? '/root',
+    readable: systemFolders(fleet),
+    hidden: hiddenFolders(fleet),
+    writable,
+    env: {},
+    argv: [],
+    linkedCheckout: true,
+  });
+}
+
+/** What every box reads although it may sit under the home or /tmp: the repository, czar's install, node. */
+function systemFolders(fleet: Fleet): string[] {
+  return [fleet.config.repo, PACKAGE_ROOT, path.dirname(path.dirname(process.execPath))];
+}
+
+/** What every box hides: the siblings' worktrees and the tmux server's socket folder, those that exist. */
+function hiddenFolders(fleet: Fleet): string[] {
+  return [fleet.config.worktrees, path.dirname(fleet.tmux.socketPath())].filter((dir) => pathExistsSync(dir));
 }
 
 /**

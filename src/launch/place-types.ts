@@ -21,4 +21,6 @@ export interface LocalPlace {
   verify(fleet: Fleet, worker: WorkerSpec): Promise<void>;
   /** What the pane runs for `agent` (the agent's argv and environment, its proof already saved). */
   program(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram): Promise<PaneProgram>;
+  /** The engine's command line (ending with `--`) a check of the worker runs in, in `folder`; none: unboxed. */
+  checkBox(fleet: Fleet, worker: WorkerSpec, folder: string): Promise<readonly string[] | undefined>;
 }

@@ -15,6 +15,7 @@ export const worktreePlace: LocalPlace = {
   prepare: addOrRestoreWorktree,
   verify: verifyOwnWorktree,
   program: async (_fleet, _worker, agent) => agent,
+  checkBox: () => Promise.resolve(undefined),
 };
 
 /**

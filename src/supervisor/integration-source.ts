@@ -13,6 +13,7 @@ import {
   type VerdictPost,
 } from '../integration/pull-requests.js';
 import { runIntegrationChecks } from '../integration/run-checks.js';
+import { integrationCheckBox } from '../launch/box-place.js';
 import { candidatesWithTips, integrationPaths, readIntegrationRecord } from '../integration/candidates.js';
 import { runIntegration } from '../integration/runner.js';
 import type { RunChecks } from '../integration/run-results.js';
@@ -49,7 +50,9 @@ export class IntegrationSource implements Source {
   ) {}
 
   private readonly runChecks: RunChecks = (checks, cwd, logDir, runFile) =>
-    this.checks.slots.withSlot(() => runIntegrationChecks(checks, cwd, logDir, runFile, this.checks.halt));
+    this.checks.slots.withSlot(async () =>
+      runIntegrationChecks(checks, cwd, logDir, runFile, this.checks.halt, await integrationCheckBox(this.fleet, cwd)),
+    );
 
   async start(): Promise<void> {
     const plainShells = this.fleet.config.workers.filter((spec) => plainTask(spec)).map((spec) => spec.name);

@@ -2,25 +2,21 @@ import { keepCredentialsInStep } from '../../adapters/credential-sync.js';
 import { writeRefusal } from '../../adapters/report-files.js';
 import { jsonIn } from '../../adapters/state-files.js';
 import { runInTerminal, serveDoor, serveRelay } from '../../adapters/net-door.js';
-import { doorSpecSchema, refusalLine, relaySpecSchema } from '../../domain/box-network.js';
+import { doorSpecOf, refusalLine, relaySpecOf } from '../../domain/box-network.js';
 import { CzarError } from '../../domain/errors.js';
 import { statePaths } from '../../domain/paths.js';
 import { type Command } from '../command.js';
 
 /** The two halves of a boxed worker's network door (see `adapters/net-door.ts`); czar puts both in the pane. */
 
-function specOf<T>(
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
-  args: string[],
-  name: string,
-): T {
-  const spec = schema.safeParse(jsonIn<unknown>(args[0]));
-  if (!spec.success || args.length !== 1)
+function specOf<T>(read: (value: unknown) => T | undefined, args: string[], name: string): T {
+  const spec = read(jsonIn<unknown>(args[0]));
+  if (spec === undefined || args.length !== 1)
     throw new CzarError(
       'usage',
       `czar ${name} takes one JSON spec, as czar writes it into a boxed worker's pane; it is not run by hand.`,
     );
-  return spec.data;
+  return spec;
 }
 
 /** How often a boxed agent's sign-in files are compared with the person's: a refreshed token goes home within it. */
@@ -32,7 +28,7 @@ export const boxDoorCommand: Command = {
   summary: "run a boxed worker's box behind its network door (run by czar in the worker's pane)",
   usage: 'czar box-door <spec.json>',
   async run(args) {
-    const spec = specOf(doorSpecSchema, args, 'box-door');
+    const spec = specOf(doorSpecOf, args, 'box-door');
     const allowed = new Set(spec.allow);
     const said = new Set<string>();
     const door = await serveDoor(
@@ -61,7 +57,7 @@ export const boxRelayCommand: Command = {
   summary: "carry a boxed agent's connections to its network door (run by czar inside the box)",
   usage: 'czar box-relay <spec.json>',
   async run(args) {
-    const spec = specOf(relaySpecSchema, args, 'box-relay');
+    const spec = specOf(relaySpecOf, args, 'box-relay');
     const servers = await serveRelay(spec.socket, spec.ports, spec.proxyPort);
     const code = await runInTerminal(spec.argv);
     for (const server of servers) server.close();

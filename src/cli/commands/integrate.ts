@@ -2,6 +2,7 @@ import { readJson } from '../../adapters/state-files.js';
 import { candidatesFromStatus, failureSummary, type PlanStep } from '../../domain/integration.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
 import { runIntegrationChecks } from '../../integration/run-checks.js';
+import { integrationCheckBox } from '../../launch/box-place.js';
 import { pullRequestsDue } from '../../domain/pull-request.js';
 import { openWorkerPullRequests, readPullRequests } from '../../integration/pull-requests.js';
 import { candidatesWithTips } from '../../integration/candidates.js';
@@ -36,7 +37,9 @@ export const integrateCommand: Command = {
       if (config.integration.advanceBase) out(`then fast-forward ${config.base} to the green tip if it has not moved`);
       return 0;
     }
-    const result = await runIntegration(fleet, candidates, runIntegrationChecks);
+    const result = await runIntegration(fleet, candidates, async (checks, cwd, logDir, runFile) =>
+      runIntegrationChecks(checks, cwd, logDir, runFile, undefined, await integrationCheckBox(fleet, cwd)),
+    );
     const status = await readJson<FleetStatus>(fleet.paths.status);
     const results = new Map(
       (status?.workers ?? []).flatMap((worker) =>

@@ -3,11 +3,11 @@ import { readJson } from '../../adapters/state-files.js';
 import { findConfig } from '../../config/find.js';
 import { loadConfig } from '../../config/load.js';
 import { matchCheckpoint } from '../../domain/checkpoints.js';
-import { doorViewFile, doorViewSchema } from '../../domain/door-view.js';
+import { doorViewSchema } from '../../domain/door-view.js';
 import { visible } from '../../domain/sanitize.js';
 import { readChildren, withChildren } from '../../fleet/children.js';
 import { CzarError } from '../../domain/errors.js';
-import { statePaths } from '../../domain/paths.js';
+import { doorViewFile, statePaths } from '../../domain/paths.js';
 import type { FleetStatus } from '../../domain/status-schema.js';
 
 /** A checkpoint as `czar report --checkpoint` writes it into the worker's report. */
