@@ -92,6 +92,7 @@ export function sprintState(paths: StatePaths): string[] {
     paths.handoff,
     childrenFolder(paths),
     path.join(paths.root, 'routes.json'),
+    path.join(paths.root, 'lessons.json'),
   ];
 }
 

@@ -16,29 +16,34 @@ import {
   stoppedHelping,
   type Lesson,
 } from '../domain/learning/lesson.js';
-import { taskKind, type Outcome } from '../domain/learning/outcome.js';
+import { taskKind } from '../domain/learning/outcome.js';
 import { readBriefed, withLessons, writeBriefed, type BriefedLessons } from '../fleet/briefed-lessons.js';
 import type { Fleet } from '../fleet/handle.js';
+import type { Chosen } from './route-workers.js';
+
+const NOTHING: Chosen<BriefedLessons> = { added: [], save: async () => {} };
 
 /**
  * Chooses, before the launch, the lessons each worker's brief carries (its kind's and its scope's areas', in this
- * repository), saves the choice so every later command pastes the same ones, and drops from the record the lessons
- * that stopped helping. The record off (`CZAR_LEARN=off`) or unreadable: no lessons, never a failed launch.
+ * repository); `save`, once the launch's plan is accepted, keeps the choice so every later command pastes the same
+ * ones, and drops from the record the lessons that stopped helping. The record off (`CZAR_LEARN=off`) or unreadable:
+ * no lessons, never a failed launch.
  */
-export async function briefLessons(fleet: Fleet): Promise<readonly BriefedLessons[]> {
+export async function briefLessons(fleet: Fleet): Promise<Chosen<BriefedLessons>> {
   const { config, paths } = fleet;
   const briefed = await readBriefed(paths);
   const open = config.workers.filter((spec) => !briefed.some((entry) => entry.worker === spec.name));
   if (open.length === 0) {
     fleet.config = withLessons(config, briefed);
-    return [];
+    return NOTHING;
   }
   const [lessons, outcomes] = await Promise.all([
     readLessons().catch(() => undefined),
     readOutcomes().catch(() => undefined),
   ]);
-  if (lessons === undefined) return [];
-  const kept = await pruneLessons(fleet, lessons.items, outcomes?.items ?? []);
+  if (lessons === undefined) return NOTHING;
+  const dropped = lessons.items.filter((lesson) => stoppedHelping(creditOf(lesson, outcomes?.items ?? [])));
+  const kept = lessons.items.filter((lesson) => !dropped.includes(lesson)).slice(-MAX_LESSONS);
   const repo = await repositoryIdentity(config.repo);
   const added = open.map((spec) => ({
     worker: spec.name,
@@ -48,25 +53,26 @@ export async function briefLessons(fleet: Fleet): Promise<readonly BriefedLesson
       areas: scopeAreas(spec.scope),
     }),
   }));
-  await ensureStateDir(paths);
-  await writeBriefed(paths, [...briefed, ...added]);
-  for (const entry of added.filter((candidate) => candidate.lessons.length > 0))
-    await fleet.log.emit(
-      'lessons_briefed',
-      `its brief carries ${entry.lessons.length} lesson(s): ${entry.lessons.map((lesson) => lesson.id).join(', ')}`,
-      entry.worker,
-      { lessons: entry.lessons.map((lesson) => lesson.id) },
-    );
   fleet.config = withLessons(config, [...briefed, ...added]);
-  return added;
+  const save = async (): Promise<void> => {
+    if (kept.length !== lessons.items.length) await pruneLessons(fleet, kept, dropped);
+    await ensureStateDir(paths);
+    await writeBriefed(paths, [...briefed, ...added]);
+    for (const entry of added.filter((candidate) => candidate.lessons.length > 0))
+      await fleet.log.emit(
+        'lessons_briefed',
+        `its brief carries ${entry.lessons.length} lesson(s): ${entry.lessons.map((lesson) => lesson.id).join(', ')}`,
+        entry.worker,
+        { lessons: entry.lessons.map((lesson) => lesson.id) },
+      );
+  };
+  return { added, save };
 }
 
-/** The record's lessons less those that stopped helping and the oldest past the bound; the file follows. */
-async function pruneLessons(fleet: Fleet, lessons: readonly Lesson[], outcomes: readonly Outcome[]): Promise<Lesson[]> {
-  const dropped = lessons.filter((lesson) => stoppedHelping(creditOf(lesson, outcomes)));
-  const kept = lessons.filter((lesson) => !dropped.includes(lesson)).slice(-MAX_LESSONS);
+/** The record without the lessons that stopped helping and the oldest past the bound. */
+async function pruneLessons(fleet: Fleet, kept: readonly Lesson[], dropped: readonly Lesson[]): Promise<void> {
   const dir = learningDir();
-  if (kept.length === lessons.length || dir === undefined) return kept;
+  if (dir === undefined) return;
   await writeRecordLines(
     lessonsFile(dir),
     kept.map((lesson) => JSON.stringify(lesson)),
@@ -76,5 +82,4 @@ async function pruneLessons(fleet: Fleet, lessons: readonly Lesson[], outcomes: 
       'lessons_dropped',
       `dropped ${dropped.length} lesson(s) that stopped helping (carried by ${DROP_AFTER} or more tasks, fewer than a third verified first time): ${dropped.map((lesson) => lesson.id).join(', ')}`,
     );
-  return kept;
 }

@@ -34,7 +34,7 @@ const QUIET: LaunchOutput = { note: () => undefined, warn: () => undefined };
 /** Everything `up` does before it hands over to the czar: check, plan, launch the first wave, start the czar. */
 export async function launch(
   fleet: Fleet,
-  options: { fetch: boolean; dryRun: boolean; redeliver?: boolean },
+  options: { fetch: boolean; dryRun: boolean; redeliver?: boolean; saveChoices?: () => Promise<void> },
   say: LaunchOutput = QUIET,
 ): Promise<number> {
   const { config } = fleet;
@@ -63,6 +63,7 @@ export async function launch(
     });
   }
   await prepareStateDir(fleet);
+  await options.saveChoices?.();
   // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
   const release = await acquireLock(fleet.paths.upLock, {
     timeoutMs: 120_000,

@@ -105,8 +105,7 @@ describe('a czar that learns, over two sprints', () => {
       checks,
       policy,
     });
-    // Draws of 0.5: no exploring at the default share of 0.1.
-    const routes = await routeWorkers(second.fleet);
+    const { added: routes, save: saveRoutes } = await routeWorkers(second.fleet);
     expect(routes.map((route) => [route.worker, route.agent])).toEqual([
       ['c1', 'simb'],
       ['e1', 'sima'],
@@ -114,9 +113,11 @@ describe('a czar that learns, over two sprints', () => {
     expect(routes[0]?.reason).toBe(
       'simb for api (best record): sima 0/2 first try in this repository; simb 2/2 first try in this repository',
     );
-    const briefed = await briefLessons(second.fleet);
+    const { added: briefed, save: saveLessons } = await briefLessons(second.fleet);
     const c1Lessons = briefed.find((entry) => entry.worker === 'c1')?.lessons.map((lesson) => lesson.id) ?? [];
     expect(c1Lessons).toContain(a1Lesson?.id);
+    await saveRoutes();
+    await saveLessons();
     await second.launchWave();
     await second.supervise();
     expect((await second.waitForEvent('routed', 'c1')).data?.agent).toBe('simb');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
@@ -47,6 +48,31 @@ describe('the plan finds what only git or the file system would reject, before a
     const dry = await czar(['up', '--dry-run'], { cwd: root });
     expect(dry.stdout).toMatch(
       /Branch "topic\/c" of worker "c" cannot exist beside branch "topic" \(already in the repo\)/,
+    );
+  });
+
+  test('a launch the plan refuses writes nothing, though the record has a lesson and a worker is routed', async () => {
+    const { root, repo } = await tempRepo();
+    const learn = await mkdtemp(path.join(tmpdir(), 'czar-plan-record-'));
+    const rootCommit = (await gitIn(repo, ['rev-list', '--max-parents=0', 'HEAD'])).trim();
+    const lesson = { v: 1, id: 'L0123abcd', at: new Date().toISOString(), repo: rootCommit, kind: 'api' };
+    await writeFile(
+      path.join(learn, 'lessons.jsonl'),
+      `${JSON.stringify({ ...lesson, areas: [], source: 'check', text: 'test failed: add the test first', files: [] })}\n`,
+    );
+    const project = uniqueProject();
+    await writeFleetConfig(
+      root,
+      project,
+      `repo: repo\nagent: sim\n${POLICY}routing: { pool: [sim] }\nworkers:\n  - { name: a, agent: auto, kind: api, branch: feat, task: x }\n  - { name: b, kind: api, branch: feat/x, task: y }\n`,
+    );
+    await refusedBeforeAnythingIsMade(
+      root,
+      project,
+      /Branch "feat\/x" of worker "b" cannot exist beside branch "feat"/,
+      {
+        CZAR_LEARN_DIR: learn,
+      },
     );
   });
 

@@ -26,14 +26,19 @@ export const upCommand: Command = {
     const interactive = process.stdout.isTTY && values.detach !== true;
     const echo = interactive ? undefined : (event: FleetEvent) => outRow(formatEvent(event));
     const fleet = await fleetFrom(this, values.config, echo);
-    // `agent: auto` workers get their agent before the launch plans them (a dry run only shows the pool's first).
-    if (values['dry-run'] !== true) {
-      await routeWorkers(fleet);
-      await briefLessons(fleet);
-    }
+    // `agent: auto` workers get their agent, and every worker its lessons, before the launch plans them (a dry run
+    // only shows the pool's first agent); they are kept once the plan is accepted.
+    const chosen = values['dry-run'] === true ? [] : [await routeWorkers(fleet), await briefLessons(fleet)];
     const code = await launch(
       fleet,
-      { fetch: values.fetch === true, dryRun: values['dry-run'] === true, redeliver: values.redeliver === true },
+      {
+        fetch: values.fetch === true,
+        dryRun: values['dry-run'] === true,
+        redeliver: values.redeliver === true,
+        saveChoices: async () => {
+          for (const choice of chosen) await choice.save();
+        },
+      },
       { note: out, warn: err },
     );
     if (values['dry-run'] === true || values.detach === true) return code;
