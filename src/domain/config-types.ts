@@ -142,6 +142,8 @@ export interface BonusTask {
   readonly buildsOn: string | undefined;
   /** `agent: auto`: it goes to the free worker whose agent has the best record for its kind. */
   readonly routed?: true | undefined;
+  /** Lessons of earlier tasks its message carries, as a worker's brief does (`WorkerSpec.lessons`). */
+  readonly lessons?: readonly Lesson[] | undefined;
   /** The task's checkpoints, as a worker's (`WorkerSpec.checkpoints`). */
   readonly checkpoints?: readonly string[] | undefined;
 }

@@ -49,6 +49,8 @@ export interface GivenTask {
   readonly deliveredAt?: number | undefined;
   /** The task's checkpoints, each reported one with its time and commit; undefined when it has none. */
   readonly checkpoints?: readonly Checkpoint[] | undefined;
+  /** The ids of the lessons a bonus task's message carried (a worker's own task carries its brief's). */
+  readonly lessons?: readonly string[] | undefined;
 }
 
 /** Escalation ladder rungs, in order; `none` means no rung was taken in this stall. */

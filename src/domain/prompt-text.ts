@@ -95,7 +95,7 @@ export function renderRebrief(templates: PromptTemplates, place: WorkerPlace, ta
   return `${head([...sections, renderCheckpoints(templates, task.id, task.checkpoints)])}\n\n${task.text}`;
 }
 
-/** A bonus task: what it builds on, its scope and role, then the task text, whole. */
+/** A bonus task: what it builds on, its scope and role, its lessons, then the task text, whole. */
 export function renderBonus(
   templates: PromptTemplates,
   place: WorkerPlace,
@@ -111,7 +111,8 @@ export function renderBonus(
     role: task.roleText === undefined ? '' : `\n${task.roleText.trim()}\n`,
   };
   const checkpoints = renderCheckpoints(templates, task.id, openCheckpoints(task.checkpoints));
-  return `${head([fill(templates.bonus, values, 'bonus'), checkpoints])}\n\n${task.task}`;
+  const lessons = renderLessons(task.lessons ?? []);
+  return `${head([fill(templates.bonus, values, 'bonus'), lessons, checkpoints])}\n\n${task.task}`;
 }
 
 /** Tells a dependent what a finished dependency delivered. */

@@ -5,12 +5,19 @@ import { parseLesson, type Lesson } from '../domain/learning/lesson.js';
 import type { StatePaths } from '../domain/paths.js';
 
 /**
- * The lessons each worker's brief carries this sprint (`.czar/lessons.json`): chosen once, before the launch, and
- * read by every later command and czar, so a restart or a hand-over pastes the same ones and the outcome credits them.
+ * The lessons each worker's brief and each bonus task carry this sprint (`.czar/lessons.json`): chosen once, before
+ * the launch, and read by every later command and czar, so a restart or a hand-over pastes the same ones and the
+ * outcome credits them. An entry names a worker or a bonus task, never both.
  */
-export interface BriefedLessons {
-  readonly worker: string;
-  readonly lessons: readonly Lesson[];
+export type BriefedLessons =
+  | { readonly worker: string; readonly lessons: readonly Lesson[] }
+  | { readonly bonus: string; readonly lessons: readonly Lesson[] };
+
+/** The entry for a worker's own brief or for a bonus task. */
+export function briefedFor(entries: readonly BriefedLessons[], who: { worker: string } | { bonus: string }) {
+  return entries.find((entry) =>
+    'worker' in who ? 'worker' in entry && entry.worker === who.worker : 'bonus' in entry && entry.bonus === who.bonus,
+  );
 }
 
 export function briefedFile(paths: StatePaths): string {
@@ -24,11 +31,13 @@ export async function readBriefed(paths: StatePaths): Promise<BriefedLessons[]> 
     throw error;
   });
   if (!Array.isArray(entries)) return [];
-  return entries.flatMap((entry: unknown) => {
-    const { worker, lessons } = (entry ?? {}) as { worker?: unknown; lessons?: unknown };
-    if (typeof worker !== 'string' || !Array.isArray(lessons)) return [];
+  return entries.flatMap((entry: unknown): BriefedLessons[] => {
+    const { worker, bonus, lessons } = (entry ?? {}) as { worker?: unknown; bonus?: unknown; lessons?: unknown };
+    if (!Array.isArray(lessons)) return [];
     const parsed = lessons.map((lesson) => parseLesson(JSON.stringify(lesson)));
-    return [{ worker, lessons: parsed.filter((lesson): lesson is Lesson => typeof lesson !== 'string') }];
+    const kept = parsed.filter((lesson): lesson is Lesson => typeof lesson !== 'string');
+    if (typeof worker === 'string') return [{ worker, lessons: kept }];
+    return typeof bonus === 'string' ? [{ bonus, lessons: kept }] : [];
   });
 }
 
@@ -36,12 +45,16 @@ export async function writeBriefed(paths: StatePaths, entries: readonly BriefedL
   await writeJsonAtomic(briefedFile(paths), entries);
 }
 
-/** The config with each worker's brief carrying the lessons chosen for it. */
+/** The config with each worker's brief and each bonus task carrying the lessons chosen for it. */
 export function withLessons(config: Config, entries: readonly BriefedLessons[]): Config {
   if (entries.length === 0) return config;
   const workers = config.workers.map((spec) => {
-    const entry = entries.find((candidate) => candidate.worker === spec.name);
+    const entry = briefedFor(entries, { worker: spec.name });
     return entry === undefined || entry.lessons.length === 0 ? spec : { ...spec, lessons: entry.lessons };
   });
-  return { ...config, workers };
+  const bonus = config.bonus.map((task) => {
+    const entry = briefedFor(entries, { bonus: task.id });
+    return entry === undefined || entry.lessons.length === 0 ? task : { ...task, lessons: entry.lessons };
+  });
+  return { ...config, workers, bonus };
 }

@@ -17,7 +17,7 @@ import {
   type Lesson,
 } from '../domain/learning/lesson.js';
 import { taskKind } from '../domain/learning/outcome.js';
-import { readBriefed, withLessons, writeBriefed, type BriefedLessons } from '../fleet/briefed-lessons.js';
+import { briefedFor, readBriefed, withLessons, writeBriefed, type BriefedLessons } from '../fleet/briefed-lessons.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { Chosen } from './route-workers.js';
 
@@ -32,7 +32,14 @@ const NOTHING: Chosen<BriefedLessons> = { added: [], save: async () => {} };
 export async function briefLessons(fleet: Fleet): Promise<Chosen<BriefedLessons>> {
   const { config, paths } = fleet;
   const briefed = await readBriefed(paths);
-  const open = config.workers.filter((spec) => !briefed.some((entry) => entry.worker === spec.name));
+  const open = [
+    ...config.workers
+      .filter((spec) => briefedFor(briefed, { worker: spec.name }) === undefined)
+      .map((spec) => ({ who: { worker: spec.name }, task: spec })),
+    ...config.bonus
+      .filter((task) => briefedFor(briefed, { bonus: task.id }) === undefined)
+      .map((task) => ({ who: { bonus: task.id }, task })),
+  ];
   if (open.length === 0) {
     fleet.config = withLessons(config, briefed);
     return NOTHING;
@@ -45,12 +52,12 @@ export async function briefLessons(fleet: Fleet): Promise<Chosen<BriefedLessons>
   const dropped = lessons.items.filter((lesson) => stoppedHelping(creditOf(lesson, outcomes?.items ?? [])));
   const kept = lessons.items.filter((lesson) => !dropped.includes(lesson)).slice(-MAX_LESSONS);
   const repo = await repositoryIdentity(config.repo);
-  const added = open.map((spec) => ({
-    worker: spec.name,
+  const added: BriefedLessons[] = open.map(({ who, task }) => ({
+    ...who,
     lessons: lessonsFor(kept, outcomes?.items ?? [], {
       repo,
-      kind: taskKind(spec.kind, spec.role, spec.scope),
-      areas: scopeAreas(spec.scope),
+      kind: taskKind(task.kind, task.role, task.scope),
+      areas: scopeAreas(task.scope),
     }),
   }));
   fleet.config = withLessons(config, [...briefed, ...added]);
@@ -58,13 +65,16 @@ export async function briefLessons(fleet: Fleet): Promise<Chosen<BriefedLessons>
     if (kept.length !== lessons.items.length) await pruneLessons(fleet, kept, dropped);
     await ensureStateDir(paths);
     await writeBriefed(paths, [...briefed, ...added]);
-    for (const entry of added.filter((candidate) => candidate.lessons.length > 0))
+    for (const entry of added.filter((candidate) => candidate.lessons.length > 0)) {
+      const ids = entry.lessons.map((lesson) => lesson.id);
+      const what = 'worker' in entry ? 'its brief' : `bonus task ${entry.bonus}`;
       await fleet.log.emit(
         'lessons_briefed',
-        `its brief carries ${entry.lessons.length} lesson(s): ${entry.lessons.map((lesson) => lesson.id).join(', ')}`,
-        entry.worker,
-        { lessons: entry.lessons.map((lesson) => lesson.id) },
+        `${what} carries ${ids.length} lesson(s): ${ids.join(', ')}`,
+        'worker' in entry ? entry.worker : undefined,
+        { lessons: ids, ...('bonus' in entry ? { bonus: entry.bonus } : {}) },
       );
+    }
   };
   return { added, save };
 }

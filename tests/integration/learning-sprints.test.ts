@@ -114,7 +114,8 @@ describe('a czar that learns, over two sprints', () => {
       'simb for api (best record): sima 0/2 first try in this repository; simb 2/2 first try in this repository',
     );
     const { added: briefed, save: saveLessons } = await briefLessons(second.fleet);
-    const c1Lessons = briefed.find((entry) => entry.worker === 'c1')?.lessons.map((lesson) => lesson.id) ?? [];
+    const c1Lessons =
+      briefed.find((entry) => 'worker' in entry && entry.worker === 'c1')?.lessons.map((lesson) => lesson.id) ?? [];
     expect(c1Lessons).toContain(a1Lesson?.id);
     await saveRoutes();
     await saveLessons();

@@ -13,9 +13,22 @@ import {
 } from '../../src/domain/learning/lesson.js';
 import type { Outcome } from '../../src/domain/learning/outcome.js';
 import type { FleetModel } from '../../src/domain/model.js';
-import { renderPrompt } from '../../src/domain/prompt-text.js';
+import { taskDelivered } from '../../src/domain/usage.js';
+import { renderBonus, renderPrompt } from '../../src/domain/prompt-text.js';
 import { outcome, REPO } from '../helpers/learning.js';
-import { alivePane, branchAt, doneReport, fleet, MINUTE, observe, only, spec, T0, tick } from '../helpers/fleet.js';
+import {
+  alivePane,
+  bonusTask,
+  branchAt,
+  doneReport,
+  fleet,
+  MINUTE,
+  observe,
+  only,
+  spec,
+  T0,
+  tick,
+} from '../helpers/fleet.js';
 import { TEMPLATES } from '../helpers/templates.js';
 
 // Lessons: made by decide() when a task is verified after what went wrong, chosen for a brief by kind and area,
@@ -99,6 +112,44 @@ describe('decide: lessons learned the hard way', () => {
     );
     expect(only(verified.actions, 'record_lessons')).toEqual([]);
     const [record] = only(verified.actions, 'record_outcome');
+    expect(record?.outcome).toMatchObject({ firstTry: true, lessons: [carriedLesson.id] });
+  });
+});
+
+describe('a bonus task that carries lessons', () => {
+  it('shows them in its message, fenced, before the task, and its outcome credits them', () => {
+    const carriedLesson = lesson();
+    const extra = bonusTask('extra', { kind: 'api', lessons: [carriedLesson] });
+    const message = renderBonus(TEMPLATES, { ...promptBase(), worker: 'a' }, extra, undefined);
+    expect(message).toContain('## Lessons from earlier tasks in this repository');
+    expect(message).toContain('FAIL src/api/x.test.ts');
+    expect(message.indexOf('## Lessons')).toBeLessThan(message.indexOf(extra.task));
+
+    const at = T0 + 10 * MINUTE;
+    const finished = (model: FleetModel, sha: string, ahead: number, when: number): FleetModel =>
+      observe(model, 'a', () => ({
+        report: doneReport(when - 1000),
+        git: branchAt(sha, ahead, when - 2000),
+        pane: alivePane(when - 1000),
+      }));
+    const passed = (model: FleetModel, sha: string, when: number) =>
+      tick(
+        observe(model, 'a', () => ({ checkRun: { sha, status: 'passed', at: when } })),
+        when,
+      );
+    const start = fleet([spec('a', { checks: CHECKS, kind: 'api' })], {
+      queue: [extra],
+      learning: { repo: REPO, outcomes: [] },
+    });
+    let model = tick(finished(tick(start, T0).fleet, '1'.repeat(40), 1, at), at).fleet;
+    const own = passed(model, '1'.repeat(40), at);
+    expect(only(own.actions, 'record_outcome')[0]?.outcome.lessons).toBeUndefined();
+    expect(only(own.actions, 'bonus')[0]?.task.lessons).toEqual([carriedLesson]);
+    const later = at + 5 * MINUTE;
+    // The executor's paste of the bonus task, confirmed.
+    const pasted = observe(own.fleet, 'a', (worker) => ({ memory: taskDelivered(worker.memory, 'extra', at) }));
+    model = tick(finished(pasted, '2'.repeat(40), 2, later), later).fleet;
+    const [record] = only(passed(model, '2'.repeat(40), later).actions, 'record_outcome');
     expect(record?.outcome).toMatchObject({ firstTry: true, lessons: [carriedLesson.id] });
   });
 });

@@ -133,8 +133,8 @@ function outcomeOf(
   const spent = workerUsageStatus(worker, ctx.fleet)?.tasks.find((entry) => entry.task === task.id);
   const verified = end === 'verified' || end === 'integrated';
   const approved = verified && worker.reviewRun?.status === 'approved';
-  // A worker's own task carried the lessons of its brief (bonus tasks and fix-ups carry none).
-  const carried = task.id === spec.name ? spec.lessons : undefined;
+  // A worker's own task carried the lessons of its brief, a bonus task those of its message (fix-ups carry none).
+  const carried = task.id === spec.name ? spec.lessons?.map((lesson) => lesson.id) : task.lessons;
   const outcome: Outcome = {
     v: 1,
     // Each agent a task was handed to has an outcome of its own.
@@ -159,9 +159,7 @@ function outcomeOf(
     minutes: Math.max(0, (ctx.now - (task.deliveredAt ?? task.at)) / 60_000),
     ...(spent === undefined || spent.unpricedModels.length > 0 ? {} : { usd: spent.usd }),
     integrated: end === 'integrated',
-    ...(carried === undefined || carried.length === 0
-      ? {}
-      : { lessons: carried.map((lesson) => lesson.id).slice(0, 8) }),
+    ...(carried === undefined || carried.length === 0 ? {} : { lessons: carried.slice(0, 8) }),
   };
   return outcome;
 }

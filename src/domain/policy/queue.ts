@@ -228,6 +228,9 @@ export function givenBonus(task: BonusTask, now: number, commitsAtStart: number)
     at: now,
     commitsAtStart,
     checkpoints: openCheckpoints(task.checkpoints),
+    ...(task.lessons === undefined || task.lessons.length === 0
+      ? {}
+      : { lessons: task.lessons.map((lesson) => lesson.id) }),
   };
 }
 
