@@ -16,7 +16,8 @@ import {
   stoppedHelping,
   type Lesson,
 } from '../domain/learning/lesson.js';
-import { taskKind } from '../domain/learning/outcome.js';
+import { taskKind, type Outcome } from '../domain/learning/outcome.js';
+import type { WorkerSpec } from '../domain/config-types.js';
 import { briefedFor, readBriefed, withLessons, writeBriefed, type BriefedLessons } from '../fleet/briefed-lessons.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { Chosen } from './route-workers.js';
@@ -54,11 +55,7 @@ export async function briefLessons(fleet: Fleet): Promise<Chosen<BriefedLessons>
   const repo = await repositoryIdentity(config.repo);
   const added: BriefedLessons[] = open.map(({ who, task }) => ({
     ...who,
-    lessons: lessonsFor(kept, outcomes?.items ?? [], {
-      repo,
-      kind: taskKind(task.kind, task.role, task.scope),
-      areas: scopeAreas(task.scope),
-    }),
+    lessons: lessonsOfTask(kept, outcomes?.items ?? [], repo, task),
   }));
   fleet.config = withLessons(config, [...briefed, ...added]);
   const save = async (): Promise<void> => {
@@ -92,4 +89,27 @@ async function pruneLessons(fleet: Fleet, kept: readonly Lesson[], dropped: read
       'lessons_dropped',
       `dropped ${dropped.length} lesson(s) that stopped helping (carried by ${DROP_AFTER} or more tasks, fewer than a third verified first time): ${dropped.map((lesson) => lesson.id).join(', ')}`,
     );
+}
+
+type TaskFields = Pick<WorkerSpec, 'kind' | 'role' | 'scope'>;
+
+function lessonsOfTask(lessons: readonly Lesson[], outcomes: readonly Outcome[], repo: string, task: TaskFields) {
+  return lessonsFor(lessons, outcomes, {
+    repo,
+    kind: taskKind(task.kind, task.role, task.scope),
+    areas: scopeAreas(task.scope),
+  });
+}
+
+/**
+ * The lessons for a worker that joins during the sprint (a spawned child), chosen as `czar up` chooses them for the
+ * configured ones; none when the record is off or unreadable.
+ */
+export async function lessonsForJoining(repoDir: string, task: TaskFields): Promise<readonly Lesson[]> {
+  const [lessons, outcomes] = await Promise.all([
+    readLessons().catch(() => undefined),
+    readOutcomes().catch(() => undefined),
+  ]);
+  if (lessons === undefined || lessons.items.length === 0) return [];
+  return lessonsOfTask(lessons.items, outcomes?.items ?? [], await repositoryIdentity(repoDir), task);
 }

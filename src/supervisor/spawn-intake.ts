@@ -4,6 +4,7 @@ import { childSpec } from '../config/child-spec.js';
 import { signedText, type CzarRequest } from '../domain/czar-request.js';
 import type { RequestObservation } from '../domain/observations.js';
 import type { Fleet } from '../fleet/handle.js';
+import { lessonsForJoining } from '../launch/brief-lessons.js';
 
 /**
  * What the czar checks of a spawn or cancel from a worker before `decide()` sees it: that it comes from the worker it
@@ -28,7 +29,9 @@ export async function workerRequestFacts(
     return {
       refused: `Branch ${child.branch} already exists in ${fleet.config.repo}, and czar never takes over a branch it did not cut; choose another name for the child.`,
     };
-  return { child };
+  // Its brief carries the lessons of its kind and areas, as a configured worker's does (kept with its record).
+  const lessons = await lessonsForJoining(fleet.config.repo, child);
+  return { child: lessons.length === 0 ? child : { ...child, lessons } };
 }
 
 async function proven(fleet: Fleet, worker: string, request: CzarRequest & { signature?: string }): Promise<boolean> {

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { czar, workerEnv } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn, isAncestor, tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
+import { recordDir } from '../helpers/learning.js';
 
 // `\\n` in a spawn line is a new line of the child's task (the sim unescapes it), so the parent's own lines stay its own.
 const KID1 = '# Kid one\\n@sim write kid1.txt one\\n@sim commit kid1: add kid1\\n@sim done kid1 finished';
@@ -30,6 +31,20 @@ describe('czar spawn: sub-workers of a simulated parent', () => {
     });
     await gitIn(fx.repo, ['config', 'user.name', 'Czar Test']);
     await gitIn(fx.repo, ['config', 'user.email', 'test@czar.invalid']);
+    // A lesson of this repository for tasks of any kind, which a child's brief carries as a configured worker's does.
+    const record = await recordDir();
+    const lesson = {
+      v: 1,
+      id: 'L0badc0de',
+      at: new Date().toISOString(),
+      repo: (await gitIn(fx.repo, ['rev-list', '--max-parents=0', 'HEAD'])).trim(),
+      kind: 'any',
+      areas: [],
+      source: 'check',
+      text: 'check "readme" failed: README.md was missing',
+      files: [],
+    };
+    await writeFile(path.join(record, 'lessons.jsonl'), `${JSON.stringify(lesson)}\n`);
     await fx.launchWave();
     await fx.supervise();
 
@@ -45,6 +60,8 @@ describe('czar spawn: sub-workers of a simulated parent', () => {
       what: 'kid1 task',
     });
     expect(kid1Prompt).toContain('You are a sub-worker spawned by worker p');
+    expect(kid1Prompt).toContain('## Lessons from earlier tasks in this repository');
+    expect(kid1Prompt).toContain('README.md was missing');
 
     // The parent is done before its children are in: an alert names them, and it is not integrated.
     await fx.waitForEvent('alert', 'p', {
