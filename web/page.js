@@ -60,7 +60,14 @@
     comment: 'Comment',
   };
 
+  /** What the Needs you list last drew: it is drawn again only when that changes. */
+  let drawnNeeds = '';
+
+  // Drawn again only when it changes: a list replaced between a press and its release loses the click.
   function drawNeeds() {
+    const shown = JSON.stringify([...fleets.values()].map((fleet) => [fleet.id, fleet.project, fleet.needs]));
+    if (shown === drawnNeeds) return;
+    drawnNeeds = shown;
     const items = [...fleets.values()].flatMap((fleet) =>
       fleet.needs.map((need) =>
         el(
