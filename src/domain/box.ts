@@ -84,14 +84,15 @@ export type BoxVerdict =
   | { readonly kind: 'unboxed'; readonly why: string }
   | { readonly kind: 'refused'; readonly why: string };
 
-export function boxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
+/** `where`: the machine the engine was looked for on, for the sentences (`host "far"`). */
+export function boxVerdict(worker: BoxedWorker, engine: BoxEngine, where = 'this machine'): BoxVerdict {
   if (worker.sandbox === undefined || worker.sandbox.mode === 'off') return { kind: 'unboxed', why: 'sandbox: off' };
   if (engine.kind === 'bwrap') return { kind: 'boxed' };
   if (worker.sandbox.mode === 'on')
     return { kind: 'unboxed', why: `no sandbox engine (${engine.reason}); sandbox: on runs it unboxed` };
   return {
     kind: 'refused',
-    why: `worker "${worker.name}" has sandbox: required but this machine has no sandbox engine (${engine.reason}); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
+    why: `worker "${worker.name}" has sandbox: required but ${where} has no sandbox engine (${engine.reason}); install bubblewrap ${where === 'this machine' ? '' : 'there '}(apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
   };
 }
 

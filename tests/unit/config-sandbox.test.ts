@@ -82,10 +82,10 @@ describe('sandbox: in the config', () => {
     ]);
     expect(
       problems(
-        'project: p\nsandbox: required\nhosts:\n  - { name: gpu1, ssh: dev@gpu1, worktrees: /srv, max_workers: 1 }\nworkers:\n  - { name: a, task: x, host: gpu1 }\n',
+        'project: p\nsandbox: { mode: required, allow_hosts: [example.com:443] }\nhosts:\n  - { name: gpu1, ssh: dev@gpu1, worktrees: /srv, max_workers: 2 }\nworkers:\n  - { name: a, task: x, host: gpu1 }\n  - { name: b, task: x, host: gpu1, sandbox: required }\n',
       ),
     ).toEqual([
-      'czar.yaml:6:31: workers[0].host worker "a" runs on host "gpu1", where czar does not make boxes yet; set sandbox: off for it or run it on this machine.',
+      'czar.yaml:6:31: workers[0].host worker "a" runs on host "gpu1", where its box has no network door and no writable folders yet, so its allow_hosts cannot be kept; remove it for this worker or run it on this machine.',
     ]);
   });
 });
