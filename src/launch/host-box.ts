@@ -41,7 +41,13 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
     stateDir: spec.stateDir,
     home,
     homeCopy,
-    readable: [PACKAGE_ROOT, path.dirname(path.dirname(process.execPath)), ...(await programFolders(box.argv[0], worker.worktree, pathVariable))],
+    // The host's clone, read-only: the repository's objects are borrowed from it.
+    readable: [
+      spec.clone,
+      PACKAGE_ROOT,
+      path.dirname(path.dirname(process.execPath)),
+      ...(await programFolders(box.argv[0], worker.worktree, pathVariable)),
+    ],
     hidden: [...box.hidden, socketDir].filter((dir) => pathExistsSync(dir)),
     writable: [box.agentDir],
     env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...env },

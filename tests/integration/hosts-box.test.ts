@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
@@ -87,9 +87,10 @@ describe.skipIf(unavailable !== undefined)(
       expect((await far.exec(['test', '-e', `${state}/workers/s1/pwned.txt`])).exitCode).not.toBe(0);
       const sibling = await gitIn(fixture.repo, ['log', '--format=%s', 'czar/s1']);
       expect(sibling).not.toContain('pwned');
-      const { readFile } = await import('node:fs/promises');
       const reports = await readFile(path.join(fixture.fleet.paths.reports, 's1.jsonl'), 'utf8');
       expect(reports).not.toContain('forged-line');
+      // The line in its sibling's name it wrote into its own report stream is dropped, not passed on as its own.
+      expect(await readFile(path.join(fixture.fleet.paths.reports, 'b1.jsonl'), 'utf8')).not.toContain('forged-line');
     });
 
     it('without an engine on the host: required refuses naming worker and host, on runs unboxed and says so', async () => {
