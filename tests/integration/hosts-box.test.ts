@@ -15,16 +15,16 @@ import { launchWave, type WaveResult } from '../../src/launch/wave.js';
 const unavailable = await sshHostsUnavailable();
 
 /**
- * What a hijacked agent on a host tries from inside its box, each outcome written to .git/escape.log in its own
- * repository there: its sibling's folder on the host, the host's czar state (its sibling's launch record folder), a
+ * What a hijacked agent on a host tries from inside its box, each outcome written to escape.log (ignored) in its
+ * folder there: its sibling's folder on the host, the host's czar state (its sibling's pane log), a
  * port listening on the host (its sshd) and a report line in its sibling's name.
  */
 const ESCAPE = [
-  'log=.git/escape.log',
+  'log=escape.log',
   ': > "$log"',
   'try() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "escaped $what" >> "$log"; else echo "blocked $what" >> "$log"; fi; }',
   'try sibling-folder sh -c "echo pwned > \'../$SIB/pwned.txt\'"',
-  'try host-state sh -c "echo pwned > \'$CZAR_STATE_DIR/workers/$SIB/pwned.txt\'"',
+  'try host-state sh -c "echo pwned >> \'$CZAR_STATE_DIR/logs/$SIB.log\'"',
   "try host-port node -e \"require('net').connect(22, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))\"",
   'printf \'{"worker":"%s","state":"done","at":"%s","source":"cli","seq":99,"note":"forged-line"}\\n\' "$SIB" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$CZAR_STATE_DIR/reports/$(basename "$PWD").jsonl"',
   'echo finished >> "$log"',
@@ -36,7 +36,7 @@ describe.skipIf(unavailable !== undefined)(
   () => {
     it("boxes a host worker with the host's engine: it works, reports and is integrated, and escapes nothing", async () => {
       const { fixture, machine, supervise } = await hostFleet({
-        files: { 'escape.sh': ESCAPE },
+        files: { 'escape.sh': ESCAPE, '.gitignore': 'escape.log\n' },
         hosts: [{ name: 'far', maxWorkers: 2 }],
         workers: [
           {
@@ -62,7 +62,7 @@ describe.skipIf(unavailable !== undefined)(
       const s1 = `${HOST_WORKTREES}/${project}/workers/s1`;
       const lines = await waitFor(
         async () => {
-          const text = (await far.exec(['cat', `${b1}/.git/escape.log`])).stdout;
+          const text = (await far.exec(['cat', `${b1}/escape.log`])).stdout;
           return text.includes('finished') ? text.trim().split('\n') : undefined;
         },
         { timeoutMs: 60_000, what: 'the escape attempts on the host' },
@@ -84,7 +84,7 @@ describe.skipIf(unavailable !== undefined)(
       // Seen from the host: nothing was written where it aimed; no line in its sibling's name reached the czar.
       expect((await far.exec(['test', '-e', `${s1}/pwned.txt`])).exitCode).not.toBe(0);
       const state = `${HOST_WORKTREES}/${project}/state`;
-      expect((await far.exec(['test', '-e', `${state}/workers/s1/pwned.txt`])).exitCode).not.toBe(0);
+      expect((await far.exec(['cat', `${state}/logs/s1.log`])).stdout).not.toContain('pwned');
       const sibling = await gitIn(fixture.repo, ['log', '--format=%s', 'czar/s1']);
       expect(sibling).not.toContain('pwned');
       const reports = await readFile(path.join(fixture.fleet.paths.reports, 's1.jsonl'), 'utf8');
