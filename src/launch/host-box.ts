@@ -26,9 +26,14 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
   const { box } = worker;
   if (box === undefined) return undefined;
   const engine = await findBoxEngine();
-  const verdict = boxVerdict({ name: worker.session, worktree: worker.worktree, sandbox: sandboxOf(box.mode) }, engine, `host "${spec.host}"`);
+  const verdict = boxVerdict(
+    { name: worker.session, worktree: worker.worktree, sandbox: sandboxOf(box.mode) },
+    engine,
+    `host "${spec.host}"`,
+  );
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
-  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') return { kind: 'unboxed', why: verdictWhy(verdict, engine) };
+  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap')
+    return { kind: 'unboxed', why: verdictWhy(verdict, engine) };
   const door = await openDoorHere(spec, worker);
   const home = box.env.HOME ?? process.env.HOME ?? '/root';
   await makeFolder(box.agentDir, 0o700);
@@ -84,7 +89,11 @@ async function openDoorHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Prom
 }
 
 /** The folders the agent's program is read from, kept readable should they sit under the home or /tmp. */
-async function programFolders(command: string | undefined, cwd: string, pathVariable: string | undefined): Promise<string[]> {
+async function programFolders(
+  command: string | undefined,
+  cwd: string,
+  pathVariable: string | undefined,
+): Promise<string[]> {
   if (command === undefined) return [];
   const found = await which(command, cwd, pathVariable);
   if (found === undefined) return [];

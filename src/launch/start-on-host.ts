@@ -126,7 +126,9 @@ async function prepareOnHost(
         },
       });
   }
-  const unboxed = workers.flatMap((worker) => ('box' in worker && worker.box?.kind === 'unboxed' ? [worker.box.why] : []));
+  const unboxed = workers.flatMap((worker) =>
+    'box' in worker && worker.box?.kind === 'unboxed' ? [worker.box.why] : [],
+  );
   if (unboxed[0] !== undefined)
     await fleet.log.emit(
       'sandbox_unavailable',

@@ -69,7 +69,12 @@ export async function streamStateDir(
       const lookStarted = Date.now();
       const changed: { worker: string; text: string }[] = [];
       const streams = [
-        ...(await jsonFiles(paths.reports, '.jsonl')).map((file) => ({ key: file, worker: path.basename(file, '.jsonl'), file, door: false })),
+        ...(await jsonFiles(paths.reports, '.jsonl')).map((file) => ({
+          key: file,
+          worker: path.basename(file, '.jsonl'),
+          file,
+          door: false,
+        })),
         ...(await doorStreams(paths, sources.branches)),
       ];
       for (const { key, worker, file, door } of streams) {
