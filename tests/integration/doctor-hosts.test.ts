@@ -1,9 +1,9 @@
-import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
+import { brokenBwrapFolder } from '../helpers/host-fleet.js';
 import { SshHosts, sshHostsUnavailable } from '../helpers/ssh-host.js';
 
 const unavailable = await sshHostsUnavailable();
@@ -12,11 +12,7 @@ describe.skipIf(unavailable !== undefined)(
   `czar doctor on hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
   () => {
     it('checks each host and says how to fix what is wrong', async () => {
-      const { root, repo } = await tempRepo();
-      const remoteDir = await tempDir('czar-remote-');
-      const bare = path.join(remoteDir, 'origin.git');
-      await gitIn(remoteDir, ['clone', '--quiet', '--bare', repo, bare]);
-      await gitIn(repo, ['remote', 'add', 'origin', bare]);
+      const { root, remoteDir, bare } = await repoWithRemote();
       const hosts = await SshHosts.create();
       const [good, isolated] = await Promise.all([hosts.add({ share: [remoteDir] }), hosts.add()]);
       const body = [
@@ -53,18 +49,9 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it("says per host whether its box engine works: bwrap's version, or why not", async () => {
-      const { root, repo } = await tempRepo();
-      const remoteDir = await tempDir('czar-remote-');
-      const bare = path.join(remoteDir, 'origin.git');
-      await gitIn(remoteDir, ['clone', '--quiet', '--bare', repo, bare]);
-      await gitIn(repo, ['remote', 'add', 'origin', bare]);
+      const { root, remoteDir } = await repoWithRemote();
       // A bwrap first on one host's PATH that cannot make a box, as in a container without user namespaces.
-      const fake = await tempDir('czar-nobwrap-');
-      await writeFile(
-        path.join(fake, 'bwrap'),
-        '#!/bin/sh\nif [ "$1" = --version ]; then echo "bubblewrap 0.0.0"; exit 0; fi\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n',
-      );
-      await chmod(path.join(fake, 'bwrap'), 0o755);
+      const fake = await brokenBwrapFolder();
       const hosts = await SshHosts.create();
       const [boxes, bare1] = await Promise.all([
         hosts.add({ share: [remoteDir] }),
@@ -94,3 +81,13 @@ describe.skipIf(unavailable !== undefined)(
     });
   },
 );
+
+/** A repository whose remote "origin" is a bare clone in a folder of its own (which a host can be given). */
+async function repoWithRemote(): Promise<{ root: string; remoteDir: string; bare: string }> {
+  const { root, repo } = await tempRepo();
+  const remoteDir = await tempDir('czar-remote-');
+  const bare = path.join(remoteDir, 'origin.git');
+  await gitIn(remoteDir, ['clone', '--quiet', '--bare', repo, bare]);
+  await gitIn(repo, ['remote', 'add', 'origin', bare]);
+  return { root, remoteDir, bare };
+}

@@ -1,16 +1,10 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitIn, tempDir } from '../helpers/git-repo.js';
-import { HOST_WORKTREES, hostFleet } from '../helpers/host-fleet.js';
+import { gitIn } from '../helpers/git-repo.js';
+import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { waitFor } from '../helpers/wait.js';
-import type { Fleet } from '../../src/fleet/handle.js';
-import { gatherFacts } from '../../src/launch/launch-facts.js';
-import { prepareStateDir } from '../../src/launch/launcher.js';
-import { planLaunch } from '../../src/launch/plan.js';
-import { initialPrompt } from '../../src/launch/prompts.js';
-import { launchWave, type WaveResult } from '../../src/launch/wave.js';
 
 const unavailable = await sshHostsUnavailable();
 
@@ -95,13 +89,7 @@ describe.skipIf(unavailable !== undefined)(
 
     it('without an engine on the host: required refuses naming worker and host, on runs unboxed and says so', async () => {
       // A bwrap first on the host's PATH that cannot make a box, as in a container without user namespaces.
-      const fake = await tempDir('czar-nobwrap-');
-      await mkdir(fake, { recursive: true });
-      await writeFile(
-        path.join(fake, 'bwrap'),
-        '#!/bin/sh\nif [ "$1" = --version ]; then echo "bubblewrap 0.0.0"; exit 0; fi\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n',
-      );
-      await chmod(path.join(fake, 'bwrap'), 0o755);
+      const fake = await brokenBwrapFolder();
       const { fixture } = await hostFleet({
         hosts: [{ name: 'bare', maxWorkers: 2, share: [fake], pathFirst: fake }],
         workers: [
@@ -122,14 +110,3 @@ describe.skipIf(unavailable !== undefined)(
     });
   },
 );
-
-/** Plans the fleet's launch and starts its first wave as `czar up` does, returning what started and what failed. */
-async function launchNow(fleet: Fleet): Promise<WaveResult> {
-  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
-  await prepareStateDir(fleet);
-  return launchWave(
-    fleet,
-    plan.workers.filter((step) => step.wave === 'now'),
-    (worker) => initialPrompt(fleet.config, worker),
-  );
-}
