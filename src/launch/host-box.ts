@@ -6,7 +6,7 @@ import { makeFolder, pathExistsSync, resolveLinks } from '../adapters/file-syste
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { Tmux } from '../adapters/tmux.js';
 import { which } from '../adapters/which.js';
-import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath, type BoxEngine } from '../domain/box.js';
+import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath, SANDBOX_OFF } from '../domain/box.js';
 import { CzarError } from '../domain/errors.js';
 import type { HostPrepareSpec, HostWorkerAnswer, HostWorkerSpec } from '../domain/host-prepare.js';
 import { statePaths } from '../domain/paths.js';
@@ -27,13 +27,13 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
   if (box === undefined) return undefined;
   const engine = await findBoxEngine();
   const verdict = boxVerdict(
-    { name: worker.session, worktree: worker.worktree, sandbox: sandboxOf(box.mode) },
+    { name: worker.session, worktree: worker.worktree, sandbox: { ...SANDBOX_OFF, mode: box.mode } },
     engine,
     `host "${spec.host}"`,
   );
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
   if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap')
-    return { kind: 'unboxed', why: verdictWhy(verdict, engine) };
+    return { kind: 'unboxed', why: verdict.kind === 'unboxed' ? verdict.why : 'no sandbox engine' };
   const door = await openDoorHere(spec, worker);
   const home = box.env.HOME ?? process.env.HOME ?? '/root';
   await makeFolder(box.agentDir, 0o700);
@@ -59,14 +59,6 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
     argv: box.argv,
   });
   return { kind: 'boxed', argv };
-}
-
-function sandboxOf(mode: 'on' | 'required') {
-  return { mode, allowHosts: [], writable: [], prompts: 'skip' as const };
-}
-
-function verdictWhy(verdict: { kind: string; why?: string }, engine: BoxEngine): string {
-  return verdict.why ?? (engine.kind === 'none' ? engine.reason : 'no sandbox engine');
 }
 
 /**

@@ -259,7 +259,8 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
           mode: sandbox.mode,
           preset: worker.agent.preset,
           argv: mode === undefined ? argv : withMode(argv, mode),
-          env: { ...mode?.env },
+          // HOME as the agent gets it: the private home is mounted there.
+          env: { ...mode?.env, ...(env.HOME === undefined ? {} : { HOME: env.HOME }) },
           agentDir: settingsDir,
           home: path.posix.join(projectDir, 'homes', worker.name),
           hidden: ['workers', 'agents', 'homes'].map((folder) => path.posix.join(projectDir, folder)),
