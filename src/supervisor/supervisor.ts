@@ -62,6 +62,7 @@ export class Supervisor {
   private readonly ignoredReports = new Set<string>();
   private stopped!: () => void;
   private unwatchServer: (() => void) | undefined;
+  private unfollowLog: (() => void) | undefined;
   /** Aborted as the czar stops: integration checks in flight are killed rather than waited for. */
   private readonly halt = new AbortController();
   /** The fleet's tmux server went away under the czar: it stopped for that, not because it was asked to. */
@@ -163,6 +164,8 @@ export class Supervisor {
     }
     await makeFolder(this.signalsDir, 0o700);
     await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
+    // The sprint metrics' history: the log read once, then each event as it is logged, never the file again.
+    this.unfollowLog = this.fleet.log.follow((events) => this.store.observeEvents(events));
     const restored = await restoreModel(this.fleet, this.observer, launchId);
     this.store.set({ ...restored.model, learning: await loadLearning(this.fleet) });
     this.startedAt = restored.startedAt ?? this.startedAt;
@@ -204,6 +207,7 @@ export class Supervisor {
       await this.executor.replies.idle();
       await this.requests.release();
       await this.status.write(false, this.startedAt);
+      this.unfollowLog?.();
       await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
       await removeFile(this.fleet.paths.supervisorLock);
     } finally {
