@@ -43,8 +43,8 @@ export interface EffectHooks {
   stop(): void;
   /** Start an integration run for these merges. */
   integrate(merges: string): void;
-  /** Announce the sprint's end (`summary`: each worker's state) and write the handoff. */
-  endSprint(summary: string): void;
+  /** Announce the sprint's end (`summary`: each worker's state), write the handoff and open its pull request if asked. */
+  endSprint(summary: string, pullRequest: boolean): void;
   /** Open these workers' pull requests and post the reviewers' verdicts. */
   openPullRequests(workers: readonly string[]): void;
   /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
@@ -85,7 +85,7 @@ export class Executor {
     }
     if (action.worker === undefined) {
       if (action.kind === 'integrate') this.hooks.integrate(action.merges);
-      else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary);
+      else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary, action.pullRequest);
       else if (action.kind === 'open_pull_requests') this.hooks.openPullRequests(action.workers);
       else this.hooks.stop();
       return;

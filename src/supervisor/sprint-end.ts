@@ -5,26 +5,26 @@ import type { Fleet } from '../fleet/handle.js';
  * announced, then the handoff is written.
  */
 export class SprintEnd {
-  private summary: string | undefined;
+  private asked: { readonly summary: string; readonly pullRequest: boolean } | undefined;
 
   constructor(
     private readonly fleet: Fleet,
-    private readonly handoff: () => Promise<unknown>,
+    private readonly handoff: (pullRequest: boolean) => Promise<unknown>,
   ) {}
 
-  /** `summary`: each worker's state. */
-  ask(summary: string): void {
-    this.summary = summary;
+  /** `summary`: each worker's state; `pullRequest`: the integration branch's pull request is opened too. */
+  ask(summary: string, pullRequest: boolean): void {
+    this.asked = { summary, pullRequest };
   }
 
   /** Carries out the end asked for, if any; call it after status.json is written. */
   afterStatus(): void {
-    const summary = this.summary;
-    if (summary === undefined) return;
-    this.summary = undefined;
+    const asked = this.asked;
+    if (asked === undefined) return;
+    this.asked = undefined;
     void this.fleet.log
-      .emit('sprint_over', `sprint over: ${summary}`)
-      .then(this.handoff)
+      .emit('sprint_over', `sprint over: ${asked.summary}`)
+      .then(() => this.handoff(asked.pullRequest))
       .catch((error: unknown) =>
         this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`),
       );

@@ -101,7 +101,7 @@ export class Supervisor {
         checked: () => this.schedule(),
         stop: () => void this.stop(),
         integrate: (merges) => this.integration.run(merges),
-        endSprint: (summary) => this.sprintEnd.ask(summary),
+        endSprint: (summary, pullRequest) => this.sprintEnd.ask(summary, pullRequest),
         openPullRequests: (workers) => this.integration.openPullRequests(workers),
       },
       this.slots,
@@ -129,7 +129,7 @@ export class Supervisor {
       new PullRequestComments(fleet, () => this.schedule()),
       this.integration,
     ];
-    this.sprintEnd = new SprintEnd(fleet, () => this.integration.sprintOver());
+    this.sprintEnd = new SprintEnd(fleet, (pullRequest) => this.integration.sprintOver(pullRequest));
     this.status = new StatusView(fleet, this.store, (status) => doors.show(status));
   }
 

@@ -102,6 +102,7 @@ describe('sprint metrics from a real sprint of simulated agents', () => {
     expect(after.metrics?.tasks.map((task) => [task.task, task.toDoneMs])).toEqual(
       before.metrics?.tasks.map((task) => [task.task, task.toDoneMs]),
     );
-    expect(after.metrics?.czarActions).toBe(before.metrics?.czarActions);
+    // The czar may act meanwhile (its own actions count on); none it took before is forgotten.
+    expect(after.metrics?.czarActions).toBeGreaterThanOrEqual(before.metrics?.czarActions ?? Infinity);
   });
 });
