@@ -1,5 +1,5 @@
 import type { Tmux } from '../adapters/tmux.js';
-import { placeKind, type PlaceKind } from '../domain/box.js';
+import { placeKind, placeWhere, type PlaceKind } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './handle.js';
 
@@ -29,6 +29,11 @@ export interface FleetPlace {
    * pane) or must be made anew. A host's is made again by the host's launch (its own paths and czar): stopped here.
    */
   keepSession(name: string): Promise<boolean>;
+  /**
+   * Hands this terminal to its session until the person detaches; `insideThisServer`: this process runs in a pane of
+   * this machine's fleet server, whose client switches instead of nesting.
+   */
+  attach(session: string, insideThisServer: boolean): Promise<number>;
 }
 
 export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
@@ -40,12 +45,13 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
       kind,
       tmux,
       onThisDisk: false,
-      where: ` on host "${host}"`,
+      where: placeWhere(worker),
       serverGone: async () => false,
       keepSession: async (name) => {
         await tmux.killSession(name);
         return false;
       },
+      attach: (session) => fleet.hosts.attach(host, session),
     };
   }
   return {
@@ -55,5 +61,6 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
     where: '',
     serverGone: async () => !(await fleet.tmux.serverRunning()),
     keepSession: async (name) => fleet.tmux.sessionExists(name),
+    attach: (session, insideThisServer) => fleet.tmux.attach(session, { insideThisServer }),
   };
 }
