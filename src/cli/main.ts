@@ -37,7 +37,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   'host-prepare': async () => (await import('./commands/host-prepare.js')).hostPrepareCommand,
   'box-door': async () => (await import('./commands/box.js')).boxDoorCommand,
-  'box-relay': async () => (await import('./commands/box.js')).boxRelayCommand,
   web: async () => (await import('./commands/web.js')).webCommand,
   ls: async () => (await import('./commands/ls.js')).lsCommand,
 };

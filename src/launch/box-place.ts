@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
@@ -6,7 +7,8 @@ import { revParse } from '../adapters/git.js';
 import { startingView } from '../domain/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
-import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
+import { openNetDoor } from '../adapters/fleet-door.js';
+import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
 import { readTextFile } from '../adapters/text-file.js';
@@ -19,16 +21,20 @@ import {
   boxArgv,
   boxVerdict,
   doorPath,
+  netPath,
   withMode,
+  type BoxEngine,
+  type BoxPlan,
 } from '../domain/box.js';
 import {
+  boxLauncher,
   boxNetwork,
   endpointFiles,
   endpointsIn,
   proxyEnv,
   proxyPort,
-  type DoorSpec,
-  type RelaySpec,
+  type BoxNetwork,
+  type CredentialSpec,
 } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
@@ -141,41 +147,67 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
     worker.sandbox?.allowHosts ?? [],
   );
-  const port = proxyPort(network);
-  // The door's socket is in the door folder, which the box sees at the state dir's path.
-  const socketName = 'net.sock';
-  const relay: RelaySpec = {
-    socket: path.join(fleet.paths.root, socketName),
-    ports: [...network.loopbackPorts],
-    proxyPort: port,
-    argv,
-  };
-  const boxed = boxArgv(engine.path, {
-    folder: worker.worktree,
-    door: doorFolder,
-    stateDir: fleet.paths.root,
-    home,
-    homeCopy,
-    readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
-    hidden: hiddenFolders(fleet),
-    writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
-    env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...proxyEnv(port) },
-    argv: [...czarCommand(), 'box-relay', JSON.stringify(relay)],
-  });
-  const door: DoorSpec = {
-    worker: worker.name,
-    socket: path.join(doorFolder, socketName),
-    allow: [...network.allow],
-    stateDir: fleet.paths.root,
-    argv: boxed,
+  const boxed = await boxBehindDoor(fleet, engine, {
+    name: worker.name,
+    network,
     credentials: {
       home,
       copy: homeCopy,
       files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
       lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
     },
-  };
-  return { argv: [...czarCommand(), 'box-door', JSON.stringify(door)], env };
+    plan: {
+      folder: worker.worktree,
+      door: doorFolder,
+      stateDir: fleet.paths.root,
+      home,
+      homeCopy,
+      readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
+      hidden: hiddenFolders(fleet),
+      writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
+      env: pathVariable === undefined ? {} : { PATH: pathVariable },
+      argv,
+    },
+  });
+  return { argv: boxed, env };
+}
+
+/** A command to run in a box whose only network is the fleet's door, opening `network` for `name`. */
+export interface DoorBox {
+  /** Whose door it is: a refusal is an alert line of this worker. */
+  readonly name: string;
+  readonly network: BoxNetwork;
+  readonly credentials?: CredentialSpec | undefined;
+  /** The box around `plan.argv` (its `env` gets the proxy's variables besides). */
+  readonly plan: BoxPlan;
+}
+
+/**
+ * The engine's command line that runs `box.plan.argv` boxed, reaching `box.network` and nothing else through the
+ * fleet's network door: the door (started when none runs) serves the box's sockets before this returns, and inside,
+ * socat listens on the box's loopback ports in front of the command (`boxLauncher`). No node process stands between
+ * the pane and its agent.
+ */
+export async function boxBehindDoor(
+  fleet: Fleet,
+  engine: Extract<BoxEngine, { kind: 'bwrap' }>,
+  box: DoorBox,
+): Promise<string[]> {
+  const port = proxyPort(box.network);
+  const sockets = await openNetDoor(fleet.paths.root, {
+    worker: box.name,
+    serial: randomUUID(),
+    allow: [...box.network.allow],
+    loopbackPorts: [...box.network.loopbackPorts],
+    proxyPort: port,
+    ...(box.credentials === undefined ? {} : { credentials: box.credentials }),
+  });
+  return boxArgv(engine.path, {
+    ...box.plan,
+    sockets,
+    env: { ...box.plan.env, ...proxyEnv(port) },
+    argv: boxLauncher(netPath(fleet.paths.root), [...box.network.loopbackPorts, port], box.plan.argv),
+  });
 }
 
 /**
