@@ -78,11 +78,11 @@ async function doorCost(): Promise<{ direct: number[]; door: number[] }> {
       proxyPort: proxy,
     });
     const box = boxArgv(BWRAP, {
-      folder: root,
+      folder: path.join(root, 'repo'),
       stateDir,
       sockets,
       home: path.join(root, 'home'),
-      readable: [path.dirname(path.dirname(process.execPath))],
+      readable: [root, path.dirname(path.dirname(process.execPath))],
       hidden: [],
       writable: [],
       env: {},

@@ -125,9 +125,19 @@ async function letGo(entry: Served): Promise<void> {
   await entry.credentials?.stop();
 }
 
-/** Starts the fleet's door unless one runs; a second started meanwhile finds the lock taken and exits. */
+/** When this process last started a door, per state dir: one still starting has not taken its lock yet. */
+const started = new Map<string, number>();
+/** Longer than a node start on a loaded machine: a door started this long ago without its lock has failed. */
+const START_MS = 10_000;
+
+/**
+ * Starts the fleet's door unless one runs or this process started one a moment ago (twenty workers launched at once
+ * ask together); another process's door started meanwhile finds the lock taken and exits.
+ */
 export async function keepFleetDoor(stateDir: string): Promise<void> {
   if ((await liveLockHolder(lockFile(stateDir))) !== undefined) return;
+  if (Date.now() - (started.get(stateDir) ?? -Infinity) < START_MS) return;
+  started.set(stateDir, Date.now());
   const [file = '', ...args] = czarCommand();
   spawnDetached(file, [...args, 'box-door', stateDir], { cwd: stateDir, env: cleanEnv() });
 }
@@ -144,7 +154,7 @@ export async function openNetDoor(stateDir: string, spec: DoorSpec): Promise<str
   await writeAtomic(specFile(stateDir, spec.worker), `${JSON.stringify(spec)}\n`);
   const deadline = Date.now() + READY_MS;
   for (let round = 0; Date.now() < deadline; round++) {
-    if (round % 40 === 0) await keepFleetDoor(stateDir);
+    if (round % 20 === 0) await keepFleetDoor(stateDir);
     if ((await readFile(readyFile(stateDir, spec.worker), 'utf8').catch(() => '')) === spec.serial)
       return path.join(netPath(stateDir), spec.worker);
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -17,17 +17,21 @@ export interface DoorRule {
 
 const HEADERS_MAX = 8192;
 
+/**
+ * Carries bytes both ways. A side that closes ends the other once what it wrote is flushed (an answer followed at once
+ * by the server's close still reaches the agent whole); a side that fails takes the other down with it.
+ */
 function pipeBoth(a: Socket, b: Socket, rest: Buffer): void {
   if (rest.length > 0) b.write(rest);
   a.pipe(b);
   b.pipe(a);
   a.resume();
-  const close = (): void => {
+  const fail = (): void => {
     a.destroy();
     b.destroy();
   };
-  a.once('error', close).once('close', close);
-  b.once('error', close).once('close', close);
+  a.once('error', fail).once('close', () => b.end());
+  b.once('error', fail).once('close', () => a.end());
 }
 
 /** Connects `inside` to `target` (`host:port`), then `onOpen`; a target that does not answer closes `inside`. */

@@ -198,23 +198,27 @@ export function portOfSocket(name: string): number | undefined {
  */
 const LAUNCHER = [
   'dir=$1; shift',
-  'ports=',
+  'listening=',
   'while [ $# -gt 0 ] && [ "$1" != -- ]; do',
-  '  ports="$ports $1"',
-  '  (cd -- "$dir" && exec setsid socat "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$1.sock") </dev/null >/dev/null 2>&1 &',
+  '  port=${1%:*}; listening="$listening ${1#*:}"',
+  '  (cd -- "$dir" && exec setsid socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$port.sock") </dev/null >/dev/null 2>&1 &',
   '  shift',
   'done',
   'shift',
-  'for port in $ports; do',
-  '  hex=$(printf %04X "$port"); tries=0',
-  '  until grep -q "0100007F:$hex 00000000:0000 0A" /proc/net/tcp || [ $tries -ge 1000 ]; do tries=$((tries + 1)); sleep 0.005; done',
+  'for address in $listening; do',
+  '  tries=0',
+  '  until grep -q "0100007F:$address 00000000:0000 0A" /proc/net/tcp || [ $tries -ge 1000 ]; do tries=$((tries + 1)); sleep 0.002; done',
   'done',
   'exec "$@"',
 ].join('\n');
 
-/** The argv that runs `argv` in a box whose door sockets are seen at `sockets`, behind listeners on `ports`. */
+/**
+ * The argv that runs `argv` in a box whose door sockets are seen at `sockets`, behind listeners on `ports`. Each port
+ * goes as `port:line`, where `line` is how `/proc/net/tcp` shows it listening on 127.0.0.1 (hex, state 0A).
+ */
 export function boxLauncher(sockets: string, ports: readonly number[], argv: readonly string[]): string[] {
-  return ['/bin/sh', '-c', LAUNCHER, 'czar-box', sockets, ...ports.map(String), '--', ...argv];
+  const listening = (port: number): string => `${port}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return ['/bin/sh', '-c', LAUNCHER, 'czar-box', sockets, ...ports.map(listening), '--', ...argv];
 }
 
 /** The alert line a refused connection gives its worker, once per target. */

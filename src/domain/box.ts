@@ -158,9 +158,10 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
     ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
     ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
     ...(plan.door === undefined ? ['--tmpfs', plan.stateDir] : ['--bind', plan.door, plan.stateDir]),
-    ...(plan.sockets === undefined ? [] : ['--ro-bind', plan.sockets, netPath(plan.stateDir)]),
     ...bind('--bind', plan.folder),
     ...plan.writable.flatMap((dir) => bind('--bind-try', dir)),
+    // After every folder it writes, so none of them covers the sockets its only network goes through.
+    ...(plan.sockets === undefined ? [] : ['--ro-bind', plan.sockets, netPath(plan.stateDir)]),
     ...(plan.linkedCheckout === true
       ? []
       : [...['config', 'hooks', 'info'].map((part) => path.join(gitDir, part)), path.join(gitDir, 'objects', 'info')]

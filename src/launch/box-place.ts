@@ -7,7 +7,7 @@ import { revParse } from '../adapters/git.js';
 import { startingView } from '../domain/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
-import { openNetDoor } from '../adapters/fleet-door.js';
+import { keepFleetDoor, openNetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
@@ -61,6 +61,8 @@ export const boxPlace: LocalPlace = {
 async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
   const { worker } = step;
   const { config } = fleet;
+  // The boxes' network door starts (a node start) while the repositories are made, not after.
+  await keepFleetDoor(fleet.paths.root);
   // A spawned child's branch is cut from its parent's tip: its work goes back to the parent, not to base.
   const from = config.workers.find((other) => other.name === worker.parent)?.branch ?? config.base;
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
@@ -295,6 +297,18 @@ async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined
   return [...new Set([path.dirname(found), loadedFrom])];
 }
 
+/** The base's commit, asked of git once for the workers a launch opens doors for together. */
+const bases = new WeakMap<Fleet, { readonly at: number; readonly commit: Promise<string | undefined> }>();
+const BASE_FOR_MS = 2000;
+
+function baseCommit(fleet: Fleet): Promise<string | undefined> {
+  const known = bases.get(fleet);
+  if (known !== undefined && Date.now() - known.at < BASE_FOR_MS) return known.commit;
+  const commit = revParse(fleet.config.repo, fleet.config.base);
+  bases.set(fleet, { at: Date.now(), commit });
+  return commit;
+}
+
 /**
  * Makes the worker's door: a folder that stands in for czar's state dir inside its box, holding what `czar report`
  * checks (its launch record's folder and its proof), the view of the fleet `czar peers` and `--checkpoint` read, and
@@ -310,7 +324,7 @@ async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   await writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`);
   await writeInDoor(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)));
   const { config } = fleet;
-  const base = await revParse(config.repo, config.base);
+  const base = await baseCommit(fleet);
   await writeInDoor(
     doorViewFile(door),
     `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
