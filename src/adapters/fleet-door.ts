@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { watch } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
@@ -52,14 +52,13 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
   const served = new Map<string, Served>();
   let chain = Promise.resolve();
   let stopping = false;
-  let watcher: FSWatcher | undefined;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
 
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    watcher?.close();
+    watcher.close();
     clearInterval(timer);
     await chain;
     for (const entry of served.values()) await letGo(entry);
@@ -83,7 +82,7 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
     });
   };
   const timer = setInterval(scan, RESCAN_MS);
-  watcher = watch(root, scan);
+  const watcher = watch(root, scan);
   watcher.on('error', () => undefined);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => void stop());
   scan();

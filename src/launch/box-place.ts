@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
@@ -7,7 +6,7 @@ import { revParse } from '../adapters/git.js';
 import { startingView } from '../domain/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
-import { keepFleetDoor, openNetDoor } from '../adapters/fleet-door.js';
+import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
@@ -21,21 +20,9 @@ import {
   boxArgv,
   boxVerdict,
   doorPath,
-  netPath,
   withMode,
-  type BoxEngine,
-  type BoxPlan,
 } from '../domain/box.js';
-import {
-  boxLauncher,
-  boxNetwork,
-  endpointFiles,
-  endpointsIn,
-  proxyEnv,
-  proxyPort,
-  type BoxNetwork,
-  type CredentialSpec,
-} from '../domain/box-network.js';
+import { boxNetwork, endpointFiles, endpointsIn } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
@@ -44,6 +31,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
+import { boxBehindDoor } from './box-behind-door.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -172,44 +160,6 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     },
   });
   return { argv: boxed, env };
-}
-
-/** A command to run in a box whose only network is the fleet's door, opening `network` for `name`. */
-export interface DoorBox {
-  /** Whose door it is: a refusal is an alert line of this worker. */
-  readonly name: string;
-  readonly network: BoxNetwork;
-  readonly credentials?: CredentialSpec | undefined;
-  /** The box around `plan.argv` (its `env` gets the proxy's variables besides). */
-  readonly plan: BoxPlan;
-}
-
-/**
- * The engine's command line that runs `box.plan.argv` boxed, reaching `box.network` and nothing else through the
- * fleet's network door: the door (started when none runs) serves the box's sockets before this returns, and inside,
- * socat listens on the box's loopback ports in front of the command (`boxLauncher`). No node process stands between
- * the pane and its agent.
- */
-export async function boxBehindDoor(
-  fleet: Fleet,
-  engine: Extract<BoxEngine, { kind: 'bwrap' }>,
-  box: DoorBox,
-): Promise<string[]> {
-  const port = proxyPort(box.network);
-  const sockets = await openNetDoor(fleet.paths.root, {
-    worker: box.name,
-    serial: randomUUID(),
-    allow: [...box.network.allow],
-    loopbackPorts: [...box.network.loopbackPorts],
-    proxyPort: port,
-    ...(box.credentials === undefined ? {} : { credentials: box.credentials }),
-  });
-  return boxArgv(engine.path, {
-    ...box.plan,
-    sockets,
-    env: { ...box.plan.env, ...proxyEnv(port) },
-    argv: boxLauncher(netPath(fleet.paths.root), [...box.network.loopbackPorts, port], box.plan.argv),
-  });
 }
 
 /**

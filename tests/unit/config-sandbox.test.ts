@@ -29,7 +29,12 @@ function resolved(text: string) {
   });
 }
 
-const BWRAP: BoxEngine = { kind: 'bwrap', path: '/usr/bin/bwrap', version: 'bubblewrap 0.8.0', socat: '/usr/bin/socat' };
+const BWRAP: BoxEngine = {
+  kind: 'bwrap',
+  path: '/usr/bin/bwrap',
+  version: 'bubblewrap 0.8.0',
+  socat: '/usr/bin/socat',
+};
 const NONE: BoxEngine = { kind: 'none', reason: 'bwrap is not installed' };
 
 describe('sandbox: in the config', () => {

@@ -14,7 +14,7 @@ export const boxDoorCommand: Command = {
     if (stateDir === undefined || args.length !== 1 || !path.isAbsolute(stateDir))
       throw new CzarError(
         'usage',
-        'czar box-door takes the absolute path of a fleet\'s state dir, as czar starts it.',
+        `czar box-door takes the absolute path of a fleet's state dir, as czar starts it, not "${args.join(' ').slice(0, 200)}"; czar up starts it itself.`,
       );
     await runFleetDoor(stateDir);
     return 0;
