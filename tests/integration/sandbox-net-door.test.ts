@@ -1,23 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/adapters/process-table.js';
 import { stopFleetServer } from '../../src/fleet/server-stop.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { modelEndpoint } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** A stand-in for a model endpoint on this machine's loopback: it answers "pong". */
-async function modelEndpoint(): Promise<number> {
-  const server = createHttpServer((_request, response) => response.end('pong'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The pids of the `czar box-door` processes serving the fleet under `root`. */
 function doorProcesses(root: string): number[] {
