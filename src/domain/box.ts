@@ -58,7 +58,7 @@ export type BoxEngine =
       readonly path: string;
       readonly version: string;
       /** socat, which carries a boxed agent's connections out to its network door; undefined: not installed. */
-      readonly socat: string | undefined;
+      readonly socat?: string | undefined;
     }
   | { readonly kind: 'none'; readonly reason: string };
 
@@ -101,20 +101,27 @@ export type BoxVerdict =
 
 export function boxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
   if (worker.sandbox === undefined || worker.sandbox.mode === 'off') return { kind: 'unboxed', why: 'sandbox: off' };
-  if (engine.kind === 'bwrap' && engine.socat !== undefined) return { kind: 'boxed' };
-  if (engine.kind === 'bwrap') {
-    const missing = 'socat is not installed, and a boxed worker reaches its model only through socat';
-    if (worker.sandbox.mode === 'on') return { kind: 'unboxed', why: `${missing}; sandbox: on runs it unboxed` };
-    return {
-      kind: 'refused',
-      why: `worker "${worker.name}" has sandbox: required but ${missing}; install it (apt-get install socat) or set sandbox: on to run it unboxed.`,
-    };
-  }
+  if (engine.kind === 'bwrap') return { kind: 'boxed' };
   if (worker.sandbox.mode === 'on')
     return { kind: 'unboxed', why: `no sandbox engine (${engine.reason}); sandbox: on runs it unboxed` };
   return {
     kind: 'refused',
     why: `worker "${worker.name}" has sandbox: required but this machine has no sandbox engine (${engine.reason}); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
+  };
+}
+
+/**
+ * The verdict for a box on this machine, whose network goes through its door: the engine's, and socat besides (it
+ * carries the agent's connections out of the box). A box with no door (a check's) needs the engine alone.
+ */
+export function doorBoxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
+  const verdict = boxVerdict(worker, engine);
+  if (verdict.kind !== 'boxed' || engine.kind !== 'bwrap' || engine.socat !== undefined) return verdict;
+  const missing = 'socat is not installed, and a boxed worker reaches its model only through socat';
+  if (worker.sandbox?.mode === 'on') return { kind: 'unboxed', why: `${missing}; sandbox: on runs it unboxed` };
+  return {
+    kind: 'refused',
+    why: `worker "${worker.name}" has sandbox: required but ${missing}; install it (apt-get install socat) or set sandbox: on to run it unboxed.`,
   };
 }
 
@@ -193,7 +200,7 @@ export function boxLines<Worker extends BoxedWorker>(
   return [
     `sandbox engine: ${found}`,
     ...boxed.flatMap((worker) => {
-      const verdict = boxVerdict(worker, engine);
+      const verdict = doorBoxVerdict(worker, engine);
       const chosen = agentMode(worker, verdict, modeOf(worker));
       const mode =
         chosen.mode === undefined

@@ -19,6 +19,7 @@ import {
   placeKind,
   boxArgv,
   boxVerdict,
+  doorBoxVerdict,
   doorPath,
   withMode,
 } from '../domain/box.js';
@@ -113,7 +114,7 @@ let saidUnboxed = false;
 
 async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram): Promise<PaneProgram> {
   const engine = await findBoxEngine();
-  const verdict = boxVerdict(worker, engine);
+  const verdict = doorBoxVerdict(worker, engine);
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
   if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') {
     if (!saidUnboxed)

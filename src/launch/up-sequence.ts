@@ -5,7 +5,7 @@ import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
 import { presetOf } from '../agents/index.js';
-import { boxLines, boxVerdict } from '../domain/box.js';
+import { boxLines, doorBoxVerdict } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { CZAR_SESSION } from '../domain/paths.js';
@@ -288,6 +288,6 @@ export async function startCzar(fleet: Fleet, fresh: FreshWorktrees = new Map())
 async function boxesOf(workers: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
   if (!workers.some((worker) => worker.sandbox !== undefined)) return { lines: [], refused: undefined };
   const engine = await findBoxEngine();
-  const refusal = workers.map((worker) => boxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
+  const refusal = workers.map((worker) => doorBoxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
   return { lines: boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval), refused: refusal?.why };
 }

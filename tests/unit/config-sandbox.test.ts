@@ -3,7 +3,15 @@ import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
 import { presetFor } from '../../src/agents/index.js';
 import { boxedRecordContext } from '../../src/agents/usage-records.js';
-import { agentMode, boxArgv, boxLines, boxVerdict, withMode, type BoxEngine } from '../../src/domain/box.js';
+import {
+  agentMode,
+  boxArgv,
+  boxLines,
+  boxVerdict,
+  doorBoxVerdict,
+  withMode,
+  type BoxEngine,
+} from '../../src/domain/box.js';
 import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/box-network.js';
 
 function checked(text: string) {
@@ -119,11 +127,12 @@ describe('the box', () => {
   it('needs socat besides bubblewrap: on runs unboxed saying why, required refuses in one sentence', () => {
     const noSocat: BoxEngine = { ...BWRAP, socat: undefined };
     const sandbox = (mode: 'on' | 'required') => ({ mode, allowHosts: [], writable: [], prompts: 'skip' as const });
-    expect(boxVerdict({ ...worker, sandbox: sandbox('on') }, noSocat)).toEqual({
+    expect(boxVerdict({ ...worker, sandbox: sandbox('required') }, noSocat)).toEqual({ kind: 'boxed' });
+    expect(doorBoxVerdict({ ...worker, sandbox: sandbox('on') }, noSocat)).toEqual({
       kind: 'unboxed',
       why: 'socat is not installed, and a boxed worker reaches its model only through socat; sandbox: on runs it unboxed',
     });
-    expect(boxVerdict({ ...worker, sandbox: sandbox('required') }, noSocat)).toEqual({
+    expect(doorBoxVerdict({ ...worker, sandbox: sandbox('required') }, noSocat)).toEqual({
       kind: 'refused',
       why: 'worker "a" has sandbox: required but socat is not installed, and a boxed worker reaches its model only through socat; install it (apt-get install socat) or set sandbox: on to run it unboxed.',
     });
