@@ -1,4 +1,5 @@
 import { fetchFromBox } from '../adapters/box-repo.js';
+import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { answerInDoor, newDoorLines, saveDoorOffset, takeDoorRequests, writeInDoor } from '../adapters/door-files.js';
 import { revParse } from '../adapters/git.js';
 import { appendReportLine } from '../adapters/report-files.js';
@@ -53,6 +54,8 @@ export class BoxDoors implements Source {
         // A spawned child is in the model before its repository and door are made: watched once both are.
         if (await pathExists(launchRecordFile(statePaths(doorPath(this.fleet.paths.root, spec.name)), spec.name)))
           this.track(spec);
+    // The network door of every boxed worker is one process: one that died is started again, and serves them all.
+    if (this.boxed.size > 0 && !this.stopped) await keepFleetDoor(this.fleet.paths.root);
     // An answer the watch missed (written as it was armed) is carried back here.
     for (const id of this.carried.keys()) await this.answer(id);
   }

@@ -1,7 +1,7 @@
 import { reviewerNotes } from '../../domain/review-text.js';
 import path from 'node:path';
 import { findBoxEngine, landlockListed } from '../../adapters/box-engine.js';
-import { boxLines, boxVerdict, placeKind } from '../../domain/box.js';
+import { boxLines, doorBoxVerdict, placeKind } from '../../domain/box.js';
 import type { WorkerSpec } from '../../domain/config-types.js';
 import { ghLoggedIn } from '../../adapters/gh.js';
 import { agentKind, presetOf } from '../../agents/index.js';
@@ -105,7 +105,7 @@ async function checkBoxes(all: readonly WorkerSpec[]): Promise<Check[]> {
   if (workers.length === 0) return [];
   const engine = await findBoxEngine();
   const refused = new Set(
-    workers.filter((worker) => boxVerdict(worker, engine).kind === 'refused').map((worker) => worker.name),
+    workers.filter((worker) => doorBoxVerdict(worker, engine).kind === 'refused').map((worker) => worker.name),
   );
   const landlock = (await landlockListed())
     ? 'listed by the kernel (not used: the box has no network at all)'
