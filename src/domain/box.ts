@@ -115,6 +115,8 @@ export interface BoxPlan {
   readonly argv: readonly string[];
   /** The folder is a linked worktree (a check's checkout): its `.git` is a file, with nothing of the worker's to guard. */
   readonly linkedCheckout?: boolean | undefined;
+  /** The folder is only read (a reviewer's checkout): bound read-only, and `writable` are the box's only writes. */
+  readonly readOnlyFolder?: boolean | undefined;
 }
 
 /**
@@ -133,7 +135,7 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
     ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
     ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
     ...(plan.door === undefined ? ['--tmpfs', plan.stateDir] : ['--bind', plan.door, plan.stateDir]),
-    ...bind('--bind', plan.folder),
+    ...bind(plan.readOnlyFolder === true ? '--ro-bind' : '--bind', plan.folder),
     ...plan.writable.flatMap((dir) => bind('--bind-try', dir)),
     ...(plan.linkedCheckout === true
       ? []

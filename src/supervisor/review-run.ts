@@ -13,6 +13,7 @@ import { renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/
 import type { ReviewUsage } from '../domain/review-usage.js';
 import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
+import { reviewBox } from '../launch/review-box.js';
 import { countedFrom } from './readings.js';
 
 /** What a reviewer printed is kept, bounded: a runaway reviewer must not fill the disk. */
@@ -89,7 +90,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
         cacheDir: userCacheDir(),
       };
       const result = await runReviewCall(
-        mode.call(review.agent, run),
+        await reviewBox(fleet, spec, review.agent, mode.call(review.agent, run), workDir),
         review.timeoutMs,
         reviewRunFile(fleet.paths, spec.name),
       );

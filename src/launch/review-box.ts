@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { findBoxEngine } from '../adapters/box-engine.js';
+import { privateHome } from '../adapters/box-repo.js';
+import { makeFolder } from '../adapters/file-system.js';
+import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
+import type { ReviewCall } from '../agents/review-call.js';
+import { AGENT_AUTH_FILES, AGENT_HOME_FILES, boxVerdict, placeKind } from '../domain/box.js';
+import { boxNetwork } from '../domain/box-network.js';
+import type { AgentCommand, WorkerSpec } from '../domain/config-types.js';
+import { CzarError } from '../domain/errors.js';
+import type { Fleet } from '../fleet/handle.js';
+import { agentFolders, configEndpoints, hiddenFolders, systemFolders } from './box-place.js';
+import { doorBoxArgv } from './door-box.js';
+
+/**
+ * A boxed worker's reviewer runs in a box of the same kind as its agent's: the system read-only, the review checkout
+ * read-only too (a reviewer reads the worker's code, it does not change it), its run's own folder (`workDir`: its input
+ * and answer files) the one folder it writes besides a private copy of its agent's files as its home, czar's state,
+ * the siblings' worktrees and the tmux socket out of sight, its own processes, no capabilities, and the network only
+ * to its agent's model endpoint, through a door of its own. A worker that is not boxed gets its call as it is.
+ */
+export async function reviewBox(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  agent: AgentCommand,
+  call: ReviewCall,
+  workDir: string,
+): Promise<ReviewCall> {
+  if (placeKind(worker) !== 'box') return call;
+  const engine = await findBoxEngine();
+  const verdict = boxVerdict(worker, engine);
+  if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
+  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') return call;
+  const { config } = fleet;
+  // The reviewer's agent is its own (it may not be the worker's): its files are a copy apart from the worker's.
+  const agentDir = path.join(await privateAgentDir(config.project, fleet.paths.root, worker.name), 'review');
+  const home = call.env.HOME ?? process.env.HOME ?? '/root';
+  const homeCopy = await privateHome(path.join(agentDir, 'home'), home, AGENT_HOME_FILES[agent.preset] ?? []);
+  // Its own door folder: never the worker's, which the worker writes and could put a socket of its own in.
+  const doorFolder = path.join(fleet.paths.root, 'review-doors', worker.name);
+  await makeFolder(doorFolder, 0o700);
+  const reviewer = { ...worker, agent };
+  // The endpoints come from the agent's configured command and the person's settings, never from the call, whose
+  // prompt holds the worker's diff.
+  const network = boxNetwork(
+    agent.preset,
+    [
+      ...Object.values(agent.env),
+      ...agent.args,
+      ...(agent.reviewArgs ?? []),
+      ...(await configEndpoints(reviewer, agent.env, home)),
+    ],
+    [],
+  );
+  const argv = doorBoxArgv({
+    engine: engine.path,
+    worker: worker.name,
+    doorFolder,
+    network,
+    plan: {
+      folder: call.cwd,
+      readOnlyFolder: true,
+      linkedCheckout: true,
+      stateDir: fleet.paths.root,
+      home,
+      homeCopy,
+      readable: [...systemFolders(fleet), ...(await agentFolders(reviewer, call.env.PATH))],
+      hidden: hiddenFolders(fleet),
+      writable: [workDir],
+      env: {},
+    },
+    argv: [call.command, ...call.args],
+    credentials: {
+      home,
+      copy: homeCopy,
+      files: [...(AGENT_AUTH_FILES[agent.preset] ?? [])],
+      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+    },
+  });
+  const [command = '', ...args] = argv;
+  return { ...call, command, args };
+}
