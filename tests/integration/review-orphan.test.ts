@@ -1,6 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { markedProcesses } from '../../src/adapters/check-processes.js';
+import { privateAgentDir } from '../../src/adapters/private-files.js';
 import { processRunning } from '../../src/adapters/process-table.js';
 import { czar, fleetEvents, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
@@ -59,4 +63,57 @@ describe('a reviewer whose czar was killed', () => {
     expect(await approvals()).toBe(1);
     expect(await reviewers()).toHaveLength(2);
   });
+
+  it.skipIf(!existsSync('/usr/bin/bwrap'))(
+    "of a boxed worker: its box's processes are found by their mark and stopped before it reviews again",
+    async () => {
+      const { root } = await tempRepo();
+      const project = uniqueProject();
+      // The reviewer logs in its home: inside its box that is its private copy, where it may write.
+      const log = path.join(homedir(), `.czar-orphan-${project}.jsonl`);
+      onTestFinished(() => rm(log, { force: true }));
+      await writeFleetConfig(
+        root,
+        project,
+        [
+          'repo: repo',
+          'agent: sim',
+          'policy: { bonus: off, idle_after: 10m, restart: { max: 0 } }',
+          `agents: { judge: { command: ${JSON.stringify(process.execPath)}, review_args: [${JSON.stringify(REVIEWER)}, ${JSON.stringify(log)}] } }`,
+          'review: { agent: judge, timeout: 20m }',
+          'workers:',
+          '  - { name: alpha, sandbox: required, task: "# Add a\\n@sim write src/a.ts export const a = 1;\\\\n\\n@sim commit add a\\n@sim done a added" }',
+          '',
+        ].join('\n'),
+      );
+      expect((await czar(['up', '--detach'], { cwd: root })).exitCode).toBe(0);
+      const state = path.join(root, '.czar');
+      const copy = path.join(await privateAgentDir(project, state, 'alpha'), 'review', 'home', path.basename(log));
+      expect(existsSync(log), 'the reviewer wrote the home').toBe(false);
+      const runFile = path.join(state, 'reviews', 'alpha', 'run.json');
+      const marker = await waitFor(
+        async () =>
+          existsSync(copy) ? (JSON.parse(await readFile(runFile, 'utf8')) as { marker: string }).marker : undefined,
+        { timeoutMs: 60_000, what: 'the first boxed reviewer to start' },
+      );
+      const lock = path.join(state, 'supervisor.pid');
+      const killed = (JSON.parse(await readFile(lock, 'utf8')) as { pid: number }).pid;
+      process.kill(killed, 'SIGKILL');
+      await waitFor(async () => !(await processRunning(killed)), { what: 'the czar to die' });
+      // Its box runs on (the door, the engine, the relay and the reviewer), each carrying the run's mark.
+      expect((await markedProcesses(marker)).length).toBeGreaterThanOrEqual(4);
+
+      const again = await czar(['up', '--detach'], { cwd: root });
+      expect(again.exitCode, again.stderr).toBe(0);
+      await waitFor(async () => (await markedProcesses(marker)).length === 0, {
+        timeoutMs: 30_000,
+        what: 'the orphaned boxed reviewer to stop',
+      });
+      const approvals = async (): Promise<number> =>
+        (await fleetEvents(root)).filter((event) => event.kind === 'review_approved').length;
+      await waitFor(async () => (await approvals()) > 0, { timeoutMs: 60_000, what: "the new czar's review" });
+      expect(await approvals()).toBe(1);
+      expect((await readFile(copy, 'utf8')).trim().split('\n')).toHaveLength(2);
+    },
+  );
 });
