@@ -181,7 +181,7 @@ function boxSummary(worker: BoxedWorker, verdict: BoxVerdict): string {
   if (verdict.kind !== 'boxed') return `${worker.name}: not boxed: ${verdict.why}`;
   const writes = [worker.worktree, ...sandbox.writable, 'its agent’s private config', 'a /tmp of its own'];
   const reaches = ['its agent’s model endpoint', ...sandbox.allowHosts].join(', ');
-  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: only ${reaches}, through czar’s door; sees its own processes only, no tmux socket, no siblings`;
+  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: only ${reaches}, through czar’s door; sees its own processes only, no tmux socket, no siblings; its checks boxed with no network, its reviewer boxed with only its model endpoint`;
 }
 
 /** What each agent keeps in its home (settings, sign-in, records): copied into a boxed worker's private home. */

@@ -106,7 +106,7 @@ describe('the box', () => {
     expect(boxVerdict(on, NONE).kind).toBe('unboxed');
     expect(boxLines([on, { name: 'b', worktree: '/w/b' }], BWRAP, () => undefined)).toEqual([
       'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap',
-      'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings',
+      'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings; its checks boxed with no network, its reviewer boxed with only its model endpoint',
       'a: agent mode: as configured: its agent has no no-approval mode',
     ]);
   });
