@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
-import { watchedPort } from '../helpers/ports.js';
+import { answeringPort, watchedPort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ESCAPES = [
@@ -23,21 +22,11 @@ const ESCAPES = [
   'forged-report',
 ];
 
-/** A stand-in for the honest worker's model endpoint on this machine's loopback: it answers "pong". */
-async function modelEndpoint(): Promise<number> {
-  const server = createHttpServer((_request, response) => response.end('pong'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
   it('fails at every escape while its honest sibling works, and both commits are verified and integrated', async () => {
     const script = await readFile(path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'hostile-worker.sh'), 'utf8');
     const forbidden = await watchedPort();
-    const model = await modelEndpoint();
+    const model = await answeringPort('pong');
     const ask = `fetch('http://127.0.0.1:${model}/v1/messages').then((r) => r.text()).then((t) => require('fs').writeFileSync('.git/net.log', t), (e) => require('fs').writeFileSync('.git/net.log', 'error ' + e.message))`;
     const fx = await fleetFixture({
       files: { 'escape.sh': script },

@@ -1,30 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { reviewCheckout } from '../../src/domain/paths.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
-import { watchedPort } from '../helpers/ports.js';
+import { answeringPort, watchedPort } from '../helpers/ports.js';
 
 const REVIEWER = path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'boxed-reviewer.js');
-
-/** A scripted model endpoint on loopback: it answers every request with `answer`. */
-async function modelEndpoint(answer: string): Promise<number> {
-  const server = createServer((_request, response) => response.end(`${answer}\n`));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('the reviewer of a boxed worker', () => {
   it('runs in a box: it writes neither the checkout nor the home, reads no sibling nor czar’s state, reaches only its model endpoint', async () => {
     const answer = `model-${randomBytes(4).toString('hex')}`;
-    const model = await modelEndpoint(answer);
+    const model = await answeringPort(answer);
     const port = await watchedPort();
     const homeFile = path.join(homedir(), `.czar-review-escaped-${randomBytes(4).toString('hex')}`);
     onTestFinished(() => rm(homeFile, { force: true }));
