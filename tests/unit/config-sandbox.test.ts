@@ -134,6 +134,26 @@ describe('the box', () => {
       expect(line).toContain(flag);
     expect(argv.slice(-4)).toEqual(['/p/.czar/work/a', '--', 'sim', '--x']);
   });
+
+  it("binds a reviewer's checkout read-only, its run's folder the one it writes", () => {
+    const checkout = '/p/.czar/checkouts/.review/a';
+    const line = boxArgv('/usr/bin/bwrap', {
+      folder: checkout,
+      readOnlyFolder: true,
+      linkedCheckout: true,
+      door: '/p/.czar/review-doors/a',
+      stateDir: '/p/.czar',
+      home: '/home/dev',
+      readable: ['/p'],
+      hidden: [],
+      writable: ['/p/.czar/reviews/a/work-1'],
+      env: {},
+      argv: ['claude', '-p'],
+    }).join(' ');
+    expect(line).toContain(`--bind /p/.czar/review-doors/a /p/.czar --ro-bind ${checkout} ${checkout}`);
+    expect(line).not.toContain(`--bind ${checkout}`);
+    expect(line).toContain('--bind-try /p/.czar/reviews/a/work-1 /p/.czar/reviews/a/work-1');
+  });
 });
 
 describe("a boxed agent's mode, endpoints and records", () => {
