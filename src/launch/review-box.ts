@@ -17,20 +17,29 @@ import { doorBoxArgv } from './door-box.js';
  * read-only too (a reviewer reads the worker's code, it does not change it), its run's own folder (`workDir`: its input
  * and answer files) the one folder it writes besides a private copy of its agent's files as its home, czar's state,
  * the siblings' worktrees and the tmux socket out of sight, its own processes, no capabilities, and the network only
- * to its agent's model endpoint, through a door of its own. A worker that is not boxed gets its call as it is.
+ * to its agent's model endpoint, through a door of its own. Undefined for a worker that is not boxed: its reviewer
+ * runs as it is.
  */
-export async function reviewBox(
-  fleet: Fleet,
-  worker: WorkerSpec,
-  agent: AgentCommand,
-  call: ReviewCall,
-  workDir: string,
-): Promise<ReviewCall> {
-  if (placeKind(worker) !== 'box') return call;
+export async function reviewBox(fleet: Fleet, worker: WorkerSpec, agent: AgentCommand): Promise<Boxer | undefined> {
+  if (placeKind(worker) !== 'box') return undefined;
   const engine = await findBoxEngine();
   const verdict = boxVerdict(worker, engine);
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
-  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') return call;
+  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') return undefined;
+  return (call, workDir) => boxedCall(fleet, worker, agent, engine.path, call, workDir);
+}
+
+/** Wraps one review call in its box; `workDir` is the run's folder, the one it writes. */
+export type Boxer = (call: ReviewCall, workDir: string) => Promise<ReviewCall>;
+
+async function boxedCall(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  agent: AgentCommand,
+  engine: string,
+  call: ReviewCall,
+  workDir: string,
+): Promise<ReviewCall> {
   const { config } = fleet;
   // The reviewer's agent is its own (it may not be the worker's): its files are a copy apart from the worker's.
   const agentDir = path.join(await privateAgentDir(config.project, fleet.paths.root, worker.name), 'review');
@@ -53,7 +62,7 @@ export async function reviewBox(
     [],
   );
   const argv = doorBoxArgv({
-    engine: engine.path,
+    engine,
     worker: worker.name,
     doorFolder,
     network,

@@ -72,6 +72,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
       earlier: await earlierRounds(fleet.config.repo, request),
     });
     await writeTextFile(path.join(dir, `${sha}.prompt.md`), prompt, 0o600);
+    const box = await reviewBox(fleet, spec, review.agent);
     const output: string[] = [];
     let problem = '';
     for (const attempt of [1, 2]) {
@@ -88,9 +89,11 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
         verdictSchema: REVIEW_VERDICT_JSON_SCHEMA,
         nonce: randomBytes(16).toString('hex'),
         cacheDir: userCacheDir(),
+        ...(box === undefined ? {} : { boxed: true }),
       };
+      const call = mode.call(review.agent, run);
       const result = await runReviewCall(
-        await reviewBox(fleet, spec, review.agent, mode.call(review.agent, run), workDir),
+        box === undefined ? call : await box(call, workDir),
         review.timeoutMs,
         reviewRunFile(fleet.paths, spec.name),
       );
