@@ -9,6 +9,7 @@ import { benchScale } from './scale.js';
 import { benchSpawn } from './spawn.js';
 import { benchSupervise } from './supervise.js';
 import { benchReview } from './review.js';
+import { benchReviewBox } from './review-box.js';
 import { benchRouting } from './routing.js';
 import { benchSandbox } from './sandbox.js';
 import { benchVerify } from './verify.js';
@@ -32,6 +33,8 @@ if (only === undefined || only === 'verify') await benchVerify((line) => console
 if (only === undefined || only === 'cost') await benchCost((line) => console.log(line));
 if (only === undefined || only === 'hosts') await benchHosts((line) => console.log(line));
 if (only === undefined || only === 'review') await benchReview((line) => console.log(line));
+// The boxed reviewer's cost alone, and as part of review.
+if (only === undefined || only === 'review' || only === 'review-box') await benchReviewBox((line) => console.log(line));
 if (only === undefined || only === 'routing')
   console.log(`${benchRouting(Number(process.argv[3] ?? '44')).join('\n')}\n`);
 if (only === undefined || only === 'spawn') console.log(`${(await benchSpawn()).join('\n')}\n`);

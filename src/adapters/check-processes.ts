@@ -71,7 +71,7 @@ function signal(pid: number): void {
 }
 
 /** Live processes (zombies are dead: their environment reads empty) carrying `marker`, with their group. */
-async function markedProcesses(marker: string): Promise<{ pid: number; pgid: number }[]> {
+export async function markedProcesses(marker: string): Promise<{ pid: number; pgid: number }[]> {
   const needle = Buffer.from(`${RUN_MARKER}=${marker}\0`);
   const found: { pid: number; pgid: number }[] = [];
   for (const entry of await readdir('/proc')) {

@@ -105,7 +105,9 @@ async function serve(stateDir: string, spec: DoorSpec): Promise<Served> {
     refused: (target: string) => {
       if (said.has(target)) return;
       said.add(target);
-      void writeRefusal(statePaths(stateDir), spec.worker, refusalLine(spec.worker, target)).catch(() => undefined);
+      const owner = spec.owner ?? spec.worker;
+      const box = owner === spec.worker ? owner : `${owner}'s reviewer`;
+      void writeRefusal(statePaths(stateDir), owner, refusalLine(box, target)).catch(() => undefined);
     },
   };
   await mkdir(spec.worker, { recursive: true, mode: 0o700 });

@@ -24,6 +24,11 @@ export interface ReviewRun {
   readonly nonce: string;
   /** The person's cache folder, shared by every run here (see `SetupContext.cacheDir`). */
   readonly cacheDir?: string;
+  /**
+   * The call runs in czar's box (a boxed worker's reviewer: the checkout read-only, the network only to its model): an
+   * agent whose own sandbox cannot start inside another turns that off.
+   */
+  readonly boxed?: boolean;
 }
 
 export interface ReviewCall {

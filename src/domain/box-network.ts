@@ -105,7 +105,10 @@ export function proxyEnv(port: number): Record<string, string> {
  * each pane start, so the door picks the entry up again (its first sign-in sync, where the home wins) and says so.
  */
 export interface DoorSpec {
+  /** The entry's name: its sockets' folder. A worker's own box, or `<worker>.review` for its reviewer's. */
   readonly worker: string;
+  /** Whose alert a refusal is, when the entry is not that worker's own box. */
+  readonly owner?: string;
   readonly serial: string;
   readonly allow: readonly string[];
   readonly loopbackPorts: readonly number[];
@@ -143,12 +146,13 @@ function fields(
 
 /** A worker's entry as czar wrote it beside the door, or undefined for anything else. */
 export function doorSpecOf(value: unknown): DoorSpec | undefined {
-  const spec = fields(value, ['worker', 'serial', 'allow', 'loopbackPorts', 'proxyPort'], ['credentials']);
+  const spec = fields(value, ['worker', 'serial', 'allow', 'loopbackPorts', 'proxyPort'], ['credentials', 'owner']);
   if (spec === undefined) return undefined;
-  const { worker, serial, allow, loopbackPorts, proxyPort, credentials } = spec;
+  const { worker, owner, serial, allow, loopbackPorts, proxyPort, credentials } = spec;
   const sync = credentials === undefined ? undefined : credentialSpecOf(credentials);
   if (credentials !== undefined && sync === undefined) return undefined;
   return isText(worker) &&
+    (owner === undefined || isText(owner)) &&
     isText(serial) &&
     isTexts(allow) &&
     Array.isArray(loopbackPorts) &&
@@ -157,6 +161,7 @@ export function doorSpecOf(value: unknown): DoorSpec | undefined {
     !loopbackPorts.includes(proxyPort)
     ? {
         worker,
+        ...(owner === undefined ? {} : { owner }),
         serial,
         allow,
         loopbackPorts: loopbackPorts as number[],

@@ -148,6 +148,8 @@ export interface BoxPlan {
   readonly argv: readonly string[];
   /** The folder is a linked worktree (a check's checkout): its `.git` is a file, with nothing of the worker's to guard. */
   readonly linkedCheckout?: boolean | undefined;
+  /** The folder is only read (a reviewer's checkout): bound read-only, and `writable` are the box's only writes. */
+  readonly readOnlyFolder?: boolean | undefined;
 }
 
 /**
@@ -166,7 +168,7 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
     ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
     ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
     ...(plan.door === undefined ? ['--tmpfs', plan.stateDir] : ['--bind', plan.door, plan.stateDir]),
-    ...bind('--bind', plan.folder),
+    ...bind(plan.readOnlyFolder === true ? '--ro-bind' : '--bind', plan.folder),
     ...plan.writable.flatMap((dir) => bind('--bind-try', dir)),
     // After every folder it writes, so none of them covers the sockets its only network goes through.
     ...(plan.sockets === undefined ? [] : ['--ro-bind', plan.sockets, netPath(plan.stateDir)]),
@@ -217,7 +219,7 @@ function boxSummary(worker: BoxedWorker, verdict: BoxVerdict): string {
   if (verdict.kind !== 'boxed') return `${worker.name}: not boxed: ${verdict.why}`;
   const writes = [worker.worktree, ...sandbox.writable, 'its agent’s private config', 'a /tmp of its own'];
   const reaches = ['its agent’s model endpoint', ...sandbox.allowHosts].join(', ');
-  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: only ${reaches}, through czar’s door; sees its own processes only, no tmux socket, no siblings`;
+  return `${worker.name}: boxed (${sandbox.mode}); writes ${writes.join(', ')}; network: only ${reaches}, through czar’s door; sees its own processes only, no tmux socket, no siblings; its checks boxed with no network, its reviewer boxed with only its model endpoint`;
 }
 
 /** What each agent keeps in its home (settings, sign-in, records): copied into a boxed worker's private home. */

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { openNetDoor } from '../adapters/fleet-door.js';
 import { boxArgv, netPath, type BoxEngine, type BoxPlan } from '../domain/box.js';
 import { boxLauncher, proxyEnv, proxyPort, type BoxNetwork, type CredentialSpec } from '../domain/box-network.js';
-import type { Fleet } from '../fleet/handle.js';
 
 /** A command to run in a box whose only network is the fleet's door, opening `network` for `name`. */
 export interface DoorBox {
-  /** Whose door it is: a refusal is an alert line of this worker. */
+  /** The door entry's name: a worker's, or `<worker>.review` for its reviewer's box. */
   readonly name: string;
+  /** Whose alert a refusal is, when not `name`'s. */
+  readonly owner?: string | undefined;
   readonly network: BoxNetwork;
   readonly credentials?: CredentialSpec | undefined;
   /** The box around `plan.argv` (its `env` gets the proxy's variables besides). */
@@ -21,13 +22,14 @@ export interface DoorBox {
  * the pane and its agent.
  */
 export async function boxBehindDoor(
-  fleet: Fleet,
+  stateDir: string,
   engine: Extract<BoxEngine, { kind: 'bwrap' }>,
   box: DoorBox,
 ): Promise<string[]> {
   const port = proxyPort(box.network);
-  const sockets = await openNetDoor(fleet.paths.root, {
+  const sockets = await openNetDoor(stateDir, {
     worker: box.name,
+    ...(box.owner === undefined ? {} : { owner: box.owner }),
     serial: randomUUID(),
     allow: [...box.network.allow],
     loopbackPorts: [...box.network.loopbackPorts],
@@ -38,6 +40,6 @@ export async function boxBehindDoor(
     ...box.plan,
     sockets,
     env: { ...box.plan.env, ...proxyEnv(port) },
-    argv: boxLauncher(netPath(fleet.paths.root), [...box.network.loopbackPorts, port], box.plan.argv),
+    argv: boxLauncher(netPath(stateDir), [...box.network.loopbackPorts, port], box.plan.argv),
   });
 }

@@ -138,7 +138,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
     worker.sandbox?.allowHosts ?? [],
   );
-  const boxed = await boxBehindDoor(fleet, engine, {
+  const boxed = await boxBehindDoor(fleet.paths.root, engine, {
     name: worker.name,
     network,
     credentials: {
@@ -167,7 +167,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
  * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
  * which the worker writes and would otherwise use to open any host for itself at its next start.
  */
-async function configEndpoints(
+export async function configEndpoints(
   worker: WorkerSpec,
   env: Readonly<Record<string, string>>,
   home: string,
@@ -220,12 +220,12 @@ function checkArgv(fleet: Fleet, engine: string, folder: string, writable: reado
 }
 
 /** What every box reads although it may sit under the home or /tmp: the repository, czar's install, node. */
-function systemFolders(fleet: Fleet): string[] {
+export function systemFolders(fleet: Fleet): string[] {
   return [fleet.config.repo, PACKAGE_ROOT, path.dirname(path.dirname(process.execPath))];
 }
 
 /** What every box hides: the siblings' worktrees and the tmux server's socket folder, those that exist. */
-function hiddenFolders(fleet: Fleet): string[] {
+export function hiddenFolders(fleet: Fleet): string[] {
   return [fleet.config.worktrees, path.dirname(fleet.tmux.socketPath())].filter((dir) => pathExistsSync(dir));
 }
 
@@ -233,7 +233,7 @@ function hiddenFolders(fleet: Fleet): string[] {
  * The folders the agent's program is read from, kept readable when they sit under the home or /tmp: the folder of
  * the command found on PATH and, for a program installed by npm, the `node_modules` it loads its code from.
  */
-async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined): Promise<string[]> {
+export async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined): Promise<string[]> {
   const found = await which(worker.agent.command, worker.worktree, pathVariable);
   if (found === undefined) return [];
   const real = await resolveLinks(found).catch(() => found);

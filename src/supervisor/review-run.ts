@@ -13,6 +13,7 @@ import { renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../domain/
 import type { ReviewUsage } from '../domain/review-usage.js';
 import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../domain/review-verdict.js';
 import type { Fleet } from '../fleet/handle.js';
+import { reviewBox } from '../launch/review-box.js';
 import { countedFrom } from './readings.js';
 
 /** What a reviewer printed is kept, bounded: a runaway reviewer must not fill the disk. */
@@ -71,6 +72,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
       earlier: await earlierRounds(fleet.config.repo, request),
     });
     await writeTextFile(path.join(dir, `${sha}.prompt.md`), prompt, 0o600);
+    const box = await reviewBox(fleet, spec, review.agent);
     const output: string[] = [];
     let problem = '';
     for (const attempt of [1, 2]) {
@@ -87,9 +89,11 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
         verdictSchema: REVIEW_VERDICT_JSON_SCHEMA,
         nonce: randomBytes(16).toString('hex'),
         cacheDir: userCacheDir(),
+        ...(box === undefined ? {} : { boxed: true }),
       };
+      const call = mode.call(review.agent, run);
       const result = await runReviewCall(
-        mode.call(review.agent, run),
+        box === undefined ? call : await box(call, workDir),
         review.timeoutMs,
         reviewRunFile(fleet.paths, spec.name),
       );

@@ -16,9 +16,9 @@ export async function watchedPort(): Promise<{ port: number; reached: () => bool
   return { port: address.port, reached: () => reached };
 }
 
-/** A stand-in for a model endpoint on this machine's loopback: it answers "pong". */
-export async function modelEndpoint(): Promise<number> {
-  const server = createHttpServer((_request, response) => response.end('pong'));
+/** A stand-in for a model endpoint on this machine's loopback: an HTTP server answering every request with `answer`. */
+export async function answeringPort(answer: string): Promise<number> {
+  const server = createHttpServer((_request, response) => response.end(answer));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const address = server.address();

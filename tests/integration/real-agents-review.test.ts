@@ -16,7 +16,8 @@ import {
   type ReviewVerdict,
 } from '../../src/domain/review-verdict.js';
 import { tokenTotal } from '../../src/domain/usage.js';
-import { workerIn } from '../helpers/fleet-fixture.js';
+import { reviewCheckout } from '../../src/domain/paths.js';
+import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 import { startModelEndpoint, type ModelEndpoint } from '../helpers/model-endpoint.js';
 import {
@@ -291,3 +292,57 @@ describe.skipIf(realAgentsMissing('claude') !== '')(
     );
   },
 );
+
+// A boxed simulated worker reviewed by real Claude Code and Codex, their model played by the scripted endpoint: the
+// reviewer runs in the worker's kind of box and reaches its endpoint only through the box's network door.
+for (const cli of ['claude', 'codex'] as const) {
+  const missing = realAgentsMissing(cli);
+  describe.skipIf(missing !== '' || !existsSync('/usr/bin/bwrap'))(
+    `a boxed worker reviewed by real ${cli}${missing}`,
+    () => {
+      it(
+        'reviews in a box through its door: the command it runs reads the checkout but writes nothing there, its verdict and usage are taken',
+        async () => {
+          const endpoint = await startModelEndpoint();
+          const real = await REAL_AGENT_BUILDERS[cli](endpoint);
+          const fx = await fleetFixture({
+            workers: [
+              {
+                name: 'boxed',
+                sandbox: 'required',
+                task: task(
+                  '# Add the boxed module',
+                  '@sim write src/boxed.ts export const boxed = "boxed-7c21";\\n',
+                  '@sim commit add the boxed module',
+                  '@sim done boxed module added',
+                  // What the reviewer's scripted model does: a command in the checkout, then its verdict.
+                  'RUN: cat src/boxed.ts; touch reviewer-was-here.txt',
+                  ANSWER[cli](JSON.stringify(APPROVE)),
+                ),
+              },
+            ],
+            agents: () => ({
+              [cli]: { command: real.command, args: [...PRESET_DEFAULTS[cli].args, ...real.args], env: real.env },
+            }),
+            review: { agent: cli, timeout: '120s' },
+            policy: { idle_after: '1m', escalate_after: '1m', bonus: 'off' },
+          });
+          await fx.launchWave();
+          await fx.supervise();
+          await fx.waitForEvent('review_approved', 'boxed', { timeoutMs: 120_000 * REAL_AGENT_TIMEOUT_SCALE });
+          const status = await fx.waitForStatus((s) => workerIn(s, 'boxed').review?.state === 'approved', {
+            what: 'the approval in status',
+          });
+          expect(workerIn(status, 'boxed').review?.summary).toBe(APPROVE.summary);
+          expect(workerIn(status, 'boxed').usage?.review?.tokens ?? 0).toBeGreaterThan(0);
+          // The command ran in the box: what it read went back to the model; what it wrote did not land.
+          expect(textsSent(endpoint).some((text) => text.includes('boxed-7c21') && !text.includes('RUN: cat'))).toBe(
+            true,
+          );
+          expect(await filesUnder(reviewCheckout(fx.fleet.paths, 'boxed'))).not.toContain('reviewer-was-here.txt');
+        },
+        240_000 * REAL_AGENT_TIMEOUT_SCALE,
+      );
+    },
+  );
+}

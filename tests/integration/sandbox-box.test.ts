@@ -56,7 +56,7 @@ describe('a box without an engine', () => {
     if (bwrap) {
       expect(await launch(fx.fleet, { fetch: false, dryRun: true }, say)).toBe(0);
       expect(notes).toContain(
-        `  must: boxed (required); writes ${path.join(fx.root, '.czar', 'work', 'must')}, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings`,
+        `  must: boxed (required); writes ${path.join(fx.root, '.czar', 'work', 'must')}, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings; its checks boxed with no network, its reviewer boxed with only its model endpoint`,
       );
       expect(notes).toContain('  must: agent mode: as configured: its agent has no no-approval mode');
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
-import { modelEndpoint, watchedPort } from '../helpers/ports.js';
+import { answeringPort, watchedPort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ESCAPES = [
@@ -26,7 +26,7 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
   it('fails at every escape while its honest sibling works, and both commits are verified and integrated', async () => {
     const script = await readFile(path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'hostile-worker.sh'), 'utf8');
     const forbidden = await watchedPort();
-    const model = await modelEndpoint();
+    const model = await answeringPort('pong');
     const ask = `fetch('http://127.0.0.1:${model}/v1/messages').then((r) => r.text()).then((t) => require('fs').writeFileSync('.git/net.log', t), (e) => require('fs').writeFileSync('.git/net.log', 'error ' + e.message))`;
     const fx = await fleetFixture({
       files: { 'escape.sh': script },

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/adapters/process-table.js';
 import { stopFleetServer } from '../../src/fleet/server-stop.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
-import { modelEndpoint } from '../helpers/ports.js';
+import { answeringPort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** The pids of the `czar box-door` processes serving the fleet under `root`. */
@@ -25,7 +25,7 @@ async function doorHolder(root: string): Promise<number | undefined> {
 
 describe.skipIf(!existsSync('/usr/bin/bwrap') || !existsSync('/usr/bin/socat'))('the fleet’s network door', () => {
   it('is one process for every boxed worker, started again when it dies, reached by each box through its own sockets only, and stopped with the fleet', async () => {
-    const model = await modelEndpoint();
+    const model = await answeringPort('pong');
     // Worker a tries worker b's proxy socket at once, then asks its model once the test says so (after the door died).
     const script = [
       "const fs = require('fs');",

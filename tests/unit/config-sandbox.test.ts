@@ -119,7 +119,7 @@ describe('the box', () => {
     expect(boxVerdict(on, NONE).kind).toBe('unboxed');
     expect(boxLines([on, { name: 'b', worktree: '/w/b' }], BWRAP, () => undefined)).toEqual([
       'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap, socat at /usr/bin/socat',
-      'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings',
+      'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings; its checks boxed with no network, its reviewer boxed with only its model endpoint',
       'a: agent mode: as configured: its agent has no no-approval mode',
     ]);
   });
@@ -163,6 +163,26 @@ describe('the box', () => {
     for (const flag of ['--unshare-pid', '--unshare-net', '--die-with-parent', '--cap-drop ALL', '--unsetenv TMUX'])
       expect(line).toContain(flag);
     expect(argv.slice(-4)).toEqual(['/p/.czar/work/a', '--', 'sim', '--x']);
+  });
+
+  it("binds a reviewer's checkout read-only, its run's folder the one it writes", () => {
+    const checkout = '/p/.czar/checkouts/.review/a';
+    const line = boxArgv('/usr/bin/bwrap', {
+      folder: checkout,
+      readOnlyFolder: true,
+      linkedCheckout: true,
+      door: '/p/.czar/review-doors/a',
+      stateDir: '/p/.czar',
+      home: '/home/dev',
+      readable: ['/p'],
+      hidden: [],
+      writable: ['/p/.czar/reviews/a/work-1'],
+      env: {},
+      argv: ['claude', '-p'],
+    }).join(' ');
+    expect(line).toContain(`--bind /p/.czar/review-doors/a /p/.czar --ro-bind ${checkout} ${checkout}`);
+    expect(line).not.toContain(`--bind ${checkout}`);
+    expect(line).toContain('--bind-try /p/.czar/reviews/a/work-1 /p/.czar/reviews/a/work-1');
   });
 });
 

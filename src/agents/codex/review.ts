@@ -46,7 +46,8 @@ const ANSWER_FILE = 'last-message.json';
 
 /**
  * Codex as a reviewer: `codex exec` with the prompt on stdin (`-`), the agent's own args first (a local model
- * provider's `-c` settings come from there), a read-only sandbox (commands run, files stay as they are), JSON
+ * provider's `-c` settings come from there), a read-only sandbox (commands run, files stay as they are; in czar's box,
+ * czar's), JSON
  * events on stdout for usage, and the final answer written to a file. `exec` shows no dialogs; `--ephemeral`
  * keeps the run out of the person's session history.
  */
@@ -60,7 +61,9 @@ export const codexReview: ReviewMode = {
         '--json',
         '--ephemeral',
         '--sandbox',
-        'read-only',
+        // Codex's own sandbox is a bubblewrap of its own, which cannot start inside czar's box (no user namespace
+        // there: "bwrap: setting up uid map"); czar's box keeps the checkout read-only instead.
+        run.boxed === true ? 'danger-full-access' : 'read-only',
         '--output-schema',
         schema,
         '--output-last-message',
