@@ -43,6 +43,8 @@ export class GitLooks {
   constructor(
     private readonly fleet: Fleet,
     private readonly store: ModelStore,
+    /** Resolves when a look beside the passes may start. */
+    private readonly giveWay: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /**
@@ -112,6 +114,7 @@ export class GitLooks {
     this.lookingBeside = true;
     void (async () => {
       while (this.besideNames.size > 0) {
+        await this.giveWay();
         const batch = [...this.besideNames];
         this.besideNames.clear();
         // A look that fails leaves the branches as last seen, as a failed look in a pass did; the next event looks again.

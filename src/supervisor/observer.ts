@@ -26,6 +26,8 @@ export interface ObserverInputs {
   busy(name: string): boolean;
   /** A git look that ran beside the passes wrote what it found into the model: a pass decides on it. */
   looked(): void;
+  /** Resolves when a look beside the passes may start (see `PasteWindow`). */
+  giveWay(): Promise<void>;
 }
 
 /**
@@ -62,7 +64,7 @@ export class Observer implements Source {
   ) {
     this.reports = new ReportIntake(fleet, store);
     this.safetyNet = new SafetyNet(fleet, store);
-    this.gitLooks = new GitLooks(fleet, store);
+    this.gitLooks = new GitLooks(fleet, store, () => inputs.giveWay());
     this.panes = new PaneIntake(store);
   }
 
