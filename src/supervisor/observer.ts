@@ -1,6 +1,6 @@
 import { unreachableHosts } from '../domain/host-status.js';
 import { onThisDisk } from '../domain/box.js';
-import type { WorkerModel } from '../domain/model.js';
+import { hasEvidence, type WorkerModel } from '../domain/model.js';
 import { judged as checkedOrReviewed } from '../domain/verification.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
@@ -304,11 +304,12 @@ export class Observer implements Source {
 }
 
 /**
- * Whether a done report's judgement hangs on the branch's newest commit: done needs commits, so it does while the last
- * look counted none; checks and a review judge the tip itself; a parent's done waits on its children's tips in its
- * branch. A worker with commits counted and nothing to verify is done on them whatever its newest commit is.
+ * Whether a done report's judgement hangs on the branch's newest commit: done needs commits for its task, so it does
+ * while the last look counted none since the task began; checks and a review judge the tip itself; a parent's done
+ * waits on its children's tips in its branch. A worker with its task's commits counted and nothing to verify is done
+ * on them whatever its newest commit is.
  */
 function judgedOnTip(worker: WorkerModel, fleet: readonly WorkerModel[]): boolean {
   const parent = fleet.some((other) => other.spec.parent === worker.spec.name);
-  return worker.git.commitsAhead === 0 || checkedOrReviewed(worker) || parent;
+  return !hasEvidence(worker) || checkedOrReviewed(worker) || parent;
 }
