@@ -1,6 +1,6 @@
 import { listFolder } from '../adapters/file-system.js';
 import path from 'node:path';
-import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
+import { readJson, readSmallJson, writeJsonAtomic } from '../adapters/state-files.js';
 import { launchRecordFile, type StatePaths } from '../domain/paths.js';
 import type { PresetName } from '../domain/config-types.js';
 
@@ -27,7 +27,7 @@ export interface LaunchRecord {
 }
 
 export async function readRecord(paths: StatePaths, worker: string): Promise<LaunchRecord | undefined> {
-  return readJson<LaunchRecord>(launchRecordFile(paths, worker));
+  return readSmallJson<LaunchRecord>(launchRecordFile(paths, worker));
 }
 
 export async function writeRecord(paths: StatePaths, record: LaunchRecord): Promise<void> {

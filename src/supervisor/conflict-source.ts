@@ -49,11 +49,15 @@ export class ConflictSource implements Source {
   /** A branch was looked at since the running prediction read the tips: one more follows it. */
   private again = false;
 
-  /** `predicted` asks for a pass: a prediction wrote what it found into the model. */
+  /**
+   * `predicted` asks for a pass: a prediction wrote what it found into the model. `giveWay` resolves when git may run
+   * (it is waited for before a prediction and before each batch of merges).
+   */
   constructor(
     private readonly repo: string,
     private readonly base: string,
     private readonly predicted: () => void,
+    private readonly giveWay: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Never waits on git: starts a prediction after a pass looked at some branch, or leaves it to the running one. */
@@ -74,6 +78,7 @@ export class ConflictSource implements Source {
   }
 
   private async predict(store: ModelStore): Promise<void> {
+    await this.giveWay();
     const tips = await branchTips(this.repo);
     const baseTip = tips.get(this.base);
     const active = activeBranches(store.model.workers, tips);
@@ -114,6 +119,7 @@ export class ConflictSource implements Source {
     // A batch at a time, so what is found shows as it goes.
     for (let start = 0; start < asked.length; start += MERGES_PER_BATCH) {
       const batch = asked.slice(start, start + MERGES_PER_BATCH);
+      await this.giveWay();
       const answers = await predictConflictsOf(
         this.repo,
         batch.map((merge) => [merge.left, merge.right] as const),

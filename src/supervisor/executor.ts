@@ -24,6 +24,7 @@ import { RequestReplies } from './request-replies.js';
 import { logOnly } from './log-only.js';
 import { childEffect } from './child-effects.js';
 import { pasteOrSkip } from './paste-gate.js';
+import { PasteWindow } from './paste-window.js';
 import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
 import { WorkerQueues } from './worker-queues.js';
 
@@ -65,6 +66,8 @@ export class Executor {
     private readonly hooks: EffectHooks,
     /** The fleet's check slots, shared with the integration's checks. */
     slots = new CheckSlots(fleet.config.policy.checkConcurrency),
+    /** Every paste is counted in flight here, for the git work beside the passes to give way to. */
+    private readonly pastes = new PasteWindow(),
   ) {
     this.queues = new WorkerQueues(() => hooks.settled());
     this.checks = new CheckSource(fleet, slots, () => hooks.checked());
@@ -255,12 +258,14 @@ export class Executor {
   }
 
   async send(spec: WorkerSpec, text: string): Promise<void> {
-    await sendToWorker(this.fleet, spec, await paneOf(this.fleet, spec), text);
+    await this.pastes.around(async () => sendToWorker(this.fleet, spec, await paneOf(this.fleet, spec), text));
   }
 
   /** `agentStartedAt`: czar has just started the agent (a launch, a restart). */
   private async deliverTask(spec: WorkerSpec, paneId: string, text: string, taskId: string, agentStartedAt?: number) {
-    const { pastedAt } = await deliverToWorker(this.fleet, spec, paneId, text, taskId, { agentStartedAt });
+    const { pastedAt } = await this.pastes.around(() =>
+      deliverToWorker(this.fleet, spec, paneId, text, taskId, { agentStartedAt }),
+    );
     this.hooks.delivered(spec.name, Date.now(), taskId, pastedAt);
   }
 

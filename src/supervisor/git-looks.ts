@@ -43,6 +43,8 @@ export class GitLooks {
   constructor(
     private readonly fleet: Fleet,
     private readonly store: ModelStore,
+    /** Resolves when a look beside the passes may start. */
+    private readonly giveWay: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /**
@@ -53,6 +55,8 @@ export class GitLooks {
   async look(names: readonly string[]): Promise<void> {
     const { fleet, store } = this;
     const look = ++this.started;
+    // Asked once, with the first look: a done report's pass reads a ref from it (`tipSeen`) and must not wait for git.
+    void this.commonGitDir();
     const workers = new Map(store.model.workers.map((worker) => [worker.spec.name, worker]));
     const children = store.model.workers.filter((worker) => names.includes(worker.spec.parent ?? ''));
     const specs = [...new Set([...names, ...children.map((child) => child.spec.name)])].map((name) => store.spec(name));
@@ -95,8 +99,7 @@ export class GitLooks {
   async tipSeen(worker: WorkerModel): Promise<boolean> {
     const seen = worker.git.lastCommit?.sha;
     if (seen === undefined || placeKind(worker.spec) !== 'worktree') return false;
-    this.gitDir ??= commonDir(this.fleet.config.repo).catch(() => undefined);
-    const gitDir = await this.gitDir;
+    const gitDir = await this.commonGitDir();
     return gitDir !== undefined && (await looseRefTip(gitDir, worker.spec.branch)) === seen;
   }
 
@@ -111,6 +114,7 @@ export class GitLooks {
     this.lookingBeside = true;
     void (async () => {
       while (this.besideNames.size > 0) {
+        await this.giveWay();
         const batch = [...this.besideNames];
         this.besideNames.clear();
         // A look that fails leaves the branches as last seen, as a failed look in a pass did; the next event looks again.
@@ -120,6 +124,11 @@ export class GitLooks {
       }
       this.lookingBeside = false;
     })();
+  }
+
+  private commonGitDir(): Promise<string | undefined> {
+    this.gitDir ??= commonDir(this.fleet.config.repo).catch(() => undefined);
+    return this.gitDir;
   }
 
   /** What the launch that started this czar knows of the worktrees it made (see `FreshWorktrees`). */

@@ -1,5 +1,7 @@
 import { unreachableHosts } from '../domain/host-status.js';
 import { onThisDisk } from '../domain/box.js';
+import { hasEvidence, type WorkerModel } from '../domain/model.js';
+import { judged as checkedOrReviewed } from '../domain/verification.js';
 import type { LinePosition } from '../adapters/line-reader.js';
 import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import type { Fleet } from '../fleet/handle.js';
@@ -24,6 +26,8 @@ export interface ObserverInputs {
   busy(name: string): boolean;
   /** A git look that ran beside the passes wrote what it found into the model: a pass decides on it. */
   looked(): void;
+  /** Resolves when a look beside the passes may start (see `PasteWindow`). */
+  giveWay(): Promise<void>;
 }
 
 /**
@@ -60,7 +64,7 @@ export class Observer implements Source {
   ) {
     this.reports = new ReportIntake(fleet, store);
     this.safetyNet = new SafetyNet(fleet, store);
-    this.gitLooks = new GitLooks(fleet, store);
+    this.gitLooks = new GitLooks(fleet, store, () => inputs.giveWay());
     this.panes = new PaneIntake(store);
   }
 
@@ -159,11 +163,14 @@ export class Observer implements Source {
     const judged = new Set<string>();
     for (const name of reported) {
       await this.reports.observe(name);
-      // A done report is judged against the branch (done needs commits), so its branch is looked at in the same pass
-      // when it is not where the last look counted it: the ref event of the commit just before the report may not
-      // have arrived yet. Other reports do not wait for git: their commits come with their own ref events.
+      // A done report is judged against the branch, and the commit just before it may not have sent its ref event
+      // yet: a branch not where the last look counted it is looked at again. In this pass only when the judgement
+      // hangs on it (see `judgedOnTip`); else beside it, so the bonus task a done report asks for waits on no git.
+      // Other reports do not wait for git: their commits come with their own ref events.
       const worker = this.store.model.workers.find((candidate) => candidate.spec.name === name);
-      if (worker?.report?.state === 'done' && !(await this.gitLooks.tipSeen(worker))) judged.add(name);
+      if (worker?.report?.state !== 'done' || (await this.gitLooks.tipSeen(worker))) continue;
+      if (judgedOnTip(worker, this.store.model.workers)) judged.add(name);
+      else this.dirty.git.add(name);
     }
     const gitNames = this.takeAll(this.dirty.git);
     const inPass = this.firstLook ? [...new Set([...gitNames, ...judged])] : [...judged];
@@ -294,4 +301,15 @@ export class Observer implements Source {
     set.clear();
     return items;
   }
+}
+
+/**
+ * Whether a done report's judgement hangs on the branch's newest commit: done needs commits for its task, so it does
+ * while the last look counted none since the task began; checks and a review judge the tip itself; a parent's done
+ * waits on its children's tips in its branch. A worker with its task's commits counted and nothing to verify is done
+ * on them whatever its newest commit is.
+ */
+function judgedOnTip(worker: WorkerModel, fleet: readonly WorkerModel[]): boolean {
+  const parent = fleet.some((other) => other.spec.parent === worker.spec.name);
+  return !hasEvidence(worker) || checkedOrReviewed(worker) || parent;
 }

@@ -15,6 +15,7 @@ import { LocalUsage } from './local-usage.js';
 import { ModelStore } from './model-store.js';
 import { Observer } from './observer.js';
 import { PassClock } from './pass-clock.js';
+import { PasteWindow } from './paste-window.js';
 import { PullRequestComments } from './pull-request-comments.js';
 import { PersonRequests } from './person-requests.js';
 import { BoxDoors, HostStreams } from './place-streams.js';
@@ -83,7 +84,14 @@ export class Supervisor {
     );
     this.slots = new CheckSlots(fleet.config.policy.checkConcurrency);
     this.hostStreams = new HostStreams(fleet, () => this.schedule());
-    this.conflicts = new ConflictSource(fleet.config.repo, fleet.config.base, () => this.schedule());
+    // The git work beside the passes gives way to pastes in flight: a bonus task's paste never shares the czar with it.
+    const pastes = new PasteWindow();
+    this.conflicts = new ConflictSource(
+      fleet.config.repo,
+      fleet.config.base,
+      () => this.schedule(),
+      () => pastes.giveWay(),
+    );
     this.usage = new LocalUsage(
       () => this.schedule(),
       (spec) => boxedHomeOf(fleet, spec),
@@ -105,10 +113,12 @@ export class Supervisor {
         openPullRequests: (workers) => this.integration.openPullRequests(workers),
       },
       this.slots,
+      pastes,
     );
     this.observer = new Observer(fleet, this.store, {
       busy: (name) => this.executor.busy(name),
       looked: () => this.schedule(),
+      giveWay: () => pastes.giveWay(),
     });
     this.requests = new PersonRequests(fleet);
     this.integration = new IntegrationSource(fleet, this.store, () => this.schedule(), {

@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GIVE_WAY_MS, PasteWindow } from '../../src/supervisor/paste-window.js';
+
+/** Whether `promise` has settled once the queued microtasks ran. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  await vi.advanceTimersByTimeAsync(0);
+  return done;
+}
+
+describe('the pastes the git work beside the passes gives way to', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('lets git start at once when no paste is in flight', async () => {
+    expect(await settled(new PasteWindow().giveWay())).toBe(true);
+  });
+
+  it('holds git back while a paste is in flight and lets it go when the paste ends', async () => {
+    const pastes = new PasteWindow();
+    let end!: () => void;
+    const paste = pastes.around(() => new Promise<void>((resolve) => (end = resolve)));
+    const git = pastes.giveWay();
+    await vi.advanceTimersByTimeAsync(GIVE_WAY_MS / 2);
+    expect(await settled(git)).toBe(false);
+    end();
+    await paste;
+    expect(await settled(git)).toBe(true);
+  });
+
+  it('holds git back at most GIVE_WAY_MS after a paste began, however long the paste waits', async () => {
+    const pastes = new PasteWindow();
+    void pastes.around(() => new Promise<void>(() => undefined));
+    const git = pastes.giveWay();
+    await vi.advanceTimersByTimeAsync(GIVE_WAY_MS - 1);
+    expect(await settled(git)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(git)).toBe(true);
+    // A paste that began long ago holds nothing back any more.
+    expect(await settled(pastes.giveWay())).toBe(true);
+  });
+
+  it('counts a paste that failed as ended', async () => {
+    const pastes = new PasteWindow();
+    await expect(pastes.around(() => Promise.reject(new Error('pane gone')))).rejects.toThrow('pane gone');
+    expect(await settled(pastes.giveWay())).toBe(true);
+  });
+});
