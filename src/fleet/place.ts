@@ -1,3 +1,4 @@
+import { shareBranches } from '../adapters/box-repo.js';
 import type { Tmux } from '../adapters/tmux.js';
 import { placeKind, type PlaceKind } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
@@ -29,6 +30,11 @@ export interface FleetPlace {
    * pane) or must be made anew. A host's is made again by the host's launch (its own paths and czar): stopped here.
    */
   keepSession(name: string): Promise<boolean>;
+  /**
+   * Brings within the worker's reach what a message to it may name: the fleet's branches, which a worktree shares with
+   * the main repository and a box's repository of its own lacks. A host's clone fetches from its origin.
+   */
+  beforeMessage(): Promise<void>;
 }
 
 export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
@@ -46,6 +52,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
         await tmux.killSession(name);
         return false;
       },
+      beforeMessage: async () => undefined,
     };
   }
   return {
@@ -55,5 +62,19 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
     where: '',
     serverGone: async () => !(await fleet.tmux.serverRunning()),
     keepSession: async (name) => fleet.tmux.sessionExists(name),
+    beforeMessage: kind === 'box' ? () => shareWith(fleet, worker) : async () => undefined,
   };
+}
+
+/** A box's repository gets the fleet's branches; one that cannot (its worker checked one of them out) is said. */
+async function shareWith(fleet: Fleet, worker: WorkerSpec): Promise<void> {
+  const { config } = fleet;
+  await shareBranches(config.repo, worker.worktree, worker.branch, config.integration.branch).catch(
+    async (error: unknown) =>
+      fleet.log.emit(
+        'box_fetch_failed',
+        `the fleet's branches did not reach the repository of boxed worker ${worker.name}: ${error instanceof Error ? error.message : String(error)}; a branch a message names may be missing there`,
+        worker.name,
+      ),
+  );
 }
