@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { shareBranches } from '../adapters/box-repo.js';
 import type { Tmux } from '../adapters/tmux.js';
-import { placeKind, type PlaceKind } from '../domain/box.js';
+import { resolveLinks } from '../adapters/file-system.js';
+import { doorPath, placeKind, type PlaceKind } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './handle.js';
 
@@ -35,6 +37,12 @@ export interface FleetPlace {
    * the main repository and a box's repository of its own lacks. A host's clone fetches from its origin.
    */
   beforeMessage(): Promise<void>;
+  /**
+   * Where czar reads a file the worker names in a report (a result file), named as the worker sees it: the same path
+   * for a worktree; a box's own path where the box shows it, its state dir being its door; undefined for a file its
+   * box does not show, which czar, outside, must not read for it.
+   */
+  fileOutside(file: string): Promise<string | undefined>;
 }
 
 export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
@@ -53,6 +61,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
         return false;
       },
       beforeMessage: async () => undefined,
+      fileOutside: async (file) => file,
     };
   }
   return {
@@ -63,7 +72,32 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
     serverGone: async () => !(await fleet.tmux.serverRunning()),
     keepSession: async (name) => fleet.tmux.sessionExists(name),
     beforeMessage: kind === 'box' ? () => shareWith(fleet, worker) : async () => undefined,
+    fileOutside: kind === 'box' ? (file) => boxedFile(fleet, worker, file) : async (file) => file,
   };
+}
+
+/**
+ * A file a boxed worker names, where czar finds it: in its repository, or in its door (what it sees as the state
+ * dir), links resolved and checked again, so a link it left cannot point czar at a file the box hides.
+ */
+async function boxedFile(fleet: Fleet, worker: WorkerSpec, file: string): Promise<string | undefined> {
+  const door = doorPath(fleet.paths.root, worker.name);
+  const outside = within(worker.worktree, file)
+    ? file
+    : within(fleet.paths.root, file)
+      ? path.join(door, path.relative(fleet.paths.root, file))
+      : undefined;
+  if (outside === undefined) return undefined;
+  const real = await resolveLinks(outside).catch(() => undefined);
+  // One that does not exist is read as named, and said missing.
+  if (real === undefined) return outside;
+  const roots = await Promise.all([worker.worktree, door].map((root) => resolveLinks(root).catch(() => root)));
+  return roots.some((root) => within(root, real)) ? real : undefined;
+}
+
+function within(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** A box's repository gets the fleet's branches; one that cannot (its worker checked one of them out) is said. */
