@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRESET_DEFAULTS } from '../../src/agents/defaults.js';
-import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
+import { fleetFixture, simAsCustomAgent, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 
 // The presets with no real program to test boxed: a program czar has no preset for (`custom`, here the simulated
@@ -12,11 +11,7 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('the custom and shell presets, bo
   it('each works in its box, writes nothing outside it, and is verified and integrated', async () => {
     const fx = await fleetFixture({
       agents: (root) => ({
-        mybot: {
-          command: PRESET_DEFAULTS.sim.command,
-          args: PRESET_DEFAULTS.sim.args,
-          env: { CZAR_SIM_CAPTURE_DIR: `${root}/captures` },
-        },
+        mybot: simAsCustomAgent(root),
         plain: { command: 'bash', args: ['--norc', '--noprofile'] },
       }),
       checks: [{ name: 'readme', run: 'test -f README.md' }],
