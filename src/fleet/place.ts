@@ -2,7 +2,8 @@ import path from 'node:path';
 import { shareBranches } from '../adapters/box-repo.js';
 import type { Tmux } from '../adapters/tmux.js';
 import { resolveLinks } from '../adapters/file-system.js';
-import { doorPath, placeKind, type PlaceKind } from '../domain/box.js';
+import { boxVerdict, doorPath, placeKind, type PlaceKind } from '../domain/box.js';
+import { findBoxEngine } from '../adapters/box-engine.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './handle.js';
 
@@ -81,6 +82,8 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
  * dir), links resolved and checked again, so a link it left cannot point czar at a file the box hides.
  */
 async function boxedFile(fleet: Fleet, worker: WorkerSpec, file: string): Promise<string | undefined> {
+  // sandbox: on where no engine is: unboxed, it names files as they are.
+  if (boxVerdict(worker, await findBoxEngine()).kind !== 'boxed') return file;
   const door = doorPath(fleet.paths.root, worker.name);
   const outside = within(worker.worktree, file)
     ? file
