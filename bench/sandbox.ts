@@ -2,16 +2,20 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { CZAR, benchRepo, median, ms, percentile, row } from './harness.js';
+import { openNetDoor, stopFleetDoor } from '../src/adapters/fleet-door.js';
+import { boxLauncher, proxyPort } from '../src/domain/box-network.js';
+import { boxArgv, netPath } from '../src/domain/box.js';
+import { benchRepo, median, ms, percentile, row } from './harness.js';
 import { czarLaunch } from './launch.js';
 
 const RUNS = 3;
 const REQUESTS = 400;
 const BWRAP = '/usr/bin/bwrap';
+const SOCAT = '/usr/bin/socat';
 
 /**
  * The client both ways: `REQUESTS` model requests (after 20 to warm up), each on a connection of its own (the door's
- * worst case: every connection crosses the relay, the unix socket and the door), printing each one's time in ms.
+ * worst case: every connection crosses socat, the unix socket and the door), printing each one's time in ms.
  */
 const CLIENT = `
 const http = require('node:http');
@@ -49,7 +53,8 @@ function output(argv: readonly string[]): Promise<string> {
 
 /**
  * A model request to a loopback endpoint, straight and through a box's network door as czar builds it: the client in
- * a bubblewrap box with no network (`czar box-relay` forwarding the endpoint's port inside), `czar box-door` outside.
+ * a bubblewrap box with no network (socat forwarding the endpoint's port inside, `boxLauncher`), the fleet's door
+ * (`czar box-door`) outside.
  */
 async function doorCost(): Promise<{ direct: number[]; door: number[] }> {
   const server = createServer((_request, response) => response.end('{"content":[{"type":"text","text":"pong"}]}'));
@@ -58,42 +63,50 @@ async function doorCost(): Promise<{ direct: number[]; door: number[] }> {
   if (address === null || typeof address === 'string') throw new Error('bench: no port');
   const port = address.port;
   const { root, cleanup } = benchRepo('door');
+  const stateDir = path.join(root, '.czar');
   try {
     const client = path.join(root, 'client.cjs');
     writeFileSync(client, CLIENT);
-    const socket = path.join(root, 'net.sock');
     const clientArgv = [process.execPath, client, String(port), String(REQUESTS)];
-    const relay = { socket, ports: [port], proxyPort: 3128, argv: clientArgv };
-    const box = [
-      BWRAP,
-      ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--bind', root, root],
-      ...['--unshare-net', '--unshare-pid', '--die-with-parent', '--cap-drop', 'ALL', '--'],
-      process.execPath,
-      CZAR,
-      'box-relay',
-      JSON.stringify(relay),
-    ];
-    const door = { worker: 'bench', socket, allow: [`127.0.0.1:${port}`], stateDir: root, argv: box };
+    const network = { allow: [`127.0.0.1:${port}`], loopbackPorts: [port] };
+    const proxy = proxyPort(network);
+    const sockets = await openNetDoor(stateDir, {
+      worker: 'bench',
+      serial: 'bench',
+      allow: network.allow,
+      loopbackPorts: network.loopbackPorts,
+      proxyPort: proxy,
+    });
+    const box = boxArgv(BWRAP, {
+      folder: path.join(root, 'repo'),
+      stateDir,
+      sockets,
+      home: path.join(root, 'home'),
+      readable: [root, path.dirname(path.dirname(process.execPath))],
+      hidden: [],
+      writable: [],
+      env: {},
+      argv: boxLauncher(netPath(stateDir), [port, proxy], clientArgv),
+    });
     const direct: number[] = [];
     const through: number[] = [];
     // Alternated, so that machine noise hits both alike.
     for (let run = 0; run < 2; run++) {
       direct.push(...(JSON.parse(await output(clientArgv)) as number[]));
-      through.push(
-        ...(JSON.parse(await output([process.execPath, CZAR, 'box-door', JSON.stringify(door)])) as number[]),
-      );
+      through.push(...(JSON.parse(await output(box)) as number[]));
     }
     return { direct, door: through };
   } finally {
     server.close();
+    await stopFleetDoor(stateDir);
     cleanup();
   }
 }
 
 /** `npm run bench -- sandbox`: what a box costs a launch and a model request, against no box in the same run. */
 export async function benchSandbox(say: (line: string) => void): Promise<void> {
-  if (!existsSync(BWRAP)) {
-    say(`sandbox: skipped, ${BWRAP} is not installed`);
+  if (!existsSync(BWRAP) || !existsSync(SOCAT)) {
+    say(`sandbox: skipped, ${BWRAP} or ${SOCAT} is not installed`);
     return;
   }
   const plain: number[] = [];

@@ -6,16 +6,18 @@ import { which } from './which.js';
 /**
  * The sandbox engine of this machine, found once per process: bubblewrap on Linux. Found means it also ran: a bwrap
  * that cannot make namespaces here (a container without them, an AppArmor rule) is no engine. `CZAR_BWRAP` names
- * another binary (a path), or `none` to run as a machine without one.
+ * another binary (a path), or `none` to run as a machine without one; `CZAR_SOCAT=none` runs as a machine with
+ * bubblewrap but no socat (which a boxed worker's network door needs).
  */
 const found = new Map<string, Promise<BoxEngine>>();
 
 export function findBoxEngine(): Promise<BoxEngine> {
   const wanted = process.env.CZAR_BWRAP ?? 'bwrap';
-  let engine = found.get(wanted);
+  const key = `${wanted}\0${process.env.CZAR_SOCAT ?? ''}`;
+  let engine = found.get(key);
   if (engine === undefined) {
     engine = probe(wanted);
-    found.set(wanted, engine);
+    found.set(key, engine);
   }
   return engine;
 }
@@ -37,7 +39,8 @@ async function probe(wanted: string): Promise<BoxEngine> {
       kind: 'none',
       reason: `${file} cannot make a box here (${(trial?.stderr ?? '').trim().split('\n')[0] || 'it did not run'})`,
     };
-  return { kind: 'bwrap', path: file, version: (version?.stdout ?? '').trim() || 'bubblewrap' };
+  const socat = process.env.CZAR_SOCAT === 'none' ? undefined : await which('socat', process.cwd());
+  return { kind: 'bwrap', path: file, version: (version?.stdout ?? '').trim() || 'bubblewrap', socat };
 }
 
 /**

@@ -25,12 +25,34 @@ export async function makeBoxedRepo(
   // Cut as a linked worktree's branch is, so `down --purge` knows it for czar's.
   if (!existed) await cutBranch(repo, branch, from, `worker ${worker}`);
   await mkdir(path.dirname(folder), { recursive: true });
-  await git(repo, ['clone', '--quiet', '--shared', '--no-tags', '--branch', branch, '--', repo, folder]);
-  for (const key of ['user.name', 'user.email']) {
-    const value = await git(repo, ['config', '--get', key], { allowFailure: true });
-    if (value.exitCode === 0) await git(folder, ['config', key, value.stdout.trim()]);
-  }
+  const identity = (await gitIdentity(repo)).flatMap((setting) => ['--config', setting]);
+  await git(repo, ['clone', '--quiet', '--shared', '--no-tags', ...identity, '--branch', branch, '--', repo, folder]);
   return existed ? 'reused-branch' : 'created';
+}
+
+/**
+ * Read once a minute per repository: a launch of twenty boxed workers asked git for it eighty times, and a person who
+ * changes it mid-sprint has it in the next worker's repository soon after.
+ */
+const identities = new Map<string, { readonly at: number; readonly settings: Promise<string[]> }>();
+const IDENTITY_FOR_MS = 60_000;
+
+/** The person's `user.name` and `user.email` as the main repository sees them (the last one wins), as settings. */
+function gitIdentity(repo: string): Promise<string[]> {
+  const known = identities.get(repo);
+  if (known !== undefined && Date.now() - known.at < IDENTITY_FOR_MS) return known.settings;
+  const settings = git(repo, ['config', '--get-regexp', '^user\\.(name|email)$'], { allowFailure: true }).then(
+    (result) => {
+      const values = new Map<string, string>();
+      for (const line of result.exitCode === 0 ? result.stdout.split('\n') : []) {
+        const match = /^(user\.(?:name|email)) (.*)$/.exec(line);
+        if (match?.[1] !== undefined) values.set(match[1], match[2] ?? '');
+      }
+      return [...values].map(([key, value]) => `${key}=${value}`);
+    },
+  );
+  identities.set(repo, { at: Date.now(), settings });
+  return settings;
 }
 
 /**

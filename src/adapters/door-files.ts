@@ -125,3 +125,15 @@ export async function freshDoorFolders(door: string, folders: readonly string[])
     await mkdir(folder, { recursive: true, mode: 0o700 });
   }
 }
+
+/**
+ * The report stream of a door's own worker, read from outside its box by the host's `czar watch`: undefined unless the
+ * door, its reports folder and the stream are the folders and file czar made, not links the worker put there to have
+ * czar read something else.
+ */
+export async function doorReportStream(door: string, worker: string): Promise<string | undefined> {
+  const stream = reportStream(statePaths(door), worker);
+  if (!(await realFolder(door)) || !(await realFolder(path.dirname(stream)))) return undefined;
+  const info = await lstat(stream).catch(() => undefined);
+  return info?.isFile() === true ? stream : undefined;
+}

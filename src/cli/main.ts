@@ -36,8 +36,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   schemas: async () => (await import('./commands/schemas.js')).schemasCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   'host-prepare': async () => (await import('./commands/host-prepare.js')).hostPrepareCommand,
+  'box-engine': async () => (await import('./commands/box-engine.js')).boxEngineCommand,
   'box-door': async () => (await import('./commands/box.js')).boxDoorCommand,
-  'box-relay': async () => (await import('./commands/box.js')).boxRelayCommand,
   web: async () => (await import('./commands/web.js')).webCommand,
   ls: async () => (await import('./commands/ls.js')).lsCommand,
 };

@@ -4,6 +4,7 @@ import type { CzarRequestBody } from '../domain/czar-request.js';
 import { CzarError } from '../domain/errors.js';
 import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_COMMENT_LINE } from '../domain/limits.js';
 import { logFile } from '../domain/paths.js';
+import { placeOf } from '../fleet/place.js';
 import type { Fleet } from '../fleet/handle.js';
 import { askCzar } from '../fleet/requests.js';
 
@@ -39,9 +40,11 @@ export function commentRequest(worker: string, typed: string): Extract<CzarReque
 
 /** Attaches to a session; inside a client of this same tmux server, switches that client instead of nesting. */
 export async function attachTo(fleet: Fleet, session: string): Promise<number> {
-  const host = fleet.config.workers.find((worker) => worker.name === session)?.host;
-  if (host !== undefined) return fleet.hosts.attach(host, session);
-  return fleet.tmux.attach(session, { insideThisServer: insideFleetServer(fleet) });
+  const spec = fleet.config.workers.find((worker) => worker.name === session);
+  const inside = insideFleetServer(fleet);
+  // The czar's own session is no worker's: it is on this machine's server.
+  if (spec === undefined) return fleet.tmux.attach(session, { insideThisServer: inside });
+  return placeOf(fleet, spec).attach(session, inside);
 }
 
 /** This process runs in a pane of the fleet's own tmux server (`$TMUX` names its socket). */

@@ -44,8 +44,11 @@ export function resolveAgents(
   return agents;
 }
 
-const turnStarts = (preset: PresetName): { reportsTurnStart?: true } =>
-  presetFor(preset).reportsTurnStart ? { reportsTurnStart: true } : {};
+/** What of its preset's nature `decide()` needs, which cannot ask the presets. */
+const turnStarts = (preset: PresetName): { reportsTurnStart?: true; plainTask?: true } => ({
+  ...(presetFor(preset).reportsTurnStart ? { reportsTurnStart: true } : {}),
+  ...(presetFor(preset).plainTask === true ? { plainTask: true } : {}),
+});
 
 /** What an `agents:` entry says about its screens, or undefined when it says nothing. */
 function screenOf(entry: WrittenAgent): AgentScreen | undefined {

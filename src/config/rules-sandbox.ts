@@ -18,18 +18,22 @@ function sandboxes(
   ];
 }
 
-/** A box on an SSH host is not made yet: refusing beats a worker the person believes boxed. */
+/**
+ * A box on an SSH host is made by the host's engine with the same walls, but with no network door yet and no
+ * folders of this machine to write: refusing `allow_hosts:` and `writable:` there beats a box the person believes wider.
+ */
 export const sandboxHere: Rule = {
   name: 'sandbox-here',
   check: (config) =>
     config.workers.flatMap((worker, index): Problem[] => {
-      const mode = worker.sandbox ?? config.sandbox;
-      const on = mode !== undefined && (typeof mode === 'string' ? mode : mode.mode) !== 'off';
-      if (worker.host === undefined || !on) return [];
+      const sandbox = worker.sandbox ?? config.sandbox;
+      if (worker.host === undefined || sandbox === undefined || typeof sandbox === 'string') return [];
+      const wider = (['allow_hosts', 'writable'] as const).filter((key) => (sandbox[key] ?? []).length > 0);
+      if (sandbox.mode === 'off' || wider.length === 0) return [];
       return [
         problemAt(
           ['workers', index, worker.sandbox === undefined ? 'host' : 'sandbox'],
-          `worker "${worker.name}" runs on host "${worker.host}", where czar does not make boxes yet; set sandbox: off for it or run it on this machine.`,
+          `worker "${worker.name}" runs on host "${worker.host}", where its box has no network door and no writable folders yet, so its ${wider.join(' and ')} cannot be kept; remove ${wider.length === 1 ? 'it' : 'them'} for this worker or run it on this machine.`,
         ),
       ];
     }),

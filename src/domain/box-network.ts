@@ -17,7 +17,7 @@ const VENDOR_HOSTS: Partial<Record<PresetName, readonly string[]>> = {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const URL_PATTERN = /\bhttps?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?/g;
 
-/** The targets (`host:port`) the door opens, and the loopback ports the relay forwards as they are. */
+/** The targets (`host:port`) the door opens, and the loopback ports the box forwards to it as they are. */
 export interface BoxNetwork {
   readonly allow: readonly string[];
   readonly loopbackPorts: readonly number[];
@@ -77,14 +77,14 @@ export function endpointsIn(text: string): string[] {
   return [...text.matchAll(BASE_URL_PATTERN)].flatMap((match) => (match[1] === undefined ? [] : [match[1]]));
 }
 
-/** The port the relay's CONNECT proxy listens on inside the box: the first from 3128 that no endpoint takes. */
+/** The port the box's CONNECT proxy listens on: the first from 3128 that no endpoint takes. */
 export function proxyPort(network: BoxNetwork): number {
   let port = 3128;
   while (network.loopbackPorts.includes(port)) port += 1;
   return port;
 }
 
-/** The environment that sends the agent's other traffic to the relay's proxy, and its loopback endpoint past it. */
+/** The environment that sends the agent's other traffic to the box's proxy, and its loopback endpoint past it. */
 export function proxyEnv(port: number): Record<string, string> {
   const url = `http://127.0.0.1:${port}`;
   const direct = '127.0.0.1,localhost,::1';
@@ -99,14 +99,17 @@ export function proxyEnv(port: number): Record<string, string> {
   };
 }
 
-/** What `czar box-door` runs with, around the box: whose door, where, what it opens, where a refusal is said. */
+/**
+ * One boxed worker's entry in the fleet's network door (`czar box-door`, one process for the fleet): whose door it is,
+ * what it opens, which of its sockets carries which loopback port and which is the CONNECT proxy. `serial` is new at
+ * each pane start, so the door picks the entry up again (its first sign-in sync, where the home wins) and says so.
+ */
 export interface DoorSpec {
   readonly worker: string;
-  readonly socket: string;
+  readonly serial: string;
   readonly allow: readonly string[];
-  /** czar's state dir: a refusal goes into the worker's report stream as a refused report, one alert line. */
-  readonly stateDir: string;
-  readonly argv: readonly string[];
+  readonly loopbackPorts: readonly number[];
+  readonly proxyPort: number;
   /** The agent's sign-in files kept in step between the person's home and the worker's copy, under one lock. */
   readonly credentials?: CredentialSpec;
 }
@@ -118,16 +121,8 @@ export interface CredentialSpec {
   readonly lock: string;
 }
 
-/** What `czar box-relay` runs with, inside the box, around the agent. */
-export interface RelaySpec {
-  readonly socket: string;
-  readonly ports: readonly number[];
-  readonly proxyPort: number;
-  readonly argv: readonly string[];
-}
-
-// Checked by hand, not with a schema: both run in every boxed pane before its agent starts, and loading the schema
-// library was a quarter of their start-up.
+// Checked by hand, not with a schema: the door reads one at each boxed pane start, and loading the schema library
+// was a quarter of a helper's start-up.
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isTexts = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText);
 const isPort = (value: unknown): value is number =>
@@ -146,15 +141,28 @@ function fields(
   return known && names.every((name) => keys.includes(name)) ? record : undefined;
 }
 
-/** The door's spec as czar wrote it into the pane, or undefined for anything else. */
+/** A worker's entry as czar wrote it beside the door, or undefined for anything else. */
 export function doorSpecOf(value: unknown): DoorSpec | undefined {
-  const spec = fields(value, ['worker', 'socket', 'allow', 'stateDir', 'argv'], ['credentials']);
+  const spec = fields(value, ['worker', 'serial', 'allow', 'loopbackPorts', 'proxyPort'], ['credentials']);
   if (spec === undefined) return undefined;
-  const { worker, socket, allow, stateDir, argv, credentials } = spec;
+  const { worker, serial, allow, loopbackPorts, proxyPort, credentials } = spec;
   const sync = credentials === undefined ? undefined : credentialSpecOf(credentials);
   if (credentials !== undefined && sync === undefined) return undefined;
-  return isText(worker) && isText(socket) && isTexts(allow) && isText(stateDir) && isTexts(argv) && argv.length > 0
-    ? { worker, socket, allow, stateDir, argv, ...(sync === undefined ? {} : { credentials: sync }) }
+  return isText(worker) &&
+    isText(serial) &&
+    isTexts(allow) &&
+    Array.isArray(loopbackPorts) &&
+    loopbackPorts.every(isPort) &&
+    isPort(proxyPort) &&
+    !loopbackPorts.includes(proxyPort)
+    ? {
+        worker,
+        serial,
+        allow,
+        loopbackPorts: loopbackPorts as number[],
+        proxyPort,
+        ...(sync === undefined ? {} : { credentials: sync }),
+      }
     : undefined;
 }
 
@@ -165,19 +173,52 @@ function credentialSpecOf(value: unknown): CredentialSpec | undefined {
   return isText(home) && isText(copy) && isTexts(files) && isText(lock) ? { home, copy, files, lock } : undefined;
 }
 
-/** The relay's spec as czar wrote it into the box's command line, or undefined for anything else. */
-export function relaySpecOf(value: unknown): RelaySpec | undefined {
-  const spec = fields(value, ['socket', 'ports', 'proxyPort', 'argv']);
-  if (spec === undefined) return undefined;
-  const { socket, ports, proxyPort, argv } = spec;
-  return isText(socket) &&
-    Array.isArray(ports) &&
-    ports.every(isPort) &&
-    isPort(proxyPort) &&
-    isTexts(argv) &&
-    argv.length > 0
-    ? { socket, ports: ports as number[], proxyPort, argv }
-    : undefined;
+/** The name of the socket that carries a box's loopback `port` (or its proxy's) out to the door. */
+export function doorSocketName(port: number): string {
+  return `${port}.sock`;
+}
+
+/** The port a door socket's name carries, or undefined for another file. */
+export function portOfSocket(name: string): number | undefined {
+  const match = /^(\d{1,5})\.sock$/.exec(name);
+  const port = Number(match?.[1]);
+  return isPort(port) ? port : undefined;
+}
+
+/**
+ * What starts the agent inside its box: one `socat` per port, listening on the box's loopback and carrying each
+ * connection to that port's socket of the door (a C program's start, where a node relay cost a second node start per
+ * pane), then the agent in the pane's foreground in place of the shell. The script is a constant and every value
+ * (the sockets' folder, the ports, the agent's argv) a positional argument, so nothing czar was given is ever parsed as
+ * shell; the ports (numbers czar chose) are the only values in socat's address syntax, and the socket is named
+ * relative to the folder, which socat is started in. Each listener gets a session of its own (`setsid`), so the keys
+ * that signal the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens (read in
+ * the box's own `/proc/net/tcp`), so its first request is never refused. The agent may kill a listener or listen in
+ * its place: whatever it runs reaches the same sockets, which lead only to its own door.
+ */
+const LAUNCHER = [
+  'dir=$1; shift',
+  'listening=',
+  'while [ $# -gt 0 ] && [ "$1" != -- ]; do',
+  '  port=${1%:*}; listening="$listening ${1#*:}"',
+  '  (cd -- "$dir" && exec setsid socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$port.sock") </dev/null >/dev/null 2>&1 &',
+  '  shift',
+  'done',
+  'shift',
+  'for address in $listening; do',
+  '  tries=0',
+  '  until grep -q "0100007F:$address 00000000:0000 0A" /proc/net/tcp || [ $tries -ge 1000 ]; do tries=$((tries + 1)); sleep 0.002; done',
+  'done',
+  'exec "$@"',
+].join('\n');
+
+/**
+ * The argv that runs `argv` in a box whose door sockets are seen at `sockets`, behind listeners on `ports`. Each port
+ * goes as `port:line`, where `line` is how `/proc/net/tcp` shows it listening on 127.0.0.1 (hex, state 0A).
+ */
+export function boxLauncher(sockets: string, ports: readonly number[], argv: readonly string[]): string[] {
+  const listening = (port: number): string => `${port}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return ['/bin/sh', '-c', LAUNCHER, 'czar-box', sockets, ...ports.map(listening), '--', ...argv];
 }
 
 /** The alert line a refused connection gives its worker, once per target. */

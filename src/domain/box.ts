@@ -53,7 +53,13 @@ export function withMode(argv: readonly string[], mode: NoApprovalMode): string[
 
 /** The engine found on this machine, or why there is none. */
 export type BoxEngine =
-  | { readonly kind: 'bwrap'; readonly path: string; readonly version: string }
+  | {
+      readonly kind: 'bwrap';
+      readonly path: string;
+      readonly version: string;
+      /** socat, which carries a boxed agent's connections out to its network door; undefined: not installed. */
+      readonly socat?: string | undefined;
+    }
   | { readonly kind: 'none'; readonly reason: string };
 
 /** Where a worker's repository of its own lives: in czar's state, never beside the siblings' worktrees. */
@@ -71,6 +77,15 @@ export function doorPath(stateDir: string, worker: string): string {
   return path.join(stateDir, 'doors', worker);
 }
 
+/**
+ * Where the fleet's network door keeps its entries and sockets: `<worker>.json` (what the launch asks it to open),
+ * `<worker>/` (that worker's sockets, and `ready` once they listen), and its own lock. Inside a box, the worker's
+ * sockets' folder alone is seen, read-only, at `netInBox`; the rest is out of sight with the state dir.
+ */
+export function netPath(stateDir: string): string {
+  return path.join(stateDir, 'net');
+}
+
 /** The parts of a worker a box is made from. */
 export interface BoxedWorker {
   readonly name: string;
@@ -84,14 +99,30 @@ export type BoxVerdict =
   | { readonly kind: 'unboxed'; readonly why: string }
   | { readonly kind: 'refused'; readonly why: string };
 
-export function boxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
+/** `where`: the machine the engine was looked for on, for the sentences (`host "far"`). */
+export function boxVerdict(worker: BoxedWorker, engine: BoxEngine, where = 'this machine'): BoxVerdict {
   if (worker.sandbox === undefined || worker.sandbox.mode === 'off') return { kind: 'unboxed', why: 'sandbox: off' };
   if (engine.kind === 'bwrap') return { kind: 'boxed' };
   if (worker.sandbox.mode === 'on')
     return { kind: 'unboxed', why: `no sandbox engine (${engine.reason}); sandbox: on runs it unboxed` };
   return {
     kind: 'refused',
-    why: `worker "${worker.name}" has sandbox: required but this machine has no sandbox engine (${engine.reason}); install bubblewrap (apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
+    why: `worker "${worker.name}" has sandbox: required but ${where} has no sandbox engine (${engine.reason}); install bubblewrap ${where === 'this machine' ? '' : 'there '}(apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
+  };
+}
+
+/**
+ * The verdict for a box on this machine, whose network goes through its door: the engine's, and socat besides (it
+ * carries the agent's connections out of the box). A box with no door (a check's) needs the engine alone.
+ */
+export function doorBoxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
+  const verdict = boxVerdict(worker, engine);
+  if (verdict.kind !== 'boxed' || engine.kind !== 'bwrap' || engine.socat !== undefined) return verdict;
+  const missing = 'socat is not installed, and a boxed worker reaches its model only through socat';
+  if (worker.sandbox?.mode === 'on') return { kind: 'unboxed', why: `${missing}; sandbox: on runs it unboxed` };
+  return {
+    kind: 'refused',
+    why: `worker "${worker.name}" has sandbox: required but ${missing}; install it (apt-get install socat) or set sandbox: on to run it unboxed.`,
   };
 }
 
@@ -105,6 +136,8 @@ export interface BoxPlan {
   readonly home: string;
   /** The worker's private copy of its agent's files from the home, seen at the home's path; absent: an empty home. */
   readonly homeCopy?: string | undefined;
+  /** The worker's door sockets' folder, seen read-only at `netPath(stateDir)`; absent: none. */
+  readonly sockets?: string | undefined;
   /** Folders that must stay readable although they sit under the home or /tmp (the repo, czar, the agent). */
   readonly readable: readonly string[];
   /** Folders hidden with an empty one: the siblings' worktrees, the tmux socket's folder. */
@@ -135,6 +168,8 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
     ...(plan.door === undefined ? ['--tmpfs', plan.stateDir] : ['--bind', plan.door, plan.stateDir]),
     ...bind('--bind', plan.folder),
     ...plan.writable.flatMap((dir) => bind('--bind-try', dir)),
+    // After every folder it writes, so none of them covers the sockets its only network goes through.
+    ...(plan.sockets === undefined ? [] : ['--ro-bind', plan.sockets, netPath(plan.stateDir)]),
     ...(plan.linkedCheckout === true
       ? []
       : [...['config', 'hooks', 'info'].map((part) => path.join(gitDir, part)), path.join(gitDir, 'objects', 'info')]
@@ -159,11 +194,14 @@ export function boxLines<Worker extends BoxedWorker>(
 ): string[] {
   const boxed = workers.filter((worker) => worker.sandbox !== undefined && worker.sandbox.mode !== 'off');
   if (boxed.length === 0) return [];
-  const found = engine.kind === 'bwrap' ? `${engine.version} at ${engine.path}` : `none (${engine.reason})`;
+  const found =
+    engine.kind === 'bwrap'
+      ? `${engine.version} at ${engine.path}, ${engine.socat === undefined ? 'socat: not installed (apt-get install socat)' : `socat at ${engine.socat}`}`
+      : `none (${engine.reason})`;
   return [
     `sandbox engine: ${found}`,
     ...boxed.flatMap((worker) => {
-      const verdict = boxVerdict(worker, engine);
+      const verdict = doorBoxVerdict(worker, engine);
       const chosen = agentMode(worker, verdict, modeOf(worker));
       const mode =
         chosen.mode === undefined
@@ -235,6 +273,21 @@ export type PlaceKind = 'worktree' | 'box' | 'host';
 export function placeKind(worker: { host?: string | undefined; sandbox?: SandboxSpec | undefined }): PlaceKind {
   if (worker.host !== undefined) return 'host';
   return worker.sandbox === undefined ? 'worktree' : 'box';
+}
+
+/** A worker's place as status.json says it: its kind, and the host's name for a worker on one. */
+export function placeFields(worker: { host?: string | undefined; sandbox?: SandboxSpec | undefined }): {
+  place: PlaceKind;
+  host?: string;
+} {
+  const place = placeKind(worker);
+  return place === 'host' && worker.host !== undefined ? { place, host: worker.host } : { place };
+}
+
+/** Where a worker runs, for a sentence: nothing here, ` on host "name"` there. */
+export function placeWhere(worker: { host?: string | undefined; sandbox?: SandboxSpec | undefined }): string {
+  const { place, host } = placeFields(worker);
+  return place === 'host' ? ` on host "${host ?? ''}"` : '';
 }
 
 /**

@@ -22,6 +22,8 @@ export interface AgentCommand {
   readonly screen?: AgentScreen;
   /** Its preset's hooks report each turn as it starts (`reportsTurnStart`); absent: they do not. */
   readonly reportsTurnStart?: true;
+  /** It is a plain shell (its preset's `plainTask`): whatever is pasted runs as commands, so it gets task texts only. */
+  readonly plainTask?: true;
   /**
    * The arguments of its one-shot review run (`review_args:`), in place of `args`: when set, it reviews by reading
    * the prompt on stdin and printing a verdict line, whatever its preset; absent: its preset's review mode, if any.

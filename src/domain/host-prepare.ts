@@ -9,6 +9,21 @@ const hostWorkerSpecSchema = z.object({
   branch: z.string(),
   /** Files written private to the user, only when the worker has no session there yet (one kept keeps its own). */
   files: z.array(z.object({ path: z.string(), content: z.string() })),
+  /** Present when the worker asks for a box (`sandbox: on|required`): made on the host when its engine works. */
+  box: z
+    .object({
+      mode: z.enum(['on', 'required']),
+      /** The agent's preset: which of its files in the host's home its private home gets. */
+      preset: z.string(),
+      /** What the agent runs boxed (its no-approval mode added), and the variables that mode sets. */
+      argv: z.array(z.string()).min(1),
+      env: z.record(z.string(), z.string()),
+      /** Its agent's private folder (writable), its private home, and the folders hidden from it (its siblings'). */
+      agentDir: z.string(),
+      home: z.string(),
+      hidden: z.array(z.string()),
+    })
+    .optional(),
 });
 
 /**
@@ -27,6 +42,8 @@ export const hostPrepareSpecSchema = z.object({
   url: z.string(),
   clone: z.string(),
   base: z.string(),
+  /** The fleet's state dir on the host: a boxed worker sees its door there instead. */
+  stateDir: z.string(),
   /** The fleet's tmux socket on the host, asked which workers have a session there already. */
   socket: z.string(),
   /** Folders made private to the user before any file is written. */
@@ -51,6 +68,13 @@ const hostWorkerAnswerSchema = z.union([
     worktree: z.enum(['reused', 'checked-out', 'created']),
     /** A session of that name runs there already: it is adopted, and its files were left as they were. */
     running: z.boolean(),
+    /** For a worker that asked for a box: the argv its session runs boxed, or why it runs unboxed (`on`). */
+    box: z
+      .union([
+        z.object({ kind: z.literal('boxed'), argv: z.array(z.string()).max(1000) }),
+        z.object({ kind: z.literal('unboxed'), why: z.string().max(2000) }),
+      ])
+      .optional(),
   }),
   z.object({ session: z.string().max(200), error: refusal }),
 ]);

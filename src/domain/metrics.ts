@@ -5,8 +5,8 @@ import { rollUpChildren } from './metrics-family.js';
 /**
  * Sprint metrics from what czar already writes: the event log (transitions and actions, with reasons) and the
  * status file (usage per task). Pure, so `czar stats`, status.json, HANDOFF.md and tests share one reading. The
- * log is folded into an `EventTally` that grows event by event, so the czar folds only what was appended since its
- * last look instead of reading the whole log again on every status write.
+ * log is folded into an `EventTally` that grows event by event, so the czar's model keeps the tally and folds each
+ * event as it is logged instead of reading the log again on every status write.
  */
 
 /** Actions the czar takes by itself (the integration branch's included). */

@@ -1,3 +1,4 @@
+import { onThisDisk, placeWhere } from './box.js';
 import type { WorkerModel } from './model.js';
 import { restartStart, type RestartStart } from './resume.js';
 
@@ -12,7 +13,8 @@ export function restartStartOf(worker: WorkerModel, task: string, fresh: boolean
     fresh,
     preset: worker.spec.agent.preset,
     resumable: seen !== undefined,
-    host: worker.spec.host,
+    onThisDisk: onThisDisk(worker.spec),
+    where: placeWhere(worker.spec),
     worktree: seen?.worktree ?? worker.spec.worktree,
     task,
     named: worker.report?.sessionId ?? worker.memory.resumedConversation,

@@ -25,8 +25,10 @@ export interface RestartFacts {
   /** The agent's preset name, and whether it can resume a conversation at all. */
   readonly preset: string;
   readonly resumable: boolean;
-  /** The SSH host the agent runs on: its records are there, out of czar's reach for this. */
-  readonly host: string | undefined;
+  /** Whether its agent's records are on this disk (`onThisDisk`): on an SSH host they are out of czar's reach. */
+  readonly onThisDisk: boolean;
+  /** Where it runs, for the reason (`placeWhere`). */
+  readonly where: string;
   readonly worktree: string;
   /** The text of the task the worker is on, as czar gave it: the conversation must hold it. */
   readonly task: string;
@@ -56,8 +58,8 @@ export function heldInWorktree(conversation: { readonly cwd: string | undefined 
 /** Resume this worker's newest conversation (or the one its hooks named) when it holds its task; fresh otherwise. */
 export function restartStart(facts: RestartFacts): RestartStart {
   if (facts.fresh) return { kind: 'fresh', why: 'the person asked for a fresh start' };
-  if (facts.host !== undefined)
-    return { kind: 'fresh', why: `its agent runs on host ${facts.host}, whose records czar does not read to resume` };
+  if (!facts.onThisDisk)
+    return { kind: 'fresh', why: `its agent runs${facts.where}, whose records czar does not read to resume` };
   if (!facts.resumable) return { kind: 'fresh', why: `the ${facts.preset} agent cannot resume a conversation` };
   if (facts.task.trim() === '') return { kind: 'fresh', why: "its task's text is not written yet" };
   const own = facts.conversations.filter((conversation) => heldInWorktree(conversation, facts.worktree));

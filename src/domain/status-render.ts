@@ -1,5 +1,6 @@
 import type { CheckRunStatus } from './check-run-status.js';
 import { checkpointsStatus } from './checkpoint-status.js';
+import { placeFields } from './box.js';
 import type { Checkpoint } from './checkpoints.js';
 import { childrenOf, openChildren, owedToParent } from './children.js';
 import { freshReport } from './classify.js';
@@ -138,7 +139,7 @@ function workerStatus(
     ...(memory.comments === undefined || memory.comments.length === 0
       ? {}
       : { comments: memory.comments.map(waitingComment) }),
-    ...(spec.host === undefined ? {} : { host: spec.host }),
+    ...placeFields(spec),
     ...(spec.parent === undefined ? {} : { parent: spec.parent }),
     ...(memory.handedOver === undefined
       ? {}

@@ -153,6 +153,7 @@ export const WorkerStatusSchema = z.strictObject({
   usage: WorkerUsageSchema.optional(),
   review: ReviewStatusSchema.optional(),
   comments: z.array(WaitingCommentSchema).optional().describe('comments not delivered yet; absent when none wait'),
+  place: z.enum(['worktree', 'box', 'host']).optional().describe('where it runs: here, in a box here, on a host'),
   host: z.string().optional().describe('the ssh host (a hosts: name) the worker runs on; absent for the local machine'),
   parent: z.string().optional().describe('the worker that spawned this one ("czar spawn"); its work goes there'),
   handedOver: z

@@ -4,7 +4,7 @@ import { readAsStrangers } from '../adapters/git-client.js';
 import { boxedReposFolder } from '../domain/box.js';
 import { Tmux } from '../adapters/tmux.js';
 import { CzarError } from '../domain/errors.js';
-import { appendEvent } from '../adapters/state-files.js';
+import { appendEvent, readEventsFrom } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/paths.js';
 import type { Config } from '../domain/config-types.js';
 import type { FleetEvent } from '../domain/words.js';
@@ -31,6 +31,8 @@ export class EventLog {
    * concurrent appends land in any order (a launch logged before the state change that allowed it).
    */
   private tail: Promise<void> = Promise.resolve();
+  /** Told each event in log order, as its line is about to be appended (`follow`). */
+  private readonly followers = new Set<(events: readonly FleetEvent[]) => void>();
 
   constructor(
     private readonly paths: StatePaths,
@@ -47,12 +49,41 @@ export class EventLog {
     };
     // An event line that cannot be written (the state dir deleted by hand, a full disk) must not take the czar or a
     // delivery down mid-action: the action is the point, its log line is its record. The echo still shows it.
-    const append = this.tail.then(() => appendEvent(this.paths, event)).catch(() => undefined);
+    const append = this.tail
+      .then(() => {
+        for (const follower of this.followers) follower([event]);
+        return appendEvent(this.paths, event);
+      })
+      .catch(() => undefined);
     this.tail = append;
     await append;
     this.emitted++;
     this.echo?.(event);
     return event;
+  }
+
+  /**
+   * Tells `follower` the log's history once (what was appended before, by this process or another), then each event
+   * this process logs, in log order: in the append chain, so no event is told twice or missed. An unreadable log
+   * has no history to tell. Returns the way to stop following.
+   */
+  follow(follower: (events: readonly FleetEvent[]) => void): () => void {
+    let following = true;
+    this.tail = this.tail.then(() => {
+      if (!following) return;
+      let history: readonly FleetEvent[] = [];
+      try {
+        history = readEventsFrom(this.paths, 0).events;
+      } catch {
+        // The state dir made unreadable by hand: the metrics start from what this czar sees.
+      }
+      follower(history);
+      this.followers.add(follower);
+    });
+    return () => {
+      following = false;
+      this.followers.delete(follower);
+    };
   }
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { shareBranches } from '../adapters/box-repo.js';
 import type { Tmux } from '../adapters/tmux.js';
 import { resolveLinks } from '../adapters/file-system.js';
-import { boxVerdict, doorPath, placeKind, type PlaceKind } from '../domain/box.js';
+import { doorBoxVerdict, doorPath, placeKind, placeWhere, type PlaceKind } from '../domain/box.js';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './handle.js';
@@ -44,6 +44,11 @@ export interface FleetPlace {
    * box does not show, which czar, outside, must not read for it.
    */
   fileOutside(file: string): Promise<string | undefined>;
+  /**
+   * Hands this terminal to its session until the person detaches; `insideThisServer`: this process runs in a pane of
+   * this machine's fleet server, whose client switches instead of nesting.
+   */
+  attach(session: string, insideThisServer: boolean): Promise<number>;
 }
 
 export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
@@ -55,7 +60,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
       kind,
       tmux,
       onThisDisk: false,
-      where: ` on host "${host}"`,
+      where: placeWhere(worker),
       serverGone: async () => false,
       keepSession: async (name) => {
         await tmux.killSession(name);
@@ -63,6 +68,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
       },
       beforeMessage: async () => undefined,
       fileOutside: async (file) => file,
+      attach: (session) => fleet.hosts.attach(host, session),
     };
   }
   return {
@@ -74,6 +80,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
     keepSession: async (name) => fleet.tmux.sessionExists(name),
     beforeMessage: kind === 'box' ? () => shareWith(fleet, worker) : async () => undefined,
     fileOutside: kind === 'box' ? (file) => boxedFile(fleet, worker, file) : async (file) => file,
+    attach: (session, insideThisServer) => fleet.tmux.attach(session, { insideThisServer }),
   };
 }
 
@@ -83,7 +90,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
  */
 async function boxedFile(fleet: Fleet, worker: WorkerSpec, file: string): Promise<string | undefined> {
   // sandbox: on where no engine is: unboxed, it names files as they are.
-  if (boxVerdict(worker, await findBoxEngine()).kind !== 'boxed') return file;
+  if (doorBoxVerdict(worker, await findBoxEngine()).kind !== 'boxed') return file;
   const door = doorPath(fleet.paths.root, worker.name);
   const outside = within(worker.worktree, file)
     ? file

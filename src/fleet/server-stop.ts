@@ -1,3 +1,4 @@
+import { stopFleetDoor } from '../adapters/fleet-door.js';
 import { awaitExit } from '../adapters/process.js';
 import { CZAR_SESSION } from '../domain/paths.js';
 import type { Fleet } from './handle.js';
@@ -9,7 +10,8 @@ const CZAR_STOP_GRACE_MS = 15_000;
 /**
  * Stops the fleet's tmux server, its czar first: hung up in its own session, the czar writes its last status and
  * exits while the agents still run, so it never takes their end for crashes (nor plans their restarts). A czar
- * outside the server stops once it finds the server gone. Nothing the czar writes lands after this returns.
+ * outside the server stops once it finds the server gone. Then the boxed workers' network door stops. Nothing the
+ * czar or the door writes lands after this returns.
  */
 export async function stopFleetServer(fleet: Fleet): Promise<void> {
   const czarPid = await liveCzarPid(fleet.paths);
@@ -22,4 +24,6 @@ export async function stopFleetServer(fleet: Fleet): Promise<void> {
   }
   await fleet.tmux.killServer();
   if (czarPid !== undefined && !inServer) await awaitExit(czarPid, CZAR_STOP_GRACE_MS);
+  // After the czar, which would start it again: the boxed workers' network door, with its last sign-in rounds.
+  await stopFleetDoor(fleet.paths.root);
 }

@@ -99,7 +99,6 @@ export async function openWorkerPullRequests(
 /** The one pull request for the integration branch when the sprint is over, its body the handoff. */
 export async function openIntegrationPullRequest(fleet: Fleet, handoff: string): Promise<void> {
   const { config } = fleet;
-  if (config.pr.when === 'off') return;
   await openPullRequest(fleet, {
     branch: config.integration.branch,
     title: `${config.project}: the sprint's integrated work`,

@@ -6,7 +6,8 @@ import { revParse } from '../adapters/git.js';
 import { startingView } from '../domain/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
-import { czarCommand, PACKAGE_ROOT } from '../adapters/package-files.js';
+import { keepFleetDoor } from '../adapters/fleet-door.js';
+import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
 import { readTextFile } from '../adapters/text-file.js';
@@ -18,18 +19,11 @@ import {
   placeKind,
   boxArgv,
   boxVerdict,
+  doorBoxVerdict,
   doorPath,
   withMode,
 } from '../domain/box.js';
-import {
-  boxNetwork,
-  endpointFiles,
-  endpointsIn,
-  proxyEnv,
-  proxyPort,
-  type DoorSpec,
-  type RelaySpec,
-} from '../domain/box-network.js';
+import { boxNetwork, endpointFiles, endpointsIn } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
@@ -38,6 +32,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
+import { boxBehindDoor } from './box-behind-door.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -55,6 +50,8 @@ export const boxPlace: LocalPlace = {
 async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
   const { worker } = step;
   const { config } = fleet;
+  // The boxes' network door starts (a node start) while the repositories are made, not after.
+  await keepFleetDoor(fleet.paths.root);
   // A spawned child's branch is cut from its parent's tip: its work goes back to the parent, not to base.
   const from = config.workers.find((other) => other.name === worker.parent)?.branch ?? config.base;
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
@@ -117,7 +114,7 @@ let saidUnboxed = false;
 
 async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram): Promise<PaneProgram> {
   const engine = await findBoxEngine();
-  const verdict = boxVerdict(worker, engine);
+  const verdict = doorBoxVerdict(worker, engine);
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
   if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') {
     if (!saidUnboxed)
@@ -141,41 +138,29 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
     worker.sandbox?.allowHosts ?? [],
   );
-  const port = proxyPort(network);
-  // The door's socket is in the door folder, which the box sees at the state dir's path.
-  const socketName = 'net.sock';
-  const relay: RelaySpec = {
-    socket: path.join(fleet.paths.root, socketName),
-    ports: [...network.loopbackPorts],
-    proxyPort: port,
-    argv,
-  };
-  const boxed = boxArgv(engine.path, {
-    folder: worker.worktree,
-    door: doorFolder,
-    stateDir: fleet.paths.root,
-    home,
-    homeCopy,
-    readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
-    hidden: hiddenFolders(fleet),
-    writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
-    env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...proxyEnv(port) },
-    argv: [...czarCommand(), 'box-relay', JSON.stringify(relay)],
-  });
-  const door: DoorSpec = {
-    worker: worker.name,
-    socket: path.join(doorFolder, socketName),
-    allow: [...network.allow],
-    stateDir: fleet.paths.root,
-    argv: boxed,
+  const boxed = await boxBehindDoor(fleet, engine, {
+    name: worker.name,
+    network,
     credentials: {
       home,
       copy: homeCopy,
       files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
       lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
     },
-  };
-  return { argv: [...czarCommand(), 'box-door', JSON.stringify(door)], env };
+    plan: {
+      folder: worker.worktree,
+      door: doorFolder,
+      stateDir: fleet.paths.root,
+      home,
+      homeCopy,
+      readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
+      hidden: hiddenFolders(fleet),
+      writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
+      env: pathVariable === undefined ? {} : { PATH: pathVariable },
+      argv,
+    },
+  });
+  return { argv: boxed, env };
 }
 
 /**
@@ -263,6 +248,18 @@ async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined
   return [...new Set([path.dirname(found), loadedFrom])];
 }
 
+/** The base's commit, asked of git once for the workers a launch opens doors for together. */
+const bases = new WeakMap<Fleet, { readonly at: number; readonly commit: Promise<string | undefined> }>();
+const BASE_FOR_MS = 2000;
+
+function baseCommit(fleet: Fleet): Promise<string | undefined> {
+  const known = bases.get(fleet);
+  if (known !== undefined && Date.now() - known.at < BASE_FOR_MS) return known.commit;
+  const commit = revParse(fleet.config.repo, fleet.config.base);
+  bases.set(fleet, { at: Date.now(), commit });
+  return commit;
+}
+
 /**
  * Makes the worker's door: a folder that stands in for czar's state dir inside its box, holding what `czar report`
  * checks (its launch record's folder and its proof), the view of the fleet `czar peers` and `--checkpoint` read, and
@@ -278,7 +275,7 @@ async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   await writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`);
   await writeInDoor(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)));
   const { config } = fleet;
-  const base = await revParse(config.repo, config.base);
+  const base = await baseCommit(fleet);
   await writeInDoor(
     doorViewFile(door),
     `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,

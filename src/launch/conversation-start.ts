@@ -15,7 +15,7 @@ import { boxedHomeOf } from './box-place.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { reportFile } from '../domain/paths.js';
 import { restartStart, type RestartStart } from '../domain/resume.js';
-import { onThisDisk } from '../domain/box.js';
+import { onThisDisk, placeWhere } from '../domain/box.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readRecord, writeRecord } from '../fleet/records.js';
 
@@ -87,7 +87,8 @@ export async function conversationStart(
     fresh,
     preset: spec.agent.preset,
     resumable: resume !== undefined && records !== undefined,
-    host: spec.host,
+    onThisDisk: onThisDisk(spec),
+    where: placeWhere(spec),
     worktree,
     task,
     named: word.session ?? record?.conversation,

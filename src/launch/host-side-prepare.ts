@@ -5,6 +5,7 @@ import { Tmux } from '../adapters/tmux.js';
 import type { CzarErrorCode } from '../domain/error-codes.js';
 import { CzarError } from '../domain/errors.js';
 import type { HostPrepareSpec, HostRefusal, HostWorkerAnswer, HostWorkerSpec } from '../domain/host-prepare.js';
+import { boxHere } from './host-box.js';
 
 type Made = 'reused' | 'checked-out' | 'created';
 
@@ -33,7 +34,9 @@ export async function prepareHere(spec: HostPrepareSpec): Promise<HostWorkerAnsw
           await writeTextFile(file.path, file.content, 0o600);
         }
       }
-      answers.push({ session: worker.session, worktree, running: isRunning });
+      // A running session keeps its box as it was made: only a new one is boxed (or refused) again.
+      const box = isRunning ? undefined : await boxHere(spec, worker);
+      answers.push({ session: worker.session, worktree, running: isRunning, ...(box === undefined ? {} : { box }) });
     } catch (error) {
       answers.push({ session: worker.session, error: refusalOf(error) });
     }
@@ -114,9 +117,12 @@ function refusal(code: CzarErrorCode, message: string): HostRefusal {
 
 /**
  * The worktree on its branch: an existing worktree is reused as it is, an existing branch (in the clone or on the
- * remote) is checked out as it is, and a new branch starts from the remote's base.
+ * remote) is checked out as it is, and a new branch starts from the remote's base. A worker that asks for a box gets
+ * a repository of its own instead of a linked worktree (a `git clone --shared` of the host's clone, as on the
+ * launching machine): a linked worktree's refs and objects are the clone's, which every sibling's branch shares.
  */
 async function worktreeHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Promise<Made> {
+  const ownRepo = worker.box !== undefined;
   const { host, clone, base } = spec;
   const { worktree, branch } = worker;
   if (await pathExists(worktree)) {
@@ -139,11 +145,15 @@ async function worktreeHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Prom
     `refs/remotes/origin/${base}`,
   ]);
   if (refs.has(`refs/heads/${branch}`)) {
-    await git(clone, ['worktree', 'add', worktree, branch]);
+    if (ownRepo) await ownRepoHere(spec, worker);
+    else await git(clone, ['worktree', 'add', worktree, branch]);
     return 'checked-out';
   }
   if (refs.has(`refs/remotes/origin/${branch}`)) {
-    await git(clone, ['worktree', 'add', '--track', '-b', branch, worktree, `origin/${branch}`]);
+    if (ownRepo) {
+      await git(clone, ['branch', '--track', branch, `origin/${branch}`]);
+      await ownRepoHere(spec, worker);
+    } else await git(clone, ['worktree', 'add', '--track', '-b', branch, worktree, `origin/${branch}`]);
     return 'checked-out';
   }
   if (!refs.has(`refs/remotes/origin/${base}`)) {
@@ -152,8 +162,31 @@ async function worktreeHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Prom
       `Base branch "${base}" is not on the remote that host "${host}" clones (remote "${spec.remote}"); push it with "git push ${spec.remote} ${base}".`,
     );
   }
-  await git(clone, ['worktree', 'add', '--no-track', '-b', branch, worktree, `origin/${base}`]);
+  if (ownRepo) {
+    await git(clone, ['branch', '--no-track', branch, `origin/${base}`]);
+    await ownRepoHere(spec, worker);
+  } else await git(clone, ['worktree', 'add', '--no-track', '-b', branch, worktree, `origin/${base}`]);
   return 'created';
+}
+
+/**
+ * A boxed worker's repository of its own on its branch: objects borrowed from the host's clone, refs its own, and its
+ * origin the shared remote, which czar pushes its branch to from there. It gets the host's git identity (its box hides
+ * the home's git config).
+ */
+async function ownRepoHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Promise<void> {
+  const { clone, url } = spec;
+  const { worktree, branch } = worker;
+  await makeFolder(path.dirname(worktree));
+  await git(path.dirname(worktree), [
+    ...['clone', '--quiet', '--shared', '--no-tags', '--branch', branch],
+    ...['--', clone, worktree],
+  ]);
+  await git(worktree, ['remote', 'set-url', 'origin', url]);
+  for (const key of ['user.name', 'user.email']) {
+    const value = await git(clone, ['config', '--get', key], { allowFailure: true });
+    if (value.exitCode === 0) await git(worktree, ['config', key, value.stdout.trim()]);
+  }
 }
 
 /** Which of these full ref names exist in the repo, in one call. */

@@ -7,6 +7,7 @@ import { presetOf } from '../agents/index.js';
 import { recordsEnv } from '../agents/usage-records.js';
 import { CzarError } from '../domain/errors.js';
 import { neutraliseControls } from '../domain/sanitize.js';
+import { agentMode, withMode } from '../domain/box.js';
 import { hostClonePath, hostProjectDir, hostStateDir } from '../domain/host-layout.js';
 import { hostPrepareAnswerSchema, type HostPrepareSpec, type HostWorkerSpec } from '../domain/host-prepare.js';
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/paths.js';
@@ -118,9 +119,21 @@ async function prepareOnHost(
       prepared.set(name, {
         worktree: made.worktree,
         running: made.running,
-        session: { ...session, env: { ...(hostPath === '' ? {} : { PATH: hostPath }), ...session.env } },
+        session: {
+          ...session,
+          ...(made.box?.kind === 'boxed' ? { argv: made.box.argv } : {}),
+          env: { ...(hostPath === '' ? {} : { PATH: hostPath }), ...session.env },
+        },
       });
   }
+  const unboxed = workers.flatMap((worker) =>
+    'box' in worker && worker.box?.kind === 'unboxed' ? [worker.box.why] : [],
+  );
+  if (unboxed[0] !== undefined)
+    await fleet.log.emit(
+      'sandbox_unavailable',
+      `workers with sandbox: on run unboxed on host "${host}": ${neutraliseControls(unboxed[0])}`,
+    );
   return prepared;
 }
 
@@ -183,8 +196,9 @@ function prepareSpec(
     url,
     clone: hostClonePath(link.spec, config.project),
     base: config.base,
+    stateDir: paths.root,
     socket: config.tmuxSocket,
-    folders: [paths.root, paths.reports, paths.logs, paths.workers],
+    folders: [paths.root, paths.reports, paths.logs, paths.workers, path.posix.join(paths.root, 'doors')],
     workers: [...launches.values()].map((launch) => launch.worker),
   };
 }
@@ -204,9 +218,12 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
   const { config } = fleet;
   const link = fleet.hosts.link(host);
   const paths = statePaths(hostStateDir(link.spec, config.project));
-  const setup = presetOf(worker.agent).setup({
+  const projectDir = hostProjectDir(link.spec, config.project);
+  const settingsDir = path.posix.join(projectDir, 'agents', worker.name);
+  const preset = presetOf(worker.agent);
+  const setup = preset.setup({
     worker: worker.name,
-    settingsDir: path.posix.join(hostProjectDir(link.spec, config.project), 'agents', worker.name),
+    settingsDir,
     czarCommand: ['czar'],
     worktree: worker.worktree,
   });
@@ -231,6 +248,23 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
     preset: worker.agent.preset,
     recordsEnv: recordsEnv(env),
   };
+  const argv = [worker.agent.command, ...worker.agent.args, ...setup.args];
+  // What the agent runs should its host box it: in its no-approval mode unless `prompts: keep`.
+  const mode = agentMode(worker, { kind: 'boxed' }, preset.noApproval).mode;
+  const sandbox = worker.sandbox;
+  const box =
+    sandbox === undefined || sandbox.mode === 'off'
+      ? undefined
+      : {
+          mode: sandbox.mode,
+          preset: worker.agent.preset,
+          argv: mode === undefined ? argv : withMode(argv, mode),
+          // HOME as the agent gets it: the private home is mounted there.
+          env: { ...mode?.env, ...(env.HOME === undefined ? {} : { HOME: env.HOME }) },
+          agentDir: settingsDir,
+          home: path.posix.join(projectDir, 'homes', worker.name),
+          hidden: ['workers', 'agents', 'homes'].map((folder) => path.posix.join(projectDir, folder)),
+        };
   return {
     worker: {
       session: worker.name,
@@ -241,11 +275,12 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
         { path: launchRecordFile(paths, worker.name), content: `${JSON.stringify(record)}\n` },
         { path: proofFile(paths, worker.name), content: `${proofDigest(worker.name, proof)}\n` },
       ],
+      ...(box === undefined ? {} : { box }),
     },
     session: {
       name: worker.name,
       cwd: worker.worktree,
-      argv: [worker.agent.command, ...worker.agent.args, ...setup.args],
+      argv,
       env,
       logFile: logFile(paths, worker.name),
     },

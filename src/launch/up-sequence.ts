@@ -5,7 +5,7 @@ import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
 import { presetOf } from '../agents/index.js';
-import { boxLines, boxVerdict } from '../domain/box.js';
+import { boxLines, doorBoxVerdict, placeKind } from '../domain/box.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { CZAR_SESSION } from '../domain/paths.js';
@@ -285,9 +285,11 @@ export async function startCzar(fleet: Fleet, fresh: FreshWorktrees = new Map())
 }
 
 /** What each worker's box allows, and the first refusal (`sandbox: required` on a machine without an engine). */
-async function boxesOf(workers: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
-  if (!workers.some((worker) => worker.sandbox !== undefined)) return { lines: [], refused: undefined };
+async function boxesOf(all: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
+  // A host worker's box is made by its host's engine, judged there at launch (and by `czar doctor` per host).
+  const workers = all.filter((worker) => placeKind(worker) === 'box');
+  if (workers.length === 0) return { lines: [], refused: undefined };
   const engine = await findBoxEngine();
-  const refusal = workers.map((worker) => boxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
+  const refusal = workers.map((worker) => doorBoxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
   return { lines: boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval), refused: refusal?.why };
 }

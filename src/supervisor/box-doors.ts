@@ -1,4 +1,5 @@
 import { fetchFromBox } from '../adapters/box-repo.js';
+import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { answerInDoor, newDoorLines, saveDoorOffset, takeDoorRequests, writeInDoor } from '../adapters/door-files.js';
 import { revParse } from '../adapters/git.js';
 import { appendReportLine } from '../adapters/report-files.js';
@@ -8,7 +9,7 @@ import { CzarRequestSchema, type CzarRequest } from '../domain/czar-request.js';
 import { doorView } from '../domain/door-view.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import { boxVerdict, doorPath, placeKind } from '../domain/box.js';
+import { doorBoxVerdict, doorPath, placeKind } from '../domain/box.js';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { doorViewFile, launchRecordFile, reportFile, statePaths } from '../domain/paths.js';
@@ -56,11 +57,13 @@ export class BoxDoors implements Source {
           this.track(spec);
         // sandbox: on where no engine is: unboxed, with no door, but its commits are still in a repository of its own.
         else if (
-          boxVerdict(spec, await findBoxEngine()).kind === 'unboxed' &&
+          doorBoxVerdict(spec, await findBoxEngine()).kind === 'unboxed' &&
           (await pathExists(path.join(spec.worktree, '.git')))
         )
           this.trackCommits(spec);
       }
+    // The network door of every boxed worker is one process: one that died is started again, and serves them all.
+    if (this.boxed.size > 0 && !this.stopped) await keepFleetDoor(this.fleet.paths.root);
     // An answer the watch missed (written as it was armed) is carried back here.
     for (const id of this.carried.keys()) await this.answer(id);
   }

@@ -25,6 +25,7 @@ import { logOnly } from './log-only.js';
 import { childEffect } from './child-effects.js';
 import { pasteOrSkip } from './paste-gate.js';
 import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
+import { WorkerQueues } from './worker-queues.js';
 
 /** What the executor tells the loop after an effect, so the model learns what really happened. */
 export interface EffectHooks {
@@ -42,8 +43,8 @@ export interface EffectHooks {
   stop(): void;
   /** Start an integration run for these merges. */
   integrate(merges: string): void;
-  /** Announce the sprint's end (`summary`: each worker's state) and write the handoff. */
-  endSprint(summary: string): void;
+  /** Announce the sprint's end (`summary`: each worker's state), write the handoff and open its pull request if asked. */
+  endSprint(summary: string, pullRequest: boolean): void;
   /** Open these workers' pull requests and post the reviewers' verdicts. */
   openPullRequests(workers: readonly string[]): void;
   /** The words of a task were written as it was pasted (an integration fix-up's, from its template). */
@@ -52,12 +53,9 @@ export interface EffectHooks {
   handedOver(worker: string, spec: WorkerSpec): void;
 }
 
-/**
- * Carries out the policy's actions. Each worker has its own queue, so two pastes never interleave in one pane,
- * while different workers proceed in parallel; an action never blocks the reconcile loop.
- */
+/** Carries out the policy's actions, each worker's in its own queue (`WorkerQueues`). */
 export class Executor {
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queues: WorkerQueues;
   readonly checks: CheckSource;
   readonly reviews: ReviewSource;
   readonly replies: RequestReplies;
@@ -68,34 +66,15 @@ export class Executor {
     /** The fleet's check slots, shared with the integration's checks. */
     slots = new CheckSlots(fleet.config.policy.checkConcurrency),
   ) {
+    this.queues = new WorkerQueues(() => hooks.settled());
     this.checks = new CheckSource(fleet, slots, () => hooks.checked());
     this.reviews = new ReviewSource(fleet, slots, () => hooks.checked());
     this.replies = new RequestReplies(fleet);
   }
 
-  /** Runs `effect` after everything already queued for `worker`; resolves with its outcome. */
-  enqueue<T>(worker: string, effect: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(worker) ?? Promise.resolve();
-    const next = previous.then(effect);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(worker, settled);
-    void settled.then(() => {
-      if (this.queues.get(worker) === settled) this.queues.delete(worker);
-      this.hooks.settled();
-    });
-    return next;
-  }
-
   /** True while an effect is queued or running for the worker (the loop holds new pastes until it is free). */
   busy(worker: string): boolean {
-    return this.queues.has(worker);
-  }
-
-  async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all(this.queues.values());
+    return this.queues.busy(worker);
   }
 
   apply(action: Action): void {
@@ -106,13 +85,13 @@ export class Executor {
     }
     if (action.worker === undefined) {
       if (action.kind === 'integrate') this.hooks.integrate(action.merges);
-      else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary);
+      else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary, action.pullRequest);
       else if (action.kind === 'open_pull_requests') this.hooks.openPullRequests(action.workers);
       else this.hooks.stop();
       return;
     }
     if (action.kind === 'spawn' || action.kind === 'cancel_child' || action.kind === 'tell_parent') {
-      this.replies.asked(action.worker, this.enqueue(action.worker, childEffect(this.fleet, action)));
+      this.replies.asked(action.worker, this.queues.enqueue(action.worker, childEffect(this.fleet, action)));
       return;
     }
     const spec = this.spec(action.worker);
@@ -177,7 +156,7 @@ export class Executor {
           void log('restart', 'restart asked by the person');
           this.replies.asked(
             spec.name,
-            this.enqueue(spec.name, () => this.restart(spec, action.task, action.start)),
+            this.queues.enqueue(spec.name, () => this.restart(spec, action.task, action.start)),
           );
           return;
         }
@@ -194,7 +173,7 @@ export class Executor {
         void log('send', `message from the person (${Buffer.byteLength(action.text)} bytes)`);
         this.replies.asked(
           spec.name,
-          this.enqueue(spec.name, () => pasteOrSkip(this.fleet, spec, action, (text) => this.send(spec, text))),
+          this.queues.enqueue(spec.name, () => pasteOrSkip(this.fleet, spec, action, (text) => this.send(spec, text))),
         );
         return;
       case 'comments':
@@ -286,7 +265,7 @@ export class Executor {
   }
 
   private track(spec: WorkerSpec, effect: () => Promise<void>): void {
-    void this.enqueue(spec.name, effect).catch((error: unknown) => {
+    void this.queues.enqueue(spec.name, effect).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       this.hooks.failed(spec.name, message);
       void this.fleet.log.emit('action_failed', message, spec.name);

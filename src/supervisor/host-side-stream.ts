@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { doorReportStream } from '../adapters/door-files.js';
 import { fileSize, listFolder, readRange } from '../adapters/file-system.js';
-import { branchTips } from '../adapters/git.js';
+import { branchTips, revParse } from '../adapters/git.js';
+import { readJson } from '../adapters/state-files.js';
+import { doorPath } from '../domain/box.js';
 import { IncrementalLineReader } from '../adapters/line-reader.js';
 import { watchPaths } from '../adapters/watcher.js';
 import { MAX_OUTPUT_CHUNK, MAX_REPORT_TEXT, type StreamLine } from '../domain/host-stream.js';
-import { statePaths } from '../domain/paths.js';
+import { launchRecordFile, statePaths, type StatePaths } from '../domain/paths.js';
 import { HostUsage } from './host-side-usage.js';
 
 /**
@@ -52,30 +55,41 @@ export async function streamStateDir(
   let nudged = false;
   let wake = (): void => undefined;
   const watch = watchPaths(
-    [paths.reports, paths.logs],
+    [paths.reports, paths.logs, doorsFolder(paths)],
     () => {
       nudged = true;
       wake();
     },
-    { depth: 0 },
+    // A door's report stream is two folders down (doors/<worker>/reports).
+    { depth: 2 },
   );
   try {
     while (running) {
       nudged = false;
       const lookStarted = Date.now();
       const changed: { worker: string; text: string }[] = [];
-      for (const file of await jsonFiles(paths.reports, '.jsonl')) {
-        const worker = path.basename(file, '.jsonl');
-        let reader = reportReaders.get(worker);
+      const streams = [
+        ...(await jsonFiles(paths.reports, '.jsonl')).map((file) => ({
+          key: file,
+          worker: path.basename(file, '.jsonl'),
+          file,
+          door: false,
+        })),
+        ...(await doorStreams(paths, sources.branches)),
+      ];
+      for (const { key, worker, file, door } of streams) {
+        let reader = reportReaders.get(key);
         // A stream started again sends the latest report, then every new one: the czar has told the earlier ones.
         const first = reader === undefined;
         if (reader === undefined) {
           reader = new IncrementalLineReader(file, MAX_REPORT_TEXT);
-          reportReaders.set(worker, reader);
+          reportReaders.set(key, reader);
         }
         const lines: string[] = [];
         await reader.read((line) => lines.push(line)).catch(() => undefined);
-        for (const text of first ? lines.slice(-1) : lines) changed.push({ worker, text });
+        // Who speaks is the door a line came through: one naming another worker is not passed on.
+        const own = door ? lines.filter((text) => speaksFor(text, worker)) : lines;
+        for (const text of first ? own.slice(-1) : own) changed.push({ worker, text });
       }
       // Tips first when a report may say done: it must not arrive before the commits that back it. Other reports go
       // at once: a tip look is a git process, about a tenth of a second on a busy host.
@@ -83,6 +97,7 @@ export async function streamStateDir(
       if (sources.clone !== undefined && (doneSaid || Date.now() - lastTipLook >= TIP_POLL_MS)) {
         lastTipLook = Date.now();
         const tips = await branchTips(sources.clone).catch(() => new Map<string, string>());
+        for (const [branch, sha] of await ownRepoTips(paths, sources.branches)) tips.set(branch, sha);
         for (const [worker, branch] of sources.branches) {
           const sha = tips.get(branch);
           if (sha === undefined || seenTips.get(worker) === sha) continue;
@@ -124,6 +139,50 @@ export async function streamStateDir(
     }
   } finally {
     await Promise.all([usage.close(), watch.close()]);
+  }
+}
+
+function doorsFolder(paths: StatePaths): string {
+  return path.dirname(doorPath(paths.root, 'any'));
+}
+
+/** The report stream in the door of each worker that has one (a boxed worker, which writes its reports there). */
+async function doorStreams(
+  paths: StatePaths,
+  branches: ReadonlyMap<string, string>,
+): Promise<{ key: string; worker: string; file: string; door: true }[]> {
+  const found = await Promise.all(
+    [...branches.keys()].map(async (worker) => {
+      const file = await doorReportStream(doorPath(paths.root, worker), worker);
+      return file === undefined ? [] : [{ key: `door:${worker}`, worker, file, door: true as const }];
+    }),
+  );
+  return found.flat();
+}
+
+/**
+ * The tips of the workers with a repository of their own (boxed ones: their door exists), read in that repository,
+ * whose folder czar's launch record in the state dir names (the door's copy is the worker's to rewrite).
+ */
+async function ownRepoTips(paths: StatePaths, branches: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const tips = new Map<string, string>();
+  for (const [worker, branch] of branches) {
+    if ((await listFolder(doorPath(paths.root, worker)).catch(() => undefined)) === undefined) continue;
+    const record = await readJson<{ worktree?: unknown }>(launchRecordFile(paths, worker));
+    if (typeof record?.worktree !== 'string') continue;
+    const sha = await revParse(record.worktree, `refs/heads/${branch}`).catch(() => undefined);
+    if (sha !== undefined) tips.set(branch, sha);
+  }
+  return tips;
+}
+
+/** Whether a report line from `worker`'s door names that worker (`czar report`'s own refusal line names none). */
+function speaksFor(text: string, worker: string): boolean {
+  try {
+    const value = JSON.parse(text) as { worker?: unknown; refused?: unknown } | null;
+    return typeof value?.refused === 'string' || value?.worker === worker;
+  } catch {
+    return false;
   }
 }
 

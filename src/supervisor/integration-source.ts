@@ -77,15 +77,15 @@ export class IntegrationSource implements Source {
   }
 
   /**
-   * The sprint is over: once the last run is done, HANDOFF.md is written and, when pull requests are on, the one
+   * The sprint is over: once the last run is done, HANDOFF.md is written and, when `decide()` asked for it, the one
    * pull request for the integration branch is opened. Returns the handoff's path.
    */
-  async sprintOver(): Promise<string> {
+  async sprintOver(pullRequest: boolean): Promise<string> {
     await this.idle();
     const { file, facts } = await writeHandoff(this.fleet);
     this.see({ handoff: facts });
     await this.fleet.log.emit('handoff', `wrote ${file}`);
-    if (this.fleet.config.pr.when !== 'off' && (this.current()?.merged.length ?? 0) > 0) {
+    if (pullRequest) {
       await openIntegrationPullRequest(this.fleet, file);
       this.see({ pullRequests: (await readPullRequests(this.fleet)).branches });
     }

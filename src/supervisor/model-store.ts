@@ -2,6 +2,8 @@ import { CzarError } from '../domain/errors.js';
 import type { FleetModel, WorkerModel } from '../domain/model.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { StatusExtras } from '../domain/status-render.js';
+import { EMPTY_TALLY, tallyEvents, type EventTally } from '../domain/metrics.js';
+import type { FleetEvent } from '../domain/words.js';
 
 /**
  * The one place the czar's facts live: the fleet model `decide()` reads, and the per-worker extras status.json
@@ -14,6 +16,8 @@ export class ModelStore {
   private extrasMoves = 0;
   /** Some branch was looked at since `takeGitLooked()`: conflict predictions are looked at again. */
   private gitLooked = false;
+  /** What the event log says so far, folded event by event: the history the sprint metrics need, one entry a task. */
+  private tally: EventTally = EMPTY_TALLY;
 
   constructor(private readonly configFile: string) {}
 
@@ -55,6 +59,15 @@ export class ModelStore {
     if (old !== undefined && old.paneId === extras.paneId && old.lastOutput === extras.lastOutput) return;
     this.extrasByWorker.set(name, extras);
     this.extrasMoves += 1;
+  }
+
+  /** The event history the sprint metrics are made from; a new object whenever an event arrives. */
+  get history(): EventTally {
+    return this.tally;
+  }
+
+  observeEvents(events: readonly FleetEvent[]): void {
+    this.tally = tallyEvents(this.tally, events);
   }
 
   noteGitLooked(): void {

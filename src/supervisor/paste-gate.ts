@@ -4,8 +4,9 @@ import { actionMessage, type MessageAction } from '../launch/prompts.js';
 import { paneOf } from './worker-session.js';
 
 /**
- * Pastes the message of an action into `spec`'s agent through `actionMessage`, the one gate that decides what a plain
- * shell gets, or logs why there is none (`not_pasted`).
+ * Pastes the message of an action into `spec`'s agent through `actionMessage`. `decide()` never sends a plain shell a
+ * message other than a task's text or a person's line (`withholdFromPlainShells`); one that reaches it anyway is
+ * refused here as a fault, never pasted where it would run as commands.
  */
 export async function pasteOrSkip(
   fleet: Fleet,
@@ -14,13 +15,9 @@ export async function pasteOrSkip(
   paste: (text: string, paneId: string) => Promise<void>,
 ): Promise<void> {
   const text = await actionMessage(fleet.config, spec, action);
-  if (text === undefined) {
-    await fleet.log.emit(
-      'not_pasted',
-      `the ${action.kind} was not pasted: the agent is a plain shell, which would run it as commands, so it gets only its own task`,
-      spec.name,
+  if (text === undefined)
+    throw new Error(
+      `the ${action.kind} for ${spec.name} is not pasted: its agent is a plain shell, which would run it`,
     );
-    return;
-  }
   await paste(text, await paneOf(fleet, spec));
 }

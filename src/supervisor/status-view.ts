@@ -8,7 +8,7 @@ import { fleetStatus } from '../domain/status-render.js';
 import { sameItems } from '../domain/same-items.js';
 import { statusPieces, withUpdatedAt } from '../domain/status-text.js';
 import type { Fleet } from '../fleet/handle.js';
-import { MetricsSource } from './metrics-source.js';
+import { sprintMetrics } from '../domain/metrics.js';
 import { repositoryStats, type AgentKindStats } from '../domain/learning/agent-stats.js';
 import type { ModelStore } from './model-store.js';
 
@@ -25,16 +25,13 @@ export class StatusView {
   /** What status.json was last built from, and whether a source has news since: a quiet clock pass builds nothing. */
   private inputs: readonly unknown[] = [];
   private poked = true;
-  private readonly metrics: MetricsSource;
 
   /** `written`: told each status written, for the views made from it (a boxed worker's, in its door). */
   constructor(
     private readonly fleet: Fleet,
     private readonly store: ModelStore,
     private readonly written?: (status: FleetStatus) => Promise<void>,
-  ) {
-    this.metrics = new MetricsSource(fleet);
-  }
+  ) {}
 
   /** A source has news the inputs below do not show. */
   poke(): void {
@@ -47,7 +44,7 @@ export class StatusView {
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const model = this.store.model;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
-    const inputs = [model, this.lastHeartbeat, this.fleet.log.emitted, this.store.extrasVersion];
+    const inputs = [model, this.lastHeartbeat, this.store.history, this.store.extrasVersion];
     if (alive && !this.poked && inputs.every((input, index) => input === this.inputs[index])) return;
     this.poked = false;
     this.inputs = inputs;
@@ -67,7 +64,8 @@ export class StatusView {
       ...hostsPart(model),
       ...agentsPart(model),
     };
-    const status = { ...facts, metrics: await this.metrics.metrics(facts, ratesAt) };
+    // The metrics' rates move with the heartbeat, not every second.
+    const status = { ...facts, metrics: sprintMetrics(facts, this.store.history, ratesAt) };
     const comparable = statusPieces({ ...status, updatedAt: '' });
     // While the disk is full, every pass tries again: the first write that goes through says there is room.
     if (model.stateDirFull === undefined && sameItems(comparable, this.lastPieces)) return;

@@ -4,11 +4,11 @@ import { registerCzar, unregisterCzar } from '../adapters/registry.js';
 import type { Watch } from '../adapters/watcher.js';
 import { CzarError } from '../domain/errors.js';
 import { decide } from '../domain/policy/decide.js';
-import { taskDelivered } from '../domain/usage.js';
 import type { Fleet } from '../fleet/handle.js';
 import { liveCzarPid } from '../fleet/requests.js';
 import { CheckSlots } from './check-slots.js';
 import { ConflictSource } from './conflict-source.js';
+import { effectObservations } from './effect-observations.js';
 import { Executor } from './executor.js';
 import { IntegrationSource } from './integration-source.js';
 import { LocalUsage } from './local-usage.js';
@@ -23,6 +23,7 @@ import { loadLearning } from './learning-record.js';
 import { watchServer } from './server-watch.js';
 import { SettledDecision } from './settled-decision.js';
 import type { Source } from './source.js';
+import { SprintEnd } from './sprint-end.js';
 import { StatusView } from './status-view.js';
 import { armPaneHooks, watchFleet, type Trigger } from './triggers.js';
 
@@ -40,8 +41,7 @@ export class Supervisor {
   private readonly usage: LocalUsage;
   /** Polled in this order each pass, before `decide()`. */
   private readonly sources: readonly Source[];
-  /** The sprint's end `decide()` asked for, carried out once status.json shows it (the handoff reads that file). */
-  private sprintEnd: string | undefined;
+  private readonly sprintEnd: SprintEnd;
   private watches: Watch[] = [];
   private readonly clock: PassClock;
   private readonly settled = new SettledDecision();
@@ -62,6 +62,7 @@ export class Supervisor {
   private readonly ignoredReports = new Set<string>();
   private stopped!: () => void;
   private unwatchServer: (() => void) | undefined;
+  private unfollowLog: (() => void) | undefined;
   /** Aborted as the czar stops: integration checks in flight are killed rather than waited for. */
   private readonly halt = new AbortController();
   /** The fleet's tmux server went away under the czar: it stopped for that, not because it was asked to. */
@@ -90,40 +91,18 @@ export class Supervisor {
     this.executor = new Executor(
       fleet,
       {
-        // The agent may write usage for the task before czar confirms the paste: the task is its from the paste.
-        delivered: (worker, at, taskId, pastedAt) =>
-          this.store.update(worker, (model) => ({
-            ...model,
-            deliveredAt: model.deliveredAt ?? at,
-            memory: taskDelivered(model.memory, taskId, pastedAt),
-          })),
+        ...effectObservations(this.store, () => this.schedule()),
         launched: (worker, paneId) => this.observer.launched(worker, paneId),
         respawned: (worker, at) => {
           this.observer.respawned(worker, at);
-          this.schedule();
-        },
-        failed: (worker, message) => {
-          this.store.update(worker, (model) => ({ ...model, undelivered: message }));
           this.schedule();
         },
         settled: () => this.schedule(),
         checked: () => this.schedule(),
         stop: () => void this.stop(),
         integrate: (merges) => this.integration.run(merges),
-        endSprint: (summary) => (this.sprintEnd = summary),
+        endSprint: (summary, pullRequest) => this.sprintEnd.ask(summary, pullRequest),
         openPullRequests: (workers) => this.integration.openPullRequests(workers),
-        handedOver: (worker, spec) => {
-          this.store.update(worker, (model) => ({ ...model, spec }));
-          this.schedule();
-        },
-        written: (worker, taskId, text) =>
-          this.store.update(worker, (model) => ({
-            ...model,
-            memory: {
-              ...model.memory,
-              tasks: model.memory.tasks.map((task) => (task.id === taskId ? { ...task, text } : task)),
-            },
-          })),
       },
       this.slots,
     );
@@ -150,6 +129,7 @@ export class Supervisor {
       new PullRequestComments(fleet, () => this.schedule()),
       this.integration,
     ];
+    this.sprintEnd = new SprintEnd(fleet, (pullRequest) => this.integration.sprintOver(pullRequest));
     this.status = new StatusView(fleet, this.store, (status) => doors.show(status));
   }
 
@@ -163,6 +143,8 @@ export class Supervisor {
     }
     await makeFolder(this.signalsDir, 0o700);
     await writeTextFile(this.fleet.paths.supervisorLock, JSON.stringify({ pid: process.pid }));
+    // The sprint metrics' history: the log read once, then each event as it is logged, never the file again.
+    this.unfollowLog = this.fleet.log.follow((events) => this.store.observeEvents(events));
     const restored = await restoreModel(this.fleet, this.observer, launchId);
     this.store.set({ ...restored.model, learning: await loadLearning(this.fleet) });
     this.startedAt = restored.startedAt ?? this.startedAt;
@@ -204,6 +186,7 @@ export class Supervisor {
       await this.executor.replies.idle();
       await this.requests.release();
       await this.status.write(false, this.startedAt);
+      this.unfollowLog?.();
       await unregisterCzar(this.fleet.paths.root).catch(() => undefined);
       await removeFile(this.fleet.paths.supervisorLock);
     } finally {
@@ -295,7 +278,7 @@ export class Supervisor {
         }
         // Readers wait on status.json; the saved state is for this czar's own restart, so it comes second.
         await this.status.write(true, this.startedAt);
-        this.endSprint();
+        this.sprintEnd.afterStatus();
         this.saved.save(this.store.model, this.startedAt, this.observer.reportPositions());
       } while (this.passAgain && !this.stopping);
     } catch (error) {
@@ -307,18 +290,5 @@ export class Supervisor {
       // In the same step as the loop's last look at passAgain: a trigger now starts a pass of its own.
       this.passing = undefined;
     }
-  }
-
-  /** Announces the sprint's end `decide()` asked for and writes the handoff, after status.json shows the end. */
-  private endSprint(): void {
-    const summary = this.sprintEnd;
-    if (summary === undefined) return;
-    this.sprintEnd = undefined;
-    void this.fleet.log
-      .emit('sprint_over', `sprint over: ${summary}`)
-      .then(() => this.integration.sprintOver())
-      .catch((error: unknown) =>
-        this.fleet.log.emit('czar_error', `handoff failed: ${error instanceof Error ? error.message : String(error)}`),
-      );
   }
 }

@@ -40,5 +40,6 @@ export function hostsOutOfSight(hosts: readonly HostStatus[] | undefined): Reado
 }
 
 export function outOfSight(worker: WorkerStatus, hosts: ReadonlySet<string>): boolean {
-  return worker.host !== undefined && hosts.has(worker.host);
+  // Only a worker on a host has a host name, and no host is named ''.
+  return hosts.has(worker.host ?? '');
 }

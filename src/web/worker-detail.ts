@@ -22,9 +22,13 @@ export async function workerDetail(fleet: RegisteredFleet, worker: WorkerStatus)
   return { pane, events, worker };
 }
 
-/** The pane's visible screen, control characters pictured; a worker on an ssh host shows its last line instead. */
+/**
+ * The pane's visible screen, control characters pictured. Only a pane on this machine's server is read: a worker on
+ * an ssh host, or one whose status does not say its place (written by an older czar), shows its last line instead.
+ */
 async function screenOf(fleet: RegisteredFleet, worker: WorkerStatus): Promise<string> {
-  if (worker.paneId === undefined || worker.host !== undefined || !fleet.running) return worker.lastOutput ?? '';
+  const here = worker.place === 'worktree' || worker.place === 'box';
+  if (worker.paneId === undefined || !here || !fleet.running) return worker.lastOutput ?? '';
   const tmux = new Tmux(fleet.socket, fleet.stateDir);
   // Reading must never start a server the fleet no longer has.
   tmux.joinOnly();

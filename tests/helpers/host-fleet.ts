@@ -1,4 +1,12 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { Fleet } from '../../src/fleet/handle.js';
+import { gatherFacts } from '../../src/launch/launch-facts.js';
+import { prepareStateDir } from '../../src/launch/launcher.js';
+import { planLaunch } from '../../src/launch/plan.js';
+import { initialPrompt } from '../../src/launch/prompts.js';
+import { launchWave, type WaveResult } from '../../src/launch/wave.js';
 import type { Supervisor } from '../../src/supervisor/supervisor.js';
 import { fleetFixture, type FixtureOptions, type FleetFixture } from './fleet-fixture.js';
 import { tempDir } from './git-repo.js';
@@ -91,4 +99,29 @@ export async function hostCaptures(host: SshHost, dir: string, worker: string): 
 
 function captureNumber(file: string): number {
   return Number(/-(\d+)\.txt$/.exec(file)?.[1] ?? 0);
+}
+
+/** Plans the fleet's launch and starts its first wave as `czar up` does, returning what started and what failed. */
+export async function launchNow(fleet: Fleet): Promise<WaveResult> {
+  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
+  await prepareStateDir(fleet);
+  return launchWave(
+    fleet,
+    plan.workers.filter((step) => step.wave === 'now'),
+    (worker) => initialPrompt(fleet.config, worker),
+  );
+}
+
+/**
+ * A folder holding a `bwrap` that cannot make a box (as in a container without user namespaces), for a host's
+ * `share` and `pathFirst`: that host then has no box engine.
+ */
+export async function brokenBwrapFolder(): Promise<string> {
+  const folder = await tempDir('czar-nobwrap-');
+  await writeFile(
+    path.join(folder, 'bwrap'),
+    '#!/bin/sh\nif [ "$1" = --version ]; then echo "bubblewrap 0.0.0"; exit 0; fi\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n',
+  );
+  await chmod(path.join(folder, 'bwrap'), 0o755);
+  return folder;
 }

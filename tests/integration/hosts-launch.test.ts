@@ -3,16 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
-import { HOST_WORKTREES, hostCaptures, hostFleet } from '../helpers/host-fleet.js';
+import { HOST_WORKTREES, hostCaptures, hostFleet, launchNow } from '../helpers/host-fleet.js';
 import { hostStateDir, hostWorktreePath } from '../../src/domain/host-layout.js';
 import { proofFile, statePaths } from '../../src/domain/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
-import { gatherFacts } from '../../src/launch/launch-facts.js';
-import { prepareStateDir } from '../../src/launch/launcher.js';
-import { launchWave, type WaveResult } from '../../src/launch/wave.js';
-import type { Fleet } from '../../src/fleet/handle.js';
-import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 
 const unavailable = await sshHostsUnavailable();
@@ -113,12 +108,7 @@ describe.skipIf(unavailable !== undefined)(
       );
       const proofBefore = (await one.exec(['cat', a1Proof])).stdout;
       expect(proofBefore).toMatch(/\S/);
-      const again = planLaunch(fixture.fleet.config, await gatherFacts(fixture.fleet));
-      await launchWave(
-        fixture.fleet,
-        again.workers.filter((step) => step.wave === 'now'),
-        (worker) => initialPrompt(fixture.fleet.config, worker),
-      );
+      await launchNow(fixture.fleet);
       for (const name of names.one) expect(await hostCaptures(one, fixture.captureDir, name)).toHaveLength(1);
       expect((await one.exec(['cat', a1Proof])).stdout).toBe(proofBefore);
 
@@ -247,17 +237,6 @@ describe.skipIf(unavailable !== undefined)(
     });
   },
 );
-
-/** Plans the fleet's launch and starts its first wave as `czar up` does, returning what started and what failed. */
-async function launchNow(fleet: Fleet): Promise<WaveResult> {
-  const plan = planLaunch(fleet.config, await gatherFacts(fleet));
-  await prepareStateDir(fleet);
-  return launchWave(
-    fleet,
-    plan.workers.filter((step) => step.wave === 'now'),
-    (worker) => initialPrompt(fleet.config, worker),
-  );
-}
 
 function fail(name: string): never {
   throw new Error(`no worker ${name}`);

@@ -72,6 +72,20 @@ describe('a box without an engine', () => {
     } finally {
       delete process.env.CZAR_BWRAP;
     }
+    // bubblewrap without socat: the network door cannot be made, so the same two answers, naming socat.
+    notes.length = 0;
+    process.env.CZAR_SOCAT = 'none';
+    try {
+      expect(await launch(fx.fleet, { fetch: false, dryRun: true }, say)).toBe(1);
+      expect(notes).toContain(
+        '  may: not boxed: socat is not installed, and a boxed worker reaches its model only through socat; sandbox: on runs it unboxed',
+      );
+      await expect(launch(fx.fleet, { fetch: false, dryRun: false }, say)).rejects.toThrow(
+        'worker "must" has sandbox: required but socat is not installed, and a boxed worker reaches its model only through socat; install it (apt-get install socat) or set sandbox: on to run it unboxed.',
+      );
+    } finally {
+      delete process.env.CZAR_SOCAT;
+    }
   });
 });
 

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
-import { watchedPort } from '../helpers/ports.js';
+import { modelEndpoint, watchedPort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ESCAPES = [
@@ -22,16 +21,6 @@ const ESCAPES = [
   'loopback-port-through-door',
   'forged-report',
 ];
-
-/** A stand-in for the honest worker's model endpoint on this machine's loopback: it answers "pong". */
-async function modelEndpoint(): Promise<number> {
-  const server = createHttpServer((_request, response) => response.end('pong'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
   it('fails at every escape while its honest sibling works, and both commits are verified and integrated', async () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { type SprintMetrics, FleetStatusSchema } from '../../src/domain/status-schema.js';
 import { czar } from '../helpers/cli.js';
@@ -74,5 +74,35 @@ describe('sprint metrics from a real sprint of simulated agents', () => {
     expect(fromStats.tasks.map((task) => [task.task, task.toDoneMs])).toEqual(
       status.handoff?.metrics.tasks.map((task) => [task.task, task.toDoneMs]),
     );
+  });
+
+  it('keeps the metrics when the event log is emptied under the czar: they come from its model, not the file', async () => {
+    const fx = await fleetFixture({
+      workers: [
+        {
+          name: 'a',
+          task: '# Step a\n@sim write src/a.ts export const a = 1;\\n\n@sim commit a: add a\n@sim done a in',
+        },
+      ],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    const before = await fx.waitForStatus((s) => s.metrics?.tasksDone === 1, {
+      timeoutMs: 60_000,
+      what: 'task a done in the metrics',
+    });
+    // Rotated or emptied by hand: what the czar already saw stays seen.
+    await writeFile(fx.fleet.paths.events, '');
+    const pause = await czar(['pause', 'a'], { cwd: fx.root });
+    expect(pause.exitCode, pause.stderr).toBe(0);
+    const after = await fx.waitForStatus((s) => s.metrics?.personActions === 1, {
+      what: "the person's pause counted in the metrics",
+    });
+    expect(after.metrics?.tasksDone).toBe(1);
+    expect(after.metrics?.tasks.map((task) => [task.task, task.toDoneMs])).toEqual(
+      before.metrics?.tasks.map((task) => [task.task, task.toDoneMs]),
+    );
+    // The czar may act meanwhile (its own actions count on); none it took before is forgotten.
+    expect(after.metrics?.czarActions).toBeGreaterThanOrEqual(before.metrics?.czarActions ?? Infinity);
   });
 });

@@ -3,7 +3,15 @@ import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
 import { presetFor } from '../../src/agents/index.js';
 import { boxedRecordContext } from '../../src/agents/usage-records.js';
-import { agentMode, boxArgv, boxLines, boxVerdict, withMode, type BoxEngine } from '../../src/domain/box.js';
+import {
+  agentMode,
+  boxArgv,
+  boxLines,
+  boxVerdict,
+  doorBoxVerdict,
+  withMode,
+  type BoxEngine,
+} from '../../src/domain/box.js';
 import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/box-network.js';
 
 function checked(text: string) {
@@ -29,7 +37,12 @@ function resolved(text: string) {
   });
 }
 
-const BWRAP: BoxEngine = { kind: 'bwrap', path: '/usr/bin/bwrap', version: 'bubblewrap 0.8.0' };
+const BWRAP: BoxEngine = {
+  kind: 'bwrap',
+  path: '/usr/bin/bwrap',
+  version: 'bubblewrap 0.8.0',
+  socat: '/usr/bin/socat',
+};
 const NONE: BoxEngine = { kind: 'none', reason: 'bwrap is not installed' };
 
 describe('sandbox: in the config', () => {
@@ -82,10 +95,10 @@ describe('sandbox: in the config', () => {
     ]);
     expect(
       problems(
-        'project: p\nsandbox: required\nhosts:\n  - { name: gpu1, ssh: dev@gpu1, worktrees: /srv, max_workers: 1 }\nworkers:\n  - { name: a, task: x, host: gpu1 }\n',
+        'project: p\nsandbox: { mode: required, allow_hosts: [example.com:443] }\nhosts:\n  - { name: gpu1, ssh: dev@gpu1, worktrees: /srv, max_workers: 2 }\nworkers:\n  - { name: a, task: x, host: gpu1 }\n  - { name: b, task: x, host: gpu1, sandbox: required }\n',
       ),
     ).toEqual([
-      'czar.yaml:6:31: workers[0].host worker "a" runs on host "gpu1", where czar does not make boxes yet; set sandbox: off for it or run it on this machine.',
+      'czar.yaml:6:31: workers[0].host worker "a" runs on host "gpu1", where its box has no network door and no writable folders yet, so its allow_hosts cannot be kept; remove it for this worker or run it on this machine.',
     ]);
   });
 });
@@ -105,10 +118,27 @@ describe('the box', () => {
     });
     expect(boxVerdict(on, NONE).kind).toBe('unboxed');
     expect(boxLines([on, { name: 'b', worktree: '/w/b' }], BWRAP, () => undefined)).toEqual([
-      'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap',
+      'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap, socat at /usr/bin/socat',
       'a: boxed (on); writes /p/.czar/work/a, its agent’s private config, a /tmp of its own; network: only its agent’s model endpoint, through czar’s door; sees its own processes only, no tmux socket, no siblings',
       'a: agent mode: as configured: its agent has no no-approval mode',
     ]);
+  });
+
+  it('needs socat besides bubblewrap: on runs unboxed saying why, required refuses in one sentence', () => {
+    const noSocat: BoxEngine = { ...BWRAP, socat: undefined };
+    const sandbox = (mode: 'on' | 'required') => ({ mode, allowHosts: [], writable: [], prompts: 'skip' as const });
+    expect(boxVerdict({ ...worker, sandbox: sandbox('required') }, noSocat)).toEqual({ kind: 'boxed' });
+    expect(doorBoxVerdict({ ...worker, sandbox: sandbox('on') }, noSocat)).toEqual({
+      kind: 'unboxed',
+      why: 'socat is not installed, and a boxed worker reaches its model only through socat; sandbox: on runs it unboxed',
+    });
+    expect(doorBoxVerdict({ ...worker, sandbox: sandbox('required') }, noSocat)).toEqual({
+      kind: 'refused',
+      why: 'worker "a" has sandbox: required but socat is not installed, and a boxed worker reaches its model only through socat; install it (apt-get install socat) or set sandbox: on to run it unboxed.',
+    });
+    expect(boxLines([{ ...worker, sandbox: sandbox('on') }], noSocat, () => undefined)[0]).toBe(
+      'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap, socat: not installed (apt-get install socat)',
+    );
   });
 
   it('mounts the system read-only, then hides, then opens its own folder, and keeps its git config and hooks read-only', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doorSpecOf, relaySpecOf } from '../../src/domain/box-network.js';
+import { boxLauncher, doorSpecOf } from '../../src/domain/box-network.js';
 import { doorView, doorViewSchema, peerLines } from '../../src/domain/door-view.js';
 import { fixtureStatus } from '../fixtures/fleet-status.js';
 
@@ -33,23 +33,40 @@ describe('the view of the fleet in a boxed worker’s door', () => {
   });
 });
 
-describe('the specs of the network door’s two halves', () => {
-  const relay = { socket: '/s', ports: [8080], proxyPort: 3128, argv: ['agent'] };
-  const door = { worker: 'api', socket: '/s', allow: ['127.0.0.1:8080'], stateDir: '/state', argv: ['bwrap'] };
+describe('a worker’s entry in the network door', () => {
+  const door = {
+    worker: 'api',
+    serial: 'x1',
+    allow: ['127.0.0.1:8080'],
+    loopbackPorts: [8080],
+    proxyPort: 3128,
+    credentials: { home: '/h', copy: '/c', files: ['.claude/.credentials.json'], lock: '/l' },
+  };
 
-  it('are read as czar writes them', () => {
-    expect(relaySpecOf(relay)).toEqual(relay);
+  it('is read as czar writes it', () => {
     expect(doorSpecOf(door)).toEqual(door);
+    expect(doorSpecOf(JSON.parse(JSON.stringify(door)))).toEqual(door);
   });
 
-  it('refuse anything else: a field more or missing, a bad port, an empty command', () => {
-    expect(relaySpecOf({ ...relay, extra: 1 })).toBeUndefined();
-    expect(relaySpecOf({ ...relay, ports: [0] })).toBeUndefined();
-    expect(relaySpecOf({ ...relay, proxyPort: 70000 })).toBeUndefined();
-    expect(relaySpecOf({ ...relay, argv: [] })).toBeUndefined();
+  it('refuses anything else: a field more or missing, a bad port, the proxy on an endpoint’s port', () => {
     const { allow: _allow, ...noAllow } = door;
     expect(doorSpecOf(noAllow)).toBeUndefined();
+    expect(doorSpecOf({ ...door, extra: 1 })).toBeUndefined();
     expect(doorSpecOf({ ...door, allow: [1] })).toBeUndefined();
+    expect(doorSpecOf({ ...door, loopbackPorts: [0] })).toBeUndefined();
+    expect(doorSpecOf({ ...door, proxyPort: 70000 })).toBeUndefined();
+    expect(doorSpecOf({ ...door, proxyPort: 8080 })).toBeUndefined();
+    expect(doorSpecOf({ ...door, credentials: { home: '/h' } })).toBeUndefined();
     expect(doorSpecOf(null)).toBeUndefined();
+  });
+});
+
+describe('the launcher inside a box', () => {
+  it('keeps its script constant: the sockets, the ports and the agent’s words are arguments, never script', () => {
+    const evil = ['agent', '$(touch /tmp/x)', '"; rm -rf ~ #', '--'];
+    const argv = boxLauncher('/s/.czar/net', [8080, 3128], evil);
+    const plain = boxLauncher('/other', [1], ['x']);
+    expect(argv.slice(0, 3)).toEqual(plain.slice(0, 3));
+    expect(argv.slice(3)).toEqual(['czar-box', '/s/.czar/net', '8080:1F90', '3128:0C38', '--', ...evil]);
   });
 });

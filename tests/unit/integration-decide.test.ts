@@ -179,6 +179,15 @@ describe("the sprint's end, decided by decide()", () => {
     );
     expect(ends(done.actions)).toEqual(['a done, b done']);
   });
+
+  it("asks for the integration branch's pull request with the end only when pull requests are on and it holds work", () => {
+    const pullRequest = (names: readonly string[], seen: Partial<IntegrationObservation>): boolean[] =>
+      of(decide(finished(names, seen), T0 + 1000).actions, 'end_sprint').map((action) => action.pullRequest);
+    expect(pullRequest(['a', 'b'], { record: merged(['a', 'b']), pullRequestsWhen: 'off' })).toEqual([false]);
+    expect(pullRequest(['a', 'b'], { record: merged(['a', 'b']), pullRequestsWhen: 'verified' })).toEqual([true]);
+    // A branch that holds nothing has nothing to ask anyone to merge.
+    expect(pullRequest([], { record: merged([]), pullRequestsWhen: 'verified' })).toEqual([false]);
+  });
 });
 
 describe('the pull requests due, decided by decide()', () => {

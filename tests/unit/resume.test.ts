@@ -23,7 +23,8 @@ const facts = (over: Partial<RestartFacts> = {}): RestartFacts => ({
   fresh: false,
   preset: 'claude',
   resumable: true,
-  host: undefined,
+  onThisDisk: true,
+  where: '',
   worktree: WORKTREE,
   task: TASK,
   named: undefined,
@@ -58,7 +59,7 @@ describe('restartStart', () => {
     expect(why({ fresh: true })).toBe('the person asked for a fresh start');
     expect(why({ resumable: false, preset: 'aider' })).toBe('the aider agent cannot resume a conversation');
     expect(why({ task: '' })).toBe("its task's text is not written yet");
-    expect(why({ host: 'box' })).toContain('runs on host box');
+    expect(why({ onThisDisk: false, where: ' on host "box"' })).toContain('runs on host "box"');
     expect(why({ conversations: [] })).toBe("no conversation of this worker is in its agent's records");
     expect(why({ conversations: [conversation({ cwd: '/work/trees/other' })] })).toBe(
       "none of the 1 conversation(s) in its agent's records was held in its worktree /work/trees/greeter",

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fleetStatus, withCzarLiveness } from '../../src/domain/status-render.js';
 import { FleetStatusSchema, statusJsonSchema } from '../../src/domain/status-schema.js';
 import { fixtureStatus as sampleStatus } from '../fixtures/fleet-status.js';
-import { policy } from '../helpers/fleet.js';
+import { fleet, policy, spec } from '../helpers/fleet.js';
 
 describe('the status file interface', () => {
   it('status/status.schema.json is the generated schema', () => {
@@ -36,5 +36,17 @@ describe('the status file interface', () => {
     expect(withCzarLiveness(written, true).supervisor).toEqual({ pid: 4242, heartbeatAt: sampleStatus.updatedAt });
     expect(withCzarLiveness(written, false).supervisor).toBeUndefined();
     expect(withCzarLiveness(written, false).workers).toBe(written.workers);
+  });
+
+  it("says each worker's place, so a view asks it rather than whether a host is set", () => {
+    const box = { mode: 'on', allowHosts: [], writable: [], prompts: 'skip' } as const;
+    const model = fleet([spec('here'), spec('boxed', { sandbox: box }), spec('remote', { host: 'gpu1' })]);
+    const status = fleetStatus(model, { project: 'p', startedAt: new Date(0).toISOString(), now: 1000 }, new Map());
+    expect(status.workers.map((worker) => [worker.name, worker.place, worker.host])).toEqual([
+      ['here', 'worktree', undefined],
+      ['boxed', 'box', undefined],
+      ['remote', 'host', 'gpu1'],
+    ]);
+    expect(FleetStatusSchema.safeParse(JSON.parse(JSON.stringify(status))).success).toBe(true);
   });
 });

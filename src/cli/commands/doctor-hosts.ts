@@ -3,7 +3,11 @@ import { czarVersion } from '../../adapters/package-files.js';
 import { SshConnection } from '../../adapters/ssh.js';
 import { isCzarError } from '../../domain/errors.js';
 import type { HostSpec } from '../../domain/host-layout.js';
-import type { Config } from '../../domain/config-types.js';
+import * as z from 'zod';
+import { jsonIn } from '../../adapters/state-files.js';
+import { boxVerdict, type BoxEngine } from '../../domain/box.js';
+import type { Config, WorkerSpec } from '../../domain/config-types.js';
+import { visible } from '../../domain/sanitize.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 
 /** A remote command that hangs (a host asking for something) must not hang doctor. */
@@ -26,10 +30,11 @@ async function checkHost(config: Config, host: HostSpec): Promise<Check[]> {
     return [{ ok: false, line: `${label}: ${error.message}` }];
   }
   const checks: Check[] = [{ ok: true, line: `${label}: ssh ${host.destination} works` }];
-  const [tmux, git, czar] = await Promise.all([
+  const [tmux, git, czar, engine] = await Promise.all([
     remote(['tmux', '-V']),
     remote(['git', '--version']),
     remote(['czar', '--version']),
+    remote(['czar', 'box-engine']),
   ]);
   checks.push(
     tmux.exitCode === 0
@@ -49,8 +54,36 @@ async function checkHost(config: Config, host: HostSpec): Promise<Check[]> {
   );
   checks.push(czarCheck(label, host, czar.exitCode === 0 ? czar.stdout.trim() : undefined));
   checks.push(await remoteCheck(config, host, label, remote));
+  checks.push(engineCheck(config, host, label, engine.exitCode === 0 ? engine.stdout : ''));
   return checks;
 }
+
+/**
+ * The host's sandbox engine, as its own czar found it (a trial box ran there): its version, or why there is none,
+ * which fails only when a worker on the host has `sandbox: required`.
+ */
+function engineCheck(config: Config, host: HostSpec, label: string, stdout: string): Check {
+  const parsed = boxEngineSchema.safeParse(jsonIn<unknown>(stdout.trim().split('\n').at(-1) ?? ''));
+  const engine: BoxEngine = parsed.success
+    ? parsed.data
+    : { kind: 'none', reason: 'its czar did not say (czar box-engine failed there)' };
+  if (engine.kind === 'bwrap')
+    return { ok: true, line: `${label}: box engine: ${visible(engine.version)} at ${visible(engine.path)}` };
+  const required = config.workers.filter((worker) => worker.host === host.name && worker.sandbox?.mode === 'required');
+  const none = `${label}: box engine: none (${visible(engine.reason)})`;
+  if (required[0] === undefined) return { ok: true, line: `${none}; a worker with sandbox: on runs unboxed there` };
+  return { ok: false, line: boxVerdictLine(required[0], engine, host) };
+}
+
+function boxVerdictLine(worker: WorkerSpec, engine: BoxEngine, host: HostSpec): string {
+  const verdict = boxVerdict(worker, engine, `host "${host.name}"`);
+  return `host "${host.name}": box engine: ${verdict.kind === 'refused' ? verdict.why : 'none'}`;
+}
+
+const boxEngineSchema = z.union([
+  z.object({ kind: z.literal('bwrap'), path: z.string().max(4096), version: z.string().max(200) }),
+  z.object({ kind: z.literal('none'), reason: z.string().max(2000) }),
+]);
 
 function prefixed(label: string, check: Check): Check {
   return { ok: check.ok, line: `${label}: ${check.line}` };

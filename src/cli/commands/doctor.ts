@@ -1,7 +1,7 @@
 import { reviewerNotes } from '../../domain/review-text.js';
 import path from 'node:path';
 import { findBoxEngine, landlockListed } from '../../adapters/box-engine.js';
-import { boxLines, boxVerdict } from '../../domain/box.js';
+import { boxLines, doorBoxVerdict, placeKind } from '../../domain/box.js';
 import type { WorkerSpec } from '../../domain/config-types.js';
 import { ghLoggedIn } from '../../adapters/gh.js';
 import { agentKind, presetOf } from '../../agents/index.js';
@@ -99,11 +99,13 @@ async function fleetChecks(fleet: Fleet): Promise<Check[]> {
 }
 
 /** Per worker with a sandbox: what its box allows, or why it has none (a refusal fails, as `up` would refuse). */
-async function checkBoxes(workers: readonly WorkerSpec[]): Promise<Check[]> {
-  if (!workers.some((worker) => worker.sandbox !== undefined)) return [];
+async function checkBoxes(all: readonly WorkerSpec[]): Promise<Check[]> {
+  // A host worker's box is its host's engine's: `checkHosts` says per host.
+  const workers = all.filter((worker) => placeKind(worker) === 'box');
+  if (workers.length === 0) return [];
   const engine = await findBoxEngine();
   const refused = new Set(
-    workers.filter((worker) => boxVerdict(worker, engine).kind === 'refused').map((worker) => worker.name),
+    workers.filter((worker) => doorBoxVerdict(worker, engine).kind === 'refused').map((worker) => worker.name),
   );
   const landlock = (await landlockListed())
     ? 'listed by the kernel (not used: the box has no network at all)'

@@ -192,8 +192,17 @@ export type Action =
       readonly failure: IntegrationFailure;
       readonly reason: string;
     }
-  /** Announce the sprint's end and write the handoff (after status.json shows the end). */
-  | { readonly kind: 'end_sprint'; readonly worker?: undefined; readonly summary: string; readonly reason: string }
+  /**
+   * Announce the sprint's end and write the handoff (after status.json shows the end); `pullRequest`: then open the
+   * integration branch's pull request, the handoff its body.
+   */
+  | {
+      readonly kind: 'end_sprint';
+      readonly worker?: undefined;
+      readonly summary: string;
+      readonly pullRequest: boolean;
+      readonly reason: string;
+    }
   /**
    * Move the worker's task to another agent of the pool (`to`, as czar.yaml names it): stop the old agent, start the
    * new one in the same worktree on the same branch, and paste the task with what was tried and what failed.

@@ -4,6 +4,7 @@ import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
 import { judgeReview } from '../review.js';
 import { sameItems } from '../same-items.js';
 import { judgeChecks } from '../verification.js';
+import { withholdFromPlainShells } from './plain-shell.js';
 import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';
 import { dependentsByName, handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
@@ -100,6 +101,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
   const integrated = decideIntegration(same ? observed : { ...fleet, workers, queue, learning }, now, actions);
   const next = decideSprintEnd(integrated, actions);
+  withholdFromPlainShells(next, actions);
   // A failed integration run is tried again once its backoff is over.
   const retryAt = next.integration?.running === false ? integrationRetryAt(next.integration) : undefined;
   noteRests(next, observed.workers, next.workers, drafts, actions, now);

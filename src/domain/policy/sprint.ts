@@ -9,7 +9,8 @@ export function sprintEnded(fleet: FleetModel): boolean {
 }
 
 /**
- * The sprint's end, said once: when it is reached the czar announces it and writes the handoff (`end_sprint`); work
+ * The sprint's end, said once: when it is reached the czar announces it, writes the handoff and opens the integration
+ * branch's pull request if it gets one (`end_sprint`); work
  * that comes back (a restart, a new task) makes it a sprint in progress again, to be ended again later.
  */
 export function decideSprintEnd(fleet: FleetModel, actions: Action[]): FleetModel {
@@ -17,9 +18,13 @@ export function decideSprintEnd(fleet: FleetModel, actions: Action[]): FleetMode
   if (over === (fleet.sprintEndTold === true)) return fleet;
   if (over) {
     const summary = fleet.workers.map((worker) => `${worker.spec.name} ${worker.memory.state}`).join(', ');
+    // The integration branch gets its pull request when pull requests are on and it holds some work.
+    const seen = fleet.integration;
+    const pullRequest = seen !== undefined && seen.pullRequestsWhen !== 'off' && (seen.record?.merged.length ?? 0) > 0;
     actions.push({
       kind: 'end_sprint',
       summary,
+      pullRequest,
       reason: 'no worker can make more progress by itself and the integration branch is settled',
     });
   }

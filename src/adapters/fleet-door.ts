@@ -1,0 +1,177 @@
+import { watch } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:net';
+import path from 'node:path';
+import { doorSocketName, doorSpecOf, refusalLine, type DoorSpec } from '../domain/box-network.js';
+import { netPath } from '../domain/box.js';
+import { CzarError } from '../domain/errors.js';
+import { statePaths } from '../domain/paths.js';
+import { keepCredentialsInStep } from './credential-sync.js';
+import { acquireLock, liveLockHolder } from './lock-file.js';
+import { serveEndpoint, serveProxy } from './net-door.js';
+import { czarCommand } from './package-files.js';
+import { writeRefusal } from './report-files.js';
+import { awaitExit, cleanEnv, spawnDetached } from './process.js';
+import { jsonIn, writeAtomic } from './state-files.js';
+
+/**
+ * The fleet's network door: one `czar box-door` process, outside every box, serving each boxed worker's sockets
+ * (`.czar/net/<worker>/<port>.sock`) from the entry the launch writes for it (`.czar/net/<worker>.json`), and keeping
+ * its agent's sign-in files in step with the home. Who speaks is the socket's worker: its box sees its own sockets
+ * only. The launch starts the door when none runs and waits until its worker's sockets listen; the czar starts it
+ * again if it died; `czar down` stops it.
+ */
+
+/** How often a boxed agent's sign-in files are compared with the person's: a refreshed token goes home within it. */
+const CREDENTIALS_EVERY_MS = 2000;
+/** How often the entries are read again besides when the folder changes (a missed change costs this much, no more). */
+const RESCAN_MS = 2000;
+const SPEC_MAX_BYTES = 64 * 1024;
+
+const lockFile = (stateDir: string): string => path.join(netPath(stateDir), 'door.lock');
+const specFile = (stateDir: string, worker: string): string => path.join(netPath(stateDir), `${worker}.json`);
+const readyFile = (stateDir: string, worker: string): string => path.join(netPath(stateDir), worker, 'ready');
+
+/** One worker's part of the door, as its latest entry asked. */
+interface Served {
+  readonly serial: string;
+  readonly servers: Server[];
+  readonly credentials: { stop(): Promise<void> } | undefined;
+}
+
+/** The door's work in the `czar box-door` process, until a signal or a purge stops it and it lets everything go. */
+export async function runFleetDoor(stateDir: string): Promise<void> {
+  const root = netPath(stateDir);
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const release = await acquireLock(lockFile(stateDir), {
+    timeoutMs: 0,
+    heldError: (holder) => new CzarError('locked', `The fleet's network door already runs (pid ${holder.pid}).`),
+  });
+  // Socket paths are short relative to the door's folder: an absolute one may pass the 107 bytes a socket can name.
+  process.chdir(root);
+  const served = new Map<string, Served>();
+  let chain = Promise.resolve();
+  let stopping = false;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    watcher.close();
+    clearInterval(timer);
+    await chain;
+    for (const entry of served.values()) await letGo(entry);
+    await release();
+    finish();
+  };
+  const scan = (): void => {
+    chain = chain.then(async () => {
+      if (stopping) return;
+      const names = await readdir(root).catch(() => undefined);
+      // The state dir was removed (a purge): nothing is left to serve.
+      if (names === undefined) return void stop();
+      for (const name of names.filter((file) => file.endsWith('.json'))) {
+        const spec = await readSpec(path.join(root, name));
+        if (spec === undefined || `${spec.worker}.json` !== name) continue;
+        const current = served.get(spec.worker);
+        if (current?.serial === spec.serial) continue;
+        if (current !== undefined) await letGo(current);
+        served.set(spec.worker, await serve(stateDir, spec));
+      }
+    });
+  };
+  const timer = setInterval(scan, RESCAN_MS);
+  const watcher = watch(root, scan);
+  watcher.on('error', () => undefined);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => void stop());
+  scan();
+  await done;
+}
+
+async function readSpec(file: string): Promise<DoorSpec | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined || text.length > SPEC_MAX_BYTES ? undefined : doorSpecOf(jsonIn<unknown>(text));
+}
+
+/** Serves one worker's sockets after a first sign-in round (where the home wins), then says they listen. */
+async function serve(stateDir: string, spec: DoorSpec): Promise<Served> {
+  const credentials =
+    spec.credentials === undefined ? undefined : await keepCredentialsInStep(spec.credentials, CREDENTIALS_EVERY_MS);
+  const allowed = new Set(spec.allow);
+  const said = new Set<string>();
+  const rule = {
+    allowed: (target: string) => allowed.has(target),
+    refused: (target: string) => {
+      if (said.has(target)) return;
+      said.add(target);
+      void writeRefusal(statePaths(stateDir), spec.worker, refusalLine(spec.worker, target)).catch(() => undefined);
+    },
+  };
+  await mkdir(spec.worker, { recursive: true, mode: 0o700 });
+  const servers = await Promise.all([
+    ...spec.loopbackPorts.map((port) =>
+      serveEndpoint(path.join(spec.worker, doorSocketName(port)), `127.0.0.1:${port}`, rule),
+    ),
+    serveProxy(path.join(spec.worker, doorSocketName(spec.proxyPort)), rule),
+  ]);
+  await writeFile(path.join(spec.worker, 'ready'), spec.serial);
+  return { serial: spec.serial, servers, credentials };
+}
+
+async function letGo(entry: Served): Promise<void> {
+  for (const server of entry.servers) server.close();
+  await entry.credentials?.stop();
+}
+
+/** When this process last started a door, per state dir: one still starting has not taken its lock yet. */
+const started = new Map<string, number>();
+/** Longer than a node start on a loaded machine: a door started this long ago without its lock has failed. */
+const START_MS = 10_000;
+
+/**
+ * Starts the fleet's door unless one runs or this process started one a moment ago (twenty workers launched at once
+ * ask together); another process's door started meanwhile finds the lock taken and exits.
+ */
+export async function keepFleetDoor(stateDir: string): Promise<void> {
+  if ((await liveLockHolder(lockFile(stateDir))) !== undefined) return;
+  if (Date.now() - (started.get(stateDir) ?? -Infinity) < START_MS) return;
+  started.set(stateDir, Date.now());
+  const [file = '', ...args] = czarCommand();
+  spawnDetached(file, [...args, 'box-door', stateDir], { cwd: stateDir, env: cleanEnv() });
+}
+
+/** How long a launch waits for the door to serve a worker's sockets: the door's start plus a sign-in round. */
+const READY_MS = 30_000;
+
+/**
+ * Asks the fleet's door to serve `spec` (starting the door when none runs) and returns once its sockets listen, so
+ * the agent's first request never finds the door shut.
+ */
+export async function openNetDoor(stateDir: string, spec: DoorSpec): Promise<string> {
+  await mkdir(netPath(stateDir), { recursive: true, mode: 0o700 });
+  await writeAtomic(specFile(stateDir, spec.worker), `${JSON.stringify(spec)}\n`);
+  const deadline = Date.now() + READY_MS;
+  for (let round = 0; Date.now() < deadline; round++) {
+    if (round % 20 === 0) await keepFleetDoor(stateDir);
+    if ((await readFile(readyFile(stateDir, spec.worker), 'utf8').catch(() => '')) === spec.serial)
+      return path.join(netPath(stateDir), spec.worker);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new CzarError(
+    'sandbox_unavailable',
+    `The network door in ${netPath(stateDir)} did not open for worker "${spec.worker}" within ${READY_MS / 1000} s, so it was not started; run "czar box-door ${stateDir}" to see why, then "czar up" again.`,
+  );
+}
+
+/** Stops the fleet's door, if one runs, after its last sign-in rounds. */
+export async function stopFleetDoor(stateDir: string): Promise<void> {
+  const holder = await liveLockHolder(lockFile(stateDir));
+  if (holder === undefined) return;
+  try {
+    process.kill(holder.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  await awaitExit(holder.pid, 10_000);
+}

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gitIn } from '../helpers/git-repo.js';
+import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
+import { sshHostsUnavailable } from '../helpers/ssh-host.js';
+import { waitFor } from '../helpers/wait.js';
+
+const unavailable = await sshHostsUnavailable();
+
+/**
+ * What a hijacked agent on a host tries from inside its box, each outcome written to escape.log (ignored) in its
+ * folder there: its sibling's folder on the host, the host's czar state (its sibling's pane log), a
+ * port listening on the host (its sshd) and a report line in its sibling's name.
+ */
+const ESCAPE = [
+  'log=escape.log',
+  ': > "$log"',
+  'try() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "escaped $what" >> "$log"; else echo "blocked $what" >> "$log"; fi; }',
+  'try sibling-folder sh -c "echo pwned > \'../$SIB/pwned.txt\'"',
+  'try host-state sh -c "echo pwned >> \'$CZAR_STATE_DIR/logs/$SIB.log\'"',
+  "try host-port node -e \"require('net').connect(22, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))\"",
+  'printf \'{"worker":"%s","state":"done","at":"%s","source":"cli","seq":99,"note":"forged-line"}\\n\' "$SIB" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$CZAR_STATE_DIR/reports/$(basename "$PWD").jsonl"',
+  'echo finished >> "$log"',
+  '',
+].join('\n');
+
+describe.skipIf(unavailable !== undefined)(
+  `boxes on ssh hosts${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    it("boxes a host worker with the host's engine: it works, reports and is integrated, and escapes nothing", async () => {
+      const { fixture, machine, supervise } = await hostFleet({
+        files: { 'escape.sh': ESCAPE, '.gitignore': 'escape.log\n' },
+        hosts: [{ name: 'far', maxWorkers: 2 }],
+        workers: [
+          {
+            name: 'b1',
+            task: '# Boxed\n@sim run sh escape.sh\n@sim write src/b1.ts export const b1 = 1;\\n\n@sim commit b1: boxed part\n@sim done boxed part in',
+            host: 'far',
+            sandbox: 'required',
+            env: { SIB: 's1' },
+          },
+          {
+            name: 's1',
+            task: '# Sibling\n@sim work 3 sibling work\n@sim write src/s1.ts export const s1 = 1;\\n\n@sim commit s1: sibling part\n@sim done sibling part in',
+            host: 'far',
+          },
+        ],
+        policy: { bonus: 'off' },
+      });
+      const far = machine('far');
+      await fixture.launchWave();
+      await supervise();
+      const project = fixture.fleet.config.project;
+      const b1 = `${HOST_WORKTREES}/${project}/workers/b1`;
+      const s1 = `${HOST_WORKTREES}/${project}/workers/s1`;
+      const lines = await waitFor(
+        async () => {
+          const text = (await far.exec(['cat', `${b1}/escape.log`])).stdout;
+          return text.includes('finished') ? text.trim().split('\n') : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the escape attempts on the host' },
+      );
+      expect(lines).toEqual(['blocked sibling-folder', 'blocked host-state', 'blocked host-port', 'finished']);
+
+      // Its session runs the host's engine around its agent, in a repository of its own there.
+      expect((await far.exec(['pgrep', '-f', `/bwrap .*--chdir ${b1} `])).exitCode).toBe(0);
+      expect((await far.exec(['cat', `${b1}/.git/objects/info/alternates`])).stdout).toContain('/clone/');
+
+      // Its report came through its door as its own: done, verified and integrated with its sibling's work.
+      await fixture.waitForEvent('integrated', 'b1', { timeoutMs: 90_000 });
+      await fixture.waitForEvent('integrated', 's1', { timeoutMs: 90_000 });
+      const files = (await gitIn(fixture.repo, ['ls-tree', '-r', '--name-only', 'czar/integration', 'src']))
+        .trim()
+        .split('\n');
+      expect(files.sort()).toEqual(['src/b1.ts', 'src/s1.ts']);
+
+      // Seen from the host: nothing was written where it aimed; no line in its sibling's name reached the czar.
+      expect((await far.exec(['test', '-e', `${s1}/pwned.txt`])).exitCode).not.toBe(0);
+      const state = `${HOST_WORKTREES}/${project}/state`;
+      expect((await far.exec(['cat', `${state}/logs/s1.log`])).stdout).not.toContain('pwned');
+      const sibling = await gitIn(fixture.repo, ['log', '--format=%s', 'czar/s1']);
+      expect(sibling).not.toContain('pwned');
+      const reports = await readFile(path.join(fixture.fleet.paths.reports, 's1.jsonl'), 'utf8');
+      expect(reports).not.toContain('forged-line');
+      // The line in its sibling's name it wrote into its own report stream is dropped, not passed on as its own.
+      expect(await readFile(path.join(fixture.fleet.paths.reports, 'b1.jsonl'), 'utf8')).not.toContain('forged-line');
+    });
+
+    it('without an engine on the host: required refuses naming worker and host, on runs unboxed and says so', async () => {
+      // A bwrap first on the host's PATH that cannot make a box, as in a container without user namespaces.
+      const fake = await brokenBwrapFolder();
+      const { fixture } = await hostFleet({
+        hosts: [{ name: 'bare', maxWorkers: 2, share: [fake], pathFirst: fake }],
+        workers: [
+          { name: 'must', task: '# Must\n@sim done must', host: 'bare', sandbox: 'required' },
+          { name: 'may', task: '# May\n@sim done may', host: 'bare', sandbox: 'on' },
+        ],
+        policy: { bonus: 'off' },
+      });
+      const wave = await launchNow(fixture.fleet);
+      expect([...wave.started]).toEqual(['may']);
+      expect(wave.failed.map((failure) => String((failure.error as Error).message))).toEqual([
+        `worker "must" has sandbox: required but host "bare" has no sandbox engine (${fake}/bwrap cannot make a box here (bwrap: No permissions to create new namespace)); install bubblewrap there (apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
+      ]);
+      const said = (await fixture.events()).filter((event) => event.kind === 'sandbox_unavailable');
+      expect(said.map((event) => event.message)).toEqual([
+        `workers with sandbox: on run unboxed on host "bare": no sandbox engine (${fake}/bwrap cannot make a box here (bwrap: No permissions to create new namespace)); sandbox: on runs it unboxed`,
+      ]);
+    });
+  },
+);
