@@ -156,6 +156,48 @@ for (const { file, text, found } of edits) {
   rewrittenFiles.push(at);
   if (!dryRun) writeFileSync(path.join(ROOT, at), out);
 }
+// Prose names a moved file by its path too (docs, the test map, code comments): `src/domain/box.ts`,
+// `domain/box.ts` and `domain/box` each become the new path in the same form. A bare file name cannot be told
+// from a word, so it is left for a person.
+const PROSE_DIRS = ['docs', 'src', 'tests', 'bench', 'scripts'];
+const PROSE = /\.(md|ts|tsx|mts|cts|js|mjs|cjs|jsx)$/;
+const proseFiles = [
+  'README.md',
+  ...PROSE_DIRS.flatMap(function walk(dir) {
+    if (!existsSync(path.join(ROOT, dir))) return [];
+    return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const rel = path.join(dir, entry.name);
+      if (entry.name === 'node_modules' || entry.name === 'dist' || rel === path.join('scripts', 'rooms')) return [];
+      if (entry.isDirectory()) return walk(rel);
+      return PROSE.test(entry.name) ? [rel] : [];
+    });
+  }),
+].map(newPath);
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const named = [...pairs]
+  .map(({ from, to }) => ({
+    from: from.replace(/^src\//, '').replace(/\.tsx?$/, ''),
+    to: to.replace(/^src\//, '').replace(/\.tsx?$/, ''),
+  }))
+  .sort((a, b) => b.from.length - a.from.length);
+const MENTION = new RegExp(
+  `(?<![\\w./-])(src/)?(${named.map(({ from }) => escape(from)).join('|')})(\\.tsx?)?(?![\\w/-])`,
+  'g',
+);
+const renamed = new Map(named.map(({ from, to }) => [from, to]));
+let mentions = 0;
+for (const file of proseFiles) {
+  const full = path.join(ROOT, file);
+  if (!existsSync(full)) continue;
+  const text = readFileSync(full, 'utf8');
+  const out = text.replace(MENTION, (_all, src = '', name, ext = '') => `${src}${renamed.get(name)}${ext}`);
+  if (out === text) continue;
+  mentions += 1;
+  if (!dryRun) writeFileSync(full, out);
+  if (!rewrittenFiles.includes(file) && !file.endsWith('.md')) rewrittenFiles.push(file);
+}
+console.log(`rooms/apply: ${mentions} file(s) naming a moved file by its path in prose or comments`);
+
 // A longer path can push an import past the line width: the project's own Prettier lays it out again.
 if (!dryRun && rewrittenFiles.length > 0)
   execFileSync(path.join(ROOT, 'node_modules/.bin/prettier'), ['--write', '--log-level', 'warn', ...rewrittenFiles], {
