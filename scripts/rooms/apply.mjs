@@ -194,7 +194,7 @@ for (const file of proseFiles) {
   if (out === text) continue;
   mentions += 1;
   if (!dryRun) writeFileSync(full, out);
-  if (!rewrittenFiles.includes(file) && !file.endsWith('.md')) rewrittenFiles.push(file);
+  if (!rewrittenFiles.includes(file)) rewrittenFiles.push(file);
 }
 console.log(`rooms/apply: ${mentions} file(s) naming a moved file by its path in prose or comments`);
 
