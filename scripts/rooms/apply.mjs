@@ -8,7 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import console from 'node:console';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const MAP = path.join(ROOT, 'scripts/rooms/move-map.tsv');
