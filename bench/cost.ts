@@ -5,7 +5,7 @@ import { claudeProjectDir } from '../src/agents/usage-records.js';
 import { FleetDiskStore } from '../src/cli/dashboard-wiring.js';
 import { loadConfig } from '../src/config/load.js';
 import { writeReport } from '../src/adapters/report-files.js';
-import { statePaths } from '../src/domain/paths.js';
+import { statePaths } from '../src/domain/model/paths.js';
 import { openFleet } from '../src/fleet/handle.js';
 import { CZAR, SIM, benchRepo, killServer, ms, percentile, row } from './harness.js';
 import { cpuSeconds, until } from './supervise.js';

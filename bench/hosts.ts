@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SshHosts, sshHostsUnavailable, type SshHost } from '../tests/helpers/ssh-host.js';
-import { hostWorktreePath } from '../src/domain/host-layout.js';
+import { hostWorktreePath } from '../src/domain/model/host-layout.js';
 import { CZAR, SIM, benchRepo, median, ms, percentile, row } from './harness.js';
 import { readStatus, statusShows, until, type Fleet } from './supervise.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FleetEvent } from '../src/domain/words.js';
+import type { FleetEvent } from '../src/domain/model/words.js';
 import { ms, percentile, row } from './harness.js';
 import { launchFleet, readStatus, report, settled, until, type Fleet } from './supervise.js';
 import { commitIn } from './verify.js';

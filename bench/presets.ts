@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { presetFor } from '../src/agents/index.js';
 import type { Dialog } from '../src/agents/preset.js';
-import { readyStep } from '../src/launch/delivery-steps.js';
+import { readyStep } from '../src/delivery/delivery-steps.js';
 import { cleanUpOutsideTests } from '../tests/helpers/cleanup.js';
 import { hermeticGitEnv } from '../tests/helpers/git-repo.js';
 import { startModelEndpoint } from '../tests/helpers/model-endpoint.js';

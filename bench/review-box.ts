@@ -3,7 +3,7 @@ import path from 'node:path';
 import { simReviewMode } from '../src/agents/sim/review.js';
 import { runReviewCall } from '../src/adapters/review-process.js';
 import type { ReviewCall } from '../src/agents/review-call.js';
-import { REVIEW_VERDICT_JSON_SCHEMA } from '../src/domain/review-verdict.js';
+import { REVIEW_VERDICT_JSON_SCHEMA } from '../src/domain/model/review-verdict.js';
 import { boxBehindDoor } from '../src/launch/box-behind-door.js';
 import { stopFleetDoor } from '../src/adapters/fleet-door.js';
 import { benchRepo, median, ms, percentile, row, SIM } from './harness.js';

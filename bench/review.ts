@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FleetEvent } from '../src/domain/words.js';
+import type { FleetEvent } from '../src/domain/model/words.js';
 import { ms, percentile, row } from './harness.js';
 import { czarPid, launchFleet, readStatus, report, settled, until, type Fleet } from './supervise.js';
 import { commitIn, cpuShare } from './verify.js';

@@ -3,8 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { openNetDoor, stopFleetDoor } from '../src/adapters/fleet-door.js';
-import { boxLauncher, proxyPort } from '../src/domain/box-network.js';
-import { boxArgv, netPath } from '../src/domain/box.js';
+import { boxLauncher, proxyPort } from '../src/domain/model/box-network.js';
+import { boxArgv, netPath } from '../src/domain/model/box.js';
 import { benchRepo, median, ms, percentile, row } from './harness.js';
 import { czarLaunch } from './launch.js';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { writeReport } from '../src/adapters/report-files.js';
-import { statePaths } from '../src/domain/paths.js';
-import type { FleetEvent } from '../src/domain/words.js';
-import type { FleetStatus } from '../src/domain/status-schema.js';
+import { statePaths } from '../src/domain/model/paths.js';
+import type { FleetEvent } from '../src/domain/model/words.js';
+import type { FleetStatus } from '../src/domain/status/status-schema.js';
 import { CZAR, SIM, benchRepo, killServer, median, ms, percentile, row } from './harness.js';
 
 export interface Fleet {

@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { activity, ownHistoryArgs } from '../src/adapters/branch-activity.js';
 import { cleanEnv, run } from '../src/adapters/process.js';
 import { mapBounded } from '../src/fleet/map-bounded.js';
-import type { AlertKind } from '../src/domain/words.js';
-import type { FleetStatus } from '../src/domain/status-schema.js';
+import type { AlertKind } from '../src/domain/model/words.js';
+import type { FleetStatus } from '../src/domain/status/status-schema.js';
 import { benchRepo, median, ms, percentile, row } from './harness.js';
 import { cpuSeconds, czarPid, launchFleet, readStatus, settled, type Fleet } from './supervise.js';
 

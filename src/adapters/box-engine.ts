@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { BoxEngine } from '../domain/box.js';
+import type { BoxEngine } from '../domain/model/box.js';
 import { run } from './process.js';
 import { which } from './which.js';
 

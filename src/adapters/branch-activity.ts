@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { FileStat, GitActivity } from '../domain/status-schema.js';
+import type { FileStat, GitActivity } from '../domain/status/status-schema.js';
 import { CUT_BY_CZAR, git, headRef, revParse, worktreeStatus } from './git.js';
 import { worktreeGitDir, worktreeIndexStamp } from './worktree-index.js';
 

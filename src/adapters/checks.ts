@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { neutraliseControls } from '../domain/sanitize.js';
+import { neutraliseControls } from '../domain/model/sanitize.js';
 import { BoundedLog } from './check-log.js';
 import { killMarked, newRunMarker, recordRun, RUN_MARKER } from './check-processes.js';
 import { cleanEnv } from './process.js';

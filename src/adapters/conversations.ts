@@ -1,7 +1,7 @@
 import { modifiedAt } from './file-system.js';
 import { DocumentReader, type DocumentToLines } from './document-reader.js';
 import { IncrementalLineReader } from './line-reader.js';
-import type { RecordedConversation } from '../domain/resume.js';
+import type { RecordedConversation } from '../domain/model/resume.js';
 
 /** Prompts kept per conversation: czar's delivery of the task is among its first, and each is bounded by its parser. */
 const MAX_PROMPTS = 32;

@@ -1,7 +1,7 @@
 import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { reportStream, statePaths } from '../domain/paths.js';
+import { reportStream, statePaths } from '../domain/model/paths.js';
 
 /**
  * A boxed worker's door, read by czar: the report lines its `czar report` appended there since czar last looked. How

@@ -1,4 +1,4 @@
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { run } from './process.js';
 import { jsonIn } from './state-files.js';
 

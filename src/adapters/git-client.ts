@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { GitExit } from './git-errors.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 

@@ -1,5 +1,5 @@
 import { GitError } from 'simple-git';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 
 /**
  * A git exit other than 0, carried through simple-git so callers that ask for it get the code, not an exception.

@@ -1,6 +1,6 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { branchExists, cutBranch, git, out, topLevel } from './git.js';
 
 /** What a folder is to git: its work tree's top level, the repository's shared `.git`, and the branch checked out. */

@@ -2,7 +2,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StatusResult } from 'simple-git';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { client, gitWithInput } from './git-client.js';
 import { czarError, exitOf } from './git-errors.js';
 import type { RunResult } from './process.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { branchExists, cutBranch, dirtyPaths, headRef, revParse } from './git.js';
 import { listWorktrees } from './git-worktrees.js';
 import { cleanEnv } from './process.js';

@@ -2,7 +2,7 @@ import { unlinkSync } from 'node:fs';
 import { processAlive } from './process-table.js';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 
 export interface LockHolder {
   readonly pid: number;

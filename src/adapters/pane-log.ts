@@ -1,6 +1,6 @@
 import { appendFile, open } from 'node:fs/promises';
 import { statSync, watch, type FSWatcher } from 'node:fs';
-import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/terminal-modes.js';
+import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/model/terminal-modes.js';
 
 /**
  * Whether the program in a pane has bracketed paste on now, read from the pane's output log (pipe-pane, from the

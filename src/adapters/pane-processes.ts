@@ -1,4 +1,4 @@
-import { CZAR_SESSION } from '../domain/paths.js';
+import { CZAR_SESSION } from '../domain/model/paths.js';
 import type { PaneInfo } from './tmux-words.js';
 
 /** Kills each live agent pane's process group; the czar's own pane is left to tmux's hang-up. */

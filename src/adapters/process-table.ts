@@ -1,5 +1,5 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
-import type { ProcessLink } from '../domain/fleet-membership.js';
+import type { ProcessLink } from '../domain/model/fleet-membership.js';
 
 /**
  * Questions about other processes answered from /proc and signal 0, without starting one: light enough for the

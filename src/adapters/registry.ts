@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { RegistryEntrySchema, type RegisteredFleet, type RegistryEntry } from '../domain/registry-entry.js';
+import { RegistryEntrySchema, type RegisteredFleet, type RegistryEntry } from '../domain/model/registry-entry.js';
 import { processRunning } from './process-table.js';
 import { writeJsonAtomic } from './state-files.js';
 

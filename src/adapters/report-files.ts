@@ -3,8 +3,8 @@ import { appendLineSync } from './file-system.js';
 import path from 'node:path';
 import { acquireLock } from './lock-file.js';
 import { jsonIn, readText, writeAtomic } from './state-files.js';
-import type { WorkerReport } from '../domain/report-schema.js';
-import { reportFile, reportStream, type StatePaths } from '../domain/paths.js';
+import type { WorkerReport } from '../domain/model/report-schema.js';
+import { reportFile, reportStream, type StatePaths } from '../domain/model/paths.js';
 
 // A worker's reports: `reports/<worker>.jsonl`, every report in order, and `reports/<worker>.json`, the latest.
 
@@ -75,7 +75,7 @@ async function putReport(paths: StatePaths, report: WorkerReport): Promise<void>
  */
 async function mergedWith(previousText: string | undefined, report: WorkerReport): Promise<WorkerReport> {
   if (previousText === undefined || !saysDone(previousText)) return report;
-  const { mergeReport, parseReport } = await import('../domain/report-schema.js');
+  const { mergeReport, parseReport } = await import('../domain/model/report-schema.js');
   const previous = parseReport(previousText, report.worker);
   return mergeReport(previous.ok ? previous.report : undefined, report, { turnEnd: true });
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { execa } from 'execa';
 import type { ReviewCall, ReviewOutput } from '../agents/review-call.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { newRunMarker, recordRun, RUN_MARKER } from './check-processes.js';
 import { readUtf8, removeFile, writeTextFile } from './file-system.js';
 import { cleanEnv } from './process.js';

@@ -2,8 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { CzarError } from '../domain/errors.js';
-import { controlSocketPath, remoteCommandLine, type HostSpec } from '../domain/host-layout.js';
+import { CzarError } from '../domain/model/errors.js';
+import { controlSocketPath, remoteCommandLine, type HostSpec } from '../domain/model/host-layout.js';
 import { cleanEnv, run, type RunResult } from './process.js';
 
 /** ssh's own exit status when the connection (not the remote command) failed. */

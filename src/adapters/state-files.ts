@@ -4,11 +4,11 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmS
 import { appendLineSync } from './file-system.js';
 import path from 'node:path';
 import { processAlive } from './process-table.js';
-import { sprintState, type StatePaths } from '../domain/paths.js';
-import { CzarError } from '../domain/errors.js';
-import type { FleetStatus } from '../domain/status-schema.js';
-import { looksLikeStatus } from '../domain/status-shape.js';
-import type { FleetEvent } from '../domain/words.js';
+import { sprintState, type StatePaths } from '../domain/model/paths.js';
+import { CzarError } from '../domain/model/errors.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
+import { looksLikeStatus } from '../domain/status/status-shape.js';
+import type { FleetEvent } from '../domain/model/words.js';
 
 /** Creates the state dir private to the user (0700): it holds task text, logs and hook settings. */
 export async function ensureStateDir(paths: StatePaths): Promise<void> {
@@ -150,7 +150,7 @@ export async function readStatusFile(paths: StatePaths): Promise<FleetStatus | u
     );
   }
   // Loaded here, not at the top: zod is most of a simulated agent's start, and it writes reports through this file.
-  const { FleetStatusSchema } = await import('../domain/status-schema.js');
+  const { FleetStatusSchema } = await import('../domain/status/status-schema.js');
   const parsed = FleetStatusSchema.safeParse(value);
   if (parsed.success) return value as FleetStatus;
   const issue = parsed.error.issues[0];

@@ -1,4 +1,4 @@
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { cleanEnv, exitError, run, type RunResult } from './process.js';
 import { CONTROL_ATTACH, ControlClient, type ControlTransport } from './tmux-control.js';
 import { escapeArg } from './tmux-words.js';

@@ -8,7 +8,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { proofFile, type StatePaths } from '../domain/paths.js';
+import { proofFile, type StatePaths } from '../domain/model/paths.js';
 import { listFolder } from './file-system.js';
 import { readText, writeAtomic } from './state-files.js';
 
@@ -18,7 +18,7 @@ import { readText, writeAtomic } from './state-files.js';
  * prompt injection). czar keeps only a public key it seeds, so reading the state dir does not give it; a hostile process of the
  * same user that reads another process's environment is not kept out by this.
  */
-export { PROOF_VARIABLE } from '../domain/agent-env.js';
+export { PROOF_VARIABLE } from '../domain/model/agent-env.js';
 
 export function newProof(): string {
   return randomBytes(32).toString('hex');

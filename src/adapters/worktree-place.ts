@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { judgeHeadLog, parseHeadLog, type BranchPlace, type HeadLogMove } from '../domain/branch-place.js';
-import { samePath } from '../domain/paths.js';
+import { judgeHeadLog, parseHeadLog, type BranchPlace, type HeadLogMove } from '../domain/model/branch-place.js';
+import { samePath } from '../domain/model/paths.js';
 import { headRef, isAncestor, revParse } from './git.js';
 import { listWorktrees } from './git-worktrees.js';
 import { worktreeGitDir } from './worktree-index.js';

@@ -1,5 +1,5 @@
-import { neutraliseControls } from '../domain/sanitize.js';
-import type { ApiFailure, ApiFailureKind } from '../domain/words.js';
+import { neutraliseControls } from '../domain/model/sanitize.js';
+import type { ApiFailure, ApiFailureKind } from '../domain/model/words.js';
 
 /** Longest error text kept: enough for the agent's sentence, short enough for an alert line. */
 export const MAX_FAILURE_DETAIL = 300;

@@ -5,7 +5,7 @@ import {
   type ParsedLine,
   type TokenCounts,
   type UsageParser,
-} from '../domain/usage.js';
+} from '../domain/usage/usage.js';
 
 /**
  * What an agent's records say of one model call on one line (Claude Code, Gemini CLI, Qwen Code and pi each write a

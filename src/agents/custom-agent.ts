@@ -1,4 +1,4 @@
-import type { AgentScreen } from '../domain/config-types.js';
+import type { AgentScreen } from '../domain/model/config-types.js';
 import type { AgentPreset, Dialog } from './preset.js';
 
 /**

@@ -1,4 +1,4 @@
-import { jsonObject } from '../domain/usage.js';
+import { jsonObject } from '../domain/usage/usage.js';
 import type { ReviewMode } from './review-call.js';
 import { MAX_VERDICT_TEXT } from './verdict-text.js';
 

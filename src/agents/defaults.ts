@@ -1,4 +1,4 @@
-import { PRESET_NAMES, type PresetName } from '../domain/config-types.js';
+import { PRESET_NAMES, type PresetName } from '../domain/model/config-types.js';
 import { czarBinFile } from './bin-files.js';
 
 /** The command line a built-in preset runs when the config does not override it. */

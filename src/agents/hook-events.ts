@@ -1,5 +1,5 @@
-import type { PresetName } from '../domain/config-types.js';
-import type { ApiFailure } from '../domain/words.js';
+import type { PresetName } from '../domain/model/config-types.js';
+import type { ApiFailure } from '../domain/model/words.js';
 import { failureDetail, kindOfText } from './api-errors.js';
 import { stateFromRows, type HookState } from './hook-rows.js';
 import { PRESETS, presetFor } from './index.js';

@@ -1,4 +1,4 @@
-import type { ReportedState, ApiFailure } from '../domain/words.js';
+import type { ReportedState, ApiFailure } from '../domain/model/words.js';
 import type { HookRow } from './signals.js';
 
 /** What one agent hook event says about the worker; undefined when it says nothing worth recording. */

@@ -1,4 +1,4 @@
-import type { AgentCommand, PresetName } from '../domain/config-types.js';
+import type { AgentCommand, PresetName } from '../domain/model/config-types.js';
 import { withScreen } from './custom-agent.js';
 import { customReview } from './custom-review.js';
 import type { AgentPreset } from './preset.js';

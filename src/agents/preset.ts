@@ -1,5 +1,5 @@
-import type { NoApprovalMode } from '../domain/box.js';
-import type { AgentCommand, PresetName } from '../domain/config-types.js';
+import type { NoApprovalMode } from '../domain/model/box.js';
+import type { AgentCommand, PresetName } from '../domain/model/config-types.js';
 import type { AgentResume } from './resume.js';
 import type { ReviewMode } from './review-call.js';
 import type { Signals } from './signals.js';

@@ -1,6 +1,6 @@
-import type { RecordedPrompt } from '../domain/delivery-check.js';
-import { MAX_PROMPT_CHARS } from '../domain/delivery-check.js';
-import { field, recordTime } from '../domain/usage.js';
+import type { RecordedPrompt } from '../domain/model/delivery-check.js';
+import { MAX_PROMPT_CHARS } from '../domain/model/delivery-check.js';
+import { field, recordTime } from '../domain/usage/usage.js';
 
 /** Reads the prompt a record line holds, if it holds one the person (or czar) typed; never throws. */
 export type PromptParser = (line: string) => RecordedPrompt | undefined;

@@ -1,6 +1,6 @@
-import type { AgentCommand } from '../domain/config-types.js';
-import type { ReviewUsage } from '../domain/review-usage.js';
-import { addTokens, modelName, ZERO_TOKENS, type TokenCounts } from '../domain/usage.js';
+import type { AgentCommand } from '../domain/model/config-types.js';
+import type { ReviewUsage } from '../domain/usage/review-usage.js';
+import { addTokens, modelName, ZERO_TOKENS, type TokenCounts } from '../domain/usage/usage.js';
 
 /**
  * How an agent runs once, non-interactively, as a reviewer: the call that starts it (its own headless mode and

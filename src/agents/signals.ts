@@ -1,4 +1,4 @@
-import type { ApiFailure, ReportedState } from '../domain/words.js';
+import type { ApiFailure, ReportedState } from '../domain/model/words.js';
 
 /**
  * What an agent's signals mean to czar, as one table per preset (`<preset>/signals.ts`): each hook or notify event

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { outsideBox } from '../domain/box.js';
-import type { UsageFormat } from '../domain/usage.js';
+import { outsideBox } from '../domain/model/box.js';
+import type { UsageFormat } from '../domain/usage/usage.js';
 import type { PromptParser } from './recorded-prompts.js';
 
 /**

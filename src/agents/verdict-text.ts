@@ -1,4 +1,4 @@
-import { jsonObject } from '../domain/usage.js';
+import { jsonObject } from '../domain/usage/usage.js';
 
 /** Only this much of a reviewer's untrusted text is searched for its verdict. */
 export const MAX_VERDICT_TEXT = 200_000;

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { suggest } from '../config/problems.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 
 /** One subcommand: `run` returns the exit status; only cli/ prints and decides exit codes. */
 export interface Command {

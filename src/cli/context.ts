@@ -5,9 +5,9 @@ import { openFleet, verifyServerOwner, type Fleet } from '../fleet/handle.js';
 import { readChildren, withChildren } from '../fleet/children.js';
 import { readRoutes, withRoutes } from '../fleet/routes.js';
 import { readBriefed, withLessons } from '../fleet/briefed-lessons.js';
-import { statePaths } from '../domain/paths.js';
-import type { FleetEvent } from '../domain/words.js';
-import { CzarError } from '../domain/errors.js';
+import { statePaths } from '../domain/model/paths.js';
+import type { FleetEvent } from '../domain/model/words.js';
+import { CzarError } from '../domain/model/errors.js';
 import type { Command } from './command.js';
 import { refuseInsideFleet } from './fleet-guard.js';
 

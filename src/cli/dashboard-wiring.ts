@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { readEventsFrom, readJson, readStatusFile } from '../adapters/state-files.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import { CzarError } from '../domain/errors.js';
-import type { FleetEvent } from '../domain/words.js';
-import type { FleetStatus } from '../domain/status-schema.js';
+import { CzarError } from '../domain/model/errors.js';
+import type { FleetEvent } from '../domain/model/words.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';
 import { runDashboard } from '../ui/render.js';
 import { liveCzarPid } from '../fleet/requests.js';
-import { CZAR_SESSION } from '../domain/paths.js';
-import { withCzarLiveness } from '../domain/status-render.js';
+import { CZAR_SESSION } from '../domain/model/paths.js';
+import { withCzarLiveness } from '../domain/status/status-render.js';
 import { attachTo, commentRequest, openLog, requestOrThrow } from './person-actions.js';
 
 const EVENTS_KEPT = 200;

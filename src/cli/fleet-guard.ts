@@ -1,7 +1,7 @@
 import { resolveLinks } from '../adapters/file-system.js';
 import { childrenOf, processFolder, processLineage, processName } from '../adapters/process-table.js';
-import { onThisDisk } from '../domain/box.js';
-import { runsInFleet } from '../domain/fleet-membership.js';
+import { onThisDisk } from '../domain/model/box.js';
+import { runsInFleet } from '../domain/model/fleet-membership.js';
 import type { Fleet } from '../fleet/handle.js';
 import { czarOfConfig } from '../fleet/requests.js';
 import { personRefusal } from './command.js';

@@ -1,6 +1,6 @@
 import { processArgv } from '../adapters/process-table.js';
 import { listRegistered } from '../adapters/registry.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import type { DashboardActions, DashboardSnapshot, DashboardStore } from '../ui/ports.js';
 import { fleetFrom } from './context.js';
 import { FleetDiskStore, fleetActions } from './dashboard-wiring.js';

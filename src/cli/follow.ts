@@ -1,6 +1,6 @@
 import { readEventsFrom, readJson } from '../adapters/state-files.js';
 import { watchPaths } from '../adapters/watcher.js';
-import type { FleetStatus } from '../domain/status-schema.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 import type { Fleet } from '../fleet/handle.js';
 import { formatEvent, outRow } from './output.js';
 

@@ -1,6 +1,6 @@
-import { isCzarError } from '../domain/errors.js';
-import { visible, visibleLines } from '../domain/sanitize.js';
-import type { FleetEvent } from '../domain/words.js';
+import { isCzarError } from '../domain/model/errors.js';
+import { visible, visibleLines } from '../domain/model/sanitize.js';
+import type { FleetEvent } from '../domain/model/words.js';
 
 /*
  * out and err are where text leaves czar for a person's terminal: much of it quotes what workers wrote (notes,

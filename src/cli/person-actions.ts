@@ -1,9 +1,9 @@
 import { runInteractive } from '../adapters/terminal.js';
-import { commentParts } from '../domain/comments.js';
-import type { CzarRequestBody } from '../domain/czar-request.js';
-import { CzarError } from '../domain/errors.js';
-import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_COMMENT_LINE } from '../domain/limits.js';
-import { logFile } from '../domain/paths.js';
+import { commentParts } from '../domain/policy/person-comments.js';
+import type { CzarRequestBody } from '../domain/model/czar-request.js';
+import { CzarError } from '../domain/model/errors.js';
+import { MAX_COMMENT_CHARS, MAX_COMMENT_FILE, MAX_COMMENT_LINE } from '../domain/model/limits.js';
+import { logFile } from '../domain/model/paths.js';
 import { placeOf } from '../fleet/place.js';
 import type { Fleet } from '../fleet/handle.js';
 import { askCzar } from '../fleet/requests.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checklistProblems } from '../domain/checkpoints.js';
+import { checklistProblems } from '../domain/model/checkpoints.js';
 import { problemAt, type Problem } from './problems.js';
 import type { WrittenConfig } from './schema.js';
 

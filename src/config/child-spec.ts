@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { boxedRepoPath, onThisDisk } from '../domain/box.js';
-import type { CzarRequest } from '../domain/czar-request.js';
-import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { WORKER_NAME } from '../domain/words.js';
-import { visible } from '../domain/sanitize.js';
+import { boxedRepoPath, onThisDisk } from '../domain/model/box.js';
+import type { CzarRequest } from '../domain/model/czar-request.js';
+import type { Config, WorkerSpec } from '../domain/model/config-types.js';
+import { WORKER_NAME } from '../domain/model/words.js';
+import { visible } from '../domain/model/sanitize.js';
 import { taskTitle, workerBranch } from './normalise.js';
 import { workerEntryProblems } from './rules-worker-entry.js';
 

@@ -1,4 +1,4 @@
-import type { Policy } from '../domain/config-types.js';
+import type { Policy } from '../domain/model/config-types.js';
 
 /** Policy values used when `policy:` leaves them out. */
 export const POLICY_DEFAULTS: Policy = {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pathExistsSync } from '../adapters/file-system.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 
 /** The file `czar` looks for in the current folder and its parents. */
 export const CONFIG_FILE_NAME = 'czar.yaml';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFolderSync, readUtf8 } from '../adapters/file-system.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { missingConfig } from './find.js';
-import type { Config } from '../domain/config-types.js';
+import type { Config } from '../domain/model/config-types.js';
 import { gitFacts } from './git-facts.js';
 import { configError, formatProblems, type Problem } from './problems.js';
 import { normalise } from './normalise.js';

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { boxedRepoPath } from '../domain/box.js';
-import { CzarError } from '../domain/errors.js';
-import { hostWorktreePath } from '../domain/host-layout.js';
-import type { AgentCommand, BonusTask, Config, WorkerSpec } from '../domain/config-types.js';
-import { taskCheckpoints } from '../domain/checkpoints.js';
+import { boxedRepoPath } from '../domain/model/box.js';
+import { CzarError } from '../domain/model/errors.js';
+import { hostWorktreePath } from '../domain/model/host-layout.js';
+import type { AgentCommand, BonusTask, Config, WorkerSpec } from '../domain/model/config-types.js';
+import { taskCheckpoints } from '../domain/model/checkpoints.js';
 import { parseDuration } from './duration.js';
 import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';

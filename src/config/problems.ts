@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import type { ConfigPath, SourceMap, SyntaxProblem } from './source-map.js';
 
 /**

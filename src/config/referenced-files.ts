@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resolveLinks } from '../adapters/file-system.js';
 import { readTextFile, type TextFileReading } from '../adapters/text-file.js';
-import { MAX_TASK_BYTES } from '../domain/limits.js';
+import { MAX_TASK_BYTES } from '../domain/model/limits.js';
 import { problemAt, type Problem } from './problems.js';
 import type { WrittenConfig } from './schema.js';
 

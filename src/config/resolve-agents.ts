@@ -2,8 +2,8 @@ import path from 'node:path';
 import { BUILT_IN_AGENTS, PRESET_DEFAULTS } from '../agents/defaults.js';
 import { presetFor } from '../agents/index.js';
 import { presetForCommand } from '../agents/shell/shells.js';
-import { CzarError } from '../domain/errors.js';
-import { isPreset, type AgentCommand, type AgentScreen, type PresetName } from '../domain/config-types.js';
+import { CzarError } from '../domain/model/errors.js';
+import { isPreset, type AgentCommand, type AgentScreen, type PresetName } from '../domain/model/config-types.js';
 import { parseDuration } from './duration.js';
 import type { WrittenAgent } from './schema.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { CzarError } from '../domain/errors.js';
-import { parseSshTarget, type HostSpec } from '../domain/host-layout.js';
+import { CzarError } from '../domain/model/errors.js';
+import { parseSshTarget, type HostSpec } from '../domain/model/host-layout.js';
 import { DEFAULT_REMOTE } from './defaults.js';
 import type { WrittenHost } from './schema.js';
 

@@ -1,5 +1,5 @@
-import type { PriceTable } from '../domain/prices.js';
-import type { BudgetLimits, CheckSpec, Policy } from '../domain/config-types.js';
+import type { PriceTable } from '../domain/usage/prices.js';
+import type { BudgetLimits, CheckSpec, Policy } from '../domain/model/config-types.js';
 import { CHECK_TIMEOUT_DEFAULT_MS, POLICY_DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
 import type { WrittenCheck, WrittenConfig } from './schema.js';

@@ -1,6 +1,12 @@
 import { reviewModeOf } from '../agents/index.js';
 import { presetForCommand } from '../agents/shell/shells.js';
-import { isPreset, PRESET_NAMES, type AgentCommand, type PresetName, type ReviewSpec } from '../domain/config-types.js';
+import {
+  isPreset,
+  PRESET_NAMES,
+  type AgentCommand,
+  type PresetName,
+  type ReviewSpec,
+} from '../domain/model/config-types.js';
 import { DEFAULT_AGENT, REVIEW_DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
 import type { WrittenConfig, WrittenReview, WrittenWorker } from './schema.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { SANDBOX_OFF, type SandboxSpec } from '../domain/box.js';
+import { SANDBOX_OFF, type SandboxSpec } from '../domain/model/box.js';
 import type { WrittenSandbox } from './schema-sandbox.js';
 
 /** A written `sandbox:` (a mode or the long form) resolved: writable folders absolute, relative to czar.yaml. */

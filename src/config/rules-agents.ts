@@ -1,5 +1,5 @@
 import { BUILT_IN_AGENTS } from '../agents/defaults.js';
-import { isPreset } from '../domain/config-types.js';
+import { isPreset } from '../domain/model/config-types.js';
 import { orChoices, problemAt, regexProblems, type Problem } from './problems.js';
 import type { Rule } from './rule.js';
 

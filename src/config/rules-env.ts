@@ -1,4 +1,4 @@
-import { CZAR_ENV_KEYS } from '../domain/agent-env.js';
+import { CZAR_ENV_KEYS } from '../domain/model/agent-env.js';
 import { problemAt } from './problems.js';
 import type { Rule } from './rule.js';
 

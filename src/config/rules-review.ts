@@ -1,6 +1,6 @@
 import { orChoices, problemAt, type Problem } from './problems.js';
 import { canReview, defaultReviewer, presetNameOf, reviewingPresets, writtenReviewOf } from './resolve-review.js';
-import { isPreset, PRESET_NAMES } from '../domain/config-types.js';
+import { isPreset, PRESET_NAMES } from '../domain/model/config-types.js';
 import type { Rule } from './rule.js';
 
 /** Every reviewer exists and can review (a headless mode czar runs once and reads a verdict from, or `review_args:`). */

@@ -1,8 +1,8 @@
 import { orChoices, problemAt, type Problem } from './problems.js';
 import type { Rule } from './rule.js';
 import { firstIndexByName } from './rules-workers.js';
-import { scopePatternProblem } from '../domain/glob.js';
-import { MAX_TASK_BYTES } from '../domain/limits.js';
+import { scopePatternProblem } from '../domain/model/glob.js';
+import { MAX_TASK_BYTES } from '../domain/model/limits.js';
 
 /** Rules on tasks, of workers and bonus entries: text czar can paste, scopes it can honour, bonus names and bases. */
 

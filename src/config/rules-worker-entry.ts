@@ -1,5 +1,5 @@
-import { CZAR_SESSION } from '../domain/paths.js';
-import { scopePatternProblem } from '../domain/glob.js';
+import { CZAR_SESSION } from '../domain/model/paths.js';
+import { scopePatternProblem } from '../domain/model/glob.js';
 import { workerBranch } from './normalise.js';
 import { problemAt, type Problem } from './problems.js';
 import type { Rule } from './rule.js';

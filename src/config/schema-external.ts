@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-import { parseSshTarget } from '../domain/host-layout.js';
+import { parseSshTarget } from '../domain/model/host-layout.js';
 import { duration, name, quoted } from './schema-fields.js';
 
 /** Written sections that reach beyond the repository: the notify command, SSH hosts and pull requests. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
-import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from '../domain/checkpoints.js';
+import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from '../domain/model/checkpoints.js';
 
 /** The field types `czar.yaml` sections share: names, durations, env maps, globs, and one-task-or-file. */
 

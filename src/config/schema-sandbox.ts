@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SANDBOX_MODES, SANDBOX_PROMPTS } from '../domain/box.js';
+import { SANDBOX_MODES, SANDBOX_PROMPTS } from '../domain/model/box.js';
 import { quoted } from './schema-fields.js';
 
 /** The written `sandbox:` (fleet-wide or per worker): a mode, or the long form with what the box lets through. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PRESET_NAMES } from '../domain/config-types.js';
+import { PRESET_NAMES } from '../domain/model/config-types.js';
 import { checkpoints, duration, env, exactlyOneTask, globs, name } from './schema-fields.js';
 import { hostSchema, notifySchema, prSchema } from './schema-external.js';
 import { policySchema, priceSchema } from './schema-policy.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import type { Config } from '../domain/config-types.js';
+import type { Config } from '../domain/model/config-types.js';
 import { parseLesson, type Lesson } from '../domain/learning/lesson.js';
-import type { StatePaths } from '../domain/paths.js';
+import type { StatePaths } from '../domain/model/paths.js';
 
 /**
  * The lessons each worker's brief and each bonus task carry this sprint (`.czar/lessons.json`): chosen once, before

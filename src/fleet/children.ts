@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { listFolder, makeFolder } from '../adapters/file-system.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { WORKER_NAME } from '../domain/words.js';
-import { childRecordFile, childrenFolder, type StatePaths } from '../domain/paths.js';
+import type { Config, WorkerSpec } from '../domain/model/config-types.js';
+import { WORKER_NAME } from '../domain/model/words.js';
+import { childRecordFile, childrenFolder, type StatePaths } from '../domain/model/paths.js';
 import type { Fleet } from './handle.js';
 
 /**

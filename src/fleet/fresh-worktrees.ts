@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { removeFile } from '../adapters/file-system.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import type { StatePaths } from '../domain/paths.js';
+import type { StatePaths } from '../domain/model/paths.js';
 
 /** The variable naming, in the czar's environment, the launch that started it. */
 export const LAUNCH_ID_VARIABLE = 'CZAR_LAUNCH_ID';

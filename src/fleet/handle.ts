@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { pathExists } from '../adapters/file-system.js';
 import { readAsStrangers } from '../adapters/git-client.js';
-import { boxedReposFolder } from '../domain/box.js';
+import { boxedReposFolder } from '../domain/model/box.js';
 import { Tmux } from '../adapters/tmux.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { appendEvent, readEventsFrom } from '../adapters/state-files.js';
-import { statePaths, type StatePaths } from '../domain/paths.js';
-import type { Config } from '../domain/config-types.js';
-import type { FleetEvent } from '../domain/words.js';
-import { onThisDisk } from '../domain/box.js';
+import { statePaths, type StatePaths } from '../domain/model/paths.js';
+import type { Config } from '../domain/model/config-types.js';
+import type { FleetEvent } from '../domain/model/words.js';
+import { onThisDisk } from '../domain/model/box.js';
 import { HostLinks } from './host-links.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */

@@ -4,9 +4,9 @@ import { cleanEnv } from '../adapters/process.js';
 import { runInteractive } from '../adapters/terminal.js';
 import { Tmux } from '../adapters/tmux.js';
 import { exactSession } from '../adapters/tmux-words.js';
-import { CzarError } from '../domain/errors.js';
-import { hostStateDir, type HostSpec } from '../domain/host-layout.js';
-import type { Config } from '../domain/config-types.js';
+import { CzarError } from '../domain/model/errors.js';
+import { hostStateDir, type HostSpec } from '../domain/model/host-layout.js';
+import type { Config } from '../domain/model/config-types.js';
 
 /** One host as czar drives it: its multiplexed connection and its tmux server (`czar-<project>` there). */
 export interface HostLink {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readText, writeAtomic } from '../adapters/state-files.js';
-import type { StatePaths } from '../domain/paths.js';
+import type { StatePaths } from '../domain/model/paths.js';
 
 /**
  * Each `czar up` that takes the up lock writes a new value here before it changes anything, so that a launch can

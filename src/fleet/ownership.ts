@@ -1,6 +1,6 @@
 import { appendToFile } from '../adapters/file-system.js';
 import { readText } from '../adapters/state-files.js';
-import type { StatePaths } from '../domain/paths.js';
+import type { StatePaths } from '../domain/model/paths.js';
 
 /**
  * What czar made, recorded when it made it: `down --purge` removes these and nothing else, so a branch a worker was

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { shareBranches } from '../adapters/box-repo.js';
 import type { Tmux } from '../adapters/tmux.js';
 import { resolveLinks } from '../adapters/file-system.js';
-import { doorBoxVerdict, doorPath, placeKind, placeWhere, type PlaceKind } from '../domain/box.js';
+import { doorBoxVerdict, doorPath, placeKind, placeWhere, type PlaceKind } from '../domain/model/box.js';
 import { findBoxEngine } from '../adapters/box-engine.js';
-import type { WorkerSpec } from '../domain/config-types.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from './handle.js';
 
 /**
@@ -18,7 +18,7 @@ export interface FleetPlace {
   readonly kind: PlaceKind;
   /** The tmux server its session runs on. */
   readonly tmux: Tmux;
-  /** See `onThisDisk` in domain/box.ts. */
+  /** See `onThisDisk` in domain/model/box.ts. */
   readonly onThisDisk: boolean;
   /** Where it runs, for a sentence: nothing here, ` on host "name"` there. */
   readonly where: string;

@@ -1,8 +1,8 @@
 import { listFolder } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, readSmallJson, writeJsonAtomic } from '../adapters/state-files.js';
-import { launchRecordFile, type StatePaths } from '../domain/paths.js';
-import type { PresetName } from '../domain/config-types.js';
+import { launchRecordFile, type StatePaths } from '../domain/model/paths.js';
+import type { PresetName } from '../domain/model/config-types.js';
 
 /**
  * What czar did to bring a worker up: enough to adopt the session after a restart and never deliver a task twice.

@@ -4,11 +4,11 @@ import { processArgv, processRunning } from '../adapters/process-table.js';
 import { listFolder, pathExists, removeFile } from '../adapters/file-system.js';
 import path from 'node:path';
 import { readJson, writeAtomic, writeJsonAtomic } from '../adapters/state-files.js';
-import { doorViewFile } from '../domain/paths.js';
-import { CzarError } from '../domain/errors.js';
-import { visible } from '../domain/sanitize.js';
-import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/czar-request.js';
-import type { StatePaths } from '../domain/paths.js';
+import { doorViewFile } from '../domain/model/paths.js';
+import { CzarError } from '../domain/model/errors.js';
+import { visible } from '../domain/model/sanitize.js';
+import type { CzarRequest, CzarRequestBody, CzarRequestResult } from '../domain/model/czar-request.js';
+import type { StatePaths } from '../domain/model/paths.js';
 
 /** How long after a launch ends its czar may take to run: as long as `up` itself waits for it. */
 const CZAR_START_MS = 15_000;
@@ -99,7 +99,7 @@ export async function askCzar(
   const resultFile = path.join(paths.requests, `${id}.result.json`);
   const request: CzarRequest = { id, ...body };
   // Loaded here, not above: `czar status` reads this module and does not need zod.
-  const problem = (await import('../domain/czar-request.js')).requestProblem(request);
+  const problem = (await import('../domain/model/czar-request.js')).requestProblem(request);
   if (problem !== undefined)
     throw new CzarError(
       'usage',

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { CzarError } from '../domain/errors.js';
-import type { StatePaths } from '../domain/paths.js';
+import type { Config, WorkerSpec } from '../domain/model/config-types.js';
+import { CzarError } from '../domain/model/errors.js';
+import type { StatePaths } from '../domain/model/paths.js';
 import type { Fleet } from './handle.js';
 
 /**

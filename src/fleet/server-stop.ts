@@ -1,6 +1,6 @@
 import { stopFleetDoor } from '../adapters/fleet-door.js';
 import { awaitExit } from '../adapters/process.js';
-import { CZAR_SESSION } from '../domain/paths.js';
+import { CZAR_SESSION } from '../domain/model/paths.js';
 import type { Fleet } from './handle.js';
 import { liveCzarPid } from './requests.js';
 

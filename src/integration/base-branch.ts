@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { headRef, isAncestor, revParse } from '../adapters/git.js';
 import { advanceBase, mergeNoFf, resetIntegrationWorktree } from '../adapters/integration-git.js';
-import { failureSummary, type IntegrationRecord, type PendingMerge } from '../domain/integration.js';
+import { failureSummary, type IntegrationRecord, type PendingMerge } from '../domain/policy/integration-plan.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { integrationPaths } from './candidates.js';
 import { checkFailure, type RunChecks, type RunEvent } from './run-results.js';

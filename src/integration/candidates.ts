@@ -1,7 +1,7 @@
 import { readJson } from '../adapters/state-files.js';
 import { branchTipsBy, headRef, isAncestor, revParse } from '../adapters/git.js';
-import { integrationFiles } from '../domain/paths.js';
-import type { IntegrationCandidate, IntegrationRecord } from '../domain/integration.js';
+import { integrationFiles } from '../domain/model/paths.js';
+import type { IntegrationCandidate, IntegrationRecord } from '../domain/policy/integration-plan.js';
 import type { Fleet } from '../fleet/handle.js';
 
 /** Where czar keeps its integration worktree, record, lock and check logs. */

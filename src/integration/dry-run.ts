@@ -1,5 +1,10 @@
 import { headRef, predictConflicts, revParse } from '../adapters/git.js';
-import { emptyRecord, planIntegration, type IntegrationCandidate, type PlanStep } from '../domain/integration.js';
+import {
+  emptyRecord,
+  planIntegration,
+  type IntegrationCandidate,
+  type PlanStep,
+} from '../domain/policy/integration-plan.js';
 import type { Fleet } from '../fleet/handle.js';
 import { candidatesWithTips, readIntegrationRecord } from './candidates.js';
 

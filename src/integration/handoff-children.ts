@@ -1,6 +1,6 @@
 import { headRef, isAncestor } from '../adapters/git.js';
-import type { WorkerSpec } from '../domain/config-types.js';
-import type { FleetStatus, WorkerHandoff } from '../domain/status-schema.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
+import type { FleetStatus, WorkerHandoff } from '../domain/status/status-schema.js';
 import { readChildren } from '../fleet/children.js';
 import type { Fleet } from '../fleet/handle.js';
 

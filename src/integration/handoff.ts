@@ -1,12 +1,17 @@
-import { reviewLine } from '../domain/review-text.js';
+import { reviewLine } from '../domain/text/review-text.js';
 import { ownDiffStat } from '../adapters/branch-activity.js';
 import { commitSubjects } from '../adapters/integration-git.js';
 import { readEventsFrom, readJson, writeAtomic } from '../adapters/state-files.js';
-import { CzarError } from '../domain/errors.js';
-import { renderHandoff } from '../domain/handoff-text.js';
-import type { HandoffFacts, WorkerHandoff, FleetStatus } from '../domain/status-schema.js';
-import { candidatesFromStatus, failureSummary, planIntegration, emptyRecord } from '../domain/integration.js';
-import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/metrics.js';
+import { CzarError } from '../domain/model/errors.js';
+import { renderHandoff } from '../domain/text/handoff-text.js';
+import type { HandoffFacts, WorkerHandoff, FleetStatus } from '../domain/status/status-schema.js';
+import {
+  candidatesFromStatus,
+  failureSummary,
+  planIntegration,
+  emptyRecord,
+} from '../domain/policy/integration-plan.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../domain/status/metrics.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readPullRequests } from './pull-requests.js';
 import { childOutcomes } from './handoff-children.js';

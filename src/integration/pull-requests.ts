@@ -3,8 +3,8 @@ import { readUtf8 } from '../adapters/file-system.js';
 import { commentOnPullRequest, createPullRequest, viewPullRequest, type PullRequestState } from '../adapters/gh.js';
 import { pushBranch } from '../adapters/integration-git.js';
 import { readJson, writeJsonAtomic } from '../adapters/state-files.js';
-import { pullRequestBody } from '../domain/pull-request.js';
-import type { IntegrationCandidate } from '../domain/integration.js';
+import { pullRequestBody } from '../domain/policy/pull-request.js';
+import type { IntegrationCandidate } from '../domain/policy/integration-plan.js';
 import type { Fleet } from '../fleet/handle.js';
 
 /** `.czar/integration/pull-requests.json`: the pull request czar opened per branch, and the commit whose review it got. */

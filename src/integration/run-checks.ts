@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { runCheck } from '../adapters/checks.js';
-import { CzarError } from '../domain/errors.js';
-import type { CheckSpec } from '../domain/config-types.js';
+import { CzarError } from '../domain/model/errors.js';
+import type { CheckSpec } from '../domain/model/config-types.js';
 import type { CheckOutcome } from './run-results.js';
 
 /**

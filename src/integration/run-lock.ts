@@ -1,5 +1,5 @@
 import { acquireLock } from '../adapters/lock-file.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 
 /**
  * Runs `work` holding the lock file: in this process the runs queue up; another process (the czar or a second

@@ -1,5 +1,5 @@
-import type { IntegrationFailure, IntegrationRecord, PlanStep } from '../domain/integration.js';
-import type { CheckSpec } from '../domain/config-types.js';
+import type { IntegrationFailure, IntegrationRecord, PlanStep } from '../domain/policy/integration-plan.js';
+import type { CheckSpec } from '../domain/model/config-types.js';
 
 /** One check's outcome, as the integration branch needs it. */
 export interface CheckOutcome {

@@ -8,7 +8,7 @@ import {
   mergeNoFf,
   resetIntegrationWorktree,
 } from '../adapters/integration-git.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import {
   emptyRecord,
   failureSummary,
@@ -19,7 +19,7 @@ import {
   type IntegrationCandidate,
   type IntegrationFailure,
   type PendingMerge,
-} from '../domain/integration.js';
+} from '../domain/policy/integration-plan.js';
 import type { Fleet } from '../fleet/handle.js';
 import { INTEGRATION_OWNER, readOwnership, recordMade } from '../fleet/ownership.js';
 import { advance, takeBase } from './base-branch.js';

@@ -7,11 +7,11 @@ import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapt
 import { geminiSkipFix, geminiSkipIsFixable, geminiSkipReason } from '../agents/gemini/settings.js';
 import { presetOf } from '../agents/index.js';
 import type { AgentSetup } from '../agents/preset.js';
-import { agentPath } from '../domain/agent-env.js';
-import { CzarError } from '../domain/errors.js';
-import { logFile } from '../domain/paths.js';
+import { agentPath } from '../domain/model/agent-env.js';
+import { CzarError } from '../domain/model/errors.js';
+import { logFile } from '../domain/model/paths.js';
 import { localPlaceOf } from './places.js';
-import type { WorkerSpec } from '../domain/config-types.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 
 /** The PATH a worker's agent runs with: czar's bin folder first, then the config's PATH or the person's. */

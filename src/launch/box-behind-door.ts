@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openNetDoor } from '../adapters/fleet-door.js';
-import { boxArgv, netPath, type BoxEngine, type BoxPlan } from '../domain/box.js';
-import { boxLauncher, proxyEnv, proxyPort, type BoxNetwork, type CredentialSpec } from '../domain/box-network.js';
+import { boxArgv, netPath, type BoxEngine, type BoxPlan } from '../domain/model/box.js';
+import { boxLauncher, proxyEnv, proxyPort, type BoxNetwork, type CredentialSpec } from '../domain/model/box-network.js';
 
 /** A command to run in a box whose only network is the fleet's door, opening `network` for `name`. */
 export interface DoorBox {

@@ -3,7 +3,7 @@ import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
 import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
 import { revParse } from '../adapters/git.js';
-import { startingView } from '../domain/door-view.js';
+import { startingView } from '../domain/status/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { keepFleetDoor } from '../adapters/fleet-door.js';
@@ -22,11 +22,11 @@ import {
   doorBoxVerdict,
   doorPath,
   withMode,
-} from '../domain/box.js';
-import { boxNetwork, endpointFiles, endpointsIn } from '../domain/box-network.js';
-import type { WorkerSpec } from '../domain/config-types.js';
-import { CzarError } from '../domain/errors.js';
-import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
+} from '../domain/model/box.js';
+import { boxNetwork, endpointFiles, endpointsIn } from '../domain/model/box-network.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
+import { CzarError } from '../domain/model/errors.js';
+import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/model/paths.js';
 import { recordMade } from '../fleet/ownership.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';

@@ -17,7 +17,7 @@ import {
   type Lesson,
 } from '../domain/learning/lesson.js';
 import { taskKind, type Outcome } from '../domain/learning/outcome.js';
-import type { WorkerSpec } from '../domain/config-types.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
 import { briefedFor, readBriefed, withLessons, writeBriefed, type BriefedLessons } from '../fleet/briefed-lessons.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { Chosen } from './route-workers.js';

@@ -12,10 +12,10 @@ import {
 import { agentRecords, presetOf } from '../agents/index.js';
 import { boxedRecordContext, type RecordContext, type RecordPlaces } from '../agents/usage-records.js';
 import { boxedHomeOf } from './box-place.js';
-import type { WorkerSpec } from '../domain/config-types.js';
-import { reportFile } from '../domain/paths.js';
-import { restartStart, type RestartStart } from '../domain/resume.js';
-import { onThisDisk, placeWhere } from '../domain/box.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
+import { reportFile } from '../domain/model/paths.js';
+import { restartStart, type RestartStart } from '../domain/model/resume.js';
+import { onThisDisk, placeWhere } from '../domain/model/box.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readRecord, writeRecord } from '../fleet/records.js';
 

@@ -6,10 +6,10 @@ import { makeFolder, pathExistsSync, resolveLinks } from '../adapters/file-syste
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { Tmux } from '../adapters/tmux.js';
 import { which } from '../adapters/which.js';
-import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath, SANDBOX_OFF } from '../domain/box.js';
-import { CzarError } from '../domain/errors.js';
-import type { HostPrepareSpec, HostWorkerAnswer, HostWorkerSpec } from '../domain/host-prepare.js';
-import { statePaths } from '../domain/paths.js';
+import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath, SANDBOX_OFF } from '../domain/model/box.js';
+import { CzarError } from '../domain/model/errors.js';
+import type { HostPrepareSpec, HostWorkerAnswer, HostWorkerSpec } from '../domain/model/host-prepare.js';
+import { statePaths } from '../domain/model/paths.js';
 
 type BoxAnswer = Extract<HostWorkerAnswer, { running: boolean }>['box'];
 

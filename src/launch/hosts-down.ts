@@ -1,5 +1,5 @@
-import { CzarError } from '../domain/errors.js';
-import { usedHosts } from '../domain/host-layout.js';
+import { CzarError } from '../domain/model/errors.js';
+import { usedHosts } from '../domain/model/host-layout.js';
 import type { Fleet } from '../fleet/handle.js';
 
 /** What `czar down` did on one host. */

@@ -1,4 +1,4 @@
-import type { WorkerSpec } from '../domain/config-types.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { WorkerPlan } from './plan.js';
 

@@ -1,5 +1,5 @@
-import { onThisDisk, placeKind } from '../domain/box.js';
-import type { WorkerSpec } from '../domain/config-types.js';
+import { onThisDisk, placeKind } from '../domain/model/box.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { boxPlace } from './box-place.js';
 import type { LocalPlace } from './place-types.js';

@@ -1,10 +1,10 @@
 import { agentKind, presetOf } from '../agents/index.js';
-import { reviewerNotes } from '../domain/review-text.js';
-import { CZAR_ENV_NOTE } from '../domain/agent-env.js';
-import { samePath } from '../domain/paths.js';
+import { reviewerNotes } from '../domain/text/review-text.js';
+import { CZAR_ENV_NOTE } from '../domain/model/agent-env.js';
+import { samePath } from '../domain/model/paths.js';
 import { waitsBecause } from '../domain/policy/starts.js';
-import type { Config, WorkerSpec } from '../domain/config-types.js';
-import { onThisDisk } from '../domain/box.js';
+import type { Config, WorkerSpec } from '../domain/model/config-types.js';
+import { onThisDisk } from '../domain/model/box.js';
 
 /** The delivery times of a worker's launch record. */
 export interface DeliveryRecord {

@@ -1,13 +1,13 @@
 import { commitSubjects } from '../adapters/branch-activity.js';
 import { readPromptTemplate } from '../adapters/package-files.js';
-import { openCheckpoints, type Checkpoint } from '../domain/checkpoints.js';
-import type { DeliverySummary, GivenTask } from '../domain/model.js';
-import type { FixupFacts } from '../domain/integration-fixup.js';
-import { renderReviewFixup } from '../domain/review-text.js';
-import type { IntegrationFailure } from '../domain/integration-record.js';
+import { openCheckpoints, type Checkpoint } from '../domain/model/checkpoints.js';
+import type { DeliverySummary, GivenTask } from '../domain/model/model.js';
+import type { FixupFacts } from '../domain/policy/integration-fixup.js';
+import { renderReviewFixup } from '../domain/text/review-text.js';
+import type { IntegrationFailure } from '../domain/model/integration-record.js';
 import type { Action } from '../domain/policy/actions.js';
-import { renderComments } from '../domain/comments.js';
-import { childReadyMessage } from '../domain/spawn-text.js';
+import { renderComments } from '../domain/policy/person-comments.js';
+import { childReadyMessage } from '../domain/text/spawn-text.js';
 import {
   renderBonus,
   renderDependencyReady,
@@ -15,16 +15,16 @@ import {
   renderPrompt,
   renderRebrief,
   renderRestarted,
-} from '../domain/prompt-text.js';
+} from '../domain/text/prompt-text.js';
 import {
   renderConflict,
   renderBranchMoved,
   renderFixup,
   renderNudge,
   renderRealign,
-} from '../domain/supervision-text.js';
-import { TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../domain/prompt-template.js';
-import type { Config, WorkerSpec } from '../domain/config-types.js';
+} from '../domain/text/supervision-text.js';
+import { TEMPLATE_FILES, type PromptTemplates, type WorkerPlace } from '../domain/text/prompt-template.js';
+import type { Config, WorkerSpec } from '../domain/model/config-types.js';
 import { presetOf } from '../agents/index.js';
 
 let templates: Promise<PromptTemplates> | undefined;

@@ -5,9 +5,9 @@ import * as git from '../adapters/git.js';
 import { listWorktrees, removeWorktree } from '../adapters/git-worktrees.js';
 import { INTEGRATION_CUT } from '../adapters/integration-git.js';
 import { readJson } from '../adapters/state-files.js';
-import { boxedRepoPath, doorPath } from '../domain/box.js';
-import { CzarError } from '../domain/errors.js';
-import { childRecordFile, integrationFiles, launchRecordFile, samePath } from '../domain/paths.js';
+import { boxedRepoPath, doorPath } from '../domain/model/box.js';
+import { CzarError } from '../domain/model/errors.js';
+import { childRecordFile, integrationFiles, launchRecordFile, samePath } from '../domain/model/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import { INTEGRATION_OWNER, readOwnership, recordRemoved, type Made } from '../fleet/ownership.js';
 

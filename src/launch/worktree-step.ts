@@ -1,8 +1,8 @@
 import { resolveLinks } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { addWorktree, restoreWorktree, worktreeIdentity } from '../adapters/git-worktrees.js';
-import type { WorkerSpec } from '../domain/config-types.js';
-import { CzarError } from '../domain/errors.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
+import { CzarError } from '../domain/model/errors.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { recordMade } from '../fleet/ownership.js';
 import type { Fleet } from '../fleet/handle.js';

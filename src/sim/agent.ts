@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { isCzarError } from '../domain/errors.js';
+import { isCzarError } from '../domain/model/errors.js';
 import {
   addPaste,
   backspace,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ADDRESSED_MARK } from './review.js';
-import { REPORTED_STATES, type ReportedState } from '../domain/words.js';
+import { REPORTED_STATES, type ReportedState } from '../domain/model/words.js';
 
 /** One `@sim` line of a task: what the simulated agent does, in order. */
 export type Directive =

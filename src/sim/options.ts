@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 
 /** Command-line options of `czar-sim-agent`. */
 export interface SimOptions {

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeReport } from '../adapters/report-files.js';
 import { writeAtomic } from '../adapters/state-files.js';
-import { statePaths, type StatePaths } from '../domain/paths.js';
-import type { WorkerReport } from '../domain/report-schema.js';
-import type { ApiFailure, ReportedState } from '../domain/words.js';
+import { statePaths, type StatePaths } from '../domain/model/paths.js';
+import type { WorkerReport } from '../domain/model/report-schema.js';
+import type { ApiFailure, ReportedState } from '../domain/model/words.js';
 
 /** How the simulated agent tells czar what it is doing: the same report files a real agent's hooks write. */
 export interface SimReporter {

@@ -1,4 +1,4 @@
-import { REVIEW_SEVERITIES } from '../domain/words.js';
+import { REVIEW_SEVERITIES } from '../domain/model/words.js';
 
 /**
  * The simulated agent as a reviewer (`czar-sim-agent --review`): reads the review prompt on stdin and answers with

@@ -1,4 +1,4 @@
-import { sameItems } from '../domain/same-items.js';
+import { sameItems } from '../domain/model/same-items.js';
 
 /** The sliver of a terminal the screen writes to (process.stdout in the agent). */
 export interface Terminal {

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp, useStdout } from 'ink';
-import { visibleStrings } from '../domain/sanitize.js';
+import { visibleStrings } from '../domain/model/sanitize.js';
 import { ClockContext, frozenClock, type Clock } from './clock.js';
 import { Confirm } from './confirm.js';
 import { Detail } from './detail.js';

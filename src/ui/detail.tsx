@@ -1,8 +1,8 @@
 /** The selected worker up close: its live pane tail, alerts, note, result file and its own recent events. */
 import { Text } from 'ink';
-import type { FleetEvent } from '../domain/words.js';
-import type { WorkerStatus } from '../domain/status-schema.js';
-import { reviewLine } from '../domain/review-text.js';
+import type { FleetEvent } from '../domain/model/words.js';
+import type { WorkerStatus } from '../domain/status/status-schema.js';
+import { reviewLine } from '../domain/text/review-text.js';
 import { clockTime, stateText, truncate, usageLine } from './format.js';
 
 export interface DetailProps {

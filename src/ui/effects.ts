@@ -1,5 +1,5 @@
 /** What a key asks for, as data: the reducer returns these, the input hook and `runDashboard` carry them out. */
-import { visible } from '../domain/sanitize.js';
+import { visible } from '../domain/model/sanitize.js';
 import type { DashboardActions } from './ports.js';
 
 /** Something the person asked for; `attach` and `openLog` need the terminal. */

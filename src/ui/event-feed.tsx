@@ -1,6 +1,6 @@
 /** The czar's latest actions and transitions across the fleet, newest at the bottom. */
 import { Text } from 'ink';
-import type { FleetEvent } from '../domain/words.js';
+import type { FleetEvent } from '../domain/model/words.js';
 import { clockTime, truncate } from './format.js';
 
 export interface EventFeedProps {

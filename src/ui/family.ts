@@ -1,5 +1,5 @@
 /** The fleet as a tree for the table: each child right under its parent, indented by its depth. */
-import type { WorkerStatus } from '../domain/status-schema.js';
+import type { WorkerStatus } from '../domain/status/status-schema.js';
 
 /** Parents before their children, children in fleet order; a worker whose parent is gone stays a root. */
 export function familyOrder(workers: readonly WorkerStatus[]): WorkerStatus[] {

@@ -2,9 +2,9 @@
  * Pure text helpers for the dashboard: durations, truncation, state badges, alert tags, and how columns are
  * shared out for a terminal width. No React here, so all of it is unit-tested directly.
  */
-import { formatTokens, formatUsd } from '../domain/units.js';
-import type { AlertKind, WorkerState } from '../domain/words.js';
-import type { FleetStatus, WorkerStatus } from '../domain/status-schema.js';
+import { formatTokens, formatUsd } from '../domain/model/units.js';
+import type { AlertKind, WorkerState } from '../domain/model/words.js';
+import type { FleetStatus, WorkerStatus } from '../domain/status/status-schema.js';
 import { familyDepth, nameCell, owedPrefix } from './family.js';
 
 /** Colour names ink understands; the symbol and label carry the meaning without colour. */

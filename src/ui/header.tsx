@@ -1,7 +1,7 @@
 /** The top two lines: what this fleet is, whether the czar is alive, and how many workers are in each state. */
 import { Text } from 'ink';
-import { WORKER_STATES } from '../domain/words.js';
-import type { FleetStatus } from '../domain/status-schema.js';
+import { WORKER_STATES } from '../domain/model/words.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 import { Since } from './clock.js';
 import { fleetCostText, stateBadge } from './format.js';
 import { hostsSummary } from './host-format.js';

@@ -1,6 +1,6 @@
 /** Text for the fleet's ssh hosts on the dashboard: pure, so it is tested without ink. */
-import type { HostLinkState } from '../domain/words.js';
-import type { HostStatus, WorkerStatus } from '../domain/status-schema.js';
+import type { HostLinkState } from '../domain/model/words.js';
+import type { HostStatus, WorkerStatus } from '../domain/status/status-schema.js';
 import { since, type StateBadge } from './format.js';
 
 const HOST_BADGES: Readonly<Record<HostLinkState, StateBadge>> = {

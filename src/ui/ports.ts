@@ -1,5 +1,5 @@
-import type { FleetEvent } from '../domain/words.js';
-import type { FleetStatus } from '../domain/status-schema.js';
+import type { FleetEvent } from '../domain/model/words.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 
 /** Everything the dashboard draws, captured at one moment. Treated as immutable. */
 export interface DashboardSnapshot {

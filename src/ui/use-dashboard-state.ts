@@ -5,7 +5,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import { useInput } from 'ink';
-import type { WorkerState } from '../domain/words.js';
+import type { WorkerState } from '../domain/model/words.js';
 import { describeEffect, errorText, runEffect, type Effect, type YieldingEffect } from './effects.js';
 import type { DashboardActions } from './ports.js';
 

@@ -5,7 +5,7 @@
  * (the time of the write and of the heartbeat, the sprint's metrics as of then), are such changes.
  */
 import { useRef, useSyncExternalStore } from 'react';
-import type { FleetStatus } from '../domain/status-schema.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 import type { DashboardSnapshot, DashboardStore } from './ports.js';
 
 export type Shown = Pick<DashboardSnapshot, 'status' | 'events' | 'now'>;

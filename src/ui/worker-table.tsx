@@ -1,7 +1,7 @@
 /** One row per worker, columns chosen for the width, scrolled so the selected row stays in view. */
 import { useRef } from 'react';
 import { Text } from 'ink';
-import type { HostStatus, WorkerStatus } from '../domain/status-schema.js';
+import type { HostStatus, WorkerStatus } from '../domain/status/status-schema.js';
 import { Since } from './clock.js';
 import { MARKER_WIDTH, fit, layoutColumns, rowCells, stateBadge, type Column } from './format.js';
 import { windowStart } from './screen-plan.js';

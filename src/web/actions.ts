@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { commentParts } from '../domain/comments.js';
+import { commentParts } from '../domain/policy/person-comments.js';
 import {
   budgetUsd,
   CzarRequestSchema,
   MAX_BUDGET_USD,
   type CzarRequestBody,
   type CzarRequestResult,
-} from '../domain/czar-request.js';
-import { statePaths } from '../domain/paths.js';
-import type { FleetStatus } from '../domain/status-schema.js';
+} from '../domain/model/czar-request.js';
+import { statePaths } from '../domain/model/paths.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 import { askCzar } from '../fleet/requests.js';
 
 /** What the page sends to act: a fleet, a request kind, and the worker and text (a budget's dollars) the kind needs. */

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { ensureRegistryDir, listRegistered, stillRunning } from '../adapters/registry.js';
 import { readStatusFile } from '../adapters/state-files.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import { needsYou, type Need } from '../domain/needs-you.js';
-import { statePaths } from '../domain/paths.js';
-import type { RegisteredFleet } from '../domain/registry-entry.js';
-import { visibleStrings } from '../domain/sanitize.js';
-import type { FleetStatus } from '../domain/status-schema.js';
+import { needsYou, type Need } from '../domain/status/needs-you.js';
+import { statePaths } from '../domain/model/paths.js';
+import type { RegisteredFleet } from '../domain/model/registry-entry.js';
+import { visibleStrings } from '../domain/model/sanitize.js';
+import type { FleetStatus } from '../domain/status/status-schema.js';
 
 /** One fleet as the page shows it: its registry entry, its last status (worker text made visible) and who needs you. */
 export interface FleetView {

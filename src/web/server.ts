@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadPage } from '../adapters/web-page.js';
-import { CzarError } from '../domain/errors.js';
+import { CzarError } from '../domain/model/errors.js';
 import { act, parseAction } from './actions.js';
 import { actingRefusal, readToken, tokenMatches } from './auth.js';
 import { EventStream } from './event-stream.js';

@@ -1,10 +1,10 @@
 import { fileSize, readRange } from '../adapters/file-system.js';
 import { Tmux } from '../adapters/tmux.js';
-import { statePaths } from '../domain/paths.js';
-import type { RegisteredFleet } from '../domain/registry-entry.js';
-import { visibleLines, visibleStrings } from '../domain/sanitize.js';
-import type { WorkerStatus } from '../domain/status-schema.js';
-import type { FleetEvent } from '../domain/words.js';
+import { statePaths } from '../domain/model/paths.js';
+import type { RegisteredFleet } from '../domain/model/registry-entry.js';
+import { visibleLines, visibleStrings } from '../domain/model/sanitize.js';
+import type { WorkerStatus } from '../domain/status/status-schema.js';
+import type { FleetEvent } from '../domain/model/words.js';
 
 /** The end of the event log read for a worker's recent events: enough for the last screenful, bounded on big logs. */
 const EVENTS_TAIL_BYTES = 128 * 1024;

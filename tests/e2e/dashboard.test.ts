@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { CZAR_BIN, czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';

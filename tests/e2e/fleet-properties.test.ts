@@ -22,7 +22,7 @@ import {
 } from '../helpers/property.js';
 import { waitFor } from '../helpers/wait.js';
 import { execa } from 'execa';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 
 const MAX_STEPS = 14;
 /** No new step starts after this much wall time. */

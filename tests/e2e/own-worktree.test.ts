@@ -7,7 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { agentCwds } from '../helpers/panes.js';

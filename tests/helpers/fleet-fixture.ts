@@ -8,15 +8,15 @@ import { stringify } from 'yaml';
 import { readJson } from '../../src/adapters/state-files.js';
 import { PRESET_DEFAULTS } from '../../src/agents/defaults.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { FleetEvent } from '../../src/domain/words.js';
-import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
+import type { FleetStatus, WorkerStatus } from '../../src/domain/status/status-schema.js';
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { gatherFacts } from '../../src/launch/launch-facts.js';
 import { prepareStateDir } from '../../src/launch/launcher.js';
 import { launchWave, type WaveResult } from '../../src/launch/wave.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
-import { Supervisor } from '../../src/supervisor/supervisor.js';
+import { Supervisor } from '../../src/supervisor/loop/supervisor.js';
 import { gitIn, tempRepo } from './git-repo.js';
 import { waitFor } from './wait.js';
 

@@ -1,10 +1,10 @@
 import type { PaneInfo } from '../../src/adapters/tmux-words.js';
-import { initialWorker, type FleetModel, type WorkerModel } from '../../src/domain/model.js';
-import type { PaneObservation, ReportObservation } from '../../src/domain/observations.js';
+import { initialWorker, type FleetModel, type WorkerModel } from '../../src/domain/model/model.js';
+import type { PaneObservation, ReportObservation } from '../../src/domain/model/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/config-types.js';
-import type { WorkerUsage } from '../../src/domain/usage.js';
+import type { BonusTask, Policy, WorkerSpec } from '../../src/domain/model/config-types.js';
+import type { WorkerUsage } from '../../src/domain/usage/usage.js';
 
 /** Builders for pure policy tests: a fleet in memory, and the bits of the shell the scenarios need. */
 

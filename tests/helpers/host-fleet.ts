@@ -7,7 +7,7 @@ import { prepareStateDir } from '../../src/launch/launcher.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 import { launchWave, type WaveResult } from '../../src/launch/wave.js';
-import type { Supervisor } from '../../src/supervisor/supervisor.js';
+import type { Supervisor } from '../../src/supervisor/loop/supervisor.js';
 import { fleetFixture, type FixtureOptions, type FleetFixture } from './fleet-fixture.js';
 import { tempDir } from './git-repo.js';
 import { SshHosts, type SshHost } from './ssh-host.js';

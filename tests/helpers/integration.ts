@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { IntegrationCandidate } from '../../src/domain/integration.js';
+import type { IntegrationCandidate } from '../../src/domain/policy/integration-plan.js';
 import { gitIn } from './git-repo.js';
 
 /** A branch off main with one commit writing `file`, as a finished worker would leave it. */

@@ -1,6 +1,6 @@
 import { readlink } from 'node:fs/promises';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { CZAR_SESSION } from '../../src/domain/paths.js';
+import { CZAR_SESSION } from '../../src/domain/model/paths.js';
 
 /**
  * Where each live agent pane of a fleet's tmux server really runs: the working directory of the pane's process

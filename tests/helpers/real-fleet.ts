@@ -5,7 +5,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
-import { reportStream } from '../../src/domain/paths.js';
+import { reportStream } from '../../src/domain/model/paths.js';
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { czar, uniqueProject } from './cli.js';
 import { fleetProbes, type FixtureCheck, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { FleetEvent } from '../../src/domain/words.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
 import { workerIn, type FixtureWorker } from './fleet-fixture.js';
 import { startModelEndpoint, type ModelEndpoint, type RecordedUsage } from './model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, type RealAgent } from './real-agents.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ensureStateDir } from '../../src/adapters/state-files.js';
-import { statePaths } from '../../src/domain/paths.js';
+import { statePaths } from '../../src/domain/model/paths.js';
 import { writeRecord } from '../../src/fleet/records.js';
 import { proofDigest, saveProofDigest } from '../../src/adapters/worker-proof.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-template.js';
+import { TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/text/prompt-template.js';
 
 /** The folder of czar's message templates. */
 export const PROMPTS_DIR = path.resolve(import.meta.dirname, '../../prompts');

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { FleetEvent } from '../../src/domain/words.js';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { fixtureStatus, fixtureWorkers } from '../fixtures/fleet-status.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/git-repo.js';

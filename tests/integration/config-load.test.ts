@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfig } from '../../src/config/find.js';
 import { loadConfig } from '../../src/config/load.js';
-import { CzarError } from '../../src/domain/errors.js';
+import { CzarError } from '../../src/domain/model/errors.js';
 import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
 
 /** A temp repo with czar.yaml (and any other files) committed, so its paths are real. */

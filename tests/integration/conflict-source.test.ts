@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConflictSource } from '../../src/supervisor/conflict-source.js';
-import { ModelStore } from '../../src/supervisor/model-store.js';
+import { ConflictSource } from '../../src/supervisor/sources/conflicts.js';
+import { ModelStore } from '../../src/supervisor/sources/model-store.js';
 import { commits, fleet, spec, T0 } from '../helpers/fleet.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';

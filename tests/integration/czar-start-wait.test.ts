@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { statePaths } from '../../src/domain/paths.js';
+import { statePaths } from '../../src/domain/model/paths.js';
 import { waitForCzar } from '../../src/fleet/requests.js';
 
 async function stateDir(): Promise<ReturnType<typeof statePaths>> {

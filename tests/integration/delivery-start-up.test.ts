@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { shellPreset } from '../../src/agents/shell/preset.js';
-import { deliverPrompt } from '../../src/launch/delivery.js';
+import { deliverPrompt } from '../../src/delivery/delivery.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { TIMEOUT_SCALE as scale, waitFor } from '../helpers/wait.js';

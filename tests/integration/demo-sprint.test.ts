@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
-import type { FleetEvent } from '../../src/domain/words.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { TIMEOUT_SCALE as scale } from '../helpers/wait.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { statePaths } from '../../src/domain/paths.js';
+import { statePaths } from '../../src/domain/model/paths.js';
 import { EventLog } from '../../src/fleet/handle.js';
 import { tempDir } from '../helpers/git-repo.js';
 

@@ -16,7 +16,7 @@ import {
 } from '../../src/adapters/git.js';
 import { detachedCheckout, worktreeIdentity } from '../../src/adapters/git-worktrees.js';
 import { branchPlaces } from '../../src/adapters/worktree-place.js';
-import { CzarError } from '../../src/domain/errors.js';
+import { CzarError } from '../../src/domain/model/errors.js';
 import { mergedTips } from '../../src/integration/candidates.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 

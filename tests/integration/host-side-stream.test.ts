@@ -1,8 +1,8 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StreamLine } from '../../src/domain/host-stream.js';
-import { streamStateDir } from '../../src/supervisor/host-side-stream.js';
+import type { StreamLine } from '../../src/domain/model/host-stream.js';
+import { streamStateDir } from '../../src/host-side/stream.js';
 import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 

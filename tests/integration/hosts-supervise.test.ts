@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { CZAR_BIN } from '../helpers/cli.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
 import { HOST_WORKTREES, hostCaptures, hostFleet } from '../helpers/host-fleet.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';

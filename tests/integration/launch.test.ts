@@ -3,7 +3,7 @@ import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { neutraliseControls } from '../../src/domain/sanitize.js';
+import { neutraliseControls } from '../../src/domain/model/sanitize.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { capturedFiles } from '../helpers/sim-captures.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { acquireLock, type LockHolder } from '../../src/adapters/lock-file.js';
-import { CzarError } from '../../src/domain/errors.js';
+import { CzarError } from '../../src/domain/model/errors.js';
 import { integrationPaths } from '../../src/integration/candidates.js';
 import { runIntegration } from '../../src/integration/runner.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';

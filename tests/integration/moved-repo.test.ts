@@ -1,7 +1,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 

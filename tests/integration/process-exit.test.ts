@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { awaitExit } from '../../src/adapters/process.js';
 import { processRunning } from '../../src/adapters/process-table.js';
 import { clearSprintState } from '../../src/adapters/state-files.js';
-import { statePaths } from '../../src/domain/paths.js';
+import { statePaths } from '../../src/domain/model/paths.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 describe('a process czar waits for', () => {

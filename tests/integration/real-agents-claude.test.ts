@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { FleetEvent } from '../../src/domain/words.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import type { ModelEndpoint } from '../helpers/model-endpoint.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing } from '../helpers/real-agents.js';

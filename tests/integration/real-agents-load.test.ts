@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetEvent } from '../../src/domain/words.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
 import { cpuHog } from '../helpers/cpu-hog.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing, type RealAgent } from '../helpers/real-agents.js';

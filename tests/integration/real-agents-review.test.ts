@@ -7,16 +7,16 @@ import { withoutAtReferences } from '../../src/agents/gemini/review.js';
 import { reviewModeOf } from '../../src/agents/index.js';
 import { userCacheDir } from '../../src/adapters/private-files.js';
 import { runReviewCall } from '../../src/adapters/review-process.js';
-import type { AgentCommand } from '../../src/domain/config-types.js';
-import { DEFAULT_PRICES } from '../../src/domain/prices.js';
-import { reviewCost, reviewSpendEntries } from '../../src/domain/review-usage.js';
+import type { AgentCommand } from '../../src/domain/model/config-types.js';
+import { DEFAULT_PRICES } from '../../src/domain/usage/prices.js';
+import { reviewCost, reviewSpendEntries } from '../../src/domain/usage/review-usage.js';
 import {
   REVIEW_VERDICT_JSON_SCHEMA,
   ReviewVerdictSchema,
   type ReviewVerdict,
-} from '../../src/domain/review-verdict.js';
-import { tokenTotal } from '../../src/domain/usage.js';
-import { reviewCheckout } from '../../src/domain/paths.js';
+} from '../../src/domain/model/review-verdict.js';
+import { tokenTotal } from '../../src/domain/usage/usage.js';
+import { reviewCheckout } from '../../src/domain/model/paths.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 import { startModelEndpoint, type ModelEndpoint } from '../helpers/model-endpoint.js';

@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
 import type { Tmux } from '../../src/adapters/tmux.js';
-import { deliverPrompt } from '../../src/launch/delivery.js';
+import { deliverPrompt } from '../../src/delivery/delivery.js';
 import { tempDir, tempRepo } from '../helpers/git-repo.js';
 import {
   REAL_AGENT_TIMEOUT_SCALE as scale,

@@ -2,8 +2,8 @@ import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { reportStream, statePaths } from '../../src/domain/paths.js';
-import { ReportStreams } from '../../src/supervisor/report-streams.js';
+import { reportStream, statePaths } from '../../src/domain/model/paths.js';
+import { ReportStreams } from '../../src/supervisor/sources/report-streams.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { writeReport, writeReportAfter } from '../../src/adapters/report-files.js';
-import { reportFile, reportStream, statePaths } from '../../src/domain/paths.js';
-import type { WorkerReport } from '../../src/domain/report-schema.js';
+import { reportFile, reportStream, statePaths } from '../../src/domain/model/paths.js';
+import type { WorkerReport } from '../../src/domain/model/report-schema.js';
 
 const report = (state: WorkerReport['state'], source: string, at: number, seq: number): WorkerReport => ({
   worker: 'alpha',

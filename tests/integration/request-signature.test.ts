@@ -7,8 +7,8 @@ import {
   signedByWorker,
   signWithProof,
 } from '../../src/adapters/worker-proof.js';
-import { signedText, type CzarRequest } from '../../src/domain/czar-request.js';
-import { statePaths } from '../../src/domain/paths.js';
+import { signedText, type CzarRequest } from '../../src/domain/model/czar-request.js';
+import { statePaths } from '../../src/domain/model/paths.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 const PROOF = 'a'.repeat(64);

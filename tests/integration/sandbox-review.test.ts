@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { reviewCheckout } from '../../src/domain/paths.js';
+import { reviewCheckout } from '../../src/domain/model/paths.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { answeringPort, watchedPort } from '../helpers/ports.js';
 

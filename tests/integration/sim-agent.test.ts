@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simPreset } from '../../src/agents/sim/preset.js';
-import { parseReport, type WorkerReport } from '../../src/domain/report-schema.js';
+import { parseReport, type WorkerReport } from '../../src/domain/model/report-schema.js';
 import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';

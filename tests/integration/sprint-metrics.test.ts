@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { type SprintMetrics, FleetStatusSchema } from '../../src/domain/status-schema.js';
+import { type SprintMetrics, FleetStatusSchema } from '../../src/domain/status/status-schema.js';
 import { czar } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';

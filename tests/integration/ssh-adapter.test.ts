@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SshConnection } from '../../src/adapters/ssh.js';
-import type { HostSpec } from '../../src/domain/host-layout.js';
+import type { HostSpec } from '../../src/domain/model/host-layout.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { SshHosts, sshHostsUnavailable, type SshHost } from '../helpers/ssh-host.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { appendEvent, readEventsFrom } from '../../src/adapters/state-files.js';
-import { statePaths } from '../../src/domain/paths.js';
+import { statePaths } from '../../src/domain/model/paths.js';
 import { afterThisTest } from '../helpers/cleanup.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';

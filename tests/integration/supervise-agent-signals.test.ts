@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readJson } from '../../src/adapters/state-files.js';
-import { reportFile } from '../../src/domain/paths.js';
-import type { WorkerReport } from '../../src/domain/report-schema.js';
+import { reportFile } from '../../src/domain/model/paths.js';
+import type { WorkerReport } from '../../src/domain/model/report-schema.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';
 

@@ -7,7 +7,7 @@ import { launch, startCzar } from '../../src/launch/up-sequence.js';
 import { loadConfig } from '../../src/config/load.js';
 import { liveCzarPid } from '../../src/fleet/requests.js';
 import { openFleet } from '../../src/fleet/handle.js';
-import { Supervisor } from '../../src/supervisor/supervisor.js';
+import { Supervisor } from '../../src/supervisor/loop/supervisor.js';
 import { fleetFixture, workerIn, type FleetFixture } from '../helpers/fleet-fixture.js';
 import { alive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';

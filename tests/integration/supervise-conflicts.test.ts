@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { IntegrationRecord } from '../../src/domain/integration.js';
-import { FleetStatusSchema } from '../../src/domain/status-schema.js';
+import type { IntegrationRecord } from '../../src/domain/policy/integration-plan.js';
+import { FleetStatusSchema } from '../../src/domain/status/status-schema.js';
 import { integrationPaths } from '../../src/integration/candidates.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn, isAncestor } from '../helpers/git-repo.js';

@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { logFile } from '../../src/domain/paths.js';
+import { logFile } from '../../src/domain/model/paths.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';
 

@@ -1,7 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reviewCheckout } from '../../src/domain/paths.js';
+import { reviewCheckout } from '../../src/domain/model/paths.js';
 import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { waitFor } from '../helpers/wait.js';
 

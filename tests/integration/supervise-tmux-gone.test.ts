@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it, test } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
-import { Executor } from '../../src/supervisor/executor.js';
+import { Executor } from '../../src/supervisor/effects/executor.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { tempRepo } from '../helpers/git-repo.js';

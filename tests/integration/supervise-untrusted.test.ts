@@ -1,7 +1,7 @@
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FleetEvent } from '../../src/domain/words.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 
 /** Appends one report line to a worker's stream, as `czar report` does. */

@@ -5,8 +5,8 @@ import { IncrementalLineReader } from '../../src/adapters/line-reader.js';
 import { agentRecords } from '../../src/agents/index.js';
 import { claudeResume } from '../../src/agents/claude/resume.js';
 import { claudeProjectDir } from '../../src/agents/usage-records.js';
-import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage.js';
-import { UsageSource, type UsageSubject } from '../../src/supervisor/usage-source.js';
+import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage/usage.js';
+import { UsageSource, type UsageSubject } from '../../src/supervisor/sources/usage.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 

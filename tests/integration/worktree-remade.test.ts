@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { Dashboard } from '../../src/ui/app.js';
-import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus, WorkerStatus } from '../../src/domain/status/status-schema.js';
 import { fixtureSnapshot, fixtureStatus, memoryStore } from '../fixtures/fleet-status.js';
 import { lines, recordingActions, settle } from './fakes.js';
 

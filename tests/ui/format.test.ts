@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_STATES } from '../../src/domain/words.js';
-import type { WorkerStatus } from '../../src/domain/status-schema.js';
+import { WORKER_STATES } from '../../src/domain/model/words.js';
+import type { WorkerStatus } from '../../src/domain/status/status-schema.js';
 import {
   alertTags,
   costCell,

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { detailLines } from '../../src/ui/detail.js';
 import { Header } from '../../src/ui/header.js';
 import { FIXTURE_NOW, fixtureStatus, fixtureWorkers } from '../fixtures/fleet-status.js';

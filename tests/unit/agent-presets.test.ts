@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS, presetFor } from '../../src/agents/index.js';
 import type { AgentPreset } from '../../src/agents/preset.js';
 import { hookShellCommand } from '../../src/agents/hook-settings.js';
-import { pasteMarkers, showsPaste } from '../../src/launch/delivery-steps.js';
-import { PRESET_NAMES } from '../../src/domain/config-types.js';
+import { pasteMarkers, showsPaste } from '../../src/delivery/delivery-steps.js';
+import { PRESET_NAMES } from '../../src/domain/model/config-types.js';
 
 // Real screens captured with `capture-pane -p -J` from Claude Code 2.1.197, Gemini CLI 0.61.0, Codex 0.169.0, Qwen Code,
 // pi and OpenCode 1.18.33.

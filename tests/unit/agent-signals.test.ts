@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claudeStopFailure, kindOfText } from '../../src/agents/api-errors.js';
 import { apiFailureOnScreen, stateForHook } from '../../src/agents/hook-events.js';
 import { presetFor } from '../../src/agents/index.js';
-import { PRESET_NAMES } from '../../src/domain/config-types.js';
+import { PRESET_NAMES } from '../../src/domain/model/config-types.js';
 
 /** Payloads and screens recorded from the real CLIs (Claude Code 2.1.197, Gemini CLI 0.61, Codex 0.169). */
 const hook = (name: string): unknown =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { API_RETRY_MAX, apiFailureStep } from '../../src/domain/api-failure.js';
-import type { ApiFailure } from '../../src/domain/words.js';
+import { API_RETRY_MAX, apiFailureStep } from '../../src/domain/model/api-failure.js';
+import type { ApiFailure } from '../../src/domain/model/words.js';
 import { T0, SECOND } from '../helpers/fleet.js';
 
 const facts = {

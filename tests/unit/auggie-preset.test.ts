@@ -4,8 +4,8 @@ import { apiFailureOnScreen } from '../../src/agents/hook-events.js';
 import { presetFor } from '../../src/agents/index.js';
 import { auggiePrompt, auggieSessionLines, auggieUsageParser } from '../../src/agents/auggie/records.js';
 import { auggieResume } from '../../src/agents/auggie/resume.js';
-import { tallyAll } from '../../src/domain/usage-tally.js';
-import type { UsageLine } from '../../src/domain/usage.js';
+import { tallyAll } from '../../src/domain/usage/usage-tally.js';
+import type { UsageLine } from '../../src/domain/usage/usage.js';
 
 // Auggie 0.36.0 in a 120x40 pane (the API error at 160x45) against the scripted Augment backend: its screens, and a
 // session document of one turn with two commands (three model calls).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeHeadLog, parseHeadLog, type HeadLogEntry } from '../../src/domain/branch-place.js';
-import type { FleetModel } from '../../src/domain/model.js';
+import { judgeHeadLog, parseHeadLog, type HeadLogEntry } from '../../src/domain/model/branch-place.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { alivePane, commits, fleet, MINUTE, observe, only, spec, T0, tick, worker } from '../helpers/fleet.js';
 

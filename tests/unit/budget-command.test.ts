@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetCommand } from '../../src/cli/commands/budget.js';
-import { budgetUsd } from '../../src/domain/czar-request.js';
+import { budgetUsd } from '../../src/domain/model/czar-request.js';
 
 describe('czar budget', () => {
   it('reads a dollar amount as a person types it', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd } from '../../src/domain/units.js';
-import { resumeBudget } from '../../src/domain/budget.js';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
+import { formatUsd } from '../../src/domain/model/units.js';
+import { resumeBudget } from '../../src/domain/policy/budget.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { ReportObservation } from '../../src/domain/model/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import {

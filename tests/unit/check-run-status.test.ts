@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRunStatus } from '../../src/domain/status-render.js';
-import { FleetStatusSchema } from '../../src/domain/status-schema.js';
+import { checkRunStatus } from '../../src/domain/status/status-render.js';
+import { FleetStatusSchema } from '../../src/domain/status/status-schema.js';
 import { fixtureStatus } from '../fixtures/fleet-status.js';
 
 const CHECKS = [

@@ -6,7 +6,7 @@ import {
   matchCheckpoint,
   parseChecklist,
   taskCheckpoints,
-} from '../../src/domain/checkpoints.js';
+} from '../../src/domain/model/checkpoints.js';
 
 describe('checkpoints of a task', () => {
   it('reads the task text checklist, ticked or not, and skips fenced code', () => {

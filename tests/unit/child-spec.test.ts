@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { childSpec } from '../../src/config/child-spec.js';
 import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
-import type { Config, WorkerSpec } from '../../src/domain/config-types.js';
-import type { CzarRequest } from '../../src/domain/czar-request.js';
+import type { Config, WorkerSpec } from '../../src/domain/model/config-types.js';
+import type { CzarRequest } from '../../src/domain/model/czar-request.js';
 
 /** A fleet of one worker, `p`, on base `main`, resolved as a load would. */
 function fleetConfig(extra = ''): Config {

@@ -6,10 +6,10 @@ import {
   TURN_END_SETTLE_MS,
   TASK_ECHO_MS,
   TURN_START_MS,
-} from '../../src/domain/classify.js';
-import { initialWorker, ownTask, type WorkerModel } from '../../src/domain/model.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
-import type { ReportedState } from '../../src/domain/words.js';
+} from '../../src/domain/policy/classify.js';
+import { initialWorker, ownTask, type WorkerModel } from '../../src/domain/model/model.js';
+import type { ReportObservation } from '../../src/domain/model/observations.js';
+import type { ReportedState } from '../../src/domain/model/words.js';
 import { alivePane, commits, MINUTE, policy, SECOND, spec, T0 } from '../helpers/fleet.js';
 
 const P = policy();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_OPTION, parse, wholeNumberOption } from '../../src/cli/command.js';
-import { isCzarError } from '../../src/domain/errors.js';
+import { isCzarError } from '../../src/domain/model/errors.js';
 
 const pause = { name: 'pause', usage: 'czar pause [worker] [-c czar.yaml]' };
 const log = { name: 'log', usage: 'czar log [worker] [-c czar.yaml] [--json] [-n N]' };

@@ -6,7 +6,7 @@ import {
   MAX_CONTROL_PATH,
   parseSshTarget,
   remoteCommandLine,
-} from '../../src/domain/host-layout.js';
+} from '../../src/domain/model/host-layout.js';
 
 function checked(text: string) {
   return checkConfigText(text, 'czar.yaml');

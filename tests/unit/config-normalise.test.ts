@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { normalise, taskTitle, type NormaliseFacts } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
 import { parseDuration } from '../../src/config/duration.js';
-import type { Config } from '../../src/domain/config-types.js';
+import type { Config } from '../../src/domain/model/config-types.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,8 +4,8 @@ import { checkConfigText } from '../../src/config/validate.js';
 import { configSchema } from '../../src/config/schema.js';
 import { defaultReviewer, writtenReviewOf } from '../../src/config/resolve-review.js';
 import { normalise } from '../../src/config/normalise.js';
-import type { Config } from '../../src/domain/config-types.js';
-import { reviewerNotes } from '../../src/domain/review-text.js';
+import type { Config } from '../../src/domain/model/config-types.js';
+import { reviewerNotes } from '../../src/domain/text/review-text.js';
 
 function problems(text: string): readonly string[] {
   const checked = checkConfigText(text, 'czar.yaml');

@@ -11,8 +11,8 @@ import {
   doorBoxVerdict,
   withMode,
   type BoxEngine,
-} from '../../src/domain/box.js';
-import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/box-network.js';
+} from '../../src/domain/model/box.js';
+import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/model/box-network.js';
 
 function checked(text: string) {
   return checkConfigText(text, 'czar.yaml');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { PredictedConflict } from '../../src/domain/observations.js';
+import type { PredictedConflict } from '../../src/domain/model/observations.js';
 import { alivePane, commits, fleet, MINUTE, observe, only, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const now = T0 + 10 * MINUTE;

@@ -4,9 +4,9 @@ import { stateForHook } from '../../src/agents/hook-events.js';
 import { presetFor } from '../../src/agents/index.js';
 import { copilotRecords, copilotUsageParser, copilotPrompt } from '../../src/agents/copilot/records.js';
 import { copilotResume } from '../../src/agents/copilot/resume.js';
-import { tallyAll } from '../../src/domain/usage-tally.js';
-import type { UsageLine } from '../../src/domain/usage.js';
-import { pasteMarkers, showsPaste } from '../../src/launch/delivery-steps.js';
+import { tallyAll } from '../../src/domain/usage/usage-tally.js';
+import type { UsageLine } from '../../src/domain/usage/usage.js';
+import { pasteMarkers, showsPaste } from '../../src/delivery/delivery-steps.js';
 
 // GitHub Copilot CLI 1.0.102 in a 120x40 pane against the scripted Chat Completions endpoint: its screens, the
 // payloads its plugin hooks got, and a session's events.jsonl (the huge system prompt line left out).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { agentReviewMode, reviewModeOf } from '../../src/agents/index.js';
 import { customReview } from '../../src/agents/custom-review.js';
-import type { AgentCommand } from '../../src/domain/config-types.js';
-import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
+import type { AgentCommand } from '../../src/domain/model/config-types.js';
+import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../src/domain/model/review-verdict.js';
 
 const VERDICT = { verdict: 'request_changes', summary: 'no tests', findings: [{ severity: 'major', text: 'add one' }] };
 const JUDGE: AgentCommand = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { ApiFailure } from '../../src/domain/words.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { ApiFailure } from '../../src/domain/model/words.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import {
   alivePane,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import {
   alivePane,

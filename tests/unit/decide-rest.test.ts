@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Policy } from '../../src/domain/config-types.js';
-import type { FleetModel } from '../../src/domain/model.js';
+import type { Policy } from '../../src/domain/model/config-types.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
+import type { ReportObservation } from '../../src/domain/model/observations.js';
 import {
   alivePane,
   applyShell,

@@ -6,9 +6,9 @@ import { geminiPrompt } from '../../src/agents/gemini/records.js';
 import { opencodePrompt } from '../../src/agents/opencode/records.js';
 import { piPrompt } from '../../src/agents/pi/records.js';
 import { qwenPrompt } from '../../src/agents/qwen/records.js';
-import { promptDifference, type RecordedPrompt } from '../../src/domain/delivery-check.js';
-import type { WorkerModel } from '../../src/domain/model.js';
-import { EMPTY_USAGE } from '../../src/domain/usage.js';
+import { promptDifference, type RecordedPrompt } from '../../src/domain/model/delivery-check.js';
+import type { WorkerModel } from '../../src/domain/model/model.js';
+import { EMPTY_USAGE } from '../../src/domain/usage/usage.js';
 import { fleet, observe, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 
 const fixture = (name: string): string[] =>

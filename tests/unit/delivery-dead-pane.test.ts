@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tmux } from '../../src/adapters/tmux.js';
 import { DEAD_STATUS_GRACE_MS, type PaneInfo } from '../../src/adapters/tmux-words.js';
 import { presetFor } from '../../src/agents/index.js';
-import { Delivery } from '../../src/launch/delivery-pane.js';
+import { Delivery } from '../../src/delivery/delivery-pane.js';
 import { paneInfo } from '../helpers/fleet.js';
 
 const pane = (overrides: Partial<PaneInfo>): PaneInfo =>

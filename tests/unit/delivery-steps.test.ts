@@ -10,7 +10,7 @@ import {
   showsPaste,
   strayAnswerKeys,
   submitStep,
-} from '../../src/launch/delivery-steps.js';
+} from '../../src/delivery/delivery-steps.js';
 
 const screen = (name: string): string =>
   readFileSync(new URL(`../fixtures/screens/${name}.txt`, import.meta.url), 'utf8');

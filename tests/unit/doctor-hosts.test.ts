@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { czarVersion } from '../../src/adapters/package-files.js';
 import { czarCheck } from '../../src/cli/commands/doctor-hosts.js';
-import type { HostSpec } from '../../src/domain/host-layout.js';
+import type { HostSpec } from '../../src/domain/model/host-layout.js';
 
 const host: HostSpec = {
   name: 'gpu1',

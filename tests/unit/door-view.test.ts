@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boxLauncher, doorSpecOf } from '../../src/domain/box-network.js';
-import { doorView, doorViewSchema, peerLines } from '../../src/domain/door-view.js';
+import { boxLauncher, doorSpecOf } from '../../src/domain/model/box-network.js';
+import { doorView, doorViewSchema, peerLines } from '../../src/domain/status/door-view.js';
 import { fixtureStatus } from '../fixtures/fleet-status.js';
 
 describe('the view of the fleet in a boxed worker’s door', () => {

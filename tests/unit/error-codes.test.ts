@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { ERROR_CODES, ERROR_CODE_NAMES, type CzarErrorCode } from '../../src/domain/error-codes.js';
-import { CzarError } from '../../src/domain/errors.js';
+import { ERROR_CODES, ERROR_CODE_NAMES, type CzarErrorCode } from '../../src/domain/model/error-codes.js';
+import { CzarError } from '../../src/domain/model/errors.js';
 
 const DOC = new URL('../../docs/errors.md', import.meta.url);
 

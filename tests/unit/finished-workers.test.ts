@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel, WorkerModel } from '../../src/domain/model.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
+import type { FleetModel, WorkerModel } from '../../src/domain/model/model.js';
+import type { ReportObservation } from '../../src/domain/model/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { ReportedState } from '../../src/domain/words.js';
-import { messageFromPerson } from '../../src/domain/person.js';
-import { taskDelivered } from '../../src/domain/usage.js';
+import type { ReportedState } from '../../src/domain/model/words.js';
+import { messageFromPerson } from '../../src/domain/policy/person.js';
+import { taskDelivered } from '../../src/domain/usage/usage.js';
 import {
   alivePane,
   bonusTask,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
-import { emptyRecord, recordFailed } from '../../src/domain/integration.js';
-import { ownTask } from '../../src/domain/model.js';
+import { emptyRecord, recordFailed } from '../../src/domain/policy/integration-plan.js';
+import { ownTask } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { integrationFixupMessage, restartBrief } from '../../src/launch/prompts.js';
 import { alivePane, commits, fleet, observe, T0 } from '../helpers/fleet.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runsInFleet, type FleetMarks } from '../../src/domain/fleet-membership.js';
+import { runsInFleet, type FleetMarks } from '../../src/domain/model/fleet-membership.js';
 
 // A worker's pane process 100 (it leads session 100) and the czar 200 (its own pane, its own session).
 const marks: FleetMarks = { pids: new Set([100, 200]), folders: ['/w/repo-workers/alpha'] };

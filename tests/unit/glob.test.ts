@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inScope, matchGlob } from '../../src/domain/glob.js';
+import { inScope, matchGlob } from '../../src/domain/model/glob.js';
 
 describe('matchGlob', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderHandoff } from '../../src/domain/handoff-text.js';
-import type { HandoffFacts, WorkerHandoff, SprintMetrics, TaskMetrics } from '../../src/domain/status-schema.js';
+import { renderHandoff } from '../../src/domain/text/handoff-text.js';
+import type { HandoffFacts, WorkerHandoff, SprintMetrics, TaskMetrics } from '../../src/domain/status/status-schema.js';
 
 const at = (second: number): string => new Date(Date.UTC(2025, 0, 1, 10, 0, second)).toISOString();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostStatuses, MAX_HOST_REASON, unreachableHosts } from '../../src/domain/host-status.js';
+import { hostStatuses, MAX_HOST_REASON, unreachableHosts } from '../../src/domain/model/host-status.js';
 
 const workers = [
   { name: 'a1', host: 'gpu1' },

@@ -5,7 +5,7 @@ import {
   parseOffset,
   parseStreamLine,
   reconnectDelayMs,
-} from '../../src/domain/host-stream.js';
+} from '../../src/domain/model/host-stream.js';
 
 describe('host stream lines', () => {
   it('accepts the records czar watch prints', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRecord, recordFailed, recordMerged, type IntegrationRecord } from '../../src/domain/integration.js';
-import { ownTask, type FleetModel } from '../../src/domain/model.js';
-import type { IntegrationObservation } from '../../src/domain/observations.js';
+import {
+  emptyRecord,
+  recordFailed,
+  recordMerged,
+  type IntegrationRecord,
+} from '../../src/domain/policy/integration-plan.js';
+import { ownTask, type FleetModel } from '../../src/domain/model/model.js';
+import type { IntegrationObservation } from '../../src/domain/model/observations.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { integrationSettled } from '../../src/domain/policy/integration.js';

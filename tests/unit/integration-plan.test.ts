@@ -10,14 +10,14 @@ import {
   recordMerged,
   type FailedEntry,
   type IntegrationCandidate,
-} from '../../src/domain/integration.js';
-import { fixupsOwed, fixupTaskId, giveFixup } from '../../src/domain/integration-fixup.js';
-import { currentTask, type FleetModel } from '../../src/domain/model.js';
+} from '../../src/domain/policy/integration-plan.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from '../../src/domain/policy/integration-fixup.js';
+import { currentTask, type FleetModel } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderIntegrationFixup } from '../../src/domain/prompt-text.js';
-import { TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/prompt-template.js';
+import { renderIntegrationFixup } from '../../src/domain/text/prompt-text.js';
+import { TEMPLATE_FILES, type PromptTemplates } from '../../src/domain/text/prompt-template.js';
 import { alivePane, commits, fleet, observe, spec, T0, worker } from '../helpers/fleet.js';
 
 const promptsDir = path.resolve(import.meta.dirname, '../../prompts');

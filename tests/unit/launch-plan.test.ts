@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config, WorkerSpec } from '../../src/domain/config-types.js';
+import type { Config, WorkerSpec } from '../../src/domain/model/config-types.js';
 import { describePlan, planLaunch, planWorker, type LaunchFacts } from '../../src/launch/plan.js';
 import { policy, spec } from '../helpers/fleet.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckSpec } from '../../src/domain/config-types.js';
+import type { CheckSpec } from '../../src/domain/model/config-types.js';
 import {
   BRIEF_WORDS,
   creditOf,
@@ -12,9 +12,9 @@ import {
   type Lesson,
 } from '../../src/domain/learning/lesson.js';
 import type { Outcome } from '../../src/domain/learning/outcome.js';
-import type { FleetModel } from '../../src/domain/model.js';
-import { taskDelivered } from '../../src/domain/usage.js';
-import { renderBonus, renderPrompt } from '../../src/domain/prompt-text.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import { taskDelivered } from '../../src/domain/usage/usage.js';
+import { renderBonus, renderPrompt } from '../../src/domain/text/prompt-text.js';
 import { outcome, REPO } from '../helpers/learning.js';
 import {
   alivePane,

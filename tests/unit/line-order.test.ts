@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineOrder } from '../../src/supervisor/line-order.js';
+import { LineOrder } from '../../src/supervisor/sources/line-order.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** An apply that finishes when the test says so, and records when it started and ended. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/metrics.js';
-import type { FleetEvent } from '../../src/domain/words.js';
-import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/status/metrics.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
+import type { FleetStatus, WorkerStatus } from '../../src/domain/status/status-schema.js';
 import { statsLines } from '../../src/cli/commands/stats.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { needsYou } from '../../src/domain/needs-you.js';
-import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
+import { needsYou } from '../../src/domain/status/needs-you.js';
+import type { FleetStatus, WorkerStatus } from '../../src/domain/status/status-schema.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 

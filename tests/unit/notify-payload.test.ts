@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notifyPayload } from '../../src/domain/notify.js';
+import { notifyPayload } from '../../src/domain/text/notify.js';
 
 describe('notifyPayload', () => {
   it('shows control characters in the summary and reason as symbols: a notify command puts them in front of a person', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckSpec } from '../../src/domain/config-types.js';
+import type { CheckSpec } from '../../src/domain/model/config-types.js';
 import { fileAreas, parseOutcome, taskKind, type Outcome } from '../../src/domain/learning/outcome.js';
 import { keptOutcomes, latestOutcomes } from '../../src/domain/learning/learning.js';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { CheckRunObservation } from '../../src/domain/observations.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { CheckRunObservation } from '../../src/domain/model/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { alivePane, branchAt, doneReport, fleet, MINUTE, observe, only, spec, T0, tick } from '../helpers/fleet.js';
 

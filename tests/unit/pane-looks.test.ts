@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SCREEN_LOOK_MS, paneLooks, type LookFacts } from '../../src/supervisor/pane-looks.js';
-import { sweepEveryMs } from '../../src/supervisor/pass-clock.js';
+import { SCREEN_LOOK_MS, paneLooks, type LookFacts } from '../../src/supervisor/sources/pane-screens.js';
+import { sweepEveryMs } from '../../src/supervisor/loop/pass-clock.js';
 
 const PANE_SWEEP_MS = sweepEveryMs(20);
 

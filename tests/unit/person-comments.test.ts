@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { commentParts, renderComments } from '../../src/domain/comments.js';
-import type { CheckSpec } from '../../src/domain/config-types.js';
-import type { CzarRequest } from '../../src/domain/czar-request.js';
-import type { FleetModel } from '../../src/domain/model.js';
+import { commentParts, renderComments } from '../../src/domain/policy/person-comments.js';
+import type { CheckSpec } from '../../src/domain/model/config-types.js';
+import type { CzarRequest } from '../../src/domain/model/czar-request.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
 
 import type { Action } from '../../src/domain/policy/actions.js';
-import { fleetStatus } from '../../src/domain/status-render.js';
+import { fleetStatus } from '../../src/domain/status/status-render.js';
 import { alivePane, branchAt, doneReport, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 const CHECKS: readonly CheckSpec[] = [{ name: 'test', run: 'npm test', timeoutMs: 60_000 }];

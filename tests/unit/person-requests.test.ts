@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CzarRequest } from '../../src/domain/czar-request.js';
-import { ownTask, type FleetModel } from '../../src/domain/model.js';
+import type { CzarRequest } from '../../src/domain/model/czar-request.js';
+import { ownTask, type FleetModel } from '../../src/domain/model/model.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { alivePane, bonusTask, fleet, observe, policy, spec, T0, worker } from '../helpers/fleet.js';

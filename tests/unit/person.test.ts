@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../../src/domain/person.js';
+import { bonusByPerson, notStartedYet, restartByPerson, setAutonomy } from '../../src/domain/policy/person.js';
 import { bonusTask, fleet, observe, spec, T0 } from '../helpers/fleet.js';
-import { ownTask } from '../../src/domain/model.js';
+import { ownTask } from '../../src/domain/model/model.js';
 
 describe("a person's requests", () => {
   const base = fleet([spec('a'), spec('b')], { queue: [bonusTask('b1'), bonusTask('b2')] });

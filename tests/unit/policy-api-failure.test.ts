@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyWithReason } from '../../src/domain/classify.js';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
+import { classifyWithReason } from '../../src/domain/policy/classify.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { ReportObservation } from '../../src/domain/model/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import type { ApiFailure } from '../../src/domain/words.js';
+import type { ApiFailure } from '../../src/domain/model/words.js';
 import { alivePane, fleet, MINUTE, observe, policy, SECOND, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 /** The report Claude Code's StopFailure hook leaves: an idle turn end that carries the failure. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { ReportObservation } from '../../src/domain/observations.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { ReportObservation } from '../../src/domain/model/observations.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import type { Action } from '../../src/domain/policy/actions.js';
-import type { ReportedState } from '../../src/domain/words.js';
+import type { ReportedState } from '../../src/domain/model/words.js';
 import {
   alivePane,
   bonusTask,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOfModels, DEFAULT_PRICES, priceOf, withOverrides } from '../../src/domain/prices.js';
+import { costOfModels, DEFAULT_PRICES, priceOf, withOverrides } from '../../src/domain/usage/prices.js';
 
 describe('prices', () => {
   it('finds a dated model name by its longest listed prefix', () => {

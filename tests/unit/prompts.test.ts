@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CzarError } from '../../src/domain/errors.js';
-import type { DeliverySummary, GivenTask } from '../../src/domain/model.js';
+import { CzarError } from '../../src/domain/model/errors.js';
+import type { DeliverySummary, GivenTask } from '../../src/domain/model/model.js';
 import {
   renderBonus,
   renderDependencyReady,
@@ -10,9 +10,9 @@ import {
   renderRebrief,
   renderRestarted,
   type PromptParts,
-} from '../../src/domain/prompt-text.js';
-import { renderConflict, renderFixup, renderNudge, renderRealign } from '../../src/domain/supervision-text.js';
-import { fill, type WorkerPlace } from '../../src/domain/prompt-template.js';
+} from '../../src/domain/text/prompt-text.js';
+import { renderConflict, renderFixup, renderNudge, renderRealign } from '../../src/domain/text/supervision-text.js';
+import { fill, type WorkerPlace } from '../../src/domain/text/prompt-template.js';
 import { bonusTask } from '../helpers/fleet.js';
 import { PROMPTS_DIR, TEMPLATES } from '../helpers/templates.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeReport, type WorkerReport } from '../../src/domain/report-schema.js';
+import { mergeReport, type WorkerReport } from '../../src/domain/model/report-schema.js';
 
 const at = '2026-11-22T10:00:00.000Z';
 const done: WorkerReport = { worker: 'w', state: 'done', note: 'all in', at, source: 'cli', seq: 4 };

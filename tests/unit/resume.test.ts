@@ -7,7 +7,7 @@ import { opencodeResume } from '../../src/agents/opencode/resume.js';
 import { piResume } from '../../src/agents/pi/resume.js';
 import { qwenResume } from '../../src/agents/qwen/resume.js';
 import type { AgentResume } from '../../src/agents/resume.js';
-import { restartStart, type RecordedConversation, type RestartFacts } from '../../src/domain/resume.js';
+import { restartStart, type RecordedConversation, type RestartFacts } from '../../src/domain/model/resume.js';
 
 const TASK = 'Write the greeting and commit it.\nRUN: echo hello > hello.txt';
 const WORKTREE = '/work/trees/greeter';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reviewModeOf } from '../../src/agents/index.js';
 import { jsonObjectIn } from '../../src/agents/verdict-text.js';
-import type { AgentCommand } from '../../src/domain/config-types.js';
-import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
+import type { AgentCommand } from '../../src/domain/model/config-types.js';
+import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../src/domain/model/review-verdict.js';
 
 const VERDICT = { verdict: 'approve', summary: 'Fine.', findings: [] };
 

@@ -6,8 +6,8 @@ import {
   renderReviewPrompt,
   REVIEW_PROMPT_BYTES,
   type ReviewPromptFacts,
-} from '../../src/domain/review-prompt.js';
-import { MAX_TASK_BYTES } from '../../src/domain/limits.js';
+} from '../../src/domain/text/review-prompt.js';
+import { MAX_TASK_BYTES } from '../../src/domain/model/limits.js';
 
 const part = (file: string, lines: number): string =>
   `diff --git a/${file} b/${file}\n--- a/${file}\n+++ b/${file}\n@@ -0,0 +1,${lines} @@\n${'+x\n'.repeat(lines)}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReviewSpec } from '../../src/domain/config-types.js';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { ReviewObservation } from '../../src/domain/observations.js';
+import type { ReviewSpec } from '../../src/domain/model/config-types.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { ReviewObservation } from '../../src/domain/model/observations.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import {

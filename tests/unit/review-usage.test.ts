@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { reviewModeOf } from '../../src/agents/index.js';
-import { checkBudgets, workerSpend } from '../../src/domain/budget.js';
-import { sprintMetrics, EMPTY_TALLY } from '../../src/domain/metrics.js';
-import { reviewSpendEntries, type ReviewUsage } from '../../src/domain/review-usage.js';
-import { fleetStatus } from '../../src/domain/status-render.js';
+import { checkBudgets, workerSpend } from '../../src/domain/policy/budget.js';
+import { sprintMetrics, EMPTY_TALLY } from '../../src/domain/status/metrics.js';
+import { reviewSpendEntries, type ReviewUsage } from '../../src/domain/usage/review-usage.js';
+import { fleetStatus } from '../../src/domain/status/status-render.js';
 import { simReviewAnswer } from '../../src/sim/review.js';
 import { fleet, observe, policy, spec, T0, tick, worker } from '../helpers/fleet.js';
 

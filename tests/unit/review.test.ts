@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { ReviewObservation } from '../../src/domain/observations.js';
-import type { CheckSpec, ReviewSpec } from '../../src/domain/config-types.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { ReviewObservation } from '../../src/domain/model/observations.js';
+import type { CheckSpec, ReviewSpec } from '../../src/domain/model/config-types.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { reviewState } from '../../src/domain/review.js';
-import { reviewerNotes } from '../../src/domain/review-text.js';
-import { boundDiff } from '../../src/domain/review-prompt.js';
+import { reviewState } from '../../src/domain/policy/review.js';
+import { reviewerNotes } from '../../src/domain/text/review-text.js';
+import { boundDiff } from '../../src/domain/text/review-prompt.js';
 import {
   alivePane,
   bonusTask,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutraliseControls, visible, visibleLines, visibleStrings } from '../../src/domain/sanitize.js';
+import { neutraliseControls, visible, visibleLines, visibleStrings } from '../../src/domain/model/sanitize.js';
 
 describe('neutraliseControls', () => {
   it('turns CRLF and lone CR into LF', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reviewModeOf } from '../../src/agents/index.js';
-import { ReviewVerdictSchema } from '../../src/domain/review-verdict.js';
+import { ReviewVerdictSchema } from '../../src/domain/model/review-verdict.js';
 import { defaultDirectives, parseDirectives } from '../../src/sim/directives.js';
 import { simReviewAnswer } from '../../src/sim/review.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CzarRequest } from '../../src/domain/czar-request.js';
-import { ownTask, type FleetModel } from '../../src/domain/model.js';
+import type { CzarRequest } from '../../src/domain/model/czar-request.js';
+import { ownTask, type FleetModel } from '../../src/domain/model/model.js';
 import type { Action } from '../../src/domain/policy/actions.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { candidatesOf } from '../../src/domain/integration.js';
-import type { WorkerSpec } from '../../src/domain/config-types.js';
+import { candidatesOf } from '../../src/domain/policy/integration-plan.js';
+import type { WorkerSpec } from '../../src/domain/model/config-types.js';
 import { alivePane, branchAt, doneReport, fleet, observe, policy, spec, T0, worker } from '../helpers/fleet.js';
 
 /** Worker `p` at work on its own task, with the given spawn limits. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fleetStatus, withCzarLiveness } from '../../src/domain/status-render.js';
-import { FleetStatusSchema, statusJsonSchema } from '../../src/domain/status-schema.js';
+import { fleetStatus, withCzarLiveness } from '../../src/domain/status/status-render.js';
+import { FleetStatusSchema, statusJsonSchema } from '../../src/domain/status/status-schema.js';
 import { fixtureStatus as sampleStatus } from '../fixtures/fleet-status.js';
 import { fleet, policy, spec } from '../helpers/fleet.js';
 

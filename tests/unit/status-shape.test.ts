@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeStatus } from '../../src/domain/status-shape.js';
-import { FleetStatusSchema } from '../../src/domain/status-schema.js';
+import { looksLikeStatus } from '../../src/domain/status/status-shape.js';
+import { FleetStatusSchema } from '../../src/domain/status/status-schema.js';
 import { fixtureStatus } from '../fixtures/fleet-status.js';
 
 describe('looksLikeStatus: the quick check of a live czar status file', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/metrics.js';
-import type { FleetModel } from '../../src/domain/model.js';
-import { fleetStatus, type StatusExtras } from '../../src/domain/status-render.js';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
-import { statusPieces, withUpdatedAt } from '../../src/domain/status-text.js';
-import type { FleetEvent } from '../../src/domain/words.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../src/domain/status/metrics.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import { fleetStatus, type StatusExtras } from '../../src/domain/status/status-render.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
+import { statusPieces, withUpdatedAt } from '../../src/domain/status/status-text.js';
+import type { FleetEvent } from '../../src/domain/model/words.js';
 import { alivePane, commits, fleet, observe, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 
 /** What the czar writes: the pieces one after another. */

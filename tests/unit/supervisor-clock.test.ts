@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { clockEveryMs, sweepEveryMs } from '../../src/supervisor/pass-clock.js';
-import { SettledDecision } from '../../src/supervisor/settled-decision.js';
+import { clockEveryMs, sweepEveryMs } from '../../src/supervisor/loop/pass-clock.js';
+import { SettledDecision } from '../../src/supervisor/loop/settled-decision.js';
 import { fleet, SECOND, spec, T0, tick } from '../helpers/fleet.js';
 
 describe('the clock of a quiet czar', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastBracketedPasteMode } from '../../src/domain/terminal-modes.js';
+import { lastBracketedPasteMode } from '../../src/domain/model/terminal-modes.js';
 
 describe('lastBracketedPasteMode', () => {
   it("reads the last bracketed paste switch in a program's output, alone or in a combined list", () => {

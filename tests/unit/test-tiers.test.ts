@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import config from '../../vitest.config.js';
-import { matchGlob } from '../../src/domain/glob.js';
+import { matchGlob } from '../../src/domain/model/glob.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const testFiles = readdirSync(path.join(root, 'tests'), { recursive: true, encoding: 'utf8' })

@@ -6,8 +6,8 @@ import { geminiUsageParser } from '../../src/agents/gemini/records.js';
 import { opencodeRecords, opencodeUsageParser } from '../../src/agents/opencode/records.js';
 import { piUsageParser } from '../../src/agents/pi/records.js';
 import { qwenUsageParser } from '../../src/agents/qwen/records.js';
-import { tallyAll, UsageTally } from '../../src/domain/usage-tally.js';
-import type { UsageFormat, UsageLine } from '../../src/domain/usage.js';
+import { tallyAll, UsageTally } from '../../src/domain/usage/usage-tally.js';
+import type { UsageFormat, UsageLine } from '../../src/domain/usage/usage.js';
 
 // Real records, captured from Claude Code 2.1.197, Codex 0.169.0 and Gemini CLI 0.61.0 run against a local model
 // server that answered request n with known usage (Claude: input 1000+n, output 50+n, cache write 200+n, cache read

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fleetStatus } from '../../src/domain/status-render.js';
+import { fleetStatus } from '../../src/domain/status/status-render.js';
 import { fleet, observe, policy, spec, T0, tick } from '../helpers/fleet.js';
 
 const HOUR = 3_600_000;

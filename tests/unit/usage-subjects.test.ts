@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { taskDelivered } from '../../src/domain/usage.js';
-import { UsageSubjects } from '../../src/supervisor/usage-source.js';
+import { taskDelivered } from '../../src/domain/usage/usage.js';
+import { UsageSubjects } from '../../src/supervisor/sources/usage.js';
 import { bonusTask, fleet, MINUTE, observe, spec, T0, tick, worker } from '../helpers/fleet.js';
 
 describe('usage subjects', () => {

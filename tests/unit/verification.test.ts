@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetModel } from '../../src/domain/model.js';
-import type { CheckRunObservation } from '../../src/domain/observations.js';
-import { emptyRecord } from '../../src/domain/integration.js';
-import { giveFixup } from '../../src/domain/integration-fixup.js';
+import type { FleetModel } from '../../src/domain/model/model.js';
+import type { CheckRunObservation } from '../../src/domain/model/observations.js';
+import { emptyRecord } from '../../src/domain/policy/integration-plan.js';
+import { giveFixup } from '../../src/domain/policy/integration-fixup.js';
 import { decide } from '../../src/domain/policy/decide.js';
-import { sprintOver } from '../../src/domain/status-render.js';
-import type { CheckSpec } from '../../src/domain/config-types.js';
-import { checkKey, keptRun, type CheckVerdict } from '../../src/domain/verification.js';
+import { sprintOver } from '../../src/domain/status/status-render.js';
+import type { CheckSpec } from '../../src/domain/model/config-types.js';
+import { checkKey, keptRun, type CheckVerdict } from '../../src/domain/policy/verification.js';
 import {
   alivePane,
   bonusTask,

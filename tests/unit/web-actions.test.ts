@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, parseAction, type WebAction } from '../../src/web/actions.js';
-import type { FleetStatus } from '../../src/domain/status-schema.js';
+import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 
 // Refusals come before the request queue, so no czar is needed to answer them.
 const fleet = {

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { AgentCommand } from '../../domain/config-types.js';
-import { jsonObject } from '../../domain/usage.js';
+import type { AgentCommand } from '../../domain/model/config-types.js';
+import { jsonObject } from '../../domain/usage/usage.js';
 import {
   reviewCallOf,
   type ReviewCall,

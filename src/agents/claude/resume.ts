@@ -1,4 +1,4 @@
-import { jsonObject } from '../../domain/usage.js';
+import { jsonObject } from '../../domain/usage/usage.js';
 import type { AgentResume } from '../resume.js';
 
 /**

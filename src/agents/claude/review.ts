@@ -1,5 +1,5 @@
-import type { AgentCommand } from '../../domain/config-types.js';
-import { count, field, jsonObject, modelName } from '../../domain/usage.js';
+import type { AgentCommand } from '../../domain/model/config-types.js';
+import { count, field, jsonObject, modelName } from '../../domain/usage/usage.js';
 import {
   reviewCallOf,
   type ReviewCall,

@@ -9,7 +9,7 @@ import {
   recordTime,
   type ParsedLine,
   type UsageParser,
-} from '../../domain/usage.js';
+} from '../../domain/usage/usage.js';
 
 /**
  * Codex CLI rollout lines (measured with 0.169.0): `event_msg` lines of type `token_count` carry

@@ -1,4 +1,4 @@
-import { field, jsonObject } from '../../domain/usage.js';
+import { field, jsonObject } from '../../domain/usage/usage.js';
 import type { AgentResume } from '../resume.js';
 
 /**

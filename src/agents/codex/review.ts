@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { AgentCommand } from '../../domain/config-types.js';
-import { REVIEW_SEVERITIES } from '../../domain/words.js';
-import { count, field, jsonObject } from '../../domain/usage.js';
+import type { AgentCommand } from '../../domain/model/config-types.js';
+import { REVIEW_SEVERITIES } from '../../domain/model/words.js';
+import { count, field, jsonObject } from '../../domain/usage/usage.js';
 import {
   reviewCallOf,
   type ReviewCall,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { prompt, type PromptParser } from '../recorded-prompts.js';
 import type { AgentRecords, RecordContext } from '../usage-records.js';
-import { count, field, jsonObject, type TokenCounts, type UsageParser } from '../../domain/usage.js';
+import { count, field, jsonObject, type TokenCounts, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
 /**

@@ -1,7 +1,7 @@
 import { failureDetail, kindOfText } from '../api-errors.js';
 import type { Signals } from '../signals.js';
-import type { ApiFailure } from '../../domain/words.js';
-import { jsonObject } from '../../domain/usage.js';
+import type { ApiFailure } from '../../domain/model/words.js';
+import { jsonObject } from '../../domain/usage/usage.js';
 
 /**
  * GitHub Copilot CLI 1.0.102 through its plugin hooks (measured): `userPromptSubmitted` opens a turn and `agentStop`

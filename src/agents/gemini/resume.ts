@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { jsonObject } from '../../domain/usage.js';
+import { jsonObject } from '../../domain/usage/usage.js';
 import type { AgentResume } from '../resume.js';
 
 /**

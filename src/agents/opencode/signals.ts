@@ -1,6 +1,6 @@
 import { failureDetail, kindOfStatus, kindOfText } from '../api-errors.js';
 import type { Signals } from '../signals.js';
-import type { ApiFailure } from '../../domain/words.js';
+import type { ApiFailure } from '../../domain/model/words.js';
 
 /**
  * OpenCode 1.18.33 through czar's plugin (`bin/czar-opencode-plugin.js`): a turn opens when its session turns busy

@@ -1,4 +1,4 @@
-import { count, field, modelName, ZERO_TOKENS } from '../../domain/usage.js';
+import { count, field, modelName, ZERO_TOKENS } from '../../domain/usage/usage.js';
 import { SIM_USAGE_KEY } from '../../sim/review.js';
 import type { ReviewMode } from '../review-call.js';
 

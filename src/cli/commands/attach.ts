@@ -1,6 +1,6 @@
 import { placeOf } from '../../fleet/place.js';
-import { CzarError } from '../../domain/errors.js';
-import { CZAR_SESSION } from '../../domain/paths.js';
+import { CzarError } from '../../domain/model/errors.js';
+import { CZAR_SESSION } from '../../domain/model/paths.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { attachTo } from '../person-actions.js';

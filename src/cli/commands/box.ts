@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { runFleetDoor } from '../../adapters/fleet-door.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { type Command } from '../command.js';
 
 /** The fleet's network door (see `adapters/fleet-door.ts`): started by czar, once for every boxed worker. */

@@ -1,4 +1,4 @@
-import { budgetUsd, MAX_BUDGET_USD } from '../../domain/czar-request.js';
+import { budgetUsd, MAX_BUDGET_USD } from '../../domain/model/czar-request.js';
 import { CONFIG_OPTION, outOfRange, parse, usageError, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { requestOrThrow } from '../person-actions.js';

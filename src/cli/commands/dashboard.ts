@@ -1,7 +1,7 @@
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { showAllDashboards, showDashboard } from '../follow.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 
 export const dashboardCommand: Command = {
   name: 'dashboard',

@@ -1,7 +1,7 @@
 import { run } from '../../adapters/process.js';
 import { presetOf } from '../../agents/index.js';
-import type { AgentCommand } from '../../domain/config-types.js';
-import { visible } from '../../domain/sanitize.js';
+import type { AgentCommand } from '../../domain/model/config-types.js';
+import { visible } from '../../domain/model/sanitize.js';
 import type { Check } from './doctor-checks.js';
 
 /** Long enough for a first start that unpacks a native binary (GitHub Copilot CLI: 235 MB, measured). */

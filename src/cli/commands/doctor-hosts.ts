@@ -1,13 +1,13 @@
 import { remoteUrl } from '../../adapters/host-git.js';
 import { czarVersion } from '../../adapters/package-files.js';
 import { SshConnection } from '../../adapters/ssh.js';
-import { isCzarError } from '../../domain/errors.js';
-import type { HostSpec } from '../../domain/host-layout.js';
+import { isCzarError } from '../../domain/model/errors.js';
+import type { HostSpec } from '../../domain/model/host-layout.js';
 import * as z from 'zod';
 import { jsonIn } from '../../adapters/state-files.js';
-import { boxVerdict, type BoxEngine } from '../../domain/box.js';
-import type { Config, WorkerSpec } from '../../domain/config-types.js';
-import { visible } from '../../domain/sanitize.js';
+import { boxVerdict, type BoxEngine } from '../../domain/model/box.js';
+import type { Config, WorkerSpec } from '../../domain/model/config-types.js';
+import { visible } from '../../domain/model/sanitize.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 
 /** A remote command that hangs (a host asking for something) must not hang doctor. */

@@ -5,7 +5,7 @@ import { cleanEnv, spawnDetached } from '../../adapters/process.js';
 import { removePrivateAgentFiles } from '../../adapters/private-files.js';
 import { clearSprintState, removeOrphanedTemps } from '../../adapters/state-files.js';
 import { acquireLock, liveLockHolder } from '../../adapters/lock-file.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { hostsNotStoppedError, stopHosts } from '../../launch/hosts-down.js';
 import { purgeFleet } from '../../launch/purge.js';
 import { stopFleetServer } from '../../fleet/server-stop.js';

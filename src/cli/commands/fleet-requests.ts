@@ -1,6 +1,6 @@
 import { readTextFile, type TextFileProblem } from '../../adapters/text-file.js';
-import { CzarError } from '../../domain/errors.js';
-import { MAX_TASK_BYTES } from '../../domain/limits.js';
+import { CzarError } from '../../domain/model/errors.js';
+import { MAX_TASK_BYTES } from '../../domain/model/limits.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom, requireWorker } from '../context.js';
 import { requestOrThrow } from '../person-actions.js';

@@ -1,5 +1,5 @@
 import { learningDir, outcomesFile, readRecord, writeRecordLines } from '../../adapters/learning-files.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { parseOutcome } from '../../domain/learning/outcome.js';
 import { parse, type Command } from '../command.js';
 import { out } from '../output.js';

@@ -1,8 +1,8 @@
 import { czarVersion } from '../../adapters/package-files.js';
 import { jsonIn } from '../../adapters/state-files.js';
-import { CzarError } from '../../domain/errors.js';
-import { hostPrepareSpecSchema, type HostPrepareAnswer } from '../../domain/host-prepare.js';
-import { prepareHere, refusalOf } from '../../launch/host-side-prepare.js';
+import { CzarError } from '../../domain/model/errors.js';
+import { hostPrepareSpecSchema, type HostPrepareAnswer } from '../../domain/model/host-prepare.js';
+import { prepareHere, refusalOf } from '../../host-side/prepare.js';
 import { parse, type Command } from '../command.js';
 import { json, out } from '../output.js';
 import { readStdin } from '../stdin.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isFolder, pathExists, writeTextFile } from '../../adapters/file-system.js';
 import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../config/schema-fields.js';
 import { initTemplate } from '../../config/template.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { parse, usageError, type Command } from '../command.js';
 import { out } from '../output.js';
 

@@ -6,10 +6,10 @@ import {
   readRecord,
   writeRecordLines,
 } from '../../adapters/learning-files.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { creditOf, lessonLine, parseLesson, stoppedHelping } from '../../domain/learning/lesson.js';
-import { visible } from '../../domain/sanitize.js';
-import { skippedWarning } from '../../supervisor/learning-record.js';
+import { visible } from '../../domain/model/sanitize.js';
+import { skippedWarning } from '../../supervisor/effects/learning-record.js';
 import { parse, type Command } from '../command.js';
 import { err, json, out } from '../output.js';
 

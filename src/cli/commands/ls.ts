@@ -1,8 +1,8 @@
 import { listRegistered } from '../../adapters/registry.js';
 import { readStatusFile } from '../../adapters/state-files.js';
-import { needsYou } from '../../domain/needs-you.js';
-import { statePaths } from '../../domain/paths.js';
-import { visible } from '../../domain/sanitize.js';
+import { needsYou } from '../../domain/status/needs-you.js';
+import { statePaths } from '../../domain/model/paths.js';
+import { visible } from '../../domain/model/sanitize.js';
 import { parse, type Command } from '../command.js';
 import { out } from '../output.js';
 

@@ -1,6 +1,6 @@
 import { readJson, readStatusFile } from '../../adapters/state-files.js';
-import { doorViewFile } from '../../domain/paths.js';
-import { doorView, doorViewSchema, peerLines, startingView, type DoorView } from '../../domain/door-view.js';
+import { doorViewFile } from '../../domain/model/paths.js';
+import { doorView, doorViewSchema, peerLines, startingView, type DoorView } from '../../domain/status/door-view.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom, requireRunningFleet } from '../context.js';
 import { json, out, outRow } from '../output.js';

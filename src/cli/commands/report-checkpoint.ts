@@ -2,13 +2,13 @@ import { isAncestor, revParse } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
 import { findConfig } from '../../config/find.js';
 import { loadConfig } from '../../config/load.js';
-import { matchCheckpoint } from '../../domain/checkpoints.js';
-import { doorViewSchema } from '../../domain/door-view.js';
-import { visible } from '../../domain/sanitize.js';
+import { matchCheckpoint } from '../../domain/model/checkpoints.js';
+import { doorViewSchema } from '../../domain/status/door-view.js';
+import { visible } from '../../domain/model/sanitize.js';
 import { readChildren, withChildren } from '../../fleet/children.js';
-import { CzarError } from '../../domain/errors.js';
-import { doorViewFile, statePaths } from '../../domain/paths.js';
-import type { FleetStatus } from '../../domain/status-schema.js';
+import { CzarError } from '../../domain/model/errors.js';
+import { doorViewFile, statePaths } from '../../domain/model/paths.js';
+import type { FleetStatus } from '../../domain/status/status-schema.js';
 
 /** A checkpoint as `czar report --checkpoint` writes it into the worker's report. */
 export interface ReportedCheckpoint {

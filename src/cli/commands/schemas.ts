@@ -2,7 +2,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../adapters/package-files.js';
 import { writeAtomic } from '../../adapters/state-files.js';
 import { configJsonSchema } from '../../config/json-schema.js';
-import { statusJsonSchema } from '../../domain/status-schema.js';
+import { statusJsonSchema } from '../../domain/status/status-schema.js';
 import { parse, type Command } from '../command.js';
 import { out } from '../output.js';
 

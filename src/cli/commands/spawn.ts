@@ -1,8 +1,8 @@
 import { PROOF_VARIABLE, signWithProof } from '../../adapters/worker-proof.js';
-import { CzarError } from '../../domain/errors.js';
-import { statePaths } from '../../domain/paths.js';
+import { CzarError } from '../../domain/model/errors.js';
+import { statePaths } from '../../domain/model/paths.js';
 import { askCzar } from '../../fleet/requests.js';
-import { signedText, type CzarRequest, type CzarRequestBody } from '../../domain/czar-request.js';
+import { signedText, type CzarRequest, type CzarRequestBody } from '../../domain/model/czar-request.js';
 import { CONFIG_OPTION, parse, usageError, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';

@@ -1,7 +1,7 @@
 import { learningDir, readOutcomes, repositoryIdentity } from '../../adapters/learning-files.js';
 import { topLevel } from '../../adapters/git.js';
 import { agentStats, agentTableLines } from '../../domain/learning/agent-stats.js';
-import { skippedWarning } from '../../supervisor/learning-record.js';
+import { skippedWarning } from '../../supervisor/effects/learning-record.js';
 import { err, json, out } from '../output.js';
 
 /**

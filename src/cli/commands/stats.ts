@@ -1,13 +1,13 @@
 import { readEventsFrom, readJson } from '../../adapters/state-files.js';
-import { CzarError } from '../../domain/errors.js';
-import { reviewLine } from '../../domain/review-text.js';
-import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../domain/metrics.js';
-import type { SprintMetrics, FleetStatus } from '../../domain/status-schema.js';
-import { sprintSummary, TASK_COLUMNS, taskCells } from '../../domain/metrics-text.js';
+import { CzarError } from '../../domain/model/errors.js';
+import { reviewLine } from '../../domain/text/review-text.js';
+import { EMPTY_TALLY, sprintMetrics, tallyEvents } from '../../domain/status/metrics.js';
+import type { SprintMetrics, FleetStatus } from '../../domain/status/status-schema.js';
+import { sprintSummary, TASK_COLUMNS, taskCells } from '../../domain/text/metrics-text.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { fleetFrom } from '../context.js';
 import { out } from '../output.js';
-import { formatTokens, formatUsd } from '../../domain/units.js';
+import { formatTokens, formatUsd } from '../../domain/model/units.js';
 import { printAgentStats } from './stats-agents.js';
 
 export const statsCommand: Command = {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { readLiveStatusFile, readStatusFile } from '../../adapters/state-files.js';
-import { CzarError } from '../../domain/errors.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { czarOfConfig, liveCzarPid } from '../../fleet/requests.js';
-import type { FleetStatus, WorkerStatus } from '../../domain/status-schema.js';
+import type { FleetStatus, WorkerStatus } from '../../domain/status/status-schema.js';
 import { CONFIG_OPTION, parse, type Command } from '../command.js';
 import { findConfig } from '../../config/find.js';
-import { statePaths } from '../../domain/paths.js';
+import { statePaths } from '../../domain/model/paths.js';
 import { json, out, outRow } from '../output.js';
 import { freeSpace } from '../../adapters/file-system.js';
 
@@ -52,7 +52,7 @@ async function readFleetStatus(configOption: string | undefined): Promise<{ stat
     );
   }
   // The renderer loads zod (through the checkpoint and usage shapes): only the long way pays for it.
-  const { withCzarLiveness } = await import('../../domain/status-render.js');
+  const { withCzarLiveness } = await import('../../domain/status/status-render.js');
   return { status: withCzarLiveness(written, (await liveCzarPid(paths)) !== undefined), stateDir: paths.root };
 }
 

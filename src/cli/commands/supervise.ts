@@ -23,7 +23,7 @@ export const superviseCommand: Command = {
     // The launch's id is for this czar alone: the checks it runs do not inherit it.
     const launchId = process.env[LAUNCH_ID_VARIABLE];
     delete process.env[LAUNCH_ID_VARIABLE];
-    const { Supervisor } = await import('../../supervisor/supervisor.js');
+    const { Supervisor } = await import('../../supervisor/loop/supervisor.js');
     const supervisor = new Supervisor(fleet);
     let code = 0;
     let stopping = false;

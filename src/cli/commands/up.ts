@@ -1,4 +1,4 @@
-import type { FleetEvent } from '../../domain/words.js';
+import type { FleetEvent } from '../../domain/model/words.js';
 import { launch } from '../../launch/up-sequence.js';
 import { routeWorkers } from '../../launch/route-workers.js';
 import { briefLessons } from '../../launch/brief-lessons.js';

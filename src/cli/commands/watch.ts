@@ -1,6 +1,6 @@
 import { czarVersion } from '../../adapters/package-files.js';
-import { parseOffset, type StreamLine } from '../../domain/host-stream.js';
-import { streamStateDir } from '../../supervisor/host-side-stream.js';
+import { parseOffset, type StreamLine } from '../../domain/model/host-stream.js';
+import { streamStateDir } from '../../host-side/stream.js';
 import { parse, usageError, type Command } from '../command.js';
 
 /**

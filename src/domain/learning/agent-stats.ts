@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { AgentStatsSchema } from '../status-agents-schema.js';
+import type { AgentStatsSchema } from '../status/status-agents-schema.js';
 import type { Outcome } from './outcome.js';
 import type { Learning } from './learning.js';
 

@@ -1,6 +1,6 @@
-import type { CheckFailure } from '../observations.js';
-import type { ReviewFinding } from '../review-verdict.js';
-import { fenced, visible } from '../sanitize.js';
+import type { CheckFailure } from '../model/observations.js';
+import type { ReviewFinding } from '../model/review-verdict.js';
+import { fenced, visible } from '../model/sanitize.js';
 
 /**
  * What a task handed over to another agent carries: what the agent before it tried and what failed, in the

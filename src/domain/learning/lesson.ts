@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { fenced } from '../sanitize.js';
+import { fenced } from '../model/sanitize.js';
 import type { Outcome } from './outcome.js';
 import { latestById, parseRecordLine } from './record-line.js';
 import { LESSON_CHARS, LESSON_SOURCES, type LessonSource } from './lesson-evidence.js';

@@ -1,8 +1,8 @@
-import { checkpointProgress } from '../checkpoints.js';
-import { freshReport } from '../classify.js';
-import { briefedSince, currentTask } from '../model.js';
-import { visible } from '../sanitize.js';
-import { duration } from '../units.js';
+import { checkpointProgress } from '../model/checkpoints.js';
+import { freshReport } from './classify.js';
+import { briefedSince, currentTask } from '../model/model.js';
+import { visible } from '../model/sanitize.js';
+import { duration } from '../model/units.js';
 import { model, reached, type Context, type Draft } from './draft.js';
 import { ladder } from './ladder.js';
 

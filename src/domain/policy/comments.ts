@@ -1,8 +1,8 @@
-import type { CzarRequest } from '../czar-request.js';
-import { MAX_WAITING_COMMENTS } from '../limits.js';
-import type { FleetModel } from '../model.js';
-import type { PersonComment } from '../observations.js';
-import type { WorkerState } from '../words.js';
+import type { CzarRequest } from '../model/czar-request.js';
+import { MAX_WAITING_COMMENTS } from '../model/limits.js';
+import type { FleetModel } from '../model/model.js';
+import type { PersonComment } from '../model/observations.js';
+import type { WorkerState } from '../model/words.js';
 import type { Context, Draft } from './draft.js';
 
 /** States in which the agent's turn is over: it finished, gave up, or went quiet without a question. */

@@ -1,9 +1,9 @@
-import { checkBudgets } from '../budget.js';
-import { judgeConflicts } from '../conflicts.js';
-import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
-import { judgeReview } from '../review.js';
-import { sameItems } from '../same-items.js';
-import { judgeChecks } from '../verification.js';
+import { checkBudgets } from './budget.js';
+import { judgeConflicts } from './conflicts.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from '../model/model.js';
+import { judgeReview } from './review.js';
+import { sameItems } from '../model/same-items.js';
+import { judgeChecks } from './verification.js';
 import { withholdFromPlainShells } from './plain-shell.js';
 import type { Action, Decision } from './actions.js';
 import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './draft.js';

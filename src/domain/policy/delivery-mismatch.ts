@@ -1,4 +1,4 @@
-import { promptDifference } from '../delivery-check.js';
+import { promptDifference } from '../model/delivery-check.js';
 import { clearAlert, keepAlert, name, type Context, type Draft } from './draft.js';
 
 /**

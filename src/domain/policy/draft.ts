@@ -1,6 +1,6 @@
-import type { FleetModel, WorkerMemory, WorkerModel } from '../model.js';
-import type { Alert } from '../status-schema.js';
-import type { AlertKind, WorkerState } from '../words.js';
+import type { FleetModel, WorkerMemory, WorkerModel } from '../model/model.js';
+import type { Alert } from '../status/status-schema.js';
+import type { AlertKind, WorkerState } from '../model/words.js';
 import type { Action, NotifyEpisode } from './actions.js';
 
 /**

@@ -1,6 +1,6 @@
 import { outputHead, reviewEvidence, type HandOverEvidence } from '../learning/hand-over-text.js';
 import { chooseAgent } from '../learning/routing.js';
-import { currentTask, ownTask, type GivenTask } from '../model.js';
+import { currentTask, ownTask, type GivenTask } from '../model/model.js';
 import type { Action } from './actions.js';
 import { model, name, type Context, type Draft } from './draft.js';
 import { taskKindOf } from './outcomes.js';

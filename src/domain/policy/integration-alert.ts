@@ -1,5 +1,5 @@
-import type { FleetModel, WorkerModel } from '../model.js';
-import type { IntegrationObservation } from '../observations.js';
+import type { FleetModel, WorkerModel } from '../model/model.js';
+import type { IntegrationObservation } from '../model/observations.js';
 import type { Action } from './actions.js';
 
 /** A run that failed (czar's trouble, not a worker's: a git lock, a full disk) is tried again after 1 s, 2 s, 4 s... */

@@ -1,7 +1,7 @@
-import { candidatesOf, planIntegration } from '../integration.js';
-import { fixupsOwed, fixupTaskId, giveFixup } from '../integration-fixup.js';
-import type { FleetModel } from '../model.js';
-import { pullRequestsDue } from '../pull-request.js';
+import { candidatesOf, planIntegration } from './integration-plan.js';
+import { fixupsOwed, fixupTaskId, giveFixup } from './integration-fixup.js';
+import type { FleetModel } from '../model/model.js';
+import { pullRequestsDue } from './pull-request.js';
 import type { Action } from './actions.js';
 import { alertFailedRuns, integrationRetryAt } from './integration-alert.js';
 

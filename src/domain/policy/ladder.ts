@@ -1,9 +1,9 @@
-import { apiFailureStep } from '../api-failure.js';
-import { currentApiFailure, freshReport } from '../classify.js';
-import { duration } from '../units.js';
+import { apiFailureStep } from '../model/api-failure.js';
+import { currentApiFailure, freshReport } from './classify.js';
+import { duration } from '../model/units.js';
 import { handOverCrashed } from './hand-over.js';
-import { currentTask, epoch, ownTask, type LadderRung } from '../model.js';
-import { rememberedConversation, restartStartOf } from '../restart-start.js';
+import { currentTask, epoch, ownTask, type LadderRung } from '../model/model.js';
+import { rememberedConversation, restartStartOf } from './restart-start.js';
 import type { StallSituation } from './actions.js';
 import {
   findAlert,

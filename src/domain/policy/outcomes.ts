@@ -1,9 +1,9 @@
 import { fileAreas, taskKind, type Outcome, type OutcomeEnd, type OutcomeTrack } from '../learning/outcome.js';
 import { withOutcomes, type Learning } from '../learning/learning.js';
-import { currentTask, isIntegrated, type GivenTask, type WorkerModel } from '../model.js';
-import type { FleetModel } from '../model.js';
-import { workerUsageStatus } from '../usage-status.js';
-import { finishedForGood } from '../verification.js';
+import { currentTask, isIntegrated, type GivenTask, type WorkerModel } from '../model/model.js';
+import type { FleetModel } from '../model/model.js';
+import { workerUsageStatus } from '../status/usage-status.js';
+import { finishedForGood } from './verification.js';
 import type { Action } from './actions.js';
 import { evidenceOf, lessonsOf, withEvidence } from './lessons.js';
 import { model, name, type Context, type Draft } from './draft.js';

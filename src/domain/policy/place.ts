@@ -1,5 +1,5 @@
 import type { Action } from './actions.js';
-import type { FleetModel } from '../model.js';
+import type { FleetModel } from '../model/model.js';
 import { clearAlert, keepAlert, MESSAGEABLE, name, paused, raiseAlert, type Context, type Draft } from './draft.js';
 
 /** Git under a worker's feet: its worktree moved or removed, its branch deleted, or moved from outside. */

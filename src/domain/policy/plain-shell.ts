@@ -1,4 +1,4 @@
-import type { FleetModel } from '../model.js';
+import type { FleetModel } from '../model/model.js';
 import type { Action } from './actions.js';
 
 /** The actions whose message is czar's prose (or a comment, or another's text): a plain shell would run it. */

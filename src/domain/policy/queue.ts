@@ -1,5 +1,5 @@
-import { freshReport } from '../classify.js';
-import { fleetBudgetSpent } from '../budget.js';
+import { freshReport } from './classify.js';
+import { fleetBudgetSpent } from './budget.js';
 import {
   currentTask,
   ownTask,
@@ -7,13 +7,13 @@ import {
   type GivenTask,
   type WorkerMemory,
   type WorkerModel,
-} from '../model.js';
-import type { BonusTask, WorkerSpec } from '../config-types.js';
-import { openCheckpoints } from '../checkpoints.js';
+} from '../model/model.js';
+import type { BonusTask, WorkerSpec } from '../model/config-types.js';
+import { openCheckpoints } from '../model/checkpoints.js';
 import { taskKind } from '../learning/outcome.js';
 import { chooseAgent } from '../learning/routing.js';
-import { finishedForGood } from '../verification.js';
-import { openChildren } from '../children.js';
+import { finishedForGood } from './verification.js';
+import { openChildren } from './children.js';
 import { slotFree, waitingFor, waitsBecause } from './starts.js';
 import { MESSAGEABLE, model, name, notifyOnce, paused, reached, type Context, type Draft } from './draft.js';
 

@@ -1,8 +1,8 @@
-import { resumeBudget, setBudget } from '../budget.js';
-import type { CzarRequest } from '../czar-request.js';
-import type { FleetModel } from '../model.js';
-import type { RequestObservation } from '../observations.js';
-import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from '../person.js';
+import { resumeBudget, setBudget } from './budget.js';
+import type { CzarRequest } from '../model/czar-request.js';
+import type { FleetModel } from '../model/model.js';
+import type { RequestObservation } from '../model/observations.js';
+import { bonusByPerson, messageFromPerson, notStartedYet, restartByPerson, setAutonomy } from './person.js';
 import type { Action } from './actions.js';
 import { takeComment } from './comments.js';
 import { retryReview } from './review-retry.js';

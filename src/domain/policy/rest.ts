@@ -1,4 +1,4 @@
-import type { FleetModel, WorkerModel } from '../model.js';
+import type { FleetModel, WorkerModel } from '../model/model.js';
 import type { Action } from './actions.js';
 import type { Draft } from './draft.js';
 

@@ -1,6 +1,6 @@
-import type { FleetModel } from '../model.js';
-import { reviewRound } from '../review.js';
-import { short, tipOf } from '../verification.js';
+import type { FleetModel } from '../model/model.js';
+import { reviewRound } from './review.js';
+import { short, tipOf } from './verification.js';
 import type { Action } from './actions.js';
 
 /**

@@ -1,7 +1,7 @@
-import { currentTask, effectiveScope, isIntegrated } from '../model.js';
-import { touchedFiles, touchedFileSet } from '../touched-files.js';
-import { freshReport } from '../classify.js';
-import { inScope } from '../glob.js';
+import { currentTask, effectiveScope, isIntegrated } from '../model/model.js';
+import { touchedFiles, touchedFileSet } from '../status/touched-files.js';
+import { freshReport } from './classify.js';
+import { inScope } from '../model/glob.js';
 import {
   clearAlert,
   findAlert,

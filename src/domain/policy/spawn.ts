@@ -1,8 +1,8 @@
-import type { CzarRequest } from '../czar-request.js';
-import type { WorkerSpec } from '../config-types.js';
-import { childrenOf, owedToParent } from '../children.js';
-import { initialWorker, type FleetModel } from '../model.js';
-import { finishedForGood } from '../verification.js';
+import type { CzarRequest } from '../model/czar-request.js';
+import type { WorkerSpec } from '../model/config-types.js';
+import { childrenOf, owedToParent } from './children.js';
+import { initialWorker, type FleetModel } from '../model/model.js';
+import { finishedForGood } from './verification.js';
 import type { Action } from './actions.js';
 import { clearAlert, keepAlert, MESSAGEABLE, model, name, paused, type Context, type Draft } from './draft.js';
 

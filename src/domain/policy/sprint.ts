@@ -1,5 +1,5 @@
-import type { FleetModel } from '../model.js';
-import { sprintOver } from '../status-render.js';
+import type { FleetModel } from '../model/model.js';
+import { sprintOver } from '../status/status-render.js';
 import type { Action } from './actions.js';
 import { integrationSettled } from './integration.js';
 

@@ -1,4 +1,4 @@
-import type { WorkerSpec } from '../config-types.js';
+import type { WorkerSpec } from '../model/config-types.js';
 
 /**
  * Who starts: the one rule for a worker that has no agent yet, whether `czar up`'s first wave or the czar later

@@ -1,4 +1,4 @@
-import type { FleetModel } from '../model.js';
+import type { FleetModel } from '../model/model.js';
 import type { Action } from './actions.js';
 
 /**

@@ -1,7 +1,7 @@
-import { classifyWithReason, freshReport, heldOver } from '../classify.js';
-import { briefedSince, epoch, hasEvidence } from '../model.js';
-import { reviewSentBackOnTip } from '../review.js';
-import { checksFailedOnTip, finishedForGood } from '../verification.js';
+import { classifyWithReason, freshReport, heldOver } from './classify.js';
+import { briefedSince, epoch, hasEvidence } from '../model/model.js';
+import { reviewSentBackOnTip } from './review.js';
+import { checksFailedOnTip, finishedForGood } from './verification.js';
 import {
   clearAlert,
   dueBy,
