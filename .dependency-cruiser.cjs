@@ -1,5 +1,7 @@
 // The import graph of src/, checked by `npm run lint:deps`: no cycles, and imports point inward
-// (cli -> everything; supervisor -> domain and ports; adapters -> domain types; domain -> nothing with I/O).
+// (cli -> everything; host-side -> supervisor sources; supervisor -> launch, delivery, domain and ports;
+// adapters -> domain types; domain -> nothing with I/O). Inside domain/ and supervisor/ each room says which room
+// it may import (docs/architecture.md draws them).
 // Type-only imports count too: a type that reaches up a layer couples the layers just the same.
 const above = (folders) => `^src/(${folders.join('|')})/`;
 
@@ -27,7 +29,22 @@ module.exports = {
       comment:
         'adapters/ wrap tmux, git, ssh and files for the layers above; they know domain types, not their callers.',
       from: { path: '^src/adapters/' },
-      to: { path: above(['supervisor', 'launch', 'fleet', 'integration', 'cli', 'ui', 'web', 'demo', 'sim']) },
+      to: {
+        path: above([
+          'agents',
+          'supervisor',
+          'launch',
+          'delivery',
+          'host-side',
+          'fleet',
+          'integration',
+          'cli',
+          'ui',
+          'web',
+          'demo',
+          'sim',
+        ]),
+      },
     },
     {
       name: 'launch-below-supervisor',
@@ -35,6 +52,51 @@ module.exports = {
       comment: 'launch/ and fleet/ start and hold the fleet; the supervisor and integration use them, not the reverse.',
       from: { path: above(['launch', 'fleet']) },
       to: { path: above(['supervisor', 'integration', 'cli', 'ui', 'web']) },
+    },
+    {
+      name: 'delivery-below-launch',
+      severity: 'error',
+      comment:
+        'delivery/ puts one message into one pane (a launch brief, a nudge, a bonus task); launch and the supervisor call it.',
+      from: { path: '^src/delivery/' },
+      to: { path: above(['launch', 'fleet', 'supervisor', 'integration', 'host-side', 'cli', 'ui', 'web']) },
+    },
+    {
+      name: 'host-side-is-its-own-program',
+      severity: 'error',
+      comment: 'host-side/ is the program czar runs on an SSH host; only its CLI commands start it.',
+      from: { path: '^src/', pathNot: '^src/(host-side|cli)/' },
+      to: { path: '^src/host-side/' },
+    },
+    {
+      name: 'sources-below-effects-and-loop',
+      severity: 'error',
+      comment:
+        'A source turns raw input into observations in the model store; it neither runs effects nor drives the loop (it may read the loop clock pace).',
+      from: { path: '^src/supervisor/sources/' },
+      to: { path: '^src/supervisor/(effects|loop)/', pathNot: '^src/supervisor/loop/pass-clock\\.ts$' },
+    },
+    {
+      name: 'effects-below-loop',
+      severity: 'error',
+      comment: 'The executor only executes: the loop calls it, never the reverse.',
+      from: { path: '^src/supervisor/effects/' },
+      to: { path: '^src/supervisor/loop/' },
+    },
+    {
+      name: 'domain-facts-do-not-decide',
+      severity: 'error',
+      comment:
+        'domain/model, usage and learning are facts and their arithmetic: decisions live in domain/policy (decide() and its rules), words for people in domain/text.',
+      from: { path: '^src/domain/(model|usage|learning)/' },
+      to: { path: '^src/domain/(policy|text)/' },
+    },
+    {
+      name: 'policy-writes-no-text',
+      severity: 'error',
+      comment: 'decide() returns actions; the words a worker or person reads are rendered from them in domain/text.',
+      from: { path: '^src/domain/(policy|status)/' },
+      to: { path: '^src/domain/text/' },
     },
     {
       name: 'integration-below-supervisor',

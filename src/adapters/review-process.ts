@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { execa } from 'execa';
-import type { ReviewCall, ReviewOutput } from '../agents/review-call.js';
+import type { ReviewCall, ReviewOutput } from '../domain/model/review-call.js';
 import { CzarError } from '../domain/model/errors.js';
 import { newRunMarker, recordRun, RUN_MARKER } from './check-processes.js';
 import { readUtf8, removeFile, writeTextFile } from './file-system.js';

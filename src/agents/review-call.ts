@@ -1,6 +1,9 @@
 import type { AgentCommand } from '../domain/model/config-types.js';
 import type { ReviewUsage } from '../domain/usage/review-usage.js';
 import { addTokens, modelName, ZERO_TOKENS, type TokenCounts } from '../domain/usage/usage.js';
+import type { ReviewCall, ReviewOutput } from '../domain/model/review-call.js';
+
+export type { ReviewCall, ReviewOutput };
 
 /**
  * How an agent runs once, non-interactively, as a reviewer: the call that starts it (its own headless mode and
@@ -29,25 +32,6 @@ export interface ReviewRun {
    * agent whose own sandbox cannot start inside another turns that off.
    */
   readonly boxed?: boolean;
-}
-
-export interface ReviewCall {
-  readonly cwd: string;
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  /** Written to the process's stdin, then closed. */
-  readonly stdin?: string;
-  /** Files to write (absolute paths under `workDir`) before the call. */
-  readonly files: readonly { readonly path: string; readonly content: string }[];
-  /** Files the call writes its answer to (absolute paths under `workDir`), read back after it exits. */
-  readonly outputs: readonly string[];
-}
-
-export interface ReviewOutput {
-  readonly stdout: string;
-  /** The files the call named as outputs, read back after it exited (absent when not written). */
-  readonly files: Readonly<Record<string, string>>;
 }
 
 export interface ReviewRead {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_REVIEW_OUTPUT_BYTES, runReviewCall } from '../../src/adapters/review-process.js';
-import type { ReviewCall } from '../../src/agents/review-call.js';
+import type { ReviewCall } from '../../src/domain/model/review-call.js';
 import { readJson } from '../../src/adapters/state-files.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
