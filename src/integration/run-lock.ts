@@ -1,15 +1,17 @@
 import { acquireLock } from '../adapters/lock-file.js';
 import { CzarError } from '../domain/model/errors.js';
+import { Turns } from '../fleet/turns.js';
+
+/** In this process, runs on one lock take turns. */
+const turns = new Turns();
 
 /**
  * Runs `work` holding the lock file: in this process the runs queue up; another process (the czar or a second
  * `czar integrate`) holding it makes this one fail at once with what to do. A lock whose process is gone is taken over.
  */
-const chains = new Map<string, Promise<unknown>>();
-
 export async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
-  const previous = chains.get(lock) ?? Promise.resolve();
-  const next = previous.then(async () => {
+  const giveBack = await turns.take(lock);
+  try {
     const release = await acquireLock(lock, {
       timeoutMs: 0,
       heldError: (holder) =>
@@ -23,10 +25,7 @@ export async function withLock<T>(lock: string, work: () => Promise<T>): Promise
     } finally {
       await release();
     }
-  });
-  chains.set(
-    lock,
-    next.catch(() => undefined),
-  );
-  return next;
+  } finally {
+    giveBack();
+  }
 }
