@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GIVE_WAY_MS, PasteWindow } from '../../src/supervisor/loop/paste-window.js';
+import { GIVE_WAY_MS, PasteWindow } from '../../src/supervisor/effects/paste-window.js';
 
 /** Whether `promise` has settled once the queued microtasks ran. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {

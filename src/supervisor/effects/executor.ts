@@ -24,7 +24,7 @@ import { RequestReplies } from './request-replies.js';
 import { logOnly } from './log-only.js';
 import { childEffect } from './child-effects.js';
 import { pasteOrSkip } from './paste-gate.js';
-import { PasteWindow } from '../loop/paste-window.js';
+import { PasteWindow } from './paste-window.js';
 import { launchPlanned, paneOf, respawnAgent } from './worker-session.js';
 import { WorkerQueues } from './worker-queues.js';
 

@@ -15,7 +15,7 @@ import { LocalUsage } from '../sources/local-usage.js';
 import { ModelStore } from '../sources/model-store.js';
 import { Observer } from './observer.js';
 import { PassClock } from './pass-clock.js';
-import { PasteWindow } from './paste-window.js';
+import { PasteWindow } from '../effects/paste-window.js';
 import { PullRequestComments } from '../sources/pull-request-comments.js';
 import { PersonRequests } from '../sources/person-requests.js';
 import { BoxDoors, HostStreams } from '../sources/place-streams.js';
