@@ -50,6 +50,8 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
   // Socket paths are short relative to the door's folder: an absolute one may pass the 107 bytes a socket can name.
   process.chdir(root);
   const served = new Map<string, Served>();
+  /** The latest entry asked of each worker, and when it is served (or failed). */
+  const asked = new Map<string, { readonly serial: string; readonly done: Promise<void> }>();
   let chain = Promise.resolve();
   let stopping = false;
   let finish: () => void = () => undefined;
@@ -61,6 +63,7 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
     watcher.close();
     clearInterval(timer);
     await chain;
+    await Promise.all([...asked.values()].map((entry) => entry.done));
     for (const entry of served.values()) await letGo(entry);
     await release();
     finish();
@@ -74,10 +77,22 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
       for (const name of names.filter((file) => file.endsWith('.json'))) {
         const spec = await readSpec(path.join(root, name));
         if (spec === undefined || `${spec.worker}.json` !== name) continue;
-        const current = served.get(spec.worker);
-        if (current?.serial === spec.serial) continue;
-        if (current !== undefined) await letGo(current);
-        served.set(spec.worker, await serve(stateDir, spec));
+        const latest = asked.get(spec.worker);
+        if (latest?.serial === spec.serial) continue;
+        // Each worker's entry on its own, after its previous one: one worker's first sign-in round does not hold back
+        // another's sockets. One that failed is tried again at the next scan.
+        const done = (latest?.done ?? Promise.resolve())
+          .then(async () => {
+            if (stopping) return;
+            const current = served.get(spec.worker);
+            if (current !== undefined) await letGo(current);
+            served.delete(spec.worker);
+            served.set(spec.worker, await serve(stateDir, spec));
+          })
+          .catch(() => {
+            if (asked.get(spec.worker)?.serial === spec.serial) asked.delete(spec.worker);
+          });
+        asked.set(spec.worker, { serial: spec.serial, done });
       }
     });
   };

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
-import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
+import { makeBoxedRepo, privateHome, tipOf } from '../adapters/box-repo.js';
 import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
-import { revParse } from '../adapters/git.js';
 import { startingView } from '../domain/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
@@ -125,17 +124,24 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     saidUnboxed = true;
     return agent;
   }
-  const doorFolder = await openDoor(fleet, worker);
   const { config } = fleet;
-  const agentDir = await privateAgentDir(config.project, fleet.paths.root, worker.name);
   const home = agent.env.HOME ?? process.env.HOME ?? '/root';
-  const homeCopy = await privateHome(privateHomePath(agentDir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []);
   const mode = agentMode(worker, verdict, presetOf(worker.agent).noApproval).mode;
   const argv = mode === undefined ? agent.argv : withMode(agent.argv, mode);
   const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
+  // Independent of each other: a pane waits for the slowest, not for their sum.
+  const [doorFolder, { agentDir, homeCopy }, endpoints, programFolders] = await Promise.all([
+    openDoor(fleet, worker),
+    privateAgentDir(config.project, fleet.paths.root, worker.name).then(async (dir) => ({
+      agentDir: dir,
+      homeCopy: await privateHome(privateHomePath(dir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
+    })),
+    configEndpoints(worker, agent.env, home),
+    agentFolders(worker, pathVariable),
+  ]);
   const network = boxNetwork(
     worker.agent.preset,
-    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
+    [...Object.values(agent.env), ...argv, ...endpoints],
     worker.sandbox?.allowHosts ?? [],
   );
   const boxed = await boxBehindDoor(fleet.paths.root, engine, {
@@ -153,7 +159,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
       stateDir: fleet.paths.root,
       home,
       homeCopy,
-      readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
+      readable: [...systemFolders(fleet), ...programFolders],
       hidden: hiddenFolders(fleet),
       writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
       env: pathVariable === undefined ? {} : { PATH: pathVariable },
@@ -167,19 +173,31 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
  * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
  * which the worker writes and would otherwise use to open any host for itself at its next start.
  */
-export async function configEndpoints(
+export function configEndpoints(
   worker: WorkerSpec,
   env: Readonly<Record<string, string>>,
   home: string,
 ): Promise<string[]> {
-  const texts = await Promise.all(
-    endpointFiles(worker.agent.preset, env, home).map(async (file) => {
+  const files = endpointFiles(worker.agent.preset, env, home);
+  const key = files.join('\0');
+  const known = endpointsRead.get(key);
+  if (known !== undefined && Date.now() - known.at < ENDPOINTS_FOR_MS) return known.endpoints;
+  const endpoints = Promise.all(
+    files.map(async (file) => {
       const read = await readTextFile(file, SETTINGS_MAX_BYTES);
       return read.ok ? endpointsIn(read.text) : [];
     }),
-  );
-  return texts.flat();
+  ).then((texts) => texts.flat());
+  endpointsRead.set(key, { at: Date.now(), endpoints });
+  return endpoints;
 }
+
+/**
+ * The endpoints of the same settings files, read once for the workers a launch boxes together (twenty workers of one
+ * agent read the same files): a change to them reaches the next worker started after this.
+ */
+const endpointsRead = new Map<string, { readonly at: number; readonly endpoints: Promise<string[]> }>();
+const ENDPOINTS_FOR_MS = 2000;
 
 /**
  * The box a check of a boxed worker runs in: the same walls as its agent's (the system read-only, its checkout the one
@@ -248,18 +266,6 @@ export async function agentFolders(worker: WorkerSpec, pathVariable: string | un
   return [...new Set([path.dirname(found), loadedFrom])];
 }
 
-/** The base's commit, asked of git once for the workers a launch opens doors for together. */
-const bases = new WeakMap<Fleet, { readonly at: number; readonly commit: Promise<string | undefined> }>();
-const BASE_FOR_MS = 2000;
-
-function baseCommit(fleet: Fleet): Promise<string | undefined> {
-  const known = bases.get(fleet);
-  if (known !== undefined && Date.now() - known.at < BASE_FOR_MS) return known.commit;
-  const commit = revParse(fleet.config.repo, fleet.config.base);
-  bases.set(fleet, { at: Date.now(), commit });
-  return commit;
-}
-
 /**
  * Makes the worker's door: a folder that stands in for czar's state dir inside its box, holding what `czar report`
  * checks (its launch record's folder and its proof), the view of the fleet `czar peers` and `--checkpoint` read, and
@@ -275,7 +281,7 @@ async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   await writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`);
   await writeInDoor(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)));
   const { config } = fleet;
-  const base = await baseCommit(fleet);
+  const base = await tipOf(config.repo, config.base);
   await writeInDoor(
     doorViewFile(door),
     `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
