@@ -1,7 +1,7 @@
-import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CzarError } from '../domain/errors.js';
-import { cutBranch, git, headRef, out, revParse } from './git.js';
+import { cutBranch, git, headRef, revParse } from './git.js';
 import { STRANGER_CONFIG } from './git-client.js';
 
 /**
@@ -26,15 +26,43 @@ export async function makeBoxedRepo(
 ): Promise<'created' | 'reused-branch'> {
   const facts = mainRepoFacts(repo);
   const existing = knownToExist === false ? undefined : await revParse(repo, headRef(branch));
-  const tip = existing ?? (await cutFrom(repo, branch, from, worker));
-  const gitDir = path.join(folder, '.git');
+  const tip = existing ?? (await tipOf(repo, from));
   await mkdir(folder, { recursive: true });
   if ((await readdir(folder)).length > 0)
     throw new CzarError(
       'worktree_foreign',
       `${folder} is not empty, so czar did not make boxed worker "${worker}"'s repository there; move that folder away and run "czar up" again.`,
     );
-  const { objects, format, identity } = await facts;
+  // The branch is cut while the files are checked out (two git processes at once); a cut git refuses (a missing
+  // `from`, a branch made meanwhile) takes the repository just made with it.
+  const made = await Promise.allSettled([
+    existing === undefined ? cutBranch(repo, branch, from, `worker ${worker}`, tip) : undefined,
+    tip === undefined ? undefined : facts.then((known) => writeRepo(repo, folder, branch, tip, known)),
+  ]);
+  const refusal = made.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))[0];
+  if (refusal !== undefined || tip === undefined) {
+    await rm(folder, { recursive: true, force: true });
+    throw (
+      refusal ??
+      new CzarError(
+        'worktree_missing',
+        `"${from}" had no commit in ${repo} when boxed worker "${worker}"'s repository was made; run "czar up" again.`,
+      )
+    );
+  }
+  return existing === undefined ? 'created' : 'reused-branch';
+}
+
+/** The repository's `.git` as a shared clone's on `branch` at `tip`, and its files checked out. */
+async function writeRepo(
+  repo: string,
+  folder: string,
+  branch: string,
+  tip: string,
+  facts: MainRepoFacts,
+): Promise<void> {
+  const gitDir = path.join(folder, '.git');
+  const { objects, format, identity } = facts;
   for (const dir of ['objects/info', 'objects/pack', 'refs/tags', 'refs/remotes/origin', 'hooks', 'info'])
     await mkdir(path.join(gitDir, dir), { recursive: true });
   await writeGitFile(gitDir, 'HEAD', `ref: ${headRef(branch)}\n`);
@@ -43,14 +71,6 @@ export async function makeBoxedRepo(
   await writeGitFile(gitDir, headRef(branch), `${tip}\n`);
   await writeGitFile(gitDir, `refs/remotes/origin/${branch}`, `${tip}\n`);
   await git(folder, [...STRANGER_CONFIG.flatMap((setting) => ['-c', setting]), 'read-tree', '--reset', '-u', 'HEAD']);
-  return existing === undefined ? 'created' : 'reused-branch';
-}
-
-/** Cuts the branch at `from`'s commit (a missing `from` is git's refusal, as for a worktree's branch). */
-async function cutFrom(repo: string, branch: string, from: string, worker: string): Promise<string> {
-  const tip = await tipOf(repo, from);
-  await cutBranch(repo, branch, from, `worker ${worker}`, tip);
-  return tip ?? (await out(repo, ['rev-parse', '--verify', headRef(branch)]));
 }
 
 async function writeGitFile(gitDir: string, name: string, text: string): Promise<void> {

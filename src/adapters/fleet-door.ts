@@ -68,15 +68,21 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
     await release();
     finish();
   };
+  // A launch writes twenty entries within a second, each a burst of folder events: a scan not begun yet covers them all.
+  let scanQueued = false;
   const scan = (): void => {
+    if (scanQueued) return;
+    scanQueued = true;
     chain = chain.then(async () => {
+      scanQueued = false;
       if (stopping) return;
       const names = await readdir(root).catch(() => undefined);
       // The state dir was removed (a purge): nothing is left to serve.
       if (names === undefined) return void stop();
-      for (const name of names.filter((file) => file.endsWith('.json'))) {
-        const spec = await readSpec(path.join(root, name));
-        if (spec === undefined || `${spec.worker}.json` !== name) continue;
+      const entries = names.filter((file) => file.endsWith('.json'));
+      const specs = await Promise.all(entries.map((name) => readSpec(path.join(root, name))));
+      for (const [index, spec] of specs.entries()) {
+        if (spec === undefined || `${spec.worker}.json` !== entries[index]) continue;
         const latest = asked.get(spec.worker);
         if (latest?.serial === spec.serial) continue;
         // Each worker's entry on its own, after its previous one: one worker's first sign-in round does not hold back

@@ -65,4 +65,16 @@ describe("a boxed worker's repository of its own", () => {
     expect(existsSync(path.join(folder, '.git'))).toBe(false);
     expect(await readFile(path.join(folder, 'mine.txt'), 'utf8')).toBe('keep\n');
   });
+
+  it('is taken away again when git refuses to cut its branch, and the branch made meanwhile is not moved', async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['branch', 'czar/w']);
+    await gitIn(repo, ['commit', '-q', '--allow-empty', '-m', 'later']);
+    const theirs = (await gitIn(repo, ['rev-parse', 'czar/w'])).trim();
+    const folder = path.join(root, 'w');
+    // The plan saw no branch; it was made since.
+    await expect(makeBoxedRepo(repo, folder, 'czar/w', 'main', 'w', false)).rejects.toThrow(/update-ref/);
+    expect(existsSync(folder)).toBe(false);
+    expect((await gitIn(repo, ['rev-parse', 'czar/w'])).trim()).toBe(theirs);
+  });
 });
