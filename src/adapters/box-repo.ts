@@ -13,8 +13,9 @@ import { STRANGER_CONFIG } from './git-client.js';
  */
 
 /**
- * Makes the repository: the branch in the main repository first (cut from `from` when missing, never reset), then the
- * repository on it, with the person's git identity (the box hides their ~/.gitconfig). Says whether it made the branch.
+ * Makes the repository on the worker's branch, with the person's git identity (the box hides their ~/.gitconfig), the
+ * branch cut in the main repository meanwhile (from `from` when missing, never reset). Says whether it made the branch.
+ * `fromTip`: how `from`'s commit is read (`tipOf` for a branch read once for a whole launch, the base).
  */
 export async function makeBoxedRepo(
   repo: string,
@@ -23,10 +24,11 @@ export async function makeBoxedRepo(
   from: string,
   worker: string,
   knownToExist?: boolean,
+  fromTip: () => Promise<string | undefined> = () => revParse(repo, headRef(from)),
 ): Promise<'created' | 'reused-branch'> {
   const facts = mainRepoFacts(repo);
   const existing = knownToExist === false ? undefined : await revParse(repo, headRef(branch));
-  const tip = existing ?? (await tipOf(repo, from));
+  const tip = existing ?? (await fromTip());
   await mkdir(folder, { recursive: true });
   if ((await readdir(folder)).length > 0)
     throw new CzarError(

@@ -61,6 +61,8 @@ async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefi
     from,
     worker.name,
     step.worktree === 'checkout-branch',
+    // The base is read once for the launch; a parent's branch moves, and is read as it is now.
+    from === config.base ? () => tipOf(config.repo, from) : undefined,
   );
   if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
   await recordMade(fleet.paths, 'worktree', made);
