@@ -65,19 +65,24 @@ async function writeRepo(
 ): Promise<void> {
   const gitDir = path.join(folder, '.git');
   const { objects, format, identity } = facts;
-  for (const dir of ['objects/info', 'objects/pack', 'refs/tags', 'refs/remotes/origin', 'hooks', 'info'])
-    await mkdir(path.join(gitDir, dir), { recursive: true });
-  await writeGitFile(gitDir, 'HEAD', `ref: ${headRef(branch)}\n`);
-  await writeGitFile(gitDir, 'config', repoConfig(repo, branch, format, identity));
-  await writeGitFile(gitDir, 'objects/info/alternates', `${objects}\n`);
-  await writeGitFile(gitDir, headRef(branch), `${tip}\n`);
-  await writeGitFile(gitDir, `refs/remotes/origin/${branch}`, `${tip}\n`);
+  const folders = ['objects/info', 'objects/pack', 'refs/tags', path.dirname(headRef(branch)), 'hooks', 'info'];
+  await Promise.all(
+    [...folders, path.dirname(`refs/remotes/origin/${branch}`)].map((dir) =>
+      mkdir(path.join(gitDir, dir), { recursive: true }),
+    ),
+  );
+  const files: Record<string, string> = {
+    HEAD: `ref: ${headRef(branch)}\n`,
+    config: repoConfig(repo, branch, format, identity),
+    'objects/info/alternates': `${objects}\n`,
+    [headRef(branch)]: `${tip}\n`,
+    [`refs/remotes/origin/${branch}`]: `${tip}\n`,
+  };
+  // Create-only: nothing was there, and nothing is written over.
+  await Promise.all(
+    Object.entries(files).map(([name, text]) => writeFile(path.join(gitDir, name), text, { flag: 'wx' })),
+  );
   await git(folder, [...STRANGER_CONFIG.flatMap((setting) => ['-c', setting]), 'read-tree', '--reset', '-u', 'HEAD']);
-}
-
-async function writeGitFile(gitDir: string, name: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.join(gitDir, name)), { recursive: true });
-  await writeFile(path.join(gitDir, name), text, { flag: 'wx' });
 }
 
 /** A value in git's config syntax: quoted, with what git would read otherwise escaped. */

@@ -280,13 +280,16 @@ async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   await emptyDoorReports(door);
   await makeFolder(door, 0o700);
   await freshDoorFolders(door, [paths.workers, paths.reports, paths.requests]);
-  await writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`);
-  await writeInDoor(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)));
   const { config } = fleet;
-  const base = await tipOf(config.repo, config.base);
-  await writeInDoor(
-    doorViewFile(door),
-    `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
-  );
+  await Promise.all([
+    writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`),
+    readUtf8(proofFile(fleet.paths, worker.name)).then((proof) => writeInDoor(proofFile(paths, worker.name), proof)),
+    tipOf(config.repo, config.base).then((base) =>
+      writeInDoor(
+        doorViewFile(door),
+        `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
+      ),
+    ),
+  ]);
   return door;
 }
