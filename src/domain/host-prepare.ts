@@ -22,6 +22,9 @@ const hostWorkerSpecSchema = z.object({
       agentDir: z.string(),
       home: z.string(),
       hidden: z.array(z.string()),
+      /** The texts naming its model endpoint (the URLs in its environment and arguments) and its `allow_hosts:`. */
+      endpoints: z.array(z.string()),
+      allowHosts: z.array(z.string()),
     })
     .optional(),
 });
