@@ -24,9 +24,9 @@ type BoxAnswer = Extract<HostWorkerAnswer, { running: boolean }>['box'];
  * agent's private folder writable, a home and /tmp of its own, its siblings' folders, their agents' files, the host's
  * tmux socket and czar's state out of sight except its door, its own processes, no capabilities). Its network is the
  * fleet's network door on the host (one per host state dir, started here as `czar up` starts it locally), opening its
- * agent's model endpoint as the host reaches it and its `allow_hosts:`; a refusal goes to its report stream there,
- * which the host's `czar watch` carries to the czar. Without an engine or socat, `on` answers why it runs unboxed
- * and `required` refuses in one sentence naming the worker and the host.
+ * agent's model endpoint as the host reaches it and nothing else (a host worker has no `allow_hosts:`); a refusal goes
+ * to its report stream there, which the host's `czar watch` carries to the czar as its alert. Without an engine or
+ * socat, `on` answers why it runs unboxed and `required` refuses in one sentence naming the worker and the host.
  */
 export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Promise<BoxAnswer> {
   const { box } = worker;
@@ -47,7 +47,7 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
   const { PATH: pathVariable = process.env.PATH, ...env } = box.env;
   const socketDir = path.dirname(new Tmux(spec.socket).socketPath());
   const preset = isPreset(box.preset) ? box.preset : 'custom';
-  const network = boxNetwork(preset, [...box.endpoints, ...(await configEndpoints(preset, box.env, home))], box.allowHosts);
+  const network = boxNetwork(preset, [...box.endpoints, ...(await configEndpoints(preset, box.env, home))], []);
   const argv = await boxBehindDoor(spec.stateDir, engine, {
     name: worker.session,
     network,

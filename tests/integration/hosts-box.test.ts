@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { gitIn } from '../helpers/git-repo.js';
 import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
+import { stopHosts } from '../../src/launch/hosts-down.js';
 import { waitFor } from '../helpers/wait.js';
 
 const unavailable = await sshHostsUnavailable();
@@ -21,7 +22,8 @@ const ESCAPE = [
   'log=escape.log',
   ': > "$log"',
   'try() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "escaped $what" >> "$log"; else echo "blocked $what" >> "$log"; fi; }',
-  'try model-endpoint node -e "fetch(process.env.MODEL_URL).then((r) => r.text()).then((t) => process.exit(t === \'pong\' ? 0 : 1), () => process.exit(1))"',
+  'reach() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "reached $what" >> "$log"; else echo "missed $what" >> "$log"; fi; }',
+  'reach model-endpoint node -e "fetch(process.env.MODEL_URL).then((r) => r.text()).then((t) => process.exit(t === \'pong\' ? 0 : 1), () => process.exit(1))"',
   'try sibling-folder sh -c "echo pwned > \'../$SIB/pwned.txt\'"',
   'try host-state sh -c "echo pwned >> \'$CZAR_STATE_DIR/logs/$SIB.log\'"',
   "try host-port node -e \"require('net').connect(22, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))\"",
@@ -70,7 +72,7 @@ describe.skipIf(unavailable !== undefined)(
         { timeoutMs: 10_000, what: 'the model endpoint on the host' },
       );
       await fixture.launchWave();
-      await supervise();
+      const czar = await supervise();
       const project = fixture.fleet.config.project;
       const b1 = `${HOST_WORKTREES}/${project}/workers/b1`;
       const s1 = `${HOST_WORKTREES}/${project}/workers/s1`;
@@ -82,7 +84,7 @@ describe.skipIf(unavailable !== undefined)(
         { timeoutMs: 60_000, what: 'the escape attempts on the host' },
       );
       expect(lines).toEqual([
-        'escaped model-endpoint',
+        'reached model-endpoint',
         'blocked sibling-folder',
         'blocked host-state',
         'blocked host-port',
@@ -120,6 +122,13 @@ describe.skipIf(unavailable !== undefined)(
       expect(reports).not.toContain('forged-line');
       // The line in its sibling's name it wrote into its own report stream is dropped, not passed on as its own.
       expect(await readFile(path.join(fixture.fleet.paths.reports, 'b1.jsonl'), 'utf8')).not.toContain('forged-line');
+
+      // One network door runs on the host, in its state dir, and czar down stops it with the host's workers.
+      const door = ['pgrep', '-f', `czar box-door ${state}$`];
+      expect((await far.exec(door)).stdout.split('\n').filter((pid) => pid !== '')).toHaveLength(1);
+      await czar.stop();
+      expect((await stopHosts(fixture.fleet)).map((outcome) => outcome.stopped)).toEqual([true]);
+      expect((await far.exec(door)).exitCode).not.toBe(0);
     });
 
     it('without an engine on the host: required refuses naming worker and host, on runs unboxed and says so', async () => {
