@@ -6,7 +6,7 @@ import type { HostSpec } from '../../domain/host-layout.js';
 import * as z from 'zod';
 import { jsonIn } from '../../adapters/state-files.js';
 import { doorBoxVerdict, type BoxEngine } from '../../domain/box.js';
-import type { Config, WorkerSpec } from '../../domain/config-types.js';
+import type { Config } from '../../domain/config-types.js';
 import { visible } from '../../domain/sanitize.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 
