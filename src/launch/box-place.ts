@@ -10,7 +10,6 @@ import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
-import { readTextFile } from '../adapters/text-file.js';
 import { presetOf } from '../agents/index.js';
 import {
   AGENT_AUTH_FILES,
@@ -23,7 +22,7 @@ import {
   doorPath,
   withMode,
 } from '../domain/box.js';
-import { boxNetwork, endpointFiles, endpointsIn } from '../domain/box-network.js';
+import { boxNetwork } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
@@ -32,7 +31,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
-import { boxBehindDoor } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -106,9 +105,6 @@ export async function boxedHomeOf(fleet: Fleet, worker: WorkerSpec): Promise<str
 
 const privateHomePath = (agentDir: string): string => path.join(agentDir, 'home');
 
-/** A settings file larger than this is not an agent's settings: its endpoints are not looked for. */
-const SETTINGS_MAX_BYTES = 1024 * 1024;
-
 /** Said once per process: every worker of the launch would say the same. */
 let saidUnboxed = false;
 
@@ -135,7 +131,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
   const network = boxNetwork(
     worker.agent.preset,
-    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
+    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker.agent.preset, agent.env, home))],
     worker.sandbox?.allowHosts ?? [],
   );
   const boxed = await boxBehindDoor(fleet.paths.root, engine, {
@@ -161,24 +157,6 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     },
   });
   return { argv: boxed, env };
-}
-
-/**
- * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
- * which the worker writes and would otherwise use to open any host for itself at its next start.
- */
-export async function configEndpoints(
-  worker: WorkerSpec,
-  env: Readonly<Record<string, string>>,
-  home: string,
-): Promise<string[]> {
-  const texts = await Promise.all(
-    endpointFiles(worker.agent.preset, env, home).map(async (file) => {
-      const read = await readTextFile(file, SETTINGS_MAX_BYTES);
-      return read.ok ? endpointsIn(read.text) : [];
-    }),
-  );
-  return texts.flat();
 }
 
 /**
