@@ -180,6 +180,29 @@ export async function fetchFromBox(repo: string, folder: string, branch: string)
 }
 
 /**
+ * Brings the fleet's branches (`czar/*` and the integration branch) from the main repository into the worker's own,
+ * all but its own branch: a message may tell it to merge one (a verified sub-worker's, a dependency's, the
+ * integration branch in a fix-up), and its repository of its own has only its own branch. Objects are borrowed from
+ * the main repository, so this writes refs only; the worker's hooks and fsmonitor never run.
+ */
+export async function shareBranches(repo: string, folder: string, own: string, integration: string): Promise<void> {
+  // A name fetched by itself must exist (git fails the whole fetch on a missing one); a pattern may match nothing.
+  const outside =
+    !integration.startsWith('czar/') &&
+    (await git(repo, ['show-ref', '--verify', '--quiet', `refs/heads/${integration}`], { allowFailure: true }))
+      .exitCode === 0;
+  const refspecs = ['czar/*', ...(outside ? [integration] : [])].map(
+    (branch) => `+refs/heads/${branch}:refs/heads/${branch}`,
+  );
+  await git(folder, [
+    ...STRANGER_CONFIG.flatMap((setting) => ['-c', setting]),
+    ...['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', repo],
+    ...refspecs,
+    `^refs/heads/${own}`,
+  ]);
+}
+
+/**
  * How many commits a boxed worker's repository holds that no branch or tag of the main repository has: what removing
  * the repository would lose (its branches, tags and stash are counted).
  */

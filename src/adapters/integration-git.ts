@@ -116,6 +116,10 @@ export type MergeOutcome =
   | { readonly ok: true; readonly commit: string }
   | { readonly ok: false; readonly conflicts: readonly string[]; readonly refused?: string };
 
+/** git's words for a commit it cannot make because it knows no author or committer (git's ident.c). */
+const NO_IDENTITY =
+  /identity unknown|empty ident name|unable to auto-detect email|auto-detection is disabled|tell me who you are/i;
+
 /**
  * `git merge --no-ff` of `ref` into the worktree's branch. A conflict is aborted at once (the worktree is back at its
  * previous tip) and named by its files; czar never resolves one itself.
@@ -129,6 +133,13 @@ export async function mergeNoFf(worktree: string, ref: string, message: string):
       .split('\0')
       .filter((file) => file !== '');
     if ((await revParse(worktree, 'MERGE_HEAD')) === undefined && unmerged.length === 0) {
+      // No name or email to commit the merge as is the person's setup, not the branch's: no fix-up would mend it.
+      if (error instanceof Error && NO_IDENTITY.test(error.message))
+        throw new CzarError(
+          'git_failed',
+          `git has no identity to commit czar's integration merge in ${worktree} (${error.message.trim().split('\n')[0] ?? ''}); set one with "git config --global user.name NAME" and "git config --global user.email EMAIL", and czar integrates at its next try.`,
+          { cause: error },
+        );
       // That branch's failure, not the run's: the next branch still goes in.
       const reason = (error instanceof Error ? (error.message.trim().split('\n')[0] ?? '') : String(error)).replace(
         /^fatal:\s*/,

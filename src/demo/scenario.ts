@@ -25,6 +25,9 @@ repo: shop
 base: main
 worktrees: workers
 agent: sim
+# Each worker in a box of its own where bubblewrap works (its own repository, no network but its model, no siblings);
+# where it does not, the workers run unboxed and the demo says so.
+sandbox: on
 # Every branch must pass these before its worker counts as verified (shell commands, run in czar's own checkout).
 checks:
   - name: no-conflict-markers

@@ -1,5 +1,9 @@
+import path from 'node:path';
+import { shareBranches } from '../adapters/box-repo.js';
 import type { Tmux } from '../adapters/tmux.js';
-import { placeKind, placeWhere, type PlaceKind } from '../domain/box.js';
+import { resolveLinks } from '../adapters/file-system.js';
+import { doorBoxVerdict, doorPath, placeKind, placeWhere, type PlaceKind } from '../domain/box.js';
+import { findBoxEngine } from '../adapters/box-engine.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from './handle.js';
 
@@ -30,6 +34,17 @@ export interface FleetPlace {
    */
   keepSession(name: string): Promise<boolean>;
   /**
+   * Brings within the worker's reach what a message to it may name: the fleet's branches, which a worktree shares with
+   * the main repository and a box's repository of its own lacks. A host's clone fetches from its origin.
+   */
+  beforeMessage(): Promise<void>;
+  /**
+   * Where czar reads a file the worker names in a report (a result file), named as the worker sees it: the same path
+   * for a worktree; a box's own path where the box shows it, its state dir being its door; undefined for a file its
+   * box does not show, which czar, outside, must not read for it.
+   */
+  fileOutside(file: string): Promise<string | undefined>;
+  /**
    * Hands this terminal to its session until the person detaches; `insideThisServer`: this process runs in a pane of
    * this machine's fleet server, whose client switches instead of nesting.
    */
@@ -51,6 +66,8 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
         await tmux.killSession(name);
         return false;
       },
+      beforeMessage: async () => undefined,
+      fileOutside: async (file) => file,
       attach: (session) => fleet.hosts.attach(host, session),
     };
   }
@@ -61,6 +78,47 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
     where: '',
     serverGone: async () => !(await fleet.tmux.serverRunning()),
     keepSession: async (name) => fleet.tmux.sessionExists(name),
+    beforeMessage: kind === 'box' ? () => shareWith(fleet, worker) : async () => undefined,
+    fileOutside: kind === 'box' ? (file) => boxedFile(fleet, worker, file) : async (file) => file,
     attach: (session, insideThisServer) => fleet.tmux.attach(session, { insideThisServer }),
   };
+}
+
+/**
+ * A file a boxed worker names, where czar finds it: in its repository, or in its door (what it sees as the state
+ * dir), links resolved and checked again, so a link it left cannot point czar at a file the box hides.
+ */
+async function boxedFile(fleet: Fleet, worker: WorkerSpec, file: string): Promise<string | undefined> {
+  // sandbox: on where no engine is: unboxed, it names files as they are.
+  if (doorBoxVerdict(worker, await findBoxEngine()).kind !== 'boxed') return file;
+  const door = doorPath(fleet.paths.root, worker.name);
+  const outside = within(worker.worktree, file)
+    ? file
+    : within(fleet.paths.root, file)
+      ? path.join(door, path.relative(fleet.paths.root, file))
+      : undefined;
+  if (outside === undefined) return undefined;
+  const real = await resolveLinks(outside).catch(() => undefined);
+  // One that does not exist is read as named, and said missing.
+  if (real === undefined) return outside;
+  const roots = await Promise.all([worker.worktree, door].map((root) => resolveLinks(root).catch(() => root)));
+  return roots.some((root) => within(root, real)) ? real : undefined;
+}
+
+function within(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** A box's repository gets the fleet's branches; one that cannot (its worker checked one of them out) is said. */
+async function shareWith(fleet: Fleet, worker: WorkerSpec): Promise<void> {
+  const { config } = fleet;
+  await shareBranches(config.repo, worker.worktree, worker.branch, config.integration.branch).catch(
+    async (error: unknown) =>
+      fleet.log.emit(
+        'box_fetch_failed',
+        `the fleet's branches did not reach the repository of boxed worker ${worker.name}: ${error instanceof Error ? error.message : String(error)}; a branch a message names may be missing there`,
+        worker.name,
+      ),
+  );
 }

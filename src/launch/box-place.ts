@@ -9,7 +9,6 @@ import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
-import { readTextFile } from '../adapters/text-file.js';
 import { presetOf } from '../agents/index.js';
 import {
   AGENT_AUTH_FILES,
@@ -22,7 +21,7 @@ import {
   doorPath,
   withMode,
 } from '../domain/box.js';
-import { boxNetwork, endpointFiles, endpointsIn } from '../domain/box-network.js';
+import { boxNetwork } from '../domain/box-network.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { CzarError } from '../domain/errors.js';
 import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/paths.js';
@@ -31,7 +30,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
-import { boxBehindDoor } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -107,9 +106,6 @@ export async function boxedHomeOf(fleet: Fleet, worker: WorkerSpec): Promise<str
 
 const privateHomePath = (agentDir: string): string => path.join(agentDir, 'home');
 
-/** A settings file larger than this is not an agent's settings: its endpoints are not looked for. */
-const SETTINGS_MAX_BYTES = 1024 * 1024;
-
 /** Said once per process: every worker of the launch would say the same. */
 let saidUnboxed = false;
 
@@ -138,7 +134,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
       agentDir: dir,
       homeCopy: await privateHome(privateHomePath(dir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
     })),
-    configEndpoints(worker, agent.env, home),
+    configEndpoints(worker.agent.preset, agent.env, home),
     agentFolders(worker, pathVariable),
   ]);
   const network = boxNetwork(
@@ -170,36 +166,6 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   });
   return { argv: boxed, env };
 }
-
-/**
- * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
- * which the worker writes and would otherwise use to open any host for itself at its next start.
- */
-export function configEndpoints(
-  worker: WorkerSpec,
-  env: Readonly<Record<string, string>>,
-  home: string,
-): Promise<string[]> {
-  const files = endpointFiles(worker.agent.preset, env, home);
-  const key = files.join('\0');
-  const known = endpointsRead.get(key);
-  if (known !== undefined && Date.now() - known.at < ENDPOINTS_FOR_MS) return known.endpoints;
-  const endpoints = Promise.all(
-    files.map(async (file) => {
-      const read = await readTextFile(file, SETTINGS_MAX_BYTES);
-      return read.ok ? endpointsIn(read.text) : [];
-    }),
-  ).then((texts) => texts.flat());
-  endpointsRead.set(key, { at: Date.now(), endpoints });
-  return endpoints;
-}
-
-/**
- * The endpoints of the same settings files, read once for the workers a launch boxes together (twenty workers of one
- * agent read the same files): a change to them reaches the next worker started after this.
- */
-const endpointsRead = new Map<string, { readonly at: number; readonly endpoints: Promise<string[]> }>();
-const ENDPOINTS_FOR_MS = 2000;
 
 /**
  * The box a check of a boxed worker runs in: the same walls as its agent's (the system read-only, its checkout the one

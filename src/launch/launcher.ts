@@ -13,6 +13,7 @@ import { deliverPrompt, sendMessage } from './delivery.js';
 import type { DeliveryOptions } from './delivery-pane.js';
 import type { Fleet } from '../fleet/handle.js';
 import { tmuxFor } from '../fleet/panes.js';
+import { placeOf } from '../fleet/place.js';
 import { prepareOneOnHost, startOnHost, type HostPrepared } from './start-on-host.js';
 import { prepareWorktree } from './places.js';
 import type { WorkerPlan } from './plan.js';
@@ -167,6 +168,7 @@ export async function deliverToWorker(
 ): Promise<{ record: LaunchRecord; pastedAt: number }> {
   const before = await readRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
+  await placeOf(fleet, worker).beforeMessage();
   const startedAt = new Date();
   await writeRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
   const preset = presetOf(worker.agent);
@@ -204,6 +206,7 @@ export async function deliverToWorker(
 
 /** A follow-up message (nudge, realign, a person's text) through the same verified paste; no task record. */
 export async function sendToWorker(fleet: Fleet, worker: WorkerSpec, paneId: string, text: string): Promise<void> {
+  await placeOf(fleet, worker).beforeMessage();
   const startedAt = new Date();
   const result = await sendMessage(tmuxFor(fleet, worker), paneId, text, presetOf(worker.agent), {
     worker: worker.name,

@@ -9,7 +9,8 @@ import { CzarRequestSchema, type CzarRequest } from '../domain/czar-request.js';
 import { doorView } from '../domain/door-view.js';
 import type { FleetStatus } from '../domain/status-schema.js';
 import { watchPaths, type Watch } from '../adapters/watcher.js';
-import { doorPath, placeKind } from '../domain/box.js';
+import { doorBoxVerdict, doorPath, placeKind } from '../domain/box.js';
+import { findBoxEngine } from '../adapters/box-engine.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import { doorViewFile, launchRecordFile, reportFile, statePaths } from '../domain/paths.js';
 import { visible } from '../domain/sanitize.js';
@@ -50,10 +51,17 @@ export class BoxDoors implements Source {
   /** Watches every boxed worker not yet watched (a spawned child joins after the start). */
   async poll(store: ModelStore): Promise<void> {
     for (const { spec } of store.model.workers)
-      if (placeKind(spec) === 'box' && !this.watches.has(spec.name))
+      if (placeKind(spec) === 'box' && !this.watches.has(spec.name)) {
         // A spawned child is in the model before its repository and door are made: watched once both are.
         if (await pathExists(launchRecordFile(statePaths(doorPath(this.fleet.paths.root, spec.name)), spec.name)))
           this.track(spec);
+        // sandbox: on where no engine is: unboxed, with no door, but its commits are still in a repository of its own.
+        else if (
+          doorBoxVerdict(spec, await findBoxEngine()).kind === 'unboxed' &&
+          (await pathExists(path.join(spec.worktree, '.git')))
+        )
+          this.trackCommits(spec);
+      }
     // The network door of every boxed worker is one process: one that died is started again, and serves them all.
     if (this.boxed.size > 0 && !this.stopped) await keepFleetDoor(this.fleet.paths.root);
     // An answer the watch missed (written as it was armed) is carried back here.
@@ -77,6 +85,16 @@ export class BoxDoors implements Source {
     await Promise.all([...this.watches.values()].flat().map((watch) => watch.close()));
     await this.answers?.close();
     this.watches.clear();
+  }
+
+  /** Fetches the branch of a worker in a repository of its own but not boxed, whenever a ref moves there. */
+  private trackCommits(spec: WorkerSpec): void {
+    const gitDir = path.join(spec.worktree, '.git');
+    const tip = (): void => this.order.add(spec.name, 'tip', () => this.fetch(spec));
+    this.watches.set(spec.name, [
+      watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], tip, { depth: 8 }),
+    ]);
+    tip();
   }
 
   private track(spec: WorkerSpec): void {

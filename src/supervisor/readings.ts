@@ -12,6 +12,7 @@ import { logFile, type StatePaths } from '../domain/paths.js';
 import { parseReport } from '../domain/report-schema.js';
 import type { WorkerSpec } from '../domain/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
+import type { FleetPlace } from '../fleet/place.js';
 
 /** A report as the czar sees it: valid, or rejected with a reason. */
 export type ReportReading =
@@ -50,8 +51,15 @@ export type ResultReading =
  * `results/<worker>.md`, so what dependents are told about stays put even if the worktree changes. The file is
  * untrusted: only a regular file of UTF-8 text up to MAX_RESULT_BYTES is taken; nothing here throws.
  */
-export async function copyResultFile(paths: StatePaths, worker: WorkerSpec, file: string): Promise<ResultReading> {
-  const source = path.resolve(worker.worktree, file);
+export async function copyResultFile(
+  paths: StatePaths,
+  worker: WorkerSpec,
+  file: string,
+  place: Pick<FleetPlace, 'fileOutside'>,
+): Promise<ResultReading> {
+  const source = await place.fileOutside(path.resolve(worker.worktree, file));
+  if (source === undefined)
+    return { kind: 'rejected', reason: `result file ${file} is outside its box, where czar does not read for it` };
   const reading = await readTextFile(source, MAX_RESULT_BYTES);
   if (!reading.ok) return { kind: 'rejected', reason: `result file ${file} ${reading.reason}` };
   const copy = path.join(paths.results, `${worker.name}.md`);

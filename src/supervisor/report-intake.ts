@@ -5,6 +5,7 @@ import type { WorkerModel } from '../domain/model.js';
 import type { ReportObservation } from '../domain/observations.js';
 import { visible } from '../domain/sanitize.js';
 import type { Fleet } from '../fleet/handle.js';
+import { placeOf } from '../fleet/place.js';
 import type { ModelStore } from './model-store.js';
 import { copyResultFile, type ReportReading } from './readings.js';
 import { ReportStreams } from './report-streams.js';
@@ -66,7 +67,12 @@ export class ReportIntake {
     const result =
       report.resultFile === undefined
         ? undefined
-        : await copyResultFile(this.fleet.paths, this.store.spec(name), report.resultFile);
+        : await copyResultFile(
+            this.fleet.paths,
+            this.store.spec(name),
+            report.resultFile,
+            placeOf(this.fleet, this.store.spec(name)),
+          );
     if (result?.kind === 'rejected') {
       // The report's state still counts; only the file is refused, so no dependent is pointed at it.
       await this.fleet.log.emit('bad_report', `rejected result file: ${result.reason}`, name);

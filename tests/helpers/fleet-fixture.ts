@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { readJson } from '../../src/adapters/state-files.js';
+import { PRESET_DEFAULTS } from '../../src/agents/defaults.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { FleetEvent } from '../../src/domain/words.js';
 import type { FleetStatus, WorkerStatus } from '../../src/domain/status-schema.js';
@@ -153,6 +154,18 @@ export function fleetProbes(fleet: Fleet): FleetProbes {
         { timeoutMs, intervalMs: 100, what },
       );
     },
+  };
+}
+
+/**
+ * An `agents:` entry for a terminal program czar has no preset for: the simulated agent's TUI run as a program of the
+ * person's own (no `preset:`, so nothing of the sim preset applies), saving what it gets in the fixture's captures.
+ */
+export function simAsCustomAgent(root: string): Readonly<Record<string, unknown>> {
+  return {
+    command: PRESET_DEFAULTS.sim.command,
+    args: PRESET_DEFAULTS.sim.args,
+    env: { CZAR_SIM_CAPTURE_DIR: `${root}/captures` },
   };
 }
 

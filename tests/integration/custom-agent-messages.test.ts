@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESET_DEFAULTS } from '../../src/agents/defaults.js';
-import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { fleetFixture, simAsCustomAgent } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -20,11 +19,7 @@ describe('a custom agent (a program czar has no preset for)', () => {
   it("gets czar's preamble, a nudge, a check's fix-up, a bonus task and its sub-worker's notice", async () => {
     const fx = await fleetFixture({
       agents: (root) => ({
-        mybot: {
-          command: PRESET_DEFAULTS.sim.command,
-          args: PRESET_DEFAULTS.sim.args,
-          env: { CZAR_SIM_CAPTURE_DIR: `${root}/captures` },
-        },
+        mybot: simAsCustomAgent(root),
       }),
       workers: [
         { name: 'quiet', agent: 'mybot', task: '# Quiet\n@sim quiet' },

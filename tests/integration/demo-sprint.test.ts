@@ -51,6 +51,10 @@ describe('czar demo without a terminal (as CI runs it)', () => {
       const result = await run;
       expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
       expect(root).toBeDefined();
+      // Boxed where bubblewrap is, and saying so; unboxed, saying why, where it is not.
+      expect(result.stdout).toMatch(
+        existsSync('/usr/bin/bwrap') ? /^each worker runs in a box of its own/m : /^the workers run unboxed: /m,
+      );
       const state = path.join(root ?? '', '.czar');
       const repo = path.join(root ?? '', 'shop');
 

@@ -106,6 +106,19 @@ describe('integration runner (real git, real checks)', () => {
     });
   });
 
+  it("a merge git refuses for want of the person's identity is czar's trouble, said how to fix, and no branch's failure", async () => {
+    const fx = await setup();
+    // No name to commit czar's merge as (an unprivileged user with no ~/.gitconfig had none either).
+    await gitIn(fx.repo, ['config', 'user.name', '']);
+    const xTip = await branchWith(fx.repo, 'czar/x', 'fine.txt', 'fine\n');
+
+    const run = runIntegration(fx.fleet, async () => [candidate('x', xTip)], runIntegrationChecks);
+
+    await expect(run).rejects.toThrow(/git has no identity to commit czar's integration merge .*user\.name/);
+    const saved = await readFile(integrationPaths(fx.fleet).record, 'utf8').catch(() => '{}');
+    expect((JSON.parse(saved) as Partial<IntegrationRecord>).failed ?? []).toEqual([]);
+  });
+
   it('refuses to merge into an existing branch czar did not create', async () => {
     const fx = await setup();
     await gitIn(fx.repo, ['branch', 'czar/integration', 'main']);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { launch } from '../../src/launch/up-sequence.js';
@@ -86,5 +86,35 @@ describe('a box without an engine', () => {
     } finally {
       delete process.env.CZAR_SOCAT;
     }
+  });
+});
+
+describe('sandbox: on without an engine', () => {
+  it('runs the worker unboxed in its repository of its own: its commits are fetched, its result file read, and it goes in', async () => {
+    process.env.CZAR_BWRAP = 'none';
+    onTestFinished(() => {
+      delete process.env.CZAR_BWRAP;
+    });
+    const fx = await fleetFixture({
+      workers: [
+        {
+          name: 'may',
+          task: '# May\n@sim write may.txt may\\n\n@sim commit may: add may\n@sim result MAY-RESULT\n@sim done may in',
+          sandbox: 'on',
+        },
+      ],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    await fx.waitForEvent('integrated', 'may', { timeoutMs: 60_000 });
+    expect(await gitIn(fx.repo, ['show', 'czar/integration:may.txt'])).toBe('may');
+    expect(await readFile(path.join(fx.root, '.czar', 'results', 'may.md'), 'utf8')).toContain('MAY-RESULT');
+    const events = await fx.events();
+    // Said once per czar process (another test of this process may have said it already).
+    for (const event of events.filter((each) => each.kind === 'sandbox_unavailable'))
+      expect(event.message).toBe(
+        'workers with sandbox: on run unboxed: no sandbox engine (CZAR_BWRAP=none); sandbox: on runs it unboxed',
+      );
+    expect(events.filter((event) => event.kind === 'bad_report')).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
-import { gitIn } from '../helpers/git-repo.js';
+import { gitIn, tempDir } from '../helpers/git-repo.js';
 import { answeringPort, watchedPort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -27,6 +27,11 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
     const script = await readFile(path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'hostile-worker.sh'), 'utf8');
     const forbidden = await watchedPort();
     const model = await answeringPort('pong');
+    // The person's keys, which the box must hide (the hostile worker's agent has this folder as its home): a folder
+    // of this test's, as a fixed path is another run's (or another user's) when two run at once.
+    const home = await tempDir('czar-hostile-home-');
+    await mkdir(path.join(home, '.ssh'), { recursive: true });
+    await writeFile(path.join(home, '.ssh', 'id_test'), 'SECRET\n');
     const ask = `fetch('http://127.0.0.1:${model}/v1/messages').then((r) => r.text()).then((t) => require('fs').writeFileSync('.git/net.log', t), (e) => require('fs').writeFileSync('.git/net.log', 'error ' + e.message))`;
     const fx = await fleetFixture({
       files: { 'escape.sh': script },
@@ -36,7 +41,7 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
           name: 'hostile',
           task: '# Hostile\n@sim run sh escape.sh\n@sim write src/hostile.ts export const hostile = 1;\\n\n@sim commit hostile: own work\n@sim done hostile in',
           sandbox: { mode: 'required', writable: ['captures'] },
-          env: { HOSTILE_SIBLING: 'honest', HOSTILE_PORT: String(forbidden.port), HOME: '/tmp/czar-hostile-home' },
+          env: { HOSTILE_SIBLING: 'honest', HOSTILE_PORT: String(forbidden.port), HOME: home },
         },
         {
           name: 'honest',
@@ -46,14 +51,6 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
           env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${model}` },
         },
       ],
-    });
-    // The person's keys, which the box must hide (the hostile worker's agent has this folder as its home).
-    const home = '/tmp/czar-hostile-home';
-    await mkdir(path.join(home, '.ssh'), { recursive: true });
-    await writeFile(path.join(home, '.ssh', 'id_test'), 'SECRET\n');
-    onTestFinished(async () => {
-      const { rm } = await import('node:fs/promises');
-      await rm(home, { recursive: true, force: true });
     });
     const honestBefore = await gitIn(fx.repo, ['rev-parse', 'main']);
     await fx.launchWave();

@@ -8,6 +8,7 @@ import {
   removeTree,
   writeTextFile,
 } from '../../adapters/file-system.js';
+import { findBoxEngine } from '../../adapters/box-engine.js';
 import { git } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
 import { loadConfig } from '../../config/load.js';
@@ -50,6 +51,12 @@ export const demoCommand: Command = {
       if (created) await removeTree(root);
     });
     out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks, checks and an integration branch`);
+    const engine = await findBoxEngine();
+    out(
+      engine.kind === 'bwrap'
+        ? `each worker runs in a box of its own (${engine.version}): docs/sandbox.md`
+        : `the workers run unboxed: ${engine.reason}`,
+    );
     await launch(fleet, { fetch: false, dryRun: false }, { note: out, warn: err });
     if (interactive) {
       await showDashboard(fleet);
