@@ -77,7 +77,11 @@ function resolveSpecifier(fromFile, specifier) {
   for (const swap of swaps[ext] ?? []) candidates.push(base.slice(0, -ext.length) + swap);
   if (ext === '') candidates.push(`${base}.ts`, `${base}.tsx`, `${base}.js`, path.join(base, 'index.ts'));
   // The build's output (dist/X.js) may be stale or not built yet: it follows its source, src/X.ts.
-  if (!base.startsWith(`dist${path.sep}`)) return candidates.find(isFile);
+  // A file a merged branch still names by its old path (moved by an earlier run) is found at its new one.
+  if (!base.startsWith(`dist${path.sep}`))
+    return (
+      candidates.find(isFile) ?? candidates.map((old) => movedEarlier.get(old)).find((moved) => moved && isFile(moved))
+    );
   const source = resolveSpecifier(fromFile, path.relative(path.dirname(fromFile), `src${base.slice('dist'.length)}`));
   return source === undefined ? undefined : { dist: true, source };
 }
@@ -94,6 +98,7 @@ function specifierFor(fromFile, target, old) {
 }
 
 const pairs = readMap();
+const movedEarlier = new Map(pairs.map(({ from, to }) => [from, to]));
 const moves = new Map();
 const problems = [];
 for (const { from, to, line } of pairs) {

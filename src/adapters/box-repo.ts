@@ -1,17 +1,21 @@
-import { cp, mkdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { branchExists, cutBranch, git } from './git.js';
+import { CzarError } from '../domain/model/errors.js';
+import { cutBranch, git, headRef, revParse } from './git.js';
 import { STRANGER_CONFIG } from './git-client.js';
 
 /**
- * A boxed worker's repository of its own: a `git clone --shared` of the main repository (objects borrowed through
- * `objects/info/alternates`, so nothing is copied) on the worker's branch. Its refs, index and config are its own, so
- * the only branch it can move is its own; czar fetches that branch back into the main repository.
+ * A boxed worker's repository of its own: what `git clone --shared` of the main repository on the worker's branch
+ * makes (objects borrowed through `objects/info/alternates`, so nothing is copied; `origin` the main repository), its
+ * `.git` written by czar and its files checked out by one `git read-tree`, where a clone runs three processes. Its
+ * refs, index and config are its own, so the only branch it can move is its own; czar fetches that branch back into
+ * the main repository.
  */
 
 /**
- * Makes the repository: the branch in the main repository first (cut from `from` when missing, never reset), then the
- * clone on it, with the person's git identity (the box hides their ~/.gitconfig). Says whether it made the branch.
+ * Makes the repository on the worker's branch, with the person's git identity (the box hides their ~/.gitconfig), the
+ * branch cut in the main repository meanwhile (from `from` when missing, never reset). Says whether it made the branch.
+ * `fromTip`: how `from`'s commit is read (`tipOf` for a branch read once for a whole launch, the base).
  */
 export async function makeBoxedRepo(
   repo: string,
@@ -20,39 +24,146 @@ export async function makeBoxedRepo(
   from: string,
   worker: string,
   knownToExist?: boolean,
+  fromTip: () => Promise<string | undefined> = () => revParse(repo, headRef(from)),
 ): Promise<'created' | 'reused-branch'> {
-  const existed = knownToExist ?? (await branchExists(repo, branch));
-  // Cut as a linked worktree's branch is, so `down --purge` knows it for czar's.
-  if (!existed) await cutBranch(repo, branch, from, `worker ${worker}`);
-  await mkdir(path.dirname(folder), { recursive: true });
-  const identity = (await gitIdentity(repo)).flatMap((setting) => ['--config', setting]);
-  await git(repo, ['clone', '--quiet', '--shared', '--no-tags', ...identity, '--branch', branch, '--', repo, folder]);
-  return existed ? 'reused-branch' : 'created';
+  const facts = mainRepoFacts(repo);
+  const existing = knownToExist === false ? undefined : await revParse(repo, headRef(branch));
+  const tip = existing ?? (await fromTip());
+  await mkdir(folder, { recursive: true });
+  if ((await readdir(folder)).length > 0)
+    throw new CzarError(
+      'worktree_foreign',
+      `${folder} is not empty, so czar did not make boxed worker "${worker}"'s repository there; move that folder away and run "czar up" again.`,
+    );
+  // The branch is cut while the files are checked out (two git processes at once); a cut git refuses (a missing
+  // `from`, a branch made meanwhile) takes the repository just made with it.
+  const made = await Promise.allSettled([
+    existing === undefined ? cutBranch(repo, branch, from, `worker ${worker}`, tip) : undefined,
+    tip === undefined ? undefined : facts.then((known) => writeRepo(repo, folder, branch, tip, known)),
+  ]);
+  const refusal = made.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))[0];
+  if (refusal !== undefined || tip === undefined) {
+    await rm(folder, { recursive: true, force: true });
+    throw (
+      refusal ??
+      new CzarError(
+        'worktree_missing',
+        `"${from}" had no commit in ${repo} when boxed worker "${worker}"'s repository was made; run "czar up" again.`,
+      )
+    );
+  }
+  return existing === undefined ? 'created' : 'reused-branch';
+}
+
+/** The repository's `.git` as a shared clone's on `branch` at `tip`, and its files checked out. */
+async function writeRepo(
+  repo: string,
+  folder: string,
+  branch: string,
+  tip: string,
+  facts: MainRepoFacts,
+): Promise<void> {
+  const gitDir = path.join(folder, '.git');
+  const { objects, format, identity } = facts;
+  const folders = ['objects/info', 'objects/pack', 'refs/tags', path.dirname(headRef(branch)), 'hooks', 'info'];
+  await Promise.all(
+    [...folders, path.dirname(`refs/remotes/origin/${branch}`)].map((dir) =>
+      mkdir(path.join(gitDir, dir), { recursive: true }),
+    ),
+  );
+  const files: Record<string, string> = {
+    HEAD: `ref: ${headRef(branch)}\n`,
+    config: repoConfig(repo, branch, format, identity),
+    'objects/info/alternates': `${objects}\n`,
+    [headRef(branch)]: `${tip}\n`,
+    [`refs/remotes/origin/${branch}`]: `${tip}\n`,
+  };
+  // Create-only: nothing was there, and nothing is written over.
+  await Promise.all(
+    Object.entries(files).map(([name, text]) => writeFile(path.join(gitDir, name), text, { flag: 'wx' })),
+  );
+  await git(folder, [...STRANGER_CONFIG.flatMap((setting) => ['-c', setting]), 'read-tree', '--reset', '-u', 'HEAD']);
+}
+
+/** A value in git's config syntax: quoted, with what git would read otherwise escaped. */
+const configValue = (value: string): string =>
+  `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+
+function repoConfig(
+  repo: string,
+  branch: string,
+  format: string,
+  identity: readonly (readonly [string, string])[],
+): string {
+  const sha256 = format === 'sha256';
+  return [
+    '[core]',
+    `\trepositoryformatversion = ${sha256 ? 1 : 0}`,
+    '\tfilemode = true',
+    '\tbare = false',
+    '\tlogallrefupdates = true',
+    ...(sha256 ? ['[extensions]', '\tobjectformat = sha256'] : []),
+    '[remote "origin"]',
+    `\turl = ${configValue(repo)}`,
+    '\tfetch = +refs/heads/*:refs/remotes/origin/*',
+    `[branch ${configValue(branch)}]`,
+    '\tremote = origin',
+    `\tmerge = ${configValue(headRef(branch))}`,
+    ...(identity.length === 0 ? [] : ['[user]', ...identity.map(([key, value]) => `\t${key} = ${configValue(value)}`)]),
+    '',
+  ].join('\n');
 }
 
 /**
- * Read once a minute per repository: a launch of twenty boxed workers asked git for it eighty times, and a person who
- * changes it mid-sprint has it in the next worker's repository soon after.
+ * Read once a minute per repository: a launch of twenty boxed workers asked git for the identity eighty times, and a
+ * person who changes it mid-sprint has it in the next worker's repository soon after.
  */
-const identities = new Map<string, { readonly at: number; readonly settings: Promise<string[]> }>();
-const IDENTITY_FOR_MS = 60_000;
+const facts = new Map<string, { readonly at: number; readonly facts: Promise<MainRepoFacts> }>();
+const FACTS_FOR_MS = 60_000;
 
-/** The person's `user.name` and `user.email` as the main repository sees them (the last one wins), as settings. */
-function gitIdentity(repo: string): Promise<string[]> {
-  const known = identities.get(repo);
-  if (known !== undefined && Date.now() - known.at < IDENTITY_FOR_MS) return known.settings;
-  const settings = git(repo, ['config', '--get-regexp', '^user\\.(name|email)$'], { allowFailure: true }).then(
-    (result) => {
-      const values = new Map<string, string>();
-      for (const line of result.exitCode === 0 ? result.stdout.split('\n') : []) {
-        const match = /^(user\.(?:name|email)) (.*)$/.exec(line);
-        if (match?.[1] !== undefined) values.set(match[1], match[2] ?? '');
-      }
-      return [...values].map(([key, value]) => `${key}=${value}`);
-    },
-  );
-  identities.set(repo, { at: Date.now(), settings });
-  return settings;
+interface MainRepoFacts {
+  /** The main repository's object folder, absolute: what the worker's repository borrows. */
+  readonly objects: string;
+  /** Its object format (`sha1`, `sha256`), which the borrowing repository must share. */
+  readonly format: string;
+  /** The person's `user.name` and `user.email` as the main repository sees them (the last one wins). */
+  readonly identity: readonly (readonly [string, string])[];
+}
+
+function mainRepoFacts(repo: string): Promise<MainRepoFacts> {
+  const known = facts.get(repo);
+  if (known !== undefined && Date.now() - known.at < FACTS_FOR_MS) return known.facts;
+  const read = Promise.all([
+    git(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects', '--show-object-format']),
+    git(repo, ['config', '--get-regexp', '^user\\.(name|email)$'], { allowFailure: true }),
+  ]).then(([where, config]) => {
+    const [objects = '', format = 'sha1'] = where.stdout.trim().split('\n');
+    const values = new Map<string, string>();
+    for (const line of config.exitCode === 0 ? config.stdout.split('\n') : []) {
+      const match = /^user\.(name|email) (.*)$/.exec(line);
+      if (match?.[1] !== undefined) values.set(match[1], match[2] ?? '');
+    }
+    return { objects, format, identity: [...values] };
+  });
+  read.catch(() => facts.delete(repo));
+  facts.set(repo, { at: Date.now(), facts: read });
+  return read;
+}
+
+/**
+ * The commit a branch points at, asked of git once for the workers a launch makes together (most are cut from the
+ * base): at most this old when used.
+ */
+const tips = new Map<string, { readonly at: number; readonly commit: Promise<string | undefined> }>();
+const TIP_FOR_MS = 2000;
+
+export function tipOf(repo: string, branch: string): Promise<string | undefined> {
+  const key = `${repo}\0${branch}`;
+  const known = tips.get(key);
+  if (known !== undefined && Date.now() - known.at < TIP_FOR_MS) return known.commit;
+  const commit = revParse(repo, headRef(branch));
+  tips.set(key, { at: Date.now(), commit });
+  return commit;
 }
 
 /**

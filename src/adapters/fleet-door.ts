@@ -50,6 +50,8 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
   // Socket paths are short relative to the door's folder: an absolute one may pass the 107 bytes a socket can name.
   process.chdir(root);
   const served = new Map<string, Served>();
+  /** The latest entry asked of each worker, and when it is served (or failed). */
+  const asked = new Map<string, { readonly serial: string; readonly done: Promise<void> }>();
   let chain = Promise.resolve();
   let stopping = false;
   let finish: () => void = () => undefined;
@@ -61,23 +63,42 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
     watcher.close();
     clearInterval(timer);
     await chain;
+    await Promise.all([...asked.values()].map((entry) => entry.done));
     for (const entry of served.values()) await letGo(entry);
     await release();
     finish();
   };
+  // A launch writes twenty entries within a second, each a burst of folder events: a scan not begun yet covers them all.
+  let scanQueued = false;
   const scan = (): void => {
+    if (scanQueued) return;
+    scanQueued = true;
     chain = chain.then(async () => {
+      scanQueued = false;
       if (stopping) return;
       const names = await readdir(root).catch(() => undefined);
       // The state dir was removed (a purge): nothing is left to serve.
       if (names === undefined) return void stop();
-      for (const name of names.filter((file) => file.endsWith('.json'))) {
-        const spec = await readSpec(path.join(root, name));
-        if (spec === undefined || `${spec.worker}.json` !== name) continue;
-        const current = served.get(spec.worker);
-        if (current?.serial === spec.serial) continue;
-        if (current !== undefined) await letGo(current);
-        served.set(spec.worker, await serve(stateDir, spec));
+      const entries = names.filter((file) => file.endsWith('.json'));
+      const specs = await Promise.all(entries.map((name) => readSpec(path.join(root, name))));
+      for (const [index, spec] of specs.entries()) {
+        if (spec === undefined || `${spec.worker}.json` !== entries[index]) continue;
+        const latest = asked.get(spec.worker);
+        if (latest?.serial === spec.serial) continue;
+        // Each worker's entry on its own, after its previous one: one worker's first sign-in round does not hold back
+        // another's sockets. One that failed is tried again at the next scan.
+        const done = (latest?.done ?? Promise.resolve())
+          .then(async () => {
+            if (stopping) return;
+            const current = served.get(spec.worker);
+            if (current !== undefined) await letGo(current);
+            served.delete(spec.worker);
+            served.set(spec.worker, await serve(stateDir, spec));
+          })
+          .catch(() => {
+            if (asked.get(spec.worker)?.serial === spec.serial) asked.delete(spec.worker);
+          });
+        asked.set(spec.worker, { serial: spec.serial, done });
       }
     });
   };

@@ -322,9 +322,15 @@ export async function excludePattern(repo: string, pattern: string): Promise<voi
 /** The start of the first reflog entry of every branch czar cuts: what `down --purge` checks before it deletes one. */
 export const CUT_BY_CZAR = 'czar: created for';
 
-/** Makes `branch` at `base`, failing when it exists, with a reflog entry naming czar and who it is for. */
-export async function cutBranch(repo: string, branch: string, base: string, owner: string): Promise<void> {
-  await git(repo, ['update-ref', '-m', `${CUT_BY_CZAR} ${owner}`, `refs/heads/${branch}`, headRef(base), '']);
+/** Makes `branch` at `base` (or `at`, its commit read already), failing when it exists, with a reflog entry naming czar and who it is for. */
+export async function cutBranch(
+  repo: string,
+  branch: string,
+  base: string,
+  owner: string,
+  at: string = headRef(base),
+): Promise<void> {
+  await git(repo, ['update-ref', '-m', `${CUT_BY_CZAR} ${owner}`, `refs/heads/${branch}`, at, '']);
 }
 
 /** The message of the branch's first reflog entry (how it was made), or undefined when git keeps none. */

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { openNetDoor } from '../adapters/fleet-door.js';
+import { readTextFile } from '../adapters/text-file.js';
 import { boxArgv, netPath, type BoxEngine, type BoxPlan } from '../domain/model/box.js';
-import { boxLauncher, proxyEnv, proxyPort, type BoxNetwork, type CredentialSpec } from '../domain/model/box-network.js';
+import {
+  boxLauncher,
+  endpointFiles,
+  endpointsIn,
+  proxyEnv,
+  proxyPort,
+  type BoxNetwork,
+  type CredentialSpec,
+} from '../domain/model/box-network.js';
+import type { PresetName } from '../domain/model/config-types.js';
 
 /** A command to run in a box whose only network is the fleet's door, opening `network` for `name`. */
 export interface DoorBox {
@@ -43,3 +53,36 @@ export async function boxBehindDoor(
     argv: boxLauncher(netPath(stateDir), [...box.network.loopbackPorts, port], box.plan.argv),
   });
 }
+
+/** A settings file larger than this is not an agent's settings: its endpoints are not looked for. */
+const SETTINGS_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
+ * which the worker writes and would otherwise use to open any host for itself at its next start.
+ */
+export function configEndpoints(
+  preset: PresetName,
+  env: Readonly<Record<string, string>>,
+  home: string,
+): Promise<string[]> {
+  const files = endpointFiles(preset, env, home);
+  const key = files.join('\0');
+  const known = endpointsRead.get(key);
+  if (known !== undefined && Date.now() - known.at < ENDPOINTS_FOR_MS) return known.endpoints;
+  const endpoints = Promise.all(
+    files.map(async (file) => {
+      const read = await readTextFile(file, SETTINGS_MAX_BYTES);
+      return read.ok ? endpointsIn(read.text) : [];
+    }),
+  ).then((texts) => texts.flat());
+  endpointsRead.set(key, { at: Date.now(), endpoints });
+  return endpoints;
+}
+
+/**
+ * The endpoints of the same settings files, read once for the workers a launch boxes together (twenty workers of one
+ * agent read the same files): a change to them reaches the next worker started after this.
+ */
+const endpointsRead = new Map<string, { readonly at: number; readonly endpoints: Promise<string[]> }>();
+const ENDPOINTS_FOR_MS = 2000;

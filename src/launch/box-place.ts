@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
-import { makeBoxedRepo, privateHome } from '../adapters/box-repo.js';
+import { makeBoxedRepo, privateHome, tipOf } from '../adapters/box-repo.js';
 import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
-import { revParse } from '../adapters/git.js';
 import { startingView } from '../domain/status/door-view.js';
 import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
@@ -10,7 +9,6 @@ import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
-import { readTextFile } from '../adapters/text-file.js';
 import { presetOf } from '../agents/index.js';
 import {
   AGENT_AUTH_FILES,
@@ -23,7 +21,7 @@ import {
   doorPath,
   withMode,
 } from '../domain/model/box.js';
-import { boxNetwork, endpointFiles, endpointsIn } from '../domain/model/box-network.js';
+import { boxNetwork } from '../domain/model/box-network.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import { doorViewFile, launchRecordFile, proofFile, statePaths } from '../domain/model/paths.js';
@@ -32,7 +30,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
-import { boxBehindDoor } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -62,6 +60,8 @@ async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefi
     from,
     worker.name,
     step.worktree === 'checkout-branch',
+    // The base is read once for the launch; a parent's branch moves, and is read as it is now.
+    from === config.base ? () => tipOf(config.repo, from) : undefined,
   );
   if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
   await recordMade(fleet.paths, 'worktree', made);
@@ -106,9 +106,6 @@ export async function boxedHomeOf(fleet: Fleet, worker: WorkerSpec): Promise<str
 
 const privateHomePath = (agentDir: string): string => path.join(agentDir, 'home');
 
-/** A settings file larger than this is not an agent's settings: its endpoints are not looked for. */
-const SETTINGS_MAX_BYTES = 1024 * 1024;
-
 /** Said once per process: every worker of the launch would say the same. */
 let saidUnboxed = false;
 
@@ -125,17 +122,24 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     saidUnboxed = true;
     return agent;
   }
-  const doorFolder = await openDoor(fleet, worker);
   const { config } = fleet;
-  const agentDir = await privateAgentDir(config.project, fleet.paths.root, worker.name);
   const home = agent.env.HOME ?? process.env.HOME ?? '/root';
-  const homeCopy = await privateHome(privateHomePath(agentDir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []);
   const mode = agentMode(worker, verdict, presetOf(worker.agent).noApproval).mode;
   const argv = mode === undefined ? agent.argv : withMode(agent.argv, mode);
   const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
+  // Independent of each other: a pane waits for the slowest, not for their sum.
+  const [doorFolder, { agentDir, homeCopy }, endpoints, programFolders] = await Promise.all([
+    openDoor(fleet, worker),
+    privateAgentDir(config.project, fleet.paths.root, worker.name).then(async (dir) => ({
+      agentDir: dir,
+      homeCopy: await privateHome(privateHomePath(dir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
+    })),
+    configEndpoints(worker.agent.preset, agent.env, home),
+    agentFolders(worker, pathVariable),
+  ]);
   const network = boxNetwork(
     worker.agent.preset,
-    [...Object.values(agent.env), ...argv, ...(await configEndpoints(worker, agent.env, home))],
+    [...Object.values(agent.env), ...argv, ...endpoints],
     worker.sandbox?.allowHosts ?? [],
   );
   const boxed = await boxBehindDoor(fleet.paths.root, engine, {
@@ -153,7 +157,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
       stateDir: fleet.paths.root,
       home,
       homeCopy,
-      readable: [...systemFolders(fleet), ...(await agentFolders(worker, pathVariable))],
+      readable: [...systemFolders(fleet), ...programFolders],
       hidden: hiddenFolders(fleet),
       writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
       env: pathVariable === undefined ? {} : { PATH: pathVariable },
@@ -161,24 +165,6 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     },
   });
   return { argv: boxed, env };
-}
-
-/**
- * The endpoints the agent's settings files name, read from the person's own files: never from the worker's copy,
- * which the worker writes and would otherwise use to open any host for itself at its next start.
- */
-export async function configEndpoints(
-  worker: WorkerSpec,
-  env: Readonly<Record<string, string>>,
-  home: string,
-): Promise<string[]> {
-  const texts = await Promise.all(
-    endpointFiles(worker.agent.preset, env, home).map(async (file) => {
-      const read = await readTextFile(file, SETTINGS_MAX_BYTES);
-      return read.ok ? endpointsIn(read.text) : [];
-    }),
-  );
-  return texts.flat();
 }
 
 /**
@@ -248,18 +234,6 @@ export async function agentFolders(worker: WorkerSpec, pathVariable: string | un
   return [...new Set([path.dirname(found), loadedFrom])];
 }
 
-/** The base's commit, asked of git once for the workers a launch opens doors for together. */
-const bases = new WeakMap<Fleet, { readonly at: number; readonly commit: Promise<string | undefined> }>();
-const BASE_FOR_MS = 2000;
-
-function baseCommit(fleet: Fleet): Promise<string | undefined> {
-  const known = bases.get(fleet);
-  if (known !== undefined && Date.now() - known.at < BASE_FOR_MS) return known.commit;
-  const commit = revParse(fleet.config.repo, fleet.config.base);
-  bases.set(fleet, { at: Date.now(), commit });
-  return commit;
-}
-
 /**
  * Makes the worker's door: a folder that stands in for czar's state dir inside its box, holding what `czar report`
  * checks (its launch record's folder and its proof), the view of the fleet `czar peers` and `--checkpoint` read, and
@@ -272,13 +246,16 @@ async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   await emptyDoorReports(door);
   await makeFolder(door, 0o700);
   await freshDoorFolders(door, [paths.workers, paths.reports, paths.requests]);
-  await writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`);
-  await writeInDoor(proofFile(paths, worker.name), await readUtf8(proofFile(fleet.paths, worker.name)));
   const { config } = fleet;
-  const base = await baseCommit(fleet);
-  await writeInDoor(
-    doorViewFile(door),
-    `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
-  );
+  await Promise.all([
+    writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`),
+    readUtf8(proofFile(fleet.paths, worker.name)).then((proof) => writeInDoor(proofFile(paths, worker.name), proof)),
+    tipOf(config.repo, config.base).then((base) =>
+      writeInDoor(
+        doorViewFile(door),
+        `${JSON.stringify(startingView(config.workers, worker.name, worker.checkpoints ?? [], base))}\n`,
+      ),
+    ),
+  ]);
   return door;
 }

@@ -4,12 +4,16 @@ import { privateHome } from '../adapters/box-repo.js';
 import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
 import { makeFolder, pathExistsSync, resolveLinks } from '../adapters/file-system.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
+import { userCacheDir } from '../adapters/private-files.js';
 import { Tmux } from '../adapters/tmux.js';
 import { which } from '../adapters/which.js';
-import { AGENT_HOME_FILES, boxArgv, boxVerdict, doorPath, SANDBOX_OFF } from '../domain/model/box.js';
+import { AGENT_AUTH_FILES, AGENT_HOME_FILES, doorBoxVerdict, doorPath, SANDBOX_OFF } from '../domain/model/box.js';
+import { boxNetwork } from '../domain/model/box-network.js';
+import { isPreset } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { HostPrepareSpec, HostWorkerAnswer, HostWorkerSpec } from '../domain/model/host-prepare.js';
 import { statePaths } from '../domain/model/paths.js';
+import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
 
 type BoxAnswer = Extract<HostWorkerAnswer, { running: boolean }>['box'];
 
@@ -18,15 +22,17 @@ type BoxAnswer = Extract<HostWorkerAnswer, { running: boolean }>['box'];
  * as on the launching machine), and where it works the worker gets a door in the host's state dir and the argv its
  * session runs: the same walls as a box on the launching machine (the system read-only, its own repository and its
  * agent's private folder writable, a home and /tmp of its own, its siblings' folders, their agents' files, the host's
- * tmux socket and czar's state out of sight except its door, its own processes, no capabilities). Its network is off:
- * loopback only, no door to a model endpoint. Without an engine, `on` answers why it runs unboxed and `required`
- * refuses in one sentence naming the worker and the host.
+ * tmux socket and czar's state out of sight except its door, its own processes, no capabilities). Its network is the
+ * fleet's network door on the host (one per host state dir, started here as `czar up` starts it locally), opening its
+ * agent's model endpoint as the host reaches it and nothing else (a host worker has no `allow_hosts:`); a refusal goes
+ * to its report stream there, which the host's `czar watch` carries to the czar as its alert. Without an engine or
+ * socat, `on` answers why it runs unboxed and `required` refuses in one sentence naming the worker and the host.
  */
 export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Promise<BoxAnswer> {
   const { box } = worker;
   if (box === undefined) return undefined;
   const engine = await findBoxEngine();
-  const verdict = boxVerdict(
+  const verdict = doorBoxVerdict(
     { name: worker.session, worktree: worker.worktree, sandbox: { ...SANDBOX_OFF, mode: box.mode } },
     engine,
     `host "${spec.host}"`,
@@ -40,23 +46,35 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
   const homeCopy = await privateHome(box.home, home, AGENT_HOME_FILES[box.preset] ?? []);
   const { PATH: pathVariable = process.env.PATH, ...env } = box.env;
   const socketDir = path.dirname(new Tmux(spec.socket).socketPath());
-  const argv = boxArgv(engine.path, {
-    folder: worker.worktree,
-    door,
-    stateDir: spec.stateDir,
-    home,
-    homeCopy,
-    // The host's clone, read-only: the repository's objects are borrowed from it.
-    readable: [
-      spec.clone,
-      PACKAGE_ROOT,
-      path.dirname(path.dirname(process.execPath)),
-      ...(await programFolders(box.argv[0], worker.worktree, pathVariable)),
-    ],
-    hidden: [...box.hidden, socketDir].filter((dir) => pathExistsSync(dir)),
-    writable: [box.agentDir],
-    env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...env },
-    argv: box.argv,
+  const preset = isPreset(box.preset) ? box.preset : 'custom';
+  const network = boxNetwork(preset, [...box.endpoints, ...(await configEndpoints(preset, box.env, home))], []);
+  const argv = await boxBehindDoor(spec.stateDir, engine, {
+    name: worker.session,
+    network,
+    credentials: {
+      home,
+      copy: homeCopy,
+      files: [...(AGENT_AUTH_FILES[box.preset] ?? [])],
+      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+    },
+    plan: {
+      folder: worker.worktree,
+      door,
+      stateDir: spec.stateDir,
+      home,
+      homeCopy,
+      // The host's clone, read-only: the repository's objects are borrowed from it.
+      readable: [
+        spec.clone,
+        PACKAGE_ROOT,
+        path.dirname(path.dirname(process.execPath)),
+        ...(await programFolders(box.argv[0], worker.worktree, pathVariable)),
+      ],
+      hidden: [...box.hidden, socketDir].filter((dir) => pathExistsSync(dir)),
+      writable: [box.agentDir],
+      env: { ...(pathVariable === undefined ? {} : { PATH: pathVariable }), ...env },
+      argv: box.argv,
+    },
   });
   return { kind: 'boxed', argv };
 }

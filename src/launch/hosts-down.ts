@@ -1,5 +1,5 @@
 import { CzarError } from '../domain/model/errors.js';
-import { usedHosts } from '../domain/model/host-layout.js';
+import { hostStateDir, usedHosts } from '../domain/model/host-layout.js';
 import type { Fleet } from '../fleet/handle.js';
 
 /** What `czar down` did on one host. */
@@ -9,7 +9,7 @@ export type HostStopOutcome =
 
 /**
  * Stops what the fleet runs on each of its hosts, as `czar down` stops this machine's: the host's tmux server (its
- * workers) and this machine's ControlMaster to it. The `czar watch --stream` there needs no stopping: it ends with its
+ * workers), its network door where a worker there is boxed, and this machine's ControlMaster to it. The `czar watch --stream` there needs no stopping: it ends with its
  * ssh session, which went with the czar (measured: none is left, even on a host whose link was cut meanwhile). A host
  * that cannot be reached is left exactly as it is and said.
  */
@@ -21,6 +21,13 @@ export async function stopHosts(fleet: Fleet): Promise<HostStopOutcome[]> {
       try {
         const sessions = await link.tmux.listSessions();
         await link.tmux.killServer();
+        const boxed = config.workers.some(
+          (worker) => worker.host === host && (worker.sandbox?.mode ?? 'off') !== 'off',
+        );
+        if (boxed)
+          await link.ssh.run(['czar', 'box-door', '--stop', hostStateDir(link.spec, config.project)], {
+            allowFailure: true,
+          });
         return { host, stopped: true, sessions: sessions.length };
       } catch (error) {
         const workers = config.workers.filter((worker) => worker.host === host).map((worker) => worker.name);

@@ -8,8 +8,8 @@ import { boxNetwork } from '../domain/model/box-network.js';
 import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { Fleet } from '../fleet/handle.js';
-import { agentFolders, configEndpoints, hiddenFolders, systemFolders } from './box-place.js';
-import { boxBehindDoor } from './box-behind-door.js';
+import { agentFolders, hiddenFolders, systemFolders } from './box-place.js';
+import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
 
 /**
  * A boxed worker's reviewer runs in a box of the same kind as its agent's: the system read-only, the review checkout
@@ -53,7 +53,7 @@ async function boxedCall(
       ...Object.values(agent.env),
       ...agent.args,
       ...(agent.reviewArgs ?? []),
-      ...(await configEndpoints(reviewer, agent.env, home)),
+      ...(await configEndpoints(reviewer.agent.preset, agent.env, home)),
     ],
     [],
   );

@@ -264,6 +264,8 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
           agentDir: settingsDir,
           home: path.posix.join(projectDir, 'homes', worker.name),
           hidden: ['workers', 'agents', 'homes'].map((folder) => path.posix.join(projectDir, folder)),
+          // What its network door opens, as an unboxed agent there would reach it (never its proof).
+          endpoints: [...Object.values(env), ...argv].filter((text) => /https?:\/\//i.test(text)),
         };
   return {
     worker: {

@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== undefined)(
       const result = await czar(['doctor', '-c', configFile], { cwd: root });
       const lines = result.stdout.split('\n');
       const version = (await execa('bwrap', ['--version'])).stdout.trim();
-      expect(lines).toContain(`✓ host "boxes": box engine: ${version} at /usr/bin/bwrap`);
+      expect(lines).toContain(`✓ host "boxes": box engine: ${version} at /usr/bin/bwrap, socat at /usr/bin/socat`);
       expect(lines).toContain(
         `✗ host "bare": box engine: worker "b" has sandbox: required but host "bare" has no sandbox engine (${fake}/bwrap cannot make a box here (bwrap: No permissions to create new namespace)); install bubblewrap there (apt-get install bubblewrap) or set sandbox: on to run it unboxed.`,
       );

@@ -4,22 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { gitIn } from '../helpers/git-repo.js';
 import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
+import { stopHosts } from '../../src/launch/hosts-down.js';
 import { waitFor } from '../helpers/wait.js';
 
 const unavailable = await sshHostsUnavailable();
 
+/** The port of the model endpoint listening on the host's loopback, which the boxed worker's agent is given. */
+const MODEL_PORT = 18431;
+
 /**
  * What a hijacked agent on a host tries from inside its box, each outcome written to escape.log (ignored) in its
- * folder there: its sibling's folder on the host, the host's czar state (its sibling's pane log), a
- * port listening on the host (its sshd) and a report line in its sibling's name.
+ * folder there: its model endpoint on the host's loopback (reached through its door), its sibling's folder on the
+ * host, the host's czar state (its sibling's pane log), a port listening on the host (its sshd), directly and asked of
+ * its door's proxy, and a report line in its sibling's name.
  */
 const ESCAPE = [
   'log=escape.log',
   ': > "$log"',
   'try() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "escaped $what" >> "$log"; else echo "blocked $what" >> "$log"; fi; }',
+  'reach() { what=$1; shift; if "$@" >/dev/null 2>&1; then echo "reached $what" >> "$log"; else echo "missed $what" >> "$log"; fi; }',
+  'reach model-endpoint node -e "fetch(process.env.MODEL_URL).then((r) => r.text()).then((t) => process.exit(t === \'pong\' ? 0 : 1), () => process.exit(1))"',
   'try sibling-folder sh -c "echo pwned > \'../$SIB/pwned.txt\'"',
   'try host-state sh -c "echo pwned >> \'$CZAR_STATE_DIR/logs/$SIB.log\'"',
   "try host-port node -e \"require('net').connect(22, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))\"",
+  "try host-port-through-door node -e \"const s = require('net').connect(Number(new URL(process.env.HTTPS_PROXY).port), '127.0.0.1', () => s.write('CONNECT 127.0.0.1:22 HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')); s.on('data', (d) => process.exit(String(d).startsWith('HTTP/1.1 200') ? 0 : 1)); s.on('error', () => process.exit(1))\"",
   'printf \'{"worker":"%s","state":"done","at":"%s","source":"cli","seq":99,"note":"forged-line"}\\n\' "$SIB" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$CZAR_STATE_DIR/reports/$(basename "$PWD").jsonl"',
   'echo finished >> "$log"',
   '',
@@ -38,7 +46,7 @@ describe.skipIf(unavailable !== undefined)(
             task: '# Boxed\n@sim run sh escape.sh\n@sim write src/b1.ts export const b1 = 1;\\n\n@sim commit b1: boxed part\n@sim done boxed part in',
             host: 'far',
             sandbox: 'required',
-            env: { SIB: 's1' },
+            env: { SIB: 's1', MODEL_URL: `http://127.0.0.1:${MODEL_PORT}/v1` },
           },
           {
             name: 's1',
@@ -49,8 +57,22 @@ describe.skipIf(unavailable !== undefined)(
         policy: { bonus: 'off' },
       });
       const far = machine('far');
+      // The model endpoint, on the host's own loopback (ended with the host's namespace).
+      const server = `require('http').createServer((q, r) => r.end('pong')).listen(${MODEL_PORT}, '127.0.0.1')`;
+      await far.exec(['sh', '-c', `node -e "${server}" </dev/null >/dev/null 2>&1 &`]);
+      await waitFor(
+        async () =>
+          (
+            await far.exec([
+              'node',
+              '-e',
+              `require('net').connect(${MODEL_PORT}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`,
+            ])
+          ).exitCode === 0 || undefined,
+        { timeoutMs: 10_000, what: 'the model endpoint on the host' },
+      );
       await fixture.launchWave();
-      await supervise();
+      const czar = await supervise();
       const project = fixture.fleet.config.project;
       const b1 = `${HOST_WORKTREES}/${project}/workers/b1`;
       const s1 = `${HOST_WORKTREES}/${project}/workers/s1`;
@@ -61,7 +83,22 @@ describe.skipIf(unavailable !== undefined)(
         },
         { timeoutMs: 60_000, what: 'the escape attempts on the host' },
       );
-      expect(lines).toEqual(['blocked sibling-folder', 'blocked host-state', 'blocked host-port', 'finished']);
+      expect(lines).toEqual([
+        'reached model-endpoint',
+        'blocked sibling-folder',
+        'blocked host-state',
+        'blocked host-port',
+        'blocked host-port-through-door',
+        'finished',
+      ]);
+      // The connection its door refused on the host is its alert here.
+      await waitFor(
+        async () =>
+          (await fixture.events()).some(
+            (event) => event.worker === 'b1' && event.message.includes('refused a connection to 127.0.0.1:22'),
+          ) || undefined,
+        { timeoutMs: 30_000, what: "b1's alert for the connection its door refused" },
+      );
 
       // Its session runs the host's engine around its agent, in a repository of its own there.
       expect((await far.exec(['pgrep', '-f', `/bwrap .*--chdir ${b1} `])).exitCode).toBe(0);
@@ -85,6 +122,13 @@ describe.skipIf(unavailable !== undefined)(
       expect(reports).not.toContain('forged-line');
       // The line in its sibling's name it wrote into its own report stream is dropped, not passed on as its own.
       expect(await readFile(path.join(fixture.fleet.paths.reports, 'b1.jsonl'), 'utf8')).not.toContain('forged-line');
+
+      // One network door runs on the host, in its state dir, and czar down stops it with the host's workers.
+      const door = ['pgrep', '-f', `czar box-door ${state}$`];
+      expect((await far.exec(door)).stdout.split('\n').filter((pid) => pid !== '')).toHaveLength(1);
+      await czar.stop();
+      expect((await stopHosts(fixture.fleet)).map((outcome) => outcome.stopped)).toEqual([true]);
+      expect((await far.exec(door)).exitCode).not.toBe(0);
     });
 
     it('without an engine on the host: required refuses naming worker and host, on runs unboxed and says so', async () => {

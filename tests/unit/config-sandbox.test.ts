@@ -136,6 +136,11 @@ describe('the box', () => {
       kind: 'refused',
       why: 'worker "a" has sandbox: required but socat is not installed, and a boxed worker reaches its model only through socat; install it (apt-get install socat) or set sandbox: on to run it unboxed.',
     });
+    // On a host, the sentence names it.
+    expect(doorBoxVerdict({ ...worker, sandbox: sandbox('required') }, noSocat, 'host "far"')).toEqual({
+      kind: 'refused',
+      why: 'worker "a" has sandbox: required but socat is not installed on host "far", and a boxed worker reaches its model only through socat; install it there (apt-get install socat) or set sandbox: on to run it unboxed.',
+    });
     expect(boxLines([{ ...worker, sandbox: sandbox('on') }], noSocat, () => undefined)[0]).toBe(
       'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap, socat: not installed (apt-get install socat)',
     );

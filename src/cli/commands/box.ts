@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runFleetDoor } from '../../adapters/fleet-door.js';
+import { runFleetDoor, stopFleetDoor } from '../../adapters/fleet-door.js';
 import { CzarError } from '../../domain/model/errors.js';
 import { type Command } from '../command.js';
 
@@ -8,15 +8,17 @@ export const boxDoorCommand: Command = {
   name: 'box-door',
   forWorkers: true,
   summary: "serve the boxed workers' network door (started by czar, once per fleet)",
-  usage: 'czar box-door <state dir>',
+  usage: 'czar box-door [--stop] <state dir>',
   async run(args) {
-    const [stateDir] = args;
-    if (stateDir === undefined || args.length !== 1 || !path.isAbsolute(stateDir))
+    // `--stop`: as `czar down` stops a host's door there.
+    const stop = args[0] === '--stop';
+    const [stateDir, ...rest] = stop ? args.slice(1) : args;
+    if (stateDir === undefined || rest.length !== 0 || !path.isAbsolute(stateDir))
       throw new CzarError(
         'usage',
         `czar box-door takes the absolute path of a fleet's state dir, as czar starts it, not "${args.join(' ').slice(0, 200)}"; czar up starts it itself.`,
       );
-    await runFleetDoor(stateDir);
+    await (stop ? stopFleetDoor(stateDir) : runFleetDoor(stateDir));
     return 0;
   },
 };

@@ -5,8 +5,8 @@ import { isCzarError } from '../../domain/model/errors.js';
 import type { HostSpec } from '../../domain/model/host-layout.js';
 import * as z from 'zod';
 import { jsonIn } from '../../adapters/state-files.js';
-import { boxVerdict, type BoxEngine } from '../../domain/model/box.js';
-import type { Config, WorkerSpec } from '../../domain/model/config-types.js';
+import { doorBoxVerdict, type BoxEngine } from '../../domain/model/box.js';
+import type { Config } from '../../domain/model/config-types.js';
 import { visible } from '../../domain/model/sanitize.js';
 import { judgeGit, judgeTmux, type Check } from './doctor-checks.js';
 
@@ -59,29 +59,40 @@ async function checkHost(config: Config, host: HostSpec): Promise<Check[]> {
 }
 
 /**
- * The host's sandbox engine, as its own czar found it (a trial box ran there): its version, or why there is none,
- * which fails only when a worker on the host has `sandbox: required`.
+ * The host's sandbox engine, as its own czar found it (a trial box ran there), and whether socat is there (a boxed
+ * worker's network door needs it): its version, or why there is none, which fails only when a worker on the host has
+ * `sandbox: required`.
  */
 function engineCheck(config: Config, host: HostSpec, label: string, stdout: string): Check {
   const parsed = boxEngineSchema.safeParse(jsonIn<unknown>(stdout.trim().split('\n').at(-1) ?? ''));
   const engine: BoxEngine = parsed.success
     ? parsed.data
     : { kind: 'none', reason: 'its czar did not say (czar box-engine failed there)' };
-  if (engine.kind === 'bwrap')
-    return { ok: true, line: `${label}: box engine: ${visible(engine.version)} at ${visible(engine.path)}` };
   const required = config.workers.filter((worker) => worker.host === host.name && worker.sandbox?.mode === 'required');
-  const none = `${label}: box engine: none (${visible(engine.reason)})`;
-  if (required[0] === undefined) return { ok: true, line: `${none}; a worker with sandbox: on runs unboxed there` };
-  return { ok: false, line: boxVerdictLine(required[0], engine, host) };
-}
-
-function boxVerdictLine(worker: WorkerSpec, engine: BoxEngine, host: HostSpec): string {
-  const verdict = boxVerdict(worker, engine, `host "${host.name}"`);
-  return `host "${host.name}": box engine: ${verdict.kind === 'refused' ? verdict.why : 'none'}`;
+  const refused = required
+    .map((worker) => doorBoxVerdict(worker, engine, `host "${host.name}"`))
+    .find((verdict) => verdict.kind === 'refused');
+  if (refused !== undefined) return { ok: false, line: `host "${host.name}": box engine: ${refused.why}` };
+  if (engine.kind === 'bwrap') {
+    const socat =
+      engine.socat === undefined
+        ? 'socat: not installed (apt-get install socat); a worker with sandbox: on runs unboxed there'
+        : `socat at ${visible(engine.socat)}`;
+    return { ok: true, line: `${label}: box engine: ${visible(engine.version)} at ${visible(engine.path)}, ${socat}` };
+  }
+  return {
+    ok: true,
+    line: `${label}: box engine: none (${visible(engine.reason)}); a worker with sandbox: on runs unboxed there`,
+  };
 }
 
 const boxEngineSchema = z.union([
-  z.object({ kind: z.literal('bwrap'), path: z.string().max(4096), version: z.string().max(200) }),
+  z.object({
+    kind: z.literal('bwrap'),
+    path: z.string().max(4096),
+    version: z.string().max(200),
+    socat: z.string().max(4096).optional(),
+  }),
   z.object({ kind: z.literal('none'), reason: z.string().max(2000) }),
 ]);
 

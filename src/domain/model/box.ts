@@ -112,17 +112,18 @@ export function boxVerdict(worker: BoxedWorker, engine: BoxEngine, where = 'this
 }
 
 /**
- * The verdict for a box on this machine, whose network goes through its door: the engine's, and socat besides (it
+ * The verdict for a box on this machine (or `where`), whose network goes through its door: the engine's, and socat besides (it
  * carries the agent's connections out of the box). A box with no door (a check's) needs the engine alone.
  */
-export function doorBoxVerdict(worker: BoxedWorker, engine: BoxEngine): BoxVerdict {
-  const verdict = boxVerdict(worker, engine);
+export function doorBoxVerdict(worker: BoxedWorker, engine: BoxEngine, where = 'this machine'): BoxVerdict {
+  const verdict = boxVerdict(worker, engine, where);
   if (verdict.kind !== 'boxed' || engine.kind !== 'bwrap' || engine.socat !== undefined) return verdict;
-  const missing = 'socat is not installed, and a boxed worker reaches its model only through socat';
+  const on = where === 'this machine' ? '' : ` on ${where}`;
+  const missing = `socat is not installed${on}, and a boxed worker reaches its model only through socat`;
   if (worker.sandbox?.mode === 'on') return { kind: 'unboxed', why: `${missing}; sandbox: on runs it unboxed` };
   return {
     kind: 'refused',
-    why: `worker "${worker.name}" has sandbox: required but ${missing}; install it (apt-get install socat) or set sandbox: on to run it unboxed.`,
+    why: `worker "${worker.name}" has sandbox: required but ${missing}; install it${on === '' ? '' : ' there'} (apt-get install socat) or set sandbox: on to run it unboxed.`,
   };
 }
 

@@ -22,6 +22,8 @@ const hostWorkerSpecSchema = z.object({
       agentDir: z.string(),
       home: z.string(),
       hidden: z.array(z.string()),
+      /** The texts naming its model endpoint: the URLs in its environment and arguments, all its door opens. */
+      endpoints: z.array(z.string()),
     })
     .optional(),
 });

@@ -1,0 +1,47 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openNetDoor, stopFleetDoor } from '../../src/adapters/fleet-door.js';
+import { acquireLock, liveLockHolder } from '../../src/adapters/lock-file.js';
+import { netPath } from '../../src/domain/model/box.js';
+import { afterThisTest } from '../helpers/cleanup.js';
+import { tempDir } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
+
+// Twenty boxed panes of a launch ask the fleet's door for their sockets within a second: a worker whose first
+// sign-in round waits (on the machine's sign-in lock, here held by the test) must not keep the others' sockets shut.
+describe("the fleet's network door", () => {
+  it("serves a worker's sockets while another worker's first sign-in round still waits", async () => {
+    const root = await tempDir('czar-door-');
+    const stateDir = path.join(root, '.czar');
+    const home = path.join(root, 'home');
+    await mkdir(home, { recursive: true });
+    await mkdir(path.join(root, 'copy'), { recursive: true });
+    await writeFile(path.join(home, 'auth.json'), '{"token":"home"}\n');
+    const lock = path.join(root, 'credentials.lock');
+    const release = await acquireLock(lock, { timeoutMs: 0, what: 'the test' });
+    afterThisTest(() => stopFleetDoor(stateDir));
+    const ready = (worker: string): Promise<string> =>
+      readFile(path.join(netPath(stateDir), worker, 'ready'), 'utf8').catch(() => '');
+
+    // Its round must pull the home's sign-in file into its copy, under the lock the test holds.
+    const slow = openNetDoor(stateDir, {
+      worker: 'slow',
+      serial: 'slow-1',
+      allow: [],
+      loopbackPorts: [],
+      proxyPort: 1,
+      credentials: { home, copy: path.join(root, 'copy'), files: ['auth.json'], lock },
+    });
+    // The door starts on the slow worker's entry, so its first scan has that one alone.
+    await waitFor(() => liveLockHolder(path.join(netPath(stateDir), 'door.lock')), { what: 'the door started' });
+    await openNetDoor(stateDir, { worker: 'quick', serial: 'quick-1', allow: [], loopbackPorts: [], proxyPort: 1 });
+    expect(await ready('quick')).toBe('quick-1');
+    expect(await ready('slow')).toBe('');
+
+    await release();
+    await slow;
+    expect(await ready('slow')).toBe('slow-1');
+    expect(await readFile(path.join(root, 'copy', 'auth.json'), 'utf8')).toBe('{"token":"home"}\n');
+  });
+});
