@@ -10,10 +10,12 @@ export class Turns {
     const before = this.last.get(key) ?? Promise.resolve();
     let giveBack: () => void = () => undefined;
     const mine = new Promise<void>((resolve) => (giveBack = resolve));
-    this.last.set(
-      key,
-      before.then(() => mine),
-    );
+    const chain = before.then(() => mine);
+    this.last.set(key, chain);
+    // A key nobody waits on any more is forgotten, so a fleet's many short-lived keys do not pile up.
+    void chain.then(() => {
+      if (this.last.get(key) === chain) this.last.delete(key);
+    });
     await before;
     return giveBack;
   }
