@@ -7,7 +7,7 @@ import { taskCheckpoints } from '../domain/model/checkpoints.js';
 import { parseDuration } from './duration.js';
 import { DEFAULT_AGENT, DEFAULT_INTEGRATION_BRANCH } from './defaults.js';
 import { resolveAgents, resolveCommand } from './resolve-agents.js';
-import { AUTO_AGENT, resolveRouting } from './resolve-routing.js';
+import { AUTO_AGENT, resolveRouting, withPlainShells } from './resolve-routing.js';
 import { resolveHosts } from './resolve-hosts.js';
 import { resolveReview } from './resolve-review.js';
 import { resolveSandbox } from './resolve-sandbox.js';
@@ -87,7 +87,7 @@ export function normalise(written: WrittenConfig, facts: NormaliseFacts): Config
 
   const agents = resolveAgents(written.agents, configDir);
   const defaultAgent = written.agent ?? DEFAULT_AGENT;
-  const routing = resolveRouting(written, defaultAgent);
+  const routing = withPlainShells(resolveRouting(written, defaultAgent), agents);
   const agentFor = (name: string): AgentCommand => {
     const agent = agents[name === AUTO_AGENT ? (routing.pool[0] ?? name) : name];
     if (agent === undefined)

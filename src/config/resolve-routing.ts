@@ -1,4 +1,5 @@
 import type { RoutingSettings } from '../domain/learning/routing.js';
+import type { AgentCommand } from '../domain/model/config-types.js';
 import type { WrittenConfig } from './schema.js';
 
 /** The name that asks czar to choose the agent from its record. */
@@ -21,4 +22,13 @@ export function resolveRouting(written: WrittenConfig, defaultAgent: string): Ro
     minOutcomes: written.routing?.min_outcomes ?? 2,
     reassignAfter: written.routing?.reassign_after ?? 2,
   };
+}
+
+/** `routing` with the pool's plain shells named, so that `decide()` can hand one a task without a brief. */
+export function withPlainShells(
+  routing: RoutingSettings,
+  agents: Readonly<Record<string, AgentCommand>>,
+): RoutingSettings {
+  const plainShells = routing.pool.filter((name) => agents[name]?.plainTask === true);
+  return plainShells.length === 0 ? routing : { ...routing, plainShells };
 }

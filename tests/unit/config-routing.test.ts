@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkConfigText } from '../../src/config/validate.js';
-import { resolveRouting } from '../../src/config/resolve-routing.js';
+import { resolveRouting, withPlainShells } from '../../src/config/resolve-routing.js';
+import type { AgentCommand } from '../../src/domain/model/config-types.js';
 import type { WrittenConfig } from '../../src/config/schema.js';
 
 // `agent: auto` and `routing:`: the names it may choose are agents, and the defaults.
@@ -48,5 +49,16 @@ describe('routing in czar.yaml', () => {
       minOutcomes: 2,
       reassignAfter: 2,
     });
+  });
+
+  it("names the pool's plain shells, so a task handed to one goes without a brief", () => {
+    const routing = { pool: ['claude', 'sh'], explore: 0.1, minOutcomes: 2, reassignAfter: 2 };
+    const agent = (extra: Partial<AgentCommand>): AgentCommand =>
+      ({ name: 'x', preset: 'shell', command: 'bash', args: [], env: {}, ...extra }) as AgentCommand;
+    expect(withPlainShells(routing, { claude: agent({ preset: 'claude' }), sh: agent({ plainTask: true }) })).toEqual({
+      ...routing,
+      plainShells: ['sh'],
+    });
+    expect(withPlainShells(routing, { claude: agent({ preset: 'claude' }), sh: agent({}) })).toBe(routing);
   });
 });

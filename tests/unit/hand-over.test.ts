@@ -76,6 +76,7 @@ describe('decide: hand-over on failure', () => {
     expect(handOver?.reason).toContain('2 failed verification round(s)');
     expect(handOver?.reason).toContain('simc 3/3 first try in this repository');
     expect(handOver?.evidence).toMatchObject({ failedChecks: ['test', 'test'], check: { name: 'test' } });
+    expect(handOver?.brief).toBe(true);
     // The agent it was taken from is recorded as having given the task up.
     const [record] = only(second.actions, 'record_outcome');
     expect(record?.outcome).toMatchObject({
@@ -89,6 +90,13 @@ describe('decide: hand-over on failure', () => {
     expect(memory.restarts).toBe(0);
     // The same facts again: nothing new.
     expect(only(decide(second.decided, at + 2 * SECOND).actions, 'hand_over')).toEqual([]);
+  });
+
+  it('to a plain shell of the pool without a brief of what failed, which it would run as commands', () => {
+    const model = launched({ ...ROUTING, reassignAfter: 1, plainShells: ['simc'] });
+    const at = T0 + MINUTE;
+    const [handOver] = only(tick(failsAgain(model, 1, at), at + SECOND).actions, 'hand_over');
+    expect(handOver).toMatchObject({ to: 'simc', brief: false });
   });
 
   it('hands over again to an agent not yet tried, and keeps each agent a record line of its own', () => {

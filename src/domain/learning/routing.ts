@@ -19,6 +19,8 @@ export interface RoutingSettings {
   readonly minOutcomes: number;
   /** Failed verification rounds after which a routed task is handed to another agent of the pool (0: never). */
   readonly reassignAfter: number;
+  /** Agents of the pool that are plain shells: a task handed to one is pasted alone, with no word of what failed. */
+  readonly plainShells?: readonly string[];
 }
 
 /** One agent's record for the kind, as compared. */

@@ -214,6 +214,8 @@ export type Action =
       readonly to: string;
       readonly task: GivenTask;
       readonly evidence: HandOverEvidence;
+      /** The new agent is told what failed before its task: not a plain shell, where it would run as commands. */
+      readonly brief: boolean;
       readonly reason: string;
     }
   /** Keep the lessons a verified task learned the hard way in the per-user record. */

@@ -101,6 +101,7 @@ function handOver(ctx: Context, draft: Draft, evidence: HandOverEvidence, becaus
     to: choice.agent,
     task,
     evidence,
+    brief: routing.plainShells?.includes(choice.agent) !== true,
     reason,
   });
   memory.handedOver = [

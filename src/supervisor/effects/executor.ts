@@ -5,13 +5,7 @@ import type { WorkerSpec } from '../../domain/model/config-types.js';
 import type { Fleet } from '../../fleet/handle.js';
 import { tmuxFor } from '../../fleet/panes.js';
 import { deliverToWorker, sendToWorker } from '../../launch/launcher.js';
-import {
-  initialPrompt,
-  integrationFixupMessage,
-  plainTask,
-  restartBrief,
-  restartedMessage,
-} from '../../launch/prompts.js';
+import { initialPrompt, integrationFixupMessage, restartBrief, restartedMessage } from '../../launch/prompts.js';
 import { renderHandOver } from '../../domain/learning/hand-over-text.js';
 import { rerouteWorker } from '../../fleet/routes.js';
 import { noteRestartStart } from '../../launch/conversation-start.js';
@@ -253,7 +247,7 @@ export class Executor {
   private async handOver(worker: string, action: Extract<Action, { kind: 'hand_over' }>): Promise<void> {
     const spec = await rerouteWorker(this.fleet, worker, action.to, action.reason);
     this.hooks.handedOver(worker, spec);
-    const opening = plainTask(spec) ? undefined : renderHandOver(worker, action.evidence);
+    const opening = action.brief ? renderHandOver(worker, action.evidence) : undefined;
     await this.restart(spec, action.task, { kind: 'fresh', why: `handed over from ${action.from}` }, opening);
   }
 
