@@ -1,10 +1,9 @@
-import { constants, existsSync } from 'node:fs';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { documentCwd, type DocumentToLines } from './document-reader.js';
+import { firstTranscriptLine } from './transcript-reader.js';
 
-/** Largest first line read to learn which folder a Codex rollout belongs to (measured: about 22 KB). */
-const META_LINE_BYTES = 256 * 1024;
 /** Days of Codex rollout folders looked at, back from today: a sprint longer than this is not expected. */
 const CODEX_DAYS = 14;
 
@@ -128,28 +127,17 @@ export async function documentFiles(
  * session's `session.start` (`data.context.cwd`).
  */
 async function firstLineCwd(file: string): Promise<string | undefined> {
+  const line = await firstTranscriptLine(file);
   try {
-    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const buffer = Buffer.alloc(META_LINE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
-      if (end < 0) return undefined;
-      const meta = JSON.parse(buffer.subarray(0, end).toString('utf8')) as {
-        type?: unknown;
-        payload?: { cwd?: unknown };
-        data?: { context?: { cwd?: unknown } };
-      };
-      const cwd =
-        meta.type === 'session_meta'
-          ? meta.payload?.cwd
-          : meta.type === 'session.start'
-            ? meta.data?.context?.cwd
-            : undefined;
-      return typeof cwd === 'string' ? cwd : undefined;
-    } finally {
-      await handle.close();
-    }
+    const meta = (line === undefined ? undefined : JSON.parse(line)) as
+      { type?: unknown; payload?: { cwd?: unknown }; data?: { context?: { cwd?: unknown } } } | undefined;
+    const cwd =
+      meta?.type === 'session_meta'
+        ? meta.payload?.cwd
+        : meta?.type === 'session.start'
+          ? meta.data?.context?.cwd
+          : undefined;
+    return typeof cwd === 'string' ? cwd : undefined;
   } catch {
     return undefined;
   }

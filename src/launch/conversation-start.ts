@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
 import {
@@ -9,6 +8,7 @@ import {
   geminiSessionFiles,
   sessionFolderFiles,
 } from '../adapters/transcripts.js';
+import { readConversations } from '../adapters/transcript-reader.js';
 import { agentRecords, presetOf } from '../agents/index.js';
 import { boxedRecordContext, type RecordContext, type RecordPlaces } from '../agents/usage-records.js';
 import { boxedHomeOf } from './box-place.js';
@@ -77,11 +77,11 @@ export async function conversationStart(
   const records = agentRecords(spec.agent.preset, copy === undefined ? context : boxedRecordContext(context, copy));
   const look = !fresh && resume !== undefined && records !== undefined && onThisDisk(spec);
   const conversations = look
-    ? await readConversations(await recordFiles(records.places, Date.now()), {
-        identity: resume.identity(worktree),
-        prompt: records.prompts,
-        ...(records.places.kind === 'documents' ? { document: records.places.lines } : {}),
-      })
+    ? await readConversations(
+        await recordFiles(records.places, Date.now()),
+        { identity: resume.identity(worktree), prompt: records.prompts },
+        records.places.kind === 'documents' ? records.places.lines : undefined,
+      )
     : [];
   const start = restartStart({
     fresh,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TRANSCRIPT_LIMITS } from '../../adapters/transcript-reader.js';
 import { watchPaths, type Watch } from '../../adapters/watcher.js';
 import { recordFiles } from '../../launch/conversation-start.js';
 import { agentRecords, presetOf } from '../../agents/index.js';
@@ -12,7 +13,7 @@ import {
 import type { WorkerMemory, WorkerModel } from '../../domain/model/model.js';
 import { heldInWorktree, type RecordedConversation } from '../../domain/model/resume.js';
 import { byModel, type WorkerUsage } from '../../domain/usage/usage.js';
-import { conversationsOf, MAX_PROMPTS, RecordFile } from './record-file.js';
+import { conversationsOf, RecordFile } from './record-file.js';
 
 /**
  * How often the record folders of a worker with no record file yet are listed for one, in the first minute of its
@@ -167,7 +168,7 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
     prompts: parts
       .flatMap((part) => part.prompts ?? [])
       .sort((a, b) => (a.at ?? 0) - (b.at ?? 0))
-      .slice(-MAX_PROMPTS),
+      .slice(-TRANSCRIPT_LIMITS.workerPrompts),
   };
 }
 
