@@ -8,7 +8,7 @@ import type { RecordedConversation } from '../domain/model/resume.js';
 /**
  * Reading an agent's own transcripts (Claude Code transcripts, Codex rollouts, Gemini, Qwen, pi, OpenCode and Copilot
  * session files, Auggie's session documents). Two jobs read them: the usage source follows each file as it grows
- * (`supervisor/sources/record-file.ts`: usage, prompts, conversations), and a restart after a reboot reads them whole
+ * (`supervisor/sources/transcript-file.ts`: usage, prompts, conversations), and a restart after a reboot reads them whole
  * once (`readConversations`). They differ in when they read, not in what a file says: both take their reader, their
  * limits and what a file says of its conversation from here, so a resume and the supervisor's restart see the same
  * lines and the same conversations.

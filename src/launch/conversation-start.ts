@@ -9,8 +9,8 @@ import {
   sessionFolderFiles,
 } from '../adapters/transcripts.js';
 import { readConversations } from '../adapters/transcript-reader.js';
-import { agentRecords, presetOf } from '../agents/index.js';
-import { boxedRecordContext, type RecordContext, type RecordPlaces } from '../agents/usage-records.js';
+import { agentTranscripts, presetOf } from '../agents/index.js';
+import { boxedTranscriptContext, type TranscriptContext, type TranscriptPlaces } from '../agents/transcripts.js';
 import { boxedHomeOf } from './box-place.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { reportFile } from '../domain/model/paths.js';
@@ -20,8 +20,8 @@ import type { Fleet } from '../fleet/handle.js';
 import { readRecord, writeRecord } from '../fleet/records.js';
 
 /** The record files in an agent's places (the usage source follows the same ones). */
-export async function recordFiles(
-  places: RecordPlaces,
+export async function transcriptFiles(
+  places: TranscriptPlaces,
   now: number,
   codexCwds: Map<string, string | undefined> = new Map(),
 ): Promise<string[]> {
@@ -67,18 +67,21 @@ export async function conversationStart(
   const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
   const word = await hookWord(fleet, spec.name);
   const record = await readRecord(fleet.paths, spec.name);
-  const context: RecordContext = {
+  const context: TranscriptContext = {
     worktree,
     // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
     env: { ...process.env, ...spec.agent.env, ...spec.env },
     transcripts: word.transcript === undefined ? [] : [word.transcript],
   };
   const copy = await boxedHomeOf(fleet, spec);
-  const records = agentRecords(spec.agent.preset, copy === undefined ? context : boxedRecordContext(context, copy));
+  const records = agentTranscripts(
+    spec.agent.preset,
+    copy === undefined ? context : boxedTranscriptContext(context, copy),
+  );
   const look = !fresh && resume !== undefined && records !== undefined && onThisDisk(spec);
   const conversations = look
     ? await readConversations(
-        await recordFiles(records.places, Date.now()),
+        await transcriptFiles(records.places, Date.now()),
         { identity: resume.identity(worktree), prompt: records.prompts },
         records.places.kind === 'documents' ? records.places.lines : undefined,
       )

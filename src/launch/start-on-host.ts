@@ -4,7 +4,7 @@ import { jsonIn } from '../adapters/state-files.js';
 import type { NewSessionOptions } from '../adapters/tmux-words.js';
 import { newProof, PROOF_VARIABLE, proofDigest } from '../adapters/worker-proof.js';
 import { presetOf } from '../agents/index.js';
-import { recordsEnv } from '../agents/usage-records.js';
+import { transcriptsEnv } from '../agents/transcripts.js';
 import { CzarError } from '../domain/model/errors.js';
 import { neutraliseControls } from '../domain/model/sanitize.js';
 import { agentMode, withMode } from '../domain/model/box.js';
@@ -246,7 +246,7 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
     agent: worker.agent.name,
     launchedAt: new Date().toISOString(),
     preset: worker.agent.preset,
-    recordsEnv: recordsEnv(env),
+    recordsEnv: transcriptsEnv(env),
   };
   const argv = [worker.agent.command, ...worker.agent.args, ...setup.args];
   // What the agent runs should its host box it: in its no-approval mode unless `prompts: keep`.

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConversations, TRANSCRIPT_LIMITS } from '../../src/adapters/transcript-reader.js';
 import { codexRolloutFiles } from '../../src/adapters/transcripts.js';
-import { agentRecords, PRESETS } from '../../src/agents/index.js';
-import { conversationsOf, RecordFile } from '../../src/supervisor/sources/record-file.js';
+import { agentTranscripts, PRESETS } from '../../src/agents/index.js';
+import { conversationsOf, TranscriptFile } from '../../src/supervisor/sources/transcript-file.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 const day = (now: number): string => {
@@ -36,14 +36,14 @@ describe('transcript reader', () => {
     const prompts = Array.from({ length: TRANSCRIPT_LIMITS.conversationPrompts + 5 }, (_, i) => `prompt ${i}`);
     await writeFile(path.join(dir, 'rollout-a.jsonl'), rollout('conv-a', worktree, prompts));
     await writeFile(path.join(dir, 'rollout-b.jsonl'), rollout('conv-b', worktree, ['the task']));
-    const records = agentRecords('codex', { worktree, env: { HOME: home }, transcripts: [] });
+    const records = agentTranscripts('codex', { worktree, env: { HOME: home }, transcripts: [] });
     const identity = PRESETS.codex.resume?.identity(worktree);
     if (records === undefined || identity === undefined || records.places.kind !== 'codex') throw new Error('codex');
     const files = await codexRolloutFiles(records.places.sessionsDir, worktree, now, new Map());
     expect(files).toHaveLength(2);
 
     const whole = await readConversations(files, { identity, prompt: records.prompts }, undefined);
-    const followed = files.map((file) => new RecordFile(file, records));
+    const followed = files.map((file) => new TranscriptFile(file, records));
     for (const file of followed) await file.poll({ tasks: [{ id: 't1', at: 0 }], identity }, now);
     const strip = (list: typeof whole) =>
       list.map(({ at: _at, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));

@@ -1,19 +1,19 @@
 import path from 'node:path';
 import { TRANSCRIPT_LIMITS } from '../../adapters/transcript-reader.js';
 import { watchPaths, type Watch } from '../../adapters/watcher.js';
-import { recordFiles } from '../../launch/conversation-start.js';
-import { agentRecords, presetOf } from '../../agents/index.js';
+import { transcriptFiles } from '../../launch/conversation-start.js';
+import { agentTranscripts, presetOf } from '../../agents/index.js';
 import type { IdentityParser } from '../../agents/resume.js';
 import {
-  boxedRecordContext,
-  type AgentRecords,
-  type RecordContext,
-  type RecordPlaces,
-} from '../../agents/usage-records.js';
+  boxedTranscriptContext,
+  type AgentTranscripts,
+  type TranscriptContext,
+  type TranscriptPlaces,
+} from '../../agents/transcripts.js';
 import type { WorkerMemory, WorkerModel } from '../../domain/model/model.js';
 import { heldInWorktree, type RecordedConversation } from '../../domain/model/resume.js';
 import { byModel, type WorkerUsage } from '../../domain/usage/usage.js';
-import { conversationsOf, RecordFile } from './record-file.js';
+import { conversationsOf, TranscriptFile } from './transcript-file.js';
 
 /**
  * How often the record folders of a worker with no record file yet are listed for one, in the first minute of its
@@ -40,7 +40,7 @@ const PENDING_HOLD_MS = 30_000;
 export interface UsageSubject {
   readonly name: string;
   /** Undefined for agents that keep no records: their usage stays unknown. */
-  readonly records: AgentRecords | undefined;
+  readonly transcripts: AgentTranscripts | undefined;
   /** The tasks handed out, in order, with when: a line belongs to the task current when it was written. */
   readonly tasks: readonly { readonly id: string; readonly at: number }[];
   /** When the last task was given, while its paste is unconfirmed. */
@@ -59,7 +59,7 @@ export interface UsageSubject {
  * every pass, a stat each, was most of what cost tracking cost a quiet fleet.
  */
 export class UsageSource {
-  private readonly files = new Map<string, Map<string, RecordFile>>();
+  private readonly files = new Map<string, Map<string, TranscriptFile>>();
   /** One watch per folder holding record files: an appended line triggers a pass at once, not on the next tick. */
   private readonly watches = new Map<string, Watch>();
   /** The workers whose records are in each watched folder (Codex keeps every worker's rollouts of a day in one). */
@@ -68,7 +68,7 @@ export class UsageSource {
   private readonly stirred = new Set<string>();
   private readonly discoveredAt = new Map<string, number>();
   private readonly codexCwds = new Map<string, string | undefined>();
-  private readonly placesSeen = new Map<string, RecordPlaces>();
+  private readonly placesSeen = new Map<string, TranscriptPlaces>();
   private readonly reported = new Set<string>();
 
   /** `onActivity` is called when a watched record folder changes: the caller should poll soon. */
@@ -83,19 +83,19 @@ export class UsageSource {
   async poll(subjects: readonly UsageSubject[], now: number): Promise<Map<string, WorkerUsage>> {
     const changed = new Map<string, WorkerUsage>();
     for (const subject of subjects) {
-      if (subject.records === undefined) continue;
+      if (subject.transcripts === undefined) continue;
       // Held lines wait in their file, and the watch's mark waits with them.
       if (subject.pendingSince !== undefined && now - subject.pendingSince < PENDING_HOLD_MS) continue;
-      const files = this.files.get(subject.name) ?? new Map<string, RecordFile>();
+      const files = this.files.get(subject.name) ?? new Map<string, TranscriptFile>();
       this.files.set(subject.name, files);
       const eager = files.size === 0 && now - (subject.tasks.at(-1)?.at ?? -Infinity) < EAGER_MS;
       const due = now - (this.discoveredAt.get(subject.name) ?? -Infinity) >= (eager ? DISCOVER_MS : SWEEP_MS);
       const stirred = this.stirred.delete(subject.name);
       let found = false;
-      if (due || stirred || this.placesSeen.get(subject.name) !== subject.records.places) {
+      if (due || stirred || this.placesSeen.get(subject.name) !== subject.transcripts.places) {
         this.discoveredAt.set(subject.name, now);
-        this.placesSeen.set(subject.name, subject.records.places);
-        const listed = new Set(await this.find(subject.records.places, now));
+        this.placesSeen.set(subject.name, subject.transcripts.places);
+        const listed = new Set(await this.find(subject.transcripts.places, now));
         // A file gone from its folder keeps the usage it recorded, but its conversation can no longer be resumed.
         for (const [file, record] of files) {
           if (record.gone !== listed.has(file)) continue;
@@ -104,7 +104,7 @@ export class UsageSource {
         }
         for (const file of listed) {
           if (files.has(file)) continue;
-          files.set(file, new RecordFile(file, subject.records));
+          files.set(file, new TranscriptFile(file, subject.transcripts));
           this.watch(path.dirname(file), subject.name);
           found = true;
         }
@@ -138,8 +138,8 @@ export class UsageSource {
     this.watches.set(dir, watchPaths([dir], mark, { depth: 2, onReady: mark }));
   }
 
-  private find(places: RecordPlaces, now: number): Promise<string[]> {
-    return recordFiles(places, now, this.codexCwds);
+  private find(places: TranscriptPlaces, now: number): Promise<string[]> {
+    return transcriptFiles(places, now, this.codexCwds);
   }
 }
 
@@ -147,7 +147,7 @@ export class UsageSource {
  * A record file's usage, with its prompts only when its conversation is the worker's by the test a restart's resume
  * uses: the delivery check must not quote another worker's prompt from a conversation a resume would refuse.
  */
-function ownUsage(record: RecordFile, subject: UsageSubject): WorkerUsage {
+function ownUsage(record: TranscriptFile, subject: UsageSubject): WorkerUsage {
   const { usage } = record;
   if (subject.worktree === undefined || usage.prompts === undefined) return usage;
   return heldInWorktree(record.conversation, subject.worktree) ? usage : { ...usage, prompts: [] };
@@ -222,20 +222,23 @@ export class UsageSubjects {
     )
       return known.subject;
     const copy = this.homeCopy(worker.spec.name);
-    const context: RecordContext = {
+    const context: TranscriptContext = {
       worktree: worker.spec.worktree,
       // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
       env: { ...this.env, ...worker.spec.agent.env, ...worker.spec.env },
       transcripts: transcript === undefined ? [] : [transcript],
     };
-    const records =
+    const transcripts =
       known !== undefined && known.transcript === transcript && known.copy === copy
-        ? known.subject.records
-        : agentRecords(worker.spec.agent.preset, copy === undefined ? context : boxedRecordContext(context, copy));
+        ? known.subject.transcripts
+        : agentTranscripts(
+            worker.spec.agent.preset,
+            copy === undefined ? context : boxedTranscriptContext(context, copy),
+          );
     const identity = this.identity(worker);
     const subject: UsageSubject = {
       name: worker.spec.name,
-      records,
+      transcripts,
       identity: identity?.parser,
       worktree: identity?.worktree,
       // A later task starts at its first paste (until then its lines are the last turns of the task before); one

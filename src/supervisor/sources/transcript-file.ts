@@ -6,19 +6,19 @@ import {
   type TranscriptReader,
 } from '../../adapters/transcript-reader.js';
 import type { IdentityParser } from '../../agents/resume.js';
-import type { AgentRecords } from '../../agents/usage-records.js';
+import type { AgentTranscripts } from '../../agents/transcripts.js';
 import type { RecordedConversation } from '../../domain/model/resume.js';
 import { UsageTally } from '../../domain/usage/usage-tally.js';
 import { addUsage, EMPTY_USAGE, taskAt, type UsageParser, type WorkerUsage } from '../../domain/usage/usage.js';
 
-/** The worker's side of a record file: its tasks (to attribute lines) and how its lines name their conversation. */
-export interface RecordSubject {
+/** The worker's side of a transcript: its tasks (to attribute lines) and how its lines name their conversation. */
+export interface TranscriptSubject {
   readonly tasks: readonly { readonly id: string; readonly at: number }[];
   readonly identity?: IdentityParser | undefined;
 }
 
-/** One record file followed from its last offset, with what it contributed so far. */
-export class RecordFile {
+/** One transcript followed from its last offset, with what it contributed so far. */
+export class TranscriptFile {
   private reader: TranscriptReader;
   private parse: UsageParser;
   private tally = new UsageTally();
@@ -30,14 +30,17 @@ export class RecordFile {
 
   constructor(
     readonly file: string,
-    private readonly records: AgentRecords,
+    private readonly transcripts: AgentTranscripts,
   ) {
-    this.reader = transcriptReader(file, records.places.kind === 'documents' ? records.places.lines : undefined);
-    this.parse = records.format();
+    this.reader = transcriptReader(
+      file,
+      transcripts.places.kind === 'documents' ? transcripts.places.lines : undefined,
+    );
+    this.parse = transcripts.format();
   }
 
   /** Reads what was appended; true when the file's usage or its conversation facts changed. */
-  async poll(subject: RecordSubject, now: number): Promise<boolean> {
+  async poll(subject: TranscriptSubject, now: number): Promise<boolean> {
     const before = this.usage;
     let usage = before;
     let skipped = 0;
@@ -45,7 +48,7 @@ export class RecordFile {
     const result = await this.reader.read(
       (line) => {
         read = true;
-        const prompt = this.records.prompts(line);
+        const prompt = this.transcripts.prompts(line);
         if (prompt !== undefined)
           usage = { ...usage, prompts: [...(usage.prompts ?? []), prompt].slice(-TRANSCRIPT_LIMITS.workerPrompts) };
         if (subject.identity !== undefined) this.conversation.note(subject.identity, line, prompt?.text);
@@ -63,7 +66,7 @@ export class RecordFile {
       () => {
         // Shrunk or replaced: what the old file said no longer stands; count the new one from its start.
         this.tally = new UsageTally();
-        this.parse = this.records.format();
+        this.parse = this.transcripts.format();
         usage = { ...EMPTY_USAGE, files: 1 };
         this.conversation = new ConversationNotes();
       },
@@ -75,7 +78,7 @@ export class RecordFile {
   }
 }
 
-/** The conversations a worker's record files hold; a file gone from its folder can no longer be resumed. */
-export function conversationsOf(files: Iterable<RecordFile>): RecordedConversation[] {
+/** The conversations a worker's transcripts hold; a file gone from its folder can no longer be resumed. */
+export function conversationsOf(files: Iterable<TranscriptFile>): RecordedConversation[] {
   return joinConversations([...files].flatMap((file) => (file.gone ? [] : [file.conversation])));
 }
