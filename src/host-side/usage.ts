@@ -5,7 +5,7 @@ import type { StreamLine } from '../domain/model/host-stream.js';
 import { MAX_STREAM_MODELS } from '../domain/model/host-stream.js';
 import { launchRecordFile, statePaths } from '../domain/model/paths.js';
 import { PRESET_NAMES } from '../domain/model/config-types.js';
-import type { HostLaunchRecord } from '../fleet/records.js';
+import type { HostLaunchRecord } from '../fleet/launch-records.js';
 import { byModel } from '../domain/usage/usage.js';
 import { UsageSource, type UsageSubject } from '../supervisor/sources/usage.js';
 

@@ -17,7 +17,7 @@ import { reportFile } from '../domain/model/paths.js';
 import { restartStart, type RestartStart } from '../domain/model/resume.js';
 import { onThisDisk, placeWhere } from '../domain/model/box.js';
 import type { Fleet } from '../fleet/handle.js';
-import { readRecord, writeRecord } from '../fleet/records.js';
+import { readLaunchRecord, writeLaunchRecord } from '../fleet/launch-records.js';
 
 /** The record files in an agent's places (the usage source follows the same ones). */
 export async function transcriptFiles(
@@ -66,7 +66,7 @@ export async function conversationStart(
   const resume = presetOf(spec.agent).resume;
   const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
   const word = await hookWord(fleet, spec.name);
-  const record = await readRecord(fleet.paths, spec.name);
+  const record = await readLaunchRecord(fleet.paths, spec.name);
   const context: TranscriptContext = {
     worktree,
     // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
@@ -106,10 +106,10 @@ export async function conversationStart(
  * named it is the agent's, and goes when a new session starts), and the event log says which start it is and why.
  */
 export async function noteRestartStart(fleet: Fleet, worker: string, start: RestartStart): Promise<void> {
-  const record = await readRecord(fleet.paths, worker);
+  const record = await readLaunchRecord(fleet.paths, worker);
   if (record !== undefined) {
     const { conversation: _previous, ...rest } = record;
-    await writeRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
+    await writeLaunchRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
   }
   await fleet.log.emit(
     'restart_start',

@@ -12,7 +12,7 @@ import { hostClonePath, hostProjectDir, hostStateDir } from '../domain/model/hos
 import { hostPrepareAnswerSchema, type HostPrepareSpec, type HostWorkerSpec } from '../domain/model/host-prepare.js';
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/model/paths.js';
 import type { Fleet } from '../fleet/handle.js';
-import type { HostLaunchRecord } from '../fleet/records.js';
+import type { HostLaunchRecord } from '../fleet/launch-records.js';
 import type { WorkerPlan } from './plan.js';
 
 type HostSession = NewSessionOptions & { readonly env: Readonly<Record<string, string>>; readonly logFile: string };
