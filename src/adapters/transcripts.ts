@@ -72,7 +72,7 @@ export async function codexRolloutFiles(
 }
 
 /**
- * The record files of one working directory among an agent's session folders, `<sessionsDir>/<session>/<file>`
+ * The transcripts of one working directory among an agent's session folders, `<sessionsDir>/<session>/<file>`
  * (GitHub Copilot CLI 1.0: `session-state/<uuid>/events.jsonl`). `known` caches each file's directory as above.
  */
 export async function sessionFolderFiles(
@@ -86,7 +86,7 @@ export async function sessionFolderFiles(
     if (!entry.isDirectory()) continue;
     const records = path.join(sessionsDir, entry.name, file);
     // A session folder is made at start and its first line written a moment later: look again until it names one.
-    // Its folder outlives a record file that is removed.
+    // Its folder outlives a transcript that is removed.
     if (!existsSync(records)) continue;
     if (known.get(records) === undefined) {
       const found = await firstLineCwd(records);
@@ -98,7 +98,7 @@ export async function sessionFolderFiles(
 }
 
 /**
- * The record documents of one working directory in `dir` (Auggie 0.36: `~/.augment/sessions/<uuid>.json`): `known`
+ * The session documents of one working directory in `dir` (Auggie 0.36: `~/.augment/sessions/<uuid>.json`): `known`
  * caches each file's directory, read once from the first line `toLines` makes of it.
  */
 export async function documentFiles(
@@ -123,7 +123,7 @@ export async function documentFiles(
 }
 
 /**
- * The folder a record file's first line names: a Codex rollout's `session_meta` (`payload.cwd`) or a Copilot
+ * The folder a transcript's first line names: a Codex rollout's `session_meta` (`payload.cwd`) or a Copilot
  * session's `session.start` (`data.context.cwd`).
  */
 async function firstLineCwd(file: string): Promise<string | undefined> {

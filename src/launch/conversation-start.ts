@@ -19,7 +19,7 @@ import { onThisDisk, placeWhere } from '../domain/model/box.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readLaunchRecord, writeLaunchRecord } from '../fleet/launch-records.js';
 
-/** The record files in an agent's places (the usage source follows the same ones). */
+/** The transcripts in an agent's places (the usage source follows the same ones). */
 export async function transcriptFiles(
   places: TranscriptPlaces,
   now: number,
@@ -54,8 +54,8 @@ async function hookWord(fleet: Fleet, worker: string): Promise<{ session?: strin
 
 /**
  * How a worker's agent starts again when `czar up` finds it gone (a reboot): its own conversation resumed, or fresh.
- * Looks at the agent's records now and leaves the choice to `restartStart`; logs which it is and why. The czar's own
- * restarts choose in `decide()`, from the records its usage source observed.
+ * Reads the agent's transcripts now, leaves the choice to `restartStart`; logs which it is and why. The czar's own
+ * restarts choose in `decide()`, from the transcripts its usage source observed.
  */
 export async function conversationStart(
   fleet: Fleet,
@@ -74,22 +74,22 @@ export async function conversationStart(
     transcripts: word.transcript === undefined ? [] : [word.transcript],
   };
   const copy = await boxedHomeOf(fleet, spec);
-  const records = agentTranscripts(
+  const transcripts = agentTranscripts(
     spec.agent.preset,
     copy === undefined ? context : boxedTranscriptContext(context, copy),
   );
-  const look = !fresh && resume !== undefined && records !== undefined && onThisDisk(spec);
+  const look = !fresh && resume !== undefined && transcripts !== undefined && onThisDisk(spec);
   const conversations = look
     ? await readConversations(
-        await transcriptFiles(records.places, Date.now()),
-        { identity: resume.identity(worktree), prompt: records.prompts },
-        records.places.kind === 'documents' ? records.places.lines : undefined,
+        await transcriptFiles(transcripts.places, Date.now()),
+        { identity: resume.identity(worktree), prompt: transcripts.prompts },
+        transcripts.places.kind === 'documents' ? transcripts.places.lines : undefined,
       )
     : [];
   const start = restartStart({
     fresh,
     preset: spec.agent.preset,
-    resumable: resume !== undefined && records !== undefined,
+    resumable: resume !== undefined && transcripts !== undefined,
     onThisDisk: onThisDisk(spec),
     where: placeWhere(spec),
     worktree,

@@ -16,55 +16,55 @@ import { byModel, type WorkerUsage } from '../../domain/usage/usage.js';
 import { conversationsOf, TranscriptFile } from './transcript-file.js';
 
 /**
- * How often the record folders of a worker with no record file yet are listed for one, in the first minute of its
- * task (EAGER_MS), when an agent writes its first record. A budget may be crossed by the first line of a new file, so
+ * How often the transcript folders of a worker with no transcript yet are listed for one, in the first minute of its
+ * task (EAGER_MS), when an agent writes its first line. A budget may be crossed by the first line of a new file, so
  * this bounds how late an interrupt can be; a listing is one readdir per folder. After that minute a worker with no
- * records (an agent that keeps none, or one held by a dialog) is listed at the sweep: twenty such workers listed
+ * transcripts (an agent that keeps none, or one held by a dialog) is listed at the sweep: twenty such workers listed
  * every second cost a third of a quiet czar's CPU.
  */
 const DISCOVER_MS = 1_000;
 const EAGER_MS = 60_000;
 /**
- * Once a worker's records are found their folders are watched, and a new file there (a session, a subagent) wakes
+ * Once a worker's transcripts are found their folders are watched, and a new file there (a session, a subagent) wakes
  * the source at once: listing them again is only a sweep for a missed event or a new folder (Codex's next day).
  * Listing twenty workers' folders every second was most of what cost tracking cost a quiet fleet.
  */
 const SWEEP_MS = 10_000;
 /**
  * A line is given its task when it is read. While a task's paste is unconfirmed, a new line may be the last turn of
- * the task before or the first of the new one: the worker's records wait (this long at most) for the paste's time.
+ * the task before or the first of the new one: the worker's transcripts wait (this long at most) for the paste's time.
  */
 const PENDING_HOLD_MS = 30_000;
 
 /** What the source needs to know about a worker on each poll. */
 export interface UsageSubject {
   readonly name: string;
-  /** Undefined for agents that keep no records: their usage stays unknown. */
+  /** Undefined for agents that keep no transcripts: their usage stays unknown. */
   readonly transcripts: AgentTranscripts | undefined;
   /** The tasks handed out, in order, with when: a line belongs to the task current when it was written. */
   readonly tasks: readonly { readonly id: string; readonly at: number }[];
   /** When the last task was given, while its paste is unconfirmed. */
   readonly pendingSince?: number | undefined;
-  /** How its agent's record lines name their conversation; absent when the agent cannot resume one. */
+  /** How its agent's transcript lines name their conversation; absent when the agent cannot resume one. */
   readonly identity?: IdentityParser | undefined;
   /** Its worktree as its agent sees it, with `identity`: prompts count only from conversations held there. */
   readonly worktree?: string | undefined;
 }
 
 /**
- * The usage source: follows each worker's agent records (finding new files every DISCOVER_MS) and says whose usage
- * changed. Every byte of a record file is read once; a czar restart reads them again from the start, which
+ * The usage source: follows each worker's transcripts (finding new files every DISCOVER_MS) and says whose usage
+ * changed. Every byte of a transcript is read once; a czar restart reads them again from the start, which
  * rebuilds the same totals (lines are attributed by their own timestamps). A file is read when its folder's watch
  * names it, when it is new, and at the sweep (for an event the watch dropped): looking at twenty workers' files on
  * every pass, a stat each, was most of what cost tracking cost a quiet fleet.
  */
 export class UsageSource {
   private readonly files = new Map<string, Map<string, TranscriptFile>>();
-  /** One watch per folder holding record files: an appended line triggers a pass at once, not on the next tick. */
+  /** One watch per folder holding transcripts: an appended line triggers a pass at once, not on the next tick. */
   private readonly watches = new Map<string, Watch>();
   /** The workers whose records are in each watched folder (Codex keeps every worker's rollouts of a day in one). */
   private readonly watchers = new Map<string, Set<string>>();
-  /** From the watches: workers whose record folders changed, to list again and to read. */
+  /** From the watches: workers whose transcript folders changed, to list again and to read. */
   private readonly stirred = new Set<string>();
   private readonly discoveredAt = new Map<string, number>();
   private readonly codexCwds = new Map<string, string | undefined>();
@@ -97,9 +97,9 @@ export class UsageSource {
         this.placesSeen.set(subject.name, subject.transcripts.places);
         const listed = new Set(await this.find(subject.transcripts.places, now));
         // A file gone from its folder keeps the usage it recorded, but its conversation can no longer be resumed.
-        for (const [file, record] of files) {
-          if (record.gone !== listed.has(file)) continue;
-          record.gone = !record.gone;
+        for (const [file, transcript] of files) {
+          if (transcript.gone !== listed.has(file)) continue;
+          transcript.gone = !transcript.gone;
           found = true;
         }
         for (const file of listed) {
@@ -111,16 +111,16 @@ export class UsageSource {
       }
       if (!stirred && !found && !due) continue;
       let any = found;
-      for (const record of files.values()) if (await record.poll(subject, now)) any = true;
+      for (const transcript of files.values()) if (await transcript.poll(subject, now)) any = true;
       if (any || (files.size > 0 && !this.reported.has(subject.name))) {
         this.reported.add(subject.name);
-        changed.set(subject.name, merge([...files.values()].map((record) => ownUsage(record, subject))));
+        changed.set(subject.name, merge([...files.values()].map((transcript) => ownUsage(transcript, subject))));
       }
     }
     return changed;
   }
 
-  /** The conversations the worker's record files hold, as read so far. */
+  /** The conversations the worker's transcripts hold, as read so far. */
   conversations(worker: string): RecordedConversation[] {
     return conversationsOf(this.files.get(worker)?.values() ?? []);
   }
@@ -144,16 +144,16 @@ export class UsageSource {
 }
 
 /**
- * A record file's usage, with its prompts only when its conversation is the worker's by the test a restart's resume
+ * A transcript's usage, with its prompts only when its conversation is the worker's by the test a restart's resume
  * uses: the delivery check must not quote another worker's prompt from a conversation a resume would refuse.
  */
-function ownUsage(record: TranscriptFile, subject: UsageSubject): WorkerUsage {
-  const { usage } = record;
+function ownUsage(transcript: TranscriptFile, subject: UsageSubject): WorkerUsage {
+  const { usage } = transcript;
   if (subject.worktree === undefined || usage.prompts === undefined) return usage;
-  return heldInWorktree(record.conversation, subject.worktree) ? usage : { ...usage, prompts: [] };
+  return heldInWorktree(transcript.conversation, subject.worktree) ? usage : { ...usage, prompts: [] };
 }
 
-/** One worker's usage from the usage of each of its record files. */
+/** One worker's usage from the usage of each of its transcripts. */
 export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
   const tasks = [...new Set(parts.flatMap((part) => part.tasks.map((task) => task.task)))].map((task) => ({
     task,
@@ -173,7 +173,7 @@ export function merge(parts: readonly WorkerUsage[]): WorkerUsage {
 }
 
 /**
- * What the usage source needs to know of each launched worker: where its agent keeps records, and its tasks. Asked
+ * What the usage source needs to know of each launched worker: where its agent keeps transcripts, and its tasks. Asked
  * on every pass; a worker's places are worked out again only when its transcript path changes, and its subject only
  * when its tasks do (the environment is the czar's, copied once: the panes got it when the tmux server started).
  */
@@ -190,12 +190,12 @@ export class UsageSubjects {
 
   /**
    * `realWorktree` is the worktree as its agent sees it, links resolved (undefined until known): the folder its
-   * records name a conversation by.
+   * transcripts name a conversation by.
    */
   constructor(
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly realWorktree: (worker: string) => string | undefined = () => undefined,
-    /** A boxed worker's private home, where its agent's records are; undefined for one that is not boxed. */
+    /** A boxed worker's private home, where its agent's transcripts are; undefined for one that is not boxed. */
     private readonly homeCopy: (worker: string) => string | undefined = () => undefined,
   ) {}
 
@@ -203,7 +203,7 @@ export class UsageSubjects {
     return workers.filter((worker) => worker.launchedAt !== undefined).map((worker) => this.subject(worker));
   }
 
-  /** How the worker's agent names its conversations in its records; undefined when it cannot resume one. */
+  /** How the worker's agent names its conversations in its transcripts; undefined when it cannot resume one. */
   identity(worker: WorkerModel): { parser: IdentityParser; worktree: string } | undefined {
     const resume = presetOf(worker.spec.agent).resume;
     const worktree = this.realWorktree(worker.spec.name);
