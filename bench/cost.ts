@@ -1,7 +1,7 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { claudeProjectDir } from '../src/agents/usage-records.js';
+import { claudeProjectDir } from '../src/agents/transcripts.js';
 import { FleetDiskStore } from '../src/cli/dashboard-wiring.js';
 import { loadConfig } from '../src/config/load.js';
 import { writeReport } from '../src/adapters/report-files.js';

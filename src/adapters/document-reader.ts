@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { LineReadResult } from './line-reader.js';
 
-/** Largest record document read; a larger one is skipped and counted, as an overlong line is. */
+/** Largest session document read; a larger one is skipped and counted, as an overlong line is. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /** Record lines of a whole document, or undefined when it is not whole (being written). */
@@ -12,7 +12,7 @@ export type DocumentToLines = (text: string) => readonly string[] | undefined;
 async function readDocument(file: string, maxBytes: number): Promise<{ text?: string; oversized: boolean }> {
   let handle;
   try {
-    // O_NONBLOCK: a FIFO planted where a record should be must not stall the caller.
+    // O_NONBLOCK: a FIFO planted where a transcript should be must not stall the caller.
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return { oversized: false };
@@ -28,7 +28,7 @@ async function readDocument(file: string, maxBytes: number): Promise<{ text?: st
 }
 
 /**
- * Reads a record an agent keeps as one JSON document it rewrites (Auggie's sessions) as the lines `toLines` makes of
+ * Reads a transcript kept as one JSON document it rewrites (Auggie's sessions) as the lines `toLines` makes of
  * it, with the interface of the line reader: each version is read whole once, and a later one starts over (the
  * caller forgets what it counted from the one before). A version that is not whole yet is read again at the next ask.
  */
@@ -66,7 +66,7 @@ export class DocumentReader {
   }
 }
 
-/** The first record line's `cwd` of a document, or undefined (not whole yet, or naming none). */
+/** The first transcript line's `cwd` of a document, or undefined (not whole yet, or naming none). */
 export async function documentCwd(file: string, toLines: DocumentToLines): Promise<string | undefined> {
   const { text } = await readDocument(file, MAX_DOCUMENT_BYTES);
   const first = text === undefined ? undefined : toLines(text)?.[0];

@@ -33,23 +33,25 @@ export function lessonsFile(dir: string): string {
 }
 
 /** The record's lessons, each id's latest; `undefined` when the record is off. */
-export async function readLessons(env: NodeJS.ProcessEnv = process.env): Promise<RecordReading<Lesson> | undefined> {
+export async function readLessons(env: NodeJS.ProcessEnv = process.env): Promise<LearningReading<Lesson> | undefined> {
   const dir = learningDir(env);
   if (dir === undefined) return undefined;
-  const reading = await readRecord(lessonsFile(dir), parseLesson);
+  const reading = await readLearningFile(lessonsFile(dir), parseLesson);
   return { ...reading, items: latestLessons(reading.items) };
 }
 
 /** The record's outcomes, each task's latest; `undefined` when the record is off. */
-export async function readOutcomes(env: NodeJS.ProcessEnv = process.env): Promise<RecordReading<Outcome> | undefined> {
+export async function readOutcomes(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LearningReading<Outcome> | undefined> {
   const dir = learningDir(env);
   if (dir === undefined) return undefined;
-  const reading = await readRecord(outcomesFile(dir), parseOutcome);
+  const reading = await readLearningFile(outcomesFile(dir), parseOutcome);
   return { ...reading, items: latestOutcomes(reading.items) };
 }
 
-/** What a record file held: the items that parsed, and how many lines did not (with the first one's problem). */
-export interface RecordReading<T> {
+/** What a learning file (outcomes or lessons) held: the items that parsed, and how many lines did not (with the first one's problem). */
+export interface LearningReading<T> {
   readonly items: T[];
   readonly skipped: number;
   readonly problem?: string | undefined;
@@ -58,7 +60,10 @@ export interface RecordReading<T> {
 /** Past this size a record is trimmed to its newest half on the next append, so it stays bounded. */
 const MAX_BYTES = 2_000_000;
 
-export async function readRecord<T>(file: string, parse: (line: string) => T | string): Promise<RecordReading<T>> {
+export async function readLearningFile<T>(
+  file: string,
+  parse: (line: string) => T | string,
+): Promise<LearningReading<T>> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return '';
     throw error;
@@ -80,7 +85,7 @@ export async function readRecord<T>(file: string, parse: (line: string) => T | s
 }
 
 /** Appends one item; a record past its size keeps the items `keep` keeps (the newest, the recent) and drops the rest. */
-export async function appendRecord<T>(
+export async function appendLearningLine<T>(
   file: string,
   item: T,
   parse: (line: string) => T | string,
@@ -90,16 +95,16 @@ export async function appendRecord<T>(
   await appendFile(file, `${JSON.stringify(item)}\n`, { mode: 0o600 });
   const size = await stat(file).then((info) => info.size);
   if (size <= MAX_BYTES) return;
-  const { items } = await readRecord(file, parse);
+  const { items } = await readLearningFile(file, parse);
   const kept = keep(items).slice(-Math.floor(items.length / 2));
-  await writeRecordLines(
+  await writeLearningLines(
     file,
     kept.map((kept) => JSON.stringify(kept)),
   );
 }
 
 /** Replaces the record with these lines (a person's `forget`, a trim). */
-export async function writeRecordLines(file: string, lines: readonly string[]): Promise<void> {
+export async function writeLearningLines(file: string, lines: readonly string[]): Promise<void> {
   await ensureFolder(path.dirname(file));
   await writeAtomic(file, lines.map((line) => `${line}\n`).join(''));
 }

@@ -1,10 +1,9 @@
-import { constants, existsSync } from 'node:fs';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { documentCwd, type DocumentToLines } from './document-reader.js';
+import { firstTranscriptLine } from './transcript-reader.js';
 
-/** Largest first line read to learn which folder a Codex rollout belongs to (measured: about 22 KB). */
-const META_LINE_BYTES = 256 * 1024;
 /** Days of Codex rollout folders looked at, back from today: a sprint longer than this is not expected. */
 const CODEX_DAYS = 14;
 
@@ -73,7 +72,7 @@ export async function codexRolloutFiles(
 }
 
 /**
- * The record files of one working directory among an agent's session folders, `<sessionsDir>/<session>/<file>`
+ * The transcripts of one working directory among an agent's session folders, `<sessionsDir>/<session>/<file>`
  * (GitHub Copilot CLI 1.0: `session-state/<uuid>/events.jsonl`). `known` caches each file's directory as above.
  */
 export async function sessionFolderFiles(
@@ -87,7 +86,7 @@ export async function sessionFolderFiles(
     if (!entry.isDirectory()) continue;
     const records = path.join(sessionsDir, entry.name, file);
     // A session folder is made at start and its first line written a moment later: look again until it names one.
-    // Its folder outlives a record file that is removed.
+    // Its folder outlives a transcript that is removed.
     if (!existsSync(records)) continue;
     if (known.get(records) === undefined) {
       const found = await firstLineCwd(records);
@@ -99,7 +98,7 @@ export async function sessionFolderFiles(
 }
 
 /**
- * The record documents of one working directory in `dir` (Auggie 0.36: `~/.augment/sessions/<uuid>.json`): `known`
+ * The session documents of one working directory in `dir` (Auggie 0.36: `~/.augment/sessions/<uuid>.json`): `known`
  * caches each file's directory, read once from the first line `toLines` makes of it.
  */
 export async function documentFiles(
@@ -124,32 +123,21 @@ export async function documentFiles(
 }
 
 /**
- * The folder a record file's first line names: a Codex rollout's `session_meta` (`payload.cwd`) or a Copilot
+ * The folder a transcript's first line names: a Codex rollout's `session_meta` (`payload.cwd`) or a Copilot
  * session's `session.start` (`data.context.cwd`).
  */
 async function firstLineCwd(file: string): Promise<string | undefined> {
+  const line = await firstTranscriptLine(file);
   try {
-    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const buffer = Buffer.alloc(META_LINE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
-      if (end < 0) return undefined;
-      const meta = JSON.parse(buffer.subarray(0, end).toString('utf8')) as {
-        type?: unknown;
-        payload?: { cwd?: unknown };
-        data?: { context?: { cwd?: unknown } };
-      };
-      const cwd =
-        meta.type === 'session_meta'
-          ? meta.payload?.cwd
-          : meta.type === 'session.start'
-            ? meta.data?.context?.cwd
-            : undefined;
-      return typeof cwd === 'string' ? cwd : undefined;
-    } finally {
-      await handle.close();
-    }
+    const meta = (line === undefined ? undefined : JSON.parse(line)) as
+      { type?: unknown; payload?: { cwd?: unknown }; data?: { context?: { cwd?: unknown } } } | undefined;
+    const cwd =
+      meta?.type === 'session_meta'
+        ? meta.payload?.cwd
+        : meta?.type === 'session.start'
+          ? meta.data?.context?.cwd
+          : undefined;
+    return typeof cwd === 'string' ? cwd : undefined;
   } catch {
     return undefined;
   }

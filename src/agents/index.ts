@@ -3,7 +3,7 @@ import { withScreen } from './custom-agent.js';
 import { customReview } from './custom-review.js';
 import type { AgentPreset } from './preset.js';
 import type { ReviewMode } from './review-call.js';
-import type { AgentRecords, RecordContext } from './usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from './transcripts.js';
 import { aiderPreset } from './aider/preset.js';
 import { claudePreset } from './claude/preset.js';
 import { codexPreset } from './codex/preset.js';
@@ -50,9 +50,9 @@ export function presetOf(agent: AgentCommand): AgentPreset {
   return preset;
 }
 
-/** The records of a worker's agent, or undefined for one that keeps none czar can read: its usage is unknown, never zero. */
-export function agentRecords(name: PresetName, context: RecordContext): AgentRecords | undefined {
-  return presetFor(name).records?.(context);
+/** A worker's agent's transcripts, or undefined for one that keeps none czar reads: its usage is unknown, never zero. */
+export function agentTranscripts(name: PresetName, context: TranscriptContext): AgentTranscripts | undefined {
+  return presetFor(name).transcripts?.(context);
 }
 
 /** How a preset reviews, or undefined when that agent cannot review (a plain shell, Aider). */

@@ -3,7 +3,7 @@ import type { AgentCommand, PresetName } from '../domain/model/config-types.js';
 import type { AgentResume } from './resume.js';
 import type { ReviewMode } from './review-call.js';
 import type { Signals } from './signals.js';
-import type { AgentRecords, RecordContext } from './usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from './transcripts.js';
 
 /** A first-run or in-flight dialog an agent may show, and the keys that answer it on purpose. */
 export interface Dialog {
@@ -130,8 +130,8 @@ export interface AgentPreset {
   setup(context: SetupContext): AgentSetup;
   /** What its hook events and error screens mean. */
   readonly signals: Signals;
-  /** Where it keeps its own records (usage, the prompts it received); absent for an agent that keeps none czar reads. */
-  records?(context: RecordContext): AgentRecords;
+  /** Where it keeps its own transcripts (usage, the prompts it received); absent for an agent that keeps none czar reads. */
+  transcripts?(context: TranscriptContext): AgentTranscripts;
   /** How a restart continues the agent's own conversation; absent for an agent that cannot. */
   readonly resume?: AgentResume;
   /** How it reviews a branch as a one-shot command; absent for an agent that cannot review. */

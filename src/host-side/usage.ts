@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { readJson } from '../adapters/state-files.js';
-import { agentRecords } from '../agents/index.js';
+import { agentTranscripts } from '../agents/index.js';
 import type { StreamLine } from '../domain/model/host-stream.js';
 import { MAX_STREAM_MODELS } from '../domain/model/host-stream.js';
 import { launchRecordFile, statePaths } from '../domain/model/paths.js';
 import { PRESET_NAMES } from '../domain/model/config-types.js';
-import type { HostLaunchRecord } from '../fleet/records.js';
+import type { HostLaunchRecord } from '../fleet/launch-records.js';
 import { byModel } from '../domain/usage/usage.js';
 import { UsageSource, type UsageSubject } from '../supervisor/sources/usage.js';
 
@@ -56,7 +56,7 @@ export class HostUsage {
     const tasks = [{ id: ALL_TASKS, at: Number.isNaN(launchedAt) ? 0 : launchedAt }];
     this.subjects.set(worker, {
       name: worker,
-      records: agentRecords(preset, { worktree: record.worktree, env, transcripts: [] }),
+      transcripts: agentTranscripts(preset, { worktree: record.worktree, env, transcripts: [] }),
       tasks,
     });
   }

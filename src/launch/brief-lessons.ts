@@ -4,7 +4,7 @@ import {
   readLessons,
   readOutcomes,
   repositoryIdentity,
-  writeRecordLines,
+  writeLearningLines,
 } from '../adapters/learning-files.js';
 import { ensureStateDir } from '../adapters/state-files.js';
 import {
@@ -80,7 +80,7 @@ export async function briefLessons(fleet: Fleet): Promise<Chosen<BriefedLessons>
 async function pruneLessons(fleet: Fleet, kept: readonly Lesson[], dropped: readonly Lesson[]): Promise<void> {
   const dir = learningDir();
   if (dir === undefined) return;
-  await writeRecordLines(
+  await writeLearningLines(
     lessonsFile(dir),
     kept.map((lesson) => JSON.stringify(lesson)),
   );

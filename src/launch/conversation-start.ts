@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { readConversations } from '../adapters/conversations.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { readJson } from '../adapters/state-files.js';
 import {
@@ -9,19 +8,20 @@ import {
   geminiSessionFiles,
   sessionFolderFiles,
 } from '../adapters/transcripts.js';
-import { agentRecords, presetOf } from '../agents/index.js';
-import { boxedRecordContext, type RecordContext, type RecordPlaces } from '../agents/usage-records.js';
+import { readConversations } from '../adapters/transcript-reader.js';
+import { agentTranscripts, presetOf } from '../agents/index.js';
+import { boxedTranscriptContext, type TranscriptContext, type TranscriptPlaces } from '../agents/transcripts.js';
 import { boxedHomeOf } from './box-place.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { reportFile } from '../domain/model/paths.js';
 import { restartStart, type RestartStart } from '../domain/model/resume.js';
 import { onThisDisk, placeWhere } from '../domain/model/box.js';
 import type { Fleet } from '../fleet/handle.js';
-import { readRecord, writeRecord } from '../fleet/records.js';
+import { readLaunchRecord, writeLaunchRecord } from '../fleet/launch-records.js';
 
-/** The record files in an agent's places (the usage source follows the same ones). */
-export async function recordFiles(
-  places: RecordPlaces,
+/** The transcripts in an agent's places (the usage source follows the same ones). */
+export async function transcriptFiles(
+  places: TranscriptPlaces,
   now: number,
   codexCwds: Map<string, string | undefined> = new Map(),
 ): Promise<string[]> {
@@ -54,8 +54,8 @@ async function hookWord(fleet: Fleet, worker: string): Promise<{ session?: strin
 
 /**
  * How a worker's agent starts again when `czar up` finds it gone (a reboot): its own conversation resumed, or fresh.
- * Looks at the agent's records now and leaves the choice to `restartStart`; logs which it is and why. The czar's own
- * restarts choose in `decide()`, from the records its usage source observed.
+ * Reads the agent's transcripts now, leaves the choice to `restartStart`; logs which it is and why. The czar's own
+ * restarts choose in `decide()`, from the transcripts its usage source observed.
  */
 export async function conversationStart(
   fleet: Fleet,
@@ -66,27 +66,30 @@ export async function conversationStart(
   const resume = presetOf(spec.agent).resume;
   const worktree = await resolveLinks(spec.worktree).catch(() => spec.worktree);
   const word = await hookWord(fleet, spec.name);
-  const record = await readRecord(fleet.paths, spec.name);
-  const context: RecordContext = {
+  const record = await readLaunchRecord(fleet.paths, spec.name);
+  const context: TranscriptContext = {
     worktree,
     // The pane's environment: the tmux server's (the czar's own) with the agent's and the worker's env: on top.
     env: { ...process.env, ...spec.agent.env, ...spec.env },
     transcripts: word.transcript === undefined ? [] : [word.transcript],
   };
   const copy = await boxedHomeOf(fleet, spec);
-  const records = agentRecords(spec.agent.preset, copy === undefined ? context : boxedRecordContext(context, copy));
-  const look = !fresh && resume !== undefined && records !== undefined && onThisDisk(spec);
+  const transcripts = agentTranscripts(
+    spec.agent.preset,
+    copy === undefined ? context : boxedTranscriptContext(context, copy),
+  );
+  const look = !fresh && resume !== undefined && transcripts !== undefined && onThisDisk(spec);
   const conversations = look
-    ? await readConversations(await recordFiles(records.places, Date.now()), {
-        identity: resume.identity(worktree),
-        prompt: records.prompts,
-        ...(records.places.kind === 'documents' ? { document: records.places.lines } : {}),
-      })
+    ? await readConversations(
+        await transcriptFiles(transcripts.places, Date.now()),
+        { identity: resume.identity(worktree), prompt: transcripts.prompts },
+        transcripts.places.kind === 'documents' ? transcripts.places.lines : undefined,
+      )
     : [];
   const start = restartStart({
     fresh,
     preset: spec.agent.preset,
-    resumable: resume !== undefined && records !== undefined,
+    resumable: resume !== undefined && transcripts !== undefined,
     onThisDisk: onThisDisk(spec),
     where: placeWhere(spec),
     worktree,
@@ -103,10 +106,10 @@ export async function conversationStart(
  * named it is the agent's, and goes when a new session starts), and the event log says which start it is and why.
  */
 export async function noteRestartStart(fleet: Fleet, worker: string, start: RestartStart): Promise<void> {
-  const record = await readRecord(fleet.paths, worker);
+  const record = await readLaunchRecord(fleet.paths, worker);
   if (record !== undefined) {
     const { conversation: _previous, ...rest } = record;
-    await writeRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
+    await writeLaunchRecord(fleet.paths, start.kind === 'resume' ? { ...rest, conversation: start.id } : rest);
   }
   await fleet.log.emit(
     'restart_start',

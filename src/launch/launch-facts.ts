@@ -10,7 +10,7 @@ import type { WorkerReport } from '../domain/model/report-schema.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readOwnership } from '../fleet/ownership.js';
 import { fleetPanes, tmuxFor } from '../fleet/panes.js';
-import { readAllRecords, readRecord, type LaunchRecord } from '../fleet/records.js';
+import { readLaunchRecords, readLaunchRecord, type LaunchRecord } from '../fleet/launch-records.js';
 import type { PaneInfo } from '../adapters/tmux-words.js';
 import { agentPathOf } from './agent-pane.js';
 import type { LaunchFacts } from './plan.js';
@@ -41,7 +41,7 @@ export async function gatherFacts(fleet: Fleet, only?: WorkerSpec): Promise<Laun
     git.otherRefs(config.repo),
     // A host's workers are found on its tmux; a host that cannot be asked leaves them to fail at their launch.
     only === undefined ? fleetPanes(fleet, new Set()).then(({ panes }) => [...panes.values()]) : panesOf(fleet, only),
-    only === undefined ? readAllRecords(fleet.paths) : recordOf(fleet, only),
+    only === undefined ? readLaunchRecords(fleet.paths) : recordOf(fleet, only),
     git.revParse(config.repo, git.headRef(config.base)),
     readOwnership(fleet.paths),
     Promise.all(workers.map(async (worker) => ((await runnable(worker)) ? [] : [worker.name]))),
@@ -83,6 +83,6 @@ async function panesOf(fleet: Fleet, worker: WorkerSpec): Promise<PaneInfo[]> {
 }
 
 async function recordOf(fleet: Fleet, worker: WorkerSpec): Promise<Map<string, LaunchRecord>> {
-  const record = await readRecord(fleet.paths, worker.name);
+  const record = await readLaunchRecord(fleet.paths, worker.name);
   return new Map(record === undefined ? [] : [[worker.name, record]]);
 }

@@ -17,7 +17,7 @@ import { placeOf } from '../fleet/place.js';
 import { prepareOneOnHost, startOnHost, type HostPrepared } from './start-on-host.js';
 import { prepareWorktree } from './places.js';
 import type { WorkerPlan } from './plan.js';
-import { readRecord, writeRecord, type LaunchRecord } from '../fleet/records.js';
+import { readLaunchRecord, writeLaunchRecord, type LaunchRecord } from '../fleet/launch-records.js';
 import { taskDigest } from './up-notes.js';
 
 /** A pane that streams output has its screen looked at no more often than this while a message is delivered. */
@@ -132,7 +132,7 @@ async function recordLaunch(
   paneId: string,
   assumedDeliveredAt?: string,
 ): Promise<LaunchRecord> {
-  const previous = await readRecord(fleet.paths, worker.name);
+  const previous = await readLaunchRecord(fleet.paths, worker.name);
   const deliveredAt = previous?.deliveredAt ?? assumedDeliveredAt;
   const record: LaunchRecord = {
     worker: worker.name,
@@ -146,7 +146,7 @@ async function recordLaunch(
     ...(deliveredAt === undefined ? {} : { deliveredAt }),
     ...(previous?.conversation === undefined ? {} : { conversation: previous.conversation }),
   };
-  await writeRecord(fleet.paths, record);
+  await writeLaunchRecord(fleet.paths, record);
   return record;
 }
 
@@ -166,11 +166,11 @@ export async function deliverToWorker(
     readonly agentStartedAt?: number | undefined;
   } = {},
 ): Promise<{ record: LaunchRecord; pastedAt: number }> {
-  const before = await readRecord(fleet.paths, worker.name);
+  const before = await readLaunchRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
   await placeOf(fleet, worker).beforeMessage();
   const startedAt = new Date();
-  await writeRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
+  await writeLaunchRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
   const preset = presetOf(worker.agent);
   // The first paste: the agent's last turn had ended (delivery waits for it), and it may act on the task from here.
   let pastedAt: number | undefined;
@@ -194,7 +194,7 @@ export async function deliverToWorker(
     tasks: [...before.tasks, taskId],
     ...ownTask,
   };
-  await writeRecord(fleet.paths, record);
+  await writeLaunchRecord(fleet.paths, record);
   await fleet.log.emit(
     'task_delivered',
     `delivered task "${taskId}" (${Buffer.byteLength(text)} bytes, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`,

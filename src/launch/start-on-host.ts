@@ -4,7 +4,7 @@ import { jsonIn } from '../adapters/state-files.js';
 import type { NewSessionOptions } from '../adapters/tmux-words.js';
 import { newProof, PROOF_VARIABLE, proofDigest } from '../adapters/worker-proof.js';
 import { presetOf } from '../agents/index.js';
-import { recordsEnv } from '../agents/usage-records.js';
+import { transcriptsEnv } from '../agents/transcripts.js';
 import { CzarError } from '../domain/model/errors.js';
 import { neutraliseControls } from '../domain/model/sanitize.js';
 import { agentMode, withMode } from '../domain/model/box.js';
@@ -12,7 +12,7 @@ import { hostClonePath, hostProjectDir, hostStateDir } from '../domain/model/hos
 import { hostPrepareAnswerSchema, type HostPrepareSpec, type HostWorkerSpec } from '../domain/model/host-prepare.js';
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/model/paths.js';
 import type { Fleet } from '../fleet/handle.js';
-import type { HostLaunchRecord } from '../fleet/records.js';
+import type { HostLaunchRecord } from '../fleet/launch-records.js';
 import type { WorkerPlan } from './plan.js';
 
 type HostSession = NewSessionOptions & { readonly env: Readonly<Record<string, string>>; readonly logFile: string };
@@ -246,7 +246,7 @@ function hostLaunch(fleet: Fleet, step: WorkerPlan, host: string): HostLaunch {
     agent: worker.agent.name,
     launchedAt: new Date().toISOString(),
     preset: worker.agent.preset,
-    recordsEnv: recordsEnv(env),
+    recordsEnv: transcriptsEnv(env),
   };
   const argv = [worker.agent.command, ...worker.agent.args, ...setup.args];
   // What the agent runs should its host box it: in its no-approval mode unless `prompts: keep`.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
-import { claudeProjectDir } from '../agents/usage-records.js';
+import { claudeProjectDir } from '../agents/transcripts.js';
 import type { Directive } from './directives.js';
 import { mergeKeepingBoth } from './merge.js';
 import { spawnChild } from './spawn.js';

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { readRecord } from '../../src/fleet/records.js';
+import { readLaunchRecord } from '../../src/fleet/launch-records.js';
 import { workerIn } from './fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, type RealAgent } from './real-agents.js';
 import type { RealFleet } from './real-fleet.js';
@@ -111,7 +111,7 @@ export function itResumesItsConversation(
         ),
       ).toBe(true);
       // The resumed conversation is kept in the keeper's launch record for the next restart.
-      expect((await readRecord(fx.fleet.paths, 'keeper'))?.conversation).toMatch(/^[\w-]+$/);
+      expect((await readLaunchRecord(fx.fleet.paths, 'keeper'))?.conversation).toMatch(/^[\w-]+$/);
       if (names.includes('stranger')) {
         // The stranger's agent started over: a new conversation that holds its whole task once, and no restart note.
         await expect.poll(() => mainBodies().some((body) => body.includes(fresh)), { timeout: 60_000 }).toBe(true);
@@ -119,7 +119,7 @@ export function itResumesItsConversation(
           expect(body.split(fresh).length - 1).toBe(1);
           expect(body).not.toContain('you were restarted');
         }
-        expect((await readRecord(fx.fleet.paths, 'stranger'))?.conversation).toBeUndefined();
+        expect((await readLaunchRecord(fx.fleet.paths, 'stranger'))?.conversation).toBeUndefined();
       }
       expect(deliveryMismatches(await fx.events())).toEqual([]);
       if (options.afterDown !== true || !names.includes('stranger')) return;

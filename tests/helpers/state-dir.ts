@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ensureStateDir } from '../../src/adapters/state-files.js';
 import { statePaths } from '../../src/domain/model/paths.js';
-import { writeRecord } from '../../src/fleet/records.js';
+import { writeLaunchRecord } from '../../src/fleet/launch-records.js';
 import { proofDigest, saveProofDigest } from '../../src/adapters/worker-proof.js';
 
 /** The proof the workers of `launchedStateDir` were given: pass it as CZAR_WORKER_PROOF to report as one. */
@@ -15,7 +15,7 @@ export async function launchedStateDir(root: string, worker: string, worktree = 
   const dir = path.join(root, '.czar');
   const paths = statePaths(dir);
   await ensureStateDir(paths);
-  await writeRecord(paths, {
+  await writeLaunchRecord(paths, {
     worker,
     paneId: '%1',
     branch: `czar/${worker}`,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claudeProjectDir } from '../../src/agents/usage-records.js';
+import { claudeProjectDir } from '../../src/agents/transcripts.js';
 import { czar } from '../helpers/cli.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { tempDir } from '../helpers/git-repo.js';

@@ -2,9 +2,9 @@ import { appendFile, copyFile, mkdir, readFile, rename, rm, writeFile } from 'no
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { IncrementalLineReader } from '../../src/adapters/line-reader.js';
-import { agentRecords } from '../../src/agents/index.js';
+import { agentTranscripts } from '../../src/agents/index.js';
 import { claudeResume } from '../../src/agents/claude/resume.js';
-import { claudeProjectDir } from '../../src/agents/usage-records.js';
+import { claudeProjectDir } from '../../src/agents/transcripts.js';
 import { byModel, tokenTotal, type WorkerUsage } from '../../src/domain/usage/usage.js';
 import { UsageSource, type UsageSubject } from '../../src/supervisor/sources/usage.js';
 import { tempDir } from '../helpers/git-repo.js';
@@ -30,8 +30,8 @@ async function claudeSubject(
   const worktree = '/work/wt/some-worker';
   const dir = claudeProjectDir(configDir, worktree);
   await mkdir(dir, { recursive: true });
-  const records = agentRecords('claude', { worktree, env: { CLAUDE_CONFIG_DIR: configDir }, transcripts: [] });
-  return { subject: { name: 'w1', records, tasks }, dir };
+  const transcripts = agentTranscripts('claude', { worktree, env: { CLAUDE_CONFIG_DIR: configDir }, transcripts: [] });
+  return { subject: { name: 'w1', transcripts, tasks }, dir };
 }
 
 /** A source whose folder watches close when the test ends. */
@@ -308,9 +308,13 @@ describe('usage source over real record files', () => {
     );
     const tasks = [{ id: 'w', at: FIRST_LINE_AT }];
     const subjects: UsageSubject[] = [
-      { name: 'cx', records: agentRecords('codex', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
-      { name: 'gm', records: agentRecords('gemini', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
-      { name: 'sh', records: agentRecords('shell', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
+      { name: 'cx', transcripts: agentTranscripts('codex', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
+      {
+        name: 'gm',
+        transcripts: agentTranscripts('gemini', { worktree, env: { HOME: home }, transcripts: [] }),
+        tasks,
+      },
+      { name: 'sh', transcripts: agentTranscripts('shell', { worktree, env: { HOME: home }, transcripts: [] }), tasks },
     ];
     const usage = await newSource().poll(subjects, now);
     expect(usage.get('cx')?.files).toBe(1);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiFailureOnScreen } from '../../src/agents/hook-events.js';
 import { presetFor } from '../../src/agents/index.js';
-import { auggiePrompt, auggieSessionLines, auggieUsageParser } from '../../src/agents/auggie/records.js';
+import { auggiePrompt, auggieSessionLines, auggieUsageParser } from '../../src/agents/auggie/transcripts.js';
 import { auggieResume } from '../../src/agents/auggie/resume.js';
 import { tallyAll } from '../../src/domain/usage/usage-tally.js';
 import type { UsageLine } from '../../src/domain/usage/usage.js';

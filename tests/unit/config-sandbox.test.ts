@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/config/normalise.js';
 import { checkConfigText } from '../../src/config/validate.js';
 import { presetFor } from '../../src/agents/index.js';
-import { boxedRecordContext } from '../../src/agents/usage-records.js';
+import { boxedTranscriptContext } from '../../src/agents/transcripts.js';
 import {
   agentMode,
   boxArgv,
@@ -240,7 +240,7 @@ describe("a boxed agent's mode, endpoints and records", () => {
   });
 
   it("reads a boxed agent's records in its private home, where the box put them", () => {
-    const context = boxedRecordContext(
+    const context = boxedTranscriptContext(
       {
         worktree: '/p/.czar/work/a',
         env: { HOME: '/h', CODEX_HOME: '/h/.codex', CLAUDE_CONFIG_DIR: '/etc/claude', ANTHROPIC_API_KEY: '/h/k' },

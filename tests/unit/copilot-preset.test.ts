@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stateForHook } from '../../src/agents/hook-events.js';
 import { presetFor } from '../../src/agents/index.js';
-import { copilotRecords, copilotUsageParser, copilotPrompt } from '../../src/agents/copilot/records.js';
+import { copilotTranscripts, copilotUsageParser, copilotPrompt } from '../../src/agents/copilot/transcripts.js';
 import { copilotResume } from '../../src/agents/copilot/resume.js';
 import { tallyAll } from '../../src/domain/usage/usage-tally.js';
 import type { UsageLine } from '../../src/domain/usage/usage.js';
@@ -154,7 +154,7 @@ describe('copilot records', () => {
 
   it('looks for them in COPILOT_HOME, else ~/.copilot', () => {
     const places = (env: Record<string, string>): unknown =>
-      copilotRecords({ worktree: '/w', env, transcripts: [] }).places;
+      copilotTranscripts({ worktree: '/w', env, transcripts: [] }).places;
     expect(places({ HOME: '/h' })).toEqual({
       kind: 'sessions',
       sessionsDir: '/h/.copilot/session-state',

@@ -74,7 +74,7 @@ describe('an agent described in czar.yaml', () => {
       dialogs: claude.dialogs,
       interruptKeys: claude.interruptKeys,
     });
-    expect(preset.records).toBe(claude.records);
+    expect(preset.transcripts).toBe(claude.transcripts);
     expect(presetOf(agentsOf(config('  mybot: { command: mybot }\n')).claude!)).toBe(claude);
   });
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudePrompt } from '../../src/agents/claude/records.js';
-import { codexPrompt } from '../../src/agents/codex/records.js';
-import { geminiPrompt } from '../../src/agents/gemini/records.js';
-import { opencodePrompt } from '../../src/agents/opencode/records.js';
-import { piPrompt } from '../../src/agents/pi/records.js';
-import { qwenPrompt } from '../../src/agents/qwen/records.js';
+import { claudePrompt } from '../../src/agents/claude/transcripts.js';
+import { codexPrompt } from '../../src/agents/codex/transcripts.js';
+import { geminiPrompt } from '../../src/agents/gemini/transcripts.js';
+import { opencodePrompt } from '../../src/agents/opencode/transcripts.js';
+import { piPrompt } from '../../src/agents/pi/transcripts.js';
+import { qwenPrompt } from '../../src/agents/qwen/transcripts.js';
 import { promptDifference, type RecordedPrompt } from '../../src/domain/model/delivery-check.js';
 import type { WorkerModel } from '../../src/domain/model/model.js';
 import { EMPTY_USAGE } from '../../src/domain/usage/usage.js';

@@ -38,7 +38,7 @@ describe('kilo preset', () => {
     expect(setup.env.KILO_DISABLE_AUTOUPDATE).toBe('1');
     expect(setup.env.OPENCODE_CONFIG_CONTENT).toBeUndefined();
     expect(setup.env.CZAR_OPENCODE_REPORT).toBe(opencode.setup(context).env.CZAR_OPENCODE_REPORT);
-    expect(kilo.records).toBe(opencode.records);
+    expect(kilo.transcripts).toBe(opencode.transcripts);
     expect(kilo.resume).toBe(opencode.resume);
     expect(kilo.signals).toBe(opencode.signals);
     expect(kilo.startsOneAtATime).toBe(true);

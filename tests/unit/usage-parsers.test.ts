@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { claudeUsageParser } from '../../src/agents/claude/records.js';
-import { codexUsageParser } from '../../src/agents/codex/records.js';
-import { geminiUsageParser } from '../../src/agents/gemini/records.js';
-import { opencodeRecords, opencodeUsageParser } from '../../src/agents/opencode/records.js';
-import { piUsageParser } from '../../src/agents/pi/records.js';
-import { qwenUsageParser } from '../../src/agents/qwen/records.js';
+import { claudeUsageParser } from '../../src/agents/claude/transcripts.js';
+import { codexUsageParser } from '../../src/agents/codex/transcripts.js';
+import { geminiUsageParser } from '../../src/agents/gemini/transcripts.js';
+import { opencodeTranscripts, opencodeUsageParser } from '../../src/agents/opencode/transcripts.js';
+import { piUsageParser } from '../../src/agents/pi/transcripts.js';
+import { qwenUsageParser } from '../../src/agents/qwen/transcripts.js';
 import { tallyAll, UsageTally } from '../../src/domain/usage/usage-tally.js';
 import type { UsageFormat, UsageLine } from '../../src/domain/usage/usage.js';
 
@@ -151,7 +151,7 @@ describe("OpenCode usage, as czar's plugin records it", () => {
 
   it("looks in the plugin's folder for the worktree under HOME, and nowhere relative without one", () => {
     const records = (env: Record<string, string>) =>
-      opencodeRecords({ worktree: '/w/a.b', env, transcripts: [] }).places;
+      opencodeTranscripts({ worktree: '/w/a.b', env, transcripts: [] }).places;
     expect(records({ HOME: '/h' })).toEqual({ kind: 'claude', dirs: ['/h/.local/share/czar/opencode/-w-a-b'] });
     expect(records({})).toEqual({ kind: 'claude', dirs: [] });
   });

@@ -58,9 +58,9 @@ describe('usage subjects', () => {
 
   it('looks where the agent keeps records, with the worker env over the czar env, and nowhere for a shell', () => {
     const subjects = new UsageSubjects({ HOME: '/home/dev' }).of(given().workers);
-    const places = subjects.find((subject) => subject.name === 'a')?.records?.places;
+    const places = subjects.find((subject) => subject.name === 'a')?.transcripts?.places;
     expect(places).toEqual({ kind: 'claude', dirs: ['/home/dev/.claude/projects/-tmp-wt-a'] });
-    expect(subjects.find((subject) => subject.name === 'sh')?.records).toBeUndefined();
+    expect(subjects.find((subject) => subject.name === 'sh')?.transcripts).toBeUndefined();
   });
 
   it('works a worker out again only when its tasks or its transcript path change', () => {
@@ -73,7 +73,7 @@ describe('usage subjects', () => {
     }));
     const confirmed = subjects.of(taken.workers).find((subject) => subject.name === 'a');
     expect(confirmed?.pendingSince).toBeUndefined();
-    expect(confirmed?.records).toBe(first?.records);
+    expect(confirmed?.transcripts).toBe(first?.transcripts);
     const transcript = '/home/dev/elsewhere/session.jsonl';
     const hooked = observe(taken, 'a', () => ({
       report: {
@@ -87,7 +87,7 @@ describe('usage subjects', () => {
         transcriptPath: transcript,
       },
     }));
-    expect(subjects.of(hooked.workers).find((subject) => subject.name === 'a')?.records?.places).toEqual({
+    expect(subjects.of(hooked.workers).find((subject) => subject.name === 'a')?.transcripts?.places).toEqual({
       kind: 'claude',
       dirs: ['/home/dev/.claude/projects/-tmp-wt-a', '/home/dev/elsewhere'],
     });

@@ -5,7 +5,7 @@ import { PRESET_DEFAULTS } from '../defaults.js';
 import { shellQuote } from '../hook-settings.js';
 import type { Signals } from '../signals.js';
 import { ruledBox } from '../screen-lines.js';
-import { auggieRecords } from './records.js';
+import { auggieTranscripts } from './transcripts.js';
 import { auggieResume } from './resume.js';
 import { auggieReview } from './review.js';
 
@@ -87,7 +87,7 @@ export const auggiePreset: AgentPreset = {
   interruptKeys: ['Escape'],
   reportsTurnStart: false,
   signals: AUGGIE_SIGNALS,
-  records: auggieRecords,
+  transcripts: auggieTranscripts,
   resume: auggieResume,
   review: auggieReview,
   install: {

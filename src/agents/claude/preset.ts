@@ -4,7 +4,7 @@ import { PRESET_DEFAULTS } from '../defaults.js';
 import { hookTable } from '../hook-settings.js';
 import { isRule, screenLines } from '../screen-lines.js';
 import { CLAUDE_SIGNALS } from './signals.js';
-import { claudeRecords } from './records.js';
+import { claudeTranscripts } from './transcripts.js';
 import { claudeReview } from './review.js';
 
 /**
@@ -91,7 +91,7 @@ export const claudePreset: AgentPreset = {
   interruptKeys: ['Escape'],
   reportsTurnStart: true,
   signals: CLAUDE_SIGNALS,
-  records: claudeRecords,
+  transcripts: claudeTranscripts,
   review: claudeReview,
   resume: claudeResume,
   setup(context: SetupContext) {

@@ -3,7 +3,7 @@ import { codexResume } from './resume.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { lastIndex, screenLines } from '../screen-lines.js';
 import { CODEX_SIGNALS } from './signals.js';
-import { codexRecords } from './records.js';
+import { codexTranscripts } from './transcripts.js';
 import { codexReview } from './review.js';
 
 /** The footer under the composer names the model and the folder: "fake-model default · /path". */
@@ -71,7 +71,7 @@ export const codexPreset: AgentPreset = {
   interruptKeys: ['Escape'],
   reportsTurnStart: false,
   signals: CODEX_SIGNALS,
-  records: codexRecords,
+  transcripts: codexTranscripts,
   review: codexReview,
   resume: codexResume,
   setup(context: SetupContext) {

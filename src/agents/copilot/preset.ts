@@ -3,7 +3,7 @@ import type { AgentPreset, Dialog, SetupContext } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { hookShellCommand, shellQuote } from '../hook-settings.js';
 import { ruledBox } from '../screen-lines.js';
-import { copilotRecords } from './records.js';
+import { copilotTranscripts } from './transcripts.js';
 import { copilotResume } from './resume.js';
 import { copilotReview } from './review.js';
 import { COPILOT_SIGNALS } from './signals.js';
@@ -78,7 +78,7 @@ export const copilotPreset: AgentPreset = {
   interruptKeys: ['Escape', 'Escape'],
   reportsTurnStart: true,
   signals: COPILOT_SIGNALS,
-  records: copilotRecords,
+  transcripts: copilotTranscripts,
   resume: copilotResume,
   review: copilotReview,
   install: {

@@ -11,7 +11,7 @@ import {
   type ReviewRun,
 } from '../review-call.js';
 import { jsonObjectIn } from '../verdict-text.js';
-import { copilotTokens } from './records.js';
+import { copilotTokens } from './transcripts.js';
 
 /** Tools a reviewer may use: run commands in the checkout, read and search it; no file tools that write. */
 const REVIEW_TOOLS = ['bash', 'read_bash', 'stop_bash', 'view', 'grep', 'glob'];

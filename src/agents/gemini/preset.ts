@@ -4,7 +4,7 @@ import { PRESET_DEFAULTS } from '../defaults.js';
 import { hookTable } from '../hook-settings.js';
 import { isRule, lastIndex, screenLines } from '../screen-lines.js';
 import { GEMINI_SIGNALS } from './signals.js';
-import { geminiRecords } from './records.js';
+import { geminiTranscripts } from './transcripts.js';
 import { geminiReview } from './review.js';
 
 /**
@@ -93,7 +93,7 @@ export const geminiPreset: AgentPreset = {
   // sent only with the next prompt (measured).
   startUpReport: true,
   signals: GEMINI_SIGNALS,
-  records: geminiRecords,
+  transcripts: geminiTranscripts,
   review: geminiReview,
   resume: geminiResume,
   /**

@@ -5,7 +5,7 @@ import { PRESET_DEFAULTS } from '../defaults.js';
 import { lastIndex, screenLines } from '../screen-lines.js';
 import { opencodeResume } from './resume.js';
 import { OPENCODE_SIGNALS } from './signals.js';
-import { opencodeRecords } from './records.js';
+import { opencodeTranscripts } from './transcripts.js';
 
 /** The plugin that reports OpenCode's turns and writes its records. */
 const plugin = czarBinFile('czar-opencode-plugin.js');
@@ -94,7 +94,7 @@ export const opencodePreset: AgentPreset = {
   reportsTurnStart: true,
   resume: opencodeResume,
   signals: OPENCODE_SIGNALS,
-  records: opencodeRecords,
+  transcripts: opencodeTranscripts,
   setup: openCodeSetup('OPENCODE'),
 };
 

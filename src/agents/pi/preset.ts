@@ -4,7 +4,7 @@ import { PRESET_DEFAULTS } from '../defaults.js';
 import { isRule, lastIndex, screenLines } from '../screen-lines.js';
 import { piResume } from './resume.js';
 import { PI_SIGNALS } from './signals.js';
-import { piRecords } from './records.js';
+import { piTranscripts } from './transcripts.js';
 
 /** The extension that reports pi's runs to czar. */
 const extension = czarBinFile('czar-pi-extension.js');
@@ -52,7 +52,7 @@ export const piPreset: AgentPreset = {
   reportsTurnStart: true,
   resume: piResume,
   signals: PI_SIGNALS,
-  records: piRecords,
+  transcripts: piTranscripts,
   setup(context: SetupContext) {
     return {
       files: [],

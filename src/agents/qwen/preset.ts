@@ -4,7 +4,7 @@ import { hookTable } from '../hook-settings.js';
 import { isRule, lastIndex, screenLines } from '../screen-lines.js';
 import { qwenResume } from './resume.js';
 import { NO_SIGNALS } from '../signals.js';
-import { qwenRecords } from './records.js';
+import { qwenTranscripts } from './transcripts.js';
 
 /**
  * Qwen Code (measured with 0.24.4), a Gemini CLI fork with Claude Code's hooks. The input box is a `>` line (`*` in
@@ -64,7 +64,7 @@ export const qwenPreset: AgentPreset = {
   resume: qwenResume,
   // Qwen Code 0.24 sends Claude Code's events with the same payload fields, so Claude's rows read them.
   signals: NO_SIGNALS,
-  records: qwenRecords,
+  transcripts: qwenTranscripts,
   /**
    * Qwen Code reads a system settings file from QWEN_CODE_SYSTEM_SETTINGS_PATH that overrides the user's (it replaces
    * the machine's own system settings file for this worker). Besides the hooks (timeouts in seconds) it turns off

@@ -1,7 +1,7 @@
 import type { AgentPreset } from '../preset.js';
 import { PRESET_DEFAULTS } from '../defaults.js';
 import { NO_SIGNALS } from '../signals.js';
-import { claudeRecords } from '../claude/records.js';
+import { claudeTranscripts } from '../claude/transcripts.js';
 import { simReviewMode } from './review.js';
 
 // Screen markers of czar's simulated agent (src/sim/screen.ts); tests/integration/sim-agent.test.ts checks these
@@ -40,7 +40,7 @@ export const simPreset: AgentPreset = {
   // error line is not read.
   signals: NO_SIGNALS,
   // It writes Claude-shaped transcripts (`@sim usage`).
-  records: claudeRecords,
+  transcripts: claudeTranscripts,
   review: simReviewMode,
   setup: () => ({ files: [], args: [], env: {} }),
 };

@@ -1,4 +1,4 @@
-import { learningDir, outcomesFile, readRecord, writeRecordLines } from '../../adapters/learning-files.js';
+import { learningDir, outcomesFile, readLearningFile, writeLearningLines } from '../../adapters/learning-files.js';
 import { CzarError } from '../../domain/model/errors.js';
 import { parseOutcome } from '../../domain/learning/outcome.js';
 import { parse, type Command } from '../command.js';
@@ -19,7 +19,7 @@ export const forgetCommand: Command = {
     }
     const file = outcomesFile(dir);
     // Lines that are not outcomes stay as they are: forgetting removes only what it names.
-    const lines = await readRecord(file, (line) => ({ line, outcome: parseOutcome(line) }));
+    const lines = await readLearningFile(file, (line) => ({ line, outcome: parseOutcome(line) }));
     const forgotten = (outcome: ReturnType<typeof parseOutcome>): boolean =>
       typeof outcome !== 'string' &&
       (values.agent === undefined || outcome.agent === values.agent) &&
@@ -27,7 +27,7 @@ export const forgetCommand: Command = {
     const kept = lines.items.filter((item) => !forgotten(item.outcome));
     const removed = lines.items.length - kept.length;
     if (removed > 0)
-      await writeRecordLines(
+      await writeLearningLines(
         file,
         kept.map((item) => item.line),
       );

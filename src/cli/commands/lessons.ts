@@ -3,8 +3,8 @@ import {
   lessonsFile,
   readLessons,
   readOutcomes,
-  readRecord,
-  writeRecordLines,
+  readLearningFile,
+  writeLearningLines,
 } from '../../adapters/learning-files.js';
 import { CzarError } from '../../domain/model/errors.js';
 import { creditOf, lessonLine, parseLesson, stoppedHelping } from '../../domain/learning/lesson.js';
@@ -32,12 +32,12 @@ export const lessonsCommand: Command = {
     if (values.delete !== undefined) {
       const id = values.delete;
       // Lines that are not lessons stay as they are: a delete removes only what it names.
-      const lines = await readRecord(file, (line) => ({ line, lesson: parseLesson(line) }));
+      const lines = await readLearningFile(file, (line) => ({ line, lesson: parseLesson(line) }));
       const kept = lines.items.filter((item) => typeof item.lesson === 'string' || item.lesson.id !== id);
       if (kept.length === lines.items.length) {
         throw new CzarError('usage', `There is no lesson "${visible(id)}" in ${file}; "czar lessons" lists their ids.`);
       }
-      await writeRecordLines(
+      await writeLearningLines(
         file,
         kept.map((item) => item.line),
       );

@@ -1,5 +1,5 @@
 import type { Outcome } from './outcome.js';
-import { latestById } from './record-line.js';
+import { latestById } from './learning-line.js';
 
 /**
  * What czar has learned, as the fleet model holds it: the repository's identity (its root commits, so a clone

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { fenced } from '../model/sanitize.js';
 import type { Outcome } from './outcome.js';
-import { latestById, parseRecordLine } from './record-line.js';
+import { latestById, parseLearningLine } from './learning-line.js';
 import { LESSON_CHARS, LESSON_SOURCES, type LessonSource } from './lesson-evidence.js';
 
 /**
@@ -39,7 +39,7 @@ export const MAX_LESSONS = 300;
 
 /** A lesson line, or why it is not one. */
 export function parseLesson(line: string): Lesson | string {
-  return parseRecordLine(LessonSchema, line, 'a lesson');
+  return parseLearningLine(LessonSchema, line, 'a lesson');
 }
 
 /** The id of a lesson: a hash of where it applies and what it says (FNV-1a, enough to tell a few hundred apart). */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { parseRecordLine } from './record-line.js';
+import { parseLearningLine } from './learning-line.js';
 import type { LessonEvidence } from './lesson-evidence.js';
 
 /**
@@ -55,7 +55,7 @@ export const MAX_AREAS = 8;
 
 /** An outcome line, or why it is not one (corrupt JSON, a line of another version or program). */
 export function parseOutcome(line: string): Outcome | string {
-  return parseRecordLine(OutcomeSchema, line, 'an outcome');
+  return parseLearningLine(OutcomeSchema, line, 'an outcome');
 }
 
 /**

@@ -23,8 +23,8 @@ export interface RoutingSettings {
   readonly plainShells?: readonly string[];
 }
 
-/** One agent's record for the kind, as compared. */
-export interface AgentRecord {
+/** One agent's track record for the kind, as compared. */
+export interface AgentTrack {
   readonly agent: string;
   /** Outcomes counted: this repository's when it has enough of them, else every repository's. */
   readonly outcomes: number;
@@ -40,7 +40,7 @@ export interface RoutingChoice {
   readonly agent: string;
   readonly why: 'best record' | 'measuring' | 'exploring' | 'only choice';
   /** The records compared, in pool order. */
-  readonly compared: readonly AgentRecord[];
+  readonly compared: readonly AgentTrack[];
   /** One line for the event log: the choice and the records it rests on. */
   readonly reason: string;
 }
@@ -75,7 +75,7 @@ export function chooseAgent(question: RoutingQuestion): RoutingChoice | undefine
   const best = compared.reduce(better);
   const total = compared.reduce((sum, record) => sum + record.outcomes, 0);
   // Counted from one more outcome each, as the rate is, so a record of none has a finite bonus.
-  const hopeful = (record: AgentRecord): number =>
+  const hopeful = (record: AgentTrack): number =>
     record.rate + Math.sqrt((2 * settings.explore * Math.log(total + 1)) / (record.outcomes + 1));
   const tried = compared.reduce((a, b) => (hopeful(b) > hopeful(a) ? b : a));
   return tried === best || hopeful(tried) === hopeful(best)
@@ -84,7 +84,7 @@ export function chooseAgent(question: RoutingQuestion): RoutingChoice | undefine
 }
 
 /** The better of two records: the higher rate (to a percent), then the lower known cost, then pool order. */
-function better(a: AgentRecord, b: AgentRecord): AgentRecord {
+function better(a: AgentTrack, b: AgentTrack): AgentTrack {
   const ra = Math.round(a.rate * 100);
   const rb = Math.round(b.rate * 100);
   if (ra !== rb) return rb > ra ? b : a;
@@ -92,7 +92,7 @@ function better(a: AgentRecord, b: AgentRecord): AgentRecord {
   return a;
 }
 
-function recordOf(agent: string, question: RoutingQuestion): AgentRecord {
+function recordOf(agent: string, question: RoutingQuestion): AgentTrack {
   const mine = question.outcomes.filter((outcome) => outcome.agent === agent && outcome.kind === question.kind);
   const here = mine.filter((outcome) => outcome.repo === question.repo);
   const enough = question.settings.minOutcomes;
@@ -116,7 +116,7 @@ function recordOf(agent: string, question: RoutingQuestion): AgentRecord {
   };
 }
 
-function recordText(record: AgentRecord): string {
+function recordText(record: AgentTrack): string {
   if (record.where === 'unmeasured') return `${record.agent} ${record.outcomes} outcome(s), too few`;
   const cost = record.usd === undefined ? '' : `, $${record.usd.toFixed(2)}/verified`;
   return `${record.agent} ${record.firstTry}/${record.outcomes} first try in ${record.where}${cost}`;

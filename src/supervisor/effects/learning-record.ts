@@ -1,11 +1,11 @@
 import {
-  appendRecord,
+  appendLearningLine,
   learningDir,
   lessonsFile,
   outcomesFile,
   readOutcomes,
   repositoryIdentity,
-  type RecordReading,
+  type LearningReading,
 } from '../../adapters/learning-files.js';
 import { keptOutcomes, type Learning } from '../../domain/learning/learning.js';
 import { parseOutcome, type Outcome } from '../../domain/learning/outcome.js';
@@ -29,7 +29,7 @@ export async function loadLearning(fleet: Fleet): Promise<Learning | undefined> 
 }
 
 /** One line for the lines a record reading skipped. */
-export function skippedWarning(reading: RecordReading<unknown>): string {
+export function skippedWarning(reading: LearningReading<unknown>): string {
   return `skipped ${reading.skipped} line(s) of the record that are not czar outcomes (first: ${reading.problem ?? 'unknown'}); they stay in the file and are ignored`;
 }
 
@@ -38,7 +38,7 @@ export async function recordOutcome(fleet: Fleet, outcome: Outcome, reason: stri
   const dir = learningDir();
   if (dir === undefined) return;
   try {
-    await appendRecord(outcomesFile(dir), outcome, parseOutcome, (items) => keptOutcomes(items, Date.now()));
+    await appendLearningLine(outcomesFile(dir), outcome, parseOutcome, (items) => keptOutcomes(items, Date.now()));
     await fleet.log.emit('outcome', `recorded: ${reason}`, worker, { kind: outcome.kind, end: outcome.end });
   } catch (error) {
     await fleet.log.emit('record_unwritable', `the outcome could not be recorded: ${String(error)}`, worker);
@@ -56,7 +56,9 @@ export async function recordLessons(
   if (dir === undefined) return;
   try {
     for (const lesson of lessons)
-      await appendRecord(lessonsFile(dir), lesson, parseLesson, (items) => latestLessons(items).slice(-MAX_LESSONS));
+      await appendLearningLine(lessonsFile(dir), lesson, parseLesson, (items) =>
+        latestLessons(items).slice(-MAX_LESSONS),
+      );
     await fleet.log.emit(
       'lessons',
       `kept ${lessons.length} lesson(s) ${reason}: ${lessons.map((lesson) => lesson.id).join(', ')}`,

@@ -3,7 +3,7 @@ import { CzarError } from '../../domain/model/errors.js';
 import type { Fleet } from '../../fleet/handle.js';
 import { tmuxFor } from '../../fleet/panes.js';
 import { placeOf } from '../../fleet/place.js';
-import { readRecord, type LaunchRecord } from '../../fleet/records.js';
+import { readLaunchRecord, type LaunchRecord } from '../../fleet/launch-records.js';
 import { startAgentPane } from '../../launch/agent-pane.js';
 import { startWorker } from '../../launch/launcher.js';
 import { gatherFacts } from '../../launch/launch-facts.js';
@@ -33,7 +33,7 @@ export async function launchPlanned(
 
 /** The worker's pane: from its launch record, else asked of tmux. */
 export async function paneOf(fleet: Fleet, spec: WorkerSpec): Promise<string> {
-  const record = await readRecord(fleet.paths, spec.name);
+  const record = await readLaunchRecord(fleet.paths, spec.name);
   const paneId = record?.paneId ?? (await tmuxFor(fleet, spec).paneIdOf(spec.name));
   if (paneId === undefined)
     throw new CzarError('no_session', `Worker "${spec.name}" has no tmux session; run "czar up" to start it again.`);

@@ -8,7 +8,7 @@ import type { Fleet } from '../../fleet/handle.js';
 import { fleetPanes } from '../../fleet/panes.js';
 import { captureScreens } from '../sources/host-panes.js';
 import { paneLooks } from '../sources/pane-screens.js';
-import type { LaunchRecord } from '../../fleet/records.js';
+import type { LaunchRecord } from '../../fleet/launch-records.js';
 import type { ModelStore } from '../sources/model-store.js';
 import { GitLooks } from '../sources/git.js';
 import { logMtime } from '../sources/readings.js';

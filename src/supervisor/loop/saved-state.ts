@@ -11,7 +11,7 @@ import { withOverrides } from '../../domain/usage/prices.js';
 import { sameItems } from '../../domain/model/same-items.js';
 import { takeFreshWorktrees } from '../../fleet/fresh-worktrees.js';
 import type { Fleet } from '../../fleet/handle.js';
-import { readAllRecords } from '../../fleet/records.js';
+import { readLaunchRecords } from '../../fleet/launch-records.js';
 import type { Observer } from './observer.js';
 import type { LinePosition } from '../../adapters/line-reader.js';
 
@@ -42,7 +42,7 @@ export async function restoreModel(
   const now = Date.now();
   const { config } = fleet;
   const saved = await readSavedState(fleet);
-  const records = await readAllRecords(fleet.paths);
+  const records = await readLaunchRecords(fleet.paths);
   observer.handOver(await takeFreshWorktrees(fleet.paths, launchId));
   await observer.adopt(records, saved?.reportStreams);
   const workers = config.workers.map((spec): WorkerModel => {

@@ -9,7 +9,7 @@ import type { Source } from './source.js';
 import { UsageSource, UsageSubjects } from './usage.js';
 
 /**
- * The usage of this machine's workers, read from their agents' records, and the conversations those records hold
+ * The usage of this machine's workers, read from their agents' transcripts, and the conversations those transcripts hold
  * (what a restart may resume); a host's workers' usage comes with its stream.
  */
 export class LocalUsage implements Source {
@@ -25,10 +25,10 @@ export class LocalUsage implements Source {
     (worker) => this.realWorktrees.get(worker),
     (worker) => this.homeCopies.get(worker),
   );
-  /** Each boxed worker's private home, where its agent's records are, once its box has made it. */
+  /** Each boxed worker's private home, where its agent's transcripts are, once its box has made it. */
   private readonly homeCopies = new Map<string, string>();
 
-  /** `onActivity` wakes the loop when a watched record folder changes; `homeCopyOf` finds a boxed worker's home. */
+  /** `onActivity` wakes the loop when a watched transcript folder changes; `homeCopyOf` finds a boxed worker's home. */
   constructor(
     onActivity: () => void,
     private readonly homeCopyOf: (spec: WorkerSpec) => Promise<string | undefined>,
@@ -37,7 +37,7 @@ export class LocalUsage implements Source {
   }
 
   async poll(store: ModelStore): Promise<void> {
-    // A host's workers keep their records there: their host's watch reads them, not this machine.
+    // A host's workers keep their transcripts there: their host's watch reads them, not this machine.
     const local = store.model.workers.filter((worker) => onThisDisk(worker.spec));
     for (const worker of local) {
       const name = worker.spec.name;
@@ -62,10 +62,10 @@ export class LocalUsage implements Source {
     }
   }
 
-  /** What the worker's records show of its conversations, when its agent can resume one and keeps records. */
+  /** What the worker's transcripts show of its conversations, when its agent can resume one and keeps them. */
   private conversations(worker: WorkerModel): ConversationsObservation | undefined {
     const identity = this.subjects.identity(worker);
-    if (identity === undefined || this.subjects.of([worker])[0]?.records === undefined) return undefined;
+    if (identity === undefined || this.subjects.of([worker])[0]?.transcripts === undefined) return undefined;
     return { worktree: identity.worktree, conversations: this.usage.conversations(worker.spec.name) };
   }
 

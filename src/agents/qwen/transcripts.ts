@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
-import { claudeProjectDir, type AgentRecords, type RecordContext } from '../usage-records.js';
+import { claudeProjectDir, type AgentTranscripts, type TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
@@ -38,7 +38,7 @@ export const qwenPrompt: PromptParser = (line) => {
 };
 
 /** Qwen Code's chats, named like Claude Code's project folders: `~/.qwen/projects/<cwd, each non-alphanumeric a ->/chats`. */
-export function qwenRecords(context: RecordContext): AgentRecords {
+export function qwenTranscripts(context: TranscriptContext): AgentTranscripts {
   const chats = path.join(claudeProjectDir(path.join(context.env.HOME ?? '', '.qwen'), context.worktree), 'chats');
   const dirs = [chats, ...context.transcripts.map((file) => path.dirname(file))];
   return { format: qwenUsageParser, prompts: qwenPrompt, places: { kind: 'claude', dirs: [...new Set(dirs)] } };

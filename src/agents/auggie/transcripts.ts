@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, type PromptParser } from '../recorded-prompts.js';
-import type { AgentRecords, RecordContext } from '../usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
@@ -88,7 +88,7 @@ export const auggiePrompt: PromptParser = (line) => {
 };
 
 /** Auggie's sessions: `<HOME>/.augment/sessions/*.json`, those held in this worktree. */
-export function auggieRecords(context: RecordContext): AgentRecords {
+export function auggieTranscripts(context: TranscriptContext): AgentTranscripts {
   const home = context.env.HOME;
   return {
     format: auggieUsageParser,

@@ -26,15 +26,15 @@ export interface LaunchRecord {
   readonly conversation?: string;
 }
 
-export async function readRecord(paths: StatePaths, worker: string): Promise<LaunchRecord | undefined> {
+export async function readLaunchRecord(paths: StatePaths, worker: string): Promise<LaunchRecord | undefined> {
   return readSmallJson<LaunchRecord>(launchRecordFile(paths, worker));
 }
 
-export async function writeRecord(paths: StatePaths, record: LaunchRecord): Promise<void> {
+export async function writeLaunchRecord(paths: StatePaths, record: LaunchRecord): Promise<void> {
   await writeJsonAtomic(launchRecordFile(paths, record.worker), record);
 }
 
-export async function readAllRecords(paths: StatePaths): Promise<Map<string, LaunchRecord>> {
+export async function readLaunchRecords(paths: StatePaths): Promise<Map<string, LaunchRecord>> {
   const records = new Map<string, LaunchRecord>();
   const files = await listFolder(paths.workers).catch(() => [] as string[]);
   for (const file of files) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
-import { claudeProjectDir, type AgentRecords, type RecordContext } from '../usage-records.js';
+import { claudeProjectDir, type AgentTranscripts, type TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser } from '../call-lines.js';
 
@@ -48,7 +48,7 @@ export const claudePrompt: PromptParser = (line) => {
 };
 
 /** Claude Code's transcripts (the simulated agent writes the same): its project folder, and those its hooks named. */
-export function claudeRecords(context: RecordContext): AgentRecords {
+export function claudeTranscripts(context: TranscriptContext): AgentTranscripts {
   const configDir = context.env.CLAUDE_CONFIG_DIR ?? path.join(context.env.HOME ?? '', '.claude');
   const dirs = [
     claudeProjectDir(configDir, context.worktree),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
-import type { AgentRecords, RecordContext } from '../usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
@@ -36,7 +36,7 @@ export const piPrompt: PromptParser = (line) => {
 };
 
 /** pi's sessions: `<agent dir>/sessions/--<cwd without its first /, each / a ->--/`; its extension names the file too. */
-export function piRecords(context: RecordContext): AgentRecords {
+export function piTranscripts(context: TranscriptContext): AgentTranscripts {
   const agentDir = context.env.PI_CODING_AGENT_DIR ?? path.join(context.env.HOME ?? '', '.pi', 'agent');
   const sessions = path.join(agentDir, 'sessions', `--${context.worktree.replace(/^\//, '').replace(/[/:]/g, '-')}--`);
   const dirs = [sessions, ...context.transcripts.map((file) => path.dirname(file))];

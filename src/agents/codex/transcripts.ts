@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
-import type { AgentRecords, RecordContext } from '../usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from '../transcripts.js';
 import {
   count,
   field,
@@ -66,7 +66,7 @@ export const codexPrompt: PromptParser = (line) => {
 };
 
 /** Codex's rollouts: those under its sessions folder whose first line names this worktree. */
-export function codexRecords(context: RecordContext): AgentRecords {
+export function codexTranscripts(context: TranscriptContext): AgentTranscripts {
   return {
     format: codexUsageParser,
     prompts: codexPrompt,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, type PromptParser } from '../recorded-prompts.js';
-import type { AgentRecords, RecordContext } from '../usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
@@ -38,7 +38,7 @@ export function opencodeRecordsDir(home: string, worktree: string): string {
 }
 
 /** OpenCode keeps its own records in SQLite, which Node 20 cannot read: czar reads what its plugin wrote. */
-export function opencodeRecords(context: RecordContext): AgentRecords {
+export function opencodeTranscripts(context: TranscriptContext): AgentTranscripts {
   const home = context.env.HOME;
   const dirs = [
     // Without a HOME the plugin writes nothing, and a relative folder would be read from czar's own.

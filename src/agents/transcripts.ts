@@ -4,7 +4,7 @@ import type { UsageFormat } from '../domain/usage/usage.js';
 import type { PromptParser } from './recorded-prompts.js';
 
 /**
- * Where an agent keeps its own usage records, as places to look (the usage source lists them):
+ * Where an agent keeps its own transcripts (usage, prompts), as places to look (the usage source lists them):
  * - `claude`: session transcripts in these folders, each with its subagents' transcripts under `<session>/subagents/`
  *   (Qwen Code and pi keep theirs the same way);
  * - `codex`: rollouts under `sessions/YYYY/MM/DD/` whose first line names this worktree as `cwd`;
@@ -13,7 +13,7 @@ import type { PromptParser } from './recorded-prompts.js';
  * - `documents`: one file per session in `dir` (named `*<suffix>`), a JSON document the agent rewrites each turn, which
  *   `lines` turns into record lines (undefined while it is not whole), the first naming its `cwd`.
  */
-export type RecordPlaces =
+export type TranscriptPlaces =
   | { readonly kind: 'claude'; readonly dirs: readonly string[] }
   | { readonly kind: 'codex'; readonly sessionsDir: string; readonly cwd: string }
   | { readonly kind: 'gemini'; readonly geminiDir: string; readonly cwd: string }
@@ -29,14 +29,14 @@ export type RecordPlaces =
 /** Record lines of an agent's record document (pure; never throws), or undefined when it is not whole. */
 export type DocumentLines = (text: string) => readonly string[] | undefined;
 
-export interface AgentRecords {
+export interface AgentTranscripts {
   readonly format: UsageFormat;
   /** The prompts the agent recorded, to check a delivery against. */
   readonly prompts: PromptParser;
-  readonly places: RecordPlaces;
+  readonly places: TranscriptPlaces;
 }
 
-export interface RecordContext {
+export interface TranscriptContext {
   readonly worktree: string;
   /** The environment the agent runs with (the czar's, then the agent's and the worker's `env:`). */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -44,8 +44,8 @@ export interface RecordContext {
   readonly transcripts: readonly string[];
 }
 
-/** The environment variables `agentRecords` reads: what a host's launch record keeps so the host can find them. */
-export const RECORD_ENV_KEYS = [
+/** The environment variables `agentTranscripts` reads: what a host's launch record keeps so the host can find them. */
+export const TRANSCRIPT_ENV_KEYS = [
   'HOME',
   'CLAUDE_CONFIG_DIR',
   'CODEX_HOME',
@@ -53,24 +53,24 @@ export const RECORD_ENV_KEYS = [
   'COPILOT_HOME',
 ] as const;
 
-/** Only the variables that say where records are (never an API key the worker's env: also holds). */
-export function recordsEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(RECORD_ENV_KEYS.flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
+/** Only the variables that say where transcripts are (never an API key the worker's env: also holds). */
+export function transcriptsEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(TRANSCRIPT_ENV_KEYS.flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
 }
 
 /**
- * The record context of a boxed agent as czar sees it from outside the box: its home, the record folders its
+ * The transcript context of a boxed agent as czar sees it from outside the box: its home, the transcript folders its
  * variables name under that home, and the transcripts its hooks named there (no others), all in the home's private
  * copy.
  */
-export function boxedRecordContext(context: RecordContext, homeCopy: string): RecordContext {
+export function boxedTranscriptContext(context: TranscriptContext, homeCopy: string): TranscriptContext {
   const home = context.env.HOME;
   if (home === undefined) return context;
   const outside = (file: string): string => outsideBox(file, home, homeCopy);
   const env = Object.fromEntries(
     Object.entries(context.env).map(([key, value]) => [
       key,
-      value !== undefined && (RECORD_ENV_KEYS as readonly string[]).includes(key) ? outside(value) : value,
+      value !== undefined && (TRANSCRIPT_ENV_KEYS as readonly string[]).includes(key) ? outside(value) : value,
     ]),
   );
   // A transcript the hook names outside the home is none of the box's: the worker's word, not read.

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, type PromptParser } from '../recorded-prompts.js';
-import type { AgentRecords, RecordContext } from '../usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type TokenCounts, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
@@ -40,7 +40,7 @@ export const copilotPrompt: PromptParser = (line) => {
 };
 
 /** Copilot's sessions: `<COPILOT_HOME, else ~/.copilot>/session-state/<uuid>/events.jsonl`, each naming its cwd first. */
-export function copilotRecords(context: RecordContext): AgentRecords {
+export function copilotTranscripts(context: TranscriptContext): AgentTranscripts {
   const home = context.env.COPILOT_HOME ?? path.join(context.env.HOME ?? '', '.copilot');
   return {
     format: copilotUsageParser,

@@ -4,7 +4,7 @@ import type * as z from 'zod';
  * One line of a per-user record file (outcomes, lessons): parsed against its schema, or the reason it is not one
  * (corrupt JSON, a line of another version or program), so a reader can skip it and say why.
  */
-export function parseRecordLine<T>(schema: z.ZodType<T>, line: string, what: string): T | string {
+export function parseLearningLine<T>(schema: z.ZodType<T>, line: string, what: string): T | string {
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { prompt, texts, type PromptParser } from '../recorded-prompts.js';
-import type { AgentRecords, RecordContext } from '../usage-records.js';
+import type { AgentTranscripts, TranscriptContext } from '../transcripts.js';
 import { count, field, jsonObject, type UsageParser } from '../../domain/usage/usage.js';
 import { callLineParser, stringField } from '../call-lines.js';
 
@@ -37,7 +37,7 @@ export const geminiPrompt: PromptParser = (line) => {
 };
 
 /** Gemini CLI's chats: those of the project its `projects.json` maps this worktree to. */
-export function geminiRecords(context: RecordContext): AgentRecords {
+export function geminiTranscripts(context: TranscriptContext): AgentTranscripts {
   return {
     format: geminiUsageParser,
     prompts: geminiPrompt,
