@@ -16,6 +16,7 @@ import {
   agentMode,
   placeKind,
   boxArgv,
+  boxedCacheEnv,
   boxVerdict,
   doorBoxVerdict,
   doorPath,
@@ -31,6 +32,7 @@ import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { firstRunUnboxed } from './first-run.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -136,6 +138,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     })),
     configEndpoints(worker.agent.preset, agent.env, home),
     agentFolders(worker, pathVariable),
+    firstRunUnboxed(worker.agent.preset, worker.agent.command, agent.env, config.repo),
   ]);
   const network = boxNetwork(
     worker.agent.preset,
@@ -160,7 +163,10 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
       readable: [...systemFolders(fleet), ...programFolders],
       hidden: hiddenFolders(fleet),
       writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
-      env: pathVariable === undefined ? {} : { PATH: pathVariable },
+      env: {
+        ...(pathVariable === undefined ? {} : { PATH: pathVariable }),
+        ...boxedCacheEnv(env.XDG_CACHE_HOME ?? process.env.XDG_CACHE_HOME, home),
+      },
       argv,
     },
   });

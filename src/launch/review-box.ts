@@ -3,13 +3,21 @@ import { findBoxEngine } from '../adapters/box-engine.js';
 import { privateHome } from '../adapters/box-repo.js';
 import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import type { ReviewCall } from '../agents/review-call.js';
-import { AGENT_AUTH_FILES, AGENT_HOME_FILES, doorBoxVerdict, placeKind, type BoxEngine } from '../domain/model/box.js';
+import {
+  AGENT_AUTH_FILES,
+  AGENT_HOME_FILES,
+  boxedCacheEnv,
+  doorBoxVerdict,
+  placeKind,
+  type BoxEngine,
+} from '../domain/model/box.js';
 import { boxNetwork } from '../domain/model/box-network.js';
 import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { Fleet } from '../fleet/handle.js';
 import { agentFolders, hiddenFolders, systemFolders } from './box-place.js';
 import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { firstRunUnboxed } from './first-run.js';
 
 /**
  * A boxed worker's reviewer runs in a box of the same kind as its agent's: the system read-only, the review checkout
@@ -57,6 +65,7 @@ async function boxedCall(
     ],
     [],
   );
+  await firstRunUnboxed(agent.preset, call.command, call.env, config.repo);
   // An entry of its own in the door (never the worker's, whose sockets its agent uses), its refusals the worker's.
   const argv = await boxBehindDoor(fleet.paths.root, engine, {
     name: `${worker.name}.review`,
@@ -72,7 +81,7 @@ async function boxedCall(
       readable: [...systemFolders(fleet), ...(await agentFolders(reviewer, call.env.PATH))],
       hidden: hiddenFolders(fleet),
       writable: [workDir],
-      env: {},
+      env: boxedCacheEnv(call.env.XDG_CACHE_HOME ?? process.env.XDG_CACHE_HOME, home),
       argv: [call.command, ...call.args],
     },
     credentials: {

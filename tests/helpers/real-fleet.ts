@@ -29,10 +29,14 @@ export interface RealFleetOptions {
   readonly checks?: readonly FixtureCheck[];
   /** The fleet's `sandbox:`. */
   readonly sandbox?: string | Readonly<Record<string, unknown>>;
+  /** czar runs with an empty cache folder of its own (XDG_CACHE_HOME), as a new user's: nothing unpacked there yet. */
+  readonly newUserCache?: true;
 }
 
 export interface RealFleet extends FleetProbes {
   readonly root: string;
+  /** czar's cache folder when the fleet has a new user's (`newUserCache`); else the test's own. */
+  readonly cacheDir: string | undefined;
   readonly repo: string;
   readonly configFile: string;
   readonly fleet: Fleet;
@@ -111,9 +115,13 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
       await new Promise((resolve) => setTimeout(resolve, 1500));
     }
   });
-  const run = (args: readonly string[]): ReturnType<typeof czar> => czar(args, { cwd: root });
+  // Beside the project, not under /tmp: a box shows the system, this folder among it, read-only, and /tmp empty.
+  const env = options.newUserCache === true ? { XDG_CACHE_HOME: path.join(privateParent, 'cache') } : undefined;
+  const run = (args: readonly string[]): ReturnType<typeof czar> =>
+    czar(args, { cwd: root, ...(env === undefined ? {} : { env }) });
   return {
     root,
+    cacheDir: env?.XDG_CACHE_HOME,
     repo,
     configFile,
     fleet,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { REAL_AGENT_TIMEOUT_SCALE, realAgentsMissing, type RealAgent } from '../helpers/real-agents.js';
 import type { RealFleet } from '../helpers/real-fleet.js';
@@ -32,6 +32,13 @@ const work = (name: string, file: string, text: string): { name: string; task: s
  */
 async function expectSignInInStep(fx: RealFleet): Promise<void> {
   const spec = fx.fleet.config.workers.find((worker) => worker.name === 'builder');
+  // czar keeps the private home under its own cache folder.
+  if (fx.cacheDir !== undefined) {
+    vi.stubEnv('XDG_CACHE_HOME', fx.cacheDir);
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+  }
   const copy = spec === undefined ? undefined : await boxedHomeOf(fx.fleet, spec);
   if (copy === undefined) throw new Error('builder has no private home');
   const file = '.claude/.credentials.json';
@@ -57,6 +64,8 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
           checks: [{ name: 'hello', run: 'test -f hello.txt' }],
           workers: [work('builder', 'hello.txt', 'hello')],
           bonus: [work('farewell', 'bye.txt', 'bye')],
+          // A new user's cache: Copilot CLI has not unpacked its binary there yet, and the box sees it read-only.
+          newUserCache: true,
         });
         const status = await fx.waitForStatus(
           (s) => workerIn(s, 'builder').tasks.length === 2 && workerIn(s, 'builder').state === 'verified',

@@ -6,6 +6,7 @@ import { boxedTranscriptContext } from '../../src/agents/transcripts.js';
 import {
   agentMode,
   boxArgv,
+  boxedCacheEnv,
   boxLines,
   boxVerdict,
   doorBoxVerdict,
@@ -195,6 +196,13 @@ describe("a boxed agent's mode, endpoints and records", () => {
   const sandbox = { mode: 'on' as const, allowHosts: [], writable: [], prompts: 'skip' as const };
   const worker = { name: 'a', worktree: '/p/.czar/work/a', sandbox };
   const claude = presetFor('claude').noApproval;
+
+  it("gives a boxed agent a cache in its private home when the person's lies outside the home", () => {
+    expect(boxedCacheEnv('/var/cache/ann', '/home/ann')).toEqual({ XDG_CACHE_HOME: '/home/ann/.cache' });
+    expect(boxedCacheEnv('/home/annex/.cache', '/home/ann')).toEqual({ XDG_CACHE_HOME: '/home/ann/.cache' });
+    expect(boxedCacheEnv('/home/ann/.cache', '/home/ann')).toEqual({});
+    expect(boxedCacheEnv(undefined, '/home/ann')).toEqual({});
+  });
 
   it('starts a boxed agent in its no-approval mode, flags right after the program, unless prompts: keep', () => {
     expect(agentMode(worker, { kind: 'boxed' }, claude).mode?.args).toEqual(['--dangerously-skip-permissions']);

@@ -244,6 +244,25 @@ export function outsideBox(file: string, home: string, homeCopy: string): string
   return inHome.startsWith('..') || path.isAbsolute(inHome) ? file : path.join(homeCopy, inHome);
 }
 
+/**
+ * What an agent must run once outside a box before its first boxed start, for files it keeps outside its home, which a
+ * box sees read-only: Copilot CLI unpacks its 235 MB binary into the person's cache on its first run.
+ */
+export const AGENT_FIRST_RUN: Readonly<Record<string, readonly string[]>> = {
+  copilot: ['--version'],
+};
+
+/**
+ * The cache folder a boxed agent is told of: none when the person's lies in the home (the private copy stands there),
+ * else one in its private home. The box shows every folder outside the home read-only, and an agent that cannot write
+ * its cache stops at start (OpenCode and Kilo do).
+ */
+export function boxedCacheEnv(cache: string | undefined, home: string): Record<string, string> {
+  if (cache === undefined || cache === '') return {};
+  const inHome = path.relative(home, cache);
+  return inHome.startsWith('..') || path.isAbsolute(inHome) ? { XDG_CACHE_HOME: path.join(home, '.cache') } : {};
+}
+
 /** The files each agent keeps its sign-in in (relative to the home): a boxed worker's copies are synced back. */
 export const AGENT_AUTH_FILES: Readonly<Record<string, readonly string[]>> = {
   claude: ['.claude/.credentials.json'],
