@@ -66,6 +66,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   review_failed: 'review-failed',
   review_unresolved: 'review-open',
   children_open: 'children-open',
+  box_refused: 'box-refused',
 };
 
 /** Short tags for a worker's alerts, each kind once, in the order raised. */

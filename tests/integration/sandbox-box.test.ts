@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { launch } from '../../src/launch/up-sequence.js';
 
@@ -40,6 +41,32 @@ describe.skipIf(!bwrap)('a boxed worker', () => {
     // Its pane runs the engine.
     const started = (await fx.events()).find((event) => event.kind === 'session_started' && event.worker === 'boxed');
     expect(started).toBeDefined();
+  });
+});
+
+describe.skipIf(!bwrap)('a write its box refuses', () => {
+  it('is one alert line of the worker naming the path, so sandbox.writable can be widened knowingly', async () => {
+    const target = `/var/czar-box-write-${randomBytes(4).toString('hex')}`;
+    onTestFinished(() => rm(target, { force: true }));
+    const fx = await fleetFixture({
+      workers: [
+        {
+          name: 'writer',
+          task: `# Writer\n@sim run touch ${target}\n@sim write w.txt w\\n\n@sim commit writer: add w\n@sim done writer in`,
+          sandbox: 'required',
+        },
+      ],
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    const status = await fx.waitForStatus(
+      (s) => workerIn(s, 'writer').alerts.some((alert) => alert.kind === 'box_refused'),
+      { timeoutMs: 60_000, what: 'the box_refused alert' },
+    );
+    const alert = workerIn(status, 'writer').alerts.find((one) => one.kind === 'box_refused');
+    expect(alert?.message).toContain(`the box of writer refused a write to ${target}`);
+    expect(alert?.files).toEqual([target]);
+    expect(existsSync(target)).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refusedWrites } from '../../src/domain/model/box-writes.js';
 import { decide } from '../../src/domain/policy/decide.js';
 import { alivePane, fleet, observe, only, spec, T0, worker } from '../helpers/fleet.js';
 
@@ -34,5 +35,52 @@ describe('alerts on what the shell refused or could not do, decided by decide()'
     const decided = decide(failed, T0 + 1000);
     expect(alertsOf(decided.fleet)).toEqual([['delivery_failed', 'Worker "w" exited before its task was pasted.']]);
     expect(only(decide(decided.fleet, T0 + 2000).actions, 'alert')).toEqual([]);
+  });
+
+  describe("a boxed worker's refused writes", () => {
+    const sandbox = { mode: 'required' as const, allowHosts: [], writable: [], prompts: 'skip' as const };
+    const boxed = (screen: string, from = fleet([spec('w', { sandbox })])) =>
+      observe(from, 'w', () => ({ launchedAt: T0, deliveredAt: T0, pane: alivePane(T0, { screen }) }));
+
+    it('reads the path from each way programs say EROFS, once per path, with controls made visible', () => {
+      const screen = [
+        "touch: cannot touch '/etc/motd': Read-only file system",
+        'sh: 1: cannot create /srv/data/out.txt: Read-only file system',
+        "Error: EROFS: read-only file system, open '/opt/tool/cache.json'",
+        "OSError: [Errno 30] Read-only file system: '/var/lib/x'",
+        "touch: cannot touch '/etc/motd': Read-only file system",
+        'bash: /home/ann/\x1b[31mx: Read-only file system',
+        'cannot touch /etc/y: Permission denied',
+        "fatal: cannot create directory at 'rel/path': Read-only file system",
+      ].join('\n');
+      expect(refusedWrites(screen)).toEqual([
+        '/etc/motd',
+        '/srv/data/out.txt',
+        '/opt/tool/cache.json',
+        '/var/lib/x',
+        '/home/ann/\u241b[31mx',
+      ]);
+      expect(refusedWrites('> all fine')).toEqual([]);
+    });
+
+    it('raises box_refused naming the path for a boxed worker only, again only for a new path', () => {
+      const first = decide(boxed("touch: cannot touch '/etc/motd': Read-only file system"), T0 + 1000);
+      const [alert] = only(first.actions, 'alert').map((action) => action.alert);
+      expect(alert?.kind).toBe('box_refused');
+      expect(alert?.message).toMatch(/^the box of w refused a write to \/etc\/motd: .*sandbox\.writable/);
+      expect(alert?.files).toEqual(['/etc/motd']);
+      const again = decide(boxed("touch: cannot touch '/etc/motd': Read-only file system", first.fleet), T0 + 2000);
+      expect(only(again.actions, 'alert')).toEqual([]);
+      const next = decide(
+        boxed("mkdir: cannot create directory '/srv/a': Read-only file system", again.fleet),
+        T0 + 3000,
+      );
+      expect(only(next.actions, 'alert').map((action) => action.alert.files)).toEqual([['/etc/motd', '/srv/a']]);
+      expect(alertsOf(next.fleet).map(([kind]) => kind)).toEqual(['box_refused']);
+      const unboxed = observe(running(), 'w', () => ({
+        pane: alivePane(T0, { screen: "touch: cannot touch '/etc/motd': Read-only file system" }),
+      }));
+      expect(only(decide(unboxed, T0 + 1000).actions, 'alert')).toEqual([]);
+    });
   });
 });

@@ -68,6 +68,7 @@ export const ALERT_KINDS = [
   'review_failed',
   'review_unresolved',
   'children_open',
+  'box_refused',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
