@@ -48,6 +48,8 @@ export interface RealAgentOptions {
    * folder trust), only the sign-in a person does once in a terminal and the way to the scripted endpoint.
    */
   readonly newUser?: boolean;
+  /** Sign in with the session file the agent's login saves in its home rather than a token in its env (Auggie). */
+  readonly signInFile?: boolean;
 }
 
 const CLAUDE_KEY = 'sk-ant-api03-czar-test-dummy-key-0123456789abcdefghij';
@@ -285,17 +287,30 @@ export async function kiloAgent(endpoint: ModelEndpoint, options: RealAgentOptio
 }
 
 /**
- * Auggie signed in to the scripted endpoint as its Augment backend (`augment-backend.ts`): a session in the env, as
- * `auggie token print` gives one, with the endpoint as its tenant; no update check. Its onboarding and indexing
- * screens are left to czar. It runs commands without asking; `allowShell: false` makes `launch-process` ask first.
+ * Auggie signed in to the scripted endpoint as its Augment backend (`augment-backend.ts`): a session with the endpoint
+ * as its tenant, in the env as `auggie token print` gives one, or (`signInFile`) in `~/.augment/session.json` as
+ * `auggie login` saves it; no update check. Its onboarding and indexing screens are left to czar. It runs commands
+ * without asking; `allowShell: false` makes `launch-process` ask first.
  */
 export async function auggieAgent(endpoint: ModelEndpoint, options: RealAgentOptions = {}): Promise<RealAgentCommand> {
   const home = await tempDir('czar-auggie-home-');
-  const session = { accessToken: 'czar-test-dummy-token', tenantURL: `${endpoint.url}/`, scopes: ['email'] };
+  const session = JSON.stringify({
+    accessToken: 'czar-test-dummy-token',
+    tenantURL: `${endpoint.url}/`,
+    scopes: ['email'],
+  });
+  if (options.signInFile === true) {
+    await mkdir(path.join(home, '.augment'), { recursive: true });
+    await writeFile(path.join(home, '.augment', 'session.json'), session);
+  }
   return {
     command: realAgentBin('auggie'),
     args: options.allowShell === false ? ['--permission', 'launch-process:ask-user'] : [],
-    env: { HOME: home, AUGMENT_SESSION_AUTH: JSON.stringify(session), AUGMENT_DISABLE_AUTO_UPDATE: '1' },
+    env: {
+      HOME: home,
+      ...(options.signInFile === true ? {} : { AUGMENT_SESSION_AUTH: session }),
+      AUGMENT_DISABLE_AUTO_UPDATE: '1',
+    },
     home,
   };
 }

@@ -13,7 +13,17 @@ import { boxedHomeOf } from '../../src/launch/box-place.js';
 // the box, reachable through the worker's network door and nothing else (found in the agent's env, args or settings
 // files). Each agent's own settings ask before running a command (`allowShell: false`): it runs them unasked because
 // czar starts a boxed agent in its no-approval mode.
-const AGENTS: readonly RealAgent[] = ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'pi', 'copilot', 'kilo'];
+const AGENTS: readonly RealAgent[] = [
+  'claude',
+  'codex',
+  'gemini',
+  'qwen',
+  'opencode',
+  'pi',
+  'copilot',
+  'kilo',
+  'auggie',
+];
 
 /** A boxed worker's work: a commit, a done report, then its bonus task's commit. */
 const work = (name: string, file: string, text: string): { name: string; task: string } => ({
@@ -26,11 +36,26 @@ const work = (name: string, file: string, text: string): { name: string; task: s
   ),
 });
 
+/** An agent's sign-in file (relative to the home), and its content holding a token. */
+interface SignIn {
+  readonly file: string;
+  readonly text: (token: string) => string;
+}
+
+/** The sign-in files the test writes at home and in the worker's copy. */
+const SIGN_IN: Partial<Record<RealAgent, SignIn>> = {
+  claude: { file: '.claude/.credentials.json', text: (token) => `{"claudeAiOauth":{"accessToken":"${token}"}}` },
+  auggie: {
+    file: '.augment/session.json',
+    text: (token) => `{"accessToken":"${token}","tenantURL":"http://127.0.0.1:1/","scopes":["email"]}`,
+  },
+};
+
 /**
  * The box's door keeps the agent's sign-in file in step with the person's home: one written there reaches the
  * worker's copy, and one the agent refreshes in its copy goes home.
  */
-async function expectSignInInStep(fx: RealFleet): Promise<void> {
+async function expectSignInInStep(fx: RealFleet, signIn: SignIn): Promise<void> {
   const spec = fx.fleet.config.workers.find((worker) => worker.name === 'builder');
   // czar keeps the private home under its own cache folder.
   if (fx.cacheDir !== undefined) {
@@ -41,11 +66,10 @@ async function expectSignInInStep(fx: RealFleet): Promise<void> {
   }
   const copy = spec === undefined ? undefined : await boxedHomeOf(fx.fleet, spec);
   if (copy === undefined) throw new Error('builder has no private home');
-  const file = '.claude/.credentials.json';
-  const read = (home: string) => readFile(path.join(home, file), 'utf8').catch(() => '');
-  await writeFile(path.join(fx.agent.home, file), '{"claudeAiOauth":{"accessToken":"from-home"}}');
+  const read = (home: string) => readFile(path.join(home, signIn.file), 'utf8').catch(() => '');
+  await writeFile(path.join(fx.agent.home, signIn.file), signIn.text('from-home'));
   await waitFor(async () => (await read(copy)).includes('from-home'), { timeoutMs: 10_000, what: 'the copy' });
-  await writeFile(path.join(copy, file), '{"claudeAiOauth":{"accessToken":"refreshed"}}');
+  await writeFile(path.join(copy, signIn.file), signIn.text('refreshed'));
   await waitFor(async () => (await read(fx.agent.home)).includes('refreshed'), {
     timeoutMs: 10_000,
     what: 'the refreshed token at home',
@@ -60,7 +84,8 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
       async () => {
         const { fx } = await upRealFleet(agent, {
           sandbox: 'required',
-          agentOptions: { allowShell: false },
+          // Auggie signs in with the session file in its home, which the box copies and its door keeps in step.
+          agentOptions: { allowShell: false, signInFile: true },
           checks: [{ name: 'hello', run: 'test -f hello.txt' }],
           workers: [work('builder', 'hello.txt', 'hello')],
           bonus: [work('farewell', 'bye.txt', 'bye')],
@@ -80,7 +105,8 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('real agents, boxed', () => {
         });
         // Its start-up report came through its door in time: the first paste never waited out the 60 s.
         expect((await fx.events()).filter((event) => event.kind === 'no_start_up_report')).toEqual([]);
-        if (agent === 'claude') await expectSignInInStep(fx);
+        const signIn = SIGN_IN[agent];
+        if (signIn !== undefined) await expectSignInInStep(fx, signIn);
       },
       240_000 * REAL_AGENT_TIMEOUT_SCALE,
     );

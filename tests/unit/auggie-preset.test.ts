@@ -7,14 +7,25 @@ import { auggieResume } from '../../src/agents/auggie/resume.js';
 import { tallyAll } from '../../src/domain/usage/usage-tally.js';
 import type { UsageLine } from '../../src/domain/usage/usage.js';
 
-// Auggie 0.36.0 in a 120x40 pane (the API error at 160x45) against the scripted Augment backend: its screens, and a
-// session document of one turn with two commands (three model calls).
+// Auggie 0.36.0 in a 120x40 pane (the API error at 160x45, a tool's approval at 200x50) against the scripted Augment
+// backend: its screens, and a session document of one turn with two commands (three model calls).
 const screen = (name: string): string =>
   readFileSync(new URL(`../fixtures/screens/auggie-${name}.txt`, import.meta.url), 'utf8');
 const session = readFileSync(new URL('../fixtures/usage/auggie/session.json', import.meta.url), 'utf8');
 
 const auggie = presetFor('auggie');
-const SCREENS = ['welcome', 'tips', 'indexing', 'ready', 'pasted', 'busy', 'done', 'api-error-400', 'signed-out'];
+const SCREENS = [
+  'welcome',
+  'tips',
+  'indexing',
+  'ready',
+  'pasted',
+  'busy',
+  'done',
+  'api-error-400',
+  'signed-out',
+  'approval',
+];
 const dialogOf = (name: string): string[] =>
   auggie.dialogs.filter((dialog) => dialog.match.test(screen(name))).map((dialog) => dialog.id);
 
@@ -24,7 +35,7 @@ describe('auggie preset against real screens', () => {
     expect(dialogOf('tips')).toEqual(['auggie-welcome']);
     expect(dialogOf('indexing')).toEqual(['auggie-indexing']);
     expect(auggie.dialogs.map((dialog) => dialog.keys)).toEqual([['Escape'], ['4']]);
-    for (const name of ['ready', 'pasted', 'busy', 'done', 'api-error-400', 'signed-out'])
+    for (const name of ['ready', 'pasted', 'busy', 'done', 'api-error-400', 'signed-out', 'approval'])
       expect(dialogOf(name), name).toEqual([]);
     for (const name of ['welcome', 'tips', 'indexing', 'signed-out'])
       expect(auggie.isReady(screen(name)), name).toBe(false);
@@ -35,7 +46,13 @@ describe('auggie preset against real screens', () => {
     expect(auggie.inputText?.(screen('ready'))).toBe('');
     expect(auggie.inputText?.(screen('pasted'))).toBe('Work.\nRUN: sleep 5\nSAY: Slept.');
     expect(SCREENS.filter((name) => auggie.isBusy(screen(name)))).toEqual(['busy']);
-    expect(SCREENS.filter((name) => auggie.isWaiting(screen(name)))).toEqual([]);
+    // A `--permission <tool>:ask-user` rule's question waits for the person: "Tool Approval Required", "[A]llow [D]eny".
+    expect(SCREENS.filter((name) => auggie.isWaiting(screen(name)))).toEqual(['approval']);
+  });
+
+  it('allows each of its acting tools by name in a box, one argument per rule', () => {
+    expect(auggie.noApproval?.args).toContain('--permission=launch-process:allow');
+    expect(auggie.noApproval?.args.every((arg) => /^--permission=[\w-]+:allow$/.test(arg))).toBe(true);
   });
 
   it('tells an API error by its line, and its signed-out screen as fatal', () => {

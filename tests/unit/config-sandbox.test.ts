@@ -245,6 +245,10 @@ describe("a boxed agent's mode, endpoints and records", () => {
     expect(endpointFiles('codex', { CODEX_HOME: '/h/c' }, '/h')).toEqual(['/h/c/config.toml']);
     expect(endpointFiles('pi', {}, '/h')).toEqual(['/h/.pi/agent/models.json']);
     expect(endpointFiles('opencode', {}, '/h')[0]).toBe('/h/.config/opencode/opencode.json');
+    // Auggie's backend is its sign-in's tenant, in the session `auggie login` saves.
+    expect(endpointFiles('auggie', {}, '/h')).toEqual(['/h/.augment/session.json']);
+    const session = '{"accessToken":"t","tenantURL":"https://d5.api.augmentcode.com/","scopes":["email"]}';
+    expect(boxNetwork('auggie', endpointsIn(session), []).allow).toEqual(['d5.api.augmentcode.com:443']);
   });
 
   it("reads a boxed agent's records in its private home, where the box put them", () => {

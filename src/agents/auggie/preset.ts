@@ -65,15 +65,39 @@ const AUGGIE_SIGNALS: Signals = {
   apiErrorScreens: [{ id: 'auggie-api-error', match: /^\s*(API Error:.*)$/m }],
 };
 
+/**
+ * Auggie's built-in tools that act (0.36.0's tool list): its no-approval mode allows each by name, as it has no
+ * wildcard rule. Its first matching `--permission` rule wins over later ones and over its settings' rules (read in its
+ * bundle), so these, put first, win over an `ask-user` rule of the person's.
+ */
+const AUGGIE_ACTING_TOOLS = [
+  'launch-process',
+  'write-process',
+  'kill-process',
+  'save-file',
+  'str-replace-editor',
+  'apply_patch',
+  'remove-files',
+  'web-fetch',
+  'web-search',
+];
+
 export const auggiePreset: AgentPreset = {
   name: 'auggie',
+  // One argument per rule (`--permission=<rule>`): czar leaves out the mode's arguments the command already holds.
+  noApproval: {
+    name: 'every acting tool allowed',
+    args: AUGGIE_ACTING_TOOLS.map((tool) => `--permission=${tool}:allow`),
+  },
   defaults: PRESET_DEFAULTS.auggie,
   isReady: (screen) => inputBox(screen) !== undefined && !dialogs.some((dialog) => dialog.match.test(screen)),
   settleMs: 500,
   inputText: auggieInputText,
   isBusy: auggieIsBusy,
-  // Commands run unasked by default; a `--permission <tool>:ask-user` rule asks.
-  isWaiting: (screen) => /Allow this tool call\?|Do you want to (?:allow|run)/i.test(screen),
+  // Commands run unasked by default; a `--permission <tool>:ask-user` rule asks: "Tool Approval Required", then
+  // "[A]llow [D]eny" under the command (measured).
+  isWaiting: (screen) =>
+    /Tool Approval Required[\s\S]*\[A\]llow \[D\]eny|Allow this tool call\?|Do you want to (?:allow|run)/i.test(screen),
   dialogs,
   fatal: [
     {

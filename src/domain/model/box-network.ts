@@ -41,7 +41,7 @@ export function boxNetwork(preset: PresetName, texts: readonly string[], allowHo
 
 /**
  * The settings files where an agent may name its model endpoint rather than in its environment (OpenCode's and
- * Kilo's provider `baseURL`, pi's `baseUrl`, Codex's `base_url`), as the agent finds them: under its home, or where
+ * Kilo's provider `baseURL`, pi's `baseUrl`, Codex's `base_url`, Auggie's `tenantURL`), as the agent finds them: under its home, or where
  * its own variable moves them.
  */
 export function endpointFiles(
@@ -65,13 +65,16 @@ const ENDPOINT_FILES: Partial<Record<PresetName, FilesOf>> = {
   claude: (env, home) => [path.join(env.CLAUDE_CONFIG_DIR ?? path.join(home, '.claude'), 'settings.json')],
   gemini: (_env, home) => [path.join(home, '.gemini', 'settings.json')],
   qwen: (_env, home) => [path.join(home, '.qwen', 'settings.json')],
+  // Auggie's model calls go to its sign-in's Augment backend: the `tenantURL` of the session `auggie login` saved.
+  auggie: (_env, home) => [path.join(home, '.augment', 'session.json')],
 };
 
-const BASE_URL_PATTERN = /["']?[a-z_]*base_?url["']?\s*[:=]\s*["']([^"'\s]{1,500})["']/gi;
+const BASE_URL_PATTERN = /["']?[a-z_]*(?:base|tenant)_?url["']?\s*[:=]\s*["']([^"'\s]{1,500})["']/gi;
 
 /**
  * The model endpoints a settings file names: the values of its base-URL keys only (`baseURL`, `baseUrl`, `base_url`,
- * an `env` block's `*_BASE_URL`), in JSON, JSONC or TOML alike; other URLs in it (a `$schema`, docs) open nothing.
+ * an `env` block's `*_BASE_URL`, an Augment session's `tenantURL`), in JSON, JSONC or TOML alike; other URLs in it (a
+ * `$schema`, docs) open nothing.
  */
 export function endpointsIn(text: string): string[] {
   return [...text.matchAll(BASE_URL_PATTERN)].flatMap((match) => (match[1] === undefined ? [] : [match[1]]));

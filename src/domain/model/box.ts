@@ -233,6 +233,7 @@ export const AGENT_HOME_FILES: Readonly<Record<string, readonly string[]>> = {
   opencode: ['.config/opencode', '.local/share/opencode'],
   kilo: ['.config/kilo', '.local/share/kilo'],
   copilot: ['.copilot'],
+  auggie: ['.augment'],
 };
 
 /**
@@ -272,6 +273,7 @@ export const AGENT_AUTH_FILES: Readonly<Record<string, readonly string[]>> = {
   pi: ['.pi/agent/auth.json'],
   opencode: ['.local/share/opencode/auth.json'],
   kilo: ['.local/share/kilo/auth.json'],
+  auggie: ['.augment/session.json'],
 };
 
 /**
