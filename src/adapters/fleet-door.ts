@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
-import { doorSocketName, doorSpecOf, refusalLine, type DoorSpec } from '../domain/model/box-network.js';
+import { doorSocketName, doorSpecOf, type DoorSpec } from '../domain/model/box-network.js';
 import { netPath } from '../domain/model/box.js';
 import { CzarError } from '../domain/model/errors.js';
 import { statePaths } from '../domain/model/paths.js';
@@ -10,7 +10,7 @@ import { keepCredentialsInStep } from './credential-sync.js';
 import { acquireLock, liveLockHolder } from './lock-file.js';
 import { serveEndpoint, serveProxy } from './net-door.js';
 import { czarCommand } from './package-files.js';
-import { writeRefusal } from './report-files.js';
+import { writeBoxRefusal } from './report-files.js';
 import { awaitExit, cleanEnv, spawnDetached } from './process.js';
 import { jsonIn, writeAtomic } from './state-files.js';
 
@@ -127,8 +127,8 @@ async function serve(stateDir: string, spec: DoorSpec): Promise<Served> {
       if (said.has(target)) return;
       said.add(target);
       const owner = spec.owner ?? spec.worker;
-      const box = owner === spec.worker ? owner : `${owner}'s reviewer`;
-      void writeRefusal(statePaths(stateDir), owner, refusalLine(box, target)).catch(() => undefined);
+      const what = owner === spec.worker ? target : `${target} (its reviewer)`;
+      void writeBoxRefusal(statePaths(stateDir), owner, what).catch(() => undefined);
     },
   };
   await mkdir(spec.worker, { recursive: true, mode: 0o700 });

@@ -77,7 +77,7 @@ async function mergedWith(previousText: string | undefined, report: WorkerReport
   if (previousText === undefined || !saysDone(previousText)) return report;
   const { mergeReport, parseReport } = await import('../domain/model/report-schema.js');
   const previous = parseReport(previousText, report.worker);
-  return mergeReport(previous.ok ? previous.report : undefined, report, { turnEnd: true });
+  return mergeReport(previous.ok === true ? previous.report : undefined, report, { turnEnd: true });
 }
 
 function saysDone(text: string): boolean {
@@ -94,6 +94,15 @@ export async function writeRefusal(paths: StatePaths, worker: string, reason: st
     paths,
     worker,
     `${JSON.stringify({ refused: reason.slice(0, 1000), at: new Date().toISOString() })}\n`,
+  );
+}
+
+/** The worker's network door refused it a connection to `target`: one line in its report stream, read as that. */
+export async function writeBoxRefusal(paths: StatePaths, worker: string, target: string): Promise<void> {
+  await appendReportLine(
+    paths,
+    worker,
+    `${JSON.stringify({ boxRefused: target.slice(0, 300), at: new Date().toISOString() })}\n`,
   );
 }
 

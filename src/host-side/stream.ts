@@ -176,11 +176,14 @@ async function ownRepoTips(paths: StatePaths, branches: ReadonlyMap<string, stri
   return tips;
 }
 
-/** Whether a report line from `worker`'s door names that worker (`czar report`'s own refusal line names none). */
+/**
+ * Whether a report line from `worker`'s door names that worker (`czar report`'s own refusal line and its network
+ * door's refusal name none).
+ */
 function speaksFor(text: string, worker: string): boolean {
   try {
-    const value = JSON.parse(text) as { worker?: unknown; refused?: unknown } | null;
-    return typeof value?.refused === 'string' || value?.worker === worker;
+    const value = JSON.parse(text) as { worker?: unknown; refused?: unknown; boxRefused?: unknown } | null;
+    return typeof value?.refused === 'string' || typeof value?.boxRefused === 'string' || value?.worker === worker;
   } catch {
     return false;
   }

@@ -24,7 +24,9 @@ async function stream(): Promise<{
 }
 
 const notes = (readings: Awaited<ReturnType<ReportStreams['read']>>) =>
-  readings.map((reading) => (reading.kind === 'valid' ? reading.report.note : reading.reason));
+  readings.map((reading) =>
+    reading.kind === 'valid' ? reading.report.note : reading.kind === 'rejected' ? reading.reason : reading.target,
+  );
 
 describe('a report stream read by the czar', () => {
   test('two reports written at the same moment from the same last report are both taken', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fleetFixture, PACKAGE_ROOT } from '../helpers/fleet-fixture.js';
+import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
 import { answeringPort, watchedPort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
@@ -79,7 +79,13 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a hostile boxed worker', () => {
       (event) =>
         event.worker === 'hostile' && event.message.includes(`refused a connection to 127.0.0.1:${forbidden.port}`),
     );
-    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.map((event) => event.kind).sort()).toEqual(['alert', 'box_refused']);
+    const after = await fx.status();
+    if (after === undefined) throw new Error('no status.json');
+    const hostile = workerIn(after, 'hostile');
+    expect(hostile.alerts.find((alert) => alert.kind === 'box_refused')?.message).toContain(
+      `refused a connection to 127.0.0.1:${forbidden.port} (neither its agent's model endpoint nor in sandbox.allow_hosts)`,
+    );
 
     // Seen from outside: nothing was written where it aimed, nothing reached the port, no report spoke for honest.
     expect(existsSync(path.join(fx.root, '.czar', 'work', 'honest', 'pwned.txt'))).toBe(false);

@@ -67,7 +67,9 @@ describe('alerts on what the shell refused or could not do, decided by decide()'
       const first = decide(boxed("touch: cannot touch '/etc/motd': Read-only file system"), T0 + 1000);
       const [alert] = only(first.actions, 'alert').map((action) => action.alert);
       expect(alert?.kind).toBe('box_refused');
-      expect(alert?.message).toMatch(/^the box of w refused a write to \/etc\/motd: .*sandbox\.writable/);
+      expect(alert?.message).toBe(
+        "the box of w refused a write to /etc/motd (outside its own folder, its agent's files, its /tmp and sandbox.writable); add the folder to sandbox.writable if the worker needs it",
+      );
       expect(alert?.files).toEqual(['/etc/motd']);
       const again = decide(boxed("touch: cannot touch '/etc/motd': Read-only file system", first.fleet), T0 + 2000);
       expect(only(again.actions, 'alert')).toEqual([]);
@@ -81,6 +83,20 @@ describe('alerts on what the shell refused or could not do, decided by decide()'
         pane: alivePane(T0, { screen: "touch: cannot touch '/etc/motd': Read-only file system" }),
       }));
       expect(only(decide(unboxed, T0 + 1000).actions, 'alert')).toEqual([]);
+    });
+
+    it('names the connections its door refused in the same line, said again only for a new one', () => {
+      const written = decide(boxed("touch: cannot touch '/etc/motd': Read-only file system"), T0 + 1000);
+      const called = observe(written.fleet, 'w', () => ({ boxConnections: ['example.com:443'] }));
+      const first = decide(called, T0 + 2000);
+      expect(only(first.actions, 'alert').map((action) => action.alert.message)).toEqual([
+        "the box of w refused a connection to example.com:443 (neither its agent's model endpoint nor in sandbox.allow_hosts) and a write to /etc/motd (outside its own folder, its agent's files, its /tmp and sandbox.writable); add the host to sandbox.allow_hosts or the folder to sandbox.writable if the worker needs it",
+      ]);
+      expect(only(decide(first.fleet, T0 + 3000).actions, 'alert')).toEqual([]);
+      const more = observe(first.fleet, 'w', () => ({ boxConnections: ['example.com:443', 'evil.test:80'] }));
+      expect(only(decide(more, T0 + 4000).actions, 'alert').map((action) => action.alert.message)).toEqual([
+        expect.stringContaining('a connection to evil.test:80 (and 1 more: example.com:443)'),
+      ]);
     });
   });
 });

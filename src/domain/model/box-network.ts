@@ -228,8 +228,3 @@ export function boxLauncher(sockets: string, ports: readonly number[], argv: rea
   const listening = (port: number): string => `${port}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   return ['/bin/sh', '-c', LAUNCHER, 'czar-box', sockets, ...ports.map(listening), '--', ...argv];
 }
-
-/** The alert line a refused connection gives its worker, once per target. */
-export function refusalLine(worker: string, target: string): string {
-  return `the box of ${worker} refused a connection to ${target}: it is neither its agent's model endpoint nor in its sandbox.allow_hosts; add it there if the worker needs it`;
-}

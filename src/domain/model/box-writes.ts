@@ -1,7 +1,7 @@
 import { neutraliseControls } from './sanitize.js';
 
-/** Paths said per alert at most: a worker writing all over the system is told of the first ones. */
-export const MAX_REFUSED_WRITES = 20;
+/** Paths or hosts said per worker at most: a worker writing or calling all over is told of the first ones. */
+export const MAX_REFUSED_TARGETS = 20;
 
 const READ_ONLY = /read-only file system/i;
 /** An absolute path, quoted or standing alone, as coreutils, shells, git, Node and Python print one. */
@@ -27,12 +27,32 @@ export function refusedWrites(screen: string): string[] {
   return [...found];
 }
 
-/** The alert line of a boxed worker's refused writes, newest first. */
-export function refusedWritesLine(worker: string, files: readonly string[]): string {
-  const [newest, ...rest] = [...files].reverse();
-  const more =
-    rest.length === 0
-      ? ''
-      : ` (and ${rest.length} more: ${rest.slice(0, 3).join(', ')}${rest.length > 3 ? ', ...' : ''})`;
-  return `the box of ${worker} refused a write to ${newest ?? ''}${more}: only its own folder, its agent's files, its /tmp and sandbox.writable are writable there; add the folder to sandbox.writable if the worker needs it`;
+/**
+ * The one alert line of what a worker's box refused it: connections its door refused (`host:port`) and writes outside
+ * what it may write, newest first, with what to widen.
+ */
+export function boxRefusalLine(worker: string, connections: readonly string[], writes: readonly string[]): string {
+  const parts = [
+    ...(connections.length === 0
+      ? []
+      : [
+          `a connection to ${newestFirst(connections)} (neither its agent's model endpoint nor in sandbox.allow_hosts)`,
+        ]),
+    ...(writes.length === 0
+      ? []
+      : [
+          `a write to ${newestFirst(writes)} (outside its own folder, its agent's files, its /tmp and sandbox.writable)`,
+        ]),
+  ];
+  const widen = [
+    ...(connections.length === 0 ? [] : ['the host to sandbox.allow_hosts']),
+    ...(writes.length === 0 ? [] : ['the folder to sandbox.writable']),
+  ];
+  return `the box of ${worker} refused ${parts.join(' and ')}; add ${widen.join(' or ')} if the worker needs it`;
+}
+
+function newestFirst(items: readonly string[]): string {
+  const [newest, ...rest] = [...items].reverse();
+  if (rest.length === 0) return newest ?? '';
+  return `${newest ?? ''} (and ${rest.length} more: ${rest.slice(0, 3).join(', ')}${rest.length > 3 ? ', ...' : ''})`;
 }

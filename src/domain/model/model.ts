@@ -162,6 +162,8 @@ export interface WorkerModel {
   readonly inParent?: boolean | undefined;
   /** Why the latest report or result file it wrote was refused (observed); undefined once one is taken whole. */
   readonly refused?: { readonly what: 'report' | 'result file'; readonly reason: string } | undefined;
+  /** What its box's network door refused it (host:port, oldest first, each once, bounded): observed from the door. */
+  readonly boxConnections?: readonly string[] | undefined;
   /** Why the last action carried out for it failed (observed): a task or message that did not reach its agent. */
   readonly undelivered?: string | undefined;
   /** The conversations its agent's records hold, for a restart that may resume one (observed). */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_CHECKPOINT_CHARS, MAX_CHECKPOINTS } from './checkpoints.js';
+import { visible } from './sanitize.js';
 import { API_FAILURE_KINDS, REPORTED_STATES, WORKER_NAME } from './words.js';
 
 /** Largest report file the czar reads: anything bigger is rejected as untrusted input, not parsed. */
@@ -37,7 +38,8 @@ export const WorkerReportSchema = z.strictObject({
 });
 export type WorkerReport = z.infer<typeof WorkerReportSchema>;
 
-export type ParsedReport = { ok: true; report: WorkerReport } | { ok: false; reason: string };
+export type ParsedReport =
+  { ok: true; report: WorkerReport } | { ok: false; reason: string } | { ok: 'box_refused'; target: string };
 
 /** Parses a report file's text; never throws: a bad report is a fact about the worker, not a czar failure. */
 export function parseReport(text: string, expectedWorker: string): ParsedReport {
@@ -49,6 +51,10 @@ export function parseReport(text: string, expectedWorker: string): ParsedReport 
   } catch {
     return { ok: false, reason: 'report is not valid JSON (truncated or garbled)' };
   }
+  // The worker's network door refused one of its connections (written by the door, outside its box).
+  const boxRefused =
+    typeof value === 'object' && value !== null ? (value as { boxRefused?: unknown }).boxRefused : undefined;
+  if (typeof boxRefused === 'string') return { ok: 'box_refused', target: visible(boxRefused.slice(0, 300)) };
   // `czar report` refused a report naming this worker (another's proof, or outside its worktree) and says why here.
   const refused = typeof value === 'object' && value !== null ? (value as { refused?: unknown }).refused : undefined;
   if (typeof refused === 'string')

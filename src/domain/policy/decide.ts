@@ -12,7 +12,7 @@ import { checkBase, checkPlace } from './place.js';
 import { checkStateDir } from './state-dir.js';
 import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
-import { alertRefusals, alertRefusedWrites } from './refusals.js';
+import { alertBoxRefusals, alertRefusals } from './refusals.js';
 import { decideIntegration } from './integration.js';
 import { integrationRetryAt } from './integration-alert.js';
 import { answerRequests } from './requests.js';
@@ -59,7 +59,7 @@ export function decide(observed: FleetModel, now: number): Decision {
   for (const draft of moving) checkDelivery(ctx, draft);
   for (const draft of moving) {
     alertRefusals(ctx, draft);
-    alertRefusedWrites(ctx, draft);
+    alertBoxRefusals(ctx, draft);
   }
   for (const draft of moving) checkScope(ctx, draft);
   for (const draft of moving) checkTask(ctx, draft);

@@ -1,4 +1,4 @@
-import { MAX_REFUSED_WRITES, refusedWrites, refusedWritesLine } from '../model/box-writes.js';
+import { boxRefusalLine, MAX_REFUSED_TARGETS, refusedWrites } from '../model/box-writes.js';
 import { clearAlert, findAlert, keepAlert, replaceAlert, type Context, type Draft } from './draft.js';
 
 /**
@@ -16,18 +16,23 @@ export function alertRefusals(ctx: Context, draft: Draft): void {
 }
 
 /**
- * A boxed worker's write its box refused (its screen shows a read-only file system error naming the path) is one
- * alert line for the person, naming the paths, so `sandbox.writable` can be widened knowingly; said again only for a
- * path not yet named.
+ * What a boxed worker's box refused it is one alert line for the person, so `sandbox.allow_hosts` or
+ * `sandbox.writable` can be widened knowingly: the connections its door refused (observed), and the writes its screen
+ * shows failing on a read-only file system (the paths kept in the alert); said again only when something new is named.
  */
-export function alertRefusedWrites(ctx: Context, draft: Draft): void {
-  const screen = draft.worker.pane?.screen;
-  if (draft.worker.spec.sandbox === undefined || screen === undefined) return;
-  const named = findAlert(draft.memory, 'box_refused', undefined)?.files ?? [];
-  if (named.length >= MAX_REFUSED_WRITES) return;
-  const fresh = refusedWrites(screen).filter((file) => !named.includes(file));
-  if (fresh.length === 0) return;
-  const files = [...named, ...fresh].slice(0, MAX_REFUSED_WRITES);
-  const line = refusedWritesLine(draft.worker.spec.name, files);
-  replaceAlert(ctx, draft, 'box_refused', line, 'its box refused a write outside what it may write', { files });
+export function alertBoxRefusals(ctx: Context, draft: Draft): void {
+  const { spec, pane } = draft.worker;
+  if (spec.sandbox === undefined) return;
+  const connections = draft.worker.boxConnections ?? [];
+  const old = findAlert(draft.memory, 'box_refused', undefined);
+  const named = old?.files ?? [];
+  const fresh =
+    pane === undefined || named.length >= MAX_REFUSED_TARGETS
+      ? []
+      : refusedWrites(pane.screen).filter((file) => !named.includes(file));
+  if (connections.length === 0 && named.length + fresh.length === 0) return;
+  const files = [...named, ...fresh].slice(0, MAX_REFUSED_TARGETS);
+  const line = boxRefusalLine(spec.name, connections, files);
+  if (old?.message === line) return;
+  replaceAlert(ctx, draft, 'box_refused', line, 'its box refused what it tried', files.length === 0 ? {} : { files });
 }

@@ -249,8 +249,8 @@ function namedWorker(line: string): string | undefined {
   try {
     const value = JSON.parse(line) as unknown;
     if (typeof value !== 'object' || value === null) return undefined;
-    const record = value as { worker?: unknown; refused?: unknown };
-    if (typeof record.refused === 'string') return 'refusal';
+    const record = value as { worker?: unknown; refused?: unknown; boxRefused?: unknown };
+    if (typeof record.refused === 'string' || typeof record.boxRefused === 'string') return 'refusal';
     return typeof record.worker === 'string' ? record.worker.slice(0, 80) : undefined;
   } catch {
     return undefined;

@@ -17,11 +17,13 @@ import type { FleetPlace } from '../../fleet/place.js';
 /** A report as the czar sees it: valid, or rejected with a reason. */
 export type ReportReading =
   | { readonly kind: 'valid'; readonly report: ReportObservation }
-  | { readonly kind: 'rejected'; readonly reason: string };
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | { readonly kind: 'box_refused'; readonly target: string };
 
 /** Checks one line of a worker's report stream: worker files are untrusted input, so nothing here throws. */
 export function readReportLine(line: string, worker: string): ReportReading {
   const parsed = parseReport(line, worker);
+  if (parsed.ok === 'box_refused') return { kind: 'box_refused', target: parsed.target };
   if (!parsed.ok) return { kind: 'rejected', reason: parsed.reason };
   const { report } = parsed;
   return {

@@ -1,5 +1,6 @@
 import type { LinePosition } from '../../adapters/line-reader.js';
 import { presetOf } from '../../agents/index.js';
+import { MAX_REFUSED_TARGETS } from '../../domain/model/box-writes.js';
 import { recordCheckpoint } from '../../domain/model/checkpoint-report.js';
 import type { WorkerModel } from '../../domain/model/model.js';
 import type { ReportObservation } from '../../domain/model/observations.js';
@@ -50,6 +51,16 @@ export class ReportIntake {
     );
   }
 
+  /** A connection its box's door refused: logged once (the door says each target once), and kept for its alert. */
+  private async boxRefused(name: string, target: string): Promise<void> {
+    await this.fleet.log.emit('box_refused', `its box refused a connection to ${target}`, name);
+    this.store.update(name, (worker) => {
+      const known = worker.boxConnections ?? [];
+      if (known.includes(target) || known.length >= MAX_REFUSED_TARGETS) return worker;
+      return { ...worker, boxConnections: [...known, target] };
+    });
+  }
+
   /** A done the worker wrote with `czar report` while its agent's turn runs on, when a hook will tell that turn's end. */
   private turnOpen(name: string, report: ReportObservation): boolean {
     if (report.state !== 'done' || report.byHook === true) return false;
@@ -58,6 +69,7 @@ export class ReportIntake {
 
   private async takeReport(name: string, reading: ReportReading): Promise<void> {
     if (reading.kind === 'rejected') return this.rejectReport(name, reading.reason);
+    if (reading.kind === 'box_refused') return this.boxRefused(name, reading.target);
     const previous = this.store.model.workers.find((worker) => worker.spec.name === name)?.report;
     let report: ReportObservation = {
       ...reading.report,
