@@ -47,7 +47,6 @@ export async function saveDoorOffset(door: string, offset: number): Promise<void
   await writeFile(offsetFile(door), `${offset}\n`, { mode: 0o600 });
 }
 
-
 /** A request a boxed worker's `czar spawn` left in its door: its file name's id and what it holds (unparsed). */
 export interface DoorRequest {
   readonly id: string;
