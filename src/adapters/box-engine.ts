@@ -28,18 +28,19 @@ async function probe(wanted: string): Promise<BoxEngine> {
   if (wanted === 'none') return { kind: 'none', reason: 'CZAR_BWRAP=none' };
   const file = await which(wanted, process.cwd());
   if (file === undefined) return { kind: 'none', reason: `${wanted} is not installed` };
-  const version = await run(file, ['--version'], { allowFailure: true }).catch(() => undefined);
-  const trial = await run(
-    file,
-    ['--ro-bind', '/', '/', '--unshare-pid', '--unshare-net', '--cap-drop', 'ALL', '--', 'true'],
-    { allowFailure: true, timeoutMs: 10_000 },
-  ).catch(() => undefined);
+  const [version, trial, socat] = await Promise.all([
+    run(file, ['--version'], { allowFailure: true }).catch(() => undefined),
+    run(file, ['--ro-bind', '/', '/', '--unshare-pid', '--unshare-net', '--cap-drop', 'ALL', '--', 'true'], {
+      allowFailure: true,
+      timeoutMs: 10_000,
+    }).catch(() => undefined),
+    process.env.CZAR_SOCAT === 'none' ? undefined : which('socat', process.cwd()),
+  ]);
   if (trial === undefined || trial.exitCode !== 0)
     return {
       kind: 'none',
       reason: `${file} cannot make a box here (${(trial?.stderr ?? '').trim().split('\n')[0] || 'it did not run'})`,
     };
-  const socat = process.env.CZAR_SOCAT === 'none' ? undefined : await which('socat', process.cwd());
   return { kind: 'bwrap', path: file, version: (version?.stdout ?? '').trim() || 'bubblewrap', socat };
 }
 

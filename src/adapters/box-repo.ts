@@ -13,9 +13,9 @@ import { STRANGER_CONFIG } from './git-client.js';
  */
 
 /**
- * Makes the repository on the worker's branch, with the person's git identity (the box hides their ~/.gitconfig), the
- * branch cut in the main repository meanwhile (from `from` when missing, never reset). Says whether it made the branch.
- * `fromTip`: how `from`'s commit is read (`tipOf` for a branch read once for a whole launch, the base).
+ * Makes the repository on the worker's branch, with the person's git identity (the box hides their ~/.gitconfig) and
+ * the fleet's branches as the main repository has them (see `shareBranches`), the branch cut in the main repository
+ * meanwhile (from `from` when missing, never reset). Says whether it made the branch.
  */
 export async function makeBoxedRepo(
   repo: string,
@@ -23,9 +23,16 @@ export async function makeBoxedRepo(
   branch: string,
   from: string,
   worker: string,
-  knownToExist?: boolean,
-  fromTip: () => Promise<string | undefined> = () => revParse(repo, headRef(from)),
+  options: {
+    /** Whether the plan saw the branch (undefined: git is asked). */
+    readonly knownToExist?: boolean;
+    /** How `from`'s commit is read (`tipOf` for a branch read once for a whole launch, the base). */
+    readonly fromTip?: () => Promise<string | undefined>;
+    /** The fleet's integration branch, shared with the `czar/*` branches when it lies outside them. */
+    readonly integration?: string | undefined;
+  } = {},
 ): Promise<'created' | 'reused-branch'> {
+  const { knownToExist, fromTip = () => revParse(repo, headRef(from)), integration } = options;
   const facts = mainRepoFacts(repo);
   const existing = knownToExist === false ? undefined : await revParse(repo, headRef(branch));
   const tip = existing ?? (await fromTip());
@@ -39,7 +46,11 @@ export async function makeBoxedRepo(
   // `from`, a branch made meanwhile) takes the repository just made with it.
   const made = await Promise.allSettled([
     existing === undefined ? cutBranch(repo, branch, from, `worker ${worker}`, tip) : undefined,
-    tip === undefined ? undefined : facts.then((known) => writeRepo(repo, folder, branch, tip, known)),
+    tip === undefined
+      ? undefined
+      : Promise.all([facts, fleetBranches(repo, integration)]).then(([known, shared]) =>
+          writeRepo(repo, folder, branch, tip, known, shared),
+        ),
   ]);
   const refusal = made.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []))[0];
   if (refusal !== undefined || tip === undefined) {
@@ -62,6 +73,7 @@ async function writeRepo(
   branch: string,
   tip: string,
   facts: MainRepoFacts,
+  shared: readonly FleetBranch[],
 ): Promise<void> {
   const gitDir = path.join(folder, '.git');
   const { objects, format, identity } = facts;
@@ -77,6 +89,11 @@ async function writeRepo(
     'objects/info/alternates': `${objects}\n`,
     [headRef(branch)]: `${tip}\n`,
     [`refs/remotes/origin/${branch}`]: `${tip}\n`,
+    // What the fetch before its first message would bring (its own branch is the loose ref above).
+    'packed-refs': shared
+      .filter((ref) => ref.name !== headRef(branch))
+      .map((ref) => `${ref.commit} ${ref.name}\n`)
+      .join(''),
   };
   // Create-only: nothing was there, and nothing is written over.
   await Promise.all(
@@ -148,6 +165,30 @@ function mainRepoFacts(repo: string): Promise<MainRepoFacts> {
   read.catch(() => facts.delete(repo));
   facts.set(repo, { at: Date.now(), facts: read });
   return read;
+}
+
+interface FleetBranch {
+  readonly name: string;
+  readonly commit: string;
+}
+
+/** The fleet's branches, read once for the repositories a launch makes together, as `tipOf` reads a tip. */
+const fleetRead = new Map<string, { readonly at: number; readonly branches: Promise<FleetBranch[]> }>();
+
+function fleetBranches(repo: string, integration: string | undefined): Promise<FleetBranch[]> {
+  const key = `${repo}\0${integration ?? ''}`;
+  const known = fleetRead.get(key);
+  if (known !== undefined && Date.now() - known.at < TIP_FOR_MS) return known.branches;
+  const patterns = ['refs/heads/czar/', ...(integration === undefined ? [] : [headRef(integration)])];
+  const branches = git(repo, ['for-each-ref', '--format=%(objectname) %(refname)', ...patterns]).then((result) =>
+    result.stdout.split('\n').flatMap((line) => {
+      const [commit = '', name = ''] = line.split(' ');
+      return name === '' ? [] : [{ name, commit }];
+    }),
+  );
+  branches.catch(() => fleetRead.delete(key));
+  fleetRead.set(key, { at: Date.now(), branches });
+  return branches;
 }
 
 /**

@@ -47,12 +47,6 @@ export async function saveDoorOffset(door: string, offset: number): Promise<void
   await writeFile(offsetFile(door), `${offset}\n`, { mode: 0o600 });
 }
 
-/** A new agent's door starts empty: what the last one reported was about that one. */
-export async function emptyDoorReports(door: string): Promise<void> {
-  await rm(path.join(door, 'reports'), { recursive: true, force: true });
-  await rm(offsetFile(door), { force: true });
-}
-
 /** A request a boxed worker's `czar spawn` left in its door: its file name's id and what it holds (unparsed). */
 export interface DoorRequest {
   readonly id: string;
@@ -116,14 +110,18 @@ async function realFolder(folder: string): Promise<boolean> {
 }
 
 /**
- * Makes a door's folders afresh for a new agent: what the last one left there (a link among them) is removed, so czar
- * writes the launch record and proof into folders of its own making.
+ * Makes a door afresh for a new agent: its `folders` (its reports among them) emptied, so what the last agent reported
+ * is not read as this one's, and what it left there (a link among them) is removed, so czar writes the launch record
+ * and proof into folders of its own making. The folders are made at once: a launch opens twenty doors together.
  */
-export async function freshDoorFolders(door: string, folders: readonly string[]): Promise<void> {
-  for (const folder of folders) {
-    await rm(folder, { recursive: true, force: true });
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-  }
+export async function freshDoor(door: string, folders: readonly string[]): Promise<void> {
+  await Promise.all([rm(offsetFile(door), { force: true }), mkdir(door, { recursive: true, mode: 0o700 })]);
+  await Promise.all(
+    folders.map(async (folder) => {
+      await rm(folder, { recursive: true, force: true });
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+    }),
+  );
 }
 
 /**

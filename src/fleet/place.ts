@@ -36,8 +36,9 @@ export interface FleetPlace {
   /**
    * Brings within the worker's reach what a message to it may name: the fleet's branches, which a worktree shares with
    * the main repository and a box's repository of its own lacks. A host's clone fetches from its origin.
+   * `folderJustMade`: the launch has just made its folder, which was made with them (a box's first task).
    */
-  beforeMessage(): Promise<void>;
+  beforeMessage(folderJustMade?: boolean): Promise<void>;
   /**
    * Where czar reads a file the worker names in a report (a result file), named as the worker sees it: the same path
    * for a worktree; a box's own path where the box shows it, its state dir being its door; undefined for a file its
@@ -78,7 +79,10 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
     where: '',
     serverGone: async () => !(await fleet.tmux.serverRunning()),
     keepSession: async (name) => fleet.tmux.sessionExists(name),
-    beforeMessage: kind === 'box' ? () => shareWith(fleet, worker) : async () => undefined,
+    beforeMessage:
+      kind === 'box'
+        ? async (justMade) => (justMade === true ? undefined : shareWith(fleet, worker))
+        : async () => undefined,
     fileOutside: kind === 'box' ? (file) => boxedFile(fleet, worker, file) : async (file) => file,
     attach: (session, insideThisServer) => fleet.tmux.attach(session, { insideThisServer }),
   };

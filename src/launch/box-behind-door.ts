@@ -36,16 +36,33 @@ export async function boxBehindDoor(
   engine: Extract<BoxEngine, { kind: 'bwrap' }>,
   box: DoorBox,
 ): Promise<string[]> {
-  const port = proxyPort(box.network);
-  const sockets = await openNetDoor(stateDir, {
+  return argvBehindDoor(stateDir, engine, box, await enterDoor(stateDir, box));
+}
+
+/**
+ * Asks the fleet's door (started when none runs) to serve `box.network` for `box.name`, and returns the folder of its
+ * sockets once they listen. Apart from `argvBehindDoor`, for a launch that makes the rest of the box meanwhile.
+ */
+export function enterDoor(stateDir: string, box: Omit<DoorBox, 'plan'>): Promise<string> {
+  return openNetDoor(stateDir, {
     worker: box.name,
     ...(box.owner === undefined ? {} : { owner: box.owner }),
     serial: randomUUID(),
     allow: [...box.network.allow],
     loopbackPorts: [...box.network.loopbackPorts],
-    proxyPort: port,
+    proxyPort: proxyPort(box.network),
     ...(box.credentials === undefined ? {} : { credentials: box.credentials }),
   });
+}
+
+/** The engine's command line around `box.plan`, behind the door's `sockets` (see `boxBehindDoor`). */
+export function argvBehindDoor(
+  stateDir: string,
+  engine: Extract<BoxEngine, { kind: 'bwrap' }>,
+  box: Pick<DoorBox, 'network' | 'plan'>,
+  sockets: string,
+): string[] {
+  const port = proxyPort(box.network);
   return boxArgv(engine.path, {
     ...box.plan,
     sockets,

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome, tipOf } from '../adapters/box-repo.js';
-import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
+import { freshDoor, writeInDoor } from '../adapters/door-files.js';
 import { startingView } from '../domain/status/door-view.js';
-import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
+import { pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
@@ -31,7 +31,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
-import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { argvBehindDoor, configEndpoints, enterDoor } from './box-behind-door.js';
 import { firstRunUnboxed } from './first-run.js';
 
 /**
@@ -50,21 +50,19 @@ export const boxPlace: LocalPlace = {
 async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
   const { worker } = step;
   const { config } = fleet;
-  // The boxes' network door starts (a node start) while the repositories are made, not after.
-  await keepFleetDoor(fleet.paths.root);
   // A spawned child's branch is cut from its parent's tip: its work goes back to the parent, not to base.
   const from = config.workers.find((other) => other.name === worker.parent)?.branch ?? config.base;
   const made = { worker: worker.name, branch: worker.branch, worktree: worker.worktree };
-  const outcome = await makeBoxedRepo(
-    config.repo,
-    worker.worktree,
-    worker.branch,
-    from,
-    worker.name,
-    step.worktree === 'checkout-branch',
-    // The base is read once for the launch; a parent's branch moves, and is read as it is now.
-    from === config.base ? () => tipOf(config.repo, from) : undefined,
-  );
+  const [, outcome] = await Promise.all([
+    // The boxes' network door starts (a node start) while the repositories are made, not after, nor before each.
+    keepFleetDoor(fleet.paths.root),
+    makeBoxedRepo(config.repo, worker.worktree, worker.branch, from, worker.name, {
+      knownToExist: step.worktree === 'checkout-branch',
+      // The base is read once for the launch; a parent's branch moves, and is read as it is now.
+      ...(from === config.base ? { fromTip: () => tipOf(config.repo, from) } : {}),
+      integration: config.integration.branch,
+    }),
+  ]);
   if (outcome === 'created') await recordMade(fleet.paths, 'branch', made);
   await recordMade(fleet.paths, 'worktree', made);
   await fleet.log.emit(
@@ -129,47 +127,57 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   const mode = agentMode(worker, verdict, presetOf(worker.agent).noApproval).mode;
   const argv = mode === undefined ? agent.argv : withMode(agent.argv, mode);
   const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
-  // Independent of each other: a pane waits for the slowest, not for their sum.
-  const [doorFolder, { agentDir, homeCopy }, endpoints, programFolders] = await Promise.all([
+  const homeMade = privateAgentDir(config.project, fleet.paths.root, worker.name).then(async (agentDir) => ({
+    agentDir,
+    homeCopy: await privateHome(privateHomePath(agentDir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
+  }));
+  const network = configEndpoints(worker.agent.preset, agent.env, home).then((endpoints) =>
+    boxNetwork(
+      worker.agent.preset,
+      [...Object.values(agent.env), ...argv, ...endpoints],
+      worker.sandbox?.allowHosts ?? [],
+    ),
+  );
+  // Independent of each other: a pane waits for the slowest, not for their sum. The network door's entry waits for
+  // the home copy only (its first sign-in round syncs into it), not for the door folder.
+  const [doorFolder, { agentDir, homeCopy }, programFolders, , [opened, sockets]] = await Promise.all([
     openDoor(fleet, worker),
-    privateAgentDir(config.project, fleet.paths.root, worker.name).then(async (dir) => ({
-      agentDir: dir,
-      homeCopy: await privateHome(privateHomePath(dir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
-    })),
-    configEndpoints(worker.agent.preset, agent.env, home),
+    homeMade,
     agentFolders(worker, pathVariable),
     firstRunUnboxed(worker.agent.preset, worker.agent.command, agent.env, config.repo),
+    Promise.all([homeMade, network]).then(async ([{ homeCopy: copy }, opened]) => {
+      const credentials = {
+        home,
+        copy,
+        files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
+        lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+      };
+      return [opened, await enterDoor(fleet.paths.root, { name: worker.name, network: opened, credentials })] as const;
+    }),
   ]);
-  const network = boxNetwork(
-    worker.agent.preset,
-    [...Object.values(agent.env), ...argv, ...endpoints],
-    worker.sandbox?.allowHosts ?? [],
-  );
-  const boxed = await boxBehindDoor(fleet.paths.root, engine, {
-    name: worker.name,
-    network,
-    credentials: {
-      home,
-      copy: homeCopy,
-      files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
-      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
-    },
-    plan: {
-      folder: worker.worktree,
-      door: doorFolder,
-      stateDir: fleet.paths.root,
-      home,
-      homeCopy,
-      readable: [...systemFolders(fleet), ...programFolders],
-      hidden: hiddenFolders(fleet),
-      writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
-      env: {
-        ...(pathVariable === undefined ? {} : { PATH: pathVariable }),
-        ...boxedCacheEnv(env.XDG_CACHE_HOME ?? process.env.XDG_CACHE_HOME, home),
+  const boxed = argvBehindDoor(
+    fleet.paths.root,
+    engine,
+    {
+      network: opened,
+      plan: {
+        folder: worker.worktree,
+        door: doorFolder,
+        stateDir: fleet.paths.root,
+        home,
+        homeCopy,
+        readable: [...systemFolders(fleet), ...programFolders],
+        hidden: hiddenFolders(fleet),
+        writable: [agentDir, ...(worker.sandbox?.writable ?? [])],
+        env: {
+          ...(pathVariable === undefined ? {} : { PATH: pathVariable }),
+          ...boxedCacheEnv(env.XDG_CACHE_HOME ?? process.env.XDG_CACHE_HOME, home),
+        },
+        argv,
       },
-      argv,
     },
-  });
+    sockets,
+  );
   return { argv: boxed, env };
 }
 
@@ -249,9 +257,7 @@ export async function agentFolders(worker: WorkerSpec, pathVariable: string | un
 async function openDoor(fleet: Fleet, worker: WorkerSpec): Promise<string> {
   const door = doorPath(fleet.paths.root, worker.name);
   const paths = statePaths(door);
-  await emptyDoorReports(door);
-  await makeFolder(door, 0o700);
-  await freshDoorFolders(door, [paths.workers, paths.reports, paths.requests]);
+  await freshDoor(door, [paths.workers, paths.reports, paths.requests]);
   const { config } = fleet;
   await Promise.all([
     writeInDoor(launchRecordFile(paths, worker.name), `${JSON.stringify({ worktree: worker.worktree })}\n`),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { privateHome } from '../adapters/box-repo.js';
-import { emptyDoorReports, freshDoorFolders, writeInDoor } from '../adapters/door-files.js';
+import { freshDoor, writeInDoor } from '../adapters/door-files.js';
 import { makeFolder, pathExistsSync, resolveLinks } from '../adapters/file-system.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { userCacheDir } from '../adapters/private-files.js';
@@ -87,9 +87,7 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
 async function openDoorHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Promise<string> {
   const door = doorPath(spec.stateDir, worker.session);
   const paths = statePaths(door);
-  await emptyDoorReports(door);
-  await makeFolder(door, 0o700);
-  await freshDoorFolders(door, [paths.workers, paths.reports, paths.requests]);
+  await freshDoor(door, [paths.workers, paths.reports, paths.requests]);
   for (const file of worker.files) {
     const inState = path.relative(spec.stateDir, file.path);
     if (inState.startsWith('..') || path.isAbsolute(inState)) continue;

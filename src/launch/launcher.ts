@@ -164,11 +164,13 @@ export async function deliverToWorker(
     readonly onReady?: () => void;
     /** When czar started the agent this goes to, if it just did: its first paste may wait for its start-up. */
     readonly agentStartedAt?: number | undefined;
+    /** The launch has just made the worker's folder (see `FleetPlace.beforeMessage`). */
+    readonly folderJustMade?: boolean;
   } = {},
 ): Promise<{ record: LaunchRecord; pastedAt: number }> {
   const before = await readLaunchRecord(fleet.paths, worker.name);
   if (before === undefined) throw new Error(`no launch record for worker ${worker.name}`);
-  await placeOf(fleet, worker).beforeMessage();
+  await placeOf(fleet, worker).beforeMessage(options.folderJustMade);
   const startedAt = new Date();
   await writeLaunchRecord(fleet.paths, { ...before, deliveryStartedAt: startedAt.toISOString() });
   const preset = presetOf(worker.agent);

@@ -42,9 +42,13 @@ export async function launch(
     liveLockHolder(fleet.paths.upLock),
     lastLaunch(fleet.paths),
   ]);
-  const [facts, repo] = await Promise.all([gatherFacts(fleet), options.dryRun ? undefined : readRepoState(fleet)]);
+  // The box engine's trial run (two processes, once per launch) goes on while git is asked about the repository.
+  const [facts, repo, boxes] = await Promise.all([
+    gatherFacts(fleet),
+    options.dryRun ? undefined : readRepoState(fleet),
+    boxesOf(config.workers),
+  ]);
   const plan = planLaunch(config, facts, options);
-  const boxes = await boxesOf(config.workers);
   if (options.dryRun || repo === undefined) {
     for (const line of describePlan(config, plan)) say.note(line);
     for (const line of boxes.lines) say.note(`  ${line}`);

@@ -126,6 +126,7 @@ async function launchOne(
   await deliverToWorker(fleet, step.worker, record.paneId, text, step.worker.name, {
     onReady: release,
     agentStartedAt,
+    folderJustMade: madeAhead !== undefined && 'worktree' in madeAhead && step.worktree !== 'reuse',
   });
   return step.worker.name;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fetchFromBox, makeBoxedRepo } from '../../src/adapters/box-repo.js';
+import { fetchFromBox, makeBoxedRepo, shareBranches } from '../../src/adapters/box-repo.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
 // czar writes a boxed worker's `.git` itself (one git process checks its files out, where a clone ran three): it must
@@ -53,6 +53,33 @@ describe("a boxed worker's repository of its own", () => {
     expect(await readFile(path.join(again, 'work.txt'), 'utf8')).toBe('done\n');
   });
 
+  it("holds the fleet's branches as the main repository has them, so its first task needs no fetch", async () => {
+    const { root, repo } = await tempRepo();
+    await gitIn(repo, ['branch', 'czar/other']);
+    await gitIn(repo, ['branch', 'czar/deep/one']);
+    await gitIn(repo, ['branch', 'merged']);
+    await gitIn(repo, ['branch', 'mine']);
+    await gitIn(repo, ['commit', '-q', '--allow-empty', '-m', 'later']);
+    await gitIn(repo, ['branch', 'czar/w']);
+    const tip = (await gitIn(repo, ['rev-parse', 'main'])).trim();
+    const base = (await gitIn(repo, ['rev-parse', 'main~1'])).trim();
+    const folder = path.join(root, 'w');
+
+    expect(await makeBoxedRepo(repo, folder, 'czar/w', 'main', 'w', { integration: 'merged' })).toBe('reused-branch');
+    const refs = await gitIn(folder, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads']);
+    expect(refs.trim().split('\n')).toEqual([
+      `refs/heads/czar/deep/one ${base}`,
+      `refs/heads/czar/other ${base}`,
+      `refs/heads/czar/w ${tip}`,
+      `refs/heads/merged ${base}`,
+    ]);
+    expect(await gitIn(folder, ['status', '--porcelain'])).toBe('');
+    // A fetch into it later moves them as before.
+    await gitIn(repo, ['branch', '-f', 'czar/other', 'main']);
+    await shareBranches(repo, folder, 'czar/w', 'merged');
+    expect((await gitIn(folder, ['rev-parse', 'czar/other'])).trim()).toBe(tip);
+  });
+
   it('is not made over a folder that holds anything, which is left as it was', async () => {
     const { root, repo } = await tempRepo();
     const folder = path.join(root, 'taken');
@@ -73,7 +100,9 @@ describe("a boxed worker's repository of its own", () => {
     const theirs = (await gitIn(repo, ['rev-parse', 'czar/w'])).trim();
     const folder = path.join(root, 'w');
     // The plan saw no branch; it was made since.
-    await expect(makeBoxedRepo(repo, folder, 'czar/w', 'main', 'w', false)).rejects.toThrow(/update-ref/);
+    await expect(makeBoxedRepo(repo, folder, 'czar/w', 'main', 'w', { knownToExist: false })).rejects.toThrow(
+      /update-ref/,
+    );
     expect(existsSync(folder)).toBe(false);
     expect((await gitIn(repo, ['rev-parse', 'czar/w'])).trim()).toBe(theirs);
   });

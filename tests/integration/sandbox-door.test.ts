@@ -7,11 +7,14 @@ import { gitIn } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
 // A spawn request written straight into the door under the sibling's name: czar must not carry it out as "plain".
+// Written whole and renamed into place, as `czar spawn` writes one: czar may read a file being written as no request.
 const FORGE = [
   "const fs = require('fs');",
   "const id = Date.now() + '-0badc0de';",
   "const body = { id, kind: 'spawn', worker: 'plain', signature: '', child: 'evil', task: '# Evil', scope: [] };",
-  "fs.writeFileSync(process.env.CZAR_STATE_DIR + '/requests/' + id + '.json', JSON.stringify(body));",
+  "const file = process.env.CZAR_STATE_DIR + '/requests/' + id;",
+  "fs.writeFileSync(file + '.tmp', JSON.stringify(body));",
+  "fs.renameSync(file + '.tmp', file + '.json');",
 ].join(' ');
 
 const KID = '# Kid\\n@sim write kid.txt kid\\n@sim commit kid: add kid\\n@sim done kid in';
