@@ -18,6 +18,7 @@ const claude = presetFor('claude');
 const gemini = presetFor('gemini');
 const codex = presetFor('codex');
 const shell = presetFor('shell');
+const copilot = presetFor('copilot');
 const task = 'Line one of the task\nsecond line\nthird line end';
 
 describe('strayAnswerKeys', () => {
@@ -70,6 +71,14 @@ describe('readyStep', () => {
     const sim = presetFor('sim');
     const simTrust = 'Do you trust the files in this folder?\n❯ 1. Yes, proceed\n  2. No, exit\n';
     expect(readyStep(sim, `╭──────╮\n│ ›    │\n╰──────╯\n${simTrust}`, true)).toMatchObject({ kind: 'dialog' });
+  });
+
+  it('counts an old Copilot trust dialog above its ready input box as drawn before, not as shown', () => {
+    const trust = copilot.dialogs.find((dialog) => dialog.id === 'copilot-trust')!;
+    const answered = `${screen('copilot-resume-trust')}\n${screen('copilot-ready')}`;
+    expect(readyStep(copilot, answered, true)).toEqual({ kind: 'ready' });
+    expect(readyStep(copilot, answered, true, [trust])).toEqual({ kind: 'ready' });
+    expect(readyStep(copilot, screen('copilot-resume-trust'), true, [trust])).toMatchObject({ kind: 'dialog' });
   });
 
   it('prefers a dialog over a fatal screen that shares its text (Gemini auth with a key)', () => {
