@@ -56,6 +56,18 @@ export function shownDialog(preset: AgentPreset, screen: string): Dialog | undef
 }
 
 /**
+ * What `dialog` draws: the screen from the start of its last match on. An agent may keep drawing above a dialog that
+ * waits for its answer (GitHub Copilot CLI 1.0 its animated logo and start-up lines, measured), so this, not the
+ * whole screen, says whether the dialog itself moved.
+ */
+export function dialogDrawing(dialog: Dialog, screen: string): string {
+  const flags = dialog.match.flags.includes('g') ? dialog.match.flags : `${dialog.match.flags}g`;
+  let start: number | undefined;
+  for (const match of screen.matchAll(new RegExp(dialog.match.source, flags))) start = match.index;
+  return start === undefined ? '' : screen.slice(start);
+}
+
+/**
  * Whether `pattern` is on screen as the last thing drawn: no ready input box below its last match. An agent that
  * restarts after a dialog's answer draws itself again below the old dialog, which stays on screen (Gemini CLI 0.61
  * after "Trust folder", measured): the box below is what is shown now.

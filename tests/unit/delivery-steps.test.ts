@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
 import {
+  dialogDrawing,
   loadScale,
   pasteLanded,
   pasteLandMs,
@@ -86,6 +87,18 @@ describe('readyStep', () => {
       kind: 'dialog',
       dialog: { id: 'gemini-auth-api-key' },
     });
+  });
+});
+
+describe('dialogDrawing', () => {
+  it("is the dialog's own lines: Copilot's resumed conversation and animated logo move above its trust box", () => {
+    // Two real screens of one resumed GitHub Copilot CLI 1.0.102, 2 s apart, its trust box unanswered throughout.
+    const [first, later] = [screen('copilot-resume-trust'), screen('copilot-resume-trust-later')];
+    const trust = copilot.dialogs.find((dialog) => dialog.id === 'copilot-trust')!;
+    expect(first).not.toBe(later);
+    expect(dialogDrawing(trust, first)).toBe(dialogDrawing(trust, later));
+    expect(dialogDrawing(trust, first)).toMatch(/^Confirm folder trust[\s\S]*3\. No \(Esc\)[\s\S]*╰─+╯\n$/);
+    expect(dialogDrawing(trust, screen('copilot-ready'))).toBe('');
   });
 });
 
