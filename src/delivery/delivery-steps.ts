@@ -80,6 +80,24 @@ function drawnLast(preset: AgentPreset, pattern: RegExp, screen: string): boolea
 }
 
 /**
+ * The screen's last drawn line, and when that line closes a box (a dialog), the box's first line too: a box's bottom
+ * edge alone does not say which dialog it is. Each at most 80 characters, trimmed.
+ */
+export function lastDrawn(screen: string): string {
+  const lines = screen
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const last = lines.at(-1);
+  if (last === undefined) return 'the screen was empty';
+  const said = `the last line was "${last.slice(0, 80)}"`;
+  if (!last.startsWith('╰')) return said;
+  const top = lines.findLastIndex((line) => /^╭─{3,}/.test(line));
+  const title = top < 0 ? undefined : lines[top + 1]?.replace(/^│\s*|[\s│┃]*$/g, '');
+  return title === undefined || title === '' ? said : `${said}, closing a box that begins "${title.slice(0, 80)}"`;
+}
+
+/**
  * How many characters to take out of the input box before the paste: all of them when the box holds only keys czar
  * typed as dialog answers (one sent again while the agent was too busy to redraw reaches its input box once the
  * dialog is gone), else none, since anything else there is not czar's to delete.

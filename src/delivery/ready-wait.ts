@@ -1,7 +1,7 @@
 import type { Dialog } from '../agents/preset.js';
 import { CzarError } from '../domain/model/errors.js';
 import { type Delivery, seconds } from './delivery-pane.js';
-import { dialogDrawing, readyStep, strayAnswerKeys } from './delivery-steps.js';
+import { dialogDrawing, lastDrawn, readyStep, strayAnswerKeys } from './delivery-steps.js';
 
 /** How often the pane's liveness and mode are re-read while waiting (one list-panes call each time). */
 const PANE_CHECK_MS = 500;
@@ -209,13 +209,7 @@ function notReady(d: Delivery, screen: string, lines: number, readyWithoutBracke
       `never turned on bracketed paste (ESC [?2004h) within ${seconds(d.preset.readyTimeoutMs * d.scale)}, so its ${lines}-line message would arrive as separate submissions and czar did not paste it; give this program one-line tasks, or use an agent that supports bracketed paste`,
     );
   }
-  const last =
-    screen
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '')
-      .at(-1) ?? '(empty screen)';
   return d.fail(
-    `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`,
+    `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (${lastDrawn(screen)})`,
   );
 }

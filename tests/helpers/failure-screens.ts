@@ -14,8 +14,8 @@ export interface FailureScreens {
 
 /**
  * Keeps the screen a worker showed when czar failed to launch it or deliver to it. The event log says only the last
- * line of the screen ("never showed a ready input box ... (last line: ╰)"), and by the time a test's wait times out
- * the pane may show something else, or be gone.
+ * line of the screen (and a box's first), and by the time a test's wait times out the pane may show something else,
+ * or be gone.
  */
 export function watchFailureScreens(fleet: Fleet, events: () => Promise<FleetEvent[]>): FailureScreens {
   const seen: string[] = [];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
 import {
   dialogDrawing,
+  lastDrawn,
   loadScale,
   pasteLanded,
   pasteLandMs,
@@ -99,6 +100,16 @@ describe('dialogDrawing', () => {
     expect(dialogDrawing(trust, first)).toBe(dialogDrawing(trust, later));
     expect(dialogDrawing(trust, first)).toMatch(/^Confirm folder trust[\s\S]*3\. No \(Esc\)[\s\S]*╰─+╯\n$/);
     expect(dialogDrawing(trust, screen('copilot-ready'))).toBe('');
+  });
+});
+
+describe('lastDrawn', () => {
+  it('names the box a screen ends in by its first line, as its bottom edge alone does not say which dialog it is', () => {
+    expect(lastDrawn(screen('copilot-resume-trust'))).toBe(
+      `the last line was "╰${'─'.repeat(79)}", closing a box that begins "Confirm folder trust"`,
+    );
+    expect(lastDrawn(screen('copilot-ready'))).toMatch(/^the last line was " ?← open sidebar · Interactive/);
+    expect(lastDrawn('\n  \n')).toBe('the screen was empty');
   });
 });
 
