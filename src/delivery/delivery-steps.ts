@@ -56,6 +56,18 @@ export function shownDialog(preset: AgentPreset, screen: string): Dialog | undef
 }
 
 /**
+ * What `dialog` draws: the screen from the start of its last match on. An agent may keep drawing above a dialog that
+ * waits for its answer (GitHub Copilot CLI 1.0 its animated logo and start-up lines, measured), so this, not the
+ * whole screen, says whether the dialog itself moved.
+ */
+export function dialogDrawing(dialog: Dialog, screen: string): string {
+  const flags = dialog.match.flags.includes('g') ? dialog.match.flags : `${dialog.match.flags}g`;
+  let start: number | undefined;
+  for (const match of screen.matchAll(new RegExp(dialog.match.source, flags))) start = match.index;
+  return start === undefined ? '' : screen.slice(start);
+}
+
+/**
  * Whether `pattern` is on screen as the last thing drawn: no ready input box below its last match. An agent that
  * restarts after a dialog's answer draws itself again below the old dialog, which stays on screen (Gemini CLI 0.61
  * after "Trust folder", measured): the box below is what is shown now.
@@ -65,6 +77,24 @@ function drawnLast(preset: AgentPreset, pattern: RegExp, screen: string): boolea
   let end: number | undefined;
   for (const match of screen.matchAll(new RegExp(pattern.source, flags))) end = match.index + match[0].length;
   return end !== undefined && !preset.isReady(screen.slice(end));
+}
+
+/**
+ * The screen's last drawn line, and when that line closes a box (a dialog), the box's first line too: a box's bottom
+ * edge alone does not say which dialog it is. Each at most 80 characters, trimmed.
+ */
+export function lastDrawn(screen: string): string {
+  const lines = screen
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const last = lines.at(-1);
+  if (last === undefined) return 'the screen was empty';
+  const said = `the last line was "${last.slice(0, 80)}"`;
+  if (!last.startsWith('╰')) return said;
+  const top = lines.findLastIndex((line) => /^╭─{3,}/.test(line));
+  const title = top < 0 ? undefined : lines[top + 1]?.replace(/^│\s*|[\s│┃]*$/g, '');
+  return title === undefined || title === '' ? said : `${said}, closing a box that begins "${title.slice(0, 80)}"`;
 }
 
 /**

@@ -1,14 +1,14 @@
 import type { Dialog } from '../agents/preset.js';
 import { CzarError } from '../domain/model/errors.js';
 import { type Delivery, seconds } from './delivery-pane.js';
-import { readyStep, strayAnswerKeys } from './delivery-steps.js';
+import { dialogDrawing, lastDrawn, readyStep, strayAnswerKeys } from './delivery-steps.js';
 
 /** How often the pane's liveness and mode are re-read while waiting (one list-panes call each time). */
 const PANE_CHECK_MS = 500;
 /** A dialog that is still on screen this long after its answer gets answered again, at most MAX_DIALOG_ANSWERS times. */
 const DIALOG_RECHECK_MS = 2_000;
 /**
- * A dialog whose screen has not moved at all since its answer is answered again only after this long: the agent has
+ * A dialog that has not moved at all since its answer is answered again only after this long: the agent has
  * most likely not read the key yet (Claude Code 2.1 on a loaded machine drew nothing for over 2 s after "1", and the
  * second "1" landed in its input box, measured), while a dropped key is still answered in the end.
  */
@@ -30,23 +30,23 @@ const MAX_STRAY_CLEARS = 2;
 /** A fatal screen must hold this long: Gemini CLI flashes its sign-in chooser while switching to the API key. */
 const FATAL_CONFIRM_MS = 1_500;
 
-/** The dialogs answered on the way to a ready input box, in order, and what the screen was at each last answer. */
+/** The dialogs answered on the way to a ready input box, in order, and what each drew at its last answer. */
 class Answers {
   readonly dialogs: Dialog[] = [];
-  private readonly last = new Map<string, { at: number; screen: string }>();
+  private readonly last = new Map<string, { at: number; drawing: string }>();
   strayClears = 0;
 
-  /** Whether `dialog`, on `screen`, is due an answer (its first, or another once the last did not take). */
-  due(d: Delivery, dialog: Dialog, screen: string): boolean {
+  /** Whether `dialog`, drawn as `drawing`, is due an answer (its first, or another once the last did not take). */
+  due(d: Delivery, dialog: Dialog, drawing: string): boolean {
     const last = this.last.get(dialog.id);
     if (last === undefined) return true;
-    const wait = last.screen === screen ? UNMOVED_RECHECK_MS : DIALOG_RECHECK_MS;
+    const wait = last.drawing === drawing ? UNMOVED_RECHECK_MS : DIALOG_RECHECK_MS;
     return Date.now() - last.at >= wait * d.scale;
   }
 
-  record(dialog: Dialog, screen: string): void {
+  record(dialog: Dialog, drawing: string): void {
     this.dialogs.push(dialog);
-    this.last.set(dialog.id, { at: Date.now(), screen });
+    this.last.set(dialog.id, { at: Date.now(), drawing });
   }
 
   count(id: string): number {
@@ -81,6 +81,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
   let lastPaneCheck = 0;
   let previous: string | undefined;
   let stableSince = Date.now();
+  const dialogStill = new Stillness();
   let fatalSince: number | undefined;
   let readyWithoutBracketedPaste = false;
   const startUp = new StartUpWait(d, deadline);
@@ -102,12 +103,15 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
         break;
       case 'dialog': {
         const { id, keys, why } = step.dialog;
-        const settled = Date.now() - stableSince >= DIALOG_SETTLE_MS * d.scale;
-        if (settled && answers.due(d, step.dialog, screen)) {
-          const count = answers.count(id);
+        const drawing = dialogDrawing(step.dialog, screen);
+        const count = answers.count(id);
+        // A first answer waits for the whole screen to hold still, as the agent may still be starting; one given
+        // again only for the dialog's own lines, which the agent may keep drawing over (see dialogDrawing).
+        const stillSince = count === 0 ? stableSince : dialogStill.since(drawing);
+        if (Date.now() - stillSince >= DIALOG_SETTLE_MS * d.scale && answers.due(d, step.dialog, drawing)) {
           if (count >= MAX_DIALOG_ANSWERS) throw d.fail(`kept showing the "${id}" dialog after ${count} answers`);
           await d.tmux.sendKeys(d.paneId, keys);
-          answers.record(step.dialog, screen);
+          answers.record(step.dialog, drawing);
           d.emit('dialog', `answered ${id} with ${keys.join(' ')}: ${why}`);
         }
         break;
@@ -132,6 +136,20 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
     }
     if (Date.now() > deadline) throw notReady(d, screen, lines, readyWithoutBracketedPaste);
     await d.pause();
+  }
+}
+
+/** Since when a text seen on each look has been the same. */
+class Stillness {
+  private text: string | undefined;
+  private from = Date.now();
+
+  since(text: string): number {
+    if (text !== this.text) {
+      this.text = text;
+      this.from = Date.now();
+    }
+    return this.from;
   }
 }
 
@@ -191,13 +209,7 @@ function notReady(d: Delivery, screen: string, lines: number, readyWithoutBracke
       `never turned on bracketed paste (ESC [?2004h) within ${seconds(d.preset.readyTimeoutMs * d.scale)}, so its ${lines}-line message would arrive as separate submissions and czar did not paste it; give this program one-line tasks, or use an agent that supports bracketed paste`,
     );
   }
-  const last =
-    screen
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '')
-      .at(-1) ?? '(empty screen)';
   return d.fail(
-    `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (last line: "${last.slice(0, 80)}")`,
+    `never showed a ready ${d.preset.name} input box within ${seconds(d.preset.readyTimeoutMs * d.scale)} (${lastDrawn(screen)})`,
   );
 }

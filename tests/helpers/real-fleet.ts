@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { reportStream } from '../../src/domain/model/paths.js';
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
 import { czar, uniqueProject } from './cli.js';
+import { watchFailureScreens } from './failure-screens.js';
 import { fleetProbes, type FixtureCheck, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
 import { gitIn, hermeticGitEnv, tempRepo } from './git-repo.js';
 import type { ModelEndpoint } from './model-endpoint.js';
@@ -92,11 +93,17 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
   };
   await writeFile(configFile, stringify(written));
   const fleet = openFleet(await loadConfig(configFile));
+  const probes = fleetProbes(fleet);
+  const failures = watchFailureScreens(fleet, probes.events);
   onTestFinished(async (context) => {
-    // A failed scenario is read from its event log, the agents' last screens and their report streams: print them.
+    await failures.stop();
+    // A failed scenario is read from its event log, the agents' screens (when czar gave up on one, and at the end)
+    // and their report streams: print them.
     if (context.task.result?.state === 'fail') {
       const text = await readFile(fleet.paths.events, 'utf8').catch(() => '(no events)');
       console.error(`events of ${project}:\n${text}`);
+      const report = failures.report();
+      if (report !== '') console.error(`czar gave up on a worker of ${project}:\n${report}`);
       for (const worker of options.workers) {
         const pane = await fleet.tmux.paneIdOf(worker.name).catch(() => undefined);
         if (pane !== undefined)
@@ -126,7 +133,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
     configFile,
     fleet,
     agent,
-    ...fleetProbes(fleet),
+    ...probes,
     czar: run,
     async up() {
       const result = await run(['up', '--detach']);

@@ -209,6 +209,26 @@ describe('deliverPrompt into a raw-mode TUI (paste-recorder)', () => {
     60_000 * scale,
   );
 
+  it(
+    'answers a dialog again when it lost the first key, though the screen above it never holds still',
+    async () => {
+      // The dialog stays the last thing drawn while a line above it changes every 300 ms: czar waited for the whole
+      // screen to hold still before answering again, and so never did. Unscaled, as above.
+      const { tmux, paneId, record } = await startRecorder(['--dialog', '--dialog-deaf']);
+      const result = await deliverPrompt(
+        tmux,
+        paneId,
+        'do the thing',
+        { ...recorderPreset(50), readyTimeoutMs: 30_000 },
+        { worker: 'w-deaf', timeoutScale: 1 },
+      );
+      expect(result.dialogsAnswered).toEqual(['recorder-trust', 'recorder-trust']);
+      expect(readFileSync(record, 'utf8')).toBe(`11${BP_START}do the thing${BP_END}\r`);
+      expect(submits(record)).toEqual([{ n: 1, input: '[Pasted text +12 bytes]' }]);
+    },
+    60_000 * scale,
+  );
+
   it('sends a follow-up message along the same path', async () => {
     const { tmux, paneId, record } = await startRecorder();
     await deliverPrompt(tmux, paneId, 'first task', recorderPreset(50), { worker: 'w-msg', timeoutScale: scale });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetFor } from '../../src/agents/index.js';
 import {
+  dialogDrawing,
+  lastDrawn,
   loadScale,
   pasteLanded,
   pasteLandMs,
@@ -18,6 +20,7 @@ const claude = presetFor('claude');
 const gemini = presetFor('gemini');
 const codex = presetFor('codex');
 const shell = presetFor('shell');
+const copilot = presetFor('copilot');
 const task = 'Line one of the task\nsecond line\nthird line end';
 
 describe('strayAnswerKeys', () => {
@@ -72,11 +75,41 @@ describe('readyStep', () => {
     expect(readyStep(sim, `╭──────╮\n│ ›    │\n╰──────╯\n${simTrust}`, true)).toMatchObject({ kind: 'dialog' });
   });
 
+  it('counts an old Copilot trust dialog above its ready input box as drawn before, not as shown', () => {
+    const trust = copilot.dialogs.find((dialog) => dialog.id === 'copilot-trust')!;
+    const answered = `${screen('copilot-resume-trust')}\n${screen('copilot-ready')}`;
+    expect(readyStep(copilot, answered, true)).toEqual({ kind: 'ready' });
+    expect(readyStep(copilot, answered, true, [trust])).toEqual({ kind: 'ready' });
+    expect(readyStep(copilot, screen('copilot-resume-trust'), true, [trust])).toMatchObject({ kind: 'dialog' });
+  });
+
   it('prefers a dialog over a fatal screen that shares its text (Gemini auth with a key)', () => {
     expect(readyStep(gemini, screen('gemini-auth'), true)).toMatchObject({
       kind: 'dialog',
       dialog: { id: 'gemini-auth-api-key' },
     });
+  });
+});
+
+describe('dialogDrawing', () => {
+  it("is the dialog's own lines: Copilot's resumed conversation and animated logo move above its trust box", () => {
+    // Two real screens of one resumed GitHub Copilot CLI 1.0.102, 2 s apart, its trust box unanswered throughout.
+    const [first, later] = [screen('copilot-resume-trust'), screen('copilot-resume-trust-later')];
+    const trust = copilot.dialogs.find((dialog) => dialog.id === 'copilot-trust')!;
+    expect(first).not.toBe(later);
+    expect(dialogDrawing(trust, first)).toBe(dialogDrawing(trust, later));
+    expect(dialogDrawing(trust, first)).toMatch(/^Confirm folder trust[\s\S]*3\. No \(Esc\)[\s\S]*╰─+╯\n$/);
+    expect(dialogDrawing(trust, screen('copilot-ready'))).toBe('');
+  });
+});
+
+describe('lastDrawn', () => {
+  it('names the box a screen ends in by its first line, as its bottom edge alone does not say which dialog it is', () => {
+    expect(lastDrawn(screen('copilot-resume-trust'))).toBe(
+      `the last line was "╰${'─'.repeat(79)}", closing a box that begins "Confirm folder trust"`,
+    );
+    expect(lastDrawn(screen('copilot-ready'))).toMatch(/^the last line was " ?← open sidebar · Interactive/);
+    expect(lastDrawn('\n  \n')).toBe('the screen was empty');
   });
 });
 

@@ -55,7 +55,11 @@ export const copilotPreset: AgentPreset = {
   name: 'copilot',
   noApproval: { name: 'YOLO mode (every tool, path and URL allowed)', args: ['--yolo'] },
   defaults: PRESET_DEFAULTS.copilot,
-  isReady: (screen) => (inputBox(screen)?.above ?? 0) > 0 && !dialogs.some((dialog) => dialog.match.test(screen)),
+  // A dialog counts only below the box (drawn after it); one above was answered before the box came back.
+  isReady: (screen) => {
+    const box = inputBox(screen);
+    return box !== undefined && box.above > 0 && !dialogs.some((dialog) => dialog.match.test(box.footer));
+  },
   settleMs: 500,
   inputText: copilotInputText,
   isBusy: copilotIsBusy,
