@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 /** Longest record line taken: a longer one (a huge tool result in a transcript) is skipped and counted. */
@@ -23,6 +23,48 @@ export interface LineReadResult {
   readonly bytesRead: number;
 }
 
+/** An open file as a reader uses it. */
+interface OpenFile {
+  stat(): Promise<Stats>;
+  read(buffer: Buffer, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** How a reader reaches its file: `stat` undefined for no file; `open` throws when it cannot be opened. */
+interface FileCalls {
+  stat(file: string): Promise<Stats | undefined>;
+  open(file: string): Promise<OpenFile>;
+}
+
+// O_NONBLOCK: a FIFO planted where a transcript should be must not stall the caller.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Through the thread pool: each call is a step that waits for the loop to come round. */
+const POOL: FileCalls = {
+  stat: (file) => stat(file).catch(() => undefined),
+  open: async (file) => {
+    const handle = await open(file, READ_FLAGS);
+    return {
+      stat: () => handle.stat(),
+      read: async (buffer, length, position) => (await handle.read(buffer, 0, length, position)).bytesRead,
+      close: () => handle.close(),
+    };
+  },
+};
+
+/** Blocking calls, each well under a millisecond for a small file: no step waits behind the loop's other work. */
+const BLOCKING: FileCalls = {
+  stat: async (file) => statSync(file, { throwIfNoEntry: false }),
+  open: async (file) => {
+    const fd = openSync(file, READ_FLAGS);
+    return {
+      stat: async () => fstatSync(fd),
+      read: async (buffer, length, position) => readSync(fd, buffer, 0, length, position),
+      close: async () => closeSync(fd),
+    };
+  },
+};
+
 /**
  * Reads a file that only grows (a JSONL log another program appends to) a line at a time, from where the last read
  * stopped: each byte is read once, however often it is asked. Memory stays bounded by one chunk and one line: an
@@ -35,12 +77,16 @@ export class IncrementalLineReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private skipping = false;
+  private readonly calls: FileCalls;
 
   constructor(
     readonly file: string,
     private readonly maxLineBytes = MAX_LINE_BYTES,
     start?: LinePosition,
+    /** `blocking`: a small file on a latency path (a worker's report stream, read in the pass that takes it). */
+    calls: 'pool' | 'blocking' = 'pool',
   ) {
+    this.calls = calls === 'blocking' ? BLOCKING : POOL;
     // Another process read up to here: the same file goes on from there, a replaced one starts over.
     this.identity = start?.identity;
     this.offset = start?.offset ?? 0;
@@ -56,13 +102,12 @@ export class IncrementalLineReader {
   /** Emits each new complete line; `onRestart` runs before the first line of a file that started over. */
   async read(onLine: (line: string) => void, onRestart: () => void = () => undefined): Promise<LineReadResult> {
     // The common case, a file that did not change, costs one stat and no open.
-    const quick = await stat(this.file).catch(() => undefined);
+    const quick = await this.calls.stat(this.file);
     if (quick !== undefined && `${quick.dev}:${quick.ino}` === this.identity && quick.size === this.offset)
       return { restarted: false, missing: false, oversized: 0, bytesRead: 0 };
     let handle;
     try {
-      // O_NONBLOCK: a FIFO planted where a transcript should be must not stall the caller.
-      handle = await open(this.file, constants.O_RDONLY | constants.O_NONBLOCK);
+      handle = await this.calls.open(this.file);
     } catch {
       return { restarted: false, missing: true, oversized: 0, bytesRead: 0 };
     }
@@ -77,12 +122,7 @@ export class IncrementalLineReader {
       let bytesRead = 0;
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       while (this.offset < info.size) {
-        const { bytesRead: got } = await handle.read(
-          buffer,
-          0,
-          Math.min(CHUNK_BYTES, info.size - this.offset),
-          this.offset,
-        );
+        const got = await handle.read(buffer, Math.min(CHUNK_BYTES, info.size - this.offset), this.offset);
         if (got === 0) break;
         this.offset += got;
         bytesRead += got;

@@ -9,7 +9,7 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
   return done;
 }
 
-describe('the pastes the git work beside the passes gives way to', () => {
+describe('the pastes the git work beside the passes (and for tasks, the passes) gives way to', () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
 
@@ -45,5 +45,34 @@ describe('the pastes the git work beside the passes gives way to', () => {
     const pastes = new PasteWindow();
     await expect(pastes.around(() => Promise.reject(new Error('pane gone')))).rejects.toThrow('pane gone');
     expect(await settled(pastes.giveWay())).toBe(true);
+  });
+
+  it('holds a pass back for a task delivery, counted from its action, but not for a plain paste', async () => {
+    const pastes = new PasteWindow();
+    let endMessage!: () => void;
+    const message = pastes.around(() => new Promise<void>((resolve) => (endMessage = resolve)));
+    expect(await settled(pastes.giveWay('tasks'))).toBe(true);
+    let endTask!: () => void;
+    const task = pastes.around(() => new Promise<void>((resolve) => (endTask = resolve)), 'task');
+    const pass = pastes.giveWay('tasks');
+    const git = pastes.giveWay();
+    endMessage();
+    await message;
+    expect(await settled(pass)).toBe(false);
+    expect(await settled(git)).toBe(false);
+    endTask();
+    await task;
+    expect(await settled(pass)).toBe(true);
+    expect(await settled(git)).toBe(true);
+  });
+
+  it('holds a pass back at most GIVE_WAY_MS after a task delivery began', async () => {
+    const pastes = new PasteWindow();
+    void pastes.around(() => new Promise<void>(() => undefined), 'task');
+    const pass = pastes.giveWay('tasks');
+    await vi.advanceTimersByTimeAsync(GIVE_WAY_MS - 1);
+    expect(await settled(pass)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(pass)).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ export class Executor {
     private readonly hooks: EffectHooks,
     /** The fleet's check slots, shared with the integration's checks. */
     slots = new CheckSlots(fleet.config.policy.checkConcurrency),
-    /** Every paste is counted in flight here, for the git work beside the passes to give way to. */
+    /** Every paste is counted in flight here, for the git work beside the passes (and for a task, the passes) to give way to. */
     private readonly pastes = new PasteWindow(),
   ) {
     this.queues = new WorkerQueues(() => hooks.settled());
@@ -72,6 +72,14 @@ export class Executor {
   /** True while an effect is queued or running for the worker (the loop holds new pastes until it is free). */
   busy(worker: string): boolean {
     return this.queues.busy(worker);
+  }
+
+  /**
+   * Resolves once no task delivery is in flight, or every one began GIVE_WAY_MS ago: a worker waiting for its next
+   * task gets the czar's loop first, and the pass work after it (status.json, the next passes) waits behind it.
+   */
+  async tasksGiveWay(): Promise<void> {
+    await this.pastes.giveWay('tasks');
   }
 
   apply(action: Action): void {
@@ -125,27 +133,36 @@ export class Executor {
         return;
       case 'deliver_task':
         void log('deliver_task', action.reason);
-        this.track(spec, async () =>
-          this.deliverTask(
-            spec,
-            await paneOf(this.fleet, spec),
-            await initialPrompt(this.fleet.config, spec, action.dependencies),
-            action.task.id,
-          ),
+        this.track(
+          spec,
+          async () =>
+            this.deliverTask(
+              spec,
+              await paneOf(this.fleet, spec),
+              await initialPrompt(this.fleet.config, spec, action.dependencies),
+              action.task.id,
+            ),
+          'task',
         );
         return;
       case 'bonus':
         void log('bonus', `gave bonus task "${action.task.title}" (${action.task.id}): ${action.reason}`, {
           task: action.task.id,
         });
-        this.track(spec, async () =>
-          pasteOrSkip(this.fleet, spec, action, (text, pane) => this.deliverTask(spec, pane, text, action.task.id)),
+        this.track(
+          spec,
+          async () =>
+            pasteOrSkip(this.fleet, spec, action, (text, pane) => this.deliverTask(spec, pane, text, action.task.id)),
+          'task',
         );
         return;
       case 'rebrief':
         void log('rebrief', `pasted the task again: ${action.reason}`);
-        this.track(spec, async () =>
-          pasteOrSkip(this.fleet, spec, action, (text, pane) => this.deliverTask(spec, pane, text, action.task.id)),
+        this.track(
+          spec,
+          async () =>
+            pasteOrSkip(this.fleet, spec, action, (text, pane) => this.deliverTask(spec, pane, text, action.task.id)),
+          'task',
         );
         return;
       case 'restart':
@@ -263,8 +280,10 @@ export class Executor {
     this.hooks.delivered(spec.name, Date.now(), taskId, pastedAt);
   }
 
-  private track(spec: WorkerSpec, effect: () => Promise<void>): void {
-    void this.queues.enqueue(spec.name, effect).catch((error: unknown) => {
+  /** `task`: a task delivery, counted as a paste in flight from the action on, while it waits in the queue too. */
+  private track(spec: WorkerSpec, effect: () => Promise<void>, kind?: 'task'): void {
+    const queued = this.queues.enqueue(spec.name, effect);
+    void (kind === 'task' ? this.pastes.around(() => queued, 'task') : queued).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       this.hooks.failed(spec.name, message);
       void this.fleet.log.emit('action_failed', message, spec.name);

@@ -100,7 +100,7 @@ export class GitLooks {
     const seen = worker.git.lastCommit?.sha;
     if (seen === undefined || placeKind(worker.spec) !== 'worktree') return false;
     const gitDir = await this.commonGitDir();
-    return gitDir !== undefined && (await looseRefTip(gitDir, worker.spec.branch)) === seen;
+    return gitDir !== undefined && looseRefTip(gitDir, worker.spec.branch) === seen;
   }
 
   /**

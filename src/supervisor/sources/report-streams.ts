@@ -34,7 +34,7 @@ export class ReportStreams {
   }
 
   private reader(worker: string, start?: LinePosition): IncrementalLineReader {
-    return new IncrementalLineReader(reportStream(this.paths, worker), MAX_REPORT_BYTES, start);
+    return new IncrementalLineReader(reportStream(this.paths, worker), MAX_REPORT_BYTES, start, 'blocking');
   }
 
   async read(worker: string): Promise<ReportReading[]> {
