@@ -7,7 +7,7 @@ import { makeFolder, pathExists, pathExistsSync, readUtf8, resolveLinks } from '
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
-import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
+import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
 import { presetOf } from '../agents/index.js';
 import {
@@ -30,7 +30,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
-import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints, homeToCover } from './box-behind-door.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -149,13 +149,13 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
       home,
       copy: homeCopy,
       files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
-      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+      lock: credentialsLock(fleet.paths.root),
     },
     plan: {
       folder: worker.worktree,
       door: doorFolder,
       stateDir: fleet.paths.root,
-      home,
+      home: homeToCover(home),
       homeCopy,
       readable: [...systemFolders(fleet), ...programFolders],
       hidden: hiddenFolders(fleet),
@@ -195,7 +195,7 @@ function checkArgv(fleet: Fleet, engine: string, folder: string, writable: reado
   return boxArgv(engine, {
     folder,
     stateDir: fleet.paths.root,
-    home: process.env.HOME ?? '/root',
+    home: homeToCover(process.env.HOME ?? '/root'),
     readable: systemFolders(fleet),
     hidden: hiddenFolders(fleet),
     writable,

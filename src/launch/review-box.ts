@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { privateHome } from '../adapters/box-repo.js';
-import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
+import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
 import type { ReviewCall } from '../agents/review-call.js';
 import { AGENT_AUTH_FILES, AGENT_HOME_FILES, doorBoxVerdict, placeKind, type BoxEngine } from '../domain/model/box.js';
 import { boxNetwork } from '../domain/model/box-network.js';
@@ -9,7 +9,7 @@ import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { Fleet } from '../fleet/handle.js';
 import { agentFolders, hiddenFolders, systemFolders } from './box-place.js';
-import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints, homeToCover } from './box-behind-door.js';
 
 /**
  * A boxed worker's reviewer runs in a box of the same kind as its agent's: the system read-only, the review checkout
@@ -67,7 +67,7 @@ async function boxedCall(
       readOnlyFolder: true,
       linkedCheckout: true,
       stateDir: fleet.paths.root,
-      home,
+      home: homeToCover(home),
       homeCopy,
       readable: [...systemFolders(fleet), ...(await agentFolders(reviewer, call.env.PATH))],
       hidden: hiddenFolders(fleet),
@@ -79,7 +79,7 @@ async function boxedCall(
       home,
       copy: homeCopy,
       files: [...(AGENT_AUTH_FILES[agent.preset] ?? [])],
-      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+      lock: credentialsLock(fleet.paths.root),
     },
   });
   const [command = '', ...args] = argv;
