@@ -19,7 +19,7 @@ import { jsonIn, writeAtomic } from './state-files.js';
  * (`.czar/net/<worker>/<port>.sock`) from the entry the launch writes for it (`.czar/net/<worker>.json`), and keeping
  * its agent's sign-in files in step with the home. Who speaks is the socket's worker: its box sees its own sockets
  * only. The launch starts the door when none runs and waits until its worker's sockets listen; the czar starts it
- * again if it died; `czar down` stops it.
+ * again if it died (`fleetDoorState` observed, `decide()` asks, the place starts it); `czar down` stops it.
  */
 
 /** How often a boxed agent's sign-in files are compared with the person's: a refreshed token goes home within it. */
@@ -162,6 +162,17 @@ export async function keepFleetDoor(stateDir: string): Promise<void> {
   started.set(stateDir, Date.now());
   const [file = '', ...args] = czarCommand();
   spawnDetached(file, [...args, 'box-door', stateDir], { cwd: stateDir, env: cleanEnv() });
+}
+
+/**
+ * Whether the fleet's door runs: `none` while it serves no entry (no boxed worker was launched from this state dir),
+ * else `up` while its process holds its lock and `down` once it died. What the czar's sources observe; `decide()`
+ * says when to start it again.
+ */
+export async function fleetDoorState(stateDir: string): Promise<'none' | 'up' | 'down'> {
+  const names = await readdir(netPath(stateDir)).catch(() => [] as string[]);
+  if (!names.some((name) => name.endsWith('.json'))) return 'none';
+  return (await liveLockHolder(lockFile(stateDir))) === undefined ? 'down' : 'up';
 }
 
 /** How long a launch waits for the door to serve a worker's sockets: the door's start plus a sign-in round. */

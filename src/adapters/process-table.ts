@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { ProcessLink } from '../domain/model/fleet-membership.js';
 
@@ -10,9 +11,22 @@ import type { ProcessLink } from '../domain/model/fleet-membership.js';
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/**
+ * Whether the process has exited and waits to be reaped: signal 0 still reaches it, though it holds nothing (a door
+ * killed on a host whose init does not reap its orphans). Where /proc cannot say, it is not one.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { shareBranches } from '../adapters/box-repo.js';
+import { keepFleetDoor } from '../adapters/fleet-door.js';
+import { hostStateDir } from '../domain/model/host-layout.js';
 import type { Tmux } from '../adapters/tmux.js';
 import { resolveLinks } from '../adapters/file-system.js';
 import { doorBoxVerdict, doorPath, placeKind, placeWhere, type PlaceKind } from '../domain/model/box.js';
@@ -46,6 +48,11 @@ export interface FleetPlace {
    */
   fileOutside(file: string): Promise<string | undefined>;
   /**
+   * Starts the network door that serves this place's boxed workers again, unless one runs: this machine's fleet door,
+   * or the host's, in the host's state dir. Nothing for a worktree, which has no door.
+   */
+  keepNetDoor(): Promise<void>;
+  /**
    * Hands this terminal to its session until the person detaches; `insideThisServer`: this process runs in a pane of
    * this machine's fleet server, whose client switches instead of nesting.
    */
@@ -69,6 +76,10 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
       },
       beforeMessage: async () => undefined,
       fileOutside: async (file) => file,
+      keepNetDoor: async () => {
+        const link = fleet.hosts.link(host);
+        await link.ssh.run(['czar', 'box-door', '--start', hostStateDir(link.spec, fleet.config.project)]);
+      },
       attach: (session) => fleet.hosts.attach(host, session),
     };
   }
@@ -84,6 +95,7 @@ export function placeOf(fleet: Fleet, worker: WorkerSpec): FleetPlace {
         ? async (justMade) => (justMade === true ? undefined : shareWith(fleet, worker))
         : async () => undefined,
     fileOutside: kind === 'box' ? (file) => boxedFile(fleet, worker, file) : async (file) => file,
+    keepNetDoor: kind === 'box' ? () => keepFleetDoor(fleet.paths.root) : async () => undefined,
     attach: (session, insideThisServer) => fleet.tmux.attach(session, { insideThisServer }),
   };
 }

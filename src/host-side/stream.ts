@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { doorReportStream } from '../adapters/door-files.js';
+import { fleetDoorState } from '../adapters/fleet-door.js';
 import { fileSize, listFolder, readRange } from '../adapters/file-system.js';
 import { branchTips, revParse } from '../adapters/git.js';
 import { readJson } from '../adapters/state-files.js';
@@ -21,8 +22,8 @@ const LOOK_FLOOR_MS = 20;
 const TIP_POLL_MS = 1_000;
 
 /**
- * The host side of `czar watch --stream`: prints a hello, then every report line as it is appended and every pane log's
- * new bytes from the given offsets (or from its end when none is given), until `stopped` resolves. Each look reads
+ * The host side of `czar watch --stream`: prints a hello, then every report line as it is appended, every pane log's
+ * new bytes from the given offsets (or from its end when none is given) and whether its network door runs, until `stopped` resolves. Each look reads
  * every report stream and log size, so an event only says when to look, never what.
  */
 export interface StreamSources {
@@ -45,6 +46,8 @@ export async function streamStateDir(
   const seenTips = new Map<string, string>();
   let lastTipLook = 0;
   const reportReaders = new Map<string, IncrementalLineReader>();
+  /** The network door's state as last sent. */
+  let doorSent: 'up' | 'down' | undefined;
   let running = true;
   void stopped.then(() => {
     running = false;
@@ -121,6 +124,11 @@ export async function streamStateDir(
         offsets.set(worker, offset + bytes.length);
       }
       for (const line of await usage.poll(Date.now())) await write(line);
+      const door = await fleetDoorState(sources.stateDir);
+      if (door !== 'none' && door !== doorSent) {
+        doorSent = door;
+        await write({ kind: 'door', up: door === 'up' });
+      }
       if (nudged) {
         // A pane printing without pause wakes the stream on every write: one look per LOOK_FLOOR_MS at most.
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, lookStarted + LOOK_FLOOR_MS - Date.now())));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openNetDoor } from '../adapters/fleet-door.js';
+import { pathExistsSync } from '../adapters/file-system.js';
 import { readTextFile } from '../adapters/text-file.js';
 import { boxArgv, netPath, type BoxEngine, type BoxPlan } from '../domain/model/box.js';
 import {
@@ -69,6 +70,14 @@ export function argvBehindDoor(
     env: { ...box.plan.env, ...proxyEnv(port) },
     argv: boxLauncher(netPath(stateDir), [...box.network.loopbackPorts, port], box.plan.argv),
   });
+}
+
+/**
+ * The home a box covers (see `BoxPlan.home`): none when it does not exist, as for a system user whose home was never
+ * made, which a box must not need.
+ */
+export function homeToCover(home: string): string | undefined {
+  return pathExistsSync(home) ? home : undefined;
 }
 
 /** A settings file larger than this is not an agent's settings: its endpoints are not looked for. */

@@ -7,7 +7,7 @@ import { pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
-import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
+import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
 import { which } from '../adapters/which.js';
 import { presetOf } from '../agents/index.js';
 import {
@@ -31,7 +31,7 @@ import type { Fleet } from '../fleet/handle.js';
 import type { LocalPlace, PaneProgram } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
-import { argvBehindDoor, configEndpoints, enterDoor } from './box-behind-door.js';
+import { argvBehindDoor, configEndpoints, enterDoor, homeToCover } from './box-behind-door.js';
 import { firstRunUnboxed } from './first-run.js';
 
 /**
@@ -150,7 +150,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
         home,
         copy,
         files: [...(AGENT_AUTH_FILES[worker.agent.preset] ?? [])],
-        lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+        lock: credentialsLock(fleet.paths.root),
       };
       return [opened, await enterDoor(fleet.paths.root, { name: worker.name, network: opened, credentials })] as const;
     }),
@@ -164,7 +164,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
         folder: worker.worktree,
         door: doorFolder,
         stateDir: fleet.paths.root,
-        home,
+        home: homeToCover(home),
         homeCopy,
         readable: [...systemFolders(fleet), ...programFolders],
         hidden: hiddenFolders(fleet),
@@ -209,7 +209,7 @@ function checkArgv(fleet: Fleet, engine: string, folder: string, writable: reado
   return boxArgv(engine, {
     folder,
     stateDir: fleet.paths.root,
-    home: process.env.HOME ?? '/root',
+    home: homeToCover(process.env.HOME ?? '/root'),
     readable: systemFolders(fleet),
     hidden: hiddenFolders(fleet),
     writable,

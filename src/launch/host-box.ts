@@ -4,7 +4,7 @@ import { privateHome } from '../adapters/box-repo.js';
 import { freshDoor, writeInDoor } from '../adapters/door-files.js';
 import { makeFolder, pathExistsSync, resolveLinks } from '../adapters/file-system.js';
 import { PACKAGE_ROOT } from '../adapters/package-files.js';
-import { userCacheDir } from '../adapters/private-files.js';
+import { credentialsLock } from '../adapters/private-files.js';
 import { Tmux } from '../adapters/tmux.js';
 import { which } from '../adapters/which.js';
 import { AGENT_AUTH_FILES, AGENT_HOME_FILES, doorBoxVerdict, doorPath, SANDBOX_OFF } from '../domain/model/box.js';
@@ -13,7 +13,7 @@ import { isPreset } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { HostPrepareSpec, HostWorkerAnswer, HostWorkerSpec } from '../domain/model/host-prepare.js';
 import { statePaths } from '../domain/model/paths.js';
-import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints, homeToCover } from './box-behind-door.js';
 
 type BoxAnswer = Extract<HostWorkerAnswer, { running: boolean }>['box'];
 
@@ -55,13 +55,13 @@ export async function boxHere(spec: HostPrepareSpec, worker: HostWorkerSpec): Pr
       home,
       copy: homeCopy,
       files: [...(AGENT_AUTH_FILES[box.preset] ?? [])],
-      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+      lock: credentialsLock(spec.stateDir),
     },
     plan: {
       folder: worker.worktree,
       door,
       stateDir: spec.stateDir,
-      home,
+      home: homeToCover(home),
       homeCopy,
       // The host's clone, read-only: the repository's objects are borrowed from it.
       readable: [

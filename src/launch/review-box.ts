@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { privateHome } from '../adapters/box-repo.js';
-import { privateAgentDir, userCacheDir } from '../adapters/private-files.js';
+import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
 import type { ReviewCall } from '../agents/review-call.js';
 import {
   AGENT_AUTH_FILES,
@@ -16,7 +16,7 @@ import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { Fleet } from '../fleet/handle.js';
 import { agentFolders, hiddenFolders, systemFolders } from './box-place.js';
-import { boxBehindDoor, configEndpoints } from './box-behind-door.js';
+import { boxBehindDoor, configEndpoints, homeToCover } from './box-behind-door.js';
 import { firstRunUnboxed } from './first-run.js';
 
 /**
@@ -76,7 +76,7 @@ async function boxedCall(
       readOnlyFolder: true,
       linkedCheckout: true,
       stateDir: fleet.paths.root,
-      home,
+      home: homeToCover(home),
       homeCopy,
       readable: [...systemFolders(fleet), ...(await agentFolders(reviewer, call.env.PATH))],
       hidden: hiddenFolders(fleet),
@@ -88,7 +88,7 @@ async function boxedCall(
       home,
       copy: homeCopy,
       files: [...(AGENT_AUTH_FILES[agent.preset] ?? [])],
-      lock: path.join(userCacheDir(), 'czar', 'credentials.lock'),
+      lock: credentialsLock(fleet.paths.root),
     },
   });
   const [command = '', ...args] = argv;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
@@ -63,45 +63,91 @@ describe.skipIf(why !== undefined)(
     it(
       'runs the hostile scenario whole as a user without privileges, with a home and temp dir of its own',
       async () => {
-        const ids = await boxUser();
-        if (ids === undefined) throw new Error(`no user ${USER}`);
-        // A home and temp dir the user owns, with a git identity as a person has (czar's integration merges are
-        // committed as the person).
-        const home = await tempDir('czar-box-user-');
-        const tmp = path.join(home, 'tmp');
-        await mkdir(tmp);
-        await writeFile(path.join(home, '.gitconfig'), '[user]\n\tname = Box User\n\temail = box@czar.invalid\n');
-        for (const owned of [home, tmp, path.join(home, '.gitconfig')]) await chown(owned, ids.uid, ids.gid);
-        const env = {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: home,
-          USER,
-          LOGNAME: USER,
-          TMPDIR: tmp,
-          LANG: 'C.UTF-8',
-          CZAR_TEST_TIMEOUT_SCALE: String(scale),
-        };
-        // vitest as that user writes nothing in the package: its config read in place, no results cache.
-        const run = await asUser(
-          [
-            process.execPath,
-            VITEST,
-            'run',
-            '--configLoader',
-            'runner',
-            '--no-cache',
-            '--project',
-            'integration',
-            HOSTILE,
-          ],
-          env,
-          200_000 * scale,
-        );
-        const output = stripVTControlCharacters(run.all);
-        expect(run.exitCode, output).toBe(0);
+        const { home, tmp } = await ownedFolders();
+        await writeFile(path.join(home, '.gitconfig'), IDENTITY);
+        await chown(path.join(home, '.gitconfig'), ...(await ids()));
+        const output = await scenario({ HOME: home, TMPDIR: tmp }, [HOSTILE]);
+        expect(output).toMatch(/Tests\s+1 passed/);
+      },
+      240_000 * scale,
+    );
+
+    // A box does not need the person's home: the worker's private copy of its agent's files lives in czar's state
+    // dir when the home cannot hold it, and a home that is not there is not bound.
+    it(
+      'boxes a worker for a user whose home it cannot write',
+      async () => {
+        const { tmp } = await ownedFolders();
+        // The home is root's: the user reads it (its git identity) and writes nothing there.
+        const home = await tempDir('czar-box-rohome-');
+        await writeFile(path.join(home, '.gitconfig'), IDENTITY);
+        await chmod(home, 0o755);
+        const output = await scenario({ HOME: home, TMPDIR: tmp }, [BOXED, '-t', BOXED_CASE]);
+        expect(output).toMatch(/Tests\s+1 passed/);
+      },
+      240_000 * scale,
+    );
+
+    it(
+      'boxes a worker for a user whose home does not exist',
+      async () => {
+        const { home: owned, tmp } = await ownedFolders();
+        const identity = path.join(owned, 'identity.gitconfig');
+        await writeFile(identity, IDENTITY);
+        await chown(identity, ...(await ids()));
+        // Where Debian points users with no home, outside /tmp: in the box, its mount point would be in the
+        // read-only system. Nothing may make it.
+        const home = '/nonexistent';
+        expect(existsSync(home)).toBe(false);
+        const output = await scenario({ HOME: home, TMPDIR: tmp, GIT_CONFIG_GLOBAL: identity }, [
+          BOXED,
+          '-t',
+          BOXED_CASE,
+        ]);
         expect(output).toMatch(/Tests\s+1 passed/);
       },
       240_000 * scale,
     );
   },
 );
+
+/** A git identity as a person has (czar's integration merges are committed as the person). */
+const IDENTITY = '[user]\n\tname = Box User\n\temail = box@czar.invalid\n';
+/** A boxed worker's whole round, the smaller scenario the home cases run. */
+const BOXED = 'tests/integration/sandbox-box.test.ts';
+const BOXED_CASE = 'works in a repository of its own';
+
+async function ids(): Promise<[number, number]> {
+  const found = await boxUser();
+  if (found === undefined) throw new Error(`no user ${USER}`);
+  return [found.uid, found.gid];
+}
+
+/** A folder and a temp dir in it, both the user's. */
+async function ownedFolders(): Promise<{ home: string; tmp: string }> {
+  const home = await tempDir('czar-box-user-');
+  const tmp = path.join(home, 'tmp');
+  await mkdir(tmp);
+  for (const owned of [home, tmp]) await chown(owned, ...(await ids()));
+  return { home, tmp };
+}
+
+/** Runs the vitest `args` as the user with `env` besides a plain one, and returns its output once it passed. */
+async function scenario(env: Readonly<Record<string, string>>, args: readonly string[]): Promise<string> {
+  // vitest as that user writes nothing in the package: its config read in place, no results cache.
+  const run = await asUser(
+    [process.execPath, VITEST, 'run', '--configLoader', 'runner', '--no-cache', '--project', 'integration', ...args],
+    {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      USER,
+      LOGNAME: USER,
+      LANG: 'C.UTF-8',
+      CZAR_TEST_TIMEOUT_SCALE: String(scale),
+      ...env,
+    },
+    200_000 * scale,
+  );
+  const output = stripVTControlCharacters(run.all);
+  expect(run.exitCode, output).toBe(0);
+  return output;
+}

@@ -171,6 +171,13 @@ describe('the box', () => {
     expect(argv.slice(-4)).toEqual(['/p/.czar/work/a', '--', 'sim', '--x']);
   });
 
+  it('covers no home that does not exist: its mount point would be in the read-only system', () => {
+    const plan = { folder: '/p/.czar/work/a', stateDir: '/p/.czar', readable: [], hidden: [], writable: [], env: {} };
+    const line = boxArgv('/usr/bin/bwrap', { ...plan, home: undefined, homeCopy: '/p/.czar/agents/a/home', argv: [] });
+    expect(line.join(' ')).toContain('--tmpfs /tmp --tmpfs /p/.czar --bind /p/.czar/work/a /p/.czar/work/a');
+    expect(line).not.toContain('/p/.czar/agents/a/home');
+  });
+
   it("binds a reviewer's checkout read-only, its run's folder the one it writes", () => {
     const checkout = '/p/.czar/checkouts/.review/a';
     const line = boxArgv('/usr/bin/bwrap', {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runFleetDoor, stopFleetDoor } from '../../adapters/fleet-door.js';
+import { keepFleetDoor, runFleetDoor, stopFleetDoor } from '../../adapters/fleet-door.js';
 import { CzarError } from '../../domain/model/errors.js';
 import { type Command } from '../command.js';
 
@@ -8,17 +8,22 @@ export const boxDoorCommand: Command = {
   name: 'box-door',
   forWorkers: true,
   summary: "serve the boxed workers' network door (started by czar, once per fleet)",
-  usage: 'czar box-door [--stop] <state dir>',
+  usage: 'czar box-door [--stop | --start] <state dir>',
   async run(args) {
-    // `--stop`: as `czar down` stops a host's door there.
-    const stop = args[0] === '--stop';
-    const [stateDir, ...rest] = stop ? args.slice(1) : args;
+    // `--stop`: as `czar down` stops a host's door there; `--start`: as the czar starts a host's door again there
+    // (in a process of its own, unless one runs).
+    const flag = args[0] === '--stop' || args[0] === '--start' ? args[0] : undefined;
+    const [stateDir, ...rest] = flag === undefined ? args : args.slice(1);
     if (stateDir === undefined || rest.length !== 0 || !path.isAbsolute(stateDir))
       throw new CzarError(
         'usage',
         `czar box-door takes the absolute path of a fleet's state dir, as czar starts it, not "${args.join(' ').slice(0, 200)}"; czar up starts it itself.`,
       );
-    await (stop ? stopFleetDoor(stateDir) : runFleetDoor(stateDir));
+    await (flag === '--stop'
+      ? stopFleetDoor(stateDir)
+      : flag === '--start'
+        ? keepFleetDoor(stateDir)
+        : runFleetDoor(stateDir));
     return 0;
   },
 };

@@ -134,7 +134,11 @@ export interface BoxPlan {
   /** The folder shared with czar (reports in, facts out), bound over the state dir; absent: the state dir is hidden. */
   readonly door?: string | undefined;
   readonly stateDir: string;
-  readonly home: string;
+  /**
+   * The home, covered by an empty folder or the copy; undefined when it does not exist: there is nothing of the
+   * person's to hide, and bubblewrap cannot make its mount point in the read-only system.
+   */
+  readonly home: string | undefined;
   /** The worker's private copy of its agent's files from the home, seen at the home's path; absent: an empty home. */
   readonly homeCopy?: string | undefined;
   /** The worker's door sockets' folder, seen read-only at `netPath(stateDir)`; absent: none. */
@@ -165,7 +169,11 @@ export function boxArgv(engine: string, plan: BoxPlan): string[] {
     engine,
     ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'],
     ...['--tmpfs', '/tmp'],
-    ...(plan.homeCopy === undefined ? ['--tmpfs', plan.home] : ['--bind', plan.homeCopy, plan.home]),
+    ...(plan.home === undefined
+      ? []
+      : plan.homeCopy === undefined
+        ? ['--tmpfs', plan.home]
+        : ['--bind', plan.homeCopy, plan.home]),
     ...plan.readable.flatMap((dir) => bind('--ro-bind-try', dir)),
     ...plan.hidden.flatMap((dir) => ['--tmpfs', dir]),
     ...(plan.door === undefined ? ['--tmpfs', plan.stateDir] : ['--bind', plan.door, plan.stateDir]),

@@ -51,6 +51,11 @@ export const streamLineSchema = z.discriminatedUnion('kind', [
     skippedLines: z.number().int().nonnegative(),
     lastAt: z.number().int().nonnegative().optional(),
   }),
+  /**
+   * Whether the host's network door of boxed workers runs, sent when it changes (and first once a boxed worker was
+   * launched there): the czar decides to start it again.
+   */
+  z.strictObject({ kind: z.literal('door'), up: z.boolean() }),
   /** New bytes of a worker's pane log (base64, so a chunk may end inside a character), starting at `offset`. */
   z.strictObject({
     kind: z.literal('output'),

@@ -9,6 +9,7 @@ import type { WorkerState } from './words.js';
 import type {
   CheckRunObservation,
   ConversationsObservation,
+  NetDoorObservation,
   PaneObservation,
   PredictedConflict,
   ReportObservation,
@@ -207,6 +208,13 @@ export interface FleetModel {
   readonly stateDirFullTold?: boolean | undefined;
   /** The integration branch's record and run (undefined before the integration source's first look). */
   readonly integration?: IntegrationObservation | undefined;
+  /**
+   * Each network door of boxed workers as its source last saw it, by where it runs (`placeWhere`: '' for this machine,
+   * ` on host "name"`); undefined while no worker is boxed.
+   */
+  readonly netDoors?: ReadonlyMap<string, NetDoorObservation> | undefined;
+  /** When the czar asked each door seen down to start again, until the door is seen up. */
+  readonly netDoorsRestarted?: ReadonlyMap<string, number> | undefined;
   /** Each ssh host's link as the host source last saw it (undefined when every worker is local). */
   readonly hostLinks?: ReadonlyMap<string, HostLink> | undefined;
   /** A person's requests read since the last pass, oldest first: `decide()` answers each once and empties this. */

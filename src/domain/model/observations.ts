@@ -168,3 +168,14 @@ export interface ConversationsObservation {
   readonly worktree: string;
   readonly conversations: readonly RecordedConversation[];
 }
+
+/**
+ * A network door of boxed workers as its source last saw it: one process per machine (this one, or an SSH host) that
+ * every boxed worker there reaches its model through.
+ */
+export interface NetDoorObservation {
+  /** Its process holds its lock. */
+  readonly up: boolean;
+  /** A boxed worker it serves: the executor reaches the door through that worker's place. */
+  readonly worker: string;
+}

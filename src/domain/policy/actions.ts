@@ -127,6 +127,17 @@ export type Action =
       readonly message: string;
       readonly reason: string;
     }
+  /**
+   * Start the network door of boxed workers again where it died (`where`, as in `NetDoorObservation`), reached through
+   * the place of `via`, a boxed worker it serves.
+   */
+  | {
+      readonly kind: 'restart_door';
+      readonly worker?: undefined;
+      readonly via: string;
+      readonly where: string;
+      readonly reason: string;
+    }
   /** An event about the whole fleet (its base branch gone or back), logged without a worker. */
   | {
       readonly kind: 'fleet_event';

@@ -10,6 +10,7 @@ import { ACTIVE, MESSAGEABLE, model, paused, type Context, type Draft } from './
 import { dependentsByName, handOutBonus, launchQueued, notifyDone, tellDependents } from './queue.js';
 import { checkBase, checkPlace } from './place.js';
 import { checkStateDir } from './state-dir.js';
+import { checkNetDoors } from './net-doors.js';
 import { deliverComments } from './comments.js';
 import { checkDelivery } from './delivery-mismatch.js';
 import { alertBoxRefusals, alertRefusals } from './refusals.js';
@@ -35,7 +36,8 @@ export function decide(observed: FleetModel, now: number): Decision {
   // The person's requests first, as they change what the rules below see (a resume lifts a spent budget).
   const budgets = checkBudgets(answerRequests(observed, now, actions), now);
   actions.push(...budgets.actions);
-  const fleet = checkStateDir(checkBase(budgets.fleet, actions), actions);
+  const doors = checkNetDoors(checkStateDir(checkBase(budgets.fleet, actions), actions), now, actions);
+  const fleet = doors.fleet;
   const drafts = fleet.workers.map((worker) => draftOf(worker, fleet, now));
   const byName = new Map(drafts.map((draft) => [draft.worker.spec.name, draft]));
   const ctx: Context = { fleet, now, actions, iso: new Date(now).toISOString() };
@@ -100,6 +102,7 @@ export function decide(observed: FleetModel, now: number): Decision {
     fleet.budgetWarned === observed.budgetWarned &&
     fleet.baseMissingTold === observed.baseMissingTold &&
     fleet.stateDirFullTold === observed.stateDirFullTold &&
+    fleet.netDoorsRestarted === observed.netDoorsRestarted &&
     learning === observed.learning;
   // The integration branch's fix-ups and runs, on the workers as this pass left them (as the source's run reads them).
   const integrated = decideIntegration(same ? observed : { ...fleet, workers, queue, learning }, now, actions);
@@ -108,7 +111,9 @@ export function decide(observed: FleetModel, now: number): Decision {
   // A failed integration run is tried again once its backoff is over.
   const retryAt = next.integration?.running === false ? integrationRetryAt(next.integration) : undefined;
   noteRests(next, observed.workers, next.workers, drafts, actions, now);
-  const due = [...drafts.map((draft) => draft.dueAt), retryAt ?? Infinity].filter((at) => at > now);
+  const due = [...drafts.map((draft) => draft.dueAt), retryAt ?? Infinity, doors.retryAt ?? Infinity].filter(
+    (at) => at > now,
+  );
   const lookAgainAt = Math.min(...due);
   return { actions, fleet: next, ...(lookAgainAt === Infinity ? {} : { lookAgainAt }) };
 }

@@ -4,6 +4,7 @@ import type { Action } from '../../domain/policy/actions.js';
 import type { WorkerSpec } from '../../domain/model/config-types.js';
 import type { Fleet } from '../../fleet/handle.js';
 import { tmuxFor } from '../../fleet/panes.js';
+import { placeOf } from '../../fleet/place.js';
 import { deliverToWorker, sendToWorker } from '../../launch/launcher.js';
 import { initialPrompt, integrationFixupMessage, restartBrief, restartedMessage } from '../../launch/prompts.js';
 import { renderHandOver } from '../../domain/learning/hand-over-text.js';
@@ -92,6 +93,7 @@ export class Executor {
       if (action.kind === 'integrate') this.hooks.integrate(action.merges);
       else if (action.kind === 'end_sprint') this.hooks.endSprint(action.summary, action.pullRequest);
       else if (action.kind === 'open_pull_requests') this.hooks.openPullRequests(action.workers);
+      else if (action.kind === 'restart_door') this.restartDoor(action);
       else this.hooks.stop();
       return;
     }
@@ -231,6 +233,18 @@ export class Executor {
         }
         return;
     }
+  }
+
+  /** Starts a network door again through the place of a boxed worker it serves; a failure is said, and asked again. */
+  private restartDoor(action: Extract<Action, { kind: 'restart_door' }>): void {
+    void placeOf(this.fleet, this.spec(action.via))
+      .keepNetDoor()
+      .catch((error: unknown) =>
+        this.fleet.log.emit(
+          'action_failed',
+          `the network door${action.where} did not start: ${error instanceof Error ? error.message : String(error)}; czar tries again`,
+        ),
+      );
   }
 
   /**

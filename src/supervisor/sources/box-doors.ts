@@ -1,5 +1,5 @@
 import { fetchFromBox } from '../../adapters/box-repo.js';
-import { keepFleetDoor } from '../../adapters/fleet-door.js';
+import { fleetDoorState } from '../../adapters/fleet-door.js';
 import {
   answerInDoor,
   newDoorLines,
@@ -22,6 +22,7 @@ import { doorViewFile, launchRecordFile, reportFile, statePaths } from '../../do
 import { visible } from '../../domain/model/sanitize.js';
 import type { Fleet } from '../../fleet/handle.js';
 import { LineOrder } from './line-order.js';
+import { observeNetDoor } from './net-doors.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 import path from 'node:path';
@@ -68,8 +69,17 @@ export class BoxDoors implements Source {
         )
           this.trackCommits(spec);
       }
-    // The network door of every boxed worker is one process: one that died is started again, and serves them all.
-    if (this.boxed.size > 0 && !this.stopped) await keepFleetDoor(this.fleet.paths.root);
+    // The network door of every boxed worker here is one process: whether it runs is observed, decide() says when to
+    // start it again.
+    const via = [...this.boxed][0];
+    if (!this.stopped) {
+      const state = via === undefined ? 'none' : await fleetDoorState(this.fleet.paths.root);
+      observeNetDoor(
+        store,
+        '',
+        via === undefined || state === 'none' ? undefined : { up: state === 'up', worker: via },
+      );
+    }
     // An answer the watch missed (written as it was armed) is carried back here.
     for (const id of this.carried.keys()) await this.answer(id);
   }

@@ -16,6 +16,8 @@ import {
 } from '../../domain/model/host-stream.js';
 import { logFile, reportFile } from '../../domain/model/paths.js';
 import { LineOrder } from './line-order.js';
+import { observeNetDoor } from './net-doors.js';
+import { placeWhere } from '../../domain/model/box.js';
 import { neutraliseControls } from '../../domain/model/sanitize.js';
 import type { Fleet } from '../../fleet/handle.js';
 import type { ModelStore } from './model-store.js';
@@ -50,6 +52,8 @@ export class HostStreams implements Source {
   /** Per worker, the tip its host sent last: a tip that did not get here is tried again until a newer one comes. */
   private readonly latestTips = new Map<string, string>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** Whether each host's network door runs, as its stream last said (absent: unknown, or no boxed worker there). */
+  private readonly doors = new Map<string, boolean>();
 
   /** `changed` is called when a host's link changes, so status.json says so without waiting for the clock. */
   constructor(
@@ -70,6 +74,14 @@ export class HostStreams implements Source {
     for (const [name, usage] of this.usage)
       store.update(name, (model) => (model.usage === usage ? model : { ...model, usage }));
     const hosts = usedHosts(this.fleet.config.workers);
+    for (const host of hosts) {
+      const boxed = this.fleet.config.workers.find(
+        (worker) => worker.host === host && (worker.sandbox?.mode ?? 'off') !== 'off',
+      );
+      const up = this.doors.get(host);
+      if (boxed !== undefined)
+        observeNetDoor(store, placeWhere(boxed), up === undefined ? undefined : { up, worker: boxed.name });
+    }
     if (this.linksSeen === undefined && hosts.length > 0) {
       // A host whose stream has not said hello yet is connecting since the czar started.
       const links = new Map(
@@ -145,6 +157,11 @@ export class HostStreams implements Source {
               }
               return;
             }
+            if (value.kind === 'door') {
+              this.doors.set(host, value.up);
+              this.changed();
+              return;
+            }
             this.order.add(value.worker, value.kind === 'tip' ? 'tip' : 'other', () =>
               this.apply(host, workers, value),
             );
@@ -154,6 +171,8 @@ export class HostStreams implements Source {
         this.running.push(stream);
         const ended = await stream.done;
         this.running.splice(this.running.indexOf(stream), 1);
+        // Unknown until the next stream says: a door seen down is not started again through a link that is down.
+        this.doors.delete(host);
         reason = ended.message === '' ? `the stream ended with ${ended.exitCode}` : ended.message;
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
@@ -219,7 +238,7 @@ export class HostStreams implements Source {
   private async apply(
     host: string,
     workers: ReadonlySet<string>,
-    line: Exclude<StreamLine, { kind: 'hello' }>,
+    line: Exclude<StreamLine, { kind: 'hello' | 'door' }>,
   ): Promise<void> {
     if (!workers.has(line.worker)) {
       await this.say(
