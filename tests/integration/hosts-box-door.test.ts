@@ -69,17 +69,18 @@ describe.skipIf(unavailable !== undefined)(
       });
 
       // The host's door dies: the czar starts it again there, and the new door serves b1's sockets as before.
-      const first = await door();
-      expect(first).toBeDefined();
-      process.kill(first ?? 0, 'SIGKILL');
+      const first = await waitFor(door, { timeoutMs: 10_000, what: "the host's door process, by its lock" });
+      process.kill(first, 'SIGKILL');
       const killedAt = Date.now();
       await waitFor(
         async () => (await requests()).some((request) => request.at > killedAt && request.reached) || undefined,
         { timeoutMs: 60_000, what: "a model request of b1's begun after its host's door died, through the new door" },
       );
-      const now = await door();
-      expect(now).toBeDefined();
-      expect(now).not.toBe(first);
+      const now = await waitFor(async () => ((await door()) ?? first) !== first || undefined, {
+        timeoutMs: 10_000,
+        what: "the host's new door process, by its lock",
+      });
+      expect(now).toBe(true);
       const restarts = (await fixture.events()).filter((event) => event.kind === 'box_door_restarted');
       expect(restarts.map((event) => event.message)).toEqual([
         'network door restarted on host "far": its process had stopped, so the boxed agents there reached no model; czar started it again',
