@@ -14,7 +14,6 @@ import {
   AGENT_AUTH_FILES,
   AGENT_HOME_FILES,
   agentMode,
-  placeKind,
   boxArgv,
   boxedCacheEnv,
   boxVerdict,
@@ -44,7 +43,6 @@ export const boxPlace: LocalPlace = {
   prepare: makeRepo,
   verify: verifyRepo,
   program: boxedProgram,
-  checkBox,
 };
 
 async function makeRepo(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
@@ -182,26 +180,29 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
 }
 
 /**
- * The box a check of a boxed worker runs in: the same walls as its agent's (the system read-only, its checkout the one
- * folder it writes besides `writable:`, czar's state, the siblings and the tmux server out of sight, its own processes,
- * no capabilities), and no network at all: the worker's code a check runs has no model to talk to.
+ * The box a check of a boxed worker runs in, here or on a host (its checks run here): the same walls as a boxed
+ * agent's here (the system read-only, its checkout the one folder it writes besides `writable:`, czar's state, the
+ * siblings and the tmux server out of sight, its own processes, no capabilities), and no network at all: the worker's
+ * code a check runs has no model to talk to.
  */
-async function checkBox(fleet: Fleet, worker: WorkerSpec, folder: string): Promise<readonly string[] | undefined> {
+export async function checkBox(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  folder: string,
+): Promise<readonly string[] | undefined> {
   const engine = await findBoxEngine();
   if (engine.kind !== 'bwrap' || boxVerdict(worker, engine).kind !== 'boxed') return undefined;
   return checkArgv(fleet, engine.path, folder, worker.sandbox?.writable ?? []);
 }
 
 /**
- * The box the integration branch's checks run in when any worker of the fleet is boxed: they run that worker's merged
- * code, so they get its walls (with no worker's `writable:`).
+ * The box the integration branch's checks run in when any worker of the fleet is boxed (here or on a host): they run
+ * that worker's merged code, so they get its walls (with no worker's `writable:`).
  */
 export async function integrationCheckBox(fleet: Fleet, folder: string): Promise<readonly string[] | undefined> {
   const engine = await findBoxEngine();
   if (engine.kind !== 'bwrap') return undefined;
-  const boxed = fleet.config.workers.some(
-    (worker) => placeKind(worker) === 'box' && boxVerdict(worker, engine).kind === 'boxed',
-  );
+  const boxed = fleet.config.workers.some((worker) => boxVerdict(worker, engine).kind === 'boxed');
   return boxed ? checkArgv(fleet, engine.path, folder, []) : undefined;
 }
 

@@ -1,4 +1,5 @@
-import type { WorkerSpec } from '../domain/model/config-types.js';
+import type { ReviewCall } from '../agents/review-call.js';
+import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { WorkerPlan } from './plan.js';
 
@@ -21,6 +22,18 @@ export interface LocalPlace {
   verify(fleet: Fleet, worker: WorkerSpec): Promise<void>;
   /** What the pane runs for `agent` (the agent's argv and environment, its proof already saved). */
   program(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram): Promise<PaneProgram>;
+}
+
+/**
+ * What a worker's place runs on this machine, whatever its kind: its checks and its reviewer, in a checkout czar makes
+ * here (a host worker's branch is fetched here first), boxed as its place says.
+ */
+export interface JudgingPlace {
   /** The engine's command line (ending with `--`) a check of the worker runs in, in `folder`; none: unboxed. */
   checkBox(fleet: Fleet, worker: WorkerSpec, folder: string): Promise<readonly string[] | undefined>;
+  /** What wraps each call of the worker's reviewer (`agent`) in its box; none: it runs as it is. */
+  reviewBox(fleet: Fleet, worker: WorkerSpec, agent: AgentCommand): Promise<Boxer | undefined>;
 }
+
+/** Wraps one review call in its box; `workDir` is the run's folder, the one it writes. */
+export type Boxer = (call: ReviewCall, workDir: string) => Promise<ReviewCall>;

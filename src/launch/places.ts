@@ -1,9 +1,10 @@
-import { onThisDisk, placeKind } from '../domain/model/box.js';
+import { onThisDisk, placeKind, type PlaceKind } from '../domain/model/box.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
-import { boxPlace } from './box-place.js';
-import type { LocalPlace } from './place-types.js';
+import { boxPlace, checkBox } from './box-place.js';
+import type { JudgingPlace, LocalPlace } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
+import { reviewBox } from './review-box.js';
 import { worktreePlace } from './worktree-step.js';
 
 export function localPlaceOf(worker: WorkerSpec): LocalPlace {
@@ -14,4 +15,22 @@ export function localPlaceOf(worker: WorkerSpec): LocalPlace {
 export async function prepareWorktree(fleet: Fleet, step: WorkerPlan): Promise<string | undefined> {
   if (!onThisDisk(step.worker) || step.worktree === 'reuse') return undefined;
   return localPlaceOf(step.worker).prepare(fleet, step);
+}
+
+const asTheyAre: JudgingPlace = { checkBox: async () => undefined, reviewBox: async () => undefined };
+const boxedHere: JudgingPlace = { checkBox, reviewBox };
+
+/**
+ * Every worker's checks and reviewer run on this machine: a worktree's as they are; a box's in boxes of their own; and
+ * a host worker's, whose branch czar fetches here, in the same boxes as a box's when it asks for a box (whose agent
+ * the host's engine boxes there), so its code is judged behind the same walls wherever it was written.
+ */
+const JUDGING_PLACES: Readonly<Record<PlaceKind, JudgingPlace>> = {
+  worktree: asTheyAre,
+  box: boxedHere,
+  host: boxedHere,
+};
+
+export function judgingPlaceOf(worker: WorkerSpec): JudgingPlace {
+  return JUDGING_PLACES[placeKind(worker)];
 }

@@ -8,7 +8,6 @@ import {
   AGENT_HOME_FILES,
   boxedCacheEnv,
   doorBoxVerdict,
-  placeKind,
   type BoxEngine,
 } from '../domain/model/box.js';
 import { boxNetwork } from '../domain/model/box-network.js';
@@ -18,9 +17,11 @@ import type { Fleet } from '../fleet/handle.js';
 import { agentFolders, hiddenFolders, systemFolders } from './box-place.js';
 import { boxBehindDoor, configEndpoints, homeToCover } from './box-behind-door.js';
 import { firstRunUnboxed } from './first-run.js';
+import type { Boxer } from './place-types.js';
 
 /**
- * A boxed worker's reviewer runs in a box of the same kind as its agent's: the system read-only, the review checkout
+ * A boxed worker's reviewer, here or on a host (its reviewer runs here), runs in a box of the same kind as a boxed
+ * agent's here: the system read-only, the review checkout
  * read-only too (a reviewer reads the worker's code, it does not change it), its run's own folder (`workDir`: its input
  * and answer files) the one folder it writes besides a private copy of its agent's files as its home, czar's state,
  * the siblings' worktrees and the tmux socket out of sight, its own processes, no capabilities, and the network only
@@ -28,16 +29,12 @@ import { firstRunUnboxed } from './first-run.js';
  * runs as it is.
  */
 export async function reviewBox(fleet: Fleet, worker: WorkerSpec, agent: AgentCommand): Promise<Boxer | undefined> {
-  if (placeKind(worker) !== 'box') return undefined;
   const engine = await findBoxEngine();
   const verdict = doorBoxVerdict(worker, engine);
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
   if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') return undefined;
   return (call, workDir) => boxedCall(fleet, worker, agent, engine, call, workDir);
 }
-
-/** Wraps one review call in its box; `workDir` is the run's folder, the one it writes. */
-export type Boxer = (call: ReviewCall, workDir: string) => Promise<ReviewCall>;
 
 async function boxedCall(
   fleet: Fleet,

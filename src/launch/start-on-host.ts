@@ -13,6 +13,7 @@ import { hostPrepareAnswerSchema, type HostPrepareSpec, type HostWorkerSpec } fr
 import { launchRecordFile, logFile, proofFile, statePaths } from '../domain/model/paths.js';
 import type { Fleet } from '../fleet/handle.js';
 import type { HostLaunchRecord } from '../fleet/launch-records.js';
+import { refusedHere } from './judged-here.js';
 import type { WorkerPlan } from './plan.js';
 
 type HostSession = NewSessionOptions & { readonly env: Readonly<Record<string, string>>; readonly logFile: string };
@@ -76,12 +77,16 @@ async function prepareOnHost(
   host: string,
 ): Promise<Map<string, HostPrepared | CzarError>> {
   const link = fleet.hosts.link(host);
-  const launches = new Map(steps.map((step) => [step.worker.name, hostLaunch(fleet, step, host)]));
+  // Their checks run here: one this machine cannot box as it asks is refused before anything is made there.
+  const refused = await refusedHere(fleet, steps);
+  const allowed = steps.filter((step) => !refused.has(step.worker.name));
+  const launches = new Map(allowed.map((step) => [step.worker.name, hostLaunch(fleet, step, host)]));
+  if (launches.size === 0) return refused;
   const spec = prepareSpec(fleet, host, await fleet.hosts.remoteUrl(host), launches);
   const result = await link.ssh.run(['czar', 'host-prepare'], { input: JSON.stringify(spec), allowFailure: true });
   const answer = hostPrepareAnswerSchema.safeParse(lastJsonLine(result.stdout));
   const all = (refusal: (worker: string) => CzarError): Map<string, CzarError> =>
-    new Map(steps.map((step) => [step.worker.name, refusal(step.worker.name)]));
+    new Map(steps.map((step) => [step.worker.name, refused.get(step.worker.name) ?? refusal(step.worker.name)]));
   if (!answer.success) {
     const reason = (result.stderr.trim() || result.stdout.trim()).split('\n')[0] ?? '';
     return all(
@@ -107,7 +112,7 @@ async function prepareOnHost(
     return all(() => new CzarError(code, neutraliseControls(message)));
   }
   const { path: hostPath, workers } = answer.data;
-  const prepared = new Map<string, HostPrepared | CzarError>();
+  const prepared = new Map<string, HostPrepared | CzarError>(refused);
   for (const [name, { session }] of launches) {
     const made = workers.find((worker) => worker.session === name);
     if (made === undefined) prepared.set(name, noAnswer(host, name));

@@ -1,18 +1,15 @@
 import path from 'node:path';
-import { findBoxEngine } from '../adapters/box-engine.js';
 import { modifiedAt } from '../adapters/file-system.js';
 import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
-import { presetOf } from '../agents/index.js';
-import { boxLines, doorBoxVerdict, placeKind } from '../domain/model/box.js';
-import type { WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import { CZAR_SESSION } from '../domain/model/paths.js';
 import type { FleetStatus } from '../domain/status/status-schema.js';
 import { readJson } from '../adapters/state-files.js';
 import type { Fleet } from '../fleet/handle.js';
 import { handOverFreshWorktrees, LAUNCH_ID_VARIABLE, type FreshWorktrees } from '../fleet/fresh-worktrees.js';
+import { boxesOf } from './launch-boxes.js';
 import { gatherFacts } from './launch-facts.js';
 import { prepareStateDir, stopDroppedWorkers } from './launcher.js';
 import { launchWave } from './wave.js';
@@ -286,14 +283,4 @@ export async function startCzar(fleet: Fleet, fresh: FreshWorktrees = new Map())
     'czar_started',
     `the czar runs in tmux session "${CZAR_SESSION}" on server "${fleet.config.tmuxSocket}"`,
   );
-}
-
-/** What each worker's box allows, and the first refusal (`sandbox: required` on a machine without an engine). */
-async function boxesOf(all: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
-  // A host worker's box is made by its host's engine, judged there at launch (and by `czar doctor` per host).
-  const workers = all.filter((worker) => placeKind(worker) === 'box');
-  if (workers.length === 0) return { lines: [], refused: undefined };
-  const engine = await findBoxEngine();
-  const refusal = workers.map((worker) => doorBoxVerdict(worker, engine)).find((verdict) => verdict.kind === 'refused');
-  return { lines: boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval), refused: refusal?.why };
 }

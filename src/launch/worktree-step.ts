@@ -15,7 +15,6 @@ export const worktreePlace: LocalPlace = {
   prepare: addOrRestoreWorktree,
   verify: verifyOwnWorktree,
   program: async (_fleet, _worker, agent) => agent,
-  checkBox: () => Promise.resolve(undefined),
 };
 
 /**

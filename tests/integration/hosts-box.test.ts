@@ -1,13 +1,22 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { checkVerdictsFile } from '../../src/domain/model/paths.js';
+import { PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
+import { answeringPort, watchedPort } from '../helpers/ports.js';
 import { sshHostsUnavailable } from '../helpers/ssh-host.js';
 import { stopHosts } from '../../src/launch/hosts-down.js';
 import { waitFor } from '../helpers/wait.js';
 
 const unavailable = await sshHostsUnavailable();
+
+/** A reviewer that tries to write its checkout and the home, read czar's state and reach a port, then approves. */
+const REVIEWER = path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'boxed-reviewer.js');
 
 /** The port of the model endpoint listening on the host's loopback, which the boxed worker's agent is given. */
 const MODEL_PORT = 18431;
@@ -150,6 +159,115 @@ describe.skipIf(unavailable !== undefined)(
       const said = (await fixture.events()).filter((event) => event.kind === 'sandbox_unavailable');
       expect(said.map((event) => event.message)).toEqual([
         `workers with sandbox: on run unboxed on host "bare": no sandbox engine (${fake}/bwrap cannot make a box here (bwrap: No permissions to create new namespace)); sandbox: on runs it unboxed`,
+      ]);
+    });
+
+    it("judges a boxed host worker here behind a local box's walls: its checks and its reviewer escape nothing", async () => {
+      const tag = randomBytes(4).toString('hex');
+      const port = await watchedPort();
+      const answer = `model-${tag}`;
+      const model = await answeringPort(answer);
+      const homeFile = path.join(homedir(), `.czar-host-check-escaped-${tag}`);
+      const reviewHomeFile = path.join(homedir(), `.czar-host-review-escaped-${tag}`);
+      onTestFinished(async () => {
+        await Promise.all([homeFile, reviewHomeFile].map((file) => rm(file, { force: true })));
+      });
+      const reach = `node -e "require('net').connect(${port.port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"`;
+      const { fixture, supervise } = await hostFleet({
+        hosts: [{ name: 'far', maxWorkers: 2 }],
+        workers: [
+          {
+            name: 'b1',
+            task: '# Checked\n@sim write src/b1.ts export const b1 = 1;\\n\n@sim commit b1: checked part\n@sim done checked part in',
+            host: 'far',
+            sandbox: 'required',
+            checks: [
+              { name: 'honest', run: 'test -f src/b1.ts' },
+              // Into the person's home, into czar's state dir (the checkout is `<state>/checkouts/b1`), then a port.
+              { name: 'escape', run: `touch '${homeFile}' ; touch ../../escaped-${tag} ; ${reach}` },
+            ],
+          },
+          {
+            name: 'b2',
+            task: '# Reviewed\n@sim write src/b2.ts export const b2 = 1;\\n\n@sim commit b2: reviewed part\n@sim done reviewed part in',
+            host: 'far',
+            sandbox: 'required',
+            checks: [{ name: 'honest', run: 'test -f src/b2.ts' }],
+            review: { agent: 'judge', timeout: '60s' },
+          },
+        ],
+        agents: (root) => ({
+          judge: {
+            command: process.execPath,
+            review_args: [REVIEWER],
+            env: {
+              MODEL_URL: `http://127.0.0.1:${model}/v1`,
+              BAD_PORT: String(port.port),
+              HOME_FILE: reviewHomeFile,
+              SIBLING_FILE: path.join(root, '.czar', 'events.jsonl'),
+              STATE_FILE: path.join(root, '.czar', 'events.jsonl'),
+            },
+          },
+        }),
+        policy: { idle_after: '1m', escalate_after: '1m', bonus: 'off' },
+      });
+      await fixture.launchWave();
+      await supervise();
+
+      // b1's checks ran here: the honest one passed, the one that tried to get out failed and got nowhere.
+      const judged = await waitFor(
+        async () =>
+          (await fixture.events()).find(
+            (event) => event.worker === 'b1' && ['checks_failed', 'checks_passed'].includes(event.kind),
+          ),
+        { timeoutMs: 90_000, what: "b1's checks' verdict" },
+      );
+      expect([judged.kind, judged.message]).toEqual([
+        'checks_failed',
+        expect.stringContaining('check "escape" failed') as string,
+      ]);
+      const verdicts = JSON.parse(await readFile(checkVerdictsFile(fixture.fleet.paths, 'b1'), 'utf8')) as {
+        ok: boolean;
+      }[];
+      expect(verdicts.map((verdict) => verdict.ok)).toEqual([true, false]);
+      expect(existsSync(homeFile), "a file b1's check wrote in the home").toBe(false);
+      expect(existsSync(path.join(fixture.fleet.paths.root, `escaped-${tag}`)), "a file in czar's state").toBe(false);
+
+      // b2's reviewer ran here in a box: it reached its model endpoint and nothing else.
+      await fixture.waitForEvent('review_approved', 'b2', { timeoutMs: 90_000 });
+      const status = await fixture.waitForStatus((now) => workerIn(now, 'b2').review?.state === 'approved', {
+        what: "b2's approval in status",
+      });
+      const summary = workerIn(status, 'b2').review?.summary ?? '';
+      expect(summary).toContain(`model said ${answer}`);
+      expect(summary).toMatch(/checkout: (EROFS|EACCES|EPERM)/);
+      expect(summary).toMatch(/state: ENOENT/);
+      expect(summary).toMatch(/port: ECONNREFUSED/);
+      expect(existsSync(reviewHomeFile), "a file b2's reviewer wrote in the home").toBe(false);
+      expect(port.reached(), 'a check or the reviewer reached a loopback port').toBe(false);
+    });
+
+    it('without an engine here: required refuses a host worker whose checks run here, on runs them unboxed and says so', async () => {
+      process.env.CZAR_BWRAP = 'none';
+      onTestFinished(() => {
+        delete process.env.CZAR_BWRAP;
+      });
+      const { fixture } = await hostFleet({
+        hosts: [{ name: 'far', maxWorkers: 2 }],
+        workers: [
+          { name: 'must', task: '# Must\n@sim done must', host: 'far', sandbox: 'required' },
+          { name: 'may', task: '# May\n@sim done may', host: 'far', sandbox: 'on' },
+        ],
+        policy: { bonus: 'off' },
+      });
+      const wave = await launchNow(fixture.fleet);
+      expect([...wave.started]).toEqual(['may']);
+      expect(wave.failed.map((failure) => String((failure.error as Error).message))).toEqual([
+        'worker "must" has sandbox: required and its checks run on this machine, but this machine has no sandbox engine (CZAR_BWRAP=none); install bubblewrap (apt-get install bubblewrap) here or set sandbox: on to run them unboxed.',
+      ]);
+      const said = (await fixture.events()).filter((event) => event.kind === 'sandbox_unavailable');
+      expect(said.map((event) => event.message)).toEqual([
+        'the checks of host workers with sandbox: on run on this machine unboxed: this machine has no sandbox engine (CZAR_BWRAP=none)',
       ]);
     });
   },

@@ -14,6 +14,7 @@ import {
   type BoxEngine,
 } from '../../src/domain/model/box.js';
 import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/model/box-network.js';
+import { judgedHereLine, judgedHereVerdict } from '../../src/domain/model/judged-here.js';
 
 function checked(text: string) {
   return checkConfigText(text, 'czar.yaml');
@@ -144,6 +145,35 @@ describe('the box', () => {
     });
     expect(boxLines([{ ...worker, sandbox: sandbox('on') }], noSocat, () => undefined)[0]).toBe(
       'sandbox engine: bubblewrap 0.8.0 at /usr/bin/bwrap, socat: not installed (apt-get install socat)',
+    );
+  });
+
+  it("judges a host worker's checks and reviewer by this machine's engine, in sentences saying they run here", () => {
+    const noSocat: BoxEngine = { ...BWRAP, socat: undefined };
+    const sandbox = (mode: 'on' | 'required') => ({ mode, allowHosts: [], writable: [], prompts: 'skip' as const });
+    const required = { ...worker, sandbox: sandbox('required') };
+    expect(judgedHereVerdict(required, BWRAP, true)).toEqual({ kind: 'boxed' });
+    // A check's box has no door: bubblewrap alone will do, unless a reviewer needs its door's socat.
+    expect(judgedHereVerdict(required, noSocat, false)).toEqual({ kind: 'boxed' });
+    expect(judgedHereVerdict(required, noSocat, true)).toEqual({
+      kind: 'refused',
+      why: 'worker "a" has sandbox: required and its checks and reviewer run on this machine, but socat is not installed here, and its boxed reviewer reaches its model only through socat; install socat (apt-get install socat) here or set sandbox: on to run them unboxed.',
+    });
+    expect(judgedHereVerdict(required, NONE, false)).toEqual({
+      kind: 'refused',
+      why: 'worker "a" has sandbox: required and its checks run on this machine, but this machine has no sandbox engine (bwrap is not installed); install bubblewrap (apt-get install bubblewrap) here or set sandbox: on to run them unboxed.',
+    });
+    const on = { ...worker, sandbox: sandbox('on') };
+    expect(judgedHereVerdict(on, NONE, false)).toEqual({
+      kind: 'unboxed',
+      why: 'this machine has no sandbox engine (bwrap is not installed)',
+    });
+    expect(judgedHereVerdict(worker, NONE, true)).toEqual({ kind: 'unboxed', why: 'sandbox: off' });
+    expect(judgedHereLine({ ...on, review: {} }, { kind: 'boxed' })).toBe(
+      'a: its checks run on this machine boxed with no network, its reviewer boxed with only its model endpoint',
+    );
+    expect(judgedHereLine(on, judgedHereVerdict(on, NONE, false))).toBe(
+      'a: its checks run on this machine not boxed: this machine has no sandbox engine (bwrap is not installed)',
     );
   });
 

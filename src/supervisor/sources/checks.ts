@@ -8,7 +8,7 @@ import type { WorkerSpec } from '../../domain/model/config-types.js';
 import { checkKey, keptRun, verdictFor, type CheckVerdict } from '../../domain/policy/verification.js';
 import type { CheckRunObservation } from '../../domain/model/observations.js';
 import type { Fleet } from '../../fleet/handle.js';
-import { localPlaceOf } from '../../launch/places.js';
+import { judgingPlaceOf } from '../../launch/places.js';
 import type { CheckSlots } from './check-slots.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
@@ -138,7 +138,7 @@ export class CheckSource implements Source {
           fresh: index === 0,
           runFile,
           env: { CZAR_WORKER: spec.name, CZAR_SHA: sha },
-          box: await localPlaceOf(spec).checkBox(this.fleet, spec, checkout),
+          box: await judgingPlaceOf(spec).checkBox(this.fleet, spec, checkout),
           signal,
         });
         // A newer commit replaced this run: its verdict no longer speaks about the tip.

@@ -13,7 +13,7 @@ import { renderReviewPrompt, VERDICT_SHAPE, type EarlierRound } from '../../doma
 import type { ReviewUsage } from '../../domain/usage/review-usage.js';
 import { REVIEW_VERDICT_JSON_SCHEMA, ReviewVerdictSchema } from '../../domain/model/review-verdict.js';
 import type { Fleet } from '../../fleet/handle.js';
-import { reviewBox } from '../../launch/review-box.js';
+import { judgingPlaceOf } from '../../launch/places.js';
 import { countedFrom } from './readings.js';
 
 /** What a reviewer printed is kept, bounded: a runaway reviewer must not fill the disk. */
@@ -72,7 +72,7 @@ export async function runReview(fleet: Fleet, request: ReviewRequest): Promise<R
       earlier: await earlierRounds(fleet.config.repo, request),
     });
     await writeTextFile(path.join(dir, `${sha}.prompt.md`), prompt, 0o600);
-    const box = await reviewBox(fleet, spec, review.agent);
+    const box = await judgingPlaceOf(spec).reviewBox(fleet, spec, review.agent);
     const output: string[] = [];
     let problem = '';
     for (const attempt of [1, 2]) {

@@ -1,0 +1,27 @@
+import { findBoxEngine } from '../adapters/box-engine.js';
+import { presetOf } from '../agents/index.js';
+import { boxLines, doorBoxVerdict, placeKind } from '../domain/model/box.js';
+import type { WorkerSpec } from '../domain/model/config-types.js';
+import { judgedHereLine, judgedHereVerdict } from '../domain/model/judged-here.js';
+
+/** What each worker's box allows, and the first refusal (`sandbox: required` on a machine without an engine). */
+export async function boxesOf(all: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
+  const workers = all.filter((worker) => placeKind(worker) === 'box');
+  // A host worker's box is made by its host's engine, judged there at launch (and by `czar doctor` per host); its
+  // checks and reviewer run here, in this machine's.
+  const judged = all.filter((worker) => placeKind(worker) === 'host' && worker.sandbox !== undefined);
+  if (workers.length === 0 && judged.length === 0) return { lines: [], refused: undefined };
+  const engine = await findBoxEngine();
+  const verdicts = [
+    ...workers.map((worker) => doorBoxVerdict(worker, engine)),
+    ...judged.map((worker) => judgedHereVerdict(worker, engine, worker.review !== undefined)),
+  ];
+  const refusal = verdicts.find((verdict) => verdict.kind === 'refused');
+  return {
+    lines: [
+      ...boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval),
+      ...judged.map((worker) => judgedHereLine(worker, judgedHereVerdict(worker, engine, worker.review !== undefined))),
+    ],
+    refused: refusal?.why,
+  };
+}
