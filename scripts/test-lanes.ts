@@ -15,7 +15,8 @@ type Step = { readonly vitest: readonly string[] } | { readonly npm: string };
 const LANES: readonly { readonly name: string; readonly runs: readonly Step[] }[] = [
   {
     name: 'tiers',
-    runs: [{ vitest: ['unit', 'ui', 'integration'] }, { vitest: ['hosts', 'e2e'] }],
+    // The boxed real agents last: the agents lane is the long one, and this one ends minutes before it.
+    runs: [{ vitest: ['unit', 'ui', 'integration'] }, { vitest: ['hosts', 'e2e'] }, { vitest: ['real-agents-boxed'] }],
   },
   { name: 'agents', runs: [{ vitest: ['real-agents'] }] },
   { name: 'checks', runs: [{ npm: 'typecheck' }, { npm: 'lint' }] },
