@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import type { FleetEvent } from '../src/domain/model/words.js';
 import { ms, percentile, row } from './harness.js';
@@ -8,28 +9,57 @@ import { commitIn } from './verify.js';
 const WORKERS = 50;
 const SAMPLES = 8;
 
-function events(fleet: Fleet): FleetEvent[] {
-  // The last line may be half written.
-  return readFileSync(path.join(fleet.stateDir, 'events.jsonl'), 'utf8')
-    .split('\n')
-    .slice(0, -1)
-    .map((line) => JSON.parse(line) as FleetEvent);
+/**
+ * The fleet's events, each line read and parsed once: a poll every 20 ms that parsed the whole log (thousands of
+ * lines by the time the bench measures) took a share of the two cores the czar, tmux and the panes need.
+ */
+class EventLog {
+  private offset = 0;
+  private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly seen: FleetEvent[] = [];
+
+  constructor(private readonly file: string) {}
+
+  events(): readonly FleetEvent[] {
+    let fd: number;
+    try {
+      fd = openSync(this.file, 'r');
+    } catch {
+      return this.seen;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return this.seen;
+      const bytes = Buffer.alloc(size - this.offset);
+      this.offset += readSync(fd, bytes, 0, bytes.length, this.offset);
+      const lines = (this.partial + this.decoder.write(bytes)).split('\n');
+      // The last line may be half written.
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) if (line !== '') this.seen.push(JSON.parse(line) as FleetEvent);
+      return this.seen;
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
-function messageDeliveredAfter(fleet: Fleet, worker: string, start: number): boolean {
-  return events(fleet).some(
-    (event) => event.kind === 'message_delivered' && event.worker === worker && Date.parse(event.at) >= start,
-  );
+function messageDeliveredAfter(log: EventLog, worker: string, start: number): boolean {
+  return log
+    .events()
+    .some((event) => event.kind === 'message_delivered' && event.worker === worker && Date.parse(event.at) >= start);
 }
 
-function bonusDeliveredAfter(fleet: Fleet, worker: string, start: number): FleetEvent | undefined {
-  return events(fleet).find(
-    (event) =>
-      event.kind === 'task_delivered' &&
-      event.worker === worker &&
-      Date.parse(event.at) >= start &&
-      String(event.data?.taskId ?? '').startsWith('b'),
-  );
+function bonusDeliveredAfter(log: EventLog, worker: string, start: number): FleetEvent | undefined {
+  return log
+    .events()
+    .find(
+      (event) =>
+        event.kind === 'task_delivered' &&
+        event.worker === worker &&
+        Date.parse(event.at) >= start &&
+        String(event.data?.taskId ?? '').startsWith('b'),
+    );
 }
 
 function commitsSeen(fleet: Fleet, workers: readonly string[], ahead: number): true | undefined {
@@ -44,6 +74,7 @@ function commitsSeen(fleet: Fleet, workers: readonly string[], ahead: number): t
 /** Done -> bonus task submitted for each worker in turn; `meanwhile` runs just before each done report. */
 async function doneToBonus(
   fleet: Fleet,
+  log: EventLog,
   workers: readonly string[],
   meanwhile: (i: number) => void,
 ): Promise<number[]> {
@@ -52,7 +83,7 @@ async function doneToBonus(
     meanwhile(i);
     const start = Date.now();
     await report(fleet, worker, 'done', `finished ${worker}`);
-    const delivered = await until(() => bonusDeliveredAfter(fleet, worker, start), 60_000, `bonus for ${worker}`);
+    const delivered = await until(() => bonusDeliveredAfter(log, worker, start), 60_000, `bonus for ${worker}`);
     delays.push(Date.parse(delivered.at) - start);
   }
   return delays;
@@ -72,13 +103,14 @@ export async function benchOneFile(print: (line: string) => void): Promise<void>
     'Wait here.\n@sim quiet\n',
     Array.from({ length: 2 * SAMPLES }, () => 'Bonus.\n@sim quiet\n'),
   );
+  const log = new EventLog(path.join(fleet.stateDir, 'events.jsonl'));
   try {
     await settled(fleet, WORKERS);
     // The baseline: workers with a commit of their own file each, nobody on a shared one.
     const alone = names.slice(0, SAMPLES);
     for (const name of alone) commitIn(fleet, name, `${name}.txt`, `${name} alone\n`);
     await until(() => commitsSeen(fleet, alone, 1), 60_000, 'the baseline commits');
-    const baseline = await doneToBonus(fleet, alone, () => undefined);
+    const baseline = await doneToBonus(fleet, log, alone, () => undefined);
 
     // Every worker writes its own line into shared.txt.
     const started = performance.now();
@@ -101,13 +133,13 @@ export async function benchOneFile(print: (line: string) => void): Promise<void>
     // Each worker is told once, in one message; the measure starts once those are delivered.
     const since = Date.now();
     await until(
-      () => (names.every((name) => messageDeliveredAfter(fleet, name, since - allShown)) ? true : undefined),
+      () => (names.every((name) => messageDeliveredAfter(log, name, since - allShown)) ? true : undefined),
       120_000,
       'the conflict messages delivered',
     );
     // Others keep committing to the file while each done report is handled.
     const movers = names.slice(2 * SAMPLES);
-    const shared = await doneToBonus(fleet, measured, (i) =>
+    const shared = await doneToBonus(fleet, log, measured, (i) =>
       commitIn(fleet, movers[i % movers.length] ?? 'w50', 'shared.txt', `line ${i} of another\n`),
     );
     const p95 = percentile(shared, 95);

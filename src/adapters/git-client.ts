@@ -96,7 +96,12 @@ function gitEnv(): Record<string, string> {
  * One git command that reads its stdin (`merge-tree --stdin`), run as the client runs git (the same flags, config and
  * environment): simple-git 3.36 cannot write to a command's stdin. Any exit comes back as `exitCode`.
  */
-export function gitWithInput(cwd: string, args: readonly string[], input: string): Promise<RunResult> {
+export function gitWithInput(
+  cwd: string,
+  args: readonly string[],
+  input: string,
+  options: { background?: boolean } = {},
+): Promise<RunResult> {
   const config = configFor(cwd).flatMap((setting) => ['-c', setting]);
-  return run('git', [NO_LOCKS, ...config, ...args], { cwd, input, env: gitEnv(), allowFailure: true });
+  return run('git', [NO_LOCKS, ...config, ...args], { cwd, input, env: gitEnv(), allowFailure: true, ...options });
 }

@@ -242,6 +242,8 @@ export async function predictConflictsOf(
       repo,
       ['merge-tree', '--stdin', '--write-tree', '--name-only', '--no-messages', '-z'],
       input,
+      // A prediction is advice: its merges (half a second of a core for 49) wait behind the agents' work.
+      { background: true },
     );
     if (result.exitCode === 129) {
       mergesFromStdin = false;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, setPriority } from 'node:os';
 import { execa } from 'execa';
 import { CzarError } from '../domain/model/errors.js';
 import { processRunning } from './process-table.js';
@@ -13,12 +13,25 @@ export interface RunOptions {
   /** Resolve with the exit code instead of throwing when the command fails. */
   readonly allowFailure?: boolean;
   readonly timeoutMs?: number;
+  /** Work nobody waits on at once: the child runs at a lower CPU priority, behind the agents and tmux. */
+  readonly background?: boolean;
 }
+
+/** A background child's niceness: the agents, their panes and the czar itself get the cores first. */
+const BACKGROUND_NICENESS = 10;
 
 export interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
+}
+
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, BACKGROUND_NICENESS);
+  } catch {
+    // Gone already, or not allowed: it runs at the priority it has.
+  }
 }
 
 /**
@@ -27,7 +40,7 @@ export interface RunResult {
  */
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   try {
-    const result = await execa(file, args, {
+    const child = execa(file, args, {
       cwd: options.cwd,
       input: options.input,
       env: options.env,
@@ -37,6 +50,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
       timeout: options.timeoutMs,
       encoding: 'utf8',
     });
+    if (options.background === true && child.pid !== undefined) lowerPriority(child.pid);
+    const result = await child;
     if (result.failed && result.exitCode === undefined) {
       const cause = result.cause;
       if (isErrno(cause) && cause.code === 'ENOENT' && options.cwd !== undefined && !existsSync(options.cwd)) {

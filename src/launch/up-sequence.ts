@@ -236,17 +236,19 @@ async function makeWayForLaunch(
 }
 
 /**
- * The czar's V8 heap for a fleet of this size. Up to 100 workers a small young generation and V8's size-over-speed
- * mode keep it at about 85 MB with 100 workers instead of 120 MB, at no cost the benchmarks can see. A pass allocates
- * about 7 KB a worker, so in larger fleets a 1 MB young generation is collected several times a pass and promotes what
- * the pass still holds: at 500 workers six collections a report, a full one every 15, 30 % of the czar's CPU and
- * most of the report latency's tail. There the young generation holds about two passes (size-over-speed mode would
- * cap it at 1 MB), and the old generation grows by half before a full collection (V8's default lets it reach 200 MB).
- * A quiet czar looks idle to V8, whose memory reducer then ran two full collections a minute to shrink a heap the
- * next pass grows again: a third to a half of the quiet czar's CPU at 500 workers, for no lower peak.
+ * The czar's V8 heap for a fleet of this size. Up to 100 workers the young generation starts at 1 MB and may grow to
+ * 4: a quiet pass allocates about 7 KB a worker, but a fleet of 50 on one file holds 98 alerts a worker and writes
+ * 1.3 MB of status.json a pass, and with V8's size-over-speed mode (its young generation capped at 1 MB) garbage
+ * collection took a quarter of the czar's CPU there and most of a done report's wait for its bonus task; the 4 MB cost
+ * 6 MB of peak RSS with 20 quiet workers. In larger fleets a 1 MB young generation is collected several times a pass
+ * and promotes what the pass still holds: at 500 workers six collections a report, a full one every 15, 30 % of the
+ * czar's CPU and most of the report latency's tail. There the young generation holds about two passes, and the old
+ * generation grows by half before a full collection (V8's default lets it reach 200 MB). A quiet czar looks idle to
+ * V8, whose memory reducer then ran two full collections a minute to shrink a heap the next pass grows again: a third
+ * to a half of the quiet czar's CPU at 500 workers, for no lower peak.
  */
 export function czarHeapFlags(workers: number): string[] {
-  if (workers <= 100) return ['--max-semi-space-size=1', '--optimize-for-size'];
+  if (workers <= 100) return ['--max-semi-space-size=4'];
   const semiSpaceMb = Math.min(8, Math.ceil(workers / 64));
   return [
     `--min-semi-space-size=${semiSpaceMb}`,

@@ -20,6 +20,8 @@ const HEARTBEAT_MS = 15_000;
  */
 export class StatusView {
   private lastHeartbeat = 0;
+  /** When status.json was last brought up to date with the model (or found so). */
+  private lastWrite = 0;
   /** The pieces of the last status written, its updatedAt left empty: what the next one is compared with. */
   private lastPieces: readonly string[] = [];
   /** What status.json was last built from, and whether a source has news since: a quiet clock pass builds nothing. */
@@ -33,6 +35,11 @@ export class StatusView {
     private readonly written?: (status: FleetStatus) => Promise<void>,
   ) {}
 
+  /** Whether status.json was written (or found unchanged) less than `ms` ago. */
+  writtenWithin(ms: number): boolean {
+    return Date.now() - this.lastWrite < ms;
+  }
+
   /** A source has news the inputs below do not show. */
   poke(): void {
     this.poked = true;
@@ -41,6 +48,7 @@ export class StatusView {
   /** Writes status.json if it changed. */
   async write(alive: boolean, startedAt: string): Promise<void> {
     const now = Date.now();
+    this.lastWrite = now;
     if (alive && now - this.lastHeartbeat >= HEARTBEAT_MS) this.lastHeartbeat = now;
     const model = this.store.model;
     // The model keeps its identity through a pass that changed nothing; the sources that keep news outside it poke.
