@@ -5,7 +5,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { checkVerdictsFile } from '../../src/domain/model/paths.js';
-import { PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
+import { boxedReviewer } from '../helpers/boxed-reviewer.js';
+import { workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
 import { answeringPort, watchedPort } from '../helpers/ports.js';
@@ -14,9 +15,6 @@ import { stopHosts } from '../../src/launch/hosts-down.js';
 import { waitFor } from '../helpers/wait.js';
 
 const unavailable = await sshHostsUnavailable();
-
-/** A reviewer that tries to write its checkout and the home, read czar's state and reach a port, then approves. */
-const REVIEWER = path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'boxed-reviewer.js');
 
 /** The port of the model endpoint listening on the host's loopback, which the boxed worker's agent is given. */
 const MODEL_PORT = 18431;
@@ -197,17 +195,13 @@ describe.skipIf(unavailable !== undefined)(
           },
         ],
         agents: (root) => ({
-          judge: {
-            command: process.execPath,
-            review_args: [REVIEWER],
-            env: {
-              MODEL_URL: `http://127.0.0.1:${model}/v1`,
-              BAD_PORT: String(port.port),
-              HOME_FILE: reviewHomeFile,
-              SIBLING_FILE: path.join(root, '.czar', 'events.jsonl'),
-              STATE_FILE: path.join(root, '.czar', 'events.jsonl'),
-            },
-          },
+          judge: boxedReviewer({
+            modelPort: model,
+            badPort: port.port,
+            homeFile: reviewHomeFile,
+            siblingFile: path.join(root, '.czar', 'events.jsonl'),
+            stateFile: path.join(root, '.czar', 'events.jsonl'),
+          }),
         }),
         policy: { idle_after: '1m', escalate_after: '1m', bonus: 'off' },
       });

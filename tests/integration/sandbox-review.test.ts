@@ -5,10 +5,9 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { reviewCheckout } from '../../src/domain/model/paths.js';
-import { fleetFixture, PACKAGE_ROOT, workerIn } from '../helpers/fleet-fixture.js';
+import { boxedReviewer } from '../helpers/boxed-reviewer.js';
+import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { answeringPort, watchedPort } from '../helpers/ports.js';
-
-const REVIEWER = path.join(PACKAGE_ROOT, 'tests', 'fixtures', 'boxed-reviewer.js');
 
 describe.skipIf(!existsSync('/usr/bin/bwrap'))('the reviewer of a boxed worker', () => {
   it('runs in a box: it writes neither the checkout nor the home, reads no sibling nor czar’s state, reaches only its model endpoint', async () => {
@@ -28,17 +27,13 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('the reviewer of a boxed worker',
         { name: 'sibling', task: '# Sibling\n@sim write notes.txt the sibling’s own notes\\n', review: 'off' },
       ],
       agents: (root) => ({
-        judge: {
-          command: process.execPath,
-          review_args: [REVIEWER],
-          env: {
-            MODEL_URL: `http://127.0.0.1:${model}/v1`,
-            BAD_PORT: String(port.port),
-            HOME_FILE: homeFile,
-            SIBLING_FILE: path.join(root, 'workers', 'sibling', 'notes.txt'),
-            STATE_FILE: path.join(root, '.czar', 'events.jsonl'),
-          },
-        },
+        judge: boxedReviewer({
+          modelPort: model,
+          badPort: port.port,
+          homeFile,
+          siblingFile: path.join(root, 'workers', 'sibling', 'notes.txt'),
+          stateFile: path.join(root, '.czar', 'events.jsonl'),
+        }),
       }),
       review: { agent: 'judge', timeout: '60s' },
       policy: { idle_after: '1m', escalate_after: '1m', bonus: 'off' },
