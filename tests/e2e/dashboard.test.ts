@@ -2,14 +2,14 @@
  * The real dashboard (`czar dashboard`) on a real simulated fleet, driven through a terminal: a pane of a separate
  * private tmux server plays the person's terminal, send-keys types, capture-pane reads the screen.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import type { FleetStatus } from '../../src/domain/status/status-schema.js';
 import { CZAR_BIN, czar, uniqueProject, workerEnv, writeFleetConfig } from '../helpers/cli.js';
-import { tempRepo } from '../helpers/git-repo.js';
+import { gitIn, tempRepo } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -145,9 +145,14 @@ describe('czar dashboard in a real terminal', () => {
       'alpha at 40% and beta at 10%, both working',
     );
 
-    // As beta's agent would: in its worktree, with the proof its session was given.
+    // As beta's agent would: a commit, then the report from its worktree with the proof its session was given. With
+    // no commit, czar would nudge it for evidence, and a worker with czar's message on its way shows as working.
+    const betaTree = path.join(fleet.root, 'repo-workers', 'beta');
+    await writeFile(path.join(betaTree, 'beta.txt'), 'beta\n');
+    await gitIn(betaTree, ['add', 'beta.txt']);
+    await gitIn(betaTree, ['commit', '-m', 'beta: shipped']);
     const report = await czar(['report', '--state', 'done', '--note', 'beta shipped'], {
-      cwd: path.join(fleet.root, 'repo-workers', 'beta'),
+      cwd: betaTree,
       env: await workerEnv(fleet.project, path.join(fleet.root, '.czar'), 'beta'),
     });
     expect(report.exitCode, report.stderr).toBe(0);

@@ -117,10 +117,9 @@ export class BoxDoors implements Source {
     const gitDir = path.join(spec.worktree, '.git');
     const door = doorPath(this.fleet.paths.root, spec.name);
     const tip = (): void => this.order.add(spec.name, 'tip', () => this.fetch(spec));
-    const reports = (): void => {
-      tip();
-      this.order.add(spec.name, 'other', () => this.pass(spec, door));
-    };
+    // A report's lines are read before the fetch that goes with them: a commit made after a fetch began and reported
+    // after it would otherwise be passed on without its commit (a "done" judged on no commits).
+    const reports = (): void => this.order.add(spec.name, 'tip', () => this.pass(spec, door));
     const requests = (): void => this.order.add(spec.name, 'other', () => this.carry(spec, door));
     this.answers ??= watchPaths(
       [this.fleet.paths.requests],
@@ -220,11 +219,15 @@ export class BoxDoors implements Source {
     }
   }
 
-  /** Passes the door's new report lines on as the worker's own; a line naming another worker is dropped and said. */
+  /**
+   * Passes the door's new report lines on as the worker's own, after fetching the commits made before them; a line
+   * naming another worker is dropped and said.
+   */
   private async pass(spec: WorkerSpec, door: string): Promise<void> {
     if (this.stopped) return;
     const { lines, next } = await newDoorLines(door, spec.name);
     if (lines.length === 0) return;
+    await this.fetch(spec);
     const { paths } = this.fleet;
     await makeFolder(paths.reports);
     for (const line of lines) {
