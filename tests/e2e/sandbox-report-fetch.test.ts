@@ -28,7 +28,8 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))('a boxed worker that commits and 
     const held = path.join(await tempDir('czar-held-'), 'held.log');
     const bin = await slowFetchGitBin(held);
     const pathBefore = process.env.PATH;
-    // The czar runs in this process: its git clients take PATH when they are made, in the fixture below.
+    // The czar runs in this process and reads its environment once, at its first command: this file runs in a fork of
+    // its own (the e2e tier), where that comes after this line.
     process.env.PATH = `${bin}:${pathBefore ?? ''}`;
     onTestFinished(() => {
       process.env.PATH = pathBefore;
