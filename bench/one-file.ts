@@ -1,5 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { IncrementalLineReader } from '../src/adapters/line-reader.js';
 import path from 'node:path';
 import type { FleetEvent } from '../src/domain/model/words.js';
 import { ms, percentile, row } from './harness.js';
@@ -14,52 +13,33 @@ const SAMPLES = 8;
  * lines by the time the bench measures) took a share of the two cores the czar, tmux and the panes need.
  */
 class EventLog {
-  private offset = 0;
-  private partial = '';
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly reader: IncrementalLineReader;
   private readonly seen: FleetEvent[] = [];
 
-  constructor(private readonly file: string) {}
+  constructor(file: string) {
+    this.reader = new IncrementalLineReader(file, undefined, undefined, 'blocking');
+  }
 
-  events(): readonly FleetEvent[] {
-    let fd: number;
-    try {
-      fd = openSync(this.file, 'r');
-    } catch {
-      return this.seen;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      if (size <= this.offset) return this.seen;
-      const bytes = Buffer.alloc(size - this.offset);
-      this.offset += readSync(fd, bytes, 0, bytes.length, this.offset);
-      const lines = (this.partial + this.decoder.write(bytes)).split('\n');
-      // The last line may be half written.
-      this.partial = lines.pop() ?? '';
-      for (const line of lines) if (line !== '') this.seen.push(JSON.parse(line) as FleetEvent);
-      return this.seen;
-    } finally {
-      closeSync(fd);
-    }
+  async events(): Promise<readonly FleetEvent[]> {
+    await this.reader.read((line) => this.seen.push(JSON.parse(line) as FleetEvent));
+    return this.seen;
   }
 }
 
-function messageDeliveredAfter(log: EventLog, worker: string, start: number): boolean {
-  return log
-    .events()
-    .some((event) => event.kind === 'message_delivered' && event.worker === worker && Date.parse(event.at) >= start);
+async function messageDeliveredAfter(log: EventLog, worker: string, start: number): Promise<boolean> {
+  return (await log.events()).some(
+    (event) => event.kind === 'message_delivered' && event.worker === worker && Date.parse(event.at) >= start,
+  );
 }
 
-function bonusDeliveredAfter(log: EventLog, worker: string, start: number): FleetEvent | undefined {
-  return log
-    .events()
-    .find(
-      (event) =>
-        event.kind === 'task_delivered' &&
-        event.worker === worker &&
-        Date.parse(event.at) >= start &&
-        String(event.data?.taskId ?? '').startsWith('b'),
-    );
+async function bonusDeliveredAfter(log: EventLog, worker: string, start: number): Promise<FleetEvent | undefined> {
+  return (await log.events()).find(
+    (event) =>
+      event.kind === 'task_delivered' &&
+      event.worker === worker &&
+      Date.parse(event.at) >= start &&
+      String(event.data?.taskId ?? '').startsWith('b'),
+  );
 }
 
 function commitsSeen(fleet: Fleet, workers: readonly string[], ahead: number): true | undefined {
@@ -133,7 +113,10 @@ export async function benchOneFile(print: (line: string) => void): Promise<void>
     // Each worker is told once, in one message; the measure starts once those are delivered.
     const since = Date.now();
     await until(
-      () => (names.every((name) => messageDeliveredAfter(log, name, since - allShown)) ? true : undefined),
+      async () => {
+        for (const name of names) if (!(await messageDeliveredAfter(log, name, since - allShown))) return undefined;
+        return true;
+      },
       120_000,
       'the conflict messages delivered',
     );

@@ -81,10 +81,14 @@ function events(fleet: Fleet): FleetEvent[] {
     .map((line) => JSON.parse(line) as FleetEvent);
 }
 
-export async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
     await sleep(20);
