@@ -22,8 +22,10 @@ const LANES: readonly { readonly name: string; readonly runs: readonly Step[] }[
   { name: 'checks', runs: [{ npm: 'typecheck' }, { npm: 'lint' }] },
 ];
 
-/** Every failed test's line, from every lane, printed again last. */
-const failures = new Set<string>();
+/** Every failed test's line, from every lane, with the first lines of its error, printed again last. */
+const failures = new Map<string, string[]>();
+/** How many of an error's lines follow its test's line at the end: the message, not the stack. */
+const ERROR_LINES = 4;
 
 interface Counts {
   passed: number;
@@ -42,11 +44,23 @@ function runStep(lane: string, step: Step): Promise<Counts> {
   const counts: Counts = { passed: 0, failed: 0, skipped: 0, ok: false };
   const prefix = `[${lane}] `;
   for (const stream of [child.stdout, child.stderr]) {
+    // The failure whose error lines are being read, from vitest's "Failed Tests" section.
+    let reading: string[] | undefined;
     createInterface({ input: stream }).on('line', (line) => {
       process.stdout.write(`${prefix}${line}\n`);
       const plain = stripVTControlCharacters(line);
-      // vitest's "FAIL  project file > test" lines: repeated at the very end, where a CI log's tail shows them.
-      if (/^\s*FAIL\s/.test(plain)) failures.add(`${prefix}${plain.trim()}`);
+      // vitest's "FAIL  project file > test" lines and what failed them: repeated at the very end, where a CI log's
+      // tail shows them. The error's message ends where its stack ("❯ file:line") or the next section ("⎯") begins.
+      if (/^\s*FAIL\s/.test(plain)) {
+        const key = `${prefix}${plain.trim()}`;
+        reading = failures.get(key) ?? [];
+        failures.set(key, reading);
+        return;
+      }
+      if (reading !== undefined) {
+        if (/^\s*(❯|⎯)/.test(plain) || reading.length >= ERROR_LINES) reading = undefined;
+        else if (plain.trim() !== '') reading.push(`${prefix}  ${plain.trim()}`);
+      }
       // vitest's summary: "Tests  1 failed | 940 passed | 2 skipped (943)".
       const summary = /^\s*Tests\s+(.*)\(\d+\)\s*$/.exec(plain);
       if (summary === null) return;
@@ -77,7 +91,7 @@ async function runLane(lane: (typeof LANES)[number]): Promise<Counts> {
 const results = await Promise.all(LANES.map(runLane));
 const sum = (key: 'passed' | 'failed' | 'skipped'): number => results.reduce((all, lane) => all + lane[key], 0);
 const ok = results.every((lane) => lane.ok);
-for (const failure of failures) console.log(failure);
+for (const [failure, error] of failures) console.log([failure, ...error].join('\n'));
 if (!ok && sum('failed') === 0) console.log('a vitest run failed without a failed test: read its lines above');
 console.log(`${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
 process.exitCode = ok ? 0 : 1;
