@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeReportAfter } from '../../src/adapters/report-files.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn, tempDir } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** How long each git call sleeps once the brake file exists: far longer than a delivery of a bonus task. */
 const SLOW_S = 5;
@@ -32,7 +33,7 @@ describe('czar supervision: a done report and git', () => {
     const ends = path.join(scratch, 'ends.log');
     const bin = await slowGitBin(brake, ends);
     const pathBefore = process.env.PATH;
-    // The czar runs in this process: its git clients take PATH when they are made, in the fixture below.
+    // The czar runs in this process, which reads its environment once: so this test has a fork of its own (e2e).
     process.env.PATH = `${bin}:${pathBefore ?? ''}`;
     onTestFinished(() => {
       process.env.PATH = pathBefore;
@@ -67,9 +68,14 @@ describe('czar supervision: a done report and git', () => {
       match: (event) => event.data?.taskId === 'next',
       timeoutMs: 60_000,
     });
-    // Delivered before any git call the czar made since the report came back.
-    const firstEnd = Math.min(
-      ...(await readFile(ends, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number),
+    // Delivered before any git call the czar made since the report came back, and the czar did make one: the slow git
+    // on PATH is the one it ran.
+    const firstEnd = await waitFor(
+      async () => {
+        const times = (await readFile(ends, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+        return times.length > 0 ? Math.min(...times) : undefined;
+      },
+      { timeoutMs: 30_000, what: "the first of the czar's slow git calls to end" },
     );
     expect(Date.parse(delivered.at)).toBeLessThan(firstEnd);
     await rm(brake);
