@@ -201,8 +201,9 @@ export function portOfSocket(name: string): number | undefined {
  * shell; the ports (numbers czar chose) are the only values in socat's address syntax, and the socket is named
  * relative to the folder, which socat is started in. Each listener gets a session of its own (`setsid`), so the keys
  * that signal the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens (read in
- * the box's own `/proc/net/tcp`), so its first request is never refused. The agent may kill a listener or listen in
- * its place: whatever it runs reaches the same sockets, which lead only to its own door.
+ * the box's own `/proc/net/tcp` by the shell itself, with no process spawned per look), so its first request is never
+ * refused. The agent may kill a listener or listen in its place: whatever it runs reaches the same sockets, which
+ * lead only to its own door.
  */
 const LAUNCHER = [
   'dir=$1; shift',
@@ -215,7 +216,12 @@ const LAUNCHER = [
   'shift',
   'for address in $listening; do',
   '  tries=0',
-  '  until grep -q "0100007F:$address 00000000:0000 0A" /proc/net/tcp || [ $tries -ge 1000 ]; do tries=$((tries + 1)); sleep 0.002; done',
+  '  until [ $tries -ge 1000 ]; do',
+  '    while read -r _ local remote state _; do',
+  '      [ "$local $remote $state" = "0100007F:$address 00000000:0000 0A" ] && break 2',
+  '    done </proc/net/tcp',
+  '    tries=$((tries + 1)); sleep 0.005',
+  '  done',
   'done',
   'exec "$@"',
 ].join('\n');
