@@ -172,7 +172,10 @@ export async function removeFile(file: string): Promise<void> {
   await rm(file, { force: true });
 }
 
-/** Removes a folder and everything in it; nothing when it is not there. */
+/**
+ * Removes a folder and everything in it; nothing when it is not there. A folder a process is still writing into as it
+ * ends (ENOTEMPTY) is tried again a few times.
+ */
 export async function removeTree(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }

@@ -42,7 +42,16 @@ interface Served {
 /** The door's work in the `czar box-door` process, until a signal or a purge stops it and it lets everything go. */
 export async function runFleetDoor(stateDir: string): Promise<void> {
   const root = netPath(stateDir);
-  await mkdir(root, { recursive: true, mode: 0o700 });
+  // Its folder, in a state dir that must still be there: a door started as a demo's folder was being removed made the
+  // folder again, and served it for good.
+  await mkdir(root, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT')
+      throw new CzarError(
+        'usage',
+        `The state dir ${stateDir} does not exist, so there is no fleet to serve a network door for; "czar up" starts the door itself.`,
+      );
+    if (error.code !== 'EEXIST') throw error;
+  });
   const release = await acquireLock(lockFile(stateDir), {
     timeoutMs: 0,
     heldError: (holder) => new CzarError('locked', `The fleet's network door already runs (pid ${holder.pid}).`),

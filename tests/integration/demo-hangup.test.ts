@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { CZAR_BIN } from '../helpers/cli.js';
+import { processesNaming } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Starts `czar demo` as a terminal would run it (no terminal here: it follows the events), and finds its fleet. */
@@ -59,13 +60,22 @@ describe('czar demo', () => {
     };
     await waitFor(() => panes.every((pane) => !alive(pane.pid)), { what: 'every demo process gone' });
     expect(existsSync(root)).toBe(false);
+    // Nor does any process of its own live on outside the server: the boxes' network door among them.
+    expect(await processesNaming(root)).toEqual([]);
   });
 
-  it('gives two demos at once two tmux servers', async () => {
+  it('gives two demos at once two tmux servers, and a hang-up mid-launch leaves nothing of either', async () => {
     const [first, second] = await Promise.all([startDemo(), startDemo()]);
     expect(first.tmux.socket).not.toBe(second.tmux.socket);
     first.child.kill('SIGHUP');
     second.child.kill('SIGHUP');
     await Promise.all([first.child, second.child]);
+    // The launch was still going: whatever it started after the hang-up ends, and no folder of theirs comes back.
+    for (const demo of [first, second]) {
+      await waitFor(async () => (await processesNaming(demo.root)).length === 0, {
+        what: `no process of the demo in ${demo.root}`,
+      });
+      expect(existsSync(demo.root)).toBe(false);
+    }
   });
 });

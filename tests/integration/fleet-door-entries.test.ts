@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { openNetDoor, stopFleetDoor } from '../../src/adapters/fleet-door.js';
 import { acquireLock, liveLockHolder } from '../../src/adapters/lock-file.js';
 import { netPath } from '../../src/domain/model/box.js';
 import { afterThisTest } from '../helpers/cleanup.js';
+import { czar } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -43,5 +45,14 @@ describe("the fleet's network door", () => {
     await slow;
     expect(await ready('slow')).toBe('slow-1');
     expect(await readFile(path.join(root, 'copy', 'auth.json'), 'utf8')).toBe('{"token":"home"}\n');
+  });
+
+  it('does not make a state dir that is gone again: it says so and ends', async () => {
+    const root = await tempDir('czar-door-gone-');
+    const stateDir = path.join(root, 'removed', '.czar');
+    const result = await czar(['box-door', stateDir], { cwd: root });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(`The state dir ${stateDir} does not exist`);
+    expect(existsSync(path.join(root, 'removed'))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   listFolder,
   makeFolder,
@@ -9,6 +10,7 @@ import {
   writeTextFile,
 } from '../../adapters/file-system.js';
 import { findBoxEngine } from '../../adapters/box-engine.js';
+import { stopFleetDoor } from '../../adapters/fleet-door.js';
 import { git } from '../../adapters/git.js';
 import { readJson } from '../../adapters/state-files.js';
 import { loadConfig } from '../../config/load.js';
@@ -23,6 +25,9 @@ import { parse, type Command } from '../command.js';
 import { err, formatEvent, out, outRow } from '../output.js';
 import { onTerminalGone, waitForExit } from '../hang-up.js';
 import { followUntilSprintOver, showDashboard } from '../follow.js';
+
+/** How long a hang-up waits for a launch under way to stop, at most (a launch of the demo takes seconds). */
+const LAUNCH_STOP_MS = 10_000;
 
 /** Minutes the demo may take before it counts as failed (it needs about one). */
 const DEMO_TIMEOUT_MS = 4 * 60_000;
@@ -42,12 +47,17 @@ export const demoCommand: Command = {
       await loadConfig(configFile),
       interactive ? undefined : (event) => outRow(formatEvent(event)),
     );
+    let launching: Promise<unknown> = Promise.resolve();
     // The demo's terminal closing ends the demo: its agents, its czar, and the throwaway repository it made.
     const forgetTerminal = onTerminalGone(async () => {
       const pids = (await fleet.tmux.listPanes()).map((pane) => pane.pid);
       await fleet.tmux.close();
-      // The czar writes its last status on its hang-up; let it finish before its folder goes.
-      await waitForExit(pids, 5_000);
+      // A launch still going stops at its next tmux step; what it began meanwhile (git, the boxes' door) ends first,
+      // or it would write into the folder as it goes.
+      await Promise.race([launching.catch(() => undefined), sleep(LAUNCH_STOP_MS)]);
+      // The czar writes its last status on its hang-up; let it finish before its folder goes. The boxes' network
+      // door, a process outside the server, goes too.
+      await Promise.all([waitForExit(pids, 5_000), stopFleetDoor(fleet.paths.root)]);
       if (created) await removeTree(root);
     });
     out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks, checks and an integration branch`);
@@ -57,7 +67,8 @@ export const demoCommand: Command = {
         ? `each worker runs in a box of its own (${engine.version}): docs/sandbox.md`
         : `the workers run unboxed: ${engine.reason}`,
     );
-    await launch(fleet, { fetch: false, dryRun: false }, { note: out, warn: err });
+    launching = launch(fleet, { fetch: false, dryRun: false }, { note: out, warn: err });
+    await launching;
     if (interactive) {
       await showDashboard(fleet);
       forgetTerminal();
