@@ -157,7 +157,11 @@ describe("czar down from a pane of the fleet's own tmux server", () => {
 
     await inServer('person', ['down']);
     await waitFor(async () => !(await tmux.serverRunning()), { timeoutMs: 20_000, what: 'the fleet server to stop' });
-    expect(await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).toContain('"fleet_down"');
+    // The `czar down` outside the server logs the stop after the server is gone, and after its door: not at once.
+    await waitFor(
+      async () => (await readFile(path.join(root, '.czar', 'events.jsonl'), 'utf8')).includes('"fleet_down"'),
+      { what: 'the fleet_down event' },
+    );
     expect(existsSync(path.join(root, 'repo-workers', 'one'))).toBe(true);
   });
 });
