@@ -235,15 +235,18 @@ export class Tmux extends TmuxServer {
 
   /**
    * Stops the server, what runs in it, and removes its socket file (tmux 3.3a leaves it behind). Each agent pane is
-   * its own process group and is killed first: agents that ignore tmux's hang-up (Gemini CLI and Codex helpers did)
-   * would otherwise outlive the fleet. The czar's own pane gets the hang-up, on which it writes its last status.
+   * its own process group, killed once the server is gone: agents that ignore tmux's hang-up (Gemini CLI and Codex
+   * helpers did) would otherwise outlive the fleet. Killed before it, they ended while their server still ran, and a
+   * czar looking then took its done workers for crashed and started them again. The czar's own pane gets the
+   * hang-up, on which it writes its last status.
    */
   async killServer(): Promise<void> {
     // This process's own control client detaches first, as tmux expects of a client before its server goes: a server
     // killed under a client whose process was going away was seen (tmux 3.3a) to live on with it, refusing everyone.
     this.dropControl();
-    killProcessGroups(await this.localPanes(() => true));
+    const panes = await this.localPanes(() => true);
     await this.cmd(['kill-server'], { allowFailure: true });
+    killProcessGroups(panes);
     if (this.remote === undefined) await rm(this.socketPath(), { force: true }).catch(() => undefined);
   }
 

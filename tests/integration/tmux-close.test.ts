@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { privateTmux } from '../helpers/tmux.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('Tmux.close', () => {
   test('leaves no server behind: a session being made when it is called is waited for and killed, and a later one is refused', async () => {
@@ -34,5 +36,39 @@ describe('Tmux.joinOnly', () => {
     await starter.killServer();
     await expect(czar.newSession({ name: 'worker', cwd: dir, argv: ['sleep', '600'] })).rejects.toThrow();
     expect(await server.serverRunning()).toBe(false);
+  });
+});
+
+/** Whether `pid` runs: not gone, and not a zombie waiting to be reaped. */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+describe('Tmux.killServer', () => {
+  test('ends the server before its agents, so a czar watching never sees an agent end while its server runs', async () => {
+    const server = privateTmux();
+    const dir = await tempDir();
+    // An agent that ignores tmux's hang-up, as some do: it must be killed all the same.
+    await server.newSession({ name: 'agent', cwd: dir, argv: ['sh', '-c', 'trap "" HUP; sleep 600 & wait'] });
+    const [agent] = await server.listPanes();
+    if (agent === undefined) throw new Error('no agent pane');
+    let agentRanAtKill: boolean | undefined;
+    class Watched extends Tmux {
+      override async cmd(args: readonly string[], options?: { input?: string; allowFailure?: boolean }) {
+        if (args[0] === 'kill-server')
+          // A kill sent before this call lands within moments; one not sent leaves the agent running.
+          agentRanAtKill = await waitFor(async () => !(await running(agent.pid)), { timeoutMs: 1000 }).then(
+            () => false,
+            () => true,
+          );
+        return super.cmd(args, options);
+      }
+    }
+    await new Watched(server.socket).killServer();
+    expect(agentRanAtKill).toBe(true);
+    expect(await server.serverRunning()).toBe(false);
+    // Its process group did not outlive the fleet.
+    await waitFor(async () => !(await running(agent.pid)), { what: 'the agent to be killed' });
   });
 });
