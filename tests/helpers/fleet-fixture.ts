@@ -223,6 +223,13 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     if (context.task.result?.state === 'fail') {
       const text = await readFile(fleet.paths.events, 'utf8').catch(() => '(no events)');
       console.error(`events of ${fleet.config.project}:\n${text}`);
+      // And what each pane showed last: an agent stuck or failing says so on its screen, which no event holds.
+      const panes = await fleet.tmux.listPanes().catch(() => []);
+      for (const pane of panes) {
+        const screen = await fleet.tmux.capture(pane.paneId).catch(() => '(no screen)');
+        const lines = screen.trimEnd().split('\n').slice(-15);
+        console.error(`screen of ${pane.session} (${pane.paneId}):\n${lines.map((line) => `  | ${line}`).join('\n')}`);
+      }
     }
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
     // Closed, not only killed: an in-process czar's launch still in flight (a spawned child) would start the server

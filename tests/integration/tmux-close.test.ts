@@ -51,14 +51,15 @@ describe('Tmux.killServer', () => {
     const dir = await tempDir();
     // An agent that ignores tmux's hang-up, as some do: it must be killed all the same.
     await server.newSession({ name: 'agent', cwd: dir, argv: ['sh', '-c', 'trap "" HUP; sleep 600 & wait'] });
-    const [agent] = await server.listPanes();
-    if (agent === undefined) throw new Error('no agent pane');
+    const [pane] = await server.listPanes();
+    if (pane === undefined) throw new Error('no agent pane');
+    const agentPid = pane.pid;
     let agentRanAtKill: boolean | undefined;
     class Watched extends Tmux {
       override async cmd(args: readonly string[], options?: { input?: string; allowFailure?: boolean }) {
         if (args[0] === 'kill-server')
           // A kill sent before this call lands within moments; one not sent leaves the agent running.
-          agentRanAtKill = await waitFor(async () => !(await running(agent.pid)), { timeoutMs: 1000 }).then(
+          agentRanAtKill = await waitFor(async () => !(await running(agentPid)), { timeoutMs: 1000 }).then(
             () => false,
             () => true,
           );
@@ -69,6 +70,6 @@ describe('Tmux.killServer', () => {
     expect(agentRanAtKill).toBe(true);
     expect(await server.serverRunning()).toBe(false);
     // Its process group did not outlive the fleet.
-    await waitFor(async () => !(await running(agent.pid)), { what: 'the agent to be killed' });
+    await waitFor(async () => !(await running(agentPid)), { what: 'the agent to be killed' });
   });
 });

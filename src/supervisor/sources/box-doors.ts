@@ -21,6 +21,7 @@ import type { WorkerSpec } from '../../domain/model/config-types.js';
 import { doorViewFile, launchRecordFile, reportFile, statePaths } from '../../domain/model/paths.js';
 import { visible } from '../../domain/model/sanitize.js';
 import type { Fleet } from '../../fleet/handle.js';
+import { sweepEveryMs } from '../loop/pass-clock.js';
 import { LineOrder } from './line-order.js';
 import { observeNetDoor } from './net-doors.js';
 import type { ModelStore } from './model-store.js';
@@ -46,6 +47,9 @@ export class BoxDoors implements Source {
   /** The view last written into each door, so an unchanged one is not written again. */
   private readonly shown = new Map<string, string>();
   private readonly boxed = new Set<string>();
+  /** Per boxed worker, a look at everything in its door, for the sweep that backs up the watches. */
+  private readonly looks = new Map<string, () => void>();
+  private lastSweep = Date.now();
 
   /** `halt`: aborted as the czar stops, when the watches are let go. */
   constructor(
@@ -82,6 +86,13 @@ export class BoxDoors implements Source {
     }
     // An answer the watch missed (written as it was armed) is carried back here.
     for (const id of this.carried.keys()) await this.answer(id);
+    // A report or request whose write the watch never told (a busy machine's file watches have lost one) still
+    // comes in: every door is read again at the fleet's sweep, a few file reads for each.
+    const now = Date.now();
+    if (now - this.lastSweep >= sweepEveryMs(store.model.workers.length)) {
+      this.lastSweep = now;
+      for (const look of this.looks.values()) look();
+    }
   }
 
   /** Writes each boxed worker's view of the fleet into its door, when it changed: what `czar peers` prints there. */
@@ -143,9 +154,13 @@ export class BoxDoors implements Source {
         { depth: 1 },
       ),
     ]);
+    const look = (): void => {
+      reports();
+      requests();
+    };
+    this.looks.set(spec.name, look);
     // What happened while no czar looked.
-    reports();
-    requests();
+    look();
   }
 
   /**
