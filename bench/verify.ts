@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { activity, ownHistoryArgs } from '../src/adapters/branch-activity.js';
+import { activity, historyArgs } from '../src/adapters/branch-activity.js';
 import { cleanEnv, run } from '../src/adapters/process.js';
 import { mapBounded } from '../src/fleet/map-bounded.js';
 import type { AlertKind } from '../src/domain/model/words.js';
@@ -37,7 +37,7 @@ function branchesRepo(count: number): { repo: string; worktrees: string[]; clean
 type Refresh = (repo: string, base: string, branch: string, worktree: string) => Promise<unknown>;
 
 /**
- * The baseline: the same git questions as `activity` asks (the tip first, then the range, files and own history of
+ * The baseline: the same git questions as `activity` asks (the tip first, then the files and history of the range to
  * that tip, beside the worktree's status), each an execa process parsed by hand as the adapter did before
  * simple-git, kept here so every run compares both adapters on the same work and the same machine load.
  */
@@ -53,13 +53,11 @@ const execaRefresh: Refresh = async (repo, base, branch, worktree) => {
     git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
   ]);
   const range = `refs/heads/${base}..${tip.stdout.trim()}`;
-  const [ahead, files, history] = await Promise.all([
-    git(repo, ['rev-list', '--count', range]),
+  const [files, history] = await Promise.all([
     git(repo, ['diff', '--numstat', '-z', '--no-renames', `refs/heads/${base}...${tip.stdout.trim()}`, '--']),
-    git(repo, ownHistoryArgs(range)),
+    git(repo, historyArgs(range)),
   ]);
   return [
-    Number(ahead.stdout.trim()),
     files.stdout.split('\0').map((entry) => entry.split('\t')),
     history.stdout.split('\0'),
     status.stdout.split('\0').map((record) => record.slice(3)),

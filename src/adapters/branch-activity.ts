@@ -22,10 +22,10 @@ export async function ownDiffStat(repo: string, base: string, branch: string): P
   const range = `${headRef(base)}..${headRef(branch)}`;
   const [files, history] = await Promise.all([
     diffStat(repo, base, branch),
-    git(repo, ownHistoryArgs(range), { allowFailure: true }),
+    git(repo, historyArgs(range), { allowFailure: true }),
   ]);
   if (history.exitCode !== 0) return files;
-  const own = parseOwnHistory(history.stdout);
+  const own = ownHistory(parseHistory(history.stdout));
   return own.merges ? files.filter((file) => own.ownFiles.has(file.file)) : files;
 }
 
@@ -49,47 +49,74 @@ export interface OwnHistory {
   readonly ownFiles: ReadonlySet<string>;
 }
 
-/** Each commit's header in the log `parseOwnHistory` reads: it starts with HEADER (the format's `%x1e`). */
-const HEADER = '\x1e';
-const OWN_HISTORY_FORMAT = '--format=%x1e%H %cI %P%x1f%s';
+/** A commit of a range's log as `parseHistory` reads it. */
+interface LoggedCommit {
+  readonly sha: string;
+  readonly at: string;
+  readonly parents: readonly string[];
+  readonly subject: string;
+  readonly files: string[];
+}
 
-/** `git log` arguments for a range's own line of history, as `parseOwnHistory` reads it. */
-export function ownHistoryArgs(range: string): string[] {
-  return [
-    'log',
-    '--first-parent',
-    '--diff-merges=off',
-    '--no-renames',
-    '--name-only',
-    '-z',
-    OWN_HISTORY_FORMAT,
-    range,
-    '--',
-  ];
+/** Each commit's header in the log `parseHistory` reads: it starts with HEADER (the format's `%x1e`). */
+const HEADER = '\x1e';
+const HISTORY_FORMAT = '--format=%x1e%H %cI %P%x1f%s';
+
+/**
+ * `git log` arguments for every commit of a range with the files each touched, as `parseHistory` reads it: one process
+ * gives both the count of the range's commits and the branch's own line (merges list no files).
+ */
+export function historyArgs(range: string): string[] {
+  return ['log', '--diff-merges=off', '--no-renames', '--name-only', '-z', HISTORY_FORMAT, range, '--'];
 }
 
 /**
- * Reads `git log --first-parent --diff-merges=off --name-only -z` in OWN_HISTORY_FORMAT: each commit
- * is a header token, its files follow as tokens of their own (the first after a newline), and a merge lists none.
- * The subject comes last, after the first \x1f, since an agent's subject may hold any byte but NUL.
+ * Reads `git log --diff-merges=off --name-only -z` in HISTORY_FORMAT: each commit is a header token, its files follow
+ * as tokens of their own (the first after a newline), and a merge lists none. The subject comes last, after the first
+ * \x1f, since an agent's subject may hold any byte but NUL.
  */
-export function parseOwnHistory(stdout: string): OwnHistory {
-  let tip: OwnHistory['tip'];
-  let merges = false;
-  const ownFiles = new Set<string>();
+export function parseHistory(stdout: string): LoggedCommit[] {
+  const commits: LoggedCommit[] = [];
   for (const token of stdout.split('\0')) {
     if (token.startsWith(HEADER)) {
       const body = token.slice(HEADER.length);
       const split = body.indexOf('\x1f');
       const [sha = '', at = '', ...parents] = body.slice(0, split).split(' ');
-      if (parents.filter((parent) => parent !== '').length > 1) merges = true;
-      tip ??= { sha, subject: body.slice(split + 1), at };
+      commits.push({
+        sha,
+        at,
+        parents: parents.filter((parent) => parent !== ''),
+        subject: body.slice(split + 1),
+        files: [],
+      });
     } else {
       const file = token.startsWith('\n') ? token.slice(1) : token;
-      if (file !== '') ownFiles.add(file);
+      if (file !== '') commits.at(-1)?.files.push(file);
     }
   }
-  return { tip, merges, ownFiles };
+  return commits;
+}
+
+/**
+ * The branch's own line among a range's commits: from its tip (the log's first commit: the walk starts there), each
+ * commit's first parent while it is in the range. A merge on that line brought another branch's commits in, whose
+ * files are not the branch's own.
+ */
+export function ownHistory(commits: readonly LoggedCommit[]): OwnHistory {
+  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
+  const ownFiles = new Set<string>();
+  let merges = false;
+  const first = commits[0];
+  for (let commit = first; commit !== undefined; commit = bySha.get(commit.parents[0] ?? '')) {
+    bySha.delete(commit.sha);
+    if (commit.parents.length > 1) merges = true;
+    for (const file of commit.files) ownFiles.add(file);
+  }
+  return {
+    tip: first === undefined ? undefined : { sha: first.sha, subject: first.subject, at: first.at },
+    merges,
+    ownFiles,
+  };
 }
 
 /**
@@ -130,18 +157,14 @@ export async function commitActivity(
   tip: string,
   filesSince: string,
 ): Promise<Omit<GitActivity, 'dirty'>> {
-  const range = `${from}..${tip}`;
-  const [ahead, files, history] = await Promise.all([
-    git(repo, ['rev-list', '--count', range], { allowFailure: true }),
+  const [files, history] = await Promise.all([
     numstat(repo, `${filesSince}...${tip}`).catch(() => []),
-    git(repo, ownHistoryArgs(range), { allowFailure: true }),
+    git(repo, historyArgs(`${from}..${tip}`), { allowFailure: true }),
   ]);
-  const own =
-    history.exitCode === 0
-      ? parseOwnHistory(history.stdout)
-      : { tip: undefined, merges: false, ownFiles: new Set<string>() };
+  const commits = history.exitCode === 0 ? parseHistory(history.stdout) : [];
+  const own = ownHistory(commits);
   return {
-    commitsAhead: ahead.exitCode === 0 ? Number(ahead.stdout.trim()) : 0,
+    commitsAhead: commits.length,
     filesChanged: files.map((file) => file.file).filter((file) => !own.merges || own.ownFiles.has(file)),
     lastCommit: own.tip,
   };

@@ -284,12 +284,6 @@ function mergeResults(stdout: string): string[][] {
   return results;
 }
 
-/** Files changed on `to` since it forked from `from` (`from...to`): what base changed under a branch, say. */
-export async function changedSinceFork(repo: string, from: string, to: string): Promise<string[]> {
-  const result = await git(repo, ['diff', '--name-only', '-z', `${from}...${to}`], { allowFailure: true });
-  return result.exitCode === 0 ? result.stdout.split('\0').filter((file) => file !== '') : [];
-}
-
 /** The patch of `from...to` (what `to` changed since it forked), plain: no colour, no external diff driver. */
 export async function forkDiff(repo: string, from: string, to: string): Promise<string> {
   return (await git(repo, ['diff', '--no-color', '--no-ext-diff', `${from}...${to}`])).stdout;

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { branchTips } from '../../src/adapters/git.js';
 import { ConflictSource } from '../../src/supervisor/sources/conflicts.js';
 import { ModelStore } from '../../src/supervisor/sources/model-store.js';
 import { commits, fleet, spec, T0 } from '../helpers/fleet.js';
@@ -32,6 +33,24 @@ function storeOf(count: number): ModelStore {
   return store;
 }
 
+/** What a git look of the czar does: each branch's tip and base's into the model, then the news that it looked. */
+async function looked(repo: string, store: ModelStore): Promise<void> {
+  const tips = await branchTips(repo);
+  const model = store.model;
+  store.set({
+    ...model,
+    baseTip: tips.get('main'),
+    workers: model.workers.map((worker) => {
+      const { lastCommit } = worker.git;
+      const sha = tips.get(worker.spec.branch);
+      return lastCommit === undefined || sha === undefined
+        ? worker
+        : { ...worker, git: { ...worker.git, lastCommit: { ...lastCommit, sha } } };
+    }),
+  });
+  store.noteGitLooked();
+}
+
 const COUNT = 4;
 /** Every pair of the four branches conflicts. */
 const ALL = (COUNT * (COUNT - 1)) / 2;
@@ -41,20 +60,20 @@ async function fourOnOneFile(): Promise<{ repo: string; store: ModelStore; sourc
   const repo = await branchesOnOneFile(COUNT);
   const store = storeOf(COUNT);
   const shown: number[] = [];
-  const source = new ConflictSource(repo, 'main', () => shown.push(store.model.conflicts?.length ?? 0));
+  const source = new ConflictSource(repo, () => shown.push(store.model.conflicts?.length ?? 0));
   return { repo, store, source, shown };
 }
 
 describe('conflict predictions', () => {
   it('a pass never waits on git: the prediction runs beside it and shows its first conflict before the rest of the prediction', async () => {
-    const { store, source, shown } = await fourOnOneFile();
-    store.noteGitLooked();
+    const { repo, store, source, shown } = await fourOnOneFile();
+    await looked(repo, store);
     await source.poll(store);
     // The pass went on before git answered.
     expect(store.model.conflicts ?? []).toEqual([]);
     expect(shown).toEqual([]);
     // A branch looked at meanwhile gets a prediction of its own after the running one.
-    store.noteGitLooked();
+    await looked(repo, store);
     await source.poll(store);
 
     await waitFor(() => shown.at(-1) === ALL && store.model.conflictsPartial === false, {
@@ -68,7 +87,7 @@ describe('conflict predictions', () => {
 
   it('a branch that moves keeps its conflicts shown while they are predicted again, and a resolved pair clears', async () => {
     const { repo, store, source, shown } = await fourOnOneFile();
-    store.noteGitLooked();
+    await looked(repo, store);
     await source.poll(store);
     await waitFor(() => shown.at(-1) === ALL, { timeoutMs: 120_000, what: 'the first prediction' });
 
@@ -81,7 +100,7 @@ describe('conflict predictions', () => {
     await gitIn(repo, ['checkout', '--quiet', 'w1']);
     await gitIn(repo, ['merge', '--quiet', '-X', 'theirs', '-m', 'w1 takes w2', 'w2']);
     await gitIn(repo, ['checkout', '--quiet', 'main']);
-    store.noteGitLooked();
+    await looked(repo, store);
     await source.poll(store);
     await waitFor(() => shown.at(-1) === ALL - 1, { timeoutMs: 120_000, what: 'the second prediction' });
     expect(shown.every((shown) => shown >= ALL - 1)).toBe(true);

@@ -196,6 +196,8 @@ export interface FleetModel {
   readonly mergedTips?: readonly string[] | undefined;
   /** Fleet budget warnings already given (`usd`, `tokens`, `held`). */
   readonly budgetWarned?: readonly string[] | undefined;
+  /** The base branch's tip at the last git look (observed); undefined before it, and while base is gone. */
+  readonly baseTip?: string | undefined;
   /** The base branch is gone (observed); while it is, branches cannot be counted and the ladder holds. */
   readonly baseMissing?: boolean | undefined;
   /** The czar said base is gone (and has not yet said it is back). */

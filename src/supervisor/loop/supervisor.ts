@@ -95,7 +95,6 @@ export class Supervisor {
     const pastes = new PasteWindow();
     this.conflicts = new ConflictSource(
       fleet.config.repo,
-      fleet.config.base,
       () => this.schedule(),
       () => pastes.giveWay(),
     );

@@ -1,4 +1,4 @@
-import { branchTips, changedSinceFork, predictConflictsOf } from '../../adapters/git.js';
+import { predictConflictsOf } from '../../adapters/git.js';
 import type { PredictedConflict } from '../../domain/model/observations.js';
 import type { WorkerModel } from '../../domain/model/model.js';
 import type { ModelStore } from './model-store.js';
@@ -34,16 +34,14 @@ interface Branch {
  * The source of conflict predictions. Twenty branches changing one file are 190 merges, seconds of git, so the passes
  * never wait for it: a pass that saw some branch move starts a prediction beside the passes (or asks the running one
  * for one more), and the prediction writes what it found into the model as it goes, asking for a pass to decide on it.
- * It reads every tip in one call and runs `git merge-tree` only where a conflict is possible: two active branches whose
- * changed files overlap, and a branch against base when base changed the same files since the branch forked. Results
- * are cached by the pair of tips, so a branch that did not move costs nothing on the next look.
+ * It takes the tips the git looks read and runs `git merge-tree` only where a conflict is possible: two active branches whose
+ * changed files overlap, and each active branch against base. Results are cached by the pair of tips, so a branch that
+ * did not move costs nothing on the next look.
  */
 export class ConflictSource implements Source {
   readonly name = 'conflicts';
   /** `<tip>:<tip>` -> conflicting files (empty: merges cleanly). */
   private pairs = new Map<string, readonly string[]>();
-  /** `<branch tip>:<base tip>` -> files base changed since the branch forked. */
-  private baseSide = new Map<string, readonly string[]>();
   private lastSignature = '';
   private running = false;
   /** A branch was looked at since the running prediction read the tips: one more follows it. */
@@ -55,7 +53,6 @@ export class ConflictSource implements Source {
    */
   constructor(
     private readonly repo: string,
-    private readonly base: string,
     private readonly predicted: () => void,
     private readonly giveWay: () => Promise<void> = () => Promise.resolve(),
   ) {}
@@ -79,9 +76,9 @@ export class ConflictSource implements Source {
 
   private async predict(store: ModelStore): Promise<void> {
     await this.giveWay();
-    const tips = await branchTips(this.repo);
-    const baseTip = tips.get(this.base);
-    const active = activeBranches(store.model.workers, tips);
+    // The tips the git looks read, which the files beside them in the model are of: no read of its own.
+    const baseTip = store.model.baseTip;
+    const active = activeBranches(store.model.workers);
     const signature = JSON.stringify([baseTip, active.map((branch) => [branch.name, branch.tip, [...branch.files]])]);
     if (signature === this.lastSignature) return;
 
@@ -91,7 +88,6 @@ export class ConflictSource implements Source {
       this.predicted();
     });
     const pairs = new Map<string, readonly string[]>();
-    const baseSide = new Map<string, readonly string[]>();
     const merges: Merge[] = [];
     for (const [index, branch] of active.entries()) {
       for (const other of active.slice(index + 1)) {
@@ -99,11 +95,9 @@ export class ConflictSource implements Source {
         if (![...other.files].some((file) => branch.files.has(file))) continue;
         merges.push({ worker: branch.name, peer: other.name, left: branch.tip, right: other.tip });
       }
-      if (baseTip === undefined) continue;
-      const key = `${branch.tip}:${baseTip}`;
-      const moved = this.baseSide.get(key) ?? (await changedSinceFork(this.repo, branch.tip, baseTip));
-      baseSide.set(key, moved);
-      if (moved.some((file) => branch.files.has(file)))
+      // Against base in the same batch: a merge with a base that moved nothing since the fork is git's quickest, and
+      // a process of its own to ask what base changed cost more than the merge.
+      if (baseTip !== undefined)
         merges.push({ worker: branch.name, peer: undefined, left: branch.tip, right: baseTip });
     }
     const found = (merge: Merge, files: readonly string[]): void => {
@@ -128,15 +122,14 @@ export class ConflictSource implements Source {
     }
     // Only the pairs of the current tips are kept: the caches never outgrow the fleet.
     this.pairs = pairs;
-    this.baseSide = baseSide;
     this.lastSignature = signature;
     shown.end();
   }
 }
 
-function activeBranches(workers: readonly WorkerModel[], tips: ReadonlyMap<string, string>): Branch[] {
+function activeBranches(workers: readonly WorkerModel[]): Branch[] {
   return workers.flatMap((worker) => {
-    const tip = tips.get(worker.spec.branch);
+    const tip = worker.git.lastCommit?.sha;
     const live = worker.launchedAt !== undefined && !worker.memory.stopped && worker.git.commitsAhead > 0;
     return live && tip !== undefined ? [{ name: worker.spec.name, tip, files: new Set(worker.git.filesChanged) }] : [];
   });

@@ -73,8 +73,8 @@ export class GitLooks {
       () => branchTips(fleet.config.repo),
     );
     const baseTip = tips.get(fleet.config.base);
-    if ((baseTip === undefined) !== (store.model.baseMissing === true))
-      store.change((model) => ({ ...model, baseMissing: baseTip === undefined }));
+    if ((baseTip === undefined) !== (store.model.baseMissing === true) || baseTip !== store.model.baseTip)
+      store.change((model) => ({ ...model, baseMissing: baseTip === undefined, baseTip }));
     const looks = await mapBounded(specs, GIT_CONCURRENCY, 0, async (spec) => {
       const [git, inParent] = await Promise.all([
         baseTip === undefined ? undefined : this.activity(spec, tips, baseTip),
