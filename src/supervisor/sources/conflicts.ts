@@ -34,9 +34,9 @@ interface Branch {
  * The source of conflict predictions. Twenty branches changing one file are 190 merges, seconds of git, so the passes
  * never wait for it: a pass that saw some branch move starts a prediction beside the passes (or asks the running one
  * for one more), and the prediction writes what it found into the model as it goes, asking for a pass to decide on it.
- * It takes the tips the git looks read and runs `git merge-tree` only where a conflict is possible: two active branches whose
- * changed files overlap, and each active branch against base. Results are cached by the pair of tips, so a branch that
- * did not move costs nothing on the next look.
+ * It takes the tips the git looks read and runs `git merge-tree` only where a conflict is possible: two active branches
+ * whose changed files overlap, and each active branch against base. Results are cached by the pair of tips, so a
+ * branch that did not move costs nothing on the next look.
  */
 export class ConflictSource implements Source {
   readonly name = 'conflicts';
