@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { tempDir } from '../helpers/git-repo.js';
+import { alive } from '../helpers/processes.js';
 import { privateTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -39,12 +39,6 @@ describe('Tmux.joinOnly', () => {
   });
 });
 
-/** Whether `pid` runs: not gone, and not a zombie waiting to be reaped. */
-async function running(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
-
 describe('Tmux.killServer', () => {
   test('ends the server before its agents, so a czar watching never sees an agent end while its server runs', async () => {
     const server = privateTmux();
@@ -59,7 +53,7 @@ describe('Tmux.killServer', () => {
       override async cmd(args: readonly string[], options?: { input?: string; allowFailure?: boolean }) {
         if (args[0] === 'kill-server')
           // A kill sent before this call lands within moments; one not sent leaves the agent running.
-          agentRanAtKill = await waitFor(async () => !(await running(agentPid)), { timeoutMs: 1000 }).then(
+          agentRanAtKill = await waitFor(async () => !(await alive(agentPid)), { timeoutMs: 1000 }).then(
             () => false,
             () => true,
           );
@@ -70,6 +64,6 @@ describe('Tmux.killServer', () => {
     expect(agentRanAtKill).toBe(true);
     expect(await server.serverRunning()).toBe(false);
     // Its process group did not outlive the fleet.
-    await waitFor(async () => !(await running(agentPid)), { what: 'the agent to be killed' });
+    await waitFor(async () => !(await alive(agentPid)), { what: 'the agent to be killed' });
   });
 });
