@@ -46,8 +46,9 @@ export class BoxDoors implements Source {
   private answers: Watch | undefined;
   /** The view last written into each door, so an unchanged one is not written again. */
   private readonly shown = new Map<string, string>();
-  /** Per boxed worker watched, a look at everything in its door, for the sweep that backs up the watches. */
-  private readonly boxed = new Map<string, () => void>();
+  private readonly boxed = new Set<string>();
+  /** Per boxed worker, a look at everything in its door, for the sweep that backs up the watches. */
+  private readonly looks = new Map<string, () => void>();
   private lastSweep = Date.now();
 
   /** `halt`: aborted as the czar stops, when the watches are let go. */
@@ -74,7 +75,7 @@ export class BoxDoors implements Source {
       }
     // The network door of every boxed worker here is one process: whether it runs is observed, decide() says when to
     // start it again.
-    const via = [...this.boxed.keys()][0];
+    const via = [...this.boxed][0];
     if (!this.stopped) {
       const state = via === undefined ? 'none' : await fleetDoorState(this.fleet.paths.root);
       observeNetDoor(
@@ -90,7 +91,7 @@ export class BoxDoors implements Source {
     const now = Date.now();
     if (now - this.lastSweep >= sweepEveryMs(store.model.workers.length)) {
       this.lastSweep = now;
-      for (const look of this.boxed.values()) look();
+      for (const look of this.looks.values()) look();
     }
   }
 
@@ -98,7 +99,7 @@ export class BoxDoors implements Source {
   async show(status: FleetStatus): Promise<void> {
     if (this.boxed.size === 0 || this.stopped) return;
     const base = await revParse(this.fleet.config.repo, this.fleet.config.base);
-    for (const name of this.boxed.keys()) {
+    for (const name of this.boxed) {
       const text = `${JSON.stringify(doorView(status, name, base))}\n`;
       if (this.shown.get(name) === text) continue;
       await writeInDoor(doorViewFile(doorPath(this.fleet.paths.root, name)), text).catch(() => undefined);
@@ -139,6 +140,7 @@ export class BoxDoors implements Source {
       },
       { depth: 0 },
     );
+    this.boxed.add(spec.name);
     this.watches.set(spec.name, [
       watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], tip, { depth: 8 }),
       // The door itself, not its folders: a new agent's door gets them afresh.
@@ -156,7 +158,7 @@ export class BoxDoors implements Source {
       reports();
       requests();
     };
-    this.boxed.set(spec.name, look);
+    this.looks.set(spec.name, look);
     // What happened while no czar looked.
     look();
   }
