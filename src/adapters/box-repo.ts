@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CzarError } from '../domain/model/errors.js';
 import { cutBranch, git, headRef, revParse } from './git.js';
 import { STRANGER_CONFIG } from './git-client.js';
+import { readTextFile } from './text-file.js';
 
 /**
  * A boxed worker's repository of its own: what `git clone --shared` of the main repository on the worker's branch
@@ -218,6 +219,20 @@ export async function fetchFromBox(repo: string, folder: string, branch: string)
     ...['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', folder],
     `refs/heads/${branch}:refs/heads/${branch}`,
   ]);
+}
+
+/**
+ * Where the worker's branch points in its repository, read from the files git keeps it in (the loose ref, else
+ * packed-refs), so a look at many workers starts no process: only compared with what was fetched last, never trusted.
+ * Undefined when neither says (a file that is no small text file is not read: a worker may plant anything there).
+ */
+export async function boxBranchTip(folder: string, branch: string): Promise<string | undefined> {
+  const gitDir = path.join(folder, '.git');
+  const loose = await readTextFile(path.join(gitDir, headRef(branch)), 200);
+  if (loose.ok) return loose.text.trim();
+  const packed = await readTextFile(path.join(gitDir, 'packed-refs'), 1 << 20);
+  const line = packed.ok ? packed.text.split('\n').find((each) => each.endsWith(` ${headRef(branch)}`)) : undefined;
+  return line?.split(' ')[0];
 }
 
 /**

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fetchFromBox, makeBoxedRepo, shareBranches } from '../../src/adapters/box-repo.js';
+import { boxBranchTip, fetchFromBox, makeBoxedRepo, shareBranches } from '../../src/adapters/box-repo.js';
 import { gitIn, tempRepo } from '../helpers/git-repo.js';
 
 // czar writes a boxed worker's `.git` itself (one git process checks its files out, where a clone ran three): it must
@@ -105,5 +106,24 @@ describe("a boxed worker's repository of its own", () => {
     );
     expect(existsSync(folder)).toBe(false);
     expect((await gitIn(repo, ['rev-parse', 'czar/w'])).trim()).toBe(theirs);
+  });
+});
+
+describe("a boxed worker's branch read from its repository's files", () => {
+  it('is the loose ref, else the packed one, and nothing from a file that is no small text file', async () => {
+    const { repo } = await tempRepo();
+    const folder = path.join(repo, '.czar', 'work', 'w');
+    await makeBoxedRepo(repo, folder, 'czar/w', 'main', 'w');
+    await gitIn(folder, ['commit', '-qm', 'work', '--allow-empty']);
+    const tip = (await gitIn(folder, ['rev-parse', 'HEAD'])).trim();
+    expect(await boxBranchTip(folder, 'czar/w')).toBe(tip);
+    await gitIn(folder, ['pack-refs', '--all']);
+    expect(existsSync(path.join(folder, '.git', 'refs', 'heads', 'czar', 'w'))).toBe(false);
+    expect(await boxBranchTip(folder, 'czar/w')).toBe(tip);
+    // A FIFO where the ref was, and a packed-refs of no branch: read without waiting, and nothing said.
+    await writeFile(path.join(folder, '.git', 'packed-refs'), '');
+    await mkdir(path.join(folder, '.git', 'refs', 'heads', 'czar'), { recursive: true });
+    execFileSync('mkfifo', [path.join(folder, '.git', 'refs', 'heads', 'czar', 'w')]);
+    expect(await boxBranchTip(folder, 'czar/w')).toBeUndefined();
   });
 });

@@ -1,7 +1,10 @@
-import { appendFileSync, existsSync, utimesSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
+import { gitIn } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** A report line of the door's own worker, as `czar report` writes it in its box. */
 function reportLine(state: string, note: string, seq: number): string {
@@ -33,5 +36,47 @@ describe.skipIf(!existsSync('/usr/bin/bwrap'))("a boxed worker's report the door
       timeoutMs: 30_000,
     });
     expect(done.message).toContain('done');
+  });
+});
+
+/** git run in this process's thread, so the czar's watch cannot run until the test's next await. */
+function gitNow(cwd: string, args: readonly string[]): string {
+  const identity = { GIT_AUTHOR_NAME: 'Czar Test', GIT_AUTHOR_EMAIL: 'test@czar.invalid' };
+  const env = {
+    ...process.env,
+    ...identity,
+    GIT_COMMITTER_NAME: 'Czar Test',
+    GIT_COMMITTER_EMAIL: 'test@czar.invalid',
+  };
+  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+}
+
+// With no engine, sandbox: on runs a worker unboxed but in a repository of its own: its branch is fetched from there
+// when a ref moves, and at the sweep when a move went untold (a commit made before the watch was ready).
+describe("a commit in a worker's repository of its own that the watch never tells", () => {
+  it('is fetched at the next sweep', async () => {
+    process.env.CZAR_BWRAP = 'none';
+    onTestFinished(() => {
+      delete process.env.CZAR_BWRAP;
+    });
+    const fx = await fleetFixture({
+      workers: [{ name: 'quiet', sandbox: 'on', task: '# Quiet\n@sim hang' }],
+      policy: { idle_after: '1h', stuck_after: '2h', escalate_after: '1h', bonus: 'off' },
+    });
+    await fx.launchWave();
+    await fx.supervise();
+    const own = path.join(fx.root, '.czar', 'work', 'quiet');
+    const ref = path.join(own, '.git', 'refs', 'heads', 'czar', 'quiet');
+    const tipHere = (): Promise<string> => gitIn(fx.repo, ['rev-parse', 'refs/heads/czar/quiet']);
+    // A commit the watch tells, leaving the ref's modification time at a known value...
+    gitNow(own, ['commit', '--allow-empty', '--quiet', '-m', 'told', '--no-verify']);
+    const told = gitNow(own, ['rev-parse', 'HEAD']);
+    utimesSync(ref, 1000, 1000);
+    await waitFor(async () => (await tipHere()) === told, { timeoutMs: 20_000, what: 'the told commit fetched' });
+    // ...then one it does not: the ref rewritten in place, its modification time as it was.
+    const untold = gitNow(own, ['commit-tree', '-p', told, '-m', 'never told', `${told}^{tree}`]);
+    writeFileSync(ref, `${untold}\n`);
+    utimesSync(ref, 5000, 1000);
+    await waitFor(async () => (await tipHere()) === untold, { timeoutMs: 30_000, what: 'the untold commit fetched' });
   });
 });

@@ -1,4 +1,4 @@
-import { fetchFromBox } from '../../adapters/box-repo.js';
+import { boxBranchTip, fetchFromBox } from '../../adapters/box-repo.js';
 import { fleetDoorState } from '../../adapters/fleet-door.js';
 import {
   answerInDoor,
@@ -47,7 +47,7 @@ export class BoxDoors implements Source {
   /** The view last written into each door, so an unchanged one is not written again. */
   private readonly shown = new Map<string, string>();
   private readonly boxed = new Set<string>();
-  /** Per boxed worker, a look at everything in its door, for the sweep that backs up the watches. */
+  /** Per worker in a repository of its own, a look at its branch and door, for the sweep that backs up the watches. */
   private readonly looks = new Map<string, () => void>();
   private lastSweep = Date.now();
 
@@ -86,8 +86,8 @@ export class BoxDoors implements Source {
     }
     // An answer the watch missed (written as it was armed) is carried back here.
     for (const id of this.carried.keys()) await this.answer(id);
-    // A report or request whose write the watch never told (a busy machine's file watches have lost one) still
-    // comes in: every door is read again at the fleet's sweep, a few file reads for each.
+    // A commit, report or request whose write the watch never told (a busy machine's file watches have lost one)
+    // still comes in: every branch and door is read again at the fleet's sweep, a few file reads for each.
     const now = Date.now();
     if (now - this.lastSweep >= sweepEveryMs(store.model.workers.length)) {
       this.lastSweep = now;
@@ -116,18 +116,41 @@ export class BoxDoors implements Source {
 
   /** Fetches the branch of a worker in a repository of its own but not boxed, whenever a ref moves there. */
   private trackCommits(spec: WorkerSpec): void {
+    const tips = this.tipFetches(spec);
+    this.watches.set(spec.name, [tips.watch]);
+    this.looks.set(spec.name, tips.ifMoved);
+    tips.now();
+  }
+
+  /**
+   * A worker's branch fetched from its repository: at once when a ref's watch fires, and at the sweep when its tip is
+   * not the one last fetched (a commit the watch missed, or made before it was ready).
+   */
+  private tipFetches(spec: WorkerSpec): {
+    readonly watch: Watch;
+    readonly now: () => void;
+    readonly ifMoved: () => void;
+  } {
     const gitDir = path.join(spec.worktree, '.git');
-    const tip = (): void => this.order.add(spec.name, 'tip', () => this.fetch(spec));
-    this.watches.set(spec.name, [
-      watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], tip, { depth: 8 }),
-    ]);
-    tip();
+    let fetched: string | undefined;
+    const now = (): void =>
+      this.order.add(spec.name, 'tip', async () => {
+        const tip = await boxBranchTip(spec.worktree, spec.branch);
+        if (await this.fetch(spec)) fetched = tip;
+      });
+    const ifMoved = (): void =>
+      void boxBranchTip(spec.worktree, spec.branch).then((tip) => {
+        if (tip === undefined || tip !== fetched) now();
+      });
+    const watch = watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], now, {
+      depth: 8,
+    });
+    return { watch, now, ifMoved };
   }
 
   private track(spec: WorkerSpec): void {
-    const gitDir = path.join(spec.worktree, '.git');
     const door = doorPath(this.fleet.paths.root, spec.name);
-    const tip = (): void => this.order.add(spec.name, 'tip', () => this.fetch(spec));
+    const tips = this.tipFetches(spec);
     // A report's lines are read before the fetch that goes with them: a commit made after a fetch began and reported
     // after it would otherwise be passed on without its commit (a "done" judged on no commits).
     const reports = (): void => this.order.add(spec.name, 'tip', () => this.pass(spec, door));
@@ -142,7 +165,7 @@ export class BoxDoors implements Source {
     );
     this.boxed.add(spec.name);
     this.watches.set(spec.name, [
-      watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], tip, { depth: 8 }),
+      tips.watch,
       // The door itself, not its folders: a new agent's door gets them afresh.
       watchPaths(
         [door],
@@ -155,6 +178,7 @@ export class BoxDoors implements Source {
       ),
     ]);
     const look = (): void => {
+      tips.ifMoved();
       reports();
       requests();
     };
@@ -219,11 +243,13 @@ export class BoxDoors implements Source {
     await removeFile(file);
   }
 
-  private async fetch(spec: WorkerSpec): Promise<void> {
-    if (this.stopped) return;
+  /** Whether the worker's branch here is now its repository's. */
+  private async fetch(spec: WorkerSpec): Promise<boolean> {
+    if (this.stopped) return false;
     try {
       await fetchFromBox(this.fleet.config.repo, spec.worktree, spec.branch);
       this.said.delete(`fetch:${spec.name}`);
+      return true;
     } catch (error) {
       await this.sayOnce(
         `fetch:${spec.name}`,
@@ -231,6 +257,7 @@ export class BoxDoors implements Source {
         `the commits of boxed worker ${spec.name} did not reach ${spec.branch} here: ${error instanceof Error ? error.message : String(error)}; czar tries again at its next commit`,
         spec.name,
       );
+      return false;
     }
   }
 
