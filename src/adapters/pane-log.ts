@@ -2,43 +2,73 @@ import { appendFile, open } from 'node:fs/promises';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/model/terminal-modes.js';
 
+/** How far a pane's log was read for its mode, kept across messages: an agent's log grows all day. */
+interface ModeReading {
+  /** The file's inode and birth time: a removed log's inode is given to the next file made. */
+  file: string;
+  offset: number;
+  carry: string;
+  mode: 'on' | 'off' | undefined;
+}
+
+const readings = new Map<string, ModeReading>();
+/** The most of a log read at once: a log that grew by hundreds of MB is read in pieces, never held whole. */
+const READ_BYTES = 1 << 20;
+
 /**
  * Whether the program in a pane has bracketed paste on now, read from the pane's output log (pipe-pane, from the
- * pane's first byte). Each call reads only what was appended since the last one; undefined when there is no log.
+ * pane's first byte). Each call, for any message, reads only what was appended since the last one read that log;
+ * undefined when there is no log.
  */
 export function bracketedPasteProbe(logFile: string): () => Promise<boolean | undefined> {
-  let offset = 0;
-  let carry = '';
-  let mode: 'on' | 'off' | undefined;
-  return async () => {
-    let handle;
-    try {
-      handle = await open(logFile, 'r');
-    } catch {
-      return undefined;
-    }
-    try {
-      const { size } = await handle.stat();
-      if (size < offset) {
-        // The log was cut short (rotated): read it again from its start.
-        offset = 0;
-        carry = '';
-        mode = undefined;
-      }
-      if (size > offset) {
-        const buffer = Buffer.alloc(size - offset);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-        offset += bytesRead;
-        // latin1 keeps one char per byte, so an escape sequence never straddles a decoding error.
-        const text = carry + buffer.subarray(0, bytesRead).toString('latin1');
-        mode = lastBracketedPasteMode(text) ?? mode;
-        carry = text.slice(-MODE_SEQUENCE_CARRY);
-      }
-      return mode === 'on';
-    } finally {
-      await handle.close();
-    }
+  // One read of a log at a time: two at once would both start from the same offset and move it twice.
+  return () => {
+    const read = (probing.get(logFile) ?? Promise.resolve()).then(() => readMode(logFile));
+    probing.set(
+      logFile,
+      read.catch(() => undefined),
+    );
+    return read;
   };
+}
+
+const probing = new Map<string, Promise<unknown>>();
+
+async function readMode(logFile: string): Promise<boolean | undefined> {
+  let handle;
+  try {
+    handle = await open(logFile, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size, ino, birthtimeMs } = await handle.stat();
+    const file = `${ino} ${birthtimeMs}`;
+    let reading = readings.get(logFile);
+    // A log cut short (rotated) or made anew is read again from its start.
+    if (reading === undefined || reading.file !== file || size < reading.offset) {
+      reading = { file, offset: 0, carry: '', mode: undefined };
+      readings.set(logFile, reading);
+    }
+    const buffer = Buffer.alloc(Math.min(READ_BYTES, size - reading.offset));
+    while (reading.offset < size) {
+      const { bytesRead } = await handle.read(
+        buffer,
+        0,
+        Math.min(buffer.length, size - reading.offset),
+        reading.offset,
+      );
+      if (bytesRead === 0) break;
+      reading.offset += bytesRead;
+      // latin1 keeps one char per byte, so an escape sequence never straddles a decoding error.
+      const text = reading.carry + buffer.subarray(0, bytesRead).toString('latin1');
+      reading.mode = lastBracketedPasteMode(text) ?? reading.mode;
+      reading.carry = text.slice(-MODE_SEQUENCE_CARRY);
+    }
+    return reading.mode === 'on';
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bracketedPasteProbe, notePaneRespawned } from '../../src/adapters/pane-log.js';
@@ -20,5 +20,25 @@ describe('bracketedPasteProbe', () => {
     // The agent died with bracketed paste on; its new run starts with it off until it says otherwise.
     await notePaneRespawned(log);
     expect(await probe()).toBe(false);
+  });
+});
+
+describe('the bracketed paste probe of each message to a pane', () => {
+  it('reads only what the log gained since the last message, and a log made anew from its start', async () => {
+    const log = path.join(await tempDir(), 'pane.log');
+    await writeFile(log, `\x1b[?2004h${'x'.repeat(3 << 20)}`);
+    expect(await bracketedPasteProbe(log)()).toBe(true);
+    // Bytes already read, changed where they lie (the log's size kept): a probe that read the log again from its
+    // start would take this for the mode now.
+    const handle = await open(log, 'r+');
+    await handle.write('\x1b[?2004l', 100);
+    await handle.close();
+    expect(await bracketedPasteProbe(log)()).toBe(true);
+    await appendFile(log, 'new turn \x1b[?2004l');
+    expect(await bracketedPasteProbe(log)()).toBe(false);
+    // The log removed and written again (a new fleet in the same folder) is read from its start, though longer.
+    await rm(log);
+    await writeFile(log, `\x1b[?2004h${'y'.repeat(4 << 20)}`);
+    expect(await bracketedPasteProbe(log)()).toBe(true);
   });
 });
