@@ -12,8 +12,9 @@ process.env.CZAR_LEARN_DIR ??= mkdtempSync(path.join(tmpdir(), 'czar-test-record
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 
 const realAgents = ['tests/integration/real-agents*.test.ts', 'tests/integration/usage-real.test.ts'];
-// Every real agent in a box: a project of its own, so `npm test` can run it at the end of the other lane.
-const realAgentsBoxed = ['tests/integration/real-agents-boxed.test.ts'];
+// The real agents in two projects of about the same length, one at the end of each of `npm test`'s two long lanes:
+// every real agent in a box, and Codex.
+const realAgentsBeside = ['tests/integration/real-agents-boxed.test.ts', 'tests/integration/real-agents-codex.test.ts'];
 const hosts = [
   'tests/integration/hosts-*.test.ts',
   'tests/integration/ssh-*.test.ts',
@@ -73,8 +74,8 @@ export default defineConfig({
       }),
       slow('hosts', 2, hosts, 2),
       slow('e2e', 2, ['tests/e2e/**/*.test.ts'], 2),
-      slow('real-agents', 3, realAgents, 1, { exclude: realAgentsBoxed }),
-      slow('real-agents-boxed', 3, realAgentsBoxed, 1),
+      slow('real-agents', 3, realAgents, 1, { exclude: realAgentsBeside }),
+      slow('real-agents-beside', 3, realAgentsBeside, 1),
     ],
   },
 });

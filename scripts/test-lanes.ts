@@ -15,8 +15,8 @@ type Step = { readonly vitest: readonly string[] } | { readonly npm: string };
 const LANES: readonly { readonly name: string; readonly runs: readonly Step[] }[] = [
   {
     name: 'tiers',
-    // The boxed real agents last: the agents lane is the long one, and this one ends minutes before it.
-    runs: [{ vitest: ['unit', 'ui', 'integration'] }, { vitest: ['hosts', 'e2e'] }, { vitest: ['real-agents-boxed'] }],
+    // Some of the real agents last, so that this lane and the agents lane end about together.
+    runs: [{ vitest: ['unit', 'ui', 'integration'] }, { vitest: ['hosts', 'e2e'] }, { vitest: ['real-agents-beside'] }],
   },
   { name: 'agents', runs: [{ vitest: ['real-agents'] }] },
   { name: 'checks', runs: [{ npm: 'typecheck' }, { npm: 'lint' }] },

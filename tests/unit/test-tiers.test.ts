@@ -35,7 +35,7 @@ describe('the test tiers (vitest projects)', () => {
       ).toHaveLength(1);
   });
 
-  it('run the slow tiers in forks after the pure ones: integration two files at a time, then hosts and terminals two at a time, and real agents (boxed or not) one at a time', () => {
+  it('run the slow tiers in forks after the pure ones: integration two files at a time, then hosts and terminals two at a time, and real agents (in two projects) one at a time', () => {
     const workers = Object.fromEntries(
       slow.map(({ test }) => [test.name, { pool: test.pool, maxWorkers: test.maxWorkers }]),
     );
@@ -44,14 +44,14 @@ describe('the test tiers (vitest projects)', () => {
       hosts: { pool: 'forks', maxWorkers: 2 },
       e2e: { pool: 'forks', maxWorkers: 2 },
       'real-agents': { pool: 'forks', maxWorkers: 1 },
-      'real-agents-boxed': { pool: 'forks', maxWorkers: 1 },
+      'real-agents-beside': { pool: 'forks', maxWorkers: 1 },
     });
     const order = Object.fromEntries(slow.map(({ test }) => [test.name, test.sequence.groupOrder]));
     expect(Math.min(...Object.values(order))).toBeGreaterThan(0);
     expect(order.integration).toBeLessThan(order.hosts ?? 0);
     expect(order.hosts).toBe(order.e2e);
     expect(order['real-agents']).toBeGreaterThan(order.e2e ?? 0);
-    expect(order['real-agents-boxed']).toBeGreaterThan(order.e2e ?? 0);
+    expect(order['real-agents-beside']).toBeGreaterThan(order.e2e ?? 0);
   });
 
   it('are all run by npm test, in its two lanes', () => {
