@@ -18,3 +18,11 @@ export function afterThisTest(clean: () => void | Promise<void>): void {
 export async function cleanUpOutsideTests(): Promise<void> {
   for (const clean of outsideTests.splice(0).reverse()) await clean();
 }
+
+/** Makes czar find no sandbox engine (CZAR_BWRAP=none) until the current test ends. */
+export function withoutBoxEngine(): void {
+  process.env.CZAR_BWRAP = 'none';
+  afterThisTest(() => {
+    delete process.env.CZAR_BWRAP;
+  });
+}

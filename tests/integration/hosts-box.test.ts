@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { checkVerdictsFile } from '../../src/domain/model/paths.js';
 import { boxedReviewer } from '../helpers/boxed-reviewer.js';
+import { withoutBoxEngine } from '../helpers/cleanup.js';
 import { workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { brokenBwrapFolder, HOST_WORKTREES, hostFleet, launchNow } from '../helpers/host-fleet.js';
@@ -242,10 +243,7 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('without an engine here: required refuses a host worker whose checks run here, on runs them unboxed and says so', async () => {
-      process.env.CZAR_BWRAP = 'none';
-      onTestFinished(() => {
-        delete process.env.CZAR_BWRAP;
-      });
+      withoutBoxEngine();
       const { fixture } = await hostFleet({
         hosts: [{ name: 'far', maxWorkers: 2 }],
         workers: [

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { withoutBoxEngine } from '../helpers/cleanup.js';
 import { fleetFixture, workerIn } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { launch } from '../../src/launch/up-sequence.js';
@@ -118,10 +119,7 @@ describe('a box without an engine', () => {
 
 describe('sandbox: on without an engine', () => {
   it('runs the worker unboxed in its repository of its own: its commits are fetched, its result file read, and it goes in', async () => {
-    process.env.CZAR_BWRAP = 'none';
-    onTestFinished(() => {
-      delete process.env.CZAR_BWRAP;
-    });
+    withoutBoxEngine();
     const fx = await fleetFixture({
       workers: [
         {

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { withoutBoxEngine } from '../helpers/cleanup.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait.js';
@@ -55,10 +56,7 @@ function gitNow(cwd: string, args: readonly string[]): string {
 // when a ref moves, and at the sweep when a move went untold (a commit made before the watch was ready).
 describe("a commit in a worker's repository of its own that the watch never tells", () => {
   it('is fetched at the next sweep', async () => {
-    process.env.CZAR_BWRAP = 'none';
-    onTestFinished(() => {
-      delete process.env.CZAR_BWRAP;
-    });
+    withoutBoxEngine();
     const fx = await fleetFixture({
       workers: [{ name: 'quiet', sandbox: 'on', task: '# Quiet\n@sim hang' }],
       policy: { idle_after: '1h', stuck_after: '2h', escalate_after: '1h', bonus: 'off' },
