@@ -49,6 +49,8 @@ export class BoxDoors implements Source {
   private readonly boxed = new Set<string>();
   /** Per worker in a repository of its own, a look at its branch and door, for the sweep that backs up the watches. */
   private readonly looks = new Map<string, () => void>();
+  /** Per worker, its branch's tip in its repository as read just before its last fetch that succeeded. */
+  private readonly fetched = new Map<string, string | undefined>();
   private lastSweep = Date.now();
 
   /** `halt`: aborted as the czar stops, when the watches are let go. */
@@ -116,41 +118,35 @@ export class BoxDoors implements Source {
 
   /** Fetches the branch of a worker in a repository of its own but not boxed, whenever a ref moves there. */
   private trackCommits(spec: WorkerSpec): void {
-    const tips = this.tipFetches(spec);
-    this.watches.set(spec.name, [tips.watch]);
-    this.looks.set(spec.name, tips.ifMoved);
-    tips.now();
+    const tip = this.tipFetch(spec);
+    this.watches.set(spec.name, [this.watchTip(spec, tip)]);
+    this.looks.set(spec.name, () => this.fetchIfMoved(spec, tip));
+    tip();
+  }
+
+  /** Asks for a fetch of the worker's branch, after the fetches and report lines before it. */
+  private tipFetch(spec: WorkerSpec): () => void {
+    return () => this.order.add(spec.name, 'tip', () => this.fetch(spec));
+  }
+
+  private watchTip(spec: WorkerSpec, tip: () => void): Watch {
+    const gitDir = path.join(spec.worktree, '.git');
+    return watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], tip, { depth: 8 });
   }
 
   /**
-   * A worker's branch fetched from its repository: at once when a ref's watch fires, and at the sweep when its tip is
-   * not the one last fetched (a commit the watch missed, or made before it was ready).
+   * At the sweep: a fetch when the branch's tip in its repository is not the one last fetched (a commit the watch
+   * missed, or made before the watch was ready).
    */
-  private tipFetches(spec: WorkerSpec): {
-    readonly watch: Watch;
-    readonly now: () => void;
-    readonly ifMoved: () => void;
-  } {
-    const gitDir = path.join(spec.worktree, '.git');
-    let fetched: string | undefined;
-    const now = (): void =>
-      this.order.add(spec.name, 'tip', async () => {
-        const tip = await boxBranchTip(spec.worktree, spec.branch);
-        if (await this.fetch(spec)) fetched = tip;
-      });
-    const ifMoved = (): void =>
-      void boxBranchTip(spec.worktree, spec.branch).then((tip) => {
-        if (tip === undefined || tip !== fetched) now();
-      });
-    const watch = watchPaths([path.join(gitDir, 'refs', 'heads'), path.join(gitDir, 'packed-refs')], now, {
-      depth: 8,
+  private fetchIfMoved(spec: WorkerSpec, tip: () => void): void {
+    void boxBranchTip(spec.worktree, spec.branch).then((now) => {
+      if (now === undefined || now !== this.fetched.get(spec.name)) tip();
     });
-    return { watch, now, ifMoved };
   }
 
   private track(spec: WorkerSpec): void {
     const door = doorPath(this.fleet.paths.root, spec.name);
-    const tips = this.tipFetches(spec);
+    const tip = this.tipFetch(spec);
     // A report's lines are read before the fetch that goes with them: a commit made after a fetch began and reported
     // after it would otherwise be passed on without its commit (a "done" judged on no commits).
     const reports = (): void => this.order.add(spec.name, 'tip', () => this.pass(spec, door));
@@ -165,7 +161,7 @@ export class BoxDoors implements Source {
     );
     this.boxed.add(spec.name);
     this.watches.set(spec.name, [
-      tips.watch,
+      this.watchTip(spec, tip),
       // The door itself, not its folders: a new agent's door gets them afresh.
       watchPaths(
         [door],
@@ -178,7 +174,7 @@ export class BoxDoors implements Source {
       ),
     ]);
     const look = (): void => {
-      tips.ifMoved();
+      this.fetchIfMoved(spec, tip);
       reports();
       requests();
     };
@@ -243,13 +239,13 @@ export class BoxDoors implements Source {
     await removeFile(file);
   }
 
-  /** Whether the worker's branch here is now its repository's. */
-  private async fetch(spec: WorkerSpec): Promise<boolean> {
-    if (this.stopped) return false;
+  private async fetch(spec: WorkerSpec): Promise<void> {
+    if (this.stopped) return;
     try {
+      const tip = await boxBranchTip(spec.worktree, spec.branch);
       await fetchFromBox(this.fleet.config.repo, spec.worktree, spec.branch);
+      this.fetched.set(spec.name, tip);
       this.said.delete(`fetch:${spec.name}`);
-      return true;
     } catch (error) {
       await this.sayOnce(
         `fetch:${spec.name}`,
@@ -257,7 +253,6 @@ export class BoxDoors implements Source {
         `the commits of boxed worker ${spec.name} did not reach ${spec.branch} here: ${error instanceof Error ? error.message : String(error)}; czar tries again at its next commit`,
         spec.name,
       );
-      return false;
     }
   }
 
