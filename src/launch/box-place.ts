@@ -20,6 +20,7 @@ import {
   doorBoxVerdict,
   doorPath,
   withMode,
+  type BoxEngine,
 } from '../domain/model/box.js';
 import { boxNetwork } from '../domain/model/box-network.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
@@ -191,8 +192,33 @@ export async function checkBox(
   folder: string,
 ): Promise<readonly string[] | undefined> {
   const engine = await findBoxEngine();
-  if (engine.kind !== 'bwrap' || boxVerdict(worker, engine).kind !== 'boxed') return undefined;
-  return checkArgv(fleet, engine.path, folder, worker.sandbox?.writable ?? []);
+  if (engine.kind === 'bwrap' && boxVerdict(worker, engine).kind === 'boxed')
+    return checkArgv(fleet, engine.path, folder, worker.sandbox?.writable ?? []);
+  await refuseUnboxed(fleet, worker, engine, `the checks of worker "${worker.name}"`);
+  return undefined;
+}
+
+/**
+ * Throws when a worker's code is to be judged with no box around it though it must have one: its sandbox is
+ * `required`, or its agent was launched boxed (its door was made), whatever this czar's engine probe found since (a
+ * bwrap removed, a trial that failed on a loaded machine). Its checks or reviewer never run as the person then.
+ */
+export async function refuseUnboxed(
+  fleet: Fleet,
+  worker: WorkerSpec,
+  engine: BoxEngine,
+  subject: string,
+): Promise<void> {
+  if (worker.sandbox === undefined || worker.sandbox.mode === 'off') return;
+  const launchedBoxed = await pathExists(
+    launchRecordFile(statePaths(doorPath(fleet.paths.root, worker.name)), worker.name),
+  );
+  if (worker.sandbox.mode !== 'required' && !launchedBoxed) return;
+  const none = engine.kind === 'none' ? engine.reason : 'socat is not installed';
+  throw new CzarError(
+    'sandbox_unavailable',
+    `${subject} must run in a box (${launchedBoxed ? `its agent was launched in one` : 'sandbox: required'}), and this machine has no sandbox engine now (${none}); install bubblewrap (apt-get install bubblewrap), and czar tries again at the worker's next commit or the czar's next start.`,
+  );
 }
 
 /**
@@ -201,7 +227,11 @@ export async function checkBox(
  */
 export async function integrationCheckBox(fleet: Fleet, folder: string): Promise<readonly string[] | undefined> {
   const engine = await findBoxEngine();
-  if (engine.kind !== 'bwrap') return undefined;
+  if (engine.kind !== 'bwrap') {
+    for (const worker of fleet.config.workers)
+      await refuseUnboxed(fleet, worker, engine, `the integration checks (they run worker "${worker.name}"'s code)`);
+    return undefined;
+  }
   const boxed = fleet.config.workers.some((worker) => boxVerdict(worker, engine).kind === 'boxed');
   return boxed ? checkArgv(fleet, engine.path, folder, []) : undefined;
 }

@@ -14,7 +14,7 @@ import { boxNetwork } from '../domain/model/box-network.js';
 import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';
 import type { Fleet } from '../fleet/handle.js';
-import { agentFolders, hiddenFolders, systemFolders } from './box-place.js';
+import { agentFolders, hiddenFolders, refuseUnboxed, systemFolders } from './box-place.js';
 import { boxBehindDoor, configEndpoints, homeToCover } from './box-behind-door.js';
 import { firstRunUnboxed } from './first-run.js';
 import type { Boxer } from './place-types.js';
@@ -32,7 +32,10 @@ export async function reviewBox(fleet: Fleet, worker: WorkerSpec, agent: AgentCo
   const engine = await findBoxEngine();
   const verdict = doorBoxVerdict(worker, engine);
   if (verdict.kind === 'refused') throw new CzarError('sandbox_unavailable', verdict.why);
-  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') return undefined;
+  if (verdict.kind === 'unboxed' || engine.kind !== 'bwrap') {
+    await refuseUnboxed(fleet, worker, engine, `the reviewer of worker "${worker.name}"`);
+    return undefined;
+  }
   return (call, workDir) => boxedCall(fleet, worker, agent, engine, call, workDir);
 }
 

@@ -57,6 +57,7 @@ const ALERT_TAGS: Readonly<Record<AlertKind, string>> = {
   delivery_mismatch: 'garbled',
   idle_unfinished: 'unfinished',
   checks_failed: 'checks-failed',
+  checks_unrun: 'checks-unrun',
   api_error: 'api-error',
   budget: 'budget',
   branch_moved_outside: 'moved-outside',

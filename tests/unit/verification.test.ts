@@ -154,6 +154,30 @@ describe('decide: done means verified', () => {
     expect(notified).toEqual([expect.stringMatching(/^stalled: a keeps reporting done while check "test"/)]);
   });
 
+  it('checks czar would not run (no box for a boxed worker) alert the person once, message no one, and a pass clears it', () => {
+    let model = tick(claimedDone(now), now).fleet;
+    const why =
+      'the checks of worker "a" must run in a box (sandbox: required), and this machine has no sandbox engine now';
+    model = observe(model, 'a', () => ({ checkRun: { sha: SHA1, status: 'unrun', why, at: now } }));
+    const unrun = tick(model, now + SECOND);
+    expect(only(unrun.actions, 'alert').map((action) => [action.alert.kind, action.alert.message])).toEqual([
+      ['checks_unrun', `the checks of ${SHA1.slice(0, 12)} were not run: ${why}`],
+    ]);
+    expect([
+      ...only(unrun.actions, 'fixup'),
+      ...only(unrun.actions, 'bonus'),
+      ...only(unrun.actions, 'run_checks'),
+    ]).toEqual([]);
+    expect(worker(unrun.fleet, 'a').memory.state).toBe('done');
+    expect(only(tick(unrun.fleet, now + 2 * SECOND).actions, 'alert'), 'the same alert again').toEqual([]);
+    const passed = tick(
+      observe(unrun.fleet, 'a', () => ({ checkRun: { sha: SHA1, status: 'passed', at: now + MINUTE } })),
+      now + MINUTE,
+    );
+    expect(only(passed.actions, 'clear_alert').map((action) => action.alertKind)).toEqual(['checks_unrun']);
+    expect(only(passed.actions, 'bonus').map((action) => action.worker)).toEqual(['a']);
+  });
+
   it('a paused worker gets the alert but no fix-up', () => {
     let model = tick(claimedDone(now), now).fleet;
     model = observe(model, 'a', (w) => ({ checkRun: failed(SHA1), memory: { ...w.memory, paused: true } }));

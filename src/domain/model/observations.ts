@@ -80,9 +80,11 @@ export interface CheckFailure {
 /** The latest check run of a worker's branch: what the check source last said about which commit. */
 export interface CheckRunObservation {
   readonly sha: string;
-  readonly status: 'running' | 'passed' | 'failed';
+  /** `unrun`: czar would not run them (a worker launched boxed, and no box to run them in now); `why` says so. */
+  readonly status: 'running' | 'passed' | 'failed' | 'unrun';
   /** The first check that failed (later ones do not run). */
   readonly failure?: CheckFailure | undefined;
+  readonly why?: string | undefined;
   readonly at: number;
 }
 

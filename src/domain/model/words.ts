@@ -59,6 +59,7 @@ export const ALERT_KINDS = [
   'delivery_mismatch',
   'idle_unfinished',
   'checks_failed',
+  'checks_unrun',
   'api_error',
   'budget',
   'branch_moved_outside',

@@ -2,6 +2,7 @@ import { commentOpen } from './person-comments.js';
 import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from '../model/model.js';
 import type { Action } from './actions.js';
 import type { Alert } from '../status/status-schema.js';
+import type { AlertKind } from '../model/words.js';
 import type { CheckSpec } from '../model/config-types.js';
 import type { CheckFailure, CheckRunObservation } from '../model/observations.js';
 
@@ -114,6 +115,7 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
     const reason = `reported done at ${short(tip)}; ${worker.spec.checks.map((check) => check.name).join(', ')} must pass before it counts`;
     return { actions: [{ kind: 'run_checks', worker: name, sha: tip, reason }], memory: { checksAsked: tip } };
   }
+  if (run.status === 'unrun') return checksUnrun(worker, now, run.why ?? 'czar did not run them');
   if (run.status !== 'failed' || run.failure === undefined) return { actions: [], memory: {} };
 
   const failure = run.failure;
@@ -152,12 +154,34 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
   return { actions, memory: { alerts, fixedUp: claim, briefedAt: now, ladder: { rung, at: now } } };
 }
 
-function clearFailure(worker: WorkerModel, reason: string): ChecksDecision {
-  const alerts = worker.memory.alerts.filter((alert) => alert.kind !== 'checks_failed');
-  if (alerts.length === worker.memory.alerts.length) return { actions: [], memory: {} };
+/**
+ * The checks of the tip were not run, for a reason of czar's side (no box to run a boxed worker's code in): the person
+ * is told, once per reason; the worker is not, as nothing it can change would help.
+ */
+function checksUnrun(worker: WorkerModel, now: number, why: string): ChecksDecision {
+  const message = `the checks of ${short(tipOf(worker))} were not run: ${why}`;
+  const shown = worker.memory.alerts.find((alert) => alert.kind === 'checks_unrun');
+  if (shown?.message === message) return { actions: [], memory: {} };
+  const alert: Alert = { kind: 'checks_unrun', message, since: new Date(now).toISOString() };
   return {
-    actions: [{ kind: 'clear_alert', worker: worker.spec.name, alertKind: 'checks_failed', reason }],
-    memory: { alerts },
+    actions: [{ kind: 'alert', worker: worker.spec.name, alert, reason: 'done needs every check to pass' }],
+    memory: { alerts: [...worker.memory.alerts.filter((other) => other !== shown), alert] },
+  };
+}
+
+const CHECK_ALERTS: readonly AlertKind[] = ['checks_failed', 'checks_unrun'];
+
+function clearFailure(worker: WorkerModel, reason: string): ChecksDecision {
+  const cleared = worker.memory.alerts.filter((alert) => CHECK_ALERTS.includes(alert.kind));
+  if (cleared.length === 0) return { actions: [], memory: {} };
+  return {
+    actions: cleared.map((alert) => ({
+      kind: 'clear_alert' as const,
+      worker: worker.spec.name,
+      alertKind: alert.kind,
+      reason,
+    })),
+    memory: { alerts: worker.memory.alerts.filter((alert) => !CHECK_ALERTS.includes(alert.kind)) },
   };
 }
 

@@ -4,7 +4,7 @@ import * as z from 'zod';
 export const CheckRunStatusSchema = z
   .strictObject({
     commit: z.string().describe('the commit the checks ran on'),
-    state: z.enum(['running', 'passed', 'failed']),
+    state: z.enum(['running', 'passed', 'failed', 'unrun']),
     at: z.string().describe('ISO 8601 time: when the run started (running) or ended'),
     checks: z.array(z.string()).describe("the worker's checks by name, in the order they run"),
     failure: z
@@ -18,6 +18,7 @@ export const CheckRunStatusSchema = z
       })
       .optional()
       .describe('the first check that failed; the ones after it did not run'),
+    why: z.string().optional().describe('why czar did not run them (state unrun)'),
   })
   .describe("the latest run of the worker's checks (absent before the first): on which commit, and how it ended");
 export type CheckRunStatus = z.infer<typeof CheckRunStatusSchema>;

@@ -207,6 +207,7 @@ export function checkRunStatus(run: CheckRunObservation, checks: readonly CheckS
     state: run.status,
     at: new Date(run.at).toISOString(),
     checks: checks.map((check) => check.name),
+    ...(run.why === undefined ? {} : { why: run.why }),
     ...(failure === undefined
       ? {}
       : {

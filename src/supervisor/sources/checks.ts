@@ -5,6 +5,7 @@ import { detachedCheckout } from '../../adapters/git-worktrees.js';
 import { readJson, writeJsonAtomic } from '../../adapters/state-files.js';
 import { checkLogFile, checkRunFile, checkVerdictsFile } from '../../domain/model/paths.js';
 import type { WorkerSpec } from '../../domain/model/config-types.js';
+import { CzarError } from '../../domain/model/errors.js';
 import { checkKey, keptRun, verdictFor, type CheckVerdict } from '../../domain/policy/verification.js';
 import type { CheckRunObservation } from '../../domain/model/observations.js';
 import type { Fleet } from '../../fleet/handle.js';
@@ -116,6 +117,8 @@ export class CheckSource implements Source {
     );
     try {
       const checkout = path.join(paths.checkouts, spec.name);
+      const box = toRun.length === 0 ? undefined : await this.boxFor(spec, sha, checkout);
+      if (box === 'unrun') return;
       if (toRun.length > 0) {
         await detachedCheckout(config.repo, checkout, sha);
         await log.emit(
@@ -138,7 +141,7 @@ export class CheckSource implements Source {
           fresh: index === 0,
           runFile,
           env: { CZAR_WORKER: spec.name, CZAR_SHA: sha },
-          box: await judgingPlaceOf(spec).checkBox(this.fleet, spec, checkout),
+          box,
           signal,
         });
         // A newer commit replaced this run: its verdict no longer speaks about the tip.
@@ -181,6 +184,32 @@ export class CheckSource implements Source {
         spec.name,
         { sha },
       );
+    }
+  }
+
+  /**
+   * The box the worker's checks run in (undefined: as they are), or `unrun` when its code must be judged in a box and
+   * there is none to be had: then they are not run at all, and the model says why.
+   */
+  private async boxFor(
+    spec: WorkerSpec,
+    sha: string,
+    checkout: string,
+  ): Promise<readonly string[] | undefined | 'unrun'> {
+    try {
+      return await judgingPlaceOf(spec).checkBox(this.fleet, spec, checkout);
+    } catch (error) {
+      if (!(error instanceof CzarError) || error.code !== 'sandbox_unavailable') throw error;
+      await this.fleet.log.emit(
+        'checks_unrun',
+        `did not run the checks on ${sha.slice(0, 12)}: ${error.message}`,
+        spec.name,
+        {
+          sha,
+        },
+      );
+      this.observe(spec.name, { sha, status: 'unrun', why: error.message, at: Date.now() });
+      return 'unrun';
     }
   }
 
