@@ -1,4 +1,4 @@
-import { appendFile, open } from 'node:fs/promises';
+import { appendFile, open, truncate } from 'node:fs/promises';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { lastBracketedPasteMode, MODE_SEQUENCE_CARRY } from '../domain/model/terminal-modes.js';
 
@@ -12,6 +12,8 @@ interface ModeReading {
 }
 
 const readings = new Map<string, ModeReading>();
+/** A pane log's bound: the czar cuts it back at its sweep once it is larger. */
+export const PANE_LOG_BOUND = 8 << 20;
 /** The most of a log read at once: a log that grew by hundreds of MB is read in pieces, never held whole. */
 const READ_BYTES = 1 << 20;
 
@@ -21,18 +23,41 @@ const READ_BYTES = 1 << 20;
  * undefined when there is no log.
  */
 export function bracketedPasteProbe(logFile: string): () => Promise<boolean | undefined> {
-  // One read of a log at a time: two at once would both start from the same offset and move it twice.
-  return () => {
-    const read = (probing.get(logFile) ?? Promise.resolve()).then(() => readMode(logFile));
-    probing.set(
-      logFile,
-      read.catch(() => undefined),
-    );
-    return read;
-  };
+  return () => oneAtATime(logFile, () => readMode(logFile));
 }
 
-const probing = new Map<string, Promise<unknown>>();
+/**
+ * Cuts a pane's log back once it is over `maxBytes`: the log is read for the program's terminal mode and for its
+ * growth, never for what it said, and an agent's screen draws fill it all day. The mode read so far is written at
+ * its start again, so a probe of any czar process (a restarted one reads the log from its start) still finds it.
+ * Says whether it cut.
+ */
+export function boundPaneLog(logFile: string, maxBytes: number): Promise<boolean> {
+  return oneAtATime(logFile, async () => {
+    const size = logSize(logFile);
+    if (size === undefined || size <= maxBytes) return false;
+    await readMode(logFile);
+    const reading = readings.get(logFile);
+    await truncate(logFile, 0);
+    if (reading === undefined) return true;
+    if (reading.mode !== undefined) await appendFile(logFile, MODE_SEQUENCES[reading.mode]);
+    reading.offset = 0;
+    reading.carry = '';
+    return true;
+  });
+}
+
+/** One read or cut of a log at a time: two reads at once would both start from the same offset and move it twice. */
+function oneAtATime<T>(logFile: string, work: () => Promise<T>): Promise<T> {
+  const done = (busy.get(logFile) ?? Promise.resolve()).then(work);
+  busy.set(
+    logFile,
+    done.catch(() => undefined),
+  );
+  return done;
+}
+
+const busy = new Map<string, Promise<unknown>>();
 
 async function readMode(logFile: string): Promise<boolean | undefined> {
   let handle;
@@ -80,6 +105,7 @@ export async function notePaneRespawned(logFile: string): Promise<void> {
 }
 
 const BRACKETED_PASTE_RESET = '\x1b[?2004l';
+const MODE_SEQUENCES = { on: '\x1b[?2004h', off: BRACKETED_PASTE_RESET } as const;
 
 /**
  * Waits for the pane's next output (its log grows) but at least `floorMs`, or `withinMs` at most: a delivery looks
