@@ -3,24 +3,19 @@ import { findBoxEngine } from '../adapters/box-engine.js';
 import { makeBoxedRepo, privateHome, tipOf } from '../adapters/box-repo.js';
 import { freshDoor, writeInDoor } from '../adapters/door-files.js';
 import { startingView } from '../domain/status/door-view.js';
-import { pathExists, pathExistsSync, readUtf8, resolveLinks } from '../adapters/file-system.js';
+import { pathExists, readUtf8, resolveLinks } from '../adapters/file-system.js';
 import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { keepFleetDoor } from '../adapters/fleet-door.js';
-import { PACKAGE_ROOT } from '../adapters/package-files.js';
 import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
-import { which } from '../adapters/which.js';
 import { presetOf } from '../agents/index.js';
 import {
   AGENT_AUTH_FILES,
   AGENT_HOME_FILES,
   agentMode,
-  boxArgv,
   boxedCacheEnv,
-  boxVerdict,
   doorBoxVerdict,
   doorPath,
   withMode,
-  type BoxEngine,
 } from '../domain/model/box.js';
 import { boxNetwork } from '../domain/model/box-network.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
@@ -33,6 +28,7 @@ import type { WorkerPlan } from './plan.js';
 import { worktreeIndexStamp } from '../adapters/worktree-index.js';
 import { argvBehindDoor, configEndpoints, enterDoor, homeToCover } from './box-behind-door.js';
 import { firstRunUnboxed } from './first-run.js';
+import { agentFolders, hiddenFolders, systemFolders } from './box-walls.js';
 
 /**
  * A box on this machine around a repository of the worker's own (see `adapters/box-repo.ts`): the pane runs the
@@ -178,105 +174,6 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     sockets,
   );
   return { argv: boxed, env };
-}
-
-/**
- * The box a check of a boxed worker runs in, here or on a host (its checks run here): the same walls as a boxed
- * agent's here (the system read-only, its checkout the one folder it writes besides `writable:`, czar's state, the
- * siblings and the tmux server out of sight, its own processes, no capabilities), and no network at all: the worker's
- * code a check runs has no model to talk to.
- */
-export async function checkBox(
-  fleet: Fleet,
-  worker: WorkerSpec,
-  folder: string,
-): Promise<readonly string[] | undefined> {
-  const engine = await findBoxEngine();
-  if (engine.kind === 'bwrap' && boxVerdict(worker, engine).kind === 'boxed')
-    return checkArgv(fleet, engine.path, folder, worker.sandbox?.writable ?? []);
-  await refuseUnboxed(fleet, worker, engine, `the checks of worker "${worker.name}"`);
-  return undefined;
-}
-
-/**
- * Throws when a worker's code is to be judged with no box around it though it must have one: its sandbox is
- * `required`, or its agent was launched boxed (its door was made), whatever this czar's engine probe found since (a
- * bwrap removed, a trial that failed on a loaded machine). Its checks or reviewer never run as the person then.
- */
-export async function refuseUnboxed(
-  fleet: Fleet,
-  worker: WorkerSpec,
-  engine: BoxEngine,
-  subject: string,
-): Promise<void> {
-  if (worker.sandbox === undefined || worker.sandbox.mode === 'off') return;
-  const launchedBoxed = await pathExists(
-    launchRecordFile(statePaths(doorPath(fleet.paths.root, worker.name)), worker.name),
-  );
-  if (worker.sandbox.mode !== 'required' && !launchedBoxed) return;
-  const none = engine.kind === 'none' ? engine.reason : 'socat is not installed';
-  throw new CzarError(
-    'sandbox_unavailable',
-    `${subject} must run in a box (${launchedBoxed ? `its agent was launched in one` : 'sandbox: required'}), and this machine has no sandbox engine now (${none}); install bubblewrap (apt-get install bubblewrap), and czar tries again at the worker's next commit or the czar's next start.`,
-  );
-}
-
-/**
- * The box the integration branch's checks run in when any worker of the fleet is boxed (here or on a host): they run
- * that worker's merged code, so they get its walls (with no worker's `writable:`).
- */
-export async function integrationCheckBox(fleet: Fleet, folder: string): Promise<readonly string[] | undefined> {
-  const engine = await findBoxEngine();
-  if (engine.kind !== 'bwrap') {
-    for (const worker of fleet.config.workers)
-      await refuseUnboxed(fleet, worker, engine, `the integration checks (they run worker "${worker.name}"'s code)`);
-    return undefined;
-  }
-  const boxed = fleet.config.workers.some((worker) => boxVerdict(worker, engine).kind === 'boxed');
-  return boxed ? checkArgv(fleet, engine.path, folder, []) : undefined;
-}
-
-function checkArgv(fleet: Fleet, engine: string, folder: string, writable: readonly string[]): string[] {
-  return boxArgv(engine, {
-    folder,
-    stateDir: fleet.paths.root,
-    home: homeToCover(process.env.HOME ?? '/root'),
-    readable: systemFolders(fleet),
-    hidden: hiddenFolders(fleet),
-    writable,
-    env: {},
-    argv: [],
-    linkedCheckout: true,
-  });
-}
-
-/** What every box reads although it may sit under the home or /tmp: the repository, czar's install, node. */
-export function systemFolders(fleet: Fleet): string[] {
-  return [fleet.config.repo, PACKAGE_ROOT, path.dirname(path.dirname(process.execPath))];
-}
-
-/** What every box hides: the siblings' worktrees and the tmux server's socket folder, those that exist. */
-export function hiddenFolders(fleet: Fleet): string[] {
-  return [fleet.config.worktrees, path.dirname(fleet.tmux.socketPath())].filter((dir) => pathExistsSync(dir));
-}
-
-/**
- * The folders the agent's program is read from, kept readable when they sit under the home or /tmp: the folder of
- * the command found on PATH and, for a program installed by npm, the `node_modules` it loads its code from.
- */
-export async function agentFolders(worker: WorkerSpec, pathVariable: string | undefined): Promise<string[]> {
-  const found = await which(worker.agent.command, worker.worktree, pathVariable);
-  if (found === undefined) return [];
-  const real = await resolveLinks(found).catch(() => found);
-  const modules = real.split(path.sep).lastIndexOf('node_modules');
-  const loadedFrom =
-    modules > 0
-      ? real
-          .split(path.sep)
-          .slice(0, modules + 1)
-          .join(path.sep)
-      : path.dirname(real);
-  return [...new Set([path.dirname(found), loadedFrom])];
 }
 
 /**

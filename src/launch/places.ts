@@ -1,7 +1,8 @@
 import { onThisDisk, placeKind, type PlaceKind } from '../domain/model/box.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
-import { boxPlace, checkBox } from './box-place.js';
+import { boxPlace } from './box-place.js';
+import { checkBox } from './check-box.js';
 import type { JudgingPlace, LocalPlace } from './place-types.js';
 import type { WorkerPlan } from './plan.js';
 import { reviewBox } from './review-box.js';

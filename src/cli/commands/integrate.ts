@@ -2,7 +2,7 @@ import { readJson } from '../../adapters/state-files.js';
 import { candidatesFromStatus, failureSummary, type PlanStep } from '../../domain/policy/integration-plan.js';
 import type { FleetStatus } from '../../domain/status/status-schema.js';
 import { runIntegrationChecks } from '../../integration/run-checks.js';
-import { integrationCheckBox } from '../../launch/box-place.js';
+import { integrationCheckBox } from '../../launch/check-box.js';
 import { pullRequestsDue } from '../../domain/policy/pull-request.js';
 import { openWorkerPullRequests, readPullRequests } from '../../integration/pull-requests.js';
 import { candidatesWithTips } from '../../integration/candidates.js';

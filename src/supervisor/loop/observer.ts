@@ -15,9 +15,7 @@ import { logMtime } from '../sources/readings.js';
 import { PaneIntake } from '../sources/panes.js';
 import { ReportIntake } from '../sources/reports.js';
 import { SafetyNet } from './safety-net.js';
-import { sweepEveryMs } from './pass-clock.js';
-import { boundPaneLog, PANE_LOG_BOUND } from '../../adapters/pane-log.js';
-import { logFile } from '../../domain/model/paths.js';
+import { PaneLogBounds } from './pane-log-bounds.js';
 import type { Source } from '../sources/source.js';
 import type { Trigger } from './triggers.js';
 
@@ -52,7 +50,7 @@ export class Observer implements Source {
   private readonly outputNoted = new Set<string>();
   private readonly reports: ReportIntake;
   private readonly safetyNet: SafetyNet;
-  private lastLogBound = 0;
+  private readonly logBounds: PaneLogBounds;
   private readonly gitLooks: GitLooks;
   private readonly panes: PaneIntake;
   private lastSweep = 0;
@@ -68,6 +66,7 @@ export class Observer implements Source {
   ) {
     this.reports = new ReportIntake(fleet, store);
     this.safetyNet = new SafetyNet(fleet, store);
+    this.logBounds = new PaneLogBounds(fleet.paths);
     this.gitLooks = new GitLooks(fleet, store, () => inputs.giveWay());
     this.panes = new PaneIntake(store);
   }
@@ -160,7 +159,7 @@ export class Observer implements Source {
   async poll(): Promise<void> {
     const now = Date.now();
     await this.safetyNet.lookIfDue(now, this.dirty);
-    this.boundLogsIfDue(now);
+    this.logBounds.cutIfDue(now, this.store.model.workers);
     this.dateOutput();
     this.observeOutputTimes();
     this.observeSending(now);
@@ -279,16 +278,6 @@ export class Observer implements Source {
    * Output times come from log events as they happen; carrying them into the model on every pass, not only when a
    * screen is looked at, keeps the idle clock exact to the pass (a quiet worker is nudged idle_after after its output).
    */
-  /** Every fleet sweep, each pane log on this machine is kept under its bound, beside the pass. */
-  private boundLogsIfDue(now: number): void {
-    const workers = this.store.model.workers;
-    if (now - this.lastLogBound < sweepEveryMs(workers.length)) return;
-    this.lastLogBound = now;
-    for (const worker of workers)
-      if (onThisDisk(worker.spec))
-        void boundPaneLog(logFile(this.fleet.paths, worker.spec.name), PANE_LOG_BOUND).catch(() => false);
-  }
-
   private observeOutputTimes(): void {
     for (const worker of this.store.model.workers) {
       const at = this.lastOutputAt.get(worker.spec.name);

@@ -13,7 +13,7 @@ import {
   type VerdictPost,
 } from '../../integration/pull-requests.js';
 import { runIntegrationChecks } from '../../integration/run-checks.js';
-import { integrationCheckBox } from '../../launch/box-place.js';
+import { integrationCheckBox } from '../../launch/check-box.js';
 import { candidatesWithTips, integrationPaths, readIntegrationRecord } from '../../integration/candidates.js';
 import { runIntegration } from '../../integration/runner.js';
 import type { RunChecks } from '../../integration/run-results.js';
