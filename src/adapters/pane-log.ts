@@ -111,27 +111,31 @@ const MODE_SEQUENCES = { on: '\x1b[?2004h', off: BRACKETED_PASTE_RESET } as cons
  * Waits for the pane's next output (its log grows) but at least `floorMs`, or `withinMs` at most: a delivery looks
  * at the screen as soon as the agent drew, instead of on a fixed 100 ms tick, and a pane that streams output is
  * still looked at no more often than every `floorMs`. Output since the last wait ended counts too: the agent may
- * draw while the screen is being read, before this wait's watch is set.
+ * draw while the screen is being read, before this wait's watch is set. `floorOfThisWait` replaces the floor for one
+ * wait: the first look after a key or a paste waits for the draw it causes, and for nothing more.
  */
-export function paneOutput(logFile: string, floorMs: number): (withinMs: number) => Promise<void> {
+export function paneOutput(
+  logFile: string,
+  floorMs: number,
+): (withinMs: number, floorOfThisWait?: number) => Promise<void> {
   let seen = logSize(logFile);
-  return (withinMs) =>
+  return (withinMs, floorOfThisWait = floorMs) =>
     new Promise((resolve) => {
       const startedAt = Date.now();
       let watcher: FSWatcher | undefined;
-      let floor: NodeJS.Timeout | undefined;
+      let floorTimer: NodeJS.Timeout | undefined;
       const done = (): void => {
         clearTimeout(deadline);
-        clearTimeout(floor);
+        clearTimeout(floorTimer);
         watcher?.close();
         seen = logSize(logFile);
         resolve();
       };
       const deadline = setTimeout(done, withinMs);
       const output = (): void => {
-        const left = floorMs - (Date.now() - startedAt);
+        const left = floorOfThisWait - (Date.now() - startedAt);
         if (left <= 0) done();
-        else floor ??= setTimeout(done, left);
+        else floorTimer ??= setTimeout(done, left);
       };
       try {
         watcher = watch(logFile, output);

@@ -27,8 +27,11 @@ export interface DeliveryOptions {
   readonly startedUp?: (after: number) => Promise<boolean>;
   /** Called once the agent is first ready for the paste: its start-up is over (a launch frees its slot then). */
   readonly onReady?: () => void;
-  /** Resolves at the pane's next output, or after `withinMs`: the screen is looked at again then. */
-  readonly nextOutput?: (withinMs: number) => Promise<void>;
+  /**
+   * Resolves at the pane's next output (no sooner than a floor, or `floorMs` when given), or after `withinMs`: the
+   * screen is looked at again then.
+   */
+  readonly nextOutput?: (withinMs: number, floorMs?: number) => Promise<void>;
 }
 
 /** The longest wait between two looks at the screen while the agent draws nothing. */
@@ -75,6 +78,15 @@ export class Delivery {
   /** Between two looks at the screen: until the agent draws, at most POLL_MS; UNWATCHED_POLL_MS when unwatched. */
   pause(): Promise<void> {
     return this.options.nextOutput?.(POLL_MS) ?? sleep(UNWATCHED_POLL_MS);
+  }
+
+  /**
+   * Before the first look after a paste or a key: until the agent draws what it caused, at most POLL_MS. A look at
+   * once came before the draw nearly every time, and the next waited for the floor between looks. An unwatched pane
+   * is looked at at once.
+   */
+  drawn(): Promise<void> {
+    return this.options.nextOutput?.(POLL_MS, 0) ?? Promise.resolve();
   }
 
   /** Throws when the pane is gone, dead or has input off; leaves copy mode (keys and pastes would go to tmux). */

@@ -59,13 +59,15 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
   const safe = neutraliseControls(text);
   const lines = safe.split('\n').length;
   const startedAt = Date.now();
-  const dialogsAnswered = await waitUntilReady(d, answerDialogs, lines);
+  let ready = await waitUntilReady(d, answerDialogs, lines);
+  const dialogsAnswered = ready.dialogs;
   d.options.onReady?.();
   const landMs = pasteLandMs(d.scale, Date.now() - startedAt);
   const markers = pasteMarkers(safe);
   for (let paste = 1; paste <= MAX_PASTES; paste += 1) {
-    await d.checkPane();
-    const before = await d.capture();
+    // The wait just looked at the pane (alive, out of copy mode) and read this screen: asked again, they cost two
+    // tmux calls and told the same.
+    const before = ready.screen;
     await d.tmux.paste(d.paneId, safe);
     const pastedAt = Date.now();
     d.emit('pasted', `pasted ${Buffer.byteLength(safe)} bytes into ${d.paneId}`);
@@ -75,7 +77,7 @@ async function deliver(d: Delivery, text: string, answerDialogs: boolean): Promi
       const input = d.preset.inputText?.(await d.capture());
       if (input === '' && paste < MAX_PASTES) {
         d.emit('paste_retry', 'the paste did not show in the input box, which is empty; pasting again');
-        await waitUntilReady(d, answerDialogs, lines);
+        ready = await waitUntilReady(d, answerDialogs, lines);
         continue;
       }
       throw d.fail(`did not show its pasted task in the ${d.preset.name} input box within ${seconds(landMs)}`);
@@ -139,13 +141,17 @@ async function submitOnce(d: Delivery): Promise<number> {
   return 1;
 }
 
-/** Looks at the screen after each draw until `accept` holds (returns that screen) or the scaled budget runs out. */
+/**
+ * Looks at the screen after each draw until `accept` holds (returns that screen) or the scaled budget runs out; the
+ * first look waits for the draw that the paste or key just sent causes.
+ */
 async function pollScreen(
   d: Delivery,
   budgetMs: number,
   accept: (screen: string) => boolean | Promise<boolean>,
 ): Promise<string | undefined> {
   const deadline = Date.now() + budgetMs * d.scale;
+  await d.drawn();
   for (;;) {
     const screen = await d.capture();
     if (await accept(screen)) return screen;

@@ -69,12 +69,19 @@ class Answers {
   }
 }
 
+/** A ready input box: the dialogs answered on the way to it, and the screen it showed. */
+export interface Ready {
+  readonly dialogs: string[];
+  readonly screen: string;
+}
+
 /**
  * Polls until the preset's input box is ready and the screen kept still for `settleMs`, and, for a text of several
  * `lines`, until the program turned bracketed paste on; answers dialogs on the way, and takes czar's own answer keys
- * back out of the input box when the agent read one there.
+ * back out of the input box when the agent read one there. The pane is looked at (alive, out of copy mode) just before
+ * the screen it returns is read, so the paste can follow at once.
  */
-export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number): Promise<string[]> {
+export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines: number): Promise<Ready> {
   const answers = new Answers();
   const deadline = Date.now() + d.preset.readyTimeoutMs * d.scale;
   const settled = stillness(d);
@@ -86,6 +93,7 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
   let readyWithoutBracketedPaste = false;
   const startUp = new StartUpWait(d, deadline);
   for (;;) {
+    const paneLookedAt = lastPaneCheck;
     if (Date.now() - lastPaneCheck >= PANE_CHECK_MS) {
       await d.checkPane();
       lastPaneCheck = Date.now();
@@ -126,8 +134,14 @@ export async function waitUntilReady(d: Delivery, answerDialogs: boolean, lines:
           break;
         }
         if (!(await startUp.over(answers.lastAt()))) break;
-        if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false)
-          return answers.dialogs.map((dialog) => dialog.id);
+        if (lines === 1 || d.options.bracketedPaste === undefined || (await d.options.bracketedPaste()) !== false) {
+          // A screen read with no look at the pane just before it is read again after one.
+          if (lastPaneCheck === paneLookedAt) {
+            await d.checkPane();
+            return { dialogs: answers.dialogs.map((dialog) => dialog.id), screen: await d.capture() };
+          }
+          return { dialogs: answers.dialogs.map((dialog) => dialog.id), screen };
+        }
         readyWithoutBracketedPaste = true;
         break;
       }

@@ -39,6 +39,16 @@ describe('waiting for a pane to draw', () => {
     expect(Date.now() - startedAt).toBeLessThan(10_000);
   });
 
+  test('a wait with a floor of its own (the first look after a paste or a key) ends at the draw, not at the floor', async () => {
+    const log = path.join(await tempDir(), 'w1.log');
+    await writeFile(log, 'ready\n');
+    const startedAt = Date.now();
+    const drawn = paneOutput(log, 20_000)(30_000, 0);
+    setTimeout(() => void appendFile(log, 'pasted text\n'), 50);
+    await drawn;
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  });
+
   test('ends at its deadline when the pane has no log', async () => {
     const startedAt = Date.now();
     await paneOutput(path.join(await tempDir(), 'missing.log'), 0)(200);
