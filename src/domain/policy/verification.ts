@@ -120,19 +120,7 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
 
   const failure = run.failure;
   const what = `check "${failure.name}" (${failure.run}) ${failure.timedOut ? 'timed out' : `exited with ${failure.exitCode ?? 'a signal'}`} on ${short(tip)}`;
-  const actions: Action[] = [];
-  let alerts = memory.alerts;
-  const shown = alerts.find((alert) => alert.kind === 'checks_failed');
-  if (shown?.message !== what) {
-    const alert: Alert = {
-      kind: 'checks_failed',
-      message: what,
-      since: new Date(now).toISOString(),
-      files: [failure.logFile],
-    };
-    alerts = [...alerts.filter((other) => other !== shown), alert];
-    actions.push({ kind: 'alert', worker: name, alert, reason: 'done needs every check to pass' });
-  }
+  const { actions, alerts } = alertOnce(worker, 'checks_failed', what, now, [failure.logFile]);
   const claim = `${tip}@${worker.report?.at ?? 0}`;
   // The person was told already; a new commit resets the ladder and starts the fix-ups again.
   if (memory.fixedUp === claim || !canMessage || memory.ladder.rung === 'human') return { actions, memory: { alerts } };
@@ -159,13 +147,30 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
  * is told, once per reason; the worker is not, as nothing it can change would help.
  */
 function checksUnrun(worker: WorkerModel, now: number, why: string): ChecksDecision {
-  const message = `the checks of ${short(tipOf(worker))} were not run: ${why}`;
-  const shown = worker.memory.alerts.find((alert) => alert.kind === 'checks_unrun');
-  if (shown?.message === message) return { actions: [], memory: {} };
-  const alert: Alert = { kind: 'checks_unrun', message, since: new Date(now).toISOString() };
+  const { actions, alerts } = alertOnce(
+    worker,
+    'checks_unrun',
+    `the checks of ${short(tipOf(worker))} were not run: ${why}`,
+    now,
+  );
+  return { actions, memory: actions.length === 0 ? {} : { alerts } };
+}
+
+/** Raises the alert of `kind`, or raises it again only when its message changed; the worker's alerts after it. */
+function alertOnce(
+  worker: WorkerModel,
+  kind: AlertKind,
+  message: string,
+  now: number,
+  files?: readonly string[],
+): { actions: Action[]; alerts: WorkerMemory['alerts'] } {
+  const alerts = worker.memory.alerts;
+  const shown = alerts.find((alert) => alert.kind === kind);
+  if (shown?.message === message) return { actions: [], alerts };
+  const alert: Alert = { kind, message, since: new Date(now).toISOString(), ...(files === undefined ? {} : { files }) };
   return {
     actions: [{ kind: 'alert', worker: worker.spec.name, alert, reason: 'done needs every check to pass' }],
-    memory: { alerts: [...worker.memory.alerts.filter((other) => other !== shown), alert] },
+    alerts: [...alerts.filter((other) => other !== shown), alert],
   };
 }
 
