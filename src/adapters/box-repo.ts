@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cp, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CzarError } from '../domain/model/errors.js';
 import { cutBranch, git, headRef, revParse } from './git.js';
@@ -37,8 +38,8 @@ export async function makeBoxedRepo(
   const facts = mainRepoFacts(repo);
   const existing = knownToExist === false ? undefined : await revParse(repo, headRef(branch));
   const tip = existing ?? (await fromTip());
-  await mkdir(folder, { recursive: true });
-  if ((await readdir(folder)).length > 0)
+  mkdirSync(folder, { recursive: true });
+  if (readdirSync(folder).length > 0)
     throw new CzarError(
       'worktree_foreign',
       `${folder} is not empty, so czar did not make boxed worker "${worker}"'s repository there; move that folder away and run "czar up" again.`,
@@ -79,11 +80,10 @@ async function writeRepo(
   const gitDir = path.join(folder, '.git');
   const { objects, format, identity } = facts;
   const folders = ['objects/info', 'objects/pack', 'refs/tags', path.dirname(headRef(branch)), 'hooks', 'info'];
-  await Promise.all(
-    [...folders, path.dirname(`refs/remotes/origin/${branch}`)].map((dir) =>
-      mkdir(path.join(gitDir, dir), { recursive: true }),
-    ),
-  );
+  // Blocking calls, a few microseconds each: as promises, the thirteen waited their turns in the thread pool behind
+  // the other launching workers' files (a launch of twenty took 460 ms a repository, 180 ms so).
+  for (const dir of [...folders, path.dirname(`refs/remotes/origin/${branch}`)])
+    mkdirSync(path.join(gitDir, dir), { recursive: true });
   const files: Record<string, string> = {
     HEAD: `ref: ${headRef(branch)}\n`,
     config: repoConfig(repo, branch, format, identity),
@@ -97,9 +97,7 @@ async function writeRepo(
       .join(''),
   };
   // Create-only: nothing was there, and nothing is written over.
-  await Promise.all(
-    Object.entries(files).map(([name, text]) => writeFile(path.join(gitDir, name), text, { flag: 'wx' })),
-  );
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(gitDir, name), text, { flag: 'wx' });
   await git(folder, [...STRANGER_CONFIG.flatMap((setting) => ['-c', setting]), 'read-tree', '--reset', '-u', 'HEAD']);
 }
 

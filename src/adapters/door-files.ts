@@ -1,4 +1,5 @@
-import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstat, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { reportStream, statePaths } from '../domain/model/paths.js';
@@ -98,9 +99,10 @@ export async function answerInDoor(door: string, id: string, result: unknown): P
  * unguessable name (never following a link) then renamed over it, so only the link itself is replaced.
  */
 export async function writeInDoor(file: string, text: string): Promise<void> {
+  // Blocking calls: a small file, written as a launch writes twenty doors' (see `freshDoor`).
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, text, { mode: 0o600, flag: 'wx' });
-  await rename(temp, file);
+  writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
+  renameSync(temp, file);
 }
 
 /** A folder of the door that is a folder, not a link a worker put there to send czar elsewhere. */
@@ -112,16 +114,17 @@ async function realFolder(folder: string): Promise<boolean> {
 /**
  * Makes a door afresh for a new agent: its `folders` (its reports among them) emptied, so what the last agent reported
  * is not read as this one's, and what it left there (a link among them) is removed, so czar writes the launch record
- * and proof into folders of its own making. The folders are made at once: a launch opens twenty doors together.
+ * and proof into folders of its own making.
  */
 export async function freshDoor(door: string, folders: readonly string[]): Promise<void> {
-  await Promise.all([rm(offsetFile(door), { force: true }), mkdir(door, { recursive: true, mode: 0o700 })]);
-  await Promise.all(
-    folders.map(async (folder) => {
-      await rm(folder, { recursive: true, force: true });
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-    }),
-  );
+  // Blocking calls for the small steps (a launch opens twenty doors together, and each promise call waited its turn in
+  // the thread pool behind the others' files); what an agent left, which may be large, is removed without holding the
+  // loop.
+  rmSync(offsetFile(door), { force: true });
+  mkdirSync(door, { recursive: true, mode: 0o700 });
+  const left = folders.filter((folder) => lstatSync(folder, { throwIfNoEntry: false }) !== undefined);
+  await Promise.all(left.map((folder) => rm(folder, { recursive: true, force: true })));
+  for (const folder of folders) mkdirSync(folder, { recursive: true, mode: 0o700 });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { mkdirSync, readFileSync, watch } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
@@ -192,19 +192,30 @@ const READY_MS = 30_000;
  * the agent's first request never finds the door shut.
  */
 export async function openNetDoor(stateDir: string, spec: DoorSpec): Promise<string> {
-  await mkdir(netPath(stateDir), { recursive: true, mode: 0o700 });
+  mkdirSync(netPath(stateDir), { recursive: true, mode: 0o700 });
   await writeAtomic(specFile(stateDir, spec.worker), `${JSON.stringify(spec)}\n`);
   const deadline = Date.now() + READY_MS;
   for (let round = 0; Date.now() < deadline; round++) {
     if (round % 20 === 0) await keepFleetDoor(stateDir);
-    if ((await readFile(readyFile(stateDir, spec.worker), 'utf8').catch(() => '')) === spec.serial)
-      return path.join(netPath(stateDir), spec.worker);
+    if (readySerial(stateDir, spec.worker) === spec.serial) return path.join(netPath(stateDir), spec.worker);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new CzarError(
     'sandbox_unavailable',
     `The network door in ${netPath(stateDir)} did not open for worker "${spec.worker}" within ${READY_MS / 1000} s, so it was not started; run "czar box-door ${stateDir}" to see why, then "czar up" again.`,
   );
+}
+
+/**
+ * What the door wrote when it served the worker's sockets, read with one blocking call: twenty launching workers poll
+ * it together, and a promise read waits its turn in the thread pool behind the launch's other files.
+ */
+function readySerial(stateDir: string, worker: string): string {
+  try {
+    return readFileSync(readyFile(stateDir, worker), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Stops the fleet's door, if one runs, after its last sign-in rounds. */
