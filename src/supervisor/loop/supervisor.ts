@@ -146,7 +146,7 @@ export class Supervisor {
       this.integration,
     ];
     this.sprintEnd = new SprintEnd(fleet, (pullRequest) => this.integration.sprintOver(pullRequest));
-    this.status = new StatusView(fleet, this.store, (status) => doors.show(status));
+    this.status = new StatusView(fleet, this.store, (status) => doors.show(status, this.store.model.baseTip));
   }
 
   async start(launchId?: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { boxBranchTip, fetchFromBox } from '../../adapters/box-repo.js';
 import { fleetDoorState } from '../../adapters/fleet-door.js';
+import { revParse } from '../../adapters/git.js';
 import {
   answerInDoor,
   newDoorLines,
@@ -7,7 +8,6 @@ import {
   takeDoorRequests,
   writeInDoor,
 } from '../../adapters/door-files.js';
-import { revParse } from '../../adapters/git.js';
 import { appendReportLine } from '../../adapters/report-files.js';
 import { makeFolder, pathExists, removeFile } from '../../adapters/file-system.js';
 import { readJson, writeAtomic, writeJsonAtomic } from '../../adapters/state-files.js';
@@ -97,10 +97,14 @@ export class BoxDoors implements Source {
     }
   }
 
-  /** Writes each boxed worker's view of the fleet into its door, when it changed: what `czar peers` prints there. */
-  async show(status: FleetStatus): Promise<void> {
+  /**
+   * Writes each boxed worker's view of the fleet into its door, when it changed: what `czar peers` prints there. The
+   * base's commit is the one the git source last read (`baseTip`), asked of git only before its first look: asking
+   * git at every status cost a process each time.
+   */
+  async show(status: FleetStatus, baseTip: string | undefined): Promise<void> {
     if (this.boxed.size === 0 || this.stopped) return;
-    const base = await revParse(this.fleet.config.repo, this.fleet.config.base);
+    const base = baseTip ?? (await revParse(this.fleet.config.repo, this.fleet.config.base));
     for (const name of this.boxed) {
       const text = `${JSON.stringify(doorView(status, name, base))}\n`;
       if (this.shown.get(name) === text) continue;
