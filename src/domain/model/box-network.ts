@@ -200,28 +200,33 @@ export function portOfSocket(name: string): number | undefined {
  * (the sockets' folder, the ports, the agent's argv) a positional argument, so nothing czar was given is ever parsed as
  * shell; the ports (numbers czar chose) are the only values in socat's address syntax, and the socket is named
  * relative to the folder, which socat is started in. Each listener gets a session of its own (`setsid`), so the keys
- * that signal the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens (read in
- * the box's own `/proc/net/tcp` by the shell itself, with no process spawned per look), so its first request is never
- * refused. The agent may kill a listener or listen in its place: whatever it runs reaches the same sockets, which
- * lead only to its own door.
+ * that signal the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens, so its
+ * first request is never refused. The shell reads that in the box's own `/proc/net/tcp` itself, all ports in one read,
+ * after pauses that grow from 5 to 50 ms (about 5 s in all): each read of that file walks the kernel's whole table of
+ * connections (5 ms of a core on a machine of 24 GiB), and a look every 5 ms, one per port, took a share of a busy
+ * launch. The agent may kill a listener or listen in its place: whatever it runs reaches the same sockets, which lead
+ * only to its own door.
  */
 const LAUNCHER = [
   'dir=$1; shift',
-  'listening=',
+  'wanted=',
   'while [ $# -gt 0 ] && [ "$1" != -- ]; do',
-  '  port=${1%:*}; listening="$listening ${1#*:}"',
+  '  port=${1%:*}; wanted="$wanted ${1#*:}"',
   '  (cd -- "$dir" && exec setsid socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$port.sock") </dev/null >/dev/null 2>&1 &',
   '  shift',
   'done',
   'shift',
-  'for address in $listening; do',
-  '  tries=0',
-  '  until [ $tries -ge 1000 ]; do',
-  '    while read -r _ local remote state _; do',
-  '      [ "$local $remote $state" = "0100007F:$address 00000000:0000 0A" ] && break 2',
-  '    done </proc/net/tcp',
-  '    tries=$((tries + 1)); sleep 0.005',
-  '  done',
+  'pause=5; waited=0',
+  'while [ -n "$wanted" ] && [ $waited -lt 5000 ]; do',
+  '  sleep "0.$(printf %03d $pause)"; waited=$((waited + pause))',
+  '  while read -r _ local remote state _; do',
+  '    [ "$remote $state" = "00000000:0000 0A" ] || continue',
+  '    left=',
+  '    for address in $wanted; do [ "$local" = "0100007F:$address" ] || left="$left $address"; done',
+  '    wanted=$left',
+  '  done </proc/net/tcp',
+  '  [ $pause -lt 50 ] && pause=$((pause * 2))',
+  '  [ $pause -gt 50 ] && pause=50',
   'done',
   'exec "$@"',
 ].join('\n');
