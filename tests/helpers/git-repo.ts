@@ -17,11 +17,14 @@ export function hermeticGitEnv(home: string): Record<string, string> {
   };
 }
 
-/** A temporary folder (under `parent`, default the system temp dir) removed when the test ends. */
+/**
+ * A temporary folder (under `parent`, default the system temp dir) removed when the test ends. A czar that is still
+ * stopping may write its last event there meanwhile, and a removal that met it (ENOTEMPTY) is tried again.
+ */
 export async function tempDir(prefix = 'czar-', parent = tmpdir()): Promise<string> {
   const dir = await mkdtemp(path.join(parent, prefix));
   afterThisTest(async () => {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => undefined);
   });
   return dir;
 }

@@ -1,12 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { statePaths } from '../../src/domain/model/paths.js';
 import { waitForCzar } from '../../src/fleet/requests.js';
+import { tempDir } from '../helpers/git-repo.js';
 
 async function stateDir(): Promise<ReturnType<typeof statePaths>> {
-  return statePaths(await mkdtemp(path.join(tmpdir(), 'czar-start-')));
+  return statePaths(await tempDir('czar-start-'));
 }
 
 describe('czar up waiting for its czar', () => {

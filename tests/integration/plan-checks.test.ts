@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { czar, uniqueProject, writeFleetConfig } from '../helpers/cli.js';
-import { gitIn, tempRepo } from '../helpers/git-repo.js';
+import { gitIn, tempDir, tempRepo } from '../helpers/git-repo.js';
 import { agentCwds } from '../helpers/panes.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -53,7 +52,7 @@ describe('the plan finds what only git or the file system would reject, before a
 
   test('a launch the plan refuses writes nothing, though the record has a lesson and a worker is routed', async () => {
     const { root, repo } = await tempRepo();
-    const learn = await mkdtemp(path.join(tmpdir(), 'czar-plan-record-'));
+    const learn = await tempDir('czar-plan-record-');
     const rootCommit = (await gitIn(repo, ['rev-list', '--max-parents=0', 'HEAD'])).trim();
     const lesson = { v: 1, id: 'L0123abcd', at: new Date().toISOString(), repo: rootCommit, kind: 'api' };
     await writeFile(

@@ -1,11 +1,11 @@
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { writeReport, writeReportAfter } from '../../src/adapters/report-files.js';
 import { reportFile, reportStream, statePaths } from '../../src/domain/model/paths.js';
 import type { WorkerReport } from '../../src/domain/model/report-schema.js';
+import { tempDir } from '../helpers/git-repo.js';
 
 const report = (state: WorkerReport['state'], source: string, at: number, seq: number): WorkerReport => ({
   worker: 'alpha',
@@ -17,7 +17,7 @@ const report = (state: WorkerReport['state'], source: string, at: number, seq: n
 
 describe("a report of a worker's hook written while another report of it is being written", () => {
   test("waits for it, and is judged against what it wrote: a run's end is not undone by its start", async () => {
-    const paths = statePaths(await mkdtemp(path.join(tmpdir(), 'czar-report-order-')));
+    const paths = statePaths(await tempDir('czar-report-order-'));
     const at = Date.parse('2026-11-25T12:00:00.000Z');
     // Another `czar report` process (pi runs a run's start and end hooks at once) is between its read and its write.
     const other = execa('sleep', ['60']);
