@@ -196,16 +196,17 @@ export function portOfSocket(name: string): number | undefined {
 /**
  * What starts the agent inside its box: one `socat` per port, listening on the box's loopback and carrying each
  * connection to that port's socket of the door (a C program's start, where a node relay cost a second node start per
- * pane), then the agent in the pane's foreground in place of the shell. The script is a constant and every value
- * (the sockets' folder, the ports, the agent's argv) a positional argument, so nothing czar was given is ever parsed as
- * shell; the ports (numbers czar chose) are the only values in socat's address syntax, and the socket is named
- * relative to the folder, which socat is started in. Each listener gets a session of its own (`setsid`), so the keys
- * that signal the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens, so its
- * first request is never refused. The shell reads that in the box's own `/proc/net/tcp` itself, all ports in one read,
- * after pauses that grow from 5 to 50 ms (about 5 s in all): each read of that file walks the kernel's whole table of
- * connections (5 ms of a core on a machine of 24 GiB), and a look every 5 ms, one per port, took a share of a busy
- * launch. The agent may kill a listener or listen in its place: whatever it runs reaches the same sockets, which lead
- * only to its own door.
+ * pane), then the agent in the pane's foreground in place of the shell. The script is a constant and every value (the
+ * sockets' folder, the ports, the agent's argv) a positional argument, so nothing czar was given is ever parsed as
+ * shell; the ports (numbers czar chose) are the only values in socat's address syntax, and the socket is named relative
+ * to the folder, which socat is started in. Each listener gets a session of its own (`setsid`), so the keys that signal
+ * the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens, so its first request
+ * is never refused. The shell reads that in the box's own `/proc/net/tcp` itself, 5 ms after it started the listeners
+ * and every 5 ms after (for 5 s at most), all ports in one read that stops once they are found: a read to the file's
+ * end walks the kernel's whole table of connections (5 ms of a core on a machine of 24 GiB), and a first read at once,
+ * before any socat had started, always went to the end. Pauses that grew to 50 ms spared more reads but started the
+ * agents later in a busy launch. The agent may kill a listener or listen in its place: whatever it runs reaches the
+ * same sockets, which lead only to its own door.
  */
 const LAUNCHER = [
   'dir=$1; shift',
@@ -216,17 +217,17 @@ const LAUNCHER = [
   '  shift',
   'done',
   'shift',
-  'pause=5; waited=0',
-  'while [ -n "$wanted" ] && [ $waited -lt 5000 ]; do',
-  '  sleep "0.$(printf %03d $pause)"; waited=$((waited + pause))',
+  'tries=0',
+  'while [ -n "$wanted" ] && [ $tries -lt 1000 ]; do',
+  '  sleep 0.005',
   '  while read -r _ local remote state _; do',
   '    [ "$remote $state" = "00000000:0000 0A" ] || continue',
   '    left=',
   '    for address in $wanted; do [ "$local" = "0100007F:$address" ] || left="$left $address"; done',
   '    wanted=$left',
+  '    [ -z "$wanted" ] && break',
   '  done </proc/net/tcp',
-  '  [ $pause -lt 50 ] && pause=$((pause * 2))',
-  '  [ $pause -gt 50 ] && pause=50',
+  '  tries=$((tries + 1))',
   'done',
   'exec "$@"',
 ].join('\n');
