@@ -128,7 +128,7 @@ export async function benchOneFile(print: (line: string) => void): Promise<void>
     const p95 = percentile(shared, 95);
     const baseP95 = percentile(baseline, 95);
     print(`supervise: ${WORKERS} simulated workers all editing one file`);
-    // Each sample, in the order taken: the p95 of eight is their slowest but one, so one slow delivery shows in it.
+    // Each sample, in the order taken: the p95 of eight is the slowest of them, so one slow delivery is the figure.
     print(`done -> bonus samples, one file: ${shared.join(', ')} ms; no shared file: ${baseline.join(', ')} ms`);
     print(row('50 commits -> first conflict alert', ms(firstShown), '-', true));
     print(row('50 commits -> all 1225 pairs alerted', ms(allShown), '-', true));
