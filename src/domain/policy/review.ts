@@ -2,9 +2,9 @@ import { commentOpen } from './person-comments.js';
 import { hasEvidence, type WorkerMemory, type WorkerModel } from '../model/model.js';
 import type { Action } from './actions.js';
 import type { ReviewFinding } from '../model/review-verdict.js';
-import type { Alert } from '../status/status-schema.js';
 import type { AlertKind, ReviewStateName } from '../model/words.js';
 import { checksPassedOnTip, FIXUP_RUNGS, judged, short, tipOf } from './verification.js';
+import { alertOnce } from './worker-alert.js';
 
 /**
  * Review as part of "verified": once a done tip passed its checks (or at once, without checks), the worker's
@@ -137,7 +137,7 @@ export function judgeReview(worker: WorkerModel, now: number, canMessage: boolea
   }
   if (run.status === 'failed') {
     const message = `the review of ${short(tip)} by ${review.agent.name} gave no verdict: ${run.problem ?? 'no reason known'}`;
-    return alertOnce(
+    return alertPerson(
       worker,
       'review_failed',
       message,
@@ -157,7 +157,7 @@ export function judgeReview(worker: WorkerModel, now: number, canMessage: boolea
     if (worker.memory.alerts.some((alert) => alert.kind === 'review_unresolved')) return NOTHING;
     const open = findings.map(findingLine).join('; ');
     const message = `${review.maxRounds} review round(s) of ${review.maxRounds} ended without approval; open findings on ${short(tip)}: ${open || 'none listed'}`;
-    return alertOnce(worker, 'review_unresolved', message, now, run.transcript, 'review rounds used up');
+    return alertPerson(worker, 'review_unresolved', message, now, run.transcript, 'review rounds used up');
   }
   const claim = `${tip}@${worker.report?.at ?? 0}`;
   if (memory.fixedUp === claim || !canMessage || memory.ladder.rung === 'human') return NOTHING;
@@ -197,7 +197,8 @@ export function findingLine(finding: ReviewFinding): string {
   return `${place}[${finding.severity}] ${finding.text}`;
 }
 
-function alertOnce(
+/** The review's alert (see `alertOnce`), said where the person listens too: the worker cannot get past it alone. */
+function alertPerson(
   worker: WorkerModel,
   kind: 'review_failed' | 'review_unresolved',
   message: string,
@@ -205,23 +206,17 @@ function alertOnce(
   file: string | undefined,
   reason: string,
 ): ReviewDecision {
-  const alerts = worker.memory.alerts;
-  const shown = alerts.find((alert) => alert.kind === kind);
-  if (shown?.message === message) return NOTHING;
-  const alert: Alert = {
-    kind,
-    message,
-    since: new Date(now).toISOString(),
-    ...(file === undefined ? {} : { files: [file] }),
-  };
-  // Both need the person: the worker cannot get past them alone, so they are said where the person listens too.
+  const { actions, alerts } = alertOnce(
+    worker,
+    { kind, message, ...(file === undefined ? {} : { files: [file] }) },
+    now,
+    reason,
+  );
+  if (actions.length === 0) return NOTHING;
   const summary = `${worker.spec.name} needs you: ${message}`;
   return {
-    actions: [
-      { kind: 'alert', worker: worker.spec.name, alert, reason },
-      { kind: 'notify', worker: worker.spec.name, episode: kind, summary, reason },
-    ],
-    memory: { alerts: [...alerts.filter((other) => other !== shown), alert] },
+    actions: [...actions, { kind: 'notify', worker: worker.spec.name, episode: kind, summary, reason }],
+    memory: { alerts },
   };
 }
 

@@ -1,10 +1,10 @@
 import { commentOpen } from './person-comments.js';
 import { hasEvidence, type LadderRung, type WorkerMemory, type WorkerModel } from '../model/model.js';
 import type { Action } from './actions.js';
-import type { Alert } from '../status/status-schema.js';
 import type { AlertKind } from '../model/words.js';
 import type { CheckSpec } from '../model/config-types.js';
 import type { CheckFailure, CheckRunObservation } from '../model/observations.js';
+import { alertOnce } from './worker-alert.js';
 
 /**
  * Done means verified: when a worker reports done with commits, the czar runs the configured checks on its branch
@@ -120,7 +120,12 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
 
   const failure = run.failure;
   const what = `check "${failure.name}" (${failure.run}) ${failure.timedOut ? 'timed out' : `exited with ${failure.exitCode ?? 'a signal'}`} on ${short(tip)}`;
-  const { actions, alerts } = alertOnce(worker, 'checks_failed', what, now, [failure.logFile]);
+  const { actions, alerts } = alertOnce(
+    worker,
+    { kind: 'checks_failed', message: what, files: [failure.logFile] },
+    now,
+    CHECKS_REASON,
+  );
   const claim = `${tip}@${worker.report?.at ?? 0}`;
   // The person was told already; a new commit resets the ladder and starts the fix-ups again.
   if (memory.fixedUp === claim || !canMessage || memory.ladder.rung === 'human') return { actions, memory: { alerts } };
@@ -147,32 +152,13 @@ export function judgeChecks(worker: WorkerModel, now: number, canMessage: boolea
  * is told, once per reason; the worker is not, as nothing it can change would help.
  */
 function checksUnrun(worker: WorkerModel, now: number, why: string): ChecksDecision {
-  const { actions, alerts } = alertOnce(
-    worker,
-    'checks_unrun',
-    `the checks of ${short(tipOf(worker))} were not run: ${why}`,
-    now,
-  );
+  const message = `the checks of ${short(tipOf(worker))} were not run: ${why}`;
+  const { actions, alerts } = alertOnce(worker, { kind: 'checks_unrun', message }, now, CHECKS_REASON);
   return { actions, memory: actions.length === 0 ? {} : { alerts } };
 }
 
-/** Raises the alert of `kind`, or raises it again only when its message changed; the worker's alerts after it. */
-function alertOnce(
-  worker: WorkerModel,
-  kind: AlertKind,
-  message: string,
-  now: number,
-  files?: readonly string[],
-): { actions: Action[]; alerts: WorkerMemory['alerts'] } {
-  const alerts = worker.memory.alerts;
-  const shown = alerts.find((alert) => alert.kind === kind);
-  if (shown?.message === message) return { actions: [], alerts };
-  const alert: Alert = { kind, message, since: new Date(now).toISOString(), ...(files === undefined ? {} : { files }) };
-  return {
-    actions: [{ kind: 'alert', worker: worker.spec.name, alert, reason: 'done needs every check to pass' }],
-    alerts: [...alerts.filter((other) => other !== shown), alert],
-  };
-}
+/** Why a check's alert is raised. */
+const CHECKS_REASON = 'done needs every check to pass';
 
 const CHECK_ALERTS: readonly AlertKind[] = ['checks_failed', 'checks_unrun'];
 
