@@ -1,4 +1,5 @@
-import { headRef, predictConflicts, revParse } from '../adapters/git.js';
+import { headRef, revParse } from '../adapters/git.js';
+import { predictConflicts } from '../adapters/merge-prediction.js';
 import {
   emptyRecord,
   planIntegration,

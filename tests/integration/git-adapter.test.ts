@@ -4,15 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activity, commitSubjects, diffStat, ownDiffStat } from '../../src/adapters/branch-activity.js';
 import { commitSubjects as ownCommits } from '../../src/adapters/integration-git.js';
-import {
-  branchTips,
-  commitsNotIn,
-  dirtyPaths,
-  git,
-  predictConflicts,
-  predictConflictsOf,
-  revParse,
-} from '../../src/adapters/git.js';
+import { branchTips, commitsNotIn, dirtyPaths, git, revParse } from '../../src/adapters/git.js';
+import { predictConflicts, predictConflictsOf } from '../../src/adapters/merge-prediction.js';
 import { detachedCheckout, worktreeIdentity } from '../../src/adapters/git-worktrees.js';
 import { branchPlaces } from '../../src/adapters/worktree-place.js';
 import { CzarError } from '../../src/domain/model/errors.js';

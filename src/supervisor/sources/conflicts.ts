@@ -1,4 +1,4 @@
-import { predictConflictsOf } from '../../adapters/git.js';
+import { predictConflictsOf } from '../../adapters/merge-prediction.js';
 import type { PredictedConflict } from '../../domain/model/observations.js';
 import type { WorkerModel } from '../../domain/model/model.js';
 import type { ModelStore } from './model-store.js';
