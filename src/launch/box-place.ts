@@ -173,7 +173,9 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     },
     sockets,
   );
-  return { argv: boxed, env };
+  // The box's PATH in the pane's own variables too: tmux starts a program whose PATH it is given through the czar's
+  // control connection, and one without needs a tmux client process of its own (twenty more spawns a launch).
+  return { argv: boxed, env: pathVariable === undefined ? env : { ...env, PATH: pathVariable } };
 }
 
 /**
