@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { RegistryEntrySchema, type RegisteredFleet, type RegistryEntry } from '../domain/model/registry-entry.js';
@@ -61,18 +61,36 @@ export async function unregisterCzar(stateDir: string): Promise<void> {
   if (entry === undefined || entry.pid === process.pid) await rm(file, { force: true });
 }
 
-/** Every registered czar, stale ones (crashed, pid reused) marked not running; files that do not parse are skipped. */
+/**
+ * Every registered czar, stale ones (crashed, pid reused) marked not running; files that do not parse are skipped. A
+ * stopped czar whose state dir is gone has nothing left to show: its entry is removed (czar's own file), so the
+ * fleets of folders long deleted do not pile up in `czar ls` and on the page.
+ */
 export async function listRegistered(): Promise<RegisteredFleet[]> {
   const dir = registryDir();
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort();
   const fleets = await Promise.all(
     names.map(async (name): Promise<RegisteredFleet | undefined> => {
-      const entry = await readEntry(path.join(dir, name));
+      const file = path.join(dir, name);
+      const entry = await readEntry(file);
       if (entry === undefined) return undefined;
-      return { ...entry, id: name.slice(0, -'.json'.length), running: await stillRunning(entry) };
+      const running = await stillRunning(entry);
+      if (!running && (await missing(entry.stateDir))) {
+        await rm(file, { force: true });
+        return undefined;
+      }
+      return { ...entry, id: name.slice(0, -'.json'.length), running };
     }),
   );
   return fleets.filter((fleet) => fleet !== undefined);
+}
+
+/** Missing for sure: a folder czar cannot look into (its permissions) is not taken as gone. */
+function missing(folder: string): Promise<boolean> {
+  return lstat(folder).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+  );
 }
 
 async function readEntry(file: string): Promise<RegistryEntry | undefined> {

@@ -47,11 +47,12 @@ describe('the registry of running czars', () => {
 
   it('shows a crashed czar (pid gone) and a reused pid (another start time) as stopped', async () => {
     const gone = (await execa(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])).stdout;
+    const stateDir = process.env.XDG_STATE_HOME ?? '';
     const entry = {
       project: 'p',
       repo: '/r',
-      stateDir: '/s',
-      status: '/s/status.json',
+      stateDir,
+      status: path.join(stateDir, 'status.json'),
       socket: 'czar-p',
       startedAt: '2026-01-01T00:00:00Z',
     };
@@ -61,7 +62,7 @@ describe('the registry of running czars', () => {
     );
     await writeFile(
       path.join(registryDir(), 'reused.json'),
-      JSON.stringify({ ...entry, stateDir: '/t', pid: process.pid, processStart: '1' }),
+      JSON.stringify({ ...entry, pid: process.pid, processStart: '1' }),
     );
     await writeFile(path.join(registryDir(), 'garbage.json'), '{"pid":');
     const fleets = await listRegistered();
@@ -69,5 +70,41 @@ describe('the registry of running czars', () => {
       ['crashed', false],
       ['reused', false],
     ]);
+    await rm(path.join(registryDir(), 'garbage.json'));
+  });
+
+  it('forgets a stopped czar whose state dir is gone, and keeps a running one whatever its folder', async () => {
+    const gone = (await execa(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])).stdout;
+    const missing = path.join(process.env.XDG_STATE_HOME ?? '', 'removed-fleet', '.czar');
+    const entry = {
+      project: 'p',
+      repo: '/r',
+      stateDir: missing,
+      status: path.join(missing, 'status.json'),
+      socket: 'czar-p',
+      startedAt: '2026-01-01T00:00:00Z',
+    };
+    const before = new Set(await readdir(registryDir()));
+    await writeFile(
+      path.join(registryDir(), 'removed.json'),
+      JSON.stringify({ ...entry, project: 'removed', pid: Number(gone), processStart: '1' }),
+    );
+    const { stdout: start } = await execa('cat', [`/proc/${process.pid}/stat`]);
+    await writeFile(
+      path.join(registryDir(), 'running.json'),
+      JSON.stringify({
+        ...entry,
+        project: 'live',
+        pid: process.pid,
+        processStart: start.slice(start.lastIndexOf(')') + 2).split(' ')[19],
+      }),
+    );
+    const listed = await czar(['ls'], { env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? '' } });
+    expect(listed.stdout).toMatch(/^live  \/r/m);
+    expect(listed.stdout).not.toMatch(/removed/);
+    expect(
+      (await listRegistered()).filter((fleet) => !before.has(`${fleet.id}.json`)).map((fleet) => fleet.id),
+    ).toEqual(['running']);
+    expect((await readdir(registryDir())).filter((name) => !before.has(name)).sort()).toEqual(['running.json']);
   });
 });
