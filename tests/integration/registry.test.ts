@@ -99,8 +99,8 @@ describe('the registry of running czars', () => {
         processStart: start.slice(start.lastIndexOf(')') + 2).split(' ')[19],
       }),
     );
-    const listed = await czar(['ls'], { env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? '' } });
-    expect(listed.stdout).toMatch(/^live  \/r/m);
+    const listed = await czar(['ls'], { cwd: tmpdir(), env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? '' } });
+    expect(listed.stdout).toMatch(/^live {2}\/r/m);
     expect(listed.stdout).not.toMatch(/removed/);
     expect(
       (await listRegistered()).filter((fleet) => !before.has(`${fleet.id}.json`)).map((fleet) => fleet.id),
