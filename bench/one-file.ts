@@ -65,8 +65,6 @@ async function doneToBonus(
     await report(fleet, worker, 'done', `finished ${worker}`);
     const delivered = await until(() => bonusDeliveredAfter(log, worker, start), 60_000, `bonus for ${worker}`);
     delays.push(Date.parse(delivered.at) - start);
-    const evs = (await log.events()).filter((e) => Date.parse(e.at) >= start && Date.parse(e.at) <= Date.parse(delivered.at) + 5);
-    console.log(`  ${worker} ${Date.parse(delivered.at) - start}: ` + evs.map((e) => `${e.kind}${e.worker === worker ? '' : '(' + (e.worker ?? '') + ')'}@${Date.parse(e.at) - start}`).join(' '));
   }
   return delays;
 }

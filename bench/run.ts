@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { benchCost } from './cost.js';
 import { benchDashboardIdle } from './dashboard-idle.js';
 import { benchHosts } from './hosts.js';
@@ -17,6 +20,13 @@ import { benchWeb } from './web.js';
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 const only = process.argv[2];
+// The czars the benchmarks start keep their record of outcomes and lessons in a folder of this run's, never in the
+// person's own (a record of thousands of simulated tasks would route their real ones), removed when the run ends.
+if (process.env.CZAR_LEARN_DIR === undefined) {
+  const learnDir = mkdtempSync(path.join(tmpdir(), 'czar-bench-record-'));
+  process.env.CZAR_LEARN_DIR = learnDir;
+  process.on('exit', () => rmSync(learnDir, { recursive: true, force: true }));
+}
 if (only === undefined || only === 'launch') {
   console.log(`${benchLaunch().join('\n')}\n`);
   console.log(`${benchLaunchTui().join('\n')}\n`);
