@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -23,8 +24,11 @@ describe('czar demo without a terminal (as CI runs it)', () => {
     'shows a check failing and fixed, a predicted conflict resolved by its worker, and ends integrated with a handoff',
     async () => {
       // CI=true and no stdin: exactly how CI runs "npm run demo </dev/null".
+      // The person's own record of outcomes, which the demo's simulated sprint must leave alone.
+      const record = await mkdtemp(path.join(tmpdir(), 'czar-demo-record-'));
+      onTestFinished(() => rm(record, { recursive: true, force: true }));
       const run = execa(process.execPath, [CZAR_BIN, 'demo'], {
-        env: { ...cleanEnv(), CI: 'true' },
+        env: { ...cleanEnv(), CI: 'true', CZAR_LEARN_DIR: record },
         extendEnv: false,
         stdin: 'ignore',
         reject: false,
@@ -57,6 +61,9 @@ describe('czar demo without a terminal (as CI runs it)', () => {
       );
       const state = path.join(root ?? '', '.czar');
       const repo = path.join(root ?? '', 'shop');
+      // Its outcomes are in its own folder, none in the person's record.
+      expect(readFileSync(path.join(root ?? '', 'record', 'outcomes.jsonl'), 'utf8')).toMatch(/"agent":"sim"/);
+      expect(await readdir(record)).toEqual([]);
 
       // It ends by printing where the handoff is, and the handoff is there.
       const handoffFile = path.join(state, 'HANDOFF.md');

@@ -40,6 +40,10 @@ export const demoCommand: Command = {
     const { values } = parse(this, args, { dir: { type: 'string' } }, 0);
     const created = values.dir === undefined;
     const root = created ? await makeTempFolder('czar-demo-') : await emptyFolder(path.resolve(values.dir as string));
+    // The demo's simulated outcomes and lessons are kept in its own folder, not in the person's record, where they
+    // would show as an agent of theirs in "czar stats agents". Set before any process is started: czar reads its
+    // environment once.
+    process.env.CZAR_LEARN_DIR = path.join(root, 'record');
     // Its own project name, so two demos at once get two tmux servers (czar-demo-<hex>).
     const configFile = await createDemo(root, `demo-${randomBytes(4).toString('hex')}`);
     const interactive = process.stdout.isTTY && process.stdin.isTTY;
