@@ -21,7 +21,7 @@ import { benchWeb } from './web.js';
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 const only = process.argv[2];
 // The czars the benchmarks start keep their record of outcomes and lessons in a folder of this run's, never in the
-// person's own (a record of thousands of simulated tasks would route their real ones), removed when the run ends.
+// person's own (where thousands of simulated tasks would show among theirs), removed when the run ends.
 if (process.env.CZAR_LEARN_DIR === undefined) {
   const learnDir = mkdtempSync(path.join(tmpdir(), 'czar-bench-record-'));
   process.env.CZAR_LEARN_DIR = learnDir;
