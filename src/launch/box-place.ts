@@ -121,7 +121,10 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
   const home = agent.env.HOME ?? process.env.HOME ?? '/root';
   const mode = agentMode(worker, verdict, presetOf(worker.agent).noApproval).mode;
   const argv = mode === undefined ? agent.argv : withMode(agent.argv, mode);
-  const { PATH: pathVariable, ...env } = { ...agent.env, ...mode?.env };
+  // The box's PATH is set inside it, and kept in the pane's own variables too: tmux starts a program whose PATH it is
+  // given through the czar's control connection, and one without needs a tmux client process of its own.
+  const env = { ...agent.env, ...mode?.env };
+  const pathVariable = env.PATH;
   const homeMade = privateAgentDir(config.project, fleet.paths.root, worker.name).then(async (agentDir) => ({
     agentDir,
     homeCopy: await privateHome(privateHomePath(agentDir), home, AGENT_HOME_FILES[worker.agent.preset] ?? []),
@@ -173,9 +176,7 @@ async function boxedProgram(fleet: Fleet, worker: WorkerSpec, agent: PaneProgram
     },
     sockets,
   );
-  // The box's PATH in the pane's own variables too: tmux starts a program whose PATH it is given through the czar's
-  // control connection, and one without needs a tmux client process of its own (twenty more spawns a launch).
-  return { argv: boxed, env: pathVariable === undefined ? env : { ...env, PATH: pathVariable } };
+  return { argv: boxed, env };
 }
 
 /**
