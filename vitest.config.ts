@@ -1,18 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { usePrivateRecord } from './tests/helpers/private-record.js';
 
 // Pure tiers (unit, ui) run in parallel threads and need no tmux: `npm run test:fast`. The slow tiers drive real
 // tmux, git, ssh hosts and agent CLIs, so they run in forks with room for slow machines (2 cores here), and CI can
 // raise the wait budget through CZAR_TEST_TIMEOUT_SCALE. Each tier can run alone (`vitest run --project hosts`).
 // The czars that tests start keep their record of outcomes in a folder of this run's, never in the person's own,
 // removed when the run ends.
-if (process.env.CZAR_LEARN_DIR === undefined) {
-  const learnDir = mkdtempSync(path.join(tmpdir(), 'czar-test-record-'));
-  process.env.CZAR_LEARN_DIR = learnDir;
-  process.on('exit', () => rmSync(learnDir, { recursive: true, force: true }));
-}
+usePrivateRecord('czar-test-record-');
 
 const scale = Number(process.env.CZAR_TEST_TIMEOUT_SCALE ?? '1') || 1;
 

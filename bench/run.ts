@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { benchCost } from './cost.js';
 import { benchDashboardIdle } from './dashboard-idle.js';
 import { benchHosts } from './hosts.js';
@@ -17,16 +14,13 @@ import { benchRouting } from './routing.js';
 import { benchSandbox } from './sandbox.js';
 import { benchVerify } from './verify.js';
 import { benchWeb } from './web.js';
+import { usePrivateRecord } from '../tests/helpers/private-record.js';
 
 /** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
 const only = process.argv[2];
-// The czars the benchmarks start keep their record of outcomes and lessons in a folder of this run's, never in the
-// person's own (where thousands of simulated tasks would show among theirs), removed when the run ends.
-if (process.env.CZAR_LEARN_DIR === undefined) {
-  const learnDir = mkdtempSync(path.join(tmpdir(), 'czar-bench-record-'));
-  process.env.CZAR_LEARN_DIR = learnDir;
-  process.on('exit', () => rmSync(learnDir, { recursive: true, force: true }));
-}
+// The czars the benchmarks start keep their record in a folder of this run's: thousands of simulated tasks would show
+// among the person's own.
+usePrivateRecord('czar-bench-record-');
 if (only === undefined || only === 'launch') {
   console.log(`${benchLaunch().join('\n')}\n`);
   console.log(`${benchLaunchTui().join('\n')}\n`);
