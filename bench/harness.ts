@@ -30,11 +30,15 @@ export function benchRepo(prefix: string, parent = tmpdir()): { root: string; re
 }
 
 /**
- * Stops a bench fleet: every pane's process group first (so nothing keeps writing into the folder), then tmux, then its
- * socket file (tmux 3.3a leaves it behind: each run of the bench left some thirty in the tmux folder).
+ * Stops a bench fleet: its czar's hooks first (each pane's death would touch a file in the folder being removed, from
+ * a shell tmux starts later), every pane's process group (so nothing keeps writing into the folder), then tmux, then
+ * its socket file (tmux 3.3a leaves it behind: each run of the bench left some thirty in the tmux folder).
  */
 export function killServer(socket: string): void {
   try {
+    execFileSync('tmux', ['-L', socket, 'set-hook', '-gu', 'pane-died', ';', 'set-hook', '-gu', 'session-closed'], {
+      stdio: 'ignore',
+    });
     const pids = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' })
       .split('\n')
       .filter((pid) => pid !== '');

@@ -18,6 +18,7 @@ import {
 } from './tmux-words.js';
 import { TmuxServer } from './tmux-server.js';
 import { killProcessGroups } from './pane-processes.js';
+import { awaitServerExit, parseServerProcesses, SERVER_PROCESSES_COMMANDS } from './tmux-server-exit.js';
 
 /** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
@@ -238,15 +239,20 @@ export class Tmux extends TmuxServer {
    * its own process group, killed once the server is gone: agents that ignore tmux's hang-up (Gemini CLI and Codex
    * helpers did) would otherwise outlive the fleet. Killed before it, they ended while their server still ran, and a
    * czar looking then took its done workers for crashed and started them again. The czar's own pane gets the
-   * hang-up, on which it writes its last status.
+   * hang-up, on which it writes its last status. It returns once the server has ended (see `awaitServerExit`).
    */
   async killServer(): Promise<void> {
     // This process's own control client detaches first, as tmux expects of a client before its server goes: a server
     // killed under a client whose process was going away was seen (tmux 3.3a) to live on with it, refusing everyone.
     this.dropControl();
     const panes = await this.localPanes(() => true);
+    const processes =
+      this.remote === undefined
+        ? parseServerProcesses((await this.chain(SERVER_PROCESSES_COMMANDS, { allowFailure: true })).stdout)
+        : undefined;
     await this.cmd(['kill-server'], { allowFailure: true });
     killProcessGroups(panes);
+    if (processes !== undefined) await awaitServerExit(processes);
     if (this.remote === undefined) await rm(this.socketPath(), { force: true }).catch(() => undefined);
   }
 

@@ -1,4 +1,5 @@
-import { describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { tempDir } from '../helpers/git-repo.js';
 import { alive } from '../helpers/processes.js';
@@ -65,5 +66,26 @@ describe('Tmux.killServer', () => {
     expect(await server.serverRunning()).toBe(false);
     // Its process group did not outlive the fleet.
     await waitFor(async () => !(await alive(agentPid)), { what: 'the agent to be killed' });
+  });
+
+  test('ends a server whose client never answers (a stopped control client): the server does not outlive the kill', async () => {
+    const server = privateTmux();
+    const dir = await tempDir();
+    await server.newSession({ name: 'agent', cwd: dir, argv: ['sleep', '600'] });
+    const serverPid = Number((await server.cmd(['display-message', '-p', '#{pid}'])).stdout.trim());
+    // A control client of a czar that went away without it, stopped here so that it answers nothing, as that one did.
+    const client = spawn('tmux', ['-L', server.socket, '-C', 'attach-session', '-t', '=agent'], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    onTestFinished(() => void client.kill('SIGKILL'));
+    await waitFor(
+      async () => (await server.cmd(['list-clients', '-F', '#{client_pid}'])).stdout.includes(String(client.pid)),
+      {
+        what: 'the control client to attach',
+      },
+    );
+    process.kill(client.pid ?? 0, 'SIGSTOP');
+    await new Tmux(server.socket).killServer();
+    await waitFor(async () => !(await alive(serverPid)), { what: 'the server to end', timeoutMs: 5000 });
   });
 });

@@ -1,0 +1,54 @@
+import { awaitExit } from './process.js';
+import { processName, processRunning } from './process-table.js';
+
+/** A local tmux server as it was just before it was told to exit: its pid and its clients' pids. */
+export interface ServerProcesses {
+  readonly server: number;
+  readonly clients: readonly number[];
+}
+
+/** How long a server gets to end on its own after `kill-server`, and then again once its clients are killed. */
+const SERVER_EXIT_MS = 1000;
+
+/** The tmux commands whose output `parseServerProcesses` reads. */
+export const SERVER_PROCESSES_COMMANDS = [
+  ['list-clients', '-F', 'client #{client_pid}'],
+  ['display-message', '-p', 'server #{pid}'],
+];
+
+/** The server's and its clients' pids from that output; undefined when no server answered. */
+export function parseServerProcesses(output: string): ServerProcesses | undefined {
+  const pids = (kind: string): number[] =>
+    output.split('\n').flatMap((line) => (line.startsWith(`${kind} `) ? [Number(line.slice(kind.length + 1))] : []));
+  const [server] = pids('server').filter((pid) => pid > 1);
+  return server === undefined ? undefined : { server, clients: pids('client').filter((pid) => pid > 1) };
+}
+
+/**
+ * Waits for a killed server to end. tmux 3.3a's server waits for its clients to go as it exits, so one client that
+ * never answers (a control client its czar left behind, stopped or stuck) kept it running for good, its socket
+ * already gone and SIGTERM ignored: such clients are killed, then the server if it still runs. Only processes still
+ * named as tmux names them are signalled, so a pid taken by another process meanwhile is left alone.
+ */
+export async function awaitServerExit({ server, clients }: ServerProcesses): Promise<void> {
+  if (await endsWithin(server, SERVER_EXIT_MS)) return;
+  for (const pid of clients) if ((await processName(pid)) === 'tmux') signal(pid);
+  if ((await processName(server)) === 'tmux: server') await awaitExit(server, SERVER_EXIT_MS);
+}
+
+async function endsWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (await processRunning(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+function signal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
