@@ -77,15 +77,25 @@ export async function runFleetDoor(stateDir: string): Promise<void> {
     await release();
     finish();
   };
-  // A launch writes twenty entries within a second, each a burst of folder events: a scan not begun yet covers them all.
+  // A launch writes twenty entries within a second, each a burst of folder events: a scan not begun yet covers them
+  // all. An event that names its entry has that entry read, not every entry again; the periodic scan reads them all.
   let scanQueued = false;
-  const scan = (): void => {
+  let scanAll = false;
+  const named = new Set<string>();
+  const scan = (_event?: string, file?: string | null): void => {
+    if (typeof file !== 'string') scanAll = true;
+    else if (file.endsWith('.json')) named.add(file);
+    else return;
     if (scanQueued) return;
     scanQueued = true;
     chain = chain.then(async () => {
       scanQueued = false;
+      const all = scanAll;
+      const some = [...named];
+      scanAll = false;
+      named.clear();
       if (stopping) return;
-      const names = await readdir(root).catch(() => undefined);
+      const names = all ? await readdir(root).catch(() => undefined) : some;
       // The state dir was removed (a purge): nothing is left to serve.
       if (names === undefined) return void stop();
       const entries = names.filter((file) => file.endsWith('.json'));

@@ -4,13 +4,18 @@ import { boxLines, doorBoxVerdict, placeKind } from '../domain/model/box.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { judgedHereLine, judgedHereVerdict } from '../domain/model/judged-here.js';
 
-/** What each worker's box allows, and the first refusal (`sandbox: required` on a machine without an engine). */
-export async function boxesOf(all: readonly WorkerSpec[]): Promise<{ lines: string[]; refused: string | undefined }> {
+/**
+ * What each worker's box allows, the first refusal (`sandbox: required` on a machine without an engine), and whether
+ * a worker of this machine is boxed (its launch needs the fleet's network door).
+ */
+export async function boxesOf(
+  all: readonly WorkerSpec[],
+): Promise<{ lines: string[]; refused: string | undefined; doorNeeded: boolean }> {
   const workers = all.filter((worker) => placeKind(worker) === 'box');
   // A host worker's box is made by its host's engine, judged there at launch (and by `czar doctor` per host); its
   // checks and reviewer run here, in this machine's.
   const judged = all.filter((worker) => placeKind(worker) === 'host' && worker.sandbox !== undefined);
-  if (workers.length === 0 && judged.length === 0) return { lines: [], refused: undefined };
+  if (workers.length === 0 && judged.length === 0) return { lines: [], refused: undefined, doorNeeded: false };
   const engine = await findBoxEngine();
   const verdicts = [
     ...workers.map((worker) => doorBoxVerdict(worker, engine)),
@@ -23,5 +28,6 @@ export async function boxesOf(all: readonly WorkerSpec[]): Promise<{ lines: stri
       ...judged.map((worker) => judgedHereLine(worker, judgedHereVerdict(worker, engine, worker.review !== undefined))),
     ],
     refused: refusal?.why,
+    doorNeeded: workers.some((worker) => doorBoxVerdict(worker, engine).kind === 'boxed'),
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { modifiedAt } from '../adapters/file-system.js';
+import { keepFleetDoor } from '../adapters/fleet-door.js';
 import * as git from '../adapters/git.js';
 import { acquireLock, liveLockHolder } from '../adapters/lock-file.js';
 import { czarCommand } from '../adapters/package-files.js';
@@ -64,6 +65,8 @@ export async function launch(
     });
   }
   await prepareStateDir(fleet);
+  // The boxes' network door (a node start) gets going while the launch plans and makes the first repositories.
+  if (boxes.doorNeeded) void keepFleetDoor(fleet.paths.root);
   await options.saveChoices?.();
   // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
   const release = await acquireLock(fleet.paths.upLock, {

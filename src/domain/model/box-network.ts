@@ -201,42 +201,34 @@ export function portOfSocket(name: string): number | undefined {
  * shell; the ports (numbers czar chose) are the only values in socat's address syntax, and the socket is named relative
  * to the folder, which socat is started in. Each listener gets a session of its own (`setsid`), so the keys that signal
  * the pane's foreground (Ctrl+C) reach the agent alone; the agent starts once every port listens, so its first request
- * is never refused. The shell reads that in the box's own `/proc/net/tcp` itself, 5 ms after it started the listeners
- * and every 5 ms after (for 5 s at most), all ports in one read that stops once they are found: a read to the file's
- * end walks the kernel's whole table of connections (5 ms of a core on a machine of 24 GiB), and a first read at once,
- * before any socat had started, always went to the end. Pauses that grew to 50 ms spared more reads but started the
- * agents later in a busy launch. The agent may kill a listener or listen in its place: whatever it runs reaches the
- * same sockets, which lead only to its own door.
+ * is never refused. The shell knows that from the box's own `/proc/net/sockstat`: its network is new, so the TCP
+ * sockets in use there are the listeners it started, and their count is one line the kernel keeps per namespace. It
+ * reads it at once and then every 5 ms (for 5 s at most). `/proc/net/tcp` would name the ports, but any read of it
+ * walks the kernel's whole table of connections (5 ms of a core on a machine of 24 GiB, once per box or more). The
+ * agent may kill a listener or listen in its place: whatever it runs reaches the same sockets, which lead only to its
+ * own door.
  */
 const LAUNCHER = [
   'dir=$1; shift',
-  'wanted=',
+  'wanted=0',
   'while [ $# -gt 0 ] && [ "$1" != -- ]; do',
-  '  port=${1%:*}; wanted="$wanted ${1#*:}"',
-  '  (cd -- "$dir" && exec setsid socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$port.sock") </dev/null >/dev/null 2>&1 &',
+  '  (cd -- "$dir" && exec setsid socat "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$1.sock") </dev/null >/dev/null 2>&1 &',
+  '  wanted=$((wanted + 1))',
   '  shift',
   'done',
   'shift',
   'tries=0',
-  'while [ -n "$wanted" ] && [ $tries -lt 1000 ]; do',
+  'while [ $wanted -gt 0 ] && [ $tries -lt 1000 ]; do',
+  '  listening=0',
+  '  while read -r protocol _ count _; do [ "$protocol" = TCP: ] && listening=$count && break; done </proc/net/sockstat',
+  '  [ "$listening" -ge $wanted ] 2>/dev/null && break',
   '  sleep 0.005',
-  '  while read -r _ local remote state _; do',
-  '    [ "$remote $state" = "00000000:0000 0A" ] || continue',
-  '    left=',
-  '    for address in $wanted; do [ "$local" = "0100007F:$address" ] || left="$left $address"; done',
-  '    wanted=$left',
-  '    [ -z "$wanted" ] && break',
-  '  done </proc/net/tcp',
   '  tries=$((tries + 1))',
   'done',
   'exec "$@"',
 ].join('\n');
 
-/**
- * The argv that runs `argv` in a box whose door sockets are seen at `sockets`, behind listeners on `ports`. Each port
- * goes as `port:line`, where `line` is how `/proc/net/tcp` shows it listening on 127.0.0.1 (hex, state 0A).
- */
+/** The argv that runs `argv` in a box whose door sockets are seen at `sockets`, behind listeners on `ports`. */
 export function boxLauncher(sockets: string, ports: readonly number[], argv: readonly string[]): string[] {
-  const listening = (port: number): string => `${port}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return ['/bin/sh', '-c', LAUNCHER, 'czar-box', sockets, ...ports.map(listening), '--', ...argv];
+  return ['/bin/sh', '-c', LAUNCHER, 'czar-box', sockets, ...ports.map(String), '--', ...argv];
 }
