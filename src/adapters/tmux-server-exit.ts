@@ -40,7 +40,7 @@ async function endsWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (await processRunning(pid)) {
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return true;
 }
