@@ -1,4 +1,4 @@
-import { awaitExit } from './process.js';
+import { awaitExit, type RunResult } from './process.js';
 import { processName, processRunning } from './process-table.js';
 
 /** A local tmux server as it was just before it was told to exit: its pid and its clients' pids. */
@@ -10,18 +10,21 @@ export interface ServerProcesses {
 /** How long a server gets to end on its own after `kill-server`, and then again once its clients are killed. */
 const SERVER_EXIT_MS = 1000;
 
-/** The tmux commands whose output `parseServerProcesses` reads. */
-export const SERVER_PROCESSES_COMMANDS = [
-  ['list-clients', '-F', 'client #{client_pid}'],
-  ['display-message', '-p', 'server #{pid}'],
-];
-
-/** The server's and its clients' pids from that output; undefined when no server answered. */
-export function parseServerProcesses(output: string): ServerProcesses | undefined {
+/** Asks a running server for its pid and its clients' pids; undefined when no server answers. */
+export async function serverProcesses(server: {
+  chain(commands: readonly (readonly string[])[], options: { allowFailure: boolean }): Promise<RunResult>;
+}): Promise<ServerProcesses | undefined> {
+  const { stdout } = await server.chain(
+    [
+      ['list-clients', '-F', 'client #{client_pid}'],
+      ['display-message', '-p', 'server #{pid}'],
+    ],
+    { allowFailure: true },
+  );
   const pids = (kind: string): number[] =>
-    output.split('\n').flatMap((line) => (line.startsWith(`${kind} `) ? [Number(line.slice(kind.length + 1))] : []));
-  const [server] = pids('server').filter((pid) => pid > 1);
-  return server === undefined ? undefined : { server, clients: pids('client').filter((pid) => pid > 1) };
+    stdout.split('\n').flatMap((line) => (line.startsWith(`${kind} `) ? [Number(line.slice(kind.length + 1))] : []));
+  const [pid] = pids('server').filter((each) => each > 1);
+  return pid === undefined ? undefined : { server: pid, clients: pids('client').filter((each) => each > 1) };
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 } from './tmux-words.js';
 import { TmuxServer } from './tmux-server.js';
 import { killProcessGroups } from './pane-processes.js';
-import { awaitServerExit, parseServerProcesses, SERVER_PROCESSES_COMMANDS } from './tmux-server-exit.js';
+import { awaitServerExit, serverProcesses } from './tmux-server-exit.js';
 
 /** The server-wide variable naming the state dir a server serves (agents see the same value in their own env). */
 const OWNER_VARIABLE = 'CZAR_STATE_DIR';
@@ -246,10 +246,7 @@ export class Tmux extends TmuxServer {
     // killed under a client whose process was going away was seen (tmux 3.3a) to live on with it, refusing everyone.
     this.dropControl();
     const panes = await this.localPanes(() => true);
-    const processes =
-      this.remote === undefined
-        ? parseServerProcesses((await this.chain(SERVER_PROCESSES_COMMANDS, { allowFailure: true })).stdout)
-        : undefined;
+    const processes = this.remote === undefined ? await serverProcesses(this) : undefined;
     await this.cmd(['kill-server'], { allowFailure: true });
     killProcessGroups(panes);
     if (processes !== undefined) await awaitServerExit(processes);
