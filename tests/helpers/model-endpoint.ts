@@ -277,6 +277,9 @@ export async function startModelEndpoint(): Promise<ModelEndpoint> {
       response.end(JSON.stringify({ error: { message: `model endpoint bug: ${String(error)}` } }));
     });
   });
+  // Node closes a connection idle for 5 s, and an agent's next turn often comes about then: the agent reused it as it
+  // closed, and one told not to retry (Claude Code here) failed that turn with ECONNRESET. A model API keeps it longer.
+  server.keepAliveTimeout = 10 * 60_000;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
