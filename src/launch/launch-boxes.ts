@@ -17,8 +17,9 @@ export async function boxesOf(
   const judged = all.filter((worker) => placeKind(worker) === 'host' && worker.sandbox !== undefined);
   if (workers.length === 0 && judged.length === 0) return { lines: [], refused: undefined, doorNeeded: false };
   const engine = await findBoxEngine();
+  const boxVerdicts = workers.map((worker) => doorBoxVerdict(worker, engine));
   const verdicts = [
-    ...workers.map((worker) => doorBoxVerdict(worker, engine)),
+    ...boxVerdicts,
     ...judged.map((worker) => judgedHereVerdict(worker, engine, worker.review !== undefined)),
   ];
   const refusal = verdicts.find((verdict) => verdict.kind === 'refused');
@@ -28,6 +29,6 @@ export async function boxesOf(
       ...judged.map((worker) => judgedHereLine(worker, judgedHereVerdict(worker, engine, worker.review !== undefined))),
     ],
     refused: refusal?.why,
-    doorNeeded: workers.some((worker) => doorBoxVerdict(worker, engine).kind === 'boxed'),
+    doorNeeded: boxVerdicts.some((verdict) => verdict.kind === 'boxed'),
   };
 }

@@ -65,8 +65,9 @@ export async function launch(
     });
   }
   await prepareStateDir(fleet);
-  // The boxes' network door (a node start) gets going while the launch plans and makes the first repositories.
-  if (boxes.doorNeeded) void keepFleetDoor(fleet.paths.root);
+  // The boxes' network door (a node start) gets going while the launch plans and makes the first repositories. A
+  // start that fails here is tried again, and said, as each boxed worker's door entry waits for it.
+  if (boxes.doorNeeded) keepFleetDoor(fleet.paths.root).catch(() => undefined);
   await options.saveChoices?.();
   // Two launches at once would both add the same worktrees and paste the same tasks: the second waits, then adopts.
   const release = await acquireLock(fleet.paths.upLock, {
