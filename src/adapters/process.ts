@@ -148,22 +148,24 @@ const DROPPED_ENV = /^(TMUX|TMUX_PANE|CI|CONTINUOUS_INTEGRATION|CI_.*)$/;
  * goes on would leave its files behind it.
  */
 export async function awaitExit(pid: number, graceMs: number): Promise<void> {
-  let deadline = Date.now() + graceMs;
-  let killed = false;
-  while (await processRunning(pid)) {
-    if (Date.now() > deadline) {
-      // SIGKILL cannot be caught: a process that outlives it by a grace period more is stuck in the kernel.
-      if (killed) return;
-      killed = true;
-      deadline = Date.now() + graceMs;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        return;
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (await exitsWithin(pid, graceMs)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
   }
+  // SIGKILL cannot be caught: a process that outlives it by a grace period more is stuck in the kernel.
+  await exitsWithin(pid, graceMs);
+}
+
+/** Whether the process is gone within `ms`, looked at every `everyMs`. */
+export async function exitsWithin(pid: number, ms: number, everyMs = 50): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (await processRunning(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return true;
 }
 
 /** The machine's one-minute load average per core (0 where the platform has none). */

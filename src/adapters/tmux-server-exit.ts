@@ -1,5 +1,5 @@
-import { awaitExit, type RunResult } from './process.js';
-import { processName, processRunning } from './process-table.js';
+import { awaitExit, exitsWithin, type RunResult } from './process.js';
+import { processName } from './process-table.js';
 
 /** A local tmux server as it was just before it was told to exit: its pid and its control clients' pids. */
 export interface ServerProcesses {
@@ -35,18 +35,9 @@ export async function serverProcesses(server: {
  * named as tmux names them are signalled, so a pid taken by another process meanwhile is left alone too.
  */
 export async function awaitServerExit({ server, controlClients }: ServerProcesses): Promise<void> {
-  if (await endsWithin(server, SERVER_EXIT_MS)) return;
+  if (await exitsWithin(server, SERVER_EXIT_MS, 5)) return;
   for (const pid of controlClients) if ((await processName(pid)) === 'tmux') signal(pid);
   if ((await processName(server)) === 'tmux: server') await awaitExit(server, SERVER_EXIT_MS);
-}
-
-async function endsWithin(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (await processRunning(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return true;
 }
 
 function signal(pid: number): void {
