@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fleetAgentFiles } from '../src/adapters/private-files.js';
 import { CZAR, ROOT, SIM, benchRepo, killServer, median, ms, row } from './harness.js';
 
 const WORKERS = 20;
@@ -37,6 +38,8 @@ export function czarLaunch(run: number, fleetLines = ''): { submitted: number; r
     return { submitted: Math.max(...delivered) - start, returned };
   } finally {
     killServer(`czar-${project}`);
+    // The workers' agent files, which czar keeps in the person's cache (`czar down --purge` would remove them).
+    rmSync(fleetAgentFiles(project, path.join(root, '.czar')), { recursive: true, force: true });
     cleanup();
   }
 }

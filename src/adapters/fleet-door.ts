@@ -180,7 +180,17 @@ export async function keepFleetDoor(stateDir: string): Promise<void> {
   if (Date.now() - (started.get(stateDir) ?? -Infinity) < START_MS) return;
   started.set(stateDir, Date.now());
   const [file = '', ...args] = czarCommand();
-  spawnDetached(file, [...args, 'box-door', stateDir], { cwd: stateDir, env: cleanEnv() });
+  spawnDetached(file, [...args, 'box-door', stateDir], { cwd: stateDir, env: doorEnv() });
+}
+
+/**
+ * The door relays bytes and opens no TLS connection of its own, so it goes without the extra CA certificates Node
+ * reads and parses at every start (a system bundle cost 90 ms of CPU each time here, during the launch it serves).
+ */
+function doorEnv(): Record<string, string> {
+  const env = cleanEnv();
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
 }
 
 /**

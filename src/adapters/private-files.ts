@@ -67,7 +67,12 @@ export function credentialsLock(stateDir: string): string {
 
 /** Removes a fleet's agent files (`czar down --purge`): czar made that folder and everything in it. */
 export async function removePrivateAgentFiles(project: string, stateDir: string): Promise<void> {
-  await rm(fleetAgentLevels(project, stateDir).at(-1) as string, { recursive: true, force: true });
+  await rm(fleetAgentFiles(project, stateDir), { recursive: true, force: true });
+}
+
+/** The folder of a fleet's agent files, one folder per worker in it. */
+export function fleetAgentFiles(project: string, stateDir: string): string {
+  return fleetAgentLevels(project, stateDir).at(-1) as string;
 }
 
 /**

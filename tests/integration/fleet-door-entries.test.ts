@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { openNetDoor, stopFleetDoor } from '../../src/adapters/fleet-door.js';
 import { acquireLock, liveLockHolder } from '../../src/adapters/lock-file.js';
@@ -54,5 +55,25 @@ describe("the fleet's network door", () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain(`The state dir ${stateDir} does not exist`);
     expect(existsSync(path.join(root, 'removed'))).toBe(false);
+  });
+
+  it('starts without the extra CA certificates Node would read at its start: it opens no TLS connection', async () => {
+    const root = await tempDir('czar-door-env-');
+    const stateDir = path.join(root, '.czar');
+    await mkdir(stateDir);
+    afterThisTest(() => stopFleetDoor(stateDir));
+    // A process of its own, whose environment names a bundle (czar reads its environment once).
+    const starter = `import { keepFleetDoor } from ${JSON.stringify(path.resolve('src/adapters/fleet-door.ts'))};
+      await keepFleetDoor(process.argv[1]);`;
+    const certificates = '/etc/ssl/certs/ca-certificates.crt';
+    await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', starter, stateDir], {
+      env: { NODE_EXTRA_CA_CERTS: certificates },
+    });
+    const holder = await waitFor(() => liveLockHolder(path.join(netPath(stateDir), 'door.lock')), {
+      what: 'the door started',
+    });
+    const environ = (await readFile(`/proc/${holder.pid}/environ`, 'utf8')).split('\0');
+    expect(environ.some((entry) => entry.startsWith('PATH='))).toBe(true);
+    expect(environ.filter((entry) => entry.startsWith('NODE_EXTRA_CA_CERTS='))).toEqual([]);
   });
 });
