@@ -45,7 +45,7 @@ export interface SetupContext {
   readonly worker: string;
   /** Folder reserved for this worker's agent files, private (0700) all the way from the user's cache dir. */
   readonly settingsDir: string;
-  /** argv that runs `czar` itself (node + bin), for hook commands. */
+  /** argv that runs `czar` itself, for hook commands (`czarHookCommand`). */
   readonly czarCommand: readonly string[];
   readonly worktree: string;
   /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { makeFolder, writeTextFile } from '../adapters/file-system.js';
-import { CZAR_BIN_DIR, czarCommand } from '../adapters/package-files.js';
+import { CZAR_BIN_DIR, czarHookCommand } from '../adapters/package-files.js';
 import { notePaneRespawned } from '../adapters/pane-log.js';
 import { ownershipChain, privateAgentDir, userCacheDir } from '../adapters/private-files.js';
 import { newProof, PROOF_VARIABLE, proofDigest, saveProofDigest } from '../adapters/worker-proof.js';
@@ -89,7 +89,7 @@ async function agentSetup(fleet: Fleet, worker: WorkerSpec): Promise<AgentSetup>
   return presetOf(worker.agent).setup({
     worker: worker.name,
     settingsDir,
-    czarCommand: czarCommand(),
+    czarCommand: czarHookCommand(),
     worktree: worker.worktree,
     cacheDir: userCacheDir(),
   });

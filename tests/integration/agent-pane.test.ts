@@ -1,7 +1,10 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { startAgentPane } from '../../src/launch/agent-pane.js';
+import { cleanEnv } from '../../src/adapters/process.js';
+import { ensureStateDir } from '../../src/adapters/state-files.js';
+import { agentLaunchSpec, startAgentPane } from '../../src/launch/agent-pane.js';
 import { fleetFixture } from '../helpers/fleet-fixture.js';
 import { gitIn } from '../helpers/git-repo.js';
 
@@ -34,5 +37,26 @@ describe('startAgentPane: the one place an agent starts', () => {
       /is missing or not a git worktree/,
     );
     expect((await fx.fleet.tmux.listSessions()).sort()).toEqual(['w']);
+  });
+
+  test("runs its hooks' czar without the extra CA certificates the agent's environment names: no hook opens TLS", async () => {
+    const fx = await fleetFixture({ workers: [{ name: 'w', task: 'Work.', agent: 'claude' }] });
+    const [spec] = fx.fleet.config.workers;
+    if (spec === undefined) throw new Error('fixture has no worker');
+    await ensureStateDir(fx.fleet.paths);
+    const { argv } = await agentLaunchSpec(fx.fleet, spec);
+    const settingsFile = argv[argv.indexOf('--settings') + 1] ?? '';
+    const settings = JSON.parse(await readFile(settingsFile, 'utf8')) as {
+      hooks: Record<string, { hooks: { command: string }[] }[]>;
+    };
+    const command = settings.hooks.Stop?.[0]?.hooks[0]?.command ?? '';
+    // As the agent runs it, with a bundle that cannot be read: Node says so on stderr when it tries.
+    const env = { ...cleanEnv(), NODE_EXTRA_CA_CERTS: path.join(fx.root, 'no-such-bundle.pem') };
+    const run = (line: string) =>
+      execa('/bin/sh', ['-c', line], { env, extendEnv: false, reject: false, input: '{}', cwd: fx.root });
+    expect((await run('node -e 0')).stderr).toContain('Ignoring extra certs');
+    const hook = await run(command);
+    expect(hook.exitCode).toBe(0);
+    expect(hook.stderr).not.toContain('extra certs');
   });
 });
