@@ -1,4 +1,7 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import { userCacheDir } from '../../src/adapters/private-files.js';
 
 const outsideTests: (() => void | Promise<void>)[] = [];
 
@@ -25,4 +28,18 @@ export function withoutBoxEngine(): void {
   afterThisTest(() => {
     delete process.env.CZAR_BWRAP;
   });
+}
+
+/**
+ * Removes the agent files czar kept for a test's fleet in the person's cache (`<cache>/czar/agents/<project>-<hash>`,
+ * which `czar down --purge` would remove): a test run left some two hundred folders there.
+ */
+export async function removeAgentFilesOf(project: string): Promise<void> {
+  const agents = path.join(userCacheDir(), 'czar', 'agents');
+  const names = await readdir(agents).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(`${project}-`))
+      .map((name) => rm(path.join(agents, name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })),
+  );
 }

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
+import { removeAgentFilesOf } from './cleanup.js';
 
 export const CZAR_BIN = path.resolve(import.meta.dirname, '../../bin/czar');
 
@@ -35,7 +36,10 @@ export function uniqueProject(): string {
 export async function writeFleetConfig(dir: string, project: string, body: string): Promise<string> {
   const file = path.join(dir, 'czar.yaml');
   await writeFile(file, `project: ${project}\n${body}`);
-  onTestFinished(() => new Tmux(`czar-${project}`).killServer());
+  onTestFinished(async () => {
+    await new Tmux(`czar-${project}`).killServer();
+    await removeAgentFilesOf(project);
+  });
   return file;
 }
 

@@ -17,6 +17,7 @@ import { launchWave, type WaveResult } from '../../src/launch/wave.js';
 import { planLaunch } from '../../src/launch/plan.js';
 import { initialPrompt } from '../../src/launch/prompts.js';
 import { Supervisor } from '../../src/supervisor/loop/supervisor.js';
+import { removeAgentFilesOf } from './cleanup.js';
 import { gitIn, tempRepo } from './git-repo.js';
 import { waitFor } from './wait.js';
 
@@ -236,6 +237,7 @@ export async function fleetFixture(options: FixtureOptions): Promise<FleetFixtur
     // again after the kill. The czar `czar up` starts joins its server only (tmux -N) and cannot.
     await fleet.tmux.close();
     await fleet.hosts.close();
+    await removeAgentFilesOf(fleet.config.project);
   });
 
   const { events, status, waitForEvent, waitForStatus } = fleetProbes(fleet);
