@@ -18,15 +18,17 @@ export async function boxesOf(
   if (workers.length === 0 && judged.length === 0) return { lines: [], refused: undefined, doorNeeded: false };
   const engine = await findBoxEngine();
   const boxVerdicts = workers.map((worker) => doorBoxVerdict(worker, engine));
-  const verdicts = [
-    ...boxVerdicts,
-    ...judged.map((worker) => judgedHereVerdict(worker, engine, worker.review !== undefined)),
-  ];
-  const refusal = verdicts.find((verdict) => verdict.kind === 'refused');
+  const judgedHere = judged.map((worker) => ({
+    worker,
+    verdict: judgedHereVerdict(worker, engine, worker.review !== undefined),
+  }));
+  const refusal = [...boxVerdicts, ...judgedHere.map(({ verdict }) => verdict)].find(
+    (verdict) => verdict.kind === 'refused',
+  );
   return {
     lines: [
       ...boxLines(workers, engine, (worker) => presetOf(worker.agent).noApproval),
-      ...judged.map((worker) => judgedHereLine(worker, judgedHereVerdict(worker, engine, worker.review !== undefined))),
+      ...judgedHere.map(({ worker, verdict }) => judgedHereLine(worker, verdict)),
     ],
     refused: refusal?.why,
     doorNeeded: boxVerdicts.some((verdict) => verdict.kind === 'boxed'),
