@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { fleetAgentFiles } from '../../src/adapters/private-files.js';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
 import { CZAR_BIN } from '../helpers/cli.js';
@@ -10,7 +11,7 @@ import { processesNaming } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Starts `czar demo` as a terminal would run it (no terminal here: it follows the events), and finds its fleet. */
-async function startDemo(): Promise<{ child: ReturnType<typeof execa>; root: string; tmux: Tmux }> {
+async function startDemo(): Promise<{ child: ReturnType<typeof execa>; root: string; agentFiles: string; tmux: Tmux }> {
   const child = execa(process.execPath, [CZAR_BIN, 'demo'], {
     env: cleanEnv(),
     extendEnv: false,
@@ -26,17 +27,19 @@ async function startDemo(): Promise<{ child: ReturnType<typeof execa>; root: str
   });
   const project = /^project: (\S+)$/m.exec(readFileSync(path.join(root, 'czar.yaml'), 'utf8'))?.[1] ?? '';
   const tmux = new Tmux(`czar-${project}`);
+  // Its workers' agent files, which czar keeps in the person's cache, outside the demo's folder.
+  const agentFiles = fleetAgentFiles(project, path.join(root, '.czar'));
   onTestFinished(async () => {
     child.kill('SIGKILL');
     await tmux.killServer();
-    await rm(root, { recursive: true, force: true });
+    await Promise.all([root, agentFiles].map((dir) => rm(dir, { recursive: true, force: true })));
   });
-  return { child, root, tmux };
+  return { child, root, agentFiles, tmux };
 }
 
 describe('czar demo', () => {
   it('takes its fleet and its throwaway repository down when its terminal closes (SIGHUP)', async () => {
-    const { child, root, tmux } = await startDemo();
+    const { child, root, agentFiles, tmux } = await startDemo();
     // The czar and the workers are up: four agents and the czar, each in its own pane.
     const panes = await waitFor(
       async () => {
@@ -45,6 +48,7 @@ describe('czar demo', () => {
       },
       { timeoutMs: 60_000, what: 'the demo fleet running' },
     );
+    expect(existsSync(agentFiles)).toBe(true);
 
     child.kill('SIGHUP');
     await child;
@@ -60,6 +64,7 @@ describe('czar demo', () => {
     };
     await waitFor(() => panes.every((pane) => !alive(pane.pid)), { what: 'every demo process gone' });
     expect(existsSync(root)).toBe(false);
+    expect(existsSync(agentFiles)).toBe(false);
     // Nor does any process of its own live on outside the server: the boxes' network door among them.
     expect(await processesNaming(root)).toEqual([]);
   });
@@ -76,6 +81,7 @@ describe('czar demo', () => {
         what: `no process of the demo in ${demo.root}`,
       });
       expect(existsSync(demo.root)).toBe(false);
+      expect(existsSync(demo.agentFiles)).toBe(false);
     }
   });
 });
