@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { credentialStep } from '../domain/model/box.js';
+import { credentialStep } from '../domain/model/box-home.js';
 import { acquireLock } from './lock-file.js';
 
 /**

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { outsideBox } from '../domain/model/box.js';
+import { outsideBox } from '../domain/model/box-home.js';
 import type { UsageFormat } from '../domain/usage/usage.js';
 import type { PromptParser } from './recorded-prompts.js';
 

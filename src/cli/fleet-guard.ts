@@ -1,6 +1,6 @@
 import { resolveLinks } from '../adapters/file-system.js';
 import { childrenOf, processFolder, processLineage, processName } from '../adapters/process-table.js';
-import { onThisDisk } from '../domain/model/box.js';
+import { onThisDisk } from '../domain/model/place-kind.js';
 import { runsInFleet } from '../domain/model/fleet-membership.js';
 import type { Fleet } from '../fleet/handle.js';
 import { czarOfConfig } from '../fleet/requests.js';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { boxedRepoPath, onThisDisk } from '../domain/model/box.js';
+import { boxedRepoPath } from '../domain/model/box.js';
+import { onThisDisk } from '../domain/model/place-kind.js';
 import type { CzarRequest } from '../domain/model/czar-request.js';
 import type { Config, WorkerSpec } from '../domain/model/config-types.js';
 import { WORKER_NAME } from '../domain/model/words.js';

@@ -8,7 +8,7 @@ import { appendEvent, readEventsFrom } from '../adapters/state-files.js';
 import { statePaths, type StatePaths } from '../domain/model/paths.js';
 import type { Config } from '../domain/model/config-types.js';
 import type { FleetEvent } from '../domain/model/words.js';
-import { onThisDisk } from '../domain/model/box.js';
+import { onThisDisk } from '../domain/model/place-kind.js';
 import { HostLinks } from './host-links.js';
 
 /** Everything an operation on one fleet needs: its config, state dir layout, tmux server and event log. */

@@ -2,7 +2,7 @@ import type { Tmux } from '../adapters/tmux.js';
 import type { PaneInfo } from '../adapters/tmux-words.js';
 import { usedHosts } from '../domain/model/host-layout.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
-import { onThisDisk } from '../domain/model/box.js';
+import { onThisDisk } from '../domain/model/place-kind.js';
 import type { Fleet } from './handle.js';
 import { placeOf } from './place.js';
 

@@ -8,15 +8,8 @@ import { worktreeIdentity } from '../adapters/git-worktrees.js';
 import { keepFleetDoor } from '../adapters/fleet-door.js';
 import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
 import { presetOf } from '../agents/index.js';
-import {
-  AGENT_AUTH_FILES,
-  AGENT_HOME_FILES,
-  agentMode,
-  boxedCacheEnv,
-  doorBoxVerdict,
-  doorPath,
-  withMode,
-} from '../domain/model/box.js';
+import { agentMode, doorBoxVerdict, doorPath, withMode } from '../domain/model/box.js';
+import { AGENT_AUTH_FILES, AGENT_HOME_FILES, boxedCacheEnv } from '../domain/model/box-home.js';
 import { boxNetwork } from '../domain/model/box-network.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';

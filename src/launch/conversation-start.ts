@@ -15,7 +15,7 @@ import { boxedHomeOf } from './box-place.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { reportFile } from '../domain/model/paths.js';
 import { restartStart, type RestartStart } from '../domain/model/resume.js';
-import { onThisDisk, placeWhere } from '../domain/model/box.js';
+import { onThisDisk, placeWhere } from '../domain/model/place-kind.js';
 import type { Fleet } from '../fleet/handle.js';
 import { readLaunchRecord, writeLaunchRecord } from '../fleet/launch-records.js';
 

@@ -1,5 +1,5 @@
 import { cleanEnv, run } from '../adapters/process.js';
-import { AGENT_FIRST_RUN } from '../domain/model/box.js';
+import { AGENT_FIRST_RUN } from '../domain/model/box-home.js';
 
 /** One first run per agent command and environment in this czar process: later boxes find its files in place. */
 const started = new Map<string, Promise<void>>();

@@ -1,6 +1,7 @@
 import { findBoxEngine } from '../adapters/box-engine.js';
 import { presetOf } from '../agents/index.js';
-import { boxLines, doorBoxVerdict, placeKind } from '../domain/model/box.js';
+import { boxLines, doorBoxVerdict } from '../domain/model/box.js';
+import { placeKind } from '../domain/model/place-kind.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import { judgedHereLine, judgedHereVerdict } from '../domain/model/judged-here.js';
 

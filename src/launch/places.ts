@@ -1,4 +1,4 @@
-import { onThisDisk, placeKind, type PlaceKind } from '../domain/model/box.js';
+import { onThisDisk, placeKind, type PlaceKind } from '../domain/model/place-kind.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
 import type { Fleet } from '../fleet/handle.js';
 import { boxPlace } from './box-place.js';

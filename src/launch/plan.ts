@@ -4,7 +4,7 @@ import { CZAR_ENV_NOTE } from '../domain/model/agent-env.js';
 import { samePath } from '../domain/model/paths.js';
 import { waitsBecause } from '../domain/policy/starts.js';
 import type { Config, WorkerSpec } from '../domain/model/config-types.js';
-import { onThisDisk } from '../domain/model/box.js';
+import { onThisDisk } from '../domain/model/place-kind.js';
 
 /** The delivery times of a worker's launch record. */
 export interface DeliveryRecord {

@@ -3,13 +3,8 @@ import { findBoxEngine } from '../adapters/box-engine.js';
 import { privateHome } from '../adapters/box-repo.js';
 import { credentialsLock, privateAgentDir } from '../adapters/private-files.js';
 import type { ReviewCall } from '../agents/review-call.js';
-import {
-  AGENT_AUTH_FILES,
-  AGENT_HOME_FILES,
-  boxedCacheEnv,
-  doorBoxVerdict,
-  type BoxEngine,
-} from '../domain/model/box.js';
+import { doorBoxVerdict, type BoxEngine } from '../domain/model/box.js';
+import { AGENT_AUTH_FILES, AGENT_HOME_FILES, boxedCacheEnv } from '../domain/model/box-home.js';
 import { boxNetwork } from '../domain/model/box-network.js';
 import type { AgentCommand, WorkerSpec } from '../domain/model/config-types.js';
 import { CzarError } from '../domain/model/errors.js';

@@ -1,7 +1,7 @@
 import { hookRuns } from '../adapters/git.js';
 import { presetOf } from '../agents/index.js';
 import type { WorkerSpec } from '../domain/model/config-types.js';
-import { onThisDisk } from '../domain/model/box.js';
+import { onThisDisk } from '../domain/model/place-kind.js';
 import type { FreshWorktrees } from '../fleet/fresh-worktrees.js';
 import type { Fleet } from '../fleet/handle.js';
 import { mapBounded, startBounded } from '../fleet/map-bounded.js';

@@ -6,13 +6,13 @@ import { boxedTranscriptContext } from '../../src/agents/transcripts.js';
 import {
   agentMode,
   boxArgv,
-  boxedCacheEnv,
   boxLines,
   boxVerdict,
   doorBoxVerdict,
   withMode,
   type BoxEngine,
 } from '../../src/domain/model/box.js';
+import { boxedCacheEnv } from '../../src/domain/model/box-home.js';
 import { boxNetwork, endpointFiles, endpointsIn } from '../../src/domain/model/box-network.js';
 import { judgedHereLine, judgedHereVerdict } from '../../src/domain/model/judged-here.js';
 

@@ -1,7 +1,8 @@
 import { reviewerNotes } from '../../domain/text/review-text.js';
 import path from 'node:path';
 import { findBoxEngine, landlockListed } from '../../adapters/box-engine.js';
-import { boxLines, doorBoxVerdict, placeKind } from '../../domain/model/box.js';
+import { boxLines, doorBoxVerdict } from '../../domain/model/box.js';
+import { placeKind } from '../../domain/model/place-kind.js';
 import type { WorkerSpec } from '../../domain/model/config-types.js';
 import { ghLoggedIn } from '../../adapters/gh.js';
 import { agentKind, presetOf } from '../../agents/index.js';

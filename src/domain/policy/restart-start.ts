@@ -1,4 +1,4 @@
-import { onThisDisk, placeWhere } from '../model/box.js';
+import { onThisDisk, placeWhere } from '../model/place-kind.js';
 import type { WorkerModel } from '../model/model.js';
 import { restartStart, type RestartStart } from '../model/resume.js';
 

@@ -1,6 +1,6 @@
 import type { CheckRunStatus } from './check-run-status.js';
 import { checkpointsStatus } from './checkpoint-status.js';
-import { placeFields } from '../model/box.js';
+import { placeFields } from '../model/place-kind.js';
 import type { Checkpoint } from '../model/checkpoints.js';
 import { childrenOf, openChildren, owedToParent } from '../policy/children.js';
 import { freshReport } from '../policy/classify.js';

@@ -1,5 +1,5 @@
 import { unreachableHosts } from '../../domain/model/host-status.js';
-import { onThisDisk } from '../../domain/model/box.js';
+import { onThisDisk } from '../../domain/model/place-kind.js';
 import { hasEvidence, type WorkerModel } from '../../domain/model/model.js';
 import { judged as checkedOrReviewed } from '../../domain/policy/verification.js';
 import type { LinePosition } from '../../adapters/line-reader.js';

@@ -1,5 +1,5 @@
 import { boundPaneLog, PANE_LOG_BOUND } from '../../adapters/pane-log.js';
-import { onThisDisk } from '../../domain/model/box.js';
+import { onThisDisk } from '../../domain/model/place-kind.js';
 import type { WorkerModel } from '../../domain/model/model.js';
 import { logFile, type StatePaths } from '../../domain/model/paths.js';
 import { sweepEveryMs } from './pass-clock.js';

@@ -3,7 +3,7 @@ import { modifiedAtSync, pathExistsSync } from '../../adapters/file-system.js';
 import { branchTips, commonDir } from '../../adapters/git.js';
 import { RefsStamp } from '../../adapters/ref-stamp.js';
 import { reportStream } from '../../domain/model/paths.js';
-import { onThisDisk } from '../../domain/model/box.js';
+import { onThisDisk } from '../../domain/model/place-kind.js';
 import type { Fleet } from '../../fleet/handle.js';
 import type { ModelStore } from '../sources/model-store.js';
 import { sweepEveryMs } from './pass-clock.js';

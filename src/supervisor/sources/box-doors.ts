@@ -15,7 +15,8 @@ import { CzarRequestSchema, type CzarRequest } from '../../domain/model/czar-req
 import { doorView } from '../../domain/status/door-view.js';
 import type { FleetStatus } from '../../domain/status/status-schema.js';
 import { watchPaths, type Watch } from '../../adapters/watcher.js';
-import { doorBoxVerdict, doorPath, placeKind } from '../../domain/model/box.js';
+import { doorBoxVerdict, doorPath } from '../../domain/model/box.js';
+import { placeKind } from '../../domain/model/place-kind.js';
 import { findBoxEngine } from '../../adapters/box-engine.js';
 import type { WorkerSpec } from '../../domain/model/config-types.js';
 import { doorViewFile, launchRecordFile, reportFile, statePaths } from '../../domain/model/paths.js';

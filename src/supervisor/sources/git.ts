@@ -2,7 +2,7 @@ import { branchCutAt, commitActivity, NO_COMMITS, ownDirtyPaths } from '../../ad
 import { branchTips, commonDir, headRef, isAncestor, looseRefTip } from '../../adapters/git.js';
 import { worktreeIndexStamp } from '../../adapters/worktree-index.js';
 import { branchPlaces } from '../../adapters/worktree-place.js';
-import { onThisDisk, placeKind } from '../../domain/model/box.js';
+import { onThisDisk, placeKind } from '../../domain/model/place-kind.js';
 import type { BranchPlace } from '../../domain/model/branch-place.js';
 import type { WorkerSpec } from '../../domain/model/config-types.js';
 import type { WorkerModel } from '../../domain/model/model.js';

@@ -17,7 +17,7 @@ import {
 import { logFile, reportFile } from '../../domain/model/paths.js';
 import { LineOrder } from './line-order.js';
 import { observeNetDoor } from './net-doors.js';
-import { placeWhere } from '../../domain/model/box.js';
+import { placeWhere } from '../../domain/model/place-kind.js';
 import { neutraliseControls } from '../../domain/model/sanitize.js';
 import type { Fleet } from '../../fleet/handle.js';
 import type { ModelStore } from './model-store.js';

@@ -3,7 +3,7 @@ import { presetOf } from '../../agents/index.js';
 import type { WorkerSpec } from '../../domain/model/config-types.js';
 import type { WorkerModel } from '../../domain/model/model.js';
 import type { ConversationsObservation } from '../../domain/model/observations.js';
-import { onThisDisk } from '../../domain/model/box.js';
+import { onThisDisk } from '../../domain/model/place-kind.js';
 import type { ModelStore } from './model-store.js';
 import type { Source } from './source.js';
 import { UsageSource, UsageSubjects } from './usage.js';
