@@ -67,7 +67,8 @@ export function credentialsLock(stateDir: string): string {
 
 /** Removes a fleet's agent files (`czar down --purge`): czar made that folder and everything in it. */
 export async function removePrivateAgentFiles(project: string, stateDir: string): Promise<void> {
-  await rm(fleetAgentFiles(project, stateDir), { recursive: true, force: true });
+  // Retried: an agent that was just stopped may still write its last record there.
+  await rm(fleetAgentFiles(project, stateDir), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /** The folder of a fleet's agent files, one folder per worker in it. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { fleetAgentFiles } from '../../src/adapters/private-files.js';
 import { cleanEnv } from '../../src/adapters/process.js';
 import { Tmux } from '../../src/adapters/tmux.js';
 import type { FleetEvent } from '../../src/domain/model/words.js';
@@ -61,6 +62,10 @@ describe('czar demo without a terminal (as CI runs it)', () => {
       );
       const state = path.join(root ?? '', '.czar');
       const repo = path.join(root ?? '', 'shop');
+      // The repository stays for a look, and the workers' agent files in the person's cache do not.
+      const project = /^project: (\S+)$/m.exec(readFileSync(path.join(root ?? '', 'czar.yaml'), 'utf8'))?.[1] ?? '';
+      expect(existsSync(repo)).toBe(true);
+      expect(existsSync(fleetAgentFiles(project, state))).toBe(false);
       // Its outcomes are in its own folder, none in the person's record.
       expect(readFileSync(path.join(root ?? '', 'record', 'outcomes.jsonl'), 'utf8')).toMatch(/"agent":"sim"/);
       expect(await readdir(record)).toEqual([]);

@@ -90,6 +90,8 @@ export const demoCommand: Command = {
     forgetTerminal();
     const status = await readJson<FleetStatus>(fleet.paths.status);
     await stopFleetServer(fleet);
+    // The repository stays for a look; its workers' agent files in the person's cache are czar's own and go.
+    await removePrivateAgentFiles(fleet.config.project, fleet.paths.root);
     for (const worker of status?.workers ?? [])
       out(
         `  ${worker.name.padEnd(10)} ${worker.state.padEnd(8)} +${worker.git.commitsAhead} commits  tasks: ${worker.tasks.join(', ')}`,
