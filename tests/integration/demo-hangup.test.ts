@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -11,8 +12,10 @@ import { processesNaming } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Starts `czar demo` as a terminal would run it (no terminal here: it follows the events), and finds its fleet. */
-async function startDemo(): Promise<{ child: ReturnType<typeof execa>; root: string; agentFiles: string; tmux: Tmux }> {
-  const child = execa(process.execPath, [CZAR_BIN, 'demo'], {
+async function startDemo(
+  args: readonly string[] = [],
+): Promise<{ child: ReturnType<typeof execa>; root: string; agentFiles: string; tmux: Tmux }> {
+  const child = execa(process.execPath, [CZAR_BIN, 'demo', ...args], {
     env: cleanEnv(),
     extendEnv: false,
     stdin: 'ignore',
@@ -67,6 +70,23 @@ describe('czar demo', () => {
     expect(existsSync(agentFiles)).toBe(false);
     // Nor does any process of its own live on outside the server: the boxes' network door among them.
     expect(await processesNaming(root)).toEqual([]);
+  });
+
+  it("keeps the folder it was given when its terminal closes, and removes its workers' agent files", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'czar-demo-dir-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const { child, root, agentFiles, tmux } = await startDemo(['--dir', dir]);
+    expect(root).toBe(dir);
+    await waitFor(async () => (await tmux.listPanes()).filter((pane) => !pane.dead).length >= 4, {
+      timeoutMs: 60_000,
+      what: 'the demo fleet running',
+    });
+    expect(existsSync(agentFiles)).toBe(true);
+    child.kill('SIGHUP');
+    await child;
+    await waitFor(async () => (await processesNaming(dir)).length === 0, { what: `no process of the demo in ${dir}` });
+    expect(existsSync(path.join(dir, 'shop', '.git'))).toBe(true);
+    expect(existsSync(agentFiles)).toBe(false);
   });
 
   it('gives two demos at once two tmux servers, and a hang-up mid-launch leaves nothing of either', async () => {

@@ -53,8 +53,8 @@ export const demoCommand: Command = {
       interactive ? undefined : (event) => outRow(formatEvent(event)),
     );
     let launching: Promise<unknown> = Promise.resolve();
-    // The demo's terminal closing ends the demo: its agents, its czar, and the throwaway repository it made, with the
-    // agent files its workers had in the person's cache.
+    // The demo's terminal closing ends the demo: its agents, its czar, the agent files its workers had in the person's
+    // cache, and the throwaway repository it made.
     const forgetTerminal = onTerminalGone(async () => {
       const pids = (await fleet.tmux.listPanes()).map((pane) => pane.pid);
       await fleet.tmux.close();
@@ -64,8 +64,10 @@ export const demoCommand: Command = {
       // The czar writes its last status on its hang-up; let it finish before its folder goes. The boxes' network
       // door, a process outside the server, goes too.
       await Promise.all([waitForExit(pids, 5_000), stopFleetDoor(fleet.paths.root)]);
-      if (created)
-        await Promise.all([removeTree(root), removePrivateAgentFiles(fleet.config.project, fleet.paths.root)]);
+      await Promise.all([
+        created ? removeTree(root) : undefined,
+        removePrivateAgentFiles(fleet.config.project, fleet.paths.root),
+      ]);
     });
     out(`czar demo in ${root}: 4 simulated workers, 2 bonus tasks, checks and an integration branch`);
     const engine = await findBoxEngine();
