@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { reportStream } from '../../src/domain/model/paths.js';
 import { openFleet, type Fleet } from '../../src/fleet/handle.js';
+import { removeAgentFilesOf } from './cleanup.js';
 import { czar, uniqueProject } from './cli.js';
 import { watchFailureScreens } from './failure-screens.js';
 import { fleetProbes, type FixtureCheck, type FixtureWorker, type FleetProbes } from './fleet-fixture.js';
@@ -113,6 +114,7 @@ export async function realFleet(options: RealFleetOptions): Promise<RealFleet> {
       }
     }
     await fleet.tmux.killServer();
+    await removeAgentFilesOf(project);
     // Removed only after the agents are gone, and again if it comes back: a hook started just before the kill
     // (measured: Claude Code's UserPromptSubmit) runs `czar report`, which writes its report up to a second later
     // and creates the folders again.
